@@ -1,0 +1,18 @@
+/* xalloc.h: allocation that cannot fail.
+ *
+ * Out of memory is not an error isms recovers from: the transaction in
+ * flight is abandoned by the process exit (the store rolls it back), so
+ * nothing half-done is ever acknowledged. */
+#ifndef ISMS_CORE_XALLOC_H
+#define ISMS_CORE_XALLOC_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+_Noreturn void xdie(const char *what);
+
+#endif

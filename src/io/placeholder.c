@@ -1,0 +1,2 @@
+/* placeholder until the io layer lands */
+typedef int isms_io_placeholder;

@@ -1,0 +1,2 @@
+/* placeholder until the ledger layer lands */
+typedef int isms_ledger_placeholder;

@@ -1,0 +1,2 @@
+/* placeholder until the risk layer lands */
+typedef int isms_risk_placeholder;

@@ -1,0 +1,239 @@
+#include "support/testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char tmpdir[4096];
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static void remove_tmpdir(void)
+{
+    if (tmpdir[0] && !getenv("ISMS_KEEP_TMP"))
+        nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *tu_tmpdir(void)
+{
+    if (!tmpdir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/isms-test-XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            perror("mkdtemp");
+            abort();
+        }
+        atexit(remove_tmpdir);
+    }
+    return tmpdir;
+}
+
+const char *tu_path(const char *name)
+{
+    size_t n = strlen(tu_tmpdir()) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", tu_tmpdir(), name);
+    return p; /* deliberately kept until exit: tests hold many of these */
+}
+
+static void drain(int fd_out, int fd_err, char **out, char **err)
+{
+    size_t cap[2] = {4096, 4096}, len[2] = {0, 0};
+    char *b[2] = {malloc(cap[0]), malloc(cap[1])};
+    struct pollfd p[2] = {{fd_out, POLLIN, 0}, {fd_err, POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (cap[i] - len[i] < 4096) {
+                cap[i] *= 2;
+                b[i] = realloc(b[i], cap[i]);
+            }
+            ssize_t n = read(p[i].fd, b[i] + len[i], cap[i] - len[i] - 1);
+            if (n <= 0) {
+                close(p[i].fd);
+                p[i].fd = -1;
+                open_fds--;
+            } else {
+                len[i] += (size_t)n;
+            }
+        }
+    }
+    b[0][len[0]] = 0;
+    b[1][len[1]] = 0;
+    *out = b[0];
+    *err = b[1];
+}
+
+static void spawn(tu_result *r, const char *input, const char *const argv[], const char *repo)
+{
+    int in[2], out[2], err[2];
+    if (pipe(in) || pipe(out) || pipe(err))
+        abort();
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+        if (repo)
+            setenv("ISMS_REPO", repo, 1);
+        else
+            unsetenv("ISMS_REPO");
+        setenv("ISMS_ACTOR", "test-runner", 0);
+        execvp(argv[0], (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    /* Input is small in tests; write it all, then close so the child sees EOF. */
+    signal(SIGPIPE, SIG_IGN);
+    if (input) {
+        size_t n = strlen(input), off = 0;
+        while (off < n) {
+            ssize_t w = write(in[1], input + off, n - off);
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+    }
+    close(in[1]);
+    drain(out[0], err[0], &r->out, &r->err);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void tu_run(tu_result *r, const char *input, const char *const argv[])
+{
+    spawn(r, input, argv, getenv("ISMS_REPO"));
+}
+
+void tu_isms_argv(tu_result *r, const char *repo, const char *input, const char *const argv[])
+{
+    const char *full[128];
+    int n = 0;
+    full[n++] = ISMS_BIN;
+    for (int i = 0; argv[i] && n < 127; i++)
+        full[n++] = argv[i];
+    full[n] = NULL;
+    spawn(r, input, full, repo);
+}
+
+static int collect_args(const char *argv[128], va_list ap)
+{
+    int n = 0;
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && n < 127)
+        argv[n++] = a;
+    argv[n] = NULL;
+    return n;
+}
+
+void tu_isms(tu_result *r, const char *repo, const char *input, ...)
+{
+    const char *argv[128];
+    va_list ap;
+    va_start(ap, input);
+    collect_args(argv, ap);
+    va_end(ap);
+    tu_isms_argv(r, repo, input, argv);
+}
+
+char *tu_isms_ok_(const char *file, int line, const char *repo, ...)
+{
+    const char *argv[128];
+    va_list ap;
+    va_start(ap, repo);
+    collect_args(argv, ap);
+    va_end(ap);
+    tu_result r;
+    tu_isms_argv(&r, repo, NULL, argv);
+    if (r.status != 0) {
+        fprintf(stderr, "%s:%d: isms", file, line);
+        for (int i = 0; argv[i]; i++)
+            fprintf(stderr, " %s", argv[i]);
+        fprintf(stderr, "\n  exited %d\n  stderr: %s\n", r.status, r.err);
+        _fail(file, line);
+    }
+    free(r.err);
+    return r.out;
+}
+
+void tu_result_free(tu_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *d = malloc(cap);
+    size_t got;
+    while ((got = fread(d + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) {
+            cap *= 2;
+            d = realloc(d, cap);
+        }
+    }
+    fclose(f);
+    d[n] = 0;
+    if (len)
+        *len = n;
+    return d;
+}
+
+int tu_write_file(const char *path, const char *data)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t n = strlen(data);
+    int ok = fwrite(data, 1, n, f) == n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+void tu_assert_contains_(const char *hay, const char *needle, const char *file, int line)
+{
+    if (!hay || !strstr(hay, needle)) {
+        fprintf(stderr, "%s:%d: expected to find \"%s\" in:\n%s\n", file, line, needle,
+                hay ? hay : "(null)");
+        _fail(file, line);
+    }
+}
+
+void tu_assert_not_contains_(const char *hay, const char *needle, const char *file, int line)
+{
+    if (hay && strstr(hay, needle)) {
+        fprintf(stderr, "%s:%d: did not expect \"%s\" in:\n%s\n", file, line, needle, hay);
+        _fail(file, line);
+    }
+}

@@ -1,0 +1,52 @@
+/* testutil.h: what every isms test needs beside cmocka.
+ *
+ * Tests use real parts: a real SQLite file in a fresh temporary directory,
+ * the real `isms` binary run as a child process. Nothing is mocked. */
+#ifndef ISMS_TESTUTIL_H
+#define ISMS_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* A fresh directory under $TMPDIR (or /tmp), removed with its contents at
+ * exit. The returned string lives until exit. */
+const char *tu_tmpdir(void);
+
+/* tu_tmpdir() joined with `name`; the string lives until exit. */
+const char *tu_path(const char *name);
+
+typedef struct tu_result {
+    int status;       /* exit status, or 128+signal */
+    char *out, *err;  /* captured output, NUL-terminated, owned by the result */
+} tu_result;
+
+/* Runs the isms binary with the given arguments (NULL-terminated list),
+ * feeding `input` (may be NULL) on stdin, capturing stdout and stderr.
+ * The environment gets ISMS_REPO=`repo` when repo is not NULL. */
+void tu_isms(tu_result *r, const char *repo, const char *input, ...) __attribute__((sentinel));
+void tu_isms_argv(tu_result *r, const char *repo, const char *input, const char *const argv[]);
+
+/* Runs any program (argv[0] looked up in PATH). */
+void tu_run(tu_result *r, const char *input, const char *const argv[]);
+void tu_result_free(tu_result *r);
+
+/* Fails the test (printing the command's stderr) unless it exited 0. */
+#define tu_isms_ok(repo, ...) tu_isms_ok_(__FILE__, __LINE__, repo, __VA_ARGS__, (const char *)NULL)
+char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute__((sentinel));
+
+/* Reads a whole file into a malloc'd NUL-terminated string (NULL if absent). */
+char *tu_read_file(const char *path, size_t *len);
+int tu_write_file(const char *path, const char *data);
+
+/* Does `hay` contain `needle`? For assert_true with a readable failure. */
+#define assert_contains(hay, needle) \
+    tu_assert_contains_((hay), (needle), __FILE__, __LINE__)
+void tu_assert_contains_(const char *hay, const char *needle, const char *file, int line);
+#define assert_not_contains(hay, needle) \
+    tu_assert_not_contains_((hay), (needle), __FILE__, __LINE__)
+void tu_assert_not_contains_(const char *hay, const char *needle, const char *file, int line);
+
+#endif
