@@ -1,3 +1,399 @@
+/* cli.c: `isms [global options] <noun> [<verb>] [arguments] [options]`.
+ *
+ * Parses the command line with getopt_long against a table built for the
+ * command at hand (the global options, the command's own, and for register
+ * commands one option per field), dispatches through commands.def or to the
+ * generic register verbs, and maps the result to an exit status:
+ * 0 on success, the error table's status otherwise. */
 #include "cli/cli.h"
-#include <stdio.h>
-int cli_main(int argc, char **argv) { (void)argc; (void)argv; puts("isms " ISMS_VERSION); return 0; }
+#include "cli/cli_internal.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "domain/registers.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct command {
+    const char *noun, *verb;
+    cli_handler handler;
+    const char *usage, *summary;
+} command;
+
+static const command commands[] = {
+#define CMD(noun, verb, handler, usage, summary) {noun, verb, handler, usage, summary},
+#include "cli/commands.def"
+#undef CMD
+};
+enum { NCOMMANDS = sizeof commands / sizeof *commands };
+
+static const char *const register_verbs[] = {"add", "list", "show", "update", "retire", NULL};
+static const char *const register_verb_help[] = {
+    "add a record", "list records (active ones unless --all or --retired)", "show one record",
+    "change fields of a record", "retire a record (it stays, with its history)", NULL};
+
+/* Options every command takes. */
+enum { OPT_REPO = 1000, OPT_AS, OPT_JSON, OPT_NOTE, OPT_HELP, OPT_EXTRA = 2000, OPT_FIELD = 3000 };
+
+static const struct option global_options[] = {
+    {"repo", required_argument, NULL, OPT_REPO},
+    {"as", required_argument, NULL, OPT_AS},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"note", required_argument, NULL, OPT_NOTE},
+    {"help", no_argument, NULL, OPT_HELP},
+};
+enum { NGLOBAL = sizeof global_options / sizeof *global_options };
+
+/* Options of particular commands, beyond fields: name, takes an argument, help. */
+typedef struct extra_opt {
+    const char *noun, *verb, *name;
+    int has_arg;
+    const char *help;
+} extra_opt;
+
+static const extra_opt extra_options[] = {
+    {"*", "update", "if-version", 1, "refuse unless the record is still at this version"},
+    {"*", "list", "all", 0, "include retired records"},
+    {"*", "list", "retired", 0, "only retired records"},
+    {"*", "list", "limit", 1, "at most this many records"},
+    {"*", "list", "offset", 1, "skip this many records first"},
+    {"scope", "approve", "by", 1, "the approving member of the management body (key or e-mail)"},
+    {"log", NULL, "limit", 1, "only the last N entries"},
+    {"demo", NULL, "force", 0, "replace FILE if it exists"},
+};
+enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
+
+static int verb_eq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+static int extra_applies(const extra_opt *x, const cli *c)
+{
+    if (!strcmp(x->noun, "*"))
+        return c->reg && c->verb && !strcmp(x->verb, c->verb);
+    return !strcmp(x->noun, c->noun) && verb_eq(x->verb, c->verb);
+}
+
+static const command *find_command(const char *noun, const char *verb)
+{
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].noun, noun) && verb_eq(commands[i].verb, verb))
+            return &commands[i];
+    return NULL;
+}
+
+static int noun_has_verbs(const char *noun)
+{
+    if (register_find(noun))
+        return 1;
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].noun, noun) && commands[i].verb)
+            return 1;
+    return 0;
+}
+
+/* Fields offered as options: what a user may set (add, update, org set) or
+ * filter on (list). */
+static int field_offered(const cli *c, const fielddef *f)
+{
+    if (!c->reg || !c->verb)
+        return 0;
+    if (!strcmp(c->verb, "list"))
+        return f->type != FT_LINKS && f->type != FT_ENUMSET && !(f->flags & FF_MULTILINE);
+    if (!strcmp(c->verb, "add") || !strcmp(c->verb, "update") || !strcmp(c->verb, "set"))
+        return !(f->flags & FF_SYSTEM);
+    return 0;
+}
+
+typedef struct opt_table {
+    struct option opts[CLI_MAX_ARGS];
+    char names[64][64];
+    int n;
+} opt_table;
+
+static void build_options(const cli *c, opt_table *t)
+{
+    t->n = 0;
+    for (int i = 0; i < NGLOBAL; i++)
+        t->opts[t->n++] = global_options[i];
+    for (int i = 0; i < NEXTRA; i++)
+        if (extra_applies(&extra_options[i], c))
+            t->opts[t->n++] = (struct option){extra_options[i].name,
+                                              extra_options[i].has_arg ? required_argument : no_argument,
+                                              NULL, OPT_EXTRA + i};
+    for (int i = 0; c->reg && i < c->reg->nfields && i < 64; i++)
+        if (field_offered(c, &c->reg->fields[i]))
+            t->opts[t->n++] = (struct option){field_flag(&c->reg->fields[i], t->names[i], 64),
+                                              required_argument, NULL, OPT_FIELD + i};
+    t->opts[t->n] = (struct option){0, 0, 0, 0};
+}
+
+static int take_global(cli *c, int code, const char *arg)
+{
+    switch (code) {
+    case OPT_REPO: c->repo = arg; return 1;
+    case OPT_AS: c->actor = arg; return 1;
+    case OPT_JSON: c->json = 1; return 1;
+    case OPT_NOTE: c->note = arg; return 1;
+    case OPT_HELP: c->help = 1; return 1;
+    default: return 0;
+    }
+}
+
+static int unknown_option(const char *arg, isms_err *e)
+{
+    return err_set(e, E_USAGE, arg, "unknown or incomplete option %s (see --help)", arg);
+}
+
+/* Parses argv[from..] against the command's options. */
+static int parse_command(cli *c, int argc, char **argv, int from, isms_err *e)
+{
+    opt_table t;
+    build_options(c, &t);
+    char *av[CLI_MAX_ARGS + 1];
+    int ac = 0;
+    av[ac++] = "isms";
+    for (int i = from; i < argc && ac < CLI_MAX_ARGS; i++)
+        av[ac++] = argv[i];
+    av[ac] = NULL;
+    optind = 0;   /* GNU: full re-initialisation, commands may run in-process */
+    opterr = 0;
+    int code, idx;
+    while ((code = getopt_long(ac, av, "-h", t.opts, &idx)) != -1) {
+        if (code == 1) {   /* a positional argument, in order ("-" mode) */
+            if (c->nargs >= CLI_MAX_ARGS)
+                return err_set(e, E_USAGE, NULL, "too many arguments");
+            c->args[c->nargs++] = optarg;
+        } else if (code == 'h') {
+            c->help = 1;
+        } else if (code == '?' || code == ':') {
+            return unknown_option(av[optind - 1], e);
+        } else if (!take_global(c, code, optarg)) {
+            if (c->nopts >= CLI_MAX_ARGS)
+                return err_set(e, E_USAGE, NULL, "too many options");
+            cli_opt *o = &c->opts[c->nopts++];
+            o->field = code >= OPT_FIELD ? code - OPT_FIELD : -1;
+            o->name = code >= OPT_FIELD ? t.opts[idx].name : extra_options[code - OPT_EXTRA].name;
+            o->name = arena_strdup(&c->a, o->name);
+            o->arg = optarg;
+        }
+    }
+    return 0;
+}
+
+/* ---- help ---- */
+
+static void help_global(FILE *f)
+{
+    fprintf(f, "isms %s: an information security management system\n\n"
+               "usage: isms [--repo REPO] [--as ACTOR] [--json] [--note TEXT] <noun> [<verb>] ...\n\n"
+               "registers (each has add, list, show, update, retire):\n", ISMS_VERSION);
+    for (int i = 0; registers[i]; i++)
+        fprintf(f, "  %-13s %s\n", registers[i]->name, registers[i]->summary);
+    fprintf(f, "\ncommands:\n");
+    for (int i = 0; i < NCOMMANDS; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%s%s", commands[i].noun, commands[i].verb ? " " : "",
+                 commands[i].verb ? commands[i].verb : "");
+        fprintf(f, "  %-13s %s\n", name, commands[i].summary);
+    }
+    fprintf(f, "\nglobal options:\n"
+               "  --repo REPO   repository: a SQLite file (default: $ISMS_REPO)\n"
+               "  --as ACTOR    who is acting, recorded in the ledger (default: $ISMS_ACTOR, else os:<login>)\n"
+               "  --json        machine-readable output on every list and show\n"
+               "  --note TEXT   the reason for a change, kept in the ledger\n"
+               "\n`isms <noun> --help` and `isms <noun> <verb> --help` say more.\n"
+               "Exit status: 0 ok, 2 usage, 3 invalid value, 4 not found, 5 conflict, 6 retry,\n"
+               "7 not permitted, 10 ledger verification failed; others: see docs/CLI.md.\n");
+}
+
+static void help_noun(FILE *f, const char *noun)
+{
+    const regdef *reg = register_find(noun);
+    fprintf(f, "isms %s: %s\n\nverbs:\n", noun, reg ? reg->summary : "");
+    if (reg && !(reg->flags & REG_SINGLETON))
+        for (int i = 0; register_verbs[i]; i++)
+            if (!(reg->flags & REG_NO_RETIRE) || strcmp(register_verbs[i], "retire"))
+                fprintf(f, "  %-10s %s\n", register_verbs[i], register_verb_help[i]);
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].noun, noun) && commands[i].verb)
+            fprintf(f, "  %-10s %s\n", commands[i].verb, commands[i].summary);
+    fprintf(f, "\n`isms %s <verb> --help` lists the options.\n", noun);
+}
+
+static void help_field(FILE *f, const fielddef *fd, const char *verb)
+{
+    char flag[64], arg[64];
+    field_flag(fd, flag, sizeof flag);
+    switch (fd->type) {
+    case FT_INT: snprintf(arg, sizeof arg, fd->flags & FF_DYNMAX ? "1..n" : "N"); break;
+    case FT_MONEY: snprintf(arg, sizeof arg, "AMOUNT"); break;
+    case FT_BOOL: snprintf(arg, sizeof arg, "yes|no"); break;
+    case FT_DATE: snprintf(arg, sizeof arg, "YYYY-MM-DD"); break;
+    case FT_REF: snprintf(arg, sizeof arg, "%s", !strcmp(fd->target, "person") ? "PERSON" : "KEY"); break;
+    case FT_LINKS: snprintf(arg, sizeof arg, "KEY[,KEY]"); break;
+    case FT_ENUM: case FT_ENUMSET: snprintf(arg, sizeof arg, "VALUE"); break;
+    default: snprintf(arg, sizeof arg, "TEXT"); break;
+    }
+    char left[160];
+    snprintf(left, sizeof left, "--%s %s", flag, arg);
+    fprintf(f, "  %-30s %s%s\n", left, fd->help,
+            (fd->flags & FF_REQUIRED) && !strcmp(verb, "add") ? " (required)" : "");
+    if (fd->choices) {
+        fprintf(f, "  %-30s   one of:", "");
+        for (int k = 0; fd->choices[k]; k++)
+            fprintf(f, " %s", fd->choices[k]);
+        fputc('\n', f);
+    }
+    if (fd->deflt && !strcmp(verb, "add"))
+        fprintf(f, "  %-30s   default: %s\n", "", fd->deflt);
+}
+
+static void help_verb(FILE *f, cli *c, const command *cmd)
+{
+    if (cmd)
+        fprintf(f, "usage: isms %s%s%s %s\n\n%s\n", cmd->noun, cmd->verb ? " " : "",
+                cmd->verb ? cmd->verb : "", cmd->usage, cmd->summary);
+    else
+        fprintf(f, "usage: isms %s %s%s [options]\n", c->noun, c->verb,
+                !strcmp(c->verb, "add") || !strcmp(c->verb, "list") ? "" : " KEY");
+    if (c->reg && c->verb) {
+        int header = 0;
+        for (int i = 0; i < c->reg->nfields; i++)
+            if (field_offered(c, &c->reg->fields[i])) {
+                if (!header++)
+                    fprintf(f, "\n%s:\n", !strcmp(c->verb, "list") ? "filters" : "fields");
+                help_field(f, &c->reg->fields[i], c->verb);
+            }
+    }
+    int header = 0;
+    for (int i = 0; i < NEXTRA; i++)
+        if (extra_applies(&extra_options[i], c)) {
+            if (!header++)
+                fprintf(f, "\noptions:\n");
+            char left[64];
+            snprintf(left, sizeof left, "--%s%s", extra_options[i].name, extra_options[i].has_arg ? " VALUE" : "");
+            fprintf(f, "  %-30s %s\n", left, extra_options[i].help);
+        }
+    fprintf(f, "\nglobal options: --repo REPO, --as ACTOR, --json, --note TEXT (see isms --help)\n");
+}
+
+/* ---- shared helpers ---- */
+
+int cli_open(cli *c, isms_err *e)
+{
+    if (c->d) {
+        if (c->note)
+            dom_set_note(c->d, c->note);
+        return 0;
+    }
+    const char *repo = c->repo ? c->repo : getenv("ISMS_REPO");
+    if (!repo || !*repo)
+        return err_set(e, E_USAGE, "repo", "no repository given: use --repo FILE or set ISMS_REPO");
+    int rc = dom_open(repo, c->actor, &c->d, e);
+    if (!rc && dom_upgraded_from(c->d))
+        fprintf(stderr, "isms: upgraded %s from schema version %d to %d (a copy of the old file "
+                        "was kept beside it)\n", repo, dom_upgraded_from(c->d), store_schema_latest());
+    if (!rc && c->note)
+        dom_set_note(c->d, c->note);
+    return rc;
+}
+
+const char *cli_opt_value(const cli *c, const char *name)
+{
+    const char *v = NULL;
+    for (int i = 0; i < c->nopts; i++)
+        if (!strcmp(c->opts[i].name, name))
+            v = c->opts[i].arg ? c->opts[i].arg : "";
+    return v;
+}
+
+int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name) != NULL; }
+
+int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
+{
+    if (c->nargs == n)
+        return 0;
+    return err_set(e, E_USAGE, what, "%s %s%s%s: expected %s, got %d argument%s", "isms", c->noun,
+                   c->verb ? " " : "", c->verb ? c->verb : "", what, c->nargs, c->nargs == 1 ? "" : "s");
+}
+
+/* ---- dispatch ---- */
+
+static int dispatch(cli *c, int argc, char **argv, isms_err *e)
+{
+    opterr = 0;
+    optind = 0;
+    struct option g[NGLOBAL + 1];
+    memcpy(g, global_options, sizeof global_options);
+    g[NGLOBAL] = (struct option){0, 0, 0, 0};
+    int code, idx;
+    while ((code = getopt_long(argc, argv, "+h", g, &idx)) != -1) {
+        if (code == 'h')
+            c->help = 1;
+        else if (!take_global(c, code, optarg))
+            return unknown_option(argv[optind - 1], e);
+    }
+    if (optind >= argc) {
+        help_global(c->out);
+        return c->help ? 0 : err_set(e, E_USAGE, NULL, "no command given");
+    }
+    int at = optind;
+    c->noun = argv[at++];
+    if (!strcmp(c->noun, "help")) {
+        help_global(c->out);
+        return 0;
+    }
+    if (noun_has_verbs(c->noun) && at < argc && argv[at][0] != '-')
+        c->verb = argv[at++];
+    c->reg = register_find(c->noun);
+    if (c->reg)
+        c->noun = c->reg->name;
+    const command *cmd = find_command(c->noun, c->verb);
+    if (!cmd && !c->reg)
+        return err_set(e, E_USAGE, c->noun, "unknown command \"%s\" (see isms --help)", c->noun);
+    if (!cmd && !c->verb) {
+        help_noun(c->out, c->noun);
+        return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?", c->noun);
+    }
+    if (!cmd && (c->reg->flags & REG_SINGLETON ? 1 : !(
+                     !strcmp(c->verb, "add") || !strcmp(c->verb, "list") || !strcmp(c->verb, "show") ||
+                     !strcmp(c->verb, "update") || (!strcmp(c->verb, "retire") && !(c->reg->flags & REG_NO_RETIRE)))))
+        return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"%s\" (see isms %s --help)",
+                       c->noun, c->verb, c->noun);
+    int rc = parse_command(c, argc, argv, at, e);
+    if (rc)
+        return rc;
+    if (c->help) {
+        help_verb(c->out, c, cmd);
+        return 0;
+    }
+    return cmd ? cmd->handler(c, e) : cmd_register(c, e);
+}
+
+int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
+{
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.out = out;
+    c.d = shared;
+    c.actor = getenv("ISMS_ACTOR");
+    arena_init(&c.a);
+    int rc = dispatch(&c, argc, argv, e);
+    if (c.d && c.d != shared)
+        dom_close(c.d);
+    arena_free(&c.a);
+    return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+    isms_err e = {0};
+    int rc = cli_run(argc, argv, NULL, stdout, &e);
+    if (fflush(stdout) != 0 && !rc)
+        rc = err_set(&e, E_IO, NULL, "cannot write the output: %m");
+    if (rc) {
+        fprintf(stderr, "isms: %s\n", e.msg[0] ? e.msg : err_text(rc));
+        return err_exit_status(rc);
+    }
+    return 0;
+}

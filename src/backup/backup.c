@@ -1,0 +1,269 @@
+#include "backup/backup.h"
+#include "domain/registers.h"
+#include "domain/verify.h"
+#include "io/json.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXPORT_FORMAT "isms-export"
+enum { EXPORT_FORMAT_VERSION = 1 };
+
+/* ---- export ---- */
+
+static int add_record(const record *r, void *ctx)
+{
+    json_array_append_new(ctx, record_json(r));
+    return 0;
+}
+
+static int add_entry(const ledger_row *r, void *ctx)
+{
+    json_t *data = json_loads(r->data, 0, NULL);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s}", "seq",
+                          (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
+                          "key", r->key, "op", r->op, "data", data ? data : json_string(r->data),
+                          "note", r->note, "prev_hash", r->prev_hash, "hash", r->hash);
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static int export_meta(dom *d, json_t *doc, isms_err *e)
+{
+    arena *a = dom_arena(d);
+    char *id, *created;
+    int version, rc = store_meta_get(dom_store(d), "repository_id", &id, a, e);
+    if (!rc)
+        rc = store_meta_get(dom_store(d), "created_at", &created, a, e);
+    if (!rc)
+        rc = store_schema_version(dom_store(d), &version, e);
+    if (rc)
+        return rc;
+    json_object_set_new(doc, "format", json_string(EXPORT_FORMAT));
+    json_object_set_new(doc, "format_version", json_integer(EXPORT_FORMAT_VERSION));
+    json_object_set_new(doc, "schema_version", json_integer(version));
+    json_object_set_new(doc, "repository",
+                        json_pack("{s:s?, s:s?}", "repository_id", id, "created_at", created));
+    return 0;
+}
+
+int backup_export(dom *d, FILE *out, isms_err *e)
+{
+    json_t *doc = json_object(), *regs = json_object(), *ledger = json_array();
+    store_query all = {.include_retired = 1};
+    /* One read transaction: the registers and the ledger from one moment. */
+    int rc = store_begin(dom_store(d), 0, e);
+    if (!rc)
+        rc = export_meta(d, doc, e);
+    for (int i = 0; !rc && registers[i]; i++) {
+        json_t *arr = json_array();
+        json_object_set_new(regs, registers[i]->plural, arr);
+        rc = dom_list(d, registers[i], &all, add_record, arr, e);
+    }
+    if (!rc)
+        rc = dom_history(d, NULL, add_entry, ledger, e);
+    store_rollback(dom_store(d));
+    json_object_set_new(doc, "registers", regs);
+    json_object_set_new(doc, "ledger", ledger);
+    if (!rc && js_write(out, doc, 1))
+        rc = err_set(e, E_IO, "export", "cannot write the export: %m");
+    json_decref(doc);
+    return rc;
+}
+
+/* ---- import ---- */
+
+static int bad_doc(isms_err *e, const char *where, const char *what)
+{
+    return err_set(e, E_INVALID, where, "%s: %s", where, what);
+}
+
+static int check_header(const json_t *doc, isms_err *e)
+{
+    const char *format = json_string_value(json_object_get(doc, "format"));
+    if (!json_is_object(doc) || !format || strcmp(format, EXPORT_FORMAT))
+        return bad_doc(e, "/format", "not an isms export (expected \"format\": \"isms-export\")");
+    json_int_t fv = json_integer_value(json_object_get(doc, "format_version"));
+    if (fv != EXPORT_FORMAT_VERSION)
+        return bad_doc(e, "/format_version", "unsupported export format version");
+    json_int_t sv = json_integer_value(json_object_get(doc, "schema_version"));
+    if (sv != store_schema_latest())
+        return err_set(e, E_INVALID, "/schema_version",
+                       "/schema_version: the export is of schema %lld, this isms writes %d; import "
+                       "it with the isms that wrote it, let that upgrade it, and export again",
+                       (long long)sv, store_schema_latest());
+    if (!json_is_object(json_object_get(doc, "registers")) ||
+        !json_is_array(json_object_get(doc, "ledger")))
+        return bad_doc(e, "/", "registers (an object) and ledger (an array) are required");
+    return 0;
+}
+
+/* Resolves the keys of references and links to ids in the new store. */
+static int resolve_keys(store *s, record *r, int links, const char *where, isms_err *e)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        const fielddef *f = &r->reg->fields[i];
+        value *v = &r->v[i];
+        int is_ref = f->type == FT_REF && !v->null;
+        if (!(is_ref && !links) && !(f->type == FT_LINKS && links))
+            continue;
+        const regdef *target = register_find(f->target);
+        int n = is_ref ? 1 : v->n;
+        for (int k = 0; k < n; k++) {
+            const char *key = is_ref ? v->s : v->keys[k];
+            int64_t id;
+            int retired, rc = store_lookup(s, target, key, &id, &retired, e);
+            if (rc)
+                return rc;
+            if (!id)
+                return err_set(e, E_INVALID, where, "%s/%s: there is no %s %s in the export",
+                               where, f->name, target->name, key);
+            if (is_ref)
+                v->i = id;
+            else
+                v->ids[k] = id;
+        }
+    }
+    return 0;
+}
+
+static int import_register(store *s, const regdef *reg, const json_t *arr, int links, arena *a,
+                           isms_err *e)
+{
+    size_t i;
+    json_t *o;
+    char where[128];
+    json_array_foreach(arr, i, o) {
+        snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, i);
+        record r;
+        int rc = record_from_json(o, reg, &r, a, where, e);
+        if (!rc)
+            rc = resolve_keys(s, &r, links, where, e);
+        if (rc)
+            return rc;
+        if (links) {
+            int retired;
+            if ((rc = store_lookup(s, reg, r.key, &r.id, &retired, e)) ||
+                (rc = store_write_links(s, &r, e)))
+                return rc;
+            continue;
+        }
+        /* Links wait for the second pass: an asset may depend on a later one. */
+        for (int k = 0; k < reg->nfields; k++)
+            if (reg->fields[k].type == FT_LINKS || reg->fields[k].type == FT_ENUMSET)
+                r.v[k].given = reg->fields[k].type == FT_ENUMSET;
+        r.id = (int64_t)i + 1;
+        if ((rc = store_insert(s, &r, e)))
+            return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
+        if (i % 512 == 511)
+            arena_reset(a);
+    }
+    return 0;
+}
+
+static int import_ledger(store *s, const json_t *arr, isms_err *e)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        char where[64];
+        snprintf(where, sizeof where, "/ledger/%zu", i);
+        ledger_row r = {0};
+        json_t *data = NULL;
+        const char *note = NULL;
+        json_int_t seq = 0;
+        if (json_unpack(o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?s, s:s, s:s}", "seq", &seq, "ts",
+                        &r.ts, "actor", &r.actor, "entity", &r.entity, "key", &r.key, "op", &r.op,
+                        "data", &data, "note", &note, "prev_hash", &r.prev_hash, "hash", &r.hash))
+            return bad_doc(e, where, "not a ledger entry (seq, ts, actor, entity, key, op, data, "
+                                     "prev_hash, hash)");
+        r.seq = seq;
+        r.note = note;
+        char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
+        r.data = canon;
+        int rc = store_ledger_insert(s, &r, e);
+        free(canon);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int import_meta(store *s, const json_t *doc, isms_err *e)
+{
+    const json_t *repo = json_object_get(doc, "repository");
+    const char *id = json_string_value(json_object_get(repo, "repository_id"));
+    const char *created = json_string_value(json_object_get(repo, "created_at"));
+    if (!id || !created)
+        return bad_doc(e, "/repository", "repository_id and created_at are required");
+    int rc = store_meta_set(s, "repository_id", id, e);
+    return rc ? rc : store_meta_set(s, "created_at", created, e);
+}
+
+static int import_all(dom *d, const json_t *doc, isms_err *e)
+{
+    store *s = dom_store(d);
+    const json_t *regs = json_object_get(doc, "registers");
+    arena a;
+    arena_init(&a);
+    int rc = import_meta(s, doc, e);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; !rc && registers[i]; i++) {
+            const json_t *arr = json_object_get(regs, registers[i]->plural);
+            if (arr && !json_is_array(arr))
+                rc = bad_doc(e, registers[i]->plural, "expected an array of records");
+            else if (arr)
+                rc = import_register(s, registers[i], arr, pass, &a, e);
+        }
+    arena_free(&a);
+    if (!rc)
+        rc = import_ledger(s, json_object_get(doc, "ledger"), e);
+    if (!rc) {
+        verify_report rep;
+        verify_report_init(&rep);
+        isms_err ve = {0};
+        if (dom_verify(d, &rep, &ve))
+            rc = err_set(e, E_TAMPERED, ve.field, "the export does not verify, nothing imported: %s",
+                         ve.msg);
+        verify_report_reset(&rep);
+    }
+    return rc;
+}
+
+int backup_import(const char *path, const char *target, const char *actor, isms_err *e)
+{
+    json_t *doc;
+    int rc = js_load_file(path, &doc, e);
+    if (rc)
+        return rc;
+    if ((rc = check_header(doc, e))) {
+        json_decref(doc);
+        return rc;
+    }
+    dom *d;
+    if ((rc = dom_create(target, actor, DOM_CREATE_BARE, &d, e))) {
+        json_decref(doc);
+        return rc;
+    }
+    if (!(rc = dom_batch_begin(d, e))) {
+        rc = import_all(d, doc, e);
+        if (rc)
+            dom_batch_rollback(d);
+        else
+            rc = dom_batch_commit(d, e);
+    }
+    json_decref(doc);
+    dom_close(d);
+    if (rc && !strstr(target, "://") && !strchr(target, '=')) {
+        char side[4200];
+        unlink(target);
+        snprintf(side, sizeof side, "%s-wal", target);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", target);
+        unlink(side);
+    }
+    return rc;
+}

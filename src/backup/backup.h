@@ -1,0 +1,26 @@
+/* backup.h: a whole repository as one JSON document, and back.
+ *
+ *   isms export acme.json          every register and the whole ledger
+ *   isms import acme.json new.isms a new repository, ledger included
+ *
+ * The document is deterministic (records in id order, no export time), so
+ * export -> import -> export gives identical bytes, and the imported
+ * repository verifies: the ledger is copied entry by entry, not rewritten.
+ * Format (docs/EXPORT.md):
+ *   {"format": "isms-export", "format_version": 1, "schema_version": N,
+ *    "repository": {...meta...}, "registers": {"people": [...], ...},
+ *    "ledger": [{"seq", "ts", "actor", "entity", "key", "op", "data",
+ *                "note", "prev_hash", "hash"}, ...]} */
+#ifndef ISMS_BACKUP_H
+#define ISMS_BACKUP_H
+
+#include "domain/dom.h"
+
+#include <stdio.h>
+
+int backup_export(dom *d, FILE *out, isms_err *e);
+/* Creates `target` from the document at `path`; on any failure (a bad
+ * document, a ledger that does not verify) nothing is left behind. */
+int backup_import(const char *path, const char *target, const char *actor, isms_err *e);
+
+#endif

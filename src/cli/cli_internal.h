@@ -1,0 +1,80 @@
+/* cli_internal.h: what the command modules share.
+ *
+ * A command is a row of commands.def: a noun, an optional verb, its handler
+ * and its help. Handlers receive the parsed command line (struct cli) and
+ * return an E_* code; cli.c prints the error and turns it into the exit
+ * status. Output goes to c->out (stdout), messages to stderr. */
+#ifndef ISMS_CLI_INTERNAL_H
+#define ISMS_CLI_INTERNAL_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/record.h"
+#include "domain/assets.h"
+#include "domain/dom.h"
+
+#include <stdio.h>
+
+enum { CLI_MAX_ARGS = 256 };
+
+/* One option given on the command line, in order. */
+typedef struct cli_opt {
+    int field;            /* field index of the register, or -1 */
+    const char *name;     /* option name without dashes */
+    const char *arg;      /* its value, NULL for flags */
+} cli_opt;
+
+typedef struct cli {
+    /* global options */
+    const char *repo;
+    const char *actor;
+    const char *note;
+    int json;
+    int help;
+    /* the command */
+    const char *noun, *verb;
+    const regdef *reg;           /* for register commands */
+    const char *args[CLI_MAX_ARGS];  /* positional arguments after noun/verb */
+    int nargs;
+    cli_opt opts[CLI_MAX_ARGS];  /* command options, in order */
+    int nopts;
+    dom *d;                      /* opened by cli_open() */
+    FILE *out;
+    arena a;                     /* command-scoped memory */
+    /* asset protection needs, computed once per command when shown */
+    asset_need *needs;
+    size_t nneeds;
+    int needs_loaded;
+} cli;
+
+typedef int (*cli_handler)(cli *c, isms_err *e);
+
+/* Opens the repository named by --repo / ISMS_REPO (once). */
+int cli_open(cli *c, isms_err *e);
+/* The value of option `name` (last one given), or NULL. */
+const char *cli_opt_value(const cli *c, const char *name);
+int cli_opt_given(const cli *c, const char *name);
+/* Requires exactly `n` positional arguments, naming them in the error. */
+int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
+
+/* Runs one command line in-process (the demo uses it with an open dom). */
+int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e);
+
+/* ---- rendering (render.c) ---- */
+void render_record_json(cli *c, const record *r);
+void render_record(cli *c, const record *r);
+/* Tables: begin with the register, add records, end prints them. */
+typedef struct table table;
+table *table_begin(cli *c, const regdef *reg);
+void table_add(table *t, const record *r);
+void table_end(table *t);
+/* "EUR 25,000,000.00" */
+const char *render_money(cli *c, int64_t minor);
+
+/* ---- handlers ---- */
+#define CMD(noun, verb, handler, usage, summary) int handler(cli *c, isms_err *e);
+#include "cli/commands.def"
+#undef CMD
+int cmd_register(cli *c, isms_err *e);   /* add/list/show/update/retire of any register */
+
+#endif

@@ -1,0 +1,113 @@
+#include "core/record.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void record_init(record *r, const regdef *reg, arena *a)
+{
+    memset(r, 0, sizeof *r);
+    r->reg = reg;
+    r->v = arena_alloc(a, sizeof(value) * (size_t)(reg->nfields ? reg->nfields : 1));
+    for (int i = 0; i < reg->nfields; i++)
+        r->v[i].null = 1;
+}
+
+void record_copy(record *dst, const record *src, arena *a)
+{
+    const regdef *reg = src->reg;
+    *dst = *src;
+    dst->key = arena_strdup(a, src->key);
+    dst->created_at = arena_strdup(a, src->created_at);
+    dst->updated_at = arena_strdup(a, src->updated_at);
+    dst->retired_at = arena_strdup(a, src->retired_at);
+    dst->v = arena_alloc(a, sizeof(value) * (size_t)(reg->nfields ? reg->nfields : 1));
+    for (int i = 0; i < reg->nfields; i++) {
+        value *d = &dst->v[i];
+        const value *s = &src->v[i];
+        *d = *s;
+        d->s = arena_strdup(a, s->s);
+        if (s->n) {
+            d->keys = arena_alloc(a, sizeof(char *) * (size_t)s->n);
+            d->ids = arena_alloc(a, sizeof(int64_t) * (size_t)s->n);
+            for (int k = 0; k < s->n; k++) {
+                d->keys[k] = arena_strdup(a, s->keys[k]);
+                d->ids[k] = s->ids ? s->ids[k] : 0;
+            }
+        }
+    }
+}
+
+const char *field_flag(const fielddef *f, char *dst, size_t n)
+{
+    snprintf(dst, n, "%s", f->flag ? f->flag : f->name);
+    for (char *p = dst; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    return dst;
+}
+
+int regdef_field(const regdef *reg, const char *name)
+{
+    char flag[64];
+    for (int i = 0; i < reg->nfields; i++) {
+        if (!strcmp(reg->fields[i].name, name))
+            return i;
+        if (!strcmp(field_flag(&reg->fields[i], flag, sizeof flag), name))
+            return i;
+    }
+    return -1;
+}
+
+static int field_or_die(const regdef *reg, const char *name)
+{
+    int i = regdef_field(reg, name);
+    if (i < 0) {
+        fprintf(stderr, "isms: internal: register %s has no field %s\n", reg->name, name);
+        xdie("unknown field");
+    }
+    return i;
+}
+
+value *record_val(record *r, const char *name) { return &r->v[field_or_die(r->reg, name)]; }
+
+const value *record_cval(const record *r, const char *name)
+{
+    return &r->v[field_or_die(r->reg, name)];
+}
+
+const char *record_text(const record *r, const char *name)
+{
+    const value *v = record_cval(r, name);
+    return v->null ? NULL : v->s;
+}
+
+int64_t record_int(const record *r, const char *name)
+{
+    const value *v = record_cval(r, name);
+    return v->null ? 0 : v->i;
+}
+
+void record_set_text(record *r, const char *name, const char *s, arena *a)
+{
+    value *v = record_val(r, name);
+    v->s = arena_strdup(a, s);
+    v->null = s == NULL;
+    v->given = 1;
+}
+
+void record_set_int(record *r, const char *name, int64_t i)
+{
+    value *v = record_val(r, name);
+    v->i = i;
+    v->null = 0;
+    v->given = 1;
+}
+
+int choice_index(const char *const *choices, const char *s)
+{
+    for (int i = 0; choices && choices[i]; i++)
+        if (!strcmp(choices[i], s))
+            return i;
+    return -1;
+}

@@ -1,0 +1,122 @@
+/* record.h: how isms describes its registers, and one record of any of them.
+ *
+ * Every register (risks, controls, assets, ...) is a table of field
+ * descriptors (regdef). One generic engine reads these tables to parse CLI
+ * flags and API bodies, validate, store, render JSON and human tables, and
+ * write the ledger, so that adding a field is a one-line change and every
+ * register behaves the same way. Rules particular to one register (residual
+ * risk not above inherent, an owner who exists, no dependency cycles) live
+ * in the domain layer, in the register's `check` hook.
+ *
+ * A record's memory (strings, link arrays) belongs to an arena supplied by
+ * whoever reads or builds it. */
+#ifndef ISMS_CORE_RECORD_H
+#define ISMS_CORE_RECORD_H
+
+#include "core/arena.h"
+#include "core/err.h"
+
+#include <stdint.h>
+
+typedef enum ftype {
+    FT_TEXT,     /* UTF-8 text */
+    FT_INT,      /* whole number within [min, max] */
+    FT_MONEY,    /* integer minor units of the organisation's currency */
+    FT_BOOL,     /* 0 or 1 */
+    FT_DATE,     /* YYYY-MM-DD */
+    FT_TIME,     /* YYYY-MM-DDTHH:MM:SSZ */
+    FT_ENUM,     /* one of `choices` */
+    FT_REF,      /* one record of register `target`, stored as its id, shown as its key */
+    FT_LINKS,    /* a set of records of `target`, kept in `link_table` */
+    FT_ENUMSET,  /* a set of `choices`, kept in `link_table` */
+} ftype;
+
+enum {
+    FF_REQUIRED  = 1 << 0,  /* must be given on add */
+    FF_LIST      = 1 << 1,  /* a column of the human list table */
+    FF_SYSTEM    = 1 << 2,  /* set by isms (workflow), never directly by a user */
+    FF_UNIQUE    = 1 << 3,  /* no two records share the value */
+    FF_MULTILINE = 1 << 4,  /* newlines allowed */
+    FF_FOLD      = 1 << 5,  /* stored lower-case (emails) */
+    FF_DYNMAX    = 1 << 6,  /* FT_INT whose maximum is the organisation's matrix size */
+};
+
+typedef struct fielddef {
+    const char *name;            /* JSON name and SQL column, snake_case */
+    ftype type;
+    unsigned flags;
+    const char *help;
+    const char *const *choices;  /* FT_ENUM, FT_ENUMSET: NULL-terminated */
+    const char *target;          /* FT_REF, FT_LINKS: register name */
+    const char *link_table;      /* FT_LINKS, FT_ENUMSET */
+    const char *link_src;        /* column naming this record in link_table */
+    const char *link_dst;        /* column naming the target (or holding the enum) */
+    int64_t min, max;            /* FT_INT bounds; FT_TEXT: max = byte length (0: 64 KiB) */
+    const char *flag;            /* CLI flag when not the name with '-' for '_' */
+    const char *deflt;           /* value on add when not given, as CLI text */
+} fielddef;
+
+struct dom;
+struct record;
+
+enum {
+    REG_SINGLETON = 1 << 0,  /* exactly one record (the organisation profile) */
+    REG_NO_RETIRE = 1 << 1,  /* cannot be retired (the organisation profile) */
+};
+
+typedef struct regdef {
+    const char *name;            /* "risk": CLI noun, SQL table, ledger entity */
+    const char *plural;          /* "risks": export section, API collection */
+    const char *key_prefix;      /* "RISK": keys are RISK-1, RISK-2, ... */
+    const char *summary;         /* one line for --help */
+    const fielddef *fields;
+    int nfields;
+    unsigned flags;
+    const char *label;           /* the field that names a record to people */
+    /* Register-specific rules, run inside the write transaction after the
+     * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
+    int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);
+} regdef;
+
+typedef struct value {
+    unsigned char given;   /* set in this request (updates change only these) */
+    unsigned char null;    /* no value */
+    int64_t i;             /* FT_INT, FT_MONEY, FT_BOOL; FT_REF: the target's id */
+    const char *s;         /* FT_TEXT, FT_DATE, FT_TIME, FT_ENUM; FT_REF: the target's key */
+    int n;                 /* FT_LINKS, FT_ENUMSET: number of members */
+    const char **keys;     /* FT_LINKS: member keys; FT_ENUMSET: members, sorted */
+    int64_t *ids;          /* FT_LINKS: member ids, ascending */
+} value;
+
+typedef struct record {
+    const regdef *reg;
+    int64_t id;            /* 0 until stored */
+    const char *key;       /* "RISK-1" */
+    int64_t version;       /* 1 on add, +1 per change: optimistic concurrency */
+    const char *created_at, *updated_at;
+    const char *retired_at;  /* NULL while active */
+    value *v;              /* reg->nfields values */
+} record;
+
+/* A record of `reg` with every value null, its memory from `a`. */
+void record_init(record *r, const regdef *reg, arena *a);
+/* Deep copy into `a`. */
+void record_copy(record *dst, const record *src, arena *a);
+
+/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1. */
+int regdef_field(const regdef *reg, const char *name);
+/* The CLI flag of a field ("residual-likelihood"), in static storage per field. */
+const char *field_flag(const fielddef *f, char *dst, size_t n);
+
+/* Value accessors by field name; abort on a wrong name (a programming error). */
+value *record_val(record *r, const char *name);
+const value *record_cval(const record *r, const char *name);
+const char *record_text(const record *r, const char *name);  /* NULL if null */
+int64_t record_int(const record *r, const char *name);       /* 0 if null */
+void record_set_text(record *r, const char *name, const char *s, arena *a);
+void record_set_int(record *r, const char *name, int64_t i);
+
+/* Does `choices` contain `s`? Returns the index or -1. */
+int choice_index(const char *const *choices, const char *s);
+
+#endif

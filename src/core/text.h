@@ -1,0 +1,57 @@
+/* text.h: checks and conversions of user-supplied text.
+ *
+ * Everything a user types passes through here before it reaches a record:
+ * UTF-8 validity, single-line-ness, strict integers, money in major units,
+ * dates and timestamps in ISO 8601 UTC. Each parser returns 0 or E_INVALID
+ * and names `field` and the offending value in the message. */
+#ifndef ISMS_CORE_TEXT_H
+#define ISMS_CORE_TEXT_H
+
+#include "core/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Is s valid UTF-8 (no overlongs, no surrogates, no NUL)? */
+int utf8_valid(const char *s, size_t n);
+/* Number of code points (for table widths); s must be valid UTF-8. */
+size_t utf8_width(const char *s);
+/* Byte length of the longest prefix of s with at most `cols` code points. */
+size_t utf8_prefix(const char *s, size_t cols);
+
+/* Checks a text value: valid UTF-8, no control characters (newline and tab
+ * allowed when multiline), at most max_len bytes (0 = 64 KiB). */
+int text_check(const char *field, const char *s, int multiline, size_t max_len, isms_err *e);
+
+/* Strict base-10 integer: optional sign, digits only, within [min, max]. */
+int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out, isms_err *e);
+
+/* Money in major units ("25000000", "25,000,000.50", "1.5e6" is refused) to
+ * integer minor units with `exponent` decimals (2 for EUR). */
+int parse_money(const char *field, const char *s, int exponent, int64_t *out, isms_err *e);
+/* "25,000,000.00" from minor units. Writes at most n bytes. */
+void format_money(char *dst, size_t n, int64_t minor, int exponent);
+
+/* Booleans: yes/no, true/false, 1/0, on/off. */
+int parse_bool(const char *field, const char *s, int *out, isms_err *e);
+
+/* Calendar date YYYY-MM-DD (valid day of month, year 1900..9999). */
+int parse_date(const char *field, const char *s, isms_err *e);
+/* Timestamp YYYY-MM-DDTHH:MM:SSZ (UTC only). */
+int parse_timestamp(const char *field, const char *s, isms_err *e);
+
+/* Current UTC time as YYYY-MM-DDTHH:MM:SSZ / YYYY-MM-DD into dst[21] / dst[11].
+ * ISMS_NOW (a timestamp) overrides the clock, for reproducible tests and demos. */
+void now_timestamp(char dst[21]);
+void now_date(char dst[11]);
+/* Date `days` after `date` (YYYY-MM-DD) into dst[11]. */
+void date_add_days(char dst[11], const char *date, int days);
+/* Days from date a to date b (b - a); both valid YYYY-MM-DD. */
+long date_diff_days(const char *a, const char *b);
+
+/* ASCII lower-casing in place (emails, keys are compared this way). */
+char *ascii_lower(char *s);
+char *ascii_upper(char *s);
+
+#endif

@@ -1,0 +1,34 @@
+/* assets.h: protection needs along the dependency graph.
+ *
+ * The maximum principle (BSI IT-Grundschutz, Schutzbedarfsfeststellung): an
+ * asset needs at least the protection of everything that depends on it. A
+ * payments process with very high availability needs makes the platform it
+ * runs on, and the data centre under that, very high too. The same holds
+ * for supporting a critical or important function (DORA). */
+#ifndef ISMS_DOMAIN_ASSETS_H
+#define ISMS_DOMAIN_ASSETS_H
+
+#include "domain/dom.h"
+
+enum { NEED_C, NEED_I, NEED_A, NEED_COUNT };
+
+typedef struct asset_need {
+    int64_t id;
+    char key[32];
+    int stated[NEED_COUNT];        /* 0 normal, 1 high, 2 very high */
+    int inherited[NEED_COUNT];     /* highest need of the assets depending on it, -1 if none */
+    int64_t source[NEED_COUNT];    /* id of the asset the inherited need comes from */
+    int critical;                  /* stated: supports a critical function */
+    int critical_inherited;        /* a dependent asset does */
+} asset_need;
+
+/* Effective need: max(stated, inherited). */
+int asset_effective(const asset_need *n, int which);
+const char *need_name(int level);  /* "normal", "high", "very-high" */
+
+/* Needs of every active asset, in id order; *out is malloc'd (free it). */
+int dom_asset_needs(dom *d, asset_need **out, size_t *n, isms_err *e);
+/* The entry for one asset id in such an array, or NULL. */
+const asset_need *asset_need_find(const asset_need *all, size_t n, int64_t id);
+
+#endif

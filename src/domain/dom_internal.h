@@ -1,0 +1,39 @@
+/* dom_internal.h: what the domain's own modules share. */
+#ifndef ISMS_DOMAIN_INTERNAL_H
+#define ISMS_DOMAIN_INTERNAL_H
+
+#include "domain/dom.h"
+
+struct dom {
+    store *st;
+    char *actor;
+    char *note;
+    arena a;                 /* scratch for the caller's current command */
+    int upgraded_from;
+    /* Organisation settings, loaded on first use, dropped when it changes. */
+    int org_loaded;
+    int matrix;
+    int exponent;
+    char currency[8];
+    char *labels[2][6];      /* [0] likelihood, [1] impact; 1-based levels */
+};
+
+/* Forgets the cached organisation settings (after the profile changes). */
+void dom_org_forget(dom *d);
+
+/* One mutation: begin a write transaction (a savepoint inside a batch),
+ * and end it, committing when rc is 0 and rolling back otherwise. */
+int dom_txn_begin(dom *d, isms_err *e);
+int dom_txn_end(dom *d, int rc, isms_err *e);
+
+/* Writes a ledger entry for a record as it now stands in the store. */
+int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e);
+
+/* dom_set_text() without the refusal of workflow-only fields: for the
+ * domain's own defaults and catalogues. */
+int dom_set_value(dom *d, record *r, int f, const char *text, isms_err *e);
+
+/* Seeds the built-in catalogues of a new repository (builtin.c). */
+int builtin_seed(dom *d, isms_err *e);
+
+#endif

@@ -1,0 +1,149 @@
+/* input.c: user text to field values, with the checks that need nothing
+ * but the text (and the organisation's currency). */
+#include "domain/dom_internal.h"
+#include "core/buf.h"
+#include "core/text.h"
+
+#include <string.h>
+
+const char *dom_key(dom *d, const char *typed)
+{
+    char *k = arena_strdup(&d->a, typed);
+    if (strchr(k, '@'))
+        return ascii_lower(k);   /* an e-mail address standing for a person */
+    return ascii_upper(k);
+}
+
+static int enum_error(const fielddef *f, const char *text, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    for (int i = 0; f->choices[i]; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", f->choices[i]);
+    err_set(e, E_INVALID, f->name, "%s: \"%s\" is not one of: %s", f->name, text, buf_str(&b));
+    buf_reset(&b);
+    return E_INVALID;
+}
+
+/* Adds one member to a set value, ignoring duplicates. */
+static void set_add(dom *d, value *v, const char *member)
+{
+    for (int k = 0; k < v->n; k++)
+        if (!strcmp(v->keys[k], member))
+            return;
+    const char **keys = arena_alloc(&d->a, sizeof(char *) * (size_t)(v->n + 1));
+    int64_t *ids = arena_alloc(&d->a, sizeof(int64_t) * (size_t)(v->n + 1));
+    if (v->n) {
+        memcpy(keys, v->keys, sizeof(char *) * (size_t)v->n);
+        memcpy(ids, v->ids, sizeof(int64_t) * (size_t)v->n);
+    }
+    keys[v->n] = member;
+    ids[v->n] = 0;
+    v->keys = keys;
+    v->ids = ids;
+    v->n++;
+}
+
+/* Members are separated by commas; repeated flags add to the set. */
+static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_err *e)
+{
+    if (!v->given) {
+        v->n = 0;
+        v->keys = NULL;
+        v->ids = NULL;
+    }
+    v->given = 1;
+    v->null = 0;
+    const char *p = text;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char *m = arena_strndup(&d->a, p, n);
+        char *s = m;
+        while (*s == ' ')
+            s++;
+        for (char *t = s + strlen(s); t > s && t[-1] == ' '; t--)
+            t[-1] = 0;
+        if (*s) {
+            if (f->type == FT_ENUMSET) {
+                if (choice_index(f->choices, s) < 0)
+                    return enum_error(f, s, e);
+                set_add(d, v, s);
+            } else {
+                set_add(d, v, dom_key(d, s));
+            }
+        }
+        p = comma ? comma + 1 : p + n;
+    }
+    return 0;
+}
+
+int dom_set_text(dom *d, record *r, int fi, const char *text, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[fi];
+    if (f->flags & FF_SYSTEM)
+        return err_set(e, E_INVALID, f->name, "%s is set by isms through its workflow, not directly",
+                       f->name);
+    return dom_set_value(d, r, fi, text, e);
+}
+
+int dom_parse_filter(dom *d, record *r, int fi, const char *text, isms_err *e)
+{
+    return dom_set_value(d, r, fi, text, e);
+}
+
+int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[fi];
+    value *v = &r->v[fi];
+    int rc = text_check(f->name, text, (f->flags & FF_MULTILINE) != 0,
+                        f->type == FT_TEXT && f->max ? (size_t)f->max : 65536, e);
+    if (rc)
+        return rc;
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return set_text(d, f, v, text, e);
+    v->given = 1;
+    v->null = 0;
+    if (!*text) {
+        if (f->flags & FF_REQUIRED)
+            return err_set(e, E_INVALID, f->name, "%s: a value is required", f->name);
+        v->null = 1;
+        return 0;
+    }
+    int b;
+    switch (f->type) {
+    case FT_TEXT:
+        v->s = arena_strdup(&d->a, text);
+        if (f->flags & FF_FOLD)
+            ascii_lower((char *)v->s);
+        return 0;
+    case FT_INT:
+        return parse_int64(f->name, text, f->min, f->max, &v->i, e);
+    case FT_MONEY:
+        rc = parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
+        if (!rc && v->i < 0)
+            return err_set(e, E_INVALID, f->name, "%s: %s is negative", f->name, text);
+        return rc;
+    case FT_BOOL:
+        rc = parse_bool(f->name, text, &b, e);
+        v->i = b;
+        return rc;
+    case FT_DATE:
+        v->s = arena_strdup(&d->a, text);
+        return parse_date(f->name, text, e);
+    case FT_TIME:
+        v->s = arena_strdup(&d->a, text);
+        return parse_timestamp(f->name, text, e);
+    case FT_ENUM:
+        if (choice_index(f->choices, text) < 0)
+            return enum_error(f, text, e);
+        v->s = arena_strdup(&d->a, text);
+        return 0;
+    case FT_REF:
+        v->s = dom_key(d, text);
+        v->i = 0;
+        return 0;
+    default:
+        return err_set(e, E_INTERNAL, f->name, "%s: unhandled field type", f->name);
+    }
+}

@@ -1,0 +1,422 @@
+/* mutate.c: add, update and retire, for every register.
+ *
+ * The order of work is the same for each mutation:
+ *   1. the caller has already parsed text into values (input.c), so bad
+ *      text never reaches a transaction;
+ *   2. begin the write transaction;
+ *   3. generic checks: required fields, references and links that exist
+ *      (and are active when newly linked), unique values, levels on the
+ *      organisation's matrix;
+ *   4. the register's own rules (rules.c);
+ *   5. write, read the record back, append its canonical form to the ledger;
+ *   6. commit, or roll back everything on any failure. */
+#include "domain/dom_internal.h"
+#include "domain/registers.h"
+#include "domain/rules.h"
+#include "core/text.h"
+#include "io/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e)
+{
+    if (strchr(who, '@'))
+        return store_lookup_by(d->st, &reg_person, "email", who, id, key, &d->a, e);
+    int retired;
+    int rc = store_lookup(d->st, &reg_person, who, id, &retired, e);
+    if (key)
+        *key = *id ? who : NULL;
+    return rc;
+}
+
+/* Resolves a key (or a person's e-mail) of register `target` to its id and
+ * key; *retired tells whether that record is retired. */
+static int resolve(dom *d, const fielddef *f, const char *typed, int64_t *id, const char **key,
+                   int *retired, isms_err *e)
+{
+    const regdef *target = register_find(f->target);
+    int rc;
+    *key = typed;
+    *retired = 0;
+    if (target == &reg_person && strchr(typed, '@')) {
+        rc = store_lookup_by(d->st, target, "email", typed, id, key, &d->a, e);
+        if (!rc && *id)
+            rc = store_lookup(d->st, target, *key, id, retired, e);
+    } else {
+        rc = store_lookup(d->st, target, typed, id, retired, e);
+    }
+    if (!rc && !*id)
+        rc = err_set(e, E_INVALID, f->name, "%s: there is no %s %s", f->name, target->name, typed);
+    return rc;
+}
+
+static int retired_error(const fielddef *f, const char *key, isms_err *e)
+{
+    return err_set(e, E_INVALID, f->name, "%s: %s %s is retired", f->name, f->target, key);
+}
+
+static int in_old_set(const value *old, int64_t id)
+{
+    for (int k = 0; old && k < old->n; k++)
+        if (old->ids[k] == id)
+            return 1;
+    return 0;
+}
+
+typedef struct member {
+    int64_t id;
+    const char *key;
+} member;
+
+static int cmp_member(const void *a, const void *b)
+{
+    const member *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Resolves, de-duplicates and orders a set of links by id. Members kept
+ * from before may since have been retired; new ones may not. */
+static int resolve_links(dom *d, const fielddef *f, value *v, const value *old, isms_err *e)
+{
+    member *m = arena_alloc(&d->a, sizeof *m * (size_t)(v->n + 1));
+    for (int k = 0; k < v->n; k++) {
+        int retired;
+        int rc = resolve(d, f, v->keys[k], &m[k].id, &m[k].key, &retired, e);
+        if (!rc && retired && !in_old_set(old, m[k].id))
+            rc = retired_error(f, m[k].key, e);
+        if (rc)
+            return rc;
+    }
+    qsort(m, (size_t)v->n, sizeof *m, cmp_member);
+    int n = 0;
+    for (int k = 0; k < v->n; k++)
+        if (!n || m[n - 1].id != m[k].id)
+            m[n++] = m[k];
+    v->n = n;
+    for (int k = 0; k < n; k++) {
+        v->ids[k] = m[k].id;
+        v->keys[k] = m[k].key;
+    }
+    return 0;
+}
+
+static int check_unique(dom *d, const record *r, const fielddef *f, const value *v, isms_err *e)
+{
+    int64_t id;
+    const char *key;
+    int rc = store_lookup_by(d->st, r->reg, f->name, v->s, &id, &key, &d->a, e);
+    if (!rc && id && id != r->id)
+        rc = err_set(e, E_CONFLICT, f->name, "%s: %s is already used by %s", f->name, v->s, key);
+    return rc;
+}
+
+static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[i];
+    value *v = &r->v[i];
+    const value *ov = old ? &old->v[i] : NULL;
+    if ((f->flags & FF_REQUIRED) && v->null) {
+        char flag[64];
+        return err_set(e, E_INVALID, f->name, "%s is required (--%s)", f->name,
+                       field_flag(f, flag, sizeof flag));
+    }
+    if (v->null || (old && !v->given))
+        return 0;
+    switch (f->type) {
+    case FT_REF: {
+        const char *key;
+        int retired;
+        int rc = resolve(d, f, v->s, &v->i, &key, &retired, e);
+        if (!rc && retired && (!ov || ov->null || ov->i != v->i))
+            rc = retired_error(f, key, e);
+        v->s = key;
+        return rc;
+    }
+    case FT_LINKS:
+        return resolve_links(d, f, v, ov, e);
+    case FT_INT:
+        if ((f->flags & FF_DYNMAX) && v->i > dom_matrix_size(d))
+            return err_set(e, E_INVALID, f->name,
+                           "%s: %lld is out of range 1..%d (the organisation's risk matrix is %dx%d)",
+                           f->name, (long long)v->i, dom_matrix_size(d), dom_matrix_size(d),
+                           dom_matrix_size(d));
+        return 0;
+    case FT_TEXT:
+        return (f->flags & FF_UNIQUE) ? check_unique(d, r, f, v, e) : 0;
+    default:
+        return 0;
+    }
+}
+
+static int check_record(dom *d, record *r, const record *old, isms_err *e)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        int rc = check_field(d, r, i, old, e);
+        if (rc)
+            return rc;
+    }
+    return r->reg->check ? r->reg->check(d, r, old, e) : 0;
+}
+
+static void apply_defaults(dom *d, record *r)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        const fielddef *f = &r->reg->fields[i];
+        if (f->deflt && r->v[i].null && !r->v[i].given)
+            dom_set_value(d, r, i, f->deflt, NULL);
+    }
+}
+
+/* Stores r (insert or update), reads it back, writes its ledger entry. */
+static int persist(dom *d, record *r, int insert, const char *op, record *out, isms_err *e)
+{
+    int rc = insert ? store_insert(d->st, r, e) : store_update(d->st, r, e);
+    if (!rc)
+        rc = store_get_id(d->st, r->reg, r->id, out, &d->a, e);
+    if (!rc)
+        rc = dom_ledger_record(d, out, op, e);
+    return rc;
+}
+
+static int add_in_txn(dom *d, record *in, record *out, isms_err *e)
+{
+    apply_defaults(d, in);
+    int rc = check_record(d, in, NULL, e);
+    if (rc)
+        return rc;
+    char now[21];
+    now_timestamp(now);
+    char *key;
+    if ((rc = store_next_key(d->st, in->reg, &key, &in->id, &d->a, e)))
+        return rc;
+    in->key = key;
+    in->version = 1;
+    in->created_at = in->updated_at = arena_strdup(&d->a, now);
+    in->retired_at = NULL;
+    return persist(d, in, 1, "add", out, e);
+}
+
+int dom_add(dom *d, record *in, record *out, isms_err *e)
+{
+    if (in->reg->flags & REG_SINGLETON)
+        return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`", in->reg->name,
+                       in->reg->name);
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    return dom_txn_end(d, add_in_txn(d, in, out, e), e);
+}
+
+/* Copies the given values of `changes` over `r`. */
+static void apply_changes(record *r, const record *changes)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        if (!changes->v[i].given)
+            continue;
+        r->v[i] = changes->v[i];
+        r->v[i].given = 1;
+    }
+}
+
+static int same_record(const record *a, const record *b)
+{
+    char *x = record_canonical(a), *y = record_canonical(b);
+    int same = !strcmp(x, y);
+    free(x);
+    free(y);
+    return same;
+}
+
+/* The common body of update and retire: `mutate` changes the copy. */
+typedef int (*mutate_fn)(dom *d, record *r, const void *arg, isms_err *e);
+
+static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                         mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+{
+    record old, r;
+    int rc = store_get(d->st, reg, key, &old, &d->a, e);
+    if (rc)
+        return rc;
+    if (old.retired_at)
+        return err_set(e, E_CONFLICT, reg->name, "%s was retired on %.10s and cannot be changed",
+                       key, old.retired_at);
+    if (if_version > 0 && old.version != if_version)
+        return err_set(e, E_RETRY, "version",
+                       "%s is at version %lld, not %lld: someone changed it since you read it",
+                       key, (long long)old.version, (long long)if_version);
+    record_copy(&r, &old, &d->a);
+    if ((rc = mutate(d, &r, arg, e)) || (rc = check_record(d, &r, &old, e)))
+        return rc;
+    if (same_record(&r, &old)) {
+        *out = old;
+        return 0;
+    }
+    char now[21];
+    now_timestamp(now);
+    r.version = old.version + 1;
+    r.updated_at = arena_strdup(&d->a, now);
+    if (r.retired_at)
+        r.retired_at = r.updated_at;
+    return persist(d, &r, 0, op, out, e);
+}
+
+static int mutate_update(dom *d, record *r, const void *arg, isms_err *e)
+{
+    (void)d; (void)e;
+    apply_changes(r, arg);
+    return 0;
+}
+
+static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
+{
+    (void)arg; (void)e;
+    r->retired_at = "now";   /* replaced by the change's time */
+    if (r->reg == &reg_control)
+        record_set_text(r, "status", "retired", &d->a);
+    return 0;
+}
+
+static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, mutate_fn fn,
+                  const void *arg, const char *op, record *out, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, e);
+    return dom_txn_end(d, rc, e);
+}
+
+int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
+               int64_t if_version, record *out, isms_err *e)
+{
+    if (reg->flags & REG_SINGLETON)
+        return dom_org_set(d, changes, out, e);
+    return change(d, reg, key, if_version, mutate_update, changes, "update", out, e);
+}
+
+int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
+{
+    if (reg->flags & REG_NO_RETIRE)
+        return err_set(e, E_USAGE, reg->name, "the %s cannot be retired", reg->name);
+    return change(d, reg, key, 0, mutate_retire, NULL, "retire", out, e);
+}
+
+int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    int64_t id;
+    int retired;
+    rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
+    if (!rc && id) {
+        rc = change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, e);
+    } else if (!rc) {
+        record in;
+        record_copy(&in, changes, &d->a);
+        rc = add_in_txn(d, &in, out, e);
+    }
+    dom_org_forget(d);
+    return dom_txn_end(d, rc, e);
+}
+
+typedef struct approval {
+    int64_t person;
+    const char *person_key;
+    const char *now;
+} approval;
+
+static int mutate_approve(dom *d, record *r, const void *arg, isms_err *e)
+{
+    const approval *ap = arg;
+    const char *status = record_text(r, "status");
+    if (status && strcmp(status, "draft"))
+        return err_set(e, E_CONFLICT, "status", "%s is %s; only a draft can be approved", r->key, status);
+    value *by = record_val(r, "approved_by");
+    by->null = 0;
+    by->i = ap->person;
+    by->s = ap->person_key;
+    record_set_text(r, "approved_at", ap->now, &d->a);
+    record_set_text(r, "status", "approved", &d->a);
+    return 0;
+}
+
+static int mutate_supersede(dom *d, record *r, const void *arg, isms_err *e)
+{
+    (void)arg; (void)e;
+    record_set_text(r, "status", "superseded", &d->a);
+    return 0;
+}
+
+typedef struct approved_list {
+    const char **keys;
+    int n;
+    arena *a;
+} approved_list;
+
+static int collect_approved(const record *r, void *ctx)
+{
+    approved_list *l = ctx;
+    const char *status = record_text(r, "status");
+    if (status && !strcmp(status, "approved") && l->n < 64)
+        l->keys[l->n++] = arena_strdup(l->a, r->key);
+    return 0;
+}
+
+static int approve_in_txn(dom *d, const char *key, const char *approver, record *out, isms_err *e)
+{
+    int64_t pid;
+    const char *pkey;
+    int rc = dom_find_person(d, dom_key(d, approver), &pid, &pkey, e);
+    if (rc)
+        return rc;
+    if (!pid)
+        return err_set(e, E_INVALID, "by", "by: there is no person %s", approver);
+    record p;
+    if ((rc = store_get_id(d->st, &reg_person, pid, &p, &d->a, e)))
+        return rc;
+    const value *roles = record_cval(&p, "roles");
+    int in_body = 0;
+    for (int k = 0; k < roles->n; k++)
+        in_body |= !strcmp(roles->keys[k], "management-body");
+    if (!in_body || p.retired_at)
+        return err_set(e, E_DENIED, "by",
+                       "by: %s (%s) is not an active member of the management body, who alone "
+                       "approve the ISMS scope (ISO/IEC 27001 Cl. 5.1, NIS2 Art. 20)",
+                       p.key, record_text(&p, "name"));
+    /* Supersede the version approved before, then approve this one. */
+    const char *keys[64];
+    approved_list l = {.keys = keys, .a = &d->a};
+    if ((rc = store_scan(d->st, &reg_scope, NULL, collect_approved, &l, e)))
+        return rc;
+    record tmp;
+    for (int k = 0; k < l.n && !rc; k++)
+        if (strcmp(keys[k], key))
+            rc = change_in_txn(d, &reg_scope, keys[k], 0, mutate_supersede, NULL, "supersede", &tmp, e);
+    if (rc)
+        return rc;
+    char now[21];
+    now_timestamp(now);
+    approval ap = {.person = pid, .person_key = p.key, .now = now};
+    return change_in_txn(d, &reg_scope, key, 0, mutate_approve, &ap, "approve", out, e);
+}
+
+int dom_scope_approve(dom *d, const char *key, const char *approver, record *out, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    return dom_txn_end(d, approve_in_txn(d, dom_key(d, key), approver, out, e), e);
+}
+
+int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
+{
+    return store_get(d->st, reg, dom_key(d, key), out, &d->a, e);
+}
+
+int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
+             isms_err *e)
+{
+    return store_scan(d->st, reg, q, fn, ctx, e);
+}

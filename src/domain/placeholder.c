@@ -1,2 +1,0 @@
-/* placeholder until the domain layer lands */
-typedef int isms_domain_placeholder;

@@ -1,0 +1,329 @@
+/* rules.c: what each register demands beyond the generic checks. */
+#include "domain/dom_internal.h"
+#include "domain/registers.h"
+#include "domain/rules.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int rules_is_retiring(const record *r, const record *old)
+{
+    return old && !old->retired_at && r->retired_at;
+}
+
+static int given(const record *r, const char *field) { return record_cval(r, field)->given; }
+
+/* ---- organisation ---- */
+
+static int count_labels(const char *csv)
+{
+    int n = 1;
+    for (const char *p = csv; *p; p++)
+        n += *p == ',';
+    return n;
+}
+
+static int check_labels(const record *r, const char *field, int n, isms_err *e)
+{
+    const char *labels = record_text(r, field);
+    if (labels && count_labels(labels) != n)
+        return err_set(e, E_INVALID, field,
+                       "%s: \"%s\" has %d labels; the %dx%d matrix needs %d", field, labels,
+                       count_labels(labels), n, n, n);
+    return 0;
+}
+
+/* The matrix may shrink only when no active risk sits outside it. */
+static int check_matrix_shrink(dom *d, int n, isms_err *e)
+{
+    static const char *const levels[] = {"likelihood", "impact", "residual_likelihood",
+                                         "residual_impact"};
+    for (int i = 0; i < 4; i++) {
+        int64_t max;
+        int rc = store_max(dom_store(d), &reg_risk, levels[i], &max, e);
+        if (rc)
+            return rc;
+        if (max > n)
+            return err_set(e, E_CONFLICT, "risk_matrix",
+                           "risk_matrix: cannot shrink to %dx%d: risks are rated up to %lld for %s; "
+                           "re-rate them first", n, n, (long long)max, levels[i]);
+    }
+    return 0;
+}
+
+/* Amounts are stored in minor units of the currency: changing it would
+ * silently re-value them, so it is allowed only while none are recorded. */
+static int check_currency_change(dom *d, isms_err *e)
+{
+    for (int r = 0; registers[r]; r++)
+        for (int i = 0; i < registers[r]->nfields; i++) {
+            if (registers[r]->fields[i].type != FT_MONEY)
+                continue;
+            int64_t max;
+            int rc = store_max(dom_store(d), registers[r], registers[r]->fields[i].name, &max, e);
+            if (rc)
+                return rc;
+            if (max > 0)
+                return err_set(e, E_CONFLICT, "currency",
+                               "currency: amounts are already recorded (%s %s); the currency "
+                               "cannot change under them", registers[r]->plural,
+                               registers[r]->fields[i].name);
+        }
+    return 0;
+}
+
+int rules_org(dom *d, record *r, const record *old, isms_err *e)
+{
+    const char *country = record_text(r, "country");
+    if (country && (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
+                    country[1] < 'A' || country[1] > 'Z'))
+        return err_set(e, E_INVALID, "country",
+                       "country: \"%s\" is not an ISO 3166-1 alpha-2 code (e.g. DE, FR, NL)", country);
+    int n = (int)record_int(r, "risk_matrix");
+    int rc = check_labels(r, "likelihood_labels", n, e);
+    if (!rc)
+        rc = check_labels(r, "impact_labels", n, e);
+    if (!rc && old && n < record_int(old, "risk_matrix"))
+        rc = check_matrix_shrink(d, n, e);
+    if (!rc && old && strcmp(record_text(r, "currency"), record_text(old, "currency")))
+        rc = check_currency_change(d, e);
+    return rc;
+}
+
+/* ---- people ---- */
+
+static int email_valid(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || strchr(s, ' '))
+        return 0;
+    const char *dot = strrchr(at, '.');
+    return dot && dot > at + 1 && dot[1];
+}
+
+typedef struct owned_list {
+    buf keys;
+    int n;
+} owned_list;
+
+static int collect_owned(const regdef *reg, const fielddef *f, const char *key, void *ctx)
+{
+    (void)reg; (void)f;
+    owned_list *l = ctx;
+    if (f->type != FT_REF)
+        return 0;
+    if (l->n < 10)
+        buf_printf(&l->keys, "%s%s", l->n ? ", " : "", key);
+    l->n++;
+    return 0;
+}
+
+/* Every accountability names one person: someone who still owns records
+ * cannot leave the register until they are reassigned. */
+static int check_person_retire(dom *d, const record *r, isms_err *e)
+{
+    owned_list l = {.n = 0};
+    buf_init(&l.keys);
+    int rc = store_referrers(dom_store(d), &reg_person, r->id, collect_owned, &l, e);
+    if (!rc && l.n)
+        rc = err_set(e, E_CONFLICT, "person",
+                     "%s still owns %d record%s (%s%s); reassign %s first", r->key, l.n,
+                     l.n == 1 ? "" : "s", buf_str(&l.keys), l.n > 10 ? ", ..." : "",
+                     l.n == 1 ? "it" : "them");
+    buf_reset(&l.keys);
+    return rc;
+}
+
+int rules_person(dom *d, record *r, const record *old, isms_err *e)
+{
+    const char *email = record_text(r, "email");
+    if (email && !email_valid(email))
+        return err_set(e, E_INVALID, "email", "email: \"%s\" is not an e-mail address", email);
+    if (rules_is_retiring(r, old))
+        return check_person_retire(d, r, e);
+    return 0;
+}
+
+/* ---- scope ---- */
+
+int rules_scope(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d;
+    if (old && strcmp(record_text(old, "status"), "draft") && !given(r, "status"))
+        return err_set(e, E_CONFLICT, "status",
+                       "%s is %s and can no longer change; add a new version with `isms scope add`",
+                       r->key, record_text(old, "status"));
+    return 0;
+}
+
+int rules_owned(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d; (void)r; (void)old; (void)e;
+    return 0;
+}
+
+/* ---- objectives ---- */
+
+int rules_objective(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d; (void)old;
+    const value *app = record_cval(r, "appetite"), *tol = record_cval(r, "tolerance");
+    if (!app->null && !tol->null && tol->i < app->i)
+        return err_set(e, E_INVALID, "tolerance",
+                       "tolerance: it is below the appetite; tolerance is the variance around "
+                       "appetite that is still acceptable, so it must be at least the appetite");
+    return 0;
+}
+
+/* ---- assets: no dependency cycles ---- */
+
+typedef struct graph {
+    int64_t *src, *dst;
+    size_t n, cap;
+} graph;
+
+static int collect_edge(int64_t src, int64_t dst, void *ctx)
+{
+    graph *g = ctx;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 256;
+        g->src = xrealloc(g->src, g->cap * sizeof *g->src);
+        g->dst = xrealloc(g->dst, g->cap * sizeof *g->dst);
+    }
+    g->src[g->n] = src;
+    g->dst[g->n] = dst;
+    g->n++;
+    return 0;
+}
+
+/* First edge leaving `at` (edges come sorted by source from the store). */
+static size_t first_edge(const graph *g, int64_t at)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->src[mid] < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Is `to` reachable from `from` along the edges (ignoring those leaving
+ * `skip`, whose edges the change replaces)? Each edge is followed once. */
+static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
+{
+    int64_t *stack = xmalloc((g->n + 1) * sizeof *stack);
+    unsigned char *seen = xcalloc(g->n + 1, 1);
+    size_t top = 0;
+    int found = 0;
+    stack[top++] = from;
+    while (top && !found) {
+        int64_t at = stack[--top];
+        found = at == to;
+        if (at == skip)
+            continue;
+        for (size_t i = first_edge(g, at); i < g->n && g->src[i] == at; i++)
+            if (!seen[i]) {
+                seen[i] = 1;
+                stack[top++] = g->dst[i];
+            }
+    }
+    free(stack);
+    free(seen);
+    return found;
+}
+
+int rules_asset(dom *d, record *r, const record *old, isms_err *e)
+{
+    const value *deps = record_cval(r, "depends_on");
+    if (!deps->given || !deps->n)
+        return 0;
+    graph g = {0};
+    int rc = store_edges(dom_store(d), &reg_asset, &reg_asset.fields[regdef_field(&reg_asset, "depends_on")],
+                         collect_edge, &g, e);
+    for (int k = 0; !rc && k < deps->n; k++) {
+        if (deps->ids[k] == r->id)
+            rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself", r->key);
+        else if (r->id && reachable(&g, deps->ids[k], r->id, r->id))
+            rc = err_set(e, E_INVALID, "depends_on",
+                         "depends_on: %s already depends, directly or not, on %s: this would "
+                         "make a dependency cycle", deps->keys[k], r->key);
+    }
+    (void)old;
+    free(g.src);
+    free(g.dst);
+    return rc;
+}
+
+/* ---- risks ---- */
+
+static int check_residual(const record *r, const char *residual, const char *inherent, isms_err *e)
+{
+    const value *res = record_cval(r, residual);
+    int64_t inh = record_int(r, inherent);
+    if (!res->null && res->i > inh)
+        return err_set(e, E_INVALID, residual,
+                       "%s: %lld is above the inherent %s (%lld); controls cannot make a risk worse",
+                       residual, (long long)res->i, inherent, (long long)inh);
+    return 0;
+}
+
+int rules_risk(dom *d, record *r, const record *old, isms_err *e)
+{
+    int rc = check_residual(r, "residual_likelihood", "likelihood", e);
+    if (!rc)
+        rc = check_residual(r, "residual_impact", "impact", e);
+    if (!rc && !old && record_cval(r, "review_date")->null) {
+        /* Risk assessments are reviewed at least yearly (DORA Art. 6(5), ISO Cl. 8.2). */
+        char today[11], next[11];
+        now_date(today);
+        date_add_days(next, today, 365);
+        record_set_text(r, "review_date", next, dom_arena(d));
+    }
+    return rc;
+}
+
+/* ---- controls ---- */
+
+int rules_control(dom *d, record *r, const record *old, isms_err *e)
+{
+    const char *status = record_text(r, "status");
+    if (!rules_is_retiring(r, old) && !strcmp(status, "retired"))
+        return err_set(e, E_INVALID, "status",
+                       "status: a control is retired with `isms control retire`, which keeps its history");
+    if ((!strcmp(status, "implemented") || !strcmp(status, "operating")) &&
+        record_cval(r, "implemented_on")->null) {
+        char today[11];
+        now_date(today);
+        record_set_text(r, "implemented_on", today, dom_arena(d));
+    }
+    return 0;
+}
+
+/* ---- derived values ---- */
+
+int risk_score(const record *risk)
+{
+    return (int)(record_int(risk, "likelihood") * record_int(risk, "impact"));
+}
+
+int risk_residual_score(const record *risk)
+{
+    const value *rl = record_cval(risk, "residual_likelihood"), *ri = record_cval(risk, "residual_impact");
+    int64_t l = rl->null ? record_int(risk, "likelihood") : rl->i;
+    int64_t i = ri->null ? record_int(risk, "impact") : ri->i;
+    return (int)(l * i);
+}
+
+const char *risk_band(int score, int n)
+{
+    /* Band edges at 16%, 36% and 64% of the largest score: on a 5x5 matrix
+     * 1-4 low, 5-9 medium, 10-16 high, 20-25 critical. */
+    double f = (double)score / (double)(n * n);
+    return f <= 0.16 ? "low" : f <= 0.36 ? "medium" : f <= 0.64 ? "high" : "critical";
+}

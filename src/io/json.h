@@ -1,0 +1,50 @@
+/* json.h: records as JSON, through jansson.
+ *
+ * Two forms of one record:
+ *  - the display form (record_json): fields in the register's order, for
+ *    --json output, exports and the API;
+ *  - the canonical form (record_canonical): keys sorted, no insignificant
+ *    whitespace, and empty fields (null, empty sets) left out: the bytes
+ *    the ledger hashes. Leaving empties out means a field added by a later
+ *    schema changes no existing record's bytes until it is set.
+ * References and links are written as keys (PER-3, RISK-12), money as
+ * integer minor units, booleans as true/false. Only io/ and the front ends
+ * use jansson; the domain layer sees strings. */
+#ifndef ISMS_IO_JSON_H
+#define ISMS_IO_JSON_H
+
+#include "core/buf.h"
+#include "core/record.h"
+
+#include <jansson.h>
+
+/* New reference. */
+json_t *record_json(const record *r);
+/* malloc'd canonical bytes. */
+char *record_canonical(const record *r);
+/* Canonical bytes of any JSON value (malloc'd). */
+char *js_canonical(const json_t *j);
+
+/* Appends s as a JSON string literal. */
+void js_quote(buf *b, const char *s);
+
+/* Reads a record of `reg` from its display or canonical form (an import).
+ * References and links come back as keys with id 0, for the caller to
+ * resolve; `where` names the place for error messages ("/risks/3"). */
+int record_from_json(const json_t *obj, const regdef *reg, record *r, arena *a, const char *where,
+                     isms_err *e);
+
+/* Parses text as JSON with jansson's own checks (duplicate keys refused);
+ * errors name line and column. New reference in *out. */
+int js_parse(const char *text, size_t len, const char *what, json_t **out, isms_err *e);
+int js_load_file(const char *path, json_t **out, isms_err *e);
+
+/* Writes j to f (indented when pretty), followed by a newline. */
+int js_write(FILE *f, const json_t *j, int pretty);
+
+/* Names of the top-level members whose values differ between two JSON
+ * object texts, comma-separated into `out` ("title, owner"); members named
+ * in the comma-separated `ignore` (may be NULL) are left out. */
+void js_diff_members(const char *a, const char *b, buf *out, const char *ignore);
+
+#endif

@@ -1,0 +1,42 @@
+/* ledger.h: the hash chain over every change.
+ *
+ * Entry n's hash is SHA-256 over the canonical JSON of
+ *   {"actor","data","entity","key","note","op","prev","seq","ts"}
+ * (keys sorted, no whitespace, `data` the record's canonical JSON inlined,
+ * `prev` entry n-1's hash, 64 zeros for the first). The bytes are built by
+ * isms, never by the database, so both backends hash identically and an
+ * export verifies wherever it is imported. */
+#ifndef ISMS_LEDGER_H
+#define ISMS_LEDGER_H
+
+#include "core/buf.h"
+#include "store/store.h"
+
+#define LEDGER_GENESIS_PREV "0000000000000000000000000000000000000000000000000000000000000000"
+
+typedef struct ledger_change {
+    const char *actor, *entity, *key, *op;
+    const char *data;   /* canonical JSON */
+    const char *note;   /* may be NULL */
+    const char *ts;     /* NULL: now */
+} ledger_change;
+
+/* Appends one entry after the current head, inside the caller's write
+ * transaction. *seq_out (may be NULL) receives its sequence number. */
+int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *e);
+
+/* The canonical bytes an entry's hash covers, and the hash (hex, 64 chars). */
+void ledger_entry_bytes(const ledger_row *r, buf *out);
+void ledger_entry_hash(const ledger_row *r, char hex[65]);
+
+/* Walks the whole chain, checking sequence numbers, links and hashes, and
+ * calls fn (may be NULL) for every entry that passes. Stops at the first
+ * broken entry: E_TAMPERED with a message naming it (and *bad_seq set). */
+int ledger_verify_chain(store *s, store_ledger_fn fn, void *ctx, int64_t *entries, int64_t *bad_seq,
+                        isms_err *e);
+
+/* SHA-256 of bytes, as 64 hex characters / 32 raw bytes. */
+void sha256_hex(const void *p, size_t n, char hex[65]);
+void sha256_raw(const void *p, size_t n, unsigned char out[32]);
+
+#endif

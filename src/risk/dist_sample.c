@@ -1,0 +1,329 @@
+/* dist_sample.c: exact quantiles, and samplers built on them.
+ *
+ * Each continuous shape has one "node" function giving the exact quantile at
+ * a tail probability, computed from the side where it is accurate; the
+ * quantile table (qtab.h) is built from it and dist_quantile() answers
+ * from it, so the fast and the exact paths cannot drift apart. */
+#include "risk/dist.h"
+
+#include "core/xalloc.h"
+#include "risk/special.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+/* ---- beta and PERT ---- */
+
+typedef struct beta_shape {
+    double lo, range, a, b, lbeta;
+} beta_shape;
+
+static beta_shape beta_shape_of(const dist *d)
+{
+    beta_shape s = {0.0, 1.0, 0.0, 0.0, 0.0};
+    dist_pert_shape(d, &s.a, &s.b);
+    if (d->kind == DIST_PERT)
+        s.lo = d->min, s.range = d->max - d->min;
+    s.lbeta = sp_lbeta(s.a, s.b);
+    return s;
+}
+
+static void beta_node(const void *ctx, double w, int upper, const qtab_node *prev, qtab_node *out)
+{
+    const beta_shape *s = ctx;
+    /* The upper tail of beta(a, b) is the lower tail of beta(b, a) in 1 - x. */
+    double a = upper ? s->b : s->a, b = upper ? s->a : s->b;
+    double guess = -1.0;
+    if (prev && prev->dist > 0.0) {
+        /* Extrapolate the previous node as a power law in w. */
+        double x0 = prev->dist / s->range;
+        double slope = prev->w / (x0 * prev->pdf * s->range);
+        guess = x0 * pow(w / prev->w, slope);
+    }
+    double x = sp_beta_quantile(w, a, b, s->lbeta, guess);
+    out->w = w;
+    out->dist = s->range * x;
+    out->q = upper ? s->lo + s->range - out->dist : s->lo + out->dist;
+    out->pdf = sp_beta_pdf(x, a, b, s->lbeta) / s->range;
+}
+
+/* ---- lognormal: exp(mu + sigma z), z standard normal ---- */
+
+/* The standard normal quantile at every table node, computed once: building
+ * a lognormal table then costs one exp per node. */
+static struct {
+    double body[QTAB_N / 2 + 1];   /* z at u = k/N, k <= N/2 */
+    double tail[QTAB_J1 + 2];      /* z at u = 2^-j */
+} std_nodes;
+static pthread_once_t std_nodes_once = PTHREAD_ONCE_INIT;
+
+static void std_nodes_init(void)
+{
+    for (int k = 1; k <= QTAB_N / 2; k++)
+        std_nodes.body[k] = sp_norm_quantile((double)k / QTAB_N);
+    for (int j = 1; j <= QTAB_J1 + 1; j++)
+        std_nodes.tail[j] = sp_norm_quantile(ldexp(1.0, -j));
+}
+
+/* z at lower tail probability w <= 1/2. */
+static double std_z(double w)
+{
+    double kw = w * QTAB_N;
+    if (kw >= 1.0 && kw == floor(kw))
+        return std_nodes.body[(int)kw];
+    int j = -ilogb(w);
+    if (ldexp(1.0, -j) == w && j <= QTAB_J1 + 1)
+        return std_nodes.tail[j];
+    return sp_norm_quantile(w);
+}
+
+typedef struct lognormal_shape {
+    double mu, sigma;
+} lognormal_shape;
+
+static void lognormal_node(const void *ctx, double w, int upper, const qtab_node *prev, qtab_node *out)
+{
+    (void)prev;
+    const lognormal_shape *s = ctx;
+    double z = upper ? -std_z(w) : std_z(w);
+    out->w = w;
+    out->q = out->dist = exp(s->mu + s->sigma * z);
+    out->pdf = sp_norm_pdf(z) / (s->sigma * out->q);
+}
+
+/* ---- normal truncated at zero ---- */
+
+typedef struct normal_shape {
+    double mean, sd, alpha, tail;   /* alpha = -mean/sd; tail = 1 - Phi(alpha) */
+} normal_shape;
+
+/* The integral of phi over [a, a + d] for small d, by 5-point Gauss-Legendre
+ * (relative error ~ d^10): Phi(a + d) - Phi(a) would cancel. */
+static double phi_integral(double a, double d)
+{
+    static const double x[5] = {0.0, 0.5384693101056831, -0.5384693101056831,
+                                0.9061798459386640, -0.9061798459386640};
+    static const double wt[5] = {0.5688888888888889, 0.4786286704993665, 0.4786286704993665,
+                                 0.2369268850561891, 0.2369268850561891};
+    double s = 0.0;
+    for (int i = 0; i < 5; i++)
+        s += wt[i] * sp_norm_pdf(a + 0.5 * d * (1.0 + x[i]));
+    return 0.5 * d * s;
+}
+
+/* z - alpha for the lower tail probability w of the truncated normal. */
+static double normal_lower_offset(const normal_shape *s, double w)
+{
+    double above = (1.0 - w) * s->tail;   /* standard normal mass above z */
+    double z = above <= 0.5 ? -sp_norm_quantile(above) : sp_norm_quantile(1.0 - above);
+    double d = z - s->alpha;
+    if (d > 1e-2)
+        return d;
+    /* Near zero the subtraction above has cancelled: solve the mass
+     * equation for the offset itself. */
+    double mass = w * s->tail;
+    d = mass / sp_norm_pdf(s->alpha);
+    for (int i = 0; i < 8; i++) {
+        double step = (phi_integral(s->alpha, d) - mass) / sp_norm_pdf(s->alpha + d);
+        d -= step;
+        if (fabs(step) <= 1e-15 * d)
+            break;
+    }
+    return d;
+}
+
+static void normal_node(const void *ctx, double w, int upper, const qtab_node *prev, qtab_node *out)
+{
+    (void)prev;
+    const normal_shape *s = ctx;
+    double z;
+    if (upper) {
+        double above = w * s->tail;
+        z = above <= 0.5 ? -sp_norm_quantile(above) : sp_norm_quantile(1.0 - above);
+        out->q = out->dist = s->sd * (z - s->alpha);
+    } else {
+        double d = normal_lower_offset(s, w);
+        z = s->alpha + d;
+        out->q = out->dist = s->sd * d;
+    }
+    out->w = w;
+    out->pdf = sp_norm_pdf(z) / (s->sd * s->tail);
+}
+
+static normal_shape normal_shape_of(const dist *d)
+{
+    normal_shape s = {d->mu, d->sigma, -d->mu / d->sigma, 0.0};
+    s.tail = sp_norm_sf(s.alpha);
+    return s;
+}
+
+/* ---- the table-driven shapes, one switch ---- */
+
+typedef struct node_source {
+    qtab_node_fn fn;
+    union {
+        beta_shape beta;
+        lognormal_shape lognormal;
+        normal_shape normal;
+    } shape;
+    double lo, hi;
+} node_source;
+
+static int node_source_of(const dist *d, node_source *src)
+{
+    switch (d->kind) {
+    case DIST_PERT:
+    case DIST_BETA:
+        src->fn = beta_node;
+        src->shape.beta = beta_shape_of(d);
+        src->lo = src->shape.beta.lo;
+        src->hi = src->lo + src->shape.beta.range;
+        return 1;
+    case DIST_LOGNORMAL:
+    case DIST_LOGNORMAL90:
+        pthread_once(&std_nodes_once, std_nodes_init);
+        src->fn = lognormal_node;
+        dist_lognormal_params(d, &src->shape.lognormal.mu, &src->shape.lognormal.sigma);
+        src->lo = 0.0, src->hi = INFINITY;
+        return 1;
+    case DIST_NORMAL:
+        src->fn = normal_node;
+        src->shape.normal = normal_shape_of(d);
+        src->lo = 0.0, src->hi = INFINITY;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+double dist_quantile(const dist *d, double u)
+{
+    node_source src;
+    if (node_source_of(d, &src)) {
+        if (!(u > 0.0))
+            return src.lo;
+        if (!(u < 1.0))
+            return src.hi;
+        qtab_node n;
+        if (u <= 0.5)
+            src.fn(&src.shape, u, 0, NULL, &n);
+        else
+            src.fn(&src.shape, 1.0 - u, 1, NULL, &n);
+        return n.q;
+    }
+    double r = d->max - d->min;
+    size_t i;
+    switch (d->kind) {
+    case DIST_CONST:
+        return d->value;
+    case DIST_UNIFORM:
+        return d->min + r * u;
+    case DIST_TRIANGULAR:
+        if (u * r < d->mode - d->min)
+            return d->min + sqrt(u * r * (d->mode - d->min));
+        return d->max - sqrt((1.0 - u) * r * (d->max - d->mode));
+    case DIST_EMPIRICAL:
+        i = (size_t)(u * (double)d->ndata);
+        return d->data[i < d->ndata ? i : d->ndata - 1];
+    default:
+        return NAN;
+    }
+}
+
+/* ---- samplers ---- */
+
+int dist_sampler_init(dist_sampler *s, const dist *d, const char *field, isms_err *e)
+{
+    *s = (dist_sampler){.kind = d->kind};
+    int rc = dist_validate(d, field, e);
+    if (rc)
+        return rc;
+    node_source src;
+    if (node_source_of(d, &src)) {
+        s->table = xmalloc(sizeof *s->table);
+        qtab_build(s->table, src.lo, src.hi, src.fn, &src.shape);
+        return E_OK;
+    }
+    switch (d->kind) {
+    case DIST_CONST:
+        s->lo = d->value;
+        break;
+    case DIST_UNIFORM:
+        s->lo = d->min, s->lo_scale = d->max - d->min;
+        break;
+    case DIST_TRIANGULAR:
+        /* Below the mode: min + sqrt(u·lo_scale); above: max - sqrt((1-u)·hi_scale). */
+        s->lo = d->min, s->hi = d->max;
+        s->lo_scale = (d->max - d->min) * (d->mode - d->min);
+        s->hi_scale = (d->max - d->min) * (d->max - d->mode);
+        s->split = (d->mode - d->min) / (d->max - d->min);
+        break;
+    case DIST_EMPIRICAL:
+        s->data = d->data, s->ndata = d->ndata;
+        break;
+    default:
+        break;
+    }
+    return E_OK;
+}
+
+void dist_sampler_reset(dist_sampler *s)
+{
+    free(s->table);
+    *s = (dist_sampler){0};
+}
+
+static double triangular_at(const dist_sampler *s, uint64_t x)
+{
+    double u = rng_u01(x);
+    if (u < s->split)
+        return s->lo + sqrt(u * s->lo_scale);
+    return s->hi - sqrt(rng_u01_complement(x) * s->hi_scale);
+}
+
+static double empirical_at(const dist_sampler *s, uint64_t x)
+{
+    size_t i = (size_t)(rng_u01(x) * (double)s->ndata);
+    return s->data[i < s->ndata ? i : s->ndata - 1];
+}
+
+double dist_sampler_at(const dist_sampler *s, uint64_t x)
+{
+    if (s->table)
+        return qtab_at(s->table, x);
+    switch (s->kind) {
+    case DIST_UNIFORM:
+        return s->lo + s->lo_scale * rng_u01(x);
+    case DIST_TRIANGULAR:
+        return triangular_at(s, x);
+    case DIST_EMPIRICAL:
+        return empirical_at(s, x);
+    default:
+        return s->lo;
+    }
+}
+
+void dist_sampler_draw(const dist_sampler *s, rng *r, double *out, size_t n)
+{
+    /* One loop per shape, so that the hot loops carry no dispatch. */
+    rng g = *r;
+    if (s->table) {
+        const qtab *t = s->table;
+        for (size_t i = 0; i < n; i++)
+            out[i] = qtab_at(t, rng_next(&g));
+    } else if (s->kind == DIST_UNIFORM) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = s->lo + s->lo_scale * rng_u01(rng_next(&g));
+    } else if (s->kind == DIST_TRIANGULAR) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = triangular_at(s, rng_next(&g));
+    } else if (s->kind == DIST_EMPIRICAL) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = empirical_at(s, rng_next(&g));
+    } else {
+        for (size_t i = 0; i < n; i++)
+            out[i] = s->lo;   /* const: no numbers drawn */
+    }
+    *r = g;
+}

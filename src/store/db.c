@@ -1,0 +1,219 @@
+#include "store/db.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The statement cache: open addressing on the SQL text. SQL strings are
+ * few (one per query shape) and live for the connection's lifetime. */
+typedef struct cache_slot {
+    char *sql;
+    db_stmt *st;
+} cache_slot;
+
+struct db_stmt_cache {
+    cache_slot *slots;
+    size_t cap, used;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int is_pg_target(const char *t)
+{
+    return !strncmp(t, "postgres://", 11) || !strncmp(t, "postgresql://", 13) ||
+           strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=");
+}
+
+int db_open(const char *target, int create, db **out, isms_err *e)
+{
+    const db_driver *drv = is_pg_target(target) ? &db_pg_driver : &db_sqlite_driver;
+    *out = NULL;
+    int rc = drv->open(target, create, out, e);
+    if (rc)
+        return rc;
+    (*out)->drv = drv;
+    (*out)->cache = xcalloc(1, sizeof(struct db_stmt_cache));
+    return 0;
+}
+
+void db_close(db *d)
+{
+    if (!d)
+        return;
+    struct db_stmt_cache *c = d->cache;
+    if (d->in_txn)
+        db_rollback(d);
+    if (c) {
+        for (size_t i = 0; i < c->cap; i++) {
+            if (c->slots[i].sql) {
+                d->drv->finalize(c->slots[i].st);
+                free(c->slots[i].sql);
+            }
+        }
+        free(c->slots);
+        free(c);
+    }
+    d->drv->close(d);
+}
+
+const char *db_kind(const db *d) { return d->drv->name; }
+
+int db_exec(db *d, const char *sql, isms_err *e) { return d->drv->exec(d, sql, e); }
+
+static db_stmt_head *head_of(db_stmt *st) { return (db_stmt_head *)st; }
+static const db_driver *drv_of(db_stmt *st) { return head_of(st)->conn->drv; }
+
+static void cache_grow(struct db_stmt_cache *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    cache_slot *slots = xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i].sql)
+            continue;
+        size_t j = hash_str(c->slots[i].sql) & (cap - 1);
+        while (slots[j].sql)
+            j = (j + 1) & (cap - 1);
+        slots[j] = c->slots[i];
+    }
+    free(c->slots);
+    c->slots = slots;
+    c->cap = cap;
+}
+
+int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
+{
+    struct db_stmt_cache *c = d->cache;
+    if (c->used * 2 >= c->cap)
+        cache_grow(c);
+    size_t j = hash_str(sql) & (c->cap - 1);
+    while (c->slots[j].sql) {
+        if (!strcmp(c->slots[j].sql, sql))
+            break;
+        j = (j + 1) & (c->cap - 1);
+    }
+    db_stmt *st;
+    if (c->slots[j].sql && !head_of(c->slots[j].st)->busy) {
+        st = c->slots[j].st;
+    } else {
+        int rc = d->drv->prepare(d, sql, &st, e);
+        if (rc)
+            return rc;
+        head_of(st)->conn = d;
+        if (c->slots[j].sql) {
+            head_of(st)->transient = 1;   /* the cached one is in use */
+        } else {
+            c->slots[j].sql = xstrdup(sql);
+            c->slots[j].st = st;
+            c->used++;
+        }
+    }
+    head_of(st)->busy = 1;
+    *out = st;
+    return 0;
+}
+
+void db_done(db_stmt *st)
+{
+    if (!st)
+        return;
+    if (head_of(st)->transient) {
+        drv_of(st)->finalize(st);
+        return;
+    }
+    drv_of(st)->reset(st);
+    head_of(st)->busy = 0;
+}
+
+void db_bind_int(db_stmt *st, int i, int64_t v) { drv_of(st)->bind_int(st, i, v); }
+void db_bind_double(db_stmt *st, int i, double v) { drv_of(st)->bind_double(st, i, v); }
+void db_bind_null(db_stmt *st, int i) { drv_of(st)->bind_null(st, i); }
+
+void db_bind_text(db_stmt *st, int i, const char *s)
+{
+    if (s)
+        drv_of(st)->bind_text(st, i, s);
+    else
+        drv_of(st)->bind_null(st, i);
+}
+
+int db_step(db_stmt *st, int *row, isms_err *e) { return drv_of(st)->step(st, row, e); }
+int db_col_null(db_stmt *st, int c) { return drv_of(st)->col_null(st, c); }
+int64_t db_col_int(db_stmt *st, int c) { return drv_of(st)->col_int(st, c); }
+double db_col_double(db_stmt *st, int c) { return drv_of(st)->col_double(st, c); }
+
+const char *db_col_text(db_stmt *st, int c)
+{
+    return drv_of(st)->col_null(st, c) ? NULL : drv_of(st)->col_text(st, c);
+}
+
+int db_run(db_stmt *st, isms_err *e)
+{
+    int row, rc;
+    do
+        rc = db_step(st, &row, e);
+    while (!rc && row);
+    db_done(st);
+    return rc;
+}
+
+int db_begin(db *d, int write, isms_err *e)
+{
+    if (d->in_txn) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SAVEPOINT sp%d", ++d->savepoints);
+        int rc = d->drv->exec(d, sql, e);
+        if (rc)
+            d->savepoints--;
+        return rc;
+    }
+    int rc = d->drv->begin(d, write, e);
+    if (!rc)
+        d->in_txn = 1;
+    return rc;
+}
+
+int db_commit(db *d, isms_err *e)
+{
+    char sql[64];
+    if (d->savepoints) {
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sp%d", d->savepoints--);
+        return d->drv->exec(d, sql, e);
+    }
+    int rc = d->drv->exec(d, "COMMIT", e);
+    /* A failed COMMIT (a full disk, a failed fsync) ends the transaction
+     * without making it durable; the caller reports the failure and must
+     * never retry and claim success. */
+    if (rc)
+        d->drv->exec(d, "ROLLBACK", NULL);
+    d->in_txn = 0;
+    return rc;
+}
+
+void db_rollback(db *d)
+{
+    char sql[96];
+    if (d->savepoints) {
+        snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT sp%d", d->savepoints);
+        d->drv->exec(d, sql, NULL);
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sp%d", d->savepoints--);
+        d->drv->exec(d, sql, NULL);
+        return;
+    }
+    if (d->in_txn)
+        d->drv->exec(d, "ROLLBACK", NULL);
+    d->in_txn = 0;
+}
+
+int db_backup(db *d, const char *to, isms_err *e)
+{
+    if (!d->drv->backup)
+        return err_set(e, E_STORE, NULL, "the %s backend cannot make backups; use its own tools",
+                       d->drv->name);
+    return d->drv->backup(d, to, e);
+}

@@ -1,0 +1,111 @@
+/* db.h: the SQL driver interface beneath the store.
+ *
+ * Two drivers implement it: SQLite (db_sqlite.c, a repository is a file)
+ * and PostgreSQL (db_pg.c, a repository is a database). Everything above
+ * this interface writes one dialect of SQL that both accept: `?`
+ * placeholders (the PostgreSQL driver numbers them), TEXT / BIGINT /
+ * INTEGER / DOUBLE PRECISION columns, RETURNING, SAVEPOINT. The few places
+ * where the dialects differ (identity columns in DDL, how a writer takes
+ * the repository's write lock) are the driver's business.
+ *
+ * Writers are serialised: db_begin(.., DB_WRITE, ..) takes a repository-wide
+ * write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+ * advisory lock), so the ledger's head never forks. Statements are prepared
+ * once per connection and cached by their SQL text. */
+#ifndef ISMS_STORE_DB_H
+#define ISMS_STORE_DB_H
+
+#include "core/err.h"
+
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum { DB_READ = 0, DB_WRITE = 1 };
+
+typedef struct db_driver {
+    const char *name;      /* "sqlite", "postgres" */
+    /* Token substitutions for migration DDL: "@ID@" -> id_column. */
+    const char *id_column; /* "INTEGER PRIMARY KEY" / "BIGINT PRIMARY KEY" */
+    int (*open)(const char *target, int create, db **out, isms_err *e);
+    void (*close)(db *d);
+    int (*exec)(db *d, const char *sql, isms_err *e);
+    int (*prepare)(db *d, const char *sql, db_stmt **out, isms_err *e);
+    void (*finalize)(db_stmt *st);
+    void (*bind_int)(db_stmt *st, int i, int64_t v);      /* i counts from 1 */
+    void (*bind_double)(db_stmt *st, int i, double v);
+    void (*bind_text)(db_stmt *st, int i, const char *s); /* copied or kept until reset */
+    void (*bind_null)(db_stmt *st, int i);
+    int (*step)(db_stmt *st, int *row, isms_err *e);
+    int (*col_null)(db_stmt *st, int c);                  /* c counts from 0 */
+    int64_t (*col_int)(db_stmt *st, int c);
+    double (*col_double)(db_stmt *st, int c);
+    const char *(*col_text)(db_stmt *st, int c);          /* valid until the next step */
+    void (*reset)(db_stmt *st);
+    int (*begin)(db *d, int write, isms_err *e);
+    /* Copies the whole repository to a new file or database (backups before
+     * a schema upgrade); NULL where the driver cannot. */
+    int (*backup)(db *d, const char *to, isms_err *e);
+    /* The database's own consistency checks; problems appended to `out`
+     * (a buf *), nothing appended when all is well. NULL: none to run. */
+    int (*integrity)(db *d, void *out, isms_err *e);
+} db_driver;
+
+/* Every driver's statement starts with this header. A cached statement in
+ * use (`busy`) is never handed out twice: a nested query of the same shape
+ * gets a `transient` statement of its own, finalized by db_done(). */
+typedef struct db_stmt_head {
+    db *conn;
+    unsigned busy : 1, transient : 1;
+} db_stmt_head;
+
+/* Every connection starts with this header (drivers embed it first). */
+struct db {
+    const db_driver *drv;
+    struct db_stmt_cache *cache;
+    int in_txn;
+    int savepoints;
+};
+
+extern const db_driver db_sqlite_driver;
+extern const db_driver db_pg_driver;
+
+/* Opens `target`: a postgres:// or postgresql:// URI or a libpq key=value
+ * string ("host=... dbname=...") selects PostgreSQL, anything else is a
+ * SQLite file path. `create`: make a new repository (SQLite: refuse if the
+ * file exists). */
+int db_open(const char *target, int create, db **out, isms_err *e);
+void db_close(db *d);
+const char *db_kind(const db *d);
+
+int db_exec(db *d, const char *sql, isms_err *e);
+
+/* A cached prepared statement, reset and unbound, for `sql`. The statement
+ * belongs to the connection: call db_done() when finished with it. */
+int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e);
+void db_done(db_stmt *st);
+
+void db_bind_int(db_stmt *st, int i, int64_t v);
+void db_bind_double(db_stmt *st, int i, double v);
+void db_bind_text(db_stmt *st, int i, const char *s);  /* NULL binds NULL */
+void db_bind_null(db_stmt *st, int i);
+int db_step(db_stmt *st, int *row, isms_err *e);
+int db_col_null(db_stmt *st, int c);
+int64_t db_col_int(db_stmt *st, int c);
+double db_col_double(db_stmt *st, int c);
+const char *db_col_text(db_stmt *st, int c);          /* NULL for SQL NULL */
+
+/* Runs a statement that returns no rows (or ignores them). */
+int db_run(db_stmt *st, isms_err *e);
+
+/* Transactions. Nested begin() calls become savepoints, so a mutation
+ * inside a batch (an import, the demo) is atomic on its own and the batch
+ * as a whole is atomic too. */
+int db_begin(db *d, int write, isms_err *e);
+int db_commit(db *d, isms_err *e);
+void db_rollback(db *d);
+
+int db_backup(db *d, const char *to, isms_err *e);
+
+#endif

@@ -1,0 +1,658 @@
+/* records.c: storing and reading records of any register.
+ *
+ * The SQL is derived from the register's field table (core/record.h): the
+ * identifiers come from static tables, every value is a bound parameter.
+ * A reference field is one column holding the target's id; reading it also
+ * fetches the target's key. Link fields live in their own tables and are
+ * read either per record or, for whole-register scans, by merging one
+ * ordered query per link table with the main one (1 + L queries instead of
+ * 1 + L x N). */
+#include "store/store_internal.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct regsql {
+    const regdef *reg;
+    char *select;        /* SELECT ... FROM t t */
+    char *insert, *update, *by_key, *by_id;
+    char **link_one, **link_all, **link_del, **link_ins;   /* per field, NULL if not a link */
+} regsql;
+
+static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
+
+static char *build_select(const regdef *reg)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT t.id, t.key, t.version, t.created_at, t.updated_at, t.retired_at");
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (is_link(f))
+            continue;
+        buf_printf(&b, ", t.%s", f->name);
+        if (f->type == FT_REF)
+            buf_printf(&b, ", (SELECT r.key FROM %s r WHERE r.id = t.%s)", f->target, f->name);
+    }
+    buf_printf(&b, " FROM %s t", reg->name);
+    return buf_detach(&b);
+}
+
+static char *build_insert(const regdef *reg)
+{
+    buf cols, qs;
+    buf_init(&cols);
+    buf_init(&qs);
+    buf_puts(&cols, "id, key, version, created_at, updated_at, retired_at");
+    buf_puts(&qs, "?, ?, ?, ?, ?, ?");
+    for (int i = 0; i < reg->nfields; i++) {
+        if (is_link(&reg->fields[i]))
+            continue;
+        buf_printf(&cols, ", %s", reg->fields[i].name);
+        buf_puts(&qs, ", ?");
+    }
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "INSERT INTO %s (%s) VALUES (%s)", reg->name, buf_str(&cols), buf_str(&qs));
+    buf_reset(&cols);
+    buf_reset(&qs);
+    return buf_detach(&b);
+}
+
+static char *build_update(const regdef *reg)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "UPDATE %s SET version = ?, updated_at = ?, retired_at = ?", reg->name);
+    for (int i = 0; i < reg->nfields; i++)
+        if (!is_link(&reg->fields[i]))
+            buf_printf(&b, ", %s = ?", reg->fields[i].name);
+    /* RETURNING tells whether the version matched (both backends have it). */
+    buf_puts(&b, " WHERE id = ? AND version = ? RETURNING id");
+    return buf_detach(&b);
+}
+
+static char *printf_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *printf_sql(const char *fmt, ...)
+{
+    buf b;
+    buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    return buf_detach(&b);
+}
+
+static void build_links(regsql *q, const regdef *reg)
+{
+    size_t n = (size_t)reg->nfields;
+    q->link_one = xcalloc(n, sizeof(char *));
+    q->link_all = xcalloc(n, sizeof(char *));
+    q->link_del = xcalloc(n, sizeof(char *));
+    q->link_ins = xcalloc(n, sizeof(char *));
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (!is_link(f))
+            continue;
+        const char *lt = f->link_table, *src = f->link_src, *dst = f->link_dst;
+        if (f->type == FT_LINKS) {
+            q->link_one[i] = printf_sql("SELECT x.id, x.key FROM %s l JOIN %s x ON x.id = l.%s "
+                                        "WHERE l.%s = ? ORDER BY x.id", lt, f->target, dst, src);
+            q->link_all[i] = printf_sql("SELECT l.%s, x.id, x.key FROM %s l JOIN %s x ON x.id = l.%s "
+                                        "ORDER BY l.%s, x.id", src, lt, f->target, dst, src);
+        } else {
+            q->link_one[i] = printf_sql("SELECT 0, l.%s FROM %s l WHERE l.%s = ?", dst, lt, src);
+            q->link_all[i] = printf_sql("SELECT l.%s, 0, l.%s FROM %s l ORDER BY l.%s", src, dst, lt, src);
+        }
+        q->link_del[i] = printf_sql("DELETE FROM %s WHERE %s = ?", lt, src);
+        q->link_ins[i] = printf_sql("INSERT INTO %s (%s, %s) VALUES (?, ?)", lt, src, dst);
+    }
+}
+
+static regsql *sql_for(store *s, const regdef *reg)
+{
+    for (int i = 0; i < s->nsql; i++)
+        if (s->sql[i].reg == reg)
+            return &s->sql[i];
+    s->sql = xrealloc(s->sql, sizeof(regsql) * (size_t)(s->nsql + 1));
+    regsql *q = &s->sql[s->nsql++];
+    memset(q, 0, sizeof *q);
+    q->reg = reg;
+    q->select = build_select(reg);
+    q->insert = build_insert(reg);
+    q->update = build_update(reg);
+    q->by_key = printf_sql("%s WHERE t.key = ?", q->select);
+    q->by_id = printf_sql("%s WHERE t.id = ?", q->select);
+    build_links(q, reg);
+    return q;
+}
+
+void regsql_free(store *s)
+{
+    for (int i = 0; i < s->nsql; i++) {
+        regsql *q = &s->sql[i];
+        free(q->select); free(q->insert); free(q->update); free(q->by_key); free(q->by_id);
+        for (int k = 0; k < q->reg->nfields; k++) {
+            free(q->link_one[k]); free(q->link_all[k]); free(q->link_del[k]); free(q->link_ins[k]);
+        }
+        free(q->link_one); free(q->link_all); free(q->link_del); free(q->link_ins);
+    }
+    free(s->sql);
+    s->sql = NULL;
+    s->nsql = 0;
+}
+
+/* ---- binding and decoding ---- */
+
+static void bind_value(db_stmt *st, int p, const fielddef *f, const value *v)
+{
+    if (v->null) {
+        db_bind_null(st, p);
+        return;
+    }
+    switch (f->type) {
+    case FT_INT: case FT_MONEY: case FT_BOOL: case FT_REF:
+        db_bind_int(st, p, v->i);
+        break;
+    default:
+        db_bind_text(st, p, v->s);
+        break;
+    }
+}
+
+/* Binds the stored (non-link) fields from parameter `p` on; returns the next. */
+static int bind_fields(db_stmt *st, int p, const record *r)
+{
+    for (int i = 0; i < r->reg->nfields; i++)
+        if (!is_link(&r->reg->fields[i]))
+            bind_value(st, p++, &r->reg->fields[i], &r->v[i]);
+    return p;
+}
+
+static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a)
+{
+    record_init(r, reg, a);
+    r->id = db_col_int(st, 0);
+    r->key = arena_strdup(a, db_col_text(st, 1));
+    r->version = db_col_int(st, 2);
+    r->created_at = arena_strdup(a, db_col_text(st, 3));
+    r->updated_at = arena_strdup(a, db_col_text(st, 4));
+    r->retired_at = arena_strdup(a, db_col_text(st, 5));
+    int c = 6;
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        value *v = &r->v[i];
+        if (is_link(f)) {
+            v->null = 0;   /* an empty set, until links are loaded */
+            continue;
+        }
+        v->null = db_col_null(st, c);
+        switch (f->type) {
+        case FT_INT: case FT_MONEY: case FT_BOOL:
+            v->i = db_col_int(st, c);
+            break;
+        case FT_REF:
+            v->i = db_col_int(st, c);
+            v->s = arena_strdup(a, db_col_text(st, c + 1));
+            c++;
+            break;
+        default:
+            v->s = arena_strdup(a, db_col_text(st, c));
+            break;
+        }
+        c++;
+    }
+}
+
+/* Appends one member to a link value (arrays grown in the arena). */
+static void link_push(value *v, int64_t id, const char *key, arena *a, int *cap)
+{
+    if (v->n == *cap) {
+        int ncap = *cap ? *cap * 2 : 4;
+        const char **keys = arena_alloc(a, sizeof(char *) * (size_t)ncap);
+        int64_t *ids = arena_alloc(a, sizeof(int64_t) * (size_t)ncap);
+        if (v->n) {
+            memcpy(keys, v->keys, sizeof(char *) * (size_t)v->n);
+            memcpy(ids, v->ids, sizeof(int64_t) * (size_t)v->n);
+        }
+        v->keys = keys;
+        v->ids = ids;
+        *cap = ncap;
+    }
+    v->keys[v->n] = arena_strdup(a, key);
+    v->ids[v->n] = id;
+    v->n++;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Enum sets are sorted bytewise here, not by the database, whose collation
+ * may differ between backends (the ledger's bytes must not). */
+static void link_finish(const fielddef *f, value *v)
+{
+    if (f->type == FT_ENUMSET && v->n > 1)
+        qsort(v->keys, (size_t)v->n, sizeof *v->keys, cmp_str);
+}
+
+static int load_links(store *s, regsql *q, record *r, arena *a, isms_err *e)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        if (!q->link_one[i])
+            continue;
+        db_stmt *st;
+        int rc = db_prep(s->db, q->link_one[i], &st, e), row, cap = 0;
+        if (rc)
+            return rc;
+        db_bind_int(st, 1, r->id);
+        while (!(rc = db_step(st, &row, e)) && row)
+            link_push(&r->v[i], db_col_int(st, 0), db_col_text(st, 1), a, &cap);
+        db_done(st);
+        if (rc)
+            return rc;
+        link_finish(&r->reg->fields[i], &r->v[i]);
+    }
+    return 0;
+}
+
+static int write_links(store *s, regsql *q, const record *r, int replace, isms_err *e)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        const fielddef *f = &r->reg->fields[i];
+        const value *v = &r->v[i];
+        if (!q->link_ins[i] || (replace && !v->given))
+            continue;
+        db_stmt *st;
+        int rc;
+        if (replace) {
+            if ((rc = db_prep(s->db, q->link_del[i], &st, e)))
+                return rc;
+            db_bind_int(st, 1, r->id);
+            if ((rc = db_run(st, e)))
+                return rc;
+        }
+        for (int k = 0; k < v->n; k++) {
+            if ((rc = db_prep(s->db, q->link_ins[i], &st, e)))
+                return rc;
+            db_bind_int(st, 1, r->id);
+            if (f->type == FT_LINKS)
+                db_bind_int(st, 2, v->ids[k]);
+            else
+                db_bind_text(st, 2, v->keys[k]);
+            if ((rc = db_run(st, e)))
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* ---- public ---- */
+
+int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e)
+{
+    char sql[256];
+    db_stmt *st;
+    int row, rc;
+    int64_t max_id = 0, max_no = 0;
+    snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
+    if ((rc = db_prep(s->db, sql, &st, e)))
+        return rc;
+    if (!(rc = db_step(st, &row, e)) && row)
+        max_id = db_col_int(st, 0);
+    db_done(st);
+    if (rc)
+        return rc;
+    /* Key numbers count per prefix: built-in records (T-IS-001) take ids
+     * but not numbers, so the first user threat is THR-1. Keys of one
+     * prefix grow with id, so the newest such key holds the largest number. */
+    snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1", reg->name);
+    if ((rc = db_prep(s->db, sql, &st, e)))
+        return rc;
+    char like[64];
+    snprintf(like, sizeof like, "%s-%%", reg->key_prefix);
+    db_bind_text(st, 1, like);
+    if (!(rc = db_step(st, &row, e)) && row)
+        max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
+    db_done(st);
+    if (rc)
+        return rc;
+    *id = max_id + 1;
+    *key = (reg->flags & REG_SINGLETON) ? arena_strdup(a, reg->key_prefix)
+                                        : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(max_no + 1));
+    return 0;
+}
+
+int store_insert(store *s, const record *r, isms_err *e)
+{
+    regsql *q = sql_for(s, r->reg);
+    db_stmt *st;
+    int rc = db_prep(s->db, q->insert, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, r->id);
+    db_bind_text(st, 2, r->key);
+    db_bind_int(st, 3, r->version);
+    db_bind_text(st, 4, r->created_at);
+    db_bind_text(st, 5, r->updated_at);
+    db_bind_text(st, 6, r->retired_at);
+    bind_fields(st, 7, r);
+    if ((rc = db_run(st, e)))
+        return rc;
+    return write_links(s, q, r, 0, e);
+}
+
+int store_write_links(store *s, const record *r, isms_err *e)
+{
+    return write_links(s, sql_for(s, r->reg), r, 1, e);
+}
+
+int store_update(store *s, const record *r, isms_err *e)
+{
+    regsql *q = sql_for(s, r->reg);
+    db_stmt *st;
+    int rc = db_prep(s->db, q->update, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, r->version);
+    db_bind_text(st, 2, r->updated_at);
+    db_bind_text(st, 3, r->retired_at);
+    int p = bind_fields(st, 4, r);
+    db_bind_int(st, p, r->id);
+    db_bind_int(st, p + 1, r->version - 1);
+    int row;
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        rc = db_run(st, e);   /* finish the statement */
+    else
+        db_done(st);
+    if (rc)
+        return rc;
+    if (!row)
+        return err_set(e, E_RETRY, "version",
+                       "%s was changed by someone else since version %lld was read; "
+                       "read it again and retry", r->key, (long long)(r->version - 1));
+    return write_links(s, q, r, 1, e);
+}
+
+static int get_where(store *s, const regdef *reg, const char *sql, const char *key, int64_t id,
+                     record *out, arena *a, isms_err *e)
+{
+    regsql *q = sql_for(s, reg);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (key)
+        db_bind_text(st, 1, key);
+    else
+        db_bind_int(st, 1, id);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        decode_row(st, reg, out, a);
+    db_done(st);
+    if (rc)
+        return rc;
+    if (!row) {
+        if (key)
+            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
+        return err_set(e, E_NOT_FOUND, reg->name, "there is no %s with id %lld", reg->name, (long long)id);
+    }
+    return load_links(s, q, out, a, e);
+}
+
+int store_get(store *s, const regdef *reg, const char *key, record *out, arena *a, isms_err *e)
+{
+    return get_where(s, reg, sql_for(s, reg)->by_key, key, 0, out, a, e);
+}
+
+int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e)
+{
+    return get_where(s, reg, sql_for(s, reg)->by_id, NULL, id, out, a, e);
+}
+
+int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id, retired_at FROM %s WHERE key = ?", reg->name);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, key);
+    rc = db_step(st, &row, e);
+    *id = !rc && row ? db_col_int(st, 0) : 0;
+    if (retired)
+        *retired = !rc && row && !db_col_null(st, 1);
+    db_done(st);
+    return rc;
+}
+
+int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+                    int64_t *id, const char **key, arena *a, isms_err *e)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT id, key FROM %s WHERE %s = ?", reg->name, field);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, text);
+    rc = db_step(st, &row, e);
+    *id = !rc && row ? db_col_int(st, 0) : 0;
+    if (key)
+        *key = !rc && row ? arena_strdup(a, db_col_text(st, 1)) : NULL;
+    db_done(st);
+    return rc;
+}
+
+/* WHERE clause of a query; binds with bind_query() in the same order. */
+static void query_where(buf *b, const regdef *reg, const store_query *q)
+{
+    buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
+                : q && q->only_retired ? " WHERE t.retired_at IS NOT NULL"
+                                       : " WHERE t.retired_at IS NULL");
+    for (int i = 0; q && i < q->nfilters; i++)
+        buf_printf(b, " AND t.%s = ?", reg->fields[regdef_field(reg, q->filters[i].field)].name);
+}
+
+static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
+{
+    int p = 1;
+    for (int i = 0; q && i < q->nfilters; i++) {
+        const fielddef *f = &reg->fields[regdef_field(reg, q->filters[i].field)];
+        if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF)
+            db_bind_int(st, p++, q->filters[i].ival);
+        else
+            db_bind_text(st, p++, q->filters[i].sval);
+    }
+    return p;
+}
+
+static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
+{
+    for (int i = 0; q && i < q->nfilters; i++) {
+        int k = regdef_field(reg, q->filters[i].field);
+        if (k < 0 || is_link(&reg->fields[k]))
+            return err_set(e, E_INVALID, q->filters[i].field, "%s has no field %s to filter on",
+                           reg->name, q->filters[i].field);
+    }
+    return 0;
+}
+
+int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
+{
+    int rc = check_filters(reg, q, e);
+    if (rc)
+        return rc;
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "SELECT COUNT(*) FROM %s t", reg->name);
+    query_where(&b, reg, q);
+    db_stmt *st;
+    rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    bind_query(st, reg, q);
+    int row;
+    rc = db_step(st, &row, e);
+    *n = !rc && row ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+/* A cursor over one link table, ordered by source id, for merged scans. */
+typedef struct link_cursor {
+    db_stmt *st;
+    int row;
+} link_cursor;
+
+static int cursor_collect(link_cursor *c, int64_t id, const fielddef *f, value *v, arena *a,
+                          isms_err *e)
+{
+    int rc = 0, cap = 0;
+    while (c->row && db_col_int(c->st, 0) < id)
+        if ((rc = db_step(c->st, &c->row, e)))
+            return rc;
+    while (c->row && db_col_int(c->st, 0) == id) {
+        link_push(v, db_col_int(c->st, 1), db_col_text(c->st, 2), a, &cap);
+        if ((rc = db_step(c->st, &c->row, e)))
+            return rc;
+    }
+    link_finish(f, v);
+    return 0;
+}
+
+enum { SCAN_ARENA_ROWS = 256 };
+
+int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
+               isms_err *e)
+{
+    int rc = check_filters(reg, q, e);
+    if (rc)
+        return rc;
+    regsql *sq = sql_for(s, reg);
+    int merged = !q || (!q->nfilters && !q->limit && !q->offset);
+    link_cursor cur[64];
+    memset(cur, 0, sizeof cur);
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, sq->select);
+    query_where(&b, reg, q);
+    buf_puts(&b, " ORDER BY t.id");
+    if (q && (q->limit || q->offset))
+        buf_printf(&b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
+                   (long long)q->offset);
+    db_stmt *st;
+    rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    bind_query(st, reg, q);
+    for (int i = 0; merged && i < reg->nfields && i < 64 && !rc; i++) {
+        if (!sq->link_all[i])
+            continue;
+        if (!(rc = db_prep(s->db, sq->link_all[i], &cur[i].st, e)))
+            rc = db_step(cur[i].st, &cur[i].row, e);
+    }
+    arena a;
+    arena_init(&a);
+    int row, n = 0;
+    while (!rc && !(rc = db_step(st, &row, e)) && row) {
+        record r;
+        if (++n % SCAN_ARENA_ROWS == 0)
+            arena_reset(&a);
+        decode_row(st, reg, &r, &a);
+        if (merged) {
+            for (int i = 0; i < reg->nfields && !rc; i++)
+                if (cur[i].st)
+                    rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
+        } else {
+            rc = load_links(s, sq, &r, &a, e);
+        }
+        if (!rc)
+            rc = fn(&r, ctx);
+    }
+    for (int i = 0; i < 64; i++)
+        db_done(cur[i].st);
+    db_done(st);
+    arena_free(&a);
+    return rc;
+}
+
+int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn, void *ctx,
+                    isms_err *e)
+{
+    const regdef *const *regs = s->schema.registers;
+    for (int r = 0; regs[r]; r++) {
+        for (int i = 0; i < regs[r]->nfields; i++) {
+            const fielddef *f = &regs[r]->fields[i];
+            if ((f->type != FT_REF && f->type != FT_LINKS) || strcmp(f->target, target->name))
+                continue;
+            char sql[400];
+            if (f->type == FT_REF)
+                snprintf(sql, sizeof sql,
+                         "SELECT key FROM %s WHERE %s = ? AND retired_at IS NULL ORDER BY id",
+                         regs[r]->name, f->name);
+            else
+                snprintf(sql, sizeof sql,
+                         "SELECT t.key FROM %s l JOIN %s t ON t.id = l.%s "
+                         "WHERE l.%s = ? AND t.retired_at IS NULL ORDER BY t.id",
+                         f->link_table, regs[r]->name, f->link_src, f->link_dst);
+            db_stmt *st;
+            int row, rc = db_prep(s->db, sql, &st, e);
+            if (rc)
+                return rc;
+            db_bind_int(st, 1, id);
+            while (!(rc = db_step(st, &row, e)) && row)
+                if ((rc = fn(regs[r], f, db_col_text(st, 0), ctx)))
+                    break;
+            db_done(st);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
+                isms_err *e)
+{
+    (void)reg;
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src, f->link_dst,
+             f->link_table, f->link_src, f->link_dst);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    while (!(rc = db_step(st, &row, e)) && row)
+        if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx)))
+            break;
+    db_done(st);
+    return rc;
+}
+
+int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e)
+{
+    int k = regdef_field(reg, field);
+    if (k < 0)
+        return err_set(e, E_INTERNAL, field, "%s has no field %s", reg->name, field);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", reg->fields[k].name,
+             reg->name);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    *max = !rc && row && !db_col_null(st, 0) ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}

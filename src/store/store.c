@@ -1,0 +1,319 @@
+/* store.c: opening a repository, its schema migrations, transactions, meta
+ * values and the ledger's rows. Records are in records.c. */
+#include "store/store_internal.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The migrations compiled into the binary (CMake embeds src/store/migrations/
+ * *.sql in name order). File NNNN_name.sql is schema version NNNN. */
+extern const struct {
+    const char *name;
+    const char *data;
+    size_t len;
+} isms_migrations[];
+
+int store_schema_latest(void)
+{
+    int n = 0;
+    while (isms_migrations[n].name)
+        n++;
+    return n;
+}
+
+static int migration_limit(void)
+{
+    const char *until = getenv("ISMS_MIGRATE_UNTIL");
+    int latest = store_schema_latest();
+    if (until && *until) {
+        int v = atoi(until);
+        if (v > 0 && v < latest)
+            return v;
+    }
+    return latest;
+}
+
+/* Replaces the dialect tokens of a migration for this driver. */
+static char *migration_sql(const db *d, const char *src)
+{
+    buf b;
+    buf_init(&b);
+    const char *p = src;
+    const char *tok;
+    while ((tok = strstr(p, "@ID@"))) {
+        buf_append(&b, p, (size_t)(tok - p));
+        buf_puts(&b, d->drv->id_column);
+        p = tok + 4;
+    }
+    buf_puts(&b, p);
+    return buf_detach(&b);
+}
+
+static int read_version(store *s, int *version, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT MAX(version) FROM schema_migration", &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    *version = !rc && row && !db_col_null(st, 0) ? (int)db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+int store_schema_version(store *s, int *version, isms_err *e) { return read_version(s, version, e); }
+
+static int apply_migration(store *s, int v, isms_err *e)
+{
+    char *sql = migration_sql(s->db, isms_migrations[v - 1].data);
+    int rc = db_exec(s->db, sql, e);
+    free(sql);
+    if (rc)
+        return rc;
+    char now[21];
+    now_timestamp(now);
+    db_stmt *st;
+    rc = db_prep(s->db, "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+                 &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, v);
+    db_bind_text(st, 2, isms_migrations[v - 1].name);
+    db_bind_text(st, 3, now);
+    return db_run(st, e);
+}
+
+/* Makes a copy of a SQLite repository before changing its schema, beside
+ * the file: acme.isms.v1-20261123T161742Z.bak. */
+static int backup_before_upgrade(store *s, const char *target, int from, isms_err *e)
+{
+    if (strcmp(db_kind(s->db), "sqlite"))
+        return 0;
+    char now[21], path[4200];
+    now_timestamp(now);
+    char stamp[32];
+    snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8, now + 11,
+             now + 14, now + 17);
+    snprintf(path, sizeof path, "%s.v%d-%s.bak", target, from, stamp);
+    return db_backup(s->db, path, e);
+}
+
+static int migrate(store *s, const char *target, int create, int *upgraded_from, isms_err *e)
+{
+    int limit = migration_limit(), version = 0, rc;
+    if (!create) {
+        rc = read_version(s, &version, e);
+        if (rc) {
+            err_clear(e);
+            return err_set(e, E_STORE, "repository", "%s is not an isms repository", target);
+        }
+        if (version > store_schema_latest())
+            return err_set(e, E_STORE, "repository",
+                           "%s has schema version %d, newer than this isms (%d); upgrade isms",
+                           target, version, store_schema_latest());
+        if (version >= limit)
+            return 0;
+        rc = backup_before_upgrade(s, target, version, e);
+        if (rc)
+            return rc;
+    }
+    rc = db_begin(s->db, DB_WRITE, e);
+    if (rc)
+        return rc;
+    /* Read again under the write lock: another process may have migrated
+     * the repository while this one waited. */
+    if (!create && (rc = read_version(s, &version, e)))
+        goto fail;
+    int from = version;
+    for (int v = version + 1; v <= limit; v++)
+        if ((rc = apply_migration(s, v, e)))
+            goto fail;
+    if (!create && from < limit && s->schema.on_upgrade &&
+        (rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e)))
+        goto fail;
+    if ((rc = db_commit(s->db, e)))
+        return rc;
+    if (upgraded_from && !create && from < limit)
+        *upgraded_from = from;
+    return 0;
+fail:
+    db_rollback(s->db);
+    return rc;
+}
+
+int store_open(const char *target, int create, const store_schema *schema, store **out,
+               int *upgraded_from, isms_err *e)
+{
+    *out = NULL;
+    if (upgraded_from)
+        *upgraded_from = 0;
+    if (!target || !*target)
+        return err_set(e, E_USAGE, "repository",
+                       "no repository given: use --repo PATH or set ISMS_REPO");
+    store *s = xcalloc(1, sizeof *s);
+    s->schema = *schema;
+    int rc = db_open(target, create, &s->db, e);
+    if (!rc)
+        rc = migrate(s, target, create, upgraded_from, e);
+    if (rc) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    regsql_free(s);
+    db_close(s->db);
+    free(s);
+}
+
+const char *store_backend(const store *s) { return db_kind(s->db); }
+db *store_db(store *s) { return s->db; }
+
+int store_integrity(store *s, struct buf *problems, isms_err *e)
+{
+    return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
+}
+
+int store_begin(store *s, int write, isms_err *e) { return db_begin(s->db, write, e); }
+int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
+void store_rollback(store *s) { db_rollback(s->db); }
+
+int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT value FROM meta WHERE name = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    rc = db_step(st, &row, e);
+    *out = !rc && row ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+    db_done(st);
+    return rc;
+}
+
+int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "DELETE FROM meta WHERE name = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    if ((rc = db_run(st, e)))
+        return rc;
+    if ((rc = db_prep(s->db, "INSERT INTO meta (name, value) VALUES (?, ?)", &st, e)))
+        return rc;
+    db_bind_text(st, 1, name);
+    db_bind_text(st, 2, text);
+    return db_run(st, e);
+}
+
+/* ---- ledger rows ---- */
+
+#define LEDGER_COLS "seq, ts, actor, entity, key, op, data, note, prev_hash, hash"
+
+int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1", &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    *seq = !rc && row ? db_col_int(st, 0) : 0;
+    *hash = !rc && row ? arena_strdup(a, db_col_text(st, 1)) : NULL;
+    db_done(st);
+    return rc;
+}
+
+int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, r->seq);
+    db_bind_text(st, 2, r->ts);
+    db_bind_text(st, 3, r->actor);
+    db_bind_text(st, 4, r->entity);
+    db_bind_text(st, 5, r->key);
+    db_bind_text(st, 6, r->op);
+    db_bind_text(st, 7, r->data);
+    db_bind_text(st, 8, r->note);
+    db_bind_text(st, 9, r->prev_hash);
+    db_bind_text(st, 10, r->hash);
+    return db_run(st, e);
+}
+
+static void ledger_row_from(db_stmt *st, ledger_row *r)
+{
+    r->seq = db_col_int(st, 0);
+    r->ts = db_col_text(st, 1);
+    r->actor = db_col_text(st, 2);
+    r->entity = db_col_text(st, 3);
+    r->key = db_col_text(st, 4);
+    r->op = db_col_text(st, 5);
+    r->data = db_col_text(st, 6);
+    r->note = db_col_text(st, 7);
+    r->prev_hash = db_col_text(st, 8);
+    r->hash = db_col_text(st, 9);
+}
+
+int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db,
+                     key ? "SELECT " LEDGER_COLS " FROM ledger WHERE key = ? ORDER BY seq"
+                         : "SELECT " LEDGER_COLS " FROM ledger ORDER BY seq",
+                     &st, e);
+    if (rc)
+        return rc;
+    if (key)
+        db_bind_text(st, 1, key);
+    int row;
+    while (!(rc = db_step(st, &row, e)) && row) {
+        ledger_row r;
+        ledger_row_from(st, &r);
+        if ((rc = fn(&r, ctx)))
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
+int store_ledger_get(store *s, int64_t seq, ledger_row *out, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT " LEDGER_COLS " FROM ledger WHERE seq = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    rc = db_step(st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
+    if (!rc) {
+        ledger_row r;
+        ledger_row_from(st, &r);
+        *out = r;
+        out->ts = arena_strdup(a, r.ts);
+        out->actor = arena_strdup(a, r.actor);
+        out->entity = arena_strdup(a, r.entity);
+        out->key = arena_strdup(a, r.key);
+        out->op = arena_strdup(a, r.op);
+        out->data = arena_strdup(a, r.data);
+        out->note = arena_strdup(a, r.note);
+        out->prev_hash = arena_strdup(a, r.prev_hash);
+        out->hash = arena_strdup(a, r.hash);
+    }
+    db_done(st);
+    return rc;
+}

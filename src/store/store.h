@@ -1,0 +1,131 @@
+/* store.h: the one interface to everything isms persists.
+ *
+ * A store is an open repository: a SQLite file or a PostgreSQL database
+ * (see db.h). Opening it brings its schema up to date (migrations). All SQL
+ * of isms lives below this header; the layers above speak in records
+ * (core/record.h), ledger rows and a handful of generic queries.
+ *
+ * Reads and writes happen inside store_begin()/store_commit(); a failure
+ * anywhere is followed by store_rollback(), so nothing half-done persists. */
+#ifndef ISMS_STORE_H
+#define ISMS_STORE_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/record.h"
+
+#include <stdint.h>
+
+typedef struct store store;
+struct db;
+
+/* What the domain layer tells the store at open: its registers, and what
+ * to do in the same transaction as a schema upgrade (write the ledger entry
+ * that records it). */
+typedef struct store_schema {
+    const regdef *const *registers;   /* NULL-terminated */
+    int (*on_upgrade)(store *s, int from, int to, void *ctx, isms_err *e);
+    void *ctx;
+} store_schema;
+
+/* Opens (create = 0) or creates (create = 1) the repository at `target` and
+ * migrates it to the newest schema (or to ISMS_MIGRATE_UNTIL, a test aid).
+ * `*upgraded_from` (may be NULL) receives the schema version found before
+ * an upgrade, or 0 when none was needed. */
+int store_open(const char *target, int create, const store_schema *schema, store **out,
+               int *upgraded_from, isms_err *e);
+void store_close(store *s);
+const char *store_backend(const store *s);   /* "sqlite" / "postgres" */
+int store_schema_version(store *s, int *version, isms_err *e);
+int store_schema_latest(void);
+struct db *store_db(store *s);               /* for the store's own modules and tests */
+
+/* Runs the backend's own integrity checks; problems are appended to
+ * `problems` (a core/buf.h buf), which stays empty when all is well. */
+struct buf;
+int store_integrity(store *s, struct buf *problems, isms_err *e);
+
+int store_begin(store *s, int write, isms_err *e);
+int store_commit(store *s, isms_err *e);
+void store_rollback(store *s);
+
+/* meta: small named values about the repository (its id, its origin). */
+int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e); /* NULL if unset */
+int store_meta_set(store *s, const char *name, const char *text, isms_err *e);
+
+/* ---- records ---- */
+
+/* Allocates the next key and id of `reg` ("RISK-13", 13). */
+int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e);
+/* Inserts r (id and key set by the caller) with its links. */
+int store_insert(store *s, const record *r, isms_err *e);
+/* Writes the links of r (all its link fields), replacing what was there:
+ * the second pass of an import, once every link target exists. */
+int store_write_links(store *s, const record *r, isms_err *e);
+/* Writes r over the stored record with the same id, provided the stored
+ * version is r->version - 1; otherwise E_RETRY (someone changed it first). */
+int store_update(store *s, const record *r, isms_err *e);
+/* Reads one record by key (E_NOT_FOUND if none). */
+int store_get(store *s, const regdef *reg, const char *key, record *out, arena *a, isms_err *e);
+int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e);
+/* Finds id and retirement of a key; *id = 0 when there is no such record. */
+int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e);
+/* Finds a record by the value of a unique text field (person by e-mail). */
+int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+                    int64_t *id, const char **key, arena *a, isms_err *e);
+
+typedef struct store_filter {
+    const char *field;     /* a field name */
+    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF (id) */
+    const char *sval;      /* text fields */
+} store_filter;
+
+typedef struct store_query {
+    int include_retired;
+    int only_retired;
+    const store_filter *filters;
+    int nfilters;
+    int64_t limit;         /* 0: all */
+    int64_t offset;
+} store_query;
+
+/* Calls fn for each record in id order. The record's memory is valid during
+ * the call only (the arena is reset every few hundred rows); fn returns 0 to
+ * go on, non-zero to stop (and that value is returned). */
+typedef int (*store_record_fn)(const record *r, void *ctx);
+int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
+               isms_err *e);
+int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e);
+
+/* Every active record, of any register, that refers to record `id` of
+ * `target` through a reference or link field: fn(reg, field, key, ctx). */
+typedef int (*store_ref_fn)(const regdef *reg, const fielddef *f, const char *key, void *ctx);
+int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn, void *ctx,
+                    isms_err *e);
+
+/* All pairs of a link field, in source order: fn(src_id, dst_id, ctx). */
+typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
+int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
+                isms_err *e);
+
+/* Largest value of an integer field among active records (0 if none). */
+int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e);
+
+/* ---- ledger rows ---- */
+
+typedef struct ledger_row {
+    int64_t seq;
+    const char *ts, *actor, *entity, *key, *op, *data;
+    const char *note;      /* NULL when none was given */
+    const char *prev_hash, *hash;
+} ledger_row;
+
+/* The last entry's seq and hash (0 and NULL when the ledger is empty). */
+int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e);
+int store_ledger_insert(store *s, const ledger_row *row, isms_err *e);
+/* Entries in seq order, all of them or those of one key. */
+typedef int (*store_ledger_fn)(const ledger_row *row, void *ctx);
+int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);
+int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err *e);
+
+#endif
