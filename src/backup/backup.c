@@ -153,8 +153,8 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, int l
         }
         /* Links wait for the second pass: an asset may depend on a later one. */
         for (int k = 0; k < reg->nfields; k++)
-            if (reg->fields[k].type == FT_LINKS || reg->fields[k].type == FT_ENUMSET)
-                r.v[k].given = reg->fields[k].type == FT_ENUMSET;
+            if (reg->fields[k].type == FT_LINKS)
+                r.v[k].n = 0;
         r.id = (int64_t)i + 1;
         if ((rc = store_insert(s, &r, e)))
             return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
@@ -172,16 +172,17 @@ static int import_ledger(store *s, const json_t *arr, isms_err *e)
         char where[64];
         snprintf(where, sizeof where, "/ledger/%zu", i);
         ledger_row r = {0};
-        json_t *data = NULL;
-        const char *note = NULL;
+        json_t *data = NULL, *note = NULL;
         json_int_t seq = 0;
-        if (json_unpack(o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?s, s:s, s:s}", "seq", &seq, "ts",
+        if (json_unpack(o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?o, s:s, s:s}", "seq", &seq, "ts",
                         &r.ts, "actor", &r.actor, "entity", &r.entity, "key", &r.key, "op", &r.op,
                         "data", &data, "note", &note, "prev_hash", &r.prev_hash, "hash", &r.hash))
             return bad_doc(e, where, "not a ledger entry (seq, ts, actor, entity, key, op, data, "
                                      "prev_hash, hash)");
+        if (note && !json_is_null(note) && !json_is_string(note))
+            return bad_doc(e, where, "note must be a string or null");
         r.seq = seq;
-        r.note = note;
+        r.note = json_string_value(note);
         char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
         r.data = canon;
         int rc = store_ledger_insert(s, &r, e);

@@ -334,7 +334,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
             return unknown_option(argv[optind - 1], e);
     }
     if (optind >= argc) {
-        help_global(c->out);
+        help_global(c->help ? c->out : stderr);
         return c->help ? 0 : err_set(e, E_USAGE, NULL, "no command given");
     }
     int at = optind;
@@ -352,7 +352,9 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     if (!cmd && !c->reg)
         return err_set(e, E_USAGE, c->noun, "unknown command \"%s\" (see isms --help)", c->noun);
     if (!cmd && !c->verb) {
-        help_noun(c->out, c->noun);
+        for (int i = at; i < argc; i++)
+            c->help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+        help_noun(c->help ? c->out : stderr, c->noun);
         return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?", c->noun);
     }
     if (!cmd && (c->reg->flags & REG_SINGLETON ? 1 : !(
@@ -381,6 +383,7 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
     int rc = dispatch(&c, argc, argv, e);
     if (c.d && c.d != shared)
         dom_close(c.d);
+    free(c.needs);
     arena_free(&c.a);
     return rc;
 }

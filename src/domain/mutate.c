@@ -366,9 +366,14 @@ static int collect_approved(const record *r, void *ctx)
 
 static int approve_in_txn(dom *d, const char *key, const char *approver, record *out, isms_err *e)
 {
-    int64_t pid;
+    int64_t pid, sid;
     const char *pkey;
-    int rc = dom_find_person(d, dom_key(d, approver), &pid, &pkey, e);
+    int retired;
+    int rc = store_lookup(d->st, &reg_scope, key, &sid, &retired, e);
+    if (!rc && !sid)
+        rc = err_set(e, E_NOT_FOUND, "scope", "there is no scope %s", key);
+    if (!rc)
+        rc = dom_find_person(d, dom_key(d, approver), &pid, &pkey, e);
     if (rc)
         return rc;
     if (!pid)

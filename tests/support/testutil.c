@@ -41,12 +41,26 @@ const char *tu_tmpdir(void)
     return tmpdir;
 }
 
+/* Paths live until exit (tests keep them in statics); freed then. */
+static char *paths[4096];
+static size_t npaths;
+
+static void free_paths(void)
+{
+    while (npaths)
+        free(paths[--npaths]);
+}
+
 const char *tu_path(const char *name)
 {
     size_t n = strlen(tu_tmpdir()) + strlen(name) + 2;
     char *p = malloc(n);
     snprintf(p, n, "%s/%s", tu_tmpdir(), name);
-    return p; /* deliberately kept until exit: tests hold many of these */
+    if (!npaths)
+        atexit(free_paths);
+    if (npaths < sizeof paths / sizeof *paths)
+        paths[npaths++] = p;
+    return p;
 }
 
 static void drain(int fd_out, int fd_err, char **out, char **err)

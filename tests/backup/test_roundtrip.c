@@ -1,0 +1,120 @@
+/* export -> import -> export gives identical JSON, the rebuilt repository
+ * verifies, and an import that cannot be trusted leaves nothing behind. */
+#include "support/testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *demo;
+
+static int setup(void **state)
+{
+    (void)state;
+    demo = tu_path("demo.isms");
+    free(tu_isms_ok(NULL, "demo", demo));
+    return 0;
+}
+
+static void round_trip_is_identical(void **state)
+{
+    (void)state;
+    const char *a = tu_path("a.json"), *b = tu_path("b.json"), *copy = tu_path("copy.isms");
+    free(tu_isms_ok(demo, "export", a));
+    free(tu_isms_ok(NULL, "import", a, copy));
+    free(tu_isms_ok(copy, "verify"));
+    free(tu_isms_ok(copy, "export", b));
+    char *x = tu_read_file(a, NULL), *y = tu_read_file(b, NULL);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_true(strlen(x) > 10000);
+    assert_string_equal(x, y);
+    assert_contains(x, "\"ledger\"");
+    assert_contains(x, "Nordhafen Bank AG");
+    free(x);
+    free(y);
+    /* The copy is a working repository, not a museum piece. */
+    free(tu_isms_ok(copy, "risk", "add", "--title", "After import", "--owner", "PER-3", "--likelihood",
+                    "2", "--impact", "2"));
+    char *out = tu_isms_ok(copy, "verify");
+    assert_contains(out, "ok:");
+    free(out);
+}
+
+static void import_refuses_to_overwrite(void **state)
+{
+    (void)state;
+    const char *a = tu_path("a.json");
+    tu_result r;
+    tu_isms(&r, NULL, NULL, "import", a, demo, (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    assert_contains(r.err, "already exists");
+    tu_result_free(&r);
+    free(tu_isms_ok(demo, "verify"));
+}
+
+static void tampered_export_is_refused(void **state)
+{
+    (void)state;
+    char *x = tu_read_file(tu_path("a.json"), NULL);
+    char *at = strstr(x, "Ransomware halts payments");
+    assert_non_null(at);
+    memcpy(at, "Ransomware halts nothing!", 25);
+    const char *bad = tu_path("tampered.json"), *target = tu_path("tampered.isms");
+    assert_int_equal(tu_write_file(bad, x), 0);
+    free(x);
+    tu_result r;
+    tu_isms(&r, NULL, NULL, "import", bad, target, (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.err, "RISK-1");
+    assert_int_not_equal(access(target, F_OK), 0);   /* nothing left behind */
+    tu_result_free(&r);
+}
+
+static void malformed_files_are_refused(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "{\"format\": \"isms-export\", \"format_version\": 1, ",             /* truncated */
+        "[1, 2, 3]",                                                           /* not an export */
+        "{\"format\": \"something-else\"}",
+        "{\"format\": \"isms-export\", \"format\": \"isms-export\"}",          /* duplicate key */
+        "{\"format\": \"isms-export\", \"format_version\": 1, \"schema_version\": 999}",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        const char *path = tu_path("bad.json"), *target = tu_path("bad.isms");
+        assert_int_equal(tu_write_file(path, docs[i]), 0);
+        tu_result r;
+        tu_isms(&r, NULL, NULL, "import", path, target, (const char *)NULL);
+        if (r.status != 3)
+            fail_msg("document %zu: exit %d, stderr %s", i, r.status, r.err);
+        assert_int_not_equal(access(target, F_OK), 0);
+        tu_result_free(&r);
+    }
+}
+
+static void demo_summary_reads_well(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(demo, "summary");
+    assert_contains(out, "Nordhafen Bank AG");
+    assert_contains(out, "heat map");
+    assert_contains(out, "Top risks");
+    assert_contains(out, "verified");
+    free(out);
+    out = tu_isms_ok(demo, "summary", "--json");
+    assert_contains(out, "\"verified\": true");
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(round_trip_is_identical),
+        cmocka_unit_test(import_refuses_to_overwrite),
+        cmocka_unit_test(tampered_export_is_refused),
+        cmocka_unit_test(malformed_files_are_refused),
+        cmocka_unit_test(demo_summary_reads_well),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

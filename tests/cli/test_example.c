@@ -1,0 +1,336 @@
+/* The example of the README and of issue 2, run as a user runs it: the
+ * real binary on a real SQLite file. */
+#include "support/testutil.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *repo;
+
+static json_t *json_of(const char *text)
+{
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    if (!j)
+        fail_msg("not JSON (%s at %d:%d): %s", je.text, je.line, je.column, text);
+    return j;
+}
+
+/* Number of ledger entries, read through `isms verify --json`. */
+static long long ledger_length(void)
+{
+    char *out = tu_isms_ok(repo, "verify", "--json");
+    json_t *j = json_of(out);
+    long long n = json_integer_value(json_object_get(j, "entries"));
+    assert_true(json_is_true(json_object_get(j, "ok")));
+    json_decref(j);
+    free(out);
+    return n;
+}
+
+static void setup_repo(void)
+{
+    repo = tu_path("acme.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "org", "set", "--name", "Acme Bank", "--sector", "banking", "--nis2-class",
+                    "essential", "--dora-entity", "credit-institution", "--currency", "EUR"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana Board", "--email", "dana@acme.example",
+                    "--role", "management-body"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Omar Owner", "--email", "omar@acme.example",
+                    "--role", "risk-owner,asset-owner,control-owner"));
+    free(tu_isms_ok(repo, "objective", "add", "--title", "Process payments 24/7", "--owner",
+                    "dana@acme.example", "--value-at-stake", "25000000"));
+    free(tu_isms_ok(repo, "asset", "add", "--name", "Payments platform", "--type", "system", "--owner",
+                    "omar@acme.example", "--confidentiality", "high", "--integrity", "very-high",
+                    "--availability", "very-high"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--objective", "OBJ-1",
+                    "--asset", "AST-1", "--threat", "T-IS-004", "--owner", "omar@acme.example",
+                    "--likelihood", "3", "--impact", "5"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Immutable offline backups", "--owner",
+                    "omar@acme.example", "--treats", "RISK-1", "--status", "implemented"));
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    setup_repo();
+    return 0;
+}
+
+static void example_records_are_stored(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(repo, "risk", "list", "--json");
+    json_t *list = json_of(out);
+    assert_int_equal(json_array_size(list), 1);
+    json_t *risk = json_array_get(list, 0);
+    assert_string_equal(json_string_value(json_object_get(risk, "key")), "RISK-1");
+    assert_string_equal(json_string_value(json_object_get(risk, "owner")), "PER-2");
+    assert_int_equal(json_integer_value(json_object_get(risk, "likelihood")), 3);
+    assert_int_equal(json_integer_value(json_object_get(risk, "score")), 15);
+    assert_string_equal(json_string_value(json_object_get(risk, "band")), "high");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "objectives"), 0)), "OBJ-1");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "threats"), 0)), "T-IS-004");
+    json_decref(list);
+    free(out);
+
+    out = tu_isms_ok(repo, "objective", "show", "OBJ-1", "--json");
+    json_t *obj = json_of(out);
+    /* money is kept in minor units: EUR 25,000,000.00 */
+    assert_int_equal(json_integer_value(json_object_get(obj, "value_at_stake")), 2500000000LL);
+    json_decref(obj);
+    free(out);
+
+    out = tu_isms_ok(repo, "control", "show", "CTL-1");
+    assert_contains(out, "Immutable offline backups");
+    assert_contains(out, "RISK-1");
+    assert_contains(out, "implemented_on");   /* set when it became implemented */
+    free(out);
+}
+
+static void verify_and_log(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(repo, "verify");
+    assert_contains(out, "ok:");
+    free(out);
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--residual-likelihood", "2", "--note",
+                    "backups tested"));
+    out = tu_isms_ok(repo, "log", "RISK-1");
+    assert_contains(out, "add");
+    assert_contains(out, "update");
+    assert_contains(out, "residual_likelihood");
+    assert_contains(out, "backups tested");
+    assert_contains(out, "test-runner");   /* the actor, from ISMS_ACTOR */
+    free(out);
+    out = tu_isms_ok(repo, "log", "RISK-1", "--json");
+    json_t *entries = json_of(out);
+    assert_int_equal(json_array_size(entries), 2);
+    json_t *upd = json_array_get(entries, 1);
+    assert_string_equal(json_string_value(json_object_get(upd, "op")), "update");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(upd, "changed"), 0)),
+                        "residual_likelihood");
+    json_decref(entries);
+    free(out);
+}
+
+/* Each bad input: a clear message naming field and value, a non-zero exit,
+ * and no change to the ledger or the data. */
+typedef struct bad_case {
+    const char *args[16];
+    int status;
+    const char *message[3];
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {{"risk", "show", "RISK-99"}, 4, {"RISK-99"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "7", "--impact", "2"},
+     3, {"likelihood", "7", "1..5"}},
+    {{"risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"}, 3, {"title", "required"}},
+    {{"risk", "add", "--title", "x", "--owner", "ghost@acme.example", "--likelihood", "2", "--impact", "2"},
+     3, {"owner", "ghost@acme.example"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
+      "--review-date", "2026-02-30"}, 3, {"review_date", "2026-02-30"}},
+    {{"risk", "add", "--title", "bad \xff\xfe title", "--owner", "dana@acme.example", "--likelihood", "2",
+      "--impact", "2"}, 3, {"title", "UTF-8"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "two", "--impact", "2"},
+     3, {"likelihood", "two"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
+      "--objective", "OBJ-9"}, 3, {"objectives", "OBJ-9"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
+      "--treatment", "ignore"}, 3, {"treatment", "ignore", "mitigate"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
+      "--residual-likelihood", "3"}, 3, {"residual_likelihood", "3"}},
+    {{"risk", "add", "--title", "x", "--bogus", "1"}, 2, {"--bogus"}},
+    {{"risk", "update", "RISK-1", "--owner", "nobody"}, 3, {"owner", "NOBODY"}},
+    {{"risk", "update", "RISK-1", "--title", ""}, 3, {"title"}},
+    {{"risk", "update", "RISK-1", "--title", "y", "--if-version", "1"}, 6, {"version"}},
+    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1e6"},
+     3, {"value_at_stake", "1e6"}},
+    {{"person", "add", "--name", "Dup", "--email", "DANA@acme.example"}, 5, {"email", "dana@acme.example", "PER-1"}},
+    {{"person", "add", "--name", "Bad", "--email", "not-an-address"}, 3, {"email", "not-an-address"}},
+    {{"person", "add", "--name", "Bad", "--email", "b@acme.example", "--role", "king"}, 3, {"roles", "king"}},
+    {{"person", "retire", "PER-2"}, 5, {"PER-2", "RISK-1"}},
+    {{"asset", "add", "--name", "x", "--type", "castle", "--owner", "PER-1"}, 3, {"type", "castle"}},
+    {{"control", "add", "--title", "x", "--owner", "PER-1", "--status", "retired"}, 3, {"status", "retired"}},
+    {{"org", "set", "--risk-matrix", "9"}, 3, {"risk_matrix", "9"}},
+    {{"org", "set", "--currency", "XXX"}, 3, {"currency", "XXX"}},
+    {{"org", "set", "--currency", "USD"}, 5, {"currency"}},   /* amounts already recorded */
+    {{"org", "set", "--risk-matrix", "3"}, 5, {"risk_matrix", "5"}},   /* a risk is rated 5 */
+    {{"scope", "approve", "SCOPE-1", "--by", "omar@acme.example"}, 4, {"SCOPE-1"}},
+    {{"frobnicate"}, 2, {"frobnicate"}},
+    {{"risk", "explode"}, 2, {"explode"}},
+};
+
+static void bad_input_changes_nothing(void **state)
+{
+    (void)state;
+    long long before = ledger_length();
+    char *list_before = tu_isms_ok(repo, "export", "-");
+    for (size_t i = 0; i < sizeof bad_cases / sizeof *bad_cases; i++) {
+        const bad_case *b = &bad_cases[i];
+        tu_result r;
+        tu_isms_argv(&r, repo, NULL, b->args);
+        if (r.status != b->status)
+            fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i, b->args[0], b->args[1],
+                     r.status, b->status, r.err);
+        for (int k = 0; k < 3 && b->message[k]; k++)
+            assert_contains(r.err, b->message[k]);
+        assert_string_equal(r.out, "");
+        tu_result_free(&r);
+    }
+    assert_int_equal(ledger_length(), before);
+    char *list_after = tu_isms_ok(repo, "export", "-");
+    assert_string_equal(list_before, list_after);
+    free(list_before);
+    free(list_after);
+}
+
+static void help_at_every_level(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(NULL, "--help");
+    assert_contains(out, "risk");
+    assert_contains(out, "verify");
+    free(out);
+    out = tu_isms_ok(NULL, "risk", "--help");
+    assert_contains(out, "add");
+    assert_contains(out, "retire");
+    free(out);
+    out = tu_isms_ok(NULL, "risk", "add", "--help");
+    assert_contains(out, "--likelihood");
+    assert_contains(out, "(required)");
+    assert_contains(out, "mitigate");
+    free(out);
+    out = tu_isms_ok(NULL, "scope", "approve", "--help");
+    assert_contains(out, "--by");
+    free(out);
+    tu_result r;
+    tu_isms(&r, NULL, NULL, (const char *)NULL);
+    assert_int_equal(r.status, 2);
+    tu_result_free(&r);
+}
+
+static void every_list_and_show_has_json(void **state)
+{
+    (void)state;
+    static const char *const nouns[] = {"person", "scope", "context", "stakeholder", "objective",
+                                        "asset", "threat", "risk", "control", NULL};
+    for (int i = 0; nouns[i]; i++) {
+        char *out = tu_isms_ok(repo, nouns[i], "list", "--json");
+        json_t *j = json_of(out);
+        assert_true(json_is_array(j));
+        json_decref(j);
+        free(out);
+    }
+    char *out = tu_isms_ok(repo, "threat", "show", "T-IS-012", "--json");
+    json_t *j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "category")), "ai");
+    assert_true(json_is_true(json_object_get(j, "builtin")));
+    json_decref(j);
+    free(out);
+    out = tu_isms_ok(repo, "threat", "list", "--json");
+    j = json_of(out);
+    assert_int_equal(json_array_size(j), 15);
+    json_decref(j);
+    free(out);
+    out = tu_isms_ok(repo, "org", "show", "--json");
+    j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "dora_entity")), "credit-institution");
+    json_decref(j);
+    free(out);
+}
+
+static void list_filters(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(repo, "risk", "list", "--owner", "omar@acme.example", "--json");
+    json_t *j = json_of(out);
+    assert_int_equal(json_array_size(j), 1);
+    json_decref(j);
+    free(out);
+    out = tu_isms_ok(repo, "risk", "list", "--owner", "dana@acme.example", "--json");
+    j = json_of(out);
+    assert_int_equal(json_array_size(j), 0);
+    json_decref(j);
+    free(out);
+    out = tu_isms_ok(repo, "threat", "list", "--category", "supply-chain");
+    assert_contains(out, "T-IS-009");
+    assert_not_contains(out, "T-IS-001");
+    free(out);
+}
+
+static void retire_keeps_history(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "control", "add", "--title", "Old tape backups", "--owner", "PER-2",
+                    "--status", "operating"));
+    free(tu_isms_ok(repo, "control", "retire", "CTL-2", "--note", "replaced by CTL-1"));
+    char *out = tu_isms_ok(repo, "control", "list");
+    assert_not_contains(out, "CTL-2");
+    free(out);
+    out = tu_isms_ok(repo, "control", "list", "--all");
+    assert_contains(out, "CTL-2");
+    free(out);
+    out = tu_isms_ok(repo, "control", "show", "CTL-2", "--json");
+    json_t *j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "retired");
+    assert_true(json_is_string(json_object_get(j, "retired_at")));
+    json_decref(j);
+    free(out);
+    tu_result r;
+    tu_isms(&r, repo, NULL, "control", "update", "CTL-2", "--title", "zombie", (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    assert_contains(r.err, "retired");
+    tu_result_free(&r);
+    out = tu_isms_ok(repo, "log", "CTL-2");
+    assert_contains(out, "retire");
+    assert_contains(out, "replaced by CTL-1");
+    free(out);
+}
+
+static void scope_is_approved_by_the_board(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "scope", "add", "--statement", "Payments and online banking of Acme Bank"));
+    tu_result r;
+    tu_isms(&r, repo, NULL, "scope", "approve", "SCOPE-1", "--by", "omar@acme.example", (const char *)NULL);
+    assert_int_equal(r.status, 7);
+    assert_contains(r.err, "management body");
+    tu_result_free(&r);
+    free(tu_isms_ok(repo, "scope", "approve", "SCOPE-1", "--by", "dana@acme.example"));
+    char *out = tu_isms_ok(repo, "scope", "show", "SCOPE-1", "--json");
+    json_t *j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "approved");
+    assert_string_equal(json_string_value(json_object_get(j, "approved_by")), "PER-1");
+    json_decref(j);
+    free(out);
+    /* An approved version is frozen; a new version supersedes it on approval. */
+    tu_isms(&r, repo, NULL, "scope", "update", "SCOPE-1", "--statement", "changed", (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    tu_result_free(&r);
+    free(tu_isms_ok(repo, "scope", "add", "--statement", "Payments, online banking and AI chatbot"));
+    free(tu_isms_ok(repo, "scope", "approve", "SCOPE-2", "--by", "PER-1"));
+    out = tu_isms_ok(repo, "scope", "list", "--all", "--json");
+    j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "status")), "superseded");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "status")), "approved");
+    json_decref(j);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(example_records_are_stored),
+        cmocka_unit_test(verify_and_log),
+        cmocka_unit_test(bad_input_changes_nothing),
+        cmocka_unit_test(help_at_every_level),
+        cmocka_unit_test(every_list_and_show_has_json),
+        cmocka_unit_test(list_filters),
+        cmocka_unit_test(retire_keeps_history),
+        cmocka_unit_test(scope_is_approved_by_the_board),
+    };
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}

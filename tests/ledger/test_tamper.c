@@ -1,0 +1,146 @@
+/* Changes made behind isms's back, with the sqlite3 shell, are caught by
+ * `isms verify`, which names what was changed; undoing them restores a
+ * clean verification. */
+#include "support/testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *repo;
+
+static void sql(const char *statement)
+{
+    const char *argv[] = {"sqlite3", repo, statement, NULL};
+    tu_result r;
+    tu_run(&r, NULL, argv);
+    if (r.status)
+        fail_msg("sqlite3 %s: %s", statement, r.err);
+    tu_result_free(&r);
+}
+
+static char *sql_value(const char *query)
+{
+    const char *argv[] = {"sqlite3", repo, query, NULL};
+    tu_result r;
+    tu_run(&r, NULL, argv);
+    assert_int_equal(r.status, 0);
+    char *nl = strchr(r.out, '\n');
+    if (nl)
+        *nl = 0;
+    free(r.err);
+    return r.out;
+}
+
+static void expect_verify_fails(const char *needle1, const char *needle2)
+{
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.err, needle1);
+    if (needle2)
+        assert_contains(r.err, needle2);
+    tu_result_free(&r);
+}
+
+static void expect_verify_ok(void)
+{
+    char *out = tu_isms_ok(repo, "verify");
+    assert_contains(out, "ok:");
+    free(out);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    repo = tu_path("tamper.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
+                    "management-body"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--owner", "PER-1",
+                    "--likelihood", "3", "--impact", "5"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats", "RISK-1"));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--impact", "4"));
+    return 0;
+}
+
+static void risk_title_changed_in_the_shell(void **state)
+{
+    (void)state;
+    expect_verify_ok();
+    sql("UPDATE risk SET title = 'Nothing to see here' WHERE key = 'RISK-1'");
+    expect_verify_fails("RISK-1", "title");
+    sql("UPDATE risk SET title = 'Ransomware halts payments' WHERE key = 'RISK-1'");
+    expect_verify_ok();
+}
+
+static void link_removed_in_the_shell(void **state)
+{
+    (void)state;
+    sql("DELETE FROM control_risk");
+    expect_verify_fails("CTL-1", "treats");
+    sql("INSERT INTO control_risk (control, risk) VALUES (1, 1)");
+    expect_verify_ok();
+}
+
+static void record_inserted_or_deleted_in_the_shell(void **state)
+{
+    (void)state;
+    sql("INSERT INTO risk (id, key, version, created_at, updated_at, title, owner, likelihood, impact) "
+        "VALUES (99, 'RISK-99', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'ghost', 1, 1, 1)");
+    expect_verify_fails("RISK-99", "not in the ledger");
+    sql("DELETE FROM risk WHERE id = 99");
+    expect_verify_ok();
+    sql("DELETE FROM control_risk");
+    sql("DELETE FROM control");
+    expect_verify_fails("CTL-1", "missing from its register");
+}
+
+static void ledger_entry_edited_in_the_shell(void **state)
+{
+    (void)state;
+    /* Put the control back as isms stored it, from its ledger data. */
+    sql("INSERT INTO control (id, key, version, created_at, updated_at, title, owner, type, automation, "
+        "status, effectiveness) SELECT 1, 'CTL-1', 1, ts, ts, 'Backups', 1, 'preventive', 'manual', "
+        "'planned', 'not-assessed' FROM ledger WHERE key = 'CTL-1'");
+    sql("INSERT INTO control_risk (control, risk) VALUES (1, 1)");
+    expect_verify_ok();
+    char *data = sql_value("SELECT data FROM ledger WHERE key = 'RISK-1' AND op = 'add'");
+    sql("UPDATE ledger SET data = replace(data, '\"impact\":5', '\"impact\":2') WHERE key = 'RISK-1' AND op = 'add'");
+    expect_verify_fails("entry #", "altered");
+    /* Recomputing that entry's hash does not help: the next entry's link breaks. */
+    char *seq = sql_value("SELECT seq FROM ledger WHERE key = 'RISK-1' AND op = 'add'");
+    sql("UPDATE ledger SET hash = '0000000000000000000000000000000000000000000000000000000000000001' "
+        "WHERE key = 'RISK-1' AND op = 'add'");
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.err, seq);
+    tu_result_free(&r);
+    free(seq);
+    free(data);
+}
+
+static void deleted_entry_is_named(void **state)
+{
+    (void)state;
+    const char *saved = repo;
+    repo = tu_path("gap.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "A", "--email", "a@x.example"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "B", "--email", "b@x.example"));
+    sql("DELETE FROM ledger WHERE key = 'PER-1'");
+    expect_verify_fails("missing", NULL);
+    repo = saved;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(risk_title_changed_in_the_shell),
+        cmocka_unit_test(link_removed_in_the_shell),
+        cmocka_unit_test(record_inserted_or_deleted_in_the_shell),
+        cmocka_unit_test(ledger_entry_edited_in_the_shell),
+        cmocka_unit_test(deleted_entry_is_named),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
