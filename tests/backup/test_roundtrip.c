@@ -11,7 +11,7 @@ static const char *demo;
 static int setup(void **state)
 {
     (void)state;
-    demo = tu_path("demo.isms");
+    demo = tu_repo("demo.isms");
     free(tu_isms_ok(NULL, "demo", demo));
     return 0;
 }
@@ -19,7 +19,7 @@ static int setup(void **state)
 static void round_trip_is_identical(void **state)
 {
     (void)state;
-    const char *a = tu_path("a.json"), *b = tu_path("b.json"), *copy = tu_path("copy.isms");
+    const char *a = tu_path("a.json"), *b = tu_path("b.json"), *copy = tu_repo("copy.isms");
     free(tu_isms_ok(demo, "export", a));
     free(tu_isms_ok(NULL, "import", a, copy));
     free(tu_isms_ok(copy, "verify"));
@@ -60,14 +60,14 @@ static void tampered_export_is_refused(void **state)
     char *at = strstr(x, "Ransomware halts payments");
     assert_non_null(at);
     memcpy(at, "Ransomware halts nothing!", 25);
-    const char *bad = tu_path("tampered.json"), *target = tu_path("tampered.isms");
+    const char *bad = tu_path("tampered.json"), *target = tu_repo("tampered.isms");
     assert_int_equal(tu_write_file(bad, x), 0);
     free(x);
     tu_result r;
     tu_isms(&r, NULL, NULL, "import", bad, target, (const char *)NULL);
     assert_int_equal(r.status, 10);
     assert_contains(r.err, "RISK-1");
-    assert_int_not_equal(access(target, F_OK), 0);   /* nothing left behind */
+    assert_false(tu_repo_exists(target));   /* nothing left behind */
     tu_result_free(&r);
 }
 
@@ -82,13 +82,13 @@ static void malformed_files_are_refused(void **state)
         "{\"format\": \"isms-export\", \"format_version\": 1, \"schema_version\": 999}",
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
-        const char *path = tu_path("bad.json"), *target = tu_path("bad.isms");
+        const char *path = tu_path("bad.json"), *target = tu_repo("bad.isms");
         assert_int_equal(tu_write_file(path, docs[i]), 0);
         tu_result r;
         tu_isms(&r, NULL, NULL, "import", path, target, (const char *)NULL);
         if (r.status != 3)
             fail_msg("document %zu: exit %d, stderr %s", i, r.status, r.err);
-        assert_int_not_equal(access(target, F_OK), 0);
+        assert_false(tu_repo_exists(target));
         tu_result_free(&r);
     }
 }

@@ -31,7 +31,7 @@ static long long ledger_length(void)
 
 static void setup_repo(void)
 {
-    repo = tu_path("acme.isms");
+    repo = tu_repo("acme.isms");
     free(tu_isms_ok(NULL, "init", repo));
     free(tu_isms_ok(repo, "org", "set", "--name", "Acme Bank", "--sector", "banking", "--nis2-class",
                     "essential", "--dora-entity", "credit-institution", "--currency", "EUR"));

@@ -8,28 +8,8 @@
 
 static const char *repo;
 
-static void sql(const char *statement)
-{
-    const char *argv[] = {"sqlite3", repo, statement, NULL};
-    tu_result r;
-    tu_run(&r, NULL, argv);
-    if (r.status)
-        fail_msg("sqlite3 %s: %s", statement, r.err);
-    tu_result_free(&r);
-}
-
-static char *sql_value(const char *query)
-{
-    const char *argv[] = {"sqlite3", repo, query, NULL};
-    tu_result r;
-    tu_run(&r, NULL, argv);
-    assert_int_equal(r.status, 0);
-    char *nl = strchr(r.out, '\n');
-    if (nl)
-        *nl = 0;
-    free(r.err);
-    return r.out;
-}
+static void sql(const char *statement) { tu_sql(repo, statement); }
+static char *sql_value(const char *query) { return tu_sql_value(repo, query); }
 
 static void expect_verify_fails(const char *needle1, const char *needle2)
 {
@@ -52,7 +32,7 @@ static void expect_verify_ok(void)
 static int setup(void **state)
 {
     (void)state;
-    repo = tu_path("tamper.isms");
+    repo = tu_repo("tamper.isms");
     free(tu_isms_ok(NULL, "init", repo));
     free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
                     "management-body"));
@@ -124,7 +104,7 @@ static void deleted_entry_is_named(void **state)
 {
     (void)state;
     const char *saved = repo;
-    repo = tu_path("gap.isms");
+    repo = tu_repo("gap.isms");
     free(tu_isms_ok(NULL, "init", repo));
     free(tu_isms_ok(repo, "person", "add", "--name", "A", "--email", "a@x.example"));
     free(tu_isms_ok(repo, "person", "add", "--name", "B", "--email", "b@x.example"));

@@ -251,3 +251,50 @@ void tu_assert_not_contains_(const char *hay, const char *needle, const char *fi
         _fail(file, line);
     }
 }
+
+int tu_backend_is_pg(void)
+{
+    const char *b = getenv("ISMS_TEST_BACKEND");
+    return b && !strcmp(b, "postgres");
+}
+
+const char *tu_repo(const char *name)
+{
+    /* PostgreSQL support arrives with the backend (issue 3). */
+    return tu_path(name);
+}
+
+int tu_repo_exists(const char *repo)
+{
+    return access(repo, F_OK) == 0;
+}
+
+static void sql_run(const char *repo, const char *statement, tu_result *r)
+{
+    const char *argv[] = {"sqlite3", repo, statement, NULL};
+    tu_run(r, NULL, argv);
+}
+
+void tu_sql_(const char *file, int line, const char *repo, const char *statement)
+{
+    tu_result r;
+    sql_run(repo, statement, &r);
+    if (r.status) {
+        fprintf(stderr, "%s:%d: SQL failed (%s): %s\n", file, line, statement, r.err);
+        tu_result_free(&r);
+        _fail(file, line);
+    }
+    tu_result_free(&r);
+}
+
+char *tu_sql_value(const char *repo, const char *query)
+{
+    tu_result r;
+    sql_run(repo, query, &r);
+    assert_int_equal(r.status, 0);
+    char *nl = strchr(r.out, '\n');
+    if (nl)
+        *nl = 0;
+    free(r.err);
+    return r.out;
+}

@@ -18,6 +18,16 @@ const char *tu_tmpdir(void);
 /* tu_tmpdir() joined with `name`; the string lives until exit. */
 const char *tu_path(const char *name);
 
+/* A fresh, empty repository target called `name` on the backend under
+ * test: a file path in tu_tmpdir() for SQLite (the default), a database
+ * on the suite's private server when ISMS_TEST_BACKEND=postgres. Nothing is
+ * created yet: `isms init` (or dom_create) does that. */
+const char *tu_repo(const char *name);
+/* Does the repository hold anything (a file, a schema)? */
+int tu_repo_exists(const char *repo);
+/* Is the backend under test PostgreSQL? */
+int tu_backend_is_pg(void);
+
 typedef struct tu_result {
     int status;       /* exit status, or 128+signal */
     char *out, *err;  /* captured output, NUL-terminated, owned by the result */
@@ -36,6 +46,13 @@ void tu_result_free(tu_result *r);
 /* Fails the test (printing the command's stderr) unless it exited 0. */
 #define tu_isms_ok(repo, ...) tu_isms_ok_(__FILE__, __LINE__, repo, __VA_ARGS__, (const char *)NULL)
 char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute__((sentinel));
+
+/* Runs one SQL statement directly on a repository, behind isms's back
+ * (sqlite3 shell or psql), failing the test if it fails. tu_sql_value
+ * returns the first column of the first row (malloc'd). */
+#define tu_sql(repo, statement) tu_sql_(__FILE__, __LINE__, repo, statement)
+void tu_sql_(const char *file, int line, const char *repo, const char *statement);
+char *tu_sql_value(const char *repo, const char *query);
 
 /* Reads a whole file into a malloc'd NUL-terminated string (NULL if absent). */
 char *tu_read_file(const char *path, size_t *len);
