@@ -64,14 +64,8 @@ int cmd_demo(cli *c, isms_err *e)
     if (rc)
         return rc;
     const char *path = c->args[0];
-    if (cli_opt_given(c, "force")) {
-        char side[4200];
-        unlink(path);
-        snprintf(side, sizeof side, "%s-wal", path);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", path);
-        unlink(side);
-    }
+    if (cli_opt_given(c, "force") && (rc = store_remove(path, e)))
+        return rc;
     dom *d;
     if ((rc = dom_create(path, c->actor ? c->actor : "demo", 0, &d, e)))
         return rc;
@@ -84,7 +78,7 @@ int cmd_demo(cli *c, isms_err *e)
     }
     dom_close(d);
     if (rc) {
-        unlink(path);
+        store_remove(path, NULL);
         return rc;
     }
     fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", path);

@@ -196,6 +196,7 @@ struct table {
     const char **cells;            /* rows x ncols, in c->a */
     size_t rows, cap;
     int json, first;
+    buf line;                      /* one JSON row */
 };
 
 table *table_begin(cli *c, const regdef *reg)
@@ -257,10 +258,12 @@ void table_add(table *t, const record *r)
     if (t->json) {
         json_t *o = record_json(r);
         decorate_json(c, r, o);
+        buf_clear(&t->line);
         if (!t->first)
-            fputs(",\n", c->out);
+            buf_puts(&t->line, ",\n");
         t->first = 0;
-        json_dumpf(o, c->out, JSON_COMPACT | JSON_ENCODE_ANY);
+        js_append(&t->line, o);
+        fwrite(t->line.data, 1, t->line.len, c->out);
         json_decref(o);
         return;
     }
@@ -294,6 +297,7 @@ void table_end(table *t)
     FILE *f = t->c->out;
     if (t->json) {
         fputs(t->first ? "]\n" : "\n]\n", f);
+        buf_reset(&t->line);
         return;
     }
     for (int k = 0; k < t->ncols; k++)

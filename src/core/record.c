@@ -47,15 +47,23 @@ const char *field_flag(const fielddef *f, char *dst, size_t n)
     return dst;
 }
 
+/* Does `name` spell the CLI flag `flag` (given with '_' or '-')? */
+static int flag_matches(const char *flag, const char *name)
+{
+    for (; *flag && *name; flag++, name++)
+        if (*flag != *name && !((*flag == '_' || *flag == '-') && (*name == '_' || *name == '-')))
+            return 0;
+    return !*flag && !*name;
+}
+
 int regdef_field(const regdef *reg, const char *name)
 {
-    char flag[64];
-    for (int i = 0; i < reg->nfields; i++) {
+    for (int i = 0; i < reg->nfields; i++)
         if (!strcmp(reg->fields[i].name, name))
             return i;
-        if (!strcmp(field_flag(&reg->fields[i], flag, sizeof flag), name))
+    for (int i = 0; i < reg->nfields; i++)
+        if (flag_matches(reg->fields[i].flag ? reg->fields[i].flag : reg->fields[i].name, name))
             return i;
-    }
     return -1;
 }
 

@@ -199,6 +199,21 @@ int js_load_file(const char *path, json_t **out, isms_err *e)
     return 0;
 }
 
+void js_append(buf *b, const json_t *j)
+{
+    char stack[4096];
+    size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17);
+    size_t n = json_dumpb(j, stack, sizeof stack, flags);
+    if (n <= sizeof stack) {
+        buf_append(b, stack, n);
+        return;
+    }
+    char *big = xmalloc(n);
+    json_dumpb(j, big, n, flags);
+    buf_append(b, big, n);
+    free(big);
+}
+
 int js_write(FILE *f, const json_t *j, int pretty)
 {
     size_t flags = JSON_ENCODE_ANY | JSON_REAL_PRECISION(17) | (pretty ? JSON_INDENT(2) : JSON_COMPACT);

@@ -39,6 +39,9 @@ int record_from_json(const json_t *obj, const regdef *reg, record *r, arena *a, 
 int js_parse(const char *text, size_t len, const char *what, json_t **out, isms_err *e);
 int js_load_file(const char *path, json_t **out, isms_err *e);
 
+/* Appends j, compact, to b (one write instead of jansson's many small ones). */
+void js_append(buf *b, const json_t *j);
+
 /* Writes j to f (indented when pretty), followed by a newline. */
 int js_write(FILE *f, const json_t *j, int pretty);
 

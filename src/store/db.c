@@ -30,9 +30,14 @@ static int is_pg_target(const char *t)
            strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=");
 }
 
+static const db_driver *driver_for(const char *target)
+{
+    return is_pg_target(target) ? &db_pg_driver : &db_sqlite_driver;
+}
+
 int db_open(const char *target, int create, db **out, isms_err *e)
 {
-    const db_driver *drv = is_pg_target(target) ? &db_pg_driver : &db_sqlite_driver;
+    const db_driver *drv = driver_for(target);
     *out = NULL;
     int rc = drv->open(target, create, out, e);
     if (rc)
@@ -63,6 +68,9 @@ void db_close(db *d)
 }
 
 const char *db_kind(const db *d) { return d->drv->name; }
+
+int db_remove(const char *target, isms_err *e) { return driver_for(target)->remove(target, e); }
+char *db_label(const char *target) { return driver_for(target)->label(target); }
 
 int db_exec(db *d, const char *sql, isms_err *e) { return d->drv->exec(d, sql, e); }
 

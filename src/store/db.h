@@ -50,6 +50,12 @@ typedef struct db_driver {
     /* The database's own consistency checks; problems appended to `out`
      * (a buf *), nothing appended when all is well. NULL: none to run. */
     int (*integrity)(db *d, void *out, isms_err *e);
+    /* Removes the repository at `target` (a failed init or import, demo
+     * --force): SQLite deletes the file and its -wal/-shm; PostgreSQL drops
+     * isms's tables and leaves a database holding anything else alone. */
+    int (*remove)(const char *target, isms_err *e);
+    /* The name of `target` for messages, malloc'd: never a password. */
+    char *(*label)(const char *target);
 } db_driver;
 
 /* Every driver's statement starts with this header. A cached statement in
@@ -78,6 +84,10 @@ extern const db_driver db_pg_driver;
 int db_open(const char *target, int create, db **out, isms_err *e);
 void db_close(db *d);
 const char *db_kind(const db *d);
+/* Removes the repository at `target` (see db_driver.remove). */
+int db_remove(const char *target, isms_err *e);
+/* `target` as messages may show it (no password), malloc'd. */
+char *db_label(const char *target);
 
 int db_exec(db *d, const char *sql, isms_err *e);
 

@@ -1,16 +1,677 @@
-/* db_pg.c: the PostgreSQL driver (libpq). Not yet implemented: a
- * postgres:// repository is refused with a clear message until it is. */
+/* db_pg.c: the PostgreSQL driver (libpq). A repository is a database.
+ *
+ * What this driver adds to the SQL the store writes:
+ * - placeholders: `?` becomes $1..$n (quoted literals, quoted identifiers
+ *   and comments are left alone);
+ * - statements are prepared on the server once per connection, on first
+ *   use, and executed with text parameters; results are read whole (a scan
+ *   keeps several statements open on one connection at once, which libpq's
+ *   single-row mode cannot do);
+ * - writers are serialised by a transaction-scoped advisory lock taken
+ *   right after BEGIN (READ COMMITTED: every statement then sees all that
+ *   earlier writers committed, so the ledger head never forks; UNIQUE(seq)
+ *   and UNIQUE(prev_hash) are the backstop); readers get one snapshot
+ *   (REPEATABLE READ READ ONLY), so verify and export see one moment;
+ * - errors map to isms codes: unique and other constraint violations to
+ *   E_CONFLICT, serialization failures and deadlocks to E_RETRY (retried
+ *   here where nothing has been done yet), a lost connection to
+ *   E_UNAVAILABLE, everything else to E_STORE.
+ *
+ * The connection string is never echoed: it may hold a password. Messages
+ * name the repository by pg_label(), which leaves the password out. */
 #include "store/db.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The advisory lock every writer holds: 'isms' in the high half, 1 for
+ * "the repository's write lock" in the low half. Advisory locks are per
+ * database, so repositories in other databases never wait for each other. */
+#define PG_WRITE_LOCK_KEY "7598537336992825345"
+
+/* How long a writer waits for another writer (and any lock) before giving
+ * up with E_RETRY; the SQLite driver's busy timeout is the same. */
+#define PG_LOCK_TIMEOUT "30s"
+
+enum { PG_BEGIN_TRIES = 5 };
+
+typedef struct pg_db {
+    db base;          /* first, as db.c expects */
+    PGconn *conn;
+    char *label;      /* the repository's name in messages, no password */
+    int lost;         /* the connection is gone; every call fails at once */
+    unsigned next_stmt;
+} pg_db;
+
+struct db_stmt {
+    db_stmt_head head;    /* first, as db.c expects */
+    char *sql;            /* with $n placeholders */
+    int nparams;
+    char **params;        /* text values (malloc'd), NULL for SQL NULL */
+    char name[24];        /* the server-side statement's name */
+    int prepared;         /* prepared on the server */
+    PGresult *res;        /* the executed statement's rows, NULL before */
+    int row, nrows;
+};
+
+static pg_db *pg_of(db *d) { return (pg_db *)d; }
+static pg_db *pg_stmt_db(db_stmt *st) { return (pg_db *)st->head.conn; }
+
+/* ---- names and messages ---- */
+
+static void label_add(buf *b, const char *sep, const char *v)
+{
+    if (v && *v)
+        buf_printf(b, "%s%s", sep, v);
+}
+
+static char *pg_label(const char *target)
+{
+    char *errmsg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
+    PQfreemem(errmsg);   /* may quote parts of the string: never shown */
+    if (!opts)
+        return xstrdup("a PostgreSQL database (unreadable connection string)");
+    const char *host = NULL, *port = NULL, *user = NULL, *dbname = NULL;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val)
+            continue;
+        if (!strcmp(o->keyword, "host") || (!strcmp(o->keyword, "hostaddr") && !host))
+            host = o->val;
+        else if (!strcmp(o->keyword, "port"))
+            port = o->val;
+        else if (!strcmp(o->keyword, "user"))
+            user = o->val;
+        else if (!strcmp(o->keyword, "dbname"))
+            dbname = o->val;
+    }
+    /* A socket directory cannot go where a host name goes in a URI. */
+    int socket_dir = host && host[0] == '/';
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "postgresql://");
+    if (user && *user)
+        buf_printf(&b, "%s@", user);
+    label_add(&b, "", socket_dir ? NULL : host);
+    label_add(&b, ":", port);
+    buf_puts(&b, "/");
+    label_add(&b, "", dbname);
+    label_add(&b, "?host=", socket_dir ? host : NULL);
+    PQconninfoFree(opts);
+    return buf_detach(&b);
+}
+
+/* libpq's messages end in a newline and may span lines; one line here. */
+static void one_line(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = 0;
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+}
+
+static int is_connection_state(const char *state)
+{
+    return state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
+                     !strcmp(state, "57P02") || !strcmp(state, "57P03"));
+}
+
+/* Turns a failed command into an isms error. `what` names the command
+ * ("COMMIT" matters: a connection lost then leaves the outcome unknown). */
+static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s", primary ? primary : PQerrorMessage(d->conn));
+    one_line(msg);
+    if (d->lost || PQstatus(d->conn) == CONNECTION_BAD || is_connection_state(state)) {
+        d->lost = 1;
+        if (!strcmp(what, "COMMIT"))
+            return err_set(e, E_UNAVAILABLE, "repository",
+                           "the connection to %s was lost while committing (%s): the change may "
+                           "or may not have been saved; check with `isms log` before repeating it",
+                           d->label, msg);
+        return err_set(e, E_UNAVAILABLE, "repository",
+                       "the connection to %s was lost (%s); the transaction was rolled back and "
+                       "nothing was written: run the command again once the server is back",
+                       d->label, msg);
+    }
+    if (!state)
+        return err_set(e, E_STORE, NULL, "%s: %s", what, msg);
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
+        return err_set(e, E_RETRY, NULL,
+                       "a concurrent transaction on %s conflicted with this one (%s); nothing was "
+                       "written: run the command again", d->label, msg);
+    if (!strcmp(state, "55P03"))
+        return err_set(e, E_RETRY, NULL,
+                       "the repository is busy (another isms process has held the write lock for "
+                       "over %s); try again", PG_LOCK_TIMEOUT);
+    if (!strncmp(state, "23", 2))
+        return err_set(e, E_CONFLICT, NULL, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+    if (!strcmp(state, "42P07"))
+        return err_set(e, E_CONFLICT, NULL, "%s: %s (was the repository created twice at once?)",
+                       what, msg);
+    if (!strncmp(state, "53", 2))
+        return err_set(e, E_IO, NULL, "%s: the server is out of resources: %s", what, msg);
+    return err_set(e, E_STORE, NULL, "%s: %s (SQLSTATE %s)", what, msg, state);
+}
+
+/* Runs SQL without parameters (several statements allowed). */
+static int pg_run(pg_db *d, const char *sql, const char *what, isms_err *e)
+{
+    if (d->lost)
+        return pg_fail(d, NULL, what, e);
+    PGresult *res = PQexec(d->conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_fail(d, res, what, e);
+    PQclear(res);
+    return rc;
+}
+
+/* One value from a query without parameters, malloc'd (NULL: no row or
+ * NULL). Returns an isms code. */
+static int pg_value(pg_db *d, const char *sql, char **out, isms_err *e)
+{
+    *out = NULL;
+    PGresult *res = PQexec(d->conn, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = pg_fail(d, res, "query", e);
+        PQclear(res);
+        return rc;
+    }
+    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+        *out = xstrdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
+}
+
+/* ---- connections ---- */
+
+static void quiet_notices(void *arg, const char *message) { (void)arg; (void)message; }
+
+static const char *const session_setup =
+    /* UTF-8 text both ways; doubles printed with every digit they need
+     * (the ledger compares values read back byte for byte); a bounded wait
+     * for locks; UTC for anything the server formats. */
+    "SET client_encoding = 'UTF8'; SET extra_float_digits = 3; "
+    "SET standard_conforming_strings = on; SET lock_timeout = '" PG_LOCK_TIMEOUT "'; "
+    "SET TIME ZONE 'UTC'";
+
+static int pg_connect(const char *target, pg_db **out, isms_err *e)
+{
+    *out = NULL;
+    char *label = pg_label(target);
+    /* expand_dbname: `target` is a whole URI or key=value string; what it
+     * says wins over the fallbacks before it. */
+    const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", NULL};
+    const char *vals[] = {getenv("PGCONNECT_TIMEOUT") ? NULL : "10", "isms", target, NULL};
+    if (!vals[0]) {
+        keys[0] = "fallback_application_name";
+        vals[0] = "isms";
+        keys[1] = "dbname";
+        vals[1] = target;
+        keys[2] = NULL;
+    }
+    PGconn *conn = PQconnectdbParams(keys, vals, 1);
+    if (!conn) {
+        free(label);
+        return err_set(e, E_NOMEM, "repository", "out of memory connecting to PostgreSQL");
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
+        one_line(msg);
+        int code = strstr(msg, "does not exist") ? E_NOT_FOUND : E_UNAVAILABLE;
+        err_set(e, code, "repository", "cannot connect to %s: %s%s", label, msg,
+                code == E_NOT_FOUND ? " (create the database with createdb, then run isms init)" : "");
+        PQfinish(conn);
+        free(label);
+        return code;
+    }
+    PQsetNoticeProcessor(conn, quiet_notices, NULL);
+    pg_db *d = xcalloc(1, sizeof *d);
+    d->conn = conn;
+    d->label = label;
+    int rc = pg_run(d, session_setup, "session setup", e);
+    if (rc) {
+        PQfinish(conn);
+        free(label);
+        free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+static void pg_close(db *base)
+{
+    pg_db *d = pg_of(base);
+    PQfinish(d->conn);
+    free(d->label);
+    free(d);
+}
+
+/* What the database holds in the schema isms uses (the first of the
+ * search_path): whether it is an isms repository, and how many relations. */
+static int pg_inspect(pg_db *d, int *is_isms, long *relations, isms_err *e)
+{
+    char *v;
+    int rc = pg_value(d,
+                      "SELECT CASE WHEN current_schema() IS NULL THEN -1 ELSE "
+                      "(SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = "
+                      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()) "
+                      "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) END",
+                      &v, e);
+    if (rc)
+        return rc;
+    *relations = v ? atol(v) : 0;
+    free(v);
+    if (*relations < 0)
+        return err_set(e, E_STORE, "repository",
+                       "%s has no schema to work in: the search_path names no existing schema",
+                       d->label);
+    rc = pg_value(d, "SELECT to_regclass('schema_migration') IS NOT NULL", &v, e);
+    *is_isms = !rc && v && !strcmp(v, "t");
+    free(v);
+    return rc;
+}
+
+/* `isms init` takes an existing, empty database; it never creates
+ * databases (that takes rights isms should not need) nor shares one. */
+static int pg_check_empty(pg_db *d, isms_err *e)
+{
+    int is_isms;
+    long relations;
+    int rc = pg_inspect(d, &is_isms, &relations, e);
+    if (rc)
+        return rc;
+    if (is_isms)
+        return err_set(e, E_CONFLICT, "repository",
+                       "%s already exists: the database holds an isms repository; isms will not "
+                       "overwrite it", d->label);
+    if (relations)
+        return err_set(e, E_CONFLICT, "repository",
+                       "%s is not empty (it holds %ld tables or views that are not isms's): isms "
+                       "init needs an empty database of its own (createdb NAME)",
+                       d->label, relations);
+    return 0;
+}
 
 static int pg_open(const char *target, int create, db **out, isms_err *e)
 {
-    (void)target; (void)create; (void)out;
-    return err_set(e, E_UNAVAILABLE, "repository",
-                   "PostgreSQL repositories are not supported by this build yet");
+    pg_db *d;
+    int rc = pg_connect(target, &d, e);
+    if (rc)
+        return rc;
+    if (create && (rc = pg_check_empty(d, e))) {
+        pg_close(&d->base);
+        return rc;
+    }
+    *out = &d->base;
+    return 0;
+}
+
+static int pg_exec(db *base, const char *sql, isms_err *e)
+{
+    /* ROLLBACK and friends are named by their text; everything else is DDL
+     * or a savepoint, named generically. */
+    const char *what = !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK") ? sql : "SQL";
+    return pg_run(pg_of(base), sql, what, e);
+}
+
+/* ---- statements ---- */
+
+/* Skips a quoted literal or identifier starting at p (the quote), with the
+ * doubled-quote escape; returns the position after it. */
+static const char *skip_quoted(const char *p)
+{
+    char q = *p++;
+    while (*p) {
+        if (*p == q && p[1] == q)
+            p += 2;
+        else if (*p == q)
+            return p + 1;
+        else
+            p++;
+    }
+    return p;
+}
+
+static const char *skip_comment(const char *p)
+{
+    if (p[0] == '-' && p[1] == '-') {
+        while (*p && *p != '\n')
+            p++;
+        return p;
+    }
+    const char *end = strstr(p + 2, "*/");
+    return end ? end + 2 : p + strlen(p);
+}
+
+/* Rewrites `?` placeholders to $1..$n; *n receives their number. */
+static char *number_params(const char *sql, int *n)
+{
+    buf b;
+    buf_init(&b);
+    *n = 0;
+    const char *p = sql;
+    while (*p) {
+        const char *from = p;
+        if (*p == '\'' || *p == '"')
+            p = skip_quoted(p);
+        else if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*'))
+            p = skip_comment(p);
+        else if (*p == '?') {
+            buf_printf(&b, "$%d", ++*n);
+            p++;
+            continue;
+        } else
+            p++;
+        buf_append(&b, from, (size_t)(p - from));
+    }
+    if (!b.data)
+        buf_puts(&b, "");
+    return buf_detach(&b);
+}
+
+static int pg_prepare(db *base, const char *sql, db_stmt **out, isms_err *e)
+{
+    pg_db *d = pg_of(base);
+    db_stmt *st = xcalloc(1, sizeof *st);
+    st->head.conn = base;
+    st->sql = number_params(sql, &st->nparams);
+    st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
+    snprintf(st->name, sizeof st->name, "isms_%u", ++d->next_stmt);
+    st->row = -1;
+    (void)e;   /* prepared on the server at first use: errors surface in step */
+    *out = st;
+    return 0;
+}
+
+static void clear_params(db_stmt *st)
+{
+    for (int i = 0; i < st->nparams; i++) {
+        free(st->params[i]);
+        st->params[i] = NULL;
+    }
+}
+
+static void pg_reset(db_stmt *st)
+{
+    PQclear(st->res);
+    st->res = NULL;
+    st->row = -1;
+    st->nrows = 0;
+    clear_params(st);
+}
+
+/* The server-side statement goes with the connection (cached statements
+ * live as long as it); transient ones never had one. */
+static void pg_finalize(db_stmt *st)
+{
+    pg_reset(st);
+    free(st->params);
+    free(st->sql);
+    free(st);
+}
+
+static void set_param(db_stmt *st, int i, char *text)
+{
+    if (i < 1 || i > st->nparams) {
+        free(text);
+        return;
+    }
+    free(st->params[i - 1]);
+    st->params[i - 1] = text;
+}
+
+static void pg_bind_int(db_stmt *st, int i, int64_t v)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)v);
+    set_param(st, i, xstrdup(s));
+}
+
+static void pg_bind_double(db_stmt *st, int i, double v)
+{
+    char s[40];
+    snprintf(s, sizeof s, "%.17g", v);   /* enough digits to round-trip */
+    set_param(st, i, xstrdup(s));
+}
+
+static void pg_bind_text(db_stmt *st, int i, const char *s) { set_param(st, i, xstrdup(s)); }
+static void pg_bind_null(db_stmt *st, int i) { set_param(st, i, NULL); }
+
+static int pg_execute(db_stmt *st, isms_err *e)
+{
+    pg_db *d = pg_stmt_db(st);
+    if (d->lost)
+        return pg_fail(d, NULL, "query", e);
+    const char *const *vals = (const char *const *)st->params;
+    PGresult *res;
+    if (st->head.transient) {
+        /* Used once: parsed, run and forgotten in one round trip. */
+        res = PQexecParams(d->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
+    } else {
+        if (!st->prepared) {
+            PGresult *p = PQprepare(d->conn, st->name, st->sql, st->nparams, NULL);
+            int ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+            int rc = ok ? 0 : pg_fail(d, p, "prepare", e);
+            PQclear(p);
+            if (rc)
+                return rc;
+            st->prepared = 1;
+        }
+        res = PQexecPrepared(d->conn, st->name, st->nparams, vals, NULL, NULL, 0);
+    }
+    ExecStatusType status = PQresultStatus(res);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        int rc = pg_fail(d, res, "query", e);
+        PQclear(res);
+        return rc;
+    }
+    st->res = res;
+    st->nrows = PQntuples(res);
+    return 0;
+}
+
+static int pg_step(db_stmt *st, int *row, isms_err *e)
+{
+    *row = 0;
+    if (!st->res) {
+        int rc = pg_execute(st, e);
+        if (rc)
+            return rc;
+    }
+    if (st->row < st->nrows)
+        st->row++;
+    *row = st->row < st->nrows;
+    return 0;
+}
+
+static int pg_col_null(db_stmt *st, int c)
+{
+    return !st->res || st->row >= st->nrows || c >= PQnfields(st->res) ||
+           PQgetisnull(st->res, st->row, c);
+}
+
+static int64_t pg_col_int(db_stmt *st, int c)
+{
+    return pg_col_null(st, c) ? 0 : strtoll(PQgetvalue(st->res, st->row, c), NULL, 10);
+}
+
+static double pg_col_double(db_stmt *st, int c)
+{
+    return pg_col_null(st, c) ? 0 : strtod(PQgetvalue(st->res, st->row, c), NULL);
+}
+
+static const char *pg_col_text(db_stmt *st, int c)
+{
+    return pg_col_null(st, c) ? NULL : PQgetvalue(st->res, st->row, c);
+}
+
+/* ---- transactions ---- */
+
+static const char *const begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                                       "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK_KEY ")";
+static const char *const begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+/* A deadlock or serialization failure while taking the lock is retried
+ * here: nothing has happened in the transaction yet. A lock timeout is
+ * not (the wait was long already), nor anything else. */
+static int retry_begin(const PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    return state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
+}
+
+static int pg_begin(db *base, int write, isms_err *e)
+{
+    pg_db *d = pg_of(base);
+    if (d->lost)
+        return pg_fail(d, NULL, "BEGIN", e);
+    for (int tries = 1;; tries++) {
+        PGresult *res = PQexec(d->conn, write ? begin_write : begin_read);
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            PQclear(res);
+            return 0;
+        }
+        int again = retry_begin(res) && tries < PG_BEGIN_TRIES;
+        int rc = again ? 0 : pg_fail(d, res, "BEGIN", e);
+        PQclear(res);
+        /* The transaction block was opened before the lock failed. */
+        if (!d->lost)
+            pg_run(d, "ROLLBACK", "ROLLBACK", NULL);
+        if (rc)
+            return rc;
+    }
+}
+
+/* ---- removal ---- */
+
+/* Drops isms's tables, in one transaction under the write lock. A
+ * database that holds other tables and no isms schema is left alone. */
+static int drop_schema(pg_db *d, isms_err *e)
+{
+    int is_isms;
+    long relations;
+    int rc = pg_begin(&d->base, 1, e);
+    if (rc)
+        return rc;
+    rc = pg_inspect(d, &is_isms, &relations, e);
+    if (!rc && !is_isms && relations)
+        rc = err_set(e, E_CONFLICT, "repository",
+                     "%s holds tables that are not an isms repository; isms leaves them alone",
+                     d->label);
+    char *list = NULL;
+    if (!rc && is_isms)
+        rc = pg_value(d,
+                      "SELECT string_agg(quote_ident(c.relname), ', ') FROM pg_catalog.pg_class c "
+                      "WHERE c.relkind IN ('r', 'p') AND c.relnamespace = (SELECT oid FROM "
+                      "pg_catalog.pg_namespace WHERE nspname = current_schema())",
+                      &list, e);
+    if (!rc && list) {
+        buf sql;
+        buf_init(&sql);
+        buf_printf(&sql, "DROP TABLE %s CASCADE", list);
+        rc = pg_run(d, buf_str(&sql), "DROP TABLE", e);
+        buf_reset(&sql);
+    }
+    free(list);
+    if (!rc)
+        return pg_run(d, "COMMIT", "COMMIT", e);
+    pg_run(d, "ROLLBACK", "ROLLBACK", NULL);
+    return rc;
+}
+
+static int pg_remove(const char *target, isms_err *e)
+{
+    pg_db *d;
+    int rc = pg_connect(target, &d, e);
+    if (rc)
+        return rc;
+    rc = drop_schema(d, e);
+    pg_close(&d->base);
+    return rc;
+}
+
+/* ---- integrity ---- */
+
+typedef struct check_query {
+    const char *sql;
+    const char *before, *after;   /* the problem: before, the row's text, after */
+} check_query;
+
+/* Cheap checks of what PostgreSQL does not check by itself after someone
+ * alters the schema behind isms's back. */
+static const check_query pg_checks[] = {
+    {"SELECT conrelid::regclass::text || '.' || conname FROM pg_catalog.pg_constraint "
+     "WHERE NOT convalidated AND connamespace = "
+     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+     "constraint ", " is not validated: rows may violate it"},
+    {"SELECT i.indexrelid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+     "ON c.oid = i.indrelid WHERE NOT i.indisvalid AND c.relnamespace = "
+     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+     "index ", " is invalid"},
+    {"SELECT x.col FROM (VALUES ('seq'), ('prev_hash'), ('hash')) AS x(col) WHERE NOT EXISTS "
+     "(SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+     "i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('ledger') AND "
+     "i.indisunique AND i.indnatts = 1 AND a.attname = x.col)",
+     "the ledger's UNIQUE(", ") constraint is missing: concurrent writers could fork the chain"},
+};
+
+static int pg_integrity(db *base, void *out, isms_err *e)
+{
+    pg_db *d = pg_of(base);
+    buf *problems = out;
+    for (size_t k = 0; k < sizeof pg_checks / sizeof *pg_checks; k++) {
+        PGresult *res = PQexec(d->conn, pg_checks[k].sql);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            int rc = pg_fail(d, res, "integrity check", e);
+            PQclear(res);
+            return rc;
+        }
+        for (int r = 0; r < PQntuples(res); r++) {
+            if (problems->len)
+                buf_puts(problems, "; ");
+            buf_printf(problems, "%s%s%s", pg_checks[k].before, PQgetvalue(res, r, 0),
+                       pg_checks[k].after);
+        }
+        PQclear(res);
+    }
+    return 0;
 }
 
 const db_driver db_pg_driver = {
     .name = "postgres",
     .id_column = "BIGINT PRIMARY KEY",
     .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .col_null = pg_col_null,
+    .col_int = pg_col_int,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .reset = pg_reset,
+    .begin = pg_begin,
+    .backup = NULL,   /* pg_dump is the tool for that; store.c backs up SQLite only */
+    .integrity = pg_integrity,
+    .remove = pg_remove,
+    .label = pg_label,
 };

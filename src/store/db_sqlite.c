@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -210,6 +211,21 @@ static int sq_integrity(db *base, void *out, isms_err *e)
     return rc == SQLITE_DONE ? 0 : sq_error(d->h, rc, e, "foreign_key_check");
 }
 
+/* The database file and the two files WAL mode keeps beside it. */
+static int sq_remove(const char *path, isms_err *e)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    char side[4200];
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
+        if (unlink(side) && errno != ENOENT)
+            return err_set(e, E_IO, "repository", "cannot remove %s: %s", side, strerror(errno));
+    }
+    return 0;
+}
+
+static char *sq_label(const char *path) { return xstrdup(path); }
+
 const db_driver db_sqlite_driver = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
@@ -231,4 +247,6 @@ const db_driver db_sqlite_driver = {
     .begin = sq_begin,
     .backup = sq_backup,
     .integrity = sq_integrity,
+    .remove = sq_remove,
+    .label = sq_label,
 };

@@ -113,14 +113,16 @@ static void build_links(regsql *q, const regdef *reg)
     }
 }
 
+/* Entries are allocated one by one: callers keep pointers to them while
+ * other registers' SQL is being built. */
 static regsql *sql_for(store *s, const regdef *reg)
 {
     for (int i = 0; i < s->nsql; i++)
-        if (s->sql[i].reg == reg)
-            return &s->sql[i];
-    s->sql = xrealloc(s->sql, sizeof(regsql) * (size_t)(s->nsql + 1));
-    regsql *q = &s->sql[s->nsql++];
-    memset(q, 0, sizeof *q);
+        if (s->sql[i]->reg == reg)
+            return s->sql[i];
+    s->sql = xrealloc(s->sql, sizeof(regsql *) * (size_t)(s->nsql + 1));
+    regsql *q = xcalloc(1, sizeof *q);
+    s->sql[s->nsql++] = q;
     q->reg = reg;
     q->select = build_select(reg);
     q->insert = build_insert(reg);
@@ -134,12 +136,13 @@ static regsql *sql_for(store *s, const regdef *reg)
 void regsql_free(store *s)
 {
     for (int i = 0; i < s->nsql; i++) {
-        regsql *q = &s->sql[i];
+        regsql *q = s->sql[i];
         free(q->select); free(q->insert); free(q->update); free(q->by_key); free(q->by_id);
         for (int k = 0; k < q->reg->nfields; k++) {
             free(q->link_one[k]); free(q->link_all[k]); free(q->link_del[k]); free(q->link_ins[k]);
         }
         free(q->link_one); free(q->link_all); free(q->link_del); free(q->link_ins);
+        free(q);
     }
     free(s->sql);
     s->sql = NULL;

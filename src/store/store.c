@@ -102,19 +102,21 @@ static int backup_before_upgrade(store *s, const char *target, int from, isms_er
     return db_backup(s->db, path, e);
 }
 
-static int migrate(store *s, const char *target, int create, int *upgraded_from, isms_err *e)
+/* `name`: the target as messages show it (never a password). */
+static int migrate(store *s, const char *target, const char *name, int create, int *upgraded_from,
+                   isms_err *e)
 {
     int limit = migration_limit(), version = 0, rc;
     if (!create) {
         rc = read_version(s, &version, e);
         if (rc) {
             err_clear(e);
-            return err_set(e, E_STORE, "repository", "%s is not an isms repository", target);
+            return err_set(e, E_STORE, "repository", "%s is not an isms repository", name);
         }
         if (version > store_schema_latest())
             return err_set(e, E_STORE, "repository",
                            "%s has schema version %d, newer than this isms (%d); upgrade isms",
-                           target, version, store_schema_latest());
+                           name, version, store_schema_latest());
         if (version >= limit)
             return 0;
         rc = backup_before_upgrade(s, target, version, e);
@@ -157,8 +159,11 @@ int store_open(const char *target, int create, const store_schema *schema, store
     store *s = xcalloc(1, sizeof *s);
     s->schema = *schema;
     int rc = db_open(target, create, &s->db, e);
-    if (!rc)
-        rc = migrate(s, target, create, upgraded_from, e);
+    if (!rc) {
+        char *name = db_label(target);
+        rc = migrate(s, target, name, create, upgraded_from, e);
+        free(name);
+    }
     if (rc) {
         store_close(s);
         return rc;
@@ -177,6 +182,8 @@ void store_close(store *s)
 }
 
 const char *store_backend(const store *s) { return db_kind(s->db); }
+int store_remove(const char *target, isms_err *e) { return db_remove(target, e); }
+char *store_label(const char *target) { return db_label(target); }
 db *store_db(store *s) { return s->db; }
 
 int store_integrity(store *s, struct buf *problems, isms_err *e)

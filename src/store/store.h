@@ -36,6 +36,13 @@ int store_open(const char *target, int create, const store_schema *schema, store
                int *upgraded_from, isms_err *e);
 void store_close(store *s);
 const char *store_backend(const store *s);   /* "sqlite" / "postgres" */
+/* Removes the repository at `target`: what a failed create or import
+ * leaves, or what `demo --force` replaces. A PostgreSQL database holding
+ * tables that are not isms's is refused (E_CONFLICT), never emptied. */
+int store_remove(const char *target, isms_err *e);
+/* `target` as a message may show it: a connection string without its
+ * password. malloc'd; the caller frees it. */
+char *store_label(const char *target);
 int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
 struct db *store_db(store *s);               /* for the store's own modules and tests */

@@ -10,7 +10,7 @@ struct regsql;
 struct store {
     db *db;
     store_schema schema;
-    struct regsql *sql;      /* per-register SQL text, built on first use */
+    struct regsql **sql;     /* per-register SQL text, built on first use */
     int nsql;
 };
 

@@ -255,6 +255,13 @@ static void list_filters(void **state)
     assert_int_equal(json_array_size(j), 0);
     json_decref(j);
     free(out);
+    out = tu_isms_ok(repo, "threat", "list", "--limit", "2", "--offset", "3", "--json");
+    j = json_of(out);
+    assert_int_equal(json_array_size(j), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "key")), "T-IS-004");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "key")), "T-IS-005");
+    json_decref(j);
+    free(out);
     out = tu_isms_ok(repo, "threat", "list", "--category", "supply-chain");
     assert_contains(out, "T-IS-009");
     assert_not_contains(out, "T-IS-001");

@@ -1,0 +1,159 @@
+/* bench_load: loads N risks and M controls through the domain layer (the
+ * same validation, rules and ledger entries as the CLI) and reports
+ * inserts per second, in batches and one transaction per insert.
+ *
+ *   bench_load REPO [RISKS [CONTROLS [SINGLE]]]      defaults 100000 10000 1000
+ *
+ * REPO must not exist (a SQLite path or a postgres:// URI of an empty
+ * database). Output: one JSON line per phase. bench/load/run.sh adds the
+ * timing of `isms risk list --json` on the loaded repository. */
+#include "core/text.h"
+#include "domain/dom.h"
+#include "domain/registers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const isms_err *e)
+{
+    fprintf(stderr, "bench_load: %s: %s\n", what, e->msg);
+    exit(1);
+}
+
+static void set(dom *d, record *r, const char *field, const char *text)
+{
+    isms_err e = {0};
+    if (dom_set_text(d, r, regdef_field(r->reg, field), text, &e))
+        die(field, &e);
+}
+
+static void add(dom *d, record *r)
+{
+    isms_err e = {0};
+    record out;
+    if (dom_add(d, r, &out, &e))
+        die("add", &e);
+}
+
+static void seed(dom *d)
+{
+    arena *a = dom_arena(d);
+    static const char *const people[][3] = {
+        {"Dana Board", "dana@bench.example", "management-body"},
+        {"Omar Owner", "omar@bench.example", "risk-owner,asset-owner"},
+        {"Cleo Control", "cleo@bench.example", "control-owner"},
+    };
+    record r;
+    for (int i = 0; i < 3; i++) {
+        record_init(&r, &reg_person, a);
+        set(d, &r, "name", people[i][0]);
+        set(d, &r, "email", people[i][1]);
+        set(d, &r, "roles", people[i][2]);
+        add(d, &r);
+    }
+    for (int i = 0; i < 20; i++) {
+        record_init(&r, &reg_objective, a);
+        set(d, &r, "title", arena_printf(a, "Objective %d", i + 1));
+        set(d, &r, "owner", "PER-1");
+        set(d, &r, "value_at_stake", "1000000");
+        add(d, &r);
+        record_init(&r, &reg_asset, a);
+        set(d, &r, "name", arena_printf(a, "Asset %d", i + 1));
+        set(d, &r, "type", "system");
+        set(d, &r, "owner", "PER-2");
+        add(d, &r);
+    }
+}
+
+static uint64_t rng_state = 88172645463325252ull;
+static unsigned rnd(unsigned n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+static void add_risk(dom *d, long i)
+{
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_risk, a);
+    set(d, &r, "title", arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
+    set(d, &r, "owner", "omar@bench.example");
+    set(d, &r, "objectives", arena_printf(a, "OBJ-%u", rnd(20) + 1));
+    set(d, &r, "assets", arena_printf(a, "AST-%u", rnd(20) + 1));
+    set(d, &r, "threats", arena_printf(a, "T-IS-%03u", rnd(15) + 1));
+    set(d, &r, "likelihood", arena_printf(a, "%u", rnd(5) + 1));
+    set(d, &r, "impact", arena_printf(a, "%u", rnd(5) + 1));
+    set(d, &r, "treatment", "mitigate");
+    add(d, &r);
+}
+
+static void add_control(dom *d, long i, long risks)
+{
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_control, a);
+    set(d, &r, "title", arena_printf(a, "Control %ld", i));
+    set(d, &r, "owner", "PER-3");
+    set(d, &r, "status", "operating");
+    set(d, &r, "cost", "25000");
+    set(d, &r, "treats", arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
+                                      (long)rnd((unsigned)risks) + 1));
+    add(d, &r);
+}
+
+typedef void (*adder)(dom *d, long i, long risks);
+static void risk_adder(dom *d, long i, long risks) { (void)risks; add_risk(d, i); }
+
+/* Adds n records in batches of `batch` per transaction (1: one each). */
+static void phase(dom *d, const char *name, adder fn, long n, long batch, long risks)
+{
+    isms_err e = {0};
+    double t0 = now_s();
+    for (long i = 0; i < n; i += batch) {
+        if (batch > 1 && dom_batch_begin(d, &e))
+            die("begin", &e);
+        for (long k = i; k < i + batch && k < n; k++)
+            fn(d, k, risks);
+        if (batch > 1 && dom_batch_commit(d, &e))
+            die("commit", &e);
+        arena_reset(dom_arena(d));
+    }
+    double s = now_s() - t0;
+    printf("{\"phase\":\"%s\",\"records\":%ld,\"batch\":%ld,\"seconds\":%.3f,\"per_second\":%.0f}\n",
+           name, n, batch, s, (double)n / s);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_load REPO [RISKS [CONTROLS [SINGLE]]]\n");
+        return 2;
+    }
+    long risks = argc > 2 ? atol(argv[2]) : 100000;
+    long controls = argc > 3 ? atol(argv[3]) : 10000;
+    long single = argc > 4 ? atol(argv[4]) : 1000;
+    isms_err e = {0};
+    dom *d;
+    if (dom_create(argv[1], "bench", 0, &d, &e))
+        die("create", &e);
+    seed(d);
+    phase(d, "risks", risk_adder, risks, 1000, risks);
+    phase(d, "controls", add_control, controls, 1000, risks);
+    /* One transaction (and one fsync) per insert, as separate CLI commands do. */
+    phase(d, "risks_single_txn", risk_adder, single, 1, risks);
+    dom_close(d);
+    return 0;
+}

@@ -1,0 +1,132 @@
+#include "support/testutil.h"
+#include "core/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void utf8_rules(void **state)
+{
+    (void)state;
+    assert_true(utf8_valid("plain", 5));
+    assert_true(utf8_valid("Grüße ✓ 𝄞", strlen("Grüße ✓ 𝄞")));
+    assert_false(utf8_valid("\xff", 1));
+    assert_false(utf8_valid("\xc0\xaf", 2));          /* overlong '/' */
+    assert_false(utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+    assert_false(utf8_valid("\xf4\x90\x80\x80", 4));  /* past U+10FFFF */
+    assert_false(utf8_valid("\xe2\x82", 2));          /* truncated */
+    assert_int_equal(utf8_width("Grüße"), 5);
+    assert_int_equal(utf8_prefix("Grüße", 3), 4);
+}
+
+static void text_check_names_field(void **state)
+{
+    (void)state;
+    isms_err e = {0};
+    assert_int_equal(text_check("title", "one\ntwo", 0, 0, &e), E_INVALID);
+    assert_string_equal(e.field, "title");
+    assert_non_null(strstr(e.msg, "single line"));
+    err_clear(&e);
+    assert_int_equal(text_check("description", "one\ntwo", 1, 0, NULL), 0);
+    assert_int_equal(text_check("title", "bell\a", 1, 0, &e), E_INVALID);
+    assert_non_null(strstr(e.msg, "0x07"));
+    err_clear(&e);
+    assert_int_equal(text_check("country", "DEU", 0, 2, &e), E_INVALID);
+}
+
+static void integers_are_strict(void **state)
+{
+    (void)state;
+    int64_t v;
+    isms_err e = {0};
+    assert_int_equal(parse_int64("n", "42", 0, 100, &v, NULL), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(parse_int64("n", "-3", -5, 5, &v, NULL), 0);
+    assert_int_equal(v, -3);
+    assert_int_equal(parse_int64("n", "4.0", 0, 100, &v, NULL), E_INVALID);
+    assert_int_equal(parse_int64("n", " 4", 0, 100, &v, NULL), E_INVALID);
+    assert_int_equal(parse_int64("n", "", 0, 100, &v, NULL), E_INVALID);
+    assert_int_equal(parse_int64("n", "99999999999999999999", 0, INT64_MAX, &v, NULL), E_INVALID);
+    assert_int_equal(parse_int64("likelihood", "7", 1, 5, &v, &e), E_INVALID);
+    assert_non_null(strstr(e.msg, "1..5"));
+}
+
+static void money_in_major_units(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_int_equal(parse_money("m", "25000000", 2, &v, NULL), 0);
+    assert_int_equal(v, 2500000000LL);
+    assert_int_equal(parse_money("m", "25,000,000.5", 2, &v, NULL), 0);
+    assert_int_equal(v, 2500000050LL);
+    assert_int_equal(parse_money("m", "1_250.75", 2, &v, NULL), 0);
+    assert_int_equal(v, 125075);
+    assert_int_equal(parse_money("m", "1000", 0, &v, NULL), 0);
+    assert_int_equal(v, 1000);
+    assert_int_equal(parse_money("m", "1.001", 2, &v, NULL), E_INVALID);
+    assert_int_equal(parse_money("m", "1.5", 0, &v, NULL), E_INVALID);
+    assert_int_equal(parse_money("m", "1e6", 2, &v, NULL), E_INVALID);
+    assert_int_equal(parse_money("m", "1,,000", 2, &v, NULL), E_INVALID);
+    assert_int_equal(parse_money("m", ",100", 2, &v, NULL), E_INVALID);
+    assert_int_equal(parse_money("m", "100.", 2, &v, NULL), E_INVALID);
+    assert_int_equal(parse_money("m", "99999999999999999999", 2, &v, NULL), E_INVALID);
+    char s[64];
+    format_money(s, sizeof s, 2500000050LL, 2);
+    assert_string_equal(s, "25,000,000.50");
+    format_money(s, sizeof s, 999, 0);
+    assert_string_equal(s, "999");
+    format_money(s, sizeof s, -123456, 3);
+    assert_string_equal(s, "-123.456");
+}
+
+static void dates_and_times(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_date("d", "2024-02-29", NULL), 0);
+    assert_int_equal(parse_date("d", "2023-02-29", NULL), E_INVALID);
+    assert_int_equal(parse_date("d", "2026-13-01", NULL), E_INVALID);
+    assert_int_equal(parse_date("d", "2026-1-01", NULL), E_INVALID);
+    assert_int_equal(parse_date("d", "26-01-01", NULL), E_INVALID);
+    assert_int_equal(parse_timestamp("t", "2026-11-23T16:00:00Z", NULL), 0);
+    assert_int_equal(parse_timestamp("t", "2026-11-23T16:00:00+01:00", NULL), E_INVALID);
+    assert_int_equal(parse_timestamp("t", "2026-11-23T24:00:00Z", NULL), E_INVALID);
+    char d[11];
+    date_add_days(d, "2026-12-31", 1);
+    assert_string_equal(d, "2027-01-01");
+    date_add_days(d, "2024-02-28", 1);
+    assert_string_equal(d, "2024-02-29");
+    assert_int_equal(date_diff_days("2026-01-01", "2027-01-01"), 365);
+}
+
+static void clock_can_be_fixed(void **state)
+{
+    (void)state;
+    setenv("ISMS_NOW", "2030-05-06T07:08:09Z", 1);
+    char ts[21], d[11];
+    now_timestamp(ts);
+    now_date(d);
+    unsetenv("ISMS_NOW");
+    assert_string_equal(ts, "2030-05-06T07:08:09Z");
+    assert_string_equal(d, "2030-05-06");
+}
+
+static void booleans(void **state)
+{
+    (void)state;
+    int b;
+    assert_int_equal(parse_bool("b", "Yes", &b, NULL), 0);
+    assert_true(b);
+    assert_int_equal(parse_bool("b", "off", &b, NULL), 0);
+    assert_false(b);
+    assert_int_equal(parse_bool("b", "maybe", &b, NULL), E_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utf8_rules),         cmocka_unit_test(text_check_names_field),
+        cmocka_unit_test(integers_are_strict), cmocka_unit_test(money_in_major_units),
+        cmocka_unit_test(dates_and_times),    cmocka_unit_test(clock_can_be_fixed),
+        cmocka_unit_test(booleans),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
