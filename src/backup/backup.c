@@ -258,13 +258,7 @@ int backup_import(const char *path, const char *target, const char *actor, isms_
     }
     json_decref(doc);
     dom_close(d);
-    if (rc && !strstr(target, "://") && !strchr(target, '=')) {
-        char side[4200];
-        unlink(target);
-        snprintf(side, sizeof side, "%s-wal", target);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", target);
-        unlink(side);
-    }
+    if (rc)
+        store_remove(target, NULL);   /* nothing half-imported is left behind */
     return rc;
 }

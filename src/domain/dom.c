@@ -105,14 +105,8 @@ int dom_create(const char *target, const char *actor, int flags, dom **out, isms
         int created = d->st != NULL;
         dom_close(d);
         /* A repository that could not be initialised is not left behind. */
-        if (created && strcmp(target, "") && !strstr(target, "://") && !strchr(target, '=')) {
-            char side[4200];
-            unlink(target);
-            snprintf(side, sizeof side, "%s-wal", target);
-            unlink(side);
-            snprintf(side, sizeof side, "%s-shm", target);
-            unlink(side);
-        }
+        if (created)
+            store_remove(target, NULL);
         return rc;
     }
     *out = d;

@@ -1,5 +1,6 @@
 #include "support/testutil.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 extern char **environ;
 
@@ -51,16 +54,22 @@ static void free_paths(void)
         free(paths[--npaths]);
 }
 
+/* Keeps s until exit. */
+static char *keep(char *s)
+{
+    if (!npaths)
+        atexit(free_paths);
+    if (npaths < sizeof paths / sizeof *paths)
+        paths[npaths++] = s;
+    return s;
+}
+
 const char *tu_path(const char *name)
 {
     size_t n = strlen(tu_tmpdir()) + strlen(name) + 2;
     char *p = malloc(n);
     snprintf(p, n, "%s/%s", tu_tmpdir(), name);
-    if (!npaths)
-        atexit(free_paths);
-    if (npaths < sizeof paths / sizeof *paths)
-        paths[npaths++] = p;
-    return p;
+    return keep(p);
 }
 
 static void drain(int fd_out, int fd_err, char **out, char **err)
@@ -258,19 +267,147 @@ int tu_backend_is_pg(void)
     return b && !strcmp(b, "postgres");
 }
 
+static int is_pg_repo(const char *repo)
+{
+    return !strncmp(repo, "postgres://", 11) || !strncmp(repo, "postgresql://", 13) ||
+           strstr(repo, "dbname=");
+}
+
+/* ---- the PostgreSQL test server ----
+ * ctest's `postgres` fixture starts one server per build directory and
+ * tells the tests where its socket is (ISMS_TEST_PGHOST); a test that must
+ * stop or restart a server starts a private one (tu_pg_private_server). */
+
+static char pg_host[256];   /* the socket directory of the server in use */
+static int pg_private;
+
+static const char *pg_socket_dir(void)
+{
+    if (!pg_host[0]) {
+        const char *h = getenv("ISMS_TEST_PGHOST");
+        if (!h || !*h)
+            fail_msg("ISMS_TEST_BACKEND=postgres needs ISMS_TEST_PGHOST (ctest sets both)");
+        snprintf(pg_host, sizeof pg_host, "%s", h);
+    }
+    return pg_host;
+}
+
+static PGconn *pg_admin(void)
+{
+    char conninfo[400];
+    snprintf(conninfo, sizeof conninfo, "host=%s user=isms dbname=postgres", pg_socket_dir());
+    PGconn *c = PQconnectdb(conninfo);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("cannot reach the PostgreSQL test server in %s: %s", pg_socket_dir(),
+                 PQerrorMessage(c));
+    return c;
+}
+
+static void pg_admin_exec(const char *sql)
+{
+    PGconn *c = pg_admin();
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* A new, empty database on the test server, named after the test's repo
+ * name, this process and a counter (names are unique across parallel
+ * tests). Returns its URI. */
+static const char *pg_new_database(const char *name)
+{
+    static unsigned counter;
+    char db[64], sql[128];
+    int n = snprintf(db, sizeof db, "t%ld_%u_", (long)getpid(), ++counter);
+    for (const char *p = name; *p && n < (int)sizeof db - 1; p++)
+        db[n++] = (char)(isalnum((unsigned char)*p) ? tolower((unsigned char)*p) : '_');
+    db[n] = 0;
+    snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\"", db);
+    pg_admin_exec(sql);
+    size_t len = strlen(db) + strlen(pg_socket_dir()) + 40;
+    char *uri = malloc(len);
+    snprintf(uri, len, "postgresql://isms@/%s?host=%s", db, pg_socket_dir());
+    return keep(uri);
+}
+
 const char *tu_repo(const char *name)
 {
-    /* PostgreSQL support arrives with the backend (issue 3). */
-    return tu_path(name);
+    return tu_backend_is_pg() ? pg_new_database(name) : tu_path(name);
+}
+
+static int pg_has_tables(const char *repo)
+{
+    PGconn *c = PQconnectdb(repo);
+    int n = 0;
+    if (PQstatus(c) == CONNECTION_OK) {
+        PGresult *r = PQexec(c, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK)
+            n = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+    PQfinish(c);
+    return n > 0;
 }
 
 int tu_repo_exists(const char *repo)
 {
-    return access(repo, F_OK) == 0;
+    return is_pg_repo(repo) ? pg_has_tables(repo) : access(repo, F_OK) == 0;
+}
+
+static void server_script(const char *action, const char *dir)
+{
+    const char *argv[] = {"sh", ISMS_SOURCE_DIR "/tests/support/pg_server.sh", action, dir, NULL};
+    tu_result r;
+    tu_run(&r, NULL, argv);
+    if (r.status)
+        fail_msg("pg_server.sh %s %s failed (%d): %s", action, dir, r.status, r.err);
+    tu_result_free(&r);
+}
+
+static void stop_private_server(void)
+{
+    if (pg_private) {
+        const char *argv[] = {"sh", ISMS_SOURCE_DIR "/tests/support/pg_server.sh", "stop", pg_host,
+                              NULL};
+        tu_result r;
+        tu_run(&r, NULL, argv);
+        tu_result_free(&r);
+        pg_private = 0;
+    }
+}
+
+void tu_pg_private_server(void)
+{
+    if (!tu_backend_is_pg() || pg_private)
+        return;
+    /* Not under tu_tmpdir(): that is closed to the postgres user, and a
+     * socket path must stay short. */
+    snprintf(pg_host, sizeof pg_host, "/tmp/isms-pgt-%ld", (long)getpid());
+    server_script("start", pg_host);
+    pg_private = 1;
+    atexit(stop_private_server);
+}
+
+void tu_pg_server(const char *action)
+{
+    if (!pg_private)
+        fail_msg("tu_pg_server(%s) needs tu_pg_private_server() first", action);
+    server_script(action, pg_host);
 }
 
 static void sql_run(const char *repo, const char *statement, tu_result *r)
 {
+    if (is_pg_repo(repo)) {
+        const char *bindir = getenv("ISMS_PG_BINDIR");
+        char psql[600];
+        snprintf(psql, sizeof psql, "%s%spsql", bindir ? bindir : "", bindir ? "/" : "");
+        const char *argv[] = {psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                              "-d", repo, "-c", statement, NULL};
+        tu_run(r, NULL, argv);
+        return;
+    }
     const char *argv[] = {"sqlite3", repo, statement, NULL};
     tu_run(r, NULL, argv);
 }
@@ -291,7 +428,8 @@ char *tu_sql_value(const char *repo, const char *query)
 {
     tu_result r;
     sql_run(repo, query, &r);
-    assert_int_equal(r.status, 0);
+    if (r.status)
+        fail_msg("SQL failed (%s): %s", query, r.err);
     char *nl = strchr(r.out, '\n');
     if (nl)
         *nl = 0;

@@ -28,6 +28,14 @@ int tu_repo_exists(const char *repo);
 /* Is the backend under test PostgreSQL? */
 int tu_backend_is_pg(void);
 
+/* PostgreSQL only (no-op on SQLite): moves this test process to a private
+ * server of its own, which tu_pg_server() may then stop and start without
+ * disturbing tests running beside it. It is removed at exit. */
+void tu_pg_private_server(void);
+/* Runs tests/support/pg_server.sh ACTION on the private server: "halt"
+ * (stop, keeping the data), "resume", "restart". */
+void tu_pg_server(const char *action);
+
 typedef struct tu_result {
     int status;       /* exit status, or 128+signal */
     char *out, *err;  /* captured output, NUL-terminated, owned by the result */
