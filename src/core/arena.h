@@ -24,6 +24,6 @@ void *arena_alloc(arena *a, size_t n);             /* 16-byte aligned, zeroed */
 char *arena_strdup(arena *a, const char *s);        /* NULL -> NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

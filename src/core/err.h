@@ -31,7 +31,8 @@ typedef struct isms_err {
 /* Records an error (unless one is already recorded) and returns `code`. */
 int err_set(isms_err *e, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-int err_vset(isms_err *e, int code, const char *field, const char *fmt, va_list ap);
+int err_vset(isms_err *e, int code, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 void err_clear(isms_err *e);
 
 const char *err_name(int code);      /* "INVALID" */

@@ -84,6 +84,11 @@ static int bad_type(const char *where, const char *name, const char *want, isms_
 static int links_from_json(const json_t *j, const fielddef *f, value *v, arena *a,
                            const char *where, isms_err *e)
 {
+    v->null = 0;
+    if (!j || json_is_null(j)) {   /* the canonical form leaves empty sets out */
+        v->n = 0;
+        return 0;
+    }
     if (!json_is_array(j))
         return bad_type(where, f->name, "an array of keys", e);
     v->n = (int)json_array_size(j);
