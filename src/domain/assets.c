@@ -1,5 +1,6 @@
 #include "domain/assets.h"
 #include "domain/dom_internal.h"
+#include "domain/graph.h"
 #include "domain/registers.h"
 #include "core/xalloc.h"
 
@@ -54,29 +55,10 @@ const asset_need *asset_need_find(const asset_need *all, size_t n, int64_t id)
     return lo < n && all[lo].id == id ? &all[lo] : NULL;
 }
 
-typedef struct edge_list {
-    int64_t *src, *dst;
-    size_t n, cap;
-} edge_list;
-
-static int collect_dep(int64_t src, int64_t dst, void *ctx)
-{
-    edge_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
-        l->src = xrealloc(l->src, l->cap * sizeof *l->src);
-        l->dst = xrealloc(l->dst, l->cap * sizeof *l->dst);
-    }
-    l->src[l->n] = src;
-    l->dst[l->n] = dst;
-    l->n++;
-    return 0;
-}
-
 /* Pushes needs from each asset to what it depends on until nothing
  * changes. The graph has no cycles (rules_asset refuses them), so at most
  * depth rounds are needed; the bound guards against a tampered store. */
-static void propagate(asset_need *v, size_t n, const edge_list *l)
+static void propagate(asset_need *v, size_t n, const graph *l)
 {
     for (size_t round = 0; round <= n; round++) {
         int changed = 0;
@@ -106,15 +88,13 @@ static void propagate(asset_need *v, size_t n, const edge_list *l)
 int dom_asset_needs(dom *d, asset_need **out, size_t *n, isms_err *e)
 {
     needs_ctx c = {0};
-    edge_list l = {0};
+    graph l = {0};
     int rc = store_scan(d->st, &reg_asset, NULL, collect_asset, &c, e);
     if (!rc)
-        rc = store_edges(d->st, &reg_asset, &reg_asset.fields[regdef_field(&reg_asset, "depends_on")],
-                         collect_dep, &l, e);
+        rc = graph_load(d, &reg_asset, "depends_on", &l, e);
     if (!rc)
         propagate(c.v, c.n, &l);
-    free(l.src);
-    free(l.dst);
+    graph_free(&l);
     if (rc) {
         free(c.v);
         return rc;

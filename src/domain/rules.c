@@ -1,5 +1,6 @@
 /* rules.c: what each register demands beyond the generic checks. */
 #include "domain/dom_internal.h"
+#include "domain/graph.h"
 #include "domain/registers.h"
 #include "domain/rules.h"
 #include "core/buf.h"
@@ -180,39 +181,6 @@ int rules_objective(dom *d, record *r, const record *old, isms_err *e)
 
 /* ---- assets: no dependency cycles ---- */
 
-typedef struct graph {
-    int64_t *src, *dst;
-    size_t n, cap;
-} graph;
-
-static int collect_edge(int64_t src, int64_t dst, void *ctx)
-{
-    graph *g = ctx;
-    if (g->n == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 256;
-        g->src = xrealloc(g->src, g->cap * sizeof *g->src);
-        g->dst = xrealloc(g->dst, g->cap * sizeof *g->dst);
-    }
-    g->src[g->n] = src;
-    g->dst[g->n] = dst;
-    g->n++;
-    return 0;
-}
-
-/* First edge leaving `at` (edges come sorted by source from the store). */
-static size_t first_edge(const graph *g, int64_t at)
-{
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->src[mid] < at)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Is `to` reachable from `from` along the edges (ignoring those leaving
  * `skip`, whose edges the change replaces)? Each edge is followed once. */
 static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
@@ -227,7 +195,7 @@ static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
         found = at == to;
         if (at == skip)
             continue;
-        for (size_t i = first_edge(g, at); i < g->n && g->src[i] == at; i++)
+        for (size_t i = graph_first(g, at); i < g->n && g->src[i] == at; i++)
             if (!seen[i]) {
                 seen[i] = 1;
                 stack[top++] = g->dst[i];
@@ -243,9 +211,8 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
     const value *deps = record_cval(r, "depends_on");
     if (!deps->given || !deps->n)
         return 0;
-    graph g = {0};
-    int rc = store_edges(dom_store(d), &reg_asset, &reg_asset.fields[regdef_field(&reg_asset, "depends_on")],
-                         collect_edge, &g, e);
+    graph g;
+    int rc = graph_load(d, &reg_asset, "depends_on", &g, e);
     for (int k = 0; !rc && k < deps->n; k++) {
         if (deps->ids[k] == r->id)
             rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself", r->key);
@@ -255,8 +222,7 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
                          "make a dependency cycle", deps->keys[k], r->key);
     }
     (void)old;
-    free(g.src);
-    free(g.dst);
+    graph_free(&g);
     return rc;
 }
 

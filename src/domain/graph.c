@@ -1,0 +1,45 @@
+#include "domain/graph.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int collect_edge(int64_t src, int64_t dst, void *ctx)
+{
+    graph *g = ctx;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 256;
+        g->src = xrealloc(g->src, g->cap * sizeof *g->src);
+        g->dst = xrealloc(g->dst, g->cap * sizeof *g->dst);
+    }
+    g->src[g->n] = src;
+    g->dst[g->n] = dst;
+    g->n++;
+    return 0;
+}
+
+int graph_load(dom *d, const regdef *reg, const char *field, graph *g, isms_err *e)
+{
+    memset(g, 0, sizeof *g);
+    return store_edges(dom_store(d), reg, &reg->fields[regdef_field(reg, field)], collect_edge, g, e);
+}
+
+void graph_free(graph *g)
+{
+    free(g->src);
+    free(g->dst);
+    memset(g, 0, sizeof *g);
+}
+
+size_t graph_first(const graph *g, int64_t from)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->src[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
