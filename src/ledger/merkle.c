@@ -1,0 +1,234 @@
+/* merkle.c: RFC 6962 / RFC 9162 tree heads and proofs. The proof
+ * algorithms are the RFC's own, step for step, so that they can be read
+ * side by side with sections 2.1.3 and 2.1.4. */
+#include "ledger/merkle.h"
+
+#include <sodium.h>
+#include <string.h>
+
+void merkle_leaf_hash(const merkle_hash entry, merkle_hash out)
+{
+    unsigned char in[1 + MERKLE_HASH_SIZE];
+    in[0] = 0x00;
+    memcpy(in + 1, entry, MERKLE_HASH_SIZE);
+    crypto_hash_sha256(out, in, sizeof in);
+}
+
+void merkle_node_hash(const merkle_hash left, const merkle_hash right, merkle_hash out)
+{
+    unsigned char in[1 + 2 * MERKLE_HASH_SIZE];
+    in[0] = 0x01;
+    memcpy(in + 1, left, MERKLE_HASH_SIZE);
+    memcpy(in + 1 + MERKLE_HASH_SIZE, right, MERKLE_HASH_SIZE);
+    crypto_hash_sha256(out, in, sizeof in);
+}
+
+/* ---- tree heads ---- */
+
+void merkle_builder_init(merkle_builder *b)
+{
+    b->size = 0;
+    b->depth = 0;
+}
+
+void merkle_builder_add(merkle_builder *b, const merkle_hash entry)
+{
+    merkle_leaf_hash(entry, b->stack[b->depth++]);
+    b->size++;
+    /* Each trailing zero bit of the new size is a pair of equal subtrees
+     * on top of the stack that now form one. */
+    for (uint64_t s = b->size; !(s & 1); s >>= 1) {
+        b->depth--;
+        merkle_node_hash(b->stack[b->depth - 1], b->stack[b->depth], b->stack[b->depth - 1]);
+    }
+}
+
+void merkle_builder_root(const merkle_builder *b, merkle_hash out)
+{
+    if (!b->depth) {
+        crypto_hash_sha256(out, (const unsigned char *)"", 0);
+        return;
+    }
+    merkle_hash r;
+    memcpy(r, b->stack[b->depth - 1], MERKLE_HASH_SIZE);
+    for (int i = b->depth - 2; i >= 0; i--)
+        merkle_node_hash(b->stack[i], r, r);
+    memcpy(out, r, MERKLE_HASH_SIZE);
+}
+
+void merkle_root(const merkle_hash *entries, uint64_t n, merkle_hash out)
+{
+    merkle_builder b;
+    merkle_builder_init(&b);
+    for (uint64_t i = 0; i < n; i++)
+        merkle_builder_add(&b, entries[i]);
+    merkle_builder_root(&b, out);
+}
+
+/* ---- proofs ---- */
+
+/* k: the largest power of two smaller than n (n > 1). */
+static uint64_t split(uint64_t n)
+{
+    uint64_t k = 1;
+    while (k << 1 < n)
+        k <<= 1;
+    return k;
+}
+
+/* PATH(m, D[n]): the sibling subtree heads from the leaf up. */
+static void path(const merkle_hash *d, uint64_t m, uint64_t n, merkle_proof *p)
+{
+    if (n <= 1)
+        return;
+    uint64_t k = split(n);
+    if (m < k) {
+        path(d, m, k, p);
+        merkle_root(d + k, n - k, p->h[p->n++]);
+    } else {
+        path(d + k, m - k, n - k, p);
+        merkle_root(d, k, p->h[p->n++]);
+    }
+}
+
+int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index, merkle_proof *out,
+                           isms_err *e)
+{
+    out->n = 0;
+    if (index >= n)
+        return err_set(e, E_INVALID, "index", "leaf %llu is outside a tree of %llu leaves",
+                       (unsigned long long)index, (unsigned long long)n);
+    path(entries, index, n, out);
+    return 0;
+}
+
+/* SUBPROOF(m, D[n], b): b says whether D[0:m] is a subtree the verifier
+ * already has the head of (the first tree itself). */
+static void subproof(const merkle_hash *d, uint64_t m, uint64_t n, int b, merkle_proof *p)
+{
+    if (m == n) {
+        if (!b)
+            merkle_root(d, n, p->h[p->n++]);
+        return;
+    }
+    uint64_t k = split(n);
+    if (m <= k) {
+        subproof(d, m, k, b, p);
+        merkle_root(d + k, n - k, p->h[p->n++]);
+    } else {
+        subproof(d + k, m - k, n - k, 0, p);
+        merkle_root(d, k, p->h[p->n++]);
+    }
+}
+
+int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1, merkle_proof *out,
+                             isms_err *e)
+{
+    out->n = 0;
+    if (n1 == 0 || n1 > n2)
+        return err_set(e, E_INVALID, "size", "no consistency proof from size %llu to size %llu: "
+                       "it needs 0 < old size <= new size",
+                       (unsigned long long)n1, (unsigned long long)n2);
+    if (n1 < n2)
+        subproof(entries, n1, n2, 1, out);
+    return 0;
+}
+
+/* ---- verification ---- */
+
+static int same(const merkle_hash a, const merkle_hash b) { return !memcmp(a, b, MERKLE_HASH_SIZE); }
+
+static int wrong_length(isms_err *e, const char *what, size_t n)
+{
+    return err_set(e, E_INVALID, "proof", "the %s proof has the wrong number of hashes (%zu) for "
+                   "its tree sizes", what, n);
+}
+
+int merkle_verify_inclusion(uint64_t index, uint64_t size, const merkle_hash leaf,
+                            const merkle_hash *proof, size_t nproof, const merkle_hash root,
+                            isms_err *e)
+{
+    if (index >= size)
+        return err_set(e, E_INVALID, "index", "leaf %llu is outside a tree of %llu leaves",
+                       (unsigned long long)index, (unsigned long long)size);
+    uint64_t fn = index, sn = size - 1;
+    merkle_hash r;
+    memcpy(r, leaf, MERKLE_HASH_SIZE);
+    for (size_t i = 0; i < nproof; i++) {
+        if (sn == 0)
+            return wrong_length(e, "inclusion", nproof);
+        if ((fn & 1) || fn == sn) {
+            merkle_node_hash(proof[i], r, r);
+            while (!(fn & 1) && fn != 0) {
+                fn >>= 1;
+                sn >>= 1;
+            }
+        } else {
+            merkle_node_hash(r, proof[i], r);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0)
+        return wrong_length(e, "inclusion", nproof);
+    if (!same(r, root))
+        return err_set(e, E_TAMPERED, "root", "the inclusion proof of leaf %llu does not lead to "
+                       "the root of the tree of %llu leaves", (unsigned long long)index,
+                       (unsigned long long)size);
+    return 0;
+}
+
+static int roots_differ(isms_err *e, uint64_t size1, uint64_t size2)
+{
+    return err_set(e, E_TAMPERED, "root", "the tree of %llu leaves is not a prefix of the tree of "
+                   "%llu leaves: their roots do not follow from each other",
+                   (unsigned long long)size1, (unsigned long long)size2);
+}
+
+int merkle_verify_consistency(uint64_t size1, uint64_t size2, const merkle_hash *proof,
+                              size_t nproof, const merkle_hash root1, const merkle_hash root2,
+                              isms_err *e)
+{
+    if (size1 == 0 || size1 > size2)
+        return err_set(e, E_INVALID, "size", "no consistency proof from size %llu to size %llu: "
+                       "it needs 0 < old size <= new size",
+                       (unsigned long long)size1, (unsigned long long)size2);
+    if (size1 == size2) {
+        if (nproof)
+            return wrong_length(e, "consistency", nproof);
+        return same(root1, root2) ? 0 : roots_differ(e, size1, size2);
+    }
+    if (!nproof)
+        return wrong_length(e, "consistency", nproof);
+    /* When the first tree is a perfect subtree, its head starts the path. */
+    int perfect = (size1 & (size1 - 1)) == 0;
+    const unsigned char *first = perfect ? root1 : proof[0];
+    size_t next = perfect ? 0 : 1;
+    uint64_t fn = size1 - 1, sn = size2 - 1;
+    while (fn & 1) {
+        fn >>= 1;
+        sn >>= 1;
+    }
+    merkle_hash fr, sr;
+    memcpy(fr, first, MERKLE_HASH_SIZE);
+    memcpy(sr, first, MERKLE_HASH_SIZE);
+    for (size_t i = next; i < nproof; i++) {
+        if (sn == 0)
+            return wrong_length(e, "consistency", nproof);
+        if ((fn & 1) || fn == sn) {
+            merkle_node_hash(proof[i], fr, fr);
+            merkle_node_hash(proof[i], sr, sr);
+            while (!(fn & 1) && fn != 0) {
+                fn >>= 1;
+                sn >>= 1;
+            }
+        } else {
+            merkle_node_hash(sr, proof[i], sr);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0)
+        return wrong_length(e, "consistency", nproof);
+    return same(fr, root1) && same(sr, root2) ? 0 : roots_differ(e, size1, size2);
+}

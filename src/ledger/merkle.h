@@ -1,0 +1,86 @@
+/* merkle.h: the ledger as a Merkle tree (RFC 6962, RFC 9162 section 2.1).
+ *
+ * The hash chain (ledger.h) proves that no entry was changed in place; it
+ * cannot prove that the ledger someone shows you today extends the one an
+ * auditor saw last year, nor that one entry belongs to a ledger without
+ * handing over all of it. A Merkle tree over the entries' hashes can, with
+ * proofs of log size:
+ *
+ *   leaf i   = SHA-256(0x00 || hash of ledger entry #i+1)   (32 raw bytes)
+ *   node     = SHA-256(0x01 || left || right)
+ *   MTH({})  = SHA-256("")
+ *   MTH(D[n]) splits D at k, the largest power of two below n.
+ *
+ * Everything here is pure: arrays of 32-byte entry hashes in, hashes and
+ * proofs out. Building the head of n entries is O(n) hashes with O(log n)
+ * memory; a proof is O(n) to build and O(log n) to check. Leaf indexes
+ * count from 0, so ledger entry #seq is leaf seq - 1. */
+#ifndef ISMS_LEDGER_MERKLE_H
+#define ISMS_LEDGER_MERKLE_H
+
+#include "core/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    MERKLE_HASH_SIZE = 32,
+    /* The longest proof of a tree of at most 2^64 - 1 leaves. */
+    MERKLE_MAX_PROOF = 65,
+};
+
+typedef unsigned char merkle_hash[MERKLE_HASH_SIZE];
+
+typedef struct merkle_proof {
+    size_t n;
+    merkle_hash h[MERKLE_MAX_PROOF];
+} merkle_proof;
+
+void merkle_leaf_hash(const merkle_hash entry, merkle_hash out);
+void merkle_node_hash(const merkle_hash left, const merkle_hash right, merkle_hash out);
+
+/* A tree grown one entry at a time (a compact range): the roots of the
+ * perfect subtrees that make up the leaves so far, largest first. Gives
+ * the head at every size on the way, which is how one pass over a ledger
+ * checks many checkpoints. */
+typedef struct merkle_builder {
+    uint64_t size;
+    int depth;
+    merkle_hash stack[64];
+} merkle_builder;
+
+void merkle_builder_init(merkle_builder *b);
+void merkle_builder_add(merkle_builder *b, const merkle_hash entry);
+/* The tree head of the entries added so far. */
+void merkle_builder_root(const merkle_builder *b, merkle_hash out);
+
+/* The tree head (root) of entries[0..n). */
+void merkle_root(const merkle_hash *entries, uint64_t n, merkle_hash out);
+
+/* The inclusion proof of leaf `index` in the tree of entries[0..n)
+ * (RFC 9162 2.1.3.1). E_INVALID when index >= n. */
+int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index, merkle_proof *out,
+                           isms_err *e);
+/* The proof that the tree of size n1 is a prefix of the tree of
+ * entries[0..n2) (RFC 9162 2.1.4.1). E_INVALID unless 0 < n1 <= n2; empty
+ * when n1 == n2. */
+int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1, merkle_proof *out,
+                             isms_err *e);
+
+/* Checks that `leaf` (a leaf hash, see merkle_leaf_hash) is leaf `index` of
+ * the tree of `size` leaves whose head is `root` (RFC 9162 2.1.3.2).
+ * 0 when it is; E_INVALID for an index outside the tree or a proof of the
+ * wrong length; E_TAMPERED when the proof leads to another root. */
+int merkle_verify_inclusion(uint64_t index, uint64_t size, const merkle_hash leaf,
+                            const merkle_hash *proof, size_t nproof, const merkle_hash root,
+                            isms_err *e);
+/* Checks that the tree of size1 leaves with head root1 is a prefix of the
+ * tree of size2 leaves with head root2 (RFC 9162 2.1.4.2). Equal sizes
+ * need an empty proof and equal roots; size1 = 0 proves nothing and is
+ * refused. 0 when consistent; E_INVALID for impossible sizes or a proof of
+ * the wrong length; E_TAMPERED when the roots do not follow. */
+int merkle_verify_consistency(uint64_t size1, uint64_t size2, const merkle_hash *proof,
+                              size_t nproof, const merkle_hash root1, const merkle_hash root2,
+                              isms_err *e);
+
+#endif
