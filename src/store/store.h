@@ -135,4 +135,27 @@ typedef int (*store_ledger_fn)(const ledger_row *row, void *ctx);
 int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);
 int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err *e);
 
+/* ---- Merkle tree inputs and checkpoints (checkpoints.c) ---- */
+
+/* The hashes (hex) of the first `limit` ledger entries (all when 0), in
+ * seq order: what the ledger's Merkle tree is built over. */
+typedef int (*store_hash_fn)(int64_t seq, const char *hash, void *ctx);
+int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e);
+
+/* A checkpoint the repository signed (table checkpoint). */
+typedef struct store_checkpoint {
+    int64_t id;              /* insert: 0 takes the next id */
+    const char *created_at, *actor;
+    int64_t size;
+    const char *root;        /* base64, as in the checkpoint */
+    const char *signed_by;   /* the signing key's key: "KEY-1" (scan: NULL if it is gone) */
+    const char *signature;   /* the signature line */
+} store_checkpoint;
+
+/* E_NOT_FOUND when c->signed_by is no signing key. */
+int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e);
+/* Every checkpoint in id order; the row's memory is valid during fn only. */
+typedef int (*store_checkpoint_fn)(const store_checkpoint *c, void *ctx);
+int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err *e);
+
 #endif
