@@ -130,14 +130,18 @@ static int resolve_keys(store *s, record *r, int links, const char *where, isms_
     return 0;
 }
 
-static int import_register(store *s, const regdef *reg, const json_t *arr, int links, arena *a,
-                           isms_err *e)
+/* Stores the records of `arr`, which follow `base` records of the same
+ * register already stored (ids are positions in id order, as exported).
+ * Pass 0 inserts records without their links, pass 1 (links = 1) writes
+ * the links, once every record they may point to exists. */
+static int import_register(store *s, const regdef *reg, const json_t *arr, size_t base, int links,
+                           arena *a, isms_err *e)
 {
     size_t i;
     json_t *o;
     char where[128];
     json_array_foreach(arr, i, o) {
-        snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, i);
+        snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
         if (!rc)
@@ -155,7 +159,7 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, int l
         for (int k = 0; k < reg->nfields; k++)
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
-        r.id = (int64_t)i + 1;
+        r.id = (int64_t)(base + i) + 1;
         if ((rc = store_insert(s, &r, e)))
             return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
         if (i % 512 == 511)
@@ -217,22 +221,56 @@ static int import_all(dom *d, const json_t *doc, isms_err *e)
             if (arr && !json_is_array(arr))
                 rc = bad_doc(e, registers[i]->plural, "expected an array of records");
             else if (arr)
-                rc = import_register(s, registers[i], arr, pass, &a, e);
+                rc = import_register(s, registers[i], arr, 0, pass, &a, e);
         }
     arena_free(&a);
     if (!rc)
         rc = import_ledger(s, json_object_get(doc, "ledger"), e);
-    if (!rc) {
-        verify_report rep;
-        verify_report_init(&rep);
-        isms_err ve = {0};
-        if (dom_verify(d, &rep, &ve))
-            rc = err_set(e, E_TAMPERED, ve.field, "the export does not verify, nothing imported: %s",
-                         ve.msg);
-        verify_report_reset(&rep);
-    }
     return rc;
 }
+
+/* The new repository must verify before it is committed: a copy of a
+ * tampered repository, or of a tampered export, is no copy at all. */
+static int verify_new(dom *d, const char *source, isms_err *e)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err ve = {0};
+    int rc = 0;
+    if (dom_verify(d, &rep, &ve))
+        rc = err_set(e, E_TAMPERED, ve.field, "the %s does not verify, nothing was copied: %s",
+                     source, ve.msg);
+    verify_report_reset(&rep);
+    return rc;
+}
+
+/* Creates `target` and fills it in one transaction; on any failure
+ * nothing is left behind. `source` names what is copied, for messages. */
+typedef int (*fill_fn)(dom *d, void *ctx, isms_err *e);
+
+static int into_new_repository(const char *target, const char *actor, fill_fn fill, void *ctx,
+                               const char *source, isms_err *e)
+{
+    dom *d;
+    int rc = dom_create(target, actor, DOM_CREATE_BARE, &d, e);
+    if (rc)
+        return rc;
+    if (!(rc = dom_batch_begin(d, e))) {
+        rc = fill(d, ctx, e);
+        if (!rc)
+            rc = verify_new(d, source, e);
+        if (rc)
+            dom_batch_rollback(d);
+        else
+            rc = dom_batch_commit(d, e);
+    }
+    dom_close(d);
+    if (rc)
+        store_remove(target, NULL);   /* nothing half-made is left behind */
+    return rc;
+}
+
+static int fill_from_doc(dom *d, void *doc, isms_err *e) { return import_all(d, doc, e); }
 
 int backup_import(const char *path, const char *target, const char *actor, isms_err *e)
 {
@@ -240,25 +278,109 @@ int backup_import(const char *path, const char *target, const char *actor, isms_
     int rc = js_load_file(path, &doc, e);
     if (rc)
         return rc;
-    if ((rc = check_header(doc, e))) {
-        json_decref(doc);
-        return rc;
-    }
-    dom *d;
-    if ((rc = dom_create(target, actor, DOM_CREATE_BARE, &d, e))) {
-        json_decref(doc);
-        return rc;
-    }
-    if (!(rc = dom_batch_begin(d, e))) {
-        rc = import_all(d, doc, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
-    }
+    rc = check_header(doc, e);
+    if (!rc)
+        rc = into_new_repository(target, actor, fill_from_doc, doc, "export", e);
     json_decref(doc);
-    dom_close(d);
+    return rc;
+}
+
+/* ---- copy: export and import without the document in between ---- */
+
+/* Records travel in chunks through the same JSON form an export uses, so
+ * a copy and an export -> import give the same repository, while memory
+ * stays bounded by the chunk, not the register. */
+enum { COPY_CHUNK = 512 };
+
+typedef struct copier {
+    store *from, *to;
+    const regdef *reg;
+    int pass;
+    json_t *chunk;
+    size_t done;          /* records of reg already stored */
+    arena a;
+    isms_err *e;
+} copier;
+
+static int flush_chunk(copier *c)
+{
+    int rc = import_register(c->to, c->reg, c->chunk, c->done, c->pass, &c->a, c->e);
+    c->done += json_array_size(c->chunk);
+    json_array_clear(c->chunk);
+    return rc;
+}
+
+static int copy_record(const record *r, void *ctx)
+{
+    copier *c = ctx;
+    json_array_append_new(c->chunk, record_json(r));
+    return json_array_size(c->chunk) < COPY_CHUNK ? 0 : flush_chunk(c);
+}
+
+static int copy_register(copier *c, const regdef *reg, int pass)
+{
+    store_query all = {.include_retired = 1};
+    c->reg = reg;
+    c->pass = pass;
+    c->done = 0;
+    int rc = store_scan(c->from, reg, &all, copy_record, c, c->e);
+    if (!rc && json_array_size(c->chunk))
+        rc = flush_chunk(c);
+    json_array_clear(c->chunk);
+    return rc;
+}
+
+static int copy_entry(const ledger_row *r, void *ctx)
+{
+    copier *c = ctx;
+    return store_ledger_insert(c->to, r, c->e);
+}
+
+static int copy_meta(copier *c)
+{
+    static const char *const names[] = {"repository_id", "created_at"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *v;
+        int rc = store_meta_get(c->from, names[i], &v, &c->a, c->e);
+        if (!rc && !v)
+            rc = err_set(c->e, E_INVALID, names[i], "the source repository has no %s", names[i]);
+        if (!rc)
+            rc = store_meta_set(c->to, names[i], v, c->e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int fill_from_store(dom *d, void *ctx, isms_err *e)
+{
+    copier *c = ctx;
+    c->to = dom_store(d);
+    c->e = e;
+    int rc = copy_meta(c);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; !rc && registers[i]; i++)
+            rc = copy_register(c, registers[i], pass);
+    if (!rc)
+        rc = store_ledger_scan(c->from, NULL, copy_entry, c, e);
+    return rc;
+}
+
+int backup_copy(const char *from, const char *to, const char *actor, isms_err *e)
+{
+    dom *src;
+    int rc = dom_open(from, actor, &src, e);
     if (rc)
-        store_remove(target, NULL);   /* nothing half-imported is left behind */
+        return rc;
+    copier c = {.from = dom_store(src), .chunk = json_array()};
+    arena_init(&c.a);
+    /* One read transaction on the source: the copy is of one moment. */
+    if (!(rc = store_begin(c.from, 0, e))) {
+        rc = into_new_repository(to, actor, fill_from_store, &c, "source repository", e);
+        store_rollback(c.from);
+    }
+    arena_free(&c.a);
+    json_decref(c.chunk);
+    dom_close(src);
     return rc;
 }

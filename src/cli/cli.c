@@ -61,6 +61,8 @@ static const extra_opt extra_options[] = {
     {"scope", "approve", "by", 1, "the approving member of the management body (key or e-mail)"},
     {"log", NULL, "limit", 1, "only the last N entries"},
     {"demo", NULL, "force", 0, "replace FILE if it exists"},
+    {"migrate", NULL, "from", 1, "the repository to copy (default: --repo)"},
+    {"migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database"},
 };
 enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
 
@@ -197,7 +199,8 @@ static void help_global(FILE *f)
         fprintf(f, "  %-13s %s\n", name, commands[i].summary);
     }
     fprintf(f, "\nglobal options:\n"
-               "  --repo REPO   repository: a SQLite file (default: $ISMS_REPO)\n"
+               "  --repo REPO   repository: a SQLite file or a PostgreSQL connection string\n"
+               "                (postgres://user@host/db or host=... dbname=...; default: $ISMS_REPO)\n"
                "  --as ACTOR    who is acting, recorded in the ledger (default: $ISMS_ACTOR, else os:<login>)\n"
                "  --json        machine-readable output on every list and show\n"
                "  --note TEXT   the reason for a change, kept in the ledger\n"
@@ -288,11 +291,17 @@ int cli_open(cli *c, isms_err *e)
     }
     const char *repo = c->repo ? c->repo : getenv("ISMS_REPO");
     if (!repo || !*repo)
-        return err_set(e, E_USAGE, "repo", "no repository given: use --repo FILE or set ISMS_REPO");
+        return err_set(e, E_USAGE, "repo",
+                       "no repository given: use --repo FILE|postgres://... or set ISMS_REPO");
     int rc = dom_open(repo, c->actor, &c->d, e);
-    if (!rc && dom_upgraded_from(c->d))
-        fprintf(stderr, "isms: upgraded %s from schema version %d to %d (a copy of the old file "
-                        "was kept beside it)\n", repo, dom_upgraded_from(c->d), store_schema_latest());
+    if (!rc && dom_upgraded_from(c->d)) {
+        char *name = store_label(repo);
+        int file = !strcmp(store_backend(dom_store(c->d)), "sqlite");
+        fprintf(stderr, "isms: upgraded %s from schema version %d to %d%s\n", name,
+                dom_upgraded_from(c->d), store_schema_latest(),
+                file ? " (a copy of the old file was kept beside it)" : "");
+        free(name);
+    }
     if (!rc && c->note)
         dom_set_note(c->d, c->note);
     return rc;

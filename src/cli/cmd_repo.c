@@ -23,16 +23,19 @@ int cmd_init(cli *c, isms_err *e)
 {
     const char *target = c->nargs == 1 ? c->args[0] : c->repo;
     if (c->nargs > 1 || !target)
-        return err_set(e, E_USAGE, "FILE", "usage: isms init FILE");
+        return err_set(e, E_USAGE, "FILE", "usage: isms init FILE | postgres://...");
     dom *d;
     int rc = dom_create(target, c->actor, 0, &d, e);
     if (rc)
         return rc;
+    /* A connection string may hold a password: show it without. */
+    char *name = store_label(target);
     if (c->json)
-        fprintf(c->out, "{\"repository\": \"%s\", \"schema\": %d}\n", target, store_schema_latest());
+        fprintf(c->out, "{\"repository\": \"%s\", \"schema\": %d}\n", name, store_schema_latest());
     else
         fprintf(c->out, "created %s (schema %d). Next: export ISMS_REPO=%s; isms org set --name ...\n",
-                target, store_schema_latest(), target);
+                name, store_schema_latest(), name);
+    free(name);
     dom_close(d);
     return 0;
 }
@@ -203,7 +206,10 @@ int cmd_import(cli *c, isms_err *e)
     if (rc)
         return rc;
     rc = backup_import(c->args[0], c->args[1], c->actor, e);
-    if (!rc)
-        fprintf(c->out, "imported %s into %s; the ledger verifies\n", c->args[0], c->args[1]);
+    if (!rc) {
+        char *name = store_label(c->args[1]);
+        fprintf(c->out, "imported %s into %s; the ledger verifies\n", c->args[0], name);
+        free(name);
+    }
     return rc;
 }

@@ -29,45 +29,64 @@ static beta_shape beta_shape_of(const dist *d)
     return s;
 }
 
+/* A starting point for the root finder from the node before: a Taylor
+ * step in w for the closely spaced body nodes (x' = 1/f, x'' = -f'/f^3),
+ * a power law for the octave-spaced tail nodes. In unit coordinates of
+ * beta(a, b), measured from the tail's end. */
+static double beta_guess(const beta_shape *s, double a, double b, double w, const qtab_node *prev)
+{
+    if (!prev || !(prev->dist > 0.0))
+        return -1.0;
+    double x = prev->dist / s->range, f = prev->pdf * s->range, dw = w - prev->w;
+    if (fabs(dw) < 0.25 * w && x < 1.0) {
+        double dlogf = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
+        return x + dw / f - 0.5 * dw * dw * dlogf / (f * f);
+    }
+    return x * pow(w / prev->w, prev->w / (x * f));
+}
+
 static void beta_node(const void *ctx, double w, int upper, const qtab_node *prev, qtab_node *out)
 {
     const beta_shape *s = ctx;
     /* The upper tail of beta(a, b) is the lower tail of beta(b, a) in 1 - x. */
     double a = upper ? s->b : s->a, b = upper ? s->a : s->b;
-    double guess = -1.0;
-    if (prev && prev->dist > 0.0) {
-        /* Extrapolate the previous node as a power law in w. */
-        double x0 = prev->dist / s->range;
-        double slope = prev->w / (x0 * prev->pdf * s->range);
-        guess = x0 * pow(w / prev->w, slope);
-    }
-    double x = sp_beta_quantile(w, a, b, s->lbeta, guess);
+    double x = sp_beta_quantile(w, a, b, s->lbeta, beta_guess(s, a, b, w, prev));
     out->w = w;
     out->dist = s->range * x;
+    out->ldist = log(out->dist);
     out->q = upper ? s->lo + s->range - out->dist : s->lo + out->dist;
     out->pdf = sp_beta_pdf(x, a, b, s->lbeta) / s->range;
 }
 
 /* ---- lognormal: exp(mu + sigma z), z standard normal ---- */
 
-/* The standard normal quantile at every table node, computed once: building
- * a lognormal table then costs one exp per node. */
+/* The standard normal quantile and density at every table node, computed
+ * once: building a lognormal table then costs one exp per node. */
+typedef struct std_node {
+    double z, pdf;
+} std_node;
 static struct {
-    double body[QTAB_N / 2 + 1];   /* z at u = k/N, k <= N/2 */
-    double tail[QTAB_J1 + 2];      /* z at u = 2^-j */
+    std_node body[QTAB_N / 2 + 1];   /* at u = k/N, k <= N/2 */
+    std_node tail[QTAB_J1 + 2];      /* at u = 2^-j */
 } std_nodes;
 static pthread_once_t std_nodes_once = PTHREAD_ONCE_INIT;
+
+static std_node std_node_at(double w)
+{
+    double z = sp_norm_quantile(w);
+    return (std_node){z, sp_norm_pdf(z)};
+}
 
 static void std_nodes_init(void)
 {
     for (int k = 1; k <= QTAB_N / 2; k++)
-        std_nodes.body[k] = sp_norm_quantile((double)k / QTAB_N);
+        std_nodes.body[k] = std_node_at((double)k / QTAB_N);
     for (int j = 1; j <= QTAB_J1 + 1; j++)
-        std_nodes.tail[j] = sp_norm_quantile(ldexp(1.0, -j));
+        std_nodes.tail[j] = std_node_at(ldexp(1.0, -j));
 }
 
-/* z at lower tail probability w <= 1/2. */
-static double std_z(double w)
+/* The node at lower tail probability w <= 1/2. */
+static std_node std_z(double w)
 {
     double kw = w * QTAB_N;
     if (kw >= 1.0 && kw == floor(kw))
@@ -75,7 +94,7 @@ static double std_z(double w)
     int j = -ilogb(w);
     if (ldexp(1.0, -j) == w && j <= QTAB_J1 + 1)
         return std_nodes.tail[j];
-    return sp_norm_quantile(w);
+    return std_node_at(w);
 }
 
 typedef struct lognormal_shape {
@@ -86,10 +105,12 @@ static void lognormal_node(const void *ctx, double w, int upper, const qtab_node
 {
     (void)prev;
     const lognormal_shape *s = ctx;
-    double z = upper ? -std_z(w) : std_z(w);
+    std_node n = std_z(w);
+    double z = upper ? -n.z : n.z;
     out->w = w;
-    out->q = out->dist = exp(s->mu + s->sigma * z);
-    out->pdf = sp_norm_pdf(z) / (s->sigma * out->q);
+    out->ldist = s->mu + s->sigma * z;
+    out->q = out->dist = exp(out->ldist);
+    out->pdf = n.pdf / (s->sigma * out->q);
 }
 
 /* ---- normal truncated at zero ---- */
@@ -148,6 +169,7 @@ static void normal_node(const void *ctx, double w, int upper, const qtab_node *p
         out->q = out->dist = s->sd * d;
     }
     out->w = w;
+    out->ldist = log(out->dist);
     out->pdf = sp_norm_pdf(z) / (s->sd * s->tail);
 }
 
@@ -276,10 +298,12 @@ void dist_sampler_reset(dist_sampler *s)
 
 static double triangular_at(const dist_sampler *s, uint64_t x)
 {
+    /* One square root and selects rather than a branch: which side of the
+     * mode a sample falls on is a coin toss the predictor cannot learn. */
     double u = rng_u01(x);
-    if (u < s->split)
-        return s->lo + sqrt(u * s->lo_scale);
-    return s->hi - sqrt(rng_u01_complement(x) * s->hi_scale);
+    int below = u < s->split;
+    double r = sqrt(below ? u * s->lo_scale : rng_u01_complement(x) * s->hi_scale);
+    return below ? s->lo + r : s->hi - r;
 }
 
 static double empirical_at(const dist_sampler *s, uint64_t x)

@@ -15,6 +15,24 @@ static void hermite(double c[4], double y0, double d0, double y1, double d1)
     c[3] = 2.0 * (y0 - y1) + d0 + d1;
 }
 
+/* A Hermite cubic of a monotone function can still wiggle where the data
+ * are extreme; then the chord is used, which cannot. */
+static void keep_monotone(double c[4])
+{
+    double rise = c[1] + c[2] + c[3];   /* y1 - y0 */
+    double d0 = c[1], d1 = c[1] + 2.0 * c[2] + 3.0 * c[3];
+    int ok = d0 * rise >= 0.0 && d1 * rise >= 0.0;
+    if (ok && c[3] != 0.0) {
+        double s = -c[2] / (3.0 * c[3]);   /* where the slope turns */
+        if (s > 0.0 && s < 1.0)
+            ok = (c[1] + s * (2.0 * c[2] + 3.0 * c[3] * s)) * rise >= 0.0;
+    }
+    if (!ok || !isfinite(c[1] + c[2] + c[3])) {
+        c[1] = rise;
+        c[2] = c[3] = 0.0;
+    }
+}
+
 static void build_body(qtab *t, qtab_node_fn node, const void *ctx)
 {
     /* Nodes left of the middle come from the lower tail probability, right
@@ -32,6 +50,7 @@ static void build_body(qtab *t, qtab_node_fn node, const void *ctx)
     for (int k = QTAB_EDGE; k < QTAB_N - QTAB_EDGE; k++) {
         const qtab_node *a = &nodes[k], *b = &nodes[k + 1];
         hermite(t->body[k], a->q, 1.0 / (QTAB_N * a->pdf), b->q, 1.0 / (QTAB_N * b->pdf));
+        keep_monotone(t->body[k]);
     }
 }
 
@@ -51,8 +70,9 @@ static void build_tail(qtab *t, int upper, qtab_node_fn node, const void *ctx)
     for (int i = 0; i < QTAB_OCTAVES; i++) {
         const qtab_node *left = &nodes[i + 1], *right = &nodes[i];
         double wl = ldexp(1.0, -(QTAB_J0 + i + 1)), wr = ldexp(1.0, -(QTAB_J0 + i));
-        hermite(t->tail[upper][i], log(left->dist), tail_slope(t, upper, wl, left),
-                log(right->dist), tail_slope(t, upper, wr, right));
+        hermite(t->tail[upper][i], left->ldist, tail_slope(t, upper, wl, left),
+                right->ldist, tail_slope(t, upper, wr, right));
+        keep_monotone(t->tail[upper][i]);
     }
 }
 
@@ -68,10 +88,10 @@ void qtab_build(qtab *t, double lo, double hi, qtab_node_fn node, const void *ct
 
 double qtab_tail(const qtab *t, uint64_t x)
 {
-    int upper = (x >> 63) != 0;
+    int upper = (x >> 63) != 0;   /* k >= N - EDGE: the upper tail */
     double w = upper ? rng_u01_complement(x) : rng_u01(x);
     int e;
-    double m = frexp(w, &e);           /* w = m 2^e, m in [1/2, 1): octave j = -e */
+    double m = frexp(w, &e);      /* w = m 2^e, m in [1/2, 1): octave j = -e */
     int i = -e - QTAB_J0;
     double s = log2(2.0 * m);
     const double *c = t->tail[upper][i];

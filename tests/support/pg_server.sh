@@ -69,7 +69,7 @@ stop)
     rm -rf "$dir"
     ;;
 restart)
-    as_owner "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 restart -l "$dir/server.log" >/dev/null
+    as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
     ;;
 halt)   # stop, keeping the data, for a later `resume`
     stop

@@ -1,0 +1,144 @@
+#include "risk/decide.h"
+
+#include "core/xalloc.h"
+#include "risk/fair_impl.h"
+#include "risk/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- return on controls ---- */
+
+static double p95(const double *x, size_t n, unsigned threads)
+{
+    double level = 0.95, v = NAN;
+    stats_quantiles(x, n, &level, 1, threads, &v, NULL);
+    return v;
+}
+
+/* Values control c from the delta of flipping it against the current state. */
+static void value_control(const fair_control *c, size_t index, const double *total,
+                          double *with_delta, const double *delta, size_t n, double base_p95,
+                          unsigned threads, decide_value *out)
+{
+    for (size_t i = 0; i < n; i++)
+        with_delta[i] = total[i] + delta[i];
+    double flipped_p95 = p95(with_delta, n, threads);
+    double mean_delta = stats_mean(delta, n);
+    /* Implemented: flipping removes it, the loss grows by delta. Proposed:
+     * flipping adds it, the loss shrinks by -delta. */
+    double sign = c->implemented ? 1.0 : -1.0;
+    out->control = index;
+    out->implemented = c->implemented != 0;
+    out->annual_cost = c->annual_cost;
+    out->mean_reduction = sign * mean_delta;
+    out->p95_reduction = sign * (flipped_p95 - base_p95);
+    out->net_benefit = out->mean_reduction - c->annual_cost;
+    if (c->annual_cost > 0.0)
+        out->roi = out->net_benefit / c->annual_cost;
+    else
+        out->roi = out->mean_reduction > 0.0 ? INFINITY : 0.0;
+    out->rank = 0;
+}
+
+static int by_return(const void *a, const void *b)
+{
+    const decide_value *x = *(const decide_value *const *)a, *y = *(const decide_value *const *)b;
+    if (x->roi != y->roi)
+        return x->roi > y->roi ? -1 : 1;
+    if (x->net_benefit != y->net_benefit)
+        return x->net_benefit > y->net_benefit ? -1 : 1;
+    return (x->control > y->control) - (x->control < y->control);
+}
+
+static void rank_proposed(decide_value *v, size_t n)
+{
+    decide_value **order = xmalloc((n + 1) * sizeof *order);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!v[i].implemented)
+            order[m++] = &v[i];
+    qsort(order, m, sizeof *order, by_return);
+    for (size_t k = 0; k < m; k++)
+        order[k]->rank = k + 1;
+    free(order);
+}
+
+int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms_err *e)
+{
+    size_t ncontrols;
+    const fair_control *controls = portfolio_controls(p, &ncontrols);
+    fair_scenario current = {FAIR_CURRENT, -1, NULL};
+    portfolio_result base;
+    int rc = portfolio_run(p, &current, opts, &base, e);
+    if (rc)
+        return rc;
+    size_t n = base.iterations;
+    double base_p95 = p95(base.total, n, opts->threads);
+    double *delta = xmalloc(2 * n * sizeof *delta), *flipped = delta + n;
+    for (size_t c = 0; !rc && c < ncontrols; c++) {
+        fair_scenario toggled = {FAIR_CURRENT, (long)c, NULL};
+        rc = portfolio_delta(p, &current, &toggled, opts, delta, e);
+        if (!rc)
+            value_control(&controls[c], c, base.total, flipped, delta, n, base_p95,
+                          opts->threads, &out[c]);
+    }
+    if (!rc)
+        rank_proposed(out, ncontrols);
+    free(delta);
+    portfolio_result_reset(&base);
+    return rc;
+}
+
+/* ---- sensitivity ---- */
+
+static int uncertain(const fair_model *m, fair_factor f)
+{
+    return m->has[f] && m->sampler[f].kind != DIST_CONST;
+}
+
+static double variance(const double *x, size_t n)
+{
+    double mean = stats_mean(x, n), s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (x[i] - mean) * (x[i] - mean);
+    return n > 1 ? s / (double)(n - 1) : 0.0;
+}
+
+static int by_share(const void *a, const void *b)
+{
+    const decide_sensitivity *x = a, *y = b;
+    if (x->variance_share != y->variance_share)
+        return x->variance_share > y->variance_share ? -1 : 1;
+    return (x->factor > y->factor) - (x->factor < y->factor);
+}
+
+int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario,
+                          const fair_opts *opts, decide_sensitivity *out, size_t *nout,
+                          isms_err *e)
+{
+    *nout = 0;
+    double *loss = xmalloc(opts->iterations * sizeof *loss);
+    fair_opts o = *opts;
+    o.freeze = 0;
+    int rc = fair_simulate(m, scenario, 1, &o, &loss, NULL, e);
+    double base_mean = rc ? 0.0 : stats_mean(loss, o.iterations);
+    double base_var = rc ? 0.0 : variance(loss, o.iterations);
+    for (int f = 0; !rc && f < FAIR_NFACTORS; f++) {
+        if (!uncertain(m, (fair_factor)f))
+            continue;
+        o.freeze = 1u << f;
+        rc = fair_simulate(m, scenario, 1, &o, &loss, NULL, e);
+        if (rc)
+            break;
+        decide_sensitivity *s = &out[(*nout)++];
+        s->factor = (fair_factor)f;
+        s->variance_share = base_var > 0.0 ? 1.0 - variance(loss, o.iterations) / base_var : 0.0;
+        s->mean_shift = stats_mean(loss, o.iterations) - base_mean;
+    }
+    free(loss);
+    if (!rc)
+        qsort(out, *nout, sizeof *out, by_share);
+    return rc;
+}

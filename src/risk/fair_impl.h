@@ -1,0 +1,73 @@
+/* fair_impl.h: the engine's insides, shared by fair.c, fair_block.c and
+ * portfolio.c; not part of the public API. */
+#ifndef ISMS_RISK_FAIR_IMPL_H
+#define ISMS_RISK_FAIR_IMPL_H
+
+#include "risk/fair.h"
+
+/* Stream coordinates beside the factors (0 .. FAIR_NFACTORS-1). */
+enum {
+    STREAM_EVENTS = 16,      /* per-year count uniforms, or a block's count */
+    STREAM_EVENTS_BIG,       /* rejection sampling of large per-year counts */
+    STREAM_YEARS,            /* the year of each scattered event */
+    STREAM_THIN,             /* per event: survives frequency controls? */
+    STREAM_SECONDARY,        /* per event: secondary loss? */
+};
+
+typedef enum freq_path {
+    FREQ_LEF,
+    FREQ_TEF_VULN,
+    FREQ_TEF_TCAP,
+} freq_path;
+
+typedef struct effect_prep {
+    size_t control;
+    fair_target target;
+    dist_sampler reduction;
+    uint64_t stream;         /* its stream coordinate */
+} effect_prep;
+
+struct fair_model {
+    const fair_risk *risk;
+    const fair_control *controls;
+    size_t ncontrols;
+    freq_path path;
+    int has[FAIR_NFACTORS];
+    dist_sampler sampler[FAIR_NFACTORS];
+    double median[FAIR_NFACTORS];
+    /* Compound model with a certain rate: events are scattered over the
+     * block (Poisson-process splitting), costing per event, not per year. */
+    int scatter;
+    effect_prep *effects;
+    size_t neffects;
+};
+
+/* Per-worker scratch memory, grown on demand. */
+typedef struct fair_scratch fair_scratch;
+fair_scratch *fair_scratch_new(void);
+void fair_scratch_free(fair_scratch *ws);
+
+/* One block of a model's simulation: which effects are on per scenario
+ * (nscen x neffects, row-major), the seed, the frozen factors. */
+typedef struct fair_job {
+    const fair_model *model;
+    size_t nscen;
+    const unsigned char *on;
+    uint64_t seed;
+    unsigned freeze;
+} fair_job;
+
+/* Resolves scenarios against the model's effects into job->on (allocated,
+ * caller frees). */
+unsigned char *fair_job_effects(const fair_model *m, const fair_scenario *sc, size_t nscen);
+
+/* Writes out[s][0..n) for block `block` (n iterations, n <= FAIR_BLOCK) and
+ * sets tally[s] to the block's totals. */
+void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws,
+                double *const *out, fair_tally *tally);
+
+/* Sum with four accumulators: fixed order, so deterministic, and not one
+ * long chain of dependent additions. */
+double fair_sum(const double *x, size_t n);
+
+#endif

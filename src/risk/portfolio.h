@@ -1,0 +1,70 @@
+/* portfolio.h: many risks, aggregated per iteration.
+ *
+ * The organisation's annual loss in iteration i is the sum of its risks'
+ * losses in iteration i; a group's (an objective's) is the sum over its
+ * member risks, each weighted by its share (a risk may threaten several
+ * objectives, wholly or in part). Risks are independent unless rank
+ * correlations are given between named risks: those risks' iterations are
+ * then rearranged by the Iman-Conover method (normal scores, Cholesky) so
+ * that their rank correlations approximate the targets while each risk's
+ * own distribution is untouched.
+ *
+ * A risk draws the same numbers in a portfolio as alone (its stream id, not
+ * its position, keys its streams), so the figures of a risk report and of a
+ * portfolio report agree. Risks are prepared and simulated in chunks, the
+ * blocks of a chunk spread over threads; per iteration the sum runs over
+ * the risks in their order, so any thread count gives the same bits. */
+#ifndef ISMS_RISK_PORTFOLIO_H
+#define ISMS_RISK_PORTFOLIO_H
+
+#include "risk/fair.h"
+
+typedef struct portfolio_member {
+    size_t risk;
+    size_t group;
+    double share;       /* of the risk's loss counted against the group, (0, 1] */
+} portfolio_member;
+
+typedef struct portfolio_corr {
+    size_t a, b;        /* risk indices */
+    double rho;         /* target rank correlation, (-1, 1) */
+} portfolio_corr;
+
+typedef struct portfolio portfolio;
+
+/* Validates every risk; borrows `risks` and `controls` (keep them alive). */
+int portfolio_new(portfolio **out, const fair_risk *risks, size_t nrisks,
+                  const fair_control *controls, size_t ncontrols, isms_err *e);
+void portfolio_free(portfolio *p);
+
+int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *members,
+                         size_t nmembers, isms_err *e);
+/* E_INVALID when the pairs do not make a valid (positive definite)
+ * correlation matrix, naming the pair. */
+int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs,
+                              isms_err *e);
+
+typedef struct portfolio_result {
+    size_t iterations, ngroups, nrisks;
+    double *total;      /* per iteration: the organisation's annual loss */
+    double *group;      /* ngroups x iterations, row-major */
+    double *risk_mean;  /* per risk: its mean annual loss */
+} portfolio_result;
+
+/* Frees what portfolio_run allocated. */
+void portfolio_result_reset(portfolio_result *r);
+
+/* Runs every risk under `scenario`; fills (and allocates) *r. */
+int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *opts,
+                  portfolio_result *r, isms_err *e);
+
+/* delta[i] = organisation loss under `to` minus under `from`, iteration by
+ * iteration, on common random numbers; only risks whose controls differ
+ * between the two are simulated. delta has opts->iterations entries. */
+int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
+                    const fair_opts *opts, double *delta, isms_err *e);
+
+size_t portfolio_nrisks(const portfolio *p);
+const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols);
+
+#endif

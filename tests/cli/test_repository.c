@@ -1,0 +1,110 @@
+/* Creating and opening repositories: `isms init` takes only an empty
+ * target and never overwrites, a database or file that is not an isms
+ * repository is named as such, and a connection string's password never
+ * reaches the output. */
+#include "support/testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void init_refuses_a_repository(void **state)
+{
+    (void)state;
+    const char *repo = tu_repo("twice.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example"));
+    tu_result r;
+    tu_isms(&r, NULL, NULL, "init", repo, (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    assert_contains(r.err, "already exists");
+    tu_result_free(&r);
+    char *out = tu_isms_ok(repo, "person", "show", "PER-1");   /* still there */
+    assert_contains(out, "dana@x.example");
+    free(out);
+}
+
+/* Something else's data: init leaves it alone, commands say it is not a
+ * repository, and it is still there afterwards. */
+static void foreign_data_is_left_alone(void **state)
+{
+    (void)state;
+    const char *repo = tu_repo("foreign.isms");
+    tu_sql(repo, "CREATE TABLE payroll (employee TEXT, salary BIGINT)");
+    tu_sql(repo, "INSERT INTO payroll VALUES ('dana', 100)");
+    tu_result r;
+    tu_isms(&r, NULL, NULL, "init", repo, (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    tu_result_free(&r);
+    tu_isms(&r, repo, NULL, "risk", "list", (const char *)NULL);
+    assert_int_equal(r.status, 9);
+    assert_contains(r.err, "not an isms repository");
+    tu_result_free(&r);
+    char *n = tu_sql_value(repo, "SELECT salary FROM payroll");
+    assert_string_equal(n, "100");
+    free(n);
+    /* `demo --force` replaces a file, as asked; a database holding other
+     * tables it refuses to empty. */
+    if (tu_backend_is_pg()) {
+        tu_isms(&r, NULL, NULL, "demo", "--force", repo, (const char *)NULL);
+        assert_int_equal(r.status, 5);
+        assert_contains(r.err, "not an isms repository");
+        tu_result_free(&r);
+        n = tu_sql_value(repo, "SELECT salary FROM payroll");
+        assert_string_equal(n, "100");
+        free(n);
+    }
+}
+
+/* The repository with a password in its connection string (PostgreSQL
+ * ignores it here: the test server trusts its socket). */
+static const char *with_password(const char *repo)
+{
+    static char uri[1024];
+    const char *at = strstr(repo, "isms@");
+    if (!tu_backend_is_pg() || !at)
+        return repo;
+    snprintf(uri, sizeof uri, "%.*sisms:Pa55w0rd-S3cret@%s", (int)(at - repo), repo, at + 5);
+    return uri;
+}
+
+static void passwords_are_never_shown(void **state)
+{
+    (void)state;
+    const char *repo = with_password(tu_repo("secret.isms"));
+    tu_result r;
+    tu_isms(&r, NULL, NULL, "init", repo, (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_not_contains(r.out, "S3cret");
+    tu_result_free(&r);
+    const char *const commands[][4] = {
+        {"init", repo, NULL},                        /* exists now */
+        {"--repo", repo, "verify", NULL},
+        {"--repo", repo, "risk", "show"},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        tu_isms_argv(&r, NULL, NULL, commands[i]);
+        assert_not_contains(r.out, "S3cret");
+        assert_not_contains(r.err, "S3cret");
+        tu_result_free(&r);
+    }
+    /* A server that is not there: the error names it, not its password. */
+    const char *const gone[] = {"--repo",
+                                "postgresql://isms:Pa55w0rd-S3cret@/nowhere?host=/nonexistent-isms",
+                                "risk", "list", NULL};
+    tu_isms_argv(&r, NULL, NULL, gone);
+    assert_int_equal(r.status, 14);
+    assert_contains(r.err, "nowhere");
+    assert_not_contains(r.err, "S3cret");
+    tu_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(init_refuses_a_repository),
+        cmocka_unit_test(foreign_data_is_left_alone),
+        cmocka_unit_test(passwords_are_never_shown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

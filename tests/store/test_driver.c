@@ -1,0 +1,344 @@
+/* The SQL driver beneath the store, on the backend under test: values
+ * round-trip byte for byte, `?` placeholders are numbered outside quoted
+ * text only, constraint violations are conflicts, savepoints nest, readers
+ * see one snapshot, writers wait for each other, and no message ever shows
+ * a password. */
+#include "support/testutil.h"
+#include "store/db.h"
+
+#include <float.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *target;
+
+static db *open_db(void)
+{
+    isms_err e = {0};
+    db *d;
+    if (db_open(target, 0, &d, &e))
+        fail_msg("db_open: %s", e.msg);
+    return d;
+}
+
+static void exec_ok(db *d, const char *sql)
+{
+    isms_err e = {0};
+    if (db_exec(d, sql, &e))
+        fail_msg("%s: %s", sql, e.msg);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    target = tu_repo("driver.isms");
+    isms_err e = {0};
+    db *d;
+    if (db_open(target, 1, &d, &e))
+        fail_msg("db_open create: %s", e.msg);
+    /* Two statements in one call: migrations are written that way. */
+    exec_ok(d, "CREATE TABLE t (id BIGINT PRIMARY KEY, s TEXT, n BIGINT, x DOUBLE PRECISION);"
+               "CREATE TABLE u (name TEXT NOT NULL UNIQUE)");
+    db_close(d);
+    return 0;
+}
+
+static void insert_row(db *d, int64_t id, const char *s, int64_t n, double x)
+{
+    db_stmt *st;
+    isms_err e = {0};
+    assert_int_equal(db_prep(d, "INSERT INTO t (id, s, n, x) VALUES (?, ?, ?, ?)", &st, &e), 0);
+    db_bind_int(st, 1, id);
+    db_bind_text(st, 2, s);
+    db_bind_int(st, 3, n);
+    db_bind_double(st, 4, x);
+    if (db_run(st, &e))
+        fail_msg("insert %lld: %s", (long long)id, e.msg);
+}
+
+static const char *const texts[] = {
+    "plain",
+    "it's \"quoted\" and has a ? mark",
+    "line one\nline two\ttabbed \\ backslash",
+    "Grüße, 日本語, emoji \xF0\x9F\x94\x92",
+    "",
+    "  leading and trailing spaces  ",
+    "$1 $2 looks like a placeholder; -- not a comment /* nor this */",
+};
+
+static void values_round_trip(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    static const int64_t ints[] = {0, 1, -1, INT64_MAX, INT64_MIN, 2500000000LL, 42};
+    static const double doubles[] = {0.1, 1e300, -2.5e-300, 1.0 / 3.0, DBL_MAX, DBL_MIN, 123456.789};
+    enum { N = sizeof texts / sizeof *texts };
+    for (int i = 0; i < N; i++)
+        insert_row(d, i + 1, texts[i], ints[i], doubles[i]);
+    db_stmt *st;
+    isms_err e = {0};
+    assert_int_equal(db_prep(d, "SELECT id, s, n, x FROM t ORDER BY id", &st, &e), 0);
+    int row, i = 0;
+    while (!db_step(st, &row, &e) && row) {
+        assert_int_equal(db_col_int(st, 0), i + 1);
+        assert_string_equal(db_col_text(st, 1), texts[i]);
+        assert_true(db_col_int(st, 2) == ints[i]);
+        assert_true(db_col_double(st, 3) == doubles[i]);   /* exactly, not nearly */
+        i++;
+    }
+    db_done(st);
+    assert_int_equal(i, N);
+    db_close(d);
+}
+
+static void nulls_are_nulls(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    db_stmt *st;
+    isms_err e = {0};
+    assert_int_equal(db_prep(d, "INSERT INTO t (id, s, n, x) VALUES (?, ?, ?, ?)", &st, &e), 0);
+    db_bind_int(st, 1, 100);
+    db_bind_text(st, 2, NULL);
+    db_bind_null(st, 3);
+    db_bind_null(st, 4);
+    assert_int_equal(db_run(st, &e), 0);
+    assert_int_equal(db_prep(d, "SELECT s, n, x, id FROM t WHERE id = ?", &st, &e), 0);
+    db_bind_int(st, 1, 100);
+    int row;
+    assert_int_equal(db_step(st, &row, &e), 0);
+    assert_true(row);
+    assert_true(db_col_null(st, 0) && db_col_null(st, 1) && db_col_null(st, 2));
+    assert_null(db_col_text(st, 0));
+    assert_false(db_col_null(st, 3));
+    db_done(st);
+    db_close(d);
+}
+
+/* A `?` inside a string literal, a quoted identifier or a comment is text,
+ * not a parameter: only the last `?` here is bound. */
+static void placeholders_skip_quoted_text(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    db_stmt *st;
+    isms_err e = {0};
+    const char *sql = "SELECT s AS \"what?\" /* a ? here */ FROM t -- and ? here\n"
+                      "WHERE s <> 'is it? it''s ?' AND id = ?";
+    if (db_prep(d, sql, &st, &e))
+        fail_msg("prepare: %s", e.msg);
+    db_bind_int(st, 1, 2);
+    int row;
+    if (db_step(st, &row, &e))
+        fail_msg("step: %s", e.msg);
+    assert_true(row);
+    assert_string_equal(db_col_text(st, 0), texts[1]);
+    db_done(st);
+    db_close(d);
+}
+
+static void unique_violation_is_a_conflict(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    db_stmt *st;
+    isms_err e = {0};
+    assert_int_equal(db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, &e), 0);
+    db_bind_text(st, 1, "once");
+    assert_int_equal(db_run(st, &e), 0);
+    assert_int_equal(db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, &e), 0);
+    db_bind_text(st, 1, "once");
+    assert_int_equal(db_run(st, &e), E_CONFLICT);
+    assert_true(strstr(e.msg, "unique") || strstr(e.msg, "UNIQUE"));
+    db_close(d);
+}
+
+static int64_t count_u(db *d)
+{
+    db_stmt *st;
+    isms_err e = {0};
+    int row;
+    assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u", &st, &e), 0);
+    assert_int_equal(db_step(st, &row, &e), 0);
+    int64_t n = db_col_int(st, 0);
+    db_done(st);
+    return n;
+}
+
+static int add_u(db *d, const char *name, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    return db_run(st, e);
+}
+
+/* A failed statement inside a savepoint rolls back to it, and the outer
+ * transaction goes on and commits (PostgreSQL aborts the whole transaction
+ * on an error unless the savepoint is rolled back). */
+static void savepoints_nest(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = {0};
+    int64_t before = count_u(d);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(d, "outer", &e), 0);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);   /* a savepoint */
+    assert_int_equal(add_u(d, "inner", &e), 0);
+    isms_err dup = {0};
+    assert_int_equal(add_u(d, "outer", &dup), E_CONFLICT);
+    db_rollback(d);                                      /* to the savepoint */
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(d, "kept", &e), 0);
+    assert_int_equal(db_commit(d, &e), 0);               /* release */
+    assert_int_equal(db_commit(d, &e), 0);
+    assert_int_equal(count_u(d), before + 2);
+    db_close(d);
+}
+
+/* The same query shape used while its cached statement is still open gets
+ * a statement of its own. */
+static void nested_use_of_one_query(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = {0};
+    const char *sql = "SELECT id FROM t WHERE id <= ? ORDER BY id";
+    db_stmt *outer, *inner;
+    assert_int_equal(db_prep(d, sql, &outer, &e), 0);
+    db_bind_int(outer, 1, 3);
+    int row, pairs = 0;
+    while (!db_step(outer, &row, &e) && row) {
+        assert_int_equal(db_prep(d, sql, &inner, &e), 0);
+        db_bind_int(inner, 1, db_col_int(outer, 0));
+        int irow;
+        while (!db_step(inner, &irow, &e) && irow)
+            pairs++;
+        db_done(inner);
+    }
+    db_done(outer);
+    assert_int_equal(pairs, 1 + 2 + 3);
+    db_close(d);
+}
+
+/* A read transaction sees one moment: a commit by another connection
+ * after its first read stays invisible until it ends. */
+static void readers_see_one_snapshot(void **state)
+{
+    (void)state;
+    db *reader = open_db(), *writer = open_db();
+    isms_err e = {0};
+    assert_int_equal(db_begin(reader, DB_READ, &e), 0);
+    int64_t before = count_u(reader);
+    assert_int_equal(db_begin(writer, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(writer, "while reading", &e), 0);
+    assert_int_equal(db_commit(writer, &e), 0);
+    assert_int_equal(count_u(reader), before);
+    db_rollback(reader);
+    assert_int_equal(count_u(reader), before + 1);
+    db_close(reader);
+    db_close(writer);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A second writer waits for the first one's commit, then sees its row:
+ * the write lock that keeps the ledger's head from forking. */
+static void writers_wait_for_each_other(void **state)
+{
+    (void)state;
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        db *d = open_db();
+        isms_err e = {0};
+        if (db_begin(d, DB_WRITE, &e))
+            _exit(1);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(2);
+        usleep(400 * 1000);
+        if (add_u(d, "first writer", &e) || db_commit(d, &e))
+            _exit(3);
+        db_close(d);
+        _exit(0);
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    db *d = open_db();
+    isms_err e = {0};
+    double t0 = now_s();
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    double waited = now_s() - t0;
+    db_stmt *st;
+    int row;
+    assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u WHERE name = 'first writer'", &st, &e), 0);
+    assert_int_equal(db_step(st, &row, &e), 0);
+    assert_int_equal(db_col_int(st, 0), 1);
+    db_done(st);
+    db_rollback(d);
+    db_close(d);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(waited > 0.2);
+    close(ready[0]);
+    close(ready[1]);
+}
+
+static void labels_never_show_a_password(void **state)
+{
+    (void)state;
+    static const char *const targets[] = {
+        "postgresql://acme:s3cr3t@db.example:5433/isms?sslmode=require",
+        "postgres://acme:s3cr3t@/isms?host=/run/postgresql",
+        "host=db.example dbname=isms user=acme password=s3cr3t",
+        "dbname=isms password='s3cr3t with spaces'",
+        "postgresql://acme:s3cr3t@db.example/isms?password=other",
+        "host=db.example password=s3cr3t dbname='unterminated",
+    };
+    for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
+        char *label = db_label(targets[i]);
+        assert_not_contains(label, "s3cr3t");
+        assert_not_contains(label, "other");
+        free(label);
+    }
+    char *label = db_label("host=db.example dbname=isms user=acme password=s3cr3t");
+    assert_contains(label, "db.example");
+    assert_contains(label, "isms");
+    free(label);
+    /* Nor does a failed connection's message. */
+    isms_err e = {0};
+    db *d;
+    assert_int_not_equal(db_open("host=/nonexistent-isms-socket dbname=x password=s3cr3t", 0, &d, &e), 0);
+    assert_not_contains(e.msg, "s3cr3t");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(values_round_trip),
+        cmocka_unit_test(nulls_are_nulls),
+        cmocka_unit_test(placeholders_skip_quoted_text),
+        cmocka_unit_test(unique_violation_is_a_conflict),
+        cmocka_unit_test(savepoints_nest),
+        cmocka_unit_test(nested_use_of_one_query),
+        cmocka_unit_test(readers_see_one_snapshot),
+        cmocka_unit_test(writers_wait_for_each_other),
+        cmocka_unit_test(labels_never_show_a_password),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
