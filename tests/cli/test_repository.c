@@ -77,7 +77,7 @@ static void passwords_are_never_shown(void **state)
     assert_int_equal(r.status, 0);
     assert_not_contains(r.out, "S3cret");
     tu_result_free(&r);
-    const char *const commands[][4] = {
+    const char *const commands[][5] = {
         {"init", repo, NULL},                        /* exists now */
         {"--repo", repo, "verify", NULL},
         {"--repo", repo, "risk", "show"},
