@@ -132,7 +132,9 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
         target[j * k + j] = 1.0;
     for (size_t i = 0; i < npairs; i++) {
         size_t a = (size_t)index[pairs[i].a], b = (size_t)index[pairs[i].b];
-        target[a * k + b] = target[b * k + a] = pairs[i].rho;
+        /* Normal scores with Pearson correlation 2 sin(pi rho / 6) have
+         * rank (Spearman) correlation rho. */
+        target[a * k + b] = target[b * k + a] = 2.0 * sin(M_PI * pairs[i].rho / 6.0);
     }
     int ok = ic_cholesky(target, k, l);
     free(l);

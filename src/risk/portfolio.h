@@ -5,9 +5,11 @@
  * member risks, each weighted by its share (a risk may threaten several
  * objectives, wholly or in part). Risks are independent unless rank
  * correlations are given between named risks: those risks' iterations are
- * then rearranged by the Iman-Conover method (normal scores, Cholesky) so
- * that their rank correlations approximate the targets while each risk's
- * own distribution is untouched.
+ * then rearranged by the Iman-Conover method (normal scores correlated at
+ * 2 sin(pi rho/6), whose rank correlation is rho; Cholesky) so that their
+ * rank correlations approximate the targets while each risk's own
+ * distribution is untouched. Years without loss are ties, which pull the
+ * achieved rank correlation of rare risks below the target.
  *
  * A risk draws the same numbers in a portfolio as alone (its stream id, not
  * its position, keys its streams), so the figures of a risk report and of a
