@@ -58,13 +58,71 @@ static const extra_opt extra_options[] = {
     {"*", "list", "retired", 0, "only retired records"},
     {"*", "list", "limit", 1, "at most this many records"},
     {"*", "list", "offset", 1, "skip this many records first"},
-    {"scope", "approve", "by", 1, "the approving member of the management body (key or e-mail)"},
+    {"*", "approve", "by", 1, "the approving member of the management body (key or e-mail)"},
     {"log", NULL, "limit", 1, "only the last N entries"},
+    {"risk", "quantify", "iterations", 1, "simulated years (default 100000)"},
+    {"risk", "quantify", "seed", 1, "random seed: the same seed gives the same figures (default 1)"},
+    {"risk", "quantify", "threads", 1, "threads (default: all cores; figures do not depend on it)"},
+    {"risk", "quantify", "no-save", 0, "do not record the result as an analysis"},
+    {"risk", "lec", "svg", 1, "file to write the chart to (- for standard output)"},
+    {"risk", "lec", "iterations", 1, "simulated years (default 100000)"},
+    {"risk", "lec", "seed", 1, "random seed (default 1)"},
+    {"risk", "accept", "by", 1, "who accepts (key or e-mail)"},
+    {"risk", "accept", "rationale", 1, "why the risk is accepted"},
+    {"risk", "accept", "until", 1, "when the acceptance lapses (default: in a year)"},
+    {"quantify", NULL, "by", 1, "objective: also each objective's loss and certainty"},
+    {"quantify", NULL, "iterations", 1, "simulated years (default 100000)"},
+    {"quantify", NULL, "seed", 1, "random seed (default 1)"},
+    {"quantify", NULL, "threads", 1, "threads (default: all cores)"},
+    {"quantify", NULL, "no-save", 0, "do not record the result as an analysis"},
+    {"control", "roi", "iterations", 1, "simulated years (default 100000)"},
+    {"control", "roi", "seed", 1, "random seed (default 1)"},
+    {"control", "roi", "threads", 1, "threads (default: all cores)"},
+    {"control", "roi", "no-save", 0, "do not record the result as an analysis"},
     {"demo", NULL, "force", 0, "replace FILE if it exists"},
+    {"verify", NULL, "checkpoint", 1, "also hold the ledger to this signed checkpoint (repeatable)"},
+    {"verify", NULL, "pubkey", 1, "trust only this public key for the checkpoints (repeatable)"},
+    {"signing_key", "generate", "out", 1, "the new private key file (mode 0600; never overwritten)"},
+    {"signing_key", "generate", "name", 1, "the key's name (default: the repository's origin)"},
+    {"signing_key", "add", "key", 1, "the private key file whose public half to record"},
+    {"signing_key", "add", "pubkey", 1, "a public key, NAME+ID+KEY (an auditor's, say)"},
+    {"signing_key", "add", "witness", 0, "an auditor's key that countersigns, not this repository's"},
+    {"checkpoint", NULL, "key", 1, "the repository's private key file"},
+    {"checkpoint", NULL, "out", 1, "write the checkpoint here (default: standard output)"},
+    {"checkpoint", "cosign", "key", 1, "your (the witness's) private key file"},
+    {"checkpoint", "cosign", "previous", 1, "the last checkpoint you countersigned"},
+    {"checkpoint", "cosign", "proof", 1, "consistency proof from it (isms ledger proof --from --to)"},
+    {"checkpoint", "cosign", "pubkey", 1, "trust this public key for the repository's signature"},
+    {"checkpoint", "cosign", "out", 1, "write the countersigned checkpoint here"},
+    {"ledger", "root", "size", 1, "the tree head of the first N entries (default: all)"},
+    {"ledger", "proof", "size", 1, "prove against the ledger's first N entries (default: all)"},
+    {"ledger", "proof", "from", 1, "consistency proof from the ledger of N entries"},
+    {"ledger", "proof", "to", 1, "to the ledger of M entries (default: all)"},
+    {"ledger", "check", "checkpoint", 1, "the signed checkpoint the proof must lead to"},
+    {"ledger", "check", "pubkey", 1, "public key the checkpoint must be signed with (repeatable)"},
     {"migrate", NULL, "from", 1, "the repository to copy (default: --repo)"},
     {"migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database"},
 };
 enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
+
+/* The generic verbs a register offers: records of REG_SYSTEM registers are
+ * made by workflows (isms risk accept, isms risk quantify), never by hand. */
+static int register_verb_allowed(const regdef *reg, const char *verb)
+{
+    if (reg->flags & REG_SINGLETON)
+        return 0;
+    if (!strcmp(verb, "list") || !strcmp(verb, "show"))
+        return 1;
+    if (!strcmp(verb, "retire"))
+        return !(reg->flags & REG_NO_RETIRE);
+    return !(reg->flags & REG_SYSTEM) && (!strcmp(verb, "add") || !strcmp(verb, "update"));
+}
+
+/* Nouns typed for another: `isms key ...` is the signing_key register. */
+static const char *noun_alias(const char *noun)
+{
+    return !strcmp(noun, "key") ? "signing_key" : noun;
+}
 
 static int verb_eq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
@@ -100,7 +158,8 @@ static int field_offered(const cli *c, const fielddef *f)
     if (!c->reg || !c->verb)
         return 0;
     if (!strcmp(c->verb, "list"))
-        return f->type != FT_LINKS && f->type != FT_ENUMSET && !(f->flags & FF_MULTILINE);
+        return f->type != FT_LINKS && f->type != FT_ENUMSET && f->type != FT_DIST &&
+               !(f->flags & FF_MULTILINE);
     if (!strcmp(c->verb, "add") || !strcmp(c->verb, "update") || !strcmp(c->verb, "set"))
         return !(f->flags & FF_SYSTEM);
     return 0;
@@ -213,10 +272,9 @@ static void help_noun(FILE *f, const char *noun)
 {
     const regdef *reg = register_find(noun);
     fprintf(f, "isms %s: %s\n\nverbs:\n", noun, reg ? reg->summary : "");
-    if (reg && !(reg->flags & REG_SINGLETON))
-        for (int i = 0; register_verbs[i]; i++)
-            if (!(reg->flags & REG_NO_RETIRE) || strcmp(register_verbs[i], "retire"))
-                fprintf(f, "  %-10s %s\n", register_verbs[i], register_verb_help[i]);
+    for (int i = 0; reg && register_verbs[i]; i++)
+        if (register_verb_allowed(reg, register_verbs[i]))
+            fprintf(f, "  %-10s %s\n", register_verbs[i], register_verb_help[i]);
     for (int i = 0; i < NCOMMANDS; i++)
         if (!strcmp(commands[i].noun, noun) && commands[i].verb)
             fprintf(f, "  %-10s %s\n", commands[i].verb, commands[i].summary);
@@ -235,6 +293,7 @@ static void help_field(FILE *f, const fielddef *fd, const char *verb)
     case FT_REF: snprintf(arg, sizeof arg, "%s", !strcmp(fd->target, "person") ? "PERSON" : "KEY"); break;
     case FT_LINKS: snprintf(arg, sizeof arg, "KEY[,KEY]"); break;
     case FT_ENUM: case FT_ENUMSET: snprintf(arg, sizeof arg, "VALUE"); break;
+    case FT_DIST: snprintf(arg, sizeof arg, "DIST"); break;
     default: snprintf(arg, sizeof arg, "TEXT"); break;
     }
     char left[160];
@@ -318,6 +377,12 @@ const char *cli_opt_value(const cli *c, const char *name)
 
 int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name) != NULL; }
 
+int cli_start(cli *c, int n, const char *what, isms_err *e)
+{
+    int rc = cli_need_args(c, n, what, e);
+    return rc ? rc : cli_open(c, e);
+}
+
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
 {
     if (c->nargs == n)
@@ -347,7 +412,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
         return c->help ? 0 : err_set(e, E_USAGE, NULL, "no command given");
     }
     int at = optind;
-    c->noun = argv[at++];
+    c->noun = noun_alias(argv[at++]);
     if (!strcmp(c->noun, "help")) {
         help_global(c->out);
         return 0;
@@ -366,9 +431,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
         help_noun(c->help ? c->out : stderr, c->noun);
         return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?", c->noun);
     }
-    if (!cmd && (c->reg->flags & REG_SINGLETON ? 1 : !(
-                     !strcmp(c->verb, "add") || !strcmp(c->verb, "list") || !strcmp(c->verb, "show") ||
-                     !strcmp(c->verb, "update") || (!strcmp(c->verb, "retire") && !(c->reg->flags & REG_NO_RETIRE)))))
+    if (!cmd && !register_verb_allowed(c->reg, c->verb))
         return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"%s\" (see isms %s --help)",
                        c->noun, c->verb, c->noun);
     int rc = parse_command(c, argc, argv, at, e);

@@ -54,6 +54,8 @@ int cli_open(cli *c, isms_err *e);
 /* The value of option `name` (last one given), or NULL. */
 const char *cli_opt_value(const cli *c, const char *name);
 int cli_opt_given(const cli *c, const char *name);
+/* cli_need_args, then cli_open: how most commands begin. */
+int cli_start(cli *c, int n, const char *what, isms_err *e);
 /* Requires exactly `n` positional arguments, naming them in the error. */
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
 
@@ -68,6 +70,8 @@ typedef struct table table;
 table *table_begin(cli *c, const regdef *reg);
 void table_add(table *t, const record *r);
 void table_end(table *t);
+/* A store_record_fn adding each record to the table in ctx. */
+int cli_table_row(const record *r, void *ctx);
 /* "EUR 25,000,000.00" */
 const char *render_money(cli *c, int64_t minor);
 

@@ -34,9 +34,7 @@ static void print_result(cli *c, const char *verb, const record *r)
 
 static int cmd_add(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments (fields are options, see --help)", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 0, "no arguments (fields are options, see --help)", e);
     if (rc)
         return rc;
     record in, out;
@@ -49,9 +47,7 @@ static int cmd_add(cli *c, isms_err *e)
 
 static int cmd_show(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 1, "one key", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 1, "one key", e);
     record r;
     if (rc || (rc = dom_get(c->d, c->reg, c->args[0], &r, e)))
         return rc;
@@ -64,9 +60,7 @@ static int cmd_show(cli *c, isms_err *e)
 
 static int cmd_update(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 1, "one key", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 1, "one key", e);
     if (rc)
         return rc;
     int64_t if_version = 0;
@@ -95,9 +89,7 @@ static int cmd_update(cli *c, isms_err *e)
 
 static int cmd_retire(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 1, "one key", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 1, "one key", e);
     record out;
     if (rc || (rc = dom_retire(c->d, c->reg, c->args[0], &out, e)))
         return rc;
@@ -134,7 +126,7 @@ static int make_filter(cli *c, const cli_opt *o, store_filter *f, isms_err *e)
     return rc;
 }
 
-static int list_row(const record *r, void *ctx)
+int cli_table_row(const record *r, void *ctx)
 {
     table_add(ctx, r);
     return 0;
@@ -142,9 +134,7 @@ static int list_row(const record *r, void *ctx)
 
 static int cmd_list(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments (filters are options, see --help)", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 0, "no arguments (filters are options, see --help)", e);
     if (rc)
         return rc;
     store_filter filters[CLI_MAX_ARGS];
@@ -159,7 +149,7 @@ static int cmd_list(cli *c, isms_err *e)
         if (c->opts[i].field >= 0 && (rc = make_filter(c, &c->opts[i], &filters[q.nfilters++], e)))
             return rc;
     table *t = table_begin(c, c->reg);
-    rc = dom_list(c->d, c->reg, &q, list_row, t, e);
+    rc = dom_list(c->d, c->reg, &q, cli_table_row, t, e);
     table_end(t);
     return rc;
 }
@@ -181,9 +171,7 @@ int cmd_register(cli *c, isms_err *e)
 
 int cmd_org_set(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments (fields are options, see --help)", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 0, "no arguments (fields are options, see --help)", e);
     if (rc)
         return rc;
     record changes, out;
@@ -196,9 +184,7 @@ int cmd_org_set(cli *c, isms_err *e)
 
 int cmd_org_show(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 0, "no arguments", e);
     record r;
     if (rc)
         return rc;
@@ -216,16 +202,16 @@ int cmd_org_show(cli *c, isms_err *e)
     return 0;
 }
 
-int cmd_scope_approve(cli *c, isms_err *e)
+int cmd_approve(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 1, "one scope version (SCOPE-N)", e);
+    int rc = cli_need_args(c, 1, "one key", e);
     const char *by = cli_opt_value(c, "by");
     if (!rc && !by)
         rc = err_set(e, E_USAGE, "by", "--by PERSON is required: the approving member of the management body");
     if (!rc)
         rc = cli_open(c, e);
     record out;
-    if (rc || (rc = dom_scope_approve(c->d, c->args[0], by, &out, e)))
+    if (rc || (rc = dom_approve(c->d, c->reg, c->args[0], by, &out, e)))
         return rc;
     print_result(c, "approved", &out);
     return 0;

@@ -1,6 +1,7 @@
 /* cmd_repo.c: the repository as a whole: init, verify, log, export,
  * import, version. */
 #include "cli/cli_internal.h"
+#include "cli/cmd_ledger.h"
 #include "backup/backup.h"
 #include "core/buf.h"
 #include "core/strmap.h"
@@ -42,32 +43,43 @@ int cmd_init(cli *c, isms_err *e)
 
 /* ---- verify ---- */
 
-static void verify_json(cli *c, const verify_report *rep, int ok)
+/* One JSON string per line of text. */
+static json_t *lines_json(const buf *text)
 {
-    json_t *problems = json_array();
-    const char *p = buf_str(&rep->details);
+    json_t *lines = json_array();
+    const char *p = buf_str(text);
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        json_array_append_new(problems, json_stringn(p, n));
+        json_array_append_new(lines, json_stringn(p, n));
         p += n + (nl ? 1 : 0);
     }
-    json_t *o = json_pack("{s:b, s:I, s:I, s:i, s:o, s:s}", "ok", ok, "entries", (json_int_t)rep->entries,
-                          "records", (json_int_t)rep->records, "problem_count", rep->problems,
-                          "problems", problems, "head", rep->head_hash);
+    return lines;
+}
+
+static void verify_json(cli *c, const verify_report *rep, int ok)
+{
+    json_t *o = json_pack("{s:b, s:I, s:I, s:i, s:o, s:s, s:o}", "ok", ok, "entries",
+                          (json_int_t)rep->entries, "records", (json_int_t)rep->records,
+                          "problem_count", rep->problems, "problems", lines_json(&rep->details),
+                          "head", rep->head_hash, "checkpoints", lines_json(&rep->notes));
     js_write(c->out, o, 1);
     json_decref(o);
 }
 
 int cmd_verify(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 0, "no arguments", e);
     if (rc)
         return rc;
     verify_report rep;
     verify_report_init(&rep);
+    ckpt_inputs given;
+    if ((rc = cli_checkpoint_inputs(c, &given, e))) {
+        verify_report_reset(&rep);
+        return rc;
+    }
+    rep.checkpoints = &given;
     rc = dom_verify(c->d, &rep, e);
     if (c->json && (!rc || rc == E_TAMPERED)) {
         verify_json(c, &rep, !rc);
@@ -78,6 +90,8 @@ int cmd_verify(cli *c, isms_err *e)
         fprintf(c->out, "FAILED: %d problem%s found\n%s", rep.problems, rep.problems == 1 ? "" : "s",
                 buf_str(&rep.details));
     }
+    if (!c->json && (!rc || rc == E_TAMPERED))
+        fputs(buf_str(&rep.notes), c->out);
     verify_report_reset(&rep);
     return rc;
 }
@@ -172,9 +186,7 @@ int cmd_log(cli *c, isms_err *e)
 
 int cmd_export(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 1, "one output file (or - for standard output)", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 1, "one output file (or - for standard output)", e);
     if (rc)
         return rc;
     const char *path = c->args[0];

@@ -231,9 +231,7 @@ static void print_json(cli *c, summary *s, const record *org, int has_org, int r
 
 int cmd_summary(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments", e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = cli_start(c, 0, "no arguments", e);
     if (rc)
         return rc;
     summary s = {.c = c, .n = dom_matrix_size(c->d), .a = &c->a};

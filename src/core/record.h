@@ -29,6 +29,7 @@ typedef enum ftype {
     FT_REF,      /* one record of register `target`, stored as its id, shown as its key */
     FT_LINKS,    /* a set of records of `target`, kept in `link_table` */
     FT_ENUMSET,  /* a set of `choices`, kept in `link_table` */
+    FT_DIST,     /* a probability distribution as text, "pert(1,2,6)" (risk/dist.h) */
 } ftype;
 
 enum {
@@ -62,6 +63,9 @@ struct record;
 enum {
     REG_SINGLETON = 1 << 0,  /* exactly one record (the organisation profile) */
     REG_NO_RETIRE = 1 << 1,  /* cannot be retired (the organisation profile) */
+    REG_APPROVAL  = 1 << 2,  /* draft -> approved -> superseded by the management
+                                body (fields status, approved_by, approved_at) */
+    REG_SYSTEM    = 1 << 3,  /* records are made by isms's workflows, not added by hand */
 };
 
 typedef struct regdef {
@@ -73,6 +77,9 @@ typedef struct regdef {
     int nfields;
     unsigned flags;
     const char *label;           /* the field that names a record to people */
+    /* REG_APPROVAL: approving a record supersedes the approved record with
+     * the same value of this field (NULL: the one approved record). */
+    const char *approval_group;
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
     int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);

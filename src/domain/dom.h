@@ -77,10 +77,19 @@ int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err
 
 /* The organisation profile: creates it on first use, updates it after. */
 int dom_org_set(dom *d, const record *changes, record *out, isms_err *e);
-/* Approves scope version `key` by `approver` (key or e-mail), who must be a
- * member of the management body; the approved version before it becomes
- * superseded. */
-int dom_scope_approve(dom *d, const char *key, const char *approver, record *out, isms_err *e);
+/* Approves record `key` of a REG_APPROVAL register (a scope version, an
+ * appetite statement) by `approver` (key or e-mail), who must be an active
+ * member of the management body; the record approved before it in the same
+ * group (the scope; the appetite of the same objective) becomes superseded. */
+int dom_approve(dom *d, const regdef *reg, const char *key, const char *approver, record *out,
+                isms_err *e);
+
+/* Accepts a risk: an acceptance record (who, why, until when, on what
+ * basis) and the risk's treatment set to accept, in one transaction. The
+ * acceptor needs the authority the risk's size requires (acceptance.c).
+ * expires_on NULL: a year from today. */
+int dom_risk_accept(dom *d, const char *risk_key, const char *by, const char *rationale,
+                    const char *expires_on, record *out, isms_err *e);
 
 /* ---- reads ---- */
 

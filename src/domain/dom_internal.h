@@ -26,6 +26,22 @@ void dom_org_forget(dom *d);
 int dom_txn_begin(dom *d, isms_err *e);
 int dom_txn_end(dom *d, int rc, isms_err *e);
 
+/* The bodies of mutations, inside a transaction the caller holds (so that
+ * workflows can make several changes atomically). dom_add_in_txn adds `in`;
+ * dom_change_in_txn reads record `key`, lets `fn` change a copy, checks
+ * the result, and writes it with ledger operation `op` (nothing when the
+ * change changes nothing). */
+typedef int (*dom_mutate_fn)(dom *d, record *r, const void *arg, isms_err *e);
+int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e);
+int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                      dom_mutate_fn fn, const void *arg, const char *op, record *out, isms_err *e);
+
+/* Loads person `who` (key or e-mail) into *p and checks they are active and
+ * hold `role` (NULL: any); E_DENIED naming what is missing, for `field`. */
+int dom_person_with_role(dom *d, const char *who, const char *role, const char *field, record *p,
+                         isms_err *e);
+int person_has_role(const record *p, const char *role);
+
 /* Writes a ledger entry for a record as it now stands in the store. */
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e);
 

@@ -3,6 +3,7 @@
 #include "domain/dom_internal.h"
 #include "core/buf.h"
 #include "core/text.h"
+#include "risk/dist.h"
 
 #include <string.h>
 
@@ -87,6 +88,23 @@ int dom_set_text(dom *d, record *r, int fi, const char *text, isms_err *e)
     return dom_set_value(d, r, fi, text, e);
 }
 
+/* A distribution is stored in the engine's shortest canonical text, so
+ * that "pert(0.50, 2, 6.0)" and "pert(0.5,2,6)" are the same value. */
+static int dist_text(dom *d, const fielddef *f, value *v, const char *text, isms_err *e)
+{
+    dist parsed = {0};
+    int rc = dist_parse(text, &parsed, f->name, e);
+    if (rc)
+        return rc;
+    buf b;
+    buf_init(&b);
+    dist_format(&parsed, &b);
+    v->s = arena_strdup(&d->a, buf_str(&b));
+    buf_reset(&b);
+    dist_reset(&parsed);
+    return 0;
+}
+
 int dom_parse_filter(dom *d, record *r, int fi, const char *text, isms_err *e)
 {
     return dom_set_value(d, r, fi, text, e);
@@ -143,6 +161,8 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         v->s = dom_key(d, text);
         v->i = 0;
         return 0;
+    case FT_DIST:
+        return dist_text(d, f, v, text, e);
     default:
         return err_set(e, E_INTERNAL, f->name, "%s: unhandled field type", f->name);
     }

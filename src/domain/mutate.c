@@ -179,7 +179,7 @@ static int persist(dom *d, record *r, int insert, const char *op, record *out, i
     return rc;
 }
 
-static int add_in_txn(dom *d, record *in, record *out, isms_err *e)
+int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
 {
     apply_defaults(d, in);
     int rc = check_record(d, in, NULL, e);
@@ -205,7 +205,7 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    return dom_txn_end(d, add_in_txn(d, in, out, e), e);
+    return dom_txn_end(d, dom_add_in_txn(d, in, out, e), e);
 }
 
 /* Copies the given values of `changes` over `r`. */
@@ -228,11 +228,9 @@ static int same_record(const record *a, const record *b)
     return same;
 }
 
-/* The common body of update and retire: `mutate` changes the copy. */
-typedef int (*mutate_fn)(dom *d, record *r, const void *arg, isms_err *e);
 
-static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
-                         mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                         dom_mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
 {
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
@@ -277,13 +275,13 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
     return 0;
 }
 
-static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, mutate_fn fn,
+static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
                   const void *arg, const char *op, record *out, isms_err *e)
 {
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, e);
+    rc = dom_change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, e);
     return dom_txn_end(d, rc, e);
 }
 
@@ -311,108 +309,14 @@ int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
     int retired;
     rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
     if (!rc && id) {
-        rc = change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, e);
+        rc = dom_change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, e);
     } else if (!rc) {
         record in;
         record_copy(&in, changes, &d->a);
-        rc = add_in_txn(d, &in, out, e);
+        rc = dom_add_in_txn(d, &in, out, e);
     }
     dom_org_forget(d);
     return dom_txn_end(d, rc, e);
-}
-
-typedef struct approval {
-    int64_t person;
-    const char *person_key;
-    const char *now;
-} approval;
-
-static int mutate_approve(dom *d, record *r, const void *arg, isms_err *e)
-{
-    const approval *ap = arg;
-    const char *status = record_text(r, "status");
-    if (status && strcmp(status, "draft"))
-        return err_set(e, E_CONFLICT, "status", "%s is %s; only a draft can be approved", r->key, status);
-    value *by = record_val(r, "approved_by");
-    by->null = 0;
-    by->i = ap->person;
-    by->s = ap->person_key;
-    record_set_text(r, "approved_at", ap->now, &d->a);
-    record_set_text(r, "status", "approved", &d->a);
-    return 0;
-}
-
-static int mutate_supersede(dom *d, record *r, const void *arg, isms_err *e)
-{
-    (void)arg; (void)e;
-    record_set_text(r, "status", "superseded", &d->a);
-    return 0;
-}
-
-typedef struct approved_list {
-    const char **keys;
-    int n;
-    arena *a;
-} approved_list;
-
-static int collect_approved(const record *r, void *ctx)
-{
-    approved_list *l = ctx;
-    const char *status = record_text(r, "status");
-    if (status && !strcmp(status, "approved") && l->n < 64)
-        l->keys[l->n++] = arena_strdup(l->a, r->key);
-    return 0;
-}
-
-static int approve_in_txn(dom *d, const char *key, const char *approver, record *out, isms_err *e)
-{
-    int64_t pid, sid;
-    const char *pkey;
-    int retired;
-    int rc = store_lookup(d->st, &reg_scope, key, &sid, &retired, e);
-    if (!rc && !sid)
-        rc = err_set(e, E_NOT_FOUND, "scope", "there is no scope %s", key);
-    if (!rc)
-        rc = dom_find_person(d, dom_key(d, approver), &pid, &pkey, e);
-    if (rc)
-        return rc;
-    if (!pid)
-        return err_set(e, E_INVALID, "by", "by: there is no person %s", approver);
-    record p;
-    if ((rc = store_get_id(d->st, &reg_person, pid, &p, &d->a, e)))
-        return rc;
-    const value *roles = record_cval(&p, "roles");
-    int in_body = 0;
-    for (int k = 0; k < roles->n; k++)
-        in_body |= !strcmp(roles->keys[k], "management-body");
-    if (!in_body || p.retired_at)
-        return err_set(e, E_DENIED, "by",
-                       "by: %s (%s) is not an active member of the management body, who alone "
-                       "approve the ISMS scope (ISO/IEC 27001 Cl. 5.1, NIS2 Art. 20)",
-                       p.key, record_text(&p, "name"));
-    /* Supersede the version approved before, then approve this one. */
-    const char *keys[64];
-    approved_list l = {.keys = keys, .a = &d->a};
-    if ((rc = store_scan(d->st, &reg_scope, NULL, collect_approved, &l, e)))
-        return rc;
-    record tmp;
-    for (int k = 0; k < l.n && !rc; k++)
-        if (strcmp(keys[k], key))
-            rc = change_in_txn(d, &reg_scope, keys[k], 0, mutate_supersede, NULL, "supersede", &tmp, e);
-    if (rc)
-        return rc;
-    char now[21];
-    now_timestamp(now);
-    approval ap = {.person = pid, .person_key = p.key, .now = now};
-    return change_in_txn(d, &reg_scope, key, 0, mutate_approve, &ap, "approve", out, e);
-}
-
-int dom_scope_approve(dom *d, const char *key, const char *approver, record *out, isms_err *e)
-{
-    int rc = dom_txn_begin(d, e);
-    if (rc)
-        return rc;
-    return dom_txn_end(d, approve_in_txn(d, dom_key(d, key), approver, out, e), e);
 }
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)

@@ -2,6 +2,7 @@
  * isms stores; docs/REGISTERS.md explains the why of each field. */
 #include "domain/registers.h"
 #include "domain/rules.h"
+#include "domain/signing_keys.h"
 
 #include <string.h>
 
@@ -58,7 +59,6 @@ const currency *currency_find(const char *code)
     return NULL;
 }
 
-static const char *const scope_statuses[] = {"draft", "approved", "superseded", NULL};
 static const char *const asset_types[] = {
     "information", "process", "system", "application", "service", "site", "person",
     "ai-system", NULL};
@@ -79,6 +79,12 @@ static const char *const treatments[] = {"undecided", "mitigate", "accept", "tra
 static const char *const control_types[] = {
     "preventive", "detective", "corrective", "deterrent", "recovery", "compensating", NULL};
 static const char *const automation_kinds[] = {"manual", "automated", "hybrid", NULL};
+static const char *const loss_models[] = {"compound", "product", NULL};
+static const char *const fair_targets[] = {
+    "tef", "vulnerability", "lef", "primary-loss", "secondary-loss", "loss-magnitude", "transfer", NULL};
+static const char *const cover_bases[] = {"per-event", "annual", NULL};
+static const char *const approval_statuses[] = {"draft", "approved", "superseded", NULL};
+static const char *const analysis_kinds[] = {"risk", "portfolio", "control-return", NULL};
 static const char *const effectiveness_levels[] = {
     "not-assessed", "effective", "partially-effective", "ineffective", NULL};
 
@@ -91,6 +97,7 @@ static const char *const effectiveness_levels[] = {
 #define MONEY(n, h) {.name = n, .type = FT_MONEY, .help = h}
 #define DATE(n, h) {.name = n, .type = FT_DATE, .help = h}
 #define BOOL(n, d, h) {.name = n, .type = FT_BOOL, .deflt = d, .help = h}
+#define DIST(n, h) {.name = n, .type = FT_DIST, .help = h, .max = 2000}
 #define LEVEL(n, fl, h) {.name = n, .type = FT_INT, .flags = (fl) | FF_DYNMAX, .min = 1, .max = 5, .help = h}
 #define LINKS(n, f, tgt, tbl, src, dst, h) \
     {.name = n, .type = FT_LINKS, .flag = f, .target = tgt, .link_table = tbl, \
@@ -112,6 +119,10 @@ static const fielddef org_fields[] = {
      .help = "size n of the n×n likelihood × impact matrix"},
     TEXT("likelihood_labels", 0, "comma-separated labels of likelihood levels 1..n", 400),
     TEXT("impact_labels", 0, "comma-separated labels of impact levels 1..n", 400),
+    MONEY("owner_accept_limit", "risks up to this P95 annual loss may be accepted by their owner"),
+    MONEY("lead_accept_limit", "up to this, by the ISMS lead; above, only by the management body"),
+    TEXT("frequency_bands", 0, "upper edges of likelihood levels 1..n-1 in events per year, e.g. 0.05,0.2,1,4", 200),
+    TEXT("magnitude_bands", 0, "upper edges of impact levels 1..n-1 in major units per event", 400),
 };
 
 static const fielddef person_fields[] = {
@@ -131,7 +142,7 @@ static const fielddef scope_fields[] = {
      .help = "the scope statement (ISO/IEC 27001 Cl. 4.3)"},
     LONGTEXT("boundaries", "organisational, physical and technical boundaries and interfaces"),
     LONGTEXT("exclusions", "what is excluded, and why"),
-    ENUM("status", FF_LIST | FF_SYSTEM, scope_statuses, "draft", "draft, approved or superseded"),
+    ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft", "draft, approved or superseded"),
     {.name = "approved_by", .type = FT_REF, .flags = FF_LIST | FF_SYSTEM, .target = "person",
      .help = "member of the management body who approved this version"},
     {.name = "approved_at", .type = FT_TIME, .flags = FF_LIST | FF_SYSTEM, .help = "when it was approved"},
@@ -166,8 +177,6 @@ static const fielddef objective_fields[] = {
     TEXT("target", 0, "measurable target", 300),
     DATE("target_date", "when the target is due"),
     BOOL("mission_critical", "no", "is it mission-critical (reported to the board)"),
-    MONEY("appetite", "annual loss the organisation is willing to accept against it"),
-    MONEY("tolerance", "annual loss beyond which the objective counts as missed"),
     ENUM("status", FF_LIST, objective_statuses, "active", "active, achieved or abandoned"),
 };
 
@@ -209,6 +218,16 @@ static const fielddef risk_fields[] = {
     ENUM("treatment", FF_LIST, treatments, "undecided", "treatment option"),
     LONGTEXT("treatment_plan", "what will be done, by whom, by when"),
     DATE("review_date", "next review (default: one year from today)"),
+    ENUM("loss_model", 0, loss_models, NULL,
+         "FAIR annual loss: compound (events per year, each its own loss) or product (LEF x LM)"),
+    DIST("lef", "loss event frequency per year, e.g. pert(0.5,2,6) (or tef with vulnerability)"),
+    DIST("tef", "threat event frequency per year"),
+    DIST("vulnerability", "probability that a threat event becomes a loss event, e.g. beta(2,8)"),
+    DIST("threat_capability", "threat capability (0..100), drawn against resistance strength"),
+    DIST("resistance_strength", "resistance strength (0..100)"),
+    DIST("primary_loss", "primary loss per event, in major units, e.g. lognormal90(100000,5000000)"),
+    DIST("secondary_probability", "probability of secondary loss per event"),
+    DIST("secondary_loss", "secondary loss per event (fines, claims), in major units"),
 };
 
 static const fielddef control_fields[] = {
@@ -224,6 +243,60 @@ static const fielddef control_fields[] = {
     ENUM("effectiveness", 0, effectiveness_levels, "not-assessed", "latest assessment of effectiveness"),
     DATE("implemented_on", "date it went into operation"),
     DATE("review_date", "next review"),
+    ENUM("acts_on", 0, fair_targets, NULL,
+         "FAIR factor it reduces on the risks it treats (transfer: insurance)"),
+    DIST("reduction", "share of that factor removed, e.g. pert(0.3,0.5,0.7) or const(0.4)"),
+    MONEY("deductible", "insurance: deductible"),
+    MONEY("cover_limit", "insurance: limit of cover"),
+    ENUM("cover_basis", 0, cover_bases, NULL, "insurance: per event or per year"),
+};
+
+static const fielddef appetite_fields[] = {
+    {.name = "objective", .type = FT_REF, .flags = FF_LIST, .target = "objective",
+     .help = "the objective it applies to (none: the whole organisation)"},
+    {.name = "statement", .type = FT_TEXT, .flags = FF_REQUIRED | FF_MULTILINE, .max = 65536,
+     .help = "the appetite in words: what will and will not be accepted"},
+    {.name = "appetite", .type = FT_MONEY, .flags = FF_REQUIRED | FF_LIST,
+     .help = "annual loss the organisation is willing to accept"},
+    {.name = "tolerance", .type = FT_MONEY, .flags = FF_LIST,
+     .help = "annual loss beyond which it must act (at least the appetite)"},
+    {.name = "confidence", .type = FT_INT, .flags = FF_LIST, .min = 50, .max = 99, .deflt = "95",
+     .help = "percentile of annual loss compared with appetite and tolerance"},
+    ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft", "draft, approved or superseded"),
+    {.name = "approved_by", .type = FT_REF, .flags = FF_LIST | FF_SYSTEM, .target = "person",
+     .help = "member of the management body who approved it"},
+    {.name = "approved_at", .type = FT_TIME, .flags = FF_SYSTEM, .help = "when it was approved"},
+};
+
+static const fielddef acceptance_fields[] = {
+    {.name = "risk", .type = FT_REF, .flags = FF_REQUIRED | FF_LIST, .target = "risk",
+     .help = "the risk accepted"},
+    {.name = "accepted_by", .type = FT_REF, .flags = FF_REQUIRED | FF_LIST, .target = "person",
+     .help = "who accepts it (their authority must match the risk's size)"},
+    {.name = "rationale", .type = FT_TEXT, .flags = FF_REQUIRED | FF_MULTILINE, .max = 65536,
+     .help = "why the risk is accepted"},
+    DATE("expires_on", "when the acceptance lapses and the risk comes back for review (default: a year)"),
+    {.name = "basis", .type = FT_TEXT, .flags = FF_LIST | FF_SYSTEM, .max = 400,
+     .help = "the risk's size when it was accepted, and the authority that required"},
+};
+
+static const fielddef analysis_fields[] = {
+    TEXT("subject", FF_LIST | FF_SYSTEM, "what was quantified: a risk key, or portfolio", 100),
+    ENUM("kind", FF_LIST | FF_SYSTEM, analysis_kinds, NULL, "risk, portfolio or control return"),
+    {.name = "iterations", .type = FT_INT, .flags = FF_LIST | FF_SYSTEM, .min = 1, .max = 100000000,
+     .help = "Monte Carlo iterations (simulated years)"},
+    TEXT("seed", FF_LIST | FF_SYSTEM, "random seed (reproduces the figures)", 32),
+    TEXT("engine", FF_SYSTEM, "engine version that computed it", 64),
+    {.name = "mean_loss", .type = FT_MONEY, .flags = FF_LIST | FF_SYSTEM,
+     .help = "mean annual loss (current residual)"},
+    {.name = "p95_loss", .type = FT_MONEY, .flags = FF_LIST | FF_SYSTEM,
+     .help = "95th percentile of annual loss (current residual)"},
+    {.name = "outside_appetite", .type = FT_BOOL, .flags = FF_LIST | FF_SYSTEM,
+     .help = "the loss at the appetite's confidence exceeds the appetite"},
+    {.name = "inputs", .type = FT_TEXT, .flags = FF_SYSTEM | FF_MULTILINE, .max = 16777216,
+     .help = "everything that went into the run, as JSON"},
+    {.name = "results", .type = FT_TEXT, .flags = FF_SYSTEM | FF_MULTILINE, .max = 16777216,
+     .help = "the figures, as JSON"},
 };
 
 const regdef reg_org = {
@@ -240,7 +313,8 @@ const regdef reg_person = {
 const regdef reg_scope = {
     .name = "scope", .plural = "scopes", .key_prefix = "SCOPE", .label = "statement",
     .summary = "ISMS scope statement, versioned, approved by the management body",
-    .fields = scope_fields, .nfields = NFIELDS(scope_fields), .check = rules_scope,
+    .fields = scope_fields, .nfields = NFIELDS(scope_fields), .check = rules_approval,
+    .flags = REG_APPROVAL,
 };
 const regdef reg_context = {
     .name = "context", .plural = "context_issues", .key_prefix = "CTX", .label = "title",
@@ -255,7 +329,7 @@ const regdef reg_stakeholder = {
 const regdef reg_objective = {
     .name = "objective", .plural = "objectives", .key_prefix = "OBJ", .label = "title",
     .summary = "business objectives the ISMS protects, with their owners and value at stake",
-    .fields = objective_fields, .nfields = NFIELDS(objective_fields), .check = rules_objective,
+    .fields = objective_fields, .nfields = NFIELDS(objective_fields), .check = rules_owned,
 };
 const regdef reg_asset = {
     .name = "asset", .plural = "assets", .key_prefix = "AST", .label = "name",
@@ -278,9 +352,29 @@ const regdef reg_control = {
     .fields = control_fields, .nfields = NFIELDS(control_fields), .check = rules_control,
 };
 
+const regdef reg_appetite = {
+    .name = "appetite", .plural = "appetites", .key_prefix = "APP", .label = "statement",
+    .summary = "risk appetite and tolerance, per objective or organisation-wide, approved by the management body",
+    .fields = appetite_fields, .nfields = NFIELDS(appetite_fields), .check = rules_appetite,
+    .flags = REG_APPROVAL, .approval_group = "objective",
+};
+const regdef reg_acceptance = {
+    .name = "acceptance", .plural = "acceptances", .key_prefix = "ACC", .label = "rationale",
+    .summary = "risk acceptances: who accepted what, on which basis, until when",
+    .fields = acceptance_fields, .nfields = NFIELDS(acceptance_fields), .check = rules_acceptance,
+    .flags = REG_SYSTEM,
+};
+const regdef reg_analysis = {
+    .name = "analysis", .plural = "analyses", .key_prefix = "QNT", .label = "subject",
+    .summary = "quantified results with their inputs, seed and engine, so every figure can be reproduced",
+    .fields = analysis_fields, .nfields = NFIELDS(analysis_fields), .check = rules_owned,
+    .flags = REG_SYSTEM,
+};
+
 const regdef *const registers[] = {
     &reg_org, &reg_person, &reg_scope, &reg_context, &reg_stakeholder, &reg_objective,
-    &reg_asset, &reg_threat, &reg_risk, &reg_control, NULL};
+    &reg_asset, &reg_threat, &reg_risk, &reg_control, &reg_appetite, &reg_acceptance,
+    &reg_analysis, &reg_signing_key, NULL};
 
 const regdef *register_find(const char *name)
 {

@@ -10,7 +10,8 @@
 #include "core/record.h"
 
 extern const regdef reg_org, reg_person, reg_scope, reg_context, reg_stakeholder,
-    reg_objective, reg_asset, reg_threat, reg_risk, reg_control;
+    reg_objective, reg_asset, reg_threat, reg_risk, reg_control, reg_appetite, reg_acceptance,
+    reg_analysis;
 
 /* NULL-terminated, in dependency order. */
 extern const regdef *const registers[];

@@ -1,6 +1,7 @@
 /* rules.c: what each register demands beyond the generic checks. */
 #include "domain/dom_internal.h"
 #include "domain/graph.h"
+#include "domain/quantify.h"
 #include "domain/registers.h"
 #include "domain/rules.h"
 #include "core/buf.h"
@@ -148,34 +149,35 @@ int rules_person(dom *d, record *r, const record *old, isms_err *e)
     return 0;
 }
 
-/* ---- scope ---- */
+/* ---- records approved by the management body (scope, appetite) ---- */
 
-int rules_scope(dom *d, record *r, const record *old, isms_err *e)
+/* Once approved, a version is frozen: changing it would change what the
+ * management body signed. Only the workflow (superseding) and retirement
+ * touch it; a new version is a new record. */
+int rules_approval(dom *d, record *r, const record *old, isms_err *e)
 {
     (void)d;
-    if (old && strcmp(record_text(old, "status"), "draft") && !given(r, "status"))
+    if (old && strcmp(record_text(old, "status"), "draft") && !given(r, "status") &&
+        !rules_is_retiring(r, old))
         return err_set(e, E_CONFLICT, "status",
-                       "%s is %s and can no longer change; add a new version with `isms scope add`",
-                       r->key, record_text(old, "status"));
+                       "%s is %s and can no longer change; add a new version with `isms %s add`",
+                       r->key, record_text(old, "status"), r->reg->name);
     return 0;
 }
 
-int rules_owned(dom *d, record *r, const record *old, isms_err *e)
+int rules_appetite(dom *d, record *r, const record *old, isms_err *e)
 {
-    (void)d; (void)r; (void)old; (void)e;
-    return 0;
-}
-
-/* ---- objectives ---- */
-
-int rules_objective(dom *d, record *r, const record *old, isms_err *e)
-{
-    (void)d; (void)old;
     const value *app = record_cval(r, "appetite"), *tol = record_cval(r, "tolerance");
     if (!app->null && !tol->null && tol->i < app->i)
         return err_set(e, E_INVALID, "tolerance",
                        "tolerance: it is below the appetite; tolerance is the variance around "
                        "appetite that is still acceptable, so it must be at least the appetite");
+    return rules_approval(d, r, old, e);
+}
+
+int rules_owned(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d; (void)r; (void)old; (void)e;
     return 0;
 }
 
@@ -239,9 +241,48 @@ static int check_residual(const record *r, const char *residual, const char *inh
     return 0;
 }
 
+/* FAIR inputs, when any are given, must make a complete model: one way to
+ * the loss event frequency, a primary loss, and a secondary loss only with
+ * its probability. The engine checks the rest (ranges, shapes). */
+static int check_fair_inputs(const record *r, isms_err *e)
+{
+    int lef = !!record_text(r, "lef"), tef = !!record_text(r, "tef"),
+        vuln = !!record_text(r, "vulnerability"), tcap = !!record_text(r, "threat_capability"),
+        rs = !!record_text(r, "resistance_strength"), plm = !!record_text(r, "primary_loss"),
+        slep = !!record_text(r, "secondary_probability"), slm = !!record_text(r, "secondary_loss");
+    if (!(lef | tef | vuln | tcap | rs | plm | slep | slm))
+        return 0;
+    if (lef && (tef || vuln || tcap || rs))
+        return err_set(e, E_INVALID, "lef", "lef: give the loss event frequency directly, or derive "
+                       "it from tef and vulnerability, not both");
+    if (!lef && !tef)
+        return err_set(e, E_INVALID, "lef", "lef: a FAIR model needs a loss event frequency "
+                       "(--lef, or --tef with --vulnerability)");
+    if (tef && !vuln && !(tcap && rs))
+        return err_set(e, E_INVALID, "vulnerability", "vulnerability: tef needs a vulnerability "
+                       "(--vulnerability, or --threat-capability with --resistance-strength)");
+    if (vuln && (tcap || rs))
+        return err_set(e, E_INVALID, "vulnerability", "vulnerability: give it directly or as threat "
+                       "capability against resistance strength, not both");
+    if (tcap != rs)
+        return err_set(e, E_INVALID, tcap ? "resistance_strength" : "threat_capability",
+                       "%s: threat capability and resistance strength go together",
+                       tcap ? "resistance_strength" : "threat_capability");
+    if (!plm)
+        return err_set(e, E_INVALID, "primary_loss", "primary_loss: a FAIR model needs the primary "
+                       "loss per event (--primary-loss)");
+    if (slep != slm)
+        return err_set(e, E_INVALID, slep ? "secondary_loss" : "secondary_probability",
+                       "%s: secondary probability and secondary loss go together",
+                       slep ? "secondary_loss" : "secondary_probability");
+    return dom_fair_validate(r, e);
+}
+
 int rules_risk(dom *d, record *r, const record *old, isms_err *e)
 {
-    int rc = check_residual(r, "residual_likelihood", "likelihood", e);
+    int rc = check_fair_inputs(r, e);
+    if (!rc)
+        rc = check_residual(r, "residual_likelihood", "likelihood", e);
     if (!rc)
         rc = check_residual(r, "residual_impact", "impact", e);
     if (!rc && !old && record_cval(r, "review_date")->null) {
@@ -256,8 +297,34 @@ int rules_risk(dom *d, record *r, const record *old, isms_err *e)
 
 /* ---- controls ---- */
 
+/* A control's effect in the FAIR model: a factor and the share of it
+ * removed, or insurance (transfer) with a deductible or a limit. */
+static int check_control_effect(const record *r, isms_err *e)
+{
+    const char *acts_on = record_text(r, "acts_on"), *reduction = record_text(r, "reduction");
+    int insurance = acts_on && !strcmp(acts_on, "transfer");
+    int terms = !record_cval(r, "deductible")->null || !record_cval(r, "cover_limit")->null ||
+                record_text(r, "cover_basis");
+    if (reduction && !acts_on)
+        return err_set(e, E_INVALID, "acts_on", "acts_on: a reduction needs the factor it acts on "
+                       "(tef, vulnerability, lef, primary-loss, secondary-loss, loss-magnitude)");
+    if (acts_on && !insurance && !reduction)
+        return err_set(e, E_INVALID, "reduction", "reduction: say how much of %s the control "
+                       "removes, e.g. --reduction pert(0.3,0.5,0.7)", acts_on);
+    if (insurance && reduction)
+        return err_set(e, E_INVALID, "reduction", "reduction: insurance transfers loss through "
+                       "its deductible and limit, not a reduction");
+    if (terms && !insurance)
+        return err_set(e, E_INVALID, "deductible", "deductible: deductible, cover limit and cover "
+                       "basis belong to insurance (--acts-on transfer)");
+    return reduction ? dom_fair_check_share(reduction, e) : 0;
+}
+
 int rules_control(dom *d, record *r, const record *old, isms_err *e)
 {
+    int rc = check_control_effect(r, e);
+    if (rc)
+        return rc;
     const char *status = record_text(r, "status");
     if (!rules_is_retiring(r, old) && !strcmp(status, "retired"))
         return err_set(e, E_INVALID, "status",

@@ -10,9 +10,10 @@ struct dom;
 
 int rules_org(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_person(struct dom *d, record *r, const record *old, isms_err *e);
-int rules_scope(struct dom *d, record *r, const record *old, isms_err *e);
+int rules_approval(struct dom *d, record *r, const record *old, isms_err *e);
+int rules_appetite(struct dom *d, record *r, const record *old, isms_err *e);
+int rules_acceptance(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_owned(struct dom *d, record *r, const record *old, isms_err *e);
-int rules_objective(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_asset(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_risk(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_control(struct dom *d, record *r, const record *old, isms_err *e);

@@ -1,4 +1,5 @@
 #include "domain/verify.h"
+#include "domain/checkpoints.h"
 #include "domain/dom_internal.h"
 #include "domain/registers.h"
 #include "core/strmap.h"
@@ -31,9 +32,14 @@ void verify_report_init(verify_report *r)
 {
     memset(r, 0, sizeof *r);
     buf_init(&r->details);
+    buf_init(&r->notes);
 }
 
-void verify_report_reset(verify_report *r) { buf_reset(&r->details); }
+void verify_report_reset(verify_report *r)
+{
+    buf_reset(&r->details);
+    buf_reset(&r->notes);
+}
 
 static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -133,6 +139,11 @@ static int check_identity(verify_ctx *v, isms_err *e)
     return rc;
 }
 
+static void checkpoint_problem(void *ctx, const char *field, const char *msg)
+{
+    problem(ctx, field, "%s", msg);
+}
+
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     int rc = ledger_verify_chain(dom_store(v->d), remember_entry, v, &v->rep->entries,
@@ -149,6 +160,9 @@ static int run_checks(verify_ctx *v, isms_err *e)
         rc = store_scan(dom_store(v->d), registers[i], &all, check_record, v, e);
     if (!rc)
         check_missing(v);
+    if (!rc)
+        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes,
+                                    e);
     buf problems;
     buf_init(&problems);
     if (!rc && !(rc = store_integrity(dom_store(v->d), &problems, e)) && problems.len)

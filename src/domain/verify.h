@@ -7,7 +7,9 @@
  *     must equal the data of its latest ledger entry, and every record in
  *     the ledger must still be in its register (a change made behind
  *     isms's back, with the sqlite3 shell say, fails here);
- *  3. the store's own integrity checks (SQLite: integrity_check and
+ *  3. the checkpoints: every one the repository issued, and those the
+ *     verifier brings (domain/checkpoints.h), against the ledger's tree;
+ *  4. the store's own integrity checks (SQLite: integrity_check and
  *     foreign_key_check). */
 #ifndef ISMS_DOMAIN_VERIFY_H
 #define ISMS_DOMAIN_VERIFY_H
@@ -22,6 +24,10 @@ typedef struct verify_report {
     int64_t first_bad_seq;  /* ledger entry where the chain breaks, or 0 */
     buf details;            /* one line per problem (at most verify_max_lines) */
     char head_hash[65];     /* the last entry's hash */
+    /* in: checkpoint files and public keys the verifier brings (NULL:
+     * none); set after verify_report_init */
+    const struct ckpt_inputs *checkpoints;
+    buf notes;              /* out: what the checkpoints showed, one line each */
 } verify_report;
 
 void verify_report_init(verify_report *r);

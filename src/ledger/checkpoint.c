@@ -9,18 +9,18 @@
 
 static const char em_dash[] = "\xe2\x80\x94 ";   /* U+2014, then a space */
 
-void ckpt_root_b64(const merkle_hash root, char out[45])
+void ckpt_hash_b64(const merkle_hash root, char out[45])
 {
     sodium_bin2base64(out, 45, root, MERKLE_HASH_SIZE, sodium_base64_VARIANT_ORIGINAL);
 }
 
-int ckpt_root_parse(const char *b64, merkle_hash out, isms_err *e)
+int ckpt_hash_parse(const char *b64, merkle_hash out, isms_err *e)
 {
     size_t n = 0;
     unsigned char raw[MERKLE_HASH_SIZE + 4];
     if (sodium_base642bin(raw, sizeof raw, b64, strlen(b64), NULL, &n, NULL,
                           sodium_base64_VARIANT_ORIGINAL) || n != MERKLE_HASH_SIZE)
-        return err_set(e, E_INVALID, "root", "root \"%.60s\": not the base64 of a 32-byte hash", b64);
+        return err_set(e, E_INVALID, "root", "\"%.60s\" is not the base64 of a 32-byte hash", b64);
     memcpy(out, raw, MERKLE_HASH_SIZE);
     return 0;
 }
@@ -28,7 +28,7 @@ int ckpt_root_parse(const char *b64, merkle_hash out, isms_err *e)
 void ckpt_body(const checkpoint *c, buf *out)
 {
     char root[45];
-    ckpt_root_b64(c->root, root);
+    ckpt_hash_b64(c->root, root);
     buf_printf(out, "%s\n%llu\n%s\n", c->origin, (unsigned long long)c->size, root);
 }
 
@@ -101,7 +101,7 @@ static int parse_body(const char *p, const char *end, checkpoint *c, isms_err *e
         rc = parse_size(line, &c->size, e);
     if (!rc)
         rc = take_line(&p, end, line, sizeof line, 3, e);
-    if (!rc && ckpt_root_parse(line, c->root, NULL))
+    if (!rc && ckpt_hash_parse(line, c->root, NULL))
         rc = bad_line(e, 3, "the root must be the base64 of a 32-byte hash");
     if (!rc && p != end)
         rc = bad_line(e, 4, "isms checkpoints have exactly three lines before the blank line");

@@ -48,9 +48,9 @@ typedef struct checkpoint {
 /* The signed text (three lines) / the whole note with its signatures. */
 void ckpt_body(const checkpoint *c, buf *out);
 void ckpt_format(const checkpoint *c, buf *out);
-/* The root as base64 into out[45]. */
-void ckpt_root_b64(const merkle_hash root, char out[45]);
-int ckpt_root_parse(const char *b64, merkle_hash out, isms_err *e);
+/* A hash (a root, a proof element) as base64 into out[45], and back. */
+void ckpt_hash_b64(const merkle_hash root, char out[45]);
+int ckpt_hash_parse(const char *b64, merkle_hash out, isms_err *e);
 
 /* Reads a checkpoint note; E_INVALID naming the line that is wrong. */
 int ckpt_parse(const char *text, size_t len, checkpoint *out, isms_err *e);

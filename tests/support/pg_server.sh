@@ -11,6 +11,7 @@
 # `postgres` system user that Debian's postgresql package creates.
 # Durability is off (fsync, synchronous_commit): the server lives only for
 # one test run, and the tests check isms's logic, not the disk's.
+# ISMS_PG_DURABLE=1 keeps PostgreSQL's durable defaults (benchmarks).
 set -eu
 
 cmd=${1:?usage: pg_server.sh start|stop|restart|status DIR}
@@ -56,11 +57,11 @@ start)
 listen_addresses = ''
 unix_socket_directories = '$dir'
 max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 log_min_messages = warning
 CONF
+    if [ "${ISMS_PG_DURABLE:-0}" != 1 ]; then
+        printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$data/postgresql.conf"
+    fi
     start
     echo "PostgreSQL test server in $dir"
     ;;

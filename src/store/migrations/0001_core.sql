@@ -116,8 +116,6 @@ CREATE TABLE objective (
     target TEXT,
     target_date TEXT,
     mission_critical INTEGER,
-    appetite BIGINT,
-    tolerance BIGINT,
     status TEXT
 );
 CREATE INDEX objective_by_owner ON objective (owner);

@@ -1,0 +1,364 @@
+/* cmd_quantify.c: the risk engine on the command line.
+ *
+ *   isms risk quantify RISK-1     inherent, current and target residual loss
+ *   isms risk lec RISK-1 --svg F  the loss exceedance curve, drawn
+ *   isms quantify [--by objective] the organisation and its objectives
+ *   isms control roi              what each control buys; fund these first
+ *   isms risk accept RISK-1 ...   acceptance by the authority the size requires
+ *   isms risk appetite            the approved appetite and tolerance
+ *
+ * Long runs show their progress on a terminal and stop cleanly on Ctrl-C:
+ * nothing is saved from an interrupted run. */
+#include "cli/cli_internal.h"
+#include "core/text.h"
+#include "domain/quantify.h"
+#include "domain/registers.h"
+#include "io/svg.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+typedef struct progress {
+    const char *what;
+    int last;
+} progress;
+
+static void show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress *p = ctx;
+    int pct = total ? (int)(100 * done / total) : 100;
+    if (pct != p->last) {
+        fprintf(stderr, "\r%s: %3d%%", p->what, pct);
+        p->last = pct;
+    }
+}
+
+/* Options shared by every quantifying command; installs the Ctrl-C handler. */
+static int quant_options(cli *c, quant_opts *o, progress *p, const char *what, isms_err *e)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = QUANT_DEFAULT_SEED;
+    o->save = !cli_opt_given(c, "no-save");
+    const char *it = cli_opt_value(c, "iterations"), *seed = cli_opt_value(c, "seed"),
+               *threads = cli_opt_value(c, "threads");
+    int64_t v;
+    int rc = 0;
+    if (it && !(rc = parse_int64("iterations", it, 1000, 50000000, &v, e)))
+        o->iterations = (size_t)v;
+    if (!rc && seed && !(rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e)))
+        o->seed = (uint64_t)v;
+    if (!rc && threads && !(rc = parse_int64("threads", threads, 1, 256, &v, e)))
+        o->threads = (unsigned)v;
+    if (rc)
+        return rc;
+    interrupted = 0;
+    signal(SIGINT, on_interrupt);
+    o->cancel = &interrupted;
+    if (isatty(2)) {
+        p->what = what;
+        p->last = -1;
+        o->progress = show_progress;
+        o->progress_ctx = p;
+    }
+    return 0;
+}
+
+static int quant_done(const quant_opts *o, int rc, isms_err *e)
+{
+    signal(SIGINT, SIG_DFL);
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    if (interrupted && rc) {
+        err_clear(e);
+        return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was saved");
+    }
+    return rc;
+}
+
+/* Money in major units, rounded, with the currency. */
+static const char *money(cli *c, double major)
+{
+    if (!isfinite(major))
+        return "-";
+    char amount[64];
+    format_money(amount, sizeof amount, (int64_t)llround(major), 0);
+    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+}
+
+static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(&c->a, "%.1f%%", 100 * p) : "-"; }
+
+static void print_threshold(cli *c, const quant_threshold *t)
+{
+    if (!t->set) {
+        fprintf(c->out, "  appetite               none approved (isms appetite add ..., then approve)\n");
+        return;
+    }
+    fprintf(c->out, "  appetite (%s)%*s %s at P%d", t->source, (int)(13 - strlen(t->source)), "",
+            money(c, t->appetite), t->confidence);
+    if (t->tolerance > 0)
+        fprintf(c->out, "; tolerance %s", money(c, t->tolerance));
+    fputc('\n', c->out);
+}
+
+typedef double (*stat_fn)(const quant_scenario *s);
+static double st_mean(const quant_scenario *s) { return s->stats.mean; }
+static double st_p50(const quant_scenario *s) { return s->stats.p50; }
+static double st_p90(const quant_scenario *s) { return s->stats.p90; }
+static double st_p95(const quant_scenario *s) { return s->stats.p95; }
+static double st_p99(const quant_scenario *s) { return s->stats.p99; }
+static double st_var(const quant_scenario *s) { return s->stats.var; }
+static double st_es(const quant_scenario *s) { return s->stats.es; }
+static double st_freq(const quant_scenario *s) { return s->frequency; }
+static double st_event(const quant_scenario *s) { return s->event_loss; }
+static double st_app(const quant_scenario *s) { return s->stats.p_above_appetite; }
+static double st_tol(const quant_scenario *s) { return s->stats.p_above_tolerance; }
+
+static void print_risk(cli *c, const risk_quant *q)
+{
+    static const struct { const char *label; stat_fn fn; char kind; } rows[] = {
+        {"mean annual loss", st_mean, 'm'}, {"P50", st_p50, 'm'}, {"P90", st_p90, 'm'},
+        {"P95", st_p95, 'm'}, {"P99", st_p99, 'm'}, {"value at risk", st_var, 'm'},
+        {"expected shortfall", st_es, 'm'}, {"loss events per year", st_freq, 'f'},
+        {"mean loss per event", st_event, 'm'}, {"P(loss > appetite)", st_app, 'p'},
+        {"P(loss > tolerance)", st_tol, 'p'},
+    };
+    const quant_scenario *sc[3] = {&q->inherent, &q->current, &q->target};
+    fprintf(c->out, "%s  %s\n  %s model, %zu simulated years, seed %llu, %s%s%s\n\n", q->key, q->title,
+            q->model, q->iterations, (unsigned long long)q->seed, q->engine,
+            q->analysis ? "; saved as " : "", q->analysis ? q->analysis : "");
+    fprintf(c->out, "  %-22s %18s %18s %18s\n", "", "inherent", "current", "target");
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        if (rows[r].kind == 'p' && !q->threshold.set)
+            continue;
+        fprintf(c->out, "  %-22s", rows[r].label);
+        for (int s = 0; s < 3; s++) {
+            double v = rows[r].fn(sc[s]);
+            const char *text = rows[r].kind == 'm' ? money(c, v)
+                               : rows[r].kind == 'p' ? pct(c, v) : arena_printf(&c->a, "%.3f", v);
+            fprintf(c->out, " %18s", text);
+        }
+        fputc('\n', c->out);
+    }
+    fputc('\n', c->out);
+    print_threshold(c, &q->threshold);
+    if (q->threshold.set)
+        fprintf(c->out, "  %-22s %s\n", "verdict", q->outside_appetite ? "OUTSIDE APPETITE (current residual)"
+                                                                      : "within appetite (current residual)");
+    if (q->nsensitivity) {
+        fprintf(c->out, "  %-22s", "drivers of variance");
+        for (size_t k = 0; k < q->nsensitivity; k++)
+            fprintf(c->out, "%s %s %.0f%%", k ? "," : "", quant_input_name(q->sensitivity[k].factor),
+                    100 * q->sensitivity[k].variance_share);
+        fputc('\n', c->out);
+    }
+    if (q->likelihood)
+        fprintf(c->out, "  %-22s likelihood %d, impact %d\n", "on the matrix", q->likelihood, q->impact);
+}
+
+static int print_json_text(cli *c, char *text)
+{
+    fputs(text, c->out);
+    fputc('\n', c->out);
+    free(text);
+    return 0;
+}
+
+int cmd_risk_quantify(cli *c, isms_err *e)
+{
+    quant_opts o;
+    progress p;
+    int rc = cli_start(c, 1, "one risk key", e);
+    if (!rc)
+        rc = quant_options(c, &o, &p, "quantifying", e);
+    if (rc)
+        return rc;
+    risk_quant q;
+    rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e);
+    if (rc)
+        return rc;
+    if (c->json)
+        return print_json_text(c, dom_risk_quant_json(&q));
+    print_risk(c, &q);
+    return 0;
+}
+
+int cmd_risk_lec(cli *c, isms_err *e)
+{
+    quant_opts o;
+    progress p;
+    const char *path = cli_opt_value(c, "svg");
+    int rc = cli_start(c, 1, "one risk key", e);
+    if (!rc && !path)
+        rc = err_set(e, E_USAGE, "svg", "--svg FILE is required: where to write the chart");
+    if (!rc)
+        rc = quant_options(c, &o, &p, "quantifying", e);
+    if (rc)
+        return rc;
+    o.save = 0;
+    risk_quant q;
+    if ((rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e)))
+        return rc;
+    double x[3][QUANT_LEC_POINTS], y[3][QUANT_LEC_POINTS];
+    const quant_scenario *sc[3] = {&q.inherent, &q.current, &q.target};
+    for (int s = 0; s < 3; s++)
+        for (int k = 0; k < QUANT_LEC_POINTS; k++) {
+            x[s][k] = sc[s]->lec[k].loss;
+            y[s][k] = sc[s]->lec[k].p_exceed;
+        }
+    svg_series series[3] = {{"inherent", x[0], y[0], QUANT_LEC_POINTS, "#888"},
+                            {"current residual", x[1], y[1], QUANT_LEC_POINTS, "#1f5fa8"},
+                            {"target residual", x[2], y[2], QUANT_LEC_POINTS, "#2a8a3e"}};
+    svg_marker marks[2] = {{"appetite", q.threshold.appetite}, {"tolerance", q.threshold.tolerance}};
+    size_t nmarks = !q.threshold.set ? 0 : q.threshold.tolerance > 0 ? 2 : 1;
+    buf b;
+    buf_init(&b);
+    svg_lec(&b, arena_printf(&c->a, "%s %s: loss exceedance", q.key, q.title), dom_currency(c->d), series, 3,
+            marks, nmarks);
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
+    if (!f) {
+        buf_reset(&b);
+        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
+    }
+    int bad = fwrite(b.data, 1, b.len, f) != b.len;
+    if (f != c->out)
+        bad |= fclose(f) != 0;
+    buf_reset(&b);
+    if (bad)
+        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
+    if (f != c->out)
+        fprintf(stderr, "wrote %s\n", path);
+    return 0;
+}
+
+int cmd_quantify(cli *c, isms_err *e)
+{
+    quant_opts o;
+    progress p;
+    const char *by = cli_opt_value(c, "by");
+    int rc = cli_start(c, 0, "no arguments", e);
+    if (!rc && by && strcmp(by, "objective"))
+        rc = err_set(e, E_INVALID, "by", "by: \"%s\" is not a grouping; use --by objective", by);
+    if (!rc)
+        rc = quant_options(c, &o, &p, "aggregating the portfolio", e);
+    if (rc)
+        return rc;
+    portfolio_quant q;
+    if ((rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e)))
+        return rc;
+    if (c->json)
+        return print_json_text(c, dom_portfolio_json(&q));
+    fprintf(c->out, "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
+            q.modelled, q.unmodelled, q.iterations, (unsigned long long)q.seed, q.engine,
+            q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
+    fprintf(c->out, "  organisation: mean %s, P95 %s, P99 %s\n", money(c, q.total.mean), money(c, q.total.p95),
+            money(c, q.total.p99));
+    print_threshold(c, &q.threshold);
+    if (q.certainty >= 0)
+        fprintf(c->out, "  certainty of staying within tolerance: %s\n", pct(c, q.certainty));
+    if (q.ngroups) {
+        fprintf(c->out, "\n  %-8s %-40s %6s %16s %16s %10s\n", "", "objective", "risks", "mean", "P95", "certainty");
+        for (size_t k = 0; k < q.ngroups; k++) {
+            const group_quant *g = &q.groups[k];
+            fprintf(c->out, "  %-8s %-40.40s %6zu %16s %16s %10s\n", g->key, g->title, g->nrisks,
+                    money(c, g->stats.mean), money(c, g->stats.p95),
+                    g->certainty >= 0 ? pct(c, g->certainty) : "-");
+        }
+    }
+    return 0;
+}
+
+int cmd_control_roi(cli *c, isms_err *e)
+{
+    quant_opts o;
+    progress p;
+    int rc = cli_start(c, 0, "no arguments", e);
+    if (!rc)
+        rc = quant_options(c, &o, &p, "valuing controls", e);
+    if (rc)
+        return rc;
+    returns_quant q;
+    if ((rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e)))
+        return rc;
+    if (c->json)
+        return print_json_text(c, dom_returns_json(&q));
+    fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
+            (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
+    fprintf(c->out, "  %-5s %-8s %-36s %-11s %14s %14s %14s %8s\n", "fund", "key", "control", "state",
+            "annual cost", "mean avoided", "P95 avoided", "return");
+    for (size_t k = 0; k < q.n; k++) {
+        const control_quant *r = &q.rows[k];
+        fprintf(c->out, "  %-5s %-8s %-36.36s %-11s %14s %14s %14s %8s\n",
+                r->value.rank ? arena_printf(&c->a, "%zu", r->value.rank) : "", r->key, r->title,
+                r->value.implemented ? "implemented" : "proposed", money(c, r->value.annual_cost),
+                money(c, r->value.mean_reduction), money(c, r->value.p95_reduction),
+                isfinite(r->value.roi) ? arena_printf(&c->a, "%.0f%%", 100 * r->value.roi) : "free");
+    }
+    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; proposed controls are "
+                    "ranked by return (fund 1 first)\n");
+    return 0;
+}
+
+int cmd_risk_accept(cli *c, isms_err *e)
+{
+    const char *by = cli_opt_value(c, "by"), *why = cli_opt_value(c, "rationale");
+    int rc = cli_start(c, 1, "one risk key", e);
+    if (!rc && !by)
+        rc = err_set(e, E_USAGE, "by", "--by PERSON is required: who accepts the risk");
+    if (!rc && !why)
+        rc = err_set(e, E_USAGE, "rationale", "--rationale TEXT is required: why the risk is accepted");
+    record out;
+    if (rc || (rc = dom_risk_accept(c->d, c->args[0], by, why, cli_opt_value(c, "until"), &out, e)))
+        return rc;
+    if (c->json) {
+        render_record_json(c, &out);
+        return 0;
+    }
+    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, "risk"), out.key,
+            record_text(&out, "expires_on"), record_text(&out, "basis"));
+    return 0;
+}
+
+static int show_appetite(const record *r, void *ctx)
+{
+    cli *c = ctx;
+    if (strcmp(record_text(r, "status"), "approved"))
+        return 0;
+    const value *obj = record_cval(r, "objective");
+    fprintf(c->out, "  %-7s %-10s %18s %18s %5lld%%\n", r->key, obj->null ? "organisation" : obj->s,
+            render_money(c, record_int(r, "appetite")),
+            record_cval(r, "tolerance")->null ? "-" : render_money(c, record_int(r, "tolerance")),
+            (long long)record_int(r, "confidence"));
+    return 0;
+}
+
+int cmd_risk_appetite(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 0, "no arguments", e);
+    if (rc)
+        return rc;
+    if (c->json) {
+        store_filter f = {.field = "status", .sval = "approved"};
+        store_query q = {.filters = &f, .nfilters = 1};
+        table *t = table_begin(c, &reg_appetite);
+        rc = dom_list(c->d, &reg_appetite, &q, cli_table_row, t, e);
+        table_end(t);
+        return rc;
+    }
+    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n"
+                    "  %-7s %-10s %18s %18s %6s\n", "key", "applies to", "appetite", "tolerance", "at");
+    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, c, e);
+    fprintf(c->out, "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "
+                    "objective: isms quantify --by objective\n");
+    return rc;
+}

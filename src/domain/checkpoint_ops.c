@@ -1,0 +1,344 @@
+/* checkpoint_ops.c: what is done with checkpoints: verifying the ledger
+ * against them, issuing one, checking one before a witness countersigns. */
+#include "domain/checkpoints.h"
+#include "domain/dom_internal.h"
+#include "domain/verify.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- many checkpoints, one pass over the ledger ---- */
+
+typedef struct sized {
+    int64_t size;
+    int index;
+} sized;
+
+static int by_size(const void *a, const void *b)
+{
+    const sized *x = a, *y = b;
+    return (x->size > y->size) - (x->size < y->size);
+}
+
+/* roots[i] = the view's tree head at sizes[i] (left alone where the
+ * ledger is shorter): O(entries + n log entries), not O(entries * n). */
+static void roots_at(const ledger_view *v, const int64_t *sizes, int n, merkle_hash *roots)
+{
+    sized *order = xmalloc(sizeof *order * (size_t)(n + 1));
+    for (int i = 0; i < n; i++)
+        order[i] = (sized){sizes[i], i};
+    qsort(order, (size_t)n, sizeof *order, by_size);
+    merkle_builder b;
+    merkle_builder_init(&b);
+    for (int i = 0; i < n && order[i].size <= v->entries; i++) {
+        if (order[i].size < 0)
+            continue;
+        while ((int64_t)b.size < order[i].size)
+            merkle_builder_add(&b, v->hashes[b.size]);
+        merkle_builder_root(&b, roots[order[i].index]);
+    }
+    free(order);
+}
+
+/* ---- the repository's own checkpoints ---- */
+
+typedef struct stored {
+    char label[160];
+    checkpoint c;
+    int unreadable;        /* its root or signature line is not what isms wrote */
+    int keyless;           /* its signing key record is gone */
+} stored;
+
+typedef struct stored_list {
+    const ledger_view *v;
+    stored *items;
+    int n, cap;
+} stored_list;
+
+static int take_stored(const store_checkpoint *row, void *ctx)
+{
+    stored_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->items = xrealloc(l->items, sizeof *l->items * (size_t)l->cap);
+    }
+    stored *s = &l->items[l->n++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->label, sizeof s->label, "checkpoint #%lld (issued %s by %s)", (long long)row->id,
+             row->created_at, row->actor);
+    snprintf(s->c.origin, sizeof s->c.origin, "%s", l->v->origin);
+    s->c.size = row->size < 0 ? 0 : (uint64_t)row->size;
+    s->c.nsigs = 1;
+    s->keyless = !row->signed_by;
+    s->unreadable = row->size < 1 || ckpt_hash_parse(row->root, s->c.root, NULL) ||
+                    ckpt_sig_parse(row->signature, strlen(row->signature), &s->c.sigs[0], NULL);
+    return 0;
+}
+
+static void judge_stored(const ledger_view *v, stored_list *l, const merkle_hash *roots,
+                         ckpt_problem_fn fn, void *ctx, buf *notes)
+{
+    /* The repository's checkpoints answer to the repository's keys, whatever
+     * keys the verifier brought for their files. */
+    ledger_view own = *v;
+    own.nkeys -= v->npinned;
+    own.npinned = 0;
+    int problems = 0;
+    for (int i = 0; i < l->n; i++) {
+        stored *s = &l->items[i];
+        char msg[400];
+        if (s->unreadable || s->keyless) {
+            snprintf(msg, sizeof msg, "%s was altered: %s", s->label, s->keyless ?
+                     "the signing key it names is no longer in the repository" :
+                     "its size, root or signature is not what isms wrote");
+            fn(ctx, "checkpoint", msg);
+            problems++;
+            continue;
+        }
+        int64_t size = (int64_t)s->c.size;
+        problems += ckpt_judge(&own, &s->c, size <= v->entries ? roots[i] : NULL, s->label, fn, ctx,
+                               NULL);
+    }
+    if (l->n && !problems && notes)
+        buf_printf(notes, "%d checkpoint%s issued by this repository agree%s with its ledger\n", l->n,
+                   l->n == 1 ? "" : "s", l->n == 1 ? "s" : "");
+}
+
+int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, void *ctx, buf *notes,
+                           isms_err *e)
+{
+    ledger_view v;
+    int rc = ledger_view_load(d, 0, &v, e);
+    for (int i = 0; !rc && in && i < in->npublic_keys; i++)
+        rc = ledger_view_pin(&v, in->public_keys[i], e);
+    stored_list l = {.v = &v};
+    if (!rc)
+        rc = store_checkpoint_scan(dom_store(d), take_stored, &l, e);
+    if (rc) {
+        ledger_view_free(&v);
+        free(l.items);
+        return rc;
+    }
+    int nfiles = in ? in->nfiles : 0, n = l.n + nfiles;
+    int64_t *sizes = xmalloc(sizeof *sizes * (size_t)(n + 1));
+    merkle_hash *roots = xmalloc(sizeof *roots * (size_t)(n + 1));
+    for (int i = 0; i < l.n; i++)
+        sizes[i] = (int64_t)l.items[i].c.size;
+    for (int i = 0; i < nfiles; i++)
+        sizes[l.n + i] = (int64_t)in->files[i].c.size;
+    roots_at(&v, sizes, n, roots);
+    judge_stored(&v, &l, roots, fn, ctx, notes);
+    for (int i = 0; i < nfiles; i++) {
+        const checkpoint *c = &in->files[i].c;
+        ckpt_judge(&v, c, (int64_t)c->size <= v.entries ? roots[l.n + i] : NULL, in->files[i].label,
+                   fn, ctx, notes);
+    }
+    free(sizes);
+    free(roots);
+    free(l.items);
+    ledger_view_free(&v);
+    return 0;
+}
+
+/* ---- issuing ---- */
+
+/* The record of k among the view's keys, if it may sign checkpoints. */
+static int signing_record(const ledger_view *v, const signer_key *k, const known_key **out,
+                          isms_err *e)
+{
+    char vk[SIGNKEY_TEXT_MAX];
+    signkey_format_verifier(&k->pub, vk);
+    for (int i = 0; i < v->nkeys; i++) {
+        const known_key *r = &v->keys[i];
+        if (r->vk.id != k->pub.id || strcmp(r->vk.name, k->pub.name) ||
+            memcmp(r->vk.pub, k->pub.pub, sizeof r->vk.pub))
+            continue;
+        if (r->witness)
+            return err_set(e, E_DENIED, "key", "%s (%s) is recorded as a witness key: checkpoints "
+                           "are signed with a checkpoint key", r->key, r->vk.name);
+        if (r->retired)
+            return err_set(e, E_DENIED, "key", "%s (%s) was retired at ledger entry #%lld and signs "
+                           "no more checkpoints", r->key, r->vk.name, (long long)r->retired);
+        *out = r;
+        return 0;
+    }
+    return err_set(e, E_DENIED, "key", "the key in the key file (%s) is not a signing key of this "
+                   "repository: record its public half first, with isms key add --key FILE", vk);
+}
+
+static int verified(dom *d, isms_err *e)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err why = {0};
+    int rc = dom_verify(d, &rep, &why);
+    verify_report_reset(&rep);
+    if (rc)
+        return err_set(e, rc, why.field, "%s%s", rc == E_TAMPERED ? "the repository does not "
+                       "verify, and a checkpoint must not vouch for it: " : "", why.msg);
+    return 0;
+}
+
+static int record_checkpoint(dom *d, const checkpoint *c, const known_key *k, isms_err *e)
+{
+    char now[21], root[45];
+    buf line;
+    buf_init(&line);
+    now_timestamp(now);
+    ckpt_hash_b64(c->root, root);
+    ckpt_sig_line(&c->sigs[c->nsigs - 1], &line);
+    store_checkpoint row = {.created_at = now, .actor = dom_actor(d), .size = (int64_t)c->size,
+                            .root = root, .signed_by = k->key, .signature = buf_str(&line)};
+    int rc = store_checkpoint_insert(dom_store(d), &row, e);
+    buf_reset(&line);
+    return rc;
+}
+
+static int issue_in_txn(dom *d, const signer_key *k, checkpoint *out, isms_err *e)
+{
+    int rc = verified(d, e);
+    if (rc)
+        return rc;
+    ledger_view v;
+    if ((rc = ledger_view_load(d, 0, &v, e)))
+        return rc;
+    const known_key *rec = NULL;
+    rc = signing_record(&v, k, &rec, e);
+    if (!rc) {
+        memset(out, 0, sizeof *out);
+        snprintf(out->origin, sizeof out->origin, "%s", v.origin);
+        out->size = (uint64_t)v.entries;
+        ledger_view_root(&v, v.entries, out->root);
+        rc = ckpt_sign(out, k, e);
+    }
+    if (!rc)
+        rc = record_checkpoint(d, out, rec, e);
+    ledger_view_free(&v);
+    return rc;
+}
+
+int dom_checkpoint_issue(dom *d, const signer_key *k, checkpoint *out, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    return dom_txn_end(d, issue_in_txn(d, k, out, e), e);
+}
+
+/* ---- before a witness countersigns ---- */
+
+static int refuse(isms_err *e, const isms_err *why)
+{
+    return err_set(e, E_TAMPERED, why->field, "refusing to countersign: %s", why->msg);
+}
+
+/* prev must be one the witness signed, of the same ledger, not larger. */
+static int check_previous(const checkpoint *c, const checkpoint *prev, const verifier_key *witness,
+                          isms_err *e)
+{
+    int signed_by_witness = 0;
+    for (int i = 0; i < prev->nsigs; i++)
+        signed_by_witness |= ckpt_sig_verify(prev, &prev->sigs[i], witness);
+    if (!signed_by_witness)
+        return err_set(e, E_INVALID, "previous", "the previous checkpoint carries no valid "
+                       "signature by %s: give the last checkpoint you countersigned", witness->name);
+    if (strcmp(prev->origin, c->origin))
+        return err_set(e, E_INVALID, "previous", "the previous checkpoint is of the ledger %s, this "
+                       "one of %s", prev->origin, c->origin);
+    if (prev->size > c->size)
+        return err_set(e, E_TAMPERED, "size", "refusing to countersign: the checkpoint (size %llu) "
+                       "is older than the last one you countersigned (size %llu): the ledger was "
+                       "truncated or rolled back", (unsigned long long)c->size,
+                       (unsigned long long)prev->size);
+    return 0;
+}
+
+static int check_extends(const checkpoint *c, const checkpoint *prev, const merkle_proof *p,
+                         isms_err *e)
+{
+    isms_err why = {0};
+    if (merkle_verify_consistency(prev->size, c->size, p->h, p->n, prev->root, c->root, &why))
+        return err_set(e, E_TAMPERED, "root", "refusing to countersign: the ledger of the "
+                       "checkpoint (size %llu) does not extend the one you countersigned (size "
+                       "%llu): its first %llu entries were rewritten (%s)",
+                       (unsigned long long)c->size, (unsigned long long)prev->size,
+                       (unsigned long long)prev->size, why.msg);
+    return 0;
+}
+
+static int cosign_against(const ledger_view *v, const checkpoint *c, const checkpoint *prev,
+                          const verifier_key *witness, buf *notes, isms_err *e)
+{
+    merkle_hash root;
+    int have_root = (int64_t)c->size <= v->entries;
+    if (have_root)
+        ledger_view_root(v, (int64_t)c->size, root);
+    isms_err why = {0};
+    if (ckpt_judge(v, c, have_root ? root : NULL, "the checkpoint", ckpt_problem_to_err, &why, notes))
+        return refuse(e, &why);
+    if (!prev)
+        return 0;
+    int rc = check_previous(c, prev, witness, e);
+    merkle_proof p;
+    if (!rc)
+        rc = merkle_consistency_proof((const merkle_hash *)v->hashes, c->size, prev->size, &p, e);
+    return rc ? rc : check_extends(c, prev, &p, e);
+}
+
+static int pin_all(ledger_view *v, const char *const *keys, int n, isms_err *e)
+{
+    for (int i = 0; i < n; i++) {
+        int rc = ledger_view_pin(v, keys[i], e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int dom_cosign_check(dom *d, const checkpoint *c, const checkpoint *prev, const verifier_key *witness,
+                     const char *const *public_keys, int npublic_keys, buf *notes, isms_err *e)
+{
+    ledger_view v;
+    int rc = ledger_view_load(d, 0, &v, e);
+    if (rc)
+        return rc;
+    rc = pin_all(&v, public_keys, npublic_keys, e);
+    if (!rc)
+        rc = cosign_against(&v, c, prev, witness, notes, e);
+    ledger_view_free(&v);
+    return rc;
+}
+
+int ckpt_cosign_check_offline(const checkpoint *c, const checkpoint *prev, const ledger_proof *p,
+                              const verifier_key *witness, const char *const *public_keys,
+                              int npublic_keys, buf *notes, isms_err *e)
+{
+    if (!npublic_keys)
+        return err_set(e, E_USAGE, "public-key", "without the repository, give the repository's "
+                       "public key (--public-key) to check the checkpoint's signature");
+    if (!prev)
+        return err_set(e, E_USAGE, "previous", "a proof needs the previous checkpoint "
+                       "(--previous) it leads from");
+    if (p->kind != PROOF_CONSISTENCY || p->old_size != (int64_t)prev->size ||
+        p->size != (int64_t)c->size || strcmp(p->origin, c->origin))
+        return err_set(e, E_INVALID, "proof", "the proof is not the consistency proof from the "
+                       "previous checkpoint (size %llu) to this one (size %llu) of %s: get it with "
+                       "isms ledger proof --from %llu --to %llu", (unsigned long long)prev->size,
+                       (unsigned long long)c->size, c->origin, (unsigned long long)prev->size,
+                       (unsigned long long)c->size);
+    ledger_view v;
+    ledger_view_empty(&v, c->origin);
+    int rc = pin_all(&v, public_keys, npublic_keys, e);
+    isms_err why = {0};
+    if (!rc && ckpt_judge_signatures(&v, c, "the checkpoint", ckpt_problem_to_err, &why, notes))
+        rc = refuse(e, &why);
+    if (!rc)
+        rc = check_previous(c, prev, witness, e);
+    if (!rc)
+        rc = check_extends(c, prev, &p->path, e);
+    ledger_view_free(&v);
+    return rc;
+}

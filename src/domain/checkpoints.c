@@ -1,0 +1,274 @@
+/* checkpoints.c: the ledger's tree over a repository (the view), proofs
+ * from it, and judging a checkpoint against it. Issuing, verification and
+ * countersigning are in checkpoint_ops.c. */
+#include "domain/checkpoints.h"
+#include "core/xalloc.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the view ---- */
+
+typedef struct hash_reader {
+    ledger_view *v;
+    int64_t cap;
+    isms_err *e;
+} hash_reader;
+
+static int take_hash(int64_t seq, const char *hex, void *ctx)
+{
+    hash_reader *r = ctx;
+    ledger_view *v = r->v;
+    size_t n = 0;
+    if (v->entries == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 1024;
+        v->hashes = xrealloc(v->hashes, sizeof *v->hashes * (size_t)r->cap);
+    }
+    if (seq != v->entries + 1 || !hex || strlen(hex) != 64 ||
+        sodium_hex2bin(v->hashes[v->entries], MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) ||
+        n != MERKLE_HASH_SIZE)
+        return err_set(r->e, E_TAMPERED, "ledger", "ledger entry #%lld is missing or has no valid "
+                       "hash: run isms verify", (long long)(v->entries + 1));
+    v->entries++;
+    return 0;
+}
+
+static int read_origin(dom *d, ledger_view *v, isms_err *e)
+{
+    char *id = NULL;
+    int rc = store_meta_get(dom_store(d), "repository_id", &id, dom_arena(d), e);
+    if (!rc && !id)
+        rc = err_set(e, E_STORE, "repository_id", "the repository has no identity");
+    if (!rc)
+        snprintf(v->origin, sizeof v->origin, CKPT_ORIGIN_PREFIX "%s", id);
+    return rc;
+}
+
+int ledger_view_load(dom *d, int64_t size, ledger_view *v, isms_err *e)
+{
+    memset(v, 0, sizeof *v);
+    hash_reader r = {.v = v, .e = e};
+    int rc = store_begin(dom_store(d), 0, e);
+    if (rc)
+        return rc;
+    rc = read_origin(d, v, e);
+    if (!rc)
+        rc = store_ledger_hashes(dom_store(d), size, take_hash, &r, e);
+    if (!rc && size > v->entries)
+        rc = err_set(e, E_NOT_FOUND, "size", "the ledger has %lld entries, not %lld",
+                     (long long)v->entries, (long long)size);
+    if (!rc)
+        rc = dom_keys_load(d, &v->keys, &v->nkeys, e);
+    store_rollback(dom_store(d));
+    if (rc)
+        ledger_view_free(v);
+    return rc;
+}
+
+void ledger_view_empty(ledger_view *v, const char *origin)
+{
+    memset(v, 0, sizeof *v);
+    snprintf(v->origin, sizeof v->origin, "%s", origin);
+}
+
+int ledger_view_pin(ledger_view *v, const char *public_key, isms_err *e)
+{
+    known_key k = {0};
+    int rc = signkey_parse_verifier(public_key, &k.vk, e);
+    if (rc)
+        return rc;
+    v->keys = xrealloc(v->keys, sizeof *v->keys * (size_t)(v->nkeys + 1));
+    v->keys[v->nkeys++] = k;
+    v->npinned++;
+    return 0;
+}
+
+void ledger_view_free(ledger_view *v)
+{
+    free(v->hashes);
+    free(v->keys);
+    memset(v, 0, sizeof *v);
+}
+
+void ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out)
+{
+    merkle_root((const merkle_hash *)v->hashes, (uint64_t)size, out);
+}
+
+/* ---- proofs ---- */
+
+int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
+                          isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (size < 1 || size > v->entries)
+        return err_set(e, E_NOT_FOUND, "size", "the ledger has %lld entries: no tree of size %lld",
+                       (long long)v->entries, (long long)size);
+    if (seq < 1 || seq > size)
+        return err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
+                       (long long)seq, (long long)size);
+    out->kind = PROOF_INCLUSION;
+    snprintf(out->origin, sizeof out->origin, "%s", v->origin);
+    out->seq = seq;
+    memcpy(out->entry, v->hashes[seq - 1], MERKLE_HASH_SIZE);
+    out->size = size;
+    ledger_view_root(v, size, out->root);
+    return merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)seq - 1,
+                                  &out->path, e);
+}
+
+int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
+                            isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (size > v->entries)
+        return err_set(e, E_NOT_FOUND, "to", "the ledger has %lld entries: no tree of size %lld",
+                       (long long)v->entries, (long long)size);
+    if (old_size < 1 || old_size > size)
+        return err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
+                       (long long)old_size, (long long)size);
+    out->kind = PROOF_CONSISTENCY;
+    snprintf(out->origin, sizeof out->origin, "%s", v->origin);
+    out->old_size = old_size;
+    out->size = size;
+    ledger_view_root(v, old_size, out->old_root);
+    ledger_view_root(v, size, out->root);
+    return merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size,
+                                    (uint64_t)old_size, &out->path, e);
+}
+
+/* ---- judging a checkpoint ---- */
+
+void ckpt_problem_to_err(void *ctx, const char *field, const char *msg)
+{
+    err_set(ctx, E_TAMPERED, field, "%s", msg);
+}
+
+typedef struct judge {
+    const ledger_view *v;
+    const checkpoint *c;
+    const char *label;
+    ckpt_problem_fn fn;
+    void *ctx;
+    int problems;
+} judge;
+
+static void report(judge *j, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(judge *j, const char *field, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    j->problems++;
+    if (j->fn)
+        j->fn(j->ctx, field, msg);
+}
+
+/* The known key that made signature s: a key the verifier gave wins over
+ * the repository's record of the same key. */
+static const known_key *key_of(const ledger_view *v, const ckpt_sig *s)
+{
+    const known_key *found = NULL;
+    for (int i = 0; i < v->nkeys; i++)
+        if (ckpt_sig_by(s, &v->keys[i].vk) && (!found || !v->keys[i].key[0]))
+            found = &v->keys[i];
+    return found;
+}
+
+static void describe_key(const known_key *k, int64_t size, buf *out)
+{
+    if (!k->key[0]) {
+        buf_puts(out, " (your key)");
+        return;
+    }
+    buf_printf(out, " (%s%s)", k->witness ? "witness " : "", k->key);
+    if (!k->witness && !known_key_valid_at(k, size)) {
+        buf_printf(out, ", but that key was not valid at size %lld: recorded at entry #%lld",
+                   (long long)size, (long long)k->added);
+        if (k->retired)
+            buf_printf(out, ", retired at entry #%lld", (long long)k->retired);
+    }
+}
+
+/* Does a verified signature by k make c valid? */
+static int trusted_for(const ledger_view *v, const known_key *k, int64_t size)
+{
+    if (v->npinned)
+        return !k->key[0];
+    return !k->witness && known_key_valid_at(k, size);
+}
+
+static void judge_signature(judge *j, const ckpt_sig *s, buf *list, int *trusted)
+{
+    const known_key *k = key_of(j->v, s);
+    int64_t size = (int64_t)j->c->size;
+    buf_puts(list, list->len ? "; " : "");
+    buf_puts(list, s->name);
+    if (!k) {
+        buf_puts(list, " (unknown key, not checked)");
+        return;
+    }
+    if (!ckpt_sig_verify(j->c, s, &k->vk)) {
+        buf_printf(list, "%s%s: DOES NOT VERIFY", k->key[0] ? " " : "", k->key);
+        report(j, "signature", "the signature of %s%s%s on %s does not verify: the checkpoint was "
+               "altered after it was signed", s->name, k->key[0] ? " " : "", k->key, j->label);
+        return;
+    }
+    describe_key(k, size, list);
+    buf_puts(list, ": verified");
+    *trusted |= trusted_for(j->v, k, size);
+}
+
+int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char *label,
+                          ckpt_problem_fn fn, void *ctx, buf *notes)
+{
+    judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
+    buf list;
+    buf_init(&list);
+    int trusted = 0;
+    for (int i = 0; i < c->nsigs; i++)
+        judge_signature(&j, &c->sigs[i], &list, &trusted);
+    if (!trusted)
+        report(&j, "signature", "no signature on %s verifies with %s (signatures: %s)", label,
+               v->npinned ? "a public key you gave" :
+                            "a checkpoint key of this repository valid at its size",
+               buf_str(&list));
+    if (notes)
+        buf_printf(notes, "%s: signatures: %s\n", label, buf_str(&list));
+    buf_reset(&list);
+    return j.problems;
+}
+
+int ckpt_judge(const ledger_view *v, const checkpoint *c, const unsigned char *root_at_size,
+               const char *label, ckpt_problem_fn fn, void *ctx, buf *notes)
+{
+    judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
+    unsigned long long size = (unsigned long long)c->size;
+    if (strcmp(c->origin, v->origin)) {
+        report(&j, "origin", "%s is for the ledger %s, not this one (%s)", label, c->origin,
+               v->origin);
+        return j.problems;
+    }
+    if ((int64_t)c->size > v->entries) {
+        char gone[64];
+        if ((int64_t)size == v->entries + 1)
+            snprintf(gone, sizeof gone, "entry #%llu was", size);
+        else
+            snprintf(gone, sizeof gone, "entries #%lld to #%llu were", (long long)v->entries + 1, size);
+        report(&j, "size", "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
+               "(the tail cut off, or an older backup restored)", (long long)v->entries, size, label,
+               gone);
+    }
+    else if (!root_at_size || memcmp(root_at_size, c->root, MERKLE_HASH_SIZE))
+        report(&j, "root", "the ledger's first %llu entries no longer have the root %s signs: "
+               "history up to entry #%llu was rewritten after it was issued", size, label, size);
+    if (notes && !j.problems)
+        buf_printf(notes, "%s: size %llu; the ledger (%lld entries) %s it\n", label, size,
+                   (long long)v->entries, (int64_t)size == v->entries ? "equals" : "extends");
+    return j.problems + ckpt_judge_signatures(v, c, label, fn, ctx, notes);
+}

@@ -1,0 +1,138 @@
+/* signing_keys.c: the signing key register and its rules. */
+#include "domain/signing_keys.h"
+#include "domain/dom_internal.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const key_algorithms[] = {"ed25519", NULL};
+static const char *const key_purposes[] = {"checkpoint", "witness", NULL};
+
+static const fielddef signing_key_fields[] = {
+    {.name = "name", .type = FT_TEXT, .flags = FF_LIST | FF_SYSTEM, .max = SIGNKEY_NAME_MAX,
+     .help = "the key's name, as in the signature lines of checkpoints"},
+    {.name = "purpose", .type = FT_ENUM, .flags = FF_LIST | FF_SYSTEM, .choices = key_purposes,
+     .help = "checkpoint (this repository's key) or witness (an auditor's)"},
+    {.name = "public_key", .type = FT_TEXT, .flags = FF_UNIQUE | FF_SYSTEM, .max = SIGNKEY_TEXT_MAX,
+     .help = "the public key, NAME+ID+KEY (C2SP signed-note verifier key)"},
+    {.name = "algorithm", .type = FT_ENUM, .flags = FF_SYSTEM, .choices = key_algorithms,
+     .deflt = "ed25519", .help = "signature algorithm"},
+    {.name = "holder", .type = FT_TEXT, .flags = FF_LIST, .max = 200,
+     .help = "who keeps the private key"},
+};
+
+const regdef reg_signing_key = {
+    .name = "signing_key", .plural = "signing_keys", .key_prefix = "KEY", .label = "name",
+    .summary = "public keys that sign ledger checkpoints, and auditors' keys (isms key ...)",
+    .fields = signing_key_fields,
+    .nfields = (int)(sizeof signing_key_fields / sizeof signing_key_fields[0]),
+    .check = rules_signing_key,
+};
+
+static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+int rules_signing_key(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d;
+    static const char *const fixed[] = {"name", "purpose", "public_key", "algorithm", NULL};
+    if (old) {
+        /* A key is what it signs with: another key is another record. */
+        for (int i = 0; fixed[i]; i++)
+            if (!same_text(record_text(r, fixed[i]), record_text(old, fixed[i])))
+                return err_set(e, E_INVALID, fixed[i], "%s of %s cannot change: retire the key "
+                               "and add the new one", fixed[i], old->key);
+        return 0;
+    }
+    const char *text = record_text(r, "public_key"), *name = record_text(r, "name");
+    if (!text || !name || !record_text(r, "purpose"))
+        return err_set(e, E_INVALID, "public_key", "a signing key is recorded from its key file: "
+                       "isms key add --key FILE (or --public-key KEY for an auditor's key)");
+    verifier_key k;
+    int rc = signkey_parse_verifier(text, &k, e);
+    if (!rc && strcmp(k.name, name))
+        rc = err_set(e, E_INVALID, "name", "name %s is not the name in the public key (%s)", name,
+                     k.name);
+    return rc;
+}
+
+int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *holder, record *out,
+                isms_err *e)
+{
+    char text[SIGNKEY_TEXT_MAX];
+    signkey_format_verifier(k, text);
+    record in;
+    record_init(&in, &reg_signing_key, &d->a);
+    int rc = dom_set_value(d, &in, regdef_field(&reg_signing_key, "name"), k->name, e);
+    if (!rc)
+        rc = dom_set_value(d, &in, regdef_field(&reg_signing_key, "purpose"), purpose, e);
+    if (!rc)
+        rc = dom_set_value(d, &in, regdef_field(&reg_signing_key, "public_key"), text, e);
+    if (!rc && holder)
+        rc = dom_set_text(d, &in, regdef_field(&reg_signing_key, "holder"), holder, e);
+    return rc ? rc : dom_add(d, &in, out, e);
+}
+
+/* ---- keys for verification ---- */
+
+typedef struct key_list {
+    known_key *keys;
+    int n, cap;
+} key_list;
+
+static int collect_key(const record *r, void *ctx)
+{
+    key_list *l = ctx;
+    verifier_key vk;
+    const char *text = record_text(r, "public_key");
+    if (!text || signkey_parse_verifier(text, &vk, NULL))
+        return 0;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->keys = xrealloc(l->keys, sizeof *l->keys * (size_t)l->cap);
+    }
+    known_key *k = &l->keys[l->n++];
+    memset(k, 0, sizeof *k);
+    k->vk = vk;
+    snprintf(k->key, sizeof k->key, "%s", r->key);
+    const char *purpose = record_text(r, "purpose");
+    k->witness = purpose && !strcmp(purpose, "witness");
+    return 0;
+}
+
+static int note_entry(const ledger_row *row, void *ctx)
+{
+    known_key *k = ctx;
+    if (strcmp(row->entity, reg_signing_key.name))
+        return 0;
+    if (!strcmp(row->op, "add") && !k->added)
+        k->added = row->seq;
+    else if (!strcmp(row->op, "retire"))
+        k->retired = row->seq;
+    return 0;
+}
+
+int dom_keys_load(dom *d, known_key **out, int *n, isms_err *e)
+{
+    key_list l = {0};
+    store_query all = {.include_retired = 1};
+    int rc = dom_list(d, &reg_signing_key, &all, collect_key, &l, e);
+    for (int i = 0; !rc && i < l.n; i++)
+        rc = store_ledger_scan(dom_store(d), l.keys[i].key, note_entry, &l.keys[i], e);
+    if (rc) {
+        free(l.keys);
+        l.keys = NULL;
+        l.n = 0;
+    }
+    *out = l.keys;
+    *n = l.n;
+    return rc;
+}
+
+int known_key_valid_at(const known_key *k, int64_t size)
+{
+    if (!k->key[0])
+        return 1;   /* given by the verifier: trusted for every size */
+    return k->added && k->added <= size && (!k->retired || k->retired > size);
+}

@@ -1,0 +1,42 @@
+/* jsonw.h: building a JSON document without seeing jansson.
+ *
+ * For the layers that must not depend on jansson's types (the domain): a
+ * writer with a stack of open objects and arrays. Inside an object every
+ * value has a name; inside an array names are ignored (pass NULL).
+ *
+ *   jw *w = jw_new();
+ *   jw_object(w, NULL);
+ *     jw_str(w, "key", "RISK-1");
+ *     jw_array(w, "p");  jw_num(w, NULL, 0.5);  jw_end(w);
+ *   jw_end(w);
+ *   char *text = jw_text(w, 1);   // malloc'd; the caller frees
+ *   jw_free(w);
+ *
+ * Non-finite numbers are written as null (JSON has no infinity). */
+#ifndef ISMS_IO_JSONW_H
+#define ISMS_IO_JSONW_H
+
+#include <stdint.h>
+
+typedef struct jw jw;
+
+jw *jw_new(void);
+void jw_free(jw *w);
+
+void jw_object(jw *w, const char *name);
+void jw_array(jw *w, const char *name);
+void jw_end(jw *w);
+
+void jw_str(jw *w, const char *name, const char *s);   /* NULL writes null */
+void jw_int(jw *w, const char *name, int64_t v);
+void jw_num(jw *w, const char *name, double v);
+void jw_bool(jw *w, const char *name, int v);
+void jw_null(jw *w, const char *name);
+/* Inserts already-serialised JSON (it is parsed, so it must be valid). */
+void jw_raw(jw *w, const char *name, const char *json);
+
+/* The document (the first value opened), pretty or compact with sorted
+ * keys (canonical); malloc'd. NULL if nothing was written. */
+char *jw_text(jw *w, int pretty);
+
+#endif

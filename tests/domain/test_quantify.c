@@ -1,0 +1,257 @@
+/* Risks in money, through the domain: FAIR inputs and their checks,
+ * appetite approved per objective, quantification against it, acceptance
+ * by the authority a risk's size requires, returns on controls. */
+#include "support/testutil.h"
+#include "domain/dom.h"
+#include "domain/quantify.h"
+#include "domain/registers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static dom *d;
+
+static record *make(const regdef *reg, ...)
+{
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    record_init(r, reg, dom_arena(d));
+    va_list ap;
+    va_start(ap, reg);
+    const char *pair;
+    while ((pair = va_arg(ap, const char *))) {
+        const char *eq = strchr(pair, '=');
+        char *name = arena_strndup(dom_arena(d), pair, (size_t)(eq - pair));
+        isms_err e = {0};
+        int f = regdef_field(reg, name);
+        if (f < 0 || dom_set_text(d, r, f, eq + 1, &e))
+            fail_msg("%s: %s", pair, e.msg);
+    }
+    va_end(ap);
+    return r;
+}
+
+static const char *add_ok(record *r)
+{
+    record out;
+    isms_err e = {0};
+    if (dom_add(d, r, &out, &e))
+        fail_msg("add %s: %s", r->reg->name, e.msg);
+    return out.key;
+}
+
+static void add_fails(record *r, const char *field, const char *needle)
+{
+    record out;
+    isms_err e = {0};
+    assert_int_equal(dom_add(d, r, &out, &e), E_INVALID);
+    assert_string_equal(e.field, field);
+    assert_contains(e.msg, needle);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    isms_err e = {0};
+    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    if (dom_create(tu_repo("quant.isms"), "quant-test", 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    record out;
+    if (dom_org_set(d, make(&reg_org, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
+                            "frequency_bands=0.05,0.2,1,4", "magnitude_bands=50000,250000,1000000,5000000", NULL),
+                    &out, &e))
+        fail_msg("org: %s", e.msg);
+    add_ok(make(&reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
+    add_ok(make(&reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    add_ok(make(&reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
+    add_ok(make(&reg_objective, "title=Payments", "owner=PER-1", NULL));
+    add_ok(make(&reg_objective, "title=Customer data", "owner=PER-1", NULL));
+    /* RISK-1: quantified, large. RISK-2: small, qualitative only. */
+    add_ok(make(&reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1", "likelihood=3", "impact=5",
+                "lef=pert(0.5,2,6)", "primary_loss=lognormal90(100000,10000000)", NULL));
+    add_ok(make(&reg_risk, "title=Typo in a form", "owner=PER-2", "likelihood=1", "impact=2", NULL));
+    add_ok(make(&reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
+                "acts_on=primary-loss", "reduction=pert(0.3,0.5,0.7)", "cost=50000", NULL));
+    add_ok(make(&reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1", "status=planned", "acts_on=lef",
+                "reduction=const(0.4)", "cost=80000", NULL));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dom_close(d);
+    unsetenv("ISMS_NOW");
+    return 0;
+}
+
+static void fair_inputs_are_checked(void **state)
+{
+    (void)state;
+    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "primary_loss=const(5)", NULL),
+              "lef", "loss event frequency");
+    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)", NULL),
+              "primary_loss", "primary loss");
+    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
+                   "tef=const(2)", "primary_loss=const(5)", NULL), "lef", "not both");
+    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "tef=const(2)",
+                   "primary_loss=const(5)", NULL), "vulnerability", "tef needs");
+    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
+                   "primary_loss=const(5)", "secondary_loss=const(9)", NULL), "secondary_probability", "together");
+    add_fails(make(&reg_control, "title=x", "owner=PER-2", "acts_on=lef", NULL), "reduction", "how much");
+    add_fails(make(&reg_control, "title=x", "owner=PER-2", "reduction=const(0.5)", NULL), "acts_on", "factor");
+    add_fails(make(&reg_control, "title=x", "owner=PER-2", "acts_on=lef", "reduction=uniform(0.5,1.5)", NULL),
+              "reduction", "between 0 and 1");
+    add_fails(make(&reg_control, "title=x", "owner=PER-2", "deductible=1000", NULL), "deductible", "insurance");
+    /* Bad distribution text is refused where it is typed, naming the field. */
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    record_init(r, &reg_risk, dom_arena(d));
+    isms_err e = {0};
+    assert_int_equal(dom_set_text(d, r, regdef_field(&reg_risk, "lef"), "pert(6,2,0.5)", &e), E_INVALID);
+    assert_contains(e.msg, "lef");
+    err_clear(&e);
+    assert_int_equal(dom_set_text(d, r, regdef_field(&reg_risk, "primary_loss"), "lognormal90(5,1)", &e), E_INVALID);
+    err_clear(&e);
+    /* Stored in canonical form. */
+    assert_int_equal(dom_set_text(d, r, regdef_field(&reg_risk, "lef"), "pert( 0.50, 2.0 , 6 )", &e), 0);
+    assert_string_equal(record_text(r, "lef"), "pert(0.5,2,6)");
+}
+
+static void quantify_is_reproducible_and_saved(void **state)
+{
+    (void)state;
+    quant_opts o = {.iterations = 20000, .seed = 7, .save = 1};
+    risk_quant a, b;
+    isms_err e = {0};
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &a, &e), 0);
+    o.threads = 1;
+    o.save = 0;
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &b, &e), 0);
+    /* Same seed, any thread count: the same figures, bit for bit. */
+    assert_true(a.current.stats.mean == b.current.stats.mean);
+    assert_true(a.current.stats.p95 == b.current.stats.p95);
+    /* Implemented backups lower the loss; the proposed EDR lowers it more. */
+    assert_true(a.current.stats.mean < a.inherent.stats.mean);
+    assert_true(a.target.stats.mean < a.current.stats.mean);
+    assert_true(fabs(a.target.frequency / a.current.frequency - 0.6) < 0.05);
+    assert_false(a.threshold.set);   /* nothing approved yet */
+    assert_true(a.likelihood >= 1 && a.impact >= 1);
+    assert_non_null(a.analysis);
+    record an;
+    assert_int_equal(dom_get(d, &reg_analysis, a.analysis, &an, &e), 0);
+    assert_string_equal(record_text(&an, "seed"), "7");
+    assert_string_equal(record_text(&an, "engine"), fair_engine_version);
+    assert_contains(record_text(&an, "inputs"), "pert(0.5,2,6)");
+    assert_int_equal(record_int(&an, "p95_loss"), (int64_t)llround(a.current.stats.p95 * 100));
+    o.seed = 8;
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &b, &e), 0);
+    assert_true(a.current.stats.mean != b.current.stats.mean);
+    /* A risk without FAIR inputs says what it needs. */
+    assert_int_equal(dom_risk_quantify(d, "RISK-2", &o, &b, &e), E_INVALID);
+    assert_contains(e.msg, "--lef");
+}
+
+static void appetite_is_approved_per_objective(void **state)
+{
+    (void)state;
+    isms_err e = {0};
+    record out;
+    const char *a1 = add_ok(make(&reg_appetite, "objective=OBJ-1", "statement=Payments: 1m", "appetite=1000000",
+                                 "tolerance=3000000", NULL));
+    const char *a2 = add_ok(make(&reg_appetite, "objective=OBJ-1", "statement=Payments: 500k", "appetite=500000", NULL));
+    const char *org = add_ok(make(&reg_appetite, "statement=Bank: 10m", "appetite=10000000", NULL));
+    record bad;
+    record_init(&bad, &reg_appetite, dom_arena(d));
+    assert_int_equal(dom_add(d, make(&reg_appetite, "statement=x", "appetite=5", "tolerance=4", NULL), &bad, &e),
+                     E_INVALID);
+    err_clear(&e);
+    assert_int_equal(dom_approve(d, &reg_appetite, a1, "omar@x.example", &out, &e), E_DENIED);
+    err_clear(&e);
+    assert_int_equal(dom_approve(d, &reg_appetite, a1, "dana@x.example", &out, &e), 0);
+    assert_int_equal(dom_approve(d, &reg_appetite, org, "dana@x.example", &out, &e), 0);
+    record risk;
+    quant_threshold t;
+    assert_int_equal(dom_get(d, &reg_risk, "RISK-1", &risk, &e), 0);
+    assert_int_equal(dom_risk_threshold(d, &risk, &t, &e), 0);
+    assert_true(t.set);
+    assert_true(t.appetite == 1000000.0 && t.tolerance == 3000000.0 && t.confidence == 95);
+    assert_string_equal(t.source, a1);
+    /* Approving a new appetite for the same objective supersedes the old one,
+     * and leaves the organisation-wide one alone. */
+    assert_int_equal(dom_approve(d, &reg_appetite, a2, "PER-1", &out, &e), 0);
+    assert_int_equal(dom_get(d, &reg_appetite, a1, &out, &e), 0);
+    assert_string_equal(record_text(&out, "status"), "superseded");
+    assert_int_equal(dom_get(d, &reg_appetite, org, &out, &e), 0);
+    assert_string_equal(record_text(&out, "status"), "approved");
+    assert_int_equal(dom_risk_threshold(d, &risk, &t, &e), 0);
+    assert_true(t.appetite == 500000.0);
+}
+
+static void acceptance_needs_the_authority_the_size_requires(void **state)
+{
+    (void)state;
+    isms_err e = {0};
+    record out, risk;
+    quant_opts o = {.iterations = 20000, .seed = 1, .save = 1};
+    risk_quant q;
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    assert_true(q.threshold.set);
+    assert_true(q.outside_appetite);   /* P95 of millions against an appetite of 500k */
+    /* Outside appetite: neither its owner nor the ISMS lead may accept it. */
+    assert_int_equal(dom_risk_accept(d, "RISK-1", "omar@x.example", "cheap", NULL, &out, &e), E_DENIED);
+    assert_contains(e.msg, "management body");
+    err_clear(&e);
+    assert_int_equal(dom_risk_accept(d, "RISK-1", "lea@x.example", "cheap", NULL, &out, &e), E_DENIED);
+    err_clear(&e);
+    assert_int_equal(dom_risk_accept(d, "RISK-1", "dana@x.example", "Board decision 2026-11", "2027-03-31", &out, &e), 0);
+    assert_contains(record_text(&out, "basis"), "outside appetite");
+    assert_string_equal(record_text(&out, "expires_on"), "2027-03-31");
+    assert_int_equal(dom_get(d, &reg_risk, "RISK-1", &risk, &e), 0);
+    assert_string_equal(record_text(&risk, "treatment"), "accept");
+    /* A small qualitative risk: its owner may accept it, for a year by default. */
+    assert_int_equal(dom_risk_accept(d, "RISK-2", "omar@x.example", "negligible", NULL, &out, &e), 0);
+    assert_string_equal(record_text(&out, "expires_on"), "2027-11-23");
+    assert_contains(record_text(&out, "basis"), "not quantified");
+    /* Expiry in the past, or more than three years away, is refused. */
+    assert_int_equal(dom_risk_accept(d, "RISK-2", "omar@x.example", "x", "2026-01-01", &out, &e), E_INVALID);
+    err_clear(&e);
+    assert_int_equal(dom_risk_accept(d, "RISK-2", "omar@x.example", "x", "2031-01-01", &out, &e), E_INVALID);
+    err_clear(&e);
+    assert_int_equal(dom_risk_accept(d, "RISK-2", "omar@x.example", "", NULL, &out, &e), E_INVALID);
+}
+
+static void portfolio_and_returns(void **state)
+{
+    (void)state;
+    isms_err e = {0};
+    quant_opts o = {.iterations = 20000, .seed = 3, .save = 1};
+    portfolio_quant p;
+    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
+    assert_int_equal(p.modelled, 1);
+    assert_int_equal(p.unmodelled, 1);
+    assert_int_equal(p.ngroups, 1);
+    assert_string_equal(p.groups[0].key, "OBJ-1");
+    assert_true(p.groups[0].certainty >= 0 && p.groups[0].certainty <= 1);
+    assert_true(p.certainty >= 0 && p.certainty <= 1);   /* organisation-wide appetite approved */
+    returns_quant r;
+    assert_int_equal(dom_control_returns(d, &o, &r, &e), 0);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.rows[0].key, "CTL-2");          /* the proposed one, ranked first */
+    assert_int_equal(r.rows[0].value.rank, 1);
+    assert_false(r.rows[0].value.implemented);
+    assert_true(r.rows[0].value.mean_reduction > 0);
+    assert_true(fabs(r.rows[0].value.roi - (r.rows[0].value.mean_reduction - 80000) / 80000) < 1e-9);
+    assert_non_null(r.analysis);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fair_inputs_are_checked),
+        cmocka_unit_test(quantify_is_reproducible_and_saved),
+        cmocka_unit_test(appetite_is_approved_per_objective),
+        cmocka_unit_test(acceptance_needs_the_authority_the_size_requires),
+        cmocka_unit_test(portfolio_and_returns),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
