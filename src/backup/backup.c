@@ -1,4 +1,5 @@
 #include "backup/backup.h"
+#include "backup/checkpoints.h"
 #include "domain/registers.h"
 #include "domain/verify.h"
 #include "io/json.h"
@@ -65,6 +66,8 @@ int backup_export(dom *d, FILE *out, isms_err *e)
     }
     if (!rc)
         rc = dom_history(d, NULL, add_entry, ledger, e);
+    if (!rc)
+        rc = backup_checkpoints_export(d, doc, e);
     store_rollback(dom_store(d));
     json_object_set_new(doc, "registers", regs);
     json_object_set_new(doc, "ledger", ledger);
@@ -226,6 +229,8 @@ static int import_all(dom *d, const json_t *doc, isms_err *e)
     arena_free(&a);
     if (!rc)
         rc = import_ledger(s, json_object_get(doc, "ledger"), e);
+    if (!rc)
+        rc = backup_checkpoints_import(s, json_object_get(doc, "checkpoints"), e);
     return rc;
 }
 
@@ -363,6 +368,8 @@ static int fill_from_store(dom *d, void *ctx, isms_err *e)
             rc = copy_register(c, registers[i], pass);
     if (!rc)
         rc = store_ledger_scan(c->from, NULL, copy_entry, c, e);
+    if (!rc)
+        rc = backup_checkpoints_copy(c->from, c->to, e);
     return rc;
 }
 

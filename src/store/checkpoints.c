@@ -20,6 +20,8 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
 
 static int key_id(store *s, const char *key, int64_t *id, isms_err *e)
 {
+    if (!key)
+        return err_set(e, E_NOT_FOUND, "signed_by", "the checkpoint names no signing key");
     db_stmt *st;
     int row, rc = db_prep(s->db, "SELECT id FROM signing_key WHERE key = ?", &st, e);
     if (rc)
