@@ -244,31 +244,48 @@ int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char 
     return j.problems;
 }
 
+/* The ledger has the checkpoint's size, and at that size its root. */
+static void judge_ledger(judge *j, const unsigned char *root_at_size)
+{
+    unsigned long long size = (unsigned long long)j->c->size;
+    if ((int64_t)size > j->v->entries) {
+        char gone[64];
+        if ((int64_t)size == j->v->entries + 1)
+            snprintf(gone, sizeof gone, "entry #%llu was", size);
+        else
+            snprintf(gone, sizeof gone, "entries #%lld to #%llu were", (long long)j->v->entries + 1,
+                     size);
+        report(j, "size", "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
+               "(the tail cut off, or an older backup restored)", (long long)j->v->entries, size,
+               j->label, gone);
+    } else if (!root_at_size || memcmp(root_at_size, j->c->root, MERKLE_HASH_SIZE)) {
+        report(j, "root", "the ledger's first %llu entries no longer have the root %s signs: "
+               "history up to entry #%llu was rewritten after it was issued", size, j->label, size);
+    }
+}
+
 int ckpt_judge(const ledger_view *v, const checkpoint *c, const unsigned char *root_at_size,
                const char *label, ckpt_problem_fn fn, void *ctx, buf *notes)
 {
     judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
-    unsigned long long size = (unsigned long long)c->size;
     if (strcmp(c->origin, v->origin)) {
         report(&j, "origin", "%s is for the ledger %s, not this one (%s)", label, c->origin,
                v->origin);
         return j.problems;
     }
-    if ((int64_t)c->size > v->entries) {
-        char gone[64];
-        if ((int64_t)size == v->entries + 1)
-            snprintf(gone, sizeof gone, "entry #%llu was", size);
-        else
-            snprintf(gone, sizeof gone, "entries #%lld to #%llu were", (long long)v->entries + 1, size);
-        report(&j, "size", "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
-               "(the tail cut off, or an older backup restored)", (long long)v->entries, size, label,
-               gone);
-    }
-    else if (!root_at_size || memcmp(root_at_size, c->root, MERKLE_HASH_SIZE))
-        report(&j, "root", "the ledger's first %llu entries no longer have the root %s signs: "
-               "history up to entry #%llu was rewritten after it was issued", size, label, size);
-    if (notes && !j.problems)
-        buf_printf(notes, "%s: size %llu; the ledger (%lld entries) %s it\n", label, size,
-                   (long long)v->entries, (int64_t)size == v->entries ? "equals" : "extends");
-    return j.problems + ckpt_judge_signatures(v, c, label, fn, ctx, notes);
+    /* Signatures first: what an altered or unvouched checkpoint says about
+     * the ledger is not worth comparing. */
+    buf sigs;
+    buf_init(&sigs);
+    int unsigned_ = ckpt_judge_signatures(v, c, label, fn, ctx, &sigs);
+    if (!unsigned_)
+        judge_ledger(&j, root_at_size);
+    if (notes && !unsigned_ && !j.problems)
+        buf_printf(notes, "%s: size %llu; the ledger (%lld entries) %s it\n", label,
+                   (unsigned long long)c->size, (long long)v->entries,
+                   (int64_t)c->size == v->entries ? "equals" : "extends");
+    if (notes)
+        buf_puts(notes, buf_str(&sigs));
+    buf_reset(&sigs);
+    return j.problems + unsigned_;
 }
