@@ -1,0 +1,28 @@
+#!/bin/sh
+# bench/ledger/run.sh: the ledger's Merkle tree at scale.
+#   ENTRIES=1000000 bench/ledger/run.sh [REPO]
+# Tree head, inclusion and consistency proofs over ENTRIES entry hashes in
+# memory (bench_merkle), then through a repository whose ledger holds
+# ENTRIES entries: what `isms ledger root` and `isms ledger proof` do,
+# then the two commands themselves timed with hyperfine. REPO defaults
+# to a fresh SQLite file in a temporary directory.
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+ENTRIES=${ENTRIES:-1000000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+REPO=${1:-$tmp/ledger.isms}
+
+echo "# bench_merkle: $ENTRIES entries, repository $REPO ($(date -u +%FT%TZ), $(nproc) cores)"
+"$BUILD/bench_merkle" "$ENTRIES" "$REPO"
+export ISMS_REPO="$REPO"
+hyperfine --warmup 1 --runs ${RUNS:-5} --export-json "$tmp/hf.json" \
+    "$BUILD/isms ledger root > /dev/null" \
+    "$BUILD/isms ledger proof 777777 > /dev/null"
+python3 - "$tmp/hf.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(json.dumps({"command": r["command"], "mean_s": round(r["mean"], 4),
+                      "stddev_s": round(r["stddev"], 4), "min_s": round(r["min"], 4)}))
+PY

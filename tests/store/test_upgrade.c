@@ -1,0 +1,152 @@
+/* Schema upgrades: a repository made by an older schema (ISMS_MIGRATE_UNTIL
+ * stops the migrations there) is brought to the newest one the first time
+ * the normal binary opens it: the upgrade is a ledger entry, a SQLite file
+ * keeps a copy of itself from before, old records are intact, the ledger
+ * verifies, and what the new schema brings (signing keys, checkpoints)
+ * works on it. Every older version is tried. */
+#include "support/testutil.h"
+#include "store/store.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *schema_version(const char *repo)
+{
+    return tu_sql_value(repo, "SELECT MAX(version) FROM schema_migration");
+}
+
+/* A repository of schema `version` with records in it. Only registers
+ * whose tables that version already has are used: the binary writes the
+ * newest form of each register. */
+static void make_old_repository(const char *repo, int version)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", version);
+    setenv("ISMS_MIGRATE_UNTIL", v, 1);
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana Weiss", "--email", "dana@acme.example",
+                    "--role", "management-body"));
+    free(tu_isms_ok(repo, "asset", "add", "--name", "Payments", "--type", "system", "--owner",
+                    "PER-1", "--integrity", "very-high"));
+    free(tu_isms_ok(repo, "context", "add", "--title", "Regulator expects DORA", "--kind",
+                    "external"));
+    free(tu_isms_ok(repo, "person", "update", "PER-1", "--job-title", "CEO"));
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    char *got = schema_version(repo);
+    assert_string_equal(got, v);
+    free(got);
+}
+
+/* The copy a SQLite upgrade leaves: FILE.v<version>-<time>.bak. */
+static char *find_backup(const char *name, int version)
+{
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s.v%d-", name, version);
+    DIR *dir = opendir(tu_tmpdir());
+    assert_non_null(dir);
+    char *found = NULL;
+    struct dirent *de;
+    while ((de = readdir(dir)))
+        if (!strncmp(de->d_name, prefix, strlen(prefix)) && strstr(de->d_name, ".bak"))
+            found = strdup(tu_path(de->d_name));
+    closedir(dir);
+    return found;
+}
+
+static void check_upgraded(const char *repo, int from)
+{
+    char latest[16], data[64];
+    snprintf(latest, sizeof latest, "%d", store_schema_latest());
+    char *got = schema_version(repo);
+    assert_string_equal(got, latest);
+    free(got);
+    snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, store_schema_latest());
+    char *migrate = tu_sql_value(repo, "SELECT data FROM ledger WHERE op = 'migrate'");
+    assert_string_equal(migrate, data);
+    free(migrate);
+    char *person = tu_isms_ok(repo, "person", "show", "PER-1");
+    assert_contains(person, "Dana Weiss");
+    assert_contains(person, "CEO");
+    free(person);
+    char *assets = tu_isms_ok(repo, "asset", "list");
+    assert_contains(assets, "Payments");
+    free(assets);
+    char *ok = tu_isms_ok(repo, "verify");
+    assert_contains(ok, "ok:");
+    free(ok);
+}
+
+static void upgrade_from(int version)
+{
+    char name[64];
+    snprintf(name, sizeof name, "upgrade-v%d.isms", version);
+    const char *repo = tu_repo(name);
+    make_old_repository(repo, version);
+
+    /* The first open by the normal binary upgrades, and says so. */
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.err, "upgraded");
+    tu_result_free(&r);
+    check_upgraded(repo, version);
+    if (!tu_backend_is_pg()) {
+        char *bak = find_backup(name, version);
+        if (!bak)
+            fail_msg("no %s.v%d-*.bak beside the upgraded file", name, version);
+        char *old = schema_version(bak);
+        assert_int_equal(atoi(old), version);
+        free(old);
+        free(bak);
+    }
+    /* Only once: a second open finds nothing to do. */
+    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_not_contains(r.err, "upgraded");
+    tu_result_free(&r);
+
+    /* What the newer schema brought works on the upgraded repository. */
+    snprintf(name, sizeof name, "upgrade-v%d.key", version);
+    const char *key = tu_path(name);
+    snprintf(name, sizeof name, "upgrade-v%d.cp", version);
+    const char *cp = tu_path(name);
+    free(tu_isms_ok(repo, "key", "generate", "--out", key));
+    free(tu_isms_ok(repo, "key", "add", "--key", key));
+    free(tu_isms_ok(repo, "checkpoint", "--key", key, "--out", cp));
+    char *ok = tu_isms_ok(repo, "verify", "--checkpoint", cp);
+    assert_contains(ok, "equals it");
+    free(ok);
+
+    /* And it travels: export -> import -> export is identical. */
+    snprintf(name, sizeof name, "upgrade-v%d-a.json", version);
+    const char *a = tu_path(name);
+    snprintf(name, sizeof name, "upgrade-v%d-b.json", version);
+    const char *b = tu_path(name);
+    snprintf(name, sizeof name, "upgrade-v%d-copy", version);
+    const char *copy = tu_repo(name);
+    free(tu_isms_ok(repo, "export", a));
+    free(tu_isms_ok(NULL, "import", a, copy));
+    free(tu_isms_ok(copy, "export", b));
+    char *ta = tu_read_file(a, NULL), *tb = tu_read_file(b, NULL);
+    assert_string_equal(ta, tb);
+    free(ta);
+    free(tb);
+}
+
+static void every_older_schema_upgrades(void **state)
+{
+    (void)state;
+    assert_true(store_schema_latest() >= 2);
+    for (int v = 1; v < store_schema_latest(); v++)
+        upgrade_from(v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_older_schema_upgrades),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
