@@ -241,6 +241,30 @@ int cmd_risk_lec(cli *c, isms_err *e)
     return 0;
 }
 
+/* --correlate RISK-1,RISK-2=0.6 (repeatable) */
+static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
+{
+    quant_corr *pairs = arena_alloc(&c->a, sizeof *pairs * (size_t)(c->nopts + 1));
+    size_t n = 0;
+    for (int i = 0; i < c->nopts; i++) {
+        if (strcmp(c->opts[i].name, "correlate"))
+            continue;
+        const char *arg = c->opts[i].arg, *comma = strchr(arg, ','), *eq = strchr(arg, '=');
+        char *end = NULL;
+        double rho = eq ? strtod(eq + 1, &end) : NAN;
+        if (!comma || !eq || eq < comma || !end || *end || !(rho > -1 && rho < 1))
+            return err_set(e, E_INVALID, "correlate",
+                           "correlate: \"%s\" is not RISK-A,RISK-B=rho with rho between -1 and 1", arg);
+        pairs[n].a = arena_strndup(&c->a, arg, (size_t)(comma - arg));
+        pairs[n].b = arena_strndup(&c->a, comma + 1, (size_t)(eq - comma - 1));
+        pairs[n].rho = rho;
+        n++;
+    }
+    o->corr = pairs;
+    o->ncorr = n;
+    return 0;
+}
+
 int cmd_quantify(cli *c, isms_err *e)
 {
     quant_opts o;
@@ -251,8 +275,10 @@ int cmd_quantify(cli *c, isms_err *e)
         rc = err_set(e, E_INVALID, "by", "by: \"%s\" is not a grouping; use --by objective", by);
     if (!rc)
         rc = quant_options(c, &o, &p, "aggregating the portfolio", e);
+    if (!rc)
+        rc = parse_correlations(c, &o, e);
     if (rc)
-        return rc;
+        return quant_done(&o, rc, e);
     portfolio_quant q;
     if ((rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e)))
         return rc;

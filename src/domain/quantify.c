@@ -368,7 +368,7 @@ static int matrix_bands(dom *d, qual_matrix *qm)
 }
 
 static char *risk_quant_json(const risk_quant *q, int results_only);
-static char *risk_inputs_json(const qmodel *m, int pretty);
+static char *risk_inputs_json(const qmodel *m, const quant_opts *o);
 
 static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t seed, size_t iterations,
                          double mean, double p95, int outside, char *inputs, char *results,
@@ -441,7 +441,7 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
                               q->current.stats.p_above_appetite > 1.0 - q->threshold.confidence / 100.0;
     }
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, 0);
+        char *inputs = risk_inputs_json(&m, NULL);
         char *results = risk_quant_json(q, 1);
         rc = save_analysis(d, q->key, "risk", q->seed, q->iterations, q->current.stats.mean,
                            q->current.stats.p95, q->outside_appetite, inputs, results, &q->analysis, e);
@@ -543,6 +543,35 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g, const p
 
 static char *portfolio_json(const portfolio_quant *q);
 
+static size_t modelled_index(const qmodel *m, const char *key)
+{
+    for (size_t i = 0; i < m->nrisks; i++)
+        if (!strcmp(m->risk_keys[i], key))
+            return i;
+    return (size_t)-1;
+}
+
+static int set_correlations(dom *d, portfolio *p, const qmodel *m, const quant_opts *o, isms_err *e)
+{
+    if (!o->ncorr)
+        return 0;
+    portfolio_corr *pairs = xmalloc(sizeof *pairs * o->ncorr);
+    int rc = 0;
+    for (size_t k = 0; k < o->ncorr && !rc; k++) {
+        const char *keys[2] = {dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b)};
+        size_t idx[2];
+        for (int j = 0; j < 2 && !rc; j++)
+            if ((idx[j] = modelled_index(m, keys[j])) == (size_t)-1)
+                rc = err_set(e, E_INVALID, "correlate",
+                             "correlate: %s is not a quantified risk (it needs FAIR inputs)", keys[j]);
+        pairs[k] = (portfolio_corr){idx[0], idx[1], o->corr[k].rho};
+    }
+    if (!rc)
+        rc = portfolio_set_correlation(p, pairs, o->ncorr, e);
+    free(pairs);
+    return rc;
+}
+
 int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfolio_quant *q,
                            isms_err *e)
 {
@@ -572,6 +601,8 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
         rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
     if (!rc && g.n)
         rc = set_groups(p, &m, &g, e);
+    if (!rc)
+        rc = set_correlations(d, p, &m, o, e);
     fair_scenario current = {FAIR_CURRENT, -1, NULL};
     if (!rc)
         rc = portfolio_run(p, &current, &fo, &res, e);
@@ -585,7 +616,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     if (!rc && g.n)
         rc = describe_groups(d, &m, &g, &res, fo.threads, q, e);
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, 0);
+        char *inputs = risk_inputs_json(&m, o);
         char *results = portfolio_json(q);
         rc = save_analysis(d, by_objective ? "portfolio by objective" : "portfolio", "portfolio",
                            q->seed, q->iterations, q->total.mean, q->total.p95,
@@ -646,7 +677,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
         qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
     }
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, 0);
+        char *inputs = risk_inputs_json(&m, NULL);
         char *results = returns_json(q);
         rc = save_analysis(d, "controls", "control-return", q->seed, q->iterations, 0, 0, 0, inputs,
                            results, &q->analysis, e);
@@ -713,7 +744,7 @@ static void dist_member(jw *w, const char *name, const dist *d)
     buf_reset(&b);
 }
 
-static char *risk_inputs_json(const qmodel *m, int pretty)
+static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
 {
     jw *w = jw_new();
     jw_object(w, NULL);
@@ -755,8 +786,19 @@ static char *risk_inputs_json(const qmodel *m, int pretty)
         jw_end(w);
     }
     jw_end(w);
+    if (o && o->ncorr) {
+        jw_array(w, "correlations");
+        for (size_t k = 0; k < o->ncorr; k++) {
+            jw_object(w, NULL);
+            jw_str(w, "a", o->corr[k].a);
+            jw_str(w, "b", o->corr[k].b);
+            jw_num(w, "rank_correlation", o->corr[k].rho);
+            jw_end(w);
+        }
+        jw_end(w);
+    }
     jw_end(w);
-    char *text = jw_text(w, pretty);
+    char *text = jw_text(w, 0);
     jw_free(w);
     return text;
 }

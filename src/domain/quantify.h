@@ -30,6 +30,12 @@ enum { QUANT_LEC_POINTS = 41 };
 #define QUANT_DEFAULT_ITERATIONS 100000
 #define QUANT_DEFAULT_SEED 1u
 
+/* A rank correlation between two risks of the portfolio. */
+typedef struct quant_corr {
+    const char *a, *b;                    /* risk keys */
+    double rho;                           /* in (-1, 1) */
+} quant_corr;
+
 typedef struct quant_opts {
     size_t iterations;                    /* 0: QUANT_DEFAULT_ITERATIONS */
     uint64_t seed;                        /* the same seed gives the same figures */
@@ -38,6 +44,8 @@ typedef struct quant_opts {
     fair_progress_fn progress;
     void *progress_ctx;
     const volatile sig_atomic_t *cancel;
+    const quant_corr *corr;               /* portfolio only; independent otherwise */
+    size_t ncorr;
 } quant_opts;
 
 /* Appetite and tolerance that apply, from an approved appetite statement. */
