@@ -3,8 +3,9 @@
  * What this driver adds to the SQL the store writes:
  * - placeholders: `?` becomes $1..$n (quoted literals, quoted identifiers
  *   and comments are left alone);
- * - statements are prepared on the server once per connection, on first
- *   use, and executed with text parameters; results are read whole (a scan
+ * - statements are prepared on the server once per connection, on their
+ *   second use (the first runs unprepared, in one round trip), and executed
+ *   with text parameters; results are read whole (a scan
  *   keeps several statements open on one connection at once, which libpq's
  *   single-row mode cannot do);
  * - writers are serialised by a transaction-scoped advisory lock taken
@@ -53,6 +54,7 @@ struct db_stmt {
     int nparams;
     char **params;        /* text values (malloc'd), NULL for SQL NULL */
     char name[24];        /* the server-side statement's name */
+    int runs;             /* executions so far */
     int prepared;         /* prepared on the server */
     PGresult *res;        /* the executed statement's rows, NULL before */
     int row, nrows;
@@ -457,8 +459,10 @@ static int pg_execute(db_stmt *st, isms_err *e)
         return pg_fail(d, NULL, "query", e);
     const char *const *vals = (const char *const *)st->params;
     PGresult *res;
-    if (st->head.transient) {
-        /* Used once: parsed, run and forgotten in one round trip. */
+    if (st->head.transient || st->runs++ == 0) {
+        /* A statement's first run is parsed, run and forgotten in one
+         * round trip: most statements of a CLI command run once. Only a
+         * second run pays a round trip to prepare it on the server. */
         res = PQexecParams(d->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
     } else {
         if (!st->prepared) {
