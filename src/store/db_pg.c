@@ -78,7 +78,7 @@ static char *pg_label(const char *target)
     PQfreemem(errmsg);   /* may quote parts of the string: never shown */
     if (!opts)
         return xstrdup("a PostgreSQL database (unreadable connection string)");
-    const char *host = NULL, *port = NULL, *user = NULL, *dbname = NULL;
+    const char *host = NULL, *port = NULL, *user = NULL, *dbname = NULL, *options = NULL;
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val)
             continue;
@@ -90,6 +90,8 @@ static char *pg_label(const char *target)
             user = o->val;
         else if (!strcmp(o->keyword, "dbname"))
             dbname = o->val;
+        else if (!strcmp(o->keyword, "options"))
+            options = o->val;   /* e.g. a search_path: tells repositories apart */
     }
     /* A socket directory cannot go where a host name goes in a URI. */
     int socket_dir = host && host[0] == '/';
@@ -103,6 +105,7 @@ static char *pg_label(const char *target)
     buf_puts(&b, "/");
     label_add(&b, "", dbname);
     label_add(&b, "?host=", socket_dir ? host : NULL);
+    label_add(&b, socket_dir ? "&options=" : "?options=", options);
     PQconninfoFree(opts);
     return buf_detach(&b);
 }
