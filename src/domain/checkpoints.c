@@ -115,9 +115,13 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
     out->seq = seq;
     memcpy(out->entry, v->hashes[seq - 1], MERKLE_HASH_SIZE);
     out->size = size;
-    ledger_view_root(v, size, out->root);
-    return merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)seq - 1,
-                                  &out->path, e);
+    /* The root follows from the path: one pass over the tree, not two. */
+    merkle_hash leaf;
+    merkle_leaf_hash(out->entry, leaf);
+    int rc = merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size,
+                                    (uint64_t)seq - 1, &out->path, e);
+    return rc ? rc : merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h,
+                                           out->path.n, out->root, e);
 }
 
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
@@ -134,10 +138,20 @@ int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size
     snprintf(out->origin, sizeof out->origin, "%s", v->origin);
     out->old_size = old_size;
     out->size = size;
-    ledger_view_root(v, old_size, out->old_root);
-    ledger_view_root(v, size, out->root);
-    return merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size,
-                                    (uint64_t)old_size, &out->path, e);
+    int rc = merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size,
+                                      (uint64_t)old_size, &out->path, e);
+    if (rc || old_size == size) {
+        ledger_view_root(v, size, out->root);
+        memcpy(out->old_root, out->root, MERKLE_HASH_SIZE);
+        return rc;
+    }
+    /* The roots follow from the path, but for an old tree that is a
+     * perfect subtree: the path leaves its head out. */
+    merkle_hash perfect = {0};
+    if ((old_size & (old_size - 1)) == 0)
+        ledger_view_root(v, old_size, perfect);
+    return merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h, out->path.n,
+                                    perfect, out->old_root, out->root, e);
 }
 
 /* ---- judging a checkpoint ---- */

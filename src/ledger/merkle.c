@@ -65,6 +65,13 @@ void merkle_root(const merkle_hash *entries, uint64_t n, merkle_hash out)
     merkle_builder_root(&b, out);
 }
 
+static int bad_sizes(isms_err *e, uint64_t size1, uint64_t size2)
+{
+    return err_set(e, E_INVALID, "size", "no consistency proof from size %llu to size %llu: it "
+                   "needs 0 < old size <= new size", (unsigned long long)size1,
+                   (unsigned long long)size2);
+}
+
 /* ---- proofs ---- */
 
 /* k: the largest power of two smaller than n (n > 1). */
@@ -126,15 +133,13 @@ int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n
 {
     out->n = 0;
     if (n1 == 0 || n1 > n2)
-        return err_set(e, E_INVALID, "size", "no consistency proof from size %llu to size %llu: "
-                       "it needs 0 < old size <= new size",
-                       (unsigned long long)n1, (unsigned long long)n2);
+        return bad_sizes(e, n1, n2);
     if (n1 < n2)
         subproof(entries, n1, n2, 1, out);
     return 0;
 }
 
-/* ---- verification ---- */
+/* ---- roots from proofs, and verification ---- */
 
 static int same(const merkle_hash a, const merkle_hash b) { return !memcmp(a, b, MERKLE_HASH_SIZE); }
 
@@ -144,9 +149,8 @@ static int wrong_length(isms_err *e, const char *what, size_t n)
                    "its tree sizes", what, n);
 }
 
-int merkle_verify_inclusion(uint64_t index, uint64_t size, const merkle_hash leaf,
-                            const merkle_hash *proof, size_t nproof, const merkle_hash root,
-                            isms_err *e)
+int merkle_inclusion_root(uint64_t index, uint64_t size, const merkle_hash leaf,
+                          const merkle_hash *proof, size_t nproof, merkle_hash out, isms_err *e)
 {
     if (index >= size)
         return err_set(e, E_INVALID, "index", "leaf %llu is outside a tree of %llu leaves",
@@ -171,38 +175,36 @@ int merkle_verify_inclusion(uint64_t index, uint64_t size, const merkle_hash lea
     }
     if (sn != 0)
         return wrong_length(e, "inclusion", nproof);
-    if (!same(r, root))
-        return err_set(e, E_TAMPERED, "root", "the inclusion proof of leaf %llu does not lead to "
-                       "the root of the tree of %llu leaves", (unsigned long long)index,
-                       (unsigned long long)size);
+    memcpy(out, r, MERKLE_HASH_SIZE);
     return 0;
 }
 
-static int roots_differ(isms_err *e, uint64_t size1, uint64_t size2)
+int merkle_verify_inclusion(uint64_t index, uint64_t size, const merkle_hash leaf,
+                            const merkle_hash *proof, size_t nproof, const merkle_hash root,
+                            isms_err *e)
 {
-    return err_set(e, E_TAMPERED, "root", "the tree of %llu leaves is not a prefix of the tree of "
-                   "%llu leaves: their roots do not follow from each other",
-                   (unsigned long long)size1, (unsigned long long)size2);
+    merkle_hash r;
+    int rc = merkle_inclusion_root(index, size, leaf, proof, nproof, r, e);
+    if (!rc && !same(r, root))
+        rc = err_set(e, E_TAMPERED, "root", "the inclusion proof of leaf %llu does not lead to "
+                     "the root of the tree of %llu leaves", (unsigned long long)index,
+                     (unsigned long long)size);
+    return rc;
 }
 
-int merkle_verify_consistency(uint64_t size1, uint64_t size2, const merkle_hash *proof,
-                              size_t nproof, const merkle_hash root1, const merkle_hash root2,
-                              isms_err *e)
+int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *proof, size_t nproof,
+                             const merkle_hash perfect_root1, merkle_hash root1, merkle_hash root2,
+                             isms_err *e)
 {
     if (size1 == 0 || size1 > size2)
-        return err_set(e, E_INVALID, "size", "no consistency proof from size %llu to size %llu: "
-                       "it needs 0 < old size <= new size",
-                       (unsigned long long)size1, (unsigned long long)size2);
-    if (size1 == size2) {
-        if (nproof)
-            return wrong_length(e, "consistency", nproof);
-        return same(root1, root2) ? 0 : roots_differ(e, size1, size2);
-    }
+        return bad_sizes(e, size1, size2);
+    if (size1 == size2)
+        return err_set(e, E_INVALID, "size", "trees of equal size have no consistency path");
     if (!nproof)
         return wrong_length(e, "consistency", nproof);
     /* When the first tree is a perfect subtree, its head starts the path. */
     int perfect = (size1 & (size1 - 1)) == 0;
-    const unsigned char *first = perfect ? root1 : proof[0];
+    const unsigned char *first = perfect ? perfect_root1 : proof[0];
     size_t next = perfect ? 0 : 1;
     uint64_t fn = size1 - 1, sn = size2 - 1;
     while (fn & 1) {
@@ -230,5 +232,32 @@ int merkle_verify_consistency(uint64_t size1, uint64_t size2, const merkle_hash 
     }
     if (sn != 0)
         return wrong_length(e, "consistency", nproof);
-    return same(fr, root1) && same(sr, root2) ? 0 : roots_differ(e, size1, size2);
+    memcpy(root1, fr, MERKLE_HASH_SIZE);
+    memcpy(root2, sr, MERKLE_HASH_SIZE);
+    return 0;
+}
+
+static int roots_differ(isms_err *e, uint64_t size1, uint64_t size2)
+{
+    return err_set(e, E_TAMPERED, "root", "the tree of %llu leaves is not a prefix of the tree of "
+                   "%llu leaves: their roots do not follow from each other",
+                   (unsigned long long)size1, (unsigned long long)size2);
+}
+
+int merkle_verify_consistency(uint64_t size1, uint64_t size2, const merkle_hash *proof,
+                              size_t nproof, const merkle_hash root1, const merkle_hash root2,
+                              isms_err *e)
+{
+    if (size1 == 0 || size1 > size2)
+        return bad_sizes(e, size1, size2);
+    if (size1 == size2) {
+        if (nproof)
+            return wrong_length(e, "consistency", nproof);
+        return same(root1, root2) ? 0 : roots_differ(e, size1, size2);
+    }
+    merkle_hash fr, sr;
+    int rc = merkle_consistency_roots(size1, size2, proof, nproof, root1, fr, sr, e);
+    if (!rc && !(same(fr, root1) && same(sr, root2)))
+        rc = roots_differ(e, size1, size2);
+    return rc;
 }

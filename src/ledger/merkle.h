@@ -67,6 +67,19 @@ int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t inde
 int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1, merkle_proof *out,
                              isms_err *e);
 
+/* The roots a proof leads to (RFC 9162 2.1.3.2 and 2.1.4.2 up to the final
+ * comparison): verification compares them with the roots it trusts, and a
+ * prover gets the tree heads for the price of the proof. E_INVALID for
+ * sizes or a proof length that do not fit. The consistency roots need
+ * 0 < size1 < size2, and the first tree's head when size1 is a power of
+ * two (the proof leaves it out: the verifier has it); else
+ * perfect_root1 is not read. */
+int merkle_inclusion_root(uint64_t index, uint64_t size, const merkle_hash leaf,
+                          const merkle_hash *proof, size_t nproof, merkle_hash out, isms_err *e);
+int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *proof, size_t nproof,
+                             const merkle_hash perfect_root1, merkle_hash root1, merkle_hash root2,
+                             isms_err *e);
+
 /* Checks that `leaf` (a leaf hash, see merkle_leaf_hash) is leaf `index` of
  * the tree of `size` leaves whose head is `root` (RFC 9162 2.1.3.2).
  * 0 when it is; E_INVALID for an index outside the tree or a proof of the

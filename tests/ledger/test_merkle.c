@@ -239,6 +239,9 @@ static void inclusion_proofs_for_every_leaf(void **state)
             assert_true(p.n <= (size_t)ceil_log2(n));
             merkle_leaf_hash(entries[k], leaf);
             assert_int_equal(merkle_verify_inclusion(k, n, leaf, p.h, p.n, root, NULL), 0);
+            merkle_hash derived;
+            assert_int_equal(merkle_inclusion_root(k, n, leaf, p.h, p.n, derived, NULL), 0);
+            assert_memory_equal(derived, root, 32);
             /* Another leaf, another position, a changed proof: refused. */
             merkle_leaf_hash(entries[(k + 1) % NAIVE_MAX], leaf);
             assert_int_not_equal(merkle_verify_inclusion(k, n, leaf, p.h, p.n, root, NULL), 0);
@@ -273,6 +276,13 @@ static void consistency_proofs_for_every_pair(void **state)
             assert_int_equal(merkle_consistency_proof(entries, n2, n1, &p, NULL), 0);
             assert_true(p.n <= (size_t)ceil_log2(n2) + 1);
             assert_int_equal(merkle_verify_consistency(n1, n2, p.h, p.n, root1, root2, NULL), 0);
+            if (n1 < n2) {
+                /* The heads follow from the path (and root1 when it is a perfect tree). */
+                merkle_hash d1, d2;
+                assert_int_equal(merkle_consistency_roots(n1, n2, p.h, p.n, root1, d1, d2, NULL), 0);
+                assert_memory_equal(d1, root1, 32);
+                assert_memory_equal(d2, root2, 32);
+            }
             /* A rewritten old tree (another root1) does not extend to root2. */
             merkle_hash other;
             naive_mth(entries + 1, n1, other);
