@@ -142,18 +142,23 @@ static void placeholders_skip_quoted_text(void **state)
     db_close(d);
 }
 
+static int add_u(db *d, const char *name, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    return db_run(st, e);
+}
+
 static void unique_violation_is_a_conflict(void **state)
 {
     (void)state;
     db *d = open_db();
-    db_stmt *st;
     isms_err e = {0};
-    assert_int_equal(db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, &e), 0);
-    db_bind_text(st, 1, "once");
-    assert_int_equal(db_run(st, &e), 0);
-    assert_int_equal(db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, &e), 0);
-    db_bind_text(st, 1, "once");
-    assert_int_equal(db_run(st, &e), E_CONFLICT);
+    assert_int_equal(add_u(d, "once", &e), 0);
+    assert_int_equal(add_u(d, "once", &e), E_CONFLICT);
     assert_true(strstr(e.msg, "unique") || strstr(e.msg, "UNIQUE"));
     db_close(d);
 }
@@ -168,16 +173,6 @@ static int64_t count_u(db *d)
     int64_t n = db_col_int(st, 0);
     db_done(st);
     return n;
-}
-
-static int add_u(db *d, const char *name, isms_err *e)
-{
-    db_stmt *st;
-    int rc = db_prep(d, "INSERT INTO u (name) VALUES (?)", &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, name);
-    return db_run(st, e);
 }
 
 /* A failed statement inside a savepoint rolls back to it, and the outer
