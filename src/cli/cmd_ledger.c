@@ -42,26 +42,26 @@ static int read_text(cli *c, const char *path, const char *what, char **out, siz
     return 0;
 }
 
-static int read_checkpoint(cli *c, const char *path, checkpoint *out, isms_err *e)
+/* A checkpoint or proof file, read and parsed (into a checkpoint or a
+ * ledger_proof); a parse error names the file. */
+typedef enum { FILE_CHECKPOINT, FILE_PROOF } file_kind;
+
+static int read_parsed(cli *c, const char *path, file_kind kind, void *out, isms_err *e)
 {
-    char *text;
-    size_t n;
+    static const char *const what[] = {"checkpoint", "proof"};
+    char *text = NULL;
+    size_t n = 0;
     isms_err why = {0};
-    int rc = read_text(c, path, "checkpoint", &text, &n, e);
-    if (!rc && (rc = ckpt_parse(text, n, out, &why)))
-        err_set(e, rc, "checkpoint", "%s: %s", path, why.msg);
-    return rc;
+    int rc = read_text(c, path, what[kind], &text, &n, e);
+    if (rc)
+        return rc;
+    rc = kind == FILE_CHECKPOINT ? ckpt_parse(text, n, out, &why) : proof_parse(text, n, out, &why);
+    return rc ? err_set(e, rc, what[kind], "%s: %s", path, why.msg) : 0;
 }
 
-static int read_proof(cli *c, const char *path, ledger_proof *out, isms_err *e)
+static int read_checkpoint(cli *c, const char *path, checkpoint *out, isms_err *e)
 {
-    char *text;
-    size_t n;
-    isms_err why = {0};
-    int rc = read_text(c, path, "proof", &text, &n, e);
-    if (!rc && (rc = proof_parse(text, n, out, &why)))
-        err_set(e, rc, "proof", "%s: %s", path, why.msg);
-    return rc;
+    return read_parsed(c, path, FILE_CHECKPOINT, out, e);
 }
 
 /* Writes `text` to `path` through a temporary file renamed into place, so
@@ -289,7 +289,7 @@ int cmd_ledger_check(cli *c, isms_err *e)
     const char *cp = cli_opt_value(c, "checkpoint");
     int rc = cli_need_args(c, 1, "one proof file", e);
     if (!rc)
-        rc = read_proof(c, c->args[0], &p, e);
+        rc = read_parsed(c, c->args[0], FILE_PROOF, &p, e);
     if (!rc)
         rc = proof_check(&p, e);
     buf notes;
@@ -350,7 +350,7 @@ static int read_cosign_args(cli *c, cosign_args *a, isms_err *e)
     if (!rc && (a->has_prev = prev != NULL))
         rc = read_checkpoint(c, prev, &a->prev, e);
     if (!rc && (a->has_proof = proof != NULL))
-        rc = read_proof(c, proof, &a->proof, e);
+        rc = read_parsed(c, proof, FILE_PROOF, &a->proof, e);
     a->keys = opt_values(c, "pubkey", &a->nkeys);
     return rc;
 }

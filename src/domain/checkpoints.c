@@ -100,26 +100,36 @@ void ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out)
 
 /* ---- proofs ---- */
 
-int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
-                          isms_err *e)
+/* The common head of a proof of the tree of `size` entries. */
+static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, const char *field,
+                       ledger_proof *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
     if (size < 1 || size > v->entries)
-        return err_set(e, E_NOT_FOUND, "size", "the ledger has %lld entries: no tree of size %lld",
+        return err_set(e, E_NOT_FOUND, field, "the ledger has %lld entries: no tree of size %lld",
                        (long long)v->entries, (long long)size);
-    if (seq < 1 || seq > size)
-        return err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
-                       (long long)seq, (long long)size);
-    out->kind = PROOF_INCLUSION;
+    out->kind = kind;
     snprintf(out->origin, sizeof out->origin, "%s", v->origin);
+    out->size = size;
+    return 0;
+}
+
+int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
+                          isms_err *e)
+{
+    int rc = proof_start(v, PROOF_INCLUSION, size, "size", out, e);
+    if (!rc && (seq < 1 || seq > size))
+        rc = err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
+                     (long long)seq, (long long)size);
+    if (rc)
+        return rc;
     out->seq = seq;
     memcpy(out->entry, v->hashes[seq - 1], MERKLE_HASH_SIZE);
-    out->size = size;
     /* The root follows from the path: one pass over the tree, not two. */
     merkle_hash leaf;
     merkle_leaf_hash(out->entry, leaf);
-    int rc = merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size,
-                                    (uint64_t)seq - 1, &out->path, e);
+    rc = merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)seq - 1,
+                                &out->path, e);
     return rc ? rc : merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h,
                                            out->path.n, out->root, e);
 }
@@ -127,19 +137,15 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e)
 {
-    memset(out, 0, sizeof *out);
-    if (size > v->entries)
-        return err_set(e, E_NOT_FOUND, "to", "the ledger has %lld entries: no tree of size %lld",
-                       (long long)v->entries, (long long)size);
-    if (old_size < 1 || old_size > size)
-        return err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
-                       (long long)old_size, (long long)size);
-    out->kind = PROOF_CONSISTENCY;
-    snprintf(out->origin, sizeof out->origin, "%s", v->origin);
+    int rc = proof_start(v, PROOF_CONSISTENCY, size, "to", out, e);
+    if (!rc && (old_size < 1 || old_size > size))
+        rc = err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
+                     (long long)old_size, (long long)size);
+    if (rc)
+        return rc;
     out->old_size = old_size;
-    out->size = size;
-    int rc = merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size,
-                                      (uint64_t)old_size, &out->path, e);
+    rc = merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)old_size,
+                                  &out->path, e);
     if (rc || old_size == size) {
         ledger_view_root(v, size, out->root);
         memcpy(out->old_root, out->root, MERKLE_HASH_SIZE);

@@ -149,6 +149,16 @@ static int wrong_length(isms_err *e, const char *what, size_t n)
                    "its tree sizes", what, n);
 }
 
+/* RFC 9162: "right-shift both fn and sn equally until either LSB(fn) is
+ * set or fn is 0", after a step where the path's hash was on the left. */
+static void climb_left_edge(uint64_t *fn, uint64_t *sn)
+{
+    while (!(*fn & 1) && *fn != 0) {
+        *fn >>= 1;
+        *sn >>= 1;
+    }
+}
+
 int merkle_inclusion_root(uint64_t index, uint64_t size, const merkle_hash leaf,
                           const merkle_hash *proof, size_t nproof, merkle_hash out, isms_err *e)
 {
@@ -163,10 +173,7 @@ int merkle_inclusion_root(uint64_t index, uint64_t size, const merkle_hash leaf,
             return wrong_length(e, "inclusion", nproof);
         if ((fn & 1) || fn == sn) {
             merkle_node_hash(proof[i], r, r);
-            while (!(fn & 1) && fn != 0) {
-                fn >>= 1;
-                sn >>= 1;
-            }
+            climb_left_edge(&fn, &sn);
         } else {
             merkle_node_hash(r, proof[i], r);
         }
@@ -220,10 +227,7 @@ int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *
         if ((fn & 1) || fn == sn) {
             merkle_node_hash(proof[i], fr, fr);
             merkle_node_hash(proof[i], sr, sr);
-            while (!(fn & 1) && fn != 0) {
-                fn >>= 1;
-                sn >>= 1;
-            }
+            climb_left_edge(&fn, &sn);
         } else {
             merkle_node_hash(sr, proof[i], sr);
         }
