@@ -19,29 +19,72 @@ typedef struct beta_shape {
     double lo, range, a, b, lbeta;
 } beta_shape;
 
+/* Tables are built for the unit shape beta(a, b) and then moved and
+ * stretched onto [min, max] (qtab_scale), cached or not. */
 static beta_shape beta_shape_of(const dist *d)
 {
     beta_shape s = {0.0, 1.0, 0.0, 0.0, 0.0};
     dist_pert_shape(d, &s.a, &s.b);
-    if (d->kind == DIST_PERT)
-        s.lo = d->min, s.range = d->max - d->min;
     s.lbeta = sp_lbeta(s.a, s.b);
     return s;
 }
 
-/* A starting point for the root finder from the node before: a Taylor
- * step in w for the closely spaced body nodes (x' = 1/f, x'' = -f'/f^3),
- * a power law for the octave-spaced tail nodes. In unit coordinates of
- * beta(a, b), measured from the tail's end. */
-static double beta_guess(const beta_shape *s, double a, double b, double w, const qtab_node *prev)
+/* Where a beta-family dist lies: [min, max] for a PERT, [0, 1] for beta. */
+static void beta_place(const dist *d, double *lo, double *hi)
+{
+    *lo = d->kind == DIST_PERT ? d->min : 0.0;
+    *hi = d->kind == DIST_PERT ? d->max : 1.0;
+}
+
+/* In unit coordinates of beta(a, b), measured from the tail's end:
+ * d ln f / dx. */
+static double beta_dlogf(double x, double a, double b)
+{
+    return (a - 1.0) / x - (b - 1.0) / (1.0 - x);
+}
+
+/* The probability between x0 and x1 by 3-point Gauss-Legendre: exact to
+ * ~1e-12 over the short steps between neighbouring nodes, for the price of
+ * three densities rather than a continued fraction. */
+static double beta_mass(double x0, double x1, double a, double b, double lbeta)
+{
+    static const double t[3] = {-0.7745966692414834, 0.0, 0.7745966692414834};
+    static const double wt[3] = {5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0};
+    double h = 0.5 * (x1 - x0), c = 0.5 * (x1 + x0), sum = 0.0;
+    for (int k = 0; k < 3; k++)
+        sum += wt[k] * sp_beta_pdf(c + h * t[k], a, b, lbeta);
+    return h * sum;
+}
+
+/* A node one short step from the previous one: a second-order Taylor step
+ * in w (x' = 1/f, x'' = -f'/f^3), then one Newton step on the mass
+ * gathered since the previous node, whose probability is known exactly.
+ * 0 when the step is too long for that (the octave-spaced tail nodes). */
+static int beta_step(const beta_shape *s, double a, double b, double w, const qtab_node *prev,
+                     double *x, double *pdf)
+{
+    if (!prev || !(prev->dist > 0.0))
+        return 0;
+    double x0 = prev->dist / s->range, f0 = prev->pdf * s->range, dw = w - prev->w;
+    if (!(fabs(dw) < 0.25 * w && x0 < 1.0))
+        return 0;
+    double guess = x0 + dw / f0 - 0.5 * dw * dw * beta_dlogf(x0, a, b) / (f0 * f0);
+    if (!(guess > 0.0 && guess < 1.0))
+        return 0;
+    double excess = prev->w + beta_mass(x0, guess, a, b, s->lbeta) - w;
+    double f = sp_beta_pdf(guess, a, b, s->lbeta);
+    *x = guess - excess / f;
+    *pdf = f * (1.0 + (*x - guess) * beta_dlogf(guess, a, b));
+    return fabs(*x - guess) < 1e-5 * *x;
+}
+
+/* A starting point for the root finder: the previous node extrapolated as
+ * a power law in w. */
+static double beta_guess(const beta_shape *s, double w, const qtab_node *prev)
 {
     if (!prev || !(prev->dist > 0.0))
         return -1.0;
-    double x = prev->dist / s->range, f = prev->pdf * s->range, dw = w - prev->w;
-    if (fabs(dw) < 0.25 * w && x < 1.0) {
-        double dlogf = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
-        return x + dw / f - 0.5 * dw * dw * dlogf / (f * f);
-    }
+    double x = prev->dist / s->range, f = prev->pdf * s->range;
     return x * pow(w / prev->w, prev->w / (x * f));
 }
 
@@ -49,13 +92,16 @@ static void beta_node(const void *ctx, double w, int upper, const qtab_node *pre
 {
     const beta_shape *s = ctx;
     /* The upper tail of beta(a, b) is the lower tail of beta(b, a) in 1 - x. */
-    double a = upper ? s->b : s->a, b = upper ? s->a : s->b;
-    double x = sp_beta_quantile(w, a, b, s->lbeta, beta_guess(s, a, b, w, prev));
+    double a = upper ? s->b : s->a, b = upper ? s->a : s->b, x, pdf;
+    if (!beta_step(s, a, b, w, prev, &x, &pdf)) {
+        x = sp_beta_quantile(w, a, b, s->lbeta, beta_guess(s, w, prev));
+        pdf = sp_beta_pdf(x, a, b, s->lbeta);
+    }
     out->w = w;
     out->dist = s->range * x;
     out->ldist = log(out->dist);
     out->q = upper ? s->lo + s->range - out->dist : s->lo + out->dist;
-    out->pdf = sp_beta_pdf(x, a, b, s->lbeta) / s->range;
+    out->pdf = pdf / s->range;
 }
 
 /* ---- lognormal: exp(mu + sigma z), z standard normal ---- */
@@ -223,16 +269,23 @@ double dist_quantile(const dist *d, double u)
 {
     node_source src;
     if (node_source_of(d, &src)) {
+        double lo = src.lo, hi = src.hi, scale = 1.0;
+        if (src.fn == beta_node) {
+            beta_place(d, &lo, &hi);
+            scale = hi - lo;
+        }
         if (!(u > 0.0))
-            return src.lo;
+            return lo;
         if (!(u < 1.0))
-            return src.hi;
+            return hi;
         qtab_node n;
         if (u <= 0.5)
             src.fn(&src.shape, u, 0, NULL, &n);
         else
             src.fn(&src.shape, 1.0 - u, 1, NULL, &n);
-        return n.q;
+        if (src.fn != beta_node)
+            return n.q;
+        return u <= 0.5 ? lo + scale * n.dist : hi - scale * n.dist;
     }
     double r = d->max - d->min;
     size_t i;
@@ -255,7 +308,92 @@ double dist_quantile(const dist *d, double u)
 
 /* ---- samplers ---- */
 
-int dist_sampler_init(dist_sampler *s, const dist *d, const char *field, isms_err *e)
+/* ---- the cache of unit tables ---- */
+
+/* Bounds the memory a run's cache may hold (~20 KiB a table). */
+#define CACHE_MAX 256
+
+typedef struct cache_entry {
+    double a, b;
+    qtab *unit;
+} cache_entry;
+
+struct dist_cache {
+    pthread_mutex_t lock;
+    cache_entry *entries;
+    size_t n, cap;
+};
+
+dist_cache *dist_cache_new(void)
+{
+    dist_cache *c = xcalloc(1, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void dist_cache_free(dist_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        free(c->entries[i].unit);
+    free(c->entries);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+static const qtab *cache_find(dist_cache *c, double a, double b)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->entries[i].a == a && c->entries[i].b == b)
+            return c->entries[i].unit;
+    return NULL;
+}
+
+/* Copies the unit table of (a, b) into t, building it (outside the lock:
+ * two threads may both build one; the tables are identical) if needed. */
+static void cached_unit(dist_cache *c, const node_source *src, qtab *t)
+{
+    double a = src->shape.beta.a, b = src->shape.beta.b;
+    pthread_mutex_lock(&c->lock);
+    const qtab *found = cache_find(c, a, b);
+    if (found)
+        *t = *found;
+    pthread_mutex_unlock(&c->lock);
+    if (found)
+        return;
+    qtab_build(t, src->lo, src->hi, src->fn, &src->shape);
+    pthread_mutex_lock(&c->lock);
+    if (c->n < CACHE_MAX && !cache_find(c, a, b)) {
+        if (c->n == c->cap) {
+            c->cap = c->cap ? 2 * c->cap : 64;
+            c->entries = xrealloc(c->entries, c->cap * sizeof *c->entries);
+        }
+        qtab *unit = xmalloc(sizeof *unit);
+        *unit = *t;
+        c->entries[c->n++] = (cache_entry){a, b, unit};
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void build_table(dist_sampler *s, const dist *d, const node_source *src, dist_cache *c)
+{
+    s->table = xmalloc(sizeof *s->table);
+    if (src->fn != beta_node) {
+        qtab_build(s->table, src->lo, src->hi, src->fn, &src->shape);
+        return;
+    }
+    if (c)
+        cached_unit(c, src, s->table);
+    else
+        qtab_build(s->table, src->lo, src->hi, src->fn, &src->shape);
+    double lo, hi;
+    beta_place(d, &lo, &hi);
+    qtab_scale(s->table, lo, hi - lo, hi);
+}
+
+int dist_sampler_init_cached(dist_sampler *s, const dist *d, dist_cache *c, const char *field,
+                             isms_err *e)
 {
     *s = (dist_sampler){.kind = d->kind};
     int rc = dist_validate(d, field, e);
@@ -263,8 +401,7 @@ int dist_sampler_init(dist_sampler *s, const dist *d, const char *field, isms_er
         return rc;
     node_source src;
     if (node_source_of(d, &src)) {
-        s->table = xmalloc(sizeof *s->table);
-        qtab_build(s->table, src.lo, src.hi, src.fn, &src.shape);
+        build_table(s, d, &src, c);
         return E_OK;
     }
     switch (d->kind) {
@@ -288,6 +425,11 @@ int dist_sampler_init(dist_sampler *s, const dist *d, const char *field, isms_er
         break;
     }
     return E_OK;
+}
+
+int dist_sampler_init(dist_sampler *s, const dist *d, const char *field, isms_err *e)
+{
+    return dist_sampler_init_cached(s, d, NULL, field, e);
 }
 
 void dist_sampler_reset(dist_sampler *s)

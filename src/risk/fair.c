@@ -192,14 +192,14 @@ unsigned char *fair_job_effects(const fair_model *m, const fair_scenario *sc, si
 
 /* ---- models ---- */
 
-static int prepare_factors(fair_model *m, isms_err *e)
+static int prepare_factors(fair_model *m, dist_cache *cache, isms_err *e)
 {
     for (int f = 0; f < FAIR_NFACTORS; f++) {
         const dist *d = factor_dist(m->risk, f);
         if (d->kind == DIST_NONE)
             continue;
         m->has[f] = 1;
-        int rc = dist_sampler_init(&m->sampler[f], d, factor_names[f], e);
+        int rc = dist_sampler_init_cached(&m->sampler[f], d, cache, factor_names[f], e);
         if (rc)
             return rc;
         m->median[f] = dist_quantile(d, 0.5);
@@ -217,7 +217,7 @@ static void prepare_rate(fair_model *m)
                  (m->path == FREQ_TEF_VULN && r->tef.kind == DIST_CONST && r->vuln.kind == DIST_CONST);
 }
 
-static int prepare_effects(fair_model *m, isms_err *e)
+static int prepare_effects(fair_model *m, dist_cache *cache, isms_err *e)
 {
     const fair_risk *r = m->risk;
     m->neffects = r->neffects;
@@ -234,7 +234,7 @@ static int prepare_effects(fair_model *m, isms_err *e)
             continue;
         char field[48];
         snprintf(field, sizeof field, "effects[%zu].reduction", i);
-        int rc = dist_sampler_init(&p->reduction, &fx->reduction, field, e);
+        int rc = dist_sampler_init_cached(&p->reduction, &fx->reduction, cache, field, e);
         if (rc)
             return rc;
     }
@@ -243,6 +243,12 @@ static int prepare_effects(fair_model *m, isms_err *e)
 
 int fair_model_new(fair_model **out, const fair_risk *risk, const fair_control *controls,
                    size_t ncontrols, isms_err *e)
+{
+    return fair_model_prepare(out, risk, controls, ncontrols, NULL, e);
+}
+
+int fair_model_prepare(fair_model **out, const fair_risk *risk, const fair_control *controls,
+                       size_t ncontrols, dist_cache *cache, isms_err *e)
 {
     *out = NULL;
     int rc = fair_risk_validate(risk, controls, ncontrols, e);
@@ -253,9 +259,9 @@ int fair_model_new(fair_model **out, const fair_risk *risk, const fair_control *
     m->controls = controls;
     m->ncontrols = ncontrols;
     prepare_rate(m);
-    rc = prepare_factors(m, e);
+    rc = prepare_factors(m, cache, e);
     if (!rc)
-        rc = prepare_effects(m, e);
+        rc = prepare_effects(m, cache, e);
     if (rc) {
         fair_model_free(m);
         return rc;
@@ -307,11 +313,15 @@ static int sim_unit(void *ctx, size_t block, unsigned worker)
     sim_run *run = ctx;
     size_t first = block * FAIR_BLOCK;
     size_t n = run->opts->iterations - first < FAIR_BLOCK ? run->opts->iterations - first : FAIR_BLOCK;
-    double *out[FAIR_MAX_SCENARIOS];
+    fair_sink sinks[FAIR_MAX_SCENARIOS];
+    fair_out out[FAIR_MAX_SCENARIOS];
+    for (size_t s = 0; s < run->job.nscen; s++) {
+        sinks[s] = (fair_sink){run->loss[s] + first, 1.0};
+        out[s] = (fair_out){.sinks = &sinks[s], .nsinks = 1, .fresh = 1};
+    }
+    fair_block(&run->job, block, n, run->scratch[worker], out);
     for (size_t s = 0; s < run->job.nscen; s++)
-        out[s] = run->loss[s] + first;
-    fair_block(&run->job, block, n, run->scratch[worker], out,
-               run->block_tally + block * run->job.nscen);
+        run->block_tally[block * run->job.nscen + s] = out[s].tally;
     return E_OK;
 }
 
@@ -352,10 +362,12 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
         /* Block totals are added in block order: the same sums whatever
          * the thread count. */
         for (size_t s = 0; s < nscenarios; s++) {
-            tally[s] = (fair_tally){0.0, 0.0};
+            tally[s] = (fair_tally){0.0, 0.0, 0.0};
             for (size_t b = 0; b < run.nblocks; b++) {
-                tally[s].events += run.block_tally[b * nscenarios + s].events;
-                tally[s].event_loss += run.block_tally[b * nscenarios + s].event_loss;
+                const fair_tally *t = &run.block_tally[b * nscenarios + s];
+                tally[s].events += t->events;
+                tally[s].event_loss += t->event_loss;
+                tally[s].loss += t->loss;
             }
         }
     }

@@ -166,11 +166,13 @@ typedef struct fair_opts {
 } fair_opts;
 
 /* Totals over a run, per scenario: frequency = events / iterations, mean
- * loss per event = event_loss / events. In the product model "events" is
- * the sum of the iterations' frequencies. */
+ * loss per event = event_loss / events (after per-event insurance), mean
+ * annual loss = loss / iterations (after all insurance). In the product
+ * model "events" is the sum of the iterations' frequencies. */
 typedef struct fair_tally {
     double events;
     double event_loss;
+    double loss;
 } fair_tally;
 
 /* A risk prepared for simulation (validated, sampling tables built). It

@@ -99,6 +99,14 @@ static double *rate_col(const fair_job *job, size_t block, size_t n, fair_scratc
     return tef;
 }
 
+/* The certain rate of a scattered model (a constant's median is itself). */
+static double certain_rate(const fair_model *m)
+{
+    if (m->path == FREQ_LEF)
+        return m->median[FAIR_LEF];
+    return m->median[FAIR_TEF] * m->median[FAIR_VULN];
+}
+
 static int effect_used(const fair_job *job, size_t i)
 {
     for (size_t s = 0; s < job->nscen; s++)
@@ -198,43 +206,82 @@ static double retain(double loss, const cover *c, int nc)
     return loss;
 }
 
-static void retain_annual(const view *v, double *out, size_t n)
+/* ---- sinks ---- */
+
+static void add_to_sinks(const fair_out *o, const double *col, size_t n)
 {
-    if (v->nannual)
-        for (size_t i = 0; i < n; i++)
-            out[i] = retain(out[i], v->annual, v->nannual);
+    for (size_t k = 0; k < o->nsinks; k++) {
+        double *at = o->sinks[k].at, w = o->sinks[k].weight;
+        if (w == 1.0)
+            for (size_t i = 0; i < n; i++)
+                at[i] += col[i];
+        else
+            for (size_t i = 0; i < n; i++)
+                at[i] += w * col[i];
+    }
 }
 
 /* ---- the product model ---- */
 
 typedef struct draws {
-    const double *rate;          /* per iteration */
+    const double *rate;          /* per iteration (NULL when certain, compound) */
     const double *plm;           /* per iteration (product) or per event */
     const double *slep, *slm;    /* NULL without secondary loss */
 } draws;
 
-static void product_scenario(const draws *d, const view *v, size_t n, double *out,
-                             double *events, fair_tally *t)
+/* Iteration i's loss; *events gets its frequency. */
+static inline double product_one(const draws *d, const view *v, size_t i, double *events)
 {
+    double lm = d->plm[i] * (v->primary ? v->primary[i] : 1.0);
+    if (d->slep)
+        lm += d->slep[i] * d->slm[i] * (v->secondary ? v->secondary[i] : 1.0);
+    lm = retain(lm, v->per_event, v->nevent);
+    *events = d->rate[i] * (v->rate ? v->rate[i] : 1.0);
+    return *events * lm;
+}
+
+static void product_scenario(const draws *d, const view *v, size_t n, fair_scratch *ws,
+                             fair_out *o)
+{
+    int direct = o->fresh && !v->nannual;
+    double *col = direct ? o->sinks[0].at : scratch_col(ws);
+    /* Four accumulators per total: fixed order, short dependency chains. */
+    double ev[4] = {0, 0, 0, 0}, ls[4] = {0, 0, 0, 0};
+    size_t i = 0;
     if (!d->slep && !v->rate && !v->primary && !v->nevent) {
-        /* The plain case (pyfair's standard model): nothing to combine. */
-        for (size_t i = 0; i < n; i++)
-            out[i] = d->rate[i] * d->plm[i];
-        t->events = fair_sum(d->rate, n);
-        t->event_loss = fair_sum(out, n);
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            double lm = d->plm[i] * (v->primary ? v->primary[i] : 1.0);
-            if (d->slep)
-                lm += d->slep[i] * d->slm[i] * (v->secondary ? v->secondary[i] : 1.0);
-            lm = retain(lm, v->per_event, v->nevent);
-            events[i] = d->rate[i] * (v->rate ? v->rate[i] : 1.0);
-            out[i] = events[i] * lm;
+        /* The plain case (pyfair's standard model): frequency x magnitude. */
+        for (; i + 4 <= n; i += 4)
+            for (int k = 0; k < 4; k++) {
+                col[i + k] = d->rate[i + k] * d->plm[i + k];
+                ev[k] += d->rate[i + k];
+                ls[k] += col[i + k];
+            }
+        for (; i < n; i++) {
+            col[i] = d->rate[i] * d->plm[i];
+            ev[0] += d->rate[i];
+            ls[0] += col[i];
         }
-        t->events = fair_sum(events, n);
-        t->event_loss = fair_sum(out, n);
+    } else {
+        for (; i < n; i++) {
+            double f;
+            col[i] = product_one(d, v, i, &f);
+            ev[i & 3] += f;
+            ls[i & 3] += col[i];
+        }
     }
-    retain_annual(v, out, n);
+    o->tally.events = (ev[0] + ev[1]) + (ev[2] + ev[3]);
+    o->tally.event_loss = o->tally.loss = (ls[0] + ls[1]) + (ls[2] + ls[3]);
+    if (direct)
+        return;
+    if (v->nannual) {
+        for (size_t k = 0; k < n; k++)
+            col[k] = retain(col[k], v->annual, v->nannual);
+        o->tally.loss = fair_sum(col, n);
+    }
+    if (o->fresh)
+        memcpy(o->sinks[0].at, col, n * sizeof *col);
+    else
+        add_to_sinks(o, col, n);
 }
 
 /* ---- the compound model ---- */
@@ -275,10 +322,9 @@ static void event_source_init(event_source *src, const fair_job *job, const doub
     src->n = n;
     src->scatter = m->scatter;
     if (m->scatter) {
-        /* The rate is certain here (so the column is constant). */
         rng k;
         rng_stream(&k, job->seed, m->risk->stream_id, block, STREAM_EVENTS);
-        src->left = poisson_draw(&k, rate[0] * (double)n);
+        src->left = poisson_draw(&k, certain_rate(m) * (double)n);
         rng_stream(&src->years, job->seed, m->risk->stream_id, block, STREAM_YEARS);
         return;
     }
@@ -292,8 +338,10 @@ static size_t next_events(event_source *src, uint32_t *year, size_t max)
     size_t k = 0;
     if (src->scatter) {
         uint64_t n = src->n;
+        rng g = src->years;
         for (; k < max && src->left; k++, src->left--)
-            year[k] = (uint32_t)(((rng_next(&src->years) >> 32) * n) >> 32);
+            year[k] = (uint32_t)(((rng_next(&g) >> 32) * n) >> 32);
+        src->years = g;
         return k;
     }
     while (k < max && src->year < src->n) {
@@ -333,32 +381,74 @@ static void event_draws(const fair_job *job, event_streams *st, size_t m, fair_s
         rng_fill_u01(&st->thin, ws->ev_thin, m);
 }
 
-/* Adds a chunk's surviving events to one scenario's years. */
-static uint64_t compound_chunk(const draws *d, const view *v, const uint32_t *year,
-                               const double *sec, const double *thin, size_t m, double *out)
+/* One event's loss in a scenario (0 when a frequency control stopped it). */
+static inline double event_loss(const draws *d, const view *v, const fair_scratch *ws, size_t e,
+                                uint32_t y, int *kept)
 {
-    if (!v->rate && !v->primary && !d->slm && !v->nevent) {
-        for (size_t e = 0; e < m; e++)
-            out[year[e]] += d->plm[e];
-        return m;
-    }
-    uint64_t kept = 0;
-    for (size_t e = 0; e < m; e++) {
-        uint32_t y = year[e];
-        if (v->rate && thin[e] >= v->rate[y])
-            continue;
-        double loss = d->plm[e] * (v->primary ? v->primary[y] : 1.0);
-        if (d->slm && sec[e] < d->slep[y])
-            loss += d->slm[e] * (v->secondary ? v->secondary[y] : 1.0);
-        out[year[e]] += retain(loss, v->per_event, v->nevent);
-        kept++;
-    }
-    return kept;
+    *kept = !(v->rate && ws->ev_thin[e] >= v->rate[y]);
+    if (!*kept)
+        return 0.0;
+    double loss = d->plm[e] * (v->primary ? v->primary[y] : 1.0);
+    if (d->slm && ws->ev_sec[e] < d->slep[y])
+        loss += d->slm[e] * (v->secondary ? v->secondary[y] : 1.0);
+    return retain(loss, v->per_event, v->nevent);
 }
 
-static void compound_block(const fair_job *job, const double *rate, const double *slep,
-                           const view *views, size_t block, size_t n, fair_scratch *ws,
-                           double *const *out, fair_tally *tally)
+/* Adds a chunk's surviving events to one scenario's sinks. */
+static void compound_chunk(const draws *d, const view *v, const fair_scratch *ws, size_t m,
+                           const fair_sink *sinks, size_t nsinks, uint64_t *kept, double *total)
+{
+    const uint32_t *year = ws->ev_year;
+    double t0 = 0.0, t1 = 0.0;
+    if (!v->rate && !v->primary && !d->slm && !v->nevent && nsinks == 1 && sinks[0].weight == 1.0) {
+        /* The plain case (riskquant's model): scatter the magnitudes. */
+        double *at = sinks[0].at;
+        size_t e = 0;
+        for (; e + 2 <= m; e += 2) {
+            at[year[e]] += d->plm[e];
+            at[year[e + 1]] += d->plm[e + 1];
+            t0 += d->plm[e];
+            t1 += d->plm[e + 1];
+        }
+        if (e < m) {
+            at[year[e]] += d->plm[e];
+            t0 += d->plm[e];
+        }
+        *kept += m;
+        *total += t0 + t1;
+        return;
+    }
+    for (size_t e = 0; e < m; e++) {
+        int in;
+        double loss = event_loss(d, v, ws, e, year[e], &in);
+        if (!in)
+            continue;
+        for (size_t k = 0; k < nsinks; k++)
+            sinks[k].at[year[e]] += sinks[k].weight * loss;
+        (*kept)++;
+        t0 += loss;
+    }
+    *total += t0;
+}
+
+/* Each scenario's event sinks: its own when no annual cover applies (and
+ * zeroed first when fresh), else a scratch year column, insured and added
+ * to its sinks at the end. */
+static void compound_targets(const view *views, size_t nscen, size_t n, fair_scratch *ws,
+                             fair_out *out, fair_sink *local)
+{
+    for (size_t s = 0; s < nscen; s++) {
+        if (views[s].nannual) {
+            local[s] = (fair_sink){scratch_col(ws), 1.0};
+            fill(local[s].at, n, 0.0);
+        } else if (out[s].fresh) {
+            fill(out[s].sinks[0].at, n, 0.0);
+        }
+    }
+}
+
+static void compound_block(const fair_job *job, const draws *base, const view *views, size_t block,
+                           size_t n, fair_scratch *ws, fair_out *out)
 {
     const fair_model *m = job->model;
     uint64_t sid = m->risk->stream_id;
@@ -368,38 +458,150 @@ static void compound_block(const fair_job *job, const double *rate, const double
     rng_stream(&st.sec, job->seed, sid, block, STREAM_SECONDARY);
     rng_stream(&st.thin, job->seed, sid, block, STREAM_THIN);
     st.thin_used = 0;
-    for (size_t s = 0; s < job->nscen; s++) {
+    for (size_t s = 0; s < job->nscen; s++)
         st.thin_used |= views[s].rate != NULL;
-        memset(out[s], 0, n * sizeof *out[s]);
-    }
+    fair_sink local[FAIR_MAX_SCENARIOS];
+    compound_targets(views, job->nscen, n, ws, out, local);
     uint64_t kept[FAIR_MAX_SCENARIOS] = {0};
+    double total[FAIR_MAX_SCENARIOS] = {0};
     event_source src;
-    event_source_init(&src, job, rate, block, n, ws);
+    event_source_init(&src, job, base->rate, block, n, ws);
     size_t chunk;
     while ((chunk = next_events(&src, ws->ev_year, EVENT_CHUNK)) > 0) {
-        draws d = {.rate = rate, .slep = slep};
+        draws d = *base;
         event_draws(job, &st, chunk, ws, &d);
-        for (size_t s = 0; s < job->nscen; s++)
-            kept[s] += compound_chunk(&d, &views[s], ws->ev_year, ws->ev_sec, ws->ev_thin,
-                                      chunk, out[s]);
+        for (size_t s = 0; s < job->nscen; s++) {
+            int own = !views[s].nannual;
+            compound_chunk(&d, &views[s], ws, chunk, own ? out[s].sinks : &local[s],
+                           own ? out[s].nsinks : 1, &kept[s], &total[s]);
+        }
     }
     for (size_t s = 0; s < job->nscen; s++) {
-        tally[s].events = (double)kept[s];
-        tally[s].event_loss = fair_sum(out[s], n);
-        retain_annual(&views[s], out[s], n);
+        out[s].tally.events = (double)kept[s];
+        out[s].tally.event_loss = out[s].tally.loss = total[s];
+        if (!views[s].nannual)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            local[s].at[i] = retain(local[s].at[i], views[s].annual, views[s].nannual);
+        out[s].tally.loss = fair_sum(local[s].at, n);
+        if (out[s].fresh)
+            memcpy(out[s].sinks[0].at, local[s].at, n * sizeof *local[s].at);
+        else
+            add_to_sinks(&out[s], local[s].at, n);
     }
+}
+
+/* ---- fast paths: one scenario without controls, tables, one sink ----
+ *
+ * The plain models of pyfair and riskquant, by far the bulk of portfolio
+ * work, drawn and combined in one loop without intermediate columns. They
+ * read the same streams in the same order as the general path, so the
+ * losses are the same numbers. */
+
+static int plain_job(const fair_job *job, const fair_out *o)
+{
+    const fair_model *m = job->model;
+    for (size_t i = 0; i < m->neffects; i++)
+        if (effect_used(job, i))
+            return 0;
+    return job->nscen == 1 && !job->freeze && !m->has[FAIR_SLM] && m->path == FREQ_LEF &&
+           m->sampler[FAIR_PLM].table && o->nsinks == 1 && o->sinks[0].weight == 1.0;
+}
+
+/* n iterations of frequency x magnitude into `at` (added, or written when
+ * fresh); totals in pairs of accumulators. Locals only in the loop: the
+ * stores to `at` cannot then force the generator states or the flags
+ * back to memory. */
+static void product_loop(const qtab *tf, const qtab *tm, rng a, rng b, double *at, size_t n,
+                         int fresh, fair_tally *t)
+{
+    double e0 = 0, e1 = 0, l0 = 0, l1 = 0;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        double f0 = qtab_at(tf, rng_next(&a)), m0 = qtab_at(tm, rng_next(&b));
+        double f1 = qtab_at(tf, rng_next(&a)), m1 = qtab_at(tm, rng_next(&b));
+        double v0 = f0 * m0, v1 = f1 * m1;
+        at[i] = fresh ? v0 : at[i] + v0;
+        at[i + 1] = fresh ? v1 : at[i + 1] + v1;
+        e0 += f0, e1 += f1, l0 += v0, l1 += v1;
+    }
+    if (i < n) {
+        double f = qtab_at(tf, rng_next(&a)), v = f * qtab_at(tm, rng_next(&b));
+        at[i] = fresh ? v : at[i] + v;
+        e0 += f, l0 += v;
+    }
+    t->events = e0 + e1;
+    t->event_loss = t->loss = l0 + l1;
+}
+
+static int product_plain(const fair_job *job, size_t block, size_t n, fair_out *o)
+{
+    const fair_model *m = job->model;
+    const qtab *tf = m->sampler[FAIR_LEF].table, *tm = m->sampler[FAIR_PLM].table;
+    if (!tf || !plain_job(job, o))
+        return 0;
+    rng a, b;
+    rng_stream(&a, job->seed, m->risk->stream_id, block, FAIR_LEF);
+    rng_stream(&b, job->seed, m->risk->stream_id, block, FAIR_PLM);
+    if (o->fresh)
+        product_loop(tf, tm, a, b, o->sinks[0].at, n, 1, &o->tally);
+    else
+        product_loop(tf, tm, a, b, o->sinks[0].at, n, 0, &o->tally);
+    return 1;
+}
+
+static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out *o)
+{
+    const fair_model *m = job->model;
+    if (!m->scatter || !plain_job(job, o))
+        return 0;
+    const qtab *t = m->sampler[FAIR_PLM].table;
+    rng k, years, mag;
+    uint64_t sid = m->risk->stream_id;
+    rng_stream(&k, job->seed, sid, block, STREAM_EVENTS);
+    rng_stream(&years, job->seed, sid, block, STREAM_YEARS);
+    rng_stream(&mag, job->seed, sid, block, FAIR_PLM);
+    uint64_t events = poisson_draw(&k, certain_rate(m) * (double)n);
+    double *at = o->sinks[0].at, total = 0.0;
+    if (o->fresh)
+        fill(at, n, 0.0);
+    /* In short runs, each loop with few live values: one loop doing it all
+     * spills its running total to memory, a chain of store-load-add. */
+    uint32_t year[256];
+    double loss[256];
+    for (uint64_t done = 0; done < events;) {
+        size_t c = events - done < 256 ? (size_t)(events - done) : 256;
+        rng g = years;
+        for (size_t i = 0; i < c; i++)
+            year[i] = (uint32_t)(((rng_next(&g) >> 32) * n) >> 32);
+        years = g;
+        g = mag;
+        for (size_t i = 0; i < c; i++)
+            loss[i] = qtab_at(t, rng_next(&g));
+        mag = g;
+        for (size_t i = 0; i < c; i++)
+            at[year[i]] += loss[i];
+        total += fair_sum(loss, c);
+        done += c;
+    }
+    o->tally.events = (double)events;
+    o->tally.event_loss = o->tally.loss = total;
+    return 1;
 }
 
 /* ---- the block ---- */
 
-void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws,
-                double *const *out, fair_tally *tally)
+void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out)
 {
     const fair_model *m = job->model;
-    /* factors (at most 8), rate work, effects, 3 multipliers per scenario */
-    scratch_reserve(ws, FAIR_NFACTORS + 2 + m->neffects + 3 * job->nscen);
+    if (m->risk->mode == FAIR_COMPOUND ? compound_plain(job, block, n, out)
+                                       : product_plain(job, block, n, out))
+        return;
+    /* factors (at most 8), effects, 3 multipliers and 1 column per scenario */
+    scratch_reserve(ws, FAIR_NFACTORS + 1 + m->neffects + 4 * job->nscen);
     draws d = {0};
-    d.rate = rate_col(job, block, n, ws);
+    if (!m->scatter)
+        d.rate = rate_col(job, block, n, ws);
     if (m->has[FAIR_SLEP])
         d.slep = factor_col(job, FAIR_SLEP, block, n, ws);
     double *red_store[64], **red = m->neffects <= 64 ? red_store : xmalloc(m->neffects * sizeof *red);
@@ -410,13 +612,12 @@ void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws,
     if (red != red_store)
         free(red);
     if (m->risk->mode == FAIR_COMPOUND) {
-        compound_block(job, d.rate, d.slep, views, block, n, ws, out, tally);
+        compound_block(job, &d, views, block, n, ws, out);
         return;
     }
     d.plm = factor_col(job, FAIR_PLM, block, n, ws);
     if (m->has[FAIR_SLM])
         d.slm = factor_col(job, FAIR_SLM, block, n, ws);
-    double *events = scratch_col(ws);
     for (size_t s = 0; s < job->nscen; s++)
-        product_scenario(&d, &views[s], n, out[s], events, &tally[s]);
+        product_scenario(&d, &views[s], n, ws, &out[s]);
 }

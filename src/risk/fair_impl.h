@@ -42,6 +42,10 @@ struct fair_model {
     size_t neffects;
 };
 
+/* fair_model_new sharing quantile tables through `cache` (may be NULL). */
+int fair_model_prepare(fair_model **out, const fair_risk *risk, const fair_control *controls,
+                       size_t ncontrols, dist_cache *cache, isms_err *e);
+
 /* Per-worker scratch memory, grown on demand. */
 typedef struct fair_scratch fair_scratch;
 fair_scratch *fair_scratch_new(void);
@@ -61,10 +65,27 @@ typedef struct fair_job {
  * caller frees). */
 unsigned char *fair_job_effects(const fair_model *m, const fair_scenario *sc, size_t nscen);
 
-/* Writes out[s][0..n) for block `block` (n iterations, n <= FAIR_BLOCK) and
- * sets tally[s] to the block's totals. */
-void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws,
-                double *const *out, fair_tally *tally);
+/* Where a scenario's annual losses go: each sink gets weight x loss added
+ * to its element of the iteration. A run's loss array is one sink of
+ * weight 1 (zeroed first); a portfolio adds a risk straight into the total
+ * and its groups; a delta adds one scenario with weight -1 and the other
+ * with +1. Adding events straight into the sinks keeps the compound
+ * model's cost proportional to the number of events. */
+typedef struct fair_sink {
+    double *at;        /* element 0 = the block's first iteration */
+    double weight;
+} fair_sink;
+
+typedef struct fair_out {
+    const fair_sink *sinks;
+    size_t nsinks;
+    int fresh;         /* one sink of weight 1 whose block is overwritten, not added to */
+    fair_tally tally;  /* set: the block's totals */
+} fair_out;
+
+/* Simulates block `block` (n iterations, n <= FAIR_BLOCK) of every
+ * scenario, adding scenario s's losses to out[s]'s sinks. */
+void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out);
 
 /* Sum with four accumulators: fixed order, so deterministic, and not one
  * long chain of dependent additions. */

@@ -177,10 +177,10 @@ typedef struct sweep {
     size_t first, len;
     fair_model **models;          /* RISK_CHUNK */
     unsigned char **on;
-    isms_err *prep_err;
+    dist_cache *cache;            /* tables by shape, for the run */
     /* per worker */
     fair_scratch **ws;
-    double **buf;                 /* 2 x FAIR_BLOCK each */
+    fair_sink **sinks;            /* 2 + the largest membership count */
     /* outputs */
     double *total;                /* run: total; delta: delta */
     double *group;                /* run only */
@@ -200,7 +200,8 @@ static int prepare_unit(void *ctx, size_t unit, unsigned worker)
         return E_OK;
     portfolio *p = sw->p;
     /* Risks were validated by portfolio_new; preparation cannot fail. */
-    int rc = fair_model_new(&sw->models[unit], &p->risks[r], p->controls, p->ncontrols, NULL);
+    int rc = fair_model_prepare(&sw->models[unit], &p->risks[r], p->controls, p->ncontrols,
+                                sw->cache, NULL);
     if (rc)
         return rc;
     sw->on[unit] = fair_job_effects(sw->models[unit], sw->scen, sw->nscen);
@@ -223,38 +224,56 @@ static void add_into(double *dst, const double *src, size_t n)
         dst[i] += src[i];
 }
 
+/* Where risk r's losses of this block go: into the total and its groups
+ * (a run), with weights -1 and +1 into the delta (a delta), or into its
+ * own columns when it is correlated (rearranged after the sweep). */
+static size_t risk_sinks(const sweep *sw, size_t r, size_t first, fair_sink *sinks, fair_out *out)
+{
+    const portfolio *p = sw->p;
+    long c = p->corr_index[r];
+    size_t k = 0;
+    if (c >= 0) {
+        sinks[0] = (fair_sink){sw->corr_a[c] + first, 1.0};
+        out[0] = (fair_out){.sinks = &sinks[0], .nsinks = 1, .fresh = 1};
+        if (sw->nscen == 2) {
+            sinks[1] = (fair_sink){sw->corr_b[c] + first, 1.0};
+            out[1] = (fair_out){.sinks = &sinks[1], .nsinks = 1, .fresh = 1};
+        }
+        return 2;
+    }
+    if (sw->nscen == 2) {
+        sinks[0] = (fair_sink){sw->total + first, -1.0};
+        sinks[1] = (fair_sink){sw->total + first, 1.0};
+        out[0] = (fair_out){.sinks = &sinks[0], .nsinks = 1};
+        out[1] = (fair_out){.sinks = &sinks[1], .nsinks = 1};
+        return 2;
+    }
+    sinks[k++] = (fair_sink){sw->total + first, 1.0};
+    for (size_t m = p->member_start[r]; m < p->member_start[r + 1]; m++)
+        sinks[k++] = (fair_sink){sw->group + p->members[m].group * sw->n + first, p->members[m].share};
+    out[0] = (fair_out){.sinks = sinks, .nsinks = k};
+    return k;
+}
+
 static int block_unit(void *ctx, size_t block, unsigned worker)
 {
     sweep *sw = ctx;
     size_t first = block * FAIR_BLOCK;
     size_t n = sw->n - first < FAIR_BLOCK ? sw->n - first : FAIR_BLOCK;
-    double *out[2] = {sw->buf[worker], sw->buf[worker] + FAIR_BLOCK};
-    fair_tally tally[2];
     for (size_t u = 0; u < sw->len; u++) {
         if (!sw->models[u])
             continue;
         size_t r = sw->first + u;
         fair_job job = {sw->models[u], sw->nscen, sw->on[u], sw->opts->seed, sw->opts->freeze};
-        fair_block(&job, block, n, sw->ws[worker], out, tally);
+        fair_out out[2];
+        risk_sinks(sw, r, first, sw->sinks[worker], out);
+        fair_block(&job, block, n, sw->ws[worker], out);
         long c = sw->p->corr_index[r];
-        if (sw->nscen == 2) {
+        if (sw->nscen == 2 && c >= 0)
             for (size_t i = 0; i < n; i++)
-                out[1][i] -= out[0][i];
-            if (c >= 0) {
-                memcpy(sw->corr_a[c] + first, out[0], n * sizeof *out[0]);
-                memcpy(sw->corr_b[c] + first, out[1], n * sizeof *out[1]);
-            } else {
-                add_into(sw->total + first, out[1], n);
-            }
-            continue;
-        }
-        sw->risk_sum[block * sw->p->nrisks + r] = fair_sum(out[0], n);
-        if (c >= 0) {
-            memcpy(sw->corr_a[c] + first, out[0], n * sizeof *out[0]);
-            continue;
-        }
-        add_into(sw->total + first, out[0], n);
-        add_groups(sw, r, out[0], first, n);
+                sw->corr_b[c][first + i] -= sw->corr_a[c][first + i];
+        if (sw->nscen == 1)
+            sw->risk_sum[block * sw->p->nrisks + r] = out[0].tally.loss;
     }
     return E_OK;
 }
@@ -281,14 +300,20 @@ static int sweep_run(sweep *sw)
 {
     par *pool = par_new(sw->opts->threads);
     unsigned workers = par_workers(pool);
+    size_t most = 0;
+    for (size_t r = 0; r < sw->p->nrisks; r++) {
+        size_t k = sw->p->member_start[r + 1] - sw->p->member_start[r];
+        most = k > most ? k : most;
+    }
     sw->ws = xcalloc(workers, sizeof *sw->ws);
-    sw->buf = xcalloc(workers, sizeof *sw->buf);
+    sw->sinks = xcalloc(workers, sizeof *sw->sinks);
     for (unsigned w = 0; w < workers; w++) {
         sw->ws[w] = fair_scratch_new();
-        sw->buf[w] = xmalloc(2 * FAIR_BLOCK * sizeof *sw->buf[w]);
+        sw->sinks[w] = xmalloc((most + 2) * sizeof *sw->sinks[w]);
     }
     sw->models = xcalloc(RISK_CHUNK, sizeof *sw->models);
     sw->on = xcalloc(RISK_CHUNK, sizeof *sw->on);
+    sw->cache = dist_cache_new();
     int rc = E_OK;
     for (sw->first = 0; !rc && sw->first < sw->p->nrisks; sw->first += RISK_CHUNK) {
         size_t left = sw->p->nrisks - sw->first;
@@ -303,12 +328,13 @@ static int sweep_run(sweep *sw)
     par_free(pool);
     for (unsigned w = 0; w < workers; w++) {
         fair_scratch_free(sw->ws[w]);
-        free(sw->buf[w]);
+        free(sw->sinks[w]);
     }
     free(sw->ws);
-    free(sw->buf);
+    free(sw->sinks);
     free(sw->models);
     free(sw->on);
+    dist_cache_free(sw->cache);
     return rc;
 }
 

@@ -4,24 +4,27 @@
  * function evaluation and a root finder each; the engine needs hundreds of
  * millions of samples a second. So a continuous distribution is prepared
  * once into a piecewise cubic Hermite interpolant of its quantile function
- * Q(u), with the exact value and exact slope Q'(u) = 1/f(Q(u)) at every node:
+ * Q(u), with the exact value and exact slope Q'(u) = 1/f(Q(u)) at every node.
+ * One random 64-bit word gives u; its top 9 bits pick one of N = 512 equal
+ * slices of (0, 1):
  *
- *   body   u in [4/N, 1 - 4/N]: N = 1024 equal segments in u; one random
- *          64-bit word gives the segment (top 10 bits) and the position in
- *          it (the next 52), then three multiply-adds. A segment whose cubic
- *          would not be monotone falls back to a straight line, so samples
- *          never leave [Q(k/N), Q((k+1)/N)], nor the support.
- *   tails  the outer 4/N on each side, where Q bends sharply (a power law
- *          at a bounded end, sqrt(-2 ln u) at an unbounded one): one
- *          segment per octave of the tail probability w (down to 2^-53,
- *          the smallest u the generator yields), interpolating
- *          y = ln(distance to the tail's origin) against ln w, in which
- *          coordinates both shapes are nearly straight lines. Costs a log
- *          and an exp, for 1 sample in 128.
+ *   body   slices 4 .. N-5: one cubic each, the position within the slice
+ *          from the next 52 bits, three multiply-adds; 16 KiB, cache-resident.
+ *   edge   slices 1-3 and N-4 .. N-2, where Q starts to bend: four cubics
+ *          per slice, so that the error there stays as small as in the body.
+ *   tails  slices 0 and N-1 (u or 1 - u below 2^-9), where Q is a power law
+ *          at a bounded end and grows like sqrt(-2 ln u) at an unbounded
+ *          one: one cubic per octave of the tail probability w (down to
+ *          2^-53, the smallest u the generator yields), interpolating
+ *          y = ln(distance to the tail's end) against ln w, coordinates in
+ *          which both shapes are nearly straight. A log and an exp, for 1
+ *          sample in 256.
  *
- * Interpolation error is far below Monte Carlo error (tests/risk check it
- * against the exact quantiles), and sampling is monotone in the random word,
- * so common random numbers couple scenarios as tightly as exact inversion. */
+ * A segment whose cubic would not be monotone falls back to its chord, so
+ * samples are a non-decreasing function of the random word and never leave
+ * the support. Interpolation error is far below Monte Carlo error
+ * (tests/risk check it against exact quantiles); monotone sampling means
+ * common random numbers couple scenarios as tightly as exact inversion. */
 #ifndef ISMS_RISK_QTAB_H
 #define ISMS_RISK_QTAB_H
 
@@ -29,10 +32,12 @@
 
 #include <stdint.h>
 
-#define QTAB_BITS 10
+#define QTAB_BITS 9
 #define QTAB_N (1 << QTAB_BITS)
-#define QTAB_EDGE 4                       /* body segments given to each tail */
-#define QTAB_J0 (QTAB_BITS - 2)            /* first tail octave: w < EDGE/N = 2^-8 */
+#define QTAB_EDGE 4                       /* slices [1, EDGE) per side are edge slices */
+#define QTAB_SPLIT 4                      /* cubics per edge slice */
+#define QTAB_FINE ((QTAB_EDGE - 1) * QTAB_SPLIT)
+#define QTAB_J0 QTAB_BITS                  /* first tail octave: w < 2^-9 */
 #define QTAB_J1 52                         /* last: w in [2^-53, 2^-52) */
 #define QTAB_OCTAVES (QTAB_J1 - QTAB_J0 + 1)
 
@@ -55,23 +60,32 @@ typedef struct qtab {
     double lo, hi;        /* support; hi is +inf for lognormal and normal */
     int upper_from_lo;    /* upper tail measured as q - lo (unbounded above) */
     double body[QTAB_N][4];
+    double fine[2][QTAB_FINE][4];
     double tail[2][QTAB_OCTAVES][4];
 } qtab;
 
 /* Builds the table. lo finite; hi finite or +INFINITY. */
 void qtab_build(qtab *t, double lo, double hi, qtab_node_fn node, const void *ctx);
 
-double qtab_tail(const qtab *t, uint64_t x);
+/* Maps a table of X to one of lo + scale·X (scale > 0): how one unit-beta
+ * table serves every PERT of its shape. hi is the new upper end. */
+void qtab_scale(qtab *t, double lo, double scale, double hi);
+
+/* Edge slices and tails: the rare path. */
+double qtab_outer(const qtab *t, uint64_t x);
+
+static inline double qtab_cubic(const double *c, double s)
+{
+    return c[0] + s * (c[1] + s * (c[2] + s * c[3]));
+}
 
 /* The quantile at u = rng_u01(x). */
 static inline double qtab_at(const qtab *t, uint64_t x)
 {
     unsigned k = (unsigned)(x >> (64 - QTAB_BITS));
     if (k - QTAB_EDGE >= QTAB_N - 2 * QTAB_EDGE)   /* unsigned: k < EDGE wraps */
-        return qtab_tail(t, x);
-    double s = rng_u01(x << QTAB_BITS);           /* position within segment k */
-    const double *c = t->body[k];
-    return c[0] + s * (c[1] + s * (c[2] + s * c[3]));
+        return qtab_outer(t, x);
+    return qtab_cubic(t->body[k], rng_u01(x << QTAB_BITS));
 }
 
 #endif

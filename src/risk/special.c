@@ -96,7 +96,10 @@ double sp_beta_pdf(double x, double a, double b, double lbeta)
         return a < 1.0 ? INFINITY : a == 1.0 ? exp(-lbeta) : 0.0;
     if (x == 1.0)
         return b < 1.0 ? INFINITY : b == 1.0 ? exp(-lbeta) : 0.0;
-    return exp((a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lbeta);
+    /* log(1 - x) rather than log1p(-x): where they differ (x below 1e-8)
+     * the term is ~1e-16 either way, and log is several times faster; the
+     * table builders evaluate this a few thousand times per table. */
+    return exp((a - 1.0) * log(x) + (b - 1.0) * log(1.0 - x) - lbeta);
 }
 
 /* Where to start: the leading term of the series at either end, or the

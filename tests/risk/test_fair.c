@@ -304,6 +304,31 @@ static void frozen_factor_is_its_median(void **state)
     fair_model_free(m);
 }
 
+/* A control that removes nothing leaves every year as it was: the general
+ * path (controls) and the fast one (none) draw the same numbers. */
+static void null_control_changes_nothing(void **state)
+{
+    (void)state;
+    const fair_control noop[] = {{.name = "noop", .implemented = 1, .stream_id = 9}};
+    const fair_effect fx[] = {{.control = 0, .target = FAIR_ON_LM, .reduction = dist_const(0)}};
+    fair_risk risks[2] = {
+        {.name = "compound", .stream_id = 41, .lef = dist_const(3), .plm = dist_lognormal90(10, 1e4),
+         .effects = fx, .neffects = 1},
+        {.name = "product", .stream_id = 42, .mode = FAIR_PRODUCT,
+         .lef = dist_pert(1, 2, 9, 4, DIST_PERT_PYFAIR), .plm = dist_pert(5, 9, 90, 4, DIST_PERT_VOSE),
+         .effects = fx, .neffects = 1},
+    };
+    const fair_scenario sc[2] = {INHERENT, CURRENT};
+    for (int k = 0; k < 2; k++) {
+        double **x = simulate(&risks[k], noop, 1, sc, 2, 10000, 2, 5, NULL);
+        double **plain = simulate(&risks[k], noop, 1, &INHERENT, 1, 10000, 2, 5, NULL);
+        assert_memory_equal(x[0], x[1], 10000 * sizeof(double));
+        assert_memory_equal(x[0], plain[0], 10000 * sizeof(double));
+        free_runs(x, 2);
+        free_runs(plain, 1);
+    }
+}
+
 /* ---- determinism ---- */
 
 static void any_thread_count_gives_the_same_bits(void **state)
@@ -341,7 +366,17 @@ static void any_thread_count_gives_the_same_bits(void **state)
 }
 
 /* These pin the engine's numbers: if they change, results stored with
- * FAIR_ENGINE_VERSION can no longer be reproduced; bump the version. */
+ * FAIR_ENGINE_VERSION can no longer be reproduced; bump the version. One
+ * risk per path: product, scattered compound, per-year compound with
+ * controls, secondary loss and insurance. */
+static double checksum(const double *x, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i];
+    return s;
+}
+
 static void golden_values(void **state)
 {
     (void)state;
@@ -350,20 +385,34 @@ static void golden_values(void **state)
                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR)};
     fair_risk b = {.name = "B", .stream_id = 2, .lef = dist_const(2),
                    .plm = dist_lognormal90(1e5, 1e7)};
+    const fair_control c[] = {
+        {.name = "EDR", .annual_cost = 10, .stream_id = 7},
+        {.name = "policy", .annual_cost = 10, .stream_id = 8, .deductible = 5e4, .limit = 1e6},
+    };
+    const fair_effect fx[] = {
+        {.control = 0, .target = FAIR_ON_VULN, .reduction = dist_uniform(0.2, 0.5)},
+        {.control = 1, .target = FAIR_ON_TRANSFER},
+    };
+    fair_risk r = {.name = "C", .stream_id = 3, .tef = dist_pert(1, 5, 20, 4, DIST_PERT_VOSE),
+                   .vuln = dist_beta(2, 5), .plm = dist_lognormal(10, 1.2),
+                   .slep = dist_const(0.25), .slm = dist_normal(2e5, 1e5),
+                   .effects = fx, .neffects = 2};
+    fair_scenario target = {FAIR_TARGET, -1, NULL};
     double *x = simulate1(&a, 5000, 2024), *y = simulate1(&b, 5000, 2024);
-    double ysum = 0.0;
-    for (int i = 0; i < 5000; i++)
-        ysum += y[i];
-    fprintf(stderr, "golden: %a %a %a | %a %a %a\n", x[0], x[1], x[4999], y[0], y[1], ysum);
-    assert_true(x[0] == 0x1.1ea88f464521cp+19);
-    assert_true(x[1] == 0x1.7928f66facd58p+19);
-    assert_true(x[4999] == 0x1.306deb983ea0ep+20);
-    assert_true(y[0] == 0x1.747cc3d8d7165p+21);
-    assert_true(y[1] == 0x1.4e87dd5222372p+22);
-    assert_true(ysum == 0x1.948557090e789p+34);
+    double **z = simulate(&r, c, 2, &target, 1, 5000, 2, 2024, NULL);
+    fprintf(stderr, "golden: %a %a %a | %a %a | %a %a\n", x[0], x[4999], checksum(x, 5000),
+            y[0], checksum(y, 5000), z[0][0], checksum(z[0], 5000));
+    assert_true(x[0] == 0x1.1ea88f4635142p+19);
+    assert_true(x[4999] == 0x1.306deb97d6fc3p+20);
+    assert_true(checksum(x, 5000) == 0x1.566a9e3de31e6p+31);
+    assert_true(y[0] == 0x1.747cc3d8c4facp+21);
+    assert_true(checksum(y, 5000) == 0x1.94854557900a1p+34);
+    assert_true(z[0][0] == 0x1.bc4deb03e08cdp+15);
+    assert_true(checksum(z[0], 5000) == 0x1.82783959b86ap+27);
     assert_string_equal(fair_engine_version, "isms-fair 1");
     free(x);
     free(y);
+    free_runs(z, 1);
 }
 
 /* ---- interruption and progress ---- */
@@ -479,6 +528,7 @@ int main(void)
         cmocka_unit_test(scenarios_select_controls),
         cmocka_unit_test(insurance_per_event_and_annual),
         cmocka_unit_test(frozen_factor_is_its_median),
+        cmocka_unit_test(null_control_changes_nothing),
         cmocka_unit_test(any_thread_count_gives_the_same_bits),
         cmocka_unit_test(golden_values),
         cmocka_unit_test(progress_and_cancel),

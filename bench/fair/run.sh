@@ -1,0 +1,38 @@
+#!/bin/sh
+# The shared FAIR workloads (../shared/bench/fair) through isms's engine and
+# through the numpy baseline, in one run: both results and the ratios.
+#
+#   bench/fair/run.sh                  full size (about a minute: numpy)
+#   BENCH_SCALE=0.01 bench/fair/run.sh quick
+#
+# BENCH_SCALE and BENCH_REPEATS reach both sides; BENCH_THREADS isms only.
+# BUILD names the build folder (default build/), PYTHON a python3 with numpy.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${BUILD:-$root/build}
+shared=${ISMS_SHARED_DIR:-$root/../shared}/bench/fair
+
+py=${PYTHON:-}
+if [ -z "$py" ]; then
+    # A pyenv or venv python3 may lack numpy where Debian's has it.
+    for p in python3 /usr/bin/python3; do
+        if "$p" -c 'import numpy' 2>/dev/null; then py=$p; break; fi
+    done
+fi
+if [ -z "$py" ]; then
+    echo "run.sh: no python3 with numpy (apt-get install python3-numpy)" >&2
+    exit 1
+fi
+
+cmake --build "$build" --target bench_fair >/dev/null
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "--- isms"
+"$build/bench_fair" "$shared/portfolio.csv" | tee "$out/isms.jsonl"
+echo "--- numpy"
+(cd "$shared" && "$py" bench_numpy.py) | tee "$out/numpy.jsonl"
+echo "--- comparison"
+"$py" "$here/compare.py" "$out/isms.jsonl" "$out/numpy.jsonl"
