@@ -133,12 +133,30 @@ static int resolve_keys(store *s, record *r, int links, const char *where, isms_
     return 0;
 }
 
+/* Counts one stored item; every 1,000 reports progress and looks whether
+ * the user asked to stop. */
+typedef struct ticker {
+    const backup_watch *w;
+    uint64_t done;
+} ticker;
+
+static int tick(ticker *t, isms_err *e)
+{
+    if (++t->done % 1000 || !t->w)
+        return 0;
+    if (t->w->cancel && *t->w->cancel)
+        return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
+    if (t->w->progress)
+        t->w->progress(t->w->ctx, t->done);
+    return 0;
+}
+
 /* Stores the records of `arr`, which follow `base` records of the same
  * register already stored (ids are positions in id order, as exported).
  * Pass 0 inserts records without their links, pass 1 (links = 1) writes
  * the links, once every record they may point to exists. */
 static int import_register(store *s, const regdef *reg, const json_t *arr, size_t base, int links,
-                           arena *a, isms_err *e)
+                           arena *a, ticker *t, isms_err *e)
 {
     size_t i;
     json_t *o;
@@ -149,6 +167,8 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
         int rc = record_from_json(o, reg, &r, a, where, e);
         if (!rc)
             rc = resolve_keys(s, &r, links, where, e);
+        if (!rc)
+            rc = tick(t, e);
         if (rc)
             return rc;
         if (links) {
@@ -171,7 +191,7 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
     return 0;
 }
 
-static int import_ledger(store *s, const json_t *arr, isms_err *e)
+static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
 {
     size_t i;
     json_t *o;
@@ -194,6 +214,8 @@ static int import_ledger(store *s, const json_t *arr, isms_err *e)
         r.data = canon;
         int rc = store_ledger_insert(s, &r, e);
         free(canon);
+        if (!rc)
+            rc = tick(t, e);
         if (rc)
             return rc;
     }
@@ -211,7 +233,7 @@ static int import_meta(store *s, const json_t *doc, isms_err *e)
     return rc ? rc : store_meta_set(s, "created_at", created, e);
 }
 
-static int import_all(dom *d, const json_t *doc, isms_err *e)
+static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
 {
     store *s = dom_store(d);
     const json_t *regs = json_object_get(doc, "registers");
@@ -224,11 +246,11 @@ static int import_all(dom *d, const json_t *doc, isms_err *e)
             if (arr && !json_is_array(arr))
                 rc = bad_doc(e, registers[i]->plural, "expected an array of records");
             else if (arr)
-                rc = import_register(s, registers[i], arr, 0, pass, &a, e);
+                rc = import_register(s, registers[i], arr, 0, pass, &a, t, e);
         }
     arena_free(&a);
     if (!rc)
-        rc = import_ledger(s, json_object_get(doc, "ledger"), e);
+        rc = import_ledger(s, json_object_get(doc, "ledger"), t, e);
     if (!rc)
         rc = backup_checkpoints_import(s, json_object_get(doc, "checkpoints"), e);
     return rc;
@@ -275,17 +297,28 @@ static int into_new_repository(const char *target, const char *actor, fill_fn fi
     return rc;
 }
 
-static int fill_from_doc(dom *d, void *doc, isms_err *e) { return import_all(d, doc, e); }
+typedef struct doc_fill {
+    const json_t *doc;
+    ticker t;
+} doc_fill;
 
-int backup_import(const char *path, const char *target, const char *actor, isms_err *e)
+static int fill_from_doc(dom *d, void *ctx, isms_err *e)
+{
+    doc_fill *f = ctx;
+    return import_all(d, f->doc, &f->t, e);
+}
+
+int backup_import(const char *path, const char *target, const char *actor, const backup_watch *w,
+                  isms_err *e)
 {
     json_t *doc;
     int rc = js_load_file(path, &doc, e);
     if (rc)
         return rc;
     rc = check_header(doc, e);
+    doc_fill f = {.doc = doc, .t = {.w = w}};
     if (!rc)
-        rc = into_new_repository(target, actor, fill_from_doc, doc, "export", e);
+        rc = into_new_repository(target, actor, fill_from_doc, &f, "export", e);
     json_decref(doc);
     return rc;
 }
@@ -304,12 +337,13 @@ typedef struct copier {
     json_t *chunk;
     size_t done;          /* records of reg already stored */
     arena a;
+    ticker t;
     isms_err *e;
 } copier;
 
 static int flush_chunk(copier *c)
 {
-    int rc = import_register(c->to, c->reg, c->chunk, c->done, c->pass, &c->a, c->e);
+    int rc = import_register(c->to, c->reg, c->chunk, c->done, c->pass, &c->a, &c->t, c->e);
     c->done += json_array_size(c->chunk);
     json_array_clear(c->chunk);
     return rc;
@@ -338,7 +372,8 @@ static int copy_register(copier *c, const regdef *reg, int pass)
 static int copy_entry(const ledger_row *r, void *ctx)
 {
     copier *c = ctx;
-    return store_ledger_insert(c->to, r, c->e);
+    int rc = store_ledger_insert(c->to, r, c->e);
+    return rc ? rc : tick(&c->t, c->e);
 }
 
 static int copy_meta(copier *c)
@@ -373,13 +408,14 @@ static int fill_from_store(dom *d, void *ctx, isms_err *e)
     return rc;
 }
 
-int backup_copy(const char *from, const char *to, const char *actor, isms_err *e)
+int backup_copy(const char *from, const char *to, const char *actor, const backup_watch *w,
+                isms_err *e)
 {
     dom *src;
     int rc = dom_open(from, actor, &src, e);
     if (rc)
         return rc;
-    copier c = {.from = dom_store(src), .chunk = json_array()};
+    copier c = {.from = dom_store(src), .chunk = json_array(), .t = {.w = w}};
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
     if (!(rc = store_begin(c.from, 0, e))) {

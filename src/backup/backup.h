@@ -16,15 +16,29 @@
 
 #include "domain/dom.h"
 
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+
+/* Long copies report progress (records and entries stored so far) and stop
+ * when *cancel becomes non-zero: E_INTERRUPTED, and nothing is left. Both
+ * members may be NULL; so may the whole watch. */
+typedef struct backup_watch {
+    void (*progress)(void *ctx, uint64_t done);
+    void *ctx;
+    const volatile sig_atomic_t *cancel;
+} backup_watch;
 
 int backup_export(dom *d, FILE *out, isms_err *e);
 /* Creates `target` from the document at `path`; on any failure (a bad
- * document, a ledger that does not verify) nothing is left behind. */
-int backup_import(const char *path, const char *target, const char *actor, isms_err *e);
+ * document, a ledger that does not verify, an interruption) nothing is
+ * left behind. */
+int backup_import(const char *path, const char *target, const char *actor, const backup_watch *w,
+                  isms_err *e);
 /* Copies the repository at `from` into a new one at `to` (`isms migrate`:
  * SQLite to PostgreSQL and back), ledger included, as export + import
  * would but without the document; `to` must verify, or nothing is left. */
-int backup_copy(const char *from, const char *to, const char *actor, isms_err *e);
+int backup_copy(const char *from, const char *to, const char *actor, const backup_watch *w,
+                isms_err *e);
 
 #endif

@@ -4,6 +4,7 @@
  * must verify before it is committed; on any failure nothing is left at
  * the target and the source is untouched. */
 #include "cli/cli_internal.h"
+#include "cli/longjob.h"
 #include "backup/backup.h"
 
 #include <stdlib.h>
@@ -17,7 +18,10 @@ int cmd_migrate(cli *c, isms_err *e)
     if (c->nargs || !from || !*from || !to || !*to)
         return err_set(e, E_USAGE, from && *from ? "to" : "from",
                        "usage: isms migrate --from REPOSITORY --to NEW-REPOSITORY");
-    int rc = backup_copy(from, to, c->actor, e);
+    longjob j;
+    longjob_start(&j, "copying");
+    backup_watch w = {longjob_count, &j, longjob_cancel()};
+    int rc = longjob_end(&j, backup_copy(from, to, c->actor, &w, e), e);
     if (rc)
         return rc;
     /* Connection strings may hold passwords: show them without. */

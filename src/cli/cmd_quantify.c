@@ -10,42 +10,18 @@
  * Long runs show their progress on a terminal and stop cleanly on Ctrl-C:
  * nothing is saved from an interrupted run. */
 #include "cli/cli_internal.h"
+#include "cli/longjob.h"
 #include "core/text.h"
 #include "domain/quantify.h"
 #include "domain/registers.h"
 #include "io/svg.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-typedef struct progress {
-    const char *what;
-    int last;
-} progress;
-
-static void show_progress(void *ctx, uint64_t done, uint64_t total)
-{
-    progress *p = ctx;
-    int pct = total ? (int)(100 * done / total) : 100;
-    if (pct != p->last) {
-        fprintf(stderr, "\r%s: %3d%%", p->what, pct);
-        p->last = pct;
-    }
-}
 
 /* Options shared by every quantifying command; installs the Ctrl-C handler. */
-static int quant_options(cli *c, quant_opts *o, progress *p, const char *what, isms_err *e)
+static int quant_options(cli *c, quant_opts *o, longjob *p, const char *what, isms_err *e)
 {
     memset(o, 0, sizeof *o);
     o->seed = QUANT_DEFAULT_SEED;
@@ -62,28 +38,16 @@ static int quant_options(cli *c, quant_opts *o, progress *p, const char *what, i
         o->threads = (unsigned)v;
     if (rc)
         return rc;
-    interrupted = 0;
-    signal(SIGINT, on_interrupt);
-    o->cancel = &interrupted;
-    if (isatty(2)) {
-        p->what = what;
-        p->last = -1;
-        o->progress = show_progress;
-        o->progress_ctx = p;
-    }
+    longjob_start(p, what);
+    o->cancel = longjob_cancel();
+    o->progress = longjob_fraction;
+    o->progress_ctx = p;
     return 0;
 }
 
 static int quant_done(const quant_opts *o, int rc, isms_err *e)
 {
-    signal(SIGINT, SIG_DFL);
-    if (o->progress)
-        fputs("\r\033[K", stderr);
-    if (interrupted && rc) {
-        err_clear(e);
-        return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was saved");
-    }
-    return rc;
+    return o->progress_ctx ? longjob_end(o->progress_ctx, rc, e) : rc;
 }
 
 /* Money in major units, rounded, with the currency. */
@@ -177,7 +141,7 @@ static int print_json_text(cli *c, char *text)
 int cmd_risk_quantify(cli *c, isms_err *e)
 {
     quant_opts o;
-    progress p;
+    longjob p;
     int rc = cli_start(c, 1, "one risk key", e);
     if (!rc)
         rc = quant_options(c, &o, &p, "quantifying", e);
@@ -196,7 +160,7 @@ int cmd_risk_quantify(cli *c, isms_err *e)
 int cmd_risk_lec(cli *c, isms_err *e)
 {
     quant_opts o;
-    progress p;
+    longjob p;
     const char *path = cli_opt_value(c, "svg");
     int rc = cli_start(c, 1, "one risk key", e);
     if (!rc && !path)
@@ -268,7 +232,7 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
 int cmd_quantify(cli *c, isms_err *e)
 {
     quant_opts o;
-    progress p;
+    longjob p;
     const char *by = cli_opt_value(c, "by");
     int rc = cli_start(c, 0, "no arguments", e);
     if (!rc && by && strcmp(by, "objective"))
@@ -307,7 +271,7 @@ int cmd_quantify(cli *c, isms_err *e)
 int cmd_control_roi(cli *c, isms_err *e)
 {
     quant_opts o;
-    progress p;
+    longjob p;
     int rc = cli_start(c, 0, "no arguments", e);
     if (!rc)
         rc = quant_options(c, &o, &p, "valuing controls", e);

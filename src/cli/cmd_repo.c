@@ -1,6 +1,7 @@
 /* cmd_repo.c: the repository as a whole: init, verify, log, export,
  * import, version. */
 #include "cli/cli_internal.h"
+#include "cli/longjob.h"
 #include "cli/cmd_ledger.h"
 #include "backup/backup.h"
 #include "core/buf.h"
@@ -217,7 +218,10 @@ int cmd_import(cli *c, isms_err *e)
     int rc = cli_need_args(c, 2, "FILE.json NEW-REPOSITORY", e);
     if (rc)
         return rc;
-    rc = backup_import(c->args[0], c->args[1], c->actor, e);
+    longjob j;
+    longjob_start(&j, "importing");
+    backup_watch w = {longjob_count, &j, longjob_cancel()};
+    rc = longjob_end(&j, backup_import(c->args[0], c->args[1], c->actor, &w, e), e);
     if (!rc) {
         char *name = store_label(c->args[1]);
         fprintf(c->out, "imported %s into %s; the ledger verifies\n", c->args[0], name);
