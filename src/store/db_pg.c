@@ -5,9 +5,9 @@
  *   and comments are left alone);
  * - statements are prepared on the server once per connection, on their
  *   second use (the first runs unprepared, in one round trip), and executed
- *   with text parameters; results are read whole (a scan
- *   keeps several statements open on one connection at once, which libpq's
- *   single-row mode cannot do);
+ *   with text parameters; results are read whole (a scan keeps several
+ *   statements open on one connection at once, which libpq's single-row
+ *   mode cannot do);
  * - writers are serialised by a transaction-scoped advisory lock taken
  *   right after BEGIN (READ COMMITTED: every statement then sees all that
  *   earlier writers committed, so the ledger head never forks; UNIQUE(seq)
@@ -215,16 +215,19 @@ static int pg_connect(const char *target, pg_db **out, isms_err *e)
     *out = NULL;
     char *label = pg_label(target);
     /* expand_dbname: `target` is a whole URI or key=value string; what it
-     * says wins over the fallbacks before it. */
-    const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", NULL};
-    const char *vals[] = {getenv("PGCONNECT_TIMEOUT") ? NULL : "10", "isms", target, NULL};
-    if (!vals[0]) {
-        keys[0] = "fallback_application_name";
-        vals[0] = "isms";
-        keys[1] = "dbname";
-        vals[1] = target;
-        keys[2] = NULL;
+     * says wins over the defaults before it (a server that does not answer
+     * is given up after 10 s unless the string or PGCONNECT_TIMEOUT say). */
+    const char *keys[4], *vals[4];
+    int n = 0;
+    if (!getenv("PGCONNECT_TIMEOUT")) {
+        keys[n] = "connect_timeout";
+        vals[n++] = "10";
     }
+    keys[n] = "fallback_application_name";
+    vals[n++] = "isms";
+    keys[n] = "dbname";
+    vals[n++] = target;
+    keys[n] = vals[n] = NULL;
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
     if (!conn) {
         free(label);
