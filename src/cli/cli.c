@@ -119,10 +119,16 @@ static int register_verb_allowed(const regdef *reg, const char *verb)
     return !(reg->flags & REG_SYSTEM) && (!strcmp(verb, "add") || !strcmp(verb, "update"));
 }
 
-/* Nouns typed for another: `isms key ...` is the signing_key register. */
+/* Nouns typed for another: `isms key ...` is the signing_key register.
+ * Help shows the noun as it is typed. */
 static const char *noun_alias(const char *noun)
 {
     return !strcmp(noun, "key") ? "signing_key" : noun;
+}
+
+static const char *noun_typed(const char *noun)
+{
+    return !strcmp(noun, "signing_key") ? "key" : noun;
 }
 
 static int verb_eq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
@@ -250,12 +256,12 @@ static void help_global(FILE *f)
                "usage: isms [--repo REPO] [--as ACTOR] [--json] [--note TEXT] <noun> [<verb>] ...\n\n"
                "registers (each has add, list, show, update, retire):\n", ISMS_VERSION);
     for (int i = 0; registers[i]; i++)
-        fprintf(f, "  %-13s %s\n", registers[i]->name, registers[i]->summary);
+        fprintf(f, "  %-13s %s\n", noun_typed(registers[i]->name), registers[i]->summary);
     fprintf(f, "\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++) {
         char name[64];
-        snprintf(name, sizeof name, "%s%s%s", commands[i].noun, commands[i].verb ? " " : "",
-                 commands[i].verb ? commands[i].verb : "");
+        snprintf(name, sizeof name, "%s%s%s", noun_typed(commands[i].noun),
+                 commands[i].verb ? " " : "", commands[i].verb ? commands[i].verb : "");
         fprintf(f, "  %-13s %s\n", name, commands[i].summary);
     }
     fprintf(f, "\nglobal options:\n"
@@ -272,14 +278,14 @@ static void help_global(FILE *f)
 static void help_noun(FILE *f, const char *noun)
 {
     const regdef *reg = register_find(noun);
-    fprintf(f, "isms %s: %s\n\nverbs:\n", noun, reg ? reg->summary : "");
+    fprintf(f, "isms %s: %s\n\nverbs:\n", noun_typed(noun), reg ? reg->summary : "");
     for (int i = 0; reg && register_verbs[i]; i++)
-        if (register_verb_allowed(reg, register_verbs[i]))
+        if (register_verb_allowed(reg, register_verbs[i]) && !find_command(noun, register_verbs[i]))
             fprintf(f, "  %-10s %s\n", register_verbs[i], register_verb_help[i]);
     for (int i = 0; i < NCOMMANDS; i++)
         if (!strcmp(commands[i].noun, noun) && commands[i].verb)
             fprintf(f, "  %-10s %s\n", commands[i].verb, commands[i].summary);
-    fprintf(f, "\n`isms %s <verb> --help` lists the options.\n", noun);
+    fprintf(f, "\n`isms %s <verb> --help` lists the options.\n", noun_typed(noun));
 }
 
 static void help_field(FILE *f, const fielddef *fd, const char *verb)
@@ -424,17 +430,18 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     if (c->reg)
         c->noun = c->reg->name;
     const command *cmd = find_command(c->noun, c->verb);
-    if (!cmd && !c->reg)
+    if (!cmd && !c->reg && !noun_has_verbs(c->noun))
         return err_set(e, E_USAGE, c->noun, "unknown command \"%s\" (see isms --help)", c->noun);
     if (!cmd && !c->verb) {
         for (int i = at; i < argc; i++)
             c->help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
         help_noun(c->help ? c->out : stderr, c->noun);
-        return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?", c->noun);
+        return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?",
+                                     noun_typed(c->noun));
     }
-    if (!cmd && !register_verb_allowed(c->reg, c->verb))
+    if (!cmd && (!c->reg || !register_verb_allowed(c->reg, c->verb)))
         return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"%s\" (see isms %s --help)",
-                       c->noun, c->verb, c->noun);
+                       noun_typed(c->noun), c->verb, noun_typed(c->noun));
     int rc = parse_command(c, argc, argv, at, e);
     if (rc)
         return rc;

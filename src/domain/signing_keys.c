@@ -25,7 +25,7 @@ static const fielddef signing_key_fields[] = {
 
 const regdef reg_signing_key = {
     .name = "signing_key", .plural = "signing_keys", .key_prefix = "KEY", .label = "name",
-    .summary = "public keys that sign ledger checkpoints, and auditors' keys (isms key ...)",
+    .summary = "public keys that sign ledger checkpoints, and auditors' keys",
     .fields = signing_key_fields,
     .nfields = (int)(sizeof signing_key_fields / sizeof signing_key_fields[0]),
     .check = rules_signing_key,

@@ -465,6 +465,29 @@ static void checkpoints_survive_export_and_import(void **state)
     drop_repo(&r);
 }
 
+static void help_names_the_commands(void **state)
+{
+    (void)state;
+    char *help = tu_isms_ok(NULL, "--help");
+    assert_contains(help, "key generate");
+    assert_contains(help, "checkpoint cosign");
+    assert_contains(help, "ledger proof");
+    free(help);
+    help = tu_isms_ok(NULL, "ledger", "--help");
+    assert_contains(help, "root");
+    assert_contains(help, "check");
+    free(help);
+    help = tu_isms_ok(NULL, "key", "--help");
+    assert_contains(help, "generate");
+    assert_contains(help, "retire");
+    free(help);
+    repo none = {.target = NULL};
+    const char *unknown[] = {"ledger", "prove", NULL};
+    expect(&none, 2, "no verb", unknown);
+    const char *no_key[] = {"checkpoint", NULL};
+    expect(&none, 2, "--key", no_key);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +500,7 @@ int main(void)
         cmocka_unit_test(witness_countersigns_only_extensions),
         cmocka_unit_test(inclusion_proof_checks_offline),
         cmocka_unit_test(checkpoints_survive_export_and_import),
+        cmocka_unit_test(help_names_the_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
