@@ -53,7 +53,6 @@ typedef struct stored {
 } stored;
 
 typedef struct stored_list {
-    const ledger_view *v;
     stored *items;
     int n, cap;
 } stored_list;
@@ -69,7 +68,6 @@ static int take_stored(const store_checkpoint *row, void *ctx)
     memset(s, 0, sizeof *s);
     snprintf(s->label, sizeof s->label, "checkpoint #%lld (issued %s by %s)", (long long)row->id,
              row->created_at, row->actor);
-    snprintf(s->c.origin, sizeof s->c.origin, "%s", l->v->origin);
     s->c.size = row->size < 0 ? 0 : (uint64_t)row->size;
     s->c.nsigs = 1;
     s->keyless = !row->signed_by;
@@ -107,35 +105,46 @@ static void judge_stored(const ledger_view *v, stored_list *l, const merkle_hash
                    l->n == 1 ? "" : "s", l->n == 1 ? "s" : "");
 }
 
+static void judge_files(const ledger_view *v, const ckpt_inputs *in, const merkle_hash *roots,
+                        ckpt_problem_fn fn, void *ctx, buf *notes)
+{
+    for (int i = 0; in && i < in->nfiles; i++) {
+        const checkpoint *c = &in->files[i].c;
+        ckpt_judge(v, c, (int64_t)c->size <= v->entries ? roots[i] : NULL, in->files[i].label, fn,
+                   ctx, notes);
+    }
+}
+
 int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, void *ctx, buf *notes,
                            isms_err *e)
 {
+    stored_list l = {0};
+    int nfiles = in ? in->nfiles : 0;
+    int rc = store_checkpoint_scan(dom_store(d), take_stored, &l, e);
+    if (rc || !(l.n + nfiles)) {
+        free(l.items);
+        return rc;   /* nothing to hold the ledger to: no need to read its tree */
+    }
     ledger_view v;
-    int rc = ledger_view_load(d, 0, &v, e);
+    rc = ledger_view_load(d, 0, &v, e);
     for (int i = 0; !rc && in && i < in->npublic_keys; i++)
         rc = ledger_view_pin(&v, in->public_keys[i], e);
-    stored_list l = {.v = &v};
-    if (!rc)
-        rc = store_checkpoint_scan(dom_store(d), take_stored, &l, e);
     if (rc) {
-        ledger_view_free(&v);
         free(l.items);
         return rc;
     }
-    int nfiles = in ? in->nfiles : 0, n = l.n + nfiles;
-    int64_t *sizes = xmalloc(sizeof *sizes * (size_t)(n + 1));
-    merkle_hash *roots = xmalloc(sizeof *roots * (size_t)(n + 1));
-    for (int i = 0; i < l.n; i++)
+    int n = l.n + nfiles;
+    int64_t *sizes = xmalloc(sizeof *sizes * (size_t)n);
+    merkle_hash *roots = xmalloc(sizeof *roots * (size_t)n);
+    for (int i = 0; i < l.n; i++) {
+        snprintf(l.items[i].c.origin, sizeof l.items[i].c.origin, "%s", v.origin);
         sizes[i] = (int64_t)l.items[i].c.size;
+    }
     for (int i = 0; i < nfiles; i++)
         sizes[l.n + i] = (int64_t)in->files[i].c.size;
     roots_at(&v, sizes, n, roots);
     judge_stored(&v, &l, roots, fn, ctx, notes);
-    for (int i = 0; i < nfiles; i++) {
-        const checkpoint *c = &in->files[i].c;
-        ckpt_judge(&v, c, (int64_t)c->size <= v.entries ? roots[l.n + i] : NULL, in->files[i].label,
-                   fn, ctx, notes);
-    }
+    judge_files(&v, in, roots + l.n, fn, ctx, notes);
     free(sizes);
     free(roots);
     free(l.items);
