@@ -45,9 +45,13 @@ static void roots_at(const ledger_view *v, const int64_t *sizes, int n, merkle_h
 
 /* ---- the repository's own checkpoints ---- */
 
+/* A row of table checkpoint: small, as a repository may hold thousands;
+ * the checkpoint itself is rebuilt to judge it. */
 typedef struct stored {
     char label[160];
-    checkpoint c;
+    int64_t size;
+    merkle_hash root;
+    ckpt_sig sig;
     int unreadable;        /* its root or signature line is not what isms wrote */
     int keyless;           /* its signing key record is gone */
 } stored;
@@ -68,11 +72,10 @@ static int take_stored(const store_checkpoint *row, void *ctx)
     memset(s, 0, sizeof *s);
     snprintf(s->label, sizeof s->label, "checkpoint #%lld (issued %s by %s)", (long long)row->id,
              row->created_at, row->actor);
-    s->c.size = row->size < 0 ? 0 : (uint64_t)row->size;
-    s->c.nsigs = 1;
+    s->size = row->size;
     s->keyless = !row->signed_by;
-    s->unreadable = row->size < 1 || ckpt_hash_parse(row->root, s->c.root, NULL) ||
-                    ckpt_sig_parse(row->signature, strlen(row->signature), &s->c.sigs[0], NULL);
+    s->unreadable = row->size < 1 || ckpt_hash_parse(row->root, s->root, NULL) ||
+                    ckpt_sig_parse(row->signature, strlen(row->signature), &s->sig, NULL);
     return 0;
 }
 
@@ -96,8 +99,10 @@ static void judge_stored(const ledger_view *v, stored_list *l, const merkle_hash
             problems++;
             continue;
         }
-        int64_t size = (int64_t)s->c.size;
-        problems += ckpt_judge(&own, &s->c, size <= v->entries ? roots[i] : NULL, s->label, fn, ctx,
+        checkpoint c = {.size = (uint64_t)s->size, .nsigs = 1, .sigs = {s->sig}};
+        snprintf(c.origin, sizeof c.origin, "%s", v->origin);
+        memcpy(c.root, s->root, MERKLE_HASH_SIZE);
+        problems += ckpt_judge(&own, &c, s->size <= v->entries ? roots[i] : NULL, s->label, fn, ctx,
                                NULL);
     }
     if (l->n && !problems && notes)
@@ -136,10 +141,8 @@ int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, vo
     int n = l.n + nfiles;
     int64_t *sizes = xmalloc(sizeof *sizes * (size_t)n);
     merkle_hash *roots = xmalloc(sizeof *roots * (size_t)n);
-    for (int i = 0; i < l.n; i++) {
-        snprintf(l.items[i].c.origin, sizeof l.items[i].c.origin, "%s", v.origin);
-        sizes[i] = (int64_t)l.items[i].c.size;
-    }
+    for (int i = 0; i < l.n; i++)
+        sizes[i] = l.items[i].size;
     for (int i = 0; i < nfiles; i++)
         sizes[l.n + i] = (int64_t)in->files[i].c.size;
     roots_at(&v, sizes, n, roots);
