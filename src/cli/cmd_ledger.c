@@ -267,11 +267,15 @@ static int check_vouches(cli *c, const ledger_proof *p, const char *path, buf *n
                      "checkpoint must be signed with");
     if (rc)
         return rc;
-    if (strcmp(cp.origin, p->origin) || (int64_t)cp.size != p->size ||
-        memcmp(cp.root, p->root, MERKLE_HASH_SIZE))
-        return err_set(e, E_TAMPERED, "checkpoint", "the proof is about the ledger %s of %lld "
-                       "entries with another root than checkpoint %s signs (%s, %llu entries)",
-                       p->origin, (long long)p->size, path, cp.origin, (unsigned long long)cp.size);
+    if (strcmp(cp.origin, p->origin) || (int64_t)cp.size != p->size)
+        return err_set(e, E_INVALID, "checkpoint", "the proof is about the ledger %s of %lld entries, "
+                       "checkpoint %s about %s of %llu: prove against the checkpoint's size (isms "
+                       "ledger proof ... --size %llu)", p->origin, (long long)p->size, path,
+                       cp.origin, (unsigned long long)cp.size, (unsigned long long)cp.size);
+    if (memcmp(cp.root, p->root, MERKLE_HASH_SIZE))
+        return err_set(e, E_TAMPERED, "checkpoint", "the proof leads to another root than "
+                       "checkpoint %s signs: the ledger it was taken from is not the one the "
+                       "checkpoint vouches for", path);
     ledger_view v;
     ledger_view_empty(&v, cp.origin);
     for (int i = 0; !rc && i < nkeys; i++)

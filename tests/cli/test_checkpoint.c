@@ -428,11 +428,20 @@ static void inclusion_proof_checks_offline(void **state)
     tu_write_file(proof, text);
     const char *check[] = {"ledger", "check", proof, NULL};
     expect(&r, 10, "does not show", check);
+    /* A proof of a later ledger is checked against that ledger's size... */
     add_asset(&r, "Treasury");
     char *later = tu_isms_ok(r.target, "ledger", "proof", seq);
     tu_write_file(proof, later);
     const char *vouch[] = {"ledger", "check", proof, "--checkpoint", cp, "--pubkey", r.public_key, NULL};
+    expect(&r, 3, "--size", vouch);
+    /* ...and one of a rewritten ledger leads to another root. */
+    char *cp_size = tu_sql_value(r.target, "SELECT size FROM checkpoint");
+    rewrite_history(&r, "AST-1", "add", "\"name\":\"Payments\"", "\"name\":\"Nothing\"");
+    char *rewritten = tu_isms_ok(r.target, "ledger", "proof", seq, "--size", cp_size);
+    tu_write_file(proof, rewritten);
     expect(&r, 10, "another root", vouch);
+    free(rewritten);
+    free(cp_size);
     free(later);
     free(hash);
     free(text);
