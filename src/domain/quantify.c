@@ -803,6 +803,20 @@ static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
     return text;
 }
 
+/* What reproduces a run: engine, seed (as text: it may exceed 2^53),
+ * iterations; and the analysis that keeps it, when saved. */
+static void run_members(jw *w, int with_analysis, const char *analysis, const char *engine,
+                        uint64_t seed, size_t iterations)
+{
+    char text[32];
+    if (with_analysis)
+        jw_str(w, "analysis", analysis);
+    jw_str(w, "engine", engine);
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
+    jw_str(w, "seed", text);
+    jw_int(w, "iterations", (int64_t)iterations);
+}
+
 static void stats_members(jw *w, const char *name, const stats_summary *s)
 {
     jw_object(w, name);
@@ -864,13 +878,8 @@ static char *risk_quant_json(const risk_quant *q, int results_only)
     if (!results_only) {
         jw_str(w, "key", q->key);
         jw_str(w, "title", q->title);
-        jw_str(w, "analysis", q->analysis);
     }
-    jw_str(w, "engine", q->engine);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)q->seed);
-    jw_str(w, "seed", seed);
-    jw_int(w, "iterations", (int64_t)q->iterations);
+    run_members(w, !results_only, q->analysis, q->engine, q->seed, q->iterations);
     jw_str(w, "model", q->model);
     threshold_members(w, &q->threshold);
     jw_bool(w, "outside_appetite", q->outside_appetite);
@@ -904,12 +913,7 @@ static char *portfolio_json(const portfolio_quant *q)
 {
     jw *w = jw_new();
     jw_object(w, NULL);
-    jw_str(w, "analysis", q->analysis);
-    jw_str(w, "engine", q->engine);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)q->seed);
-    jw_str(w, "seed", seed);
-    jw_int(w, "iterations", (int64_t)q->iterations);
+    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations);
     jw_int(w, "risks_modelled", (int64_t)q->modelled);
     jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
     threshold_members(w, &q->threshold);
@@ -941,12 +945,7 @@ static char *returns_json(const returns_quant *q)
 {
     jw *w = jw_new();
     jw_object(w, NULL);
-    jw_str(w, "analysis", q->analysis);
-    jw_str(w, "engine", q->engine);
-    char seed[32];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)q->seed);
-    jw_str(w, "seed", seed);
-    jw_int(w, "iterations", (int64_t)q->iterations);
+    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations);
     jw_array(w, "controls");
     for (size_t k = 0; k < q->n; k++) {
         const control_quant *c = &q->rows[k];

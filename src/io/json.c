@@ -174,17 +174,20 @@ int record_from_json(const json_t *obj, const regdef *reg, record *r, arena *a, 
     return 0;
 }
 
+/* jansson's error, as ours: the place is "line:column". */
+static int parse_error(const json_error_t *je, const char *what, isms_err *e)
+{
+    char where[64];
+    snprintf(where, sizeof where, "%d:%d", je->line, je->column);
+    return err_set(e, E_INVALID, where, "%s: line %d, column %d: %s", what, je->line, je->column,
+                   je->text);
+}
+
 int js_parse(const char *text, size_t len, const char *what, json_t **out, isms_err *e)
 {
     json_error_t je;
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!*out) {
-        char where[64];
-        snprintf(where, sizeof where, "%d:%d", je.line, je.column);
-        return err_set(e, E_INVALID, where, "%s: line %d, column %d: %s", what, je.line, je.column,
-                       je.text);
-    }
-    return 0;
+    return *out ? 0 : parse_error(&je, what, e);
 }
 
 int js_load_file(const char *path, json_t **out, isms_err *e)
@@ -195,13 +198,7 @@ int js_load_file(const char *path, json_t **out, isms_err *e)
         return err_set(e, E_IO, path, "cannot open %s: %m", path);
     *out = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
     fclose(f);
-    if (!*out) {
-        char where[64];
-        snprintf(where, sizeof where, "%d:%d", je.line, je.column);
-        return err_set(e, E_INVALID, where, "%s: line %d, column %d: %s", path, je.line, je.column,
-                       je.text);
-    }
-    return 0;
+    return *out ? 0 : parse_error(&je, path, e);
 }
 
 void js_append(buf *b, const json_t *j)

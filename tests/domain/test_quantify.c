@@ -2,6 +2,7 @@
  * appetite approved per objective, quantification against it, acceptance
  * by the authority a risk's size requires, returns on controls. */
 #include "support/testutil.h"
+#include "support/domutil.h"
 #include "domain/dom.h"
 #include "domain/quantify.h"
 #include "domain/registers.h"
@@ -12,33 +13,6 @@
 
 static dom *d;
 
-static record *make(const regdef *reg, ...)
-{
-    record *r = arena_alloc(dom_arena(d), sizeof *r);
-    record_init(r, reg, dom_arena(d));
-    va_list ap;
-    va_start(ap, reg);
-    const char *pair;
-    while ((pair = va_arg(ap, const char *))) {
-        const char *eq = strchr(pair, '=');
-        char *name = arena_strndup(dom_arena(d), pair, (size_t)(eq - pair));
-        isms_err e = {0};
-        int f = regdef_field(reg, name);
-        if (f < 0 || dom_set_text(d, r, f, eq + 1, &e))
-            fail_msg("%s: %s", pair, e.msg);
-    }
-    va_end(ap);
-    return r;
-}
-
-static const char *add_ok(record *r)
-{
-    record out;
-    isms_err e = {0};
-    if (dom_add(d, r, &out, &e))
-        fail_msg("add %s: %s", r->reg->name, e.msg);
-    return out.key;
-}
 
 static void add_fails(record *r, const char *field, const char *needle)
 {
@@ -57,22 +31,22 @@ static int setup(void **state)
     if (dom_create(tu_repo("quant.isms"), "quant-test", 0, &d, &e))
         fail_msg("create: %s", e.msg);
     record out;
-    if (dom_org_set(d, make(&reg_org, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
+    if (dom_org_set(d, tu_make(d, &reg_org, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
                             "frequency_bands=0.05,0.2,1,4", "magnitude_bands=50000,250000,1000000,5000000", NULL),
                     &out, &e))
         fail_msg("org: %s", e.msg);
-    add_ok(make(&reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
-    add_ok(make(&reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
-    add_ok(make(&reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
-    add_ok(make(&reg_objective, "title=Payments", "owner=PER-1", NULL));
-    add_ok(make(&reg_objective, "title=Customer data", "owner=PER-1", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Customer data", "owner=PER-1", NULL));
     /* RISK-1: quantified, large. RISK-2: small, qualitative only. */
-    add_ok(make(&reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1", "likelihood=3", "impact=5",
+    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1", "likelihood=3", "impact=5",
                 "lef=pert(0.5,2,6)", "primary_loss=lognormal90(100000,10000000)", NULL));
-    add_ok(make(&reg_risk, "title=Typo in a form", "owner=PER-2", "likelihood=1", "impact=2", NULL));
-    add_ok(make(&reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
+    tu_add(d, tu_make(d, &reg_risk, "title=Typo in a form", "owner=PER-2", "likelihood=1", "impact=2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
                 "acts_on=primary-loss", "reduction=pert(0.3,0.5,0.7)", "cost=50000", NULL));
-    add_ok(make(&reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1", "status=planned", "acts_on=lef",
+    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1", "status=planned", "acts_on=lef",
                 "reduction=const(0.4)", "cost=80000", NULL));
     return 0;
 }
@@ -88,21 +62,21 @@ static int teardown(void **state)
 static void fair_inputs_are_checked(void **state)
 {
     (void)state;
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "primary_loss=const(5)", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "primary_loss=const(5)", NULL),
               "lef", "loss event frequency");
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)", NULL),
               "primary_loss", "primary loss");
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
                    "tef=const(2)", "primary_loss=const(5)", NULL), "lef", "not both");
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "tef=const(2)",
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "tef=const(2)",
                    "primary_loss=const(5)", NULL), "vulnerability", "tef needs");
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
                    "primary_loss=const(5)", "secondary_loss=const(9)", NULL), "secondary_probability", "together");
-    add_fails(make(&reg_control, "title=x", "owner=PER-2", "acts_on=lef", NULL), "reduction", "how much");
-    add_fails(make(&reg_control, "title=x", "owner=PER-2", "reduction=const(0.5)", NULL), "acts_on", "factor");
-    add_fails(make(&reg_control, "title=x", "owner=PER-2", "acts_on=lef", "reduction=uniform(0.5,1.5)", NULL),
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "acts_on=lef", NULL), "reduction", "how much");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "reduction=const(0.5)", NULL), "acts_on", "factor");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "acts_on=lef", "reduction=uniform(0.5,1.5)", NULL),
               "reduction", "between 0 and 1");
-    add_fails(make(&reg_control, "title=x", "owner=PER-2", "deductible=1000", NULL), "deductible", "insurance");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "deductible=1000", NULL), "deductible", "insurance");
     /* Bad distribution text is refused where it is typed, naming the field. */
     record *r = arena_alloc(dom_arena(d), sizeof *r);
     record_init(r, &reg_risk, dom_arena(d));
@@ -156,13 +130,13 @@ static void appetite_is_approved_per_objective(void **state)
     (void)state;
     isms_err e = {0};
     record out;
-    const char *a1 = add_ok(make(&reg_appetite, "objective=OBJ-1", "statement=Payments: 1m", "appetite=1000000",
+    const char *a1 = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 1m", "appetite=1000000",
                                  "tolerance=3000000", NULL));
-    const char *a2 = add_ok(make(&reg_appetite, "objective=OBJ-1", "statement=Payments: 500k", "appetite=500000", NULL));
-    const char *org = add_ok(make(&reg_appetite, "statement=Bank: 10m", "appetite=10000000", NULL));
+    const char *a2 = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k", "appetite=500000", NULL));
+    const char *org = tu_add(d, tu_make(d, &reg_appetite, "statement=Bank: 10m", "appetite=10000000", NULL));
     record bad;
     record_init(&bad, &reg_appetite, dom_arena(d));
-    assert_int_equal(dom_add(d, make(&reg_appetite, "statement=x", "appetite=5", "tolerance=4", NULL), &bad, &e),
+    assert_int_equal(dom_add(d, tu_make(d, &reg_appetite, "statement=x", "appetite=5", "tolerance=4", NULL), &bad, &e),
                      E_INVALID);
     err_clear(&e);
     assert_int_equal(dom_approve(d, &reg_appetite, a1, "omar@x.example", &out, &e), E_DENIED);

@@ -1,6 +1,7 @@
 /* The domain's rules, called as the front ends call them: through dom_*
  * on a real repository. */
 #include "support/testutil.h"
+#include "support/domutil.h"
 #include "domain/assets.h"
 #include "domain/dom.h"
 #include "domain/registers.h"
@@ -25,34 +26,6 @@ static int64_t ledger_entries(void)
     return n;
 }
 
-/* Builds a record of `reg` from "field=value" pairs, NULL-terminated. */
-static record *make(const regdef *reg, ...)
-{
-    record *r = arena_alloc(dom_arena(d), sizeof *r);
-    record_init(r, reg, dom_arena(d));
-    va_list ap;
-    va_start(ap, reg);
-    const char *pair;
-    while ((pair = va_arg(ap, const char *))) {
-        const char *eq = strchr(pair, '=');
-        char *name = arena_strndup(dom_arena(d), pair, (size_t)(eq - pair));
-        isms_err e = {0};
-        int f = regdef_field(reg, name);
-        if (f < 0 || dom_set_text(d, r, f, eq + 1, &e))
-            fail_msg("%s: %s", pair, e.msg);
-    }
-    va_end(ap);
-    return r;
-}
-
-static const char *add_ok(record *r)
-{
-    record out;
-    isms_err e = {0};
-    if (dom_add(d, r, &out, &e))
-        fail_msg("add %s: %s", r->reg->name, e.msg);
-    return out.key;
-}
 
 static int add_fails(record *r, const char *needle)
 {
@@ -78,8 +51,8 @@ static int setup(void **state)
     isms_err e = {0};
     if (dom_create(tu_repo("rules.isms"), "rules-test", 0, &d, &e))
         fail_msg("create: %s", e.msg);
-    add_ok(make(&reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
-    add_ok(make(&reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
     return 0;
 }
 
@@ -123,16 +96,16 @@ static void every_register_matches_the_schema(void **state)
 static void asset_dependencies_cannot_cycle(void **state)
 {
     (void)state;
-    const char *a = add_ok(make(&reg_asset, "name=Process", "type=process", "owner=PER-1", NULL));
-    const char *b = add_ok(make(&reg_asset, "name=App", "type=application", "owner=PER-1",
+    const char *a = tu_add(d, tu_make(d, &reg_asset, "name=Process", "type=process", "owner=PER-1", NULL));
+    const char *b = tu_add(d, tu_make(d, &reg_asset, "name=App", "type=application", "owner=PER-1",
                                 arena_printf(dom_arena(d), "depends_on=%s", a), NULL));
     /* b depends on a, so a may not depend on b, nor on itself. */
     isms_err e = {0};
-    record *ch = make(&reg_asset, arena_printf(dom_arena(d), "depends_on=%s", b), NULL);
+    record *ch = tu_make(d, &reg_asset, arena_printf(dom_arena(d), "depends_on=%s", b), NULL);
     assert_int_equal(update(&reg_asset, a, ch, 0, &e), E_INVALID);
     assert_contains(e.msg, "cycle");
     err_clear(&e);
-    ch = make(&reg_asset, arena_printf(dom_arena(d), "depends_on=%s", a), NULL);
+    ch = tu_make(d, &reg_asset, arena_printf(dom_arena(d), "depends_on=%s", a), NULL);
     assert_int_equal(update(&reg_asset, a, ch, 0, &e), E_INVALID);
     assert_contains(e.msg, "itself");
 }
@@ -140,10 +113,10 @@ static void asset_dependencies_cannot_cycle(void **state)
 static void protection_needs_follow_the_maximum_principle(void **state)
 {
     (void)state;
-    const char *site = add_ok(make(&reg_asset, "name=Data centre", "type=site", "owner=PER-1", NULL));
-    const char *sys = add_ok(make(&reg_asset, "name=Platform", "type=system", "owner=PER-1",
+    const char *site = tu_add(d, tu_make(d, &reg_asset, "name=Data centre", "type=site", "owner=PER-1", NULL));
+    const char *sys = tu_add(d, tu_make(d, &reg_asset, "name=Platform", "type=system", "owner=PER-1",
                                   "availability=high", arena_printf(dom_arena(d), "depends_on=%s", site), NULL));
-    const char *proc = add_ok(make(&reg_asset, "name=Payments", "type=process", "owner=PER-1",
+    const char *proc = tu_add(d, tu_make(d, &reg_asset, "name=Payments", "type=process", "owner=PER-1",
                                    "availability=very-high", "confidentiality=high", "critical_function=yes",
                                    arena_printf(dom_arena(d), "depends_on=%s", sys), NULL));
     asset_need *needs;
@@ -176,20 +149,20 @@ static void protection_needs_follow_the_maximum_principle(void **state)
 static void risk_defaults_and_residual_rule(void **state)
 {
     (void)state;
-    record *r = make(&reg_risk, "title=Outage", "owner=omar@x.example", "likelihood=4", "impact=3", NULL);
-    const char *key = add_ok(r);
+    record *r = tu_make(d, &reg_risk, "title=Outage", "owner=omar@x.example", "likelihood=4", "impact=3", NULL);
+    const char *key = tu_add(d, r);
     record got;
     isms_err e = {0};
     assert_int_equal(dom_get(d, &reg_risk, key, &got, &e), 0);
     assert_non_null(record_text(&got, "review_date"));      /* a year from today */
     assert_string_equal(record_text(&got, "treatment"), "undecided");
     assert_true(record_cval(&got, "residual_likelihood")->null);
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=3", "residual_impact=4", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=3", "residual_impact=4", NULL),
               "residual_impact");
     /* Lowering the inherent likelihood below the residual is refused too. */
-    record *ch = make(&reg_risk, "residual_likelihood=3", NULL);
+    record *ch = tu_make(d, &reg_risk, "residual_likelihood=3", NULL);
     assert_int_equal(update(&reg_risk, key, ch, 0, &e), 0);
-    ch = make(&reg_risk, "likelihood=2", NULL);
+    ch = tu_make(d, &reg_risk, "likelihood=2", NULL);
     assert_int_equal(update(&reg_risk, key, ch, 0, &e), E_INVALID);
     assert_contains(e.msg, "residual_likelihood");
 }
@@ -197,11 +170,11 @@ static void risk_defaults_and_residual_rule(void **state)
 static void stale_versions_are_refused(void **state)
 {
     (void)state;
-    const char *key = add_ok(make(&reg_risk, "title=Fraud", "owner=PER-2", "likelihood=3", "impact=3", NULL));
+    const char *key = tu_add(d, tu_make(d, &reg_risk, "title=Fraud", "owner=PER-2", "likelihood=3", "impact=3", NULL));
     isms_err e = {0};
-    assert_int_equal(update(&reg_risk, key, make(&reg_risk, "impact=4", NULL), 1, &e), 0);
+    assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "impact=4", NULL), 1, &e), 0);
     /* A second writer who read version 1 must not overwrite version 2. */
-    assert_int_equal(update(&reg_risk, key, make(&reg_risk, "impact=2", NULL), 1, &e), E_RETRY);
+    assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "impact=2", NULL), 1, &e), E_RETRY);
     assert_contains(e.msg, "version 2");
     record got;
     err_clear(&e);
@@ -212,40 +185,40 @@ static void stale_versions_are_refused(void **state)
 static void a_change_that_changes_nothing_writes_nothing(void **state)
 {
     (void)state;
-    const char *key = add_ok(make(&reg_risk, "title=Same", "owner=PER-2", "likelihood=2", "impact=2", NULL));
+    const char *key = tu_add(d, tu_make(d, &reg_risk, "title=Same", "owner=PER-2", "likelihood=2", "impact=2", NULL));
     int64_t before = ledger_entries();
     isms_err e = {0};
-    assert_int_equal(update(&reg_risk, key, make(&reg_risk, "likelihood=2", "title=Same", NULL), 0, &e), 0);
+    assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "likelihood=2", "title=Same", NULL), 0, &e), 0);
     assert_int_equal(ledger_entries(), before);
 }
 
 static void links_to_retired_records(void **state)
 {
     (void)state;
-    const char *o1 = add_ok(make(&reg_objective, "title=Old goal", "owner=PER-1", NULL));
-    const char *o2 = add_ok(make(&reg_objective, "title=New goal", "owner=PER-1", NULL));
-    const char *risk = add_ok(make(&reg_risk, "title=Linked", "owner=PER-2", "likelihood=2", "impact=2",
+    const char *o1 = tu_add(d, tu_make(d, &reg_objective, "title=Old goal", "owner=PER-1", NULL));
+    const char *o2 = tu_add(d, tu_make(d, &reg_objective, "title=New goal", "owner=PER-1", NULL));
+    const char *risk = tu_add(d, tu_make(d, &reg_risk, "title=Linked", "owner=PER-2", "likelihood=2", "impact=2",
                                    arena_printf(dom_arena(d), "objectives=%s", o1), NULL));
     record out;
     isms_err e = {0};
     assert_int_equal(dom_retire(d, &reg_objective, o1, &out, &e), 0);
     /* Keeping an existing link to a retired record is fine; adding one is not. */
-    assert_int_equal(update(&reg_risk, risk, make(&reg_risk, arena_printf(dom_arena(d), "objectives=%s,%s", o1, o2), NULL),
+    assert_int_equal(update(&reg_risk, risk, tu_make(d, &reg_risk, arena_printf(dom_arena(d), "objectives=%s,%s", o1, o2), NULL),
                             0, &e), 0);
-    add_fails(make(&reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=2",
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=2",
                    arena_printf(dom_arena(d), "objectives=%s", o1), NULL), "retired");
 }
 
 static void control_lifecycle(void **state)
 {
     (void)state;
-    const char *key = add_ok(make(&reg_control, "title=Backups", "owner=PER-2", NULL));
+    const char *key = tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", NULL));
     record got;
     isms_err e = {0};
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
     assert_string_equal(record_text(&got, "status"), "planned");
     assert_null(record_text(&got, "implemented_on"));
-    assert_int_equal(update(&reg_control, key, make(&reg_control, "status=operating", NULL), 0, &e), 0);
+    assert_int_equal(update(&reg_control, key, tu_make(d, &reg_control, "status=operating", NULL), 0, &e), 0);
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
     assert_non_null(record_text(&got, "implemented_on"));
     record out;
@@ -259,18 +232,18 @@ static void organisation_rules(void **state)
     (void)state;
     isms_err e = {0};
     record out;
-    assert_int_equal(dom_org_set(d, make(&reg_org, "name=Acme", "currency=EUR", NULL), &out, &e), 0);
-    assert_int_equal(dom_org_set(d, make(&reg_org, "likelihood_labels=low,high", NULL), &out, &e), E_INVALID);
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "name=Acme", "currency=EUR", NULL), &out, &e), 0);
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "likelihood_labels=low,high", NULL), &out, &e), E_INVALID);
     assert_contains(e.msg, "5x5");
     err_clear(&e);
-    assert_int_equal(dom_org_set(d, make(&reg_org, "country=de", NULL), &out, &e), E_INVALID);
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "country=de", NULL), &out, &e), E_INVALID);
     err_clear(&e);
-    assert_int_equal(dom_org_set(d, make(&reg_org, "country=DE", NULL), &out, &e), 0);
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "country=DE", NULL), &out, &e), 0);
     /* No money recorded yet: the currency may still change. */
-    assert_int_equal(dom_org_set(d, make(&reg_org, "currency=CHF", NULL), &out, &e), 0);
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "currency=CHF", NULL), &out, &e), 0);
     assert_string_equal(dom_currency(d), "CHF");
-    add_ok(make(&reg_objective, "title=Valued", "owner=PER-1", "value_at_stake=1000", NULL));
-    assert_int_equal(dom_org_set(d, make(&reg_org, "currency=EUR", NULL), &out, &e), E_CONFLICT);
+    tu_add(d, tu_make(d, &reg_objective, "title=Valued", "owner=PER-1", "value_at_stake=1000", NULL));
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "currency=EUR", NULL), &out, &e), E_CONFLICT);
     assert_string_equal(dom_currency(d), "CHF");
 }
 
