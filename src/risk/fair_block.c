@@ -24,6 +24,7 @@ struct fair_scratch {
     size_t ncols, used;
     uint32_t counts[FAIR_BLOCK];
     uint32_t ev_year[EVENT_CHUNK];
+    uint64_t ev_word[EVENT_CHUNK];
     double ev_plm[EVENT_CHUNK], ev_slm[EVENT_CHUNK];
     double ev_sec[EVENT_CHUNK], ev_thin[EVENT_CHUNK];
 };
@@ -287,16 +288,25 @@ static void product_scenario(const draws *d, const view *v, size_t n, fair_scrat
 /* ---- the compound model ---- */
 
 /* Where the block's events come from: a scattered Poisson count, or the
- * per-year counts. Events are produced in chunks, each with its year. */
+ * per-year counts. Events are produced in chunks, each with its year.
+ *
+ * Scattering (Poisson-process splitting): K ~ Poisson(rate x FAIR_BLOCK)
+ * events fall uniformly on the block's FAIR_BLOCK years; an event's year is
+ * the low 12 bits of the random word that also gives its magnitude (from
+ * the top 52 bits), and events falling beyond a short last block are
+ * dropped, which leaves a Poisson(rate x n) count there too. */
 typedef struct event_source {
     int scatter;
     size_t n;
-    uint64_t left;        /* scatter: events still to place */
-    rng years;            /* scatter: their years */
+    uint64_t left;        /* scatter: events still to draw */
     const uint32_t *counts;
     size_t year;          /* per-year: current year and events left in it */
     uint32_t in_year;
 } event_source;
+
+#define YEAR_MASK (FAIR_BLOCK - 1)
+_Static_assert((FAIR_BLOCK & YEAR_MASK) == 0 && FAIR_BLOCK <= 4096,
+               "a block's years must fit the low 12 bits of a word");
 
 static void per_year_counts(const fair_job *job, const double *rate, size_t block, size_t n,
                             uint32_t *counts)
@@ -314,18 +324,22 @@ static void per_year_counts(const fair_job *job, const double *rate, size_t bloc
     }
 }
 
+/* The scattered events of a block: Poisson(rate x FAIR_BLOCK). */
+static uint64_t scattered_count(const fair_job *job, size_t block)
+{
+    rng k;
+    rng_stream(&k, job->seed, job->model->risk->stream_id, block, STREAM_EVENTS);
+    return poisson_draw(&k, certain_rate(job->model) * FAIR_BLOCK);
+}
+
 static void event_source_init(event_source *src, const fair_job *job, const double *rate,
                               size_t block, size_t n, fair_scratch *ws)
 {
-    const fair_model *m = job->model;
     memset(src, 0, sizeof *src);
     src->n = n;
-    src->scatter = m->scatter;
-    if (m->scatter) {
-        rng k;
-        rng_stream(&k, job->seed, m->risk->stream_id, block, STREAM_EVENTS);
-        src->left = poisson_draw(&k, certain_rate(m) * (double)n);
-        rng_stream(&src->years, job->seed, m->risk->stream_id, block, STREAM_YEARS);
+    src->scatter = job->model->scatter;
+    if (src->scatter) {
+        src->left = scattered_count(job, block);
         return;
     }
     per_year_counts(job, rate, block, n, ws->counts);
@@ -333,15 +347,17 @@ static void event_source_init(event_source *src, const fair_job *job, const doub
     src->in_year = n ? ws->counts[0] : 0;
 }
 
-static size_t next_events(event_source *src, uint32_t *year, size_t max)
+/* Up to `max` events: their years, and in scatter mode their magnitude
+ * words, drawn from `plm`. */
+static size_t next_events(event_source *src, rng *plm, uint32_t *year, uint64_t *word, size_t max)
 {
     size_t k = 0;
     if (src->scatter) {
-        uint64_t n = src->n;
-        rng g = src->years;
-        for (; k < max && src->left; k++, src->left--)
-            year[k] = (uint32_t)(((rng_next(&g) >> 32) * n) >> 32);
-        src->years = g;
+        for (; k < max && src->left; src->left--) {
+            uint64_t x = rng_next(plm);
+            if ((x & YEAR_MASK) < src->n)
+                year[k] = (uint32_t)(x & YEAR_MASK), word[k++] = x;
+        }
         return k;
     }
     while (k < max && src->year < src->n) {
@@ -361,13 +377,18 @@ typedef struct event_streams {
     int thin_used;
 } event_streams;
 
-static void event_draws(const fair_job *job, event_streams *st, size_t m, fair_scratch *ws, draws *d)
+static void event_draws(const fair_job *job, event_streams *st, int scatter, size_t m,
+                        fair_scratch *ws, draws *d)
 {
     const fair_model *md = job->model;
+    const dist_sampler *plm = &md->sampler[FAIR_PLM];
     if (job->freeze & (1u << FAIR_PLM))
         fill(ws->ev_plm, m, md->median[FAIR_PLM]);
+    else if (scatter)
+        for (size_t e = 0; e < m; e++)
+            ws->ev_plm[e] = dist_sampler_at(plm, ws->ev_word[e]);
     else
-        dist_sampler_draw(&md->sampler[FAIR_PLM], &st->plm, ws->ev_plm, m);
+        dist_sampler_draw(plm, &st->plm, ws->ev_plm, m);
     d->plm = ws->ev_plm;
     if (md->has[FAIR_SLM]) {
         rng_fill_u01(&st->sec, ws->ev_sec, m);
@@ -467,9 +488,9 @@ static void compound_block(const fair_job *job, const draws *base, const view *v
     event_source src;
     event_source_init(&src, job, base->rate, block, n, ws);
     size_t chunk;
-    while ((chunk = next_events(&src, ws->ev_year, EVENT_CHUNK)) > 0) {
+    while ((chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK)) > 0) {
         draws d = *base;
-        event_draws(job, &st, chunk, ws, &d);
+        event_draws(job, &st, src.scatter, chunk, ws, &d);
         for (size_t s = 0; s < job->nscen; s++) {
             int own = !views[s].nannual;
             compound_chunk(&d, &views[s], ws, chunk, own ? out[s].sinks : &local[s],
@@ -556,35 +577,37 @@ static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out 
     if (!m->scatter || !plain_job(job, o))
         return 0;
     const qtab *t = m->sampler[FAIR_PLM].table;
-    rng k, years, mag;
-    uint64_t sid = m->risk->stream_id;
-    rng_stream(&k, job->seed, sid, block, STREAM_EVENTS);
-    rng_stream(&years, job->seed, sid, block, STREAM_YEARS);
-    rng_stream(&mag, job->seed, sid, block, FAIR_PLM);
-    uint64_t events = poisson_draw(&k, certain_rate(m) * (double)n);
+    rng mag;
+    rng_stream(&mag, job->seed, m->risk->stream_id, block, FAIR_PLM);
+    uint64_t events = scattered_count(job, block), kept = 0;
     double *at = o->sinks[0].at, total = 0.0;
     if (o->fresh)
         fill(at, n, 0.0);
-    /* In short runs, each loop with few live values: one loop doing it all
-     * spills its running total to memory, a chain of store-load-add. */
-    uint32_t year[256];
+    /* In short runs of separate loops, each with few live values: one
+     * loop doing it all spilled its state to the stack. */
+    uint64_t word[256];
     double loss[256];
     for (uint64_t done = 0; done < events;) {
         size_t c = events - done < 256 ? (size_t)(events - done) : 256;
-        rng g = years;
-        for (size_t i = 0; i < c; i++)
-            year[i] = (uint32_t)(((rng_next(&g) >> 32) * n) >> 32);
-        years = g;
-        g = mag;
-        for (size_t i = 0; i < c; i++)
-            loss[i] = qtab_at(t, rng_next(&g));
-        mag = g;
-        for (size_t i = 0; i < c; i++)
-            at[year[i]] += loss[i];
+        rng_fill(&mag, word, c);
+        qtab_fill(t, word, loss, c);
+        if (n == FAIR_BLOCK) {
+            for (size_t i = 0; i < c; i++)
+                at[word[i] & YEAR_MASK] += loss[i];
+            kept += c;
+        } else {
+            for (size_t i = 0; i < c; i++) {
+                size_t y = word[i] & YEAR_MASK;
+                int in = y < n;
+                at[in ? y : 0] += in ? loss[i] : 0.0;
+                loss[i] = in ? loss[i] : 0.0;
+                kept += (uint64_t)in;
+            }
+        }
         total += fair_sum(loss, c);
         done += c;
     }
-    o->tally.events = (double)events;
+    o->tally.events = (double)kept;
     o->tally.event_loss = o->tally.loss = total;
     return 1;
 }

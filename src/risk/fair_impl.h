@@ -9,7 +9,6 @@
 enum {
     STREAM_EVENTS = 16,      /* per-year count uniforms, or a block's count */
     STREAM_EVENTS_BIG,       /* rejection sampling of large per-year counts */
-    STREAM_YEARS,            /* the year of each scattered event */
     STREAM_THIN,             /* per event: survives frequency controls? */
     STREAM_SECONDARY,        /* per event: secondary loss? */
 };

@@ -146,13 +146,19 @@ void qtab_scale(qtab *t, double lo, double scale, double hi)
     t->hi = hi;
 }
 
+void qtab_fill(const qtab *t, const uint64_t *x, double *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = qtab_at(t, x[i]);
+}
+
 double qtab_outer(const qtab *t, uint64_t x)
 {
     unsigned k = (unsigned)(x >> (64 - QTAB_BITS));
     if (k != 0 && k != QTAB_N - 1) {
         /* An edge slice: its quarter from the next two bits. */
         unsigned f = (unsigned)(x >> (64 - QTAB_BITS - 2));
-        double s = rng_u01(x << (QTAB_BITS + 2));
+        double s = qtab_position(x, QTAB_BITS + 2);
         if (k < QTAB_EDGE)
             return qtab_cubic(t->fine[0][f - QTAB_SPLIT], s);
         return qtab_cubic(t->fine[1][f - QTAB_SPLIT * (QTAB_N - QTAB_EDGE)], s);

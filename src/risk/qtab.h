@@ -5,11 +5,11 @@
  * millions of samples a second. So a continuous distribution is prepared
  * once into a piecewise cubic Hermite interpolant of its quantile function
  * Q(u), with the exact value and exact slope Q'(u) = 1/f(Q(u)) at every node.
- * One random 64-bit word gives u; its top 9 bits pick one of N = 512 equal
- * slices of (0, 1):
+ * One random 64-bit word gives u (its top 52 bits; see rng_u01); its top 9
+ * bits pick one of N = 512 equal slices of (0, 1):
  *
  *   body   slices 4 .. N-5: one cubic each, the position within the slice
- *          from the next 52 bits, three multiply-adds; 16 KiB, cache-resident.
+ *          from the next 43 bits, three multiply-adds; 16 KiB, cache-resident.
  *   edge   slices 1-3 and N-4 .. N-2, where Q starts to bend: four cubics
  *          per slice, so that the error there stays as small as in the body.
  *   tails  slices 0 and N-1 (u or 1 - u below 2^-9), where Q is a power law
@@ -30,6 +30,7 @@
 
 #include "risk/rng.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define QTAB_BITS 9
@@ -71,8 +72,19 @@ void qtab_build(qtab *t, double lo, double hi, qtab_node_fn node, const void *ct
  * table serves every PERT of its shape. hi is the new upper end. */
 void qtab_scale(qtab *t, double lo, double scale, double hi);
 
+/* out[i] = the quantile at rng_u01(x[i]). */
+void qtab_fill(const qtab *t, const uint64_t *x, double *out, size_t n);
+
 /* Edge slices and tails: the rare path. */
 double qtab_outer(const qtab *t, uint64_t x);
+
+/* The position within a slice, from the bits of x below the slice index
+ * down to bit 12, as a uniform in (0, 1). Like rng_u01, it leaves bits
+ * 0-11 alone: the compound model takes an event's year from them. */
+static inline double qtab_position(uint64_t x, int index_bits)
+{
+    return rng_u01((x << index_bits) & ~((UINT64_C(1) << (index_bits + 12)) - 1));
+}
 
 static inline double qtab_cubic(const double *c, double s)
 {
@@ -85,7 +97,7 @@ static inline double qtab_at(const qtab *t, uint64_t x)
     unsigned k = (unsigned)(x >> (64 - QTAB_BITS));
     if (k - QTAB_EDGE >= QTAB_N - 2 * QTAB_EDGE)   /* unsigned: k < EDGE wraps */
         return qtab_outer(t, x);
-    return qtab_cubic(t->body[k], rng_u01(x << QTAB_BITS));
+    return qtab_cubic(t->body[k], qtab_position(x, QTAB_BITS));
 }
 
 #endif

@@ -80,7 +80,9 @@ static inline double rng_bits_to_double(uint64_t bits)
 /* A uniform in the open interval (0, 1) from the top 52 bits of x: the
  * midpoints (v + 1/2)·2^-52, so neither 0 nor 1 ever comes out and the set
  * is symmetric (1 - u is exactly a possible u). Built by planting the bits
- * in the mantissa of [1, 2) and subtracting 1 - 2^-53 (exact, Sterbenz). */
+ * in the mantissa of [1, 2) and subtracting 1 - 2^-53 (exact, Sterbenz).
+ * Every sampler reads only these top 52 bits of its word, which leaves the
+ * low 12 for a second use (the year of a compound-model event). */
 static inline double rng_u01(uint64_t x)
 {
     return rng_bits_to_double((x >> 12) | UINT64_C(0x3ff0000000000000)) - (1.0 - 0x1p-53);

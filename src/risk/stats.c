@@ -11,6 +11,8 @@
 #define TOP_BITS 16
 #define NBUCKETS (UINT32_C(1) << TOP_BITS)
 #define SHIFT (64 - TOP_BITS)
+#define KEY_ZERO UINT64_C(0x8000000000000000)   /* key_of(+0.0) */
+#define ZERO_BUCKET ((uint32_t)(KEY_ZERO >> SHIFT))
 #define SMALL 24   /* below this, insertion sort */
 #define MAX_LEVELS 32
 #define MAX_RANKS (2 * MAX_LEVELS)
@@ -126,12 +128,16 @@ typedef struct selection {
     double shift;                 /* a sample value: sum of squares about it */
     uint32_t *hist;               /* units x NBUCKETS */
     double *chunk_sum, *chunk_sq, *chunk_es;
-    size_t (*above)[2];           /* per unit */
+    size_t (*above)[3];           /* per unit: above each threshold, +0.0s */
     /* the plan: buckets holding wanted ranks ("slots") */
     uint64_t wanted[NBUCKETS / 64];   /* bit per bucket: is it a slot? (fits L1) */
+    uint8_t *slot_of;             /* per bucket: its slot; read only for wanted
+                                     buckets, whose few lines stay cached */
     size_t nslots;
     uint32_t bucket[MAX_SLOTS];
     size_t start[MAX_SLOTS], count[MAX_SLOTS], offset[MAX_SLOTS];
+    size_t gathered[MAX_SLOTS];   /* count, or 0 for a bucket of zeros */
+    size_t zeros;                 /* values that are +0.0 */
     uint32_t es_bucket;           /* NBUCKETS: none */
     uint64_t *pool;               /* the slots' keys, in sample order */
     size_t *fill;                 /* units x nslots: where each unit writes */
@@ -145,13 +151,25 @@ static void unit_range(const selection *sel, unsigned u, size_t *from, size_t *t
     *to = c1;
 }
 
-/* One value of the first pass. */
-static inline void histogram_one(double v, double shift, double *s, double *sq, uint32_t *hist)
+/* The first pass's running totals over one chunk. */
+typedef struct tally1 {
+    double sum, sumsq;
+    size_t above0, above1, zeros;
+} tally1;
+
+/* One value of the first pass: branch-free, so that random zeros or
+ * threshold crossings cost no mispredictions. */
+static inline void histogram_one(double v, double shift, double t0, double t1, uint32_t *hist,
+                                 tally1 *t)
 {
+    uint64_t k = key_of(v);
     double d = v - shift;
-    *s += v;
-    *sq += d * d;
-    hist[key_of(v) >> SHIFT]++;
+    hist[k >> SHIFT]++;
+    t->sum += v;
+    t->sumsq += d * d;
+    t->above0 += v > t0;
+    t->above1 += v > t1;
+    t->zeros += k == KEY_ZERO;
 }
 
 static int pass_histogram(void *ctx, size_t unit, unsigned worker)
@@ -160,29 +178,29 @@ static int pass_histogram(void *ctx, size_t unit, unsigned worker)
     selection *sel = ctx;
     uint32_t *hist = sel->hist + unit * NBUCKETS;
     memset(hist, 0, NBUCKETS * sizeof *hist);
-    size_t c0, c1, above0 = 0, above1 = 0;
+    size_t c0, c1, above0 = 0, above1 = 0, zeros = 0;
     double t0 = sel->q->thresholds[0], t1 = sel->q->thresholds[1], shift = sel->shift;
     unit_range(sel, (unsigned)unit, &c0, &c1);
     for (size_t c = c0; c < c1; c++) {
         const double *x = sel->x + c * CHUNK;
         size_t m = sel->n - c * CHUNK < CHUNK ? sel->n - c * CHUNK : CHUNK, i = 0;
-        /* Two accumulators each: two short chains of dependent additions. */
-        double s0 = 0, s1 = 0, q0 = 0, q1 = 0;
+        /* Two sets of totals: two short chains of dependent additions. */
+        tally1 a = {0}, b = {0};
         for (; i + 2 <= m; i += 2) {
-            histogram_one(x[i], shift, &s0, &q0, hist);
-            histogram_one(x[i + 1], shift, &s1, &q1, hist);
+            histogram_one(x[i], shift, t0, t1, hist, &a);
+            histogram_one(x[i + 1], shift, t0, t1, hist, &b);
         }
         if (i < m)
-            histogram_one(x[i], shift, &s0, &q0, hist);
-        for (i = 0; i < m; i++) {
-            above0 += x[i] > t0;
-            above1 += x[i] > t1;
-        }
-        sel->chunk_sum[c] = s0 + s1;
-        sel->chunk_sq[c] = q0 + q1;
+            histogram_one(x[i], shift, t0, t1, hist, &a);
+        sel->chunk_sum[c] = a.sum + b.sum;
+        sel->chunk_sq[c] = a.sumsq + b.sumsq;
+        above0 += a.above0 + b.above0;
+        above1 += a.above1 + b.above1;
+        zeros += a.zeros + b.zeros;
     }
     sel->above[unit][0] = above0;
     sel->above[unit][1] = above1;
+    sel->above[unit][2] = zeros;
     return E_OK;
 }
 
@@ -192,7 +210,12 @@ static void add_slot(selection *sel, uint32_t b, size_t below, size_t c)
     sel->bucket[k] = b;
     sel->start[k] = below;
     sel->count[k] = c;
-    sel->wanted[b / 64] |= UINT64_C(1) << (b % 64);
+    /* Years without a loss can be most of a sample: when a bucket is all
+     * zeros its ranks are known without gathering. */
+    sel->gathered[k] = b == ZERO_BUCKET && c == sel->zeros ? 0 : c;
+    if (sel->gathered[k])
+        sel->wanted[b / 64] |= UINT64_C(1) << (b % 64);
+    sel->slot_of[b] = (uint8_t)k;
 }
 
 /* Finds the buckets of the wanted ranks in the merged histogram. */
@@ -216,7 +239,7 @@ static void plan_slots(selection *sel, const uint32_t *total)
     size_t pooled = 0;
     for (size_t k = 0; k < sel->nslots; k++) {
         sel->offset[k] = pooled;
-        pooled += sel->count[k];
+        pooled += sel->gathered[k];
     }
     sel->pool = xmalloc((pooled ? pooled : 1) * sizeof *sel->pool);
     /* Unit u writes a slot's keys after those of units before it: the pool
@@ -226,32 +249,19 @@ static void plan_slots(selection *sel, const uint32_t *total)
         size_t at = sel->offset[k];
         for (unsigned u = 0; u < sel->units; u++) {
             sel->fill[u * sel->nslots + k] = at;
-            at += sel->hist[(size_t)u * NBUCKETS + sel->bucket[k]];
+            at += sel->gathered[k] ? sel->hist[(size_t)u * NBUCKETS + sel->bucket[k]] : 0;
         }
     }
 }
 
 /* One value of the second pass: gathered if its bucket is wanted, summed
  * if it lies above the expected-shortfall bucket. */
-static size_t slot_of(const selection *sel, uint32_t b)
-{
-    size_t lo = 0, hi = sel->nslots - 1;   /* b is one of the slots' buckets */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (sel->bucket[mid] < b)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static inline double gather_one(const selection *sel, size_t *fill, double v)
 {
     uint64_t k = key_of(v);
     uint32_t b = (uint32_t)(k >> SHIFT);
     if (sel->wanted[b / 64] >> (b % 64) & 1)
-        sel->pool[fill[slot_of(sel, b)]++] = k;
+        sel->pool[fill[sel->slot_of[b]]++] = k;
     return b > sel->es_bucket ? v : 0.0;
 }
 
@@ -287,9 +297,21 @@ static double sum_in_order(const double *parts, size_t n)
 
 /* Inside slot k: selects the wanted ranks and, in the ES bucket, adds the
  * values above the ES rank's in sample order (before selection reorders). */
+/* A bucket of zeros: every rank in it is 0, and none of it is above 0. */
+static void finish_zeros(selection *sel, size_t k, size_t *next_rank)
+{
+    order_query *q = sel->q;
+    while (*next_rank < q->nranks && q->ranks[*next_rank] < sel->start[k] + sel->count[k])
+        q->keys[(*next_rank)++] = KEY_ZERO;
+}
+
 static void finish_slot(selection *sel, size_t k, size_t *next_rank, double *es_sum)
 {
     order_query *q = sel->q;
+    if (!sel->gathered[k] && sel->count[k]) {
+        finish_zeros(sel, k, next_rank);
+        return;
+    }
     uint64_t *keys = sel->pool + sel->offset[k];
     size_t local[MAX_SLOTS], nl = 0, first = *next_rank, start = sel->start[k];
     int es_here = sel->bucket[k] == sel->es_bucket;
@@ -334,6 +356,7 @@ static void selection_free(selection *sel)
     free(sel->above);
     free(sel->pool);
     free(sel->fill);
+    free(sel->slot_of);
 }
 
 static int order_stats(const double *x, size_t n, unsigned threads, order_query *q)
@@ -348,6 +371,7 @@ static int order_stats(const double *x, size_t n, unsigned threads, order_query 
     sel.chunk_sq = sel.chunk_sum + sel.nchunks;
     sel.chunk_es = sel.chunk_sq + sel.nchunks;
     sel.above = xcalloc(sel.units, sizeof *sel.above);
+    sel.slot_of = xmalloc(NBUCKETS);
     par *pool = par_new(sel.units);
     par_run(pool, sel.units, pass_histogram, &sel, NULL, NULL, NULL);
 
@@ -362,8 +386,10 @@ static int order_stats(const double *x, size_t n, unsigned threads, order_query 
     q->sumsq = sum_in_order(sel.chunk_sq, sel.nchunks) - (double)n * d * d;
     q->sumsq = q->sumsq > 0.0 ? q->sumsq : 0.0;
     q->above[0] = q->above[1] = 0;
-    for (unsigned u = 0; u < sel.units; u++)
+    for (unsigned u = 0; u < sel.units; u++) {
         q->above[0] += sel.above[u][0], q->above[1] += sel.above[u][1];
+        sel.zeros += sel.above[u][2];
+    }
 
     uint32_t *merged = xcalloc(NBUCKETS, sizeof *merged);
     for (unsigned u = 0; u < sel.units; u++)
