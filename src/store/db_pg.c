@@ -35,7 +35,8 @@
 #define PG_WRITE_LOCK_KEY "7598537336992825345"
 
 /* How long a writer waits for another writer (and any lock) before giving
- * up with E_RETRY; the SQLite driver's busy timeout is the same. */
+ * up with E_RETRY, unless the session says otherwise; the SQLite driver's
+ * busy timeout is the same. */
 #define PG_LOCK_TIMEOUT "30s"
 
 enum { PG_BEGIN_TRIES = 5 };
@@ -45,6 +46,7 @@ typedef struct pg_db {
     PGconn *conn;
     char *label;      /* the repository's name in messages, no password */
     int lost;         /* the connection is gone; every call fails at once */
+    char lock_timeout[32];   /* the session's, for messages */
     unsigned next_stmt;
 } pg_db;
 
@@ -157,8 +159,9 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
                        "written: run the command again", d->label, msg);
     if (!strcmp(state, "55P03"))
         return err_set(e, E_RETRY, NULL,
-                       "the repository is busy (another isms process has held the write lock for "
-                       "over %s); try again", PG_LOCK_TIMEOUT);
+                       "the repository is busy (another isms process has held the write lock, or "
+                       "a table this change needs, for over %s); nothing was written: try again",
+                       d->lock_timeout);
     if (!strncmp(state, "23", 2))
         return err_set(e, E_CONFLICT, NULL, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
     if (!strcmp(state, "42P07"))
@@ -204,11 +207,15 @@ static void quiet_notices(void *arg, const char *message) { (void)arg; (void)mes
 
 static const char *const session_setup =
     /* UTF-8 text both ways; doubles printed with every digit they need
-     * (the ledger compares values read back byte for byte); a bounded wait
-     * for locks; UTC for anything the server formats. */
+     * (the ledger compares values read back byte for byte); UTC for
+     * anything the server formats; a bounded wait for locks unless the
+     * role, the database or the connection string set one (options=
+     * -clock_timeout=5s). The last statement tells which. */
     "SET client_encoding = 'UTF8'; SET extra_float_digits = 3; "
-    "SET standard_conforming_strings = on; SET lock_timeout = '" PG_LOCK_TIMEOUT "'; "
-    "SET TIME ZONE 'UTC'";
+    "SET standard_conforming_strings = on; SET TIME ZONE 'UTC'; "
+    "SELECT set_config('lock_timeout', '" PG_LOCK_TIMEOUT "', false) "
+    "WHERE current_setting('lock_timeout') = '0'; "
+    "SELECT current_setting('lock_timeout')";
 
 static int pg_connect(const char *target, pg_db **out, isms_err *e)
 {
@@ -248,7 +255,10 @@ static int pg_connect(const char *target, pg_db **out, isms_err *e)
     pg_db *d = xcalloc(1, sizeof *d);
     d->conn = conn;
     d->label = label;
-    int rc = pg_run(d, session_setup, "session setup", e);
+    char *timeout;
+    int rc = pg_value(d, session_setup, &timeout, e);
+    snprintf(d->lock_timeout, sizeof d->lock_timeout, "%s", timeout ? timeout : "?");
+    free(timeout);
     if (rc) {
         PQfinish(conn);
         free(label);

@@ -8,6 +8,7 @@
 
 #include <float.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,55 @@ static void writers_wait_for_each_other(void **state)
     close(ready[1]);
 }
 
+/* A writer that waits longer than the lock timeout gives up with E_RETRY
+ * and says why (PostgreSQL: the connection string may set the timeout;
+ * SQLite's busy timeout is fixed at 30 s, too long for a test). */
+static void a_busy_repository_says_retry(void **state)
+{
+    (void)state;
+    if (!tu_backend_is_pg())
+        skip();
+    int ready[2], done[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(done), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        db *d = open_db();
+        isms_err e = {0};
+        char c;
+        if (db_begin(d, DB_WRITE, &e) || write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) != 1)
+            _exit(1);
+        db_rollback(d);
+        db_close(d);
+        _exit(0);
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    char impatient[1024];
+    snprintf(impatient, sizeof impatient, "%s&options=-clock_timeout%%3D1s", target);
+    isms_err e = {0};
+    db *d;
+    assert_int_equal(db_open(impatient, 0, &d, &e), 0);
+    double t0 = now_s();
+    assert_int_equal(db_begin(d, DB_WRITE, &e), E_RETRY);
+    assert_true(now_s() - t0 < 10);
+    assert_contains(e.msg, "busy");
+    assert_contains(e.msg, "1s");
+    assert_int_equal(write(done[1], "x", 1), 1);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    isms_err e2 = {0};
+    assert_int_equal(db_begin(d, DB_WRITE, &e2), 0);   /* free again */
+    db_rollback(d);
+    db_close(d);
+    for (int i = 0; i < 2; i++) {
+        close(ready[i]);
+        close(done[i]);
+    }
+}
+
 static void labels_never_show_a_password(void **state)
 {
     (void)state;
@@ -336,6 +386,7 @@ int main(void)
         cmocka_unit_test(nested_use_of_one_query),
         cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),
+        cmocka_unit_test(a_busy_repository_says_retry),
         cmocka_unit_test(labels_never_show_a_password),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
