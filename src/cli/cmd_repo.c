@@ -32,14 +32,16 @@ int cmd_init(cli *c, isms_err *e)
         return rc;
     /* A connection string may hold a password: show it without. */
     char *name = store_label(target);
-    if (c->json)
-        fprintf(c->out, "{\"repository\": \"%s\", \"schema\": %d}\n", name, store_schema_latest());
-    else
+    int version = 0;
+    rc = store_schema_version(dom_store(d), &version, e);
+    if (!rc && c->json)
+        fprintf(c->out, "{\"repository\": \"%s\", \"schema\": %d}\n", name, version);
+    else if (!rc)
         fprintf(c->out, "created %s (schema %d). Next: export ISMS_REPO=%s; isms org set --name ...\n",
-                name, store_schema_latest(), name);
+                name, version, name);
     free(name);
     dom_close(d);
-    return 0;
+    return rc;
 }
 
 /* ---- verify ---- */

@@ -73,13 +73,15 @@ static int write_genesis(dom *d, isms_err *e)
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(id, sizeof id, raw, sizeof raw);
     now_timestamp(now);
-    int rc = store_meta_set(d->st, "repository_id", id, e);
+    int version, rc = store_meta_set(d->st, "repository_id", id, e);
     if (!rc)
         rc = store_meta_set(d->st, "created_at", now, e);
+    if (!rc)
+        rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
     if (rc)
         return rc;
     snprintf(data, sizeof data, "{\"created_at\":\"%s\",\"repository_id\":\"%s\",\"schema\":%d}", now,
-             id, store_schema_latest());
+             id, version);
     ledger_change c = {.actor = d->actor, .entity = "repository", .key = "REPOSITORY",
                        .op = "init", .data = data, .ts = now};
     return ledger_append(d->st, &c, NULL, e);
