@@ -4,9 +4,10 @@
  * identifiers come from static tables, every value is a bound parameter.
  * A reference field is one column holding the target's id; reading it also
  * fetches the target's key. Link fields live in their own tables and are
- * read either per record or, for whole-register scans, by merging one
+ * read either per record (one record) or, for scans, by merging one
  * ordered query per link table with the main one (1 + L queries instead of
- * 1 + L x N). */
+ * 1 + L x N; a page or a filtered scan restricts the link queries to the
+ * ids the main query selects). */
 #include "store/store_internal.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -534,6 +535,50 @@ static int cursor_collect(link_cursor *c, int64_t id, const fielddef *f, value *
 
 enum { SCAN_ARENA_ROWS = 256 };
 
+/* The records a query selects, in id order: the whole SELECT, or (only_ids)
+ * the subquery of their ids that restricts the link queries of a page or
+ * of a filtered scan. Binds with bind_query(). */
+static void query_sql(buf *b, const char *select, const regdef *reg, const store_query *q)
+{
+    buf_puts(b, select);
+    query_where(b, reg, q);
+    buf_puts(b, " ORDER BY t.id");
+    if (q && (q->limit || q->offset))
+        buf_printf(b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
+                   (long long)q->offset);
+}
+
+/* Opens the link cursor of field i: all of the register's links, or only
+ * those of the records the query selects. One query per link field, not
+ * one per record and field: a page of 50 risks with three link fields is
+ * 4 queries (what costs a round trip each on PostgreSQL), not 151. */
+static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, link_cursor *c,
+                            isms_err *e)
+{
+    const char *all = sq->link_all[i];
+    /* Retired or not is cheaper skipped while merging than joined. */
+    int restricted = q && (q->nfilters || q->limit || q->offset);
+    int rc;
+    if (!restricted) {
+        rc = db_prep(s->db, all, &c->st, e);
+    } else {
+        const char *order = strstr(all, " ORDER BY");
+        char ids[160];
+        snprintf(ids, sizeof ids, "SELECT t.id FROM %s t", sq->reg->name);
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "%.*s WHERE l.%s IN (", (int)(order - all), all,
+                   sq->reg->fields[i].link_src);
+        query_sql(&b, ids, sq->reg, q);
+        buf_printf(&b, ")%s", order);
+        rc = db_prep(s->db, buf_str(&b), &c->st, e);
+        buf_reset(&b);
+        if (!rc)
+            bind_query(c->st, sq->reg, q);
+    }
+    return rc ? rc : db_step(c->st, &c->row, e);
+}
+
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e)
 {
@@ -541,29 +586,20 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (rc)
         return rc;
     regsql *sq = sql_for(s, reg);
-    int merged = !q || (!q->nfilters && !q->limit && !q->offset);
     link_cursor cur[64];
     memset(cur, 0, sizeof cur);
     buf b;
     buf_init(&b);
-    buf_puts(&b, sq->select);
-    query_where(&b, reg, q);
-    buf_puts(&b, " ORDER BY t.id");
-    if (q && (q->limit || q->offset))
-        buf_printf(&b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
-                   (long long)q->offset);
+    query_sql(&b, sq->select, reg, q);
     db_stmt *st;
     rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
     if (rc)
         return rc;
     bind_query(st, reg, q);
-    for (int i = 0; merged && i < reg->nfields && i < 64 && !rc; i++) {
-        if (!sq->link_all[i])
-            continue;
-        if (!(rc = db_prep(s->db, sq->link_all[i], &cur[i].st, e)))
-            rc = db_step(cur[i].st, &cur[i].row, e);
-    }
+    for (int i = 0; i < reg->nfields && i < 64 && !rc; i++)
+        if (sq->link_all[i])
+            rc = open_link_cursor(s, sq, i, q, &cur[i], e);
     arena a;
     arena_init(&a);
     int row, n = 0;
@@ -572,13 +608,9 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
         if (++n % SCAN_ARENA_ROWS == 0)
             arena_reset(&a);
         decode_row(st, reg, &r, &a);
-        if (merged) {
-            for (int i = 0; i < reg->nfields && !rc; i++)
-                if (cur[i].st)
-                    rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
-        } else {
-            rc = load_links(s, sq, &r, &a, e);
-        }
+        for (int i = 0; i < reg->nfields && !rc; i++)
+            if (cur[i].st)
+                rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
         if (!rc)
             rc = fn(&r, ctx);
     }

@@ -1,0 +1,146 @@
+/* Lists read links by merging one query per link table with the records'
+ * query, restricted to the records selected when the list is a page or
+ * filtered. Whatever the query, each listed record must be exactly what
+ * `show` (which reads one record and its links directly) says it is. */
+#include "support/testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *repo;
+
+static json_t *json_of(char *text)
+{
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    if (!j)
+        fail_msg("not JSON (%s): %.200s", je.text, text);
+    free(text);
+    return j;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    repo = tu_repo("scan.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
+                    "management-body,risk-owner"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Omar", "--email", "omar@x.example", "--role",
+                    "risk-owner,asset-owner"));
+    for (int i = 1; i <= 3; i++) {
+        char title[32];
+        snprintf(title, sizeof title, "Objective %d", i);
+        free(tu_isms_ok(repo, "objective", "add", "--title", title, "--owner", "PER-1"));
+        snprintf(title, sizeof title, "Asset %d", i);
+        free(tu_isms_ok(repo, "asset", "add", "--name", title, "--type", "system", "--owner", "PER-2"));
+    }
+    /* Risks with different, sometimes empty, link sets; one retired. */
+    static const char *const links[][4] = {
+        {"PER-1", "OBJ-1,OBJ-3", "AST-2", "T-IS-001"},
+        {"PER-2", "", "", ""},
+        {"PER-1", "OBJ-2", "AST-1,AST-2,AST-3", ""},
+        {"PER-2", "OBJ-1,OBJ-2,OBJ-3", "", "T-IS-004,T-IS-002"},
+        {"PER-1", "", "AST-3", "T-IS-015"},
+        {"PER-2", "OBJ-3", "AST-1", "T-IS-003"},
+        {"PER-1", "OBJ-2", "", ""},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        char title[32];
+        snprintf(title, sizeof title, "Risk %zu", i + 1);
+        const char *argv[24] = {"risk", "add", "--title", title, "--owner", links[i][0],
+                                "--likelihood", "2", "--impact", "3"};
+        int n = 10;
+        static const char *const flags[] = {NULL, "--objective", "--asset", "--threat"};
+        for (int k = 1; k < 4; k++)
+            if (*links[i][k]) {
+                argv[n++] = flags[k];
+                argv[n++] = links[i][k];
+            }
+        tu_result r;
+        tu_isms_argv(&r, repo, NULL, argv);
+        if (r.status)
+            fail_msg("risk add %zu: %s", i + 1, r.err);
+        tu_result_free(&r);
+    }
+    free(tu_isms_ok(repo, "risk", "retire", "RISK-4"));
+    return 0;
+}
+
+/* Runs `risk list --json` with the given options and checks every record
+ * against `risk show`; returns the keys listed, comma-separated. */
+static char *list_matches_show(const char *const opts[])
+{
+    const char *argv[16] = {"risk", "list", "--json"};
+    int n = 3;
+    for (int i = 0; opts[i]; i++)
+        argv[n++] = opts[i];
+    tu_result r;
+    tu_isms_argv(&r, repo, NULL, argv);
+    if (r.status)
+        fail_msg("risk list: %s", r.err);
+    json_t *list = json_of(r.out);
+    free(r.err);
+    char keys[256] = "";
+    size_t i;
+    json_t *rec;
+    json_array_foreach(list, i, rec) {
+        const char *key = json_string_value(json_object_get(rec, "key"));
+        json_t *shown = json_of(tu_isms_ok(repo, "risk", "show", key, "--json"));
+        char *a = json_dumps(rec, JSON_SORT_KEYS), *b = json_dumps(shown, JSON_SORT_KEYS);
+        if (strcmp(a, b))
+            fail_msg("listed and shown %s differ:\n%s\n%s", key, a, b);
+        free(a);
+        free(b);
+        json_decref(shown);
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", i ? "," : "", key);
+    }
+    json_decref(list);
+    return strdup(keys);
+}
+
+static void expect_list(const char *const opts[], const char *keys)
+{
+    char *got = list_matches_show(opts);
+    assert_string_equal(got, keys);
+    free(got);
+}
+
+static void whole_lists(void **state)
+{
+    (void)state;
+    expect_list((const char *[]){NULL}, "RISK-1,RISK-2,RISK-3,RISK-5,RISK-6,RISK-7");
+    expect_list((const char *[]){"--all", NULL}, "RISK-1,RISK-2,RISK-3,RISK-4,RISK-5,RISK-6,RISK-7");
+    expect_list((const char *[]){"--retired", NULL}, "RISK-4");
+}
+
+static void pages(void **state)
+{
+    (void)state;
+    expect_list((const char *[]){"--limit", "2", NULL}, "RISK-1,RISK-2");
+    expect_list((const char *[]){"--limit", "3", "--offset", "2", NULL}, "RISK-3,RISK-5,RISK-6");
+    expect_list((const char *[]){"--offset", "4", NULL}, "RISK-6,RISK-7");
+    expect_list((const char *[]){"--all", "--limit", "2", "--offset", "2", NULL}, "RISK-3,RISK-4");
+    expect_list((const char *[]){"--offset", "10", NULL}, "");
+}
+
+static void filtered(void **state)
+{
+    (void)state;
+    expect_list((const char *[]){"--owner", "PER-1", NULL}, "RISK-1,RISK-3,RISK-5,RISK-7");
+    expect_list((const char *[]){"--owner", "omar@x.example", "--all", NULL}, "RISK-2,RISK-4,RISK-6");
+    expect_list((const char *[]){"--owner", "PER-1", "--limit", "2", "--offset", "1", NULL},
+                "RISK-3,RISK-5");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(whole_lists),
+        cmocka_unit_test(pages),
+        cmocka_unit_test(filtered),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
