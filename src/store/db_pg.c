@@ -167,6 +167,10 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
     if (!strcmp(state, "42P07"))
         return err_set(e, E_CONFLICT, NULL, "%s: %s (was the repository created twice at once?)",
                        what, msg);
+    if (!strcmp(state, "42501"))
+        return err_set(e, E_DENIED, NULL,
+                       "%s: %s (the role isms connects as needs to own the database, or at "
+                       "least its schema, to create and change the repository)", what, msg);
     if (!strncmp(state, "53", 2))
         return err_set(e, E_IO, NULL, "%s: the server is out of resources: %s", what, msg);
     return err_set(e, E_STORE, NULL, "%s: %s (SQLSTATE %s)", what, msg, state);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void init_refuses_a_repository(void **state)
 {
@@ -99,12 +100,38 @@ static void passwords_are_never_shown(void **state)
     tu_result_free(&r);
 }
 
+/* A role that may connect but not create tables gets "not permitted"
+ * (exit 7) and a hint, and the database stays empty. PostgreSQL only: a
+ * file's permissions mean nothing to root, who runs CI. */
+static void a_role_without_rights_is_denied(void **state)
+{
+    (void)state;
+    if (!tu_backend_is_pg())
+        skip();
+    const char *repo = tu_repo("no-rights.isms");
+    char sql[200], role[64], uri[1024];
+    snprintf(role, sizeof role, "reader_%ld", (long)getpid());
+    snprintf(sql, sizeof sql, "CREATE ROLE %s LOGIN", role);
+    tu_sql(repo, sql);
+    const char *at = strstr(repo, "isms@");
+    assert_non_null(at);
+    snprintf(uri, sizeof uri, "%.*s%s@%s", (int)(at - repo), repo, role, at + 5);
+    tu_result r;
+    tu_isms(&r, NULL, NULL, "init", uri, (const char *)NULL);
+    assert_int_equal(r.status, 7);
+    assert_contains(r.err, "permission denied");
+    assert_contains(r.err, "own the database");
+    tu_result_free(&r);
+    assert_false(tu_repo_exists(repo));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(init_refuses_a_repository),
         cmocka_unit_test(foreign_data_is_left_alone),
         cmocka_unit_test(passwords_are_never_shown),
+        cmocka_unit_test(a_role_without_rights_is_denied),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
