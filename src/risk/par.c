@@ -34,7 +34,7 @@ unsigned par_cpus(void)
     return n > 0 ? (unsigned)n : 1u;
 }
 
-/* Claims and runs units until none are left; returns units run. */
+/* Claims and runs units until none are left, a unit fails or *cancel is set. */
 static void work(par *p, unsigned worker, par_progress_fn progress, void *pctx)
 {
     for (;;) {
