@@ -36,19 +36,9 @@ static int setup(void **state)
     return 0;
 }
 
-static json_t *json_of(char *text)
-{
-    json_error_t je;
-    json_t *j = json_loads(text, 0, &je);
-    if (!j)
-        fail_msg("not JSON (%s): %.200s", je.text, text);
-    free(text);
-    return j;
-}
-
 static long long ledger_entries(void)
 {
-    json_t *v = json_of(tu_isms_ok(repo, "verify", "--json"));
+    json_t *v = tu_json_take(tu_isms_ok(repo, "verify", "--json"));
     assert_true(json_is_true(json_object_get(v, "ok")));
     long long n = json_integer_value(json_object_get(v, "entries"));
     json_decref(v);
@@ -204,7 +194,7 @@ static void eight_writers_lose_nothing(void **state)
     assert_int_equal(acked, WRITERS * MUTATIONS);
     /* The chain verifies and holds exactly one entry per acknowledged write. */
     assert_int_equal(ledger_entries(), before + acked);
-    json_t *list = json_of(tu_isms_ok(repo, "risk", "list", "--json"));
+    json_t *list = tu_json_take(tu_isms_ok(repo, "risk", "list", "--json"));
     assert_int_equal(json_array_size(list), n);
     size_t i;
     json_t *r;
@@ -260,7 +250,7 @@ static void racing_updates_are_never_lost(void **state)
 {
     (void)state;
     run_children(WRITERS, incrementer, "incrementer");
-    json_t *o = json_of(tu_isms_ok(repo, "objective", "show", "OBJ-1", "--json"));
+    json_t *o = tu_json_take(tu_isms_ok(repo, "objective", "show", "OBJ-1", "--json"));
     assert_int_equal(json_integer_value(json_object_get(o, "value_at_stake")),
                      (json_int_t)WRITERS * INCREMENTS * 100);
     assert_int_equal(json_integer_value(json_object_get(o, "version")), 1 + WRITERS * INCREMENTS);
@@ -275,7 +265,7 @@ static void racing_updates_are_never_lost(void **state)
 static void stale_version_is_refused(void **state)
 {
     (void)state;
-    json_t *o = json_of(tu_isms_ok(repo, "risk", "show", "RISK-1", "--json"));
+    json_t *o = tu_json_take(tu_isms_ok(repo, "risk", "show", "RISK-1", "--json"));
     char version[32];
     snprintf(version, sizeof version, "%lld", (long long)json_integer_value(json_object_get(o, "version")));
     json_decref(o);
@@ -287,7 +277,7 @@ static void stale_version_is_refused(void **state)
     assert_contains(r.err, "RISK-1");
     assert_contains(r.err, "changed it since you read it");
     tu_result_free(&r);
-    o = json_of(tu_isms_ok(repo, "risk", "show", "RISK-1", "--json"));
+    o = tu_json_take(tu_isms_ok(repo, "risk", "show", "RISK-1", "--json"));
     assert_string_equal(json_string_value(json_object_get(o, "title")), "first writer");
     json_decref(o);
 }

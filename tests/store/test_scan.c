@@ -11,16 +11,6 @@
 
 static const char *repo;
 
-static json_t *json_of(char *text)
-{
-    json_error_t je;
-    json_t *j = json_loads(text, 0, &je);
-    if (!j)
-        fail_msg("not JSON (%s): %.200s", je.text, text);
-    free(text);
-    return j;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -81,14 +71,14 @@ static char *list_matches_show(const char *const opts[])
     tu_isms_argv(&r, repo, NULL, argv);
     if (r.status)
         fail_msg("risk list: %s", r.err);
-    json_t *list = json_of(r.out);
+    json_t *list = tu_json_take(r.out);
     free(r.err);
     char keys[256] = "";
     size_t i;
     json_t *rec;
     json_array_foreach(list, i, rec) {
         const char *key = json_string_value(json_object_get(rec, "key"));
-        json_t *shown = json_of(tu_isms_ok(repo, "risk", "show", key, "--json"));
+        json_t *shown = tu_json_take(tu_isms_ok(repo, "risk", "show", key, "--json"));
         char *a = json_dumps(rec, JSON_SORT_KEYS), *b = json_dumps(shown, JSON_SORT_KEYS);
         if (strcmp(a, b))
             fail_msg("listed and shown %s differ:\n%s\n%s", key, a, b);

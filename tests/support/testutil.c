@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 extern char **environ;
@@ -210,6 +211,16 @@ void tu_result_free(tu_result *r)
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+json_t *tu_json_take(char *text)
+{
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    if (!j)
+        fail_msg("not JSON (%s at %d:%d): %.300s", je.text, je.line, je.column, text);
+    free(text);
+    return j;
 }
 
 char *tu_read_file(const char *path, size_t *len)

@@ -62,6 +62,12 @@ char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute
 void tu_sql_(const char *file, int line, const char *repo, const char *statement);
 char *tu_sql_value(const char *repo, const char *query);
 
+/* Parses `text` as JSON, failing the test if it is not, and frees `text`
+ * (made for tu_json_take(tu_isms_ok(repo, ..., "--json"))). The caller
+ * owns the result (json_decref). */
+struct json_t;
+struct json_t *tu_json_take(char *text);
+
 /* Reads a whole file into a malloc'd NUL-terminated string (NULL if absent). */
 char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *data);
