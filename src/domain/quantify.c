@@ -733,6 +733,15 @@ static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t
 
 /* ---- JSON (io/jsonw: the domain sees no jansson) ---- */
 
+/* Closes the document and hands back its text (malloc'd). */
+static char *finish(jw *w, int pretty)
+{
+    jw_end(w);
+    char *text = jw_text(w, pretty);
+    jw_free(w);
+    return text;
+}
+
 static void dist_member(jw *w, const char *name, const dist *d)
 {
     if (d->kind == DIST_NONE)
@@ -797,10 +806,7 @@ static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
         }
         jw_end(w);
     }
-    jw_end(w);
-    char *text = jw_text(w, 0);
-    jw_free(w);
-    return text;
+    return finish(w, 0);
 }
 
 /* What reproduces a run: engine, seed (as text: it may exceed 2^53),
@@ -901,10 +907,7 @@ static char *risk_quant_json(const risk_quant *q, int results_only)
         jw_int(w, "impact", q->impact);
         jw_end(w);
     }
-    jw_end(w);
-    char *text = jw_text(w, !results_only);
-    jw_free(w);
-    return text;
+    return finish(w, !results_only);
 }
 
 char *dom_risk_quant_json(const risk_quant *q) { return risk_quant_json(q, 0); }
@@ -933,10 +936,7 @@ static char *portfolio_json(const portfolio_quant *q)
         jw_end(w);
     }
     jw_end(w);
-    jw_end(w);
-    char *text = jw_text(w, 1);
-    jw_free(w);
-    return text;
+    return finish(w, 1);
 }
 
 char *dom_portfolio_json(const portfolio_quant *q) { return portfolio_json(q); }
@@ -963,10 +963,7 @@ static char *returns_json(const returns_quant *q)
         jw_end(w);
     }
     jw_end(w);
-    jw_end(w);
-    char *text = jw_text(w, 1);
-    jw_free(w);
-    return text;
+    return finish(w, 1);
 }
 
 char *dom_returns_json(const returns_quant *q) { return returns_json(q); }

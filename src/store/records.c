@@ -420,39 +420,38 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
     return get_where(s, reg, sql_for(s, reg)->by_id, NULL, id, out, a, e);
 }
 
-int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT id, retired_at FROM %s WHERE key = ?", reg->name);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, key);
-    rc = db_step(st, &row, e);
-    *id = !rc && row ? db_col_int(st, 0) : 0;
-    if (retired)
-        *retired = !rc && row && !db_col_null(st, 1);
-    db_done(st);
-    return rc;
-}
-
-int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
-                    int64_t *id, const char **key, arena *a, isms_err *e)
+/* The record whose `field` equals `text`: its id (0 if none), key and
+ * whether it is retired; key and retired may be NULL. */
+static int find_by(store *s, const regdef *reg, const char *field, const char *text, int64_t *id,
+                   const char **key, int *retired, arena *a, isms_err *e)
 {
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT id, key FROM %s WHERE %s = ?", reg->name, field);
+    snprintf(sql, sizeof sql, "SELECT id, key, retired_at FROM %s WHERE %s = ?", reg->name, field);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     db_bind_text(st, 1, text);
     rc = db_step(st, &row, e);
-    *id = !rc && row ? db_col_int(st, 0) : 0;
+    int found = !rc && row;
+    *id = found ? db_col_int(st, 0) : 0;
     if (key)
-        *key = !rc && row ? arena_strdup(a, db_col_text(st, 1)) : NULL;
+        *key = found ? arena_strdup(a, db_col_text(st, 1)) : NULL;
+    if (retired)
+        *retired = found && !db_col_null(st, 2);
     db_done(st);
     return rc;
+}
+
+int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e)
+{
+    return find_by(s, reg, "key", key, id, NULL, retired, NULL, e);
+}
+
+int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+                    int64_t *id, const char **key, arena *a, isms_err *e)
+{
+    return find_by(s, reg, field, text, id, key, NULL, a, e);
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */
