@@ -337,11 +337,14 @@ static stats_opts stats_for(const quant_threshold *t, unsigned threads)
     return so;
 }
 
-static int describe(const double *x, size_t n, const quant_threshold *t, unsigned threads,
-                    quant_scenario *out, isms_err *e)
+/* A sample's summary (made while simulating when `summary` is given) and
+ * its loss exceedance curve. */
+static int describe(stats_stream *summary, const double *x, size_t n, const quant_threshold *t,
+                    unsigned threads, quant_scenario *out, isms_err *e)
 {
     stats_opts so = stats_for(t, threads);
-    int rc = stats_summarize(x, n, &so, &out->stats, e);
+    int rc = summary ? stats_stream_finish(summary, x, &out->stats, e)
+                     : stats_summarize(x, n, &so, &out->stats, e);
     if (!rc)
         rc = stats_lec(x, n, QUANT_LEC_POINTS, 0, 0, 1, out->lec, e);
     return rc;
@@ -382,18 +385,27 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
     int rc = fair_model_new(&fm, &m->risks[0], m->controls, m->ncontrols, e);
     if (rc)
         return rc;
-    double *loss[3];
-    for (int s = 0; s < 3; s++)
+    double *loss[3] = {NULL, NULL, NULL};
+    stats_stream *summary[3] = {NULL, NULL, NULL};
+    stats_opts sopts = stats_for(&q->threshold, fo.threads);
+    for (int s = 0; s < 3 && !rc; s++) {
         loss[s] = xmalloc(n * sizeof(double));
+        rc = stats_stream_new(&summary[s], n, &sopts, e);
+    }
     fair_scenario sc[3] = {{FAIR_INHERENT, -1, NULL}, {FAIR_CURRENT, -1, NULL}, {FAIR_TARGET, -1, NULL}};
     fair_tally tally[3];
     quant_scenario *out[3] = {&q->inherent, &q->current, &q->target};
-    rc = fair_simulate(fm, sc, 3, &fo, loss, tally, e);
+    fo.summaries = summary;
+    if (!rc)
+        rc = fair_simulate(fm, sc, 3, &fo, loss, tally, e);
+    fo.summaries = NULL;
     for (int s = 0; s < 3 && !rc; s++) {
-        rc = describe(loss[s], n, &q->threshold, fo.threads, out[s], e);
+        rc = describe(summary[s], loss[s], n, &q->threshold, fo.threads, out[s], e);
         out[s]->frequency = tally[s].events / (double)n;
         out[s]->event_loss = tally[s].events > 0 ? tally[s].event_loss / tally[s].events : 0;
     }
+    for (int s = 0; s < 3; s++)
+        stats_stream_free(summary[s]);
     if (!rc) {
         fair_opts so = fo;
         so.progress = NULL;   /* sensitivity reruns are quick; progress covered the main run */
@@ -608,7 +620,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
         rc = portfolio_run(p, &current, &fo, &res, e);
     if (!rc) {
         quant_scenario whole;
-        rc = describe(res.total, res.iterations, &q->threshold, fo.threads, &whole, e);
+        rc = describe(NULL, res.total, res.iterations, &q->threshold, fo.threads, &whole, e);
         q->total = whole.stats;
         memcpy(q->lec, whole.lec, sizeof q->lec);
         q->certainty = certainty_of(res.total, res.iterations, &q->threshold);

@@ -306,7 +306,11 @@ typedef struct sim_run {
     double *const *loss;
     fair_tally *block_tally;    /* nblocks x nscen */
     fair_scratch **scratch;     /* per worker */
+    size_t made;                /* blocks [0, made) already simulated */
+    size_t progress_floor;      /* blocks to report at least */
 } sim_run;
+
+_Static_assert(FAIR_BLOCK == STATS_BLOCK, "a simulated block is a summarised block");
 
 static int sim_unit(void *ctx, size_t block, unsigned worker)
 {
@@ -325,12 +329,42 @@ static int sim_unit(void *ctx, size_t block, unsigned worker)
     return E_OK;
 }
 
+/* Simulates the block unless it was made already, then summarises it. */
+static int sim_summary_unit(void *ctx, size_t block, unsigned worker)
+{
+    sim_run *run = ctx;
+    if (block >= run->made)
+        sim_unit(ctx, block, worker);
+    for (size_t s = 0; s < run->job.nscen; s++)
+        stats_stream_block(run->opts->summaries[s], run->loss[s], block, worker);
+    return E_OK;
+}
+
 static void sim_progress(void *ctx, size_t blocks_done)
 {
     const sim_run *run = ctx;
+    blocks_done = blocks_done > run->progress_floor ? blocks_done : run->progress_floor;
     uint64_t done = (uint64_t)blocks_done * FAIR_BLOCK;
     uint64_t total = run->opts->iterations;
     run->opts->progress(run->opts->progress_ctx, done < total ? done : total, total);
+}
+
+/* All blocks; with summaries, the pilot blocks first, then the rest each
+ * summarised as it is made (and the pilot's summarised again). */
+static int simulate_blocks(sim_run *run, par *pool)
+{
+    const fair_opts *o = run->opts;
+    par_progress_fn progress = o->progress ? sim_progress : NULL;
+    if (!o->summaries)
+        return par_run(pool, run->nblocks, sim_unit, run, o->cancel, progress, run);
+    size_t pilot = stats_stream_pilot(o->summaries[0]);
+    int rc = par_run(pool, pilot, sim_unit, run, o->cancel, progress, run);
+    if (rc)
+        return rc;
+    for (size_t s = 0; s < run->job.nscen; s++)
+        stats_stream_plan(o->summaries[s], run->loss[s], par_workers(pool));
+    run->made = run->progress_floor = pilot;
+    return par_run(pool, run->nblocks, sim_summary_unit, run, o->cancel, progress, run);
 }
 
 int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t nscenarios,
@@ -355,8 +389,7 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
     run.scratch = xcalloc(workers, sizeof *run.scratch);
     for (unsigned w = 0; w < workers; w++)
         run.scratch[w] = fair_scratch_new();
-    int rc = par_run(pool, run.nblocks, sim_unit, &run, opts->cancel,
-                     opts->progress ? sim_progress : NULL, &run);
+    int rc = simulate_blocks(&run, pool);
     par_free(pool);
     if (!rc && tally) {
         /* Block totals are added in block order: the same sums whatever

@@ -50,6 +50,7 @@
 
 #include "core/err.h"
 #include "risk/dist.h"
+#include "risk/stats.h"
 
 #include <signal.h>
 #include <stddef.h>
@@ -163,6 +164,10 @@ typedef struct fair_opts {
     fair_progress_fn progress;            /* may be NULL */
     void *progress_ctx;
     const volatile sig_atomic_t *cancel;  /* may be NULL */
+    /* If not NULL: one summary per scenario (stats_stream_new with n =
+     * iterations, not yet planned), made while the losses are simulated,
+     * each block scanned while it is in cache; finish them afterwards. */
+    stats_stream *const *summaries;
 } fair_opts;
 
 /* Totals over a run, per scenario: frequency = events / iterations, mean

@@ -151,5 +151,8 @@ int par_run(par *p, size_t n, par_fn fn, void *ctx, const volatile sig_atomic_t 
             pthread_cond_wait(&p->idle, &p->lock);
         pthread_mutex_unlock(&p->lock);
     }
-    return atomic_load(&p->rc);
+    int rc = atomic_load(&p->rc);
+    if (progress && !rc && n)
+        progress(progress_ctx, n);   /* helpers may have finished the last units */
+    return rc;
 }

@@ -2,19 +2,17 @@
  *
  * Percentiles follow numpy's default ("linear": the order statistics around
  * h = q·(n-1), interpolated), so figures compare with the numpy baseline and
- * with pyfair/riskquant. They are found by selection, not sorting: one pass
- * histograms the top 16 bits of each value (an order-preserving integer
- * key), a second pass gathers the few buckets holding the wanted ranks, and
- * a quickselect inside those finishes; two linear passes for any number of
- * percentiles.
+ * with pyfair/riskquant. They are exact order statistics, found by
+ * selection, never by sorting.
  *
  * Value at risk at level a is the a-quantile; expected shortfall at level a
  * is the mean of the k = n - floor(a·n) largest losses (the worst (1-a)
  * share of years).
  *
- * Both passes run on several threads over fixed chunks whose partial sums
- * are added in chunk order: same sample, same answer, bit for bit, whatever
- * the thread count. */
+ * A summary is made by a stream (below) in one pass over the sample, on
+ * several threads over fixed blocks whose partial sums are added in block
+ * order: same sample, same answer, bit for bit, whatever the thread count
+ * and whether the sample was summarised while it was made or afterwards. */
 #ifndef ISMS_RISK_STATS_H
 #define ISMS_RISK_STATS_H
 
@@ -42,6 +40,43 @@ typedef struct stats_summary {
 /* E_INVALID for n = 0, a NaN in the sample, or var_level outside (0, 1). */
 int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summary *out,
                     isms_err *e);
+
+/* ---- a summary made while the sample is produced ----
+ *
+ * A producer that makes its sample in blocks of STATS_BLOCK values (the FAIR
+ * engine) can have each block summarised while it is still in cache, not
+ * read again once the sample is done. The first stats_stream_pilot() blocks
+ * are a pilot: from them the stream plans narrow value ranges (brackets)
+ * that should hold the wanted order statistics, five standard errors wide.
+ * Every block is then scanned once: moments, counts below each bracket, and
+ * a copy of the few values inside. A rank that falls outside its bracket
+ * after all (about once in a million summaries, or when the pilot is not
+ * like the rest, as in a sorted sample) is found by an exact selection over
+ * the whole sample instead: the result is always exact.
+ *
+ *   stats_stream_new(&s, n, &opts, e)
+ *   make blocks 0 .. stats_stream_pilot(s) - 1 of x
+ *   stats_stream_plan(s, x, workers)
+ *   every block b, once, in any order, on worker w < workers:
+ *       make it if not made yet, then stats_stream_block(s, x, b, w)
+ *   stats_stream_finish(s, x, &summary, e), stats_stream_free(s)
+ *
+ * A sample shorter than STATS_STREAM_MIN has no brackets (its pilot is
+ * block 0, whose first value the sums of squares are taken about): its
+ * blocks only add up moments, and finish selects exactly. */
+#define STATS_BLOCK 4096
+#define STATS_STREAM_MIN (8 * STATS_BLOCK)
+
+typedef struct stats_stream stats_stream;
+
+/* E_INVALID for n = 0 or a var_level outside (0, 1). */
+int stats_stream_new(stats_stream **out, size_t n, const stats_opts *o, isms_err *e);
+size_t stats_stream_pilot(const stats_stream *s);   /* blocks, at least 1 */
+void stats_stream_plan(stats_stream *s, const double *x, unsigned workers);
+void stats_stream_block(stats_stream *s, const double *x, size_t block, unsigned worker);
+/* E_INVALID when the sample holds a NaN. */
+int stats_stream_finish(stats_stream *s, const double *x, stats_summary *out, isms_err *e);
+void stats_stream_free(stats_stream *s);
 
 /* out[i] = the levels[i]-quantile (levels within [0, 1]). */
 int stats_quantiles(const double *x, size_t n, const double *levels, size_t nlevels,

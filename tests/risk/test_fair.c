@@ -437,6 +437,7 @@ static void progress_and_cancel(void **state)
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     double *x = malloc(100000 * sizeof *x);
     fair_opts o = {.seed = 1, .iterations = 100000, .threads = 1, .progress = on_progress};
+    last_done = 0;
     assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
     assert_true(progress_calls > 1);
     assert_int_equal(last_done, 100000);
@@ -448,6 +449,57 @@ static void progress_and_cancel(void **state)
     assert_contains(e.msg, "interrupted");
     free(x);
     fair_model_free(m);
+}
+
+/* Summaries made while simulating are the summaries of the finished
+ * losses, bit for bit, and the losses are the same as without them. */
+static void summaries_while_simulating(void **state)
+{
+    (void)state;
+    const fair_effect fx[] = {
+        {.control = 0, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.1, 0.5)},
+        {.control = 1, .target = FAIR_ON_PLM, .reduction = dist_const(0.25)},
+    };
+    const fair_risk risks[2] = {
+        {.name = "compound", .stream_id = 41, .lef = dist_pert(0.1, 0.4, 2, 4, DIST_PERT_PYFAIR),
+         .plm = dist_lognormal90(1e4, 1e6), .effects = fx, .neffects = 2},
+        {.name = "product", .stream_id = 42, .mode = FAIR_PRODUCT,
+         .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR), .plm = dist_normal(5e4, 2e4)},
+    };
+    const fair_scenario sc[3] = {INHERENT, CURRENT, TARGET};
+    const size_t sizes[] = {10000, 20 * FAIR_BLOCK + 77};   /* without and with a pilot */
+    for (int k = 0; k < 2; k++)
+        for (int z = 0; z < 2; z++)
+            for (unsigned threads = 1; threads <= 3; threads += 2) {
+                size_t n = sizes[z];
+                double **plain = simulate(&risks[k], controls, 3, sc, 3, n, threads, 5, NULL);
+                fair_model *m;
+                assert_int_equal(fair_model_new(&m, &risks[k], controls, 3, NULL), E_OK);
+                stats_opts so = {.var_level = 0.99, .appetite = 2e5, .threads = threads};
+                stats_stream *sum[3];
+                double *x[3];
+                for (int s = 0; s < 3; s++) {
+                    assert_int_equal(stats_stream_new(&sum[s], n, &so, NULL), E_OK);
+                    x[s] = malloc(n * sizeof(double));
+                }
+                last_done = 0;
+                fair_opts o = {.seed = 5, .iterations = n, .threads = threads, .summaries = sum,
+                               .progress = on_progress};
+                assert_int_equal(fair_simulate(m, sc, 3, &o, x, NULL, NULL), E_OK);
+                assert_int_equal(last_done, n);
+                for (int s = 0; s < 3; s++) {
+                    stats_summary made, after;
+                    assert_int_equal(stats_stream_finish(sum[s], x[s], &made, NULL), E_OK);
+                    assert_int_equal(stats_summarize(x[s], n, &so, &after, NULL), E_OK);
+                    assert_memory_equal(&made, &after, sizeof made);
+                    assert_memory_equal(x[s], plain[s], n * sizeof(double));
+                    stats_stream_free(sum[s]);
+                    free(x[s]);
+                }
+                fair_model_free(m);
+                free_runs(plain, 3);
+            }
+    last_done = 0;
 }
 
 /* ---- validation ---- */
@@ -531,6 +583,7 @@ int main(void)
         cmocka_unit_test(null_control_changes_nothing),
         cmocka_unit_test(any_thread_count_gives_the_same_bits),
         cmocka_unit_test(golden_values),
+        cmocka_unit_test(summaries_while_simulating),
         cmocka_unit_test(progress_and_cancel),
         cmocka_unit_test(bad_risks_are_named),
     };

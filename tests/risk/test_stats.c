@@ -4,7 +4,9 @@
 #include "risk/mc.h"
 #include "risk/rng.h"
 #include "risk/stats.h"
+#include "risk/stats_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +35,7 @@ static double reference_quantile(const double *sorted, size_t n, double q)
     return f == 0.0 ? sorted[lo] : sorted[lo] + f * (sorted[lo + 1] - sorted[lo]);
 }
 
-typedef enum shape { LOGNORMAL, MOSTLY_ZERO, FEW_VALUES, SIGNED, NARROW } shape;
+typedef enum shape { LOGNORMAL, MOSTLY_ZERO, FEW_VALUES, SIGNED, NARROW, SORTED, CONSTANT } shape;
 
 static double *sample(shape s, size_t n, uint64_t seed)
 {
@@ -57,6 +59,12 @@ static double *sample(shape s, size_t n, uint64_t seed)
             break;
         case NARROW:        /* everything inside one histogram bucket */
             x[i] = 1e6 + u;
+            break;
+        case SORTED:        /* the pilot (the first blocks) unlike the rest */
+            x[i] = (double)i * 3.0 + u;
+            break;
+        case CONSTANT:      /* a certain loss */
+            x[i] = 2.5e5;
             break;
         }
     }
@@ -85,40 +93,134 @@ static void quantiles_match_sorting(void **state)
         }
 }
 
+/* A summary against its definitions, computed the slow way. */
+static void check_summary(const double *x, size_t n, const stats_opts *o, const char *what)
+{
+    double *sorted = sorted_copy(x, n);
+    stats_summary sum;
+    assert_int_equal(stats_summarize(x, n, o, &sum, NULL), E_OK);
+    double mean = mc_mean(x, n), sd = n > 1 ? sqrt(mc_var(x, n)) : 0.0;
+    double level = o->var_level ? o->var_level : 0.95;
+    if (!(fabs(sum.mean - mean) <= 1e-12 * fabs(mean) + 1e-12) ||
+        !(fabs(sum.sd - sd) <= 1e-9 * sd + 1e-12))
+        fail_msg("%s n %zu: mean %.17g sd %.17g, want %.17g %.17g", what, n, sum.mean, sum.sd,
+                 mean, sd);
+    assert_true(sum.min == sorted[0] && sum.max == sorted[n - 1]);
+    const double at[5] = {0.5, 0.9, 0.95, 0.99, level};
+    const double got[5] = {sum.p50, sum.p90, sum.p95, sum.p99, sum.var};
+    for (int i = 0; i < 5; i++)
+        if (got[i] != reference_quantile(sorted, n, at[i]))
+            fail_msg("%s n %zu level %g: %.17g, want %.17g", what, n, at[i], got[i],
+                     reference_quantile(sorted, n, at[i]));
+    /* Expected shortfall: the mean of the k = n - floor(level n) worst. */
+    size_t k = n - (size_t)floor(level * n);
+    k = k ? k : 1;
+    double top = 0.0;
+    for (size_t i = n - k; i < n; i++)
+        top += sorted[i];
+    if (!(fabs(sum.es - top / k) <= 1e-12 * fabs(top / k) + 1e-9))
+        fail_msg("%s n %zu: ES %.17g, want %.17g", what, n, sum.es, top / k);
+    size_t above = 0, above_tol = 0;
+    for (size_t i = 0; i < n; i++)
+        above += x[i] > o->appetite, above_tol += x[i] > o->tolerance;
+    assert_true(sum.p_above_appetite == (double)above / n);
+    assert_true(sum.p_above_tolerance == (double)above_tol / n);
+    free(sorted);
+}
+
 static void summary_matches_definitions(void **state)
 {
     (void)state;
-    const size_t n = 123457;
-    for (int s = LOGNORMAL; s <= NARROW; s++) {
-        double *x = sample((shape)s, n, 9), *sorted = sorted_copy(x, n);
-        stats_opts o = {.var_level = 0.99, .appetite = sorted[n / 2], .tolerance = sorted[n - 10]};
-        stats_summary sum;
-        assert_int_equal(stats_summarize(x, n, &o, &sum, NULL), E_OK);
-        double mean = mc_mean(x, n), sd = sqrt(mc_var(x, n));
-        assert_true(fabs(sum.mean - mean) <= 1e-12 * fabs(mean) + 1e-12);
-        assert_true(fabs(sum.sd - sd) <= 1e-9 * sd + 1e-12);
-        assert_true(sum.min == sorted[0] && sum.max == sorted[n - 1]);
-        assert_true(sum.p50 == reference_quantile(sorted, n, 0.5));
-        assert_true(sum.p90 == reference_quantile(sorted, n, 0.9));
-        assert_true(sum.p95 == reference_quantile(sorted, n, 0.95));
-        assert_true(sum.p99 == reference_quantile(sorted, n, 0.99));
-        assert_true(sum.var == sum.p99);
-        /* Expected shortfall: the mean of the k = n - floor(0.99 n) worst. */
-        size_t k = n - (size_t)floor(0.99 * n);
-        double top = 0.0;
-        for (size_t i = n - k; i < n; i++)
-            top += sorted[i];
-        assert_true(fabs(sum.es - top / k) <= 1e-12 * fabs(top / k) + 1e-9);
-        size_t above = 0, above_tol = 0;
-        for (size_t i = 0; i < n; i++)
-            above += x[i] > o.appetite, above_tol += x[i] > o.tolerance;
-        assert_true(sum.p_above_appetite == (double)above / n);
-        assert_true(sum.p_above_tolerance == (double)above_tol / n);
-        assert_true(stats_prob_above(x, n, o.appetite) == (double)above / n);
-        assert_true(stats_prob_within(x, n, o.tolerance) == 1.0 - (double)above_tol / n);
+    /* Below STATS_STREAM_MIN without a pilot; above, with brackets (and
+     * the fall-back when the pilot misleads, as with SORTED). */
+    const size_t sizes[] = {1, 3, 1000, STATS_STREAM_MIN - 1, STATS_STREAM_MIN, 123457, 400003};
+    for (int s = LOGNORMAL; s <= CONSTANT; s++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            size_t n = sizes[k];
+            double *x = sample((shape)s, n, 9 + k), *sorted = sorted_copy(x, n);
+            stats_opts o = {.var_level = k % 2 ? 0.99 : 0.975, .appetite = sorted[n / 2],
+                            .tolerance = sorted[n - 1 - n / 100]};
+            char what[32];
+            snprintf(what, sizeof what, "shape %d", s);
+            check_summary(x, n, &o, what);
+            stats_opts plain = {0};
+            check_summary(x, n, &plain, what);
+            free(x);
+            free(sorted);
+        }
+}
+
+/* The stream's own steps, blocks in reverse order on two workers: the
+ * same summary as stats_summarize, found in the brackets when the pilot is
+ * like the rest, by the exact fall-back when it is not (SORTED). */
+static void stream_steps(void **state)
+{
+    (void)state;
+    const size_t n = 250001;
+    const shape shapes[] = {LOGNORMAL, MOSTLY_ZERO, SIGNED, NARROW, SORTED};
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        double *x = sample(shapes[k], n, 77);
+        stats_opts o = {.appetite = 1e5, .tolerance = 1e6};
+        stats_stream *s;
+        assert_int_equal(stats_stream_new(&s, n, &o, NULL), E_OK);
+        assert_true(stats_stream_pilot(s) > 1);   /* brackets planned from several blocks */
+        stats_stream_plan(s, x, 2);
+        size_t nblocks = (n + STATS_BLOCK - 1) / STATS_BLOCK;
+        for (size_t b = nblocks; b-- > 0;)
+            stats_stream_block(s, x, b, (unsigned)(b % 2));
+        stats_summary streamed, whole;
+        assert_int_equal(stats_stream_finish(s, x, &streamed, NULL), E_OK);
+        assert_int_equal(stats_stream_bracketed(s), shapes[k] != SORTED);
+        stats_stream_free(s);
+        assert_int_equal(stats_summarize(x, n, &o, &whole, NULL), E_OK);
+        assert_memory_equal(&streamed, &whole, sizeof whole);
         free(x);
-        free(sorted);
     }
+}
+
+/* The one pass's versions (portable, SSE2, AVX2 where the CPU has them)
+ * give the same bits: same totals, same copies in the same order. */
+static void scan_versions_agree(void **state)
+{
+    (void)state;
+    const size_t lengths[] = {0, 1, 3, 4, 7, 1000, STATS_BLOCK - 1, STATS_BLOCK};
+    double *x = sample(SIGNED, STATS_BLOCK, 3), *mixed = sample(MOSTLY_ZERO, STATS_BLOCK, 4);
+    for (size_t i = 0; i < STATS_BLOCK; i += 3)
+        x[i] = mixed[i];   /* zeros, negatives and large values */
+    double pools[3][STATS_BLOCK + 4];
+    for (size_t nb = 0; nb <= STATS_MAX_BRACKETS; nb++)
+        for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+            scan_plan p = {.shift = x[0], .thresholds = {0.0, 1e5}, .es_from = 300.0,
+                           .nbrackets = nb};
+            const double from[4] = {-INFINITY, -10.0, 100.0, 2e5}, past[4] = {-200.0, 50.0, 1e5, NAN};
+            for (size_t j = 0; j < nb; j++)
+                p.from[j] = from[j], p.past[j] = past[j];
+            scan_tally t[3];
+            size_t len[3];
+            for (int v = STATS_SCAN_PORTABLE; v <= STATS_SCAN_AVX2; v++) {
+                if (!stats_scan_has(v))
+                    continue;
+                len[v] = stats_scan_version(v, &p, x, lengths[k], &t[v], pools[v]);
+                if (v == STATS_SCAN_PORTABLE)
+                    continue;
+                assert_int_equal(len[v], len[0]);
+                assert_memory_equal(&t[v], &t[0], sizeof t[0]);
+                assert_memory_equal(pools[v], pools[0], len[0] * sizeof(double));
+            }
+            /* And the portable version against the plain definitions. */
+            uint64_t inside = 0, zeros = 0;
+            for (size_t i = 0; i < lengths[k]; i++) {
+                int in = 0;
+                for (size_t j = 0; j < nb; j++)
+                    in |= x[i] >= from[j] && !(x[i] >= past[j]);
+                inside += (uint64_t)(in && x[i] != 0.0);
+                zeros += x[i] == 0.0;
+            }
+            assert_int_equal(len[0], inside);
+            assert_int_equal(t[0].zeros, zeros);
+        }
+    free(x);
+    free(mixed);
 }
 
 static void thread_count_does_not_matter(void **state)
@@ -148,6 +250,13 @@ static void bad_samples_are_rejected(void **state)
     assert_int_equal(stats_summarize(x, 3, &o, &s, &e), E_INVALID);
     assert_contains(e.msg, "NaN");
     err_clear(&e);
+    size_t n = 3 * STATS_STREAM_MIN;   /* a streamed summary too */
+    double *big = sample(LOGNORMAL, n, 2);
+    big[n - 5] = NAN;
+    assert_int_equal(stats_summarize(big, n, &o, &s, &e), E_INVALID);
+    assert_contains(e.msg, "NaN");
+    err_clear(&e);
+    free(big);
     assert_int_equal(stats_summarize(x, 0, &o, &s, &e), E_INVALID);
     err_clear(&e);
     o.var_level = 1.5;
@@ -202,6 +311,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_match_sorting),
         cmocka_unit_test(summary_matches_definitions),
+        cmocka_unit_test(scan_versions_agree),
+        cmocka_unit_test(stream_steps),
         cmocka_unit_test(thread_count_does_not_matter),
         cmocka_unit_test(bad_samples_are_rejected),
         cmocka_unit_test(loss_exceedance_curve),
