@@ -14,6 +14,8 @@
  * SSE2 one and the AVX2 one give the same bits, and a test holds them to it. */
 #include "risk/stats_impl.h"
 
+#include "core/cpu.h"
+
 #include <math.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -310,7 +312,7 @@ typedef size_t (*quads_fn)(const scan_plan *p, const double *x, size_t m, lanes 
 static quads_fn quads_version(int which)
 {
 #ifdef HAVE_X86
-    if (which == STATS_SCAN_AVX2 && __builtin_cpu_supports("avx2"))
+    if (which == STATS_SCAN_AVX2 && cpu_has_avx2())
         return scan_avx2;
     if (which == STATS_SCAN_SSE2)
         return scan_sse2;
