@@ -5,7 +5,11 @@
 #   bench/fair/run.sh                  full size (about a minute: numpy)
 #   BENCH_SCALE=0.01 bench/fair/run.sh quick
 #
-# BENCH_SCALE and BENCH_REPEATS reach both sides; BENCH_THREADS isms only.
+# BENCH_SCALE reaches both sides. Each side reports the median of its runs:
+# BENCH_REPEATS runs for numpy (default 3, its harness's), ISMS_REPEATS for
+# isms (default 11: its runs last milliseconds, where a shared machine's
+# hiccups weigh more, and eleven cost less than one of numpy's).
+# BENCH_THREADS reaches isms only.
 # BUILD names the build folder (default build/), PYTHON a python3 with numpy.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +35,7 @@ trap 'rm -rf "$out"' EXIT
 
 echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "--- isms"
-"$build/bench_fair" "$shared/portfolio.csv" | tee "$out/isms.jsonl"
+BENCH_REPEATS=${ISMS_REPEATS:-11} "$build/bench_fair" "$shared/portfolio.csv" | tee "$out/isms.jsonl"
 echo "--- numpy"
 (cd "$shared" && "$py" bench_numpy.py) | tee "$out/numpy.jsonl"
 echo "--- comparison"

@@ -47,10 +47,11 @@ int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summar
  * engine) can have each block summarised while it is still in cache, not
  * read again once the sample is done. The first stats_stream_pilot() blocks
  * are a pilot: from them the stream plans narrow value ranges (brackets)
- * that should hold the wanted order statistics, five standard errors wide.
+ * that should hold the wanted order statistics, four standard errors
+ * either side.
  * Every block is then scanned once: moments, counts below each bracket, and
  * a copy of the few values inside. A rank that falls outside its bracket
- * after all (about once in a million summaries, or when the pilot is not
+ * after all (about once in a thousand summaries, or when the pilot is not
  * like the rest, as in a sorted sample) is found by an exact selection over
  * the whole sample instead: the result is always exact.
  *

@@ -3,9 +3,9 @@
  * Exact quantiles need the values at a few ranks. The pilot (the first
  * blocks, a random sample of the whole when the blocks are independent
  * draws, as a simulation's are) says roughly where those values lie; around
- * each, a bracket five standard errors of the pilot's quantile wide. The
- * one pass then counts, per bracket, the values at or above its ends and
- * copies the values inside. At the end, a rank r belongs to a bracket when
+ * each, a bracket reaching four standard errors of the pilot's quantile
+ * either side. The one pass then counts, per bracket, the values at or
+ * above its lower end and copies the values inside. At the end, a rank r belongs to a bracket when
  * (values below it) <= r < (values below it) + (values inside), and then it
  * is found among the few copies; otherwise everything is selected again
  * exactly over the whole sample (stats_order_exact).
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 
 #define PILOT_MAX 16        /* blocks */
-#define Z 5.0               /* bracket half-width, in standard errors */
+#define Z 4.0               /* bracket half-width, in standard errors */
 #define MAX_WANTED (STATS_MAX_RANKS + 1)
 
 typedef struct pool {
