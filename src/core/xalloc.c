@@ -33,6 +33,14 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+void *xmalloc_aligned(size_t align, size_t n)
+{
+    void *p;
+    if (posix_memalign(&p, align, n ? n : 1))
+        xdie("out of memory");
+    return p;
+}
+
 char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -12,6 +12,9 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* n bytes at an address that is a multiple of `align` (a power of two, at
+ * least sizeof(void *)); freed with free(). */
+void *xmalloc_aligned(size_t align, size_t n);
 char *xstrdup(const char *s);
 _Noreturn void xdie(const char *what);
 

@@ -378,7 +378,7 @@ static void cached_unit(dist_cache *c, const node_source *src, qtab *t)
 
 static void build_table(dist_sampler *s, const dist *d, const node_source *src, dist_cache *c)
 {
-    s->table = xmalloc(sizeof *s->table);
+    s->table = xmalloc_aligned(64, sizeof *s->table);   /* rows whole in cache lines */
     if (src->fn != beta_node) {
         qtab_build(s->table, src->lo, src->hi, src->fn, &src->shape);
         return;
@@ -475,9 +475,12 @@ void dist_sampler_draw(const dist_sampler *s, rng *r, double *out, size_t n)
     /* One loop per shape, so that the hot loops carry no dispatch. */
     rng g = *r;
     if (s->table) {
-        const qtab *t = s->table;
-        for (size_t i = 0; i < n; i++)
-            out[i] = qtab_at(t, rng_next(&g));
+        uint64_t word[256];   /* the words first, then the table on many at once */
+        for (size_t done = 0; done < n; done += 256) {
+            size_t m = n - done < 256 ? n - done : 256;
+            rng_fill(&g, word, m);
+            qtab_fill(s->table, word, out + done, m);
+        }
     } else if (s->kind == DIST_UNIFORM) {
         for (size_t i = 0; i < n; i++)
             out[i] = s->lo + s->lo_scale * rng_u01(rng_next(&g));

@@ -58,9 +58,11 @@ typedef void (*qtab_node_fn)(const void *ctx, double w, int upper,
                              const qtab_node *prev, qtab_node *out);
 
 typedef struct qtab {
+    /* First, and the table 64-byte aligned (dist_sampler_init): a row is
+     * then never split between two cache lines. */
+    double body[QTAB_N][4];
     double lo, hi;        /* support; hi is +inf for lognormal and normal */
     int upper_from_lo;    /* upper tail measured as q - lo (unbounded above) */
-    double body[QTAB_N][4];
     double fine[2][QTAB_FINE][4];
     double tail[2][QTAB_OCTAVES][4];
 } qtab;
@@ -72,8 +74,10 @@ void qtab_build(qtab *t, double lo, double hi, qtab_node_fn node, const void *ct
  * table serves every PERT of its shape. hi is the new upper end. */
 void qtab_scale(qtab *t, double lo, double scale, double hi);
 
-/* out[i] = the quantile at rng_u01(x[i]). */
+/* out[i] = the quantile at rng_u01(x[i]): qtab_at's bits, four at a time
+ * where the CPU has AVX2. qtab_fill_plain is one at a time, always. */
 void qtab_fill(const qtab *t, const uint64_t *x, double *out, size_t n);
+void qtab_fill_plain(const qtab *t, const uint64_t *x, double *out, size_t n);
 
 /* Edge slices and tails: the rare path. */
 double qtab_outer(const qtab *t, uint64_t x);

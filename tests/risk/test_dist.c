@@ -155,6 +155,44 @@ static void table_sampler_matches_exact_quantile(void **state)
     }
 }
 
+/* Filling many samples at once (four at a time on AVX2) gives the bits
+ * of one at a time, in every part of the table: body, edge slices, tails. */
+static void table_fill_matches_one_at_a_time(void **state)
+{
+    (void)state;
+    const char *shapes[] = {"pert(10000,100000,1000000)", "lognormal90(100000,10000000)",
+                            "normal(5,3)", "beta(0.5,0.5)"};
+    enum { WORDS = 4099 };
+    uint64_t *w = malloc(WORDS * sizeof *w);
+    double *fast = malloc(WORDS * sizeof *fast), *plain = malloc(WORDS * sizeof *plain);
+    rng r;
+    rng_stream(&r, 3, 1, 4, 1);
+    rng_fill(&r, w, WORDS);
+    for (int k = 0; k < 64; k++) {   /* slices 0-3 and 508-511, tails deep and shallow */
+        w[k * 7] = (uint64_t)(k % 4) << 55 | (w[k * 7] >> (k % 50));
+        w[k * 7 + 1] = ~((uint64_t)(k % 4) << 55 | (w[k * 7 + 1] >> (k % 50)));
+    }
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        dist d;
+        dist_sampler sp;
+        assert_int_equal(dist_parse(shapes[i], &d, "x", NULL), E_OK);
+        assert_int_equal(dist_sampler_init(&sp, &d, "x", NULL), E_OK);
+        assert_non_null(sp.table);
+        for (size_t n = 0; n <= WORDS; n += n < 9 ? 1 : 1021) {
+            qtab_fill(sp.table, w, fast, n);
+            qtab_fill_plain(sp.table, w, plain, n);
+            assert_memory_equal(fast, plain, n * sizeof *fast);
+        }
+        qtab_fill(sp.table, w, fast, WORDS);
+        for (size_t j = 0; j < WORDS; j++)
+            assert_true(fast[j] == qtab_at(sp.table, w[j]));
+        dist_sampler_reset(&sp);
+    }
+    free(w);
+    free(fast);
+    free(plain);
+}
+
 static void empirical_resamples_its_data(void **state)
 {
     (void)state;
@@ -280,6 +318,7 @@ int main(void)
         cmocka_unit_test(closed_forms_by_hand),
         cmocka_unit_test(quantile_inverts_cdf),
         cmocka_unit_test(table_sampler_matches_exact_quantile),
+        cmocka_unit_test(table_fill_matches_one_at_a_time),
         cmocka_unit_test(empirical_resamples_its_data),
         cmocka_unit_test(text_round_trips),
         cmocka_unit_test(bad_parameters_are_named),
