@@ -1,5 +1,7 @@
 #include "core/cpu.h"
 
+#include <stdlib.h>
+
 int cpu_has_avx2(void)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -7,7 +9,7 @@ int cpu_has_avx2(void)
     int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
     if (!v) {
         __builtin_cpu_init();
-        v = __builtin_cpu_supports("avx2") ? 2 : 1;
+        v = __builtin_cpu_supports("avx2") && !getenv("ISMS_NO_AVX2") ? 2 : 1;
         __atomic_store_n(&known, v, __ATOMIC_RELAXED);
     }
     return v == 2;

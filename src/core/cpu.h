@@ -4,7 +4,10 @@
 #ifndef ISMS_CORE_CPU_H
 #define ISMS_CORE_CPU_H
 
-/* Has the CPU AVX2 (x86-64 only; 0 elsewhere)? Asked once, then cached. */
+/* Has the CPU AVX2 (x86-64 only; 0 elsewhere)? Asked once, then cached.
+ * The environment variable ISMS_NO_AVX2 (any value) makes it 0: for the
+ * tests that hold the plain loops to the same results, and for comparing
+ * speeds. */
 int cpu_has_avx2(void);
 
 #endif

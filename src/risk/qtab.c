@@ -1,6 +1,7 @@
 #include "risk/qtab.h"
 
 #include "core/cpu.h"
+#include "risk/qtab_avx2.h"
 #include "risk/rng.h"
 
 #include <math.h>
@@ -147,15 +148,7 @@ void qtab_scale(qtab *t, double lo, double scale, double hi)
     t->hi = hi;
 }
 
-/* ---- many samples at once ----
- *
- * The same arithmetic as qtab_at, four samples at a time on AVX2 where the
- * CPU has it: the position within the slice from vector shifts, each
- * slice's four coefficients loaded as one vector (a row never straddles two
- * cache lines: see qtab) and transposed, the cubic in Horner form with
- * separate multiplies and adds (a fused multiply-add would round once
- * instead of twice): the same bits as one at a time. Quads holding a sample
- * of an edge slice or a tail are redone one at a time. */
+/* ---- many samples at once (four at a time on AVX2: qtab_avx2.h) ---- */
 
 void qtab_fill_plain(const qtab *t, const uint64_t *x, double *out, size_t n)
 {
@@ -163,45 +156,14 @@ void qtab_fill_plain(const qtab *t, const uint64_t *x, double *out, size_t n)
         out[i] = qtab_at(t, x[i]);
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-static inline int outer_slice(uint64_t x)
-{
-    unsigned k = (unsigned)(x >> (64 - QTAB_BITS));
-    return k - QTAB_EDGE >= QTAB_N - 2 * QTAB_EDGE;
-}
+#ifdef QTAB_HAVE_AVX2
 
 __attribute__((target("avx2"))) static void fill_avx2(const qtab *t, const uint64_t *x,
                                                       double *out, size_t n)
 {
-    const __m256i keep = _mm256_set1_epi64x((long long)~((UINT64_C(1) << (QTAB_BITS + 12)) - 1));
-    const __m256i one = _mm256_set1_epi64x(0x3ff0000000000000LL);
-    const __m256d below_one = _mm256_set1_pd(1.0 - 0x1p-53);
     size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        __m256i w = _mm256_loadu_si256((const __m256i *)(x + i));
-        __m256i bits = _mm256_srli_epi64(_mm256_and_si256(_mm256_slli_epi64(w, QTAB_BITS), keep), 12);
-        __m256d s = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(bits, one)), below_one);
-        /* An outer slice's index still names a body row: read, then redone. */
-        __m256d r0 = _mm256_loadu_pd(t->body[x[i] >> (64 - QTAB_BITS)]);
-        __m256d r1 = _mm256_loadu_pd(t->body[x[i + 1] >> (64 - QTAB_BITS)]);
-        __m256d r2 = _mm256_loadu_pd(t->body[x[i + 2] >> (64 - QTAB_BITS)]);
-        __m256d r3 = _mm256_loadu_pd(t->body[x[i + 3] >> (64 - QTAB_BITS)]);
-        __m256d lo01 = _mm256_unpacklo_pd(r0, r1), hi01 = _mm256_unpackhi_pd(r0, r1);
-        __m256d lo23 = _mm256_unpacklo_pd(r2, r3), hi23 = _mm256_unpackhi_pd(r2, r3);
-        __m256d c0 = _mm256_permute2f128_pd(lo01, lo23, 0x20);
-        __m256d c1 = _mm256_permute2f128_pd(hi01, hi23, 0x20);
-        __m256d c2 = _mm256_permute2f128_pd(lo01, lo23, 0x31);
-        __m256d c3 = _mm256_permute2f128_pd(hi01, hi23, 0x31);
-        __m256d v = _mm256_add_pd(c2, _mm256_mul_pd(s, c3));
-        v = _mm256_add_pd(c1, _mm256_mul_pd(s, v));
-        v = _mm256_add_pd(c0, _mm256_mul_pd(s, v));
-        _mm256_storeu_pd(out + i, v);
-        if (outer_slice(x[i]) | outer_slice(x[i + 1]) | outer_slice(x[i + 2]) |
-            outer_slice(x[i + 3]))
-            qtab_fill_plain(t, x + i, out + i, 4);
-    }
+    for (; i + 4 <= n; i += 4)
+        _mm256_storeu_pd(out + i, qtab_at4(t, x[i], x[i + 1], x[i + 2], x[i + 3]));
     qtab_fill_plain(t, x + i, out + i, n - i);
 }
 
