@@ -614,6 +614,69 @@ static int product_plain(const fair_job *job, size_t block, size_t n, fair_out *
     return 1;
 }
 
+/* One chunk of c (<= 256) events of a whole block: drawn, added into their
+ * years, and their sum (as fair_sum adds them) returned. `word` and `loss`
+ * are scratch of 256. */
+static double scatter_chunk(const qtab *t, rng *mag, double *at, size_t c, uint64_t *word,
+                            double *loss)
+{
+    rng_fill(mag, word, c);
+    qtab_fill(t, word, loss, c);
+    for (size_t i = 0; i < c; i++)
+        at[word[i] & YEAR_MASK] += loss[i];
+    return fair_sum(loss, c);
+}
+
+#ifdef QTAB_HAVE_AVX2
+/* The same in one loop, four events at a time: the words and magnitudes
+ * stay in registers. The four lanes of the running sum are fair_sum's four
+ * accumulators. */
+__attribute__((target("avx2"))) static double scatter_chunk_avx2(const qtab *t, rng *mag,
+                                                                 double *at, size_t c)
+{
+    rng g = *mag;
+    __m256d sum = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 4 <= c; i += 4) {
+        uint64_t w0 = rng_next(&g), w1 = rng_next(&g), w2 = rng_next(&g), w3 = rng_next(&g);
+        __m256d v = qtab_at4(t, w0, w1, w2, w3);
+        double l[4];
+        _mm256_storeu_pd(l, v);
+        at[w0 & YEAR_MASK] += l[0];
+        at[w1 & YEAR_MASK] += l[1];
+        at[w2 & YEAR_MASK] += l[2];
+        at[w3 & YEAR_MASK] += l[3];
+        sum = _mm256_add_pd(sum, v);
+    }
+    double lane[4];
+    _mm256_storeu_pd(lane, sum);
+    for (; i < c; i++) {
+        uint64_t w = rng_next(&g);
+        double l = qtab_at(t, w);
+        at[w & YEAR_MASK] += l;
+        lane[0] += l;
+    }
+    *mag = g;
+    return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+#endif
+
+/* A short last block: events beyond its years are dropped. */
+static double scatter_chunk_short(const qtab *t, rng *mag, double *at, size_t n, size_t c,
+                                  uint64_t *word, double *loss, uint64_t *kept)
+{
+    rng_fill(mag, word, c);
+    qtab_fill(t, word, loss, c);
+    for (size_t i = 0; i < c; i++) {
+        size_t y = word[i] & YEAR_MASK;
+        int in = y < n;
+        at[in ? y : 0] += in ? loss[i] : 0.0;
+        loss[i] = in ? loss[i] : 0.0;
+        *kept += (uint64_t)in;
+    }
+    return fair_sum(loss, c);
+}
+
 static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out *o)
 {
     const fair_model *m = job->model;
@@ -626,28 +689,23 @@ static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out 
     double *at = o->sinks[0].at, total = 0.0;
     if (o->fresh)
         fill(at, n, 0.0);
-    /* In short runs of separate loops, each with few live values: one
-     * loop doing it all spilled its state to the stack. */
+    /* In chunks of 256, each a few short loops with few live values: one
+     * scalar loop doing it all spilled its state to the stack. */
     uint64_t word[256];
     double loss[256];
+#ifdef QTAB_HAVE_AVX2
+    int avx2 = cpu_has_avx2();
+#endif
     for (uint64_t done = 0; done < events;) {
         size_t c = events - done < 256 ? (size_t)(events - done) : 256;
-        rng_fill(&mag, word, c);
-        qtab_fill(t, word, loss, c);
-        if (n == FAIR_BLOCK) {
-            for (size_t i = 0; i < c; i++)
-                at[word[i] & YEAR_MASK] += loss[i];
-            kept += c;
-        } else {
-            for (size_t i = 0; i < c; i++) {
-                size_t y = word[i] & YEAR_MASK;
-                int in = y < n;
-                at[in ? y : 0] += in ? loss[i] : 0.0;
-                loss[i] = in ? loss[i] : 0.0;
-                kept += (uint64_t)in;
-            }
-        }
-        total += fair_sum(loss, c);
+        if (n < FAIR_BLOCK)
+            total += scatter_chunk_short(t, &mag, at, n, c, word, loss, &kept);
+#ifdef QTAB_HAVE_AVX2
+        else if (avx2)
+            total += scatter_chunk_avx2(t, &mag, at, c), kept += c;
+#endif
+        else
+            total += scatter_chunk(t, &mag, at, c, word, loss), kept += c;
         done += c;
     }
     o->tally.events = (double)kept;
