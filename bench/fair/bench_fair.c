@@ -5,7 +5,9 @@
  *   bench_fair PORTFOLIO_CSV
  *
  * BENCH_SCALE multiplies the iteration counts (as params.py does),
- * BENCH_REPEATS sets the timed runs per case (median reported, default 3),
+ * BENCH_REPEATS sets the timed runs per case (median reported, default 3)
+ * after BENCH_WARMUP untimed ones (default 2: on the project's shared VMs
+ * the first runs of a process were often the slowest),
  * BENCH_THREADS the worker threads (default: one per CPU), BENCH_CASE
  * limits the run to the cases whose name contains it.
  *
@@ -261,18 +263,25 @@ typedef struct bench_case {
     int portfolio;              /* run as a portfolio (else one risk) */
 } bench_case;
 
-static void run_case(const bench_case *c, unsigned threads, int repeats)
+static void run_engine(const bench_case *c, floor_job *f, unsigned threads, timing *t)
+{
+    if (c->portfolio)
+        run_portfolio(c->risks, c->nrisks, f->n, threads, t);
+    else
+        run_risk(c->risks, f->n, threads, f->out, t);
+}
+
+static void run_case(const bench_case *c, unsigned threads, int repeats, int warmup)
 {
     if (!wanted(c->name))
         return;
     timing runs[MAX_REPEATS];
     floor_job f = c->floor;
+    for (int i = 0; i < warmup; i++)
+        run_engine(c, &f, threads, &runs[0]);
     for (int i = 0; i < repeats; i++) {
         run_floor(&f, threads, &runs[i]);
-        if (c->portfolio)
-            run_portfolio(c->risks, c->nrisks, f.n, threads, &runs[i]);
-        else
-            run_risk(c->risks, f.n, threads, f.out, &runs[i]);
+        run_engine(c, &f, threads, &runs[i]);
     }
     char note[160];
     snprintf(note, sizeof note, "%s; %u threads", c->note, threads ? threads : par_cpus());
@@ -319,6 +328,7 @@ int main(int argc, char **argv)
     int repeats = (int)env_double("BENCH_REPEATS", 3);
     repeats = repeats < 1 ? 1 : repeats > MAX_REPEATS ? MAX_REPEATS : repeats;
     unsigned threads = (unsigned)env_double("BENCH_THREADS", 0);
+    int warmup = (int)env_double("BENCH_WARMUP", 2);
 
     static row rows[MAX_RISKS];
     static fair_risk compound[MAX_RISKS], product[MAX_RISKS];
@@ -352,7 +362,7 @@ int main(int argc, char **argv)
          {.n = nc, .nrisks = nrisks, .rate = rates, .out = x}, product, nrisks, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        run_case(&cases[i], threads, repeats);
+        run_case(&cases[i], threads, repeats, warmup);
     free(x);
     return 0;
 }
