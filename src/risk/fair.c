@@ -7,6 +7,7 @@
 #include "risk/par.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -306,8 +307,12 @@ typedef struct sim_run {
     double *const *loss;
     fair_tally *block_tally;    /* nblocks x nscen */
     fair_scratch **scratch;     /* per worker */
-    size_t made;                /* blocks [0, made) already simulated */
-    size_t progress_floor;      /* blocks to report at least */
+    /* with summaries */
+    size_t pilot;               /* blocks simulated before the plan */
+    atomic_int planned;         /* the summaries are planned: blocks can be scanned */
+    unsigned workers;
+    unsigned char *scanned;     /* per block: summarised already */
+    size_t progress_offset;     /* blocks done before the current par_run */
 } sim_run;
 
 _Static_assert(FAIR_BLOCK == STATS_BLOCK, "a simulated block is a summarised block");
@@ -329,42 +334,74 @@ static int sim_unit(void *ctx, size_t block, unsigned worker)
     return E_OK;
 }
 
-/* Simulates the block unless it was made already, then summarises it. */
-static int sim_summary_unit(void *ctx, size_t block, unsigned worker)
+/* Adds the block to every summary. */
+static void summarise_block(sim_run *run, size_t block, unsigned worker)
 {
-    sim_run *run = ctx;
-    if (block >= run->made)
-        sim_unit(ctx, block, worker);
     for (size_t s = 0; s < run->job.nscen; s++)
         stats_stream_block(run->opts->summaries[s], run->loss[s], block, worker);
+    run->scanned[block] = 1;
+}
+
+/* After the pilot: unit 0 plans the summaries while the other workers go
+ * on simulating (their first blocks are summarised later, in
+ * scan_leftover_unit); unit u > 0 simulates block pilot + u - 1 and, once
+ * the plan is there, summarises it while it is still in cache. */
+static int plan_or_simulate_unit(void *ctx, size_t unit, unsigned worker)
+{
+    sim_run *run = ctx;
+    if (unit == 0) {
+        for (size_t s = 0; s < run->job.nscen; s++)
+            stats_stream_plan(run->opts->summaries[s], run->loss[s], run->workers);
+        atomic_store_explicit(&run->planned, 1, memory_order_release);
+        return E_OK;
+    }
+    size_t block = run->pilot + unit - 1;
+    sim_unit(ctx, block, worker);
+    if (atomic_load_explicit(&run->planned, memory_order_acquire))
+        summarise_block(run, block, worker);
+    return E_OK;
+}
+
+/* The blocks not summarised yet: the pilot's, and those made before the
+ * plan was there. */
+static int scan_leftover_unit(void *ctx, size_t block, unsigned worker)
+{
+    sim_run *run = ctx;
+    if (!run->scanned[block])
+        summarise_block(run, block, worker);
     return E_OK;
 }
 
 static void sim_progress(void *ctx, size_t blocks_done)
 {
     const sim_run *run = ctx;
-    blocks_done = blocks_done > run->progress_floor ? blocks_done : run->progress_floor;
+    blocks_done += run->progress_offset;
     uint64_t done = (uint64_t)blocks_done * FAIR_BLOCK;
     uint64_t total = run->opts->iterations;
     run->opts->progress(run->opts->progress_ctx, done < total ? done : total, total);
 }
 
-/* All blocks; with summaries, the pilot blocks first, then the rest each
- * summarised as it is made (and the pilot's summarised again). */
+/* All blocks. With summaries: the pilot blocks first; then the plan,
+ * made by one worker while the others simulate on; then every block not
+ * yet summarised. */
 static int simulate_blocks(sim_run *run, par *pool)
 {
     const fair_opts *o = run->opts;
     par_progress_fn progress = o->progress ? sim_progress : NULL;
     if (!o->summaries)
         return par_run(pool, run->nblocks, sim_unit, run, o->cancel, progress, run);
-    size_t pilot = stats_stream_pilot(o->summaries[0]);
-    int rc = par_run(pool, pilot, sim_unit, run, o->cancel, progress, run);
-    if (rc)
-        return rc;
-    for (size_t s = 0; s < run->job.nscen; s++)
-        stats_stream_plan(o->summaries[s], run->loss[s], par_workers(pool));
-    run->made = run->progress_floor = pilot;
-    return par_run(pool, run->nblocks, sim_summary_unit, run, o->cancel, progress, run);
+    run->pilot = stats_stream_pilot(o->summaries[0]);
+    run->workers = par_workers(pool);
+    run->scanned = xcalloc(run->nblocks, 1);
+    int rc = par_run(pool, run->pilot, sim_unit, run, o->cancel, progress, run);
+    run->progress_offset = run->pilot - 1;   /* the plan counts as one unit */
+    if (!rc)
+        rc = par_run(pool, run->nblocks - run->pilot + 1, plan_or_simulate_unit, run, o->cancel,
+                     progress, run);
+    if (!rc)
+        rc = par_run(pool, run->nblocks, scan_leftover_unit, run, o->cancel, NULL, NULL);
+    free(run->scanned);
+    return rc;
 }
 
 int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t nscenarios,

@@ -40,6 +40,9 @@ void stats_multiselect(uint64_t *a, size_t n, size_t *r, size_t nr);
  * + 1 of them) of a[0..n), which it reorders; by counting digits, without
  * the unpredictable branches of quickselect. */
 void stats_radix_select(uint64_t *a, size_t n, const size_t *r, size_t nr, uint64_t *out);
+/* The same over the keys of x[0..n), which it leaves as they are. */
+void stats_radix_select_values(const double *x, size_t n, const size_t *r, size_t nr,
+                               uint64_t *out);
 
 /* ---- the ranks that quantiles need ---- */
 

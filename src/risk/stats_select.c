@@ -110,14 +110,187 @@ static void select_sorted(uint64_t *a, size_t n, const size_t *r, size_t nr, uin
         out[i] = a[r[i]];
 }
 
-static void key_range(const uint64_t *a, size_t n, uint64_t *lo, uint64_t *hi)
+/* The smallest and largest key, and how many keys equal the smallest. */
+static size_t key_range(const uint64_t *a, size_t n, uint64_t *lo, uint64_t *hi)
 {
     uint64_t l = a[0], h = a[0];
-    for (size_t i = 1; i < n; i++) {
-        l = a[i] < l ? a[i] : l;
+    size_t at_lo = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] < l)   /* rare after the first few: predicted */
+            l = a[i], at_lo = 0;
+        at_lo += a[i] == l;
         h = a[i] > h ? a[i] : h;
     }
     *lo = l, *hi = h;
+    return at_lo;
+}
+
+static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r,
+                          size_t nr, uint64_t *out);
+
+/* Many keys equal to the minimum (the years without a loss, when losses
+ * are never negative) would crowd the lowest digits: the ranks among them
+ * are the minimum, the others are selected among the rest. */
+static void select_above_minimum(uint64_t *a, size_t n, uint64_t lo, uint64_t hi, size_t at_lo,
+                                 const size_t *r, size_t nr, uint64_t *out)
+{
+    size_t kept = 0, rest[RADIX_MAX_RANKS], first = 0;
+    for (size_t i = 0; i < n; i++) {
+        a[kept] = a[i];
+        kept += a[i] != lo;
+    }
+    while (first < nr && r[first] < at_lo)
+        out[first++] = lo;
+    for (size_t i = first; i < nr; i++)
+        rest[i - first] = r[i] - at_lo;
+    if (first < nr) {
+        uint64_t next, top;
+        key_range(a, kept, &next, &top);
+        select_within(a, kept, next, 64 - __builtin_clzll((hi - next) | 1), rest, nr - first,
+                      out + first);
+    }
+}
+
+/* Which digits hold wanted ranks: per such digit its first rank (index
+ * into r), its size and its number; per rank its place inside its digit.
+ * slot[d] gets the digit's index among them (0xff: not wanted). */
+typedef struct digit_plan {
+    size_t nd;
+    size_t first[RADIX_MAX_RANKS], size[RADIX_MAX_RANKS], local[RADIX_MAX_RANKS];
+    size_t offset[RADIX_MAX_RANKS], fill[RADIX_MAX_RANKS], total;
+    uint32_t digit[RADIX_MAX_RANKS];
+    uint8_t slot[NDIGITS];
+} digit_plan;
+
+static void plan_digits(const uint32_t *count, const size_t *r, size_t nr, digit_plan *p)
+{
+    size_t below = 0, k = 0;
+    p->nd = p->total = 0;
+    memset(p->slot, 0xff, sizeof p->slot);
+    for (uint32_t d = 0; d < NDIGITS && k < nr; below += count[d++]) {
+        if (r[k] >= below + count[d])
+            continue;
+        size_t j = p->nd++;
+        p->first[j] = k, p->size[j] = count[d], p->digit[j] = d, p->slot[d] = (uint8_t)j;
+        while (k < nr && r[k] < below + count[d])
+            p->local[k] = r[k] - below, k++;
+    }
+    for (size_t j = 0; j < p->nd; j++)
+        p->offset[j] = p->fill[j] = p->total, p->total += p->size[j];
+}
+
+/* Selects within each wanted digit's keys (copied to part by the caller). */
+static void select_digits(digit_plan *p, uint64_t *part, uint64_t lo, int shift, size_t nr,
+                          uint64_t *out)
+{
+    for (size_t j = 0; j < p->nd; j++) {
+        size_t end = j + 1 < p->nd ? p->first[j + 1] : nr;
+        select_within(part + p->offset[j], p->size[j], lo + ((uint64_t)p->digit[j] << shift),
+                      shift, p->local + p->first[j], end - p->first[j], out + p->first[j]);
+    }
+}
+
+static int digit_shift(int width)
+{
+    return width > DIGIT_BITS ? width - DIGIT_BITS : 0;
+}
+
+/* The digits of a[0..n), all of whose keys lie in [lo, lo + 2^width):
+ * counted, the wanted ones copied out and selected within. */
+static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r,
+                          size_t nr, uint64_t *out)
+{
+    if (nr == 0)
+        return;
+    if (n <= SORT_BELOW || width == 0) {
+        select_sorted(a, n, r, nr, out);
+        return;
+    }
+    int shift = digit_shift(width);
+    uint32_t *count = xcalloc(NDIGITS + 1, sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[(a[i] - lo) >> shift]++;
+    digit_plan *p = xmalloc(sizeof *p);
+    plan_digits(count, r, nr, p);
+    free(count);
+    uint64_t *part = xmalloc((p->total ? p->total : 1) * sizeof *part);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t j = p->slot[(a[i] - lo) >> shift];
+        if (j != 0xff)
+            part[p->fill[j]++] = a[i];
+    }
+    select_digits(p, part, lo, shift, nr, out);
+    free(part);
+    free(p);
+}
+
+/* The same straight from a sample of values, not copied to keys first: the
+ * first pass finds the key range (and the smallest key above the minimum,
+ * for when the minimum is common), the second counts digits, the third
+ * copies the wanted ones. */
+typedef struct value_range {
+    uint64_t lo, above_lo, hi;
+    size_t at_lo;
+} value_range;
+
+static void value_range_of(const double *x, size_t n, value_range *v)
+{
+    uint64_t lo = UINT64_MAX, above = UINT64_MAX, hi = 0;
+    size_t at_lo = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = stats_key(x[i]);
+        if (k < lo) {   /* rare after the first few: predicted */
+            above = lo;
+            lo = k, at_lo = 0;
+        } else if (k > lo && k < above) {
+            above = k;
+        }
+        at_lo += k == lo;
+        hi = k > hi ? k : hi;
+    }
+    *v = (value_range){lo, above, hi, at_lo};
+}
+
+void stats_radix_select_values(const double *x, size_t n, const size_t *r, size_t nr,
+                               uint64_t *out)
+{
+    if (nr == 0)
+        return;
+    value_range v;
+    value_range_of(x, n, &v);
+    if (v.lo == v.hi) {
+        for (size_t i = 0; i < nr; i++)
+            out[i] = v.lo;
+        return;
+    }
+    /* A common minimum (years without a loss) is left out of the digits,
+     * which then start at the next key up. */
+    size_t skip = v.at_lo >= n / 16 ? v.at_lo : 0, rest[RADIX_MAX_RANKS], first = 0;
+    while (skip && first < nr && r[first] < skip)
+        out[first++] = v.lo;
+    for (size_t i = first; i < nr; i++)
+        rest[i - first] = r[i] - skip;
+    uint64_t base = skip ? v.above_lo : v.lo;
+    int shift = digit_shift(64 - __builtin_clzll((v.hi - base) | 1));
+    uint32_t *count = xcalloc(NDIGITS + 1, sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = stats_key(x[i]);
+        if (k >= base)   /* only the common minimum is below */
+            count[(k - base) >> shift]++;
+    }
+    digit_plan *p = xmalloc(sizeof *p);
+    plan_digits(count, rest, nr - first, p);
+    free(count);
+    uint64_t *part = xmalloc((p->total ? p->total : 1) * sizeof *part);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = stats_key(x[i]);
+        uint8_t j = k >= base ? p->slot[(k - base) >> shift] : 0xff;
+        if (j != 0xff)
+            part[p->fill[j]++] = k;
+    }
+    select_digits(p, part, base, shift, nr - first, out + first);
+    free(part);
+    free(p);
 }
 
 void stats_radix_select(uint64_t *a, size_t n, const size_t *r, size_t nr, uint64_t *out)
@@ -129,47 +302,16 @@ void stats_radix_select(uint64_t *a, size_t n, const size_t *r, size_t nr, uint6
         return;
     }
     uint64_t lo, hi;
-    key_range(a, n, &lo, &hi);
+    size_t at_lo = key_range(a, n, &lo, &hi);
     if (lo == hi) {   /* all equal: years without loss, a certain loss */
         for (size_t i = 0; i < nr; i++)
             out[i] = lo;
         return;
     }
-    int width = 64 - __builtin_clzll(hi - lo);
-    int shift = width > DIGIT_BITS ? width - DIGIT_BITS : 0;
-    uint32_t *count = xcalloc(NDIGITS + 1, sizeof *count);
-    for (size_t i = 0; i < n; i++)
-        count[(a[i] - lo) >> shift]++;
-    /* The digits holding wanted ranks, and each rank's place inside. */
-    size_t first[RADIX_MAX_RANKS], size[RADIX_MAX_RANKS], local[RADIX_MAX_RANKS];
-    size_t nd = 0, below = 0, k = 0;
-    uint8_t *slot = xmalloc(NDIGITS);
-    memset(slot, 0xff, NDIGITS);
-    for (uint32_t d = 0; d < NDIGITS && k < nr; below += count[d++]) {
-        if (r[k] >= below + count[d])
-            continue;
-        first[nd] = k, size[nd] = count[d], slot[d] = (uint8_t)nd;
-        while (k < nr && r[k] < below + count[d])
-            local[k] = r[k] - below, k++;
-        nd++;
-    }
-    size_t offset[RADIX_MAX_RANKS], fill[RADIX_MAX_RANKS], total = 0;
-    for (size_t j = 0; j < nd; j++)
-        offset[j] = fill[j] = total, total += size[j];
-    uint64_t *part = xmalloc(total * sizeof *part);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t j = slot[(a[i] - lo) >> shift];
-        if (j != 0xff)
-            part[fill[j]++] = a[i];
-    }
-    free(slot);
-    free(count);
-    for (size_t j = 0; j < nd; j++) {
-        size_t end = j + 1 < nd ? first[j + 1] : nr;
-        stats_radix_select(part + offset[j], size[j], local + first[j], end - first[j],
-                           out + first[j]);
-    }
-    free(part);
+    if (at_lo >= n / 16)
+        select_above_minimum(a, n, lo, hi, at_lo, r, nr, out);
+    else
+        select_within(a, n, lo, 64 - __builtin_clzll(hi - lo), r, nr, out);
 }
 
 /* ---- the two passes ---- */

@@ -165,10 +165,7 @@ static size_t merge_spans(span *sp, size_t ns, long *blo, long *bhi)
 static void pilot_values(const double *x, size_t m, const long *blo, const long *bhi, size_t nb,
                          uint64_t *lo_key, uint64_t *hi_key)
 {
-    uint64_t *keys = xmalloc(m * sizeof *keys);
-    for (size_t i = 0; i < m; i++)
-        keys[i] = stats_key(x[i]);
-    size_t ranks[2 * STATS_MAX_BRACKETS], nr = 0;
+    size_t ranks[2 * STATS_MAX_BRACKETS] = {0}, nr = 0;
     for (size_t j = 0; j < nb; j++) {
         if (blo[j] >= 0)
             ranks[nr++] = (size_t)blo[j];
@@ -176,8 +173,7 @@ static void pilot_values(const double *x, size_t m, const long *blo, const long 
             ranks[nr++] = (size_t)bhi[j];
     }
     uint64_t at[2 * STATS_MAX_BRACKETS];
-    stats_radix_select(keys, m, ranks, nr, at);
-    free(keys);
+    stats_radix_select_values(x, m, ranks, nr, at);
     for (size_t j = 0, i = 0; j < nb; j++) {
         lo_key[j] = blo[j] >= 0 ? at[i++] : 0;
         hi_key[j] = bhi[j] < (long)m ? at[i++] : UINT64_MAX;

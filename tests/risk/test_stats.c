@@ -178,6 +178,43 @@ static void stream_steps(void **state)
     }
 }
 
+/* Selection by digits, from keys and straight from values, against
+ * sorting: wide and narrow ranges, a common minimum (years without a
+ * loss), ties, all equal, tiny sets. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void radix_selection_matches_sorting(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {1, 7, 48, 49, 1000, 65536};
+    for (int s = LOGNORMAL; s <= CONSTANT; s++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            size_t n = sizes[k];
+            double *x = sample((shape)s, n, 31 + k);
+            uint64_t *keys = malloc(n * sizeof *keys), *sorted = malloc(n * sizeof *sorted);
+            for (size_t i = 0; i < n; i++)
+                keys[i] = sorted[i] = stats_key(x[i]);
+            qsort(sorted, n, sizeof *sorted, cmp_u64);
+            size_t r[9] = {0, n / 10, n / 3, n / 2, n / 2, n - 1 - n / 4, n - 1 - n / 20, n - 1 - n / 100,
+                           n - 1};
+            uint64_t from_keys[9], from_values[9];
+            stats_radix_select_values(x, n, r, 9, from_values);
+            stats_radix_select(keys, n, r, 9, from_keys);
+            for (int i = 0; i < 9; i++)
+                if (from_keys[i] != sorted[r[i]] || from_values[i] != sorted[r[i]])
+                    fail_msg("shape %d n %zu rank %zu: %.17g / %.17g, want %.17g", s, n, r[i],
+                             stats_value(from_keys[i]), stats_value(from_values[i]),
+                             stats_value(sorted[r[i]]));
+            free(x);
+            free(keys);
+            free(sorted);
+        }
+}
+
 /* The one pass's versions (portable, SSE2, AVX2 where the CPU has them)
  * give the same bits: same totals, same copies in the same order. */
 static void scan_versions_agree(void **state)
@@ -311,6 +348,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_match_sorting),
         cmocka_unit_test(summary_matches_definitions),
+        cmocka_unit_test(radix_selection_matches_sorting),
         cmocka_unit_test(scan_versions_agree),
         cmocka_unit_test(stream_steps),
         cmocka_unit_test(thread_count_does_not_matter),
