@@ -32,10 +32,6 @@ static inline double stats_value(uint64_t k)
     return d;
 }
 
-/* Rearranges a[0..n) so that every rank in r[0..nr) (ascending, all < n)
- * holds its order statistic. r is used as scratch. */
-void stats_multiselect(uint64_t *a, size_t n, size_t *r, size_t nr);
-
 /* out[i] = the key at rank r[i] (ascending, < n, at most STATS_MAX_RANKS
  * + 1 of them) of a[0..n), which it reorders; by counting digits, without
  * the unpredictable branches of quickselect. */

@@ -48,7 +48,7 @@ static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
  * holds its order statistic, smaller keys before it and larger after.
  * Three-way partitions, so runs of equal keys (years without loss) cost one
  * pass. */
-void stats_multiselect(uint64_t *a, size_t n, size_t *r, size_t nr)
+static void multiselect(uint64_t *a, size_t n, size_t *r, size_t nr)
 {
     while (nr > 0) {
         if (n <= SMALL) {
@@ -76,14 +76,14 @@ void stats_multiselect(uint64_t *a, size_t n, size_t *r, size_t nr)
             right--;
         /* Ranks in [lt, gt) are done; recurse into the smaller side. */
         if (lt < n - gt) {
-            stats_multiselect(a, lt, r, left);
+            multiselect(a, lt, r, left);
             for (size_t k = right; k < nr; k++)
                 r[k] -= gt;
             a += gt, n -= gt, r += right, nr -= right;
         } else {
             for (size_t k = right; k < nr; k++)
                 r[k] -= gt;
-            stats_multiselect(a + gt, n - gt, r + right, nr - right);
+            multiselect(a + gt, n - gt, r + right, nr - right);
             n = lt, nr = left;
         }
     }
@@ -533,7 +533,7 @@ static void finish_slot(selection *sel, size_t k, size_t *next_rank, double *es_
             nl++;
         }
     }
-    stats_multiselect(keys, sel->count[k], local, nl);
+    multiselect(keys, sel->count[k], local, nl);
     for (size_t j = first; j < *next_rank; j++)
         q->keys[j] = keys[q->ranks[j] - start];
     if (es_here) {

@@ -44,7 +44,6 @@ struct stats_stream {
     size_t wanted[MAX_WANTED];         /* ranks: lp's, then the ES rank */
     size_t nwanted;
     int bracket_of[MAX_WANTED];        /* -1: the minimum or the maximum */
-    double top[STATS_MAX_BRACKETS];    /* a bracket's highest value */
     scan_plan plan;
     scan_tally *tally;                 /* per block */
     segment *seg;                      /* per block */
@@ -204,9 +203,8 @@ static void set_brackets(stats_stream *s, const uint64_t *lo, const uint64_t *hi
     p->nbrackets = nb;
     for (size_t j = 0; j < nb; j++) {
         p->from[j] = lo[j] ? stats_value(lo[j]) : -INFINITY;
-        s->top[j] = hi[j] != UINT64_MAX ? stats_value(hi[j]) : INFINITY;
         /* No upper end: v >= NaN is false for every v. */
-        p->past[j] = hi[j] != UINT64_MAX ? nextafter(s->top[j], INFINITY) : NAN;
+        p->past[j] = hi[j] != UINT64_MAX ? nextafter(stats_value(hi[j]), INFINITY) : NAN;
     }
 }
 
