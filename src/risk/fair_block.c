@@ -564,12 +564,6 @@ static void product_tail(const qtab *tf, const qtab *tm, rng *a, rng *b, double 
     }
 }
 
-static void product_loop(const qtab *tf, const qtab *tm, rng a, rng b, double *at, size_t n,
-                         int fresh, product_sums *p)
-{
-    product_tail(tf, tm, &a, &b, at, 0, n, fresh, p);
-}
-
 #ifdef QTAB_HAVE_AVX2
 /* Four iterations at a time through qtab_at4; the totals still one value
  * at a time, in the scalar order. */
@@ -608,7 +602,7 @@ static int product_plain(const fair_job *job, size_t block, size_t n, fair_out *
         product_loop_avx2(tf, tm, a, b, o->sinks[0].at, n, o->fresh, &p);
     else
 #endif
-        product_loop(tf, tm, a, b, o->sinks[0].at, n, o->fresh, &p);
+        product_tail(tf, tm, &a, &b, o->sinks[0].at, 0, n, o->fresh, &p);
     o->tally.events = p.e0 + p.e1;
     o->tally.event_loss = o->tally.loss = p.l0 + p.l1;
     return 1;

@@ -64,9 +64,6 @@ typedef struct order_query {
     uint64_t *keys;          /* out: the key at each rank */
     size_t es_rank;          /* sum the values at ranks >= this (n: none) */
     double es_sum;           /* out */
-    double thresholds[2];    /* count values above these */
-    size_t above[2];         /* out */
-    double mean, sumsq;      /* out: sumsq of deviations from the mean */
 } order_query;
 
 /* E_INVALID when the sample holds a NaN. */

@@ -110,46 +110,18 @@ static void select_sorted(uint64_t *a, size_t n, const size_t *r, size_t nr, uin
         out[i] = a[r[i]];
 }
 
-/* The smallest and largest key, and how many keys equal the smallest. */
-static size_t key_range(const uint64_t *a, size_t n, uint64_t *lo, uint64_t *hi)
+static void key_range(const uint64_t *a, size_t n, uint64_t *lo, uint64_t *hi)
 {
     uint64_t l = a[0], h = a[0];
-    size_t at_lo = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (a[i] < l)   /* rare after the first few: predicted */
-            l = a[i], at_lo = 0;
-        at_lo += a[i] == l;
+    for (size_t i = 1; i < n; i++) {
+        l = a[i] < l ? a[i] : l;
         h = a[i] > h ? a[i] : h;
     }
     *lo = l, *hi = h;
-    return at_lo;
 }
 
 static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r,
                           size_t nr, uint64_t *out);
-
-/* Many keys equal to the minimum (the years without a loss, when losses
- * are never negative) would crowd the lowest digits: the ranks among them
- * are the minimum, the others are selected among the rest. */
-static void select_above_minimum(uint64_t *a, size_t n, uint64_t lo, uint64_t hi, size_t at_lo,
-                                 const size_t *r, size_t nr, uint64_t *out)
-{
-    size_t kept = 0, rest[RADIX_MAX_RANKS], first = 0;
-    for (size_t i = 0; i < n; i++) {
-        a[kept] = a[i];
-        kept += a[i] != lo;
-    }
-    while (first < nr && r[first] < at_lo)
-        out[first++] = lo;
-    for (size_t i = first; i < nr; i++)
-        rest[i - first] = r[i] - at_lo;
-    if (first < nr) {
-        uint64_t next, top;
-        key_range(a, kept, &next, &top);
-        select_within(a, kept, next, 64 - __builtin_clzll((hi - next) | 1), rest, nr - first,
-                      out + first);
-    }
-}
 
 /* Which digits hold wanted ranks: per such digit its first rank (index
  * into r), its size and its number; per rank its place inside its digit.
@@ -302,16 +274,13 @@ void stats_radix_select(uint64_t *a, size_t n, const size_t *r, size_t nr, uint6
         return;
     }
     uint64_t lo, hi;
-    size_t at_lo = key_range(a, n, &lo, &hi);
-    if (lo == hi) {   /* all equal: years without loss, a certain loss */
+    key_range(a, n, &lo, &hi);
+    if (lo == hi) {   /* all equal: a certain loss */
         for (size_t i = 0; i < nr; i++)
             out[i] = lo;
         return;
     }
-    if (at_lo >= n / 16)
-        select_above_minimum(a, n, lo, hi, at_lo, r, nr, out);
-    else
-        select_within(a, n, lo, 64 - __builtin_clzll(hi - lo), r, nr, out);
+    select_within(a, n, lo, 64 - __builtin_clzll(hi - lo), r, nr, out);
 }
 
 /* ---- the two passes ---- */
@@ -325,10 +294,9 @@ typedef struct selection {
     size_t n, nchunks, chunks_per_unit;
     unsigned units;
     order_query *q;
-    double shift;                 /* a sample value: sum of squares about it */
     uint32_t *hist;               /* units x NBUCKETS */
-    double *chunk_sum, *chunk_sq, *chunk_es;
-    size_t (*above)[3];           /* per unit: above each threshold, +0.0s */
+    double *chunk_sum, *chunk_es; /* the sum only to find NaNs */
+    size_t *zeros_of;             /* per unit: values that are +0.0 */
     /* the plan: buckets holding wanted ranks ("slots") */
     uint64_t wanted[NBUCKETS / 64];   /* bit per bucket: is it a slot? (fits L1) */
     uint8_t *slot_of;             /* per bucket: its slot; read only for wanted
@@ -353,22 +321,17 @@ static void unit_range(const selection *sel, unsigned u, size_t *from, size_t *t
 
 /* The first pass's running totals over one chunk. */
 typedef struct tally1 {
-    double sum, sumsq;
-    size_t above0, above1, zeros;
+    double sum;
+    size_t zeros;
 } tally1;
 
-/* One value of the first pass: branch-free, so that random zeros or
- * threshold crossings cost no mispredictions. */
-static inline void histogram_one(double v, double shift, double t0, double t1, uint32_t *hist,
-                                 tally1 *t)
+/* One value of the first pass: branch-free, so that random zeros cost no
+ * mispredictions. */
+static inline void histogram_one(double v, uint32_t *hist, tally1 *t)
 {
     uint64_t k = stats_key(v);
-    double d = v - shift;
     hist[k >> SHIFT]++;
     t->sum += v;
-    t->sumsq += d * d;
-    t->above0 += v > t0;
-    t->above1 += v > t1;
     t->zeros += k == STATS_KEY_ZERO;
 }
 
@@ -378,8 +341,7 @@ static int pass_histogram(void *ctx, size_t unit, unsigned worker)
     selection *sel = ctx;
     uint32_t *hist = sel->hist + unit * NBUCKETS;
     memset(hist, 0, NBUCKETS * sizeof *hist);
-    size_t c0, c1, above0 = 0, above1 = 0, zeros = 0;
-    double t0 = sel->q->thresholds[0], t1 = sel->q->thresholds[1], shift = sel->shift;
+    size_t c0, c1, zeros = 0;
     unit_range(sel, (unsigned)unit, &c0, &c1);
     for (size_t c = c0; c < c1; c++) {
         const double *x = sel->x + c * CHUNK;
@@ -387,20 +349,15 @@ static int pass_histogram(void *ctx, size_t unit, unsigned worker)
         /* Two sets of totals: two short chains of dependent additions. */
         tally1 a = {0}, b = {0};
         for (; i + 2 <= m; i += 2) {
-            histogram_one(x[i], shift, t0, t1, hist, &a);
-            histogram_one(x[i + 1], shift, t0, t1, hist, &b);
+            histogram_one(x[i], hist, &a);
+            histogram_one(x[i + 1], hist, &b);
         }
         if (i < m)
-            histogram_one(x[i], shift, t0, t1, hist, &a);
+            histogram_one(x[i], hist, &a);
         sel->chunk_sum[c] = a.sum + b.sum;
-        sel->chunk_sq[c] = a.sumsq + b.sumsq;
-        above0 += a.above0 + b.above0;
-        above1 += a.above1 + b.above1;
         zeros += a.zeros + b.zeros;
     }
-    sel->above[unit][0] = above0;
-    sel->above[unit][1] = above1;
-    sel->above[unit][2] = zeros;
+    sel->zeros_of[unit] = zeros;
     return E_OK;
 }
 
@@ -553,7 +510,7 @@ static void selection_free(selection *sel)
 {
     free(sel->hist);
     free(sel->chunk_sum);
-    free(sel->above);
+    free(sel->zeros_of);
     free(sel->pool);
     free(sel->fill);
     free(sel->slot_of);
@@ -561,16 +518,15 @@ static void selection_free(selection *sel)
 
 int stats_order_exact(const double *x, size_t n, unsigned threads, order_query *q)
 {
-    selection sel = {.x = x, .n = n, .q = q, .shift = x[0]};
+    selection sel = {.x = x, .n = n, .q = q};
     sel.nchunks = (n + CHUNK - 1) / CHUNK;
     unsigned workers = threads ? threads : par_cpus();
     sel.units = workers < sel.nchunks ? workers : (unsigned)sel.nchunks;
     sel.chunks_per_unit = (sel.nchunks + sel.units - 1) / sel.units;
     sel.hist = xmalloc((size_t)sel.units * NBUCKETS * sizeof *sel.hist);
-    sel.chunk_sum = xmalloc(3 * sel.nchunks * sizeof *sel.chunk_sum);
-    sel.chunk_sq = sel.chunk_sum + sel.nchunks;
-    sel.chunk_es = sel.chunk_sq + sel.nchunks;
-    sel.above = xcalloc(sel.units, sizeof *sel.above);
+    sel.chunk_sum = xmalloc(2 * sel.nchunks * sizeof *sel.chunk_sum);
+    sel.chunk_es = sel.chunk_sum + sel.nchunks;
+    sel.zeros_of = xcalloc(sel.units, sizeof *sel.zeros_of);
     sel.slot_of = xmalloc(NBUCKETS);
     par *pool = par_new(sel.units);
     par_run(pool, sel.units, pass_histogram, &sel, NULL, NULL, NULL);
@@ -581,15 +537,8 @@ int stats_order_exact(const double *x, size_t n, unsigned threads, order_query *
         selection_free(&sel);
         return E_INVALID;
     }
-    q->mean = total / (double)n;
-    double d = q->mean - sel.shift;   /* sum (x-m)^2 = sum (x-s)^2 - n (m-s)^2 */
-    q->sumsq = sum_in_order(sel.chunk_sq, sel.nchunks) - (double)n * d * d;
-    q->sumsq = q->sumsq > 0.0 ? q->sumsq : 0.0;
-    q->above[0] = q->above[1] = 0;
-    for (unsigned u = 0; u < sel.units; u++) {
-        q->above[0] += sel.above[u][0], q->above[1] += sel.above[u][1];
-        sel.zeros += sel.above[u][2];
-    }
+    for (unsigned u = 0; u < sel.units; u++)
+        sel.zeros += sel.zeros_of[u];
 
     uint32_t *merged = xcalloc(NBUCKETS, sizeof *merged);
     for (unsigned u = 0; u < sel.units; u++)
