@@ -2,7 +2,7 @@
  * SQLite repository. Whatever the bytes, the import either succeeds with a
  * repository that verifies, or fails cleanly. */
 #include "backup/backup.h"
-#include "domain/verify.h"
+#include "domain/integrity/verify.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * records of every register. A record that reads must render canonically,
  * and its canonical bytes must read back to the same bytes. */
 #include "core/arena.h"
-#include "domain/registers.h"
-#include "io/json.h"
+#include "domain/registers/registers.h"
+#include "formats/json.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
  * ledger root` and `isms ledger proof` do on it: read the N hashes, build.
  * Output: one JSON line per measurement. */
 #include "core/text.h"
-#include "domain/checkpoints.h"
-#include "domain/dom.h"
+#include "domain/integrity/tree.h"
+#include "domain/engine/dom.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 

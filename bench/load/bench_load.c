@@ -8,8 +8,8 @@
  * database). Output: one JSON line per phase. bench/load/run.sh adds the
  * timing of `isms risk list --json` on the loaded repository. */
 #include "core/text.h"
-#include "domain/dom.h"
-#include "domain/registers.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 #include "backup/backup.h"
-#include "backup/checkpoints.h"
-#include "domain/registers.h"
-#include "domain/verify.h"
-#include "io/json.h"
+#include "backup/checkpoint_rows.h"
+#include "domain/registers/registers.h"
+#include "domain/integrity/verify.h"
+#include "formats/json.h"
 #include "store/store.h"
 
 #include <stdio.h>

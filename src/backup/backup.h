@@ -14,7 +14,7 @@
 #ifndef ISMS_BACKUP_H
 #define ISMS_BACKUP_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 #include <signal.h>
 #include <stdint.h>

@@ -9,7 +9,7 @@
 #include "cli/cli_internal.h"
 #include "core/text.h"
 #include "core/xalloc.h"
-#include "domain/registers.h"
+#include "domain/registers/registers.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -10,8 +10,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/record.h"
-#include "domain/assets.h"
-#include "domain/dom.h"
+#include "domain/registers/assets.h"
+#include "domain/engine/dom.h"
 
 #include <stdio.h>
 

@@ -3,7 +3,7 @@
  * through the same command dispatcher a user types into. */
 #include "cli/cli_internal.h"
 #include "core/xalloc.h"
-#include "domain/verify.h"
+#include "domain/integrity/verify.h"
 
 #include <stdlib.h>
 #include <string.h>

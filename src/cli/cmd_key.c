@@ -3,9 +3,9 @@
  * verbs). Private keys never enter the repository: generate writes one to
  * a 0600 file, add records the public half. */
 #include "cli/cli_internal.h"
-#include "domain/checkpoints.h"
-#include "domain/signing_keys.h"
-#include "io/json.h"
+#include "domain/integrity/tree.h"
+#include "domain/registers/signing_keys.h"
+#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * and the --checkpoint/--pubkey inputs of `isms verify`. Formats: docs/LEDGER.md. */
 #include "cli/cmd_ledger.h"
 #include "core/text.h"
-#include "io/json.h"
+#include "formats/json.h"
 
 #include <errno.h>
 #include <sodium.h>

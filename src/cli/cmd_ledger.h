@@ -3,7 +3,7 @@
 #define ISMS_CLI_CMD_LEDGER_H
 
 #include "cli/cli_internal.h"
-#include "domain/checkpoints.h"
+#include "domain/integrity/tree.h"
 
 /* Reads the --checkpoint files and --pubkey keys of the command line into
  * `in` (memory from the command's arena). *any is set when there are some. */

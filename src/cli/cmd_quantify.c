@@ -12,9 +12,9 @@
 #include "cli/cli_internal.h"
 #include "cli/longjob.h"
 #include "core/text.h"
-#include "domain/quantify.h"
-#include "domain/registers.h"
-#include "io/svg.h"
+#include "domain/workflows/quantify.h"
+#include "domain/registers/registers.h"
+#include "formats/svg.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * driven by its field table; plus `org set|show` and `scope approve`. */
 #include "cli/cli_internal.h"
 #include "core/text.h"
-#include "domain/registers.h"
+#include "domain/registers/registers.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,8 +7,8 @@
 #include "core/buf.h"
 #include "core/strmap.h"
 #include "core/text.h"
-#include "domain/verify.h"
-#include "io/json.h"
+#include "domain/integrity/verify.h"
+#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>

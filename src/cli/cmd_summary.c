@@ -7,10 +7,10 @@
 #include "core/strmap.h"
 #include "core/text.h"
 #include "core/xalloc.h"
-#include "domain/registers.h"
-#include "domain/rules.h"
-#include "domain/verify.h"
-#include "io/json.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/rules.h"
+#include "domain/integrity/verify.h"
+#include "formats/json.h"
 
 #include <math.h>
 #include <stdlib.h>

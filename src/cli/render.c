@@ -3,9 +3,9 @@
  * needs) are computed by the domain and added here. */
 #include "cli/cli_internal.h"
 #include "core/text.h"
-#include "domain/registers.h"
-#include "domain/rules.h"
-#include "io/json.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/rules.h"
+#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>

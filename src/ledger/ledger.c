@@ -1,6 +1,6 @@
 #include "ledger/ledger.h"
 #include "core/text.h"
-#include "io/json.h"
+#include "formats/json.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -19,7 +19,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "ledger/checkpoint.h"
+#include "ledger/note.h"
 #include "ledger/merkle.h"
 
 #include <stdint.h>

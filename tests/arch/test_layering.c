@@ -10,21 +10,32 @@
 #include <string.h>
 
 typedef struct layer {
-    const char *name;
-    const char *may_include;   /* space-separated layers (itself always allowed) */
+    const char *name;          /* folder under src/ */
+    const char *may_include;   /* space-separated folders (a folder also covers its subfolders) */
     int jansson;               /* may include <jansson.h> */
 } layer;
 
+/* Every folder of src/ that holds code, bottom up. The domain's four jobs
+ * each have a folder: the generic engine, the registers (fields, rules,
+ * derived values), the workflows that make several changes at once, and
+ * the ledger's integrity (verify, the tree, checkpoints, signing keys). */
 static const layer layers[] = {
     {"core", "", 0},
     {"risk", "core", 0},
     {"store", "core", 0},
-    {"io", "core", 1},
-    {"ledger", "core store io", 0},
-    {"domain", "core store ledger io risk", 0},
-    {"backup", "core store ledger io domain", 1},
-    {"cli", "core store ledger io risk domain backup", 1},
+    {"formats", "core", 1},
+    {"ledger", "core store formats", 0},
+    {"domain/engine", "core store ledger formats risk domain/registers", 0},
+    {"domain/registers", "core store ledger formats risk domain/engine domain/workflows", 0},
+    {"domain/workflows", "core store ledger formats risk domain/engine domain/registers", 0},
+    {"domain/integrity", "core store ledger formats domain/engine domain/registers", 0},
+    {"backup", "core store ledger formats domain", 1},
+    {"cli", "core store ledger formats risk domain backup", 1},
 };
+enum { NLAYERS = sizeof layers / sizeof *layers };
+
+/* Folders that hold no C: data compiled into the binary. */
+static const char *const data_folders[] = {"store/migrations", "cli/demo", NULL};
 
 static const char *const db_headers[] = {"<sqlite3.h>", "<libpq-fe.h>", NULL};
 static const char *const sql_words[] = {"\"SELECT ", "\"INSERT INTO", "\"UPDATE ", "\"DELETE FROM",
@@ -32,13 +43,15 @@ static const char *const sql_words[] = {"\"SELECT ", "\"INSERT INTO", "\"UPDATE 
 
 static int allowed(const layer *l, const char *target)
 {
-    if (!strcmp(l->name, target))
-        return 1;
-    char list[128];
-    snprintf(list, sizeof list, " %s ", l->may_include);
-    char probe[64];
-    snprintf(probe, sizeof probe, " %s ", target);
-    return strstr(list, probe) != NULL;
+    char list[256];
+    snprintf(list, sizeof list, "%s %s", l->name, l->may_include);
+    size_t tn = strlen(target);
+    for (char *tok = strtok(list, " "); tok; tok = strtok(NULL, " ")) {
+        size_t n = strlen(tok);
+        if (!strcmp(tok, target) || (tn > n && !strncmp(tok, target, n) && target[n] == '/'))
+            return 1;
+    }
+    return 0;
 }
 
 static int check_line(const layer *l, const char *path, int lineno, const char *line)
@@ -46,9 +59,12 @@ static int check_line(const layer *l, const char *path, int lineno, const char *
     int bad = 0;
     const char *inc = strstr(line, "#include \"");
     if (inc) {
-        char target[64] = {0};
-        sscanf(inc + 10, "%63[^/\"]", target);
-        if (strchr(inc + 10, '/') && !allowed(l, target)) {
+        char target[128] = {0};
+        sscanf(inc + 10, "%127[^\"]", target);
+        char *slash = strrchr(target, '/');
+        if (slash)
+            *slash = 0;
+        if (slash && !allowed(l, target)) {
             fprintf(stderr, "%s:%d: layer %s may not include %s: %s", path, lineno, l->name, target, line);
             bad = 1;
         }
@@ -59,7 +75,7 @@ static int check_line(const layer *l, const char *path, int lineno, const char *
             bad = 1;
         }
     if (strstr(line, "#include") && strstr(line, "<jansson.h>") && !l->jansson) {
-        fprintf(stderr, "%s:%d: layer %s may not use jansson (use io/jsonw.h): %s", path, lineno, l->name, line);
+        fprintf(stderr, "%s:%d: layer %s may not use jansson (use formats/jsonw.h): %s", path, lineno, l->name, line);
         bad = 1;
     }
     for (int k = 0; sql_words[k] && strcmp(l->name, "store"); k++)
@@ -83,46 +99,122 @@ static int check_file(const layer *l, const char *path)
     return bad;
 }
 
+static const layer *layer_of(const char *rel)
+{
+    for (int i = 0; i < NLAYERS; i++)
+        if (!strcmp(layers[i].name, rel))
+            return &layers[i];
+    return NULL;
+}
+
+static int is_data_folder(const char *rel)
+{
+    for (int i = 0; data_folders[i]; i++)
+        if (!strcmp(data_folders[i], rel))
+            return 1;
+    return 0;
+}
+
+static int is_source(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 3 && (!strcmp(name + n - 2, ".c") || !strcmp(name + n - 2, ".h"));
+}
+
+/* A folder that only groups layers (src/domain). */
+static int holds_layers(const char *rel)
+{
+    size_t n = strlen(rel);
+    for (int i = 0; i < NLAYERS; i++)
+        if (!strncmp(layers[i].name, rel, n) && layers[i].name[n] == '/')
+            return 1;
+    return 0;
+}
+
+/* Checks every file of folder src/<rel> and recurses into its subfolders;
+ * a folder that is neither a known layer nor a known data folder fails. */
+static int check_folder(const char *rel, int *files)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/src%s%s", ISMS_SOURCE_DIR, *rel ? "/" : "", rel);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 1;
+    const layer *l = layer_of(rel);
+    int bad = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[1400], sub[512];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+        if (de->d_type == DT_DIR) {
+            bad |= check_folder(sub, files);
+        } else if (is_source(de->d_name) && *rel) {
+            if (!l) {
+                fprintf(stderr, "%s: folder src/%s is not a layer tests/arch knows\n", path, rel);
+                bad = 1;
+                continue;
+            }
+            bad |= check_file(l, path);
+            (*files)++;
+        }
+    }
+    closedir(d);
+    if (*rel && !l && !is_data_folder(rel) && !holds_layers(rel)) {
+        fprintf(stderr, "%s: folder src/%s is not a layer tests/arch knows\n", dir, rel);
+        bad = 1;
+    }
+    return bad;
+}
+
 static void every_layer_keeps_to_its_place(void **state)
 {
     (void)state;
-    int bad = 0, files = 0;
-    for (size_t i = 0; i < sizeof layers / sizeof *layers; i++) {
-        char dir[512];
+    int files = 0;
+    assert_false(check_folder("", &files));
+    assert_true(files > 50);
+}
+
+static void every_folder_is_known(void **state)
+{
+    (void)state;
+    /* Each declared layer exists, and each folder of src/ is declared. */
+    for (int i = 0; i < NLAYERS; i++) {
+        char dir[1024];
         snprintf(dir, sizeof dir, "%s/src/%s", ISMS_SOURCE_DIR, layers[i].name);
         DIR *d = opendir(dir);
         assert_non_null(d);
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            size_t n = strlen(de->d_name);
-            if (n < 3 || (strcmp(de->d_name + n - 2, ".c") && strcmp(de->d_name + n - 2, ".h")))
-                continue;
-            char path[1024];
-            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-            bad |= check_file(&layers[i], path);
-            files++;
-        }
         closedir(d);
     }
-    assert_true(files > 50);
-    assert_false(bad);
+    assert_null(layer_of("domain/misc"));
+    assert_false(holds_layers("domain/misc"));
+    assert_true(holds_layers("domain"));
+    assert_true(is_data_folder("store/migrations"));
 }
 
 static void the_checker_catches_a_violation(void **state)
 {
     (void)state;
     /* A checker that cannot fail proves nothing. */
-    assert_true(check_line(&layers[0], "core/x.c", 1, "#include \"domain/dom.h\"\n"));
-    assert_true(check_line(&layers[5], "domain/x.c", 1, "    db_prep(s, \"SELECT 1\", &st, e);\n"));
-    assert_true(check_line(&layers[5], "domain/x.c", 1, "#include <jansson.h>\n"));
-    assert_true(check_line(&layers[7], "cli/x.c", 1, "#include <sqlite3.h>\n"));
-    assert_false(check_line(&layers[7], "cli/x.c", 1, "#include \"domain/dom.h\"\n"));
+    const layer *core = layer_of("core"), *engine = layer_of("domain/engine"),
+                *integrity = layer_of("domain/integrity"), *cli = layer_of("cli");
+    assert_true(check_line(core, "core/x.c", 1, "#include \"domain/engine/dom.h\"\n"));
+    assert_true(check_line(engine, "domain/engine/x.c", 1, "    db_prep(s, \"SELECT 1\", &st, e);\n"));
+    assert_true(check_line(engine, "domain/engine/x.c", 1, "#include <jansson.h>\n"));
+    assert_true(check_line(integrity, "domain/integrity/x.c", 1,
+                           "#include \"domain/workflows/quantify.h\"\n"));
+    assert_true(check_line(cli, "cli/x.c", 1, "#include <sqlite3.h>\n"));
+    assert_false(check_line(cli, "cli/x.c", 1, "#include \"domain/engine/dom.h\"\n"));
+    assert_false(check_line(cli, "cli/x.c", 1, "#include \"domain/integrity/verify.h\"\n"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_layer_keeps_to_its_place),
+        cmocka_unit_test(every_folder_is_known),
         cmocka_unit_test(the_checker_catches_a_violation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

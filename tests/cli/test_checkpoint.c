@@ -5,7 +5,7 @@
  * go behind isms's back with the database's own shell (tu_sql), on the
  * backend under test. */
 #include "support/testutil.h"
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 #include "ledger/ledger.h"
 
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * by the authority a risk's size requires, returns on controls. */
 #include "support/testutil.h"
 #include "support/domutil.h"
-#include "domain/dom.h"
-#include "domain/quantify.h"
-#include "domain/registers.h"
+#include "domain/engine/dom.h"
+#include "domain/workflows/quantify.h"
+#include "domain/registers/registers.h"
 
 #include <math.h>
 #include <stdlib.h>

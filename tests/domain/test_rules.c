@@ -2,11 +2,11 @@
  * on a real repository. */
 #include "support/testutil.h"
 #include "support/domutil.h"
-#include "domain/assets.h"
-#include "domain/dom.h"
-#include "domain/registers.h"
-#include "domain/verify.h"
-#include "io/json.h"
+#include "domain/registers/assets.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/integrity/verify.h"
+#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * implementation (golang.org/x/mod/sumdb/note) writes, round trips, and
  * every alteration refused. */
 #include "support/testutil.h"
-#include "ledger/checkpoint.h"
+#include "ledger/note.h"
 #include "ledger/proof.h"
 #include "ledger/signkey.h"
 

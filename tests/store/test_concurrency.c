@@ -10,8 +10,8 @@
  * against those lines. */
 #include "support/testutil.h"
 #include "core/record.h"
-#include "domain/dom.h"
-#include "domain/registers.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
 
 #include <jansson.h>
 #include <stdio.h>

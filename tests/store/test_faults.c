@@ -8,8 +8,8 @@
  * server faults have no SQLite counterpart and are skipped there. */
 #include "support/testutil.h"
 #include "core/record.h"
-#include "domain/dom.h"
-#include "domain/registers.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #ifndef ISMS_TEST_DOMUTIL_H
 #define ISMS_TEST_DOMUTIL_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 /* A record of `reg` from "field=value" pairs (user text, as the CLI would
  * pass it), NULL-terminated; fails the test on a bad pair. Memory from the

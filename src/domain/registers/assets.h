@@ -8,7 +8,7 @@
 #ifndef ISMS_DOMAIN_ASSETS_H
 #define ISMS_DOMAIN_ASSETS_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 enum { NEED_C, NEED_I, NEED_A, NEED_COUNT };
 

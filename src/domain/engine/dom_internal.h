@@ -2,7 +2,7 @@
 #ifndef ISMS_DOMAIN_INTERNAL_H
 #define ISMS_DOMAIN_INTERNAL_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 struct dom {
     store *st;

@@ -8,10 +8,10 @@
  * quantified P95 annual loss (an analysis record) when there is one, set
  * against the organisation's limits; otherwise the residual band on the
  * matrix. Acceptances expire and bring the risk back for review. */
-#include "domain/dom_internal.h"
-#include "domain/quantify.h"
-#include "domain/registers.h"
-#include "domain/rules.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/workflows/quantify.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/rules.h"
 #include "core/text.h"
 
 #include <stdlib.h>

@@ -15,7 +15,7 @@
 #define ISMS_DOMAIN_VERIFY_H
 
 #include "core/buf.h"
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 typedef struct verify_report {
     int64_t entries;        /* ledger entries checked */

@@ -1,9 +1,9 @@
-#include "domain/verify.h"
-#include "domain/checkpoints.h"
-#include "domain/dom_internal.h"
-#include "domain/registers.h"
+#include "domain/integrity/verify.h"
+#include "domain/integrity/tree.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
 #include "core/strmap.h"
-#include "io/json.h"
+#include "formats/json.h"
 #include "ledger/ledger.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "io/json.h"
+#include "formats/json.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 

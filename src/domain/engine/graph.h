@@ -6,7 +6,7 @@
 #ifndef ISMS_DOMAIN_GRAPH_H
 #define ISMS_DOMAIN_GRAPH_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 #include <stddef.h>
 #include <stdint.h>

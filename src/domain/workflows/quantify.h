@@ -19,7 +19,7 @@
 #ifndef ISMS_DOMAIN_QUANTIFY_H
 #define ISMS_DOMAIN_QUANTIFY_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 #include "risk/decide.h"
 #include "risk/fair.h"
 #include "risk/stats.h"

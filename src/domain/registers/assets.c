@@ -1,7 +1,7 @@
-#include "domain/assets.h"
-#include "domain/dom_internal.h"
-#include "domain/graph.h"
-#include "domain/registers.h"
+#include "domain/registers/assets.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/engine/graph.h"
+#include "domain/registers/registers.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>

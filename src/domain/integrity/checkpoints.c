@@ -1,8 +1,8 @@
 /* checkpoint_ops.c: what is done with checkpoints: verifying the ledger
  * against them, issuing one, checking one before a witness countersigns. */
-#include "domain/checkpoints.h"
-#include "domain/dom_internal.h"
-#include "domain/verify.h"
+#include "domain/integrity/tree.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/integrity/verify.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 

@@ -1,6 +1,6 @@
 /* input.c: user text to field values, with the checks that need nothing
  * but the text (and the organisation's currency). */
-#include "domain/dom_internal.h"
+#include "domain/engine/dom_internal.h"
 #include "core/buf.h"
 #include "core/text.h"
 #include "risk/dist.h"

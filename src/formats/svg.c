@@ -1,4 +1,4 @@
-#include "io/svg.h"
+#include "formats/svg.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* checkpoints.c (backup): the checkpoint table as JSON, and back. */
-#include "backup/checkpoints.h"
+#include "backup/checkpoint_rows.h"
 
 #include <stdio.h>
 

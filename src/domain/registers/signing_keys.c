@@ -1,6 +1,6 @@
 /* signing_keys.c: the signing key register and its rules. */
-#include "domain/signing_keys.h"
-#include "domain/dom_internal.h"
+#include "domain/registers/signing_keys.h"
+#include "domain/engine/dom_internal.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * itself; three (005, 006, 010) are operational threats whose detail
  * belongs to sibling programmes, named in `steward`. They enter the ledger
  * like any other record, written by the actor "isms". */
-#include "domain/dom_internal.h"
-#include "domain/registers.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
 #include "core/text.h"
 
 #include <string.h>

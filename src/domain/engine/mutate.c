@@ -10,11 +10,11 @@
  *   4. the register's own rules (rules.c);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
-#include "domain/dom_internal.h"
-#include "domain/registers.h"
-#include "domain/rules.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/rules.h"
 #include "core/text.h"
-#include "io/json.h"
+#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>

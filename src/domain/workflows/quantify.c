@@ -1,10 +1,10 @@
 /* quantify.c: from the registers to the FAIR engine and back. */
-#include "domain/quantify.h"
-#include "domain/dom_internal.h"
-#include "domain/registers.h"
+#include "domain/workflows/quantify.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
-#include "io/jsonw.h"
+#include "formats/jsonw.h"
 #include "risk/portfolio.h"
 #include "risk/qual.h"
 

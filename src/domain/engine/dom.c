@@ -1,10 +1,10 @@
 /* dom.c: opening and creating repositories, transactions, the
  * organisation settings every rule consults. */
-#include "domain/dom_internal.h"
-#include "domain/registers.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
 #include "core/text.h"
 #include "core/xalloc.h"
-#include "io/json.h"
+#include "formats/json.h"
 #include "ledger/ledger.h"
 
 #include <pwd.h>

@@ -1,8 +1,8 @@
 /* registers.c: the fields of every register. Read this file to know what
  * isms stores; docs/REGISTERS.md explains the why of each field. */
-#include "domain/registers.h"
-#include "domain/rules.h"
-#include "domain/signing_keys.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/rules.h"
+#include "domain/registers/signing_keys.h"
 
 #include <string.h>
 

@@ -3,8 +3,8 @@
  * 6.1.3). A draft is approved by a member of the management body; the
  * version approved before it in the same group is superseded; approved
  * versions are frozen (rules_approval). */
-#include "domain/dom_internal.h"
-#include "domain/registers.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
 #include "core/text.h"
 
 #include <string.h>

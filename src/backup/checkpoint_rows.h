@@ -8,7 +8,7 @@
 #ifndef ISMS_BACKUP_CHECKPOINTS_H
 #define ISMS_BACKUP_CHECKPOINTS_H
 
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 
 #include <jansson.h>
 

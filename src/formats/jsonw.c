@@ -1,5 +1,5 @@
-#include "io/jsonw.h"
-#include "io/json.h"
+#include "formats/jsonw.h"
+#include "formats/json.h"
 #include "core/xalloc.h"
 
 #include <math.h>

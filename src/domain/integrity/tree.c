@@ -1,7 +1,7 @@
 /* checkpoints.c: the ledger's tree over a repository (the view), proofs
  * from it, and judging a checkpoint against it. Issuing, verification and
  * countersigning are in checkpoint_ops.c. */
-#include "domain/checkpoints.h"
+#include "domain/integrity/tree.h"
 #include "core/xalloc.h"
 
 #include <sodium.h>

@@ -1,4 +1,4 @@
-#include "domain/graph.h"
+#include "domain/engine/graph.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>

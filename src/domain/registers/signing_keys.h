@@ -15,7 +15,7 @@
 #define ISMS_DOMAIN_SIGNING_KEYS_H
 
 #include "core/record.h"
-#include "domain/dom.h"
+#include "domain/engine/dom.h"
 #include "ledger/signkey.h"
 
 extern const regdef reg_signing_key;

@@ -15,9 +15,9 @@
 #define ISMS_DOMAIN_CHECKPOINTS_H
 
 #include "core/buf.h"
-#include "domain/dom.h"
-#include "domain/signing_keys.h"
-#include "ledger/checkpoint.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/signing_keys.h"
+#include "ledger/note.h"
 #include "ledger/proof.h"
 
 /* The ledger as its Merkle tree sees it, and the keys that sign for it. */

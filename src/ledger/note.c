@@ -1,5 +1,5 @@
 /* checkpoint.c: the checkpoint note: writing, reading, signing. */
-#include "ledger/checkpoint.h"
+#include "ledger/note.h"
 #include "core/text.h"
 
 #include <sodium.h>
