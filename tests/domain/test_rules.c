@@ -42,7 +42,7 @@ static int add_fails(record *r, const char *needle)
 static int update(const regdef *reg, const char *key, record *changes, int64_t if_version, isms_err *e)
 {
     record out;
-    return dom_update(d, reg, key, changes, if_version, &out, e);
+    return dom_update(d, reg, key, changes, if_version, &out, NULL, e);
 }
 
 static int setup(void **state)
