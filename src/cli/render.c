@@ -131,10 +131,14 @@ static void decorate_text(cli *c, const record *r)
     const derived_def *defs;
     int n;
     const value *v = derived_of(c, r, &defs, &n);
+    int width = 22;   /* the fields' column, wider if a label needs it */
+    for (int k = 0; k < n; k++)
+        if ((int)strlen(defs[k].label) > width)
+            width = (int)strlen(defs[k].label);
     for (int k = 0; k < n; k++) {
         const char *text = value_text(c, &defs[k].field, &v[k], 0);
         if (text)
-            fprintf(c->out, "  %-22s %s\n", defs[k].label, text);
+            fprintf(c->out, "  %-*s %s\n", width, defs[k].label, text);
     }
 }
 

@@ -100,7 +100,7 @@ int text_blank(const char *s)
 int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out, isms_err *e)
 {
     const char *p = s;
-    if (*p == '-')
+    if (*p == '-' || *p == '+')
         p++;
     if (!*p)
         return err_set(e, E_INVALID, field, "%s: \"%s\" is not a whole number", field, s);

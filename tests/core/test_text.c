@@ -62,6 +62,7 @@ static void integers_have_one_spelling(void **state)
     assert_int_equal(parse_int64("likelihood", "+3", 1, 5, &v, &e), E_INVALID);
     assert_string_equal(e.field, "likelihood");
     assert_non_null(strstr(e.msg, "\"+3\""));
+    assert_non_null(strstr(e.msg, "no + sign"));
     err_clear(&e);
     assert_int_equal(parse_int64("impact", "03", 1, 5, &v, &e), E_INVALID);
     assert_string_equal(e.field, "impact");
