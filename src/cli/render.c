@@ -18,27 +18,30 @@ const char *render_money(cli *c, int64_t minor)
     return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
 }
 
-/* The derived values of r, in the order of *defs (NULL when its register
- * has none). A value the domain could not compute stays null. */
-static const value *derived_of(cli *c, const record *r, const derived_def **defs, int *n)
+/* The derived values of r into v (as many as its register has, *n; v
+ * NULL: in the command's arena), in the order of *defs. A value the domain
+ * could not compute stays null. */
+static const value *derived_of(cli *c, const record *r, value *v, const derived_def **defs, int *n)
 {
     *defs = derived_defs(r->reg, n);
     if (!*n)
         return NULL;
     if (!c->derived)
         c->derived = derive_cache_new(c->d);
-    value *v = arena_alloc(&c->a, sizeof *v * (size_t)*n);
+    if (!v)
+        v = arena_alloc(&c->a, sizeof *v * (size_t)*n);
     derive_record(c->derived, r, v, NULL);
     return v;
 }
 
 /* ---- JSON ---- */
 
-static void decorate_json(cli *c, const record *r, json_t *o)
+/* Adds r's derived values to its JSON form o; `scratch` as derived_of. */
+static void decorate_json(cli *c, const record *r, value *scratch, json_t *o)
 {
     const derived_def *defs;
     int n;
-    const value *v = derived_of(c, r, &defs, &n);
+    const value *v = derived_of(c, r, scratch, &defs, &n);
     for (int k = 0; k < n; k++) {
         json_t *in = o;
         if (defs[k].group) {
@@ -55,7 +58,7 @@ static void decorate_json(cli *c, const record *r, json_t *o)
 void render_record_json(cli *c, const record *r)
 {
     json_t *o = record_json(r);
-    decorate_json(c, r, o);
+    decorate_json(c, r, NULL, o);
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -130,7 +133,7 @@ static void decorate_text(cli *c, const record *r)
 {
     const derived_def *defs;
     int n;
-    const value *v = derived_of(c, r, &defs, &n);
+    const value *v = derived_of(c, r, NULL, &defs, &n);
     int width = 22;   /* the fields' column, wider if a label needs it */
     for (int k = 0; k < n; k++)
         if ((int)strlen(defs[k].label) > width)
@@ -183,6 +186,7 @@ struct table {
     size_t rows, cap;
     int json, first;
     buf line;                      /* one JSON row */
+    value *derived;                /* one row's derived values, reused row after row */
 };
 
 table *table_begin(cli *c, const regdef *reg)
@@ -192,6 +196,9 @@ table *table_begin(cli *c, const regdef *reg)
     t->reg = reg;
     t->json = c->json;
     t->first = 1;
+    int n;
+    const derived_def *defs = derived_defs(reg, &n);
+    t->derived = arena_alloc(&c->a, sizeof *t->derived * (size_t)(n ? n : 1));
     if (t->json) {
         fputs("[\n", c->out);
         return t;
@@ -203,8 +210,6 @@ table *table_begin(cli *c, const regdef *reg)
             t->head[t->ncols] = reg->fields[i].name;
             t->field[t->ncols++] = i;
         }
-    int n;
-    const derived_def *defs = derived_defs(reg, &n);
     for (int k = 0; k < n && t->ncols < TABLE_MAX_COLS; k++)
         if (defs[k].field.flags & FF_LIST) {
             t->head[t->ncols] = defs[k].field.name;
@@ -248,7 +253,7 @@ void table_add(table *t, const record *r)
     cli *c = t->c;
     if (t->json) {
         json_t *o = record_json(r);
-        decorate_json(c, r, o);
+        decorate_json(c, r, t->derived, o);
         buf_clear(&t->line);
         if (!t->first)
             buf_puts(&t->line, ",\n");
@@ -268,7 +273,7 @@ void table_add(table *t, const record *r)
     }
     const derived_def *defs;
     int n;
-    const value *derived = derived_of(c, r, &defs, &n);
+    const value *derived = derived_of(c, r, t->derived, &defs, &n);
     for (int k = 0; k < t->ncols; k++) {
         const char *s = arena_strdup(&c->a, cell_text(t, r, derived, k));
         t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;

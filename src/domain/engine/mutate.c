@@ -6,8 +6,7 @@
  *      else, so bad input never reaches a transaction;
  *   2. begin the write transaction;
  *   3. generic checks: required fields, references and links that exist
- *      (and are active when newly linked), unique values, levels on the
- *      organisation's matrix;
+ *      (and are active when newly set), unique values;
  *   4. the register's own rules (rules.c);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
