@@ -1,6 +1,7 @@
 #include "backup/backup.h"
 #include "backup/checkpoint_rows.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/validate.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
 #include "store/store.h"
@@ -151,13 +152,29 @@ static int tick(ticker *t, isms_err *e)
     return 0;
 }
 
+/* The values of an exported record pass the checks typed input passes
+ * (an export may have been edited, or written by something else); the
+ * message says where in the document. */
+static int validate_record(dom *d, const record *r, const char *where, isms_err *e)
+{
+    isms_err ve = {0};
+    int rc = dom_validate(d, r, DOM_VALIDATE_WHOLE, &ve);
+    if (rc) {
+        char field[128 + sizeof ve.field];
+        snprintf(field, sizeof field, "%s/%s", where, ve.field);
+        err_set(e, rc, field, "%s: %s", where, ve.msg);
+    }
+    return rc;
+}
+
 /* Stores the records of `arr`, which follow `base` records of the same
  * register already stored (ids are positions in id order, as exported).
- * Pass 0 inserts records without their links, pass 1 (links = 1) writes
- * the links, once every record they may point to exists. */
-static int import_register(store *s, const regdef *reg, const json_t *arr, size_t base, int links,
+ * Pass 0 checks and inserts records without their links, pass 1 (links =
+ * 1) writes the links, once every record they may point to exists. */
+static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t base, int links,
                            arena *a, ticker *t, isms_err *e)
 {
+    store *s = dom_store(d);
     size_t i;
     json_t *o;
     char where[128];
@@ -165,6 +182,8 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
         snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
+        if (!rc && !links)
+            rc = validate_record(d, &r, where, e);
         if (!rc)
             rc = resolve_keys(s, &r, links, where, e);
         if (!rc)
@@ -246,7 +265,7 @@ static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
             if (arr && !json_is_array(arr))
                 rc = bad_doc(e, registers[i]->plural, "expected an array of records");
             else if (arr)
-                rc = import_register(s, registers[i], arr, 0, pass, &a, t, e);
+                rc = import_register(d, registers[i], arr, 0, pass, &a, t, e);
         }
     arena_free(&a);
     if (!rc)
@@ -332,6 +351,7 @@ enum { COPY_CHUNK = 512 };
 
 typedef struct copier {
     store *from, *to;
+    dom *into;            /* the new repository (to is its store) */
     const regdef *reg;
     int pass;
     json_t *chunk;
@@ -343,7 +363,7 @@ typedef struct copier {
 
 static int flush_chunk(copier *c)
 {
-    int rc = import_register(c->to, c->reg, c->chunk, c->done, c->pass, &c->a, &c->t, c->e);
+    int rc = import_register(c->into, c->reg, c->chunk, c->done, c->pass, &c->a, &c->t, c->e);
     c->done += json_array_size(c->chunk);
     json_array_clear(c->chunk);
     return rc;
@@ -395,6 +415,7 @@ static int copy_meta(copier *c)
 static int fill_from_store(dom *d, void *ctx, isms_err *e)
 {
     copier *c = ctx;
+    c->into = d;
     c->to = dom_store(d);
     c->e = e;
     int rc = copy_meta(c);

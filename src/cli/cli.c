@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "domain/registers/registers.h"
+#include "domain/views/query.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -165,8 +166,7 @@ static int field_offered(const cli *c, const fielddef *f)
     if (!c->reg || !c->verb)
         return 0;
     if (!strcmp(c->verb, "list"))
-        return f->type != FT_LINKS && f->type != FT_ENUMSET && f->type != FT_DIST &&
-               !(f->flags & FF_MULTILINE);
+        return dom_filterable(f);
     if (!strcmp(c->verb, "add") || !strcmp(c->verb, "update") || !strcmp(c->verb, "set"))
         return !(f->flags & FF_SYSTEM);
     return 0;
@@ -452,6 +452,23 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     return cmd ? cmd->handler(c, e) : cmd_register(c, e);
 }
 
+/* The domain's messages name fields ("residual_likelihood: 6 is out of
+ * range 1..5"); on the command line the user typed an option, so the
+ * message gets it as a hint, here, once for every command. */
+static void hint_option(const cli *c, isms_err *e)
+{
+    if (!e || !e->code || !c->reg)
+        return;
+    int fi = regdef_field(c->reg, e->field);
+    if (fi < 0 || strcmp(c->reg->fields[fi].name, e->field) || !field_offered(c, &c->reg->fields[fi]))
+        return;
+    char flag[64], option[80];
+    snprintf(option, sizeof option, "--%s", field_flag(&c->reg->fields[fi], flag, sizeof flag));
+    size_t len = strlen(e->msg);
+    if (!strstr(e->msg, option))
+        snprintf(e->msg + len, sizeof e->msg - len, " (option %s)", option);
+}
+
 int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
 {
     cli c;
@@ -461,9 +478,11 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
     c.actor = getenv("ISMS_ACTOR");
     arena_init(&c.a);
     int rc = dispatch(&c, argc, argv, e);
+    if (rc)
+        hint_option(&c, e);
     if (c.d && c.d != shared)
         dom_close(c.d);
-    free(c.needs);
+    derive_cache_free(c.derived);
     arena_free(&c.a);
     return rc;
 }

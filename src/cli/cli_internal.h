@@ -10,8 +10,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/record.h"
-#include "domain/registers/assets.h"
 #include "domain/engine/dom.h"
+#include "domain/views/derived.h"
 
 #include <stdio.h>
 
@@ -41,10 +41,8 @@ typedef struct cli {
     dom *d;                      /* opened by cli_open() */
     FILE *out;
     arena a;                     /* command-scoped memory */
-    /* asset protection needs, computed once per command when shown */
-    asset_need *needs;
-    size_t nneeds;
-    int needs_loaded;
+    /* what the derived values of the records shown share, made on first use */
+    derive_cache *derived;
 } cli;
 
 typedef int (*cli_handler)(cli *c, isms_err *e);

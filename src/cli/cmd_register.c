@@ -3,6 +3,7 @@
 #include "cli/cli_internal.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
+#include "domain/views/query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,14 +77,10 @@ static int cmd_update(cli *c, isms_err *e)
         any |= changes.v[i].given;
     if (!any)
         return err_set(e, E_USAGE, NULL, "nothing to change: give the fields to update (see --help)");
-    int64_t before;
-    record old;
-    if ((rc = dom_get(c->d, c->reg, c->args[0], &old, e)))
+    dom_changes changed;
+    if ((rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, &changed, e)))
         return rc;
-    before = old.version;
-    if ((rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, e)))
-        return rc;
-    print_result(c, out.version == before ? "unchanged" : "updated", &out);
+    print_result(c, changed.n ? "updated" : "unchanged", &out);
     return 0;
 }
 
@@ -99,33 +96,6 @@ static int cmd_retire(cli *c, isms_err *e)
 
 /* ---- list ---- */
 
-/* Turns a filter option into a store filter, checking its value like input. */
-static int make_filter(cli *c, const cli_opt *o, store_filter *f, isms_err *e)
-{
-    record tmp;
-    record_init(&tmp, c->reg, dom_arena(c->d));
-    const fielddef *fd = &c->reg->fields[o->field];
-    int rc = dom_parse_filter(c->d, &tmp, o->field, o->arg, e);
-    if (rc)
-        return rc;
-    const value *v = &tmp.v[o->field];
-    f->field = fd->name;
-    f->sval = v->s;
-    f->ival = v->i;
-    if (fd->type == FT_REF) {
-        const regdef *target = register_find(fd->target);
-        int retired;
-        const char *key;
-        if (target == &reg_person)
-            rc = dom_find_person(c->d, v->s, &f->ival, &key, e);
-        else
-            rc = store_lookup(dom_store(c->d), target, v->s, &f->ival, &retired, e);
-        if (!rc && !f->ival)
-            rc = err_set(e, E_NOT_FOUND, fd->name, "%s: there is no %s %s", fd->name, fd->target, o->arg);
-    }
-    return rc;
-}
-
 int cli_table_row(const record *r, void *ctx)
 {
     table_add(ctx, r);
@@ -137,17 +107,20 @@ static int cmd_list(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments (filters are options, see --help)", e);
     if (rc)
         return rc;
-    store_filter filters[CLI_MAX_ARGS];
-    store_query q = {.filters = filters, .include_retired = cli_opt_given(c, "all"),
+    store_query q = {.include_retired = cli_opt_given(c, "all"),
                      .only_retired = cli_opt_given(c, "retired")};
     const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset");
     if (limit && (rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e)))
         return rc;
     if (offset && (rc = parse_int64("offset", offset, 0, INT64_MAX, &q.offset, e)))
         return rc;
+    dom_filter_arg filters[CLI_MAX_ARGS];
+    int n = 0;
     for (int i = 0; i < c->nopts; i++)
-        if (c->opts[i].field >= 0 && (rc = make_filter(c, &c->opts[i], &filters[q.nfilters++], e)))
-            return rc;
+        if (c->opts[i].field >= 0)
+            filters[n++] = (dom_filter_arg){c->opts[i].field, c->opts[i].arg};
+    if ((rc = dom_query_filters(c->d, c->reg, filters, n, &q, e)))
+        return rc;
     table *t = table_begin(c, c->reg);
     rc = dom_list(c->d, c->reg, &q, cli_table_row, t, e);
     table_end(t);

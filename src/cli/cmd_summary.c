@@ -2,222 +2,16 @@
  * working: how certain the objectives are (in money, from the latest
  * portfolio analysis), the residual heat map, the worst risks, what needs
  * attention (untreated, unanchored, overdue, outside appetite, lapsed
- * acceptances), and whether the ledger is intact. */
+ * acceptances), and whether the ledger is intact. The figures are the
+ * domain's (domain/views/dashboard.h); this file only renders them. */
 #include "cli/cli_internal.h"
-#include "core/strmap.h"
 #include "core/text.h"
-#include "core/xalloc.h"
-#include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
-#include "domain/integrity/verify.h"
+#include "domain/views/dashboard.h"
 #include "formats/json.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { TOP_RISKS = 5 };
-
-/* A set of record ids: appended, then sorted once, then searched. */
-typedef struct id_set {
-    int64_t *ids;
-    size_t n, cap;
-} id_set;
-
-static void id_add(id_set *s, int64_t id)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 256;
-        s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
-    }
-    s->ids[s->n++] = id;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-    const int64_t *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-static void id_seal(id_set *s)
-{
-    if (s->n)
-        qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
-}
-
-static int id_has(const id_set *s, int64_t id)
-{
-    return s->n && bsearch(&id, s->ids, s->n, sizeof id, cmp_id);
-}
-
-typedef struct risk_row {
-    const char *key, *title, *owner, *treatment;
-    int score, residual;
-} risk_row;
-
-typedef struct summary {
-    cli *c;
-    char today[11];
-    int n;                       /* matrix size */
-    record org;
-    int has_org;
-    /* risks */
-    int heat[6][6];              /* residual [likelihood][impact] */
-    int bands[4];                /* residual: low, medium, high, critical */
-    int64_t risks, no_objective, overdue, untreated, accepted_without;
-    risk_row top[TOP_RISKS];
-    int ntop;
-    id_set treated;              /* risks with a control in place */
-    id_set accepted;             /* risks with a valid acceptance */
-    /* controls, objectives, assets */
-    int64_t controls[4];         /* planned, implemented, operating, retired */
-    int64_t control_cost;
-    int64_t objectives, objective_value;
-    int raised;
-    size_t assets;
-    /* money: latest analyses */
-    strmap risk_outside;         /* risk key -> "1"/"0", from its latest analysis */
-    int64_t outside_appetite;
-    int64_t acceptances_lapsed;
-    const char *portfolio_key;   /* latest portfolio analysis */
-    json_t *portfolio;           /* its results */
-    /* ledger */
-    verify_report rep;
-    int verified;
-} summary;
-
-static int band_index(const char *band)
-{
-    return !strcmp(band, "low") ? 0 : !strcmp(band, "medium") ? 1 : !strcmp(band, "high") ? 2 : 3;
-}
-
-static int count_control(const record *r, void *ctx)
-{
-    summary *s = ctx;
-    const value *t = record_cval(r, "treats");
-    const char *status = record_text(r, "status");
-    int k = choice_index(control_statuses, status);
-    if (k >= 0)
-        s->controls[k]++;
-    s->control_cost += record_int(r, "cost");
-    if (strcmp(status, "planned"))   /* a plan treats nothing yet */
-        for (int i = 0; i < t->n; i++)
-            id_add(&s->treated, t->ids[i]);
-    return 0;
-}
-
-static int count_acceptance(const record *r, void *ctx)
-{
-    summary *s = ctx;
-    const char *expires = record_text(r, "expires_on");
-    if (expires && strcmp(expires, s->today) < 0)
-        s->acceptances_lapsed++;
-    else
-        id_add(&s->accepted, record_cval(r, "risk")->i);
-    return 0;
-}
-
-static int note_analysis(const record *r, void *ctx)
-{
-    summary *s = ctx;
-    const char *kind = record_text(r, "kind"), *subject = record_text(r, "subject");
-    if (!strcmp(kind, "risk")) {
-        *strmap_slot_for(&s->risk_outside, subject) = record_int(r, "outside_appetite") ? "1" : "0";
-    } else if (!strcmp(kind, "portfolio") && strstr(subject, "objective")) {
-        /* analyses come in id order: the last one seen is the latest */
-        json_decref(s->portfolio);
-        const char *text = record_text(r, "results");
-        s->portfolio = text ? json_loads(text, 0, NULL) : NULL;
-        s->portfolio_key = arena_strdup(&s->c->a, r->key);
-    }
-    return 0;
-}
-
-/* Keeps the TOP_RISKS highest residual scores, highest first. */
-static void keep_top(summary *s, const record *r, int residual)
-{
-    if (s->ntop == TOP_RISKS && s->top[TOP_RISKS - 1].residual >= residual)
-        return;
-    int at = s->ntop < TOP_RISKS ? s->ntop++ : TOP_RISKS - 1;
-    arena *a = &s->c->a;
-    risk_row row = {arena_strdup(a, r->key), arena_strdup(a, record_text(r, "title")),
-                    arena_strdup(a, record_text(r, "owner")), arena_strdup(a, record_text(r, "treatment")),
-                    risk_score(r), residual};
-    while (at > 0 && s->top[at - 1].residual < residual) {
-        s->top[at] = s->top[at - 1];
-        at--;
-    }
-    s->top[at] = row;
-}
-
-static int count_risk(const record *r, void *ctx)
-{
-    summary *s = ctx;
-    int residual = risk_residual_score(r);
-    const value *rl = record_cval(r, "residual_likelihood"), *ri = record_cval(r, "residual_impact");
-    int l = (int)(rl->null ? record_int(r, "likelihood") : rl->i);
-    int i = (int)(ri->null ? record_int(r, "impact") : ri->i);
-    const char *treatment = record_text(r, "treatment"), *review = record_text(r, "review_date");
-    const char *outside = strmap_get(&s->risk_outside, r->key);
-    s->risks++;
-    if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
-        s->heat[l][i]++;
-    s->bands[band_index(risk_band(residual, s->n))]++;
-    s->no_objective += !record_cval(r, "objectives")->n;
-    s->overdue += review && strcmp(review, s->today) < 0;
-    s->outside_appetite += outside && *outside == '1';
-    if (!strcmp(treatment, "accept"))
-        s->accepted_without += !id_has(&s->accepted, r->id);
-    else if (strcmp(treatment, "avoid"))
-        s->untreated += !id_has(&s->treated, r->id);
-    keep_top(s, r, residual);
-    return 0;
-}
-
-static int count_objective(const record *r, void *ctx)
-{
-    summary *s = ctx;
-    s->objectives++;
-    s->objective_value += record_int(r, "value_at_stake");
-    return 0;
-}
-
-static int count_needs(summary *s, isms_err *e)
-{
-    asset_need *needs;
-    int rc = dom_asset_needs(s->c->d, &needs, &s->assets, e);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < s->assets; i++)
-        for (int k = 0; k < NEED_COUNT; k++)
-            if (needs[i].inherited[k] > needs[i].stated[k]) {
-                s->raised++;
-                break;
-            }
-    free(needs);
-    return 0;
-}
-
-static int gather(summary *s, isms_err *e)
-{
-    dom *d = s->c->d;
-    int rc = dom_list(d, &reg_control, NULL, count_control, s, e);
-    if (!rc)
-        rc = dom_list(d, &reg_acceptance, NULL, count_acceptance, s, e);
-    if (!rc)
-        rc = dom_list(d, &reg_analysis, NULL, note_analysis, s, e);
-    id_seal(&s->treated);
-    id_seal(&s->accepted);
-    if (!rc)
-        rc = dom_list(d, &reg_risk, NULL, count_risk, s, e);
-    if (!rc)
-        rc = dom_list(d, &reg_objective, NULL, count_objective, s, e);
-    if (!rc)
-        rc = count_needs(s, e);
-    if (!rc)
-        s->verified = dom_verify(d, &s->rep, NULL) == 0;
-    return rc;
-}
 
 /* ---- text ---- */
 
@@ -228,15 +22,15 @@ static const char *major(cli *c, double v)
     return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
 }
 
-static void print_heat(FILE *f, const summary *s)
+static void print_heat(FILE *f, const dom_dash *s)
 {
     fprintf(f, "\nResidual risk heat map (rows: likelihood, columns: impact)\n      ");
-    for (int i = 1; i <= s->n; i++)
+    for (int i = 1; i <= s->matrix; i++)
         fprintf(f, "%4d", i);
     fputc('\n', f);
-    for (int l = s->n; l >= 1; l--) {
+    for (int l = s->matrix; l >= 1; l--) {
         fprintf(f, "   %2d ", l);
-        for (int i = 1; i <= s->n; i++) {
+        for (int i = 1; i <= s->matrix; i++) {
             if (s->heat[l][i])
                 fprintf(f, "%4d", s->heat[l][i]);
             else
@@ -246,10 +40,10 @@ static void print_heat(FILE *f, const summary *s)
     }
 }
 
-static void print_certainty(cli *c, const summary *s)
+static void print_certainty(cli *c, const dom_dash *s, json_t *portfolio)
 {
     FILE *f = c->out;
-    json_t *objectives = json_object_get(s->portfolio, "objectives");
+    json_t *objectives = json_object_get(portfolio, "objectives");
     if (!json_array_size(objectives))
         return;
     fprintf(f, "\nHow certain are the objectives? (%s: annual loss, and the chance it stays within tolerance)\n",
@@ -273,19 +67,20 @@ static void attention(FILE *f, int64_t n, const char *one, const char *many)
     fprintf(f, "  %lld %s\n", (long long)n, n == 1 ? one : many);
 }
 
-static void print_text(cli *c, const summary *s)
+static void print_text(cli *c, const dom_dash *s, json_t *portfolio)
 {
     FILE *f = c->out;
     const record *org = &s->org;
     if (s->has_org)
         fprintf(f, "%s  ·  %s  ·  NIS2 %s  ·  DORA %s  ·  %s  ·  %dx%d risk matrix\n",
                 record_text(org, "name"), record_text(org, "sector") ? record_text(org, "sector") : "sector not set",
-                record_text(org, "nis2_class"), record_text(org, "dora_entity"), dom_currency(c->d), s->n, s->n);
+                record_text(org, "nis2_class"), record_text(org, "dora_entity"), s->currency, s->matrix,
+                s->matrix);
     else
         fprintf(f, "No organisation profile yet (isms org set --name ...)\n");
     fprintf(f, "\nObjectives: %lld, value at stake %s\n", (long long)s->objectives,
             render_money(c, s->objective_value));
-    print_certainty(c, s);
+    print_certainty(c, s, portfolio);
     fprintf(f, "\nRisks: %lld active; residual: %d critical, %d high, %d medium, %d low\n",
             (long long)s->risks, s->bands[3], s->bands[2], s->bands[1], s->bands[0]);
     if (s->risks)
@@ -294,7 +89,7 @@ static void print_text(cli *c, const summary *s)
         fprintf(f, "\nTop risks by residual score\n");
         for (int i = 0; i < s->ntop; i++)
             fprintf(f, "  %-8s %-44.44s %2d %-8s owner %-7s %s\n", s->top[i].key, s->top[i].title,
-                    s->top[i].residual, risk_band(s->top[i].residual, s->n), s->top[i].owner, s->top[i].treatment);
+                    s->top[i].residual, s->top[i].residual_band, s->top[i].owner, s->top[i].treatment);
     }
     fprintf(f, "\nControls: %lld planned, %lld implemented, %lld operating; annual cost %s\n",
             (long long)s->controls[0], (long long)s->controls[1], (long long)s->controls[2],
@@ -310,18 +105,18 @@ static void print_text(cli *c, const summary *s)
               "acceptances lapsed: the risks are back for review");
     attention(f, s->no_objective, "risk tied to no business objective", "risks tied to no business objective");
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
-    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->rep.entries, s->rep.head_hash,
-            s->verified ? "verified" : "VERIFICATION FAILED (run isms verify)");
+    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->ledger_entries, s->ledger_head,
+            s->ledger_verified ? "verified" : "VERIFICATION FAILED (run isms verify)");
 }
 
 /* ---- JSON ---- */
 
-static void print_json(cli *c, const summary *s)
+static void print_json(cli *c, const dom_dash *s, json_t *portfolio)
 {
     json_t *heat = json_array(), *top = json_array();
-    for (int l = 1; l <= s->n; l++) {
+    for (int l = 1; l <= s->matrix; l++) {
         json_t *row = json_array();
-        for (int i = 1; i <= s->n; i++)
+        for (int i = 1; i <= s->matrix; i++)
             json_array_append_new(row, json_integer(s->heat[l][i]));
         json_array_append_new(heat, row);
     }
@@ -329,14 +124,14 @@ static void print_json(cli *c, const summary *s)
         json_array_append_new(top, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "key", s->top[i].key,
                                              "title", s->top[i].title, "score", s->top[i].score,
                                              "residual_score", s->top[i].residual, "residual_band",
-                                             risk_band(s->top[i].residual, s->n), "owner", s->top[i].owner,
+                                             s->top[i].residual_band, "owner", s->top[i].owner,
                                              "treatment", s->top[i].treatment));
     json_t *o = json_pack(
         "{s:o, s:s, s:i, s:{s:I, s:I, s:s?, s:O?}, s:{s:I, s:{s:i, s:i, s:i, s:i}, s:o, s:o}, "
         "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:i}, s:{s:I, s:s, s:b}}",
-        "org", s->has_org ? record_json(&s->org) : json_null(), "currency", dom_currency(c->d), "matrix", s->n,
+        "org", s->has_org ? record_json(&s->org) : json_null(), "currency", s->currency, "matrix", s->matrix,
         "objectives", "count", (json_int_t)s->objectives, "value_at_stake", (json_int_t)s->objective_value,
-        "analysis", s->portfolio_key, "certainty", s->portfolio ? json_object_get(s->portfolio, "objectives") : NULL,
+        "analysis", s->portfolio_key, "certainty", portfolio ? json_object_get(portfolio, "objectives") : NULL,
         "risks", "active", (json_int_t)s->risks, "residual_bands", "low", s->bands[0], "medium", s->bands[1],
         "high", s->bands[2], "critical", s->bands[3], "heat_map", heat, "top", top,
         "attention", "outside_appetite", (json_int_t)s->outside_appetite, "untreated", (json_int_t)s->untreated,
@@ -346,7 +141,8 @@ static void print_json(cli *c, const summary *s)
         "controls", "planned", (json_int_t)s->controls[0], "implemented", (json_int_t)s->controls[1],
         "operating", (json_int_t)s->controls[2], "annual_cost", (json_int_t)s->control_cost,
         "assets", "count", (json_int_t)s->assets, "inherit_higher_need", s->raised,
-        "ledger", "entries", (json_int_t)s->rep.entries, "head", s->rep.head_hash, "verified", s->verified);
+        "ledger", "entries", (json_int_t)s->ledger_entries, "head", s->ledger_head, "verified",
+        s->ledger_verified);
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -356,22 +152,15 @@ int cmd_summary(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments", e);
     if (rc)
         return rc;
-    summary *s = arena_alloc(&c->a, sizeof *s);
-    s->c = c;
-    s->n = dom_matrix_size(c->d);
-    now_date(s->today);
-    s->has_org = dom_get(c->d, &reg_org, "ORG", &s->org, NULL) == 0;
-    strmap_init(&s->risk_outside);
-    verify_report_init(&s->rep);
-    rc = gather(s, e);
-    if (!rc && c->json)
-        print_json(c, s);
-    else if (!rc)
-        print_text(c, s);
-    verify_report_reset(&s->rep);
-    strmap_reset(&s->risk_outside);
-    json_decref(s->portfolio);
-    free(s->treated.ids);
-    free(s->accepted.ids);
-    return rc;
+    dom_dash *s = arena_alloc(&c->a, sizeof *s);
+    if ((rc = dom_dashboard(c->d, s, e)))
+        return rc;
+    /* The certainty per objective is the analysis's stored result. */
+    json_t *portfolio = s->portfolio_results ? json_loads(s->portfolio_results, 0, NULL) : NULL;
+    if (c->json)
+        print_json(c, s, portfolio);
+    else
+        print_text(c, s, portfolio);
+    json_decref(portfolio);
+    return 0;
 }

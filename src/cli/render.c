@@ -1,10 +1,11 @@
 /* render.c: records for people (aligned text, tables) and for programs
  * (JSON). Derived values (risk scores and bands, inherited protection
- * needs) are computed by the domain and added here. */
+ * needs) are the domain's (domain/views/derived.h): computed there, shown
+ * here beside the fields, the same in every form. */
 #include "cli/cli_internal.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
+#include "domain/views/derived.h"
 #include "formats/json.h"
 
 #include <stdlib.h>
@@ -17,47 +18,47 @@ const char *render_money(cli *c, int64_t minor)
     return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
 }
 
-static const asset_need *needs_of(cli *c, const record *r)
+/* The derived values of r into v (as many as its register has, *n; v
+ * NULL: in the command's arena), in the order of *defs. A value the domain
+ * could not compute stays null. */
+static const value *derived_of(cli *c, const record *r, value *v, const derived_def **defs, int *n)
 {
-    if (!c->needs_loaded) {
-        c->needs_loaded = 1;
-        if (dom_asset_needs(c->d, &c->needs, &c->nneeds, NULL))
-            c->nneeds = 0;
-    }
-    return asset_need_find(c->needs, c->nneeds, r->id);
+    *defs = derived_defs(r->reg, n);
+    if (!*n)
+        return NULL;
+    if (!c->derived)
+        c->derived = derive_cache_new(c->d);
+    if (!v)
+        v = arena_alloc(&c->a, sizeof *v * (size_t)*n);
+    derive_record(c->derived, r, v, NULL);
+    return v;
 }
 
 /* ---- JSON ---- */
 
-static void decorate_json(cli *c, const record *r, json_t *o)
+/* Adds r's derived values to its JSON form o; `scratch` as derived_of. */
+static void decorate_json(cli *c, const record *r, value *scratch, json_t *o)
 {
-    if (r->reg == &reg_risk) {
-        int n = dom_matrix_size(c->d), s = risk_score(r), rs = risk_residual_score(r);
-        json_object_set_new(o, "score", json_integer(s));
-        json_object_set_new(o, "band", json_string(risk_band(s, n)));
-        json_object_set_new(o, "residual_score", json_integer(rs));
-        json_object_set_new(o, "residual_band", json_string(risk_band(rs, n)));
-    } else if (r->reg == &reg_asset) {
-        const asset_need *need = needs_of(c, r);
-        static const char *const names[] = {"confidentiality", "integrity", "availability"};
-        if (!need)
-            return;
-        json_t *inh = json_object(), *eff = json_object();
-        for (int k = 0; k < NEED_COUNT; k++) {
-            json_object_set_new(inh, names[k], need->inherited[k] < 0 ? json_null()
-                                                                       : json_string(need_name(need->inherited[k])));
-            json_object_set_new(eff, names[k], json_string(need_name(asset_effective(need, k))));
+    const derived_def *defs;
+    int n;
+    const value *v = derived_of(c, r, scratch, &defs, &n);
+    for (int k = 0; k < n; k++) {
+        json_t *in = o;
+        if (defs[k].group) {
+            in = json_object_get(o, defs[k].group);
+            if (!in) {
+                in = json_object();
+                json_object_set_new(o, defs[k].group, in);
+            }
         }
-        json_object_set_new(o, "inherited_needs", inh);
-        json_object_set_new(o, "effective_needs", eff);
-        json_object_set_new(o, "critical_function_inherited", json_boolean(need->critical_inherited));
+        json_object_set_new(in, defs[k].field.name, field_json(&defs[k].field, &v[k]));
     }
 }
 
 void render_record_json(cli *c, const record *r)
 {
     json_t *o = record_json(r);
-    decorate_json(c, r, o);
+    decorate_json(c, r, NULL, o);
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -130,29 +131,17 @@ static void print_multiline(FILE *f, const char *label, const char *text)
 
 static void decorate_text(cli *c, const record *r)
 {
-    FILE *f = c->out;
-    if (r->reg == &reg_risk) {
-        int n = dom_matrix_size(c->d), s = risk_score(r), rs = risk_residual_score(r);
-        fprintf(f, "  %-22s %d of %d, %s\n", "inherent score", s, n * n, risk_band(s, n));
-        fprintf(f, "  %-22s %d of %d, %s\n", "residual score", rs, n * n, risk_band(rs, n));
-    } else if (r->reg == &reg_asset) {
-        const asset_need *need = needs_of(c, r);
-        static const char *const names[] = {"confidentiality", "integrity", "availability"};
-        if (!need)
-            return;
-        fprintf(f, "  protection needs       stated       inherited    effective\n");
-        for (int k = 0; k < NEED_COUNT; k++) {
-            const char *from = "";
-            if (need->inherited[k] > need->stated[k]) {
-                const asset_need *src = asset_need_find(c->needs, c->nneeds, need->source[k]);
-                from = src ? arena_printf(&c->a, "  (from %s)", src->key) : "";
-            }
-            fprintf(f, "    %-20s %-12s %-12s %s%s\n", names[k], need_name(need->stated[k]),
-                    need->inherited[k] < 0 ? "-" : need_name(need->inherited[k]),
-                    need_name(asset_effective(need, k)), from);
-        }
-        if (need->critical_inherited && !need->critical)
-            fprintf(f, "  %-22s %s\n", "critical function", "inherited from a dependent asset");
+    const derived_def *defs;
+    int n;
+    const value *v = derived_of(c, r, NULL, &defs, &n);
+    int width = 22;   /* the fields' column, wider if a label needs it */
+    for (int k = 0; k < n; k++)
+        if ((int)strlen(defs[k].label) > width)
+            width = (int)strlen(defs[k].label);
+    for (int k = 0; k < n; k++) {
+        const char *text = value_text(c, &defs[k].field, &v[k], 0);
+        if (text)
+            fprintf(c->out, "  %-*s %s\n", width, defs[k].label, text);
     }
 }
 
@@ -191,12 +180,13 @@ struct table {
     const regdef *reg;
     int ncols;
     const char *head[TABLE_MAX_COLS];
-    int field[TABLE_MAX_COLS];     /* field index, or -1 key, -2 score, -3 residual */
+    int field[TABLE_MAX_COLS];     /* field index; -1 the key; -2 - k derived value k */
     size_t width[TABLE_MAX_COLS];
     const char **cells;            /* rows x ncols, in c->a */
     size_t rows, cap;
     int json, first;
     buf line;                      /* one JSON row */
+    value *derived;                /* one row's derived values, reused row after row */
 };
 
 table *table_begin(cli *c, const regdef *reg)
@@ -206,50 +196,56 @@ table *table_begin(cli *c, const regdef *reg)
     t->reg = reg;
     t->json = c->json;
     t->first = 1;
+    int n;
+    const derived_def *defs = derived_defs(reg, &n);
+    t->derived = arena_alloc(&c->a, sizeof *t->derived * (size_t)(n ? n : 1));
     if (t->json) {
         fputs("[\n", c->out);
         return t;
     }
     t->head[t->ncols] = "key";
     t->field[t->ncols++] = -1;
-    for (int i = 0; i < reg->nfields && t->ncols < TABLE_MAX_COLS - 2; i++)
+    for (int i = 0; i < reg->nfields && t->ncols < TABLE_MAX_COLS; i++)
         if (reg->fields[i].flags & FF_LIST) {
             t->head[t->ncols] = reg->fields[i].name;
             t->field[t->ncols++] = i;
         }
-    if (reg == &reg_risk) {
-        t->head[t->ncols] = "score";
-        t->field[t->ncols++] = -2;
-        t->head[t->ncols] = "residual";
-        t->field[t->ncols++] = -3;
-    }
+    for (int k = 0; k < n && t->ncols < TABLE_MAX_COLS; k++)
+        if (defs[k].field.flags & FF_LIST) {
+            t->head[t->ncols] = defs[k].field.name;
+            t->field[t->ncols++] = -2 - k;
+        }
     for (int k = 0; k < t->ncols; k++)
         t->width[k] = utf8_width(t->head[k]);
     return t;
 }
 
-static const char *cell_text(table *t, const record *r, int k)
+/* One line per cell: cut at a newline or at the cell width. */
+static const char *cell_fit(cli *c, const char *s)
+{
+    if (!s)
+        return "-";
+    size_t cut = utf8_prefix(s, TABLE_CELL_MAX);
+    const char *nl = strchr(s, '\n');
+    if (nl && (size_t)(nl - s) < cut)
+        cut = (size_t)(nl - s);
+    if (s[cut])
+        return arena_printf(&c->a, "%.*s…", (int)cut, s);
+    return s;
+}
+
+static const char *cell_text(table *t, const record *r, const value *derived, int k)
 {
     cli *c = t->c;
-    int n = dom_matrix_size(c->d);
-    switch (t->field[k]) {
-    case -1: return r->key;
-    case -2: return arena_printf(&c->a, "%d %s", risk_score(r), risk_band(risk_score(r), n));
-    case -3: return arena_printf(&c->a, "%d %s", risk_residual_score(r), risk_band(risk_residual_score(r), n));
-    default: {
-        const char *s = value_text(c, &t->reg->fields[t->field[k]], &r->v[t->field[k]], 1);
-        if (!s)
-            return "-";
-        /* One line per row: cut at a newline or at the cell width. */
-        size_t cut = utf8_prefix(s, TABLE_CELL_MAX);
-        const char *nl = strchr(s, '\n');
-        if (nl && (size_t)(nl - s) < cut)
-            cut = (size_t)(nl - s);
-        if (s[cut])
-            return arena_printf(&c->a, "%.*s…", (int)cut, s);
-        return s;
+    int f = t->field[k];
+    if (f == -1)
+        return r->key;
+    if (f < -1) {
+        int n;
+        const derived_def *defs = derived_defs(t->reg, &n);
+        return cell_fit(c, value_text(c, &defs[-2 - f].field, &derived[-2 - f], 1));
     }
-    }
+    return cell_fit(c, value_text(c, &t->reg->fields[f], &r->v[f], 1));
 }
 
 void table_add(table *t, const record *r)
@@ -257,7 +253,7 @@ void table_add(table *t, const record *r)
     cli *c = t->c;
     if (t->json) {
         json_t *o = record_json(r);
-        decorate_json(c, r, o);
+        decorate_json(c, r, t->derived, o);
         buf_clear(&t->line);
         if (!t->first)
             buf_puts(&t->line, ",\n");
@@ -275,8 +271,11 @@ void table_add(table *t, const record *r)
         t->cells = cells;
         t->cap = cap;
     }
+    const derived_def *defs;
+    int n;
+    const value *derived = derived_of(c, r, t->derived, &defs, &n);
     for (int k = 0; k < t->ncols; k++) {
-        const char *s = arena_strdup(&c->a, cell_text(t, r, k));
+        const char *s = arena_strdup(&c->a, cell_text(t, r, derived, k));
         t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;
         if (utf8_width(s) > t->width[k])
             t->width[k] = utf8_width(s);

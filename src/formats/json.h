@@ -20,6 +20,8 @@
 
 /* New reference. */
 json_t *record_json(const record *r);
+/* One value of field f as record_json writes it (new reference). */
+json_t *field_json(const fielddef *f, const value *v);
 /* malloc'd canonical bytes. */
 char *record_canonical(const record *r);
 /* Canonical bytes of any JSON value (malloc'd). */

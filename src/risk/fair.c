@@ -73,6 +73,26 @@ static int check_path(const fair_risk *r, isms_err *e)
                    "or as tef with tcap and rs", field, r->name ? r->name : "risk");
 }
 
+int fair_factor_check(fair_factor f, const dist *d, const char *field, isms_err *e)
+{
+    int rc = dist_validate(d, field, e);
+    if (rc)
+        return rc;
+    if (f == FAIR_LEF || f == FAIR_TEF)
+        return check_support(d, field, 0.0, INFINITY, "a frequency cannot be negative", e);
+    if (f == FAIR_VULN || f == FAIR_SLEP)
+        return check_support(d, field, 0.0, 1.0, "a probability lies within [0, 1]", e);
+    if (f == FAIR_PLM || f == FAIR_SLM)
+        return check_support(d, field, 0.0, INFINITY, "a loss magnitude cannot be negative", e);
+    return E_OK;
+}
+
+static int check_reduction(const dist *d, const char *field, isms_err *e)
+{
+    int rc = dist_validate(d, field, e);
+    return rc ? rc : check_support(d, field, 0.0, 1.0, "a reduction is a fraction within [0, 1]", e);
+}
+
 static int check_factors(const fair_risk *r, isms_err *e)
 {
     if (!present(r, FAIR_PLM))
@@ -85,18 +105,7 @@ static int check_factors(const fair_risk *r, isms_err *e)
     }
     for (int f = 0; f < FAIR_NFACTORS; f++) {
         const dist *d = factor_dist(r, f);
-        const char *name = factor_names[f];
-        int rc = d->kind == DIST_NONE ? E_OK : dist_validate(d, name, e);
-        if (rc)
-            return rc;
-        if (d->kind == DIST_NONE)
-            continue;
-        if (f == FAIR_LEF || f == FAIR_TEF)
-            rc = check_support(d, name, 0.0, INFINITY, "a frequency cannot be negative", e);
-        else if (f == FAIR_VULN || f == FAIR_SLEP)
-            rc = check_support(d, name, 0.0, 1.0, "a probability lies within [0, 1]", e);
-        else if (f == FAIR_PLM || f == FAIR_SLM)
-            rc = check_support(d, name, 0.0, INFINITY, "a loss magnitude cannot be negative", e);
+        int rc = d->kind == DIST_NONE ? E_OK : fair_factor_check(f, d, factor_names[f], e);
         if (rc)
             return rc;
     }
@@ -136,9 +145,7 @@ static int check_effect(const fair_risk *r, const fair_effect *fx, size_t i,
     if (rc || fx->target == FAIR_ON_TRANSFER)
         return rc;
     snprintf(field, sizeof field, "effects[%zu].reduction", i);
-    if ((rc = dist_validate(&fx->reduction, field, e)))
-        return rc;
-    return check_support(&fx->reduction, field, 0.0, 1.0, "a reduction is a fraction within [0, 1]", e);
+    return check_reduction(&fx->reduction, field, e);
 }
 
 static int check_covers(const fair_risk *r, isms_err *e)

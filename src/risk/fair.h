@@ -135,6 +135,11 @@ typedef struct fair_risk {
 
 /* E_INVALID naming the field ("lef", "effects[2].reduction", ...) unless the
  * risk is complete and consistent; ncontrols bounds effect indices. */
+/* One factor's distribution on its own: valid, and within the factor's
+ * bounds (frequencies and magnitudes not negative, probabilities within
+ * [0, 1]); `field` names it in the message. */
+int fair_factor_check(fair_factor f, const dist *d, const char *field, isms_err *e);
+
 int fair_risk_validate(const fair_risk *r, const fair_control *controls, size_t ncontrols,
                        isms_err *e);
 

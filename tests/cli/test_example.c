@@ -115,6 +115,21 @@ static void verify_and_log(void **state)
     free(out);
 }
 
+/* The domain says whether an update changed anything; the CLI says so. */
+static void update_says_whether_it_changed(void **state)
+{
+    (void)state;
+    long long before = ledger_length();
+    char *out = tu_isms_ok(repo, "risk", "update", "RISK-1", "--title", "Ransomware halts payments");
+    assert_contains(out, "unchanged RISK-1");
+    free(out);
+    assert_int_equal(ledger_length(), before);
+    out = tu_isms_ok(repo, "risk", "update", "RISK-1", "--residual-impact", "4");
+    assert_contains(out, "updated RISK-1");
+    free(out);
+    assert_int_equal(ledger_length(), before + 1);
+}
+
 /* Each bad input: a clear message naming field and value, a non-zero exit,
  * and no change to the ledger or the data. */
 typedef struct bad_case {
@@ -127,7 +142,8 @@ static const bad_case bad_cases[] = {
     {{"risk", "show", "RISK-99"}, 4, {"RISK-99"}},
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "7", "--impact", "2"},
      3, {"likelihood", "7", "1..5"}},
-    {{"risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"}, 3, {"title", "required"}},
+    {{"risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"}, 3,
+     {"title is required", "(option --title)"}},
     {{"risk", "add", "--title", "x", "--owner", "ghost@acme.example", "--likelihood", "2", "--impact", "2"},
      3, {"owner", "ghost@acme.example"}},
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
@@ -141,7 +157,7 @@ static const bad_case bad_cases[] = {
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
       "--treatment", "ignore"}, 3, {"treatment", "ignore", "mitigate"}},
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--residual-likelihood", "3"}, 3, {"residual_likelihood", "3"}},
+      "--residual-likelihood", "3"}, 3, {"residual_likelihood: 3", "(option --residual-likelihood)"}},
     {{"risk", "add", "--title", "x", "--bogus", "1"}, 2, {"--bogus"}},
     {{"risk", "update", "RISK-1", "--owner", "nobody"}, 3, {"owner", "NOBODY"}},
     {{"risk", "update", "RISK-1", "--title", ""}, 3, {"title"}},
@@ -159,6 +175,27 @@ static const bad_case bad_cases[] = {
     {{"org", "set", "--currency", "USD"}, 5, {"currency"}},   /* amounts already recorded */
     {{"org", "set", "--risk-matrix", "3"}, 5, {"risk_matrix", "5"}},   /* a risk is rated 5 */
     {{"scope", "approve", "SCOPE-1", "--by", "omar@acme.example"}, 4, {"SCOPE-1"}},
+    /* Lax parsing, refused (issue 14): a blank title, money with misplaced
+     * or foreign grouping, an empty review date on add, levels typed "+3"
+     * or "03", an empty value for a field that always holds one. */
+    {{"risk", "add", "--title", "   ", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"},
+     3, {"title", "\"   \"", "blank"}},
+    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1,2,3"},
+     3, {"value_at_stake", "\"1,2,3\"", "separator"}},
+    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1.250.000,50"},
+     3, {"value_at_stake", "\"1.250.000,50\"", "1,250,000.50"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
+      "--review-date", ""}, 3, {"review_date", "\"\"", "(option --review-date)"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "+3", "--impact", "2"},
+     3, {"likelihood", "\"+3\"", "no + sign"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "3", "--impact", "03"},
+     3, {"impact", "\"03\"", "leading zeros"}},
+    {{"risk", "update", "RISK-1", "--treatment", ""}, 3, {"treatment is required", "(option --treatment)"}},
+    {{"risk", "accept", "RISK-1", "--by", "dana@acme.example", "--rationale", "fine", "--until", ""}, 3,
+     {"expires_on", "\"\""}},
+    {{"risk", "update", "RISK-1", "--title", " \t "}, 3, {"title", "blank"}},
+    {{"risk", "list", "--likelihood", "03"}, 3, {"likelihood", "\"03\""}},
+    {{"risk", "list", "--owner", "ghost@acme.example"}, 4, {"owner", "ghost@acme.example"}},
     {{"frobnicate"}, 2, {"frobnicate"}},
     {{"risk", "explode"}, 2, {"explode"}},
 };
@@ -332,6 +369,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(example_records_are_stored),
         cmocka_unit_test(verify_and_log),
+        cmocka_unit_test(update_says_whether_it_changed),
         cmocka_unit_test(bad_input_changes_nothing),
         cmocka_unit_test(help_at_every_level),
         cmocka_unit_test(every_list_and_show_has_json),

@@ -122,7 +122,7 @@ static void quantify_is_reproducible_and_saved(void **state)
     assert_true(a.current.stats.mean != b.current.stats.mean);
     /* A risk without FAIR inputs says what it needs. */
     assert_int_equal(dom_risk_quantify(d, "RISK-2", &o, &b, &e), E_INVALID);
-    assert_contains(e.msg, "--lef");
+    assert_contains(e.msg, "give it lef");
 }
 
 static void appetite_is_approved_per_objective(void **state)

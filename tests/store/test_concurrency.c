@@ -84,7 +84,7 @@ static void update_impact(dom *d, const char *key, int impact, FILE *log)
     record_init(&ch, &reg_risk, a);
     set_field(d, &ch, "impact", arena_printf(a, "%d", impact), log);
     isms_err e = {0};
-    if (dom_update(d, &reg_risk, key, &ch, 0, &out, &e))
+    if (dom_update(d, &reg_risk, key, &ch, 0, &out, NULL, &e))
         child_die(log, "update", &e);
 }
 
@@ -230,7 +230,7 @@ static void incrementer(int k, const char *log_path)
         int64_t units = record_int(&cur, "value_at_stake") / 100;
         record_init(&ch, &reg_objective, dom_arena(d));
         set_field(d, &ch, "value_at_stake", arena_printf(dom_arena(d), "%lld", (long long)units + 1), log);
-        int rc = dom_update(d, &reg_objective, "OBJ-1", &ch, cur.version, &out, &ue);
+        int rc = dom_update(d, &reg_objective, "OBJ-1", &ch, cur.version, &out, NULL, &ue);
         if (rc == E_RETRY && strstr(ue.msg, "changed")) {
             retries++;
         } else if (rc) {

@@ -50,15 +50,18 @@ const char *dom_level_label(dom *d, char axis, int level);
 
 /* ---- input ---- */
 
-/* Sets field `f` of r from user text (a CLI flag, a form field): checks the
- * text (UTF-8, length, single line), parses numbers, money (major units),
- * dates, booleans, enum values; references and links keep their keys (or
- * e-mail addresses) until the mutation resolves them. An empty text clears
- * an optional field. The error names the field and the value. */
+/* Sets field `f` of r from user text (a CLI flag, a form field): parses
+ * numbers, money (major units), dates, booleans and distributions;
+ * references and links keep their keys (or e-mail addresses) until the
+ * mutation resolves them. An empty text clears the field. Only the text
+ * is checked here (UTF-8, single line, that it reads as the field's type);
+ * whether the value suits the field is validation's question
+ * (domain/registers/validate.h), which dom_add and dom_update ask. The
+ * error names the field and the value. */
 int dom_set_text(dom *d, record *r, int f, const char *text, isms_err *e);
 
-/* Parses a filter value for field `f` like dom_set_text() does, but also
- * for fields that only isms's workflow sets (they can be searched on). */
+/* Parses a filter value for field `f` like dom_set_text() does (fields
+ * that only isms's workflow sets may be searched on too). */
 int dom_parse_filter(dom *d, record *r, int f, const char *text, isms_err *e);
 
 /* Normalises a key as typed ("risk-1" -> "RISK-1"); result in the arena. */
@@ -66,12 +69,24 @@ const char *dom_key(dom *d, const char *typed);
 
 /* ---- mutations: each returns the stored record in *out ---- */
 
+/* Adds `in`, after validating its values as a person's input (fields only
+ * the workflows set are refused). */
 int dom_add(dom *d, record *in, record *out, isms_err *e);
+
+/* What an update changed: the indexes of the fields whose values differ
+ * from before, in the register's order, in the dom's arena. n = 0: the
+ * update changed nothing, and nothing was written. */
+typedef struct dom_changes {
+    int n;
+    const int *fields;
+} dom_changes;
+
 /* Applies the given values of `changes` to record `key`. if_version > 0
  * refuses the change (E_RETRY) unless the record is at that version. A
- * change that changes nothing writes nothing and returns 0. */
+ * change that changes nothing writes nothing and returns 0. *changed (may
+ * be NULL) says which fields changed. */
 int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
-               int64_t if_version, record *out, isms_err *e);
+               int64_t if_version, record *out, dom_changes *changed, isms_err *e);
 /* Retires a record: it stays, with retired_at set; nothing is deleted. */
 int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err *e);
 

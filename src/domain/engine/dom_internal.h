@@ -27,7 +27,8 @@ int dom_txn_begin(dom *d, isms_err *e);
 int dom_txn_end(dom *d, int rc, isms_err *e);
 
 /* The bodies of mutations, inside a transaction the caller holds (so that
- * workflows can make several changes atomically). dom_add_in_txn adds `in`;
+ * workflows can make several changes atomically). dom_add_in_txn adds `in`
+ * (its values validated, workflow-only fields allowed);
  * dom_change_in_txn reads record `key`, lets `fn` change a copy, checks
  * the result, and writes it with ledger operation `op` (nothing when the
  * change changes nothing). */
@@ -45,8 +46,9 @@ int person_has_role(const record *p, const char *role);
 /* Writes a ledger entry for a record as it now stands in the store. */
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e);
 
-/* dom_set_text() without the refusal of workflow-only fields: for the
- * domain's own defaults and catalogues. */
+/* dom_set_text(), under the name the domain's own callers (defaults,
+ * catalogues, workflows) use; what they set is validated without the
+ * refusal of workflow-only fields (dom_add_in_txn). */
 int dom_set_value(dom *d, record *r, int f, const char *text, isms_err *e);
 
 /* Seeds the built-in catalogues of a new repository (builtin.c). */

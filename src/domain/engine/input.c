@@ -1,5 +1,8 @@
-/* input.c: user text to field values, with the checks that need nothing
- * but the text (and the organisation's currency). */
+/* input.c: user text to field values. Parsing only: text becomes a typed
+ * value (a number, minor units of money, a canonical distribution) or an
+ * error saying the text is not one; whether the value suits the field
+ * (its range, its choices, its length) is validation's job
+ * (registers/validate.c), which typed values from elsewhere pass too. */
 #include "domain/engine/dom_internal.h"
 #include "core/buf.h"
 #include "core/text.h"
@@ -13,17 +16,6 @@ const char *dom_key(dom *d, const char *typed)
     if (strchr(k, '@'))
         return ascii_lower(k);   /* an e-mail address standing for a person */
     return ascii_upper(k);
-}
-
-static int enum_error(const fielddef *f, const char *text, isms_err *e)
-{
-    buf b;
-    buf_init(&b);
-    for (int i = 0; f->choices[i]; i++)
-        buf_printf(&b, "%s%s", i ? ", " : "", f->choices[i]);
-    err_set(e, E_INVALID, f->name, "%s: \"%s\" is not one of: %s", f->name, text, buf_str(&b));
-    buf_reset(&b);
-    return E_INVALID;
 }
 
 /* Adds one member to a set value, ignoring duplicates. */
@@ -46,7 +38,7 @@ static void set_add(dom *d, value *v, const char *member)
 }
 
 /* Members are separated by commas; repeated flags add to the set. */
-static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_err *e)
+static void set_text(dom *d, const fielddef *f, value *v, const char *text)
 {
     if (!v->given) {
         v->n = 0;
@@ -65,26 +57,14 @@ static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_
             s++;
         for (char *t = s + strlen(s); t > s && t[-1] == ' '; t--)
             t[-1] = 0;
-        if (*s) {
-            if (f->type == FT_ENUMSET) {
-                if (choice_index(f->choices, s) < 0)
-                    return enum_error(f, s, e);
-                set_add(d, v, s);
-            } else {
-                set_add(d, v, dom_key(d, s));
-            }
-        }
+        if (*s)
+            set_add(d, v, f->type == FT_ENUMSET ? s : dom_key(d, s));
         p = comma ? comma + 1 : p + n;
     }
-    return 0;
 }
 
 int dom_set_text(dom *d, record *r, int fi, const char *text, isms_err *e)
 {
-    const fielddef *f = &r->reg->fields[fi];
-    if (f->flags & FF_SYSTEM)
-        return err_set(e, E_INVALID, f->name, "%s is set by isms through its workflow, not directly",
-                       f->name);
     return dom_set_value(d, r, fi, text, e);
 }
 
@@ -118,13 +98,13 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
                         f->type == FT_TEXT && f->max ? (size_t)f->max : 65536, e);
     if (rc)
         return rc;
-    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
-        return set_text(d, f, v, text, e);
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET) {
+        set_text(d, f, v, text);
+        return 0;
+    }
     v->given = 1;
     v->null = 0;
-    if (!*text) {
-        if (f->flags & FF_REQUIRED)
-            return err_set(e, E_INVALID, f->name, "%s: a value is required", f->name);
+    if (!*text) {   /* clears the field; validation says whether it may be empty */
         v->null = 1;
         return 0;
     }
@@ -136,12 +116,9 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
             ascii_lower((char *)v->s);
         return 0;
     case FT_INT:
-        return parse_int64(f->name, text, f->min, f->max, &v->i, e);
+        return parse_int64(f->name, text, INT64_MIN, INT64_MAX, &v->i, e);
     case FT_MONEY:
-        rc = parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
-        if (!rc && v->i < 0)
-            return err_set(e, E_INVALID, f->name, "%s: %s is negative", f->name, text);
-        return rc;
+        return parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
     case FT_BOOL:
         rc = parse_bool(f->name, text, &b, e);
         v->i = b;
@@ -153,8 +130,6 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         v->s = arena_strdup(&d->a, text);
         return parse_timestamp(f->name, text, e);
     case FT_ENUM:
-        if (choice_index(f->choices, text) < 0)
-            return enum_error(f, text, e);
         v->s = arena_strdup(&d->a, text);
         return 0;
     case FT_REF:

@@ -1,20 +1,20 @@
 /* mutate.c: add, update and retire, for every register.
  *
  * The order of work is the same for each mutation:
- *   1. the caller has already parsed text into values (input.c), so bad
- *      text never reaches a transaction;
+ *   1. the caller has already parsed text into values (input.c), and the
+ *      values pass validation (registers/validate.c) before anything
+ *      else, so bad input never reaches a transaction;
  *   2. begin the write transaction;
  *   3. generic checks: required fields, references and links that exist
- *      (and are active when newly linked), unique values, levels on the
- *      organisation's matrix;
+ *      (and are active when newly set), unique values;
  *   4. the register's own rules (rules.c);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/rules.h"
+#include "domain/registers/validate.h"
 #include "core/text.h"
-#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,11 +116,8 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
     const fielddef *f = &r->reg->fields[i];
     value *v = &r->v[i];
     const value *ov = old ? &old->v[i] : NULL;
-    if ((f->flags & FF_REQUIRED) && v->null) {
-        char flag[64];
-        return err_set(e, E_INVALID, f->name, "%s is required (--%s)", f->name,
-                       field_flag(f, flag, sizeof flag));
-    }
+    if ((f->flags & FF_REQUIRED) && v->null)
+        return err_set(e, E_INVALID, f->name, "%s is required", f->name);
     if (v->null || (old && !v->given))
         return 0;
     switch (f->type) {
@@ -135,13 +132,6 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
     }
     case FT_LINKS:
         return resolve_links(d, f, v, ov, e);
-    case FT_INT:
-        if ((f->flags & FF_DYNMAX) && v->i > dom_matrix_size(d))
-            return err_set(e, E_INVALID, f->name,
-                           "%s: %lld is out of range 1..%d (the organisation's risk matrix is %dx%d)",
-                           f->name, (long long)v->i, dom_matrix_size(d), dom_matrix_size(d),
-                           dom_matrix_size(d));
-        return 0;
     case FT_TEXT:
         return (f->flags & FF_UNIQUE) ? check_unique(d, r, f, v, e) : 0;
     default:
@@ -179,7 +169,9 @@ static int persist(dom *d, record *r, int insert, const char *op, record *out, i
     return rc;
 }
 
-int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
+/* Adds `in`, whose values have passed validation, inside the caller's
+ * transaction. */
+static int add_validated(dom *d, record *in, record *out, isms_err *e)
 {
     apply_defaults(d, in);
     int rc = check_record(d, in, NULL, e);
@@ -197,15 +189,23 @@ int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
     return persist(d, in, 1, "add", out, e);
 }
 
+int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
+{
+    int rc = dom_validate(d, in, 0, e);
+    return rc ? rc : add_validated(d, in, out, e);
+}
+
 int dom_add(dom *d, record *in, record *out, isms_err *e)
 {
     if (in->reg->flags & REG_SINGLETON)
         return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`", in->reg->name,
                        in->reg->name);
-    int rc = dom_txn_begin(d, e);
+    int rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    return dom_txn_end(d, dom_add_in_txn(d, in, out, e), e);
+    return dom_txn_end(d, add_validated(d, in, out, e), e);
 }
 
 /* Copies the given values of `changes` over `r`. */
@@ -219,18 +219,47 @@ static void apply_changes(record *r, const record *changes)
     }
 }
 
-static int same_record(const record *a, const record *b)
+/* Do two sets hold the same members (in any order)? Links compare by id. */
+static int same_set(const fielddef *f, const value *a, const value *b)
 {
-    char *x = record_canonical(a), *y = record_canonical(b);
-    int same = !strcmp(x, y);
-    free(x);
-    free(y);
-    return same;
+    if (a->n != b->n)
+        return 0;
+    for (int k = 0; k < a->n; k++) {
+        int found = 0;
+        for (int j = 0; j < b->n && !found; j++)
+            found = f->type == FT_LINKS ? a->ids[k] == b->ids[j] : !strcmp(a->keys[k], b->keys[j]);
+        if (!found)
+            return 0;
+    }
+    return 1;
 }
 
+static int same_value(const fielddef *f, const value *a, const value *b)
+{
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return same_set(f, a, b);
+    if (a->null || b->null)
+        return a->null == b->null;
+    if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL)
+        return a->i == b->i;
+    return !strcmp(a->s, b->s);   /* references: the resolved keys */
+}
 
-int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
-                         dom_mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+/* The fields of r whose values differ from old, in the dom's arena. */
+static void changed_fields(dom *d, const record *r, const record *old, dom_changes *out)
+{
+    int *fields = arena_alloc(&d->a, sizeof *fields * (size_t)(r->reg->nfields ? r->reg->nfields : 1));
+    int n = 0;
+    for (int i = 0; i < r->reg->nfields; i++)
+        if (!same_value(&r->reg->fields[i], &r->v[i], &old->v[i]))
+            fields[n++] = i;
+    out->n = n;
+    out->fields = fields;
+}
+
+static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                         dom_mutate_fn mutate, const void *arg, const char *op, record *out,
+                         dom_changes *changed, isms_err *e)
 {
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
@@ -246,7 +275,11 @@ int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_ver
     record_copy(&r, &old, &d->a);
     if ((rc = mutate(d, &r, arg, e)) || (rc = check_record(d, &r, &old, e)))
         return rc;
-    if (same_record(&r, &old)) {
+    dom_changes ch;
+    changed_fields(d, &r, &old, &ch);
+    if (changed)
+        *changed = ch;
+    if (!ch.n && !r.retired_at) {
         *out = old;
         return 0;
     }
@@ -257,6 +290,12 @@ int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_ver
     if (r.retired_at)
         r.retired_at = r.updated_at;
     return persist(d, &r, 0, op, out, e);
+}
+
+int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                      dom_mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+{
+    return change_in_txn(d, reg, key, if_version, mutate, arg, op, out, NULL, e);
 }
 
 static int mutate_update(dom *d, record *r, const void *arg, isms_err *e)
@@ -276,47 +315,59 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
 }
 
 static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
-                  const void *arg, const char *op, record *out, isms_err *e)
+                  const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    rc = dom_change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, e);
+    rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, changed, e);
     return dom_txn_end(d, rc, e);
-}
-
-int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
-               int64_t if_version, record *out, isms_err *e)
-{
-    if (reg->flags & REG_SINGLETON)
-        return dom_org_set(d, changes, out, e);
-    return change(d, reg, key, if_version, mutate_update, changes, "update", out, e);
 }
 
 int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
     if (reg->flags & REG_NO_RETIRE)
         return err_set(e, E_USAGE, reg->name, "the %s cannot be retired", reg->name);
-    return change(d, reg, key, 0, mutate_retire, NULL, "retire", out, e);
+    return change(d, reg, key, 0, mutate_retire, NULL, "retire", out, NULL, e);
 }
 
-int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
+/* The organisation profile: created on first use, changed after. */
+static int org_set(dom *d, const record *changes, record *out, dom_changes *changed, isms_err *e)
 {
-    int rc = dom_txn_begin(d, e);
+    int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
     int64_t id;
     int retired;
     rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
     if (!rc && id) {
-        rc = dom_change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, e);
+        rc = change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, changed, e);
     } else if (!rc) {
-        record in;
+        record in, none;
         record_copy(&in, changes, &d->a);
-        rc = dom_add_in_txn(d, &in, out, e);
+        rc = add_validated(d, &in, out, e);
+        record_init(&none, &reg_org, &d->a);
+        if (!rc && changed)
+            changed_fields(d, out, &none, changed);   /* everything it now holds */
     }
     dom_org_forget(d);
     return dom_txn_end(d, rc, e);
+}
+
+int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
+{
+    return org_set(d, changes, out, NULL, e);
+}
+
+int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
+               int64_t if_version, record *out, dom_changes *changed, isms_err *e)
+{
+    if (reg->flags & REG_SINGLETON)
+        return org_set(d, changes, out, changed, e);
+    int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
+    return rc ? rc : change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
 }
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)

@@ -257,10 +257,10 @@ static int check_fair_inputs(const record *r, isms_err *e)
                        "it from tef and vulnerability, not both");
     if (!lef && !tef)
         return err_set(e, E_INVALID, "lef", "lef: a FAIR model needs a loss event frequency "
-                       "(--lef, or --tef with --vulnerability)");
+                       "(lef, or tef with vulnerability)");
     if (tef && !vuln && !(tcap && rs))
         return err_set(e, E_INVALID, "vulnerability", "vulnerability: tef needs a vulnerability "
-                       "(--vulnerability, or --threat-capability with --resistance-strength)");
+                       "(vulnerability, or threat_capability with resistance_strength)");
     if (vuln && (tcap || rs))
         return err_set(e, E_INVALID, "vulnerability", "vulnerability: give it directly or as threat "
                        "capability against resistance strength, not both");
@@ -270,7 +270,7 @@ static int check_fair_inputs(const record *r, isms_err *e)
                        tcap ? "resistance_strength" : "threat_capability");
     if (!plm)
         return err_set(e, E_INVALID, "primary_loss", "primary_loss: a FAIR model needs the primary "
-                       "loss per event (--primary-loss)");
+                       "loss per event (primary_loss)");
     if (slep != slm)
         return err_set(e, E_INVALID, slep ? "secondary_loss" : "secondary_probability",
                        "%s: secondary probability and secondary loss go together",
@@ -285,7 +285,13 @@ int rules_risk(dom *d, record *r, const record *old, isms_err *e)
         rc = check_residual(r, "residual_likelihood", "likelihood", e);
     if (!rc)
         rc = check_residual(r, "residual_impact", "impact", e);
-    if (!rc && !old && record_cval(r, "review_date")->null) {
+    const value *review = record_cval(r, "review_date");
+    if (!rc && review->given && review->null)
+        rc = err_set(e, E_INVALID, "review_date",
+                     "review_date: \"\" would leave the risk without a review date; risks are "
+                     "reviewed at least yearly, so give a date (left out when the risk is added, "
+                     "it is a year from today)");
+    if (!rc && !old && review->null) {
         /* Risk assessments are reviewed at least yearly (DORA Art. 6(5), ISO Cl. 8.2). */
         char today[11], next[11];
         now_date(today);
@@ -310,13 +316,13 @@ static int check_control_effect(const record *r, isms_err *e)
                        "(tef, vulnerability, lef, primary-loss, secondary-loss, loss-magnitude)");
     if (acts_on && !insurance && !reduction)
         return err_set(e, E_INVALID, "reduction", "reduction: say how much of %s the control "
-                       "removes, e.g. --reduction pert(0.3,0.5,0.7)", acts_on);
+                       "removes, e.g. pert(0.3,0.5,0.7)", acts_on);
     if (insurance && reduction)
         return err_set(e, E_INVALID, "reduction", "reduction: insurance transfers loss through "
                        "its deductible and limit, not a reduction");
     if (terms && !insurance)
         return err_set(e, E_INVALID, "deductible", "deductible: deductible, cover limit and cover "
-                       "basis belong to insurance (--acts-on transfer)");
+                       "basis belong to insurance (acts_on transfer)");
     return reduction ? dom_fair_check_share(reduction, e) : 0;
 }
 

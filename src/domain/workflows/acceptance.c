@@ -127,7 +127,11 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
     b->null = 0;
     b->given = 1;
     b->s = arena_printf(dom_arena(d), "%s; authority: %s", basis, authority_names[needed]);
-    if (!record_text(r, "expires_on")) {
+    const value *expires = record_cval(r, "expires_on");
+    if (expires->given && expires->null)   /* given empty: not the default silently */
+        return err_set(e, E_INVALID, "expires_on",
+                       "expires_on: \"\" is no date; give one, or leave it out for a year from today");
+    if (expires->null) {
         char today[11], next[11];
         now_date(today);
         date_add_days(next, today, 365);

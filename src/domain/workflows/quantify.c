@@ -44,6 +44,9 @@ static const char *const risk_inputs[] = {"lef", "tef", "vulnerability", "threat
                                           "resistance_strength", "primary_loss",
                                           "secondary_probability", "secondary_loss"};
 enum { NRISK_INPUTS = sizeof risk_inputs / sizeof *risk_inputs };
+/* The engine's factor of each input, in the same order. */
+static const fair_factor risk_factors[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
+                                                       FAIR_RS, FAIR_PLM, FAIR_SLEP, FAIR_SLM};
 
 static dist *risk_input_slot(fair_risk *r, int k)
 {
@@ -226,10 +229,8 @@ static int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
 /* The register's name for an engine input ("plm" is primary_loss). */
 const char *quant_input_name(fair_factor f)
 {
-    static const fair_factor order[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
-                                                    FAIR_RS, FAIR_PLM, FAIR_SLEP, FAIR_SLM};
     for (int k = 0; k < NRISK_INPUTS; k++)
-        if (order[k] == f)
+        if (risk_factors[k] == f)
             return risk_inputs[k];
     return fair_factor_name(f);
 }
@@ -251,19 +252,43 @@ int dom_fair_validate(const record *r, isms_err *e)
     return rc;
 }
 
+/* A reduction removes a share of its factor: its values lie within [0, 1]. */
+static int share_check(const dist *d, isms_err *e)
+{
+    double lo, hi;
+    dist_support(d, &lo, &hi);
+    if (lo >= 0 && hi <= 1)
+        return 0;
+    buf text;
+    buf_init(&text);
+    dist_format(d, &text);
+    int rc = err_set(e, E_INVALID, "reduction",
+                     "reduction: \"%s\" is not a share: its values must lie between 0 and 1",
+                     buf_str(&text));
+    buf_reset(&text);
+    return rc;
+}
+
 int dom_fair_check_share(const char *text, isms_err *e)
 {
     dist d = {0};
-    double lo, hi;
     int rc = dist_parse(text, &d, "reduction", e);
-    if (!rc) {
-        dist_support(&d, &lo, &hi);
-        if (lo < 0 || hi > 1)
-            rc = err_set(e, E_INVALID, "reduction",
-                         "reduction: \"%s\" is not a share: its values must lie between 0 and 1", text);
-    }
+    if (!rc)
+        rc = share_check(&d, e);
     dist_reset(&d);
     return rc;
+}
+
+int dom_fair_field_check(const char *field, const dist *d, isms_err *e)
+{
+    if (!strcmp(field, "reduction")) {
+        int rc = dist_validate(d, field, e);
+        return rc ? rc : share_check(d, e);
+    }
+    for (int k = 0; k < NRISK_INPUTS; k++)
+        if (!strcmp(risk_inputs[k], field))
+            return fair_factor_check(risk_factors[k], d, field, e);
+    return dist_validate(d, field, e);
 }
 
 /* ---- appetite ---- */
@@ -430,8 +455,8 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     if (!m.nrisks) {
         qmodel_reset(&m);
         return err_set(e, E_INVALID, "risk",
-                       "%s has no FAIR inputs: give it --lef (or --tef with --vulnerability) and "
-                       "--primary-loss first", r.key);
+                       "%s has no FAIR inputs: give it lef (or tef with vulnerability) and "
+                       "primary_loss first", r.key);
     }
     q->key = m.risk_keys[0];
     q->title = m.risk_titles[0];
@@ -667,7 +692,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
         qmodel_reset(&m);
         return err_set(e, E_INVALID, "control",
                        "nothing to value: return on controls needs risks with FAIR inputs and "
-                       "controls with --acts-on and --reduction that treat them");
+                       "controls with acts_on and reduction that treat them");
     }
     fair_opts fo = engine_opts(o);
     q->seed = o->seed;

@@ -132,6 +132,10 @@ const char *quant_input_name(fair_factor f);
  * checks); a control's reduction is a share within [0, 1]. */
 int dom_fair_validate(const record *risk, isms_err *e);
 int dom_fair_check_share(const char *text, isms_err *e);
+/* A distribution for field `field` fits it: a risk's FAIR input within its
+ * factor's bounds, a control's reduction a share; other fields take any
+ * valid distribution. */
+int dom_fair_field_check(const char *field, const dist *d, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */

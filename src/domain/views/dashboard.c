@@ -1,0 +1,213 @@
+/* dashboard.c: the dashboard's figures (see dashboard.h). */
+#include "domain/views/dashboard.h"
+#include "domain/registers/assets.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/rules.h"
+#include "domain/integrity/verify.h"
+#include "core/strmap.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A set of record ids: appended, then sorted once, then searched. */
+typedef struct id_set {
+    int64_t *ids;
+    size_t n, cap;
+} id_set;
+
+static void id_add(id_set *s, int64_t id)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
+    }
+    s->ids[s->n++] = id;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+static void id_seal(id_set *s)
+{
+    if (s->n)
+        qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
+}
+
+static int id_has(const id_set *s, int64_t id)
+{
+    return s->n && bsearch(&id, s->ids, s->n, sizeof id, cmp_id);
+}
+
+/* What the scans share while they count. */
+typedef struct gather {
+    dom_dash *out;
+    arena *a;
+    char today[11];
+    id_set treated;              /* risks with a control in place */
+    id_set accepted;             /* risks with a valid acceptance */
+    strmap risk_outside;         /* risk key -> "1"/"0", from its latest analysis */
+} gather;
+
+static int band_index(const char *band)
+{
+    return !strcmp(band, "low") ? 0 : !strcmp(band, "medium") ? 1 : !strcmp(band, "high") ? 2 : 3;
+}
+
+static int count_control(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const value *t = record_cval(r, "treats");
+    const char *status = record_text(r, "status");
+    int k = choice_index(control_statuses, status);
+    if (k >= 0)
+        g->out->controls[k]++;
+    g->out->control_cost += record_int(r, "cost");
+    if (strcmp(status, "planned"))   /* a plan treats nothing yet */
+        for (int i = 0; i < t->n; i++)
+            id_add(&g->treated, t->ids[i]);
+    return 0;
+}
+
+static int count_acceptance(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const char *expires = record_text(r, "expires_on");
+    if (expires && strcmp(expires, g->today) < 0)
+        g->out->acceptances_lapsed++;
+    else
+        id_add(&g->accepted, record_cval(r, "risk")->i);
+    return 0;
+}
+
+static int note_analysis(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const char *kind = record_text(r, "kind"), *subject = record_text(r, "subject");
+    if (!strcmp(kind, "risk")) {
+        *strmap_slot_for(&g->risk_outside, subject) = record_int(r, "outside_appetite") ? "1" : "0";
+    } else if (!strcmp(kind, "portfolio") && strstr(subject, "objective")) {
+        /* analyses come in id order: the last one seen is the latest */
+        g->out->portfolio_results = arena_strdup(g->a, record_text(r, "results"));
+        g->out->portfolio_key = arena_strdup(g->a, r->key);
+    }
+    return 0;
+}
+
+/* Keeps the DASH_TOP_RISKS highest residual scores, highest first. */
+static void keep_top(gather *g, const record *r, int residual)
+{
+    dom_dash *s = g->out;
+    if (s->ntop == DASH_TOP_RISKS && s->top[DASH_TOP_RISKS - 1].residual >= residual)
+        return;
+    int at = s->ntop < DASH_TOP_RISKS ? s->ntop++ : DASH_TOP_RISKS - 1;
+    dash_risk row = {arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, "title")),
+                     arena_strdup(g->a, record_text(r, "owner")),
+                     arena_strdup(g->a, record_text(r, "treatment")), risk_score(r), residual,
+                     risk_band(residual, s->matrix)};
+    while (at > 0 && s->top[at - 1].residual < residual) {
+        s->top[at] = s->top[at - 1];
+        at--;
+    }
+    s->top[at] = row;
+}
+
+static int count_risk(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    dom_dash *s = g->out;
+    int residual = risk_residual_score(r);
+    const value *rl = record_cval(r, "residual_likelihood"), *ri = record_cval(r, "residual_impact");
+    int l = (int)(rl->null ? record_int(r, "likelihood") : rl->i);
+    int i = (int)(ri->null ? record_int(r, "impact") : ri->i);
+    const char *treatment = record_text(r, "treatment"), *review = record_text(r, "review_date");
+    const char *outside = strmap_get(&g->risk_outside, r->key);
+    s->risks++;
+    if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
+        s->heat[l][i]++;
+    s->bands[band_index(risk_band(residual, s->matrix))]++;
+    s->no_objective += !record_cval(r, "objectives")->n;
+    s->overdue += review && strcmp(review, g->today) < 0;
+    s->outside_appetite += outside && *outside == '1';
+    if (!strcmp(treatment, "accept"))
+        s->accepted_without += !id_has(&g->accepted, r->id);
+    else if (strcmp(treatment, "avoid"))
+        s->untreated += !id_has(&g->treated, r->id);
+    keep_top(g, r, residual);
+    return 0;
+}
+
+static int count_objective(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    g->out->objectives++;
+    g->out->objective_value += record_int(r, "value_at_stake");
+    return 0;
+}
+
+static int count_needs(dom *d, dom_dash *s, isms_err *e)
+{
+    asset_need *needs;
+    int rc = dom_asset_needs(d, &needs, &s->assets, e);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < s->assets; i++)
+        for (int k = 0; k < NEED_COUNT; k++)
+            if (needs[i].inherited[k] > needs[i].stated[k]) {
+                s->raised++;
+                break;
+            }
+    free(needs);
+    return 0;
+}
+
+/* The ledger's length and head, and whether everything verifies. */
+static void check_ledger(dom *d, dom_dash *s)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    s->ledger_verified = dom_verify(d, &rep, NULL) == 0;
+    s->ledger_entries = rep.entries;
+    memcpy(s->ledger_head, rep.head_hash, sizeof s->ledger_head);
+    verify_report_reset(&rep);
+}
+
+static int scan(dom *d, gather *g, isms_err *e)
+{
+    int rc = dom_list(d, &reg_control, NULL, count_control, g, e);
+    if (!rc)
+        rc = dom_list(d, &reg_acceptance, NULL, count_acceptance, g, e);
+    if (!rc)
+        rc = dom_list(d, &reg_analysis, NULL, note_analysis, g, e);
+    id_seal(&g->treated);
+    id_seal(&g->accepted);
+    if (!rc)
+        rc = dom_list(d, &reg_risk, NULL, count_risk, g, e);
+    if (!rc)
+        rc = dom_list(d, &reg_objective, NULL, count_objective, g, e);
+    if (!rc)
+        rc = count_needs(d, g->out, e);
+    return rc;
+}
+
+int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->matrix = dom_matrix_size(d);
+    out->currency = dom_currency(d);
+    out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
+    gather g = {.out = out, .a = dom_arena(d)};
+    now_date(g.today);
+    strmap_init(&g.risk_outside);
+    int rc = scan(d, &g, e);
+    if (!rc)
+        check_ledger(d, out);
+    strmap_reset(&g.risk_outside);
+    free(g.treated.ids);
+    free(g.accepted.ids);
+    return rc;
+}
