@@ -530,8 +530,8 @@ static int fill_from_doc(dom *d, void *ctx, isms_err *e)
         else if (m == M_LEDGER)
             rc = read_ledger(dr, e);
         else
-            rc = bad_doc(e, members[m], "the header comes before registers and ledger, as isms "
-                                        "export writes it");
+            rc = err_set(e, E_INVALID, members[m], "/%s: the header comes before registers and "
+                         "ledger, as isms export writes it", members[m]);
         if (!rc)
             rc = next_member(dr, &m, e);
     }
