@@ -128,7 +128,7 @@ static int note_analysis(const record *r, void *ctx)
         json_decref(s->portfolio);
         const char *text = record_text(r, "results");
         s->portfolio = text ? json_loads(text, 0, NULL) : NULL;
-        s->portfolio_key = arena_strdup(&s->c->a, r->key);
+        s->portfolio_key = arena_strdup(s->c->a, r->key);
     }
     return 0;
 }
@@ -139,7 +139,7 @@ static void keep_top(summary *s, const record *r, int residual)
     if (s->ntop == TOP_RISKS && s->top[TOP_RISKS - 1].residual >= residual)
         return;
     int at = s->ntop < TOP_RISKS ? s->ntop++ : TOP_RISKS - 1;
-    arena *a = &s->c->a;
+    arena *a = s->c->a;
     risk_row row = {arena_strdup(a, r->key), arena_strdup(a, record_text(r, "title")),
                     arena_strdup(a, record_text(r, "owner")), arena_strdup(a, record_text(r, "treatment")),
                     risk_score(r), residual};
@@ -225,7 +225,7 @@ static const char *major(cli *c, double v)
 {
     char amount[64];
     format_money(amount, sizeof amount, isfinite(v) ? (int64_t)llround(v) : 0, 0);
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
 static void print_heat(FILE *f, const summary *s)
@@ -264,7 +264,7 @@ static void print_certainty(cli *c, const summary *s)
                 major(c, json_number_value(json_object_get(loss, "mean"))),
                 major(c, json_number_value(json_object_get(loss, "p95"))),
                 json_is_number(json_object_get(o, "certainty")) && certainty >= 0
-                    ? arena_printf(&c->a, "%.0f%% certain", 100 * certainty) : "no appetite set");
+                    ? arena_printf(c->a, "%.0f%% certain", 100 * certainty) : "no appetite set");
     }
 }
 
@@ -356,7 +356,7 @@ int cmd_summary(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments", e);
     if (rc)
         return rc;
-    summary *s = arena_alloc(&c->a, sizeof *s);
+    summary *s = arena_alloc(c->a, sizeof *s);
     s->c = c;
     s->n = dom_matrix_size(c->d);
     now_date(s->today);

@@ -14,7 +14,7 @@ const char *render_money(cli *c, int64_t minor)
 {
     char amount[64];
     format_money(amount, sizeof amount, minor, dom_currency_exponent(c->d));
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
 static const asset_need *needs_of(cli *c, const record *r)
@@ -69,7 +69,7 @@ static const char *person_label(cli *c, const char *key)
     record p;
     if (!key || dom_get(c->d, &reg_person, key, &p, NULL))
         return key ? key : "";
-    return arena_printf(&c->a, "%s  %s <%s>", key, record_text(&p, "name"), record_text(&p, "email"));
+    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, "name"), record_text(&p, "email"));
 }
 
 static const char *member_label(cli *c, const fielddef *f, const char *key)
@@ -79,7 +79,7 @@ static const char *member_label(cli *c, const fielddef *f, const char *key)
     if (!target || dom_get(c->d, target, key, &m, NULL))
         return key;
     const char *label = record_text(&m, target->label);
-    return arena_printf(&c->a, "%s  %s%s", key, label ? label : "", m.retired_at ? " (retired)" : "");
+    return arena_printf(c->a, "%s  %s%s", key, label ? label : "", m.retired_at ? " (retired)" : "");
 }
 
 /* A value as one line of text; NULL when there is nothing to show. */
@@ -92,7 +92,7 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         buf_init(&b);
         for (int k = 0; k < v->n; k++)
             buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
-        const char *s = arena_strdup(&c->a, buf_str(&b));
+        const char *s = arena_strdup(c->a, buf_str(&b));
         buf_reset(&b);
         return s;
     }
@@ -103,9 +103,9 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         if ((f->flags & FF_DYNMAX) && !brief) {
             const char *label = dom_level_label(c->d, strstr(f->name, "impact") ? 'I' : 'L', (int)v->i);
             if (*label)
-                return arena_printf(&c->a, "%lld (%s)", (long long)v->i, label);
+                return arena_printf(c->a, "%lld (%s)", (long long)v->i, label);
         }
-        return arena_printf(&c->a, "%lld", (long long)v->i);
+        return arena_printf(c->a, "%lld", (long long)v->i);
     case FT_MONEY:
         return render_money(c, v->i);
     case FT_BOOL:
@@ -145,7 +145,7 @@ static void decorate_text(cli *c, const record *r)
             const char *from = "";
             if (need->inherited[k] > need->stated[k]) {
                 const asset_need *src = asset_need_find(c->needs, c->nneeds, need->source[k]);
-                from = src ? arena_printf(&c->a, "  (from %s)", src->key) : "";
+                from = src ? arena_printf(c->a, "  (from %s)", src->key) : "";
             }
             fprintf(f, "    %-20s %-12s %-12s %s%s\n", names[k], need_name(need->stated[k]),
                     need->inherited[k] < 0 ? "-" : need_name(need->inherited[k]),
@@ -201,7 +201,7 @@ struct table {
 
 table *table_begin(cli *c, const regdef *reg)
 {
-    table *t = arena_alloc(&c->a, sizeof *t);
+    table *t = arena_alloc(c->a, sizeof *t);
     t->c = c;
     t->reg = reg;
     t->json = c->json;
@@ -234,8 +234,8 @@ static const char *cell_text(table *t, const record *r, int k)
     int n = dom_matrix_size(c->d);
     switch (t->field[k]) {
     case -1: return r->key;
-    case -2: return arena_printf(&c->a, "%d %s", risk_score(r), risk_band(risk_score(r), n));
-    case -3: return arena_printf(&c->a, "%d %s", risk_residual_score(r), risk_band(risk_residual_score(r), n));
+    case -2: return arena_printf(c->a, "%d %s", risk_score(r), risk_band(risk_score(r), n));
+    case -3: return arena_printf(c->a, "%d %s", risk_residual_score(r), risk_band(risk_residual_score(r), n));
     default: {
         const char *s = value_text(c, &t->reg->fields[t->field[k]], &r->v[t->field[k]], 1);
         if (!s)
@@ -246,7 +246,7 @@ static const char *cell_text(table *t, const record *r, int k)
         if (nl && (size_t)(nl - s) < cut)
             cut = (size_t)(nl - s);
         if (s[cut])
-            return arena_printf(&c->a, "%.*s…", (int)cut, s);
+            return arena_printf(c->a, "%.*s…", (int)cut, s);
         return s;
     }
     }
@@ -269,14 +269,14 @@ void table_add(table *t, const record *r)
     }
     if (t->rows == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
-        const char **cells = arena_alloc(&c->a, cap * (size_t)t->ncols * sizeof *cells);
+        const char **cells = arena_alloc(c->a, cap * (size_t)t->ncols * sizeof *cells);
         if (t->rows)
             memcpy(cells, t->cells, t->rows * (size_t)t->ncols * sizeof *cells);
         t->cells = cells;
         t->cap = cap;
     }
     for (int k = 0; k < t->ncols; k++) {
-        const char *s = arena_strdup(&c->a, cell_text(t, r, k));
+        const char *s = arena_strdup(c->a, cell_text(t, r, k));
         t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;
         if (utf8_width(s) > t->width[k])
             t->width[k] = utf8_width(s);
