@@ -219,8 +219,13 @@ static int take_global(cli *c, int code, const char *arg)
     }
 }
 
-static int unknown_option(const char *arg, isms_err *e)
+static int unknown_option(const cli *c, const char *arg, isms_err *e)
 {
+    /* Approvals and acceptances once named their maker with --by. */
+    if (!strncmp(arg, "--by", 4) && c->verb &&
+        ((c->reg && regdef_transition(c->reg, c->verb, NULL)) || !strcmp(c->verb, "accept")))
+        return err_set(e, E_USAGE, arg, "%s: there is no --by: the person who acts does it (--as PERSON)",
+                       c->verb);
     return err_set(e, E_USAGE, arg, "unknown or incomplete option %s (see --help)", arg);
 }
 
@@ -258,7 +263,7 @@ static int parse_command(cli *c, int argc, char **argv, int from, isms_err *e)
     opterr = 0;
     int code, idx, rc = 0;
     while (!rc && (code = getopt_long(ac, av, "-h", t.opts, &idx)) != -1)
-        rc = code == '?' || code == ':' ? unknown_option(av[optind - 1], e) : take_option(c, code, optarg, e);
+        rc = code == '?' || code == ':' ? unknown_option(c, av[optind - 1], e) : take_option(c, code, optarg, e);
     free(av);
     opt_table_free(&t);
     return rc;
@@ -292,8 +297,8 @@ static void help_global(FILE *f)
                "7 not permitted, 10 ledger verification failed; others: see docs/CLI.md.\n");
 }
 
-/* The first transition of reg's lifecycle by the verb of transition k:
- * a verb that leaves several states is listed once. */
+/* Is transition k the first by its verb? A verb that leaves several
+ * states is listed once. */
 static int first_of_verb(const lifecycle *lc, int k)
 {
     for (int j = 0; j < k; j++)
@@ -492,7 +497,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
         if (code == 'h')
             c->help = 1;
         else if (!take_global(c, code, optarg))
-            return unknown_option(argv[optind - 1], e);
+            return unknown_option(c, argv[optind - 1], e);
     }
     if (optind >= argc) {
         help_global(c->help ? c->out : stderr);

@@ -35,7 +35,7 @@ int lifecycle_frozen(const lifecycle *lc, const char *state)
 
 /* A record that belongs to a frozen one (FF_PARENT) is frozen with it:
  * it can be neither added to it, changed, moved away nor retired. */
-static int parent_open(dom *d, const record *r, const fielddef *f, int64_t id, isms_err *e)
+static int parent_open(dom *d, const fielddef *f, int64_t id, isms_err *e)
 {
     const regdef *preg = register_find(f->target);
     if (!id || !preg || !preg->lifecycle)
@@ -47,8 +47,8 @@ static int parent_open(dom *d, const record *r, const fielddef *f, int64_t id, i
     const char *state = record_text(&parent, preg->lifecycle->field);
     if (lifecycle_frozen(preg->lifecycle, state))
         return err_set(e, E_CONFLICT, f->name,
-                       "%s: %s is %s and can no longer change, nor can what belongs to it%s%s",
-                       f->name, parent.key, state, r->key ? "; " : "", r->key ? r->key : "");
+                       "%s: %s is %s and can no longer change, nor can what belongs to it", f->name,
+                       parent.key, state);
     return 0;
 }
 
@@ -59,9 +59,9 @@ static int parents_open(dom *d, const record *r, const record *old, isms_err *e)
         if (!(f->flags & FF_PARENT) || f->type != FT_REF)
             continue;
         int64_t now = r->v[i].null ? 0 : r->v[i].i, before = old && !old->v[i].null ? old->v[i].i : 0;
-        int rc = parent_open(d, r, f, now, e);
+        int rc = parent_open(d, f, now, e);
         if (!rc && before != now)
-            rc = parent_open(d, r, f, before, e);
+            rc = parent_open(d, f, before, e);
         if (rc)
             return rc;
     }
