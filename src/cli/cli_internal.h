@@ -68,7 +68,8 @@ int cli_start(cli *c, int n, const char *what, isms_err *e);
 /* Requires exactly `n` positional arguments, naming them in the error. */
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
 
-/* Runs one command line in-process (the demo uses it with an open dom). */
+/* Runs one command line in-process (the demo uses it with an open dom:
+ * each line is then one request of that dom, its arena reset after). */
 int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e);
 
 /* ---- rendering (render.c) ---- */
