@@ -131,7 +131,7 @@ static void through_store(const char *target, int64_t n)
 {
     isms_err e = {0};
     dom *d;
-    if (dom_create(target, "bench", 0, &d, &e))
+    if (dom_create(target, &(principal){.actor = "bench"}, 0, &d, &e))
         die("create", &e);
     double t0 = now_s();
     fill_ledger(d, n);

@@ -147,7 +147,7 @@ int main(int argc, char **argv)
     long single = argc > 4 ? atol(argv[4]) : 1000;
     isms_err e = {0};
     dom *d;
-    if (dom_create(argv[1], "bench", 0, &d, &e))
+    if (dom_create(argv[1], &(principal){.actor = "bench"}, 0, &d, &e))
         die("create", &e);
     seed(d);
     phase(d, "risks", risk_adder, risks, 1000, risks);

@@ -294,11 +294,11 @@ static int verify_new(dom *d, const char *source, isms_err *e)
  * nothing is left behind. `source` names what is copied, for messages. */
 typedef int (*fill_fn)(dom *d, void *ctx, isms_err *e);
 
-static int into_new_repository(const char *target, const char *actor, fill_fn fill, void *ctx,
-                               const char *source, isms_err *e)
+static int into_new_repository(const char *target, fill_fn fill, void *ctx, const char *source,
+                               isms_err *e)
 {
     dom *d;
-    int rc = dom_create(target, actor, DOM_CREATE_BARE, &d, e);
+    int rc = dom_create(target, NULL, DOM_CREATE_BARE, &d, e);
     if (rc)
         return rc;
     if (!(rc = dom_batch_begin(d, e))) {
@@ -327,8 +327,7 @@ static int fill_from_doc(dom *d, void *ctx, isms_err *e)
     return import_all(d, f->doc, &f->t, e);
 }
 
-int backup_import(const char *path, const char *target, const char *actor, const backup_watch *w,
-                  isms_err *e)
+int backup_import(const char *path, const char *target, const backup_watch *w, isms_err *e)
 {
     json_t *doc;
     int rc = js_load_file(path, &doc, e);
@@ -337,7 +336,7 @@ int backup_import(const char *path, const char *target, const char *actor, const
     rc = check_header(doc, e);
     doc_fill f = {.doc = doc, .t = {.w = w}};
     if (!rc)
-        rc = into_new_repository(target, actor, fill_from_doc, &f, "export", e);
+        rc = into_new_repository(target, fill_from_doc, &f, "export", e);
     json_decref(doc);
     return rc;
 }
@@ -429,18 +428,17 @@ static int fill_from_store(dom *d, void *ctx, isms_err *e)
     return rc;
 }
 
-int backup_copy(const char *from, const char *to, const char *actor, const backup_watch *w,
-                isms_err *e)
+int backup_copy(const char *from, const char *to, const backup_watch *w, isms_err *e)
 {
     dom *src;
-    int rc = dom_open(from, actor, &src, e);
+    int rc = dom_open(from, &src, e);
     if (rc)
         return rc;
     copier c = {.from = dom_store(src), .chunk = json_array(), .t = {.w = w}};
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
     if (!(rc = store_begin(c.from, 0, e))) {
-        rc = into_new_repository(to, actor, fill_from_store, &c, "source repository", e);
+        rc = into_new_repository(to, fill_from_store, &c, "source repository", e);
         store_rollback(c.from);
     }
     arena_free(&c.a);

@@ -59,7 +59,6 @@ static const extra_opt extra_options[] = {
     {"*", "list", "retired", 0, "only retired records"},
     {"*", "list", "limit", 1, "at most this many records"},
     {"*", "list", "offset", 1, "skip this many records first"},
-    {"*", "approve", "by", 1, "the approving member of the management body (key or e-mail)"},
     {"log", NULL, "limit", 1, "only the last N entries"},
     {"risk", "quantify", "iterations", 1, "simulated years (default 100000)"},
     {"risk", "quantify", "seed", 1, "random seed: the same seed gives the same figures (default 1)"},
@@ -68,7 +67,6 @@ static const extra_opt extra_options[] = {
     {"risk", "lec", "svg", 1, "file to write the chart to (- for standard output)"},
     {"risk", "lec", "iterations", 1, "simulated years (default 100000)"},
     {"risk", "lec", "seed", 1, "random seed (default 1)"},
-    {"risk", "accept", "by", 1, "who accepts (key or e-mail)"},
     {"risk", "accept", "rationale", 1, "why the risk is accepted"},
     {"risk", "accept", "until", 1, "when the acceptance lapses (default: in a year)"},
     {"quantify", NULL, "by", 1, "objective: also each objective's loss and certainty"},
@@ -107,12 +105,15 @@ static const extra_opt extra_options[] = {
 };
 enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
 
-/* The generic verbs a register offers: records of REG_SYSTEM registers are
- * made by workflows (isms risk accept, isms risk quantify), never by hand. */
+/* The generic verbs a register offers, and its lifecycle's: records of
+ * REG_SYSTEM registers are made by workflows (isms risk accept, isms risk
+ * quantify), never by hand. */
 static int register_verb_allowed(const regdef *reg, const char *verb)
 {
     if (reg->flags & REG_SINGLETON)
         return 0;
+    if (regdef_transition(reg, verb, NULL))
+        return 1;
     if (!strcmp(verb, "list") || !strcmp(verb, "show"))
         return 1;
     if (!strcmp(verb, "retire"))
@@ -172,14 +173,19 @@ static int field_offered(const cli *c, const fielddef *f)
     return 0;
 }
 
+/* The options of a command, for getopt_long: sized to the command (every
+ * field of its register gets its flag), freed by opt_table_free. */
 typedef struct opt_table {
-    struct option opts[CLI_MAX_ARGS];
-    char names[64][64];
+    struct option *opts;
+    char (*names)[64];      /* field flags, per field */
     int n;
 } opt_table;
 
 static void build_options(const cli *c, opt_table *t)
 {
+    int nfields = c->reg ? c->reg->nfields : 0;
+    t->opts = xcalloc((size_t)(NGLOBAL + NEXTRA + nfields + 1), sizeof *t->opts);
+    t->names = xcalloc((size_t)nfields + 1, sizeof *t->names);
     t->n = 0;
     for (int i = 0; i < NGLOBAL; i++)
         t->opts[t->n++] = global_options[i];
@@ -188,18 +194,24 @@ static void build_options(const cli *c, opt_table *t)
             t->opts[t->n++] = (struct option){extra_options[i].name,
                                               extra_options[i].has_arg ? required_argument : no_argument,
                                               NULL, OPT_EXTRA + i};
-    for (int i = 0; c->reg && i < c->reg->nfields && i < 64; i++)
+    for (int i = 0; i < nfields; i++)
         if (field_offered(c, &c->reg->fields[i]))
-            t->opts[t->n++] = (struct option){field_flag(&c->reg->fields[i], t->names[i], 64),
+            t->opts[t->n++] = (struct option){field_flag(&c->reg->fields[i], t->names[i], sizeof t->names[i]),
                                               required_argument, NULL, OPT_FIELD + i};
     t->opts[t->n] = (struct option){0, 0, 0, 0};
+}
+
+static void opt_table_free(opt_table *t)
+{
+    free(t->opts);
+    free(t->names);
 }
 
 static int take_global(cli *c, int code, const char *arg)
 {
     switch (code) {
     case OPT_REPO: c->repo = arg; return 1;
-    case OPT_AS: c->actor = arg; return 1;
+    case OPT_AS: c->as = arg; return 1;
     case OPT_JSON: c->json = 1; return 1;
     case OPT_NOTE: c->note = arg; return 1;
     case OPT_HELP: c->help = 1; return 1;
@@ -207,9 +219,34 @@ static int take_global(cli *c, int code, const char *arg)
     }
 }
 
-static int unknown_option(const char *arg, isms_err *e)
+static int unknown_option(const cli *c, const char *arg, isms_err *e)
 {
+    /* Approvals and acceptances once named their maker with --by. */
+    if (!strncmp(arg, "--by", 4) && c->verb &&
+        ((c->reg && regdef_transition(c->reg, c->verb, NULL)) || !strcmp(c->verb, "accept")))
+        return err_set(e, E_USAGE, arg, "%s: there is no --by: the person who acts does it (--as PERSON)",
+                       c->verb);
     return err_set(e, E_USAGE, arg, "unknown or incomplete option %s (see --help)", arg);
+}
+
+/* One option or argument of the command line into c. */
+static int take_option(cli *c, int code, const char *arg, isms_err *e)
+{
+    if (code == 1) {   /* a positional argument, in order ("-" mode) */
+        if (c->nargs >= CLI_MAX_ARGS)
+            return err_set(e, E_USAGE, NULL, "too many arguments (at most %d)", CLI_MAX_ARGS);
+        c->args[c->nargs++] = arg;
+    } else if (code == 'h') {
+        c->help = 1;
+    } else if (!take_global(c, code, arg)) {
+        if (c->nopts >= CLI_MAX_ARGS)
+            return err_set(e, E_USAGE, NULL, "too many options (at most %d)", CLI_MAX_ARGS);
+        cli_opt *o = &c->opts[c->nopts++];
+        o->field = code >= OPT_FIELD ? code - OPT_FIELD : -1;
+        o->name = code >= OPT_FIELD ? c->reg->fields[o->field].name : extra_options[code - OPT_EXTRA].name;
+        o->arg = arg;
+    }
+    return 0;
 }
 
 /* Parses argv[from..] against the command's options. */
@@ -217,35 +254,19 @@ static int parse_command(cli *c, int argc, char **argv, int from, isms_err *e)
 {
     opt_table t;
     build_options(c, &t);
-    char *av[CLI_MAX_ARGS + 1];
+    char **av = xcalloc((size_t)(argc - from + 2), sizeof *av);
     int ac = 0;
     av[ac++] = "isms";
-    for (int i = from; i < argc && ac < CLI_MAX_ARGS; i++)
+    for (int i = from; i < argc; i++)
         av[ac++] = argv[i];
-    av[ac] = NULL;
     optind = 0;   /* GNU: full re-initialisation, commands may run in-process */
     opterr = 0;
-    int code, idx;
-    while ((code = getopt_long(ac, av, "-h", t.opts, &idx)) != -1) {
-        if (code == 1) {   /* a positional argument, in order ("-" mode) */
-            if (c->nargs >= CLI_MAX_ARGS)
-                return err_set(e, E_USAGE, NULL, "too many arguments");
-            c->args[c->nargs++] = optarg;
-        } else if (code == 'h') {
-            c->help = 1;
-        } else if (code == '?' || code == ':') {
-            return unknown_option(av[optind - 1], e);
-        } else if (!take_global(c, code, optarg)) {
-            if (c->nopts >= CLI_MAX_ARGS)
-                return err_set(e, E_USAGE, NULL, "too many options");
-            cli_opt *o = &c->opts[c->nopts++];
-            o->field = code >= OPT_FIELD ? code - OPT_FIELD : -1;
-            o->name = code >= OPT_FIELD ? t.opts[idx].name : extra_options[code - OPT_EXTRA].name;
-            o->name = arena_strdup(&c->a, o->name);
-            o->arg = optarg;
-        }
-    }
-    return 0;
+    int code, idx, rc = 0;
+    while (!rc && (code = getopt_long(ac, av, "-h", t.opts, &idx)) != -1)
+        rc = code == '?' || code == ':' ? unknown_option(c, av[optind - 1], e) : take_option(c, code, optarg, e);
+    free(av);
+    opt_table_free(&t);
+    return rc;
 }
 
 /* ---- help ---- */
@@ -253,7 +274,7 @@ static int parse_command(cli *c, int argc, char **argv, int from, isms_err *e)
 static void help_global(FILE *f)
 {
     fprintf(f, "isms %s: an information security management system\n\n"
-               "usage: isms [--repo REPO] [--as ACTOR] [--json] [--note TEXT] <noun> [<verb>] ...\n\n"
+               "usage: isms [--repo REPO] [--as PERSON] [--json] [--note TEXT] <noun> [<verb>] ...\n\n"
                "registers (each has add, list, show, update, retire):\n", ISMS_VERSION);
     for (int i = 0; registers[i]; i++)
         fprintf(f, "  %-13s %s\n", noun_typed(registers[i]->name), registers[i]->summary);
@@ -267,12 +288,23 @@ static void help_global(FILE *f)
     fprintf(f, "\nglobal options:\n"
                "  --repo REPO   repository: a SQLite file or a PostgreSQL connection string\n"
                "                (postgres://user@host/db or host=... dbname=...; default: $ISMS_REPO)\n"
-               "  --as ACTOR    who is acting, recorded in the ledger (default: $ISMS_ACTOR, else os:<login>)\n"
+               "  --as PERSON   act as this person (key or e-mail), with their roles; the ledger records\n"
+               "                them (default: $ISMS_ACTOR, else the operating-system account, os:<login>)\n"
                "  --json        machine-readable output on every list and show\n"
                "  --note TEXT   the reason for a change, kept in the ledger\n"
                "\n`isms <noun> --help` and `isms <noun> <verb> --help` say more.\n"
                "Exit status: 0 ok, 2 usage, 3 invalid value, 4 not found, 5 conflict, 6 retry,\n"
                "7 not permitted, 10 ledger verification failed; others: see docs/CLI.md.\n");
+}
+
+/* Is transition k the first by its verb? A verb that leaves several
+ * states is listed once. */
+static int first_of_verb(const lifecycle *lc, int k)
+{
+    for (int j = 0; j < k; j++)
+        if (!strcmp(lc->transitions[j].verb, lc->transitions[k].verb))
+            return 0;
+    return 1;
 }
 
 static void help_noun(FILE *f, const char *noun)
@@ -282,6 +314,10 @@ static void help_noun(FILE *f, const char *noun)
     for (int i = 0; reg && register_verbs[i]; i++)
         if (register_verb_allowed(reg, register_verbs[i]) && !find_command(noun, register_verbs[i]))
             fprintf(f, "  %-10s %s\n", register_verbs[i], register_verb_help[i]);
+    const lifecycle *lc = reg ? reg->lifecycle : NULL;
+    for (int k = 0; lc && k < lc->ntransitions; k++)
+        if (first_of_verb(lc, k) && !find_command(noun, lc->transitions[k].verb))
+            fprintf(f, "  %-10s %s\n", lc->transitions[k].verb, lc->transitions[k].help);
     for (int i = 0; i < NCOMMANDS; i++)
         if (!strcmp(commands[i].noun, noun) && commands[i].verb)
             fprintf(f, "  %-10s %s\n", commands[i].verb, commands[i].summary);
@@ -317,8 +353,37 @@ static void help_field(FILE *f, const fielddef *fd, const char *verb)
         fprintf(f, "  %-30s   default: %s\n", "", fd->deflt);
 }
 
+/* A lifecycle verb: what it does, from which states to which, and who may. */
+static void help_transition(FILE *f, const cli *c)
+{
+    const lifecycle *lc = c->reg->lifecycle;
+    fprintf(f, "usage: isms --as PERSON %s %s KEY\n\n", noun_typed(c->noun), c->verb);
+    for (int k = 0; k < lc->ntransitions; k++) {
+        const transition *t = &lc->transitions[k];
+        if (strcmp(t->verb, c->verb))
+            continue;
+        fprintf(f, "%s\n  %s -> %s; ", t->help, t->from, t->to);
+        if (t->role)
+            fprintf(f, "by a person with the role %s", t->role);
+        else if (t->role_field)
+            fprintf(f, "by a person with the role its %s calls for:", t->role_field);
+        else
+            fprintf(f, "by anyone");
+        for (const lc_role_by *b = t->role_field ? t->role_by : NULL; b && b->value; b++)
+            fprintf(f, "%s %s: %s", b == t->role_by ? "" : ",", b->value, b->role);
+        fprintf(f, "%s%s%s\n", t->flags & LC_FOUR_EYES ? "; not by whoever made it" : "",
+                t->flags & LC_FREEZES ? "; the record can no longer change after" : "",
+                t->flags & LC_SUPERSEDES ? "; supersedes the one it replaces" : "");
+    }
+    fprintf(f, "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
+}
+
 static void help_verb(FILE *f, cli *c, const command *cmd)
 {
+    if (!cmd && regdef_transition(c->reg, c->verb, NULL)) {
+        help_transition(f, c);
+        return;
+    }
     if (cmd)
         fprintf(f, "usage: isms %s%s%s %s\n\n%s\n", cmd->noun, cmd->verb ? " " : "",
                 cmd->verb ? cmd->verb : "", cmd->usage, cmd->summary);
@@ -343,23 +408,18 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
             snprintf(left, sizeof left, "--%s%s", extra_options[i].name, extra_options[i].has_arg ? " VALUE" : "");
             fprintf(f, "  %-30s %s\n", left, extra_options[i].help);
         }
-    fprintf(f, "\nglobal options: --repo REPO, --as ACTOR, --json, --note TEXT (see isms --help)\n");
+    fprintf(f, "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
 }
 
 /* ---- shared helpers ---- */
 
-int cli_open(cli *c, isms_err *e)
+static int open_repository(cli *c, isms_err *e)
 {
-    if (c->d) {
-        if (c->note)
-            dom_set_note(c->d, c->note);
-        return 0;
-    }
     const char *repo = c->repo ? c->repo : getenv("ISMS_REPO");
     if (!repo || !*repo)
         return err_set(e, E_USAGE, "repo",
                        "no repository given: use --repo FILE|postgres://... or set ISMS_REPO");
-    int rc = dom_open(repo, c->actor, &c->d, e);
+    int rc = dom_open(repo, &c->d, e);
     if (!rc && dom_upgraded_from(c->d)) {
         char *name = store_label(repo);
         int file = !strcmp(store_backend(dom_store(c->d)), "sqlite");
@@ -368,9 +428,34 @@ int cli_open(cli *c, isms_err *e)
                 file ? " (a copy of the old file was kept beside it)" : "");
         free(name);
     }
-    if (!rc && c->note)
-        dom_set_note(c->d, c->note);
     return rc;
+}
+
+int cli_open(cli *c, isms_err *e)
+{
+    if (c->began)
+        return 0;
+    int rc = c->d ? 0 : open_repository(c, e);
+    if (rc)
+        return rc;
+    c->a = dom_arena(c->d);
+    const char *who = c->as ? c->as : getenv("ISMS_ACTOR");
+    principal p;
+    if ((rc = dom_principal(c->d, who && *who ? who : NULL, &p, e)))
+        return rc;
+    p.note = c->note;
+    if ((rc = dom_begin(c->d, &p, e)))
+        return rc;
+    c->began = 1;
+    return 0;
+}
+
+int cli_no_as(const cli *c, isms_err *e)
+{
+    if (!c->as)
+        return 0;
+    return err_set(e, E_USAGE, "as", "--as: isms %s acts as the operating-system account; --as names "
+                   "a person of an existing repository, for the commands on it", c->noun);
 }
 
 const char *cli_opt_value(const cli *c, const char *name)
@@ -412,7 +497,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
         if (code == 'h')
             c->help = 1;
         else if (!take_global(c, code, optarg))
-            return unknown_option(argv[optind - 1], e);
+            return unknown_option(c, argv[optind - 1], e);
     }
     if (optind >= argc) {
         help_global(c->help ? c->out : stderr);
@@ -475,15 +560,17 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
     memset(&c, 0, sizeof c);
     c.out = out;
     c.d = shared;
-    c.actor = getenv("ISMS_ACTOR");
-    arena_init(&c.a);
+    arena_init(&c.own);
+    c.a = &c.own;
     int rc = dispatch(&c, argc, argv, e);
     if (rc)
         hint_option(&c, e);
+    if (c.began)
+        dom_end(c.d);
     if (c.d && c.d != shared)
         dom_close(c.d);
     derive_cache_free(c.derived);
-    arena_free(&c.a);
+    arena_free(&c.own);
     return rc;
 }
 

@@ -20,14 +20,14 @@ enum { CLI_MAX_ARGS = 256 };
 /* One option given on the command line, in order. */
 typedef struct cli_opt {
     int field;            /* field index of the register, or -1 */
-    const char *name;     /* option name without dashes */
+    const char *name;     /* option name without dashes (a field's: the field's name) */
     const char *arg;      /* its value, NULL for flags */
 } cli_opt;
 
 typedef struct cli {
     /* global options */
     const char *repo;
-    const char *actor;
+    const char *as;              /* --as PERSON: whom the command acts for */
     const char *note;
     int json;
     int help;
@@ -39,16 +39,25 @@ typedef struct cli {
     cli_opt opts[CLI_MAX_ARGS];  /* command options, in order */
     int nopts;
     dom *d;                      /* opened by cli_open() */
+    int began;                   /* a request of d is open (dom_begin) */
     FILE *out;
-    arena a;                     /* command-scoped memory */
+    /* Command-scoped memory: the request arena of the repository once it
+     * is open (cli_open), before that and without one the CLI's own. */
+    arena *a;
+    arena own;
     /* what the derived values of the records shown share, made on first use */
     derive_cache *derived;
 } cli;
 
 typedef int (*cli_handler)(cli *c, isms_err *e);
 
-/* Opens the repository named by --repo / ISMS_REPO (once). */
+/* Opens the repository named by --repo / ISMS_REPO (once), and begins the
+ * command's request as the principal: the person --as (or ISMS_ACTOR)
+ * names, else the operating-system account. */
 int cli_open(cli *c, isms_err *e);
+/* Refuses --as for commands that act on no existing repository's behalf
+ * (init, demo, import, migrate): the operating-system account does them. */
+int cli_no_as(const cli *c, isms_err *e);
 /* The value of option `name` (last one given), or NULL. */
 const char *cli_opt_value(const cli *c, const char *name);
 int cli_opt_given(const cli *c, const char *name);
@@ -57,7 +66,8 @@ int cli_start(cli *c, int n, const char *what, isms_err *e);
 /* Requires exactly `n` positional arguments, naming them in the error. */
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
 
-/* Runs one command line in-process (the demo uses it with an open dom). */
+/* Runs one command line in-process (the demo uses it with an open dom:
+ * each line is then one request of that dom, its arena reset after). */
 int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e);
 
 /* ---- rendering (render.c) ---- */
@@ -77,6 +87,6 @@ const char *render_money(cli *c, int64_t minor);
 #define CMD(noun, verb, handler, usage, summary) int handler(cli *c, isms_err *e);
 #include "cli/commands.def"
 #undef CMD
-int cmd_register(cli *c, isms_err *e);   /* add/list/show/update/retire of any register */
+int cmd_register(cli *c, isms_err *e);   /* add/list/show/update/retire and lifecycle verbs */
 
 #endif

@@ -23,7 +23,7 @@ static int default_key_name(cli *c, const char **name, isms_err *e)
     if (!rc)
         rc = ledger_view_load(c->d, 1, &v, e);
     if (!rc) {
-        *name = arena_strdup(&c->a, v.origin);
+        *name = arena_strdup(c->a, v.origin);
         ledger_view_free(&v);
     }
     return rc;

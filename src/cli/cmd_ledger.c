@@ -27,7 +27,7 @@ static int read_text(cli *c, const char *path, const char *what, char **out, siz
     if (!f)
         return err_set(e, errno == ENOENT ? E_NOT_FOUND : E_IO, what, "cannot open %s: %s", path,
                        strerror(errno));
-    char *text = arena_alloc(&c->a, CKPT_TEXT_MAX + 2);
+    char *text = arena_alloc(c->a, CKPT_TEXT_MAX + 2);
     size_t n = fread(text, 1, CKPT_TEXT_MAX + 1, f);
     int failed = ferror(f);
     fclose(f);
@@ -73,7 +73,7 @@ static int put_text(cli *c, const char *path, const buf *text, isms_err *e)
         fputs(buf_str(text), c->out);
         return 0;
     }
-    char *tmp = arena_printf(&c->a, "%s.tmp-%ld", path, (long)getpid());
+    char *tmp = arena_printf(c->a, "%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return err_set(e, E_IO, "out", "cannot create %s: %s", tmp, strerror(errno));
@@ -90,7 +90,7 @@ static int put_text(cli *c, const char *path, const buf *text, isms_err *e)
 /* Every value of a repeatable option, in order (arena memory). */
 static const char **opt_values(cli *c, const char *name, int *n)
 {
-    const char **v = arena_alloc(&c->a, sizeof *v * (size_t)(c->nopts + 1));
+    const char **v = arena_alloc(c->a, sizeof *v * (size_t)(c->nopts + 1));
     *n = 0;
     for (int i = 0; i < c->nopts; i++)
         if (!strcmp(c->opts[i].name, name) && c->opts[i].arg)
@@ -111,9 +111,9 @@ int cli_checkpoint_inputs(cli *c, ckpt_inputs *in, isms_err *e)
     in->public_keys = opt_values(c, "pubkey", &in->npublic_keys);
     int n;
     const char **paths = opt_values(c, "checkpoint", &n);
-    ckpt_file *files = arena_alloc(&c->a, sizeof *files * (size_t)(n + 1));
+    ckpt_file *files = arena_alloc(c->a, sizeof *files * (size_t)(n + 1));
     for (int i = 0; i < n; i++) {
-        files[i].label = arena_printf(&c->a, "checkpoint %s", paths[i]);
+        files[i].label = arena_printf(c->a, "checkpoint %s", paths[i]);
         int rc = read_checkpoint(c, paths[i], &files[i].c, e);
         if (rc)
             return rc;
@@ -280,7 +280,7 @@ static int check_vouches(cli *c, const ledger_proof *p, const char *path, buf *n
     ledger_view_empty(&v, cp.origin);
     for (int i = 0; !rc && i < nkeys; i++)
         rc = ledger_view_pin(&v, keys[i], e);
-    if (!rc && ckpt_judge_signatures(&v, &cp, arena_printf(&c->a, "checkpoint %s", path),
+    if (!rc && ckpt_judge_signatures(&v, &cp, arena_printf(c->a, "checkpoint %s", path),
                                      ckpt_problem_to_err, e, notes))
         rc = E_TAMPERED;
     ledger_view_free(&v);

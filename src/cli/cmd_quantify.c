@@ -57,10 +57,10 @@ static const char *money(cli *c, double major)
         return "-";
     char amount[64];
     format_money(amount, sizeof amount, (int64_t)llround(major), 0);
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
-static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(&c->a, "%.1f%%", 100 * p) : "-"; }
+static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(c->a, "%.1f%%", 100 * p) : "-"; }
 
 static void print_threshold(cli *c, const quant_threshold *t)
 {
@@ -109,7 +109,7 @@ static void print_risk(cli *c, const risk_quant *q)
         for (int s = 0; s < 3; s++) {
             double v = rows[r].fn(sc[s]);
             const char *text = rows[r].kind == 'm' ? money(c, v)
-                               : rows[r].kind == 'p' ? pct(c, v) : arena_printf(&c->a, "%.3f", v);
+                               : rows[r].kind == 'p' ? pct(c, v) : arena_printf(c->a, "%.3f", v);
             fprintf(c->out, " %18s", text);
         }
         fputc('\n', c->out);
@@ -187,7 +187,7 @@ int cmd_risk_lec(cli *c, isms_err *e)
     size_t nmarks = !q.threshold.set ? 0 : q.threshold.tolerance > 0 ? 2 : 1;
     buf b;
     buf_init(&b);
-    svg_lec(&b, arena_printf(&c->a, "%s %s: loss exceedance", q.key, q.title), dom_currency(c->d), series, 3,
+    svg_lec(&b, arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title), dom_currency(c->d), series, 3,
             marks, nmarks);
     FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
     if (!f) {
@@ -208,7 +208,7 @@ int cmd_risk_lec(cli *c, isms_err *e)
 /* --correlate RISK-1,RISK-2=0.6 (repeatable) */
 static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
 {
-    quant_corr *pairs = arena_alloc(&c->a, sizeof *pairs * (size_t)(c->nopts + 1));
+    quant_corr *pairs = arena_alloc(c->a, sizeof *pairs * (size_t)(c->nopts + 1));
     size_t n = 0;
     for (int i = 0; i < c->nopts; i++) {
         if (strcmp(c->opts[i].name, "correlate"))
@@ -219,8 +219,8 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
         if (!comma || !eq || eq < comma || !end || *end || !(rho > -1 && rho < 1))
             return err_set(e, E_INVALID, "correlate",
                            "correlate: \"%s\" is not RISK-A,RISK-B=rho with rho between -1 and 1", arg);
-        pairs[n].a = arena_strndup(&c->a, arg, (size_t)(comma - arg));
-        pairs[n].b = arena_strndup(&c->a, comma + 1, (size_t)(eq - comma - 1));
+        pairs[n].a = arena_strndup(c->a, arg, (size_t)(comma - arg));
+        pairs[n].b = arena_strndup(c->a, comma + 1, (size_t)(eq - comma - 1));
         pairs[n].rho = rho;
         n++;
     }
@@ -289,10 +289,10 @@ int cmd_control_roi(cli *c, isms_err *e)
     for (size_t k = 0; k < q.n; k++) {
         const control_quant *r = &q.rows[k];
         fprintf(c->out, "  %-5s %-8s %-36.36s %-11s %14s %14s %14s %8s\n",
-                r->value.rank ? arena_printf(&c->a, "%zu", r->value.rank) : "", r->key, r->title,
+                r->value.rank ? arena_printf(c->a, "%zu", r->value.rank) : "", r->key, r->title,
                 r->value.implemented ? "implemented" : "proposed", money(c, r->value.annual_cost),
                 money(c, r->value.mean_reduction), money(c, r->value.p95_reduction),
-                isfinite(r->value.roi) ? arena_printf(&c->a, "%.0f%%", 100 * r->value.roi) : "free");
+                isfinite(r->value.roi) ? arena_printf(c->a, "%.0f%%", 100 * r->value.roi) : "free");
     }
     fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; proposed controls are "
                     "ranked by return (fund 1 first)\n");
@@ -301,14 +301,12 @@ int cmd_control_roi(cli *c, isms_err *e)
 
 int cmd_risk_accept(cli *c, isms_err *e)
 {
-    const char *by = cli_opt_value(c, "by"), *why = cli_opt_value(c, "rationale");
+    const char *why = cli_opt_value(c, "rationale");
     int rc = cli_start(c, 1, "one risk key", e);
-    if (!rc && !by)
-        rc = err_set(e, E_USAGE, "by", "--by PERSON is required: who accepts the risk");
     if (!rc && !why)
         rc = err_set(e, E_USAGE, "rationale", "--rationale TEXT is required: why the risk is accepted");
     record out;
-    if (rc || (rc = dom_risk_accept(c->d, c->args[0], by, why, cli_opt_value(c, "until"), &out, e)))
+    if (rc || (rc = dom_risk_accept(c->d, c->args[0], why, cli_opt_value(c, "until"), &out, e)))
         return rc;
     if (c->json) {
         render_record_json(c, &out);

@@ -1,5 +1,6 @@
 /* cmd_register.c: add, list, show, update and retire, for every register,
- * driven by its field table; plus `org set|show` and `scope approve`. */
+ * driven by its field table, and the verbs of its lifecycle table (scope
+ * approve); plus `org set|show`. */
 #include "cli/cli_internal.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
@@ -127,8 +128,22 @@ static int cmd_list(cli *c, isms_err *e)
     return rc;
 }
 
+/* A lifecycle verb (`isms --as PERSON scope approve SCOPE-2`): done by
+ * the principal; shows the record in its new state. */
+static int cmd_transition(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 1, "one key", e);
+    record out;
+    if (rc || (rc = dom_transition(c->d, c->reg, c->args[0], c->verb, &out, e)))
+        return rc;
+    print_result(c, record_text(&out, c->reg->lifecycle->field), &out);
+    return 0;
+}
+
 int cmd_register(cli *c, isms_err *e)
 {
+    if (regdef_transition(c->reg, c->verb, NULL))
+        return cmd_transition(c, e);
     if (!strcmp(c->verb, "add"))
         return cmd_add(c, e);
     if (!strcmp(c->verb, "list"))
@@ -172,20 +187,5 @@ int cmd_org_show(cli *c, isms_err *e)
         render_record_json(c, &r);
     else
         render_record(c, &r);
-    return 0;
-}
-
-int cmd_approve(cli *c, isms_err *e)
-{
-    int rc = cli_need_args(c, 1, "one key", e);
-    const char *by = cli_opt_value(c, "by");
-    if (!rc && !by)
-        rc = err_set(e, E_USAGE, "by", "--by PERSON is required: the approving member of the management body");
-    if (!rc)
-        rc = cli_open(c, e);
-    record out;
-    if (rc || (rc = dom_approve(c->d, c->reg, c->args[0], by, &out, e)))
-        return rc;
-    print_result(c, "approved", &out);
     return 0;
 }

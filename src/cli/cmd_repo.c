@@ -27,7 +27,9 @@ int cmd_init(cli *c, isms_err *e)
     if (c->nargs > 1 || !target)
         return err_set(e, E_USAGE, "FILE", "usage: isms init FILE | postgres://...");
     dom *d;
-    int rc = dom_create(target, c->actor, 0, &d, e);
+    int rc = cli_no_as(c, e);
+    if (!rc)
+        rc = dom_create(target, NULL, 0, &d, e);
     if (rc)
         return rc;
     /* A connection string may hold a password: show it without. */
@@ -197,7 +199,7 @@ int cmd_export(cli *c, isms_err *e)
         return backup_export(c->d, c->out, e);
     /* Written beside the target and renamed into place, so a reader never
      * sees half an export and a failed run leaves the old one intact. */
-    char *tmp = arena_printf(&c->a, "%s.tmp-%ld", path, (long)getpid());
+    char *tmp = arena_printf(c->a, "%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return err_set(e, E_IO, "FILE", "cannot create %s: %m", tmp);
@@ -218,12 +220,14 @@ int cmd_export(cli *c, isms_err *e)
 int cmd_import(cli *c, isms_err *e)
 {
     int rc = cli_need_args(c, 2, "FILE.json NEW-REPOSITORY", e);
+    if (!rc)
+        rc = cli_no_as(c, e);
     if (rc)
         return rc;
     longjob j;
     longjob_start(&j, "importing");
     backup_watch w = {longjob_count, &j, longjob_cancel()};
-    rc = longjob_end(&j, backup_import(c->args[0], c->args[1], c->actor, &w, e), e);
+    rc = longjob_end(&j, backup_import(c->args[0], c->args[1], &w, e), e);
     if (!rc) {
         char *name = store_label(c->args[1]);
         fprintf(c->out, "imported %s into %s; the ledger verifies\n", c->args[0], name);

@@ -19,7 +19,7 @@ static const char *major(cli *c, double v)
 {
     char amount[64];
     format_money(amount, sizeof amount, isfinite(v) ? (int64_t)llround(v) : 0, 0);
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
 static void print_heat(FILE *f, const dom_dash *s)
@@ -58,7 +58,7 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *portfolio)
                 major(c, json_number_value(json_object_get(loss, "mean"))),
                 major(c, json_number_value(json_object_get(loss, "p95"))),
                 json_is_number(json_object_get(o, "certainty")) && certainty >= 0
-                    ? arena_printf(&c->a, "%.0f%% certain", 100 * certainty) : "no appetite set");
+                    ? arena_printf(c->a, "%.0f%% certain", 100 * certainty) : "no appetite set");
     }
 }
 
@@ -152,7 +152,7 @@ int cmd_summary(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments", e);
     if (rc)
         return rc;
-    dom_dash *s = arena_alloc(&c->a, sizeof *s);
+    dom_dash *s = arena_alloc(c->a, sizeof *s);
     if ((rc = dom_dashboard(c->d, s, e)))
         return rc;
     /* The certainty per objective is the analysis's stored result. */

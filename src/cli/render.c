@@ -15,7 +15,7 @@ const char *render_money(cli *c, int64_t minor)
 {
     char amount[64];
     format_money(amount, sizeof amount, minor, dom_currency_exponent(c->d));
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
 /* The derived values of r into v (as many as its register has, *n; v
@@ -29,7 +29,7 @@ static const value *derived_of(cli *c, const record *r, value *v, const derived_
     if (!c->derived)
         c->derived = derive_cache_new(c->d);
     if (!v)
-        v = arena_alloc(&c->a, sizeof *v * (size_t)*n);
+        v = arena_alloc(c->a, sizeof *v * (size_t)*n);
     derive_record(c->derived, r, v, NULL);
     return v;
 }
@@ -70,7 +70,7 @@ static const char *person_label(cli *c, const char *key)
     record p;
     if (!key || dom_get(c->d, &reg_person, key, &p, NULL))
         return key ? key : "";
-    return arena_printf(&c->a, "%s  %s <%s>", key, record_text(&p, "name"), record_text(&p, "email"));
+    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, "name"), record_text(&p, "email"));
 }
 
 static const char *member_label(cli *c, const fielddef *f, const char *key)
@@ -80,7 +80,7 @@ static const char *member_label(cli *c, const fielddef *f, const char *key)
     if (!target || dom_get(c->d, target, key, &m, NULL))
         return key;
     const char *label = record_text(&m, target->label);
-    return arena_printf(&c->a, "%s  %s%s", key, label ? label : "", m.retired_at ? " (retired)" : "");
+    return arena_printf(c->a, "%s  %s%s", key, label ? label : "", m.retired_at ? " (retired)" : "");
 }
 
 /* A value as one line of text; NULL when there is nothing to show. */
@@ -93,7 +93,7 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         buf_init(&b);
         for (int k = 0; k < v->n; k++)
             buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
-        const char *s = arena_strdup(&c->a, buf_str(&b));
+        const char *s = arena_strdup(c->a, buf_str(&b));
         buf_reset(&b);
         return s;
     }
@@ -104,9 +104,9 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         if ((f->flags & FF_DYNMAX) && !brief) {
             const char *label = dom_level_label(c->d, strstr(f->name, "impact") ? 'I' : 'L', (int)v->i);
             if (*label)
-                return arena_printf(&c->a, "%lld (%s)", (long long)v->i, label);
+                return arena_printf(c->a, "%lld (%s)", (long long)v->i, label);
         }
-        return arena_printf(&c->a, "%lld", (long long)v->i);
+        return arena_printf(c->a, "%lld", (long long)v->i);
     case FT_MONEY:
         return render_money(c, v->i);
     case FT_BOOL:
@@ -191,14 +191,14 @@ struct table {
 
 table *table_begin(cli *c, const regdef *reg)
 {
-    table *t = arena_alloc(&c->a, sizeof *t);
+    table *t = arena_alloc(c->a, sizeof *t);
     t->c = c;
     t->reg = reg;
     t->json = c->json;
     t->first = 1;
     int n;
     const derived_def *defs = derived_defs(reg, &n);
-    t->derived = arena_alloc(&c->a, sizeof *t->derived * (size_t)(n ? n : 1));
+    t->derived = arena_alloc(c->a, sizeof *t->derived * (size_t)(n ? n : 1));
     if (t->json) {
         fputs("[\n", c->out);
         return t;
@@ -230,7 +230,7 @@ static const char *cell_fit(cli *c, const char *s)
     if (nl && (size_t)(nl - s) < cut)
         cut = (size_t)(nl - s);
     if (s[cut])
-        return arena_printf(&c->a, "%.*s…", (int)cut, s);
+        return arena_printf(c->a, "%.*s…", (int)cut, s);
     return s;
 }
 
@@ -265,7 +265,7 @@ void table_add(table *t, const record *r)
     }
     if (t->rows == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
-        const char **cells = arena_alloc(&c->a, cap * (size_t)t->ncols * sizeof *cells);
+        const char **cells = arena_alloc(c->a, cap * (size_t)t->ncols * sizeof *cells);
         if (t->rows)
             memcpy(cells, t->cells, t->rows * (size_t)t->ncols * sizeof *cells);
         t->cells = cells;
@@ -275,7 +275,7 @@ void table_add(table *t, const record *r)
     int n;
     const value *derived = derived_of(c, r, t->derived, &defs, &n);
     for (int k = 0; k < t->ncols; k++) {
-        const char *s = arena_strdup(&c->a, cell_text(t, r, derived, k));
+        const char *s = arena_strdup(c->a, cell_text(t, r, derived, k));
         t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;
         if (utf8_width(s) > t->width[k])
             t->width[k] = utf8_width(s);

@@ -119,3 +119,14 @@ int choice_index(const char *const *choices, const char *s)
             return i;
     return -1;
 }
+
+const transition *regdef_transition(const regdef *reg, const char *verb, const char *from)
+{
+    const lifecycle *lc = reg->lifecycle;
+    for (int i = 0; lc && i < lc->ntransitions; i++) {
+        const transition *t = &lc->transitions[i];
+        if (!strcmp(t->verb, verb) && (!from || !strcmp(t->from, from)))
+            return t;
+    }
+    return NULL;
+}

@@ -40,6 +40,8 @@ enum {
     FF_MULTILINE = 1 << 4,  /* newlines allowed */
     FF_FOLD      = 1 << 5,  /* stored lower-case (emails) */
     FF_DYNMAX    = 1 << 6,  /* FT_INT whose maximum is the organisation's matrix size */
+    FF_PARENT    = 1 << 7,  /* FT_REF: the record belongs to the one it names (a decision to
+                               its review): it cannot change while that one is frozen */
 };
 
 typedef struct fielddef {
@@ -63,10 +65,53 @@ struct record;
 enum {
     REG_SINGLETON = 1 << 0,  /* exactly one record (the organisation profile) */
     REG_NO_RETIRE = 1 << 1,  /* cannot be retired (the organisation profile) */
-    REG_APPROVAL  = 1 << 2,  /* draft -> approved -> superseded by the management
-                                body (fields status, approved_by, approved_at) */
     REG_SYSTEM    = 1 << 3,  /* records are made by isms's workflows, not added by hand */
 };
+
+/* ---- lifecycles: the states a record moves through, as data ----
+ *
+ * A register with a lifecycle has a state field (FT_ENUM, FF_SYSTEM, its
+ * choices the lifecycle's states, its default the first). The state
+ * changes only through the transitions below, each a verb (`isms scope
+ * approve SCOPE-2`, later an HTTP route) done by the principal, who must
+ * hold the role it names. One generic function performs any of them
+ * (dom_transition); lifecycle_check() says whether a table makes sense. */
+enum {
+    LC_SUPERSEDES = 1 << 0,  /* the record of the same group already in `to` moves to the
+                                lifecycle's `superseded` state (a new version replaces it) */
+    LC_FREEZES    = 1 << 1,  /* in `to` the record, and those that belong to it (FF_PARENT),
+                                can no longer change: only transitions and retirement */
+    LC_FOUR_EYES  = 1 << 2,  /* whoever made the record may not do this */
+};
+
+/* The role needed when it depends on a value of the record: records whose
+ * field (transition.role_field) holds `value` need `role`. */
+typedef struct lc_role_by {
+    const char *value;
+    const char *role;
+} lc_role_by;
+
+typedef struct transition {
+    const char *verb;            /* the CLI verb and the ledger op: "approve" */
+    const char *from, *to;       /* states */
+    const char *role;            /* who may do it (a role name); NULL: anyone acting ... */
+    const char *role_field;      /* ... unless the role depends on this field's value, */
+    const lc_role_by *role_by;   /* as this table says (ends with a NULL value) */
+    unsigned flags;              /* LC_* */
+    const char *stamp_by;        /* person field set to whoever did it (NULL: none) */
+    const char *stamp_at;        /* time field set to when (NULL: none) */
+    const char *help;            /* one line for --help and for refusals */
+} transition;
+
+typedef struct lifecycle {
+    const char *field;               /* the state field */
+    const char *const *states;       /* NULL-terminated; the first is where records start */
+    const transition *transitions;
+    int ntransitions;
+    const char *group;               /* LC_SUPERSEDES: records with the same value of this
+                                        field replace one another (NULL: the whole register) */
+    const char *superseded;          /* LC_SUPERSEDES: the state a replaced record moves to */
+} lifecycle;
 
 typedef struct regdef {
     const char *name;            /* "risk": CLI noun, SQL table, ledger entity */
@@ -77,9 +122,7 @@ typedef struct regdef {
     int nfields;
     unsigned flags;
     const char *label;           /* the field that names a record to people */
-    /* REG_APPROVAL: approving a record supersedes the approved record with
-     * the same value of this field (NULL: the one approved record). */
-    const char *approval_group;
+    const lifecycle *lifecycle;  /* its states and transitions, or NULL */
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
     int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);
@@ -122,6 +165,10 @@ const char *record_text(const record *r, const char *name);  /* NULL if null */
 int64_t record_int(const record *r, const char *name);       /* 0 if null */
 void record_set_text(record *r, const char *name, const char *s, arena *a);
 void record_set_int(record *r, const char *name, int64_t i);
+
+/* The transition `verb` of reg's lifecycle that leaves state `from` (NULL:
+ * any state), or NULL. */
+const transition *regdef_transition(const regdef *reg, const char *verb, const char *from);
 
 /* Does `choices` contain `s`? Returns the index or -1. */
 int choice_index(const char *const *choices, const char *s);

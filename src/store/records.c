@@ -690,3 +690,38 @@ int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms
     db_done(st);
     return rc;
 }
+
+/* ---- tables for registers no migration knows ---- */
+
+static const char *column_type(const fielddef *f)
+{
+    switch (f->type) {
+    case FT_INT: case FT_MONEY: case FT_BOOL: case FT_REF:
+        return "BIGINT";
+    default:
+        return "TEXT";
+    }
+}
+
+int store_create_table(store *s, const regdef *reg, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "CREATE TABLE %s (id %s, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, "
+               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT", reg->name,
+               s->db->drv->id_column);
+    for (int i = 0; i < reg->nfields; i++)
+        if (!is_link(&reg->fields[i]))
+            buf_printf(&b, ", %s %s", reg->fields[i].name, column_type(&reg->fields[i]));
+    buf_puts(&b, ");\n");
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (is_link(f))
+            buf_printf(&b, "CREATE TABLE %s (%s BIGINT NOT NULL REFERENCES %s (id), %s %s NOT NULL, "
+                       "PRIMARY KEY (%s, %s));\n", f->link_table, f->link_src, reg->name, f->link_dst,
+                       f->type == FT_LINKS ? "BIGINT" : "TEXT", f->link_src, f->link_dst);
+    }
+    int rc = db_exec(s->db, buf_str(&b), e);
+    buf_reset(&b);
+    return rc;
+}

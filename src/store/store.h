@@ -47,6 +47,12 @@ int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
 struct db *store_db(store *s);               /* for the store's own modules and tests */
 
+/* Creates the tables of `reg` (its own and its link tables) from its field
+ * table. isms's own registers get theirs from migrations, written and
+ * reviewed like any schema change; this is for registers defined outside
+ * isms, by tests that show a register can be added as data alone. */
+int store_create_table(store *s, const regdef *reg, isms_err *e);
+
 /* Runs the backend's own integrity checks; problems are appended to
  * `problems` (a core/buf.h buf), which stays empty when all is well. */
 struct buf;

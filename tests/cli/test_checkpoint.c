@@ -167,7 +167,7 @@ static void rewrite_history(const repo *r, const char *key, const char *op, cons
     dom *d;
     isms_err e = {0};
     rows rs = {0};
-    if (dom_open(r->target, "attacker", &d, &e) ||
+    if (dom_open(r->target, &d, &e) ||
         store_ledger_scan(dom_store(d), NULL, keep_row, &rs, &e))
         fail_msg("reading the ledger: %s", e.msg);
     dom_close(d);

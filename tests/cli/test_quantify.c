@@ -41,7 +41,7 @@ static int setup(void **state)
                     "5000000", "--cost", "150000"));
     free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement", "Payments: 1m at P95",
                     "--appetite", "1000000", "--tolerance", "3000000"));
-    free(tu_isms_ok(repo, "appetite", "approve", "APP-1", "--by", "dana@x.example"));
+    free(tu_isms_ok(repo, "--as", "dana@x.example", "appetite", "approve", "APP-1"));
     return 0;
 }
 
@@ -106,11 +106,11 @@ static void portfolio_returns_and_acceptance(void **state)
     assert_contains(out, "CTL-2");
     free(out);
     tu_result r;
-    tu_isms(&r, repo, NULL, "risk", "accept", "RISK-1", "--by", "omar@x.example", "--rationale", "cheap", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "--as", "omar@x.example", "risk", "accept", "RISK-1", "--rationale", "cheap", (const char *)NULL);
     assert_int_equal(r.status, 7);
     assert_contains(r.err, "management body");
     tu_result_free(&r);
-    out = tu_isms_ok(repo, "risk", "accept", "RISK-1", "--by", "dana@x.example", "--rationale", "board minute 12");
+    out = tu_isms_ok(repo, "--as", "dana@x.example", "risk", "accept", "RISK-1", "--rationale", "board minute 12");
     assert_contains(out, "ACC-1");
     free(out);
     out = tu_isms_ok(repo, "risk", "show", "RISK-1", "--json");

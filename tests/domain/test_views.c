@@ -17,7 +17,7 @@ static int setup(void **state)
 {
     (void)state;
     isms_err e = {0};
-    if (dom_create(tu_repo("views.isms"), "views-test", 0, &d, &e))
+    if (dom_create(tu_repo("views.isms"), &(principal){.actor = "views-test"}, 0, &d, &e))
         fail_msg("create: %s", e.msg);
     tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
     tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));

@@ -97,7 +97,7 @@ static void writer(int k, const char *log_path)
     isms_err e = {0};
     char actor[32];
     snprintf(actor, sizeof actor, "writer-%d", k);
-    if (dom_open(repo, actor, &d, &e))
+    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){.actor = actor}, &e))
         child_die(log, "open", &e);
     char last_key[32] = "";
     for (int i = 0; i < MUTATIONS; i++) {
@@ -219,7 +219,7 @@ static void incrementer(int k, const char *log_path)
         _exit(2);
     dom *d;
     isms_err e = {0};
-    if (dom_open(repo, "incrementer", &d, &e))
+    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){.actor = "incrementer"}, &e))
         child_die(log, "open", &e);
     int done = 0, retries = 0;
     while (done < INCREMENTS) {

@@ -76,9 +76,11 @@ static int add_risk(dom *d, const char *title, isms_err *e)
 static dom *open_with_work(int n, isms_err *e)
 {
     dom *d;
-    if (dom_open(repo, "faulty", &d, e))
+    if (dom_open(repo, &d, e))
         return NULL;
-    int rc = dom_batch_begin(d, e);
+    int rc = dom_begin(d, &(principal){.actor = "faulty"}, e);
+    if (!rc)
+        rc = dom_batch_begin(d, e);
     for (int i = 0; i < n && !rc; i++)
         rc = add_risk(d, "half-done", e);
     if (rc) {

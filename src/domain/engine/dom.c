@@ -21,40 +21,48 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     dom *d = ctx;
     char data[128];
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
-    ledger_change c = {.actor = d->actor, .entity = "repository", .key = "REPOSITORY",
+    ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
                        .op = "migrate", .data = data};
     return ledger_append(s, &c, NULL, e);
 }
 
-static dom *dom_new(const char *actor)
+/* The process as a principal: `creator`, or the operating-system account,
+ * which is what an auditor can trace when nobody else is named. */
+static void set_self(dom *d, const principal *creator)
 {
-    dom *d = xcalloc(1, sizeof *d);
-    arena_init(&d->a);
-    if (actor && *actor) {
-        d->actor = xstrdup(actor);
+    if (creator) {
+        d->self = (principal){.actor = xstrdup(creator->actor), .person = creator->person,
+                              .person_key = creator->person_key ? xstrdup(creator->person_key) : NULL,
+                              .roles = creator->roles};
     } else {
-        /* Without a named actor the ledger records the operating-system
-         * account, which is what an auditor can trace. */
         struct passwd *pw = getpwuid(geteuid());
         char name[300];
         snprintf(name, sizeof name, "os:%s", pw ? pw->pw_name : "unknown");
-        d->actor = xstrdup(name);
+        d->self = (principal){.actor = xstrdup(name)};
     }
+    d->who = d->self;
+}
+
+static dom *dom_new(const principal *creator)
+{
+    dom *d = xcalloc(1, sizeof *d);
+    arena_init(&d->a);
+    set_self(d, creator);
     return d;
 }
 
-static int actor_check(dom *d, isms_err *e)
+static int actor_check(const char *actor, isms_err *e)
 {
-    return text_check("actor", d->actor, 0, 200, e);
+    return text_check("actor", actor, 0, 300, e);
 }
 
-int dom_open(const char *target, const char *actor, dom **out, isms_err *e)
+int dom_open(const char *target, dom **out, isms_err *e)
 {
     *out = NULL;
     if (sodium_init() < 0)
         return err_set(e, E_INTERNAL, NULL, "libsodium failed to initialise");
-    dom *d = dom_new(actor);
-    int rc = actor_check(d, e);
+    dom *d = dom_new(NULL);
+    int rc = actor_check(d->self.actor, e);
     store_schema schema = {.registers = registers, .on_upgrade = record_upgrade, .ctx = d};
     if (!rc)
         rc = store_open(target, 0, &schema, &d->st, &d->upgraded_from, e);
@@ -82,19 +90,21 @@ static int write_genesis(dom *d, isms_err *e)
         return rc;
     snprintf(data, sizeof data, "{\"created_at\":\"%s\",\"repository_id\":\"%s\",\"schema\":%d}", now,
              id, version);
-    ledger_change c = {.actor = d->actor, .entity = "repository", .key = "REPOSITORY",
+    ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
                        .op = "init", .data = data, .ts = now};
     return ledger_append(d->st, &c, NULL, e);
 }
 
-int dom_create(const char *target, const char *actor, int flags, dom **out, isms_err *e)
+int dom_create(const char *target, const principal *creator, int flags, dom **out, isms_err *e)
 {
     *out = NULL;
     if (sodium_init() < 0)
         return err_set(e, E_INTERNAL, NULL, "libsodium failed to initialise");
-    dom *d = dom_new(actor);
+    if (creator && !creator->actor)
+        return err_set(e, E_INTERNAL, "actor", "a creator needs an actor");
+    dom *d = dom_new(creator);
     store_schema schema = {.registers = registers};
-    int rc = actor_check(d, e);
+    int rc = actor_check(d->self.actor, e);
     if (!rc)
         rc = store_open(target, 1, &schema, &d->st, NULL, e);
     if (!rc && !(flags & DOM_CREATE_BARE) && !(rc = dom_txn_begin(d, e))) {
@@ -115,6 +125,16 @@ int dom_create(const char *target, const char *actor, int flags, dom **out, isms
     return 0;
 }
 
+/* Back to the process itself. */
+static void forget_who(dom *d)
+{
+    for (int i = 0; i < 3; i++) {
+        free(d->who_text[i]);
+        d->who_text[i] = NULL;
+    }
+    d->who = d->self;
+}
+
 void dom_close(dom *d)
 {
     if (!d)
@@ -122,20 +142,53 @@ void dom_close(dom *d)
     store_close(d->st);
     dom_org_forget(d);
     arena_free(&d->a);
-    free(d->actor);
-    free(d->note);
+    forget_who(d);
+    free((char *)d->self.actor);
+    free((char *)d->self.person_key);
     free(d);
 }
 
 store *dom_store(dom *d) { return d->st; }
 arena *dom_arena(dom *d) { return &d->a; }
-const char *dom_actor(const dom *d) { return d->actor; }
 int dom_upgraded_from(const dom *d) { return d->upgraded_from; }
 
-void dom_set_note(dom *d, const char *note)
+/* ---- the request ---- */
+
+const principal *dom_who(const dom *d) { return &d->who; }
+
+const char *dom_actor(const dom *d) { return d->who.actor; }
+
+int dom_begin(dom *d, const principal *p, isms_err *e)
 {
-    free(d->note);
-    d->note = note ? xstrdup(note) : NULL;
+    if (!p) {
+        forget_who(d);
+        return 0;
+    }
+    if (!p->actor || !*p->actor)
+        return err_set(e, E_INVALID, "actor", "actor: someone must act");
+    int rc = actor_check(p->actor, e);
+    if (!rc && p->note)
+        rc = text_check("note", p->note, 1, 65536, e);
+    if (rc)
+        return rc;
+    /* Copied (before the old ones go: p may be dom_who(d)); the caller's
+     * strings need not outlive this call, nor the arena's the request. */
+    principal who = *p;
+    char *text[3] = {xstrdup(p->actor), p->person_key ? xstrdup(p->person_key) : NULL,
+                     p->note ? xstrdup(p->note) : NULL};
+    forget_who(d);
+    d->who = who;
+    d->who.actor = d->who_text[0] = text[0];
+    d->who.person_key = d->who_text[1] = text[1];
+    d->who.note = d->who_text[2] = text[2];
+    return 0;
+}
+
+void dom_end(dom *d)
+{
+    forget_who(d);
+    d->transitioning = 0;
+    arena_reset(&d->a);
 }
 
 int dom_batch_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
@@ -162,8 +215,8 @@ int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)
 {
     char *data = record_canonical(r);
-    ledger_change c = {.actor = d->actor, .entity = r->reg->name, .key = r->key, .op = op,
-                       .data = data, .note = d->note, .ts = r->updated_at};
+    ledger_change c = {.actor = d->who.actor, .entity = r->reg->name, .key = r->key, .op = op,
+                       .data = data, .note = d->who.note, .ts = r->updated_at};
     int rc = ledger_append(d->st, &c, NULL, e);
     free(data);
     return rc;

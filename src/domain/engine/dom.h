@@ -6,8 +6,10 @@
  * same rules. Every mutation runs in one transaction that also appends its
  * ledger entry; validation failures change nothing.
  *
- * Records returned to the caller are allocated from the dom's scratch arena
- * (dom_arena), which the caller may reset between commands. */
+ * Every call acts for a principal (who, with which roles, and why), set per
+ * command or request between dom_begin() and dom_end(). Records returned to
+ * the caller, and the domain's scratch, come from the request's arena
+ * (dom_arena), which dom_end() resets: one arena per command or request. */
 #ifndef ISMS_DOMAIN_DOM_H
 #define ISMS_DOMAIN_DOM_H
 
@@ -18,22 +20,51 @@
 
 typedef struct dom dom;
 
-/* Opens an existing repository (upgrading its schema if it is older). */
-int dom_open(const char *target, const char *actor, dom **out, isms_err *e);
+/* Who acts: a person of the repository (with their roles), or the process
+ * itself: the operating-system account that runs it, who holds no role. */
+typedef struct principal {
+    const char *actor;       /* recorded in the ledger: the person's e-mail, or "os:<login>" */
+    int64_t person;          /* the person's id; 0 when not a person */
+    const char *person_key;  /* "PER-3"; NULL when not a person */
+    unsigned roles;          /* bit i set: holds role_names[i] (domain/registers/registers.h) */
+    const char *note;        /* the reason given for this request's changes, or NULL */
+} principal;
+
+/* Opens an existing repository (upgrading its schema if it is older: the
+ * process does that, and the ledger records it as the operating-system
+ * account). */
+int dom_open(const char *target, dom **out, isms_err *e);
 /* Creates a repository: schema, identity, the genesis ledger entry and the
- * built-in threat catalogue, in one transaction. DOM_CREATE_BARE makes the
- * schema only (an import fills in the rest, ledger included). */
+ * built-in threat catalogue, in one transaction, made by `creator` (NULL:
+ * the operating-system account), who is then what dom_principal(d, NULL)
+ * gives. DOM_CREATE_BARE makes the schema only (an import fills in the
+ * rest, ledger included). */
 enum { DOM_CREATE_BARE = 1 };
-int dom_create(const char *target, const char *actor, int flags, dom **out, isms_err *e);
+int dom_create(const char *target, const principal *creator, int flags, dom **out, isms_err *e);
 void dom_close(dom *d);
 
 store *dom_store(dom *d);
 arena *dom_arena(dom *d);
-const char *dom_actor(const dom *d);
 int dom_upgraded_from(const dom *d);      /* schema version before this open's upgrade, or 0 */
 
-/* The reason recorded with the next mutations (a --note), or NULL. */
-void dom_set_note(dom *d, const char *note);
+/* ---- the principal and the request ---- */
+
+/* The principal for `who`, a person's key or e-mail: an active person,
+ * with the roles they hold (E_DENIED for anyone else). `who` NULL: the
+ * process itself (the operating-system account, or the creator given to
+ * dom_create). Strings in the request arena. */
+int dom_principal(dom *d, const char *who, principal *p, isms_err *e);
+/* Starts a command or request acting for `p` (copied; NULL: the process
+ * itself). Until dom_end() every change is made by p and carries p's note. */
+int dom_begin(dom *d, const principal *p, isms_err *e);
+/* Ends it: the dom acts for the process again, and the request arena is
+ * reset (nothing the request returned may be used after). */
+void dom_end(dom *d);
+/* Who acts now. */
+const principal *dom_who(const dom *d);
+const char *dom_actor(const dom *d);      /* dom_who(d)->actor */
+/* Does p hold the role called `role` (one of role_names)? */
+int principal_has_role(const principal *p, const char *role);
 
 /* Batches group many mutations into one transaction (import, demo, bulk
  * loads); each mutation stays atomic on its own inside it. */
@@ -92,19 +123,21 @@ int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err
 
 /* The organisation profile: creates it on first use, updates it after. */
 int dom_org_set(dom *d, const record *changes, record *out, isms_err *e);
-/* Approves record `key` of a REG_APPROVAL register (a scope version, an
- * appetite statement) by `approver` (key or e-mail), who must be an active
- * member of the management body; the record approved before it in the same
- * group (the scope; the appetite of the same objective) becomes superseded. */
-int dom_approve(dom *d, const regdef *reg, const char *key, const char *approver, record *out,
-                isms_err *e);
+/* Moves record `key` of `reg` along its lifecycle by `verb` (approve a
+ * scope version, publish a document), as the principal: the transition
+ * that leaves the record's state by that verb, if the principal holds the
+ * role it needs (E_DENIED otherwise) and, for four-eyes transitions, did
+ * not make the record. Stamps who and when; supersedes the record of the
+ * same group it replaces (lifecycle.c). */
+int dom_transition(dom *d, const regdef *reg, const char *key, const char *verb, record *out,
+                   isms_err *e);
 
-/* Accepts a risk: an acceptance record (who, why, until when, on what
- * basis) and the risk's treatment set to accept, in one transaction. The
- * acceptor needs the authority the risk's size requires (acceptance.c).
- * expires_on NULL: a year from today. */
-int dom_risk_accept(dom *d, const char *risk_key, const char *by, const char *rationale,
-                    const char *expires_on, record *out, isms_err *e);
+/* Accepts a risk, as the principal (a person): an acceptance record (who,
+ * why, until when, on what basis) and the risk's treatment set to accept,
+ * in one transaction. The principal needs the authority the risk's size
+ * requires (acceptance.c). expires_on NULL: a year from today. */
+int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const char *expires_on,
+                    record *out, isms_err *e);
 
 /* ---- reads ---- */
 

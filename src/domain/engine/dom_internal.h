@@ -6,9 +6,12 @@
 
 struct dom {
     store *st;
-    char *actor;
-    char *note;
-    arena a;                 /* scratch for the caller's current command */
+    principal self;          /* the process: the OS account, or the creator (heap strings) */
+    principal who;           /* who acts now: self, or the request's (dom_begin) */
+    char *who_text[3];       /* the request principal's strings, owned (the caller may
+                                reset the arena mid-request: a bulk load does) */
+    arena a;                 /* the request's memory, reset by dom_end */
+    int transitioning;       /* inside dom_transition: the state may change */
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */
     int org_loaded;
@@ -37,11 +40,10 @@ int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e);
 int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
                       dom_mutate_fn fn, const void *arg, const char *op, record *out, isms_err *e);
 
-/* Loads person `who` (key or e-mail) into *p and checks they are active and
- * hold `role` (NULL: any); E_DENIED naming what is missing, for `field`. */
-int dom_person_with_role(dom *d, const char *who, const char *role, const char *field, record *p,
-                         isms_err *e);
-int person_has_role(const record *p, const char *role);
+/* The lifecycle's rules for any change of a record (lifecycle.c): its state
+ * moves only by a transition, starts at the first state, and a frozen
+ * record (or one whose FF_PARENT record is frozen) does not change. */
+int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e);
 
 /* Writes a ledger entry for a record as it now stands in the store. */
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e);

@@ -7,7 +7,7 @@
  *   2. begin the write transaction;
  *   3. generic checks: required fields, references and links that exist
  *      (and are active when newly set), unique values;
- *   4. the register's own rules (rules.c);
+ *   4. the lifecycle's rules (lifecycle.c), then the register's own (rules.c);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
@@ -146,6 +146,9 @@ static int check_record(dom *d, record *r, const record *old, isms_err *e)
         if (rc)
             return rc;
     }
+    int rc = lifecycle_guard(d, r, old, e);
+    if (rc)
+        return rc;
     return r->reg->check ? r->reg->check(d, r, old, e) : 0;
 }
 

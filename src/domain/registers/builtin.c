@@ -91,11 +91,11 @@ int builtin_seed(dom *d, isms_err *e)
 {
     char now[21];
     now_timestamp(now);
-    char *actor = d->actor;
-    d->actor = "isms";   /* the catalogue is isms's, not the user's */
+    principal who = d->who;
+    d->who = (principal){.actor = "isms"};   /* the catalogue is isms's, not the user's */
     int rc = 0;
     for (size_t i = 0; i < sizeof threats / sizeof *threats && !rc; i++)
         rc = seed_threat(d, &threats[i], (int64_t)i + 1, now, e);
-    d->actor = actor;
+    d->who = who;
     return rc;
 }

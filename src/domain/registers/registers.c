@@ -88,6 +88,26 @@ static const char *const analysis_kinds[] = {"risk", "portfolio", "control-retur
 static const char *const effectiveness_levels[] = {
     "not-assessed", "effective", "partially-effective", "ineffective", NULL};
 
+/* ---- lifecycles ---- */
+
+/* What the management body signs off: scope versions and risk appetite
+ * statements (NIS2 Art. 20, DORA Art. 5, ISO/IEC 27001 Cl. 5.1 and 6.1.3).
+ * Approving a draft supersedes the version approved before it in its group
+ * (the scope; the appetite of the same objective); approved versions are
+ * frozen: a change is a new version. */
+static const transition approval_transitions[] = {
+    {.verb = "approve", .from = "draft", .to = "approved", .role = "management-body",
+     .flags = LC_SUPERSEDES | LC_FREEZES, .stamp_by = "approved_by", .stamp_at = "approved_at",
+     .help = "approve this version: the management body signs it off (NIS2 Art. 20, DORA Art. 5, "
+             "ISO/IEC 27001 Cl. 5.1); the version approved before it is superseded"},
+};
+static const lifecycle scope_lifecycle = {
+    .field = "status", .states = approval_statuses, .transitions = approval_transitions,
+    .ntransitions = 1, .superseded = "superseded"};
+static const lifecycle appetite_lifecycle = {
+    .field = "status", .states = approval_statuses, .transitions = approval_transitions,
+    .ntransitions = 1, .group = "objective", .superseded = "superseded"};
+
 /* ---- field helpers: keep each register's table one line per field ---- */
 
 #define TEXT(n, fl, h, cap) {.name = n, .type = FT_TEXT, .flags = fl, .help = h, .max = cap}
@@ -313,8 +333,7 @@ const regdef reg_person = {
 const regdef reg_scope = {
     .name = "scope", .plural = "scopes", .key_prefix = "SCOPE", .label = "statement",
     .summary = "ISMS scope statement, versioned, approved by the management body",
-    .fields = scope_fields, .nfields = NFIELDS(scope_fields), .check = rules_approval,
-    .flags = REG_APPROVAL,
+    .fields = scope_fields, .nfields = NFIELDS(scope_fields), .lifecycle = &scope_lifecycle,
 };
 const regdef reg_context = {
     .name = "context", .plural = "context_issues", .key_prefix = "CTX", .label = "title",
@@ -356,7 +375,7 @@ const regdef reg_appetite = {
     .name = "appetite", .plural = "appetites", .key_prefix = "APP", .label = "statement",
     .summary = "risk appetite and tolerance, per objective or organisation-wide, approved by the management body",
     .fields = appetite_fields, .nfields = NFIELDS(appetite_fields), .check = rules_appetite,
-    .flags = REG_APPROVAL, .approval_group = "objective",
+    .lifecycle = &appetite_lifecycle,
 };
 const regdef reg_acceptance = {
     .name = "acceptance", .plural = "acceptances", .key_prefix = "ACC", .label = "rationale",
@@ -371,10 +390,17 @@ const regdef reg_analysis = {
     .flags = REG_SYSTEM,
 };
 
-const regdef *const registers[] = {
+static const regdef *const builtin_registers[] = {
     &reg_org, &reg_person, &reg_scope, &reg_context, &reg_stakeholder, &reg_objective,
     &reg_asset, &reg_threat, &reg_risk, &reg_control, &reg_appetite, &reg_acceptance,
     &reg_analysis, &reg_signing_key, NULL};
+
+const regdef *const *registers = builtin_registers;
+
+void registers_use(const regdef *const *set)
+{
+    registers = set ? set : builtin_registers;
+}
 
 const regdef *register_find(const char *name)
 {

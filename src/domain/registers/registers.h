@@ -14,7 +14,12 @@ extern const regdef reg_org, reg_person, reg_scope, reg_context, reg_stakeholder
     reg_analysis;
 
 /* NULL-terminated, in dependency order. */
-extern const regdef *const registers[];
+extern const regdef *const *registers;
+/* A test aid: `set` (NULL-terminated, the built-in registers first, in
+ * dependency order) becomes the registers isms knows, so that a test can
+ * add a register as data alone: a field table and a lifecycle table. Call
+ * before opening a repository; NULL restores the built-in set. */
+void registers_use(const regdef *const *set);
 
 /* The register called `name` ("risk") or whose plural it is ("risks"). */
 const regdef *register_find(const char *name);

@@ -16,8 +16,6 @@ int rules_is_retiring(const record *r, const record *old)
     return old && !old->retired_at && r->retired_at;
 }
 
-static int given(const record *r, const char *field) { return record_cval(r, field)->given; }
-
 /* ---- organisation ---- */
 
 static int count_labels(const char *csv)
@@ -149,30 +147,17 @@ int rules_person(dom *d, record *r, const record *old, isms_err *e)
     return 0;
 }
 
-/* ---- records approved by the management body (scope, appetite) ---- */
-
-/* Once approved, a version is frozen: changing it would change what the
- * management body signed. Only the workflow (superseding) and retirement
- * touch it; a new version is a new record. */
-int rules_approval(dom *d, record *r, const record *old, isms_err *e)
-{
-    (void)d;
-    if (old && strcmp(record_text(old, "status"), "draft") && !given(r, "status") &&
-        !rules_is_retiring(r, old))
-        return err_set(e, E_CONFLICT, "status",
-                       "%s is %s and can no longer change; add a new version with `isms %s add`",
-                       r->key, record_text(old, "status"), r->reg->name);
-    return 0;
-}
+/* ---- risk appetite (its approval is its lifecycle, registers.c) ---- */
 
 int rules_appetite(dom *d, record *r, const record *old, isms_err *e)
 {
+    (void)d; (void)old;
     const value *app = record_cval(r, "appetite"), *tol = record_cval(r, "tolerance");
     if (!app->null && !tol->null && tol->i < app->i)
         return err_set(e, E_INVALID, "tolerance",
                        "tolerance: it is below the appetite; tolerance is the variance around "
                        "appetite that is still acceptable, so it must be at least the appetite");
-    return rules_approval(d, r, old, e);
+    return 0;
 }
 
 int rules_owned(dom *d, record *r, const record *old, isms_err *e)

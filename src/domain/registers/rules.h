@@ -10,7 +10,6 @@ struct dom;
 
 int rules_org(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_person(struct dom *d, record *r, const record *old, isms_err *e);
-int rules_approval(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_appetite(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_acceptance(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_owned(struct dom *d, record *r, const record *old, isms_err *e);

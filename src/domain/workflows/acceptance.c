@@ -76,13 +76,13 @@ static int required_authority(dom *d, const record *risk, int *level, const char
     return 0;
 }
 
-static int authority_of(const record *person, const record *risk)
+static int authority_of(const principal *who, const record *risk)
 {
-    if (person_has_role(person, "management-body"))
+    if (principal_has_role(who, "management-body"))
         return AUTH_BODY;
-    if (person_has_role(person, "isms-lead"))
+    if (principal_has_role(who, "isms-lead"))
         return AUTH_LEAD;
-    return record_cval(risk, "owner")->i == person->id ? AUTH_OWNER : AUTH_NONE;
+    return record_cval(risk, "owner")->i == who->person ? AUTH_OWNER : AUTH_NONE;
 }
 
 static int check_expiry(record *r, isms_err *e)
@@ -107,22 +107,22 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
     if (old)   /* an acceptance is revoked (retired), never rewritten */
         return rules_is_retiring(r, old) ? 0
                : err_set(e, E_CONFLICT, "acceptance", "%s cannot be changed; accept the risk again", r->key);
-    record risk, person;
+    /* The acceptor is whoever acts, with the authority of their roles. */
+    const principal *who = dom_who(d);
+    if (!who->person || record_cval(r, "accepted_by")->i != who->person)
+        return err_set(e, E_DENIED, "as", "a risk is accepted by the person who acts, and %s is not "
+                       "one: act as a person (--as PERSON)", who->actor);
+    record risk;
     int rc = store_get_id(dom_store(d), &reg_risk, record_cval(r, "risk")->i, &risk, dom_arena(d), e);
-    if (!rc)
-        rc = store_get_id(dom_store(d), &reg_person, record_cval(r, "accepted_by")->i, &person,
-                          dom_arena(d), e);
     if (rc)
         return rc;
     int needed;
     const char *basis;
     if ((rc = required_authority(d, &risk, &needed, &basis, e)))
         return rc;
-    int has = authority_of(&person, &risk);
-    if (has < needed)
-        return err_set(e, E_DENIED, "by",
-                       "by: %s (%s) cannot accept %s: its size requires %s (%s)", person.key,
-                       record_text(&person, "name"), risk.key, authority_names[needed], basis);
+    if (authority_of(who, &risk) < needed)
+        return err_set(e, E_DENIED, "as", "%s (%s) cannot accept %s: its size requires %s (%s)",
+                       who->person_key, who->actor, risk.key, authority_names[needed], basis);
     value *b = record_val(r, "basis");
     b->null = 0;
     b->given = 1;
@@ -147,14 +147,18 @@ static int mutate_treatment(dom *d, record *r, const void *arg, isms_err *e)
     return 0;
 }
 
-int dom_risk_accept(dom *d, const char *risk_key, const char *by, const char *rationale,
-                    const char *expires_on, record *out, isms_err *e)
+int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const char *expires_on,
+                    record *out, isms_err *e)
 {
+    const principal *who = dom_who(d);
+    if (!who->person)
+        return err_set(e, E_DENIED, "as", "a risk is accepted by a person, and %s is not one: act "
+                       "as the person who accepts it (--as PERSON)", who->actor);
     record in, risk;
     record_init(&in, &reg_acceptance, dom_arena(d));
     int rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "risk"), risk_key, e);
     if (!rc)
-        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "accepted_by"), by, e);
+        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "accepted_by"), who->person_key, e);
     if (!rc)
         rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "rationale"), rationale ? rationale : "", e);
     if (!rc && expires_on)
