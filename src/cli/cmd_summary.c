@@ -8,7 +8,6 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
 

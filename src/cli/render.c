@@ -4,7 +4,6 @@
 #include "cli/cli_internal.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "formats/json.h"
 
 #include <stdlib.h>

@@ -7,12 +7,11 @@
  *   3. generic checks: required fields, references and links that exist
  *      (and are active when newly linked), unique values, levels on the
  *      organisation's matrix;
- *   4. the register's own rules (rules.c);
+ *   4. the register's own rules (its check hook, domain/registers/);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "core/text.h"
 #include "formats/json.h"
 

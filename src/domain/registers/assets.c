@@ -1,12 +1,90 @@
+/* assets.c: the asset register, its rules (no dependency cycles), and the
+ * protection needs inherited along its dependencies. */
 #include "domain/registers/assets.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/table.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *const protection_levels[] = {"normal", "high", "very-high", NULL};
+
+static const char *const asset_types[] = {
+    "information", "process", "system", "application", "service", "site", "person",
+    "ai-system", NULL};
+
+static const fielddef asset_fields[] = {
+    TEXT("name", FF_REQUIRED | FF_LIST, "the asset", 200),
+    ENUM("type", FF_REQUIRED | FF_LIST, asset_types, NULL, "kind of asset"),
+    LONGTEXT("description", "what it is and does"),
+    OWNER(FF_REQUIRED | FF_LIST, "accountable asset owner"),
+    ENUM("confidentiality", FF_LIST, protection_levels, "normal", "stated protection need: confidentiality"),
+    ENUM("integrity", FF_LIST, protection_levels, "normal", "stated protection need: integrity"),
+    ENUM("availability", FF_LIST, protection_levels, "normal", "stated protection need: availability"),
+    LINKS("depends_on", "depends-on", "asset", "asset_dependency", "asset", "depends_on",
+          "assets this one relies on (they inherit its protection needs)"),
+    BOOL("critical_function", "no", "supports a critical or important function (DORA)"),
+    TEXT("location", 0, "where it is (site, region, provider)", 200),
+};
+
+const regdef reg_asset = {
+    .name = "asset", .plural = "assets", .key_prefix = "AST", .label = "name",
+    .summary = "assets with protection needs and dependencies (maximum principle)",
+    .fields = asset_fields, .nfields = NFIELDS(asset_fields), .check = rules_asset,
+};
+
+/* ---- rules: no dependency cycles ---- */
+
+/* Is `to` reachable from `from` along the edges (ignoring those leaving
+ * `skip`, whose edges the change replaces)? Each edge is followed once. */
+static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
+{
+    int64_t *stack = xmalloc((g->n + 1) * sizeof *stack);
+    unsigned char *seen = xcalloc(g->n + 1, 1);
+    size_t top = 0;
+    int found = 0;
+    stack[top++] = from;
+    while (top && !found) {
+        int64_t at = stack[--top];
+        found = at == to;
+        if (at == skip)
+            continue;
+        for (size_t i = graph_first(g, at); i < g->n && g->src[i] == at; i++)
+            if (!seen[i]) {
+                seen[i] = 1;
+                stack[top++] = g->dst[i];
+            }
+    }
+    free(stack);
+    free(seen);
+    return found;
+}
+
+int rules_asset(dom *d, record *r, const record *old, isms_err *e)
+{
+    const value *deps = record_cval(r, "depends_on");
+    if (!deps->given || !deps->n)
+        return 0;
+    graph g;
+    int rc = graph_load(d, &reg_asset, "depends_on", &g, e);
+    for (int k = 0; !rc && k < deps->n; k++) {
+        if (deps->ids[k] == r->id)
+            rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself", r->key);
+        else if (r->id && reachable(&g, deps->ids[k], r->id, r->id))
+            rc = err_set(e, E_INVALID, "depends_on",
+                         "depends_on: %s already depends, directly or not, on %s: this would "
+                         "make a dependency cycle", deps->keys[k], r->key);
+    }
+    (void)old;
+    graph_free(&g);
+    return rc;
+}
+
+/* ---- protection needs ---- */
 
 static const char *const need_fields[NEED_COUNT] = {"confidentiality", "integrity", "availability"};
 

@@ -1,4 +1,5 @@
-/* assets.h: protection needs along the dependency graph.
+/* assets.h: the asset register, and protection needs along its dependency
+ * graph.
  *
  * The maximum principle (BSI IT-Grundschutz, Schutzbedarfsfeststellung): an
  * asset needs at least the protection of everything that depends on it. A
@@ -9,6 +10,12 @@
 #define ISMS_DOMAIN_ASSETS_H
 
 #include "domain/engine/dom.h"
+
+extern const regdef reg_asset;
+
+int rules_asset(dom *d, record *r, const record *old, isms_err *e);
+
+extern const char *const protection_levels[]; /* normal, high, very-high */
 
 enum { NEED_C, NEED_I, NEED_A, NEED_COUNT };
 

@@ -11,7 +11,6 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "core/text.h"
 
 #include <stdlib.h>
