@@ -109,7 +109,7 @@ static int make_filter(cli *c, const cli_opt *o, store_filter *f, isms_err *e)
     if (rc)
         return rc;
     const value *v = &tmp.v[o->field];
-    f->field = fd->name;
+    f->field = fd;
     f->sval = v->s;
     f->ival = v->i;
     if (fd->type == FT_REF) {

@@ -93,12 +93,12 @@ static int band_index(const char *band)
 static int count_control(const record *r, void *ctx)
 {
     summary *s = ctx;
-    const value *t = record_cval(r, "treats");
-    const char *status = record_text(r, "status");
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    const char *status = record_text(r, F_CONTROL_STATUS);
     int k = choice_index(control_statuses, status);
     if (k >= 0)
         s->controls[k]++;
-    s->control_cost += record_int(r, "cost");
+    s->control_cost += record_int(r, F_CONTROL_COST);
     if (strcmp(status, "planned"))   /* a plan treats nothing yet */
         for (int i = 0; i < t->n; i++)
             id_add(&s->treated, t->ids[i]);
@@ -108,24 +108,24 @@ static int count_control(const record *r, void *ctx)
 static int count_acceptance(const record *r, void *ctx)
 {
     summary *s = ctx;
-    const char *expires = record_text(r, "expires_on");
+    const char *expires = record_text(r, F_ACCEPTANCE_EXPIRES_ON);
     if (expires && strcmp(expires, s->today) < 0)
         s->acceptances_lapsed++;
     else
-        id_add(&s->accepted, record_cval(r, "risk")->i);
+        id_add(&s->accepted, record_cval(r, F_ACCEPTANCE_RISK)->i);
     return 0;
 }
 
 static int note_analysis(const record *r, void *ctx)
 {
     summary *s = ctx;
-    const char *kind = record_text(r, "kind"), *subject = record_text(r, "subject");
+    const char *kind = record_text(r, F_ANALYSIS_KIND), *subject = record_text(r, F_ANALYSIS_SUBJECT);
     if (!strcmp(kind, "risk")) {
-        *strmap_slot_for(&s->risk_outside, subject) = record_int(r, "outside_appetite") ? "1" : "0";
+        *strmap_slot_for(&s->risk_outside, subject) = record_int(r, F_ANALYSIS_OUTSIDE_APPETITE) ? "1" : "0";
     } else if (!strcmp(kind, "portfolio") && strstr(subject, "objective")) {
         /* analyses come in id order: the last one seen is the latest */
         json_decref(s->portfolio);
-        const char *text = record_text(r, "results");
+        const char *text = record_text(r, F_ANALYSIS_RESULTS);
         s->portfolio = text ? json_loads(text, 0, NULL) : NULL;
         s->portfolio_key = arena_strdup(&s->c->a, r->key);
     }
@@ -139,8 +139,8 @@ static void keep_top(summary *s, const record *r, int residual)
         return;
     int at = s->ntop < TOP_RISKS ? s->ntop++ : TOP_RISKS - 1;
     arena *a = &s->c->a;
-    risk_row row = {arena_strdup(a, r->key), arena_strdup(a, record_text(r, "title")),
-                    arena_strdup(a, record_text(r, "owner")), arena_strdup(a, record_text(r, "treatment")),
+    risk_row row = {arena_strdup(a, r->key), arena_strdup(a, record_text(r, F_RISK_TITLE)),
+                    arena_strdup(a, record_text(r, F_RISK_OWNER)), arena_strdup(a, record_text(r, F_RISK_TREATMENT)),
                     risk_score(r), residual};
     while (at > 0 && s->top[at - 1].residual < residual) {
         s->top[at] = s->top[at - 1];
@@ -153,16 +153,16 @@ static int count_risk(const record *r, void *ctx)
 {
     summary *s = ctx;
     int residual = risk_residual_score(r);
-    const value *rl = record_cval(r, "residual_likelihood"), *ri = record_cval(r, "residual_impact");
-    int l = (int)(rl->null ? record_int(r, "likelihood") : rl->i);
-    int i = (int)(ri->null ? record_int(r, "impact") : ri->i);
-    const char *treatment = record_text(r, "treatment"), *review = record_text(r, "review_date");
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    int l = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
+    int i = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
+    const char *treatment = record_text(r, F_RISK_TREATMENT), *review = record_text(r, F_RISK_REVIEW_DATE);
     const char *outside = strmap_get(&s->risk_outside, r->key);
     s->risks++;
     if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
         s->heat[l][i]++;
     s->bands[band_index(risk_band(residual, s->n))]++;
-    s->no_objective += !record_cval(r, "objectives")->n;
+    s->no_objective += !record_cval(r, F_RISK_OBJECTIVES)->n;
     s->overdue += review && strcmp(review, s->today) < 0;
     s->outside_appetite += outside && *outside == '1';
     if (!strcmp(treatment, "accept"))
@@ -177,7 +177,7 @@ static int count_objective(const record *r, void *ctx)
 {
     summary *s = ctx;
     s->objectives++;
-    s->objective_value += record_int(r, "value_at_stake");
+    s->objective_value += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
     return 0;
 }
 
@@ -278,8 +278,8 @@ static void print_text(cli *c, const summary *s)
     const record *org = &s->org;
     if (s->has_org)
         fprintf(f, "%s  ·  %s  ·  NIS2 %s  ·  DORA %s  ·  %s  ·  %dx%d risk matrix\n",
-                record_text(org, "name"), record_text(org, "sector") ? record_text(org, "sector") : "sector not set",
-                record_text(org, "nis2_class"), record_text(org, "dora_entity"), dom_currency(c->d), s->n, s->n);
+                record_text(org, F_ORG_NAME), record_text(org, F_ORG_SECTOR) ? record_text(org, F_ORG_SECTOR) : "sector not set",
+                record_text(org, F_ORG_NIS2_CLASS), record_text(org, F_ORG_DORA_ENTITY), dom_currency(c->d), s->n, s->n);
     else
         fprintf(f, "No organisation profile yet (isms org set --name ...)\n");
     fprintf(f, "\nObjectives: %lld, value at stake %s\n", (long long)s->objectives,

@@ -68,7 +68,18 @@ enum {
     REG_SYSTEM    = 1 << 3,  /* records are made by isms's workflows, not added by hand */
 };
 
+/* A field's compile-time id: the number of its register (regdef.num) above
+ * its index in the register's table. Each register's fields are listed once
+ * and the list makes both the table and the enum of ids (F_RISK_TITLE, ...;
+ * domain/registers/fields.h), so a misspelt field fails the build and a
+ * field of another register is caught at run time by the accessors below.
+ * Id 0 is no field (register numbers start at 1). */
+#define FIELD_ID(regnum, index) ((regnum) << 8 | (index))
+#define FIELD_REGNUM(id) ((id) >> 8)
+#define FIELD_MAX 256            /* fields per register (the index's byte) */
+
 typedef struct regdef {
+    int num;                     /* 1..: the register's number in its fields' ids */
     const char *name;            /* "risk": CLI noun, SQL table, ledger entity */
     const char *plural;          /* "risks": export section, API collection */
     const char *key_prefix;      /* "RISK": keys are RISK-1, RISK-2, ... */
@@ -76,10 +87,12 @@ typedef struct regdef {
     const fielddef *fields;
     int nfields;
     unsigned flags;
-    const char *label;           /* the field that names a record to people */
-    /* REG_APPROVAL: approving a record supersedes the approved record with
-     * the same value of this field (NULL: the one approved record). */
-    const char *approval_group;
+    int label;                   /* id of the field that names a record to people */
+    /* REG_APPROVAL: the fields the approval workflow sets (ids), and the
+     * field whose value groups versions: approving a record supersedes the
+     * approved record with the same value (0: the one approved record). */
+    int status_field, approved_by_field, approved_at_field;
+    int approval_group;
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
     int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);
@@ -110,18 +123,25 @@ void record_init(record *r, const regdef *reg, arena *a);
 /* Deep copy into `a`. */
 void record_copy(record *dst, const record *src, arena *a);
 
-/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1. */
+/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1: for
+ * names that come from outside (CLI flags, JSON keys, imports). Code that
+ * names a field uses its id. */
 int regdef_field(const regdef *reg, const char *name);
 /* The CLI flag of a field ("residual-likelihood"), in static storage per field. */
 const char *field_flag(const fielddef *f, char *dst, size_t n);
 
-/* Value accessors by field name; abort on a wrong name (a programming error). */
-value *record_val(record *r, const char *name);
-const value *record_cval(const record *r, const char *name);
-const char *record_text(const record *r, const char *name);  /* NULL if null */
-int64_t record_int(const record *r, const char *name);       /* 0 if null */
-void record_set_text(record *r, const char *name, const char *s, arena *a);
-void record_set_int(record *r, const char *name, int64_t i);
+/* The index in reg's table of field `fid`, and its descriptor; abort when
+ * fid is not a field of reg (a programming error). */
+int field_index(const regdef *reg, int fid);
+const fielddef *field_def(const regdef *reg, int fid);
+
+/* Value accessors by field id; abort when fid is not a field of r's
+ * register (a programming error). */
+value *record_val(record *r, int fid);
+const value *record_cval(const record *r, int fid);
+const char *record_text(const record *r, int fid);  /* NULL if null */
+int64_t record_int(const record *r, int fid);       /* 0 if null */
+void record_set_text(record *r, int fid, const char *s, arena *a);
 
 /* Does `choices` contain `s`? Returns the index or -1. */
 int choice_index(const char *const *choices, const char *s);

@@ -154,9 +154,9 @@ static void risk_defaults_and_residual_rule(void **state)
     record got;
     isms_err e = {0};
     assert_int_equal(dom_get(d, &reg_risk, key, &got, &e), 0);
-    assert_non_null(record_text(&got, "review_date"));      /* a year from today */
-    assert_string_equal(record_text(&got, "treatment"), "undecided");
-    assert_true(record_cval(&got, "residual_likelihood")->null);
+    assert_non_null(record_text(&got, F_RISK_REVIEW_DATE));      /* a year from today */
+    assert_string_equal(record_text(&got, F_RISK_TREATMENT), "undecided");
+    assert_true(record_cval(&got, F_RISK_RESIDUAL_LIKELIHOOD)->null);
     add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=3", "residual_impact=4", NULL),
               "residual_impact");
     /* Lowering the inherent likelihood below the residual is refused too. */
@@ -179,7 +179,7 @@ static void stale_versions_are_refused(void **state)
     record got;
     err_clear(&e);
     assert_int_equal(dom_get(d, &reg_risk, key, &got, &e), 0);
-    assert_int_equal(record_int(&got, "impact"), 4);
+    assert_int_equal(record_int(&got, F_RISK_IMPACT), 4);
 }
 
 static void a_change_that_changes_nothing_writes_nothing(void **state)
@@ -216,14 +216,14 @@ static void control_lifecycle(void **state)
     record got;
     isms_err e = {0};
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
-    assert_string_equal(record_text(&got, "status"), "planned");
-    assert_null(record_text(&got, "implemented_on"));
+    assert_string_equal(record_text(&got, F_CONTROL_STATUS), "planned");
+    assert_null(record_text(&got, F_CONTROL_IMPLEMENTED_ON));
     assert_int_equal(update(&reg_control, key, tu_make(d, &reg_control, "status=operating", NULL), 0, &e), 0);
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
-    assert_non_null(record_text(&got, "implemented_on"));
+    assert_non_null(record_text(&got, F_CONTROL_IMPLEMENTED_ON));
     record out;
     assert_int_equal(dom_retire(d, &reg_control, key, &out, &e), 0);
-    assert_string_equal(record_text(&out, "status"), "retired");
+    assert_string_equal(record_text(&out, F_CONTROL_STATUS), "retired");
     assert_int_equal(dom_retire(d, &reg_control, key, &out, &e), E_CONFLICT);
 }
 

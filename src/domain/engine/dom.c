@@ -209,16 +209,16 @@ static void org_load(dom *d)
     arena_init(&a);
     record org;
     if (store_get(d->st, &reg_org, "ORG", &org, &a, NULL) == 0) {
-        const char *cur = record_text(&org, "currency");
+        const char *cur = record_text(&org, F_ORG_CURRENCY);
         const currency *c = cur ? currency_find(cur) : NULL;
         if (c) {
             snprintf(d->currency, sizeof d->currency, "%s", c->code);
             d->exponent = c->exponent;
         }
-        if (!record_cval(&org, "risk_matrix")->null)
-            d->matrix = (int)record_int(&org, "risk_matrix");
-        split_labels(d->labels[0], record_text(&org, "likelihood_labels"));
-        split_labels(d->labels[1], record_text(&org, "impact_labels"));
+        if (!record_cval(&org, F_ORG_RISK_MATRIX)->null)
+            d->matrix = (int)record_int(&org, F_ORG_RISK_MATRIX);
+        split_labels(d->labels[0], record_text(&org, F_ORG_LIKELIHOOD_LABELS));
+        split_labels(d->labels[1], record_text(&org, F_ORG_IMPACT_LABELS));
     }
     arena_free(&a);
     d->org_loaded = 1;

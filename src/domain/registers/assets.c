@@ -17,22 +17,11 @@ static const char *const asset_types[] = {
     "information", "process", "system", "application", "service", "site", "person",
     "ai-system", NULL};
 
-static const fielddef asset_fields[] = {
-    TEXT("name", FF_REQUIRED | FF_LIST, "the asset", 200),
-    ENUM("type", FF_REQUIRED | FF_LIST, asset_types, NULL, "kind of asset"),
-    LONGTEXT("description", "what it is and does"),
-    OWNER(FF_REQUIRED | FF_LIST, "accountable asset owner"),
-    ENUM("confidentiality", FF_LIST, protection_levels, "normal", "stated protection need: confidentiality"),
-    ENUM("integrity", FF_LIST, protection_levels, "normal", "stated protection need: integrity"),
-    ENUM("availability", FF_LIST, protection_levels, "normal", "stated protection need: availability"),
-    LINKS("depends_on", "depends-on", "asset", "asset_dependency", "asset", "depends_on",
-          "assets this one relies on (they inherit its protection needs)"),
-    BOOL("critical_function", "no", "supports a critical or important function (DORA)"),
-    TEXT("location", 0, "where it is (site, region, provider)", 200),
-};
+static const fielddef asset_fields[] = FIELD_TABLE(ASSET_FIELDS);
 
 const regdef reg_asset = {
-    .name = "asset", .plural = "assets", .key_prefix = "AST", .label = "name",
+    .num = RN_ASSET, .name = "asset", .plural = "assets", .key_prefix = "AST",
+    .label = F_ASSET_NAME,
     .summary = "assets with protection needs and dependencies (maximum principle)",
     .fields = asset_fields, .nfields = NFIELDS(asset_fields), .check = rules_asset,
 };
@@ -66,11 +55,11 @@ static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
 
 int rules_asset(dom *d, record *r, const record *old, isms_err *e)
 {
-    const value *deps = record_cval(r, "depends_on");
+    const value *deps = record_cval(r, F_ASSET_DEPENDS_ON);
     if (!deps->given || !deps->n)
         return 0;
     graph g;
-    int rc = graph_load(d, &reg_asset, "depends_on", &g, e);
+    int rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &g, e);
     for (int k = 0; !rc && k < deps->n; k++) {
         if (deps->ids[k] == r->id)
             rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself", r->key);
@@ -86,7 +75,8 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
 
 /* ---- protection needs ---- */
 
-static const char *const need_fields[NEED_COUNT] = {"confidentiality", "integrity", "availability"};
+static const int need_fields[NEED_COUNT] = {F_ASSET_CONFIDENTIALITY, F_ASSET_INTEGRITY,
+                                             F_ASSET_AVAILABILITY};
 
 const char *need_name(int level) { return level >= 0 && level <= 2 ? protection_levels[level] : "none"; }
 
@@ -116,7 +106,7 @@ static int collect_asset(const record *r, void *ctx)
         a->stated[k] = level ? choice_index(protection_levels, level) : 0;
         a->inherited[k] = -1;
     }
-    a->critical = (int)record_int(r, "critical_function");
+    a->critical = (int)record_int(r, F_ASSET_CRITICAL_FUNCTION);
     return 0;
 }
 
@@ -169,7 +159,7 @@ int dom_asset_needs(dom *d, asset_need **out, size_t *n, isms_err *e)
     graph l = {0};
     int rc = store_scan(d->st, &reg_asset, NULL, collect_asset, &c, e);
     if (!rc)
-        rc = graph_load(d, &reg_asset, "depends_on", &l, e);
+        rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &l, e);
     if (!rc)
         propagate(c.v, c.n, &l);
     graph_free(&l);

@@ -18,29 +18,11 @@ static const char *const cover_bases[] = {"per-event", "annual", NULL};
 static const char *const effectiveness_levels[] = {
     "not-assessed", "effective", "partially-effective", "ineffective", NULL};
 
-static const fielddef control_fields[] = {
-    TEXT("title", FF_REQUIRED | FF_LIST, "the control in a line", 300),
-    LONGTEXT("description", "what the control does and how"),
-    OWNER(FF_REQUIRED | FF_LIST, "control owner"),
-    ENUM("type", FF_LIST, control_types, "preventive", "what the control does to a risk"),
-    ENUM("automation", 0, automation_kinds, "manual", "manual, automated or hybrid"),
-    ENUM("status", FF_LIST, control_statuses, "planned",
-         "lifecycle: planned, implemented, operating (retired through retire)"),
-    LINKS("treats", "treats", "risk", "control_risk", "control", "risk", "risks this control treats"),
-    {.name = "cost", .type = FT_MONEY, .flags = FF_LIST, .help = "annual cost of running it"},
-    ENUM("effectiveness", 0, effectiveness_levels, "not-assessed", "latest assessment of effectiveness"),
-    DATE("implemented_on", "date it went into operation"),
-    DATE("review_date", "next review"),
-    ENUM("acts_on", 0, fair_targets, NULL,
-         "FAIR factor it reduces on the risks it treats (transfer: insurance)"),
-    DIST("reduction", "share of that factor removed, e.g. pert(0.3,0.5,0.7) or const(0.4)"),
-    MONEY("deductible", "insurance: deductible"),
-    MONEY("cover_limit", "insurance: limit of cover"),
-    ENUM("cover_basis", 0, cover_bases, NULL, "insurance: per event or per year"),
-};
+static const fielddef control_fields[] = FIELD_TABLE(CONTROL_FIELDS);
 
 const regdef reg_control = {
-    .name = "control", .plural = "controls", .key_prefix = "CTL", .label = "title",
+    .num = RN_CONTROL, .name = "control", .plural = "controls", .key_prefix = "CTL",
+    .label = F_CONTROL_TITLE,
     .summary = "the internal control set: owner, type, lifecycle, cost, risks treated",
     .fields = control_fields, .nfields = NFIELDS(control_fields), .check = rules_control,
 };
@@ -51,10 +33,10 @@ const regdef reg_control = {
  * removed, or insurance (transfer) with a deductible or a limit. */
 static int check_control_effect(const record *r, isms_err *e)
 {
-    const char *acts_on = record_text(r, "acts_on"), *reduction = record_text(r, "reduction");
+    const char *acts_on = record_text(r, F_CONTROL_ACTS_ON), *reduction = record_text(r, F_CONTROL_REDUCTION);
     int insurance = acts_on && !strcmp(acts_on, "transfer");
-    int terms = !record_cval(r, "deductible")->null || !record_cval(r, "cover_limit")->null ||
-                record_text(r, "cover_basis");
+    int terms = !record_cval(r, F_CONTROL_DEDUCTIBLE)->null || !record_cval(r, F_CONTROL_COVER_LIMIT)->null ||
+                record_text(r, F_CONTROL_COVER_BASIS);
     if (reduction && !acts_on)
         return err_set(e, E_INVALID, "acts_on", "acts_on: a reduction needs the factor it acts on "
                        "(tef, vulnerability, lef, primary-loss, secondary-loss, loss-magnitude)");
@@ -75,15 +57,15 @@ int rules_control(dom *d, record *r, const record *old, isms_err *e)
     int rc = check_control_effect(r, e);
     if (rc)
         return rc;
-    const char *status = record_text(r, "status");
+    const char *status = record_text(r, F_CONTROL_STATUS);
     if (!rules_is_retiring(r, old) && !strcmp(status, "retired"))
         return err_set(e, E_INVALID, "status",
                        "status: a control is retired with `isms control retire`, which keeps its history");
     if ((!strcmp(status, "implemented") || !strcmp(status, "operating")) &&
-        record_cval(r, "implemented_on")->null) {
+        record_cval(r, F_CONTROL_IMPLEMENTED_ON)->null) {
         char today[11];
         now_date(today);
-        record_set_text(r, "implemented_on", today, dom_arena(d));
+        record_set_text(r, F_CONTROL_IMPLEMENTED_ON, today, dom_arena(d));
     }
     return 0;
 }

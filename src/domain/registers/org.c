@@ -47,28 +47,11 @@ const currency *currency_find(const char *code)
     return NULL;
 }
 
-static const fielddef org_fields[] = {
-    TEXT("name", FF_REQUIRED | FF_LIST, "the organisation's name", 200),
-    TEXT("legal_name", 0, "registered legal name", 300),
-    ENUM("sector", FF_LIST, sectors, NULL, "sector (NIS2 Annex I/II where it applies)"),
-    ENUM("size", 0, org_sizes, NULL, "enterprise size (EU SME definition)"),
-    {.name = "employees", .type = FT_INT, .min = 0, .max = 10000000, .help = "number of employees"},
-    TEXT("country", 0, "country of establishment (ISO 3166-1 alpha-2)", 2),
-    ENUM("nis2_class", FF_LIST, nis2_classes, "out-of-scope", "NIS2 entity class"),
-    ENUM("dora_entity", FF_LIST, dora_entities, "none", "DORA financial-entity type (Art. 2(1))"),
-    ENUM("currency", FF_LIST, currency_codes, "EUR", "currency of every amount of money (ISO 4217)"),
-    {.name = "risk_matrix", .type = FT_INT, .flags = FF_LIST, .min = 3, .max = 5, .deflt = "5",
-     .help = "size n of the n×n likelihood × impact matrix"},
-    TEXT("likelihood_labels", 0, "comma-separated labels of likelihood levels 1..n", 400),
-    TEXT("impact_labels", 0, "comma-separated labels of impact levels 1..n", 400),
-    MONEY("owner_accept_limit", "risks up to this P95 annual loss may be accepted by their owner"),
-    MONEY("lead_accept_limit", "up to this, by the ISMS lead; above, only by the management body"),
-    TEXT("frequency_bands", 0, "upper edges of likelihood levels 1..n-1 in events per year, e.g. 0.05,0.2,1,4", 200),
-    TEXT("magnitude_bands", 0, "upper edges of impact levels 1..n-1 in major units per event", 400),
-};
+static const fielddef org_fields[] = FIELD_TABLE(ORG_FIELDS);
 
 const regdef reg_org = {
-    .name = "org", .plural = "org", .key_prefix = "ORG", .label = "name",
+    .num = RN_ORG, .name = "org", .plural = "org", .key_prefix = "ORG",
+    .label = F_ORG_NAME,
     .summary = "organisation profile: sector, NIS2 and DORA classes, currency, risk matrix",
     .fields = org_fields, .nfields = NFIELDS(org_fields),
     .flags = REG_SINGLETON | REG_NO_RETIRE, .check = rules_org,
@@ -84,9 +67,9 @@ static int count_labels(const char *csv)
     return n;
 }
 
-static int check_labels(const record *r, const char *field, int n, isms_err *e)
+static int check_labels(const record *r, int fid, int n, isms_err *e)
 {
-    const char *labels = record_text(r, field);
+    const char *field = field_def(r->reg, fid)->name, *labels = record_text(r, fid);
     if (labels && count_labels(labels) != n)
         return err_set(e, E_INVALID, field,
                        "%s: \"%s\" has %d labels; the %dx%d matrix needs %d", field, labels,
@@ -97,17 +80,18 @@ static int check_labels(const record *r, const char *field, int n, isms_err *e)
 /* The matrix may shrink only when no active risk sits outside it. */
 static int check_matrix_shrink(dom *d, int n, isms_err *e)
 {
-    static const char *const levels[] = {"likelihood", "impact", "residual_likelihood",
-                                         "residual_impact"};
+    static const int levels[] = {F_RISK_LIKELIHOOD, F_RISK_IMPACT, F_RISK_RESIDUAL_LIKELIHOOD,
+                                 F_RISK_RESIDUAL_IMPACT};
     for (int i = 0; i < 4; i++) {
         int64_t max;
-        int rc = store_max(dom_store(d), &reg_risk, levels[i], &max, e);
+        const fielddef *f = field_def(&reg_risk, levels[i]);
+        int rc = store_max(dom_store(d), &reg_risk, f, &max, e);
         if (rc)
             return rc;
         if (max > n)
             return err_set(e, E_CONFLICT, "risk_matrix",
                            "risk_matrix: cannot shrink to %dx%d: risks are rated up to %lld for %s; "
-                           "re-rate them first", n, n, (long long)max, levels[i]);
+                           "re-rate them first", n, n, (long long)max, f->name);
     }
     return 0;
 }
@@ -121,7 +105,7 @@ static int check_currency_change(dom *d, isms_err *e)
             if (registers[r]->fields[i].type != FT_MONEY)
                 continue;
             int64_t max;
-            int rc = store_max(dom_store(d), registers[r], registers[r]->fields[i].name, &max, e);
+            int rc = store_max(dom_store(d), registers[r], &registers[r]->fields[i], &max, e);
             if (rc)
                 return rc;
             if (max > 0)
@@ -135,18 +119,18 @@ static int check_currency_change(dom *d, isms_err *e)
 
 int rules_org(dom *d, record *r, const record *old, isms_err *e)
 {
-    const char *country = record_text(r, "country");
+    const char *country = record_text(r, F_ORG_COUNTRY);
     if (country && (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
                     country[1] < 'A' || country[1] > 'Z'))
         return err_set(e, E_INVALID, "country",
                        "country: \"%s\" is not an ISO 3166-1 alpha-2 code (e.g. DE, FR, NL)", country);
-    int n = (int)record_int(r, "risk_matrix");
-    int rc = check_labels(r, "likelihood_labels", n, e);
+    int n = (int)record_int(r, F_ORG_RISK_MATRIX);
+    int rc = check_labels(r, F_ORG_LIKELIHOOD_LABELS, n, e);
     if (!rc)
-        rc = check_labels(r, "impact_labels", n, e);
-    if (!rc && old && n < record_int(old, "risk_matrix"))
+        rc = check_labels(r, F_ORG_IMPACT_LABELS, n, e);
+    if (!rc && old && n < record_int(old, F_ORG_RISK_MATRIX))
         rc = check_matrix_shrink(d, n, e);
-    if (!rc && old && strcmp(record_text(r, "currency"), record_text(old, "currency")))
+    if (!rc && old && strcmp(record_text(r, F_ORG_CURRENCY), record_text(old, F_ORG_CURRENCY)))
         rc = check_currency_change(d, e);
     return rc;
 }

@@ -10,20 +10,11 @@ const char *const role_names[] = {
     "management-body", "isms-lead", "risk-owner", "control-owner", "asset-owner",
     "internal-auditor", "reader", NULL};
 
-static const fielddef person_fields[] = {
-    TEXT("name", FF_REQUIRED | FF_LIST, "full name", 200),
-    {.name = "email", .type = FT_TEXT, .flags = FF_REQUIRED | FF_LIST | FF_UNIQUE | FF_FOLD,
-     .max = 254, .help = "e-mail address, unique; identifies the person on the command line"},
-    {.name = "roles", .type = FT_ENUMSET, .flags = FF_LIST, .flag = "role", .choices = role_names,
-     .link_table = "person_role", .link_src = "person", .link_dst = "role",
-     .help = "ISMS roles (repeat the flag or separate with commas)"},
-    TEXT("job_title", 0, "job title", 200),
-    TEXT("department", 0, "department or business unit", 200),
-    MONEY("budget_authority", "amount the person may commit without further approval"),
-};
+static const fielddef person_fields[] = FIELD_TABLE(PERSON_FIELDS);
 
 const regdef reg_person = {
-    .name = "person", .plural = "people", .key_prefix = "PER", .label = "name",
+    .num = RN_PERSON, .name = "person", .plural = "people", .key_prefix = "PER",
+    .label = F_PERSON_NAME,
     .summary = "people and their ISMS roles",
     .fields = person_fields, .nfields = NFIELDS(person_fields), .check = rules_person,
 };
@@ -74,7 +65,7 @@ static int check_person_retire(dom *d, const record *r, isms_err *e)
 
 int rules_person(dom *d, record *r, const record *old, isms_err *e)
 {
-    const char *email = record_text(r, "email");
+    const char *email = record_text(r, F_PERSON_EMAIL);
     if (email && !email_valid(email))
         return err_set(e, E_INVALID, "email", "email: \"%s\" is not an e-mail address", email);
     if (rules_is_retiring(r, old))

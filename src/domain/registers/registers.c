@@ -24,18 +24,17 @@ int rules_is_retiring(const record *r, const record *old)
     return old && !old->retired_at && r->retired_at;
 }
 
-static int given(const record *r, const char *field) { return record_cval(r, field)->given; }
-
 /* Once approved, a version is frozen: changing it would change what the
  * management body signed. Only the workflow (superseding) and retirement
  * touch it; a new version is a new record. */
 int rules_approval(struct dom *d, record *r, const record *old, isms_err *e)
 {
     (void)d;
-    if (old && strcmp(record_text(old, "status"), "draft") && !given(r, "status") &&
+    int status = r->reg->status_field;
+    if (old && strcmp(record_text(old, status), "draft") && !record_cval(r, status)->given &&
         !rules_is_retiring(r, old))
         return err_set(e, E_CONFLICT, "status",
                        "%s is %s and can no longer change; add a new version with `isms %s add`",
-                       r->key, record_text(old, "status"), r->reg->name);
+                       r->key, record_text(old, status), r->reg->name);
     return 0;
 }

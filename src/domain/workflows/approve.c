@@ -11,7 +11,7 @@
 
 int person_has_role(const record *p, const char *role)
 {
-    const value *roles = record_cval(p, "roles");
+    const value *roles = record_cval(p, F_PERSON_ROLES);
     for (int k = 0; k < roles->n; k++)
         if (!strcmp(roles->keys[k], role))
             return 1;
@@ -32,10 +32,10 @@ int dom_person_with_role(dom *d, const char *who, const char *role, const char *
         return rc;
     if (p->retired_at)
         return err_set(e, E_DENIED, field, "%s: %s (%s) is retired", field, p->key,
-                       record_text(p, "name"));
+                       record_text(p, F_PERSON_NAME));
     if (role && !person_has_role(p, role))
         return err_set(e, E_DENIED, field, "%s: %s (%s) does not have the role %s", field, p->key,
-                       record_text(p, "name"), role);
+                       record_text(p, F_PERSON_NAME), role);
     return 0;
 }
 
@@ -47,23 +47,23 @@ typedef struct approval {
 static int mutate_approve(dom *d, record *r, const void *arg, isms_err *e)
 {
     const approval *ap = arg;
-    const char *status = record_text(r, "status");
+    const char *status = record_text(r, r->reg->status_field);
     if (status && strcmp(status, "draft"))
         return err_set(e, E_CONFLICT, "status", "%s is %s; only a draft can be approved", r->key, status);
-    value *by = record_val(r, "approved_by");
+    value *by = record_val(r, r->reg->approved_by_field);
     by->null = 0;
     by->given = 1;
     by->i = ap->approver->id;
     by->s = ap->approver->key;
-    record_set_text(r, "approved_at", ap->now, &d->a);
-    record_set_text(r, "status", "approved", &d->a);
+    record_set_text(r, r->reg->approved_at_field, ap->now, &d->a);
+    record_set_text(r, r->reg->status_field, "approved", &d->a);
     return 0;
 }
 
 static int mutate_supersede(dom *d, record *r, const void *arg, isms_err *e)
 {
     (void)arg; (void)e;
-    record_set_text(r, "status", "superseded", &d->a);
+    record_set_text(r, r->reg->status_field, "superseded", &d->a);
     return 0;
 }
 
@@ -87,7 +87,7 @@ static int same_group(const record *a, const record *b, int f)
 static int collect_approved(const record *r, void *ctx)
 {
     group_scan *g = ctx;
-    const char *status = record_text(r, "status");
+    const char *status = record_text(r, r->reg->status_field);
     if (status && !strcmp(status, "approved") && r->id != g->target->id &&
         same_group(r, g->target, g->group) && g->n < 64)
         g->keys[g->n++] = arena_strdup(g->a, r->key);
@@ -107,10 +107,10 @@ static int approve_in_txn(dom *d, const regdef *reg, const char *key, const char
         return err_set(e, E_DENIED, "by",
                        "by: %s (%s) is not a member of the management body, who alone approve "
                        "the ISMS %s (NIS2 Art. 20, DORA Art. 5, ISO/IEC 27001 Cl. 5.1)",
-                       person.key, record_text(&person, "name"), reg->name);
+                       person.key, record_text(&person, F_PERSON_NAME), reg->name);
     const char *keys[64];
     group_scan g = {.target = &target, .keys = keys, .a = &d->a,
-                    .group = reg->approval_group ? regdef_field(reg, reg->approval_group) : -1};
+                    .group = reg->approval_group ? field_index(reg, reg->approval_group) : -1};
     if ((rc = store_scan(d->st, reg, NULL, collect_approved, &g, e)))
         return rc;
     char now[21];
