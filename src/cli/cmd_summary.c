@@ -10,6 +10,7 @@
 #include "domain/registers/registers.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "risk/qual.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ typedef struct summary {
     record org;
     int has_org;
     /* risks */
-    int heat[6][6];              /* residual [likelihood][impact] */
+    int heat[RISK_MATRIX_MAX + 1][RISK_MATRIX_MAX + 1];  /* residual [likelihood][impact], 1-based */
     int bands[4];                /* residual: low, medium, high, critical */
     int64_t risks, no_objective, overdue, untreated, accepted_without;
     risk_row top[TOP_RISKS];
@@ -159,7 +160,7 @@ static int count_risk(const record *r, void *ctx)
     const char *treatment = record_text(r, F_RISK_TREATMENT), *review = record_text(r, F_RISK_REVIEW_DATE);
     const char *outside = strmap_get(&s->risk_outside, r->key);
     s->risks++;
-    if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
+    if (l >= 1 && l <= RISK_MATRIX_MAX && i >= 1 && i <= RISK_MATRIX_MAX)
         s->heat[l][i]++;
     s->bands[band_index(risk_band(residual, s->n))]++;
     s->no_objective += !record_cval(r, F_RISK_OBJECTIVES)->n;

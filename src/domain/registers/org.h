@@ -17,7 +17,7 @@ struct dom;
     X(F_ORG_NIS2_CLASS, ENUM("nis2_class", FF_LIST, nis2_classes, "out-of-scope", "NIS2 entity class")) \
     X(F_ORG_DORA_ENTITY, ENUM("dora_entity", FF_LIST, dora_entities, "none", "DORA financial-entity type (Art. 2(1))")) \
     X(F_ORG_CURRENCY, ENUM("currency", FF_LIST, currency_codes, "EUR", "currency of every amount of money (ISO 4217)")) \
-    X(F_ORG_RISK_MATRIX, INT("risk_matrix", FF_LIST, 3, 5, "5", "size n of the n×n likelihood × impact matrix")) \
+    X(F_ORG_RISK_MATRIX, INT("risk_matrix", FF_LIST, RISK_MATRIX_MIN, RISK_MATRIX_MAX, TEXT_OF(RISK_MATRIX_MAX), "size n of the n×n likelihood × impact matrix")) \
     X(F_ORG_LIKELIHOOD_LABELS, TEXT("likelihood_labels", 0, "comma-separated labels of likelihood levels 1..n", 400)) \
     X(F_ORG_IMPACT_LABELS, TEXT("impact_labels", 0, "comma-separated labels of impact levels 1..n", 400)) \
     X(F_ORG_OWNER_ACCEPT_LIMIT, MONEY("owner_accept_limit", 0, "risks up to this P95 annual loss may be accepted by their owner")) \
