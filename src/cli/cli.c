@@ -366,7 +366,8 @@ static void help_transition(FILE *f, const cli *c)
         if (t->role)
             fprintf(f, "by a person with the role %s", t->role);
         else if (t->role_field)
-            fprintf(f, "by a person with the role its %s calls for:", t->role_field);
+            fprintf(f, "by a person with the role its %s calls for:",
+                    field_def(c->reg, t->role_field)->name);
         else
             fprintf(f, "by anyone");
         for (const lc_role_by *b = t->role_field ? t->role_by : NULL; b && b->value; b++)

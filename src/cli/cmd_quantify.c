@@ -312,21 +312,21 @@ int cmd_risk_accept(cli *c, isms_err *e)
         render_record_json(c, &out);
         return 0;
     }
-    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, "risk"), out.key,
-            record_text(&out, "expires_on"), record_text(&out, "basis"));
+    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, F_ACCEPTANCE_RISK), out.key,
+            record_text(&out, F_ACCEPTANCE_EXPIRES_ON), record_text(&out, F_ACCEPTANCE_BASIS));
     return 0;
 }
 
 static int show_appetite(const record *r, void *ctx)
 {
     cli *c = ctx;
-    if (strcmp(record_text(r, "status"), "approved"))
+    if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
         return 0;
-    const value *obj = record_cval(r, "objective");
+    const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
     fprintf(c->out, "  %-7s %-10s %18s %18s %5lld%%\n", r->key, obj->null ? "organisation" : obj->s,
-            render_money(c, record_int(r, "appetite")),
-            record_cval(r, "tolerance")->null ? "-" : render_money(c, record_int(r, "tolerance")),
-            (long long)record_int(r, "confidence"));
+            render_money(c, record_int(r, F_APPETITE_APPETITE)),
+            record_cval(r, F_APPETITE_TOLERANCE)->null ? "-" : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
+            (long long)record_int(r, F_APPETITE_CONFIDENCE));
     return 0;
 }
 
@@ -336,7 +336,7 @@ int cmd_risk_appetite(cli *c, isms_err *e)
     if (rc)
         return rc;
     if (c->json) {
-        store_filter f = {.field = "status", .sval = "approved"};
+        store_filter f = {.field = field_def(&reg_appetite, F_APPETITE_STATUS), .sval = "approved"};
         store_query q = {.filters = &f, .nfilters = 1};
         table *t = table_begin(c, &reg_appetite);
         rc = dom_list(c->d, &reg_appetite, &q, cli_table_row, t, e);

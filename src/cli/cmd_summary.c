@@ -6,8 +6,10 @@
  * domain's (domain/views/dashboard.h); this file only renders them. */
 #include "cli/cli_internal.h"
 #include "core/text.h"
+#include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
 #include "formats/json.h"
+#include "risk/qual.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -73,8 +75,8 @@ static void print_text(cli *c, const dom_dash *s, json_t *portfolio)
     const record *org = &s->org;
     if (s->has_org)
         fprintf(f, "%s  ·  %s  ·  NIS2 %s  ·  DORA %s  ·  %s  ·  %dx%d risk matrix\n",
-                record_text(org, "name"), record_text(org, "sector") ? record_text(org, "sector") : "sector not set",
-                record_text(org, "nis2_class"), record_text(org, "dora_entity"), s->currency, s->matrix,
+                record_text(org, F_ORG_NAME), record_text(org, F_ORG_SECTOR) ? record_text(org, F_ORG_SECTOR) : "sector not set",
+                record_text(org, F_ORG_NIS2_CLASS), record_text(org, F_ORG_DORA_ENTITY), s->currency, s->matrix,
                 s->matrix);
     else
         fprintf(f, "No organisation profile yet (isms org set --name ...)\n");

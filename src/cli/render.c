@@ -70,7 +70,7 @@ static const char *person_label(cli *c, const char *key)
     record p;
     if (!key || dom_get(c->d, &reg_person, key, &p, NULL))
         return key ? key : "";
-    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, "name"), record_text(&p, "email"));
+    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, F_PERSON_NAME), record_text(&p, F_PERSON_EMAIL));
 }
 
 static const char *member_label(cli *c, const fielddef *f, const char *key)

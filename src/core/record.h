@@ -95,25 +95,35 @@ typedef struct transition {
     const char *verb;            /* the CLI verb and the ledger op: "approve" */
     const char *from, *to;       /* states */
     const char *role;            /* who may do it (a role name); NULL: anyone acting ... */
-    const char *role_field;      /* ... unless the role depends on this field's value, */
+    int role_field;              /* ... unless the role depends on this field's value (id), */
     const lc_role_by *role_by;   /* as this table says (ends with a NULL value) */
     unsigned flags;              /* LC_* */
-    const char *stamp_by;        /* person field set to whoever did it (NULL: none) */
-    const char *stamp_at;        /* time field set to when (NULL: none) */
+    int stamp_by;                /* person field (id) set to whoever did it (0: none) */
+    int stamp_at;                /* time field (id) set to when (0: none) */
     const char *help;            /* one line for --help and for refusals */
 } transition;
 
 typedef struct lifecycle {
-    const char *field;               /* the state field */
+    int field;                       /* the state field (id) */
     const char *const *states;       /* NULL-terminated; the first is where records start */
     const transition *transitions;
     int ntransitions;
-    const char *group;               /* LC_SUPERSEDES: records with the same value of this
-                                        field replace one another (NULL: the whole register) */
+    int group;                       /* LC_SUPERSEDES: records with the same value of this
+                                        field (id) replace one another (0: the whole register) */
     const char *superseded;          /* LC_SUPERSEDES: the state a replaced record moves to */
 } lifecycle;
+/* A field's compile-time id: the number of its register (regdef.num) above
+ * its index in the register's table. Each register's fields are listed once
+ * and the list makes both the table and the enum of ids (F_RISK_TITLE, ...;
+ * domain/registers/fields.h), so a misspelt field fails the build and a
+ * field of another register is caught at run time by the accessors below.
+ * Id 0 is no field (register numbers start at 1). */
+#define FIELD_ID(regnum, index) ((regnum) << 8 | (index))
+#define FIELD_REGNUM(id) ((id) >> 8)
+#define FIELD_MAX 256            /* fields per register (the index's byte) */
 
 typedef struct regdef {
+    int num;                     /* 1..: the register's number in its fields' ids */
     const char *name;            /* "risk": CLI noun, SQL table, ledger entity */
     const char *plural;          /* "risks": export section, API collection */
     const char *key_prefix;      /* "RISK": keys are RISK-1, RISK-2, ... */
@@ -121,7 +131,7 @@ typedef struct regdef {
     const fielddef *fields;
     int nfields;
     unsigned flags;
-    const char *label;           /* the field that names a record to people */
+    int label;                   /* id of the field that names a record to people */
     const lifecycle *lifecycle;  /* its states and transitions, or NULL */
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
@@ -153,18 +163,25 @@ void record_init(record *r, const regdef *reg, arena *a);
 /* Deep copy into `a`. */
 void record_copy(record *dst, const record *src, arena *a);
 
-/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1. */
+/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1: for
+ * names that come from outside (CLI flags, JSON keys, imports). Code that
+ * names a field uses its id. */
 int regdef_field(const regdef *reg, const char *name);
 /* The CLI flag of a field ("residual-likelihood"), in static storage per field. */
 const char *field_flag(const fielddef *f, char *dst, size_t n);
 
-/* Value accessors by field name; abort on a wrong name (a programming error). */
-value *record_val(record *r, const char *name);
-const value *record_cval(const record *r, const char *name);
-const char *record_text(const record *r, const char *name);  /* NULL if null */
-int64_t record_int(const record *r, const char *name);       /* 0 if null */
-void record_set_text(record *r, const char *name, const char *s, arena *a);
-void record_set_int(record *r, const char *name, int64_t i);
+/* The index in reg's table of field `fid`, and its descriptor; abort when
+ * fid is not a field of reg (a programming error). */
+int field_index(const regdef *reg, int fid);
+const fielddef *field_def(const regdef *reg, int fid);
+
+/* Value accessors by field id; abort when fid is not a field of r's
+ * register (a programming error). */
+value *record_val(record *r, int fid);
+const value *record_cval(const record *r, int fid);
+const char *record_text(const record *r, int fid);  /* NULL if null */
+int64_t record_int(const record *r, int fid);       /* 0 if null */
+void record_set_text(record *r, int fid, const char *s, arena *a);
 
 /* The transition `verb` of reg's lifecycle that leaves state `from` (NULL:
  * any state), or NULL. */

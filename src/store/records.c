@@ -25,6 +25,22 @@ typedef struct regsql {
 
 static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
 
+/* Is f one of reg's fields? The callers name fields by descriptor; one of
+ * another register would make SQL against the wrong table. */
+static int has_field(const regdef *reg, const fielddef *f)
+{
+    for (int i = 0; i < reg->nfields; i++)
+        if (&reg->fields[i] == f)
+            return 1;
+    return 0;
+}
+
+static int not_a_field(const regdef *reg, const fielddef *f, isms_err *e)
+{
+    return err_set(e, E_INTERNAL, f ? f->name : "field", "%s has no field %s", reg->name,
+                   f ? f->name : "(none)");
+}
+
 static char *build_select(const regdef *reg)
 {
     buf b;
@@ -448,10 +464,12 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
     return find_by(s, reg, "key", key, id, NULL, retired, NULL, e);
 }
 
-int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
                     int64_t *id, const char **key, arena *a, isms_err *e)
 {
-    return find_by(s, reg, field, text, id, key, NULL, a, e);
+    if (!has_field(reg, f))
+        return not_a_field(reg, f, e);
+    return find_by(s, reg, f->name, text, id, key, NULL, a, e);
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */
@@ -461,14 +479,14 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
                 : q && q->only_retired ? " WHERE t.retired_at IS NOT NULL"
                                        : " WHERE t.retired_at IS NULL");
     for (int i = 0; q && i < q->nfilters; i++)
-        buf_printf(b, " AND t.%s = ?", reg->fields[regdef_field(reg, q->filters[i].field)].name);
+        buf_printf(b, " AND t.%s = ?", q->filters[i].field->name);
 }
 
 static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
 {
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
-        const fielddef *f = &reg->fields[regdef_field(reg, q->filters[i].field)];
+        const fielddef *f = q->filters[i].field;
         if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF)
             db_bind_int(st, p++, q->filters[i].ival);
         else
@@ -480,10 +498,12 @@ static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
 static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
 {
     for (int i = 0; q && i < q->nfilters; i++) {
-        int k = regdef_field(reg, q->filters[i].field);
-        if (k < 0 || is_link(&reg->fields[k]))
-            return err_set(e, E_INVALID, q->filters[i].field, "%s has no field %s to filter on",
-                           reg->name, q->filters[i].field);
+        const fielddef *f = q->filters[i].field;
+        if (!has_field(reg, f))
+            return not_a_field(reg, f, e);
+        if (is_link(f))
+            return err_set(e, E_INVALID, f->name, "%s has no field %s to filter on", reg->name,
+                           f->name);
     }
     return 0;
 }
@@ -673,14 +693,12 @@ int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn
     return rc;
 }
 
-int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e)
+int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e)
 {
-    int k = regdef_field(reg, field);
-    if (k < 0)
-        return err_set(e, E_INTERNAL, field, "%s has no field %s", reg->name, field);
+    if (!has_field(reg, f))
+        return not_a_field(reg, f, e);
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", reg->fields[k].name,
-             reg->name);
+    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", f->name, reg->name);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)

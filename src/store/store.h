@@ -83,12 +83,12 @@ int store_get(store *s, const regdef *reg, const char *key, record *out, arena *
 int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e);
 /* Finds id and retirement of a key; *id = 0 when there is no such record. */
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e);
-/* Finds a record by the value of a unique text field (person by e-mail). */
-int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+/* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
                     int64_t *id, const char **key, arena *a, isms_err *e);
 
 typedef struct store_filter {
-    const char *field;     /* a field name */
+    const fielddef *field; /* a field of the register scanned */
     int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF (id) */
     const char *sval;      /* text fields */
 } store_filter;
@@ -121,8 +121,8 @@ typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
 int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
                 isms_err *e);
 
-/* Largest value of an integer field among active records (0 if none). */
-int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e);
+/* Largest value of integer field `f` of reg among active records (0 if none). */
+int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e);
 
 /* ---- ledger rows ---- */
 

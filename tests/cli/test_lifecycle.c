@@ -10,6 +10,7 @@
 #include "cli/cli_internal.h"
 #include "domain/engine/lifecycle.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/table.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -22,41 +23,47 @@ static const char *const permit_levels[] = {"low", "high", NULL};
 static const char *const permit_states[] = {"draft", "requested", "granted", "revoked", NULL};
 static const lc_role_by granter_by_level[] = {{"low", "isms-lead"}, {"high", "management-body"}, {NULL, NULL}};
 
+/* Register numbers of isms's own registers stay below these. */
+enum { RN_PERMIT = 200, RN_CONDITION = 201 };
+
+#define PERMIT_FIELDS(X) \
+    X(F_PERMIT_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the work", 200)) \
+    X(F_PERMIT_LEVEL, ENUM("level", FF_REQUIRED | FF_LIST, permit_levels, NULL, "how dangerous the work is")) \
+    X(F_PERMIT_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, permit_states, "draft", "where the permit stands")) \
+    X(F_PERMIT_GRANTED_BY, REF("granted_by", FF_LIST | FF_SYSTEM, "person", "who granted it")) \
+    X(F_PERMIT_GRANTED_AT, TIME("granted_at", FF_SYSTEM, "when"))
+FIELD_IDS(RN_PERMIT, PERMIT_FIELDS);
+
+#define CONDITION_FIELDS(X) \
+    X(F_CONDITION_PERMIT, REF("permit", FF_REQUIRED | FF_LIST | FF_PARENT, "permit", "the permit it belongs to")) \
+    X(F_CONDITION_TEXT, TEXT("text", FF_REQUIRED | FF_LIST, "the condition", 200))
+FIELD_IDS(RN_CONDITION, CONDITION_FIELDS);
+
 static const transition permit_transitions[] = {
     {.verb = "request", .from = "draft", .to = "requested", .help = "ask for the permit"},
     {.verb = "return", .from = "requested", .to = "draft", .role = "isms-lead",
      .help = "send the request back"},
-    {.verb = "grant", .from = "requested", .to = "granted", .role_field = "level",
-     .role_by = granter_by_level, .flags = LC_FREEZES | LC_FOUR_EYES, .stamp_by = "granted_by",
-     .stamp_at = "granted_at", .help = "grant the permit"},
+    {.verb = "grant", .from = "requested", .to = "granted", .role_field = F_PERMIT_LEVEL,
+     .role_by = granter_by_level, .flags = LC_FREEZES | LC_FOUR_EYES, .stamp_by = F_PERMIT_GRANTED_BY,
+     .stamp_at = F_PERMIT_GRANTED_AT, .help = "grant the permit"},
     {.verb = "revoke", .from = "granted", .to = "revoked", .role = "management-body", .flags = LC_FREEZES,
      .help = "revoke a granted permit"},
 };
 static const lifecycle permit_lifecycle = {
-    .field = "status", .states = permit_states, .transitions = permit_transitions, .ntransitions = 4};
+    .field = F_PERMIT_STATUS, .states = permit_states, .transitions = permit_transitions,
+    .ntransitions = NFIELDS(permit_transitions)};
 
-static const fielddef permit_fields[] = {
-    {.name = "title", .type = FT_TEXT, .flags = FF_REQUIRED | FF_LIST, .max = 200, .help = "the work"},
-    {.name = "level", .type = FT_ENUM, .flags = FF_REQUIRED | FF_LIST, .choices = permit_levels,
-     .help = "how dangerous the work is"},
-    {.name = "status", .type = FT_ENUM, .flags = FF_LIST | FF_SYSTEM, .choices = permit_states,
-     .deflt = "draft", .help = "where the permit stands"},
-    {.name = "granted_by", .type = FT_REF, .flags = FF_LIST | FF_SYSTEM, .target = "person",
-     .help = "who granted it"},
-    {.name = "granted_at", .type = FT_TIME, .flags = FF_SYSTEM, .help = "when"},
-};
+static const fielddef permit_fields[] = FIELD_TABLE(PERMIT_FIELDS);
 static const regdef reg_permit = {
-    .name = "permit", .plural = "permits", .key_prefix = "PRM", .label = "title",
-    .summary = "work permits", .fields = permit_fields, .nfields = 5, .lifecycle = &permit_lifecycle};
+    .num = RN_PERMIT, .name = "permit", .plural = "permits", .key_prefix = "PRM",
+    .label = F_PERMIT_TITLE, .summary = "work permits", .fields = permit_fields,
+    .nfields = NFIELDS(permit_fields), .lifecycle = &permit_lifecycle};
 
-static const fielddef condition_fields[] = {
-    {.name = "permit", .type = FT_REF, .flags = FF_REQUIRED | FF_LIST | FF_PARENT, .target = "permit",
-     .help = "the permit it belongs to"},
-    {.name = "text", .type = FT_TEXT, .flags = FF_REQUIRED | FF_LIST, .max = 200, .help = "the condition"},
-};
+static const fielddef condition_fields[] = FIELD_TABLE(CONDITION_FIELDS);
 static const regdef reg_condition = {
-    .name = "condition", .plural = "conditions", .key_prefix = "CND", .label = "text",
-    .summary = "conditions of a permit", .fields = condition_fields, .nfields = 2};
+    .num = RN_CONDITION, .name = "condition", .plural = "conditions", .key_prefix = "CND",
+    .label = F_CONDITION_TEXT, .summary = "conditions of a permit", .fields = condition_fields,
+    .nfields = NFIELDS(condition_fields)};
 
 /* ---- running commands ---- */
 

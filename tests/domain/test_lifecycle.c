@@ -11,6 +11,18 @@
 
 #include <string.h>
 
+/* The field ids the registers to come would have (their number above the
+ * field's index, core/record.h); the tables name fields by id. */
+enum { RN_REVIEW = 210, RN_DOCUMENT, RN_FINDING, RN_THING };
+enum { F_REVIEW_STATUS = FIELD_ID(RN_REVIEW, 0), F_REVIEW_SIGNED_BY, F_REVIEW_SIGNED_AT };
+enum { F_DOCUMENT_SERIES = FIELD_ID(RN_DOCUMENT, 0), F_DOCUMENT_LEVEL, F_DOCUMENT_STATUS,
+       F_DOCUMENT_APPROVED_BY, F_DOCUMENT_APPROVED_AT, F_DOCUMENT_PUBLISHED_AT };
+enum { F_FINDING_STATUS = FIELD_ID(RN_FINDING, 0), F_FINDING_CORRECTED_BY, F_FINDING_CORRECTED_AT,
+       F_FINDING_VERIFIED_BY, F_FINDING_VERIFIED_AT, F_FINDING_CLOSED_AT };
+/* the register of tables_agree_with_their_register, in its table's order */
+enum { F_THING_LEVEL = FIELD_ID(RN_THING, 0), F_THING_STATUS, F_THING_APPROVED_BY,
+       F_THING_APPROVED_AT, F_THING_NOTE };
+
 /* ---- a management review (ISO/IEC 27001 Cl. 9.3) ----
  * Its decisions would be records of their own register, each with
  *   {.name = "review", .type = FT_REF, .flags = FF_REQUIRED | FF_PARENT, .target = "review"}
@@ -18,11 +30,11 @@
 static const char *const review_states[] = {"draft", "signed", NULL};
 static const transition review_transitions[] = {
     {.verb = "sign", .from = "draft", .to = "signed", .role = "management-body", .flags = LC_FREEZES,
-     .stamp_by = "signed_by", .stamp_at = "signed_at",
+     .stamp_by = F_REVIEW_SIGNED_BY, .stamp_at = F_REVIEW_SIGNED_AT,
      .help = "sign the minutes: the review and its decisions can no longer change"},
 };
 static const lifecycle review_lifecycle = {
-    .field = "status", .states = review_states, .transitions = review_transitions, .ntransitions = 1};
+    .field = F_REVIEW_STATUS, .states = review_states, .transitions = review_transitions, .ntransitions = 1};
 
 /* ---- a document: policy, standard or procedure (ISO/IEC 27001 Cl. 7.5) ---- */
 static const char *const document_states[] = {"draft", "in-review", "approved", "published", "retired", NULL};
@@ -30,39 +42,39 @@ static const lc_role_by approver_by_level[] = {
     {"policy", "management-body"}, {"standard", "isms-lead"}, {"procedure", "control-owner"}, {NULL, NULL}};
 static const transition document_transitions[] = {
     {.verb = "submit", .from = "draft", .to = "in-review", .help = "submit the draft for review"},
-    {.verb = "return", .from = "in-review", .to = "draft", .role_field = "level",
+    {.verb = "return", .from = "in-review", .to = "draft", .role_field = F_DOCUMENT_LEVEL,
      .role_by = approver_by_level, .help = "send it back to its author with the review's comments"},
-    {.verb = "approve", .from = "in-review", .to = "approved", .role_field = "level",
-     .role_by = approver_by_level, .flags = LC_FREEZES | LC_FOUR_EYES, .stamp_by = "approved_by",
-     .stamp_at = "approved_at",
+    {.verb = "approve", .from = "in-review", .to = "approved", .role_field = F_DOCUMENT_LEVEL,
+     .role_by = approver_by_level, .flags = LC_FREEZES | LC_FOUR_EYES, .stamp_by = F_DOCUMENT_APPROVED_BY,
+     .stamp_at = F_DOCUMENT_APPROVED_AT,
      .help = "approve it: a policy by the management body, a standard by the ISMS lead, a procedure "
              "by a control owner; never by its author"},
     {.verb = "publish", .from = "approved", .to = "published", .role = "isms-lead",
-     .flags = LC_FREEZES | LC_SUPERSEDES, .stamp_at = "published_at",
+     .flags = LC_FREEZES | LC_SUPERSEDES, .stamp_at = F_DOCUMENT_PUBLISHED_AT,
      .help = "publish it; the version of the same document published before it is retired"},
     {.verb = "withdraw", .from = "published", .to = "retired", .role = "isms-lead", .flags = LC_FREEZES,
      .help = "withdraw it from use"},
 };
 static const lifecycle document_lifecycle = {
-    .field = "status", .states = document_states, .transitions = document_transitions,
-    .ntransitions = 5, .group = "series", .superseded = "retired"};
+    .field = F_DOCUMENT_STATUS, .states = document_states, .transitions = document_transitions,
+    .ntransitions = 5, .group = F_DOCUMENT_SERIES, .superseded = "retired"};
 
 /* ---- an audit finding (ISO/IEC 27001 Cl. 10.2) ---- */
 static const char *const finding_states[] = {"open", "corrected", "verified-effective", "closed", NULL};
 static const transition finding_transitions[] = {
     {.verb = "correct", .from = "open", .to = "corrected", .role = "control-owner",
-     .stamp_by = "corrected_by", .stamp_at = "corrected_at", .help = "record that the correction is made"},
+     .stamp_by = F_FINDING_CORRECTED_BY, .stamp_at = F_FINDING_CORRECTED_AT, .help = "record that the correction is made"},
     {.verb = "verify", .from = "corrected", .to = "verified-effective", .role = "internal-auditor",
-     .stamp_by = "verified_by", .stamp_at = "verified_at", .help = "confirm the correction works"},
+     .stamp_by = F_FINDING_VERIFIED_BY, .stamp_at = F_FINDING_VERIFIED_AT, .help = "confirm the correction works"},
     {.verb = "reopen", .from = "corrected", .to = "open", .role = "internal-auditor",
      .help = "the correction does not work: back to open"},
     {.verb = "reopen", .from = "verified-effective", .to = "open", .role = "internal-auditor",
      .help = "the correction stopped working: back to open"},
     {.verb = "close", .from = "verified-effective", .to = "closed", .role = "isms-lead", .flags = LC_FREEZES,
-     .stamp_at = "closed_at", .help = "close the finding"},
+     .stamp_at = F_FINDING_CLOSED_AT, .help = "close the finding"},
 };
 static const lifecycle finding_lifecycle = {
-    .field = "status", .states = finding_states, .transitions = finding_transitions, .ntransitions = 5};
+    .field = F_FINDING_STATUS, .states = finding_states, .transitions = finding_transitions, .ntransitions = 5};
 
 static void expect_ok(const lifecycle *lc, const regdef *reg)
 {
@@ -96,7 +108,7 @@ static void builtin_lifecycles_make_sense(void **state)
     assert_true(lifecycle_frozen(reg_scope.lifecycle, "approved"));
     assert_true(lifecycle_frozen(reg_scope.lifecycle, "superseded"));
     assert_false(lifecycle_frozen(reg_scope.lifecycle, "draft"));
-    assert_string_equal(reg_appetite.lifecycle->group, "objective");
+    assert_int_equal(reg_appetite.lifecycle->group, F_APPETITE_OBJECTIVE);
 }
 
 static void tables_of_what_comes_next_make_sense(void **state)
@@ -124,7 +136,7 @@ static const char *const three_states[] = {"draft", "approved", "orphan", NULL};
 static const char *const twice_states[] = {"draft", "approved", "draft", NULL};
 
 #define LC(states_, ...)                                                               \
-    (&(lifecycle){.field = "status", .states = states_,                                \
+    (&(lifecycle){.field = F_THING_STATUS, .states = states_,                                \
                   .transitions = (const transition[]){__VA_ARGS__},                    \
                   .ntransitions = sizeof((const transition[]){__VA_ARGS__}) / sizeof(transition)})
 #define T(verb_, from_, to_, ...) {.verb = verb_, .from = from_, .to = to_, .help = "h", __VA_ARGS__}
@@ -144,9 +156,9 @@ static void broken_tables_are_named(void **state)
                   T("reopen", "approved", "draft")), NULL, "thaw");
     expect_bad(LC(two_states, T("approve", "draft", "approved", .flags = LC_SUPERSEDES)), NULL,
                "no superseded state");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .role = "isms-lead", .role_field = "level",
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .role = "isms-lead", .role_field = F_THING_LEVEL,
                                 .role_by = approver_by_level)), NULL, "not both");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = "level")), NULL,
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = F_THING_LEVEL)), NULL,
                "needs its field and its table");
 }
 
@@ -166,15 +178,15 @@ static void tables_agree_with_their_register(void **state)
         {.name = "approved_at", .type = FT_TIME, .flags = FF_SYSTEM},
         {.name = "note", .type = FT_TEXT},
     };
-    regdef reg = {.name = "thing", .fields = fields, .nfields = 5};
-    expect_ok(LC(two_states, T("approve", "draft", "approved", .stamp_by = "approved_by",
-                               .stamp_at = "approved_at")), &reg);
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = "level", .role_by = low_only)),
+    regdef reg = {.num = RN_THING, .name = "thing", .fields = fields, .nfields = 5};
+    expect_ok(LC(two_states, T("approve", "draft", "approved", .stamp_by = F_THING_APPROVED_BY,
+                               .stamp_at = F_THING_APPROVED_AT)), &reg);
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = F_THING_LEVEL, .role_by = low_only)),
                &reg, "nobody may when level is high");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_by = "note")), &reg, "note");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_at = "approved_by")), &reg,
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_by = F_THING_NOTE)), &reg, "note");
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_at = F_THING_APPROVED_BY)), &reg,
                "approved_by");
-    expect_bad(&(lifecycle){.field = "level", .states = two_states, .ntransitions = 1,
+    expect_bad(&(lifecycle){.field = F_THING_LEVEL, .states = two_states, .ntransitions = 1,
                             .transitions = (const transition[]){T("approve", "draft", "approved")}},
                &reg, "level");
     expect_bad(LC(three_states, T("approve", "draft", "approved"), T("lose", "draft", "orphan")), &reg,

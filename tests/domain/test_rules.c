@@ -155,9 +155,9 @@ static void risk_defaults_and_residual_rule(void **state)
     record got;
     isms_err e = {0};
     assert_int_equal(dom_get(d, &reg_risk, key, &got, &e), 0);
-    assert_non_null(record_text(&got, "review_date"));      /* a year from today */
-    assert_string_equal(record_text(&got, "treatment"), "undecided");
-    assert_true(record_cval(&got, "residual_likelihood")->null);
+    assert_non_null(record_text(&got, F_RISK_REVIEW_DATE));      /* a year from today */
+    assert_string_equal(record_text(&got, F_RISK_TREATMENT), "undecided");
+    assert_true(record_cval(&got, F_RISK_RESIDUAL_LIKELIHOOD)->null);
     add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=3", "residual_impact=4", NULL),
               "residual_impact");
     /* Lowering the inherent likelihood below the residual is refused too. */
@@ -180,7 +180,7 @@ static void stale_versions_are_refused(void **state)
     record got;
     err_clear(&e);
     assert_int_equal(dom_get(d, &reg_risk, key, &got, &e), 0);
-    assert_int_equal(record_int(&got, "impact"), 4);
+    assert_int_equal(record_int(&got, F_RISK_IMPACT), 4);
 }
 
 static void a_change_that_changes_nothing_writes_nothing(void **state)
@@ -264,27 +264,28 @@ static void typed_values_pass_the_same_checks(void **state)
 {
     (void)state;
     record *r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
-    record_val(r, "likelihood")->i = 9;
+    record_val(r, F_RISK_LIKELIHOOD)->i = 9;
     add_fails(r, "likelihood: 9 is out of range 1..5");
     r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
-    record_set_text(r, "treatment", "ignore", dom_arena(d));
+    record_set_text(r, F_RISK_TREATMENT, "ignore", dom_arena(d));
     add_fails(r, "treatment: \"ignore\" is not one of");
     r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
-    record_set_text(r, "title", " \t ", dom_arena(d));
+    record_set_text(r, F_RISK_TITLE, " \t ", dom_arena(d));
     add_fails(r, "blank");
     r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
-    record_set_text(r, "review_date", "2026-02-30", dom_arena(d));
+    record_set_text(r, F_RISK_REVIEW_DATE, "2026-02-30", dom_arena(d));
     add_fails(r, "review_date");
     r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", "tef=const(2)",
                 "primary_loss=const(5)", NULL);
-    record_set_text(r, "vulnerability", "uniform(0,2)", dom_arena(d));
+    record_set_text(r, F_RISK_VULNERABILITY, "uniform(0,2)", dom_arena(d));
     add_fails(r, "vulnerability: a probability lies within [0, 1]");
     r = tu_make(d, &reg_objective, "title=Negative", "owner=PER-1", NULL);
-    record_set_int(r, "value_at_stake", -100);
+    value *stake = record_val(r, F_OBJECTIVE_VALUE_AT_STAKE);
+    *stake = (value){.given = 1, .i = -100};
     add_fails(r, "value_at_stake: -1.00 is negative");
     /* Fields only the workflows set: refused from a person, whatever the form. */
     r = tu_make(d, &reg_scope, "statement=Everything", NULL);
-    record_set_text(r, "status", "approved", dom_arena(d));
+    record_set_text(r, F_SCOPE_STATUS, "approved", dom_arena(d));
     add_fails(r, "status is set by isms");
     /* A whole record (an import) must hold its required fields. */
     r = tu_make(d, &reg_risk, "owner=PER-2", "likelihood=2", "impact=2", NULL);
@@ -302,14 +303,14 @@ static void control_lifecycle(void **state)
     record got;
     isms_err e = {0};
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
-    assert_string_equal(record_text(&got, "status"), "planned");
-    assert_null(record_text(&got, "implemented_on"));
+    assert_string_equal(record_text(&got, F_CONTROL_STATUS), "planned");
+    assert_null(record_text(&got, F_CONTROL_IMPLEMENTED_ON));
     assert_int_equal(update(&reg_control, key, tu_make(d, &reg_control, "status=operating", NULL), 0, &e), 0);
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
-    assert_non_null(record_text(&got, "implemented_on"));
+    assert_non_null(record_text(&got, F_CONTROL_IMPLEMENTED_ON));
     record out;
     assert_int_equal(dom_retire(d, &reg_control, key, &out, &e), 0);
-    assert_string_equal(record_text(&out, "status"), "retired");
+    assert_string_equal(record_text(&out, F_CONTROL_STATUS), "retired");
     assert_int_equal(dom_retire(d, &reg_control, key, &out, &e), E_CONFLICT);
 }
 

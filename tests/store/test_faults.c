@@ -61,13 +61,13 @@ static int add_risk(dom *d, const char *title, isms_err *e)
     arena *a = dom_arena(d);
     record r, out;
     record_init(&r, &reg_risk, a);
-    int rc = dom_set_text(d, &r, regdef_field(&reg_risk, "title"), title, e);
+    int rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_TITLE), title, e);
     if (!rc)
-        rc = dom_set_text(d, &r, regdef_field(&reg_risk, "owner"), "PER-1", e);
+        rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_OWNER), "PER-1", e);
     if (!rc)
-        rc = dom_set_text(d, &r, regdef_field(&reg_risk, "likelihood"), "3", e);
+        rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_LIKELIHOOD), "3", e);
     if (!rc)
-        rc = dom_set_text(d, &r, regdef_field(&reg_risk, "impact"), "3", e);
+        rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_IMPACT), "3", e);
     return rc ? rc : dom_add(d, &r, &out, e);
 }
 

@@ -227,18 +227,18 @@ int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)
 void dom_org_forget(dom *d)
 {
     for (int a = 0; a < 2; a++)
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i <= RISK_MATRIX_MAX; i++) {
             free(d->labels[a][i]);
             d->labels[a][i] = NULL;
         }
     d->org_loaded = 0;
 }
 
-static void split_labels(char *dst[6], const char *csv)
+static void split_labels(char *dst[RISK_MATRIX_MAX + 1], const char *csv)
 {
     int level = 1;
     const char *p = csv;
-    while (p && *p && level <= 5) {
+    while (p && *p && level <= RISK_MATRIX_MAX) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         while (n && *p == ' ') { p++; n--; }
@@ -255,23 +255,23 @@ static void org_load(dom *d)
 {
     if (d->org_loaded)
         return;
-    d->matrix = 5;
+    d->matrix = RISK_MATRIX_MAX;
     d->exponent = 2;
     snprintf(d->currency, sizeof d->currency, "EUR");
     arena a;
     arena_init(&a);
     record org;
     if (store_get(d->st, &reg_org, "ORG", &org, &a, NULL) == 0) {
-        const char *cur = record_text(&org, "currency");
+        const char *cur = record_text(&org, F_ORG_CURRENCY);
         const currency *c = cur ? currency_find(cur) : NULL;
         if (c) {
             snprintf(d->currency, sizeof d->currency, "%s", c->code);
             d->exponent = c->exponent;
         }
-        if (!record_cval(&org, "risk_matrix")->null)
-            d->matrix = (int)record_int(&org, "risk_matrix");
-        split_labels(d->labels[0], record_text(&org, "likelihood_labels"));
-        split_labels(d->labels[1], record_text(&org, "impact_labels"));
+        if (!record_cval(&org, F_ORG_RISK_MATRIX)->null)
+            d->matrix = (int)record_int(&org, F_ORG_RISK_MATRIX);
+        split_labels(d->labels[0], record_text(&org, F_ORG_LIKELIHOOD_LABELS));
+        split_labels(d->labels[1], record_text(&org, F_ORG_IMPACT_LABELS));
     }
     arena_free(&a);
     d->org_loaded = 1;
@@ -284,7 +284,7 @@ const char *dom_currency(dom *d) { org_load(d); return d->currency; }
 const char *dom_level_label(dom *d, char axis, int level)
 {
     org_load(d);
-    if (level < 1 || level > 5)
+    if (level < 1 || level > RISK_MATRIX_MAX)
         return "";
     const char *l = d->labels[axis == 'I'][level];
     return l ? l : "";

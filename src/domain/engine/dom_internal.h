@@ -3,6 +3,7 @@
 #define ISMS_DOMAIN_INTERNAL_H
 
 #include "domain/engine/dom.h"
+#include "risk/qual.h"
 
 struct dom {
     store *st;
@@ -18,7 +19,7 @@ struct dom {
     int matrix;
     int exponent;
     char currency[8];
-    char *labels[2][6];      /* [0] likelihood, [1] impact; 1-based levels */
+    char *labels[2][RISK_MATRIX_MAX + 1];   /* [0] likelihood, [1] impact; 1-based levels */
 };
 
 /* Forgets the cached organisation settings (after the profile changes). */

@@ -11,13 +11,28 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/engine/lifecycle.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "core/buf.h"
 #include "core/text.h"
 
 #include <string.h>
 
 static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+
+/* The index of field `fid` in reg, when it is reg's own; -1 otherwise. */
+static int own_field(const regdef *reg, int fid)
+{
+    int i = fid & (FIELD_MAX - 1);
+    return reg && fid && FIELD_REGNUM(fid) == reg->num && i < reg->nfields ? i : -1;
+}
+
+/* A field's name for messages: a table checked without its register
+ * (lifecycle_check with reg NULL) names its state field "state". */
+static const char *fname(const regdef *reg, int fid)
+{
+    int i = own_field(reg, fid);
+    return i < 0 ? "state" : reg->fields[i].name;
+}
 
 int lifecycle_frozen(const lifecycle *lc, const char *state)
 {
@@ -77,7 +92,8 @@ int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e)
     const char *state = record_text(r, lc->field);
     if (!old) {
         if (!same_text(state, lc->states[0]))
-            return err_set(e, E_INVALID, lc->field, "%s: a new %s starts as %s, not %s", lc->field,
+            return err_set(e, E_INVALID, fname(r->reg, lc->field), "%s: a new %s starts as %s, not %s",
+                           fname(r->reg, lc->field),
                            r->reg->name, lc->states[0], state ? state : "nothing");
         return 0;
     }
@@ -85,10 +101,11 @@ int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e)
         return 0;
     const char *was = record_text(old, lc->field);
     if (!same_text(state, was))
-        return err_set(e, E_INVALID, lc->field, "%s: %s changes only through its verbs (isms %s --help)",
-                       lc->field, r->key, r->reg->name);
+        return err_set(e, E_INVALID, fname(r->reg, lc->field),
+                       "%s: %s changes only through its verbs (isms %s --help)",
+                       fname(r->reg, lc->field), r->key, r->reg->name);
     if (lifecycle_frozen(lc, was) && !rules_is_retiring(r, old))
-        return err_set(e, E_CONFLICT, lc->field, "%s is %s and can no longer change%s%s%s", r->key,
+        return err_set(e, E_CONFLICT, fname(r->reg, lc->field), "%s is %s and can no longer change%s%s%s", r->key,
                        was, lc->superseded ? "; add a new version with `isms " : "",
                        lc->superseded ? r->reg->name : "", lc->superseded ? " add`" : "");
     return 0;
@@ -108,8 +125,9 @@ static int role_needed(const record *r, const transition *t, const char **role, 
             *role = b->role;
             return 0;
         }
-    return err_set(e, E_CONFLICT, t->role_field, "%s %s: its %s (%s) does not say who may %s it",
-                   t->verb, r->key, t->role_field, v ? v : "not set", t->verb);
+    return err_set(e, E_CONFLICT, fname(r->reg, t->role_field),
+                   "%s %s: its %s (%s) does not say who may %s it", t->verb, r->key,
+                   fname(r->reg, t->role_field), v ? v : "not set", t->verb);
 }
 
 enum { SCAN_STOP = -1 };
@@ -240,8 +258,8 @@ static int collect_group(const record *r, void *ctx)
 static int supersede(dom *d, const record *target, const move *m, isms_err *e)
 {
     group_scan g = {.target = target, .a = &d->a,
-                    .group = m->lc->group ? regdef_field(target->reg, m->lc->group) : -1};
-    store_filter f = {.field = m->lc->field, .sval = m->t->to};
+                    .group = m->lc->group ? field_index(target->reg, m->lc->group) : -1};
+    store_filter f = {.field = field_def(target->reg, m->lc->field), .sval = m->t->to};
     store_query q = {.filters = &f, .nfilters = 1};
     int rc = store_scan(d->st, target->reg, &q, collect_group, &g, e);
     record tmp;
@@ -278,7 +296,7 @@ static int transition_in_txn(dom *d, const regdef *reg, const char *key, const c
     const char *state = record_text(&r, lc->field);
     const transition *t = regdef_transition(reg, verb, state ? state : "");
     if (!t)
-        return err_set(e, E_CONFLICT, lc->field, "%s is %s; %s applies only when it is %s", key,
+        return err_set(e, E_CONFLICT, fname(reg, lc->field), "%s is %s; %s applies only when it is %s", key,
                        state ? state : "in no state", verb, from_states(d, lc, verb));
     if ((rc = permitted(d, &r, t, e)))
         return rc;
@@ -358,14 +376,14 @@ static int check_transition(const lifecycle *lc, int k, isms_err *e)
 }
 
 /* Every state can be reached from the first. */
-static int check_reachable(const lifecycle *lc, isms_err *e)
+static int check_reachable(const lifecycle *lc, const regdef *reg, isms_err *e)
 {
     int n = 0;
     while (lc->states[n])
         n++;
     unsigned char seen[64] = {1};
     if (n > 64)
-        return bad(e, lc->field, "%s: more than 64 states", lc->field);
+        return bad(e, fname(reg, lc->field), "%s: more than 64 states", fname(reg, lc->field));
     for (int grew = 1; grew;) {
         grew = 0;
         for (int i = 0; i < lc->ntransitions; i++) {
@@ -380,17 +398,18 @@ static int check_reachable(const lifecycle *lc, isms_err *e)
     }
     for (int i = 0; i < n; i++)
         if (!seen[i])
-            return bad(e, lc->states[i], "%s: state %s cannot be reached from %s", lc->field,
+            return bad(e, lc->states[i], "%s: state %s cannot be reached from %s", fname(reg, lc->field),
                        lc->states[i], lc->states[0]);
     return 0;
 }
 
-/* The field `name` of reg exists with type `type` and is set by isms only. */
-static const fielddef *system_field(const regdef *reg, const char *name, ftype type, isms_err *e)
+/* Field `fid` is reg's own, of type `type`, and set by isms only. */
+static const fielddef *system_field(const regdef *reg, int fid, ftype type, isms_err *e)
 {
-    int i = regdef_field(reg, name);
+    int i = own_field(reg, fid);
     if (i < 0 || reg->fields[i].type != type || !(reg->fields[i].flags & FF_SYSTEM)) {
-        bad(e, name, "%s: %s is not a workflow-only field of the right type", reg->name, name);
+        bad(e, fname(reg, fid), "%s: %s is not a workflow-only field of the right type", reg->name,
+            fname(reg, fid));
         return NULL;
     }
     return &reg->fields[i];
@@ -403,30 +422,34 @@ static int check_fields(const lifecycle *lc, const regdef *reg, isms_err *e)
         return E_INTERNAL;
     for (int i = 0; state->choices[i] || lc->states[i]; i++)
         if (!state->choices[i] || !lc->states[i] || strcmp(state->choices[i], lc->states[i]))
-            return bad(e, lc->field, "%s.%s: its choices are not the lifecycle's states", reg->name,
-                       lc->field);
+            return bad(e, state->name, "%s.%s: its choices are not the lifecycle's states", reg->name,
+                       state->name);
     if (!state->deflt || strcmp(state->deflt, lc->states[0]))
-        return bad(e, lc->field, "%s.%s: records must start as %s", reg->name, lc->field, lc->states[0]);
-    if (lc->group && regdef_field(reg, lc->group) < 0)
-        return bad(e, lc->group, "%s: no group field %s", reg->name, lc->group);
+        return bad(e, state->name, "%s.%s: records must start as %s", reg->name, state->name,
+                   lc->states[0]);
+    if (lc->group && own_field(reg, lc->group) < 0)
+        return bad(e, "group", "%s: the group field is not one of its fields", reg->name);
     for (int k = 0; k < lc->ntransitions; k++) {
         const transition *t = &lc->transitions[k];
         const fielddef *by = t->stamp_by ? system_field(reg, t->stamp_by, FT_REF, e) : NULL;
         if (t->stamp_by && (!by || strcmp(by->target, "person")))
-            return bad(e, t->stamp_by, "%s: %s must name a person", t->verb, t->stamp_by);
+            return bad(e, fname(reg, t->stamp_by), "%s: %s must name a person", t->verb,
+                       fname(reg, t->stamp_by));
         if (t->stamp_at && !system_field(reg, t->stamp_at, FT_TIME, e))
             return E_INTERNAL;
         if (!t->role_field)
             continue;
-        int f = regdef_field(reg, t->role_field);
+        int f = own_field(reg, t->role_field);
         if (f < 0 || reg->fields[f].type != FT_ENUM)
-            return bad(e, t->role_field, "%s: %s is not a field of fixed values", t->verb, t->role_field);
+            return bad(e, fname(reg, t->role_field), "%s: %s is not a field of fixed values", t->verb,
+                       fname(reg, t->role_field));
         for (int c = 0; reg->fields[f].choices[c]; c++) {
             const lc_role_by *b = t->role_by;
             while (b->value && strcmp(b->value, reg->fields[f].choices[c]))
                 b++;
             if (!b->value)
-                return bad(e, t->role_field, "%s: nobody may when %s is %s", t->verb, t->role_field,
+                return bad(e, reg->fields[f].name, "%s: nobody may when %s is %s", t->verb,
+                           reg->fields[f].name,
                            reg->fields[f].choices[c]);
         }
     }
@@ -439,14 +462,16 @@ int lifecycle_check(const lifecycle *lc, const regdef *reg, isms_err *e)
         return bad(e, "lifecycle", "a lifecycle needs a state field, states and transitions");
     for (int i = 0; lc->states[i]; i++)
         if (choice_index(lc->states, lc->states[i]) != i)
-            return bad(e, lc->states[i], "%s: state %s is listed twice", lc->field, lc->states[i]);
+            return bad(e, lc->states[i], "%s: state %s is listed twice", fname(reg, lc->field),
+                       lc->states[i]);
     if (lc->superseded && choice_index(lc->states, lc->superseded) < 0)
-        return bad(e, lc->superseded, "%s: superseded state %s is not a state", lc->field, lc->superseded);
+        return bad(e, lc->superseded, "%s: superseded state %s is not a state", fname(reg, lc->field),
+                   lc->superseded);
     for (int k = 0; k < lc->ntransitions; k++) {
         int rc = check_transition(lc, k, e);
         if (rc)
             return rc;
     }
-    int rc = check_reachable(lc, e);
+    int rc = check_reachable(lc, reg, e);
     return rc || !reg ? rc : check_fields(lc, reg, e);
 }

@@ -7,12 +7,11 @@
  *   2. begin the write transaction;
  *   3. generic checks: required fields, references and links that exist
  *      (and are active when newly set), unique values;
- *   4. the lifecycle's rules (lifecycle.c), then the register's own (rules.c);
+ *   4. the lifecycle's rules (lifecycle.c), then the register's own (its check hook, domain/registers/);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "domain/registers/validate.h"
 #include "core/text.h"
 
@@ -22,7 +21,8 @@
 int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e)
 {
     if (strchr(who, '@'))
-        return store_lookup_by(d->st, &reg_person, "email", who, id, key, &d->a, e);
+        return store_lookup_by(d->st, &reg_person, field_def(&reg_person, F_PERSON_EMAIL), who, id,
+                               key, &d->a, e);
     int retired;
     int rc = store_lookup(d->st, &reg_person, who, id, &retired, e);
     if (key)
@@ -40,7 +40,8 @@ static int resolve(dom *d, const fielddef *f, const char *typed, int64_t *id, co
     *key = typed;
     *retired = 0;
     if (target == &reg_person && strchr(typed, '@')) {
-        rc = store_lookup_by(d->st, target, "email", typed, id, key, &d->a, e);
+        rc = store_lookup_by(d->st, target, field_def(target, F_PERSON_EMAIL), typed, id, key,
+                             &d->a, e);
         if (!rc && *id)
             rc = store_lookup(d->st, target, *key, id, retired, e);
     } else {
@@ -105,7 +106,7 @@ static int check_unique(dom *d, const record *r, const fielddef *f, const value 
 {
     int64_t id;
     const char *key;
-    int rc = store_lookup_by(d->st, r->reg, f->name, v->s, &id, &key, &d->a, e);
+    int rc = store_lookup_by(d->st, r->reg, f, v->s, &id, &key, &d->a, e);
     if (!rc && id && id != r->id)
         rc = err_set(e, E_CONFLICT, f->name, "%s: %s is already used by %s", f->name, v->s, key);
     return rc;
@@ -313,7 +314,7 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
     (void)arg; (void)e;
     r->retired_at = "now";   /* replaced by the change's time */
     if (r->reg == &reg_control)
-        record_set_text(r, "status", "retired", &d->a);
+        record_set_text(r, F_CONTROL_STATUS, "retired", &d->a);
     return 0;
 }
 

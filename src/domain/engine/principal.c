@@ -14,7 +14,7 @@ int principal_has_role(const principal *p, const char *role)
 
 static unsigned role_bits(const record *person)
 {
-    const value *roles = record_cval(person, "roles");
+    const value *roles = record_cval(person, F_PERSON_ROLES);
     unsigned bits = 0;
     for (int k = 0; k < roles->n; k++) {
         int i = choice_index(role_names, roles->keys[k]);
@@ -43,8 +43,8 @@ int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
         return rc;
     if (person.retired_at)
         return err_set(e, E_DENIED, "as", "as: %s (%s) is retired and can no longer act", person.key,
-                       record_text(&person, "email"));
-    *p = (principal){.actor = record_text(&person, "email"), .person = id, .person_key = person.key,
+                       record_text(&person, F_PERSON_EMAIL));
+    *p = (principal){.actor = record_text(&person, F_PERSON_EMAIL), .person = id, .person_key = person.key,
                      .roles = role_bits(&person)};
     return 0;
 }

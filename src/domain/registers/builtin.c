@@ -65,15 +65,15 @@ static int seed_threat(dom *d, const builtin_threat *t, int64_t id, const char *
     arena *a = dom_arena(d);
     record r, out;
     record_init(&r, &reg_threat, a);
-    int rc = dom_set_value(d, &r, regdef_field(&reg_threat, "name"), t->name, e);
+    int rc = dom_set_value(d, &r, field_index(&reg_threat, F_THREAT_NAME), t->name, e);
     if (!rc)
-        rc = dom_set_value(d, &r, regdef_field(&reg_threat, "description"), t->description, e);
+        rc = dom_set_value(d, &r, field_index(&reg_threat, F_THREAT_DESCRIPTION), t->description, e);
     if (!rc)
-        rc = dom_set_value(d, &r, regdef_field(&reg_threat, "category"), t->category, e);
+        rc = dom_set_value(d, &r, field_index(&reg_threat, F_THREAT_CATEGORY), t->category, e);
     if (!rc && t->steward)
-        rc = dom_set_value(d, &r, regdef_field(&reg_threat, "steward"), t->steward, e);
+        rc = dom_set_value(d, &r, field_index(&reg_threat, F_THREAT_STEWARD), t->steward, e);
     if (!rc)
-        rc = dom_set_value(d, &r, regdef_field(&reg_threat, "builtin"), "yes", e);
+        rc = dom_set_value(d, &r, field_index(&reg_threat, F_THREAT_BUILTIN), "yes", e);
     if (rc)
         return rc;
     r.id = id;

@@ -2,7 +2,6 @@
 #include "domain/views/dashboard.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "domain/integrity/verify.h"
 #include "core/strmap.h"
 #include "core/text.h"
@@ -61,12 +60,12 @@ static int band_index(const char *band)
 static int count_control(const record *r, void *ctx)
 {
     gather *g = ctx;
-    const value *t = record_cval(r, "treats");
-    const char *status = record_text(r, "status");
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    const char *status = record_text(r, F_CONTROL_STATUS);
     int k = choice_index(control_statuses, status);
     if (k >= 0)
         g->out->controls[k]++;
-    g->out->control_cost += record_int(r, "cost");
+    g->out->control_cost += record_int(r, F_CONTROL_COST);
     if (strcmp(status, "planned"))   /* a plan treats nothing yet */
         for (int i = 0; i < t->n; i++)
             id_add(&g->treated, t->ids[i]);
@@ -76,23 +75,23 @@ static int count_control(const record *r, void *ctx)
 static int count_acceptance(const record *r, void *ctx)
 {
     gather *g = ctx;
-    const char *expires = record_text(r, "expires_on");
+    const char *expires = record_text(r, F_ACCEPTANCE_EXPIRES_ON);
     if (expires && strcmp(expires, g->today) < 0)
         g->out->acceptances_lapsed++;
     else
-        id_add(&g->accepted, record_cval(r, "risk")->i);
+        id_add(&g->accepted, record_cval(r, F_ACCEPTANCE_RISK)->i);
     return 0;
 }
 
 static int note_analysis(const record *r, void *ctx)
 {
     gather *g = ctx;
-    const char *kind = record_text(r, "kind"), *subject = record_text(r, "subject");
+    const char *kind = record_text(r, F_ANALYSIS_KIND), *subject = record_text(r, F_ANALYSIS_SUBJECT);
     if (!strcmp(kind, "risk")) {
-        *strmap_slot_for(&g->risk_outside, subject) = record_int(r, "outside_appetite") ? "1" : "0";
+        *strmap_slot_for(&g->risk_outside, subject) = record_int(r, F_ANALYSIS_OUTSIDE_APPETITE) ? "1" : "0";
     } else if (!strcmp(kind, "portfolio") && strstr(subject, "objective")) {
         /* analyses come in id order: the last one seen is the latest */
-        g->out->portfolio_results = arena_strdup(g->a, record_text(r, "results"));
+        g->out->portfolio_results = arena_strdup(g->a, record_text(r, F_ANALYSIS_RESULTS));
         g->out->portfolio_key = arena_strdup(g->a, r->key);
     }
     return 0;
@@ -105,9 +104,9 @@ static void keep_top(gather *g, const record *r, int residual)
     if (s->ntop == DASH_TOP_RISKS && s->top[DASH_TOP_RISKS - 1].residual >= residual)
         return;
     int at = s->ntop < DASH_TOP_RISKS ? s->ntop++ : DASH_TOP_RISKS - 1;
-    dash_risk row = {arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, "title")),
-                     arena_strdup(g->a, record_text(r, "owner")),
-                     arena_strdup(g->a, record_text(r, "treatment")), risk_score(r), residual,
+    dash_risk row = {arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_RISK_TITLE)),
+                     arena_strdup(g->a, record_text(r, F_RISK_OWNER)),
+                     arena_strdup(g->a, record_text(r, F_RISK_TREATMENT)), risk_score(r), residual,
                      risk_band(residual, s->matrix)};
     while (at > 0 && s->top[at - 1].residual < residual) {
         s->top[at] = s->top[at - 1];
@@ -121,16 +120,16 @@ static int count_risk(const record *r, void *ctx)
     gather *g = ctx;
     dom_dash *s = g->out;
     int residual = risk_residual_score(r);
-    const value *rl = record_cval(r, "residual_likelihood"), *ri = record_cval(r, "residual_impact");
-    int l = (int)(rl->null ? record_int(r, "likelihood") : rl->i);
-    int i = (int)(ri->null ? record_int(r, "impact") : ri->i);
-    const char *treatment = record_text(r, "treatment"), *review = record_text(r, "review_date");
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    int l = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
+    int i = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
+    const char *treatment = record_text(r, F_RISK_TREATMENT), *review = record_text(r, F_RISK_REVIEW_DATE);
     const char *outside = strmap_get(&g->risk_outside, r->key);
     s->risks++;
     if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
         s->heat[l][i]++;
     s->bands[band_index(risk_band(residual, s->matrix))]++;
-    s->no_objective += !record_cval(r, "objectives")->n;
+    s->no_objective += !record_cval(r, F_RISK_OBJECTIVES)->n;
     s->overdue += review && strcmp(review, g->today) < 0;
     s->outside_appetite += outside && *outside == '1';
     if (!strcmp(treatment, "accept"))
@@ -145,7 +144,7 @@ static int count_objective(const record *r, void *ctx)
 {
     gather *g = ctx;
     g->out->objectives++;
-    g->out->objective_value += record_int(r, "value_at_stake");
+    g->out->objective_value += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
     return 0;
 }
 

@@ -2,7 +2,6 @@
 #include "domain/views/derived.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>

@@ -43,7 +43,7 @@ static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store
         rc = dom_validate_value(d, reg, a->field, v, 0, e);
     if (rc)
         return rc;
-    out->field = f->name;
+    out->field = f;
     out->sval = v->s;
     out->ival = v->i;
     return f->type == FT_REF ? resolve_ref(d, f, v->s, &out->ival, e) : 0;

@@ -40,9 +40,10 @@ typedef struct qmodel {
     const char *only;             /* load one risk only (its key), or NULL */
 } qmodel;
 
-static const char *const risk_inputs[] = {"lef", "tef", "vulnerability", "threat_capability",
-                                          "resistance_strength", "primary_loss",
-                                          "secondary_probability", "secondary_loss"};
+static const int risk_inputs[] = {F_RISK_LEF, F_RISK_TEF, F_RISK_VULNERABILITY,
+                                  F_RISK_THREAT_CAPABILITY, F_RISK_RESISTANCE_STRENGTH,
+                                  F_RISK_PRIMARY_LOSS, F_RISK_SECONDARY_PROBABILITY,
+                                  F_RISK_SECONDARY_LOSS};
 enum { NRISK_INPUTS = sizeof risk_inputs / sizeof *risk_inputs };
 /* The engine's factor of each input, in the same order. */
 static const fair_factor risk_factors[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
@@ -60,14 +61,14 @@ static const struct { const char *name; fair_target target; } target_names[] = {
     {"loss-magnitude", FAIR_ON_LM}, {"transfer", FAIR_ON_TRANSFER},
 };
 
-static int parse_stored_dist(const record *r, const char *field, dist *out, isms_err *e)
+static int parse_stored_dist(const record *r, int fid, dist *out, isms_err *e)
 {
-    const char *text = record_text(r, field);
+    const char *text = record_text(r, fid);
     memset(out, 0, sizeof *out);
     if (!text)
         return 0;
     char where[96];
-    snprintf(where, sizeof where, "%s %s", r->key, field);
+    snprintf(where, sizeof where, "%s %s", r->key, field_def(r->reg, fid)->name);
     return dist_parse(text, out, where, e);
 }
 
@@ -96,8 +97,8 @@ static int load_control(const record *r, void *ctx)
 {
     load_ctx *lc = ctx;
     qmodel *m = lc->m;
-    const char *acts_on = record_text(r, "acts_on");
-    if (!acts_on || !record_cval(r, "treats")->n)
+    const char *acts_on = record_text(r, F_CONTROL_ACTS_ON);
+    if (!acts_on || !record_cval(r, F_CONTROL_TREATS)->n)
         return 0;
     if (m->ncontrols == m->cap_controls) {
         m->cap_controls = m->cap_controls ? m->cap_controls * 2 : 32;
@@ -111,27 +112,27 @@ static int load_control(const record *r, void *ctx)
     memset(qc, 0, sizeof *qc);
     qc->id = r->id;
     qc->key = arena_strdup(a, r->key);
-    qc->title = arena_strdup(a, record_text(r, "title"));
+    qc->title = arena_strdup(a, record_text(r, F_CONTROL_TITLE));
     for (size_t k = 0; k < sizeof target_names / sizeof *target_names; k++)
         if (!strcmp(target_names[k].name, acts_on))
             qc->target = target_names[k].target;
-    const value *treats = record_cval(r, "treats");
+    const value *treats = record_cval(r, F_CONTROL_TREATS);
     qc->treats = copy_ids(treats);
     qc->ntreats = treats->n;
     m->ncontrols++;   /* counted now, so that qmodel_reset frees it on failure */
-    const char *status = record_text(r, "status");
+    const char *status = record_text(r, F_CONTROL_STATUS);
     fc->name = qc->key;
     fc->stream_id = (uint64_t)r->id;
     fc->implemented = !strcmp(status, "implemented") || !strcmp(status, "operating");
-    fc->annual_cost = (double)record_int(r, "cost") / m->scale;
-    fc->deductible = (double)record_int(r, "deductible") / m->scale;
-    fc->limit = record_cval(r, "cover_limit")->null ? INFINITY
-                                                    : (double)record_int(r, "cover_limit") / m->scale;
-    const char *basis = record_text(r, "cover_basis");
+    fc->annual_cost = (double)record_int(r, F_CONTROL_COST) / m->scale;
+    fc->deductible = (double)record_int(r, F_CONTROL_DEDUCTIBLE) / m->scale;
+    fc->limit = record_cval(r, F_CONTROL_COVER_LIMIT)->null
+                    ? INFINITY : (double)record_int(r, F_CONTROL_COVER_LIMIT) / m->scale;
+    const char *basis = record_text(r, F_CONTROL_COVER_BASIS);
     fc->cover = basis && !strcmp(basis, "annual") ? FAIR_COVER_ANNUAL : FAIR_COVER_PER_EVENT;
     if (qc->target == FAIR_ON_TRANSFER)
         return 0;
-    return parse_stored_dist(r, "reduction", &qc->reduction, lc->e);
+    return parse_stored_dist(r, F_CONTROL_REDUCTION, &qc->reduction, lc->e);
 }
 
 /* The effects of the loaded controls on risk `id`, malloc'd. */
@@ -176,13 +177,13 @@ static int load_risk(const record *r, void *ctx)
     memset(fr, 0, sizeof *fr);
     m->risk_ids[i] = r->id;
     m->risk_keys[i] = arena_strdup(a, r->key);
-    m->risk_titles[i] = arena_strdup(a, record_text(r, "title"));
-    const value *objs = record_cval(r, "objectives");
+    m->risk_titles[i] = arena_strdup(a, record_text(r, F_RISK_TITLE));
+    const value *objs = record_cval(r, F_RISK_OBJECTIVES);
     m->risk_objectives[i] = copy_ids(objs);
     m->nrisk_objectives[i] = objs->n;
     fr->name = m->risk_keys[i];
     fr->stream_id = (uint64_t)r->id;
-    const char *model = record_text(r, "loss_model");
+    const char *model = record_text(r, F_RISK_LOSS_MODEL);
     fr->mode = model && !strcmp(model, "product") ? FAIR_PRODUCT : FAIR_COMPOUND;
     fr->effects = effects_for(m, r->id, &fr->neffects);
     for (int k = 0; k < NRISK_INPUTS; k++) {
@@ -231,7 +232,7 @@ const char *quant_input_name(fair_factor f)
 {
     for (int k = 0; k < NRISK_INPUTS; k++)
         if (risk_factors[k] == f)
-            return risk_inputs[k];
+            return field_def(&reg_risk, risk_inputs[k])->name;
     return fair_factor_name(f);
 }
 
@@ -286,7 +287,7 @@ int dom_fair_field_check(const char *field, const dist *d, isms_err *e)
         return rc ? rc : share_check(d, e);
     }
     for (int k = 0; k < NRISK_INPUTS; k++)
-        if (!strcmp(risk_inputs[k], field))
+        if (!strcmp(field_def(&reg_risk, risk_inputs[k])->name, field))
             return fair_factor_check(risk_factors[k], d, field, e);
     return dist_validate(d, field, e);
 }
@@ -303,14 +304,14 @@ typedef struct appetite_scan {
 static int find_appetite(const record *r, void *ctx)
 {
     appetite_scan *s = ctx;
-    const value *obj = record_cval(r, "objective");
-    const char *status = record_text(r, "status");
+    const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
+    const char *status = record_text(r, F_APPETITE_STATUS);
     if (strcmp(status, "approved") || (obj->null ? 0 : obj->i) != s->objective)
         return 0;
     s->out->set = 1;
-    s->out->appetite = (double)record_int(r, "appetite") / s->scale;
-    s->out->tolerance = (double)record_int(r, "tolerance") / s->scale;
-    s->out->confidence = (int)record_int(r, "confidence");
+    s->out->appetite = (double)record_int(r, F_APPETITE_APPETITE) / s->scale;
+    s->out->tolerance = (double)record_int(r, F_APPETITE_TOLERANCE) / s->scale;
+    s->out->confidence = (int)record_int(r, F_APPETITE_CONFIDENCE);
     s->out->source = arena_strdup(s->a, r->key);
     return 0;
 }
@@ -340,7 +341,7 @@ static int threshold_for(dom *d, const int64_t *objectives, int n, quant_thresho
 
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e)
 {
-    const value *objs = record_cval(risk, "objectives");
+    const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     return threshold_for(d, objs->ids, objs->n, out, e);
 }
 
@@ -381,7 +382,7 @@ static int matrix_bands(dom *d, qual_matrix *qm)
     record org;
     if (dom_get(d, &reg_org, "ORG", &org, NULL))
         return 0;
-    const char *f = record_text(&org, "frequency_bands"), *m = record_text(&org, "magnitude_bands");
+    const char *f = record_text(&org, F_ORG_FREQUENCY_BANDS), *m = record_text(&org, F_ORG_MAGNITUDE_BANDS);
     int n = dom_matrix_size(d);
     if (!f || !m)
         return 0;
@@ -510,7 +511,7 @@ static int load_objective(const record *r, void *ctx)
             if (g->m->risk_objectives[i][k] == r->id) {
                 g->groups[g->n].id = r->id;
                 g->groups[g->n].key = arena_strdup(g->a, r->key);
-                g->groups[g->n].title = arena_strdup(g->a, record_text(r, "title"));
+                g->groups[g->n].title = arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE));
                 g->n++;
                 return 0;
             }
@@ -736,28 +737,28 @@ static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t
     double scale = pow(10, dom_currency_exponent(d));
     record r, out;
     record_init(&r, &reg_analysis, a);
-    const char *values[][2] = {
-        {"subject", subject}, {"kind", kind},
-        {"iterations", arena_printf(a, "%zu", iterations)},
-        {"seed", arena_printf(a, "%llu", (unsigned long long)seed)},
-        {"engine", fair_engine_version},
-        {"mean_loss", arena_printf(a, "%.0f", mean * scale)},
-        {"p95_loss", arena_printf(a, "%.0f", p95 * scale)},
-        {"outside_appetite", outside ? "yes" : "no"},
-        {"inputs", inputs}, {"results", results},
+    const struct { int field; const char *text; } values[] = {
+        {F_ANALYSIS_SUBJECT, subject}, {F_ANALYSIS_KIND, kind},
+        {F_ANALYSIS_ITERATIONS, arena_printf(a, "%zu", iterations)},
+        {F_ANALYSIS_SEED, arena_printf(a, "%llu", (unsigned long long)seed)},
+        {F_ANALYSIS_ENGINE, fair_engine_version},
+        {F_ANALYSIS_MEAN_LOSS, arena_printf(a, "%.0f", mean * scale)},
+        {F_ANALYSIS_P95_LOSS, arena_printf(a, "%.0f", p95 * scale)},
+        {F_ANALYSIS_OUTSIDE_APPETITE, outside ? "yes" : "no"},
+        {F_ANALYSIS_INPUTS, inputs}, {F_ANALYSIS_RESULTS, results},
     };
     int rc = 0;
     for (size_t k = 0; k < sizeof values / sizeof *values && !rc; k++) {
-        int f = regdef_field(&reg_analysis, values[k][0]);
+        int f = field_index(&reg_analysis, values[k].field);
         if (reg_analysis.fields[f].type == FT_MONEY) {
             /* Amounts arrive in minor units already: bypass the major-unit parser. */
             value *v = &r.v[f];
             v->given = 1;
             v->null = 0;
-            v->i = strtoll(values[k][1], NULL, 10);
+            v->i = strtoll(values[k].text, NULL, 10);
             continue;
         }
-        rc = dom_set_value(d, &r, f, values[k][1], e);
+        rc = dom_set_value(d, &r, f, values[k].text, e);
     }
     free(inputs);
     free(results);
@@ -804,7 +805,7 @@ static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
         jw_int(w, "stream", (int64_t)r->stream_id);
         jw_str(w, "model", r->mode == FAIR_PRODUCT ? "product" : "compound");
         for (int k = 0; k < NRISK_INPUTS; k++)
-            dist_member(w, risk_inputs[k], risk_input_slot((fair_risk *)r, k));
+            dist_member(w, field_def(&reg_risk, risk_inputs[k])->name, risk_input_slot((fair_risk *)r, k));
         jw_array(w, "effects");
         for (size_t k = 0; k < r->neffects; k++) {
             jw_object(w, NULL);
