@@ -350,11 +350,8 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
 
 int cli_open(cli *c, isms_err *e)
 {
-    if (c->d) {
-        if (c->note)
-            dom_set_note(c->d, c->note);
-        return 0;
-    }
+    if (c->d)
+        return c->note ? dom_set_note(c->d, c->note, e) : 0;
     const char *repo = c->repo ? c->repo : getenv("ISMS_REPO");
     if (!repo || !*repo)
         return err_set(e, E_USAGE, "repo",
@@ -369,7 +366,7 @@ int cli_open(cli *c, isms_err *e)
         free(name);
     }
     if (!rc && c->note)
-        dom_set_note(c->d, c->note);
+        rc = dom_set_note(c->d, c->note, e);
     return rc;
 }
 

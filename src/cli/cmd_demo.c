@@ -31,7 +31,7 @@ static int run_line(dom *d, const char *line, int lineno, FILE *sink, isms_err *
     argv[w.we_wordc + 1] = NULL;
     isms_err le = {0};
     int rc = cli_run((int)w.we_wordc + 1, argv, d, sink, &le);
-    dom_set_note(d, NULL);   /* a --note belongs to its own line only */
+    dom_set_note(d, NULL, NULL);   /* a --note belongs to its own line only */
     if (rc)
         err_set(e, rc, "demo", "demo script line %d: %s", lineno, le.msg);
     free(argv);

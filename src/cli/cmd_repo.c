@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "ledger/ledger.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,15 @@ typedef struct log_ctx {
     json_t *entries;      /* --json */
     buf lines;            /* text */
     int64_t count;
+    isms_err *e;
 } log_ctx;
 
 static int log_entry(const ledger_row *r, void *ctx)
 {
     log_ctx *l = ctx;
+    int rc = ledger_entry_readable(r, l->e);
+    if (rc)
+        return rc;
     void **slot = strmap_slot_for(&l->prev, r->key);
     buf changed;
     buf_init(&changed);
@@ -163,7 +168,7 @@ int cmd_log(cli *c, isms_err *e)
         rc = cli_open(c, e);
     if (rc)
         return rc;
-    log_ctx l = {.c = c, .entries = c->json ? json_array() : NULL};
+    log_ctx l = {.c = c, .entries = c->json ? json_array() : NULL, .e = e};
     strmap_init(&l.prev);
     buf_init(&l.lines);
     const char *key = c->nargs ? c->args[0] : NULL;

@@ -132,10 +132,14 @@ arena *dom_arena(dom *d) { return &d->a; }
 const char *dom_actor(const dom *d) { return d->actor; }
 int dom_upgraded_from(const dom *d) { return d->upgraded_from; }
 
-void dom_set_note(dom *d, const char *note)
+int dom_set_note(dom *d, const char *note, isms_err *e)
 {
+    int rc = note ? text_check("note", note, 0, DOM_NOTE_MAX, e) : 0;
+    if (rc)
+        return rc;
     free(d->note);
     d->note = note ? xstrdup(note) : NULL;
+    return 0;
 }
 
 int dom_batch_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }

@@ -32,8 +32,11 @@ arena *dom_arena(dom *d);
 const char *dom_actor(const dom *d);
 int dom_upgraded_from(const dom *d);      /* schema version before this open's upgrade, or 0 */
 
-/* The reason recorded with the next mutations (a --note), or NULL. */
-void dom_set_note(dom *d, const char *note);
+/* The reason recorded with the next mutations (a --note), or NULL: one
+ * line of UTF-8 text of at most DOM_NOTE_MAX bytes, else E_INVALID and the
+ * note in force is kept. */
+enum { DOM_NOTE_MAX = 1000 };
+int dom_set_note(dom *d, const char *note, isms_err *e);
 
 /* Batches group many mutations into one transaction (import, demo, bulk
  * loads); each mutation stays atomic on its own inside it. */
