@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The statement cache: open addressing on the SQL text. SQL strings are
  * few (one per query shape) and live for the connection's lifetime. */
@@ -24,9 +25,13 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+/* "postgres:" or "postgresql:" in any case counts too: a mistyped URI
+ * (postgresql:/..., POSTGRESQL://...) is then refused by the PostgreSQL
+ * driver without being shown, rather than named as a file that does not
+ * exist, password and all. */
 static int is_pg_target(const char *t)
 {
-    return !strncmp(t, "postgres://", 11) || !strncmp(t, "postgresql://", 13) ||
+    return !strncasecmp(t, "postgres:", 9) || !strncasecmp(t, "postgresql:", 11) ||
            strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=");
 }
 
