@@ -187,7 +187,15 @@ static int load_risk(const record *r, void *ctx)
         if (rc)
             return rc;
     }
-    return fair_risk_validate(fr, m->controls, m->ncontrols, lc->e);
+    /* Inputs stored by an older isms, or behind its back, may break rules
+     * added since: the portfolio commands name the risk. */
+    isms_err why = {0};
+    int rc = fair_risk_validate(fr, m->controls, m->ncontrols, &why);
+    if (rc && strstr(why.msg, fr->name))
+        return err_set(lc->e, rc, why.field, "%s", why.msg);
+    if (rc)
+        return err_set(lc->e, rc, why.field, "%s: %s", fr->name, why.msg);
+    return 0;
 }
 
 static void qmodel_reset(qmodel *m)
