@@ -195,6 +195,7 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
     char where[128];
     json_array_foreach(arr, i, o) {
         snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
+        isms_err why = {0};   /* the store's message, put at its place in the document */
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
         if (!rc)
@@ -215,8 +216,8 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
         r.id = (int64_t)(base + i) + 1;
-        if ((rc = store_insert(s, &r, e)))
-            return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
+        if ((rc = store_insert(s, &r, &why)))
+            return err_set(e, rc, where, "%s: %s", where, why.msg);
         if (i % 512 == 511)
             arena_reset(a);
     }
@@ -244,7 +245,10 @@ static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
         r.note = json_string_value(note);
         char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
         r.data = canon;
-        int rc = store_ledger_insert(s, &r, e);
+        isms_err why = {0};
+        int rc = store_ledger_insert(s, &r, &why);
+        if (rc)
+            err_set(e, rc, where, "%s: %s", where, why.msg);
         free(canon);
         if (!rc)
             rc = tick(t, e);

@@ -223,6 +223,25 @@ void db_rollback(db *d)
     d->in_txn = 0;
 }
 
+int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value)
+{
+    static const struct { const char *table, *name; } names[] = {
+        {"ledger", "ledger entry"}, {"meta", "repository setting"},
+        {"schema_migration", "schema migration"}, {"checkpoint", "checkpoint"},
+    };
+    char name[96];
+    snprintf(name, sizeof name, "%s", table && *table ? table : "record");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (table && !strcmp(table, names[i].table))
+            snprintf(name, sizeof name, "%s", names[i].name);
+    for (char *p = name; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return err_set(e, E_CONFLICT, columns, "another %s already has this %s%s%s%s: it must be unique",
+                   name, columns && *columns ? columns : "value", value ? " (" : "",
+                   value ? value : "", value ? ")" : "");
+}
+
 int db_backup(db *d, const char *to, isms_err *e)
 {
     if (!d->drv->backup)

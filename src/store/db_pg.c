@@ -175,6 +175,21 @@ static int is_connection_state(const char *state)
                      !strcmp(state, "57P02") || !strcmp(state, "57P03"));
 }
 
+/* "Key (seq)=(5) already exists." -> db_unique_error's sentence. */
+static int pg_unique_error(const PGresult *res, const char *detail, isms_err *e)
+{
+    const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+    char columns[160] = "", value[160] = "";
+    const char *open = detail ? strstr(detail, "Key (") : NULL;
+    const char *mid = open ? strstr(open, ")=(") : NULL;
+    if (mid) {
+        snprintf(columns, sizeof columns, "%.*s", (int)(mid - open - 5), open + 5);
+        const char *close = strstr(mid + 3, ") ");
+        snprintf(value, sizeof value, "%.*s", close ? (int)(close - mid - 3) : 0, mid + 3);
+    }
+    return db_unique_error(e, table, columns, value[0] ? value : NULL);
+}
+
 /* Turns a failed command into an isms error. `what` names the command
  * ("COMMIT" matters: a connection lost then leaves the outcome unknown). */
 static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
@@ -208,8 +223,16 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
                        "the repository is busy (another isms process has held the write lock, or "
                        "a table this change needs, for over %s); nothing was written: try again",
                        d->lock_timeout);
+    if (!strcmp(state, "23505"))
+        return pg_unique_error(res, detail, e);
     if (!strncmp(state, "23", 2))
-        return err_set(e, E_CONFLICT, NULL, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+        return err_set(e, E_CONFLICT, NULL, "the repository refused the change (%s%s%s)", msg,
+                       detail ? ": " : "", detail ? detail : "");
+    if (!strcmp(state, "25006"))
+        return err_set(e, E_DENIED, "repository",
+                       "%s is read-only (the database or the server is set read-only, or this is "
+                       "a standby): it can be verified, listed, shown and exported, not changed; "
+                       "nothing was saved", d->label);
     if (!strcmp(state, "42P07"))
         return err_set(e, E_CONFLICT, NULL, "%s: %s (was the repository created twice at once?)",
                        what, msg);
