@@ -18,14 +18,15 @@ void sha256_hex(const void *p, size_t n, char hex[65])
     sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
-/* One member: ,"name": and the quoted text. */
+/* One member: ,"name": and the quoted text. Errors name the column. */
 static int member(buf *b, const char *name, const char *text, const ledger_row *r, isms_err *e)
 {
     buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", name);
     if (!js_quote(b, text))
         return 0;
-    return err_set(e, E_INVALID, name, "ledger entry #%lld: its %s is %s", (long long)r->seq,
-                   name, text ? "not UTF-8 text" : "missing");
+    const char *column = strcmp(name, "prev") ? name : "prev_hash";
+    return err_set(e, E_INVALID, column, "ledger entry #%lld: its %s is %s", (long long)r->seq,
+                   column, text ? "not UTF-8 text" : "missing");
 }
 
 int ledger_entry_bytes(const ledger_row *r, buf *b, isms_err *e)
