@@ -82,6 +82,8 @@ static void passwords_are_never_shown(void **state)
         {"init", repo, NULL},                        /* exists now */
         {"--repo", repo, "verify", NULL},
         {"--repo", repo, "risk", "show"},
+        {"demo", "--force", repo, NULL},             /* replaces it, and says so */
+        {"--json", "--repo", repo, "export", "-"},
     };
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         tu_isms_argv(&r, NULL, NULL, commands[i]);
