@@ -117,7 +117,8 @@ static void fill_ledger(dom *d, int64_t n)
         snprintf(data, sizeof data, "{\"n\":%lld}", (long long)seq);
         ledger_row r = {.seq = seq, .ts = "2026-01-01T00:00:00Z", .actor = "bench", .entity = "bench",
                         .key = key, .op = "add", .data = data, .prev_hash = link};
-        ledger_entry_hash(&r, hash);
+        if (ledger_entry_hash(&r, hash, &e))
+            die("ledger hash", &e);
         r.hash = hash;
         if (store_ledger_insert(dom_store(d), &r, &e))
             die("ledger insert", &e);

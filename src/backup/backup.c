@@ -4,6 +4,7 @@
 #include "domain/registers/validate.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "ledger/ledger.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -22,14 +23,23 @@ static int add_record(const record *r, void *ctx)
     return 0;
 }
 
+typedef struct entries {
+    json_t *arr;
+    isms_err *e;
+} entries;
+
 static int add_entry(const ledger_row *r, void *ctx)
 {
+    entries *to = ctx;
+    int rc = ledger_entry_readable(r, to->e);
+    if (rc)
+        return rc;
     json_t *data = json_loads(r->data, 0, NULL);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s}", "seq",
                           (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
                           "key", r->key, "op", r->op, "data", data ? data : json_string(r->data),
                           "note", r->note, "prev_hash", r->prev_hash, "hash", r->hash);
-    json_array_append_new(ctx, o);
+    json_array_append_new(to->arr, o);
     return 0;
 }
 
@@ -52,12 +62,34 @@ static int export_meta(dom *d, json_t *doc, isms_err *e)
     return 0;
 }
 
+/* An export that import would refuse (import verifies) is no backup: the
+ * repository must verify first, in the export's own snapshot. */
+static int verify_first(dom *d, isms_err *e)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err ve = {0};
+    int rc = dom_verify(d, &rep, &ve);
+    if (rc == E_TAMPERED)
+        err_set(e, rc, ve.field,
+                "the repository does not verify, so an export of it could not be imported; "
+                "nothing was written (`isms verify` lists %s): %s",
+                rep.problems > 1 ? "every problem" : "the problem", ve.msg);
+    else if (rc)
+        err_set(e, rc, ve.field, "%s", ve.msg);
+    verify_report_reset(&rep);
+    return rc;
+}
+
 int backup_export(dom *d, FILE *out, isms_err *e)
 {
     json_t *doc = json_object(), *regs = json_object(), *ledger = json_array();
     store_query all = {.include_retired = 1};
+    entries to = {ledger, e};
     /* One read transaction: the registers and the ledger from one moment. */
     int rc = store_begin(dom_store(d), 0, e);
+    if (!rc)
+        rc = verify_first(d, e);
     if (!rc)
         rc = export_meta(d, doc, e);
     for (int i = 0; !rc && registers[i]; i++) {
@@ -66,7 +98,7 @@ int backup_export(dom *d, FILE *out, isms_err *e)
         rc = dom_list(d, registers[i], &all, add_record, arr, e);
     }
     if (!rc)
-        rc = dom_history(d, NULL, add_entry, ledger, e);
+        rc = dom_history(d, NULL, add_entry, &to, e);
     if (!rc)
         rc = backup_checkpoints_export(d, doc, e);
     store_rollback(dom_store(d));
@@ -180,6 +212,7 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
     char where[128];
     json_array_foreach(arr, i, o) {
         snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
+        isms_err why = {0};   /* the store's message, put at its place in the document */
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
         if (!rc && !links)
@@ -202,8 +235,8 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
         r.id = (int64_t)(base + i) + 1;
-        if ((rc = store_insert(s, &r, e)))
-            return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
+        if ((rc = store_insert(s, &r, &why)))
+            return err_set(e, rc, where, "%s: %s", where, why.msg);
         if (i % 512 == 511)
             arena_reset(a);
     }
@@ -231,7 +264,10 @@ static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
         r.note = json_string_value(note);
         char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
         r.data = canon;
-        int rc = store_ledger_insert(s, &r, e);
+        isms_err why = {0};
+        int rc = store_ledger_insert(s, &r, &why);
+        if (rc)
+            err_set(e, rc, where, "%s: %s", where, why.msg);
         free(canon);
         if (!rc)
             rc = tick(t, e);

@@ -80,6 +80,7 @@ static const extra_opt extra_options[] = {
     {"control", "roi", "threads", 1, "threads (default: all cores)"},
     {"control", "roi", "no-save", 0, "do not record the result as an analysis"},
     {"demo", NULL, "force", 0, "replace FILE if it exists"},
+    {"export", NULL, "force", 0, "replace FILE if it exists (a link is replaced, not followed)"},
     {"verify", NULL, "checkpoint", 1, "also hold the ledger to this signed checkpoint (repeatable)"},
     {"verify", NULL, "pubkey", 1, "trust only this public key for the checkpoints (repeatable)"},
     {"signing_key", "generate", "out", 1, "the new private key file (mode 0600; never overwritten)"},

@@ -84,6 +84,8 @@ int cmd_demo(cli *c, isms_err *e)
         store_remove(path, NULL);
         return rc;
     }
-    fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", path);
+    char *name = store_label(path);   /* a connection string may hold a password */
+    fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", name);
+    free(name);
     return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 
+#include <signal.h>
 #include <stddef.h>
 
 typedef struct stats_opts {
@@ -94,7 +95,10 @@ typedef struct stats_lec_point {
     double loss, p_exceed;
 } stats_lec_point;
 
+/* *cancel (may be NULL) is looked at every STATS_CANCEL_EVERY samples:
+ * E_INTERRUPTED. */
+#define STATS_CANCEL_EVERY 65536
 int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, int log_scale,
-              stats_lec_point *out, isms_err *e);
+              const volatile sig_atomic_t *cancel, stats_lec_point *out, isms_err *e);
 
 #endif

@@ -108,17 +108,25 @@ static int migrate(store *s, const char *target, const char *name, int create, i
 {
     int limit = migration_limit(), version = 0, rc;
     if (!create) {
-        rc = read_version(s, &version, e);
-        if (rc) {
-            err_clear(e);
+        isms_err why = {0};
+        rc = read_version(s, &version, &why);
+        /* Only a missing table means "not a repository": a full disk, an
+         * I/O error or damage say what they are. */
+        if (rc == E_STORE && strstr(why.msg, "schema_migration"))
             return err_set(e, E_STORE, "repository", "%s is not an isms repository", name);
-        }
+        if (rc)
+            return err_set(e, rc, why.field, "%s", why.msg);
         if (version > store_schema_latest())
             return err_set(e, E_STORE, "repository",
                            "%s has schema version %d, newer than this isms (%d); upgrade isms",
                            name, version, store_schema_latest());
         if (version >= limit)
             return 0;
+        if (s->db->readonly)
+            return err_set(e, E_DENIED, "repository",
+                           "%s has schema version %d and this isms needs %d, but it is read-only "
+                           "and cannot be upgraded: read it with the isms that wrote it, or "
+                           "upgrade a writable copy", name, version, limit);
         rc = backup_before_upgrade(s, target, version, e);
         if (rc)
             return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *repo;
@@ -172,6 +173,103 @@ static void interrupted_run_saves_nothing(void **state)
     free(tu_isms_ok(repo, "verify"));
 }
 
+/* ---- runaway inputs ---- */
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void expect_refused(const char *r, const char *const argv[], const char *needle1,
+                           const char *needle2)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    tu_result res;
+    tu_isms_argv(&res, r, NULL, argv);
+    if (res.status != 3)
+        fail_msg("%s %s: exit %d: %s", argv[0], argv[1], res.status, res.err);
+    assert_contains(res.err, needle1);
+    assert_contains(res.err, needle2);
+    assert_true(seconds_since(&t0) < 20);
+    tu_result_free(&res);
+}
+
+/* Frequencies no run could simulate are refused with the bound they break;
+ * a risk stored with one (by an older isms, or behind its back) makes the
+ * portfolio commands name it instead of hanging; a run that would take
+ * minutes is refused with the iterations that would do. */
+static void runaway_inputs_are_bounded(void **state)
+{
+    (void)state;
+    const char *r = tu_repo("runaway.isms");
+    free(tu_isms_ok(NULL, "init", r));
+    free(tu_isms_ok(r, "person", "add", "--name", "Dana", "--email", "dana@x.example"));
+    free(tu_isms_ok(r, "risk", "add", "--title", "Fraud", "--owner", "PER-1", "--likelihood", "3",
+                    "--impact", "3", "--lef", "pert(1000,2000,3000)", "--primary-loss", "const(10)"));
+    free(tu_isms_ok(r, "risk", "add", "--title", "Outage", "--owner", "PER-1", "--likelihood", "3",
+                    "--impact", "3", "--lef", "pert(0.5,1,2)", "--primary-loss", "const(10)"));
+    free(tu_isms_ok(r, "control", "add", "--title", "Monitoring", "--owner", "PER-1", "--treats",
+                    "RISK-2", "--acts-on", "lef", "--reduction", "const(0.5)"));
+    const char *const absurd[] = {"lognormal90(1,1e308)", "pert(1e6,2e6,3e6)"};
+    for (int i = 0; i < 2; i++) {
+        const char *const add[] = {"risk", "add", "--title", "X", "--owner", "PER-1", "--likelihood",
+                                   "1", "--impact", "1", "--lef", absurd[i], "--primary-loss",
+                                   "const(1)", NULL};
+        expect_refused(r, add, "lef", "at most 1000000 loss events a year");
+    }
+    const char *const too_long[] = {"risk", "quantify", "RISK-1", "--iterations", "1000000",
+                                    "--no-save", NULL};
+    expect_refused(r, too_long, "RISK-1", "at most 250000 iterations");
+    tu_sql(r, "UPDATE risk SET lef = 'lognormal90(1,1e308)' WHERE key = 'RISK-2'");
+    const char *const portfolio[][6] = {
+        {"quantify", "--iterations", "2000", "--no-save", NULL},
+        {"control", "roi", "--iterations", "2000", "--no-save", NULL},
+        {"risk", "quantify", "RISK-2", "--iterations", "2000", "--no-save"},
+    };
+    for (int i = 0; i < 3; i++)
+        expect_refused(r, portfolio[i], "RISK-2", "at most 1000000 loss events a year");
+    tu_sql(r, "UPDATE risk SET lef = 'pert(0.5,1,2)' WHERE key = 'RISK-2'");
+    free(tu_isms_ok(r, "quantify", "--iterations", "2000", "--no-save"));
+    free(tu_isms_ok(r, "verify"));
+}
+
+/* SIGTERM (and Ctrl-C) end a run within a second even when one block of
+ * years takes many seconds: the engine looks at the flag inside blocks. */
+static void sigterm_ends_a_heavy_run_at_once(void **state)
+{
+    (void)state;
+    const char *r = tu_repo("heavy.isms");
+    free(tu_isms_ok(NULL, "init", r));
+    free(tu_isms_ok(r, "person", "add", "--name", "Dana", "--email", "dana@x.example"));
+    free(tu_isms_ok(r, "risk", "add", "--title", "Card fraud", "--owner", "PER-1", "--likelihood",
+                    "3", "--impact", "3", "--lef", "uniform(300000,500000)", "--primary-loss",
+                    "const(10)"));
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("ISMS_REPO", r, 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl(ISMS_BIN, "isms", "risk", "quantify", "RISK-1", "--iterations", "1000", "--threads", "1",
+              "--no-save", (char *)NULL);
+        _exit(127);
+    }
+    usleep(1500 * 1000);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    double took = seconds_since(&t0);
+    print_message("SIGTERM to exit: %.3f s\n", took);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 12);
+    assert_true(took < 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +278,8 @@ int main(void)
         cmocka_unit_test(portfolio_returns_and_acceptance),
         cmocka_unit_test(bad_parameters_name_the_field),
         cmocka_unit_test(interrupted_run_saves_nothing),
+        cmocka_unit_test(runaway_inputs_are_bounded),
+        cmocka_unit_test(sigterm_ends_a_heavy_run_at_once),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -313,7 +313,7 @@ static void loss_exceedance_curve(void **state)
         for (int log_scale = 0; log_scale <= 1; log_scale++) {
             double *x = sample((shape)s, n, 5);
             stats_lec_point pts[40];
-            assert_int_equal(stats_lec(x, n, 40, 0, 0, log_scale, pts, NULL), E_OK);
+            assert_int_equal(stats_lec(x, n, 40, 0, 0, log_scale, NULL, pts, NULL), E_OK);
             for (int k = 0; k < 40; k++) {
                 size_t above = 0;
                 for (size_t i = 0; i < n; i++)
@@ -333,14 +333,23 @@ static void loss_exceedance_curve(void **state)
     /* An explicit range, and no loss at all. */
     double zeros[100] = {0};
     stats_lec_point pts[3];
-    assert_int_equal(stats_lec(zeros, 100, 3, 0, 0, 0, pts, NULL), E_OK);
+    assert_int_equal(stats_lec(zeros, 100, 3, 0, 0, 0, NULL, pts, NULL), E_OK);
     assert_true(pts[0].p_exceed == 0.0 && pts[2].loss == 1.0);
     double two[2] = {5, 15};
-    assert_int_equal(stats_lec(two, 2, 3, 0, 20, 0, pts, NULL), E_OK);
+    assert_int_equal(stats_lec(two, 2, 3, 0, 20, 0, NULL, pts, NULL), E_OK);
     assert_true(pts[0].p_exceed == 1.0 && pts[1].p_exceed == 0.5 && pts[2].p_exceed == 0.0);
     isms_err e = {0};
-    assert_int_equal(stats_lec(two, 2, 3, 10, 5, 0, pts, &e), E_INVALID);
-    assert_int_equal(stats_lec(two, 2, 1, 0, 0, 0, pts, NULL), E_INVALID);
+    assert_int_equal(stats_lec(two, 2, 3, 10, 5, 0, NULL, pts, &e), E_INVALID);
+    assert_int_equal(stats_lec(two, 2, 1, 0, 0, 0, NULL, pts, NULL), E_INVALID);
+    /* The curve of a long run looks at the cancel flag. */
+    double *many = malloc(3 * STATS_CANCEL_EVERY * sizeof *many);
+    for (size_t i = 0; i < 3 * STATS_CANCEL_EVERY; i++)
+        many[i] = (double)(i % 1000);
+    volatile sig_atomic_t stop = 1;
+    assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, &e), E_INTERRUPTED);
+    stop = 0;
+    assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, NULL), E_OK);
+    free(many);
 }
 
 int main(void)

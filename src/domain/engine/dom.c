@@ -167,8 +167,8 @@ int dom_begin(dom *d, const principal *p, isms_err *e)
     if (!p->actor || !*p->actor)
         return err_set(e, E_INVALID, "actor", "actor: someone must act");
     int rc = actor_check(p->actor, e);
-    if (!rc && p->note)
-        rc = text_check("note", p->note, 1, 65536, e);
+    if (!rc && p->note)   /* one line of text, like every other field */
+        rc = text_check("note", p->note, 0, DOM_NOTE_MAX, e);
     if (rc)
         return rc;
     /* Copied (before the old ones go: p may be dom_who(d)); the caller's

@@ -49,6 +49,10 @@ int dom_upgraded_from(const dom *d);      /* schema version before this open's u
 
 /* ---- the principal and the request ---- */
 
+/* A note (the reason given for a request's changes) is one line of UTF-8
+ * text of at most this many bytes. */
+enum { DOM_NOTE_MAX = 1000 };
+
 /* The principal for `who`, a person's key or e-mail: an active person,
  * with the roles they hold (E_DENIED for anyone else). `who` NULL: the
  * process itself (the operating-system account, or the creator given to

@@ -191,7 +191,15 @@ static int load_risk(const record *r, void *ctx)
         if (rc)
             return rc;
     }
-    return fair_risk_validate(fr, m->controls, m->ncontrols, lc->e);
+    /* Inputs stored by an older isms, or behind its back, may break rules
+     * added since: the portfolio commands name the risk. */
+    isms_err why = {0};
+    int rc = fair_risk_validate(fr, m->controls, m->ncontrols, &why);
+    if (rc && strstr(why.msg, fr->name))
+        return err_set(lc->e, rc, why.field, "%s", why.msg);
+    if (rc)
+        return err_set(lc->e, rc, why.field, "%s: %s", fr->name, why.msg);
+    return 0;
 }
 
 static void qmodel_reset(qmodel *m)
@@ -366,13 +374,13 @@ static stats_opts stats_for(const quant_threshold *t, unsigned threads)
 /* A sample's summary (made while simulating when `summary` is given) and
  * its loss exceedance curve. */
 static int describe(stats_stream *summary, const double *x, size_t n, const quant_threshold *t,
-                    unsigned threads, quant_scenario *out, isms_err *e)
+                    const fair_opts *fo, quant_scenario *out, isms_err *e)
 {
-    stats_opts so = stats_for(t, threads);
+    stats_opts so = stats_for(t, fo->threads);
     int rc = summary ? stats_stream_finish(summary, x, &out->stats, e)
                      : stats_summarize(x, n, &so, &out->stats, e);
     if (!rc)
-        rc = stats_lec(x, n, QUANT_LEC_POINTS, 0, 0, 1, out->lec, e);
+        rc = stats_lec(x, n, QUANT_LEC_POINTS, 0, 0, 1, fo->cancel, out->lec, e);
     return rc;
 }
 
@@ -426,7 +434,7 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
         rc = fair_simulate(fm, sc, 3, &fo, loss, tally, e);
     fo.summaries = NULL;
     for (int s = 0; s < 3 && !rc; s++) {
-        rc = describe(summary[s], loss[s], n, &q->threshold, fo.threads, out[s], e);
+        rc = describe(summary[s], loss[s], n, &q->threshold, &fo, out[s], e);
         out[s]->frequency = tally[s].events / (double)n;
         out[s]->event_loss = tally[s].events > 0 ? tally[s].event_loss / tally[s].events : 0;
     }
@@ -554,7 +562,7 @@ static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_e
 }
 
 static int describe_groups(dom *d, const qmodel *m, const group_load *g, const portfolio_result *res,
-                           unsigned threads, portfolio_quant *out, isms_err *e)
+                           const fair_opts *fo, portfolio_quant *out, isms_err *e)
 {
     out->groups = arena_alloc(dom_arena(d), sizeof *out->groups * (g->n ? g->n : 1));
     out->ngroups = g->n;
@@ -566,10 +574,12 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g, const p
         for (size_t i = 0; i < m->nrisks; i++)
             for (int j = 0; j < m->nrisk_objectives[i]; j++)
                 gq->nrisks += m->risk_objectives[i][j] == g->groups[k].id;
+        if (fo->cancel && *fo->cancel)   /* each summary takes a while on a long run */
+            return err_set(e, E_INTERRUPTED, "iterations", "the simulation was interrupted");
         int rc = threshold_of(d, g->groups[k].id, &gq->threshold, e);
         if (!rc && !gq->threshold.set)
             rc = threshold_of(d, 0, &gq->threshold, e);
-        stats_opts so = stats_for(&gq->threshold, threads);
+        stats_opts so = stats_for(&gq->threshold, fo->threads);
         if (!rc)
             rc = stats_summarize(x, res->iterations, &so, &gq->stats, e);
         if (rc)
@@ -646,13 +656,13 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
         rc = portfolio_run(p, &current, &fo, &res, e);
     if (!rc) {
         quant_scenario whole;
-        rc = describe(NULL, res.total, res.iterations, &q->threshold, fo.threads, &whole, e);
+        rc = describe(NULL, res.total, res.iterations, &q->threshold, &fo, &whole, e);
         q->total = whole.stats;
         memcpy(q->lec, whole.lec, sizeof q->lec);
         q->certainty = certainty_of(res.total, res.iterations, &q->threshold);
     }
     if (!rc && g.n)
-        rc = describe_groups(d, &m, &g, &res, fo.threads, q, e);
+        rc = describe_groups(d, &m, &g, &res, &fo, q, e);
     if (!rc && o->save) {
         char *inputs = risk_inputs_json(&m, o);
         char *results = portfolio_json(q);
