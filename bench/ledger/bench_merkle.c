@@ -106,8 +106,8 @@ static void in_memory(const merkle_hash *d, uint64_t n)
 static void fill_ledger(dom *d, int64_t n)
 {
     isms_err e = {0};
-    int64_t head;
-    char *prev;
+    int64_t head = 0;
+    char *prev = NULL;
     if (store_begin(dom_store(d), 1, &e) || store_ledger_head(dom_store(d), &head, &prev, dom_arena(d), &e))
         die("ledger head", &e);
     char hash[65], link[65], key[32], data[64];
