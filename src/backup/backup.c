@@ -301,14 +301,12 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
     int rc = dom_create(target, NULL, DOM_CREATE_BARE, &d, e);
     if (rc)
         return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
+    rc = dom_txn_begin(d, e);
+    if (!rc) {
         rc = fill(d, ctx, e);
         if (!rc)
             rc = verify_new(d, source, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
+        rc = dom_txn_end(d, rc, e);
     }
     dom_close(d);
     if (rc)

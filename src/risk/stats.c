@@ -154,11 +154,6 @@ double stats_mean(const double *x, size_t n)
     return n ? ((s[0] + s[1]) + (s[2] + s[3])) / (double)n : NAN;
 }
 
-double stats_prob_above(const double *x, size_t n, double threshold)
-{
-    return n ? count_above(x, n, threshold) : NAN;
-}
-
 double stats_prob_within(const double *x, size_t n, double threshold)
 {
     return n ? 1.0 - count_above(x, n, threshold) : NAN;

@@ -184,7 +184,6 @@ void store_close(store *s)
 const char *store_backend(const store *s) { return db_kind(s->db); }
 int store_remove(const char *target, isms_err *e) { return db_remove(target, e); }
 char *store_label(const char *target) { return db_label(target); }
-db *store_db(store *s) { return s->db; }
 
 int store_integrity(store *s, struct buf *problems, isms_err *e)
 {

@@ -80,7 +80,7 @@ static dom *open_with_work(int n, isms_err *e)
         return NULL;
     int rc = dom_begin(d, &(principal){.actor = "faulty"}, e);
     if (!rc)
-        rc = dom_batch_begin(d, e);
+        rc = dom_txn_begin(d, e);
     for (int i = 0; i < n && !rc; i++)
         rc = add_risk(d, "half-done", e);
     if (rc) {
@@ -108,7 +108,7 @@ static void expect_lost(dom *d)
     assert_contains(e.msg, "lost");
     assert_contains(e.msg, "nothing was written");
     isms_err ce = {0};
-    assert_int_equal(dom_batch_commit(d, &ce), E_UNAVAILABLE);
+    assert_int_equal(dom_txn_end(d, 0, &ce), E_UNAVAILABLE);
     dom_close(d);
 }
 

@@ -191,10 +191,6 @@ void dom_end(dom *d)
     arena_reset(&d->a);
 }
 
-int dom_batch_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
-int dom_batch_commit(dom *d, isms_err *e) { return store_commit(d->st, e); }
-void dom_batch_rollback(dom *d) { store_rollback(d->st); }
-
 int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
 
 int dom_txn_end(dom *d, int rc, isms_err *e)
