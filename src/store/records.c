@@ -598,31 +598,15 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
     return rc ? rc : db_step(c->st, &c->row, e);
 }
 
-int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
-               isms_err *e)
+/* Hands each row of `st` to fn, with its links from the cursors (cur[i]
+ * for field i; none where cur[i].st is NULL). */
+static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn, void *ctx,
+                     isms_err *e)
 {
-    int rc = check_filters(reg, q, e);
-    if (rc)
-        return rc;
-    regsql *sq = sql_for(s, reg);
-    link_cursor cur[64];
-    memset(cur, 0, sizeof cur);
-    buf b;
-    buf_init(&b);
-    query_sql(&b, sq->select, reg, q);
-    db_stmt *st;
-    rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
-    if (rc)
-        return rc;
-    bind_query(st, reg, q);
-    for (int i = 0; i < reg->nfields && i < 64 && !rc; i++)
-        if (sq->link_all[i])
-            rc = open_link_cursor(s, sq, i, q, &cur[i], e);
     arena a;
     arena_init(&a);
-    int row, n = 0;
-    while (!rc && !(rc = db_step(st, &row, e)) && row) {
+    int row, n = 0, rc = db_step(st, &row, e);
+    while (!rc && row) {
         record r;
         if (++n % SCAN_ARENA_ROWS == 0)
             arena_reset(&a);
@@ -632,11 +616,40 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
                 rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
         if (!rc)
             rc = fn(&r, ctx);
+        if (!rc)
+            rc = db_step(st, &row, e);
     }
-    for (int i = 0; i < 64; i++)
-        db_done(cur[i].st);
-    db_done(st);
     arena_free(&a);
+    return rc;
+}
+
+int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
+               isms_err *e)
+{
+    int rc = check_filters(reg, q, e);
+    if (rc)
+        return rc;
+    regsql *sq = sql_for(s, reg);
+    buf b;
+    buf_init(&b);
+    query_sql(&b, sq->select, reg, q);
+    db_stmt *st;
+    rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    bind_query(st, reg, q);
+    /* A cursor per field, as many as the register has (FIELD_MAX). */
+    link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
+    for (int i = 0; i < reg->nfields && !rc; i++)
+        if (sq->link_all[i])
+            rc = open_link_cursor(s, sq, i, q, &cur[i], e);
+    if (!rc)
+        rc = scan_rows(st, reg, cur, fn, ctx, e);
+    for (int i = 0; i < reg->nfields; i++)
+        db_done(cur[i].st);
+    free(cur);
+    db_done(st);
     return rc;
 }
 
