@@ -442,10 +442,12 @@ int cli_open(cli *c, isms_err *e)
     c->a = dom_arena(c->d);
     const char *who = c->as ? c->as : getenv("ISMS_ACTOR");
     principal p;
-    if ((rc = dom_principal(c->d, who && *who ? who : NULL, &p, e)))
+    rc = dom_principal(c->d, who && *who ? who : NULL, &p, e);
+    if (rc)
         return rc;
     p.note = c->note;
-    if ((rc = dom_begin(c->d, &p, e)))
+    rc = dom_begin(c->d, &p, e);
+    if (rc)
         return rc;
     c->began = 1;
     return 0;
@@ -473,7 +475,9 @@ int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name
 int cli_start(cli *c, int n, const char *what, isms_err *e)
 {
     int rc = cli_need_args(c, n, what, e);
-    return rc ? rc : cli_open(c, e);
+    if (rc)
+        return rc;
+    return cli_open(c, e);
 }
 
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e)

@@ -65,12 +65,16 @@ int cmd_demo(cli *c, isms_err *e)
     if (rc)
         return rc;
     const char *path = c->args[0];
-    if (cli_opt_given(c, "force") && (rc = store_remove(path, e)))
-        return rc;
+    if (cli_opt_given(c, "force")) {
+        rc = store_remove(path, e);
+        if (rc)
+            return rc;
+    }
     dom *d;
     /* Lines without --as are the demo's own doing; approvals and
      * acceptances name the person who makes them. */
-    if ((rc = dom_create(path, &(principal){.actor = "demo"}, 0, &d, e)))
+    rc = dom_create(path, &(principal){.actor = "demo"}, 0, &d, e);
+    if (rc)
         return rc;
     rc = dom_txn_begin(d, e);
     if (!rc)

@@ -80,7 +80,8 @@ int cmd_verify(cli *c, isms_err *e)
     verify_report rep;
     verify_report_init(&rep);
     ckpt_inputs given;
-    if ((rc = cli_checkpoint_inputs(c, &given, e))) {
+    rc = cli_checkpoint_inputs(c, &given, e);
+    if (rc) {
         verify_report_reset(&rep);
         return rc;
     }

@@ -364,7 +364,8 @@ static size_t next_events(event_source *src, rng *plm, uint32_t *year, uint64_t 
     }
     while (k < max && src->year < src->n) {
         if (!src->in_year) {
-            if (++src->year < src->n)
+            src->year++;
+            if (src->year < src->n)
                 src->in_year = src->counts[src->year];
             continue;
         }
@@ -489,8 +490,10 @@ static void compound_block(const fair_job *job, const draws *base, const view *v
     double total[FAIR_MAX_SCENARIOS] = {0};
     event_source src;
     event_source_init(&src, job, base->rate, block, n, ws);
-    size_t chunk;
-    while ((chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK)) > 0) {
+    for (;;) {
+        size_t chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK);
+        if (!chunk)
+            break;
         draws d = *base;
         event_draws(job, &st, src.scatter, chunk, ws, &d);
         for (size_t s = 0; s < job->nscen; s++) {

@@ -119,8 +119,11 @@ int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summar
                     isms_err *e)
 {
     int rc = check_sample(x, n, e);
+    if (rc)
+        return rc;
     stats_stream *s;
-    if (rc || (rc = stats_stream_new(&s, n, o, e)))
+    rc = stats_stream_new(&s, n, o, e);
+    if (rc)
         return rc;
     size_t nblocks = (n + STATS_BLOCK - 1) / STATS_BLOCK;
     unsigned threads = o->threads ? o->threads : par_cpus();
@@ -195,7 +198,8 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
         return err_set(e, E_INVALID, "points", "points: a curve needs at least 2, not %zu", npoints);
     if (lo == 0.0 && hi == 0.0) {
         double level = 0.999, max;
-        if ((rc = stats_quantiles(x, n, &level, 1, 0, &hi, e)))
+        rc = stats_quantiles(x, n, &level, 1, 0, &hi, e);
+        if (rc)
             return rc;
         level = 1.0;
         stats_quantiles(x, n, &level, 1, 0, &max, e);
