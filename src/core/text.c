@@ -327,11 +327,6 @@ void date_add_days(char dst[11], const char *date, int days)
     strftime(dst, 11, "%Y-%m-%d", &tm);
 }
 
-long date_diff_days(const char *a, const char *b)
-{
-    return (long)((date_epoch(b) - date_epoch(a)) / 86400);
-}
-
 char *ascii_lower(char *s)
 {
     for (char *p = s; *p; p++)

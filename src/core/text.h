@@ -53,8 +53,6 @@ void now_timestamp(char dst[21]);
 void now_date(char dst[11]);
 /* Date `days` after `date` (YYYY-MM-DD) into dst[11]. */
 void date_add_days(char dst[11], const char *date, int days);
-/* Days from date a to date b (b - a); both valid YYYY-MM-DD. */
-long date_diff_days(const char *a, const char *b);
 
 /* ASCII lower-casing in place (emails, keys are compared this way). */
 char *ascii_lower(char *s);

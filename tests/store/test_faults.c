@@ -68,7 +68,9 @@ static int add_risk(dom *d, const char *title, isms_err *e)
         rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_LIKELIHOOD), "3", e);
     if (!rc)
         rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_IMPACT), "3", e);
-    return rc ? rc : dom_add(d, &r, &out, e);
+    if (rc)
+        return rc;
+    return dom_add(d, &r, &out, e);
 }
 
 /* Opens the repository, begins a batch and adds `n` risks in it: a
