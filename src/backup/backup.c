@@ -175,7 +175,8 @@ typedef struct ticker {
 
 static int tick(ticker *t, isms_err *e)
 {
-    if (++t->done % 1000 || !t->w)
+    t->done++;
+    if (t->done % 1000 || !t->w)
         return 0;
     if (t->w->cancel && *t->w->cancel)
         return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
@@ -225,8 +226,10 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
             return rc;
         if (links) {
             int retired;
-            if ((rc = store_lookup(s, reg, r.key, &r.id, &retired, e)) ||
-                (rc = store_write_links(s, &r, e)))
+            rc = store_lookup(s, reg, r.key, &r.id, &retired, e);
+            if (!rc)
+                rc = store_write_links(s, &r, e);
+            if (rc)
                 return rc;
             continue;
         }
@@ -235,7 +238,8 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
         r.id = (int64_t)(base + i) + 1;
-        if ((rc = store_insert(s, &r, &why)))
+        rc = store_insert(s, &r, &why);
+        if (rc)
             return err_set(e, rc, where, "%s: %s", where, why.msg);
         if (i % 512 == 511)
             arena_reset(a);
@@ -285,7 +289,9 @@ static int import_meta(store *s, const json_t *doc, isms_err *e)
     if (!id || !created)
         return bad_doc(e, "/repository", "repository_id and created_at are required");
     int rc = store_meta_set(s, "repository_id", id, e);
-    return rc ? rc : store_meta_set(s, "created_at", created, e);
+    if (rc)
+        return rc;
+    return store_meta_set(s, "created_at", created, e);
 }
 
 static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
@@ -337,14 +343,12 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
     int rc = dom_create(target, NULL, DOM_CREATE_BARE, &d, e);
     if (rc)
         return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
+    rc = dom_txn_begin(d, e);
+    if (!rc) {
         rc = fill(d, ctx, e);
         if (!rc)
             rc = verify_new(d, source, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
+        rc = dom_txn_end(d, rc, e);
     }
     dom_close(d);
     if (rc)
@@ -428,7 +432,9 @@ static int copy_entry(const ledger_row *r, void *ctx)
 {
     copier *c = ctx;
     int rc = store_ledger_insert(c->to, r, c->e);
-    return rc ? rc : tick(&c->t, c->e);
+    if (rc)
+        return rc;
+    return tick(&c->t, c->e);
 }
 
 static int copy_meta(copier *c)
@@ -473,7 +479,8 @@ int backup_copy(const char *from, const char *to, const backup_watch *w, isms_er
     copier c = {.from = dom_store(src), .chunk = json_array(), .t = {.w = w}};
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
-    if (!(rc = store_begin(c.from, 0, e))) {
+    rc = store_begin(c.from, 0, e);
+    if (!rc) {
         rc = into_new_repository(to, fill_from_store, &c, "source repository", e);
         store_rollback(c.from);
     }

@@ -263,8 +263,12 @@ static int parse_command(cli *c, int argc, char **argv, int from, isms_err *e)
     optind = 0;   /* GNU: full re-initialisation, commands may run in-process */
     opterr = 0;
     int code, idx, rc = 0;
-    while (!rc && (code = getopt_long(ac, av, "-h", t.opts, &idx)) != -1)
+    while (!rc) {
+        code = getopt_long(ac, av, "-h", t.opts, &idx);
+        if (code == -1)
+            break;
         rc = code == '?' || code == ':' ? unknown_option(c, av[optind - 1], e) : take_option(c, code, optarg, e);
+    }
     free(av);
     opt_table_free(&t);
     return rc;
@@ -396,16 +400,18 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
         int header = 0;
         for (int i = 0; i < c->reg->nfields; i++)
             if (field_offered(c, &c->reg->fields[i])) {
-                if (!header++)
+                if (!header)
                     fprintf(f, "\n%s:\n", !strcmp(c->verb, "list") ? "filters" : "fields");
+                header = 1;
                 help_field(f, &c->reg->fields[i], c->verb);
             }
     }
     int header = 0;
     for (int i = 0; i < NEXTRA; i++)
         if (extra_applies(&extra_options[i], c)) {
-            if (!header++)
+            if (!header)
                 fprintf(f, "\noptions:\n");
+            header = 1;
             char left[64];
             snprintf(left, sizeof left, "--%s%s", extra_options[i].name, extra_options[i].has_arg ? " VALUE" : "");
             fprintf(f, "  %-30s %s\n", left, extra_options[i].help);
@@ -443,10 +449,12 @@ int cli_open(cli *c, isms_err *e)
     c->a = dom_arena(c->d);
     const char *who = c->as ? c->as : getenv("ISMS_ACTOR");
     principal p;
-    if ((rc = dom_principal(c->d, who && *who ? who : NULL, &p, e)))
+    rc = dom_principal(c->d, who && *who ? who : NULL, &p, e);
+    if (rc)
         return rc;
     p.note = c->note;
-    if ((rc = dom_begin(c->d, &p, e)))
+    rc = dom_begin(c->d, &p, e);
+    if (rc)
         return rc;
     c->began = 1;
     return 0;
@@ -474,7 +482,9 @@ int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name
 int cli_start(cli *c, int n, const char *what, isms_err *e)
 {
     int rc = cli_need_args(c, n, what, e);
-    return rc ? rc : cli_open(c, e);
+    if (rc)
+        return rc;
+    return cli_open(c, e);
 }
 
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
@@ -495,7 +505,10 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     memcpy(g, global_options, sizeof global_options);
     g[NGLOBAL] = (struct option){0, 0, 0, 0};
     int code, idx;
-    while ((code = getopt_long(argc, argv, "+h", g, &idx)) != -1) {
+    for (;;) {
+        code = getopt_long(argc, argv, "+h", g, &idx);
+        if (code == -1)
+            break;
         if (code == 'h')
             c->help = 1;
         else if (!take_global(c, code, optarg))

@@ -29,15 +29,25 @@ static int quant_options(cli *c, quant_opts *o, longjob *p, const char *what, is
     const char *it = cli_opt_value(c, "iterations"), *seed = cli_opt_value(c, "seed"),
                *threads = cli_opt_value(c, "threads");
     int64_t v;
-    int rc = 0;
-    if (it && !(rc = parse_int64("iterations", it, 1000, 50000000, &v, e)))
+    int rc;
+    if (it) {
+        rc = parse_int64("iterations", it, 1000, 50000000, &v, e);
+        if (rc)
+            return rc;
         o->iterations = (size_t)v;
-    if (!rc && seed && !(rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e)))
+    }
+    if (seed) {
+        rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e);
+        if (rc)
+            return rc;
         o->seed = (uint64_t)v;
-    if (!rc && threads && !(rc = parse_int64("threads", threads, 1, 256, &v, e)))
+    }
+    if (threads) {
+        rc = parse_int64("threads", threads, 1, 256, &v, e);
+        if (rc)
+            return rc;
         o->threads = (unsigned)v;
-    if (rc)
-        return rc;
+    }
     longjob_start(p, what);
     o->cancel = longjob_cancel();
     o->progress = longjob_fraction;
@@ -171,7 +181,8 @@ int cmd_risk_lec(cli *c, isms_err *e)
         return rc;
     o.save = 0;
     risk_quant q;
-    if ((rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e)))
+    rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e);
+    if (rc)
         return rc;
     double x[3][QUANT_LEC_POINTS], y[3][QUANT_LEC_POINTS];
     const quant_scenario *sc[3] = {&q.inherent, &q.current, &q.target};
@@ -244,7 +255,8 @@ int cmd_quantify(cli *c, isms_err *e)
     if (rc)
         return quant_done(&o, rc, e);
     portfolio_quant q;
-    if ((rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e)))
+    rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e);
+    if (rc)
         return rc;
     if (c->json)
         return print_json_text(c, dom_portfolio_json(&q));
@@ -278,7 +290,8 @@ int cmd_control_roi(cli *c, isms_err *e)
     if (rc)
         return rc;
     returns_quant q;
-    if ((rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e)))
+    rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e);
+    if (rc)
         return rc;
     if (c->json)
         return print_json_text(c, dom_returns_json(&q));
@@ -305,8 +318,11 @@ int cmd_risk_accept(cli *c, isms_err *e)
     int rc = cli_start(c, 1, "one risk key", e);
     if (!rc && !why)
         rc = err_set(e, E_USAGE, "rationale", "--rationale TEXT is required: why the risk is accepted");
+    if (rc)
+        return rc;
     record out;
-    if (rc || (rc = dom_risk_accept(c->d, c->args[0], why, cli_opt_value(c, "until"), &out, e)))
+    rc = dom_risk_accept(c->d, c->args[0], why, cli_opt_value(c, "until"), &out, e);
+    if (rc)
         return rc;
     if (c->json) {
         render_record_json(c, &out);

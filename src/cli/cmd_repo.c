@@ -84,7 +84,8 @@ int cmd_verify(cli *c, isms_err *e)
     verify_report rep;
     verify_report_init(&rep);
     ckpt_inputs given;
-    if ((rc = cli_checkpoint_inputs(c, &given, e))) {
+    rc = cli_checkpoint_inputs(c, &given, e);
+    if (rc) {
         verify_report_reset(&rep);
         return rc;
     }
@@ -264,7 +265,8 @@ int cmd_export(cli *c, isms_err *e)
         return backup_export(c->d, c->out, e);
     /* Written beside the target and put in place when complete, so a
      * reader never sees half an export and a failed run leaves nothing. */
-    if ((rc = check_target(path, force, e)))
+    rc = check_target(path, force, e);
+    if (rc)
         return rc;
     char *tmp;
     FILE *f = open_temp(path, &tmp, c->a, e);

@@ -155,7 +155,8 @@ int cmd_summary(cli *c, isms_err *e)
     if (rc)
         return rc;
     dom_dash *s = arena_alloc(c->a, sizeof *s);
-    if ((rc = dom_dashboard(c->d, s, e)))
+    rc = dom_dashboard(c->d, s, e);
+    if (rc)
         return rc;
     /* The certainty per objective is the analysis's stored result. */
     json_t *portfolio = s->portfolio_results ? json_loads(s->portfolio_results, 0, NULL) : NULL;

@@ -175,7 +175,8 @@ int parse_money(const char *field, const char *s, int exponent, int64_t *out, is
         for (p++; *p; p++) {
             if (*p < '0' || *p > '9')
                 return money_error(field, s, "is not an amount of money", e);
-            if (++frac_digits > exponent)
+            frac_digits++;
+            if (frac_digits > exponent)
                 return err_set(e, E_INVALID, field,
                                "%s: \"%s\" has more than %d decimal places", field, s, exponent);
             minor = minor * 10 + (*p - '0');

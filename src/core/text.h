@@ -53,7 +53,7 @@ void now_timestamp(char dst[21]);
 void now_date(char dst[11]);
 /* Date `days` after `date` (YYYY-MM-DD) into dst[11]. */
 void date_add_days(char dst[11], const char *date, int days);
-/* Days from date a to date b (b - a); both valid YYYY-MM-DD. */
+/* Days from date a to date b (negative when b is earlier). */
 long date_diff_days(const char *a, const char *b);
 
 /* Standard base64 (with padding) to bytes: 0 with *len bytes in out (at

@@ -170,7 +170,9 @@ int ckpt_parse(const char *text, size_t len, checkpoint *out, isms_err *e)
         return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: no blank line before "
                        "the signatures");
     int rc = parse_body(text, split + 1, out, e);
-    return rc ? rc : parse_sigs(split + 2, text + len, out, e);
+    if (rc)
+        return rc;
+    return parse_sigs(split + 2, text + len, out, e);
 }
 
 /* ---- signing ---- */

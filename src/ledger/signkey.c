@@ -211,9 +211,12 @@ int signkey_read_file(const char *path, signer_key *out, isms_err *e)
 {
     char text[SIGNKEY_TEXT_MAX * 2];
     int rc = read_key_text(path, text, sizeof text, e);
-    isms_err parse = {0};
-    if (!rc && (rc = signkey_parse_signer(text, out, &parse)))
-        err_set(e, rc, "key", "the key file %s: %s", path, parse.msg);
+    if (!rc) {
+        isms_err parse = {0};
+        rc = signkey_parse_signer(text, out, &parse);
+        if (rc)
+            err_set(e, rc, "key", "the key file %s: %s", path, parse.msg);
+    }
     sodium_memzero(text, sizeof text);
     return rc;
 }

@@ -90,7 +90,9 @@ int fair_factor_check(fair_factor f, const dist *d, const char *field, isms_err 
 static int check_reduction(const dist *d, const char *field, isms_err *e)
 {
     int rc = dist_validate(d, field, e);
-    return rc ? rc : check_support(d, field, 0.0, 1.0, "a reduction is a fraction within [0, 1]", e);
+    if (rc)
+        return rc;
+    return check_support(d, field, 0.0, 1.0, "a reduction is a fraction within [0, 1]", e);
 }
 
 static int check_factors(const fair_risk *r, isms_err *e)

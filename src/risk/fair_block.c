@@ -370,7 +370,8 @@ static size_t next_events(event_source *src, rng *plm, uint32_t *year, uint64_t 
     }
     while (k < max && src->year < src->n) {
         if (!src->in_year) {
-            if (++src->year < src->n)
+            src->year++;
+            if (src->year < src->n)
                 src->in_year = src->counts[src->year];
             continue;
         }
@@ -498,8 +499,10 @@ static int compound_block(const fair_job *job, const draws *base, const view *vi
     if (rc)
         return rc;
     _Static_assert(EVENT_CHUNK <= FAIR_CANCEL_EVERY, "a chunk is at most the events between looks");
-    size_t chunk;
-    while ((chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK)) > 0) {
+    for (;;) {
+        size_t chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK);
+        if (!chunk)
+            break;
         if (cancelled(job))
             return E_INTERRUPTED;
         draws d = *base;

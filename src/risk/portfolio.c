@@ -72,8 +72,6 @@ void portfolio_free(portfolio *p)
     free(p);
 }
 
-size_t portfolio_nrisks(const portfolio *p) { return p->nrisks; }
-
 const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols)
 {
     *ncontrols = p->ncontrols;

@@ -119,8 +119,11 @@ int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summar
                     isms_err *e)
 {
     int rc = check_sample(x, n, e);
+    if (rc)
+        return rc;
     stats_stream *s;
-    if (rc || (rc = stats_stream_new(&s, n, o, e)))
+    rc = stats_stream_new(&s, n, o, e);
+    if (rc)
         return rc;
     size_t nblocks = (n + STATS_BLOCK - 1) / STATS_BLOCK;
     unsigned threads = o->threads ? o->threads : par_cpus();
@@ -152,11 +155,6 @@ double stats_mean(const double *x, size_t n)
     for (; i < n; i++)
         s[0] += x[i];
     return n ? ((s[0] + s[1]) + (s[2] + s[3])) / (double)n : NAN;
-}
-
-double stats_prob_above(const double *x, size_t n, double threshold)
-{
-    return n ? count_above(x, n, threshold) : NAN;
 }
 
 double stats_prob_within(const double *x, size_t n, double threshold)
@@ -198,7 +196,8 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
         return err_set(e, E_INVALID, "points", "points: a curve needs at least 2, not %zu", npoints);
     if (lo == 0.0 && hi == 0.0) {
         double level = 0.999, max;
-        if ((rc = stats_quantiles(x, n, &level, 1, 0, &hi, e)))
+        rc = stats_quantiles(x, n, &level, 1, 0, &hi, e);
+        if (rc)
             return rc;
         level = 1.0;
         stats_quantiles(x, n, &level, 1, 0, &max, e);

@@ -85,7 +85,6 @@ int stats_quantiles(const double *x, size_t n, const double *levels, size_t nlev
                     unsigned threads, double *out, isms_err *e);
 
 double stats_mean(const double *x, size_t n);
-double stats_prob_above(const double *x, size_t n, double threshold);   /* P(x > t) */
 double stats_prob_within(const double *x, size_t n, double threshold);  /* P(x <= t) */
 
 /* A loss exceedance curve: npoints losses evenly spaced from lo to hi

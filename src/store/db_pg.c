@@ -435,9 +435,12 @@ static int pg_open(const char *target, int create, db **out, isms_err *e)
     int rc = pg_connect(target, &d, e);
     if (rc)
         return rc;
-    if (create && (rc = pg_check_empty(d, e))) {
-        pg_close(&d->base);
-        return rc;
+    if (create) {
+        rc = pg_check_empty(d, e);
+        if (rc) {
+            pg_close(&d->base);
+            return rc;
+        }
     }
     *out = &d->base;
     return 0;
@@ -581,7 +584,9 @@ static int pg_execute(db_stmt *st, isms_err *e)
         return pg_fail(d, NULL, "query", e);
     const char *const *vals = (const char *const *)st->params;
     PGresult *res;
-    if (st->head.transient || st->runs++ == 0) {
+    int first_run = st->runs == 0;
+    st->runs++;
+    if (st->head.transient || first_run) {
         /* A statement's first run is parsed, run and forgotten in one
          * round trip: most statements of a CLI command run once. Only a
          * second run pays a round trip to prepare it on the server. */

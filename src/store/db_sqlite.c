@@ -371,7 +371,7 @@ static int sq_integrity(db *base, void *out, isms_err *e)
     int rc = sqlite3_prepare_v2(d->h, "PRAGMA integrity_check", -1, &s, NULL);
     if (rc != SQLITE_OK)
         return sq_error(d, rc, e, "integrity_check");
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    for (rc = sqlite3_step(s); rc == SQLITE_ROW; rc = sqlite3_step(s)) {
         const char *line = (const char *)sqlite3_column_text(s, 0);
         if (line && strcmp(line, "ok"))
             buf_printf(problems, "%s%s", problems->len ? "; " : "", line);
@@ -382,7 +382,7 @@ static int sq_integrity(db *base, void *out, isms_err *e)
     rc = sqlite3_prepare_v2(d->h, "PRAGMA foreign_key_check", -1, &s, NULL);
     if (rc != SQLITE_OK)
         return sq_error(d, rc, e, "foreign_key_check");
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    for (rc = sqlite3_step(s); rc == SQLITE_ROW; rc = sqlite3_step(s))
         buf_printf(problems, "%srow %lld of %s refers to a missing row of %s",
                    problems->len ? "; " : "", (long long)sqlite3_column_int64(s, 1),
                    (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2));

@@ -95,6 +95,18 @@ static int write_genesis(dom *d, isms_err *e)
     return ledger_append(d->st, &c, NULL, e);
 }
 
+/* A new repository's first transaction: the genesis entry, the catalogues. */
+static int seed_new(dom *d, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = write_genesis(d, e);
+    if (!rc)
+        rc = builtin_seed(d, e);
+    return dom_txn_end(d, rc, e);
+}
+
 int dom_create(const char *target, const principal *creator, int flags, dom **out, isms_err *e)
 {
     *out = NULL;
@@ -107,12 +119,8 @@ int dom_create(const char *target, const principal *creator, int flags, dom **ou
     int rc = actor_check(d->self.actor, e);
     if (!rc)
         rc = store_open(target, 1, &schema, &d->st, NULL, e);
-    if (!rc && !(flags & DOM_CREATE_BARE) && !(rc = dom_txn_begin(d, e))) {
-        rc = write_genesis(d, e);
-        if (!rc)
-            rc = builtin_seed(d, e);
-        rc = dom_txn_end(d, rc, e);
-    }
+    if (!rc && !(flags & DOM_CREATE_BARE))
+        rc = seed_new(d, e);
     if (rc) {
         int created = d->st != NULL;
         dom_close(d);
@@ -190,10 +198,6 @@ void dom_end(dom *d)
     d->transitioning = 0;
     arena_reset(&d->a);
 }
-
-int dom_batch_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
-int dom_batch_commit(dom *d, isms_err *e) { return store_commit(d->st, e); }
-void dom_batch_rollback(dom *d) { store_rollback(d->st); }
 
 int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
 

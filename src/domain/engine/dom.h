@@ -70,11 +70,13 @@ const char *dom_actor(const dom *d);      /* dom_who(d)->actor */
 /* Does p hold the role called `role` (one of role_names)? */
 int principal_has_role(const principal *p, const char *role);
 
-/* Batches group many mutations into one transaction (import, demo, bulk
- * loads); each mutation stays atomic on its own inside it. */
-int dom_batch_begin(dom *d, isms_err *e);
-int dom_batch_commit(dom *d, isms_err *e);
-void dom_batch_rollback(dom *d);
+/* A write transaction: dom_txn_begin, then dom_txn_end with the work's
+ * result, which commits when rc is 0 and rolls back (returning rc)
+ * otherwise. Every mutation runs in one (a savepoint when nested); a
+ * caller's own groups many mutations into one (import, demo, bulk loads),
+ * each staying atomic on its own inside it. */
+int dom_txn_begin(dom *d, isms_err *e);
+int dom_txn_end(dom *d, int rc, isms_err *e);
 
 /* ---- organisation settings the rules need ---- */
 int dom_matrix_size(dom *d);              /* 3..5, default 5 */

@@ -80,9 +80,11 @@ static int seed_threat(dom *d, const builtin_threat *t, int64_t id, const char *
     r.key = t->key;
     r.version = 1;
     r.created_at = r.updated_at = now;
-    if ((rc = store_insert(dom_store(d), &r, e)))
+    rc = store_insert(dom_store(d), &r, e);
+    if (rc)
         return rc;
-    if ((rc = store_get_id(dom_store(d), &reg_threat, id, &out, a, e)))
+    rc = store_get_id(dom_store(d), &reg_threat, id, &out, a, e);
+    if (rc)
         return rc;
     return dom_ledger_record(d, &out, "add", e);
 }

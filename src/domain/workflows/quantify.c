@@ -292,7 +292,9 @@ int dom_fair_field_check(const char *field, const dist *d, isms_err *e)
 {
     if (!strcmp(field, "reduction")) {
         int rc = dist_validate(d, field, e);
-        return rc ? rc : share_check(d, e);
+        if (rc)
+            return rc;
+        return share_check(d, e);
     }
     for (int k = 0; k < NRISK_INPUTS; k++)
         if (!strcmp(field_def(&reg_risk, risk_inputs[k])->name, field))
@@ -459,7 +461,8 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     if (rc)
         return rc;
     qmodel m;
-    if ((rc = qmodel_load(d, r.key, &m, e)))
+    rc = qmodel_load(d, r.key, &m, e);
+    if (rc)
         return rc;
     if (!m.nrisks) {
         qmodel_reset(&m);
@@ -608,10 +611,12 @@ static int set_correlations(dom *d, portfolio *p, const qmodel *m, const quant_o
     for (size_t k = 0; k < o->ncorr && !rc; k++) {
         const char *keys[2] = {dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b)};
         size_t idx[2];
-        for (int j = 0; j < 2 && !rc; j++)
-            if ((idx[j] = modelled_index(m, keys[j])) == (size_t)-1)
+        for (int j = 0; j < 2 && !rc; j++) {
+            idx[j] = modelled_index(m, keys[j]);
+            if (idx[j] == (size_t)-1)
                 rc = err_set(e, E_INVALID, "correlate",
                              "correlate: %s is not a quantified risk (it needs FAIR inputs)", keys[j]);
+        }
         pairs[k] = (portfolio_corr){idx[0], idx[1], o->corr[k].rho};
     }
     if (!rc)
@@ -772,8 +777,11 @@ static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t
     }
     free(inputs);
     free(results);
-    if (!rc && !(rc = dom_txn_begin(d, e)))
-        rc = dom_txn_end(d, dom_add_in_txn(d, &r, &out, e), e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = dom_txn_end(d, dom_add_in_txn(d, &r, &out, e), e);
     if (!rc)
         *key = out.key;
     return rc;
