@@ -61,7 +61,7 @@ static void quantify_json_is_reproducible(void **state)
     assert_true(json_is_string(json_object_get(x, "analysis")));
     assert_true(json_is_null(json_object_get(y, "analysis")));
     assert_int_equal(json_array_size(json_object_get(json_object_get(x, "current"), "loss_exceedance")), 41);
-    const char *top = json_string_value(json_object_get(json_array_get(json_object_get(x, "sensitivity"), 0), "input"));
+    const char *top = json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(x, "sensitivity"), "drivers"), 0), "input"));
     assert_string_equal(top, "primary_loss");
     json_decref(x);
     json_decref(y);
