@@ -1689,7 +1689,11 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     quant_check_free(c);
     if (!rc && s.n) {
         *out = arena_alloc(dom_arena(d), sizeof **out * s.n);
+        record *recs = arena_alloc(dom_arena(d), sizeof *recs * s.n);
+        memcpy(recs, s.copies, sizeof *recs * s.n);
         memcpy(*out, s.rows, sizeof **out * s.n);
+        for (size_t k = 0; k < s.n; k++)
+            (*out)[k].rec = &recs[k];
         *n = s.n;
     }
     free(s.rows);

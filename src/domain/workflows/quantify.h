@@ -234,6 +234,7 @@ typedef struct quant_latest {
     size_t iterations;
     uint64_t seed;
     const char *inputs;           /* for re-running with the same correlations */
+    const record *rec;            /* the analysis itself */
     quant_freshness fresh;
 } quant_latest;
 
