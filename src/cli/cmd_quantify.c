@@ -114,7 +114,7 @@ static void print_risk(cli *c, const risk_quant *q)
     fputc('\n', c->out);
     fputc('\n', c->out);
     print_threshold(c, &q->threshold);
-    fprintf(c->out, "  %-22s %s (current residual)\n", "verdict", cli_verdict_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  %-22s current residual %s\n", "verdict", cli_verdict_text(c, &q->judgement, &q->threshold));
     fprintf(c->out, "  %-22s %s\n", "certainty", cli_certainty_text(c, &q->judgement, &q->threshold));
     if (q->nsensitivity) {
         fprintf(c->out, "  %-22s", "drivers of variance");

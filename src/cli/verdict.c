@@ -41,7 +41,7 @@ const char *cli_verdict_text(cli *c, const quant_judgement *j, const quant_thres
                                   "tolerance%s", measure, cli_major(c, j->margin), cli_major(c, t->appetite),
                             cli_major(c, t->tolerance - j->measure), against(c, t));
     case QV_ABOVE_TOLERANCE:
-        return arena_printf(c->a, "ABOVE TOLERANCE: %s, %s above tolerance %s (appetite %s)%s", measure,
+        return arena_printf(c->a, "ABOVE TOLERANCE: %s, %s above tolerance %s; appetite %s%s", measure,
                             cli_major(c, j->margin), cli_major(c, t->tolerance), cli_major(c, t->appetite),
                             against(c, t));
     }
