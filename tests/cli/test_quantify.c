@@ -117,8 +117,59 @@ static void portfolio_returns_and_acceptance(void **state)
     assert_contains(out, "\"treatment\": \"accept\"");
     free(out);
     out = tu_isms_ok(repo, "summary");
-    assert_contains(out, "How certain are the objectives?");
+    assert_contains(out, "Against appetite");
+    assert_contains(out, "certain to stay within tolerance");
     assert_contains(out, "outside appetite");
+    free(out);
+}
+
+/* Issue 15 on the command line: verdicts with margins, what is not
+ * quantified, stale figures re-run with --stale, controls left out of
+ * the return on controls, risk show saying whether its figures are
+ * current. */
+static void board_figures(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Unmodelled", "--owner", "PER-2", "--objective", "OBJ-1",
+                    "--likelihood", "2", "--impact", "2"));
+    free(tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000"));
+    free(tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "5000"));
+    char *out = tu_isms_ok(repo, "summary");
+    assert_contains(out, "ABOVE TOLERANCE: P95");
+    assert_contains(out, "at most");   /* one risk of OBJ-1 is not quantified */
+    assert_contains(out, "1 risk not quantified (no FAIR inputs): in no total: RISK-");
+    assert_contains(out, "0 analyses stale");
+    free(out);
+    out = tu_isms_ok(repo, "risk", "show", "RISK-1");
+    assert_contains(out, "current");
+    free(out);
+    /* Retiring the insurance: the dashboard says the figures are stale
+     * until they are re-run. */
+    free(tu_isms_ok(repo, "control", "retire", "CTL-2"));
+    out = tu_isms_ok(repo, "summary");
+    assert_contains(out, "STALE: its inputs changed since");
+    assert_contains(out, "analyses stale");
+    free(out);
+    out = tu_isms_ok(repo, "risk", "show", "RISK-1");
+    assert_contains(out, "STALE since");
+    free(out);
+    out = tu_isms_ok(repo, "quantify", "--stale");
+    assert_contains(out, "re-run as QNT-");
+    free(out);
+    out = tu_isms_ok(repo, "summary", "--json");
+    json_t *j = json_of(out);
+    json_t *att = json_object_get(j, "attention");
+    assert_int_equal(json_array_size(json_object_get(att, "stale_analyses")), 0);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(j, "risks"), "not_quantified")), 1);
+    json_t *org = json_object_get(json_object_get(j, "objectives"), "organisation");
+    assert_string_equal(json_string_value(json_object_get(org, "verdict")), "no-appetite");
+    assert_string_equal(json_string_value(json_object_get(org, "certainty_means")), "none: no appetite approved");
+    json_decref(j);
+    free(out);
+    free(tu_isms_ok(repo, "control", "add", "--title", "Policy", "--owner", "PER-2", "--treats", "RISK-1",
+                    "--status", "operating"));
+    out = tu_isms_ok(repo, "control", "roi", "--iterations", "5000");
+    assert_contains(out, "not valued: no effect stated");
     free(out);
 }
 
@@ -178,6 +229,7 @@ int main(void)
         cmocka_unit_test(quantify_json_is_reproducible),
         cmocka_unit_test(lec_is_an_svg_with_escaped_text),
         cmocka_unit_test(portfolio_returns_and_acceptance),
+        cmocka_unit_test(board_figures),
         cmocka_unit_test(bad_parameters_name_the_field),
         cmocka_unit_test(interrupted_run_saves_nothing),
     };
