@@ -173,6 +173,35 @@ static void board_figures(void **state)
     free(out);
 }
 
+/* The demo bank's dashboard shows the verdicts, what is stale and what is
+ * not quantified, and the flags a board needs (issue 15, "done when"). */
+static void demo_summary_has_the_board_figures(void **state)
+{
+    (void)state;
+    const char *bank = tu_repo("bank.isms");
+    free(tu_isms_ok(NULL, "demo", "--force", bank));
+    char *out = tu_isms_ok(bank, "summary");
+    assert_contains(out, "Against appetite (QNT-");
+    assert_contains(out, "STALE: its inputs changed since");
+    assert_contains(out, "OBJ-1   Process payments 24/7\n          ABOVE TOLERANCE: P95 EUR ");
+    assert_contains(out, "; judged against the organisation's appetite APP-1 (none of its own)");
+    assert_contains(out, "OBJ-4   Pass the DORA supervisory review without major findings\n"
+                         "          NOT QUANTIFIED: none of its 3 risks has FAIR inputs");
+    assert_contains(out, "6 quantified, 6 not (50%)");
+    assert_contains(out, "at objectives with a risk not quantified");
+    assert_contains(out, "analyses stale: their inputs changed since they ran");
+    assert_contains(out, "6 risks not quantified (no FAIR inputs): in no total: RISK-6");
+    assert_contains(out, "1 objective with no quantified risk: no certainty: OBJ-4");
+    assert_contains(out, "more than one band apart");
+    assert_contains(out, "controls in place whose effectiveness is not assessed");
+    free(out);
+    free(tu_isms_ok(bank, "quantify", "--stale"));
+    out = tu_isms_ok(bank, "summary");
+    assert_contains(out, "0 analyses stale");
+    assert_not_contains(out, "STALE");
+    free(out);
+}
+
 static void bad_parameters_name_the_field(void **state)
 {
     (void)state;
@@ -230,6 +259,7 @@ int main(void)
         cmocka_unit_test(lec_is_an_svg_with_escaped_text),
         cmocka_unit_test(portfolio_returns_and_acceptance),
         cmocka_unit_test(board_figures),
+        cmocka_unit_test(demo_summary_has_the_board_figures),
         cmocka_unit_test(bad_parameters_name_the_field),
         cmocka_unit_test(interrupted_run_saves_nothing),
     };
