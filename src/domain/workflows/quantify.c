@@ -1,11 +1,9 @@
 /* quantify.c: from the registers to the FAIR engine and back. */
-#include "domain/workflows/quantify.h"
+#include "domain/workflows/quantify_impl.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
-#include "formats/jsonw.h"
-#include "ledger/ledger.h"
 #include "risk/portfolio.h"
 #include "risk/qual.h"
 
@@ -16,62 +14,19 @@
 
 /* ---- the model, built from the registers ---- */
 
-typedef struct qcontrol {
-    int64_t id;
-    const char *key, *title;
-    fair_target target;
-    dist reduction;
-    int64_t *treats;   /* risk ids */
-    int ntreats;
-    const char *effectiveness;    /* the latest assessment */
-    int in_place;                 /* implemented or operating, whatever its effectiveness */
-    int cost_known;
-    double weakening;             /* partially effective: the share of its reduction lost */
-} qcontrol;
-
-/* An active risk without FAIR inputs: counted wherever a total is shown. */
-typedef struct qgap {
-    const char *key;
-    int64_t *objectives;
-    int nobjectives;
-} qgap;
-
-/* An approved appetite statement: organisation-wide (objective 0) or an
- * objective's. */
-typedef struct qappetite {
-    int64_t objective;
-    quant_threshold t;
-} qappetite;
-
-typedef struct qmodel {
-    dom *d;
-    double scale;                 /* minor units per major unit */
-    fair_risk *risks;
-    int64_t *risk_ids;
-    const char **risk_keys, **risk_titles;
-    int64_t **risk_objectives;    /* per risk: objective ids */
-    int *nrisk_objectives;
-    size_t nrisks, cap_risks;
-    fair_control *controls;
-    qcontrol *qcontrols;
-    size_t ncontrols, cap_controls;
-    size_t unmodelled;
-    qgap *gaps;                   /* the unmodelled risks */
-    qappetite *appetites;
-    size_t nappetites;
-    const char *only;             /* load one risk only (its key), or NULL */
-} qmodel;
-
+/* The risk inputs, in the order of the engine's factors. */
 static const int risk_inputs[] = {F_RISK_LEF, F_RISK_TEF, F_RISK_VULNERABILITY,
                                   F_RISK_THREAT_CAPABILITY, F_RISK_RESISTANCE_STRENGTH,
                                   F_RISK_PRIMARY_LOSS, F_RISK_SECONDARY_PROBABILITY,
                                   F_RISK_SECONDARY_LOSS};
-enum { NRISK_INPUTS = sizeof risk_inputs / sizeof *risk_inputs };
+_Static_assert(sizeof risk_inputs / sizeof *risk_inputs == NRISK_INPUTS, "one field per input");
+
+int qmodel_input_field(int k) { return risk_inputs[k]; }
 /* The engine's factor of each input, in the same order. */
 static const fair_factor risk_factors[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
                                                        FAIR_RS, FAIR_PLM, FAIR_SLEP, FAIR_SLM};
 
-static dist *risk_input_slot(fair_risk *r, int k)
+dist *qmodel_input(fair_risk *r, int k)
 {
     dist *slots[NRISK_INPUTS] = {&r->lef, &r->tef, &r->vuln, &r->tcap, &r->rs, &r->plm, &r->slep, &r->slm};
     return slots[k];
@@ -102,7 +57,7 @@ static int has_fair_inputs(const record *r)
     return 0;
 }
 
-static int64_t *copy_ids(const value *v)
+int64_t *qmodel_copy_ids(const value *v)
 {
     int64_t *ids = xmalloc(sizeof *ids * (size_t)(v->n ? v->n : 1));
     if (v->n)
@@ -139,7 +94,7 @@ static int load_control(const record *r, void *ctx)
         if (!strcmp(target_names[k].name, acts_on))
             qc->target = target_names[k].target;
     const value *treats = record_cval(r, F_CONTROL_TREATS);
-    qc->treats = copy_ids(treats);
+    qc->treats = qmodel_copy_ids(treats);
     qc->ntreats = treats->n;
     m->ncontrols++;   /* counted now, so that qmodel_reset frees it on failure */
     const char *status = record_text(r, F_CONTROL_STATUS);
@@ -194,7 +149,7 @@ static int load_risk(const record *r, void *ctx)
     if (!has_fair_inputs(r)) {
         m->gaps = xrealloc(m->gaps, (m->unmodelled + 1) * sizeof *m->gaps);
         const value *objs = record_cval(r, F_RISK_OBJECTIVES);
-        m->gaps[m->unmodelled++] = (qgap){arena_strdup(dom_arena(m->d), r->key), copy_ids(objs), objs->n};
+        m->gaps[m->unmodelled++] = (qgap){arena_strdup(dom_arena(m->d), r->key), qmodel_copy_ids(objs), objs->n};
         return 0;
     }
     if (m->nrisks == m->cap_risks) {
@@ -214,7 +169,7 @@ static int load_risk(const record *r, void *ctx)
     m->risk_keys[i] = arena_strdup(a, r->key);
     m->risk_titles[i] = arena_strdup(a, record_text(r, F_RISK_TITLE));
     const value *objs = record_cval(r, F_RISK_OBJECTIVES);
-    m->risk_objectives[i] = copy_ids(objs);
+    m->risk_objectives[i] = qmodel_copy_ids(objs);
     m->nrisk_objectives[i] = objs->n;
     fr->name = m->risk_keys[i];
     fr->stream_id = (uint64_t)r->id;
@@ -222,18 +177,18 @@ static int load_risk(const record *r, void *ctx)
     fr->mode = model && !strcmp(model, "product") ? FAIR_PRODUCT : FAIR_COMPOUND;
     fr->effects = effects_for(m, r->id, &fr->neffects);
     for (int k = 0; k < NRISK_INPUTS; k++) {
-        int rc = parse_stored_dist(r, risk_inputs[k], risk_input_slot(fr, k), lc->e);
+        int rc = parse_stored_dist(r, risk_inputs[k], qmodel_input(fr, k), lc->e);
         if (rc)
             return rc;
     }
     return fair_risk_validate(fr, m->controls, m->ncontrols, lc->e);
 }
 
-static void qmodel_reset(qmodel *m)
+void qmodel_reset(qmodel *m)
 {
     for (size_t i = 0; i < m->nrisks; i++) {
         for (int k = 0; k < NRISK_INPUTS; k++)
-            dist_reset(risk_input_slot(&m->risks[i], k));
+            dist_reset(qmodel_input(&m->risks[i], k));
         free((void *)m->risks[i].effects);
         free(m->risk_objectives[i]);
     }
@@ -270,7 +225,7 @@ static int load_appetite(const record *r, void *ctx)
     return 0;
 }
 
-static int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
+int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
 {
     memset(m, 0, sizeof *m);
     m->d = d;
@@ -307,11 +262,11 @@ int dom_fair_validate(const record *r, isms_err *e)
     fr.name = r->key ? r->key : "risk";
     int rc = 0;
     for (int k = 0; k < NRISK_INPUTS && !rc; k++)
-        rc = parse_stored_dist(r, risk_inputs[k], risk_input_slot(&fr, k), e);
+        rc = parse_stored_dist(r, risk_inputs[k], qmodel_input(&fr, k), e);
     if (!rc)
         rc = fair_risk_validate(&fr, NULL, 0, e);
     for (int k = 0; k < NRISK_INPUTS; k++)
-        dist_reset(risk_input_slot(&fr, k));
+        dist_reset(qmodel_input(&fr, k));
     return rc;
 }
 
@@ -358,7 +313,7 @@ int dom_fair_field_check(const char *field, const dist *d, isms_err *e)
 
 /* The organisation's (objective 0) or an objective's own approved
  * appetite; unset when there is none. The latest approval wins. */
-static quant_threshold threshold_of(const qmodel *m, int64_t objective)
+quant_threshold qmodel_threshold_of(const qmodel *m, int64_t objective)
 {
     quant_threshold t = {0};
     for (size_t k = 0; k < m->nappetites; k++)
@@ -369,16 +324,16 @@ static quant_threshold threshold_of(const qmodel *m, int64_t objective)
 
 /* The strictest approved appetite among the objectives, else the
  * organisation's (marked inherited). */
-static quant_threshold threshold_for(const qmodel *m, const int64_t *objectives, int n)
+quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives, int n)
 {
     quant_threshold out = {0};
     for (int k = 0; k < n; k++) {
-        quant_threshold t = threshold_of(m, objectives[k]);
+        quant_threshold t = qmodel_threshold_of(m, objectives[k]);
         if (t.set && (!out.set || t.appetite < out.appetite))
             out = t;
     }
     if (!out.set) {
-        out = threshold_of(m, 0);
+        out = qmodel_threshold_of(m, 0);
         out.inherited = out.set;
     }
     return out;
@@ -391,7 +346,7 @@ int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_er
     int rc = store_scan(dom_store(d), &reg_appetite, NULL, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
-        *out = threshold_for(&m, objs->ids, objs->n);
+        *out = qmodel_threshold_for(&m, objs->ids, objs->n);
     free(m.appetites);
     return rc;
 }
@@ -494,146 +449,8 @@ static int matrix_bands(dom *d, qual_matrix *qm)
 }
 
 
-/* ---- the inputs of a run, and their hash ---- */
-
-/* What an analysis ran on: which risks of the model, the appetite that
- * applied (a risk's) or every approved one (the portfolio's), whether
- * control costs count (the return on controls), and the correlations. */
-typedef struct inputs_spec {
-    const size_t *risks;          /* indices into the model; NULL: all */
-    size_t nrisks;
-    const quant_threshold *threshold;
-    int appetites;
-    int costs;
-    const quant_opts *corr;       /* NULL: none (the hash never covers them) */
-} inputs_spec;
-
-static char *finish(jw *w, int pretty);
-static void dist_member(jw *w, const char *name, const dist *d);
-static void threshold_members(jw *w, const quant_threshold *t);
-
-static size_t spec_risk(const qmodel *m, const inputs_spec *s, size_t k)
-{
-    (void)m;
-    return s->risks ? s->risks[k] : k;
-}
-
-static size_t spec_count(const qmodel *m, const inputs_spec *s) { return s->risks ? s->nrisks : m->nrisks; }
-
-/* Controls that act on one of the selected risks. */
-static int control_used(const qmodel *m, const inputs_spec *s, size_t c)
-{
-    for (size_t k = 0; k < spec_count(m, s); k++) {
-        const fair_risk *r = &m->risks[spec_risk(m, s, k)];
-        for (size_t j = 0; j < r->neffects; j++)
-            if (r->effects[j].control == c)
-                return 1;
-    }
-    return 0;
-}
-
-static void risk_members(jw *w, const qmodel *m, size_t i)
-{
-    const fair_risk *r = &m->risks[i];
-    jw_object(w, NULL);
-    jw_str(w, "key", m->risk_keys[i]);
-    jw_int(w, "stream", (int64_t)r->stream_id);
-    jw_str(w, "model", r->mode == FAIR_PRODUCT ? "product" : "compound");
-    for (int k = 0; k < NRISK_INPUTS; k++)
-        dist_member(w, field_def(&reg_risk, risk_inputs[k])->name, risk_input_slot((fair_risk *)r, k));
-    jw_array(w, "objectives");
-    for (int k = 0; k < m->nrisk_objectives[i]; k++)
-        jw_int(w, NULL, m->risk_objectives[i][k]);
-    jw_end(w);
-    jw_array(w, "effects");
-    for (size_t k = 0; k < r->neffects; k++) {
-        jw_object(w, NULL);
-        jw_str(w, "control", m->qcontrols[r->effects[k].control].key);
-        jw_str(w, "acts_on", fair_target_name(r->effects[k].target));
-        dist_member(w, "reduction", &r->effects[k].reduction);
-        if (r->effects[k].weakening > 0)
-            jw_num(w, "weakening", r->effects[k].weakening);
-        jw_end(w);
-    }
-    jw_end(w);
-    jw_end(w);
-}
-
-static void control_members(jw *w, const qmodel *m, size_t c, int costs)
-{
-    const fair_control *fc = &m->controls[c];
-    const qcontrol *qc = &m->qcontrols[c];
-    jw_object(w, NULL);
-    jw_str(w, "key", qc->key);
-    jw_bool(w, "implemented", fc->implemented);
-    jw_str(w, "effectiveness", qc->effectiveness);
-    if (costs)
-        jw_num(w, "annual_cost", fc->annual_cost);
-    if (qc->target == FAIR_ON_TRANSFER) {
-        jw_num(w, "deductible", fc->deductible);
-        jw_num(w, "limit", fc->limit);
-        jw_str(w, "cover", fc->cover == FAIR_COVER_ANNUAL ? "annual" : "per-event");
-    }
-    jw_end(w);
-}
-
-static char *inputs_json(const qmodel *m, const inputs_spec *s)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    jw_str(w, "engine", fair_engine_version);
-    jw_str(w, "money", "major units");
-    jw_array(w, "risks");
-    for (size_t k = 0; k < spec_count(m, s); k++)
-        risk_members(w, m, spec_risk(m, s, k));
-    jw_end(w);
-    jw_array(w, "controls");
-    for (size_t c = 0; c < m->ncontrols; c++)
-        if (control_used(m, s, c))
-            control_members(w, m, c, s->costs);
-    jw_end(w);
-    if (s->threshold)
-        threshold_members(w, s->threshold);
-    if (s->appetites) {
-        jw_array(w, "appetites");
-        for (size_t k = 0; k < m->nappetites; k++) {
-            jw_object(w, NULL);
-            if (m->appetites[k].objective)
-                jw_int(w, "objective", m->appetites[k].objective);
-            threshold_members(w, &m->appetites[k].t);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
-    if (s->corr && s->corr->ncorr) {
-        jw_array(w, "correlations");
-        for (size_t k = 0; k < s->corr->ncorr; k++) {
-            jw_object(w, NULL);
-            jw_str(w, "a", s->corr->corr[k].a);
-            jw_str(w, "b", s->corr->corr[k].b);
-            jw_num(w, "rank_correlation", s->corr->corr[k].rho);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
-    return finish(w, 0);
-}
-
-/* The hash of the register inputs (correlations are the run's own, like
- * its seed), in the dom's arena. */
-static const char *inputs_hash(dom *d, const qmodel *m, const inputs_spec *s)
-{
-    inputs_spec bare = *s;
-    bare.corr = NULL;
-    char *text = inputs_json(m, &bare), hex[65];
-    sha256_hex(text, strlen(text), hex);
-    free(text);
-    return arena_strdup(dom_arena(d), hex);
-}
-
 /* ---- one risk ---- */
 
-static char *risk_quant_json(const risk_quant *q, int results_only);
 
 typedef struct saved {
     const char *subject, *kind;
@@ -772,10 +589,10 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     q->iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS;
     q->engine = fair_engine_version;
     q->model = m.risks[0].mode == FAIR_PRODUCT ? "product" : "compound";
-    q->threshold = threshold_for(&m, m.risk_objectives[0], m.nrisk_objectives[0]);
+    q->threshold = qmodel_threshold_for(&m, m.risk_objectives[0], m.nrisk_objectives[0]);
     size_t only = 0;
     inputs_spec spec = {.risks = &only, .nrisks = 1, .threshold = &q->threshold};
-    q->inputs_hash = inputs_hash(d, &m, &spec);
+    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     rc = quantify_one(d, &m, o, q, e);
     if (!rc) {
         qual_matrix qm;
@@ -789,8 +606,8 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     }
     if (!rc && o->save) {
         saved s = {q->key, "risk", q->seed, q->iterations, q->current.stats.mean, q->current.stats.p95,
-                   &q->judgement, q->likelihood, q->impact, q->inputs_hash, inputs_json(&m, &spec),
-                   risk_quant_json(q, 1)};
+                   &q->judgement, q->likelihood, q->impact, q->inputs_hash, quant_inputs_json(&m, &spec),
+                   quant_risk_json(q, 1)};
         rc = save_analysis(d, &s, &q->analysis, e);
         if (!rc)
             rc = derive_cell(d, q, e);
@@ -901,9 +718,9 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g, const p
         gq->value_at_stake = o->value;
         for (size_t i = 0; i < m->nrisks; i++)
             gq->nrisks += threatens(m->risk_objectives[i], m->nrisk_objectives[i], o->id);
-        gq->threshold = threshold_of(m, o->id);
+        gq->threshold = qmodel_threshold_of(m, o->id);
         if (!gq->threshold.set) {
-            gq->threshold = threshold_of(m, 0);
+            gq->threshold = qmodel_threshold_of(m, 0);
             gq->threshold.inherited = gq->threshold.set;
         }
         stats_opts so = stats_for(&gq->threshold, threads);
@@ -931,9 +748,8 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g, const p
     return 0;
 }
 
-static char *portfolio_json(const portfolio_quant *q);
 
-static size_t modelled_index(const qmodel *m, const char *key)
+size_t qmodel_risk_index(const qmodel *m, const char *key)
 {
     for (size_t i = 0; i < m->nrisks; i++)
         if (!strcmp(m->risk_keys[i], key))
@@ -951,7 +767,7 @@ static int set_correlations(dom *d, portfolio *p, const qmodel *m, const quant_o
         const char *keys[2] = {dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b)};
         size_t idx[2];
         for (int j = 0; j < 2 && !rc; j++) {
-            idx[j] = modelled_index(m, keys[j]);
+            idx[j] = qmodel_risk_index(m, keys[j]);
             if (idx[j] == (size_t)-1)
                 rc = err_set(e, E_INVALID, "correlate",
                              "correlate: %s is not a quantified risk (it needs FAIR inputs)", keys[j]);
@@ -999,9 +815,9 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     group_load g = {.m = &m, .a = dom_arena(d)};
     portfolio *p = NULL;
     portfolio_result res = {0};
-    q->threshold = threshold_of(&m, 0);
+    q->threshold = qmodel_threshold_of(&m, 0);
     inputs_spec spec = {.appetites = 1, .corr = o};
-    q->inputs_hash = inputs_hash(d, &m, &spec);
+    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
     if (!rc) {
         count_gaps(d, &m, &g, q);
@@ -1029,8 +845,8 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
         rc = describe_groups(d, &m, &g, &res, fo.threads, q, e);
     if (!rc && o->save) {
         saved s = {by_objective ? "portfolio by objective" : "portfolio", "portfolio", q->seed, q->iterations,
-                   q->total.mean, q->total.p95, &q->judgement, 0, 0, q->inputs_hash, inputs_json(&m, &spec),
-                   portfolio_json(q)};
+                   q->total.mean, q->total.p95, &q->judgement, 0, 0, q->inputs_hash, quant_inputs_json(&m, &spec),
+                   dom_portfolio_json(q)};
         rc = save_analysis(d, &s, &q->analysis, e);
     }
     portfolio_result_reset(&res);
@@ -1053,7 +869,6 @@ static int cmp_return(const void *a, const void *b)
     return (x->value.roi < y->value.roi) - (x->value.roi > y->value.roi);
 }
 
-static char *returns_json(const returns_quant *q);
 
 /* Does control c act on any modelled risk? */
 static int treats_modelled(const qmodel *m, size_t c)
@@ -1159,7 +974,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
     inputs_spec spec = {.costs = 1};
-    q->inputs_hash = inputs_hash(d, &m, &spec);
+    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     portfolio *p = NULL;
     decide_value *v = xcalloc(m.ncontrols, sizeof *v);
     rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
@@ -1178,7 +993,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     }
     if (!rc && o->save) {
         saved s = {"controls", "control-return", q->seed, q->iterations, 0, 0, NULL, 0, 0, q->inputs_hash,
-                   inputs_json(&m, &spec), returns_json(q)};
+                   quant_inputs_json(&m, &spec), dom_returns_json(q)};
         rc = save_analysis(d, &s, &q->analysis, e);
     }
     free(v);
@@ -1235,468 +1050,5 @@ static int save_analysis(dom *d, saved *s, const char **key, isms_err *e)
         rc = dom_txn_end(d, dom_add_in_txn(d, &r, &out, e), e);
     if (!rc)
         *key = out.key;
-    return rc;
-}
-
-/* ---- JSON (io/jsonw: the domain sees no jansson) ---- */
-
-/* Closes the document and hands back its text (malloc'd). */
-static char *finish(jw *w, int pretty)
-{
-    jw_end(w);
-    char *text = jw_text(w, pretty);
-    jw_free(w);
-    return text;
-}
-
-static void dist_member(jw *w, const char *name, const dist *d)
-{
-    if (d->kind == DIST_NONE)
-        return;
-    buf b;
-    buf_init(&b);
-    dist_format(d, &b);
-    jw_str(w, name, buf_str(&b));
-    buf_reset(&b);
-}
-
-/* What reproduces a run: engine, seed (as text: it may exceed 2^53),
- * iterations; and the analysis that keeps it, when saved. */
-static void run_members(jw *w, int with_analysis, const char *analysis, const char *engine,
-                        uint64_t seed, size_t iterations, const char *hash)
-{
-    char text[32];
-    if (with_analysis) {
-        jw_str(w, "analysis", analysis);
-        jw_str(w, "inputs_hash", hash);
-    }
-    jw_str(w, "engine", engine);
-    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
-    jw_str(w, "seed", text);
-    jw_int(w, "iterations", (int64_t)iterations);
-}
-
-static void stats_members(jw *w, const char *name, const stats_summary *s, const quant_se *se)
-{
-    jw_object(w, name);
-    jw_num(w, "mean", s->mean);
-    jw_num(w, "sd", s->sd);
-    jw_num(w, "mean_standard_error", s->n ? s->sd / sqrt((double)s->n) : NAN);
-    jw_num(w, "p50", s->p50);
-    jw_num(w, "p90", s->p90);
-    jw_num(w, "p95", s->p95);
-    jw_num(w, "p99", s->p99);
-    jw_num(w, "var_level", s->var_level);
-    jw_num(w, "value_at_risk", s->var);
-    jw_num(w, "expected_shortfall", s->es);
-    jw_num(w, "p_above_appetite", isfinite(s->p_above_appetite) ? s->p_above_appetite : NAN);
-    jw_num(w, "p_above_tolerance", s->p_above_tolerance);
-    jw_object(w, "standard_error");
-    jw_num(w, "p50", se->p50);
-    jw_num(w, "p90", se->p90);
-    jw_num(w, "p95", se->p95);
-    jw_num(w, "p99", se->p99);
-    jw_num(w, "value_at_risk", se->var);
-    jw_end(w);
-    jw_end(w);
-}
-
-static void lec_members(jw *w, const stats_lec_point *lec)
-{
-    jw_array(w, "loss_exceedance");
-    for (int k = 0; k < QUANT_LEC_POINTS; k++) {
-        jw_array(w, NULL);
-        jw_num(w, NULL, lec[k].loss);
-        jw_num(w, NULL, lec[k].p_exceed);
-        jw_end(w);
-    }
-    jw_end(w);
-}
-
-static void threshold_members(jw *w, const quant_threshold *t)
-{
-    if (!t->set) {
-        jw_null(w, "appetite");
-        return;
-    }
-    jw_object(w, "appetite");
-    jw_str(w, "statement", t->source);
-    jw_num(w, "appetite", t->appetite);
-    jw_num(w, "tolerance", t->tolerance);
-    jw_int(w, "confidence", t->confidence);
-    if (t->inherited)
-        jw_bool(w, "organisation_wide", 1);
-    jw_end(w);
-}
-
-/* The verdict, its measure and margin, and the certainty with what it
- * means; what it cannot say, said. */
-static void judgement_members(jw *w, const quant_judgement *j, const quant_threshold *t)
-{
-    jw_object(w, "verdict");
-    jw_str(w, "verdict", quant_verdict_name(j->verdict));
-    if (j->verdict != QV_NO_APPETITE && j->verdict != QV_NOT_QUANTIFIED) {
-        jw_str(w, "measure", "annual loss at the appetite's percentile");
-        jw_int(w, "percentile", t->confidence);
-        jw_num(w, "loss", j->measure);
-        jw_num(w, "loss_standard_error", j->measure_se);
-        jw_num(w, "margin", j->margin);
-        jw_str(w, "margin_means", quant_margin_means(j->verdict));
-        jw_num(w, "appetite", t->appetite);
-        if (t->tolerance > 0)
-            jw_num(w, "tolerance", t->tolerance);
-        jw_bool(w, "organisation_appetite", t->inherited);
-    }
-    if (j->certainty >= 0) {
-        jw_num(w, "certainty", j->certainty);
-        jw_str(w, "certainty_means", t->tolerance > 0 ? "the chance the year's loss stays within tolerance"
-                                                      : "the chance the year's loss stays within appetite "
-                                                        "(no tolerance set)");
-    } else {
-        jw_null(w, "certainty");
-        jw_str(w, "certainty_means", j->verdict == QV_NOT_QUANTIFIED ? "none: no risk of it is quantified"
-                                                                     : "none: no appetite approved");
-    }
-    jw_int(w, "risks_not_quantified", (int64_t)j->unquantified);
-    if (j->unquantified && j->certainty >= 0)
-        jw_str(w, "incomplete", "risks not quantified can only add loss: the loss is a floor, the certainty "
-                                "a ceiling");
-    jw_end(w);
-}
-
-static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec)
-{
-    jw_object(w, name);
-    stats_members(w, "annual_loss", &s->stats, &s->se);
-    jw_num(w, "loss_events_per_year", s->frequency);
-    jw_num(w, "mean_loss_per_event", s->event_loss);
-    if (with_lec)
-        lec_members(w, s->lec);
-    jw_end(w);
-}
-
-static void sensitivity_members(jw *w, const decide_sensitivity *s, size_t n)
-{
-    jw_object(w, "sensitivity");
-    jw_str(w, "method", "variance decomposition: each input's first-order effect (the share of variance "
-                        "gone when it is held at its median, clipped at 0), the rest as other "
-                        "(interactions, the number of events); scaled to add up to 1");
-    jw_array(w, "drivers");
-    for (size_t k = 0; k < n; k++) {
-        jw_object(w, NULL);
-        jw_str(w, "input", quant_input_name(s[k].factor));
-        jw_num(w, "variance_share", s[k].variance_share);
-        jw_num(w, "mean_shift", s[k].mean_shift);
-        jw_end(w);
-    }
-    jw_end(w);
-    jw_end(w);
-}
-
-static char *risk_quant_json(const risk_quant *q, int results_only)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    if (!results_only) {
-        jw_str(w, "key", q->key);
-        jw_str(w, "title", q->title);
-    }
-    run_members(w, !results_only, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
-    jw_str(w, "model", q->model);
-    threshold_members(w, &q->threshold);
-    jw_bool(w, "outside_appetite", q->outside_appetite);
-    judgement_members(w, &q->judgement, &q->threshold);
-    scenario_members(w, "inherent", &q->inherent, 1);
-    scenario_members(w, "current", &q->current, 1);
-    scenario_members(w, "target", &q->target, 1);
-    sensitivity_members(w, q->sensitivity, q->nsensitivity);
-    jw_object(w, "matrix");
-    jw_int(w, "likelihood", q->qual_likelihood);
-    jw_int(w, "impact", q->qual_impact);
-    if (q->likelihood) {
-        jw_int(w, "fair_likelihood", q->likelihood);
-        jw_int(w, "fair_impact", q->impact);
-        jw_bool(w, "disagrees", q->matrix_disagrees);
-        jw_bool(w, "derived_from_fair", q->matrix_derived);
-    }
-    jw_end(w);
-    return finish(w, !results_only);
-}
-
-char *dom_risk_quant_json(const risk_quant *q) { return risk_quant_json(q, 0); }
-
-static char *portfolio_json(const portfolio_quant *q)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
-    jw_int(w, "risks_modelled", (int64_t)q->modelled);
-    jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
-    jw_array(w, "risks_not_quantified");
-    for (size_t k = 0; k < q->unmodelled; k++)
-        jw_str(w, NULL, q->unmodelled_keys[k]);
-    jw_end(w);
-    jw_num(w, "value_at_stake", q->value_at_stake);
-    jw_num(w, "value_at_stake_not_quantified", q->value_unquantified);
-    threshold_members(w, &q->threshold);
-    stats_members(w, "annual_loss", &q->total, &q->se);
-    jw_num(w, "certainty", q->certainty);
-    judgement_members(w, &q->judgement, &q->threshold);
-    lec_members(w, q->lec);
-    jw_array(w, "objectives");
-    for (size_t k = 0; k < q->ngroups; k++) {
-        const group_quant *g = &q->groups[k];
-        jw_object(w, NULL);
-        jw_str(w, "key", g->key);
-        jw_str(w, "title", g->title);
-        jw_int(w, "risks", (int64_t)g->nrisks);
-        jw_num(w, "value_at_stake", g->value_at_stake);
-        if (g->judgement.verdict != QV_NOT_QUANTIFIED) {
-            threshold_members(w, &g->threshold);
-            stats_members(w, "annual_loss", &g->stats, &g->se);
-        }
-        jw_num(w, "certainty", g->certainty >= 0 ? g->certainty : NAN);
-        judgement_members(w, &g->judgement, &g->threshold);
-        jw_end(w);
-    }
-    jw_end(w);
-    return finish(w, 1);
-}
-
-char *dom_portfolio_json(const portfolio_quant *q) { return portfolio_json(q); }
-
-static const char *worth_name(decide_worth w)
-{
-    return w == DECIDE_JUSTIFIED ? "justified" : w == DECIDE_COST_UNKNOWN ? "cost unknown"
-                                                                        : "not justified by quantified risk";
-}
-
-static char *returns_json(const returns_quant *q)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
-    jw_array(w, "controls");
-    for (size_t k = 0; k < q->n; k++) {
-        const control_quant *c = &q->rows[k];
-        jw_object(w, NULL);
-        jw_str(w, "key", c->key);
-        jw_str(w, "title", c->title);
-        jw_str(w, "state", c->state);
-        jw_str(w, "effectiveness", c->effectiveness);
-        jw_num(w, "annual_cost", c->value.annual_cost);
-        jw_num(w, "mean_reduction", c->value.mean_reduction);
-        jw_num(w, "mean_reduction_standard_error", c->value.mean_reduction_se);
-        jw_num(w, "p95_reduction", c->value.p95_reduction);
-        jw_num(w, "net_benefit", c->value.net_benefit);
-        jw_num(w, "return_on_control", c->value.roi);
-        jw_str(w, "worth", worth_name(c->value.worth));
-        if (c->value.rank) {
-            jw_int(w, "fund_rank", (int64_t)c->value.rank);
-            jw_bool(w, "tie_with_next", c->value.tie_with_next);
-        }
-        jw_end(w);
-    }
-    jw_end(w);
-    jw_array(w, "not_valued");
-    for (size_t k = 0; k < q->nleft_out; k++) {
-        jw_object(w, NULL);
-        jw_str(w, "key", q->left_out[k].key);
-        jw_str(w, "title", q->left_out[k].title);
-        jw_str(w, "reason", q->left_out[k].reason);
-        jw_end(w);
-    }
-    jw_end(w);
-    return finish(w, 1);
-}
-
-char *dom_returns_json(const returns_quant *q) { return returns_json(q); }
-
-/* ---- are the figures current? ---- */
-
-/* A change to a record an analysis may depend on: when, and which risks
- * it touches (a risk itself, a control the risks it treats; an appetite
- * every risk). */
-typedef struct qchange {
-    const char *at;
-    int64_t *risks;               /* NULL: every risk */
-    int nrisks;
-} qchange;
-
-struct quant_check {
-    dom *d;
-    qmodel m;
-    qchange *changes;
-    size_t nchanges;
-};
-
-static const char *later(const char *a, const char *b)
-{
-    return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
-}
-
-static int note_change(const record *r, void *ctx)
-{
-    quant_check *c = ctx;
-    c->changes = xrealloc(c->changes, (c->nchanges + 1) * sizeof *c->changes);
-    qchange *ch = &c->changes[c->nchanges++];
-    memset(ch, 0, sizeof *ch);
-    ch->at = arena_strdup(dom_arena(c->d), later(r->updated_at, r->retired_at));
-    if (r->reg == &reg_risk) {
-        ch->risks = xmalloc(sizeof *ch->risks);
-        ch->risks[0] = r->id;
-        ch->nrisks = 1;
-    } else if (r->reg == &reg_control) {
-        ch->risks = copy_ids(record_cval(r, F_CONTROL_TREATS));
-        ch->nrisks = record_cval(r, F_CONTROL_TREATS)->n;
-    }
-    return 0;
-}
-
-int quant_check_new(dom *d, quant_check **out, isms_err *e)
-{
-    quant_check *c = xcalloc(1, sizeof *c);
-    c->d = d;
-    int rc = qmodel_load(d, NULL, &c->m, e);
-    store_query all = {.include_retired = 1};
-    const regdef *regs[] = {&reg_risk, &reg_control, &reg_appetite};
-    for (size_t k = 0; k < 3 && !rc; k++)
-        rc = store_scan(dom_store(d), regs[k], &all, note_change, c, e);
-    if (rc) {
-        quant_check_free(c);
-        return rc;
-    }
-    *out = c;
-    return 0;
-}
-
-void quant_check_free(quant_check *c)
-{
-    if (!c)
-        return;
-    for (size_t k = 0; k < c->nchanges; k++)
-        free(c->changes[k].risks);
-    free(c->changes);
-    if (c->m.d)
-        qmodel_reset(&c->m);
-    free(c);
-}
-
-static int touches(const qchange *ch, int64_t risk)
-{
-    if (!ch->risks || !risk)
-        return 1;
-    for (int k = 0; k < ch->nrisks; k++)
-        if (ch->risks[k] == risk)
-            return 1;
-    return 0;
-}
-
-/* The latest change at or after `after` to what the analysis of `risk`
- * (0: of everything) depends on. */
-static const char *changed_since(const quant_check *c, int64_t risk, const char *after)
-{
-    const char *at = NULL;
-    for (size_t k = 0; k < c->nchanges; k++)
-        if (strcmp(c->changes[k].at, after) >= 0 && touches(&c->changes[k], risk))
-            at = later(at, c->changes[k].at);
-    return at;
-}
-
-static int risk_id_of(dom *d, const char *key, int64_t *id)
-{
-    record r;
-    if (dom_get(d, &reg_risk, key, &r, NULL))
-        return 0;
-    *id = r.id;
-    return 1;
-}
-
-int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, isms_err *e)
-{
-    (void)e;
-    memset(out, 0, sizeof *out);
-    const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH), *kind = record_text(a, F_ANALYSIS_KIND);
-    const char *subject = record_text(a, F_ANALYSIS_SUBJECT), *now = NULL;
-    if (!stored) {
-        out->unknown = 1;
-        return 0;
-    }
-    int64_t risk = 0;
-    if (!strcmp(kind, "risk")) {
-        size_t i = modelled_index(&c->m, subject);
-        if (!risk_id_of(c->d, subject, &risk))
-            risk = -1;   /* retired: nothing of it is current */
-        if (i != (size_t)-1) {
-            quant_threshold t = threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
-            inputs_spec spec = {.risks = &i, .nrisks = 1, .threshold = &t};
-            now = inputs_hash(c->d, &c->m, &spec);
-        }
-    } else {
-        inputs_spec spec = {.appetites = !strcmp(kind, "portfolio"), .costs = strcmp(kind, "portfolio") != 0};
-        now = inputs_hash(c->d, &c->m, &spec);
-    }
-    out->stale = !now || strcmp(now, stored);
-    if (out->stale)
-        out->since = changed_since(c, risk > 0 ? risk : 0, a->created_at);
-    return 0;
-}
-
-typedef struct latest_scan {
-    dom *d;
-    quant_latest *rows;
-    size_t n;
-    const record **recs;
-    record *copies;
-} latest_scan;
-
-static int note_latest(const record *r, void *ctx)
-{
-    latest_scan *s = ctx;
-    const char *subject = record_text(r, F_ANALYSIS_SUBJECT);
-    size_t k = 0;
-    while (k < s->n && strcmp(s->rows[k].subject, subject))
-        k++;
-    if (k == s->n) {
-        s->rows = xrealloc(s->rows, (s->n + 1) * sizeof *s->rows);
-        s->copies = xrealloc(s->copies, (s->n + 1) * sizeof *s->copies);
-        s->n++;
-    }
-    /* analyses come in id order: the last one seen is the latest */
-    record_copy(&s->copies[k], r, dom_arena(s->d));
-    quant_latest *q = &s->rows[k];
-    memset(q, 0, sizeof *q);
-    q->key = s->copies[k].key;
-    q->subject = record_text(&s->copies[k], F_ANALYSIS_SUBJECT);
-    q->kind = record_text(&s->copies[k], F_ANALYSIS_KIND);
-    q->iterations = (size_t)record_int(&s->copies[k], F_ANALYSIS_ITERATIONS);
-    q->seed = strtoull(record_text(&s->copies[k], F_ANALYSIS_SEED), NULL, 10);
-    q->inputs = record_text(&s->copies[k], F_ANALYSIS_INPUTS);
-    return 0;
-}
-
-int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
-{
-    latest_scan s = {.d = d};
-    *out = NULL;
-    *n = 0;
-    int rc = dom_list(d, &reg_analysis, NULL, note_latest, &s, e);
-    quant_check *c = NULL;
-    if (!rc && s.n)
-        rc = quant_check_new(d, &c, e);
-    for (size_t k = 0; k < s.n && !rc; k++)
-        rc = quant_check_analysis(c, &s.copies[k], &s.rows[k].fresh, e);
-    quant_check_free(c);
-    if (!rc && s.n) {
-        *out = arena_alloc(dom_arena(d), sizeof **out * s.n);
-        record *recs = arena_alloc(dom_arena(d), sizeof *recs * s.n);
-        memcpy(recs, s.copies, sizeof *recs * s.n);
-        memcpy(*out, s.rows, sizeof **out * s.n);
-        for (size_t k = 0; k < s.n; k++)
-            (*out)[k].rec = &recs[k];
-        *n = s.n;
-    }
-    free(s.rows);
-    free(s.copies);
     return rc;
 }
