@@ -324,7 +324,7 @@ static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
     int rc = dom_latest_analyses(c->d, &l, &n, e);
     json_t *arr = json_array();
     for (size_t k = 0; k < n && !rc; k++) {
-        if (!l[k].fresh.stale)
+        if (!l[k].fresh.stale || l[k].fresh.orphan)
             continue;
         const char *key = NULL;
         rc = rerun(c, &l[k], o, &key, e);

@@ -239,6 +239,17 @@ static void figures_go_stale(void **state)
     assert_true(latest("RISK-1")->fresh.stale);
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     assert_false(latest("RISK-1")->fresh.stale);
+    /* A risk that loses its FAIR inputs leaves an analysis nothing can
+     * re-run: stale for good, not counted among those to re-run. */
+    o.save = 1;
+    assert_int_equal(dom_risk_quantify(d, "RISK-2", &o, &q, &e), 0);
+    update(&reg_risk, "RISK-2", tu_make(d, &reg_risk, "lef=", "primary_loss=", NULL));
+    l = latest("RISK-2");
+    assert_true(l->fresh.stale && l->fresh.orphan);
+    assert_int_equal(dom_dashboard(d, &s, &e), 0);
+    for (size_t k = 0; k < s.nstale; k++)
+        assert_string_not_equal(s.stale[k].subject, "RISK-2");
+    update(&reg_risk, "RISK-2", tu_make(d, &reg_risk, "lef=const(1)", "primary_loss=const(10000)", NULL));
     /* Put the insurance back for the tests that follow. */
     tu_add(d, tu_make(d, &reg_control, "title=Insurance", "owner=PER-1", "treats=RISK-1", "status=operating",
                       "effectiveness=effective", "acts_on=transfer", "deductible=1000000", "cover_limit=5000000",

@@ -123,7 +123,7 @@ static int note_analyses(dom *d, gather *g, isms_err *e)
     s->stale = arena_alloc(g->a, sizeof *s->stale * (g->nlatest + 1));
     for (size_t k = 0; k < g->nlatest; k++) {
         const quant_latest *l = &g->latest[k];
-        if (l->fresh.stale)
+        if (l->fresh.stale && !l->fresh.orphan)
             s->stale[s->nstale++] = (dash_stale){l->key, l->subject, l->fresh.since};
         if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
             s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);

@@ -91,6 +91,8 @@ static const char *freshness_text(derive_cache *c, const quant_freshness *f)
         return "unknown: the analysis predates input hashes (re-run it)";
     if (!f->stale)
         return "current";
+    if (f->orphan)
+        return "STALE: the risk is no longer quantified";
     return f->since ? arena_printf(dom_arena(c->d), "STALE since %s (isms quantify --stale)", f->since)
                     : "STALE: its inputs changed (isms quantify --stale)";
 }

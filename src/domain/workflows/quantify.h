@@ -220,6 +220,7 @@ typedef struct quant_check quant_check;
 typedef struct quant_freshness {
     int stale;                    /* inputs changed since the run */
     int unknown;                  /* an analysis from before hashes were kept */
+    int orphan;                   /* stale for good: its risk is retired or no longer quantified */
     const char *since;            /* time of the latest change to its inputs after the run, or NULL */
 } quant_freshness;
 

@@ -126,6 +126,8 @@ int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, 
             quant_threshold t = qmodel_threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
             inputs_spec spec = {.risks = &i, .nrisks = 1, .threshold = &t};
             now = quant_inputs_hash(c->d, &c->m, &spec);
+        } else {
+            out->orphan = 1;   /* retired, or its FAIR inputs removed: nothing to re-run */
         }
     } else {
         inputs_spec spec = {.appetites = !strcmp(kind, "portfolio"), .costs = strcmp(kind, "portfolio") != 0};
