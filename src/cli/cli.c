@@ -75,6 +75,7 @@ static const extra_opt extra_options[] = {
     {"quantify", NULL, "threads", 1, "threads (default: all cores)"},
     {"quantify", NULL, "no-save", 0, "do not record the result as an analysis"},
     {"quantify", NULL, "correlate", 1, "RISK-A,RISK-B=rho: rank correlation between two risks (repeatable)"},
+    {"quantify", NULL, "stale", 0, "re-run only the analyses whose inputs changed since they ran (same iterations and seed)"},
     {"control", "roi", "iterations", 1, "simulated years (default 100000)"},
     {"control", "roi", "seed", 1, "random seed (default 1)"},
     {"control", "roi", "threads", 1, "threads (default: all cores)"},

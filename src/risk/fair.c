@@ -146,6 +146,9 @@ static int check_effect(const fair_risk *r, const fair_effect *fx, size_t i,
     int rc = check_control(&controls[fx->control], fx->control, e);
     if (rc || fx->target == FAIR_ON_TRANSFER)
         return rc;
+    if (!(fx->weakening >= 0.0 && fx->weakening <= 1.0))
+        return err_set(e, E_INVALID, field, "%s: weakening %g is not a share within [0, 1]", field,
+                       fx->weakening);
     snprintf(field, sizeof field, "effects[%zu].reduction", i);
     return check_reduction(&fx->reduction, field, e);
 }
@@ -284,6 +287,7 @@ static int prepare_effects(fair_model *m, dist_cache *cache, isms_err *e)
         effect_prep *p = &m->effects[i];
         p->control = fx->control;
         p->target = fx->target;
+        p->keep = 1.0 - fx->weakening;
         /* A control's draws depend on which control and what it acts on,
          * not on its position in any list. */
         p->stream = rng_mix64(m->controls[fx->control].stream_id * 8 + (uint64_t)fx->target) | 1u << 20;

@@ -133,6 +133,8 @@ typedef struct fair_effect {
     fair_target target;
     dist reduction;          /* fraction removed, support within [0, 1];
                                 ignored for FAIR_ON_TRANSFER */
+    double weakening;        /* share of each drawn reduction lost, in [0, 1]
+                                (a control that works only partly); 0: none */
 } fair_effect;
 
 /* A risk's FAIR parameters. Zeroed dists (DIST_NONE) are absent. Exactly

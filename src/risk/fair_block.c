@@ -131,6 +131,9 @@ static void effect_cols(const fair_job *job, size_t block, size_t n, fair_scratc
         rng_stream(&r, job->seed, m->risk->stream_id, block, p->stream);
         red[i] = scratch_col(ws);
         dist_sampler_draw(&p->reduction, &r, red[i], n);
+        if (p->keep != 1.0)   /* the same draws, weakened: scenarios stay comparable */
+            for (size_t k = 0; k < n; k++)
+                red[i][k] *= p->keep;
     }
 }
 

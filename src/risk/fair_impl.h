@@ -23,6 +23,7 @@ typedef struct effect_prep {
     size_t control;
     fair_target target;
     dist_sampler reduction;
+    double keep;             /* 1 - weakening: share of each draw that acts */
     uint64_t stream;         /* its stream coordinate */
 } effect_prep;
 

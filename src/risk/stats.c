@@ -162,6 +162,29 @@ double stats_prob_within(const double *x, size_t n, double threshold)
     return n ? 1.0 - count_above(x, n, threshold) : NAN;
 }
 
+/* The binomial (order-statistic) interval: the rank of the p-quantile in
+ * a sample of n has standard deviation sqrt(n p (1-p)), so the quantiles
+ * one such standard deviation either side bracket it by about one
+ * standard error; half their distance estimates it, whatever the shape of
+ * the distribution. */
+int stats_quantile_se(const double *x, size_t n, const double *levels, size_t nlevels,
+                      unsigned threads, double *se, isms_err *e)
+{
+    if (!n || !nlevels)
+        return err_set(e, E_INVALID, "sample", "sample: no values");
+    double *at = xmalloc(sizeof *at * 4 * nlevels), *q = at + 2 * nlevels;
+    for (size_t k = 0; k < nlevels; k++) {
+        double p = levels[k], s = sqrt(p * (1.0 - p) / (double)n);
+        at[2 * k] = fmax(0.0, p - s);
+        at[2 * k + 1] = fmin(1.0, p + s);
+    }
+    int rc = stats_quantiles(x, n, at, 2 * nlevels, threads, q, e);
+    for (size_t k = 0; !rc && k < nlevels; k++)
+        se[k] = (q[2 * k + 1] - q[2 * k]) / 2.0;
+    free(at);
+    return rc;
+}
+
 /* ---- loss exceedance curve ---- */
 
 static double grid_point(double lo, double hi, size_t k, size_t m, int log_scale)

@@ -84,6 +84,12 @@ void stats_stream_free(stats_stream *s);
 int stats_quantiles(const double *x, size_t n, const double *levels, size_t nlevels,
                     unsigned threads, double *out, isms_err *e);
 
+/* se[i] = the standard error of the levels[i]-quantile as an estimate of
+ * the population's, from the order statistics around it (binomial
+ * interval, distribution-free). */
+int stats_quantile_se(const double *x, size_t n, const double *levels, size_t nlevels,
+                      unsigned threads, double *se, isms_err *e);
+
 double stats_mean(const double *x, size_t n);
 double stats_prob_within(const double *x, size_t n, double threshold);  /* P(x <= t) */
 

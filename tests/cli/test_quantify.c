@@ -62,7 +62,7 @@ static void quantify_json_is_reproducible(void **state)
     assert_true(json_is_string(json_object_get(x, "analysis")));
     assert_true(json_is_null(json_object_get(y, "analysis")));
     assert_int_equal(json_array_size(json_object_get(json_object_get(x, "current"), "loss_exceedance")), 41);
-    const char *top = json_string_value(json_object_get(json_array_get(json_object_get(x, "sensitivity"), 0), "input"));
+    const char *top = json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(x, "sensitivity"), "drivers"), 0), "input"));
     assert_string_equal(top, "primary_loss");
     json_decref(x);
     json_decref(y);
@@ -118,8 +118,88 @@ static void portfolio_returns_and_acceptance(void **state)
     assert_contains(out, "\"treatment\": \"accept\"");
     free(out);
     out = tu_isms_ok(repo, "summary");
-    assert_contains(out, "How certain are the objectives?");
+    assert_contains(out, "Against appetite");
+    assert_contains(out, "certain to stay within tolerance");
     assert_contains(out, "outside appetite");
+    free(out);
+}
+
+/* Issue 15 on the command line: verdicts with margins, what is not
+ * quantified, stale figures re-run with --stale, controls left out of
+ * the return on controls, risk show saying whether its figures are
+ * current. */
+static void board_figures(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Unmodelled", "--owner", "PER-2", "--objective", "OBJ-1",
+                    "--likelihood", "2", "--impact", "2"));
+    free(tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000"));
+    free(tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "5000"));
+    char *out = tu_isms_ok(repo, "summary");
+    assert_contains(out, "ABOVE TOLERANCE: P95");
+    assert_contains(out, "at most");   /* one risk of OBJ-1 is not quantified */
+    assert_contains(out, "1 risk not quantified (no FAIR inputs): in no total: RISK-");
+    assert_contains(out, "0 analyses stale");
+    free(out);
+    out = tu_isms_ok(repo, "risk", "show", "RISK-1");
+    assert_contains(out, "current");
+    free(out);
+    /* Retiring the insurance: the dashboard says the figures are stale
+     * until they are re-run. */
+    free(tu_isms_ok(repo, "control", "retire", "CTL-2"));
+    out = tu_isms_ok(repo, "summary");
+    assert_contains(out, "STALE: its inputs changed since");
+    assert_contains(out, "analyses stale");
+    free(out);
+    out = tu_isms_ok(repo, "risk", "show", "RISK-1");
+    assert_contains(out, "STALE since");
+    free(out);
+    out = tu_isms_ok(repo, "quantify", "--stale");
+    assert_contains(out, "re-run as QNT-");
+    free(out);
+    out = tu_isms_ok(repo, "summary", "--json");
+    json_t *j = json_of(out);
+    json_t *att = json_object_get(j, "attention");
+    assert_int_equal(json_array_size(json_object_get(att, "stale_analyses")), 0);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(j, "risks"), "not_quantified")), 1);
+    json_t *org = json_object_get(json_object_get(j, "objectives"), "organisation");
+    assert_string_equal(json_string_value(json_object_get(org, "verdict")), "no-appetite");
+    assert_string_equal(json_string_value(json_object_get(org, "certainty_means")), "none: no appetite approved");
+    json_decref(j);
+    free(out);
+    free(tu_isms_ok(repo, "control", "add", "--title", "Policy", "--owner", "PER-2", "--treats", "RISK-1",
+                    "--status", "operating"));
+    out = tu_isms_ok(repo, "control", "roi", "--iterations", "5000");
+    assert_contains(out, "not valued: no effect stated");
+    free(out);
+}
+
+/* The demo bank's dashboard shows the verdicts, what is stale and what is
+ * not quantified, and the flags a board needs (issue 15, "done when"). */
+static void demo_summary_has_the_board_figures(void **state)
+{
+    (void)state;
+    const char *bank = tu_repo("bank.isms");
+    free(tu_isms_ok(NULL, "demo", "--force", bank));
+    char *out = tu_isms_ok(bank, "summary");
+    assert_contains(out, "Against appetite (QNT-");
+    assert_contains(out, "STALE: its inputs changed since");
+    assert_contains(out, "OBJ-1   Process payments 24/7\n          ABOVE TOLERANCE: P95 EUR ");
+    assert_contains(out, "; judged against the organisation's appetite APP-1 (none of its own)");
+    assert_contains(out, "OBJ-4   Pass the DORA supervisory review without major findings\n"
+                         "          NOT QUANTIFIED: none of its 3 risks has FAIR inputs");
+    assert_contains(out, "6 quantified, 6 not (50%)");
+    assert_contains(out, "at objectives with a risk not quantified");
+    assert_contains(out, "analyses stale: their inputs changed since they ran");
+    assert_contains(out, "6 risks not quantified (no FAIR inputs): in no total: RISK-6");
+    assert_contains(out, "1 objective with no quantified risk: no certainty: OBJ-4");
+    assert_contains(out, "more than one band apart");
+    assert_contains(out, "controls in place whose effectiveness is not assessed");
+    free(out);
+    free(tu_isms_ok(bank, "quantify", "--stale"));
+    out = tu_isms_ok(bank, "summary");
+    assert_contains(out, "0 analyses stale");
+    assert_not_contains(out, "STALE");
     free(out);
 }
 
@@ -276,6 +356,8 @@ int main(void)
         cmocka_unit_test(quantify_json_is_reproducible),
         cmocka_unit_test(lec_is_an_svg_with_escaped_text),
         cmocka_unit_test(portfolio_returns_and_acceptance),
+        cmocka_unit_test(board_figures),
+        cmocka_unit_test(demo_summary_has_the_board_figures),
         cmocka_unit_test(bad_parameters_name_the_field),
         cmocka_unit_test(interrupted_run_saves_nothing),
         cmocka_unit_test(runaway_inputs_are_bounded),

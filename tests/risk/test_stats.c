@@ -93,6 +93,29 @@ static void quantiles_match_sorting(void **state)
         }
 }
 
+/* The standard error of a percentile: for a uniform sample on [0, 1] the
+ * p-quantile's is sqrt(p (1 - p) / n); it shrinks as 1/sqrt(n). */
+static void quantile_standard_errors(void **state)
+{
+    (void)state;
+    const double at[] = {0.5, 0.95, 0.99};
+    for (int k = 0; k < 2; k++) {
+        size_t n = k ? 400000 : 100000;
+        double *x = malloc(sizeof *x * n), se[3];
+        rng r;
+        rng_init(&r, 11 + (uint64_t)k);
+        for (size_t i = 0; i < n; i++)
+            x[i] = rng_uniform(&r);
+        assert_int_equal(stats_quantile_se(x, n, at, 3, 2, se, NULL), E_OK);
+        for (int i = 0; i < 3; i++) {
+            double want = sqrt(at[i] * (1 - at[i]) / (double)n);
+            if (fabs(se[i] / want - 1) > 0.2)
+                fail_msg("n %zu level %g: se %g, want about %g", n, at[i], se[i], want);
+        }
+        free(x);
+    }
+}
+
 /* A summary against its definitions, computed the slow way. */
 static void check_summary(const double *x, size_t n, const stats_opts *o, const char *what)
 {
@@ -356,6 +379,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_match_sorting),
+        cmocka_unit_test(quantile_standard_errors),
         cmocka_unit_test(summary_matches_definitions),
         cmocka_unit_test(radix_selection_matches_sorting),
         cmocka_unit_test(scan_versions_agree),
