@@ -664,6 +664,19 @@ static int retry_begin(const PGresult *res)
     return state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
 }
 
+static int pg_txn_state(db *base)
+{
+    switch (PQtransactionStatus(pg_of(base)->conn)) {
+    case PQTRANS_INTRANS:
+    case PQTRANS_ACTIVE:
+        return DB_TXN_OPEN;
+    case PQTRANS_INERROR:
+        return DB_TXN_FAILED;
+    default:   /* idle, or the connection is gone */
+        return DB_TXN_NONE;
+    }
+}
+
 static int pg_begin(db *base, int write, isms_err *e)
 {
     pg_db *d = pg_of(base);
@@ -801,6 +814,7 @@ const db_driver db_pg_driver = {
     .col_text = pg_col_text,
     .reset = pg_reset,
     .begin = pg_begin,
+    .txn_state = pg_txn_state,
     .backup = NULL,   /* pg_dump is the tool for that; store.c backs up SQLite only */
     .integrity = pg_integrity,
     .remove = pg_remove,

@@ -347,6 +347,11 @@ static int sq_begin(db *base, int write, isms_err *e)
     return sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
 }
 
+static int sq_txn_state(db *base)
+{
+    return sqlite3_get_autocommit(((sqlite_db *)base)->h) ? DB_TXN_NONE : DB_TXN_OPEN;
+}
+
 static int sq_backup(db *base, const char *to, isms_err *e)
 {
     sqlite_db *d = (sqlite_db *)base;
@@ -424,6 +429,7 @@ const db_driver db_sqlite_driver = {
     .col_text = sq_col_text,
     .reset = sq_reset,
     .begin = sq_begin,
+    .txn_state = sq_txn_state,
     .backup = sq_backup,
     .integrity = sq_integrity,
     .remove = sq_remove,
