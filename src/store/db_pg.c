@@ -667,13 +667,12 @@ static int retry_begin(const PGresult *res)
 static int pg_txn_state(db *base)
 {
     switch (PQtransactionStatus(pg_of(base)->conn)) {
-    case PQTRANS_INTRANS:
-    case PQTRANS_ACTIVE:
-        return DB_TXN_OPEN;
+    case PQTRANS_IDLE:
+        return DB_TXN_NONE;
     case PQTRANS_INERROR:
         return DB_TXN_FAILED;
-    default:   /* idle, or the connection is gone */
-        return DB_TXN_NONE;
+    default:   /* open, or the connection is gone: the next statement names that itself */
+        return DB_TXN_OPEN;
     }
 }
 
