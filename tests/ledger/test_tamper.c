@@ -206,6 +206,22 @@ static void planted_trigger_is_named_and_writes_refused(void **state)
     expect_verify_ok();
 }
 
+/* The unsigned metadata beside the ledger: the creation time in `meta` is
+ * the genesis entry's. */
+static void creation_time_edited_is_named(void **state)
+{
+    (void)state;
+    make_repo("created.isms");
+    char *was = sql_value("SELECT value FROM meta WHERE name = 'created_at'");
+    sql("UPDATE meta SET value = '2001-01-01T00:00:00Z' WHERE name = 'created_at'");
+    expect_verify_fails("creation time (2001-01-01T00:00:00Z)", was);
+    char restore[160];
+    snprintf(restore, sizeof restore, "UPDATE meta SET value = '%s' WHERE name = 'created_at'", was);
+    sql(restore);
+    free(was);
+    expect_verify_ok();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +232,7 @@ int main(void)
         cmocka_unit_test(deleted_entry_is_named),
         cmocka_unit_test(text_that_is_not_utf8_is_tampering),
         cmocka_unit_test(planted_trigger_is_named_and_writes_refused),
+        cmocka_unit_test(creation_time_edited_is_named),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
