@@ -2,11 +2,11 @@
  *
  * A trigger planted behind isms's back (`CREATE TRIGGER ... AFTER UPDATE ON
  * risk ... SET likelihood = 1`) rewrites every later write under the honest
- * actor's name, and the ledger would vouch for the result. So on opening,
- * the store lists the schema objects that bear on isms's tables (tables,
+ * actor's name, and the ledger would vouch for the result. So the store lists the schema objects that bear on isms's tables (tables,
  * columns, indexes, triggers, rules, views) and compares them with what the
  * migrations up to the repository's version create, run once into an
- * in-memory SQLite database. The listing is dialect-neutral (names, not
+ * in-memory SQLite database (on the first write of a connection, or when
+ * verify asks). The listing is dialect-neutral (names, not
  * column types), so one expectation serves both backends and every future
  * migration is covered without a stored hash. Objects on tables that are
  * not isms's are left alone: a PostgreSQL database may hold other data.
@@ -90,6 +90,10 @@ static int list_schema(db *d, listing *out, isms_err *e)
         out->item[out->n++] = xstrdup(i ? i : "");
     }
     db_done(st);
+    if (rc) {
+        listing_free(out);
+        memset(out, 0, sizeof *out);
+    }
     return rc;
 }
 
@@ -114,6 +118,8 @@ static int expected_schema(int version, listing *out, isms_err *e)
 {
     db *mem;
     int rc = db_open(":memory:", 1, &mem, e);
+    if (!rc)
+        rc = db_exec(mem, "BEGIN", e);   /* one transaction, as a migration runs */
     for (int v = 1; !rc && v <= version; v++) {
         char *sql = store_migration_sql(mem, v);
         rc = db_exec(mem, sql, e);
@@ -125,12 +131,16 @@ static int expected_schema(int version, listing *out, isms_err *e)
     return rc;
 }
 
-int store_schema_compare(store *s, int version, isms_err *e)
+static int compare(store *s, isms_err *e)
 {
     free(s->schema_diff);
     s->schema_diff = NULL;
+    int version;
+    int rc = store_schema_version(s, &version, e);
+    if (rc)
+        return rc;
     listing want, have;
-    int rc = expected_schema(version, &want, e);
+    rc = expected_schema(version, &want, e);
     if (rc)
         return rc;
     rc = list_schema(s->db, &have, e);
@@ -154,4 +164,16 @@ int store_schema_compare(store *s, int version, isms_err *e)
     return 0;
 }
 
-const char *store_schema_diff(const store *s) { return s->schema_diff; }
+/* Once per open, and only when asked (by the first write, by verify): the
+ * expectation costs a few milliseconds that a read need not pay. */
+int store_schema_check(store *s, const char **diff, isms_err *e)
+{
+    if (!s->schema_checked) {
+        int rc = compare(s, e);
+        if (rc)
+            return rc;
+        s->schema_checked = 1;
+    }
+    *diff = s->schema_diff;
+    return 0;
+}

@@ -185,11 +185,7 @@ int store_open(const char *target, int create, const store_schema *schema, store
         rc = migrate(s, target, name, create, upgraded_from, e);
         free(name);
     }
-    int version = 0;
-    if (!rc && !create)
-        rc = read_version(s, &version, e);
-    if (!rc && !create)
-        rc = store_schema_compare(s, version, e);
+
     if (rc) {
         store_close(s);
         return rc;
@@ -221,10 +217,16 @@ int store_begin(store *s, int write, isms_err *e)
 {
     /* A write on a schema that is not isms's own would run whatever was
      * planted there (a trigger rewriting values) under an honest name. */
-    if (write && s->schema_diff)
+    const char *diff = NULL;
+    if (write && !s->db->in_txn) {
+        int rc = store_schema_check(s, &diff, e);
+        if (rc)
+            return rc;
+    }
+    if (diff)
         return err_set(e, E_TAMPERED, "repository",
                        "the repository's schema differs from the one isms made (%s); no change "
-                       "is written until it is restored: run `isms verify`", s->schema_diff);
+                       "is written until it is restored: run `isms verify`", diff);
     return db_begin(s->db, write, e);
 }
 int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }

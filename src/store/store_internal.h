@@ -13,13 +13,11 @@ struct store {
     struct regsql **sql;     /* per-register SQL text, built on first use */
     int nsql;
     char *schema_diff;       /* schema.c: how the schema differs from its migrations', or NULL */
+    int schema_checked;
 };
 
 /* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */
 char *store_migration_sql(const db *d, int version);
-/* Compares the schema with the one migrations 1..version make; the
- * difference, if any, is kept for store_schema_diff() (schema.c). */
-int store_schema_compare(store *s, int version, isms_err *e);
 
 /* Per-register SQL (records.c). */
 void regsql_free(store *s);

@@ -175,8 +175,10 @@ static int check_store(verify_ctx *v, isms_err *e)
     if (!rc && problems.len)
         problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
     buf_reset(&problems);
-    const char *diff = store_schema_diff(dom_store(v->d));
-    if (diff)
+    const char *diff = NULL;
+    if (!rc)
+        rc = store_schema_check(dom_store(v->d), &diff, e);
+    if (!rc && diff)
         problem(v, "schema", "the schema differs from the one isms's migrations make: %s; a trigger, "
                 "rule or index planted there can rewrite or hide what is written", diff);
     return rc;
