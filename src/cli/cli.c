@@ -574,7 +574,8 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
 {
     cli c;
     memset(&c, 0, sizeof c);
-    c.out = out;
+    FILE *filtered = term_filter_open(out);
+    c.out = filtered ? filtered : out;
     c.d = shared;
     arena_init(&c.own);
     c.a = &c.own;
@@ -587,6 +588,10 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
         dom_close(c.d);
     derive_cache_free(c.derived);
     arena_free(&c.own);
+    if (filtered && fclose(filtered) && !rc)
+        rc = err_set(e, E_IO, NULL, "cannot write the output: %m");
+    if (e)
+        term_clean(e->msg);
     return rc;
 }
 

@@ -70,6 +70,12 @@ int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
  * each line is then one request of that dom, its arena reset after). */
 int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e);
 
+/* term.c: a stream writing to `to` with every control character but
+ * newline and tab escaped (NULL when none can be made); and the same done
+ * in place to a message, replacing them with '?'. */
+FILE *term_filter_open(FILE *to);
+void term_clean(char *s);
+
 /* ---- rendering (render.c) ---- */
 void render_record_json(cli *c, const record *r);
 void render_record(cli *c, const record *r);

@@ -23,6 +23,7 @@ typedef struct db db;
 typedef struct db_stmt db_stmt;
 
 enum { DB_READ = 0, DB_WRITE = 1 };
+enum { DB_TXN_NONE = 0, DB_TXN_OPEN = 1, DB_TXN_FAILED = 2 };
 
 typedef struct db_driver {
     const char *name;      /* "sqlite", "postgres" */
@@ -44,6 +45,10 @@ typedef struct db_driver {
     const char *(*col_text)(db_stmt *st, int c);          /* valid until the next step */
     void (*reset)(db_stmt *st);
     int (*begin)(db *d, int write, isms_err *e);
+    /* Where the connection's transaction really is, whatever db.c believes:
+     * the database may have ended it (SQLite rolls back on some I/O errors
+     * and on RAISE(ROLLBACK); PostgreSQL marks it failed after an error). */
+    int (*txn_state)(db *d);
     /* Copies the whole repository to a new file or database (backups before
      * a schema upgrade); NULL where the driver cannot. */
     int (*backup)(db *d, const char *to, isms_err *e);

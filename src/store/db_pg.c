@@ -664,6 +664,18 @@ static int retry_begin(const PGresult *res)
     return state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
 }
 
+static int pg_txn_state(db *base)
+{
+    switch (PQtransactionStatus(pg_of(base)->conn)) {
+    case PQTRANS_IDLE:
+        return DB_TXN_NONE;
+    case PQTRANS_INERROR:
+        return DB_TXN_FAILED;
+    default:   /* open, or the connection is gone: the next statement names that itself */
+        return DB_TXN_OPEN;
+    }
+}
+
 static int pg_begin(db *base, int write, isms_err *e)
 {
     pg_db *d = pg_of(base);
@@ -801,6 +813,7 @@ const db_driver db_pg_driver = {
     .col_text = pg_col_text,
     .reset = pg_reset,
     .begin = pg_begin,
+    .txn_state = pg_txn_state,
     .backup = NULL,   /* pg_dump is the tool for that; store.c backs up SQLite only */
     .integrity = pg_integrity,
     .remove = pg_remove,

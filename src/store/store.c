@@ -67,9 +67,14 @@ static int read_version(store *s, int *version, isms_err *e)
 
 int store_schema_version(store *s, int *version, isms_err *e) { return read_version(s, version, e); }
 
+char *store_migration_sql(const db *d, int version)
+{
+    return migration_sql(d, isms_migrations[version - 1].data);
+}
+
 static int apply_migration(store *s, int v, isms_err *e)
 {
-    char *sql = migration_sql(s->db, isms_migrations[v - 1].data);
+    char *sql = store_migration_sql(s->db, v);
     int rc = db_exec(s->db, sql, e);
     free(sql);
     if (rc)
@@ -180,6 +185,7 @@ int store_open(const char *target, int create, const store_schema *schema, store
         rc = migrate(s, target, name, create, upgraded_from, e);
         free(name);
     }
+
     if (rc) {
         store_close(s);
         return rc;
@@ -193,6 +199,7 @@ void store_close(store *s)
     if (!s)
         return;
     regsql_free(s);
+    free(s->schema_diff);
     db_close(s->db);
     free(s);
 }
@@ -206,7 +213,22 @@ int store_integrity(store *s, struct buf *problems, isms_err *e)
     return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
 }
 
-int store_begin(store *s, int write, isms_err *e) { return db_begin(s->db, write, e); }
+int store_begin(store *s, int write, isms_err *e)
+{
+    /* A write on a schema that is not isms's own would run whatever was
+     * planted there (a trigger rewriting values) under an honest name. */
+    const char *diff = NULL;
+    if (write && !s->db->in_txn) {
+        int rc = store_schema_check(s, &diff, e);
+        if (rc)
+            return rc;
+    }
+    if (diff)
+        return err_set(e, E_TAMPERED, "repository",
+                       "the repository's schema differs from the one isms made (%s); no change "
+                       "is written until it is restored: run `isms verify`", diff);
+    return db_begin(s->db, write, e);
+}
 int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
 void store_rollback(store *s) { db_rollback(s->db); }
 

@@ -56,6 +56,13 @@ int store_create_table(store *s, const regdef *reg, isms_err *e);
 struct buf;
 int store_integrity(store *s, struct buf *problems, isms_err *e);
 
+/* How the repository's schema differs from the one its migrations make
+ * (tables, columns, indexes, triggers, rules, views on isms's tables), as
+ * "; "-separated findings in *diff; NULL when it does not. Checked once per
+ * open, on the first write or this call; while it differs every write is
+ * refused (E_TAMPERED). */
+int store_schema_check(store *s, const char **diff, isms_err *e);
+
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);

@@ -186,6 +186,50 @@ static void a_role_without_rights_is_denied(void **state)
     assert_false(tu_repo_exists(repo));
 }
 
+/* Fails unless neither output of `isms <args>` holds a control character
+ * other than newline and tab (raw or as a UTF-8 C1 code). */
+static void prints_no_control_characters(const char *repo, const char *const argv[])
+{
+    tu_result r;
+    tu_isms_argv(&r, repo, NULL, argv);
+    const char *outs[2] = {r.out, r.err};
+    for (int k = 0; k < 2; k++)
+        for (const unsigned char *p = (const unsigned char *)outs[k]; *p; p++)
+            if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ||
+                (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+                fail_msg("isms %s %s printed control character 0x%02x", argv[0],
+                         argv[1] ? argv[1] : "", *p);
+    tu_result_free(&r);
+}
+
+/* Values planted behind isms's back (SQL on the repository) reach the
+ * terminal escaped: no ESC byte clears a screen or forges a line from a
+ * list, a record, the log or a message. */
+static void tampered_text_reaches_no_terminal_raw(void **state)
+{
+    (void)state;
+    const char *repo = tu_repo("ansi.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
+                    "risk-owner"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "plain", "--owner", "PER-1", "--likelihood", "2",
+                    "--impact", "2"));
+    const char *chr = tu_backend_is_pg() ? "chr" : "char";
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE risk SET title = 'a' || %s(27) || '[2J' || %s(13) || 'b' || %s(155) WHERE key = 'RISK-1'",
+             chr, chr, chr);
+    tu_sql(repo, sql);
+    snprintf(sql, sizeof sql, "UPDATE ledger SET actor = 'x' || %s(27) || '[2J' WHERE seq = 1", chr);
+    tu_sql(repo, sql);
+    const char *const commands[][4] = {
+        {"risk", "list", NULL}, {"risk", "show", "RISK-1", NULL}, {"log", NULL},
+        {"log", "RISK-1", NULL}, {"verify", NULL}, {"risk", "list", "--json", NULL},
+    };
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        prints_no_control_characters(repo, commands[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +238,7 @@ int main(void)
         cmocka_unit_test(passwords_are_never_shown),
         cmocka_unit_test(malformed_connection_strings_hide_the_password),
         cmocka_unit_test(a_role_without_rights_is_denied),
+        cmocka_unit_test(tampered_text_reaches_no_terminal_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

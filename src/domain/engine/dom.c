@@ -196,6 +196,7 @@ void dom_end(dom *d)
 {
     forget_who(d);
     d->transitioning = 0;
+    d->fault = 0;
     arena_reset(&d->a);
 }
 
@@ -203,7 +204,13 @@ int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
 
 int dom_txn_end(dom *d, int rc, isms_err *e)
 {
+    if (!rc && d->fault) {
+        rc = d->fault;
+        if (e && !e->code)
+            *e = d->fault_err;
+    }
     if (rc) {
+        d->fault = 0;
         store_rollback(d->st);
         dom_org_forget(d);   /* a rolled-back profile change must not linger */
         return rc;
@@ -265,7 +272,13 @@ static void org_load(dom *d)
     arena a;
     arena_init(&a);
     record org;
-    if (store_get(d->st, &reg_org, "ORG", &org, &a, NULL) == 0) {
+    isms_err e = {0};
+    int rc = store_get(d->st, &reg_org, "ORG", &org, &a, &e);
+    if (rc && rc != E_NOT_FOUND && !d->fault) {
+        d->fault = rc;
+        d->fault_err = e;
+    }
+    if (!rc) {
         const char *cur = record_text(&org, F_ORG_CURRENCY);
         const currency *c = cur ? currency_find(cur) : NULL;
         if (c) {
@@ -278,7 +291,7 @@ static void org_load(dom *d)
         split_labels(d->labels[1], record_text(&org, F_ORG_IMPACT_LABELS));
     }
     arena_free(&a);
-    d->org_loaded = 1;
+    d->org_loaded = !rc || rc == E_NOT_FOUND;   /* a failed read is tried again */
 }
 
 int dom_matrix_size(dom *d) { org_load(d); return d->matrix; }

@@ -16,6 +16,11 @@ struct dom {
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */
     int org_loaded;
+    /* An error in a read that cannot return one (the organisation settings
+     * behind dom_matrix_size() and friends): kept here, and the write it
+     * happened in fails with it at dom_txn_end() instead of committing. */
+    int fault;
+    isms_err fault_err;
     int matrix;
     int exponent;
     char currency[8];

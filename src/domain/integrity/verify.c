@@ -26,6 +26,8 @@ typedef struct verify_ctx {
     verify_report *rep;
     isms_err first;
     char genesis_id[64];
+    char genesis_created[32];
+    int ledger_schema;    /* the schema version the ledger's init and migrate entries end at */
 } verify_ctx;
 
 void verify_report_init(verify_report *r)
@@ -65,7 +67,13 @@ static int remember_entry(const ledger_row *r, void *ctx)
             const char *id = strstr(r->data, "\"repository_id\":\"");
             if (id)
                 snprintf(v->genesis_id, sizeof v->genesis_id, "%.32s", id + 17);
+            const char *at = strstr(r->data, "\"created_at\":\"");
+            if (at)
+                snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
         }
+        const char *version = strstr(r->data, !strcmp(r->op, "init") ? "\"schema\":" : "\"to\":");
+        if (version)
+            v->ledger_schema = atoi(strchr(version, ':') + 1);
         return 0;
     }
     void **slot = strmap_slot_for(&v->latest, r->key);
@@ -136,6 +144,19 @@ static int check_identity(verify_ctx *v, isms_err *e)
     if (!rc && (!id || strcmp(id, v->genesis_id)))
         problem(v, "repository_id", "the repository's identity (%s) is not the one its ledger "
                 "was started with (%s)", id ? id : "none", v->genesis_id);
+    /* The rest of the unsigned metadata, against what the ledger recorded. */
+    char *created = NULL;
+    if (!rc)
+        rc = store_meta_get(dom_store(v->d), "created_at", &created, &a, e);
+    if (!rc && v->genesis_created[0] && (!created || strcmp(created, v->genesis_created)))
+        problem(v, "created_at", "the repository's creation time (%s) is not the one its ledger "
+                "was started with (%s)", created ? created : "none", v->genesis_created);
+    int version = 0;
+    if (!rc)
+        rc = store_schema_version(dom_store(v->d), &version, e);
+    if (!rc && v->ledger_schema && version != v->ledger_schema)
+        problem(v, "schema_migration", "the schema version the repository records (%d) is not the "
+                "one its ledger ends at (%d)", version, v->ledger_schema);
     arena_free(&a);
     return rc;
 }
@@ -154,6 +175,12 @@ static int check_store(verify_ctx *v, isms_err *e)
     if (!rc && problems.len)
         problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
     buf_reset(&problems);
+    const char *diff = NULL;
+    if (!rc)
+        rc = store_schema_check(dom_store(v->d), &diff, e);
+    if (!rc && diff)
+        problem(v, "schema", "the schema differs from the one isms's migrations make: %s; a trigger, "
+                "rule or index planted there can rewrite or hide what is written", diff);
     return rc;
 }
 
