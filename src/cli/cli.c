@@ -67,6 +67,8 @@ static const extra_opt extra_options[] = {
     {"risk", "lec", "svg", 1, "file to write the chart to (- for standard output)"},
     {"risk", "lec", "iterations", 1, "simulated years (default 100000)"},
     {"risk", "lec", "seed", 1, "random seed (default 1)"},
+    {"risk", "lec", "threads", 1, "threads (default: all cores; figures do not depend on it)"},
+    {"risk", "lec", "no-save", 0, "do not record the run as an analysis (the chart then names none)"},
     {"risk", "accept", "rationale", 1, "why the risk is accepted"},
     {"risk", "accept", "until", 1, "when the acceptance lapses (default: in a year)"},
     {"quantify", NULL, "by", 1, "objective: also each objective's loss and certainty"},
