@@ -17,10 +17,17 @@
 
 /* ---- text ---- */
 
-static const char *major(cli *c, double v)
+/* An amount of a saved analysis: integer minor units, as every JSON of
+ * isms has them ("money": "minor units"); analyses saved before that
+ * convention hold major units. Shown rounded to whole major units. */
+static const char *analysis_amount(cli *c, const json_t *doc, const json_t *v)
 {
+    const char *money = json_string_value(json_object_get(doc, "money"));
+    double x = json_number_value(v);
+    if (money && !strcmp(money, "minor units"))
+        x /= pow(10, dom_currency_exponent(c->d));
     char amount[64];
-    format_money(amount, sizeof amount, isfinite(v) ? (int64_t)llround(v) : 0, 0);
+    format_money(amount, sizeof amount, isfinite(x) ? (int64_t)llround(x) : 0, 0);
     return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
@@ -57,8 +64,8 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *portfolio)
         json_t *loss = json_object_get(o, "annual_loss");
         fprintf(f, "  %-7s %-40.40s mean %16s   P95 %16s   %s\n", json_string_value(json_object_get(o, "key")),
                 json_string_value(json_object_get(o, "title")),
-                major(c, json_number_value(json_object_get(loss, "mean"))),
-                major(c, json_number_value(json_object_get(loss, "p95"))),
+                analysis_amount(c, portfolio, json_object_get(loss, "mean")),
+                analysis_amount(c, portfolio, json_object_get(loss, "p95")),
                 json_is_number(json_object_get(o, "certainty")) && certainty >= 0
                     ? arena_printf(c->a, "%.0f%% certain", 100 * certainty) : "no appetite set");
     }

@@ -397,7 +397,7 @@ static int matrix_bands(dom *d, qual_matrix *qm)
 }
 
 static char *risk_quant_json(const risk_quant *q, int results_only);
-static char *risk_inputs_json(const qmodel *m, const quant_opts *o);
+static char *risk_inputs_json(const qmodel *m, const quant_opts *o, const quant_money *money);
 
 static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t seed, size_t iterations,
                          double mean, double p95, int outside, char *inputs, char *results,
@@ -443,6 +443,11 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
     return rc;
 }
 
+static quant_money money_of(dom *d)
+{
+    return (quant_money){arena_strdup(dom_arena(d), dom_currency(d)), dom_currency_exponent(d)};
+}
+
 int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *q, isms_err *e)
 {
     memset(q, 0, sizeof *q);
@@ -464,6 +469,7 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     q->seed = o->seed;
     q->iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS;
     q->engine = fair_engine_version;
+    q->money = money_of(d);
     q->model = m.risks[0].mode == FAIR_PRODUCT ? "product" : "compound";
     rc = dom_risk_threshold(d, &r, &q->threshold, e);
     if (!rc)
@@ -479,7 +485,7 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
                               q->current.stats.p_above_appetite > 1.0 - q->threshold.confidence / 100.0;
     }
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, NULL);
+        char *inputs = risk_inputs_json(&m, NULL, &q->money);
         char *results = risk_quant_json(q, 1);
         rc = save_analysis(d, q->key, "risk", q->seed, q->iterations, q->current.stats.mean,
                            q->current.stats.p95, q->outside_appetite, inputs, results, &q->analysis, e);
@@ -626,6 +632,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
+    q->money = money_of(d);
     q->modelled = m.nrisks;
     q->unmodelled = m.unmodelled;
     group_load g = {.m = &m, .a = dom_arena(d)};
@@ -654,7 +661,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     if (!rc && g.n)
         rc = describe_groups(d, &m, &g, &res, fo.threads, q, e);
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, o);
+        char *inputs = risk_inputs_json(&m, o, &q->money);
         char *results = portfolio_json(q);
         rc = save_analysis(d, by_objective ? "portfolio by objective" : "portfolio", "portfolio",
                            q->seed, q->iterations, q->total.mean, q->total.p95,
@@ -699,6 +706,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
+    q->money = money_of(d);
     portfolio *p = NULL;
     decide_value *v = xcalloc(m.ncontrols, sizeof *v);
     rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
@@ -715,7 +723,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
         qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
     }
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, NULL);
+        char *inputs = risk_inputs_json(&m, NULL, &q->money);
         char *results = returns_json(q);
         rc = save_analysis(d, "controls", "control-return", q->seed, q->iterations, 0, 0, 0, inputs,
                            results, &q->analysis, e);
@@ -791,12 +799,30 @@ static void dist_member(jw *w, const char *name, const dist *d)
     buf_reset(&b);
 }
 
-static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
+/* One money convention for every JSON document isms writes: amounts are
+ * integer minor units of the currency (cents), as in records; the document
+ * says so ("money", "currency"). The engine's doubles are major units. */
+static void money_members(jw *w, const quant_money *m)
+{
+    jw_str(w, "currency", m->currency);
+    jw_str(w, "money", "minor units");
+}
+
+static void amount(jw *w, const char *name, double major, const quant_money *m)
+{
+    if (isfinite(major))
+        jw_int(w, name, (int64_t)llround(major * pow(10, m->exponent)));
+    else
+        jw_null(w, name);
+}
+
+static char *risk_inputs_json(const qmodel *m, const quant_opts *o, const quant_money *money)
 {
     jw *w = jw_new();
     jw_object(w, NULL);
     jw_str(w, "engine", fair_engine_version);
-    jw_str(w, "money", "major units");
+    money_members(w, money);
+    jw_str(w, "distributions", "major units, as given");
     jw_array(w, "risks");
     for (size_t i = 0; i < m->nrisks; i++) {
         const fair_risk *r = &m->risks[i];
@@ -824,10 +850,10 @@ static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
         jw_object(w, NULL);
         jw_str(w, "key", m->qcontrols[c].key);
         jw_bool(w, "implemented", fc->implemented);
-        jw_num(w, "annual_cost", fc->annual_cost);
+        amount(w, "annual_cost", fc->annual_cost, money);
         if (m->qcontrols[c].target == FAIR_ON_TRANSFER) {
-            jw_num(w, "deductible", fc->deductible);
-            jw_num(w, "limit", fc->limit);
+            amount(w, "deductible", fc->deductible, money);
+            amount(w, "limit", fc->limit, money);
             jw_str(w, "cover", fc->cover == FAIR_COVER_ANNUAL ? "annual" : "per-event");
         }
         jw_end(w);
@@ -861,36 +887,36 @@ static void run_members(jw *w, int with_analysis, const char *analysis, const ch
     jw_int(w, "iterations", (int64_t)iterations);
 }
 
-static void stats_members(jw *w, const char *name, const stats_summary *s)
+static void stats_members(jw *w, const char *name, const stats_summary *s, const quant_money *m)
 {
     jw_object(w, name);
-    jw_num(w, "mean", s->mean);
-    jw_num(w, "sd", s->sd);
-    jw_num(w, "p50", s->p50);
-    jw_num(w, "p90", s->p90);
-    jw_num(w, "p95", s->p95);
-    jw_num(w, "p99", s->p99);
+    amount(w, "mean", s->mean, m);
+    amount(w, "sd", s->sd, m);
+    amount(w, "p50", s->p50, m);
+    amount(w, "p90", s->p90, m);
+    amount(w, "p95", s->p95, m);
+    amount(w, "p99", s->p99, m);
     jw_num(w, "var_level", s->var_level);
-    jw_num(w, "value_at_risk", s->var);
-    jw_num(w, "expected_shortfall", s->es);
+    amount(w, "value_at_risk", s->var, m);
+    amount(w, "expected_shortfall", s->es, m);
     jw_num(w, "p_above_appetite", isfinite(s->p_above_appetite) ? s->p_above_appetite : NAN);
     jw_num(w, "p_above_tolerance", s->p_above_tolerance);
     jw_end(w);
 }
 
-static void lec_members(jw *w, const stats_lec_point *lec)
+static void lec_members(jw *w, const stats_lec_point *lec, const quant_money *m)
 {
     jw_array(w, "loss_exceedance");
     for (int k = 0; k < QUANT_LEC_POINTS; k++) {
         jw_array(w, NULL);
-        jw_num(w, NULL, lec[k].loss);
+        amount(w, NULL, lec[k].loss, m);
         jw_num(w, NULL, lec[k].p_exceed);
         jw_end(w);
     }
     jw_end(w);
 }
 
-static void threshold_members(jw *w, const quant_threshold *t)
+static void threshold_members(jw *w, const quant_threshold *t, const quant_money *m)
 {
     if (!t->set) {
         jw_null(w, "appetite");
@@ -898,20 +924,21 @@ static void threshold_members(jw *w, const quant_threshold *t)
     }
     jw_object(w, "appetite");
     jw_str(w, "statement", t->source);
-    jw_num(w, "appetite", t->appetite);
-    jw_num(w, "tolerance", t->tolerance);
+    amount(w, "appetite", t->appetite, m);
+    amount(w, "tolerance", t->tolerance, m);
     jw_int(w, "confidence", t->confidence);
     jw_end(w);
 }
 
-static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec)
+static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec,
+                             const quant_money *m)
 {
     jw_object(w, name);
-    stats_members(w, "annual_loss", &s->stats);
+    stats_members(w, "annual_loss", &s->stats, m);
     jw_num(w, "loss_events_per_year", s->frequency);
-    jw_num(w, "mean_loss_per_event", s->event_loss);
+    amount(w, "mean_loss_per_event", s->event_loss, m);
     if (with_lec)
-        lec_members(w, s->lec);
+        lec_members(w, s->lec, m);
     jw_end(w);
 }
 
@@ -924,18 +951,19 @@ static char *risk_quant_json(const risk_quant *q, int results_only)
         jw_str(w, "title", q->title);
     }
     run_members(w, !results_only, q->analysis, q->engine, q->seed, q->iterations);
+    money_members(w, &q->money);
     jw_str(w, "model", q->model);
-    threshold_members(w, &q->threshold);
+    threshold_members(w, &q->threshold, &q->money);
     jw_bool(w, "outside_appetite", q->outside_appetite);
-    scenario_members(w, "inherent", &q->inherent, 1);
-    scenario_members(w, "current", &q->current, 1);
-    scenario_members(w, "target", &q->target, 1);
+    scenario_members(w, "inherent", &q->inherent, 1, &q->money);
+    scenario_members(w, "current", &q->current, 1, &q->money);
+    scenario_members(w, "target", &q->target, 1, &q->money);
     jw_array(w, "sensitivity");
     for (size_t k = 0; k < q->nsensitivity; k++) {
         jw_object(w, NULL);
         jw_str(w, "input", quant_input_name(q->sensitivity[k].factor));
         jw_num(w, "variance_share", q->sensitivity[k].variance_share);
-        jw_num(w, "mean_shift", q->sensitivity[k].mean_shift);
+        amount(w, "mean_shift", q->sensitivity[k].mean_shift, &q->money);
         jw_end(w);
     }
     jw_end(w);
@@ -955,12 +983,13 @@ static char *portfolio_json(const portfolio_quant *q)
     jw *w = jw_new();
     jw_object(w, NULL);
     run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations);
+    money_members(w, &q->money);
     jw_int(w, "risks_modelled", (int64_t)q->modelled);
     jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
-    threshold_members(w, &q->threshold);
-    stats_members(w, "annual_loss", &q->total);
+    threshold_members(w, &q->threshold, &q->money);
+    stats_members(w, "annual_loss", &q->total, &q->money);
     jw_num(w, "certainty", q->certainty);
-    lec_members(w, q->lec);
+    lec_members(w, q->lec, &q->money);
     jw_array(w, "objectives");
     for (size_t k = 0; k < q->ngroups; k++) {
         const group_quant *g = &q->groups[k];
@@ -968,8 +997,8 @@ static char *portfolio_json(const portfolio_quant *q)
         jw_str(w, "key", g->key);
         jw_str(w, "title", g->title);
         jw_int(w, "risks", (int64_t)g->nrisks);
-        threshold_members(w, &g->threshold);
-        stats_members(w, "annual_loss", &g->stats);
+        threshold_members(w, &g->threshold, &q->money);
+        stats_members(w, "annual_loss", &g->stats, &q->money);
         jw_num(w, "certainty", g->certainty);
         jw_end(w);
     }
@@ -984,6 +1013,7 @@ static char *returns_json(const returns_quant *q)
     jw *w = jw_new();
     jw_object(w, NULL);
     run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations);
+    money_members(w, &q->money);
     jw_array(w, "controls");
     for (size_t k = 0; k < q->n; k++) {
         const control_quant *c = &q->rows[k];
@@ -991,10 +1021,10 @@ static char *returns_json(const returns_quant *q)
         jw_str(w, "key", c->key);
         jw_str(w, "title", c->title);
         jw_str(w, "state", c->value.implemented ? "implemented" : "proposed");
-        jw_num(w, "annual_cost", c->value.annual_cost);
-        jw_num(w, "mean_reduction", c->value.mean_reduction);
-        jw_num(w, "p95_reduction", c->value.p95_reduction);
-        jw_num(w, "net_benefit", c->value.net_benefit);
+        amount(w, "annual_cost", c->value.annual_cost, &q->money);
+        amount(w, "mean_reduction", c->value.mean_reduction, &q->money);
+        amount(w, "p95_reduction", c->value.p95_reduction, &q->money);
+        amount(w, "net_benefit", c->value.net_benefit, &q->money);
         jw_num(w, "return_on_control", c->value.roi);
         if (c->value.rank)
             jw_int(w, "fund_rank", (int64_t)c->value.rank);
