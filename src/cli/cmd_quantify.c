@@ -294,7 +294,7 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
 
 int cmd_quantify(cli *c, isms_err *e)
 {
-    quant_opts o;
+    quant_opts o = {0};   /* quant_done() reads it even when an earlier check fails */
     longjob p;
     const char *by = cli_opt_value(c, "by");
     int rc = cli_start(c, 0, "no arguments", e);
@@ -320,13 +320,16 @@ int cmd_quantify(cli *c, isms_err *e)
     if (q.certainty >= 0)
         fprintf(c->out, "  certainty of staying within tolerance: %s\n", pct(c, q.certainty));
     if (q.ngroups) {
-        fprintf(c->out, "\n  %-8s %-40s %6s %16s %16s %10s\n", "", "objective", "risks", "mean", "P95", "certainty");
+        static const char *const heads[] = {"key", "objective", "risks", "mean", "P95", "certainty", NULL};
+        ttab *t = ttab_new(c, heads, "llrrrr");
         for (size_t k = 0; k < q.ngroups; k++) {
             const group_quant *g = &q.groups[k];
-            fprintf(c->out, "  %-8s %-40.40s %6zu %16s %16s %10s\n", g->key, g->title, g->nrisks,
-                    money(c, g->stats.mean), money(c, g->stats.p95),
-                    g->certainty >= 0 ? pct(c, g->certainty) : "-");
+            const char *row[] = {g->key, g->title, arena_printf(c->a, "%zu", g->nrisks), money(c, g->stats.mean),
+                                 money(c, g->stats.p95), g->certainty >= 0 ? pct(c, g->certainty) : "-"};
+            ttab_row(t, row);
         }
+        fputc('\n', c->out);
+        ttab_print(t, "  ");
     }
     return 0;
 }
@@ -347,16 +350,19 @@ int cmd_control_roi(cli *c, isms_err *e)
         return print_json_text(c, dom_returns_json(&q));
     fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
             (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    fprintf(c->out, "  %-5s %-8s %-36s %-11s %14s %14s %14s %8s\n", "fund", "key", "control", "state",
-            "annual cost", "mean avoided", "P95 avoided", "return");
+    static const char *const heads[] = {"fund", "key", "control", "state", "annual cost", "mean avoided",
+                                        "P95 avoided", "return", NULL};
+    ttab *t = ttab_new(c, heads, "rlllrrrr");
+    ttab_limit(t, 2, 36);
     for (size_t k = 0; k < q.n; k++) {
         const control_quant *r = &q.rows[k];
-        fprintf(c->out, "  %-5s %-8s %-36.36s %-11s %14s %14s %14s %8s\n",
-                r->value.rank ? arena_printf(c->a, "%zu", r->value.rank) : "", r->key, r->title,
-                r->value.implemented ? "implemented" : "proposed", money(c, r->value.annual_cost),
-                money(c, r->value.mean_reduction), money(c, r->value.p95_reduction),
-                isfinite(r->value.roi) ? arena_printf(c->a, "%.0f%%", 100 * r->value.roi) : "free");
+        const char *row[] = {r->value.rank ? arena_printf(c->a, "%zu", r->value.rank) : "", r->key, r->title,
+                             r->value.implemented ? "implemented" : "proposed", money(c, r->value.annual_cost),
+                             money(c, r->value.mean_reduction), money(c, r->value.p95_reduction),
+                             isfinite(r->value.roi) ? arena_printf(c->a, "%.0f%%", 100 * r->value.roi) : "free"};
+        ttab_row(t, row);
     }
+    ttab_print(t, "  ");
     fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; proposed controls are "
                     "ranked by return (fund 1 first)\n");
     return 0;
@@ -380,16 +386,23 @@ int cmd_risk_accept(cli *c, isms_err *e)
     return 0;
 }
 
+typedef struct appetite_rows {
+    cli *c;
+    ttab *t;
+} appetite_rows;
+
 static int show_appetite(const record *r, void *ctx)
 {
-    cli *c = ctx;
+    appetite_rows *a = ctx;
+    cli *c = a->c;
     if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
         return 0;
     const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
-    fprintf(c->out, "  %-7s %-10s %18s %18s %5lld%%\n", r->key, obj->null ? "organisation" : obj->s,
-            render_money(c, record_int(r, F_APPETITE_APPETITE)),
-            record_cval(r, F_APPETITE_TOLERANCE)->null ? "-" : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
-            (long long)record_int(r, F_APPETITE_CONFIDENCE));
+    const char *row[] = {r->key, obj->null ? "organisation" : obj->s, render_money(c, record_int(r, F_APPETITE_APPETITE)),
+                         record_cval(r, F_APPETITE_TOLERANCE)->null ? "-"
+                             : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
+                         arena_printf(c->a, "P%lld", (long long)record_int(r, F_APPETITE_CONFIDENCE))};
+    ttab_row(a->t, row);
     return 0;
 }
 
@@ -406,9 +419,11 @@ int cmd_risk_appetite(cli *c, isms_err *e)
         table_end(t);
         return rc;
     }
-    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n"
-                    "  %-7s %-10s %18s %18s %6s\n", "key", "applies to", "appetite", "tolerance", "at");
-    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, c, e);
+    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n");
+    static const char *const heads[] = {"key", "applies to", "appetite", "tolerance", "at", NULL};
+    appetite_rows a = {c, ttab_new(c, heads, "llrrr")};
+    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, &a, e);
+    ttab_print(a.t, "  ");
     fprintf(c->out, "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "
                     "objective: isms quantify --by objective\n");
     return rc;
