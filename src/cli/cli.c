@@ -143,8 +143,6 @@ static const struct {
 } made_by[] = {
     {"acceptance", "isms risk accept"},
     {"analysis", "isms risk quantify, isms risk lec, isms quantify, isms control roi"},
-    {"signing_key", "isms key add"},
-    {"org", "isms org set"},
 };
 
 static const char *noun_summary(const char *noun)
@@ -472,16 +470,24 @@ static const char *verbs_of(cli *c, const regdef *reg)
 
 static void help_global(cli *c, FILE *f)
 {
+    int width = 13;   /* the names' column: as wide as the widest, and two spaces */
+    for (int i = 0; i < NCOMMANDS; i++) {
+        int w = (int)strlen(noun_typed(commands[i].noun)) + (commands[i].verb ? 1 + (int)strlen(commands[i].verb) : 0);
+        width = w > width ? w : width;
+    }
+    width++;
     fprintf(f, "isms %s: an information security management system\n\n"
                "usage: isms [--repo REPO] [--as PERSON] [--json] [--note TEXT] <noun> [<verb>] ...\n"
                "       isms help <noun> [<verb>]          isms --version\n\n"
                "registers (each has add, list, show, update, retire, unless said):\n", ISMS_VERSION);
     for (int i = 0; registers[i]; i++) {
         const regdef *reg = registers[i];
-        fprintf(f, "  %-13s %s\n", noun_typed(reg->name), reg->summary);
+        fprintf(f, "  %-*s %s\n", width, noun_typed(reg->name), reg->summary);
         const char *by = register_made_by(reg);
         if (by)
-            fprintf(f, "  %-13s   records made by %s, not add (%s)\n", "", by, verbs_of(c, reg));
+            fprintf(f, "  %-*s   records made by %s, not add (%s)\n", width, "", by, verbs_of(c, reg));
+        else if (reg->flags & REG_SINGLETON)
+            fprintf(f, "  %-*s   one record: isms %s set, isms %s show\n", width, "", reg->name, reg->name);
     }
     fprintf(f, "\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++) {
@@ -490,11 +496,11 @@ static void help_global(cli *c, FILE *f)
         for (int j = 0; j < i; j++)
             first &= strcmp(commands[j].noun, noun) != 0;
         if (first && commands[i].verb && !register_find(noun))   /* a noun of verbs: what it is for */
-            fprintf(f, "  %-13s %s\n", noun_typed(noun), noun_summary(noun));
+            fprintf(f, "  %-*s %s\n", width, noun_typed(noun), noun_summary(noun));
         char name[64];
         snprintf(name, sizeof name, "%s%s%s", noun_typed(noun), commands[i].verb ? " " : "",
                  commands[i].verb ? commands[i].verb : "");
-        fprintf(f, "  %-13s %s\n", name, commands[i].summary);
+        fprintf(f, "  %-*s %s\n", width, name, commands[i].summary);
     }
     fprintf(f, "\nglobal options:\n"
                "  --repo REPO   repository: a SQLite file or a PostgreSQL connection string\n"

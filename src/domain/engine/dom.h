@@ -162,6 +162,7 @@ int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const c
 
 /* ---- reads ---- */
 
+/* Reads record `key` of reg (a person also by e-mail). */
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e);
 /* Calls fn for each record matching q, in key order (see store_scan). */
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

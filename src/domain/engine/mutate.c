@@ -461,7 +461,16 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
-    return store_get(d->st, reg, dom_key(d, key), out, &d->a, e);
+    const char *k = dom_key(d, key);
+    if (reg == &reg_person && strchr(k, '@')) {   /* a person by e-mail, as everywhere */
+        int64_t id;
+        int rc = dom_find_person(d, k, &id, &k, e);
+        if (rc)
+            return rc;
+        if (!id)
+            return err_set(e, E_NOT_FOUND, "person", "there is no person %s", key);
+    }
+    return store_get(d->st, reg, k, out, &d->a, e);
 }
 
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
