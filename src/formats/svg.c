@@ -43,6 +43,7 @@ enum {
     W = SVG_LEC_WIDTH, H = SVG_LEC_HEIGHT,
     PL = 84, PR = W - 236, PT = 78, PB = H - 96,   /* the plot area */
     LEGEND_X = PR + 24, LEGEND_W = W - LEGEND_X - 8,
+    LABEL_RIGHT = PR + 16,                         /* labels on the plot may reach this far */
     FONT = 12,
 };
 
@@ -238,9 +239,11 @@ static int box_has(const box *b, double x, double y)
     return x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1;
 }
 
+/* Do two labels touch? Closer than a few pixels they read as one. */
 static int boxes_meet(const box *a, const box *b)
 {
-    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+    enum { GAP = 12 };
+    return a->x0 < b->x1 + GAP && b->x0 < a->x1 + GAP && a->y0 < b->y1 + 2 && b->y0 < a->y1 + 2;
 }
 
 /* Curve samples (every few pixels along each segment) inside b. */
@@ -269,41 +272,58 @@ static int curve_hits(const placer *p, const box *b)
     return hits;
 }
 
-static double place_score(const placer *p, const box *b)
+/* A label that straddles another amount's line reads as that amount's. */
+static int crosses_other_line(const placer *p, const box *b, double own_x)
 {
-    double score = curve_hits(p, b);
-    if (b->x0 < PL || b->x1 > PR || b->y0 < PT || b->y1 > PB)
+    int n = 0;
+    for (size_t i = 0; i < p->c->nmarkers; i++) {
+        double x = px(p->f, p->c->markers[i].x);
+        n += fabs(x - own_x) > 0.5 && x > b->x0 && x < b->x1;
+    }
+    return n;
+}
+
+static double place_score(const placer *p, const box *b, double own_x)
+{
+    double score = curve_hits(p, b) + 500.0 * crosses_other_line(p, b, own_x);
+    if (b->x0 < PL || b->x1 > LABEL_RIGHT || b->y0 < PT || b->y1 > PB)
         score += 10000;
     for (int i = 0; i < p->n; i++)
         score += boxes_meet(b, &p->placed[i]) ? 1000 : 0;
     return score;
 }
 
-/* Places `s` beside (x, y), preferring the left when `left`. */
+/* Places `s` beside (x, y), preferring the left when `left`: above or
+ * below, right by the point or a row further off, or centred over it a
+ * row off; whichever place is clearest (nearer places first when equal).
+ * Labels may reach a little past the plot's right edge, short of the
+ * legend. */
 static void place_label(buf *b, placer *p, double x, double y, int left, const char *color, const char *s)
 {
     double w = text_px(s, FONT, 0), h = FONT + 2;
-    static const int order[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};   /* {below, other side} */
     box best = {0};
     double best_score = INFINITY;
-    int best_left = left;
-    for (int k = 0; k < 4; k++) {
-        int l = order[k][1] ? !left : left, below = order[k][0];
-        double base = below ? y + 8 + h : y - 8;
-        box bx = {l ? x - 8 - w : x + 8, base - h + 2, l ? x - 8 : x + 8 + w, base + 3};
-        double score = place_score(p, &bx);
+    char best_anchor = 'l';
+    for (int k = 0; k < 12; k++) {
+        int row = k < 8 ? k / 4 : 1 + (k - 8) / 2, below = k % 2;
+        char anchor = k >= 8 ? 'm' : ((k / 2) % 2 ? !left : left) ? 'e' : 's';
+        double base = below ? y + 8 + h + 16.0 * row : y - 8 - 16.0 * row;
+        double x0 = anchor == 'e' ? x - 8 - w : anchor == 's' ? x + 8 : x - w / 2;
+        box bx = {x0, base - h + 2, x0 + w, base + 3};
+        double score = place_score(p, &bx, x) + 2.0 * row + (anchor == 'm' ? 3 : 0);
         if (score < best_score) {
             best_score = score;
             best = bx;
-            best_left = l;
+            best_anchor = anchor;
         }
     }
     if (p->n < 16)
         p->placed[p->n++] = best;
+    double tx = best_anchor == 'e' ? best.x1 : best_anchor == 's' ? best.x0 : (best.x0 + best.x1) / 2;
     buf_printf(b, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\" "
-                  "stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">", best_left ? x - 8 : x + 8,
-               best.y1 - 3, best_left ? "end" : "start", FONT, color);
-    fit_text(b, s, best_left ? x - 8 - PL : PR - x - 8, FONT, 0);
+                  "stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">", tx, best.y1 - 3,
+               best_anchor == 'e' ? "end" : best_anchor == 's' ? "start" : "middle", FONT, color);
+    fit_text(b, s, LABEL_RIGHT - PL, FONT, 0);
     buf_puts(b, "</text>\n");
 }
 
@@ -326,16 +346,16 @@ static void markers(buf *b, const frame *f, const svg_lec_chart *c)
         buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"#fff\" stroke=\"%s\" "
                       "stroke-width=\"2\"/>\n", px(f, c->points[i].x), py(f, c->points[i].y),
                    c->points[i].color ? c->points[i].color : "#222");
-    for (size_t i = 0; i < c->npoints; i++)
-        place_label(b, &p, px(f, c->points[i].x), py(f, c->points[i].y), 1,
-                    c->points[i].color ? c->points[i].color : "#222", c->points[i].label);
-    for (size_t i = 0; i < c->nmarkers; i++) {
+    for (size_t i = 0; i < c->nmarkers; i++) {   /* the amounts first: they are what the chart is for */
         char amount[64], label[160];
         svg_amount(amount, sizeof amount, c->currency, c->markers[i].x);
         snprintf(label, sizeof label, "%s %s", c->markers[i].name, amount);
         /* the first prefers the left of its line, the next the right: apart */
         place_label(b, &p, px(f, c->markers[i].x), ly, i % 2 == 0, marker_colors[i % 3], label);
     }
+    for (size_t i = 0; i < c->npoints; i++)
+        place_label(b, &p, px(f, c->points[i].x), py(f, c->points[i].y), 1,
+                    c->points[i].color ? c->points[i].color : "#222", c->points[i].label);
 }
 
 static void level_line(buf *b, const frame *f, const svg_lec_chart *c)
