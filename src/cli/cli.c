@@ -117,23 +117,12 @@ static const extra_opt extra_options[] = {
 };
 enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
 
-/* What a noun that is not a register is for: its line in the help. */
+/* What a noun is for when it is neither a register nor a command of its
+ * own (whose summary says it), only the noun of its verbs. */
 static const struct {
     const char *noun, *summary;
 } noun_summaries[] = {
-    {"init", "create a repository"},
-    {"quantify", "the organisation's risks in money, and how certain each objective is"},
-    {"summary", "the dashboard"},
-    {"verify", "check the ledger and the registers against it"},
-    {"checkpoint", "signed tree heads of the ledger, and witnesses' countersignatures"},
     {"ledger", "the ledger's Merkle tree: its head, proofs, and checking them without the repository"},
-    {"log", "the ledger's history of changes"},
-    {"export", "the whole repository as JSON"},
-    {"import", "a repository rebuilt from an export"},
-    {"migrate", "a repository copied to another backend"},
-    {"demo", "a demo repository"},
-    {"version", "the version of isms"},
-    {"help", "help on a noun or a verb: isms help risk, isms help risk add"},
 };
 
 /* The registers whose records workflows make, and which: said in the help,
@@ -187,7 +176,7 @@ static const char *noun_alias(const char *noun)
     return !strcmp(noun, "key") ? "signing_key" : noun;
 }
 
-static const char *noun_typed(const char *noun)
+const char *cli_noun_typed(const char *noun)
 {
     return !strcmp(noun, "signing_key") ? "key" : noun;
 }
@@ -310,16 +299,16 @@ static int take_global(cli *c, int code, const char *arg)
 /* ---- "did you mean" ---- */
 
 /* Edit distance between a and b, a swap of neighbours counting once
- * (optimal string alignment), case-insensitive; 0..ISMS_WORD. */
-enum { ISMS_WORD = 64 };
+ * (optimal string alignment), case-insensitive; 0..WORD_MAX. */
+enum { WORD_MAX = 64 };
 static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch; }
 
 static int edit_distance(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
-    if (n >= ISMS_WORD || m >= ISMS_WORD)
-        return ISMS_WORD;
-    int d[ISMS_WORD][ISMS_WORD];
+    if (n >= WORD_MAX || m >= WORD_MAX)
+        return WORD_MAX;
+    int d[WORD_MAX][WORD_MAX];
     for (size_t i = 0; i <= n; i++)
         d[i][0] = (int)i;
     for (size_t j = 0; j <= m; j++)
@@ -375,7 +364,7 @@ static int unknown_option(cli *c, const opt_table *t, const char *arg, isms_err 
         ((c->reg && regdef_transition(c->reg, c->verb, NULL)) || !strcmp(c->verb, "accept")))
         return err_set(e, E_USAGE, arg, "%s: there is no --by: the person who acts does it (--as PERSON)",
                        c->verb);
-    char name[ISMS_WORD];
+    char name[WORD_MAX];
     snprintf(name, sizeof name, "%s", arg + strspn(arg, "-"));
     name[strcspn(name, "=")] = 0;
     suggestion s = {.typed = name};
@@ -388,7 +377,7 @@ static int unknown_option(cli *c, const opt_table *t, const char *arg, isms_err 
         return err_set(e, E_USAGE, arg, "option %s is ambiguous: it begins %d options (see --help)", arg,
                        prefix_of);
     return err_set(e, E_USAGE, arg, "unknown option %s%s (see isms %s%s%s --help)", arg,
-                   did_you_mean(c, &s, "--"), noun_typed(c->noun ? c->noun : ""), c->verb ? " " : "",
+                   did_you_mean(c, &s, "--"), cli_noun_typed(c->noun ? c->noun : ""), c->verb ? " " : "",
                    c->verb ? c->verb : "");
 }
 
@@ -472,7 +461,7 @@ static void help_global(cli *c, FILE *f)
 {
     int width = 13;   /* the names' column: as wide as the widest, and two spaces */
     for (int i = 0; i < NCOMMANDS; i++) {
-        int w = (int)strlen(noun_typed(commands[i].noun)) + (commands[i].verb ? 1 + (int)strlen(commands[i].verb) : 0);
+        int w = (int)strlen(cli_noun_typed(commands[i].noun)) + (commands[i].verb ? 1 + (int)strlen(commands[i].verb) : 0);
         width = w > width ? w : width;
     }
     width++;
@@ -482,7 +471,7 @@ static void help_global(cli *c, FILE *f)
                "registers (each has add, list, show, update, retire, unless said):\n", ISMS_VERSION);
     for (int i = 0; registers[i]; i++) {
         const regdef *reg = registers[i];
-        fprintf(f, "  %-*s %s\n", width, noun_typed(reg->name), reg->summary);
+        fprintf(f, "  %-*s %s\n", width, cli_noun_typed(reg->name), reg->summary);
         const char *by = register_made_by(reg);
         if (by)
             fprintf(f, "  %-*s   records made by %s, not add (%s)\n", width, "", by, verbs_of(c, reg));
@@ -496,9 +485,9 @@ static void help_global(cli *c, FILE *f)
         for (int j = 0; j < i; j++)
             first &= strcmp(commands[j].noun, noun) != 0;
         if (first && commands[i].verb && !register_find(noun))   /* a noun of verbs: what it is for */
-            fprintf(f, "  %-*s %s\n", width, noun_typed(noun), noun_summary(noun));
+            fprintf(f, "  %-*s %s\n", width, cli_noun_typed(noun), noun_summary(noun) ? noun_summary(noun) : "");
         char name[64];
-        snprintf(name, sizeof name, "%s%s%s", noun_typed(noun), commands[i].verb ? " " : "",
+        snprintf(name, sizeof name, "%s%s%s", cli_noun_typed(noun), commands[i].verb ? " " : "",
                  commands[i].verb ? commands[i].verb : "");
         fprintf(f, "  %-*s %s\n", width, name, commands[i].summary);
     }
@@ -529,7 +518,7 @@ static void help_noun(FILE *f, const char *noun)
 {
     const regdef *reg = register_find(noun);
     const char *summary = noun_summary(noun), *by = reg ? register_made_by(reg) : NULL;
-    fprintf(f, "isms %s: %s\n", noun_typed(noun), summary ? summary : "");
+    fprintf(f, "isms %s: %s\n", cli_noun_typed(noun), summary ? summary : "");
     if (by)
         fprintf(f, "records are made by %s, not added by hand\n", by);
     fprintf(f, "\nverbs:\n");
@@ -543,7 +532,7 @@ static void help_noun(FILE *f, const char *noun)
     for (int i = 0; i < NCOMMANDS; i++)
         if (!strcmp(commands[i].noun, noun) && commands[i].verb)
             fprintf(f, "  %-10s %s\n", commands[i].verb, commands[i].summary);
-    fprintf(f, "\n`isms %s <verb> --help` lists the options.\n", noun_typed(noun));
+    fprintf(f, "\n`isms %s <verb> --help` lists the options.\n", cli_noun_typed(noun));
 }
 
 static void help_field(FILE *f, const fielddef *fd, const char *verb)
@@ -579,7 +568,7 @@ static void help_field(FILE *f, const fielddef *fd, const char *verb)
 static void help_transition(FILE *f, const cli *c)
 {
     const lifecycle *lc = c->reg->lifecycle;
-    fprintf(f, "usage: isms --as PERSON %s %s KEY\n\n", noun_typed(c->noun), c->verb);
+    fprintf(f, "usage: isms --as PERSON %s %s KEY\n\n", cli_noun_typed(c->noun), c->verb);
     for (int k = 0; k < lc->ntransitions; k++) {
         const transition *t = &lc->transitions[k];
         if (strcmp(t->verb, c->verb))
@@ -732,11 +721,11 @@ static int unknown_noun(cli *c, isms_err *e)
 {
     suggestion s = {.typed = c->noun};
     for (int i = 0; registers[i]; i++) {
-        consider(&s, noun_typed(registers[i]->name));
+        consider(&s, cli_noun_typed(registers[i]->name));
         consider(&s, registers[i]->plural);
     }
     for (int i = 0; i < NCOMMANDS; i++)
-        consider(&s, noun_typed(commands[i].noun));
+        consider(&s, cli_noun_typed(commands[i].noun));
     consider(&s, "help");
     return err_set(e, E_USAGE, c->noun, "unknown command \"%s\"%s (see isms --help)", c->noun,
                    did_you_mean(c, &s, ""));
@@ -744,7 +733,7 @@ static int unknown_noun(cli *c, isms_err *e)
 
 static int unknown_verb(cli *c, isms_err *e)
 {
-    const char *noun = noun_typed(c->noun);
+    const char *noun = cli_noun_typed(c->noun);
     if (c->reg && register_made_by(c->reg) && !strcmp(c->verb, "add"))
         return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"add\": its records are made by %s "
                        "(see isms %s --help)", noun, register_made_by(c->reg), noun);
@@ -809,7 +798,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
             c->help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
         help_noun(c->help ? c->out : stderr, c->noun);
         return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?",
-                                     noun_typed(c->noun));
+                                     cli_noun_typed(c->noun));
     }
     if (!cmd && (!c->reg || !register_verb_allowed(c->reg, c->verb)))
         return unknown_verb(c, e);

@@ -62,6 +62,8 @@ typedef int (*cli_handler)(cli *c, isms_err *e);
  * command's request as the principal: the person --as (or ISMS_ACTOR)
  * names, else the operating-system account. */
 int cli_open(cli *c, isms_err *e);
+/* A register's noun as typed: `key` for signing_key. */
+const char *cli_noun_typed(const char *noun);
 /* Refuses --as for commands that act on no existing repository's behalf
  * (init, demo, import, migrate): the operating-system account does them. */
 int cli_no_as(const cli *c, isms_err *e);

@@ -226,9 +226,6 @@ void render_record(cli *c, const record *r)
 
 /* ---- show: the record and what points at it ---- */
 
-/* The noun a register is typed as (`key` for signing_key). */
-static const char *noun_of(const regdef *reg) { return strcmp(reg->name, "signing_key") ? reg->name : "key"; }
-
 static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
 {
     FILE *f = c->out;
@@ -252,7 +249,7 @@ static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
     for (int k = 0; k < b->napprovals; k++) {
         const dom_approval *a = &b->approvals[k];
         fprintf(f, "  %-*s %s  %s  (isms --as %s %s %s %s)\n", width, k ? "" : "open approvals", a->key,
-                cell_line(c, a->label), r->key, noun_of(a->reg), a->verb, a->key);
+                cell_line(c, a->label), r->key, cli_noun_typed(a->reg->name), a->verb, a->key);
     }
 }
 

@@ -183,16 +183,3 @@ int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const in
         return dom_list(d, reg, q, fn, ctx, e);
     return scan_states(d, reg, q, states, nstates, fn, ctx, e);
 }
-
-static int count_one(const record *r, void *ctx)
-{
-    (void)r;
-    (*(int64_t *)ctx)++;
-    return 0;
-}
-
-int dom_count_state(dom *d, const regdef *reg, int state, int64_t *n, isms_err *e)
-{
-    *n = 0;
-    return scan_states(d, reg, NULL, &state, 1, count_one, n, e);
-}

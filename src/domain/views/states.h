@@ -32,7 +32,4 @@ const dom_state *dom_states(const regdef *reg, int *n);
 int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const int *states, int nstates,
                        store_record_fn fn, void *ctx, isms_err *e);
 
-/* How many records of reg are in state `state` (active ones). */
-int dom_count_state(dom *d, const regdef *reg, int state, int64_t *n, isms_err *e);
-
 #endif
