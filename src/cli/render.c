@@ -300,7 +300,7 @@ int render_show(cli *c, const record *r, isms_err *e)
  * ellipsis, never left to run into its neighbour. On a terminal the table
  * fits its width: the widest text columns give way first. */
 
-enum { TTAB_MAX_COLS = 24, TABLE_CELL_MAX = 44, TTAB_MIN_SHRUNK = 10 };
+enum { TTAB_MAX_COLS = 24, TABLE_CELL_MAX = 44, TTAB_MIN_SHRUNK = 16 };
 
 struct ttab {
     cli *c;
@@ -366,20 +366,38 @@ static size_t terminal_width(FILE *f)
     return ws.ws_col;
 }
 
-/* Narrows the widest left-aligned columns until the table fits `cols`. */
+/* The narrowest column k may become on a terminal: its header whole, and
+ * enough of a title to recognise it. */
+static size_t narrowest(const ttab *t, int k)
+{
+    size_t head = utf8_width(t->head[k]);
+    return head > TTAB_MIN_SHRUNK ? head : TTAB_MIN_SHRUNK;
+}
+
+/* Narrows the widest text columns, down to their narrowest, until the
+ * table fits `cols`; a table that cannot fit even so is left whole (cut
+ * titles would lose what the terminal's wrapping keeps). */
 static void fit_width(ttab *t, size_t indent, size_t cols)
 {
+    size_t least = indent;
+    for (int k = 0; k < t->ncols; k++) {
+        size_t w = t->align[k] == 'l' && t->width[k] > narrowest(t, k) ? narrowest(t, k) : t->width[k];
+        least += w + (k ? 2 : 0);
+    }
+    if (least > cols)
+        return;
     for (;;) {
         size_t total = indent;
         for (int k = 0; k < t->ncols; k++)
             total += t->width[k] + (k ? 2 : 0);
         int widest = -1;
         for (int k = 0; k < t->ncols; k++)
-            if (t->align[k] == 'l' && t->width[k] > TTAB_MIN_SHRUNK && (widest < 0 || t->width[k] > t->width[widest]))
+            if (t->align[k] == 'l' && t->width[k] > narrowest(t, k) &&
+                (widest < 0 || t->width[k] > t->width[widest]))
                 widest = k;
         if (total <= cols || widest < 0)
             return;
-        size_t over = total - cols, room = t->width[widest] - TTAB_MIN_SHRUNK;
+        size_t over = total - cols, room = t->width[widest] - narrowest(t, widest);
         t->width[widest] -= over < room ? over : room;
     }
 }
