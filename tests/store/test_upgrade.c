@@ -38,7 +38,7 @@ static void make_old_repository(const char *repo, int version)
     char *got = schema_version(repo);
     assert_string_equal(got, v);
     free(got);
-    /* the catalogue of its time: the BSI threats came with schema 4 */
+    /* the catalogue of its time: the BSI threats came with schema 5 */
     char *bsi = tu_sql_value(repo, "SELECT COUNT(*) FROM threat WHERE key LIKE 'G-0.%'");
     assert_string_equal(bsi, version >= 4 ? "47" : "0");
     free(bsi);

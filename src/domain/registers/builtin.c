@@ -5,7 +5,7 @@
  * itself; three (005, 006, 010) are operational threats whose detail
  * belongs to sibling programmes, named in `steward`.
  *
- * Beside them, since schema 4, the operational threats a risk is usually
+ * Beside them, since schema 5, the operational threats a risk is usually
  * about (ransomware is G-0.39, malware): the 47 elementary threats of the
  * BSI IT-Grundschutz-Kompendium, G 0.1 to G 0.47, by their id (key G-0.n)
  * and their official English title.
