@@ -106,8 +106,8 @@ static void in_memory(const merkle_hash *d, uint64_t n)
 static void fill_ledger(dom *d, int64_t n)
 {
     isms_err e = {0};
-    int64_t head;
-    char *prev;
+    int64_t head = 0;
+    char *prev = NULL;
     if (store_begin(dom_store(d), 1, &e) || store_ledger_head(dom_store(d), &head, &prev, dom_arena(d), &e))
         die("ledger head", &e);
     char hash[65], link[65], key[32], data[64];
@@ -117,7 +117,8 @@ static void fill_ledger(dom *d, int64_t n)
         snprintf(data, sizeof data, "{\"n\":%lld}", (long long)seq);
         ledger_row r = {.seq = seq, .ts = "2026-01-01T00:00:00Z", .actor = "bench", .entity = "bench",
                         .key = key, .op = "add", .data = data, .prev_hash = link};
-        ledger_entry_hash(&r, hash);
+        if (ledger_entry_hash(&r, hash, &e))
+            die("ledger hash", &e);
         r.hash = hash;
         if (store_ledger_insert(dom_store(d), &r, &e))
             die("ledger insert", &e);

@@ -122,11 +122,11 @@ static void phase(dom *d, const char *name, adder fn, long n, long batch, long r
     isms_err e = {0};
     double t0 = now_s();
     for (long i = 0; i < n; i += batch) {
-        if (batch > 1 && dom_batch_begin(d, &e))
+        if (batch > 1 && dom_txn_begin(d, &e))
             die("begin", &e);
         for (long k = i; k < i + batch && k < n; k++)
             fn(d, k, risks);
-        if (batch > 1 && dom_batch_commit(d, &e))
+        if (batch > 1 && dom_txn_end(d, 0, &e))
             die("commit", &e);
         arena_reset(dom_arena(d));
     }

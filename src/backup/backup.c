@@ -4,6 +4,7 @@
 #include "domain/registers/validate.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "ledger/ledger.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -22,14 +23,23 @@ static int add_record(const record *r, void *ctx)
     return 0;
 }
 
+typedef struct entries {
+    json_t *arr;
+    isms_err *e;
+} entries;
+
 static int add_entry(const ledger_row *r, void *ctx)
 {
+    entries *to = ctx;
+    int rc = ledger_entry_readable(r, to->e);
+    if (rc)
+        return rc;
     json_t *data = json_loads(r->data, 0, NULL);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s}", "seq",
                           (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
                           "key", r->key, "op", r->op, "data", data ? data : json_string(r->data),
                           "note", r->note, "prev_hash", r->prev_hash, "hash", r->hash);
-    json_array_append_new(ctx, o);
+    json_array_append_new(to->arr, o);
     return 0;
 }
 
@@ -52,12 +62,34 @@ static int export_meta(dom *d, json_t *doc, isms_err *e)
     return 0;
 }
 
+/* An export that import would refuse (import verifies) is no backup: the
+ * repository must verify first, in the export's own snapshot. */
+static int verify_first(dom *d, isms_err *e)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err ve = {0};
+    int rc = dom_verify(d, &rep, &ve);
+    if (rc == E_TAMPERED)
+        err_set(e, rc, ve.field,
+                "the repository does not verify, so an export of it could not be imported; "
+                "nothing was written (`isms verify` lists %s): %s",
+                rep.problems > 1 ? "every problem" : "the problem", ve.msg);
+    else if (rc)
+        err_set(e, rc, ve.field, "%s", ve.msg);
+    verify_report_reset(&rep);
+    return rc;
+}
+
 int backup_export(dom *d, FILE *out, isms_err *e)
 {
     json_t *doc = json_object(), *regs = json_object(), *ledger = json_array();
     store_query all = {.include_retired = 1};
+    entries to = {ledger, e};
     /* One read transaction: the registers and the ledger from one moment. */
     int rc = store_begin(dom_store(d), 0, e);
+    if (!rc)
+        rc = verify_first(d, e);
     if (!rc)
         rc = export_meta(d, doc, e);
     for (int i = 0; !rc && registers[i]; i++) {
@@ -66,7 +98,7 @@ int backup_export(dom *d, FILE *out, isms_err *e)
         rc = dom_list(d, registers[i], &all, add_record, arr, e);
     }
     if (!rc)
-        rc = dom_history(d, NULL, add_entry, ledger, e);
+        rc = dom_history(d, NULL, add_entry, &to, e);
     if (!rc)
         rc = backup_checkpoints_export(d, doc, e);
     store_rollback(dom_store(d));
@@ -143,7 +175,8 @@ typedef struct ticker {
 
 static int tick(ticker *t, isms_err *e)
 {
-    if (++t->done % 1000 || !t->w)
+    t->done++;
+    if (t->done % 1000 || !t->w)
         return 0;
     if (t->w->cancel && *t->w->cancel)
         return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
@@ -180,6 +213,7 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
     char where[128];
     json_array_foreach(arr, i, o) {
         snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
+        isms_err why = {0};   /* the store's message, put at its place in the document */
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
         if (!rc && !links)
@@ -192,8 +226,10 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
             return rc;
         if (links) {
             int retired;
-            if ((rc = store_lookup(s, reg, r.key, &r.id, &retired, e)) ||
-                (rc = store_write_links(s, &r, e)))
+            rc = store_lookup(s, reg, r.key, &r.id, &retired, e);
+            if (!rc)
+                rc = store_write_links(s, &r, e);
+            if (rc)
                 return rc;
             continue;
         }
@@ -202,8 +238,9 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
         r.id = (int64_t)(base + i) + 1;
-        if ((rc = store_insert(s, &r, e)))
-            return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
+        rc = store_insert(s, &r, &why);
+        if (rc)
+            return err_set(e, rc, where, "%s: %s", where, why.msg);
         if (i % 512 == 511)
             arena_reset(a);
     }
@@ -231,7 +268,10 @@ static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
         r.note = json_string_value(note);
         char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
         r.data = canon;
-        int rc = store_ledger_insert(s, &r, e);
+        isms_err why = {0};
+        int rc = store_ledger_insert(s, &r, &why);
+        if (rc)
+            err_set(e, rc, where, "%s: %s", where, why.msg);
         free(canon);
         if (!rc)
             rc = tick(t, e);
@@ -249,7 +289,9 @@ static int import_meta(store *s, const json_t *doc, isms_err *e)
     if (!id || !created)
         return bad_doc(e, "/repository", "repository_id and created_at are required");
     int rc = store_meta_set(s, "repository_id", id, e);
-    return rc ? rc : store_meta_set(s, "created_at", created, e);
+    if (rc)
+        return rc;
+    return store_meta_set(s, "created_at", created, e);
 }
 
 static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
@@ -301,14 +343,12 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
     int rc = dom_create(target, NULL, DOM_CREATE_BARE, &d, e);
     if (rc)
         return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
+    rc = dom_txn_begin(d, e);
+    if (!rc) {
         rc = fill(d, ctx, e);
         if (!rc)
             rc = verify_new(d, source, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
+        rc = dom_txn_end(d, rc, e);
     }
     dom_close(d);
     if (rc)
@@ -392,7 +432,9 @@ static int copy_entry(const ledger_row *r, void *ctx)
 {
     copier *c = ctx;
     int rc = store_ledger_insert(c->to, r, c->e);
-    return rc ? rc : tick(&c->t, c->e);
+    if (rc)
+        return rc;
+    return tick(&c->t, c->e);
 }
 
 static int copy_meta(copier *c)
@@ -437,7 +479,8 @@ int backup_copy(const char *from, const char *to, const backup_watch *w, isms_er
     copier c = {.from = dom_store(src), .chunk = json_array(), .t = {.w = w}};
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
-    if (!(rc = store_begin(c.from, 0, e))) {
+    rc = store_begin(c.from, 0, e);
+    if (!rc) {
         rc = into_new_repository(to, fill_from_store, &c, "source repository", e);
         store_rollback(c.from);
     }

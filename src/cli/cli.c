@@ -87,11 +87,13 @@ static const extra_opt extra_options[] = {
     {"quantify", NULL, "threads", 1, "threads (default: all cores)"},
     {"quantify", NULL, "no-save", 0, "do not record the result as an analysis"},
     {"quantify", NULL, "correlate", 1, "RISK-A,RISK-B=rho: rank correlation between two risks (repeatable)"},
+    {"quantify", NULL, "stale", 0, "re-run only the analyses whose inputs changed since they ran (same iterations and seed)"},
     {"control", "roi", "iterations", 1, "simulated years (default 100000)"},
     {"control", "roi", "seed", 1, "random seed (default 1)"},
     {"control", "roi", "threads", 1, "threads (default: all cores)"},
     {"control", "roi", "no-save", 0, "do not record the result as an analysis"},
     {"demo", NULL, "force", 0, "replace FILE if it exists"},
+    {"export", NULL, "force", 0, "replace FILE if it exists (a link is replaced, not followed)"},
     {"verify", NULL, "checkpoint", 1, "also hold the ledger to this signed checkpoint (repeatable)"},
     {"verify", NULL, "pubkey", 1, "trust only this public key for the checkpoints (repeatable)"},
     {"signing_key", "generate", "out", 1, "the new private key file (mode 0600; never overwritten)"},
@@ -606,8 +608,9 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
         int header = 0;
         for (int i = 0; i < c->reg->nfields; i++)
             if (field_offered(c, &c->reg->fields[i])) {
-                if (!header++)
+                if (!header)
                     fprintf(f, "\n%s:\n", !strcmp(c->verb, "list") ? "filters" : "fields");
+                header = 1;
                 help_field(f, &c->reg->fields[i], c->verb);
             }
         header = 0;
@@ -634,8 +637,9 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
     int header = 0;
     for (int i = 0; i < NEXTRA; i++)
         if (extra_applies(&extra_options[i], c)) {
-            if (!header++)
+            if (!header)
                 fprintf(f, "\noptions:\n");
+            header = 1;
             char left[64];
             snprintf(left, sizeof left, "--%s%s", extra_options[i].name, extra_options[i].has_arg ? " VALUE" : "");
             fprintf(f, "  %-30s %s\n", left, extra_options[i].help);
@@ -673,10 +677,12 @@ int cli_open(cli *c, isms_err *e)
     c->a = dom_arena(c->d);
     const char *who = c->as ? c->as : getenv("ISMS_ACTOR");
     principal p;
-    if ((rc = dom_principal(c->d, who && *who ? who : NULL, &p, e)))
+    rc = dom_principal(c->d, who && *who ? who : NULL, &p, e);
+    if (rc)
         return rc;
     p.note = c->note;
-    if ((rc = dom_begin(c->d, &p, e)))
+    rc = dom_begin(c->d, &p, e);
+    if (rc)
         return rc;
     c->began = 1;
     return 0;
@@ -704,7 +710,9 @@ int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name
 int cli_start(cli *c, int n, const char *what, isms_err *e)
 {
     int rc = cli_need_args(c, n, what, e);
-    return rc ? rc : cli_open(c, e);
+    if (rc)
+        return rc;
+    return cli_open(c, e);
 }
 
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
@@ -763,7 +771,10 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     g[NGLOBAL] = (struct option){0, 0, 0, 0};
     opt_table globals = {.opts = g, .n = NGLOBAL};
     int code, idx;
-    while ((code = getopt_long(argc, argv, "+h", g, &idx)) != -1) {
+    for (;;) {
+        code = getopt_long(argc, argv, "+h", g, &idx);
+        if (code == -1)
+            break;
         if (code == 'h')
             c->help = 1;
         else if (!take_global(c, code, optarg))

@@ -65,25 +65,27 @@ int cmd_demo(cli *c, isms_err *e)
     if (rc)
         return rc;
     const char *path = c->args[0];
-    if (cli_opt_given(c, "force") && (rc = store_remove(path, e)))
-        return rc;
+    if (cli_opt_given(c, "force")) {
+        rc = store_remove(path, e);
+        if (rc)
+            return rc;
+    }
     dom *d;
     /* Lines without --as are the demo's own doing; approvals and
      * acceptances name the person who makes them. */
-    if ((rc = dom_create(path, &(principal){.actor = "demo"}, 0, &d, e)))
+    rc = dom_create(path, &(principal){.actor = "demo"}, 0, &d, e);
+    if (rc)
         return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
-        rc = run_script(d, isms_demo_scripts[0].data, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
-    }
+    rc = dom_txn_begin(d, e);
+    if (!rc)
+        rc = dom_txn_end(d, run_script(d, isms_demo_scripts[0].data, e), e);
     dom_close(d);
     if (rc) {
         store_remove(path, NULL);
         return rc;
     }
-    fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", path);
+    char *name = store_label(path);   /* a connection string may hold a password */
+    fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", name);
+    free(name);
     return 0;
 }

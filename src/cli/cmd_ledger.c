@@ -197,8 +197,11 @@ int cmd_ledger_root(cli *c, isms_err *e)
     int rc = opt_int(c, "size", &size, e);
     if (!rc)
         rc = cli_start(c, 0, "no arguments", e);
+    if (rc)
+        return rc;
     ledger_view v;
-    if (rc || (rc = ledger_view_load(c->d, size, &v, e)))
+    rc = ledger_view_load(c->d, size, &v, e);
+    if (rc)
         return rc;
     checkpoint head = {.size = (uint64_t)(size ? size : v.entries)};
     snprintf(head.origin, sizeof head.origin, "%s", v.origin);
@@ -230,12 +233,18 @@ int cmd_ledger_proof(cli *c, isms_err *e)
         rc = opt_int(c, "to", &to, e);
     if (!rc && consistency)
         rc = cli_need_args(c, 0, "no entry with --from", e);
-    else if (!rc && !(rc = cli_need_args(c, 1, "the entry's seq (or --from N --to M)", e)))
-        rc = parse_int64("SEQ", c->args[0], 1, INT64_MAX, &seq, e);
+    else if (!rc) {
+        rc = cli_need_args(c, 1, "the entry's seq (or --from N --to M)", e);
+        if (!rc)
+            rc = parse_int64("SEQ", c->args[0], 1, INT64_MAX, &seq, e);
+    }
     if (!rc)
         rc = cli_open(c, e);
+    if (rc)
+        return rc;
     ledger_view v;
-    if (rc || (rc = ledger_view_load(c->d, consistency ? to : size, &v, e)))
+    rc = ledger_view_load(c->d, consistency ? to : size, &v, e);
+    if (rc)
         return rc;
     ledger_proof p;
     rc = consistency ? ledger_view_consistency(&v, from, to ? to : v.entries, &p, e)
@@ -330,7 +339,9 @@ int cmd_checkpoint(cli *c, isms_err *e)
     if (!rc)
         rc = dom_checkpoint_issue(c->d, &k, &cp, e);
     signkey_wipe(&k);
-    return rc ? rc : put_checkpoint(c, &cp, "checkpoint", e);
+    if (rc)
+        return rc;
+    return put_checkpoint(c, &cp, "checkpoint", e);
 }
 
 typedef struct cosign_args {
@@ -351,9 +362,11 @@ static int read_cosign_args(cli *c, cosign_args *a, isms_err *e)
                      "(the witness's) private key");
     if (!rc)
         rc = read_checkpoint(c, c->args[0], &a->cp, e);
-    if (!rc && (a->has_prev = prev != NULL))
+    a->has_prev = prev != NULL;
+    a->has_proof = proof != NULL;
+    if (!rc && a->has_prev)
         rc = read_checkpoint(c, prev, &a->prev, e);
-    if (!rc && (a->has_proof = proof != NULL))
+    if (!rc && a->has_proof)
         rc = read_parsed(c, proof, FILE_PROOF, &a->proof, e);
     a->keys = opt_values(c, "pubkey", &a->nkeys);
     return rc;
@@ -371,8 +384,11 @@ int cmd_checkpoint_cosign(cli *c, isms_err *e)
     const checkpoint *prev = a.has_prev ? &a.prev : NULL;
     if (!rc && a.has_proof)
         rc = ckpt_cosign_check_offline(&a.cp, prev, &a.proof, &k.pub, a.keys, a.nkeys, &notes, e);
-    else if (!rc && !(rc = cli_open(c, e)))
-        rc = dom_cosign_check(c->d, &a.cp, prev, &k.pub, a.keys, a.nkeys, &notes, e);
+    else if (!rc) {
+        rc = cli_open(c, e);
+        if (!rc)
+            rc = dom_cosign_check(c->d, &a.cp, prev, &k.pub, a.keys, a.nkeys, &notes, e);
+    }
     if (!rc)
         rc = ckpt_sign(&a.cp, &k, e);
     signkey_wipe(&k);

@@ -11,9 +11,11 @@
  * nothing is saved from an interrupted run. */
 #include "cli/cli_internal.h"
 #include "cli/longjob.h"
+#include "cli/verdict.h"
 #include "core/text.h"
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
+#include "formats/json.h"
 #include "formats/svg.h"
 
 #include <math.h>
@@ -29,15 +31,25 @@ static int quant_options(cli *c, quant_opts *o, longjob *p, const char *what, is
     const char *it = cli_opt_value(c, "iterations"), *seed = cli_opt_value(c, "seed"),
                *threads = cli_opt_value(c, "threads");
     int64_t v;
-    int rc = 0;
-    if (it && !(rc = parse_int64("iterations", it, 1000, 50000000, &v, e)))
+    int rc;
+    if (it) {
+        rc = parse_int64("iterations", it, 1000, 50000000, &v, e);
+        if (rc)
+            return rc;
         o->iterations = (size_t)v;
-    if (!rc && seed && !(rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e)))
+    }
+    if (seed) {
+        rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e);
+        if (rc)
+            return rc;
         o->seed = (uint64_t)v;
-    if (!rc && threads && !(rc = parse_int64("threads", threads, 1, 256, &v, e)))
+    }
+    if (threads) {
+        rc = parse_int64("threads", threads, 1, 256, &v, e);
+        if (rc)
+            return rc;
         o->threads = (unsigned)v;
-    if (rc)
-        return rc;
+    }
     longjob_start(p, what);
     o->cancel = longjob_cancel();
     o->progress = longjob_fraction;
@@ -50,15 +62,7 @@ static int quant_done(const quant_opts *o, int rc, isms_err *e)
     return o->progress_ctx ? longjob_end(o->progress_ctx, rc, e) : rc;
 }
 
-/* Money in major units, rounded, with the currency. */
-static const char *money(cli *c, double major)
-{
-    if (!isfinite(major))
-        return "-";
-    char amount[64];
-    format_money(amount, sizeof amount, (int64_t)llround(major), 0);
-    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
-}
+static const char *money(cli *c, double major) { return cli_major(c, major); }
 
 static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(c->a, "%.1f%%", 100 * p) : "-"; }
 
@@ -114,20 +118,29 @@ static void print_risk(cli *c, const risk_quant *q)
         }
         fputc('\n', c->out);
     }
+    fprintf(c->out, "  %-22s", "standard error of P95");
+    for (int s = 0; s < 3; s++)
+        fprintf(c->out, " %18s", money(c, sc[s]->se.p95));
+    fputc('\n', c->out);
     fputc('\n', c->out);
     print_threshold(c, &q->threshold);
-    if (q->threshold.set)
-        fprintf(c->out, "  %-22s %s\n", "verdict", q->outside_appetite ? "OUTSIDE APPETITE (current residual)"
-                                                                      : "within appetite (current residual)");
+    fprintf(c->out, "  %-22s current residual %s\n", "verdict", cli_verdict_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  %-22s %s\n", "certainty", cli_certainty_text(c, &q->judgement, &q->threshold));
     if (q->nsensitivity) {
         fprintf(c->out, "  %-22s", "drivers of variance");
         for (size_t k = 0; k < q->nsensitivity; k++)
             fprintf(c->out, "%s %s %.0f%%", k ? "," : "", quant_input_name(q->sensitivity[k].factor),
                     100 * q->sensitivity[k].variance_share);
-        fputc('\n', c->out);
+        fprintf(c->out, "\n  %-22s (variance decomposition: first-order effects, the rest as other; adds up to "
+                        "100%%)\n", "");
     }
+    fprintf(c->out, "  %-22s likelihood %d, impact %d (the register's residual cell)\n", "on the matrix",
+            q->qual_likelihood, q->qual_impact);
     if (q->likelihood)
-        fprintf(c->out, "  %-22s likelihood %d, impact %d\n", "on the matrix", q->likelihood, q->impact);
+        fprintf(c->out, "  %-22s likelihood %d, impact %d%s\n", "the figures imply", q->likelihood, q->impact,
+                q->matrix_derived ? ": the register's cell is set to it (the organisation derives it from FAIR)"
+                : q->matrix_disagrees ? ": MORE THAN ONE BAND APART from the register's cell; re-rate the risk "
+                                        "or its FAIR inputs" : "");
 }
 
 static int print_json_text(cli *c, char *text)
@@ -292,6 +305,121 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
     return 0;
 }
 
+static void print_gaps(cli *c, const portfolio_quant *q)
+{
+    if (!q->unmodelled)
+        return;
+    fprintf(c->out, "  not in these totals: %zu of %zu risks (%.0f%%) have no FAIR inputs:", q->unmodelled,
+            q->modelled + q->unmodelled, 100.0 * (double)q->unmodelled / (double)(q->modelled + q->unmodelled));
+    for (size_t k = 0; k < q->unmodelled; k++)
+        fprintf(c->out, " %s", q->unmodelled_keys[k]);
+    fputc('\n', c->out);
+    if (q->value_at_stake > 0)
+        fprintf(c->out, "  value at stake of objectives with a risk not quantified: %s of %s (%.0f%%)\n",
+                money(c, q->value_unquantified), money(c, q->value_at_stake),
+                100 * q->value_unquantified / q->value_at_stake);
+}
+
+static void print_portfolio(cli *c, const portfolio_quant *q)
+{
+    fprintf(c->out, "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
+            q->modelled, q->unmodelled, q->iterations, (unsigned long long)q->seed, q->engine,
+            q->analysis ? "; saved as " : "", q->analysis ? q->analysis : "");
+    fprintf(c->out, "  organisation: mean %s, P95 %s (± %s), P99 %s\n", money(c, q->total.mean),
+            money(c, q->total.p95), money(c, q->se.p95), money(c, q->total.p99));
+    print_threshold(c, &q->threshold);
+    fprintf(c->out, "  verdict: %s\n", cli_verdict_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  certainty: %s\n", cli_certainty_text(c, &q->judgement, &q->threshold));
+    print_gaps(c, q);
+    for (size_t k = 0; k < q->ngroups; k++) {
+        const group_quant *g = &q->groups[k];
+        fprintf(c->out, "\n  %-8s %s\n", g->key, g->title);
+        if (g->judgement.verdict != QV_NOT_QUANTIFIED)
+            fprintf(c->out, "           %zu risk%s quantified: mean %s, P95 %s (± %s)\n", g->nrisks,
+                    g->nrisks == 1 ? "" : "s", money(c, g->stats.mean), money(c, g->stats.p95), money(c, g->se.p95));
+        fprintf(c->out, "           %s\n", cli_verdict_text(c, &g->judgement, &g->threshold));
+        fprintf(c->out, "           %s\n", cli_certainty_text(c, &g->judgement, &g->threshold));
+    }
+    fprintf(c->out, "\n  certainty: the chance the year's loss stays within tolerance (within appetite where no "
+                    "tolerance is set);\n  risks not quantified can only add loss: with some, the loss shown is a "
+                    "floor and the certainty a ceiling\n");
+}
+
+/* The correlations a saved portfolio run used, to re-run it alike. */
+static int stored_correlations(cli *c, const char *inputs, quant_opts *o)
+{
+    json_t *doc = inputs ? json_loads(inputs, 0, NULL) : NULL;
+    json_t *pairs = json_object_get(doc, "correlations");
+    size_t n = json_array_size(pairs), k;
+    quant_corr *corr = arena_alloc(c->a, sizeof *corr * (n + 1));
+    json_t *p;
+    json_array_foreach(pairs, k, p) {
+        corr[k].a = arena_strdup(c->a, json_string_value(json_object_get(p, "a")));
+        corr[k].b = arena_strdup(c->a, json_string_value(json_object_get(p, "b")));
+        corr[k].rho = json_number_value(json_object_get(p, "rank_correlation"));
+    }
+    o->corr = corr;
+    o->ncorr = n;
+    json_decref(doc);
+    return 0;
+}
+
+/* Re-runs one stale analysis as it ran (iterations, seed, correlations). */
+static int rerun(cli *c, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
+{
+    o->iterations = l->iterations;
+    o->seed = l->seed;
+    o->ncorr = 0;
+    int rc;
+    if (!strcmp(l->kind, "risk")) {
+        risk_quant q;
+        rc = dom_risk_quantify(c->d, l->subject, o, &q, e);
+        *key = q.analysis;
+    } else if (!strcmp(l->kind, "portfolio")) {
+        portfolio_quant q;
+        rc = stored_correlations(c, l->inputs, o);
+        if (!rc)
+            rc = dom_portfolio_quantify(c->d, o, strstr(l->subject, "objective") != NULL, &q, e);
+        *key = q.analysis;
+    } else {
+        returns_quant q;
+        rc = dom_control_returns(c->d, o, &q, e);
+        *key = q.analysis;
+    }
+    return rc;
+}
+
+/* isms quantify --stale: only the analyses whose inputs changed. */
+static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
+{
+    quant_latest *l;
+    size_t n, done = 0;
+    int rc = dom_latest_analyses(c->d, &l, &n, e);
+    json_t *arr = json_array();
+    for (size_t k = 0; k < n && !rc; k++) {
+        if (!l[k].fresh.stale || l[k].fresh.orphan)
+            continue;
+        const char *key = NULL;
+        rc = rerun(c, &l[k], o, &key, e);
+        if (rc)
+            break;
+        done++;
+        if (c->json)
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s}", "stale", l[k].key, "subject", l[k].subject,
+                                                 "since", l[k].fresh.since, "analysis", key));
+        else
+            fprintf(c->out, "  %-7s %-24s stale since %s: re-run as %s\n", l[k].key, l[k].subject,
+                    l[k].fresh.since ? l[k].fresh.since : "an unknown change", key);
+    }
+    if (!rc && c->json)
+        js_write(c->out, arr, 1);
+    else if (!rc)
+        fprintf(c->out, "%zu stale analys%s re-run (of the latest %zu, one per subject)\n", done,
+                done == 1 ? "is" : "es", n);
+    json_decref(arr);
+    return rc;
+}
+
 int cmd_quantify(cli *c, isms_err *e)
 {
     quant_opts o = {0};   /* quant_done() reads it even when an earlier check fails */
@@ -304,34 +432,31 @@ int cmd_quantify(cli *c, isms_err *e)
         rc = quant_options(c, &o, &p, "aggregating the portfolio", e);
     if (!rc)
         rc = parse_correlations(c, &o, e);
+    if (!rc && cli_opt_given(c, "stale"))
+        return quant_done(&o, quantify_stale(c, &o, e), e);
     if (rc)
         return quant_done(&o, rc, e);
     portfolio_quant q;
-    if ((rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e)))
+    rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e);
+    if (rc)
         return rc;
     if (c->json)
         return print_json_text(c, dom_portfolio_json(&q));
-    fprintf(c->out, "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
-            q.modelled, q.unmodelled, q.iterations, (unsigned long long)q.seed, q.engine,
-            q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    fprintf(c->out, "  organisation: mean %s, P95 %s, P99 %s\n", money(c, q.total.mean), money(c, q.total.p95),
-            money(c, q.total.p99));
-    print_threshold(c, &q.threshold);
-    if (q.certainty >= 0)
-        fprintf(c->out, "  certainty of staying within tolerance: %s\n", pct(c, q.certainty));
-    if (q.ngroups) {
-        static const char *const heads[] = {"key", "objective", "risks", "mean", "P95", "certainty", NULL};
-        ttab *t = ttab_new(c, heads, "llrrrr");
-        for (size_t k = 0; k < q.ngroups; k++) {
-            const group_quant *g = &q.groups[k];
-            const char *row[] = {g->key, g->title, arena_printf(c->a, "%zu", g->nrisks), money(c, g->stats.mean),
-                                 money(c, g->stats.p95), g->certainty >= 0 ? pct(c, g->certainty) : "-"};
-            ttab_row(t, row);
-        }
-        fputc('\n', c->out);
-        ttab_print(t, "  ");
-    }
+    print_portfolio(c, &q);
     return 0;
+}
+
+static const char *worth_text(cli *c, const control_quant *r)
+{
+    if (r->value.worth == DECIDE_COST_UNKNOWN)
+        return "cost unknown";
+    if (r->value.worth == DECIDE_NOT_JUSTIFIED)
+        return "not justified by quantified risk";
+    if (r->value.rank)
+        return r->value.tie_with_next ? arena_printf(c->a, "fund #%zu (tie with #%zu within simulation error)",
+                                                     r->value.rank, r->value.rank + 1)
+                                      : arena_printf(c->a, "fund #%zu", r->value.rank);
+    return !strcmp(r->state, "ineffective") ? "in place but ineffective: fix it" : "justified";
 }
 
 int cmd_control_roi(cli *c, isms_err *e)
@@ -344,27 +469,35 @@ int cmd_control_roi(cli *c, isms_err *e)
     if (rc)
         return rc;
     returns_quant q;
-    if ((rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e)))
+    rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e);
+    if (rc)
         return rc;
     if (c->json)
         return print_json_text(c, dom_returns_json(&q));
     fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
             (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    static const char *const heads[] = {"fund", "key", "control", "state", "annual cost", "mean avoided",
-                                        "P95 avoided", "return", NULL};
-    ttab *t = ttab_new(c, heads, "rlllrrrr");
-    ttab_limit(t, 2, 36);
+    static const char *const heads[] = {"key", "control", "state", "annual cost", "mean avoided (± s.e.)",
+                                        "P95 avoided", "return", "verdict", NULL};
+    ttab *t = ttab_new(c, heads, "lllrrrrl");
+    ttab_limit(t, 1, 34);
     for (size_t k = 0; k < q.n; k++) {
         const control_quant *r = &q.rows[k];
-        const char *row[] = {r->value.rank ? arena_printf(c->a, "%zu", r->value.rank) : "", r->key, r->title,
-                             r->value.implemented ? "implemented" : "proposed", money(c, r->value.annual_cost),
-                             money(c, r->value.mean_reduction), money(c, r->value.p95_reduction),
-                             isfinite(r->value.roi) ? arena_printf(c->a, "%.0f%%", 100 * r->value.roi) : "free"};
+        const char *row[] = {r->key, r->title, r->state,
+                             r->value.worth == DECIDE_COST_UNKNOWN ? "unknown" : money(c, r->value.annual_cost),
+                             arena_printf(c->a, "%s ± %s", money(c, r->value.mean_reduction),
+                                          money(c, r->value.mean_reduction_se)),
+                             money(c, r->value.p95_reduction),
+                             r->value.worth == DECIDE_COST_UNKNOWN ? "-"
+                                                                   : arena_printf(c->a, "%.0f%%", 100 * r->value.roi),
+                             worth_text(c, r)};
         ttab_row(t, row);
     }
     ttab_print(t, "  ");
-    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; proposed controls are "
-                    "ranked by return (fund 1 first)\n");
+    for (size_t k = 0; k < q.nleft_out; k++)
+        fprintf(c->out, "  %-8s %-34.34s not valued: %s\n", q.left_out[k].key, q.left_out[k].title,
+                q.left_out[k].reason);
+    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; only controls that avoid more "
+                    "than they cost are ranked (fund #1 first)\n");
     return 0;
 }
 
@@ -374,8 +507,11 @@ int cmd_risk_accept(cli *c, isms_err *e)
     int rc = cli_start(c, 1, "one risk key", e);
     if (!rc && !why)
         rc = err_set(e, E_USAGE, "rationale", "--rationale TEXT is required: why the risk is accepted");
+    if (rc)
+        return rc;
     record out;
-    if (rc || (rc = dom_risk_accept(c->d, c->args[0], why, cli_opt_value(c, "until"), &out, e)))
+    rc = dom_risk_accept(c->d, c->args[0], why, cli_opt_value(c, "until"), &out, e);
+    if (rc)
         return rc;
     if (c->json) {
         render_record_json(c, &out);

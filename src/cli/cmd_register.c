@@ -47,7 +47,11 @@ static int cmd_add(cli *c, isms_err *e)
         return rc;
     record in, out;
     record_init(&in, c->reg, dom_arena(c->d));
-    if ((rc = fill_fields(c, &in, e)) || (rc = dom_add(c->d, &in, &out, e)))
+    rc = fill_fields(c, &in, e);
+    if (rc)
+        return rc;
+    rc = dom_add(c->d, &in, &out, e);
+    if (rc)
         return rc;
     print_result(c, "added", &out);
     return 0;
@@ -56,8 +60,11 @@ static int cmd_add(cli *c, isms_err *e)
 static int cmd_show(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 1, "one key", e);
+    if (rc)
+        return rc;
     record r;
-    if (rc || (rc = dom_get(c->d, c->reg, c->args[0], &r, e)))
+    rc = dom_get(c->d, c->reg, c->args[0], &r, e);
+    if (rc)
         return rc;
     return render_show(c, &r, e);
 }
@@ -102,11 +109,15 @@ static int cmd_update(cli *c, isms_err *e)
         return rc;
     int64_t if_version = 0;
     const char *v = cli_opt_value(c, "if-version");
-    if (v && (rc = parse_int64("if-version", v, 1, INT64_MAX, &if_version, e)))
-        return rc;
+    if (v) {
+        rc = parse_int64("if-version", v, 1, INT64_MAX, &if_version, e);
+        if (rc)
+            return rc;
+    }
     record changes, out;
     record_init(&changes, c->reg, dom_arena(c->d));
-    if ((rc = fill_fields(c, &changes, e)))
+    rc = fill_fields(c, &changes, e);
+    if (rc)
         return rc;
     int any = 0;
     for (int i = 0; i < c->reg->nfields; i++)
@@ -115,7 +126,8 @@ static int cmd_update(cli *c, isms_err *e)
         return err_set(e, E_USAGE, NULL, "nothing to change: give the fields to update (see --help)");
     dom_confirm(c->d, cli_opt_given(c, "force"));
     dom_changes changed;
-    if ((rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, &changed, e)))
+    rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, &changed, e);
+    if (rc)
         return rc;
     print_result(c, changed.n ? "updated" : "unchanged", &out);
     say_replaced(c, &changes, &changed, &out);
@@ -125,8 +137,11 @@ static int cmd_update(cli *c, isms_err *e)
 static int cmd_retire(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 1, "one key", e);
+    if (rc)
+        return rc;
     record out;
-    if (rc || (rc = dom_retire(c->d, c->reg, c->args[0], &out, e)))
+    rc = dom_retire(c->d, c->reg, c->args[0], &out, e);
+    if (rc)
         return rc;
     print_result(c, "retired", &out);
     return 0;
@@ -148,10 +163,16 @@ static int cmd_list(cli *c, isms_err *e)
     store_query q = {.include_retired = cli_opt_given(c, "all"),
                      .only_retired = cli_opt_given(c, "retired")};
     const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset");
-    if (limit && (rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e)))
-        return rc;
-    if (offset && (rc = parse_int64("offset", offset, 0, INT64_MAX, &q.offset, e)))
-        return rc;
+    if (limit) {
+        rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e);
+        if (rc)
+            return rc;
+    }
+    if (offset) {
+        rc = parse_int64("offset", offset, 0, INT64_MAX, &q.offset, e);
+        if (rc)
+            return rc;
+    }
     dom_filter_arg filters[CLI_MAX_ARGS];
     int states[CLI_MAX_ARGS];
     int n = 0, nstates = 0;
@@ -161,7 +182,8 @@ static int cmd_list(cli *c, isms_err *e)
         if (c->opts[i].state >= 0)
             states[nstates++] = c->opts[i].state;
     }
-    if ((rc = dom_query_filters(c->d, c->reg, filters, n, &q, e)))
+    rc = dom_query_filters(c->d, c->reg, filters, n, &q, e);
+    if (rc)
         return rc;
     table *t = table_begin(c, c->reg);
     rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, cli_table_row, t, e);
@@ -174,8 +196,11 @@ static int cmd_list(cli *c, isms_err *e)
 static int cmd_transition(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 1, "one key", e);
+    if (rc)
+        return rc;
     record out;
-    if (rc || (rc = dom_transition(c->d, c->reg, c->args[0], c->verb, &out, e)))
+    rc = dom_transition(c->d, c->reg, c->args[0], c->verb, &out, e);
+    if (rc)
         return rc;
     print_result(c, record_text(&out, c->reg->lifecycle->field), &out);
     return 0;
@@ -205,7 +230,11 @@ int cmd_org_set(cli *c, isms_err *e)
         return rc;
     record changes, out;
     record_init(&changes, &reg_org, dom_arena(c->d));
-    if ((rc = fill_fields(c, &changes, e)) || (rc = dom_org_set(c->d, &changes, &out, e)))
+    rc = fill_fields(c, &changes, e);
+    if (rc)
+        return rc;
+    rc = dom_org_set(c->d, &changes, &out, e);
+    if (rc)
         return rc;
     print_result(c, "set", &out);
     return 0;
@@ -214,10 +243,11 @@ int cmd_org_set(cli *c, isms_err *e)
 int cmd_org_show(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 0, "no arguments", e);
-    record r;
     if (rc)
         return rc;
-    if ((rc = dom_get(c->d, &reg_org, "ORG", &r, e))) {
+    record r;
+    rc = dom_get(c->d, &reg_org, "ORG", &r, e);
+    if (rc) {
         if (rc == E_NOT_FOUND) {
             err_clear(e);
             return err_set(e, E_NOT_FOUND, "org", "no organisation profile yet: isms org set --name NAME ...");

@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,7 +175,8 @@ int parse_money(const char *field, const char *s, int exponent, int64_t *out, is
         for (p++; *p; p++) {
             if (*p < '0' || *p > '9')
                 return money_error(field, s, "is not an amount of money", e);
-            if (++frac_digits > exponent)
+            frac_digits++;
+            if (frac_digits > exponent)
                 return err_set(e, E_INVALID, field,
                                "%s: \"%s\" has more than %d decimal places", field, s, exponent);
             minor = minor * 10 + (*p - '0');
@@ -329,6 +331,18 @@ void date_add_days(char dst[11], const char *date, int days)
 long date_diff_days(const char *a, const char *b)
 {
     return (long)((date_epoch(b) - date_epoch(a)) / 86400);
+}
+
+int base64_decode(const char *b64, size_t n, unsigned char *out, size_t cap, size_t *len)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    *len = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!b64[i] || !memchr(alphabet, b64[i], sizeof alphabet - 1))
+            return -1;
+    return sodium_base642bin(out, cap, b64, n, NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) ? -1
+                                                                                                : 0;
 }
 
 char *ascii_lower(char *s)

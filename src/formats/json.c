@@ -65,15 +65,20 @@ char *record_canonical(const record *r)
     return s;
 }
 
-void js_quote(buf *b, const char *s)
+int js_quote(buf *b, const char *s)
 {
+    /* The bytes may come from a database someone edited: NULL and text
+     * that is not UTF-8 are refused here, never passed on to jansson. */
+    if (!s || !utf8_valid(s, strlen(s)))
+        return E_INVALID;
     json_t *j = json_string(s);
-    if (!j)
-        xdie("js_quote: invalid UTF-8 reached the ledger");
-    char *q = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+    char *q = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!q)
+        return E_INVALID;
     buf_puts(b, q);
     free(q);
-    json_decref(j);
+    return 0;
 }
 
 static int bad_type(const char *where, const char *name, const char *want, isms_err *e)

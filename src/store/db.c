@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The statement cache: open addressing on the SQL text. SQL strings are
  * few (one per query shape) and live for the connection's lifetime. */
@@ -24,9 +25,13 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+/* "postgres:" or "postgresql:" in any case counts too: a mistyped URI
+ * (postgresql:/..., POSTGRESQL://...) is then refused by the PostgreSQL
+ * driver without being shown, rather than named as a file that does not
+ * exist, password and all. */
 static int is_pg_target(const char *t)
 {
-    return !strncmp(t, "postgres://", 11) || !strncmp(t, "postgresql://", 13) ||
+    return !strncasecmp(t, "postgres:", 9) || !strncasecmp(t, "postgresql:", 11) ||
            strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=");
 }
 
@@ -216,6 +221,25 @@ void db_rollback(db *d)
     if (d->in_txn)
         d->drv->exec(d, "ROLLBACK", NULL);
     d->in_txn = 0;
+}
+
+int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value)
+{
+    static const struct { const char *table, *name; } names[] = {
+        {"ledger", "ledger entry"}, {"meta", "repository setting"},
+        {"schema_migration", "schema migration"}, {"checkpoint", "checkpoint"},
+    };
+    char name[96];
+    snprintf(name, sizeof name, "%s", table && *table ? table : "record");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (table && !strcmp(table, names[i].table))
+            snprintf(name, sizeof name, "%s", names[i].name);
+    for (char *p = name; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return err_set(e, E_CONFLICT, columns, "another %s already has this %s%s%s%s: it must be unique",
+                   name, columns && *columns ? columns : "value", value ? " (" : "",
+                   value ? value : "", value ? ")" : "");
 }
 
 int db_backup(db *d, const char *to, isms_err *e)

@@ -72,7 +72,12 @@ struct db {
     struct db_stmt_cache *cache;
     int in_txn;
     int savepoints;
+    int readonly;     /* set by the driver: the repository could be opened for reading only */
 };
+
+/* The drivers' message for a unique constraint a change broke: E_CONFLICT,
+ * "another ledger entry already has this seq (5)". `value` may be NULL. */
+int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value);
 
 extern const db_driver db_sqlite_driver;
 extern const db_driver db_pg_driver;

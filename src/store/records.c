@@ -271,7 +271,7 @@ static int load_links(store *s, regsql *q, record *r, arena *a, isms_err *e)
         if (rc)
             return rc;
         db_bind_int(st, 1, r->id);
-        while (!(rc = db_step(st, &row, e)) && row)
+        for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
             link_push(&r->v[i], db_col_int(st, 0), db_col_text(st, 1), a, &cap);
         db_done(st);
         if (rc)
@@ -291,21 +291,25 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
         db_stmt *st;
         int rc;
         if (replace) {
-            if ((rc = db_prep(s->db, q->link_del[i], &st, e)))
+            rc = db_prep(s->db, q->link_del[i], &st, e);
+            if (rc)
                 return rc;
             db_bind_int(st, 1, r->id);
-            if ((rc = db_run(st, e)))
+            rc = db_run(st, e);
+            if (rc)
                 return rc;
         }
         for (int k = 0; k < v->n; k++) {
-            if ((rc = db_prep(s->db, q->link_ins[i], &st, e)))
+            rc = db_prep(s->db, q->link_ins[i], &st, e);
+            if (rc)
                 return rc;
             db_bind_int(st, 1, r->id);
             if (f->type == FT_LINKS)
                 db_bind_int(st, 2, v->ids[k]);
             else
                 db_bind_text(st, 2, v->keys[k]);
-            if ((rc = db_run(st, e)))
+            rc = db_run(st, e);
+            if (rc)
                 return rc;
         }
     }
@@ -321,9 +325,11 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     int row, rc;
     int64_t max_id = 0, max_no = 0;
     snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
-    if ((rc = db_prep(s->db, sql, &st, e)))
+    rc = db_prep(s->db, sql, &st, e);
+    if (rc)
         return rc;
-    if (!(rc = db_step(st, &row, e)) && row)
+    rc = db_step(st, &row, e);
+    if (!rc && row)
         max_id = db_col_int(st, 0);
     db_done(st);
     if (rc)
@@ -332,12 +338,14 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
      * but not numbers, so the first user threat is THR-1. Keys of one
      * prefix grow with id, so the newest such key holds the largest number. */
     snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1", reg->name);
-    if ((rc = db_prep(s->db, sql, &st, e)))
+    rc = db_prep(s->db, sql, &st, e);
+    if (rc)
         return rc;
     char like[64];
     snprintf(like, sizeof like, "%s-%%", reg->key_prefix);
     db_bind_text(st, 1, like);
-    if (!(rc = db_step(st, &row, e)) && row)
+    rc = db_step(st, &row, e);
+    if (!rc && row)
         max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
     db_done(st);
     if (rc)
@@ -362,7 +370,8 @@ int store_insert(store *s, const record *r, isms_err *e)
     db_bind_text(st, 5, r->updated_at);
     db_bind_text(st, 6, r->retired_at);
     bind_fields(st, 7, r);
-    if ((rc = db_run(st, e)))
+    rc = db_run(st, e);
+    if (rc)
         return rc;
     return write_links(s, q, r, 0, e);
 }
@@ -544,12 +553,15 @@ static int cursor_collect(link_cursor *c, int64_t id, const fielddef *f, value *
                           isms_err *e)
 {
     int rc = 0, cap = 0;
-    while (c->row && db_col_int(c->st, 0) < id)
-        if ((rc = db_step(c->st, &c->row, e)))
+    while (c->row && db_col_int(c->st, 0) < id) {
+        rc = db_step(c->st, &c->row, e);
+        if (rc)
             return rc;
+    }
     while (c->row && db_col_int(c->st, 0) == id) {
         link_push(v, db_col_int(c->st, 1), db_col_text(c->st, 2), a, &cap);
-        if ((rc = db_step(c->st, &c->row, e)))
+        rc = db_step(c->st, &c->row, e);
+        if (rc)
             return rc;
     }
     link_finish(f, v);
@@ -599,7 +611,35 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
         if (!rc)
             bind_query(c->st, sq->reg, q);
     }
-    return rc ? rc : db_step(c->st, &c->row, e);
+    if (rc)
+        return rc;
+    return db_step(c->st, &c->row, e);
+}
+
+/* Hands each row of `st` to fn, with its links from the cursors (cur[i]
+ * for field i; none where cur[i].st is NULL). */
+static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn, void *ctx,
+                     isms_err *e)
+{
+    arena a;
+    arena_init(&a);
+    int row, n = 0, rc = db_step(st, &row, e);
+    while (!rc && row) {
+        record r;
+        n++;
+        if (n % SCAN_ARENA_ROWS == 0)
+            arena_reset(&a);
+        decode_row(st, reg, &r, &a);
+        for (int i = 0; i < reg->nfields && !rc; i++)
+            if (cur[i].st)
+                rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
+        if (!rc)
+            rc = fn(&r, ctx);
+        if (!rc)
+            rc = db_step(st, &row, e);
+    }
+    arena_free(&a);
+    return rc;
 }
 
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
@@ -609,8 +649,6 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (rc)
         return rc;
     regsql *sq = sql_for(s, reg);
-    link_cursor cur[64];
-    memset(cur, 0, sizeof cur);
     buf b;
     buf_init(&b);
     query_sql(&b, sq->select, reg, q);
@@ -620,27 +658,17 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (rc)
         return rc;
     bind_query(st, reg, q);
-    for (int i = 0; i < reg->nfields && i < 64 && !rc; i++)
+    /* A cursor per field, as many as the register has (FIELD_MAX). */
+    link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
+    for (int i = 0; i < reg->nfields && !rc; i++)
         if (sq->link_all[i])
             rc = open_link_cursor(s, sq, i, q, &cur[i], e);
-    arena a;
-    arena_init(&a);
-    int row, n = 0;
-    while (!rc && !(rc = db_step(st, &row, e)) && row) {
-        record r;
-        if (++n % SCAN_ARENA_ROWS == 0)
-            arena_reset(&a);
-        decode_row(st, reg, &r, &a);
-        for (int i = 0; i < reg->nfields && !rc; i++)
-            if (cur[i].st)
-                rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
-        if (!rc)
-            rc = fn(&r, ctx);
-    }
-    for (int i = 0; i < 64; i++)
+    if (!rc)
+        rc = scan_rows(st, reg, cur, fn, ctx, e);
+    for (int i = 0; i < reg->nfields; i++)
         db_done(cur[i].st);
+    free(cur);
     db_done(st);
-    arena_free(&a);
     return rc;
 }
 
@@ -668,9 +696,11 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
             if (rc)
                 return rc;
             db_bind_int(st, 1, id);
-            while (!(rc = db_step(st, &row, e)) && row)
-                if ((rc = fn(regs[r], f, db_col_text(st, 0), ctx)))
+            for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+                rc = fn(regs[r], f, db_col_text(st, 0), ctx);
+                if (rc)
                     break;
+            }
             db_done(st);
             if (rc)
                 return rc;
@@ -690,9 +720,11 @@ int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
-    while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx)))
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx);
+        if (rc)
             break;
+    }
     db_done(st);
     return rc;
 }

@@ -17,7 +17,6 @@
 #include <stdint.h>
 
 typedef struct store store;
-struct db;
 
 /* What the domain layer tells the store at open: its registers, and what
  * to do in the same transaction as a schema upgrade (write the ledger entry
@@ -45,7 +44,6 @@ int store_remove(const char *target, isms_err *e);
 char *store_label(const char *target);
 int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
-struct db *store_db(store *s);               /* for the store's own modules and tests */
 
 /* Creates the tables of `reg` (its own and its link tables) from its field
  * table. isms's own registers get theirs from migrations, written and

@@ -185,7 +185,7 @@ static void rewrite_history(const repo *r, const char *key, const char *op, cons
         char *data = i == first ? replaced(row.data, from, to) : strdup(row.data);
         row.data = data;
         row.prev_hash = prev;
-        ledger_entry_hash(&row, hash);
+        assert_int_equal(ledger_entry_hash(&row, hash, NULL), 0);
         buf_puts(&sql, "UPDATE ledger SET data = ");
         sql_quoted(&sql, data);
         buf_printf(&sql, ", prev_hash = '%s', hash = '%s' WHERE seq = %lld;\n", prev, hash,

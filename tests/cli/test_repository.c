@@ -82,6 +82,8 @@ static void passwords_are_never_shown(void **state)
         {"init", repo, NULL},                        /* exists now */
         {"--repo", repo, "verify", NULL},
         {"--repo", repo, "risk", "show"},
+        {"demo", "--force", repo, NULL},             /* replaces it, and says so */
+        {"--json", "--repo", repo, "export", "-"},
     };
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         tu_isms_argv(&r, NULL, NULL, commands[i]);
@@ -98,6 +100,65 @@ static void passwords_are_never_shown(void **state)
     assert_contains(r.err, "nowhere");
     assert_not_contains(r.err, "S3cret");
     tu_result_free(&r);
+}
+
+/* Connection strings libpq cannot read, or whose server is not there,
+ * each with the marker password: every command that takes a repository,
+ * text and --json, fails without the password in anything it prints. */
+#define MARKER "Mk9-S3cr3t-PW"
+static const char *const malformed[] = {
+    "postgresql://isms:" MARKER "@[bad",
+    "postgres://isms:" MARKER "@[::1",
+    "postgresql://isms:" MARKER "@host/db%zz",
+    "postgresql://isms:" MARKER "%zz@host/db",
+    "postgresql://isms:" MARKER "%@host/db",
+    "postgresql://isms:" MARKER "@host:notaport/db",
+    "postgresql://isms:" MARKER "@host/db?bogus=1",
+    "postgresql://isms:" MARKER "@host/db?host",
+    "postgresql://isms:" MARKER "@host/db?sslmode=bogus",
+    "postgresql://isms:" MARKER "@/db?host=/nonexistent-isms",
+    "postgresql:/isms:" MARKER "@host/db",
+    "POSTGRESQL://isms:" MARKER "@host/db",
+    "host=/nonexistent-isms dbname=x user=isms password=" MARKER,
+    "host=/nonexistent-isms password='" MARKER,
+    "dbname=x password=" MARKER " =oops",
+    "dbname=x password=" MARKER " port=" MARKER,
+};
+
+static void no_output_holds_the_password(const char *const argv[])
+{
+    tu_result r;
+    tu_isms_argv(&r, NULL, NULL, argv);
+    if (!r.status || strstr(r.out, MARKER) || strstr(r.err, MARKER))
+        fail_msg("isms %s %s %s %s: status %d\nout: %s\nerr: %s", argv[0], argv[1], argv[2],
+                 argv[3] ? argv[3] : "", r.status, r.out, r.err);
+    tu_result_free(&r);
+}
+
+static void malformed_connection_strings_hide_the_password(void **state)
+{
+    (void)state;
+    const char *good = tu_repo("good.isms");
+    free(tu_isms_ok(NULL, "init", good));
+    const char *exported = tu_path("good.json");
+    free(tu_isms_ok(good, "export", exported));
+    for (size_t i = 0; i < sizeof malformed / sizeof *malformed; i++) {
+        const char *u = malformed[i];
+        const char *const commands[][7] = {
+            {"--repo", u, "verify", NULL},
+            {"--json", "--repo", u, "verify", NULL},
+            {"--repo", u, "risk", "list", NULL},
+            {"--json", "--repo", u, "risk", "show", "RISK-1", NULL},
+            {"init", u, NULL},
+            {"--json", "init", u, NULL},
+            {"migrate", "--from", u, "--to", tu_path("copy.isms"), NULL},
+            {"--json", "migrate", "--from", good, "--to", u, NULL},
+            {"import", exported, u, NULL},
+            {"--repo", u, "export", "-", NULL},
+        };
+        for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+            no_output_holds_the_password(commands[k]);
+    }
 }
 
 /* A role that may connect but not create tables gets "not permitted"
@@ -131,6 +192,7 @@ int main(void)
         cmocka_unit_test(init_refuses_a_repository),
         cmocka_unit_test(foreign_data_is_left_alone),
         cmocka_unit_test(passwords_are_never_shown),
+        cmocka_unit_test(malformed_connection_strings_hide_the_password),
         cmocka_unit_test(a_role_without_rights_is_denied),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,7 +105,9 @@ static int filter(const regdef *reg, const char *field, const char *text, int *r
     store_query q = {0};
     *rows = 0;
     int rc = dom_query_filters(d, reg, &arg, 1, &q, e);
-    return rc ? rc : dom_list(d, reg, &q, count_row, rows, e);
+    if (rc)
+        return rc;
+    return dom_list(d, reg, &q, count_row, rows, e);
 }
 
 static void filters_resolve_references_and_check_values(void **state)

@@ -3,6 +3,7 @@
  * clean verification. */
 #include "support/testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,52 @@ static void deleted_entry_is_named(void **state)
     repo = saved;
 }
 
+/* Bytes that are not UTF-8 in an entry's actor or note: verify reports
+ * tampering (exit 10, never an abort), and the commands that read the
+ * ledger fail instead of dropping the entry. PostgreSQL refuses to store
+ * such bytes in the first place, which the test checks instead. */
+static void text_that_is_not_utf8_is_tampering(void **state)
+{
+    (void)state;
+    const char *saved = repo;
+    repo = tu_repo("utf8.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "--note", "hired", "person", "add", "--name", "A", "--email", "a@x.example"));
+    if (tu_backend_is_pg()) {
+        assert_int_not_equal(tu_sql_status(repo, "UPDATE ledger SET note = E'\\xff' WHERE key = 'PER-1'"),
+                             0);
+        expect_verify_ok();
+        repo = saved;
+        return;
+    }
+    char *seq = sql_value("SELECT seq FROM ledger WHERE key = 'PER-1'"), entry[32];
+    snprintf(entry, sizeof entry, "#%s", seq);
+    static const char *const columns[] = {"note", "actor", "entity", "op", "key", "ts", "prev_hash"};
+    for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+        char q[300];
+        snprintf(q, sizeof q, "SELECT %s FROM ledger WHERE seq = %s", columns[i], seq);
+        char *was = sql_value(q);
+        snprintf(q, sizeof q, "UPDATE ledger SET %s = CAST(X'41ff' AS TEXT) WHERE seq = %s", columns[i],
+                 seq);
+        sql(q);
+        expect_verify_fails(entry, "UTF-8");
+        const char *const readers[][3] = {{"log", "--json", NULL}, {"export", "-", NULL}};
+        for (size_t k = 0; k < 2; k++) {
+            tu_result r;
+            tu_isms_argv(&r, repo, NULL, readers[k]);
+            assert_int_equal(r.status, 10);
+            assert_contains(r.err, entry);
+            tu_result_free(&r);
+        }
+        snprintf(q, sizeof q, "UPDATE ledger SET %s = '%s' WHERE seq = %s", columns[i], was, seq);
+        sql(q);
+        free(was);
+        expect_verify_ok();
+    }
+    free(seq);
+    repo = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +168,7 @@ int main(void)
         cmocka_unit_test(record_inserted_or_deleted_in_the_shell),
         cmocka_unit_test(ledger_entry_edited_in_the_shell),
         cmocka_unit_test(deleted_entry_is_named),
+        cmocka_unit_test(text_that_is_not_utf8_is_tampering),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -435,6 +435,15 @@ void tu_sql_(const char *file, int line, const char *repo, const char *statement
     tu_result_free(&r);
 }
 
+int tu_sql_status(const char *repo, const char *statement)
+{
+    tu_result r;
+    sql_run(repo, statement, &r);
+    int status = r.status;
+    tu_result_free(&r);
+    return status;
+}
+
 char *tu_sql_value(const char *repo, const char *query)
 {
     tu_result r;

@@ -105,6 +105,21 @@ static int write_genesis(dom *d, isms_err *e)
     return ledger_append(d->st, &c, NULL, e);
 }
 
+/* A new repository's first transaction: the genesis entry, the catalogues. */
+static int seed_new(dom *d, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    int version = 0;
+    rc = write_genesis(d, e);
+    if (!rc)
+        rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
+    if (!rc)
+        rc = builtin_seed(d, version, e);
+    return dom_txn_end(d, rc, e);
+}
+
 int dom_create(const char *target, const principal *creator, int flags, dom **out, isms_err *e)
 {
     *out = NULL;
@@ -117,15 +132,8 @@ int dom_create(const char *target, const principal *creator, int flags, dom **ou
     int rc = actor_check(d->self.actor, e);
     if (!rc)
         rc = store_open(target, 1, &schema, &d->st, NULL, e);
-    if (!rc && !(flags & DOM_CREATE_BARE) && !(rc = dom_txn_begin(d, e))) {
-        int version = 0;
-        rc = write_genesis(d, e);
-        if (!rc)
-            rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
-        if (!rc)
-            rc = builtin_seed(d, version, e);
-        rc = dom_txn_end(d, rc, e);
-    }
+    if (!rc && !(flags & DOM_CREATE_BARE))
+        rc = seed_new(d, e);
     if (rc) {
         int created = d->st != NULL;
         dom_close(d);
@@ -190,8 +198,8 @@ int dom_begin(dom *d, const principal *p, isms_err *e)
     if (!p->actor || !*p->actor)
         return err_set(e, E_INVALID, "actor", "actor: someone must act");
     int rc = actor_check(p->actor, e);
-    if (!rc && p->note)
-        rc = text_check("note", p->note, 1, 65536, e);
+    if (!rc && p->note)   /* one line of text, like every other field */
+        rc = text_check("note", p->note, 0, DOM_NOTE_MAX, e);
     if (rc)
         return rc;
     /* Copied (before the old ones go: p may be dom_who(d)); the caller's
@@ -235,10 +243,6 @@ void dom_warn(dom *d, const char *fmt, ...)
     d->warnings = xrealloc(d->warnings, sizeof *d->warnings * (size_t)(d->nwarnings + 1));
     d->warnings[d->nwarnings++] = xstrdup(text);
 }
-
-int dom_batch_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
-int dom_batch_commit(dom *d, isms_err *e) { return store_commit(d->st, e); }
-void dom_batch_rollback(dom *d) { store_rollback(d->st); }
 
 int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
 

@@ -49,6 +49,10 @@ int dom_upgraded_from(const dom *d);      /* schema version before this open's u
 
 /* ---- the principal and the request ---- */
 
+/* A note (the reason given for a request's changes) is one line of UTF-8
+ * text of at most this many bytes. */
+enum { DOM_NOTE_MAX = 1000 };
+
 /* The principal for `who`, a person's key or e-mail: an active person,
  * with the roles they hold (E_DENIED for anyone else). `who` NULL: the
  * process itself (the operating-system account, or the creator given to
@@ -66,11 +70,13 @@ const char *dom_actor(const dom *d);      /* dom_who(d)->actor */
 /* Does p hold the role called `role` (one of role_names)? */
 int principal_has_role(const principal *p, const char *role);
 
-/* Batches group many mutations into one transaction (import, demo, bulk
- * loads); each mutation stays atomic on its own inside it. */
-int dom_batch_begin(dom *d, isms_err *e);
-int dom_batch_commit(dom *d, isms_err *e);
-void dom_batch_rollback(dom *d);
+/* A write transaction: dom_txn_begin, then dom_txn_end with the work's
+ * result, which commits when rc is 0 and rolls back (returning rc)
+ * otherwise. Every mutation runs in one (a savepoint when nested); a
+ * caller's own groups many mutations into one (import, demo, bulk loads),
+ * each staying atomic on its own inside it. */
+int dom_txn_begin(dom *d, isms_err *e);
+int dom_txn_end(dom *d, int rc, isms_err *e);
 
 /* ---- confirmations and warnings ----
  *

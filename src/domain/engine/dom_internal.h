@@ -31,11 +31,6 @@ void dom_warn(dom *d, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 /* Forgets the cached organisation settings (after the profile changes). */
 void dom_org_forget(dom *d);
 
-/* One mutation: begin a write transaction (a savepoint inside a batch),
- * and end it, committing when rc is 0 and rolling back otherwise. */
-int dom_txn_begin(dom *d, isms_err *e);
-int dom_txn_end(dom *d, int rc, isms_err *e);
-
 /* The bodies of mutations, inside a transaction the caller holds (so that
  * workflows can make several changes atomically). dom_add_in_txn adds `in`
  * (its values validated, workflow-only fields allowed);

@@ -178,7 +178,8 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
         return not_a_person(d, r, t, "is signed by the person who does it", e);
     if (t->flags & LC_FOUR_EYES) {
         const char *maker;
-        if ((rc = maker_of(d, r, &maker, e)))
+        rc = maker_of(d, r, &maker, e);
+        if (rc)
             return rc;
         if (maker && !strcmp(maker, who->actor))
             return err_set(e, E_DENIED, "as", "%s %s: %s made it, and may not also %s it (four eyes)",
@@ -298,7 +299,8 @@ static int transition_in_txn(dom *d, const regdef *reg, const char *key, const c
     if (!t)
         return err_set(e, E_CONFLICT, fname(reg, lc->field), "%s is %s; %s applies only when it is %s", key,
                        state ? state : "in no state", verb, from_states(d, lc, verb));
-    if ((rc = permitted(d, &r, t, e)))
+    rc = permitted(d, &r, t, e);
+    if (rc)
         return rc;
     char now[21];
     now_timestamp(now);

@@ -185,7 +185,8 @@ static int add_validated(dom *d, record *in, record *out, isms_err *e)
     char now[21];
     now_timestamp(now);
     char *key;
-    if ((rc = store_next_key(d->st, in->reg, &key, &in->id, &d->a, e)))
+    rc = store_next_key(d->st, in->reg, &key, &in->id, &d->a, e);
+    if (rc)
         return rc;
     in->key = key;
     in->version = 1;
@@ -197,7 +198,9 @@ static int add_validated(dom *d, record *in, record *out, isms_err *e)
 int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
 {
     int rc = dom_validate(d, in, 0, e);
-    return rc ? rc : add_validated(d, in, out, e);
+    if (rc)
+        return rc;
+    return add_validated(d, in, out, e);
 }
 
 int dom_add(dom *d, record *in, record *out, isms_err *e)
@@ -359,7 +362,11 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
                        "%s is at version %lld, not %lld: someone changed it since you read it",
                        key, (long long)old.version, (long long)if_version);
     record_copy(&r, &old, &d->a);
-    if ((rc = mutate(d, &r, arg, e)) || (rc = check_record(d, &r, &old, e)))
+    rc = mutate(d, &r, arg, e);
+    if (rc)
+        return rc;
+    rc = check_record(d, &r, &old, e);
+    if (rc)
         return rc;
     dom_changes ch;
     changed_fields(d, &r, &old, &ch);
@@ -456,7 +463,9 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
     if (reg->flags & REG_SINGLETON)
         return org_set(d, changes, out, changed, e);
     int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
-    return rc ? rc : change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
+    if (rc)
+        return rc;
+    return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
 }
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)

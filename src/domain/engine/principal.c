@@ -39,7 +39,8 @@ int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
         return err_set(e, E_DENIED, "as", "as: %s is not a person of this repository (name one by "
                        "key or e-mail)", who);
     record person;
-    if ((rc = store_get_id(d->st, &reg_person, id, &person, &d->a, e)))
+    rc = store_get_id(d->st, &reg_person, id, &person, &d->a, e);
+    if (rc)
         return rc;
     if (person.retired_at)
         return err_set(e, E_DENIED, "as", "as: %s (%s) is retired and can no longer act", person.key,

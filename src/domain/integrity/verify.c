@@ -50,8 +50,9 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (v->rep->problems++ < VERIFY_MAX_LINES)
+    if (v->rep->problems < VERIFY_MAX_LINES)
         buf_printf(&v->rep->details, "%s\n", line);
+    v->rep->problems++;
     err_set(&v->first, E_TAMPERED, field, "%s", line);
 }
 
@@ -144,6 +145,18 @@ static void checkpoint_problem(void *ctx, const char *field, const char *msg)
     problem(ctx, field, "%s", msg);
 }
 
+/* The database's own integrity check: what it finds is a problem. */
+static int check_store(verify_ctx *v, isms_err *e)
+{
+    buf problems;
+    buf_init(&problems);
+    int rc = store_integrity(dom_store(v->d), &problems, e);
+    if (!rc && problems.len)
+        problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
+    buf_reset(&problems);
+    return rc;
+}
+
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     int rc = ledger_verify_chain(dom_store(v->d), remember_entry, v, &v->rep->entries,
@@ -153,7 +166,10 @@ static int run_checks(verify_ctx *v, isms_err *e)
         problem(v, e->field, "%s", e->msg);
         return 0;
     }
-    if (rc || (rc = check_identity(v, e)))
+    if (rc)
+        return rc;
+    rc = check_identity(v, e);
+    if (rc)
         return rc;
     store_query all = {.include_retired = 1};
     for (int i = 0; registers[i] && !rc; i++)
@@ -163,11 +179,8 @@ static int run_checks(verify_ctx *v, isms_err *e)
     if (!rc)
         rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes,
                                     e);
-    buf problems;
-    buf_init(&problems);
-    if (!rc && !(rc = store_integrity(dom_store(v->d), &problems, e)) && problems.len)
-        problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
-    buf_reset(&problems);
+    if (!rc)
+        rc = check_store(v, e);
     return rc;
 }
 

@@ -166,11 +166,12 @@ static int seed_threat(dom *d, const builtin_threat *t, const char *now, isms_er
     r.version = 1;
     r.created_at = r.updated_at = now;
     rc = store_insert(dom_store(d), &r, e);
-    if (!rc)
-        rc = store_get_id(dom_store(d), &reg_threat, id, &out, a, e);
-    if (!rc)
-        rc = dom_ledger_record(d, &out, "add", e);
-    return rc;
+    if (rc)
+        return rc;
+    rc = store_get_id(dom_store(d), &reg_threat, id, &out, a, e);
+    if (rc)
+        return rc;
+    return dom_ledger_record(d, &out, "add", e);
 }
 
 int builtin_seed(dom *d, int schema, isms_err *e)

@@ -22,7 +22,8 @@ struct dom;
     X(F_CONTROL_REDUCTION, DIST("reduction", "share of that factor removed, e.g. pert(0.3,0.5,0.7) or const(0.4)")) \
     X(F_CONTROL_DEDUCTIBLE, MONEY("deductible", 0, "insurance: deductible")) \
     X(F_CONTROL_COVER_LIMIT, MONEY("cover_limit", 0, "insurance: limit of cover")) \
-    X(F_CONTROL_COVER_BASIS, ENUM("cover_basis", 0, cover_bases, NULL, "insurance: per event or per year"))
+    X(F_CONTROL_COVER_BASIS, ENUM("cover_basis", 0, cover_bases, NULL, "insurance: per event or per year")) \
+    X(F_CONTROL_PARTIAL_EFFECT, INT("partial_effect", 0, 0, 100, NULL, "percent of the stated reduction it achieves while partially effective (default 50)"))
 FIELD_IDS(RN_CONTROL, CONTROL_FIELDS);
 
 extern const regdef reg_control;

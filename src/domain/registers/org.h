@@ -23,7 +23,8 @@ struct dom;
     X(F_ORG_OWNER_ACCEPT_LIMIT, MONEY("owner_accept_limit", 0, "risks up to this P95 annual loss may be accepted by their owner")) \
     X(F_ORG_LEAD_ACCEPT_LIMIT, MONEY("lead_accept_limit", 0, "up to this, by the ISMS lead; above, only by the management body")) \
     X(F_ORG_FREQUENCY_BANDS, TEXT("frequency_bands", 0, "upper edges of likelihood levels 1..n-1 in events per year, e.g. 0.05,0.2,1,4", 200)) \
-    X(F_ORG_MAGNITUDE_BANDS, TEXT("magnitude_bands", 0, "upper edges of impact levels 1..n-1 in major units per event", 400))
+    X(F_ORG_MAGNITUDE_BANDS, TEXT("magnitude_bands", 0, "upper edges of impact levels 1..n-1 in major units per event", 400)) \
+    X(F_ORG_MATRIX_FROM_FAIR, BOOL("matrix_from_fair", 0, NULL, "a saved risk analysis sets the risk's residual likelihood and impact to the cell its figures imply"))
 FIELD_IDS(RN_ORG, ORG_FIELDS);
 
 extern const regdef reg_org;

@@ -9,6 +9,8 @@
 const char *const role_names[] = {
     "management-body", "isms-lead", "risk-owner", "control-owner", "asset-owner",
     "internal-auditor", "reader", NULL};
+/* A principal holds its roles as bits of an unsigned (principal.roles). */
+_Static_assert(sizeof role_names / sizeof *role_names - 1 <= 32, "more roles than principal.roles has bits");
 
 static const fielddef person_fields[] = FIELD_TABLE(PERSON_FIELDS);
 

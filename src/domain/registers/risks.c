@@ -5,6 +5,7 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
 #include "core/text.h"
+#include "risk/qual.h"
 
 #include <string.h>
 
@@ -15,6 +16,8 @@ static const char *const threat_categories[] = {
 static const char *const treatments[] = {"undecided", "mitigate", "accept", "transfer", "avoid", NULL};
 static const char *const loss_models[] = {"compound", "product", NULL};
 static const char *const analysis_kinds[] = {"risk", "portfolio", "control-return", NULL};
+static const char *const analysis_verdicts[] = {"within-appetite", "above-appetite", "above-tolerance",
+                                                "no-appetite", NULL};
 
 static const fielddef threat_fields[] = FIELD_TABLE(THREAT_FIELDS);
 

@@ -58,7 +58,12 @@ FIELD_IDS(RN_ACCEPTANCE, ACCEPTANCE_FIELDS);
     X(F_ANALYSIS_P95_LOSS, MONEY("p95_loss", FF_LIST | FF_SYSTEM, "95th percentile of annual loss (current residual)")) \
     X(F_ANALYSIS_OUTSIDE_APPETITE, BOOL("outside_appetite", FF_LIST | FF_SYSTEM, NULL, "the loss at the appetite's confidence exceeds the appetite")) \
     X(F_ANALYSIS_INPUTS, TEXT("inputs", FF_SYSTEM | FF_MULTILINE, "everything that went into the run, as JSON", 16777216)) \
-    X(F_ANALYSIS_RESULTS, TEXT("results", FF_SYSTEM | FF_MULTILINE, "the figures, as JSON", 16777216))
+    X(F_ANALYSIS_RESULTS, TEXT("results", FF_SYSTEM | FF_MULTILINE, "the figures, as JSON", 16777216)) \
+    X(F_ANALYSIS_INPUTS_HASH, TEXT("inputs_hash", FF_SYSTEM, "SHA-256 of the register inputs it ran on (risk factors, control effects and status, appetite, insurance): a different hash today means the figures are stale", 64)) \
+    X(F_ANALYSIS_VERDICT, ENUM("verdict", FF_LIST | FF_SYSTEM, analysis_verdicts, NULL, "against the appetite, on its measure: within-appetite, above-appetite (within tolerance), above-tolerance, or no-appetite")) \
+    X(F_ANALYSIS_MARGIN, MONEY("margin", FF_SYSTEM, "the loss at the appetite's percentile against it: the headroom below appetite, or the excess above appetite (or above tolerance), as the verdict says")) \
+    X(F_ANALYSIS_LIKELIHOOD, INT("likelihood", FF_SYSTEM, 1, RISK_MATRIX_MAX, NULL, "likelihood level the figures imply on the organisation's bands")) \
+    X(F_ANALYSIS_IMPACT, INT("impact", FF_SYSTEM, 1, RISK_MATRIX_MAX, NULL, "impact level the figures imply on the organisation's bands"))
 FIELD_IDS(RN_ANALYSIS, ANALYSIS_FIELDS);
 
 extern const regdef reg_threat, reg_risk, reg_acceptance, reg_analysis;

@@ -65,7 +65,10 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
         rc = dom_set_text(d, &in, regdef_field(&reg_signing_key, "holder"), holder, e);
     /* name, purpose and public_key are isms's to set: added as a workflow
      * adds, not through dom_add's refusal of them. */
-    if (rc || (rc = dom_txn_begin(d, e)))
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (rc)
         return rc;
     return dom_txn_end(d, dom_add_in_txn(d, &in, out, e), e);
 }

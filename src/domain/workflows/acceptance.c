@@ -121,7 +121,8 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
         return rc;
     int needed;
     const char *basis;
-    if ((rc = required_authority(d, &risk, &needed, &basis, e)))
+    rc = required_authority(d, &risk, &needed, &basis, e);
+    if (rc)
         return rc;
     if (authority_of(who, &risk) < needed)
         return err_set(e, E_DENIED, "as", "%s (%s) cannot accept %s: its size requires %s (%s)",
@@ -166,7 +167,10 @@ int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const c
         rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_RATIONALE), rationale ? rationale : "", e);
     if (!rc && expires_on)
         rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_EXPIRES_ON), expires_on, e);
-    if (rc || (rc = dom_txn_begin(d, e)))
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (rc)
         return rc;
     rc = dom_add_in_txn(d, &in, out, e);
     if (!rc)
