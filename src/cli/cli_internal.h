@@ -20,7 +20,10 @@ enum { CLI_MAX_ARGS = 256 };
 /* One option given on the command line, in order. */
 typedef struct cli_opt {
     int field;            /* field index of the register, or -1 */
+    char mode;            /* a field's: '=' sets it, '+' adds members, '-' removes them */
+    int state;            /* a list's derived state (domain/views/states.h), or -1 */
     const char *name;     /* option name without dashes (a field's: the field's name) */
+    const char *typed;    /* the option as typed, without dashes ("add-asset") */
     const char *arg;      /* its value, NULL for flags */
 } cli_opt;
 
@@ -31,6 +34,7 @@ typedef struct cli {
     const char *note;
     int json;
     int help;
+    int version;                 /* --version */
     /* the command */
     const char *noun, *verb;
     const regdef *reg;           /* for register commands */
@@ -38,15 +42,19 @@ typedef struct cli {
     int nargs;
     cli_opt opts[CLI_MAX_ARGS];  /* command options, in order */
     int nopts;
+    const char *typed_opt;       /* while parsing: the option at hand, as named */
     dom *d;                      /* opened by cli_open() */
     int began;                   /* a request of d is open (dom_begin) */
     FILE *out;
+    int out_fd;                  /* the descriptor beneath `out` (-1: none), for its terminal */
     /* Command-scoped memory: the request arena of the repository once it
      * is open (cli_open), before that and without one the CLI's own. */
     arena *a;
     arena own;
     /* what the derived values of the records shown share, made on first use */
     derive_cache *derived;
+    /* people's names by key, for the tables that show owners (render.c) */
+    struct strmap *names;
 } cli;
 
 typedef int (*cli_handler)(cli *c, isms_err *e);
@@ -55,6 +63,8 @@ typedef int (*cli_handler)(cli *c, isms_err *e);
  * command's request as the principal: the person --as (or ISMS_ACTOR)
  * names, else the operating-system account. */
 int cli_open(cli *c, isms_err *e);
+/* A register's noun as typed: `key` for signing_key. */
+const char *cli_noun_typed(const char *noun);
 /* Refuses --as for commands that act on no existing repository's behalf
  * (init, demo, import, migrate): the operating-system account does them. */
 int cli_no_as(const cli *c, isms_err *e);
@@ -79,11 +89,25 @@ void term_clean(char *s);
 /* ---- rendering (render.c) ---- */
 void render_record_json(cli *c, const record *r);
 void render_record(cli *c, const record *r);
+/* `show`: the record, and what points at it (domain/views/links.h), as
+ * text or JSON. */
+int render_show(cli *c, const record *r, isms_err *e);
+/* Frees what rendering kept for the command (names looked up). */
+void render_reset(cli *c);
 /* Tables: begin with the register, add records, end prints them. */
 typedef struct table table;
 table *table_begin(cli *c, const regdef *reg);
 void table_add(table *t, const record *r);
 void table_end(table *t);
+/* Text tables of any rows: columns as wide as their cells, cells past a
+ * column's limit (44 unless set) cut with an ellipsis, fitted to the
+ * terminal. heads NULL-terminated; align "lrr": left or right, per column. */
+typedef struct ttab ttab;
+ttab *ttab_new(cli *c, const char *const *heads, const char *align);
+void ttab_limit(ttab *t, int col, size_t cols);
+void ttab_row(ttab *t, const char *const *cells);   /* NULL cells show "-" */
+size_t ttab_rows(const ttab *t);
+void ttab_print(ttab *t, const char *indent);
 /* A store_record_fn adding each record to the table in ctx. */
 int cli_table_row(const record *r, void *ctx);
 /* "EUR 25,000,000.00" */

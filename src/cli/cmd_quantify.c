@@ -170,6 +170,64 @@ int cmd_risk_quantify(cli *c, isms_err *e)
     return 0;
 }
 
+/* The verdict a board reads first: where the current residual stands at
+ * the appetite's confidence, against the appetite. */
+static void lec_verdict(cli *c, const risk_quant *q, svg_lec_chart *ch)
+{
+    const quant_threshold *t = &q->threshold;
+    char loss[64], appetite[64];
+    svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
+    if (!t->set) {
+        ch->subtitle = arena_printf(c->a, "No approved appetite to judge against; current residual P95 %s",
+                                    loss);
+        return;
+    }
+    svg_amount(appetite, sizeof appetite, dom_currency(c->d), t->appetite);
+    ch->subtitle = arena_printf(c->a, "Current residual: %s: P%d loss %s %s appetite %s (%s)",
+                                q->outside_appetite ? "OUTSIDE APPETITE" : "within appetite", t->confidence,
+                                loss, q->outside_appetite ? "above the" : "within the", appetite, t->source);
+    ch->subtitle_color = q->outside_appetite ? "#b03a2e" : "#1e7b34";
+}
+
+/* The appetite's line (the loss exceeded 1 year in N) and the amounts on it. */
+static void lec_threshold(cli *c, const risk_quant *q, svg_lec_chart *ch, svg_marker *marks, svg_point *point)
+{
+    const quant_threshold *t = &q->threshold;
+    if (!t->set)
+        return;
+    double level = 1.0 - t->confidence / 100.0;
+    ch->level = level;
+    ch->level_tick = arena_printf(c->a, "%g%%", 100 * level);
+    ch->level_name = arena_printf(c->a, "P%d (1 year in %.0f)", t->confidence, 1.0 / level);
+    marks[ch->nmarkers++] = (svg_marker){arena_printf(c->a, "appetite (%s)", t->source), t->appetite};
+    if (t->tolerance > 0)
+        marks[ch->nmarkers++] = (svg_marker){"tolerance", t->tolerance};
+    ch->markers = marks;
+    if (q->current.stats.var > 0) {
+        char loss[64];
+        svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
+        *point = (svg_point){arena_printf(c->a, "current P%d %s", t->confidence, loss), q->current.stats.var,
+                             level, "#1f5fa8"};
+        ch->points = point;
+        ch->npoints = 1;
+    }
+}
+
+static int write_file(cli *c, const char *path, const buf *b, isms_err *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
+    if (!f)
+        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
+    int bad = fwrite(b->data, 1, b->len, f) != b->len;
+    if (f != c->out)
+        bad |= fclose(f) != 0;
+    if (bad)
+        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
+    if (f != c->out)
+        fprintf(stderr, "wrote %s\n", path);
+    return 0;
+}
+
 int cmd_risk_lec(cli *c, isms_err *e)
 {
     quant_opts o;
@@ -182,7 +240,6 @@ int cmd_risk_lec(cli *c, isms_err *e)
         rc = quant_options(c, &o, &p, "quantifying", e);
     if (rc)
         return rc;
-    o.save = 0;
     risk_quant q;
     rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e);
     if (rc)
@@ -194,29 +251,34 @@ int cmd_risk_lec(cli *c, isms_err *e)
             x[s][k] = sc[s]->lec[k].loss;
             y[s][k] = sc[s]->lec[k].p_exceed;
         }
-    svg_series series[3] = {{"inherent", x[0], y[0], QUANT_LEC_POINTS, "#888"},
-                            {"current residual", x[1], y[1], QUANT_LEC_POINTS, "#1f5fa8"},
-                            {"target residual", x[2], y[2], QUANT_LEC_POINTS, "#2a8a3e"}};
-    svg_marker marks[2] = {{"appetite", q.threshold.appetite}, {"tolerance", q.threshold.tolerance}};
-    size_t nmarks = !q.threshold.set ? 0 : q.threshold.tolerance > 0 ? 2 : 1;
+    /* Equal curves stay apart: a wide pale line under a solid one under a
+     * dashed one. */
+    svg_series series[3] = {
+        {"inherent", "without controls", x[0], y[0], QUANT_LEC_POINTS, "#b8b8b8", NULL, 6},
+        {"current residual", "controls in place", x[1], y[1], QUANT_LEC_POINTS, "#1f5fa8", NULL, 2.5},
+        {"target residual", "with the planned ones too", x[2], y[2], QUANT_LEC_POINTS, "#2a8a3e", "8,5", 2.5}};
+    char today[11], years[32];
+    now_date(today);
+    format_money(years, sizeof years, (int64_t)q.iterations, 0);
+    svg_lec_chart ch = {
+        .title = arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title),
+        .footer = arena_printf(c->a, "%s%s · %s · %s simulated years · seed %llu · %s",
+                               q.analysis ? "analysis " : "not saved (--no-save)",
+                               q.analysis ? q.analysis : "", today, years, (unsigned long long)q.seed,
+                               q.engine),
+        .currency = dom_currency(c->d), .series = series, .nseries = 3};
+    svg_marker marks[2];
+    svg_point point;
+    lec_verdict(c, &q, &ch);
+    lec_threshold(c, &q, &ch, marks, &point);
     buf b;
     buf_init(&b);
-    svg_lec(&b, arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title), dom_currency(c->d), series, 3,
-            marks, nmarks);
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
-    if (!f) {
-        buf_reset(&b);
-        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
-    }
-    int bad = fwrite(b.data, 1, b.len, f) != b.len;
-    if (f != c->out)
-        bad |= fclose(f) != 0;
+    svg_lec(&b, &ch);
+    rc = write_file(c, path, &b, e);
     buf_reset(&b);
-    if (bad)
-        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
-    if (f != c->out)
-        fprintf(stderr, "wrote %s\n", path);
-    return 0;
+    if (!rc && q.analysis && strcmp(path, "-"))
+        fprintf(stderr, "saved as %s\n", q.analysis);
+    return rc;
 }
 
 /* --correlate RISK-1,RISK-2=0.6 (repeatable) */
@@ -360,7 +422,7 @@ static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
 
 int cmd_quantify(cli *c, isms_err *e)
 {
-    quant_opts o;
+    quant_opts o = {0};   /* quant_done() reads it even when an earlier check fails */
     longjob p;
     const char *by = cli_opt_value(c, "by");
     int rc = cli_start(c, 0, "no arguments", e);
@@ -414,18 +476,23 @@ int cmd_control_roi(cli *c, isms_err *e)
         return print_json_text(c, dom_returns_json(&q));
     fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
             (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    fprintf(c->out, "  %-8s %-34s %-11s %14s %24s %14s %8s  %s\n", "key", "control", "state", "annual cost",
-            "mean avoided (± s.e.)", "P95 avoided", "return", "verdict");
+    static const char *const heads[] = {"key", "control", "state", "annual cost", "mean avoided (± s.e.)",
+                                        "P95 avoided", "return", "verdict", NULL};
+    ttab *t = ttab_new(c, heads, "lllrrrrl");
+    ttab_limit(t, 1, 34);
     for (size_t k = 0; k < q.n; k++) {
         const control_quant *r = &q.rows[k];
-        fprintf(c->out, "  %-8s %-34.34s %-11s %14s %24s %14s %8s  %s\n", r->key, r->title, r->state,
-                r->value.worth == DECIDE_COST_UNKNOWN ? "unknown" : money(c, r->value.annual_cost),
-                arena_printf(c->a, "%s ± %s", money(c, r->value.mean_reduction),
-                             money(c, r->value.mean_reduction_se)),
-                money(c, r->value.p95_reduction),
-                r->value.worth == DECIDE_COST_UNKNOWN ? "-" : arena_printf(c->a, "%.0f%%", 100 * r->value.roi),
-                worth_text(c, r));
+        const char *row[] = {r->key, r->title, r->state,
+                             r->value.worth == DECIDE_COST_UNKNOWN ? "unknown" : money(c, r->value.annual_cost),
+                             arena_printf(c->a, "%s ± %s", money(c, r->value.mean_reduction),
+                                          money(c, r->value.mean_reduction_se)),
+                             money(c, r->value.p95_reduction),
+                             r->value.worth == DECIDE_COST_UNKNOWN ? "-"
+                                                                   : arena_printf(c->a, "%.0f%%", 100 * r->value.roi),
+                             worth_text(c, r)};
+        ttab_row(t, row);
     }
+    ttab_print(t, "  ");
     for (size_t k = 0; k < q.nleft_out; k++)
         fprintf(c->out, "  %-8s %-34.34s not valued: %s\n", q.left_out[k].key, q.left_out[k].title,
                 q.left_out[k].reason);
@@ -455,16 +522,23 @@ int cmd_risk_accept(cli *c, isms_err *e)
     return 0;
 }
 
+typedef struct appetite_rows {
+    cli *c;
+    ttab *t;
+} appetite_rows;
+
 static int show_appetite(const record *r, void *ctx)
 {
-    cli *c = ctx;
+    appetite_rows *a = ctx;
+    cli *c = a->c;
     if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
         return 0;
     const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
-    fprintf(c->out, "  %-7s %-10s %18s %18s %5lld%%\n", r->key, obj->null ? "organisation" : obj->s,
-            render_money(c, record_int(r, F_APPETITE_APPETITE)),
-            record_cval(r, F_APPETITE_TOLERANCE)->null ? "-" : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
-            (long long)record_int(r, F_APPETITE_CONFIDENCE));
+    const char *row[] = {r->key, obj->null ? "organisation" : obj->s, render_money(c, record_int(r, F_APPETITE_APPETITE)),
+                         record_cval(r, F_APPETITE_TOLERANCE)->null ? "-"
+                             : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
+                         arena_printf(c->a, "P%lld", (long long)record_int(r, F_APPETITE_CONFIDENCE))};
+    ttab_row(a->t, row);
     return 0;
 }
 
@@ -481,9 +555,11 @@ int cmd_risk_appetite(cli *c, isms_err *e)
         table_end(t);
         return rc;
     }
-    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n"
-                    "  %-7s %-10s %18s %18s %6s\n", "key", "applies to", "appetite", "tolerance", "at");
-    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, c, e);
+    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n");
+    static const char *const heads[] = {"key", "applies to", "appetite", "tolerance", "at", NULL};
+    appetite_rows a = {c, ttab_new(c, heads, "llrrr")};
+    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, &a, e);
+    ttab_print(a.t, "  ");
     fprintf(c->out, "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "
                     "objective: isms quantify --by objective\n");
     return rc;

@@ -2,20 +2,26 @@
  * driven by its field table, and the verbs of its lifecycle table (scope
  * approve); plus `org set|show`. */
 #include "cli/cli_internal.h"
+#include "core/buf.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
 #include "domain/views/query.h"
+#include "domain/views/states.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Copies the field options of the command line into r. */
+/* Copies the field options of the command line into r: values, and on
+ * update the members to add (--add-asset) and remove (--remove-asset). */
 static int fill_fields(cli *c, record *r, isms_err *e)
 {
     for (int i = 0; i < c->nopts; i++) {
-        if (c->opts[i].field < 0)
+        const cli_opt *o = &c->opts[i];
+        if (o->field < 0)
             continue;
-        int rc = dom_set_text(c->d, r, c->opts[i].field, c->opts[i].arg, e);
+        int rc = o->mode == '+'   ? dom_add_members(c->d, r, o->field, o->arg, e)
+                 : o->mode == '-' ? dom_remove_members(c->d, r, o->field, o->arg, e)
+                                  : dom_set_text(c->d, r, o->field, o->arg, e);
         if (rc)
             return rc;
     }
@@ -60,11 +66,40 @@ static int cmd_show(cli *c, isms_err *e)
     rc = dom_get(c->d, c->reg, c->args[0], &r, e);
     if (rc)
         return rc;
-    if (c->json)
-        render_record_json(c, &r);
-    else
-        render_record(c, &r);
+    return render_show(c, &r, e);
+}
+
+/* Is member k of set a (a record before) still in set b? */
+static int still_there(const fielddef *f, const value *a, int k, const value *b)
+{
+    for (int j = 0; j < b->n; j++)
+        if (f->type == FT_LINKS ? a->ids[k] == b->ids[j] : !strcmp(a->keys[k], b->keys[j]))
+            return 1;
     return 0;
+}
+
+/* A set given whole replaces the old one: say what that took away, which
+ * is easily more than meant (--add-asset adds one). */
+static void say_replaced(cli *c, const record *changes, const dom_changes *changed, const record *after)
+{
+    const record *before = changed->before;
+    for (int i = 0; before && i < c->reg->nfields; i++) {
+        const fielddef *f = &c->reg->fields[i];
+        const value *ch = &changes->v[i];
+        if ((f->type != FT_LINKS && f->type != FT_ENUMSET) || !ch->given || ch->delta)
+            continue;
+        buf gone;
+        buf_init(&gone);
+        for (int k = 0; k < before->v[i].n; k++)
+            if (!still_there(f, &before->v[i], k, &after->v[i]))
+                buf_printf(&gone, "%s%s", gone.len ? ", " : "", before->v[i].keys[k]);
+        char flag[80];
+        field_flag(f, flag, sizeof flag);
+        if (gone.len)
+            fprintf(stderr, "isms: %s: removed %s (--%s replaces the whole set; --add-%s and --remove-%s "
+                            "change members)\n", f->name, buf_str(&gone), flag, flag, flag);
+        buf_reset(&gone);
+    }
 }
 
 static int cmd_update(cli *c, isms_err *e)
@@ -89,11 +124,13 @@ static int cmd_update(cli *c, isms_err *e)
         any |= changes.v[i].given;
     if (!any)
         return err_set(e, E_USAGE, NULL, "nothing to change: give the fields to update (see --help)");
+    dom_confirm(c->d, cli_opt_given(c, "force"));
     dom_changes changed;
     rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, &changed, e);
     if (rc)
         return rc;
     print_result(c, changed.n ? "updated" : "unchanged", &out);
+    say_replaced(c, &changes, &changed, &out);
     return 0;
 }
 
@@ -137,15 +174,19 @@ static int cmd_list(cli *c, isms_err *e)
             return rc;
     }
     dom_filter_arg filters[CLI_MAX_ARGS];
-    int n = 0;
-    for (int i = 0; i < c->nopts; i++)
+    int states[CLI_MAX_ARGS];
+    int n = 0, nstates = 0;
+    for (int i = 0; i < c->nopts; i++) {
         if (c->opts[i].field >= 0)
             filters[n++] = (dom_filter_arg){c->opts[i].field, c->opts[i].arg};
+        if (c->opts[i].state >= 0)
+            states[nstates++] = c->opts[i].state;
+    }
     rc = dom_query_filters(c->d, c->reg, filters, n, &q, e);
     if (rc)
         return rc;
     table *t = table_begin(c, c->reg);
-    rc = dom_list(c->d, c->reg, &q, cli_table_row, t, e);
+    rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, cli_table_row, t, e);
     table_end(t);
     return rc;
 }

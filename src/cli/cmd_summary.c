@@ -36,11 +36,11 @@ static void print_heat(FILE *f, const dom_dash *s)
     }
 }
 
-static void print_judgement(cli *c, json_t *o, const char *indent)
+static void print_judgement(cli *c, json_t *pf, json_t *o, const char *indent)
 {
     quant_judgement j;
     quant_threshold t;
-    cli_judgement_of_json(o, &j, &t);
+    cli_judgement_of_json(o, cli_analysis_per_major(c, pf), &j, &t);
     fprintf(c->out, "%s%s\n%s%s\n", indent, cli_verdict_text(c, &j, &t), indent, cli_certainty_text(c, &j, &t));
 }
 
@@ -69,13 +69,13 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
                                               s->portfolio_since ? " since " : "",
                                               s->portfolio_since ? s->portfolio_since : "") : "");
     fprintf(f, "  %-7s %s\n", "ORG", "the organisation");
-    print_judgement(c, pf, "          ");
+    print_judgement(c, pf, pf, "          ");
     size_t i;
     json_t *o;
     json_array_foreach(objectives, i, o) {
         fprintf(f, "  %-7s %s\n", json_string_value(json_object_get(o, "key")),
                 json_string_value(json_object_get(o, "title")));
-        print_judgement(c, o, "          ");
+        print_judgement(c, pf, o, "          ");
     }
     for (size_t k = 0; k < s->unquantified_objectives.n; k++)
         if (!listed(objectives, s->unquantified_objectives.keys[k]))

@@ -67,7 +67,20 @@ static double num(json_t *o, const char *name)
     return json_is_number(v) ? json_number_value(v) : -1;
 }
 
-void cli_judgement_of_json(json_t *o, quant_judgement *j, quant_threshold *t)
+/* An amount of an analysis in major units, or -1 when it has none. */
+static double amount(json_t *o, const char *name, double per_major)
+{
+    json_t *v = json_object_get(o, name);
+    return json_is_number(v) ? json_number_value(v) / per_major : -1;
+}
+
+double cli_analysis_per_major(cli *c, json_t *doc)
+{
+    const char *money = json_string_value(json_object_get(doc, "money"));
+    return money && !strcmp(money, "minor units") ? pow(10, dom_currency_exponent(c->d)) : 1;
+}
+
+void cli_judgement_of_json(json_t *o, double per_major, quant_judgement *j, quant_threshold *t)
 {
     memset(j, 0, sizeof *j);
     memset(t, 0, sizeof *t);
@@ -75,8 +88,8 @@ void cli_judgement_of_json(json_t *o, quant_judgement *j, quant_threshold *t)
     if (json_is_object(app)) {
         t->set = 1;
         t->source = json_string_value(json_object_get(app, "statement"));
-        t->appetite = num(app, "appetite");
-        t->tolerance = num(app, "tolerance");
+        t->appetite = amount(app, "appetite", per_major);
+        t->tolerance = amount(app, "tolerance", per_major);
         t->confidence = (int)num(app, "confidence");
         t->inherited = json_is_true(json_object_get(app, "organisation_wide"));
     }
@@ -84,8 +97,8 @@ void cli_judgement_of_json(json_t *o, quant_judgement *j, quant_threshold *t)
     for (int k = QV_NO_APPETITE; name && k <= QV_NOT_QUANTIFIED; k++)
         if (!strcmp(name, quant_verdict_name((quant_verdict)k)))
             j->verdict = (quant_verdict)k;
-    j->measure = num(v, "loss");
-    j->margin = num(v, "margin");
+    j->measure = amount(v, "loss", per_major);
+    j->margin = amount(v, "margin", per_major);
     j->certainty = num(v, "certainty");
     j->unquantified = (size_t)fmax(0, num(v, "risks_not_quantified"));
 }

@@ -19,8 +19,14 @@ const char *cli_verdict_text(cli *c, const quant_judgement *j, const quant_thres
  * or why there is none. */
 const char *cli_certainty_text(cli *c, const quant_judgement *j, const quant_threshold *t);
 
+/* Minor units per major unit in the JSON of a saved analysis: amounts are
+ * integer minor units, as every JSON of isms has them ("money": "minor
+ * units"); analyses saved before that convention hold major units (1). */
+double cli_analysis_per_major(cli *c, json_t *doc);
+
 /* A judgement and its threshold back from the JSON of an analysis
- * (an object with "verdict" and "appetite" members). */
-void cli_judgement_of_json(json_t *o, quant_judgement *j, quant_threshold *t);
+ * (an object with "verdict" and "appetite" members), its amounts divided
+ * by per_major (cli_analysis_per_major of the document). */
+void cli_judgement_of_json(json_t *o, double per_major, quant_judgement *j, quant_threshold *t);
 
 #endif

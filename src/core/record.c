@@ -35,6 +35,11 @@ void record_copy(record *dst, const record *src, arena *a)
                 d->ids[k] = s->ids ? s->ids[k] : 0;
             }
         }
+        if (s->nremoved) {
+            d->removed = arena_alloc(a, sizeof(char *) * (size_t)s->nremoved);
+            for (int k = 0; k < s->nremoved; k++)
+                d->removed[k] = arena_strdup(a, s->removed[k]);
+        }
     }
 }
 

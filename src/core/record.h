@@ -146,6 +146,12 @@ typedef struct value {
     int n;                 /* FT_LINKS, FT_ENUMSET: number of members */
     const char **keys;     /* FT_LINKS: member keys; FT_ENUMSET: members, sorted */
     int64_t *ids;          /* FT_LINKS: member ids, ascending */
+    /* A set in a change (an update) may say what to add and remove rather
+     * than the whole set: delta set, keys[] the members to add, removed[]
+     * those to remove; the update applies them to the set as it stands. */
+    unsigned char delta;
+    int nremoved;
+    const char **removed;
 } value;
 
 typedef struct record {

@@ -93,7 +93,9 @@ static int txn_lost(db *d, isms_err *e)
 int db_exec(db *d, const char *sql, isms_err *e)
 {
     int rc = txn_lost(d, e);
-    return rc ? rc : d->drv->exec(d, sql, e);
+    if (rc)
+        return rc;
+    return d->drv->exec(d, sql, e);
 }
 
 static db_stmt_head *head_of(db_stmt *st) { return (db_stmt_head *)st; }

@@ -487,8 +487,14 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
     buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
                 : q && q->only_retired ? " WHERE t.retired_at IS NOT NULL"
                                        : " WHERE t.retired_at IS NULL");
-    for (int i = 0; q && i < q->nfilters; i++)
-        buf_printf(b, " AND t.%s = ?", q->filters[i].field->name);
+    for (int i = 0; q && i < q->nfilters; i++) {
+        const fielddef *f = q->filters[i].field;
+        if (is_link(f))   /* a set holding the member */
+            buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src, f->link_table,
+                       f->link_dst);
+        else
+            buf_printf(b, " AND t.%s = ?", f->name);
+    }
 }
 
 static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
@@ -496,7 +502,8 @@ static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
-        if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF)
+        if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF ||
+            f->type == FT_LINKS)
             db_bind_int(st, p++, q->filters[i].ival);
         else
             db_bind_text(st, p++, q->filters[i].sval);
@@ -510,9 +517,6 @@ static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
         const fielddef *f = q->filters[i].field;
         if (!has_field(reg, f))
             return not_a_field(reg, f, e);
-        if (is_link(f))
-            return err_set(e, E_INVALID, f->name, "%s has no field %s to filter on", reg->name,
-                           f->name);
     }
     return 0;
 }

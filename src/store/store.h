@@ -92,10 +92,12 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
                     int64_t *id, const char **key, arena *a, isms_err *e);
 
+/* A field equal to a value; for a set field (links, enum sets), a set
+ * holding that member. */
 typedef struct store_filter {
     const fielddef *field; /* a field of the register scanned */
-    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF (id) */
-    const char *sval;      /* text fields */
+    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF, FT_LINKS (the member's id) */
+    const char *sval;      /* text fields, FT_ENUMSET (the member) */
 } store_filter;
 
 typedef struct store_query {

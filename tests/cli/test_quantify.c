@@ -124,6 +124,110 @@ static void portfolio_returns_and_acceptance(void **state)
     free(out);
 }
 
+/* One money convention in JSON (issue 15, point 11): every amount is an
+ * integer in minor units of the currency, as in records, and each document
+ * says so; probabilities and shares stay fractions. */
+static const char *const money_names[] = {
+    "mean", "sd", "p50", "p90", "p95", "p99", "value_at_risk", "expected_shortfall", "mean_loss_per_event",
+    "appetite", "tolerance", "annual_cost", "mean_reduction", "p95_reduction", "net_benefit", "mean_shift",
+    "deductible", "limit", "value_at_stake", "cost", "budget_authority", "mean_loss", "p95_loss",
+    /* the board figures: verdicts' measures and margins, standard errors, gaps */
+    "loss", "loss_standard_error", "margin", "mean_standard_error", "mean_reduction_standard_error",
+    "value_at_stake_not_quantified", NULL};
+
+static int is_money_name(const char *name)
+{
+    for (int i = 0; money_names[i]; i++)
+        if (!strcmp(name, money_names[i]))
+            return 1;
+    return 0;
+}
+
+/* Walks j; every member named as money is an integer (or null); returns
+ * how many amounts it saw. */
+static int assert_amounts_integer(const json_t *j, const char *where)
+{
+    int n = 0;
+    if (json_is_object(j)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)j, k, v) {
+            if (is_money_name(k) && !json_is_object(v)) {
+                if (!json_is_integer(v) && !json_is_null(v))
+                    fail_msg("%s: %s is not an integer amount", where, k);
+                n++;
+            }
+            n += assert_amounts_integer(v, where);
+        }
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach((json_t *)j, i, v) n += assert_amounts_integer(v, where);
+    }
+    return n;
+}
+
+static void json_money_is_integer_minor_units(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "5000", "--json");
+    json_t *j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "money")), "minor units");
+    assert_string_equal(json_string_value(json_object_get(j, "currency")), "EUR");
+    json_t *app = json_object_get(j, "appetite");
+    assert_true(json_is_integer(json_object_get(app, "appetite")));
+    assert_int_equal(json_integer_value(json_object_get(app, "appetite")), 100000000);   /* EUR 1m in cents */
+    assert_int_equal(json_integer_value(json_object_get(app, "tolerance")), 300000000);
+    assert_true(assert_amounts_integer(j, "risk quantify") > 20);
+    /* the curve's losses too; its probabilities stay fractions */
+    json_t *pt = json_array_get(json_object_get(json_object_get(j, "current"), "loss_exceedance"), 10);
+    assert_true(json_is_integer(json_array_get(pt, 0)));
+    assert_true(json_is_real(json_array_get(pt, 1)));
+    const char *analysis = json_string_value(json_object_get(j, "analysis"));
+    char *shown = tu_isms_ok(repo, "analysis", "show", analysis, "--json");
+    json_t *a = json_of(shown);
+    json_t *results = json_of(json_string_value(json_object_get(a, "results")));
+    json_t *inputs = json_of(json_string_value(json_object_get(a, "inputs")));
+    assert_string_equal(json_string_value(json_object_get(results, "money")), "minor units");
+    assert_string_equal(json_string_value(json_object_get(inputs, "money")), "minor units");
+    assert_true(assert_amounts_integer(results, "analysis results") > 20);
+    assert_true(assert_amounts_integer(inputs, "analysis inputs") >= 2);   /* controls' costs, cover */
+    assert_true(assert_amounts_integer(a, "analysis record") >= 2);        /* mean_loss, p95_loss */
+    json_decref(results);
+    json_decref(inputs);
+    json_decref(a);
+    free(shown);
+    json_decref(j);
+    free(out);
+
+    out = tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000", "--json", "--no-save");
+    j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "money")), "minor units");
+    assert_true(assert_amounts_integer(j, "quantify") > 10);
+    json_decref(j);
+    free(out);
+    out = tu_isms_ok(repo, "control", "roi", "--iterations", "5000", "--json", "--no-save");
+    j = json_of(out);
+    assert_string_equal(json_string_value(json_object_get(j, "money")), "minor units");
+    json_t *ctl = json_array_get(json_object_get(j, "controls"), 0);
+    assert_true(json_is_integer(json_object_get(ctl, "annual_cost")));
+    assert_true(assert_amounts_integer(j, "control roi") >= 8);
+    json_decref(j);
+    free(out);
+    /* records, as ever: objectives, controls, appetites */
+    const char *lists[][2] = {{"objective", "list"}, {"control", "list"}, {"appetite", "list"}};
+    for (size_t k = 0; k < 3; k++) {
+        out = tu_isms_ok(repo, lists[k][0], lists[k][1], "--json");
+        j = json_of(out);
+        assert_amounts_integer(j, lists[k][0]);
+        json_decref(j);
+        free(out);
+    }
+    out = tu_isms_ok(repo, "control", "show", "CTL-1", "--json");
+    assert_contains(out, "\"cost\": 5000000");   /* EUR 50,000.00 */
+    free(out);
+}
+
 /* Issue 15 on the command line: verdicts with margins, what is not
  * quantified, stale figures re-run with --stale, controls left out of
  * the return on controls, risk show saying whether its figures are
@@ -356,6 +460,7 @@ int main(void)
         cmocka_unit_test(quantify_json_is_reproducible),
         cmocka_unit_test(lec_is_an_svg_with_escaped_text),
         cmocka_unit_test(portfolio_returns_and_acceptance),
+        cmocka_unit_test(json_money_is_integer_minor_units),
         cmocka_unit_test(board_figures),
         cmocka_unit_test(demo_summary_has_the_board_figures),
         cmocka_unit_test(bad_parameters_name_the_field),

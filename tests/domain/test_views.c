@@ -135,7 +135,7 @@ static void filters_resolve_references_and_check_values(void **state)
     err_clear(&e);
     /* Fields only the workflows set can be searched on. */
     assert_int_equal(filter(&reg_threat, "builtin", "yes", &rows, &e), 0);
-    assert_int_equal(rows, 15);
+    assert_int_equal(rows, 62);
 }
 
 static void dashboard_counts(void **state)

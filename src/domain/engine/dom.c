@@ -8,6 +8,7 @@
 #include "ledger/ledger.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,9 @@
 #include <unistd.h>
 
 /* Records the schema upgrade in the ledger, inside the upgrade's own
- * transaction: who moved the repository from which version to which. */
+ * transaction: who moved the repository from which version to which; then
+ * adds what the new schema's catalogues bring (built-in threats), each
+ * with its ledger entry. */
 static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
 {
     dom *d = ctx;
@@ -23,7 +26,14 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
     ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
                        .op = "migrate", .data = data};
-    return ledger_append(s, &c, NULL, e);
+    int rc = ledger_append(s, &c, NULL, e);
+    if (rc)
+        return rc;
+    d->st = s;   /* the store is not the dom's yet: store_open has not returned */
+    rc = builtin_seed(d, to, e);
+    d->st = NULL;
+    arena_reset(&d->a);
+    return rc;
 }
 
 /* The process as a principal: `creator`, or the operating-system account,
@@ -101,9 +111,12 @@ static int seed_new(dom *d, isms_err *e)
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
+    int version = 0;
     rc = write_genesis(d, e);
     if (!rc)
-        rc = builtin_seed(d, e);
+        rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
+    if (!rc)
+        rc = builtin_seed(d, version, e);
     return dom_txn_end(d, rc, e);
 }
 
@@ -143,6 +156,15 @@ static void forget_who(dom *d)
     d->who = d->self;
 }
 
+static void forget_warnings(dom *d)
+{
+    for (int i = 0; i < d->nwarnings; i++)
+        free(d->warnings[i]);
+    free(d->warnings);
+    d->warnings = NULL;
+    d->nwarnings = 0;
+}
+
 void dom_close(dom *d)
 {
     if (!d)
@@ -151,6 +173,7 @@ void dom_close(dom *d)
     dom_org_forget(d);
     arena_free(&d->a);
     forget_who(d);
+    forget_warnings(d);
     free((char *)d->self.actor);
     free((char *)d->self.person_key);
     free(d);
@@ -195,9 +218,31 @@ int dom_begin(dom *d, const principal *p, isms_err *e)
 void dom_end(dom *d)
 {
     forget_who(d);
+    forget_warnings(d);
     d->transitioning = 0;
     d->fault = 0;
+    d->confirmed = 0;
     arena_reset(&d->a);
+}
+
+void dom_confirm(dom *d, int yes) { d->confirmed = yes; }
+int dom_confirmed(const dom *d) { return d->confirmed; }
+
+const char *const *dom_warnings(const dom *d, int *n)
+{
+    *n = d->nwarnings;
+    return (const char *const *)d->warnings;
+}
+
+void dom_warn(dom *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    d->warnings = xrealloc(d->warnings, sizeof *d->warnings * (size_t)(d->nwarnings + 1));
+    d->warnings[d->nwarnings++] = xstrdup(text);
 }
 
 int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }

@@ -78,6 +78,17 @@ int principal_has_role(const principal *p, const char *role);
 int dom_txn_begin(dom *d, isms_err *e);
 int dom_txn_end(dom *d, int rc, isms_err *e);
 
+/* ---- confirmations and warnings ----
+ *
+ * Some changes are refused as probably unintended unless the request
+ * confirms them (the CLI's --force): taking a person's last approving
+ * role. Others are made, with a word for whoever asked: a review date set
+ * in the past. Both last for the request (dom_end forgets them). */
+void dom_confirm(dom *d, int yes);
+int dom_confirmed(const dom *d);
+/* The warnings of this request, oldest first: *n of them, in its arena. */
+const char *const *dom_warnings(const dom *d, int *n);
+
 /* ---- organisation settings the rules need ---- */
 int dom_matrix_size(dom *d);              /* 3..5, default 5 */
 int dom_currency_exponent(dom *d);        /* minor-unit decimals */
@@ -96,6 +107,15 @@ const char *dom_level_label(dom *d, char axis, int level);
  * (domain/registers/validate.h), which dom_add and dom_update ask. The
  * error names the field and the value. */
 int dom_set_text(dom *d, record *r, int f, const char *text, isms_err *e);
+
+/* On an update, a set field (links, roles) may change by members rather
+ * than be replaced: dom_add_members() adds the members in `text` (keys
+ * separated by commas), dom_remove_members() removes them; both may be
+ * given, and repeated. The update applies them to the set as it stands:
+ * adding a member already there changes nothing, removing one that is not
+ * there is refused (E_INVALID, naming the members it has). */
+int dom_add_members(dom *d, record *changes, int f, const char *text, isms_err *e);
+int dom_remove_members(dom *d, record *changes, int f, const char *text, isms_err *e);
 
 /* Parses a filter value for field `f` like dom_set_text() does (fields
  * that only isms's workflow sets may be searched on too). */
@@ -116,6 +136,7 @@ int dom_add(dom *d, record *in, record *out, isms_err *e);
 typedef struct dom_changes {
     int n;
     const int *fields;
+    const record *before;   /* the record as it was (in the dom's arena) */
 } dom_changes;
 
 /* Applies the given values of `changes` to record `key`. if_version > 0
@@ -147,6 +168,7 @@ int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const c
 
 /* ---- reads ---- */
 
+/* Reads record `key` of reg (a person also by e-mail). */
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e);
 /* Calls fn for each record matching q, in key order (see store_scan). */
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

@@ -13,6 +13,9 @@ struct dom {
                                 reset the arena mid-request: a bulk load does) */
     arena a;                 /* the request's memory, reset by dom_end */
     int transitioning;       /* inside dom_transition: the state may change */
+    int confirmed;           /* the request confirms what would be refused as unintended */
+    char **warnings;         /* the request's (heap: a bulk load may reset the arena) */
+    int nwarnings;
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */
     int org_loaded;
@@ -26,6 +29,9 @@ struct dom {
     char currency[8];
     char *labels[2][RISK_MATRIX_MAX + 1];   /* [0] likelihood, [1] impact; 1-based levels */
 };
+
+/* A warning for whoever made the request (dom_warnings). */
+void dom_warn(dom *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Forgets the cached organisation settings (after the profile changes). */
 void dom_org_forget(dom *d);
@@ -54,7 +60,9 @@ int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e);
  * refusal of workflow-only fields (dom_add_in_txn). */
 int dom_set_value(dom *d, record *r, int f, const char *text, isms_err *e);
 
-/* Seeds the built-in catalogues of a new repository (builtin.c). */
-int builtin_seed(dom *d, isms_err *e);
+/* Seeds the built-in catalogues a repository of schema version `schema`
+ * has, those it lacks (builtin.c): all of them in a new repository, the
+ * newer ones in an upgraded one. */
+int builtin_seed(dom *d, int schema, isms_err *e);
 
 #endif

@@ -13,6 +13,7 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/validate.h"
+#include "core/buf.h"
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -215,15 +216,96 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
     return dom_txn_end(d, add_validated(d, in, out, e), e);
 }
 
+/* The members of a set, as people read them in a message. */
+static const char *members_text(dom *d, const value *v)
+{
+    if (!v->n)
+        return "none";
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < v->n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
+    const char *s = arena_strdup(&d->a, buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+/* Where member `key` sits in set v (-1: not there); links compare by the
+ * record they name, so a person given by e-mail is found by key. */
+static int member_at(dom *d, const fielddef *f, const value *v, const char *key, isms_err *e, int *at)
+{
+    *at = -1;
+    if (f->type == FT_ENUMSET) {
+        for (int k = 0; k < v->n; k++)
+            if (!strcmp(v->keys[k], key))
+                *at = k;
+        return 0;
+    }
+    int64_t id;
+    const char *resolved;
+    int retired;
+    int rc = resolve(d, f, key, &id, &resolved, &retired, e);
+    for (int k = 0; !rc && k < v->n; k++)
+        if (v->ids[k] == id)
+            *at = k;
+    return rc;
+}
+
+/* A change by members: the set as it stands, less those removed, plus
+ * those added (resolved and de-duplicated later, as any set given). */
+static int apply_delta(dom *d, record *r, int i, const value *ch, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[i];
+    const value *old = &r->v[i];
+    char *drop = arena_alloc(&d->a, (size_t)old->n + 1);
+    memset(drop, 0, (size_t)old->n + 1);
+    for (int k = 0; k < ch->nremoved; k++) {
+        int at, rc = member_at(d, f, old, ch->removed[k], e, &at);
+        if (rc)
+            return rc;
+        if (at < 0)
+            return err_set(e, E_INVALID, f->name, "%s: %s is not one of %s's %s (%s)", f->name, ch->removed[k],
+                           r->key, f->name, members_text(d, old));
+        drop[at] = 1;
+    }
+    value v = {.given = 1};
+    v.keys = arena_alloc(&d->a, sizeof *v.keys * (size_t)(old->n + ch->n + 1));
+    v.ids = arena_alloc(&d->a, sizeof *v.ids * (size_t)(old->n + ch->n + 1));
+    for (int k = 0; k < old->n; k++)
+        if (!drop[k]) {
+            v.keys[v.n] = old->keys[k];
+            v.ids[v.n++] = old->ids ? old->ids[k] : 0;
+        }
+    for (int k = 0; k < ch->n; k++) {
+        int at = -1;
+        for (int j = 0; f->type == FT_ENUMSET && j < v.n; j++)
+            at = strcmp(v.keys[j], ch->keys[k]) ? at : j;
+        if (at < 0) {
+            v.keys[v.n] = ch->keys[k];
+            v.ids[v.n++] = 0;
+        }
+    }
+    r->v[i] = v;
+    return 0;
+}
+
 /* Copies the given values of `changes` over `r`. */
-static void apply_changes(record *r, const record *changes)
+static int apply_changes(dom *d, record *r, const record *changes, isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
-        if (!changes->v[i].given)
+        const value *ch = &changes->v[i];
+        if (!ch->given)
             continue;
-        r->v[i] = changes->v[i];
+        if (ch->delta) {
+            int rc = apply_delta(d, r, i, ch, e);
+            if (rc)
+                return rc;
+            continue;
+        }
+        r->v[i] = *ch;
         r->v[i].given = 1;
     }
+    return 0;
 }
 
 /* Do two sets hold the same members (in any order)? Links compare by id. */
@@ -288,6 +370,9 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
         return rc;
     dom_changes ch;
     changed_fields(d, &r, &old, &ch);
+    record *before = arena_alloc(&d->a, sizeof *before);
+    *before = old;   /* its values are in the arena already */
+    ch.before = before;
     if (changed)
         *changed = ch;
     if (!ch.n && !r.retired_at) {
@@ -311,9 +396,7 @@ int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_ver
 
 static int mutate_update(dom *d, record *r, const void *arg, isms_err *e)
 {
-    (void)d; (void)e;
-    apply_changes(r, arg);
-    return 0;
+    return apply_changes(d, r, arg, e);
 }
 
 static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
@@ -362,6 +445,8 @@ static int org_set(dom *d, const record *changes, record *out, dom_changes *chan
         record_init(&none, &reg_org, &d->a);
         if (!rc && changed)
             changed_fields(d, out, &none, changed);   /* everything it now holds */
+        if (!rc && changed)
+            changed->before = NULL;
     }
     dom_org_forget(d);
     return dom_txn_end(d, rc, e);
@@ -385,7 +470,16 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
-    return store_get(d->st, reg, dom_key(d, key), out, &d->a, e);
+    const char *k = dom_key(d, key);
+    if (reg == &reg_person && strchr(k, '@')) {   /* a person by e-mail, as everywhere */
+        int64_t id;
+        int rc = dom_find_person(d, k, &id, &k, e);
+        if (rc)
+            return rc;
+        if (!id)
+            return err_set(e, E_NOT_FOUND, "person", "there is no person %s", key);
+    }
+    return store_get(d->st, reg, k, out, &d->a, e);
 }
 
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

@@ -31,11 +31,19 @@ const regdef reg_scope = {
     .summary = "ISMS scope statement, versioned, approved by the management body",
     .fields = scope_fields, .nfields = NFIELDS(scope_fields), .lifecycle = &scope_lifecycle,
 };
+static int rules_context(struct dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)old;
+    (void)e;
+    rules_warn_past_date(d, r, F_CONTEXT_REVIEW_DATE);
+    return 0;
+}
+
 const regdef reg_context = {
     .num = RN_CONTEXT, .name = "context", .plural = "context_issues", .key_prefix = "CTX",
     .label = F_CONTEXT_TITLE,
     .summary = "internal and external issues (context of the organisation)",
-    .fields = context_fields, .nfields = NFIELDS(context_fields),
+    .fields = context_fields, .nfields = NFIELDS(context_fields), .check = rules_context,
 };
 const regdef reg_stakeholder = {
     .num = RN_STAKEHOLDER, .name = "stakeholder", .plural = "stakeholders", .key_prefix = "STK",

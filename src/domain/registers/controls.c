@@ -67,5 +67,6 @@ int rules_control(dom *d, record *r, const record *old, isms_err *e)
         now_date(today);
         record_set_text(r, F_CONTROL_IMPLEMENTED_ON, today, dom_arena(d));
     }
+    rules_warn_past_date(d, r, F_CONTROL_REVIEW_DATE);
     return 0;
 }

@@ -65,6 +65,95 @@ static int check_person_retire(dom *d, const record *r, isms_err *e)
     return rc;
 }
 
+/* ---- approving roles ---- */
+
+/* Does `role` approve something: a transition of some register's
+ * lifecycle needs it (scope and appetite approvals), or it accepts risks
+ * beyond one's own? */
+int role_approves(const char *role)
+{
+    for (int i = 0; registers[i]; i++) {
+        const lifecycle *lc = registers[i]->lifecycle;
+        for (int k = 0; lc && k < lc->ntransitions; k++) {
+            const transition *t = &lc->transitions[k];
+            if (t->role && !strcmp(t->role, role))
+                return 1;
+            for (const lc_role_by *b = t->role_field ? t->role_by : NULL; b && b->value; b++)
+                if (!strcmp(b->role, role))
+                    return 1;
+        }
+    }
+    return choice_index(acceptance_roles, role) >= 0;
+}
+
+static int approving_roles(const value *roles, buf *names)
+{
+    int n = 0;
+    for (int k = 0; k < roles->n; k++)
+        if (role_approves(roles->keys[k]))
+            buf_printf(names, "%s%s", n++ ? ", " : "", roles->keys[k]);
+    return n;
+}
+
+typedef struct holders {
+    int64_t except;
+    int n;
+} holders;
+
+static int count_holder(const record *r, void *ctx)
+{
+    holders *h = ctx;
+    h->n += r->id != h->except;
+    return 0;
+}
+
+/* Who else, among active people, holds `role`. */
+static int others_holding(dom *d, const char *role, int64_t except, int *n, isms_err *e)
+{
+    store_filter f = {.field = field_def(&reg_person, F_PERSON_ROLES), .sval = role};
+    store_query q = {.filters = &f, .nfilters = 1};
+    holders h = {except, 0};
+    int rc = store_scan(dom_store(d), &reg_person, &q, count_holder, &h, e);
+    *n = h.n;
+    return rc;
+}
+
+/* Taking away the last role by which a person approves anything is
+ * refused unless the request confirms it (--force): it is easily done by a
+ * roles list typed in full that forgot one, and it may leave drafts that
+ * nobody can approve. Confirmed, it is done, and said. */
+static int check_role_loss(dom *d, const record *r, const record *old, isms_err *e)
+{
+    buf had, has;
+    buf_init(&had);
+    buf_init(&has);
+    int before = approving_roles(record_cval(old, F_PERSON_ROLES), &had);
+    int after = approving_roles(record_cval(r, F_PERSON_ROLES), &has);
+    int rc = 0;
+    if (before && !after) {
+        /* the first role lost that nobody else holds, if any: the worst news */
+        const value *lost = record_cval(old, F_PERSON_ROLES);
+        const char *alone = NULL;
+        for (int k = 0; k < lost->n && !rc && !alone; k++) {
+            int others = 0;
+            if (role_approves(lost->keys[k]))
+                rc = others_holding(d, lost->keys[k], r->id, &others, e);
+            if (!rc && role_approves(lost->keys[k]) && !others)
+                alone = lost->keys[k];
+        }
+        const char *nobody = alone ? arena_printf(dom_arena(d), "; nobody else holds %s", alone) : "";
+        if (!rc && !dom_confirmed(d))
+            rc = err_set(e, E_CONFLICT, "roles", "roles: %s would no longer approve anything nor accept "
+                         "risks (losing %s)%s; confirm with --force", r->key, buf_str(&had), nobody);
+        else if (!rc)
+            dom_warn(d, "roles: %s no longer approves or accepts anything (was: %s)%s", r->key, buf_str(&had),
+                     nobody);
+    }
+    buf_reset(&had);
+    buf_reset(&has);
+    return rc;
+}
+
 int rules_person(dom *d, record *r, const record *old, isms_err *e)
 {
     const char *email = record_text(r, F_PERSON_EMAIL);
@@ -72,5 +161,7 @@ int rules_person(dom *d, record *r, const record *old, isms_err *e)
         return err_set(e, E_INVALID, "email", "email: \"%s\" is not an e-mail address", email);
     if (rules_is_retiring(r, old))
         return check_person_retire(d, r, e);
+    if (old && record_cval(r, F_PERSON_ROLES)->given)
+        return check_role_loss(d, r, old, e);
     return 0;
 }

@@ -21,4 +21,8 @@ int rules_person(struct dom *d, record *r, const record *old, isms_err *e);
 
 extern const char *const role_names[];   /* management-body, isms-lead, ... */
 
+/* Does a person with `role` approve something (a lifecycle's transition
+ * needs the role, or it accepts risks beyond one's own)? */
+int role_approves(const char *role);
+
 #endif

@@ -1,6 +1,8 @@
 /* registers.c: the index of the registers, and what several families
  * share. Each family's fields and rules are in its own file. */
 #include "domain/registers/registers.h"
+#include "domain/engine/dom_internal.h"
+#include "core/text.h"
 
 #include <string.h>
 
@@ -29,4 +31,18 @@ const char *const approval_statuses[] = {"draft", "approved", "superseded", NULL
 int rules_is_retiring(const record *r, const record *old)
 {
     return old && !old->retired_at && r->retired_at;
+}
+
+void rules_warn_past_date(struct dom *d, const record *r, int fid)
+{
+    const value *v = record_cval(r, fid);
+    char today[11];
+    now_date(today);
+    if (!v->given || v->null || strcmp(v->s, today) >= 0)
+        return;
+    const char *name = field_def(r->reg, fid)->name;
+    if (r->key)
+        dom_warn(d, "%s: %s is in the past: %s is due for review now", name, v->s, r->key);
+    else
+        dom_warn(d, "%s: %s is in the past: the new %s is due for review now", name, v->s, r->reg->name);
 }

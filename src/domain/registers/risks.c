@@ -30,8 +30,9 @@ static const fielddef analysis_fields[] = FIELD_TABLE(ANALYSIS_FIELDS);
 const regdef reg_threat = {
     .num = RN_THREAT, .name = "threat", .plural = "threats", .key_prefix = "THR",
     .label = F_THREAT_NAME,
-    .summary = "threat catalogue: T-IS-001..015 built in, and your own",
-    .fields = threat_fields, .nfields = NFIELDS(threat_fields),
+    .summary = "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
+               "built in, and your own",
+    .fields = threat_fields, .nfields = NFIELDS(threat_fields), .check = rules_threat,
 };
 const regdef reg_risk = {
     .num = RN_RISK, .name = "risk", .plural = "risks", .key_prefix = "RISK",
@@ -55,6 +56,31 @@ const regdef reg_analysis = {
 };
 
 /* ---- rules ---- */
+
+/* The built-in catalogue is isms's: its threats keep their names and
+ * meaning in every repository, so that T-IS-004 or G-0.39 means the same
+ * thing to every auditor. Only the steward, who owns the detail here, may
+ * be set. A variant is a threat of one's own. */
+int rules_threat(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d;
+    if (!old || !record_int(old, F_THREAT_BUILTIN))
+        return 0;
+    if (rules_is_retiring(r, old))
+        return err_set(e, E_CONFLICT, "threat", "%s is a built-in threat of isms's catalogue and cannot be "
+                       "retired; unlink it from your risks instead", old->key);
+    static const int fixed[] = {F_THREAT_NAME, F_THREAT_DESCRIPTION, F_THREAT_CATEGORY};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++) {
+        const char *was = record_text(old, fixed[k]), *now = record_text(r, fixed[k]);
+        if ((was == NULL) != (now == NULL) || (was && strcmp(was, now))) {
+            const char *name = field_def(&reg_threat, fixed[k])->name;
+            return err_set(e, E_CONFLICT, name, "%s: %s is a built-in threat of isms's catalogue: its name, "
+                           "description and category cannot change (its steward can); add a threat of your "
+                           "own for a variant (isms threat add)", name, old->key);
+        }
+    }
+    return 0;
+}
 
 static int check_residual(const record *r, int residual_id, int inherent_id, isms_err *e)
 {
@@ -119,6 +145,8 @@ int rules_risk(dom *d, record *r, const record *old, isms_err *e)
                      "review_date: \"\" would leave the risk without a review date; risks are "
                      "reviewed at least yearly, so give a date (left out when the risk is added, "
                      "it is a year from today)");
+    if (!rc)
+        rules_warn_past_date(d, r, F_RISK_REVIEW_DATE);
     if (!rc && !old && review->null) {
         /* Risk assessments are reviewed at least yearly (DORA Art. 6(5), ISO Cl. 8.2). */
         char today[11], next[11];

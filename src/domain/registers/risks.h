@@ -68,9 +68,13 @@ FIELD_IDS(RN_ANALYSIS, ANALYSIS_FIELDS);
 
 extern const regdef reg_threat, reg_risk, reg_acceptance, reg_analysis;
 
+int rules_threat(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_risk(struct dom *d, record *r, const record *old, isms_err *e);
 /* The acceptance workflow's rules (domain/workflows/acceptance.c). */
 int rules_acceptance(struct dom *d, record *r, const record *old, isms_err *e);
+/* The roles that give authority to accept risks beyond one's own
+ * (NULL-terminated; acceptance.c). */
+extern const char *const acceptance_roles[];
 
 /* Risk scores on the matrix: likelihood x impact, inherent and residual
  * (residual falls back to inherent where not assessed). */

@@ -87,12 +87,23 @@ static int check_dist(const fielddef *f, const char *text, isms_err *e)
     return rc;
 }
 
+static int check_member(const fielddef *f, const char *member, isms_err *e)
+{
+    if (f->type == FT_ENUMSET)
+        return choice_index(f->choices, member) < 0 ? enum_error(f, member, e) : 0;
+    return check_key(f, member, e);
+}
+
+/* The members of a set, or of a change to one: those to add and remove. */
 static int check_set(const fielddef *f, const value *v, isms_err *e)
 {
     for (int k = 0; k < v->n; k++) {
-        int rc = f->type == FT_ENUMSET ? (choice_index(f->choices, v->keys[k]) < 0
-                                              ? enum_error(f, v->keys[k], e) : 0)
-                                       : check_key(f, v->keys[k], e);
+        int rc = check_member(f, v->keys[k], e);
+        if (rc)
+            return rc;
+    }
+    for (int k = 0; v->delta && k < v->nremoved; k++) {
+        int rc = check_member(f, v->removed[k], e);
         if (rc)
             return rc;
     }

@@ -23,6 +23,10 @@ static const char *const authority_names[] = {
 
 enum { MAX_ACCEPT_DAYS = 3 * 366 };
 
+/* Beyond their own risks (small ones), these roles accept others':
+ * authority_of() below. */
+const char *const acceptance_roles[] = {"management-body", "isms-lead", NULL};
+
 /* The latest risk analysis of `key`, if any. */
 typedef struct latest_analysis {
     const char *key;
@@ -77,9 +81,9 @@ static int required_authority(dom *d, const record *risk, int *level, const char
 
 static int authority_of(const principal *who, const record *risk)
 {
-    if (principal_has_role(who, "management-body"))
+    if (principal_has_role(who, acceptance_roles[0]))
         return AUTH_BODY;
-    if (principal_has_role(who, "isms-lead"))
+    if (principal_has_role(who, acceptance_roles[1]))
         return AUTH_LEAD;
     return record_cval(risk, F_RISK_OWNER)->i == who->person ? AUTH_OWNER : AUTH_NONE;
 }

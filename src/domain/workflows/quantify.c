@@ -598,6 +598,7 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     q->seed = o->seed;
     q->iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS;
     q->engine = fair_engine_version;
+    q->money = quant_money_of(d);
     q->model = m.risks[0].mode == FAIR_PRODUCT ? "product" : "compound";
     q->threshold = qmodel_threshold_for(&m, m.risk_objectives[0], m.nrisk_objectives[0]);
     size_t only = 0;
@@ -824,6 +825,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
+    q->money = quant_money_of(d);
     group_load g = {.m = &m, .a = dom_arena(d)};
     portfolio *p = NULL;
     portfolio_result res = {0};
@@ -985,6 +987,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
+    q->money = quant_money_of(d);
     inputs_spec spec = {.costs = 1};
     q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     portfolio *p = NULL;

@@ -15,7 +15,9 @@
  * Every run can be saved as an analysis record (QNT-n) holding its inputs,
  * seed and engine version, so a figure in a board report can be reproduced
  * and is itself in the ledger. Money in the engine is in major units
- * (doubles); in records, integer minor units. */
+ * (doubles); in records and in every JSON document (what --json prints,
+ * what an analysis keeps), integer minor units of the currency, as the
+ * document's "money" and "currency" members say. */
 #ifndef ISMS_DOMAIN_QUANTIFY_H
 #define ISMS_DOMAIN_QUANTIFY_H
 
@@ -102,8 +104,15 @@ typedef struct quant_scenario {
     stats_lec_point lec[QUANT_LEC_POINTS];
 } quant_scenario;
 
+/* The currency the figures are in: JSON gives amounts in its minor units. */
+typedef struct quant_money {
+    const char *currency;         /* "EUR" */
+    int exponent;                 /* minor-unit decimals (2: cents) */
+} quant_money;
+
 typedef struct risk_quant {
     const char *key, *title;
+    quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;
@@ -134,6 +143,7 @@ typedef struct group_quant {
 } group_quant;
 
 typedef struct portfolio_quant {
+    quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;
@@ -166,6 +176,7 @@ typedef struct control_gap {
 } control_gap;
 
 typedef struct returns_quant {
+    quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;

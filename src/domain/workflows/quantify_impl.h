@@ -85,6 +85,9 @@ typedef struct inputs_spec {
     const quant_opts *corr;       /* NULL: none (the hash never covers them) */
 } inputs_spec;
 
+/* The dom's currency: JSON gives amounts in its minor units. */
+quant_money quant_money_of(dom *d);
+
 char *quant_inputs_json(const qmodel *m, const inputs_spec *s);          /* malloc'd */
 const char *quant_inputs_hash(dom *d, const qmodel *m, const inputs_spec *s);  /* in the dom's arena */
 

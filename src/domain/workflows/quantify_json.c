@@ -35,6 +35,29 @@ static void dist_member(jw *w, const char *name, const dist *d)
     buf_reset(&b);
 }
 
+/* One money convention for every JSON document isms writes: amounts are
+ * integer minor units of the currency (cents), as in records; the document
+ * says so ("money", "currency"). The engine's doubles are major units;
+ * probabilities, shares and counts stay plain numbers. */
+quant_money quant_money_of(dom *d)
+{
+    return (quant_money){arena_strdup(dom_arena(d), dom_currency(d)), dom_currency_exponent(d)};
+}
+
+static void money_members(jw *w, const quant_money *m)
+{
+    jw_str(w, "currency", m->currency);
+    jw_str(w, "money", "minor units");
+}
+
+static void amount(jw *w, const char *name, double major, const quant_money *m)
+{
+    if (isfinite(major))
+        jw_int(w, name, (int64_t)llround(major * pow(10, m->exponent)));
+    else
+        jw_null(w, name);
+}
+
 /* What reproduces a run: engine, seed (as text: it may exceed 2^53),
  * iterations; and the analysis that keeps it, when saved. */
 static void run_members(jw *w, int with_analysis, const char *analysis, const char *engine,
@@ -51,44 +74,45 @@ static void run_members(jw *w, int with_analysis, const char *analysis, const ch
     jw_int(w, "iterations", (int64_t)iterations);
 }
 
-static void stats_members(jw *w, const char *name, const stats_summary *s, const quant_se *se)
+static void stats_members(jw *w, const char *name, const stats_summary *s, const quant_se *se,
+                          const quant_money *m)
 {
     jw_object(w, name);
-    jw_num(w, "mean", s->mean);
-    jw_num(w, "sd", s->sd);
-    jw_num(w, "mean_standard_error", s->n ? s->sd / sqrt((double)s->n) : NAN);
-    jw_num(w, "p50", s->p50);
-    jw_num(w, "p90", s->p90);
-    jw_num(w, "p95", s->p95);
-    jw_num(w, "p99", s->p99);
+    amount(w, "mean", s->mean, m);
+    amount(w, "sd", s->sd, m);
+    amount(w, "mean_standard_error", s->n ? s->sd / sqrt((double)s->n) : NAN, m);
+    amount(w, "p50", s->p50, m);
+    amount(w, "p90", s->p90, m);
+    amount(w, "p95", s->p95, m);
+    amount(w, "p99", s->p99, m);
     jw_num(w, "var_level", s->var_level);
-    jw_num(w, "value_at_risk", s->var);
-    jw_num(w, "expected_shortfall", s->es);
+    amount(w, "value_at_risk", s->var, m);
+    amount(w, "expected_shortfall", s->es, m);
     jw_num(w, "p_above_appetite", isfinite(s->p_above_appetite) ? s->p_above_appetite : NAN);
     jw_num(w, "p_above_tolerance", s->p_above_tolerance);
     jw_object(w, "standard_error");
-    jw_num(w, "p50", se->p50);
-    jw_num(w, "p90", se->p90);
-    jw_num(w, "p95", se->p95);
-    jw_num(w, "p99", se->p99);
-    jw_num(w, "value_at_risk", se->var);
+    amount(w, "p50", se->p50, m);
+    amount(w, "p90", se->p90, m);
+    amount(w, "p95", se->p95, m);
+    amount(w, "p99", se->p99, m);
+    amount(w, "value_at_risk", se->var, m);
     jw_end(w);
     jw_end(w);
 }
 
-static void lec_members(jw *w, const stats_lec_point *lec)
+static void lec_members(jw *w, const stats_lec_point *lec, const quant_money *m)
 {
     jw_array(w, "loss_exceedance");
     for (int k = 0; k < QUANT_LEC_POINTS; k++) {
         jw_array(w, NULL);
-        jw_num(w, NULL, lec[k].loss);
+        amount(w, NULL, lec[k].loss, m);
         jw_num(w, NULL, lec[k].p_exceed);
         jw_end(w);
     }
     jw_end(w);
 }
 
-static void threshold_members(jw *w, const quant_threshold *t)
+static void threshold_members(jw *w, const quant_threshold *t, const quant_money *m)
 {
     if (!t->set) {
         jw_null(w, "appetite");
@@ -96,8 +120,8 @@ static void threshold_members(jw *w, const quant_threshold *t)
     }
     jw_object(w, "appetite");
     jw_str(w, "statement", t->source);
-    jw_num(w, "appetite", t->appetite);
-    jw_num(w, "tolerance", t->tolerance);
+    amount(w, "appetite", t->appetite, m);
+    amount(w, "tolerance", t->tolerance, m);
     jw_int(w, "confidence", t->confidence);
     if (t->inherited)
         jw_bool(w, "organisation_wide", 1);
@@ -106,20 +130,21 @@ static void threshold_members(jw *w, const quant_threshold *t)
 
 /* The verdict, its measure and margin, and the certainty with what it
  * means; what it cannot say, said. */
-static void judgement_members(jw *w, const quant_judgement *j, const quant_threshold *t)
+static void judgement_members(jw *w, const quant_judgement *j, const quant_threshold *t,
+                              const quant_money *m)
 {
     jw_object(w, "verdict");
     jw_str(w, "verdict", quant_verdict_name(j->verdict));
     if (j->verdict != QV_NO_APPETITE && j->verdict != QV_NOT_QUANTIFIED) {
         jw_str(w, "measure", "annual loss at the appetite's percentile");
         jw_int(w, "percentile", t->confidence);
-        jw_num(w, "loss", j->measure);
-        jw_num(w, "loss_standard_error", j->measure_se);
-        jw_num(w, "margin", j->margin);
+        amount(w, "loss", j->measure, m);
+        amount(w, "loss_standard_error", j->measure_se, m);
+        amount(w, "margin", j->margin, m);
         jw_str(w, "margin_means", quant_margin_means(j->verdict));
-        jw_num(w, "appetite", t->appetite);
+        amount(w, "appetite", t->appetite, m);
         if (t->tolerance > 0)
-            jw_num(w, "tolerance", t->tolerance);
+            amount(w, "tolerance", t->tolerance, m);
         jw_bool(w, "organisation_appetite", t->inherited);
     }
     if (j->certainty >= 0) {
@@ -139,18 +164,19 @@ static void judgement_members(jw *w, const quant_judgement *j, const quant_thres
     jw_end(w);
 }
 
-static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec)
+static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec,
+                             const quant_money *m)
 {
     jw_object(w, name);
-    stats_members(w, "annual_loss", &s->stats, &s->se);
+    stats_members(w, "annual_loss", &s->stats, &s->se, m);
     jw_num(w, "loss_events_per_year", s->frequency);
-    jw_num(w, "mean_loss_per_event", s->event_loss);
+    amount(w, "mean_loss_per_event", s->event_loss, m);
     if (with_lec)
-        lec_members(w, s->lec);
+        lec_members(w, s->lec, m);
     jw_end(w);
 }
 
-static void sensitivity_members(jw *w, const decide_sensitivity *s, size_t n)
+static void sensitivity_members(jw *w, const decide_sensitivity *s, size_t n, const quant_money *m)
 {
     jw_object(w, "sensitivity");
     jw_str(w, "method", "variance decomposition: each input's first-order effect (the share of variance "
@@ -161,7 +187,7 @@ static void sensitivity_members(jw *w, const decide_sensitivity *s, size_t n)
         jw_object(w, NULL);
         jw_str(w, "input", quant_input_name(s[k].factor));
         jw_num(w, "variance_share", s[k].variance_share);
-        jw_num(w, "mean_shift", s[k].mean_shift);
+        amount(w, "mean_shift", s[k].mean_shift, m);
         jw_end(w);
     }
     jw_end(w);
@@ -177,14 +203,15 @@ char *quant_risk_json(const risk_quant *q, int results_only)
         jw_str(w, "title", q->title);
     }
     run_members(w, !results_only, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
+    money_members(w, &q->money);
     jw_str(w, "model", q->model);
-    threshold_members(w, &q->threshold);
+    threshold_members(w, &q->threshold, &q->money);
     jw_bool(w, "outside_appetite", q->outside_appetite);
-    judgement_members(w, &q->judgement, &q->threshold);
-    scenario_members(w, "inherent", &q->inherent, 1);
-    scenario_members(w, "current", &q->current, 1);
-    scenario_members(w, "target", &q->target, 1);
-    sensitivity_members(w, q->sensitivity, q->nsensitivity);
+    judgement_members(w, &q->judgement, &q->threshold, &q->money);
+    scenario_members(w, "inherent", &q->inherent, 1, &q->money);
+    scenario_members(w, "current", &q->current, 1, &q->money);
+    scenario_members(w, "target", &q->target, 1, &q->money);
+    sensitivity_members(w, q->sensitivity, q->nsensitivity, &q->money);
     jw_object(w, "matrix");
     jw_int(w, "likelihood", q->qual_likelihood);
     jw_int(w, "impact", q->qual_impact);
@@ -205,19 +232,20 @@ char *dom_portfolio_json(const portfolio_quant *q)
     jw *w = jw_new();
     jw_object(w, NULL);
     run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
+    money_members(w, &q->money);
     jw_int(w, "risks_modelled", (int64_t)q->modelled);
     jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
     jw_array(w, "risks_not_quantified");
     for (size_t k = 0; k < q->unmodelled; k++)
         jw_str(w, NULL, q->unmodelled_keys[k]);
     jw_end(w);
-    jw_num(w, "value_at_stake", q->value_at_stake);
-    jw_num(w, "value_at_stake_not_quantified", q->value_unquantified);
-    threshold_members(w, &q->threshold);
-    stats_members(w, "annual_loss", &q->total, &q->se);
+    amount(w, "value_at_stake", q->value_at_stake, &q->money);
+    amount(w, "value_at_stake_not_quantified", q->value_unquantified, &q->money);
+    threshold_members(w, &q->threshold, &q->money);
+    stats_members(w, "annual_loss", &q->total, &q->se, &q->money);
     jw_num(w, "certainty", q->certainty);
-    judgement_members(w, &q->judgement, &q->threshold);
-    lec_members(w, q->lec);
+    judgement_members(w, &q->judgement, &q->threshold, &q->money);
+    lec_members(w, q->lec, &q->money);
     jw_array(w, "objectives");
     for (size_t k = 0; k < q->ngroups; k++) {
         const group_quant *g = &q->groups[k];
@@ -225,13 +253,13 @@ char *dom_portfolio_json(const portfolio_quant *q)
         jw_str(w, "key", g->key);
         jw_str(w, "title", g->title);
         jw_int(w, "risks", (int64_t)g->nrisks);
-        jw_num(w, "value_at_stake", g->value_at_stake);
+        amount(w, "value_at_stake", g->value_at_stake, &q->money);
         if (g->judgement.verdict != QV_NOT_QUANTIFIED) {
-            threshold_members(w, &g->threshold);
-            stats_members(w, "annual_loss", &g->stats, &g->se);
+            threshold_members(w, &g->threshold, &q->money);
+            stats_members(w, "annual_loss", &g->stats, &g->se, &q->money);
         }
         jw_num(w, "certainty", g->certainty >= 0 ? g->certainty : NAN);
-        judgement_members(w, &g->judgement, &g->threshold);
+        judgement_members(w, &g->judgement, &g->threshold, &q->money);
         jw_end(w);
     }
     jw_end(w);
@@ -250,6 +278,7 @@ char *dom_returns_json(const returns_quant *q)
     jw *w = jw_new();
     jw_object(w, NULL);
     run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
+    money_members(w, &q->money);
     jw_array(w, "controls");
     for (size_t k = 0; k < q->n; k++) {
         const control_quant *c = &q->rows[k];
@@ -258,11 +287,11 @@ char *dom_returns_json(const returns_quant *q)
         jw_str(w, "title", c->title);
         jw_str(w, "state", c->state);
         jw_str(w, "effectiveness", c->effectiveness);
-        jw_num(w, "annual_cost", c->value.annual_cost);
-        jw_num(w, "mean_reduction", c->value.mean_reduction);
-        jw_num(w, "mean_reduction_standard_error", c->value.mean_reduction_se);
-        jw_num(w, "p95_reduction", c->value.p95_reduction);
-        jw_num(w, "net_benefit", c->value.net_benefit);
+        amount(w, "annual_cost", c->value.annual_cost, &q->money);
+        amount(w, "mean_reduction", c->value.mean_reduction, &q->money);
+        amount(w, "mean_reduction_standard_error", c->value.mean_reduction_se, &q->money);
+        amount(w, "p95_reduction", c->value.p95_reduction, &q->money);
+        amount(w, "net_benefit", c->value.net_benefit, &q->money);
         jw_num(w, "return_on_control", c->value.roi);
         jw_str(w, "worth", worth_name(c->value.worth));
         if (c->value.rank) {
@@ -331,7 +360,7 @@ static void risk_members(jw *w, const qmodel *m, size_t i)
     jw_end(w);
 }
 
-static void control_members(jw *w, const qmodel *m, size_t c, int costs)
+static void control_members(jw *w, const qmodel *m, size_t c, int costs, const quant_money *money)
 {
     const fair_control *fc = &m->controls[c];
     const qcontrol *qc = &m->qcontrols[c];
@@ -340,10 +369,10 @@ static void control_members(jw *w, const qmodel *m, size_t c, int costs)
     jw_bool(w, "implemented", fc->implemented);
     jw_str(w, "effectiveness", qc->effectiveness);
     if (costs)
-        jw_num(w, "annual_cost", fc->annual_cost);
+        amount(w, "annual_cost", fc->annual_cost, money);
     if (qc->target == FAIR_ON_TRANSFER) {
-        jw_num(w, "deductible", fc->deductible);
-        jw_num(w, "limit", fc->limit);
+        amount(w, "deductible", fc->deductible, money);
+        amount(w, "limit", fc->limit, money);
         jw_str(w, "cover", fc->cover == FAIR_COVER_ANNUAL ? "annual" : "per-event");
     }
     jw_end(w);
@@ -351,10 +380,12 @@ static void control_members(jw *w, const qmodel *m, size_t c, int costs)
 
 char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
 {
+    quant_money money = {dom_currency(m->d), dom_currency_exponent(m->d)};
     jw *w = jw_new();
     jw_object(w, NULL);
     jw_str(w, "engine", fair_engine_version);
-    jw_str(w, "money", "major units");
+    money_members(w, &money);
+    jw_str(w, "distributions", "major units, as given");
     jw_array(w, "risks");
     for (size_t k = 0; k < spec_count(m, s); k++)
         risk_members(w, m, spec_risk(s, k));
@@ -362,17 +393,17 @@ char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
     jw_array(w, "controls");
     for (size_t c = 0; c < m->ncontrols; c++)
         if (control_used(m, s, c))
-            control_members(w, m, c, s->costs);
+            control_members(w, m, c, s->costs, &money);
     jw_end(w);
     if (s->threshold)
-        threshold_members(w, s->threshold);
+        threshold_members(w, s->threshold, &money);
     if (s->appetites) {
         jw_array(w, "appetites");
         for (size_t k = 0; k < m->nappetites; k++) {
             jw_object(w, NULL);
             if (m->appetites[k].objective)
                 jw_int(w, "objective", m->appetites[k].objective);
-            threshold_members(w, &m->appetites[k].t);
+            threshold_members(w, &m->appetites[k].t, &money);
             jw_end(w);
         }
         jw_end(w);
