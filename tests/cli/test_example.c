@@ -349,7 +349,9 @@ static void retire_keeps_history(void **state)
 /* The last ledger entry of `key`: its actor and op. */
 static void last_entry(const char *key, const char *actor, const char *op)
 {
-    json_t *log = json_of(tu_isms_ok(repo, "log", key, "--json"));
+    char *text = tu_isms_ok(repo, "log", key, "--json");
+    json_t *log = json_of(text);
+    free(text);
     json_t *last = json_array_get(log, json_array_size(log) - 1);
     assert_string_equal(json_string_value(json_object_get(last, "actor")), actor);
     assert_string_equal(json_string_value(json_object_get(last, "op")), op);

@@ -310,7 +310,7 @@ static void demo_summary_has_the_board_figures(void **state)
 static void bad_parameters_name_the_field(void **state)
 {
     (void)state;
-    static const char *const cases[][8] = {
+    static const char *const cases[][12] = {
         {"risk", "update", "RISK-1", "--lef", "pert(6,2,1)", NULL},
         {"risk", "update", "RISK-1", "--lef", "nonsense(1)", NULL},
         {"risk", "update", "RISK-1", "--primary-loss", "lognormal90(10,1)", NULL},
@@ -408,7 +408,7 @@ static void runaway_inputs_are_bounded(void **state)
                                     "--no-save", NULL};
     expect_refused(r, too_long, "RISK-1", "at most 250000 iterations");
     tu_sql(r, "UPDATE risk SET lef = 'lognormal90(1,1e308)' WHERE key = 'RISK-2'");
-    const char *const portfolio[][6] = {
+    const char *const portfolio[][10] = {
         {"quantify", "--iterations", "2000", "--no-save", NULL},
         {"control", "roi", "--iterations", "2000", "--no-save", NULL},
         {"risk", "quantify", "RISK-2", "--iterations", "2000", "--no-save"},

@@ -78,7 +78,7 @@ static void passwords_are_never_shown(void **state)
     assert_int_equal(r.status, 0);
     assert_not_contains(r.out, "S3cret");
     tu_result_free(&r);
-    const char *const commands[][5] = {
+    const char *const commands[][8] = {
         {"init", repo, NULL},                        /* exists now */
         {"--repo", repo, "verify", NULL},
         {"--repo", repo, "risk", "show"},
@@ -144,7 +144,7 @@ static void malformed_connection_strings_hide_the_password(void **state)
     free(tu_isms_ok(good, "export", exported));
     for (size_t i = 0; i < sizeof malformed / sizeof *malformed; i++) {
         const char *u = malformed[i];
-        const char *const commands[][7] = {
+        const char *const commands[][10] = {
             {"--repo", u, "verify", NULL},
             {"--json", "--repo", u, "verify", NULL},
             {"--repo", u, "risk", "list", NULL},
@@ -222,7 +222,7 @@ static void tampered_text_reaches_no_terminal_raw(void **state)
     tu_sql(repo, sql);
     snprintf(sql, sizeof sql, "UPDATE ledger SET actor = 'x' || %s(27) || '[2J' WHERE seq = 1", chr);
     tu_sql(repo, sql);
-    const char *const commands[][4] = {
+    const char *const commands[][8] = {
         {"risk", "list", NULL}, {"risk", "show", "RISK-1", NULL}, {"log", NULL},
         {"log", "RISK-1", NULL}, {"verify", NULL}, {"risk", "list", "--json", NULL},
     };
