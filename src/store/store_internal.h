@@ -10,9 +10,9 @@ struct regsql;
 struct store {
     db *db;
     store_schema schema;
-    struct regsql **sql;     /* per-register SQL text, built on first use */
+    struct regsql **sql; /* per-register SQL text, built on first use */
     int nsql;
-    char *schema_diff;       /* schema.c: how the schema differs from its migrations', or NULL */
+    char *schema_diff; /* schema.c: how the schema differs from its migrations', or NULL */
     int schema_checked;
 };
 
