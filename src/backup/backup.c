@@ -30,12 +30,21 @@ static int add_record(const record *r, void *ctx)
     json_t *o = record_json(r);
     jsw_value(w, NULL, o);
     json_decref(o);
-    return w->failed ? E_IO : 0;   /* a full disk stops the scan */
+    return w->failed ? E_IO : 0; /* a full disk stops the scan */
 }
+
+typedef struct entries {
+    jsw *w;
+    isms_err *e;
+} entries;
 
 static int add_entry(const ledger_row *r, void *ctx)
 {
-    jsw *w = ctx;
+    entries *to = ctx;
+    jsw *w = to->w;
+    int rc = ledger_entry_readable(r, to->e);
+    if (rc)
+        return rc;
     json_t *data = json_loads(r->data, 0, NULL);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s}", "seq",
                           (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
@@ -77,7 +86,7 @@ static int export_meta(dom *d, jsw *w, isms_err *e)
 
 static int export_registers(dom *d, jsw *w, isms_err *e)
 {
-    store_query all = {.include_retired = 1};
+    store_query all = { .include_retired = 1 };
     int rc = 0;
     jsw_open(w, "registers", '{');
     for (int i = 0; !rc && registers[i]; i++) {
@@ -89,22 +98,49 @@ static int export_registers(dom *d, jsw *w, isms_err *e)
     return rc;
 }
 
+/* An export that import would refuse (import verifies) is no backup: the
+ * repository must verify first, in the export's own snapshot. */
+static int verify_first(dom *d, isms_err *e)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err ve = { 0 };
+    int rc = dom_verify(d, &rep, &ve);
+    if (rc == E_TAMPERED)
+        err_set(e, rc, ve.field,
+                "the repository does not verify, so an export of it could not be imported; "
+                "nothing was written (`isms verify` lists %s): %s",
+                rep.problems > 1 ? "every problem" : "the problem", ve.msg);
+    else if (rc)
+        err_set(e, rc, ve.field, "%s", ve.msg);
+    verify_report_reset(&rep);
+    return rc;
+}
+
 int backup_export(dom *d, FILE *out, isms_err *e)
 {
+    /* One read transaction: the registers and the ledger from one moment,
+     * verified before a byte is written. */
+    int rc = store_begin(dom_store(d), 0, e);
+    if (rc)
+        return rc;
+    rc = verify_first(d, e);
+    if (rc) {
+        store_rollback(dom_store(d));
+        return rc;
+    }
     jsw w;
     jsw_init(&w, out);
+    entries to = { &w, e };
     jsw_open(&w, NULL, '{');
-    /* One read transaction: the registers and the ledger from one moment. */
-    int rc = store_begin(dom_store(d), 0, e);
-    if (!rc)
-        rc = export_meta(d, &w, e);
+    rc = export_meta(d, &w, e);
     if (!rc)
         rc = backup_checkpoints_export(d, &w, e);
     if (!rc)
         rc = export_registers(d, &w, e);
     if (!rc) {
         jsw_open(&w, "ledger", '[');
-        rc = dom_history(d, NULL, add_entry, &w, e);
+        rc = dom_history(d, NULL, add_entry, &to, e);
         jsw_close(&w);
     }
     store_rollback(dom_store(d));
@@ -133,8 +169,10 @@ static int bad_doc(isms_err *e, const char *where, const char *what)
 
 /* The members of an export. Each appears once; the header (all but
  * registers and ledger) comes first, as isms writes it. */
-static const char *const members[] = {"format",      "format_version", "schema_version", "repository",
-                                      "checkpoints", "registers",      "ledger",         NULL};
+static const char *const members[] = { "format",         "format_version",
+                                       "schema_version", "repository",
+                                       "checkpoints",    "registers",
+                                       "ledger",         NULL };
 enum { M_REGISTERS = 5, M_LEDGER = 6 };
 
 static int check_header(const json_t *head, isms_err *e)
@@ -178,8 +216,8 @@ static int resolve_keys(store *s, record *r, int links, int *waits, const char *
                 return 0;
             }
             if (!id)
-                return err_set(e, E_INVALID, where, "%s/%s: there is no %s %s in the export",
-                               where, f->name, target->name, key);
+                return err_set(e, E_INVALID, where, "%s/%s: there is no %s %s in the export", where,
+                               f->name, target->name, key);
             if (is_ref)
                 v->i = id;
             else
@@ -198,7 +236,8 @@ typedef struct ticker {
 
 static int tick(ticker *t, isms_err *e)
 {
-    if (++t->done % 1000 || !t->w)
+    t->done++;
+    if (t->done % 1000 || !t->w)
         return 0;
     if (t->w->cancel && *t->w->cancel)
         return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
@@ -212,7 +251,7 @@ static int tick(ticker *t, isms_err *e)
  * message says where in the document. */
 static int validate_record(dom *d, const record *r, const char *where, isms_err *e)
 {
-    isms_err ve = {0};
+    isms_err ve = { 0 };
     int rc = dom_validate(d, r, DOM_VALIDATE_WHOLE, &ve);
     if (rc) {
         char field[128 + sizeof ve.field];
@@ -226,19 +265,19 @@ static int validate_record(dom *d, const record *r, const char *where, isms_err 
 typedef struct importer {
     dom *d;
     store *s;
-    arena a;              /* the records being stored; reset every few hundred */
+    arena a; /* the records being stored; reset every few hundred */
     uint64_t records;
     ticker t;
-    FILE *waiting;        /* records whose links wait (a temporary file), or NULL */
+    FILE *waiting; /* records whose links wait (a temporary file), or NULL */
     ledger_chain chain;
-    const char *source;   /* "export" or "source repository", for messages */
+    const char *source; /* "export" or "source repository", for messages */
     isms_err *e;
 } importer;
 
 static void importer_init(importer *im, dom *d, const char *source, const backup_watch *w,
                           isms_err *e)
 {
-    *im = (importer){.d = d, .s = dom_store(d), .t = {.w = w}, .source = source, .e = e};
+    *im = (importer){ .d = d, .s = dom_store(d), .t = { .w = w }, .source = source, .e = e };
     arena_init(&im->a);
     ledger_chain_init(&im->chain);
 }
@@ -256,7 +295,9 @@ static void importer_reset(importer *im)
  * links written once every register is in. */
 static int wait_for_links(importer *im, const regdef *reg, int64_t id, const json_t *o)
 {
-    if (!im->waiting && !(im->waiting = tmpfile()))
+    if (!im->waiting)
+        im->waiting = tmpfile();
+    if (!im->waiting)
         return err_set(im->e, E_IO, "import", "cannot create a temporary file: %m");
     fprintf(im->waiting, "%s %lld ", reg->plural, (long long)id);
     if (json_dumpf(o, im->waiting, JSON_COMPACT) || fputc('\n', im->waiting) == EOF)
@@ -287,8 +328,11 @@ static int import_record(importer *im, const regdef *reg, const json_t *o, int64
         rc = wait_for_links(im, reg, id, o);
     }
     if (!rc) {
+        isms_err why = { 0 }; /* the store's message, put at its place in the document */
         r.id = id;
-        rc = store_insert(im->s, &r, im->e);
+        rc = store_insert(im->s, &r, &why);
+        if (rc)
+            err_set(im->e, rc, where, "%s: %s", where, why.msg);
     }
     if (!rc)
         rc = tick(&im->t, im->e);
@@ -333,32 +377,40 @@ static int write_waiting_links(importer *im)
     return rc;
 }
 
-/* Stores one ledger entry once it extends the chain so far; `where` is
- * its place in the document (NULL in a copy). */
+/* Stores one ledger entry and checks that it extends the chain so far;
+ * `where` is its place in the document (NULL in a copy). The store goes
+ * first: an entry that repeats one already stored is named as such (the
+ * store's message) rather than as a gap in the chain. The transaction is
+ * rolled back if either refuses it. */
 static int store_entry(importer *im, const ledger_row *r, const char *where)
 {
-    isms_err ce = {0};
-    int rc = ledger_chain_next(&im->chain, r, &ce);
+    isms_err why = { 0 };
+    int rc = store_ledger_insert(im->s, r, &why);
+    if (rc && where)
+        return err_set(im->e, rc, where, "%s: %s", where, why.msg);
     if (rc)
-        return err_set(im->e, rc, where ? where : ce.field,
+        return err_set(im->e, rc, why.field, "%s", why.msg);
+    rc = ledger_chain_next(&im->chain, r, &why);
+    if (rc)
+        return err_set(im->e, rc, where ? where : why.field,
                        "the %s does not verify, nothing was copied: %s%s%s", im->source,
-                       where ? where : "", where ? ": " : "", ce.msg);
-    rc = store_ledger_insert(im->s, r, im->e);
-    return rc ? rc : tick(&im->t, im->e);
+                       where ? where : "", where ? ": " : "", why.msg);
+    return tick(&im->t, im->e);
 }
 
 static int import_entry(importer *im, const json_t *o, size_t i)
 {
     char where[64];
     snprintf(where, sizeof where, "/ledger/%zu", i);
-    ledger_row r = {0};
+    ledger_row r = { 0 };
     json_t *data = NULL, *note = NULL;
     json_int_t seq = 0;
     if (json_unpack((json_t *)o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?o, s:s, s:s}", "seq", &seq,
                     "ts", &r.ts, "actor", &r.actor, "entity", &r.entity, "key", &r.key, "op", &r.op,
                     "data", &data, "note", &note, "prev_hash", &r.prev_hash, "hash", &r.hash))
-        return bad_doc(im->e, where, "not a ledger entry (seq, ts, actor, entity, key, op, data, "
-                                     "prev_hash, hash)");
+        return bad_doc(im->e, where,
+                       "not a ledger entry (seq, ts, actor, entity, key, op, data, "
+                       "prev_hash, hash)");
     if (note && !json_is_null(note) && !json_is_string(note))
         return bad_doc(im->e, where, "note must be a string or null");
     r.seq = seq;
@@ -378,7 +430,9 @@ static int import_meta(store *s, const json_t *head, isms_err *e)
     if (!id || !created)
         return bad_doc(e, "/repository", "repository_id and created_at are required");
     int rc = store_meta_set(s, "repository_id", id, e);
-    return rc ? rc : store_meta_set(s, "created_at", created, e);
+    if (rc)
+        return rc;
+    return store_meta_set(s, "created_at", created, e);
 }
 
 /* The new repository must verify before it is committed: a copy of a
@@ -387,7 +441,7 @@ static int verify_new(dom *d, const char *source, isms_err *e)
 {
     verify_report rep;
     verify_report_init(&rep);
-    isms_err ve = {0};
+    isms_err ve = { 0 };
     int rc = 0;
     if (dom_verify(d, &rep, &ve))
         rc = err_set(e, E_TAMPERED, ve.field, "the %s does not verify, nothing was copied: %s",
@@ -400,25 +454,23 @@ static int verify_new(dom *d, const char *source, isms_err *e)
  * nothing is left behind. `source` names what is copied, for messages. */
 typedef int (*fill_fn)(dom *d, void *ctx, isms_err *e);
 
-static int into_new_repository(const char *target, const char *actor, fill_fn fill, void *ctx,
-                               const char *source, isms_err *e)
+static int into_new_repository(const char *target, fill_fn fill, void *ctx, const char *source,
+                               isms_err *e)
 {
     dom *d;
-    int rc = dom_create(target, actor, DOM_CREATE_BARE, &d, e);
+    int rc = dom_create(target, NULL, DOM_CREATE_BARE, &d, e);
     if (rc)
         return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
+    rc = dom_txn_begin(d, e);
+    if (!rc) {
         rc = fill(d, ctx, e);
         if (!rc)
             rc = verify_new(d, source, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
+        rc = dom_txn_end(d, rc, e);
     }
     dom_close(d);
     if (rc)
-        store_remove(target, NULL);   /* nothing half-made is left behind */
+        store_remove(target, NULL); /* nothing half-made is left behind */
     return rc;
 }
 
@@ -426,9 +478,9 @@ static int into_new_repository(const char *target, const char *actor, fill_fn fi
 
 typedef struct doc_reader {
     jsr r;
-    json_t *head;         /* the header's members */
-    unsigned seen;        /* members seen, as bits of members[] */
-    int next;             /* the member after the header (M_REGISTERS or M_LEDGER), -1: none */
+    json_t *head;  /* the header's members */
+    unsigned seen; /* members seen, as bits of members[] */
+    int next;      /* the member after the header (M_REGISTERS or M_LEDGER), -1: none */
     const backup_watch *w;
     importer im;
 } doc_reader;
@@ -458,10 +510,15 @@ static int next_member(doc_reader *dr, int *m, isms_err *e)
 static int read_header(doc_reader *dr, isms_err *e)
 {
     int m = -1, rc = jsr_enter(&dr->r, '{', e);
-    while (!rc && !(rc = next_member(dr, &m, e)) && m >= 0 && m != M_REGISTERS && m != M_LEDGER) {
+    if (!rc)
+        rc = next_member(dr, &m, e);
+    while (!rc && m >= 0 && m != M_REGISTERS && m != M_LEDGER) {
         json_t *v;
-        if (!(rc = jsr_value(&dr->r, &v, e)))
+        rc = jsr_value(&dr->r, &v, e);
+        if (!rc)
             json_object_set_new(dr->head, members[m], v);
+        if (!rc)
+            rc = next_member(dr, &m, e);
     }
     dr->next = m;
     if (!rc)
@@ -473,13 +530,18 @@ static int read_header(doc_reader *dr, isms_err *e)
 
 static int read_records(doc_reader *dr, const regdef *reg, isms_err *e)
 {
-    int more, rc = jsr_enter(&dr->r, '[', e);
-    for (int64_t id = 1; !rc && !(rc = jsr_element(&dr->r, &more, e)) && more; id++) {
+    int more = 0, rc = jsr_enter(&dr->r, '[', e);
+    if (!rc)
+        rc = jsr_element(&dr->r, &more, e);
+    for (int64_t id = 1; !rc && more; id++) {
         json_t *o;
-        if ((rc = jsr_value(&dr->r, &o, e)))
+        rc = jsr_value(&dr->r, &o, e);
+        if (rc)
             break;
         rc = import_record(&dr->im, reg, o, id);
         json_decref(o);
+        if (!rc)
+            rc = jsr_element(&dr->r, &more, e);
     }
     return rc;
 }
@@ -488,33 +550,45 @@ static int read_records(doc_reader *dr, const regdef *reg, isms_err *e)
  * reference names is then always stored before it. */
 static int read_registers(doc_reader *dr, isms_err *e)
 {
-    const char *name;
+    const char *name = NULL;
     int next = 0, rc = jsr_enter(&dr->r, '{', e);
-    while (!rc && !(rc = jsr_member(&dr->r, &name, e)) && name) {
+    if (!rc)
+        rc = jsr_member(&dr->r, &name, e);
+    while (!rc && name) {
         int i = next;
         while (registers[i] && strcmp(registers[i]->plural, name))
             i++;
         char where[96];
         snprintf(where, sizeof where, "/registers/%.64s", name);
         if (!registers[i])
-            return bad_doc(e, where, register_find(name) ? "registers come once each, in the order "
-                                                           "isms export writes them"
-                                                         : "no such register");
+            return bad_doc(e, where,
+                           register_find(name) ? "registers come once each, in the order "
+                                                 "isms export writes them"
+                                               : "no such register");
         next = i + 1;
         rc = read_records(dr, registers[i], e);
+        if (!rc)
+            rc = jsr_member(&dr->r, &name, e);
     }
-    return rc ? rc : write_waiting_links(&dr->im);
+    if (rc)
+        return rc;
+    return write_waiting_links(&dr->im);
 }
 
 static int read_ledger(doc_reader *dr, isms_err *e)
 {
-    int more, rc = jsr_enter(&dr->r, '[', e);
-    for (size_t i = 0; !rc && !(rc = jsr_element(&dr->r, &more, e)) && more; i++) {
+    int more = 0, rc = jsr_enter(&dr->r, '[', e);
+    if (!rc)
+        rc = jsr_element(&dr->r, &more, e);
+    for (size_t i = 0; !rc && more; i++) {
         json_t *o;
-        if ((rc = jsr_value(&dr->r, &o, e)))
+        rc = jsr_value(&dr->r, &o, e);
+        if (rc)
             break;
         rc = import_entry(&dr->im, o, i);
         json_decref(o);
+        if (!rc)
+            rc = jsr_element(&dr->r, &more, e);
     }
     return rc;
 }
@@ -530,8 +604,10 @@ static int fill_from_doc(dom *d, void *ctx, isms_err *e)
         else if (m == M_LEDGER)
             rc = read_ledger(dr, e);
         else
-            rc = err_set(e, E_INVALID, members[m], "/%s: the header comes before registers and "
-                         "ledger, as isms export writes it", members[m]);
+            rc = err_set(e, E_INVALID, members[m],
+                         "/%s: the header comes before registers and "
+                         "ledger, as isms export writes it",
+                         members[m]);
         if (!rc)
             rc = next_member(dr, &m, e);
     }
@@ -546,8 +622,7 @@ static int fill_from_doc(dom *d, void *ctx, isms_err *e)
     return rc;
 }
 
-int backup_import(const char *path, const char *target, const char *actor, const backup_watch *w,
-                  isms_err *e)
+int backup_import(const char *path, const char *target, const backup_watch *w, isms_err *e)
 {
     doc_reader *dr = xcalloc(1, sizeof *dr);
     dr->head = json_object();
@@ -558,7 +633,7 @@ int backup_import(const char *path, const char *target, const char *actor, const
     if (!rc)
         rc = read_header(dr, e);
     if (!rc)
-        rc = into_new_repository(target, actor, fill_from_doc, dr, "export", e);
+        rc = into_new_repository(target, fill_from_doc, dr, "export", e);
     jsr_close(&dr->r);
     json_decref(dr->head);
     free(dr);
@@ -573,7 +648,7 @@ typedef struct copier {
     store *from;
     const backup_watch *w;
     const regdef *reg;
-    int64_t id;           /* records of reg copied so far */
+    int64_t id; /* records of reg copied so far */
     arena a;
     importer im;
 } copier;
@@ -595,7 +670,7 @@ static int copy_entry(const ledger_row *r, void *ctx)
 
 static int copy_meta(copier *c, isms_err *e)
 {
-    static const char *const names[] = {"repository_id", "created_at"};
+    static const char *const names[] = { "repository_id", "created_at" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *v;
         int rc = store_meta_get(c->from, names[i], &v, &c->a, e);
@@ -612,7 +687,7 @@ static int copy_meta(copier *c, isms_err *e)
 static int fill_from_store(dom *d, void *ctx, isms_err *e)
 {
     copier *c = ctx;
-    store_query all = {.include_retired = 1};
+    store_query all = { .include_retired = 1 };
     importer_init(&c->im, d, "source repository", c->w, e);
     int rc = copy_meta(c, e);
     for (int i = 0; !rc && registers[i]; i++) {
@@ -630,18 +705,18 @@ static int fill_from_store(dom *d, void *ctx, isms_err *e)
     return rc;
 }
 
-int backup_copy(const char *from, const char *to, const char *actor, const backup_watch *w,
-                isms_err *e)
+int backup_copy(const char *from, const char *to, const backup_watch *w, isms_err *e)
 {
     dom *src;
-    int rc = dom_open(from, actor, &src, e);
+    int rc = dom_open(from, &src, e);
     if (rc)
         return rc;
-    copier c = {.from = dom_store(src), .w = w};
+    copier c = { .from = dom_store(src), .w = w };
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
-    if (!(rc = store_begin(c.from, 0, e))) {
-        rc = into_new_repository(to, actor, fill_from_store, &c, "source repository", e);
+    rc = store_begin(c.from, 0, e);
+    if (!rc) {
+        rc = into_new_repository(to, fill_from_store, &c, "source repository", e);
         store_rollback(c.from);
     }
     arena_free(&c.a);

@@ -5,22 +5,18 @@
  * acceptances), and whether the ledger is intact. The figures are the
  * domain's (domain/views/dashboard.h); this file only renders them. */
 #include "cli/cli_internal.h"
+#include "cli/verdict.h"
 #include "core/text.h"
+#include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
 #include "formats/json.h"
+#include "risk/qual.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- text ---- */
-
-static const char *major(cli *c, double v)
-{
-    char amount[64];
-    format_money(amount, sizeof amount, isfinite(v) ? (int64_t)llround(v) : 0, 0);
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
-}
 
 static void print_heat(FILE *f, const dom_dash *s)
 {
@@ -40,26 +36,68 @@ static void print_heat(FILE *f, const dom_dash *s)
     }
 }
 
-static void print_certainty(cli *c, const dom_dash *s, json_t *portfolio)
+static void print_judgement(cli *c, json_t *pf, json_t *o, const char *indent)
 {
-    FILE *f = c->out;
-    json_t *objectives = json_object_get(portfolio, "objectives");
-    if (!json_array_size(objectives))
-        return;
-    fprintf(f, "\nHow certain are the objectives? (%s: annual loss, and the chance it stays within tolerance)\n",
-            s->portfolio_key);
+    quant_judgement j;
+    quant_threshold t;
+    cli_judgement_of_json(o, cli_analysis_per_major(c, pf), &j, &t);
+    fprintf(c->out, "%s%s\n%s%s\n", indent, cli_verdict_text(c, &j, &t), indent,
+            cli_certainty_text(c, &j, &t));
+}
+
+static int listed(json_t *objectives, const char *key)
+{
     size_t i;
     json_t *o;
-    json_array_foreach(objectives, i, o) {
-        double certainty = json_number_value(json_object_get(o, "certainty"));
-        json_t *loss = json_object_get(o, "annual_loss");
-        fprintf(f, "  %-7s %-40.40s mean %16s   P95 %16s   %s\n", json_string_value(json_object_get(o, "key")),
-                json_string_value(json_object_get(o, "title")),
-                major(c, json_number_value(json_object_get(loss, "mean"))),
-                major(c, json_number_value(json_object_get(loss, "p95"))),
-                json_is_number(json_object_get(o, "certainty")) && certainty >= 0
-                    ? arena_printf(&c->a, "%.0f%% certain", 100 * certainty) : "no appetite set");
+    json_array_foreach(objectives, i,
+                       o) if (!strcmp(json_string_value(json_object_get(o, "key")), key)) return 1;
+    return 0;
+}
+
+/* The organisation and each objective against appetite, from the latest
+ * portfolio analysis, marked stale when its inputs changed since. */
+static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
+{
+    FILE *f = c->out;
+    json_t *objectives = json_object_get(pf, "objectives");
+    if (!pf) {
+        fprintf(f, "\nAgainst appetite: no pf analysis yet (isms quantify --by objective)\n");
+        return;
     }
+    fprintf(f, "\nAgainst appetite (%s: annual loss at the appetite's percentile)%s\n",
+            s->portfolio_key,
+            s->portfolio_stale
+                ? arena_printf(c->a,
+                               "\n  STALE: its inputs changed%s%s; re-run: isms quantify --stale",
+                               s->portfolio_since ? " since " : "",
+                               s->portfolio_since ? s->portfolio_since : "")
+                : "");
+    fprintf(f, "  %-7s %s\n", "ORG", "the organisation");
+    print_judgement(c, pf, pf, "          ");
+    size_t i;
+    json_t *o;
+    json_array_foreach(objectives, i, o)
+    {
+        fprintf(f, "  %-7s %s\n", json_string_value(json_object_get(o, "key")),
+                json_string_value(json_object_get(o, "title")));
+        print_judgement(c, pf, o, "          ");
+    }
+    for (size_t k = 0; k < s->unquantified_objectives.n; k++)
+        if (!listed(objectives, s->unquantified_objectives.keys[k]))
+            fprintf(f, "  %-7s no quantified risk: no certainty\n",
+                    s->unquantified_objectives.keys[k]);
+    fprintf(f, "  (certainty: the chance the year's loss stays within tolerance, or within "
+               "appetite where no "
+               "tolerance is set)\n");
+}
+
+static void print_keys(FILE *f, const dash_keys *k)
+{
+    for (size_t i = 0; i < k->n && i < 12; i++)
+        fprintf(f, "%s%s", i ? ", " : ": ", k->keys[i]);
+    if (k->n > 12)
+        fprintf(f, ", and %zu more", k->n - 12);
+    fputc('\n', f);
 }
 
 static void attention(FILE *f, int64_t n, const char *one, const char *many)
@@ -67,51 +105,140 @@ static void attention(FILE *f, int64_t n, const char *one, const char *many)
     fprintf(f, "  %lld %s\n", (long long)n, n == 1 ? one : many);
 }
 
-static void print_text(cli *c, const dom_dash *s, json_t *portfolio)
+static void attention_keys(FILE *f, const dash_keys *k, const char *one, const char *many)
+{
+    fprintf(f, "  %zu %s", k->n, k->n == 1 ? one : many);
+    print_keys(f, k);
+}
+
+static void print_stale(FILE *f, const dom_dash *s)
+{
+    fprintf(f, "  %zu %s", s->nstale,
+            s->nstale == 1
+                ? "analysis stale: its inputs changed since it ran (isms quantify --stale)"
+                : "analyses stale: their inputs changed since they ran (isms quantify --stale)");
+    for (size_t k = 0; k < s->nstale; k++)
+        fprintf(f, "%s%s %s%s%s", k ? "; " : ": ", s->stale[k].key, s->stale[k].subject,
+                s->stale[k].since ? " since " : "", s->stale[k].since ? s->stale[k].since : "");
+    fputc('\n', f);
+}
+
+static const char *share(cli *c, int64_t part, int64_t whole)
+{
+    return whole > 0 ? arena_printf(c->a, "%.0f%%", 100.0 * (double)part / (double)whole) : "-";
+}
+
+static void print_text(cli *c, const dom_dash *s, json_t *pf)
 {
     FILE *f = c->out;
     const record *org = &s->org;
     if (s->has_org)
         fprintf(f, "%s  ·  %s  ·  NIS2 %s  ·  DORA %s  ·  %s  ·  %dx%d risk matrix\n",
-                record_text(org, "name"), record_text(org, "sector") ? record_text(org, "sector") : "sector not set",
-                record_text(org, "nis2_class"), record_text(org, "dora_entity"), s->currency, s->matrix,
-                s->matrix);
+                record_text(org, F_ORG_NAME),
+                record_text(org, F_ORG_SECTOR) ? record_text(org, F_ORG_SECTOR) : "sector not set",
+                record_text(org, F_ORG_NIS2_CLASS), record_text(org, F_ORG_DORA_ENTITY),
+                s->currency, s->matrix, s->matrix);
     else
         fprintf(f, "No organisation profile yet (isms org set --name ...)\n");
-    fprintf(f, "\nObjectives: %lld, value at stake %s\n", (long long)s->objectives,
-            render_money(c, s->objective_value));
-    print_certainty(c, s, portfolio);
-    fprintf(f, "\nRisks: %lld active; residual: %d critical, %d high, %d medium, %d low\n",
-            (long long)s->risks, s->bands[3], s->bands[2], s->bands[1], s->bands[0]);
+    fprintf(f,
+            "\nObjectives: %lld, value at stake %s; %s (%s) of it at objectives with a risk not "
+            "quantified\n",
+            (long long)s->objectives, render_money(c, s->objective_value),
+            render_money(c, s->value_unquantified),
+            share(c, s->value_unquantified, s->objective_value));
+    print_certainty(c, s, pf);
+    fprintf(f,
+            "\nRisks: %lld active, %lld quantified, %zu not (%s); residual: %d critical, %d high, "
+            "%d medium, %d low\n",
+            (long long)s->risks, (long long)s->quantified, s->unquantified.n,
+            share(c, (int64_t)s->unquantified.n, s->risks), s->bands[3], s->bands[2], s->bands[1],
+            s->bands[0]);
     if (s->risks)
         print_heat(f, s);
     if (s->ntop) {
         fprintf(f, "\nTop risks by residual score\n");
         for (int i = 0; i < s->ntop; i++)
             fprintf(f, "  %-8s %-44.44s %2d %-8s owner %-7s %s\n", s->top[i].key, s->top[i].title,
-                    s->top[i].residual, s->top[i].residual_band, s->top[i].owner, s->top[i].treatment);
+                    s->top[i].residual, s->top[i].residual_band, s->top[i].owner,
+                    s->top[i].treatment);
     }
     fprintf(f, "\nControls: %lld planned, %lld implemented, %lld operating; annual cost %s\n",
             (long long)s->controls[0], (long long)s->controls[1], (long long)s->controls[2],
             render_money(c, s->control_cost));
-    fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets, s->raised);
+    fprintf(f,
+            "  in place: %lld not assessed for effectiveness, %lld partially effective, %lld "
+            "ineffective "
+            "(ineffective ones reduce no current loss)\n",
+            (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
+    fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets,
+            s->raised);
     fprintf(f, "\nNeeds attention\n");
-    attention(f, s->outside_appetite, "risk outside appetite (latest analysis)", "risks outside appetite (latest analyses)");
+    attention_keys(f, &s->outside, "risk outside appetite (latest analysis)",
+                   "risks outside appetite (latest analyses)");
+    print_stale(f, s);
+    attention_keys(f, &s->unquantified, "risk not quantified (no FAIR inputs): in no total",
+                   "risks not quantified (no FAIR inputs): in no total");
+    attention_keys(f, &s->unquantified_objectives,
+                   "objective with no quantified risk: no certainty",
+                   "objectives with no quantified risk: no certainty");
+    attention_keys(f, &s->matrix_disagrees,
+                   "risk whose matrix cell and FAIR figures lie more than one band apart",
+                   "risks whose matrix cell and FAIR figures lie more than one band apart");
+    attention(f, s->not_assessed, "control in place whose effectiveness is not assessed",
+              "controls in place whose effectiveness is not assessed");
     attention(f, s->untreated, "risk with no implemented control and no accept/avoid decision",
               "risks with no implemented control and no accept/avoid decision");
     attention(f, s->accepted_without, "risk marked accepted without a valid acceptance",
               "risks marked accepted without a valid acceptance");
     attention(f, s->acceptances_lapsed, "acceptance lapsed: the risk is back for review",
               "acceptances lapsed: the risks are back for review");
-    attention(f, s->no_objective, "risk tied to no business objective", "risks tied to no business objective");
+    attention(f, s->no_objective, "risk tied to no business objective",
+              "risks tied to no business objective");
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
-    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->ledger_entries, s->ledger_head,
+    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->ledger_entries,
+            s->ledger_head,
             s->ledger_verified ? "verified" : "VERIFICATION FAILED (run isms verify)");
 }
 
 /* ---- JSON ---- */
 
-static void print_json(cli *c, const dom_dash *s, json_t *portfolio)
+static json_t *keys_json(const dash_keys *k)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < k->n; i++)
+        json_array_append_new(a, json_string(k->keys[i]));
+    return a;
+}
+
+/* Verdicts, what is stale, what is not quantified, where the matrix and
+ * the money disagree, and the controls' effectiveness. */
+static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
+{
+    json_t *obj = json_object_get(o, "objectives"), *risks = json_object_get(o, "risks");
+    json_t *att = json_object_get(o, "attention"), *ctl = json_object_get(o, "controls");
+    json_object_set_new(obj, "value_at_stake_not_quantified", json_integer(s->value_unquantified));
+    json_object_set_new(obj, "not_quantified", keys_json(&s->unquantified_objectives));
+    json_object_set_new(obj, "analysis_stale", json_boolean(s->portfolio_stale));
+    json_object_set_new(obj, "stale_since",
+                        s->portfolio_since ? json_string(s->portfolio_since) : json_null());
+    json_object_set(obj, "organisation", pf ? json_object_get(pf, "verdict") : json_null());
+    json_object_set_new(risks, "quantified", json_integer(s->quantified));
+    json_object_set_new(risks, "not_quantified", keys_json(&s->unquantified));
+    json_object_set_new(att, "outside_appetite_risks", keys_json(&s->outside));
+    json_t *stale = json_array();
+    for (size_t k = 0; k < s->nstale; k++)
+        json_array_append_new(stale,
+                              json_pack("{s:s, s:s, s:s?}", "analysis", s->stale[k].key, "subject",
+                                        s->stale[k].subject, "since", s->stale[k].since));
+    json_object_set_new(att, "stale_analyses", stale);
+    json_object_set_new(att, "matrix_disagrees", keys_json(&s->matrix_disagrees));
+    json_object_set_new(att, "controls_not_assessed", json_integer(s->not_assessed));
+    json_object_set_new(ctl, "not_assessed", json_integer(s->not_assessed));
+    json_object_set_new(ctl, "partially_effective", json_integer(s->partial));
+    json_object_set_new(ctl, "ineffective", json_integer(s->ineffective));
+}
+
+static void print_json(cli *c, const dom_dash *s, json_t *pf)
 {
     json_t *heat = json_array(), *top = json_array();
     for (int l = 1; l <= s->matrix; l++) {
@@ -121,28 +248,30 @@ static void print_json(cli *c, const dom_dash *s, json_t *portfolio)
         json_array_append_new(heat, row);
     }
     for (int i = 0; i < s->ntop; i++)
-        json_array_append_new(top, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "key", s->top[i].key,
-                                             "title", s->top[i].title, "score", s->top[i].score,
-                                             "residual_score", s->top[i].residual, "residual_band",
-                                             s->top[i].residual_band, "owner", s->top[i].owner,
-                                             "treatment", s->top[i].treatment));
+        json_array_append_new(top, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "key",
+                                             s->top[i].key, "title", s->top[i].title, "score",
+                                             s->top[i].score, "residual_score", s->top[i].residual,
+                                             "residual_band", s->top[i].residual_band, "owner",
+                                             s->top[i].owner, "treatment", s->top[i].treatment));
     json_t *o = json_pack(
         "{s:o, s:s, s:i, s:{s:I, s:I, s:s?, s:O?}, s:{s:I, s:{s:i, s:i, s:i, s:i}, s:o, s:o}, "
-        "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:i}, s:{s:I, s:s, s:b}}",
-        "org", s->has_org ? record_json(&s->org) : json_null(), "currency", s->currency, "matrix", s->matrix,
-        "objectives", "count", (json_int_t)s->objectives, "value_at_stake", (json_int_t)s->objective_value,
-        "analysis", s->portfolio_key, "certainty", portfolio ? json_object_get(portfolio, "objectives") : NULL,
-        "risks", "active", (json_int_t)s->risks, "residual_bands", "low", s->bands[0], "medium", s->bands[1],
-        "high", s->bands[2], "critical", s->bands[3], "heat_map", heat, "top", top,
-        "attention", "outside_appetite", (json_int_t)s->outside_appetite, "untreated", (json_int_t)s->untreated,
+        "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:i}, s:{s:I, s:s, "
+        "s:b}}",
+        "org", s->has_org ? record_json(&s->org) : json_null(), "currency", s->currency, "matrix",
+        s->matrix, "objectives", "count", (json_int_t)s->objectives, "value_at_stake",
+        (json_int_t)s->objective_value, "analysis", s->portfolio_key, "certainty",
+        pf ? json_object_get(pf, "objectives") : NULL, "risks", "active", (json_int_t)s->risks,
+        "residual_bands", "low", s->bands[0], "medium", s->bands[1], "high", s->bands[2],
+        "critical", s->bands[3], "heat_map", heat, "top", top, "attention", "outside_appetite",
+        (json_int_t)s->outside_appetite, "untreated", (json_int_t)s->untreated,
         "accepted_without_acceptance", (json_int_t)s->accepted_without, "acceptances_lapsed",
         (json_int_t)s->acceptances_lapsed, "without_objective", (json_int_t)s->no_objective,
-        "review_overdue", (json_int_t)s->overdue,
-        "controls", "planned", (json_int_t)s->controls[0], "implemented", (json_int_t)s->controls[1],
-        "operating", (json_int_t)s->controls[2], "annual_cost", (json_int_t)s->control_cost,
-        "assets", "count", (json_int_t)s->assets, "inherit_higher_need", s->raised,
-        "ledger", "entries", (json_int_t)s->ledger_entries, "head", s->ledger_head, "verified",
-        s->ledger_verified);
+        "review_overdue", (json_int_t)s->overdue, "controls", "planned", (json_int_t)s->controls[0],
+        "implemented", (json_int_t)s->controls[1], "operating", (json_int_t)s->controls[2],
+        "annual_cost", (json_int_t)s->control_cost, "assets", "count", (json_int_t)s->assets,
+        "inherit_higher_need", s->raised, "ledger", "entries", (json_int_t)s->ledger_entries,
+        "head", s->ledger_head, "verified", s->ledger_verified);
+    add_board_figures(s, o, pf);
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -152,15 +281,16 @@ int cmd_summary(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments", e);
     if (rc)
         return rc;
-    dom_dash *s = arena_alloc(&c->a, sizeof *s);
-    if ((rc = dom_dashboard(c->d, s, e)))
+    dom_dash *s = arena_alloc(c->a, sizeof *s);
+    rc = dom_dashboard(c->d, s, e);
+    if (rc)
         return rc;
     /* The certainty per objective is the analysis's stored result. */
-    json_t *portfolio = s->portfolio_results ? json_loads(s->portfolio_results, 0, NULL) : NULL;
+    json_t *pf = s->portfolio_results ? json_loads(s->portfolio_results, 0, NULL) : NULL;
     if (c->json)
-        print_json(c, s, portfolio);
+        print_json(c, s, pf);
     else
-        print_text(c, s, portfolio);
-    json_decref(portfolio);
+        print_text(c, s, pf);
+    json_decref(pf);
     return 0;
 }

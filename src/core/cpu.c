@@ -5,7 +5,7 @@
 int cpu_has_avx2(void)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    static int known;   /* 0: not asked yet, 1: no, 2: yes */
+    static int known; /* 0: not asked yet, 1: no, 2: yes */
     int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
     if (!v) {
         __builtin_cpu_init();

@@ -27,8 +27,9 @@ char *record_canonical(const record *r);
 /* Canonical bytes of any JSON value (malloc'd). */
 char *js_canonical(const json_t *j);
 
-/* Appends s as a JSON string literal. */
-void js_quote(buf *b, const char *s);
+/* Appends s as a JSON string literal: 0, or E_INVALID (nothing appended)
+ * when s is NULL or not UTF-8 text. */
+int js_quote(buf *b, const char *s);
 
 /* Reads a record of `reg` from its display or canonical form (an import).
  * References and links come back as keys with id 0, for the caller to

@@ -204,7 +204,7 @@ static int scan_value(jsr *r, isms_err *e)
 {
     buf_clear(&r->value);
     int c = peek(r);
-    scan_state st = {.scalar = c != '{' && c != '[' && c != '"'};
+    scan_state st = { .scalar = c != '{' && c != '[' && c != '"' };
     while (!st.done && peek(r) != EOF) {
         size_t from = r->pos;
         while (r->pos < r->len && !st.done) {
@@ -216,7 +216,7 @@ static int scan_value(jsr *r, isms_err *e)
         if (r->value.len > JSR_MAX_VALUE)
             return syntax(r, "a value larger than 64 MiB", e);
     }
-    return 0;   /* at the end of the file, cut short: jansson names what is missing */
+    return 0; /* at the end of the file, cut short: jansson names what is missing */
 }
 
 int jsr_value(jsr *r, json_t **out, isms_err *e)
@@ -248,7 +248,8 @@ static int push(jsr *r, char bracket, isms_err *e)
 int jsr_enter(jsr *r, char bracket, isms_err *e)
 {
     if (skip_space(r) != bracket)
-        return syntax(r, bracket == '{' ? "expected an object ('{')" : "expected an array ('[')", e);
+        return syntax(r, bracket == '{' ? "expected an object ('{')" : "expected an array ('[')",
+                      e);
     advance(r);
     return push(r, bracket, e);
 }
@@ -303,7 +304,8 @@ int jsr_member(jsr *r, const char **name, isms_err *e)
     if (peek(r) != '"')
         return syntax(r, "expected a member name (a string)", e);
     json_t *s;
-    if ((rc = jsr_value(r, &s, e)))
+    rc = jsr_value(r, &s, e);
+    if (rc)
         return rc;
     free(r->name);
     r->name = xstrdup(json_string_value(s));

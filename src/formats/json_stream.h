@@ -21,9 +21,10 @@
  *
  *   jsr r;  jsr_open(&r, path, e);
  *   jsr_enter(&r, '{', e);
- *   while (!(rc = jsr_member(&r, &name, e)) && name)    // name NULL at '}'
+ *   for (rc = jsr_member(&r, &name, e); !rc && name; rc = jsr_member(&r, &name, e))
  *       ... jsr_value(&r, &v, e) or jsr_enter(&r, '[', e) and
- *           while (!(rc = jsr_element(&r, &more, e)) && more) jsr_value(...)
+ *           for (rc = jsr_element(&r, &more, e); !rc && more; rc = jsr_element(...))
+ *               jsr_value(...)
  *   jsr_finish(&r, e);                                  // nothing follows
  *   jsr_close(&r);
  *
@@ -43,10 +44,10 @@ enum { JS_STREAM_DEPTH = 8 };
 typedef struct jsw {
     FILE *f;
     int depth;
-    char open[JS_STREAM_DEPTH];   /* '{' or '[' */
-    int count[JS_STREAM_DEPTH];   /* values written in each open container */
-    int failed;                   /* a write failed */
-    char *scratch;                /* one value's bytes */
+    char open[JS_STREAM_DEPTH]; /* '{' or '[' */
+    int count[JS_STREAM_DEPTH]; /* values written in each open container */
+    int failed;                 /* a write failed */
+    char *scratch;              /* one value's bytes */
     size_t cap;
 } jsw;
 
@@ -66,16 +67,16 @@ int jsw_finish(jsw *w);
 
 typedef struct jsr {
     FILE *f;
-    const char *what;             /* the file, for messages */
+    const char *what; /* the file, for messages */
     char in[1 << 16];
     size_t pos, len;
     int eof;
-    long line, col;               /* of the next byte */
+    long line, col; /* of the next byte */
     int depth;
-    char open[JS_STREAM_DEPTH];   /* '{' or '[' */
-    int count[JS_STREAM_DEPTH];   /* members or elements seen so far */
-    buf value;                    /* the bytes of the value being read */
-    char *name;                   /* the last member name (malloc'd) */
+    char open[JS_STREAM_DEPTH]; /* '{' or '[' */
+    int count[JS_STREAM_DEPTH]; /* members or elements seen so far */
+    buf value;                  /* the bytes of the value being read */
+    char *name;                 /* the last member name (malloc'd) */
 } jsr;
 
 int jsr_open(jsr *r, const char *path, isms_err *e);

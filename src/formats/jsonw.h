@@ -27,13 +27,11 @@ void jw_object(jw *w, const char *name);
 void jw_array(jw *w, const char *name);
 void jw_end(jw *w);
 
-void jw_str(jw *w, const char *name, const char *s);   /* NULL writes null */
+void jw_str(jw *w, const char *name, const char *s); /* NULL writes null */
 void jw_int(jw *w, const char *name, int64_t v);
 void jw_num(jw *w, const char *name, double v);
 void jw_bool(jw *w, const char *name, int v);
 void jw_null(jw *w, const char *name);
-/* Inserts already-serialised JSON (it is parsed, so it must be valid). */
-void jw_raw(jw *w, const char *name, const char *json);
 
 /* The document (the first value opened), pretty or compact with sorted
  * keys (canonical); malloc'd. NULL if nothing was written. */

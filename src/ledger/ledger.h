@@ -16,18 +16,24 @@
 
 typedef struct ledger_change {
     const char *actor, *entity, *key, *op;
-    const char *data;   /* canonical JSON */
-    const char *note;   /* may be NULL */
-    const char *ts;     /* NULL: now */
+    const char *data; /* canonical JSON */
+    const char *note; /* may be NULL */
+    const char *ts;   /* NULL: now */
 } ledger_change;
 
 /* Appends one entry after the current head, inside the caller's write
  * transaction. *seq_out (may be NULL) receives its sequence number. */
 int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *e);
 
-/* The canonical bytes an entry's hash covers, and the hash (hex, 64 chars). */
-void ledger_entry_bytes(const ledger_row *r, buf *out);
-void ledger_entry_hash(const ledger_row *r, char hex[65]);
+/* The canonical bytes an entry's hash covers, and the hash (hex, 64 chars).
+ * E_INVALID, naming the member, when one is missing or not UTF-8 text (a
+ * row someone edited: such bytes have no canonical form). */
+int ledger_entry_bytes(const ledger_row *r, buf *out, isms_err *e);
+int ledger_entry_hash(const ledger_row *r, char hex[65], isms_err *e);
+/* 0, or E_TAMPERED naming the entry and the member when a row read back
+ * has a member missing or not UTF-8 text: for the commands that show or
+ * copy the ledger, which must fail rather than drop or garble it. */
+int ledger_entry_readable(const ledger_row *r, isms_err *e);
 
 /* The chain checked an entry at a time, as entries stream past (an
  * import): ledger_chain_next() takes entries in order and fails with
@@ -36,7 +42,7 @@ void ledger_entry_hash(const ledger_row *r, char hex[65]);
 typedef struct ledger_chain {
     int64_t expect_seq;
     char prev[65];
-    int64_t bad_seq;     /* the entry that failed, 0 while all is well */
+    int64_t bad_seq; /* the entry that failed, 0 while all is well */
     buf bytes;
 } ledger_chain;
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char em_dash[] = "\xe2\x80\x94 ";   /* U+2014, then a space */
+static const char em_dash[] = "\xe2\x80\x94 "; /* U+2014, then a space */
 
 void ckpt_hash_b64(const merkle_hash root, char out[45])
 {
@@ -18,8 +18,7 @@ int ckpt_hash_parse(const char *b64, merkle_hash out, isms_err *e)
 {
     size_t n = 0;
     unsigned char raw[MERKLE_HASH_SIZE + 4];
-    if (sodium_base642bin(raw, sizeof raw, b64, strlen(b64), NULL, &n, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) || n != MERKLE_HASH_SIZE)
+    if (base64_decode(b64, strlen(b64), raw, sizeof raw, &n) || n != MERKLE_HASH_SIZE)
         return err_set(e, E_INVALID, "root", "\"%.60s\" is not the base64 of a 32-byte hash", b64);
     memcpy(out, raw, MERKLE_HASH_SIZE);
     return 0;
@@ -113,7 +112,8 @@ int ckpt_sig_parse(const char *line, size_t n, ckpt_sig *out, isms_err *e)
     size_t dash = sizeof em_dash - 1;
     const char *sp = n > dash ? memchr(line + dash, ' ', n - dash) : NULL;
     if (n <= dash || memcmp(line, em_dash, dash) || !sp)
-        return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: a signature line must "
+        return err_set(e, E_INVALID, "checkpoint",
+                       "not an isms checkpoint: a signature line must "
                        "read \"— NAME SIGNATURE\"");
     size_t name_len = (size_t)(sp - line - (ptrdiff_t)dash);
     if (name_len > SIGNKEY_NAME_MAX)
@@ -126,10 +126,11 @@ int ckpt_sig_parse(const char *line, size_t n, ckpt_sig *out, isms_err *e)
     unsigned char raw[4 + CKPT_SIG_MAX];
     size_t len = 0;
     const char *b64 = sp + 1;
-    if (sodium_base642bin(raw, sizeof raw, b64, (size_t)(line + n - b64), NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) || len < 5)
-        return err_set(e, E_INVALID, "checkpoint", "the signature of %s is not base64 of a key id "
-                       "and a signature", out->name);
+    if (base64_decode(b64, (size_t)(line + n - b64), raw, sizeof raw, &len) || len < 5)
+        return err_set(e, E_INVALID, "checkpoint",
+                       "the signature of %s is not base64 of a key id "
+                       "and a signature",
+                       out->name);
     out->id = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 | (uint32_t)raw[2] << 8 | raw[3];
     out->len = len - 4;
     memcpy(out->sig, raw + 4, out->len);
@@ -142,7 +143,8 @@ static int parse_sigs(const char *p, const char *end, checkpoint *c, isms_err *e
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
-            return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: the last "
+            return err_set(e, E_INVALID, "checkpoint",
+                           "not an isms checkpoint: the last "
                            "signature line does not end with a newline");
         if (c->nsigs == CKPT_MAX_SIGS)
             return err_set(e, E_INVALID, "checkpoint", "more than %d signatures", CKPT_MAX_SIGS);
@@ -169,10 +171,13 @@ int ckpt_parse(const char *text, size_t len, checkpoint *out, isms_err *e)
         if (p[0] == '\n' && p[1] == '\n')
             split = p;
     if (!split)
-        return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: no blank line before "
+        return err_set(e, E_INVALID, "checkpoint",
+                       "not an isms checkpoint: no blank line before "
                        "the signatures");
     int rc = parse_body(text, split + 1, out, e);
-    return rc ? rc : parse_sigs(split + 2, text + len, out, e);
+    if (rc)
+        return rc;
+    return parse_sigs(split + 2, text + len, out, e);
 }
 
 /* ---- signing ---- */

@@ -22,7 +22,7 @@
 #define EVENT_CHUNK 4096
 
 struct fair_scratch {
-    double *cols;      /* columns of FAIR_BLOCK doubles, handed out in order */
+    double *cols; /* columns of FAIR_BLOCK doubles, handed out in order */
     size_t ncols, used;
     uint32_t counts[FAIR_BLOCK];
     uint32_t ev_year[EVENT_CHUNK];
@@ -31,10 +31,7 @@ struct fair_scratch {
     double ev_sec[EVENT_CHUNK], ev_thin[EVENT_CHUNK];
 };
 
-fair_scratch *fair_scratch_new(void)
-{
-    return xcalloc(1, sizeof(fair_scratch));
-}
+fair_scratch *fair_scratch_new(void) { return xcalloc(1, sizeof(fair_scratch)); }
 
 void fair_scratch_free(fair_scratch *ws)
 {
@@ -54,10 +51,7 @@ static void scratch_reserve(fair_scratch *ws, size_t n)
     ws->used = 0;
 }
 
-static double *scratch_col(fair_scratch *ws)
-{
-    return ws->cols + FAIR_BLOCK * ws->used++;
-}
+static double *scratch_col(fair_scratch *ws) { return ws->cols + FAIR_BLOCK * ws->used++; }
 
 static void fill(double *x, size_t n, double v)
 {
@@ -68,7 +62,8 @@ static void fill(double *x, size_t n, double v)
 /* ---- what the scenarios share ---- */
 
 /* The block's draws of factor f (its median when frozen). */
-static double *factor_col(const fair_job *job, fair_factor f, size_t block, size_t n, fair_scratch *ws)
+static double *factor_col(const fair_job *job, fair_factor f, size_t block, size_t n,
+                          fair_scratch *ws)
 {
     const fair_model *m = job->model;
     double *col = scratch_col(ws);
@@ -131,6 +126,9 @@ static void effect_cols(const fair_job *job, size_t block, size_t n, fair_scratc
         rng_stream(&r, job->seed, m->risk->stream_id, block, p->stream);
         red[i] = scratch_col(ws);
         dist_sampler_draw(&p->reduction, &r, red[i], n);
+        if (p->keep != 1.0) /* the same draws, weakened: scenarios stay comparable */
+            for (size_t k = 0; k < n; k++)
+                red[i][k] *= p->keep;
     }
 }
 
@@ -159,7 +157,7 @@ static void scale_by(double **acc, const double *red, size_t n, fair_scratch *ws
 
 static void add_cover(view *v, const fair_control *c)
 {
-    cover k = {c->deductible, c->limit > 0.0 ? c->limit : INFINITY};
+    cover k = { c->deductible, c->limit > 0.0 ? c->limit : INFINITY };
     if (c->cover == FAIR_COVER_ANNUAL)
         v->annual[v->nannual++] = k;
     else
@@ -177,23 +175,15 @@ static void build_view(const fair_job *job, size_t s, double *const *red, size_t
         switch (m->effects[i].target) {
         case FAIR_ON_TEF:
         case FAIR_ON_VULN:
-        case FAIR_ON_LEF:
-            scale_by(&v->rate, red[i], n, ws);
-            break;
+        case FAIR_ON_LEF: scale_by(&v->rate, red[i], n, ws); break;
         case FAIR_ON_LM:
             scale_by(&v->primary, red[i], n, ws);
             if (m->has[FAIR_SLM])
                 scale_by(&v->secondary, red[i], n, ws);
             break;
-        case FAIR_ON_PLM:
-            scale_by(&v->primary, red[i], n, ws);
-            break;
-        case FAIR_ON_SLM:
-            scale_by(&v->secondary, red[i], n, ws);
-            break;
-        case FAIR_ON_TRANSFER:
-            add_cover(v, &m->controls[m->effects[i].control]);
-            break;
+        case FAIR_ON_PLM: scale_by(&v->primary, red[i], n, ws); break;
+        case FAIR_ON_SLM: scale_by(&v->secondary, red[i], n, ws); break;
+        case FAIR_ON_TRANSFER: add_cover(v, &m->controls[m->effects[i].control]); break;
         }
     }
 }
@@ -227,9 +217,9 @@ static void add_to_sinks(const fair_out *o, const double *col, size_t n)
 /* ---- the product model ---- */
 
 typedef struct draws {
-    const double *rate;          /* per iteration (NULL when certain, compound) */
-    const double *plm;           /* per iteration (product) or per event */
-    const double *slep, *slm;    /* NULL without secondary loss */
+    const double *rate;       /* per iteration (NULL when certain, compound) */
+    const double *plm;        /* per iteration (product) or per event */
+    const double *slep, *slm; /* NULL without secondary loss */
 } draws;
 
 /* Iteration i's loss; *events gets its frequency. */
@@ -243,13 +233,12 @@ static inline double product_one(const draws *d, const view *v, size_t i, double
     return *events * lm;
 }
 
-static void product_scenario(const draws *d, const view *v, size_t n, fair_scratch *ws,
-                             fair_out *o)
+static void product_scenario(const draws *d, const view *v, size_t n, fair_scratch *ws, fair_out *o)
 {
     int direct = o->fresh && !v->nannual;
     double *col = direct ? o->sinks[0].at : scratch_col(ws);
     /* Four accumulators per total: fixed order, short dependency chains. */
-    double ev[4] = {0, 0, 0, 0}, ls[4] = {0, 0, 0, 0};
+    double ev[4] = { 0, 0, 0, 0 }, ls[4] = { 0, 0, 0, 0 };
     size_t i = 0;
     if (!d->slep && !v->rate && !v->primary && !v->nevent) {
         /* The plain case (pyfair's standard model): frequency x magnitude. */
@@ -300,9 +289,9 @@ static void product_scenario(const draws *d, const view *v, size_t n, fair_scrat
 typedef struct event_source {
     int scatter;
     size_t n;
-    uint64_t left;        /* scatter: events still to draw */
+    uint64_t left; /* scatter: events still to draw */
     const uint32_t *counts;
-    size_t year;          /* per-year: current year and events left in it */
+    size_t year; /* per-year: current year and events left in it */
     uint32_t in_year;
 } event_source;
 
@@ -310,8 +299,8 @@ typedef struct event_source {
 _Static_assert((FAIR_BLOCK & YEAR_MASK) == 0 && FAIR_BLOCK <= 4096,
                "a block's years must fit the low 12 bits of a word");
 
-static void per_year_counts(const fair_job *job, const double *rate, size_t block, size_t n,
-                            uint32_t *counts)
+static int per_year_counts(const fair_job *job, const double *rate, size_t block, size_t n,
+                           uint32_t *counts)
 {
     const fair_model *m = job->model;
     rng u, big;
@@ -321,10 +310,15 @@ static void per_year_counts(const fair_job *job, const double *rate, size_t bloc
         /* One uniform per year whatever the rate, so that years stay
          * aligned with their draws when a rate is frozen. */
         double ui = rng_uniform(&u);
+        if (!(rate[i] <= FAIR_MAX_YEAR_RATE)) /* NaN too */
+            return E_INVALID;
         counts[i] = (uint32_t)(rate[i] < POISSON_PTRS_FROM ? poisson_invert(rate[i], ui)
                                                            : poisson_draw(&big, rate[i]));
     }
+    return E_OK;
 }
+
+static int cancelled(const fair_job *job) { return job->cancel && *job->cancel; }
 
 /* The scattered events of a block: Poisson(rate x FAIR_BLOCK). */
 static uint64_t scattered_count(const fair_job *job, size_t block)
@@ -334,19 +328,20 @@ static uint64_t scattered_count(const fair_job *job, size_t block)
     return poisson_draw(&k, certain_rate(job->model) * FAIR_BLOCK);
 }
 
-static void event_source_init(event_source *src, const fair_job *job, const double *rate,
-                              size_t block, size_t n, fair_scratch *ws)
+static int event_source_init(event_source *src, const fair_job *job, const double *rate,
+                             size_t block, size_t n, fair_scratch *ws)
 {
     memset(src, 0, sizeof *src);
     src->n = n;
     src->scatter = job->model->scatter;
     if (src->scatter) {
         src->left = scattered_count(job, block);
-        return;
+        return E_OK;
     }
-    per_year_counts(job, rate, block, n, ws->counts);
+    int rc = per_year_counts(job, rate, block, n, ws->counts);
     src->counts = ws->counts;
-    src->in_year = n ? ws->counts[0] : 0;
+    src->in_year = n && !rc ? ws->counts[0] : 0;
+    return rc;
 }
 
 /* Up to `max` events: their years, and in scatter mode their magnitude
@@ -364,7 +359,8 @@ static size_t next_events(event_source *src, rng *plm, uint32_t *year, uint64_t 
     }
     while (k < max && src->year < src->n) {
         if (!src->in_year) {
-            if (++src->year < src->n)
+            src->year++;
+            if (src->year < src->n)
                 src->in_year = src->counts[src->year];
             continue;
         }
@@ -462,7 +458,7 @@ static void compound_targets(const view *views, size_t nscen, size_t n, fair_scr
 {
     for (size_t s = 0; s < nscen; s++) {
         if (views[s].nannual) {
-            local[s] = (fair_sink){scratch_col(ws), 1.0};
+            local[s] = (fair_sink){ scratch_col(ws), 1.0 };
             fill(local[s].at, n, 0.0);
         } else if (out[s].fresh) {
             fill(out[s].sinks[0].at, n, 0.0);
@@ -470,8 +466,8 @@ static void compound_targets(const view *views, size_t nscen, size_t n, fair_scr
     }
 }
 
-static void compound_block(const fair_job *job, const draws *base, const view *views, size_t block,
-                           size_t n, fair_scratch *ws, fair_out *out)
+static int compound_block(const fair_job *job, const draws *base, const view *views, size_t block,
+                          size_t n, fair_scratch *ws, fair_out *out)
 {
     const fair_model *m = job->model;
     uint64_t sid = m->risk->stream_id;
@@ -485,12 +481,19 @@ static void compound_block(const fair_job *job, const draws *base, const view *v
         st.thin_used |= views[s].rate != NULL;
     fair_sink local[FAIR_MAX_SCENARIOS];
     compound_targets(views, job->nscen, n, ws, out, local);
-    uint64_t kept[FAIR_MAX_SCENARIOS] = {0};
-    double total[FAIR_MAX_SCENARIOS] = {0};
+    uint64_t kept[FAIR_MAX_SCENARIOS] = { 0 };
+    double total[FAIR_MAX_SCENARIOS] = { 0 };
     event_source src;
-    event_source_init(&src, job, base->rate, block, n, ws);
-    size_t chunk;
-    while ((chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK)) > 0) {
+    int rc = event_source_init(&src, job, base->rate, block, n, ws);
+    if (rc)
+        return rc;
+    _Static_assert(EVENT_CHUNK <= FAIR_CANCEL_EVERY, "a chunk is at most the events between looks");
+    for (;;) {
+        size_t chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK);
+        if (!chunk)
+            break;
+        if (cancelled(job))
+            return E_INTERRUPTED;
         draws d = *base;
         event_draws(job, &st, src.scatter, chunk, ws, &d);
         for (size_t s = 0; s < job->nscen; s++) {
@@ -512,6 +515,7 @@ static void compound_block(const fair_job *job, const draws *base, const view *v
         else
             add_to_sinks(&out[s], local[s].at, n);
     }
+    return E_OK;
 }
 
 /* ---- fast paths: one scenario without controls, tables, one sink ----
@@ -567,15 +571,16 @@ static void product_tail(const qtab *tf, const qtab *tm, rng *a, rng *b, double 
 #ifdef QTAB_HAVE_AVX2
 /* Four iterations at a time through qtab_at4; the totals still one value
  * at a time, in the scalar order. */
-__attribute__((target("avx2"))) static void product_loop_avx2(const qtab *tf, const qtab *tm,
-                                                              rng a, rng b, double *at, size_t n,
+__attribute__((target("avx2"))) static void product_loop_avx2(const qtab *tf, const qtab *tm, rng a,
+                                                              rng b, double *at, size_t n,
                                                               int fresh, product_sums *p)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         uint64_t a0 = rng_next(&a), a1 = rng_next(&a), a2 = rng_next(&a), a3 = rng_next(&a);
         uint64_t b0 = rng_next(&b), b1 = rng_next(&b), b2 = rng_next(&b), b3 = rng_next(&b);
-        __m256d f = qtab_at4(tf, a0, a1, a2, a3), v = _mm256_mul_pd(f, qtab_at4(tm, b0, b1, b2, b3));
+        __m256d f = qtab_at4(tf, a0, a1, a2, a3),
+                v = _mm256_mul_pd(f, qtab_at4(tm, b0, b1, b2, b3));
         _mm256_storeu_pd(at + i, fresh ? v : _mm256_add_pd(_mm256_loadu_pd(at + i), v));
         double fs[4], vs[4];
         _mm256_storeu_pd(fs, f);
@@ -596,7 +601,7 @@ static int product_plain(const fair_job *job, size_t block, size_t n, fair_out *
     rng a, b;
     rng_stream(&a, job->seed, m->risk->stream_id, block, FAIR_LEF);
     rng_stream(&b, job->seed, m->risk->stream_id, block, FAIR_PLM);
-    product_sums p = {0, 0, 0, 0};
+    product_sums p = { 0, 0, 0, 0 };
 #ifdef QTAB_HAVE_AVX2
     if (cpu_has_avx2())
         product_loop_avx2(tf, tm, a, b, o->sinks[0].at, n, o->fresh, &p);
@@ -671,6 +676,8 @@ static double scatter_chunk_short(const qtab *t, rng *mag, double *at, size_t n,
     return fair_sum(loss, c);
 }
 
+/* 1 when the plain path applies and has run, 0 when it does not apply,
+ * -E_INTERRUPTED when the run was cancelled meanwhile. */
 static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out *o)
 {
     const fair_model *m = job->model;
@@ -691,6 +698,8 @@ static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out 
     int avx2 = cpu_has_avx2();
 #endif
     for (uint64_t done = 0; done < events;) {
+        if (done % FAIR_CANCEL_EVERY == 0 && cancelled(job))
+            return -E_INTERRUPTED;
         size_t c = events - done < 256 ? (size_t)(events - done) : 256;
         if (n < FAIR_BLOCK)
             total += scatter_chunk_short(t, &mag, at, n, c, word, loss, &kept);
@@ -709,33 +718,34 @@ static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out 
 
 /* ---- the block ---- */
 
-void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out)
+int fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out)
 {
     const fair_model *m = job->model;
-    if (m->risk->mode == FAIR_COMPOUND ? compound_plain(job, block, n, out)
-                                       : product_plain(job, block, n, out))
-        return;
+    int plain = m->risk->mode == FAIR_COMPOUND ? compound_plain(job, block, n, out)
+                                               : product_plain(job, block, n, out);
+    if (plain)
+        return plain < 0 ? -plain : E_OK;
     /* factors (at most 8), effects, 3 multipliers and 1 column per scenario */
     scratch_reserve(ws, FAIR_NFACTORS + 1 + m->neffects + 4 * job->nscen);
-    draws d = {0};
+    draws d = { 0 };
     if (!m->scatter)
         d.rate = rate_col(job, block, n, ws);
     if (m->has[FAIR_SLEP])
         d.slep = factor_col(job, FAIR_SLEP, block, n, ws);
-    double *red_store[64], **red = m->neffects <= 64 ? red_store : xmalloc(m->neffects * sizeof *red);
+    double *red_store[64],
+        **red = m->neffects <= 64 ? red_store : xmalloc(m->neffects * sizeof *red);
     effect_cols(job, block, n, ws, red);
     view views[FAIR_MAX_SCENARIOS];
     for (size_t s = 0; s < job->nscen; s++)
         build_view(job, s, red, n, ws, &views[s]);
     if (red != red_store)
         free(red);
-    if (m->risk->mode == FAIR_COMPOUND) {
-        compound_block(job, &d, views, block, n, ws, out);
-        return;
-    }
+    if (m->risk->mode == FAIR_COMPOUND)
+        return compound_block(job, &d, views, block, n, ws, out);
     d.plm = factor_col(job, FAIR_PLM, block, n, ws);
     if (m->has[FAIR_SLM])
         d.slm = factor_col(job, FAIR_SLM, block, n, ws);
     for (size_t s = 0; s < job->nscen; s++)
         product_scenario(&d, &views[s], n, ws, &out[s]);
+    return E_OK;
 }

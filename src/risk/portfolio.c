@@ -6,6 +6,7 @@
 #include "risk/par.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,12 @@ struct portfolio {
     const fair_control *controls;
     size_t ncontrols;
     size_t ngroups;
-    size_t *member_start;       /* nrisks + 1: CSR index into members */
+    size_t *member_start; /* nrisks + 1: CSR index into members */
     membership *members;
-    size_t ncorr;               /* risks in the correlated set */
-    long *corr_index;           /* per risk: its index in the set, or -1 */
-    size_t *corr_risk;          /* per set index: the risk */
-    double *corr_target;        /* ncorr x ncorr */
+    size_t ncorr;        /* risks in the correlated set */
+    long *corr_index;    /* per risk: its index in the set, or -1 */
+    size_t *corr_risk;   /* per set index: the risk */
+    double *corr_target; /* ncorr x ncorr */
 };
 
 int portfolio_new(portfolio **out, const fair_risk *risks, size_t nrisks,
@@ -71,8 +72,6 @@ void portfolio_free(portfolio *p)
     free(p);
 }
 
-size_t portfolio_nrisks(const portfolio *p) { return p->nrisks; }
-
 const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols)
 {
     *ncontrols = p->ncontrols;
@@ -84,8 +83,9 @@ int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *m
 {
     for (size_t i = 0; i < nm; i++) {
         if (m[i].risk >= p->nrisks || m[i].group >= ngroups)
-            return err_set(e, E_INVALID, "members", "members[%zu]: risk %zu or group %zu does not exist",
-                           i, m[i].risk, m[i].group);
+            return err_set(e, E_INVALID, "members",
+                           "members[%zu]: risk %zu or group %zu does not exist", i, m[i].risk,
+                           m[i].group);
         if (!(m[i].share > 0.0 && m[i].share <= 1.0))
             return err_set(e, E_INVALID, "members", "members[%zu]: share %g is not within (0, 1]",
                            i, m[i].share);
@@ -101,13 +101,12 @@ int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *m
     size_t *at = xmalloc((p->nrisks + 1) * sizeof *at);
     memcpy(at, p->member_start, (p->nrisks + 1) * sizeof *at);
     for (size_t i = 0; i < nm; i++)
-        p->members[at[m[i].risk]++] = (membership){m[i].group, m[i].share};
+        p->members[at[m[i].risk]++] = (membership){ m[i].group, m[i].share };
     free(at);
     return E_OK;
 }
 
-int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs,
-                              isms_err *e)
+int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs, isms_err *e)
 {
     long *index = xmalloc((p->nrisks + 1) * sizeof *index);
     size_t *risk = xmalloc((2 * npairs + 1) * sizeof *risk), k = 0;
@@ -120,7 +119,8 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
             free(risk);
             return err_set(e, E_INVALID, "correlation",
                            "correlation[%zu]: risks %zu and %zu with rho %g; two different risks "
-                           "and a correlation within (-1, 1) are needed", i, c->a, c->b, c->rho);
+                           "and a correlation within (-1, 1) are needed",
+                           i, c->a, c->b, c->rho);
         }
         if (index[c->a] < 0)
             index[c->a] = (long)k, risk[k++] = c->a;
@@ -144,7 +144,8 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
         free(target);
         return err_set(e, E_INVALID, "correlation",
                        "correlation: the %zu rank correlations given are inconsistent with each "
-                       "other (the matrix is not positive definite)", npairs);
+                       "other (the matrix is not positive definite)",
+                       npairs);
     }
     free(p->corr_index);
     free(p->corr_risk);
@@ -171,22 +172,23 @@ typedef struct sweep {
     const fair_opts *opts;
     size_t n, nblocks;
     fair_scenario scen[2];
-    size_t nscen;                 /* 1: a run; 2: a delta (to - from) */
-    unsigned char *selected;      /* per risk */
+    size_t nscen;            /* 1: a run; 2: a delta (to - from) */
+    unsigned char *selected; /* per risk */
     /* the chunk being worked on */
     size_t first, len;
-    fair_model **models;          /* RISK_CHUNK */
+    fair_model **models; /* RISK_CHUNK */
     unsigned char **on;
-    dist_cache *cache;            /* tables by shape, for the run */
+    dist_cache *cache; /* tables by shape, for the run */
     /* per worker */
     fair_scratch **ws;
-    fair_sink **sinks;            /* 2 + the largest membership count */
+    fair_sink **sinks; /* 2 + the largest membership count */
     /* outputs */
-    double *total;                /* run: total; delta: delta */
-    double *group;                /* run only */
-    double *risk_sum;             /* run only: nblocks x nrisks */
-    double **corr_a, **corr_b;    /* per correlated risk: scenario columns */
-    size_t done_before;           /* risk-iterations of earlier chunks */
+    double *total;             /* run: total; delta: delta */
+    double *group;             /* run only */
+    double *risk_sum;          /* run only: nblocks x nrisks */
+    double **corr_a, **corr_b; /* per correlated risk: scenario columns */
+    size_t done_before;        /* risk-iterations of earlier chunks */
+    atomic_size_t failed;      /* a risk whose block failed (E_INVALID), for the message */
 } sweep;
 
 static int prepare_unit(void *ctx, size_t unit, unsigned worker)
@@ -233,25 +235,26 @@ static size_t risk_sinks(const sweep *sw, size_t r, size_t first, fair_sink *sin
     long c = p->corr_index[r];
     size_t k = 0;
     if (c >= 0) {
-        sinks[0] = (fair_sink){sw->corr_a[c] + first, 1.0};
-        out[0] = (fair_out){.sinks = &sinks[0], .nsinks = 1, .fresh = 1};
+        sinks[0] = (fair_sink){ sw->corr_a[c] + first, 1.0 };
+        out[0] = (fair_out){ .sinks = &sinks[0], .nsinks = 1, .fresh = 1 };
         if (sw->nscen == 2) {
-            sinks[1] = (fair_sink){sw->corr_b[c] + first, 1.0};
-            out[1] = (fair_out){.sinks = &sinks[1], .nsinks = 1, .fresh = 1};
+            sinks[1] = (fair_sink){ sw->corr_b[c] + first, 1.0 };
+            out[1] = (fair_out){ .sinks = &sinks[1], .nsinks = 1, .fresh = 1 };
         }
         return 2;
     }
     if (sw->nscen == 2) {
-        sinks[0] = (fair_sink){sw->total + first, -1.0};
-        sinks[1] = (fair_sink){sw->total + first, 1.0};
-        out[0] = (fair_out){.sinks = &sinks[0], .nsinks = 1};
-        out[1] = (fair_out){.sinks = &sinks[1], .nsinks = 1};
+        sinks[0] = (fair_sink){ sw->total + first, -1.0 };
+        sinks[1] = (fair_sink){ sw->total + first, 1.0 };
+        out[0] = (fair_out){ .sinks = &sinks[0], .nsinks = 1 };
+        out[1] = (fair_out){ .sinks = &sinks[1], .nsinks = 1 };
         return 2;
     }
-    sinks[k++] = (fair_sink){sw->total + first, 1.0};
+    sinks[k++] = (fair_sink){ sw->total + first, 1.0 };
     for (size_t m = p->member_start[r]; m < p->member_start[r + 1]; m++)
-        sinks[k++] = (fair_sink){sw->group + p->members[m].group * sw->n + first, p->members[m].share};
-    out[0] = (fair_out){.sinks = sinks, .nsinks = k};
+        sinks[k++] =
+            (fair_sink){ sw->group + p->members[m].group * sw->n + first, p->members[m].share };
+    out[0] = (fair_out){ .sinks = sinks, .nsinks = k };
     return k;
 }
 
@@ -264,10 +267,15 @@ static int block_unit(void *ctx, size_t block, unsigned worker)
         if (!sw->models[u])
             continue;
         size_t r = sw->first + u;
-        fair_job job = {sw->models[u], sw->nscen, sw->on[u], sw->opts->seed, sw->opts->freeze};
+        fair_job job = { sw->models[u],  sw->nscen,        sw->on[u],
+                         sw->opts->seed, sw->opts->freeze, sw->opts->cancel };
         fair_out out[2];
         risk_sinks(sw, r, first, sw->sinks[worker], out);
-        fair_block(&job, block, n, sw->ws[worker], out);
+        int rc = fair_block(&job, block, n, sw->ws[worker], out);
+        if (rc) {
+            atomic_store(&sw->failed, r);
+            return rc;
+        }
         long c = sw->p->corr_index[r];
         if (sw->nscen == 2 && c >= 0)
             for (size_t i = 0; i < n; i++)
@@ -383,6 +391,7 @@ static int finish_correlated(sweep *sw, isms_err *e)
 static void sweep_init(sweep *sw, portfolio *p, const fair_opts *o)
 {
     memset(sw, 0, sizeof *sw);
+    atomic_init(&sw->failed, 0);
     sw->p = p;
     sw->opts = o;
     sw->n = o->iterations;
@@ -414,26 +423,30 @@ static void sweep_reset(sweep *sw)
     free(sw->selected);
 }
 
-static int check_opts(const fair_opts *o, isms_err *e)
+static int check_opts(const portfolio *p, const fair_opts *o, isms_err *e)
 {
     if (o->iterations == 0 || o->iterations > UINT32_MAX)
         return err_set(e, E_INVALID, "iterations", "iterations: %zu; 1 to %u are possible",
                        o->iterations, (unsigned)UINT32_MAX);
+    for (size_t r = 0; r < p->nrisks; r++) {
+        int rc = fair_check_run(&p->risks[r], o->iterations, e);
+        if (rc)
+            return rc;
+    }
     return E_OK;
 }
 
-static int interrupted(int rc, isms_err *e)
+/* The sweep's failure as a message naming the risk whose block failed. */
+static int sweep_error(const sweep *sw, int rc, isms_err *e)
 {
-    if (rc == E_INTERRUPTED)
-        return err_set(e, rc, "iterations", "the simulation was interrupted");
-    return rc;
+    return fair_run_error(&sw->p->risks[atomic_load(&sw->failed)], rc, e);
 }
 
 int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *o,
                   portfolio_result *res, isms_err *e)
 {
     memset(res, 0, sizeof *res);
-    int rc = check_opts(o, e);
+    int rc = check_opts(p, o, e);
     if (rc)
         return rc;
     sweep sw;
@@ -445,12 +458,14 @@ int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *
     sw.total = xcalloc(sw.n, sizeof *sw.total);
     sw.group = xcalloc(p->ngroups * sw.n + 1, sizeof *sw.group);
     sw.risk_sum = xcalloc(sw.nblocks * p->nrisks + 1, sizeof *sw.risk_sum);
-    rc = interrupted(sweep_run(&sw), e);
-    if (!rc)
-        rc = finish_correlated(&sw, e);
+    rc = sweep_run(&sw);
+    rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
     if (!rc) {
-        *res = (portfolio_result){.iterations = sw.n, .ngroups = p->ngroups, .nrisks = p->nrisks,
-                                  .total = sw.total, .group = sw.group};
+        *res = (portfolio_result){ .iterations = sw.n,
+                                   .ngroups = p->ngroups,
+                                   .nrisks = p->nrisks,
+                                   .total = sw.total,
+                                   .group = sw.group };
         res->risk_mean = xcalloc(p->nrisks + 1, sizeof *res->risk_mean);
         /* Block sums in block order: the same mean whatever the threads. */
         for (size_t r = 0; r < p->nrisks; r++) {
@@ -483,7 +498,7 @@ static int affected(const portfolio *p, size_t r, const fair_scenario *a, const 
 int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
                     const fair_opts *o, double *delta, isms_err *e)
 {
-    int rc = check_opts(o, e);
+    int rc = check_opts(p, o, e);
     if (rc)
         return rc;
     sweep sw;
@@ -496,9 +511,8 @@ int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario
     alloc_corr_columns(&sw);
     memset(delta, 0, sw.n * sizeof *delta);
     sw.total = delta;
-    rc = interrupted(sweep_run(&sw), e);
-    if (!rc)
-        rc = finish_correlated(&sw, e);
+    rc = sweep_run(&sw);
+    rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
     sweep_reset(&sw);
     return rc;
 }

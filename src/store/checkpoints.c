@@ -7,14 +7,17 @@
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT seq, hash FROM ledger WHERE seq <= ? ORDER BY seq", &st, e);
+    int row,
+        rc = db_prep(s->db, "SELECT seq, hash FROM ledger WHERE seq <= ? ORDER BY seq", &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
     db_many_rows(st);
-    while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx)))
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx);
+        if (rc)
             break;
+    }
     db_done(st);
     return rc;
 }
@@ -54,9 +57,14 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)
     int rc = key_id(s, c->signed_by, &key, e);
     if (!rc && !c->id)
         rc = next_id(s, &c->id, e);
+    if (rc)
+        return rc;
     db_stmt *st;
-    if (rc || (rc = db_prep(s->db, "INSERT INTO checkpoint (id, created_at, actor, size, root, "
-                                   "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, e)))
+    rc = db_prep(s->db,
+                 "INSERT INTO checkpoint (id, created_at, actor, size, root, "
+                 "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 &st, e);
+    if (rc)
         return rc;
     db_bind_int(st, 1, c->id);
     db_bind_text(st, 2, c->created_at);
@@ -71,13 +79,15 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)
 int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT c.id, c.created_at, c.actor, c.size, c.root, k.key, c.signature "
-                          "FROM checkpoint c LEFT JOIN signing_key k ON k.id = c.signed_by ORDER BY c.id",
-                          &st, e);
+    int row,
+        rc =
+            db_prep(s->db,
+                    "SELECT c.id, c.created_at, c.actor, c.size, c.root, k.key, c.signature "
+                    "FROM checkpoint c LEFT JOIN signing_key k ON k.id = c.signed_by ORDER BY c.id",
+                    &st, e);
     if (rc)
         return rc;
-    while (!(rc = db_step(st, &row, e)) && row) {
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         store_checkpoint c = {
             .id = db_col_int(st, 0),
             .created_at = db_col_text(st, 1),
@@ -87,7 +97,8 @@ int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err 
             .signed_by = db_col_text(st, 5),
             .signature = db_col_text(st, 6),
         };
-        if ((rc = fn(&c, ctx)))
+        rc = fn(&c, ctx);
+        if (rc)
             break;
     }
     db_done(st);

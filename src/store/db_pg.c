@@ -45,28 +45,28 @@
 enum { PG_BEGIN_TRIES = 5, PG_FETCH = 1000 };
 
 typedef struct pg_db {
-    db base;          /* first, as db.c expects */
+    db base; /* first, as db.c expects */
     PGconn *conn;
-    char *label;      /* the repository's name in messages, no password */
-    int lost;         /* the connection is gone; every call fails at once */
-    char lock_timeout[32];   /* the session's, for messages */
+    char *label;           /* the repository's name in messages, no password */
+    int lost;              /* the connection is gone; every call fails at once */
+    char lock_timeout[32]; /* the session's, for messages */
     unsigned next_stmt;
-    unsigned epoch;   /* counts transactions and rollbacks: cursors end with them */
+    unsigned epoch; /* counts transactions and rollbacks: cursors end with them */
 } pg_db;
 
 struct db_stmt {
-    db_stmt_head head;    /* first, as db.c expects */
-    char *sql;            /* with $n placeholders */
+    db_stmt_head head; /* first, as db.c expects */
+    char *sql;         /* with $n placeholders */
     int nparams;
-    char **params;        /* text values (malloc'd), NULL for SQL NULL */
-    char name[24];        /* the server-side statement's name */
-    int runs;             /* executions so far */
-    int prepared;         /* prepared on the server */
-    PGresult *res;        /* the executed statement's rows, NULL before */
+    char **params; /* text values (malloc'd), NULL for SQL NULL */
+    char name[24]; /* the server-side statement's name */
+    int runs;      /* executions so far */
+    int prepared;  /* prepared on the server */
+    PGresult *res; /* the executed statement's rows, NULL before */
     int row, nrows;
-    char cursor[24];      /* the open cursor's name, "" when none */
-    unsigned epoch;       /* the connection's epoch when it was opened */
-    int more;             /* the cursor may hold more rows */
+    char cursor[24]; /* the open cursor's name, "" when none */
+    unsigned epoch;  /* the connection's epoch when it was opened */
+    int more;        /* the cursor may hold more rows */
 };
 
 static pg_db *pg_of(db *d) { return (pg_db *)d; }
@@ -80,18 +80,62 @@ static void label_add(buf *b, const char *sep, const char *v)
         buf_printf(b, "%s%s", sep, v);
 }
 
+/* libpq's complaints about a connection string it cannot read quote the
+ * part it stumbled on, which may be the password (a bad percent-encoding
+ * in it, a URI cut short): quoted parts become "...", unless they are one
+ * or two characters (the "]" or "=" it looked for). */
+static void drop_quoted(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        const char *end = *p == '"' ? strchr(p + 1, '"') : NULL;
+        if (!end) {
+            *w++ = *p;
+            continue;
+        }
+        if (end - p - 1 <= 2) {
+            memmove(w, p, (size_t)(end - p + 1));
+            w += end - p + 1;
+        } else {
+            memcpy(w, "\"...\"", 5);
+            w += 5;
+        }
+        p = end;
+    }
+    *w = 0;
+}
+
+/* Removes every occurrence of `secret` from s (belt and braces: libpq does
+ * not quote a password it could read, but a password misplaced as another
+ * option's value would be). Very short ones would garble the message and
+ * are not looked for. */
+static void redact(char *s, const char *secret)
+{
+    size_t n = secret ? strlen(secret) : 0;
+    if (n < 4)
+        return;
+    for (char *at = strstr(s, secret); at; at = strstr(at, secret)) {
+        memcpy(at, "***", 3);
+        memmove(at + 3, at + n, strlen(at + n) + 1);
+        at += 3;
+    }
+}
+
 static char *pg_label(const char *target)
 {
     char *errmsg = NULL;
     PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
-    PQfreemem(errmsg);   /* may quote parts of the string: never shown */
+    PQfreemem(errmsg); /* may quote parts of the string: never shown */
     if (!opts)
         return xstrdup("a PostgreSQL database (unreadable connection string)");
     const char *host = NULL, *port = NULL, *user = NULL, *dbname = NULL, *options = NULL;
+    const char *password = NULL;
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val)
             continue;
-        if (!strcmp(o->keyword, "host") || (!strcmp(o->keyword, "hostaddr") && !host))
+        if (!strcmp(o->keyword, "password"))
+            password = o->val;
+        else if (!strcmp(o->keyword, "host") || (!strcmp(o->keyword, "hostaddr") && !host))
             host = o->val;
         else if (!strcmp(o->keyword, "port"))
             port = o->val;
@@ -100,7 +144,7 @@ static char *pg_label(const char *target)
         else if (!strcmp(o->keyword, "dbname"))
             dbname = o->val;
         else if (!strcmp(o->keyword, "options"))
-            options = o->val;   /* e.g. a search_path: tells repositories apart */
+            options = o->val; /* e.g. a search_path: tells repositories apart */
     }
     /* A socket directory cannot go where a host name goes in a URI. */
     int socket_dir = host && host[0] == '/';
@@ -115,8 +159,10 @@ static char *pg_label(const char *target)
     label_add(&b, "", dbname);
     label_add(&b, "?host=", socket_dir ? host : NULL);
     label_add(&b, socket_dir ? "&options=" : "?options=", options);
+    char *label = buf_detach(&b);
+    redact(label, password); /* a password given as another option's value */
     PQconninfoFree(opts);
-    return buf_detach(&b);
+    return label;
 }
 
 /* libpq's messages end in a newline and may span lines; one line here. */
@@ -134,6 +180,21 @@ static int is_connection_state(const char *state)
 {
     return state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
                      !strcmp(state, "57P02") || !strcmp(state, "57P03"));
+}
+
+/* "Key (seq)=(5) already exists." -> db_unique_error's sentence. */
+static int pg_unique_error(const PGresult *res, const char *detail, isms_err *e)
+{
+    const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+    char columns[160] = "", value[160] = "";
+    const char *open = detail ? strstr(detail, "Key (") : NULL;
+    const char *mid = open ? strstr(open, ")=(") : NULL;
+    if (mid) {
+        snprintf(columns, sizeof columns, "%.*s", (int)(mid - open - 5), open + 5);
+        const char *close = strstr(mid + 3, ") ");
+        snprintf(value, sizeof value, "%.*s", close ? (int)(close - mid - 3) : 0, mid + 3);
+    }
+    return db_unique_error(e, table, columns, value[0] ? value : NULL);
 }
 
 /* Turns a failed command into an isms error. `what` names the command
@@ -163,21 +224,32 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
     if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
         return err_set(e, E_RETRY, NULL,
                        "a concurrent transaction on %s conflicted with this one (%s); nothing was "
-                       "written: run the command again", d->label, msg);
+                       "written: run the command again",
+                       d->label, msg);
     if (!strcmp(state, "55P03"))
         return err_set(e, E_RETRY, NULL,
                        "the repository is busy (another isms process has held the write lock, or "
                        "a table this change needs, for over %s); nothing was written: try again",
                        d->lock_timeout);
+    if (!strcmp(state, "23505"))
+        return pg_unique_error(res, detail, e);
     if (!strncmp(state, "23", 2))
-        return err_set(e, E_CONFLICT, NULL, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+        return err_set(e, E_CONFLICT, NULL, "the repository refused the change (%s%s%s)", msg,
+                       detail ? ": " : "", detail ? detail : "");
+    if (!strcmp(state, "25006"))
+        return err_set(e, E_DENIED, "repository",
+                       "%s is read-only (the database or the server is set read-only, or this is "
+                       "a standby): it can be verified, listed, shown and exported, not changed; "
+                       "nothing was saved",
+                       d->label);
     if (!strcmp(state, "42P07"))
         return err_set(e, E_CONFLICT, NULL, "%s: %s (was the repository created twice at once?)",
                        what, msg);
     if (!strcmp(state, "42501"))
         return err_set(e, E_DENIED, NULL,
                        "%s: %s (the role isms connects as needs to own the database, or at "
-                       "least its schema, to create and change the repository)", what, msg);
+                       "least its schema, to create and change the repository)",
+                       what, msg);
     if (!strncmp(state, "53", 2))
         return err_set(e, E_IO, NULL, "%s: the server is out of resources: %s", what, msg);
     return err_set(e, E_STORE, NULL, "%s: %s (SQLSTATE %s)", what, msg, state);
@@ -214,7 +286,11 @@ static int pg_value(pg_db *d, const char *sql, char **out, isms_err *e)
 
 /* ---- connections ---- */
 
-static void quiet_notices(void *arg, const char *message) { (void)arg; (void)message; }
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
 
 static const char *const session_setup =
     /* UTF-8 text both ways; doubles printed with every digit they need
@@ -228,9 +304,39 @@ static const char *const session_setup =
     "WHERE current_setting('lock_timeout') = '0'; "
     "SELECT current_setting('lock_timeout')";
 
+/* Reads the connection string before anything else, so that libpq's
+ * message about one it cannot read (which quotes it) is never shown;
+ * *password gets the password it holds (malloc'd, may be NULL). */
+static int parse_target(const char *target, char **password, isms_err *e)
+{
+    char *errmsg = NULL;
+    *password = NULL;
+    PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
+    if (!opts) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", errmsg ? errmsg : "out of memory");
+        PQfreemem(errmsg);
+        drop_quoted(msg);
+        one_line(msg);
+        return err_set(e, E_INVALID, "repository",
+                       "the PostgreSQL connection string cannot be read (%s); isms does not show "
+                       "it, as it may hold a password",
+                       msg);
+    }
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (!strcmp(o->keyword, "password") && o->val)
+            *password = xstrdup(o->val);
+    PQconninfoFree(opts);
+    return 0;
+}
+
 static int pg_connect(const char *target, pg_db **out, isms_err *e)
 {
     *out = NULL;
+    char *password;
+    int prc = parse_target(target, &password, e);
+    if (prc)
+        return prc;
     char *label = pg_label(target);
     /* expand_dbname: `target` is a whole URI or key=value string; what it
      * says wins over the defaults before it (a server that does not answer
@@ -249,19 +355,24 @@ static int pg_connect(const char *target, pg_db **out, isms_err *e)
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
     if (!conn) {
         free(label);
+        free(password);
         return err_set(e, E_NOMEM, "repository", "out of memory connecting to PostgreSQL");
     }
     if (PQstatus(conn) != CONNECTION_OK) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
         one_line(msg);
+        redact(msg, password);
+        free(password);
         int code = strstr(msg, "does not exist") ? E_NOT_FOUND : E_UNAVAILABLE;
         err_set(e, code, "repository", "cannot connect to %s: %s%s", label, msg,
-                code == E_NOT_FOUND ? " (create the database with createdb, then run isms init)" : "");
+                code == E_NOT_FOUND ? " (create the database with createdb, then run isms init)"
+                                    : "");
         PQfinish(conn);
         free(label);
         return code;
     }
+    free(password);
     PQsetNoticeProcessor(conn, quiet_notices, NULL);
     pg_db *d = xcalloc(1, sizeof *d);
     d->conn = conn;
@@ -325,7 +436,8 @@ static int pg_check_empty(pg_db *d, isms_err *e)
     if (is_isms)
         return err_set(e, E_CONFLICT, "repository",
                        "%s already exists: the database holds an isms repository; isms will not "
-                       "overwrite it", d->label);
+                       "overwrite it",
+                       d->label);
     if (relations)
         return err_set(e, E_CONFLICT, "repository",
                        "%s is not empty (it holds %ld tables or views that are not isms's): isms "
@@ -340,9 +452,12 @@ static int pg_open(const char *target, int create, db **out, isms_err *e)
     int rc = pg_connect(target, &d, e);
     if (rc)
         return rc;
-    if (create && (rc = pg_check_empty(d, e))) {
-        pg_close(&d->base);
-        return rc;
+    if (create) {
+        rc = pg_check_empty(d, e);
+        if (rc) {
+            pg_close(&d->base);
+            return rc;
+        }
     }
     *out = &d->base;
     return 0;
@@ -423,7 +538,7 @@ static int pg_prepare(db *base, const char *sql, db_stmt **out, isms_err *e)
     st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
     snprintf(st->name, sizeof st->name, "isms_%u", ++d->next_stmt);
     st->row = -1;
-    (void)e;   /* prepared on the server at first use: errors surface in step */
+    (void)e; /* prepared on the server at first use: errors surface in step */
     *out = st;
     return 0;
 }
@@ -491,7 +606,7 @@ static void pg_bind_int(db_stmt *st, int i, int64_t v)
 static void pg_bind_double(db_stmt *st, int i, double v)
 {
     char s[40];
-    snprintf(s, sizeof s, "%.17g", v);   /* enough digits to round-trip */
+    snprintf(s, sizeof s, "%.17g", v); /* enough digits to round-trip */
     set_param(st, i, xstrdup(s));
 }
 
@@ -526,8 +641,8 @@ static int open_cursor(db_stmt *st, isms_err *e)
     st->epoch = d->epoch;
     char *sql = xmalloc(strlen(st->sql) + 64);
     sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
-    PGresult *res = PQexecParams(d->conn, sql, st->nparams, NULL,
-                                 (const char *const *)st->params, NULL, NULL, 0);
+    PGresult *res = PQexecParams(d->conn, sql, st->nparams, NULL, (const char *const *)st->params,
+                                 NULL, NULL, 0);
     free(sql);
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(d, res, "query", e);
     PQclear(res);
@@ -547,7 +662,9 @@ static int pg_execute(db_stmt *st, isms_err *e)
         return open_cursor(st, e);
     const char *const *vals = (const char *const *)st->params;
     PGresult *res;
-    if (st->head.transient || st->runs++ == 0) {
+    int first_run = st->runs == 0;
+    st->runs++;
+    if (st->head.transient || first_run) {
         /* A statement's first run is parsed, run and forgotten in one
          * round trip: most statements of a CLI command run once. Only a
          * second run pays a round trip to prepare it on the server. */
@@ -631,6 +748,16 @@ static int retry_begin(const PGresult *res)
     return state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
 }
 
+static int pg_txn_state(db *base)
+{
+    switch (PQtransactionStatus(pg_of(base)->conn)) {
+    case PQTRANS_IDLE: return DB_TXN_NONE;
+    case PQTRANS_INERROR: return DB_TXN_FAILED;
+    default: /* open, or the connection is gone: the next statement names that itself */
+        return DB_TXN_OPEN;
+    }
+}
+
 static int pg_begin(db *base, int write, isms_err *e)
 {
     pg_db *d = pg_of(base);
@@ -707,25 +834,25 @@ static int pg_remove(const char *target, isms_err *e)
 
 typedef struct check_query {
     const char *sql;
-    const char *before, *after;   /* the problem: before, the row's text, after */
+    const char *before, *after; /* the problem: before, the row's text, after */
 } check_query;
 
 /* Cheap checks of what PostgreSQL does not check by itself after someone
  * alters the schema behind isms's back. */
 static const check_query pg_checks[] = {
-    {"SELECT conrelid::regclass::text || '.' || conname FROM pg_catalog.pg_constraint "
-     "WHERE NOT convalidated AND connamespace = "
-     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
-     "constraint ", " is not validated: rows may violate it"},
-    {"SELECT i.indexrelid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
-     "ON c.oid = i.indrelid WHERE NOT i.indisvalid AND c.relnamespace = "
-     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
-     "index ", " is invalid"},
-    {"SELECT x.col FROM (VALUES ('seq'), ('prev_hash'), ('hash')) AS x(col) WHERE NOT EXISTS "
-     "(SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = "
-     "i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('ledger') AND "
-     "i.indisunique AND i.indnatts = 1 AND a.attname = x.col)",
-     "the ledger's UNIQUE(", ") constraint is missing: concurrent writers could fork the chain"},
+    { "SELECT conrelid::regclass::text || '.' || conname FROM pg_catalog.pg_constraint "
+      "WHERE NOT convalidated AND connamespace = "
+      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+      "constraint ", " is not validated: rows may violate it" },
+    { "SELECT i.indexrelid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+      "ON c.oid = i.indrelid WHERE NOT i.indisvalid AND c.relnamespace = "
+      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+      "index ", " is invalid" },
+    { "SELECT x.col FROM (VALUES ('seq'), ('prev_hash'), ('hash')) AS x(col) WHERE NOT EXISTS "
+      "(SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+      "i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('ledger') AND "
+      "i.indisunique AND i.indnatts = 1 AND a.attname = x.col)",
+      "the ledger's UNIQUE(", ") constraint is missing: concurrent writers could fork the chain" },
 };
 
 static int pg_integrity(db *base, void *out, isms_err *e)
@@ -769,7 +896,8 @@ const db_driver db_pg_driver = {
     .col_text = pg_col_text,
     .reset = pg_reset,
     .begin = pg_begin,
-    .backup = NULL,   /* pg_dump is the tool for that; store.c backs up SQLite only */
+    .txn_state = pg_txn_state,
+    .backup = NULL, /* pg_dump is the tool for that; store.c backs up SQLite only */
     .integrity = pg_integrity,
     .remove = pg_remove,
     .label = pg_label,

@@ -17,13 +17,12 @@
 #include <stdint.h>
 
 typedef struct store store;
-struct db;
 
 /* What the domain layer tells the store at open: its registers, and what
  * to do in the same transaction as a schema upgrade (write the ledger entry
  * that records it). */
 typedef struct store_schema {
-    const regdef *const *registers;   /* NULL-terminated */
+    const regdef *const *registers; /* NULL-terminated */
     int (*on_upgrade)(store *s, int from, int to, void *ctx, isms_err *e);
     void *ctx;
 } store_schema;
@@ -35,7 +34,7 @@ typedef struct store_schema {
 int store_open(const char *target, int create, const store_schema *schema, store **out,
                int *upgraded_from, isms_err *e);
 void store_close(store *s);
-const char *store_backend(const store *s);   /* "sqlite" / "postgres" */
+const char *store_backend(const store *s); /* "sqlite" / "postgres" */
 /* Removes the repository at `target`: what a failed create or import
  * leaves, or what `demo --force` replaces. A PostgreSQL database holding
  * tables that are not isms's is refused (E_CONFLICT), never emptied. */
@@ -45,19 +44,32 @@ int store_remove(const char *target, isms_err *e);
 char *store_label(const char *target);
 int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
-struct db *store_db(store *s);               /* for the store's own modules and tests */
+
+/* Creates the tables of `reg` (its own and its link tables) from its field
+ * table. isms's own registers get theirs from migrations, written and
+ * reviewed like any schema change; this is for registers defined outside
+ * isms, by tests that show a register can be added as data alone. */
+int store_create_table(store *s, const regdef *reg, isms_err *e);
 
 /* Runs the backend's own integrity checks; problems are appended to
  * `problems` (a core/buf.h buf), which stays empty when all is well. */
 struct buf;
 int store_integrity(store *s, struct buf *problems, isms_err *e);
 
+/* How the repository's schema differs from the one its migrations make
+ * (tables, columns, indexes, triggers, rules, views on isms's tables), as
+ * "; "-separated findings in *diff; NULL when it does not. Checked once per
+ * open, on the first write or this call; while it differs every write is
+ * refused (E_TAMPERED). */
+int store_schema_check(store *s, const char **diff, isms_err *e);
+
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
 
 /* meta: small named values about the repository (its id, its origin). */
-int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e); /* NULL if unset */
+int store_meta_get(store *s, const char *name, char **out, arena *a,
+                   isms_err *e); /* NULL if unset */
 int store_meta_set(store *s, const char *name, const char *text, isms_err *e);
 
 /* ---- records ---- */
@@ -76,15 +88,18 @@ int store_update(store *s, const record *r, isms_err *e);
 int store_get(store *s, const regdef *reg, const char *key, record *out, arena *a, isms_err *e);
 int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e);
 /* Finds id and retirement of a key; *id = 0 when there is no such record. */
-int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e);
-/* Finds a record by the value of a unique text field (person by e-mail). */
-int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
-                    int64_t *id, const char **key, arena *a, isms_err *e);
+int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
+                 isms_err *e);
+/* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
+                    const char **key, arena *a, isms_err *e);
 
+/* A field equal to a value; for a set field (links, enum sets), a set
+ * holding that member. */
 typedef struct store_filter {
-    const char *field;     /* a field name */
-    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF (id) */
-    const char *sval;      /* text fields */
+    const fielddef *field; /* a field of the register scanned */
+    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF, FT_LINKS (the member's id) */
+    const char *sval;      /* text fields, FT_ENUMSET (the member) */
 } store_filter;
 
 typedef struct store_query {
@@ -92,7 +107,7 @@ typedef struct store_query {
     int only_retired;
     const store_filter *filters;
     int nfilters;
-    int64_t limit;         /* 0: all */
+    int64_t limit; /* 0: all */
     int64_t offset;
 } store_query;
 
@@ -115,15 +130,15 @@ typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
 int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
                 isms_err *e);
 
-/* Largest value of an integer field among active records (0 if none). */
-int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e);
+/* Largest value of integer field `f` of reg among active records (0 if none). */
+int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e);
 
 /* ---- ledger rows ---- */
 
 typedef struct ledger_row {
     int64_t seq;
     const char *ts, *actor, *entity, *key, *op, *data;
-    const char *note;      /* NULL when none was given */
+    const char *note; /* NULL when none was given */
     const char *prev_hash, *hash;
 } ledger_row;
 
@@ -144,12 +159,12 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
 
 /* A checkpoint the repository signed (table checkpoint). */
 typedef struct store_checkpoint {
-    int64_t id;              /* insert: 0 takes the next id */
+    int64_t id; /* insert: 0 takes the next id */
     const char *created_at, *actor;
     int64_t size;
-    const char *root;        /* base64, as in the checkpoint */
-    const char *signed_by;   /* the signing key's key: "KEY-1" (scan: NULL if it is gone) */
-    const char *signature;   /* the signature line */
+    const char *root;      /* base64, as in the checkpoint */
+    const char *signed_by; /* the signing key's key: "KEY-1" (scan: NULL if it is gone) */
+    const char *signature; /* the signature line */
 } store_checkpoint;
 
 /* E_NOT_FOUND when c->signed_by is no signing key. */

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ASSETS = 2345 };   /* three batches and a part */
+enum { ASSETS = 2345 }; /* three batches and a part */
 
 static const char *repo;
 
 static void set(dom *d, record *r, const char *field, const char *text)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_set_text(d, r, regdef_field(r->reg, field), text, &e))
         fail_msg("%s: %s", field, e.msg);
 }
@@ -29,11 +29,11 @@ static int setup(void **state)
     (void)state;
     repo = tu_repo("batches.isms");
     dom *d;
-    isms_err e = {0};
-    assert_int_equal(dom_create(repo, "test", 0, &d, &e), 0);
+    isms_err e = { 0 };
+    assert_int_equal(dom_create(repo, &(principal){ .actor = "test" }, 0, &d, &e), 0);
     arena *a = dom_arena(d);
     record r, out;
-    assert_int_equal(dom_batch_begin(d, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
     record_init(&r, &reg_person, a);
     set(d, &r, "name", "Omar Owner");
     set(d, &r, "email", "omar@x.example");
@@ -51,7 +51,7 @@ static int setup(void **state)
         if (i % 500 == 0)
             arena_reset(a);
     }
-    assert_int_equal(dom_batch_commit(d, &e), 0);
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
     dom_close(d);
     return 0;
 }
@@ -86,12 +86,12 @@ static void whole_scans_cross_batches(void **state)
 {
     (void)state;
     dom *d;
-    isms_err e = {0};
-    assert_int_equal(dom_open(repo, "test", &d, &e), 0);
+    isms_err e = { 0 };
+    assert_int_equal(dom_open(repo, &d, &e), 0);
     store *s = dom_store(d);
-    store_query all = {.include_retired = 1};
+    store_query all = { .include_retired = 1 };
     assert_int_equal(store_begin(s, 0, &e), 0);
-    seen x = {0};
+    seen x = { 0 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
     assert_int_equal(x.n, ASSETS);
     int entries = 0;
@@ -99,7 +99,7 @@ static void whole_scans_cross_batches(void **state)
     assert_true(entries > ASSETS);
     store_rollback(s);
     /* Outside a transaction the rows are read whole: the same records. */
-    x = (seen){0};
+    x = (seen){ 0 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
     assert_int_equal(x.n, ASSETS);
     dom_close(d);
@@ -109,21 +109,21 @@ static void a_scan_stopped_early_leaves_the_transaction_usable(void **state)
 {
     (void)state;
     dom *d;
-    isms_err e = {0};
-    assert_int_equal(dom_open(repo, "test", &d, &e), 0);
+    isms_err e = { 0 };
+    assert_int_equal(dom_open(repo, &d, &e), 0);
     store *s = dom_store(d);
-    store_query all = {.include_retired = 1};
+    store_query all = { .include_retired = 1 };
     assert_int_equal(store_begin(s, 1, &e), 0);
-    seen x = {.stop_at = 1500};
+    seen x = { .stop_at = 1500 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 1);
     /* The same scan again, from the start, and a write, in the same transaction. */
-    x = (seen){.stop_at = 10};
+    x = (seen){ .stop_at = 10 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 1);
     assert_int_equal(store_meta_set(s, "scan_test", "yes", &e), 0);
     assert_int_equal(store_commit(s, &e), 0);
     /* And in the next transaction. */
     assert_int_equal(store_begin(s, 0, &e), 0);
-    x = (seen){0};
+    x = (seen){ 0 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
     assert_int_equal(x.n, ASSETS);
     char *v;

@@ -37,8 +37,8 @@ void tu_pg_private_server(void);
 void tu_pg_server(const char *action);
 
 typedef struct tu_result {
-    int status;       /* exit status, or 128+signal */
-    char *out, *err;  /* captured output, NUL-terminated, owned by the result */
+    int status;      /* exit status, or 128+signal */
+    char *out, *err; /* captured output, NUL-terminated, owned by the result */
 } tu_result;
 
 /* Runs the isms binary with the given arguments (NULL-terminated list),
@@ -61,6 +61,8 @@ char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute
 #define tu_sql(repo, statement) tu_sql_(__FILE__, __LINE__, repo, statement)
 void tu_sql_(const char *file, int line, const char *repo, const char *statement);
 char *tu_sql_value(const char *repo, const char *query);
+/* Runs one SQL statement that may fail; returns the shell's exit status. */
+int tu_sql_status(const char *repo, const char *statement);
 
 /* Parses `text` as JSON, failing the test if it is not, and frees `text`
  * (made for tu_json_take(tu_isms_ok(repo, ..., "--json"))). The caller
@@ -73,8 +75,7 @@ char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *data);
 
 /* Does `hay` contain `needle`? For assert_true with a readable failure. */
-#define assert_contains(hay, needle) \
-    tu_assert_contains_((hay), (needle), __FILE__, __LINE__)
+#define assert_contains(hay, needle) tu_assert_contains_((hay), (needle), __FILE__, __LINE__)
 void tu_assert_contains_(const char *hay, const char *needle, const char *file, int line);
 #define assert_not_contains(hay, needle) \
     tu_assert_not_contains_((hay), (needle), __FILE__, __LINE__)

@@ -30,8 +30,10 @@ static int take_hash(int64_t seq, const char *hex, void *ctx)
     if (seq != v->entries + 1 || !hex || strlen(hex) != 64 ||
         sodium_hex2bin(v->hashes[v->entries], MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) ||
         n != MERKLE_HASH_SIZE)
-        return err_set(r->e, E_TAMPERED, "ledger", "ledger entry #%lld is missing or has no valid "
-                       "hash: run isms verify", (long long)(v->entries + 1));
+        return err_set(r->e, E_TAMPERED, "ledger",
+                       "ledger entry #%lld is missing or has no valid "
+                       "hash: run isms verify",
+                       (long long)(v->entries + 1));
     v->entries++;
     return 0;
 }
@@ -50,7 +52,7 @@ static int read_origin(dom *d, ledger_view *v, isms_err *e)
 int ledger_view_load(dom *d, int64_t size, ledger_view *v, isms_err *e)
 {
     memset(v, 0, sizeof *v);
-    hash_reader r = {.v = v, .e = e};
+    hash_reader r = { .v = v, .e = e };
     int rc = store_begin(dom_store(d), 0, e);
     if (rc)
         return rc;
@@ -76,7 +78,7 @@ void ledger_view_empty(ledger_view *v, const char *origin)
 
 int ledger_view_pin(ledger_view *v, const char *public_key, isms_err *e)
 {
-    known_key k = {0};
+    known_key k = { 0 };
     int rc = signkey_parse_verifier(public_key, &k.vk, e);
     if (rc)
         return rc;
@@ -130,8 +132,10 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
     merkle_leaf_hash(out->entry, leaf);
     rc = merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)seq - 1,
                                 &out->path, e);
-    return rc ? rc : merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h,
-                                           out->path.n, out->root, e);
+    if (rc)
+        return rc;
+    return merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h, out->path.n,
+                                 out->root, e);
 }
 
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
@@ -144,8 +148,8 @@ int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size
     if (rc)
         return rc;
     out->old_size = old_size;
-    rc = merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)old_size,
-                                  &out->path, e);
+    rc = merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size,
+                                  (uint64_t)old_size, &out->path, e);
     if (rc || old_size == size) {
         ledger_view_root(v, size, out->root);
         memcpy(out->old_root, out->root, MERKLE_HASH_SIZE);
@@ -153,7 +157,7 @@ int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size
     }
     /* The roots follow from the path, but for an old tree that is a
      * perfect subtree: the path leaves its head out. */
-    merkle_hash perfect = {0};
+    merkle_hash perfect = { 0 };
     if ((old_size & (old_size - 1)) == 0)
         ledger_view_root(v, old_size, perfect);
     return merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h, out->path.n,
@@ -176,7 +180,8 @@ typedef struct judge {
     int problems;
 } judge;
 
-static void report(judge *j, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(judge *j, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void report(judge *j, const char *field, const char *fmt, ...)
 {
     char msg[1024];
@@ -235,8 +240,10 @@ static void judge_signature(judge *j, const ckpt_sig *s, buf *list, int *trusted
     }
     if (!ckpt_sig_verify(j->c, s, &k->vk)) {
         buf_printf(list, "%s%s: DOES NOT VERIFY", k->key[0] ? " " : "", k->key);
-        report(j, "signature", "the signature of %s%s%s on %s does not verify: the checkpoint was "
-               "altered after it was signed", s->name, k->key[0] ? " " : "", k->key, j->label);
+        report(j, "signature",
+               "the signature of %s%s%s on %s does not verify: the checkpoint was "
+               "altered after it was signed",
+               s->name, k->key[0] ? " " : "", k->key, j->label);
         return;
     }
     describe_key(k, size, list);
@@ -247,7 +254,7 @@ static void judge_signature(judge *j, const ckpt_sig *s, buf *list, int *trusted
 int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char *label,
                           ckpt_problem_fn fn, void *ctx, buf *notes)
 {
-    judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
+    judge j = { .v = v, .c = c, .label = label, .fn = fn, .ctx = ctx };
     buf list;
     buf_init(&list);
     int trusted = 0;
@@ -255,8 +262,8 @@ int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char 
         judge_signature(&j, &c->sigs[i], &list, &trusted);
     if (!trusted)
         report(&j, "signature", "no signature on %s verifies with %s (signatures: %s)", label,
-               v->npinned ? "a public key you gave" :
-                            "a checkpoint key of this repository valid at its size",
+               v->npinned ? "a public key you gave"
+                          : "a checkpoint key of this repository valid at its size",
                buf_str(&list));
     if (notes)
         buf_printf(notes, "%s: signatures: %s\n", label, buf_str(&list));
@@ -275,19 +282,22 @@ static void judge_ledger(judge *j, const unsigned char *root_at_size)
         else
             snprintf(gone, sizeof gone, "entries #%lld to #%llu were", (long long)j->v->entries + 1,
                      size);
-        report(j, "size", "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
-               "(the tail cut off, or an older backup restored)", (long long)j->v->entries, size,
-               j->label, gone);
+        report(j, "size",
+               "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
+               "(the tail cut off, or an older backup restored)",
+               (long long)j->v->entries, size, j->label, gone);
     } else if (!root_at_size || memcmp(root_at_size, j->c->root, MERKLE_HASH_SIZE)) {
-        report(j, "root", "the ledger's first %llu entries no longer have the root %s signs: "
-               "history up to entry #%llu was rewritten after it was issued", size, j->label, size);
+        report(j, "root",
+               "the ledger's first %llu entries no longer have the root %s signs: "
+               "history up to entry #%llu was rewritten after it was issued",
+               size, j->label, size);
     }
 }
 
 int ckpt_judge(const ledger_view *v, const checkpoint *c, const unsigned char *root_at_size,
                const char *label, ckpt_problem_fn fn, void *ctx, buf *notes)
 {
-    judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
+    judge j = { .v = v, .c = c, .label = label, .fn = fn, .ctx = ctx };
     if (strcmp(c->origin, v->origin)) {
         report(&j, "origin", "%s is for the ledger %s, not this one (%s)", label, c->origin,
                v->origin);

@@ -2,8 +2,8 @@
 #include "domain/views/dashboard.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "domain/integrity/verify.h"
+#include "domain/workflows/quantify.h"
 #include "core/strmap.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -43,14 +43,36 @@ static int id_has(const id_set *s, int64_t id)
     return s->n && bsearch(&id, s->ids, s->n, sizeof id, cmp_id);
 }
 
+static void keys_add(arena *a, dash_keys *k, const char *key)
+{
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 16;
+        const char **grown = arena_alloc(a, sizeof *grown * k->cap);
+        if (k->n)
+            memcpy(grown, k->keys, sizeof *grown * k->n);
+        k->keys = grown;
+    }
+    k->keys[k->n++] = arena_strdup(a, key);
+}
+
+/* Per objective: how many of its risks are quantified, and how many not. */
+typedef struct objective_count {
+    int64_t id;
+    int quantified, not_quantified;
+} objective_count;
+
 /* What the scans share while they count. */
 typedef struct gather {
     dom_dash *out;
+    dom *d;
     arena *a;
     char today[11];
-    id_set treated;              /* risks with a control in place */
-    id_set accepted;             /* risks with a valid acceptance */
-    strmap risk_outside;         /* risk key -> "1"/"0", from its latest analysis */
+    id_set treated;       /* risks with a control in place */
+    id_set accepted;      /* risks with a valid acceptance */
+    quant_latest *latest; /* the latest analysis of each subject */
+    size_t nlatest;
+    objective_count *objectives;
+    size_t nobjectives;
 } gather;
 
 static int band_index(const char *band)
@@ -61,13 +83,19 @@ static int band_index(const char *band)
 static int count_control(const record *r, void *ctx)
 {
     gather *g = ctx;
-    const value *t = record_cval(r, "treats");
-    const char *status = record_text(r, "status");
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    const char *status = record_text(r, F_CONTROL_STATUS);
     int k = choice_index(control_statuses, status);
     if (k >= 0)
         g->out->controls[k]++;
-    g->out->control_cost += record_int(r, "cost");
-    if (strcmp(status, "planned"))   /* a plan treats nothing yet */
+    g->out->control_cost += record_int(r, F_CONTROL_COST);
+    if (strcmp(status, "planned")) {
+        const char *eff = record_text(r, F_CONTROL_EFFECTIVENESS);
+        g->out->not_assessed += !strcmp(eff, "not-assessed");
+        g->out->ineffective += !strcmp(eff, "ineffective");
+        g->out->partial += !strcmp(eff, "partially-effective");
+    }
+    if (strcmp(status, "planned")) /* a plan treats nothing yet */
         for (int i = 0; i < t->n; i++)
             id_add(&g->treated, t->ids[i]);
     return 0;
@@ -76,26 +104,84 @@ static int count_control(const record *r, void *ctx)
 static int count_acceptance(const record *r, void *ctx)
 {
     gather *g = ctx;
-    const char *expires = record_text(r, "expires_on");
+    const char *expires = record_text(r, F_ACCEPTANCE_EXPIRES_ON);
     if (expires && strcmp(expires, g->today) < 0)
         g->out->acceptances_lapsed++;
     else
-        id_add(&g->accepted, record_cval(r, "risk")->i);
+        id_add(&g->accepted, record_cval(r, F_ACCEPTANCE_RISK)->i);
     return 0;
 }
 
-static int note_analysis(const record *r, void *ctx)
+/* The latest analyses, the stale ones among them, and the latest
+ * portfolio by objective (whose results the front ends show). */
+static int note_analyses(dom *d, gather *g, isms_err *e)
 {
-    gather *g = ctx;
-    const char *kind = record_text(r, "kind"), *subject = record_text(r, "subject");
-    if (!strcmp(kind, "risk")) {
-        *strmap_slot_for(&g->risk_outside, subject) = record_int(r, "outside_appetite") ? "1" : "0";
-    } else if (!strcmp(kind, "portfolio") && strstr(subject, "objective")) {
-        /* analyses come in id order: the last one seen is the latest */
-        g->out->portfolio_results = arena_strdup(g->a, record_text(r, "results"));
-        g->out->portfolio_key = arena_strdup(g->a, r->key);
+    dom_dash *s = g->out;
+    int rc = dom_latest_analyses(d, &g->latest, &g->nlatest, e);
+    if (rc)
+        return rc;
+    s->stale = arena_alloc(g->a, sizeof *s->stale * (g->nlatest + 1));
+    for (size_t k = 0; k < g->nlatest; k++) {
+        const quant_latest *l = &g->latest[k];
+        if (l->fresh.stale && !l->fresh.orphan)
+            s->stale[s->nstale++] = (dash_stale){ l->key, l->subject, l->fresh.since };
+        if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
+            s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);
+            s->portfolio_key = l->key;
+            s->portfolio_stale = l->fresh.stale;
+            s->portfolio_since = l->fresh.since;
+        }
     }
     return 0;
+}
+
+static const quant_latest *latest_of(const gather *g, const char *risk)
+{
+    for (size_t k = 0; k < g->nlatest; k++)
+        if (!strcmp(g->latest[k].kind, "risk") && !strcmp(g->latest[k].subject, risk))
+            return &g->latest[k];
+    return NULL;
+}
+
+static objective_count *objective_of(gather *g, int64_t id)
+{
+    for (size_t k = 0; k < g->nobjectives; k++)
+        if (g->objectives[k].id == id)
+            return &g->objectives[k];
+    g->objectives = xrealloc(g->objectives, (g->nobjectives + 1) * sizeof *g->objectives);
+    g->objectives[g->nobjectives] = (objective_count){ id, 0, 0 };
+    return &g->objectives[g->nobjectives++];
+}
+
+/* A risk's figures: quantified or not (and its objectives with it), its
+ * latest verdict, and whether its cell agrees with the one its figures
+ * imply. */
+static void note_quantified(gather *g, const record *r, int l, int i)
+{
+    dom_dash *s = g->out;
+    int quantified = dom_risk_quantified(r);
+    const value *objs = record_cval(r, F_RISK_OBJECTIVES);
+    for (int k = 0; k < objs->n; k++) {
+        objective_count *o = objective_of(g, objs->ids[k]);
+        o->quantified += quantified;
+        o->not_quantified += !quantified;
+    }
+    if (!quantified) {
+        keys_add(g->a, &s->unquantified, r->key);
+        return;
+    }
+    s->quantified++;
+    const quant_latest *a = latest_of(g, r->key);
+    if (!a)
+        return;
+    if (record_int(a->rec, F_ANALYSIS_OUTSIDE_APPETITE)) {
+        s->outside_appetite++;
+        keys_add(g->a, &s->outside, r->key);
+    }
+    const value *al = record_cval(a->rec, F_ANALYSIS_LIKELIHOOD),
+                *ai = record_cval(a->rec, F_ANALYSIS_IMPACT);
+    if (!al->null && !ai->null && quant_cells_disagree(s->matrix, l, i, (int)al->i, (int)ai->i))
+        keys_add(g->a, &s->matrix_disagrees, r->key);
 }
 
 /* Keeps the DASH_TOP_RISKS highest residual scores, highest first. */
@@ -105,10 +191,13 @@ static void keep_top(gather *g, const record *r, int residual)
     if (s->ntop == DASH_TOP_RISKS && s->top[DASH_TOP_RISKS - 1].residual >= residual)
         return;
     int at = s->ntop < DASH_TOP_RISKS ? s->ntop++ : DASH_TOP_RISKS - 1;
-    dash_risk row = {arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, "title")),
-                     arena_strdup(g->a, record_text(r, "owner")),
-                     arena_strdup(g->a, record_text(r, "treatment")), risk_score(r), residual,
-                     risk_band(residual, s->matrix)};
+    dash_risk row = { arena_strdup(g->a, r->key),
+                      arena_strdup(g->a, record_text(r, F_RISK_TITLE)),
+                      arena_strdup(g->a, record_text(r, F_RISK_OWNER)),
+                      arena_strdup(g->a, record_text(r, F_RISK_TREATMENT)),
+                      risk_score(r),
+                      residual,
+                      risk_band(residual, s->matrix) };
     while (at > 0 && s->top[at - 1].residual < residual) {
         s->top[at] = s->top[at - 1];
         at--;
@@ -121,18 +210,19 @@ static int count_risk(const record *r, void *ctx)
     gather *g = ctx;
     dom_dash *s = g->out;
     int residual = risk_residual_score(r);
-    const value *rl = record_cval(r, "residual_likelihood"), *ri = record_cval(r, "residual_impact");
-    int l = (int)(rl->null ? record_int(r, "likelihood") : rl->i);
-    int i = (int)(ri->null ? record_int(r, "impact") : ri->i);
-    const char *treatment = record_text(r, "treatment"), *review = record_text(r, "review_date");
-    const char *outside = strmap_get(&g->risk_outside, r->key);
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
+                *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    int l = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
+    int i = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
+    const char *treatment = record_text(r, F_RISK_TREATMENT),
+               *review = record_text(r, F_RISK_REVIEW_DATE);
     s->risks++;
+    note_quantified(g, r, l, i);
     if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
         s->heat[l][i]++;
     s->bands[band_index(risk_band(residual, s->matrix))]++;
-    s->no_objective += !record_cval(r, "objectives")->n;
+    s->no_objective += !record_cval(r, F_RISK_OBJECTIVES)->n;
     s->overdue += review && strcmp(review, g->today) < 0;
-    s->outside_appetite += outside && *outside == '1';
     if (!strcmp(treatment, "accept"))
         s->accepted_without += !id_has(&g->accepted, r->id);
     else if (strcmp(treatment, "avoid"))
@@ -145,7 +235,12 @@ static int count_objective(const record *r, void *ctx)
 {
     gather *g = ctx;
     g->out->objectives++;
-    g->out->objective_value += record_int(r, "value_at_stake");
+    g->out->objective_value += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
+    const objective_count *o = objective_of(g, r->id);
+    if (!o->quantified)
+        keys_add(g->a, &g->out->unquantified_objectives, r->key);
+    if (o->not_quantified)
+        g->out->value_unquantified += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
     return 0;
 }
 
@@ -182,7 +277,7 @@ static int scan(dom *d, gather *g, isms_err *e)
     if (!rc)
         rc = dom_list(d, &reg_acceptance, NULL, count_acceptance, g, e);
     if (!rc)
-        rc = dom_list(d, &reg_analysis, NULL, note_analysis, g, e);
+        rc = note_analyses(d, g, e);
     id_seal(&g->treated);
     id_seal(&g->accepted);
     if (!rc)
@@ -200,13 +295,12 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
     out->matrix = dom_matrix_size(d);
     out->currency = dom_currency(d);
     out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
-    gather g = {.out = out, .a = dom_arena(d)};
+    gather g = { .out = out, .d = d, .a = dom_arena(d) };
     now_date(g.today);
-    strmap_init(&g.risk_outside);
     int rc = scan(d, &g, e);
     if (!rc)
         check_ledger(d, out);
-    strmap_reset(&g.risk_outside);
+    free(g.objectives);
     free(g.treated.ids);
     free(g.accepted.ids);
     return rc;

@@ -5,12 +5,9 @@
 
 #include <string.h>
 
-int dom_filterable(const fielddef *f)
-{
-    return f->type != FT_LINKS && f->type != FT_ENUMSET && f->type != FT_DIST &&
-           !(f->flags & FF_MULTILINE);
-}
+int dom_filterable(const fielddef *f) { return f->type != FT_DIST && !(f->flags & FF_MULTILINE); }
 
+/* A key of register f->target (or a person's e-mail) to its id. */
 static int resolve_ref(dom *d, const fielddef *f, const char *typed, int64_t *id, isms_err *e)
 {
     const regdef *target = register_find(f->target);
@@ -25,9 +22,32 @@ static int resolve_ref(dom *d, const fielddef *f, const char *typed, int64_t *id
     return rc;
 }
 
-/* One filter: the value as input would have it, then as the store wants it. */
-static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store_filter *out,
+/* Filters on a set field: one per member given (records whose set holds
+ * them all). */
+static int set_filters(dom *d, const fielddef *f, const value *v, store_filter *out, int *n,
                        isms_err *e)
+{
+    if (!v->n)
+        return err_set(e, E_INVALID, f->name, "%s: no member given; give a key", f->name);
+    for (int k = 0; k < v->n; k++) {
+        store_filter *flt = &out[(*n)++];
+        *flt = (store_filter){ .field = f, .sval = v->keys[k] };
+        if (f->type == FT_ENUMSET && choice_index(f->choices, v->keys[k]) < 0)
+            return err_set(e, E_INVALID, f->name, "%s: \"%s\" is not one of the choices", f->name,
+                           v->keys[k]);
+        if (f->type == FT_LINKS) {
+            int rc = resolve_ref(d, f, v->keys[k], &flt->ival, e);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* One filter: the value as input would have it, then as the store wants it
+ * (a set field's members: one filter each). */
+static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store_filter *out,
+                       int *n, isms_err *e)
 {
     const fielddef *f = &reg->fields[a->field];
     if (!dom_filterable(f))
@@ -39,20 +59,27 @@ static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store
     record_init(&tmp, reg, dom_arena(d));
     const value *v = &tmp.v[a->field];
     int rc = dom_parse_filter(d, &tmp, a->field, a->text, e);
+    if (!rc && (f->type == FT_LINKS || f->type == FT_ENUMSET))
+        return set_filters(d, f, v, out, n, e);
     if (!rc)
         rc = dom_validate_value(d, reg, a->field, v, 0, e);
     if (rc)
         return rc;
-    out->field = f->name;
-    out->sval = v->s;
-    out->ival = v->i;
-    return f->type == FT_REF ? resolve_ref(d, f, v->s, &out->ival, e) : 0;
+    store_filter *flt = &out[(*n)++];
+    *flt = (store_filter){ .field = f, .sval = v->s, .ival = v->i };
+    return f->type == FT_REF ? resolve_ref(d, f, v->s, &flt->ival, e) : 0;
 }
 
-int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n,
-                      store_query *q, isms_err *e)
+int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n, store_query *q,
+                      isms_err *e)
 {
-    store_filter *filters = arena_alloc(dom_arena(d), sizeof *filters * (size_t)(q->nfilters + n + 1));
+    int room = q->nfilters + 1;
+    for (int i = 0; i < n; i++) { /* a set's members are filters each: one more per comma */
+        room++;
+        for (const char *p = args[i].text; p && *p; p++)
+            room += *p == ',';
+    }
+    store_filter *filters = arena_alloc(dom_arena(d), sizeof *filters * (size_t)room);
     if (q->nfilters)
         memcpy(filters, q->filters, sizeof *filters * (size_t)q->nfilters);
     int have = q->nfilters;
@@ -60,10 +87,9 @@ int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int
         if (args[i].field < 0 || args[i].field >= reg->nfields)
             return err_set(e, E_INTERNAL, reg->name, "%s: no field %d to filter on", reg->name,
                            args[i].field);
-        int rc = make_filter(d, reg, &args[i], &filters[have], e);
+        int rc = make_filter(d, reg, &args[i], filters, &have, e);
         if (rc)
             return rc;
-        have++;
     }
     q->filters = filters;
     q->nfilters = have;
