@@ -291,8 +291,8 @@ static void build_options(const cli *c, opt_table *t)
             (struct option){ field_flag(f, names, 80), required_argument, NULL, OPT_FIELD + i };
         if (!members_offered(c, f))
             continue;
-        snprintf(t->names[i][1], 80, "add-%s", names);
-        snprintf(t->names[i][2], 80, "remove-%s", names);
+        snprintf(t->names[i][1], 80, "add-%.70s", names); /* flags are far shorter */
+        snprintf(t->names[i][2], 80, "remove-%.70s", names);
         t->opts[t->n++] = (struct option){ t->names[i][1], required_argument, NULL, OPT_ADD + i };
         t->opts[t->n++] =
             (struct option){ t->names[i][2], required_argument, NULL, OPT_REMOVE + i };
