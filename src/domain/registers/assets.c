@@ -103,10 +103,7 @@ typedef struct needs_ctx {
 static int collect_asset(const record *r, void *ctx)
 {
     needs_ctx *c = ctx;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
-    }
+    XGROW(c->v, c->n, c->cap, 64);
     asset_need *a = &c->v[c->n++];
     memset(a, 0, sizeof *a);
     a->id = r->id;
