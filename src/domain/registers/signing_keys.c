@@ -14,14 +14,10 @@ static const char *const key_purposes[] = { "checkpoint", "witness", NULL };
 static const fielddef signing_key_fields[] = FIELD_TABLE(SIGNING_KEY_FIELDS);
 
 const regdef reg_signing_key = {
-    .num = RN_SIGNING_KEY,
-    .name = "signing_key",
-    .plural = "signing_keys",
-    .key_prefix = "KEY",
+    REG_NAMES(RN_SIGNING_KEY, "signing_key", "signing_keys", "KEY"),
     .label = F_SIGNING_KEY_NAME,
     .summary = "public keys that sign ledger checkpoints, and auditors' keys",
-    .fields = signing_key_fields,
-    .nfields = NFIELDS(signing_key_fields),
+    REG_FIELDS(signing_key_fields),
     .check = rules_signing_key,
 };
 
