@@ -38,6 +38,8 @@ json_t *record_json(const record *r)
     return o;
 }
 
+void js_init(void) { json_set_alloc_funcs(xmalloc, free); }
+
 char *js_canonical(const json_t *j)
 {
     char *s =

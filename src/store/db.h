@@ -78,6 +78,10 @@ struct db {
     int in_txn;
     int savepoints;
     int readonly; /* set by the driver: the repository could be opened for reading only */
+    /* A value could not be bound or read for want of memory (the database
+     * then binds or returns NULL): set by the driver, it fails every later
+     * statement and the commit of the transaction in flight. */
+    int starved;
 };
 
 /* The drivers' message for a unique constraint a change broke: E_CONFLICT,

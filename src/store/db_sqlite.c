@@ -326,13 +326,27 @@ static void sq_finalize(db_stmt *st)
     free(st);
 }
 
-static void sq_bind_int(db_stmt *st, int i, int64_t v) { sqlite3_bind_int64(st->st, i, v); }
-static void sq_bind_double(db_stmt *st, int i, double v) { sqlite3_bind_double(st->st, i, v); }
-static void sq_bind_null(db_stmt *st, int i) { sqlite3_bind_null(st->st, i); }
+/* A bind that fails (out of memory copying the text) leaves the parameter
+ * NULL: the statement must not run as if it had the value. */
+static void bound(db_stmt *st, int rc)
+{
+    if (rc != SQLITE_OK)
+        st->head.conn->starved = 1;
+}
+
+static void sq_bind_int(db_stmt *st, int i, int64_t v)
+{
+    bound(st, sqlite3_bind_int64(st->st, i, v));
+}
+static void sq_bind_double(db_stmt *st, int i, double v)
+{
+    bound(st, sqlite3_bind_double(st->st, i, v));
+}
+static void sq_bind_null(db_stmt *st, int i) { bound(st, sqlite3_bind_null(st->st, i)); }
 
 static void sq_bind_text(db_stmt *st, int i, const char *s)
 {
-    sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT);
+    bound(st, sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT));
 }
 
 static int sq_step(db_stmt *st, int *row, isms_err *e)
@@ -353,9 +367,14 @@ static int sq_col_null(db_stmt *st, int c) { return sqlite3_column_type(st->st, 
 static int64_t sq_col_int(db_stmt *st, int c) { return sqlite3_column_int64(st->st, c); }
 static double sq_col_double(db_stmt *st, int c) { return sqlite3_column_double(st->st, c); }
 
+/* Called for a column that is not NULL (db_col_text asks first): NULL
+ * here is SQLite out of memory converting the value to text. */
 static const char *sq_col_text(db_stmt *st, int c)
 {
-    return (const char *)sqlite3_column_text(st->st, c);
+    const char *text = (const char *)sqlite3_column_text(st->st, c);
+    if (!text)
+        st->head.conn->starved = 1;
+    return text;
 }
 
 static void sq_reset(db_stmt *st)

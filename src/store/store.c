@@ -234,7 +234,18 @@ int store_begin(store *s, int write, isms_err *e)
                        diff);
     return db_begin(s->db, write, e);
 }
-int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
+static _Atomic long commits_made;
+
+int store_commit(store *s, isms_err *e)
+{
+    int rc = db_commit(s->db, e);
+    if (!rc)
+        commits_made++;
+    return rc;
+}
+
+long store_commits_made(void) { return commits_made; }
+
 void store_rollback(store *s) { db_rollback(s->db); }
 
 int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e)

@@ -66,6 +66,9 @@ int store_schema_check(store *s, const char **diff, isms_err *e);
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
+/* How many transactions this process has committed, on any repository: a
+ * front end tells by it whether a failure came after a change was saved. */
+long store_commits_made(void);
 
 /* meta: small named values about the repository (its id, its origin). */
 int store_meta_get(store *s, const char *name, char **out, arena *a,
