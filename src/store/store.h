@@ -62,6 +62,10 @@ int store_integrity(store *s, struct buf *problems, isms_err *e);
  * open, on the first write or this call; while it differs every write is
  * refused (E_TAMPERED). */
 int store_schema_check(store *s, const char **diff, isms_err *e);
+/* The schema isms's migrations 1..version make, one item a line ("table
+ * risk", "column risk.title TEXT", ...), in a fixed order and the same on
+ * both backends: what a checkpoint's schema hash covers. Caller frees. */
+int store_schema_expected_text(int version, char **out, isms_err *e);
 
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
