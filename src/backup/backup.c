@@ -3,6 +3,7 @@
 #include "domain/registers/registers.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "ledger/nodes.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -284,6 +285,9 @@ static int into_new_repository(const char *target, const char *actor, fill_fn fi
         return rc;
     if (!(rc = dom_batch_begin(d, e))) {
         rc = fill(d, ctx, e);
+        /* The entries came in as they were; their tree is built here. */
+        if (!rc)
+            rc = ledger_tree_fill(dom_store(d), e);
         if (!rc)
             rc = verify_new(d, source, e);
         if (rc)

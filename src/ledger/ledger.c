@@ -1,6 +1,8 @@
 #include "ledger/ledger.h"
+#include "core/sha256.h"
 #include "core/text.h"
 #include "formats/json.h"
+#include "ledger/nodes.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -8,7 +10,7 @@
 
 void sha256_raw(const void *p, size_t n, unsigned char out[32])
 {
-    crypto_hash_sha256(out, p, n);
+    sha256(p, n, out);
 }
 
 void sha256_hex(const void *p, size_t n, char hex[65])
@@ -80,6 +82,8 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
     ledger_entry_hash(&r, hash);
     r.hash = hash;
     rc = store_ledger_insert(s, &r, e);
+    if (!rc)
+        rc = ledger_tree_grow(s, r.seq, r.hash, r.prev_hash, e);
     if (!rc && seq_out)
         *seq_out = r.seq;
     arena_free(&a);

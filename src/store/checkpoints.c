@@ -1,8 +1,11 @@
-/* checkpoints.c: the ledger's hashes for its Merkle tree, and the table of
- * issued checkpoints (migrations/0002_checkpoints.sql). */
+/* checkpoints.c: the ledger's hashes for its Merkle tree, the tree's
+ * stored nodes (migrations/0004_ledger_tree.sql), and the table of issued
+ * checkpoints (migrations/0002_checkpoints.sql). */
 #include "store/store_internal.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e)
 {
@@ -13,6 +16,82 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
     db_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
     while (!(rc = db_step(st, &row, e)) && row)
         if ((rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx)))
+            break;
+    db_done(st);
+    return rc;
+}
+
+/* A hash column into hash[65]; E_TAMPERED when it is not 64 characters. */
+static int take_hex(db_stmt *st, int col, char hash[65], const char *what, int64_t seq,
+                    isms_err *e)
+{
+    const char *text = db_col_text(st, col);
+    if (!text || strlen(text) != 64)
+        return err_set(e, E_TAMPERED, "hash", "%s #%lld has no valid hash: run isms verify", what,
+                       (long long)seq);
+    memcpy(hash, text, 65);
+    return 0;
+}
+
+int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT hash FROM ledger WHERE seq = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    rc = db_step(st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
+    if (!rc)
+        rc = take_hex(st, 0, hash, "ledger entry", seq, e);
+    db_done(st);
+    return rc;
+}
+
+int store_keeps_tree(const store *s) { return s->version >= STORE_SCHEMA_LEDGER_TREE; }
+
+int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    db_bind_int(st, 2, level);
+    db_bind_text(st, 3, hash);
+    return db_run(st, e);
+}
+
+int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT hash FROM ledger_node WHERE seq = ? AND level = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    db_bind_int(st, 2, level);
+    rc = db_step(st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "ledger_node", "the ledger's tree has no node of level %d "
+                     "ending at entry #%lld: run isms verify", level, (long long)seq);
+    if (!rc)
+        rc = take_hex(st, 0, hash, "the tree node ending at entry", seq, e);
+    db_done(st);
+    return rc;
+}
+
+int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT seq, level, hash FROM ledger_node WHERE seq > ? AND seq <= ? "
+                                 "ORDER BY seq, level", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, after);
+    db_bind_int(st, 2, upto);
+    while (!(rc = db_step(st, &row, e)) && row)
+        if ((rc = fn(db_col_int(st, 0), (int)db_col_int(st, 1), db_col_text(st, 2), ctx)))
             break;
     db_done(st);
     return rc;

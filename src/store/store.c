@@ -117,6 +117,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
             return err_set(e, E_STORE, "repository",
                            "%s has schema version %d, newer than this isms (%d); upgrade isms",
                            name, version, store_schema_latest());
+        s->version = version;
         if (version >= limit)
             return 0;
         rc = backup_before_upgrade(s, target, version, e);
@@ -134,11 +135,13 @@ static int migrate(store *s, const char *target, const char *name, int create, i
     for (int v = version + 1; v <= limit; v++)
         if ((rc = apply_migration(s, v, e)))
             goto fail;
+    s->version = limit;   /* what on_upgrade writes goes to the new tables */
     if (!create && from < limit && s->schema.on_upgrade &&
         (rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e)))
         goto fail;
     if ((rc = db_commit(s->db, e)))
         return rc;
+    s->version = limit;
     if (upgraded_from && !create && from < limit)
         *upgraded_from = from;
     return 0;

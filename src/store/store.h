@@ -142,6 +142,25 @@ int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err 
 typedef int (*store_hash_fn)(int64_t seq, const char *hash, void *ctx);
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e);
 
+/* ---- the ledger's Merkle tree, kept as it grows (0004_ledger_tree.sql) ---- */
+
+/* The schema version that brought the stored tree. */
+enum { STORE_SCHEMA_LEDGER_TREE = 4 };
+
+/* Does the repository's schema have the stored tree? (Not one kept at an
+ * older schema by ISMS_MIGRATE_UNTIL, a test aid.) */
+int store_keeps_tree(const store *s);
+/* One entry's hash (hex); E_NOT_FOUND when there is no entry #seq. */
+int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e);
+/* Node `level` (>= 1) of the tree: the head of the 2^level entries ending
+ * with entry #seq, as 64 hex characters. Get gives E_NOT_FOUND for a node
+ * that is not there. */
+int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e);
+int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e);
+/* The nodes with after < seq <= upto, in (seq, level) order. */
+typedef int (*store_node_fn)(int64_t seq, int level, const char *hash, void *ctx);
+int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e);
+
 /* A checkpoint the repository signed (table checkpoint). */
 typedef struct store_checkpoint {
     int64_t id;              /* insert: 0 takes the next id */

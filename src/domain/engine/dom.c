@@ -6,6 +6,7 @@
 #include "core/xalloc.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
+#include "ledger/nodes.h"
 
 #include <pwd.h>
 #include <sodium.h>
@@ -15,10 +16,16 @@
 #include <unistd.h>
 
 /* Records the schema upgrade in the ledger, inside the upgrade's own
- * transaction: who moved the repository from which version to which. */
+ * transaction: who moved the repository from which version to which. A
+ * ledger from before the stored Merkle tree gets its tree first. */
 static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
 {
     dom *d = ctx;
+    if (from < STORE_SCHEMA_LEDGER_TREE && to >= STORE_SCHEMA_LEDGER_TREE) {
+        int rc = ledger_tree_fill(s, e);
+        if (rc)
+            return rc;
+    }
     char data[128];
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
     ledger_change c = {.actor = d->actor, .entity = "repository", .key = "REPOSITORY",

@@ -1,0 +1,116 @@
+#!/bin/sh
+# bench/scale/run.sh: every operation of issue 16 at 10k, 100k and 1M records.
+#   bench/scale/run.sh                  SIZES="10000 100000 1000000", SQLite
+#   SIZES="10000 100000" BACKENDS="sqlite postgres" bench/scale/run.sh
+#
+# For each size and backend it builds a repository of that many risks
+# (bench_scale: 25 risks through the domain layer, the rest cloned
+# straight through the store with their ledger entries), then runs
+#   isms verify, isms ledger root, isms ledger proof SEQ,
+#   isms ledger proof --from N/2, isms risk show RISK-<N/2>
+# and records, per command, the fewest instructions (callgrind, one run),
+# the least CPU time (user + sys) and wall time of RUNS runs and their
+# largest peak RSS (/usr/bin/time). Then it prints one table per backend:
+# each figure per size and its growth exponent per decade (log10 of the
+# ratio between sizes ten times apart: 1.0 is linear, 0 is constant).
+#
+# Environment:
+#   BUILD     the build directory (default build)
+#   KEEP      a directory where repositories are kept between runs and
+#             reused (SQLite only; default: a temporary one, removed)
+#   RUNS      timed runs per command (default 5)
+#   CALLGRIND largest size at which `verify` runs under callgrind
+#             (default 100000: at 1M it takes minutes); the other
+#             commands always do
+#   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
+#             temporary file), one per command and size
+#
+# Building the 1M repository takes 5 to 10 minutes here on SQLite (2
+# cores, shared); on PostgreSQL every record is a dozen round trips, so
+# its 1M build is left out of the default BACKENDS.
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+SIZES=${SIZES:-10000 100000 1000000}
+BACKENDS=${BACKENDS:-sqlite}
+RUNS=${RUNS:-5}
+CALLGRIND=${CALLGRIND:-100000}
+case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+ISMS=$BUILD/isms
+tmp=$(mktemp -d)
+KEEP=${KEEP:-$tmp}
+mkdir -p "$KEEP"
+OUT=${OUT:-$KEEP/scale.jsonl}
+: > "$OUT"
+pgdir=/tmp/isms-pg-scale-$$
+cleanup() {
+    if [ -d "$pgdir" ]; then sh tests/support/pg_server.sh stop "$pgdir" || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# repo BACKEND SIZE: echoes the repository's target, building it first
+# when it is not there yet.
+repo() {
+    case $1 in
+    sqlite)
+        r=$KEEP/scale-$2.isms
+        if [ ! -f "$r" ]; then
+            echo "# building $r" >&2
+            "$BUILD/bench_scale" "$r" "$2" >&2
+        fi
+        echo "$r" ;;
+    postgres)
+        if [ ! -d "$pgdir" ]; then
+            ISMS_PG_DURABLE=1 sh tests/support/pg_server.sh start "$pgdir" >&2
+        fi
+        psql -X -q -h "$pgdir" -U isms -d postgres -c "CREATE DATABASE scale$2" >&2
+        r="postgresql://isms@/scale$2?host=$pgdir"
+        echo "# building $r" >&2
+        "$BUILD/bench_scale" "$r" "$2" >&2
+        echo "$r" ;;
+    esac
+}
+
+# measure BACKEND SIZE NAME REPO ARGS...: one JSON line on $OUT.
+measure() {
+    backend=$1 size=$2 name=$3 target=$4
+    shift 4
+    ISMS_REPO=$target "$ISMS" "$@" > /dev/null   # warm the page cache
+    ir=null
+    if [ "$name" != verify ] || [ "$size" -le "$CALLGRIND" ]; then
+        ISMS_REPO=$target valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+            "$ISMS" "$@" > /dev/null 2> "$tmp/cg.err"
+        ir=$(sed -n 's/^summary: //p' "$tmp/cg.out")
+    fi
+    i=0
+    : > "$tmp/times"
+    while [ $i -lt "$RUNS" ]; do
+        ISMS_REPO=$target /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$ISMS" "$@" > /dev/null
+        cat "$tmp/t" >> "$tmp/times"
+        i=$((i + 1))
+    done
+    python3 - "$backend" "$size" "$name" "$ir" "$tmp/times" >> "$OUT" <<'PY'
+import json, sys
+backend, size, name, ir, path = sys.argv[1:]
+rows = [list(map(float, l.split())) for l in open(path) if l.strip()]
+print(json.dumps({"backend": backend, "size": int(size), "command": name,
+                  "instructions": None if ir == "null" else int(ir),
+                  "wall_s": min(r[0] for r in rows), "cpu_s": min(r[1] + r[2] for r in rows),
+                  "peak_rss_kb": max(int(r[3]) for r in rows)}))
+PY
+    tail -1 "$OUT" >&2
+}
+
+for backend in $BACKENDS; do
+    for n in $SIZES; do
+        r=$(repo "$backend" "$n")
+        measure "$backend" "$n" verify "$r" verify
+        measure "$backend" "$n" "ledger root" "$r" ledger root
+        measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9))
+        measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2))
+        measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))"
+    done
+done
+
+python3 bench/scale/table.py "$OUT"
