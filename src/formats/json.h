@@ -22,6 +22,10 @@
 json_t *record_json(const record *r);
 /* malloc'd canonical bytes. */
 char *record_canonical(const record *r);
+/* The same bytes through a tree of jansson values: the reference the
+ * direct writer above is tested against (and falls back to for text that
+ * is not UTF-8). */
+char *record_canonical_jansson(const record *r);
 /* Canonical bytes of any JSON value (malloc'd). */
 char *js_canonical(const json_t *j);
 

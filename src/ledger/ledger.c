@@ -40,7 +40,9 @@ void ledger_entry_bytes(const ledger_row *r, buf *b)
     js_quote(b, r->op);
     buf_puts(b, ",\"prev\":");
     js_quote(b, r->prev_hash);
-    buf_printf(b, ",\"seq\":%lld,\"ts\":", (long long)r->seq);
+    buf_puts(b, ",\"seq\":");
+    buf_put_int(b, r->seq);
+    buf_puts(b, ",\"ts\":");
     js_quote(b, r->ts);
     buf_putc(b, '}');
 }

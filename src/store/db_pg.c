@@ -23,8 +23,8 @@
 #include "store/db.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "store/pq.h"   /* libpq, loaded on first use */
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +75,8 @@ static void label_add(buf *b, const char *sep, const char *v)
 
 static char *pg_label(const char *target)
 {
+    if (pq_load(NULL))
+        return xstrdup("a PostgreSQL database");
     char *errmsg = NULL;
     PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
     PQfreemem(errmsg);   /* may quote parts of the string: never shown */
@@ -224,6 +226,9 @@ static const char *const session_setup =
 static int pg_connect(const char *target, pg_db **out, isms_err *e)
 {
     *out = NULL;
+    int loaded = pq_load(e);
+    if (loaded)
+        return loaded;
     char *label = pg_label(target);
     /* expand_dbname: `target` is a whole URI or key=value string; what it
      * says wins over the defaults before it (a server that does not answer
