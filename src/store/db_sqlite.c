@@ -9,15 +9,27 @@
 #include "core/xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The integrity checks running beside the caller (sq_integrity_begin). */
+typedef struct sq_check {
+    pthread_t thread;
+    sqlite3 *h;          /* a read-only connection of the check's own */
+    buf problems;
+    isms_err e;
+    int rc;
+} sq_check;
+
 typedef struct sqlite_db {
     db base;
     sqlite3 *h;
+    char *path;
+    sq_check *check;     /* running, or NULL */
 } sqlite_db;
 
 struct db_stmt {
@@ -105,14 +117,19 @@ static int sq_open(const char *path, int create, db **out, isms_err *e)
         return E_STORE;
     }
     size_cache(d->h, exists ? (long long)st.st_size : 0);
+    d->path = xstrdup(path);
     *out = &d->base;
     return 0;
 }
 
+static void check_end(sqlite_db *d);
+
 static void sq_close(db *base)
 {
     sqlite_db *d = (sqlite_db *)base;
+    check_end(d);
     sqlite3_close(d->h);
+    free(d->path);
     free(d);
 }
 
@@ -211,14 +228,12 @@ static int sq_backup(db *base, const char *to, isms_err *e)
  * rest of `isms verify`, whose own checks read every ledger entry, record
  * and tree node anyway. Neither looks at foreign keys; foreign_key_check
  * does. */
-static int sq_integrity(db *base, void *out, isms_err *e)
+static int run_checks(sqlite3 *h, buf *problems, isms_err *e)
 {
-    sqlite_db *d = (sqlite_db *)base;
-    buf *problems = out;
     sqlite3_stmt *s;
-    int rc = sqlite3_prepare_v2(d->h, "PRAGMA quick_check", -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &s, NULL);
     if (rc != SQLITE_OK)
-        return sq_error(d->h, rc, e, "quick_check");
+        return sq_error(h, rc, e, "quick_check");
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(s, 0);
         if (line && strcmp(line, "ok"))
@@ -226,16 +241,79 @@ static int sq_integrity(db *base, void *out, isms_err *e)
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
-        return sq_error(d->h, rc, e, "quick_check");
-    rc = sqlite3_prepare_v2(d->h, "PRAGMA foreign_key_check", -1, &s, NULL);
+        return sq_error(h, rc, e, "quick_check");
+    rc = sqlite3_prepare_v2(h, "PRAGMA foreign_key_check", -1, &s, NULL);
     if (rc != SQLITE_OK)
-        return sq_error(d->h, rc, e, "foreign_key_check");
+        return sq_error(h, rc, e, "foreign_key_check");
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         buf_printf(problems, "%srow %lld of %s refers to a missing row of %s",
                    problems->len ? "; " : "", (long long)sqlite3_column_int64(s, 1),
                    (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2));
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : sq_error(d->h, rc, e, "foreign_key_check");
+    return rc == SQLITE_DONE ? 0 : sq_error(h, rc, e, "foreign_key_check");
+}
+
+static void *check_thread(void *arg)
+{
+    sq_check *c = arg;
+    c->rc = run_checks(c->h, &c->problems, &c->e);
+    return NULL;
+}
+
+/* The checks read the committed database through a connection of their
+ * own, so they may run while the caller reads through the main one. */
+static void sq_integrity_begin(db *base)
+{
+    sqlite_db *d = (sqlite_db *)base;
+    if (d->check)
+        return;
+    sq_check *c = xcalloc(1, sizeof *c);
+    buf_init(&c->problems);
+    if (sqlite3_open_v2(d->path, &c->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(c->h, "PRAGMA trusted_schema=OFF", NULL, NULL, NULL) != SQLITE_OK ||
+        pthread_create(&c->thread, NULL, check_thread, c)) {
+        sqlite3_close(c->h);   /* sq_integrity runs them itself */
+        free(c);
+        return;
+    }
+    sqlite3_busy_timeout(c->h, BUSY_TIMEOUT_MS);
+    d->check = c;
+}
+
+/* Waits for checks begun and forgets them; their result is *c (NULL when
+ * none were begun), for the caller to free. */
+static sq_check *check_join(sqlite_db *d)
+{
+    sq_check *c = d->check;
+    if (!c)
+        return NULL;
+    pthread_join(c->thread, NULL);
+    sqlite3_close(c->h);
+    d->check = NULL;
+    return c;
+}
+
+static void check_end(sqlite_db *d)
+{
+    sq_check *c = check_join(d);
+    if (c)
+        buf_reset(&c->problems);
+    free(c);
+}
+
+static int sq_integrity(db *base, void *out, isms_err *e)
+{
+    sqlite_db *d = (sqlite_db *)base;
+    buf *problems = out;
+    sq_check *c = check_join(d);
+    if (!c)
+        return run_checks(d->h, problems, e);
+    buf_puts(problems, buf_str(&c->problems));
+    int rc = c->rc ? err_set(e, c->rc, c->e.field, "%s", c->e.msg) : 0;
+    buf_reset(&c->problems);
+    free(c);
+    return rc;
 }
 
 /* The database file and the two files WAL mode keeps beside it. */
@@ -274,6 +352,7 @@ const db_driver db_sqlite_driver = {
     .begin = sq_begin,
     .backup = sq_backup,
     .integrity = sq_integrity,
+    .integrity_begin = sq_integrity_begin,
     .remove = sq_remove,
     .label = sq_label,
 };

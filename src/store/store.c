@@ -194,6 +194,12 @@ int store_integrity(store *s, struct buf *problems, isms_err *e)
     return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
 }
 
+void store_integrity_begin(store *s)
+{
+    if (s->db->drv->integrity_begin)
+        s->db->drv->integrity_begin(s->db);
+}
+
 int store_begin(store *s, int write, isms_err *e) { return db_begin(s->db, write, e); }
 int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
 void store_rollback(store *s) { db_rollback(s->db); }

@@ -51,6 +51,11 @@ struct db *store_db(store *s);               /* for the store's own modules and 
  * `problems` (a core/buf.h buf), which stays empty when all is well. */
 struct buf;
 int store_integrity(store *s, struct buf *problems, isms_err *e);
+/* Starts those checks in the background where the backend can (SQLite:
+ * they read the whole file, a third of `isms verify` at a million
+ * records), so that they run beside the caller's own checks on a second
+ * core; store_integrity then waits for them. */
+void store_integrity_begin(store *s);
 
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);

@@ -158,6 +158,7 @@ static void checkpoint_problem(void *ctx, const char *field, const char *msg)
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     v->e = e;
+    store_integrity_begin(dom_store(v->d));   /* beside the checks below */
     int rc = ledger_verify_chain(dom_store(v->d), remember_entry, v, &v->rep->entries,
                                  &v->rep->first_bad_seq, e);
     if (rc == E_TAMPERED) {
