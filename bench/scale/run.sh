@@ -8,9 +8,9 @@
 # straight through the store with their ledger entries), then runs
 #   isms verify, isms ledger root, isms ledger proof SEQ,
 #   isms ledger proof --from N/2, isms risk show RISK-<N/2>
-# and records, per command, the fewest instructions (callgrind, one run),
-# the least CPU time (user + sys) and wall time of RUNS runs and their
-# largest peak RSS (/usr/bin/time). Then it prints one table per backend:
+# and records, per command, its instructions (callgrind, one run), its
+# mean CPU time (user + sys) and least wall time over RUNS runs
+# (hyperfine), and its peak RSS (/usr/bin/time). Then it prints one table per backend:
 # each figure per size and its growth exponent per decade (log10 of the
 # ratio between sizes ten times apart: 1.0 is linear, 0 is constant).
 #
@@ -22,8 +22,12 @@
 #             reused (SQLite only; default: a temporary one, removed)
 #   RUNS      timed runs per command (default 5)
 #   CALLGRIND largest size at which `verify` runs under callgrind
-#             (default 100000: at 1M it takes minutes); the other
-#             commands always do
+#             (default 100000: at 1M it takes most of an hour)
+#   CALLGRIND_ALL  the same for every command (default: every size; a
+#             ledger root or proof that reads the whole ledger takes half
+#             an hour of callgrind at 1M)
+#   COMMANDS  which of verify root proof consistency show to run (default
+#             all)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
 #
@@ -37,7 +41,9 @@ BUILD=${BUILD:-build}
 SIZES=${SIZES:-10000 100000 1000000}
 BACKENDS=${BACKENDS:-sqlite}
 RUNS=${RUNS:-5}
+COMMANDS=${COMMANDS:-verify root proof consistency show}
 CALLGRIND=${CALLGRIND:-100000}
+CALLGRIND_ALL=${CALLGRIND_ALL:-999999999999}
 case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 ISMS=$BUILD/isms
 tmp=$(mktemp -d)
@@ -85,26 +91,25 @@ measure() {
     shift 4
     ISMS_REPO=$target "$ISMS" "$@" > /dev/null   # warm the page cache
     ir=null
-    if [ "$name" != verify ] || [ "$size" -le "$CALLGRIND" ]; then
+    if [ "$size" -le "$CALLGRIND_ALL" ] && { [ "$name" != verify ] || [ "$size" -le "$CALLGRIND" ]; }; then
         ISMS_REPO=$target valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
             "$ISMS" "$@" > /dev/null 2> "$tmp/cg.err"
         ir=$(sed -n 's/^summary: //p' "$tmp/cg.out")
     fi
-    i=0
-    : > "$tmp/times"
-    while [ $i -lt "$RUNS" ]; do
-        ISMS_REPO=$target /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$ISMS" "$@" > /dev/null
-        cat "$tmp/t" >> "$tmp/times"
-        i=$((i + 1))
-    done
-    python3 - "$backend" "$size" "$name" "$ir" "$tmp/times" >> "$OUT" <<'PY'
+    # Times from hyperfine (microseconds; /usr/bin/time counts in 10 ms),
+    # peak RSS from one run under /usr/bin/time.
+    ISMS_REPO=$target hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$tmp/hf.json" \
+        "$ISMS $*" > /dev/null 2>&1
+    ISMS_REPO=$target /usr/bin/time -f "%M" -o "$tmp/rss" "$ISMS" "$@" > /dev/null
+    python3 - "$backend" "$size" "$name" "$ir" "$tmp/hf.json" "$tmp/rss" >> "$OUT" <<'PY'
 import json, sys
-backend, size, name, ir, path = sys.argv[1:]
-rows = [list(map(float, l.split())) for l in open(path) if l.strip()]
+backend, size, name, ir, hf, rss = sys.argv[1:]
+r = json.load(open(hf))["results"][0]
 print(json.dumps({"backend": backend, "size": int(size), "command": name,
                   "instructions": None if ir == "null" else int(ir),
-                  "wall_s": min(r[0] for r in rows), "cpu_s": min(r[1] + r[2] for r in rows),
-                  "peak_rss_kb": max(int(r[3]) for r in rows)}))
+                  "wall_s": round(min(r["times"]), 6), "wall_mean_s": round(r["mean"], 6),
+                  "cpu_s": round(r["user"] + r["system"], 6),
+                  "peak_rss_kb": int(open(rss).read().split()[-1])}))
 PY
     tail -1 "$OUT" >&2
 }
@@ -112,11 +117,16 @@ PY
 for backend in $BACKENDS; do
     for n in $SIZES; do
         r=$(repo "$backend" "$n")
-        measure "$backend" "$n" verify "$r" verify
-        measure "$backend" "$n" "ledger root" "$r" ledger root
-        measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9))
-        measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2))
-        measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))"
+        for c in $COMMANDS; do
+            case $c in
+            verify) measure "$backend" "$n" verify "$r" verify ;;
+            root) measure "$backend" "$n" "ledger root" "$r" ledger root ;;
+            proof) measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9)) ;;
+            consistency) measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2)) ;;
+            show) measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))" ;;
+            *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
+            esac
+        done
     done
 done
 

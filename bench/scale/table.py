@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bench/scale/table.py FILE.jsonl [FILE2.jsonl]: the scale benchmark's table.
+"""bench/scale/table.py BEFORE.jsonl[,MORE.jsonl] [AFTER.jsonl[,MORE.jsonl]]: the
+scale benchmark's table.
 
 One Markdown table per backend: for each command, its instructions,
 CPU time, wall time and peak RSS at each size, and the growth exponent
@@ -11,17 +12,27 @@ import math
 import sys
 
 MEASURES = [("instructions", "instructions", lambda v: "%.3g" % v),
-            ("cpu_s", "CPU ms", lambda v: "%.0f" % (v * 1000) if v >= 0.1 else "%.1f" % (v * 1000)),
-            ("wall_s", "wall ms", lambda v: "%.0f" % (v * 1000) if v >= 0.1 else "%.1f" % (v * 1000)),
+            ("cpu_s", "CPU ms", lambda v: ms(v)),
+            ("wall_s", "wall ms (least)", lambda v: ms(v)),
             ("peak_rss_kb", "peak RSS MB", lambda v: "%.1f" % (v / 1024))]
 
 
-def load(path):
+def ms(seconds):
+    v = seconds * 1000
+    return "%.0f" % v if v >= 100 else "%.1f" % v if v >= 1 else "%.2f" % v
+
+
+def load(paths):
+    """The figures of one or more files (comma-separated); a later line of
+    the same command and size fills in what it has (a run of the times
+    alone, say, beside an earlier one with the instructions)."""
     rows = {}
-    for line in open(path):
-        if line.strip():
-            r = json.loads(line)
-            rows[(r["backend"], r["command"], r["size"])] = r
+    for path in paths.split(","):
+        for line in open(path):
+            if line.strip():
+                r = json.loads(line)
+                key = (r["backend"], r["command"], r["size"])
+                rows.setdefault(key, {}).update({k: v for k, v in r.items() if v is not None})
     return rows
 
 

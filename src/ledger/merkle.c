@@ -132,9 +132,10 @@ static int path(const merkle_source *src, uint64_t start, uint64_t m, uint64_t n
                  : range_root(src, start, k, p->h[p->n++], e);
 }
 
-int merkle_source_inclusion(const merkle_source *src, uint64_t n, uint64_t index, merkle_proof *out,
-                            isms_err *e)
+static int job_inclusion(const merkle_source *src, uint64_t n, uint64_t index, void *result,
+                         isms_err *e)
 {
+    merkle_proof *out = result;
     out->n = 0;
     if (index >= n)
         return err_set(e, E_INVALID, "index", "leaf %llu is outside a tree of %llu leaves",
@@ -158,22 +159,88 @@ static int subproof(const merkle_source *src, uint64_t start, uint64_t m, uint64
                   : range_root(src, start, k, p->h[p->n++], e);
 }
 
-int merkle_source_consistency(const merkle_source *src, uint64_t n2, uint64_t n1, merkle_proof *out,
-                              isms_err *e)
+static int job_consistency(const merkle_source *src, uint64_t n2, uint64_t n1, void *result,
+                           isms_err *e)
 {
+    merkle_proof *out = result;
     out->n = 0;
     if (n1 == 0 || n1 > n2)
         return bad_sizes(e, n1, n2);
     return n1 < n2 ? subproof(src, 0, n1, n2, 1, out, e) : 0;
 }
 
-int merkle_source_root(const merkle_source *src, uint64_t n, merkle_hash out, isms_err *e)
+static int job_root(const merkle_source *src, uint64_t n, uint64_t unused, void *result,
+                    isms_err *e)
 {
+    (void)unused;
+    unsigned char *out = result;
     if (!n) {
         sha256("", 0, out);
         return 0;
     }
     return range_root(src, 0, n, out, e);
+}
+
+/* ---- reading the nodes a job needs at once ---- */
+
+typedef int (*merkle_job)(const merkle_source *src, uint64_t a, uint64_t b, void *result,
+                          isms_err *e);
+
+typedef struct recorder {
+    merkle_node_ref refs[MERKLE_MAX_NODES];
+    int n;
+} recorder;
+
+/* A source that answers zeros and writes down what was asked. */
+static int record_node(void *ctx, int level, uint64_t index, merkle_hash out, isms_err *e)
+{
+    recorder *r = ctx;
+    if (r->n == MERKLE_MAX_NODES)
+        return err_set(e, E_INTERNAL, "tree", "more than %d nodes for one proof", MERKLE_MAX_NODES);
+    r->refs[r->n++] = (merkle_node_ref){level, index};
+    memset(out, 0, MERKLE_HASH_SIZE);
+    return 0;
+}
+
+/* Runs the job once against a recorder (the nodes it needs depend on the
+ * sizes, not on the hashes), hands the list to the source's prefetch,
+ * then runs it for real. */
+static int run(const merkle_source *src, merkle_job job, uint64_t a, uint64_t b, void *result,
+               isms_err *e)
+{
+    if (src->prefetch) {
+        recorder r;
+        merkle_source rec = {.node = record_node, .ctx = &r};
+        union {
+            merkle_proof p;
+            merkle_hash h;
+        } scratch;
+        isms_err ignored = {0};
+        r.n = 0;
+        if (!job(&rec, a, b, &scratch, &ignored)) {
+            int rc = src->prefetch(src->ctx, r.refs, r.n, e);
+            if (rc)
+                return rc;
+        }
+    }
+    return job(src, a, b, result, e);
+}
+
+int merkle_source_root(const merkle_source *src, uint64_t n, merkle_hash out, isms_err *e)
+{
+    return run(src, job_root, n, 0, out, e);
+}
+
+int merkle_source_inclusion(const merkle_source *src, uint64_t n, uint64_t index, merkle_proof *out,
+                            isms_err *e)
+{
+    return run(src, job_inclusion, n, index, out, e);
+}
+
+int merkle_source_consistency(const merkle_source *src, uint64_t n2, uint64_t n1, merkle_proof *out,
+                              isms_err *e)
+{
+    return run(src, job_consistency, n2, n1, out, e);
 }
 
 /* The entries in memory as a source: each node is built from its leaves,
@@ -194,7 +261,7 @@ int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t inde
                            isms_err *e)
 {
     array_source a = {entries};
-    merkle_source src = {array_node, &a};
+    merkle_source src = {.node = array_node, .ctx = &a};
     return merkle_source_inclusion(&src, n, index, out, e);
 }
 
@@ -202,7 +269,7 @@ int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n
                              isms_err *e)
 {
     array_source a = {entries};
-    merkle_source src = {array_node, &a};
+    merkle_source src = {.node = array_node, .ctx = &a};
     return merkle_source_consistency(&src, n2, n1, out, e);
 }
 

@@ -68,9 +68,21 @@ void merkle_root(const merkle_hash *entries, uint64_t n, merkle_hash out);
 
 /* Where proofs and heads get the heads of perfect subtrees: node(ctx,
  * level, index, out) gives the head of leaves [index * 2^level, (index +
- * 1) * 2^level) (level 0: the leaf hash of entry index), or an error. */
+ * 1) * 2^level) (level 0: the leaf hash of entry index), or an error.
+ * Which nodes a head or a proof needs follows from the sizes alone, so a
+ * source that reads them from a database may be told the whole list
+ * first (prefetch, may be NULL: at most MERKLE_MAX_NODES), and read them
+ * in one query instead of one each. */
+enum { MERKLE_MAX_NODES = 3 * 64 };
+
+typedef struct merkle_node_ref {
+    int level;
+    uint64_t index;
+} merkle_node_ref;
+
 typedef struct merkle_source {
     int (*node)(void *ctx, int level, uint64_t index, merkle_hash out, isms_err *e);
+    int (*prefetch)(void *ctx, const merkle_node_ref *refs, int n, isms_err *e);
     void *ctx;
 } merkle_source;
 

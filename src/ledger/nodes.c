@@ -141,25 +141,61 @@ int ledger_tree_fill(store *s, isms_err *e)
 
 /* ---- reading ---- */
 
+static int64_t seq_of(int level, uint64_t index) { return (int64_t)((index + 1) << level); }
+
+/* A node's hash (hex) into its head: a leaf's from the entry's hash. */
+static int head_of(const char *hex, int level, int64_t seq, merkle_hash out, isms_err *e)
+{
+    if (!level)
+        return leaf_of(hex, seq, out, e);
+    return from_hex(hex, out) ? 0 : bad_hash(e, "the tree node ending at entry", seq);
+}
+
 static int stored_node(void *ctx, int level, uint64_t index, merkle_hash out, isms_err *e)
 {
-    store *s = ctx;
+    ledger_tree_reader *r = ctx;
+    for (int i = 0; i < r->n; i++)
+        if (r->ref[i].level == level && r->ref[i].index == index) {
+            memcpy(out, r->head[i], MERKLE_HASH_SIZE);
+            return 0;
+        }
+    /* Not read ahead (or not there: then the error names it). */
     char hex[65];
-    int64_t seq = (int64_t)((index + 1) << level);
-    if (!level) {
-        int rc = store_ledger_hash(s, seq, hex, e);
-        return rc ? rc : leaf_of(hex, seq, out, e);
+    int64_t seq = seq_of(level, index);
+    int rc = level ? store_tree_get(r->s, seq, level, hex, e) : store_ledger_hash(r->s, seq, hex, e);
+    return rc ? rc : head_of(hex, level, seq, out, e);
+}
+
+static int read_ahead(void *ctx, const merkle_node_ref *refs, int n, isms_err *e)
+{
+    ledger_tree_reader *r = ctx;
+    r->n = 0;
+    if (n <= 0 || n > MERKLE_MAX_NODES)
+        return 0;
+    int64_t seq[MERKLE_MAX_NODES] = {0};
+    int level[MERKLE_MAX_NODES] = {0};
+    char hex[MERKLE_MAX_NODES][65];
+    for (int i = 0; i < n; i++) {
+        seq[i] = seq_of(refs[i].level, refs[i].index);
+        level[i] = refs[i].level;
     }
-    int rc = store_tree_get(s, seq, level, hex, e);
-    if (!rc && !from_hex(hex, out))
-        rc = bad_hash(e, "the tree node ending at entry", seq);
+    int rc = store_tree_get_many(r->s, seq, level, n, hex, e);
+    for (int i = 0; !rc && i < n; i++) {
+        if (!hex[i][0])
+            continue;   /* asked for again, and reported, when it is needed */
+        rc = head_of(hex[i], level[i], seq[i], r->head[r->n], e);
+        r->ref[r->n++] = refs[i];
+    }
     return rc;
 }
 
-void ledger_tree_source(store *s, merkle_source *out)
+void ledger_tree_source(ledger_tree_reader *r, store *s, merkle_source *out)
 {
+    r->s = s;
+    r->n = 0;
     out->node = stored_node;
-    out->ctx = s;
+    out->prefetch = read_ahead;
+    out->ctx = r;
 }
 
 /* ---- checking ---- */

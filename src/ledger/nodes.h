@@ -24,9 +24,18 @@ int ledger_tree_grow(store *s, int64_t seq, const char *hash, const char *prev, 
  * entry (an import). Does nothing when the tree has any node. */
 int ledger_tree_fill(store *s, isms_err *e);
 
-/* The stored tree as a source of subtree heads (merkle.h). The source
- * reads through `s`, which must stay open while it is used. */
-void ledger_tree_source(store *s, merkle_source *out);
+/* The stored tree as a source of subtree heads (merkle.h): it reads the
+ * nodes a head or a proof needs in a query or two (the prefetch), through
+ * `s`, which must stay open while the source is used; `r` holds what was
+ * read. */
+typedef struct ledger_tree_reader {
+    store *s;
+    int n;
+    merkle_node_ref ref[MERKLE_MAX_NODES];
+    merkle_hash head[MERKLE_MAX_NODES];
+} ledger_tree_reader;
+
+void ledger_tree_source(ledger_tree_reader *r, store *s, merkle_source *out);
 
 /* ---- checking the stored nodes against the entries ---- */
 

@@ -81,6 +81,61 @@ int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
     return rc;
 }
 
+/* "SELECT ... WHERE seq IN (?, ..., ?)" with STORE_TREE_BATCH places:
+ * one text, so one prepared statement, whatever the batch holds. */
+static const char *batch_sql(int nodes, char *sql, size_t size)
+{
+    snprintf(sql, size, "%s", nodes ? "SELECT seq, level, hash FROM ledger_node WHERE seq IN ("
+                                    : "SELECT seq, 0, hash FROM ledger WHERE seq IN (");
+    for (int i = 0; i < STORE_TREE_BATCH; i++)
+        strncat(sql, i ? ", ?" : "?", size - strlen(sql) - 1);
+    strncat(sql, ")", size - strlen(sql) - 1);
+    return sql;
+}
+
+/* One query for up to STORE_TREE_BATCH of the wanted (level 0 or not). */
+static int get_batch(store *s, int nodes, const int64_t *seq, const int *level, int n,
+                     char (*hash)[65], int *next, isms_err *e)
+{
+    int take[STORE_TREE_BATCH], k = 0;
+    for (; *next < n && k < STORE_TREE_BATCH; ++*next)
+        if ((level[*next] > 0) == nodes)
+            take[k++] = *next;
+    if (!k)
+        return 0;
+    char sql[512];
+    db_stmt *st;
+    int row, rc = db_prep(s->db, batch_sql(nodes, sql, sizeof sql), &st, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < STORE_TREE_BATCH; i++)
+        db_bind_int(st, i + 1, i < k ? seq[take[i]] : 0);   /* no entry has seq 0 */
+    while (!(rc = db_step(st, &row, e)) && row) {
+        int64_t got = db_col_int(st, 0);
+        int lv = (int)db_col_int(st, 1);
+        const char *text = db_col_text(st, 2);
+        for (int i = 0; i < k; i++)
+            if (seq[take[i]] == got && level[take[i]] == lv && text && strlen(text) == 64)
+                memcpy(hash[take[i]], text, 65);
+    }
+    db_done(st);
+    return rc;
+}
+
+int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, char (*hash)[65],
+                        isms_err *e)
+{
+    for (int i = 0; i < n; i++)
+        hash[i][0] = 0;
+    for (int nodes = 0; nodes < 2; nodes++)
+        for (int next = 0; next < n;) {
+            int rc = get_batch(s, nodes, seq, level, n, hash, &next, e);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
 int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;

@@ -162,6 +162,14 @@ int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e);
  * that is not there. */
 int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e);
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e);
+/* Several nodes at once, a query per STORE_TREE_BATCH of them: the
+ * hashes of (seq[i], level[i]), level 0 meaning entry #seq's own hash;
+ * hash[i] = "" for one that is not there. A proof needs some 40 nodes of
+ * a million-entry tree: on PostgreSQL a round trip each would be most of
+ * its time. */
+enum { STORE_TREE_BATCH = 32 };
+int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, char (*hash)[65],
+                        isms_err *e);
 /* The nodes with after < seq <= upto, in (seq, level) order. */
 typedef int (*store_node_fn)(int64_t seq, int level, const char *hash, void *ctx);
 int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e);

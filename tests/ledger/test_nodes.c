@@ -100,8 +100,9 @@ static void stored_tree_equals_the_entries_tree(void **state)
     dom *d = bare_repository(target);
     append_entries(d, ENTRIES);
     read_hashes(d);
+    ledger_tree_reader r;
     merkle_source src;
-    ledger_tree_source(dom_store(d), &src);
+    ledger_tree_source(&r, dom_store(d), &src);
     for (int n = 1; n <= ENTRIES; n++)
         check_size(&src, n);
     /* One node per entry that completes one: n minus the set bits of n. */

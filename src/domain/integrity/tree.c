@@ -71,28 +71,30 @@ void ledger_view_free(ledger_view *v)
 }
 
 /* The stored tree, or E_NOT_FOUND for a size the view does not have. */
-static int tree_of(const ledger_view *v, int64_t size, const char *field, merkle_source *src,
-                   isms_err *e)
+static int tree_of(const ledger_view *v, int64_t size, const char *field, ledger_tree_reader *r,
+                   merkle_source *src, isms_err *e)
 {
     if (!v->s || size < 0 || size > v->entries)
         return err_set(e, E_NOT_FOUND, field, "the ledger has %lld entries: no tree of size %lld",
                        (long long)v->entries, (long long)size);
-    ledger_tree_source(v->s, src);
+    ledger_tree_source(r, v->s, src);
     return 0;
 }
 
 int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_err *e)
 {
+    ledger_tree_reader r;
     merkle_source src;
-    int rc = tree_of(v, size, "size", &src, e);
+    int rc = tree_of(v, size, "size", &r, &src, e);
     return rc ? rc : merkle_source_root(&src, (uint64_t)size, out, e);
 }
 
 int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_proof *out,
                      isms_err *e)
 {
+    ledger_tree_reader r;
     merkle_source src;
-    int rc = tree_of(v, size2, "size", &src, e);
+    int rc = tree_of(v, size2, "size", &r, &src, e);
     return rc ? rc : merkle_source_consistency(&src, (uint64_t)size2, (uint64_t)size1, out, e);
 }
 
@@ -100,10 +102,10 @@ int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_
 
 /* The common head of a proof of the tree of `size` entries. */
 static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, const char *field,
-                       ledger_proof *out, merkle_source *src, isms_err *e)
+                       ledger_proof *out, ledger_tree_reader *r, merkle_source *src, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    int rc = tree_of(v, size, field, src, e);
+    int rc = tree_of(v, size, field, r, src, e);
     if (!rc && size < 1)
         rc = err_set(e, E_NOT_FOUND, field, "no tree of size %lld: a proof needs at least one "
                      "entry", (long long)size);
@@ -130,8 +132,9 @@ static int entry_hash(const ledger_view *v, int64_t seq, merkle_hash out, isms_e
 int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
                           isms_err *e)
 {
+    ledger_tree_reader r;
     merkle_source src;
-    int rc = proof_start(v, PROOF_INCLUSION, size, "size", out, &src, e);
+    int rc = proof_start(v, PROOF_INCLUSION, size, "size", out, &r, &src, e);
     if (!rc && (seq < 1 || seq > size))
         rc = err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
                      (long long)seq, (long long)size);
@@ -151,8 +154,9 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e)
 {
+    ledger_tree_reader r;
     merkle_source src;
-    int rc = proof_start(v, PROOF_CONSISTENCY, size, "to", out, &src, e);
+    int rc = proof_start(v, PROOF_CONSISTENCY, size, "to", out, &r, &src, e);
     if (!rc && (old_size < 1 || old_size > size))
         rc = err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
                      (long long)old_size, (long long)size);
