@@ -10,13 +10,17 @@
 
 pq_api pq;
 
+/* RTLD_LAZY, as the dynamic linker binds a linked library: the functions
+ * of libpq's dependencies are bound when first called, not all of them
+ * (some 3 million instructions more) at load. */
+
 int pq_load(isms_err *e)
 {
     static void *lib;
     static int loaded;
     if (loaded)
         return 0;
-    if (!lib && !(lib = dlopen(LIBPQ, RTLD_NOW | RTLD_LOCAL)))
+    if (!lib && !(lib = dlopen(LIBPQ, RTLD_LAZY | RTLD_LOCAL)))
         return err_set(e, E_UNAVAILABLE, "repository", "PostgreSQL repositories need libpq, "
                        "which cannot be loaded: %s (install libpq5)", dlerror());
     void *sym;
