@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     close(fd);
     isms_err e = {0};
-    backup_import(path, ":memory:", "fuzz", NULL, &e);
+    backup_import(path, ":memory:", NULL, &e);
     unlink(path);
     return 0;
 }

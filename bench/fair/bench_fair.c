@@ -1,4 +1,4 @@
-/* bench_fair: the shared FAIR workloads (../shared/bench/fair/README.md) run
+/* bench_fair: the FAIR workloads (bench/fair/workloads/README.md) run
  * through isms's engine, one JSON line per case in the numpy harness's
  * format, so that run.sh can put the two side by side.
  *

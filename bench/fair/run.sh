@@ -1,5 +1,5 @@
 #!/bin/sh
-# The shared FAIR workloads (../shared/bench/fair) through isms's engine and
+# The FAIR workloads (bench/fair/workloads) through isms's engine and
 # through the numpy baseline, in one run: both results and the ratios.
 #
 #   bench/fair/run.sh                  full size (about a minute: numpy)
@@ -15,7 +15,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD:-$root/build}
-shared=${ISMS_SHARED_DIR:-$root/../shared}/bench/fair
+workloads=$here/workloads
 
 py=${PYTHON:-}
 if [ -z "$py" ]; then
@@ -35,8 +35,8 @@ trap 'rm -rf "$out"' EXIT
 
 echo "machine: $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "--- isms"
-BENCH_REPEATS=${ISMS_REPEATS:-11} "$build/bench_fair" "$shared/portfolio.csv" | tee "$out/isms.jsonl"
+BENCH_REPEATS=${ISMS_REPEATS:-11} "$build/bench_fair" "$workloads/portfolio.csv" | tee "$out/isms.jsonl"
 echo "--- numpy"
-(cd "$shared" && "$py" bench_numpy.py) | tee "$out/numpy.jsonl"
+(cd "$workloads" && "$py" bench_numpy.py) | tee "$out/numpy.jsonl"
 echo "--- comparison"
 "$py" "$here/compare.py" "$out/isms.jsonl" "$out/numpy.jsonl"

@@ -108,8 +108,8 @@ static void in_memory(const merkle_hash *d, uint64_t n)
 static void fill_ledger(dom *d, int64_t n)
 {
     isms_err e = {0};
-    int64_t head;
-    char *prev;
+    int64_t head = 0;
+    char *prev = NULL;
     if (store_begin(dom_store(d), 1, &e) || store_ledger_head(dom_store(d), &head, &prev, dom_arena(d), &e))
         die("ledger head", &e);
     char hash[65], link[65], key[32], data[64];
@@ -119,7 +119,8 @@ static void fill_ledger(dom *d, int64_t n)
         snprintf(data, sizeof data, "{\"n\":%lld}", (long long)seq);
         ledger_row r = {.seq = seq, .ts = "2026-01-01T00:00:00Z", .actor = "bench", .entity = "bench",
                         .key = key, .op = "add", .data = data, .prev_hash = link};
-        ledger_entry_hash(&r, hash);
+        if (ledger_entry_hash(&r, hash, &e))
+            die("ledger hash", &e);
         r.hash = hash;
         if (store_ledger_insert(dom_store(d), &r, &e) ||
             ledger_tree_grow(dom_store(d), seq, hash, link, &e))
@@ -134,7 +135,7 @@ static void through_store(const char *target, int64_t n)
 {
     isms_err e = {0};
     dom *d;
-    if (dom_create(target, "bench", 0, &d, &e))
+    if (dom_create(target, &(principal){.actor = "bench"}, 0, &d, &e))
         die("create", &e);
     double t0 = now_s();
     fill_ledger(d, n);

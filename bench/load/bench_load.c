@@ -29,11 +29,11 @@ static void die(const char *what, const isms_err *e)
     exit(1);
 }
 
-static void set(dom *d, record *r, const char *field, const char *text)
+static void set(dom *d, record *r, int fid, const char *text)
 {
     isms_err e = {0};
-    if (dom_set_text(d, r, regdef_field(r->reg, field), text, &e))
-        die(field, &e);
+    if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
+        die(field_def(r->reg, fid)->name, &e);
 }
 
 static void add(dom *d, record *r)
@@ -55,21 +55,21 @@ static void seed(dom *d)
     record r;
     for (int i = 0; i < 3; i++) {
         record_init(&r, &reg_person, a);
-        set(d, &r, "name", people[i][0]);
-        set(d, &r, "email", people[i][1]);
-        set(d, &r, "roles", people[i][2]);
+        set(d, &r, F_PERSON_NAME, people[i][0]);
+        set(d, &r, F_PERSON_EMAIL, people[i][1]);
+        set(d, &r, F_PERSON_ROLES, people[i][2]);
         add(d, &r);
     }
     for (int i = 0; i < 20; i++) {
         record_init(&r, &reg_objective, a);
-        set(d, &r, "title", arena_printf(a, "Objective %d", i + 1));
-        set(d, &r, "owner", "PER-1");
-        set(d, &r, "value_at_stake", "1000000");
+        set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
+        set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
+        set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
         add(d, &r);
         record_init(&r, &reg_asset, a);
-        set(d, &r, "name", arena_printf(a, "Asset %d", i + 1));
-        set(d, &r, "type", "system");
-        set(d, &r, "owner", "PER-2");
+        set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
+        set(d, &r, F_ASSET_TYPE, "system");
+        set(d, &r, F_ASSET_OWNER, "PER-2");
         add(d, &r);
     }
 }
@@ -88,14 +88,14 @@ static void add_risk(dom *d, long i)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_risk, a);
-    set(d, &r, "title", arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
-    set(d, &r, "owner", "omar@bench.example");
-    set(d, &r, "objectives", arena_printf(a, "OBJ-%u", rnd(20) + 1));
-    set(d, &r, "assets", arena_printf(a, "AST-%u", rnd(20) + 1));
-    set(d, &r, "threats", arena_printf(a, "T-IS-%03u", rnd(15) + 1));
-    set(d, &r, "likelihood", arena_printf(a, "%u", rnd(5) + 1));
-    set(d, &r, "impact", arena_printf(a, "%u", rnd(5) + 1));
-    set(d, &r, "treatment", "mitigate");
+    set(d, &r, F_RISK_TITLE, arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
+    set(d, &r, F_RISK_OWNER, "omar@bench.example");
+    set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", rnd(20) + 1));
+    set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", rnd(20) + 1));
+    set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03u", rnd(15) + 1));
+    set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", rnd(5) + 1));
+    set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", rnd(5) + 1));
+    set(d, &r, F_RISK_TREATMENT, "mitigate");
     add(d, &r);
 }
 
@@ -104,11 +104,11 @@ static void add_control(dom *d, long i, long risks)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_control, a);
-    set(d, &r, "title", arena_printf(a, "Control %ld", i));
-    set(d, &r, "owner", "PER-3");
-    set(d, &r, "status", "operating");
-    set(d, &r, "cost", "25000");
-    set(d, &r, "treats", arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
+    set(d, &r, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i));
+    set(d, &r, F_CONTROL_OWNER, "PER-3");
+    set(d, &r, F_CONTROL_STATUS, "operating");
+    set(d, &r, F_CONTROL_COST, "25000");
+    set(d, &r, F_CONTROL_TREATS, arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
                                       (long)rnd((unsigned)risks) + 1));
     add(d, &r);
 }
@@ -122,11 +122,11 @@ static void phase(dom *d, const char *name, adder fn, long n, long batch, long r
     isms_err e = {0};
     double t0 = now_s();
     for (long i = 0; i < n; i += batch) {
-        if (batch > 1 && dom_batch_begin(d, &e))
+        if (batch > 1 && dom_txn_begin(d, &e))
             die("begin", &e);
         for (long k = i; k < i + batch && k < n; k++)
             fn(d, k, risks);
-        if (batch > 1 && dom_batch_commit(d, &e))
+        if (batch > 1 && dom_txn_end(d, 0, &e))
             die("commit", &e);
         arena_reset(dom_arena(d));
     }
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
     long single = argc > 4 ? atol(argv[4]) : 1000;
     isms_err e = {0};
     dom *d;
-    if (dom_create(argv[1], "bench", 0, &d, &e))
+    if (dom_create(argv[1], &(principal){.actor = "bench"}, 0, &d, &e))
         die("create", &e);
     seed(d);
     phase(d, "risks", risk_adder, risks, 1000, risks);

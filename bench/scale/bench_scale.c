@@ -38,11 +38,11 @@ static void die(const char *what, const isms_err *e)
     exit(1);
 }
 
-static void set(dom *d, record *r, const char *field, const char *text)
+static void set(dom *d, record *r, int fid, const char *text)
 {
     isms_err e = {0};
-    if (dom_set_text(d, r, regdef_field(r->reg, field), text, &e))
-        die(field, &e);
+    if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
+        die(field_def(r->reg, fid)->name, &e);
 }
 
 static void add(dom *d, record *r, record *out)
@@ -62,21 +62,21 @@ static void seed(dom *d)
     record r, out;
     for (int i = 0; i < 2; i++) {
         record_init(&r, &reg_person, a);
-        set(d, &r, "name", people[i][0]);
-        set(d, &r, "email", people[i][1]);
-        set(d, &r, "roles", people[i][2]);
+        set(d, &r, F_PERSON_NAME, people[i][0]);
+        set(d, &r, F_PERSON_EMAIL, people[i][1]);
+        set(d, &r, F_PERSON_ROLES, people[i][2]);
         add(d, &r, &out);
     }
     for (int i = 0; i < 10; i++) {
         record_init(&r, &reg_objective, a);
-        set(d, &r, "title", arena_printf(a, "Objective %d", i + 1));
-        set(d, &r, "owner", "PER-1");
-        set(d, &r, "value_at_stake", "1000000");
+        set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
+        set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
+        set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
         add(d, &r, &out);
         record_init(&r, &reg_asset, a);
-        set(d, &r, "name", arena_printf(a, "Asset %d", i + 1));
-        set(d, &r, "type", "system");
-        set(d, &r, "owner", "PER-2");
+        set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
+        set(d, &r, F_ASSET_TYPE, "system");
+        set(d, &r, F_ASSET_OWNER, "PER-2");
         add(d, &r, &out);
     }
 }
@@ -87,14 +87,14 @@ static void add_template(dom *d, int i, record *out)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_risk, a);
-    set(d, &r, "title", arena_printf(a, "Risk %d: loss of service through supplier failure", i));
-    set(d, &r, "owner", "omar@bench.example");
-    set(d, &r, "objectives", arena_printf(a, "OBJ-%d", i % 10 + 1));
-    set(d, &r, "assets", arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
-    set(d, &r, "threats", arena_printf(a, "T-IS-%03d", i % 15 + 1));
-    set(d, &r, "likelihood", arena_printf(a, "%d", (i - 1) % 5 + 1));
-    set(d, &r, "impact", arena_printf(a, "%d", (i - 1) / 5 % 5 + 1));
-    set(d, &r, "treatment", "mitigate");
+    set(d, &r, F_RISK_TITLE, arena_printf(a, "Risk %d: loss of service through supplier failure", i));
+    set(d, &r, F_RISK_OWNER, "omar@bench.example");
+    set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%d", i % 10 + 1));
+    set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
+    set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03d", i % 15 + 1));
+    set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%d", (i - 1) % 5 + 1));
+    set(d, &r, F_RISK_IMPACT, arena_printf(a, "%d", (i - 1) / 5 % 5 + 1));
+    set(d, &r, F_RISK_TREATMENT, "mitigate");
     add(d, &r, out);
 }
 
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
     double t0 = now_s();
     isms_err e = {0};
     dom *d;
-    if (dom_create(argv[1], "bench", 0, &d, &e))
+    if (dom_create(argv[1], &(principal){.actor = "bench"}, 0, &d, &e))
         die("create", &e);
     seed(d);
     record tmpl[TEMPLATES];
@@ -139,18 +139,18 @@ int main(int argc, char **argv)
         add_template(d, i + 1, &out);
         record_copy(&tmpl[i], &out, &keep);
     }
-    int title = regdef_field(&reg_risk, "title");
+    int title = field_index(&reg_risk, F_RISK_TITLE);
     arena a;
     arena_init(&a);
     /* Risk ids continue from the last template's, key numbers with them
      * (the built-in threats took ids before RISK-1). */
     int64_t offset = tmpl[0].id - 1, first = tmpl[TEMPLATES - 1].id + 1, last = offset + n;
     for (int64_t id = first; id <= last; id += BATCH) {
-        if (dom_batch_begin(d, &e))
+        if (dom_txn_begin(d, &e))
             die("begin", &e);
         for (int64_t k = id; k < id + BATCH && k <= last; k++)
             add_clone(d, &tmpl[k % TEMPLATES], k, k - offset, title, &a);
-        if (dom_batch_commit(d, &e))
+        if (dom_txn_end(d, 0, &e))
             die("commit", &e);
         arena_reset(&a);
     }

@@ -1,8 +1,10 @@
 #include "backup/backup.h"
 #include "backup/checkpoint_rows.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/validate.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "ledger/ledger.h"
 #include "ledger/nodes.h"
 #include "store/store.h"
 
@@ -22,14 +24,23 @@ static int add_record(const record *r, void *ctx)
     return 0;
 }
 
+typedef struct entries {
+    json_t *arr;
+    isms_err *e;
+} entries;
+
 static int add_entry(const ledger_row *r, void *ctx)
 {
+    entries *to = ctx;
+    int rc = ledger_entry_readable(r, to->e);
+    if (rc)
+        return rc;
     json_t *data = json_loads(r->data, 0, NULL);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s?, s:s, s:s}", "seq",
                           (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
                           "key", r->key, "op", r->op, "data", data ? data : json_string(r->data),
                           "note", r->note, "prev_hash", r->prev_hash, "hash", r->hash);
-    json_array_append_new(ctx, o);
+    json_array_append_new(to->arr, o);
     return 0;
 }
 
@@ -52,12 +63,34 @@ static int export_meta(dom *d, json_t *doc, isms_err *e)
     return 0;
 }
 
+/* An export that import would refuse (import verifies) is no backup: the
+ * repository must verify first, in the export's own snapshot. */
+static int verify_first(dom *d, isms_err *e)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err ve = {0};
+    int rc = dom_verify(d, &rep, &ve);
+    if (rc == E_TAMPERED)
+        err_set(e, rc, ve.field,
+                "the repository does not verify, so an export of it could not be imported; "
+                "nothing was written (`isms verify` lists %s): %s",
+                rep.problems > 1 ? "every problem" : "the problem", ve.msg);
+    else if (rc)
+        err_set(e, rc, ve.field, "%s", ve.msg);
+    verify_report_reset(&rep);
+    return rc;
+}
+
 int backup_export(dom *d, FILE *out, isms_err *e)
 {
     json_t *doc = json_object(), *regs = json_object(), *ledger = json_array();
     store_query all = {.include_retired = 1};
+    entries to = {ledger, e};
     /* One read transaction: the registers and the ledger from one moment. */
     int rc = store_begin(dom_store(d), 0, e);
+    if (!rc)
+        rc = verify_first(d, e);
     if (!rc)
         rc = export_meta(d, doc, e);
     for (int i = 0; !rc && registers[i]; i++) {
@@ -66,7 +99,7 @@ int backup_export(dom *d, FILE *out, isms_err *e)
         rc = dom_list(d, registers[i], &all, add_record, arr, e);
     }
     if (!rc)
-        rc = dom_history(d, NULL, add_entry, ledger, e);
+        rc = dom_history(d, NULL, add_entry, &to, e);
     if (!rc)
         rc = backup_checkpoints_export(d, doc, e);
     store_rollback(dom_store(d));
@@ -143,7 +176,8 @@ typedef struct ticker {
 
 static int tick(ticker *t, isms_err *e)
 {
-    if (++t->done % 1000 || !t->w)
+    t->done++;
+    if (t->done % 1000 || !t->w)
         return 0;
     if (t->w->cancel && *t->w->cancel)
         return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
@@ -152,20 +186,39 @@ static int tick(ticker *t, isms_err *e)
     return 0;
 }
 
+/* The values of an exported record pass the checks typed input passes
+ * (an export may have been edited, or written by something else); the
+ * message says where in the document. */
+static int validate_record(dom *d, const record *r, const char *where, isms_err *e)
+{
+    isms_err ve = {0};
+    int rc = dom_validate(d, r, DOM_VALIDATE_WHOLE, &ve);
+    if (rc) {
+        char field[128 + sizeof ve.field];
+        snprintf(field, sizeof field, "%s/%s", where, ve.field);
+        err_set(e, rc, field, "%s: %s", where, ve.msg);
+    }
+    return rc;
+}
+
 /* Stores the records of `arr`, which follow `base` records of the same
  * register already stored (ids are positions in id order, as exported).
- * Pass 0 inserts records without their links, pass 1 (links = 1) writes
- * the links, once every record they may point to exists. */
-static int import_register(store *s, const regdef *reg, const json_t *arr, size_t base, int links,
+ * Pass 0 checks and inserts records without their links, pass 1 (links =
+ * 1) writes the links, once every record they may point to exists. */
+static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t base, int links,
                            arena *a, ticker *t, isms_err *e)
 {
+    store *s = dom_store(d);
     size_t i;
     json_t *o;
     char where[128];
     json_array_foreach(arr, i, o) {
         snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
+        isms_err why = {0};   /* the store's message, put at its place in the document */
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
+        if (!rc && !links)
+            rc = validate_record(d, &r, where, e);
         if (!rc)
             rc = resolve_keys(s, &r, links, where, e);
         if (!rc)
@@ -174,8 +227,10 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
             return rc;
         if (links) {
             int retired;
-            if ((rc = store_lookup(s, reg, r.key, &r.id, &retired, e)) ||
-                (rc = store_write_links(s, &r, e)))
+            rc = store_lookup(s, reg, r.key, &r.id, &retired, e);
+            if (!rc)
+                rc = store_write_links(s, &r, e);
+            if (rc)
                 return rc;
             continue;
         }
@@ -184,8 +239,9 @@ static int import_register(store *s, const regdef *reg, const json_t *arr, size_
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
         r.id = (int64_t)(base + i) + 1;
-        if ((rc = store_insert(s, &r, e)))
-            return err_set(e, rc, where, "%s: %s", where, e ? e->msg : "cannot store");
+        rc = store_insert(s, &r, &why);
+        if (rc)
+            return err_set(e, rc, where, "%s: %s", where, why.msg);
         if (i % 512 == 511)
             arena_reset(a);
     }
@@ -213,7 +269,10 @@ static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
         r.note = json_string_value(note);
         char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
         r.data = canon;
-        int rc = store_ledger_insert(s, &r, e);
+        isms_err why = {0};
+        int rc = store_ledger_insert(s, &r, &why);
+        if (rc)
+            err_set(e, rc, where, "%s: %s", where, why.msg);
         free(canon);
         if (!rc)
             rc = tick(t, e);
@@ -231,7 +290,9 @@ static int import_meta(store *s, const json_t *doc, isms_err *e)
     if (!id || !created)
         return bad_doc(e, "/repository", "repository_id and created_at are required");
     int rc = store_meta_set(s, "repository_id", id, e);
-    return rc ? rc : store_meta_set(s, "created_at", created, e);
+    if (rc)
+        return rc;
+    return store_meta_set(s, "created_at", created, e);
 }
 
 static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
@@ -247,7 +308,7 @@ static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
             if (arr && !json_is_array(arr))
                 rc = bad_doc(e, registers[i]->plural, "expected an array of records");
             else if (arr)
-                rc = import_register(s, registers[i], arr, 0, pass, &a, t, e);
+                rc = import_register(d, registers[i], arr, 0, pass, &a, t, e);
         }
     arena_free(&a);
     if (!rc)
@@ -276,24 +337,22 @@ static int verify_new(dom *d, const char *source, isms_err *e)
  * nothing is left behind. `source` names what is copied, for messages. */
 typedef int (*fill_fn)(dom *d, void *ctx, isms_err *e);
 
-static int into_new_repository(const char *target, const char *actor, fill_fn fill, void *ctx,
-                               const char *source, isms_err *e)
+static int into_new_repository(const char *target, fill_fn fill, void *ctx, const char *source,
+                               isms_err *e)
 {
     dom *d;
-    int rc = dom_create(target, actor, DOM_CREATE_BARE, &d, e);
+    int rc = dom_create(target, NULL, DOM_CREATE_BARE, &d, e);
     if (rc)
         return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
+    rc = dom_txn_begin(d, e);
+    if (!rc) {
         rc = fill(d, ctx, e);
         /* The entries came in as they were; their tree is built here. */
         if (!rc)
             rc = ledger_tree_fill(dom_store(d), e);
         if (!rc)
             rc = verify_new(d, source, e);
-        if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
+        rc = dom_txn_end(d, rc, e);
     }
     dom_close(d);
     if (rc)
@@ -312,8 +371,7 @@ static int fill_from_doc(dom *d, void *ctx, isms_err *e)
     return import_all(d, f->doc, &f->t, e);
 }
 
-int backup_import(const char *path, const char *target, const char *actor, const backup_watch *w,
-                  isms_err *e)
+int backup_import(const char *path, const char *target, const backup_watch *w, isms_err *e)
 {
     json_t *doc;
     int rc = js_load_file(path, &doc, e);
@@ -322,7 +380,7 @@ int backup_import(const char *path, const char *target, const char *actor, const
     rc = check_header(doc, e);
     doc_fill f = {.doc = doc, .t = {.w = w}};
     if (!rc)
-        rc = into_new_repository(target, actor, fill_from_doc, &f, "export", e);
+        rc = into_new_repository(target, fill_from_doc, &f, "export", e);
     json_decref(doc);
     return rc;
 }
@@ -336,6 +394,7 @@ enum { COPY_CHUNK = 512 };
 
 typedef struct copier {
     store *from, *to;
+    dom *into;            /* the new repository (to is its store) */
     const regdef *reg;
     int pass;
     json_t *chunk;
@@ -347,7 +406,7 @@ typedef struct copier {
 
 static int flush_chunk(copier *c)
 {
-    int rc = import_register(c->to, c->reg, c->chunk, c->done, c->pass, &c->a, &c->t, c->e);
+    int rc = import_register(c->into, c->reg, c->chunk, c->done, c->pass, &c->a, &c->t, c->e);
     c->done += json_array_size(c->chunk);
     json_array_clear(c->chunk);
     return rc;
@@ -377,7 +436,9 @@ static int copy_entry(const ledger_row *r, void *ctx)
 {
     copier *c = ctx;
     int rc = store_ledger_insert(c->to, r, c->e);
-    return rc ? rc : tick(&c->t, c->e);
+    if (rc)
+        return rc;
+    return tick(&c->t, c->e);
 }
 
 static int copy_meta(copier *c)
@@ -399,6 +460,7 @@ static int copy_meta(copier *c)
 static int fill_from_store(dom *d, void *ctx, isms_err *e)
 {
     copier *c = ctx;
+    c->into = d;
     c->to = dom_store(d);
     c->e = e;
     int rc = copy_meta(c);
@@ -412,18 +474,18 @@ static int fill_from_store(dom *d, void *ctx, isms_err *e)
     return rc;
 }
 
-int backup_copy(const char *from, const char *to, const char *actor, const backup_watch *w,
-                isms_err *e)
+int backup_copy(const char *from, const char *to, const backup_watch *w, isms_err *e)
 {
     dom *src;
-    int rc = dom_open(from, actor, &src, e);
+    int rc = dom_open(from, &src, e);
     if (rc)
         return rc;
     copier c = {.from = dom_store(src), .chunk = json_array(), .t = {.w = w}};
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
-    if (!(rc = store_begin(c.from, 0, e))) {
-        rc = into_new_repository(to, actor, fill_from_store, &c, "source repository", e);
+    rc = store_begin(c.from, 0, e);
+    if (!rc) {
+        rc = into_new_repository(to, fill_from_store, &c, "source repository", e);
         store_rollback(c.from);
     }
     arena_free(&c.a);

@@ -33,12 +33,10 @@ int backup_export(dom *d, FILE *out, isms_err *e);
 /* Creates `target` from the document at `path`; on any failure (a bad
  * document, a ledger that does not verify, an interruption) nothing is
  * left behind. */
-int backup_import(const char *path, const char *target, const char *actor, const backup_watch *w,
-                  isms_err *e);
+int backup_import(const char *path, const char *target, const backup_watch *w, isms_err *e);
 /* Copies the repository at `from` into a new one at `to` (`isms migrate`:
  * SQLite to PostgreSQL and back), ledger included, as export + import
  * would but without the document; `to` must verify, or nothing is left. */
-int backup_copy(const char *from, const char *to, const char *actor, const backup_watch *w,
-                isms_err *e);
+int backup_copy(const char *from, const char *to, const backup_watch *w, isms_err *e);
 
 #endif

@@ -10,8 +10,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/record.h"
-#include "domain/registers/assets.h"
 #include "domain/engine/dom.h"
+#include "domain/views/derived.h"
 
 #include <stdio.h>
 
@@ -20,17 +20,21 @@ enum { CLI_MAX_ARGS = 256 };
 /* One option given on the command line, in order. */
 typedef struct cli_opt {
     int field;            /* field index of the register, or -1 */
-    const char *name;     /* option name without dashes */
+    char mode;            /* a field's: '=' sets it, '+' adds members, '-' removes them */
+    int state;            /* a list's derived state (domain/views/states.h), or -1 */
+    const char *name;     /* option name without dashes (a field's: the field's name) */
+    const char *typed;    /* the option as typed, without dashes ("add-asset") */
     const char *arg;      /* its value, NULL for flags */
 } cli_opt;
 
 typedef struct cli {
     /* global options */
     const char *repo;
-    const char *actor;
+    const char *as;              /* --as PERSON: whom the command acts for */
     const char *note;
     int json;
     int help;
+    int version;                 /* --version */
     /* the command */
     const char *noun, *verb;
     const regdef *reg;           /* for register commands */
@@ -38,19 +42,32 @@ typedef struct cli {
     int nargs;
     cli_opt opts[CLI_MAX_ARGS];  /* command options, in order */
     int nopts;
+    const char *typed_opt;       /* while parsing: the option at hand, as named */
     dom *d;                      /* opened by cli_open() */
+    int began;                   /* a request of d is open (dom_begin) */
     FILE *out;
-    arena a;                     /* command-scoped memory */
-    /* asset protection needs, computed once per command when shown */
-    asset_need *needs;
-    size_t nneeds;
-    int needs_loaded;
+    int out_fd;                  /* the descriptor beneath `out` (-1: none), for its terminal */
+    /* Command-scoped memory: the request arena of the repository once it
+     * is open (cli_open), before that and without one the CLI's own. */
+    arena *a;
+    arena own;
+    /* what the derived values of the records shown share, made on first use */
+    derive_cache *derived;
+    /* people's names by key, for the tables that show owners (render.c) */
+    struct strmap *names;
 } cli;
 
 typedef int (*cli_handler)(cli *c, isms_err *e);
 
-/* Opens the repository named by --repo / ISMS_REPO (once). */
+/* Opens the repository named by --repo / ISMS_REPO (once), and begins the
+ * command's request as the principal: the person --as (or ISMS_ACTOR)
+ * names, else the operating-system account. */
 int cli_open(cli *c, isms_err *e);
+/* A register's noun as typed: `key` for signing_key. */
+const char *cli_noun_typed(const char *noun);
+/* Refuses --as for commands that act on no existing repository's behalf
+ * (init, demo, import, migrate): the operating-system account does them. */
+int cli_no_as(const cli *c, isms_err *e);
 /* The value of option `name` (last one given), or NULL. */
 const char *cli_opt_value(const cli *c, const char *name);
 int cli_opt_given(const cli *c, const char *name);
@@ -59,17 +76,38 @@ int cli_start(cli *c, int n, const char *what, isms_err *e);
 /* Requires exactly `n` positional arguments, naming them in the error. */
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
 
-/* Runs one command line in-process (the demo uses it with an open dom). */
+/* Runs one command line in-process (the demo uses it with an open dom:
+ * each line is then one request of that dom, its arena reset after). */
 int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e);
+
+/* term.c: a stream writing to `to` with every control character but
+ * newline and tab escaped (NULL when none can be made); and the same done
+ * in place to a message, replacing them with '?'. */
+FILE *term_filter_open(FILE *to);
+void term_clean(char *s);
 
 /* ---- rendering (render.c) ---- */
 void render_record_json(cli *c, const record *r);
 void render_record(cli *c, const record *r);
+/* `show`: the record, and what points at it (domain/views/links.h), as
+ * text or JSON. */
+int render_show(cli *c, const record *r, isms_err *e);
+/* Frees what rendering kept for the command (names looked up). */
+void render_reset(cli *c);
 /* Tables: begin with the register, add records, end prints them. */
 typedef struct table table;
 table *table_begin(cli *c, const regdef *reg);
 void table_add(table *t, const record *r);
 void table_end(table *t);
+/* Text tables of any rows: columns as wide as their cells, cells past a
+ * column's limit (44 unless set) cut with an ellipsis, fitted to the
+ * terminal. heads NULL-terminated; align "lrr": left or right, per column. */
+typedef struct ttab ttab;
+ttab *ttab_new(cli *c, const char *const *heads, const char *align);
+void ttab_limit(ttab *t, int col, size_t cols);
+void ttab_row(ttab *t, const char *const *cells);   /* NULL cells show "-" */
+size_t ttab_rows(const ttab *t);
+void ttab_print(ttab *t, const char *indent);
 /* A store_record_fn adding each record to the table in ctx. */
 int cli_table_row(const record *r, void *ctx);
 /* "EUR 25,000,000.00" */
@@ -79,6 +117,6 @@ const char *render_money(cli *c, int64_t minor);
 #define CMD(noun, verb, handler, usage, summary) int handler(cli *c, isms_err *e);
 #include "cli/commands.def"
 #undef CMD
-int cmd_register(cli *c, isms_err *e);   /* add/list/show/update/retire of any register */
+int cmd_register(cli *c, isms_err *e);   /* add/list/show/update/retire and lifecycle verbs */
 
 #endif

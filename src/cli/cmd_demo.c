@@ -31,7 +31,6 @@ static int run_line(dom *d, const char *line, int lineno, FILE *sink, isms_err *
     argv[w.we_wordc + 1] = NULL;
     isms_err le = {0};
     int rc = cli_run((int)w.we_wordc + 1, argv, d, sink, &le);
-    dom_set_note(d, NULL);   /* a --note belongs to its own line only */
     if (rc)
         err_set(e, rc, "demo", "demo script line %d: %s", lineno, le.msg);
     free(argv);
@@ -61,26 +60,32 @@ static int run_script(dom *d, const char *script, isms_err *e)
 int cmd_demo(cli *c, isms_err *e)
 {
     int rc = cli_need_args(c, 1, "one file to create", e);
+    if (!rc)
+        rc = cli_no_as(c, e);
     if (rc)
         return rc;
     const char *path = c->args[0];
-    if (cli_opt_given(c, "force") && (rc = store_remove(path, e)))
-        return rc;
-    dom *d;
-    if ((rc = dom_create(path, c->actor ? c->actor : "demo", 0, &d, e)))
-        return rc;
-    if (!(rc = dom_batch_begin(d, e))) {
-        rc = run_script(d, isms_demo_scripts[0].data, e);
+    if (cli_opt_given(c, "force")) {
+        rc = store_remove(path, e);
         if (rc)
-            dom_batch_rollback(d);
-        else
-            rc = dom_batch_commit(d, e);
+            return rc;
     }
+    dom *d;
+    /* Lines without --as are the demo's own doing; approvals and
+     * acceptances name the person who makes them. */
+    rc = dom_create(path, &(principal){.actor = "demo"}, 0, &d, e);
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (!rc)
+        rc = dom_txn_end(d, run_script(d, isms_demo_scripts[0].data, e), e);
     dom_close(d);
     if (rc) {
         store_remove(path, NULL);
         return rc;
     }
-    fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", path);
+    char *name = store_label(path);   /* a connection string may hold a password */
+    fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", name);
+    free(name);
     return 0;
 }

@@ -23,7 +23,7 @@ static int default_key_name(cli *c, const char **name, isms_err *e)
     if (!rc)
         rc = ledger_view_load(c->d, 1, &v, e);
     if (!rc) {
-        *name = arena_strdup(&c->a, v.origin);
+        *name = arena_strdup(c->a, v.origin);
         ledger_view_free(&v);
     }
     return rc;
@@ -95,7 +95,7 @@ int cmd_key_add(cli *c, isms_err *e)
     if (c->json)
         render_record_json(c, &out);
     else
-        fprintf(c->out, "added %s  %s (%s)\n", out.key, record_text(&out, "name"),
-                record_text(&out, "purpose"));
+        fprintf(c->out, "added %s  %s (%s)\n", out.key, record_text(&out, F_SIGNING_KEY_NAME),
+                record_text(&out, F_SIGNING_KEY_PURPOSE));
     return 0;
 }

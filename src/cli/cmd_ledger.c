@@ -27,7 +27,7 @@ static int read_text(cli *c, const char *path, const char *what, char **out, siz
     if (!f)
         return err_set(e, errno == ENOENT ? E_NOT_FOUND : E_IO, what, "cannot open %s: %s", path,
                        strerror(errno));
-    char *text = arena_alloc(&c->a, CKPT_TEXT_MAX + 2);
+    char *text = arena_alloc(c->a, CKPT_TEXT_MAX + 2);
     size_t n = fread(text, 1, CKPT_TEXT_MAX + 1, f);
     int failed = ferror(f);
     fclose(f);
@@ -73,7 +73,7 @@ static int put_text(cli *c, const char *path, const buf *text, isms_err *e)
         fputs(buf_str(text), c->out);
         return 0;
     }
-    char *tmp = arena_printf(&c->a, "%s.tmp-%ld", path, (long)getpid());
+    char *tmp = arena_printf(c->a, "%s.tmp-%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return err_set(e, E_IO, "out", "cannot create %s: %s", tmp, strerror(errno));
@@ -90,7 +90,7 @@ static int put_text(cli *c, const char *path, const buf *text, isms_err *e)
 /* Every value of a repeatable option, in order (arena memory). */
 static const char **opt_values(cli *c, const char *name, int *n)
 {
-    const char **v = arena_alloc(&c->a, sizeof *v * (size_t)(c->nopts + 1));
+    const char **v = arena_alloc(c->a, sizeof *v * (size_t)(c->nopts + 1));
     *n = 0;
     for (int i = 0; i < c->nopts; i++)
         if (!strcmp(c->opts[i].name, name) && c->opts[i].arg)
@@ -111,9 +111,9 @@ int cli_checkpoint_inputs(cli *c, ckpt_inputs *in, isms_err *e)
     in->public_keys = opt_values(c, "pubkey", &in->npublic_keys);
     int n;
     const char **paths = opt_values(c, "checkpoint", &n);
-    ckpt_file *files = arena_alloc(&c->a, sizeof *files * (size_t)(n + 1));
+    ckpt_file *files = arena_alloc(c->a, sizeof *files * (size_t)(n + 1));
     for (int i = 0; i < n; i++) {
-        files[i].label = arena_printf(&c->a, "checkpoint %s", paths[i]);
+        files[i].label = arena_printf(c->a, "checkpoint %s", paths[i]);
         int rc = read_checkpoint(c, paths[i], &files[i].c, e);
         if (rc)
             return rc;
@@ -197,8 +197,11 @@ int cmd_ledger_root(cli *c, isms_err *e)
     int rc = opt_int(c, "size", &size, e);
     if (!rc)
         rc = cli_start(c, 0, "no arguments", e);
+    if (rc)
+        return rc;
     ledger_view v;
-    if (rc || (rc = ledger_view_load(c->d, size, &v, e)))
+    rc = ledger_view_load(c->d, size, &v, e);
+    if (rc)
         return rc;
     checkpoint head = {.size = (uint64_t)(size ? size : v.entries)};
     snprintf(head.origin, sizeof head.origin, "%s", v.origin);
@@ -232,12 +235,18 @@ int cmd_ledger_proof(cli *c, isms_err *e)
         rc = opt_int(c, "to", &to, e);
     if (!rc && consistency)
         rc = cli_need_args(c, 0, "no entry with --from", e);
-    else if (!rc && !(rc = cli_need_args(c, 1, "the entry's seq (or --from N --to M)", e)))
-        rc = parse_int64("SEQ", c->args[0], 1, INT64_MAX, &seq, e);
+    else if (!rc) {
+        rc = cli_need_args(c, 1, "the entry's seq (or --from N --to M)", e);
+        if (!rc)
+            rc = parse_int64("SEQ", c->args[0], 1, INT64_MAX, &seq, e);
+    }
     if (!rc)
         rc = cli_open(c, e);
+    if (rc)
+        return rc;
     ledger_view v;
-    if (rc || (rc = ledger_view_load(c->d, consistency ? to : size, &v, e)))
+    rc = ledger_view_load(c->d, consistency ? to : size, &v, e);
+    if (rc)
         return rc;
     ledger_proof p;
     rc = consistency ? ledger_view_consistency(&v, from, to ? to : v.entries, &p, e)
@@ -282,7 +291,7 @@ static int check_vouches(cli *c, const ledger_proof *p, const char *path, buf *n
     ledger_view_empty(&v, cp.origin);
     for (int i = 0; !rc && i < nkeys; i++)
         rc = ledger_view_pin(&v, keys[i], e);
-    if (!rc && ckpt_judge_signatures(&v, &cp, arena_printf(&c->a, "checkpoint %s", path),
+    if (!rc && ckpt_judge_signatures(&v, &cp, arena_printf(c->a, "checkpoint %s", path),
                                      ckpt_problem_to_err, e, notes))
         rc = E_TAMPERED;
     ledger_view_free(&v);
@@ -332,7 +341,9 @@ int cmd_checkpoint(cli *c, isms_err *e)
     if (!rc)
         rc = dom_checkpoint_issue(c->d, &k, &cp, e);
     signkey_wipe(&k);
-    return rc ? rc : put_checkpoint(c, &cp, "checkpoint", e);
+    if (rc)
+        return rc;
+    return put_checkpoint(c, &cp, "checkpoint", e);
 }
 
 typedef struct cosign_args {
@@ -353,9 +364,11 @@ static int read_cosign_args(cli *c, cosign_args *a, isms_err *e)
                      "(the witness's) private key");
     if (!rc)
         rc = read_checkpoint(c, c->args[0], &a->cp, e);
-    if (!rc && (a->has_prev = prev != NULL))
+    a->has_prev = prev != NULL;
+    a->has_proof = proof != NULL;
+    if (!rc && a->has_prev)
         rc = read_checkpoint(c, prev, &a->prev, e);
-    if (!rc && (a->has_proof = proof != NULL))
+    if (!rc && a->has_proof)
         rc = read_parsed(c, proof, FILE_PROOF, &a->proof, e);
     a->keys = opt_values(c, "pubkey", &a->nkeys);
     return rc;
@@ -373,8 +386,11 @@ int cmd_checkpoint_cosign(cli *c, isms_err *e)
     const checkpoint *prev = a.has_prev ? &a.prev : NULL;
     if (!rc && a.has_proof)
         rc = ckpt_cosign_check_offline(&a.cp, prev, &a.proof, &k.pub, a.keys, a.nkeys, &notes, e);
-    else if (!rc && !(rc = cli_open(c, e)))
-        rc = dom_cosign_check(c->d, &a.cp, prev, &k.pub, a.keys, a.nkeys, &notes, e);
+    else if (!rc) {
+        rc = cli_open(c, e);
+        if (!rc)
+            rc = dom_cosign_check(c->d, &a.cp, prev, &k.pub, a.keys, a.nkeys, &notes, e);
+    }
     if (!rc)
         rc = ckpt_sign(&a.cp, &k, e);
     signkey_wipe(&k);

@@ -18,10 +18,13 @@ int cmd_migrate(cli *c, isms_err *e)
     if (c->nargs || !from || !*from || !to || !*to)
         return err_set(e, E_USAGE, from && *from ? "to" : "from",
                        "usage: isms migrate --from REPOSITORY --to NEW-REPOSITORY");
+    int rc = cli_no_as(c, e);
+    if (rc)
+        return rc;
     longjob j;
     longjob_start(&j, "copying");
     backup_watch w = {longjob_count, &j, longjob_cancel()};
-    int rc = longjob_end(&j, backup_copy(from, to, c->actor, &w, e), e);
+    rc = longjob_end(&j, backup_copy(from, to, &w, e), e);
     if (rc)
         return rc;
     /* Connection strings may hold passwords: show them without. */

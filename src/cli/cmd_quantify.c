@@ -11,9 +11,11 @@
  * nothing is saved from an interrupted run. */
 #include "cli/cli_internal.h"
 #include "cli/longjob.h"
+#include "cli/verdict.h"
 #include "core/text.h"
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
+#include "formats/json.h"
 #include "formats/svg.h"
 
 #include <math.h>
@@ -29,15 +31,25 @@ static int quant_options(cli *c, quant_opts *o, longjob *p, const char *what, is
     const char *it = cli_opt_value(c, "iterations"), *seed = cli_opt_value(c, "seed"),
                *threads = cli_opt_value(c, "threads");
     int64_t v;
-    int rc = 0;
-    if (it && !(rc = parse_int64("iterations", it, 1000, 50000000, &v, e)))
+    int rc;
+    if (it) {
+        rc = parse_int64("iterations", it, 1000, 50000000, &v, e);
+        if (rc)
+            return rc;
         o->iterations = (size_t)v;
-    if (!rc && seed && !(rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e)))
+    }
+    if (seed) {
+        rc = parse_int64("seed", seed, 0, INT64_MAX, &v, e);
+        if (rc)
+            return rc;
         o->seed = (uint64_t)v;
-    if (!rc && threads && !(rc = parse_int64("threads", threads, 1, 256, &v, e)))
+    }
+    if (threads) {
+        rc = parse_int64("threads", threads, 1, 256, &v, e);
+        if (rc)
+            return rc;
         o->threads = (unsigned)v;
-    if (rc)
-        return rc;
+    }
     longjob_start(p, what);
     o->cancel = longjob_cancel();
     o->progress = longjob_fraction;
@@ -50,17 +62,9 @@ static int quant_done(const quant_opts *o, int rc, isms_err *e)
     return o->progress_ctx ? longjob_end(o->progress_ctx, rc, e) : rc;
 }
 
-/* Money in major units, rounded, with the currency. */
-static const char *money(cli *c, double major)
-{
-    if (!isfinite(major))
-        return "-";
-    char amount[64];
-    format_money(amount, sizeof amount, (int64_t)llround(major), 0);
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
-}
+static const char *money(cli *c, double major) { return cli_major(c, major); }
 
-static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(&c->a, "%.1f%%", 100 * p) : "-"; }
+static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(c->a, "%.1f%%", 100 * p) : "-"; }
 
 static void print_threshold(cli *c, const quant_threshold *t)
 {
@@ -109,25 +113,34 @@ static void print_risk(cli *c, const risk_quant *q)
         for (int s = 0; s < 3; s++) {
             double v = rows[r].fn(sc[s]);
             const char *text = rows[r].kind == 'm' ? money(c, v)
-                               : rows[r].kind == 'p' ? pct(c, v) : arena_printf(&c->a, "%.3f", v);
+                               : rows[r].kind == 'p' ? pct(c, v) : arena_printf(c->a, "%.3f", v);
             fprintf(c->out, " %18s", text);
         }
         fputc('\n', c->out);
     }
+    fprintf(c->out, "  %-22s", "standard error of P95");
+    for (int s = 0; s < 3; s++)
+        fprintf(c->out, " %18s", money(c, sc[s]->se.p95));
+    fputc('\n', c->out);
     fputc('\n', c->out);
     print_threshold(c, &q->threshold);
-    if (q->threshold.set)
-        fprintf(c->out, "  %-22s %s\n", "verdict", q->outside_appetite ? "OUTSIDE APPETITE (current residual)"
-                                                                      : "within appetite (current residual)");
+    fprintf(c->out, "  %-22s current residual %s\n", "verdict", cli_verdict_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  %-22s %s\n", "certainty", cli_certainty_text(c, &q->judgement, &q->threshold));
     if (q->nsensitivity) {
         fprintf(c->out, "  %-22s", "drivers of variance");
         for (size_t k = 0; k < q->nsensitivity; k++)
             fprintf(c->out, "%s %s %.0f%%", k ? "," : "", quant_input_name(q->sensitivity[k].factor),
                     100 * q->sensitivity[k].variance_share);
-        fputc('\n', c->out);
+        fprintf(c->out, "\n  %-22s (variance decomposition: first-order effects, the rest as other; adds up to "
+                        "100%%)\n", "");
     }
+    fprintf(c->out, "  %-22s likelihood %d, impact %d (the register's residual cell)\n", "on the matrix",
+            q->qual_likelihood, q->qual_impact);
     if (q->likelihood)
-        fprintf(c->out, "  %-22s likelihood %d, impact %d\n", "on the matrix", q->likelihood, q->impact);
+        fprintf(c->out, "  %-22s likelihood %d, impact %d%s\n", "the figures imply", q->likelihood, q->impact,
+                q->matrix_derived ? ": the register's cell is set to it (the organisation derives it from FAIR)"
+                : q->matrix_disagrees ? ": MORE THAN ONE BAND APART from the register's cell; re-rate the risk "
+                                        "or its FAIR inputs" : "");
 }
 
 static int print_json_text(cli *c, char *text)
@@ -157,6 +170,64 @@ int cmd_risk_quantify(cli *c, isms_err *e)
     return 0;
 }
 
+/* The verdict a board reads first: where the current residual stands at
+ * the appetite's confidence, against the appetite. */
+static void lec_verdict(cli *c, const risk_quant *q, svg_lec_chart *ch)
+{
+    const quant_threshold *t = &q->threshold;
+    char loss[64], appetite[64];
+    svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
+    if (!t->set) {
+        ch->subtitle = arena_printf(c->a, "No approved appetite to judge against; current residual P95 %s",
+                                    loss);
+        return;
+    }
+    svg_amount(appetite, sizeof appetite, dom_currency(c->d), t->appetite);
+    ch->subtitle = arena_printf(c->a, "Current residual: %s: P%d loss %s %s appetite %s (%s)",
+                                q->outside_appetite ? "OUTSIDE APPETITE" : "within appetite", t->confidence,
+                                loss, q->outside_appetite ? "above the" : "within the", appetite, t->source);
+    ch->subtitle_color = q->outside_appetite ? "#b03a2e" : "#1e7b34";
+}
+
+/* The appetite's line (the loss exceeded 1 year in N) and the amounts on it. */
+static void lec_threshold(cli *c, const risk_quant *q, svg_lec_chart *ch, svg_marker *marks, svg_point *point)
+{
+    const quant_threshold *t = &q->threshold;
+    if (!t->set)
+        return;
+    double level = 1.0 - t->confidence / 100.0;
+    ch->level = level;
+    ch->level_tick = arena_printf(c->a, "%g%%", 100 * level);
+    ch->level_name = arena_printf(c->a, "P%d (1 year in %.0f)", t->confidence, 1.0 / level);
+    marks[ch->nmarkers++] = (svg_marker){arena_printf(c->a, "appetite (%s)", t->source), t->appetite};
+    if (t->tolerance > 0)
+        marks[ch->nmarkers++] = (svg_marker){"tolerance", t->tolerance};
+    ch->markers = marks;
+    if (q->current.stats.var > 0) {
+        char loss[64];
+        svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
+        *point = (svg_point){arena_printf(c->a, "current P%d %s", t->confidence, loss), q->current.stats.var,
+                             level, "#1f5fa8"};
+        ch->points = point;
+        ch->npoints = 1;
+    }
+}
+
+static int write_file(cli *c, const char *path, const buf *b, isms_err *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
+    if (!f)
+        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
+    int bad = fwrite(b->data, 1, b->len, f) != b->len;
+    if (f != c->out)
+        bad |= fclose(f) != 0;
+    if (bad)
+        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
+    if (f != c->out)
+        fprintf(stderr, "wrote %s\n", path);
+    return 0;
+}
+
 int cmd_risk_lec(cli *c, isms_err *e)
 {
     quant_opts o;
@@ -169,9 +240,9 @@ int cmd_risk_lec(cli *c, isms_err *e)
         rc = quant_options(c, &o, &p, "quantifying", e);
     if (rc)
         return rc;
-    o.save = 0;
     risk_quant q;
-    if ((rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e)))
+    rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e);
+    if (rc)
         return rc;
     double x[3][QUANT_LEC_POINTS], y[3][QUANT_LEC_POINTS];
     const quant_scenario *sc[3] = {&q.inherent, &q.current, &q.target};
@@ -180,35 +251,40 @@ int cmd_risk_lec(cli *c, isms_err *e)
             x[s][k] = sc[s]->lec[k].loss;
             y[s][k] = sc[s]->lec[k].p_exceed;
         }
-    svg_series series[3] = {{"inherent", x[0], y[0], QUANT_LEC_POINTS, "#888"},
-                            {"current residual", x[1], y[1], QUANT_LEC_POINTS, "#1f5fa8"},
-                            {"target residual", x[2], y[2], QUANT_LEC_POINTS, "#2a8a3e"}};
-    svg_marker marks[2] = {{"appetite", q.threshold.appetite}, {"tolerance", q.threshold.tolerance}};
-    size_t nmarks = !q.threshold.set ? 0 : q.threshold.tolerance > 0 ? 2 : 1;
+    /* Equal curves stay apart: a wide pale line under a solid one under a
+     * dashed one. */
+    svg_series series[3] = {
+        {"inherent", "without controls", x[0], y[0], QUANT_LEC_POINTS, "#b8b8b8", NULL, 6},
+        {"current residual", "controls in place", x[1], y[1], QUANT_LEC_POINTS, "#1f5fa8", NULL, 2.5},
+        {"target residual", "with the planned ones too", x[2], y[2], QUANT_LEC_POINTS, "#2a8a3e", "8,5", 2.5}};
+    char today[11], years[32];
+    now_date(today);
+    format_money(years, sizeof years, (int64_t)q.iterations, 0);
+    svg_lec_chart ch = {
+        .title = arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title),
+        .footer = arena_printf(c->a, "%s%s · %s · %s simulated years · seed %llu · %s",
+                               q.analysis ? "analysis " : "not saved (--no-save)",
+                               q.analysis ? q.analysis : "", today, years, (unsigned long long)q.seed,
+                               q.engine),
+        .currency = dom_currency(c->d), .series = series, .nseries = 3};
+    svg_marker marks[2];
+    svg_point point;
+    lec_verdict(c, &q, &ch);
+    lec_threshold(c, &q, &ch, marks, &point);
     buf b;
     buf_init(&b);
-    svg_lec(&b, arena_printf(&c->a, "%s %s: loss exceedance", q.key, q.title), dom_currency(c->d), series, 3,
-            marks, nmarks);
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
-    if (!f) {
-        buf_reset(&b);
-        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
-    }
-    int bad = fwrite(b.data, 1, b.len, f) != b.len;
-    if (f != c->out)
-        bad |= fclose(f) != 0;
+    svg_lec(&b, &ch);
+    rc = write_file(c, path, &b, e);
     buf_reset(&b);
-    if (bad)
-        return err_set(e, E_IO, "svg", "cannot write %s: %m", path);
-    if (f != c->out)
-        fprintf(stderr, "wrote %s\n", path);
-    return 0;
+    if (!rc && q.analysis && strcmp(path, "-"))
+        fprintf(stderr, "saved as %s\n", q.analysis);
+    return rc;
 }
 
 /* --correlate RISK-1,RISK-2=0.6 (repeatable) */
 static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
 {
-    quant_corr *pairs = arena_alloc(&c->a, sizeof *pairs * (size_t)(c->nopts + 1));
+    quant_corr *pairs = arena_alloc(c->a, sizeof *pairs * (size_t)(c->nopts + 1));
     size_t n = 0;
     for (int i = 0; i < c->nopts; i++) {
         if (strcmp(c->opts[i].name, "correlate"))
@@ -219,8 +295,8 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
         if (!comma || !eq || eq < comma || !end || *end || !(rho > -1 && rho < 1))
             return err_set(e, E_INVALID, "correlate",
                            "correlate: \"%s\" is not RISK-A,RISK-B=rho with rho between -1 and 1", arg);
-        pairs[n].a = arena_strndup(&c->a, arg, (size_t)(comma - arg));
-        pairs[n].b = arena_strndup(&c->a, comma + 1, (size_t)(eq - comma - 1));
+        pairs[n].a = arena_strndup(c->a, arg, (size_t)(comma - arg));
+        pairs[n].b = arena_strndup(c->a, comma + 1, (size_t)(eq - comma - 1));
         pairs[n].rho = rho;
         n++;
     }
@@ -229,9 +305,124 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
     return 0;
 }
 
+static void print_gaps(cli *c, const portfolio_quant *q)
+{
+    if (!q->unmodelled)
+        return;
+    fprintf(c->out, "  not in these totals: %zu of %zu risks (%.0f%%) have no FAIR inputs:", q->unmodelled,
+            q->modelled + q->unmodelled, 100.0 * (double)q->unmodelled / (double)(q->modelled + q->unmodelled));
+    for (size_t k = 0; k < q->unmodelled; k++)
+        fprintf(c->out, " %s", q->unmodelled_keys[k]);
+    fputc('\n', c->out);
+    if (q->value_at_stake > 0)
+        fprintf(c->out, "  value at stake of objectives with a risk not quantified: %s of %s (%.0f%%)\n",
+                money(c, q->value_unquantified), money(c, q->value_at_stake),
+                100 * q->value_unquantified / q->value_at_stake);
+}
+
+static void print_portfolio(cli *c, const portfolio_quant *q)
+{
+    fprintf(c->out, "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
+            q->modelled, q->unmodelled, q->iterations, (unsigned long long)q->seed, q->engine,
+            q->analysis ? "; saved as " : "", q->analysis ? q->analysis : "");
+    fprintf(c->out, "  organisation: mean %s, P95 %s (± %s), P99 %s\n", money(c, q->total.mean),
+            money(c, q->total.p95), money(c, q->se.p95), money(c, q->total.p99));
+    print_threshold(c, &q->threshold);
+    fprintf(c->out, "  verdict: %s\n", cli_verdict_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  certainty: %s\n", cli_certainty_text(c, &q->judgement, &q->threshold));
+    print_gaps(c, q);
+    for (size_t k = 0; k < q->ngroups; k++) {
+        const group_quant *g = &q->groups[k];
+        fprintf(c->out, "\n  %-8s %s\n", g->key, g->title);
+        if (g->judgement.verdict != QV_NOT_QUANTIFIED)
+            fprintf(c->out, "           %zu risk%s quantified: mean %s, P95 %s (± %s)\n", g->nrisks,
+                    g->nrisks == 1 ? "" : "s", money(c, g->stats.mean), money(c, g->stats.p95), money(c, g->se.p95));
+        fprintf(c->out, "           %s\n", cli_verdict_text(c, &g->judgement, &g->threshold));
+        fprintf(c->out, "           %s\n", cli_certainty_text(c, &g->judgement, &g->threshold));
+    }
+    fprintf(c->out, "\n  certainty: the chance the year's loss stays within tolerance (within appetite where no "
+                    "tolerance is set);\n  risks not quantified can only add loss: with some, the loss shown is a "
+                    "floor and the certainty a ceiling\n");
+}
+
+/* The correlations a saved portfolio run used, to re-run it alike. */
+static int stored_correlations(cli *c, const char *inputs, quant_opts *o)
+{
+    json_t *doc = inputs ? json_loads(inputs, 0, NULL) : NULL;
+    json_t *pairs = json_object_get(doc, "correlations");
+    size_t n = json_array_size(pairs), k;
+    quant_corr *corr = arena_alloc(c->a, sizeof *corr * (n + 1));
+    json_t *p;
+    json_array_foreach(pairs, k, p) {
+        corr[k].a = arena_strdup(c->a, json_string_value(json_object_get(p, "a")));
+        corr[k].b = arena_strdup(c->a, json_string_value(json_object_get(p, "b")));
+        corr[k].rho = json_number_value(json_object_get(p, "rank_correlation"));
+    }
+    o->corr = corr;
+    o->ncorr = n;
+    json_decref(doc);
+    return 0;
+}
+
+/* Re-runs one stale analysis as it ran (iterations, seed, correlations). */
+static int rerun(cli *c, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
+{
+    o->iterations = l->iterations;
+    o->seed = l->seed;
+    o->ncorr = 0;
+    int rc;
+    if (!strcmp(l->kind, "risk")) {
+        risk_quant q;
+        rc = dom_risk_quantify(c->d, l->subject, o, &q, e);
+        *key = q.analysis;
+    } else if (!strcmp(l->kind, "portfolio")) {
+        portfolio_quant q;
+        rc = stored_correlations(c, l->inputs, o);
+        if (!rc)
+            rc = dom_portfolio_quantify(c->d, o, strstr(l->subject, "objective") != NULL, &q, e);
+        *key = q.analysis;
+    } else {
+        returns_quant q;
+        rc = dom_control_returns(c->d, o, &q, e);
+        *key = q.analysis;
+    }
+    return rc;
+}
+
+/* isms quantify --stale: only the analyses whose inputs changed. */
+static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
+{
+    quant_latest *l;
+    size_t n, done = 0;
+    int rc = dom_latest_analyses(c->d, &l, &n, e);
+    json_t *arr = json_array();
+    for (size_t k = 0; k < n && !rc; k++) {
+        if (!l[k].fresh.stale || l[k].fresh.orphan)
+            continue;
+        const char *key = NULL;
+        rc = rerun(c, &l[k], o, &key, e);
+        if (rc)
+            break;
+        done++;
+        if (c->json)
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s}", "stale", l[k].key, "subject", l[k].subject,
+                                                 "since", l[k].fresh.since, "analysis", key));
+        else
+            fprintf(c->out, "  %-7s %-24s stale since %s: re-run as %s\n", l[k].key, l[k].subject,
+                    l[k].fresh.since ? l[k].fresh.since : "an unknown change", key);
+    }
+    if (!rc && c->json)
+        js_write(c->out, arr, 1);
+    else if (!rc)
+        fprintf(c->out, "%zu stale analys%s re-run (of the latest %zu, one per subject)\n", done,
+                done == 1 ? "is" : "es", n);
+    json_decref(arr);
+    return rc;
+}
+
 int cmd_quantify(cli *c, isms_err *e)
 {
-    quant_opts o;
+    quant_opts o = {0};   /* quant_done() reads it even when an earlier check fails */
     longjob p;
     const char *by = cli_opt_value(c, "by");
     int rc = cli_start(c, 0, "no arguments", e);
@@ -241,31 +432,31 @@ int cmd_quantify(cli *c, isms_err *e)
         rc = quant_options(c, &o, &p, "aggregating the portfolio", e);
     if (!rc)
         rc = parse_correlations(c, &o, e);
+    if (!rc && cli_opt_given(c, "stale"))
+        return quant_done(&o, quantify_stale(c, &o, e), e);
     if (rc)
         return quant_done(&o, rc, e);
     portfolio_quant q;
-    if ((rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e)))
+    rc = quant_done(&o, dom_portfolio_quantify(c->d, &o, by != NULL, &q, e), e);
+    if (rc)
         return rc;
     if (c->json)
         return print_json_text(c, dom_portfolio_json(&q));
-    fprintf(c->out, "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
-            q.modelled, q.unmodelled, q.iterations, (unsigned long long)q.seed, q.engine,
-            q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    fprintf(c->out, "  organisation: mean %s, P95 %s, P99 %s\n", money(c, q.total.mean), money(c, q.total.p95),
-            money(c, q.total.p99));
-    print_threshold(c, &q.threshold);
-    if (q.certainty >= 0)
-        fprintf(c->out, "  certainty of staying within tolerance: %s\n", pct(c, q.certainty));
-    if (q.ngroups) {
-        fprintf(c->out, "\n  %-8s %-40s %6s %16s %16s %10s\n", "", "objective", "risks", "mean", "P95", "certainty");
-        for (size_t k = 0; k < q.ngroups; k++) {
-            const group_quant *g = &q.groups[k];
-            fprintf(c->out, "  %-8s %-40.40s %6zu %16s %16s %10s\n", g->key, g->title, g->nrisks,
-                    money(c, g->stats.mean), money(c, g->stats.p95),
-                    g->certainty >= 0 ? pct(c, g->certainty) : "-");
-        }
-    }
+    print_portfolio(c, &q);
     return 0;
+}
+
+static const char *worth_text(cli *c, const control_quant *r)
+{
+    if (r->value.worth == DECIDE_COST_UNKNOWN)
+        return "cost unknown";
+    if (r->value.worth == DECIDE_NOT_JUSTIFIED)
+        return "not justified by quantified risk";
+    if (r->value.rank)
+        return r->value.tie_with_next ? arena_printf(c->a, "fund #%zu (tie with #%zu within simulation error)",
+                                                     r->value.rank, r->value.rank + 1)
+                                      : arena_printf(c->a, "fund #%zu", r->value.rank);
+    return !strcmp(r->state, "ineffective") ? "in place but ineffective: fix it" : "justified";
 }
 
 int cmd_control_roi(cli *c, isms_err *e)
@@ -278,57 +469,76 @@ int cmd_control_roi(cli *c, isms_err *e)
     if (rc)
         return rc;
     returns_quant q;
-    if ((rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e)))
+    rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e);
+    if (rc)
         return rc;
     if (c->json)
         return print_json_text(c, dom_returns_json(&q));
     fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
             (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    fprintf(c->out, "  %-5s %-8s %-36s %-11s %14s %14s %14s %8s\n", "fund", "key", "control", "state",
-            "annual cost", "mean avoided", "P95 avoided", "return");
+    static const char *const heads[] = {"key", "control", "state", "annual cost", "mean avoided (± s.e.)",
+                                        "P95 avoided", "return", "verdict", NULL};
+    ttab *t = ttab_new(c, heads, "lllrrrrl");
+    ttab_limit(t, 1, 34);
     for (size_t k = 0; k < q.n; k++) {
         const control_quant *r = &q.rows[k];
-        fprintf(c->out, "  %-5s %-8s %-36.36s %-11s %14s %14s %14s %8s\n",
-                r->value.rank ? arena_printf(&c->a, "%zu", r->value.rank) : "", r->key, r->title,
-                r->value.implemented ? "implemented" : "proposed", money(c, r->value.annual_cost),
-                money(c, r->value.mean_reduction), money(c, r->value.p95_reduction),
-                isfinite(r->value.roi) ? arena_printf(&c->a, "%.0f%%", 100 * r->value.roi) : "free");
+        const char *row[] = {r->key, r->title, r->state,
+                             r->value.worth == DECIDE_COST_UNKNOWN ? "unknown" : money(c, r->value.annual_cost),
+                             arena_printf(c->a, "%s ± %s", money(c, r->value.mean_reduction),
+                                          money(c, r->value.mean_reduction_se)),
+                             money(c, r->value.p95_reduction),
+                             r->value.worth == DECIDE_COST_UNKNOWN ? "-"
+                                                                   : arena_printf(c->a, "%.0f%%", 100 * r->value.roi),
+                             worth_text(c, r)};
+        ttab_row(t, row);
     }
-    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; proposed controls are "
-                    "ranked by return (fund 1 first)\n");
+    ttab_print(t, "  ");
+    for (size_t k = 0; k < q.nleft_out; k++)
+        fprintf(c->out, "  %-8s %-34.34s not valued: %s\n", q.left_out[k].key, q.left_out[k].title,
+                q.left_out[k].reason);
+    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; only controls that avoid more "
+                    "than they cost are ranked (fund #1 first)\n");
     return 0;
 }
 
 int cmd_risk_accept(cli *c, isms_err *e)
 {
-    const char *by = cli_opt_value(c, "by"), *why = cli_opt_value(c, "rationale");
+    const char *why = cli_opt_value(c, "rationale");
     int rc = cli_start(c, 1, "one risk key", e);
-    if (!rc && !by)
-        rc = err_set(e, E_USAGE, "by", "--by PERSON is required: who accepts the risk");
     if (!rc && !why)
         rc = err_set(e, E_USAGE, "rationale", "--rationale TEXT is required: why the risk is accepted");
+    if (rc)
+        return rc;
     record out;
-    if (rc || (rc = dom_risk_accept(c->d, c->args[0], by, why, cli_opt_value(c, "until"), &out, e)))
+    rc = dom_risk_accept(c->d, c->args[0], why, cli_opt_value(c, "until"), &out, e);
+    if (rc)
         return rc;
     if (c->json) {
         render_record_json(c, &out);
         return 0;
     }
-    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, "risk"), out.key,
-            record_text(&out, "expires_on"), record_text(&out, "basis"));
+    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, F_ACCEPTANCE_RISK), out.key,
+            record_text(&out, F_ACCEPTANCE_EXPIRES_ON), record_text(&out, F_ACCEPTANCE_BASIS));
     return 0;
 }
 
+typedef struct appetite_rows {
+    cli *c;
+    ttab *t;
+} appetite_rows;
+
 static int show_appetite(const record *r, void *ctx)
 {
-    cli *c = ctx;
-    if (strcmp(record_text(r, "status"), "approved"))
+    appetite_rows *a = ctx;
+    cli *c = a->c;
+    if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
         return 0;
-    const value *obj = record_cval(r, "objective");
-    fprintf(c->out, "  %-7s %-10s %18s %18s %5lld%%\n", r->key, obj->null ? "organisation" : obj->s,
-            render_money(c, record_int(r, "appetite")),
-            record_cval(r, "tolerance")->null ? "-" : render_money(c, record_int(r, "tolerance")),
-            (long long)record_int(r, "confidence"));
+    const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
+    const char *row[] = {r->key, obj->null ? "organisation" : obj->s, render_money(c, record_int(r, F_APPETITE_APPETITE)),
+                         record_cval(r, F_APPETITE_TOLERANCE)->null ? "-"
+                             : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
+                         arena_printf(c->a, "P%lld", (long long)record_int(r, F_APPETITE_CONFIDENCE))};
+    ttab_row(a->t, row);
     return 0;
 }
 
@@ -338,16 +548,18 @@ int cmd_risk_appetite(cli *c, isms_err *e)
     if (rc)
         return rc;
     if (c->json) {
-        store_filter f = {.field = "status", .sval = "approved"};
+        store_filter f = {.field = field_def(&reg_appetite, F_APPETITE_STATUS), .sval = "approved"};
         store_query q = {.filters = &f, .nfilters = 1};
         table *t = table_begin(c, &reg_appetite);
         rc = dom_list(c->d, &reg_appetite, &q, cli_table_row, t, e);
         table_end(t);
         return rc;
     }
-    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n"
-                    "  %-7s %-10s %18s %18s %6s\n", "key", "applies to", "appetite", "tolerance", "at");
-    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, c, e);
+    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n");
+    static const char *const heads[] = {"key", "applies to", "appetite", "tolerance", "at", NULL};
+    appetite_rows a = {c, ttab_new(c, heads, "llrrr")};
+    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, &a, e);
+    ttab_print(a.t, "  ");
     fprintf(c->out, "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "
                     "objective: isms quantify --by objective\n");
     return rc;

@@ -1,19 +1,27 @@
 /* cmd_register.c: add, list, show, update and retire, for every register,
- * driven by its field table; plus `org set|show` and `scope approve`. */
+ * driven by its field table, and the verbs of its lifecycle table (scope
+ * approve); plus `org set|show`. */
 #include "cli/cli_internal.h"
+#include "core/buf.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
+#include "domain/views/query.h"
+#include "domain/views/states.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Copies the field options of the command line into r. */
+/* Copies the field options of the command line into r: values, and on
+ * update the members to add (--add-asset) and remove (--remove-asset). */
 static int fill_fields(cli *c, record *r, isms_err *e)
 {
     for (int i = 0; i < c->nopts; i++) {
-        if (c->opts[i].field < 0)
+        const cli_opt *o = &c->opts[i];
+        if (o->field < 0)
             continue;
-        int rc = dom_set_text(c->d, r, c->opts[i].field, c->opts[i].arg, e);
+        int rc = o->mode == '+'   ? dom_add_members(c->d, r, o->field, o->arg, e)
+                 : o->mode == '-' ? dom_remove_members(c->d, r, o->field, o->arg, e)
+                                  : dom_set_text(c->d, r, o->field, o->arg, e);
         if (rc)
             return rc;
     }
@@ -39,7 +47,11 @@ static int cmd_add(cli *c, isms_err *e)
         return rc;
     record in, out;
     record_init(&in, c->reg, dom_arena(c->d));
-    if ((rc = fill_fields(c, &in, e)) || (rc = dom_add(c->d, &in, &out, e)))
+    rc = fill_fields(c, &in, e);
+    if (rc)
+        return rc;
+    rc = dom_add(c->d, &in, &out, e);
+    if (rc)
         return rc;
     print_result(c, "added", &out);
     return 0;
@@ -48,14 +60,46 @@ static int cmd_add(cli *c, isms_err *e)
 static int cmd_show(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 1, "one key", e);
-    record r;
-    if (rc || (rc = dom_get(c->d, c->reg, c->args[0], &r, e)))
+    if (rc)
         return rc;
-    if (c->json)
-        render_record_json(c, &r);
-    else
-        render_record(c, &r);
+    record r;
+    rc = dom_get(c->d, c->reg, c->args[0], &r, e);
+    if (rc)
+        return rc;
+    return render_show(c, &r, e);
+}
+
+/* Is member k of set a (a record before) still in set b? */
+static int still_there(const fielddef *f, const value *a, int k, const value *b)
+{
+    for (int j = 0; j < b->n; j++)
+        if (f->type == FT_LINKS ? a->ids[k] == b->ids[j] : !strcmp(a->keys[k], b->keys[j]))
+            return 1;
     return 0;
+}
+
+/* A set given whole replaces the old one: say what that took away, which
+ * is easily more than meant (--add-asset adds one). */
+static void say_replaced(cli *c, const record *changes, const dom_changes *changed, const record *after)
+{
+    const record *before = changed->before;
+    for (int i = 0; before && i < c->reg->nfields; i++) {
+        const fielddef *f = &c->reg->fields[i];
+        const value *ch = &changes->v[i];
+        if ((f->type != FT_LINKS && f->type != FT_ENUMSET) || !ch->given || ch->delta)
+            continue;
+        buf gone;
+        buf_init(&gone);
+        for (int k = 0; k < before->v[i].n; k++)
+            if (!still_there(f, &before->v[i], k, &after->v[i]))
+                buf_printf(&gone, "%s%s", gone.len ? ", " : "", before->v[i].keys[k]);
+        char flag[80];
+        field_flag(f, flag, sizeof flag);
+        if (gone.len)
+            fprintf(stderr, "isms: %s: removed %s (--%s replaces the whole set; --add-%s and --remove-%s "
+                            "change members)\n", f->name, buf_str(&gone), flag, flag, flag);
+        buf_reset(&gone);
+    }
 }
 
 static int cmd_update(cli *c, isms_err *e)
@@ -65,66 +109,45 @@ static int cmd_update(cli *c, isms_err *e)
         return rc;
     int64_t if_version = 0;
     const char *v = cli_opt_value(c, "if-version");
-    if (v && (rc = parse_int64("if-version", v, 1, INT64_MAX, &if_version, e)))
-        return rc;
+    if (v) {
+        rc = parse_int64("if-version", v, 1, INT64_MAX, &if_version, e);
+        if (rc)
+            return rc;
+    }
     record changes, out;
     record_init(&changes, c->reg, dom_arena(c->d));
-    if ((rc = fill_fields(c, &changes, e)))
+    rc = fill_fields(c, &changes, e);
+    if (rc)
         return rc;
     int any = 0;
     for (int i = 0; i < c->reg->nfields; i++)
         any |= changes.v[i].given;
     if (!any)
         return err_set(e, E_USAGE, NULL, "nothing to change: give the fields to update (see --help)");
-    int64_t before;
-    record old;
-    if ((rc = dom_get(c->d, c->reg, c->args[0], &old, e)))
+    dom_confirm(c->d, cli_opt_given(c, "force"));
+    dom_changes changed;
+    rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, &changed, e);
+    if (rc)
         return rc;
-    before = old.version;
-    if ((rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, e)))
-        return rc;
-    print_result(c, out.version == before ? "unchanged" : "updated", &out);
+    print_result(c, changed.n ? "updated" : "unchanged", &out);
+    say_replaced(c, &changes, &changed, &out);
     return 0;
 }
 
 static int cmd_retire(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 1, "one key", e);
+    if (rc)
+        return rc;
     record out;
-    if (rc || (rc = dom_retire(c->d, c->reg, c->args[0], &out, e)))
+    rc = dom_retire(c->d, c->reg, c->args[0], &out, e);
+    if (rc)
         return rc;
     print_result(c, "retired", &out);
     return 0;
 }
 
 /* ---- list ---- */
-
-/* Turns a filter option into a store filter, checking its value like input. */
-static int make_filter(cli *c, const cli_opt *o, store_filter *f, isms_err *e)
-{
-    record tmp;
-    record_init(&tmp, c->reg, dom_arena(c->d));
-    const fielddef *fd = &c->reg->fields[o->field];
-    int rc = dom_parse_filter(c->d, &tmp, o->field, o->arg, e);
-    if (rc)
-        return rc;
-    const value *v = &tmp.v[o->field];
-    f->field = fd->name;
-    f->sval = v->s;
-    f->ival = v->i;
-    if (fd->type == FT_REF) {
-        const regdef *target = register_find(fd->target);
-        int retired;
-        const char *key;
-        if (target == &reg_person)
-            rc = dom_find_person(c->d, v->s, &f->ival, &key, e);
-        else
-            rc = store_lookup(dom_store(c->d), target, v->s, &f->ival, &retired, e);
-        if (!rc && !f->ival)
-            rc = err_set(e, E_NOT_FOUND, fd->name, "%s: there is no %s %s", fd->name, fd->target, o->arg);
-    }
-    return rc;
-}
 
 int cli_table_row(const record *r, void *ctx)
 {
@@ -137,25 +160,56 @@ static int cmd_list(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments (filters are options, see --help)", e);
     if (rc)
         return rc;
-    store_filter filters[CLI_MAX_ARGS];
-    store_query q = {.filters = filters, .include_retired = cli_opt_given(c, "all"),
+    store_query q = {.include_retired = cli_opt_given(c, "all"),
                      .only_retired = cli_opt_given(c, "retired")};
     const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset");
-    if (limit && (rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e)))
-        return rc;
-    if (offset && (rc = parse_int64("offset", offset, 0, INT64_MAX, &q.offset, e)))
-        return rc;
-    for (int i = 0; i < c->nopts; i++)
-        if (c->opts[i].field >= 0 && (rc = make_filter(c, &c->opts[i], &filters[q.nfilters++], e)))
+    if (limit) {
+        rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e);
+        if (rc)
             return rc;
+    }
+    if (offset) {
+        rc = parse_int64("offset", offset, 0, INT64_MAX, &q.offset, e);
+        if (rc)
+            return rc;
+    }
+    dom_filter_arg filters[CLI_MAX_ARGS];
+    int states[CLI_MAX_ARGS];
+    int n = 0, nstates = 0;
+    for (int i = 0; i < c->nopts; i++) {
+        if (c->opts[i].field >= 0)
+            filters[n++] = (dom_filter_arg){c->opts[i].field, c->opts[i].arg};
+        if (c->opts[i].state >= 0)
+            states[nstates++] = c->opts[i].state;
+    }
+    rc = dom_query_filters(c->d, c->reg, filters, n, &q, e);
+    if (rc)
+        return rc;
     table *t = table_begin(c, c->reg);
-    rc = dom_list(c->d, c->reg, &q, cli_table_row, t, e);
+    rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, cli_table_row, t, e);
     table_end(t);
     return rc;
 }
 
+/* A lifecycle verb (`isms --as PERSON scope approve SCOPE-2`): done by
+ * the principal; shows the record in its new state. */
+static int cmd_transition(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 1, "one key", e);
+    if (rc)
+        return rc;
+    record out;
+    rc = dom_transition(c->d, c->reg, c->args[0], c->verb, &out, e);
+    if (rc)
+        return rc;
+    print_result(c, record_text(&out, c->reg->lifecycle->field), &out);
+    return 0;
+}
+
 int cmd_register(cli *c, isms_err *e)
 {
+    if (regdef_transition(c->reg, c->verb, NULL))
+        return cmd_transition(c, e);
     if (!strcmp(c->verb, "add"))
         return cmd_add(c, e);
     if (!strcmp(c->verb, "list"))
@@ -176,7 +230,11 @@ int cmd_org_set(cli *c, isms_err *e)
         return rc;
     record changes, out;
     record_init(&changes, &reg_org, dom_arena(c->d));
-    if ((rc = fill_fields(c, &changes, e)) || (rc = dom_org_set(c->d, &changes, &out, e)))
+    rc = fill_fields(c, &changes, e);
+    if (rc)
+        return rc;
+    rc = dom_org_set(c->d, &changes, &out, e);
+    if (rc)
         return rc;
     print_result(c, "set", &out);
     return 0;
@@ -185,10 +243,11 @@ int cmd_org_set(cli *c, isms_err *e)
 int cmd_org_show(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 0, "no arguments", e);
-    record r;
     if (rc)
         return rc;
-    if ((rc = dom_get(c->d, &reg_org, "ORG", &r, e))) {
+    record r;
+    rc = dom_get(c->d, &reg_org, "ORG", &r, e);
+    if (rc) {
         if (rc == E_NOT_FOUND) {
             err_clear(e);
             return err_set(e, E_NOT_FOUND, "org", "no organisation profile yet: isms org set --name NAME ...");
@@ -199,20 +258,5 @@ int cmd_org_show(cli *c, isms_err *e)
         render_record_json(c, &r);
     else
         render_record(c, &r);
-    return 0;
-}
-
-int cmd_approve(cli *c, isms_err *e)
-{
-    int rc = cli_need_args(c, 1, "one key", e);
-    const char *by = cli_opt_value(c, "by");
-    if (!rc && !by)
-        rc = err_set(e, E_USAGE, "by", "--by PERSON is required: the approving member of the management body");
-    if (!rc)
-        rc = cli_open(c, e);
-    record out;
-    if (rc || (rc = dom_approve(c->d, c->reg, c->args[0], by, &out, e)))
-        return rc;
-    print_result(c, "approved", &out);
     return 0;
 }

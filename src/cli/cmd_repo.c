@@ -9,9 +9,13 @@
 #include "core/text.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
+#include "ledger/ledger.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cmd_version(cli *c, isms_err *e)
@@ -27,7 +31,9 @@ int cmd_init(cli *c, isms_err *e)
     if (c->nargs > 1 || !target)
         return err_set(e, E_USAGE, "FILE", "usage: isms init FILE | postgres://...");
     dom *d;
-    int rc = dom_create(target, c->actor, 0, &d, e);
+    int rc = cli_no_as(c, e);
+    if (!rc)
+        rc = dom_create(target, NULL, 0, &d, e);
     if (rc)
         return rc;
     /* A connection string may hold a password: show it without. */
@@ -78,7 +84,8 @@ int cmd_verify(cli *c, isms_err *e)
     verify_report rep;
     verify_report_init(&rep);
     ckpt_inputs given;
-    if ((rc = cli_checkpoint_inputs(c, &given, e))) {
+    rc = cli_checkpoint_inputs(c, &given, e);
+    if (rc) {
         verify_report_reset(&rep);
         return rc;
     }
@@ -107,11 +114,15 @@ typedef struct log_ctx {
     json_t *entries;      /* --json */
     buf lines;            /* text */
     int64_t count;
+    isms_err *e;
 } log_ctx;
 
 static int log_entry(const ledger_row *r, void *ctx)
 {
     log_ctx *l = ctx;
+    int rc = ledger_entry_readable(r, l->e);
+    if (rc)
+        return rc;
     void **slot = strmap_slot_for(&l->prev, r->key);
     buf changed;
     buf_init(&changed);
@@ -163,7 +174,7 @@ int cmd_log(cli *c, isms_err *e)
         rc = cli_open(c, e);
     if (rc)
         return rc;
-    log_ctx l = {.c = c, .entries = c->json ? json_array() : NULL};
+    log_ctx l = {.c = c, .entries = c->json ? json_array() : NULL, .e = e};
     strmap_init(&l.prev);
     buf_init(&l.lines);
     const char *key = c->nargs ? c->args[0] : NULL;
@@ -187,27 +198,87 @@ int cmd_log(cli *c, isms_err *e)
 
 /* ---- export / import ---- */
 
+/* An export never replaces what is at its path (a file, a link, a FIFO,
+ * anything) unless --force says to. */
+static int check_target(const char *path, int force, isms_err *e)
+{
+    struct stat st;
+    if (lstat(path, &st))
+        return errno == ENOENT ? 0 : err_set(e, E_IO, "FILE", "cannot look at %s: %m", path);
+    if (S_ISDIR(st.st_mode))
+        return err_set(e, E_CONFLICT, "FILE", "%s is a directory: give a file name", path);
+    if (force)
+        return 0;
+    const char *kind = S_ISLNK(st.st_mode)    ? "a symbolic link"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISREG(st.st_mode)  ? "a file"
+                                              : "a special file";
+    return err_set(e, E_CONFLICT, "FILE",
+                   "%s already exists (%s): export does not replace it; give --force to replace "
+                   "it, or another name", path, kind);
+}
+
+/* A new file beside `path` (never an existing one, never through a link). */
+static FILE *open_temp(const char *path, char **tmp, arena *a, isms_err *e)
+{
+    for (int i = 0; i < 100; i++) {
+        *tmp = arena_printf(a, "%s.tmp-%ld-%d", path, (long)getpid(), i);
+        int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            break;
+        FILE *f = fdopen(fd, "wb");
+        if (f)
+            return f;
+        close(fd);
+        unlink(*tmp);
+        break;
+    }
+    err_set(e, E_IO, "FILE", "cannot create a file beside %s: %m", path);
+    return NULL;
+}
+
+/* Puts the finished `tmp` at `path`: with --force replacing what is there
+ * (a link itself, not what it points to); without, only where nothing is:
+ * link(2) refuses an existing name atomically, where rename(2) would not. */
+static int put_in_place(const char *tmp, const char *path, int force, isms_err *e)
+{
+    if (!force && link(tmp, path) == 0)
+        return unlink(tmp) ? err_set(e, E_IO, "FILE", "cannot remove %s: %m", tmp) : 0;
+    if (!force && errno == EEXIST)
+        return check_target(path, 0, e);
+    /* A file system without hard links: look again, then rename. */
+    if (!force && check_target(path, 0, e))
+        return E_CONFLICT;
+    return rename(tmp, path) ? err_set(e, E_IO, "FILE", "cannot rename %s to %s: %m", tmp, path) : 0;
+}
+
 int cmd_export(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 1, "one output file (or - for standard output)", e);
     if (rc)
         return rc;
     const char *path = c->args[0];
+    int force = cli_opt_given(c, "force");
     if (!strcmp(path, "-"))
         return backup_export(c->d, c->out, e);
-    /* Written beside the target and renamed into place, so a reader never
-     * sees half an export and a failed run leaves the old one intact. */
-    char *tmp = arena_printf(&c->a, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    /* Written beside the target and put in place when complete, so a
+     * reader never sees half an export and a failed run leaves nothing. */
+    rc = check_target(path, force, e);
+    if (rc)
+        return rc;
+    char *tmp;
+    FILE *f = open_temp(path, &tmp, c->a, e);
     if (!f)
-        return err_set(e, E_IO, "FILE", "cannot create %s: %m", tmp);
+        return E_IO;
     rc = backup_export(c->d, f, e);
     if ((fflush(f) || fsync(fileno(f))) && !rc)
         rc = err_set(e, E_IO, "FILE", "cannot write %s: %m", tmp);
     if (fclose(f) && !rc)
         rc = err_set(e, E_IO, "FILE", "cannot write %s: %m", tmp);
-    if (!rc && rename(tmp, path))
-        rc = err_set(e, E_IO, "FILE", "cannot rename %s to %s: %m", tmp, path);
+    if (!rc)
+        rc = put_in_place(tmp, path, force, e);
     if (rc)
         unlink(tmp);
     else if (!c->json)
@@ -218,12 +289,14 @@ int cmd_export(cli *c, isms_err *e)
 int cmd_import(cli *c, isms_err *e)
 {
     int rc = cli_need_args(c, 2, "FILE.json NEW-REPOSITORY", e);
+    if (!rc)
+        rc = cli_no_as(c, e);
     if (rc)
         return rc;
     longjob j;
     longjob_start(&j, "importing");
     backup_watch w = {longjob_count, &j, longjob_cancel()};
-    rc = longjob_end(&j, backup_import(c->args[0], c->args[1], c->actor, &w, e), e);
+    rc = longjob_end(&j, backup_import(c->args[0], c->args[1], &w, e), e);
     if (!rc) {
         char *name = store_label(c->args[1]);
         fprintf(c->out, "imported %s into %s; the ledger verifies\n", c->args[0], name);

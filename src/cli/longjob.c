@@ -7,10 +7,13 @@
  * state the CLI keeps, as a signal handler can touch nothing else. */
 static volatile sig_atomic_t interrupted;
 
+/* The first signal asks for a clean stop (the engine and the backup look
+ * at the flag every few milliseconds); a second one, should anything not
+ * listen, ends the process at once. */
 static void on_interrupt(int sig)
 {
-    (void)sig;
     interrupted = 1;
+    signal(sig, SIG_DFL);
 }
 
 void longjob_start(longjob *j, const char *what)

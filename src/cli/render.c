@@ -1,75 +1,127 @@
 /* render.c: records for people (aligned text, tables) and for programs
  * (JSON). Derived values (risk scores and bands, inherited protection
- * needs) are computed by the domain and added here. */
+ * needs) are the domain's (domain/views/derived.h): computed there, shown
+ * here beside the fields, the same in every form. */
 #include "cli/cli_internal.h"
+#include "core/strmap.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
+#include "domain/views/derived.h"
+#include "domain/views/links.h"
 #include "formats/json.h"
 
+#include "core/xalloc.h"
+
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
 
 const char *render_money(cli *c, int64_t minor)
 {
     char amount[64];
     format_money(amount, sizeof amount, minor, dom_currency_exponent(c->d));
-    return arena_printf(&c->a, "%s %s", dom_currency(c->d), amount);
+    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
 }
 
-static const asset_need *needs_of(cli *c, const record *r)
+/* The derived values of r into v (as many as its register has, *n; v
+ * NULL: in the command's arena), in the order of *defs. A value the domain
+ * could not compute stays null. */
+static const value *derived_of(cli *c, const record *r, value *v, const derived_def **defs, int *n)
 {
-    if (!c->needs_loaded) {
-        c->needs_loaded = 1;
-        if (dom_asset_needs(c->d, &c->needs, &c->nneeds, NULL))
-            c->nneeds = 0;
-    }
-    return asset_need_find(c->needs, c->nneeds, r->id);
+    *defs = derived_defs(r->reg, n);
+    if (!*n)
+        return NULL;
+    if (!c->derived)
+        c->derived = derive_cache_new(c->d);
+    if (!v)
+        v = arena_alloc(c->a, sizeof *v * (size_t)*n);
+    derive_record(c->derived, r, v, NULL);
+    return v;
 }
 
 /* ---- JSON ---- */
 
-static void decorate_json(cli *c, const record *r, json_t *o)
+/* Adds r's derived values to its JSON form o; `scratch` as derived_of. */
+static void decorate_json(cli *c, const record *r, value *scratch, json_t *o)
 {
-    if (r->reg == &reg_risk) {
-        int n = dom_matrix_size(c->d), s = risk_score(r), rs = risk_residual_score(r);
-        json_object_set_new(o, "score", json_integer(s));
-        json_object_set_new(o, "band", json_string(risk_band(s, n)));
-        json_object_set_new(o, "residual_score", json_integer(rs));
-        json_object_set_new(o, "residual_band", json_string(risk_band(rs, n)));
-    } else if (r->reg == &reg_asset) {
-        const asset_need *need = needs_of(c, r);
-        static const char *const names[] = {"confidentiality", "integrity", "availability"};
-        if (!need)
-            return;
-        json_t *inh = json_object(), *eff = json_object();
-        for (int k = 0; k < NEED_COUNT; k++) {
-            json_object_set_new(inh, names[k], need->inherited[k] < 0 ? json_null()
-                                                                       : json_string(need_name(need->inherited[k])));
-            json_object_set_new(eff, names[k], json_string(need_name(asset_effective(need, k))));
+    const derived_def *defs;
+    int n;
+    const value *v = derived_of(c, r, scratch, &defs, &n);
+    for (int k = 0; k < n; k++) {
+        json_t *in = o;
+        if (defs[k].group) {
+            in = json_object_get(o, defs[k].group);
+            if (!in) {
+                in = json_object();
+                json_object_set_new(o, defs[k].group, in);
+            }
         }
-        json_object_set_new(o, "inherited_needs", inh);
-        json_object_set_new(o, "effective_needs", eff);
-        json_object_set_new(o, "critical_function_inherited", json_boolean(need->critical_inherited));
+        json_object_set_new(in, defs[k].field.name, field_json(&defs[k].field, &v[k]));
     }
 }
 
 void render_record_json(cli *c, const record *r)
 {
     json_t *o = record_json(r);
-    decorate_json(c, r, o);
+    decorate_json(c, r, NULL, o);
     js_write(c->out, o, 1);
     json_decref(o);
 }
 
 /* ---- text ---- */
 
+/* s as one line of at most `cols` columns: cut at a newline or at the
+ * width, on a character boundary, with an ellipsis when cut. */
+static const char *fit_line(cli *c, const char *s, size_t cols)
+{
+    if (cols < 2)
+        return cols ? "…" : "";
+    size_t fits = utf8_prefix(s, cols);
+    const char *nl = strchr(s, '\n');
+    if (!s[fits] && !nl)
+        return s;
+    size_t cut = utf8_prefix(s, cols - 1);   /* room for the ellipsis */
+    if (nl && (size_t)(nl - s) < cut)
+        cut = (size_t)(nl - s);
+    return arena_printf(c->a, "%.*s…", (int)cut, s);
+}
+
+static const char *cell_line(cli *c, const char *s) { return fit_line(c, s ? s : "", 60); }
+
 static const char *person_label(cli *c, const char *key)
 {
     record p;
     if (!key || dom_get(c->d, &reg_person, key, &p, NULL))
         return key ? key : "";
-    return arena_printf(&c->a, "%s  %s <%s>", key, record_text(&p, "name"), record_text(&p, "email"));
+    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, F_PERSON_NAME), record_text(&p, F_PERSON_EMAIL));
+}
+
+/* "PER-4 Tomasz Nowak": an owner in a table, a person looked up once per
+ * command however many rows name them. */
+static const char *person_brief(cli *c, const char *key)
+{
+    if (!c->names) {
+        c->names = xcalloc(1, sizeof *c->names);
+        strmap_init(c->names);
+    }
+    void **slot = strmap_slot_for(c->names, key);
+    if (!*slot) {
+        record p;
+        const char *name = dom_get(c->d, &reg_person, key, &p, NULL) ? NULL : record_text(&p, F_PERSON_NAME);
+        *slot = name ? arena_printf(strmap_arena(c->names), "%s %s", key, name)
+                     : arena_strdup(strmap_arena(c->names), key);
+    }
+    return *slot;
+}
+
+void render_reset(cli *c)
+{
+    if (c->names) {
+        strmap_reset(c->names);
+        free(c->names);
+        c->names = NULL;
+    }
 }
 
 static const char *member_label(cli *c, const fielddef *f, const char *key)
@@ -79,7 +131,7 @@ static const char *member_label(cli *c, const fielddef *f, const char *key)
     if (!target || dom_get(c->d, target, key, &m, NULL))
         return key;
     const char *label = record_text(&m, target->label);
-    return arena_printf(&c->a, "%s  %s%s", key, label ? label : "", m.retired_at ? " (retired)" : "");
+    return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label), m.retired_at ? " (retired)" : "");
 }
 
 /* A value as one line of text; NULL when there is nothing to show. */
@@ -92,7 +144,7 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         buf_init(&b);
         for (int k = 0; k < v->n; k++)
             buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
-        const char *s = arena_strdup(&c->a, buf_str(&b));
+        const char *s = arena_strdup(c->a, buf_str(&b));
         buf_reset(&b);
         return s;
     }
@@ -103,15 +155,17 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         if ((f->flags & FF_DYNMAX) && !brief) {
             const char *label = dom_level_label(c->d, strstr(f->name, "impact") ? 'I' : 'L', (int)v->i);
             if (*label)
-                return arena_printf(&c->a, "%lld (%s)", (long long)v->i, label);
+                return arena_printf(c->a, "%lld (%s)", (long long)v->i, label);
         }
-        return arena_printf(&c->a, "%lld", (long long)v->i);
+        return arena_printf(c->a, "%lld", (long long)v->i);
     case FT_MONEY:
         return render_money(c, v->i);
     case FT_BOOL:
         return v->i ? "yes" : "no";
     case FT_REF:
-        return brief || strcmp(f->target, "person") ? v->s : person_label(c, v->s);
+        if (strcmp(f->target, "person"))
+            return brief ? v->s : member_label(c, f, v->s);
+        return brief ? person_brief(c, v->s) : person_label(c, v->s);
     default:
         return v->s;
     }
@@ -130,29 +184,17 @@ static void print_multiline(FILE *f, const char *label, const char *text)
 
 static void decorate_text(cli *c, const record *r)
 {
-    FILE *f = c->out;
-    if (r->reg == &reg_risk) {
-        int n = dom_matrix_size(c->d), s = risk_score(r), rs = risk_residual_score(r);
-        fprintf(f, "  %-22s %d of %d, %s\n", "inherent score", s, n * n, risk_band(s, n));
-        fprintf(f, "  %-22s %d of %d, %s\n", "residual score", rs, n * n, risk_band(rs, n));
-    } else if (r->reg == &reg_asset) {
-        const asset_need *need = needs_of(c, r);
-        static const char *const names[] = {"confidentiality", "integrity", "availability"};
-        if (!need)
-            return;
-        fprintf(f, "  protection needs       stated       inherited    effective\n");
-        for (int k = 0; k < NEED_COUNT; k++) {
-            const char *from = "";
-            if (need->inherited[k] > need->stated[k]) {
-                const asset_need *src = asset_need_find(c->needs, c->nneeds, need->source[k]);
-                from = src ? arena_printf(&c->a, "  (from %s)", src->key) : "";
-            }
-            fprintf(f, "    %-20s %-12s %-12s %s%s\n", names[k], need_name(need->stated[k]),
-                    need->inherited[k] < 0 ? "-" : need_name(need->inherited[k]),
-                    need_name(asset_effective(need, k)), from);
-        }
-        if (need->critical_inherited && !need->critical)
-            fprintf(f, "  %-22s %s\n", "critical function", "inherited from a dependent asset");
+    const derived_def *defs;
+    int n;
+    const value *v = derived_of(c, r, NULL, &defs, &n);
+    int width = 22;   /* the fields' column, wider if a label needs it */
+    for (int k = 0; k < n; k++)
+        if ((int)strlen(defs[k].label) > width)
+            width = (int)strlen(defs[k].label);
+    for (int k = 0; k < n; k++) {
+        const char *text = value_text(c, &defs[k].field, &v[k], 0);
+        if (text)
+            fprintf(c->out, "  %-*s %s\n", width, defs[k].label, text);
     }
 }
 
@@ -182,74 +224,288 @@ void render_record(cli *c, const record *r)
             r->updated_at, r->retired_at ? ", retired " : "", r->retired_at ? r->retired_at : "");
 }
 
-/* ---- tables ---- */
+/* ---- show: the record and what points at it ---- */
 
-enum { TABLE_MAX_COLS = 24, TABLE_CELL_MAX = 44 };
+static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
+{
+    FILE *f = c->out;
+    const char **group = arena_alloc(c->a, sizeof *group * (size_t)(b->n + 1));
+    int width = 22;   /* the fields' column, wider if a group needs it */
+    for (int k = 0; k < b->n; k++) {
+        const dom_backlink *l = &b->links[k];
+        int first = !k || l->reg != b->links[k - 1].reg || l->field != b->links[k - 1].field;
+        group[k] = first ? arena_printf(c->a, "%s (%s)", l->reg->plural, l->field->name) : "";
+        if ((int)strlen(group[k]) > width)
+            width = (int)strlen(group[k]);
+    }
+    if (b->n)
+        fprintf(f, "  referred to by\n");
+    for (int k = 0; k < b->n; k++)
+        fprintf(f, "  %-*s %s  %s\n", width, group[k], b->links[k].key, cell_line(c, b->links[k].label));
+    if (b->analysis)
+        fprintf(f, "  %-*s %s  %.10s: mean %s, P95 %s, %s\n", width, "latest analysis", b->analysis,
+                b->analysed_at, render_money(c, b->mean_loss), render_money(c, b->p95_loss),
+                b->outside_appetite ? "OUTSIDE APPETITE" : "within appetite");
+    for (int k = 0; k < b->napprovals; k++) {
+        const dom_approval *a = &b->approvals[k];
+        fprintf(f, "  %-*s %s  %s  (isms --as %s %s %s %s)\n", width, k ? "" : "open approvals", a->key,
+                cell_line(c, a->label), r->key, cli_noun_typed(a->reg->name), a->verb, a->key);
+    }
+}
+
+static void backlinks_json(const dom_backlinks *b, json_t *o)
+{
+    json_t *refs = json_array();
+    for (int k = 0; k < b->n; k++)
+        json_array_append_new(refs, json_pack("{s:s, s:s, s:s}", "register", b->links[k].reg->name, "field",
+                                              b->links[k].field->name, "key", b->links[k].key));
+    json_object_set_new(o, "referred_by", refs);
+    if (b->analysis)
+        json_object_set_new(o, "latest_analysis",
+                            json_pack("{s:s, s:s, s:I, s:I, s:b}", "key", b->analysis, "at", b->analysed_at,
+                                      "mean_loss", (json_int_t)b->mean_loss, "p95_loss", (json_int_t)b->p95_loss,
+                                      "outside_appetite", b->outside_appetite));
+    if (b->napprovals) {
+        json_t *open = json_array();
+        for (int k = 0; k < b->napprovals; k++)
+            json_array_append_new(open, json_pack("{s:s, s:s, s:s}", "register", b->approvals[k].reg->name,
+                                                  "key", b->approvals[k].key, "verb", b->approvals[k].verb));
+        json_object_set_new(o, "open_approvals", open);
+    }
+}
+
+int render_show(cli *c, const record *r, isms_err *e)
+{
+    dom_backlinks b;
+    int rc = dom_backlinks_of(c->d, r, &b, e);
+    if (rc)
+        return rc;
+    if (c->json) {
+        json_t *o = record_json(r);
+        decorate_json(c, r, NULL, o);
+        backlinks_json(&b, o);
+        js_write(c->out, o, 1);
+        json_decref(o);
+        return 0;
+    }
+    render_record(c, r);
+    backlinks_text(c, r, &b);
+    return 0;
+}
+
+/* ---- text tables ----
+ *
+ * Columns as wide as their widest cell, two spaces apart; a cell wider
+ * than its column's limit is cut on a character boundary with an
+ * ellipsis, never left to run into its neighbour. On a terminal the table
+ * fits its width: the widest text columns give way first. */
+
+enum { TTAB_MAX_COLS = 24, TABLE_CELL_MAX = 44, TTAB_MIN_SHRUNK = 16 };
+
+struct ttab {
+    cli *c;
+    int ncols;
+    const char *head[TTAB_MAX_COLS];
+    char align[TTAB_MAX_COLS];       /* 'l' or 'r' */
+    size_t limit[TTAB_MAX_COLS];     /* widest a cell may be (0: TABLE_CELL_MAX) */
+    size_t width[TTAB_MAX_COLS];
+    const char **cells;              /* rows x ncols, in c->a */
+    size_t rows, cap;
+};
+
+ttab *ttab_new(cli *c, const char *const *heads, const char *align)
+{
+    ttab *t = arena_alloc(c->a, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->c = c;
+    for (int k = 0; heads[k] && k < TTAB_MAX_COLS; k++) {
+        t->head[k] = heads[k];
+        t->align[k] = align && align[k] == 'r' ? 'r' : 'l';
+        t->limit[k] = TABLE_CELL_MAX;
+        t->width[k] = utf8_width(heads[k]);
+        t->ncols++;
+    }
+    return t;
+}
+
+void ttab_limit(ttab *t, int col, size_t cols)
+{
+    if (col >= 0 && col < t->ncols)
+        t->limit[col] = cols;
+}
+
+void ttab_row(ttab *t, const char *const *cells)
+{
+    cli *c = t->c;
+    if (t->rows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        const char **grown = arena_alloc(c->a, cap * (size_t)t->ncols * sizeof *grown);
+        if (t->rows)
+            memcpy(grown, t->cells, t->rows * (size_t)t->ncols * sizeof *grown);
+        t->cells = grown;
+        t->cap = cap;
+    }
+    for (int k = 0; k < t->ncols; k++) {
+        const char *s = cells[k] ? fit_line(c, cells[k], t->limit[k]) : "-";
+        s = arena_strdup(c->a, s);
+        t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;
+        if (utf8_width(s) > t->width[k])
+            t->width[k] = utf8_width(s);
+    }
+    t->rows++;
+}
+
+size_t ttab_rows(const ttab *t) { return t->rows; }
+
+/* The terminal's width, when the output is one (0 otherwise). The output
+ * stream itself is a filter (term.c): ask the descriptor beneath it. */
+static size_t terminal_width(int fd)
+{
+    struct winsize ws;
+    if (fd < 0 || !isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) || !ws.ws_col)
+        return 0;
+    return ws.ws_col;
+}
+
+/* The narrowest column k may become on a terminal: its header whole, and
+ * enough of a title to recognise it. */
+static size_t narrowest(const ttab *t, int k)
+{
+    size_t head = utf8_width(t->head[k]);
+    return head > TTAB_MIN_SHRUNK ? head : TTAB_MIN_SHRUNK;
+}
+
+/* Narrows the widest text columns, down to their narrowest, until the
+ * table fits `cols`; a table that cannot fit even so is left whole (cut
+ * titles would lose what the terminal's wrapping keeps). */
+static void fit_width(ttab *t, size_t indent, size_t cols)
+{
+    size_t least = indent;
+    for (int k = 0; k < t->ncols; k++) {
+        size_t w = t->align[k] == 'l' && t->width[k] > narrowest(t, k) ? narrowest(t, k) : t->width[k];
+        least += w + (k ? 2 : 0);
+    }
+    if (least > cols)
+        return;
+    for (;;) {
+        size_t total = indent;
+        for (int k = 0; k < t->ncols; k++)
+            total += t->width[k] + (k ? 2 : 0);
+        int widest = -1;
+        for (int k = 0; k < t->ncols; k++)
+            if (t->align[k] == 'l' && t->width[k] > narrowest(t, k) &&
+                (widest < 0 || t->width[k] > t->width[widest]))
+                widest = k;
+        if (total <= cols || widest < 0)
+            return;
+        size_t over = total - cols, room = t->width[widest] - narrowest(t, widest);
+        t->width[widest] -= over < room ? over : room;
+    }
+}
+
+static void print_cell(ttab *t, const char *s, int k)
+{
+    FILE *f = t->c->out;
+    if (utf8_width(s) > t->width[k])
+        s = fit_line(t->c, s, t->width[k]);
+    size_t w = utf8_width(s), pad = t->width[k] - w;
+    int last = k == t->ncols - 1;
+    if (k)
+        fputs("  ", f);
+    for (size_t i = 0; t->align[k] == 'r' && i < pad; i++)
+        fputc(' ', f);
+    fputs(s, f);
+    for (size_t i = 0; t->align[k] == 'l' && !last && i < pad; i++)
+        fputc(' ', f);
+}
+
+void ttab_print(ttab *t, const char *indent)
+{
+    FILE *f = t->c->out;
+    size_t cols = terminal_width(t->c->out_fd);
+    if (cols)
+        fit_width(t, strlen(indent), cols);
+    fputs(indent, f);
+    for (int k = 0; k < t->ncols; k++)
+        print_cell(t, t->head[k], k);
+    fputc('\n', f);
+    for (size_t r = 0; r < t->rows; r++) {
+        fputs(indent, f);
+        for (int k = 0; k < t->ncols; k++)
+            print_cell(t, t->cells[r * (size_t)t->ncols + (size_t)k], k);
+        fputc('\n', f);
+    }
+}
+
+/* ---- tables of records ---- */
 
 struct table {
     cli *c;
     const regdef *reg;
     int ncols;
-    const char *head[TABLE_MAX_COLS];
-    int field[TABLE_MAX_COLS];     /* field index, or -1 key, -2 score, -3 residual */
-    size_t width[TABLE_MAX_COLS];
-    const char **cells;            /* rows x ncols, in c->a */
-    size_t rows, cap;
+    int field[TTAB_MAX_COLS];      /* field index; -1 the key; -2 - k derived value k */
+    ttab *text;
     int json, first;
     buf line;                      /* one JSON row */
+    value *derived;                /* one row's derived values, reused row after row */
 };
+
+/* Money and numbers read best aligned right. */
+static char align_of(const fielddef *f)
+{
+    return f->type == FT_MONEY || (f->type == FT_INT && !(f->flags & FF_DYNMAX)) ? 'r' : 'l';
+}
 
 table *table_begin(cli *c, const regdef *reg)
 {
-    table *t = arena_alloc(&c->a, sizeof *t);
+    table *t = arena_alloc(c->a, sizeof *t);
+    memset(t, 0, sizeof *t);
     t->c = c;
     t->reg = reg;
     t->json = c->json;
     t->first = 1;
+    int n;
+    const derived_def *defs = derived_defs(reg, &n);
+    t->derived = arena_alloc(c->a, sizeof *t->derived * (size_t)(n ? n : 1));
     if (t->json) {
         fputs("[\n", c->out);
         return t;
     }
-    t->head[t->ncols] = "key";
+    const char *heads[TTAB_MAX_COLS + 1];
+    char align[TTAB_MAX_COLS + 1];
+    heads[t->ncols] = "key";
+    align[t->ncols] = 'l';
     t->field[t->ncols++] = -1;
-    for (int i = 0; i < reg->nfields && t->ncols < TABLE_MAX_COLS - 2; i++)
+    for (int i = 0; i < reg->nfields && t->ncols < TTAB_MAX_COLS; i++)
         if (reg->fields[i].flags & FF_LIST) {
-            t->head[t->ncols] = reg->fields[i].name;
+            heads[t->ncols] = reg->fields[i].name;
+            align[t->ncols] = align_of(&reg->fields[i]);
             t->field[t->ncols++] = i;
         }
-    if (reg == &reg_risk) {
-        t->head[t->ncols] = "score";
-        t->field[t->ncols++] = -2;
-        t->head[t->ncols] = "residual";
-        t->field[t->ncols++] = -3;
-    }
-    for (int k = 0; k < t->ncols; k++)
-        t->width[k] = utf8_width(t->head[k]);
+    for (int k = 0; k < n && t->ncols < TTAB_MAX_COLS; k++)
+        if (defs[k].field.flags & FF_LIST) {
+            heads[t->ncols] = defs[k].field.name;
+            align[t->ncols] = align_of(&defs[k].field);
+            t->field[t->ncols++] = -2 - k;
+        }
+    heads[t->ncols] = NULL;
+    align[t->ncols] = 0;
+    t->text = ttab_new(c, heads, align);
     return t;
 }
 
-static const char *cell_text(table *t, const record *r, int k)
+static const char *cell_text(table *t, const record *r, const value *derived, int k)
 {
     cli *c = t->c;
-    int n = dom_matrix_size(c->d);
-    switch (t->field[k]) {
-    case -1: return r->key;
-    case -2: return arena_printf(&c->a, "%d %s", risk_score(r), risk_band(risk_score(r), n));
-    case -3: return arena_printf(&c->a, "%d %s", risk_residual_score(r), risk_band(risk_residual_score(r), n));
-    default: {
-        const char *s = value_text(c, &t->reg->fields[t->field[k]], &r->v[t->field[k]], 1);
-        if (!s)
-            return "-";
-        /* One line per row: cut at a newline or at the cell width. */
-        size_t cut = utf8_prefix(s, TABLE_CELL_MAX);
-        const char *nl = strchr(s, '\n');
-        if (nl && (size_t)(nl - s) < cut)
-            cut = (size_t)(nl - s);
-        if (s[cut])
-            return arena_printf(&c->a, "%.*s…", (int)cut, s);
-        return s;
+    int f = t->field[k];
+    if (f == -1)
+        return r->key;
+    if (f < -1) {
+        int n;
+        const derived_def *defs = derived_defs(t->reg, &n);
+        return value_text(c, &defs[-2 - f].field, &derived[-2 - f], 1);
     }
-    }
+    return value_text(c, &t->reg->fields[f], &r->v[f], 1);
 }
 
 void table_add(table *t, const record *r)
@@ -257,7 +513,7 @@ void table_add(table *t, const record *r)
     cli *c = t->c;
     if (t->json) {
         json_t *o = record_json(r);
-        decorate_json(c, r, o);
+        decorate_json(c, r, t->derived, o);
         buf_clear(&t->line);
         if (!t->first)
             buf_puts(&t->line, ",\n");
@@ -267,29 +523,13 @@ void table_add(table *t, const record *r)
         json_decref(o);
         return;
     }
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        const char **cells = arena_alloc(&c->a, cap * (size_t)t->ncols * sizeof *cells);
-        if (t->rows)
-            memcpy(cells, t->cells, t->rows * (size_t)t->ncols * sizeof *cells);
-        t->cells = cells;
-        t->cap = cap;
-    }
-    for (int k = 0; k < t->ncols; k++) {
-        const char *s = arena_strdup(&c->a, cell_text(t, r, k));
-        t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;
-        if (utf8_width(s) > t->width[k])
-            t->width[k] = utf8_width(s);
-    }
-    t->rows++;
-}
-
-static void print_cell(FILE *f, const char *s, size_t width, int last)
-{
-    fputs(s, f);
-    if (!last)
-        for (size_t w = utf8_width(s); w < width + 2; w++)
-            fputc(' ', f);
+    const derived_def *defs;
+    int n;
+    const value *derived = derived_of(c, r, t->derived, &defs, &n);
+    const char *cells[TTAB_MAX_COLS];
+    for (int k = 0; k < t->ncols; k++)
+        cells[k] = cell_text(t, r, derived, k);
+    ttab_row(t->text, cells);
 }
 
 void table_end(table *t)
@@ -300,13 +540,7 @@ void table_end(table *t)
         buf_reset(&t->line);
         return;
     }
-    for (int k = 0; k < t->ncols; k++)
-        print_cell(f, t->head[k], t->width[k], k == t->ncols - 1);
-    fputc('\n', f);
-    for (size_t r = 0; r < t->rows; r++) {
-        for (int k = 0; k < t->ncols; k++)
-            print_cell(f, t->cells[r * (size_t)t->ncols + (size_t)k], t->width[k], k == t->ncols - 1);
-        fputc('\n', f);
-    }
-    fprintf(f, "(%zu %s)\n", t->rows, t->rows == 1 ? t->reg->name : t->reg->plural);
+    ttab_print(t->text, "");
+    size_t rows = ttab_rows(t->text);
+    fprintf(f, "(%zu %s)\n", rows, rows == 1 ? t->reg->name : t->reg->plural);
 }

@@ -4,19 +4,41 @@
 #include <stdio.h>
 #include <string.h>
 
-void buf_init(buf *b) { b->data = NULL; b->len = b->cap = 0; }
+void buf_init(buf *b) { *b = (buf){0}; }
+
+void buf_init_capped(buf *b, size_t max)
+{
+    if (!max)
+        xdie("buf_init_capped: a limit of 0");
+    *b = (buf){.max = max};
+}
 
 void buf_reset(buf *b)
 {
+    size_t max = b->max;
     free(b->data);
-    buf_init(b);
+    *b = (buf){.max = max};
 }
 
 void buf_clear(buf *b)
 {
     b->len = 0;
+    b->over = 0;
     if (b->data)
         b->data[0] = 0;
+}
+
+/* Can n more bytes go in? If not, the buffer is over its limit for good:
+ * what it held goes too, so that nothing reads a part as the whole. */
+static int fits(buf *b, size_t n)
+{
+    if (!b->over && (!b->max || n <= b->max - b->len))
+        return 1;
+    b->over = 1;
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+    return 0;
 }
 
 static void buf_reserve(buf *b, size_t extra)
@@ -32,6 +54,8 @@ static void buf_reserve(buf *b, size_t extra)
 
 void buf_append(buf *b, const void *p, size_t n)
 {
+    if (!fits(b, n))
+        return;
     buf_reserve(b, n);
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -66,6 +90,8 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         xdie("buf_vprintf: bad format");
+    if (!fits(b, (size_t)n))
+        return;
     buf_reserve(b, (size_t)n);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
@@ -79,11 +105,30 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-const char *buf_str(const buf *b) { return b->data ? b->data : ""; }
+int buf_check(const buf *b, const char *what, isms_err *e)
+{
+    if (!b->over)
+        return 0;
+    return err_set(e, E_TOO_LARGE, what, "%s is larger than its limit of %zu bytes", what, b->max);
+}
+
+/* Reading a buffer that went over its limit is a bug: buf_check() said so. */
+static void readable(const buf *b)
+{
+    if (b->over)
+        xdie("buf: read of a buffer over its limit (buf_check() not heeded)");
+}
+
+const char *buf_str(const buf *b)
+{
+    readable(b);
+    return b->data ? b->data : "";
+}
 
 char *buf_detach(buf *b)
 {
+    readable(b);
     char *d = b->data ? b->data : xstrdup("");
-    buf_init(b);
+    *b = (buf){.max = b->max};
     return d;
 }

@@ -35,6 +35,11 @@ void record_copy(record *dst, const record *src, arena *a)
                 d->ids[k] = s->ids ? s->ids[k] : 0;
             }
         }
+        if (s->nremoved) {
+            d->removed = arena_alloc(a, sizeof(char *) * (size_t)s->nremoved);
+            for (int k = 0; k < s->nremoved; k++)
+                d->removed[k] = arena_strdup(a, s->removed[k]);
+        }
     }
 }
 
@@ -67,48 +72,40 @@ int regdef_field(const regdef *reg, const char *name)
     return -1;
 }
 
-static int field_or_die(const regdef *reg, const char *name)
+int field_index(const regdef *reg, int fid)
 {
-    int i = regdef_field(reg, name);
-    if (i < 0) {
-        fprintf(stderr, "isms: internal: register %s has no field %s\n", reg->name, name);
-        xdie("unknown field");
+    int index = fid & (FIELD_MAX - 1);
+    if (FIELD_REGNUM(fid) != reg->num || index >= reg->nfields) {
+        fprintf(stderr, "isms: internal: field id %d (register #%d, field %d) is not a field of "
+                "register %s (#%d)\n", fid, FIELD_REGNUM(fid), index, reg->name, reg->num);
+        xdie("field of another register");
     }
-    return i;
+    return index;
 }
 
-value *record_val(record *r, const char *name) { return &r->v[field_or_die(r->reg, name)]; }
+const fielddef *field_def(const regdef *reg, int fid) { return &reg->fields[field_index(reg, fid)]; }
 
-const value *record_cval(const record *r, const char *name)
-{
-    return &r->v[field_or_die(r->reg, name)];
-}
+value *record_val(record *r, int fid) { return &r->v[field_index(r->reg, fid)]; }
 
-const char *record_text(const record *r, const char *name)
+const value *record_cval(const record *r, int fid) { return &r->v[field_index(r->reg, fid)]; }
+
+const char *record_text(const record *r, int fid)
 {
-    const value *v = record_cval(r, name);
+    const value *v = record_cval(r, fid);
     return v->null ? NULL : v->s;
 }
 
-int64_t record_int(const record *r, const char *name)
+int64_t record_int(const record *r, int fid)
 {
-    const value *v = record_cval(r, name);
+    const value *v = record_cval(r, fid);
     return v->null ? 0 : v->i;
 }
 
-void record_set_text(record *r, const char *name, const char *s, arena *a)
+void record_set_text(record *r, int fid, const char *s, arena *a)
 {
-    value *v = record_val(r, name);
+    value *v = record_val(r, fid);
     v->s = arena_strdup(a, s);
     v->null = s == NULL;
-    v->given = 1;
-}
-
-void record_set_int(record *r, const char *name, int64_t i)
-{
-    value *v = record_val(r, name);
-    v->i = i;
-    v->null = 0;
     v->given = 1;
 }
 
@@ -118,4 +115,15 @@ int choice_index(const char *const *choices, const char *s)
         if (!strcmp(choices[i], s))
             return i;
     return -1;
+}
+
+const transition *regdef_transition(const regdef *reg, const char *verb, const char *from)
+{
+    const lifecycle *lc = reg->lifecycle;
+    for (int i = 0; lc && i < lc->ntransitions; i++) {
+        const transition *t = &lc->transitions[i];
+        if (!strcmp(t->verb, verb) && (!from || !strcmp(t->from, from)))
+            return t;
+    }
+    return NULL;
 }

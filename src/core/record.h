@@ -40,6 +40,8 @@ enum {
     FF_MULTILINE = 1 << 4,  /* newlines allowed */
     FF_FOLD      = 1 << 5,  /* stored lower-case (emails) */
     FF_DYNMAX    = 1 << 6,  /* FT_INT whose maximum is the organisation's matrix size */
+    FF_PARENT    = 1 << 7,  /* FT_REF: the record belongs to the one it names (a decision to
+                               its review): it cannot change while that one is frozen */
 };
 
 typedef struct fielddef {
@@ -63,12 +65,65 @@ struct record;
 enum {
     REG_SINGLETON = 1 << 0,  /* exactly one record (the organisation profile) */
     REG_NO_RETIRE = 1 << 1,  /* cannot be retired (the organisation profile) */
-    REG_APPROVAL  = 1 << 2,  /* draft -> approved -> superseded by the management
-                                body (fields status, approved_by, approved_at) */
     REG_SYSTEM    = 1 << 3,  /* records are made by isms's workflows, not added by hand */
 };
 
+/* ---- lifecycles: the states a record moves through, as data ----
+ *
+ * A register with a lifecycle has a state field (FT_ENUM, FF_SYSTEM, its
+ * choices the lifecycle's states, its default the first). The state
+ * changes only through the transitions below, each a verb (`isms scope
+ * approve SCOPE-2`, later an HTTP route) done by the principal, who must
+ * hold the role it names. One generic function performs any of them
+ * (dom_transition); lifecycle_check() says whether a table makes sense. */
+enum {
+    LC_SUPERSEDES = 1 << 0,  /* the record of the same group already in `to` moves to the
+                                lifecycle's `superseded` state (a new version replaces it) */
+    LC_FREEZES    = 1 << 1,  /* in `to` the record, and those that belong to it (FF_PARENT),
+                                can no longer change: only transitions and retirement */
+    LC_FOUR_EYES  = 1 << 2,  /* whoever made the record may not do this */
+};
+
+/* The role needed when it depends on a value of the record: records whose
+ * field (transition.role_field) holds `value` need `role`. */
+typedef struct lc_role_by {
+    const char *value;
+    const char *role;
+} lc_role_by;
+
+typedef struct transition {
+    const char *verb;            /* the CLI verb and the ledger op: "approve" */
+    const char *from, *to;       /* states */
+    const char *role;            /* who may do it (a role name); NULL: anyone acting ... */
+    int role_field;              /* ... unless the role depends on this field's value (id), */
+    const lc_role_by *role_by;   /* as this table says (ends with a NULL value) */
+    unsigned flags;              /* LC_* */
+    int stamp_by;                /* person field (id) set to whoever did it (0: none) */
+    int stamp_at;                /* time field (id) set to when (0: none) */
+    const char *help;            /* one line for --help and for refusals */
+} transition;
+
+typedef struct lifecycle {
+    int field;                       /* the state field (id) */
+    const char *const *states;       /* NULL-terminated; the first is where records start */
+    const transition *transitions;
+    int ntransitions;
+    int group;                       /* LC_SUPERSEDES: records with the same value of this
+                                        field (id) replace one another (0: the whole register) */
+    const char *superseded;          /* LC_SUPERSEDES: the state a replaced record moves to */
+} lifecycle;
+/* A field's compile-time id: the number of its register (regdef.num) above
+ * its index in the register's table. Each register's fields are listed once
+ * and the list makes both the table and the enum of ids (F_RISK_TITLE, ...;
+ * domain/registers/fields.h), so a misspelt field fails the build and a
+ * field of another register is caught at run time by the accessors below.
+ * Id 0 is no field (register numbers start at 1). */
+#define FIELD_ID(regnum, index) ((regnum) << 8 | (index))
+#define FIELD_REGNUM(id) ((id) >> 8)
+#define FIELD_MAX 256            /* fields per register (the index's byte) */
+
 typedef struct regdef {
+    int num;                     /* 1..: the register's number in its fields' ids */
     const char *name;            /* "risk": CLI noun, SQL table, ledger entity */
     const char *plural;          /* "risks": export section, API collection */
     const char *key_prefix;      /* "RISK": keys are RISK-1, RISK-2, ... */
@@ -76,10 +131,8 @@ typedef struct regdef {
     const fielddef *fields;
     int nfields;
     unsigned flags;
-    const char *label;           /* the field that names a record to people */
-    /* REG_APPROVAL: approving a record supersedes the approved record with
-     * the same value of this field (NULL: the one approved record). */
-    const char *approval_group;
+    int label;                   /* id of the field that names a record to people */
+    const lifecycle *lifecycle;  /* its states and transitions, or NULL */
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
     int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);
@@ -93,6 +146,12 @@ typedef struct value {
     int n;                 /* FT_LINKS, FT_ENUMSET: number of members */
     const char **keys;     /* FT_LINKS: member keys; FT_ENUMSET: members, sorted */
     int64_t *ids;          /* FT_LINKS: member ids, ascending */
+    /* A set in a change (an update) may say what to add and remove rather
+     * than the whole set: delta set, keys[] the members to add, removed[]
+     * those to remove; the update applies them to the set as it stands. */
+    unsigned char delta;
+    int nremoved;
+    const char **removed;
 } value;
 
 typedef struct record {
@@ -110,18 +169,29 @@ void record_init(record *r, const regdef *reg, arena *a);
 /* Deep copy into `a`. */
 void record_copy(record *dst, const record *src, arena *a);
 
-/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1. */
+/* Index of the field called `name` (JSON/SQL name or CLI flag), or -1: for
+ * names that come from outside (CLI flags, JSON keys, imports). Code that
+ * names a field uses its id. */
 int regdef_field(const regdef *reg, const char *name);
 /* The CLI flag of a field ("residual-likelihood"), in static storage per field. */
 const char *field_flag(const fielddef *f, char *dst, size_t n);
 
-/* Value accessors by field name; abort on a wrong name (a programming error). */
-value *record_val(record *r, const char *name);
-const value *record_cval(const record *r, const char *name);
-const char *record_text(const record *r, const char *name);  /* NULL if null */
-int64_t record_int(const record *r, const char *name);       /* 0 if null */
-void record_set_text(record *r, const char *name, const char *s, arena *a);
-void record_set_int(record *r, const char *name, int64_t i);
+/* The index in reg's table of field `fid`, and its descriptor; abort when
+ * fid is not a field of reg (a programming error). */
+int field_index(const regdef *reg, int fid);
+const fielddef *field_def(const regdef *reg, int fid);
+
+/* Value accessors by field id; abort when fid is not a field of r's
+ * register (a programming error). */
+value *record_val(record *r, int fid);
+const value *record_cval(const record *r, int fid);
+const char *record_text(const record *r, int fid);  /* NULL if null */
+int64_t record_int(const record *r, int fid);       /* 0 if null */
+void record_set_text(record *r, int fid, const char *s, arena *a);
+
+/* The transition `verb` of reg's lifecycle that leaves state `from` (NULL:
+ * any state), or NULL. */
+const transition *regdef_transition(const regdef *reg, const char *verb, const char *from);
 
 /* Does `choices` contain `s`? Returns the index or -1. */
 int choice_index(const char *const *choices, const char *s);

@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,14 @@ int text_check(const char *field, const char *s, int multiline, size_t max_len, 
     return 0;
 }
 
+int text_blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
 int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out, isms_err *e)
 {
     const char *p = s;
@@ -99,6 +108,12 @@ int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int6
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
             return err_set(e, E_INVALID, field, "%s: \"%s\" is not a whole number", field, s);
+    /* One spelling per number: "+3" and "03" are refused, not read as 3,
+     * so that what is stored is what was meant. */
+    if (*s == '+' || (p[0] == '0' && p[1]))
+        return err_set(e, E_INVALID, field,
+                       "%s: \"%s\" is not a whole number written plainly (no + sign, no leading zeros)",
+                       field, s);
     errno = 0;
     long long v = strtoll(s, NULL, 10);
     if (errno == ERANGE || v < min || v > max)
@@ -108,43 +123,67 @@ int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int6
     return 0;
 }
 
+/* The notation isms reads and writes, for the messages. */
+#define MONEY_NOTATION "a point before the decimals and, if you like, commas between groups of three digits, e.g. 25000000 or 1,250,000.50"
+
+static int money_error(const char *field, const char *s, const char *why, isms_err *e)
+{
+    return err_set(e, E_INVALID, field, "%s: \"%s\" %s (write %s)", field, s, why, MONEY_NOTATION);
+}
+
 int parse_money(const char *field, const char *s, int exponent, int64_t *out, isms_err *e)
 {
+    /* A decimal comma ("1.250.000,50") would otherwise read as a point
+     * followed by too many decimals: name the notation instead. */
+    const char *dot = strchr(s, '.');
+    if (dot && (strchr(dot + 1, '.') || strchr(dot + 1, ',')))
+        return money_error(field, s, "is not in isms's notation for money", e);
     const char *p = s;
-    int neg = 0;
-    if (*p == '-') {
-        neg = 1;
+    int neg = *p == '-';
+    if (neg)
         p++;
-    }
     int64_t major = 0, minor = 0;
-    int digits = 0, frac_digits = 0, in_frac = 0, last_was_sep = 0;
-    for (; *p; p++) {
+    int digits = 0, group = 0, groups = 0, frac_digits = 0;
+    char sep = 0;
+    for (; *p && *p != '.'; p++) {
         if (*p >= '0' && *p <= '9') {
             int d = *p - '0';
-            if (in_frac) {
-                if (++frac_digits > exponent)
-                    return err_set(e, E_INVALID, field,
-                                   "%s: \"%s\" has more than %d decimal places", field, s, exponent);
-                minor = minor * 10 + d;
-            } else {
-                if (major > (INT64_MAX / 1000 - d) / 10)
-                    return err_set(e, E_INVALID, field, "%s: \"%s\" is too large", field, s);
-                major = major * 10 + d;
-                digits++;
-            }
-            last_was_sep = 0;
+            if (major > (INT64_MAX / 1000 - d) / 10)
+                return err_set(e, E_INVALID, field, "%s: \"%s\" is too large", field, s);
+            major = major * 10 + d;
+            digits++;
+            group++;
         } else if (*p == ',' || *p == '_' || *p == ' ') {
-            if (in_frac || !digits || last_was_sep)
-                goto bad;
-            last_was_sep = 1;
-        } else if (*p == '.' && !in_frac && exponent > 0 && digits) {
-            in_frac = 1;
+            /* Separators stand between groups of three digits, all alike:
+             * "1,2,3" is not 123. */
+            if (!digits || (sep && *p != sep) || (groups ? group != 3 : group > 3))
+                return money_error(field, s, "has a misplaced digit-group separator", e);
+            sep = *p;
+            groups++;
+            group = 0;
         } else {
-            goto bad;
+            return money_error(field, s, "is not an amount of money", e);
         }
     }
-    if (!digits || last_was_sep || (in_frac && !frac_digits))
-        goto bad;
+    if (!digits || (groups && group != 3))
+        return money_error(field, s, groups ? "has a misplaced digit-group separator"
+                                            : "is not an amount of money", e);
+    if (*p == '.') {
+        if (exponent == 0)
+            return err_set(e, E_INVALID, field, "%s: \"%s\" has decimals; the currency has none",
+                           field, s);
+        for (p++; *p; p++) {
+            if (*p < '0' || *p > '9')
+                return money_error(field, s, "is not an amount of money", e);
+            frac_digits++;
+            if (frac_digits > exponent)
+                return err_set(e, E_INVALID, field,
+                               "%s: \"%s\" has more than %d decimal places", field, s, exponent);
+            minor = minor * 10 + (*p - '0');
+        }
+        if (!frac_digits)
+            return money_error(field, s, "is not an amount of money", e);
+    }
     for (int k = frac_digits; k < exponent; k++)
         minor *= 10;
     int64_t scale = 1;
@@ -152,10 +191,6 @@ int parse_money(const char *field, const char *s, int exponent, int64_t *out, is
         scale *= 10;
     *out = (major * scale + minor) * (neg ? -1 : 1);
     return 0;
-bad:
-    return err_set(e, E_INVALID, field,
-                   "%s: \"%s\" is not an amount of money (write it in major units, e.g. 25000000 or 1,250.50)",
-                   field, s);
 }
 
 void format_money(char *dst, size_t n, int64_t minor, int exponent)
@@ -296,6 +331,18 @@ void date_add_days(char dst[11], const char *date, int days)
 long date_diff_days(const char *a, const char *b)
 {
     return (long)((date_epoch(b) - date_epoch(a)) / 86400);
+}
+
+int base64_decode(const char *b64, size_t n, unsigned char *out, size_t cap, size_t *len)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    *len = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!b64[i] || !memchr(alphabet, b64[i], sizeof alphabet - 1))
+            return -1;
+    return sodium_base642bin(out, cap, b64, n, NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) ? -1
+                                                                                                : 0;
 }
 
 char *ascii_lower(char *s)

@@ -24,11 +24,17 @@ size_t utf8_prefix(const char *s, size_t cols);
  * allowed when multiline), at most max_len bytes (0 = 64 KiB). */
 int text_check(const char *field, const char *s, int multiline, size_t max_len, isms_err *e);
 
-/* Strict base-10 integer: optional sign, digits only, within [min, max]. */
+/* Is s empty or only spaces, tabs and line breaks? */
+int text_blank(const char *s);
+
+/* Strict base-10 integer: an optional '-', digits only, no leading zeros
+ * ("+3" and "03" are refused), within [min, max]. */
 int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out, isms_err *e);
 
-/* Money in major units ("25000000", "25,000,000.50", "1.5e6" is refused) to
- * integer minor units with `exponent` decimals (2 for EUR). */
+/* Money in major units ("25000000", "25,000,000.50") to integer minor
+ * units with `exponent` decimals (2 for EUR). Digit-group separators (',',
+ * '_' or ' ', one kind) stand between groups of three digits: "1,2,3",
+ * "1.5e6" and the decimal comma "1.250.000,50" are refused. */
 int parse_money(const char *field, const char *s, int exponent, int64_t *out, isms_err *e);
 /* "25,000,000.00" from minor units. Writes at most n bytes. */
 void format_money(char *dst, size_t n, int64_t minor, int exponent);
@@ -47,8 +53,15 @@ void now_timestamp(char dst[21]);
 void now_date(char dst[11]);
 /* Date `days` after `date` (YYYY-MM-DD) into dst[11]. */
 void date_add_days(char dst[11], const char *date, int days);
-/* Days from date a to date b (b - a); both valid YYYY-MM-DD. */
+/* Days from date a to date b (negative when b is earlier). */
 long date_diff_days(const char *a, const char *b);
+
+/* Standard base64 (with padding) to bytes: 0 with *len bytes in out (at
+ * most cap), or -1 unless b64[0..n) is the canonical base64 of some bytes.
+ * Strict on the alphabet: libsodium's decoder (1.0.18) reads every byte
+ * from 0x80 up as '/', which would give one value many texts, and a signed
+ * checkpoint many spellings. */
+int base64_decode(const char *b64, size_t n, unsigned char *out, size_t cap, size_t *len);
 
 /* ASCII lower-casing in place (emails, keys are compared this way). */
 char *ascii_lower(char *s);

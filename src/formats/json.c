@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static json_t *value_json(const fielddef *f, const value *v)
+json_t *field_json(const fielddef *f, const value *v)
 {
     if (f->type == FT_LINKS || f->type == FT_ENUMSET) {
         json_t *arr = json_array();
@@ -33,7 +33,7 @@ json_t *record_json(const record *r)
     json_t *o = json_object();
     json_object_set_new(o, "key", json_string(r->key ? r->key : ""));
     for (int i = 0; i < r->reg->nfields; i++)
-        json_object_set_new(o, r->reg->fields[i].name, value_json(&r->reg->fields[i], &r->v[i]));
+        json_object_set_new(o, r->reg->fields[i].name, field_json(&r->reg->fields[i], &r->v[i]));
     json_object_set_new(o, "version", json_integer(r->version));
     json_object_set_new(o, "created_at", opt_string(r->created_at));
     json_object_set_new(o, "updated_at", opt_string(r->updated_at));
@@ -296,10 +296,13 @@ static char *record_canonical_tree(const record *r)
     return s;
 }
 
-void js_quote(buf *b, const char *s)
+int js_quote(buf *b, const char *s)
 {
-    if (put_string(b, s))
-        xdie("js_quote: invalid UTF-8 reached the ledger");
+    /* The bytes may come from a database someone edited: NULL and text
+     * that is not UTF-8 are refused here, never written. */
+    if (!s || put_string(b, s))
+        return E_INVALID;
+    return 0;
 }
 
 static int bad_type(const char *where, const char *name, const char *want, isms_err *e)

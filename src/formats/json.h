@@ -20,6 +20,8 @@
 
 /* New reference. */
 json_t *record_json(const record *r);
+/* One value of field f as record_json writes it (new reference). */
+json_t *field_json(const fielddef *f, const value *v);
 /* malloc'd canonical bytes. */
 char *record_canonical(const record *r);
 /* The same bytes through a tree of jansson values: the reference the
@@ -29,8 +31,9 @@ char *record_canonical_jansson(const record *r);
 /* Canonical bytes of any JSON value (malloc'd). */
 char *js_canonical(const json_t *j);
 
-/* Appends s as a JSON string literal. */
-void js_quote(buf *b, const char *s);
+/* Appends s as a JSON string literal: 0, or E_INVALID (nothing appended)
+ * when s is NULL or not UTF-8 text. */
+int js_quote(buf *b, const char *s);
 
 /* Reads a record of `reg` from its display or canonical form (an import).
  * References and links come back as keys with id 0, for the caller to

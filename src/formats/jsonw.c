@@ -68,12 +68,6 @@ void jw_num(jw *w, const char *name, double v)
     put(w, name, isfinite(v) ? json_real(v) : json_null());
 }
 
-void jw_raw(jw *w, const char *name, const char *text)
-{
-    json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-    put(w, name, v ? v : json_null());
-}
-
 char *jw_text(jw *w, int pretty)
 {
     if (!w->root)

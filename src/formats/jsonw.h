@@ -32,8 +32,6 @@ void jw_int(jw *w, const char *name, int64_t v);
 void jw_num(jw *w, const char *name, double v);
 void jw_bool(jw *w, const char *name, int v);
 void jw_null(jw *w, const char *name);
-/* Inserts already-serialised JSON (it is parsed, so it must be valid). */
-void jw_raw(jw *w, const char *name, const char *json);
 
 /* The document (the first value opened), pretty or compact with sorted
  * keys (canonical); malloc'd. NULL if nothing was written. */

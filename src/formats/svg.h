@@ -12,21 +12,60 @@
 /* Appends s, escaped for XML text and attribute values. */
 void svg_text(buf *b, const char *s);
 
+/* An amount as a chart labels it: "EUR 1.65m", three significant digits. */
+void svg_amount(char *dst, size_t n, const char *currency, double v);
+
 typedef struct svg_series {
     const char *name;
+    const char *note;      /* a grey line under the name in the legend; NULL: none */
     const double *x, *y;   /* points, x ascending */
     size_t n;
     const char *color;     /* CSS colour, from isms's own palette */
+    const char *dash;      /* stroke-dasharray ("7,4"), NULL for a solid line */
+    double width;          /* stroke width; 0: 2.5 */
 } svg_series;
 
+/* A vertical line at an amount (appetite, tolerance), its amount labelled
+ * where it crosses the level line (or at the top without one). */
 typedef struct svg_marker {
-    const char *name;
-    double x;              /* a vertical line at this loss */
+    const char *name;      /* "appetite" */
+    double x;
 } svg_marker;
 
-/* A loss exceedance chart: x = annual loss (logarithmic), y = probability
- * that the loss exceeds x (0..1). `currency` labels the x axis. */
-void svg_lec(buf *out, const char *title, const char *currency, const svg_series *series,
-             size_t nseries, const svg_marker *markers, size_t nmarkers);
+/* A point worth a label: a curve's loss at the level ("current residual
+ * P95 EUR 1.65m"). */
+typedef struct svg_point {
+    const char *label;
+    double x, y;
+    const char *color;
+} svg_point;
+
+/* A loss exceedance chart: x = annual loss, y = the probability that the
+ * loss exceeds x, both on logarithmic axes ranged to the data (losses by
+ * decades; probabilities from the smallest one drawn up to 100%). The
+ * legend sits beside the plot, never on it; curves equal to an earlier one
+ * say so in the legend and keep their own dash, so that both stay visible;
+ * long titles are shortened to fit. */
+typedef struct svg_lec_chart {
+    const char *title;
+    const char *subtitle;            /* the verdict in a line; NULL: none */
+    const char *subtitle_color;      /* NULL: dark grey */
+    const char *footer;              /* where the figures come from (analysis, date, seed) */
+    const char *currency;            /* labels the x axis and the amounts */
+    const svg_series *series;
+    size_t nseries;
+    const svg_marker *markers;
+    size_t nmarkers;
+    double level;                    /* a horizontal line at this probability; 0: none */
+    const char *level_name;          /* its legend entry ("P95: exceeded 1 year in 20") */
+    const char *level_tick;          /* its label on the probability axis ("5%") */
+    const svg_point *points;
+    size_t npoints;
+} svg_lec_chart;
+
+void svg_lec(buf *out, const svg_lec_chart *chart);
+
+/* The chart's size in pixels (the SVG's viewBox). */
+enum { SVG_LEC_WIDTH = 900, SVG_LEC_HEIGHT = 520 };
 
 #endif

@@ -20,40 +20,62 @@ void sha256_hex(const void *p, size_t n, char hex[65])
     sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
-void ledger_entry_bytes(const ledger_row *r, buf *b)
+/* One member: ,"name": and the quoted text. Errors name the column. */
+static int member(buf *b, const char *name, const char *text, const ledger_row *r, isms_err *e)
 {
-    buf_clear(b);
-    buf_puts(b, "{\"actor\":");
-    js_quote(b, r->actor);
-    buf_puts(b, ",\"data\":");
-    buf_puts(b, r->data);
-    buf_puts(b, ",\"entity\":");
-    js_quote(b, r->entity);
-    buf_puts(b, ",\"key\":");
-    js_quote(b, r->key);
-    buf_puts(b, ",\"note\":");
-    if (r->note)
-        js_quote(b, r->note);
-    else
-        buf_puts(b, "null");
-    buf_puts(b, ",\"op\":");
-    js_quote(b, r->op);
-    buf_puts(b, ",\"prev\":");
-    js_quote(b, r->prev_hash);
-    buf_puts(b, ",\"seq\":");
-    buf_put_int(b, r->seq);
-    buf_puts(b, ",\"ts\":");
-    js_quote(b, r->ts);
-    buf_putc(b, '}');
+    /* Written piece by piece, not printf: verify hashes every entry. */
+    if (b->len > 1)
+        buf_putc(b, ',');
+    buf_putc(b, '"');
+    buf_puts(b, name);
+    buf_puts(b, "\":");
+    if (!js_quote(b, text))
+        return 0;
+    const char *column = strcmp(name, "prev") ? name : "prev_hash";
+    return err_set(e, E_INVALID, column, "ledger entry #%lld: its %s is %s", (long long)r->seq,
+                   column, text ? "not UTF-8 text" : "missing");
 }
 
-void ledger_entry_hash(const ledger_row *r, char hex[65])
+int ledger_entry_bytes(const ledger_row *r, buf *b, isms_err *e)
+{
+    buf_clear(b);
+    buf_putc(b, '{');
+    int rc = member(b, "actor", r->actor, r, e);
+    if (!rc && !r->data)
+        rc = err_set(e, E_INVALID, "data", "ledger entry #%lld: its data is missing", (long long)r->seq);
+    if (!rc) {
+        buf_puts(b, ",\"data\":");
+        buf_puts(b, r->data);
+        rc = member(b, "entity", r->entity, r, e);
+    }
+    if (!rc)
+        rc = member(b, "key", r->key, r, e);
+    if (!rc && !r->note)
+        buf_puts(b, ",\"note\":null");
+    else if (!rc)
+        rc = member(b, "note", r->note, r, e);
+    if (!rc)
+        rc = member(b, "op", r->op, r, e);
+    if (!rc)
+        rc = member(b, "prev", r->prev_hash, r, e);
+    if (!rc) {
+        buf_puts(b, ",\"seq\":");
+        buf_put_int(b, r->seq);
+        rc = member(b, "ts", r->ts, r, e);
+    }
+    buf_putc(b, '}');
+    return rc;
+}
+
+int ledger_entry_hash(const ledger_row *r, char hex[65], isms_err *e)
 {
     buf b;
     buf_init(&b);
-    ledger_entry_bytes(r, &b);
-    sha256_hex(b.data, b.len, hex);
+    int rc = ledger_entry_bytes(r, &b, e);
+    if (!rc)
+        sha256_hex(b.data, b.len, hex);
     buf_reset(&b);
+    return rc;
 }
 
 int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *e)
@@ -81,15 +103,31 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
         .note = c->note,
         .prev_hash = prev ? prev : LEDGER_GENESIS_PREV,
     };
-    ledger_entry_hash(&r, hash);
+    rc = ledger_entry_hash(&r, hash, e);
     r.hash = hash;
-    rc = store_ledger_insert(s, &r, e);
+    if (!rc)
+        rc = store_ledger_insert(s, &r, e);
     if (!rc)
         rc = ledger_tree_grow(s, r.seq, r.hash, r.prev_hash, e);
     if (!rc && seq_out)
         *seq_out = r.seq;
     arena_free(&a);
     return rc;
+}
+
+int ledger_entry_readable(const ledger_row *r, isms_err *e)
+{
+    isms_err why = {0};
+    buf b;
+    buf_init(&b);
+    if (!r->hash)
+        err_set(&why, E_INVALID, "hash", "ledger entry #%lld: its hash is missing", (long long)r->seq);
+    else
+        ledger_entry_bytes(r, &b, &why);
+    buf_reset(&b);
+    if (!why.code)
+        return 0;
+    return err_set(e, E_TAMPERED, why.field, "%s: it was altered outside isms", why.msg);
 }
 
 typedef struct chain_walk {
@@ -107,6 +145,9 @@ static int walk_entry(const ledger_row *r, void *ctx)
     chain_walk *w = ctx;
     char hash[65];
     w->bad_seq = r->seq;
+    /* Messages below quote the entry's own text: it must be text first. */
+    if (ledger_entry_bytes(r, &w->bytes, NULL) || !r->hash)
+        return ledger_entry_readable(r, w->e);
     if (r->seq != w->expect_seq)
         return err_set(w->e, E_TAMPERED, "seq",
                        "ledger entry #%lld is missing: the next entry is #%lld (%s %s)",
@@ -116,7 +157,6 @@ static int walk_entry(const ledger_row *r, void *ctx)
                        "ledger entry #%lld (%s %s) does not link to entry #%lld: "
                        "an entry before it was changed, removed or inserted",
                        (long long)r->seq, r->op, r->key, (long long)r->seq - 1);
-    ledger_entry_bytes(r, &w->bytes);
     sha256_hex(w->bytes.data, w->bytes.len, hash);
     if (strcmp(hash, r->hash))
         return err_set(w->e, E_TAMPERED, "hash",

@@ -25,9 +25,15 @@ typedef struct ledger_change {
  * transaction. *seq_out (may be NULL) receives its sequence number. */
 int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *e);
 
-/* The canonical bytes an entry's hash covers, and the hash (hex, 64 chars). */
-void ledger_entry_bytes(const ledger_row *r, buf *out);
-void ledger_entry_hash(const ledger_row *r, char hex[65]);
+/* The canonical bytes an entry's hash covers, and the hash (hex, 64 chars).
+ * E_INVALID, naming the member, when one is missing or not UTF-8 text (a
+ * row someone edited: such bytes have no canonical form). */
+int ledger_entry_bytes(const ledger_row *r, buf *out, isms_err *e);
+int ledger_entry_hash(const ledger_row *r, char hex[65], isms_err *e);
+/* 0, or E_TAMPERED naming the entry and the member when a row read back
+ * has a member missing or not UTF-8 text: for the commands that show or
+ * copy the ledger, which must fail rather than drop or garble it. */
+int ledger_entry_readable(const ledger_row *r, isms_err *e);
 
 /* Walks the whole chain, checking sequence numbers, links and hashes, and
  * calls fn (may be NULL) for every entry that passes. Stops at the first

@@ -18,8 +18,7 @@ int ckpt_hash_parse(const char *b64, merkle_hash out, isms_err *e)
 {
     size_t n = 0;
     unsigned char raw[MERKLE_HASH_SIZE + 4];
-    if (sodium_base642bin(raw, sizeof raw, b64, strlen(b64), NULL, &n, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) || n != MERKLE_HASH_SIZE)
+    if (base64_decode(b64, strlen(b64), raw, sizeof raw, &n) || n != MERKLE_HASH_SIZE)
         return err_set(e, E_INVALID, "root", "\"%.60s\" is not the base64 of a 32-byte hash", b64);
     memcpy(out, raw, MERKLE_HASH_SIZE);
     return 0;
@@ -126,8 +125,7 @@ int ckpt_sig_parse(const char *line, size_t n, ckpt_sig *out, isms_err *e)
     unsigned char raw[4 + CKPT_SIG_MAX];
     size_t len = 0;
     const char *b64 = sp + 1;
-    if (sodium_base642bin(raw, sizeof raw, b64, (size_t)(line + n - b64), NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) || len < 5)
+    if (base64_decode(b64, (size_t)(line + n - b64), raw, sizeof raw, &len) || len < 5)
         return err_set(e, E_INVALID, "checkpoint", "the signature of %s is not base64 of a key id "
                        "and a signature", out->name);
     out->id = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 | (uint32_t)raw[2] << 8 | raw[3];
@@ -172,7 +170,9 @@ int ckpt_parse(const char *text, size_t len, checkpoint *out, isms_err *e)
         return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: no blank line before "
                        "the signatures");
     int rc = parse_body(text, split + 1, out, e);
-    return rc ? rc : parse_sigs(split + 2, text + len, out, e);
+    if (rc)
+        return rc;
+    return parse_sigs(split + 2, text + len, out, e);
 }
 
 /* ---- signing ---- */

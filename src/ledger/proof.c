@@ -69,7 +69,9 @@ static int next_line(cursor *c, isms_err *e, int *got)
 static int need_line(cursor *c, isms_err *e)
 {
     int got, rc = next_line(c, e, &got);
-    return rc ? rc : got ? 0 : bad(c, e, "missing");
+    if (rc)
+        return rc;
+    return got ? 0 : bad(c, e, "missing");
 }
 
 /* "<label> <n> <rest>" with n a positive decimal; rest into `rest`. */
@@ -109,7 +111,8 @@ static int read_head(cursor *c, ledger_proof *out, isms_err *e)
         out->kind = PROOF_CONSISTENCY;
     else
         return bad(c, e, "expected \"isms inclusion proof\" or \"isms consistency proof\"");
-    if ((rc = need_line(c, e)))
+    rc = need_line(c, e);
+    if (rc)
         return rc;
     if (strncmp(c->text, "origin ", 7) || !c->text[7] || strlen(c->text + 7) > CKPT_ORIGIN_MAX)
         return bad(c, e, "expected origin ORIGIN");
@@ -159,7 +162,9 @@ int proof_parse(const char *text, size_t len, ledger_proof *out, isms_err *e)
         if (!rc)
             rc = sized_root(&c, "new", &out->size, out->root, e);
     }
-    return rc ? rc : read_path(&c, out, e);
+    if (rc)
+        return rc;
+    return read_path(&c, out, e);
 }
 
 int proof_check(const ledger_proof *p, isms_err *e)

@@ -1,5 +1,6 @@
 /* signkey.c: key pairs, their two text forms, and the key file. */
 #include "ledger/signkey.h"
+#include "core/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -99,8 +100,7 @@ static int parse_key(const char *what, const char *text, char *name, uint32_t *i
     unsigned char data[KEYDATA_SIZE + 8];
     size_t n = 0;
     if (strspn(hex, "0123456789abcdefABCDEF") != 8 ||
-        sodium_base642bin(data, sizeof data, plus2 + 1, strlen(plus2 + 1), NULL, &n, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) ||
+        base64_decode(plus2 + 1, strlen(plus2 + 1), data, sizeof data, &n) ||
         n != KEYDATA_SIZE || data[0] != ALG_ED25519) {
         sodium_memzero(data, sizeof data);
         return err_set(e, E_INVALID, what, "not an Ed25519 %s of the signed-note format (NAME+ID+"
@@ -211,9 +211,12 @@ int signkey_read_file(const char *path, signer_key *out, isms_err *e)
 {
     char text[SIGNKEY_TEXT_MAX * 2];
     int rc = read_key_text(path, text, sizeof text, e);
-    isms_err parse = {0};
-    if (!rc && (rc = signkey_parse_signer(text, out, &parse)))
-        err_set(e, rc, "key", "the key file %s: %s", path, parse.msg);
+    if (!rc) {
+        isms_err parse = {0};
+        rc = signkey_parse_signer(text, out, &parse);
+        if (rc)
+            err_set(e, rc, "key", "the key file %s: %s", path, parse.msg);
+    }
     sodium_memzero(text, sizeof text);
     return rc;
 }

@@ -29,17 +29,24 @@ static void value_control(const fair_control *c, size_t index, const double *tot
     /* Implemented: flipping removes it, the loss grows by delta. Proposed:
      * flipping adds it, the loss shrinks by -delta. */
     double sign = c->implemented ? 1.0 : -1.0;
+    double ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        ss += (delta[i] - mean_delta) * (delta[i] - mean_delta);
     out->control = index;
     out->implemented = c->implemented != 0;
     out->annual_cost = c->annual_cost;
     out->mean_reduction = sign * mean_delta;
+    out->mean_reduction_se = n > 1 ? sqrt(ss / (double)(n - 1) / (double)n) : 0.0;
     out->p95_reduction = sign * (flipped_p95 - base_p95);
     out->net_benefit = out->mean_reduction - c->annual_cost;
     if (c->annual_cost > 0.0)
         out->roi = out->net_benefit / c->annual_cost;
     else
         out->roi = out->mean_reduction > 0.0 ? INFINITY : 0.0;
+    out->worth = !(c->annual_cost > 0.0) ? DECIDE_COST_UNKNOWN
+                 : out->net_benefit > 0.0 ? DECIDE_JUSTIFIED : DECIDE_NOT_JUSTIFIED;
     out->rank = 0;
+    out->tie_with_next = 0;
 }
 
 static int by_return(const void *a, const void *b)
@@ -52,16 +59,27 @@ static int by_return(const void *a, const void *b)
     return (x->control > y->control) - (x->control < y->control);
 }
 
+/* Two returns the simulation cannot tell apart: closer than twice the
+ * standard error of their difference (taken as independent: a bound, as
+ * common random numbers make the difference less noisy). */
+static int within_noise(const decide_value *a, const decide_value *b)
+{
+    double sa = a->mean_reduction_se / a->annual_cost, sb = b->mean_reduction_se / b->annual_cost;
+    return fabs(a->roi - b->roi) < 2.0 * sqrt(sa * sa + sb * sb);
+}
+
 static void rank_proposed(decide_value *v, size_t n)
 {
     decide_value **order = xmalloc((n + 1) * sizeof *order);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!v[i].implemented)
+        if (!v[i].implemented && v[i].worth == DECIDE_JUSTIFIED)
             order[m++] = &v[i];
     qsort(order, m, sizeof *order, by_return);
-    for (size_t k = 0; k < m; k++)
+    for (size_t k = 0; k < m; k++) {
         order[k]->rank = k + 1;
+        order[k]->tie_with_next = k + 1 < m && within_noise(order[k], order[k + 1]);
+    }
     free(order);
 }
 
@@ -114,6 +132,22 @@ static int by_share(const void *a, const void *b)
     return (x->factor > y->factor) - (x->factor < y->factor);
 }
 
+/* First-order effects, clipped at 0, and what they leave unexplained,
+ * made to add up to 1 (see decide.h). */
+static void decompose(decide_sensitivity *out, size_t *n)
+{
+    double sum = 0.0;
+    for (size_t k = 0; k < *n; k++)
+        sum += fmax(0.0, out[k].first_order);
+    double scale = sum > 1.0 ? 1.0 / sum : 1.0;
+    for (size_t k = 0; k < *n; k++)
+        out[k].variance_share = fmax(0.0, out[k].first_order) * scale;
+    double rest = sum > 1.0 ? 0.0 : 1.0 - sum;
+    if (rest > 0.0)
+        out[(*n)++] = (decide_sensitivity){.factor = DECIDE_OTHER, .variance_share = rest,
+                                           .first_order = rest};
+}
+
 int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario,
                           const fair_opts *opts, decide_sensitivity *out, size_t *nout,
                           isms_err *e)
@@ -134,10 +168,12 @@ int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario,
             break;
         decide_sensitivity *s = &out[(*nout)++];
         s->factor = (fair_factor)f;
-        s->variance_share = base_var > 0.0 ? 1.0 - variance(loss, o.iterations) / base_var : 0.0;
+        s->first_order = base_var > 0.0 ? 1.0 - variance(loss, o.iterations) / base_var : 0.0;
         s->mean_shift = stats_mean(loss, o.iterations) - base_mean;
     }
     free(loss);
+    if (!rc)
+        decompose(out, nout);
     if (!rc)
         qsort(out, *nout, sizeof *out, by_share);
     return rc;

@@ -153,16 +153,21 @@ int dist_validate(const dist *d, const char *field, isms_err *e)
     case DIST_TRIANGULAR:
         return check_range(d, field, 1, e);
     case DIST_PERT:
-        if ((rc = check_range(d, field, 1, e)))
+        rc = check_range(d, field, 1, e);
+        if (rc)
             return rc;
         return need_positive(d->gamma, field, d->kind, "gamma", e);
     case DIST_LOGNORMAL:
-        if ((rc = need_finite(d->mu, field, d->kind, "mu", e)))
+        rc = need_finite(d->mu, field, d->kind, "mu", e);
+        if (rc)
             return rc;
         return need_positive(d->sigma, field, d->kind, "sigma", e);
     case DIST_LOGNORMAL90:
-        if ((rc = need_positive(d->low90, field, d->kind, "low (P5)", e)) ||
-            (rc = need_positive(d->high90, field, d->kind, "high (P95)", e)))
+        rc = need_positive(d->low90, field, d->kind, "low (P5)", e);
+        if (rc)
+            return rc;
+        rc = need_positive(d->high90, field, d->kind, "high (P95)", e);
+        if (rc)
             return rc;
         if (d->low90 >= d->high90)
             return err_set(e, E_INVALID, field,
@@ -170,8 +175,11 @@ int dist_validate(const dist *d, const char *field, isms_err *e)
                            field, d->low90, d->high90);
         return E_OK;
     case DIST_NORMAL:
-        if ((rc = need_finite(d->mu, field, d->kind, "mean", e)) ||
-            (rc = need_positive(d->sigma, field, d->kind, "sd", e)))
+        rc = need_finite(d->mu, field, d->kind, "mean", e);
+        if (rc)
+            return rc;
+        rc = need_positive(d->sigma, field, d->kind, "sd", e);
+        if (rc)
             return rc;
         if (d->mu < -NORMAL_MAX_TRUNCATION * d->sigma)
             return err_set(e, E_INVALID, field,
@@ -179,15 +187,18 @@ int dist_validate(const dist *d, const char *field, isms_err *e)
                            field, d->mu, -d->mu / d->sigma);
         return E_OK;
     case DIST_BETA:
-        if ((rc = need_positive(d->alpha, field, d->kind, "a", e)))
+        rc = need_positive(d->alpha, field, d->kind, "a", e);
+        if (rc)
             return rc;
         return need_positive(d->beta, field, d->kind, "b", e);
     case DIST_EMPIRICAL:
         if (!d->data || d->ndata == 0)
             return err_set(e, E_INVALID, field, "%s: empirical needs at least one value", field);
-        for (size_t i = 0; i < d->ndata; i++)
-            if ((rc = need_finite(d->data[i], field, d->kind, "value", e)))
+        for (size_t i = 0; i < d->ndata; i++) {
+            rc = need_finite(d->data[i], field, d->kind, "value", e);
+            if (rc)
                 return rc;
+        }
         return E_OK;
     }
     return err_set(e, E_INVALID, field, "%s: unknown distribution kind %d", field, (int)d->kind);

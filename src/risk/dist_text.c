@@ -157,11 +157,15 @@ static int parse_arg(parser *ps)
             return take_flag(ps, word, len);
         ps->p++;
         int rc = read_number(ps, &v);
-        return rc ? rc : take_named(ps, word, len, v);
+        if (rc)
+            return rc;
+        return take_named(ps, word, len, v);
     }
     ps->p = word;
     int rc = read_number(ps, &v);
-    return rc ? rc : take_positional(ps, v);
+    if (rc)
+        return rc;
+    return take_positional(ps, v);
 }
 
 static int parse_args(parser *ps)
@@ -235,7 +239,9 @@ static int parse(parser *ps, dist *out)
     ps->d = (dist){.kind = ps->shape->kind, .gamma = PERT_GAMMA_DEFAULT};
     ps->p++;
     int rc = parse_args(ps);
-    return rc ? rc : finish(ps, out);
+    if (rc)
+        return rc;
+    return finish(ps, out);
 }
 
 int dist_parse(const char *text, dist *out, const char *field, isms_err *e)

@@ -73,6 +73,28 @@ static int check_path(const fair_risk *r, isms_err *e)
                    "or as tef with tcap and rs", field, r->name ? r->name : "risk");
 }
 
+int fair_factor_check(fair_factor f, const dist *d, const char *field, isms_err *e)
+{
+    int rc = dist_validate(d, field, e);
+    if (rc)
+        return rc;
+    if (f == FAIR_LEF || f == FAIR_TEF)
+        return check_support(d, field, 0.0, INFINITY, "a frequency cannot be negative", e);
+    if (f == FAIR_VULN || f == FAIR_SLEP)
+        return check_support(d, field, 0.0, 1.0, "a probability lies within [0, 1]", e);
+    if (f == FAIR_PLM || f == FAIR_SLM)
+        return check_support(d, field, 0.0, INFINITY, "a loss magnitude cannot be negative", e);
+    return E_OK;
+}
+
+static int check_reduction(const dist *d, const char *field, isms_err *e)
+{
+    int rc = dist_validate(d, field, e);
+    if (rc)
+        return rc;
+    return check_support(d, field, 0.0, 1.0, "a reduction is a fraction within [0, 1]", e);
+}
+
 static int check_factors(const fair_risk *r, isms_err *e)
 {
     if (!present(r, FAIR_PLM))
@@ -85,18 +107,7 @@ static int check_factors(const fair_risk *r, isms_err *e)
     }
     for (int f = 0; f < FAIR_NFACTORS; f++) {
         const dist *d = factor_dist(r, f);
-        const char *name = factor_names[f];
-        int rc = d->kind == DIST_NONE ? E_OK : dist_validate(d, name, e);
-        if (rc)
-            return rc;
-        if (d->kind == DIST_NONE)
-            continue;
-        if (f == FAIR_LEF || f == FAIR_TEF)
-            rc = check_support(d, name, 0.0, INFINITY, "a frequency cannot be negative", e);
-        else if (f == FAIR_VULN || f == FAIR_SLEP)
-            rc = check_support(d, name, 0.0, 1.0, "a probability lies within [0, 1]", e);
-        else if (f == FAIR_PLM || f == FAIR_SLM)
-            rc = check_support(d, name, 0.0, INFINITY, "a loss magnitude cannot be negative", e);
+        int rc = d->kind == DIST_NONE ? E_OK : fair_factor_check(f, d, factor_names[f], e);
         if (rc)
             return rc;
     }
@@ -135,10 +146,11 @@ static int check_effect(const fair_risk *r, const fair_effect *fx, size_t i,
     int rc = check_control(&controls[fx->control], fx->control, e);
     if (rc || fx->target == FAIR_ON_TRANSFER)
         return rc;
+    if (!(fx->weakening >= 0.0 && fx->weakening <= 1.0))
+        return err_set(e, E_INVALID, field, "%s: weakening %g is not a share within [0, 1]", field,
+                       fx->weakening);
     snprintf(field, sizeof field, "effects[%zu].reduction", i);
-    if ((rc = dist_validate(&fx->reduction, field, e)))
-        return rc;
-    return check_support(&fx->reduction, field, 0.0, 1.0, "a reduction is a fraction within [0, 1]", e);
+    return check_reduction(&fx->reduction, field, e);
 }
 
 static int check_covers(const fair_risk *r, isms_err *e)
@@ -152,6 +164,51 @@ static int check_covers(const fair_risk *r, isms_err *e)
                    n, FAIR_MAX_COVERS);
 }
 
+double fair_expected_rate(const fair_risk *r)
+{
+    double rate = present(r, FAIR_LEF) ? dist_mean(&r->lef) : dist_mean(&r->tef);
+    if (present(r, FAIR_VULN))
+        rate *= dist_mean(&r->vuln);
+    return isfinite(rate) ? rate : INFINITY;
+}
+
+static const char *risk_name(const fair_risk *r) { return r->name ? r->name : "risk"; }
+
+/* The input that sets the rate: lef, or tef. */
+static fair_factor rate_input(const fair_risk *r) { return present(r, FAIR_LEF) ? FAIR_LEF : FAIR_TEF; }
+
+static int check_rate(const fair_risk *r, isms_err *e)
+{
+    double rate = fair_expected_rate(r);
+    if (rate <= FAIR_MAX_RATE)
+        return E_OK;
+    fair_factor f = rate_input(r);
+    buf text;
+    buf_init(&text);
+    dist_format(factor_dist(r, f), &text);
+    int rc = err_set(e, E_INVALID, factor_names[f],
+                     "%s: %s: %s gives %.3g loss events a year on average; at most %.0f loss "
+                     "events a year can be simulated", factor_names[f], risk_name(r),
+                     buf_str(&text), rate, FAIR_MAX_RATE);
+    buf_reset(&text);
+    return rc;
+}
+
+int fair_check_run(const fair_risk *r, size_t iterations, isms_err *e)
+{
+    if (r->mode != FAIR_COMPOUND)
+        return E_OK;   /* the product model draws no events */
+    double rate = fair_expected_rate(r), events = rate * (double)iterations;
+    if (events <= FAIR_MAX_RUN_EVENTS)
+        return E_OK;
+    double most = floor(FAIR_MAX_RUN_EVENTS / rate);
+    return err_set(e, E_INVALID, "iterations",
+                   "iterations: %s: %zu simulated years of %.3g loss events each are %.3g events "
+                   "to draw, more than the %.0f one run may take (minutes of work): give at most "
+                   "%.0f iterations, or a lower %s", risk_name(r), iterations, rate, events,
+                   FAIR_MAX_RUN_EVENTS, most, factor_names[rate_input(r)]);
+}
+
 int fair_risk_validate(const fair_risk *r, const fair_control *controls, size_t ncontrols,
                        isms_err *e)
 {
@@ -162,6 +219,8 @@ int fair_risk_validate(const fair_risk *r, const fair_control *controls, size_t 
         rc = check_covers(r, e);
     if (!rc)
         rc = check_factors(r, e);
+    if (!rc)
+        rc = check_rate(r, e);
     for (size_t i = 0; !rc && i < r->neffects; i++)
         rc = check_effect(r, &r->effects[i], i, controls, ncontrols, e);
     return rc;
@@ -228,6 +287,7 @@ static int prepare_effects(fair_model *m, dist_cache *cache, isms_err *e)
         effect_prep *p = &m->effects[i];
         p->control = fx->control;
         p->target = fx->target;
+        p->keep = 1.0 - fx->weakening;
         /* A control's draws depend on which control and what it acts on,
          * not on its position in any list. */
         p->stream = rng_mix64(m->controls[fx->control].stream_id * 8 + (uint64_t)fx->target) | 1u << 20;
@@ -328,10 +388,10 @@ static int sim_unit(void *ctx, size_t block, unsigned worker)
         sinks[s] = (fair_sink){run->loss[s] + first, 1.0};
         out[s] = (fair_out){.sinks = &sinks[s], .nsinks = 1, .fresh = 1};
     }
-    fair_block(&run->job, block, n, run->scratch[worker], out);
-    for (size_t s = 0; s < run->job.nscen; s++)
+    int rc = fair_block(&run->job, block, n, run->scratch[worker], out);
+    for (size_t s = 0; s < run->job.nscen && !rc; s++)
         run->block_tally[block * run->job.nscen + s] = out[s].tally;
-    return E_OK;
+    return rc;
 }
 
 /* Adds the block to every summary. */
@@ -356,10 +416,10 @@ static int plan_or_simulate_unit(void *ctx, size_t unit, unsigned worker)
         return E_OK;
     }
     size_t block = run->pilot + unit - 1;
-    sim_unit(ctx, block, worker);
-    if (atomic_load_explicit(&run->planned, memory_order_acquire))
+    int rc = sim_unit(ctx, block, worker);
+    if (!rc && atomic_load_explicit(&run->planned, memory_order_acquire))
         summarise_block(run, block, worker);
-    return E_OK;
+    return rc;
 }
 
 /* The blocks not summarised yet: the pilot's, and those made before the
@@ -412,8 +472,12 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
     if (nscenarios == 0 || nscenarios > FAIR_MAX_SCENARIOS)
         return err_set(e, E_INVALID, "scenarios", "scenarios: %zu given; 1 to %d can be run at once",
                        nscenarios, FAIR_MAX_SCENARIOS);
+    int rc = fair_check_run(m->risk, opts->iterations, e);
+    if (rc)
+        return rc;
     sim_run run = {
-        .job = {.model = m, .nscen = nscenarios, .seed = opts->seed, .freeze = opts->freeze},
+        .job = {.model = m, .nscen = nscenarios, .seed = opts->seed, .freeze = opts->freeze,
+                .cancel = opts->cancel},
         .opts = opts,
         .nblocks = (opts->iterations + FAIR_BLOCK - 1) / FAIR_BLOCK,
         .loss = loss,
@@ -426,7 +490,7 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
     run.scratch = xcalloc(workers, sizeof *run.scratch);
     for (unsigned w = 0; w < workers; w++)
         run.scratch[w] = fair_scratch_new();
-    int rc = simulate_blocks(&run, pool);
+    rc = simulate_blocks(&run, pool);
     par_free(pool);
     if (!rc && tally) {
         /* Block totals are added in block order: the same sums whatever
@@ -446,7 +510,17 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
     free(run.scratch);
     free(run.block_tally);
     free(on);
+    return fair_run_error(m->risk, rc, e);
+}
+
+int fair_run_error(const fair_risk *r, int rc, isms_err *e)
+{
     if (rc == E_INTERRUPTED)
         return err_set(e, rc, "iterations", "the simulation was interrupted");
+    if (rc == E_INVALID)
+        return err_set(e, rc, factor_names[rate_input(r)],
+                       "%s: %s: a simulated year drew a rate above %.0f loss events, the most one "
+                       "year can simulate: the distribution's tail is too long for its mean",
+                       factor_names[rate_input(r)], risk_name(r), FAIR_MAX_YEAR_RATE);
     return rc;
 }

@@ -60,6 +60,22 @@
 extern const char fair_engine_version[];
 
 #define FAIR_BLOCK 4096   /* iterations per block; part of reproducibility */
+
+/* Bounds that keep every run finite (docs/RISK.md, "Bounds"). The engine
+ * draws each loss event of the compound model, about 1e8 a second per
+ * thread, so:
+ *   FAIR_MAX_RATE        the expected loss events a year (the mean of lef,
+ *                        of tef x vuln, or of tef when capability decides)
+ *                        a risk may have: fair_risk_validate refuses more;
+ *   FAIR_MAX_RUN_EVENTS  the expected events of one run (rate x
+ *                        iterations, compound model): fair_simulate and
+ *                        portfolio runs refuse more, naming the iterations
+ *                        that would do (some seconds of work at most);
+ *   FAIR_MAX_YEAR_RATE   the rate one simulated year may draw (a tail far
+ *                        longer than the mean suggests): the run fails. */
+#define FAIR_MAX_RATE 1e6
+#define FAIR_MAX_RUN_EVENTS 5e8
+#define FAIR_MAX_YEAR_RATE 1e9
 #define FAIR_MAX_SCENARIOS 64   /* per fair_simulate call */
 #define FAIR_MAX_COVERS 8       /* insurance covers on one risk */
 
@@ -117,6 +133,8 @@ typedef struct fair_effect {
     fair_target target;
     dist reduction;          /* fraction removed, support within [0, 1];
                                 ignored for FAIR_ON_TRANSFER */
+    double weakening;        /* share of each drawn reduction lost, in [0, 1]
+                                (a control that works only partly); 0: none */
 } fair_effect;
 
 /* A risk's FAIR parameters. Zeroed dists (DIST_NONE) are absent. Exactly
@@ -135,8 +153,23 @@ typedef struct fair_risk {
 
 /* E_INVALID naming the field ("lef", "effects[2].reduction", ...) unless the
  * risk is complete and consistent; ncontrols bounds effect indices. */
+/* One factor's distribution on its own: valid, and within the factor's
+ * bounds (frequencies and magnitudes not negative, probabilities within
+ * [0, 1]); `field` names it in the message. */
+int fair_factor_check(fair_factor f, const dist *d, const char *field, isms_err *e);
+
 int fair_risk_validate(const fair_risk *r, const fair_control *controls, size_t ncontrols,
                        isms_err *e);
+
+/* The expected loss events a year before controls (an upper bound when
+ * threat capability against resistance strength decides); +inf when the
+ * inputs' mean is not finite. */
+double fair_expected_rate(const fair_risk *r);
+
+/* E_INVALID (field "iterations", naming the risk and the iterations that
+ * would do) when `iterations` years of r would draw more than
+ * FAIR_MAX_RUN_EVENTS events in expectation. */
+int fair_check_run(const fair_risk *r, size_t iterations, isms_err *e);
 
 /* Which controls apply. */
 typedef enum fair_basis {
@@ -190,7 +223,9 @@ void fair_model_free(fair_model *m);
 
 /* Simulates opts->iterations years (or iterations) of each scenario:
  * loss[s][i] is scenario s's annual loss in iteration i (caller-allocated,
- * opts->iterations each); tally[s] if tally is not NULL. */
+ * opts->iterations each); tally[s] if tally is not NULL. *opts->cancel is
+ * looked at every few thousand events, so a run stops within milliseconds
+ * of it; E_INVALID for a run beyond the bounds above. */
 int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t nscenarios,
                   const fair_opts *opts, double *const *loss, fair_tally *tally, isms_err *e);
 

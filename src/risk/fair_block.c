@@ -131,6 +131,9 @@ static void effect_cols(const fair_job *job, size_t block, size_t n, fair_scratc
         rng_stream(&r, job->seed, m->risk->stream_id, block, p->stream);
         red[i] = scratch_col(ws);
         dist_sampler_draw(&p->reduction, &r, red[i], n);
+        if (p->keep != 1.0)   /* the same draws, weakened: scenarios stay comparable */
+            for (size_t k = 0; k < n; k++)
+                red[i][k] *= p->keep;
     }
 }
 
@@ -310,8 +313,8 @@ typedef struct event_source {
 _Static_assert((FAIR_BLOCK & YEAR_MASK) == 0 && FAIR_BLOCK <= 4096,
                "a block's years must fit the low 12 bits of a word");
 
-static void per_year_counts(const fair_job *job, const double *rate, size_t block, size_t n,
-                            uint32_t *counts)
+static int per_year_counts(const fair_job *job, const double *rate, size_t block, size_t n,
+                           uint32_t *counts)
 {
     const fair_model *m = job->model;
     rng u, big;
@@ -321,10 +324,15 @@ static void per_year_counts(const fair_job *job, const double *rate, size_t bloc
         /* One uniform per year whatever the rate, so that years stay
          * aligned with their draws when a rate is frozen. */
         double ui = rng_uniform(&u);
+        if (!(rate[i] <= FAIR_MAX_YEAR_RATE))   /* NaN too */
+            return E_INVALID;
         counts[i] = (uint32_t)(rate[i] < POISSON_PTRS_FROM ? poisson_invert(rate[i], ui)
                                                            : poisson_draw(&big, rate[i]));
     }
+    return E_OK;
 }
+
+static int cancelled(const fair_job *job) { return job->cancel && *job->cancel; }
 
 /* The scattered events of a block: Poisson(rate x FAIR_BLOCK). */
 static uint64_t scattered_count(const fair_job *job, size_t block)
@@ -334,19 +342,20 @@ static uint64_t scattered_count(const fair_job *job, size_t block)
     return poisson_draw(&k, certain_rate(job->model) * FAIR_BLOCK);
 }
 
-static void event_source_init(event_source *src, const fair_job *job, const double *rate,
-                              size_t block, size_t n, fair_scratch *ws)
+static int event_source_init(event_source *src, const fair_job *job, const double *rate,
+                             size_t block, size_t n, fair_scratch *ws)
 {
     memset(src, 0, sizeof *src);
     src->n = n;
     src->scatter = job->model->scatter;
     if (src->scatter) {
         src->left = scattered_count(job, block);
-        return;
+        return E_OK;
     }
-    per_year_counts(job, rate, block, n, ws->counts);
+    int rc = per_year_counts(job, rate, block, n, ws->counts);
     src->counts = ws->counts;
-    src->in_year = n ? ws->counts[0] : 0;
+    src->in_year = n && !rc ? ws->counts[0] : 0;
+    return rc;
 }
 
 /* Up to `max` events: their years, and in scatter mode their magnitude
@@ -364,7 +373,8 @@ static size_t next_events(event_source *src, rng *plm, uint32_t *year, uint64_t 
     }
     while (k < max && src->year < src->n) {
         if (!src->in_year) {
-            if (++src->year < src->n)
+            src->year++;
+            if (src->year < src->n)
                 src->in_year = src->counts[src->year];
             continue;
         }
@@ -470,8 +480,8 @@ static void compound_targets(const view *views, size_t nscen, size_t n, fair_scr
     }
 }
 
-static void compound_block(const fair_job *job, const draws *base, const view *views, size_t block,
-                           size_t n, fair_scratch *ws, fair_out *out)
+static int compound_block(const fair_job *job, const draws *base, const view *views, size_t block,
+                          size_t n, fair_scratch *ws, fair_out *out)
 {
     const fair_model *m = job->model;
     uint64_t sid = m->risk->stream_id;
@@ -488,9 +498,16 @@ static void compound_block(const fair_job *job, const draws *base, const view *v
     uint64_t kept[FAIR_MAX_SCENARIOS] = {0};
     double total[FAIR_MAX_SCENARIOS] = {0};
     event_source src;
-    event_source_init(&src, job, base->rate, block, n, ws);
-    size_t chunk;
-    while ((chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK)) > 0) {
+    int rc = event_source_init(&src, job, base->rate, block, n, ws);
+    if (rc)
+        return rc;
+    _Static_assert(EVENT_CHUNK <= FAIR_CANCEL_EVERY, "a chunk is at most the events between looks");
+    for (;;) {
+        size_t chunk = next_events(&src, &st.plm, ws->ev_year, ws->ev_word, EVENT_CHUNK);
+        if (!chunk)
+            break;
+        if (cancelled(job))
+            return E_INTERRUPTED;
         draws d = *base;
         event_draws(job, &st, src.scatter, chunk, ws, &d);
         for (size_t s = 0; s < job->nscen; s++) {
@@ -512,6 +529,7 @@ static void compound_block(const fair_job *job, const draws *base, const view *v
         else
             add_to_sinks(&out[s], local[s].at, n);
     }
+    return E_OK;
 }
 
 /* ---- fast paths: one scenario without controls, tables, one sink ----
@@ -671,6 +689,8 @@ static double scatter_chunk_short(const qtab *t, rng *mag, double *at, size_t n,
     return fair_sum(loss, c);
 }
 
+/* 1 when the plain path applies and has run, 0 when it does not apply,
+ * -E_INTERRUPTED when the run was cancelled meanwhile. */
 static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out *o)
 {
     const fair_model *m = job->model;
@@ -691,6 +711,8 @@ static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out 
     int avx2 = cpu_has_avx2();
 #endif
     for (uint64_t done = 0; done < events;) {
+        if (done % FAIR_CANCEL_EVERY == 0 && cancelled(job))
+            return -E_INTERRUPTED;
         size_t c = events - done < 256 ? (size_t)(events - done) : 256;
         if (n < FAIR_BLOCK)
             total += scatter_chunk_short(t, &mag, at, n, c, word, loss, &kept);
@@ -709,12 +731,13 @@ static int compound_plain(const fair_job *job, size_t block, size_t n, fair_out 
 
 /* ---- the block ---- */
 
-void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out)
+int fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out)
 {
     const fair_model *m = job->model;
-    if (m->risk->mode == FAIR_COMPOUND ? compound_plain(job, block, n, out)
-                                       : product_plain(job, block, n, out))
-        return;
+    int plain = m->risk->mode == FAIR_COMPOUND ? compound_plain(job, block, n, out)
+                                               : product_plain(job, block, n, out);
+    if (plain)
+        return plain < 0 ? -plain : E_OK;
     /* factors (at most 8), effects, 3 multipliers and 1 column per scenario */
     scratch_reserve(ws, FAIR_NFACTORS + 1 + m->neffects + 4 * job->nscen);
     draws d = {0};
@@ -729,13 +752,12 @@ void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, f
         build_view(job, s, red, n, ws, &views[s]);
     if (red != red_store)
         free(red);
-    if (m->risk->mode == FAIR_COMPOUND) {
-        compound_block(job, &d, views, block, n, ws, out);
-        return;
-    }
+    if (m->risk->mode == FAIR_COMPOUND)
+        return compound_block(job, &d, views, block, n, ws, out);
     d.plm = factor_col(job, FAIR_PLM, block, n, ws);
     if (m->has[FAIR_SLM])
         d.slm = factor_col(job, FAIR_SLM, block, n, ws);
     for (size_t s = 0; s < job->nscen; s++)
         product_scenario(&d, &views[s], n, ws, &out[s]);
+    return E_OK;
 }

@@ -23,6 +23,7 @@ typedef struct effect_prep {
     size_t control;
     fair_target target;
     dist_sampler reduction;
+    double keep;             /* 1 - weakening: share of each draw that acts */
     uint64_t stream;         /* its stream coordinate */
 } effect_prep;
 
@@ -58,6 +59,7 @@ typedef struct fair_job {
     const unsigned char *on;
     uint64_t seed;
     unsigned freeze;
+    const volatile sig_atomic_t *cancel;   /* may be NULL; looked at inside the block */
 } fair_job;
 
 /* Resolves scenarios against the model's effects into job->on (allocated,
@@ -83,8 +85,17 @@ typedef struct fair_out {
 } fair_out;
 
 /* Simulates block `block` (n iterations, n <= FAIR_BLOCK) of every
- * scenario, adding scenario s's losses to out[s]'s sinks. */
-void fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out);
+ * scenario, adding scenario s's losses to out[s]'s sinks. 0; E_INTERRUPTED
+ * when *job->cancel was set (the sinks then hold part of the block);
+ * E_INVALID when a year drew a rate above FAIR_MAX_YEAR_RATE. */
+int fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fair_out *out);
+
+/* The message for a block's failure (E_INTERRUPTED, E_INVALID) in risk r. */
+int fair_run_error(const fair_risk *r, int rc, isms_err *e);
+
+/* Events drawn between two looks at the cancel flag: some tens of
+ * microseconds of work. */
+#define FAIR_CANCEL_EVERY 4096
 
 /* Sum with four accumulators: fixed order, so deterministic, and not one
  * long chain of dependent additions. */

@@ -81,7 +81,8 @@ static void *helper(void *arg)
         pthread_mutex_unlock(&p->lock);
         work(p, worker, NULL, NULL);
         pthread_mutex_lock(&p->lock);
-        if (--p->busy == 0)
+        p->busy--;
+        if (p->busy == 0)
             pthread_cond_signal(&p->idle);
     }
     pthread_mutex_unlock(&p->lock);

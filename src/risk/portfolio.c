@@ -6,6 +6,7 @@
 #include "risk/par.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +71,6 @@ void portfolio_free(portfolio *p)
     free(p->corr_target);
     free(p);
 }
-
-size_t portfolio_nrisks(const portfolio *p) { return p->nrisks; }
 
 const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols)
 {
@@ -187,6 +186,7 @@ typedef struct sweep {
     double *risk_sum;             /* run only: nblocks x nrisks */
     double **corr_a, **corr_b;    /* per correlated risk: scenario columns */
     size_t done_before;           /* risk-iterations of earlier chunks */
+    atomic_size_t failed;         /* a risk whose block failed (E_INVALID), for the message */
 } sweep;
 
 static int prepare_unit(void *ctx, size_t unit, unsigned worker)
@@ -264,10 +264,15 @@ static int block_unit(void *ctx, size_t block, unsigned worker)
         if (!sw->models[u])
             continue;
         size_t r = sw->first + u;
-        fair_job job = {sw->models[u], sw->nscen, sw->on[u], sw->opts->seed, sw->opts->freeze};
+        fair_job job = {sw->models[u], sw->nscen, sw->on[u], sw->opts->seed, sw->opts->freeze,
+                        sw->opts->cancel};
         fair_out out[2];
         risk_sinks(sw, r, first, sw->sinks[worker], out);
-        fair_block(&job, block, n, sw->ws[worker], out);
+        int rc = fair_block(&job, block, n, sw->ws[worker], out);
+        if (rc) {
+            atomic_store(&sw->failed, r);
+            return rc;
+        }
         long c = sw->p->corr_index[r];
         if (sw->nscen == 2 && c >= 0)
             for (size_t i = 0; i < n; i++)
@@ -383,6 +388,7 @@ static int finish_correlated(sweep *sw, isms_err *e)
 static void sweep_init(sweep *sw, portfolio *p, const fair_opts *o)
 {
     memset(sw, 0, sizeof *sw);
+    atomic_init(&sw->failed, 0);
     sw->p = p;
     sw->opts = o;
     sw->n = o->iterations;
@@ -414,26 +420,30 @@ static void sweep_reset(sweep *sw)
     free(sw->selected);
 }
 
-static int check_opts(const fair_opts *o, isms_err *e)
+static int check_opts(const portfolio *p, const fair_opts *o, isms_err *e)
 {
     if (o->iterations == 0 || o->iterations > UINT32_MAX)
         return err_set(e, E_INVALID, "iterations", "iterations: %zu; 1 to %u are possible",
                        o->iterations, (unsigned)UINT32_MAX);
+    for (size_t r = 0; r < p->nrisks; r++) {
+        int rc = fair_check_run(&p->risks[r], o->iterations, e);
+        if (rc)
+            return rc;
+    }
     return E_OK;
 }
 
-static int interrupted(int rc, isms_err *e)
+/* The sweep's failure as a message naming the risk whose block failed. */
+static int sweep_error(const sweep *sw, int rc, isms_err *e)
 {
-    if (rc == E_INTERRUPTED)
-        return err_set(e, rc, "iterations", "the simulation was interrupted");
-    return rc;
+    return fair_run_error(&sw->p->risks[atomic_load(&sw->failed)], rc, e);
 }
 
 int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *o,
                   portfolio_result *res, isms_err *e)
 {
     memset(res, 0, sizeof *res);
-    int rc = check_opts(o, e);
+    int rc = check_opts(p, o, e);
     if (rc)
         return rc;
     sweep sw;
@@ -445,9 +455,8 @@ int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *
     sw.total = xcalloc(sw.n, sizeof *sw.total);
     sw.group = xcalloc(p->ngroups * sw.n + 1, sizeof *sw.group);
     sw.risk_sum = xcalloc(sw.nblocks * p->nrisks + 1, sizeof *sw.risk_sum);
-    rc = interrupted(sweep_run(&sw), e);
-    if (!rc)
-        rc = finish_correlated(&sw, e);
+    rc = sweep_run(&sw);
+    rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
     if (!rc) {
         *res = (portfolio_result){.iterations = sw.n, .ngroups = p->ngroups, .nrisks = p->nrisks,
                                   .total = sw.total, .group = sw.group};
@@ -483,7 +492,7 @@ static int affected(const portfolio *p, size_t r, const fair_scenario *a, const 
 int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
                     const fair_opts *o, double *delta, isms_err *e)
 {
-    int rc = check_opts(o, e);
+    int rc = check_opts(p, o, e);
     if (rc)
         return rc;
     sweep sw;
@@ -496,9 +505,8 @@ int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario
     alloc_corr_columns(&sw);
     memset(delta, 0, sw.n * sizeof *delta);
     sw.total = delta;
-    rc = interrupted(sweep_run(&sw), e);
-    if (!rc)
-        rc = finish_correlated(&sw, e);
+    rc = sweep_run(&sw);
+    rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
     sweep_reset(&sw);
     return rc;
 }

@@ -66,7 +66,6 @@ int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *
 int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
                     const fair_opts *opts, double *delta, isms_err *e);
 
-size_t portfolio_nrisks(const portfolio *p);
 const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols);
 
 #endif

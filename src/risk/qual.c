@@ -4,12 +4,13 @@
 #include <string.h>
 
 /* Defaults per matrix size: thresholds picked from the 5-level ladder. */
-static const double freq_ladder[3][4] = {
+enum { MATRIX_SIZES = RISK_MATRIX_MAX - RISK_MATRIX_MIN + 1 };
+static const double freq_ladder[MATRIX_SIZES][RISK_MATRIX_MAX - 1] = {
     {0.1, 1.0},                 /* 3 levels */
     {0.1, 0.5, 2.0},            /* 4 */
     {0.1, 1.0 / 3.0, 1.0, 3.0}, /* 5 */
 };
-static const double money_ladder[3][4] = {
+static const double money_ladder[MATRIX_SIZES][RISK_MATRIX_MAX - 1] = {
     {1e5, 1e6},
     {3e4, 3e5, 3e6},
     {1e4, 1e5, 1e6, 1e7},
@@ -17,20 +18,21 @@ static const double money_ladder[3][4] = {
 
 int qual_matrix_default(qual_matrix *m, int levels, isms_err *e)
 {
-    if (levels < QUAL_MIN_LEVELS || levels > QUAL_MAX_LEVELS)
-        return err_set(e, E_INVALID, "levels", "levels: a %dx%d matrix is not supported; 3 to 5 levels",
-                       levels, levels);
+    if (levels < RISK_MATRIX_MIN || levels > RISK_MATRIX_MAX)
+        return err_set(e, E_INVALID, "levels", "levels: a %dx%d matrix is not supported; %d to %d levels",
+                       levels, levels, RISK_MATRIX_MIN, RISK_MATRIX_MAX);
     memset(m, 0, sizeof *m);
     m->likelihood.levels = m->impact.levels = levels;
-    memcpy(m->likelihood.thresholds, freq_ladder[levels - 3], sizeof freq_ladder[0]);
-    memcpy(m->impact.thresholds, money_ladder[levels - 3], sizeof money_ladder[0]);
+    memcpy(m->likelihood.thresholds, freq_ladder[levels - RISK_MATRIX_MIN], sizeof freq_ladder[0]);
+    memcpy(m->impact.thresholds, money_ladder[levels - RISK_MATRIX_MIN], sizeof money_ladder[0]);
     return E_OK;
 }
 
 static int check_scale(const qual_scale *s, const char *axis, isms_err *e)
 {
-    if (s->levels < QUAL_MIN_LEVELS || s->levels > QUAL_MAX_LEVELS)
-        return err_set(e, E_INVALID, axis, "%s: %d levels; 3 to 5 are supported", axis, s->levels);
+    if (s->levels < RISK_MATRIX_MIN || s->levels > RISK_MATRIX_MAX)
+        return err_set(e, E_INVALID, axis, "%s: %d levels; %d to %d are supported", axis, s->levels,
+                       RISK_MATRIX_MIN, RISK_MATRIX_MAX);
     for (int k = 0; k < s->levels - 1; k++) {
         double t = s->thresholds[k];
         if (!(isfinite(t) && t > 0.0))
@@ -89,9 +91,9 @@ qual_cell qual_map(const qual_matrix *m, double frequency, double magnitude)
 }
 
 void qual_heatmap(const qual_matrix *m, const double *frequency, const double *magnitude,
-                  size_t nrisks, unsigned counts[QUAL_MAX_LEVELS][QUAL_MAX_LEVELS])
+                  size_t nrisks, unsigned counts[RISK_MATRIX_MAX][RISK_MATRIX_MAX])
 {
-    memset(counts, 0, sizeof(unsigned[QUAL_MAX_LEVELS][QUAL_MAX_LEVELS]));
+    memset(counts, 0, sizeof(unsigned[RISK_MATRIX_MAX][RISK_MATRIX_MAX]));
     for (size_t r = 0; r < nrisks; r++) {
         qual_cell c = qual_map(m, frequency[r], magnitude[r]);
         counts[c.likelihood - 1][c.impact - 1]++;

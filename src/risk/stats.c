@@ -119,8 +119,11 @@ int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summar
                     isms_err *e)
 {
     int rc = check_sample(x, n, e);
+    if (rc)
+        return rc;
     stats_stream *s;
-    if (rc || (rc = stats_stream_new(&s, n, o, e)))
+    rc = stats_stream_new(&s, n, o, e);
+    if (rc)
         return rc;
     size_t nblocks = (n + STATS_BLOCK - 1) / STATS_BLOCK;
     unsigned threads = o->threads ? o->threads : par_cpus();
@@ -154,14 +157,32 @@ double stats_mean(const double *x, size_t n)
     return n ? ((s[0] + s[1]) + (s[2] + s[3])) / (double)n : NAN;
 }
 
-double stats_prob_above(const double *x, size_t n, double threshold)
-{
-    return n ? count_above(x, n, threshold) : NAN;
-}
-
 double stats_prob_within(const double *x, size_t n, double threshold)
 {
     return n ? 1.0 - count_above(x, n, threshold) : NAN;
+}
+
+/* The binomial (order-statistic) interval: the rank of the p-quantile in
+ * a sample of n has standard deviation sqrt(n p (1-p)), so the quantiles
+ * one such standard deviation either side bracket it by about one
+ * standard error; half their distance estimates it, whatever the shape of
+ * the distribution. */
+int stats_quantile_se(const double *x, size_t n, const double *levels, size_t nlevels,
+                      unsigned threads, double *se, isms_err *e)
+{
+    if (!n || !nlevels)
+        return err_set(e, E_INVALID, "sample", "sample: no values");
+    double *at = xmalloc(sizeof *at * 4 * nlevels), *q = at + 2 * nlevels;
+    for (size_t k = 0; k < nlevels; k++) {
+        double p = levels[k], s = sqrt(p * (1.0 - p) / (double)n);
+        at[2 * k] = fmax(0.0, p - s);
+        at[2 * k + 1] = fmin(1.0, p + s);
+    }
+    int rc = stats_quantiles(x, n, at, 2 * nlevels, threads, q, e);
+    for (size_t k = 0; !rc && k < nlevels; k++)
+        se[k] = (q[2 * k + 1] - q[2 * k]) / 2.0;
+    free(at);
+    return rc;
 }
 
 /* ---- loss exceedance curve ---- */
@@ -172,26 +193,24 @@ static double grid_point(double lo, double hi, size_t k, size_t m, int log_scale
     return log_scale ? lo * pow(hi / lo, t) : lo + (hi - lo) * t;
 }
 
-/* How many grid points lie strictly below v. */
-static size_t points_below(const double *g, size_t m, double lo, double hi, int log_scale, double v)
+/* How many grid points lie strictly below v (g increasing): a binary
+ * search, cheaper than a log per sample on the tens of millions of a long
+ * run. */
+static size_t points_below(const double *g, size_t m, double v)
 {
-    double t;
-    if (log_scale)
-        t = v > 0.0 ? log(v / lo) / log(hi / lo) : -1.0;
-    else
-        t = (v - lo) / (hi - lo);
-    double est = ceil(t * (double)(m - 1));
-    size_t j = est <= 0.0 ? 0 : est >= (double)m ? m : (size_t)est;
-    /* The estimate can be one off by rounding: settle it exactly. */
-    while (j > 0 && g[j - 1] >= v)
-        j--;
-    while (j < m && g[j] < v)
-        j++;
-    return j;
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, int log_scale,
-              stats_lec_point *out, isms_err *e)
+              const volatile sig_atomic_t *cancel, stats_lec_point *out, isms_err *e)
 {
     int rc = check_sample(x, n, e);
     if (rc)
@@ -200,7 +219,8 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
         return err_set(e, E_INVALID, "points", "points: a curve needs at least 2, not %zu", npoints);
     if (lo == 0.0 && hi == 0.0) {
         double level = 0.999, max;
-        if ((rc = stats_quantiles(x, n, &level, 1, 0, &hi, e)))
+        rc = stats_quantiles(x, n, &level, 1, 0, &hi, e);
+        if (rc)
             return rc;
         level = 1.0;
         stats_quantiles(x, n, &level, 1, 0, &max, e);
@@ -215,8 +235,12 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
     size_t *below = xcalloc(npoints + 1, sizeof *below);
     for (size_t k = 0; k < npoints; k++)
         g[k] = grid_point(lo, hi, k, npoints, log_scale);
-    for (size_t i = 0; i < n; i++)
-        below[points_below(g, npoints, lo, hi, log_scale, x[i])]++;
+    for (size_t i = 0; i < n && !rc; i++) {
+        /* Tens of millions of samples take a while: look at *cancel. */
+        if (i % STATS_CANCEL_EVERY == 0 && cancel && *cancel)
+            rc = err_set(e, E_INTERRUPTED, "iterations", "the simulation was interrupted");
+        below[points_below(g, npoints, x[i])]++;
+    }
     /* x exceeds point k iff more than k points lie below x. */
     size_t exceed = 0;
     for (size_t k = npoints; k-- > 0;) {
@@ -225,5 +249,5 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
     }
     free(below);
     free(g);
-    return E_OK;
+    return rc;
 }

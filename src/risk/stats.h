@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 
+#include <signal.h>
 #include <stddef.h>
 
 typedef struct stats_opts {
@@ -83,8 +84,13 @@ void stats_stream_free(stats_stream *s);
 int stats_quantiles(const double *x, size_t n, const double *levels, size_t nlevels,
                     unsigned threads, double *out, isms_err *e);
 
+/* se[i] = the standard error of the levels[i]-quantile as an estimate of
+ * the population's, from the order statistics around it (binomial
+ * interval, distribution-free). */
+int stats_quantile_se(const double *x, size_t n, const double *levels, size_t nlevels,
+                      unsigned threads, double *se, isms_err *e);
+
 double stats_mean(const double *x, size_t n);
-double stats_prob_above(const double *x, size_t n, double threshold);   /* P(x > t) */
 double stats_prob_within(const double *x, size_t n, double threshold);  /* P(x <= t) */
 
 /* A loss exceedance curve: npoints losses evenly spaced from lo to hi
@@ -94,7 +100,10 @@ typedef struct stats_lec_point {
     double loss, p_exceed;
 } stats_lec_point;
 
+/* *cancel (may be NULL) is looked at every STATS_CANCEL_EVERY samples:
+ * E_INTERRUPTED. */
+#define STATS_CANCEL_EVERY 65536
 int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, int log_scale,
-              stats_lec_point *out, isms_err *e);
+              const volatile sig_atomic_t *cancel, stats_lec_point *out, isms_err *e);
 
 #endif

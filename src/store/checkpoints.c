@@ -1,5 +1,5 @@
 /* checkpoints.c: the ledger's hashes for its Merkle tree, the tree's
- * stored nodes (migrations/0004_ledger_tree.sql), and the table of issued
+ * stored nodes (migrations/0006_ledger_tree.sql), and the table of issued
  * checkpoints (migrations/0002_checkpoints.sql). */
 #include "store/store_internal.h"
 
@@ -14,9 +14,11 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
     if (rc)
         return rc;
     db_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
-    while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx)))
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx);
+        if (rc)
             break;
+    }
     db_done(st);
     return rc;
 }
@@ -187,9 +189,12 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)
     int rc = key_id(s, c->signed_by, &key, e);
     if (!rc && !c->id)
         rc = next_id(s, &c->id, e);
+    if (rc)
+        return rc;
     db_stmt *st;
-    if (rc || (rc = db_prep(s->db, "INSERT INTO checkpoint (id, created_at, actor, size, root, "
-                                   "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, e)))
+    rc = db_prep(s->db, "INSERT INTO checkpoint (id, created_at, actor, size, root, "
+                        "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, e);
+    if (rc)
         return rc;
     db_bind_int(st, 1, c->id);
     db_bind_text(st, 2, c->created_at);
@@ -210,7 +215,7 @@ int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err 
                           &st, e);
     if (rc)
         return rc;
-    while (!(rc = db_step(st, &row, e)) && row) {
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         store_checkpoint c = {
             .id = db_col_int(st, 0),
             .created_at = db_col_text(st, 1),
@@ -220,7 +225,8 @@ int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err 
             .signed_by = db_col_text(st, 5),
             .signature = db_col_text(st, 6),
         };
-        if ((rc = fn(&c, ctx)))
+        rc = fn(&c, ctx);
+        if (rc)
             break;
     }
     db_done(st);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The statement cache: open addressing on the SQL text. SQL strings are
  * few (one per query shape) and live for the connection's lifetime. */
@@ -24,9 +25,13 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+/* "postgres:" or "postgresql:" in any case counts too: a mistyped URI
+ * (postgresql:/..., POSTGRESQL://...) is then refused by the PostgreSQL
+ * driver without being shown, rather than named as a file that does not
+ * exist, password and all. */
 static int is_pg_target(const char *t)
 {
-    return !strncmp(t, "postgres://", 11) || !strncmp(t, "postgresql://", 13) ||
+    return !strncasecmp(t, "postgres:", 9) || !strncasecmp(t, "postgresql:", 11) ||
            strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=");
 }
 
@@ -72,7 +77,26 @@ const char *db_kind(const db *d) { return d->drv->name; }
 int db_remove(const char *target, isms_err *e) { return driver_for(target)->remove(target, e); }
 char *db_label(const char *target) { return driver_for(target)->label(target); }
 
-int db_exec(db *d, const char *sql, isms_err *e) { return d->drv->exec(d, sql, e); }
+/* A transaction db.c began but the database no longer has: SQLite rolled
+ * it back after an error (an I/O error, a full disk, RAISE(ROLLBACK)), or
+ * the connection dropped. Every statement after that would run and commit
+ * on its own, so none runs: the write fails whole and leaves nothing. */
+static int txn_lost(db *d, isms_err *e)
+{
+    if (!d->in_txn || d->drv->txn_state(d) != DB_TXN_NONE)
+        return 0;
+    return err_set(e, E_STORE, NULL,
+                   "the transaction was ended by the database after an earlier error; "
+                   "nothing of this change was saved");
+}
+
+int db_exec(db *d, const char *sql, isms_err *e)
+{
+    int rc = txn_lost(d, e);
+    if (rc)
+        return rc;
+    return d->drv->exec(d, sql, e);
+}
 
 static db_stmt_head *head_of(db_stmt *st) { return (db_stmt_head *)st; }
 static const db_driver *drv_of(db_stmt *st) { return head_of(st)->conn->drv; }
@@ -150,7 +174,15 @@ void db_bind_text(db_stmt *st, int i, const char *s)
         drv_of(st)->bind_null(st, i);
 }
 
-int db_step(db_stmt *st, int *row, isms_err *e) { return drv_of(st)->step(st, row, e); }
+int db_step(db_stmt *st, int *row, isms_err *e)
+{
+    int rc = txn_lost(head_of(st)->conn, e);
+    if (rc) {
+        *row = 0;
+        return rc;
+    }
+    return drv_of(st)->step(st, row, e);
+}
 int db_col_null(db_stmt *st, int c) { return drv_of(st)->col_null(st, c); }
 int64_t db_col_int(db_stmt *st, int c) { return drv_of(st)->col_int(st, c); }
 double db_col_double(db_stmt *st, int c) { return drv_of(st)->col_double(st, c); }
@@ -186,9 +218,28 @@ int db_begin(db *d, int write, isms_err *e)
     return rc;
 }
 
+/* Forgets a transaction the database has already ended. */
+static void txn_forget(db *d)
+{
+    d->in_txn = 0;
+    d->savepoints = 0;
+}
+
 int db_commit(db *d, isms_err *e)
 {
     char sql[64];
+    if (d->in_txn && d->drv->txn_state(d) != DB_TXN_OPEN) {
+        /* Lost (COMMIT would say "no transaction is active" or, on
+         * PostgreSQL, turn silently into ROLLBACK) or failed: either way
+         * nothing is committed, and the caller must hear it. */
+        int lost = d->drv->txn_state(d) == DB_TXN_NONE;
+        if (!lost)
+            d->drv->exec(d, "ROLLBACK", NULL);
+        txn_forget(d);
+        return err_set(e, E_STORE, NULL, "%s; nothing of this change was saved",
+                       lost ? "the transaction was ended by the database after an earlier error"
+                            : "a statement of the transaction failed");
+    }
     if (d->savepoints) {
         snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sp%d", d->savepoints--);
         return d->drv->exec(d, sql, e);
@@ -206,6 +257,10 @@ int db_commit(db *d, isms_err *e)
 void db_rollback(db *d)
 {
     char sql[96];
+    if (d->in_txn && d->drv->txn_state(d) == DB_TXN_NONE) {
+        txn_forget(d);   /* already rolled back, savepoints and all */
+        return;
+    }
     if (d->savepoints) {
         snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT sp%d", d->savepoints);
         d->drv->exec(d, sql, NULL);
@@ -216,6 +271,25 @@ void db_rollback(db *d)
     if (d->in_txn)
         d->drv->exec(d, "ROLLBACK", NULL);
     d->in_txn = 0;
+}
+
+int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value)
+{
+    static const struct { const char *table, *name; } names[] = {
+        {"ledger", "ledger entry"}, {"meta", "repository setting"},
+        {"schema_migration", "schema migration"}, {"checkpoint", "checkpoint"},
+    };
+    char name[96];
+    snprintf(name, sizeof name, "%s", table && *table ? table : "record");
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (table && !strcmp(table, names[i].table))
+            snprintf(name, sizeof name, "%s", names[i].name);
+    for (char *p = name; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return err_set(e, E_CONFLICT, columns, "another %s already has this %s%s%s%s: it must be unique",
+                   name, columns && *columns ? columns : "value", value ? " (" : "",
+                   value ? value : "", value ? ")" : "");
 }
 
 int db_backup(db *d, const char *to, isms_err *e)

@@ -23,6 +23,7 @@ typedef struct db db;
 typedef struct db_stmt db_stmt;
 
 enum { DB_READ = 0, DB_WRITE = 1 };
+enum { DB_TXN_NONE = 0, DB_TXN_OPEN = 1, DB_TXN_FAILED = 2 };
 
 typedef struct db_driver {
     const char *name;      /* "sqlite", "postgres" */
@@ -44,6 +45,10 @@ typedef struct db_driver {
     const char *(*col_text)(db_stmt *st, int c);          /* valid until the next step */
     void (*reset)(db_stmt *st);
     int (*begin)(db *d, int write, isms_err *e);
+    /* Where the connection's transaction really is, whatever db.c believes:
+     * the database may have ended it (SQLite rolls back on some I/O errors
+     * and on RAISE(ROLLBACK); PostgreSQL marks it failed after an error). */
+    int (*txn_state)(db *d);
     /* Copies the whole repository to a new file or database (backups before
      * a schema upgrade); NULL where the driver cannot. */
     int (*backup)(db *d, const char *to, isms_err *e);
@@ -77,7 +82,12 @@ struct db {
     struct db_stmt_cache *cache;
     int in_txn;
     int savepoints;
+    int readonly;     /* set by the driver: the repository could be opened for reading only */
 };
+
+/* The drivers' message for a unique constraint a change broke: E_CONFLICT,
+ * "another ledger entry already has this seq (5)". `value` may be NULL. */
+int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value);
 
 extern const db_driver db_sqlite_driver;
 extern const db_driver db_pg_driver;

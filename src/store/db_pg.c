@@ -73,6 +73,47 @@ static void label_add(buf *b, const char *sep, const char *v)
         buf_printf(b, "%s%s", sep, v);
 }
 
+/* libpq's complaints about a connection string it cannot read quote the
+ * part it stumbled on, which may be the password (a bad percent-encoding
+ * in it, a URI cut short): quoted parts become "...", unless they are one
+ * or two characters (the "]" or "=" it looked for). */
+static void drop_quoted(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        const char *end = *p == '"' ? strchr(p + 1, '"') : NULL;
+        if (!end) {
+            *w++ = *p;
+            continue;
+        }
+        if (end - p - 1 <= 2) {
+            memmove(w, p, (size_t)(end - p + 1));
+            w += end - p + 1;
+        } else {
+            memcpy(w, "\"...\"", 5);
+            w += 5;
+        }
+        p = end;
+    }
+    *w = 0;
+}
+
+/* Removes every occurrence of `secret` from s (belt and braces: libpq does
+ * not quote a password it could read, but a password misplaced as another
+ * option's value would be). Very short ones would garble the message and
+ * are not looked for. */
+static void redact(char *s, const char *secret)
+{
+    size_t n = secret ? strlen(secret) : 0;
+    if (n < 4)
+        return;
+    for (char *at = strstr(s, secret); at; at = strstr(at, secret)) {
+        memcpy(at, "***", 3);
+        memmove(at + 3, at + n, strlen(at + n) + 1);
+        at += 3;
+    }
+}
+
 static char *pg_label(const char *target)
 {
     if (pq_load(NULL))
@@ -83,10 +124,13 @@ static char *pg_label(const char *target)
     if (!opts)
         return xstrdup("a PostgreSQL database (unreadable connection string)");
     const char *host = NULL, *port = NULL, *user = NULL, *dbname = NULL, *options = NULL;
+    const char *password = NULL;
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (!o->val)
             continue;
-        if (!strcmp(o->keyword, "host") || (!strcmp(o->keyword, "hostaddr") && !host))
+        if (!strcmp(o->keyword, "password"))
+            password = o->val;
+        else if (!strcmp(o->keyword, "host") || (!strcmp(o->keyword, "hostaddr") && !host))
             host = o->val;
         else if (!strcmp(o->keyword, "port"))
             port = o->val;
@@ -110,8 +154,10 @@ static char *pg_label(const char *target)
     label_add(&b, "", dbname);
     label_add(&b, "?host=", socket_dir ? host : NULL);
     label_add(&b, socket_dir ? "&options=" : "?options=", options);
+    char *label = buf_detach(&b);
+    redact(label, password);   /* a password given as another option's value */
     PQconninfoFree(opts);
-    return buf_detach(&b);
+    return label;
 }
 
 /* libpq's messages end in a newline and may span lines; one line here. */
@@ -129,6 +175,21 @@ static int is_connection_state(const char *state)
 {
     return state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
                      !strcmp(state, "57P02") || !strcmp(state, "57P03"));
+}
+
+/* "Key (seq)=(5) already exists." -> db_unique_error's sentence. */
+static int pg_unique_error(const PGresult *res, const char *detail, isms_err *e)
+{
+    const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+    char columns[160] = "", value[160] = "";
+    const char *open = detail ? strstr(detail, "Key (") : NULL;
+    const char *mid = open ? strstr(open, ")=(") : NULL;
+    if (mid) {
+        snprintf(columns, sizeof columns, "%.*s", (int)(mid - open - 5), open + 5);
+        const char *close = strstr(mid + 3, ") ");
+        snprintf(value, sizeof value, "%.*s", close ? (int)(close - mid - 3) : 0, mid + 3);
+    }
+    return db_unique_error(e, table, columns, value[0] ? value : NULL);
 }
 
 /* Turns a failed command into an isms error. `what` names the command
@@ -164,8 +225,16 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
                        "the repository is busy (another isms process has held the write lock, or "
                        "a table this change needs, for over %s); nothing was written: try again",
                        d->lock_timeout);
+    if (!strcmp(state, "23505"))
+        return pg_unique_error(res, detail, e);
     if (!strncmp(state, "23", 2))
-        return err_set(e, E_CONFLICT, NULL, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+        return err_set(e, E_CONFLICT, NULL, "the repository refused the change (%s%s%s)", msg,
+                       detail ? ": " : "", detail ? detail : "");
+    if (!strcmp(state, "25006"))
+        return err_set(e, E_DENIED, "repository",
+                       "%s is read-only (the database or the server is set read-only, or this is "
+                       "a standby): it can be verified, listed, shown and exported, not changed; "
+                       "nothing was saved", d->label);
     if (!strcmp(state, "42P07"))
         return err_set(e, E_CONFLICT, NULL, "%s: %s (was the repository created twice at once?)",
                        what, msg);
@@ -223,12 +292,41 @@ static const char *const session_setup =
     "WHERE current_setting('lock_timeout') = '0'; "
     "SELECT current_setting('lock_timeout')";
 
+/* Reads the connection string before anything else, so that libpq's
+ * message about one it cannot read (which quotes it) is never shown;
+ * *password gets the password it holds (malloc'd, may be NULL). */
+static int parse_target(const char *target, char **password, isms_err *e)
+{
+    char *errmsg = NULL;
+    *password = NULL;
+    PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
+    if (!opts) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", errmsg ? errmsg : "out of memory");
+        PQfreemem(errmsg);
+        drop_quoted(msg);
+        one_line(msg);
+        return err_set(e, E_INVALID, "repository",
+                       "the PostgreSQL connection string cannot be read (%s); isms does not show "
+                       "it, as it may hold a password", msg);
+    }
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (!strcmp(o->keyword, "password") && o->val)
+            *password = xstrdup(o->val);
+    PQconninfoFree(opts);
+    return 0;
+}
+
 static int pg_connect(const char *target, pg_db **out, isms_err *e)
 {
     *out = NULL;
     int loaded = pq_load(e);
     if (loaded)
         return loaded;
+    char *password;
+    int prc = parse_target(target, &password, e);
+    if (prc)
+        return prc;
     char *label = pg_label(target);
     /* expand_dbname: `target` is a whole URI or key=value string; what it
      * says wins over the defaults before it (a server that does not answer
@@ -247,12 +345,15 @@ static int pg_connect(const char *target, pg_db **out, isms_err *e)
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
     if (!conn) {
         free(label);
+        free(password);
         return err_set(e, E_NOMEM, "repository", "out of memory connecting to PostgreSQL");
     }
     if (PQstatus(conn) != CONNECTION_OK) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(conn));
         one_line(msg);
+        redact(msg, password);
+        free(password);
         int code = strstr(msg, "does not exist") ? E_NOT_FOUND : E_UNAVAILABLE;
         err_set(e, code, "repository", "cannot connect to %s: %s%s", label, msg,
                 code == E_NOT_FOUND ? " (create the database with createdb, then run isms init)" : "");
@@ -260,6 +361,7 @@ static int pg_connect(const char *target, pg_db **out, isms_err *e)
         free(label);
         return code;
     }
+    free(password);
     PQsetNoticeProcessor(conn, quiet_notices, NULL);
     pg_db *d = xcalloc(1, sizeof *d);
     d->conn = conn;
@@ -338,9 +440,12 @@ static int pg_open(const char *target, int create, db **out, isms_err *e)
     int rc = pg_connect(target, &d, e);
     if (rc)
         return rc;
-    if (create && (rc = pg_check_empty(d, e))) {
-        pg_close(&d->base);
-        return rc;
+    if (create) {
+        rc = pg_check_empty(d, e);
+        if (rc) {
+            pg_close(&d->base);
+            return rc;
+        }
     }
     *out = &d->base;
     return 0;
@@ -484,7 +589,9 @@ static int pg_execute(db_stmt *st, isms_err *e)
         return pg_fail(d, NULL, "query", e);
     const char *const *vals = (const char *const *)st->params;
     PGresult *res;
-    if (st->head.transient || st->runs++ == 0) {
+    int first_run = st->runs == 0;
+    st->runs++;
+    if (st->head.transient || first_run) {
         /* A statement's first run is parsed, run and forgotten in one
          * round trip: most statements of a CLI command run once. Only a
          * second run pays a round trip to prepare it on the server. */
@@ -560,6 +667,18 @@ static int retry_begin(const PGresult *res)
 {
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     return state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
+}
+
+static int pg_txn_state(db *base)
+{
+    switch (PQtransactionStatus(pg_of(base)->conn)) {
+    case PQTRANS_IDLE:
+        return DB_TXN_NONE;
+    case PQTRANS_INERROR:
+        return DB_TXN_FAILED;
+    default:   /* open, or the connection is gone: the next statement names that itself */
+        return DB_TXN_OPEN;
+    }
 }
 
 static int pg_begin(db *base, int write, isms_err *e)
@@ -699,6 +818,7 @@ const db_driver db_pg_driver = {
     .col_text = pg_col_text,
     .reset = pg_reset,
     .begin = pg_begin,
+    .txn_state = pg_txn_state,
     .backup = NULL,   /* pg_dump is the tool for that; store.c backs up SQLite only */
     .integrity = pg_integrity,
     .remove = pg_remove,

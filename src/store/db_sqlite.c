@@ -8,29 +8,34 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The integrity checks running beside the caller (sq_integrity_begin). */
-typedef struct sq_check {
-    pthread_t thread;
-    sqlite3 *h;          /* a read-only connection of the check's own */
-    buf problems;
-    isms_err e;
-    int rc;
-} sq_check;
+typedef struct sq_check sq_check;
 
 typedef struct sqlite_db {
     db base;
     sqlite3 *h;
-    char *path;
+    char *path;          /* for messages */
+    int readonly;        /* opened read-only: the file or its storage cannot be written */
     sq_check *check;     /* running, or NULL */
 } sqlite_db;
+
+/* The integrity checks running beside the caller (sq_integrity_begin). */
+struct sq_check {
+    pthread_t thread;
+    sqlite_db conn;      /* a read-only connection of the check's own */
+    buf problems;
+    isms_err e;
+    int rc;
+};
 
 struct db_stmt {
     db_stmt_head head;   /* first, as db.c expects */
@@ -58,66 +63,258 @@ static void size_cache(sqlite3 *h, long long file_bytes)
     sqlite3_exec(h, sql, NULL, NULL, NULL);   /* a hint: a failure leaves the default */
 }
 
-static int sq_error(sqlite3 *h, int src, isms_err *e, const char *what)
+static int sq_remove(const char *path, isms_err *e);
+
+/* What the operating system said, when it said something useful. */
+static int storage_error(const sqlite_db *d, int sys, isms_err *e)
 {
-    int ext = sqlite3_extended_errcode(h);
+    switch (sys) {
+    case ENOSPC:
+    case EDQUOT:
+        return err_set(e, E_IO, "repository",
+                       "the disk holding %s is full (or its quota is used up): nothing was saved; "
+                       "free some space and run the command again", d->path);
+    case EROFS:
+        return err_set(e, E_DENIED, "repository",
+                       "%s is on a read-only file system: it can be read, not changed; nothing "
+                       "was saved", d->path);
+    case EACCES:
+    case EPERM:
+        return err_set(e, E_DENIED, "repository",
+                       "%s, or the directory it is in, may not be %s by this user (permission "
+                       "denied); nothing was saved", d->path, d->readonly ? "read" : "written");
+    case EIO:
+        return err_set(e, E_IO, "repository",
+                       "input/output error on %s: the disk or the file system failed; nothing "
+                       "was saved: check the storage, then run `isms verify`", d->path);
+    default:
+        return 0;
+    }
+}
+
+/* "UNIQUE constraint failed: ledger.seq" -> a sentence (db_unique_error). */
+static int unique_error(const char *msg, isms_err *e)
+{
+    const char *what = strstr(msg, "failed: ");
+    char table[64] = "", columns[160] = "";
+    if (what) {
+        what += 8;
+        const char *dot = strchr(what, '.');
+        snprintf(table, sizeof table, "%.*s", dot ? (int)(dot - what) : 0, what);
+        /* "t.a, t.b" -> "a, b" */
+        size_t n = 0;
+        for (const char *p = what; *p && n + 1 < sizeof columns; p++) {
+            if (!strncmp(p, table, strlen(table)) && p[strlen(table)] == '.' &&
+                (p == what || p[-1] == ' ')) {
+                p += strlen(table);
+                continue;
+            }
+            columns[n++] = *p;
+        }
+        columns[n] = 0;
+    }
+    return db_unique_error(e, table, columns, NULL);
+}
+
+static int sq_error(sqlite_db *d, int src, isms_err *e, const char *what)
+{
+    sqlite3 *h = d->h;
+    int ext = sqlite3_extended_errcode(h), sys = sqlite3_system_errno(h);
     const char *msg = sqlite3_errmsg(h);
     switch (src & 0xFF) {
     case SQLITE_CONSTRAINT:
         if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-            return err_set(e, E_CONFLICT, NULL, "%s", msg);
-        return err_set(e, E_CONFLICT, NULL, "%s: %s", what, msg);
+            return unique_error(msg, e);
+        return err_set(e, E_CONFLICT, NULL, "the repository refused the change (%s)", msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return err_set(e, E_RETRY, NULL,
                        "the repository is busy (another isms process holds the write lock); try again");
+    case SQLITE_READONLY:
+        return err_set(e, E_DENIED, "repository",
+                       "%s is read-only (%s): it can be verified, listed, shown and exported, not "
+                       "changed; nothing was saved", d->path,
+                       d->readonly ? "the file, its directory or its file system cannot be written"
+                                   : msg);
     case SQLITE_FULL:
+        return storage_error(d, ENOSPC, e);
     case SQLITE_IOERR:
-        return err_set(e, E_IO, NULL, "%s: %s", what, msg);
+    case SQLITE_CANTOPEN:
+        if (storage_error(d, sys, NULL))
+            return storage_error(d, sys, e);
+        if ((src & 0xFF) == SQLITE_IOERR)
+            return storage_error(d, EIO, e);
+        return err_set(e, E_IO, "repository", "cannot open %s or the files SQLite keeps beside it "
+                       "(%s-wal, %s-shm): %s", d->path, d->path, d->path,
+                       sys ? strerror(sys) : msg);
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return err_set(e, E_DENIED, "repository", "%s: %s", d->path, msg);
     case SQLITE_CORRUPT:
+        /* SQLite reports a read the disk failed (EIO) as damage: the
+         * file's own last error tells them apart. */
+        if (sqlite3_file_control(h, "main", SQLITE_FCNTL_LAST_ERRNO, &sys) == SQLITE_OK &&
+            sys == EIO)
+            return storage_error(d, EIO, e);
+        return err_set(e, E_STORE, "repository",
+                       "%s is damaged (%s): restore it from a backup or an export", d->path, msg);
     case SQLITE_NOTADB:
-        return err_set(e, E_STORE, NULL, "the repository file is damaged or not an isms repository: %s", msg);
+        return err_set(e, E_STORE, "repository",
+                       "%s is not an isms repository: it is not a SQLite database", d->path);
+    case SQLITE_NOMEM:
+        return err_set(e, E_NOMEM, NULL, "out of memory");
     default:
         return err_set(e, E_STORE, NULL, "%s: %s", what, msg);
     }
 }
 
+/* `path` as a file: URI (RFC 3986: the characters that are not plain are
+ * percent-encoded) with `query`. */
+static char *file_uri(const char *path, const char *query)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (isalnum(*p) || strchr("/-._~", *p))
+            buf_putc(&b, (char)*p);
+        else
+            buf_printf(&b, "%%%02X", *p);
+    }
+    buf_printf(&b, "?%s", query);
+    return buf_detach(&b);
+}
+
+/* Reads a page, so that a lazy open (SQLite opens files and maps the
+ * -shm at the first read) fails here rather than later. */
+static int probe(sqlite_db *d, isms_err *e)
+{
+    int rc = sqlite3_exec(d->h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : sq_error(d, rc, e, "open");
+}
+
+static int sq_connect(sqlite_db *d, const char *name, int flags, const char *setup, isms_err *e)
+{
+    sqlite3_close(d->h);
+    d->h = NULL;
+    int rc = sqlite3_open_v2(name, &d->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        return d->h ? sq_error(d, rc, e, "open")
+                    : err_set(e, E_NOMEM, "repository", "cannot open %s: %s", d->path,
+                              sqlite3_errstr(rc));
+    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(d->h, 1);
+    rc = sqlite3_exec(d->h, setup, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? probe(d, e) : sq_error(d, rc, e, "open");
+}
+
+static const char rw_setup[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                               "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+static const char ro_setup[] = "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+
+/* A non-empty write-ahead log beside the file: changes not yet in it. */
+static int has_log(const char *path)
+{
+    char wal[4200];
+    struct stat st;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    return stat(wal, &st) == 0 && st.st_size > 0;
+}
+
+/* A repository that cannot be written (a read-only mount, a WORM or
+ * forensic copy, a write-protected file or directory): read-only, and
+ * where SQLite cannot even make its shared-memory file beside it,
+ * immutable, which is exact as long as no write-ahead log holds changes. */
+static int open_readonly(sqlite_db *d, isms_err *e)
+{
+    d->readonly = 1;
+    char *uri = file_uri(d->path, "mode=ro");
+    isms_err first = {0};
+    int rc = sq_connect(d, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, ro_setup, &first);
+    free(uri);
+    if (rc && first.code != E_STORE && !has_log(d->path)) {
+        uri = file_uri(d->path, "immutable=1");
+        rc = sq_connect(d, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, ro_setup, NULL);
+        free(uri);
+        if (!rc)
+            return 0;
+    }
+    if (rc && first.code != E_STORE && has_log(d->path))
+        return err_set(e, E_DENIED, "repository",
+                       "%s cannot be written, and its write-ahead log (%s-wal) holds changes "
+                       "SQLite cannot read without writing beside it: copy both files to "
+                       "writable storage and open the copy", d->path, d->path);
+    if (rc)
+        err_set(e, first.code, first.field, "%s", first.msg);
+    return rc;
+}
+
+/* Can this process write the file and the directory holding it (WAL
+ * mode makes -wal and -shm files there)? */
+static int writable(const char *path)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir] = 0;
+    return access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+}
+
+/* A private in-memory database (the schema check's expectation). */
+static int sq_open_memory(db **out, isms_err *e)
+{
+    sqlite_db *d = xcalloc(1, sizeof *d);
+    d->path = xstrdup(":memory:");
+    int rc = sq_connect(d, ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY,
+                        "PRAGMA trusted_schema=OFF;", e);
+    if (rc) {
+        sqlite3_close(d->h);
+        free(d->path);
+        free(d);
+        return rc;
+    }
+    *out = &d->base;
+    return 0;
+}
+
 static int sq_open(const char *path, int create, db **out, isms_err *e)
 {
+    if (create && !strcmp(path, ":memory:"))
+        return sq_open_memory(out, e);
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (create && exists)
         return err_set(e, E_CONFLICT, "repository", "%s already exists; isms will not overwrite it", path);
     if (!create && !exists)
-        return err_set(e, E_NOT_FOUND, "repository",
-                       "no repository at %s (create one with: isms init %s)", path, path);
+        return err_set(e, errno == ENOENT ? E_NOT_FOUND : E_DENIED, "repository",
+                       errno == ENOENT ? "no repository at %s (create one with: isms init %s)"
+                                       : "cannot reach %s: %s", path,
+                       errno == ENOENT ? path : strerror(errno));
+    if (exists && !S_ISREG(st.st_mode))
+        return err_set(e, E_STORE, "repository", "%s is not an isms repository: it is %s", path,
+                       S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
     sqlite_db *d = xcalloc(1, sizeof *d);
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path, &d->h, flags, NULL);
-    if (rc != SQLITE_OK) {
-        err_set(e, E_STORE, "repository", "cannot open %s: %s", path,
-                d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
-        sqlite3_close(d->h);
-        free(d);
-        return E_STORE;
+    d->path = xstrdup(path);
+    int rc;
+    if (create || writable(path)) {
+        rc = sq_connect(d, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), rw_setup, e);
+        /* SQLite opens a file it may not write read-only without a word. */
+        if (!rc && !create && sqlite3_db_readonly(d->h, "main") == 1)
+            rc = open_readonly(d, e);
+    } else {
+        rc = open_readonly(d, e);
     }
-    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
-    sqlite3_extended_result_codes(d->h, 1);
-    char *msg = NULL;
-    rc = sqlite3_exec(d->h,
-                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                      "PRAGMA trusted_schema=OFF;",
-                      NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        err_set(e, rc == SQLITE_NOTADB ? E_STORE : E_STORE, "repository",
-                "%s is not an isms repository (%s)", path, msg ? msg : sqlite3_errstr(rc));
-        sqlite3_free(msg);
+    if (rc) {
         sqlite3_close(d->h);
+        free(d->path);
         free(d);
-        return E_STORE;
+        if (create)
+            sq_remove(path, NULL);   /* nothing half-made is left behind */
+        return rc;
     }
     size_cache(d->h, exists ? (long long)st.st_size : 0);
-    d->path = xstrdup(path);
+    d->base.readonly = d->readonly;
     *out = &d->base;
     return 0;
 }
@@ -137,7 +334,7 @@ static int sq_exec(db *base, const char *sql, isms_err *e)
 {
     sqlite_db *d = (sqlite_db *)base;
     int rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : sq_error(d->h, rc, e, "SQL");
+    return rc == SQLITE_OK ? 0 : sq_error(d, rc, e, "SQL");
 }
 
 static int sq_prepare(db *base, const char *sql, db_stmt **out, isms_err *e)
@@ -146,7 +343,7 @@ static int sq_prepare(db *base, const char *sql, db_stmt **out, isms_err *e)
     sqlite3_stmt *s;
     int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
     if (rc != SQLITE_OK)
-        return sq_error(d->h, rc, e, "prepare");
+        return sq_error(d, rc, e, "prepare");
     db_stmt *st = xcalloc(1, sizeof *st);
     st->head.conn = base;
     st->st = s;
@@ -180,7 +377,7 @@ static int sq_step(db_stmt *st, int *row, isms_err *e)
     if (rc == SQLITE_DONE)
         return 0;
     sqlite_db *d = (sqlite_db *)st->head.conn;
-    return sq_error(d->h, rc, e, "query");
+    return sq_error(d, rc, e, "query");
 }
 
 static int sq_col_null(db_stmt *st, int c) { return sqlite3_column_type(st->st, c) == SQLITE_NULL; }
@@ -205,6 +402,11 @@ static int sq_begin(db *base, int write, isms_err *e)
     return sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
 }
 
+static int sq_txn_state(db *base)
+{
+    return sqlite3_get_autocommit(((sqlite_db *)base)->h) ? DB_TXN_NONE : DB_TXN_OPEN;
+}
+
 static int sq_backup(db *base, const char *to, isms_err *e)
 {
     sqlite_db *d = (sqlite_db *)base;
@@ -213,11 +415,11 @@ static int sq_backup(db *base, const char *to, isms_err *e)
     sqlite3_stmt *s;
     int rc = sqlite3_prepare_v2(d->h, "VACUUM INTO ?", -1, &s, NULL);
     if (rc != SQLITE_OK)
-        return sq_error(d->h, rc, e, "backup");
+        return sq_error(d, rc, e, "backup");
     sqlite3_bind_text(s, 1, to, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(s);
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : sq_error(d->h, rc, e, "backup");
+    return rc == SQLITE_DONE ? 0 : sq_error(d, rc, e, "backup");
 }
 
 /* quick_check, not integrity_check: it reads every page once and checks
@@ -228,35 +430,35 @@ static int sq_backup(db *base, const char *to, isms_err *e)
  * rest of `isms verify`, whose own checks read every ledger entry, record
  * and tree node anyway. Neither looks at foreign keys; foreign_key_check
  * does. */
-static int run_checks(sqlite3 *h, buf *problems, isms_err *e)
+static int run_checks(sqlite_db *d, buf *problems, isms_err *e)
 {
     sqlite3_stmt *s;
-    int rc = sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(d->h, "PRAGMA quick_check", -1, &s, NULL);
     if (rc != SQLITE_OK)
-        return sq_error(h, rc, e, "quick_check");
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        return sq_error(d, rc, e, "quick_check");
+    for (rc = sqlite3_step(s); rc == SQLITE_ROW; rc = sqlite3_step(s)) {
         const char *line = (const char *)sqlite3_column_text(s, 0);
         if (line && strcmp(line, "ok"))
             buf_printf(problems, "%s%s", problems->len ? "; " : "", line);
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
-        return sq_error(h, rc, e, "quick_check");
-    rc = sqlite3_prepare_v2(h, "PRAGMA foreign_key_check", -1, &s, NULL);
+        return sq_error(d, rc, e, "quick_check");
+    rc = sqlite3_prepare_v2(d->h, "PRAGMA foreign_key_check", -1, &s, NULL);
     if (rc != SQLITE_OK)
-        return sq_error(h, rc, e, "foreign_key_check");
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        return sq_error(d, rc, e, "foreign_key_check");
+    for (rc = sqlite3_step(s); rc == SQLITE_ROW; rc = sqlite3_step(s))
         buf_printf(problems, "%srow %lld of %s refers to a missing row of %s",
                    problems->len ? "; " : "", (long long)sqlite3_column_int64(s, 1),
                    (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2));
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : sq_error(h, rc, e, "foreign_key_check");
+    return rc == SQLITE_DONE ? 0 : sq_error(d, rc, e, "foreign_key_check");
 }
 
 static void *check_thread(void *arg)
 {
     sq_check *c = arg;
-    c->rc = run_checks(c->h, &c->problems, &c->e);
+    c->rc = run_checks(&c->conn, &c->problems, &c->e);
     return NULL;
 }
 
@@ -265,19 +467,27 @@ static void *check_thread(void *arg)
 static void sq_integrity_begin(db *base)
 {
     sqlite_db *d = (sqlite_db *)base;
-    if (d->check)
+    /* A read-only repository may need the immutable open that
+     * open_readonly chose: sq_integrity runs the checks itself. */
+    if (d->check || d->readonly)
         return;
     sq_check *c = xcalloc(1, sizeof *c);
     buf_init(&c->problems);
-    if (sqlite3_open_v2(d->path, &c->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        sqlite3_exec(c->h, "PRAGMA trusted_schema=OFF", NULL, NULL, NULL) != SQLITE_OK ||
-        pthread_create(&c->thread, NULL, check_thread, c)) {
-        sqlite3_close(c->h);   /* sq_integrity runs them itself */
+    c->conn.path = d->path;   /* for messages; d outlives the check */
+    c->conn.readonly = 1;
+    int rc = sqlite3_open_v2(d->path, &c->conn.h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(c->conn.h, "PRAGMA trusted_schema=OFF", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(c->conn.h, BUSY_TIMEOUT_MS);
+        sqlite3_extended_result_codes(c->conn.h, 1);
+        rc = pthread_create(&c->thread, NULL, check_thread, c) ? SQLITE_ERROR : SQLITE_OK;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_close(c->conn.h);   /* sq_integrity runs them itself */
         free(c);
         return;
     }
-    sqlite3_busy_timeout(c->h, BUSY_TIMEOUT_MS);
     d->check = c;
 }
 
@@ -289,7 +499,7 @@ static sq_check *check_join(sqlite_db *d)
     if (!c)
         return NULL;
     pthread_join(c->thread, NULL);
-    sqlite3_close(c->h);
+    sqlite3_close(c->conn.h);
     d->check = NULL;
     return c;
 }
@@ -308,7 +518,7 @@ static int sq_integrity(db *base, void *out, isms_err *e)
     buf *problems = out;
     sq_check *c = check_join(d);
     if (!c)
-        return run_checks(d->h, problems, e);
+        return run_checks(d, problems, e);
     buf_puts(problems, buf_str(&c->problems));
     int rc = c->rc ? err_set(e, c->rc, c->e.field, "%s", c->e.msg) : 0;
     buf_reset(&c->problems);
@@ -350,6 +560,7 @@ const db_driver db_sqlite_driver = {
     .col_text = sq_col_text,
     .reset = sq_reset,
     .begin = sq_begin,
+    .txn_state = sq_txn_state,
     .backup = sq_backup,
     .integrity = sq_integrity,
     .integrity_begin = sq_integrity_begin,

@@ -20,13 +20,16 @@ int pq_load(isms_err *e)
     static int loaded;
     if (loaded)
         return 0;
-    if (!lib && !(lib = dlopen(LIBPQ, RTLD_LAZY | RTLD_LOCAL)))
+    if (!lib)
+        lib = dlopen(LIBPQ, RTLD_LAZY | RTLD_LOCAL);
+    if (!lib)
         return err_set(e, E_UNAVAILABLE, "repository", "PostgreSQL repositories need libpq, "
                        "which cannot be loaded: %s (install libpq5)", dlerror());
     void *sym;
     pq_api api;
 #define ISMS_PQ_LOAD(name)                                                                    \
-    if (!(sym = dlsym(lib, #name)))                                                           \
+    sym = dlsym(lib, #name);                                                                  \
+    if (!sym)                                                                                 \
         return err_set(e, E_UNAVAILABLE, "repository", "%s has no %s: a libpq too old for "   \
                        "isms", LIBPQ, #name);                                                 \
     memcpy(&api.name, &sym, sizeof sym);

@@ -21,7 +21,7 @@
     X(PQclear) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse) X(PQerrorMessage)   \
     X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQgetisnull)      \
     X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare) X(PQresultErrorField)               \
-    X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus)
+    X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus)
 
 typedef struct pq_api {
 #define ISMS_PQ_POINTER(name) __typeof__(name) *name;
@@ -55,6 +55,7 @@ int pq_load(isms_err *e);
 #define PQresultStatus pq.PQresultStatus
 #define PQsetNoticeProcessor pq.PQsetNoticeProcessor
 #define PQstatus pq.PQstatus
+#define PQtransactionStatus pq.PQtransactionStatus
 #endif
 
 #endif

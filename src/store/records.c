@@ -25,6 +25,22 @@ typedef struct regsql {
 
 static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
 
+/* Is f one of reg's fields? The callers name fields by descriptor; one of
+ * another register would make SQL against the wrong table. */
+static int has_field(const regdef *reg, const fielddef *f)
+{
+    for (int i = 0; i < reg->nfields; i++)
+        if (&reg->fields[i] == f)
+            return 1;
+    return 0;
+}
+
+static int not_a_field(const regdef *reg, const fielddef *f, isms_err *e)
+{
+    return err_set(e, E_INTERNAL, f ? f->name : "field", "%s has no field %s", reg->name,
+                   f ? f->name : "(none)");
+}
+
 static char *build_select(const regdef *reg)
 {
     buf b;
@@ -257,7 +273,7 @@ static int load_links(store *s, regsql *q, record *r, arena *a, isms_err *e)
         if (rc)
             return rc;
         db_bind_int(st, 1, r->id);
-        while (!(rc = db_step(st, &row, e)) && row)
+        for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
             link_push(&r->v[i], db_col_int(st, 0), db_col_text(st, 1), a, &cap);
         db_done(st);
         if (rc)
@@ -277,21 +293,25 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
         db_stmt *st;
         int rc;
         if (replace) {
-            if ((rc = db_prep(s->db, q->link_del[i], &st, e)))
+            rc = db_prep(s->db, q->link_del[i], &st, e);
+            if (rc)
                 return rc;
             db_bind_int(st, 1, r->id);
-            if ((rc = db_run(st, e)))
+            rc = db_run(st, e);
+            if (rc)
                 return rc;
         }
         for (int k = 0; k < v->n; k++) {
-            if ((rc = db_prep(s->db, q->link_ins[i], &st, e)))
+            rc = db_prep(s->db, q->link_ins[i], &st, e);
+            if (rc)
                 return rc;
             db_bind_int(st, 1, r->id);
             if (f->type == FT_LINKS)
                 db_bind_int(st, 2, v->ids[k]);
             else
                 db_bind_text(st, 2, v->keys[k]);
-            if ((rc = db_run(st, e)))
+            rc = db_run(st, e);
+            if (rc)
                 return rc;
         }
     }
@@ -307,9 +327,11 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     int row, rc;
     int64_t max_id = 0, max_no = 0;
     snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
-    if ((rc = db_prep(s->db, sql, &st, e)))
+    rc = db_prep(s->db, sql, &st, e);
+    if (rc)
         return rc;
-    if (!(rc = db_step(st, &row, e)) && row)
+    rc = db_step(st, &row, e);
+    if (!rc && row)
         max_id = db_col_int(st, 0);
     db_done(st);
     if (rc)
@@ -318,12 +340,14 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
      * but not numbers, so the first user threat is THR-1. Keys of one
      * prefix grow with id, so the newest such key holds the largest number. */
     snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1", reg->name);
-    if ((rc = db_prep(s->db, sql, &st, e)))
+    rc = db_prep(s->db, sql, &st, e);
+    if (rc)
         return rc;
     char like[64];
     snprintf(like, sizeof like, "%s-%%", reg->key_prefix);
     db_bind_text(st, 1, like);
-    if (!(rc = db_step(st, &row, e)) && row)
+    rc = db_step(st, &row, e);
+    if (!rc && row)
         max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
     db_done(st);
     if (rc)
@@ -348,7 +372,8 @@ int store_insert(store *s, const record *r, isms_err *e)
     db_bind_text(st, 5, r->updated_at);
     db_bind_text(st, 6, r->retired_at);
     bind_fields(st, 7, r);
-    if ((rc = db_run(st, e)))
+    rc = db_run(st, e);
+    if (rc)
         return rc;
     return write_links(s, q, r, 0, e);
 }
@@ -450,10 +475,12 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
     return find_by(s, reg, "key", key, id, NULL, retired, NULL, e);
 }
 
-int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
                     int64_t *id, const char **key, arena *a, isms_err *e)
 {
-    return find_by(s, reg, field, text, id, key, NULL, a, e);
+    if (!has_field(reg, f))
+        return not_a_field(reg, f, e);
+    return find_by(s, reg, f->name, text, id, key, NULL, a, e);
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */
@@ -462,16 +489,23 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
     buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
                 : q && q->only_retired ? " WHERE t.retired_at IS NOT NULL"
                                        : " WHERE t.retired_at IS NULL");
-    for (int i = 0; q && i < q->nfilters; i++)
-        buf_printf(b, " AND t.%s = ?", reg->fields[regdef_field(reg, q->filters[i].field)].name);
+    for (int i = 0; q && i < q->nfilters; i++) {
+        const fielddef *f = q->filters[i].field;
+        if (is_link(f))   /* a set holding the member */
+            buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src, f->link_table,
+                       f->link_dst);
+        else
+            buf_printf(b, " AND t.%s = ?", f->name);
+    }
 }
 
 static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
 {
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
-        const fielddef *f = &reg->fields[regdef_field(reg, q->filters[i].field)];
-        if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF)
+        const fielddef *f = q->filters[i].field;
+        if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF ||
+            f->type == FT_LINKS)
             db_bind_int(st, p++, q->filters[i].ival);
         else
             db_bind_text(st, p++, q->filters[i].sval);
@@ -482,10 +516,9 @@ static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
 static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
 {
     for (int i = 0; q && i < q->nfilters; i++) {
-        int k = regdef_field(reg, q->filters[i].field);
-        if (k < 0 || is_link(&reg->fields[k]))
-            return err_set(e, E_INVALID, q->filters[i].field, "%s has no field %s to filter on",
-                           reg->name, q->filters[i].field);
+        const fielddef *f = q->filters[i].field;
+        if (!has_field(reg, f))
+            return not_a_field(reg, f, e);
     }
     return 0;
 }
@@ -522,12 +555,15 @@ static int cursor_collect(link_cursor *c, int64_t id, const fielddef *f, value *
                           isms_err *e)
 {
     int rc = 0, cap = 0;
-    while (c->row && db_col_int(c->st, 0) < id)
-        if ((rc = db_step(c->st, &c->row, e)))
+    while (c->row && db_col_int(c->st, 0) < id) {
+        rc = db_step(c->st, &c->row, e);
+        if (rc)
             return rc;
+    }
     while (c->row && db_col_int(c->st, 0) == id) {
         link_push(v, db_col_int(c->st, 1), db_col_text(c->st, 2), a, &cap);
-        if ((rc = db_step(c->st, &c->row, e)))
+        rc = db_step(c->st, &c->row, e);
+        if (rc)
             return rc;
     }
     link_finish(f, v);
@@ -577,7 +613,35 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
         if (!rc)
             bind_query(c->st, sq->reg, q);
     }
-    return rc ? rc : db_step(c->st, &c->row, e);
+    if (rc)
+        return rc;
+    return db_step(c->st, &c->row, e);
+}
+
+/* Hands each row of `st` to fn, with its links from the cursors (cur[i]
+ * for field i; none where cur[i].st is NULL). */
+static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn, void *ctx,
+                     isms_err *e)
+{
+    arena a;
+    arena_init(&a);
+    int row, n = 0, rc = db_step(st, &row, e);
+    while (!rc && row) {
+        record r;
+        n++;
+        if (n % SCAN_ARENA_ROWS == 0)
+            arena_reset(&a);
+        decode_row(st, reg, &r, &a);
+        for (int i = 0; i < reg->nfields && !rc; i++)
+            if (cur[i].st)
+                rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
+        if (!rc)
+            rc = fn(&r, ctx);
+        if (!rc)
+            rc = db_step(st, &row, e);
+    }
+    arena_free(&a);
+    return rc;
 }
 
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
@@ -587,8 +651,6 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (rc)
         return rc;
     regsql *sq = sql_for(s, reg);
-    link_cursor cur[64];
-    memset(cur, 0, sizeof cur);
     buf b;
     buf_init(&b);
     query_sql(&b, sq->select, reg, q);
@@ -598,27 +660,17 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (rc)
         return rc;
     bind_query(st, reg, q);
-    for (int i = 0; i < reg->nfields && i < 64 && !rc; i++)
+    /* A cursor per field, as many as the register has (FIELD_MAX). */
+    link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
+    for (int i = 0; i < reg->nfields && !rc; i++)
         if (sq->link_all[i])
             rc = open_link_cursor(s, sq, i, q, &cur[i], e);
-    arena a;
-    arena_init(&a);
-    int row, n = 0;
-    while (!rc && !(rc = db_step(st, &row, e)) && row) {
-        record r;
-        if (++n % SCAN_ARENA_ROWS == 0)
-            arena_reset(&a);
-        decode_row(st, reg, &r, &a);
-        for (int i = 0; i < reg->nfields && !rc; i++)
-            if (cur[i].st)
-                rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
-        if (!rc)
-            rc = fn(&r, ctx);
-    }
-    for (int i = 0; i < 64; i++)
+    if (!rc)
+        rc = scan_rows(st, reg, cur, fn, ctx, e);
+    for (int i = 0; i < reg->nfields; i++)
         db_done(cur[i].st);
+    free(cur);
     db_done(st);
-    arena_free(&a);
     return rc;
 }
 
@@ -646,9 +698,11 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
             if (rc)
                 return rc;
             db_bind_int(st, 1, id);
-            while (!(rc = db_step(st, &row, e)) && row)
-                if ((rc = fn(regs[r], f, db_col_text(st, 0), ctx)))
+            for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+                rc = fn(regs[r], f, db_col_text(st, 0), ctx);
+                if (rc)
                     break;
+            }
             db_done(st);
             if (rc)
                 return rc;
@@ -668,21 +722,21 @@ int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
-    while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx)))
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx);
+        if (rc)
             break;
+    }
     db_done(st);
     return rc;
 }
 
-int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e)
+int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e)
 {
-    int k = regdef_field(reg, field);
-    if (k < 0)
-        return err_set(e, E_INTERNAL, field, "%s has no field %s", reg->name, field);
+    if (!has_field(reg, f))
+        return not_a_field(reg, f, e);
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", reg->fields[k].name,
-             reg->name);
+    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", f->name, reg->name);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
@@ -690,5 +744,40 @@ int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms
     rc = db_step(st, &row, e);
     *max = !rc && row && !db_col_null(st, 0) ? db_col_int(st, 0) : 0;
     db_done(st);
+    return rc;
+}
+
+/* ---- tables for registers no migration knows ---- */
+
+static const char *column_type(const fielddef *f)
+{
+    switch (f->type) {
+    case FT_INT: case FT_MONEY: case FT_BOOL: case FT_REF:
+        return "BIGINT";
+    default:
+        return "TEXT";
+    }
+}
+
+int store_create_table(store *s, const regdef *reg, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "CREATE TABLE %s (id %s, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, "
+               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT", reg->name,
+               s->db->drv->id_column);
+    for (int i = 0; i < reg->nfields; i++)
+        if (!is_link(&reg->fields[i]))
+            buf_printf(&b, ", %s %s", reg->fields[i].name, column_type(&reg->fields[i]));
+    buf_puts(&b, ");\n");
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (is_link(f))
+            buf_printf(&b, "CREATE TABLE %s (%s BIGINT NOT NULL REFERENCES %s (id), %s %s NOT NULL, "
+                       "PRIMARY KEY (%s, %s));\n", f->link_table, f->link_src, reg->name, f->link_dst,
+                       f->type == FT_LINKS ? "BIGINT" : "TEXT", f->link_src, f->link_dst);
+    }
+    int rc = db_exec(s->db, buf_str(&b), e);
+    buf_reset(&b);
     return rc;
 }

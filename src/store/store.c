@@ -44,7 +44,7 @@ static char *migration_sql(const db *d, const char *src)
     buf_init(&b);
     const char *p = src;
     const char *tok;
-    while ((tok = strstr(p, "@ID@"))) {
+    for (tok = strstr(p, "@ID@"); tok; tok = strstr(p, "@ID@")) {
         buf_append(&b, p, (size_t)(tok - p));
         buf_puts(&b, d->drv->id_column);
         p = tok + 4;
@@ -67,9 +67,14 @@ static int read_version(store *s, int *version, isms_err *e)
 
 int store_schema_version(store *s, int *version, isms_err *e) { return read_version(s, version, e); }
 
+char *store_migration_sql(const db *d, int version)
+{
+    return migration_sql(d, isms_migrations[version - 1].data);
+}
+
 static int apply_migration(store *s, int v, isms_err *e)
 {
-    char *sql = migration_sql(s->db, isms_migrations[v - 1].data);
+    char *sql = store_migration_sql(s->db, v);
     int rc = db_exec(s->db, sql, e);
     free(sql);
     if (rc)
@@ -108,11 +113,14 @@ static int migrate(store *s, const char *target, const char *name, int create, i
 {
     int limit = migration_limit(), version = 0, rc;
     if (!create) {
-        rc = read_version(s, &version, e);
-        if (rc) {
-            err_clear(e);
+        isms_err why = {0};
+        rc = read_version(s, &version, &why);
+        /* Only a missing table means "not a repository": a full disk, an
+         * I/O error or damage say what they are. */
+        if (rc == E_STORE && strstr(why.msg, "schema_migration"))
             return err_set(e, E_STORE, "repository", "%s is not an isms repository", name);
-        }
+        if (rc)
+            return err_set(e, rc, why.field, "%s", why.msg);
         if (version > store_schema_latest())
             return err_set(e, E_STORE, "repository",
                            "%s has schema version %d, newer than this isms (%d); upgrade isms",
@@ -120,6 +128,11 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         s->version = version;
         if (version >= limit)
             return 0;
+        if (s->db->readonly)
+            return err_set(e, E_DENIED, "repository",
+                           "%s has schema version %d and this isms needs %d, but it is read-only "
+                           "and cannot be upgraded: read it with the isms that wrote it, or "
+                           "upgrade a writable copy", name, version, limit);
         rc = backup_before_upgrade(s, target, version, e);
         if (rc)
             return rc;
@@ -129,17 +142,25 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         return rc;
     /* Read again under the write lock: another process may have migrated
      * the repository while this one waited. */
-    if (!create && (rc = read_version(s, &version, e)))
-        goto fail;
-    int from = version;
-    for (int v = version + 1; v <= limit; v++)
-        if ((rc = apply_migration(s, v, e)))
+    if (!create) {
+        rc = read_version(s, &version, e);
+        if (rc)
             goto fail;
+    }
+    int from = version;
+    for (int v = version + 1; v <= limit; v++) {
+        rc = apply_migration(s, v, e);
+        if (rc)
+            goto fail;
+    }
     s->version = limit;   /* what on_upgrade writes goes to the new tables */
-    if (!create && from < limit && s->schema.on_upgrade &&
-        (rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e)))
-        goto fail;
-    if ((rc = db_commit(s->db, e)))
+    if (!create && from < limit && s->schema.on_upgrade) {
+        rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e);
+        if (rc)
+            goto fail;
+    }
+    rc = db_commit(s->db, e);
+    if (rc)
         return rc;
     s->version = limit;
     if (upgraded_from && !create && from < limit)
@@ -167,6 +188,7 @@ int store_open(const char *target, int create, const store_schema *schema, store
         rc = migrate(s, target, name, create, upgraded_from, e);
         free(name);
     }
+
     if (rc) {
         store_close(s);
         return rc;
@@ -180,6 +202,7 @@ void store_close(store *s)
     if (!s)
         return;
     regsql_free(s);
+    free(s->schema_diff);
     db_close(s->db);
     free(s);
 }
@@ -187,7 +210,6 @@ void store_close(store *s)
 const char *store_backend(const store *s) { return db_kind(s->db); }
 int store_remove(const char *target, isms_err *e) { return db_remove(target, e); }
 char *store_label(const char *target) { return db_label(target); }
-db *store_db(store *s) { return s->db; }
 
 int store_integrity(store *s, struct buf *problems, isms_err *e)
 {
@@ -200,7 +222,22 @@ void store_integrity_begin(store *s)
         s->db->drv->integrity_begin(s->db);
 }
 
-int store_begin(store *s, int write, isms_err *e) { return db_begin(s->db, write, e); }
+int store_begin(store *s, int write, isms_err *e)
+{
+    /* A write on a schema that is not isms's own would run whatever was
+     * planted there (a trigger rewriting values) under an honest name. */
+    const char *diff = NULL;
+    if (write && !s->db->in_txn) {
+        int rc = store_schema_check(s, &diff, e);
+        if (rc)
+            return rc;
+    }
+    if (diff)
+        return err_set(e, E_TAMPERED, "repository",
+                       "the repository's schema differs from the one isms made (%s); no change "
+                       "is written until it is restored: run `isms verify`", diff);
+    return db_begin(s->db, write, e);
+}
 int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
 void store_rollback(store *s) { db_rollback(s->db); }
 
@@ -224,9 +261,11 @@ int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
     if (rc)
         return rc;
     db_bind_text(st, 1, name);
-    if ((rc = db_run(st, e)))
+    rc = db_run(st, e);
+    if (rc)
         return rc;
-    if ((rc = db_prep(s->db, "INSERT INTO meta (name, value) VALUES (?, ?)", &st, e)))
+    rc = db_prep(s->db, "INSERT INTO meta (name, value) VALUES (?, ?)", &st, e);
+    if (rc)
         return rc;
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, text);
@@ -296,10 +335,11 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
     if (key)
         db_bind_text(st, 1, key);
     int row;
-    while (!(rc = db_step(st, &row, e)) && row) {
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         ledger_row r;
         ledger_row_from(st, &r);
-        if ((rc = fn(&r, ctx)))
+        rc = fn(&r, ctx);
+        if (rc)
             break;
     }
     db_done(st);

@@ -17,7 +17,6 @@
 #include <stdint.h>
 
 typedef struct store store;
-struct db;
 
 /* What the domain layer tells the store at open: its registers, and what
  * to do in the same transaction as a schema upgrade (write the ledger entry
@@ -45,7 +44,12 @@ int store_remove(const char *target, isms_err *e);
 char *store_label(const char *target);
 int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
-struct db *store_db(store *s);               /* for the store's own modules and tests */
+
+/* Creates the tables of `reg` (its own and its link tables) from its field
+ * table. isms's own registers get theirs from migrations, written and
+ * reviewed like any schema change; this is for registers defined outside
+ * isms, by tests that show a register can be added as data alone. */
+int store_create_table(store *s, const regdef *reg, isms_err *e);
 
 /* Runs the backend's own integrity checks; problems are appended to
  * `problems` (a core/buf.h buf), which stays empty when all is well. */
@@ -56,6 +60,13 @@ int store_integrity(store *s, struct buf *problems, isms_err *e);
  * records), so that they run beside the caller's own checks on a second
  * core; store_integrity then waits for them. */
 void store_integrity_begin(store *s);
+
+/* How the repository's schema differs from the one its migrations make
+ * (tables, columns, indexes, triggers, rules, views on isms's tables), as
+ * "; "-separated findings in *diff; NULL when it does not. Checked once per
+ * open, on the first write or this call; while it differs every write is
+ * refused (E_TAMPERED). */
+int store_schema_check(store *s, const char **diff, isms_err *e);
 
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
@@ -82,14 +93,16 @@ int store_get(store *s, const regdef *reg, const char *key, record *out, arena *
 int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e);
 /* Finds id and retirement of a key; *id = 0 when there is no such record. */
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e);
-/* Finds a record by the value of a unique text field (person by e-mail). */
-int store_lookup_by(store *s, const regdef *reg, const char *field, const char *text,
+/* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
                     int64_t *id, const char **key, arena *a, isms_err *e);
 
+/* A field equal to a value; for a set field (links, enum sets), a set
+ * holding that member. */
 typedef struct store_filter {
-    const char *field;     /* a field name */
-    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF (id) */
-    const char *sval;      /* text fields */
+    const fielddef *field; /* a field of the register scanned */
+    int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF, FT_LINKS (the member's id) */
+    const char *sval;      /* text fields, FT_ENUMSET (the member) */
 } store_filter;
 
 typedef struct store_query {
@@ -120,8 +133,8 @@ typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
 int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
                 isms_err *e);
 
-/* Largest value of an integer field among active records (0 if none). */
-int store_max(store *s, const regdef *reg, const char *field, int64_t *max, isms_err *e);
+/* Largest value of integer field `f` of reg among active records (0 if none). */
+int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e);
 
 /* ---- ledger rows ---- */
 
@@ -147,10 +160,10 @@ int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err 
 typedef int (*store_hash_fn)(int64_t seq, const char *hash, void *ctx);
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e);
 
-/* ---- the ledger's Merkle tree, kept as it grows (0004_ledger_tree.sql) ---- */
+/* ---- the ledger's Merkle tree, kept as it grows (0006_ledger_tree.sql) ---- */
 
 /* The schema version that brought the stored tree. */
-enum { STORE_SCHEMA_LEDGER_TREE = 4 };
+enum { STORE_SCHEMA_LEDGER_TREE = 6 };
 
 /* Does the repository's schema have the stored tree? (Not one kept at an
  * older schema by ISMS_MIGRATE_UNTIL, a test aid.) */

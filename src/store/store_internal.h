@@ -13,7 +13,12 @@ struct store {
     int version;             /* the schema version once open */
     struct regsql **sql;     /* per-register SQL text, built on first use */
     int nsql;
+    char *schema_diff;       /* schema.c: how the schema differs from its migrations', or NULL */
+    int schema_checked;
 };
+
+/* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */
+char *store_migration_sql(const db *d, int version);
 
 /* Per-register SQL (records.c). */
 void regsql_free(store *s);

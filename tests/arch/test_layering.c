@@ -15,10 +15,12 @@ typedef struct layer {
     int jansson;               /* may include <jansson.h> */
 } layer;
 
-/* Every folder of src/ that holds code, bottom up. The domain's four jobs
+/* Every folder of src/ that holds code, bottom up. The domain's five jobs
  * each have a folder: the generic engine, the registers (fields, rules,
- * derived values), the workflows that make several changes at once, and
- * the ledger's integrity (verify, the tree, checkpoints, signing keys). */
+ * validation), the workflows that make several changes at once, the
+ * ledger's integrity (verify, the tree, checkpoints, signing keys), and
+ * the views every front end shows alike (derived values, list filters,
+ * the dashboard). */
 static const layer layers[] = {
     {"core", "", 0},
     {"risk", "core", 0},
@@ -29,6 +31,8 @@ static const layer layers[] = {
     {"domain/registers", "core store ledger formats risk domain/engine domain/workflows", 0},
     {"domain/workflows", "core store ledger formats risk domain/engine domain/registers", 0},
     {"domain/integrity", "core store ledger formats domain/engine domain/registers", 0},
+    {"domain/views", "core store ledger formats risk domain/engine domain/registers "
+                     "domain/workflows domain/integrity", 0},
     {"backup", "core store ledger formats domain", 1},
     {"cli", "core store ledger formats risk domain backup", 1},
 };

@@ -2,6 +2,7 @@
  * verifies, and an import that cannot be trusted leaves nothing behind. */
 #include "support/testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,57 @@ static void tampered_export_is_refused(void **state)
     tu_result_free(&r);
 }
 
+/* The export with the value of member `name` of the first record after
+ * `after` replaced by `json` (the document is indented: one member a line). */
+static char *set_member(const char *doc, const char *after, const char *name, const char *json)
+{
+    char member[64];
+    snprintf(member, sizeof member, "\"%s\": ", name);
+    const char *at = strstr(strstr(doc, after), member);
+    assert_non_null(at);
+    at += strlen(member);
+    const char *end = strchr(at, '\n');
+    if (end[-1] == ',')
+        end--;
+    size_t head = (size_t)(at - doc);
+    char *out = malloc(strlen(doc) + strlen(json) + 1);
+    memcpy(out, doc, head);
+    strcpy(out + head, json);
+    strcat(out, end);
+    return out;
+}
+
+/* The values of an export pass the checks typed input passes, whatever
+ * the ledger says: the import names the record and the field. */
+static void invalid_values_are_refused(void **state)
+{
+    (void)state;
+    static const struct { const char *name, *json, *message; } edits[] = {
+        {"likelihood", "9", "likelihood: 9 is out of range"},
+        {"title", "\"   \"", "title: \"   \" is blank"},
+        {"treatment", "\"ignore\"", "treatment: \"ignore\""},
+        {"review_date", "\"2027-02-30\"", "review_date: \"2027-02-30\""},
+        {"owner", "null", "owner is required"},
+        {"lef", "\"pert(6,2,1)\"", "lef"},
+    };
+    char *x = tu_read_file(tu_path("a.json"), NULL);
+    for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+        char *bad = set_member(x, "\"key\": \"RISK-1\"", edits[i].name, edits[i].json);
+        const char *path = tu_path("invalid.json"), *target = tu_repo("invalid.isms");
+        assert_int_equal(tu_write_file(path, bad), 0);
+        free(bad);
+        tu_result r;
+        tu_isms(&r, NULL, NULL, "import", path, target, (const char *)NULL);
+        if (r.status != 3)
+            fail_msg("edit %zu: exit %d, stderr %s", i, r.status, r.err);
+        assert_contains(r.err, "/registers/risks/0");
+        assert_contains(r.err, edits[i].message);
+        assert_false(tu_repo_exists(target));
+        tu_result_free(&r);
+    }
+    free(x);
+}
+
 static void malformed_files_are_refused(void **state)
 {
     (void)state;
@@ -113,6 +165,7 @@ int main(void)
         cmocka_unit_test(round_trip_is_identical),
         cmocka_unit_test(import_refuses_to_overwrite),
         cmocka_unit_test(tampered_export_is_refused),
+        cmocka_unit_test(invalid_values_are_refused),
         cmocka_unit_test(malformed_files_are_refused),
         cmocka_unit_test(demo_summary_reads_well),
     };

@@ -102,7 +102,7 @@ static void verify_and_log(void **state)
     assert_contains(out, "update");
     assert_contains(out, "residual_likelihood");
     assert_contains(out, "backups tested");
-    assert_contains(out, "test-runner");   /* the actor, from ISMS_ACTOR */
+    assert_contains(out, "os:");   /* the actor: without --as, the operating-system account */
     free(out);
     out = tu_isms_ok(repo, "log", "RISK-1", "--json");
     json_t *entries = json_of(out);
@@ -113,6 +113,21 @@ static void verify_and_log(void **state)
                         "residual_likelihood");
     json_decref(entries);
     free(out);
+}
+
+/* The domain says whether an update changed anything; the CLI says so. */
+static void update_says_whether_it_changed(void **state)
+{
+    (void)state;
+    long long before = ledger_length();
+    char *out = tu_isms_ok(repo, "risk", "update", "RISK-1", "--title", "Ransomware halts payments");
+    assert_contains(out, "unchanged RISK-1");
+    free(out);
+    assert_int_equal(ledger_length(), before);
+    out = tu_isms_ok(repo, "risk", "update", "RISK-1", "--residual-impact", "4");
+    assert_contains(out, "updated RISK-1");
+    free(out);
+    assert_int_equal(ledger_length(), before + 1);
 }
 
 /* Each bad input: a clear message naming field and value, a non-zero exit,
@@ -127,7 +142,8 @@ static const bad_case bad_cases[] = {
     {{"risk", "show", "RISK-99"}, 4, {"RISK-99"}},
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "7", "--impact", "2"},
      3, {"likelihood", "7", "1..5"}},
-    {{"risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"}, 3, {"title", "required"}},
+    {{"risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"}, 3,
+     {"title is required", "(option --title)"}},
     {{"risk", "add", "--title", "x", "--owner", "ghost@acme.example", "--likelihood", "2", "--impact", "2"},
      3, {"owner", "ghost@acme.example"}},
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
@@ -141,7 +157,7 @@ static const bad_case bad_cases[] = {
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
       "--treatment", "ignore"}, 3, {"treatment", "ignore", "mitigate"}},
     {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--residual-likelihood", "3"}, 3, {"residual_likelihood", "3"}},
+      "--residual-likelihood", "3"}, 3, {"residual_likelihood: 3", "(option --residual-likelihood)"}},
     {{"risk", "add", "--title", "x", "--bogus", "1"}, 2, {"--bogus"}},
     {{"risk", "update", "RISK-1", "--owner", "nobody"}, 3, {"owner", "NOBODY"}},
     {{"risk", "update", "RISK-1", "--title", ""}, 3, {"title"}},
@@ -158,7 +174,34 @@ static const bad_case bad_cases[] = {
     {{"org", "set", "--currency", "XXX"}, 3, {"currency", "XXX"}},
     {{"org", "set", "--currency", "USD"}, 5, {"currency"}},   /* amounts already recorded */
     {{"org", "set", "--risk-matrix", "3"}, 5, {"risk_matrix", "5"}},   /* a risk is rated 5 */
-    {{"scope", "approve", "SCOPE-1", "--by", "omar@acme.example"}, 4, {"SCOPE-1"}},
+    /* Lax parsing, refused (issue 14): a blank title, money with misplaced
+     * or foreign grouping, an empty review date on add, levels typed "+3"
+     * or "03", an empty value for a field that always holds one. */
+    {{"risk", "add", "--title", "   ", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"},
+     3, {"title", "\"   \"", "blank"}},
+    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1,2,3"},
+     3, {"value_at_stake", "\"1,2,3\"", "separator"}},
+    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1.250.000,50"},
+     3, {"value_at_stake", "\"1.250.000,50\"", "1,250,000.50"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
+      "--review-date", ""}, 3, {"review_date", "\"\"", "(option --review-date)"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "+3", "--impact", "2"},
+     3, {"likelihood", "\"+3\"", "no + sign"}},
+    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "3", "--impact", "03"},
+     3, {"impact", "\"03\"", "leading zeros"}},
+    {{"risk", "update", "RISK-1", "--treatment", ""}, 3, {"treatment is required", "(option --treatment)"}},
+    {{"--as", "dana@acme.example", "risk", "accept", "RISK-1", "--rationale", "fine", "--until", ""}, 3,
+     {"expires_on", "\"\""}},
+    {{"risk", "update", "RISK-1", "--title", " \t "}, 3, {"title", "blank"}},
+    {{"risk", "list", "--likelihood", "03"}, 3, {"likelihood", "\"03\""}},
+    {{"risk", "list", "--owner", "ghost@acme.example"}, 4, {"owner", "ghost@acme.example"}},
+    {{"--as", "dana@acme.example", "scope", "approve", "SCOPE-1"}, 4, {"SCOPE-1"}},
+    {{"scope", "approve", "SCOPE-1", "--by", "dana@acme.example"}, 2, {"--by"}},
+    {{"--as", "ghost@acme.example", "risk", "list"}, 7, {"ghost@acme.example", "not a person"}},
+    {{"--as", "dana@acme.example", "risk", "accept", "RISK-1", "--by", "dana@acme.example",
+      "--rationale", "x"}, 2, {"--by"}},
+    {{"risk", "accept", "RISK-1", "--rationale", "x"}, 7, {"--as"}},
+    {{"--as", "dana@acme.example", "init", "other.isms"}, 2, {"--as"}},
     {{"frobnicate"}, 2, {"frobnicate"}},
     {{"risk", "explode"}, 2, {"explode"}},
 };
@@ -203,8 +246,14 @@ static void help_at_every_level(void **state)
     assert_contains(out, "(required)");
     assert_contains(out, "mitigate");
     free(out);
+    out = tu_isms_ok(NULL, "scope", "--help");
+    assert_contains(out, "approve");   /* a verb of the scope's lifecycle table */
+    free(out);
     out = tu_isms_ok(NULL, "scope", "approve", "--help");
-    assert_contains(out, "--by");
+    assert_contains(out, "--as PERSON");
+    assert_contains(out, "draft -> approved");
+    assert_contains(out, "management-body");
+    assert_not_contains(out, "--by");
     free(out);
     tu_result r;
     tu_isms(&r, NULL, NULL, (const char *)NULL);
@@ -232,7 +281,7 @@ static void every_list_and_show_has_json(void **state)
     free(out);
     out = tu_isms_ok(repo, "threat", "list", "--json");
     j = json_of(out);
-    assert_int_equal(json_array_size(j), 15);
+    assert_int_equal(json_array_size(j), 15 + 47);   /* T-IS-001..015, BSI G-0.1..47 */
     json_decref(j);
     free(out);
     out = tu_isms_ok(repo, "org", "show", "--json");
@@ -297,28 +346,58 @@ static void retire_keeps_history(void **state)
     free(out);
 }
 
+/* The last ledger entry of `key`: its actor and op. */
+static void last_entry(const char *key, const char *actor, const char *op)
+{
+    char *text = tu_isms_ok(repo, "log", key, "--json");
+    json_t *log = json_of(text);
+    free(text);
+    json_t *last = json_array_get(log, json_array_size(log) - 1);
+    assert_string_equal(json_string_value(json_object_get(last, "actor")), actor);
+    assert_string_equal(json_string_value(json_object_get(last, "op")), op);
+    json_decref(log);
+}
+
+static void expect_refused(int status, const char *needle, const char *const argv[])
+{
+    tu_result r;
+    tu_isms_argv(&r, repo, NULL, argv);
+    if (r.status != status)
+        fail_msg("%s %s: exit %d, expected %d; stderr: %s", argv[0], argv[1], r.status, status, r.err);
+    assert_contains(r.err, needle);
+    tu_result_free(&r);
+}
+
+/* The approver is whoever acts (--as), and only that person: there is no
+ * --by naming someone else, and the ledger records the approver. */
 static void scope_is_approved_by_the_board(void **state)
 {
     (void)state;
     free(tu_isms_ok(repo, "scope", "add", "--statement", "Payments and online banking of Acme Bank"));
-    tu_result r;
-    tu_isms(&r, repo, NULL, "scope", "approve", "SCOPE-1", "--by", "omar@acme.example", (const char *)NULL);
-    assert_int_equal(r.status, 7);
-    assert_contains(r.err, "management body");
-    tu_result_free(&r);
-    free(tu_isms_ok(repo, "scope", "approve", "SCOPE-1", "--by", "dana@acme.example"));
+    long long before = ledger_length();
+    expect_refused(2, "--by", (const char *const[]){"--as", "omar@acme.example", "scope", "approve", "SCOPE-1",
+                                                    "--by", "dana@acme.example", NULL});
+    expect_refused(7, "management body", (const char *const[]){"--as", "omar@acme.example", "scope", "approve",
+                                                               "SCOPE-1", NULL});
+    expect_refused(7, "--as PERSON", (const char *const[]){"scope", "approve", "SCOPE-1", NULL});
+    expect_refused(7, "not a person", (const char *const[]){"--as", "mallory@evil.example", "scope", "approve",
+                                                            "SCOPE-1", NULL});
+    assert_int_equal(ledger_length(), before);
+    free(tu_isms_ok(repo, "--as", "dana@acme.example", "scope", "approve", "SCOPE-1"));
+    last_entry("SCOPE-1", "dana@acme.example", "approve");
     char *out = tu_isms_ok(repo, "scope", "show", "SCOPE-1", "--json");
     json_t *j = json_of(out);
     assert_string_equal(json_string_value(json_object_get(j, "status")), "approved");
     assert_string_equal(json_string_value(json_object_get(j, "approved_by")), "PER-1");
     json_decref(j);
     free(out);
+    expect_refused(5, "draft", (const char *const[]){"--as", "dana@acme.example", "scope", "approve", "SCOPE-1", NULL});
     /* An approved version is frozen; a new version supersedes it on approval. */
-    tu_isms(&r, repo, NULL, "scope", "update", "SCOPE-1", "--statement", "changed", (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    tu_result_free(&r);
+    expect_refused(5, "can no longer change", (const char *const[]){"scope", "update", "SCOPE-1", "--statement",
+                                                                    "changed", NULL});
     free(tu_isms_ok(repo, "scope", "add", "--statement", "Payments, online banking and AI chatbot"));
-    free(tu_isms_ok(repo, "scope", "approve", "SCOPE-2", "--by", "PER-1"));
+    free(tu_isms_ok(repo, "scope", "approve", "SCOPE-2", "--as", "PER-1"));
+    last_entry("SCOPE-1", "dana@acme.example", "supersede");
     out = tu_isms_ok(repo, "scope", "list", "--all", "--json");
     j = json_of(out);
     assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "status")), "superseded");
@@ -332,6 +411,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(example_records_are_stored),
         cmocka_unit_test(verify_and_log),
+        cmocka_unit_test(update_says_whether_it_changed),
         cmocka_unit_test(bad_input_changes_nothing),
         cmocka_unit_test(help_at_every_level),
         cmocka_unit_test(every_list_and_show_has_json),

@@ -89,11 +89,10 @@ static void same_bytes_as_jansson(void **state)
 static void escapes_as_jansson_does(void **state)
 {
     (void)state;
-    /* Text that is not UTF-8 never reaches js_quote: it dies on it. */
     for (int i = 0; i < VALID_TEXTS; i++) {
         buf b;
         buf_init(&b);
-        js_quote(&b, texts[i]);
+        assert_int_equal(js_quote(&b, texts[i]), 0);
         json_t *j = json_string(texts[i]);
         char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
         assert_string_equal(buf_str(&b), want);
@@ -101,6 +100,19 @@ static void escapes_as_jansson_does(void **state)
         json_decref(j);
         buf_reset(&b);
     }
+    /* Text that is not UTF-8, and no text, are refused: nothing is written. */
+    for (size_t i = VALID_TEXTS; i < sizeof texts / sizeof *texts; i++) {
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "x");
+        assert_int_equal(js_quote(&b, texts[i]), E_INVALID);
+        assert_string_equal(buf_str(&b), "x");
+        buf_reset(&b);
+    }
+    buf b;
+    buf_init(&b);
+    assert_int_equal(js_quote(&b, NULL), E_INVALID);
+    buf_reset(&b);
 }
 
 int main(void)

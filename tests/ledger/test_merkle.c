@@ -1,5 +1,5 @@
 /* The Merkle tree (src/ledger/merkle.c) against the RFC 6962 test vectors
- * of transparency-dev/merkle (../shared/data/merkle: every happy path must
+ * of transparency-dev/merkle (tests/data/merkle: every happy path must
  * verify, every mutant must be refused), and against a naive, recursive
  * reading of RFC 9162 for tree heads and for proofs of every (k, n). */
 #include "support/testutil.h"
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VECTORS ISMS_SHARED_DIR "/data/merkle"
+#define VECTORS ISMS_SOURCE_DIR "/tests/data/merkle"
 
 /* The vector set as published (README.md there): 98 of each kind, 12 of
  * them positive. A missing or partial directory fails here. */

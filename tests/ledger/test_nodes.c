@@ -24,7 +24,7 @@ static dom *bare_repository(const char *target)
 {
     dom *d;
     isms_err e = {0};
-    if (dom_create(target, "test", DOM_CREATE_BARE, &d, &e))
+    if (dom_create(target, &(principal){.actor = "test"}, DOM_CREATE_BARE, &d, &e))
         fail_msg("create: %s", e.msg);
     return d;
 }
@@ -140,7 +140,7 @@ static void filled_tree_equals_grown_tree(void **state)
     /* A ledger from before the stored tree: the entries, no nodes. */
     tu_sql(target, "DELETE FROM ledger_node");
     isms_err e = {0};
-    if (dom_open(target, "test", &d, &e))
+    if (dom_open(target, &d, &e))
         fail_msg("open: %s", e.msg);
     char *none = dump(d);
     assert_string_equal(none, "");
@@ -217,7 +217,7 @@ static void verify_reports_tampered_nodes(void **state)
     dom *d;
     isms_err e = {0};
     tu_sql(target, "DELETE FROM ledger_node");
-    if (dom_open(target, "test", &d, &e) || store_begin(dom_store(d), 1, &e) ||
+    if (dom_open(target, &d, &e) || store_begin(dom_store(d), 1, &e) ||
         ledger_tree_fill(dom_store(d), &e) || store_commit(dom_store(d), &e))
         fail_msg("refill: %s", e.msg);
     dom_close(d);

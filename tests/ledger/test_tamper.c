@@ -3,6 +3,7 @@
  * clean verification. */
 #include "support/testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,10 +30,9 @@ static void expect_verify_ok(void)
     free(out);
 }
 
-static int setup(void **state)
+static void make_repo(const char *name)
 {
-    (void)state;
-    repo = tu_repo("tamper.isms");
+    repo = tu_repo(name);
     free(tu_isms_ok(NULL, "init", repo));
     free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
                     "management-body"));
@@ -40,6 +40,12 @@ static int setup(void **state)
                     "--likelihood", "3", "--impact", "5"));
     free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats", "RISK-1"));
     free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--impact", "4"));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    make_repo("tamper.isms");
     return 0;
 }
 
@@ -113,6 +119,109 @@ static void deleted_entry_is_named(void **state)
     repo = saved;
 }
 
+/* Bytes that are not UTF-8 in an entry's actor or note: verify reports
+ * tampering (exit 10, never an abort), and the commands that read the
+ * ledger fail instead of dropping the entry. PostgreSQL refuses to store
+ * such bytes in the first place, which the test checks instead. */
+static void text_that_is_not_utf8_is_tampering(void **state)
+{
+    (void)state;
+    const char *saved = repo;
+    repo = tu_repo("utf8.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "--note", "hired", "person", "add", "--name", "A", "--email", "a@x.example"));
+    if (tu_backend_is_pg()) {
+        assert_int_not_equal(tu_sql_status(repo, "UPDATE ledger SET note = E'\\xff' WHERE key = 'PER-1'"),
+                             0);
+        expect_verify_ok();
+        repo = saved;
+        return;
+    }
+    char *seq = sql_value("SELECT seq FROM ledger WHERE key = 'PER-1'"), entry[32];
+    snprintf(entry, sizeof entry, "#%s", seq);
+    static const char *const columns[] = {"note", "actor", "entity", "op", "key", "ts", "prev_hash"};
+    for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+        char q[300];
+        snprintf(q, sizeof q, "SELECT %s FROM ledger WHERE seq = %s", columns[i], seq);
+        char *was = sql_value(q);
+        snprintf(q, sizeof q, "UPDATE ledger SET %s = CAST(X'41ff' AS TEXT) WHERE seq = %s", columns[i],
+                 seq);
+        sql(q);
+        expect_verify_fails(entry, "UTF-8");
+        const char *const readers[][3] = {{"log", "--json", NULL}, {"export", "-", NULL}};
+        for (size_t k = 0; k < 2; k++) {
+            tu_result r;
+            tu_isms_argv(&r, repo, NULL, readers[k]);
+            assert_int_equal(r.status, 10);
+            assert_contains(r.err, entry);
+            tu_result_free(&r);
+        }
+        snprintf(q, sizeof q, "UPDATE ledger SET %s = '%s' WHERE seq = %s", columns[i], was, seq);
+        sql(q);
+        free(was);
+        expect_verify_ok();
+    }
+    free(seq);
+    repo = saved;
+}
+
+static void expect_write_refused(const char *needle)
+{
+    tu_result r;
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--likelihood", "5", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.err, needle);
+    tu_result_free(&r);
+}
+
+/* A trigger planted once rewrites every later write under the honest
+ * actor's name: verify names it, and no write runs until it is gone. The
+ * same for a column added behind isms's back. */
+static void planted_trigger_is_named_and_writes_refused(void **state)
+{
+    (void)state;
+    make_repo("schema.isms");   /* a clean repository of its own */
+    int pg = tu_backend_is_pg();
+    if (pg) {
+        sql("CREATE FUNCTION evil() RETURNS trigger LANGUAGE plpgsql AS "
+            "'BEGIN NEW.likelihood := 1; RETURN NEW; END'");
+        sql("CREATE TRIGGER evil BEFORE UPDATE ON risk FOR EACH ROW EXECUTE FUNCTION evil()");
+    } else {
+        sql("CREATE TRIGGER evil AFTER UPDATE ON risk BEGIN "
+            "UPDATE risk SET likelihood = 1 WHERE key = new.key; END");
+    }
+    expect_write_refused("unexpected trigger evil on risk");
+    expect_verify_fails("schema", "unexpected trigger evil on risk");
+    sql(pg ? "DROP TRIGGER evil ON risk" : "DROP TRIGGER evil");
+    expect_verify_ok();
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--likelihood", "5"));
+    char *v = sql_value("SELECT likelihood FROM risk WHERE key = 'RISK-1'");
+    assert_string_equal(v, "5");
+    free(v);
+
+    sql("ALTER TABLE risk ADD COLUMN shadow TEXT");
+    expect_write_refused("unexpected column risk.shadow");
+    expect_verify_fails("schema", "unexpected column risk.shadow");
+    sql("ALTER TABLE risk DROP COLUMN shadow");
+    expect_verify_ok();
+}
+
+/* The unsigned metadata beside the ledger: the creation time in `meta` is
+ * the genesis entry's. */
+static void creation_time_edited_is_named(void **state)
+{
+    (void)state;
+    make_repo("created.isms");
+    char *was = sql_value("SELECT value FROM meta WHERE name = 'created_at'");
+    sql("UPDATE meta SET value = '2001-01-01T00:00:00Z' WHERE name = 'created_at'");
+    expect_verify_fails("creation time (2001-01-01T00:00:00Z)", was);
+    char restore[160];
+    snprintf(restore, sizeof restore, "UPDATE meta SET value = '%s' WHERE name = 'created_at'", was);
+    sql(restore);
+    free(was);
+    expect_verify_ok();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +230,9 @@ int main(void)
         cmocka_unit_test(record_inserted_or_deleted_in_the_shell),
         cmocka_unit_test(ledger_entry_edited_in_the_shell),
         cmocka_unit_test(deleted_entry_is_named),
+        cmocka_unit_test(text_that_is_not_utf8_is_tampering),
+        cmocka_unit_test(planted_trigger_is_named_and_writes_refused),
+        cmocka_unit_test(creation_time_edited_is_named),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

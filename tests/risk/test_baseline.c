@@ -1,4 +1,4 @@
-/* Agreement with the shared numpy baseline (../shared/bench/fair): the same
+/* Agreement with the numpy baseline (bench/fair/workloads): the same
  * three workloads, at reduced sizes. Means and variances are checked
  * against closed forms; percentiles against numpy's, computed once with
  * large samples (python3 with numpy 1.24, numpy.random.default_rng, the
@@ -18,6 +18,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define PORTFOLIO_CSV ISMS_SOURCE_DIR "/bench/fair/workloads/portfolio.csv"
 
 static const double levels[4] = {0.5, 0.9, 0.95, 0.99};
 
@@ -103,9 +105,9 @@ typedef struct shared_portfolio {
 
 static void read_portfolio(shared_portfolio *sp)
 {
-    char *text = tu_read_file(ISMS_SHARED_DIR "/bench/fair/portfolio.csv", NULL);
+    char *text = tu_read_file(PORTFOLIO_CSV, NULL);
     if (!text)
-        fail_msg("cannot read %s", ISMS_SHARED_DIR "/bench/fair/portfolio.csv");
+        fail_msg("cannot read %s", PORTFOLIO_CSV);
     char *line = strchr(text, '\n');
     sp->n = 0;
     while (line && line[1] && sp->n < 1000) {

@@ -5,11 +5,11 @@
 #include "risk/mc.h"
 #include "risk/fair.h"
 
+#include <pthread.h>
 #include <signal.h>
-
-
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { N = 200000 };
 
@@ -566,6 +566,151 @@ static void bad_risks_are_named(void **state)
     fair_model_free(m);
 }
 
+/* ---- bounds: a run always ends ---- */
+
+/* Inputs whose expected count of loss events a year is absurd are refused
+ * with the bound; the same mean just below it is accepted. */
+static void absurd_frequencies_are_refused_with_the_bound(void **state)
+{
+    (void)state;
+    const struct {
+        fair_risk r;
+        const char *field;
+    } cases[] = {
+        {{.name = "R", .lef = dist_lognormal90(1, 1e308), .plm = dist_const(1)}, "lef"},
+        {{.name = "R", .lef = dist_pert(1e6, 2e6, 3e6, 4, DIST_PERT_PYFAIR), .plm = dist_const(1)}, "lef"},
+        {{.name = "R", .mode = FAIR_PRODUCT, .lef = dist_const(2e6), .plm = dist_const(1)}, "lef"},
+        {{.name = "R", .tef = dist_const(4e6), .vuln = dist_const(0.5), .plm = dist_const(1)}, "tef"},
+        {{.name = "R", .tef = dist_uniform(0, 1e7), .tcap = dist_const(0.5), .rs = dist_const(0.2),
+          .plm = dist_const(1)}, "tef"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        isms_err e = {0};
+        if (fair_risk_validate(&cases[i].r, NULL, 0, &e) != E_INVALID)
+            fail_msg("case %zu was accepted", i);
+        assert_string_equal(e.field, cases[i].field);
+        assert_contains(e.msg, "R: ");
+        assert_contains(e.msg, "at most 1000000 loss events a year");
+    }
+    fair_risk fine = {.name = "R", .tef = dist_const(1.9e6), .vuln = dist_const(0.5), .plm = dist_const(1)};
+    assert_int_equal(fair_risk_validate(&fine, NULL, 0, NULL), E_OK);
+}
+
+/* A run whose expected events would take the engine minutes is refused
+ * before it starts, naming the iterations that would do; the product
+ * model, which draws no events, is not held to it. */
+static void a_run_too_long_is_refused_with_its_bound(void **state)
+{
+    (void)state;
+    fair_risk r = {.name = "R", .lef = dist_pert(1e3, 2e3, 3e3, 4, DIST_PERT_PYFAIR),
+                   .plm = dist_const(1)};
+    fair_model *m;
+    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
+    size_t n = 1000000;
+    double *x = malloc(n * sizeof *x);
+    fair_opts o = {.seed = 1, .iterations = n, .threads = 1};
+    isms_err e = {0};
+    time_t t0 = time(NULL);
+    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INVALID);
+    assert_true(time(NULL) - t0 <= 1);
+    assert_string_equal(e.field, "iterations");
+    assert_contains(e.msg, "R: ");
+    assert_contains(e.msg, "at most 250000 iterations");
+    fair_model_free(m);
+    r.mode = FAIR_PRODUCT;
+    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
+    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
+    fair_model_free(m);
+    free(x);
+}
+
+/* A year whose drawn rate is beyond what can be simulated (a tail far
+ * longer than its mean suggests) fails the run with the bound, at once. */
+static void a_year_beyond_the_bound_fails_the_run(void **state)
+{
+    (void)state;
+    double rates[1500] = {0};
+    rates[0] = 1.4e9;   /* mean 933,333: accepted */
+    fair_risk r = {.name = "R", .plm = dist_const(1)};
+    assert_int_equal(dist_empirical(&r.lef, rates, 1500, "lef", NULL), E_OK);
+    fair_model *m;
+    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
+    double *x = malloc(500 * sizeof *x);
+    int failed = 0;
+    for (uint64_t seed = 1; seed <= 40 && !failed; seed++) {
+        fair_opts o = {.seed = seed, .iterations = 500, .threads = 1};
+        isms_err e = {0};
+        int rc = fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e);
+        if (rc == E_OK)
+            continue;
+        assert_int_equal(rc, E_INVALID);
+        assert_contains(e.msg, "R: ");
+        assert_contains(e.msg, "1000000000 loss events");
+        failed = 1;
+    }
+    assert_true(failed);
+    free(x);
+    fair_model_free(m);
+    dist_reset(&r.lef);
+}
+
+typedef struct stopper {
+    volatile sig_atomic_t flag;
+    struct timespec at;
+} stopper;
+
+static void *stop_soon(void *arg)
+{
+    stopper *s = arg;
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &s->at);
+    s->flag = 1;
+    return NULL;
+}
+
+static double since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Cancellation is looked at inside a block, not only between blocks: one
+ * block of heavy years (here 4e8 events, many seconds) stops within a
+ * fraction of a second, in the per-year and the scattered paths alike. */
+static void cancel_is_seen_inside_a_block(void **state)
+{
+    (void)state;
+    const fair_risk risks[] = {
+        {.name = "per-year", .stream_id = 1, .lef = dist_uniform(7e5, 9e5), .plm = dist_const(1)},
+        {.name = "scattered", .stream_id = 2, .lef = dist_const(8e5), .plm = dist_lognormal90(1, 10)},
+        {.name = "controls", .stream_id = 3, .lef = dist_const(8e5), .plm = dist_const(1),
+         .effects = (const fair_effect[]){{.control = 0, .target = FAIR_ON_LEF,
+                                           .reduction = dist_const(0.5)}},
+         .neffects = 1},
+    };
+    for (size_t k = 0; k < sizeof risks / sizeof *risks; k++) {
+        fair_model *m;
+        assert_int_equal(fair_model_new(&m, &risks[k], controls, 3, NULL), E_OK);
+        double *x = malloc(500 * sizeof *x);
+        stopper s = {0};
+        fair_opts o = {.seed = 1, .iterations = 500, .threads = 1, .cancel = &s.flag};
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, stop_soon, &s), 0);
+        isms_err e = {0};
+        int rc = fair_simulate(m, &CURRENT, 1, &o, &x, NULL, &e);
+        double late = since(&s.at);
+        pthread_join(t, NULL);
+        if (rc != E_INTERRUPTED)
+            fail_msg("%s: %d (%s)", risks[k].name, rc, e.msg);
+        if (late > 0.5)
+            fail_msg("%s: stopped %.2f s after the cancel", risks[k].name, late);
+        free(x);
+        fair_model_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +731,10 @@ int main(void)
         cmocka_unit_test(summaries_while_simulating),
         cmocka_unit_test(progress_and_cancel),
         cmocka_unit_test(bad_risks_are_named),
+        cmocka_unit_test(absurd_frequencies_are_refused_with_the_bound),
+        cmocka_unit_test(a_run_too_long_is_refused_with_its_bound),
+        cmocka_unit_test(a_year_beyond_the_bound_fails_the_run),
+        cmocka_unit_test(cancel_is_seen_inside_a_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,15 +38,15 @@ static void heat_map(void **state)
     assert_int_equal(qual_matrix_default(&m, 3, NULL), E_OK);
     const double freq[] = {0.05, 0.5, 0.5, 5.0, 5.0, 5.0};
     const double mag[] = {1e3, 2e5, 3e5, 1e7, 1e7, 1.0};
-    unsigned counts[QUAL_MAX_LEVELS][QUAL_MAX_LEVELS];
+    unsigned counts[RISK_MATRIX_MAX][RISK_MATRIX_MAX];
     qual_heatmap(&m, freq, mag, 6, counts);
     assert_int_equal(counts[0][0], 1);
     assert_int_equal(counts[1][1], 2);
     assert_int_equal(counts[2][2], 2);
     assert_int_equal(counts[2][0], 1);
     unsigned total = 0;
-    for (int l = 0; l < QUAL_MAX_LEVELS; l++)
-        for (int i = 0; i < QUAL_MAX_LEVELS; i++)
+    for (int l = 0; l < RISK_MATRIX_MAX; l++)
+        for (int i = 0; i < RISK_MATRIX_MAX; i++)
             total += counts[l][i];
     assert_int_equal(total, 6);
 }

@@ -93,6 +93,29 @@ static void quantiles_match_sorting(void **state)
         }
 }
 
+/* The standard error of a percentile: for a uniform sample on [0, 1] the
+ * p-quantile's is sqrt(p (1 - p) / n); it shrinks as 1/sqrt(n). */
+static void quantile_standard_errors(void **state)
+{
+    (void)state;
+    const double at[] = {0.5, 0.95, 0.99};
+    for (int k = 0; k < 2; k++) {
+        size_t n = k ? 400000 : 100000;
+        double *x = malloc(sizeof *x * n), se[3];
+        rng r;
+        rng_init(&r, 11 + (uint64_t)k);
+        for (size_t i = 0; i < n; i++)
+            x[i] = rng_uniform(&r);
+        assert_int_equal(stats_quantile_se(x, n, at, 3, 2, se, NULL), E_OK);
+        for (int i = 0; i < 3; i++) {
+            double want = sqrt(at[i] * (1 - at[i]) / (double)n);
+            if (fabs(se[i] / want - 1) > 0.2)
+                fail_msg("n %zu level %g: se %g, want about %g", n, at[i], se[i], want);
+        }
+        free(x);
+    }
+}
+
 /* A summary against its definitions, computed the slow way. */
 static void check_summary(const double *x, size_t n, const stats_opts *o, const char *what)
 {
@@ -313,7 +336,7 @@ static void loss_exceedance_curve(void **state)
         for (int log_scale = 0; log_scale <= 1; log_scale++) {
             double *x = sample((shape)s, n, 5);
             stats_lec_point pts[40];
-            assert_int_equal(stats_lec(x, n, 40, 0, 0, log_scale, pts, NULL), E_OK);
+            assert_int_equal(stats_lec(x, n, 40, 0, 0, log_scale, NULL, pts, NULL), E_OK);
             for (int k = 0; k < 40; k++) {
                 size_t above = 0;
                 for (size_t i = 0; i < n; i++)
@@ -333,20 +356,30 @@ static void loss_exceedance_curve(void **state)
     /* An explicit range, and no loss at all. */
     double zeros[100] = {0};
     stats_lec_point pts[3];
-    assert_int_equal(stats_lec(zeros, 100, 3, 0, 0, 0, pts, NULL), E_OK);
+    assert_int_equal(stats_lec(zeros, 100, 3, 0, 0, 0, NULL, pts, NULL), E_OK);
     assert_true(pts[0].p_exceed == 0.0 && pts[2].loss == 1.0);
     double two[2] = {5, 15};
-    assert_int_equal(stats_lec(two, 2, 3, 0, 20, 0, pts, NULL), E_OK);
+    assert_int_equal(stats_lec(two, 2, 3, 0, 20, 0, NULL, pts, NULL), E_OK);
     assert_true(pts[0].p_exceed == 1.0 && pts[1].p_exceed == 0.5 && pts[2].p_exceed == 0.0);
     isms_err e = {0};
-    assert_int_equal(stats_lec(two, 2, 3, 10, 5, 0, pts, &e), E_INVALID);
-    assert_int_equal(stats_lec(two, 2, 1, 0, 0, 0, pts, NULL), E_INVALID);
+    assert_int_equal(stats_lec(two, 2, 3, 10, 5, 0, NULL, pts, &e), E_INVALID);
+    assert_int_equal(stats_lec(two, 2, 1, 0, 0, 0, NULL, pts, NULL), E_INVALID);
+    /* The curve of a long run looks at the cancel flag. */
+    double *many = malloc(3 * STATS_CANCEL_EVERY * sizeof *many);
+    for (size_t i = 0; i < 3 * STATS_CANCEL_EVERY; i++)
+        many[i] = (double)(i % 1000);
+    volatile sig_atomic_t stop = 1;
+    assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, &e), E_INTERRUPTED);
+    stop = 0;
+    assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, NULL), E_OK);
+    free(many);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_match_sorting),
+        cmocka_unit_test(quantile_standard_errors),
         cmocka_unit_test(summary_matches_definitions),
         cmocka_unit_test(radix_selection_matches_sorting),
         cmocka_unit_test(scan_versions_agree),

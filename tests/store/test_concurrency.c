@@ -54,11 +54,11 @@ static void child_die(FILE *log, const char *what, const isms_err *e)
     _exit(1);
 }
 
-static void set_field(dom *d, record *r, const char *field, const char *text, FILE *log)
+static void set_field(dom *d, record *r, int fid, const char *text, FILE *log)
 {
     isms_err e = {0};
-    if (dom_set_text(d, r, regdef_field(r->reg, field), text, &e))
-        child_die(log, field, &e);
+    if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
+        child_die(log, field_def(r->reg, fid)->name, &e);
 }
 
 /* Adds risk "w<k>-<i>"; returns its key (in the dom's arena). */
@@ -67,10 +67,10 @@ static const char *add_risk(dom *d, int k, int i, FILE *log)
     arena *a = dom_arena(d);
     record r, out;
     record_init(&r, &reg_risk, a);
-    set_field(d, &r, "title", arena_printf(a, "w%d-%d", k, i), log);
-    set_field(d, &r, "owner", "PER-1", log);
-    set_field(d, &r, "likelihood", "2", log);
-    set_field(d, &r, "impact", "2", log);
+    set_field(d, &r, F_RISK_TITLE, arena_printf(a, "w%d-%d", k, i), log);
+    set_field(d, &r, F_RISK_OWNER, "PER-1", log);
+    set_field(d, &r, F_RISK_LIKELIHOOD, "2", log);
+    set_field(d, &r, F_RISK_IMPACT, "2", log);
     isms_err e = {0};
     if (dom_add(d, &r, &out, &e))
         child_die(log, "add", &e);
@@ -82,9 +82,9 @@ static void update_impact(dom *d, const char *key, int impact, FILE *log)
     arena *a = dom_arena(d);
     record ch, out;
     record_init(&ch, &reg_risk, a);
-    set_field(d, &ch, "impact", arena_printf(a, "%d", impact), log);
+    set_field(d, &ch, F_RISK_IMPACT, arena_printf(a, "%d", impact), log);
     isms_err e = {0};
-    if (dom_update(d, &reg_risk, key, &ch, 0, &out, &e))
+    if (dom_update(d, &reg_risk, key, &ch, 0, &out, NULL, &e))
         child_die(log, "update", &e);
 }
 
@@ -97,7 +97,7 @@ static void writer(int k, const char *log_path)
     isms_err e = {0};
     char actor[32];
     snprintf(actor, sizeof actor, "writer-%d", k);
-    if (dom_open(repo, actor, &d, &e))
+    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){.actor = actor}, &e))
         child_die(log, "open", &e);
     char last_key[32] = "";
     for (int i = 0; i < MUTATIONS; i++) {
@@ -219,7 +219,7 @@ static void incrementer(int k, const char *log_path)
         _exit(2);
     dom *d;
     isms_err e = {0};
-    if (dom_open(repo, "incrementer", &d, &e))
+    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){.actor = "incrementer"}, &e))
         child_die(log, "open", &e);
     int done = 0, retries = 0;
     while (done < INCREMENTS) {
@@ -227,10 +227,10 @@ static void incrementer(int k, const char *log_path)
         isms_err ge = {0}, ue = {0};
         if (dom_get(d, &reg_objective, "OBJ-1", &cur, &ge))
             child_die(log, "get", &ge);
-        int64_t units = record_int(&cur, "value_at_stake") / 100;
+        int64_t units = record_int(&cur, F_OBJECTIVE_VALUE_AT_STAKE) / 100;
         record_init(&ch, &reg_objective, dom_arena(d));
-        set_field(d, &ch, "value_at_stake", arena_printf(dom_arena(d), "%lld", (long long)units + 1), log);
-        int rc = dom_update(d, &reg_objective, "OBJ-1", &ch, cur.version, &out, &ue);
+        set_field(d, &ch, F_OBJECTIVE_VALUE_AT_STAKE, arena_printf(dom_arena(d), "%lld", (long long)units + 1), log);
+        int rc = dom_update(d, &reg_objective, "OBJ-1", &ch, cur.version, &out, NULL, &ue);
         if (rc == E_RETRY && strstr(ue.msg, "changed")) {
             retries++;
         } else if (rc) {

@@ -202,6 +202,48 @@ static void savepoints_nest(void **state)
 
 /* The same query shape used while its cached statement is still open gets
  * a statement of its own. */
+static long count_rows(db *d, const char *sql)
+{
+    db_stmt *st;
+    isms_err e = {0};
+    int row;
+    assert_int_equal(db_prep(d, sql, &st, &e), 0);
+    assert_int_equal(db_step(st, &row, &e), 0);
+    long n = row ? (long)db_col_int(st, 0) : -1;
+    db_done(st);
+    return n;
+}
+
+/* A transaction the database ended behind the store's back (SQLite rolls
+ * back on some I/O errors, a statement may RAISE(ROLLBACK)): every later
+ * statement would commit on its own. The store must notice before each
+ * statement and at COMMIT, and the write must leave nothing. */
+static void a_lost_transaction_is_never_committed_piecemeal(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = {0};
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    insert_row(d, 71, "first", 1, 1.0);
+    exec_ok(d, "ROLLBACK");                /* the database ends it; db.c still thinks it is open */
+    db_stmt *st;
+    int rc = db_prep(d, "INSERT INTO t (id, s, n, x) VALUES (72, 'second', 2, 2.0)", &st, &e);
+    if (!rc)
+        rc = db_run(st, &e);
+    assert_int_equal(rc, E_STORE);
+    assert_non_null(strstr(e.msg, "transaction"));
+    isms_err ce = {0};
+    assert_int_equal(db_commit(d, &ce), E_STORE);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE id IN (71, 72)"), 0);
+    /* and the connection works again afterwards */
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    insert_row(d, 73, "third", 3, 3.0);
+    assert_int_equal(db_commit(d, &e), 0);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE id = 73"), 1);
+    exec_ok(d, "DELETE FROM t WHERE id = 73");
+    db_close(d);
+}
+
 static void nested_use_of_one_query(void **state)
 {
     (void)state;
@@ -383,6 +425,7 @@ int main(void)
         cmocka_unit_test(placeholders_skip_quoted_text),
         cmocka_unit_test(unique_violation_is_a_conflict),
         cmocka_unit_test(savepoints_nest),
+        cmocka_unit_test(a_lost_transaction_is_never_committed_piecemeal),
         cmocka_unit_test(nested_use_of_one_query),
         cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),

@@ -61,14 +61,16 @@ static int add_risk(dom *d, const char *title, isms_err *e)
     arena *a = dom_arena(d);
     record r, out;
     record_init(&r, &reg_risk, a);
-    int rc = dom_set_text(d, &r, regdef_field(&reg_risk, "title"), title, e);
+    int rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_TITLE), title, e);
     if (!rc)
-        rc = dom_set_text(d, &r, regdef_field(&reg_risk, "owner"), "PER-1", e);
+        rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_OWNER), "PER-1", e);
     if (!rc)
-        rc = dom_set_text(d, &r, regdef_field(&reg_risk, "likelihood"), "3", e);
+        rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_LIKELIHOOD), "3", e);
     if (!rc)
-        rc = dom_set_text(d, &r, regdef_field(&reg_risk, "impact"), "3", e);
-    return rc ? rc : dom_add(d, &r, &out, e);
+        rc = dom_set_text(d, &r, field_index(&reg_risk, F_RISK_IMPACT), "3", e);
+    if (rc)
+        return rc;
+    return dom_add(d, &r, &out, e);
 }
 
 /* Opens the repository, begins a batch and adds `n` risks in it: a
@@ -76,9 +78,11 @@ static int add_risk(dom *d, const char *title, isms_err *e)
 static dom *open_with_work(int n, isms_err *e)
 {
     dom *d;
-    if (dom_open(repo, "faulty", &d, e))
+    if (dom_open(repo, &d, e))
         return NULL;
-    int rc = dom_batch_begin(d, e);
+    int rc = dom_begin(d, &(principal){.actor = "faulty"}, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     for (int i = 0; i < n && !rc; i++)
         rc = add_risk(d, "half-done", e);
     if (rc) {
@@ -106,7 +110,7 @@ static void expect_lost(dom *d)
     assert_contains(e.msg, "lost");
     assert_contains(e.msg, "nothing was written");
     isms_err ce = {0};
-    assert_int_equal(dom_batch_commit(d, &ce), E_UNAVAILABLE);
+    assert_int_equal(dom_txn_end(d, 0, &ce), E_UNAVAILABLE);
     dom_close(d);
 }
 

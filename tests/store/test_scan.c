@@ -79,6 +79,9 @@ static char *list_matches_show(const char *const opts[])
     json_array_foreach(list, i, rec) {
         const char *key = json_string_value(json_object_get(rec, "key"));
         json_t *shown = tu_json_take(tu_isms_ok(repo, "risk", "show", key, "--json"));
+        /* show adds what points at the record; the record itself is the same */
+        json_object_del(shown, "referred_by");
+        json_object_del(shown, "latest_analysis");
         char *a = json_dumps(rec, JSON_SORT_KEYS), *b = json_dumps(shown, JSON_SORT_KEYS);
         if (strcmp(a, b))
             fail_msg("listed and shown %s differ:\n%s\n%s", key, a, b);

@@ -2,8 +2,9 @@
  * stops the migrations there) is brought to the newest one the first time
  * the normal binary opens it: the upgrade is a ledger entry, a SQLite file
  * keeps a copy of itself from before, old records are intact, the ledger
- * verifies, and what the new schema brings (signing keys, checkpoints)
- * works on it. Every older version is tried. */
+ * verifies, and what the new schema brings (signing keys, checkpoints,
+ * the BSI elementary threats with their ledger entries) works on it.
+ * Every older version is tried. */
 #include "support/testutil.h"
 #include "store/store.h"
 
@@ -37,6 +38,10 @@ static void make_old_repository(const char *repo, int version)
     char *got = schema_version(repo);
     assert_string_equal(got, v);
     free(got);
+    /* the catalogue of its time: the BSI threats came with schema 5 */
+    char *bsi = tu_sql_value(repo, "SELECT COUNT(*) FROM threat WHERE key LIKE 'G-0.%'");
+    assert_string_equal(bsi, version >= 4 ? "47" : "0");
+    free(bsi);
 }
 
 /* The copy a SQLite upgrade leaves: FILE.v<version>-<time>.bak. */
@@ -76,6 +81,18 @@ static void check_upgraded(const char *repo, int from)
     char *ok = tu_isms_ok(repo, "verify");
     assert_contains(ok, "ok:");
     free(ok);
+    /* the built-in catalogue is complete, each threat in the ledger, added
+     * by isms after the upgrade's own entry */
+    char *malware = tu_isms_ok(repo, "threat", "show", "G-0.39");
+    assert_contains(malware, "Malware");
+    free(malware);
+    char *n = tu_sql_value(repo, "SELECT COUNT(*) FROM threat WHERE key LIKE 'G-0.%' AND builtin = 1");
+    assert_string_equal(n, "47");
+    free(n);
+    char *entries = tu_sql_value(repo, "SELECT COUNT(*) FROM ledger WHERE key LIKE 'G-0.%' AND op = 'add' "
+                                       "AND actor = 'isms' AND seq > (SELECT seq FROM ledger WHERE op = 'migrate')");
+    assert_string_equal(entries, from >= 4 ? "0" : "47");
+    free(entries);
 }
 
 static void upgrade_from(int version)

@@ -31,3 +31,11 @@ const char *tu_add(dom *d, record *r)
         fail_msg("add %s: %s", r->reg->name, e.msg);
     return out.key;
 }
+
+void tu_as(dom *d, const char *who)
+{
+    principal p;
+    isms_err e = {0};
+    if (dom_principal(d, who, &p, &e) || dom_begin(d, &p, &e))
+        fail_msg("as %s: %s", who ? who : "the process", e.msg);
+}

@@ -11,5 +11,9 @@ record *tu_make(dom *d, const regdef *reg, ...) __attribute__((sentinel));
 /* dom_add, failing the test (with the message) unless it succeeds;
  * returns the new key. */
 const char *tu_add(dom *d, record *r);
+/* Acts as person `who` (key or e-mail; NULL: the process itself) in the
+ * calls that follow, failing the test if they cannot. The request is not
+ * ended, so the arena keeps what the test holds. */
+void tu_as(dom *d, const char *who);
 
 #endif

@@ -123,7 +123,7 @@ static void spawn(tu_result *r, const char *input, const char *const argv[], con
             setenv("ISMS_REPO", repo, 1);
         else
             unsetenv("ISMS_REPO");
-        setenv("ISMS_ACTOR", "test-runner", 0);
+        unsetenv("ISMS_ACTOR");   /* who acts is the test's business (--as) */
         execvp(argv[0], (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -433,6 +433,15 @@ void tu_sql_(const char *file, int line, const char *repo, const char *statement
         _fail(file, line);
     }
     tu_result_free(&r);
+}
+
+int tu_sql_status(const char *repo, const char *statement)
+{
+    tu_result r;
+    sql_run(repo, statement, &r);
+    int status = r.status;
+    tu_result_free(&r);
+    return status;
 }
 
 char *tu_sql_value(const char *repo, const char *query)

@@ -61,6 +61,8 @@ char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute
 #define tu_sql(repo, statement) tu_sql_(__FILE__, __LINE__, repo, statement)
 void tu_sql_(const char *file, int line, const char *repo, const char *statement);
 char *tu_sql_value(const char *repo, const char *query);
+/* Runs one SQL statement that may fail; returns the shell's exit status. */
+int tu_sql_status(const char *repo, const char *statement);
 
 /* Parses `text` as JSON, failing the test if it is not, and frees `text`
  * (made for tu_json_take(tu_isms_ok(repo, ..., "--json"))). The caller

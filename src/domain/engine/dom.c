@@ -9,6 +9,7 @@
 #include "ledger/nodes.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,10 @@
 #include <unistd.h>
 
 /* Records the schema upgrade in the ledger, inside the upgrade's own
- * transaction: who moved the repository from which version to which. A
- * ledger from before the stored Merkle tree gets its tree first. */
+ * transaction: who moved the repository from which version to which; then
+ * adds what the new schema's catalogues bring (built-in threats), each
+ * with its ledger entry. A ledger from before the stored Merkle tree gets
+ * its tree first. */
 static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
 {
     dom *d = ctx;
@@ -28,40 +31,55 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     }
     char data[128];
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
-    ledger_change c = {.actor = d->actor, .entity = "repository", .key = "REPOSITORY",
+    ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
                        .op = "migrate", .data = data};
-    return ledger_append(s, &c, NULL, e);
+    int rc = ledger_append(s, &c, NULL, e);
+    if (rc)
+        return rc;
+    d->st = s;   /* the store is not the dom's yet: store_open has not returned */
+    rc = builtin_seed(d, to, e);
+    d->st = NULL;
+    arena_reset(&d->a);
+    return rc;
 }
 
-static dom *dom_new(const char *actor)
+/* The process as a principal: `creator`, or the operating-system account,
+ * which is what an auditor can trace when nobody else is named. */
+static void set_self(dom *d, const principal *creator)
 {
-    dom *d = xcalloc(1, sizeof *d);
-    arena_init(&d->a);
-    if (actor && *actor) {
-        d->actor = xstrdup(actor);
+    if (creator) {
+        d->self = (principal){.actor = xstrdup(creator->actor), .person = creator->person,
+                              .person_key = creator->person_key ? xstrdup(creator->person_key) : NULL,
+                              .roles = creator->roles};
     } else {
-        /* Without a named actor the ledger records the operating-system
-         * account, which is what an auditor can trace. */
         struct passwd *pw = getpwuid(geteuid());
         char name[300];
         snprintf(name, sizeof name, "os:%s", pw ? pw->pw_name : "unknown");
-        d->actor = xstrdup(name);
+        d->self = (principal){.actor = xstrdup(name)};
     }
+    d->who = d->self;
+}
+
+static dom *dom_new(const principal *creator)
+{
+    dom *d = xcalloc(1, sizeof *d);
+    arena_init(&d->a);
+    set_self(d, creator);
     return d;
 }
 
-static int actor_check(dom *d, isms_err *e)
+static int actor_check(const char *actor, isms_err *e)
 {
-    return text_check("actor", d->actor, 0, 200, e);
+    return text_check("actor", actor, 0, 300, e);
 }
 
-int dom_open(const char *target, const char *actor, dom **out, isms_err *e)
+int dom_open(const char *target, dom **out, isms_err *e)
 {
     *out = NULL;
     if (sodium_init() < 0)
         return err_set(e, E_INTERNAL, NULL, "libsodium failed to initialise");
-    dom *d = dom_new(actor);
-    int rc = actor_check(d, e);
+    dom *d = dom_new(NULL);
+    int rc = actor_check(d->self.actor, e);
     store_schema schema = {.registers = registers, .on_upgrade = record_upgrade, .ctx = d};
     if (!rc)
         rc = store_open(target, 0, &schema, &d->st, &d->upgraded_from, e);
@@ -89,27 +107,40 @@ static int write_genesis(dom *d, isms_err *e)
         return rc;
     snprintf(data, sizeof data, "{\"created_at\":\"%s\",\"repository_id\":\"%s\",\"schema\":%d}", now,
              id, version);
-    ledger_change c = {.actor = d->actor, .entity = "repository", .key = "REPOSITORY",
+    ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
                        .op = "init", .data = data, .ts = now};
     return ledger_append(d->st, &c, NULL, e);
 }
 
-int dom_create(const char *target, const char *actor, int flags, dom **out, isms_err *e)
+/* A new repository's first transaction: the genesis entry, the catalogues. */
+static int seed_new(dom *d, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    int version = 0;
+    rc = write_genesis(d, e);
+    if (!rc)
+        rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
+    if (!rc)
+        rc = builtin_seed(d, version, e);
+    return dom_txn_end(d, rc, e);
+}
+
+int dom_create(const char *target, const principal *creator, int flags, dom **out, isms_err *e)
 {
     *out = NULL;
     if (sodium_init() < 0)
         return err_set(e, E_INTERNAL, NULL, "libsodium failed to initialise");
-    dom *d = dom_new(actor);
+    if (creator && !creator->actor)
+        return err_set(e, E_INTERNAL, "actor", "a creator needs an actor");
+    dom *d = dom_new(creator);
     store_schema schema = {.registers = registers};
-    int rc = actor_check(d, e);
+    int rc = actor_check(d->self.actor, e);
     if (!rc)
         rc = store_open(target, 1, &schema, &d->st, NULL, e);
-    if (!rc && !(flags & DOM_CREATE_BARE) && !(rc = dom_txn_begin(d, e))) {
-        rc = write_genesis(d, e);
-        if (!rc)
-            rc = builtin_seed(d, e);
-        rc = dom_txn_end(d, rc, e);
-    }
+    if (!rc && !(flags & DOM_CREATE_BARE))
+        rc = seed_new(d, e);
     if (rc) {
         int created = d->st != NULL;
         dom_close(d);
@@ -122,6 +153,25 @@ int dom_create(const char *target, const char *actor, int flags, dom **out, isms
     return 0;
 }
 
+/* Back to the process itself. */
+static void forget_who(dom *d)
+{
+    for (int i = 0; i < 3; i++) {
+        free(d->who_text[i]);
+        d->who_text[i] = NULL;
+    }
+    d->who = d->self;
+}
+
+static void forget_warnings(dom *d)
+{
+    for (int i = 0; i < d->nwarnings; i++)
+        free(d->warnings[i]);
+    free(d->warnings);
+    d->warnings = NULL;
+    d->nwarnings = 0;
+}
+
 void dom_close(dom *d)
 {
     if (!d)
@@ -129,31 +179,90 @@ void dom_close(dom *d)
     store_close(d->st);
     dom_org_forget(d);
     arena_free(&d->a);
-    free(d->actor);
-    free(d->note);
+    forget_who(d);
+    forget_warnings(d);
+    free((char *)d->self.actor);
+    free((char *)d->self.person_key);
     free(d);
 }
 
 store *dom_store(dom *d) { return d->st; }
 arena *dom_arena(dom *d) { return &d->a; }
-const char *dom_actor(const dom *d) { return d->actor; }
 int dom_upgraded_from(const dom *d) { return d->upgraded_from; }
 
-void dom_set_note(dom *d, const char *note)
+/* ---- the request ---- */
+
+const principal *dom_who(const dom *d) { return &d->who; }
+
+const char *dom_actor(const dom *d) { return d->who.actor; }
+
+int dom_begin(dom *d, const principal *p, isms_err *e)
 {
-    free(d->note);
-    d->note = note ? xstrdup(note) : NULL;
+    if (!p) {
+        forget_who(d);
+        return 0;
+    }
+    if (!p->actor || !*p->actor)
+        return err_set(e, E_INVALID, "actor", "actor: someone must act");
+    int rc = actor_check(p->actor, e);
+    if (!rc && p->note)   /* one line of text, like every other field */
+        rc = text_check("note", p->note, 0, DOM_NOTE_MAX, e);
+    if (rc)
+        return rc;
+    /* Copied (before the old ones go: p may be dom_who(d)); the caller's
+     * strings need not outlive this call, nor the arena's the request. */
+    principal who = *p;
+    char *text[3] = {xstrdup(p->actor), p->person_key ? xstrdup(p->person_key) : NULL,
+                     p->note ? xstrdup(p->note) : NULL};
+    forget_who(d);
+    d->who = who;
+    d->who.actor = d->who_text[0] = text[0];
+    d->who.person_key = d->who_text[1] = text[1];
+    d->who.note = d->who_text[2] = text[2];
+    return 0;
 }
 
-int dom_batch_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
-int dom_batch_commit(dom *d, isms_err *e) { return store_commit(d->st, e); }
-void dom_batch_rollback(dom *d) { store_rollback(d->st); }
+void dom_end(dom *d)
+{
+    forget_who(d);
+    forget_warnings(d);
+    d->transitioning = 0;
+    d->fault = 0;
+    d->confirmed = 0;
+    arena_reset(&d->a);
+}
+
+void dom_confirm(dom *d, int yes) { d->confirmed = yes; }
+int dom_confirmed(const dom *d) { return d->confirmed; }
+
+const char *const *dom_warnings(const dom *d, int *n)
+{
+    *n = d->nwarnings;
+    return (const char *const *)d->warnings;
+}
+
+void dom_warn(dom *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    d->warnings = xrealloc(d->warnings, sizeof *d->warnings * (size_t)(d->nwarnings + 1));
+    d->warnings[d->nwarnings++] = xstrdup(text);
+}
 
 int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }
 
 int dom_txn_end(dom *d, int rc, isms_err *e)
 {
+    if (!rc && d->fault) {
+        rc = d->fault;
+        if (e && !e->code)
+            *e = d->fault_err;
+    }
     if (rc) {
+        d->fault = 0;
         store_rollback(d->st);
         dom_org_forget(d);   /* a rolled-back profile change must not linger */
         return rc;
@@ -169,8 +278,8 @@ int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)
 {
     char *data = record_canonical(r);
-    ledger_change c = {.actor = d->actor, .entity = r->reg->name, .key = r->key, .op = op,
-                       .data = data, .note = d->note, .ts = r->updated_at};
+    ledger_change c = {.actor = d->who.actor, .entity = r->reg->name, .key = r->key, .op = op,
+                       .data = data, .note = d->who.note, .ts = r->updated_at};
     int rc = ledger_append(d->st, &c, NULL, e);
     free(data);
     return rc;
@@ -181,18 +290,18 @@ int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)
 void dom_org_forget(dom *d)
 {
     for (int a = 0; a < 2; a++)
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i <= RISK_MATRIX_MAX; i++) {
             free(d->labels[a][i]);
             d->labels[a][i] = NULL;
         }
     d->org_loaded = 0;
 }
 
-static void split_labels(char *dst[6], const char *csv)
+static void split_labels(char *dst[RISK_MATRIX_MAX + 1], const char *csv)
 {
     int level = 1;
     const char *p = csv;
-    while (p && *p && level <= 5) {
+    while (p && *p && level <= RISK_MATRIX_MAX) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         while (n && *p == ' ') { p++; n--; }
@@ -209,26 +318,32 @@ static void org_load(dom *d)
 {
     if (d->org_loaded)
         return;
-    d->matrix = 5;
+    d->matrix = RISK_MATRIX_MAX;
     d->exponent = 2;
     snprintf(d->currency, sizeof d->currency, "EUR");
     arena a;
     arena_init(&a);
     record org;
-    if (store_get(d->st, &reg_org, "ORG", &org, &a, NULL) == 0) {
-        const char *cur = record_text(&org, "currency");
+    isms_err e = {0};
+    int rc = store_get(d->st, &reg_org, "ORG", &org, &a, &e);
+    if (rc && rc != E_NOT_FOUND && !d->fault) {
+        d->fault = rc;
+        d->fault_err = e;
+    }
+    if (!rc) {
+        const char *cur = record_text(&org, F_ORG_CURRENCY);
         const currency *c = cur ? currency_find(cur) : NULL;
         if (c) {
             snprintf(d->currency, sizeof d->currency, "%s", c->code);
             d->exponent = c->exponent;
         }
-        if (!record_cval(&org, "risk_matrix")->null)
-            d->matrix = (int)record_int(&org, "risk_matrix");
-        split_labels(d->labels[0], record_text(&org, "likelihood_labels"));
-        split_labels(d->labels[1], record_text(&org, "impact_labels"));
+        if (!record_cval(&org, F_ORG_RISK_MATRIX)->null)
+            d->matrix = (int)record_int(&org, F_ORG_RISK_MATRIX);
+        split_labels(d->labels[0], record_text(&org, F_ORG_LIKELIHOOD_LABELS));
+        split_labels(d->labels[1], record_text(&org, F_ORG_IMPACT_LABELS));
     }
     arena_free(&a);
-    d->org_loaded = 1;
+    d->org_loaded = !rc || rc == E_NOT_FOUND;   /* a failed read is tried again */
 }
 
 int dom_matrix_size(dom *d) { org_load(d); return d->matrix; }
@@ -238,7 +353,7 @@ const char *dom_currency(dom *d) { org_load(d); return d->currency; }
 const char *dom_level_label(dom *d, char axis, int level)
 {
     org_load(d);
-    if (level < 1 || level > 5)
+    if (level < 1 || level > RISK_MATRIX_MAX)
         return "";
     const char *l = d->labels[axis == 'I'][level];
     return l ? l : "";

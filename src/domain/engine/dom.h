@@ -6,8 +6,10 @@
  * same rules. Every mutation runs in one transaction that also appends its
  * ledger entry; validation failures change nothing.
  *
- * Records returned to the caller are allocated from the dom's scratch arena
- * (dom_arena), which the caller may reset between commands. */
+ * Every call acts for a principal (who, with which roles, and why), set per
+ * command or request between dom_begin() and dom_end(). Records returned to
+ * the caller, and the domain's scratch, come from the request's arena
+ * (dom_arena), which dom_end() resets: one arena per command or request. */
 #ifndef ISMS_DOMAIN_DOM_H
 #define ISMS_DOMAIN_DOM_H
 
@@ -18,28 +20,74 @@
 
 typedef struct dom dom;
 
-/* Opens an existing repository (upgrading its schema if it is older). */
-int dom_open(const char *target, const char *actor, dom **out, isms_err *e);
+/* Who acts: a person of the repository (with their roles), or the process
+ * itself: the operating-system account that runs it, who holds no role. */
+typedef struct principal {
+    const char *actor;       /* recorded in the ledger: the person's e-mail, or "os:<login>" */
+    int64_t person;          /* the person's id; 0 when not a person */
+    const char *person_key;  /* "PER-3"; NULL when not a person */
+    unsigned roles;          /* bit i set: holds role_names[i] (domain/registers/registers.h) */
+    const char *note;        /* the reason given for this request's changes, or NULL */
+} principal;
+
+/* Opens an existing repository (upgrading its schema if it is older: the
+ * process does that, and the ledger records it as the operating-system
+ * account). */
+int dom_open(const char *target, dom **out, isms_err *e);
 /* Creates a repository: schema, identity, the genesis ledger entry and the
- * built-in threat catalogue, in one transaction. DOM_CREATE_BARE makes the
- * schema only (an import fills in the rest, ledger included). */
+ * built-in threat catalogue, in one transaction, made by `creator` (NULL:
+ * the operating-system account), who is then what dom_principal(d, NULL)
+ * gives. DOM_CREATE_BARE makes the schema only (an import fills in the
+ * rest, ledger included). */
 enum { DOM_CREATE_BARE = 1 };
-int dom_create(const char *target, const char *actor, int flags, dom **out, isms_err *e);
+int dom_create(const char *target, const principal *creator, int flags, dom **out, isms_err *e);
 void dom_close(dom *d);
 
 store *dom_store(dom *d);
 arena *dom_arena(dom *d);
-const char *dom_actor(const dom *d);
 int dom_upgraded_from(const dom *d);      /* schema version before this open's upgrade, or 0 */
 
-/* The reason recorded with the next mutations (a --note), or NULL. */
-void dom_set_note(dom *d, const char *note);
+/* ---- the principal and the request ---- */
 
-/* Batches group many mutations into one transaction (import, demo, bulk
- * loads); each mutation stays atomic on its own inside it. */
-int dom_batch_begin(dom *d, isms_err *e);
-int dom_batch_commit(dom *d, isms_err *e);
-void dom_batch_rollback(dom *d);
+/* A note (the reason given for a request's changes) is one line of UTF-8
+ * text of at most this many bytes. */
+enum { DOM_NOTE_MAX = 1000 };
+
+/* The principal for `who`, a person's key or e-mail: an active person,
+ * with the roles they hold (E_DENIED for anyone else). `who` NULL: the
+ * process itself (the operating-system account, or the creator given to
+ * dom_create). Strings in the request arena. */
+int dom_principal(dom *d, const char *who, principal *p, isms_err *e);
+/* Starts a command or request acting for `p` (copied; NULL: the process
+ * itself). Until dom_end() every change is made by p and carries p's note. */
+int dom_begin(dom *d, const principal *p, isms_err *e);
+/* Ends it: the dom acts for the process again, and the request arena is
+ * reset (nothing the request returned may be used after). */
+void dom_end(dom *d);
+/* Who acts now. */
+const principal *dom_who(const dom *d);
+const char *dom_actor(const dom *d);      /* dom_who(d)->actor */
+/* Does p hold the role called `role` (one of role_names)? */
+int principal_has_role(const principal *p, const char *role);
+
+/* A write transaction: dom_txn_begin, then dom_txn_end with the work's
+ * result, which commits when rc is 0 and rolls back (returning rc)
+ * otherwise. Every mutation runs in one (a savepoint when nested); a
+ * caller's own groups many mutations into one (import, demo, bulk loads),
+ * each staying atomic on its own inside it. */
+int dom_txn_begin(dom *d, isms_err *e);
+int dom_txn_end(dom *d, int rc, isms_err *e);
+
+/* ---- confirmations and warnings ----
+ *
+ * Some changes are refused as probably unintended unless the request
+ * confirms them (the CLI's --force): taking a person's last approving
+ * role. Others are made, with a word for whoever asked: a review date set
+ * in the past. Both last for the request (dom_end forgets them). */
+void dom_confirm(dom *d, int yes);
+int dom_confirmed(const dom *d);
+/* The warnings of this request, oldest first: *n of them, in its arena. */
+const char *const *dom_warnings(const dom *d, int *n);
 
 /* ---- organisation settings the rules need ---- */
 int dom_matrix_size(dom *d);              /* 3..5, default 5 */
@@ -50,15 +98,27 @@ const char *dom_level_label(dom *d, char axis, int level);
 
 /* ---- input ---- */
 
-/* Sets field `f` of r from user text (a CLI flag, a form field): checks the
- * text (UTF-8, length, single line), parses numbers, money (major units),
- * dates, booleans, enum values; references and links keep their keys (or
- * e-mail addresses) until the mutation resolves them. An empty text clears
- * an optional field. The error names the field and the value. */
+/* Sets field `f` of r from user text (a CLI flag, a form field): parses
+ * numbers, money (major units), dates, booleans and distributions;
+ * references and links keep their keys (or e-mail addresses) until the
+ * mutation resolves them. An empty text clears the field. Only the text
+ * is checked here (UTF-8, single line, that it reads as the field's type);
+ * whether the value suits the field is validation's question
+ * (domain/registers/validate.h), which dom_add and dom_update ask. The
+ * error names the field and the value. */
 int dom_set_text(dom *d, record *r, int f, const char *text, isms_err *e);
 
-/* Parses a filter value for field `f` like dom_set_text() does, but also
- * for fields that only isms's workflow sets (they can be searched on). */
+/* On an update, a set field (links, roles) may change by members rather
+ * than be replaced: dom_add_members() adds the members in `text` (keys
+ * separated by commas), dom_remove_members() removes them; both may be
+ * given, and repeated. The update applies them to the set as it stands:
+ * adding a member already there changes nothing, removing one that is not
+ * there is refused (E_INVALID, naming the members it has). */
+int dom_add_members(dom *d, record *changes, int f, const char *text, isms_err *e);
+int dom_remove_members(dom *d, record *changes, int f, const char *text, isms_err *e);
+
+/* Parses a filter value for field `f` like dom_set_text() does (fields
+ * that only isms's workflow sets may be searched on too). */
 int dom_parse_filter(dom *d, record *r, int f, const char *text, isms_err *e);
 
 /* Normalises a key as typed ("risk-1" -> "RISK-1"); result in the arena. */
@@ -66,33 +126,49 @@ const char *dom_key(dom *d, const char *typed);
 
 /* ---- mutations: each returns the stored record in *out ---- */
 
+/* Adds `in`, after validating its values as a person's input (fields only
+ * the workflows set are refused). */
 int dom_add(dom *d, record *in, record *out, isms_err *e);
+
+/* What an update changed: the indexes of the fields whose values differ
+ * from before, in the register's order, in the dom's arena. n = 0: the
+ * update changed nothing, and nothing was written. */
+typedef struct dom_changes {
+    int n;
+    const int *fields;
+    const record *before;   /* the record as it was (in the dom's arena) */
+} dom_changes;
+
 /* Applies the given values of `changes` to record `key`. if_version > 0
  * refuses the change (E_RETRY) unless the record is at that version. A
- * change that changes nothing writes nothing and returns 0. */
+ * change that changes nothing writes nothing and returns 0. *changed (may
+ * be NULL) says which fields changed. */
 int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
-               int64_t if_version, record *out, isms_err *e);
+               int64_t if_version, record *out, dom_changes *changed, isms_err *e);
 /* Retires a record: it stays, with retired_at set; nothing is deleted. */
 int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err *e);
 
 /* The organisation profile: creates it on first use, updates it after. */
 int dom_org_set(dom *d, const record *changes, record *out, isms_err *e);
-/* Approves record `key` of a REG_APPROVAL register (a scope version, an
- * appetite statement) by `approver` (key or e-mail), who must be an active
- * member of the management body; the record approved before it in the same
- * group (the scope; the appetite of the same objective) becomes superseded. */
-int dom_approve(dom *d, const regdef *reg, const char *key, const char *approver, record *out,
-                isms_err *e);
+/* Moves record `key` of `reg` along its lifecycle by `verb` (approve a
+ * scope version, publish a document), as the principal: the transition
+ * that leaves the record's state by that verb, if the principal holds the
+ * role it needs (E_DENIED otherwise) and, for four-eyes transitions, did
+ * not make the record. Stamps who and when; supersedes the record of the
+ * same group it replaces (lifecycle.c). */
+int dom_transition(dom *d, const regdef *reg, const char *key, const char *verb, record *out,
+                   isms_err *e);
 
-/* Accepts a risk: an acceptance record (who, why, until when, on what
- * basis) and the risk's treatment set to accept, in one transaction. The
- * acceptor needs the authority the risk's size requires (acceptance.c).
- * expires_on NULL: a year from today. */
-int dom_risk_accept(dom *d, const char *risk_key, const char *by, const char *rationale,
-                    const char *expires_on, record *out, isms_err *e);
+/* Accepts a risk, as the principal (a person): an acceptance record (who,
+ * why, until when, on what basis) and the risk's treatment set to accept,
+ * in one transaction. The principal needs the authority the risk's size
+ * requires (acceptance.c). expires_on NULL: a year from today. */
+int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const char *expires_on,
+                    record *out, isms_err *e);
 
 /* ---- reads ---- */
 
+/* Reads record `key` of reg (a person also by e-mail). */
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e);
 /* Calls fn for each record matching q, in key order (see store_scan). */
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

@@ -3,31 +3,42 @@
 #define ISMS_DOMAIN_INTERNAL_H
 
 #include "domain/engine/dom.h"
+#include "risk/qual.h"
 
 struct dom {
     store *st;
-    char *actor;
-    char *note;
-    arena a;                 /* scratch for the caller's current command */
+    principal self;          /* the process: the OS account, or the creator (heap strings) */
+    principal who;           /* who acts now: self, or the request's (dom_begin) */
+    char *who_text[3];       /* the request principal's strings, owned (the caller may
+                                reset the arena mid-request: a bulk load does) */
+    arena a;                 /* the request's memory, reset by dom_end */
+    int transitioning;       /* inside dom_transition: the state may change */
+    int confirmed;           /* the request confirms what would be refused as unintended */
+    char **warnings;         /* the request's (heap: a bulk load may reset the arena) */
+    int nwarnings;
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */
     int org_loaded;
+    /* An error in a read that cannot return one (the organisation settings
+     * behind dom_matrix_size() and friends): kept here, and the write it
+     * happened in fails with it at dom_txn_end() instead of committing. */
+    int fault;
+    isms_err fault_err;
     int matrix;
     int exponent;
     char currency[8];
-    char *labels[2][6];      /* [0] likelihood, [1] impact; 1-based levels */
+    char *labels[2][RISK_MATRIX_MAX + 1];   /* [0] likelihood, [1] impact; 1-based levels */
 };
+
+/* A warning for whoever made the request (dom_warnings). */
+void dom_warn(dom *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Forgets the cached organisation settings (after the profile changes). */
 void dom_org_forget(dom *d);
 
-/* One mutation: begin a write transaction (a savepoint inside a batch),
- * and end it, committing when rc is 0 and rolling back otherwise. */
-int dom_txn_begin(dom *d, isms_err *e);
-int dom_txn_end(dom *d, int rc, isms_err *e);
-
 /* The bodies of mutations, inside a transaction the caller holds (so that
- * workflows can make several changes atomically). dom_add_in_txn adds `in`;
+ * workflows can make several changes atomically). dom_add_in_txn adds `in`
+ * (its values validated, workflow-only fields allowed);
  * dom_change_in_txn reads record `key`, lets `fn` change a copy, checks
  * the result, and writes it with ledger operation `op` (nothing when the
  * change changes nothing). */
@@ -36,20 +47,22 @@ int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e);
 int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
                       dom_mutate_fn fn, const void *arg, const char *op, record *out, isms_err *e);
 
-/* Loads person `who` (key or e-mail) into *p and checks they are active and
- * hold `role` (NULL: any); E_DENIED naming what is missing, for `field`. */
-int dom_person_with_role(dom *d, const char *who, const char *role, const char *field, record *p,
-                         isms_err *e);
-int person_has_role(const record *p, const char *role);
+/* The lifecycle's rules for any change of a record (lifecycle.c): its state
+ * moves only by a transition, starts at the first state, and a frozen
+ * record (or one whose FF_PARENT record is frozen) does not change. */
+int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e);
 
 /* Writes a ledger entry for a record as it now stands in the store. */
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e);
 
-/* dom_set_text() without the refusal of workflow-only fields: for the
- * domain's own defaults and catalogues. */
+/* dom_set_text(), under the name the domain's own callers (defaults,
+ * catalogues, workflows) use; what they set is validated without the
+ * refusal of workflow-only fields (dom_add_in_txn). */
 int dom_set_value(dom *d, record *r, int f, const char *text, isms_err *e);
 
-/* Seeds the built-in catalogues of a new repository (builtin.c). */
-int builtin_seed(dom *d, isms_err *e);
+/* Seeds the built-in catalogues a repository of schema version `schema`
+ * has, those it lacks (builtin.c): all of them in a new repository, the
+ * newer ones in an upgraded one. */
+int builtin_seed(dom *d, int schema, isms_err *e);
 
 #endif

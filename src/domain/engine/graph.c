@@ -18,10 +18,10 @@ static int collect_edge(int64_t src, int64_t dst, void *ctx)
     return 0;
 }
 
-int graph_load(dom *d, const regdef *reg, const char *field, graph *g, isms_err *e)
+int graph_load(dom *d, const regdef *reg, int fid, graph *g, isms_err *e)
 {
     memset(g, 0, sizeof *g);
-    return store_edges(dom_store(d), reg, &reg->fields[regdef_field(reg, field)], collect_edge, g, e);
+    return store_edges(dom_store(d), reg, field_def(reg, fid), collect_edge, g, e);
 }
 
 void graph_free(graph *g)

@@ -16,8 +16,8 @@ typedef struct graph {
     size_t n, cap;
 } graph;
 
-/* Loads every edge of link field `field` of `reg`. Free with graph_free. */
-int graph_load(dom *d, const regdef *reg, const char *field, graph *g, isms_err *e);
+/* Loads every edge of link field `fid` of `reg`. Free with graph_free. */
+int graph_load(dom *d, const regdef *reg, int fid, graph *g, isms_err *e);
 void graph_free(graph *g);
 /* Index of the first edge leaving `from` (== g->n if none). */
 size_t graph_first(const graph *g, int64_t from);

@@ -1,5 +1,8 @@
-/* input.c: user text to field values, with the checks that need nothing
- * but the text (and the organisation's currency). */
+/* input.c: user text to field values. Parsing only: text becomes a typed
+ * value (a number, minor units of money, a canonical distribution) or an
+ * error saying the text is not one; whether the value suits the field
+ * (its range, its choices, its length) is validation's job
+ * (registers/validate.c), which typed values from elsewhere pass too. */
 #include "domain/engine/dom_internal.h"
 #include "core/buf.h"
 #include "core/text.h"
@@ -15,39 +18,55 @@ const char *dom_key(dom *d, const char *typed)
     return ascii_upper(k);
 }
 
-static int enum_error(const fielddef *f, const char *text, isms_err *e)
+/* Appends member to the list (*keys, *n), ignoring duplicates; the ids
+ * beside it (when ids is not NULL) start at 0, unresolved. */
+static void list_add(dom *d, const char ***keys, int64_t **ids, int *n, const char *member)
 {
-    buf b;
-    buf_init(&b);
-    for (int i = 0; f->choices[i]; i++)
-        buf_printf(&b, "%s%s", i ? ", " : "", f->choices[i]);
-    err_set(e, E_INVALID, f->name, "%s: \"%s\" is not one of: %s", f->name, text, buf_str(&b));
-    buf_reset(&b);
-    return E_INVALID;
-}
-
-/* Adds one member to a set value, ignoring duplicates. */
-static void set_add(dom *d, value *v, const char *member)
-{
-    for (int k = 0; k < v->n; k++)
-        if (!strcmp(v->keys[k], member))
+    for (int k = 0; k < *n; k++)
+        if (!strcmp((*keys)[k], member))
             return;
-    const char **keys = arena_alloc(&d->a, sizeof(char *) * (size_t)(v->n + 1));
-    int64_t *ids = arena_alloc(&d->a, sizeof(int64_t) * (size_t)(v->n + 1));
-    if (v->n) {
-        memcpy(keys, v->keys, sizeof(char *) * (size_t)v->n);
-        memcpy(ids, v->ids, sizeof(int64_t) * (size_t)v->n);
+    const char **nk = arena_alloc(&d->a, sizeof(char *) * (size_t)(*n + 1));
+    if (*n)
+        memcpy(nk, *keys, sizeof(char *) * (size_t)*n);
+    nk[*n] = member;
+    *keys = nk;
+    if (ids) {
+        int64_t *ni = arena_alloc(&d->a, sizeof(int64_t) * (size_t)(*n + 1));
+        if (*n)
+            memcpy(ni, *ids, sizeof(int64_t) * (size_t)*n);
+        ni[*n] = 0;
+        *ids = ni;
     }
-    keys[v->n] = member;
-    ids[v->n] = 0;
-    v->keys = keys;
-    v->ids = ids;
-    v->n++;
+    (*n)++;
 }
 
-/* Members are separated by commas; repeated flags add to the set. */
+/* Members are separated by commas (spaces around them ignored), keys in
+ * their canonical case; each goes to the list given. */
+static void split_members(dom *d, const fielddef *f, const char *text, const char ***keys, int64_t **ids,
+                          int *n)
+{
+    const char *p = text;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char *m = arena_strndup(&d->a, p, len);
+        char *s = m;
+        while (*s == ' ')
+            s++;
+        for (char *t = s + strlen(s); t > s && t[-1] == ' '; t--)
+            t[-1] = 0;
+        if (*s)
+            list_add(d, keys, ids, n, f->type == FT_ENUMSET ? s : dom_key(d, s));
+        p = comma ? comma + 1 : p + len;
+    }
+}
+
+/* A set as a whole; repeated flags add to the set. */
 static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_err *e)
 {
+    if (v->given && v->delta)
+        return err_set(e, E_USAGE, f->name, "%s: give the whole set, or members to add and remove, not both",
+                       f->name);
     if (!v->given) {
         v->n = 0;
         v->keys = NULL;
@@ -55,36 +74,44 @@ static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_
     }
     v->given = 1;
     v->null = 0;
-    const char *p = text;
-    while (*p) {
-        const char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        char *m = arena_strndup(&d->a, p, n);
-        char *s = m;
-        while (*s == ' ')
-            s++;
-        for (char *t = s + strlen(s); t > s && t[-1] == ' '; t--)
-            t[-1] = 0;
-        if (*s) {
-            if (f->type == FT_ENUMSET) {
-                if (choice_index(f->choices, s) < 0)
-                    return enum_error(f, s, e);
-                set_add(d, v, s);
-            } else {
-                set_add(d, v, dom_key(d, s));
-            }
-        }
-        p = comma ? comma + 1 : p + n;
-    }
+    split_members(d, f, text, &v->keys, &v->ids, &v->n);
     return 0;
+}
+
+static int members_text(dom *d, record *r, int fi, const char *text, int remove, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[fi];
+    value *v = &r->v[fi];
+    if (f->type != FT_LINKS && f->type != FT_ENUMSET)
+        return err_set(e, E_INTERNAL, f->name, "%s: not a set of members", f->name);
+    int rc = text_check(f->name, text, 0, 65536, e);
+    if (rc)
+        return rc;
+    if (v->given && !v->delta)
+        return err_set(e, E_USAGE, f->name, "%s: give the whole set, or members to add and remove, not both",
+                       f->name);
+    if (!v->given)
+        *v = (value){0};
+    v->given = v->delta = 1;
+    if (remove)
+        split_members(d, f, text, &v->removed, NULL, &v->nremoved);
+    else
+        split_members(d, f, text, &v->keys, &v->ids, &v->n);
+    return 0;
+}
+
+int dom_add_members(dom *d, record *changes, int fi, const char *text, isms_err *e)
+{
+    return members_text(d, changes, fi, text, 0, e);
+}
+
+int dom_remove_members(dom *d, record *changes, int fi, const char *text, isms_err *e)
+{
+    return members_text(d, changes, fi, text, 1, e);
 }
 
 int dom_set_text(dom *d, record *r, int fi, const char *text, isms_err *e)
 {
-    const fielddef *f = &r->reg->fields[fi];
-    if (f->flags & FF_SYSTEM)
-        return err_set(e, E_INVALID, f->name, "%s is set by isms through its workflow, not directly",
-                       f->name);
     return dom_set_value(d, r, fi, text, e);
 }
 
@@ -122,9 +149,7 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         return set_text(d, f, v, text, e);
     v->given = 1;
     v->null = 0;
-    if (!*text) {
-        if (f->flags & FF_REQUIRED)
-            return err_set(e, E_INVALID, f->name, "%s: a value is required", f->name);
+    if (!*text) {   /* clears the field; validation says whether it may be empty */
         v->null = 1;
         return 0;
     }
@@ -136,12 +161,9 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
             ascii_lower((char *)v->s);
         return 0;
     case FT_INT:
-        return parse_int64(f->name, text, f->min, f->max, &v->i, e);
+        return parse_int64(f->name, text, INT64_MIN, INT64_MAX, &v->i, e);
     case FT_MONEY:
-        rc = parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
-        if (!rc && v->i < 0)
-            return err_set(e, E_INVALID, f->name, "%s: %s is negative", f->name, text);
-        return rc;
+        return parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
     case FT_BOOL:
         rc = parse_bool(f->name, text, &b, e);
         v->i = b;
@@ -153,8 +175,6 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         v->s = arena_strdup(&d->a, text);
         return parse_timestamp(f->name, text, e);
     case FT_ENUM:
-        if (choice_index(f->choices, text) < 0)
-            return enum_error(f, text, e);
         v->s = arena_strdup(&d->a, text);
         return 0;
     case FT_REF:

@@ -1,20 +1,20 @@
 /* mutate.c: add, update and retire, for every register.
  *
  * The order of work is the same for each mutation:
- *   1. the caller has already parsed text into values (input.c), so bad
- *      text never reaches a transaction;
+ *   1. the caller has already parsed text into values (input.c), and the
+ *      values pass validation (registers/validate.c) before anything
+ *      else, so bad input never reaches a transaction;
  *   2. begin the write transaction;
  *   3. generic checks: required fields, references and links that exist
- *      (and are active when newly linked), unique values, levels on the
- *      organisation's matrix;
- *   4. the register's own rules (rules.c);
+ *      (and are active when newly set), unique values;
+ *   4. the lifecycle's rules (lifecycle.c), then the register's own (its check hook, domain/registers/);
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
+#include "domain/registers/validate.h"
+#include "core/buf.h"
 #include "core/text.h"
-#include "formats/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,8 @@
 int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e)
 {
     if (strchr(who, '@'))
-        return store_lookup_by(d->st, &reg_person, "email", who, id, key, &d->a, e);
+        return store_lookup_by(d->st, &reg_person, field_def(&reg_person, F_PERSON_EMAIL), who, id,
+                               key, &d->a, e);
     int retired;
     int rc = store_lookup(d->st, &reg_person, who, id, &retired, e);
     if (key)
@@ -40,7 +41,8 @@ static int resolve(dom *d, const fielddef *f, const char *typed, int64_t *id, co
     *key = typed;
     *retired = 0;
     if (target == &reg_person && strchr(typed, '@')) {
-        rc = store_lookup_by(d->st, target, "email", typed, id, key, &d->a, e);
+        rc = store_lookup_by(d->st, target, field_def(target, F_PERSON_EMAIL), typed, id, key,
+                             &d->a, e);
         if (!rc && *id)
             rc = store_lookup(d->st, target, *key, id, retired, e);
     } else {
@@ -105,7 +107,7 @@ static int check_unique(dom *d, const record *r, const fielddef *f, const value 
 {
     int64_t id;
     const char *key;
-    int rc = store_lookup_by(d->st, r->reg, f->name, v->s, &id, &key, &d->a, e);
+    int rc = store_lookup_by(d->st, r->reg, f, v->s, &id, &key, &d->a, e);
     if (!rc && id && id != r->id)
         rc = err_set(e, E_CONFLICT, f->name, "%s: %s is already used by %s", f->name, v->s, key);
     return rc;
@@ -116,11 +118,8 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
     const fielddef *f = &r->reg->fields[i];
     value *v = &r->v[i];
     const value *ov = old ? &old->v[i] : NULL;
-    if ((f->flags & FF_REQUIRED) && v->null) {
-        char flag[64];
-        return err_set(e, E_INVALID, f->name, "%s is required (--%s)", f->name,
-                       field_flag(f, flag, sizeof flag));
-    }
+    if ((f->flags & FF_REQUIRED) && v->null)
+        return err_set(e, E_INVALID, f->name, "%s is required", f->name);
     if (v->null || (old && !v->given))
         return 0;
     switch (f->type) {
@@ -135,13 +134,6 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
     }
     case FT_LINKS:
         return resolve_links(d, f, v, ov, e);
-    case FT_INT:
-        if ((f->flags & FF_DYNMAX) && v->i > dom_matrix_size(d))
-            return err_set(e, E_INVALID, f->name,
-                           "%s: %lld is out of range 1..%d (the organisation's risk matrix is %dx%d)",
-                           f->name, (long long)v->i, dom_matrix_size(d), dom_matrix_size(d),
-                           dom_matrix_size(d));
-        return 0;
     case FT_TEXT:
         return (f->flags & FF_UNIQUE) ? check_unique(d, r, f, v, e) : 0;
     default:
@@ -156,6 +148,9 @@ static int check_record(dom *d, record *r, const record *old, isms_err *e)
         if (rc)
             return rc;
     }
+    int rc = lifecycle_guard(d, r, old, e);
+    if (rc)
+        return rc;
     return r->reg->check ? r->reg->check(d, r, old, e) : 0;
 }
 
@@ -179,7 +174,9 @@ static int persist(dom *d, record *r, int insert, const char *op, record *out, i
     return rc;
 }
 
-int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
+/* Adds `in`, whose values have passed validation, inside the caller's
+ * transaction. */
+static int add_validated(dom *d, record *in, record *out, isms_err *e)
 {
     apply_defaults(d, in);
     int rc = check_record(d, in, NULL, e);
@@ -188,7 +185,8 @@ int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
     char now[21];
     now_timestamp(now);
     char *key;
-    if ((rc = store_next_key(d->st, in->reg, &key, &in->id, &d->a, e)))
+    rc = store_next_key(d->st, in->reg, &key, &in->id, &d->a, e);
+    if (rc)
         return rc;
     in->key = key;
     in->version = 1;
@@ -197,40 +195,160 @@ int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
     return persist(d, in, 1, "add", out, e);
 }
 
+int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
+{
+    int rc = dom_validate(d, in, 0, e);
+    if (rc)
+        return rc;
+    return add_validated(d, in, out, e);
+}
+
 int dom_add(dom *d, record *in, record *out, isms_err *e)
 {
     if (in->reg->flags & REG_SINGLETON)
         return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`", in->reg->name,
                        in->reg->name);
-    int rc = dom_txn_begin(d, e);
+    int rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    return dom_txn_end(d, dom_add_in_txn(d, in, out, e), e);
+    return dom_txn_end(d, add_validated(d, in, out, e), e);
+}
+
+/* The members of a set, as people read them in a message. */
+static const char *members_text(dom *d, const value *v)
+{
+    if (!v->n)
+        return "none";
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < v->n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
+    const char *s = arena_strdup(&d->a, buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+/* Where member `key` sits in set v (-1: not there); links compare by the
+ * record they name, so a person given by e-mail is found by key. */
+static int member_at(dom *d, const fielddef *f, const value *v, const char *key, isms_err *e, int *at)
+{
+    *at = -1;
+    if (f->type == FT_ENUMSET) {
+        for (int k = 0; k < v->n; k++)
+            if (!strcmp(v->keys[k], key))
+                *at = k;
+        return 0;
+    }
+    int64_t id;
+    const char *resolved;
+    int retired;
+    int rc = resolve(d, f, key, &id, &resolved, &retired, e);
+    for (int k = 0; !rc && k < v->n; k++)
+        if (v->ids[k] == id)
+            *at = k;
+    return rc;
+}
+
+/* A change by members: the set as it stands, less those removed, plus
+ * those added (resolved and de-duplicated later, as any set given). */
+static int apply_delta(dom *d, record *r, int i, const value *ch, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[i];
+    const value *old = &r->v[i];
+    char *drop = arena_alloc(&d->a, (size_t)old->n + 1);
+    memset(drop, 0, (size_t)old->n + 1);
+    for (int k = 0; k < ch->nremoved; k++) {
+        int at, rc = member_at(d, f, old, ch->removed[k], e, &at);
+        if (rc)
+            return rc;
+        if (at < 0)
+            return err_set(e, E_INVALID, f->name, "%s: %s is not one of %s's %s (%s)", f->name, ch->removed[k],
+                           r->key, f->name, members_text(d, old));
+        drop[at] = 1;
+    }
+    value v = {.given = 1};
+    v.keys = arena_alloc(&d->a, sizeof *v.keys * (size_t)(old->n + ch->n + 1));
+    v.ids = arena_alloc(&d->a, sizeof *v.ids * (size_t)(old->n + ch->n + 1));
+    for (int k = 0; k < old->n; k++)
+        if (!drop[k]) {
+            v.keys[v.n] = old->keys[k];
+            v.ids[v.n++] = old->ids ? old->ids[k] : 0;
+        }
+    for (int k = 0; k < ch->n; k++) {
+        int at = -1;
+        for (int j = 0; f->type == FT_ENUMSET && j < v.n; j++)
+            at = strcmp(v.keys[j], ch->keys[k]) ? at : j;
+        if (at < 0) {
+            v.keys[v.n] = ch->keys[k];
+            v.ids[v.n++] = 0;
+        }
+    }
+    r->v[i] = v;
+    return 0;
 }
 
 /* Copies the given values of `changes` over `r`. */
-static void apply_changes(record *r, const record *changes)
+static int apply_changes(dom *d, record *r, const record *changes, isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
-        if (!changes->v[i].given)
+        const value *ch = &changes->v[i];
+        if (!ch->given)
             continue;
-        r->v[i] = changes->v[i];
+        if (ch->delta) {
+            int rc = apply_delta(d, r, i, ch, e);
+            if (rc)
+                return rc;
+            continue;
+        }
+        r->v[i] = *ch;
         r->v[i].given = 1;
     }
+    return 0;
 }
 
-static int same_record(const record *a, const record *b)
+/* Do two sets hold the same members (in any order)? Links compare by id. */
+static int same_set(const fielddef *f, const value *a, const value *b)
 {
-    char *x = record_canonical(a), *y = record_canonical(b);
-    int same = !strcmp(x, y);
-    free(x);
-    free(y);
-    return same;
+    if (a->n != b->n)
+        return 0;
+    for (int k = 0; k < a->n; k++) {
+        int found = 0;
+        for (int j = 0; j < b->n && !found; j++)
+            found = f->type == FT_LINKS ? a->ids[k] == b->ids[j] : !strcmp(a->keys[k], b->keys[j]);
+        if (!found)
+            return 0;
+    }
+    return 1;
 }
 
+static int same_value(const fielddef *f, const value *a, const value *b)
+{
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return same_set(f, a, b);
+    if (a->null || b->null)
+        return a->null == b->null;
+    if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL)
+        return a->i == b->i;
+    return !strcmp(a->s, b->s);   /* references: the resolved keys */
+}
 
-int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
-                         dom_mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+/* The fields of r whose values differ from old, in the dom's arena. */
+static void changed_fields(dom *d, const record *r, const record *old, dom_changes *out)
+{
+    int *fields = arena_alloc(&d->a, sizeof *fields * (size_t)(r->reg->nfields ? r->reg->nfields : 1));
+    int n = 0;
+    for (int i = 0; i < r->reg->nfields; i++)
+        if (!same_value(&r->reg->fields[i], &r->v[i], &old->v[i]))
+            fields[n++] = i;
+    out->n = n;
+    out->fields = fields;
+}
+
+static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                         dom_mutate_fn mutate, const void *arg, const char *op, record *out,
+                         dom_changes *changed, isms_err *e)
 {
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
@@ -244,9 +362,20 @@ int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_ver
                        "%s is at version %lld, not %lld: someone changed it since you read it",
                        key, (long long)old.version, (long long)if_version);
     record_copy(&r, &old, &d->a);
-    if ((rc = mutate(d, &r, arg, e)) || (rc = check_record(d, &r, &old, e)))
+    rc = mutate(d, &r, arg, e);
+    if (rc)
         return rc;
-    if (same_record(&r, &old)) {
+    rc = check_record(d, &r, &old, e);
+    if (rc)
+        return rc;
+    dom_changes ch;
+    changed_fields(d, &r, &old, &ch);
+    record *before = arena_alloc(&d->a, sizeof *before);
+    *before = old;   /* its values are in the arena already */
+    ch.before = before;
+    if (changed)
+        *changed = ch;
+    if (!ch.n && !r.retired_at) {
         *out = old;
         return 0;
     }
@@ -259,11 +388,15 @@ int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_ver
     return persist(d, &r, 0, op, out, e);
 }
 
+int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
+                      dom_mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+{
+    return change_in_txn(d, reg, key, if_version, mutate, arg, op, out, NULL, e);
+}
+
 static int mutate_update(dom *d, record *r, const void *arg, isms_err *e)
 {
-    (void)d; (void)e;
-    apply_changes(r, arg);
-    return 0;
+    return apply_changes(d, r, arg, e);
 }
 
 static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
@@ -271,57 +404,82 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
     (void)arg; (void)e;
     r->retired_at = "now";   /* replaced by the change's time */
     if (r->reg == &reg_control)
-        record_set_text(r, "status", "retired", &d->a);
+        record_set_text(r, F_CONTROL_STATUS, "retired", &d->a);
     return 0;
 }
 
 static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
-                  const void *arg, const char *op, record *out, isms_err *e)
+                  const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    rc = dom_change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, e);
+    rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, changed, e);
     return dom_txn_end(d, rc, e);
-}
-
-int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
-               int64_t if_version, record *out, isms_err *e)
-{
-    if (reg->flags & REG_SINGLETON)
-        return dom_org_set(d, changes, out, e);
-    return change(d, reg, key, if_version, mutate_update, changes, "update", out, e);
 }
 
 int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
     if (reg->flags & REG_NO_RETIRE)
         return err_set(e, E_USAGE, reg->name, "the %s cannot be retired", reg->name);
-    return change(d, reg, key, 0, mutate_retire, NULL, "retire", out, e);
+    return change(d, reg, key, 0, mutate_retire, NULL, "retire", out, NULL, e);
 }
 
-int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
+/* The organisation profile: created on first use, changed after. */
+static int org_set(dom *d, const record *changes, record *out, dom_changes *changed, isms_err *e)
 {
-    int rc = dom_txn_begin(d, e);
+    int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
     int64_t id;
     int retired;
     rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
     if (!rc && id) {
-        rc = dom_change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, e);
+        rc = change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, changed, e);
     } else if (!rc) {
-        record in;
+        record in, none;
         record_copy(&in, changes, &d->a);
-        rc = dom_add_in_txn(d, &in, out, e);
+        rc = add_validated(d, &in, out, e);
+        record_init(&none, &reg_org, &d->a);
+        if (!rc && changed)
+            changed_fields(d, out, &none, changed);   /* everything it now holds */
+        if (!rc && changed)
+            changed->before = NULL;
     }
     dom_org_forget(d);
     return dom_txn_end(d, rc, e);
 }
 
+int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
+{
+    return org_set(d, changes, out, NULL, e);
+}
+
+int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
+               int64_t if_version, record *out, dom_changes *changed, isms_err *e)
+{
+    if (reg->flags & REG_SINGLETON)
+        return org_set(d, changes, out, changed, e);
+    int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
+    if (rc)
+        return rc;
+    return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
+}
+
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
-    return store_get(d->st, reg, dom_key(d, key), out, &d->a, e);
+    const char *k = dom_key(d, key);
+    if (reg == &reg_person && strchr(k, '@')) {   /* a person by e-mail, as everywhere */
+        int64_t id;
+        int rc = dom_find_person(d, k, &id, &k, e);
+        if (rc)
+            return rc;
+        if (!id)
+            return err_set(e, E_NOT_FOUND, "person", "there is no person %s", key);
+    }
+    return store_get(d->st, reg, k, out, &d->a, e);
 }
 
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

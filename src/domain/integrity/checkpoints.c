@@ -201,7 +201,8 @@ static int issue_in_txn(dom *d, const signer_key *k, checkpoint *out, isms_err *
     if (rc)
         return rc;
     ledger_view v;
-    if ((rc = ledger_view_load(d, 0, &v, e)))
+    rc = ledger_view_load(d, 0, &v, e);
+    if (rc)
         return rc;
     const known_key *rec = NULL;
     rc = signing_record(&v, k, &rec, e);
@@ -285,7 +286,9 @@ static int cosign_against(const ledger_view *v, const checkpoint *c, const check
     merkle_proof p;
     if (!rc)
         rc = ledger_view_path(v, (int64_t)prev->size, (int64_t)c->size, &p, e);
-    return rc ? rc : check_extends(c, prev, &p, e);
+    if (rc)
+        return rc;
+    return check_extends(c, prev, &p, e);
 }
 
 static int pin_all(ledger_view *v, const char *const *keys, int n, isms_err *e)

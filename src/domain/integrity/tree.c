@@ -147,8 +147,10 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
     merkle_hash leaf;
     merkle_leaf_hash(out->entry, leaf);
     rc = merkle_source_inclusion(&src, (uint64_t)size, (uint64_t)seq - 1, &out->path, e);
-    return rc ? rc : merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h,
-                                           out->path.n, out->root, e);
+    if (rc)
+        return rc;
+    return merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h,
+                                 out->path.n, out->root, e);
 }
 
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,

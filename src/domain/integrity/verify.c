@@ -29,6 +29,8 @@ typedef struct verify_ctx {
     isms_err *e;               /* why a check could not run */
     isms_err first;
     char genesis_id[64];
+    char genesis_created[32];
+    int ledger_schema;    /* the schema version the ledger's init and migrate entries end at */
 } verify_ctx;
 
 void verify_report_init(verify_report *r)
@@ -53,8 +55,9 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (v->rep->problems++ < VERIFY_MAX_LINES)
+    if (v->rep->problems < VERIFY_MAX_LINES)
         buf_printf(&v->rep->details, "%s\n", line);
+    v->rep->problems++;
     err_set(&v->first, E_TAMPERED, field, "%s", line);
 }
 
@@ -75,7 +78,13 @@ static int remember_entry(const ledger_row *r, void *ctx)
             const char *id = strstr(r->data, "\"repository_id\":\"");
             if (id)
                 snprintf(v->genesis_id, sizeof v->genesis_id, "%.32s", id + 17);
+            const char *at = strstr(r->data, "\"created_at\":\"");
+            if (at)
+                snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
         }
+        const char *version = strstr(r->data, !strcmp(r->op, "init") ? "\"schema\":" : "\"to\":");
+        if (version)
+            v->ledger_schema = atoi(strchr(version, ':') + 1);
         return 0;
     }
     void **slot = strmap_slot_for(&v->latest, r->key);
@@ -146,6 +155,19 @@ static int check_identity(verify_ctx *v, isms_err *e)
     if (!rc && (!id || strcmp(id, v->genesis_id)))
         problem(v, "repository_id", "the repository's identity (%s) is not the one its ledger "
                 "was started with (%s)", id ? id : "none", v->genesis_id);
+    /* The rest of the unsigned metadata, against what the ledger recorded. */
+    char *created = NULL;
+    if (!rc)
+        rc = store_meta_get(dom_store(v->d), "created_at", &created, &a, e);
+    if (!rc && v->genesis_created[0] && (!created || strcmp(created, v->genesis_created)))
+        problem(v, "created_at", "the repository's creation time (%s) is not the one its ledger "
+                "was started with (%s)", created ? created : "none", v->genesis_created);
+    int version = 0;
+    if (!rc)
+        rc = store_schema_version(dom_store(v->d), &version, e);
+    if (!rc && v->ledger_schema && version != v->ledger_schema)
+        problem(v, "schema_migration", "the schema version the repository records (%d) is not the "
+                "one its ledger ends at (%d)", version, v->ledger_schema);
     arena_free(&a);
     return rc;
 }
@@ -153,6 +175,24 @@ static int check_identity(verify_ctx *v, isms_err *e)
 static void checkpoint_problem(void *ctx, const char *field, const char *msg)
 {
     problem(ctx, field, "%s", msg);
+}
+
+/* The database's own integrity check: what it finds is a problem. */
+static int check_store(verify_ctx *v, isms_err *e)
+{
+    buf problems;
+    buf_init(&problems);
+    int rc = store_integrity(dom_store(v->d), &problems, e);
+    if (!rc && problems.len)
+        problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
+    buf_reset(&problems);
+    const char *diff = NULL;
+    if (!rc)
+        rc = store_schema_check(dom_store(v->d), &diff, e);
+    if (!rc && diff)
+        problem(v, "schema", "the schema differs from the one isms's migrations make: %s; a trigger, "
+                "rule or index planted there can rewrite or hide what is written", diff);
+    return rc;
 }
 
 static int run_checks(verify_ctx *v, isms_err *e)
@@ -166,7 +206,12 @@ static int run_checks(verify_ctx *v, isms_err *e)
         problem(v, e->field, "%s", e->msg);
         return 0;
     }
-    if (rc || (rc = ledger_tree_check_end(v->tree, e)) || (rc = check_identity(v, e)))
+    if (rc)
+        return rc;
+    rc = ledger_tree_check_end(v->tree, e);
+    if (!rc)
+        rc = check_identity(v, e);
+    if (rc)
         return rc;
     store_query all = {.include_retired = 1};
     for (int i = 0; registers[i] && !rc; i++)
@@ -176,11 +221,8 @@ static int run_checks(verify_ctx *v, isms_err *e)
     if (!rc)
         rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes,
                                     e);
-    buf problems;
-    buf_init(&problems);
-    if (!rc && !(rc = store_integrity(dom_store(v->d), &problems, e)) && problems.len)
-        problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
-    buf_reset(&problems);
+    if (!rc)
+        rc = check_store(v, e);
     return rc;
 }
 

@@ -1,14 +1,82 @@
+/* assets.c: the asset register, its rules (no dependency cycles), and the
+ * protection needs inherited along its dependencies. */
 #include "domain/registers/assets.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/table.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const need_fields[NEED_COUNT] = {"confidentiality", "integrity", "availability"};
+const char *const protection_levels[] = {"normal", "high", "very-high", NULL};
+
+static const char *const asset_types[] = {
+    "information", "process", "system", "application", "service", "site", "person",
+    "ai-system", NULL};
+
+static const fielddef asset_fields[] = FIELD_TABLE(ASSET_FIELDS);
+
+const regdef reg_asset = {
+    .num = RN_ASSET, .name = "asset", .plural = "assets", .key_prefix = "AST",
+    .label = F_ASSET_NAME,
+    .summary = "assets with protection needs and dependencies (maximum principle)",
+    .fields = asset_fields, .nfields = NFIELDS(asset_fields), .check = rules_asset,
+};
+
+/* ---- rules: no dependency cycles ---- */
+
+/* Is `to` reachable from `from` along the edges (ignoring those leaving
+ * `skip`, whose edges the change replaces)? Each edge is followed once. */
+static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
+{
+    int64_t *stack = xmalloc((g->n + 1) * sizeof *stack);
+    unsigned char *seen = xcalloc(g->n + 1, 1);
+    size_t top = 0;
+    int found = 0;
+    stack[top++] = from;
+    while (top && !found) {
+        int64_t at = stack[--top];
+        found = at == to;
+        if (at == skip)
+            continue;
+        for (size_t i = graph_first(g, at); i < g->n && g->src[i] == at; i++)
+            if (!seen[i]) {
+                seen[i] = 1;
+                stack[top++] = g->dst[i];
+            }
+    }
+    free(stack);
+    free(seen);
+    return found;
+}
+
+int rules_asset(dom *d, record *r, const record *old, isms_err *e)
+{
+    const value *deps = record_cval(r, F_ASSET_DEPENDS_ON);
+    if (!deps->given || !deps->n)
+        return 0;
+    graph g;
+    int rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &g, e);
+    for (int k = 0; !rc && k < deps->n; k++) {
+        if (deps->ids[k] == r->id)
+            rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself", r->key);
+        else if (r->id && reachable(&g, deps->ids[k], r->id, r->id))
+            rc = err_set(e, E_INVALID, "depends_on",
+                         "depends_on: %s already depends, directly or not, on %s: this would "
+                         "make a dependency cycle", deps->keys[k], r->key);
+    }
+    (void)old;
+    graph_free(&g);
+    return rc;
+}
+
+/* ---- protection needs ---- */
+
+static const int need_fields[NEED_COUNT] = {F_ASSET_CONFIDENTIALITY, F_ASSET_INTEGRITY,
+                                             F_ASSET_AVAILABILITY};
 
 const char *need_name(int level) { return level >= 0 && level <= 2 ? protection_levels[level] : "none"; }
 
@@ -38,7 +106,7 @@ static int collect_asset(const record *r, void *ctx)
         a->stated[k] = level ? choice_index(protection_levels, level) : 0;
         a->inherited[k] = -1;
     }
-    a->critical = (int)record_int(r, "critical_function");
+    a->critical = (int)record_int(r, F_ASSET_CRITICAL_FUNCTION);
     return 0;
 }
 
@@ -91,7 +159,7 @@ int dom_asset_needs(dom *d, asset_need **out, size_t *n, isms_err *e)
     graph l = {0};
     int rc = store_scan(d->st, &reg_asset, NULL, collect_asset, &c, e);
     if (!rc)
-        rc = graph_load(d, &reg_asset, "depends_on", &l, e);
+        rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &l, e);
     if (!rc)
         propagate(c.v, c.n, &l);
     graph_free(&l);

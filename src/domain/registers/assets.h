@@ -1,4 +1,5 @@
-/* assets.h: protection needs along the dependency graph.
+/* assets.h: the asset register, and protection needs along its dependency
+ * graph.
  *
  * The maximum principle (BSI IT-Grundschutz, Schutzbedarfsfeststellung): an
  * asset needs at least the protection of everything that depends on it. A
@@ -9,6 +10,26 @@
 #define ISMS_DOMAIN_ASSETS_H
 
 #include "domain/engine/dom.h"
+#include "domain/registers/fields.h"
+
+#define ASSET_FIELDS(X) \
+    X(F_ASSET_NAME, TEXT("name", FF_REQUIRED | FF_LIST, "the asset", 200)) \
+    X(F_ASSET_TYPE, ENUM("type", FF_REQUIRED | FF_LIST, asset_types, NULL, "kind of asset")) \
+    X(F_ASSET_DESCRIPTION, LONGTEXT("description", 0, "what it is and does")) \
+    X(F_ASSET_OWNER, OWNER(FF_REQUIRED | FF_LIST, "accountable asset owner")) \
+    X(F_ASSET_CONFIDENTIALITY, ENUM("confidentiality", FF_LIST, protection_levels, "normal", "stated protection need: confidentiality")) \
+    X(F_ASSET_INTEGRITY, ENUM("integrity", FF_LIST, protection_levels, "normal", "stated protection need: integrity")) \
+    X(F_ASSET_AVAILABILITY, ENUM("availability", FF_LIST, protection_levels, "normal", "stated protection need: availability")) \
+    X(F_ASSET_DEPENDS_ON, LINKS("depends_on", "depends-on", "asset", "asset_dependency", "asset", "depends_on", "assets this one relies on (they inherit its protection needs)")) \
+    X(F_ASSET_CRITICAL_FUNCTION, BOOL("critical_function", 0, "no", "supports a critical or important function (DORA)")) \
+    X(F_ASSET_LOCATION, TEXT("location", 0, "where it is (site, region, provider)", 200))
+FIELD_IDS(RN_ASSET, ASSET_FIELDS);
+
+extern const regdef reg_asset;
+
+int rules_asset(dom *d, record *r, const record *old, isms_err *e);
+
+extern const char *const protection_levels[]; /* normal, high, very-high */
 
 enum { NEED_C, NEED_I, NEED_A, NEED_COUNT };
 

@@ -1,6 +1,7 @@
 /* signing_keys.c: the signing key register and its rules. */
 #include "domain/registers/signing_keys.h"
 #include "domain/engine/dom_internal.h"
+#include "domain/registers/table.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
@@ -10,25 +11,13 @@
 static const char *const key_algorithms[] = {"ed25519", NULL};
 static const char *const key_purposes[] = {"checkpoint", "witness", NULL};
 
-static const fielddef signing_key_fields[] = {
-    {.name = "name", .type = FT_TEXT, .flags = FF_LIST | FF_SYSTEM, .max = SIGNKEY_NAME_MAX,
-     .help = "the key's name, as in the signature lines of checkpoints"},
-    {.name = "purpose", .type = FT_ENUM, .flags = FF_LIST | FF_SYSTEM, .choices = key_purposes,
-     .help = "checkpoint (this repository's key) or witness (an auditor's)"},
-    {.name = "public_key", .type = FT_TEXT, .flags = FF_UNIQUE | FF_SYSTEM, .max = SIGNKEY_TEXT_MAX,
-     .help = "the public key, NAME+ID+KEY (C2SP signed-note verifier key)"},
-    {.name = "algorithm", .type = FT_ENUM, .flags = FF_SYSTEM, .choices = key_algorithms,
-     .deflt = "ed25519", .help = "signature algorithm"},
-    {.name = "holder", .type = FT_TEXT, .flags = FF_LIST, .max = 200,
-     .help = "who keeps the private key"},
-};
+static const fielddef signing_key_fields[] = FIELD_TABLE(SIGNING_KEY_FIELDS);
 
 const regdef reg_signing_key = {
-    .name = "signing_key", .plural = "signing_keys", .key_prefix = "KEY", .label = "name",
+    .num = RN_SIGNING_KEY, .name = "signing_key", .plural = "signing_keys", .key_prefix = "KEY",
+    .label = F_SIGNING_KEY_NAME,
     .summary = "public keys that sign ledger checkpoints, and auditors' keys",
-    .fields = signing_key_fields,
-    .nfields = (int)(sizeof signing_key_fields / sizeof signing_key_fields[0]),
-    .check = rules_signing_key,
+    .fields = signing_key_fields, .nfields = NFIELDS(signing_key_fields), .check = rules_signing_key,
 };
 
 static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
@@ -36,17 +25,20 @@ static int same_text(const char *a, const char *b) { return (!a && !b) || (a && 
 int rules_signing_key(dom *d, record *r, const record *old, isms_err *e)
 {
     (void)d;
-    static const char *const fixed[] = {"name", "purpose", "public_key", "algorithm", NULL};
+    static const int fixed[] = {F_SIGNING_KEY_NAME, F_SIGNING_KEY_PURPOSE, F_SIGNING_KEY_PUBLIC_KEY,
+                                F_SIGNING_KEY_ALGORITHM};
     if (old) {
         /* A key is what it signs with: another key is another record. */
-        for (int i = 0; fixed[i]; i++)
+        for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+            const char *name = field_def(&reg_signing_key, fixed[i])->name;
             if (!same_text(record_text(r, fixed[i]), record_text(old, fixed[i])))
-                return err_set(e, E_INVALID, fixed[i], "%s of %s cannot change: retire the key "
-                               "and add the new one", fixed[i], old->key);
+                return err_set(e, E_INVALID, name, "%s of %s cannot change: retire the key "
+                               "and add the new one", name, old->key);
+        }
         return 0;
     }
-    const char *text = record_text(r, "public_key"), *name = record_text(r, "name");
-    if (!text || !name || !record_text(r, "purpose"))
+    const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY), *name = record_text(r, F_SIGNING_KEY_NAME);
+    if (!text || !name || !record_text(r, F_SIGNING_KEY_PURPOSE))
         return err_set(e, E_INVALID, "public_key", "a signing key is recorded from its key file: "
                        "isms key add --key FILE (or --public-key KEY for an auditor's key)");
     verifier_key k;
@@ -64,14 +56,21 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
     signkey_format_verifier(k, text);
     record in;
     record_init(&in, &reg_signing_key, &d->a);
-    int rc = dom_set_value(d, &in, regdef_field(&reg_signing_key, "name"), k->name, e);
+    int rc = dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_NAME), k->name, e);
     if (!rc)
-        rc = dom_set_value(d, &in, regdef_field(&reg_signing_key, "purpose"), purpose, e);
+        rc = dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_PURPOSE), purpose, e);
     if (!rc)
-        rc = dom_set_value(d, &in, regdef_field(&reg_signing_key, "public_key"), text, e);
+        rc = dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_PUBLIC_KEY), text, e);
     if (!rc && holder)
         rc = dom_set_text(d, &in, regdef_field(&reg_signing_key, "holder"), holder, e);
-    return rc ? rc : dom_add(d, &in, out, e);
+    /* name, purpose and public_key are isms's to set: added as a workflow
+     * adds, not through dom_add's refusal of them. */
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    return dom_txn_end(d, dom_add_in_txn(d, &in, out, e), e);
 }
 
 /* ---- keys for verification ---- */
@@ -85,7 +84,7 @@ static int collect_key(const record *r, void *ctx)
 {
     key_list *l = ctx;
     verifier_key vk;
-    const char *text = record_text(r, "public_key");
+    const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY);
     if (!text || signkey_parse_verifier(text, &vk, NULL))
         return 0;
     if (l->n == l->cap) {
@@ -96,7 +95,7 @@ static int collect_key(const record *r, void *ctx)
     memset(k, 0, sizeof *k);
     k->vk = vk;
     snprintf(k->key, sizeof k->key, "%s", r->key);
-    const char *purpose = record_text(r, "purpose");
+    const char *purpose = record_text(r, F_SIGNING_KEY_PURPOSE);
     k->witness = purpose && !strcmp(purpose, "witness");
     return 0;
 }

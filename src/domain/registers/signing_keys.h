@@ -16,7 +16,16 @@
 
 #include "core/record.h"
 #include "domain/engine/dom.h"
+#include "domain/registers/fields.h"
 #include "ledger/signkey.h"
+
+#define SIGNING_KEY_FIELDS(X) \
+    X(F_SIGNING_KEY_NAME, TEXT("name", FF_LIST | FF_SYSTEM, "the key's name, as in the signature lines of checkpoints", SIGNKEY_NAME_MAX)) \
+    X(F_SIGNING_KEY_PURPOSE, ENUM("purpose", FF_LIST | FF_SYSTEM, key_purposes, NULL, "checkpoint (this repository's key) or witness (an auditor's)")) \
+    X(F_SIGNING_KEY_PUBLIC_KEY, TEXT("public_key", FF_UNIQUE | FF_SYSTEM, "the public key, NAME+ID+KEY (C2SP signed-note verifier key)", SIGNKEY_TEXT_MAX)) \
+    X(F_SIGNING_KEY_ALGORITHM, ENUM("algorithm", FF_SYSTEM, key_algorithms, "ed25519", "signature algorithm")) \
+    X(F_SIGNING_KEY_HOLDER, TEXT("holder", FF_LIST, "who keeps the private key", 200))
+FIELD_IDS(RN_SIGNING_KEY, SIGNING_KEY_FIELDS);
 
 extern const regdef reg_signing_key;
 

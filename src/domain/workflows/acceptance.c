@@ -11,7 +11,6 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/rules.h"
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -24,6 +23,10 @@ static const char *const authority_names[] = {
 
 enum { MAX_ACCEPT_DAYS = 3 * 366 };
 
+/* Beyond their own risks (small ones), these roles accept others':
+ * authority_of() below. */
+const char *const acceptance_roles[] = {"management-body", "isms-lead", NULL};
+
 /* The latest risk analysis of `key`, if any. */
 typedef struct latest_analysis {
     const char *key;
@@ -35,7 +38,7 @@ typedef struct latest_analysis {
 static int keep_latest(const record *r, void *ctx)
 {
     latest_analysis *l = ctx;
-    const char *subject = record_text(r, "subject"), *kind = record_text(r, "kind");
+    const char *subject = record_text(r, F_ANALYSIS_SUBJECT), *kind = record_text(r, F_ANALYSIS_KIND);
     if (subject && kind && !strcmp(subject, l->key) && !strcmp(kind, "risk")) {
         record_copy(&l->found, r, l->a);
         l->have = 1;
@@ -47,7 +50,7 @@ static int keep_latest(const record *r, void *ctx)
 static int required_authority(dom *d, const record *risk, int *level, const char **basis, isms_err *e)
 {
     arena *a = dom_arena(d);
-    store_filter f = {.field = "subject", .sval = risk->key};
+    store_filter f = {.field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key};
     store_query q = {.filters = &f, .nfilters = 1};
     latest_analysis l = {.key = risk->key, .a = a};
     int rc = store_scan(dom_store(d), &reg_analysis, &q, keep_latest, &l, e);
@@ -55,11 +58,11 @@ static int required_authority(dom *d, const record *risk, int *level, const char
         return rc;
     record org;
     int has_org = dom_get(d, &reg_org, "ORG", &org, NULL) == 0;
-    const value *owner_limit = has_org ? record_cval(&org, "owner_accept_limit") : NULL;
-    const value *lead_limit = has_org ? record_cval(&org, "lead_accept_limit") : NULL;
+    const value *owner_limit = has_org ? record_cval(&org, F_ORG_OWNER_ACCEPT_LIMIT) : NULL;
+    const value *lead_limit = has_org ? record_cval(&org, F_ORG_LEAD_ACCEPT_LIMIT) : NULL;
     if (l.have && owner_limit && lead_limit && !owner_limit->null && !lead_limit->null) {
-        int64_t p95 = record_int(&l.found, "p95_loss");
-        int outside = (int)record_int(&l.found, "outside_appetite");
+        int64_t p95 = record_int(&l.found, F_ANALYSIS_P95_LOSS);
+        int outside = (int)record_int(&l.found, F_ANALYSIS_OUTSIDE_APPETITE);
         *level = outside ? AUTH_BODY : p95 <= owner_limit->i ? AUTH_OWNER
                                      : p95 <= lead_limit->i  ? AUTH_LEAD : AUTH_BODY;
         char amount[64];
@@ -76,13 +79,13 @@ static int required_authority(dom *d, const record *risk, int *level, const char
     return 0;
 }
 
-static int authority_of(const record *person, const record *risk)
+static int authority_of(const principal *who, const record *risk)
 {
-    if (person_has_role(person, "management-body"))
+    if (principal_has_role(who, acceptance_roles[0]))
         return AUTH_BODY;
-    if (person_has_role(person, "isms-lead"))
+    if (principal_has_role(who, acceptance_roles[1]))
         return AUTH_LEAD;
-    return record_cval(risk, "owner")->i == person->id ? AUTH_OWNER : AUTH_NONE;
+    return record_cval(risk, F_RISK_OWNER)->i == who->person ? AUTH_OWNER : AUTH_NONE;
 }
 
 static int check_expiry(record *r, isms_err *e)
@@ -90,7 +93,7 @@ static int check_expiry(record *r, isms_err *e)
     char today[11], latest[11];
     now_date(today);
     date_add_days(latest, today, MAX_ACCEPT_DAYS);
-    const char *expires = record_text(r, "expires_on");
+    const char *expires = record_text(r, F_ACCEPTANCE_EXPIRES_ON);
     if (!expires)
         return 0;
     if (strcmp(expires, today) <= 0)
@@ -107,31 +110,36 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
     if (old)   /* an acceptance is revoked (retired), never rewritten */
         return rules_is_retiring(r, old) ? 0
                : err_set(e, E_CONFLICT, "acceptance", "%s cannot be changed; accept the risk again", r->key);
-    record risk, person;
-    int rc = store_get_id(dom_store(d), &reg_risk, record_cval(r, "risk")->i, &risk, dom_arena(d), e);
-    if (!rc)
-        rc = store_get_id(dom_store(d), &reg_person, record_cval(r, "accepted_by")->i, &person,
-                          dom_arena(d), e);
+    /* The acceptor is whoever acts, with the authority of their roles. */
+    const principal *who = dom_who(d);
+    if (!who->person || record_cval(r, F_ACCEPTANCE_ACCEPTED_BY)->i != who->person)
+        return err_set(e, E_DENIED, "as", "a risk is accepted by the person who acts, and %s is not "
+                       "one: act as a person (--as PERSON)", who->actor);
+    record risk;
+    int rc = store_get_id(dom_store(d), &reg_risk, record_cval(r, F_ACCEPTANCE_RISK)->i, &risk, dom_arena(d), e);
     if (rc)
         return rc;
     int needed;
     const char *basis;
-    if ((rc = required_authority(d, &risk, &needed, &basis, e)))
+    rc = required_authority(d, &risk, &needed, &basis, e);
+    if (rc)
         return rc;
-    int has = authority_of(&person, &risk);
-    if (has < needed)
-        return err_set(e, E_DENIED, "by",
-                       "by: %s (%s) cannot accept %s: its size requires %s (%s)", person.key,
-                       record_text(&person, "name"), risk.key, authority_names[needed], basis);
-    value *b = record_val(r, "basis");
+    if (authority_of(who, &risk) < needed)
+        return err_set(e, E_DENIED, "as", "%s (%s) cannot accept %s: its size requires %s (%s)",
+                       who->person_key, who->actor, risk.key, authority_names[needed], basis);
+    value *b = record_val(r, F_ACCEPTANCE_BASIS);
     b->null = 0;
     b->given = 1;
     b->s = arena_printf(dom_arena(d), "%s; authority: %s", basis, authority_names[needed]);
-    if (!record_text(r, "expires_on")) {
+    const value *expires = record_cval(r, F_ACCEPTANCE_EXPIRES_ON);
+    if (expires->given && expires->null)   /* given empty: not the default silently */
+        return err_set(e, E_INVALID, "expires_on",
+                       "expires_on: \"\" is no date; give one, or leave it out for a year from today");
+    if (expires->null) {
         char today[11], next[11];
         now_date(today);
         date_add_days(next, today, 365);
-        record_set_text(r, "expires_on", next, dom_arena(d));
+        record_set_text(r, F_ACCEPTANCE_EXPIRES_ON, next, dom_arena(d));
     }
     return check_expiry(r, e);
 }
@@ -139,23 +147,30 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
 static int mutate_treatment(dom *d, record *r, const void *arg, isms_err *e)
 {
     (void)arg; (void)e;
-    record_set_text(r, "treatment", "accept", dom_arena(d));
+    record_set_text(r, F_RISK_TREATMENT, "accept", dom_arena(d));
     return 0;
 }
 
-int dom_risk_accept(dom *d, const char *risk_key, const char *by, const char *rationale,
-                    const char *expires_on, record *out, isms_err *e)
+int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const char *expires_on,
+                    record *out, isms_err *e)
 {
+    const principal *who = dom_who(d);
+    if (!who->person)
+        return err_set(e, E_DENIED, "as", "a risk is accepted by a person, and %s is not one: act "
+                       "as the person who accepts it (--as PERSON)", who->actor);
     record in, risk;
     record_init(&in, &reg_acceptance, dom_arena(d));
-    int rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "risk"), risk_key, e);
+    int rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_RISK), risk_key, e);
     if (!rc)
-        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "accepted_by"), by, e);
+        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "accepted_by"), who->person_key, e);
     if (!rc)
-        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "rationale"), rationale ? rationale : "", e);
+        rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_RATIONALE), rationale ? rationale : "", e);
     if (!rc && expires_on)
-        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "expires_on"), expires_on, e);
-    if (rc || (rc = dom_txn_begin(d, e)))
+        rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_EXPIRES_ON), expires_on, e);
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (rc)
         return rc;
     rc = dom_add_in_txn(d, &in, out, e);
     if (!rc)

@@ -1,10 +1,9 @@
 /* quantify.c: from the registers to the FAIR engine and back. */
-#include "domain/workflows/quantify.h"
+#include "domain/workflows/quantify_impl.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
-#include "formats/jsonw.h"
 #include "risk/portfolio.h"
 #include "risk/qual.h"
 
@@ -15,37 +14,19 @@
 
 /* ---- the model, built from the registers ---- */
 
-typedef struct qcontrol {
-    int64_t id;
-    const char *key, *title;
-    fair_target target;
-    dist reduction;
-    int64_t *treats;   /* risk ids */
-    int ntreats;
-} qcontrol;
+/* The risk inputs, in the order of the engine's factors. */
+static const int risk_inputs[] = {F_RISK_LEF, F_RISK_TEF, F_RISK_VULNERABILITY,
+                                  F_RISK_THREAT_CAPABILITY, F_RISK_RESISTANCE_STRENGTH,
+                                  F_RISK_PRIMARY_LOSS, F_RISK_SECONDARY_PROBABILITY,
+                                  F_RISK_SECONDARY_LOSS};
+_Static_assert(sizeof risk_inputs / sizeof *risk_inputs == NRISK_INPUTS, "one field per input");
 
-typedef struct qmodel {
-    dom *d;
-    double scale;                 /* minor units per major unit */
-    fair_risk *risks;
-    int64_t *risk_ids;
-    const char **risk_keys, **risk_titles;
-    int64_t **risk_objectives;    /* per risk: objective ids */
-    int *nrisk_objectives;
-    size_t nrisks, cap_risks;
-    fair_control *controls;
-    qcontrol *qcontrols;
-    size_t ncontrols, cap_controls;
-    size_t unmodelled;
-    const char *only;             /* load one risk only (its key), or NULL */
-} qmodel;
+int qmodel_input_field(int k) { return risk_inputs[k]; }
+/* The engine's factor of each input, in the same order. */
+static const fair_factor risk_factors[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
+                                                       FAIR_RS, FAIR_PLM, FAIR_SLEP, FAIR_SLM};
 
-static const char *const risk_inputs[] = {"lef", "tef", "vulnerability", "threat_capability",
-                                          "resistance_strength", "primary_loss",
-                                          "secondary_probability", "secondary_loss"};
-enum { NRISK_INPUTS = sizeof risk_inputs / sizeof *risk_inputs };
-
-static dist *risk_input_slot(fair_risk *r, int k)
+dist *qmodel_input(fair_risk *r, int k)
 {
     dist *slots[NRISK_INPUTS] = {&r->lef, &r->tef, &r->vuln, &r->tcap, &r->rs, &r->plm, &r->slep, &r->slm};
     return slots[k];
@@ -57,14 +38,14 @@ static const struct { const char *name; fair_target target; } target_names[] = {
     {"loss-magnitude", FAIR_ON_LM}, {"transfer", FAIR_ON_TRANSFER},
 };
 
-static int parse_stored_dist(const record *r, const char *field, dist *out, isms_err *e)
+static int parse_stored_dist(const record *r, int fid, dist *out, isms_err *e)
 {
-    const char *text = record_text(r, field);
+    const char *text = record_text(r, fid);
     memset(out, 0, sizeof *out);
     if (!text)
         return 0;
     char where[96];
-    snprintf(where, sizeof where, "%s %s", r->key, field);
+    snprintf(where, sizeof where, "%s %s", r->key, field_def(r->reg, fid)->name);
     return dist_parse(text, out, where, e);
 }
 
@@ -76,7 +57,7 @@ static int has_fair_inputs(const record *r)
     return 0;
 }
 
-static int64_t *copy_ids(const value *v)
+int64_t *qmodel_copy_ids(const value *v)
 {
     int64_t *ids = xmalloc(sizeof *ids * (size_t)(v->n ? v->n : 1));
     if (v->n)
@@ -93,8 +74,8 @@ static int load_control(const record *r, void *ctx)
 {
     load_ctx *lc = ctx;
     qmodel *m = lc->m;
-    const char *acts_on = record_text(r, "acts_on");
-    if (!acts_on || !record_cval(r, "treats")->n)
+    const char *acts_on = record_text(r, F_CONTROL_ACTS_ON);
+    if (!acts_on || !record_cval(r, F_CONTROL_TREATS)->n)
         return 0;
     if (m->ncontrols == m->cap_controls) {
         m->cap_controls = m->cap_controls ? m->cap_controls * 2 : 32;
@@ -108,27 +89,37 @@ static int load_control(const record *r, void *ctx)
     memset(qc, 0, sizeof *qc);
     qc->id = r->id;
     qc->key = arena_strdup(a, r->key);
-    qc->title = arena_strdup(a, record_text(r, "title"));
+    qc->title = arena_strdup(a, record_text(r, F_CONTROL_TITLE));
     for (size_t k = 0; k < sizeof target_names / sizeof *target_names; k++)
         if (!strcmp(target_names[k].name, acts_on))
             qc->target = target_names[k].target;
-    const value *treats = record_cval(r, "treats");
-    qc->treats = copy_ids(treats);
+    const value *treats = record_cval(r, F_CONTROL_TREATS);
+    qc->treats = qmodel_copy_ids(treats);
     qc->ntreats = treats->n;
     m->ncontrols++;   /* counted now, so that qmodel_reset frees it on failure */
-    const char *status = record_text(r, "status");
+    const char *status = record_text(r, F_CONTROL_STATUS);
     fc->name = qc->key;
     fc->stream_id = (uint64_t)r->id;
-    fc->implemented = !strcmp(status, "implemented") || !strcmp(status, "operating");
-    fc->annual_cost = (double)record_int(r, "cost") / m->scale;
-    fc->deductible = (double)record_int(r, "deductible") / m->scale;
-    fc->limit = record_cval(r, "cover_limit")->null ? INFINITY
-                                                    : (double)record_int(r, "cover_limit") / m->scale;
-    const char *basis = record_text(r, "cover_basis");
+    qc->effectiveness = arena_strdup(a, record_text(r, F_CONTROL_EFFECTIVENESS));
+    qc->in_place = !strcmp(status, "implemented") || !strcmp(status, "operating");
+    /* An ineffective control reduces nothing now; the target assumes it
+     * is made to work. A partly effective one achieves partial_effect
+     * percent of its stated reduction (default QUANT_PARTIAL_EFFECT). */
+    fc->implemented = qc->in_place && strcmp(qc->effectiveness, "ineffective");
+    if (!strcmp(qc->effectiveness, "partially-effective")) {
+        const value *pe = record_cval(r, F_CONTROL_PARTIAL_EFFECT);
+        qc->weakening = 1.0 - (pe->null ? QUANT_PARTIAL_EFFECT : (double)pe->i) / 100.0;
+    }
+    qc->cost_known = !record_cval(r, F_CONTROL_COST)->null && record_int(r, F_CONTROL_COST) > 0;
+    fc->annual_cost = (double)record_int(r, F_CONTROL_COST) / m->scale;
+    fc->deductible = (double)record_int(r, F_CONTROL_DEDUCTIBLE) / m->scale;
+    fc->limit = record_cval(r, F_CONTROL_COVER_LIMIT)->null
+                    ? INFINITY : (double)record_int(r, F_CONTROL_COVER_LIMIT) / m->scale;
+    const char *basis = record_text(r, F_CONTROL_COVER_BASIS);
     fc->cover = basis && !strcmp(basis, "annual") ? FAIR_COVER_ANNUAL : FAIR_COVER_PER_EVENT;
     if (qc->target == FAIR_ON_TRANSFER)
         return 0;
-    return parse_stored_dist(r, "reduction", &qc->reduction, lc->e);
+    return parse_stored_dist(r, F_CONTROL_REDUCTION, &qc->reduction, lc->e);
 }
 
 /* The effects of the loaded controls on risk `id`, malloc'd. */
@@ -142,6 +133,7 @@ static fair_effect *effects_for(const qmodel *m, int64_t id, size_t *n)
                 fx[*n].control = c;
                 fx[*n].target = m->qcontrols[c].target;
                 fx[*n].reduction = m->qcontrols[c].reduction;   /* borrowed */
+                fx[*n].weakening = m->qcontrols[c].weakening;
                 (*n)++;
                 break;
             }
@@ -155,7 +147,9 @@ static int load_risk(const record *r, void *ctx)
     if (m->only && strcmp(r->key, m->only))
         return 0;
     if (!has_fair_inputs(r)) {
-        m->unmodelled++;
+        m->gaps = xrealloc(m->gaps, (m->unmodelled + 1) * sizeof *m->gaps);
+        const value *objs = record_cval(r, F_RISK_OBJECTIVES);
+        m->gaps[m->unmodelled++] = (qgap){arena_strdup(dom_arena(m->d), r->key), qmodel_copy_ids(objs), objs->n};
         return 0;
     }
     if (m->nrisks == m->cap_risks) {
@@ -173,28 +167,36 @@ static int load_risk(const record *r, void *ctx)
     memset(fr, 0, sizeof *fr);
     m->risk_ids[i] = r->id;
     m->risk_keys[i] = arena_strdup(a, r->key);
-    m->risk_titles[i] = arena_strdup(a, record_text(r, "title"));
-    const value *objs = record_cval(r, "objectives");
-    m->risk_objectives[i] = copy_ids(objs);
+    m->risk_titles[i] = arena_strdup(a, record_text(r, F_RISK_TITLE));
+    const value *objs = record_cval(r, F_RISK_OBJECTIVES);
+    m->risk_objectives[i] = qmodel_copy_ids(objs);
     m->nrisk_objectives[i] = objs->n;
     fr->name = m->risk_keys[i];
     fr->stream_id = (uint64_t)r->id;
-    const char *model = record_text(r, "loss_model");
+    const char *model = record_text(r, F_RISK_LOSS_MODEL);
     fr->mode = model && !strcmp(model, "product") ? FAIR_PRODUCT : FAIR_COMPOUND;
     fr->effects = effects_for(m, r->id, &fr->neffects);
     for (int k = 0; k < NRISK_INPUTS; k++) {
-        int rc = parse_stored_dist(r, risk_inputs[k], risk_input_slot(fr, k), lc->e);
+        int rc = parse_stored_dist(r, risk_inputs[k], qmodel_input(fr, k), lc->e);
         if (rc)
             return rc;
     }
-    return fair_risk_validate(fr, m->controls, m->ncontrols, lc->e);
+    /* Inputs stored by an older isms, or behind its back, may break rules
+     * added since: the portfolio commands name the risk. */
+    isms_err why = {0};
+    int rc = fair_risk_validate(fr, m->controls, m->ncontrols, &why);
+    if (rc && strstr(why.msg, fr->name))
+        return err_set(lc->e, rc, why.field, "%s", why.msg);
+    if (rc)
+        return err_set(lc->e, rc, why.field, "%s: %s", fr->name, why.msg);
+    return 0;
 }
 
-static void qmodel_reset(qmodel *m)
+void qmodel_reset(qmodel *m)
 {
     for (size_t i = 0; i < m->nrisks; i++) {
         for (int k = 0; k < NRISK_INPUTS; k++)
-            dist_reset(risk_input_slot(&m->risks[i], k));
+            dist_reset(qmodel_input(&m->risks[i], k));
         free((void *)m->risks[i].effects);
         free(m->risk_objectives[i]);
     }
@@ -205,10 +207,33 @@ static void qmodel_reset(qmodel *m)
     free(m->risks); free(m->risk_ids); free(m->risk_keys); free(m->risk_titles);
     free(m->risk_objectives); free(m->nrisk_objectives);
     free(m->controls); free(m->qcontrols);
+    for (size_t k = 0; k < m->unmodelled; k++)
+        free(m->gaps[k].objectives);
+    free(m->gaps);
+    free(m->appetites);
     memset(m, 0, sizeof *m);
 }
 
-static int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
+static int load_appetite(const record *r, void *ctx)
+{
+    load_ctx *lc = ctx;
+    qmodel *m = lc->m;
+    if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
+        return 0;
+    const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
+    m->appetites = xrealloc(m->appetites, (m->nappetites + 1) * sizeof *m->appetites);
+    qappetite *q = &m->appetites[m->nappetites++];
+    memset(q, 0, sizeof *q);
+    q->objective = obj->null ? 0 : obj->i;
+    q->t.set = 1;
+    q->t.appetite = (double)record_int(r, F_APPETITE_APPETITE) / m->scale;
+    q->t.tolerance = (double)record_int(r, F_APPETITE_TOLERANCE) / m->scale;
+    q->t.confidence = (int)record_int(r, F_APPETITE_CONFIDENCE);
+    q->t.source = arena_strdup(dom_arena(m->d), r->key);
+    return 0;
+}
+
+int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
 {
     memset(m, 0, sizeof *m);
     m->d = d;
@@ -218,6 +243,8 @@ static int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
     int rc = store_scan(dom_store(d), &reg_control, NULL, load_control, &lc, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_risk, NULL, load_risk, &lc, e);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_appetite, NULL, load_appetite, &lc, e);
     if (rc)
         qmodel_reset(m);
     return rc;
@@ -226,11 +253,11 @@ static int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
 /* The register's name for an engine input ("plm" is primary_loss). */
 const char *quant_input_name(fair_factor f)
 {
-    static const fair_factor order[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
-                                                    FAIR_RS, FAIR_PLM, FAIR_SLEP, FAIR_SLM};
+    if ((int)f == DECIDE_OTHER)
+        return "other";
     for (int k = 0; k < NRISK_INPUTS; k++)
-        if (order[k] == f)
-            return risk_inputs[k];
+        if (risk_factors[k] == f)
+            return field_def(&reg_risk, risk_inputs[k])->name;
     return fair_factor_name(f);
 }
 
@@ -243,80 +270,95 @@ int dom_fair_validate(const record *r, isms_err *e)
     fr.name = r->key ? r->key : "risk";
     int rc = 0;
     for (int k = 0; k < NRISK_INPUTS && !rc; k++)
-        rc = parse_stored_dist(r, risk_inputs[k], risk_input_slot(&fr, k), e);
+        rc = parse_stored_dist(r, risk_inputs[k], qmodel_input(&fr, k), e);
     if (!rc)
         rc = fair_risk_validate(&fr, NULL, 0, e);
     for (int k = 0; k < NRISK_INPUTS; k++)
-        dist_reset(risk_input_slot(&fr, k));
+        dist_reset(qmodel_input(&fr, k));
+    return rc;
+}
+
+/* A reduction removes a share of its factor: its values lie within [0, 1]. */
+static int share_check(const dist *d, isms_err *e)
+{
+    double lo, hi;
+    dist_support(d, &lo, &hi);
+    if (lo >= 0 && hi <= 1)
+        return 0;
+    buf text;
+    buf_init(&text);
+    dist_format(d, &text);
+    int rc = err_set(e, E_INVALID, "reduction",
+                     "reduction: \"%s\" is not a share: its values must lie between 0 and 1",
+                     buf_str(&text));
+    buf_reset(&text);
     return rc;
 }
 
 int dom_fair_check_share(const char *text, isms_err *e)
 {
     dist d = {0};
-    double lo, hi;
     int rc = dist_parse(text, &d, "reduction", e);
-    if (!rc) {
-        dist_support(&d, &lo, &hi);
-        if (lo < 0 || hi > 1)
-            rc = err_set(e, E_INVALID, "reduction",
-                         "reduction: \"%s\" is not a share: its values must lie between 0 and 1", text);
-    }
+    if (!rc)
+        rc = share_check(&d, e);
     dist_reset(&d);
     return rc;
 }
 
-/* ---- appetite ---- */
-
-typedef struct appetite_scan {
-    double scale;
-    int64_t objective;            /* 0: organisation-wide */
-    quant_threshold *out;
-    arena *a;
-} appetite_scan;
-
-static int find_appetite(const record *r, void *ctx)
+int dom_fair_field_check(const char *field, const dist *d, isms_err *e)
 {
-    appetite_scan *s = ctx;
-    const value *obj = record_cval(r, "objective");
-    const char *status = record_text(r, "status");
-    if (strcmp(status, "approved") || (obj->null ? 0 : obj->i) != s->objective)
-        return 0;
-    s->out->set = 1;
-    s->out->appetite = (double)record_int(r, "appetite") / s->scale;
-    s->out->tolerance = (double)record_int(r, "tolerance") / s->scale;
-    s->out->confidence = (int)record_int(r, "confidence");
-    s->out->source = arena_strdup(s->a, r->key);
-    return 0;
+    if (!strcmp(field, "reduction")) {
+        int rc = dist_validate(d, field, e);
+        if (rc)
+            return rc;
+        return share_check(d, e);
+    }
+    for (int k = 0; k < NRISK_INPUTS; k++)
+        if (!strcmp(field_def(&reg_risk, risk_inputs[k])->name, field))
+            return fair_factor_check(risk_factors[k], d, field, e);
+    return dist_validate(d, field, e);
 }
 
-static int threshold_of(dom *d, int64_t objective, quant_threshold *out, isms_err *e)
+/* ---- appetite ---- */
+
+/* The organisation's (objective 0) or an objective's own approved
+ * appetite; unset when there is none. The latest approval wins. */
+quant_threshold qmodel_threshold_of(const qmodel *m, int64_t objective)
 {
-    memset(out, 0, sizeof *out);
-    appetite_scan s = {pow(10, dom_currency_exponent(d)), objective, out, dom_arena(d)};
-    return store_scan(dom_store(d), &reg_appetite, NULL, find_appetite, &s, e);
+    quant_threshold t = {0};
+    for (size_t k = 0; k < m->nappetites; k++)
+        if (m->appetites[k].objective == objective)
+            t = m->appetites[k].t;
+    return t;
 }
 
 /* The strictest approved appetite among the objectives, else the
- * organisation's. */
-static int threshold_for(dom *d, const int64_t *objectives, int n, quant_threshold *out, isms_err *e)
+ * organisation's (marked inherited). */
+quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives, int n)
 {
-    memset(out, 0, sizeof *out);
+    quant_threshold out = {0};
     for (int k = 0; k < n; k++) {
-        quant_threshold t;
-        int rc = threshold_of(d, objectives[k], &t, e);
-        if (rc)
-            return rc;
-        if (t.set && (!out->set || t.appetite < out->appetite))
-            *out = t;
+        quant_threshold t = qmodel_threshold_of(m, objectives[k]);
+        if (t.set && (!out.set || t.appetite < out.appetite))
+            out = t;
     }
-    return out->set ? 0 : threshold_of(d, 0, out, e);
+    if (!out.set) {
+        out = qmodel_threshold_of(m, 0);
+        out.inherited = out.set;
+    }
+    return out;
 }
 
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e)
 {
-    const value *objs = record_cval(risk, "objectives");
-    return threshold_for(d, objs->ids, objs->n, out, e);
+    qmodel m = {.d = d, .scale = pow(10, dom_currency_exponent(d))};
+    load_ctx lc = {&m, e};
+    int rc = store_scan(dom_store(d), &reg_appetite, NULL, load_appetite, &lc, e);
+    const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
+    if (!rc)
+        *out = qmodel_threshold_for(&m, objs->ids, objs->n);
+    free(m.appetites);
+    return rc;
 }
 
 /* ---- running ---- */
@@ -337,17 +379,63 @@ static stats_opts stats_for(const quant_threshold *t, unsigned threads)
     return so;
 }
 
-/* A sample's summary (made while simulating when `summary` is given) and
- * its loss exceedance curve. */
-static int describe(stats_stream *summary, const double *x, size_t n, const quant_threshold *t,
-                    unsigned threads, quant_scenario *out, isms_err *e)
+/* The standard errors of the percentiles a summary reports. */
+static int percentile_se(const double *x, size_t n, const stats_summary *st, unsigned threads,
+                         quant_se *out, isms_err *e)
 {
-    stats_opts so = stats_for(t, threads);
+    double levels[5] = {0.5, 0.9, 0.95, 0.99, st->var_level}, se[5];
+    int rc = stats_quantile_se(x, n, levels, 5, threads, se, e);
+    if (!rc)
+        *out = (quant_se){se[0], se[1], se[2], se[3], se[4]};
+    return rc;
+}
+
+/* A sample's summary (made while simulating when `summary` is given), the
+ * standard errors of its percentiles and its loss exceedance curve. */
+static int describe(stats_stream *summary, const double *x, size_t n, const quant_threshold *t,
+                    const fair_opts *fo, quant_scenario *out, isms_err *e)
+{
+    stats_opts so = stats_for(t, fo->threads);
     int rc = summary ? stats_stream_finish(summary, x, &out->stats, e)
                      : stats_summarize(x, n, &so, &out->stats, e);
     if (!rc)
-        rc = stats_lec(x, n, QUANT_LEC_POINTS, 0, 0, 1, out->lec, e);
+        rc = percentile_se(x, n, &out->stats, fo->threads, &out->se, e);
+    if (!rc)
+        rc = stats_lec(x, n, QUANT_LEC_POINTS, 0, 0, 1, fo->cancel, out->lec, e);
     return rc;
+}
+
+static const char *const verdict_names[] = {"no-appetite", "within-appetite", "above-appetite",
+                                            "above-tolerance", "not-quantified"};
+
+const char *quant_verdict_name(quant_verdict v) { return verdict_names[v]; }
+
+const char *quant_margin_means(quant_verdict v)
+{
+    return v == QV_WITHIN ? "below appetite" : v == QV_ABOVE_APPETITE ? "above appetite"
+                           : v == QV_ABOVE_TOLERANCE ? "above tolerance" : "";
+}
+
+/* The verdict on the appetite's measure (the loss at its percentile, the
+ * summary's value at risk), and the certainty: P(loss <= tolerance, else
+ * appetite). */
+static void judge(const double *x, const stats_summary *st, const quant_se *se,
+                  const quant_threshold *t, size_t unquantified, quant_judgement *j)
+{
+    memset(j, 0, sizeof *j);
+    j->unquantified = unquantified;
+    j->certainty = -1;
+    if (!t->set)
+        return;
+    j->measure = st->var;
+    j->measure_se = se->var;
+    j->verdict = st->var <= t->appetite                          ? QV_WITHIN
+                 : t->tolerance <= 0 || st->var <= t->tolerance ? QV_ABOVE_APPETITE
+                                                                 : QV_ABOVE_TOLERANCE;
+    j->margin = j->verdict == QV_WITHIN           ? t->appetite - st->var
+                : j->verdict == QV_ABOVE_APPETITE ? st->var - t->appetite
+                                                  : st->var - t->tolerance;
+    j->certainty = stats_prob_within(x, st->n, t->tolerance > 0 ? t->tolerance : t->appetite);
 }
 
 /* The organisation's quantitative bands, when both axes are configured. */
@@ -356,7 +444,7 @@ static int matrix_bands(dom *d, qual_matrix *qm)
     record org;
     if (dom_get(d, &reg_org, "ORG", &org, NULL))
         return 0;
-    const char *f = record_text(&org, "frequency_bands"), *m = record_text(&org, "magnitude_bands");
+    const char *f = record_text(&org, F_ORG_FREQUENCY_BANDS), *m = record_text(&org, F_ORG_MAGNITUDE_BANDS);
     int n = dom_matrix_size(d);
     if (!f || !m)
         return 0;
@@ -370,15 +458,26 @@ static int matrix_bands(dom *d, qual_matrix *qm)
     return qual_matrix_validate(qm, NULL) == 0;
 }
 
-static char *risk_quant_json(const risk_quant *q, int results_only);
-static char *risk_inputs_json(const qmodel *m, const quant_opts *o);
 
-static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t seed, size_t iterations,
-                         double mean, double p95, int outside, char *inputs, char *results,
-                         const char **key, isms_err *e);
+/* ---- one risk ---- */
+
+
+typedef struct saved {
+    const char *subject, *kind;
+    uint64_t seed;
+    size_t iterations;
+    double mean, p95;
+    const quant_judgement *judgement;
+    int likelihood, impact;
+    const char *hash;
+    char *inputs, *results;       /* malloc'd; save_analysis takes them */
+} saved;
+
+static int save_analysis(dom *d, saved *s, const char **key, isms_err *e);
 
 static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, isms_err *e)
 {
+    (void)d;
     fair_opts fo = engine_opts(o);
     size_t n = fo.iterations;
     fair_model *fm;
@@ -400,10 +499,12 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
         rc = fair_simulate(fm, sc, 3, &fo, loss, tally, e);
     fo.summaries = NULL;
     for (int s = 0; s < 3 && !rc; s++) {
-        rc = describe(summary[s], loss[s], n, &q->threshold, fo.threads, out[s], e);
+        rc = describe(summary[s], loss[s], n, &q->threshold, &fo, out[s], e);
         out[s]->frequency = tally[s].events / (double)n;
         out[s]->event_loss = tally[s].events > 0 ? tally[s].event_loss / tally[s].events : 0;
     }
+    if (!rc)
+        judge(loss[1], &q->current.stats, &q->current.se, &q->threshold, 0, &q->judgement);
     for (int s = 0; s < 3; s++)
         stats_stream_free(summary[s]);
     if (!rc) {
@@ -417,6 +518,64 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
     return rc;
 }
 
+static int band_index(const char *band)
+{
+    return !strcmp(band, "low") ? 0 : !strcmp(band, "medium") ? 1 : !strcmp(band, "high") ? 2 : 3;
+}
+
+/* The risk's own residual cell (inherent where not assessed) against the
+ * cell its figures imply: more than one band apart is flagged. */
+static void compare_cells(dom *d, const record *r, risk_quant *q)
+{
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    q->qual_likelihood = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
+    q->qual_impact = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
+    if (!q->likelihood)
+        return;
+    q->matrix_disagrees = quant_cells_disagree(dom_matrix_size(d), q->qual_likelihood, q->qual_impact,
+                                               q->likelihood, q->impact);
+}
+
+int quant_cells_disagree(int n, int l1, int i1, int l2, int i2)
+{
+    int a = band_index(risk_band(l1 * i1, n)), b = band_index(risk_band(l2 * i2, n));
+    return abs(a - b) > 1;
+}
+
+static int set_level(dom *d, record *r, const void *arg, isms_err *e)
+{
+    const risk_quant *q = arg;
+    char l[8], i[8];
+    snprintf(l, sizeof l, "%d", q->likelihood);
+    snprintf(i, sizeof i, "%d", q->impact);
+    int rc = dom_set_value(d, r, field_index(&reg_risk, F_RISK_RESIDUAL_LIKELIHOOD), l, e);
+    if (rc)
+        return rc;
+    return dom_set_value(d, r, field_index(&reg_risk, F_RISK_RESIDUAL_IMPACT), i, e);
+}
+
+/* When the organisation says so, a saved analysis sets the risk's
+ * residual cell to the one its figures imply. */
+static int derive_cell(dom *d, risk_quant *q, isms_err *e)
+{
+    record org, out;
+    if (!q->likelihood || dom_get(d, &reg_org, "ORG", &org, NULL) || !record_int(&org, F_ORG_MATRIX_FROM_FAIR))
+        return 0;
+    if (q->likelihood == q->qual_likelihood && q->impact == q->qual_impact)
+        return 0;
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = dom_txn_end(d, dom_change_in_txn(d, &reg_risk, q->key, 0, set_level, q, "update", &out, e), e);
+    if (rc)
+        return rc;
+    q->qual_likelihood = q->likelihood;
+    q->qual_impact = q->impact;
+    q->matrix_disagrees = 0;
+    q->matrix_derived = 1;
+    return 0;
+}
+
 int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *q, isms_err *e)
 {
     memset(q, 0, sizeof *q);
@@ -425,23 +584,27 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     if (rc)
         return rc;
     qmodel m;
-    if ((rc = qmodel_load(d, r.key, &m, e)))
+    rc = qmodel_load(d, r.key, &m, e);
+    if (rc)
         return rc;
     if (!m.nrisks) {
         qmodel_reset(&m);
         return err_set(e, E_INVALID, "risk",
-                       "%s has no FAIR inputs: give it --lef (or --tef with --vulnerability) and "
-                       "--primary-loss first", r.key);
+                       "%s has no FAIR inputs: give it lef (or tef with vulnerability) and "
+                       "primary_loss first", r.key);
     }
     q->key = m.risk_keys[0];
     q->title = m.risk_titles[0];
     q->seed = o->seed;
     q->iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS;
     q->engine = fair_engine_version;
+    q->money = quant_money_of(d);
     q->model = m.risks[0].mode == FAIR_PRODUCT ? "product" : "compound";
-    rc = dom_risk_threshold(d, &r, &q->threshold, e);
-    if (!rc)
-        rc = quantify_one(d, &m, o, q, e);
+    q->threshold = qmodel_threshold_for(&m, m.risk_objectives[0], m.nrisk_objectives[0]);
+    size_t only = 0;
+    inputs_spec spec = {.risks = &only, .nrisks = 1, .threshold = &q->threshold};
+    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
+    rc = quantify_one(d, &m, o, q, e);
     if (!rc) {
         qual_matrix qm;
         if (matrix_bands(d, &qm)) {
@@ -449,62 +612,80 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
             q->likelihood = cell.likelihood;
             q->impact = cell.impact;
         }
-        q->outside_appetite = q->threshold.set &&
-                              q->current.stats.p_above_appetite > 1.0 - q->threshold.confidence / 100.0;
+        compare_cells(d, &r, q);
+        q->outside_appetite = q->judgement.verdict >= QV_ABOVE_APPETITE;
     }
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, NULL);
-        char *results = risk_quant_json(q, 1);
-        rc = save_analysis(d, q->key, "risk", q->seed, q->iterations, q->current.stats.mean,
-                           q->current.stats.p95, q->outside_appetite, inputs, results, &q->analysis, e);
+        saved s = {q->key, "risk", q->seed, q->iterations, q->current.stats.mean, q->current.stats.p95,
+                   &q->judgement, q->likelihood, q->impact, q->inputs_hash, quant_inputs_json(&m, &spec),
+                   quant_risk_json(q, 1)};
+        rc = save_analysis(d, &s, &q->analysis, e);
+        if (!rc)
+            rc = derive_cell(d, q, e);
     }
     qmodel_reset(&m);
     return rc;
 }
 
+int dom_risk_quantified(const record *risk) { return has_fair_inputs(risk); }
+
 /* ---- the organisation and its objectives ---- */
 
-/* Groups: one per objective that some modelled risk threatens. */
+/* Every active objective; grouped are those some modelled risk threatens. */
 typedef struct objective_group {
     int64_t id;
     const char *key, *title;
+    double value;
+    size_t gaps;                  /* its risks without FAIR inputs */
+    int grouped;
 } objective_group;
 
 typedef struct group_load {
     qmodel *m;
-    objective_group *groups;
+    objective_group *all;
+    size_t nall;
+    size_t *index;                /* grouped: index into all */
     size_t n;
     arena *a;
 } group_load;
 
+static int threatens(const int64_t *ids, int n, int64_t id)
+{
+    for (int k = 0; k < n; k++)
+        if (ids[k] == id)
+            return 1;
+    return 0;
+}
+
 static int load_objective(const record *r, void *ctx)
 {
     group_load *g = ctx;
-    for (size_t i = 0; i < g->m->nrisks; i++)
-        for (int k = 0; k < g->m->nrisk_objectives[i]; k++)
-            if (g->m->risk_objectives[i][k] == r->id) {
-                g->groups[g->n].id = r->id;
-                g->groups[g->n].key = arena_strdup(g->a, r->key);
-                g->groups[g->n].title = arena_strdup(g->a, record_text(r, "title"));
-                g->n++;
-                return 0;
-            }
+    const qmodel *m = g->m;
+    g->all = xrealloc(g->all, (g->nall + 1) * sizeof *g->all);
+    objective_group *o = &g->all[g->nall++];
+    *o = (objective_group){r->id, arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
+                           (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / m->scale, 0, 0};
+    for (size_t k = 0; k < m->unmodelled; k++)
+        o->gaps += threatens(m->gaps[k].objectives, m->gaps[k].nobjectives, r->id);
+    for (size_t i = 0; i < m->nrisks && !o->grouped; i++)
+        o->grouped = threatens(m->risk_objectives[i], m->nrisk_objectives[i], r->id);
     return 0;
+}
+
+static void index_groups(group_load *g)
+{
+    g->index = xmalloc(sizeof *g->index * (g->nall + 1));
+    for (size_t k = 0; k < g->nall; k++)
+        if (g->all[k].grouped)
+            g->index[g->n++] = k;
 }
 
 static size_t group_index(const group_load *g, int64_t id)
 {
     for (size_t k = 0; k < g->n; k++)
-        if (g->groups[k].id == id)
+        if (g->all[g->index[k]].id == id)
             return k;
     return (size_t)-1;
-}
-
-static double certainty_of(const double *x, size_t n, const quant_threshold *t)
-{
-    if (!t->set)
-        return -1;
-    return stats_prob_within(x, n, t->tolerance > 0 ? t->tolerance : t->appetite);
 }
 
 static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_err *e)
@@ -527,35 +708,61 @@ static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_e
     return rc;
 }
 
+/* Each objective's figures and verdict: its own appetite, else the
+ * organisation's (said so); objectives with no quantified risk last, with
+ * no figures and no certainty. */
 static int describe_groups(dom *d, const qmodel *m, const group_load *g, const portfolio_result *res,
-                           unsigned threads, portfolio_quant *out, isms_err *e)
+                           const fair_opts *fo, portfolio_quant *out, isms_err *e)
 {
-    out->groups = arena_alloc(dom_arena(d), sizeof *out->groups * (g->n ? g->n : 1));
-    out->ngroups = g->n;
+    size_t ungrouped = 0;
+    for (size_t k = 0; k < g->nall; k++)
+        ungrouped += !g->all[k].grouped && g->all[k].gaps;
+    out->ngroups = g->n + ungrouped;
+    out->groups = arena_alloc(dom_arena(d), sizeof *out->groups * (out->ngroups ? out->ngroups : 1));
     for (size_t k = 0; k < g->n; k++) {
         group_quant *gq = &out->groups[k];
+        const objective_group *o = &g->all[g->index[k]];
         const double *x = res->group + k * res->iterations;
-        gq->key = g->groups[k].key;
-        gq->title = g->groups[k].title;
+        memset(gq, 0, sizeof *gq);
+        gq->key = o->key;
+        gq->title = o->title;
+        gq->value_at_stake = o->value;
         for (size_t i = 0; i < m->nrisks; i++)
-            for (int j = 0; j < m->nrisk_objectives[i]; j++)
-                gq->nrisks += m->risk_objectives[i][j] == g->groups[k].id;
-        int rc = threshold_of(d, g->groups[k].id, &gq->threshold, e);
-        if (!rc && !gq->threshold.set)
-            rc = threshold_of(d, 0, &gq->threshold, e);
-        stats_opts so = stats_for(&gq->threshold, threads);
+            gq->nrisks += threatens(m->risk_objectives[i], m->nrisk_objectives[i], o->id);
+        if (fo->cancel && *fo->cancel)   /* each summary takes a while on a long run */
+            return err_set(e, E_INTERRUPTED, "iterations", "the simulation was interrupted");
+        gq->threshold = qmodel_threshold_of(m, o->id);
+        if (!gq->threshold.set) {
+            gq->threshold = qmodel_threshold_of(m, 0);
+            gq->threshold.inherited = gq->threshold.set;
+        }
+        stats_opts so = stats_for(&gq->threshold, fo->threads);
+        int rc = stats_summarize(x, res->iterations, &so, &gq->stats, e);
         if (!rc)
-            rc = stats_summarize(x, res->iterations, &so, &gq->stats, e);
+            rc = percentile_se(x, res->iterations, &gq->stats, fo->threads, &gq->se, e);
         if (rc)
             return rc;
-        gq->certainty = certainty_of(x, res->iterations, &gq->threshold);
+        judge(x, &gq->stats, &gq->se, &gq->threshold, o->gaps, &gq->judgement);
+        gq->certainty = gq->judgement.certainty;
+    }
+    size_t at = g->n;
+    for (size_t k = 0; k < g->nall; k++) {
+        const objective_group *o = &g->all[k];
+        if (o->grouped || !o->gaps)
+            continue;
+        group_quant *gq = &out->groups[at++];
+        memset(gq, 0, sizeof *gq);
+        gq->key = o->key;
+        gq->title = o->title;
+        gq->value_at_stake = o->value;
+        gq->judgement = (quant_judgement){.verdict = QV_NOT_QUANTIFIED, .certainty = -1, .unquantified = o->gaps};
+        gq->certainty = -1;
     }
     return 0;
 }
 
-static char *portfolio_json(const portfolio_quant *q);
 
-static size_t modelled_index(const qmodel *m, const char *key)
+size_t qmodel_risk_index(const qmodel *m, const char *key)
 {
     for (size_t i = 0; i < m->nrisks; i++)
         if (!strcmp(m->risk_keys[i], key))
@@ -572,16 +779,34 @@ static int set_correlations(dom *d, portfolio *p, const qmodel *m, const quant_o
     for (size_t k = 0; k < o->ncorr && !rc; k++) {
         const char *keys[2] = {dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b)};
         size_t idx[2];
-        for (int j = 0; j < 2 && !rc; j++)
-            if ((idx[j] = modelled_index(m, keys[j])) == (size_t)-1)
+        for (int j = 0; j < 2 && !rc; j++) {
+            idx[j] = qmodel_risk_index(m, keys[j]);
+            if (idx[j] == (size_t)-1)
                 rc = err_set(e, E_INVALID, "correlate",
                              "correlate: %s is not a quantified risk (it needs FAIR inputs)", keys[j]);
+        }
         pairs[k] = (portfolio_corr){idx[0], idx[1], o->corr[k].rho};
     }
     if (!rc)
         rc = portfolio_set_correlation(p, pairs, o->ncorr, e);
     free(pairs);
     return rc;
+}
+
+/* What the totals leave out: the risks not quantified, and the value at
+ * stake of the objectives that have one. */
+static void count_gaps(dom *d, const qmodel *m, const group_load *g, portfolio_quant *q)
+{
+    q->modelled = m->nrisks;
+    q->unmodelled = m->unmodelled;
+    q->unmodelled_keys = arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (m->unmodelled + 1));
+    for (size_t k = 0; k < m->unmodelled; k++)
+        q->unmodelled_keys[k] = m->gaps[k].key;
+    for (size_t k = 0; k < g->nall; k++) {
+        q->value_at_stake += g->all[k].value;
+        if (g->all[k].gaps)
+            q->value_unquantified += g->all[k].value;
+    }
 }
 
 int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfolio_quant *q,
@@ -600,17 +825,20 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
-    q->modelled = m.nrisks;
-    q->unmodelled = m.unmodelled;
+    q->money = quant_money_of(d);
     group_load g = {.m = &m, .a = dom_arena(d)};
-    g.groups = xmalloc(sizeof *g.groups * (m.nrisks * 4 + 64));
     portfolio *p = NULL;
     portfolio_result res = {0};
-    rc = threshold_of(d, 0, &q->threshold, e);
-    if (!rc && by_objective)
-        rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
-    if (!rc)
+    q->threshold = qmodel_threshold_of(&m, 0);
+    inputs_spec spec = {.appetites = 1, .corr = o};
+    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
+    rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
+    if (!rc) {
+        count_gaps(d, &m, &g, q);
+        if (by_objective)
+            index_groups(&g);
         rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
+    }
     if (!rc && g.n)
         rc = set_groups(p, &m, &g, e);
     if (!rc)
@@ -620,24 +848,25 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
         rc = portfolio_run(p, &current, &fo, &res, e);
     if (!rc) {
         quant_scenario whole;
-        rc = describe(NULL, res.total, res.iterations, &q->threshold, fo.threads, &whole, e);
+        rc = describe(NULL, res.total, res.iterations, &q->threshold, &fo, &whole, e);
         q->total = whole.stats;
+        q->se = whole.se;
         memcpy(q->lec, whole.lec, sizeof q->lec);
-        q->certainty = certainty_of(res.total, res.iterations, &q->threshold);
+        judge(res.total, &q->total, &q->se, &q->threshold, m.unmodelled, &q->judgement);
+        q->certainty = q->judgement.certainty;
     }
-    if (!rc && g.n)
-        rc = describe_groups(d, &m, &g, &res, fo.threads, q, e);
+    if (!rc && by_objective)
+        rc = describe_groups(d, &m, &g, &res, &fo, q, e);
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, o);
-        char *results = portfolio_json(q);
-        rc = save_analysis(d, by_objective ? "portfolio by objective" : "portfolio", "portfolio",
-                           q->seed, q->iterations, q->total.mean, q->total.p95,
-                           q->threshold.set && q->total.p_above_appetite > 1.0 - q->threshold.confidence / 100.0,
-                           inputs, results, &q->analysis, e);
+        saved s = {by_objective ? "portfolio by objective" : "portfolio", "portfolio", q->seed, q->iterations,
+                   q->total.mean, q->total.p95, &q->judgement, 0, 0, q->inputs_hash, quant_inputs_json(&m, &spec),
+                   dom_portfolio_json(q)};
+        rc = save_analysis(d, &s, &q->analysis, e);
     }
     portfolio_result_reset(&res);
     portfolio_free(p);
-    free(g.groups);
+    free(g.all);
+    free(g.index);
     qmodel_reset(&m);
     return rc;
 }
@@ -647,14 +876,99 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
 static int cmp_return(const void *a, const void *b)
 {
     const control_quant *x = a, *y = b;
-    /* Proposed first by rank (1 = fund first), then implemented by return. */
+    /* Ranked first (1 = fund first), then the rest by return. */
     int xr = x->value.rank ? (int)x->value.rank : 1 << 30, yr = y->value.rank ? (int)y->value.rank : 1 << 30;
     if (xr != yr)
         return xr < yr ? -1 : 1;
     return (x->value.roi < y->value.roi) - (x->value.roi > y->value.roi);
 }
 
-static char *returns_json(const returns_quant *q);
+
+/* Does control c act on any modelled risk? */
+static int treats_modelled(const qmodel *m, size_t c)
+{
+    for (size_t i = 0; i < m->nrisks; i++)
+        for (size_t k = 0; k < m->risks[i].neffects; k++)
+            if (m->risks[i].effects[k].control == c)
+                return 1;
+    return 0;
+}
+
+typedef struct gap_scan {
+    const qmodel *m;
+    returns_quant *q;
+    arena *a;
+} gap_scan;
+
+static int modelled_id(const qmodel *m, int64_t id)
+{
+    for (size_t i = 0; i < m->nrisks; i++)
+        if (m->risk_ids[i] == id)
+            return 1;
+    return 0;
+}
+
+/* Controls that treat risks but are not in the table: no effect stated,
+ * or none of their risks quantified. */
+static int find_left_out(const record *r, void *ctx)
+{
+    gap_scan *g = ctx;
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    if (!t->n)
+        return 0;
+    int quantified = 0;
+    for (int k = 0; k < t->n; k++)
+        quantified |= modelled_id(g->m, t->ids[k]);
+    const char *reason = NULL;
+    if (!quantified)
+        reason = "its risks are not quantified";
+    else if (!record_text(r, F_CONTROL_ACTS_ON))
+        reason = "no effect stated (acts_on, reduction)";
+    if (!reason)
+        return 0;
+    g->q->left_out = xrealloc(g->q->left_out, (g->q->nleft_out + 1) * sizeof *g->q->left_out);
+    g->q->left_out[g->q->nleft_out++] =
+        (control_gap){arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_CONTROL_TITLE)), reason};
+    return 0;
+}
+
+/* Ineffective controls in place are not proposals: they are not ranked,
+ * and the others keep consecutive ranks. */
+static void rerank(returns_quant *q)
+{
+    size_t next = 1;
+    for (size_t k = 0; k < q->n; k++) {
+        control_quant *r = &q->rows[k];
+        if (!r->value.rank)
+            continue;
+        if (!strcmp(r->state, "ineffective"))
+            r->value.rank = 0;
+        else
+            r->value.rank = next++;
+    }
+}
+
+static void fill_rows(dom *d, const qmodel *m, const decide_value *v, returns_quant *q)
+{
+    q->rows = arena_alloc(dom_arena(d), sizeof *q->rows * (m->ncontrols ? m->ncontrols : 1));
+    for (size_t c = 0; c < m->ncontrols; c++) {
+        if (!treats_modelled(m, c))
+            continue;
+        const qcontrol *qc = &m->qcontrols[c];
+        control_quant *r = &q->rows[q->n++];
+        r->key = qc->key;
+        r->title = qc->title;
+        r->value = v[c];
+        r->effectiveness = qc->effectiveness;
+        r->state = m->controls[c].implemented ? "implemented" : qc->in_place ? "ineffective" : "proposed";
+        if (!qc->cost_known) {
+            r->value.worth = DECIDE_COST_UNKNOWN;
+            r->value.rank = 0;
+        }
+    }
+    qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
+    rerank(q);
+}
 
 int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err *e)
 {
@@ -667,32 +981,35 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
         qmodel_reset(&m);
         return err_set(e, E_INVALID, "control",
                        "nothing to value: return on controls needs risks with FAIR inputs and "
-                       "controls with --acts-on and --reduction that treat them");
+                       "controls with acts_on and reduction that treat them");
     }
     fair_opts fo = engine_opts(o);
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
+    q->money = quant_money_of(d);
+    inputs_spec spec = {.costs = 1};
+    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     portfolio *p = NULL;
     decide_value *v = xcalloc(m.ncontrols, sizeof *v);
     rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
     if (!rc)
         rc = decide_controls(p, &fo, v, e);
-    if (!rc) {
-        q->n = m.ncontrols;
-        q->rows = arena_alloc(dom_arena(d), sizeof *q->rows * m.ncontrols);
-        for (size_t c = 0; c < m.ncontrols; c++) {
-            q->rows[c].key = m.qcontrols[c].key;
-            q->rows[c].title = m.qcontrols[c].title;
-            q->rows[c].value = v[c];
-        }
-        qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
+    if (!rc)
+        fill_rows(d, &m, v, q);
+    gap_scan gs = {&m, q, dom_arena(d)};
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_control, NULL, find_left_out, &gs, e);
+    if (q->left_out) {   /* into the arena, like the rows */
+        control_gap *copy = arena_alloc(dom_arena(d), sizeof *copy * q->nleft_out);
+        memcpy(copy, q->left_out, sizeof *copy * q->nleft_out);
+        free(q->left_out);
+        q->left_out = copy;
     }
     if (!rc && o->save) {
-        char *inputs = risk_inputs_json(&m, NULL);
-        char *results = returns_json(q);
-        rc = save_analysis(d, "controls", "control-return", q->seed, q->iterations, 0, 0, 0, inputs,
-                           results, &q->analysis, e);
+        saved s = {"controls", "control-return", q->seed, q->iterations, 0, 0, NULL, 0, 0, q->inputs_hash,
+                   quant_inputs_json(&m, &spec), dom_returns_json(q)};
+        rc = save_analysis(d, &s, &q->analysis, e);
     }
     free(v);
     portfolio_free(p);
@@ -702,280 +1019,52 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
 
 /* ---- saving ---- */
 
-/* Takes ownership of inputs and results (malloc'd JSON texts). */
-static int save_analysis(dom *d, const char *subject, const char *kind, uint64_t seed, size_t iterations,
-                         double mean, double p95, int outside, char *inputs, char *results,
-                         const char **key, isms_err *e)
+/* Takes ownership of s->inputs and s->results. */
+static int save_analysis(dom *d, saved *s, const char **key, isms_err *e)
 {
     arena *a = dom_arena(d);
     double scale = pow(10, dom_currency_exponent(d));
+    const quant_judgement *j = s->judgement;
     record r, out;
     record_init(&r, &reg_analysis, a);
-    const char *values[][2] = {
-        {"subject", subject}, {"kind", kind},
-        {"iterations", arena_printf(a, "%zu", iterations)},
-        {"seed", arena_printf(a, "%llu", (unsigned long long)seed)},
-        {"engine", fair_engine_version},
-        {"mean_loss", arena_printf(a, "%.0f", mean * scale)},
-        {"p95_loss", arena_printf(a, "%.0f", p95 * scale)},
-        {"outside_appetite", outside ? "yes" : "no"},
-        {"inputs", inputs}, {"results", results},
+    const struct { int field; const char *text; } values[] = {
+        {F_ANALYSIS_SUBJECT, s->subject}, {F_ANALYSIS_KIND, s->kind},
+        {F_ANALYSIS_ITERATIONS, arena_printf(a, "%zu", s->iterations)},
+        {F_ANALYSIS_SEED, arena_printf(a, "%llu", (unsigned long long)s->seed)},
+        {F_ANALYSIS_ENGINE, fair_engine_version},
+        {F_ANALYSIS_MEAN_LOSS, arena_printf(a, "%.0f", s->mean * scale)},
+        {F_ANALYSIS_P95_LOSS, arena_printf(a, "%.0f", s->p95 * scale)},
+        {F_ANALYSIS_OUTSIDE_APPETITE, j && j->verdict >= QV_ABOVE_APPETITE ? "yes" : "no"},
+        {F_ANALYSIS_INPUTS, s->inputs}, {F_ANALYSIS_RESULTS, s->results},
+        {F_ANALYSIS_INPUTS_HASH, s->hash},
+        {F_ANALYSIS_VERDICT, j ? quant_verdict_name(j->verdict) : NULL},
+        {F_ANALYSIS_MARGIN, j && j->verdict != QV_NO_APPETITE ? arena_printf(a, "%.0f", j->margin * scale) : NULL},
+        {F_ANALYSIS_LIKELIHOOD, s->likelihood ? arena_printf(a, "%d", s->likelihood) : NULL},
+        {F_ANALYSIS_IMPACT, s->impact ? arena_printf(a, "%d", s->impact) : NULL},
     };
     int rc = 0;
     for (size_t k = 0; k < sizeof values / sizeof *values && !rc; k++) {
-        int f = regdef_field(&reg_analysis, values[k][0]);
+        if (!values[k].text)
+            continue;
+        int f = field_index(&reg_analysis, values[k].field);
         if (reg_analysis.fields[f].type == FT_MONEY) {
             /* Amounts arrive in minor units already: bypass the major-unit parser. */
             value *v = &r.v[f];
             v->given = 1;
             v->null = 0;
-            v->i = strtoll(values[k][1], NULL, 10);
+            v->i = strtoll(values[k].text, NULL, 10);
             continue;
         }
-        rc = dom_set_value(d, &r, f, values[k][1], e);
+        rc = dom_set_value(d, &r, f, values[k].text, e);
     }
-    free(inputs);
-    free(results);
-    if (!rc && !(rc = dom_txn_begin(d, e)))
-        rc = dom_txn_end(d, dom_add_in_txn(d, &r, &out, e), e);
+    free(s->inputs);
+    free(s->results);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = dom_txn_end(d, dom_add_in_txn(d, &r, &out, e), e);
     if (!rc)
         *key = out.key;
     return rc;
 }
-
-/* ---- JSON (io/jsonw: the domain sees no jansson) ---- */
-
-/* Closes the document and hands back its text (malloc'd). */
-static char *finish(jw *w, int pretty)
-{
-    jw_end(w);
-    char *text = jw_text(w, pretty);
-    jw_free(w);
-    return text;
-}
-
-static void dist_member(jw *w, const char *name, const dist *d)
-{
-    if (d->kind == DIST_NONE)
-        return;
-    buf b;
-    buf_init(&b);
-    dist_format(d, &b);
-    jw_str(w, name, buf_str(&b));
-    buf_reset(&b);
-}
-
-static char *risk_inputs_json(const qmodel *m, const quant_opts *o)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    jw_str(w, "engine", fair_engine_version);
-    jw_str(w, "money", "major units");
-    jw_array(w, "risks");
-    for (size_t i = 0; i < m->nrisks; i++) {
-        const fair_risk *r = &m->risks[i];
-        jw_object(w, NULL);
-        jw_str(w, "key", m->risk_keys[i]);
-        jw_int(w, "stream", (int64_t)r->stream_id);
-        jw_str(w, "model", r->mode == FAIR_PRODUCT ? "product" : "compound");
-        for (int k = 0; k < NRISK_INPUTS; k++)
-            dist_member(w, risk_inputs[k], risk_input_slot((fair_risk *)r, k));
-        jw_array(w, "effects");
-        for (size_t k = 0; k < r->neffects; k++) {
-            jw_object(w, NULL);
-            jw_str(w, "control", m->qcontrols[r->effects[k].control].key);
-            jw_str(w, "acts_on", fair_target_name(r->effects[k].target));
-            dist_member(w, "reduction", &r->effects[k].reduction);
-            jw_end(w);
-        }
-        jw_end(w);
-        jw_end(w);
-    }
-    jw_end(w);
-    jw_array(w, "controls");
-    for (size_t c = 0; c < m->ncontrols; c++) {
-        const fair_control *fc = &m->controls[c];
-        jw_object(w, NULL);
-        jw_str(w, "key", m->qcontrols[c].key);
-        jw_bool(w, "implemented", fc->implemented);
-        jw_num(w, "annual_cost", fc->annual_cost);
-        if (m->qcontrols[c].target == FAIR_ON_TRANSFER) {
-            jw_num(w, "deductible", fc->deductible);
-            jw_num(w, "limit", fc->limit);
-            jw_str(w, "cover", fc->cover == FAIR_COVER_ANNUAL ? "annual" : "per-event");
-        }
-        jw_end(w);
-    }
-    jw_end(w);
-    if (o && o->ncorr) {
-        jw_array(w, "correlations");
-        for (size_t k = 0; k < o->ncorr; k++) {
-            jw_object(w, NULL);
-            jw_str(w, "a", o->corr[k].a);
-            jw_str(w, "b", o->corr[k].b);
-            jw_num(w, "rank_correlation", o->corr[k].rho);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
-    return finish(w, 0);
-}
-
-/* What reproduces a run: engine, seed (as text: it may exceed 2^53),
- * iterations; and the analysis that keeps it, when saved. */
-static void run_members(jw *w, int with_analysis, const char *analysis, const char *engine,
-                        uint64_t seed, size_t iterations)
-{
-    char text[32];
-    if (with_analysis)
-        jw_str(w, "analysis", analysis);
-    jw_str(w, "engine", engine);
-    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
-    jw_str(w, "seed", text);
-    jw_int(w, "iterations", (int64_t)iterations);
-}
-
-static void stats_members(jw *w, const char *name, const stats_summary *s)
-{
-    jw_object(w, name);
-    jw_num(w, "mean", s->mean);
-    jw_num(w, "sd", s->sd);
-    jw_num(w, "p50", s->p50);
-    jw_num(w, "p90", s->p90);
-    jw_num(w, "p95", s->p95);
-    jw_num(w, "p99", s->p99);
-    jw_num(w, "var_level", s->var_level);
-    jw_num(w, "value_at_risk", s->var);
-    jw_num(w, "expected_shortfall", s->es);
-    jw_num(w, "p_above_appetite", isfinite(s->p_above_appetite) ? s->p_above_appetite : NAN);
-    jw_num(w, "p_above_tolerance", s->p_above_tolerance);
-    jw_end(w);
-}
-
-static void lec_members(jw *w, const stats_lec_point *lec)
-{
-    jw_array(w, "loss_exceedance");
-    for (int k = 0; k < QUANT_LEC_POINTS; k++) {
-        jw_array(w, NULL);
-        jw_num(w, NULL, lec[k].loss);
-        jw_num(w, NULL, lec[k].p_exceed);
-        jw_end(w);
-    }
-    jw_end(w);
-}
-
-static void threshold_members(jw *w, const quant_threshold *t)
-{
-    if (!t->set) {
-        jw_null(w, "appetite");
-        return;
-    }
-    jw_object(w, "appetite");
-    jw_str(w, "statement", t->source);
-    jw_num(w, "appetite", t->appetite);
-    jw_num(w, "tolerance", t->tolerance);
-    jw_int(w, "confidence", t->confidence);
-    jw_end(w);
-}
-
-static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec)
-{
-    jw_object(w, name);
-    stats_members(w, "annual_loss", &s->stats);
-    jw_num(w, "loss_events_per_year", s->frequency);
-    jw_num(w, "mean_loss_per_event", s->event_loss);
-    if (with_lec)
-        lec_members(w, s->lec);
-    jw_end(w);
-}
-
-static char *risk_quant_json(const risk_quant *q, int results_only)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    if (!results_only) {
-        jw_str(w, "key", q->key);
-        jw_str(w, "title", q->title);
-    }
-    run_members(w, !results_only, q->analysis, q->engine, q->seed, q->iterations);
-    jw_str(w, "model", q->model);
-    threshold_members(w, &q->threshold);
-    jw_bool(w, "outside_appetite", q->outside_appetite);
-    scenario_members(w, "inherent", &q->inherent, 1);
-    scenario_members(w, "current", &q->current, 1);
-    scenario_members(w, "target", &q->target, 1);
-    jw_array(w, "sensitivity");
-    for (size_t k = 0; k < q->nsensitivity; k++) {
-        jw_object(w, NULL);
-        jw_str(w, "input", quant_input_name(q->sensitivity[k].factor));
-        jw_num(w, "variance_share", q->sensitivity[k].variance_share);
-        jw_num(w, "mean_shift", q->sensitivity[k].mean_shift);
-        jw_end(w);
-    }
-    jw_end(w);
-    if (q->likelihood) {
-        jw_object(w, "matrix");
-        jw_int(w, "likelihood", q->likelihood);
-        jw_int(w, "impact", q->impact);
-        jw_end(w);
-    }
-    return finish(w, !results_only);
-}
-
-char *dom_risk_quant_json(const risk_quant *q) { return risk_quant_json(q, 0); }
-
-static char *portfolio_json(const portfolio_quant *q)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations);
-    jw_int(w, "risks_modelled", (int64_t)q->modelled);
-    jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
-    threshold_members(w, &q->threshold);
-    stats_members(w, "annual_loss", &q->total);
-    jw_num(w, "certainty", q->certainty);
-    lec_members(w, q->lec);
-    jw_array(w, "objectives");
-    for (size_t k = 0; k < q->ngroups; k++) {
-        const group_quant *g = &q->groups[k];
-        jw_object(w, NULL);
-        jw_str(w, "key", g->key);
-        jw_str(w, "title", g->title);
-        jw_int(w, "risks", (int64_t)g->nrisks);
-        threshold_members(w, &g->threshold);
-        stats_members(w, "annual_loss", &g->stats);
-        jw_num(w, "certainty", g->certainty);
-        jw_end(w);
-    }
-    jw_end(w);
-    return finish(w, 1);
-}
-
-char *dom_portfolio_json(const portfolio_quant *q) { return portfolio_json(q); }
-
-static char *returns_json(const returns_quant *q)
-{
-    jw *w = jw_new();
-    jw_object(w, NULL);
-    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations);
-    jw_array(w, "controls");
-    for (size_t k = 0; k < q->n; k++) {
-        const control_quant *c = &q->rows[k];
-        jw_object(w, NULL);
-        jw_str(w, "key", c->key);
-        jw_str(w, "title", c->title);
-        jw_str(w, "state", c->value.implemented ? "implemented" : "proposed");
-        jw_num(w, "annual_cost", c->value.annual_cost);
-        jw_num(w, "mean_reduction", c->value.mean_reduction);
-        jw_num(w, "p95_reduction", c->value.p95_reduction);
-        jw_num(w, "net_benefit", c->value.net_benefit);
-        jw_num(w, "return_on_control", c->value.roi);
-        if (c->value.rank)
-            jw_int(w, "fund_rank", (int64_t)c->value.rank);
-        jw_end(w);
-    }
-    jw_end(w);
-    return finish(w, 1);
-}
-
-char *dom_returns_json(const returns_quant *q) { return returns_json(q); }

@@ -15,7 +15,9 @@
  * Every run can be saved as an analysis record (QNT-n) holding its inputs,
  * seed and engine version, so a figure in a board report can be reproduced
  * and is itself in the ledger. Money in the engine is in major units
- * (doubles); in records, integer minor units. */
+ * (doubles); in records and in every JSON document (what --json prints,
+ * what an analysis keeps), integer minor units of the currency, as the
+ * document's "money" and "currency" members say. */
 #ifndef ISMS_DOMAIN_QUANTIFY_H
 #define ISMS_DOMAIN_QUANTIFY_H
 
@@ -48,33 +50,84 @@ typedef struct quant_opts {
     size_t ncorr;
 } quant_opts;
 
+/* A partially effective control achieves this percent of its stated
+ * reduction unless its partial_effect says otherwise. */
+#define QUANT_PARTIAL_EFFECT 50
+
 /* Appetite and tolerance that apply, from an approved appetite statement. */
 typedef struct quant_threshold {
     int set;
     double appetite, tolerance;   /* major units; tolerance 0 when none */
     int confidence;               /* percent: compare the loss at this percentile */
     const char *source;           /* APP-n */
+    int inherited;                /* the organisation's, for want of one of its own */
 } quant_threshold;
+
+/* Where a loss stands against the appetite that applies. */
+typedef enum quant_verdict {
+    QV_NO_APPETITE = 0,           /* none approved: nothing to judge against */
+    QV_WITHIN,                    /* within appetite */
+    QV_ABOVE_APPETITE,            /* above appetite, within tolerance (or no tolerance set) */
+    QV_ABOVE_TOLERANCE,
+    QV_NOT_QUANTIFIED,            /* no risk of it is quantified */
+} quant_verdict;
+
+/* The verdict, on the measure the appetite names (the annual loss at its
+ * percentile), with the margin in money, and the certainty: the chance
+ * the year's loss stays within tolerance (within appetite when no
+ * tolerance is set), -1 when it cannot be given. Risks not quantified can
+ * only add loss: with some of them the measure is a floor and the
+ * certainty a ceiling. */
+typedef struct quant_judgement {
+    quant_verdict verdict;
+    double measure;               /* loss at P<confidence> */
+    double measure_se;            /* its Monte Carlo standard error */
+    double margin;                /* within: appetite - measure; above appetite: measure -
+                                     appetite; above tolerance: measure - tolerance */
+    double certainty;
+    size_t unquantified;          /* risks that count here but have no FAIR inputs */
+} quant_judgement;
+
+const char *quant_verdict_name(quant_verdict v);   /* "within-appetite", ... */
+const char *quant_margin_means(quant_verdict v);   /* "below appetite", "above tolerance", ... */
+
+/* The standard errors of the reported percentiles. */
+typedef struct quant_se {
+    double p50, p90, p95, p99, var;
+} quant_se;
 
 typedef struct quant_scenario {
     stats_summary stats;          /* p_above_* against the threshold */
+    quant_se se;
     double frequency;             /* loss events per year */
     double event_loss;            /* mean loss per event */
     stats_lec_point lec[QUANT_LEC_POINTS];
 } quant_scenario;
 
+/* The currency the figures are in: JSON gives amounts in its minor units. */
+typedef struct quant_money {
+    const char *currency;         /* "EUR" */
+    int exponent;                 /* minor-unit decimals (2: cents) */
+} quant_money;
+
 typedef struct risk_quant {
     const char *key, *title;
+    quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;
     const char *model;            /* "compound" or "product" */
     quant_threshold threshold;
     quant_scenario inherent, current, target;
-    decide_sensitivity sensitivity[FAIR_NFACTORS];
+    decide_sensitivity sensitivity[DECIDE_MAX_SENSITIVITY];
     size_t nsensitivity;
     int likelihood, impact;       /* cell the figures imply on the matrix, 0 if no bands */
-    int outside_appetite;         /* current: P(loss > appetite) above 1 - confidence */
+    int qual_likelihood, qual_impact;  /* the risk's own residual cell */
+    int matrix_disagrees;         /* their bands differ by more than one */
+    int matrix_derived;           /* the organisation derives the cell from FAIR: it was set */
+    int outside_appetite;         /* current: the loss at the appetite's percentile exceeds it */
+    quant_judgement judgement;    /* current residual */
+    const char *inputs_hash;
     const char *analysis;         /* QNT-n when saved */
 } risk_quant;
 
@@ -82,35 +135,56 @@ typedef struct group_quant {
     const char *key, *title;      /* objective */
     quant_threshold threshold;
     stats_summary stats;
-    double certainty;             /* P(loss <= tolerance, else appetite); -1 without threshold */
-    size_t nrisks;
+    quant_se se;
+    quant_judgement judgement;
+    double certainty;             /* judgement.certainty */
+    size_t nrisks;                /* quantified */
+    double value_at_stake;
 } group_quant;
 
 typedef struct portfolio_quant {
+    quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;
     size_t modelled, unmodelled;  /* active risks with and without FAIR inputs */
+    const char **unmodelled_keys;
+    double value_at_stake, value_unquantified;  /* objectives' value; of those with a risk not quantified */
     quant_threshold threshold;    /* organisation-wide */
     stats_summary total;
-    double certainty;
+    quant_se se;
+    quant_judgement judgement;
+    double certainty;             /* judgement.certainty */
     stats_lec_point lec[QUANT_LEC_POINTS];
-    group_quant *groups;          /* per objective, when asked; in the dom's arena */
+    group_quant *groups;          /* per objective, when asked (those with no quantified
+                                     risk last, QV_NOT_QUANTIFIED); in the dom's arena */
     size_t ngroups;
+    const char *inputs_hash;
     const char *analysis;
 } portfolio_quant;
 
 typedef struct control_quant {
     const char *key, *title;
     decide_value value;
+    const char *effectiveness;
+    const char *state;            /* implemented, proposed, ineffective */
 } control_quant;
 
+/* A control left out of the return on controls, and why. */
+typedef struct control_gap {
+    const char *key, *title, *reason;
+} control_gap;
+
 typedef struct returns_quant {
+    quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;
     control_quant *rows;          /* best return first; in the dom's arena */
     size_t n;
+    control_gap *left_out;        /* controls that treat risks but could not be valued */
+    size_t nleft_out;
+    const char *inputs_hash;
     const char *analysis;
 } returns_quant;
 
@@ -132,6 +206,51 @@ const char *quant_input_name(fair_factor f);
  * checks); a control's reduction is a share within [0, 1]. */
 int dom_fair_validate(const record *risk, isms_err *e);
 int dom_fair_check_share(const char *text, isms_err *e);
+/* A distribution for field `field` fits it: a risk's FAIR input within its
+ * factor's bounds, a control's reduction a share; other fields take any
+ * valid distribution. */
+int dom_fair_field_check(const char *field, const dist *d, isms_err *e);
+
+/* Do the cells (likelihood, impact) lie more than one band apart on an
+ * n x n matrix? */
+int quant_cells_disagree(int n, int l1, int i1, int l2, int i2);
+
+/* Has the risk FAIR inputs (is it quantified)? */
+int dom_risk_quantified(const record *risk);
+
+/* ---- are the figures current? ----
+ *
+ * Every analysis records the SHA-256 of the register inputs it ran on
+ * (risk factors, objectives, control effects, status and effectiveness,
+ * insurance terms, appetite; costs for the return on controls). A checker
+ * loads the registers once (no simulation) and tells, for any analysis,
+ * whether today's inputs hash the same; if not, it is stale, since the
+ * latest change to one of its inputs after it ran. */
+typedef struct quant_check quant_check;
+
+typedef struct quant_freshness {
+    int stale;                    /* inputs changed since the run */
+    int unknown;                  /* an analysis from before hashes were kept */
+    int orphan;                   /* stale for good: its risk is retired or no longer quantified */
+    const char *since;            /* time of the latest change to its inputs after the run, or NULL */
+} quant_freshness;
+
+int quant_check_new(dom *d, quant_check **out, isms_err *e);
+void quant_check_free(quant_check *c);
+int quant_check_analysis(quant_check *c, const record *analysis, quant_freshness *out, isms_err *e);
+
+/* The latest analysis of each subject (risk key, "portfolio", "portfolio
+ * by objective", "controls") with its freshness; keys in the dom's arena. */
+typedef struct quant_latest {
+    const char *key, *subject, *kind;
+    size_t iterations;
+    uint64_t seed;
+    const char *inputs;           /* for re-running with the same correlations */
+    const record *rec;            /* the analysis itself */
+    quant_freshness fresh;
+} quant_latest;
+
+int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */

@@ -1,0 +1,21 @@
+/* lifecycle.h: what the domain says about lifecycle tables (core/record.h)
+ * beyond performing their transitions (dom_transition). */
+#ifndef ISMS_DOMAIN_LIFECYCLE_H
+#define ISMS_DOMAIN_LIFECYCLE_H
+
+#include "core/err.h"
+#include "core/record.h"
+
+/* Does the table make sense? Its states are distinct and each is
+ * reachable from the first; each transition joins two of them, by a verb
+ * no generic verb (add, update, ...) shadows and that leaves a state once;
+ * roles are role names, a role chosen by value covers every value; no
+ * transition thaws a frozen record. With `reg` (NULL: the table alone) the
+ * fields it names exist with the right types. E_INTERNAL naming the fault. */
+int lifecycle_check(const lifecycle *lc, const regdef *reg, isms_err *e);
+
+/* Is a record in `state` frozen (reached by an LC_FREEZES transition, or
+ * superseded)? */
+int lifecycle_frozen(const lifecycle *lc, const char *state);
+
+#endif

@@ -1,0 +1,51 @@
+/* principal.c: who acts. A person of the repository, named by key or
+ * e-mail, acts with the roles their record gives them; the ledger records
+ * them by e-mail. Anyone else acts as the process (dom.c). */
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
+
+#include <string.h>
+
+int principal_has_role(const principal *p, const char *role)
+{
+    int i = choice_index(role_names, role);
+    return i >= 0 && i < 32 && (p->roles >> i & 1u);
+}
+
+static unsigned role_bits(const record *person)
+{
+    const value *roles = record_cval(person, F_PERSON_ROLES);
+    unsigned bits = 0;
+    for (int k = 0; k < roles->n; k++) {
+        int i = choice_index(role_names, roles->keys[k]);
+        if (i >= 0 && i < 32)
+            bits |= 1u << i;
+    }
+    return bits;
+}
+
+int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
+{
+    if (!who) {
+        *p = d->self;
+        return 0;
+    }
+    int64_t id;
+    const char *key;
+    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
+    if (rc)
+        return rc;
+    if (!id)
+        return err_set(e, E_DENIED, "as", "as: %s is not a person of this repository (name one by "
+                       "key or e-mail)", who);
+    record person;
+    rc = store_get_id(d->st, &reg_person, id, &person, &d->a, e);
+    if (rc)
+        return rc;
+    if (person.retired_at)
+        return err_set(e, E_DENIED, "as", "as: %s (%s) is retired and can no longer act", person.key,
+                       record_text(&person, F_PERSON_EMAIL));
+    *p = (principal){.actor = record_text(&person, F_PERSON_EMAIL), .person = id, .person_key = person.key,
+                     .roles = role_bits(&person)};
+    return 0;
+}

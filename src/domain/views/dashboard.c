@@ -1,0 +1,301 @@
+/* dashboard.c: the dashboard's figures (see dashboard.h). */
+#include "domain/views/dashboard.h"
+#include "domain/registers/assets.h"
+#include "domain/registers/registers.h"
+#include "domain/integrity/verify.h"
+#include "domain/workflows/quantify.h"
+#include "core/strmap.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A set of record ids: appended, then sorted once, then searched. */
+typedef struct id_set {
+    int64_t *ids;
+    size_t n, cap;
+} id_set;
+
+static void id_add(id_set *s, int64_t id)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
+    }
+    s->ids[s->n++] = id;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+static void id_seal(id_set *s)
+{
+    if (s->n)
+        qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
+}
+
+static int id_has(const id_set *s, int64_t id)
+{
+    return s->n && bsearch(&id, s->ids, s->n, sizeof id, cmp_id);
+}
+
+static void keys_add(arena *a, dash_keys *k, const char *key)
+{
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 16;
+        const char **grown = arena_alloc(a, sizeof *grown * k->cap);
+        if (k->n)
+            memcpy(grown, k->keys, sizeof *grown * k->n);
+        k->keys = grown;
+    }
+    k->keys[k->n++] = arena_strdup(a, key);
+}
+
+/* Per objective: how many of its risks are quantified, and how many not. */
+typedef struct objective_count {
+    int64_t id;
+    int quantified, not_quantified;
+} objective_count;
+
+/* What the scans share while they count. */
+typedef struct gather {
+    dom_dash *out;
+    dom *d;
+    arena *a;
+    char today[11];
+    id_set treated;              /* risks with a control in place */
+    id_set accepted;             /* risks with a valid acceptance */
+    quant_latest *latest;        /* the latest analysis of each subject */
+    size_t nlatest;
+    objective_count *objectives;
+    size_t nobjectives;
+} gather;
+
+static int band_index(const char *band)
+{
+    return !strcmp(band, "low") ? 0 : !strcmp(band, "medium") ? 1 : !strcmp(band, "high") ? 2 : 3;
+}
+
+static int count_control(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    const char *status = record_text(r, F_CONTROL_STATUS);
+    int k = choice_index(control_statuses, status);
+    if (k >= 0)
+        g->out->controls[k]++;
+    g->out->control_cost += record_int(r, F_CONTROL_COST);
+    if (strcmp(status, "planned")) {
+        const char *eff = record_text(r, F_CONTROL_EFFECTIVENESS);
+        g->out->not_assessed += !strcmp(eff, "not-assessed");
+        g->out->ineffective += !strcmp(eff, "ineffective");
+        g->out->partial += !strcmp(eff, "partially-effective");
+    }
+    if (strcmp(status, "planned"))   /* a plan treats nothing yet */
+        for (int i = 0; i < t->n; i++)
+            id_add(&g->treated, t->ids[i]);
+    return 0;
+}
+
+static int count_acceptance(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const char *expires = record_text(r, F_ACCEPTANCE_EXPIRES_ON);
+    if (expires && strcmp(expires, g->today) < 0)
+        g->out->acceptances_lapsed++;
+    else
+        id_add(&g->accepted, record_cval(r, F_ACCEPTANCE_RISK)->i);
+    return 0;
+}
+
+/* The latest analyses, the stale ones among them, and the latest
+ * portfolio by objective (whose results the front ends show). */
+static int note_analyses(dom *d, gather *g, isms_err *e)
+{
+    dom_dash *s = g->out;
+    int rc = dom_latest_analyses(d, &g->latest, &g->nlatest, e);
+    if (rc)
+        return rc;
+    s->stale = arena_alloc(g->a, sizeof *s->stale * (g->nlatest + 1));
+    for (size_t k = 0; k < g->nlatest; k++) {
+        const quant_latest *l = &g->latest[k];
+        if (l->fresh.stale && !l->fresh.orphan)
+            s->stale[s->nstale++] = (dash_stale){l->key, l->subject, l->fresh.since};
+        if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
+            s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);
+            s->portfolio_key = l->key;
+            s->portfolio_stale = l->fresh.stale;
+            s->portfolio_since = l->fresh.since;
+        }
+    }
+    return 0;
+}
+
+static const quant_latest *latest_of(const gather *g, const char *risk)
+{
+    for (size_t k = 0; k < g->nlatest; k++)
+        if (!strcmp(g->latest[k].kind, "risk") && !strcmp(g->latest[k].subject, risk))
+            return &g->latest[k];
+    return NULL;
+}
+
+static objective_count *objective_of(gather *g, int64_t id)
+{
+    for (size_t k = 0; k < g->nobjectives; k++)
+        if (g->objectives[k].id == id)
+            return &g->objectives[k];
+    g->objectives = xrealloc(g->objectives, (g->nobjectives + 1) * sizeof *g->objectives);
+    g->objectives[g->nobjectives] = (objective_count){id, 0, 0};
+    return &g->objectives[g->nobjectives++];
+}
+
+/* A risk's figures: quantified or not (and its objectives with it), its
+ * latest verdict, and whether its cell agrees with the one its figures
+ * imply. */
+static void note_quantified(gather *g, const record *r, int l, int i)
+{
+    dom_dash *s = g->out;
+    int quantified = dom_risk_quantified(r);
+    const value *objs = record_cval(r, F_RISK_OBJECTIVES);
+    for (int k = 0; k < objs->n; k++) {
+        objective_count *o = objective_of(g, objs->ids[k]);
+        o->quantified += quantified;
+        o->not_quantified += !quantified;
+    }
+    if (!quantified) {
+        keys_add(g->a, &s->unquantified, r->key);
+        return;
+    }
+    s->quantified++;
+    const quant_latest *a = latest_of(g, r->key);
+    if (!a)
+        return;
+    if (record_int(a->rec, F_ANALYSIS_OUTSIDE_APPETITE)) {
+        s->outside_appetite++;
+        keys_add(g->a, &s->outside, r->key);
+    }
+    const value *al = record_cval(a->rec, F_ANALYSIS_LIKELIHOOD), *ai = record_cval(a->rec, F_ANALYSIS_IMPACT);
+    if (!al->null && !ai->null && quant_cells_disagree(s->matrix, l, i, (int)al->i, (int)ai->i))
+        keys_add(g->a, &s->matrix_disagrees, r->key);
+}
+
+/* Keeps the DASH_TOP_RISKS highest residual scores, highest first. */
+static void keep_top(gather *g, const record *r, int residual)
+{
+    dom_dash *s = g->out;
+    if (s->ntop == DASH_TOP_RISKS && s->top[DASH_TOP_RISKS - 1].residual >= residual)
+        return;
+    int at = s->ntop < DASH_TOP_RISKS ? s->ntop++ : DASH_TOP_RISKS - 1;
+    dash_risk row = {arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_RISK_TITLE)),
+                     arena_strdup(g->a, record_text(r, F_RISK_OWNER)),
+                     arena_strdup(g->a, record_text(r, F_RISK_TREATMENT)), risk_score(r), residual,
+                     risk_band(residual, s->matrix)};
+    while (at > 0 && s->top[at - 1].residual < residual) {
+        s->top[at] = s->top[at - 1];
+        at--;
+    }
+    s->top[at] = row;
+}
+
+static int count_risk(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    dom_dash *s = g->out;
+    int residual = risk_residual_score(r);
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    int l = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
+    int i = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
+    const char *treatment = record_text(r, F_RISK_TREATMENT), *review = record_text(r, F_RISK_REVIEW_DATE);
+    s->risks++;
+    note_quantified(g, r, l, i);
+    if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
+        s->heat[l][i]++;
+    s->bands[band_index(risk_band(residual, s->matrix))]++;
+    s->no_objective += !record_cval(r, F_RISK_OBJECTIVES)->n;
+    s->overdue += review && strcmp(review, g->today) < 0;
+    if (!strcmp(treatment, "accept"))
+        s->accepted_without += !id_has(&g->accepted, r->id);
+    else if (strcmp(treatment, "avoid"))
+        s->untreated += !id_has(&g->treated, r->id);
+    keep_top(g, r, residual);
+    return 0;
+}
+
+static int count_objective(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    g->out->objectives++;
+    g->out->objective_value += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
+    const objective_count *o = objective_of(g, r->id);
+    if (!o->quantified)
+        keys_add(g->a, &g->out->unquantified_objectives, r->key);
+    if (o->not_quantified)
+        g->out->value_unquantified += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
+    return 0;
+}
+
+static int count_needs(dom *d, dom_dash *s, isms_err *e)
+{
+    asset_need *needs;
+    int rc = dom_asset_needs(d, &needs, &s->assets, e);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < s->assets; i++)
+        for (int k = 0; k < NEED_COUNT; k++)
+            if (needs[i].inherited[k] > needs[i].stated[k]) {
+                s->raised++;
+                break;
+            }
+    free(needs);
+    return 0;
+}
+
+/* The ledger's length and head, and whether everything verifies. */
+static void check_ledger(dom *d, dom_dash *s)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    s->ledger_verified = dom_verify(d, &rep, NULL) == 0;
+    s->ledger_entries = rep.entries;
+    memcpy(s->ledger_head, rep.head_hash, sizeof s->ledger_head);
+    verify_report_reset(&rep);
+}
+
+static int scan(dom *d, gather *g, isms_err *e)
+{
+    int rc = dom_list(d, &reg_control, NULL, count_control, g, e);
+    if (!rc)
+        rc = dom_list(d, &reg_acceptance, NULL, count_acceptance, g, e);
+    if (!rc)
+        rc = note_analyses(d, g, e);
+    id_seal(&g->treated);
+    id_seal(&g->accepted);
+    if (!rc)
+        rc = dom_list(d, &reg_risk, NULL, count_risk, g, e);
+    if (!rc)
+        rc = dom_list(d, &reg_objective, NULL, count_objective, g, e);
+    if (!rc)
+        rc = count_needs(d, g->out, e);
+    return rc;
+}
+
+int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->matrix = dom_matrix_size(d);
+    out->currency = dom_currency(d);
+    out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
+    gather g = {.out = out, .d = d, .a = dom_arena(d)};
+    now_date(g.today);
+    int rc = scan(d, &g, e);
+    if (!rc)
+        check_ledger(d, out);
+    free(g.objectives);
+    free(g.treated.ids);
+    free(g.accepted.ids);
+    return rc;
+}

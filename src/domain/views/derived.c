@@ -1,0 +1,313 @@
+/* derived.c: the derived values of each register (see derived.h). */
+#include "domain/views/derived.h"
+#include "domain/registers/assets.h"
+#include "domain/registers/registers.h"
+#include "domain/workflows/quantify.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct derive_cache {
+    dom *d;
+    int needs_loaded;
+    asset_need *needs;       /* every active asset's, in id order */
+    size_t nneeds;
+    int latest_loaded;
+    quant_latest *latest;    /* the latest analysis of each subject, with its freshness */
+    size_t nlatest;
+    quant_check *check;      /* for any analysis shown */
+};
+
+derive_cache *derive_cache_new(dom *d)
+{
+    derive_cache *c = xcalloc(1, sizeof *c);
+    c->d = d;
+    return c;
+}
+
+void derive_cache_free(derive_cache *c)
+{
+    if (!c)
+        return;
+    free(c->needs);
+    quant_check_free(c->check);
+    free(c);
+}
+
+static void set_int(value *v, int64_t i)
+{
+    v->null = 0;
+    v->i = i;
+}
+
+static void set_text(value *v, const char *s)
+{
+    v->null = s == NULL;
+    v->s = s;
+}
+
+/* ---- risks: scores on the organisation's matrix ---- */
+
+static int score_of(const record *r, int residual)
+{
+    return residual ? risk_residual_score(r) : risk_score(r);
+}
+
+static int risk_score_value(derive_cache *c, const record *r, int residual, value *out, isms_err *e)
+{
+    (void)c; (void)e;
+    set_int(out, score_of(r, residual));
+    return 0;
+}
+
+static int risk_band_value(derive_cache *c, const record *r, int residual, value *out, isms_err *e)
+{
+    (void)e;
+    set_text(out, risk_band(score_of(r, residual), dom_matrix_size(c->d)));
+    return 0;
+}
+
+/* ---- risks: their figures in money, and whether they are current ---- */
+
+static int latest_of(derive_cache *c, const record *r, const quant_latest **out, isms_err *e)
+{
+    *out = NULL;
+    if (!c->latest_loaded) {
+        int rc = dom_latest_analyses(c->d, &c->latest, &c->nlatest, e);
+        if (rc)
+            return rc;
+        c->latest_loaded = 1;
+    }
+    for (size_t k = 0; k < c->nlatest; k++)
+        if (!strcmp(c->latest[k].kind, "risk") && !strcmp(c->latest[k].subject, r->key))
+            *out = &c->latest[k];
+    return 0;
+}
+
+static const char *freshness_text(derive_cache *c, const quant_freshness *f)
+{
+    if (f->unknown)
+        return "unknown: the analysis predates input hashes (re-run it)";
+    if (!f->stale)
+        return "current";
+    if (f->orphan)
+        return "STALE: the risk is no longer quantified";
+    return f->since ? arena_printf(dom_arena(c->d), "STALE since %s (isms quantify --stale)", f->since)
+                    : "STALE: its inputs changed (isms quantify --stale)";
+}
+
+enum { RQ_QUANTIFIED, RQ_ANALYSIS, RQ_VERDICT, RQ_MARGIN, RQ_FIGURES, RQ_MATRIX };
+
+static int risk_quant_value(derive_cache *c, const record *r, int what, value *out, isms_err *e)
+{
+    if (what == RQ_QUANTIFIED) {
+        set_int(out, dom_risk_quantified(r));
+        return 0;
+    }
+    const quant_latest *l;
+    int rc = latest_of(c, r, &l, e);
+    if (rc || !l)
+        return rc;
+    const record *a = l->rec;
+    switch (what) {
+    case RQ_ANALYSIS:
+        set_text(out, a->key);
+        out->i = a->id;
+        break;
+    case RQ_VERDICT:
+        set_text(out, record_text(a, F_ANALYSIS_VERDICT));
+        break;
+    case RQ_MARGIN:
+        if (!record_cval(a, F_ANALYSIS_MARGIN)->null)
+            set_int(out, record_int(a, F_ANALYSIS_MARGIN));
+        break;
+    case RQ_FIGURES:
+        set_text(out, freshness_text(c, &l->fresh));
+        break;
+    case RQ_MATRIX: {
+        const value *al = record_cval(a, F_ANALYSIS_LIKELIHOOD), *ai = record_cval(a, F_ANALYSIS_IMPACT);
+        const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+        int li = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
+        int ii = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
+        if (al->null || ai->null)
+            break;
+        int apart = quant_cells_disagree(dom_matrix_size(c->d), li, ii, (int)al->i, (int)ai->i);
+        set_text(out, arena_printf(dom_arena(c->d), "%s: the figures imply likelihood %lld, impact %lld",
+                                   apart ? "MORE THAN ONE BAND APART" : "agrees", (long long)al->i,
+                                   (long long)ai->i));
+        break;
+    }
+    }
+    return 0;
+}
+
+/* An analysis: are its figures current? */
+static int analysis_figures(derive_cache *c, const record *r, int arg, value *out, isms_err *e)
+{
+    (void)arg;
+    if (!c->check) {
+        int rc = quant_check_new(c->d, &c->check, e);
+        if (rc)
+            return rc;
+    }
+    quant_freshness f;
+    int rc = quant_check_analysis(c->check, r, &f, e);
+    if (!rc)
+        set_text(out, freshness_text(c, &f));
+    return rc;
+}
+
+#define QUANT(n, t, l, h, k) \
+    {.field = {.name = n, .type = t, .target = "analysis", .help = h}, .group = "quantified", .label = l, \
+     .compute = risk_quant_value, .arg = k}
+
+#define SCORE(n, l, h, fn, a) \
+    {.field = {.name = n, .type = FT_INT, .flags = FF_LIST, .help = h}, .label = l, .compute = fn, .arg = a}
+#define BAND(n, l, h, fn, a) \
+    {.field = {.name = n, .type = FT_TEXT, .flags = FF_LIST, .help = h}, .label = l, .compute = fn, .arg = a}
+
+static const derived_def risk_derived[] = {
+    SCORE("score", "inherent score", "likelihood x impact", risk_score_value, 0),
+    BAND("band", "inherent band", "band of the score: low, medium, high or critical", risk_band_value, 0),
+    SCORE("residual_score", "residual score", "residual likelihood x residual impact (inherent where not assessed)",
+          risk_score_value, 1),
+    BAND("residual_band", "residual band", "band of the residual score", risk_band_value, 1),
+    QUANT("fair_inputs", FT_BOOL, "quantified", "the risk has FAIR inputs (counts in the totals in money)",
+          RQ_QUANTIFIED),
+    QUANT("analysis", FT_REF, "latest analysis", "its latest saved analysis", RQ_ANALYSIS),
+    QUANT("verdict", FT_TEXT, "against appetite", "that analysis's verdict on the current residual loss",
+          RQ_VERDICT),
+    QUANT("margin", FT_MONEY, "margin", "below appetite, above appetite or above tolerance, as the verdict says",
+          RQ_MARGIN),
+    QUANT("figures", FT_TEXT, "figures", "current, or stale since a change to the inputs they ran on", RQ_FIGURES),
+    QUANT("matrix", FT_TEXT, "matrix and money", "the register's residual cell against the one the figures imply",
+          RQ_MATRIX),
+};
+
+static const derived_def analysis_derived[] = {
+    {.field = {.name = "figures", .type = FT_TEXT,
+               .help = "current, or stale since a change to the inputs it ran on"},
+     .label = "figures", .compute = analysis_figures},
+};
+
+/* ---- assets: protection needs after the maximum principle ---- */
+
+static int need_of(derive_cache *c, const record *r, const asset_need **out, isms_err *e)
+{
+    if (!c->needs_loaded) {
+        int rc = dom_asset_needs(c->d, &c->needs, &c->nneeds, e);
+        if (rc)
+            return rc;
+        c->needs_loaded = 1;
+    }
+    *out = asset_need_find(c->needs, c->nneeds, r->id);
+    return 0;
+}
+
+static int inherited_need(derive_cache *c, const record *r, int k, value *out, isms_err *e)
+{
+    const asset_need *n;
+    int rc = need_of(c, r, &n, e);
+    if (!rc && n && n->inherited[k] >= 0)
+        set_text(out, need_name(n->inherited[k]));
+    return rc;
+}
+
+static int effective_need(derive_cache *c, const record *r, int k, value *out, isms_err *e)
+{
+    const asset_need *n;
+    int rc = need_of(c, r, &n, e);
+    if (!rc && n)
+        set_text(out, need_name(asset_effective(n, k)));
+    return rc;
+}
+
+/* The asset whose need raises this one's above what is stated. */
+static int need_source(derive_cache *c, const record *r, int k, value *out, isms_err *e)
+{
+    const asset_need *n;
+    int rc = need_of(c, r, &n, e);
+    if (rc || !n || n->inherited[k] <= n->stated[k])
+        return rc;
+    const asset_need *src = asset_need_find(c->needs, c->nneeds, n->source[k]);
+    if (src) {
+        set_text(out, src->key);
+        out->i = src->id;
+    }
+    return 0;
+}
+
+static int critical_inherited(derive_cache *c, const record *r, int k, value *out, isms_err *e)
+{
+    (void)k;
+    const asset_need *n;
+    int rc = need_of(c, r, &n, e);
+    if (!rc && n)
+        set_int(out, n->critical_inherited);
+    return rc;
+}
+
+#define NEED(g, n, l, h, fn, k) \
+    {.field = {.name = n, .type = FT_TEXT, .help = h}, .group = g, .label = l, .compute = fn, .arg = k}
+#define SOURCE(n, l, k) \
+    {.field = {.name = n, .type = FT_REF, .target = "asset", \
+               .help = "the asset depending on this one whose need it inherits"}, \
+     .group = "inherited_from", .label = l, .compute = need_source, .arg = k}
+
+static const derived_def asset_derived[] = {
+    NEED("inherited_needs", "confidentiality", "inherited confidentiality",
+         "highest need of the assets depending on this one", inherited_need, NEED_C),
+    NEED("inherited_needs", "integrity", "inherited integrity",
+         "highest need of the assets depending on this one", inherited_need, NEED_I),
+    NEED("inherited_needs", "availability", "inherited availability",
+         "highest need of the assets depending on this one", inherited_need, NEED_A),
+    SOURCE("confidentiality", "confidentiality from", NEED_C),
+    SOURCE("integrity", "integrity from", NEED_I),
+    SOURCE("availability", "availability from", NEED_A),
+    NEED("effective_needs", "confidentiality", "effective confidentiality",
+         "the stated need or the inherited one, whichever is higher", effective_need, NEED_C),
+    NEED("effective_needs", "integrity", "effective integrity",
+         "the stated need or the inherited one, whichever is higher", effective_need, NEED_I),
+    NEED("effective_needs", "availability", "effective availability",
+         "the stated need or the inherited one, whichever is higher", effective_need, NEED_A),
+    {.field = {.name = "critical_function_inherited", .type = FT_BOOL,
+               .help = "an asset depending on this one supports a critical or important function"},
+     .label = "critical function inherited", .compute = critical_inherited},
+};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+const derived_def *derived_defs(const regdef *reg, int *n)
+{
+    if (reg == &reg_risk) {
+        *n = COUNT(risk_derived);
+        return risk_derived;
+    }
+    if (reg == &reg_analysis) {
+        *n = COUNT(analysis_derived);
+        return analysis_derived;
+    }
+    if (reg == &reg_asset) {
+        *n = COUNT(asset_derived);
+        return asset_derived;
+    }
+    *n = 0;
+    return NULL;
+}
+
+int derive_record(derive_cache *c, const record *r, value *out, isms_err *e)
+{
+    int n;
+    const derived_def *defs = derived_defs(r->reg, &n);
+    for (int k = 0; k < n; k++) {
+        memset(&out[k], 0, sizeof out[k]);
+        out[k].null = 1;
+    }
+    for (int k = 0; k < n; k++) {
+        int rc = defs[k].compute(c, r, defs[k].arg, &out[k], e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

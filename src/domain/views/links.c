@@ -1,0 +1,136 @@
+/* links.c: what points at a record (see links.h). */
+#include "domain/views/links.h"
+#include "domain/registers/registers.h"
+
+#include <string.h>
+
+typedef struct collect {
+    dom *d;
+    dom_backlinks *out;
+    int cap;
+} collect;
+
+static int add_link(const regdef *reg, const fielddef *f, const char *key, void *ctx)
+{
+    collect *c = ctx;
+    dom_backlinks *o = c->out;
+    arena *a = dom_arena(c->d);
+    if (o->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        dom_backlink *grown = arena_alloc(a, sizeof *grown * (size_t)c->cap);
+        if (o->n)
+            memcpy(grown, o->links, sizeof *grown * (size_t)o->n);
+        o->links = grown;
+    }
+    o->links[o->n++] = (dom_backlink){reg, f, arena_strdup(a, key), NULL};
+    return 0;
+}
+
+/* What people call the record `key` of reg ("" when it has no label). */
+static const char *label_of(dom *d, const regdef *reg, const char *key)
+{
+    record r;
+    if (dom_get(d, reg, key, &r, NULL))
+        return "";
+    const char *label = record_text(&r, reg->label);
+    return label ? label : "";
+}
+
+/* ---- a risk's latest analysis ---- */
+
+static int keep_latest(const record *r, void *ctx)
+{
+    collect *c = ctx;
+    dom_backlinks *o = c->out;
+    if (strcmp(record_text(r, F_ANALYSIS_KIND), "risk"))
+        return 0;
+    arena *a = dom_arena(c->d);
+    o->analysis = arena_strdup(a, r->key);   /* in id order: the last is the latest */
+    o->analysed_at = arena_strdup(a, r->created_at);
+    o->mean_loss = record_int(r, F_ANALYSIS_MEAN_LOSS);
+    o->p95_loss = record_int(r, F_ANALYSIS_P95_LOSS);
+    o->outside_appetite = (int)record_int(r, F_ANALYSIS_OUTSIDE_APPETITE);
+    return 0;
+}
+
+static int latest_analysis(collect *c, const record *risk, isms_err *e)
+{
+    store_filter f = {.field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key};
+    store_query q = {.filters = &f, .nfilters = 1};
+    return dom_list(c->d, &reg_analysis, &q, keep_latest, c, e);
+}
+
+/* ---- a person's open approvals ---- */
+
+typedef struct pending {
+    collect *c;
+    const principal *who;
+    const transition *t;
+} pending;
+
+/* May the person make t on r? Their roles against the role it needs. */
+static int may_make(const principal *who, const record *r, const transition *t)
+{
+    if (t->role)
+        return principal_has_role(who, t->role);
+    const char *chosen = t->role_field ? record_text(r, t->role_field) : NULL;
+    for (const lc_role_by *b = t->role_by; chosen && b && b->value; b++)
+        if (!strcmp(b->value, chosen))
+            return principal_has_role(who, b->role);
+    return 0;
+}
+
+static int note_pending(const record *r, void *ctx)
+{
+    pending *p = ctx;
+    dom_backlinks *o = p->c->out;
+    if (!may_make(p->who, r, p->t))
+        return 0;
+    arena *a = dom_arena(p->c->d);
+    dom_approval *grown = arena_alloc(a, sizeof *grown * (size_t)(o->napprovals + 1));
+    if (o->napprovals)
+        memcpy(grown, o->approvals, sizeof *grown * (size_t)o->napprovals);
+    const char *label = record_text(r, r->reg->label);
+    grown[o->napprovals++] = (dom_approval){r->reg, arena_strdup(a, r->key), arena_strdup(a, label ? label : ""),
+                                            p->t->verb};
+    o->approvals = grown;
+    return 0;
+}
+
+/* Records in a transition's starting state that the person may move on,
+ * for every register with a lifecycle; a transition that needs no role is
+ * anyone's business, not an approval. */
+static int open_approvals(collect *c, const record *person, isms_err *e)
+{
+    principal who;
+    int rc = dom_principal(c->d, person->key, &who, NULL);
+    if (rc)
+        return 0;   /* a retired person approves nothing */
+    for (int i = 0; registers[i] && !rc; i++) {
+        const lifecycle *lc = registers[i]->lifecycle;
+        for (int k = 0; lc && k < lc->ntransitions && !rc; k++) {
+            const transition *t = &lc->transitions[k];
+            if (!t->role && !t->role_field)
+                continue;
+            store_filter f = {.field = field_def(registers[i], lc->field), .sval = t->from};
+            store_query q = {.filters = &f, .nfilters = 1};
+            pending p = {c, &who, t};
+            rc = dom_list(c->d, registers[i], &q, note_pending, &p, e);
+        }
+    }
+    return rc;
+}
+
+int dom_backlinks_of(dom *d, const record *r, dom_backlinks *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    collect c = {d, out, 0};
+    int rc = store_referrers(dom_store(d), r->reg, r->id, add_link, &c, e);
+    for (int k = 0; !rc && k < out->n; k++)
+        out->links[k].label = label_of(d, out->links[k].reg, out->links[k].key);
+    if (!rc && r->reg == &reg_risk)
+        rc = latest_analysis(&c, r, e);
+    if (!rc && r->reg == &reg_person && !r->retired_at)
+        rc = open_approvals(&c, r, e);
+    return rc;
+}

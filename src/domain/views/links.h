@@ -1,0 +1,44 @@
+/* links.h: the records that point at one record, so that a record shown
+ * leads on to what depends on it, the same in every front end:
+ *
+ *   a risk        the controls that treat it, its acceptances, its latest analysis
+ *   an objective  the risks that threaten it, its appetite statements
+ *   a person      every record they own, approved or accepted, and the
+ *                 drafts waiting for an approval they may give
+ *   any record    every active record whose reference or link names it
+ */
+#ifndef ISMS_DOMAIN_LINKS_H
+#define ISMS_DOMAIN_LINKS_H
+
+#include "domain/engine/dom.h"
+
+typedef struct dom_backlink {
+    const regdef *reg;        /* the record pointing here: its register, */
+    const fielddef *field;    /* the field that does, */
+    const char *key, *label;  /* its key and what people call it */
+} dom_backlink;
+
+/* A draft waiting for a transition the person may make. */
+typedef struct dom_approval {
+    const regdef *reg;
+    const char *key, *label;
+    const char *verb;         /* "approve" */
+} dom_approval;
+
+typedef struct dom_backlinks {
+    dom_backlink *links;      /* register by register, in the registers' order, then by key */
+    int n;
+    /* a risk's latest analysis, when it has one */
+    const char *analysis;     /* QNT-n */
+    const char *analysed_at;  /* when it was run */
+    int64_t mean_loss, p95_loss;   /* minor units, current residual */
+    int outside_appetite;
+    /* a person's open approvals */
+    dom_approval *approvals;
+    int napprovals;
+} dom_backlinks;
+
+/* Fills *out for record r; everything in the dom's arena. */
+int dom_backlinks_of(dom *d, const record *r, dom_backlinks *out, isms_err *e);
+
+#endif

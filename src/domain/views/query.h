@@ -1,0 +1,29 @@
+/* query.h: list filters as a front end receives them, turned into a store
+ * query by the domain, so that the CLI's `--owner omar@acme.example` and
+ * the web's `?owner=omar@acme.example` select the same records. */
+#ifndef ISMS_DOMAIN_QUERY_H
+#define ISMS_DOMAIN_QUERY_H
+
+#include "domain/engine/dom.h"
+
+/* One filter as given: a field of the register and the text to match. */
+typedef struct dom_filter_arg {
+    int field;            /* index into the register's fields */
+    const char *text;
+} dom_filter_arg;
+
+/* Can records be selected by the value of field f? (A set field, links or
+ * roles, by a member: `risk list --objective OBJ-2`; not by distributions
+ * or long texts.) */
+int dom_filterable(const fielddef *f);
+
+/* Adds one store filter per argument to q: the text parsed and checked as
+ * input is (fields only the workflows set may be searched on too), a
+ * reference resolved to its record (a key, or a person's e-mail address;
+ * retired records included); a set field's members each select the
+ * records whose set holds it (several: all of them). The filters live in the dom's arena.
+ * E_INVALID for a bad value, E_NOT_FOUND for a reference to nothing. */
+int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n,
+                      store_query *q, isms_err *e);
+
+#endif

@@ -1,0 +1,185 @@
+/* states.c: derived states as list filters (see states.h). */
+#include "domain/views/states.h"
+#include "domain/registers/registers.h"
+#include "core/strmap.h"
+#include "core/text.h"
+
+#include <string.h>
+
+/* What the tests of a scan share: what other registers say about risks,
+ * gathered once, by risk key. */
+typedef struct state_scan {
+    dom *d;
+    const regdef *reg;
+    const int *states;
+    int nstates;
+    char today[11];
+    strmap treated;       /* risks with a control in place */
+    strmap accepted;      /* risks with a valid acceptance */
+    strmap outside;       /* risk -> "1"/"0": its latest analysis */
+    int64_t skip, left;   /* offset and limit still to apply (left < 0: no limit) */
+    store_record_fn fn;
+    void *ctx;
+} state_scan;
+
+typedef int (*state_test)(const state_scan *s, const record *r);
+
+static int date_passed(const state_scan *s, const char *date) { return date && strcmp(date, s->today) < 0; }
+
+static int risk_overdue(const state_scan *s, const record *r)
+{
+    return date_passed(s, record_text(r, F_RISK_REVIEW_DATE));
+}
+
+static int risk_untreated(const state_scan *s, const record *r)
+{
+    const char *t = record_text(r, F_RISK_TREATMENT);
+    return strcmp(t, "accept") && strcmp(t, "avoid") && !strmap_get(&s->treated, r->key);
+}
+
+static int risk_unaccepted(const state_scan *s, const record *r)
+{
+    return !strcmp(record_text(r, F_RISK_TREATMENT), "accept") && !strmap_get(&s->accepted, r->key);
+}
+
+static int risk_no_objective(const state_scan *s, const record *r)
+{
+    (void)s;
+    return !record_cval(r, F_RISK_OBJECTIVES)->n;
+}
+
+static int risk_outside(const state_scan *s, const record *r)
+{
+    const char *v = strmap_get(&s->outside, r->key);
+    return v && *v == '1';
+}
+
+static int acceptance_lapsed(const state_scan *s, const record *r)
+{
+    return date_passed(s, record_text(r, F_ACCEPTANCE_EXPIRES_ON));
+}
+
+static const dom_state risk_states[] = {
+    {"overdue", "risks whose review date has passed"},
+    {"untreated", "risks with no control in place and no accept or avoid decision"},
+    {"unaccepted", "risks marked accept without a valid acceptance"},
+    {"no-objective", "risks tied to no business objective"},
+    {"outside-appetite", "risks outside appetite by their latest analysis"},
+};
+static const state_test risk_tests[] = {risk_overdue, risk_untreated, risk_unaccepted, risk_no_objective,
+                                        risk_outside};
+static const dom_state acceptance_states[] = {
+    {"lapsed", "acceptances past their expiry date: the risk is back for review"},
+};
+static const state_test acceptance_tests[] = {acceptance_lapsed};
+
+const dom_state *dom_states(const regdef *reg, int *n)
+{
+    if (reg == &reg_risk) {
+        *n = (int)(sizeof risk_states / sizeof *risk_states);
+        return risk_states;
+    }
+    if (reg == &reg_acceptance) {
+        *n = (int)(sizeof acceptance_states / sizeof *acceptance_states);
+        return acceptance_states;
+    }
+    *n = 0;
+    return NULL;
+}
+
+static state_test test_of(const regdef *reg, int state)
+{
+    return reg == &reg_risk ? risk_tests[state] : acceptance_tests[state];
+}
+
+/* ---- what other registers say ---- */
+
+static int note_control(const record *r, void *ctx)
+{
+    state_scan *s = ctx;
+    if (!strcmp(record_text(r, F_CONTROL_STATUS), "planned"))   /* a plan treats nothing yet */
+        return 0;
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    for (int k = 0; k < t->n; k++)
+        *strmap_slot_for(&s->treated, t->keys[k]) = "1";
+    return 0;
+}
+
+static int note_acceptance(const record *r, void *ctx)
+{
+    state_scan *s = ctx;
+    if (!acceptance_lapsed(s, r))
+        *strmap_slot_for(&s->accepted, record_text(r, F_ACCEPTANCE_RISK)) = "1";
+    return 0;
+}
+
+static int note_analysis(const record *r, void *ctx)
+{
+    state_scan *s = ctx;
+    if (!strcmp(record_text(r, F_ANALYSIS_KIND), "risk"))   /* in id order: the last is the latest */
+        *strmap_slot_for(&s->outside, record_text(r, F_ANALYSIS_SUBJECT)) =
+            record_int(r, F_ANALYSIS_OUTSIDE_APPETITE) ? "1" : "0";
+    return 0;
+}
+
+static int gather(state_scan *s, isms_err *e)
+{
+    if (s->reg != &reg_risk)
+        return 0;
+    int rc = dom_list(s->d, &reg_control, NULL, note_control, s, e);
+    if (!rc)
+        rc = dom_list(s->d, &reg_acceptance, NULL, note_acceptance, s, e);
+    if (!rc)
+        rc = dom_list(s->d, &reg_analysis, NULL, note_analysis, s, e);
+    return rc;
+}
+
+static int in_states(const record *r, void *ctx)
+{
+    state_scan *s = ctx;
+    for (int k = 0; k < s->nstates; k++)
+        if (!test_of(s->reg, s->states[k])(s, r))
+            return 0;
+    if (s->skip > 0) {
+        s->skip--;
+        return 0;
+    }
+    if (s->left == 0)
+        return 0;
+    if (s->left > 0)
+        s->left--;
+    return s->fn(r, s->ctx);
+}
+
+static int scan_states(dom *d, const regdef *reg, const store_query *q, const int *states, int nstates,
+                       store_record_fn fn, void *ctx, isms_err *e)
+{
+    int n;
+    dom_states(reg, &n);
+    for (int k = 0; k < nstates; k++)
+        if (states[k] < 0 || states[k] >= n)
+            return err_set(e, E_INTERNAL, reg->name, "%s has no state %d", reg->name, states[k]);
+    state_scan s = {.d = d, .reg = reg, .states = states, .nstates = nstates, .fn = fn, .ctx = ctx,
+                    .skip = q ? q->offset : 0, .left = q && q->limit ? q->limit : -1};
+    now_date(s.today);
+    strmap_init(&s.treated);
+    strmap_init(&s.accepted);
+    strmap_init(&s.outside);
+    store_query all = q ? *q : (store_query){0};
+    all.limit = all.offset = 0;   /* counted here, among the records in the states */
+    int rc = gather(&s, e);
+    if (!rc)
+        rc = dom_list(d, reg, &all, in_states, &s, e);
+    strmap_reset(&s.treated);
+    strmap_reset(&s.accepted);
+    strmap_reset(&s.outside);
+    return rc;
+}
+
+int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const int *states, int nstates,
+                       store_record_fn fn, void *ctx, isms_err *e)
+{
+    if (!nstates)
+        return dom_list(d, reg, q, fn, ctx, e);
+    return scan_states(d, reg, q, states, nstates, fn, ctx, e);
+}

@@ -1,0 +1,207 @@
+/* quantify_check.c: are the figures current? An analysis keeps the hash
+ * of the register inputs it ran on; today's inputs, hashed alike (no
+ * simulation), tell whether it is stale, and the records changed since it
+ * ran tell since when. */
+#include "domain/workflows/quantify_impl.h"
+#include "domain/registers/registers.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A change to a record an analysis may depend on: when, and which risks
+ * it touches (a risk itself, a control the risks it treats; an appetite
+ * every risk). */
+typedef struct qchange {
+    const char *at;
+    int64_t *risks;               /* NULL: every risk */
+    int nrisks;
+} qchange;
+
+struct quant_check {
+    dom *d;
+    qmodel m;
+    qchange *changes;
+    size_t nchanges;
+};
+
+static const char *later(const char *a, const char *b)
+{
+    return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
+}
+
+static int note_change(const record *r, void *ctx)
+{
+    quant_check *c = ctx;
+    c->changes = xrealloc(c->changes, (c->nchanges + 1) * sizeof *c->changes);
+    qchange *ch = &c->changes[c->nchanges++];
+    memset(ch, 0, sizeof *ch);
+    ch->at = arena_strdup(dom_arena(c->d), later(r->updated_at, r->retired_at));
+    if (r->reg == &reg_risk) {
+        ch->risks = xmalloc(sizeof *ch->risks);
+        ch->risks[0] = r->id;
+        ch->nrisks = 1;
+    } else if (r->reg == &reg_control) {
+        ch->risks = qmodel_copy_ids(record_cval(r, F_CONTROL_TREATS));
+        ch->nrisks = record_cval(r, F_CONTROL_TREATS)->n;
+    }
+    return 0;
+}
+
+int quant_check_new(dom *d, quant_check **out, isms_err *e)
+{
+    quant_check *c = xcalloc(1, sizeof *c);
+    c->d = d;
+    int rc = qmodel_load(d, NULL, &c->m, e);
+    store_query all = {.include_retired = 1};
+    const regdef *regs[] = {&reg_risk, &reg_control, &reg_appetite};
+    for (size_t k = 0; k < 3 && !rc; k++)
+        rc = store_scan(dom_store(d), regs[k], &all, note_change, c, e);
+    if (rc) {
+        quant_check_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void quant_check_free(quant_check *c)
+{
+    if (!c)
+        return;
+    for (size_t k = 0; k < c->nchanges; k++)
+        free(c->changes[k].risks);
+    free(c->changes);
+    if (c->m.d)
+        qmodel_reset(&c->m);
+    free(c);
+}
+
+static int touches(const qchange *ch, int64_t risk)
+{
+    if (!ch->risks || !risk)
+        return 1;
+    for (int k = 0; k < ch->nrisks; k++)
+        if (ch->risks[k] == risk)
+            return 1;
+    return 0;
+}
+
+/* The latest change at or after `after` to what the analysis of `risk`
+ * (0: of everything) depends on. */
+static const char *changed_since(const quant_check *c, int64_t risk, const char *after)
+{
+    const char *at = NULL;
+    for (size_t k = 0; k < c->nchanges; k++)
+        if (strcmp(c->changes[k].at, after) >= 0 && touches(&c->changes[k], risk))
+            at = later(at, c->changes[k].at);
+    return at;
+}
+
+static int risk_id_of(dom *d, const char *key, int64_t *id)
+{
+    record r;
+    if (dom_get(d, &reg_risk, key, &r, NULL))
+        return 0;
+    *id = r.id;
+    return 1;
+}
+
+int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, isms_err *e)
+{
+    (void)e;
+    memset(out, 0, sizeof *out);
+    const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH), *kind = record_text(a, F_ANALYSIS_KIND);
+    const char *subject = record_text(a, F_ANALYSIS_SUBJECT), *now = NULL;
+    if (!stored) {
+        out->unknown = 1;
+        return 0;
+    }
+    int64_t risk = 0;
+    if (!strcmp(kind, "risk")) {
+        size_t i = qmodel_risk_index(&c->m, subject);
+        if (!risk_id_of(c->d, subject, &risk))
+            risk = -1;   /* retired: nothing of it is current */
+        if (i != (size_t)-1) {
+            quant_threshold t = qmodel_threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
+            inputs_spec spec = {.risks = &i, .nrisks = 1, .threshold = &t};
+            now = quant_inputs_hash(c->d, &c->m, &spec);
+        } else {
+            out->orphan = 1;   /* retired, or its FAIR inputs removed: nothing to re-run */
+        }
+    } else {
+        inputs_spec spec = {.appetites = !strcmp(kind, "portfolio"), .costs = strcmp(kind, "portfolio") != 0};
+        now = quant_inputs_hash(c->d, &c->m, &spec);
+    }
+    out->stale = !now || strcmp(now, stored);
+    if (out->stale)
+        out->since = changed_since(c, risk > 0 ? risk : 0, a->created_at);
+    return 0;
+}
+
+/* The latest analysis of each subject: their keys first (analyses come
+ * in id order, so the last one seen is the latest), then only those read
+ * whole, not every analysis's inputs and results. */
+typedef struct latest_scan {
+    arena *a;
+    const char **subjects, **keys;
+    size_t n;
+} latest_scan;
+
+static int note_latest(const record *r, void *ctx)
+{
+    latest_scan *s = ctx;
+    const char *subject = record_text(r, F_ANALYSIS_SUBJECT);
+    size_t k = 0;
+    while (k < s->n && strcmp(s->subjects[k], subject))
+        k++;
+    if (k == s->n) {
+        s->subjects = xrealloc(s->subjects, (s->n + 1) * sizeof *s->subjects);
+        s->keys = xrealloc(s->keys, (s->n + 1) * sizeof *s->keys);
+        s->subjects[s->n++] = arena_strdup(s->a, subject);
+    }
+    s->keys[k] = arena_strdup(s->a, r->key);
+    return 0;
+}
+
+static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
+{
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    int rc = dom_get(d, &reg_analysis, key, r, e);
+    if (rc)
+        return rc;
+    memset(q, 0, sizeof *q);
+    q->key = r->key;
+    q->subject = record_text(r, F_ANALYSIS_SUBJECT);
+    q->kind = record_text(r, F_ANALYSIS_KIND);
+    q->iterations = (size_t)record_int(r, F_ANALYSIS_ITERATIONS);
+    q->seed = strtoull(record_text(r, F_ANALYSIS_SEED), NULL, 10);
+    q->inputs = record_text(r, F_ANALYSIS_INPUTS);
+    q->rec = r;
+    return 0;
+}
+
+int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
+{
+    latest_scan s = {.a = dom_arena(d)};
+    *out = NULL;
+    *n = 0;
+    int rc = dom_list(d, &reg_analysis, NULL, note_latest, &s, e);
+    quant_latest *rows = arena_alloc(dom_arena(d), sizeof *rows * (s.n + 1));
+    quant_check *c = NULL;
+    if (!rc && s.n)
+        rc = quant_check_new(d, &c, e);
+    for (size_t k = 0; k < s.n && !rc; k++) {
+        rc = read_latest(d, s.keys[k], &rows[k], e);
+        if (!rc)
+            rc = quant_check_analysis(c, rows[k].rec, &rows[k].fresh, e);
+    }
+    quant_check_free(c);
+    if (!rc) {
+        *out = rows;
+        *n = s.n;
+    }
+    free(s.subjects);
+    free(s.keys);
+    return rc;
+}

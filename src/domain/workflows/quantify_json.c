@@ -1,0 +1,435 @@
+/* quantify_json.c: what a quantified run ran on and what it found, as
+ * JSON (formats/jsonw: the domain sees no jansson): the inputs and their
+ * hash (what makes a figure stale), and the results that --json prints
+ * and an analysis record keeps. */
+#include "domain/workflows/quantify_impl.h"
+#include "domain/registers/registers.h"
+#include "core/buf.h"
+#include "formats/jsonw.h"
+#include "ledger/ledger.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- JSON (io/jsonw: the domain sees no jansson) ---- */
+
+/* Closes the document and hands back its text (malloc'd). */
+static char *finish(jw *w, int pretty)
+{
+    jw_end(w);
+    char *text = jw_text(w, pretty);
+    jw_free(w);
+    return text;
+}
+
+static void dist_member(jw *w, const char *name, const dist *d)
+{
+    if (d->kind == DIST_NONE)
+        return;
+    buf b;
+    buf_init(&b);
+    dist_format(d, &b);
+    jw_str(w, name, buf_str(&b));
+    buf_reset(&b);
+}
+
+/* One money convention for every JSON document isms writes: amounts are
+ * integer minor units of the currency (cents), as in records; the document
+ * says so ("money", "currency"). The engine's doubles are major units;
+ * probabilities, shares and counts stay plain numbers. */
+quant_money quant_money_of(dom *d)
+{
+    return (quant_money){arena_strdup(dom_arena(d), dom_currency(d)), dom_currency_exponent(d)};
+}
+
+static void money_members(jw *w, const quant_money *m)
+{
+    jw_str(w, "currency", m->currency);
+    jw_str(w, "money", "minor units");
+}
+
+static void amount(jw *w, const char *name, double major, const quant_money *m)
+{
+    if (isfinite(major))
+        jw_int(w, name, (int64_t)llround(major * pow(10, m->exponent)));
+    else
+        jw_null(w, name);
+}
+
+/* What reproduces a run: engine, seed (as text: it may exceed 2^53),
+ * iterations; and the analysis that keeps it, when saved. */
+static void run_members(jw *w, int with_analysis, const char *analysis, const char *engine,
+                        uint64_t seed, size_t iterations, const char *hash)
+{
+    char text[32];
+    if (with_analysis) {
+        jw_str(w, "analysis", analysis);
+        jw_str(w, "inputs_hash", hash);
+    }
+    jw_str(w, "engine", engine);
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
+    jw_str(w, "seed", text);
+    jw_int(w, "iterations", (int64_t)iterations);
+}
+
+static void stats_members(jw *w, const char *name, const stats_summary *s, const quant_se *se,
+                          const quant_money *m)
+{
+    jw_object(w, name);
+    amount(w, "mean", s->mean, m);
+    amount(w, "sd", s->sd, m);
+    amount(w, "mean_standard_error", s->n ? s->sd / sqrt((double)s->n) : NAN, m);
+    amount(w, "p50", s->p50, m);
+    amount(w, "p90", s->p90, m);
+    amount(w, "p95", s->p95, m);
+    amount(w, "p99", s->p99, m);
+    jw_num(w, "var_level", s->var_level);
+    amount(w, "value_at_risk", s->var, m);
+    amount(w, "expected_shortfall", s->es, m);
+    jw_num(w, "p_above_appetite", isfinite(s->p_above_appetite) ? s->p_above_appetite : NAN);
+    jw_num(w, "p_above_tolerance", s->p_above_tolerance);
+    jw_object(w, "standard_error");
+    amount(w, "p50", se->p50, m);
+    amount(w, "p90", se->p90, m);
+    amount(w, "p95", se->p95, m);
+    amount(w, "p99", se->p99, m);
+    amount(w, "value_at_risk", se->var, m);
+    jw_end(w);
+    jw_end(w);
+}
+
+static void lec_members(jw *w, const stats_lec_point *lec, const quant_money *m)
+{
+    jw_array(w, "loss_exceedance");
+    for (int k = 0; k < QUANT_LEC_POINTS; k++) {
+        jw_array(w, NULL);
+        amount(w, NULL, lec[k].loss, m);
+        jw_num(w, NULL, lec[k].p_exceed);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
+static void threshold_members(jw *w, const quant_threshold *t, const quant_money *m)
+{
+    if (!t->set) {
+        jw_null(w, "appetite");
+        return;
+    }
+    jw_object(w, "appetite");
+    jw_str(w, "statement", t->source);
+    amount(w, "appetite", t->appetite, m);
+    amount(w, "tolerance", t->tolerance, m);
+    jw_int(w, "confidence", t->confidence);
+    if (t->inherited)
+        jw_bool(w, "organisation_wide", 1);
+    jw_end(w);
+}
+
+/* The verdict, its measure and margin, and the certainty with what it
+ * means; what it cannot say, said. */
+static void judgement_members(jw *w, const quant_judgement *j, const quant_threshold *t,
+                              const quant_money *m)
+{
+    jw_object(w, "verdict");
+    jw_str(w, "verdict", quant_verdict_name(j->verdict));
+    if (j->verdict != QV_NO_APPETITE && j->verdict != QV_NOT_QUANTIFIED) {
+        jw_str(w, "measure", "annual loss at the appetite's percentile");
+        jw_int(w, "percentile", t->confidence);
+        amount(w, "loss", j->measure, m);
+        amount(w, "loss_standard_error", j->measure_se, m);
+        amount(w, "margin", j->margin, m);
+        jw_str(w, "margin_means", quant_margin_means(j->verdict));
+        amount(w, "appetite", t->appetite, m);
+        if (t->tolerance > 0)
+            amount(w, "tolerance", t->tolerance, m);
+        jw_bool(w, "organisation_appetite", t->inherited);
+    }
+    if (j->certainty >= 0) {
+        jw_num(w, "certainty", j->certainty);
+        jw_str(w, "certainty_means", t->tolerance > 0 ? "the chance the year's loss stays within tolerance"
+                                                      : "the chance the year's loss stays within appetite "
+                                                        "(no tolerance set)");
+    } else {
+        jw_null(w, "certainty");
+        jw_str(w, "certainty_means", j->verdict == QV_NOT_QUANTIFIED ? "none: no risk of it is quantified"
+                                                                     : "none: no appetite approved");
+    }
+    jw_int(w, "risks_not_quantified", (int64_t)j->unquantified);
+    if (j->unquantified && j->certainty >= 0)
+        jw_str(w, "incomplete", "risks not quantified can only add loss: the loss is a floor, the certainty "
+                                "a ceiling");
+    jw_end(w);
+}
+
+static void scenario_members(jw *w, const char *name, const quant_scenario *s, int with_lec,
+                             const quant_money *m)
+{
+    jw_object(w, name);
+    stats_members(w, "annual_loss", &s->stats, &s->se, m);
+    jw_num(w, "loss_events_per_year", s->frequency);
+    amount(w, "mean_loss_per_event", s->event_loss, m);
+    if (with_lec)
+        lec_members(w, s->lec, m);
+    jw_end(w);
+}
+
+static void sensitivity_members(jw *w, const decide_sensitivity *s, size_t n, const quant_money *m)
+{
+    jw_object(w, "sensitivity");
+    jw_str(w, "method", "variance decomposition: each input's first-order effect (the share of variance "
+                        "gone when it is held at its median, clipped at 0), the rest as other "
+                        "(interactions, the number of events); scaled to add up to 1");
+    jw_array(w, "drivers");
+    for (size_t k = 0; k < n; k++) {
+        jw_object(w, NULL);
+        jw_str(w, "input", quant_input_name(s[k].factor));
+        jw_num(w, "variance_share", s[k].variance_share);
+        amount(w, "mean_shift", s[k].mean_shift, m);
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_end(w);
+}
+
+char *quant_risk_json(const risk_quant *q, int results_only)
+{
+    jw *w = jw_new();
+    jw_object(w, NULL);
+    if (!results_only) {
+        jw_str(w, "key", q->key);
+        jw_str(w, "title", q->title);
+    }
+    run_members(w, !results_only, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
+    money_members(w, &q->money);
+    jw_str(w, "model", q->model);
+    threshold_members(w, &q->threshold, &q->money);
+    jw_bool(w, "outside_appetite", q->outside_appetite);
+    judgement_members(w, &q->judgement, &q->threshold, &q->money);
+    scenario_members(w, "inherent", &q->inherent, 1, &q->money);
+    scenario_members(w, "current", &q->current, 1, &q->money);
+    scenario_members(w, "target", &q->target, 1, &q->money);
+    sensitivity_members(w, q->sensitivity, q->nsensitivity, &q->money);
+    jw_object(w, "matrix");
+    jw_int(w, "likelihood", q->qual_likelihood);
+    jw_int(w, "impact", q->qual_impact);
+    if (q->likelihood) {
+        jw_int(w, "fair_likelihood", q->likelihood);
+        jw_int(w, "fair_impact", q->impact);
+        jw_bool(w, "disagrees", q->matrix_disagrees);
+        jw_bool(w, "derived_from_fair", q->matrix_derived);
+    }
+    jw_end(w);
+    return finish(w, !results_only);
+}
+
+char *dom_risk_quant_json(const risk_quant *q) { return quant_risk_json(q, 0); }
+
+char *dom_portfolio_json(const portfolio_quant *q)
+{
+    jw *w = jw_new();
+    jw_object(w, NULL);
+    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
+    money_members(w, &q->money);
+    jw_int(w, "risks_modelled", (int64_t)q->modelled);
+    jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
+    jw_array(w, "risks_not_quantified");
+    for (size_t k = 0; k < q->unmodelled; k++)
+        jw_str(w, NULL, q->unmodelled_keys[k]);
+    jw_end(w);
+    amount(w, "value_at_stake", q->value_at_stake, &q->money);
+    amount(w, "value_at_stake_not_quantified", q->value_unquantified, &q->money);
+    threshold_members(w, &q->threshold, &q->money);
+    stats_members(w, "annual_loss", &q->total, &q->se, &q->money);
+    jw_num(w, "certainty", q->certainty);
+    judgement_members(w, &q->judgement, &q->threshold, &q->money);
+    lec_members(w, q->lec, &q->money);
+    jw_array(w, "objectives");
+    for (size_t k = 0; k < q->ngroups; k++) {
+        const group_quant *g = &q->groups[k];
+        jw_object(w, NULL);
+        jw_str(w, "key", g->key);
+        jw_str(w, "title", g->title);
+        jw_int(w, "risks", (int64_t)g->nrisks);
+        amount(w, "value_at_stake", g->value_at_stake, &q->money);
+        if (g->judgement.verdict != QV_NOT_QUANTIFIED) {
+            threshold_members(w, &g->threshold, &q->money);
+            stats_members(w, "annual_loss", &g->stats, &g->se, &q->money);
+        }
+        jw_num(w, "certainty", g->certainty >= 0 ? g->certainty : NAN);
+        judgement_members(w, &g->judgement, &g->threshold, &q->money);
+        jw_end(w);
+    }
+    jw_end(w);
+    return finish(w, 1);
+}
+
+
+static const char *worth_name(decide_worth w)
+{
+    return w == DECIDE_JUSTIFIED ? "justified" : w == DECIDE_COST_UNKNOWN ? "cost unknown"
+                                                                        : "not justified by quantified risk";
+}
+
+char *dom_returns_json(const returns_quant *q)
+{
+    jw *w = jw_new();
+    jw_object(w, NULL);
+    run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
+    money_members(w, &q->money);
+    jw_array(w, "controls");
+    for (size_t k = 0; k < q->n; k++) {
+        const control_quant *c = &q->rows[k];
+        jw_object(w, NULL);
+        jw_str(w, "key", c->key);
+        jw_str(w, "title", c->title);
+        jw_str(w, "state", c->state);
+        jw_str(w, "effectiveness", c->effectiveness);
+        amount(w, "annual_cost", c->value.annual_cost, &q->money);
+        amount(w, "mean_reduction", c->value.mean_reduction, &q->money);
+        amount(w, "mean_reduction_standard_error", c->value.mean_reduction_se, &q->money);
+        amount(w, "p95_reduction", c->value.p95_reduction, &q->money);
+        amount(w, "net_benefit", c->value.net_benefit, &q->money);
+        jw_num(w, "return_on_control", c->value.roi);
+        jw_str(w, "worth", worth_name(c->value.worth));
+        if (c->value.rank) {
+            jw_int(w, "fund_rank", (int64_t)c->value.rank);
+            jw_bool(w, "tie_with_next", c->value.tie_with_next);
+        }
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_array(w, "not_valued");
+    for (size_t k = 0; k < q->nleft_out; k++) {
+        jw_object(w, NULL);
+        jw_str(w, "key", q->left_out[k].key);
+        jw_str(w, "title", q->left_out[k].title);
+        jw_str(w, "reason", q->left_out[k].reason);
+        jw_end(w);
+    }
+    jw_end(w);
+    return finish(w, 1);
+}
+
+/* ---- the inputs of a run, and their hash ---- */
+
+
+
+static size_t spec_risk(const inputs_spec *s, size_t k) { return s->risks ? s->risks[k] : k; }
+
+static size_t spec_count(const qmodel *m, const inputs_spec *s) { return s->risks ? s->nrisks : m->nrisks; }
+
+/* Controls that act on one of the selected risks. */
+static int control_used(const qmodel *m, const inputs_spec *s, size_t c)
+{
+    for (size_t k = 0; k < spec_count(m, s); k++) {
+        const fair_risk *r = &m->risks[spec_risk(s, k)];
+        for (size_t j = 0; j < r->neffects; j++)
+            if (r->effects[j].control == c)
+                return 1;
+    }
+    return 0;
+}
+
+static void risk_members(jw *w, const qmodel *m, size_t i)
+{
+    const fair_risk *r = &m->risks[i];
+    jw_object(w, NULL);
+    jw_str(w, "key", m->risk_keys[i]);
+    jw_int(w, "stream", (int64_t)r->stream_id);
+    jw_str(w, "model", r->mode == FAIR_PRODUCT ? "product" : "compound");
+    for (int k = 0; k < NRISK_INPUTS; k++)
+        dist_member(w, field_def(&reg_risk, qmodel_input_field(k))->name, qmodel_input((fair_risk *)r, k));
+    jw_array(w, "objectives");
+    for (int k = 0; k < m->nrisk_objectives[i]; k++)
+        jw_int(w, NULL, m->risk_objectives[i][k]);
+    jw_end(w);
+    jw_array(w, "effects");
+    for (size_t k = 0; k < r->neffects; k++) {
+        jw_object(w, NULL);
+        jw_str(w, "control", m->qcontrols[r->effects[k].control].key);
+        jw_str(w, "acts_on", fair_target_name(r->effects[k].target));
+        dist_member(w, "reduction", &r->effects[k].reduction);
+        if (r->effects[k].weakening > 0)
+            jw_num(w, "weakening", r->effects[k].weakening);
+        jw_end(w);
+    }
+    jw_end(w);
+    jw_end(w);
+}
+
+static void control_members(jw *w, const qmodel *m, size_t c, int costs, const quant_money *money)
+{
+    const fair_control *fc = &m->controls[c];
+    const qcontrol *qc = &m->qcontrols[c];
+    jw_object(w, NULL);
+    jw_str(w, "key", qc->key);
+    jw_bool(w, "implemented", fc->implemented);
+    jw_str(w, "effectiveness", qc->effectiveness);
+    if (costs)
+        amount(w, "annual_cost", fc->annual_cost, money);
+    if (qc->target == FAIR_ON_TRANSFER) {
+        amount(w, "deductible", fc->deductible, money);
+        amount(w, "limit", fc->limit, money);
+        jw_str(w, "cover", fc->cover == FAIR_COVER_ANNUAL ? "annual" : "per-event");
+    }
+    jw_end(w);
+}
+
+char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
+{
+    quant_money money = {dom_currency(m->d), dom_currency_exponent(m->d)};
+    jw *w = jw_new();
+    jw_object(w, NULL);
+    jw_str(w, "engine", fair_engine_version);
+    money_members(w, &money);
+    jw_str(w, "distributions", "major units, as given");
+    jw_array(w, "risks");
+    for (size_t k = 0; k < spec_count(m, s); k++)
+        risk_members(w, m, spec_risk(s, k));
+    jw_end(w);
+    jw_array(w, "controls");
+    for (size_t c = 0; c < m->ncontrols; c++)
+        if (control_used(m, s, c))
+            control_members(w, m, c, s->costs, &money);
+    jw_end(w);
+    if (s->threshold)
+        threshold_members(w, s->threshold, &money);
+    if (s->appetites) {
+        jw_array(w, "appetites");
+        for (size_t k = 0; k < m->nappetites; k++) {
+            jw_object(w, NULL);
+            if (m->appetites[k].objective)
+                jw_int(w, "objective", m->appetites[k].objective);
+            threshold_members(w, &m->appetites[k].t, &money);
+            jw_end(w);
+        }
+        jw_end(w);
+    }
+    if (s->corr && s->corr->ncorr) {
+        jw_array(w, "correlations");
+        for (size_t k = 0; k < s->corr->ncorr; k++) {
+            jw_object(w, NULL);
+            jw_str(w, "a", s->corr->corr[k].a);
+            jw_str(w, "b", s->corr->corr[k].b);
+            jw_num(w, "rank_correlation", s->corr->corr[k].rho);
+            jw_end(w);
+        }
+        jw_end(w);
+    }
+    return finish(w, 0);
+}
+
+/* The hash of the register inputs (correlations are the run's own, like
+ * its seed), in the dom's arena. */
+const char *quant_inputs_hash(dom *d, const qmodel *m, const inputs_spec *s)
+{
+    inputs_spec bare = *s;
+    bare.corr = NULL;
+    char *text = quant_inputs_json(m, &bare), hex[65];
+    sha256_hex(text, strlen(text), hex);
+    free(text);
+    return arena_strdup(dom_arena(d), hex);
+}

@@ -1,0 +1,179 @@
+/* schema.c: the repository's schema against the one its migrations make.
+ *
+ * A trigger planted behind isms's back (`CREATE TRIGGER ... AFTER UPDATE ON
+ * risk ... SET likelihood = 1`) rewrites every later write under the honest
+ * actor's name, and the ledger would vouch for the result. So the store lists the schema objects that bear on isms's tables (tables,
+ * columns, indexes, triggers, rules, views) and compares them with what the
+ * migrations up to the repository's version create, run once into an
+ * in-memory SQLite database (on the first write of a connection, or when
+ * verify asks). The listing is dialect-neutral (names, not
+ * column types), so one expectation serves both backends and every future
+ * migration is covered without a stored hash. Objects on tables that are
+ * not isms's are left alone: a PostgreSQL database may hold other data.
+ * What the listing cannot see (a changed CHECK or DEFAULT, a function a
+ * trigger would call) is named in docs/LEDGER.md. */
+#include "store/store_internal.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Each row: the table an object bears on, and the object. */
+static const char sqlite_listing[] =
+    "SELECT name, 'table ' || name FROM sqlite_master WHERE type = 'table' "
+    "  AND substr(name, 1, 7) <> 'sqlite_' "
+    "UNION ALL SELECT m.name, 'column ' || m.name || '.' || p.name "
+    "  FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
+    "  AND substr(m.name, 1, 7) <> 'sqlite_' "
+    "UNION ALL SELECT tbl_name, type || ' ' || name || ' on ' || tbl_name FROM sqlite_master "
+    "  WHERE type IN ('index', 'trigger') AND sql IS NOT NULL "
+    "UNION ALL SELECT name, 'view ' || name FROM sqlite_master WHERE type = 'view' "
+    "ORDER BY 2";
+
+/* Indexes that back a primary key or unique constraint are the
+ * constraint's (SQLite's autoindexes are left out the same way). */
+static const char pg_listing[] =
+    "SELECT c.relname, 'table ' || c.relname FROM pg_class c "
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+    "UNION ALL SELECT c.relname, 'column ' || c.relname || '.' || a.attname FROM pg_attribute a "
+    "  JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+    "  AND NOT a.attisdropped "
+    "UNION ALL SELECT t.relname, 'index ' || i.relname || ' on ' || t.relname FROM pg_index x "
+    "  JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+    "  JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() "
+    "  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid "
+    "                  AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')) "
+    "UNION ALL SELECT t.relname, 'trigger ' || g.tgname || ' on ' || t.relname FROM pg_trigger g "
+    "  JOIN pg_class t ON t.oid = g.tgrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+    "  WHERE n.nspname = current_schema() AND NOT g.tgisinternal "
+    "UNION ALL SELECT t.relname, 'rule ' || r.rulename || ' on ' || t.relname FROM pg_rewrite r "
+    "  JOIN pg_class t ON t.oid = r.ev_class JOIN pg_namespace n ON n.oid = t.relnamespace "
+    "  WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') "
+    "UNION ALL SELECT c.relname, 'view ' || c.relname FROM pg_class c "
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "  WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm') "
+    "ORDER BY 2";
+
+typedef struct listing {
+    char **table, **item;
+    size_t n, cap;
+} listing;
+
+static void listing_free(listing *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->table[i]);
+        free(l->item[i]);
+    }
+    free(l->table);
+    free(l->item);
+}
+
+static int list_schema(db *d, listing *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    db_stmt *st;
+    int row, rc = db_prep(d, strcmp(db_kind(d), "postgres") ? sqlite_listing : pg_listing, &st, e);
+    if (rc)
+        return rc;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 128;
+            out->table = xrealloc(out->table, out->cap * sizeof *out->table);
+            out->item = xrealloc(out->item, out->cap * sizeof *out->item);
+        }
+        const char *t = db_col_text(st, 0), *i = db_col_text(st, 1);
+        out->table[out->n] = xstrdup(t ? t : "");
+        out->item[out->n++] = xstrdup(i ? i : "");
+    }
+    db_done(st);
+    if (rc) {
+        listing_free(out);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+static int has_item(const listing *l, const char *item)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->item[i], item))
+            return 1;
+    return 0;
+}
+
+static int is_isms_table(const listing *expected, const char *table)
+{
+    for (size_t i = 0; i < expected->n; i++)
+        if (!strcmp(expected->table[i], table))
+            return 1;
+    return 0;
+}
+
+/* The schema the migrations 1..version make, in an in-memory database. */
+static int expected_schema(int version, listing *out, isms_err *e)
+{
+    db *mem;
+    int rc = db_open(":memory:", 1, &mem, e);
+    if (!rc)
+        rc = db_exec(mem, "BEGIN", e);   /* one transaction, as a migration runs */
+    for (int v = 1; !rc && v <= version; v++) {
+        char *sql = store_migration_sql(mem, v);
+        rc = db_exec(mem, sql, e);
+        free(sql);
+    }
+    if (!rc)
+        rc = list_schema(mem, out, e);
+    db_close(mem);
+    return rc;
+}
+
+static int compare(store *s, isms_err *e)
+{
+    free(s->schema_diff);
+    s->schema_diff = NULL;
+    int version;
+    int rc = store_schema_version(s, &version, e);
+    if (rc)
+        return rc;
+    listing want, have;
+    rc = expected_schema(version, &want, e);
+    if (rc)
+        return rc;
+    rc = list_schema(s->db, &have, e);
+    if (rc) {
+        listing_free(&want);
+        return rc;
+    }
+    buf diff;
+    buf_init(&diff);
+    for (size_t i = 0; i < want.n; i++)
+        if (!has_item(&have, want.item[i]))
+            buf_printf(&diff, "%smissing %s", diff.len ? "; " : "", want.item[i]);
+    for (size_t i = 0; i < have.n; i++)
+        if (is_isms_table(&want, have.table[i]) && !has_item(&want, have.item[i]))
+            buf_printf(&diff, "%sunexpected %s", diff.len ? "; " : "", have.item[i]);
+    if (diff.len)
+        s->schema_diff = buf_detach(&diff);
+    buf_reset(&diff);
+    listing_free(&want);
+    listing_free(&have);
+    return 0;
+}
+
+/* Once per open, and only when asked (by the first write, by verify): the
+ * expectation costs a few milliseconds that a read need not pay. */
+int store_schema_check(store *s, const char **diff, isms_err *e)
+{
+    if (!s->schema_checked) {
+        int rc = compare(s, e);
+        if (rc)
+            return rc;
+        s->schema_checked = 1;
+    }
+    *diff = s->schema_diff;
+    return 0;
+}

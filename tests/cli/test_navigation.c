@@ -1,0 +1,364 @@
+/* Navigation and links (issue 15, points 9 and 10), on the demo bank:
+ * `show` leads on to what points at a record; lists filter on any
+ * reference or link and on the states the dashboard counts, and agree
+ * with its counts; owners show by name; links change by adding and
+ * removing members, a replaced set says what it lost, and taking a
+ * person's last approving role needs --force. */
+#include "support/testutil.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *repo;
+
+/* The demo is made on 1 June 2026; the states are looked at on
+ * 1 September 2027, when its reviews are due and its acceptance lapsed. */
+#define MADE "2026-06-01T09:00:00Z"
+#define LATER "2027-09-01T09:00:00Z"
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("ISMS_NOW", MADE, 1);
+    repo = tu_repo("navigation.isms");
+    free(tu_isms_ok(NULL, "demo", repo));
+    return 0;
+}
+
+static json_t *json_run(const char *const argv[])
+{
+    tu_result r;
+    tu_isms_argv(&r, repo, NULL, argv);
+    if (r.status)
+        fail_msg("%s %s: exit %d: %s", argv[0], argv[1], r.status, r.err);
+    free(r.err);
+    return tu_json_take(r.out);
+}
+
+/* The keys of a JSON array of records, comma-separated (malloc'd). */
+static char *keys_of(json_t *list)
+{
+    char keys[2048] = "";
+    size_t i;
+    json_t *rec;
+    json_array_foreach(list, i, rec)
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", i ? "," : "",
+                 json_string_value(json_object_get(rec, "key")));
+    return strdup(keys);
+}
+
+static int in_set(json_t *rec, const char *field, const char *key)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(rec, field), i, m)
+        if (!strcmp(json_string_value(m), key))
+            return 1;
+    return 0;
+}
+
+/* Does show's referred_by hold (register, field, key)? */
+static int referred_by(json_t *shown, const char *reg, const char *field, const char *key)
+{
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(shown, "referred_by"), i, l)
+        if (!strcmp(json_string_value(json_object_get(l, "register")), reg) &&
+            !strcmp(json_string_value(json_object_get(l, "field")), field) &&
+            !strcmp(json_string_value(json_object_get(l, "key")), key))
+            return 1;
+    return 0;
+}
+
+/* ---- point 9: show leads on ---- */
+
+static void show_lists_what_points_at_a_record(void **state)
+{
+    (void)state;
+    /* a risk: the controls that treat it, its acceptances, its latest analysis */
+    char *out = tu_isms_ok(repo, "risk", "show", "RISK-1");
+    assert_contains(out, "referred to by");
+    assert_contains(out, "controls (treats)");
+    assert_contains(out, "CTL-1  Immutable offline backups");
+    assert_contains(out, "latest analysis        QNT-1");
+    free(out);
+    const char *show1[] = {"risk", "show", "RISK-1", "--json", NULL};
+    json_t *j = json_run(show1);
+    assert_true(referred_by(j, "control", "treats", "CTL-1"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "latest_analysis"), "key")), "QNT-1");
+    assert_true(json_is_integer(json_object_get(json_object_get(j, "latest_analysis"), "p95_loss")));
+    json_decref(j);
+    out = tu_isms_ok(repo, "risk", "show", "RISK-10");
+    assert_contains(out, "acceptances (risk)");
+    assert_contains(out, "ACC-1");
+    free(out);
+    /* an objective: its risks */
+    const char *show2[] = {"objective", "show", "OBJ-2", "--json", NULL};
+    j = json_run(show2);
+    assert_true(referred_by(j, "risk", "objectives", "RISK-2"));
+    assert_true(referred_by(j, "appetite", "objective", "APP-3"));
+    json_decref(j);
+    /* a person: what they own, approved and accepted; drafts they may approve */
+    free(tu_isms_ok(repo, "scope", "add", "--statement", "A draft waiting for the board"));
+    const char *show3[] = {"person", "show", "dana.berg@nordhafen.example", "--json", NULL};
+    j = json_run(show3);
+    assert_true(referred_by(j, "objective", "owner", "OBJ-4"));
+    assert_true(referred_by(j, "scope", "approved_by", "SCOPE-1"));
+    json_t *open = json_object_get(j, "open_approvals");
+    assert_int_equal(json_array_size(open), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "key")), "SCOPE-3");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "verb")), "approve");
+    json_decref(j);
+    out = tu_isms_ok(repo, "person", "show", "PER-1");
+    assert_contains(out, "open approvals");
+    assert_contains(out, "isms --as PER-1 scope approve SCOPE-3");
+    free(out);
+    /* the ISMS lead approves no scope */
+    out = tu_isms_ok(repo, "person", "show", "mara.lindqvist@nordhafen.example");
+    assert_contains(out, "acceptances (accepted_by)");
+    assert_not_contains(out, "open approvals");
+    free(out);
+    free(tu_isms_ok(repo, "--as", "dana.berg@nordhafen.example", "scope", "approve", "SCOPE-3"));
+    out = tu_isms_ok(repo, "person", "show", "PER-1");
+    assert_not_contains(out, "open approvals");
+    free(out);
+}
+
+/* ---- point 9: lists filter on references and links ---- */
+
+static void lists_filter_on_links_and_roles(void **state)
+{
+    (void)state;
+    const char *all[] = {"risk", "list", "--json", NULL};
+    json_t *risks = json_run(all);
+    char want[1024] = "", want2[1024] = "";
+    size_t i;
+    json_t *rec;
+    json_array_foreach(risks, i, rec) {
+        const char *key = json_string_value(json_object_get(rec, "key"));
+        if (in_set(rec, "objectives", "OBJ-2"))
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", *want ? "," : "", key);
+        if (in_set(rec, "objectives", "OBJ-1") && in_set(rec, "assets", "AST-10"))
+            snprintf(want2 + strlen(want2), sizeof want2 - strlen(want2), "%s%s", *want2 ? "," : "", key);
+    }
+    json_decref(risks);
+    assert_true(strchr(want, ','));   /* several, so that the filter has work to do */
+    const char *by_objective[] = {"risk", "list", "--objective", "obj-2", "--json", NULL};
+    json_t *got = json_run(by_objective);
+    char *keys = keys_of(got);
+    assert_string_equal(keys, want);
+    free(keys);
+    json_decref(got);
+    /* several filters: records that have them all */
+    const char *both[] = {"risk", "list", "--objective", "OBJ-1", "--asset", "AST-10", "--json", NULL};
+    got = json_run(both);
+    keys = keys_of(got);
+    assert_string_equal(keys, want2);
+    free(keys);
+    json_decref(got);
+    const char *treats[] = {"control", "list", "--treats", "RISK-1", "--json", NULL};
+    got = json_run(treats);
+    size_t n = json_array_size(got);
+    assert_true(n >= 3);
+    json_array_foreach(got, i, rec) assert_true(in_set(rec, "treats", "RISK-1"));
+    json_decref(got);
+    const char *board[] = {"person", "list", "--role", "management-body", "--json", NULL};
+    got = json_run(board);
+    keys = keys_of(got);
+    assert_string_equal(keys, "PER-1,PER-2");
+    free(keys);
+    json_decref(got);
+    const char *threat[] = {"risk", "list", "--threat", "G-0.39", "--json", NULL};
+    got = json_run(threat);
+    keys = keys_of(got);
+    assert_string_equal(keys, "RISK-1");   /* ransomware has its proper threat: malware */
+    free(keys);
+    json_decref(got);
+    /* a reference to nothing, and a role that is none */
+    tu_result r;
+    tu_isms(&r, repo, NULL, "risk", "list", "--objective", "OBJ-99", (const char *)NULL);
+    assert_int_equal(r.status, 4);
+    assert_contains(r.err, "OBJ-99");
+    assert_contains(r.err, "--objective");
+    tu_result_free(&r);
+    tu_isms(&r, repo, NULL, "person", "list", "--role", "chief", (const char *)NULL);
+    assert_int_equal(r.status, 3);
+    assert_contains(r.err, "chief");
+    tu_result_free(&r);
+}
+
+/* ---- point 9: the dashboard's states, as filters that agree with it ---- */
+
+static void state_filters_agree_with_the_dashboard(void **state)
+{
+    (void)state;
+    setenv("ISMS_NOW", LATER, 1);
+    const char *summary[] = {"summary", "--json", NULL};
+    json_t *dash = json_run(summary);
+    json_t *att = json_object_get(dash, "attention");
+    static const struct { const char *noun, *state, *count; } cases[] = {
+        {"risk", "--overdue", "review_overdue"},
+        {"risk", "--untreated", "untreated"},
+        {"risk", "--unaccepted", "accepted_without_acceptance"},
+        {"risk", "--no-objective", "without_objective"},
+        {"risk", "--outside-appetite", "outside_appetite"},
+        {"acceptance", "--lapsed", "acceptances_lapsed"},
+    };
+    int nonzero = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const char *argv[] = {cases[k].noun, "list", cases[k].state, "--json", NULL};
+        json_t *got = json_run(argv);
+        json_int_t want = json_integer_value(json_object_get(att, cases[k].count));
+        if ((json_int_t)json_array_size(got) != want)
+            fail_msg("%s list %s: %zu records, the dashboard counts %lld", cases[k].noun, cases[k].state,
+                     json_array_size(got), (long long)want);
+        nonzero += want > 0;
+        json_decref(got);
+    }
+    assert_true(nonzero >= 4);
+    json_decref(dash);
+    /* states combine with each other, with filters and with pages */
+    const char *combined[] = {"risk", "list", "--overdue", "--objective", "OBJ-4", "--limit", "1", "--offset", "1",
+                              "--json", NULL};
+    json_t *got = json_run(combined);
+    assert_int_equal(json_array_size(got), 1);
+    assert_true(in_set(json_array_get(got, 0), "objectives", "OBJ-4"));
+    json_decref(got);
+    char *out = tu_isms_ok(repo, "acceptance", "list", "--lapsed");
+    assert_contains(out, "ACC-1");
+    free(out);
+    setenv("ISMS_NOW", MADE, 1);
+    out = tu_isms_ok(repo, "acceptance", "list", "--lapsed");
+    assert_contains(out, "(0 acceptances)");
+    free(out);
+}
+
+static void owners_show_by_name(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(repo, "risk", "list");
+    assert_contains(out, "PER-4 Tomasz Nowak");
+    free(out);
+    out = tu_isms_ok(repo, "control", "list", "--treats", "RISK-1");
+    assert_contains(out, "PER-5 Aylin Demir");
+    free(out);
+    /* JSON keeps keys: names are for people */
+    out = tu_isms_ok(repo, "risk", "show", "RISK-1", "--json");
+    assert_contains(out, "\"owner\": \"PER-4\"");
+    free(out);
+}
+
+/* ---- point 10: links change by adding and removing ---- */
+
+static char *assets_of(const char *risk)
+{
+    const char *show[] = {"risk", "show", risk, "--json", NULL};
+    json_t *j = json_run(show);
+    char keys[256] = "";
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(j, "assets"), i, m)
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", i ? "," : "", json_string_value(m));
+    json_decref(j);
+    return strdup(keys);
+}
+
+static void links_change_by_members(void **state)
+{
+    (void)state;
+    char *before = assets_of("RISK-1");
+    assert_string_equal(before, "AST-4,AST-5");
+    free(before);
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--add-asset", "AST-7", "--remove-asset", "ast-4"));
+    char *now = assets_of("RISK-1");
+    assert_string_equal(now, "AST-5,AST-7");
+    free(now);
+    /* adding what is there changes nothing */
+    char *out = tu_isms_ok(repo, "risk", "update", "RISK-1", "--add-asset", "AST-7");
+    assert_contains(out, "unchanged RISK-1");
+    free(out);
+    /* removing what is not there is refused, naming the option typed */
+    tu_result r;
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--remove-asset", "AST-9", (const char *)NULL);
+    assert_int_equal(r.status, 3);
+    assert_contains(r.err, "AST-9 is not one of RISK-1's assets (AST-5, AST-7)");
+    assert_contains(r.err, "(option --remove-asset)");
+    tu_result_free(&r);
+    /* a whole set and members together: which one is meant? */
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--asset", "AST-5", "--add-asset", "AST-4",
+            (const char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "not both");
+    tu_result_free(&r);
+    /* --asset keeps replacing, and says what it removed */
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--asset", "AST-5", (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.err, "assets: removed AST-7");
+    assert_contains(r.err, "--add-asset");
+    tu_result_free(&r);
+    now = assets_of("RISK-1");
+    assert_string_equal(now, "AST-5");
+    free(now);
+    /* every link and role field has them */
+    free(tu_isms_ok(repo, "control", "update", "CTL-1", "--add-treats", "RISK-2"));
+    free(tu_isms_ok(repo, "asset", "update", "AST-13", "--add-depends-on", "AST-9"));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-9", "--add-threat", "G-0.19", "--remove-objective", "OBJ-2",
+                    "--add-objective", "OBJ-3"));
+    out = tu_isms_ok(repo, "risk", "show", "RISK-9", "--json");
+    assert_contains(out, "\"G-0.19\"");
+    assert_contains(out, "\"OBJ-3\"");
+    assert_not_contains(out, "\"OBJ-2\"");
+    free(out);
+    free(tu_isms_ok(repo, "person", "update", "PER-8", "--add-role", "reader"));
+    out = tu_isms_ok(repo, "person", "show", "PER-8", "--json");
+    assert_contains(out, "\"internal-auditor\"");
+    assert_contains(out, "\"reader\"");
+    free(out);
+    /* the ledger has the set as it became, like any update */
+    out = tu_isms_ok(repo, "verify");
+    assert_contains(out, "ok:");
+    free(out);
+}
+
+static void last_approving_role_needs_force(void **state)
+{
+    (void)state;
+    /* the ISMS lead's last approving role is isms-lead (she accepts risks) */
+    tu_result r;
+    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead", (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    assert_contains(r.err, "PER-3 would no longer approve anything nor accept risks (losing isms-lead)");
+    assert_contains(r.err, "nobody else holds isms-lead");
+    assert_contains(r.err, "--force");
+    tu_result_free(&r);
+    /* a list of roles typed in full that forgets one is caught the same way */
+    tu_isms(&r, repo, NULL, "person", "update", "PER-1", "--role", "reader", (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    assert_contains(r.err, "losing management-body");
+    assert_contains(r.err, "(option --role)");
+    tu_result_free(&r);
+    /* other roles come and go freely */
+    free(tu_isms_ok(repo, "person", "update", "PER-3", "--remove-role", "risk-owner"));
+    /* forced: done, and said */
+    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead", "--force", (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.err, "warning: roles: PER-3 no longer approves or accepts anything (was: isms-lead)");
+    tu_result_free(&r);
+    char *out = tu_isms_ok(repo, "person", "show", "PER-3", "--json");
+    assert_contains(out, "\"roles\": []");
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(show_lists_what_points_at_a_record),
+        cmocka_unit_test(lists_filter_on_links_and_roles),
+        cmocka_unit_test(state_filters_agree_with_the_dashboard),
+        cmocka_unit_test(owners_show_by_name),
+        cmocka_unit_test(links_change_by_members),
+        cmocka_unit_test(last_approving_role_needs_force),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

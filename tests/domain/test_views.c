@@ -1,0 +1,184 @@
+/* The views every front end shows alike (domain/views): derived values,
+ * list filters and the dashboard, called as a front end calls them. */
+#include "support/testutil.h"
+#include "support/domutil.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/views/dashboard.h"
+#include "domain/views/derived.h"
+#include "domain/views/query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static dom *d;
+
+static int setup(void **state)
+{
+    (void)state;
+    isms_err e = {0};
+    if (dom_create(tu_repo("views.isms"), &(principal){.actor = "views-test"}, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=1000", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Outage", "owner=PER-2", "likelihood=4", "impact=3",
+                      "residual_likelihood=2", "objectives=OBJ-1", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Fraud", "owner=PER-1", "likelihood=5", "impact=5",
+                      "treatment=avoid", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "likelihood=1", "impact=2", NULL));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dom_close(d);
+    return 0;
+}
+
+/* The derived value called `name` (in `group`, or NULL) of record r. */
+static const value *derived(derive_cache *c, const record *r, const char *group, const char *name)
+{
+    int n;
+    const derived_def *defs = derived_defs(r->reg, &n);
+    value *v = arena_alloc(dom_arena(d), sizeof *v * (size_t)(n ? n : 1));
+    isms_err e = {0};
+    if (derive_record(c, r, v, &e))
+        fail_msg("derive %s: %s", r->key, e.msg);
+    for (int k = 0; k < n; k++)
+        if (!strcmp(defs[k].field.name, name) &&
+            ((!group && !defs[k].group) || (group && defs[k].group && !strcmp(group, defs[k].group))))
+            return &v[k];
+    fail_msg("%s has no derived value %s", r->reg->name, name);
+    return NULL;
+}
+
+static void risks_have_scores_and_bands(void **state)
+{
+    (void)state;
+    record r;
+    isms_err e = {0};
+    assert_int_equal(dom_get(d, &reg_risk, "RISK-1", &r, &e), 0);
+    derive_cache *c = derive_cache_new(d);
+    assert_int_equal(derived(c, &r, NULL, "score")->i, 12);
+    assert_string_equal(derived(c, &r, NULL, "band")->s, "high");
+    assert_int_equal(derived(c, &r, NULL, "residual_score")->i, 6);
+    assert_string_equal(derived(c, &r, NULL, "residual_band")->s, "medium");
+    derive_cache_free(c);
+    /* Registers without derived values have none. */
+    int n = -1;
+    assert_null(derived_defs(&reg_person, &n));
+    assert_int_equal(n, 0);
+}
+
+static void assets_say_where_a_need_comes_from(void **state)
+{
+    (void)state;
+    const char *site = tu_add(d, tu_make(d, &reg_asset, "name=Site", "type=site", "owner=PER-1", NULL));
+    const char *app = tu_add(d, tu_make(d, &reg_asset, "name=App", "type=application", "owner=PER-1",
+                                        "integrity=very-high", "critical_function=yes",
+                                        arena_printf(dom_arena(d), "depends_on=%s", site), NULL));
+    record r;
+    isms_err e = {0};
+    assert_int_equal(dom_get(d, &reg_asset, site, &r, &e), 0);
+    derive_cache *c = derive_cache_new(d);
+    assert_string_equal(derived(c, &r, "effective_needs", "integrity")->s, "very-high");
+    assert_string_equal(derived(c, &r, "inherited_needs", "integrity")->s, "very-high");
+    assert_string_equal(derived(c, &r, "inherited_from", "integrity")->s, app);
+    assert_true(derived(c, &r, "inherited_from", "availability")->null);   /* nothing raised */
+    assert_string_equal(derived(c, &r, "effective_needs", "availability")->s, "normal");
+    assert_int_equal(derived(c, &r, NULL, "critical_function_inherited")->i, 1);
+    derive_cache_free(c);
+}
+
+static int count_row(const record *r, void *ctx)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int filter(const regdef *reg, const char *field, const char *text, int *rows, isms_err *e)
+{
+    dom_filter_arg arg = {regdef_field(reg, field), text};
+    store_query q = {0};
+    *rows = 0;
+    int rc = dom_query_filters(d, reg, &arg, 1, &q, e);
+    if (rc)
+        return rc;
+    return dom_list(d, reg, &q, count_row, rows, e);
+}
+
+static void filters_resolve_references_and_check_values(void **state)
+{
+    (void)state;
+    int rows;
+    isms_err e = {0};
+    assert_int_equal(filter(&reg_risk, "owner", "omar@x.example", &rows, &e), 0);
+    assert_int_equal(rows, 2);
+    assert_int_equal(filter(&reg_risk, "owner", "per-1", &rows, &e), 0);
+    assert_int_equal(rows, 1);
+    assert_int_equal(filter(&reg_risk, "treatment", "avoid", &rows, &e), 0);
+    assert_int_equal(rows, 1);
+    assert_int_equal(filter(&reg_risk, "owner", "ghost@x.example", &rows, &e), E_NOT_FOUND);
+    assert_string_equal(e.field, "owner");
+    err_clear(&e);
+    assert_int_equal(filter(&reg_risk, "treatment", "ignore", &rows, &e), E_INVALID);
+    assert_contains(e.msg, "ignore");
+    err_clear(&e);
+    assert_int_equal(filter(&reg_risk, "likelihood", "03", &rows, &e), E_INVALID);
+    err_clear(&e);
+    assert_int_equal(filter(&reg_risk, "description", "x", &rows, &e), E_USAGE);
+    err_clear(&e);
+    assert_int_equal(filter(&reg_risk, "title", "", &rows, &e), E_INVALID);
+    err_clear(&e);
+    /* Fields only the workflows set can be searched on. */
+    assert_int_equal(filter(&reg_threat, "builtin", "yes", &rows, &e), 0);
+    assert_int_equal(rows, 62);
+}
+
+static void dashboard_counts(void **state)
+{
+    (void)state;
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
+                      "cost=500", NULL));
+    dom_dash s;
+    isms_err e = {0};
+    assert_int_equal(dom_dashboard(d, &s, &e), 0);
+    assert_int_equal(s.matrix, 5);
+    assert_int_equal(s.risks, 3);
+    assert_int_equal(s.objectives, 1);
+    assert_int_equal(s.objective_value, 100000);
+    /* residual scores: 6 medium, 25 critical, 2 low */
+    assert_int_equal(s.bands[0], 1);
+    assert_int_equal(s.bands[1], 1);
+    assert_int_equal(s.bands[3], 1);
+    assert_int_equal(s.heat[2][3], 1);
+    assert_int_equal(s.ntop, 3);
+    assert_string_equal(s.top[0].key, "RISK-2");
+    assert_string_equal(s.top[0].residual_band, "critical");
+    assert_string_equal(s.top[2].key, "RISK-3");
+    /* RISK-1 has a control in place, RISK-2 is avoided: RISK-3 is untreated. */
+    assert_int_equal(s.untreated, 1);
+    assert_int_equal(s.no_objective, 2);
+    assert_int_equal(s.controls[2], 1);
+    assert_int_equal(s.control_cost, 50000);
+    assert_int_equal(s.assets, 2);
+    assert_int_equal(s.raised, 1);
+    assert_null(s.portfolio_key);
+    assert_true(s.ledger_verified);
+    assert_true(s.ledger_entries > 15);
+    assert_int_equal(strlen(s.ledger_head), 64);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(risks_have_scores_and_bands),
+        cmocka_unit_test(assets_say_where_a_need_comes_from),
+        cmocka_unit_test(filters_resolve_references_and_check_values),
+        cmocka_unit_test(dashboard_counts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
