@@ -35,8 +35,8 @@ static dom *repository(void)
 {
     static dom *d;
     if (!d) {
-        isms_err e = {0};
-        if (dom_create(":memory:", &(principal){.actor = "fuzz"}, DOM_CREATE_BARE, &d, &e)) {
+        isms_err e = { 0 };
+        if (dom_create(":memory:", &(principal){ .actor = "fuzz" }, DOM_CREATE_BARE, &d, &e)) {
             fprintf(stderr, "fuzz_cli_text: %s\n", e.msg);
             abort();
         }
@@ -124,7 +124,7 @@ static void check_set(dom *d, const fielddef *f, const value *v)
 
 static void check_dist(const char *canonical)
 {
-    dist x = {0};
+    dist x = { 0 };
     need(dist_parse(canonical, &x, "fuzz", NULL) == 0);
     buf b;
     buf_init(&b);
@@ -159,15 +159,9 @@ static void check_value(dom *d, record *r, int fi, const char *text)
         need(parse_int64("n", back, f->min, f->max, &again, NULL) == 0 && again == v->i);
         break;
     }
-    case FT_MONEY:
-        check_money(d, r, fi, v->i);
-        break;
-    case FT_BOOL:
-        need(v->i == 0 || v->i == 1);
-        break;
-    case FT_DATE:
-        check_date(v->s);
-        break;
+    case FT_MONEY: check_money(d, r, fi, v->i); break;
+    case FT_BOOL: need(v->i == 0 || v->i == 1); break;
+    case FT_DATE: check_date(v->s); break;
     case FT_TIME: {
         char day[11];
         memcpy(day, v->s, 10);
@@ -176,17 +170,10 @@ static void check_value(dom *d, record *r, int fi, const char *text)
         check_date(day);
         break;
     }
-    case FT_ENUM:
-        need(choice_index(f->choices, v->s) >= 0);
-        break;
-    case FT_REF:
-        check_key(d, text, v->s);
-        break;
-    case FT_DIST:
-        check_dist(v->s);
-        break;
-    default:
-        break;
+    case FT_ENUM: need(choice_index(f->choices, v->s) >= 0); break;
+    case FT_REF: check_key(d, text, v->s); break;
+    case FT_DIST: check_dist(v->s); break;
+    default: break;
     }
 }
 

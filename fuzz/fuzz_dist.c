@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = malloc(size + 1);
     memcpy(s, data, size);
     s[size] = 0;
-    dist d = {0}, again = {0};
+    dist d = { 0 }, again = { 0 };
     if (dist_parse(s, &d, "fuzz", NULL) == 0) {
         buf a, b;
         buf_init(&a);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     close(fd);
-    isms_err e = {0};
+    isms_err e = { 0 };
     backup_import(path, ":memory:", NULL, &e);
     unlink(path);
     return 0;

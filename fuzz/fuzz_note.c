@@ -52,7 +52,7 @@ static void check_signatures(checkpoint *c)
     ledger_view_empty(&v, c->origin);
     for (size_t i = 0; i < sizeof pinned / sizeof *pinned; i++)
         need(ledger_view_pin(&v, pinned[i], NULL) == 0);
-    isms_err why = {0};
+    isms_err why = { 0 };
     buf notes;
     buf_init(&notes);
     ckpt_judge_signatures(&v, c, "fuzz", ckpt_problem_to_err, &why, &notes);
@@ -88,7 +88,8 @@ static void check_keys(const char *s)
     if (signkey_parse_verifier(s, &vk, NULL) == 0) {
         signkey_format_verifier(&vk, text);
         need(signkey_parse_verifier(text, &vk2, NULL) == 0);
-        need(!strcmp(vk.name, vk2.name) && vk.id == vk2.id && !memcmp(vk.pub, vk2.pub, sizeof vk.pub));
+        need(!strcmp(vk.name, vk2.name) && vk.id == vk2.id &&
+             !memcmp(vk.pub, vk2.pub, sizeof vk.pub));
     }
     signer_key sk, sk2;
     if (signkey_parse_signer(s, &sk, NULL) == 0) {

@@ -31,7 +31,7 @@ static void must_break(ledger_proof *p, unsigned char *h)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static ledger_proof p, again;   /* 2 kB of hashes each: off the stack */
+    static ledger_proof p, again; /* 2 kB of hashes each: off the stack */
     if (proof_parse((const char *)data, size, &p, NULL))
         return 0;
     buf a, b;

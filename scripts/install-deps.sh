@@ -5,13 +5,13 @@
 set -eu
 
 PACKAGES="
-build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
 libsqlite3-dev sqlite3
 libpq-dev postgresql
 libjansson-dev libsodium-dev
 libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev
 libcmocka-dev
-valgrind hyperfine python3-numpy
+valgrind hyperfine python3-numpy librsvg2-bin
 "
 
 missing=""

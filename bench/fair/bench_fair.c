@@ -68,8 +68,8 @@ static size_t scaled(double n, double scale)
 
 typedef struct timing {
     double total, sim, stats, cpu;
-    double limit, limit_cpu;     /* the bare floor */
-    double cubic, cubic_cpu;     /* the inversion-arithmetic floor */
+    double limit, limit_cpu; /* the bare floor */
+    double cubic, cubic_cpu; /* the inversion-arithmetic floor */
     stats_summary s;
 } timing;
 
@@ -87,8 +87,8 @@ static void report(const char *name, size_t samples, timing *runs, int repeats, 
     qsort(runs, (size_t)repeats, sizeof *runs, by_total);
     const timing *med = &runs[repeats / 2];
     printf("{\"tool\": \"isms\", \"case\": \"%s\", \"samples\": %zu, \"seconds\": %.4f, "
-           "\"samples_per_s\": %.0f, \"runs\": [", name, samples, med->total,
-           (double)samples / med->total);
+           "\"samples_per_s\": %.0f, \"runs\": [",
+           name, samples, med->total, (double)samples / med->total);
     for (int i = 0; i < repeats; i++)
         printf("%s%.4f", i ? ", " : "", times[i]);
     printf("], \"stats\": {\"mean\": %.2f, \"p50\": %.2f, \"p90\": %.2f, \"p95\": %.2f, "
@@ -103,8 +103,8 @@ static void report(const char *name, size_t samples, timing *runs, int repeats, 
 static void summarize(const double *x, size_t n, unsigned threads, timing *t)
 {
     double t0 = now();
-    stats_opts o = {.threads = threads};
-    isms_err e = {0};
+    stats_opts o = { .threads = threads };
+    isms_err e = { 0 };
     if (stats_summarize(x, n, &o, &t->s, &e)) {
         fprintf(stderr, "bench_fair: %s\n", e.msg);
         exit(1);
@@ -120,21 +120,21 @@ static void die(const isms_err *e)
 
 /* ---- the engine ---- */
 
-static const fair_scenario inherent = {FAIR_INHERENT, -1, NULL};
+static const fair_scenario inherent = { FAIR_INHERENT, -1, NULL };
 
 /* One risk as `isms risk quantify` runs it: the summary made while the
  * losses are simulated, so "sim" includes the one pass of the statistics
  * and "stats" is what is left to finish them. */
 static void run_risk(const fair_risk *r, size_t n, unsigned threads, double *x, timing *t)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     double t0 = now(), c0 = cpu_now();
     fair_model *m;
     stats_stream *summary;
-    stats_opts so = {.threads = threads};
+    stats_opts so = { .threads = threads };
     if (fair_model_new(&m, r, NULL, 0, &e) || stats_stream_new(&summary, n, &so, &e))
         die(&e);
-    fair_opts o = {.seed = 1, .iterations = n, .threads = threads, .summaries = &summary};
+    fair_opts o = { .seed = 1, .iterations = n, .threads = threads, .summaries = &summary };
     if (fair_simulate(m, &inherent, 1, &o, &x, NULL, &e))
         die(&e);
     fair_model_free(m);
@@ -151,13 +151,13 @@ static void run_risk(const fair_risk *r, size_t n, unsigned threads, double *x, 
 static void run_portfolio(const fair_risk *risks, size_t nrisks, size_t n, unsigned threads,
                           timing *t)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     double t0 = now(), c0 = cpu_now();
     portfolio *p;
     portfolio_result res;
     if (portfolio_new(&p, risks, nrisks, NULL, 0, &e))
         die(&e);
-    fair_opts o = {.seed = 1, .iterations = n, .threads = threads};
+    fair_opts o = { .seed = 1, .iterations = n, .threads = threads };
     if (portfolio_run(p, &inherent, &o, &res, &e))
         die(&e);
     t->sim = now() - t0;
@@ -179,7 +179,7 @@ static void run_portfolio(const fair_risk *risks, size_t nrisks, size_t n, unsig
 
 typedef struct floor_job {
     size_t n, nrisks;
-    const double *rate;      /* per risk: events a year (compound) */
+    const double *rate; /* per risk: events a year (compound) */
     double *out;
     int compound, cubic;
 } floor_job;
@@ -257,10 +257,10 @@ static void run_floor(floor_job *j, unsigned threads, timing *t)
 
 typedef struct bench_case {
     const char *name, *note;
-    floor_job floor;            /* its floors' work */
+    floor_job floor; /* its floors' work */
     const fair_risk *risks;
     size_t nrisks;
-    int portfolio;              /* run as a portfolio (else one risk) */
+    int portfolio; /* run as a portfolio (else one risk) */
 } bench_case;
 
 static void run_engine(const bench_case *c, floor_job *f, unsigned threads, timing *t)
@@ -337,29 +337,53 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nrisks; i++) {
         const row *r = &rows[i];
         rates[i] = r->rate;
-        compound[i] = (fair_risk){.name = "c", .stream_id = i, .lef = dist_const(r->rate),
-                                  .plm = dist_lognormal90(r->low, r->high)};
-        product[i] = (fair_risk){.name = "c", .stream_id = i, .mode = FAIR_PRODUCT,
-                                 .lef = dist_pert(r->lef[0], r->lef[1], r->lef[2], 4, DIST_PERT_PYFAIR),
-                                 .plm = dist_pert(r->lm[0], r->lm[1], r->lm[2], 4, DIST_PERT_PYFAIR)};
+        compound[i] = (fair_risk){ .name = "c",
+                                   .stream_id = i,
+                                   .lef = dist_const(r->rate),
+                                   .plm = dist_lognormal90(r->low, r->high) };
+        product[i] =
+            (fair_risk){ .name = "c",
+                         .stream_id = i,
+                         .mode = FAIR_PRODUCT,
+                         .lef = dist_pert(r->lef[0], r->lef[1], r->lef[2], 4, DIST_PERT_PYFAIR),
+                         .plm = dist_pert(r->lm[0], r->lm[1], r->lm[2], 4, DIST_PERT_PYFAIR) };
     }
 
     size_t n1 = scaled(1e6, scale), nc = scaled(1e5, scale);
     double *x = malloc((n1 > nc ? n1 : nc) * sizeof *x), rate_b = 2.0;
-    fair_risk a = {.name = "a", .stream_id = 1, .mode = FAIR_PRODUCT,
-                   .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                   .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR)};
-    fair_risk b = {.name = "b", .stream_id = 2, .lef = dist_const(2),
-                   .plm = dist_lognormal90(1e5, 1e7)};
+    fair_risk a = { .name = "a",
+                    .stream_id = 1,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR) };
+    fair_risk b = {
+        .name = "b", .stream_id = 2, .lef = dist_const(2), .plm = dist_lognormal90(1e5, 1e7)
+    };
     const bench_case cases[] = {
-        {"a_pert_x_pert_1risk", "PERT x PERT by quantile tables, product",
-         {.n = n1, .nrisks = 1, .out = x}, &a, 1, 0},
-        {"b_poisson_lognormal_1risk", "Poisson events scattered per block, lognormal table",
-         {.n = n1, .nrisks = 1, .rate = &rate_b, .out = x, .compound = 1}, &b, 1, 0},
-        {"c_portfolio_compound", "riskquant model, events scattered over the years",
-         {.n = nc, .nrisks = nrisks, .rate = rates, .out = x, .compound = 1}, compound, nrisks, 1},
-        {"c_portfolio_product", "pyfair model, PERT x PERT per risk and iteration",
-         {.n = nc, .nrisks = nrisks, .rate = rates, .out = x}, product, nrisks, 1},
+        { "a_pert_x_pert_1risk",
+          "PERT x PERT by quantile tables, product",
+          { .n = n1, .nrisks = 1, .out = x },
+          &a,
+          1,
+          0 },
+        { "b_poisson_lognormal_1risk",
+          "Poisson events scattered per block, lognormal table",
+          { .n = n1, .nrisks = 1, .rate = &rate_b, .out = x, .compound = 1 },
+          &b,
+          1,
+          0 },
+        { "c_portfolio_compound",
+          "riskquant model, events scattered over the years",
+          { .n = nc, .nrisks = nrisks, .rate = rates, .out = x, .compound = 1 },
+          compound,
+          nrisks,
+          1 },
+        { "c_portfolio_product",
+          "pyfair model, PERT x PERT per risk and iteration",
+          { .n = nc, .nrisks = nrisks, .rate = rates, .out = x },
+          product,
+          nrisks,
+          1 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         run_case(&cases[i], threads, repeats, warmup);

@@ -107,18 +107,25 @@ static void in_memory(const merkle_hash *d, uint64_t n)
  * transaction (a bulk load; isms itself writes one entry per change). */
 static void fill_ledger(dom *d, int64_t n)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     int64_t head = 0;
     char *prev = NULL;
-    if (store_begin(dom_store(d), 1, &e) || store_ledger_head(dom_store(d), &head, &prev, dom_arena(d), &e))
+    if (store_begin(dom_store(d), 1, &e) ||
+        store_ledger_head(dom_store(d), &head, &prev, dom_arena(d), &e))
         die("ledger head", &e);
     char hash[65], link[65], key[32], data[64];
     snprintf(link, sizeof link, "%s", prev);
     for (int64_t seq = head + 1; seq <= n; seq++) {
         snprintf(key, sizeof key, "BENCH-%lld", (long long)seq);
         snprintf(data, sizeof data, "{\"n\":%lld}", (long long)seq);
-        ledger_row r = {.seq = seq, .ts = "2026-01-01T00:00:00Z", .actor = "bench", .entity = "bench",
-                        .key = key, .op = "add", .data = data, .prev_hash = link};
+        ledger_row r = { .seq = seq,
+                         .ts = "2026-01-01T00:00:00Z",
+                         .actor = "bench",
+                         .entity = "bench",
+                         .key = key,
+                         .op = "add",
+                         .data = data,
+                         .prev_hash = link };
         if (ledger_entry_hash(&r, hash, &e))
             die("ledger hash", &e);
         r.hash = hash;
@@ -133,9 +140,9 @@ static void fill_ledger(dom *d, int64_t n)
 
 static void through_store(const char *target, int64_t n)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     dom *d;
-    if (dom_create(target, &(principal){.actor = "bench"}, 0, &d, &e))
+    if (dom_create(target, &(principal){ .actor = "bench" }, 0, &d, &e))
         die("create", &e);
     double t0 = now_s();
     fill_ledger(d, n);

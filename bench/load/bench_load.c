@@ -31,14 +31,14 @@ static void die(const char *what, const isms_err *e)
 
 static void set(dom *d, record *r, int fid, const char *text)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
         die(field_def(r->reg, fid)->name, &e);
 }
 
 static void add(dom *d, record *r)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     record out;
     if (dom_add(d, r, &out, &e))
         die("add", &e);
@@ -48,9 +48,9 @@ static void seed(dom *d)
 {
     arena *a = dom_arena(d);
     static const char *const people[][3] = {
-        {"Dana Board", "dana@bench.example", "management-body"},
-        {"Omar Owner", "omar@bench.example", "risk-owner,asset-owner"},
-        {"Cleo Control", "cleo@bench.example", "control-owner"},
+        { "Dana Board", "dana@bench.example", "management-body" },
+        { "Omar Owner", "omar@bench.example", "risk-owner,asset-owner" },
+        { "Cleo Control", "cleo@bench.example", "control-owner" },
     };
     record r;
     for (int i = 0; i < 3; i++) {
@@ -88,7 +88,8 @@ static void add_risk(dom *d, long i)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_risk, a);
-    set(d, &r, F_RISK_TITLE, arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
+    set(d, &r, F_RISK_TITLE,
+        arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
     set(d, &r, F_RISK_OWNER, "omar@bench.example");
     set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", rnd(20) + 1));
     set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", rnd(20) + 1));
@@ -108,18 +109,23 @@ static void add_control(dom *d, long i, long risks)
     set(d, &r, F_CONTROL_OWNER, "PER-3");
     set(d, &r, F_CONTROL_STATUS, "operating");
     set(d, &r, F_CONTROL_COST, "25000");
-    set(d, &r, F_CONTROL_TREATS, arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
-                                      (long)rnd((unsigned)risks) + 1));
+    set(d, &r, F_CONTROL_TREATS,
+        arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
+                     (long)rnd((unsigned)risks) + 1));
     add(d, &r);
 }
 
 typedef void (*adder)(dom *d, long i, long risks);
-static void risk_adder(dom *d, long i, long risks) { (void)risks; add_risk(d, i); }
+static void risk_adder(dom *d, long i, long risks)
+{
+    (void)risks;
+    add_risk(d, i);
+}
 
 /* Adds n records in batches of `batch` per transaction (1: one each). */
 static void phase(dom *d, const char *name, adder fn, long n, long batch, long risks)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     double t0 = now_s();
     for (long i = 0; i < n; i += batch) {
         if (batch > 1 && dom_txn_begin(d, &e))
@@ -131,8 +137,9 @@ static void phase(dom *d, const char *name, adder fn, long n, long batch, long r
         arena_reset(dom_arena(d));
     }
     double s = now_s() - t0;
-    printf("{\"phase\":\"%s\",\"records\":%ld,\"batch\":%ld,\"seconds\":%.3f,\"per_second\":%.0f}\n",
-           name, n, batch, s, (double)n / s);
+    printf(
+        "{\"phase\":\"%s\",\"records\":%ld,\"batch\":%ld,\"seconds\":%.3f,\"per_second\":%.0f}\n",
+        name, n, batch, s, (double)n / s);
     fflush(stdout);
 }
 
@@ -145,9 +152,9 @@ int main(int argc, char **argv)
     long risks = argc > 2 ? atol(argv[2]) : 100000;
     long controls = argc > 3 ? atol(argv[3]) : 10000;
     long single = argc > 4 ? atol(argv[4]) : 1000;
-    isms_err e = {0};
+    isms_err e = { 0 };
     dom *d;
-    if (dom_create(argv[1], &(principal){.actor = "bench"}, 0, &d, &e))
+    if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
         die("create", &e);
     seed(d);
     phase(d, "risks", risk_adder, risks, 1000, risks);

@@ -69,7 +69,7 @@ static int verify_first(dom *d, isms_err *e)
 {
     verify_report rep;
     verify_report_init(&rep);
-    isms_err ve = {0};
+    isms_err ve = { 0 };
     int rc = dom_verify(d, &rep, &ve);
     if (rc == E_TAMPERED)
         err_set(e, rc, ve.field,
@@ -85,8 +85,8 @@ static int verify_first(dom *d, isms_err *e)
 int backup_export(dom *d, FILE *out, isms_err *e)
 {
     json_t *doc = json_object(), *regs = json_object(), *ledger = json_array();
-    store_query all = {.include_retired = 1};
-    entries to = {ledger, e};
+    store_query all = { .include_retired = 1 };
+    entries to = { ledger, e };
     /* One read transaction: the registers and the ledger from one moment. */
     int rc = store_begin(dom_store(d), 0, e);
     if (!rc)
@@ -156,8 +156,8 @@ static int resolve_keys(store *s, record *r, int links, const char *where, isms_
             if (rc)
                 return rc;
             if (!id)
-                return err_set(e, E_INVALID, where, "%s/%s: there is no %s %s in the export",
-                               where, f->name, target->name, key);
+                return err_set(e, E_INVALID, where, "%s/%s: there is no %s %s in the export", where,
+                               f->name, target->name, key);
             if (is_ref)
                 v->i = id;
             else
@@ -191,7 +191,7 @@ static int tick(ticker *t, isms_err *e)
  * message says where in the document. */
 static int validate_record(dom *d, const record *r, const char *where, isms_err *e)
 {
-    isms_err ve = {0};
+    isms_err ve = { 0 };
     int rc = dom_validate(d, r, DOM_VALIDATE_WHOLE, &ve);
     if (rc) {
         char field[128 + sizeof ve.field];
@@ -212,9 +212,10 @@ static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t 
     size_t i;
     json_t *o;
     char where[128];
-    json_array_foreach(arr, i, o) {
+    json_array_foreach(arr, i, o)
+    {
         snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
-        isms_err why = {0};   /* the store's message, put at its place in the document */
+        isms_err why = { 0 }; /* the store's message, put at its place in the document */
         record r;
         int rc = record_from_json(o, reg, &r, a, where, e);
         if (!rc && !links)
@@ -252,24 +253,26 @@ static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
 {
     size_t i;
     json_t *o;
-    json_array_foreach(arr, i, o) {
+    json_array_foreach(arr, i, o)
+    {
         char where[64];
         snprintf(where, sizeof where, "/ledger/%zu", i);
-        ledger_row r = {0};
+        ledger_row r = { 0 };
         json_t *data = NULL, *note = NULL;
         json_int_t seq = 0;
         if (json_unpack(o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?o, s:s, s:s}", "seq", &seq, "ts",
                         &r.ts, "actor", &r.actor, "entity", &r.entity, "key", &r.key, "op", &r.op,
                         "data", &data, "note", &note, "prev_hash", &r.prev_hash, "hash", &r.hash))
-            return bad_doc(e, where, "not a ledger entry (seq, ts, actor, entity, key, op, data, "
-                                     "prev_hash, hash)");
+            return bad_doc(e, where,
+                           "not a ledger entry (seq, ts, actor, entity, key, op, data, "
+                           "prev_hash, hash)");
         if (note && !json_is_null(note) && !json_is_string(note))
             return bad_doc(e, where, "note must be a string or null");
         r.seq = seq;
         r.note = json_string_value(note);
         char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
         r.data = canon;
-        isms_err why = {0};
+        isms_err why = { 0 };
         int rc = store_ledger_insert(s, &r, &why);
         if (rc)
             err_set(e, rc, where, "%s: %s", where, why.msg);
@@ -324,7 +327,7 @@ static int verify_new(dom *d, const char *source, isms_err *e)
 {
     verify_report rep;
     verify_report_init(&rep);
-    isms_err ve = {0};
+    isms_err ve = { 0 };
     int rc = 0;
     if (dom_verify(d, &rep, &ve))
         rc = err_set(e, E_TAMPERED, ve.field, "the %s does not verify, nothing was copied: %s",
@@ -356,7 +359,7 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
     }
     dom_close(d);
     if (rc)
-        store_remove(target, NULL);   /* nothing half-made is left behind */
+        store_remove(target, NULL); /* nothing half-made is left behind */
     return rc;
 }
 
@@ -378,7 +381,7 @@ int backup_import(const char *path, const char *target, const backup_watch *w, i
     if (rc)
         return rc;
     rc = check_header(doc, e);
-    doc_fill f = {.doc = doc, .t = {.w = w}};
+    doc_fill f = { .doc = doc, .t = { .w = w } };
     if (!rc)
         rc = into_new_repository(target, fill_from_doc, &f, "export", e);
     json_decref(doc);
@@ -394,11 +397,11 @@ enum { COPY_CHUNK = 512 };
 
 typedef struct copier {
     store *from, *to;
-    dom *into;            /* the new repository (to is its store) */
+    dom *into; /* the new repository (to is its store) */
     const regdef *reg;
     int pass;
     json_t *chunk;
-    size_t done;          /* records of reg already stored */
+    size_t done; /* records of reg already stored */
     arena a;
     ticker t;
     isms_err *e;
@@ -421,7 +424,7 @@ static int copy_record(const record *r, void *ctx)
 
 static int copy_register(copier *c, const regdef *reg, int pass)
 {
-    store_query all = {.include_retired = 1};
+    store_query all = { .include_retired = 1 };
     c->reg = reg;
     c->pass = pass;
     c->done = 0;
@@ -443,7 +446,7 @@ static int copy_entry(const ledger_row *r, void *ctx)
 
 static int copy_meta(copier *c)
 {
-    static const char *const names[] = {"repository_id", "created_at"};
+    static const char *const names[] = { "repository_id", "created_at" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *v;
         int rc = store_meta_get(c->from, names[i], &v, &c->a, c->e);
@@ -480,7 +483,7 @@ int backup_copy(const char *from, const char *to, const backup_watch *w, isms_er
     int rc = dom_open(from, &src, e);
     if (rc)
         return rc;
-    copier c = {.from = dom_store(src), .chunk = json_array(), .t = {.w = w}};
+    copier c = { .from = dom_store(src), .chunk = json_array(), .t = { .w = w } };
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
     rc = store_begin(c.from, 0, e);

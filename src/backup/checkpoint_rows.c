@@ -27,14 +27,18 @@ int backup_checkpoints_import(store *s, const json_t *arr, isms_err *e)
         return err_set(e, E_INVALID, "/checkpoints", "/checkpoints: expected an array");
     size_t i;
     json_t *o;
-    json_array_foreach(arr, i, o) {
-        store_checkpoint c = {0};
+    json_array_foreach(arr, i, o)
+    {
+        store_checkpoint c = { 0 };
         json_int_t id = 0, size = 0;
         if (json_unpack(o, "{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "id", &id, "created_at",
                         &c.created_at, "actor", &c.actor, "size", &size, "root", &c.root,
-                        "signed_by", &c.signed_by, "signature", &c.signature) || id < 1)
-            return err_set(e, E_INVALID, "/checkpoints", "/checkpoints/%zu: not a checkpoint (id, "
-                           "created_at, actor, size, root, signed_by, signature)", i);
+                        "signed_by", &c.signed_by, "signature", &c.signature) ||
+            id < 1)
+            return err_set(e, E_INVALID, "/checkpoints",
+                           "/checkpoints/%zu: not a checkpoint (id, "
+                           "created_at, actor, size, root, signed_by, signature)",
+                           i);
         c.id = id;
         c.size = size;
         int rc = store_checkpoint_insert(s, &c, e);
@@ -58,6 +62,6 @@ static int copy_checkpoint(const store_checkpoint *c, void *ctx)
 
 int backup_checkpoints_copy(store *from, store *to, isms_err *e)
 {
-    copy k = {to, e};
+    copy k = { to, e };
     return store_checkpoint_scan(from, copy_checkpoint, &k, e);
 }

@@ -26,32 +26,43 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-#define CMD(noun, verb, handler, usage, summary) {noun, verb, handler, usage, summary},
+#define CMD(noun, verb, handler, usage, summary) { noun, verb, handler, usage, summary },
 #include "cli/commands.def"
 #undef CMD
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 
-static const char *const register_verbs[] = {"add", "list", "show", "update", "retire", NULL};
+static const char *const register_verbs[] = { "add", "list", "show", "update", "retire", NULL };
 static const char *const register_verb_help[] = {
-    "add a record", "list records (active ones unless --all or --retired)", "show one record",
-    "change fields of a record", "retire a record (it stays, with its history)", NULL};
+    "add a record",
+    "list records (active ones unless --all or --retired)",
+    "show one record",
+    "change fields of a record",
+    "retire a record (it stays, with its history)",
+    NULL
+};
 
 /* Options every command takes; then, by ranges of codes, a command's own
  * options (extra_options), its register's fields (set, add members,
  * remove members) and its derived states (list filters). */
 enum {
-    OPT_REPO = 1000, OPT_AS, OPT_JSON, OPT_NOTE, OPT_HELP, OPT_VERSION,
-    OPT_EXTRA = 2000, OPT_FIELD = 3000, OPT_ADD = 4000, OPT_REMOVE = 5000, OPT_STATE = 6000,
+    OPT_REPO = 1000,
+    OPT_AS,
+    OPT_JSON,
+    OPT_NOTE,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_EXTRA = 2000,
+    OPT_FIELD = 3000,
+    OPT_ADD = 4000,
+    OPT_REMOVE = 5000,
+    OPT_STATE = 6000,
 };
 
 static const struct option global_options[] = {
-    {"repo", required_argument, NULL, OPT_REPO},
-    {"as", required_argument, NULL, OPT_AS},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"note", required_argument, NULL, OPT_NOTE},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION},
+    { "repo", required_argument, NULL, OPT_REPO }, { "as", required_argument, NULL, OPT_AS },
+    { "json", no_argument, NULL, OPT_JSON },       { "note", required_argument, NULL, OPT_NOTE },
+    { "help", no_argument, NULL, OPT_HELP },       { "version", no_argument, NULL, OPT_VERSION },
 };
 enum { NGLOBAL = sizeof global_options / sizeof *global_options };
 
@@ -63,59 +74,70 @@ typedef struct extra_opt {
 } extra_opt;
 
 static const extra_opt extra_options[] = {
-    {"*", "update", "if-version", 1, "refuse unless the record is still at this version"},
-    {"person", "update", "force", 0, "confirm taking the person's last role by which they approve or accept"},
-    {"*", "list", "all", 0, "include retired records"},
-    {"*", "list", "retired", 0, "only retired records"},
-    {"*", "list", "limit", 1, "at most this many records"},
-    {"*", "list", "offset", 1, "skip this many records first"},
-    {"log", NULL, "limit", 1, "only the last N entries"},
-    {"risk", "quantify", "iterations", 1, "simulated years (default 100000)"},
-    {"risk", "quantify", "seed", 1, "random seed: the same seed gives the same figures (default 1)"},
-    {"risk", "quantify", "threads", 1, "threads (default: all cores; figures do not depend on it)"},
-    {"risk", "quantify", "no-save", 0, "do not record the result as an analysis"},
-    {"risk", "lec", "svg", 1, "file to write the chart to (- for standard output)"},
-    {"risk", "lec", "iterations", 1, "simulated years (default 100000)"},
-    {"risk", "lec", "seed", 1, "random seed (default 1)"},
-    {"risk", "lec", "threads", 1, "threads (default: all cores; figures do not depend on it)"},
-    {"risk", "lec", "no-save", 0, "do not record the run as an analysis (the chart then names none)"},
-    {"risk", "accept", "rationale", 1, "why the risk is accepted"},
-    {"risk", "accept", "until", 1, "when the acceptance lapses (default: in a year)"},
-    {"quantify", NULL, "by", 1, "objective: also each objective's loss and certainty"},
-    {"quantify", NULL, "iterations", 1, "simulated years (default 100000)"},
-    {"quantify", NULL, "seed", 1, "random seed (default 1)"},
-    {"quantify", NULL, "threads", 1, "threads (default: all cores)"},
-    {"quantify", NULL, "no-save", 0, "do not record the result as an analysis"},
-    {"quantify", NULL, "correlate", 1, "RISK-A,RISK-B=rho: rank correlation between two risks (repeatable)"},
-    {"quantify", NULL, "stale", 0, "re-run only the analyses whose inputs changed since they ran (same iterations and seed)"},
-    {"control", "roi", "iterations", 1, "simulated years (default 100000)"},
-    {"control", "roi", "seed", 1, "random seed (default 1)"},
-    {"control", "roi", "threads", 1, "threads (default: all cores)"},
-    {"control", "roi", "no-save", 0, "do not record the result as an analysis"},
-    {"demo", NULL, "force", 0, "replace FILE if it exists"},
-    {"export", NULL, "force", 0, "replace FILE if it exists (a link is replaced, not followed)"},
-    {"verify", NULL, "checkpoint", 1, "also hold the ledger to this signed checkpoint (repeatable)"},
-    {"verify", NULL, "pubkey", 1, "trust only this public key for the checkpoints (repeatable)"},
-    {"signing_key", "generate", "out", 1, "the new private key file (mode 0600; never overwritten)"},
-    {"signing_key", "generate", "name", 1, "the key's name (default: the repository's origin)"},
-    {"signing_key", "add", "key", 1, "the private key file whose public half to record"},
-    {"signing_key", "add", "pubkey", 1, "a public key, NAME+ID+KEY (an auditor's, say)"},
-    {"signing_key", "add", "witness", 0, "an auditor's key that countersigns, not this repository's"},
-    {"checkpoint", NULL, "key", 1, "the repository's private key file"},
-    {"checkpoint", NULL, "out", 1, "write the checkpoint here (default: standard output)"},
-    {"checkpoint", "cosign", "key", 1, "your (the witness's) private key file"},
-    {"checkpoint", "cosign", "previous", 1, "the last checkpoint you countersigned"},
-    {"checkpoint", "cosign", "proof", 1, "consistency proof from it (isms ledger proof --from --to)"},
-    {"checkpoint", "cosign", "pubkey", 1, "trust this public key for the repository's signature"},
-    {"checkpoint", "cosign", "out", 1, "write the countersigned checkpoint here"},
-    {"ledger", "root", "size", 1, "the tree head of the first N entries (default: all)"},
-    {"ledger", "proof", "size", 1, "prove against the ledger's first N entries (default: all)"},
-    {"ledger", "proof", "from", 1, "consistency proof from the ledger of N entries"},
-    {"ledger", "proof", "to", 1, "to the ledger of M entries (default: all)"},
-    {"ledger", "check", "checkpoint", 1, "the signed checkpoint the proof must lead to"},
-    {"ledger", "check", "pubkey", 1, "public key the checkpoint must be signed with (repeatable)"},
-    {"migrate", NULL, "from", 1, "the repository to copy (default: --repo)"},
-    {"migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database"},
+    { "*", "update", "if-version", 1, "refuse unless the record is still at this version" },
+    { "person", "update", "force", 0,
+      "confirm taking the person's last role by which they approve or accept" },
+    { "*", "list", "all", 0, "include retired records" },
+    { "*", "list", "retired", 0, "only retired records" },
+    { "*", "list", "limit", 1, "at most this many records" },
+    { "*", "list", "offset", 1, "skip this many records first" },
+    { "log", NULL, "limit", 1, "only the last N entries" },
+    { "risk", "quantify", "iterations", 1, "simulated years (default 100000)" },
+    { "risk", "quantify", "seed", 1,
+      "random seed: the same seed gives the same figures (default 1)" },
+    { "risk", "quantify", "threads", 1,
+      "threads (default: all cores; figures do not depend on it)" },
+    { "risk", "quantify", "no-save", 0, "do not record the result as an analysis" },
+    { "risk", "lec", "svg", 1, "file to write the chart to (- for standard output)" },
+    { "risk", "lec", "iterations", 1, "simulated years (default 100000)" },
+    { "risk", "lec", "seed", 1, "random seed (default 1)" },
+    { "risk", "lec", "threads", 1, "threads (default: all cores; figures do not depend on it)" },
+    { "risk", "lec", "no-save", 0,
+      "do not record the run as an analysis (the chart then names none)" },
+    { "risk", "accept", "rationale", 1, "why the risk is accepted" },
+    { "risk", "accept", "until", 1, "when the acceptance lapses (default: in a year)" },
+    { "quantify", NULL, "by", 1, "objective: also each objective's loss and certainty" },
+    { "quantify", NULL, "iterations", 1, "simulated years (default 100000)" },
+    { "quantify", NULL, "seed", 1, "random seed (default 1)" },
+    { "quantify", NULL, "threads", 1, "threads (default: all cores)" },
+    { "quantify", NULL, "no-save", 0, "do not record the result as an analysis" },
+    { "quantify", NULL, "correlate", 1,
+      "RISK-A,RISK-B=rho: rank correlation between two risks (repeatable)" },
+    { "quantify", NULL, "stale", 0,
+      "re-run only the analyses whose inputs changed since they ran (same iterations and seed)" },
+    { "control", "roi", "iterations", 1, "simulated years (default 100000)" },
+    { "control", "roi", "seed", 1, "random seed (default 1)" },
+    { "control", "roi", "threads", 1, "threads (default: all cores)" },
+    { "control", "roi", "no-save", 0, "do not record the result as an analysis" },
+    { "demo", NULL, "force", 0, "replace FILE if it exists" },
+    { "export", NULL, "force", 0, "replace FILE if it exists (a link is replaced, not followed)" },
+    { "verify", NULL, "checkpoint", 1,
+      "also hold the ledger to this signed checkpoint (repeatable)" },
+    { "verify", NULL, "pubkey", 1, "trust only this public key for the checkpoints (repeatable)" },
+    { "signing_key", "generate", "out", 1,
+      "the new private key file (mode 0600; never overwritten)" },
+    { "signing_key", "generate", "name", 1, "the key's name (default: the repository's origin)" },
+    { "signing_key", "add", "key", 1, "the private key file whose public half to record" },
+    { "signing_key", "add", "pubkey", 1, "a public key, NAME+ID+KEY (an auditor's, say)" },
+    { "signing_key", "add", "witness", 0,
+      "an auditor's key that countersigns, not this repository's" },
+    { "checkpoint", NULL, "key", 1, "the repository's private key file" },
+    { "checkpoint", NULL, "out", 1, "write the checkpoint here (default: standard output)" },
+    { "checkpoint", "cosign", "key", 1, "your (the witness's) private key file" },
+    { "checkpoint", "cosign", "previous", 1, "the last checkpoint you countersigned" },
+    { "checkpoint", "cosign", "proof", 1,
+      "consistency proof from it (isms ledger proof --from --to)" },
+    { "checkpoint", "cosign", "pubkey", 1, "trust this public key for the repository's signature" },
+    { "checkpoint", "cosign", "out", 1, "write the countersigned checkpoint here" },
+    { "ledger", "root", "size", 1, "the tree head of the first N entries (default: all)" },
+    { "ledger", "proof", "size", 1, "prove against the ledger's first N entries (default: all)" },
+    { "ledger", "proof", "from", 1, "consistency proof from the ledger of N entries" },
+    { "ledger", "proof", "to", 1, "to the ledger of M entries (default: all)" },
+    { "ledger", "check", "checkpoint", 1, "the signed checkpoint the proof must lead to" },
+    { "ledger", "check", "pubkey", 1,
+      "public key the checkpoint must be signed with (repeatable)" },
+    { "migrate", NULL, "from", 1, "the repository to copy (default: --repo)" },
+    { "migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database" },
 };
 enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
 
@@ -124,7 +146,8 @@ enum { NEXTRA = sizeof extra_options / sizeof *extra_options };
 static const struct {
     const char *noun, *summary;
 } noun_summaries[] = {
-    {"ledger", "the ledger's Merkle tree: its head, proofs, and checking them without the repository"},
+    { "ledger",
+      "the ledger's Merkle tree: its head, proofs, and checking them without the repository" },
 };
 
 /* The registers whose records workflows make, and which: said in the help,
@@ -132,8 +155,8 @@ static const struct {
 static const struct {
     const char *noun, *made_by;
 } made_by[] = {
-    {"acceptance", "isms risk accept"},
-    {"analysis", "isms risk quantify, isms risk lec, isms quantify, isms control roi"},
+    { "acceptance", "isms risk accept" },
+    { "analysis", "isms risk quantify, isms risk lec, isms quantify, isms control roi" },
 };
 
 static const char *noun_summary(const char *noun)
@@ -178,10 +201,7 @@ static const char *noun_alias(const char *noun)
     return !strcmp(noun, "key") ? "signing_key" : noun;
 }
 
-const char *cli_noun_typed(const char *noun)
-{
-    return !strcmp(noun, "signing_key") ? "key" : noun;
-}
+const char *cli_noun_typed(const char *noun) { return !strcmp(noun, "signing_key") ? "key" : noun; }
 
 static int verb_eq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
@@ -226,8 +246,8 @@ static int field_offered(const cli *c, const fielddef *f)
 /* A set field changed by members on update: --add-asset, --remove-asset. */
 static int members_offered(const cli *c, const fielddef *f)
 {
-    return c->verb && !strcmp(c->verb, "update") && (f->type == FT_LINKS || f->type == FT_ENUMSET) &&
-           field_offered(c, f);
+    return c->verb && !strcmp(c->verb, "update") &&
+           (f->type == FT_LINKS || f->type == FT_ENUMSET) && field_offered(c, f);
 }
 
 /* The derived states a list may select (risk list --overdue). */
@@ -243,7 +263,7 @@ static const dom_state *states_offered(const cli *c, int *n)
  * field of its register gets its flags), freed by opt_table_free. */
 typedef struct opt_table {
     struct option *opts;
-    char (*names)[3][80];   /* per field: its flag, add-flag, remove-flag */
+    char (*names)[3][80]; /* per field: its flag, add-flag, remove-flag */
     int n;
 } opt_table;
 
@@ -258,25 +278,28 @@ static void build_options(const cli *c, opt_table *t)
         t->opts[t->n++] = global_options[i];
     for (int i = 0; i < NEXTRA; i++)
         if (extra_applies(&extra_options[i], c))
-            t->opts[t->n++] = (struct option){extra_options[i].name,
-                                              extra_options[i].has_arg ? required_argument : no_argument,
-                                              NULL, OPT_EXTRA + i};
+            t->opts[t->n++] =
+                (struct option){ extra_options[i].name,
+                                 extra_options[i].has_arg ? required_argument : no_argument, NULL,
+                                 OPT_EXTRA + i };
     for (int i = 0; i < nfields; i++) {
         const fielddef *f = &c->reg->fields[i];
         if (!field_offered(c, f))
             continue;
         char *names = t->names[i][0];
-        t->opts[t->n++] = (struct option){field_flag(f, names, 80), required_argument, NULL, OPT_FIELD + i};
+        t->opts[t->n++] =
+            (struct option){ field_flag(f, names, 80), required_argument, NULL, OPT_FIELD + i };
         if (!members_offered(c, f))
             continue;
         snprintf(t->names[i][1], 80, "add-%s", names);
         snprintf(t->names[i][2], 80, "remove-%s", names);
-        t->opts[t->n++] = (struct option){t->names[i][1], required_argument, NULL, OPT_ADD + i};
-        t->opts[t->n++] = (struct option){t->names[i][2], required_argument, NULL, OPT_REMOVE + i};
+        t->opts[t->n++] = (struct option){ t->names[i][1], required_argument, NULL, OPT_ADD + i };
+        t->opts[t->n++] =
+            (struct option){ t->names[i][2], required_argument, NULL, OPT_REMOVE + i };
     }
     for (int k = 0; k < nstates; k++)
-        t->opts[t->n++] = (struct option){states[k].name, no_argument, NULL, OPT_STATE + k};
-    t->opts[t->n] = (struct option){0, 0, 0, 0};
+        t->opts[t->n++] = (struct option){ states[k].name, no_argument, NULL, OPT_STATE + k };
+    t->opts[t->n] = (struct option){ 0, 0, 0, 0 };
 }
 
 static void opt_table_free(opt_table *t)
@@ -323,7 +346,8 @@ static int edit_distance(const char *a, const char *b)
                 best = d[i - 1][j] + 1;
             if (d[i][j - 1] + 1 < best)
                 best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
                 best = d[i - 2][j - 2] + 1;
             d[i][j] = best;
         }
@@ -346,7 +370,7 @@ static void consider(suggestion *s, const char *candidate)
     size_t len = strlen(s->typed);
     int limit = len <= 4 ? 1 : 2;
     if (len >= 3 && !strncmp(candidate, s->typed, len))
-        d = d < limit ? d : limit;   /* an unfinished word */
+        d = d < limit ? d : limit; /* an unfinished word */
     if (d <= limit && (!s->best || d < s->distance)) {
         s->best = candidate;
         s->distance = d;
@@ -364,29 +388,29 @@ static int unknown_option(cli *c, const opt_table *t, const char *arg, isms_err 
     /* Approvals and acceptances once named their maker with --by. */
     if (!strncmp(arg, "--by", 4) && c->verb &&
         ((c->reg && regdef_transition(c->reg, c->verb, NULL)) || !strcmp(c->verb, "accept")))
-        return err_set(e, E_USAGE, arg, "%s: there is no --by: the person who acts does it (--as PERSON)",
-                       c->verb);
+        return err_set(e, E_USAGE, arg,
+                       "%s: there is no --by: the person who acts does it (--as PERSON)", c->verb);
     char name[WORD_MAX];
     snprintf(name, sizeof name, "%s", arg + strspn(arg, "-"));
     name[strcspn(name, "=")] = 0;
-    suggestion s = {.typed = name};
+    suggestion s = { .typed = name };
     int prefix_of = 0;
     for (int i = 0; i < t->n; i++) {
         consider(&s, t->opts[i].name);
         prefix_of += *name && !strncmp(t->opts[i].name, name, strlen(name));
     }
     if (prefix_of > 1)
-        return err_set(e, E_USAGE, arg, "option %s is ambiguous: it begins %d options (see --help)", arg,
-                       prefix_of);
+        return err_set(e, E_USAGE, arg, "option %s is ambiguous: it begins %d options (see --help)",
+                       arg, prefix_of);
     return err_set(e, E_USAGE, arg, "unknown option %s%s (see isms %s%s%s --help)", arg,
-                   did_you_mean(c, &s, "--"), cli_noun_typed(c->noun ? c->noun : ""), c->verb ? " " : "",
-                   c->verb ? c->verb : "");
+                   did_you_mean(c, &s, "--"), cli_noun_typed(c->noun ? c->noun : ""),
+                   c->verb ? " " : "", c->verb ? c->verb : "");
 }
 
 /* One option or argument of the command line into c. */
 static int take_option(cli *c, int code, const char *arg, isms_err *e)
 {
-    if (code == 1) {   /* a positional argument, in order ("-" mode) */
+    if (code == 1) { /* a positional argument, in order ("-" mode) */
         if (c->nargs >= CLI_MAX_ARGS)
             return err_set(e, E_USAGE, NULL, "too many arguments (at most %d)", CLI_MAX_ARGS);
         c->args[c->nargs++] = arg;
@@ -396,7 +420,7 @@ static int take_option(cli *c, int code, const char *arg, isms_err *e)
         if (c->nopts >= CLI_MAX_ARGS)
             return err_set(e, E_USAGE, NULL, "too many options (at most %d)", CLI_MAX_ARGS);
         cli_opt *o = &c->opts[c->nopts++];
-        *o = (cli_opt){.field = -1, .state = -1, .mode = '=', .arg = arg};
+        *o = (cli_opt){ .field = -1, .state = -1, .mode = '=', .arg = arg };
         if (code >= OPT_STATE) {
             int n;
             o->state = code - OPT_STATE;
@@ -423,7 +447,7 @@ static int parse_command(cli *c, int argc, char **argv, int from, isms_err *e)
     av[ac++] = "isms";
     for (int i = from; i < argc; i++)
         av[ac++] = argv[i];
-    optind = 0;   /* GNU: full re-initialisation, commands may run in-process */
+    optind = 0; /* GNU: full re-initialisation, commands may run in-process */
     opterr = 0;
     int code, idx, rc = 0;
     while (!rc) {
@@ -452,7 +476,8 @@ static const char *verbs_of(cli *c, const regdef *reg)
     buf b;
     buf_init(&b);
     for (int i = 0; register_verbs[i]; i++)
-        if (register_verb_allowed(reg, register_verbs[i]) || find_command(reg->name, register_verbs[i]))
+        if (register_verb_allowed(reg, register_verbs[i]) ||
+            find_command(reg->name, register_verbs[i]))
             buf_printf(&b, "%s%s", b.len ? ", " : "", register_verbs[i]);
     const char *s = arena_strdup(c->a, buf_str(&b));
     buf_reset(&b);
@@ -461,24 +486,29 @@ static const char *verbs_of(cli *c, const regdef *reg)
 
 static void help_global(cli *c, FILE *f)
 {
-    int width = 13;   /* the names' column: as wide as the widest, and two spaces */
+    int width = 13; /* the names' column: as wide as the widest, and two spaces */
     for (int i = 0; i < NCOMMANDS; i++) {
-        int w = (int)strlen(cli_noun_typed(commands[i].noun)) + (commands[i].verb ? 1 + (int)strlen(commands[i].verb) : 0);
+        int w = (int)strlen(cli_noun_typed(commands[i].noun)) +
+                (commands[i].verb ? 1 + (int)strlen(commands[i].verb) : 0);
         width = w > width ? w : width;
     }
     width++;
-    fprintf(f, "isms %s: an information security management system\n\n"
-               "usage: isms [--repo REPO] [--as PERSON] [--json] [--note TEXT] <noun> [<verb>] ...\n"
-               "       isms help <noun> [<verb>]          isms --version\n\n"
-               "registers (each has add, list, show, update, retire, unless said):\n", ISMS_VERSION);
+    fprintf(f,
+            "isms %s: an information security management system\n\n"
+            "usage: isms [--repo REPO] [--as PERSON] [--json] [--note TEXT] <noun> [<verb>] ...\n"
+            "       isms help <noun> [<verb>]          isms --version\n\n"
+            "registers (each has add, list, show, update, retire, unless said):\n",
+            ISMS_VERSION);
     for (int i = 0; registers[i]; i++) {
         const regdef *reg = registers[i];
         fprintf(f, "  %-*s %s\n", width, cli_noun_typed(reg->name), reg->summary);
         const char *by = register_made_by(reg);
         if (by)
-            fprintf(f, "  %-*s   records made by %s, not add (%s)\n", width, "", by, verbs_of(c, reg));
+            fprintf(f, "  %-*s   records made by %s, not add (%s)\n", width, "", by,
+                    verbs_of(c, reg));
         else if (reg->flags & REG_SINGLETON)
-            fprintf(f, "  %-*s   one record: isms %s set, isms %s show\n", width, "", reg->name, reg->name);
+            fprintf(f, "  %-*s   one record: isms %s set, isms %s show\n", width, "", reg->name,
+                    reg->name);
     }
     fprintf(f, "\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++) {
@@ -486,24 +516,28 @@ static void help_global(cli *c, FILE *f)
         int first = 1;
         for (int j = 0; j < i; j++)
             first &= strcmp(commands[j].noun, noun) != 0;
-        if (first && commands[i].verb && !register_find(noun))   /* a noun of verbs: what it is for */
-            fprintf(f, "  %-*s %s\n", width, cli_noun_typed(noun), noun_summary(noun) ? noun_summary(noun) : "");
+        if (first && commands[i].verb && !register_find(noun)) /* a noun of verbs: what it is for */
+            fprintf(f, "  %-*s %s\n", width, cli_noun_typed(noun),
+                    noun_summary(noun) ? noun_summary(noun) : "");
         char name[64];
         snprintf(name, sizeof name, "%s%s%s", cli_noun_typed(noun), commands[i].verb ? " " : "",
                  commands[i].verb ? commands[i].verb : "");
         fprintf(f, "  %-*s %s\n", width, name, commands[i].summary);
     }
-    fprintf(f, "\nglobal options:\n"
-               "  --repo REPO   repository: a SQLite file or a PostgreSQL connection string\n"
-               "                (postgres://user@host/db or host=... dbname=...; default: $ISMS_REPO)\n"
-               "  --as PERSON   act as this person (key or e-mail), with their roles; the ledger records\n"
-               "                them (default: $ISMS_ACTOR, else the operating-system account, os:<login>)\n"
-               "  --json        machine-readable output on every list and show\n"
-               "  --note TEXT   the reason for a change, kept in the ledger\n"
-               "  --version     print the version\n"
-               "\n`isms help <noun>` (or `isms <noun> --help`) and `isms help <noun> <verb>` say more.\n"
-               "Exit status: 0 ok, 2 usage, 3 invalid value, 4 not found, 5 conflict, 6 retry,\n"
-               "7 not permitted, 10 ledger verification failed; others: see docs/CLI.md.\n");
+    fprintf(
+        f,
+        "\nglobal options:\n"
+        "  --repo REPO   repository: a SQLite file or a PostgreSQL connection string\n"
+        "                (postgres://user@host/db or host=... dbname=...; default: $ISMS_REPO)\n"
+        "  --as PERSON   act as this person (key or e-mail), with their roles; the ledger records\n"
+        "                them (default: $ISMS_ACTOR, else the operating-system account, "
+        "os:<login>)\n"
+        "  --json        machine-readable output on every list and show\n"
+        "  --note TEXT   the reason for a change, kept in the ledger\n"
+        "  --version     print the version\n"
+        "\n`isms help <noun>` (or `isms <noun> --help`) and `isms help <noun> <verb>` say more.\n"
+        "Exit status: 0 ok, 2 usage, 3 invalid value, 4 not found, 5 conflict, 6 retry,\n"
+        "7 not permitted, 10 ledger verification failed; others: see docs/CLI.md.\n");
 }
 
 /* Is transition k the first by its verb? A verb that leaves several
@@ -546,9 +580,14 @@ static void help_field(FILE *f, const fielddef *fd, const char *verb)
     case FT_MONEY: snprintf(arg, sizeof arg, "AMOUNT"); break;
     case FT_BOOL: snprintf(arg, sizeof arg, "yes|no"); break;
     case FT_DATE: snprintf(arg, sizeof arg, "YYYY-MM-DD"); break;
-    case FT_REF: snprintf(arg, sizeof arg, "%s", !strcmp(fd->target, "person") ? "PERSON" : "KEY"); break;
-    case FT_LINKS: snprintf(arg, sizeof arg, "%s", !strcmp(verb, "list") ? "KEY" : "KEY[,KEY]"); break;
-    case FT_ENUM: case FT_ENUMSET: snprintf(arg, sizeof arg, "VALUE"); break;
+    case FT_REF:
+        snprintf(arg, sizeof arg, "%s", !strcmp(fd->target, "person") ? "PERSON" : "KEY");
+        break;
+    case FT_LINKS:
+        snprintf(arg, sizeof arg, "%s", !strcmp(verb, "list") ? "KEY" : "KEY[,KEY]");
+        break;
+    case FT_ENUM:
+    case FT_ENUMSET: snprintf(arg, sizeof arg, "VALUE"); break;
     case FT_DIST: snprintf(arg, sizeof arg, "DIST"); break;
     default: snprintf(arg, sizeof arg, "TEXT"); break;
     }
@@ -589,7 +628,8 @@ static void help_transition(FILE *f, const cli *c)
                 t->flags & LC_FREEZES ? "; the record can no longer change after" : "",
                 t->flags & LC_SUPERSEDES ? "; supersedes the one it replaces" : "");
     }
-    fprintf(f, "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
+    fprintf(f,
+            "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
 }
 
 static void help_verb(FILE *f, cli *c, const command *cmd)
@@ -641,10 +681,12 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
                 fprintf(f, "\noptions:\n");
             header = 1;
             char left[64];
-            snprintf(left, sizeof left, "--%s%s", extra_options[i].name, extra_options[i].has_arg ? " VALUE" : "");
+            snprintf(left, sizeof left, "--%s%s", extra_options[i].name,
+                     extra_options[i].has_arg ? " VALUE" : "");
             fprintf(f, "  %-30s %s\n", left, extra_options[i].help);
         }
-    fprintf(f, "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
+    fprintf(f,
+            "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
 }
 
 /* ---- shared helpers ---- */
@@ -692,8 +734,10 @@ int cli_no_as(const cli *c, isms_err *e)
 {
     if (!c->as)
         return 0;
-    return err_set(e, E_USAGE, "as", "--as: isms %s acts as the operating-system account; --as names "
-                   "a person of an existing repository, for the commands on it", c->noun);
+    return err_set(e, E_USAGE, "as",
+                   "--as: isms %s acts as the operating-system account; --as names "
+                   "a person of an existing repository, for the commands on it",
+                   c->noun);
 }
 
 const char *cli_opt_value(const cli *c, const char *name)
@@ -720,14 +764,15 @@ int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
     if (c->nargs == n)
         return 0;
     return err_set(e, E_USAGE, what, "%s %s%s%s: expected %s, got %d argument%s", "isms", c->noun,
-                   c->verb ? " " : "", c->verb ? c->verb : "", what, c->nargs, c->nargs == 1 ? "" : "s");
+                   c->verb ? " " : "", c->verb ? c->verb : "", what, c->nargs,
+                   c->nargs == 1 ? "" : "s");
 }
 
 /* ---- dispatch ---- */
 
 static int unknown_noun(cli *c, isms_err *e)
 {
-    suggestion s = {.typed = c->noun};
+    suggestion s = { .typed = c->noun };
     for (int i = 0; registers[i]; i++) {
         consider(&s, cli_noun_typed(registers[i]->name));
         consider(&s, registers[i]->plural);
@@ -743,17 +788,19 @@ static int unknown_verb(cli *c, isms_err *e)
 {
     const char *noun = cli_noun_typed(c->noun);
     if (c->reg && register_made_by(c->reg) && !strcmp(c->verb, "add"))
-        return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"add\": its records are made by %s "
-                       "(see isms %s --help)", noun, register_made_by(c->reg), noun);
-    suggestion s = {.typed = c->verb};
+        return err_set(e, E_USAGE, c->verb,
+                       "isms %s has no verb \"add\": its records are made by %s "
+                       "(see isms %s --help)",
+                       noun, register_made_by(c->reg), noun);
+    suggestion s = { .typed = c->verb };
     for (int i = 0; c->reg && register_verbs[i]; i++)
         if (register_verb_allowed(c->reg, register_verbs[i]))
             consider(&s, register_verbs[i]);
     for (int i = 0; i < NCOMMANDS; i++)
         if (!strcmp(commands[i].noun, c->noun))
             consider(&s, commands[i].verb);
-    return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"%s\"%s (see isms %s --help)", noun, c->verb,
-                   did_you_mean(c, &s, ""), noun);
+    return err_set(e, E_USAGE, c->verb, "isms %s has no verb \"%s\"%s (see isms %s --help)", noun,
+                   c->verb, did_you_mean(c, &s, ""), noun);
 }
 
 static int print_version(cli *c)
@@ -768,8 +815,8 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     optind = 0;
     struct option g[NGLOBAL + 1];
     memcpy(g, global_options, sizeof global_options);
-    g[NGLOBAL] = (struct option){0, 0, 0, 0};
-    opt_table globals = {.opts = g, .n = NGLOBAL};
+    g[NGLOBAL] = (struct option){ 0, 0, 0, 0 };
+    opt_table globals = { .opts = g, .n = NGLOBAL };
     int code, idx;
     for (;;) {
         code = getopt_long(argc, argv, "+h", g, &idx);
@@ -788,7 +835,7 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     }
     int at = optind;
     c->noun = noun_alias(argv[at++]);
-    if (!strcmp(c->noun, "help")) {   /* isms help [NOUN [VERB]]: isms NOUN [VERB] --help */
+    if (!strcmp(c->noun, "help")) { /* isms help [NOUN [VERB]]: isms NOUN [VERB] --help */
         if (at >= argc) {
             help_global(c, c->out);
             return 0;
@@ -808,8 +855,9 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
         for (int i = at; i < argc; i++)
             c->help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
         help_noun(c->help ? c->out : stderr, c->noun);
-        return c->help ? 0 : err_set(e, E_USAGE, c->noun, "isms %s: which verb?",
-                                     cli_noun_typed(c->noun));
+        return c->help
+                   ? 0
+                   : err_set(e, E_USAGE, c->noun, "isms %s: which verb?", cli_noun_typed(c->noun));
     }
     if (!cmd && (!c->reg || !register_verb_allowed(c->reg, c->verb)))
         return unknown_verb(c, e);
@@ -837,9 +885,10 @@ static void hint_option(const cli *c, isms_err *e)
     const char *typed = NULL;
     int fi = c->reg ? regdef_field(c->reg, e->field) : -1;
     if (fi >= 0 && strcmp(c->reg->fields[fi].name, e->field))
-        fi = -1;   /* found by its flag, not its name: not the field the message means */
+        fi = -1; /* found by its flag, not its name: not the field the message means */
     for (int i = 0; i < c->nopts; i++)
-        if ((fi >= 0 && c->opts[i].field == fi) || (c->opts[i].field < 0 && !strcmp(c->opts[i].name, e->field)))
+        if ((fi >= 0 && c->opts[i].field == fi) ||
+            (c->opts[i].field < 0 && !strcmp(c->opts[i].name, e->field)))
             typed = c->opts[i].typed ? c->opts[i].typed : c->opts[i].name;
     char flag[80];
     if (!typed && fi >= 0 && field_offered(c, &c->reg->fields[fi]))
@@ -876,7 +925,7 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
     int rc = dispatch(&c, argc, argv, e);
     if (rc)
         hint_option(&c, e);
-    else if (c.began && !shared)   /* the demo's script keeps its own counsel */
+    else if (c.began && !shared) /* the demo's script keeps its own counsel */
         print_warnings(&c);
     if (c.began)
         dom_end(c.d);
@@ -894,7 +943,7 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
 
 int cli_main(int argc, char **argv)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     int rc = cli_run(argc, argv, NULL, stdout, &e);
     if (fflush(stdout) != 0 && !rc)
         rc = err_set(&e, E_IO, NULL, "cannot write the output: %m");

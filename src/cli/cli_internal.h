@@ -19,34 +19,34 @@ enum { CLI_MAX_ARGS = 256 };
 
 /* One option given on the command line, in order. */
 typedef struct cli_opt {
-    int field;            /* field index of the register, or -1 */
-    char mode;            /* a field's: '=' sets it, '+' adds members, '-' removes them */
-    int state;            /* a list's derived state (domain/views/states.h), or -1 */
-    const char *name;     /* option name without dashes (a field's: the field's name) */
-    const char *typed;    /* the option as typed, without dashes ("add-asset") */
-    const char *arg;      /* its value, NULL for flags */
+    int field;         /* field index of the register, or -1 */
+    char mode;         /* a field's: '=' sets it, '+' adds members, '-' removes them */
+    int state;         /* a list's derived state (domain/views/states.h), or -1 */
+    const char *name;  /* option name without dashes (a field's: the field's name) */
+    const char *typed; /* the option as typed, without dashes ("add-asset") */
+    const char *arg;   /* its value, NULL for flags */
 } cli_opt;
 
 typedef struct cli {
     /* global options */
     const char *repo;
-    const char *as;              /* --as PERSON: whom the command acts for */
+    const char *as; /* --as PERSON: whom the command acts for */
     const char *note;
     int json;
     int help;
-    int version;                 /* --version */
+    int version; /* --version */
     /* the command */
     const char *noun, *verb;
-    const regdef *reg;           /* for register commands */
-    const char *args[CLI_MAX_ARGS];  /* positional arguments after noun/verb */
+    const regdef *reg;              /* for register commands */
+    const char *args[CLI_MAX_ARGS]; /* positional arguments after noun/verb */
     int nargs;
-    cli_opt opts[CLI_MAX_ARGS];  /* command options, in order */
+    cli_opt opts[CLI_MAX_ARGS]; /* command options, in order */
     int nopts;
-    const char *typed_opt;       /* while parsing: the option at hand, as named */
-    dom *d;                      /* opened by cli_open() */
-    int began;                   /* a request of d is open (dom_begin) */
+    const char *typed_opt; /* while parsing: the option at hand, as named */
+    dom *d;                /* opened by cli_open() */
+    int began;             /* a request of d is open (dom_begin) */
     FILE *out;
-    int out_fd;                  /* the descriptor beneath `out` (-1: none), for its terminal */
+    int out_fd; /* the descriptor beneath `out` (-1: none), for its terminal */
     /* Command-scoped memory: the request arena of the repository once it
      * is open (cli_open), before that and without one the CLI's own. */
     arena *a;
@@ -105,7 +105,7 @@ void table_end(table *t);
 typedef struct ttab ttab;
 ttab *ttab_new(cli *c, const char *const *heads, const char *align);
 void ttab_limit(ttab *t, int col, size_t cols);
-void ttab_row(ttab *t, const char *const *cells);   /* NULL cells show "-" */
+void ttab_row(ttab *t, const char *const *cells); /* NULL cells show "-" */
 size_t ttab_rows(const ttab *t);
 void ttab_print(ttab *t, const char *indent);
 /* A store_record_fn adding each record to the table in ctx. */
@@ -117,6 +117,6 @@ const char *render_money(cli *c, int64_t minor);
 #define CMD(noun, verb, handler, usage, summary) int handler(cli *c, isms_err *e);
 #include "cli/commands.def"
 #undef CMD
-int cmd_register(cli *c, isms_err *e);   /* add/list/show/update/retire and lifecycle verbs */
+int cmd_register(cli *c, isms_err *e); /* add/list/show/update/retire and lifecycle verbs */
 
 #endif

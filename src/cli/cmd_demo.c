@@ -23,13 +23,14 @@ static int run_line(dom *d, const char *line, int lineno, FILE *sink, isms_err *
     /* WRDE_NOCMD: the script is data, never a way to run commands. */
     int wrc = wordexp(line, &w, WRDE_NOCMD | WRDE_UNDEF);
     if (wrc)
-        return err_set(e, E_INTERNAL, "demo", "demo script line %d cannot be split (wordexp %d)", lineno, wrc);
+        return err_set(e, E_INTERNAL, "demo", "demo script line %d cannot be split (wordexp %d)",
+                       lineno, wrc);
     char **argv = xmalloc((w.we_wordc + 2) * sizeof *argv);
     argv[0] = "isms";
     for (size_t i = 0; i < w.we_wordc; i++)
         argv[i + 1] = w.we_wordv[i];
     argv[w.we_wordc + 1] = NULL;
-    isms_err le = {0};
+    isms_err le = { 0 };
     int rc = cli_run((int)w.we_wordc + 1, argv, d, sink, &le);
     if (rc)
         err_set(e, rc, "demo", "demo script line %d: %s", lineno, le.msg);
@@ -45,7 +46,8 @@ static int run_script(dom *d, const char *script, isms_err *e)
         return err_set(e, E_IO, "demo", "cannot open /dev/null: %m");
     char *copy = xstrdup(script), *save = NULL;
     int rc = 0, lineno = 0;
-    for (char *line = strtok_r(copy, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(copy, "\n", &save); line && !rc;
+         line = strtok_r(NULL, "\n", &save)) {
         lineno++;
         while (*line == ' ')
             line++;
@@ -73,7 +75,7 @@ int cmd_demo(cli *c, isms_err *e)
     dom *d;
     /* Lines without --as are the demo's own doing; approvals and
      * acceptances name the person who makes them. */
-    rc = dom_create(path, &(principal){.actor = "demo"}, 0, &d, e);
+    rc = dom_create(path, &(principal){ .actor = "demo" }, 0, &d, e);
     if (rc)
         return rc;
     rc = dom_txn_begin(d, e);
@@ -84,7 +86,7 @@ int cmd_demo(cli *c, isms_err *e)
         store_remove(path, NULL);
         return rc;
     }
-    char *name = store_label(path);   /* a connection string may hold a password */
+    char *name = store_label(path); /* a connection string may hold a password */
     fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", name);
     free(name);
     return 0;

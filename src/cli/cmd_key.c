@@ -34,7 +34,8 @@ int cmd_key_generate(cli *c, isms_err *e)
     const char *out = cli_opt_value(c, "out"), *name = cli_opt_value(c, "name");
     int rc = cli_need_args(c, 0, "no arguments (--out FILE)", e);
     if (!rc && !out)
-        rc = err_set(e, E_USAGE, "out", "isms key generate needs --out FILE: where to write the "
+        rc = err_set(e, E_USAGE, "out",
+                     "isms key generate needs --out FILE: where to write the "
                      "private key (outside the repository)");
     if (!rc && !name)
         rc = default_key_name(c, &name, e);
@@ -56,8 +57,10 @@ int cmd_key_generate(cli *c, isms_err *e)
     } else {
         fprintf(c->out, "%s\n", public_key);
     }
-    fprintf(stderr, "isms: wrote the private key to %s (mode 0600); keep it outside the repository.\n"
-                    "      Its public key is above; record it with: isms key add --key %s\n", out, out);
+    fprintf(stderr,
+            "isms: wrote the private key to %s (mode 0600); keep it outside the repository.\n"
+            "      Its public key is above; record it with: isms key add --key %s\n",
+            out, out);
     return 0;
 }
 
@@ -66,7 +69,8 @@ static int key_to_add(cli *c, verifier_key *out, isms_err *e)
 {
     const char *file = cli_opt_value(c, "key"), *text = cli_opt_value(c, "pubkey");
     if (!file == !text)
-        return err_set(e, E_USAGE, "key", "give either --key FILE (a private key file) or --pubkey "
+        return err_set(e, E_USAGE, "key",
+                       "give either --key FILE (a private key file) or --pubkey "
                        "KEY (a public key)");
     if (text)
         return signkey_parse_verifier(text, out, e);

@@ -21,7 +21,8 @@
 /* ---- files ---- */
 
 /* The whole of a (small) text file, into the command's arena. */
-static int read_text(cli *c, const char *path, const char *what, char **out, size_t *len, isms_err *e)
+static int read_text(cli *c, const char *path, const char *what, char **out, size_t *len,
+                     isms_err *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -48,10 +49,10 @@ typedef enum { FILE_CHECKPOINT, FILE_PROOF } file_kind;
 
 static int read_parsed(cli *c, const char *path, file_kind kind, void *out, isms_err *e)
 {
-    static const char *const what[] = {"checkpoint", "proof"};
+    static const char *const what[] = { "checkpoint", "proof" };
     char *text = NULL;
     size_t n = 0;
-    isms_err why = {0};
+    isms_err why = { 0 };
     int rc = read_text(c, path, what[kind], &text, &n, e);
     if (rc)
         return rc;
@@ -77,8 +78,8 @@ static int put_text(cli *c, const char *path, const buf *text, isms_err *e)
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return err_set(e, E_IO, "out", "cannot create %s: %s", tmp, strerror(errno));
-    int ok = fwrite(text->data, 1, text->len, f) == text->len && fflush(f) == 0 &&
-             fsync(fileno(f)) == 0;
+    int ok =
+        fwrite(text->data, 1, text->len, f) == text->len && fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok &= fclose(f) == 0;
     if (ok && rename(tmp, path) == 0)
         return 0;
@@ -143,9 +144,9 @@ static void put_checkpoint_json(cli *c, const checkpoint *cp, const buf *text)
     json_t *sigs = json_array();
     for (int i = 0; i < cp->nsigs; i++)
         json_array_append_new(sigs, json_string(cp->sigs[i].name));
-    json_t *o = json_pack("{s:s, s:I, s:o, s:o, s:s}", "origin", cp->origin, "size",
-                          (json_int_t)cp->size, "root", hash_json(cp->root), "signed_by", sigs,
-                          "checkpoint", buf_str(text));
+    json_t *o =
+        json_pack("{s:s, s:I, s:o, s:o, s:s}", "origin", cp->origin, "size", (json_int_t)cp->size,
+                  "root", hash_json(cp->root), "signed_by", sigs, "checkpoint", buf_str(text));
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -176,13 +177,14 @@ static void put_proof_json(cli *c, const ledger_proof *p)
     if (p->kind == PROOF_INCLUSION) {
         char hex[65];
         sodium_bin2hex(hex, sizeof hex, p->entry, MERKLE_HASH_SIZE);
-        o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "kind", "inclusion", "origin", p->origin,
-                      "seq", (json_int_t)p->seq, "entry_hash", hex, "leaf_index",
-                      (json_int_t)(p->seq - 1), "size", (json_int_t)p->size, "root", hash_json(p->root));
+        o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "kind", "inclusion", "origin",
+                      p->origin, "seq", (json_int_t)p->seq, "entry_hash", hex, "leaf_index",
+                      (json_int_t)(p->seq - 1), "size", (json_int_t)p->size, "root",
+                      hash_json(p->root));
     } else {
         o = json_pack("{s:s, s:s, s:I, s:o, s:I, s:o}", "kind", "consistency", "origin", p->origin,
-                      "old_size", (json_int_t)p->old_size, "old_root", hash_json(p->old_root), "size",
-                      (json_int_t)p->size, "root", hash_json(p->root));
+                      "old_size", (json_int_t)p->old_size, "old_root", hash_json(p->old_root),
+                      "size", (json_int_t)p->size, "root", hash_json(p->root));
     }
     json_object_set_new(o, "proof", path);
     js_write(c->out, o, 1);
@@ -203,22 +205,22 @@ int cmd_ledger_root(cli *c, isms_err *e)
     rc = ledger_view_load(c->d, size, &v, e);
     if (rc)
         return rc;
-    checkpoint head = {.size = (uint64_t)(size ? size : v.entries)};
+    checkpoint head = { .size = (uint64_t)(size ? size : v.entries) };
     snprintf(head.origin, sizeof head.origin, "%s", v.origin);
     rc = ledger_view_root(&v, (int64_t)head.size, head.root, e);
     ledger_view_free(&v);
     if (rc)
         return rc;
     if (c->json) {
-        json_t *o = json_pack("{s:s, s:I, s:o}", "origin", head.origin, "size", (json_int_t)head.size,
-                              "root", hash_json(head.root));
+        json_t *o = json_pack("{s:s, s:I, s:o}", "origin", head.origin, "size",
+                              (json_int_t)head.size, "root", hash_json(head.root));
         js_write(c->out, o, 1);
         json_decref(o);
         return 0;
     }
     buf text;
     buf_init(&text);
-    ckpt_body(&head, &text);   /* what a checkpoint of this size signs */
+    ckpt_body(&head, &text); /* what a checkpoint of this size signs */
     fputs(buf_str(&text), c->out);
     buf_reset(&text);
     return 0;
@@ -274,19 +276,24 @@ static int check_vouches(cli *c, const ledger_proof *p, const char *path, buf *n
     int nkeys, rc = read_checkpoint(c, path, &cp, e);
     const char **keys = opt_values(c, "pubkey", &nkeys);
     if (!rc && !nkeys)
-        rc = err_set(e, E_USAGE, "pubkey", "--checkpoint needs --pubkey KEY: the public key the "
+        rc = err_set(e, E_USAGE, "pubkey",
+                     "--checkpoint needs --pubkey KEY: the public key the "
                      "checkpoint must be signed with");
     if (rc)
         return rc;
     if (strcmp(cp.origin, p->origin) || (int64_t)cp.size != p->size)
-        return err_set(e, E_INVALID, "checkpoint", "the proof is about the ledger %s of %lld entries, "
+        return err_set(e, E_INVALID, "checkpoint",
+                       "the proof is about the ledger %s of %lld entries, "
                        "checkpoint %s about %s of %llu: prove against the checkpoint's size (isms "
-                       "ledger proof ... --size %llu)", p->origin, (long long)p->size, path,
-                       cp.origin, (unsigned long long)cp.size, (unsigned long long)cp.size);
+                       "ledger proof ... --size %llu)",
+                       p->origin, (long long)p->size, path, cp.origin, (unsigned long long)cp.size,
+                       (unsigned long long)cp.size);
     if (memcmp(cp.root, p->root, MERKLE_HASH_SIZE))
-        return err_set(e, E_TAMPERED, "checkpoint", "the proof leads to another root than "
+        return err_set(e, E_TAMPERED, "checkpoint",
+                       "the proof leads to another root than "
                        "checkpoint %s signs: the ledger it was taken from is not the one the "
-                       "checkpoint vouches for", path);
+                       "checkpoint vouches for",
+                       path);
     ledger_view v;
     ledger_view_empty(&v, cp.origin);
     for (int i = 0; !rc && i < nkeys; i++)
@@ -330,9 +337,10 @@ int cmd_checkpoint(cli *c, isms_err *e)
     const char *keyfile = cli_opt_value(c, "key");
     int rc = cli_need_args(c, 0, "no arguments (--key FILE)", e);
     if (!rc && !keyfile)
-        rc = err_set(e, E_USAGE, "key", "isms checkpoint needs --key FILE: the repository's private "
+        rc = err_set(e, E_USAGE, "key",
+                     "isms checkpoint needs --key FILE: the repository's private "
                      "key (isms key generate)");
-    signer_key k = {0};
+    signer_key k = { 0 };
     checkpoint cp;
     if (!rc)
         rc = signkey_read_file(keyfile, &k, e);
@@ -360,7 +368,8 @@ static int read_cosign_args(cli *c, cosign_args *a, isms_err *e)
     const char *prev = cli_opt_value(c, "previous"), *proof = cli_opt_value(c, "proof");
     int rc = cli_need_args(c, 1, "the checkpoint file", e);
     if (!rc && !cli_opt_given(c, "key"))
-        rc = err_set(e, E_USAGE, "key", "isms checkpoint cosign needs --key FILE: your own "
+        rc = err_set(e, E_USAGE, "key",
+                     "isms checkpoint cosign needs --key FILE: your own "
                      "(the witness's) private key");
     if (!rc)
         rc = read_checkpoint(c, c->args[0], &a->cp, e);
@@ -377,7 +386,7 @@ static int read_cosign_args(cli *c, cosign_args *a, isms_err *e)
 int cmd_checkpoint_cosign(cli *c, isms_err *e)
 {
     cosign_args a;
-    signer_key k = {0};
+    signer_key k = { 0 };
     buf notes;
     buf_init(&notes);
     int rc = read_cosign_args(c, &a, e);
@@ -397,8 +406,10 @@ int cmd_checkpoint_cosign(cli *c, isms_err *e)
     if (!rc) {
         fputs(buf_str(&notes), stderr);
         if (!prev)
-            fprintf(stderr, "isms: no --previous checkpoint: this is your first countersignature of "
-                            "%s (trust on first use)\n", a.cp.origin);
+            fprintf(stderr,
+                    "isms: no --previous checkpoint: this is your first countersignature of "
+                    "%s (trust on first use)\n",
+                    a.cp.origin);
         rc = put_checkpoint(c, &a.cp, "countersigned checkpoint", e);
     }
     buf_reset(&notes);

@@ -23,7 +23,7 @@ int cmd_migrate(cli *c, isms_err *e)
         return rc;
     longjob j;
     longjob_start(&j, "copying");
-    backup_watch w = {longjob_count, &j, longjob_cancel()};
+    backup_watch w = { longjob_count, &j, longjob_cancel() };
     rc = longjob_end(&j, backup_copy(from, to, &w, e), e);
     if (rc)
         return rc;

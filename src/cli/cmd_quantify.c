@@ -64,12 +64,16 @@ static int quant_done(const quant_opts *o, int rc, isms_err *e)
 
 static const char *money(cli *c, double major) { return cli_major(c, major); }
 
-static const char *pct(cli *c, double p) { return isfinite(p) ? arena_printf(c->a, "%.1f%%", 100 * p) : "-"; }
+static const char *pct(cli *c, double p)
+{
+    return isfinite(p) ? arena_printf(c->a, "%.1f%%", 100 * p) : "-";
+}
 
 static void print_threshold(cli *c, const quant_threshold *t)
 {
     if (!t->set) {
-        fprintf(c->out, "  appetite               none approved (isms appetite add ..., then approve)\n");
+        fprintf(c->out,
+                "  appetite               none approved (isms appetite add ..., then approve)\n");
         return;
     }
     fprintf(c->out, "  appetite (%s)%*s %s at P%d", t->source, (int)(13 - strlen(t->source)), "",
@@ -94,16 +98,26 @@ static double st_tol(const quant_scenario *s) { return s->stats.p_above_toleranc
 
 static void print_risk(cli *c, const risk_quant *q)
 {
-    static const struct { const char *label; stat_fn fn; char kind; } rows[] = {
-        {"mean annual loss", st_mean, 'm'}, {"P50", st_p50, 'm'}, {"P90", st_p90, 'm'},
-        {"P95", st_p95, 'm'}, {"P99", st_p99, 'm'}, {"value at risk", st_var, 'm'},
-        {"expected shortfall", st_es, 'm'}, {"loss events per year", st_freq, 'f'},
-        {"mean loss per event", st_event, 'm'}, {"P(loss > appetite)", st_app, 'p'},
-        {"P(loss > tolerance)", st_tol, 'p'},
+    static const struct {
+        const char *label;
+        stat_fn fn;
+        char kind;
+    } rows[] = {
+        { "mean annual loss", st_mean, 'm' },
+        { "P50", st_p50, 'm' },
+        { "P90", st_p90, 'm' },
+        { "P95", st_p95, 'm' },
+        { "P99", st_p99, 'm' },
+        { "value at risk", st_var, 'm' },
+        { "expected shortfall", st_es, 'm' },
+        { "loss events per year", st_freq, 'f' },
+        { "mean loss per event", st_event, 'm' },
+        { "P(loss > appetite)", st_app, 'p' },
+        { "P(loss > tolerance)", st_tol, 'p' },
     };
-    const quant_scenario *sc[3] = {&q->inherent, &q->current, &q->target};
-    fprintf(c->out, "%s  %s\n  %s model, %zu simulated years, seed %llu, %s%s%s\n\n", q->key, q->title,
-            q->model, q->iterations, (unsigned long long)q->seed, q->engine,
+    const quant_scenario *sc[3] = { &q->inherent, &q->current, &q->target };
+    fprintf(c->out, "%s  %s\n  %s model, %zu simulated years, seed %llu, %s%s%s\n\n", q->key,
+            q->title, q->model, q->iterations, (unsigned long long)q->seed, q->engine,
             q->analysis ? "; saved as " : "", q->analysis ? q->analysis : "");
     fprintf(c->out, "  %-22s %18s %18s %18s\n", "", "inherent", "current", "target");
     for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
@@ -112,8 +126,9 @@ static void print_risk(cli *c, const risk_quant *q)
         fprintf(c->out, "  %-22s", rows[r].label);
         for (int s = 0; s < 3; s++) {
             double v = rows[r].fn(sc[s]);
-            const char *text = rows[r].kind == 'm' ? money(c, v)
-                               : rows[r].kind == 'p' ? pct(c, v) : arena_printf(c->a, "%.3f", v);
+            const char *text = rows[r].kind == 'm'   ? money(c, v)
+                               : rows[r].kind == 'p' ? pct(c, v)
+                                                     : arena_printf(c->a, "%.3f", v);
             fprintf(c->out, " %18s", text);
         }
         fputc('\n', c->out);
@@ -124,23 +139,33 @@ static void print_risk(cli *c, const risk_quant *q)
     fputc('\n', c->out);
     fputc('\n', c->out);
     print_threshold(c, &q->threshold);
-    fprintf(c->out, "  %-22s current residual %s\n", "verdict", cli_verdict_text(c, &q->judgement, &q->threshold));
-    fprintf(c->out, "  %-22s %s\n", "certainty", cli_certainty_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  %-22s current residual %s\n", "verdict",
+            cli_verdict_text(c, &q->judgement, &q->threshold));
+    fprintf(c->out, "  %-22s %s\n", "certainty",
+            cli_certainty_text(c, &q->judgement, &q->threshold));
     if (q->nsensitivity) {
         fprintf(c->out, "  %-22s", "drivers of variance");
         for (size_t k = 0; k < q->nsensitivity; k++)
-            fprintf(c->out, "%s %s %.0f%%", k ? "," : "", quant_input_name(q->sensitivity[k].factor),
+            fprintf(c->out, "%s %s %.0f%%", k ? "," : "",
+                    quant_input_name(q->sensitivity[k].factor),
                     100 * q->sensitivity[k].variance_share);
-        fprintf(c->out, "\n  %-22s (variance decomposition: first-order effects, the rest as other; adds up to "
-                        "100%%)\n", "");
+        fprintf(
+            c->out,
+            "\n  %-22s (variance decomposition: first-order effects, the rest as other; adds up to "
+            "100%%)\n",
+            "");
     }
-    fprintf(c->out, "  %-22s likelihood %d, impact %d (the register's residual cell)\n", "on the matrix",
-            q->qual_likelihood, q->qual_impact);
+    fprintf(c->out, "  %-22s likelihood %d, impact %d (the register's residual cell)\n",
+            "on the matrix", q->qual_likelihood, q->qual_impact);
     if (q->likelihood)
-        fprintf(c->out, "  %-22s likelihood %d, impact %d%s\n", "the figures imply", q->likelihood, q->impact,
-                q->matrix_derived ? ": the register's cell is set to it (the organisation derives it from FAIR)"
-                : q->matrix_disagrees ? ": MORE THAN ONE BAND APART from the register's cell; re-rate the risk "
-                                        "or its FAIR inputs" : "");
+        fprintf(c->out, "  %-22s likelihood %d, impact %d%s\n", "the figures imply", q->likelihood,
+                q->impact,
+                q->matrix_derived
+                    ? ": the register's cell is set to it (the organisation derives it from FAIR)"
+                : q->matrix_disagrees
+                    ? ": MORE THAN ONE BAND APART from the register's cell; re-rate the risk "
+                      "or its FAIR inputs"
+                    : "");
 }
 
 static int print_json_text(cli *c, char *text)
@@ -178,19 +203,21 @@ static void lec_verdict(cli *c, const risk_quant *q, svg_lec_chart *ch)
     char loss[64], appetite[64];
     svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
     if (!t->set) {
-        ch->subtitle = arena_printf(c->a, "No approved appetite to judge against; current residual P95 %s",
-                                    loss);
+        ch->subtitle = arena_printf(
+            c->a, "No approved appetite to judge against; current residual P95 %s", loss);
         return;
     }
     svg_amount(appetite, sizeof appetite, dom_currency(c->d), t->appetite);
-    ch->subtitle = arena_printf(c->a, "Current residual: %s: P%d loss %s %s appetite %s (%s)",
-                                q->outside_appetite ? "OUTSIDE APPETITE" : "within appetite", t->confidence,
-                                loss, q->outside_appetite ? "above the" : "within the", appetite, t->source);
+    ch->subtitle =
+        arena_printf(c->a, "Current residual: %s: P%d loss %s %s appetite %s (%s)",
+                     q->outside_appetite ? "OUTSIDE APPETITE" : "within appetite", t->confidence,
+                     loss, q->outside_appetite ? "above the" : "within the", appetite, t->source);
     ch->subtitle_color = q->outside_appetite ? "#b03a2e" : "#1e7b34";
 }
 
 /* The appetite's line (the loss exceeded 1 year in N) and the amounts on it. */
-static void lec_threshold(cli *c, const risk_quant *q, svg_lec_chart *ch, svg_marker *marks, svg_point *point)
+static void lec_threshold(cli *c, const risk_quant *q, svg_lec_chart *ch, svg_marker *marks,
+                          svg_point *point)
 {
     const quant_threshold *t = &q->threshold;
     if (!t->set)
@@ -199,15 +226,16 @@ static void lec_threshold(cli *c, const risk_quant *q, svg_lec_chart *ch, svg_ma
     ch->level = level;
     ch->level_tick = arena_printf(c->a, "%g%%", 100 * level);
     ch->level_name = arena_printf(c->a, "P%d (1 year in %.0f)", t->confidence, 1.0 / level);
-    marks[ch->nmarkers++] = (svg_marker){arena_printf(c->a, "appetite (%s)", t->source), t->appetite};
+    marks[ch->nmarkers++] =
+        (svg_marker){ arena_printf(c->a, "appetite (%s)", t->source), t->appetite };
     if (t->tolerance > 0)
-        marks[ch->nmarkers++] = (svg_marker){"tolerance", t->tolerance};
+        marks[ch->nmarkers++] = (svg_marker){ "tolerance", t->tolerance };
     ch->markers = marks;
     if (q->current.stats.var > 0) {
         char loss[64];
         svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
-        *point = (svg_point){arena_printf(c->a, "current P%d %s", t->confidence, loss), q->current.stats.var,
-                             level, "#1f5fa8"};
+        *point = (svg_point){ arena_printf(c->a, "current P%d %s", t->confidence, loss),
+                              q->current.stats.var, level, "#1f5fa8" };
         ch->points = point;
         ch->npoints = 1;
     }
@@ -245,7 +273,7 @@ int cmd_risk_lec(cli *c, isms_err *e)
     if (rc)
         return rc;
     double x[3][QUANT_LEC_POINTS], y[3][QUANT_LEC_POINTS];
-    const quant_scenario *sc[3] = {&q.inherent, &q.current, &q.target};
+    const quant_scenario *sc[3] = { &q.inherent, &q.current, &q.target };
     for (int s = 0; s < 3; s++)
         for (int k = 0; k < QUANT_LEC_POINTS; k++) {
             x[s][k] = sc[s]->lec[k].loss;
@@ -253,20 +281,24 @@ int cmd_risk_lec(cli *c, isms_err *e)
         }
     /* Equal curves stay apart: a wide pale line under a solid one under a
      * dashed one. */
-    svg_series series[3] = {
-        {"inherent", "without controls", x[0], y[0], QUANT_LEC_POINTS, "#b8b8b8", NULL, 6},
-        {"current residual", "controls in place", x[1], y[1], QUANT_LEC_POINTS, "#1f5fa8", NULL, 2.5},
-        {"target residual", "with the planned ones too", x[2], y[2], QUANT_LEC_POINTS, "#2a8a3e", "8,5", 2.5}};
+    svg_series series[3] = { { "inherent", "without controls", x[0], y[0], QUANT_LEC_POINTS,
+                               "#b8b8b8", NULL, 6 },
+                             { "current residual", "controls in place", x[1], y[1],
+                               QUANT_LEC_POINTS, "#1f5fa8", NULL, 2.5 },
+                             { "target residual", "with the planned ones too", x[2], y[2],
+                               QUANT_LEC_POINTS, "#2a8a3e", "8,5", 2.5 } };
     char today[11], years[32];
     now_date(today);
     format_money(years, sizeof years, (int64_t)q.iterations, 0);
-    svg_lec_chart ch = {
-        .title = arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title),
-        .footer = arena_printf(c->a, "%s%s · %s · %s simulated years · seed %llu · %s",
-                               q.analysis ? "analysis " : "not saved (--no-save)",
-                               q.analysis ? q.analysis : "", today, years, (unsigned long long)q.seed,
-                               q.engine),
-        .currency = dom_currency(c->d), .series = series, .nseries = 3};
+    svg_lec_chart ch = { .title = arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title),
+                         .footer =
+                             arena_printf(c->a, "%s%s · %s · %s simulated years · seed %llu · %s",
+                                          q.analysis ? "analysis " : "not saved (--no-save)",
+                                          q.analysis ? q.analysis : "", today, years,
+                                          (unsigned long long)q.seed, q.engine),
+                         .currency = dom_currency(c->d),
+                         .series = series,
+                         .nseries = 3 };
     svg_marker marks[2];
     svg_point point;
     lec_verdict(c, &q, &ch);
@@ -294,7 +326,8 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
         double rho = eq ? strtod(eq + 1, &end) : NAN;
         if (!comma || !eq || eq < comma || !end || *end || !(rho > -1 && rho < 1))
             return err_set(e, E_INVALID, "correlate",
-                           "correlate: \"%s\" is not RISK-A,RISK-B=rho with rho between -1 and 1", arg);
+                           "correlate: \"%s\" is not RISK-A,RISK-B=rho with rho between -1 and 1",
+                           arg);
         pairs[n].a = arena_strndup(c->a, arg, (size_t)(comma - arg));
         pairs[n].b = arena_strndup(c->a, comma + 1, (size_t)(eq - comma - 1));
         pairs[n].rho = rho;
@@ -309,22 +342,27 @@ static void print_gaps(cli *c, const portfolio_quant *q)
 {
     if (!q->unmodelled)
         return;
-    fprintf(c->out, "  not in these totals: %zu of %zu risks (%.0f%%) have no FAIR inputs:", q->unmodelled,
-            q->modelled + q->unmodelled, 100.0 * (double)q->unmodelled / (double)(q->modelled + q->unmodelled));
+    fprintf(c->out,
+            "  not in these totals: %zu of %zu risks (%.0f%%) have no FAIR inputs:", q->unmodelled,
+            q->modelled + q->unmodelled,
+            100.0 * (double)q->unmodelled / (double)(q->modelled + q->unmodelled));
     for (size_t k = 0; k < q->unmodelled; k++)
         fprintf(c->out, " %s", q->unmodelled_keys[k]);
     fputc('\n', c->out);
     if (q->value_at_stake > 0)
-        fprintf(c->out, "  value at stake of objectives with a risk not quantified: %s of %s (%.0f%%)\n",
+        fprintf(c->out,
+                "  value at stake of objectives with a risk not quantified: %s of %s (%.0f%%)\n",
                 money(c, q->value_unquantified), money(c, q->value_at_stake),
                 100 * q->value_unquantified / q->value_at_stake);
 }
 
 static void print_portfolio(cli *c, const portfolio_quant *q)
 {
-    fprintf(c->out, "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
-            q->modelled, q->unmodelled, q->iterations, (unsigned long long)q->seed, q->engine,
-            q->analysis ? "; saved as " : "", q->analysis ? q->analysis : "");
+    fprintf(
+        c->out,
+        "Portfolio: %zu risks quantified (%zu not yet), %zu simulated years, seed %llu, %s%s%s\n\n",
+        q->modelled, q->unmodelled, q->iterations, (unsigned long long)q->seed, q->engine,
+        q->analysis ? "; saved as " : "", q->analysis ? q->analysis : "");
     fprintf(c->out, "  organisation: mean %s, P95 %s (± %s), P99 %s\n", money(c, q->total.mean),
             money(c, q->total.p95), money(c, q->se.p95), money(c, q->total.p99));
     print_threshold(c, &q->threshold);
@@ -336,12 +374,15 @@ static void print_portfolio(cli *c, const portfolio_quant *q)
         fprintf(c->out, "\n  %-8s %s\n", g->key, g->title);
         if (g->judgement.verdict != QV_NOT_QUANTIFIED)
             fprintf(c->out, "           %zu risk%s quantified: mean %s, P95 %s (± %s)\n", g->nrisks,
-                    g->nrisks == 1 ? "" : "s", money(c, g->stats.mean), money(c, g->stats.p95), money(c, g->se.p95));
+                    g->nrisks == 1 ? "" : "s", money(c, g->stats.mean), money(c, g->stats.p95),
+                    money(c, g->se.p95));
         fprintf(c->out, "           %s\n", cli_verdict_text(c, &g->judgement, &g->threshold));
         fprintf(c->out, "           %s\n", cli_certainty_text(c, &g->judgement, &g->threshold));
     }
-    fprintf(c->out, "\n  certainty: the chance the year's loss stays within tolerance (within appetite where no "
-                    "tolerance is set);\n  risks not quantified can only add loss: with some, the loss shown is a "
+    fprintf(c->out, "\n  certainty: the chance the year's loss stays within tolerance (within "
+                    "appetite where no "
+                    "tolerance is set);\n  risks not quantified can only add loss: with some, the "
+                    "loss shown is a "
                     "floor and the certainty a ceiling\n");
 }
 
@@ -353,7 +394,8 @@ static int stored_correlations(cli *c, const char *inputs, quant_opts *o)
     size_t n = json_array_size(pairs), k;
     quant_corr *corr = arena_alloc(c->a, sizeof *corr * (n + 1));
     json_t *p;
-    json_array_foreach(pairs, k, p) {
+    json_array_foreach(pairs, k, p)
+    {
         corr[k].a = arena_strdup(c->a, json_string_value(json_object_get(p, "a")));
         corr[k].b = arena_strdup(c->a, json_string_value(json_object_get(p, "b")));
         corr[k].rho = json_number_value(json_object_get(p, "rank_correlation"));
@@ -405,8 +447,9 @@ static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
             break;
         done++;
         if (c->json)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s}", "stale", l[k].key, "subject", l[k].subject,
-                                                 "since", l[k].fresh.since, "analysis", key));
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s}", "stale", l[k].key,
+                                                 "subject", l[k].subject, "since", l[k].fresh.since,
+                                                 "analysis", key));
         else
             fprintf(c->out, "  %-7s %-24s stale since %s: re-run as %s\n", l[k].key, l[k].subject,
                     l[k].fresh.since ? l[k].fresh.since : "an unknown change", key);
@@ -422,7 +465,7 @@ static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
 
 int cmd_quantify(cli *c, isms_err *e)
 {
-    quant_opts o = {0};   /* quant_done() reads it even when an earlier check fails */
+    quant_opts o = { 0 }; /* quant_done() reads it even when an earlier check fails */
     longjob p;
     const char *by = cli_opt_value(c, "by");
     int rc = cli_start(c, 0, "no arguments", e);
@@ -453,9 +496,10 @@ static const char *worth_text(cli *c, const control_quant *r)
     if (r->value.worth == DECIDE_NOT_JUSTIFIED)
         return "not justified by quantified risk";
     if (r->value.rank)
-        return r->value.tie_with_next ? arena_printf(c->a, "fund #%zu (tie with #%zu within simulation error)",
-                                                     r->value.rank, r->value.rank + 1)
-                                      : arena_printf(c->a, "fund #%zu", r->value.rank);
+        return r->value.tie_with_next
+                   ? arena_printf(c->a, "fund #%zu (tie with #%zu within simulation error)",
+                                  r->value.rank, r->value.rank + 1)
+                   : arena_printf(c->a, "fund #%zu", r->value.rank);
     return !strcmp(r->state, "ineffective") ? "in place but ineffective: fix it" : "justified";
 }
 
@@ -475,28 +519,37 @@ int cmd_control_roi(cli *c, isms_err *e)
     if (c->json)
         return print_json_text(c, dom_returns_json(&q));
     fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
-            (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "", q.analysis ? q.analysis : "");
-    static const char *const heads[] = {"key", "control", "state", "annual cost", "mean avoided (± s.e.)",
-                                        "P95 avoided", "return", "verdict", NULL};
+            (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "",
+            q.analysis ? q.analysis : "");
+    static const char *const heads[] = {
+        "key",         "control", "state",   "annual cost", "mean avoided (± s.e.)",
+        "P95 avoided", "return",  "verdict", NULL
+    };
     ttab *t = ttab_new(c, heads, "lllrrrrl");
     ttab_limit(t, 1, 34);
     for (size_t k = 0; k < q.n; k++) {
         const control_quant *r = &q.rows[k];
-        const char *row[] = {r->key, r->title, r->state,
-                             r->value.worth == DECIDE_COST_UNKNOWN ? "unknown" : money(c, r->value.annual_cost),
-                             arena_printf(c->a, "%s ± %s", money(c, r->value.mean_reduction),
-                                          money(c, r->value.mean_reduction_se)),
-                             money(c, r->value.p95_reduction),
-                             r->value.worth == DECIDE_COST_UNKNOWN ? "-"
-                                                                   : arena_printf(c->a, "%.0f%%", 100 * r->value.roi),
-                             worth_text(c, r)};
+        const char *row[] = { r->key,
+                              r->title,
+                              r->state,
+                              r->value.worth == DECIDE_COST_UNKNOWN
+                                  ? "unknown"
+                                  : money(c, r->value.annual_cost),
+                              arena_printf(c->a, "%s ± %s", money(c, r->value.mean_reduction),
+                                           money(c, r->value.mean_reduction_se)),
+                              money(c, r->value.p95_reduction),
+                              r->value.worth == DECIDE_COST_UNKNOWN
+                                  ? "-"
+                                  : arena_printf(c->a, "%.0f%%", 100 * r->value.roi),
+                              worth_text(c, r) };
         ttab_row(t, row);
     }
     ttab_print(t, "  ");
     for (size_t k = 0; k < q.nleft_out; k++)
         fprintf(c->out, "  %-8s %-34.34s not valued: %s\n", q.left_out[k].key, q.left_out[k].title,
                 q.left_out[k].reason);
-    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; only controls that avoid more "
+    fprintf(c->out, "\n  return = (mean loss avoided - annual cost) / annual cost; only controls "
+                    "that avoid more "
                     "than they cost are ranked (fund #1 first)\n");
     return 0;
 }
@@ -506,7 +559,8 @@ int cmd_risk_accept(cli *c, isms_err *e)
     const char *why = cli_opt_value(c, "rationale");
     int rc = cli_start(c, 1, "one risk key", e);
     if (!rc && !why)
-        rc = err_set(e, E_USAGE, "rationale", "--rationale TEXT is required: why the risk is accepted");
+        rc = err_set(e, E_USAGE, "rationale",
+                     "--rationale TEXT is required: why the risk is accepted");
     if (rc)
         return rc;
     record out;
@@ -517,8 +571,9 @@ int cmd_risk_accept(cli *c, isms_err *e)
         render_record_json(c, &out);
         return 0;
     }
-    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, F_ACCEPTANCE_RISK), out.key,
-            record_text(&out, F_ACCEPTANCE_EXPIRES_ON), record_text(&out, F_ACCEPTANCE_BASIS));
+    fprintf(c->out, "accepted %s as %s until %s (%s)\n", record_text(&out, F_ACCEPTANCE_RISK),
+            out.key, record_text(&out, F_ACCEPTANCE_EXPIRES_ON),
+            record_text(&out, F_ACCEPTANCE_BASIS));
     return 0;
 }
 
@@ -534,10 +589,13 @@ static int show_appetite(const record *r, void *ctx)
     if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
         return 0;
     const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
-    const char *row[] = {r->key, obj->null ? "organisation" : obj->s, render_money(c, record_int(r, F_APPETITE_APPETITE)),
-                         record_cval(r, F_APPETITE_TOLERANCE)->null ? "-"
-                             : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
-                         arena_printf(c->a, "P%lld", (long long)record_int(r, F_APPETITE_CONFIDENCE))};
+    const char *row[] = { r->key, obj->null ? "organisation" : obj->s,
+                          render_money(c, record_int(r, F_APPETITE_APPETITE)),
+                          record_cval(r, F_APPETITE_TOLERANCE)->null
+                              ? "-"
+                              : render_money(c, record_int(r, F_APPETITE_TOLERANCE)),
+                          arena_printf(c->a, "P%lld",
+                                       (long long)record_int(r, F_APPETITE_CONFIDENCE)) };
     ttab_row(a->t, row);
     return 0;
 }
@@ -548,19 +606,23 @@ int cmd_risk_appetite(cli *c, isms_err *e)
     if (rc)
         return rc;
     if (c->json) {
-        store_filter f = {.field = field_def(&reg_appetite, F_APPETITE_STATUS), .sval = "approved"};
-        store_query q = {.filters = &f, .nfilters = 1};
+        store_filter f = { .field = field_def(&reg_appetite, F_APPETITE_STATUS),
+                           .sval = "approved" };
+        store_query q = { .filters = &f, .nfilters = 1 };
         table *t = table_begin(c, &reg_appetite);
         rc = dom_list(c->d, &reg_appetite, &q, cli_table_row, t, e);
         table_end(t);
         return rc;
     }
-    fprintf(c->out, "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n");
-    static const char *const heads[] = {"key", "applies to", "appetite", "tolerance", "at", NULL};
-    appetite_rows a = {c, ttab_new(c, heads, "llrrr")};
+    fprintf(
+        c->out,
+        "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n");
+    static const char *const heads[] = { "key", "applies to", "appetite", "tolerance", "at", NULL };
+    appetite_rows a = { c, ttab_new(c, heads, "llrrr") };
     rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, &a, e);
     ttab_print(a.t, "  ");
-    fprintf(c->out, "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "
-                    "objective: isms quantify --by objective\n");
+    fprintf(c->out,
+            "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "
+            "objective: isms quantify --by objective\n");
     return rc;
 }

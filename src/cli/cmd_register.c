@@ -80,7 +80,8 @@ static int still_there(const fielddef *f, const value *a, int k, const value *b)
 
 /* A set given whole replaces the old one: say what that took away, which
  * is easily more than meant (--add-asset adds one). */
-static void say_replaced(cli *c, const record *changes, const dom_changes *changed, const record *after)
+static void say_replaced(cli *c, const record *changes, const dom_changes *changed,
+                         const record *after)
 {
     const record *before = changed->before;
     for (int i = 0; before && i < c->reg->nfields; i++) {
@@ -96,8 +97,10 @@ static void say_replaced(cli *c, const record *changes, const dom_changes *chang
         char flag[80];
         field_flag(f, flag, sizeof flag);
         if (gone.len)
-            fprintf(stderr, "isms: %s: removed %s (--%s replaces the whole set; --add-%s and --remove-%s "
-                            "change members)\n", f->name, buf_str(&gone), flag, flag, flag);
+            fprintf(stderr,
+                    "isms: %s: removed %s (--%s replaces the whole set; --add-%s and --remove-%s "
+                    "change members)\n",
+                    f->name, buf_str(&gone), flag, flag, flag);
         buf_reset(&gone);
     }
 }
@@ -123,7 +126,8 @@ static int cmd_update(cli *c, isms_err *e)
     for (int i = 0; i < c->reg->nfields; i++)
         any |= changes.v[i].given;
     if (!any)
-        return err_set(e, E_USAGE, NULL, "nothing to change: give the fields to update (see --help)");
+        return err_set(e, E_USAGE, NULL,
+                       "nothing to change: give the fields to update (see --help)");
     dom_confirm(c->d, cli_opt_given(c, "force"));
     dom_changes changed;
     rc = dom_update(c->d, c->reg, c->args[0], &changes, if_version, &out, &changed, e);
@@ -160,8 +164,8 @@ static int cmd_list(cli *c, isms_err *e)
     int rc = cli_start(c, 0, "no arguments (filters are options, see --help)", e);
     if (rc)
         return rc;
-    store_query q = {.include_retired = cli_opt_given(c, "all"),
-                     .only_retired = cli_opt_given(c, "retired")};
+    store_query q = { .include_retired = cli_opt_given(c, "all"),
+                      .only_retired = cli_opt_given(c, "retired") };
     const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset");
     if (limit) {
         rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e);
@@ -178,7 +182,7 @@ static int cmd_list(cli *c, isms_err *e)
     int n = 0, nstates = 0;
     for (int i = 0; i < c->nopts; i++) {
         if (c->opts[i].field >= 0)
-            filters[n++] = (dom_filter_arg){c->opts[i].field, c->opts[i].arg};
+            filters[n++] = (dom_filter_arg){ c->opts[i].field, c->opts[i].arg };
         if (c->opts[i].state >= 0)
             states[nstates++] = c->opts[i].state;
     }
@@ -250,7 +254,8 @@ int cmd_org_show(cli *c, isms_err *e)
     if (rc) {
         if (rc == E_NOT_FOUND) {
             err_clear(e);
-            return err_set(e, E_NOT_FOUND, "org", "no organisation profile yet: isms org set --name NAME ...");
+            return err_set(e, E_NOT_FOUND, "org",
+                           "no organisation profile yet: isms org set --name NAME ...");
         }
         return rc;
     }

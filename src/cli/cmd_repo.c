@@ -43,7 +43,8 @@ int cmd_init(cli *c, isms_err *e)
     if (!rc && c->json)
         fprintf(c->out, "{\"repository\": \"%s\", \"schema\": %d}\n", name, version);
     else if (!rc)
-        fprintf(c->out, "created %s (schema %d). Next: export ISMS_REPO=%s; isms org set --name ...\n",
+        fprintf(c->out,
+                "created %s (schema %d). Next: export ISMS_REPO=%s; isms org set --name ...\n",
                 name, version, name);
     free(name);
     dom_close(d);
@@ -94,11 +95,13 @@ int cmd_verify(cli *c, isms_err *e)
     if (c->json && (!rc || rc == E_TAMPERED)) {
         verify_json(c, &rep, !rc);
     } else if (!rc) {
-        fprintf(c->out, "ok: %lld ledger entries chain correctly and %lld records match them\n"
-                        "head: %s\n", (long long)rep.entries, (long long)rep.records, rep.head_hash);
+        fprintf(c->out,
+                "ok: %lld ledger entries chain correctly and %lld records match them\n"
+                "head: %s\n",
+                (long long)rep.entries, (long long)rep.records, rep.head_hash);
     } else if (rc == E_TAMPERED) {
-        fprintf(c->out, "FAILED: %d problem%s found\n%s", rep.problems, rep.problems == 1 ? "" : "s",
-                buf_str(&rep.details));
+        fprintf(c->out, "FAILED: %d problem%s found\n%s", rep.problems,
+                rep.problems == 1 ? "" : "s", buf_str(&rep.details));
     }
     if (!c->json && (!rc || rc == E_TAMPERED))
         fputs(buf_str(&rep.notes), c->out);
@@ -110,9 +113,9 @@ int cmd_verify(cli *c, isms_err *e)
 
 typedef struct log_ctx {
     cli *c;
-    strmap prev;          /* key -> previous data, to name the changed fields */
-    json_t *entries;      /* --json */
-    buf lines;            /* text */
+    strmap prev;     /* key -> previous data, to name the changed fields */
+    json_t *entries; /* --json */
+    buf lines;       /* text */
     int64_t count;
     isms_err *e;
 } log_ctx;
@@ -139,11 +142,11 @@ static int log_entry(const ledger_row *r, void *ctx)
             json_array_append_new(fields, json_stringn(p, n));
             p += n + (comma ? 2 : 0);
         }
-        json_array_append_new(l->entries,
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s}", "seq", (json_int_t)r->seq,
-                      "ts", r->ts, "actor", r->actor, "entity", r->entity, "key", r->key, "op", r->op,
-                      "changed", fields, "data", data ? data : json_null(), "note", r->note,
-                      "hash", r->hash));
+        json_array_append_new(
+            l->entries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s}", "seq",
+                                  (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity",
+                                  r->entity, "key", r->key, "op", r->op, "changed", fields, "data",
+                                  data ? data : json_null(), "note", r->note, "hash", r->hash));
     } else {
         buf_printf(&l->lines, "#%-6lld %s  %-18s %-9s %-10s %s%s%s%s\n", (long long)r->seq, r->ts,
                    r->actor, r->op, r->key, buf_str(&changed), r->note ? "  \"" : "",
@@ -174,7 +177,7 @@ int cmd_log(cli *c, isms_err *e)
         rc = cli_open(c, e);
     if (rc)
         return rc;
-    log_ctx l = {.c = c, .entries = c->json ? json_array() : NULL, .e = e};
+    log_ctx l = { .c = c, .entries = c->json ? json_array() : NULL, .e = e };
     strmap_init(&l.prev);
     buf_init(&l.lines);
     const char *key = c->nargs ? c->args[0] : NULL;
@@ -186,8 +189,8 @@ int cmd_log(cli *c, isms_err *e)
             json_array_remove(l.entries, 0);
         js_write(c->out, l.entries, 1);
     } else if (!rc) {
-        fprintf(c->out, "%-7s %-20s  %-18s %-9s %-10s %s\n", "seq", "time (UTC)", "actor", "op", "key",
-                "changed");
+        fprintf(c->out, "%-7s %-20s  %-18s %-9s %-10s %s\n", "seq", "time (UTC)", "actor", "op",
+                "key", "changed");
         print_tail(c->out, buf_str(&l.lines), limit, l.count);
     }
     json_decref(l.entries);
@@ -215,7 +218,8 @@ static int check_target(const char *path, int force, isms_err *e)
                                               : "a special file";
     return err_set(e, E_CONFLICT, "FILE",
                    "%s already exists (%s): export does not replace it; give --force to replace "
-                   "it, or another name", path, kind);
+                   "it, or another name",
+                   path, kind);
 }
 
 /* A new file beside `path` (never an existing one, never through a link). */
@@ -251,7 +255,8 @@ static int put_in_place(const char *tmp, const char *path, int force, isms_err *
     /* A file system without hard links: look again, then rename. */
     if (!force && check_target(path, 0, e))
         return E_CONFLICT;
-    return rename(tmp, path) ? err_set(e, E_IO, "FILE", "cannot rename %s to %s: %m", tmp, path) : 0;
+    return rename(tmp, path) ? err_set(e, E_IO, "FILE", "cannot rename %s to %s: %m", tmp, path)
+                             : 0;
 }
 
 int cmd_export(cli *c, isms_err *e)
@@ -295,7 +300,7 @@ int cmd_import(cli *c, isms_err *e)
         return rc;
     longjob j;
     longjob_start(&j, "importing");
-    backup_watch w = {longjob_count, &j, longjob_cancel()};
+    backup_watch w = { longjob_count, &j, longjob_cancel() };
     rc = longjob_end(&j, backup_import(c->args[0], c->args[1], &w, e), e);
     if (!rc) {
         char *name = store_label(c->args[1]);

@@ -41,16 +41,16 @@ static void print_judgement(cli *c, json_t *pf, json_t *o, const char *indent)
     quant_judgement j;
     quant_threshold t;
     cli_judgement_of_json(o, cli_analysis_per_major(c, pf), &j, &t);
-    fprintf(c->out, "%s%s\n%s%s\n", indent, cli_verdict_text(c, &j, &t), indent, cli_certainty_text(c, &j, &t));
+    fprintf(c->out, "%s%s\n%s%s\n", indent, cli_verdict_text(c, &j, &t), indent,
+            cli_certainty_text(c, &j, &t));
 }
 
 static int listed(json_t *objectives, const char *key)
 {
     size_t i;
     json_t *o;
-    json_array_foreach(objectives, i, o)
-        if (!strcmp(json_string_value(json_object_get(o, "key")), key))
-            return 1;
+    json_array_foreach(objectives, i,
+                       o) if (!strcmp(json_string_value(json_object_get(o, "key")), key)) return 1;
     return 0;
 }
 
@@ -64,23 +64,30 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
         fprintf(f, "\nAgainst appetite: no pf analysis yet (isms quantify --by objective)\n");
         return;
     }
-    fprintf(f, "\nAgainst appetite (%s: annual loss at the appetite's percentile)%s\n", s->portfolio_key,
-            s->portfolio_stale ? arena_printf(c->a, "\n  STALE: its inputs changed%s%s; re-run: isms quantify --stale",
-                                              s->portfolio_since ? " since " : "",
-                                              s->portfolio_since ? s->portfolio_since : "") : "");
+    fprintf(f, "\nAgainst appetite (%s: annual loss at the appetite's percentile)%s\n",
+            s->portfolio_key,
+            s->portfolio_stale
+                ? arena_printf(c->a,
+                               "\n  STALE: its inputs changed%s%s; re-run: isms quantify --stale",
+                               s->portfolio_since ? " since " : "",
+                               s->portfolio_since ? s->portfolio_since : "")
+                : "");
     fprintf(f, "  %-7s %s\n", "ORG", "the organisation");
     print_judgement(c, pf, pf, "          ");
     size_t i;
     json_t *o;
-    json_array_foreach(objectives, i, o) {
+    json_array_foreach(objectives, i, o)
+    {
         fprintf(f, "  %-7s %s\n", json_string_value(json_object_get(o, "key")),
                 json_string_value(json_object_get(o, "title")));
         print_judgement(c, pf, o, "          ");
     }
     for (size_t k = 0; k < s->unquantified_objectives.n; k++)
         if (!listed(objectives, s->unquantified_objectives.keys[k]))
-            fprintf(f, "  %-7s no quantified risk: no certainty\n", s->unquantified_objectives.keys[k]);
-    fprintf(f, "  (certainty: the chance the year's loss stays within tolerance, or within appetite where no "
+            fprintf(f, "  %-7s no quantified risk: no certainty\n",
+                    s->unquantified_objectives.keys[k]);
+    fprintf(f, "  (certainty: the chance the year's loss stays within tolerance, or within "
+               "appetite where no "
                "tolerance is set)\n");
 }
 
@@ -106,8 +113,10 @@ static void attention_keys(FILE *f, const dash_keys *k, const char *one, const c
 
 static void print_stale(FILE *f, const dom_dash *s)
 {
-    fprintf(f, "  %zu %s", s->nstale, s->nstale == 1 ? "analysis stale: its inputs changed since it ran (isms quantify --stale)"
-                                                     : "analyses stale: their inputs changed since they ran (isms quantify --stale)");
+    fprintf(f, "  %zu %s", s->nstale,
+            s->nstale == 1
+                ? "analysis stale: its inputs changed since it ran (isms quantify --stale)"
+                : "analyses stale: their inputs changed since they ran (isms quantify --stale)");
     for (size_t k = 0; k < s->nstale; k++)
         fprintf(f, "%s%s %s%s%s", k ? "; " : ": ", s->stale[k].key, s->stale[k].subject,
                 s->stale[k].since ? " since " : "", s->stale[k].since ? s->stale[k].since : "");
@@ -125,41 +134,55 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     const record *org = &s->org;
     if (s->has_org)
         fprintf(f, "%s  ·  %s  ·  NIS2 %s  ·  DORA %s  ·  %s  ·  %dx%d risk matrix\n",
-                record_text(org, F_ORG_NAME), record_text(org, F_ORG_SECTOR) ? record_text(org, F_ORG_SECTOR) : "sector not set",
-                record_text(org, F_ORG_NIS2_CLASS), record_text(org, F_ORG_DORA_ENTITY), s->currency, s->matrix,
-                s->matrix);
+                record_text(org, F_ORG_NAME),
+                record_text(org, F_ORG_SECTOR) ? record_text(org, F_ORG_SECTOR) : "sector not set",
+                record_text(org, F_ORG_NIS2_CLASS), record_text(org, F_ORG_DORA_ENTITY),
+                s->currency, s->matrix, s->matrix);
     else
         fprintf(f, "No organisation profile yet (isms org set --name ...)\n");
-    fprintf(f, "\nObjectives: %lld, value at stake %s; %s (%s) of it at objectives with a risk not quantified\n",
-            (long long)s->objectives, render_money(c, s->objective_value), render_money(c, s->value_unquantified),
+    fprintf(f,
+            "\nObjectives: %lld, value at stake %s; %s (%s) of it at objectives with a risk not "
+            "quantified\n",
+            (long long)s->objectives, render_money(c, s->objective_value),
+            render_money(c, s->value_unquantified),
             share(c, s->value_unquantified, s->objective_value));
     print_certainty(c, s, pf);
-    fprintf(f, "\nRisks: %lld active, %lld quantified, %zu not (%s); residual: %d critical, %d high, %d medium, %d low\n",
+    fprintf(f,
+            "\nRisks: %lld active, %lld quantified, %zu not (%s); residual: %d critical, %d high, "
+            "%d medium, %d low\n",
             (long long)s->risks, (long long)s->quantified, s->unquantified.n,
-            share(c, (int64_t)s->unquantified.n, s->risks), s->bands[3], s->bands[2], s->bands[1], s->bands[0]);
+            share(c, (int64_t)s->unquantified.n, s->risks), s->bands[3], s->bands[2], s->bands[1],
+            s->bands[0]);
     if (s->risks)
         print_heat(f, s);
     if (s->ntop) {
         fprintf(f, "\nTop risks by residual score\n");
         for (int i = 0; i < s->ntop; i++)
             fprintf(f, "  %-8s %-44.44s %2d %-8s owner %-7s %s\n", s->top[i].key, s->top[i].title,
-                    s->top[i].residual, s->top[i].residual_band, s->top[i].owner, s->top[i].treatment);
+                    s->top[i].residual, s->top[i].residual_band, s->top[i].owner,
+                    s->top[i].treatment);
     }
     fprintf(f, "\nControls: %lld planned, %lld implemented, %lld operating; annual cost %s\n",
             (long long)s->controls[0], (long long)s->controls[1], (long long)s->controls[2],
             render_money(c, s->control_cost));
-    fprintf(f, "  in place: %lld not assessed for effectiveness, %lld partially effective, %lld ineffective "
-               "(ineffective ones reduce no current loss)\n",
+    fprintf(f,
+            "  in place: %lld not assessed for effectiveness, %lld partially effective, %lld "
+            "ineffective "
+            "(ineffective ones reduce no current loss)\n",
             (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
-    fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets, s->raised);
+    fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets,
+            s->raised);
     fprintf(f, "\nNeeds attention\n");
-    attention_keys(f, &s->outside, "risk outside appetite (latest analysis)", "risks outside appetite (latest analyses)");
+    attention_keys(f, &s->outside, "risk outside appetite (latest analysis)",
+                   "risks outside appetite (latest analyses)");
     print_stale(f, s);
     attention_keys(f, &s->unquantified, "risk not quantified (no FAIR inputs): in no total",
                    "risks not quantified (no FAIR inputs): in no total");
-    attention_keys(f, &s->unquantified_objectives, "objective with no quantified risk: no certainty",
+    attention_keys(f, &s->unquantified_objectives,
+                   "objective with no quantified risk: no certainty",
                    "objectives with no quantified risk: no certainty");
-    attention_keys(f, &s->matrix_disagrees, "risk whose matrix cell and FAIR figures lie more than one band apart",
+    attention_keys(f, &s->matrix_disagrees,
+                   "risk whose matrix cell and FAIR figures lie more than one band apart",
                    "risks whose matrix cell and FAIR figures lie more than one band apart");
     attention(f, s->not_assessed, "control in place whose effectiveness is not assessed",
               "controls in place whose effectiveness is not assessed");
@@ -169,9 +192,11 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
               "risks marked accepted without a valid acceptance");
     attention(f, s->acceptances_lapsed, "acceptance lapsed: the risk is back for review",
               "acceptances lapsed: the risks are back for review");
-    attention(f, s->no_objective, "risk tied to no business objective", "risks tied to no business objective");
+    attention(f, s->no_objective, "risk tied to no business objective",
+              "risks tied to no business objective");
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
-    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->ledger_entries, s->ledger_head,
+    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->ledger_entries,
+            s->ledger_head,
             s->ledger_verified ? "verified" : "VERIFICATION FAILED (run isms verify)");
 }
 
@@ -194,15 +219,17 @@ static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
     json_object_set_new(obj, "value_at_stake_not_quantified", json_integer(s->value_unquantified));
     json_object_set_new(obj, "not_quantified", keys_json(&s->unquantified_objectives));
     json_object_set_new(obj, "analysis_stale", json_boolean(s->portfolio_stale));
-    json_object_set_new(obj, "stale_since", s->portfolio_since ? json_string(s->portfolio_since) : json_null());
+    json_object_set_new(obj, "stale_since",
+                        s->portfolio_since ? json_string(s->portfolio_since) : json_null());
     json_object_set(obj, "organisation", pf ? json_object_get(pf, "verdict") : json_null());
     json_object_set_new(risks, "quantified", json_integer(s->quantified));
     json_object_set_new(risks, "not_quantified", keys_json(&s->unquantified));
     json_object_set_new(att, "outside_appetite_risks", keys_json(&s->outside));
     json_t *stale = json_array();
     for (size_t k = 0; k < s->nstale; k++)
-        json_array_append_new(stale, json_pack("{s:s, s:s, s:s?}", "analysis", s->stale[k].key, "subject",
-                                               s->stale[k].subject, "since", s->stale[k].since));
+        json_array_append_new(stale,
+                              json_pack("{s:s, s:s, s:s?}", "analysis", s->stale[k].key, "subject",
+                                        s->stale[k].subject, "since", s->stale[k].since));
     json_object_set_new(att, "stale_analyses", stale);
     json_object_set_new(att, "matrix_disagrees", keys_json(&s->matrix_disagrees));
     json_object_set_new(att, "controls_not_assessed", json_integer(s->not_assessed));
@@ -221,28 +248,29 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
         json_array_append_new(heat, row);
     }
     for (int i = 0; i < s->ntop; i++)
-        json_array_append_new(top, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "key", s->top[i].key,
-                                             "title", s->top[i].title, "score", s->top[i].score,
-                                             "residual_score", s->top[i].residual, "residual_band",
-                                             s->top[i].residual_band, "owner", s->top[i].owner,
-                                             "treatment", s->top[i].treatment));
+        json_array_append_new(top, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "key",
+                                             s->top[i].key, "title", s->top[i].title, "score",
+                                             s->top[i].score, "residual_score", s->top[i].residual,
+                                             "residual_band", s->top[i].residual_band, "owner",
+                                             s->top[i].owner, "treatment", s->top[i].treatment));
     json_t *o = json_pack(
         "{s:o, s:s, s:i, s:{s:I, s:I, s:s?, s:O?}, s:{s:I, s:{s:i, s:i, s:i, s:i}, s:o, s:o}, "
-        "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:i}, s:{s:I, s:s, s:b}}",
-        "org", s->has_org ? record_json(&s->org) : json_null(), "currency", s->currency, "matrix", s->matrix,
-        "objectives", "count", (json_int_t)s->objectives, "value_at_stake", (json_int_t)s->objective_value,
-        "analysis", s->portfolio_key, "certainty", pf ? json_object_get(pf, "objectives") : NULL,
-        "risks", "active", (json_int_t)s->risks, "residual_bands", "low", s->bands[0], "medium", s->bands[1],
-        "high", s->bands[2], "critical", s->bands[3], "heat_map", heat, "top", top,
-        "attention", "outside_appetite", (json_int_t)s->outside_appetite, "untreated", (json_int_t)s->untreated,
+        "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:i}, s:{s:I, s:s, "
+        "s:b}}",
+        "org", s->has_org ? record_json(&s->org) : json_null(), "currency", s->currency, "matrix",
+        s->matrix, "objectives", "count", (json_int_t)s->objectives, "value_at_stake",
+        (json_int_t)s->objective_value, "analysis", s->portfolio_key, "certainty",
+        pf ? json_object_get(pf, "objectives") : NULL, "risks", "active", (json_int_t)s->risks,
+        "residual_bands", "low", s->bands[0], "medium", s->bands[1], "high", s->bands[2],
+        "critical", s->bands[3], "heat_map", heat, "top", top, "attention", "outside_appetite",
+        (json_int_t)s->outside_appetite, "untreated", (json_int_t)s->untreated,
         "accepted_without_acceptance", (json_int_t)s->accepted_without, "acceptances_lapsed",
         (json_int_t)s->acceptances_lapsed, "without_objective", (json_int_t)s->no_objective,
-        "review_overdue", (json_int_t)s->overdue,
-        "controls", "planned", (json_int_t)s->controls[0], "implemented", (json_int_t)s->controls[1],
-        "operating", (json_int_t)s->controls[2], "annual_cost", (json_int_t)s->control_cost,
-        "assets", "count", (json_int_t)s->assets, "inherit_higher_need", s->raised,
-        "ledger", "entries", (json_int_t)s->ledger_entries, "head", s->ledger_head, "verified",
-        s->ledger_verified);
+        "review_overdue", (json_int_t)s->overdue, "controls", "planned", (json_int_t)s->controls[0],
+        "implemented", (json_int_t)s->controls[1], "operating", (json_int_t)s->controls[2],
+        "annual_cost", (json_int_t)s->control_cost, "assets", "count", (json_int_t)s->assets,
+        "inherit_higher_need", s->raised, "ledger", "entries", (json_int_t)s->ledger_entries,
+        "head", s->ledger_head, "verified", s->ledger_verified);
     add_board_figures(s, o, pf);
     js_write(c->out, o, 1);
     json_decref(o);

@@ -14,7 +14,7 @@
 typedef struct longjob {
     const char *what;
     int tty;
-    int last;              /* last percentage or count shown */
+    int last; /* last percentage or count shown */
 } longjob;
 
 /* Starts watching for Ctrl-C. */

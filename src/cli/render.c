@@ -81,7 +81,7 @@ static const char *fit_line(cli *c, const char *s, size_t cols)
     const char *nl = strchr(s, '\n');
     if (!s[fits] && !nl)
         return s;
-    size_t cut = utf8_prefix(s, cols - 1);   /* room for the ellipsis */
+    size_t cut = utf8_prefix(s, cols - 1); /* room for the ellipsis */
     if (nl && (size_t)(nl - s) < cut)
         cut = (size_t)(nl - s);
     return arena_printf(c->a, "%.*s…", (int)cut, s);
@@ -94,7 +94,8 @@ static const char *person_label(cli *c, const char *key)
     record p;
     if (!key || dom_get(c->d, &reg_person, key, &p, NULL))
         return key ? key : "";
-    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, F_PERSON_NAME), record_text(&p, F_PERSON_EMAIL));
+    return arena_printf(c->a, "%s  %s <%s>", key, record_text(&p, F_PERSON_NAME),
+                        record_text(&p, F_PERSON_EMAIL));
 }
 
 /* "PER-4 Tomasz Nowak": an owner in a table, a person looked up once per
@@ -108,7 +109,8 @@ static const char *person_brief(cli *c, const char *key)
     void **slot = strmap_slot_for(c->names, key);
     if (!*slot) {
         record p;
-        const char *name = dom_get(c->d, &reg_person, key, &p, NULL) ? NULL : record_text(&p, F_PERSON_NAME);
+        const char *name =
+            dom_get(c->d, &reg_person, key, &p, NULL) ? NULL : record_text(&p, F_PERSON_NAME);
         *slot = name ? arena_printf(strmap_arena(c->names), "%s %s", key, name)
                      : arena_strdup(strmap_arena(c->names), key);
     }
@@ -131,7 +133,8 @@ static const char *member_label(cli *c, const fielddef *f, const char *key)
     if (!target || dom_get(c->d, target, key, &m, NULL))
         return key;
     const char *label = record_text(&m, target->label);
-    return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label), m.retired_at ? " (retired)" : "");
+    return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label),
+                        m.retired_at ? " (retired)" : "");
 }
 
 /* A value as one line of text; NULL when there is nothing to show. */
@@ -153,21 +156,19 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
     switch (f->type) {
     case FT_INT:
         if ((f->flags & FF_DYNMAX) && !brief) {
-            const char *label = dom_level_label(c->d, strstr(f->name, "impact") ? 'I' : 'L', (int)v->i);
+            const char *label =
+                dom_level_label(c->d, strstr(f->name, "impact") ? 'I' : 'L', (int)v->i);
             if (*label)
                 return arena_printf(c->a, "%lld (%s)", (long long)v->i, label);
         }
         return arena_printf(c->a, "%lld", (long long)v->i);
-    case FT_MONEY:
-        return render_money(c, v->i);
-    case FT_BOOL:
-        return v->i ? "yes" : "no";
+    case FT_MONEY: return render_money(c, v->i);
+    case FT_BOOL: return v->i ? "yes" : "no";
     case FT_REF:
         if (strcmp(f->target, "person"))
             return brief ? v->s : member_label(c, f, v->s);
         return brief ? person_brief(c, v->s) : person_label(c, v->s);
-    default:
-        return v->s;
+    default: return v->s;
     }
 }
 
@@ -187,7 +188,7 @@ static void decorate_text(cli *c, const record *r)
     const derived_def *defs;
     int n;
     const value *v = derived_of(c, r, NULL, &defs, &n);
-    int width = 22;   /* the fields' column, wider if a label needs it */
+    int width = 22; /* the fields' column, wider if a label needs it */
     for (int k = 0; k < n; k++)
         if ((int)strlen(defs[k].label) > width)
             width = (int)strlen(defs[k].label);
@@ -230,7 +231,7 @@ static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
 {
     FILE *f = c->out;
     const char **group = arena_alloc(c->a, sizeof *group * (size_t)(b->n + 1));
-    int width = 22;   /* the fields' column, wider if a group needs it */
+    int width = 22; /* the fields' column, wider if a group needs it */
     for (int k = 0; k < b->n; k++) {
         const dom_backlink *l = &b->links[k];
         int first = !k || l->reg != b->links[k - 1].reg || l->field != b->links[k - 1].field;
@@ -241,15 +242,17 @@ static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
     if (b->n)
         fprintf(f, "  referred to by\n");
     for (int k = 0; k < b->n; k++)
-        fprintf(f, "  %-*s %s  %s\n", width, group[k], b->links[k].key, cell_line(c, b->links[k].label));
+        fprintf(f, "  %-*s %s  %s\n", width, group[k], b->links[k].key,
+                cell_line(c, b->links[k].label));
     if (b->analysis)
         fprintf(f, "  %-*s %s  %.10s: mean %s, P95 %s, %s\n", width, "latest analysis", b->analysis,
                 b->analysed_at, render_money(c, b->mean_loss), render_money(c, b->p95_loss),
                 b->outside_appetite ? "OUTSIDE APPETITE" : "within appetite");
     for (int k = 0; k < b->napprovals; k++) {
         const dom_approval *a = &b->approvals[k];
-        fprintf(f, "  %-*s %s  %s  (isms --as %s %s %s %s)\n", width, k ? "" : "open approvals", a->key,
-                cell_line(c, a->label), r->key, cli_noun_typed(a->reg->name), a->verb, a->key);
+        fprintf(f, "  %-*s %s  %s  (isms --as %s %s %s %s)\n", width, k ? "" : "open approvals",
+                a->key, cell_line(c, a->label), r->key, cli_noun_typed(a->reg->name), a->verb,
+                a->key);
     }
 }
 
@@ -257,19 +260,22 @@ static void backlinks_json(const dom_backlinks *b, json_t *o)
 {
     json_t *refs = json_array();
     for (int k = 0; k < b->n; k++)
-        json_array_append_new(refs, json_pack("{s:s, s:s, s:s}", "register", b->links[k].reg->name, "field",
-                                              b->links[k].field->name, "key", b->links[k].key));
+        json_array_append_new(refs,
+                              json_pack("{s:s, s:s, s:s}", "register", b->links[k].reg->name,
+                                        "field", b->links[k].field->name, "key", b->links[k].key));
     json_object_set_new(o, "referred_by", refs);
     if (b->analysis)
         json_object_set_new(o, "latest_analysis",
-                            json_pack("{s:s, s:s, s:I, s:I, s:b}", "key", b->analysis, "at", b->analysed_at,
-                                      "mean_loss", (json_int_t)b->mean_loss, "p95_loss", (json_int_t)b->p95_loss,
-                                      "outside_appetite", b->outside_appetite));
+                            json_pack("{s:s, s:s, s:I, s:I, s:b}", "key", b->analysis, "at",
+                                      b->analysed_at, "mean_loss", (json_int_t)b->mean_loss,
+                                      "p95_loss", (json_int_t)b->p95_loss, "outside_appetite",
+                                      b->outside_appetite));
     if (b->napprovals) {
         json_t *open = json_array();
         for (int k = 0; k < b->napprovals; k++)
-            json_array_append_new(open, json_pack("{s:s, s:s, s:s}", "register", b->approvals[k].reg->name,
-                                                  "key", b->approvals[k].key, "verb", b->approvals[k].verb));
+            json_array_append_new(
+                open, json_pack("{s:s, s:s, s:s}", "register", b->approvals[k].reg->name, "key",
+                                b->approvals[k].key, "verb", b->approvals[k].verb));
         json_object_set_new(o, "open_approvals", open);
     }
 }
@@ -306,10 +312,10 @@ struct ttab {
     cli *c;
     int ncols;
     const char *head[TTAB_MAX_COLS];
-    char align[TTAB_MAX_COLS];       /* 'l' or 'r' */
-    size_t limit[TTAB_MAX_COLS];     /* widest a cell may be (0: TABLE_CELL_MAX) */
+    char align[TTAB_MAX_COLS];   /* 'l' or 'r' */
+    size_t limit[TTAB_MAX_COLS]; /* widest a cell may be (0: TABLE_CELL_MAX) */
     size_t width[TTAB_MAX_COLS];
-    const char **cells;              /* rows x ncols, in c->a */
+    const char **cells; /* rows x ncols, in c->a */
     size_t rows, cap;
 };
 
@@ -382,7 +388,8 @@ static void fit_width(ttab *t, size_t indent, size_t cols)
 {
     size_t least = indent;
     for (int k = 0; k < t->ncols; k++) {
-        size_t w = t->align[k] == 'l' && t->width[k] > narrowest(t, k) ? narrowest(t, k) : t->width[k];
+        size_t w =
+            t->align[k] == 'l' && t->width[k] > narrowest(t, k) ? narrowest(t, k) : t->width[k];
         least += w + (k ? 2 : 0);
     }
     if (least > cols)
@@ -443,11 +450,11 @@ struct table {
     cli *c;
     const regdef *reg;
     int ncols;
-    int field[TTAB_MAX_COLS];      /* field index; -1 the key; -2 - k derived value k */
+    int field[TTAB_MAX_COLS]; /* field index; -1 the key; -2 - k derived value k */
     ttab *text;
     int json, first;
-    buf line;                      /* one JSON row */
-    value *derived;                /* one row's derived values, reused row after row */
+    buf line;       /* one JSON row */
+    value *derived; /* one row's derived values, reused row after row */
 };
 
 /* Money and numbers read best aligned right. */

@@ -15,15 +15,21 @@
 
 typedef struct term_filter {
     FILE *to;
-    int lead;   /* a 0xC2 held back: it starts a C1 control or a Latin-1 sign */
+    int lead; /* a 0xC2 held back: it starts a C1 control or a Latin-1 sign */
 } term_filter;
 
-static int is_control(unsigned char ch) { return (ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f; }
+static int is_control(unsigned char ch)
+{
+    return (ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f;
+}
 
 /* \u00XX: visible on a terminal, and inside a JSON string the very same
  * character, so `isms export` to stdout of a tampered value still imports
  * exactly. */
-static int put_escaped(FILE *to, unsigned char ch) { return fprintf(to, "\\u%04x", ch) < 0 ? -1 : 0; }
+static int put_escaped(FILE *to, unsigned char ch)
+{
+    return fprintf(to, "\\u%04x", ch) < 0 ? -1 : 0;
+}
 
 static ssize_t filter_write(void *cookie, const char *buf, size_t n)
 {
@@ -70,7 +76,8 @@ FILE *term_filter_open(FILE *to)
     if (!t)
         return NULL;
     t->to = to;
-    FILE *f = fopencookie(t, "w", (cookie_io_functions_t){.write = filter_write, .close = filter_close});
+    FILE *f = fopencookie(t, "w",
+                          (cookie_io_functions_t){ .write = filter_write, .close = filter_close });
     if (!f)
         free(t);
     return f;

@@ -16,34 +16,38 @@ const char *cli_major(cli *c, double major)
 
 static const char *against(cli *c, const quant_threshold *t)
 {
-    return t->inherited ? arena_printf(c->a, "; judged against the organisation's appetite %s (none of its own)",
-                                       t->source)
-                        : arena_printf(c->a, " (%s)", t->source);
+    return t->inherited
+               ? arena_printf(c->a,
+                              "; judged against the organisation's appetite %s (none of its own)",
+                              t->source)
+               : arena_printf(c->a, " (%s)", t->source);
 }
 
 const char *cli_verdict_text(cli *c, const quant_judgement *j, const quant_threshold *t)
 {
     const char *measure = arena_printf(c->a, "P%d %s", t->confidence, cli_major(c, j->measure));
     switch (j->verdict) {
-    case QV_NO_APPETITE:
-        return "not judged: no appetite approved";
+    case QV_NO_APPETITE: return "not judged: no appetite approved";
     case QV_NOT_QUANTIFIED:
-        return arena_printf(c->a, "NOT QUANTIFIED: none of its %zu risk%s has FAIR inputs", j->unquantified,
-                            j->unquantified == 1 ? "" : "s");
+        return arena_printf(c->a, "NOT QUANTIFIED: none of its %zu risk%s has FAIR inputs",
+                            j->unquantified, j->unquantified == 1 ? "" : "s");
     case QV_WITHIN:
-        return arena_printf(c->a, "within appetite: %s, %s below appetite %s%s", measure, cli_major(c, j->margin),
-                            cli_major(c, t->appetite), against(c, t));
+        return arena_printf(c->a, "within appetite: %s, %s below appetite %s%s", measure,
+                            cli_major(c, j->margin), cli_major(c, t->appetite), against(c, t));
     case QV_ABOVE_APPETITE:
         if (t->tolerance <= 0)
-            return arena_printf(c->a, "ABOVE APPETITE (no tolerance set): %s, %s above appetite %s%s", measure,
-                                cli_major(c, j->margin), cli_major(c, t->appetite), against(c, t));
-        return arena_printf(c->a, "ABOVE APPETITE, within tolerance: %s, %s above appetite %s, %s below "
-                                  "tolerance%s", measure, cli_major(c, j->margin), cli_major(c, t->appetite),
+            return arena_printf(
+                c->a, "ABOVE APPETITE (no tolerance set): %s, %s above appetite %s%s", measure,
+                cli_major(c, j->margin), cli_major(c, t->appetite), against(c, t));
+        return arena_printf(c->a,
+                            "ABOVE APPETITE, within tolerance: %s, %s above appetite %s, %s below "
+                            "tolerance%s",
+                            measure, cli_major(c, j->margin), cli_major(c, t->appetite),
                             cli_major(c, t->tolerance - j->measure), against(c, t));
     case QV_ABOVE_TOLERANCE:
-        return arena_printf(c->a, "ABOVE TOLERANCE: %s, %s above tolerance %s; appetite %s%s", measure,
-                            cli_major(c, j->margin), cli_major(c, t->tolerance), cli_major(c, t->appetite),
-                            against(c, t));
+        return arena_printf(c->a, "ABOVE TOLERANCE: %s, %s above tolerance %s; appetite %s%s",
+                            measure, cli_major(c, j->margin), cli_major(c, t->tolerance),
+                            cli_major(c, t->appetite), against(c, t));
     }
     return "";
 }
@@ -56,8 +60,9 @@ const char *cli_certainty_text(cli *c, const quant_judgement *j, const quant_thr
         return "no certainty: no appetite approved";
     const char *within = t->tolerance > 0 ? "tolerance" : "appetite (no tolerance set)";
     if (j->unquantified)
-        return arena_printf(c->a, "at most %.1f%% certain to stay within %s: %zu risk%s not quantified", 100 * j->certainty,
-                            within, j->unquantified, j->unquantified == 1 ? "" : "s");
+        return arena_printf(
+            c->a, "at most %.1f%% certain to stay within %s: %zu risk%s not quantified",
+            100 * j->certainty, within, j->unquantified, j->unquantified == 1 ? "" : "s");
     return arena_printf(c->a, "%.1f%% certain to stay within %s", 100 * j->certainty, within);
 }
 

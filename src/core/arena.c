@@ -64,10 +64,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
     return d;
 }
 
-char *arena_strdup(arena *a, const char *s)
-{
-    return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
+char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {

@@ -17,11 +17,11 @@ typedef struct arena {
 } arena;
 
 void arena_init(arena *a);
-void arena_reset(arena *a);   /* frees all but keeps the arena usable */
+void arena_reset(arena *a); /* frees all but keeps the arena usable */
 #define arena_free arena_reset
 
-void *arena_alloc(arena *a, size_t n);             /* 16-byte aligned, zeroed */
-char *arena_strdup(arena *a, const char *s);        /* NULL -> NULL */
+void *arena_alloc(arena *a, size_t n);       /* 16-byte aligned, zeroed */
+char *arena_strdup(arena *a, const char *s); /* NULL -> NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

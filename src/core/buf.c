@@ -4,20 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
-void buf_init(buf *b) { *b = (buf){0}; }
+void buf_init(buf *b) { *b = (buf){ 0 }; }
 
 void buf_init_capped(buf *b, size_t max)
 {
     if (!max)
         xdie("buf_init_capped: a limit of 0");
-    *b = (buf){.max = max};
+    *b = (buf){ .max = max };
 }
 
 void buf_reset(buf *b)
 {
     size_t max = b->max;
     free(b->data);
-    *b = (buf){.max = max};
+    *b = (buf){ .max = max };
 }
 
 void buf_clear(buf *b)
@@ -129,6 +129,6 @@ char *buf_detach(buf *b)
 {
     readable(b);
     char *d = b->data ? b->data : xstrdup("");
-    *b = (buf){.max = b->max};
+    *b = (buf){ .max = b->max };
     return d;
 }

@@ -21,17 +21,17 @@
 #include <stdint.h>
 
 typedef struct buf {
-    char *data;   /* NULL until the first append; buf_str() never returns NULL */
+    char *data; /* NULL until the first append; buf_str() never returns NULL */
     size_t len, cap;
-    size_t max;   /* 0: no limit; otherwise len never exceeds it */
-    int over;     /* an append would have passed max: the contents are gone */
+    size_t max; /* 0: no limit; otherwise len never exceeds it */
+    int over;   /* an append would have passed max: the contents are gone */
 } buf;
 
 void buf_init(buf *b);
 /* A buffer that holds at most `max` bytes (max > 0). */
 void buf_init_capped(buf *b, size_t max);
-void buf_reset(buf *b);                      /* frees; keeps the limit */
-void buf_clear(buf *b);                      /* len = 0, keeps memory and the limit; no longer over */
+void buf_reset(buf *b); /* frees; keeps the limit */
+void buf_clear(buf *b); /* len = 0, keeps memory and the limit; no longer over */
 void buf_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);

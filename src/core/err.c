@@ -9,7 +9,7 @@ static const struct {
     int http_status;
     const char *text;
 } err_table[] = {
-#define ERR(name, exitc, http, text) {#name, exitc, http, text},
+#define ERR(name, exitc, http, text) { #name, exitc, http, text },
 #include "core/errors.def"
 #undef ERR
 };

@@ -23,9 +23,9 @@ enum {
 };
 
 typedef struct isms_err {
-    int code;          /* E_* or 0 */
-    char field[96];    /* what the error concerns: "likelihood", "/risks/3/title", "12:7" */
-    char msg[512];     /* full sentence, no trailing newline */
+    int code;       /* E_* or 0 */
+    char field[96]; /* what the error concerns: "likelihood", "/risks/3/title", "12:7" */
+    char msg[512];  /* full sentence, no trailing newline */
 } isms_err;
 
 /* Records an error (unless one is already recorded) and returns `code`. */
@@ -35,9 +35,9 @@ int err_vset(isms_err *e, int code, const char *field, const char *fmt, va_list 
     __attribute__((format(printf, 4, 0)));
 void err_clear(isms_err *e);
 
-const char *err_name(int code);      /* "INVALID" */
-const char *err_text(int code);      /* "invalid value" */
-int err_exit_status(int code);       /* CLI exit status */
-int err_http_status(int code);       /* API status */
+const char *err_name(int code); /* "INVALID" */
+const char *err_text(int code); /* "invalid value" */
+int err_exit_status(int code);  /* CLI exit status */
+int err_http_status(int code);  /* API status */
 
 #endif

@@ -76,14 +76,19 @@ int field_index(const regdef *reg, int fid)
 {
     int index = fid & (FIELD_MAX - 1);
     if (FIELD_REGNUM(fid) != reg->num || index >= reg->nfields) {
-        fprintf(stderr, "isms: internal: field id %d (register #%d, field %d) is not a field of "
-                "register %s (#%d)\n", fid, FIELD_REGNUM(fid), index, reg->name, reg->num);
+        fprintf(stderr,
+                "isms: internal: field id %d (register #%d, field %d) is not a field of "
+                "register %s (#%d)\n",
+                fid, FIELD_REGNUM(fid), index, reg->name, reg->num);
         xdie("field of another register");
     }
     return index;
 }
 
-const fielddef *field_def(const regdef *reg, int fid) { return &reg->fields[field_index(reg, fid)]; }
+const fielddef *field_def(const regdef *reg, int fid)
+{
+    return &reg->fields[field_index(reg, fid)];
+}
 
 value *record_val(record *r, int fid) { return &r->v[field_index(r->reg, fid)]; }
 

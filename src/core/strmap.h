@@ -23,10 +23,10 @@ typedef struct strmap {
 } strmap;
 
 void strmap_init(strmap *m);
-void strmap_reset(strmap *m);                 /* frees everything */
+void strmap_reset(strmap *m); /* frees everything */
 arena *strmap_arena(strmap *m);
-void **strmap_slot_for(strmap *m, const char *key);  /* inserts NULL if absent */
-void *strmap_get(const strmap *m, const char *key);  /* NULL if absent */
+void **strmap_slot_for(strmap *m, const char *key); /* inserts NULL if absent */
+void *strmap_get(const strmap *m, const char *key); /* NULL if absent */
 
 /* Iteration: for (size_t i = 0; i < m.cap; i++) if (m.slots[i].key) ... */
 

@@ -21,10 +21,17 @@ int utf8_valid(const char *str, size_t n)
         }
         int len;
         unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-        else return 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        } else
+            return 0;
         if (i + (size_t)len > n)
             return 0;
         for (int k = 1; k < len; k++) {
@@ -70,8 +77,9 @@ int text_check(const char *field, const char *s, int multiline, size_t max_len, 
     if (!max_len)
         max_len = 65536;
     if (n > max_len)
-        return err_set(e, E_INVALID, field, "%s: the value is %zu bytes long; at most %zu are allowed",
-                       field, n, max_len);
+        return err_set(e, E_INVALID, field,
+                       "%s: the value is %zu bytes long; at most %zu are allowed", field, n,
+                       max_len);
     if (!utf8_valid(s, n))
         return err_set(e, E_INVALID, field, "%s: the value is not valid UTF-8", field);
     for (size_t i = 0; i < n; i++) {
@@ -79,13 +87,14 @@ int text_check(const char *field, const char *s, int multiline, size_t max_len, 
         if (c == '\n' || c == '\t' || (c == '\r' && multiline)) {
             if (!multiline && c == '\n')
                 return err_set(e, E_INVALID, field,
-                               "%s: the value must be a single line (it contains a newline)", field);
+                               "%s: the value must be a single line (it contains a newline)",
+                               field);
             continue;
         }
         if (c < 0x20 || c == 0x7F)
             return err_set(e, E_INVALID, field,
-                           "%s: the value contains the control character 0x%02X at byte %zu",
-                           field, c, i);
+                           "%s: the value contains the control character 0x%02X at byte %zu", field,
+                           c, i);
     }
     return 0;
 }
@@ -98,7 +107,8 @@ int text_blank(const char *s)
     return 1;
 }
 
-int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out, isms_err *e)
+int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out,
+                isms_err *e)
 {
     const char *p = s;
     if (*p == '-' || *p == '+')
@@ -111,9 +121,10 @@ int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int6
     /* One spelling per number: "+3" and "03" are refused, not read as 3,
      * so that what is stored is what was meant. */
     if (*s == '+' || (p[0] == '0' && p[1]))
-        return err_set(e, E_INVALID, field,
-                       "%s: \"%s\" is not a whole number written plainly (no + sign, no leading zeros)",
-                       field, s);
+        return err_set(
+            e, E_INVALID, field,
+            "%s: \"%s\" is not a whole number written plainly (no + sign, no leading zeros)", field,
+            s);
     errno = 0;
     long long v = strtoll(s, NULL, 10);
     if (errno == ERANGE || v < min || v > max)
@@ -124,7 +135,9 @@ int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int6
 }
 
 /* The notation isms reads and writes, for the messages. */
-#define MONEY_NOTATION "a point before the decimals and, if you like, commas between groups of three digits, e.g. 25000000 or 1,250,000.50"
+#define MONEY_NOTATION                                                                           \
+    "a point before the decimals and, if you like, commas between groups of three digits, e.g. " \
+    "25000000 or 1,250,000.50"
 
 static int money_error(const char *field, const char *s, const char *why, isms_err *e)
 {
@@ -166,8 +179,9 @@ int parse_money(const char *field, const char *s, int exponent, int64_t *out, is
         }
     }
     if (!digits || (groups && group != 3))
-        return money_error(field, s, groups ? "has a misplaced digit-group separator"
-                                            : "is not an amount of money", e);
+        return money_error(
+            field, s,
+            groups ? "has a misplaced digit-group separator" : "is not an amount of money", e);
     if (*p == '.') {
         if (exponent == 0)
             return err_set(e, E_INVALID, field, "%s: \"%s\" has decimals; the currency has none",
@@ -177,8 +191,8 @@ int parse_money(const char *field, const char *s, int exponent, int64_t *out, is
                 return money_error(field, s, "is not an amount of money", e);
             frac_digits++;
             if (frac_digits > exponent)
-                return err_set(e, E_INVALID, field,
-                               "%s: \"%s\" has more than %d decimal places", field, s, exponent);
+                return err_set(e, E_INVALID, field, "%s: \"%s\" has more than %d decimal places",
+                               field, s, exponent);
             minor = minor * 10 + (*p - '0');
         }
         if (!frac_digits)
@@ -211,25 +225,32 @@ void format_money(char *dst, size_t n, int64_t minor, int exponent)
     }
     grouped[g] = 0;
     if (exponent > 0 && exponent < 10)
-        snprintf(dst, n, "%s%s.%0*llu", neg ? "-" : "", grouped, exponent, (unsigned long long)frac);
+        snprintf(dst, n, "%s%s.%0*llu", neg ? "-" : "", grouped, exponent,
+                 (unsigned long long)frac);
     else
         snprintf(dst, n, "%s%s", neg ? "-" : "", grouped);
 }
 
 int parse_bool(const char *field, const char *s, int *out, isms_err *e)
 {
-    static const char *yes[] = {"yes", "true", "1", "on", "y"};
-    static const char *no[] = {"no", "false", "0", "off", "n"};
+    static const char *yes[] = { "yes", "true", "1", "on", "y" };
+    static const char *no[] = { "no", "false", "0", "off", "n" };
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-        if (!strcasecmp(s, yes[i])) { *out = 1; return 0; }
-        if (!strcasecmp(s, no[i])) { *out = 0; return 0; }
+        if (!strcasecmp(s, yes[i])) {
+            *out = 1;
+            return 0;
+        }
+        if (!strcasecmp(s, no[i])) {
+            *out = 0;
+            return 0;
+        }
     }
     return err_set(e, E_INVALID, field, "%s: \"%s\" is not yes or no", field, s);
 }
 
 static int days_in_month(int y, int m)
 {
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 && leap ? 29 : d[m - 1];
 }
@@ -257,7 +278,8 @@ int parse_date(const char *field, const char *s, isms_err *e)
 {
     int y, m, d;
     if (strlen(s) != 10 || !scan_date(s, &y, &m, &d))
-        return err_set(e, E_INVALID, field, "%s: \"%s\" is not a date (expected YYYY-MM-DD)", field, s);
+        return err_set(e, E_INVALID, field, "%s: \"%s\" is not a date (expected YYYY-MM-DD)", field,
+                       s);
     return 0;
 }
 
@@ -283,7 +305,7 @@ static time_t now_epoch(void)
 {
     const char *fixed = getenv("ISMS_NOW");
     if (fixed && parse_timestamp("ISMS_NOW", fixed, NULL) == 0) {
-        struct tm tm = {0};
+        struct tm tm = { 0 };
         tm.tm_year = atoi(fixed) - 1900;
         tm.tm_mon = atoi(fixed + 5) - 1;
         tm.tm_mday = atoi(fixed + 8);
@@ -313,7 +335,7 @@ void now_date(char dst[11])
 
 static time_t date_epoch(const char *date)
 {
-    struct tm tm = {0};
+    struct tm tm = { 0 };
     tm.tm_year = atoi(date) - 1900;
     tm.tm_mon = atoi(date + 5) - 1;
     tm.tm_mday = atoi(date + 8);

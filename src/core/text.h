@@ -29,7 +29,8 @@ int text_blank(const char *s);
 
 /* Strict base-10 integer: an optional '-', digits only, no leading zeros
  * ("+3" and "03" are refused), within [min, max]. */
-int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out, isms_err *e);
+int parse_int64(const char *field, const char *s, int64_t min, int64_t max, int64_t *out,
+                isms_err *e);
 
 /* Money in major units ("25000000", "25,000,000.50") to integer minor
  * units with `exponent` decimals (2 for EUR). Digit-group separators (',',

@@ -17,12 +17,9 @@ json_t *field_json(const fielddef *f, const value *v)
         return json_null();
     switch (f->type) {
     case FT_INT:
-    case FT_MONEY:
-        return json_integer(v->i);
-    case FT_BOOL:
-        return json_boolean(v->i);
-    default:
-        return json_string(v->s ? v->s : "");
+    case FT_MONEY: return json_integer(v->i);
+    case FT_BOOL: return json_boolean(v->i);
+    default: return json_string(v->s ? v->s : "");
     }
 }
 
@@ -43,7 +40,8 @@ json_t *record_json(const record *r)
 
 char *js_canonical(const json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    char *s =
+        json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
     if (!s)
         xdie("json_dumps failed");
     /* jansson allocates with malloc by default: the caller frees with free(). */
@@ -287,7 +285,8 @@ static char *record_canonical_tree(const record *r)
     const char *name;
     json_t *v;
     void *tmp;
-    json_object_foreach_safe(o, tmp, name, v) {
+    json_object_foreach_safe(o, tmp, name, v)
+    {
         if (json_is_null(v) || (json_is_array(v) && !json_array_size(v)))
             json_object_del(o, name);
     }
@@ -314,7 +313,7 @@ static int links_from_json(const json_t *j, const fielddef *f, value *v, arena *
                            const char *where, isms_err *e)
 {
     v->null = 0;
-    if (!j || json_is_null(j)) {   /* the canonical form leaves empty sets out */
+    if (!j || json_is_null(j)) { /* the canonical form leaves empty sets out */
         v->n = 0;
         return 0;
     }
@@ -386,13 +385,15 @@ int record_from_json(const json_t *obj, const regdef *reg, record *r, arena *a, 
     r->retired_at = opt_text(obj, "retired_at", a);
     const char *name;
     json_t *j;
-    json_object_foreach((json_t *)obj, name, j) {
+    json_object_foreach((json_t *)obj, name, j)
+    {
         if (!strcmp(name, "key") || !strcmp(name, "version") || !strcmp(name, "created_at") ||
             !strcmp(name, "updated_at") || !strcmp(name, "retired_at"))
             continue;
         int k = regdef_field(reg, name);
         if (k < 0 || strcmp(reg->fields[k].name, name))
-            return err_set(e, E_INVALID, name, "%s/%s: %s has no such field", where, name, reg->name);
+            return err_set(e, E_INVALID, name, "%s/%s: %s has no such field", where, name,
+                           reg->name);
     }
     for (int i = 0; i < reg->nfields; i++) {
         int rc = field_from_json(json_object_get(obj, reg->fields[i].name), &reg->fields[i],
@@ -447,7 +448,8 @@ void js_append(buf *b, const json_t *j)
 
 int js_write(FILE *f, const json_t *j, int pretty)
 {
-    size_t flags = JSON_ENCODE_ANY | JSON_REAL_PRECISION(17) | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
+    size_t flags =
+        JSON_ENCODE_ANY | JSON_REAL_PRECISION(17) | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
     if (json_dumpf(j, f, flags) != 0)
         return E_IO;
     return fputc('\n', f) == EOF ? E_IO : 0;
@@ -470,7 +472,8 @@ static void diff_side(json_t *x, json_t *y, buf *out, int only_missing, const ch
 {
     const char *name;
     json_t *v;
-    json_object_foreach(x, name, v) {
+    json_object_foreach(x, name, v)
+    {
         json_t *w = json_object_get(y, name);
         if (listed(ignore, name))
             continue;

@@ -46,7 +46,7 @@ static void open_container(jw *w, const char *name, json_t *c)
         xdie("jsonw: nested too deep");
     put(w, name, json_incref(c));
     w->stack[w->depth++] = c;
-    json_decref(c);   /* the parent (or root) holds it now */
+    json_decref(c); /* the parent (or root) holds it now */
 }
 
 void jw_object(jw *w, const char *name) { open_container(w, name, json_object()); }
@@ -58,7 +58,10 @@ void jw_end(jw *w)
         w->depth--;
 }
 
-void jw_str(jw *w, const char *name, const char *s) { put(w, name, s ? json_string(s) : json_null()); }
+void jw_str(jw *w, const char *name, const char *s)
+{
+    put(w, name, s ? json_string(s) : json_null());
+}
 void jw_int(jw *w, const char *name, int64_t v) { put(w, name, json_integer(v)); }
 void jw_bool(jw *w, const char *name, int v) { put(w, name, json_boolean(v)); }
 void jw_null(jw *w, const char *name) { put(w, name, json_null()); }

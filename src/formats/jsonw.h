@@ -27,7 +27,7 @@ void jw_object(jw *w, const char *name);
 void jw_array(jw *w, const char *name);
 void jw_end(jw *w);
 
-void jw_str(jw *w, const char *name, const char *s);   /* NULL writes null */
+void jw_str(jw *w, const char *name, const char *s); /* NULL writes null */
 void jw_int(jw *w, const char *name, int64_t v);
 void jw_num(jw *w, const char *name, double v);
 void jw_bool(jw *w, const char *name, int v);

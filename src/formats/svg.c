@@ -29,8 +29,10 @@ void svg_text(buf *b, const char *s)
 
 void svg_amount(char *dst, size_t n, const char *currency, double v)
 {
-    static const struct { double unit; const char *suffix; } units[] = {
-        {1e9, "bn"}, {1e6, "m"}, {1e3, "k"}, {1, ""}};
+    static const struct {
+        double unit;
+        const char *suffix;
+    } units[] = { { 1e9, "bn" }, { 1e6, "m" }, { 1e3, "k" }, { 1, "" } };
     size_t u = 0;
     while (u < 3 && fabs(v) < units[u].unit)
         u++;
@@ -40,10 +42,15 @@ void svg_amount(char *dst, size_t n, const char *currency, double v)
 
 /* The picture: plot area, legend column beside it, text rows around. */
 enum {
-    W = SVG_LEC_WIDTH, H = SVG_LEC_HEIGHT,
-    PL = 84, PR = W - 236, PT = 78, PB = H - 96,   /* the plot area */
-    LEGEND_X = PR + 24, LEGEND_W = W - LEGEND_X - 8,
-    LABEL_RIGHT = PR + 16,                         /* labels on the plot may reach this far */
+    W = SVG_LEC_WIDTH,
+    H = SVG_LEC_HEIGHT,
+    PL = 84,
+    PR = W - 236,
+    PT = 78,
+    PB = H - 96, /* the plot area */
+    LEGEND_X = PR + 24,
+    LEGEND_W = W - LEGEND_X - 8,
+    LABEL_RIGHT = PR + 16, /* labels on the plot may reach this far */
     FONT = 12,
 };
 
@@ -73,8 +80,8 @@ static void fit_text(buf *b, const char *s, double px, int size, int bold)
 }
 
 typedef struct frame {
-    double lx0, lx1;   /* log10 of the loss range */
-    double ly0;        /* log10 of the smallest probability shown; the top is 100% */
+    double lx0, lx1; /* log10 of the loss range */
+    double ly0;      /* log10 of the smallest probability shown; the top is 100% */
 } frame;
 
 static double px(const frame *f, double x)
@@ -118,11 +125,11 @@ static frame frame_for(const svg_lec_chart *c)
         xlo = 1;
         xhi = 10;
     }
-    frame f = {floor(log10(xlo)), ceil(log10(xhi)), isfinite(ylo) ? floor(log10(ylo)) : -2};
+    frame f = { floor(log10(xlo)), ceil(log10(xhi)), isfinite(ylo) ? floor(log10(ylo)) : -2 };
     if (f.lx1 <= f.lx0)
         f.lx1 = f.lx0 + 1;
     if (f.ly0 < -6)
-        f.ly0 = -6;   /* one year in a million is as far as a board looks */
+        f.ly0 = -6; /* one year in a million is as far as a board looks */
     if (f.ly0 > -1)
         f.ly0 = -1;
     return f;
@@ -131,16 +138,13 @@ static frame frame_for(const svg_lec_chart *c)
 static void text_at(buf *b, double x, double y, const char *anchor, int size, const char *color,
                     const char *s, double max_px)
 {
-    buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\">", x, y,
-               anchor, size, color);
+    buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\">", x,
+               y, anchor, size, color);
     fit_text(b, s, max_px, size, 0);
     buf_puts(b, "</text>\n");
 }
 
-static void probability_label(char *dst, size_t n, double p)
-{
-    snprintf(dst, n, "%g%%", 100 * p);
-}
+static void probability_label(char *dst, size_t n, double p) { snprintf(dst, n, "%g%%", 100 * p); }
 
 static void grid(buf *b, const frame *f, const svg_lec_chart *c)
 {
@@ -149,34 +153,37 @@ static void grid(buf *b, const frame *f, const svg_lec_chart *c)
     for (double d = f->ly0; d <= 0 + 1e-9; d += 1) {
         for (int m = 1; m < 10 && d + log10(m) <= 1e-9; m++) {
             double y = py(f, pow(10, d) * m);
-            buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", PL, y, PR, y,
-                       m == 1 ? "#d0d0d0" : "#f0f0f0");
+            buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", PL,
+                       y, PR, y, m == 1 ? "#d0d0d0" : "#f0f0f0");
         }
         char label[32];
         probability_label(label, sizeof label, pow(10, d));
         double y = py(f, pow(10, d));
-        if (fabs(y - level_y) >= FONT)   /* the level's own label wins */
+        if (fabs(y - level_y) >= FONT) /* the level's own label wins */
             text_at(b, PL - 8, y + 4, "end", FONT, "#333", label, PL - 10);
     }
     for (double d = f->lx0; d <= f->lx1 + 1e-9; d += 1) {
         for (int m = 1; m < 10 && d + log10(m) <= f->lx1 + 1e-9; m++) {
             double x = px(f, pow(10, d) * m);
-            buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>\n", x, PT, x, PB,
-                       m == 1 ? "#d0d0d0" : "#f0f0f0");
+            buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>\n", x,
+                       PT, x, PB, m == 1 ? "#d0d0d0" : "#f0f0f0");
         }
         char label[48];
         svg_amount(label, sizeof label, NULL, pow(10, d));
         text_at(b, px(f, pow(10, d)), PB + 18, "middle", FONT, "#333", label, 60);
     }
-    buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>\n", PL, PT,
-               PR - PL, PB - PT);
+    buf_printf(
+        b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>\n",
+        PL, PT, PR - PL, PB - PT);
     buf_puts(b, "</g>\n");
     char axis[64];
     snprintf(axis, sizeof axis, "annual loss (%s, log scale)", c->currency ? c->currency : "");
     text_at(b, (PL + PR) / 2.0, PB + 42, "middle", FONT, "#333", axis, PR - PL);
-    buf_printf(b, "<text transform=\"translate(20,%d) rotate(-90)\" text-anchor=\"middle\" font-size=\"%d\" "
-                  "fill=\"#333\">probability the year's loss exceeds it (log scale)</text>\n",
-               (PT + PB) / 2, FONT);
+    buf_printf(
+        b,
+        "<text transform=\"translate(20,%d) rotate(-90)\" text-anchor=\"middle\" font-size=\"%d\" "
+        "fill=\"#333\">probability the year's loss exceeds it (log scale)</text>\n",
+        (PT + PB) / 2, FONT);
 }
 
 /* Does series i repeat an earlier one, point for point? Its index, or -1. */
@@ -198,8 +205,11 @@ static int same_as(const svg_lec_chart *c, size_t i)
 
 static void curve(buf *b, const frame *f, const svg_series *s)
 {
-    buf_printf(b, "<polyline class=\"curve\" fill=\"none\" stroke-width=\"%.1f\" stroke-linejoin=\"round\" "
-                  "stroke=\"", s->width > 0 ? s->width : 2.5);
+    buf_printf(
+        b,
+        "<polyline class=\"curve\" fill=\"none\" stroke-width=\"%.1f\" stroke-linejoin=\"round\" "
+        "stroke=\"",
+        s->width > 0 ? s->width : 2.5);
     svg_text(b, s->color);
     buf_puts(b, "\"");
     if (s->dash) {
@@ -214,7 +224,7 @@ static void curve(buf *b, const frame *f, const svg_series *s)
     buf_puts(b, "\"/>\n");
 }
 
-static const char *const marker_colors[] = {"#b03a2e", "#6e2c00", "#7d3c98"};
+static const char *const marker_colors[] = { "#b03a2e", "#6e2c00", "#7d3c98" };
 
 /* ---- labels placed where they cover the least ----
  *
@@ -298,10 +308,11 @@ static double place_score(const placer *p, const box *b, double own_x)
  * row off; whichever place is clearest (nearer places first when equal).
  * Labels may reach a little past the plot's right edge, short of the
  * legend. */
-static void place_label(buf *b, placer *p, double x, double y, int left, const char *color, const char *s)
+static void place_label(buf *b, placer *p, double x, double y, int left, const char *color,
+                        const char *s)
 {
     double w = text_px(s, FONT, 0), h = FONT + 2;
-    box best = {0};
+    box best = { 0 };
     double best_score = INFINITY;
     char best_anchor = 'l';
     for (int k = 0; k < 12; k++) {
@@ -309,7 +320,7 @@ static void place_label(buf *b, placer *p, double x, double y, int left, const c
         char anchor = k >= 8 ? 'm' : ((k / 2) % 2 ? !left : left) ? 'e' : 's';
         double base = below ? y + 8 + h + 16.0 * row : y - 8 - 16.0 * row;
         double x0 = anchor == 'e' ? x - 8 - w : anchor == 's' ? x + 8 : x - w / 2;
-        box bx = {x0, base - h + 2, x0 + w, base + 3};
+        box bx = { x0, base - h + 2, x0 + w, base + 3 };
         double score = place_score(p, &bx, x) + 2.0 * row + (anchor == 'm' ? 3 : 0);
         if (score < best_score) {
             best_score = score;
@@ -319,34 +330,47 @@ static void place_label(buf *b, placer *p, double x, double y, int left, const c
     }
     if (p->n < 16)
         p->placed[p->n++] = best;
-    double tx = best_anchor == 'e' ? best.x1 : best_anchor == 's' ? best.x0 : (best.x0 + best.x1) / 2;
-    buf_printf(b, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" fill=\"%s\" "
-                  "stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">", tx, best.y1 - 3,
-               best_anchor == 'e' ? "end" : best_anchor == 's' ? "start" : "middle", FONT, color);
+    double tx = best_anchor == 'e'   ? best.x1
+                : best_anchor == 's' ? best.x0
+                                     : (best.x0 + best.x1) / 2;
+    buf_printf(b,
+               "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\" "
+               "fill=\"%s\" "
+               "stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">",
+               tx, best.y1 - 3,
+               best_anchor == 'e'   ? "end"
+               : best_anchor == 's' ? "start"
+                                    : "middle",
+               FONT, color);
     fit_text(b, s, LABEL_RIGHT - PL, FONT, 0);
     buf_puts(b, "</text>\n");
 }
 
 static void markers(buf *b, const frame *f, const svg_lec_chart *c)
 {
-    placer p = {.f = f, .c = c};
+    placer p = { .f = f, .c = c };
     double ly = c->level > 0 ? py(f, c->level) : PT + 24;
     for (size_t i = 0; i < c->nmarkers; i++) {
         const char *color = marker_colors[i % 3];
         double x = px(f, c->markers[i].x);
-        buf_printf(b, "<line class=\"marker\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
-                      "stroke-width=\"1.5\" stroke-dasharray=\"%s\"/>\n", x, PT, x, PB, color,
-                   i ? "2,3" : "6,4");
+        buf_printf(
+            b,
+            "<line class=\"marker\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
+            "stroke-width=\"1.5\" stroke-dasharray=\"%s\"/>\n",
+            x, PT, x, PB, color, i ? "2,3" : "6,4");
     }
     /* dots over every line, then the labels, which must not hide them */
     for (size_t i = 0; i < c->nmarkers; i++)
-        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>\n", px(f, c->markers[i].x), ly,
-                   marker_colors[i % 3]);
+        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>\n",
+                   px(f, c->markers[i].x), ly, marker_colors[i % 3]);
     for (size_t i = 0; i < c->npoints; i++)
-        buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"#fff\" stroke=\"%s\" "
-                      "stroke-width=\"2\"/>\n", px(f, c->points[i].x), py(f, c->points[i].y),
+        buf_printf(b,
+                   "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"#fff\" stroke=\"%s\" "
+                   "stroke-width=\"2\"/>\n",
+                   px(f, c->points[i].x), py(f, c->points[i].y),
                    c->points[i].color ? c->points[i].color : "#222");
-    for (size_t i = 0; i < c->nmarkers; i++) {   /* the amounts first: they are what the chart is for */
+    for (size_t i = 0; i < c->nmarkers;
+         i++) { /* the amounts first: they are what the chart is for */
         char amount[64], label[160];
         svg_amount(amount, sizeof amount, c->currency, c->markers[i].x);
         snprintf(label, sizeof label, "%s %s", c->markers[i].name, amount);
@@ -363,11 +387,16 @@ static void level_line(buf *b, const frame *f, const svg_lec_chart *c)
     if (!(c->level > 0))
         return;
     double y = py(f, c->level);
-    buf_printf(b, "<line class=\"level\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#444\" "
-                  "stroke-width=\"1.5\" stroke-dasharray=\"1,3\" stroke-linecap=\"round\"/>\n", PL, y, PR, y);
+    buf_printf(b,
+               "<line class=\"level\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#444\" "
+               "stroke-width=\"1.5\" stroke-dasharray=\"1,3\" stroke-linecap=\"round\"/>\n",
+               PL, y, PR, y);
     if (c->level_tick) {
-        buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"%d\" font-weight=\"bold\" "
-                      "fill=\"#222\">", PL - 8, y + 4, FONT);
+        buf_printf(
+            b,
+            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"%d\" font-weight=\"bold\" "
+            "fill=\"#222\">",
+            PL - 8, y + 4, FONT);
         fit_text(b, c->level_tick, PL - 10, FONT, 1);
         buf_puts(b, "</text>\n");
     }
@@ -392,8 +421,11 @@ static size_t wrap_at(const char *s, double px_avail, int size)
 static double legend_entry(buf *b, double y, const char *color, const char *dash, double width,
                            const char *name, const char *note, const char *note2)
 {
-    buf_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%.1f\"%s%s%s "
-                  "stroke-linecap=\"round\"/>\n", LEGEND_X, y - 4, LEGEND_X + 28, y - 4, color, width,
+    buf_printf(b,
+               "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
+               "stroke-width=\"%.1f\"%s%s%s "
+               "stroke-linecap=\"round\"/>\n",
+               LEGEND_X, y - 4, LEGEND_X + 28, y - 4, color, width,
                dash ? " stroke-dasharray=\"" : "", dash ? dash : "", dash ? "\"" : "");
     double avail = LEGEND_W - 36;
     size_t cut = wrap_at(name, avail, FONT);
@@ -407,7 +439,7 @@ static double legend_entry(buf *b, double y, const char *color, const char *dash
         name += cut + 1;
     }
     text_at(b, LEGEND_X + 36, y, "start", FONT, "#222", name, avail);
-    const char *notes[2] = {note, note2};
+    const char *notes[2] = { note, note2 };
     for (int k = 0; k < 2; k++)
         if (notes[k]) {
             y += 15;
@@ -424,9 +456,10 @@ static void legend(buf *b, const svg_lec_chart *c)
         const svg_series *s = &c->series[i];
         int same = same_as(c, i);
         char note[160];
-        if (same >= 0) {   /* named short: up to its parenthesis */
+        if (same >= 0) { /* named short: up to its parenthesis */
             const char *name = c->series[same].name, *paren = strstr(name, " (");
-            snprintf(note, sizeof note, "same as %.*s", paren ? (int)(paren - name) : (int)strlen(name), name);
+            snprintf(note, sizeof note, "same as %.*s",
+                     paren ? (int)(paren - name) : (int)strlen(name), name);
         }
         y = legend_entry(b, y, s->color, s->dash, s->width > 0 ? s->width : 2.5, s->name, s->note,
                          same >= 0 ? note : NULL);
@@ -446,23 +479,30 @@ static void legend(buf *b, const svg_lec_chart *c)
 void svg_lec(buf *out, const svg_lec_chart *c)
 {
     frame f = frame_for(c);
-    buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-                    "height=\"%d\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"%d\" "
-                    "role=\"img\">\n<title>", W, H, W, H, FONT);
+    buf_printf(out,
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+               "height=\"%d\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"%d\" "
+               "role=\"img\">\n<title>",
+               W, H, W, H, FONT);
     svg_text(out, c->title);
     buf_puts(out, "</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
-    buf_printf(out, "<text x=\"%d\" y=\"28\" font-size=\"16\" font-weight=\"bold\" fill=\"#111\">", PL);
+    buf_printf(out, "<text x=\"%d\" y=\"28\" font-size=\"16\" font-weight=\"bold\" fill=\"#111\">",
+               PL);
     fit_text(out, c->title, W - PL - 12, 16, 1);
     buf_puts(out, "</text>\n");
     if (c->subtitle) {
-        buf_printf(out, "<text x=\"%d\" y=\"52\" font-size=\"13\" font-weight=\"bold\" fill=\"%s\">", PL,
+        buf_printf(out,
+                   "<text x=\"%d\" y=\"52\" font-size=\"13\" font-weight=\"bold\" fill=\"%s\">", PL,
                    c->subtitle_color ? c->subtitle_color : "#333");
         fit_text(out, c->subtitle, W - PL - 12, 13, 1);
         buf_puts(out, "</text>\n");
     }
     grid(out, &f, c);
-    buf_printf(out, "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath>\n"
-                    "<g clip-path=\"url(#plot)\">\n", PL, PT - 1, PR - PL, PB - PT + 2);
+    buf_printf(
+        out,
+        "<clipPath id=\"plot\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath>\n"
+        "<g clip-path=\"url(#plot)\">\n",
+        PL, PT - 1, PR - PL, PB - PT + 2);
     for (size_t i = 0; i < c->nseries; i++)
         curve(out, &f, &c->series[i]);
     buf_puts(out, "</g>\n");

@@ -17,18 +17,18 @@ void svg_amount(char *dst, size_t n, const char *currency, double v);
 
 typedef struct svg_series {
     const char *name;
-    const char *note;      /* a grey line under the name in the legend; NULL: none */
-    const double *x, *y;   /* points, x ascending */
+    const char *note;    /* a grey line under the name in the legend; NULL: none */
+    const double *x, *y; /* points, x ascending */
     size_t n;
-    const char *color;     /* CSS colour, from isms's own palette */
-    const char *dash;      /* stroke-dasharray ("7,4"), NULL for a solid line */
-    double width;          /* stroke width; 0: 2.5 */
+    const char *color; /* CSS colour, from isms's own palette */
+    const char *dash;  /* stroke-dasharray ("7,4"), NULL for a solid line */
+    double width;      /* stroke width; 0: 2.5 */
 } svg_series;
 
 /* A vertical line at an amount (appetite, tolerance), its amount labelled
  * where it crosses the level line (or at the top without one). */
 typedef struct svg_marker {
-    const char *name;      /* "appetite" */
+    const char *name; /* "appetite" */
     double x;
 } svg_marker;
 
@@ -48,17 +48,17 @@ typedef struct svg_point {
  * long titles are shortened to fit. */
 typedef struct svg_lec_chart {
     const char *title;
-    const char *subtitle;            /* the verdict in a line; NULL: none */
-    const char *subtitle_color;      /* NULL: dark grey */
-    const char *footer;              /* where the figures come from (analysis, date, seed) */
-    const char *currency;            /* labels the x axis and the amounts */
+    const char *subtitle;       /* the verdict in a line; NULL: none */
+    const char *subtitle_color; /* NULL: dark grey */
+    const char *footer;         /* where the figures come from (analysis, date, seed) */
+    const char *currency;       /* labels the x axis and the amounts */
     const svg_series *series;
     size_t nseries;
     const svg_marker *markers;
     size_t nmarkers;
-    double level;                    /* a horizontal line at this probability; 0: none */
-    const char *level_name;          /* its legend entry ("P95: exceeded 1 year in 20") */
-    const char *level_tick;          /* its label on the probability axis ("5%") */
+    double level;           /* a horizontal line at this probability; 0: none */
+    const char *level_name; /* its legend entry ("P95: exceeded 1 year in 20") */
+    const char *level_tick; /* its label on the probability axis ("5%") */
     const svg_point *points;
     size_t npoints;
 } svg_lec_chart;

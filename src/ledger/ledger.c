@@ -42,7 +42,8 @@ int ledger_entry_bytes(const ledger_row *r, buf *b, isms_err *e)
     buf_putc(b, '{');
     int rc = member(b, "actor", r->actor, r, e);
     if (!rc && !r->data)
-        rc = err_set(e, E_INVALID, "data", "ledger entry #%lld: its data is missing", (long long)r->seq);
+        rc = err_set(e, E_INVALID, "data", "ledger entry #%lld: its data is missing",
+                     (long long)r->seq);
     if (!rc) {
         buf_puts(b, ",\"data\":");
         buf_puts(b, r->data);
@@ -117,11 +118,12 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
 
 int ledger_entry_readable(const ledger_row *r, isms_err *e)
 {
-    isms_err why = {0};
+    isms_err why = { 0 };
     buf b;
     buf_init(&b);
     if (!r->hash)
-        err_set(&why, E_INVALID, "hash", "ledger entry #%lld: its hash is missing", (long long)r->seq);
+        err_set(&why, E_INVALID, "hash", "ledger entry #%lld: its hash is missing",
+                (long long)r->seq);
     else
         ledger_entry_bytes(r, &b, &why);
     buf_reset(&b);
@@ -172,7 +174,7 @@ static int walk_entry(const ledger_row *r, void *ctx)
 int ledger_verify_chain(store *s, store_ledger_fn fn, void *ctx, int64_t *entries, int64_t *bad_seq,
                         isms_err *e)
 {
-    chain_walk w = {.expect_seq = 1, .fn = fn, .ctx = ctx, .e = e};
+    chain_walk w = { .expect_seq = 1, .fn = fn, .ctx = ctx, .e = e };
     memcpy(w.prev, LEDGER_GENESIS_PREV, 65);
     buf_init(&w.bytes);
     int rc = store_ledger_scan(s, NULL, walk_entry, &w, e);

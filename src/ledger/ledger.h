@@ -16,9 +16,9 @@
 
 typedef struct ledger_change {
     const char *actor, *entity, *key, *op;
-    const char *data;   /* canonical JSON */
-    const char *note;   /* may be NULL */
-    const char *ts;     /* NULL: now */
+    const char *data; /* canonical JSON */
+    const char *note; /* may be NULL */
+    const char *ts;   /* NULL: now */
 } ledger_change;
 
 /* Appends one entry after the current head, inside the caller's write

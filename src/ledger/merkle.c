@@ -80,9 +80,10 @@ void merkle_root(const merkle_hash *entries, uint64_t n, merkle_hash out)
 
 static int bad_sizes(isms_err *e, uint64_t size1, uint64_t size2)
 {
-    return err_set(e, E_INVALID, "size", "no consistency proof from size %llu to size %llu: it "
-                   "needs 0 < old size <= new size", (unsigned long long)size1,
-                   (unsigned long long)size2);
+    return err_set(e, E_INVALID, "size",
+                   "no consistency proof from size %llu to size %llu: it "
+                   "needs 0 < old size <= new size",
+                   (unsigned long long)size1, (unsigned long long)size2);
 }
 
 /* ---- proofs ---- */
@@ -257,16 +258,16 @@ static int array_node(void *ctx, int level, uint64_t index, merkle_hash out, ism
     return 0;
 }
 
-int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index, merkle_proof *out,
-                           isms_err *e)
+int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index,
+                           merkle_proof *out, isms_err *e)
 {
     array_source a = {entries};
     merkle_source src = {.node = array_node, .ctx = &a};
     return merkle_source_inclusion(&src, n, index, out, e);
 }
 
-int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1, merkle_proof *out,
-                             isms_err *e)
+int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1,
+                             merkle_proof *out, isms_err *e)
 {
     array_source a = {entries};
     merkle_source src = {.node = array_node, .ctx = &a};
@@ -275,12 +276,17 @@ int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n
 
 /* ---- roots from proofs, and verification ---- */
 
-static int same(const merkle_hash a, const merkle_hash b) { return !memcmp(a, b, MERKLE_HASH_SIZE); }
+static int same(const merkle_hash a, const merkle_hash b)
+{
+    return !memcmp(a, b, MERKLE_HASH_SIZE);
+}
 
 static int wrong_length(isms_err *e, const char *what, size_t n)
 {
-    return err_set(e, E_INVALID, "proof", "the %s proof has the wrong number of hashes (%zu) for "
-                   "its tree sizes", what, n);
+    return err_set(e, E_INVALID, "proof",
+                   "the %s proof has the wrong number of hashes (%zu) for "
+                   "its tree sizes",
+                   what, n);
 }
 
 /* RFC 9162: "right-shift both fn and sn equally until either LSB(fn) is
@@ -327,15 +333,16 @@ int merkle_verify_inclusion(uint64_t index, uint64_t size, const merkle_hash lea
     merkle_hash r;
     int rc = merkle_inclusion_root(index, size, leaf, proof, nproof, r, e);
     if (!rc && !same(r, root))
-        rc = err_set(e, E_TAMPERED, "root", "the inclusion proof of leaf %llu does not lead to "
-                     "the root of the tree of %llu leaves", (unsigned long long)index,
-                     (unsigned long long)size);
+        rc = err_set(e, E_TAMPERED, "root",
+                     "the inclusion proof of leaf %llu does not lead to "
+                     "the root of the tree of %llu leaves",
+                     (unsigned long long)index, (unsigned long long)size);
     return rc;
 }
 
-int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *proof, size_t nproof,
-                             const merkle_hash perfect_root1, merkle_hash root1, merkle_hash root2,
-                             isms_err *e)
+int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *proof,
+                             size_t nproof, const merkle_hash perfect_root1, merkle_hash root1,
+                             merkle_hash root2, isms_err *e)
 {
     if (size1 == 0 || size1 > size2)
         return bad_sizes(e, size1, size2);
@@ -377,7 +384,8 @@ int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *
 
 static int roots_differ(isms_err *e, uint64_t size1, uint64_t size2)
 {
-    return err_set(e, E_TAMPERED, "root", "the tree of %llu leaves is not a prefix of the tree of "
+    return err_set(e, E_TAMPERED, "root",
+                   "the tree of %llu leaves is not a prefix of the tree of "
                    "%llu leaves: their roots do not follow from each other",
                    (unsigned long long)size1, (unsigned long long)size2);
 }

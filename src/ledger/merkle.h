@@ -96,13 +96,13 @@ int merkle_source_consistency(const merkle_source *src, uint64_t n2, uint64_t n1
 
 /* The inclusion proof of leaf `index` in the tree of entries[0..n)
  * (RFC 9162 2.1.3.1). E_INVALID when index >= n. */
-int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index, merkle_proof *out,
-                           isms_err *e);
+int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index,
+                           merkle_proof *out, isms_err *e);
 /* The proof that the tree of size n1 is a prefix of the tree of
  * entries[0..n2) (RFC 9162 2.1.4.1). E_INVALID unless 0 < n1 <= n2; empty
  * when n1 == n2. */
-int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1, merkle_proof *out,
-                             isms_err *e);
+int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1,
+                             merkle_proof *out, isms_err *e);
 
 /* The roots a proof leads to (RFC 9162 2.1.3.2 and 2.1.4.2 up to the final
  * comparison): verification compares them with the roots it trusts, and a
@@ -113,9 +113,9 @@ int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n
  * perfect_root1 is not read. */
 int merkle_inclusion_root(uint64_t index, uint64_t size, const merkle_hash leaf,
                           const merkle_hash *proof, size_t nproof, merkle_hash out, isms_err *e);
-int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *proof, size_t nproof,
-                             const merkle_hash perfect_root1, merkle_hash root1, merkle_hash root2,
-                             isms_err *e);
+int merkle_consistency_roots(uint64_t size1, uint64_t size2, const merkle_hash *proof,
+                             size_t nproof, const merkle_hash perfect_root1, merkle_hash root1,
+                             merkle_hash root2, isms_err *e);
 
 /* Checks that `leaf` (a leaf hash, see merkle_leaf_hash) is leaf `index` of
  * the tree of `size` leaves whose head is `root` (RFC 9162 2.1.3.2).

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char em_dash[] = "\xe2\x80\x94 ";   /* U+2014, then a space */
+static const char em_dash[] = "\xe2\x80\x94 "; /* U+2014, then a space */
 
 void ckpt_hash_b64(const merkle_hash root, char out[45])
 {
@@ -112,7 +112,8 @@ int ckpt_sig_parse(const char *line, size_t n, ckpt_sig *out, isms_err *e)
     size_t dash = sizeof em_dash - 1;
     const char *sp = n > dash ? memchr(line + dash, ' ', n - dash) : NULL;
     if (n <= dash || memcmp(line, em_dash, dash) || !sp)
-        return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: a signature line must "
+        return err_set(e, E_INVALID, "checkpoint",
+                       "not an isms checkpoint: a signature line must "
                        "read \"— NAME SIGNATURE\"");
     size_t name_len = (size_t)(sp - line - (ptrdiff_t)dash);
     if (name_len > SIGNKEY_NAME_MAX)
@@ -126,8 +127,10 @@ int ckpt_sig_parse(const char *line, size_t n, ckpt_sig *out, isms_err *e)
     size_t len = 0;
     const char *b64 = sp + 1;
     if (base64_decode(b64, (size_t)(line + n - b64), raw, sizeof raw, &len) || len < 5)
-        return err_set(e, E_INVALID, "checkpoint", "the signature of %s is not base64 of a key id "
-                       "and a signature", out->name);
+        return err_set(e, E_INVALID, "checkpoint",
+                       "the signature of %s is not base64 of a key id "
+                       "and a signature",
+                       out->name);
     out->id = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 | (uint32_t)raw[2] << 8 | raw[3];
     out->len = len - 4;
     memcpy(out->sig, raw + 4, out->len);
@@ -140,7 +143,8 @@ static int parse_sigs(const char *p, const char *end, checkpoint *c, isms_err *e
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
-            return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: the last "
+            return err_set(e, E_INVALID, "checkpoint",
+                           "not an isms checkpoint: the last "
                            "signature line does not end with a newline");
         if (c->nsigs == CKPT_MAX_SIGS)
             return err_set(e, E_INVALID, "checkpoint", "more than %d signatures", CKPT_MAX_SIGS);
@@ -167,7 +171,8 @@ int ckpt_parse(const char *text, size_t len, checkpoint *out, isms_err *e)
         if (p[0] == '\n' && p[1] == '\n')
             split = p;
     if (!split)
-        return err_set(e, E_INVALID, "checkpoint", "not an isms checkpoint: no blank line before "
+        return err_set(e, E_INVALID, "checkpoint",
+                       "not an isms checkpoint: no blank line before "
                        "the signatures");
     int rc = parse_body(text, split + 1, out, e);
     if (rc)

@@ -33,8 +33,8 @@ enum { CKPT_ORIGIN_MAX = 256, CKPT_MAX_SIGS = 32, CKPT_SIG_MAX = 128, CKPT_TEXT_
 typedef struct ckpt_sig {
     char name[SIGNKEY_NAME_MAX + 1];
     uint32_t id;
-    size_t len;                           /* SIGNKEY_SIG_SIZE for Ed25519; others are kept */
-    unsigned char sig[CKPT_SIG_MAX];      /* as they came, and reported as not checked */
+    size_t len;                      /* SIGNKEY_SIG_SIZE for Ed25519; others are kept */
+    unsigned char sig[CKPT_SIG_MAX]; /* as they came, and reported as not checked */
 } ckpt_sig;
 
 typedef struct checkpoint {

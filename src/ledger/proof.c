@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const headers[] = {"isms inclusion proof", "isms consistency proof"};
+static const char *const headers[] = { "isms inclusion proof", "isms consistency proof" };
 
 static void put_sized_root(buf *out, const char *label, int64_t size, const merkle_hash root)
 {
@@ -81,7 +81,8 @@ static int sized(cursor *c, const char *label, int64_t *n, char *rest, size_t ca
     if (rc)
         return rc;
     size_t l = strlen(label);
-    char *sp = strncmp(c->text, label, l) || c->text[l] != ' ' ? NULL : strchr(c->text + l + 1, ' ');
+    char *sp =
+        strncmp(c->text, label, l) || c->text[l] != ' ' ? NULL : strchr(c->text + l + 1, ' ');
     if (!sp)
         return bad(c, e, label);
     *sp = 0;
@@ -125,8 +126,9 @@ static int read_entry(cursor *c, ledger_proof *out, isms_err *e)
     char hex[80];
     size_t n = 0;
     int rc = sized(c, "entry", &out->seq, hex, sizeof hex, e);
-    if (!rc && (strlen(hex) != 64 || sodium_hex2bin(out->entry, MERKLE_HASH_SIZE, hex, 64, NULL, &n,
-                                                    NULL) || n != MERKLE_HASH_SIZE))
+    if (!rc && (strlen(hex) != 64 ||
+                sodium_hex2bin(out->entry, MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) ||
+                n != MERKLE_HASH_SIZE))
         rc = bad(c, e, "the entry's hash must be 64 hex digits");
     return rc;
 }
@@ -149,7 +151,7 @@ static int read_path(cursor *c, ledger_proof *out, isms_err *e)
 int proof_parse(const char *text, size_t len, ledger_proof *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    cursor c = {.p = text, .end = text + len};
+    cursor c = { .p = text, .end = text + len };
     if (!utf8_valid(text, len))
         return bad(&c, e, "not UTF-8 text");
     int rc = read_head(&c, out, e);
@@ -169,7 +171,7 @@ int proof_parse(const char *text, size_t len, ledger_proof *out, isms_err *e)
 
 int proof_check(const ledger_proof *p, isms_err *e)
 {
-    isms_err why = {0};
+    isms_err why = { 0 };
     int rc;
     if (p->kind == PROOF_INCLUSION) {
         merkle_hash leaf;
@@ -177,16 +179,18 @@ int proof_check(const ledger_proof *p, isms_err *e)
         rc = merkle_verify_inclusion((uint64_t)p->seq - 1, (uint64_t)p->size, leaf, p->path.h,
                                      p->path.n, p->root, &why);
         if (rc)
-            return err_set(e, rc, "proof", "the proof does not show ledger entry #%lld in the "
-                           "ledger of %lld entries: %s", (long long)p->seq, (long long)p->size,
-                           why.msg);
+            return err_set(e, rc, "proof",
+                           "the proof does not show ledger entry #%lld in the "
+                           "ledger of %lld entries: %s",
+                           (long long)p->seq, (long long)p->size, why.msg);
         return 0;
     }
     rc = merkle_verify_consistency((uint64_t)p->old_size, (uint64_t)p->size, p->path.h, p->path.n,
                                    p->old_root, p->root, &why);
     if (rc)
-        return err_set(e, rc, "proof", "the proof does not show that the ledger of %lld entries "
-                       "extends the one of %lld: %s", (long long)p->size, (long long)p->old_size,
-                       why.msg);
+        return err_set(e, rc, "proof",
+                       "the proof does not show that the ledger of %lld entries "
+                       "extends the one of %lld: %s",
+                       (long long)p->size, (long long)p->old_size, why.msg);
     return 0;
 }

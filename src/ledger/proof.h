@@ -29,11 +29,11 @@ typedef enum proof_kind { PROOF_INCLUSION, PROOF_CONSISTENCY } proof_kind;
 typedef struct ledger_proof {
     proof_kind kind;
     char origin[CKPT_ORIGIN_MAX + 1];
-    int64_t seq;              /* inclusion: the entry */
-    merkle_hash entry;        /* inclusion: its hash */
-    int64_t old_size;         /* consistency: the older tree */
+    int64_t seq;       /* inclusion: the entry */
+    merkle_hash entry; /* inclusion: its hash */
+    int64_t old_size;  /* consistency: the older tree */
     merkle_hash old_root;
-    int64_t size;             /* the tree proved against (the newer one) */
+    int64_t size; /* the tree proved against (the newer one) */
     merkle_hash root;
     merkle_proof path;
 } ledger_proof;

@@ -23,8 +23,10 @@ int signkey_name_check(const char *name, isms_err *e)
                        SIGNKEY_NAME_MAX, name, SIGNKEY_NAME_MAX);
     for (size_t i = 0; i < n; i++)
         if (name[i] <= ' ' || name[i] > '~' || name[i] == '+')
-            return err_set(e, E_INVALID, "name", "key name \"%s\": printable ASCII only, without "
-                           "spaces or '+'", name);
+            return err_set(e, E_INVALID, "name",
+                           "key name \"%s\": printable ASCII only, without "
+                           "spaces or '+'",
+                           name);
     return 0;
 }
 
@@ -76,7 +78,10 @@ static void format_key(const char *prefix, const verifier_key *k, const unsigned
 }
 
 void signkey_format_verifier(const verifier_key *k, char *out) { format_key("", k, k->pub, out); }
-void signkey_format_signer(const signer_key *k, char *out) { format_key(signer_prefix, &k->pub, k->sk, out); }
+void signkey_format_signer(const signer_key *k, char *out)
+{
+    format_key(signer_prefix, &k->pub, k->sk, out);
+}
 
 /* Splits "<name>+<id>+<base64>" and decodes the key bytes; *id_out gets
  * the id the text claims. */
@@ -86,8 +91,10 @@ static int parse_key(const char *what, const char *text, char *name, uint32_t *i
     const char *plus1 = strchr(text, '+');
     const char *plus2 = plus1 ? strchr(plus1 + 1, '+') : NULL;
     if (!plus1 || !plus2 || plus2 - plus1 != 9 || (size_t)(plus1 - text) > SIGNKEY_NAME_MAX)
-        return err_set(e, E_INVALID, what, "not a %s (expected NAME+ID+KEY, as `isms key "
-                       "generate` writes)", what);
+        return err_set(e, E_INVALID, what,
+                       "not a %s (expected NAME+ID+KEY, as `isms key "
+                       "generate` writes)",
+                       what);
     memcpy(name, text, (size_t)(plus1 - text));
     name[plus1 - text] = 0;
     int rc = signkey_name_check(name, e);
@@ -100,11 +107,13 @@ static int parse_key(const char *what, const char *text, char *name, uint32_t *i
     unsigned char data[KEYDATA_SIZE + 8];
     size_t n = 0;
     if (strspn(hex, "0123456789abcdefABCDEF") != 8 ||
-        base64_decode(plus2 + 1, strlen(plus2 + 1), data, sizeof data, &n) ||
-        n != KEYDATA_SIZE || data[0] != ALG_ED25519) {
+        base64_decode(plus2 + 1, strlen(plus2 + 1), data, sizeof data, &n) || n != KEYDATA_SIZE ||
+        data[0] != ALG_ED25519) {
         sodium_memzero(data, sizeof data);
-        return err_set(e, E_INVALID, what, "not an Ed25519 %s of the signed-note format (NAME+ID+"
-                       "base64 of 0x01 and 32 bytes)", what);
+        return err_set(e, E_INVALID, what,
+                       "not an Ed25519 %s of the signed-note format (NAME+ID+"
+                       "base64 of 0x01 and 32 bytes)",
+                       what);
     }
     memcpy(bytes, data + 1, 32);
     sodium_memzero(data, sizeof data);
@@ -114,8 +123,10 @@ static int parse_key(const char *what, const char *text, char *name, uint32_t *i
 
 static int id_mismatch(const char *what, isms_err *e)
 {
-    return err_set(e, E_INVALID, what, "the %s's id does not match its name and key: it was "
-                   "altered or mistyped", what);
+    return err_set(e, E_INVALID, what,
+                   "the %s's id does not match its name and key: it was "
+                   "altered or mistyped",
+                   what);
 }
 
 int signkey_parse_verifier(const char *text, verifier_key *out, isms_err *e)
@@ -133,7 +144,8 @@ int signkey_parse_verifier(const char *text, verifier_key *out, isms_err *e)
 int signkey_parse_signer(const char *text, signer_key *out, isms_err *e)
 {
     if (strncmp(text, signer_prefix, sizeof signer_prefix - 1))
-        return err_set(e, E_INVALID, "key", "not a private key (expected PRIVATE+KEY+NAME+ID+KEY, "
+        return err_set(e, E_INVALID, "key",
+                       "not a private key (expected PRIVATE+KEY+NAME+ID+KEY, "
                        "as `isms key generate` writes)");
     char name[SIGNKEY_NAME_MAX + 1];
     unsigned char seed[32], pub[32];
@@ -181,8 +193,10 @@ static int read_key_text(const char *path, char *text, size_t cap, isms_err *e)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return err_set(e, errno == ENOENT ? E_NOT_FOUND : E_IO, "key", "cannot open the key file "
-                       "%s: %s", path, strerror(errno));
+        return err_set(e, errno == ENOENT ? E_NOT_FOUND : E_IO, "key",
+                       "cannot open the key file "
+                       "%s: %s",
+                       path, strerror(errno));
     struct stat st;
     int rc = 0;
     if (fstat(fd, &st) != 0)
@@ -190,10 +204,11 @@ static int read_key_text(const char *path, char *text, size_t cap, isms_err *e)
     else if (!S_ISREG(st.st_mode))
         rc = err_set(e, E_INVALID, "key", "%s is not a regular file", path);
     else if (st.st_mode & 077)
-        rc = err_set(e, E_DENIED, "key", "the key file %s may be read or written by others (mode "
+        rc = err_set(e, E_DENIED, "key",
+                     "the key file %s may be read or written by others (mode "
                      "%04o): a private key must be the owner's alone; chmod 600 %s, and generate a "
-                     "new key if others could have copied it", path, (unsigned)(st.st_mode & 07777),
-                     path);
+                     "new key if others could have copied it",
+                     path, (unsigned)(st.st_mode & 07777), path);
     ssize_t got = rc ? 0 : read(fd, text, cap - 1);
     if (!rc && got < 0)
         rc = err_set(e, E_IO, "key", "cannot read %s: %s", path, strerror(errno));
@@ -212,7 +227,7 @@ int signkey_read_file(const char *path, signer_key *out, isms_err *e)
     char text[SIGNKEY_TEXT_MAX * 2];
     int rc = read_key_text(path, text, sizeof text, e);
     if (!rc) {
-        isms_err parse = {0};
+        isms_err parse = { 0 };
         rc = signkey_parse_signer(text, out, &parse);
         if (rc)
             err_set(e, rc, "key", "the key file %s: %s", path, parse.msg);
@@ -221,7 +236,8 @@ int signkey_read_file(const char *path, signer_key *out, isms_err *e)
     return rc;
 }
 
-void signkey_sign(const signer_key *k, const void *msg, size_t n, unsigned char sig[SIGNKEY_SIG_SIZE])
+void signkey_sign(const signer_key *k, const void *msg, size_t n,
+                  unsigned char sig[SIGNKEY_SIG_SIZE])
 {
     crypto_sign_detached(sig, NULL, msg, n, k->sk);
 }

@@ -22,7 +22,7 @@
 
 enum {
     SIGNKEY_NAME_MAX = 128,
-    SIGNKEY_TEXT_MAX = 256,      /* either format, with its NUL */
+    SIGNKEY_TEXT_MAX = 256, /* either format, with its NUL */
     SIGNKEY_PUBLIC_SIZE = 32,
     SIGNKEY_SIG_SIZE = 64,
 };
@@ -36,7 +36,7 @@ typedef struct verifier_key {
 /* The private half lives only in memory that signkey_wipe() clears. */
 typedef struct signer_key {
     verifier_key pub;
-    unsigned char sk[64];        /* libsodium's secret key: seed || public key */
+    unsigned char sk[64]; /* libsodium's secret key: seed || public key */
 } signer_key;
 
 /* Is `name` usable as a key name? E_INVALID naming it otherwise. */
@@ -63,7 +63,8 @@ int signkey_read_file(const char *path, signer_key *out, isms_err *e);
 
 /* Sign `msg` / check a signature of it. signkey_verify returns 1 when the
  * signature is good. */
-void signkey_sign(const signer_key *k, const void *msg, size_t n, unsigned char sig[SIGNKEY_SIG_SIZE]);
+void signkey_sign(const signer_key *k, const void *msg, size_t n,
+                  unsigned char sig[SIGNKEY_SIG_SIZE]);
 int signkey_verify(const verifier_key *k, const void *msg, size_t n,
                    const unsigned char sig[SIGNKEY_SIG_SIZE]);
 

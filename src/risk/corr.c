@@ -50,7 +50,7 @@ static void argsort(const double *x, size_t n, size_t stride, uint32_t *order)
 {
     keyed *t = xmalloc(n * sizeof *t);
     for (size_t i = 0; i < n; i++)
-        t[i] = (keyed){x[i * stride], (uint32_t)i};
+        t[i] = (keyed){ x[i * stride], (uint32_t)i };
     qsort(t, n, sizeof *t, cmp_keyed);
     for (size_t i = 0; i < n; i++)
         order[i] = t[i].i;
@@ -102,7 +102,7 @@ static void correlate_rows(double *m, size_t n, size_t k, const double *f, const
     double *y = xmalloc(2 * k * sizeof *y), *t = y + k;
     for (size_t i = 0; i < n; i++) {
         double *row = m + i * k;
-        for (size_t a = 0; a < k; a++) {   /* forward substitution: F y = row */
+        for (size_t a = 0; a < k; a++) { /* forward substitution: F y = row */
             double s = row[a];
             for (size_t b = 0; b < a; b++)
                 s -= f[a * k + b] * y[b];
@@ -119,8 +119,7 @@ static void correlate_rows(double *m, size_t n, size_t k, const double *f, const
     free(y);
 }
 
-int ic_plan_init(ic_plan *pl, size_t n, size_t k, const double *target, uint64_t seed,
-                 isms_err *e)
+int ic_plan_init(ic_plan *pl, size_t n, size_t k, const double *target, uint64_t seed, isms_err *e)
 {
     memset(pl, 0, sizeof *pl);
     double *p = xmalloc(3 * k * k * sizeof *p), *c = p + k * k, *f = c + k * k;

@@ -18,13 +18,12 @@
 
 typedef struct ic_plan {
     size_t n, k;
-    uint32_t *slot;     /* k x n: slot[j][r] = where rank r of risk j goes */
+    uint32_t *slot; /* k x n: slot[j][r] = where rank r of risk j goes */
 } ic_plan;
 
 /* target: k x k row-major, symmetric, unit diagonal. E_INVALID when it is
  * not positive definite. */
-int ic_plan_init(ic_plan *pl, size_t n, size_t k, const double *target, uint64_t seed,
-                 isms_err *e);
+int ic_plan_init(ic_plan *pl, size_t n, size_t k, const double *target, uint64_t seed, isms_err *e);
 void ic_plan_reset(ic_plan *pl);
 
 /* perm[m] = the new position of iteration m of risk j, from its values x. */

@@ -43,8 +43,9 @@ static void value_control(const fair_control *c, size_t index, const double *tot
         out->roi = out->net_benefit / c->annual_cost;
     else
         out->roi = out->mean_reduction > 0.0 ? INFINITY : 0.0;
-    out->worth = !(c->annual_cost > 0.0) ? DECIDE_COST_UNKNOWN
-                 : out->net_benefit > 0.0 ? DECIDE_JUSTIFIED : DECIDE_NOT_JUSTIFIED;
+    out->worth = !(c->annual_cost > 0.0)  ? DECIDE_COST_UNKNOWN
+                 : out->net_benefit > 0.0 ? DECIDE_JUSTIFIED
+                                          : DECIDE_NOT_JUSTIFIED;
     out->rank = 0;
     out->tie_with_next = 0;
 }
@@ -87,7 +88,7 @@ int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms
 {
     size_t ncontrols;
     const fair_control *controls = portfolio_controls(p, &ncontrols);
-    fair_scenario current = {FAIR_CURRENT, -1, NULL};
+    fair_scenario current = { FAIR_CURRENT, -1, NULL };
     portfolio_result base;
     int rc = portfolio_run(p, &current, opts, &base, e);
     if (rc)
@@ -96,11 +97,11 @@ int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms
     double base_p95 = p95(base.total, n, opts->threads);
     double *delta = xmalloc(2 * n * sizeof *delta), *flipped = delta + n;
     for (size_t c = 0; !rc && c < ncontrols; c++) {
-        fair_scenario toggled = {FAIR_CURRENT, (long)c, NULL};
+        fair_scenario toggled = { FAIR_CURRENT, (long)c, NULL };
         rc = portfolio_delta(p, &current, &toggled, opts, delta, e);
         if (!rc)
-            value_control(&controls[c], c, base.total, flipped, delta, n, base_p95,
-                          opts->threads, &out[c]);
+            value_control(&controls[c], c, base.total, flipped, delta, n, base_p95, opts->threads,
+                          &out[c]);
     }
     if (!rc)
         rank_proposed(out, ncontrols);
@@ -144,13 +145,13 @@ static void decompose(decide_sensitivity *out, size_t *n)
         out[k].variance_share = fmax(0.0, out[k].first_order) * scale;
     double rest = sum > 1.0 ? 0.0 : 1.0 - sum;
     if (rest > 0.0)
-        out[(*n)++] = (decide_sensitivity){.factor = DECIDE_OTHER, .variance_share = rest,
-                                           .first_order = rest};
+        out[(*n)++] = (decide_sensitivity){ .factor = DECIDE_OTHER,
+                                            .variance_share = rest,
+                                            .first_order = rest };
 }
 
-int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario,
-                          const fair_opts *opts, decide_sensitivity *out, size_t *nout,
-                          isms_err *e)
+int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario, const fair_opts *opts,
+                          decide_sensitivity *out, size_t *nout, isms_err *e)
 {
     *nout = 0;
     double *loss = xmalloc(opts->iterations * sizeof *loss);

@@ -32,23 +32,23 @@
 #include "risk/portfolio.h"
 
 typedef enum decide_worth {
-    DECIDE_JUSTIFIED = 0,    /* removes more expected loss than it costs */
-    DECIDE_NOT_JUSTIFIED,    /* not justified by quantified risk */
-    DECIDE_COST_UNKNOWN,     /* no cost given: cannot be weighed */
+    DECIDE_JUSTIFIED = 0, /* removes more expected loss than it costs */
+    DECIDE_NOT_JUSTIFIED, /* not justified by quantified risk */
+    DECIDE_COST_UNKNOWN,  /* no cost given: cannot be weighed */
 } decide_worth;
 
 typedef struct decide_value {
     size_t control;
     int implemented;
     double annual_cost;
-    double mean_reduction;   /* expected annual loss it removes */
-    double mean_reduction_se;  /* its Monte Carlo standard error */
+    double mean_reduction;    /* expected annual loss it removes */
+    double mean_reduction_se; /* its Monte Carlo standard error */
     decide_worth worth;
-    int tie_with_next;       /* ranked: the next rank is within simulation error */
-    double p95_reduction;    /* P95 of the organisation's annual loss it removes */
-    double net_benefit;      /* mean_reduction - annual_cost */
-    double roi;              /* net_benefit / annual_cost; +inf if free and useful, 0 if free and useless */
-    size_t rank;             /* justified proposed: 1 = fund first; others 0 */
+    int tie_with_next;    /* ranked: the next rank is within simulation error */
+    double p95_reduction; /* P95 of the organisation's annual loss it removes */
+    double net_benefit;   /* mean_reduction - annual_cost */
+    double roi;  /* net_benefit / annual_cost; +inf if free and useful, 0 if free and useless */
+    size_t rank; /* justified proposed: 1 = fund first; others 0 */
 } decide_value;
 
 /* out[c] for every control c of the portfolio. */
@@ -59,17 +59,16 @@ int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms
 enum { DECIDE_MAX_SENSITIVITY = FAIR_NFACTORS + 1 };
 
 typedef struct decide_sensitivity {
-    fair_factor factor;      /* or DECIDE_OTHER */
-    double variance_share;   /* its share of the variance; the entries add up to 1 */
-    double first_order;      /* 1 - Var(loss | factor at median) / Var(loss), unclipped */
-    double mean_shift;       /* mean loss with the factor at its median, minus without */
+    fair_factor factor;    /* or DECIDE_OTHER */
+    double variance_share; /* its share of the variance; the entries add up to 1 */
+    double first_order;    /* 1 - Var(loss | factor at median) / Var(loss), unclipped */
+    double mean_shift;     /* mean loss with the factor at its median, minus without */
 } decide_sensitivity;
 
 /* One entry per uncertain input of the model, and DECIDE_OTHER when some
  * variance is left (at most DECIDE_MAX_SENSITIVITY), largest share first;
  * *nout says how many. */
-int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario,
-                          const fair_opts *opts, decide_sensitivity *out, size_t *nout,
-                          isms_err *e);
+int decide_sensitivity_of(const fair_model *m, const fair_scenario *scenario, const fair_opts *opts,
+                          decide_sensitivity *out, size_t *nout, isms_err *e);
 
 #endif

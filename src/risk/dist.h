@@ -36,20 +36,20 @@
 #include <stddef.h>
 
 typedef enum dist_kind {
-    DIST_NONE = 0,       /* absent: a zeroed dist means "not given" */
+    DIST_NONE = 0, /* absent: a zeroed dist means "not given" */
     DIST_CONST,
     DIST_UNIFORM,
     DIST_TRIANGULAR,
     DIST_PERT,
-    DIST_LOGNORMAL,      /* from mu, sigma */
-    DIST_LOGNORMAL90,    /* from a 90% interval; mu, sigma derived */
-    DIST_NORMAL,         /* truncated at zero */
+    DIST_LOGNORMAL,   /* from mu, sigma */
+    DIST_LOGNORMAL90, /* from a 90% interval; mu, sigma derived */
+    DIST_NORMAL,      /* truncated at zero */
     DIST_BETA,
     DIST_EMPIRICAL,
 } dist_kind;
 
 typedef enum dist_pert_param {
-    DIST_PERT_PYFAIR = 0,   /* default */
+    DIST_PERT_PYFAIR = 0, /* default */
     DIST_PERT_VOSE,
 } dist_pert_param;
 
@@ -58,14 +58,14 @@ typedef enum dist_pert_param {
 
 typedef struct dist {
     dist_kind kind;
-    double value;               /* const */
-    double min, mode, max;      /* uniform (no mode), triangular, pert */
-    double gamma;               /* pert: weight of the mode, default 4 */
+    double value;          /* const */
+    double min, mode, max; /* uniform (no mode), triangular, pert */
+    double gamma;          /* pert: weight of the mode, default 4 */
     dist_pert_param pert;
-    double low90, high90;       /* lognormal90 */
-    double mu, sigma;           /* lognormal: of ln X; normal: mean and sd */
-    double alpha, beta;         /* beta */
-    double *data;               /* empirical: sorted, owned (dist_reset frees) */
+    double low90, high90; /* lognormal90 */
+    double mu, sigma;     /* lognormal: of ln X; normal: mean and sd */
+    double alpha, beta;   /* beta */
+    double *data;         /* empirical: sorted, owned (dist_reset frees) */
     size_t ndata;
 } dist;
 
@@ -80,8 +80,8 @@ dist dist_beta(double alpha, double beta);
 /* Copies and sorts the data; E_INVALID for an empty set or a non-finite value. */
 int dist_empirical(dist *d, const double *x, size_t n, const char *field, isms_err *e);
 
-void dist_reset(dist *d);                        /* frees empirical data; kind NONE */
-void dist_copy(dist *dst, const dist *src);      /* deep copy; dst is overwritten */
+void dist_reset(dist *d);                   /* frees empirical data; kind NONE */
+void dist_copy(dist *dst, const dist *src); /* deep copy; dst is overwritten */
 
 /* E_INVALID with `field` named unless the parameters make a distribution. */
 int dist_validate(const dist *d, const char *field, isms_err *e);
@@ -93,7 +93,7 @@ void dist_support(const dist *d, double *lo, double *hi);
 double dist_mean(const dist *d);
 double dist_var(const dist *d);
 double dist_cdf(const dist *d, double x);
-double dist_quantile(const dist *d, double u);   /* exact, slow: not per sample */
+double dist_quantile(const dist *d, double u); /* exact, slow: not per sample */
 
 /* The beta shape of a PERT (or of a beta): alpha and beta on [0, 1]. */
 void dist_pert_shape(const dist *d, double *alpha, double *beta);
@@ -110,11 +110,11 @@ void dist_format(const dist *d, buf *out);
 
 typedef struct dist_sampler {
     dist_kind kind;
-    double lo, hi;              /* const: lo is the value */
-    double lo_scale, hi_scale;  /* uniform: lo + lo_scale·u; triangular: see dist_sample.c */
-    double split;               /* triangular: F(mode) */
-    qtab *table;                /* owned; NULL for closed forms */
-    const double *data;         /* empirical: borrowed from the dist */
+    double lo, hi;             /* const: lo is the value */
+    double lo_scale, hi_scale; /* uniform: lo + lo_scale·u; triangular: see dist_sample.c */
+    double split;              /* triangular: F(mode) */
+    qtab *table;               /* owned; NULL for closed forms */
+    const double *data;        /* empirical: borrowed from the dist */
     size_t ndata;
 } dist_sampler;
 

@@ -23,7 +23,7 @@ typedef struct beta_shape {
  * stretched onto [min, max] (qtab_scale), cached or not. */
 static beta_shape beta_shape_of(const dist *d)
 {
-    beta_shape s = {0.0, 1.0, 0.0, 0.0, 0.0};
+    beta_shape s = { 0.0, 1.0, 0.0, 0.0, 0.0 };
     dist_pert_shape(d, &s.a, &s.b);
     s.lbeta = sp_lbeta(s.a, s.b);
     return s;
@@ -48,8 +48,8 @@ static double beta_dlogf(double x, double a, double b)
  * three densities rather than a continued fraction. */
 static double beta_mass(double x0, double x1, double a, double b, double lbeta)
 {
-    static const double t[3] = {-0.7745966692414834, 0.0, 0.7745966692414834};
-    static const double wt[3] = {5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0};
+    static const double t[3] = { -0.7745966692414834, 0.0, 0.7745966692414834 };
+    static const double wt[3] = { 5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0 };
     double h = 0.5 * (x1 - x0), c = 0.5 * (x1 + x0), sum = 0.0;
     for (int k = 0; k < 3; k++)
         sum += wt[k] * sp_beta_pdf(c + h * t[k], a, b, lbeta);
@@ -112,15 +112,15 @@ typedef struct std_node {
     double z, pdf;
 } std_node;
 static struct {
-    std_node body[QTAB_N / 2 + 1];   /* at u = k/N, k <= N/2 */
-    std_node tail[QTAB_J1 + 2];      /* at u = 2^-j */
+    std_node body[QTAB_N / 2 + 1]; /* at u = k/N, k <= N/2 */
+    std_node tail[QTAB_J1 + 2];    /* at u = 2^-j */
 } std_nodes;
 static pthread_once_t std_nodes_once = PTHREAD_ONCE_INIT;
 
 static std_node std_node_at(double w)
 {
     double z = sp_norm_quantile(w);
-    return (std_node){z, sp_norm_pdf(z)};
+    return (std_node){ z, sp_norm_pdf(z) };
 }
 
 static void std_nodes_init(void)
@@ -147,7 +147,8 @@ typedef struct lognormal_shape {
     double mu, sigma;
 } lognormal_shape;
 
-static void lognormal_node(const void *ctx, double w, int upper, const qtab_node *prev, qtab_node *out)
+static void lognormal_node(const void *ctx, double w, int upper, const qtab_node *prev,
+                           qtab_node *out)
 {
     (void)prev;
     const lognormal_shape *s = ctx;
@@ -162,17 +163,17 @@ static void lognormal_node(const void *ctx, double w, int upper, const qtab_node
 /* ---- normal truncated at zero ---- */
 
 typedef struct normal_shape {
-    double mean, sd, alpha, tail;   /* alpha = -mean/sd; tail = 1 - Phi(alpha) */
+    double mean, sd, alpha, tail; /* alpha = -mean/sd; tail = 1 - Phi(alpha) */
 } normal_shape;
 
 /* The integral of phi over [a, a + d] for small d, by 5-point Gauss-Legendre
  * (relative error ~ d^10): Phi(a + d) - Phi(a) would cancel. */
 static double phi_integral(double a, double d)
 {
-    static const double x[5] = {0.0, 0.5384693101056831, -0.5384693101056831,
-                                0.9061798459386640, -0.9061798459386640};
-    static const double wt[5] = {0.5688888888888889, 0.4786286704993665, 0.4786286704993665,
-                                 0.2369268850561891, 0.2369268850561891};
+    static const double x[5] = { 0.0, 0.5384693101056831, -0.5384693101056831, 0.9061798459386640,
+                                 -0.9061798459386640 };
+    static const double wt[5] = { 0.5688888888888889, 0.4786286704993665, 0.4786286704993665,
+                                  0.2369268850561891, 0.2369268850561891 };
     double s = 0.0;
     for (int i = 0; i < 5; i++)
         s += wt[i] * sp_norm_pdf(a + 0.5 * d * (1.0 + x[i]));
@@ -182,7 +183,7 @@ static double phi_integral(double a, double d)
 /* z - alpha for the lower tail probability w of the truncated normal. */
 static double normal_lower_offset(const normal_shape *s, double w)
 {
-    double above = (1.0 - w) * s->tail;   /* standard normal mass above z */
+    double above = (1.0 - w) * s->tail; /* standard normal mass above z */
     double z = above <= 0.5 ? -sp_norm_quantile(above) : sp_norm_quantile(1.0 - above);
     double d = z - s->alpha;
     if (d > 1e-2)
@@ -221,7 +222,7 @@ static void normal_node(const void *ctx, double w, int upper, const qtab_node *p
 
 static normal_shape normal_shape_of(const dist *d)
 {
-    normal_shape s = {d->mu, d->sigma, -d->mu / d->sigma, 0.0};
+    normal_shape s = { d->mu, d->sigma, -d->mu / d->sigma, 0.0 };
     s.tail = sp_norm_sf(s.alpha);
     return s;
 }
@@ -260,8 +261,7 @@ static int node_source_of(const dist *d, node_source *src)
         src->shape.normal = normal_shape_of(d);
         src->lo = 0.0, src->hi = INFINITY;
         return 1;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -290,10 +290,8 @@ double dist_quantile(const dist *d, double u)
     double r = d->max - d->min;
     size_t i;
     switch (d->kind) {
-    case DIST_CONST:
-        return d->value;
-    case DIST_UNIFORM:
-        return d->min + r * u;
+    case DIST_CONST: return d->value;
+    case DIST_UNIFORM: return d->min + r * u;
     case DIST_TRIANGULAR:
         if (u * r < d->mode - d->min)
             return d->min + sqrt(u * r * (d->mode - d->min));
@@ -301,8 +299,7 @@ double dist_quantile(const dist *d, double u)
     case DIST_EMPIRICAL:
         i = (size_t)(u * (double)d->ndata);
         return d->data[i < d->ndata ? i : d->ndata - 1];
-    default:
-        return NAN;
+    default: return NAN;
     }
 }
 
@@ -371,14 +368,14 @@ static void cached_unit(dist_cache *c, const node_source *src, qtab *t)
         }
         qtab *unit = xmalloc(sizeof *unit);
         *unit = *t;
-        c->entries[c->n++] = (cache_entry){a, b, unit};
+        c->entries[c->n++] = (cache_entry){ a, b, unit };
     }
     pthread_mutex_unlock(&c->lock);
 }
 
 static void build_table(dist_sampler *s, const dist *d, const node_source *src, dist_cache *c)
 {
-    s->table = xmalloc_aligned(64, sizeof *s->table);   /* rows whole in cache lines */
+    s->table = xmalloc_aligned(64, sizeof *s->table); /* rows whole in cache lines */
     if (src->fn != beta_node) {
         qtab_build(s->table, src->lo, src->hi, src->fn, &src->shape);
         return;
@@ -395,7 +392,7 @@ static void build_table(dist_sampler *s, const dist *d, const node_source *src, 
 int dist_sampler_init_cached(dist_sampler *s, const dist *d, dist_cache *c, const char *field,
                              isms_err *e)
 {
-    *s = (dist_sampler){.kind = d->kind};
+    *s = (dist_sampler){ .kind = d->kind };
     int rc = dist_validate(d, field, e);
     if (rc)
         return rc;
@@ -405,12 +402,8 @@ int dist_sampler_init_cached(dist_sampler *s, const dist *d, dist_cache *c, cons
         return E_OK;
     }
     switch (d->kind) {
-    case DIST_CONST:
-        s->lo = d->value;
-        break;
-    case DIST_UNIFORM:
-        s->lo = d->min, s->lo_scale = d->max - d->min;
-        break;
+    case DIST_CONST: s->lo = d->value; break;
+    case DIST_UNIFORM: s->lo = d->min, s->lo_scale = d->max - d->min; break;
     case DIST_TRIANGULAR:
         /* Below the mode: min + sqrt(u·lo_scale); above: max - sqrt((1-u)·hi_scale). */
         s->lo = d->min, s->hi = d->max;
@@ -418,11 +411,8 @@ int dist_sampler_init_cached(dist_sampler *s, const dist *d, dist_cache *c, cons
         s->hi_scale = (d->max - d->min) * (d->max - d->mode);
         s->split = (d->mode - d->min) / (d->max - d->min);
         break;
-    case DIST_EMPIRICAL:
-        s->data = d->data, s->ndata = d->ndata;
-        break;
-    default:
-        break;
+    case DIST_EMPIRICAL: s->data = d->data, s->ndata = d->ndata; break;
+    default: break;
     }
     return E_OK;
 }
@@ -435,7 +425,7 @@ int dist_sampler_init(dist_sampler *s, const dist *d, const char *field, isms_er
 void dist_sampler_reset(dist_sampler *s)
 {
     free(s->table);
-    *s = (dist_sampler){0};
+    *s = (dist_sampler){ 0 };
 }
 
 static double triangular_at(const dist_sampler *s, uint64_t x)
@@ -459,14 +449,10 @@ double dist_sampler_at(const dist_sampler *s, uint64_t x)
     if (s->table)
         return qtab_at(s->table, x);
     switch (s->kind) {
-    case DIST_UNIFORM:
-        return s->lo + s->lo_scale * rng_u01(x);
-    case DIST_TRIANGULAR:
-        return triangular_at(s, x);
-    case DIST_EMPIRICAL:
-        return empirical_at(s, x);
-    default:
-        return s->lo;
+    case DIST_UNIFORM: return s->lo + s->lo_scale * rng_u01(x);
+    case DIST_TRIANGULAR: return triangular_at(s, x);
+    case DIST_EMPIRICAL: return empirical_at(s, x);
+    default: return s->lo;
     }
 }
 
@@ -475,7 +461,7 @@ void dist_sampler_draw(const dist_sampler *s, rng *r, double *out, size_t n)
     /* One loop per shape, so that the hot loops carry no dispatch. */
     rng g = *r;
     if (s->table) {
-        uint64_t word[256];   /* the words first, then the table on many at once */
+        uint64_t word[256]; /* the words first, then the table on many at once */
         for (size_t done = 0; done < n; done += 256) {
             size_t m = n - done < 256 ? n - done : 256;
             rng_fill(&g, word, m);
@@ -492,7 +478,7 @@ void dist_sampler_draw(const dist_sampler *s, rng *r, double *out, size_t n)
             out[i] = empirical_at(s, rng_next(&g));
     } else {
         for (size_t i = 0; i < n; i++)
-            out[i] = s->lo;   /* const: no numbers drawn */
+            out[i] = s->lo; /* const: no numbers drawn */
     }
     *r = g;
 }

@@ -27,15 +27,19 @@ typedef struct shape_spec {
 
 #define OFF(f) offsetof(dist, f)
 static const shape_spec shapes[] = {
-    {"const", DIST_CONST, 1, {"value"}, {OFF(value)}},
-    {"uniform", DIST_UNIFORM, 2, {"min", "max"}, {OFF(min), OFF(max)}},
-    {"triangular", DIST_TRIANGULAR, 3, {"min", "mode", "max"}, {OFF(min), OFF(mode), OFF(max)}},
-    {"pert", DIST_PERT, 3, {"min", "mode", "max"}, {OFF(min), OFF(mode), OFF(max)}},
-    {"lognormal90", DIST_LOGNORMAL90, 2, {"low", "high"}, {OFF(low90), OFF(high90)}},
-    {"lognormal", DIST_LOGNORMAL, 2, {"mu", "sigma"}, {OFF(mu), OFF(sigma)}},
-    {"normal", DIST_NORMAL, 2, {"mean", "sd"}, {OFF(mu), OFF(sigma)}},
-    {"beta", DIST_BETA, 2, {"a", "b"}, {OFF(alpha), OFF(beta)}},
-    {"empirical", DIST_EMPIRICAL, 0, {0}, {0}},
+    { "const", DIST_CONST, 1, { "value" }, { OFF(value) } },
+    { "uniform", DIST_UNIFORM, 2, { "min", "max" }, { OFF(min), OFF(max) } },
+    { "triangular",
+      DIST_TRIANGULAR,
+      3,
+      { "min", "mode", "max" },
+      { OFF(min), OFF(mode), OFF(max) } },
+    { "pert", DIST_PERT, 3, { "min", "mode", "max" }, { OFF(min), OFF(mode), OFF(max) } },
+    { "lognormal90", DIST_LOGNORMAL90, 2, { "low", "high" }, { OFF(low90), OFF(high90) } },
+    { "lognormal", DIST_LOGNORMAL, 2, { "mu", "sigma" }, { OFF(mu), OFF(sigma) } },
+    { "normal", DIST_NORMAL, 2, { "mean", "sd" }, { OFF(mu), OFF(sigma) } },
+    { "beta", DIST_BETA, 2, { "a", "b" }, { OFF(alpha), OFF(beta) } },
+    { "empirical", DIST_EMPIRICAL, 0, { 0 }, { 0 } },
 };
 #undef OFF
 
@@ -58,9 +62,9 @@ typedef struct parser {
     isms_err *e;
     const shape_spec *shape;
     dist d;
-    int npos;               /* positional values seen */
-    int given[MAX_PARAMS];  /* which parameters are set */
-    double *values;         /* empirical values */
+    int npos;              /* positional values seen */
+    int given[MAX_PARAMS]; /* which parameters are set */
+    double *values;        /* empirical values */
     size_t nvalues, cap;
 } parser;
 
@@ -72,8 +76,8 @@ static void skip_space(parser *ps)
 
 static int syntax(parser *ps, const char *what)
 {
-    return err_set(ps->e, E_INVALID, ps->field, "%s: cannot read '%s' at column %d: %s",
-                   ps->field, ps->text, (int)(ps->p - ps->text) + 1, what);
+    return err_set(ps->e, E_INVALID, ps->field, "%s: cannot read '%s' at column %d: %s", ps->field,
+                   ps->text, (int)(ps->p - ps->text) + 1, what);
 }
 
 static int read_number(parser *ps, double *out)
@@ -90,8 +94,8 @@ static int read_number(parser *ps, double *out)
 static int set_param(parser *ps, int i, double v)
 {
     if (ps->given[i])
-        return err_set(ps->e, E_INVALID, ps->field, "%s: %s %s is given twice in '%s'",
-                       ps->field, ps->shape->name, ps->shape->params[i], ps->text);
+        return err_set(ps->e, E_INVALID, ps->field, "%s: %s %s is given twice in '%s'", ps->field,
+                       ps->shape->name, ps->shape->params[i], ps->text);
     ps->given[i] = 1;
     *param_ptr(&ps->d, ps->shape->offsets[i]) = v;
     return E_OK;
@@ -111,8 +115,8 @@ static int take_positional(parser *ps, double v)
     for (int i = 0; i < ps->shape->nparams; i++)
         if (!ps->given[i])
             return set_param(ps, i, v);
-    return err_set(ps->e, E_INVALID, ps->field, "%s: %s takes %d values, '%s' has more",
-                   ps->field, ps->shape->name, ps->shape->nparams, ps->text);
+    return err_set(ps->e, E_INVALID, ps->field, "%s: %s takes %d values, '%s' has more", ps->field,
+                   ps->shape->name, ps->shape->nparams, ps->text);
 }
 
 static int take_named(parser *ps, const char *key, size_t len, double v)
@@ -138,8 +142,8 @@ static int take_flag(parser *ps, const char *word, size_t len)
         ps->d.pert = DIST_PERT_PYFAIR;
         return E_OK;
     }
-    return err_set(ps->e, E_INVALID, ps->field, "%s: %s does not know '%.*s' (in '%s')",
-                   ps->field, ps->shape->name, (int)len, word, ps->text);
+    return err_set(ps->e, E_INVALID, ps->field, "%s: %s does not know '%.*s' (in '%s')", ps->field,
+                   ps->shape->name, (int)len, word, ps->text);
 }
 
 static int parse_arg(parser *ps)
@@ -151,7 +155,8 @@ static int parse_arg(parser *ps)
     size_t len = (size_t)(ps->p - word);
     double v;
     /* A word that strtod would read ("1e6", "inf", "nan") is a number. */
-    if (len && !isdigit((unsigned char)word[0]) && strncmp(word, "inf", 3) && strncmp(word, "nan", 3)) {
+    if (len && !isdigit((unsigned char)word[0]) && strncmp(word, "inf", 3) &&
+        strncmp(word, "nan", 3)) {
         skip_space(ps);
         if (*ps->p != '=')
             return take_flag(ps, word, len);
@@ -199,8 +204,8 @@ static int finish(parser *ps, dist *out)
         return dist_empirical(out, ps->values, ps->nvalues, ps->field, ps->e);
     for (int i = 0; i < ps->shape->nparams; i++)
         if (!ps->given[i])
-            return err_set(ps->e, E_INVALID, ps->field, "%s: %s needs its %s (in '%s')",
-                           ps->field, ps->shape->name, ps->shape->params[i], ps->text);
+            return err_set(ps->e, E_INVALID, ps->field, "%s: %s needs its %s (in '%s')", ps->field,
+                           ps->shape->name, ps->shape->params[i], ps->text);
     int rc = dist_validate(&ps->d, ps->field, ps->e);
     if (rc)
         return rc;
@@ -224,7 +229,8 @@ static int parse(parser *ps, dist *out)
         if (end == name) {
             return err_set(ps->e, E_INVALID, ps->field,
                            "%s: cannot read '%s' as a distribution such as pert(min,mode,max), "
-                           "lognormal90(low,high) or a number", ps->field, ps->text);
+                           "lognormal90(low,high) or a number",
+                           ps->field, ps->text);
         }
         ps->shape = find_shape("const", 5);
         ps->d = dist_const(v);
@@ -233,10 +239,12 @@ static int parse(parser *ps, dist *out)
     }
     ps->shape = find_shape(name, len);
     if (!ps->shape)
-        return err_set(ps->e, E_INVALID, ps->field,
-                       "%s: unknown distribution '%.*s'; expected const, uniform, triangular, pert, "
-                       "lognormal90, lognormal, normal, beta or empirical", ps->field, (int)len, name);
-    ps->d = (dist){.kind = ps->shape->kind, .gamma = PERT_GAMMA_DEFAULT};
+        return err_set(
+            ps->e, E_INVALID, ps->field,
+            "%s: unknown distribution '%.*s'; expected const, uniform, triangular, pert, "
+            "lognormal90, lognormal, normal, beta or empirical",
+            ps->field, (int)len, name);
+    ps->d = (dist){ .kind = ps->shape->kind, .gamma = PERT_GAMMA_DEFAULT };
     ps->p++;
     int rc = parse_args(ps);
     if (rc)
@@ -246,7 +254,7 @@ static int parse(parser *ps, dist *out)
 
 int dist_parse(const char *text, dist *out, const char *field, isms_err *e)
 {
-    parser ps = {.text = text, .p = text, .field = field ? field : "distribution", .e = e};
+    parser ps = { .text = text, .p = text, .field = field ? field : "distribution", .e = e };
     if (!text)
         return err_set(e, E_INVALID, ps.field, "%s: no distribution given", ps.field);
     int rc = parse(&ps, out);

@@ -33,18 +33,21 @@ const char *fair_target_name(fair_target t)
 
 static const dist *factor_dist(const fair_risk *r, fair_factor f)
 {
-    const dist *d[FAIR_NFACTORS] = {&r->lef, &r->tef, &r->vuln, &r->tcap,
-                                    &r->rs, &r->plm, &r->slep, &r->slm};
+    const dist *d[FAIR_NFACTORS] = { &r->lef, &r->tef, &r->vuln, &r->tcap,
+                                     &r->rs,  &r->plm, &r->slep, &r->slm };
     return d[f];
 }
 
-static int present(const fair_risk *r, fair_factor f) { return factor_dist(r, f)->kind != DIST_NONE; }
+static int present(const fair_risk *r, fair_factor f)
+{
+    return factor_dist(r, f)->kind != DIST_NONE;
+}
 
 /* ---- validation ---- */
 
 /* The support of `d` must lie within [lo, hi]. */
-static int check_support(const dist *d, const char *field, double lo, double hi,
-                         const char *what, isms_err *e)
+static int check_support(const dist *d, const char *field, double lo, double hi, const char *what,
+                         isms_err *e)
 {
     double dlo, dhi;
     dist_support(d, &dlo, &dhi);
@@ -53,8 +56,8 @@ static int check_support(const dist *d, const char *field, double lo, double hi,
     buf text;
     buf_init(&text);
     dist_format(d, &text);
-    int rc = err_set(e, E_INVALID, field, "%s: %s, but %s reaches %g", field, what,
-                     buf_str(&text), dlo < lo ? dlo : dhi);
+    int rc = err_set(e, E_INVALID, field, "%s: %s, but %s reaches %g", field, what, buf_str(&text),
+                     dlo < lo ? dlo : dhi);
     buf_reset(&text);
     return rc;
 }
@@ -70,7 +73,8 @@ static int check_path(const fair_risk *r, isms_err *e)
     const char *field = lef ? "lef" : !tef ? "tef" : vuln ? "vuln" : !tcap ? "tcap" : "rs";
     return err_set(e, E_INVALID, field,
                    "%s: %s: give the loss event frequency either as lef, or as tef with vuln, "
-                   "or as tef with tcap and rs", field, r->name ? r->name : "risk");
+                   "or as tef with tcap and rs",
+                   field, r->name ? r->name : "risk");
 }
 
 int fair_factor_check(fair_factor f, const dist *d, const char *field, isms_err *e)
@@ -103,7 +107,8 @@ static int check_factors(const fair_risk *r, isms_err *e)
     if (present(r, FAIR_SLEP) != present(r, FAIR_SLM)) {
         const char *field = present(r, FAIR_SLEP) ? "slm" : "slep";
         return err_set(e, E_INVALID, field,
-                       "%s: secondary loss needs both slep (probability) and slm (magnitude)", field);
+                       "%s: secondary loss needs both slep (probability) and slm (magnitude)",
+                       field);
     }
     for (int f = 0; f < FAIR_NFACTORS; f++) {
         const dist *d = factor_dist(r, f);
@@ -125,8 +130,9 @@ static int check_control(const fair_control *c, size_t i, isms_err *e)
         return err_set(e, E_INVALID, field, "%s: %s: deductible %g must be a non-negative amount",
                        field, c->name ? c->name : "control", c->deductible);
     if (isnan(c->limit) || c->limit < 0.0)
-        return err_set(e, E_INVALID, field, "%s: %s: limit %g must be a non-negative amount (0: none)",
-                       field, c->name ? c->name : "control", c->limit);
+        return err_set(e, E_INVALID, field,
+                       "%s: %s: limit %g must be a non-negative amount (0: none)", field,
+                       c->name ? c->name : "control", c->limit);
     return E_OK;
 }
 
@@ -136,13 +142,14 @@ static int check_effect(const fair_risk *r, const fair_effect *fx, size_t i,
     char field[48];
     snprintf(field, sizeof field, "effects[%zu]", i);
     if (fx->control >= ncontrols)
-        return err_set(e, E_INVALID, field, "%s: control %zu does not exist (%zu controls)",
-                       field, fx->control, ncontrols);
+        return err_set(e, E_INVALID, field, "%s: control %zu does not exist (%zu controls)", field,
+                       fx->control, ncontrols);
     if ((unsigned)fx->target > FAIR_ON_TRANSFER)
         return err_set(e, E_INVALID, field, "%s: unknown target %d", field, (int)fx->target);
     if (fx->target == FAIR_ON_SLM && !present(r, FAIR_SLM))
-        return err_set(e, E_INVALID, field, "%s: %s reduces the secondary loss, but the risk has none",
-                       field, controls[fx->control].name ? controls[fx->control].name : "control");
+        return err_set(e, E_INVALID, field,
+                       "%s: %s reduces the secondary loss, but the risk has none", field,
+                       controls[fx->control].name ? controls[fx->control].name : "control");
     int rc = check_control(&controls[fx->control], fx->control, e);
     if (rc || fx->target == FAIR_ON_TRANSFER)
         return rc;
@@ -175,7 +182,10 @@ double fair_expected_rate(const fair_risk *r)
 static const char *risk_name(const fair_risk *r) { return r->name ? r->name : "risk"; }
 
 /* The input that sets the rate: lef, or tef. */
-static fair_factor rate_input(const fair_risk *r) { return present(r, FAIR_LEF) ? FAIR_LEF : FAIR_TEF; }
+static fair_factor rate_input(const fair_risk *r)
+{
+    return present(r, FAIR_LEF) ? FAIR_LEF : FAIR_TEF;
+}
 
 static int check_rate(const fair_risk *r, isms_err *e)
 {
@@ -188,8 +198,8 @@ static int check_rate(const fair_risk *r, isms_err *e)
     dist_format(factor_dist(r, f), &text);
     int rc = err_set(e, E_INVALID, factor_names[f],
                      "%s: %s: %s gives %.3g loss events a year on average; at most %.0f loss "
-                     "events a year can be simulated", factor_names[f], risk_name(r),
-                     buf_str(&text), rate, FAIR_MAX_RATE);
+                     "events a year can be simulated",
+                     factor_names[f], risk_name(r), buf_str(&text), rate, FAIR_MAX_RATE);
     buf_reset(&text);
     return rc;
 }
@@ -197,7 +207,7 @@ static int check_rate(const fair_risk *r, isms_err *e)
 int fair_check_run(const fair_risk *r, size_t iterations, isms_err *e)
 {
     if (r->mode != FAIR_COMPOUND)
-        return E_OK;   /* the product model draws no events */
+        return E_OK; /* the product model draws no events */
     double rate = fair_expected_rate(r), events = rate * (double)iterations;
     if (events <= FAIR_MAX_RUN_EVENTS)
         return E_OK;
@@ -205,8 +215,9 @@ int fair_check_run(const fair_risk *r, size_t iterations, isms_err *e)
     return err_set(e, E_INVALID, "iterations",
                    "iterations: %s: %zu simulated years of %.3g loss events each are %.3g events "
                    "to draw, more than the %.0f one run may take (minutes of work): give at most "
-                   "%.0f iterations, or a lower %s", risk_name(r), iterations, rate, events,
-                   FAIR_MAX_RUN_EVENTS, most, factor_names[rate_input(r)]);
+                   "%.0f iterations, or a lower %s",
+                   risk_name(r), iterations, rate, events, FAIR_MAX_RUN_EVENTS, most,
+                   factor_names[rate_input(r)]);
 }
 
 int fair_risk_validate(const fair_risk *r, const fair_control *controls, size_t ncontrols,
@@ -245,8 +256,8 @@ unsigned char *fair_job_effects(const fair_model *m, const fair_scenario *sc, si
     unsigned char *on = xcalloc(nscen * m->neffects + 1, 1);
     for (size_t s = 0; s < nscen; s++)
         for (size_t i = 0; i < m->neffects; i++)
-            on[s * m->neffects + i] = (unsigned char)fair_scenario_has(&sc[s], m->controls,
-                                                                       m->effects[i].control);
+            on[s * m->neffects + i] =
+                (unsigned char)fair_scenario_has(&sc[s], m->controls, m->effects[i].control);
     return on;
 }
 
@@ -270,11 +281,14 @@ static int prepare_factors(fair_model *m, dist_cache *cache, isms_err *e)
 static void prepare_rate(fair_model *m)
 {
     const fair_risk *r = m->risk;
-    m->path = present(r, FAIR_LEF) ? FREQ_LEF : present(r, FAIR_VULN) ? FREQ_TEF_VULN : FREQ_TEF_TCAP;
+    m->path = present(r, FAIR_LEF)    ? FREQ_LEF
+              : present(r, FAIR_VULN) ? FREQ_TEF_VULN
+                                      : FREQ_TEF_TCAP;
     if (r->mode != FAIR_COMPOUND)
         return;
-    m->scatter = (m->path == FREQ_LEF && r->lef.kind == DIST_CONST) ||
-                 (m->path == FREQ_TEF_VULN && r->tef.kind == DIST_CONST && r->vuln.kind == DIST_CONST);
+    m->scatter =
+        (m->path == FREQ_LEF && r->lef.kind == DIST_CONST) ||
+        (m->path == FREQ_TEF_VULN && r->tef.kind == DIST_CONST && r->vuln.kind == DIST_CONST);
 }
 
 static int prepare_effects(fair_model *m, dist_cache *cache, isms_err *e)
@@ -290,7 +304,8 @@ static int prepare_effects(fair_model *m, dist_cache *cache, isms_err *e)
         p->keep = 1.0 - fx->weakening;
         /* A control's draws depend on which control and what it acts on,
          * not on its position in any list. */
-        p->stream = rng_mix64(m->controls[fx->control].stream_id * 8 + (uint64_t)fx->target) | 1u << 20;
+        p->stream =
+            rng_mix64(m->controls[fx->control].stream_id * 8 + (uint64_t)fx->target) | 1u << 20;
         if (fx->target == FAIR_ON_TRANSFER)
             continue;
         char field[48];
@@ -365,14 +380,14 @@ typedef struct sim_run {
     const fair_opts *opts;
     size_t nblocks;
     double *const *loss;
-    fair_tally *block_tally;    /* nblocks x nscen */
-    fair_scratch **scratch;     /* per worker */
+    fair_tally *block_tally; /* nblocks x nscen */
+    fair_scratch **scratch;  /* per worker */
     /* with summaries */
-    size_t pilot;               /* blocks simulated before the plan */
-    atomic_int planned;         /* the summaries are planned: blocks can be scanned */
+    size_t pilot;       /* blocks simulated before the plan */
+    atomic_int planned; /* the summaries are planned: blocks can be scanned */
     unsigned workers;
-    unsigned char *scanned;     /* per block: summarised already */
-    size_t progress_offset;     /* blocks done before the current par_run */
+    unsigned char *scanned; /* per block: summarised already */
+    size_t progress_offset; /* blocks done before the current par_run */
 } sim_run;
 
 _Static_assert(FAIR_BLOCK == STATS_BLOCK, "a simulated block is a summarised block");
@@ -381,12 +396,13 @@ static int sim_unit(void *ctx, size_t block, unsigned worker)
 {
     sim_run *run = ctx;
     size_t first = block * FAIR_BLOCK;
-    size_t n = run->opts->iterations - first < FAIR_BLOCK ? run->opts->iterations - first : FAIR_BLOCK;
+    size_t n =
+        run->opts->iterations - first < FAIR_BLOCK ? run->opts->iterations - first : FAIR_BLOCK;
     fair_sink sinks[FAIR_MAX_SCENARIOS];
     fair_out out[FAIR_MAX_SCENARIOS];
     for (size_t s = 0; s < run->job.nscen; s++) {
-        sinks[s] = (fair_sink){run->loss[s] + first, 1.0};
-        out[s] = (fair_out){.sinks = &sinks[s], .nsinks = 1, .fresh = 1};
+        sinks[s] = (fair_sink){ run->loss[s] + first, 1.0 };
+        out[s] = (fair_out){ .sinks = &sinks[s], .nsinks = 1, .fresh = 1 };
     }
     int rc = fair_block(&run->job, block, n, run->scratch[worker], out);
     for (size_t s = 0; s < run->job.nscen && !rc; s++)
@@ -454,7 +470,7 @@ static int simulate_blocks(sim_run *run, par *pool)
     run->workers = par_workers(pool);
     run->scanned = xcalloc(run->nblocks, 1);
     int rc = par_run(pool, run->pilot, sim_unit, run, o->cancel, progress, run);
-    run->progress_offset = run->pilot - 1;   /* the plan counts as one unit */
+    run->progress_offset = run->pilot - 1; /* the plan counts as one unit */
     if (!rc)
         rc = par_run(pool, run->nblocks - run->pilot + 1, plan_or_simulate_unit, run, o->cancel,
                      progress, run);
@@ -470,14 +486,18 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
     if (opts->iterations == 0)
         return err_set(e, E_INVALID, "iterations", "iterations: at least 1 is needed");
     if (nscenarios == 0 || nscenarios > FAIR_MAX_SCENARIOS)
-        return err_set(e, E_INVALID, "scenarios", "scenarios: %zu given; 1 to %d can be run at once",
-                       nscenarios, FAIR_MAX_SCENARIOS);
+        return err_set(e, E_INVALID, "scenarios",
+                       "scenarios: %zu given; 1 to %d can be run at once", nscenarios,
+                       FAIR_MAX_SCENARIOS);
     int rc = fair_check_run(m->risk, opts->iterations, e);
     if (rc)
         return rc;
     sim_run run = {
-        .job = {.model = m, .nscen = nscenarios, .seed = opts->seed, .freeze = opts->freeze,
-                .cancel = opts->cancel},
+        .job = { .model = m,
+                 .nscen = nscenarios,
+                 .seed = opts->seed,
+                 .freeze = opts->freeze,
+                 .cancel = opts->cancel },
         .opts = opts,
         .nblocks = (opts->iterations + FAIR_BLOCK - 1) / FAIR_BLOCK,
         .loss = loss,
@@ -496,7 +516,7 @@ int fair_simulate(const fair_model *m, const fair_scenario *scenarios, size_t ns
         /* Block totals are added in block order: the same sums whatever
          * the thread count. */
         for (size_t s = 0; s < nscenarios; s++) {
-            tally[s] = (fair_tally){0.0, 0.0, 0.0};
+            tally[s] = (fair_tally){ 0.0, 0.0, 0.0 };
             for (size_t b = 0; b < run.nblocks; b++) {
                 const fair_tally *t = &run.block_tally[b * nscenarios + s];
                 tally[s].events += t->events;

@@ -59,7 +59,7 @@
 #define FAIR_ENGINE_VERSION "isms-fair 1"
 extern const char fair_engine_version[];
 
-#define FAIR_BLOCK 4096   /* iterations per block; part of reproducibility */
+#define FAIR_BLOCK 4096 /* iterations per block; part of reproducibility */
 
 /* Bounds that keep every run finite (docs/RISK.md, "Bounds"). The engine
  * draws each loss event of the compound model, about 1e8 a second per
@@ -76,11 +76,11 @@ extern const char fair_engine_version[];
 #define FAIR_MAX_RATE 1e6
 #define FAIR_MAX_RUN_EVENTS 5e8
 #define FAIR_MAX_YEAR_RATE 1e9
-#define FAIR_MAX_SCENARIOS 64   /* per fair_simulate call */
-#define FAIR_MAX_COVERS 8       /* insurance covers on one risk */
+#define FAIR_MAX_SCENARIOS 64 /* per fair_simulate call */
+#define FAIR_MAX_COVERS 8     /* insurance covers on one risk */
 
 typedef enum fair_mode {
-    FAIR_COMPOUND = 0,   /* default */
+    FAIR_COMPOUND = 0, /* default */
     FAIR_PRODUCT,
 } fair_mode;
 
@@ -97,7 +97,7 @@ typedef enum fair_factor {
     FAIR_NFACTORS
 } fair_factor;
 
-const char *fair_factor_name(fair_factor f);   /* "lef", "tef", ... */
+const char *fair_factor_name(fair_factor f); /* "lef", "tef", ... */
 
 typedef enum fair_target {
     FAIR_ON_TEF,
@@ -105,11 +105,11 @@ typedef enum fair_target {
     FAIR_ON_LEF,
     FAIR_ON_PLM,
     FAIR_ON_SLM,
-    FAIR_ON_LM,         /* primary and secondary magnitude */
-    FAIR_ON_TRANSFER,   /* insurance: the control's deductible and limit */
+    FAIR_ON_LM,       /* primary and secondary magnitude */
+    FAIR_ON_TRANSFER, /* insurance: the control's deductible and limit */
 } fair_target;
 
-const char *fair_target_name(fair_target t);   /* "tef", ..., "transfer" */
+const char *fair_target_name(fair_target t); /* "tef", ..., "transfer" */
 
 typedef enum fair_cover {
     FAIR_COVER_PER_EVENT = 0,
@@ -118,35 +118,35 @@ typedef enum fair_cover {
 
 typedef struct fair_control {
     const char *name;
-    double annual_cost;      /* per year; for insurance, the premium */
-    int implemented;         /* 1: in place (current residual); 0: proposed */
-    uint64_t stream_id;      /* stable identity (e.g. the database key): its
+    double annual_cost; /* per year; for insurance, the premium */
+    int implemented;    /* 1: in place (current residual); 0: proposed */
+    uint64_t stream_id; /* stable identity (e.g. the database key): its
                                 random draws do not depend on its position */
-    double deductible;       /* insurance only */
-    double limit;            /* insurance only; 0 or INFINITY: no limit */
-    fair_cover cover;        /* insurance only */
+    double deductible;  /* insurance only */
+    double limit;       /* insurance only; 0 or INFINITY: no limit */
+    fair_cover cover;   /* insurance only */
 } fair_control;
 
 /* What one control does to one risk. */
 typedef struct fair_effect {
-    size_t control;          /* index into the control table */
+    size_t control; /* index into the control table */
     fair_target target;
-    dist reduction;          /* fraction removed, support within [0, 1];
+    dist reduction;   /* fraction removed, support within [0, 1];
                                 ignored for FAIR_ON_TRANSFER */
-    double weakening;        /* share of each drawn reduction lost, in [0, 1]
+    double weakening; /* share of each drawn reduction lost, in [0, 1]
                                 (a control that works only partly); 0: none */
 } fair_effect;
 
 /* A risk's FAIR parameters. Zeroed dists (DIST_NONE) are absent. Exactly
  * one frequency path: lef; or tef with vuln; or tef with tcap and rs. */
 typedef struct fair_risk {
-    const char *name;        /* for messages */
-    uint64_t stream_id;      /* stable identity: the same risk draws the same
+    const char *name;   /* for messages */
+    uint64_t stream_id; /* stable identity: the same risk draws the same
                                 numbers alone and inside a portfolio */
     fair_mode mode;
     dist lef, tef, vuln, tcap, rs;
-    dist plm;                /* required */
-    dist slep, slm;          /* both or neither */
+    dist plm;       /* required */
+    dist slep, slm; /* both or neither */
     const fair_effect *effects;
     size_t neffects;
 } fair_risk;
@@ -173,15 +173,15 @@ int fair_check_run(const fair_risk *r, size_t iterations, isms_err *e);
 
 /* Which controls apply. */
 typedef enum fair_basis {
-    FAIR_INHERENT = 0,   /* none */
-    FAIR_CURRENT,        /* implemented ones */
-    FAIR_TARGET,         /* all, proposed included */
+    FAIR_INHERENT = 0, /* none */
+    FAIR_CURRENT,      /* implemented ones */
+    FAIR_TARGET,       /* all, proposed included */
 } fair_basis;
 
 typedef struct fair_scenario {
     fair_basis basis;
-    long toggle;                  /* a control whose state is flipped, or -1 */
-    const unsigned char *active;  /* if not NULL: per control 1/0, overrides basis */
+    long toggle;                 /* a control whose state is flipped, or -1 */
+    const unsigned char *active; /* if not NULL: per control 1/0, overrides basis */
 } fair_scenario;
 
 /* Is control c active in scenario s? */
@@ -192,11 +192,11 @@ typedef void (*fair_progress_fn)(void *ctx, uint64_t iterations_done, uint64_t t
 typedef struct fair_opts {
     uint64_t seed;
     size_t iterations;
-    unsigned threads;                     /* 0: one per online CPU */
-    unsigned freeze;                      /* bit (1 << factor): held at its median */
-    fair_progress_fn progress;            /* may be NULL */
+    unsigned threads;          /* 0: one per online CPU */
+    unsigned freeze;           /* bit (1 << factor): held at its median */
+    fair_progress_fn progress; /* may be NULL */
     void *progress_ctx;
-    const volatile sig_atomic_t *cancel;  /* may be NULL */
+    const volatile sig_atomic_t *cancel; /* may be NULL */
     /* If not NULL: one summary per scenario (stats_stream_new with n =
      * iterations, not yet planned), made while the losses are simulated,
      * each block scanned while it is in cache; finish them afterwards. */

@@ -22,7 +22,7 @@
 #define EVENT_CHUNK 4096
 
 struct fair_scratch {
-    double *cols;      /* columns of FAIR_BLOCK doubles, handed out in order */
+    double *cols; /* columns of FAIR_BLOCK doubles, handed out in order */
     size_t ncols, used;
     uint32_t counts[FAIR_BLOCK];
     uint32_t ev_year[EVENT_CHUNK];
@@ -31,10 +31,7 @@ struct fair_scratch {
     double ev_sec[EVENT_CHUNK], ev_thin[EVENT_CHUNK];
 };
 
-fair_scratch *fair_scratch_new(void)
-{
-    return xcalloc(1, sizeof(fair_scratch));
-}
+fair_scratch *fair_scratch_new(void) { return xcalloc(1, sizeof(fair_scratch)); }
 
 void fair_scratch_free(fair_scratch *ws)
 {
@@ -54,10 +51,7 @@ static void scratch_reserve(fair_scratch *ws, size_t n)
     ws->used = 0;
 }
 
-static double *scratch_col(fair_scratch *ws)
-{
-    return ws->cols + FAIR_BLOCK * ws->used++;
-}
+static double *scratch_col(fair_scratch *ws) { return ws->cols + FAIR_BLOCK * ws->used++; }
 
 static void fill(double *x, size_t n, double v)
 {
@@ -68,7 +62,8 @@ static void fill(double *x, size_t n, double v)
 /* ---- what the scenarios share ---- */
 
 /* The block's draws of factor f (its median when frozen). */
-static double *factor_col(const fair_job *job, fair_factor f, size_t block, size_t n, fair_scratch *ws)
+static double *factor_col(const fair_job *job, fair_factor f, size_t block, size_t n,
+                          fair_scratch *ws)
 {
     const fair_model *m = job->model;
     double *col = scratch_col(ws);
@@ -131,7 +126,7 @@ static void effect_cols(const fair_job *job, size_t block, size_t n, fair_scratc
         rng_stream(&r, job->seed, m->risk->stream_id, block, p->stream);
         red[i] = scratch_col(ws);
         dist_sampler_draw(&p->reduction, &r, red[i], n);
-        if (p->keep != 1.0)   /* the same draws, weakened: scenarios stay comparable */
+        if (p->keep != 1.0) /* the same draws, weakened: scenarios stay comparable */
             for (size_t k = 0; k < n; k++)
                 red[i][k] *= p->keep;
     }
@@ -162,7 +157,7 @@ static void scale_by(double **acc, const double *red, size_t n, fair_scratch *ws
 
 static void add_cover(view *v, const fair_control *c)
 {
-    cover k = {c->deductible, c->limit > 0.0 ? c->limit : INFINITY};
+    cover k = { c->deductible, c->limit > 0.0 ? c->limit : INFINITY };
     if (c->cover == FAIR_COVER_ANNUAL)
         v->annual[v->nannual++] = k;
     else
@@ -180,23 +175,15 @@ static void build_view(const fair_job *job, size_t s, double *const *red, size_t
         switch (m->effects[i].target) {
         case FAIR_ON_TEF:
         case FAIR_ON_VULN:
-        case FAIR_ON_LEF:
-            scale_by(&v->rate, red[i], n, ws);
-            break;
+        case FAIR_ON_LEF: scale_by(&v->rate, red[i], n, ws); break;
         case FAIR_ON_LM:
             scale_by(&v->primary, red[i], n, ws);
             if (m->has[FAIR_SLM])
                 scale_by(&v->secondary, red[i], n, ws);
             break;
-        case FAIR_ON_PLM:
-            scale_by(&v->primary, red[i], n, ws);
-            break;
-        case FAIR_ON_SLM:
-            scale_by(&v->secondary, red[i], n, ws);
-            break;
-        case FAIR_ON_TRANSFER:
-            add_cover(v, &m->controls[m->effects[i].control]);
-            break;
+        case FAIR_ON_PLM: scale_by(&v->primary, red[i], n, ws); break;
+        case FAIR_ON_SLM: scale_by(&v->secondary, red[i], n, ws); break;
+        case FAIR_ON_TRANSFER: add_cover(v, &m->controls[m->effects[i].control]); break;
         }
     }
 }
@@ -230,9 +217,9 @@ static void add_to_sinks(const fair_out *o, const double *col, size_t n)
 /* ---- the product model ---- */
 
 typedef struct draws {
-    const double *rate;          /* per iteration (NULL when certain, compound) */
-    const double *plm;           /* per iteration (product) or per event */
-    const double *slep, *slm;    /* NULL without secondary loss */
+    const double *rate;       /* per iteration (NULL when certain, compound) */
+    const double *plm;        /* per iteration (product) or per event */
+    const double *slep, *slm; /* NULL without secondary loss */
 } draws;
 
 /* Iteration i's loss; *events gets its frequency. */
@@ -246,13 +233,12 @@ static inline double product_one(const draws *d, const view *v, size_t i, double
     return *events * lm;
 }
 
-static void product_scenario(const draws *d, const view *v, size_t n, fair_scratch *ws,
-                             fair_out *o)
+static void product_scenario(const draws *d, const view *v, size_t n, fair_scratch *ws, fair_out *o)
 {
     int direct = o->fresh && !v->nannual;
     double *col = direct ? o->sinks[0].at : scratch_col(ws);
     /* Four accumulators per total: fixed order, short dependency chains. */
-    double ev[4] = {0, 0, 0, 0}, ls[4] = {0, 0, 0, 0};
+    double ev[4] = { 0, 0, 0, 0 }, ls[4] = { 0, 0, 0, 0 };
     size_t i = 0;
     if (!d->slep && !v->rate && !v->primary && !v->nevent) {
         /* The plain case (pyfair's standard model): frequency x magnitude. */
@@ -303,9 +289,9 @@ static void product_scenario(const draws *d, const view *v, size_t n, fair_scrat
 typedef struct event_source {
     int scatter;
     size_t n;
-    uint64_t left;        /* scatter: events still to draw */
+    uint64_t left; /* scatter: events still to draw */
     const uint32_t *counts;
-    size_t year;          /* per-year: current year and events left in it */
+    size_t year; /* per-year: current year and events left in it */
     uint32_t in_year;
 } event_source;
 
@@ -324,7 +310,7 @@ static int per_year_counts(const fair_job *job, const double *rate, size_t block
         /* One uniform per year whatever the rate, so that years stay
          * aligned with their draws when a rate is frozen. */
         double ui = rng_uniform(&u);
-        if (!(rate[i] <= FAIR_MAX_YEAR_RATE))   /* NaN too */
+        if (!(rate[i] <= FAIR_MAX_YEAR_RATE)) /* NaN too */
             return E_INVALID;
         counts[i] = (uint32_t)(rate[i] < POISSON_PTRS_FROM ? poisson_invert(rate[i], ui)
                                                            : poisson_draw(&big, rate[i]));
@@ -472,7 +458,7 @@ static void compound_targets(const view *views, size_t nscen, size_t n, fair_scr
 {
     for (size_t s = 0; s < nscen; s++) {
         if (views[s].nannual) {
-            local[s] = (fair_sink){scratch_col(ws), 1.0};
+            local[s] = (fair_sink){ scratch_col(ws), 1.0 };
             fill(local[s].at, n, 0.0);
         } else if (out[s].fresh) {
             fill(out[s].sinks[0].at, n, 0.0);
@@ -495,8 +481,8 @@ static int compound_block(const fair_job *job, const draws *base, const view *vi
         st.thin_used |= views[s].rate != NULL;
     fair_sink local[FAIR_MAX_SCENARIOS];
     compound_targets(views, job->nscen, n, ws, out, local);
-    uint64_t kept[FAIR_MAX_SCENARIOS] = {0};
-    double total[FAIR_MAX_SCENARIOS] = {0};
+    uint64_t kept[FAIR_MAX_SCENARIOS] = { 0 };
+    double total[FAIR_MAX_SCENARIOS] = { 0 };
     event_source src;
     int rc = event_source_init(&src, job, base->rate, block, n, ws);
     if (rc)
@@ -585,15 +571,16 @@ static void product_tail(const qtab *tf, const qtab *tm, rng *a, rng *b, double 
 #ifdef QTAB_HAVE_AVX2
 /* Four iterations at a time through qtab_at4; the totals still one value
  * at a time, in the scalar order. */
-__attribute__((target("avx2"))) static void product_loop_avx2(const qtab *tf, const qtab *tm,
-                                                              rng a, rng b, double *at, size_t n,
+__attribute__((target("avx2"))) static void product_loop_avx2(const qtab *tf, const qtab *tm, rng a,
+                                                              rng b, double *at, size_t n,
                                                               int fresh, product_sums *p)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         uint64_t a0 = rng_next(&a), a1 = rng_next(&a), a2 = rng_next(&a), a3 = rng_next(&a);
         uint64_t b0 = rng_next(&b), b1 = rng_next(&b), b2 = rng_next(&b), b3 = rng_next(&b);
-        __m256d f = qtab_at4(tf, a0, a1, a2, a3), v = _mm256_mul_pd(f, qtab_at4(tm, b0, b1, b2, b3));
+        __m256d f = qtab_at4(tf, a0, a1, a2, a3),
+                v = _mm256_mul_pd(f, qtab_at4(tm, b0, b1, b2, b3));
         _mm256_storeu_pd(at + i, fresh ? v : _mm256_add_pd(_mm256_loadu_pd(at + i), v));
         double fs[4], vs[4];
         _mm256_storeu_pd(fs, f);
@@ -614,7 +601,7 @@ static int product_plain(const fair_job *job, size_t block, size_t n, fair_out *
     rng a, b;
     rng_stream(&a, job->seed, m->risk->stream_id, block, FAIR_LEF);
     rng_stream(&b, job->seed, m->risk->stream_id, block, FAIR_PLM);
-    product_sums p = {0, 0, 0, 0};
+    product_sums p = { 0, 0, 0, 0 };
 #ifdef QTAB_HAVE_AVX2
     if (cpu_has_avx2())
         product_loop_avx2(tf, tm, a, b, o->sinks[0].at, n, o->fresh, &p);
@@ -740,12 +727,13 @@ int fair_block(const fair_job *job, size_t block, size_t n, fair_scratch *ws, fa
         return plain < 0 ? -plain : E_OK;
     /* factors (at most 8), effects, 3 multipliers and 1 column per scenario */
     scratch_reserve(ws, FAIR_NFACTORS + 1 + m->neffects + 4 * job->nscen);
-    draws d = {0};
+    draws d = { 0 };
     if (!m->scatter)
         d.rate = rate_col(job, block, n, ws);
     if (m->has[FAIR_SLEP])
         d.slep = factor_col(job, FAIR_SLEP, block, n, ws);
-    double *red_store[64], **red = m->neffects <= 64 ? red_store : xmalloc(m->neffects * sizeof *red);
+    double *red_store[64],
+        **red = m->neffects <= 64 ? red_store : xmalloc(m->neffects * sizeof *red);
     effect_cols(job, block, n, ws, red);
     view views[FAIR_MAX_SCENARIOS];
     for (size_t s = 0; s < job->nscen; s++)

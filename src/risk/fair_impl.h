@@ -7,10 +7,10 @@
 
 /* Stream coordinates beside the factors (0 .. FAIR_NFACTORS-1). */
 enum {
-    STREAM_EVENTS = 16,      /* per-year count uniforms, or a block's count */
-    STREAM_EVENTS_BIG,       /* rejection sampling of large per-year counts */
-    STREAM_THIN,             /* per event: survives frequency controls? */
-    STREAM_SECONDARY,        /* per event: secondary loss? */
+    STREAM_EVENTS = 16, /* per-year count uniforms, or a block's count */
+    STREAM_EVENTS_BIG,  /* rejection sampling of large per-year counts */
+    STREAM_THIN,        /* per event: survives frequency controls? */
+    STREAM_SECONDARY,   /* per event: secondary loss? */
 };
 
 typedef enum freq_path {
@@ -23,8 +23,8 @@ typedef struct effect_prep {
     size_t control;
     fair_target target;
     dist_sampler reduction;
-    double keep;             /* 1 - weakening: share of each draw that acts */
-    uint64_t stream;         /* its stream coordinate */
+    double keep;     /* 1 - weakening: share of each draw that acts */
+    uint64_t stream; /* its stream coordinate */
 } effect_prep;
 
 struct fair_model {
@@ -59,7 +59,7 @@ typedef struct fair_job {
     const unsigned char *on;
     uint64_t seed;
     unsigned freeze;
-    const volatile sig_atomic_t *cancel;   /* may be NULL; looked at inside the block */
+    const volatile sig_atomic_t *cancel; /* may be NULL; looked at inside the block */
 } fair_job;
 
 /* Resolves scenarios against the model's effects into job->on (allocated,
@@ -73,15 +73,15 @@ unsigned char *fair_job_effects(const fair_model *m, const fair_scenario *sc, si
  * with +1. Adding events straight into the sinks keeps the compound
  * model's cost proportional to the number of events. */
 typedef struct fair_sink {
-    double *at;        /* element 0 = the block's first iteration */
+    double *at; /* element 0 = the block's first iteration */
     double weight;
 } fair_sink;
 
 typedef struct fair_out {
     const fair_sink *sinks;
     size_t nsinks;
-    int fresh;         /* one sink of weight 1 whose block is overwritten, not added to */
-    fair_tally tally;  /* set: the block's totals */
+    int fresh;        /* one sink of weight 1 whose block is overwritten, not added to */
+    fair_tally tally; /* set: the block's totals */
 } fair_out;
 
 /* Simulates block `block` (n iterations, n <= FAIR_BLOCK) of every

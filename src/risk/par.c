@@ -14,8 +14,8 @@ struct par {
     pthread_t *threads;
     pthread_mutex_t lock;
     pthread_cond_t wake, idle;
-    unsigned long generation;   /* bumped per job; helpers wait for a new one */
-    unsigned busy;              /* helpers still inside the current job */
+    unsigned long generation; /* bumped per job; helpers wait for a new one */
+    unsigned busy;            /* helpers still inside the current job */
     int quit;
 
     /* the current job */
@@ -154,6 +154,6 @@ int par_run(par *p, size_t n, par_fn fn, void *ctx, const volatile sig_atomic_t 
     }
     int rc = atomic_load(&p->rc);
     if (progress && !rc && n)
-        progress(progress_ctx, n);   /* helpers may have finished the last units */
+        progress(progress_ctx, n); /* helpers may have finished the last units */
     return rc;
 }

@@ -25,12 +25,12 @@ struct portfolio {
     const fair_control *controls;
     size_t ncontrols;
     size_t ngroups;
-    size_t *member_start;       /* nrisks + 1: CSR index into members */
+    size_t *member_start; /* nrisks + 1: CSR index into members */
     membership *members;
-    size_t ncorr;               /* risks in the correlated set */
-    long *corr_index;           /* per risk: its index in the set, or -1 */
-    size_t *corr_risk;          /* per set index: the risk */
-    double *corr_target;        /* ncorr x ncorr */
+    size_t ncorr;        /* risks in the correlated set */
+    long *corr_index;    /* per risk: its index in the set, or -1 */
+    size_t *corr_risk;   /* per set index: the risk */
+    double *corr_target; /* ncorr x ncorr */
 };
 
 int portfolio_new(portfolio **out, const fair_risk *risks, size_t nrisks,
@@ -83,8 +83,9 @@ int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *m
 {
     for (size_t i = 0; i < nm; i++) {
         if (m[i].risk >= p->nrisks || m[i].group >= ngroups)
-            return err_set(e, E_INVALID, "members", "members[%zu]: risk %zu or group %zu does not exist",
-                           i, m[i].risk, m[i].group);
+            return err_set(e, E_INVALID, "members",
+                           "members[%zu]: risk %zu or group %zu does not exist", i, m[i].risk,
+                           m[i].group);
         if (!(m[i].share > 0.0 && m[i].share <= 1.0))
             return err_set(e, E_INVALID, "members", "members[%zu]: share %g is not within (0, 1]",
                            i, m[i].share);
@@ -100,13 +101,12 @@ int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *m
     size_t *at = xmalloc((p->nrisks + 1) * sizeof *at);
     memcpy(at, p->member_start, (p->nrisks + 1) * sizeof *at);
     for (size_t i = 0; i < nm; i++)
-        p->members[at[m[i].risk]++] = (membership){m[i].group, m[i].share};
+        p->members[at[m[i].risk]++] = (membership){ m[i].group, m[i].share };
     free(at);
     return E_OK;
 }
 
-int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs,
-                              isms_err *e)
+int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs, isms_err *e)
 {
     long *index = xmalloc((p->nrisks + 1) * sizeof *index);
     size_t *risk = xmalloc((2 * npairs + 1) * sizeof *risk), k = 0;
@@ -119,7 +119,8 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
             free(risk);
             return err_set(e, E_INVALID, "correlation",
                            "correlation[%zu]: risks %zu and %zu with rho %g; two different risks "
-                           "and a correlation within (-1, 1) are needed", i, c->a, c->b, c->rho);
+                           "and a correlation within (-1, 1) are needed",
+                           i, c->a, c->b, c->rho);
         }
         if (index[c->a] < 0)
             index[c->a] = (long)k, risk[k++] = c->a;
@@ -143,7 +144,8 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
         free(target);
         return err_set(e, E_INVALID, "correlation",
                        "correlation: the %zu rank correlations given are inconsistent with each "
-                       "other (the matrix is not positive definite)", npairs);
+                       "other (the matrix is not positive definite)",
+                       npairs);
     }
     free(p->corr_index);
     free(p->corr_risk);
@@ -170,23 +172,23 @@ typedef struct sweep {
     const fair_opts *opts;
     size_t n, nblocks;
     fair_scenario scen[2];
-    size_t nscen;                 /* 1: a run; 2: a delta (to - from) */
-    unsigned char *selected;      /* per risk */
+    size_t nscen;            /* 1: a run; 2: a delta (to - from) */
+    unsigned char *selected; /* per risk */
     /* the chunk being worked on */
     size_t first, len;
-    fair_model **models;          /* RISK_CHUNK */
+    fair_model **models; /* RISK_CHUNK */
     unsigned char **on;
-    dist_cache *cache;            /* tables by shape, for the run */
+    dist_cache *cache; /* tables by shape, for the run */
     /* per worker */
     fair_scratch **ws;
-    fair_sink **sinks;            /* 2 + the largest membership count */
+    fair_sink **sinks; /* 2 + the largest membership count */
     /* outputs */
-    double *total;                /* run: total; delta: delta */
-    double *group;                /* run only */
-    double *risk_sum;             /* run only: nblocks x nrisks */
-    double **corr_a, **corr_b;    /* per correlated risk: scenario columns */
-    size_t done_before;           /* risk-iterations of earlier chunks */
-    atomic_size_t failed;         /* a risk whose block failed (E_INVALID), for the message */
+    double *total;             /* run: total; delta: delta */
+    double *group;             /* run only */
+    double *risk_sum;          /* run only: nblocks x nrisks */
+    double **corr_a, **corr_b; /* per correlated risk: scenario columns */
+    size_t done_before;        /* risk-iterations of earlier chunks */
+    atomic_size_t failed;      /* a risk whose block failed (E_INVALID), for the message */
 } sweep;
 
 static int prepare_unit(void *ctx, size_t unit, unsigned worker)
@@ -233,25 +235,26 @@ static size_t risk_sinks(const sweep *sw, size_t r, size_t first, fair_sink *sin
     long c = p->corr_index[r];
     size_t k = 0;
     if (c >= 0) {
-        sinks[0] = (fair_sink){sw->corr_a[c] + first, 1.0};
-        out[0] = (fair_out){.sinks = &sinks[0], .nsinks = 1, .fresh = 1};
+        sinks[0] = (fair_sink){ sw->corr_a[c] + first, 1.0 };
+        out[0] = (fair_out){ .sinks = &sinks[0], .nsinks = 1, .fresh = 1 };
         if (sw->nscen == 2) {
-            sinks[1] = (fair_sink){sw->corr_b[c] + first, 1.0};
-            out[1] = (fair_out){.sinks = &sinks[1], .nsinks = 1, .fresh = 1};
+            sinks[1] = (fair_sink){ sw->corr_b[c] + first, 1.0 };
+            out[1] = (fair_out){ .sinks = &sinks[1], .nsinks = 1, .fresh = 1 };
         }
         return 2;
     }
     if (sw->nscen == 2) {
-        sinks[0] = (fair_sink){sw->total + first, -1.0};
-        sinks[1] = (fair_sink){sw->total + first, 1.0};
-        out[0] = (fair_out){.sinks = &sinks[0], .nsinks = 1};
-        out[1] = (fair_out){.sinks = &sinks[1], .nsinks = 1};
+        sinks[0] = (fair_sink){ sw->total + first, -1.0 };
+        sinks[1] = (fair_sink){ sw->total + first, 1.0 };
+        out[0] = (fair_out){ .sinks = &sinks[0], .nsinks = 1 };
+        out[1] = (fair_out){ .sinks = &sinks[1], .nsinks = 1 };
         return 2;
     }
-    sinks[k++] = (fair_sink){sw->total + first, 1.0};
+    sinks[k++] = (fair_sink){ sw->total + first, 1.0 };
     for (size_t m = p->member_start[r]; m < p->member_start[r + 1]; m++)
-        sinks[k++] = (fair_sink){sw->group + p->members[m].group * sw->n + first, p->members[m].share};
-    out[0] = (fair_out){.sinks = sinks, .nsinks = k};
+        sinks[k++] =
+            (fair_sink){ sw->group + p->members[m].group * sw->n + first, p->members[m].share };
+    out[0] = (fair_out){ .sinks = sinks, .nsinks = k };
     return k;
 }
 
@@ -264,8 +267,8 @@ static int block_unit(void *ctx, size_t block, unsigned worker)
         if (!sw->models[u])
             continue;
         size_t r = sw->first + u;
-        fair_job job = {sw->models[u], sw->nscen, sw->on[u], sw->opts->seed, sw->opts->freeze,
-                        sw->opts->cancel};
+        fair_job job = { sw->models[u],  sw->nscen,        sw->on[u],
+                         sw->opts->seed, sw->opts->freeze, sw->opts->cancel };
         fair_out out[2];
         risk_sinks(sw, r, first, sw->sinks[worker], out);
         int rc = fair_block(&job, block, n, sw->ws[worker], out);
@@ -458,8 +461,11 @@ int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *
     rc = sweep_run(&sw);
     rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
     if (!rc) {
-        *res = (portfolio_result){.iterations = sw.n, .ngroups = p->ngroups, .nrisks = p->nrisks,
-                                  .total = sw.total, .group = sw.group};
+        *res = (portfolio_result){ .iterations = sw.n,
+                                   .ngroups = p->ngroups,
+                                   .nrisks = p->nrisks,
+                                   .total = sw.total,
+                                   .group = sw.group };
         res->risk_mean = xcalloc(p->nrisks + 1, sizeof *res->risk_mean);
         /* Block sums in block order: the same mean whatever the threads. */
         for (size_t r = 0; r < p->nrisks; r++) {

@@ -24,12 +24,12 @@
 typedef struct portfolio_member {
     size_t risk;
     size_t group;
-    double share;       /* of the risk's loss counted against the group, (0, 1] */
+    double share; /* of the risk's loss counted against the group, (0, 1] */
 } portfolio_member;
 
 typedef struct portfolio_corr {
-    size_t a, b;        /* risk indices */
-    double rho;         /* target rank correlation, (-1, 1) */
+    size_t a, b; /* risk indices */
+    double rho;  /* target rank correlation, (-1, 1) */
 } portfolio_corr;
 
 typedef struct portfolio portfolio;
@@ -48,9 +48,9 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
 
 typedef struct portfolio_result {
     size_t iterations, ngroups, nrisks;
-    double *total;      /* per iteration: the organisation's annual loss */
-    double *group;      /* ngroups x iterations, row-major */
-    double *risk_mean;  /* per risk: its mean annual loss */
+    double *total;     /* per iteration: the organisation's annual loss */
+    double *group;     /* ngroups x iterations, row-major */
+    double *risk_mean; /* per risk: its mean annual loss */
 } portfolio_result;
 
 /* Frees what portfolio_run allocated. */

@@ -22,11 +22,11 @@ static void hermite(double c[4], double y0, double d0, double y1, double d1)
  * are extreme; then the chord is used, which cannot. */
 static void keep_monotone(double c[4])
 {
-    double rise = c[1] + c[2] + c[3];   /* y1 - y0 */
+    double rise = c[1] + c[2] + c[3]; /* y1 - y0 */
     double d0 = c[1], d1 = c[1] + 2.0 * c[2] + 3.0 * c[3];
     int ok = d0 * rise >= 0.0 && d1 * rise >= 0.0;
     if (ok && c[3] != 0.0) {
-        double s = -c[2] / (3.0 * c[3]);   /* where the slope turns */
+        double s = -c[2] / (3.0 * c[3]); /* where the slope turns */
         if (s > 0.0 && s < 1.0)
             ok = (c[1] + s * (2.0 * c[2] + 3.0 * c[3] * s)) * rise >= 0.0;
     }
@@ -44,7 +44,7 @@ static void keep_monotone(double c[4])
  * where the last node of one range is the first of the next. */
 typedef struct side_nodes {
     qtab_node body[QTAB_N / 2 + 1];             /* by k */
-    qtab_node fine[QTAB_EDGE * QTAB_SPLIT + 1];  /* by m */
+    qtab_node fine[QTAB_EDGE * QTAB_SPLIT + 1]; /* by m */
     qtab_node tail[QTAB_OCTAVES + 1];           /* by j - J0 */
 } side_nodes;
 
@@ -79,14 +79,15 @@ static void build_u_segments(qtab *t, const side_nodes *lower, const side_nodes 
     for (int k = QTAB_EDGE; k < QTAB_N - QTAB_EDGE; k++) {
         /* Node k of the table is lower node k, or upper node N - k. */
         const qtab_node *a = k <= QTAB_N / 2 ? &lower->body[k] : &upper->body[QTAB_N - k];
-        const qtab_node *b = k + 1 <= QTAB_N / 2 ? &lower->body[k + 1] : &upper->body[QTAB_N - k - 1];
+        const qtab_node *b =
+            k + 1 <= QTAB_N / 2 ? &lower->body[k + 1] : &upper->body[QTAB_N - k - 1];
         u_segment(t->body[k], a, b, 1.0 / QTAB_N);
     }
     double width = 1.0 / (QTAB_N * QTAB_SPLIT);
     for (int f = 0; f < QTAB_FINE; f++) {
-        int m = QTAB_SPLIT + f;   /* lower: from w = m/(N SPLIT) up */
+        int m = QTAB_SPLIT + f; /* lower: from w = m/(N SPLIT) up */
         u_segment(t->fine[0][f], &lower->fine[m], &lower->fine[m + 1], width);
-        m = QTAB_EDGE * QTAB_SPLIT - f;   /* upper: from w = m/(N SPLIT) down */
+        m = QTAB_EDGE * QTAB_SPLIT - f; /* upper: from w = m/(N SPLIT) down */
         u_segment(t->fine[1][f], &upper->fine[m], &upper->fine[m - 1], width);
     }
 }
@@ -158,8 +159,8 @@ void qtab_fill_plain(const qtab *t, const uint64_t *x, double *out, size_t n)
 
 #ifdef QTAB_HAVE_AVX2
 
-__attribute__((target("avx2"))) static void fill_avx2(const qtab *t, const uint64_t *x,
-                                                      double *out, size_t n)
+__attribute__((target("avx2"))) static void fill_avx2(const qtab *t, const uint64_t *x, double *out,
+                                                      size_t n)
 {
     size_t i = 0;
     for (; i + 4 <= n; i += 4)
@@ -198,7 +199,7 @@ double qtab_outer(const qtab *t, uint64_t x)
     int upper = k != 0;
     double w = upper ? rng_u01_complement(x) : rng_u01(x);
     int e;
-    double m = frexp(w, &e);      /* w = m 2^e, m in [1/2, 1): octave j = -e */
+    double m = frexp(w, &e); /* w = m 2^e, m in [1/2, 1): octave j = -e */
     double s = log2(2.0 * m);
     double d = exp(qtab_cubic(t->tail[upper][-e - QTAB_J0], s));
     if (!upper || t->upper_from_lo)

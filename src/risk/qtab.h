@@ -35,34 +35,34 @@
 
 #define QTAB_BITS 9
 #define QTAB_N (1 << QTAB_BITS)
-#define QTAB_EDGE 4                       /* slices [1, EDGE) per side are edge slices */
-#define QTAB_SPLIT 4                      /* cubics per edge slice */
+#define QTAB_EDGE 4  /* slices [1, EDGE) per side are edge slices */
+#define QTAB_SPLIT 4 /* cubics per edge slice */
 #define QTAB_FINE ((QTAB_EDGE - 1) * QTAB_SPLIT)
-#define QTAB_J0 QTAB_BITS                  /* first tail octave: w < 2^-9 */
-#define QTAB_J1 52                         /* last: w in [2^-53, 2^-52) */
+#define QTAB_J0 QTAB_BITS /* first tail octave: w < 2^-9 */
+#define QTAB_J1 52        /* last: w in [2^-53, 2^-52) */
 #define QTAB_OCTAVES (QTAB_J1 - QTAB_J0 + 1)
 
 /* What a distribution tells the table builder about one node. */
 typedef struct qtab_node {
-    double w;      /* the tail probability it was computed for */
-    double q;      /* the quantile */
-    double dist;   /* its distance from the tail's origin: q - lo, or hi - q */
-    double ldist;  /* ln(dist), which some shapes know more cheaply */
-    double pdf;    /* the density at q */
+    double w;     /* the tail probability it was computed for */
+    double q;     /* the quantile */
+    double dist;  /* its distance from the tail's origin: q - lo, or hi - q */
+    double ldist; /* ln(dist), which some shapes know more cheaply */
+    double pdf;   /* the density at q */
 } qtab_node;
 
 /* Fills `out` for tail probability w of the lower (upper = 0) or upper tail,
  * i.e. for u = w or u = 1 - w. `prev` is the node computed just before on
  * the same side (NULL for the first), a starting point for root finders. */
-typedef void (*qtab_node_fn)(const void *ctx, double w, int upper,
-                             const qtab_node *prev, qtab_node *out);
+typedef void (*qtab_node_fn)(const void *ctx, double w, int upper, const qtab_node *prev,
+                             qtab_node *out);
 
 typedef struct qtab {
     /* First, and the table 64-byte aligned (dist_sampler_init): a row is
      * then never split between two cache lines. */
     double body[QTAB_N][4];
-    double lo, hi;        /* support; hi is +inf for lognormal and normal */
-    int upper_from_lo;    /* upper tail measured as q - lo (unbounded above) */
+    double lo, hi;     /* support; hi is +inf for lognormal and normal */
+    int upper_from_lo; /* upper tail measured as q - lo (unbounded above) */
     double fine[2][QTAB_FINE][4];
     double tail[2][QTAB_OCTAVES][4];
 } qtab;
@@ -99,7 +99,7 @@ static inline double qtab_cubic(const double *c, double s)
 static inline double qtab_at(const qtab *t, uint64_t x)
 {
     unsigned k = (unsigned)(x >> (64 - QTAB_BITS));
-    if (k - QTAB_EDGE >= QTAB_N - 2 * QTAB_EDGE)   /* unsigned: k < EDGE wraps */
+    if (k - QTAB_EDGE >= QTAB_N - 2 * QTAB_EDGE) /* unsigned: k < EDGE wraps */
         return qtab_outer(t, x);
     return qtab_cubic(t->body[k], qtab_position(x, QTAB_BITS));
 }

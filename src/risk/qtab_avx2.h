@@ -46,8 +46,9 @@ __attribute__((target("avx2"))) static inline __m256d qtab_at4(const qtab *t, ui
     v = _mm256_add_pd(c1, _mm256_mul_pd(s, v));
     v = _mm256_add_pd(c0, _mm256_mul_pd(s, v));
     if (__builtin_expect(qtab_outer_slice(x0) | qtab_outer_slice(x1) | qtab_outer_slice(x2) |
-                             qtab_outer_slice(x3), 0)) {
-        const uint64_t x[4] = {x0, x1, x2, x3};
+                             qtab_outer_slice(x3),
+                         0)) {
+        const uint64_t x[4] = { x0, x1, x2, x3 };
         double out[4];
         _mm256_storeu_pd(out, v);
         for (int k = 0; k < 4; k++)

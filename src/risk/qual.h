@@ -26,17 +26,17 @@
 #define RISK_MATRIX_MAX 5
 
 typedef struct qual_scale {
-    int levels;                                  /* RISK_MATRIX_MIN..RISK_MATRIX_MAX */
-    double thresholds[RISK_MATRIX_MAX - 1];      /* levels - 1, increasing, > 0 */
+    int levels;                             /* RISK_MATRIX_MIN..RISK_MATRIX_MAX */
+    double thresholds[RISK_MATRIX_MAX - 1]; /* levels - 1, increasing, > 0 */
 } qual_scale;
 
 typedef struct qual_matrix {
-    qual_scale likelihood;   /* on loss events per year */
-    qual_scale impact;       /* on money per event */
+    qual_scale likelihood; /* on loss events per year */
+    qual_scale impact;     /* on money per event */
 } qual_matrix;
 
 typedef struct qual_cell {
-    int likelihood, impact;  /* 1..levels */
+    int likelihood, impact; /* 1..levels */
 } qual_cell;
 
 /* A starting point: likelihood bands at 1 event in 10 years, 1 in 3, 1 a
@@ -47,7 +47,7 @@ int qual_matrix_default(qual_matrix *m, int levels, isms_err *e);
 
 int qual_matrix_validate(const qual_matrix *m, isms_err *e);
 
-int qual_level(const qual_scale *s, double value);   /* 1..levels; NaN -> 1 */
+int qual_level(const qual_scale *s, double value); /* 1..levels; NaN -> 1 */
 void qual_level_range(const qual_scale *s, int level, double *lo, double *hi);
 double qual_level_representative(const qual_scale *s, int level);
 

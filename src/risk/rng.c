@@ -14,10 +14,7 @@ uint64_t rng_key(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
     return h;
 }
 
-void rng_init(rng *r, uint64_t key)
-{
-    r->s = key;
-}
+void rng_init(rng *r, uint64_t key) { r->s = key; }
 
 void rng_stream(rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 {
@@ -26,7 +23,7 @@ void rng_stream(rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 
 void rng_fill(rng *r, uint64_t *out, size_t n)
 {
-    rng g = *r;   /* a local copy lets the compiler keep the state in a register */
+    rng g = *r; /* a local copy lets the compiler keep the state in a register */
     for (size_t i = 0; i < n; i++)
         out[i] = rng_next(&g);
     *r = g;

@@ -65,10 +65,7 @@ static inline uint64_t rng_next(rng *r)
 }
 
 /* Jumps to position i of the stream that started at `key`. */
-static inline void rng_seek(rng *r, uint64_t key, uint64_t i)
-{
-    r->s = key + i * RNG_STEP;
-}
+static inline void rng_seek(rng *r, uint64_t key, uint64_t i) { r->s = key + i * RNG_STEP; }
 
 static inline double rng_bits_to_double(uint64_t bits)
 {
@@ -89,15 +86,9 @@ static inline double rng_u01(uint64_t x)
 }
 
 /* 1 - rng_u01(x), computed exactly (no cancellation near u = 1). */
-static inline double rng_u01_complement(uint64_t x)
-{
-    return rng_u01(~x);
-}
+static inline double rng_u01_complement(uint64_t x) { return rng_u01(~x); }
 
-static inline double rng_uniform(rng *r)
-{
-    return rng_u01(rng_next(r));
-}
+static inline double rng_uniform(rng *r) { return rng_u01(rng_next(r)); }
 
 /* Hashes a stream's coordinates into one 64-bit key. Different tuples give
  * different keys except with probability ~2^-64. */
@@ -110,6 +101,6 @@ void rng_init(rng *r, uint64_t key);
 void rng_stream(rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
 
 void rng_fill(rng *r, uint64_t *out, size_t n);
-void rng_fill_u01(rng *r, double *out, size_t n);   /* open (0, 1) */
+void rng_fill_u01(rng *r, double *out, size_t n); /* open (0, 1) */
 
 #endif

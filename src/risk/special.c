@@ -46,10 +46,7 @@ double sp_lgamma(double x)
     return lgamma_r(x, &sign);
 }
 
-double sp_lbeta(double a, double b)
-{
-    return sp_lgamma(a) + sp_lgamma(b) - sp_lgamma(a + b);
-}
+double sp_lbeta(double a, double b) { return sp_lgamma(a) + sp_lgamma(b) - sp_lgamma(a + b); }
 
 static double guard(double v) { return fabs(v) < TINY ? TINY : v; }
 
@@ -139,7 +136,7 @@ double sp_beta_quantile(double p, double a, double b, double lbeta, double guess
             if (fabs(step) <= 1e-6 * next)
                 return next;
         } else if (lo == 0.0) {
-            next = hi / 16.0;   /* bisect geometrically towards 0 */
+            next = hi / 16.0; /* bisect geometrically towards 0 */
         } else {
             next = hi > 4.0 * lo ? sqrt(lo * hi) : 0.5 * (lo + hi);
         }

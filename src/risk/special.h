@@ -4,13 +4,13 @@
 #ifndef ISMS_RISK_SPECIAL_H
 #define ISMS_RISK_SPECIAL_H
 
-double sp_norm_cdf(double x);            /* Phi(x) */
-double sp_norm_sf(double x);             /* 1 - Phi(x), accurate for large x */
+double sp_norm_cdf(double x); /* Phi(x) */
+double sp_norm_sf(double x);  /* 1 - Phi(x), accurate for large x */
 double sp_norm_pdf(double x);
-double sp_norm_quantile(double p);       /* Phi^-1(p), p in (0, 1) */
+double sp_norm_quantile(double p); /* Phi^-1(p), p in (0, 1) */
 
-double sp_lbeta(double a, double b);     /* ln B(a, b) */
-double sp_lgamma(double x);              /* ln |Gamma(x)|, reentrant */
+double sp_lbeta(double a, double b); /* ln B(a, b) */
+double sp_lgamma(double x);          /* ln |Gamma(x)|, reentrant */
 
 /* Regularised incomplete beta I_x(a, b); lbeta = sp_lbeta(a, b). */
 double sp_beta_cdf(double x, double a, double b, double lbeta);

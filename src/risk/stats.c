@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static size_t add_rank(levels_plan *p, size_t rank)
 {
     for (size_t i = 0; i < p->nranks; i++)
@@ -52,7 +51,7 @@ void stats_plan_levels(levels_plan *p, const double *levels, size_t nlevels, siz
     qsort(p->ranks, p->nranks, sizeof *p->ranks, cmp_size);
     for (size_t i = 0; i < nlevels; i++) {
         double frac;
-        p->lo[i] = add_rank(p, floor_rank(levels[i], n, &frac));   /* finds it */
+        p->lo[i] = add_rank(p, floor_rank(levels[i], n, &frac)); /* finds it */
     }
 }
 
@@ -93,7 +92,7 @@ int stats_quantiles(const double *x, size_t n, const double *levels, size_t nlev
         levels_plan p;
         stats_plan_levels(&p, levels + done, m, n);
         uint64_t keys[STATS_MAX_RANKS];
-        order_query q = {.ranks = p.ranks, .nranks = p.nranks, .keys = keys, .es_rank = n};
+        order_query q = { .ranks = p.ranks, .nranks = p.nranks, .keys = keys, .es_rank = n };
         if (stats_order_exact(x, n, threads, &q))
             return nan_error(e);
         for (size_t i = 0; i < m; i++)
@@ -115,8 +114,7 @@ static int summary_unit(void *ctx, size_t block, unsigned worker)
 }
 
 /* A stream over a sample that is already there. */
-int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summary *out,
-                    isms_err *e)
+int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summary *out, isms_err *e)
 {
     int rc = check_sample(x, n, e);
     if (rc)
@@ -129,7 +127,7 @@ int stats_summarize(const double *x, size_t n, const stats_opts *o, stats_summar
     unsigned threads = o->threads ? o->threads : par_cpus();
     par *pool = par_new(threads < nblocks ? threads : (unsigned)nblocks);
     stats_stream_plan(s, x, par_workers(pool));
-    summary_job job = {s, x};
+    summary_job job = { s, x };
     par_run(pool, nblocks, summary_unit, &job, NULL, NULL, NULL);
     par_free(pool);
     rc = stats_stream_finish(s, x, out, e);
@@ -147,7 +145,7 @@ static double count_above(const double *x, size_t n, double t)
 
 double stats_mean(const double *x, size_t n)
 {
-    double s[4] = {0, 0, 0, 0};
+    double s[4] = { 0, 0, 0, 0 };
     size_t i = 0;
     for (; i + 4 <= n; i += 4)
         for (int k = 0; k < 4; k++)
@@ -216,7 +214,8 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
     if (rc)
         return rc;
     if (npoints < 2)
-        return err_set(e, E_INVALID, "points", "points: a curve needs at least 2, not %zu", npoints);
+        return err_set(e, E_INVALID, "points", "points: a curve needs at least 2, not %zu",
+                       npoints);
     if (lo == 0.0 && hi == 0.0) {
         double level = 0.999, max;
         rc = stats_quantiles(x, n, &level, 1, 0, &hi, e);
@@ -225,12 +224,12 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
         level = 1.0;
         stats_quantiles(x, n, &level, 1, 0, &max, e);
         if (!(hi > 0.0))
-            hi = max > 0.0 ? max : 1.0;   /* no loss at all: a flat curve */
+            hi = max > 0.0 ? max : 1.0; /* no loss at all: a flat curve */
         lo = log_scale ? hi / 1000.0 : 0.0;
     }
     if (!(isfinite(lo) && isfinite(hi) && hi > lo && (!log_scale || lo > 0.0)))
-        return err_set(e, E_INVALID, "range", "range: [%g, %g] is not an increasing%s range",
-                       lo, hi, log_scale ? " positive" : "");
+        return err_set(e, E_INVALID, "range", "range: [%g, %g] is not an increasing%s range", lo,
+                       hi, log_scale ? " positive" : "");
     double *g = xmalloc(npoints * sizeof *g);
     size_t *below = xcalloc(npoints + 1, sizeof *below);
     for (size_t k = 0; k < npoints; k++)
@@ -245,7 +244,7 @@ int stats_lec(const double *x, size_t n, size_t npoints, double lo, double hi, i
     size_t exceed = 0;
     for (size_t k = npoints; k-- > 0;) {
         exceed += below[k + 1];
-        out[k] = (stats_lec_point){g[k], (double)exceed / (double)n};
+        out[k] = (stats_lec_point){ g[k], (double)exceed / (double)n };
     }
     free(below);
     free(g);

@@ -22,20 +22,20 @@
 #include <stddef.h>
 
 typedef struct stats_opts {
-    double var_level;        /* VaR and ES level; 0 means 0.95 */
-    double appetite;         /* thresholds for P(loss > threshold) */
+    double var_level; /* VaR and ES level; 0 means 0.95 */
+    double appetite;  /* thresholds for P(loss > threshold) */
     double tolerance;
-    unsigned threads;        /* 0: one per online CPU; results do not depend on it */
+    unsigned threads; /* 0: one per online CPU; results do not depend on it */
 } stats_opts;
 
 typedef struct stats_summary {
     size_t n;
-    double mean, sd, min, max;       /* sd with divisor n - 1 */
+    double mean, sd, min, max; /* sd with divisor n - 1 */
     double p50, p90, p95, p99;
     double var_level;
-    double var, es;                  /* value at risk, expected shortfall */
-    double p_above_appetite;         /* P(loss > appetite) */
-    double p_above_tolerance;        /* P(loss > tolerance) */
+    double var, es;           /* value at risk, expected shortfall */
+    double p_above_appetite;  /* P(loss > appetite) */
+    double p_above_tolerance; /* P(loss > tolerance) */
 } stats_summary;
 
 /* E_INVALID for n = 0, a NaN in the sample, or var_level outside (0, 1). */
@@ -73,7 +73,7 @@ typedef struct stats_stream stats_stream;
 
 /* E_INVALID for n = 0 or a var_level outside (0, 1). */
 int stats_stream_new(stats_stream **out, size_t n, const stats_opts *o, isms_err *e);
-size_t stats_stream_pilot(const stats_stream *s);   /* blocks, at least 1 */
+size_t stats_stream_pilot(const stats_stream *s); /* blocks, at least 1 */
 void stats_stream_plan(stats_stream *s, const double *x, unsigned workers);
 void stats_stream_block(stats_stream *s, const double *x, size_t block, unsigned worker);
 /* E_INVALID when the sample holds a NaN. */
@@ -91,7 +91,7 @@ int stats_quantile_se(const double *x, size_t n, const double *levels, size_t nl
                       unsigned threads, double *se, isms_err *e);
 
 double stats_mean(const double *x, size_t n);
-double stats_prob_within(const double *x, size_t n, double threshold);  /* P(x <= t) */
+double stats_prob_within(const double *x, size_t n, double threshold); /* P(x <= t) */
 
 /* A loss exceedance curve: npoints losses evenly spaced from lo to hi
  * (geometrically when log_scale), each with P(annual loss > it). lo = hi = 0

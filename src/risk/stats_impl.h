@@ -13,7 +13,7 @@
 
 #define STATS_MAX_LEVELS 32
 #define STATS_MAX_RANKS (2 * STATS_MAX_LEVELS + 2)
-#define STATS_KEY_ZERO UINT64_C(0x8000000000000000)   /* stats_key(+0.0) */
+#define STATS_KEY_ZERO UINT64_C(0x8000000000000000) /* stats_key(+0.0) */
 
 /* Order-preserving keys: a < b as doubles iff key(a) < key(b) (and -0.0
  * sorts just below +0.0). */
@@ -48,7 +48,7 @@ void stats_radix_select_values(const double *x, size_t n, const size_t *r, size_
 typedef struct levels_plan {
     size_t ranks[STATS_MAX_RANKS];
     size_t nranks;
-    size_t lo[STATS_MAX_LEVELS];      /* per level: index into ranks of floor(h) */
+    size_t lo[STATS_MAX_LEVELS]; /* per level: index into ranks of floor(h) */
     double frac[STATS_MAX_LEVELS];
 } levels_plan;
 
@@ -59,11 +59,11 @@ double stats_interpolate(const levels_plan *p, const uint64_t *keys, size_t i);
 /* ---- exact selection over a whole sample (two passes) ---- */
 
 typedef struct order_query {
-    const size_t *ranks;     /* ascending, unique, < n */
+    const size_t *ranks; /* ascending, unique, < n */
     size_t nranks;
-    uint64_t *keys;          /* out: the key at each rank */
-    size_t es_rank;          /* sum the values at ranks >= this (n: none) */
-    double es_sum;           /* out */
+    uint64_t *keys; /* out: the key at each rank */
+    size_t es_rank; /* sum the values at ranks >= this (n: none) */
+    double es_sum;  /* out */
 } order_query;
 
 /* E_INVALID when the sample holds a NaN. */
@@ -84,12 +84,12 @@ int stats_stream_bracketed(const stats_stream *s);
 #define STATS_MAX_BRACKETS 4
 
 typedef struct scan_plan {
-    double shift;                         /* sum of squares about this */
-    double thresholds[2];                 /* count values above these */
-    double es_from;                       /* sum values >= this */
+    double shift;         /* sum of squares about this */
+    double thresholds[2]; /* count values above these */
+    double es_from;       /* sum values >= this */
     size_t nbrackets;
-    double from[STATS_MAX_BRACKETS];      /* a bracket's lowest value (-inf: all below) */
-    double past[STATS_MAX_BRACKETS];      /* the next double after its highest (NaN: none) */
+    double from[STATS_MAX_BRACKETS]; /* a bracket's lowest value (-inf: all below) */
+    double past[STATS_MAX_BRACKETS]; /* the next double after its highest (NaN: none) */
 } scan_plan;
 
 /* One block's totals; the sums in a fixed order within the block. */
@@ -97,7 +97,7 @@ typedef struct scan_tally {
     double sum, sumsq, es;
     double min, max;
     uint64_t above[2], zeros;
-    uint64_t from[STATS_MAX_BRACKETS];    /* values >= from[j] */
+    uint64_t from[STATS_MAX_BRACKETS]; /* values >= from[j] */
 } scan_tally;
 
 /* Scans x[0..m) (m <= STATS_BLOCK) into t and appends the values inside
@@ -108,7 +108,7 @@ size_t stats_scan(const scan_plan *p, const double *x, size_t m, scan_tally *t, 
  * the same bits: for the tests that hold them to it. */
 enum { STATS_SCAN_PORTABLE, STATS_SCAN_SSE2, STATS_SCAN_AVX2 };
 int stats_scan_has(int version);
-size_t stats_scan_version(int version, const scan_plan *p, const double *x, size_t m,
-                          scan_tally *t, double *pool);
+size_t stats_scan_version(int version, const scan_plan *p, const double *x, size_t m, scan_tally *t,
+                          double *pool);
 
 #endif

@@ -107,9 +107,10 @@ typedef struct plan128 {
 
 /* Two values: their sums into s, the rest into the shared totals; returns
  * the pool's new length. */
-static inline __attribute__((always_inline)) size_t
-sse2_pair(const plan128 *k, __m128d v, sums128 *s, __m128d *lo, __m128d *hi,
-          counts128 *c, double *pool, size_t len, size_t nb)
+static inline __attribute__((always_inline)) size_t sse2_pair(const plan128 *k, __m128d v,
+                                                              sums128 *s, __m128d *lo, __m128d *hi,
+                                                              counts128 *c, double *pool,
+                                                              size_t len, size_t nb)
 {
     __m128d d = _mm_sub_pd(v, k->shift);
     s->sum = _mm_add_pd(s->sum, v);
@@ -138,9 +139,9 @@ sse2_pair(const plan128 *k, __m128d v, sums128 *s, __m128d *lo, __m128d *hi,
  * in another; the counts and the extremes do not care which lane a value
  * was in and share registers. nb is a constant where this is inlined: the
  * bracket loop unrolls. */
-static inline __attribute__((always_inline)) size_t
-sse2_quads(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *t, double *pool,
-           size_t nb)
+static inline __attribute__((always_inline)) size_t sse2_quads(const scan_plan *p, const double *x,
+                                                               size_t m, lanes *l, scan_tally *t,
+                                                               double *pool, size_t nb)
 {
     plan128 k;
     k.shift = _mm_set1_pd(p->shift);
@@ -152,7 +153,7 @@ sse2_quads(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *
         k.from[j] = _mm_set1_pd(p->from[j]);
         k.past[j] = _mm_set1_pd(p->past[j]);
     }
-    sums128 a = {k.zero, k.zero, k.zero}, b = a;
+    sums128 a = { k.zero, k.zero, k.zero }, b = a;
     __m128d lo = _mm_set1_pd(INFINITY), hi = _mm_set1_pd(-INFINITY);
     counts128 c;
     memset(&c, 0, sizeof c);
@@ -179,7 +180,7 @@ sse2_quads(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *
 static size_t scan_sse2(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *t,
                         double *pool)
 {
-    switch (p->nbrackets) {   /* a loop per bracket count */
+    switch (p->nbrackets) { /* a loop per bracket count */
     case 0: return sse2_quads(p, x, m, l, t, pool, 0);
     case 1: return sse2_quads(p, x, m, l, t, pool, 1);
     case 2: return sse2_quads(p, x, m, l, t, pool, 2);
@@ -197,7 +198,7 @@ typedef struct plan256 {
 } plan256;
 
 typedef struct compact256 {
-    int32_t index[16][8];   /* per lane mask: the 32-bit halves of the kept lanes first */
+    int32_t index[16][8]; /* per lane mask: the 32-bit halves of the kept lanes first */
     uint8_t kept[16];
 } compact256;
 
@@ -229,9 +230,8 @@ __attribute__((target("avx2"))) static uint64_t total256(__m256i c)
     return (v[0] + v[1]) + (v[2] + v[3]);
 }
 
-__attribute__((target("avx2"))) static inline __attribute__((always_inline)) size_t
-avx2_quads(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *t, double *pool,
-           size_t nb)
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) size_t avx2_quads(
+    const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *t, double *pool, size_t nb)
 {
     plan256 k;
     k.shift = _mm256_set1_pd(p->shift);
@@ -291,8 +291,9 @@ avx2_quads(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *
     return len;
 }
 
-__attribute__((target("avx2"))) static size_t
-scan_avx2(const scan_plan *p, const double *x, size_t m, lanes *l, scan_tally *t, double *pool)
+__attribute__((target("avx2"))) static size_t scan_avx2(const scan_plan *p, const double *x,
+                                                        size_t m, lanes *l, scan_tally *t,
+                                                        double *pool)
 {
     switch (p->nbrackets) {
     case 0: return avx2_quads(p, x, m, l, t, pool, 0);
@@ -363,9 +364,9 @@ int stats_scan_has(int version)
     return version == STATS_SCAN_PORTABLE || quads_version(version) != NULL;
 }
 
-size_t stats_scan_version(int version, const scan_plan *p, const double *x, size_t m,
-                          scan_tally *t, double *pool)
+size_t stats_scan_version(int version, const scan_plan *p, const double *x, size_t m, scan_tally *t,
+                          double *pool)
 {
-    best_quads();   /* builds the tables */
+    best_quads(); /* builds the tables */
     return scan_with(quads_version(version), p, x, m, t, pool);
 }

@@ -19,7 +19,7 @@
 #define NBUCKETS (UINT32_C(1) << TOP_BITS)
 #define SHIFT (64 - TOP_BITS)
 #define ZERO_BUCKET ((uint32_t)(STATS_KEY_ZERO >> SHIFT))
-#define SMALL 24   /* below this, insertion sort */
+#define SMALL 24 /* below this, insertion sort */
 
 /* ---- selection of several ranks at once ---- */
 
@@ -56,7 +56,7 @@ static void multiselect(uint64_t *a, size_t n, size_t *r, size_t nr)
             return;
         }
         uint64_t p = median3(a[n / 4], a[n / 2], a[3 * n / 4]);
-        size_t lt = 0, i = 0, gt = n;   /* [0,lt) < p, [lt,i) == p, [gt,n) > p */
+        size_t lt = 0, i = 0, gt = n; /* [0,lt) < p, [lt,i) == p, [gt,n) > p */
         while (i < gt) {
             uint64_t v = a[i];
             if (v < p) {
@@ -120,8 +120,8 @@ static void key_range(const uint64_t *a, size_t n, uint64_t *lo, uint64_t *hi)
     *lo = l, *hi = h;
 }
 
-static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r,
-                          size_t nr, uint64_t *out);
+static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r, size_t nr,
+                          uint64_t *out);
 
 /* Which digits hold wanted ranks: per such digit its first rank (index
  * into r), its size and its number; per rank its place inside its digit.
@@ -157,20 +157,17 @@ static void select_digits(digit_plan *p, uint64_t *part, uint64_t lo, int shift,
 {
     for (size_t j = 0; j < p->nd; j++) {
         size_t end = j + 1 < p->nd ? p->first[j + 1] : nr;
-        select_within(part + p->offset[j], p->size[j], lo + ((uint64_t)p->digit[j] << shift),
-                      shift, p->local + p->first[j], end - p->first[j], out + p->first[j]);
+        select_within(part + p->offset[j], p->size[j], lo + ((uint64_t)p->digit[j] << shift), shift,
+                      p->local + p->first[j], end - p->first[j], out + p->first[j]);
     }
 }
 
-static int digit_shift(int width)
-{
-    return width > DIGIT_BITS ? width - DIGIT_BITS : 0;
-}
+static int digit_shift(int width) { return width > DIGIT_BITS ? width - DIGIT_BITS : 0; }
 
 /* The digits of a[0..n), all of whose keys lie in [lo, lo + 2^width):
  * counted, the wanted ones copied out and selected within. */
-static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r,
-                          size_t nr, uint64_t *out)
+static void select_within(uint64_t *a, size_t n, uint64_t lo, int width, const size_t *r, size_t nr,
+                          uint64_t *out)
 {
     if (nr == 0)
         return;
@@ -211,7 +208,7 @@ static void value_range_of(const double *x, size_t n, value_range *v)
     size_t at_lo = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t k = stats_key(x[i]);
-        if (k < lo) {   /* rare after the first few: predicted */
+        if (k < lo) { /* rare after the first few: predicted */
             above = lo;
             lo = k, at_lo = 0;
         } else if (k > lo && k < above) {
@@ -220,11 +217,10 @@ static void value_range_of(const double *x, size_t n, value_range *v)
         at_lo += k == lo;
         hi = k > hi ? k : hi;
     }
-    *v = (value_range){lo, above, hi, at_lo};
+    *v = (value_range){ lo, above, hi, at_lo };
 }
 
-void stats_radix_select_values(const double *x, size_t n, const size_t *r, size_t nr,
-                               uint64_t *out)
+void stats_radix_select_values(const double *x, size_t n, const size_t *r, size_t nr, uint64_t *out)
 {
     if (nr == 0)
         return;
@@ -247,7 +243,7 @@ void stats_radix_select_values(const double *x, size_t n, const size_t *r, size_
     uint32_t *count = xcalloc(NDIGITS + 1, sizeof *count);
     for (size_t i = 0; i < n; i++) {
         uint64_t k = stats_key(x[i]);
-        if (k >= base)   /* only the common minimum is below */
+        if (k >= base) /* only the common minimum is below */
             count[(k - base) >> shift]++;
     }
     digit_plan *p = xmalloc(sizeof *p);
@@ -275,7 +271,7 @@ void stats_radix_select(uint64_t *a, size_t n, const size_t *r, size_t nr, uint6
     }
     uint64_t lo, hi;
     key_range(a, n, &lo, &hi);
-    if (lo == hi) {   /* all equal: a certain loss */
+    if (lo == hi) { /* all equal: a certain loss */
         for (size_t i = 0; i < nr; i++)
             out[i] = lo;
         return;
@@ -285,9 +281,8 @@ void stats_radix_select(uint64_t *a, size_t n, const size_t *r, size_t nr, uint6
 
 /* ---- the two passes ---- */
 
-#define CHUNK 16384        /* partial sums per chunk, added in chunk order */
+#define CHUNK 16384 /* partial sums per chunk, added in chunk order */
 #define MAX_SLOTS (STATS_MAX_RANKS + 3)
-
 
 typedef struct selection {
     const double *x;
@@ -298,17 +293,17 @@ typedef struct selection {
     double *chunk_sum, *chunk_es; /* the sum only to find NaNs */
     size_t *zeros_of;             /* per unit: values that are +0.0 */
     /* the plan: buckets holding wanted ranks ("slots") */
-    uint64_t wanted[NBUCKETS / 64];   /* bit per bucket: is it a slot? (fits L1) */
-    uint8_t *slot_of;             /* per bucket: its slot; read only for wanted
+    uint64_t wanted[NBUCKETS / 64]; /* bit per bucket: is it a slot? (fits L1) */
+    uint8_t *slot_of;               /* per bucket: its slot; read only for wanted
                                      buckets, whose few lines stay cached */
     size_t nslots;
     uint32_t bucket[MAX_SLOTS];
     size_t start[MAX_SLOTS], count[MAX_SLOTS], offset[MAX_SLOTS];
-    size_t gathered[MAX_SLOTS];   /* count, or 0 for a bucket of zeros */
-    size_t zeros;                 /* values that are +0.0 */
-    uint32_t es_bucket;           /* NBUCKETS: none */
-    uint64_t *pool;               /* the slots' keys, in sample order */
-    size_t *fill;                 /* units x nslots: where each unit writes */
+    size_t gathered[MAX_SLOTS]; /* count, or 0 for a bucket of zeros */
+    size_t zeros;               /* values that are +0.0 */
+    uint32_t es_bucket;         /* NBUCKETS: none */
+    uint64_t *pool;             /* the slots' keys, in sample order */
+    size_t *fill;               /* units x nslots: where each unit writes */
 } selection;
 
 static void unit_range(const selection *sel, unsigned u, size_t *from, size_t *to)
@@ -347,7 +342,7 @@ static int pass_histogram(void *ctx, size_t unit, unsigned worker)
         const double *x = sel->x + c * CHUNK;
         size_t m = sel->n - c * CHUNK < CHUNK ? sel->n - c * CHUNK : CHUNK, i = 0;
         /* Two sets of totals: two short chains of dependent additions. */
-        tally1 a = {0}, b = {0};
+        tally1 a = { 0 }, b = { 0 };
         for (; i + 2 <= m; i += 2) {
             histogram_one(x[i], hist, &a);
             histogram_one(x[i + 1], hist, &b);
@@ -481,7 +476,7 @@ static void finish_slot(selection *sel, size_t k, size_t *next_rank, double *es_
     while (*next_rank < q->nranks && q->ranks[*next_rank] < start + sel->count[k])
         local[nl++] = q->ranks[(*next_rank)++] - start;
     if (es_here) {
-        size_t at = nl;   /* keep `local` sorted with the ES rank among them */
+        size_t at = nl; /* keep `local` sorted with the ES rank among them */
         while (at > 0 && local[at - 1] > es_local)
             at--;
         if (!(at > 0 && local[at - 1] == es_local)) {
@@ -518,7 +513,7 @@ static void selection_free(selection *sel)
 
 int stats_order_exact(const double *x, size_t n, unsigned threads, order_query *q)
 {
-    selection sel = {.x = x, .n = n, .q = q};
+    selection sel = { .x = x, .n = n, .q = q };
     sel.nchunks = (n + CHUNK - 1) / CHUNK;
     unsigned workers = threads ? threads : par_cpus();
     sel.units = workers < sel.nchunks ? workers : (unsigned)sel.nchunks;
@@ -557,4 +552,3 @@ int stats_order_exact(const double *x, size_t n, unsigned threads, order_query *
     selection_free(&sel);
     return E_OK;
 }
-

@@ -21,8 +21,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define PILOT_MAX 16        /* blocks */
-#define Z 4.0               /* bracket half-width, in standard errors */
+#define PILOT_MAX 16 /* blocks */
+#define Z 4.0        /* bracket half-width, in standard errors */
 #define MAX_WANTED (STATS_MAX_RANKS + 1)
 
 typedef struct pool {
@@ -30,29 +30,29 @@ typedef struct pool {
     size_t len, cap;
 } pool;
 
-typedef struct segment {      /* where a block's copies went */
+typedef struct segment { /* where a block's copies went */
     unsigned worker;
     size_t start, len;
 } segment;
 
 struct stats_stream {
-    size_t n, nblocks, pilot;          /* pilot: blocks made before plan */
-    int bracketing;                    /* plan brackets from the pilot */
+    size_t n, nblocks, pilot; /* pilot: blocks made before plan */
+    int bracketing;           /* plan brackets from the pilot */
     stats_opts o;
-    size_t k;                          /* expected shortfall: mean of the k largest */
+    size_t k; /* expected shortfall: mean of the k largest */
     levels_plan lp;
-    size_t wanted[MAX_WANTED];         /* ranks: lp's, then the ES rank */
+    size_t wanted[MAX_WANTED]; /* ranks: lp's, then the ES rank */
     size_t nwanted;
-    int bracket_of[MAX_WANTED];        /* -1: the minimum or the maximum */
+    int bracket_of[MAX_WANTED]; /* -1: the minimum or the maximum */
     scan_plan plan;
-    scan_tally *tally;                 /* per block */
-    segment *seg;                      /* per block */
-    pool *pools;                       /* per worker */
+    scan_tally *tally; /* per block */
+    segment *seg;      /* per block */
+    pool *pools;       /* per worker */
     unsigned workers;
-    int bracketed;                     /* finish found every rank in its bracket */
+    int bracketed; /* finish found every rank in its bracket */
 };
 
-static const double report_levels[4] = {0.5, 0.9, 0.95, 0.99};
+static const double report_levels[4] = { 0.5, 0.9, 0.95, 0.99 };
 
 int stats_stream_new(stats_stream **out, size_t n, const stats_opts *o, isms_err *e)
 {
@@ -76,8 +76,8 @@ int stats_stream_new(stats_stream **out, size_t n, const stats_opts *o, isms_err
         s->pilot = s->nblocks / 4;
         s->pilot = s->pilot < PILOT_MAX ? s->pilot : PILOT_MAX;
     }
-    const double levels[5] = {report_levels[0], report_levels[1], report_levels[2],
-                              report_levels[3], level};
+    const double levels[5] = { report_levels[0], report_levels[1], report_levels[2],
+                               report_levels[3], level };
     stats_plan_levels(&s->lp, levels, 5, n);
     s->k = n - (size_t)floor(level * (double)n);
     s->k = s->k ? s->k : 1;
@@ -90,15 +90,9 @@ int stats_stream_new(stats_stream **out, size_t n, const stats_opts *o, isms_err
     return E_OK;
 }
 
-size_t stats_stream_pilot(const stats_stream *s)
-{
-    return s->pilot;
-}
+size_t stats_stream_pilot(const stats_stream *s) { return s->pilot; }
 
-int stats_stream_bracketed(const stats_stream *s)
-{
-    return s->bracketed;
-}
+int stats_stream_bracketed(const stats_stream *s) { return s->bracketed; }
 
 void stats_stream_free(stats_stream *s)
 {
@@ -118,7 +112,7 @@ void stats_stream_free(stats_stream *s)
  * hi >= m: to the top). */
 typedef struct span {
     long lo, hi;
-    size_t wanted;      /* its index in stats_stream.wanted */
+    size_t wanted; /* its index in stats_stream.wanted */
     size_t bracket;
 } span;
 
@@ -136,7 +130,7 @@ static void pilot_span(size_t r, size_t n, size_t m, span *sp)
 static size_t merge_spans(span *sp, size_t ns, long *blo, long *bhi)
 {
     size_t nb = 0;
-    for (size_t i = 0; i < ns; i++) {   /* spans come in ascending order */
+    for (size_t i = 0; i < ns; i++) { /* spans come in ascending order */
         if (nb && sp[i].lo <= bhi[nb - 1]) {
             bhi[nb - 1] = sp[i].hi > bhi[nb - 1] ? sp[i].hi : bhi[nb - 1];
         } else {
@@ -164,7 +158,7 @@ static size_t merge_spans(span *sp, size_t ns, long *blo, long *bhi)
 static void pilot_values(const double *x, size_t m, const long *blo, const long *bhi, size_t nb,
                          uint64_t *lo_key, uint64_t *hi_key)
 {
-    size_t ranks[2 * STATS_MAX_BRACKETS] = {0}, nr = 0;
+    size_t ranks[2 * STATS_MAX_BRACKETS] = { 0 }, nr = 0;
     for (size_t j = 0; j < nb; j++) {
         if (blo[j] >= 0)
             ranks[nr++] = (size_t)blo[j];
@@ -227,7 +221,7 @@ static void plan_brackets(stats_stream *s, const double *x)
     for (size_t i = 0; i < s->nwanted; i++) {
         size_t r = s->wanted[i];
         if (r == 0 || r == s->n - 1)
-            continue;   /* the minimum and the maximum are tracked as such */
+            continue; /* the minimum and the maximum are tracked as such */
         pilot_span(r, s->n, m, &sp[ns]);
         sp[ns++].wanted = i;
     }
@@ -271,7 +265,7 @@ void stats_stream_block(stats_stream *s, const double *x, size_t block, unsigned
         pl->v = xrealloc(pl->v, pl->cap * sizeof *pl->v);
     }
     size_t len = stats_scan(&s->plan, x + first, m, &s->tally[block], pl->v + pl->len);
-    s->seg[block] = (segment){worker, pl->len, len};
+    s->seg[block] = (segment){ worker, pl->len, len };
     pl->len += len;
 }
 
@@ -307,7 +301,7 @@ static void add_up(const stats_stream *s, totals *t)
  * copied) and copies. */
 typedef struct held {
     uint64_t below, inside, zeros;
-    uint64_t *keys;       /* the copies' keys */
+    uint64_t *keys; /* the copies' keys */
     size_t ncopies;
 } held;
 
@@ -329,7 +323,7 @@ static size_t bracket_at(const scan_plan *p, double v)
  * (h[0].keys owns it), and counts what each bracket holds. */
 static void collect_copies(const stats_stream *s, const totals *t, held *h)
 {
-    size_t nb = s->plan.nbrackets, count[STATS_MAX_BRACKETS] = {0};
+    size_t nb = s->plan.nbrackets, count[STATS_MAX_BRACKETS] = { 0 };
     for (unsigned w = 0; w < s->workers; w++)
         for (size_t i = 0; i < s->pools[w].len; i++)
             count[bracket_at(&s->plan, s->pools[w].v[i])]++;
@@ -339,7 +333,7 @@ static void collect_copies(const stats_stream *s, const totals *t, held *h)
     uint64_t *buf = xmalloc((total + 1) * sizeof *buf);
     h[0].keys = buf;
     for (size_t j = 0, at = 0; j < nb; at += count[j++]) {
-        h[j] = (held){.below = s->n - t->from[j], .keys = buf + at};
+        h[j] = (held){ .below = s->n - t->from[j], .keys = buf + at };
         h[j].zeros = holds_zero(&s->plan, j) ? t->zeros : 0;
         h[j].inside = count[j] + h[j].zeros;
     }
@@ -351,10 +345,7 @@ static void collect_copies(const stats_stream *s, const totals *t, held *h)
         }
 }
 
-static void free_copies(held *h)
-{
-    free(h[0].keys);
-}
+static void free_copies(held *h) { free(h[0].keys); }
 
 /* Does every wanted rank lie inside its bracket? */
 static int brackets_hold(const stats_stream *s, const held *h)
@@ -426,7 +417,7 @@ static void select_wanted(const stats_stream *s, const totals *t, held *h, uint6
 static double top_sum(const stats_stream *s, const totals *t, const held *h, double v)
 {
     int j = s->bracket_of[s->nwanted - 1];
-    if (j < 0)   /* k = n: everything; k = 1: the maximum */
+    if (j < 0) /* k = n: everything; k = 1: the maximum */
         return s->k == s->n ? t->sum : t->max;
     double past = s->plan.past[j], sum = 0.0;
     uint64_t greater = t->from[j] - h[j].inside + (h[j].zeros && 0.0 > v ? h[j].zeros : 0);
@@ -435,7 +426,7 @@ static double top_sum(const stats_stream *s, const totals *t, const held *h, dou
         const double *c = s->pools[g->worker].v + g->start;
         double inside = 0.0;
         for (size_t i = 0; i < g->len; i++) {
-            int above = c[i] > v && !(c[i] >= past);   /* not a branch: no guessing */
+            int above = c[i] > v && !(c[i] >= past); /* not a branch: no guessing */
             inside += above ? c[i] : 0.0;
             greater += (uint64_t)above;
         }
@@ -447,10 +438,11 @@ static double top_sum(const stats_stream *s, const totals *t, const held *h, dou
 /* The exact way, over the whole sample: no pilot, or a bracket missed. */
 static int select_exact(const stats_stream *s, const double *x, uint64_t *keys, double *es_sum)
 {
-    order_query q = {.ranks = s->lp.ranks, .nranks = s->lp.nranks, .keys = keys,
-                     .es_rank = s->n - s->k};
+    order_query q = {
+        .ranks = s->lp.ranks, .nranks = s->lp.nranks, .keys = keys, .es_rank = s->n - s->k
+    };
     int rc = stats_order_exact(x, s->n, s->o.threads, &q);
-    keys[s->nwanted - 1] = 0;   /* the ES rank's own value is not needed */
+    keys[s->nwanted - 1] = 0; /* the ES rank's own value is not needed */
     *es_sum = q.es_sum;
     return rc;
 }
@@ -459,16 +451,21 @@ static void fill_summary(const stats_stream *s, const totals *t, const uint64_t 
                          double es_sum, stats_summary *out)
 {
     double mean = t->sum / (double)s->n, d = mean - s->plan.shift;
-    double sumsq = t->sumsq - (double)s->n * d * d;   /* about the mean */
+    double sumsq = t->sumsq - (double)s->n * d * d; /* about the mean */
     sumsq = sumsq > 0.0 ? sumsq : 0.0;
     const levels_plan *p = &s->lp;
     *out = (stats_summary){
-        .n = s->n, .mean = mean,
-        .min = t->min, .max = t->max,
+        .n = s->n,
+        .mean = mean,
+        .min = t->min,
+        .max = t->max,
         .sd = s->n > 1 ? sqrt(sumsq / (double)(s->n - 1)) : 0.0,
-        .p50 = stats_interpolate(p, keys, 0), .p90 = stats_interpolate(p, keys, 1),
-        .p95 = stats_interpolate(p, keys, 2), .p99 = stats_interpolate(p, keys, 3),
-        .var_level = s->o.var_level, .var = stats_interpolate(p, keys, 4),
+        .p50 = stats_interpolate(p, keys, 0),
+        .p90 = stats_interpolate(p, keys, 1),
+        .p95 = stats_interpolate(p, keys, 2),
+        .p99 = stats_interpolate(p, keys, 3),
+        .var_level = s->o.var_level,
+        .var = stats_interpolate(p, keys, 4),
         .es = es_sum / (double)s->k,
         .p_above_appetite = (double)t->above[0] / (double)s->n,
         .p_above_tolerance = (double)t->above[1] / (double)s->n,

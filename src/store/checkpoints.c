@@ -10,7 +10,8 @@
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT seq, hash FROM ledger WHERE seq <= ? ORDER BY seq", &st, e);
+    int row,
+        rc = db_prep(s->db, "SELECT seq, hash FROM ledger WHERE seq <= ? ORDER BY seq", &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
@@ -192,8 +193,10 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)
     if (rc)
         return rc;
     db_stmt *st;
-    rc = db_prep(s->db, "INSERT INTO checkpoint (id, created_at, actor, size, root, "
-                        "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, e);
+    rc = db_prep(s->db,
+                 "INSERT INTO checkpoint (id, created_at, actor, size, root, "
+                 "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, c->id);
@@ -209,10 +212,12 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)
 int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT c.id, c.created_at, c.actor, c.size, c.root, k.key, c.signature "
-                          "FROM checkpoint c LEFT JOIN signing_key k ON k.id = c.signed_by ORDER BY c.id",
-                          &st, e);
+    int row,
+        rc =
+            db_prep(s->db,
+                    "SELECT c.id, c.created_at, c.actor, c.size, c.root, k.key, c.signature "
+                    "FROM checkpoint c LEFT JOIN signing_key k ON k.id = c.signed_by ORDER BY c.id",
+                    &st, e);
     if (rc)
         return rc;
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {

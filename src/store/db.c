@@ -138,7 +138,7 @@ int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
             return rc;
         head_of(st)->conn = d;
         if (c->slots[j].sql) {
-            head_of(st)->transient = 1;   /* the cached one is in use */
+            head_of(st)->transient = 1; /* the cached one is in use */
         } else {
             c->slots[j].sql = xstrdup(sql);
             c->slots[j].st = st;
@@ -258,7 +258,7 @@ void db_rollback(db *d)
 {
     char sql[96];
     if (d->in_txn && d->drv->txn_state(d) == DB_TXN_NONE) {
-        txn_forget(d);   /* already rolled back, savepoints and all */
+        txn_forget(d); /* already rolled back, savepoints and all */
         return;
     }
     if (d->savepoints) {
@@ -275,9 +275,13 @@ void db_rollback(db *d)
 
 int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value)
 {
-    static const struct { const char *table, *name; } names[] = {
-        {"ledger", "ledger entry"}, {"meta", "repository setting"},
-        {"schema_migration", "schema migration"}, {"checkpoint", "checkpoint"},
+    static const struct {
+        const char *table, *name;
+    } names[] = {
+        { "ledger", "ledger entry" },
+        { "meta", "repository setting" },
+        { "schema_migration", "schema migration" },
+        { "checkpoint", "checkpoint" },
     };
     char name[96];
     snprintf(name, sizeof name, "%s", table && *table ? table : "record");
@@ -287,9 +291,10 @@ int db_unique_error(isms_err *e, const char *table, const char *columns, const c
     for (char *p = name; *p; p++)
         if (*p == '_')
             *p = ' ';
-    return err_set(e, E_CONFLICT, columns, "another %s already has this %s%s%s%s: it must be unique",
-                   name, columns && *columns ? columns : "value", value ? " (" : "",
-                   value ? value : "", value ? ")" : "");
+    return err_set(e, E_CONFLICT, columns,
+                   "another %s already has this %s%s%s%s: it must be unique", name,
+                   columns && *columns ? columns : "value", value ? " (" : "", value ? value : "",
+                   value ? ")" : "");
 }
 
 int db_backup(db *d, const char *to, isms_err *e)

@@ -26,7 +26,7 @@ enum { DB_READ = 0, DB_WRITE = 1 };
 enum { DB_TXN_NONE = 0, DB_TXN_OPEN = 1, DB_TXN_FAILED = 2 };
 
 typedef struct db_driver {
-    const char *name;      /* "sqlite", "postgres" */
+    const char *name; /* "sqlite", "postgres" */
     /* Token substitutions for migration DDL: "@ID@" -> id_column. */
     const char *id_column; /* "INTEGER PRIMARY KEY" / "BIGINT PRIMARY KEY" */
     int (*open)(const char *target, int create, db **out, isms_err *e);
@@ -34,15 +34,15 @@ typedef struct db_driver {
     int (*exec)(db *d, const char *sql, isms_err *e);
     int (*prepare)(db *d, const char *sql, db_stmt **out, isms_err *e);
     void (*finalize)(db_stmt *st);
-    void (*bind_int)(db_stmt *st, int i, int64_t v);      /* i counts from 1 */
+    void (*bind_int)(db_stmt *st, int i, int64_t v); /* i counts from 1 */
     void (*bind_double)(db_stmt *st, int i, double v);
     void (*bind_text)(db_stmt *st, int i, const char *s); /* copied or kept until reset */
     void (*bind_null)(db_stmt *st, int i);
     int (*step)(db_stmt *st, int *row, isms_err *e);
-    int (*col_null)(db_stmt *st, int c);                  /* c counts from 0 */
+    int (*col_null)(db_stmt *st, int c); /* c counts from 0 */
     int64_t (*col_int)(db_stmt *st, int c);
     double (*col_double)(db_stmt *st, int c);
-    const char *(*col_text)(db_stmt *st, int c);          /* valid until the next step */
+    const char *(*col_text)(db_stmt *st, int c); /* valid until the next step */
     void (*reset)(db_stmt *st);
     int (*begin)(db *d, int write, isms_err *e);
     /* Where the connection's transaction really is, whatever db.c believes:
@@ -82,7 +82,7 @@ struct db {
     struct db_stmt_cache *cache;
     int in_txn;
     int savepoints;
-    int readonly;     /* set by the driver: the repository could be opened for reading only */
+    int readonly; /* set by the driver: the repository could be opened for reading only */
 };
 
 /* The drivers' message for a unique constraint a change broke: E_CONFLICT,
@@ -113,13 +113,13 @@ void db_done(db_stmt *st);
 
 void db_bind_int(db_stmt *st, int i, int64_t v);
 void db_bind_double(db_stmt *st, int i, double v);
-void db_bind_text(db_stmt *st, int i, const char *s);  /* NULL binds NULL */
+void db_bind_text(db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_null(db_stmt *st, int i);
 int db_step(db_stmt *st, int *row, isms_err *e);
 int db_col_null(db_stmt *st, int c);
 int64_t db_col_int(db_stmt *st, int c);
 double db_col_double(db_stmt *st, int c);
-const char *db_col_text(db_stmt *st, int c);          /* NULL for SQL NULL */
+const char *db_col_text(db_stmt *st, int c); /* NULL for SQL NULL */
 
 /* Runs a statement that returns no rows (or ignores them). */
 int db_run(db_stmt *st, isms_err *e);

@@ -42,23 +42,23 @@
 enum { PG_BEGIN_TRIES = 5 };
 
 typedef struct pg_db {
-    db base;          /* first, as db.c expects */
+    db base; /* first, as db.c expects */
     PGconn *conn;
-    char *label;      /* the repository's name in messages, no password */
-    int lost;         /* the connection is gone; every call fails at once */
-    char lock_timeout[32];   /* the session's, for messages */
+    char *label;           /* the repository's name in messages, no password */
+    int lost;              /* the connection is gone; every call fails at once */
+    char lock_timeout[32]; /* the session's, for messages */
     unsigned next_stmt;
 } pg_db;
 
 struct db_stmt {
-    db_stmt_head head;    /* first, as db.c expects */
-    char *sql;            /* with $n placeholders */
+    db_stmt_head head; /* first, as db.c expects */
+    char *sql;         /* with $n placeholders */
     int nparams;
-    char **params;        /* text values (malloc'd), NULL for SQL NULL */
-    char name[24];        /* the server-side statement's name */
-    int runs;             /* executions so far */
-    int prepared;         /* prepared on the server */
-    PGresult *res;        /* the executed statement's rows, NULL before */
+    char **params; /* text values (malloc'd), NULL for SQL NULL */
+    char name[24]; /* the server-side statement's name */
+    int runs;      /* executions so far */
+    int prepared;  /* prepared on the server */
+    PGresult *res; /* the executed statement's rows, NULL before */
     int row, nrows;
 };
 
@@ -120,7 +120,7 @@ static char *pg_label(const char *target)
         return xstrdup("a PostgreSQL database");
     char *errmsg = NULL;
     PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
-    PQfreemem(errmsg);   /* may quote parts of the string: never shown */
+    PQfreemem(errmsg); /* may quote parts of the string: never shown */
     if (!opts)
         return xstrdup("a PostgreSQL database (unreadable connection string)");
     const char *host = NULL, *port = NULL, *user = NULL, *dbname = NULL, *options = NULL;
@@ -139,7 +139,7 @@ static char *pg_label(const char *target)
         else if (!strcmp(o->keyword, "dbname"))
             dbname = o->val;
         else if (!strcmp(o->keyword, "options"))
-            options = o->val;   /* e.g. a search_path: tells repositories apart */
+            options = o->val; /* e.g. a search_path: tells repositories apart */
     }
     /* A socket directory cannot go where a host name goes in a URI. */
     int socket_dir = host && host[0] == '/';
@@ -155,7 +155,7 @@ static char *pg_label(const char *target)
     label_add(&b, "?host=", socket_dir ? host : NULL);
     label_add(&b, socket_dir ? "&options=" : "?options=", options);
     char *label = buf_detach(&b);
-    redact(label, password);   /* a password given as another option's value */
+    redact(label, password); /* a password given as another option's value */
     PQconninfoFree(opts);
     return label;
 }
@@ -219,7 +219,8 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
     if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
         return err_set(e, E_RETRY, NULL,
                        "a concurrent transaction on %s conflicted with this one (%s); nothing was "
-                       "written: run the command again", d->label, msg);
+                       "written: run the command again",
+                       d->label, msg);
     if (!strcmp(state, "55P03"))
         return err_set(e, E_RETRY, NULL,
                        "the repository is busy (another isms process has held the write lock, or "
@@ -234,14 +235,16 @@ static int pg_fail(pg_db *d, const PGresult *res, const char *what, isms_err *e)
         return err_set(e, E_DENIED, "repository",
                        "%s is read-only (the database or the server is set read-only, or this is "
                        "a standby): it can be verified, listed, shown and exported, not changed; "
-                       "nothing was saved", d->label);
+                       "nothing was saved",
+                       d->label);
     if (!strcmp(state, "42P07"))
         return err_set(e, E_CONFLICT, NULL, "%s: %s (was the repository created twice at once?)",
                        what, msg);
     if (!strcmp(state, "42501"))
         return err_set(e, E_DENIED, NULL,
                        "%s: %s (the role isms connects as needs to own the database, or at "
-                       "least its schema, to create and change the repository)", what, msg);
+                       "least its schema, to create and change the repository)",
+                       what, msg);
     if (!strncmp(state, "53", 2))
         return err_set(e, E_IO, NULL, "%s: the server is out of resources: %s", what, msg);
     return err_set(e, E_STORE, NULL, "%s: %s (SQLSTATE %s)", what, msg, state);
@@ -278,7 +281,11 @@ static int pg_value(pg_db *d, const char *sql, char **out, isms_err *e)
 
 /* ---- connections ---- */
 
-static void quiet_notices(void *arg, const char *message) { (void)arg; (void)message; }
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
 
 static const char *const session_setup =
     /* UTF-8 text both ways; doubles printed with every digit they need
@@ -308,7 +315,8 @@ static int parse_target(const char *target, char **password, isms_err *e)
         one_line(msg);
         return err_set(e, E_INVALID, "repository",
                        "the PostgreSQL connection string cannot be read (%s); isms does not show "
-                       "it, as it may hold a password", msg);
+                       "it, as it may hold a password",
+                       msg);
     }
     for (PQconninfoOption *o = opts; o->keyword; o++)
         if (!strcmp(o->keyword, "password") && o->val)
@@ -356,7 +364,8 @@ static int pg_connect(const char *target, pg_db **out, isms_err *e)
         free(password);
         int code = strstr(msg, "does not exist") ? E_NOT_FOUND : E_UNAVAILABLE;
         err_set(e, code, "repository", "cannot connect to %s: %s%s", label, msg,
-                code == E_NOT_FOUND ? " (create the database with createdb, then run isms init)" : "");
+                code == E_NOT_FOUND ? " (create the database with createdb, then run isms init)"
+                                    : "");
         PQfinish(conn);
         free(label);
         return code;
@@ -425,7 +434,8 @@ static int pg_check_empty(pg_db *d, isms_err *e)
     if (is_isms)
         return err_set(e, E_CONFLICT, "repository",
                        "%s already exists: the database holds an isms repository; isms will not "
-                       "overwrite it", d->label);
+                       "overwrite it",
+                       d->label);
     if (relations)
         return err_set(e, E_CONFLICT, "repository",
                        "%s is not empty (it holds %ld tables or views that are not isms's): isms "
@@ -523,7 +533,7 @@ static int pg_prepare(db *base, const char *sql, db_stmt **out, isms_err *e)
     st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
     snprintf(st->name, sizeof st->name, "isms_%u", ++d->next_stmt);
     st->row = -1;
-    (void)e;   /* prepared on the server at first use: errors surface in step */
+    (void)e; /* prepared on the server at first use: errors surface in step */
     *out = st;
     return 0;
 }
@@ -575,7 +585,7 @@ static void pg_bind_int(db_stmt *st, int i, int64_t v)
 static void pg_bind_double(db_stmt *st, int i, double v)
 {
     char s[40];
-    snprintf(s, sizeof s, "%.17g", v);   /* enough digits to round-trip */
+    snprintf(s, sizeof s, "%.17g", v); /* enough digits to round-trip */
     set_param(st, i, xstrdup(s));
 }
 
@@ -672,11 +682,9 @@ static int retry_begin(const PGresult *res)
 static int pg_txn_state(db *base)
 {
     switch (PQtransactionStatus(pg_of(base)->conn)) {
-    case PQTRANS_IDLE:
-        return DB_TXN_NONE;
-    case PQTRANS_INERROR:
-        return DB_TXN_FAILED;
-    default:   /* open, or the connection is gone: the next statement names that itself */
+    case PQTRANS_IDLE: return DB_TXN_NONE;
+    case PQTRANS_INERROR: return DB_TXN_FAILED;
+    default: /* open, or the connection is gone: the next statement names that itself */
         return DB_TXN_OPEN;
     }
 }
@@ -756,25 +764,25 @@ static int pg_remove(const char *target, isms_err *e)
 
 typedef struct check_query {
     const char *sql;
-    const char *before, *after;   /* the problem: before, the row's text, after */
+    const char *before, *after; /* the problem: before, the row's text, after */
 } check_query;
 
 /* Cheap checks of what PostgreSQL does not check by itself after someone
  * alters the schema behind isms's back. */
 static const check_query pg_checks[] = {
-    {"SELECT conrelid::regclass::text || '.' || conname FROM pg_catalog.pg_constraint "
-     "WHERE NOT convalidated AND connamespace = "
-     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
-     "constraint ", " is not validated: rows may violate it"},
-    {"SELECT i.indexrelid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
-     "ON c.oid = i.indrelid WHERE NOT i.indisvalid AND c.relnamespace = "
-     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
-     "index ", " is invalid"},
-    {"SELECT x.col FROM (VALUES ('seq'), ('prev_hash'), ('hash')) AS x(col) WHERE NOT EXISTS "
-     "(SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = "
-     "i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('ledger') AND "
-     "i.indisunique AND i.indnatts = 1 AND a.attname = x.col)",
-     "the ledger's UNIQUE(", ") constraint is missing: concurrent writers could fork the chain"},
+    { "SELECT conrelid::regclass::text || '.' || conname FROM pg_catalog.pg_constraint "
+      "WHERE NOT convalidated AND connamespace = "
+      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+      "constraint ", " is not validated: rows may violate it" },
+    { "SELECT i.indexrelid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+      "ON c.oid = i.indrelid WHERE NOT i.indisvalid AND c.relnamespace = "
+      "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())",
+      "index ", " is invalid" },
+    { "SELECT x.col FROM (VALUES ('seq'), ('prev_hash'), ('hash')) AS x(col) WHERE NOT EXISTS "
+      "(SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = "
+      "i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('ledger') AND "
+      "i.indisunique AND i.indnatts = 1 AND a.attname = x.col)",
+      "the ledger's UNIQUE(", ") constraint is missing: concurrent writers could fork the chain" },
 };
 
 static int pg_integrity(db *base, void *out, isms_err *e)
@@ -819,7 +827,7 @@ const db_driver db_pg_driver = {
     .reset = pg_reset,
     .begin = pg_begin,
     .txn_state = pg_txn_state,
-    .backup = NULL,   /* pg_dump is the tool for that; store.c backs up SQLite only */
+    .backup = NULL, /* pg_dump is the tool for that; store.c backs up SQLite only */
     .integrity = pg_integrity,
     .remove = pg_remove,
     .label = pg_label,

@@ -38,7 +38,7 @@ struct sq_check {
 };
 
 struct db_stmt {
-    db_stmt_head head;   /* first, as db.c expects */
+    db_stmt_head head; /* first, as db.c expects */
     sqlite3_stmt *st;
 };
 
@@ -73,22 +73,25 @@ static int storage_error(const sqlite_db *d, int sys, isms_err *e)
     case EDQUOT:
         return err_set(e, E_IO, "repository",
                        "the disk holding %s is full (or its quota is used up): nothing was saved; "
-                       "free some space and run the command again", d->path);
+                       "free some space and run the command again",
+                       d->path);
     case EROFS:
         return err_set(e, E_DENIED, "repository",
                        "%s is on a read-only file system: it can be read, not changed; nothing "
-                       "was saved", d->path);
+                       "was saved",
+                       d->path);
     case EACCES:
     case EPERM:
         return err_set(e, E_DENIED, "repository",
                        "%s, or the directory it is in, may not be %s by this user (permission "
-                       "denied); nothing was saved", d->path, d->readonly ? "read" : "written");
+                       "denied); nothing was saved",
+                       d->path, d->readonly ? "read" : "written");
     case EIO:
         return err_set(e, E_IO, "repository",
                        "input/output error on %s: the disk or the file system failed; nothing "
-                       "was saved: check the storage, then run `isms verify`", d->path);
-    default:
-        return 0;
+                       "was saved: check the storage, then run `isms verify`",
+                       d->path);
+    default: return 0;
     }
 }
 
@@ -128,28 +131,29 @@ static int sq_error(sqlite_db *d, int src, isms_err *e, const char *what)
         return err_set(e, E_CONFLICT, NULL, "the repository refused the change (%s)", msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return err_set(e, E_RETRY, NULL,
-                       "the repository is busy (another isms process holds the write lock); try again");
+        return err_set(
+            e, E_RETRY, NULL,
+            "the repository is busy (another isms process holds the write lock); try again");
     case SQLITE_READONLY:
         return err_set(e, E_DENIED, "repository",
                        "%s is read-only (%s): it can be verified, listed, shown and exported, not "
-                       "changed; nothing was saved", d->path,
+                       "changed; nothing was saved",
+                       d->path,
                        d->readonly ? "the file, its directory or its file system cannot be written"
                                    : msg);
-    case SQLITE_FULL:
-        return storage_error(d, ENOSPC, e);
+    case SQLITE_FULL: return storage_error(d, ENOSPC, e);
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
         if (storage_error(d, sys, NULL))
             return storage_error(d, sys, e);
         if ((src & 0xFF) == SQLITE_IOERR)
             return storage_error(d, EIO, e);
-        return err_set(e, E_IO, "repository", "cannot open %s or the files SQLite keeps beside it "
-                       "(%s-wal, %s-shm): %s", d->path, d->path, d->path,
-                       sys ? strerror(sys) : msg);
+        return err_set(e, E_IO, "repository",
+                       "cannot open %s or the files SQLite keeps beside it "
+                       "(%s-wal, %s-shm): %s",
+                       d->path, d->path, d->path, sys ? strerror(sys) : msg);
     case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return err_set(e, E_DENIED, "repository", "%s: %s", d->path, msg);
+    case SQLITE_AUTH: return err_set(e, E_DENIED, "repository", "%s: %s", d->path, msg);
     case SQLITE_CORRUPT:
         /* SQLite reports a read the disk failed (EIO) as damage: the
          * file's own last error tells them apart. */
@@ -161,10 +165,8 @@ static int sq_error(sqlite_db *d, int src, isms_err *e, const char *what)
     case SQLITE_NOTADB:
         return err_set(e, E_STORE, "repository",
                        "%s is not an isms repository: it is not a SQLite database", d->path);
-    case SQLITE_NOMEM:
-        return err_set(e, E_NOMEM, NULL, "out of memory");
-    default:
-        return err_set(e, E_STORE, NULL, "%s: %s", what, msg);
+    case SQLITE_NOMEM: return err_set(e, E_NOMEM, NULL, "out of memory");
+    default: return err_set(e, E_STORE, NULL, "%s: %s", what, msg);
     }
 }
 
@@ -229,7 +231,7 @@ static int open_readonly(sqlite_db *d, isms_err *e)
 {
     d->readonly = 1;
     char *uri = file_uri(d->path, "mode=ro");
-    isms_err first = {0};
+    isms_err first = { 0 };
     int rc = sq_connect(d, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, ro_setup, &first);
     free(uri);
     if (rc && first.code != E_STORE && !has_log(d->path)) {
@@ -243,7 +245,8 @@ static int open_readonly(sqlite_db *d, isms_err *e)
         return err_set(e, E_DENIED, "repository",
                        "%s cannot be written, and its write-ahead log (%s-wal) holds changes "
                        "SQLite cannot read without writing beside it: copy both files to "
-                       "writable storage and open the copy", d->path, d->path);
+                       "writable storage and open the copy",
+                       d->path, d->path);
     if (rc)
         err_set(e, first.code, first.field, "%s", first.msg);
     return rc;
@@ -285,12 +288,13 @@ static int sq_open(const char *path, int create, db **out, isms_err *e)
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (create && exists)
-        return err_set(e, E_CONFLICT, "repository", "%s already exists; isms will not overwrite it", path);
+        return err_set(e, E_CONFLICT, "repository", "%s already exists; isms will not overwrite it",
+                       path);
     if (!create && !exists)
         return err_set(e, errno == ENOENT ? E_NOT_FOUND : E_DENIED, "repository",
                        errno == ENOENT ? "no repository at %s (create one with: isms init %s)"
-                                       : "cannot reach %s: %s", path,
-                       errno == ENOENT ? path : strerror(errno));
+                                       : "cannot reach %s: %s",
+                       path, errno == ENOENT ? path : strerror(errno));
     if (exists && !S_ISREG(st.st_mode))
         return err_set(e, E_STORE, "repository", "%s is not an isms repository: it is %s", path,
                        S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
@@ -298,7 +302,8 @@ static int sq_open(const char *path, int create, db **out, isms_err *e)
     d->path = xstrdup(path);
     int rc;
     if (create || writable(path)) {
-        rc = sq_connect(d, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), rw_setup, e);
+        rc = sq_connect(d, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+                        rw_setup, e);
         /* SQLite opens a file it may not write read-only without a word. */
         if (!rc && !create && sqlite3_db_readonly(d->h, "main") == 1)
             rc = open_readonly(d, e);
@@ -310,7 +315,7 @@ static int sq_open(const char *path, int create, db **out, isms_err *e)
         free(d->path);
         free(d);
         if (create)
-            sq_remove(path, NULL);   /* nothing half-made is left behind */
+            sq_remove(path, NULL); /* nothing half-made is left behind */
         return rc;
     }
     size_cache(d->h, exists ? (long long)st.st_size : 0);
@@ -450,7 +455,8 @@ static int run_checks(sqlite_db *d, buf *problems, isms_err *e)
     for (rc = sqlite3_step(s); rc == SQLITE_ROW; rc = sqlite3_step(s))
         buf_printf(problems, "%srow %lld of %s refers to a missing row of %s",
                    problems->len ? "; " : "", (long long)sqlite3_column_int64(s, 1),
-                   (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2));
+                   (const char *)sqlite3_column_text(s, 0),
+                   (const char *)sqlite3_column_text(s, 2));
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? 0 : sq_error(d, rc, e, "foreign_key_check");
 }
@@ -529,7 +535,7 @@ static int sq_integrity(db *base, void *out, isms_err *e)
 /* The database file and the two files WAL mode keeps beside it. */
 static int sq_remove(const char *path, isms_err *e)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
     char side[4200];
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
         snprintf(side, sizeof side, "%s%s", path, suffixes[i]);

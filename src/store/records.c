@@ -18,9 +18,9 @@
 
 typedef struct regsql {
     const regdef *reg;
-    char *select;        /* SELECT ... FROM t t */
+    char *select; /* SELECT ... FROM t t */
     char *insert, *update, *by_key, *by_id;
-    char **link_one, **link_all, **link_del, **link_ins;   /* per field, NULL if not a link */
+    char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
 } regsql;
 
 static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
@@ -125,7 +125,8 @@ static void build_links(regsql *q, const regdef *reg)
                                         "ORDER BY l.%s, l.%s", src, lt, f->target, dst, src, dst);
         } else {
             q->link_one[i] = printf_sql("SELECT 0, l.%s FROM %s l WHERE l.%s = ?", dst, lt, src);
-            q->link_all[i] = printf_sql("SELECT l.%s, 0, l.%s FROM %s l ORDER BY l.%s", src, dst, lt, src);
+            q->link_all[i] =
+                printf_sql("SELECT l.%s, 0, l.%s FROM %s l ORDER BY l.%s", src, dst, lt, src);
         }
         q->link_del[i] = printf_sql("DELETE FROM %s WHERE %s = ?", lt, src);
         q->link_ins[i] = printf_sql("INSERT INTO %s (%s, %s) VALUES (?, ?)", lt, src, dst);
@@ -156,11 +157,21 @@ void regsql_free(store *s)
 {
     for (int i = 0; i < s->nsql; i++) {
         regsql *q = s->sql[i];
-        free(q->select); free(q->insert); free(q->update); free(q->by_key); free(q->by_id);
+        free(q->select);
+        free(q->insert);
+        free(q->update);
+        free(q->by_key);
+        free(q->by_id);
         for (int k = 0; k < q->reg->nfields; k++) {
-            free(q->link_one[k]); free(q->link_all[k]); free(q->link_del[k]); free(q->link_ins[k]);
+            free(q->link_one[k]);
+            free(q->link_all[k]);
+            free(q->link_del[k]);
+            free(q->link_ins[k]);
         }
-        free(q->link_one); free(q->link_all); free(q->link_del); free(q->link_ins);
+        free(q->link_one);
+        free(q->link_all);
+        free(q->link_del);
+        free(q->link_ins);
         free(q);
     }
     free(s->sql);
@@ -177,12 +188,11 @@ static void bind_value(db_stmt *st, int p, const fielddef *f, const value *v)
         return;
     }
     switch (f->type) {
-    case FT_INT: case FT_MONEY: case FT_BOOL: case FT_REF:
-        db_bind_int(st, p, v->i);
-        break;
-    default:
-        db_bind_text(st, p, v->s);
-        break;
+    case FT_INT:
+    case FT_MONEY:
+    case FT_BOOL:
+    case FT_REF: db_bind_int(st, p, v->i); break;
+    default: db_bind_text(st, p, v->s); break;
     }
 }
 
@@ -209,22 +219,20 @@ static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a)
         const fielddef *f = &reg->fields[i];
         value *v = &r->v[i];
         if (is_link(f)) {
-            v->null = 0;   /* an empty set, until links are loaded */
+            v->null = 0; /* an empty set, until links are loaded */
             continue;
         }
         v->null = db_col_null(st, c);
         switch (f->type) {
-        case FT_INT: case FT_MONEY: case FT_BOOL:
-            v->i = db_col_int(st, c);
-            break;
+        case FT_INT:
+        case FT_MONEY:
+        case FT_BOOL: v->i = db_col_int(st, c); break;
         case FT_REF:
             v->i = db_col_int(st, c);
             v->s = arena_strdup(a, db_col_text(st, c + 1));
             c++;
             break;
-        default:
-            v->s = arena_strdup(a, db_col_text(st, c));
-            break;
+        default: v->s = arena_strdup(a, db_col_text(st, c)); break;
         }
         c++;
     }
@@ -339,7 +347,8 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     /* Key numbers count per prefix: built-in records (T-IS-001) take ids
      * but not numbers, so the first user threat is THR-1. Keys of one
      * prefix grow with id, so the newest such key holds the largest number. */
-    snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1", reg->name);
+    snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1",
+             reg->name);
     rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
@@ -353,8 +362,9 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     if (rc)
         return rc;
     *id = max_id + 1;
-    *key = (reg->flags & REG_SINGLETON) ? arena_strdup(a, reg->key_prefix)
-                                        : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(max_no + 1));
+    *key = (reg->flags & REG_SINGLETON)
+               ? arena_strdup(a, reg->key_prefix)
+               : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(max_no + 1));
     return 0;
 }
 
@@ -399,7 +409,7 @@ int store_update(store *s, const record *r, isms_err *e)
     int row;
     rc = db_step(st, &row, e);
     if (!rc && row)
-        rc = db_run(st, e);   /* finish the statement */
+        rc = db_run(st, e); /* finish the statement */
     else
         db_done(st);
     if (rc)
@@ -407,7 +417,8 @@ int store_update(store *s, const record *r, isms_err *e)
     if (!row)
         return err_set(e, E_RETRY, "version",
                        "%s was changed by someone else since version %lld was read; "
-                       "read it again and retry", r->key, (long long)(r->version - 1));
+                       "read it again and retry",
+                       r->key, (long long)(r->version - 1));
     return write_links(s, q, r, 1, e);
 }
 
@@ -432,7 +443,8 @@ static int get_where(store *s, const regdef *reg, const char *sql, const char *k
     if (!row) {
         if (key)
             return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
-        return err_set(e, E_NOT_FOUND, reg->name, "there is no %s with id %lld", reg->name, (long long)id);
+        return err_set(e, E_NOT_FOUND, reg->name, "there is no %s with id %lld", reg->name,
+                       (long long)id);
     }
     return load_links(s, q, out, a, e);
 }
@@ -470,13 +482,14 @@ static int find_by(store *s, const regdef *reg, const char *field, const char *t
     return rc;
 }
 
-int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e)
+int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
+                 isms_err *e)
 {
     return find_by(s, reg, "key", key, id, NULL, retired, NULL, e);
 }
 
-int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
-                    int64_t *id, const char **key, arena *a, isms_err *e)
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
+                    const char **key, arena *a, isms_err *e)
 {
     if (!has_field(reg, f))
         return not_a_field(reg, f, e);
@@ -487,13 +500,13 @@ int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *
 static void query_where(buf *b, const regdef *reg, const store_query *q)
 {
     buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
-                : q && q->only_retired ? " WHERE t.retired_at IS NOT NULL"
-                                       : " WHERE t.retired_at IS NULL");
+                : q && q->only_retired  ? " WHERE t.retired_at IS NOT NULL"
+                                        : " WHERE t.retired_at IS NULL");
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
-        if (is_link(f))   /* a set holding the member */
-            buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src, f->link_table,
-                       f->link_dst);
+        if (is_link(f)) /* a set holding the member */
+            buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
+                       f->link_table, f->link_dst);
         else
             buf_printf(b, " AND t.%s = ?", f->name);
     }
@@ -620,8 +633,8 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
 
 /* Hands each row of `st` to fn, with its links from the cursors (cur[i]
  * for field i; none where cur[i].st is NULL). */
-static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn, void *ctx,
-                     isms_err *e)
+static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn,
+                     void *ctx, isms_err *e)
 {
     arena a;
     arena_init(&a);
@@ -736,7 +749,8 @@ int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms
     if (!has_field(reg, f))
         return not_a_field(reg, f, e);
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", f->name, reg->name);
+    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", f->name,
+             reg->name);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
@@ -752,10 +766,11 @@ int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms
 static const char *column_type(const fielddef *f)
 {
     switch (f->type) {
-    case FT_INT: case FT_MONEY: case FT_BOOL: case FT_REF:
-        return "BIGINT";
-    default:
-        return "TEXT";
+    case FT_INT:
+    case FT_MONEY:
+    case FT_BOOL:
+    case FT_REF: return "BIGINT";
+    default: return "TEXT";
     }
 }
 
@@ -763,9 +778,10 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
 {
     buf b;
     buf_init(&b);
-    buf_printf(&b, "CREATE TABLE %s (id %s, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, "
-               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT", reg->name,
-               s->db->drv->id_column);
+    buf_printf(&b,
+               "CREATE TABLE %s (id %s, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, "
+               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT",
+               reg->name, s->db->drv->id_column);
     for (int i = 0; i < reg->nfields; i++)
         if (!is_link(&reg->fields[i]))
             buf_printf(&b, ", %s %s", reg->fields[i].name, column_type(&reg->fields[i]));
@@ -773,8 +789,10 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
     for (int i = 0; i < reg->nfields; i++) {
         const fielddef *f = &reg->fields[i];
         if (is_link(f))
-            buf_printf(&b, "CREATE TABLE %s (%s BIGINT NOT NULL REFERENCES %s (id), %s %s NOT NULL, "
-                       "PRIMARY KEY (%s, %s));\n", f->link_table, f->link_src, reg->name, f->link_dst,
+            buf_printf(&b,
+                       "CREATE TABLE %s (%s BIGINT NOT NULL REFERENCES %s (id), %s %s NOT NULL, "
+                       "PRIMARY KEY (%s, %s));\n",
+                       f->link_table, f->link_src, reg->name, f->link_dst,
                        f->type == FT_LINKS ? "BIGINT" : "TEXT", f->link_src, f->link_dst);
     }
     int rc = db_exec(s->db, buf_str(&b), e);

@@ -119,7 +119,7 @@ static int expected_schema(int version, listing *out, isms_err *e)
     db *mem;
     int rc = db_open(":memory:", 1, &mem, e);
     if (!rc)
-        rc = db_exec(mem, "BEGIN", e);   /* one transaction, as a migration runs */
+        rc = db_exec(mem, "BEGIN", e); /* one transaction, as a migration runs */
     for (int v = 1; !rc && v <= version; v++) {
         char *sql = store_migration_sql(mem, v);
         rc = db_exec(mem, sql, e);

@@ -65,7 +65,10 @@ static int read_version(store *s, int *version, isms_err *e)
     return rc;
 }
 
-int store_schema_version(store *s, int *version, isms_err *e) { return read_version(s, version, e); }
+int store_schema_version(store *s, int *version, isms_err *e)
+{
+    return read_version(s, version, e);
+}
 
 char *store_migration_sql(const db *d, int version)
 {
@@ -113,7 +116,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
 {
     int limit = migration_limit(), version = 0, rc;
     if (!create) {
-        isms_err why = {0};
+        isms_err why = { 0 };
         rc = read_version(s, &version, &why);
         /* Only a missing table means "not a repository": a full disk, an
          * I/O error or damage say what they are. */
@@ -132,7 +135,8 @@ static int migrate(store *s, const char *target, const char *name, int create, i
             return err_set(e, E_DENIED, "repository",
                            "%s has schema version %d and this isms needs %d, but it is read-only "
                            "and cannot be upgraded: read it with the isms that wrote it, or "
-                           "upgrade a writable copy", name, version, limit);
+                           "upgrade a writable copy",
+                           name, version, limit);
         rc = backup_before_upgrade(s, target, version, e);
         if (rc)
             return rc;
@@ -235,7 +239,8 @@ int store_begin(store *s, int write, isms_err *e)
     if (diff)
         return err_set(e, E_TAMPERED, "repository",
                        "the repository's schema differs from the one isms made (%s); no change "
-                       "is written until it is restored: run `isms verify`", diff);
+                       "is written until it is restored: run `isms verify`",
+                       diff);
     return db_begin(s->db, write, e);
 }
 int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
@@ -292,8 +297,9 @@ int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e
 int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db, "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     &st, e);
+    int rc =
+        db_prep(s->db, "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, r->seq);

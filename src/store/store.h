@@ -22,7 +22,7 @@ typedef struct store store;
  * to do in the same transaction as a schema upgrade (write the ledger entry
  * that records it). */
 typedef struct store_schema {
-    const regdef *const *registers;   /* NULL-terminated */
+    const regdef *const *registers; /* NULL-terminated */
     int (*on_upgrade)(store *s, int from, int to, void *ctx, isms_err *e);
     void *ctx;
 } store_schema;
@@ -34,7 +34,7 @@ typedef struct store_schema {
 int store_open(const char *target, int create, const store_schema *schema, store **out,
                int *upgraded_from, isms_err *e);
 void store_close(store *s);
-const char *store_backend(const store *s);   /* "sqlite" / "postgres" */
+const char *store_backend(const store *s); /* "sqlite" / "postgres" */
 /* Removes the repository at `target`: what a failed create or import
  * leaves, or what `demo --force` replaces. A PostgreSQL database holding
  * tables that are not isms's is refused (E_CONFLICT), never emptied. */
@@ -73,7 +73,8 @@ int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
 
 /* meta: small named values about the repository (its id, its origin). */
-int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e); /* NULL if unset */
+int store_meta_get(store *s, const char *name, char **out, arena *a,
+                   isms_err *e); /* NULL if unset */
 int store_meta_set(store *s, const char *name, const char *text, isms_err *e);
 
 /* ---- records ---- */
@@ -92,10 +93,11 @@ int store_update(store *s, const record *r, isms_err *e);
 int store_get(store *s, const regdef *reg, const char *key, record *out, arena *a, isms_err *e);
 int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e);
 /* Finds id and retirement of a key; *id = 0 when there is no such record. */
-int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired, isms_err *e);
+int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
+                 isms_err *e);
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
-int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text,
-                    int64_t *id, const char **key, arena *a, isms_err *e);
+int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
+                    const char **key, arena *a, isms_err *e);
 
 /* A field equal to a value; for a set field (links, enum sets), a set
  * holding that member. */
@@ -110,7 +112,7 @@ typedef struct store_query {
     int only_retired;
     const store_filter *filters;
     int nfilters;
-    int64_t limit;         /* 0: all */
+    int64_t limit; /* 0: all */
     int64_t offset;
 } store_query;
 
@@ -141,7 +143,7 @@ int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms
 typedef struct ledger_row {
     int64_t seq;
     const char *ts, *actor, *entity, *key, *op, *data;
-    const char *note;      /* NULL when none was given */
+    const char *note; /* NULL when none was given */
     const char *prev_hash, *hash;
 } ledger_row;
 
@@ -189,12 +191,12 @@ int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, voi
 
 /* A checkpoint the repository signed (table checkpoint). */
 typedef struct store_checkpoint {
-    int64_t id;              /* insert: 0 takes the next id */
+    int64_t id; /* insert: 0 takes the next id */
     const char *created_at, *actor;
     int64_t size;
-    const char *root;        /* base64, as in the checkpoint */
-    const char *signed_by;   /* the signing key's key: "KEY-1" (scan: NULL if it is gone) */
-    const char *signature;   /* the signature line */
+    const char *root;      /* base64, as in the checkpoint */
+    const char *signed_by; /* the signing key's key: "KEY-1" (scan: NULL if it is gone) */
+    const char *signature; /* the signature line */
 } store_checkpoint;
 
 /* E_NOT_FOUND when c->signed_by is no signing key. */

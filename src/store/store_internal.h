@@ -13,7 +13,7 @@ struct store {
     int version;             /* the schema version once open */
     struct regsql **sql;     /* per-register SQL text, built on first use */
     int nsql;
-    char *schema_diff;       /* schema.c: how the schema differs from its migrations', or NULL */
+    char *schema_diff; /* schema.c: how the schema differs from its migrations', or NULL */
     int schema_checked;
 };
 

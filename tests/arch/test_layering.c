@@ -10,9 +10,9 @@
 #include <string.h>
 
 typedef struct layer {
-    const char *name;          /* folder under src/ */
-    const char *may_include;   /* space-separated folders (a folder also covers its subfolders) */
-    int jansson;               /* may include <jansson.h> */
+    const char *name;        /* folder under src/ */
+    const char *may_include; /* space-separated folders (a folder also covers its subfolders) */
+    int jansson;             /* may include <jansson.h> */
 } layer;
 
 /* Every folder of src/ that holds code, bottom up. The domain's five jobs
@@ -22,28 +22,30 @@ typedef struct layer {
  * the views every front end shows alike (derived values, list filters,
  * the dashboard). */
 static const layer layers[] = {
-    {"core", "", 0},
-    {"risk", "core", 0},
-    {"store", "core", 0},
-    {"formats", "core", 1},
-    {"ledger", "core store formats", 0},
-    {"domain/engine", "core store ledger formats risk domain/registers", 0},
-    {"domain/registers", "core store ledger formats risk domain/engine domain/workflows", 0},
-    {"domain/workflows", "core store ledger formats risk domain/engine domain/registers", 0},
-    {"domain/integrity", "core store ledger formats domain/engine domain/registers", 0},
-    {"domain/views", "core store ledger formats risk domain/engine domain/registers "
-                     "domain/workflows domain/integrity", 0},
-    {"backup", "core store ledger formats domain", 1},
-    {"cli", "core store ledger formats risk domain backup", 1},
+    { "core", "", 0 },
+    { "risk", "core", 0 },
+    { "store", "core", 0 },
+    { "formats", "core", 1 },
+    { "ledger", "core store formats", 0 },
+    { "domain/engine", "core store ledger formats risk domain/registers", 0 },
+    { "domain/registers", "core store ledger formats risk domain/engine domain/workflows", 0 },
+    { "domain/workflows", "core store ledger formats risk domain/engine domain/registers", 0 },
+    { "domain/integrity", "core store ledger formats domain/engine domain/registers", 0 },
+    { "domain/views",
+      "core store ledger formats risk domain/engine domain/registers "
+      "domain/workflows domain/integrity",
+      0 },
+    { "backup", "core store ledger formats domain", 1 },
+    { "cli", "core store ledger formats risk domain backup", 1 },
 };
 enum { NLAYERS = sizeof layers / sizeof *layers };
 
 /* Folders that hold no C: data compiled into the binary. */
-static const char *const data_folders[] = {"store/migrations", "cli/demo", NULL};
+static const char *const data_folders[] = { "store/migrations", "cli/demo", NULL };
 
-static const char *const db_headers[] = {"<sqlite3.h>", "<libpq-fe.h>", NULL};
-static const char *const sql_words[] = {"\"SELECT ", "\"INSERT INTO", "\"UPDATE ", "\"DELETE FROM",
-                                        "\"CREATE TABLE", NULL};
+static const char *const db_headers[] = { "<sqlite3.h>", "<libpq-fe.h>", NULL };
+static const char *const sql_words[] = { "\"SELECT ",     "\"INSERT INTO",  "\"UPDATE ",
+                                         "\"DELETE FROM", "\"CREATE TABLE", NULL };
 
 static int allowed(const layer *l, const char *target)
 {
@@ -63,13 +65,14 @@ static int check_line(const layer *l, const char *path, int lineno, const char *
     int bad = 0;
     const char *inc = strstr(line, "#include \"");
     if (inc) {
-        char target[128] = {0};
+        char target[128] = { 0 };
         sscanf(inc + 10, "%127[^\"]", target);
         char *slash = strrchr(target, '/');
         if (slash)
             *slash = 0;
         if (slash && !allowed(l, target)) {
-            fprintf(stderr, "%s:%d: layer %s may not include %s: %s", path, lineno, l->name, target, line);
+            fprintf(stderr, "%s:%d: layer %s may not include %s: %s", path, lineno, l->name, target,
+                    line);
             bad = 1;
         }
     }
@@ -79,7 +82,8 @@ static int check_line(const layer *l, const char *path, int lineno, const char *
             bad = 1;
         }
     if (strstr(line, "#include") && strstr(line, "<jansson.h>") && !l->jansson) {
-        fprintf(stderr, "%s:%d: layer %s may not use jansson (use formats/jsonw.h): %s", path, lineno, l->name, line);
+        fprintf(stderr, "%s:%d: layer %s may not use jansson (use formats/jsonw.h): %s", path,
+                lineno, l->name, line);
         bad = 1;
     }
     for (int k = 0; sql_words[k] && strcmp(l->name, "store"); k++)
@@ -205,7 +209,8 @@ static void the_checker_catches_a_violation(void **state)
     const layer *core = layer_of("core"), *engine = layer_of("domain/engine"),
                 *integrity = layer_of("domain/integrity"), *cli = layer_of("cli");
     assert_true(check_line(core, "core/x.c", 1, "#include \"domain/engine/dom.h\"\n"));
-    assert_true(check_line(engine, "domain/engine/x.c", 1, "    db_prep(s, \"SELECT 1\", &st, e);\n"));
+    assert_true(
+        check_line(engine, "domain/engine/x.c", 1, "    db_prep(s, \"SELECT 1\", &st, e);\n"));
     assert_true(check_line(engine, "domain/engine/x.c", 1, "#include <jansson.h>\n"));
     assert_true(check_line(integrity, "domain/integrity/x.c", 1,
                            "#include \"domain/workflows/quantify.h\"\n"));

@@ -16,8 +16,8 @@ static int setup(void **state)
     source = tu_path("source.isms");
     free(tu_isms_ok(NULL, "demo", source));
     /* A retired record and a note: the copy must keep both. */
-    char *out = tu_isms_ok(source, "control", "add", "--title", "Old tape backups", "--owner", "PER-4",
-                           "--status", "operating");
+    char *out = tu_isms_ok(source, "control", "add", "--title", "Old tape backups", "--owner",
+                           "PER-4", "--status", "operating");
     char key[32];
     assert_int_equal(sscanf(out, "added %31s", key), 1);
     free(out);
@@ -70,7 +70,7 @@ static void an_occupied_target_is_refused(void **state)
     assert_contains(r.err, "already exists");
     tu_result_free(&r);
     char *after = export_of(target);
-    assert_string_equal(before, after);   /* untouched */
+    assert_string_equal(before, after); /* untouched */
     free(before);
     free(after);
 }

@@ -35,8 +35,8 @@ static void round_trip_is_identical(void **state)
     free(x);
     free(y);
     /* The copy is a working repository, not a museum piece. */
-    free(tu_isms_ok(copy, "risk", "add", "--title", "After import", "--owner", "PER-3", "--likelihood",
-                    "2", "--impact", "2"));
+    free(tu_isms_ok(copy, "risk", "add", "--title", "After import", "--owner", "PER-3",
+                    "--likelihood", "2", "--impact", "2"));
     char *out = tu_isms_ok(copy, "verify");
     assert_contains(out, "ok:");
     free(out);
@@ -68,7 +68,7 @@ static void tampered_export_is_refused(void **state)
     tu_isms(&r, NULL, NULL, "import", bad, target, (const char *)NULL);
     assert_int_equal(r.status, 10);
     assert_contains(r.err, "RISK-1");
-    assert_false(tu_repo_exists(target));   /* nothing left behind */
+    assert_false(tu_repo_exists(target)); /* nothing left behind */
     tu_result_free(&r);
 }
 
@@ -97,13 +97,15 @@ static char *set_member(const char *doc, const char *after, const char *name, co
 static void invalid_values_are_refused(void **state)
 {
     (void)state;
-    static const struct { const char *name, *json, *message; } edits[] = {
-        {"likelihood", "9", "likelihood: 9 is out of range"},
-        {"title", "\"   \"", "title: \"   \" is blank"},
-        {"treatment", "\"ignore\"", "treatment: \"ignore\""},
-        {"review_date", "\"2027-02-30\"", "review_date: \"2027-02-30\""},
-        {"owner", "null", "owner is required"},
-        {"lef", "\"pert(6,2,1)\"", "lef"},
+    static const struct {
+        const char *name, *json, *message;
+    } edits[] = {
+        { "likelihood", "9", "likelihood: 9 is out of range" },
+        { "title", "\"   \"", "title: \"   \" is blank" },
+        { "treatment", "\"ignore\"", "treatment: \"ignore\"" },
+        { "review_date", "\"2027-02-30\"", "review_date: \"2027-02-30\"" },
+        { "owner", "null", "owner is required" },
+        { "lef", "\"pert(6,2,1)\"", "lef" },
     };
     char *x = tu_read_file(tu_path("a.json"), NULL);
     for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
@@ -127,10 +129,10 @@ static void malformed_files_are_refused(void **state)
 {
     (void)state;
     static const char *const docs[] = {
-        "{\"format\": \"isms-export\", \"format_version\": 1, ",             /* truncated */
-        "[1, 2, 3]",                                                           /* not an export */
+        "{\"format\": \"isms-export\", \"format_version\": 1, ", /* truncated */
+        "[1, 2, 3]",                                             /* not an export */
         "{\"format\": \"something-else\"}",
-        "{\"format\": \"isms-export\", \"format\": \"isms-export\"}",          /* duplicate key */
+        "{\"format\": \"isms-export\", \"format\": \"isms-export\"}", /* duplicate key */
         "{\"format\": \"isms-export\", \"format_version\": 1, \"schema_version\": 999}",
     };
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {

@@ -25,12 +25,13 @@ static int setup(void **state)
                     "management-body"));
     free(tu_isms_ok(repo, "objective", "add", "--title", "Payments", "--owner", "PER-1"));
     free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--owner", "PER-1",
-                    "--objective", "OBJ-1", "--likelihood", "3", "--impact", "5", "--lef", "pert(0.5,2,6)",
-                    "--primary-loss", "lognormal90(100000,10000000)"));
-    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats", "RISK-1",
-                    "--status", "operating", "--acts-on", "primary-loss", "--reduction", "pert(0.3,0.5,0.7)"));
-    free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement", "Payments: 1m at P95",
-                    "--appetite", "1000000", "--tolerance", "3000000"));
+                    "--objective", "OBJ-1", "--likelihood", "3", "--impact", "5", "--lef",
+                    "pert(0.5,2,6)", "--primary-loss", "lognormal90(100000,10000000)"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats",
+                    "RISK-1", "--status", "operating", "--acts-on", "primary-loss", "--reduction",
+                    "pert(0.3,0.5,0.7)"));
+    free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement",
+                    "Payments: 1m at P95", "--appetite", "1000000", "--tolerance", "3000000"));
     free(tu_isms_ok(repo, "--as", "dana@x.example", "appetite", "approve", "APP-1"));
     return 0;
 }
@@ -78,22 +79,25 @@ static void assert_nothing_clipped(const char *svg)
 {
     for (const char *el = strstr(svg, "<text "); el; el = strstr(el + 1, "<text ")) {
         if (strstr(el, "transform=") && strstr(el, "transform=") < strchr(el, '>'))
-            continue;   /* the rotated axis title: checked by eye on the PNG */
+            continue; /* the rotated axis title: checked by eye on the PNG */
         char s[600];
         text_of(el, s, sizeof s);
-        double x = attr_num(el, "x", -1), y = attr_num(el, "y", -1), size = attr_num(el, "font-size", 12);
+        double x = attr_num(el, "x", -1), y = attr_num(el, "y", -1),
+               size = attr_num(el, "font-size", 12);
         double w = (double)utf8_width(s) * size * 0.56;
-        double x0 = attr_is(el, "text-anchor", "end") ? x - w : attr_is(el, "text-anchor", "middle") ? x - w / 2 : x;
+        double x0 = attr_is(el, "text-anchor", "end")      ? x - w
+                    : attr_is(el, "text-anchor", "middle") ? x - w / 2
+                                                           : x;
         if (x0 < 0 || x0 + w > SVG_LEC_WIDTH || y - size < 0 || y > SVG_LEC_HEIGHT)
-            fail_msg("text \"%s\" at %.0f,%.0f (width %.0f) leaves the %dx%d picture", s, x, y, w, SVG_LEC_WIDTH,
-                     SVG_LEC_HEIGHT);
+            fail_msg("text \"%s\" at %.0f,%.0f (width %.0f) leaves the %dx%d picture", s, x, y, w,
+                     SVG_LEC_WIDTH, SVG_LEC_HEIGHT);
     }
     const char *legend = strstr(svg, "<g class=\"legend\">");
     assert_non_null(legend);
     const char *end = strstr(legend, "</g>");
     for (const char *el = strchr(legend + 1, '<'); el && el < end; el = strchr(el + 1, '<')) {
         double x = attr_num(el, "x", attr_num(el, "x1", 1e9));
-        if (x < SVG_LEC_WIDTH - 236)   /* the plot's right edge */
+        if (x < SVG_LEC_WIDTH - 236) /* the plot's right edge */
             fail_msg("legend element at x = %.0f is on the plot: %.60s", x, el);
     }
 }
@@ -168,14 +172,23 @@ static void long_titles_are_shortened_not_clipped(void **state)
 static void labels_stay_inside_and_apart(void **state)
 {
     (void)state;
-    double x[3] = {1e4, 1e6, 1e8}, y[3] = {0.5, 0.05, 0.001};
-    svg_series s[2] = {{"current residual", NULL, x, y, 3, "#1f5fa8", NULL, 0},
-                       {"target residual", NULL, x, y, 3, "#2a8a3e", "8,5", 0}};
-    svg_marker m[2] = {{"appetite", 1.0e8}, {"tolerance", 1.05e8}};
-    svg_point p = {"current P95 EUR 1m", 1e6, 0.05, NULL};
-    svg_lec_chart ch = {.title = "T", .footer = "analysis QNT-9 · 2026-01-01", .currency = "EUR", .series = s,
-                        .nseries = 2, .markers = m, .nmarkers = 2, .level = 0.05, .level_tick = "5%",
-                        .level_name = "P95", .points = &p, .npoints = 1};
+    double x[3] = { 1e4, 1e6, 1e8 }, y[3] = { 0.5, 0.05, 0.001 };
+    svg_series s[2] = { { "current residual", NULL, x, y, 3, "#1f5fa8", NULL, 0 },
+                        { "target residual", NULL, x, y, 3, "#2a8a3e", "8,5", 0 } };
+    svg_marker m[2] = { { "appetite", 1.0e8 }, { "tolerance", 1.05e8 } };
+    svg_point p = { "current P95 EUR 1m", 1e6, 0.05, NULL };
+    svg_lec_chart ch = { .title = "T",
+                         .footer = "analysis QNT-9 · 2026-01-01",
+                         .currency = "EUR",
+                         .series = s,
+                         .nseries = 2,
+                         .markers = m,
+                         .nmarkers = 2,
+                         .level = 0.05,
+                         .level_tick = "5%",
+                         .level_name = "P95",
+                         .points = &p,
+                         .npoints = 1 };
     buf b;
     buf_init(&b);
     svg_lec(&b, &ch);
@@ -183,7 +196,8 @@ static void labels_stay_inside_and_apart(void **state)
     assert_nothing_clipped(svg);
     assert_contains(svg, "same as current residual");
     /* the two amount labels do not overlap: different sides or rows */
-    const char *a = strstr(svg, "appetite EUR 100m</text>"), *t = strstr(svg, "tolerance EUR 105m</text>");
+    const char *a = strstr(svg, "appetite EUR 100m</text>"),
+               *t = strstr(svg, "tolerance EUR 105m</text>");
     assert_non_null(a);
     assert_non_null(t);
     while (strncmp(a, "<text", 5))
@@ -200,7 +214,7 @@ static void chart_renders_to_png(void **state)
 {
     (void)state;
     tu_result r;
-    const char *which[] = {"sh", "-c", "command -v rsvg-convert", NULL};
+    const char *which[] = { "sh", "-c", "command -v rsvg-convert", NULL };
     tu_run(&r, NULL, which);
     int have = r.status == 0;
     tu_result_free(&r);
@@ -210,7 +224,7 @@ static void chart_renders_to_png(void **state)
     }
     free(lec_svg("lec-png.svg", "--no-save"));
     const char *png = tu_path("lec.png");
-    const char *argv[] = {"rsvg-convert", tu_path("lec-png.svg"), "-o", png, NULL};
+    const char *argv[] = { "rsvg-convert", tu_path("lec-png.svg"), "-o", png, NULL };
     tu_run(&r, NULL, argv);
     assert_int_equal(r.status, 0);
     tu_result_free(&r);

@@ -18,14 +18,14 @@
 
 typedef struct repo {
     const char *target;
-    const char *key;          /* the repository's private key file */
-    char *public_key;         /* its public key, as `key generate` printed it */
+    const char *key;  /* the repository's private key file */
+    char *public_key; /* its public key, as `key generate` printed it */
 } repo;
 
 static repo make_repo(const char *name)
 {
     char file[128];
-    repo r = {.target = tu_repo(name)};
+    repo r = { .target = tu_repo(name) };
     snprintf(file, sizeof file, "%s.key", name);
     r.key = tu_path(file);
     free(tu_isms_ok(NULL, "init", r.target));
@@ -43,7 +43,8 @@ static void drop_repo(repo *r) { free(r->public_key); }
 
 static void add_asset(const repo *r, const char *name)
 {
-    free(tu_isms_ok(r->target, "asset", "add", "--name", name, "--type", "system", "--owner", "PER-1"));
+    free(tu_isms_ok(r->target, "asset", "add", "--name", name, "--type", "system", "--owner",
+                    "PER-1"));
 }
 
 /* Issues a checkpoint into tu_path(file); returns that path. */
@@ -54,7 +55,10 @@ static const char *checkpoint(const repo *r, const char *file)
     return path;
 }
 
-static char *ledger_size(const repo *r) { return tu_sql_value(r->target, "SELECT MAX(seq) FROM ledger"); }
+static char *ledger_size(const repo *r)
+{
+    return tu_sql_value(r->target, "SELECT MAX(seq) FROM ledger");
+}
 
 /* Runs isms and expects `status`, with `needle` (may be NULL) on stderr. */
 static void expect(const repo *r, int status, const char *needle, const char *const argv[])
@@ -71,8 +75,8 @@ static void expect(const repo *r, int status, const char *needle, const char *co
 
 static void verify_passes(const repo *r, const char *cp, const char *needle)
 {
-    const char *argv[] = {"verify", "--checkpoint", cp, NULL};
-    const char *plain[] = {"verify", NULL};
+    const char *argv[] = { "verify", "--checkpoint", cp, NULL };
+    const char *plain[] = { "verify", NULL };
     tu_result res;
     tu_isms_argv(&res, r->target, NULL, cp ? argv : plain);
     if (res.status != 0)
@@ -85,8 +89,8 @@ static void verify_passes(const repo *r, const char *cp, const char *needle)
 
 static void verify_fails(const repo *r, const char *cp, const char *needle1, const char *needle2)
 {
-    const char *argv[] = {"verify", "--checkpoint", cp, NULL};
-    const char *plain[] = {"verify", NULL};
+    const char *argv[] = { "verify", "--checkpoint", cp, NULL };
+    const char *plain[] = { "verify", NULL };
     tu_result res;
     tu_isms_argv(&res, r->target, NULL, cp ? argv : plain);
     if (res.status != 10)
@@ -181,10 +185,9 @@ static void rewrite_history(const repo *r, const char *key, const char *op, cons
                             const char *to)
 {
     dom *d;
-    isms_err e = {0};
-    rows rs = {0};
-    if (dom_open(r->target, &d, &e) ||
-        store_ledger_scan(dom_store(d), NULL, keep_row, &rs, &e))
+    isms_err e = { 0 };
+    rows rs = { 0 };
+    if (dom_open(r->target, &d, &e) || store_ledger_scan(dom_store(d), NULL, keep_row, &rs, &e))
         fail_msg("reading the ledger: %s", e.msg);
     dom_close(d);
     int first = -1;
@@ -287,7 +290,7 @@ static void older_backup_restored_is_caught(void **state)
     const char *cp = checkpoint(&r, "restored.cp");
     const char *older = tu_repo("restored-older");
     free(tu_isms_ok(NULL, "import", backup, older));
-    repo o = {.target = older};
+    repo o = { .target = older };
     verify_passes(&o, NULL, NULL);
     verify_fails(&o, cp, "fewer than", "older backup restored");
     drop_repo(&r);
@@ -307,16 +310,20 @@ static void altered_checkpoint_is_caught(void **state)
     char *at = strstr(text, line);
     assert_non_null(at);
     char *fewer = malloc(strlen(text) + 8);
-    snprintf(fewer, strlen(text) + 8, "%.*s\n%lld\n%s", (int)(at - text), text,
-             atoll(size) - 1, at + strlen(line));
+    snprintf(fewer, strlen(text) + 8, "%.*s\n%lld\n%s", (int)(at - text), text, atoll(size) - 1,
+             at + strlen(line));
     const char *bad = tu_path("altered-fewer.cp");
     tu_write_file(bad, fewer);
     verify_fails(&r, bad, "does not verify", "altered after it was signed");
     /* Somebody else's key proves nothing to a verifier who names the key. */
-    const char *argv[] = {"verify", "--checkpoint", cp, "--pubkey",
-                          "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", NULL};
+    const char *argv[] = { "verify",
+                           "--checkpoint",
+                           cp,
+                           "--pubkey",
+                           "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+                           NULL };
     expect(&r, 10, "a public key you gave", argv);
-    const char *own[] = {"verify", "--checkpoint", cp, "--pubkey", r.public_key, NULL};
+    const char *own[] = { "verify", "--checkpoint", cp, "--pubkey", r.public_key, NULL };
     expect(&r, 0, NULL, own);
     /* A checkpoint of another repository. */
     repo other = make_repo("altered-other");
@@ -337,16 +344,16 @@ static void keys_are_guarded(void **state)
 {
     (void)state;
     repo r = make_repo("keys");
-    const char *again[] = {"key", "generate", "--out", r.key, NULL};
+    const char *again[] = { "key", "generate", "--out", r.key, NULL };
     expect(&r, 5, "never overwrites", again);
     chmod(r.key, 0644);
-    const char *sign[] = {"checkpoint", "--key", r.key, NULL};
+    const char *sign[] = { "checkpoint", "--key", r.key, NULL };
     expect(&r, 7, "chmod 600", sign);
     chmod(r.key, 0600);
     /* A key the repository does not know signs nothing for it. */
     const char *stranger = tu_path("keys-stranger.key");
     free(tu_isms_ok(r.target, "key", "generate", "--name", "stranger", "--out", stranger));
-    const char *strange[] = {"checkpoint", "--key", stranger, NULL};
+    const char *strange[] = { "checkpoint", "--key", stranger, NULL };
     expect(&r, 7, "isms key add", strange);
     /* A retired key signs no more; what it signed while valid still holds. */
     const char *cp = checkpoint(&r, "keys.cp");
@@ -372,8 +379,8 @@ static void witness_countersigns_only_extensions(void **state)
     (void)state;
     repo r = make_repo("witness");
     const char *auditor = tu_path("auditor.key");
-    char *auditor_pub = tu_isms_ok(NULL, "key", "generate", "--name", "auditor.example", "--out",
-                                   auditor);
+    char *auditor_pub =
+        tu_isms_ok(NULL, "key", "generate", "--name", "auditor.example", "--out", auditor);
     *strchr(auditor_pub, '\n') = 0;
     const char *cp1 = checkpoint(&r, "witness-1.cp"), *w1 = tu_path("witness-1.w");
     free(tu_isms_ok(r.target, "checkpoint", "cosign", cp1, "--key", auditor, "--out", w1));
@@ -381,7 +388,7 @@ static void witness_countersigns_only_extensions(void **state)
     const char *cp2 = checkpoint(&r, "witness-2.cp"), *w2 = tu_path("witness-2.w");
     free(tu_isms_ok(r.target, "checkpoint", "cosign", cp2, "--key", auditor, "--previous", w1,
                     "--out", w2));
-    const char *trusting[] = {"verify", "--checkpoint", w2, "--pubkey", auditor_pub, NULL};
+    const char *trusting[] = { "verify", "--checkpoint", w2, "--pubkey", auditor_pub, NULL };
     expect(&r, 0, NULL, trusting);
     /* Offline: a consistency proof instead of the repository. */
     char *old = tu_sql_value(r.target, "SELECT size FROM checkpoint WHERE id = 1");
@@ -390,33 +397,41 @@ static void witness_countersigns_only_extensions(void **state)
     tu_write_file(proof, text);
     free(text);
     tu_result res;
-    const char *offline[] = {"checkpoint", "cosign", cp2, "--key", auditor, "--previous", w1,
-                             "--proof", proof, "--pubkey", r.public_key, NULL};
+    const char *offline[] = { "checkpoint", "cosign",     cp2,          "--key",
+                              auditor,      "--previous", w1,           "--proof",
+                              proof,        "--pubkey",   r.public_key, NULL };
     tu_isms_argv(&res, NULL, NULL, offline);
     assert_int_equal(res.status, 0);
     assert_contains(res.out, "auditor.example");
     tu_result_free(&res);
     /* The older checkpoint after the newer one: a rollback. */
-    const char *rollback[] = {"checkpoint", "cosign", cp1, "--key", auditor, "--previous", w2, NULL};
+    const char *rollback[] = {
+        "checkpoint", "cosign", cp1, "--key", auditor, "--previous", w2, NULL
+    };
     expect(&r, 10, "rolled back", rollback);
 
     /* The repository's key is stolen and history rewritten: the thief can
      * sign, and `isms verify` passes, but the witness refuses. */
     rewrite_history(&r, "AST-1", "add", "\"name\":\"Payments\"", "\"name\":\"Nothing\"");
-    tu_sql(r.target, "UPDATE asset SET name = 'Nothing' WHERE key = 'AST-1'; DELETE FROM checkpoint");
+    tu_sql(r.target,
+           "UPDATE asset SET name = 'Nothing' WHERE key = 'AST-1'; DELETE FROM checkpoint");
     const char *forged = checkpoint(&r, "witness-forged.cp");
     verify_passes(&r, forged, "equals it");
-    const char *cosign[] = {"checkpoint", "cosign", forged, "--key", auditor, "--previous", w2, NULL};
+    const char *cosign[] = { "checkpoint", "cosign",     forged, "--key",
+                             auditor,      "--previous", w2,     NULL };
     expect(&r, 10, "does not extend", cosign);
     char *size = ledger_size(&r);
     const char *proof2 = tu_path("witness-forged.proof");
     char *forged_proof = tu_isms_ok(r.target, "ledger", "proof", "--from", old, "--to", size);
     tu_write_file(proof2, forged_proof);
-    const char *cosign_offline[] = {"checkpoint", "cosign", forged, "--key", auditor, "--previous", w1,
-                                    "--proof", proof2, "--pubkey", r.public_key, NULL};
+    const char *cosign_offline[] = { "checkpoint", "cosign",     forged,       "--key",
+                                     auditor,      "--previous", w1,           "--proof",
+                                     proof2,       "--pubkey",   r.public_key, NULL };
     expect(&r, 10, "does not extend", cosign_offline);
     /* A verifier who trusts only the auditor is not fooled either. */
-    const char *only_auditor[] = {"verify", "--checkpoint", forged, "--pubkey", auditor_pub, NULL};
+    const char *only_auditor[] = {
+        "verify", "--checkpoint", forged, "--pubkey", auditor_pub, NULL
+    };
     expect(&r, 10, "a public key you gave", only_auditor);
     verify_fails(&r, w2, "rewritten", NULL);
     free(forged_proof);
@@ -437,7 +452,8 @@ static void inclusion_proof_checks_offline(void **state)
     char *text = tu_isms_ok(r.target, "ledger", "proof", seq);
     const char *proof = tu_path("proofs.proof");
     tu_write_file(proof, text);
-    char *ok = tu_isms_ok(NULL, "ledger", "check", proof, "--checkpoint", cp, "--pubkey", r.public_key);
+    char *ok =
+        tu_isms_ok(NULL, "ledger", "check", proof, "--checkpoint", cp, "--pubkey", r.public_key);
     assert_contains(ok, "ok: ledger entry #");
     free(ok);
     /* Another entry's hash, or a proof against another tree, is refused. */
@@ -445,13 +461,14 @@ static void inclusion_proof_checks_offline(void **state)
     char *line = strstr(text, "entry ");
     memcpy(strchr(line, ' ') + 1 + strlen(seq) + 1, hash, 64);
     tu_write_file(proof, text);
-    const char *check[] = {"ledger", "check", proof, NULL};
+    const char *check[] = { "ledger", "check", proof, NULL };
     expect(&r, 10, "does not show", check);
     /* A proof of a later ledger is checked against that ledger's size... */
     add_asset(&r, "Treasury");
     char *later = tu_isms_ok(r.target, "ledger", "proof", seq);
     tu_write_file(proof, later);
-    const char *vouch[] = {"ledger", "check", proof, "--checkpoint", cp, "--pubkey", r.public_key, NULL};
+    const char *vouch[] = { "ledger", "check",    proof,        "--checkpoint",
+                            cp,       "--pubkey", r.public_key, NULL };
     expect(&r, 3, "--size", vouch);
     /* ...and one of a rewritten ledger leads to another root. */
     char *cp_size = tu_sql_value(r.target, "SELECT size FROM checkpoint");
@@ -479,7 +496,7 @@ static void checkpoints_survive_export_and_import(void **state)
     checkpoint(&r, "exported-2.cp");
     const char *one = tu_path("exported-1.json"), *two = tu_path("exported-2.json");
     free(tu_isms_ok(r.target, "export", one));
-    repo copy = {.target = tu_repo("exported-copy")};
+    repo copy = { .target = tu_repo("exported-copy") };
     free(tu_isms_ok(NULL, "import", one, copy.target));
     free(tu_isms_ok(copy.target, "export", two));
     char *a = tu_read_file(one, NULL), *b = tu_read_file(two, NULL);
@@ -509,10 +526,10 @@ static void help_names_the_commands(void **state)
     assert_contains(help, "generate");
     assert_contains(help, "retire");
     free(help);
-    repo none = {.target = NULL};
-    const char *unknown[] = {"ledger", "prove", NULL};
+    repo none = { .target = NULL };
+    const char *unknown[] = { "ledger", "prove", NULL };
     expect(&none, 2, "no verb", unknown);
-    const char *no_key[] = {"checkpoint", NULL};
+    const char *no_key[] = { "checkpoint", NULL };
     expect(&none, 2, "--key", no_key);
 }
 

@@ -33,20 +33,21 @@ static void setup_repo(void)
 {
     repo = tu_repo("acme.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "org", "set", "--name", "Acme Bank", "--sector", "banking", "--nis2-class",
-                    "essential", "--dora-entity", "credit-institution", "--currency", "EUR"));
+    free(tu_isms_ok(repo, "org", "set", "--name", "Acme Bank", "--sector", "banking",
+                    "--nis2-class", "essential", "--dora-entity", "credit-institution",
+                    "--currency", "EUR"));
     free(tu_isms_ok(repo, "person", "add", "--name", "Dana Board", "--email", "dana@acme.example",
                     "--role", "management-body"));
     free(tu_isms_ok(repo, "person", "add", "--name", "Omar Owner", "--email", "omar@acme.example",
                     "--role", "risk-owner,asset-owner,control-owner"));
     free(tu_isms_ok(repo, "objective", "add", "--title", "Process payments 24/7", "--owner",
                     "dana@acme.example", "--value-at-stake", "25000000"));
-    free(tu_isms_ok(repo, "asset", "add", "--name", "Payments platform", "--type", "system", "--owner",
-                    "omar@acme.example", "--confidentiality", "high", "--integrity", "very-high",
-                    "--availability", "very-high"));
-    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--objective", "OBJ-1",
-                    "--asset", "AST-1", "--threat", "T-IS-004", "--owner", "omar@acme.example",
-                    "--likelihood", "3", "--impact", "5"));
+    free(tu_isms_ok(repo, "asset", "add", "--name", "Payments platform", "--type", "system",
+                    "--owner", "omar@acme.example", "--confidentiality", "high", "--integrity",
+                    "very-high", "--availability", "very-high"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--objective",
+                    "OBJ-1", "--asset", "AST-1", "--threat", "T-IS-004", "--owner",
+                    "omar@acme.example", "--likelihood", "3", "--impact", "5"));
     free(tu_isms_ok(repo, "control", "add", "--title", "Immutable offline backups", "--owner",
                     "omar@acme.example", "--treats", "RISK-1", "--status", "implemented"));
 }
@@ -70,8 +71,10 @@ static void example_records_are_stored(void **state)
     assert_int_equal(json_integer_value(json_object_get(risk, "likelihood")), 3);
     assert_int_equal(json_integer_value(json_object_get(risk, "score")), 15);
     assert_string_equal(json_string_value(json_object_get(risk, "band")), "high");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "objectives"), 0)), "OBJ-1");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "threats"), 0)), "T-IS-004");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "objectives"), 0)),
+                        "OBJ-1");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "threats"), 0)),
+                        "T-IS-004");
     json_decref(list);
     free(out);
 
@@ -85,7 +88,7 @@ static void example_records_are_stored(void **state)
     out = tu_isms_ok(repo, "control", "show", "CTL-1");
     assert_contains(out, "Immutable offline backups");
     assert_contains(out, "RISK-1");
-    assert_contains(out, "implemented_on");   /* set when it became implemented */
+    assert_contains(out, "implemented_on"); /* set when it became implemented */
     free(out);
 }
 
@@ -102,7 +105,7 @@ static void verify_and_log(void **state)
     assert_contains(out, "update");
     assert_contains(out, "residual_likelihood");
     assert_contains(out, "backups tested");
-    assert_contains(out, "os:");   /* the actor: without --as, the operating-system account */
+    assert_contains(out, "os:"); /* the actor: without --as, the operating-system account */
     free(out);
     out = tu_isms_ok(repo, "log", "RISK-1", "--json");
     json_t *entries = json_of(out);
@@ -120,7 +123,8 @@ static void update_says_whether_it_changed(void **state)
 {
     (void)state;
     long long before = ledger_length();
-    char *out = tu_isms_ok(repo, "risk", "update", "RISK-1", "--title", "Ransomware halts payments");
+    char *out =
+        tu_isms_ok(repo, "risk", "update", "RISK-1", "--title", "Ransomware halts payments");
     assert_contains(out, "unchanged RISK-1");
     free(out);
     assert_int_equal(ledger_length(), before);
@@ -139,71 +143,120 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case bad_cases[] = {
-    {{"risk", "show", "RISK-99"}, 4, {"RISK-99"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "7", "--impact", "2"},
-     3, {"likelihood", "7", "1..5"}},
-    {{"risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"}, 3,
-     {"title is required", "(option --title)"}},
-    {{"risk", "add", "--title", "x", "--owner", "ghost@acme.example", "--likelihood", "2", "--impact", "2"},
-     3, {"owner", "ghost@acme.example"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--review-date", "2026-02-30"}, 3, {"review_date", "2026-02-30"}},
-    {{"risk", "add", "--title", "bad \xff\xfe title", "--owner", "dana@acme.example", "--likelihood", "2",
-      "--impact", "2"}, 3, {"title", "UTF-8"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "two", "--impact", "2"},
-     3, {"likelihood", "two"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--objective", "OBJ-9"}, 3, {"objectives", "OBJ-9"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--treatment", "ignore"}, 3, {"treatment", "ignore", "mitigate"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--residual-likelihood", "3"}, 3, {"residual_likelihood: 3", "(option --residual-likelihood)"}},
-    {{"risk", "add", "--title", "x", "--bogus", "1"}, 2, {"--bogus"}},
-    {{"risk", "update", "RISK-1", "--owner", "nobody"}, 3, {"owner", "NOBODY"}},
-    {{"risk", "update", "RISK-1", "--title", ""}, 3, {"title"}},
-    {{"risk", "update", "RISK-1", "--title", "y", "--if-version", "1"}, 6, {"version"}},
-    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1e6"},
-     3, {"value_at_stake", "1e6"}},
-    {{"person", "add", "--name", "Dup", "--email", "DANA@acme.example"}, 5, {"email", "dana@acme.example", "PER-1"}},
-    {{"person", "add", "--name", "Bad", "--email", "not-an-address"}, 3, {"email", "not-an-address"}},
-    {{"person", "add", "--name", "Bad", "--email", "b@acme.example", "--role", "king"}, 3, {"roles", "king"}},
-    {{"person", "retire", "PER-2"}, 5, {"PER-2", "RISK-1"}},
-    {{"asset", "add", "--name", "x", "--type", "castle", "--owner", "PER-1"}, 3, {"type", "castle"}},
-    {{"control", "add", "--title", "x", "--owner", "PER-1", "--status", "retired"}, 3, {"status", "retired"}},
-    {{"org", "set", "--risk-matrix", "9"}, 3, {"risk_matrix", "9"}},
-    {{"org", "set", "--currency", "XXX"}, 3, {"currency", "XXX"}},
-    {{"org", "set", "--currency", "USD"}, 5, {"currency"}},   /* amounts already recorded */
-    {{"org", "set", "--risk-matrix", "3"}, 5, {"risk_matrix", "5"}},   /* a risk is rated 5 */
+    { { "risk", "show", "RISK-99" }, 4, { "RISK-99" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "7",
+        "--impact", "2" },
+      3,
+      { "likelihood", "7", "1..5" } },
+    { { "risk", "add", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2" },
+      3,
+      { "title is required", "(option --title)" } },
+    { { "risk", "add", "--title", "x", "--owner", "ghost@acme.example", "--likelihood", "2",
+        "--impact", "2" },
+      3,
+      { "owner", "ghost@acme.example" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2",
+        "--impact", "2", "--review-date", "2026-02-30" },
+      3,
+      { "review_date", "2026-02-30" } },
+    { { "risk", "add", "--title", "bad \xff\xfe title", "--owner", "dana@acme.example",
+        "--likelihood", "2", "--impact", "2" },
+      3,
+      { "title", "UTF-8" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "two",
+        "--impact", "2" },
+      3,
+      { "likelihood", "two" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2",
+        "--impact", "2", "--objective", "OBJ-9" },
+      3,
+      { "objectives", "OBJ-9" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2",
+        "--impact", "2", "--treatment", "ignore" },
+      3,
+      { "treatment", "ignore", "mitigate" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2",
+        "--impact", "2", "--residual-likelihood", "3" },
+      3,
+      { "residual_likelihood: 3", "(option --residual-likelihood)" } },
+    { { "risk", "add", "--title", "x", "--bogus", "1" }, 2, { "--bogus" } },
+    { { "risk", "update", "RISK-1", "--owner", "nobody" }, 3, { "owner", "NOBODY" } },
+    { { "risk", "update", "RISK-1", "--title", "" }, 3, { "title" } },
+    { { "risk", "update", "RISK-1", "--title", "y", "--if-version", "1" }, 6, { "version" } },
+    { { "objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake",
+        "1e6" },
+      3,
+      { "value_at_stake", "1e6" } },
+    { { "person", "add", "--name", "Dup", "--email", "DANA@acme.example" },
+      5,
+      { "email", "dana@acme.example", "PER-1" } },
+    { { "person", "add", "--name", "Bad", "--email", "not-an-address" },
+      3,
+      { "email", "not-an-address" } },
+    { { "person", "add", "--name", "Bad", "--email", "b@acme.example", "--role", "king" },
+      3,
+      { "roles", "king" } },
+    { { "person", "retire", "PER-2" }, 5, { "PER-2", "RISK-1" } },
+    { { "asset", "add", "--name", "x", "--type", "castle", "--owner", "PER-1" },
+      3,
+      { "type", "castle" } },
+    { { "control", "add", "--title", "x", "--owner", "PER-1", "--status", "retired" },
+      3,
+      { "status", "retired" } },
+    { { "org", "set", "--risk-matrix", "9" }, 3, { "risk_matrix", "9" } },
+    { { "org", "set", "--currency", "XXX" }, 3, { "currency", "XXX" } },
+    { { "org", "set", "--currency", "USD" }, 5, { "currency" } }, /* amounts already recorded */
+    { { "org", "set", "--risk-matrix", "3" }, 5, { "risk_matrix", "5" } }, /* a risk is rated 5 */
     /* Lax parsing, refused (issue 14): a blank title, money with misplaced
      * or foreign grouping, an empty review date on add, levels typed "+3"
      * or "03", an empty value for a field that always holds one. */
-    {{"risk", "add", "--title", "   ", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2"},
-     3, {"title", "\"   \"", "blank"}},
-    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1,2,3"},
-     3, {"value_at_stake", "\"1,2,3\"", "separator"}},
-    {{"objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake", "1.250.000,50"},
-     3, {"value_at_stake", "\"1.250.000,50\"", "1,250,000.50"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2", "--impact", "2",
-      "--review-date", ""}, 3, {"review_date", "\"\"", "(option --review-date)"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "+3", "--impact", "2"},
-     3, {"likelihood", "\"+3\"", "no + sign"}},
-    {{"risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "3", "--impact", "03"},
-     3, {"impact", "\"03\"", "leading zeros"}},
-    {{"risk", "update", "RISK-1", "--treatment", ""}, 3, {"treatment is required", "(option --treatment)"}},
-    {{"--as", "dana@acme.example", "risk", "accept", "RISK-1", "--rationale", "fine", "--until", ""}, 3,
-     {"expires_on", "\"\""}},
-    {{"risk", "update", "RISK-1", "--title", " \t "}, 3, {"title", "blank"}},
-    {{"risk", "list", "--likelihood", "03"}, 3, {"likelihood", "\"03\""}},
-    {{"risk", "list", "--owner", "ghost@acme.example"}, 4, {"owner", "ghost@acme.example"}},
-    {{"--as", "dana@acme.example", "scope", "approve", "SCOPE-1"}, 4, {"SCOPE-1"}},
-    {{"scope", "approve", "SCOPE-1", "--by", "dana@acme.example"}, 2, {"--by"}},
-    {{"--as", "ghost@acme.example", "risk", "list"}, 7, {"ghost@acme.example", "not a person"}},
-    {{"--as", "dana@acme.example", "risk", "accept", "RISK-1", "--by", "dana@acme.example",
-      "--rationale", "x"}, 2, {"--by"}},
-    {{"risk", "accept", "RISK-1", "--rationale", "x"}, 7, {"--as"}},
-    {{"--as", "dana@acme.example", "init", "other.isms"}, 2, {"--as"}},
-    {{"frobnicate"}, 2, {"frobnicate"}},
-    {{"risk", "explode"}, 2, {"explode"}},
+    { { "risk", "add", "--title", "   ", "--owner", "dana@acme.example", "--likelihood", "2",
+        "--impact", "2" },
+      3,
+      { "title", "\"   \"", "blank" } },
+    { { "objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake",
+        "1,2,3" },
+      3,
+      { "value_at_stake", "\"1,2,3\"", "separator" } },
+    { { "objective", "add", "--title", "x", "--owner", "dana@acme.example", "--value-at-stake",
+        "1.250.000,50" },
+      3,
+      { "value_at_stake", "\"1.250.000,50\"", "1,250,000.50" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "2",
+        "--impact", "2", "--review-date", "" },
+      3,
+      { "review_date", "\"\"", "(option --review-date)" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "+3",
+        "--impact", "2" },
+      3,
+      { "likelihood", "\"+3\"", "no + sign" } },
+    { { "risk", "add", "--title", "x", "--owner", "dana@acme.example", "--likelihood", "3",
+        "--impact", "03" },
+      3,
+      { "impact", "\"03\"", "leading zeros" } },
+    { { "risk", "update", "RISK-1", "--treatment", "" },
+      3,
+      { "treatment is required", "(option --treatment)" } },
+    { { "--as", "dana@acme.example", "risk", "accept", "RISK-1", "--rationale", "fine", "--until",
+        "" },
+      3,
+      { "expires_on", "\"\"" } },
+    { { "risk", "update", "RISK-1", "--title", " \t " }, 3, { "title", "blank" } },
+    { { "risk", "list", "--likelihood", "03" }, 3, { "likelihood", "\"03\"" } },
+    { { "risk", "list", "--owner", "ghost@acme.example" }, 4, { "owner", "ghost@acme.example" } },
+    { { "--as", "dana@acme.example", "scope", "approve", "SCOPE-1" }, 4, { "SCOPE-1" } },
+    { { "scope", "approve", "SCOPE-1", "--by", "dana@acme.example" }, 2, { "--by" } },
+    { { "--as", "ghost@acme.example", "risk", "list" },
+      7,
+      { "ghost@acme.example", "not a person" } },
+    { { "--as", "dana@acme.example", "risk", "accept", "RISK-1", "--by", "dana@acme.example",
+        "--rationale", "x" },
+      2,
+      { "--by" } },
+    { { "risk", "accept", "RISK-1", "--rationale", "x" }, 7, { "--as" } },
+    { { "--as", "dana@acme.example", "init", "other.isms" }, 2, { "--as" } },
+    { { "frobnicate" }, 2, { "frobnicate" } },
+    { { "risk", "explode" }, 2, { "explode" } },
 };
 
 static void bad_input_changes_nothing(void **state)
@@ -216,8 +269,8 @@ static void bad_input_changes_nothing(void **state)
         tu_result r;
         tu_isms_argv(&r, repo, NULL, b->args);
         if (r.status != b->status)
-            fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i, b->args[0], b->args[1],
-                     r.status, b->status, r.err);
+            fail_msg("case %zu (%s %s): exit %d, expected %d; stderr: %s", i, b->args[0],
+                     b->args[1], r.status, b->status, r.err);
         for (int k = 0; k < 3 && b->message[k]; k++)
             assert_contains(r.err, b->message[k]);
         assert_string_equal(r.out, "");
@@ -247,7 +300,7 @@ static void help_at_every_level(void **state)
     assert_contains(out, "mitigate");
     free(out);
     out = tu_isms_ok(NULL, "scope", "--help");
-    assert_contains(out, "approve");   /* a verb of the scope's lifecycle table */
+    assert_contains(out, "approve"); /* a verb of the scope's lifecycle table */
     free(out);
     out = tu_isms_ok(NULL, "scope", "approve", "--help");
     assert_contains(out, "--as PERSON");
@@ -264,8 +317,8 @@ static void help_at_every_level(void **state)
 static void every_list_and_show_has_json(void **state)
 {
     (void)state;
-    static const char *const nouns[] = {"person", "scope", "context", "stakeholder", "objective",
-                                        "asset", "threat", "risk", "control", NULL};
+    static const char *const nouns[] = { "person", "scope",  "context", "stakeholder", "objective",
+                                         "asset",  "threat", "risk",    "control",     NULL };
     for (int i = 0; nouns[i]; i++) {
         char *out = tu_isms_ok(repo, nouns[i], "list", "--json");
         json_t *j = json_of(out);
@@ -281,7 +334,7 @@ static void every_list_and_show_has_json(void **state)
     free(out);
     out = tu_isms_ok(repo, "threat", "list", "--json");
     j = json_of(out);
-    assert_int_equal(json_array_size(j), 15 + 47);   /* T-IS-001..015, BSI G-0.1..47 */
+    assert_int_equal(json_array_size(j), 15 + 47); /* T-IS-001..015, BSI G-0.1..47 */
     json_decref(j);
     free(out);
     out = tu_isms_ok(repo, "org", "show", "--json");
@@ -307,8 +360,10 @@ static void list_filters(void **state)
     out = tu_isms_ok(repo, "threat", "list", "--limit", "2", "--offset", "3", "--json");
     j = json_of(out);
     assert_int_equal(json_array_size(j), 2);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "key")), "T-IS-004");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "key")), "T-IS-005");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "key")),
+                        "T-IS-004");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "key")),
+                        "T-IS-005");
     json_decref(j);
     free(out);
     out = tu_isms_ok(repo, "threat", "list", "--category", "supply-chain");
@@ -363,7 +418,8 @@ static void expect_refused(int status, const char *needle, const char *const arg
     tu_result r;
     tu_isms_argv(&r, repo, NULL, argv);
     if (r.status != status)
-        fail_msg("%s %s: exit %d, expected %d; stderr: %s", argv[0], argv[1], r.status, status, r.err);
+        fail_msg("%s %s: exit %d, expected %d; stderr: %s", argv[0], argv[1], r.status, status,
+                 r.err);
     assert_contains(r.err, needle);
     tu_result_free(&r);
 }
@@ -373,15 +429,19 @@ static void expect_refused(int status, const char *needle, const char *const arg
 static void scope_is_approved_by_the_board(void **state)
 {
     (void)state;
-    free(tu_isms_ok(repo, "scope", "add", "--statement", "Payments and online banking of Acme Bank"));
+    free(tu_isms_ok(repo, "scope", "add", "--statement",
+                    "Payments and online banking of Acme Bank"));
     long long before = ledger_length();
-    expect_refused(2, "--by", (const char *const[]){"--as", "omar@acme.example", "scope", "approve", "SCOPE-1",
-                                                    "--by", "dana@acme.example", NULL});
-    expect_refused(7, "management body", (const char *const[]){"--as", "omar@acme.example", "scope", "approve",
-                                                               "SCOPE-1", NULL});
-    expect_refused(7, "--as PERSON", (const char *const[]){"scope", "approve", "SCOPE-1", NULL});
-    expect_refused(7, "not a person", (const char *const[]){"--as", "mallory@evil.example", "scope", "approve",
-                                                            "SCOPE-1", NULL});
+    expect_refused(2, "--by",
+                   (const char *const[]){ "--as", "omar@acme.example", "scope", "approve",
+                                          "SCOPE-1", "--by", "dana@acme.example", NULL });
+    expect_refused(
+        7, "management body",
+        (const char *const[]){ "--as", "omar@acme.example", "scope", "approve", "SCOPE-1", NULL });
+    expect_refused(7, "--as PERSON", (const char *const[]){ "scope", "approve", "SCOPE-1", NULL });
+    expect_refused(7, "not a person",
+                   (const char *const[]){ "--as", "mallory@evil.example", "scope", "approve",
+                                          "SCOPE-1", NULL });
     assert_int_equal(ledger_length(), before);
     free(tu_isms_ok(repo, "--as", "dana@acme.example", "scope", "approve", "SCOPE-1"));
     last_entry("SCOPE-1", "dana@acme.example", "approve");
@@ -391,17 +451,23 @@ static void scope_is_approved_by_the_board(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "approved_by")), "PER-1");
     json_decref(j);
     free(out);
-    expect_refused(5, "draft", (const char *const[]){"--as", "dana@acme.example", "scope", "approve", "SCOPE-1", NULL});
+    expect_refused(
+        5, "draft",
+        (const char *const[]){ "--as", "dana@acme.example", "scope", "approve", "SCOPE-1", NULL });
     /* An approved version is frozen; a new version supersedes it on approval. */
-    expect_refused(5, "can no longer change", (const char *const[]){"scope", "update", "SCOPE-1", "--statement",
-                                                                    "changed", NULL});
-    free(tu_isms_ok(repo, "scope", "add", "--statement", "Payments, online banking and AI chatbot"));
+    expect_refused(
+        5, "can no longer change",
+        (const char *const[]){ "scope", "update", "SCOPE-1", "--statement", "changed", NULL });
+    free(
+        tu_isms_ok(repo, "scope", "add", "--statement", "Payments, online banking and AI chatbot"));
     free(tu_isms_ok(repo, "scope", "approve", "SCOPE-2", "--as", "PER-1"));
     last_entry("SCOPE-1", "dana@acme.example", "supersede");
     out = tu_isms_ok(repo, "scope", "list", "--all", "--json");
     j = json_of(out);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "status")), "superseded");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "status")), "approved");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "status")),
+                        "superseded");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 1), "status")),
+                        "approved");
     json_decref(j);
     free(out);
 }

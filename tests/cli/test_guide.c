@@ -19,8 +19,8 @@ static int setup(void **state)
     setenv("ISMS_NOW", "2026-06-01T09:00:00Z", 1);
     repo = tu_repo("guide.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana Weiß", "--email", "dana@x.example", "--role",
-                    "management-body"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana Weiß", "--email", "dana@x.example",
+                    "--role", "management-body"));
     free(tu_isms_ok(repo, "objective", "add", "--title", "Payments", "--owner", "PER-1"));
     return 0;
 }
@@ -30,7 +30,8 @@ static void expect_usage(const char *const argv[], int status, const char *needl
     tu_result r;
     tu_isms_argv(&r, repo, NULL, argv);
     if (r.status != status)
-        fail_msg("%s %s: exit %d, not %d: %s", argv[0], argv[1] ? argv[1] : "", r.status, status, r.err);
+        fail_msg("%s %s: exit %d, not %d: %s", argv[0], argv[1] ? argv[1] : "", r.status, status,
+                 r.err);
     assert_contains(r.err, needle);
     tu_result_free(&r);
 }
@@ -69,19 +70,19 @@ static void version_and_help_by_noun(void **state)
 static void mistypes_get_a_suggestion(void **state)
 {
     (void)state;
-    const char *noun[] = {"rsik", "list", NULL};
+    const char *noun[] = { "rsik", "list", NULL };
     expect_usage(noun, 2, "unknown command \"rsik\"; did you mean risk?");
-    const char *noun2[] = {"contorls", "list", NULL};
+    const char *noun2[] = { "contorls", "list", NULL };
     expect_usage(noun2, 2, "did you mean controls?");
-    const char *verb[] = {"risk", "lsit", NULL};
+    const char *verb[] = { "risk", "lsit", NULL };
     expect_usage(verb, 2, "isms risk has no verb \"lsit\"; did you mean list?");
-    const char *verb2[] = {"control", "updte", "CTL-1", NULL};
+    const char *verb2[] = { "control", "updte", "CTL-1", NULL };
     expect_usage(verb2, 2, "did you mean update?");
-    const char *opt[] = {"risk", "list", "--objetive", "OBJ-1", NULL};
+    const char *opt[] = { "risk", "list", "--objetive", "OBJ-1", NULL };
     expect_usage(opt, 2, "unknown option --objetive; did you mean --objective?");
-    const char *opt2[] = {"risk", "update", "RISK-1", "--likelyhood", "3", NULL};
+    const char *opt2[] = { "risk", "update", "RISK-1", "--likelyhood", "3", NULL };
     expect_usage(opt2, 2, "did you mean --likelihood?");
-    const char *opt3[] = {"--jsno", "risk", "list", NULL};
+    const char *opt3[] = { "--jsno", "risk", "list", NULL };
     expect_usage(opt3, 2, "did you mean --json?");
     /* nothing close: no guess */
     tu_result r;
@@ -90,7 +91,7 @@ static void mistypes_get_a_suggestion(void **state)
     assert_not_contains(r.err, "did you mean");
     tu_result_free(&r);
     /* an abbreviation that fits several options */
-    const char *ambiguous[] = {"risk", "list", "--residual", "2", NULL};
+    const char *ambiguous[] = { "risk", "list", "--residual", "2", NULL };
     expect_usage(ambiguous, 2, "ambiguous");
 }
 
@@ -105,7 +106,7 @@ static void every_noun_is_described(void **state)
     char *copy = strdup(help);
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (strncmp(line, "  ", 2) || line[2] == ' ' || line[2] == '-')
-            continue;   /* not a noun's line */
+            continue; /* not a noun's line */
         char noun[64];
         if (sscanf(line + 2, "%63s", noun) != 1)
             continue;
@@ -130,8 +131,9 @@ static void every_noun_is_described(void **state)
     char *own = tu_isms_ok(NULL, "help", "analysis");
     assert_contains(own, "records are made by isms risk quantify");
     free(own);
-    const char *add[] = {"acceptance", "add", "--risk", "RISK-1", NULL};
-    expect_usage(add, 2, "isms acceptance has no verb \"add\": its records are made by isms risk accept");
+    const char *add[] = { "acceptance", "add", "--risk", "RISK-1", NULL };
+    expect_usage(add, 2,
+                 "isms acceptance has no verb \"add\": its records are made by isms risk accept");
     char *ledger = tu_isms_ok(NULL, "ledger", "--help");
     assert_contains(ledger, "isms ledger: the ledger's Merkle tree");
     free(ledger);
@@ -141,18 +143,19 @@ static void every_noun_is_described(void **state)
 static void errors_name_the_option_typed(void **state)
 {
     (void)state;
-    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware", "--owner", "PER-1", "--likelihood", "3", "--impact",
-                    "4", "--objective", "OBJ-1", "--lef", "pert(0.5,2,6)", "--primary-loss", "lognormal90(1000,100000)"));
-    const char *level[] = {"risk", "update", "RISK-1", "--residual-likelihood", "9", NULL};
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware", "--owner", "PER-1",
+                    "--likelihood", "3", "--impact", "4", "--objective", "OBJ-1", "--lef",
+                    "pert(0.5,2,6)", "--primary-loss", "lognormal90(1000,100000)"));
+    const char *level[] = { "risk", "update", "RISK-1", "--residual-likelihood", "9", NULL };
     expect_usage(level, 3, "(option --residual-likelihood)");
-    const char *member[] = {"risk", "update", "RISK-1", "--add-objective", "OBJ-9", NULL};
+    const char *member[] = { "risk", "update", "RISK-1", "--add-objective", "OBJ-9", NULL };
     expect_usage(member, 3, "(option --add-objective)");
-    const char *own[] = {"risk", "quantify", "RISK-1", "--iterations", "12", NULL};
+    const char *own[] = { "risk", "quantify", "RISK-1", "--iterations", "12", NULL };
     expect_usage(own, 3, "(option --iterations)");
-    const char *limit[] = {"risk", "list", "--limit", "lots", NULL};
+    const char *limit[] = { "risk", "list", "--limit", "lots", NULL };
     expect_usage(limit, 3, "(option --limit)");
     /* an abbreviation is answered with the full name */
-    const char *abbrev[] = {"risk", "update", "RISK-1", "--residual-l", "9", NULL};
+    const char *abbrev[] = { "risk", "update", "RISK-1", "--residual-l", "9", NULL };
     expect_usage(abbrev, 3, "(option --residual-likelihood)");
 }
 
@@ -173,7 +176,8 @@ static void table_columns_are_cut_cleanly(void **state)
     char title[400] = "Überweisungsbetrug über gefälschte Zahlungsaufträge — ";
     while (strlen(title) < 280)
         strcat(title, "ä lange Überschrift ");
-    free(tu_isms_ok(repo, "risk", "add", "--title", title, "--owner", "PER-1", "--likelihood", "2", "--impact", "2"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", title, "--owner", "PER-1", "--likelihood", "2",
+                    "--impact", "2"));
     char *out = tu_isms_ok(repo, "risk", "list");
     char *header = strtok(out, "\n");
     size_t owner_col = column_at(header, "owner");
@@ -198,22 +202,26 @@ static void table_columns_are_cut_cleanly(void **state)
     /* on a terminal of 80 columns (a pseudo-terminal, where script(1) is
      * at hand) the table fits it: the titles give way */
     tu_result r;
-    const char *which[] = {"sh", "-c", "command -v script", NULL};
+    const char *which[] = { "sh", "-c", "command -v script", NULL };
     tu_run(&r, NULL, which);
     int have = r.status == 0;
     tu_result_free(&r);
     if (have && !tu_backend_is_pg()) {
         char cmd[1024];
-        snprintf(cmd, sizeof cmd, "stty cols 80; ISMS_REPO='%s' '%s' risk list --limit 3 | cat >/dev/null; "
-                                  "ISMS_REPO='%s' '%s' control list", repo, ISMS_BIN, repo, ISMS_BIN);
-        free(tu_isms_ok(repo, "control", "add", "--title", title, "--owner", "PER-1", "--cost", "1250000"));
-        const char *argv[] = {"script", "-qec", cmd, "/dev/null", NULL};
+        snprintf(cmd, sizeof cmd,
+                 "stty cols 80; ISMS_REPO='%s' '%s' risk list --limit 3 | cat >/dev/null; "
+                 "ISMS_REPO='%s' '%s' control list",
+                 repo, ISMS_BIN, repo, ISMS_BIN);
+        free(tu_isms_ok(repo, "control", "add", "--title", title, "--owner", "PER-1", "--cost",
+                        "1250000"));
+        const char *argv[] = { "script", "-qec", cmd, "/dev/null", NULL };
         tu_run(&r, NULL, argv);
         assert_int_equal(r.status, 0);
         assert_contains(r.out, "EUR 1,250,000.00");
         char *save = NULL;
         int lines = 0;
-        for (char *line = strtok_r(r.out, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+        for (char *line = strtok_r(r.out, "\r\n", &save); line;
+             line = strtok_r(NULL, "\r\n", &save)) {
             if (utf8_width(line) > 80)
                 fail_msg("wider than the terminal (%zu): %s", utf8_width(line), line);
             lines++;
@@ -230,11 +238,15 @@ static void builtin_threats_are_fixed(void **state)
 {
     (void)state;
     /* the BSI elementary threats, by id and title */
-    static const char *const bsi[][2] = {
-        {"G-0.1", "Fire"}, {"G-0.14", "Interception of Information / Espionage"},
-        {"G-0.23", "Unauthorised Access to IT Systems"}, {"G-0.39", "Malware"}, {"G-0.40", "Denial of Service"},
-        {"G-0.42", "Social Engineering"}, {"G-0.45", "Data Loss"},
-        {"G-0.47", "Harmful Side Effects of IT-Supported Attacks"}};
+    static const char *const bsi[][2] = { { "G-0.1", "Fire" },
+                                          { "G-0.14", "Interception of Information / Espionage" },
+                                          { "G-0.23", "Unauthorised Access to IT Systems" },
+                                          { "G-0.39", "Malware" },
+                                          { "G-0.40", "Denial of Service" },
+                                          { "G-0.42", "Social Engineering" },
+                                          { "G-0.45", "Data Loss" },
+                                          { "G-0.47",
+                                            "Harmful Side Effects of IT-Supported Attacks" } };
     for (size_t k = 0; k < sizeof bsi / sizeof *bsi; k++) {
         char *out = tu_isms_ok(repo, "threat", "show", bsi[k][0]);
         char want[160];
@@ -249,13 +261,13 @@ static void builtin_threats_are_fixed(void **state)
     /* a ransomware risk gets its proper threat */
     free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--add-threat", "G-0.39"));
     /* built-in: neither renamed nor retired; its steward may be named */
-    const char *rename[] = {"threat", "update", "T-IS-004", "--name", "Drift", NULL};
+    const char *rename[] = { "threat", "update", "T-IS-004", "--name", "Drift", NULL };
     expect_usage(rename, 5, "T-IS-004 is a built-in threat");
-    const char *recat[] = {"threat", "update", "G-0.39", "--category", "other", NULL};
+    const char *recat[] = { "threat", "update", "G-0.39", "--category", "other", NULL };
     expect_usage(recat, 5, "cannot change");
-    const char *retire[] = {"threat", "retire", "G-0.39", NULL};
+    const char *retire[] = { "threat", "retire", "G-0.39", NULL };
     expect_usage(retire, 5, "cannot be retired");
-    const char *retire2[] = {"threat", "retire", "T-IS-001", NULL};
+    const char *retire2[] = { "threat", "retire", "T-IS-001", NULL };
     expect_usage(retire2, 5, "cannot be retired");
     free(tu_isms_ok(repo, "threat", "update", "T-IS-004", "--steward", "IT operations"));
     /* a threat of one's own: both */
@@ -273,23 +285,29 @@ static void past_review_dates_warn(void **state)
 {
     (void)state;
     tu_result r;
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--review-date", "2026-01-31", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--review-date", "2026-01-31",
+            (const char *)NULL);
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "updated RISK-1");
-    assert_contains(r.err, "isms: warning: review_date: 2026-01-31 is in the past: RISK-1 is due for review now");
+    assert_contains(
+        r.err,
+        "isms: warning: review_date: 2026-01-31 is in the past: RISK-1 is due for review now");
     tu_result_free(&r);
-    tu_isms(&r, repo, NULL, "control", "add", "--title", "Backups", "--owner", "PER-1", "--review-date",
-            "2025-12-01", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "control", "add", "--title", "Backups", "--owner", "PER-1",
+            "--review-date", "2025-12-01", (const char *)NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.err, "warning: review_date: 2025-12-01 is in the past: the new control is due for review now");
+    assert_contains(
+        r.err,
+        "warning: review_date: 2025-12-01 is in the past: the new control is due for review now");
     tu_result_free(&r);
-    tu_isms(&r, repo, NULL, "context", "add", "--title", "DORA", "--kind", "external", "--review-date",
-            "2026-05-31", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "context", "add", "--title", "DORA", "--kind", "external",
+            "--review-date", "2026-05-31", (const char *)NULL);
     assert_int_equal(r.status, 0);
     assert_contains(r.err, "warning: review_date");
     tu_result_free(&r);
     /* today or later: nothing to say */
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--review-date", "2026-06-01", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--review-date", "2026-06-01",
+            (const char *)NULL);
     assert_int_equal(r.status, 0);
     assert_not_contains(r.err, "warning");
     tu_result_free(&r);

@@ -19,63 +19,91 @@
 /* ---- the register: work permits, granted by a role that grows with the
  * permit's level, and the conditions attached to each ---- */
 
-static const char *const permit_levels[] = {"low", "high", NULL};
-static const char *const permit_states[] = {"draft", "requested", "granted", "revoked", NULL};
-static const lc_role_by granter_by_level[] = {{"low", "isms-lead"}, {"high", "management-body"}, {NULL, NULL}};
+static const char *const permit_levels[] = { "low", "high", NULL };
+static const char *const permit_states[] = { "draft", "requested", "granted", "revoked", NULL };
+static const lc_role_by granter_by_level[] = { { "low", "isms-lead" },
+                                               { "high", "management-body" },
+                                               { NULL, NULL } };
 
 /* Register numbers of isms's own registers stay below these. */
 enum { RN_PERMIT = 200, RN_CONDITION = 201 };
 
-#define PERMIT_FIELDS(X) \
-    X(F_PERMIT_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the work", 200)) \
-    X(F_PERMIT_LEVEL, ENUM("level", FF_REQUIRED | FF_LIST, permit_levels, NULL, "how dangerous the work is")) \
-    X(F_PERMIT_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, permit_states, "draft", "where the permit stands")) \
+#define PERMIT_FIELDS(X)                                                                       \
+    X(F_PERMIT_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the work", 200))                   \
+    X(F_PERMIT_LEVEL,                                                                          \
+      ENUM("level", FF_REQUIRED | FF_LIST, permit_levels, NULL, "how dangerous the work is"))  \
+    X(F_PERMIT_STATUS,                                                                         \
+      ENUM("status", FF_LIST | FF_SYSTEM, permit_states, "draft", "where the permit stands"))  \
     X(F_PERMIT_GRANTED_BY, REF("granted_by", FF_LIST | FF_SYSTEM, "person", "who granted it")) \
     X(F_PERMIT_GRANTED_AT, TIME("granted_at", FF_SYSTEM, "when"))
 FIELD_IDS(RN_PERMIT, PERMIT_FIELDS);
 
-#define CONDITION_FIELDS(X) \
-    X(F_CONDITION_PERMIT, REF("permit", FF_REQUIRED | FF_LIST | FF_PARENT, "permit", "the permit it belongs to")) \
+#define CONDITION_FIELDS(X)                                                                   \
+    X(F_CONDITION_PERMIT,                                                                     \
+      REF("permit", FF_REQUIRED | FF_LIST | FF_PARENT, "permit", "the permit it belongs to")) \
     X(F_CONDITION_TEXT, TEXT("text", FF_REQUIRED | FF_LIST, "the condition", 200))
 FIELD_IDS(RN_CONDITION, CONDITION_FIELDS);
 
 static const transition permit_transitions[] = {
-    {.verb = "request", .from = "draft", .to = "requested", .help = "ask for the permit"},
-    {.verb = "return", .from = "requested", .to = "draft", .role = "isms-lead",
-     .help = "send the request back"},
-    {.verb = "grant", .from = "requested", .to = "granted", .role_field = F_PERMIT_LEVEL,
-     .role_by = granter_by_level, .flags = LC_FREEZES | LC_FOUR_EYES, .stamp_by = F_PERMIT_GRANTED_BY,
-     .stamp_at = F_PERMIT_GRANTED_AT, .help = "grant the permit"},
-    {.verb = "revoke", .from = "granted", .to = "revoked", .role = "management-body", .flags = LC_FREEZES,
-     .help = "revoke a granted permit"},
+    { .verb = "request", .from = "draft", .to = "requested", .help = "ask for the permit" },
+    { .verb = "return",
+      .from = "requested",
+      .to = "draft",
+      .role = "isms-lead",
+      .help = "send the request back" },
+    { .verb = "grant",
+      .from = "requested",
+      .to = "granted",
+      .role_field = F_PERMIT_LEVEL,
+      .role_by = granter_by_level,
+      .flags = LC_FREEZES | LC_FOUR_EYES,
+      .stamp_by = F_PERMIT_GRANTED_BY,
+      .stamp_at = F_PERMIT_GRANTED_AT,
+      .help = "grant the permit" },
+    { .verb = "revoke",
+      .from = "granted",
+      .to = "revoked",
+      .role = "management-body",
+      .flags = LC_FREEZES,
+      .help = "revoke a granted permit" },
 };
-static const lifecycle permit_lifecycle = {
-    .field = F_PERMIT_STATUS, .states = permit_states, .transitions = permit_transitions,
-    .ntransitions = NFIELDS(permit_transitions)};
+static const lifecycle permit_lifecycle = { .field = F_PERMIT_STATUS,
+                                            .states = permit_states,
+                                            .transitions = permit_transitions,
+                                            .ntransitions = NFIELDS(permit_transitions) };
 
 static const fielddef permit_fields[] = FIELD_TABLE(PERMIT_FIELDS);
-static const regdef reg_permit = {
-    .num = RN_PERMIT, .name = "permit", .plural = "permits", .key_prefix = "PRM",
-    .label = F_PERMIT_TITLE, .summary = "work permits", .fields = permit_fields,
-    .nfields = NFIELDS(permit_fields), .lifecycle = &permit_lifecycle};
+static const regdef reg_permit = { .num = RN_PERMIT,
+                                   .name = "permit",
+                                   .plural = "permits",
+                                   .key_prefix = "PRM",
+                                   .label = F_PERMIT_TITLE,
+                                   .summary = "work permits",
+                                   .fields = permit_fields,
+                                   .nfields = NFIELDS(permit_fields),
+                                   .lifecycle = &permit_lifecycle };
 
 static const fielddef condition_fields[] = FIELD_TABLE(CONDITION_FIELDS);
-static const regdef reg_condition = {
-    .num = RN_CONDITION, .name = "condition", .plural = "conditions", .key_prefix = "CND",
-    .label = F_CONDITION_TEXT, .summary = "conditions of a permit", .fields = condition_fields,
-    .nfields = NFIELDS(condition_fields)};
+static const regdef reg_condition = { .num = RN_CONDITION,
+                                      .name = "condition",
+                                      .plural = "conditions",
+                                      .key_prefix = "CND",
+                                      .label = F_CONDITION_TEXT,
+                                      .summary = "conditions of a permit",
+                                      .fields = condition_fields,
+                                      .nfields = NFIELDS(condition_fields) };
 
 /* ---- running commands ---- */
 
 static dom *d;
 static const regdef *set[64];
-static char *out;         /* the last command's standard output */
-static isms_err err;      /* and its error */
+static char *out;    /* the last command's standard output */
+static isms_err err; /* and its error */
 
 /* Runs `isms ARGS...` in-process; returns the exit status. */
 static int run(const char *first, ...)
 {
-    char *argv[32] = {"isms"};
+    char *argv[32] = { "isms" };
     int argc = 1;
     va_list ap;
     va_start(ap, first);
@@ -91,10 +119,15 @@ static int run(const char *first, ...)
     return err_exit_status(rc);
 }
 
-#define ok(...) do { if (run(__VA_ARGS__, (const char *)NULL)) fail_msg("%s", err.msg); } while (0)
-#define refused(status, needle, ...) do { \
+#define ok(...)                                   \
+    do {                                          \
+        if (run(__VA_ARGS__, (const char *)NULL)) \
+            fail_msg("%s", err.msg);              \
+    } while (0)
+#define refused(status, needle, ...)                                    \
+    do {                                                                \
         assert_int_equal(run(__VA_ARGS__, (const char *)NULL), status); \
-        assert_contains(err.msg, needle); \
+        assert_contains(err.msg, needle);                               \
     } while (0)
 
 static json_t *json_out(void)
@@ -134,7 +167,7 @@ static int setup(void **state)
     set[n++] = &reg_condition;
     set[n] = NULL;
     registers_use(set);
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (lifecycle_check(&permit_lifecycle, &reg_permit, &e))
         fail_msg("permit: %s", e.msg);
     if (dom_create(tu_repo("permits.isms"), NULL, 0, &d, &e) || store_begin(dom_store(d), 1, &e) ||
@@ -177,16 +210,19 @@ static void the_verbs_come_from_the_table(void **state)
 static void only_the_role_the_level_calls_for_grants(void **state)
 {
     (void)state;
-    ok("--as", "omar@x.example", "permit", "add", "--title", "Hot work in the data centre", "--level", "high");
+    ok("--as", "omar@x.example", "permit", "add", "--title", "Hot work in the data centre",
+       "--level", "high");
     expect_last_entry("PRM-1", "omar@x.example", "add");
-    refused(5, "applies only when it is requested", "--as", "dana@x.example", "permit", "grant", "PRM-1");
+    refused(5, "applies only when it is requested", "--as", "dana@x.example", "permit", "grant",
+            "PRM-1");
     ok("--as", "omar@x.example", "permit", "request", "PRM-1");
     assert_contains(out, "requested PRM-1");
     refused(7, "management-body", "--as", "omar@x.example", "permit", "grant", "PRM-1");
     refused(7, "management-body", "--as", "lea@x.example", "permit", "grant", "PRM-1");
     refused(7, "--as PERSON", "permit", "grant", "PRM-1");
     refused(7, "not a person", "--as", "mallory@x.example", "permit", "grant", "PRM-1");
-    refused(2, "--by", "--as", "omar@x.example", "permit", "grant", "PRM-1", "--by", "dana@x.example");
+    refused(2, "--by", "--as", "omar@x.example", "permit", "grant", "PRM-1", "--by",
+            "dana@x.example");
     expect_field("PRM-1", "status", "requested");
     ok("--as", "dana@x.example", "permit", "grant", "PRM-1", "--note", "fire watch arranged");
     expect_field("PRM-1", "status", "granted");
@@ -211,7 +247,7 @@ static void whoever_made_it_does_not_grant_it(void **state)
     ok("--as", "lea@x.example", "permit", "add", "--title", "Server room access", "--level", "low");
     ok("--as", "lea@x.example", "permit", "request", "PRM-3");
     refused(7, "four eyes", "--as", "lea@x.example", "permit", "grant", "PRM-3");
-    ok("--as", "lea@x.example", "permit", "return", "PRM-3");   /* no four eyes on this one */
+    ok("--as", "lea@x.example", "permit", "return", "PRM-3"); /* no four eyes on this one */
     ok("--as", "lea@x.example", "permit", "request", "PRM-3");
     ok("--as", "ivo@x.example", "permit", "grant", "PRM-3");
 }
@@ -229,8 +265,9 @@ static void granted_permits_and_their_conditions_are_frozen(void **state)
     refused(5, "PRM-4 is granted", "condition", "update", "CND-1", "--text", "Any wind");
     refused(5, "PRM-4 is granted", "condition", "retire", "CND-1");
     refused(5, "PRM-4 is granted", "condition", "add", "--permit", "PRM-4", "--text", "And rain");
-    refused(2, "--status", "permit", "update", "PRM-4", "--status", "draft");   /* only by its verbs */
-    ok("permit", "retire", "PRM-4");   /* retiring stays possible */
+    refused(2, "--status", "permit", "update", "PRM-4", "--status",
+            "draft");                /* only by its verbs */
+    ok("permit", "retire", "PRM-4"); /* retiring stays possible */
     ok("verify");
 }
 

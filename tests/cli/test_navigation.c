@@ -52,9 +52,8 @@ static int in_set(json_t *rec, const char *field, const char *key)
 {
     size_t i;
     json_t *m;
-    json_array_foreach(json_object_get(rec, field), i, m)
-        if (!strcmp(json_string_value(m), key))
-            return 1;
+    json_array_foreach(json_object_get(rec, field), i,
+                       m) if (!strcmp(json_string_value(m), key)) return 1;
     return 0;
 }
 
@@ -63,11 +62,10 @@ static int referred_by(json_t *shown, const char *reg, const char *field, const 
 {
     size_t i;
     json_t *l;
-    json_array_foreach(json_object_get(shown, "referred_by"), i, l)
-        if (!strcmp(json_string_value(json_object_get(l, "register")), reg) &&
-            !strcmp(json_string_value(json_object_get(l, "field")), field) &&
-            !strcmp(json_string_value(json_object_get(l, "key")), key))
-            return 1;
+    json_array_foreach(json_object_get(shown, "referred_by"), i,
+                       l) if (!strcmp(json_string_value(json_object_get(l, "register")), reg) &&
+                              !strcmp(json_string_value(json_object_get(l, "field")), field) &&
+                              !strcmp(json_string_value(json_object_get(l, "key")), key)) return 1;
     return 0;
 }
 
@@ -83,32 +81,36 @@ static void show_lists_what_points_at_a_record(void **state)
     assert_contains(out, "CTL-1  Immutable offline backups");
     assert_contains(out, "latest analysis        QNT-1");
     free(out);
-    const char *show1[] = {"risk", "show", "RISK-1", "--json", NULL};
+    const char *show1[] = { "risk", "show", "RISK-1", "--json", NULL };
     json_t *j = json_run(show1);
     assert_true(referred_by(j, "control", "treats", "CTL-1"));
-    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "latest_analysis"), "key")), "QNT-1");
-    assert_true(json_is_integer(json_object_get(json_object_get(j, "latest_analysis"), "p95_loss")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "latest_analysis"), "key")), "QNT-1");
+    assert_true(
+        json_is_integer(json_object_get(json_object_get(j, "latest_analysis"), "p95_loss")));
     json_decref(j);
     out = tu_isms_ok(repo, "risk", "show", "RISK-10");
     assert_contains(out, "acceptances (risk)");
     assert_contains(out, "ACC-1");
     free(out);
     /* an objective: its risks */
-    const char *show2[] = {"objective", "show", "OBJ-2", "--json", NULL};
+    const char *show2[] = { "objective", "show", "OBJ-2", "--json", NULL };
     j = json_run(show2);
     assert_true(referred_by(j, "risk", "objectives", "RISK-2"));
     assert_true(referred_by(j, "appetite", "objective", "APP-3"));
     json_decref(j);
     /* a person: what they own, approved and accepted; drafts they may approve */
     free(tu_isms_ok(repo, "scope", "add", "--statement", "A draft waiting for the board"));
-    const char *show3[] = {"person", "show", "dana.berg@nordhafen.example", "--json", NULL};
+    const char *show3[] = { "person", "show", "dana.berg@nordhafen.example", "--json", NULL };
     j = json_run(show3);
     assert_true(referred_by(j, "objective", "owner", "OBJ-4"));
     assert_true(referred_by(j, "scope", "approved_by", "SCOPE-1"));
     json_t *open = json_object_get(j, "open_approvals");
     assert_int_equal(json_array_size(open), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "key")), "SCOPE-3");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "verb")), "approve");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "key")),
+                        "SCOPE-3");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "verb")),
+                        "approve");
     json_decref(j);
     out = tu_isms_ok(repo, "person", "show", "PER-1");
     assert_contains(out, "open approvals");
@@ -130,49 +132,53 @@ static void show_lists_what_points_at_a_record(void **state)
 static void lists_filter_on_links_and_roles(void **state)
 {
     (void)state;
-    const char *all[] = {"risk", "list", "--json", NULL};
+    const char *all[] = { "risk", "list", "--json", NULL };
     json_t *risks = json_run(all);
     char want[1024] = "", want2[1024] = "";
     size_t i;
     json_t *rec;
-    json_array_foreach(risks, i, rec) {
+    json_array_foreach(risks, i, rec)
+    {
         const char *key = json_string_value(json_object_get(rec, "key"));
         if (in_set(rec, "objectives", "OBJ-2"))
-            snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", *want ? "," : "", key);
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", *want ? "," : "",
+                     key);
         if (in_set(rec, "objectives", "OBJ-1") && in_set(rec, "assets", "AST-10"))
-            snprintf(want2 + strlen(want2), sizeof want2 - strlen(want2), "%s%s", *want2 ? "," : "", key);
+            snprintf(want2 + strlen(want2), sizeof want2 - strlen(want2), "%s%s", *want2 ? "," : "",
+                     key);
     }
     json_decref(risks);
-    assert_true(strchr(want, ','));   /* several, so that the filter has work to do */
-    const char *by_objective[] = {"risk", "list", "--objective", "obj-2", "--json", NULL};
+    assert_true(strchr(want, ',')); /* several, so that the filter has work to do */
+    const char *by_objective[] = { "risk", "list", "--objective", "obj-2", "--json", NULL };
     json_t *got = json_run(by_objective);
     char *keys = keys_of(got);
     assert_string_equal(keys, want);
     free(keys);
     json_decref(got);
     /* several filters: records that have them all */
-    const char *both[] = {"risk", "list", "--objective", "OBJ-1", "--asset", "AST-10", "--json", NULL};
+    const char *both[] = { "risk",    "list",   "--objective", "OBJ-1",
+                           "--asset", "AST-10", "--json",      NULL };
     got = json_run(both);
     keys = keys_of(got);
     assert_string_equal(keys, want2);
     free(keys);
     json_decref(got);
-    const char *treats[] = {"control", "list", "--treats", "RISK-1", "--json", NULL};
+    const char *treats[] = { "control", "list", "--treats", "RISK-1", "--json", NULL };
     got = json_run(treats);
     size_t n = json_array_size(got);
     assert_true(n >= 3);
     json_array_foreach(got, i, rec) assert_true(in_set(rec, "treats", "RISK-1"));
     json_decref(got);
-    const char *board[] = {"person", "list", "--role", "management-body", "--json", NULL};
+    const char *board[] = { "person", "list", "--role", "management-body", "--json", NULL };
     got = json_run(board);
     keys = keys_of(got);
     assert_string_equal(keys, "PER-1,PER-2");
     free(keys);
     json_decref(got);
-    const char *threat[] = {"risk", "list", "--threat", "G-0.39", "--json", NULL};
+    const char *threat[] = { "risk", "list", "--threat", "G-0.39", "--json", NULL };
     got = json_run(threat);
     keys = keys_of(got);
-    assert_string_equal(keys, "RISK-1");   /* ransomware has its proper threat: malware */
+    assert_string_equal(keys, "RISK-1"); /* ransomware has its proper threat: malware */
     free(keys);
     json_decref(got);
     /* a reference to nothing, and a role that is none */
@@ -194,33 +200,35 @@ static void state_filters_agree_with_the_dashboard(void **state)
 {
     (void)state;
     setenv("ISMS_NOW", LATER, 1);
-    const char *summary[] = {"summary", "--json", NULL};
+    const char *summary[] = { "summary", "--json", NULL };
     json_t *dash = json_run(summary);
     json_t *att = json_object_get(dash, "attention");
-    static const struct { const char *noun, *state, *count; } cases[] = {
-        {"risk", "--overdue", "review_overdue"},
-        {"risk", "--untreated", "untreated"},
-        {"risk", "--unaccepted", "accepted_without_acceptance"},
-        {"risk", "--no-objective", "without_objective"},
-        {"risk", "--outside-appetite", "outside_appetite"},
-        {"acceptance", "--lapsed", "acceptances_lapsed"},
+    static const struct {
+        const char *noun, *state, *count;
+    } cases[] = {
+        { "risk", "--overdue", "review_overdue" },
+        { "risk", "--untreated", "untreated" },
+        { "risk", "--unaccepted", "accepted_without_acceptance" },
+        { "risk", "--no-objective", "without_objective" },
+        { "risk", "--outside-appetite", "outside_appetite" },
+        { "acceptance", "--lapsed", "acceptances_lapsed" },
     };
     int nonzero = 0;
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        const char *argv[] = {cases[k].noun, "list", cases[k].state, "--json", NULL};
+        const char *argv[] = { cases[k].noun, "list", cases[k].state, "--json", NULL };
         json_t *got = json_run(argv);
         json_int_t want = json_integer_value(json_object_get(att, cases[k].count));
         if ((json_int_t)json_array_size(got) != want)
-            fail_msg("%s list %s: %zu records, the dashboard counts %lld", cases[k].noun, cases[k].state,
-                     json_array_size(got), (long long)want);
+            fail_msg("%s list %s: %zu records, the dashboard counts %lld", cases[k].noun,
+                     cases[k].state, json_array_size(got), (long long)want);
         nonzero += want > 0;
         json_decref(got);
     }
     assert_true(nonzero >= 4);
     json_decref(dash);
     /* states combine with each other, with filters and with pages */
-    const char *combined[] = {"risk", "list", "--overdue", "--objective", "OBJ-4", "--limit", "1", "--offset", "1",
-                              "--json", NULL};
+    const char *combined[] = { "risk", "list",     "--overdue", "--objective", "OBJ-4", "--limit",
+                               "1",    "--offset", "1",         "--json",      NULL };
     json_t *got = json_run(combined);
     assert_int_equal(json_array_size(got), 1);
     assert_true(in_set(json_array_get(got, 0), "objectives", "OBJ-4"));
@@ -253,13 +261,14 @@ static void owners_show_by_name(void **state)
 
 static char *assets_of(const char *risk)
 {
-    const char *show[] = {"risk", "show", risk, "--json", NULL};
+    const char *show[] = { "risk", "show", risk, "--json", NULL };
     json_t *j = json_run(show);
     char keys[256] = "";
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(j, "assets"), i, m)
-        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", i ? "," : "", json_string_value(m));
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", i ? "," : "",
+                 json_string_value(m));
     json_decref(j);
     return strdup(keys);
 }
@@ -270,7 +279,8 @@ static void links_change_by_members(void **state)
     char *before = assets_of("RISK-1");
     assert_string_equal(before, "AST-4,AST-5");
     free(before);
-    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--add-asset", "AST-7", "--remove-asset", "ast-4"));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--add-asset", "AST-7", "--remove-asset",
+                    "ast-4"));
     char *now = assets_of("RISK-1");
     assert_string_equal(now, "AST-5,AST-7");
     free(now);
@@ -280,7 +290,8 @@ static void links_change_by_members(void **state)
     free(out);
     /* removing what is not there is refused, naming the option typed */
     tu_result r;
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--remove-asset", "AST-9", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--remove-asset", "AST-9",
+            (const char *)NULL);
     assert_int_equal(r.status, 3);
     assert_contains(r.err, "AST-9 is not one of RISK-1's assets (AST-5, AST-7)");
     assert_contains(r.err, "(option --remove-asset)");
@@ -303,8 +314,8 @@ static void links_change_by_members(void **state)
     /* every link and role field has them */
     free(tu_isms_ok(repo, "control", "update", "CTL-1", "--add-treats", "RISK-2"));
     free(tu_isms_ok(repo, "asset", "update", "AST-13", "--add-depends-on", "AST-9"));
-    free(tu_isms_ok(repo, "risk", "update", "RISK-9", "--add-threat", "G-0.19", "--remove-objective", "OBJ-2",
-                    "--add-objective", "OBJ-3"));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-9", "--add-threat", "G-0.19",
+                    "--remove-objective", "OBJ-2", "--add-objective", "OBJ-3"));
     out = tu_isms_ok(repo, "risk", "show", "RISK-9", "--json");
     assert_contains(out, "\"G-0.19\"");
     assert_contains(out, "\"OBJ-3\"");
@@ -326,9 +337,11 @@ static void last_approving_role_needs_force(void **state)
     (void)state;
     /* the ISMS lead's last approving role is isms-lead (she accepts risks) */
     tu_result r;
-    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead",
+            (const char *)NULL);
     assert_int_equal(r.status, 5);
-    assert_contains(r.err, "PER-3 would no longer approve anything nor accept risks (losing isms-lead)");
+    assert_contains(r.err,
+                    "PER-3 would no longer approve anything nor accept risks (losing isms-lead)");
     assert_contains(r.err, "nobody else holds isms-lead");
     assert_contains(r.err, "--force");
     tu_result_free(&r);
@@ -341,9 +354,11 @@ static void last_approving_role_needs_force(void **state)
     /* other roles come and go freely */
     free(tu_isms_ok(repo, "person", "update", "PER-3", "--remove-role", "risk-owner"));
     /* forced: done, and said */
-    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead", "--force", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead", "--force",
+            (const char *)NULL);
     assert_int_equal(r.status, 0);
-    assert_contains(r.err, "warning: roles: PER-3 no longer approves or accepts anything (was: isms-lead)");
+    assert_contains(
+        r.err, "warning: roles: PER-3 no longer approves or accepts anything (was: isms-lead)");
     tu_result_free(&r);
     char *out = tu_isms_ok(repo, "person", "show", "PER-3", "--json");
     assert_contains(out, "\"roles\": []");

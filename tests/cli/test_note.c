@@ -22,8 +22,8 @@ static void refused(const char *note, const char *why)
 {
     char *before = ledger_size();
     tu_result r;
-    tu_isms(&r, repo, NULL, "--note", note, "person", "add", "--name", "A", "--email", "a@x.example",
-            (const char *)NULL);
+    tu_isms(&r, repo, NULL, "--note", note, "person", "add", "--name", "A", "--email",
+            "a@x.example", (const char *)NULL);
     assert_int_equal(r.status, 3);
     assert_contains(r.err, "note");
     assert_contains(r.err, why);

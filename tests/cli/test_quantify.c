@@ -28,20 +28,22 @@ static int setup(void **state)
     (void)state;
     repo = tu_repo("quant-cli.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role", "management-body"));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Omar", "--email", "omar@x.example", "--role", "risk-owner"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
+                    "management-body"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Omar", "--email", "omar@x.example", "--role",
+                    "risk-owner"));
     free(tu_isms_ok(repo, "objective", "add", "--title", "Payments", "--owner", "PER-1"));
-    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware <script>", "--owner", "PER-2", "--objective", "OBJ-1",
-                    "--likelihood", "3", "--impact", "5", "--lef", "pert(0.5,2,6)", "--primary-loss",
-                    "lognormal90(100000,10000000)"));
-    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-2", "--treats", "RISK-1",
-                    "--status", "operating", "--acts-on", "primary-loss", "--reduction", "pert(0.3,0.5,0.7)",
-                    "--cost", "50000"));
-    free(tu_isms_ok(repo, "control", "add", "--title", "Cyber insurance", "--owner", "PER-1", "--treats", "RISK-1",
-                    "--status", "operating", "--acts-on", "transfer", "--deductible", "250000", "--cover-limit",
-                    "5000000", "--cost", "150000"));
-    free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement", "Payments: 1m at P95",
-                    "--appetite", "1000000", "--tolerance", "3000000"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware <script>", "--owner", "PER-2",
+                    "--objective", "OBJ-1", "--likelihood", "3", "--impact", "5", "--lef",
+                    "pert(0.5,2,6)", "--primary-loss", "lognormal90(100000,10000000)"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-2", "--treats",
+                    "RISK-1", "--status", "operating", "--acts-on", "primary-loss", "--reduction",
+                    "pert(0.3,0.5,0.7)", "--cost", "50000"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Cyber insurance", "--owner", "PER-1",
+                    "--treats", "RISK-1", "--status", "operating", "--acts-on", "transfer",
+                    "--deductible", "250000", "--cover-limit", "5000000", "--cost", "150000"));
+    free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement",
+                    "Payments: 1m at P95", "--appetite", "1000000", "--tolerance", "3000000"));
     free(tu_isms_ok(repo, "--as", "dana@x.example", "appetite", "approve", "APP-1"));
     return 0;
 }
@@ -49,20 +51,24 @@ static int setup(void **state)
 static void quantify_json_is_reproducible(void **state)
 {
     (void)state;
-    char *a = tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "20000", "--seed", "42", "--json");
-    char *b = tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "20000", "--seed", "42",
-                         "--threads", "1", "--json", "--no-save");
+    char *a = tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "20000", "--seed",
+                         "42", "--json");
+    char *b = tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "20000", "--seed",
+                         "42", "--threads", "1", "--json", "--no-save");
     json_t *x = json_of(a), *y = json_of(b);
     json_t *cx = json_object_get(json_object_get(x, "current"), "annual_loss");
     json_t *cy = json_object_get(json_object_get(y, "current"), "annual_loss");
     assert_true(json_equal(cx, cy));
     assert_true(json_is_true(json_object_get(x, "outside_appetite")));
-    assert_string_equal(json_string_value(json_object_get(json_object_get(x, "appetite"), "statement")), "APP-1");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(x, "appetite"), "statement")), "APP-1");
     assert_string_equal(json_string_value(json_object_get(x, "seed")), "42");
     assert_true(json_is_string(json_object_get(x, "analysis")));
     assert_true(json_is_null(json_object_get(y, "analysis")));
-    assert_int_equal(json_array_size(json_object_get(json_object_get(x, "current"), "loss_exceedance")), 41);
-    const char *top = json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(x, "sensitivity"), "drivers"), 0), "input"));
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(x, "current"), "loss_exceedance")), 41);
+    const char *top = json_string_value(json_object_get(
+        json_array_get(json_object_get(json_object_get(x, "sensitivity"), "drivers"), 0), "input"));
     assert_string_equal(top, "primary_loss");
     json_decref(x);
     json_decref(y);
@@ -70,7 +76,7 @@ static void quantify_json_is_reproducible(void **state)
     free(b);
     char *out = tu_isms_ok(repo, "analysis", "list");
     assert_contains(out, "QNT-1");
-    assert_not_contains(out, "QNT-2");   /* --no-save saved nothing */
+    assert_not_contains(out, "QNT-2"); /* --no-save saved nothing */
     free(out);
     out = tu_isms_ok(repo, "verify");
     free(out);
@@ -94,7 +100,8 @@ static void lec_is_an_svg_with_escaped_text(void **state)
 static void portfolio_returns_and_acceptance(void **state)
 {
     (void)state;
-    char *out = tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "20000", "--json");
+    char *out =
+        tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "20000", "--json");
     json_t *j = json_of(out);
     json_t *obj = json_array_get(json_object_get(j, "objectives"), 0);
     assert_string_equal(json_string_value(json_object_get(obj, "key")), "OBJ-1");
@@ -107,11 +114,13 @@ static void portfolio_returns_and_acceptance(void **state)
     assert_contains(out, "CTL-2");
     free(out);
     tu_result r;
-    tu_isms(&r, repo, NULL, "--as", "omar@x.example", "risk", "accept", "RISK-1", "--rationale", "cheap", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "--as", "omar@x.example", "risk", "accept", "RISK-1", "--rationale",
+            "cheap", (const char *)NULL);
     assert_int_equal(r.status, 7);
     assert_contains(r.err, "management body");
     tu_result_free(&r);
-    out = tu_isms_ok(repo, "--as", "dana@x.example", "risk", "accept", "RISK-1", "--rationale", "board minute 12");
+    out = tu_isms_ok(repo, "--as", "dana@x.example", "risk", "accept", "RISK-1", "--rationale",
+                     "board minute 12");
     assert_contains(out, "ACC-1");
     free(out);
     out = tu_isms_ok(repo, "risk", "show", "RISK-1", "--json");
@@ -128,12 +137,14 @@ static void portfolio_returns_and_acceptance(void **state)
  * integer in minor units of the currency, as in records, and each document
  * says so; probabilities and shares stay fractions. */
 static const char *const money_names[] = {
-    "mean", "sd", "p50", "p90", "p95", "p99", "value_at_risk", "expected_shortfall", "mean_loss_per_event",
-    "appetite", "tolerance", "annual_cost", "mean_reduction", "p95_reduction", "net_benefit", "mean_shift",
-    "deductible", "limit", "value_at_stake", "cost", "budget_authority", "mean_loss", "p95_loss",
+    "mean", "sd", "p50", "p90", "p95", "p99", "value_at_risk", "expected_shortfall",
+    "mean_loss_per_event", "appetite", "tolerance", "annual_cost", "mean_reduction",
+    "p95_reduction", "net_benefit", "mean_shift", "deductible", "limit", "value_at_stake", "cost",
+    "budget_authority", "mean_loss", "p95_loss",
     /* the board figures: verdicts' measures and margins, standard errors, gaps */
     "loss", "loss_standard_error", "margin", "mean_standard_error", "mean_reduction_standard_error",
-    "value_at_stake_not_quantified", NULL};
+    "value_at_stake_not_quantified", NULL
+};
 
 static int is_money_name(const char *name)
 {
@@ -151,7 +162,8 @@ static int assert_amounts_integer(const json_t *j, const char *where)
     if (json_is_object(j)) {
         const char *k;
         json_t *v;
-        json_object_foreach((json_t *)j, k, v) {
+        json_object_foreach((json_t *)j, k, v)
+        {
             if (is_money_name(k) && !json_is_object(v)) {
                 if (!json_is_integer(v) && !json_is_null(v))
                     fail_msg("%s: %s is not an integer amount", where, k);
@@ -176,11 +188,13 @@ static void json_money_is_integer_minor_units(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "currency")), "EUR");
     json_t *app = json_object_get(j, "appetite");
     assert_true(json_is_integer(json_object_get(app, "appetite")));
-    assert_int_equal(json_integer_value(json_object_get(app, "appetite")), 100000000);   /* EUR 1m in cents */
+    assert_int_equal(json_integer_value(json_object_get(app, "appetite")),
+                     100000000); /* EUR 1m in cents */
     assert_int_equal(json_integer_value(json_object_get(app, "tolerance")), 300000000);
     assert_true(assert_amounts_integer(j, "risk quantify") > 20);
     /* the curve's losses too; its probabilities stay fractions */
-    json_t *pt = json_array_get(json_object_get(json_object_get(j, "current"), "loss_exceedance"), 10);
+    json_t *pt =
+        json_array_get(json_object_get(json_object_get(j, "current"), "loss_exceedance"), 10);
     assert_true(json_is_integer(json_array_get(pt, 0)));
     assert_true(json_is_real(json_array_get(pt, 1)));
     const char *analysis = json_string_value(json_object_get(j, "analysis"));
@@ -191,8 +205,9 @@ static void json_money_is_integer_minor_units(void **state)
     assert_string_equal(json_string_value(json_object_get(results, "money")), "minor units");
     assert_string_equal(json_string_value(json_object_get(inputs, "money")), "minor units");
     assert_true(assert_amounts_integer(results, "analysis results") > 20);
-    assert_true(assert_amounts_integer(inputs, "analysis inputs") >= 2);   /* controls' costs, cover */
-    assert_true(assert_amounts_integer(a, "analysis record") >= 2);        /* mean_loss, p95_loss */
+    assert_true(assert_amounts_integer(inputs, "analysis inputs") >=
+                2);                                                 /* controls' costs, cover */
+    assert_true(assert_amounts_integer(a, "analysis record") >= 2); /* mean_loss, p95_loss */
     json_decref(results);
     json_decref(inputs);
     json_decref(a);
@@ -200,7 +215,8 @@ static void json_money_is_integer_minor_units(void **state)
     json_decref(j);
     free(out);
 
-    out = tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000", "--json", "--no-save");
+    out = tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000", "--json",
+                     "--no-save");
     j = json_of(out);
     assert_string_equal(json_string_value(json_object_get(j, "money")), "minor units");
     assert_true(assert_amounts_integer(j, "quantify") > 10);
@@ -215,7 +231,9 @@ static void json_money_is_integer_minor_units(void **state)
     json_decref(j);
     free(out);
     /* records, as ever: objectives, controls, appetites */
-    const char *lists[][2] = {{"objective", "list"}, {"control", "list"}, {"appetite", "list"}};
+    const char *lists[][2] = { { "objective", "list" },
+                               { "control", "list" },
+                               { "appetite", "list" } };
     for (size_t k = 0; k < 3; k++) {
         out = tu_isms_ok(repo, lists[k][0], lists[k][1], "--json");
         j = json_of(out);
@@ -224,7 +242,7 @@ static void json_money_is_integer_minor_units(void **state)
         free(out);
     }
     out = tu_isms_ok(repo, "control", "show", "CTL-1", "--json");
-    assert_contains(out, "\"cost\": 5000000");   /* EUR 50,000.00 */
+    assert_contains(out, "\"cost\": 5000000"); /* EUR 50,000.00 */
     free(out);
 }
 
@@ -235,13 +253,13 @@ static void json_money_is_integer_minor_units(void **state)
 static void board_figures(void **state)
 {
     (void)state;
-    free(tu_isms_ok(repo, "risk", "add", "--title", "Unmodelled", "--owner", "PER-2", "--objective", "OBJ-1",
-                    "--likelihood", "2", "--impact", "2"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Unmodelled", "--owner", "PER-2", "--objective",
+                    "OBJ-1", "--likelihood", "2", "--impact", "2"));
     free(tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000"));
     free(tu_isms_ok(repo, "risk", "quantify", "RISK-1", "--iterations", "5000"));
     char *out = tu_isms_ok(repo, "summary");
     assert_contains(out, "ABOVE TOLERANCE: P95");
-    assert_contains(out, "at most");   /* one risk of OBJ-1 is not quantified */
+    assert_contains(out, "at most"); /* one risk of OBJ-1 is not quantified */
     assert_contains(out, "1 risk not quantified (no FAIR inputs): in no total: RISK-");
     assert_contains(out, "0 analyses stale");
     free(out);
@@ -265,14 +283,16 @@ static void board_figures(void **state)
     json_t *j = json_of(out);
     json_t *att = json_object_get(j, "attention");
     assert_int_equal(json_array_size(json_object_get(att, "stale_analyses")), 0);
-    assert_int_equal(json_array_size(json_object_get(json_object_get(j, "risks"), "not_quantified")), 1);
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(j, "risks"), "not_quantified")), 1);
     json_t *org = json_object_get(json_object_get(j, "objectives"), "organisation");
     assert_string_equal(json_string_value(json_object_get(org, "verdict")), "no-appetite");
-    assert_string_equal(json_string_value(json_object_get(org, "certainty_means")), "none: no appetite approved");
+    assert_string_equal(json_string_value(json_object_get(org, "certainty_means")),
+                        "none: no appetite approved");
     json_decref(j);
     free(out);
-    free(tu_isms_ok(repo, "control", "add", "--title", "Policy", "--owner", "PER-2", "--treats", "RISK-1",
-                    "--status", "operating"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Policy", "--owner", "PER-2", "--treats",
+                    "RISK-1", "--status", "operating"));
     out = tu_isms_ok(repo, "control", "roi", "--iterations", "5000");
     assert_contains(out, "not valued: no effect stated");
     free(out);
@@ -311,16 +331,17 @@ static void bad_parameters_name_the_field(void **state)
 {
     (void)state;
     static const char *const cases[][12] = {
-        {"risk", "update", "RISK-1", "--lef", "pert(6,2,1)", NULL},
-        {"risk", "update", "RISK-1", "--lef", "nonsense(1)", NULL},
-        {"risk", "update", "RISK-1", "--primary-loss", "lognormal90(10,1)", NULL},
-        {"risk", "update", "RISK-1", "--lef", "const(-1)", NULL},
-        {"risk", "update", "RISK-1", "--lef", "pert(nan,1,2)", NULL},
-        {"risk", "quantify", "RISK-1", "--iterations", "12", NULL},
-        {"quantify", "--correlate", "RISK-1,RISK-9=0.5", NULL},
-        {"quantify", "--correlate", "RISK-1=2", NULL},
+        { "risk", "update", "RISK-1", "--lef", "pert(6,2,1)", NULL },
+        { "risk", "update", "RISK-1", "--lef", "nonsense(1)", NULL },
+        { "risk", "update", "RISK-1", "--primary-loss", "lognormal90(10,1)", NULL },
+        { "risk", "update", "RISK-1", "--lef", "const(-1)", NULL },
+        { "risk", "update", "RISK-1", "--lef", "pert(nan,1,2)", NULL },
+        { "risk", "quantify", "RISK-1", "--iterations", "12", NULL },
+        { "quantify", "--correlate", "RISK-1,RISK-9=0.5", NULL },
+        { "quantify", "--correlate", "RISK-1=2", NULL },
     };
-    static const char *const field[] = {"lef", "lef", "primary_loss", "lef", "lef", "iterations", "correlate", "correlate"};
+    static const char *const field[] = { "lef", "lef",        "primary_loss", "lef",
+                                         "lef", "iterations", "correlate",    "correlate" };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         tu_result r;
         tu_isms_argv(&r, repo, NULL, cases[i]);
@@ -349,7 +370,7 @@ static void interrupted_run_saves_nothing(void **state)
     int st;
     waitpid(pid, &st, 0);
     assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 12);   /* E_INTERRUPTED */
+    assert_int_equal(WEXITSTATUS(st), 12); /* E_INTERRUPTED */
     char *after = tu_isms_ok(repo, "analysis", "list", "--json");
     assert_string_equal(before, after);
     free(before);
@@ -392,26 +413,29 @@ static void runaway_inputs_are_bounded(void **state)
     free(tu_isms_ok(NULL, "init", r));
     free(tu_isms_ok(r, "person", "add", "--name", "Dana", "--email", "dana@x.example"));
     free(tu_isms_ok(r, "risk", "add", "--title", "Fraud", "--owner", "PER-1", "--likelihood", "3",
-                    "--impact", "3", "--lef", "pert(1000,2000,3000)", "--primary-loss", "const(10)"));
+                    "--impact", "3", "--lef", "pert(1000,2000,3000)", "--primary-loss",
+                    "const(10)"));
     free(tu_isms_ok(r, "risk", "add", "--title", "Outage", "--owner", "PER-1", "--likelihood", "3",
                     "--impact", "3", "--lef", "pert(0.5,1,2)", "--primary-loss", "const(10)"));
     free(tu_isms_ok(r, "control", "add", "--title", "Monitoring", "--owner", "PER-1", "--treats",
                     "RISK-2", "--acts-on", "lef", "--reduction", "const(0.5)"));
-    const char *const absurd[] = {"lognormal90(1,1e308)", "pert(1e6,2e6,3e6)"};
+    const char *const absurd[] = { "lognormal90(1,1e308)", "pert(1e6,2e6,3e6)" };
     for (int i = 0; i < 2; i++) {
-        const char *const add[] = {"risk", "add", "--title", "X", "--owner", "PER-1", "--likelihood",
-                                   "1", "--impact", "1", "--lef", absurd[i], "--primary-loss",
-                                   "const(1)", NULL};
+        const char *const add[] = {
+            "risk",           "add",      "--title",  "X", "--owner", "PER-1",
+            "--likelihood",   "1",        "--impact", "1", "--lef",   absurd[i],
+            "--primary-loss", "const(1)", NULL
+        };
         expect_refused(r, add, "lef", "at most 1000000 loss events a year");
     }
-    const char *const too_long[] = {"risk", "quantify", "RISK-1", "--iterations", "1000000",
-                                    "--no-save", NULL};
+    const char *const too_long[] = { "risk",    "quantify",  "RISK-1", "--iterations",
+                                     "1000000", "--no-save", NULL };
     expect_refused(r, too_long, "RISK-1", "at most 250000 iterations");
     tu_sql(r, "UPDATE risk SET lef = 'lognormal90(1,1e308)' WHERE key = 'RISK-2'");
     const char *const portfolio[][10] = {
-        {"quantify", "--iterations", "2000", "--no-save", NULL},
-        {"control", "roi", "--iterations", "2000", "--no-save", NULL},
-        {"risk", "quantify", "RISK-2", "--iterations", "2000", "--no-save"},
+        { "quantify", "--iterations", "2000", "--no-save", NULL },
+        { "control", "roi", "--iterations", "2000", "--no-save", NULL },
+        { "risk", "quantify", "RISK-2", "--iterations", "2000", "--no-save" },
     };
     for (int i = 0; i < 3; i++)
         expect_refused(r, portfolio[i], "RISK-2", "at most 1000000 loss events a year");
@@ -437,8 +461,8 @@ static void sigterm_ends_a_heavy_run_at_once(void **state)
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(devnull, 2);
-        execl(ISMS_BIN, "isms", "risk", "quantify", "RISK-1", "--iterations", "1000", "--threads", "1",
-              "--no-save", (char *)NULL);
+        execl(ISMS_BIN, "isms", "risk", "quantify", "RISK-1", "--iterations", "1000", "--threads",
+              "1", "--no-save", (char *)NULL);
         _exit(127);
     }
     usleep(1500 * 1000);

@@ -20,7 +20,7 @@ static void init_refuses_a_repository(void **state)
     assert_int_equal(r.status, 5);
     assert_contains(r.err, "already exists");
     tu_result_free(&r);
-    char *out = tu_isms_ok(repo, "person", "show", "PER-1");   /* still there */
+    char *out = tu_isms_ok(repo, "person", "show", "PER-1"); /* still there */
     assert_contains(out, "dana@x.example");
     free(out);
 }
@@ -79,11 +79,11 @@ static void passwords_are_never_shown(void **state)
     assert_not_contains(r.out, "S3cret");
     tu_result_free(&r);
     const char *const commands[][8] = {
-        {"init", repo, NULL},                        /* exists now */
-        {"--repo", repo, "verify", NULL},
-        {"--repo", repo, "risk", "show"},
-        {"demo", "--force", repo, NULL},             /* replaces it, and says so */
-        {"--json", "--repo", repo, "export", "-"},
+        { "init", repo, NULL }, /* exists now */
+        { "--repo", repo, "verify", NULL },
+        { "--repo", repo, "risk", "show" },
+        { "demo", "--force", repo, NULL }, /* replaces it, and says so */
+        { "--json", "--repo", repo, "export", "-" },
     };
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         tu_isms_argv(&r, NULL, NULL, commands[i]);
@@ -92,9 +92,10 @@ static void passwords_are_never_shown(void **state)
         tu_result_free(&r);
     }
     /* A server that is not there: the error names it, not its password. */
-    const char *const gone[] = {"--repo",
-                                "postgresql://isms:Pa55w0rd-S3cret@/nowhere?host=/nonexistent-isms",
-                                "risk", "list", NULL};
+    const char *const gone[] = {
+        "--repo", "postgresql://isms:Pa55w0rd-S3cret@/nowhere?host=/nonexistent-isms", "risk",
+        "list", NULL
+    };
     tu_isms_argv(&r, NULL, NULL, gone);
     assert_int_equal(r.status, 14);
     assert_contains(r.err, "nowhere");
@@ -145,16 +146,16 @@ static void malformed_connection_strings_hide_the_password(void **state)
     for (size_t i = 0; i < sizeof malformed / sizeof *malformed; i++) {
         const char *u = malformed[i];
         const char *const commands[][10] = {
-            {"--repo", u, "verify", NULL},
-            {"--json", "--repo", u, "verify", NULL},
-            {"--repo", u, "risk", "list", NULL},
-            {"--json", "--repo", u, "risk", "show", "RISK-1", NULL},
-            {"init", u, NULL},
-            {"--json", "init", u, NULL},
-            {"migrate", "--from", u, "--to", tu_path("copy.isms"), NULL},
-            {"--json", "migrate", "--from", good, "--to", u, NULL},
-            {"import", exported, u, NULL},
-            {"--repo", u, "export", "-", NULL},
+            { "--repo", u, "verify", NULL },
+            { "--json", "--repo", u, "verify", NULL },
+            { "--repo", u, "risk", "list", NULL },
+            { "--json", "--repo", u, "risk", "show", "RISK-1", NULL },
+            { "init", u, NULL },
+            { "--json", "init", u, NULL },
+            { "migrate", "--from", u, "--to", tu_path("copy.isms"), NULL },
+            { "--json", "migrate", "--from", good, "--to", u, NULL },
+            { "import", exported, u, NULL },
+            { "--repo", u, "export", "-", NULL },
         };
         for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
             no_output_holds_the_password(commands[k]);
@@ -192,7 +193,7 @@ static void prints_no_control_characters(const char *repo, const char *const arg
 {
     tu_result r;
     tu_isms_argv(&r, repo, NULL, argv);
-    const char *outs[2] = {r.out, r.err};
+    const char *outs[2] = { r.out, r.err };
     for (int k = 0; k < 2; k++)
         for (const unsigned char *p = (const unsigned char *)outs[k]; *p; p++)
             if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f ||
@@ -210,21 +211,24 @@ static void tampered_text_reaches_no_terminal_raw(void **state)
     (void)state;
     const char *repo = tu_repo("ansi.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
-                    "risk-owner"));
-    free(tu_isms_ok(repo, "risk", "add", "--title", "plain", "--owner", "PER-1", "--likelihood", "2",
-                    "--impact", "2"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example",
+                    "--role", "risk-owner"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "plain", "--owner", "PER-1", "--likelihood",
+                    "2", "--impact", "2"));
     const char *chr = tu_backend_is_pg() ? "chr" : "char";
     char sql[512];
     snprintf(sql, sizeof sql,
-             "UPDATE risk SET title = 'a' || %s(27) || '[2J' || %s(13) || 'b' || %s(155) WHERE key = 'RISK-1'",
+             "UPDATE risk SET title = 'a' || %s(27) || '[2J' || %s(13) || 'b' || %s(155) WHERE key "
+             "= 'RISK-1'",
              chr, chr, chr);
     tu_sql(repo, sql);
-    snprintf(sql, sizeof sql, "UPDATE ledger SET actor = 'x' || %s(27) || '[2J' WHERE seq = 1", chr);
+    snprintf(sql, sizeof sql, "UPDATE ledger SET actor = 'x' || %s(27) || '[2J' WHERE seq = 1",
+             chr);
     tu_sql(repo, sql);
     const char *const commands[][8] = {
-        {"risk", "list", NULL}, {"risk", "show", "RISK-1", NULL}, {"log", NULL},
-        {"log", "RISK-1", NULL}, {"verify", NULL}, {"risk", "list", "--json", NULL},
+        { "risk", "list", NULL }, { "risk", "show", "RISK-1", NULL },
+        { "log", NULL },          { "log", "RISK-1", NULL },
+        { "verify", NULL },       { "risk", "list", "--json", NULL },
     };
     for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
         prints_no_control_characters(repo, commands[k]);

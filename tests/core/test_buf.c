@@ -33,14 +33,14 @@ static void capped_holds_up_to_its_limit(void **state)
     buf_puts(&b, "12345");
     buf_printf(&b, "%d", 6789);
     buf_putc(&b, '0');
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(buf_check(&b, "request body", &e), 0);
     assert_int_equal(e.code, 0);
     assert_string_equal(buf_str(&b), "1234567890");
     char *s = buf_detach(&b);
     assert_string_equal(s, "1234567890");
     free(s);
-    assert_int_equal(b.max, 10);   /* detached, still capped */
+    assert_int_equal(b.max, 10); /* detached, still capped */
     buf_reset(&b);
 }
 
@@ -58,7 +58,7 @@ static void capped_refuses_past_its_limit(void **state)
     assert_true(b.over);
     assert_int_equal(b.len, 0);
     assert_string_equal(b.data, "");
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(buf_check(&b, "request body", &e), E_TOO_LARGE);
     assert_string_equal(e.field, "request body");
     assert_contains(e.msg, "request body");
@@ -131,8 +131,9 @@ static void arena_strings_survive_until_reset(void **state)
 static void first_error_wins(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    assert_int_equal(err_set(&e, E_INVALID, "likelihood", "likelihood 7 is out of range"), E_INVALID);
+    isms_err e = { 0 };
+    assert_int_equal(err_set(&e, E_INVALID, "likelihood", "likelihood 7 is out of range"),
+                     E_INVALID);
     assert_int_equal(err_set(&e, E_STORE, NULL, "outer context"), E_STORE);
     assert_int_equal(e.code, E_INVALID);
     assert_string_equal(e.field, "likelihood");

@@ -10,10 +10,10 @@ static void utf8_rules(void **state)
     assert_true(utf8_valid("plain", 5));
     assert_true(utf8_valid("Grüße ✓ 𝄞", strlen("Grüße ✓ 𝄞")));
     assert_false(utf8_valid("\xff", 1));
-    assert_false(utf8_valid("\xc0\xaf", 2));          /* overlong '/' */
-    assert_false(utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
-    assert_false(utf8_valid("\xf4\x90\x80\x80", 4));  /* past U+10FFFF */
-    assert_false(utf8_valid("\xe2\x82", 2));          /* truncated */
+    assert_false(utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+    assert_false(utf8_valid("\xe2\x82", 2));         /* truncated */
     assert_int_equal(utf8_width("Grüße"), 5);
     assert_int_equal(utf8_prefix("Grüße", 3), 4);
 }
@@ -21,7 +21,7 @@ static void utf8_rules(void **state)
 static void text_check_names_field(void **state)
 {
     (void)state;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(text_check("title", "one\ntwo", 0, 0, &e), E_INVALID);
     assert_string_equal(e.field, "title");
     assert_non_null(strstr(e.msg, "single line"));
@@ -37,7 +37,7 @@ static void integers_are_strict(void **state)
 {
     (void)state;
     int64_t v;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(parse_int64("n", "42", 0, 100, &v, NULL), 0);
     assert_int_equal(v, 42);
     assert_int_equal(parse_int64("n", "-3", -5, 5, &v, NULL), 0);
@@ -58,7 +58,7 @@ static void integers_have_one_spelling(void **state)
 {
     (void)state;
     int64_t v = 0;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(parse_int64("likelihood", "+3", 1, 5, &v, &e), E_INVALID);
     assert_string_equal(e.field, "likelihood");
     assert_non_null(strstr(e.msg, "\"+3\""));
@@ -70,7 +70,7 @@ static void integers_have_one_spelling(void **state)
     assert_non_null(strstr(e.msg, "leading zeros"));
     assert_int_equal(parse_int64("n", "-03", -5, 5, &v, NULL), E_INVALID);
     assert_int_equal(parse_int64("n", "00", 0, 5, &v, NULL), E_INVALID);
-    assert_int_equal(v, 0);   /* nothing written on failure */
+    assert_int_equal(v, 0); /* nothing written on failure */
 }
 
 static void money_in_major_units(void **state)
@@ -111,7 +111,7 @@ static void money_grouping_is_strict(void **state)
 {
     (void)state;
     int64_t v = -1;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(parse_money("value_at_stake", "1,2,3", 2, &v, &e), E_INVALID);
     assert_int_equal(v, -1);
     assert_string_equal(e.field, "value_at_stake");
@@ -120,11 +120,12 @@ static void money_grouping_is_strict(void **state)
     err_clear(&e);
     assert_int_equal(parse_money("cost", "1.250.000,50", 2, &v, &e), E_INVALID);
     assert_non_null(strstr(e.msg, "\"1.250.000,50\""));
-    assert_non_null(strstr(e.msg, "1,250,000.50"));   /* the notation to use */
+    assert_non_null(strstr(e.msg, "1,250,000.50")); /* the notation to use */
     err_clear(&e);
     assert_int_equal(parse_money("m", "1250,50", 2, &v, NULL), E_INVALID);
     assert_int_equal(parse_money("m", "12,50", 2, &v, NULL), E_INVALID);
-    assert_int_equal(parse_money("m", "1,000_000", 2, &v, NULL), E_INVALID);   /* one kind of separator */
+    assert_int_equal(parse_money("m", "1,000_000", 2, &v, NULL),
+                     E_INVALID); /* one kind of separator */
     assert_int_equal(parse_money("m", "1000,000", 2, &v, NULL), E_INVALID);
     assert_int_equal(parse_money("m", "1 250 000", 0, &v, NULL), 0);
     assert_int_equal(v, 1250000);
@@ -199,20 +200,25 @@ static void base64_is_strict(void **state)
     assert_int_equal(base64_decode("Pz8\xff", 4, out, sizeof out, &n), -1);
     assert_int_equal(base64_decode("Pz\xc5\xa5", 4, out, sizeof out, &n), -1);
     assert_int_equal(n, 0);
-    assert_int_equal(base64_decode("QR==", 4, out, sizeof out, &n), -1);   /* bits left over */
-    assert_int_equal(base64_decode("QQ", 2, out, sizeof out, &n), -1);     /* padding missing */
+    assert_int_equal(base64_decode("QR==", 4, out, sizeof out, &n), -1); /* bits left over */
+    assert_int_equal(base64_decode("QQ", 2, out, sizeof out, &n), -1);   /* padding missing */
     assert_int_equal(base64_decode("QU JD", 5, out, sizeof out, &n), -1);
-    assert_int_equal(base64_decode("QUJD", 4, out, 2, &n), -1);            /* does not fit */
+    assert_int_equal(base64_decode("QUJD", 4, out, 2, &n), -1); /* does not fit */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(utf8_rules),         cmocka_unit_test(text_check_names_field),
-        cmocka_unit_test(integers_are_strict), cmocka_unit_test(money_in_major_units),
-        cmocka_unit_test(dates_and_times),    cmocka_unit_test(clock_can_be_fixed),
-        cmocka_unit_test(booleans),           cmocka_unit_test(integers_have_one_spelling),
-        cmocka_unit_test(money_grouping_is_strict), cmocka_unit_test(blank_text),
+        cmocka_unit_test(utf8_rules),
+        cmocka_unit_test(text_check_names_field),
+        cmocka_unit_test(integers_are_strict),
+        cmocka_unit_test(money_in_major_units),
+        cmocka_unit_test(dates_and_times),
+        cmocka_unit_test(clock_can_be_fixed),
+        cmocka_unit_test(booleans),
+        cmocka_unit_test(integers_have_one_spelling),
+        cmocka_unit_test(money_grouping_is_strict),
+        cmocka_unit_test(blank_text),
         cmocka_unit_test(base64_is_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

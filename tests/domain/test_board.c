@@ -21,45 +21,59 @@ static dom *d;
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = {0};
+    isms_err e = { 0 };
     setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
-    if (dom_create(tu_repo("board.isms"), &(principal){.actor = "board-test"}, 0, &d, &e))
+    if (dom_create(tu_repo("board.isms"), &(principal){ .actor = "board-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
     record out;
-    if (dom_org_set(d, tu_make(d, &reg_org, "name=Acme", "frequency_bands=0.05,0.2,1,4",
-                               "magnitude_bands=50000,250000,1000000,5000000", NULL), &out, &e))
+    if (dom_org_set(d,
+                    tu_make(d, &reg_org, "name=Acme", "frequency_bands=0.05,0.2,1,4",
+                            "magnitude_bands=50000,250000,1000000,5000000", NULL),
+                    &out, &e))
         fail_msg("org: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
-    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
-    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=10000000", NULL));
-    tu_add(d, tu_make(d, &reg_objective, "title=Data", "owner=PER-1", "value_at_stake=5000000", NULL));
-    tu_add(d, tu_make(d, &reg_objective, "title=Compliance", "owner=PER-1", "value_at_stake=2000000", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
+                      NULL));
+    tu_add(d,
+           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=10000000",
+                      NULL));
+    tu_add(d,
+           tu_make(d, &reg_objective, "title=Data", "owner=PER-1", "value_at_stake=5000000", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Compliance", "owner=PER-1",
+                      "value_at_stake=2000000", NULL));
     /* RISK-1: large, but its residual rated low on the matrix. RISK-2: small and
      * certain. RISK-3 and RISK-4: not quantified. */
-    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1", "likelihood=5", "impact=5",
-                      "residual_likelihood=1", "residual_impact=1", "lef=pert(0.5,2,6)",
-                      "primary_loss=lognormal90(100000,10000000)", NULL));
-    tu_add(d, tu_make(d, &reg_risk, "title=Typos", "owner=PER-2", "objectives=OBJ-2", "likelihood=4", "impact=1",
-                      "lef=const(1)", "primary_loss=const(10000)", NULL));
-    tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "objectives=OBJ-2", "likelihood=2", "impact=4", NULL));
-    tu_add(d, tu_make(d, &reg_risk, "title=Finding", "owner=PER-2", "objectives=OBJ-3", "likelihood=2", "impact=2", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
-                      "effectiveness=effective", "acts_on=primary-loss", "reduction=const(0.5)", "cost=50000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1", "status=operating",
-                      "effectiveness=effective", "acts_on=lef", "reduction=const(0.4)", "cost=60000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Insurance", "owner=PER-1", "treats=RISK-1", "status=operating",
-                      "effectiveness=effective", "acts_on=transfer", "deductible=1000000", "cover_limit=5000000",
-                      "cost=100000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Policy", "owner=PER-2", "treats=RISK-1", "status=operating",
-                      "cost=1000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Training", "owner=PER-2", "treats=RISK-3", "status=operating",
-                      "acts_on=lef", "reduction=const(0.3)", "cost=2000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Free idea", "owner=PER-2", "treats=RISK-1", "status=planned",
-                      "acts_on=lef", "reduction=const(0.1)", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1",
+                      "likelihood=5", "impact=5", "residual_likelihood=1", "residual_impact=1",
+                      "lef=pert(0.5,2,6)", "primary_loss=lognormal90(100000,10000000)", NULL));
+    tu_add(d,
+           tu_make(d, &reg_risk, "title=Typos", "owner=PER-2", "objectives=OBJ-2", "likelihood=4",
+                   "impact=1", "lef=const(1)", "primary_loss=const(10000)", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "objectives=OBJ-2", "likelihood=2",
+                      "impact=4", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Finding", "owner=PER-2", "objectives=OBJ-3",
+                      "likelihood=2", "impact=2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1",
+                      "status=operating", "effectiveness=effective", "acts_on=primary-loss",
+                      "reduction=const(0.5)", "cost=50000", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1",
+                      "status=operating", "effectiveness=effective", "acts_on=lef",
+                      "reduction=const(0.4)", "cost=60000", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Insurance", "owner=PER-1", "treats=RISK-1",
+                      "status=operating", "effectiveness=effective", "acts_on=transfer",
+                      "deductible=1000000", "cover_limit=5000000", "cost=100000", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Policy", "owner=PER-2", "treats=RISK-1",
+                      "status=operating", "cost=1000", NULL));
+    tu_add(d,
+           tu_make(d, &reg_control, "title=Training", "owner=PER-2", "treats=RISK-3",
+                   "status=operating", "acts_on=lef", "reduction=const(0.3)", "cost=2000", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Free idea", "owner=PER-2", "treats=RISK-1",
+                      "status=planned", "acts_on=lef", "reduction=const(0.1)", NULL));
     const char *org = tu_add(d, tu_make(d, &reg_appetite, "statement=Bank: 8m", "appetite=8000000",
                                         "tolerance=15000000", NULL));
-    const char *pay = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k",
-                                        "appetite=500000", "tolerance=2000000", NULL));
+    const char *pay =
+        tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k",
+                          "appetite=500000", "tolerance=2000000", NULL));
     tu_as(d, "dana@x.example");
     if (dom_transition(d, &reg_appetite, org, "approve", &out, &e) ||
         dom_transition(d, &reg_appetite, pay, "approve", &out, &e))
@@ -79,7 +93,7 @@ static int teardown(void **state)
 static void update(const regdef *reg, const char *key, record *changes)
 {
     record out;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_update(d, reg, key, changes, 0, &out, NULL, &e))
         fail_msg("update %s: %s", key, e.msg);
 }
@@ -97,8 +111,8 @@ static const group_quant *group(const portfolio_quant *p, const char *key)
 static void every_objective_gets_a_verdict(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 20000, .seed = 1};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 20000, .seed = 1 };
     portfolio_quant p;
     assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
     /* OBJ-1: P95 of millions against 500k and a tolerance of 2m. */
@@ -129,7 +143,8 @@ static void every_objective_gets_a_verdict(void **state)
     assert_int_equal(p.unmodelled, 2);
     assert_true(p.value_at_stake == 17000000 && p.value_unquantified == 7000000);
     char *json = dom_portfolio_json(&p);
-    assert_contains(json, "\"certainty_means\": \"the chance the year's loss stays within tolerance\"");
+    assert_contains(json,
+                    "\"certainty_means\": \"the chance the year's loss stays within tolerance\"");
     assert_contains(json, "\"verdict\": \"not-quantified\"");
     assert_contains(json, "\"organisation_wide\": true");
     assert_contains(json, "\"value_at_stake_not_quantified\": 7000000");
@@ -143,8 +158,8 @@ static void every_objective_gets_a_verdict(void **state)
 
 static double current_mean(void)
 {
-    isms_err e = {0};
-    quant_opts o = {.iterations = 8192, .seed = 2};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 8192, .seed = 2 };
     risk_quant q;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     return q.current.stats.mean;
@@ -155,19 +170,20 @@ static double current_mean(void)
 static void effectiveness_counts(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 8192, .seed = 2};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 8192, .seed = 2 };
     risk_quant q;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     double effective = q.current.stats.mean, inherent = q.inherent.stats.mean;
     assert_true(effective < inherent);
-    const char *three[] = {"CTL-1", "CTL-2", "CTL-3"};
+    const char *three[] = { "CTL-1", "CTL-2", "CTL-3" };
     for (int k = 0; k < 3; k++)
         update(&reg_control, three[k], tu_make(d, &reg_control, "effectiveness=ineffective", NULL));
     assert_true(current_mean() == inherent);
     update(&reg_control, "CTL-2", tu_make(d, &reg_control, "effectiveness=effective", NULL));
     double edr = current_mean();
-    update(&reg_control, "CTL-2", tu_make(d, &reg_control, "effectiveness=partially-effective", NULL));
+    update(&reg_control, "CTL-2",
+           tu_make(d, &reg_control, "effectiveness=partially-effective", NULL));
     double half = current_mean();
     assert_true(edr < half && half < inherent);
     /* EDR removes 40 % of the events; half of it, 20 %: the mean scales so. */
@@ -188,7 +204,7 @@ static const quant_latest *latest(const char *subject)
 {
     quant_latest *l;
     size_t n;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_latest_analyses(d, &l, &n, &e), 0);
     for (size_t k = 0; k < n; k++)
         if (!strcmp(l[k].subject, subject))
@@ -201,8 +217,8 @@ static const quant_latest *latest(const char *subject)
 static void figures_go_stale(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 4096, .seed = 3, .save = 1};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 4096, .seed = 3, .save = 1 };
     risk_quant q;
     returns_quant r;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
@@ -230,9 +246,10 @@ static void figures_go_stale(void **state)
     update(&reg_risk, "RISK-1", tu_make(d, &reg_risk, "lef=pert(0.5,2,7)", NULL));
     assert_true(latest("RISK-1")->fresh.stale);
     update(&reg_risk, "RISK-1", tu_make(d, &reg_risk, "lef=pert(0.5,2,6)", NULL));
-    assert_false(latest("RISK-1")->fresh.stale);   /* the inputs, not the version, count */
-    const char *app = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 600k",
-                                        "appetite=600000", "tolerance=2000000", NULL));
+    assert_false(latest("RISK-1")->fresh.stale); /* the inputs, not the version, count */
+    const char *app =
+        tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 600k",
+                          "appetite=600000", "tolerance=2000000", NULL));
     tu_as(d, "dana@x.example");
     assert_int_equal(dom_transition(d, &reg_appetite, app, "approve", &out, &e), 0);
     tu_as(d, NULL);
@@ -249,11 +266,12 @@ static void figures_go_stale(void **state)
     assert_int_equal(dom_dashboard(d, &s, &e), 0);
     for (size_t k = 0; k < s.nstale; k++)
         assert_string_not_equal(s.stale[k].subject, "RISK-2");
-    update(&reg_risk, "RISK-2", tu_make(d, &reg_risk, "lef=const(1)", "primary_loss=const(10000)", NULL));
+    update(&reg_risk, "RISK-2",
+           tu_make(d, &reg_risk, "lef=const(1)", "primary_loss=const(10000)", NULL));
     /* Put the insurance back for the tests that follow. */
-    tu_add(d, tu_make(d, &reg_control, "title=Insurance", "owner=PER-1", "treats=RISK-1", "status=operating",
-                      "effectiveness=effective", "acts_on=transfer", "deductible=1000000", "cover_limit=5000000",
-                      "cost=100000", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Insurance", "owner=PER-1", "treats=RISK-1",
+                      "status=operating", "effectiveness=effective", "acts_on=transfer",
+                      "deductible=1000000", "cover_limit=5000000", "cost=100000", NULL));
 }
 
 /* Points 3 and 5: controls left out are listed, not dropped; only those
@@ -261,14 +279,16 @@ static void figures_go_stale(void **state)
 static void returns_say_what_they_leave_out(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 8192, .seed = 4};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 8192, .seed = 4 };
     returns_quant r;
     assert_int_equal(dom_control_returns(d, &o, &r, &e), 0);
     int policy = 0, training = 0;
     for (size_t k = 0; k < r.nleft_out; k++) {
-        policy |= !strcmp(r.left_out[k].key, "CTL-4") && strstr(r.left_out[k].reason, "no effect stated");
-        training |= !strcmp(r.left_out[k].key, "CTL-5") && strstr(r.left_out[k].reason, "not quantified");
+        policy |=
+            !strcmp(r.left_out[k].key, "CTL-4") && strstr(r.left_out[k].reason, "no effect stated");
+        training |=
+            !strcmp(r.left_out[k].key, "CTL-5") && strstr(r.left_out[k].reason, "not quantified");
     }
     assert_true(policy && training);
     for (size_t k = 0; k < r.n; k++) {
@@ -296,8 +316,8 @@ static void returns_say_what_they_leave_out(void **state)
 static void sensitivity_adds_up(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 8192, .seed = 5};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 8192, .seed = 5 };
     risk_quant q;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     double sum = 0;
@@ -319,19 +339,20 @@ static void sensitivity_adds_up(void **state)
 static void matrix_and_money_agree_or_say_why_not(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 8192, .seed = 6, .save = 1};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 8192, .seed = 6, .save = 1 };
     risk_quant q;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     assert_int_equal(q.qual_likelihood, 1);
     assert_true(q.likelihood >= 1 && q.impact >= 1);
-    assert_true(q.matrix_disagrees);   /* low on the matrix, far more in money */
+    assert_true(q.matrix_disagrees); /* low on the matrix, far more in money */
     dom_dash s;
     assert_int_equal(dom_dashboard(d, &s, &e), 0);
     assert_int_equal(s.matrix_disagrees.n, 1);
     assert_string_equal(s.matrix_disagrees.keys[0], "RISK-1");
     record out, risk;
-    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "matrix_from_fair=yes", NULL), &out, &e), 0);
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "matrix_from_fair=yes", NULL), &out, &e),
+                     0);
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     assert_true(q.matrix_derived && !q.matrix_disagrees);
     assert_int_equal(dom_get(d, &reg_risk, "RISK-1", &risk, &e), 0);
@@ -339,7 +360,7 @@ static void matrix_and_money_agree_or_say_why_not(void **state)
     assert_int_equal(record_int(&risk, F_RISK_RESIDUAL_IMPACT), q.impact);
     assert_int_equal(dom_dashboard(d, &s, &e), 0);
     assert_int_equal(s.matrix_disagrees.n, 0);
-    assert_false(latest("RISK-1")->fresh.stale);   /* the cell is no input of the figures */
+    assert_false(latest("RISK-1")->fresh.stale); /* the cell is no input of the figures */
 }
 
 int main(void)

@@ -15,77 +15,149 @@
  * field's index, core/record.h); the tables name fields by id. */
 enum { RN_REVIEW = 210, RN_DOCUMENT, RN_FINDING, RN_THING };
 enum { F_REVIEW_STATUS = FIELD_ID(RN_REVIEW, 0), F_REVIEW_SIGNED_BY, F_REVIEW_SIGNED_AT };
-enum { F_DOCUMENT_SERIES = FIELD_ID(RN_DOCUMENT, 0), F_DOCUMENT_LEVEL, F_DOCUMENT_STATUS,
-       F_DOCUMENT_APPROVED_BY, F_DOCUMENT_APPROVED_AT, F_DOCUMENT_PUBLISHED_AT };
-enum { F_FINDING_STATUS = FIELD_ID(RN_FINDING, 0), F_FINDING_CORRECTED_BY, F_FINDING_CORRECTED_AT,
-       F_FINDING_VERIFIED_BY, F_FINDING_VERIFIED_AT, F_FINDING_CLOSED_AT };
+enum {
+    F_DOCUMENT_SERIES = FIELD_ID(RN_DOCUMENT, 0),
+    F_DOCUMENT_LEVEL,
+    F_DOCUMENT_STATUS,
+    F_DOCUMENT_APPROVED_BY,
+    F_DOCUMENT_APPROVED_AT,
+    F_DOCUMENT_PUBLISHED_AT
+};
+enum {
+    F_FINDING_STATUS = FIELD_ID(RN_FINDING, 0),
+    F_FINDING_CORRECTED_BY,
+    F_FINDING_CORRECTED_AT,
+    F_FINDING_VERIFIED_BY,
+    F_FINDING_VERIFIED_AT,
+    F_FINDING_CLOSED_AT
+};
 /* the register of tables_agree_with_their_register, in its table's order */
-enum { F_THING_LEVEL = FIELD_ID(RN_THING, 0), F_THING_STATUS, F_THING_APPROVED_BY,
-       F_THING_APPROVED_AT, F_THING_NOTE };
+enum {
+    F_THING_LEVEL = FIELD_ID(RN_THING, 0),
+    F_THING_STATUS,
+    F_THING_APPROVED_BY,
+    F_THING_APPROVED_AT,
+    F_THING_NOTE
+};
 
 /* ---- a management review (ISO/IEC 27001 Cl. 9.3) ----
  * Its decisions would be records of their own register, each with
  *   {.name = "review", .type = FT_REF, .flags = FF_REQUIRED | FF_PARENT, .target = "review"}
  * so that signing the review freezes them with it. */
-static const char *const review_states[] = {"draft", "signed", NULL};
+static const char *const review_states[] = { "draft", "signed", NULL };
 static const transition review_transitions[] = {
-    {.verb = "sign", .from = "draft", .to = "signed", .role = "management-body", .flags = LC_FREEZES,
-     .stamp_by = F_REVIEW_SIGNED_BY, .stamp_at = F_REVIEW_SIGNED_AT,
-     .help = "sign the minutes: the review and its decisions can no longer change"},
+    { .verb = "sign",
+      .from = "draft",
+      .to = "signed",
+      .role = "management-body",
+      .flags = LC_FREEZES,
+      .stamp_by = F_REVIEW_SIGNED_BY,
+      .stamp_at = F_REVIEW_SIGNED_AT,
+      .help = "sign the minutes: the review and its decisions can no longer change" },
 };
-static const lifecycle review_lifecycle = {
-    .field = F_REVIEW_STATUS, .states = review_states, .transitions = review_transitions, .ntransitions = 1};
+static const lifecycle review_lifecycle = { .field = F_REVIEW_STATUS,
+                                            .states = review_states,
+                                            .transitions = review_transitions,
+                                            .ntransitions = 1 };
 
 /* ---- a document: policy, standard or procedure (ISO/IEC 27001 Cl. 7.5) ---- */
-static const char *const document_states[] = {"draft", "in-review", "approved", "published", "retired", NULL};
-static const lc_role_by approver_by_level[] = {
-    {"policy", "management-body"}, {"standard", "isms-lead"}, {"procedure", "control-owner"}, {NULL, NULL}};
+static const char *const document_states[] = { "draft",     "in-review", "approved",
+                                               "published", "retired",   NULL };
+static const lc_role_by approver_by_level[] = { { "policy", "management-body" },
+                                                { "standard", "isms-lead" },
+                                                { "procedure", "control-owner" },
+                                                { NULL, NULL } };
 static const transition document_transitions[] = {
-    {.verb = "submit", .from = "draft", .to = "in-review", .help = "submit the draft for review"},
-    {.verb = "return", .from = "in-review", .to = "draft", .role_field = F_DOCUMENT_LEVEL,
-     .role_by = approver_by_level, .help = "send it back to its author with the review's comments"},
-    {.verb = "approve", .from = "in-review", .to = "approved", .role_field = F_DOCUMENT_LEVEL,
-     .role_by = approver_by_level, .flags = LC_FREEZES | LC_FOUR_EYES, .stamp_by = F_DOCUMENT_APPROVED_BY,
-     .stamp_at = F_DOCUMENT_APPROVED_AT,
-     .help = "approve it: a policy by the management body, a standard by the ISMS lead, a procedure "
-             "by a control owner; never by its author"},
-    {.verb = "publish", .from = "approved", .to = "published", .role = "isms-lead",
-     .flags = LC_FREEZES | LC_SUPERSEDES, .stamp_at = F_DOCUMENT_PUBLISHED_AT,
-     .help = "publish it; the version of the same document published before it is retired"},
-    {.verb = "withdraw", .from = "published", .to = "retired", .role = "isms-lead", .flags = LC_FREEZES,
-     .help = "withdraw it from use"},
+    { .verb = "submit", .from = "draft", .to = "in-review", .help = "submit the draft for review" },
+    { .verb = "return",
+      .from = "in-review",
+      .to = "draft",
+      .role_field = F_DOCUMENT_LEVEL,
+      .role_by = approver_by_level,
+      .help = "send it back to its author with the review's comments" },
+    { .verb = "approve",
+      .from = "in-review",
+      .to = "approved",
+      .role_field = F_DOCUMENT_LEVEL,
+      .role_by = approver_by_level,
+      .flags = LC_FREEZES | LC_FOUR_EYES,
+      .stamp_by = F_DOCUMENT_APPROVED_BY,
+      .stamp_at = F_DOCUMENT_APPROVED_AT,
+      .help =
+          "approve it: a policy by the management body, a standard by the ISMS lead, a procedure "
+          "by a control owner; never by its author" },
+    { .verb = "publish",
+      .from = "approved",
+      .to = "published",
+      .role = "isms-lead",
+      .flags = LC_FREEZES | LC_SUPERSEDES,
+      .stamp_at = F_DOCUMENT_PUBLISHED_AT,
+      .help = "publish it; the version of the same document published before it is retired" },
+    { .verb = "withdraw",
+      .from = "published",
+      .to = "retired",
+      .role = "isms-lead",
+      .flags = LC_FREEZES,
+      .help = "withdraw it from use" },
 };
-static const lifecycle document_lifecycle = {
-    .field = F_DOCUMENT_STATUS, .states = document_states, .transitions = document_transitions,
-    .ntransitions = 5, .group = F_DOCUMENT_SERIES, .superseded = "retired"};
+static const lifecycle document_lifecycle = { .field = F_DOCUMENT_STATUS,
+                                              .states = document_states,
+                                              .transitions = document_transitions,
+                                              .ntransitions = 5,
+                                              .group = F_DOCUMENT_SERIES,
+                                              .superseded = "retired" };
 
 /* ---- an audit finding (ISO/IEC 27001 Cl. 10.2) ---- */
-static const char *const finding_states[] = {"open", "corrected", "verified-effective", "closed", NULL};
+static const char *const finding_states[] = { "open", "corrected", "verified-effective", "closed",
+                                              NULL };
 static const transition finding_transitions[] = {
-    {.verb = "correct", .from = "open", .to = "corrected", .role = "control-owner",
-     .stamp_by = F_FINDING_CORRECTED_BY, .stamp_at = F_FINDING_CORRECTED_AT, .help = "record that the correction is made"},
-    {.verb = "verify", .from = "corrected", .to = "verified-effective", .role = "internal-auditor",
-     .stamp_by = F_FINDING_VERIFIED_BY, .stamp_at = F_FINDING_VERIFIED_AT, .help = "confirm the correction works"},
-    {.verb = "reopen", .from = "corrected", .to = "open", .role = "internal-auditor",
-     .help = "the correction does not work: back to open"},
-    {.verb = "reopen", .from = "verified-effective", .to = "open", .role = "internal-auditor",
-     .help = "the correction stopped working: back to open"},
-    {.verb = "close", .from = "verified-effective", .to = "closed", .role = "isms-lead", .flags = LC_FREEZES,
-     .stamp_at = F_FINDING_CLOSED_AT, .help = "close the finding"},
+    { .verb = "correct",
+      .from = "open",
+      .to = "corrected",
+      .role = "control-owner",
+      .stamp_by = F_FINDING_CORRECTED_BY,
+      .stamp_at = F_FINDING_CORRECTED_AT,
+      .help = "record that the correction is made" },
+    { .verb = "verify",
+      .from = "corrected",
+      .to = "verified-effective",
+      .role = "internal-auditor",
+      .stamp_by = F_FINDING_VERIFIED_BY,
+      .stamp_at = F_FINDING_VERIFIED_AT,
+      .help = "confirm the correction works" },
+    { .verb = "reopen",
+      .from = "corrected",
+      .to = "open",
+      .role = "internal-auditor",
+      .help = "the correction does not work: back to open" },
+    { .verb = "reopen",
+      .from = "verified-effective",
+      .to = "open",
+      .role = "internal-auditor",
+      .help = "the correction stopped working: back to open" },
+    { .verb = "close",
+      .from = "verified-effective",
+      .to = "closed",
+      .role = "isms-lead",
+      .flags = LC_FREEZES,
+      .stamp_at = F_FINDING_CLOSED_AT,
+      .help = "close the finding" },
 };
-static const lifecycle finding_lifecycle = {
-    .field = F_FINDING_STATUS, .states = finding_states, .transitions = finding_transitions, .ntransitions = 5};
+static const lifecycle finding_lifecycle = { .field = F_FINDING_STATUS,
+                                             .states = finding_states,
+                                             .transitions = finding_transitions,
+                                             .ntransitions = 5 };
 
 static void expect_ok(const lifecycle *lc, const regdef *reg)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (lifecycle_check(lc, reg, &e))
         fail_msg("%s: %s", reg ? reg->name : lc->states[0], e.msg);
 }
 
 static void expect_bad(const lifecycle *lc, const regdef *reg, const char *needle)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(lifecycle_check(lc, reg, &e), E_INTERNAL);
     assert_contains(e.msg, needle);
 }
@@ -99,7 +171,7 @@ static void builtin_lifecycles_make_sense(void **state)
             expect_ok(registers[i]->lifecycle, registers[i]);
             n++;
         }
-    assert_int_equal(n, 2);   /* scope, appetite */
+    assert_int_equal(n, 2); /* scope, appetite */
     const transition *t = regdef_transition(&reg_scope, "approve", "draft");
     assert_non_null(t);
     assert_string_equal(t->role, "management-body");
@@ -124,22 +196,27 @@ static void tables_of_what_comes_next_make_sense(void **state)
     assert_true(lifecycle_frozen(&finding_lifecycle, "closed"));
     assert_false(lifecycle_frozen(&finding_lifecycle, "verified-effective"));
     /* "reopen" leaves two states; each use finds its own. */
-    const regdef finding = {.name = "finding", .lifecycle = &finding_lifecycle};
+    const regdef finding = { .name = "finding", .lifecycle = &finding_lifecycle };
     assert_string_equal(regdef_transition(&finding, "reopen", "verified-effective")->help,
                         "the correction stopped working: back to open");
     assert_null(regdef_transition(&finding, "reopen", "open"));
 }
 
 /* Broken tables, each with the one fault the check must name. */
-static const char *const two_states[] = {"draft", "approved", NULL};
-static const char *const three_states[] = {"draft", "approved", "orphan", NULL};
-static const char *const twice_states[] = {"draft", "approved", "draft", NULL};
+static const char *const two_states[] = { "draft", "approved", NULL };
+static const char *const three_states[] = { "draft", "approved", "orphan", NULL };
+static const char *const twice_states[] = { "draft", "approved", "draft", NULL };
 
-#define LC(states_, ...)                                                               \
-    (&(lifecycle){.field = F_THING_STATUS, .states = states_,                                \
-                  .transitions = (const transition[]){__VA_ARGS__},                    \
-                  .ntransitions = sizeof((const transition[]){__VA_ARGS__}) / sizeof(transition)})
-#define T(verb_, from_, to_, ...) {.verb = verb_, .from = from_, .to = to_, .help = "h", __VA_ARGS__}
+#define LC(states_, ...)                                               \
+    (&(lifecycle){ .field = F_THING_STATUS,                            \
+                   .states = states_,                                  \
+                   .transitions = (const transition[]){ __VA_ARGS__ }, \
+                   .ntransitions =                                     \
+                       sizeof((const transition[]){ __VA_ARGS__ }) / sizeof(transition) })
+#define T(verb_, from_, to_, ...)                                         \
+    {                                                                     \
+        .verb = verb_, .from = from_, .to = to_, .help = "h", __VA_ARGS__ \
+    }
 
 static void broken_tables_are_named(void **state)
 {
@@ -147,17 +224,20 @@ static void broken_tables_are_named(void **state)
     expect_bad(LC(three_states, T("approve", "draft", "approved", .role = "management-body")), NULL,
                "orphan cannot be reached");
     expect_bad(LC(twice_states, T("approve", "draft", "approved")), NULL, "listed twice");
-    expect_bad(LC(two_states, T("approve", "draft", "approved"), T("approve", "draft", "approved")), NULL,
-               "leaves draft twice");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .role = "king")), NULL, "king is not a role");
+    expect_bad(LC(two_states, T("approve", "draft", "approved"), T("approve", "draft", "approved")),
+               NULL, "leaves draft twice");
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .role = "king")), NULL,
+               "king is not a role");
     expect_bad(LC(two_states, T("update", "draft", "approved")), NULL, "cannot be a verb");
     expect_bad(LC(two_states, T("approve", "draft", "nowhere")), NULL, "does not join two states");
     expect_bad(LC(two_states, T("approve", "draft", "approved", .flags = LC_FREEZES),
-                  T("reopen", "approved", "draft")), NULL, "thaw");
+                  T("reopen", "approved", "draft")),
+               NULL, "thaw");
     expect_bad(LC(two_states, T("approve", "draft", "approved", .flags = LC_SUPERSEDES)), NULL,
                "no superseded state");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .role = "isms-lead", .role_field = F_THING_LEVEL,
-                                .role_by = approver_by_level)), NULL, "not both");
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .role = "isms-lead",
+                                .role_field = F_THING_LEVEL, .role_by = approver_by_level)),
+               NULL, "not both");
     expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = F_THING_LEVEL)), NULL,
                "needs its field and its table");
 }
@@ -165,32 +245,42 @@ static void broken_tables_are_named(void **state)
 /* With its register, the fields the table names must be there: the state
  * field a workflow-only choice of its states, stamps of the right types,
  * a role for every value of the field that chooses it. */
-static const char *const levels[] = {"low", "high", NULL};
-static const lc_role_by low_only[] = {{"low", "isms-lead"}, {NULL, NULL}};
+static const char *const levels[] = { "low", "high", NULL };
+static const lc_role_by low_only[] = { { "low", "isms-lead" }, { NULL, NULL } };
 
 static void tables_agree_with_their_register(void **state)
 {
     (void)state;
     const fielddef fields[] = {
-        {.name = "level", .type = FT_ENUM, .choices = levels},
-        {.name = "status", .type = FT_ENUM, .flags = FF_SYSTEM, .choices = two_states, .deflt = "draft"},
-        {.name = "approved_by", .type = FT_REF, .flags = FF_SYSTEM, .target = "person"},
-        {.name = "approved_at", .type = FT_TIME, .flags = FF_SYSTEM},
-        {.name = "note", .type = FT_TEXT},
+        { .name = "level", .type = FT_ENUM, .choices = levels },
+        { .name = "status",
+          .type = FT_ENUM,
+          .flags = FF_SYSTEM,
+          .choices = two_states,
+          .deflt = "draft" },
+        { .name = "approved_by", .type = FT_REF, .flags = FF_SYSTEM, .target = "person" },
+        { .name = "approved_at", .type = FT_TIME, .flags = FF_SYSTEM },
+        { .name = "note", .type = FT_TEXT },
     };
-    regdef reg = {.num = RN_THING, .name = "thing", .fields = fields, .nfields = 5};
+    regdef reg = { .num = RN_THING, .name = "thing", .fields = fields, .nfields = 5 };
     expect_ok(LC(two_states, T("approve", "draft", "approved", .stamp_by = F_THING_APPROVED_BY,
-                               .stamp_at = F_THING_APPROVED_AT)), &reg);
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = F_THING_LEVEL, .role_by = low_only)),
+                               .stamp_at = F_THING_APPROVED_AT)),
+              &reg);
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .role_field = F_THING_LEVEL,
+                                .role_by = low_only)),
                &reg, "nobody may when level is high");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_by = F_THING_NOTE)), &reg, "note");
-    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_at = F_THING_APPROVED_BY)), &reg,
-               "approved_by");
-    expect_bad(&(lifecycle){.field = F_THING_LEVEL, .states = two_states, .ntransitions = 1,
-                            .transitions = (const transition[]){T("approve", "draft", "approved")}},
-               &reg, "level");
-    expect_bad(LC(three_states, T("approve", "draft", "approved"), T("lose", "draft", "orphan")), &reg,
-               "its choices are not the lifecycle's states");
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_by = F_THING_NOTE)), &reg,
+               "note");
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .stamp_at = F_THING_APPROVED_BY)),
+               &reg, "approved_by");
+    expect_bad(
+        &(lifecycle){ .field = F_THING_LEVEL,
+                      .states = two_states,
+                      .ntransitions = 1,
+                      .transitions = (const transition[]){ T("approve", "draft", "approved") } },
+        &reg, "level");
+    expect_bad(LC(three_states, T("approve", "draft", "approved"), T("lose", "draft", "orphan")),
+               &reg, "its choices are not the lifecycle's states");
 }
 
 int main(void)

@@ -13,11 +13,10 @@
 
 static dom *d;
 
-
 static void add_fails(record *r, const char *field, const char *needle)
 {
     record out;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_add(d, r, &out, &e), E_INVALID);
     assert_string_equal(e.field, field);
     assert_contains(e.msg, needle);
@@ -26,28 +25,35 @@ static void add_fails(record *r, const char *field, const char *needle)
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = {0};
+    isms_err e = { 0 };
     setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
-    if (dom_create(tu_repo("quant.isms"), &(principal){.actor = "quant-test"}, 0, &d, &e))
+    if (dom_create(tu_repo("quant.isms"), &(principal){ .actor = "quant-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
     record out;
-    if (dom_org_set(d, tu_make(d, &reg_org, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
-                            "frequency_bands=0.05,0.2,1,4", "magnitude_bands=50000,250000,1000000,5000000", NULL),
+    if (dom_org_set(d,
+                    tu_make(d, &reg_org, "name=Acme", "owner_accept_limit=100000",
+                            "lead_accept_limit=2000000", "frequency_bands=0.05,0.2,1,4",
+                            "magnitude_bands=50000,250000,1000000,5000000", NULL),
                     &out, &e))
         fail_msg("org: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
-    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
+                      NULL));
+    tu_add(d,
+           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
     tu_add(d, tu_make(d, &reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
     tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", NULL));
     tu_add(d, tu_make(d, &reg_objective, "title=Customer data", "owner=PER-1", NULL));
     /* RISK-1: quantified, large. RISK-2: small, qualitative only. */
-    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1", "likelihood=3", "impact=5",
-                "lef=pert(0.5,2,6)", "primary_loss=lognormal90(100000,10000000)", NULL));
-    tu_add(d, tu_make(d, &reg_risk, "title=Typo in a form", "owner=PER-2", "likelihood=1", "impact=2", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
-                "acts_on=primary-loss", "reduction=pert(0.3,0.5,0.7)", "cost=50000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1", "status=planned", "acts_on=lef",
-                "reduction=const(0.4)", "cost=80000", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1",
+                      "likelihood=3", "impact=5", "lef=pert(0.5,2,6)",
+                      "primary_loss=lognormal90(100000,10000000)", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Typo in a form", "owner=PER-2", "likelihood=1",
+                      "impact=2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1",
+                      "status=operating", "acts_on=primary-loss", "reduction=pert(0.3,0.5,0.7)",
+                      "cost=50000", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1",
+                      "status=planned", "acts_on=lef", "reduction=const(0.4)", "cost=80000", NULL));
     return 0;
 }
 
@@ -62,41 +68,54 @@ static int teardown(void **state)
 static void fair_inputs_are_checked(void **state)
 {
     (void)state;
-    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "primary_loss=const(5)", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1",
+                      "primary_loss=const(5)", NULL),
               "lef", "loss event frequency");
-    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1",
+                      "lef=const(1)", NULL),
               "primary_loss", "primary loss");
-    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
-                   "tef=const(2)", "primary_loss=const(5)", NULL), "lef", "not both");
-    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "tef=const(2)",
-                   "primary_loss=const(5)", NULL), "vulnerability", "tef needs");
-    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1", "lef=const(1)",
-                   "primary_loss=const(5)", "secondary_loss=const(9)", NULL), "secondary_probability", "together");
-    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "acts_on=lef", NULL), "reduction", "how much");
-    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "reduction=const(0.5)", NULL), "acts_on", "factor");
-    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "acts_on=lef", "reduction=uniform(0.5,1.5)", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1",
+                      "lef=const(1)", "tef=const(2)", "primary_loss=const(5)", NULL),
+              "lef", "not both");
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1",
+                      "tef=const(2)", "primary_loss=const(5)", NULL),
+              "vulnerability", "tef needs");
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=1", "impact=1",
+                      "lef=const(1)", "primary_loss=const(5)", "secondary_loss=const(9)", NULL),
+              "secondary_probability", "together");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "acts_on=lef", NULL), "reduction",
+              "how much");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "reduction=const(0.5)", NULL),
+              "acts_on", "factor");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "acts_on=lef",
+                      "reduction=uniform(0.5,1.5)", NULL),
               "reduction", "between 0 and 1");
-    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "deductible=1000", NULL), "deductible", "insurance");
+    add_fails(tu_make(d, &reg_control, "title=x", "owner=PER-2", "deductible=1000", NULL),
+              "deductible", "insurance");
     /* Bad distribution text is refused where it is typed, naming the field. */
     record *r = arena_alloc(dom_arena(d), sizeof *r);
     record_init(r, &reg_risk, dom_arena(d));
-    isms_err e = {0};
-    assert_int_equal(dom_set_text(d, r, field_index(&reg_risk, F_RISK_LEF), "pert(6,2,0.5)", &e), E_INVALID);
+    isms_err e = { 0 };
+    assert_int_equal(dom_set_text(d, r, field_index(&reg_risk, F_RISK_LEF), "pert(6,2,0.5)", &e),
+                     E_INVALID);
     assert_contains(e.msg, "lef");
     err_clear(&e);
-    assert_int_equal(dom_set_text(d, r, field_index(&reg_risk, F_RISK_PRIMARY_LOSS), "lognormal90(5,1)", &e), E_INVALID);
+    assert_int_equal(
+        dom_set_text(d, r, field_index(&reg_risk, F_RISK_PRIMARY_LOSS), "lognormal90(5,1)", &e),
+        E_INVALID);
     err_clear(&e);
     /* Stored in canonical form. */
-    assert_int_equal(dom_set_text(d, r, field_index(&reg_risk, F_RISK_LEF), "pert( 0.50, 2.0 , 6 )", &e), 0);
+    assert_int_equal(
+        dom_set_text(d, r, field_index(&reg_risk, F_RISK_LEF), "pert( 0.50, 2.0 , 6 )", &e), 0);
     assert_string_equal(record_text(r, F_RISK_LEF), "pert(0.5,2,6)");
 }
 
 static void quantify_is_reproducible_and_saved(void **state)
 {
     (void)state;
-    quant_opts o = {.iterations = 20000, .seed = 7, .save = 1};
+    quant_opts o = { .iterations = 20000, .seed = 7, .save = 1 };
     risk_quant a, b;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &a, &e), 0);
     o.threads = 1;
     o.save = 0;
@@ -108,7 +127,7 @@ static void quantify_is_reproducible_and_saved(void **state)
     assert_true(a.current.stats.mean < a.inherent.stats.mean);
     assert_true(a.target.stats.mean < a.current.stats.mean);
     assert_true(fabs(a.target.frequency / a.current.frequency - 0.6) < 0.05);
-    assert_false(a.threshold.set);   /* nothing approved yet */
+    assert_false(a.threshold.set); /* nothing approved yet */
     assert_true(a.likelihood >= 1 && a.impact >= 1);
     assert_non_null(a.analysis);
     record an;
@@ -116,7 +135,8 @@ static void quantify_is_reproducible_and_saved(void **state)
     assert_string_equal(record_text(&an, F_ANALYSIS_SEED), "7");
     assert_string_equal(record_text(&an, F_ANALYSIS_ENGINE), fair_engine_version);
     assert_contains(record_text(&an, F_ANALYSIS_INPUTS), "pert(0.5,2,6)");
-    assert_int_equal(record_int(&an, F_ANALYSIS_P95_LOSS), (int64_t)llround(a.current.stats.p95 * 100));
+    assert_int_equal(record_int(&an, F_ANALYSIS_P95_LOSS),
+                     (int64_t)llround(a.current.stats.p95 * 100));
     o.seed = 8;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &b, &e), 0);
     assert_true(a.current.stats.mean != b.current.stats.mean);
@@ -128,18 +148,24 @@ static void quantify_is_reproducible_and_saved(void **state)
 static void appetite_is_approved_per_objective(void **state)
 {
     (void)state;
-    isms_err e = {0};
+    isms_err e = { 0 };
     record out;
-    const char *a1 = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 1m", "appetite=1000000",
-                                 "tolerance=3000000", NULL));
-    const char *a2 = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k", "appetite=500000", NULL));
-    const char *org = tu_add(d, tu_make(d, &reg_appetite, "statement=Bank: 10m", "appetite=10000000", NULL));
+    const char *a1 =
+        tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 1m",
+                          "appetite=1000000", "tolerance=3000000", NULL));
+    const char *a2 = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1",
+                                       "statement=Payments: 500k", "appetite=500000", NULL));
+    const char *org =
+        tu_add(d, tu_make(d, &reg_appetite, "statement=Bank: 10m", "appetite=10000000", NULL));
     record bad;
     record_init(&bad, &reg_appetite, dom_arena(d));
-    assert_int_equal(dom_add(d, tu_make(d, &reg_appetite, "statement=x", "appetite=5", "tolerance=4", NULL), &bad, &e),
-                     E_INVALID);
+    assert_int_equal(
+        dom_add(d, tu_make(d, &reg_appetite, "statement=x", "appetite=5", "tolerance=4", NULL),
+                &bad, &e),
+        E_INVALID);
     err_clear(&e);
-    assert_int_equal(dom_transition(d, &reg_appetite, a1, "approve", &out, &e), E_DENIED);   /* the process */
+    assert_int_equal(dom_transition(d, &reg_appetite, a1, "approve", &out, &e),
+                     E_DENIED); /* the process */
     assert_contains(e.msg, "management-body");
     err_clear(&e);
     tu_as(d, "omar@x.example");
@@ -150,7 +176,8 @@ static void appetite_is_approved_per_objective(void **state)
     assert_int_equal(dom_transition(d, &reg_appetite, a1, "approve", &out, &e), 0);
     assert_string_equal(record_text(&out, F_APPETITE_APPROVED_BY), "PER-1");
     assert_int_equal(dom_transition(d, &reg_appetite, org, "approve", &out, &e), 0);
-    assert_int_equal(dom_transition(d, &reg_appetite, org, "approve", &out, &e), E_CONFLICT);   /* not a draft */
+    assert_int_equal(dom_transition(d, &reg_appetite, org, "approve", &out, &e),
+                     E_CONFLICT); /* not a draft */
     err_clear(&e);
     record risk;
     quant_threshold t;
@@ -175,13 +202,13 @@ static void appetite_is_approved_per_objective(void **state)
 static void acceptance_needs_the_authority_the_size_requires(void **state)
 {
     (void)state;
-    isms_err e = {0};
+    isms_err e = { 0 };
     record out, risk;
-    quant_opts o = {.iterations = 20000, .seed = 1, .save = 1};
+    quant_opts o = { .iterations = 20000, .seed = 1, .save = 1 };
     risk_quant q;
     assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
     assert_true(q.threshold.set);
-    assert_true(q.outside_appetite);   /* P95 of millions against an appetite of 500k */
+    assert_true(q.outside_appetite); /* P95 of millions against an appetite of 500k */
     /* Only a person accepts; outside appetite, neither its owner nor the
      * ISMS lead may. */
     assert_int_equal(dom_risk_accept(d, "RISK-1", "cheap", NULL, &out, &e), E_DENIED);
@@ -194,7 +221,8 @@ static void acceptance_needs_the_authority_the_size_requires(void **state)
     assert_int_equal(dom_risk_accept(d, "RISK-1", "cheap", NULL, &out, &e), E_DENIED);
     err_clear(&e);
     tu_as(d, "dana@x.example");
-    assert_int_equal(dom_risk_accept(d, "RISK-1", "Board decision 2026-11", "2027-03-31", &out, &e), 0);
+    assert_int_equal(dom_risk_accept(d, "RISK-1", "Board decision 2026-11", "2027-03-31", &out, &e),
+                     0);
     assert_string_equal(record_text(&out, F_ACCEPTANCE_ACCEPTED_BY), "PER-1");
     assert_contains(record_text(&out, F_ACCEPTANCE_BASIS), "outside appetite");
     assert_string_equal(record_text(&out, F_ACCEPTANCE_EXPIRES_ON), "2027-03-31");
@@ -217,8 +245,8 @@ static void acceptance_needs_the_authority_the_size_requires(void **state)
 static void portfolio_and_returns(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    quant_opts o = {.iterations = 20000, .seed = 3, .save = 1};
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 20000, .seed = 3, .save = 1 };
     portfolio_quant p;
     assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
     assert_int_equal(p.modelled, 1);
@@ -226,15 +254,16 @@ static void portfolio_and_returns(void **state)
     assert_int_equal(p.ngroups, 1);
     assert_string_equal(p.groups[0].key, "OBJ-1");
     assert_true(p.groups[0].certainty >= 0 && p.groups[0].certainty <= 1);
-    assert_true(p.certainty >= 0 && p.certainty <= 1);   /* organisation-wide appetite approved */
+    assert_true(p.certainty >= 0 && p.certainty <= 1); /* organisation-wide appetite approved */
     returns_quant r;
     assert_int_equal(dom_control_returns(d, &o, &r, &e), 0);
     assert_int_equal(r.n, 2);
-    assert_string_equal(r.rows[0].key, "CTL-2");          /* the proposed one, ranked first */
+    assert_string_equal(r.rows[0].key, "CTL-2"); /* the proposed one, ranked first */
     assert_int_equal(r.rows[0].value.rank, 1);
     assert_false(r.rows[0].value.implemented);
     assert_true(r.rows[0].value.mean_reduction > 0);
-    assert_true(fabs(r.rows[0].value.roi - (r.rows[0].value.mean_reduction - 80000) / 80000) < 1e-9);
+    assert_true(fabs(r.rows[0].value.roi - (r.rows[0].value.mean_reduction - 80000) / 80000) <
+                1e-9);
     assert_non_null(r.analysis);
 }
 

@@ -21,41 +21,41 @@ typedef struct idrow {
 } idrow;
 
 /* Each register's ids from the list that also made its table. */
-#define ID_ROW(id, def) {id, #id},
-static const idrow org_ids[] = {ORG_FIELDS(ID_ROW)};
-static const idrow person_ids[] = {PERSON_FIELDS(ID_ROW)};
-static const idrow scope_ids[] = {SCOPE_FIELDS(ID_ROW)};
-static const idrow context_ids[] = {CONTEXT_FIELDS(ID_ROW)};
-static const idrow stakeholder_ids[] = {STAKEHOLDER_FIELDS(ID_ROW)};
-static const idrow objective_ids[] = {OBJECTIVE_FIELDS(ID_ROW)};
-static const idrow asset_ids[] = {ASSET_FIELDS(ID_ROW)};
-static const idrow threat_ids[] = {THREAT_FIELDS(ID_ROW)};
-static const idrow risk_ids[] = {RISK_FIELDS(ID_ROW)};
-static const idrow control_ids[] = {CONTROL_FIELDS(ID_ROW)};
-static const idrow appetite_ids[] = {APPETITE_FIELDS(ID_ROW)};
-static const idrow acceptance_ids[] = {ACCEPTANCE_FIELDS(ID_ROW)};
-static const idrow analysis_ids[] = {ANALYSIS_FIELDS(ID_ROW)};
-static const idrow signing_key_ids[] = {SIGNING_KEY_FIELDS(ID_ROW)};
+#define ID_ROW(id, def) { id, #id },
+static const idrow org_ids[] = { ORG_FIELDS(ID_ROW) };
+static const idrow person_ids[] = { PERSON_FIELDS(ID_ROW) };
+static const idrow scope_ids[] = { SCOPE_FIELDS(ID_ROW) };
+static const idrow context_ids[] = { CONTEXT_FIELDS(ID_ROW) };
+static const idrow stakeholder_ids[] = { STAKEHOLDER_FIELDS(ID_ROW) };
+static const idrow objective_ids[] = { OBJECTIVE_FIELDS(ID_ROW) };
+static const idrow asset_ids[] = { ASSET_FIELDS(ID_ROW) };
+static const idrow threat_ids[] = { THREAT_FIELDS(ID_ROW) };
+static const idrow risk_ids[] = { RISK_FIELDS(ID_ROW) };
+static const idrow control_ids[] = { CONTROL_FIELDS(ID_ROW) };
+static const idrow appetite_ids[] = { APPETITE_FIELDS(ID_ROW) };
+static const idrow acceptance_ids[] = { ACCEPTANCE_FIELDS(ID_ROW) };
+static const idrow analysis_ids[] = { ANALYSIS_FIELDS(ID_ROW) };
+static const idrow signing_key_ids[] = { SIGNING_KEY_FIELDS(ID_ROW) };
 
 static const struct {
     const regdef *reg;
     const idrow *ids;
     int n;
 } lists[] = {
-    {&reg_org, org_ids, N(org_ids)},
-    {&reg_person, person_ids, N(person_ids)},
-    {&reg_scope, scope_ids, N(scope_ids)},
-    {&reg_context, context_ids, N(context_ids)},
-    {&reg_stakeholder, stakeholder_ids, N(stakeholder_ids)},
-    {&reg_objective, objective_ids, N(objective_ids)},
-    {&reg_asset, asset_ids, N(asset_ids)},
-    {&reg_threat, threat_ids, N(threat_ids)},
-    {&reg_risk, risk_ids, N(risk_ids)},
-    {&reg_control, control_ids, N(control_ids)},
-    {&reg_appetite, appetite_ids, N(appetite_ids)},
-    {&reg_acceptance, acceptance_ids, N(acceptance_ids)},
-    {&reg_analysis, analysis_ids, N(analysis_ids)},
-    {&reg_signing_key, signing_key_ids, N(signing_key_ids)},
+    { &reg_org, org_ids, N(org_ids) },
+    { &reg_person, person_ids, N(person_ids) },
+    { &reg_scope, scope_ids, N(scope_ids) },
+    { &reg_context, context_ids, N(context_ids) },
+    { &reg_stakeholder, stakeholder_ids, N(stakeholder_ids) },
+    { &reg_objective, objective_ids, N(objective_ids) },
+    { &reg_asset, asset_ids, N(asset_ids) },
+    { &reg_threat, threat_ids, N(threat_ids) },
+    { &reg_risk, risk_ids, N(risk_ids) },
+    { &reg_control, control_ids, N(control_ids) },
+    { &reg_appetite, appetite_ids, N(appetite_ids) },
+    { &reg_acceptance, acceptance_ids, N(acceptance_ids) },
+    { &reg_analysis, analysis_ids, N(analysis_ids) },
+    { &reg_signing_key, signing_key_ids, N(signing_key_ids) },
 };
 
 static int position(const regdef *reg)
@@ -127,8 +127,8 @@ static void ids_are_indexes_and_spelt_after_names(void **state)
             char want[128];
             expected_spelling(want, sizeof want, reg, &reg->fields[k]);
             if (strcmp(lists[l].ids[k].spelling, want))
-                fail_msg("%s field %d (%s) has id %s; call it %s", reg->name, k, reg->fields[k].name,
-                         lists[l].ids[k].spelling, want);
+                fail_msg("%s field %d (%s) has id %s; call it %s", reg->name, k,
+                         reg->fields[k].name, lists[l].ids[k].spelling, want);
             assert_int_equal(FIELD_REGNUM(id), reg->num);
             assert_int_equal(field_index(reg, id), k);
             assert_ptr_equal(field_def(reg, id), &reg->fields[k]);
@@ -203,12 +203,12 @@ static void another_registers_field_aborts(void **state)
         arena_init(&a);
         record r;
         record_init(&r, &reg_risk, &a);
-        record_text(&r, F_RISK_TITLE);      /* its own: fine */
-        record_text(&r, F_CONTROL_TITLE);   /* index 0 of another register */
+        record_text(&r, F_RISK_TITLE);    /* its own: fine */
+        record_text(&r, F_CONTROL_TITLE); /* index 0 of another register */
         _exit(0);
     }
     close(fds[1]);
-    char err[512] = {0};
+    char err[512] = { 0 };
     size_t got = 0;
     ssize_t n;
     while (got < sizeof err - 1 && (n = read(fds[0], err + got, sizeof err - 1 - got)) > 0)

@@ -18,7 +18,7 @@ static int64_t ledger_entries(void)
 {
     verify_report rep;
     verify_report_init(&rep);
-    isms_err e = {0};
+    isms_err e = { 0 };
     int rc = dom_verify(d, &rep, &e);
     if (rc)
         fail_msg("verify: %s", e.msg);
@@ -27,11 +27,10 @@ static int64_t ledger_entries(void)
     return n;
 }
 
-
 static int add_fails(record *r, const char *needle)
 {
     record out;
-    isms_err e = {0};
+    isms_err e = { 0 };
     int64_t before = ledger_entries();
     int rc = dom_add(d, r, &out, &e);
     assert_int_not_equal(rc, 0);
@@ -40,7 +39,8 @@ static int add_fails(record *r, const char *needle)
     return rc;
 }
 
-static int update(const regdef *reg, const char *key, record *changes, int64_t if_version, isms_err *e)
+static int update(const regdef *reg, const char *key, record *changes, int64_t if_version,
+                  isms_err *e)
 {
     record out;
     return dom_update(d, reg, key, changes, if_version, &out, NULL, e);
@@ -49,11 +49,13 @@ static int update(const regdef *reg, const char *key, record *changes, int64_t i
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    if (dom_create(tu_repo("rules.isms"), &(principal){.actor = "rules-test"}, 0, &d, &e))
+    isms_err e = { 0 };
+    if (dom_create(tu_repo("rules.isms"), &(principal){ .actor = "rules-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
-    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
+                      NULL));
+    tu_add(d,
+           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
     return 0;
 }
 
@@ -79,9 +81,9 @@ static void every_register_matches_the_schema(void **state)
      * typo in a link table, fails here. */
     for (int i = 0; registers[i]; i++) {
         int64_t n = 0, rows = 0;
-        isms_err e = {0};
-        store_query all = {.include_retired = 1};
-        store_query one = {.limit = 1};
+        isms_err e = { 0 };
+        store_query all = { .include_retired = 1 };
+        store_query one = { .limit = 1 };
         if (store_count(dom_store(d), registers[i], &all, &n, &e) ||
             dom_list(d, registers[i], &all, count_row, &rows, &e) ||
             dom_list(d, registers[i], &one, count_row, &rows, &e))
@@ -90,7 +92,7 @@ static void every_register_matches_the_schema(void **state)
     /* 62 built-in threats (T-IS-001..015, BSI G-0.1..47), each verified
      * against its ledger entry. */
     int64_t n;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(store_count(dom_store(d), &reg_threat, NULL, &n, &e), 0);
     assert_int_equal(n, 62);
 }
@@ -98,11 +100,12 @@ static void every_register_matches_the_schema(void **state)
 static void asset_dependencies_cannot_cycle(void **state)
 {
     (void)state;
-    const char *a = tu_add(d, tu_make(d, &reg_asset, "name=Process", "type=process", "owner=PER-1", NULL));
+    const char *a =
+        tu_add(d, tu_make(d, &reg_asset, "name=Process", "type=process", "owner=PER-1", NULL));
     const char *b = tu_add(d, tu_make(d, &reg_asset, "name=App", "type=application", "owner=PER-1",
-                                arena_printf(dom_arena(d), "depends_on=%s", a), NULL));
+                                      arena_printf(dom_arena(d), "depends_on=%s", a), NULL));
     /* b depends on a, so a may not depend on b, nor on itself. */
-    isms_err e = {0};
+    isms_err e = { 0 };
     record *ch = tu_make(d, &reg_asset, arena_printf(dom_arena(d), "depends_on=%s", b), NULL);
     assert_int_equal(update(&reg_asset, a, ch, 0, &e), E_INVALID);
     assert_contains(e.msg, "cycle");
@@ -115,28 +118,31 @@ static void asset_dependencies_cannot_cycle(void **state)
 static void protection_needs_follow_the_maximum_principle(void **state)
 {
     (void)state;
-    const char *site = tu_add(d, tu_make(d, &reg_asset, "name=Data centre", "type=site", "owner=PER-1", NULL));
-    const char *sys = tu_add(d, tu_make(d, &reg_asset, "name=Platform", "type=system", "owner=PER-1",
-                                  "availability=high", arena_printf(dom_arena(d), "depends_on=%s", site), NULL));
-    const char *proc = tu_add(d, tu_make(d, &reg_asset, "name=Payments", "type=process", "owner=PER-1",
-                                   "availability=very-high", "confidentiality=high", "critical_function=yes",
-                                   arena_printf(dom_arena(d), "depends_on=%s", sys), NULL));
+    const char *site =
+        tu_add(d, tu_make(d, &reg_asset, "name=Data centre", "type=site", "owner=PER-1", NULL));
+    const char *sys = tu_add(d, tu_make(d, &reg_asset, "name=Platform", "type=system",
+                                        "owner=PER-1", "availability=high",
+                                        arena_printf(dom_arena(d), "depends_on=%s", site), NULL));
+    const char *proc =
+        tu_add(d, tu_make(d, &reg_asset, "name=Payments", "type=process", "owner=PER-1",
+                          "availability=very-high", "confidentiality=high", "critical_function=yes",
+                          arena_printf(dom_arena(d), "depends_on=%s", sys), NULL));
     asset_need *needs;
     size_t n;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_asset_needs(d, &needs, &n, &e), 0);
     record r;
     assert_int_equal(dom_get(d, &reg_asset, site, &r, &e), 0);
     const asset_need *s = asset_need_find(needs, n, r.id);
     assert_non_null(s);
     assert_int_equal(s->stated[NEED_A], 0);
-    assert_int_equal(asset_effective(s, NEED_A), 2);        /* very high, two levels up */
+    assert_int_equal(asset_effective(s, NEED_A), 2); /* very high, two levels up */
     assert_int_equal(asset_effective(s, NEED_C), 1);
-    assert_int_equal(s->inherited[NEED_I], 0);             /* normal: nothing higher above */
+    assert_int_equal(s->inherited[NEED_I], 0); /* normal: nothing higher above */
     assert_true(s->critical_inherited);
     record p;
     assert_int_equal(dom_get(d, &reg_asset, proc, &p, &e), 0);
-    assert_int_equal(s->source[NEED_A], p.id);             /* named to the user */
+    assert_int_equal(s->source[NEED_A], p.id); /* named to the user */
     assert_int_equal(dom_get(d, &reg_asset, sys, &r, &e), 0);
     assert_int_equal(asset_need_find(needs, n, r.id)->inherited[NEED_A], 2);
     free(needs);
@@ -151,15 +157,17 @@ static void protection_needs_follow_the_maximum_principle(void **state)
 static void risk_defaults_and_residual_rule(void **state)
 {
     (void)state;
-    record *r = tu_make(d, &reg_risk, "title=Outage", "owner=omar@x.example", "likelihood=4", "impact=3", NULL);
+    record *r = tu_make(d, &reg_risk, "title=Outage", "owner=omar@x.example", "likelihood=4",
+                        "impact=3", NULL);
     const char *key = tu_add(d, r);
     record got;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_get(d, &reg_risk, key, &got, &e), 0);
-    assert_non_null(record_text(&got, F_RISK_REVIEW_DATE));      /* a year from today */
+    assert_non_null(record_text(&got, F_RISK_REVIEW_DATE)); /* a year from today */
     assert_string_equal(record_text(&got, F_RISK_TREATMENT), "undecided");
     assert_true(record_cval(&got, F_RISK_RESIDUAL_LIKELIHOOD)->null);
-    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=3", "residual_impact=4", NULL),
+    add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=3",
+                      "residual_impact=4", NULL),
               "residual_impact");
     /* Lowering the inherent likelihood below the residual is refused too. */
     record *ch = tu_make(d, &reg_risk, "residual_likelihood=3", NULL);
@@ -172,11 +180,13 @@ static void risk_defaults_and_residual_rule(void **state)
 static void stale_versions_are_refused(void **state)
 {
     (void)state;
-    const char *key = tu_add(d, tu_make(d, &reg_risk, "title=Fraud", "owner=PER-2", "likelihood=3", "impact=3", NULL));
-    isms_err e = {0};
+    const char *key = tu_add(
+        d, tu_make(d, &reg_risk, "title=Fraud", "owner=PER-2", "likelihood=3", "impact=3", NULL));
+    isms_err e = { 0 };
     assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "impact=4", NULL), 1, &e), 0);
     /* A second writer who read version 1 must not overwrite version 2. */
-    assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "impact=2", NULL), 1, &e), E_RETRY);
+    assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "impact=2", NULL), 1, &e),
+                     E_RETRY);
     assert_contains(e.msg, "version 2");
     record got;
     err_clear(&e);
@@ -187,10 +197,13 @@ static void stale_versions_are_refused(void **state)
 static void a_change_that_changes_nothing_writes_nothing(void **state)
 {
     (void)state;
-    const char *key = tu_add(d, tu_make(d, &reg_risk, "title=Same", "owner=PER-2", "likelihood=2", "impact=2", NULL));
+    const char *key = tu_add(
+        d, tu_make(d, &reg_risk, "title=Same", "owner=PER-2", "likelihood=2", "impact=2", NULL));
     int64_t before = ledger_entries();
-    isms_err e = {0};
-    assert_int_equal(update(&reg_risk, key, tu_make(d, &reg_risk, "likelihood=2", "title=Same", NULL), 0, &e), 0);
+    isms_err e = { 0 };
+    assert_int_equal(
+        update(&reg_risk, key, tu_make(d, &reg_risk, "likelihood=2", "title=Same", NULL), 0, &e),
+        0);
     assert_int_equal(ledger_entries(), before);
 }
 
@@ -199,16 +212,21 @@ static void links_to_retired_records(void **state)
     (void)state;
     const char *o1 = tu_add(d, tu_make(d, &reg_objective, "title=Old goal", "owner=PER-1", NULL));
     const char *o2 = tu_add(d, tu_make(d, &reg_objective, "title=New goal", "owner=PER-1", NULL));
-    const char *risk = tu_add(d, tu_make(d, &reg_risk, "title=Linked", "owner=PER-2", "likelihood=2", "impact=2",
-                                   arena_printf(dom_arena(d), "objectives=%s", o1), NULL));
+    const char *risk =
+        tu_add(d, tu_make(d, &reg_risk, "title=Linked", "owner=PER-2", "likelihood=2", "impact=2",
+                          arena_printf(dom_arena(d), "objectives=%s", o1), NULL));
     record out;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_retire(d, &reg_objective, o1, &out, &e), 0);
     /* Keeping an existing link to a retired record is fine; adding one is not. */
-    assert_int_equal(update(&reg_risk, risk, tu_make(d, &reg_risk, arena_printf(dom_arena(d), "objectives=%s,%s", o1, o2), NULL),
-                            0, &e), 0);
+    assert_int_equal(
+        update(&reg_risk, risk,
+               tu_make(d, &reg_risk, arena_printf(dom_arena(d), "objectives=%s,%s", o1, o2), NULL),
+               0, &e),
+        0);
     add_fails(tu_make(d, &reg_risk, "title=x", "owner=PER-2", "likelihood=2", "impact=2",
-                   arena_printf(dom_arena(d), "objectives=%s", o1), NULL), "retired");
+                      arena_printf(dom_arena(d), "objectives=%s", o1), NULL),
+              "retired");
 }
 
 /* A single reference (FT_REF) follows the rule of links: a record that
@@ -217,44 +235,60 @@ static void single_references_to_retired_records(void **state)
 {
     (void)state;
     arena *a = dom_arena(d);
-    const char *obj = tu_add(d, tu_make(d, &reg_objective, "title=Retiring goal", "owner=PER-1", NULL));
+    const char *obj =
+        tu_add(d, tu_make(d, &reg_objective, "title=Retiring goal", "owner=PER-1", NULL));
     const char *app = tu_add(d, tu_make(d, &reg_appetite, arena_printf(a, "objective=%s", obj),
                                         "statement=Up to 1m", "appetite=1000000", NULL));
-    const char *wide = tu_add(d, tu_make(d, &reg_appetite, "statement=Organisation: 5m", "appetite=5000000", NULL));
+    const char *wide = tu_add(
+        d, tu_make(d, &reg_appetite, "statement=Organisation: 5m", "appetite=5000000", NULL));
     record out;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_retire(d, &reg_objective, obj, &out, &e), 0);
-    assert_int_equal(update(&reg_appetite, app, tu_make(d, &reg_appetite, "statement=Up to 2m", NULL), 0, &e), 0);
-    assert_int_equal(update(&reg_appetite, wide, tu_make(d, &reg_appetite, arena_printf(a, "objective=%s", obj), NULL),
-                            0, &e), E_INVALID);
+    assert_int_equal(
+        update(&reg_appetite, app, tu_make(d, &reg_appetite, "statement=Up to 2m", NULL), 0, &e),
+        0);
+    assert_int_equal(update(&reg_appetite, wide,
+                            tu_make(d, &reg_appetite, arena_printf(a, "objective=%s", obj), NULL),
+                            0, &e),
+                     E_INVALID);
     assert_string_equal(e.field, "objective");
     assert_contains(e.msg, "retired");
     add_fails(tu_make(d, &reg_appetite, arena_printf(a, "objective=%s", obj), "statement=Another",
-                      "appetite=1000", NULL), "retired");
+                      "appetite=1000", NULL),
+              "retired");
 }
 
 /* An update says which fields it changed; none when it changed nothing. */
 static void updates_report_what_changed(void **state)
 {
     (void)state;
-    const char *key = tu_add(d, tu_make(d, &reg_risk, "title=Changes", "owner=PER-2", "likelihood=3", "impact=3", NULL));
+    const char *key = tu_add(
+        d, tu_make(d, &reg_risk, "title=Changes", "owner=PER-2", "likelihood=3", "impact=3", NULL));
     record out;
-    dom_changes ch = {.n = -1};
-    isms_err e = {0};
-    assert_int_equal(dom_update(d, &reg_risk, key, tu_make(d, &reg_risk, "residual_likelihood=2", "title=Changes", NULL),
-                                0, &out, &ch, &e), 0);
+    dom_changes ch = { .n = -1 };
+    isms_err e = { 0 };
+    assert_int_equal(
+        dom_update(d, &reg_risk, key,
+                   tu_make(d, &reg_risk, "residual_likelihood=2", "title=Changes", NULL), 0, &out,
+                   &ch, &e),
+        0);
     assert_int_equal(ch.n, 1);
     assert_string_equal(reg_risk.fields[ch.fields[0]].name, "residual_likelihood");
     assert_int_equal(out.version, 2);
-    assert_int_equal(dom_update(d, &reg_risk, key, tu_make(d, &reg_risk, "residual_likelihood=2", NULL), 0, &out, &ch, &e), 0);
+    assert_int_equal(dom_update(d, &reg_risk, key,
+                                tu_make(d, &reg_risk, "residual_likelihood=2", NULL), 0, &out, &ch,
+                                &e),
+                     0);
     assert_int_equal(ch.n, 0);
     assert_int_equal(out.version, 2);
     /* A set is the same set in any order. */
     const char *p = tu_add(d, tu_make(d, &reg_person, "name=Roles", "email=roles@x.example",
                                       "roles=risk-owner,asset-owner", NULL));
     int64_t before = ledger_entries();
-    assert_int_equal(dom_update(d, &reg_person, p, tu_make(d, &reg_person, "roles=asset-owner,risk-owner", NULL), 0,
-                                &out, &ch, &e), 0);
+    assert_int_equal(dom_update(d, &reg_person, p,
+                                tu_make(d, &reg_person, "roles=asset-owner,risk-owner", NULL), 0,
+                                &out, &ch, &e),
+                     0);
     assert_int_equal(ch.n, 0);
     assert_int_equal(ledger_entries(), before);
 }
@@ -264,7 +298,8 @@ static void updates_report_what_changed(void **state)
 static void typed_values_pass_the_same_checks(void **state)
 {
     (void)state;
-    record *r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
+    record *r =
+        tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
     record_val(r, F_RISK_LIKELIHOOD)->i = 9;
     add_fails(r, "likelihood: 9 is out of range 1..5");
     r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
@@ -276,13 +311,13 @@ static void typed_values_pass_the_same_checks(void **state)
     r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", NULL);
     record_set_text(r, F_RISK_REVIEW_DATE, "2026-02-30", dom_arena(d));
     add_fails(r, "review_date");
-    r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2", "tef=const(2)",
-                "primary_loss=const(5)", NULL);
+    r = tu_make(d, &reg_risk, "title=Typed", "owner=PER-2", "likelihood=2", "impact=2",
+                "tef=const(2)", "primary_loss=const(5)", NULL);
     record_set_text(r, F_RISK_VULNERABILITY, "uniform(0,2)", dom_arena(d));
     add_fails(r, "vulnerability: a probability lies within [0, 1]");
     r = tu_make(d, &reg_objective, "title=Negative", "owner=PER-1", NULL);
     value *stake = record_val(r, F_OBJECTIVE_VALUE_AT_STAKE);
-    *stake = (value){.given = 1, .i = -100};
+    *stake = (value){ .given = 1, .i = -100 };
     add_fails(r, "value_at_stake: -1.00 is negative");
     /* Fields only the workflows set: refused from a person, whatever the form. */
     r = tu_make(d, &reg_scope, "statement=Everything", NULL);
@@ -290,11 +325,11 @@ static void typed_values_pass_the_same_checks(void **state)
     add_fails(r, "status is set by isms");
     /* A whole record (an import) must hold its required fields. */
     r = tu_make(d, &reg_risk, "owner=PER-2", "likelihood=2", "impact=2", NULL);
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_validate(d, r, DOM_VALIDATE_WHOLE, &e), E_INVALID);
     assert_string_equal(e.msg, "title is required");
     err_clear(&e);
-    assert_int_equal(dom_validate(d, r, 0, &e), 0);   /* given values only */
+    assert_int_equal(dom_validate(d, r, 0, &e), 0); /* given values only */
 }
 
 static void control_lifecycle(void **state)
@@ -302,11 +337,12 @@ static void control_lifecycle(void **state)
     (void)state;
     const char *key = tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", NULL));
     record got;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
     assert_string_equal(record_text(&got, F_CONTROL_STATUS), "planned");
     assert_null(record_text(&got, F_CONTROL_IMPLEMENTED_ON));
-    assert_int_equal(update(&reg_control, key, tu_make(d, &reg_control, "status=operating", NULL), 0, &e), 0);
+    assert_int_equal(
+        update(&reg_control, key, tu_make(d, &reg_control, "status=operating", NULL), 0, &e), 0);
     assert_int_equal(dom_get(d, &reg_control, key, &got, &e), 0);
     assert_non_null(record_text(&got, F_CONTROL_IMPLEMENTED_ON));
     record out;
@@ -318,10 +354,13 @@ static void control_lifecycle(void **state)
 static void organisation_rules(void **state)
 {
     (void)state;
-    isms_err e = {0};
+    isms_err e = { 0 };
     record out;
-    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "name=Acme", "currency=EUR", NULL), &out, &e), 0);
-    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "likelihood_labels=low,high", NULL), &out, &e), E_INVALID);
+    assert_int_equal(
+        dom_org_set(d, tu_make(d, &reg_org, "name=Acme", "currency=EUR", NULL), &out, &e), 0);
+    assert_int_equal(
+        dom_org_set(d, tu_make(d, &reg_org, "likelihood_labels=low,high", NULL), &out, &e),
+        E_INVALID);
     assert_contains(e.msg, "5x5");
     err_clear(&e);
     assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "country=de", NULL), &out, &e), E_INVALID);
@@ -330,8 +369,10 @@ static void organisation_rules(void **state)
     /* No money recorded yet: the currency may still change. */
     assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "currency=CHF", NULL), &out, &e), 0);
     assert_string_equal(dom_currency(d), "CHF");
-    tu_add(d, tu_make(d, &reg_objective, "title=Valued", "owner=PER-1", "value_at_stake=1000", NULL));
-    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "currency=EUR", NULL), &out, &e), E_CONFLICT);
+    tu_add(d,
+           tu_make(d, &reg_objective, "title=Valued", "owner=PER-1", "value_at_stake=1000", NULL));
+    assert_int_equal(dom_org_set(d, tu_make(d, &reg_org, "currency=EUR", NULL), &out, &e),
+                     E_CONFLICT);
     assert_string_equal(dom_currency(d), "CHF");
 }
 
@@ -339,13 +380,13 @@ static void canonical_form_leaves_out_empties(void **state)
 {
     (void)state;
     record r;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_get(d, &reg_person, "PER-2", &r, &e), 0);
     char *canon = record_canonical(&r);
     assert_contains(canon, "\"email\":\"omar@x.example\"");
     assert_not_contains(canon, "null");
     assert_not_contains(canon, "job_title");
-    assert_not_contains(canon, " ");       /* no insignificant whitespace */
+    assert_not_contains(canon, " "); /* no insignificant whitespace */
     /* keys sorted: created_at < email < key < name < roles */
     assert_true(strstr(canon, "\"created_at\"") < strstr(canon, "\"email\""));
     assert_true(strstr(canon, "\"email\"") < strstr(canon, "\"name\""));

@@ -16,12 +16,15 @@ static dom *d;
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = {0};
-    if (dom_create(tu_repo("views.isms"), &(principal){.actor = "views-test"}, 0, &d, &e))
+    isms_err e = { 0 };
+    if (dom_create(tu_repo("views.isms"), &(principal){ .actor = "views-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body", NULL));
-    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
-    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=1000", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
+                      NULL));
+    tu_add(d,
+           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=1000",
+                      NULL));
     tu_add(d, tu_make(d, &reg_risk, "title=Outage", "owner=PER-2", "likelihood=4", "impact=3",
                       "residual_likelihood=2", "objectives=OBJ-1", NULL));
     tu_add(d, tu_make(d, &reg_risk, "title=Fraud", "owner=PER-1", "likelihood=5", "impact=5",
@@ -43,12 +46,13 @@ static const value *derived(derive_cache *c, const record *r, const char *group,
     int n;
     const derived_def *defs = derived_defs(r->reg, &n);
     value *v = arena_alloc(dom_arena(d), sizeof *v * (size_t)(n ? n : 1));
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (derive_record(c, r, v, &e))
         fail_msg("derive %s: %s", r->key, e.msg);
     for (int k = 0; k < n; k++)
         if (!strcmp(defs[k].field.name, name) &&
-            ((!group && !defs[k].group) || (group && defs[k].group && !strcmp(group, defs[k].group))))
+            ((!group && !defs[k].group) ||
+             (group && defs[k].group && !strcmp(group, defs[k].group))))
             return &v[k];
     fail_msg("%s has no derived value %s", r->reg->name, name);
     return NULL;
@@ -58,7 +62,7 @@ static void risks_have_scores_and_bands(void **state)
 {
     (void)state;
     record r;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_get(d, &reg_risk, "RISK-1", &r, &e), 0);
     derive_cache *c = derive_cache_new(d);
     assert_int_equal(derived(c, &r, NULL, "score")->i, 12);
@@ -75,18 +79,20 @@ static void risks_have_scores_and_bands(void **state)
 static void assets_say_where_a_need_comes_from(void **state)
 {
     (void)state;
-    const char *site = tu_add(d, tu_make(d, &reg_asset, "name=Site", "type=site", "owner=PER-1", NULL));
-    const char *app = tu_add(d, tu_make(d, &reg_asset, "name=App", "type=application", "owner=PER-1",
-                                        "integrity=very-high", "critical_function=yes",
-                                        arena_printf(dom_arena(d), "depends_on=%s", site), NULL));
+    const char *site =
+        tu_add(d, tu_make(d, &reg_asset, "name=Site", "type=site", "owner=PER-1", NULL));
+    const char *app =
+        tu_add(d, tu_make(d, &reg_asset, "name=App", "type=application", "owner=PER-1",
+                          "integrity=very-high", "critical_function=yes",
+                          arena_printf(dom_arena(d), "depends_on=%s", site), NULL));
     record r;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_get(d, &reg_asset, site, &r, &e), 0);
     derive_cache *c = derive_cache_new(d);
     assert_string_equal(derived(c, &r, "effective_needs", "integrity")->s, "very-high");
     assert_string_equal(derived(c, &r, "inherited_needs", "integrity")->s, "very-high");
     assert_string_equal(derived(c, &r, "inherited_from", "integrity")->s, app);
-    assert_true(derived(c, &r, "inherited_from", "availability")->null);   /* nothing raised */
+    assert_true(derived(c, &r, "inherited_from", "availability")->null); /* nothing raised */
     assert_string_equal(derived(c, &r, "effective_needs", "availability")->s, "normal");
     assert_int_equal(derived(c, &r, NULL, "critical_function_inherited")->i, 1);
     derive_cache_free(c);
@@ -101,8 +107,8 @@ static int count_row(const record *r, void *ctx)
 
 static int filter(const regdef *reg, const char *field, const char *text, int *rows, isms_err *e)
 {
-    dom_filter_arg arg = {regdef_field(reg, field), text};
-    store_query q = {0};
+    dom_filter_arg arg = { regdef_field(reg, field), text };
+    store_query q = { 0 };
     *rows = 0;
     int rc = dom_query_filters(d, reg, &arg, 1, &q, e);
     if (rc)
@@ -114,7 +120,7 @@ static void filters_resolve_references_and_check_values(void **state)
 {
     (void)state;
     int rows;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(filter(&reg_risk, "owner", "omar@x.example", &rows, &e), 0);
     assert_int_equal(rows, 2);
     assert_int_equal(filter(&reg_risk, "owner", "per-1", &rows, &e), 0);
@@ -141,10 +147,10 @@ static void filters_resolve_references_and_check_values(void **state)
 static void dashboard_counts(void **state)
 {
     (void)state;
-    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1", "status=operating",
-                      "cost=500", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1",
+                      "status=operating", "cost=500", NULL));
     dom_dash s;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dom_dashboard(d, &s, &e), 0);
     assert_int_equal(s.matrix, 5);
     assert_int_equal(s.risks, 3);

@@ -16,10 +16,12 @@
 /* The example of golang.org/x/mod/sumdb/note's documentation. */
 #define GO_SIGNER "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 #define GO_VERIFIER "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-#define GO_TEXT "If you think cryptography is the answer to your problem,\n" \
-                "then you don't know what your problem is.\n"
-#define GO_SIG_LINE "\xe2\x80\x94 PeterNeumann " \
-                    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
+#define GO_TEXT                                                  \
+    "If you think cryptography is the answer to your problem,\n" \
+    "then you don't know what your problem is.\n"
+#define GO_SIG_LINE              \
+    "\xe2\x80\x94 PeterNeumann " \
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
 
 static void same_bytes_as_the_reference_note(void **state)
 {
@@ -34,7 +36,7 @@ static void same_bytes_as_the_reference_note(void **state)
     assert_int_equal(k.pub.id, 0xc74f20a3u);
 
     /* Ed25519 is deterministic: the same key signs the same text alike. */
-    ckpt_sig s = {.id = k.pub.id, .len = SIGNKEY_SIG_SIZE};
+    ckpt_sig s = { .id = k.pub.id, .len = SIGNKEY_SIG_SIZE };
     snprintf(s.name, sizeof s.name, "%s", k.pub.name);
     signkey_sign(&k, GO_TEXT, strlen(GO_TEXT), s.sig);
     buf line;
@@ -58,23 +60,34 @@ static void altered_keys_are_refused(void **state)
     (void)state;
     verifier_key v;
     signer_key k;
-    isms_err e = {0};
+    isms_err e = { 0 };
     /* Another id, another key byte, another name: the id no longer fits. */
-    assert_int_equal(signkey_parse_verifier("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                                            &v, &e), E_INVALID);
+    assert_int_equal(
+        signkey_parse_verifier("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+                               &v, &e),
+        E_INVALID);
     assert_contains(e.msg, "altered");
-    assert_int_equal(signkey_parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TX",
-                                            &v, NULL), E_INVALID);
-    assert_int_equal(signkey_parse_verifier("PeterNeuman+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                                            &v, NULL), E_INVALID);
+    assert_int_equal(
+        signkey_parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TX",
+                               &v, NULL),
+        E_INVALID);
+    assert_int_equal(
+        signkey_parse_verifier("PeterNeuman+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+                               &v, NULL),
+        E_INVALID);
     assert_int_equal(signkey_parse_verifier("PeterNeumann+c74f20a3", &v, NULL), E_INVALID);
-    assert_int_equal(signkey_parse_verifier("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                                            &v, NULL), E_INVALID);
+    assert_int_equal(
+        signkey_parse_verifier(
+            "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", &v, NULL),
+        E_INVALID);
     /* A private key is not a public key, nor the other way round. */
     assert_int_equal(signkey_parse_verifier(GO_SIGNER, &v, NULL), E_INVALID);
     assert_int_equal(signkey_parse_signer(GO_VERIFIER, &k, NULL), E_INVALID);
-    assert_int_equal(signkey_parse_signer("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFy",
-                                          &k, NULL), E_INVALID);
+    assert_int_equal(
+        signkey_parse_signer(
+            "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFy", &k,
+            NULL),
+        E_INVALID);
     assert_int_equal(signkey_generate("has space", &k, NULL), E_INVALID);
     assert_int_equal(signkey_generate("", &k, NULL), E_INVALID);
 }
@@ -84,7 +97,7 @@ static void key_files_are_private(void **state)
     (void)state;
     const char *path = tu_path("witness.key");
     signer_key k, back;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(signkey_generate("auditor.example", &k, NULL), 0);
     assert_int_equal(signkey_write_file(path, &k, NULL), 0);
     struct stat st;
@@ -97,7 +110,7 @@ static void key_files_are_private(void **state)
     assert_memory_equal(back.sk, k.sk, sizeof k.sk);
     assert_string_equal(back.pub.name, "auditor.example");
 
-    static const mode_t loose[] = {0640, 0604, 0660, 0644, 0606};
+    static const mode_t loose[] = { 0640, 0604, 0660, 0644, 0606 };
     for (size_t i = 0; i < sizeof loose / sizeof *loose; i++) {
         err_clear(&e);
         chmod(path, loose[i]);
@@ -165,7 +178,7 @@ static void checkpoint_round_trip(void **state)
 static void refuse(const char *text, const char *why)
 {
     checkpoint c;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (ckpt_parse(text, strlen(text), &c, &e) != E_INVALID)
         fail_msg("accepted: %s", text);
     assert_contains(e.msg, why);
@@ -175,7 +188,9 @@ static void malformed_checkpoints_are_refused(void **state)
 {
     (void)state;
     const char *root = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
-    const char *sig = "\xe2\x80\x94 isms AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    const char *sig = "\xe2\x80\x94 isms "
+                      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                      "AAAAAAAAAAAAAAA=\n";
     char text[1024];
     snprintf(text, sizeof text, "isms/x\n12\n%s\n\n%s", root, sig);
     checkpoint c;
@@ -209,19 +224,19 @@ static void proofs_round_trip_and_catch_changes(void **state)
     merkle_hash d[N];
     for (int i = 0; i < N; i++)
         crypto_hash_sha256(d[i], (const unsigned char *)&i, sizeof i);
-    ledger_proof p = {.kind = PROOF_INCLUSION, .seq = 20, .size = N};
+    ledger_proof p = { .kind = PROOF_INCLUSION, .seq = 20, .size = N };
     snprintf(p.origin, sizeof p.origin, "isms/abc");
     memcpy(p.entry, d[19], 32);
     merkle_root(d, N, p.root);
     assert_int_equal(merkle_inclusion_proof(d, N, 19, &p.path, NULL), 0);
 
-    ledger_proof q = {.kind = PROOF_CONSISTENCY, .old_size = 11, .size = N};
+    ledger_proof q = { .kind = PROOF_CONSISTENCY, .old_size = 11, .size = N };
     snprintf(q.origin, sizeof q.origin, "isms/abc");
     merkle_root(d, 11, q.old_root);
     merkle_root(d, N, q.root);
     assert_int_equal(merkle_consistency_proof(d, N, 11, &q.path, NULL), 0);
 
-    const ledger_proof *proofs[] = {&p, &q};
+    const ledger_proof *proofs[] = { &p, &q };
     for (int i = 0; i < 2; i++) {
         ledger_proof back;
         buf text;
@@ -254,28 +269,39 @@ static void proofs_round_trip_and_catch_changes(void **state)
 static void one_text_per_value(void **state)
 {
     (void)state;
-    const char *sig = "\xe2\x80\x94 isms //AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    const char *sig = "\xe2\x80\x94 isms "
+                      "//"
+                      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                      "AAAAAAAAAAAAA=\n";
     char text[1024];
     checkpoint c;
-    snprintf(text, sizeof text, "isms/x\n9\nzTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE=\n\n%s", sig);
+    snprintf(text, sizeof text, "isms/x\n9\nzTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE=\n\n%s",
+             sig);
     assert_int_equal(ckpt_parse(text, strlen(text), &c, NULL), 0);
-    snprintf(text, sizeof text, "isms/x\n9\nzTl2KDNocb2nUD2q1OXBkBKtmpjGG0\xc5\xa5UUOLCzOSVPE=\n\n%s", sig);
+    snprintf(text, sizeof text,
+             "isms/x\n9\nzTl2KDNocb2nUD2q1OXBkBKtmpjGG0\xc5\xa5UUOLCzOSVPE=\n\n%s", sig);
     refuse(text, "32-byte hash");
-    snprintf(text, sizeof text, "isms/x\n9\nzTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE=\n\n"
-             "\xe2\x80\x94 isms \xc5\xa5%s", sig + strlen("\xe2\x80\x94 isms //"));
+    snprintf(text, sizeof text,
+             "isms/x\n9\nzTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE=\n\n"
+             "\xe2\x80\x94 isms \xc5\xa5%s",
+             sig + strlen("\xe2\x80\x94 isms //"));
     refuse(text, "not base64");
 
     verifier_key v;
-    assert_int_equal(signkey_parse_verifier("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq\xffLDE4izWy10TW",
-                                            &v, NULL), E_INVALID);
+    assert_int_equal(
+        signkey_parse_verifier(
+            "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq\xffLDE4izWy10TW", &v, NULL),
+        E_INVALID);
 
     ledger_proof p;
-#define INCLUSION(hash) "isms inclusion proof\norigin isms/x\nentry 1 " \
-                        "0000000000000000000000000000000000000000000000000000000000000000\n" \
-                        "size 2 zTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE=\n" hash "\n"
+#define INCLUSION(hash)                                                  \
+    "isms inclusion proof\norigin isms/x\nentry 1 "                      \
+    "0000000000000000000000000000000000000000000000000000000000000000\n" \
+    "size 2 zTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE=\n" hash "\n"
     snprintf(text, sizeof text, "%s", INCLUSION("zTl2KDNocb2nUD2q1OXBkBKtmpjGG0//UUOLCzOSVPE="));
     assert_int_equal(proof_parse(text, strlen(text), &p, NULL), 0);
-    snprintf(text, sizeof text, "%s", INCLUSION("zTl2KDNocb2nUD2q1OXBkBKtmpjGG0\xc5\xa5UUOLCzOSVPE="));
+    snprintf(text, sizeof text, "%s",
+             INCLUSION("zTl2KDNocb2nUD2q1OXBkBKtmpjGG0\xc5\xa5UUOLCzOSVPE="));
 #undef INCLUSION
     assert_int_equal(proof_parse(text, strlen(text), &p, NULL), E_INVALID);
 }

@@ -26,7 +26,6 @@ typedef struct tally {
 
 static tally seen;
 
-
 /* Decodes one base64 value into a hash; returns whether it was one (32
  * bytes). The vectors hold values that are not SHA-256 hashes at all:
  * "don't care" roots of 12 bytes, empty leaves. The API takes 32-byte
@@ -71,7 +70,7 @@ static uint64_t get_u64(const json_t *o, const char *name)
 /* *hashes (may be NULL) is cleared when an element is not a hash. */
 static merkle_hash *decode_proof(const char *file, const json_t *arr, size_t *n, int *hashes)
 {
-    *n = json_array_size(arr);   /* 0 for null */
+    *n = json_array_size(arr); /* 0 for null */
     merkle_hash *p = calloc(*n + 1, sizeof *p);
     for (size_t i = 0; i < *n; i++)
         if (!decode_hash(file, json_array_get(arr, i), p[i]))
@@ -87,7 +86,6 @@ static void tally_result(const char *file, int rc, int want_ok)
         seen.failures++;
     }
 }
-
 
 static void check_inclusion(const char *file, const json_t *v, int want_ok)
 {
@@ -122,7 +120,8 @@ static void check_consistency(const char *file, const json_t *v, int want_ok)
 
 static int visit(const char *file, const struct stat *sb, int type, struct FTW *ftw)
 {
-    (void)sb; (void)ftw;
+    (void)sb;
+    (void)ftw;
     size_t len = strlen(file);
     if (type != FTW_F || len < 5 || strcmp(file + len - 5, ".json"))
         return 0;
@@ -180,7 +179,7 @@ static void naive_mth(const merkle_hash *d, uint64_t n, merkle_hash out)
         return;
     }
     if (n == 1) {
-        unsigned char in[33] = {0};
+        unsigned char in[33] = { 0 };
         memcpy(in + 1, d[0], 32);
         crypto_hash_sha256(out, in, sizeof in);
         return;
@@ -251,7 +250,8 @@ static void inclusion_proofs_for_every_leaf(void **state)
                     merkle_verify_inclusion((k + 1) % n, n, leaf, p.h, p.n, root, NULL), 0);
             for (size_t i = 0; i < p.n; i++) {
                 p.h[i][i % 32] ^= 0x10;
-                assert_int_equal(merkle_verify_inclusion(k, n, leaf, p.h, p.n, root, NULL), E_TAMPERED);
+                assert_int_equal(merkle_verify_inclusion(k, n, leaf, p.h, p.n, root, NULL),
+                                 E_TAMPERED);
                 p.h[i][i % 32] ^= 0x10;
             }
             if (p.n)
@@ -279,18 +279,22 @@ static void consistency_proofs_for_every_pair(void **state)
             if (n1 < n2) {
                 /* The heads follow from the path (and root1 when it is a perfect tree). */
                 merkle_hash d1, d2;
-                assert_int_equal(merkle_consistency_roots(n1, n2, p.h, p.n, root1, d1, d2, NULL), 0);
+                assert_int_equal(merkle_consistency_roots(n1, n2, p.h, p.n, root1, d1, d2, NULL),
+                                 0);
                 assert_memory_equal(d1, root1, 32);
                 assert_memory_equal(d2, root2, 32);
             }
             /* A rewritten old tree (another root1) does not extend to root2. */
             merkle_hash other;
             naive_mth(entries + 1, n1, other);
-            assert_int_not_equal(merkle_verify_consistency(n1, n2, p.h, p.n, other, root2, NULL), 0);
-            assert_int_not_equal(merkle_verify_consistency(n1, n2, p.h, p.n, root1, other, NULL), 0);
+            assert_int_not_equal(merkle_verify_consistency(n1, n2, p.h, p.n, other, root2, NULL),
+                                 0);
+            assert_int_not_equal(merkle_verify_consistency(n1, n2, p.h, p.n, root1, other, NULL),
+                                 0);
             for (size_t i = 0; i < p.n; i++) {
                 p.h[i][31 - i % 32] ^= 0x01;
-                assert_int_not_equal(merkle_verify_consistency(n1, n2, p.h, p.n, root1, root2, NULL), 0);
+                assert_int_not_equal(
+                    merkle_verify_consistency(n1, n2, p.h, p.n, root1, root2, NULL), 0);
                 p.h[i][31 - i % 32] ^= 0x01;
             }
         }

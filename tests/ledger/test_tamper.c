@@ -34,11 +34,12 @@ static void make_repo(const char *name)
 {
     repo = tu_repo(name);
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
-                    "management-body"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example",
+                    "--role", "management-body"));
     free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--owner", "PER-1",
                     "--likelihood", "3", "--impact", "5"));
-    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats", "RISK-1"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats",
+                    "RISK-1"));
     free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--impact", "4"));
 }
 
@@ -71,8 +72,10 @@ static void link_removed_in_the_shell(void **state)
 static void record_inserted_or_deleted_in_the_shell(void **state)
 {
     (void)state;
-    sql("INSERT INTO risk (id, key, version, created_at, updated_at, title, owner, likelihood, impact) "
-        "VALUES (99, 'RISK-99', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'ghost', 1, 1, 1)");
+    sql("INSERT INTO risk (id, key, version, created_at, updated_at, title, owner, likelihood, "
+        "impact) "
+        "VALUES (99, 'RISK-99', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'ghost', 1, 1, "
+        "1)");
     expect_verify_fails("RISK-99", "not in the ledger");
     sql("DELETE FROM risk WHERE id = 99");
     expect_verify_ok();
@@ -85,17 +88,21 @@ static void ledger_entry_edited_in_the_shell(void **state)
 {
     (void)state;
     /* Put the control back as isms stored it, from its ledger data. */
-    sql("INSERT INTO control (id, key, version, created_at, updated_at, title, owner, type, automation, "
-        "status, effectiveness) SELECT 1, 'CTL-1', 1, ts, ts, 'Backups', 1, 'preventive', 'manual', "
+    sql("INSERT INTO control (id, key, version, created_at, updated_at, title, owner, type, "
+        "automation, "
+        "status, effectiveness) SELECT 1, 'CTL-1', 1, ts, ts, 'Backups', 1, 'preventive', "
+        "'manual', "
         "'planned', 'not-assessed' FROM ledger WHERE key = 'CTL-1'");
     sql("INSERT INTO control_risk (control, risk) VALUES (1, 1)");
     expect_verify_ok();
     char *data = sql_value("SELECT data FROM ledger WHERE key = 'RISK-1' AND op = 'add'");
-    sql("UPDATE ledger SET data = replace(data, '\"impact\":5', '\"impact\":2') WHERE key = 'RISK-1' AND op = 'add'");
+    sql("UPDATE ledger SET data = replace(data, '\"impact\":5', '\"impact\":2') WHERE key = "
+        "'RISK-1' AND op = 'add'");
     expect_verify_fails("entry #", "altered");
     /* Recomputing that entry's hash does not help: the next entry's link breaks. */
     char *seq = sql_value("SELECT seq FROM ledger WHERE key = 'RISK-1' AND op = 'add'");
-    sql("UPDATE ledger SET hash = '0000000000000000000000000000000000000000000000000000000000000001' "
+    sql("UPDATE ledger SET hash = "
+        "'0000000000000000000000000000000000000000000000000000000000000001' "
         "WHERE key = 'RISK-1' AND op = 'add'");
     tu_result r;
     tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
@@ -129,26 +136,29 @@ static void text_that_is_not_utf8_is_tampering(void **state)
     const char *saved = repo;
     repo = tu_repo("utf8.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "--note", "hired", "person", "add", "--name", "A", "--email", "a@x.example"));
+    free(tu_isms_ok(repo, "--note", "hired", "person", "add", "--name", "A", "--email",
+                    "a@x.example"));
     if (tu_backend_is_pg()) {
-        assert_int_not_equal(tu_sql_status(repo, "UPDATE ledger SET note = E'\\xff' WHERE key = 'PER-1'"),
-                             0);
+        assert_int_not_equal(
+            tu_sql_status(repo, "UPDATE ledger SET note = E'\\xff' WHERE key = 'PER-1'"), 0);
         expect_verify_ok();
         repo = saved;
         return;
     }
     char *seq = sql_value("SELECT seq FROM ledger WHERE key = 'PER-1'"), entry[32];
     snprintf(entry, sizeof entry, "#%s", seq);
-    static const char *const columns[] = {"note", "actor", "entity", "op", "key", "ts", "prev_hash"};
+    static const char *const columns[] = {
+        "note", "actor", "entity", "op", "key", "ts", "prev_hash"
+    };
     for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
         char q[300];
         snprintf(q, sizeof q, "SELECT %s FROM ledger WHERE seq = %s", columns[i], seq);
         char *was = sql_value(q);
-        snprintf(q, sizeof q, "UPDATE ledger SET %s = CAST(X'41ff' AS TEXT) WHERE seq = %s", columns[i],
-                 seq);
+        snprintf(q, sizeof q, "UPDATE ledger SET %s = CAST(X'41ff' AS TEXT) WHERE seq = %s",
+                 columns[i], seq);
         sql(q);
         expect_verify_fails(entry, "UTF-8");
-        const char *const readers[][3] = {{"log", "--json", NULL}, {"export", "-", NULL}};
+        const char *const readers[][3] = { { "log", "--json", NULL }, { "export", "-", NULL } };
         for (size_t k = 0; k < 2; k++) {
             tu_result r;
             tu_isms_argv(&r, repo, NULL, readers[k]);
@@ -180,7 +190,7 @@ static void expect_write_refused(const char *needle)
 static void planted_trigger_is_named_and_writes_refused(void **state)
 {
     (void)state;
-    make_repo("schema.isms");   /* a clean repository of its own */
+    make_repo("schema.isms"); /* a clean repository of its own */
     int pg = tu_backend_is_pg();
     if (pg) {
         sql("CREATE FUNCTION evil() RETURNS trigger LANGUAGE plpgsql AS "
@@ -216,7 +226,8 @@ static void creation_time_edited_is_named(void **state)
     sql("UPDATE meta SET value = '2001-01-01T00:00:00Z' WHERE name = 'created_at'");
     expect_verify_fails("creation time (2001-01-01T00:00:00Z)", was);
     char restore[160];
-    snprintf(restore, sizeof restore, "UPDATE meta SET value = '%s' WHERE name = 'created_at'", was);
+    snprintf(restore, sizeof restore, "UPDATE meta SET value = '%s' WHERE name = 'created_at'",
+             was);
     sql(restore);
     free(was);
     expect_verify_ok();

@@ -52,8 +52,8 @@ static inline void mc_assert_mean_(const double *x, size_t n, double mean, doubl
 {
     double m = mc_mean(x, n), se = sqrt(var / (double)n);
     if (!(fabs(m - mean) <= MC_SIGMAS * se + 1e-12 * fabs(mean))) {
-        fprintf(stderr, "%s:%d: mean of %s is %.10g, expected %.10g (se %.3g, %.1f se off)\n",
-                file, line, what, m, mean, se, fabs(m - mean) / se);
+        fprintf(stderr, "%s:%d: mean of %s is %.10g, expected %.10g (se %.3g, %.1f se off)\n", file,
+                line, what, m, mean, se, fabs(m - mean) / se);
         _fail(file, line);
     }
 }
@@ -80,8 +80,8 @@ static inline void mc_assert_var_(const double *x, size_t n, double var, double 
 #define assert_quantile_near(x, n, p, q, ref_n) \
     mc_assert_quantile_((x), (n), (p), (q), (ref_n), #x, __FILE__, __LINE__)
 
-static inline void mc_assert_quantile_(const double *x, size_t n, double p, double q,
-                                       double ref_n, const char *what, const char *file, int line)
+static inline void mc_assert_quantile_(const double *x, size_t n, double p, double q, double ref_n,
+                                       const char *what, const char *file, int line)
 {
     size_t below = 0;
     for (size_t i = 0; i < n; i++)
@@ -89,7 +89,7 @@ static inline void mc_assert_quantile_(const double *x, size_t n, double p, doub
     double share = (double)below / (double)n;
     double se = sqrt(p * (1.0 - p) / (double)n);
     if (ref_n > 0.0)
-        se = sqrt(se * se + p * (1.0 - p) / ref_n);   /* the reference's own error */
+        se = sqrt(se * se + p * (1.0 - p) / ref_n); /* the reference's own error */
     if (!(fabs(share - p) <= MC_SIGMAS * se)) {
         fprintf(stderr, "%s:%d: %s: %.5f of the sample is <= %.10g, expected %.5f (se %.2g)\n",
                 file, line, what, share, q, p, se);

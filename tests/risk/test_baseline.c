@@ -21,30 +21,39 @@
 
 #define PORTFOLIO_CSV ISMS_SOURCE_DIR "/bench/fair/workloads/portfolio.csv"
 
-static const double levels[4] = {0.5, 0.9, 0.95, 0.99};
+static const double levels[4] = { 0.5, 0.9, 0.95, 0.99 };
 
 typedef struct reference {
     double n, mean, q[4];
 } reference;
 
-static const reference numpy_a = {2e7, 568042.5135465793,
-                                  {435500.6208516048, 1218411.8754857236, 1528410.4086893543, 2190106.816126939}};
-static const reference numpy_b = {2e7, 5332618.442742516,
-                                  {2408603.33705137, 13044367.665163817, 19700633.83820034, 42671968.67136659}};
-static const reference numpy_c_compound = {2e6, 633570799.7222055,
-                                           {604386119.1646082, 843035026.4826052, 941240995.5450853, 1209442766.4558954}};
-static const reference numpy_c_product = {4e5, 657394506.0037044,
-                                          {654739564.2653114, 726113866.231474, 748153402.5628732, 791878945.8651989}};
+static const reference numpy_a = { 2e7,
+                                   568042.5135465793,
+                                   { 435500.6208516048, 1218411.8754857236, 1528410.4086893543,
+                                     2190106.816126939 } };
+static const reference numpy_b = { 2e7,
+                                   5332618.442742516,
+                                   { 2408603.33705137, 13044367.665163817, 19700633.83820034,
+                                     42671968.67136659 } };
+static const reference numpy_c_compound = { 2e6,
+                                            633570799.7222055,
+                                            { 604386119.1646082, 843035026.4826052,
+                                              941240995.5450853, 1209442766.4558954 } };
+static const reference numpy_c_product = { 4e5,
+                                           657394506.0037044,
+                                           { 654739564.2653114, 726113866.231474, 748153402.5628732,
+                                             791878945.8651989 } };
 
-static void agree(const char *name, const double *x, size_t n, const reference *ref,
-                  double mean, double var)
+static void agree(const char *name, const double *x, size_t n, const reference *ref, double mean,
+                  double var)
 {
     double q[4];
     assert_int_equal(stats_quantiles(x, n, levels, 4, 0, q, NULL), E_OK);
-    fprintf(stderr, "  %-10s n=%-7zu mean %.6g (exact %.6g, numpy %.6g)\n", name, n,
-            mc_mean(x, n), mean, ref->mean);
+    fprintf(stderr, "  %-10s n=%-7zu mean %.6g (exact %.6g, numpy %.6g)\n", name, n, mc_mean(x, n),
+            mean, ref->mean);
     for (int i = 0; i < 4; i++) {
-        fprintf(stderr, "  %-10s P%-2.0f %.6g (numpy %.6g)\n", name, 100 * levels[i], q[i], ref->q[i]);
+        fprintf(stderr, "  %-10s P%-2.0f %.6g (numpy %.6g)\n", name, 100 * levels[i], q[i],
+                ref->q[i]);
         assert_quantile_near(x, n, levels[i], ref->q[i], ref->n);
     }
     assert_mean_near(x, n, mean, var);
@@ -57,12 +66,12 @@ static void agree(const char *name, const double *x, size_t n, const reference *
 static double *run_one(const fair_risk *r, size_t n)
 {
     fair_model *m;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (fair_model_new(&m, r, NULL, 0, &e))
         fail_msg("%s", e.msg);
     double *x = malloc(n * sizeof *x);
-    fair_opts o = {.seed = 99, .iterations = n};
-    fair_scenario sc = {FAIR_INHERENT, -1, NULL};
+    fair_opts o = { .seed = 99, .iterations = n };
+    fair_scenario sc = { FAIR_INHERENT, -1, NULL };
     assert_int_equal(fair_simulate(m, &sc, 1, &o, &x, NULL, NULL), E_OK);
     fair_model_free(m);
     return x;
@@ -76,9 +85,11 @@ static void workload_a(void **state)
 {
     (void)state;
     const size_t n = 200000;
-    fair_risk r = {.name = "a", .stream_id = 1, .mode = FAIR_PRODUCT,
-                   .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                   .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR)};
+    fair_risk r = { .name = "a",
+                    .stream_id = 1,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR) };
     double *x = run_one(&r, n);
     double mean = dist_mean(&r.lef) * dist_mean(&r.plm);
     agree("(a)", x, n, &numpy_a, mean, m2(&r.lef) * m2(&r.plm) - mean * mean);
@@ -90,8 +101,9 @@ static void workload_b(void **state)
 {
     (void)state;
     const size_t n = 200000;
-    fair_risk r = {.name = "b", .stream_id = 2, .lef = dist_const(2),
-                   .plm = dist_lognormal90(1e5, 1e7)};
+    fair_risk r = {
+        .name = "b", .stream_id = 2, .lef = dist_const(2), .plm = dist_lognormal90(1e5, 1e7)
+    };
     double *x = run_one(&r, n);
     agree("(b)", x, n, &numpy_b, 2 * dist_mean(&r.plm), 2 * m2(&r.plm));
     free(x);
@@ -118,11 +130,15 @@ static void read_portfolio(shared_portfolio *sp)
             p += *p == ',';
         }
         size_t i = sp->n++;
-        sp->compound[i] = (fair_risk){.name = "c", .stream_id = 1000 + i, .lef = dist_const(v[1]),
-                                      .plm = dist_lognormal90(v[2], v[3])};
-        sp->product[i] = (fair_risk){.name = "c", .stream_id = 1000 + i, .mode = FAIR_PRODUCT,
-                                     .lef = dist_pert(v[4], v[5], v[6], 4, DIST_PERT_PYFAIR),
-                                     .plm = dist_pert(v[7], v[8], v[9], 4, DIST_PERT_PYFAIR)};
+        sp->compound[i] = (fair_risk){ .name = "c",
+                                       .stream_id = 1000 + i,
+                                       .lef = dist_const(v[1]),
+                                       .plm = dist_lognormal90(v[2], v[3]) };
+        sp->product[i] = (fair_risk){ .name = "c",
+                                      .stream_id = 1000 + i,
+                                      .mode = FAIR_PRODUCT,
+                                      .lef = dist_pert(v[4], v[5], v[6], 4, DIST_PERT_PYFAIR),
+                                      .plm = dist_pert(v[7], v[8], v[9], 4, DIST_PERT_PYFAIR) };
         line = strchr(p, '\n');
     }
     free(text);
@@ -134,8 +150,8 @@ static double *run_portfolio(const fair_risk *risks, size_t nrisks, size_t n)
     portfolio *p;
     assert_int_equal(portfolio_new(&p, risks, nrisks, NULL, 0, NULL), E_OK);
     portfolio_result res;
-    fair_opts o = {.seed = 7, .iterations = n};
-    fair_scenario sc = {FAIR_INHERENT, -1, NULL};
+    fair_opts o = { .seed = 7, .iterations = n };
+    fair_scenario sc = { FAIR_INHERENT, -1, NULL };
     assert_int_equal(portfolio_run(p, &sc, &o, &res, NULL), E_OK);
     double *x = res.total;
     res.total = NULL;

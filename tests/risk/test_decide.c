@@ -6,11 +6,16 @@
 #include <stdlib.h>
 
 static const fair_control controls[] = {
-    {.name = "MFA", .annual_cost = 300, .implemented = 1, .stream_id = 1},
-    {.name = "training", .annual_cost = 100, .implemented = 0, .stream_id = 2},
-    {.name = "DLP", .annual_cost = 1000, .implemented = 0, .stream_id = 3},
-    {.name = "policy", .annual_cost = 50, .implemented = 0, .stream_id = 4,
-     .deductible = 1500, .limit = 1e9, .cover = FAIR_COVER_ANNUAL},
+    { .name = "MFA", .annual_cost = 300, .implemented = 1, .stream_id = 1 },
+    { .name = "training", .annual_cost = 100, .implemented = 0, .stream_id = 2 },
+    { .name = "DLP", .annual_cost = 1000, .implemented = 0, .stream_id = 3 },
+    { .name = "policy",
+      .annual_cost = 50,
+      .implemented = 0,
+      .stream_id = 4,
+      .deductible = 1500,
+      .limit = 1e9,
+      .cover = FAIR_COVER_ANNUAL },
 };
 
 /* A certain risk: 2 events a year of 1000 each, 2000 a year. */
@@ -18,16 +23,21 @@ static void worked_example(void **state)
 {
     (void)state;
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.5)},
-        {.control = 1, .target = FAIR_ON_LM, .reduction = dist_const(0.25)},
-        {.control = 2, .target = FAIR_ON_TEF, .reduction = dist_const(0.1)},
+        { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.5) },
+        { .control = 1, .target = FAIR_ON_LM, .reduction = dist_const(0.25) },
+        { .control = 2, .target = FAIR_ON_TEF, .reduction = dist_const(0.1) },
     };
-    fair_risk r = {.name = "R", .stream_id = 1, .mode = FAIR_PRODUCT, .lef = dist_const(4),
-                   .plm = dist_const(1000), .effects = fx, .neffects = 3};
+    fair_risk r = { .name = "R",
+                    .stream_id = 1,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_const(4),
+                    .plm = dist_const(1000),
+                    .effects = fx,
+                    .neffects = 3 };
     portfolio *p;
     assert_int_equal(portfolio_new(&p, &r, 1, controls, 3, NULL), E_OK);
     decide_value v[3];
-    fair_opts o = {.seed = 1, .iterations = 5000};
+    fair_opts o = { .seed = 1, .iterations = 5000 };
     assert_int_equal(decide_controls(p, &o, v, NULL), E_OK);
     /* MFA (in place): without it, 4000 instead of 2000. */
     assert_true(v[0].implemented && v[0].rank == 0);
@@ -57,21 +67,25 @@ static void ranking_says_what_it_knows(void **state)
 {
     (void)state;
     const fair_control cs[] = {
-        {.name = "free", .annual_cost = 0, .implemented = 0, .stream_id = 11},
-        {.name = "A", .annual_cost = 100, .implemented = 0, .stream_id = 12},
-        {.name = "B", .annual_cost = 100, .implemented = 0, .stream_id = 13},
+        { .name = "free", .annual_cost = 0, .implemented = 0, .stream_id = 11 },
+        { .name = "A", .annual_cost = 100, .implemented = 0, .stream_id = 12 },
+        { .name = "B", .annual_cost = 100, .implemented = 0, .stream_id = 13 },
     };
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.2)},
-        {.control = 1, .target = FAIR_ON_PLM, .reduction = dist_uniform(0.29, 0.31)},
-        {.control = 2, .target = FAIR_ON_PLM, .reduction = dist_uniform(0.30, 0.32)},
+        { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.2) },
+        { .control = 1, .target = FAIR_ON_PLM, .reduction = dist_uniform(0.29, 0.31) },
+        { .control = 2, .target = FAIR_ON_PLM, .reduction = dist_uniform(0.30, 0.32) },
     };
-    fair_risk r = {.name = "R", .stream_id = 9, .lef = dist_const(2),
-                   .plm = dist_lognormal90(1000, 20000), .effects = fx, .neffects = 3};
+    fair_risk r = { .name = "R",
+                    .stream_id = 9,
+                    .lef = dist_const(2),
+                    .plm = dist_lognormal90(1000, 20000),
+                    .effects = fx,
+                    .neffects = 3 };
     portfolio *p;
     assert_int_equal(portfolio_new(&p, &r, 1, cs, 3, NULL), E_OK);
     decide_value v[3], w[3];
-    fair_opts o = {.seed = 4, .iterations = 4096};
+    fair_opts o = { .seed = 4, .iterations = 4096 };
     assert_int_equal(decide_controls(p, &o, v, NULL), E_OK);
     assert_int_equal(v[0].worth, DECIDE_COST_UNKNOWN);
     assert_int_equal(v[0].rank, 0);
@@ -89,12 +103,17 @@ static void ranking_says_what_it_knows(void **state)
 static void weakening_scales_the_reduction(void **state)
 {
     (void)state;
-    fair_control c = {.name = "C", .annual_cost = 1, .implemented = 1, .stream_id = 21};
-    fair_effect fx = {.control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.6)};
-    fair_risk r = {.name = "R", .stream_id = 5, .mode = FAIR_PRODUCT, .lef = dist_const(10),
-                   .plm = dist_const(100), .effects = &fx, .neffects = 1};
-    fair_scenario current = {FAIR_CURRENT, -1, NULL};
-    fair_opts o = {.seed = 1, .iterations = 4096};
+    fair_control c = { .name = "C", .annual_cost = 1, .implemented = 1, .stream_id = 21 };
+    fair_effect fx = { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.6) };
+    fair_risk r = { .name = "R",
+                    .stream_id = 5,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_const(10),
+                    .plm = dist_const(100),
+                    .effects = &fx,
+                    .neffects = 1 };
+    fair_scenario current = { FAIR_CURRENT, -1, NULL };
+    fair_opts o = { .seed = 1, .iterations = 4096 };
     double *loss = malloc(sizeof *loss * o.iterations);
     fair_model *m;
     double means[2];
@@ -105,8 +124,8 @@ static void weakening_scales_the_reduction(void **state)
         means[k] = stats_mean(loss, o.iterations);
         fair_model_free(m);
     }
-    assert_true(fabs(means[0] - 400) < 1e-6);   /* 1000 less 60 % */
-    assert_true(fabs(means[1] - 700) < 1e-6);   /* 1000 less 30 % */
+    assert_true(fabs(means[0] - 400) < 1e-6); /* 1000 less 60 % */
+    assert_true(fabs(means[1] - 700) < 1e-6); /* 1000 less 30 % */
     fx.weakening = 1.5;
     assert_int_equal(fair_model_new(&m, &r, &c, 1, NULL), E_INVALID);
     free(loss);
@@ -116,17 +135,21 @@ static void weakening_scales_the_reduction(void **state)
 static void insurance_buys_the_tail(void **state)
 {
     (void)state;
-    const fair_effect fx[] = {{.control = 3, .target = FAIR_ON_TRANSFER}};
-    fair_risk r = {.name = "R", .stream_id = 2, .lef = dist_const(0.3),
-                   .plm = dist_lognormal90(500, 5000), .effects = fx, .neffects = 1};
+    const fair_effect fx[] = { { .control = 3, .target = FAIR_ON_TRANSFER } };
+    fair_risk r = { .name = "R",
+                    .stream_id = 2,
+                    .lef = dist_const(0.3),
+                    .plm = dist_lognormal90(500, 5000),
+                    .effects = fx,
+                    .neffects = 1 };
     portfolio *p;
     assert_int_equal(portfolio_new(&p, &r, 1, controls, 4, NULL), E_OK);
     decide_value v[4];
-    fair_opts o = {.seed = 2, .iterations = 40000};
+    fair_opts o = { .seed = 2, .iterations = 40000 };
     assert_int_equal(decide_controls(p, &o, v, NULL), E_OK);
     assert_true(v[3].mean_reduction > 0 && v[3].mean_reduction < 0.2 * dist_mean(&r.plm));
     assert_true(v[3].p95_reduction > 5 * v[3].mean_reduction);
-    assert_true(v[0].mean_reduction == 0 && v[0].roi < 0);   /* MFA does nothing here */
+    assert_true(v[0].mean_reduction == 0 && v[0].roi < 0); /* MFA does nothing here */
     portfolio_free(p);
 }
 
@@ -134,14 +157,17 @@ static void sensitivity_finds_the_driver(void **state)
 {
     (void)state;
     /* Product model, certain magnitude: all variance is the frequency's. */
-    fair_risk r = {.name = "R", .stream_id = 3, .mode = FAIR_PRODUCT,
-                   .lef = dist_uniform(1, 3), .plm = dist_const(100)};
+    fair_risk r = { .name = "R",
+                    .stream_id = 3,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_uniform(1, 3),
+                    .plm = dist_const(100) };
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     decide_sensitivity s[DECIDE_MAX_SENSITIVITY];
     size_t n;
-    fair_opts o = {.seed = 3, .iterations = 20000};
-    fair_scenario inherent = {FAIR_INHERENT, -1, NULL};
+    fair_opts o = { .seed = 3, .iterations = 20000 };
+    fair_scenario inherent = { FAIR_INHERENT, -1, NULL };
     assert_int_equal(decide_sensitivity_of(m, &inherent, &o, s, &n, NULL), E_OK);
     assert_int_equal(n, 1);
     assert_int_equal(s[0].factor, FAIR_LEF);
@@ -165,15 +191,18 @@ static void sensitivity_finds_the_driver(void **state)
 static void sensitivity_adds_up(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "R", .stream_id = 4, .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                   .plm = dist_lognormal90(1e4, 1e6), .slep = dist_beta(2, 3),
-                   .slm = dist_lognormal90(1e3, 1e5)};
+    fair_risk r = { .name = "R",
+                    .stream_id = 4,
+                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+                    .plm = dist_lognormal90(1e4, 1e6),
+                    .slep = dist_beta(2, 3),
+                    .slm = dist_lognormal90(1e3, 1e5) };
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     decide_sensitivity s[DECIDE_MAX_SENSITIVITY];
     size_t n;
-    fair_opts o = {.seed = 3, .iterations = 20000};
-    fair_scenario inherent = {FAIR_INHERENT, -1, NULL};
+    fair_opts o = { .seed = 3, .iterations = 20000 };
+    fair_scenario inherent = { FAIR_INHERENT, -1, NULL };
     assert_int_equal(decide_sensitivity_of(m, &inherent, &o, s, &n, NULL), E_OK);
     double sum = 0;
     for (size_t k = 0; k < n; k++) {

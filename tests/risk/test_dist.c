@@ -12,7 +12,7 @@ enum { N = 200000 };
 static double *draw(const dist *d, uint64_t seed, size_t n)
 {
     dist_sampler s;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dist_sampler_init(&s, d, "x", &e), E_OK);
     double *x = malloc(n * sizeof *x);
     rng r;
@@ -25,7 +25,7 @@ static double *draw(const dist *d, uint64_t seed, size_t n)
 static void check_moments(const char *text, uint64_t seed)
 {
     dist d;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(dist_parse(text, &d, "x", &e), E_OK);
     double *x = draw(&d, seed, N);
     double mean = dist_mean(&d), var = dist_var(&d);
@@ -46,12 +46,25 @@ static void sample_moments_match_closed_forms(void **state)
 {
     (void)state;
     const char *texts[] = {
-        "const(3.5)", "uniform(2,7)", "triangular(1,2,9)", "triangular(0,0,1)",
-        "pert(0.5,2,6)", "pert(10000,100000,1000000)", "pert(10000,100000,1000000,vose)",
-        "pert(1,5,100,gamma=2)", "pert(0,0,1)", "pert(0,1,1,vose)",
-        "lognormal90(100000,10000000)", "lognormal(mu=1,sigma=0.5)",
-        "normal(10,3)", "normal(1,2)", "normal(-3,1)",
-        "beta(2,5)", "beta(0.5,0.5)", "beta(30,60)", "empirical(5,1,9,2,2,40)",
+        "const(3.5)",
+        "uniform(2,7)",
+        "triangular(1,2,9)",
+        "triangular(0,0,1)",
+        "pert(0.5,2,6)",
+        "pert(10000,100000,1000000)",
+        "pert(10000,100000,1000000,vose)",
+        "pert(1,5,100,gamma=2)",
+        "pert(0,0,1)",
+        "pert(0,1,1,vose)",
+        "lognormal90(100000,10000000)",
+        "lognormal(mu=1,sigma=0.5)",
+        "normal(10,3)",
+        "normal(1,2)",
+        "normal(-3,1)",
+        "beta(2,5)",
+        "beta(0.5,0.5)",
+        "beta(30,60)",
+        "empirical(5,1,9,2,2,40)",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         check_moments(texts[i], 100 + i);
@@ -88,10 +101,16 @@ static void closed_forms_by_hand(void **state)
 static void quantile_inverts_cdf(void **state)
 {
     (void)state;
-    const char *texts[] = {"pert(0.5,2,6)", "pert(1,5,100,vose)", "beta(0.3,0.7)", "beta(40,9)",
-                           "lognormal90(100000,10000000)", "normal(10,3)", "normal(-2,1)",
-                           "triangular(1,2,9)", "uniform(-1,1)"};
-    const double us[] = {1e-15, 1e-9, 1e-4, 0.01, 0.3, 0.5, 0.77, 0.99, 1 - 1e-6, 1 - 1e-12};
+    const char *texts[] = { "pert(0.5,2,6)",
+                            "pert(1,5,100,vose)",
+                            "beta(0.3,0.7)",
+                            "beta(40,9)",
+                            "lognormal90(100000,10000000)",
+                            "normal(10,3)",
+                            "normal(-2,1)",
+                            "triangular(1,2,9)",
+                            "uniform(-1,1)" };
+    const double us[] = { 1e-15, 1e-9, 1e-4, 0.01, 0.3, 0.5, 0.77, 0.99, 1 - 1e-6, 1 - 1e-12 };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         dist d;
         assert_int_equal(dist_parse(texts[i], &d, "x", NULL), E_OK);
@@ -114,9 +133,15 @@ static void quantile_inverts_cdf(void **state)
 static void table_sampler_matches_exact_quantile(void **state)
 {
     (void)state;
-    const char *texts[] = {"pert(0.5,2,6)", "pert(10000,100000,1000000,vose)", "pert(0,0,1)",
-                           "beta(0.2,0.5)", "beta(50,80)", "lognormal90(100000,10000000)",
-                           "lognormal(mu=0,sigma=2)", "normal(10,3)", "normal(-5,1)"};
+    const char *texts[] = { "pert(0.5,2,6)",
+                            "pert(10000,100000,1000000,vose)",
+                            "pert(0,0,1)",
+                            "beta(0.2,0.5)",
+                            "beta(50,80)",
+                            "lognormal90(100000,10000000)",
+                            "lognormal(mu=0,sigma=2)",
+                            "normal(10,3)",
+                            "normal(-5,1)" };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         dist d;
         dist_sampler s;
@@ -129,7 +154,7 @@ static void table_sampler_matches_exact_quantile(void **state)
         for (int k = 0; k < 20000; k++) {
             uint64_t x = rng_next(&r);
             if (k % 3 == 1)
-                x >>= k % 60;          /* deep into the lower tail */
+                x >>= k % 60; /* deep into the lower tail */
             else if (k % 3 == 2)
                 x = ~(~x >> (k % 60)); /* and the upper */
             double got = dist_sampler_at(&s, x), want = dist_quantile(&d, rng_u01(x));
@@ -160,15 +185,15 @@ static void table_sampler_matches_exact_quantile(void **state)
 static void table_fill_matches_one_at_a_time(void **state)
 {
     (void)state;
-    const char *shapes[] = {"pert(10000,100000,1000000)", "lognormal90(100000,10000000)",
-                            "normal(5,3)", "beta(0.5,0.5)"};
+    const char *shapes[] = { "pert(10000,100000,1000000)", "lognormal90(100000,10000000)",
+                             "normal(5,3)", "beta(0.5,0.5)" };
     enum { WORDS = 4099 };
     uint64_t *w = malloc(WORDS * sizeof *w);
     double *fast = malloc(WORDS * sizeof *fast), *plain = malloc(WORDS * sizeof *plain);
     rng r;
     rng_stream(&r, 3, 1, 4, 1);
     rng_fill(&r, w, WORDS);
-    for (int k = 0; k < 64; k++) {   /* slices 0-3 and 508-511, tails deep and shallow */
+    for (int k = 0; k < 64; k++) { /* slices 0-3 and 508-511, tails deep and shallow */
         w[k * 7] = (uint64_t)(k % 4) << 55 | (w[k * 7] >> (k % 50));
         w[k * 7 + 1] = ~((uint64_t)(k % 4) << 55 | (w[k * 7 + 1] >> (k % 50)));
     }
@@ -196,7 +221,7 @@ static void table_fill_matches_one_at_a_time(void **state)
 static void empirical_resamples_its_data(void **state)
 {
     (void)state;
-    const double data[] = {40, 1, 2, 2, 9};
+    const double data[] = { 40, 1, 2, 2, 9 };
     dist d;
     assert_int_equal(dist_empirical(&d, data, 5, "losses", NULL), E_OK);
     double *x = draw(&d, 3, N);
@@ -221,24 +246,24 @@ static void text_round_trips(void **state)
     struct {
         const char *in, *out;
     } cases[] = {
-        {"pert(0.5,2,6)", "pert(0.5,2,6)"},
-        {" pert ( 10000 , 1e5, 1000000 , gamma = 4 ) ", "pert(10000,100000,1000000)"},
-        {"pert(1,2,3,gamma=3,vose)", "pert(1,2,3,gamma=3,vose)"},
-        {"pert(max=3,min=1,mode=2)", "pert(1,2,3)"},
-        {"lognormal90(100000,10000000)", "lognormal90(100000,10000000)"},
-        {"lognormal(mu=11.5,sigma=1.4)", "lognormal(mu=11.5,sigma=1.4)"},
-        {"lognormal(sigma=2,mu=0.1)", "lognormal(mu=0.1,sigma=2)"},
-        {"normal(10,3)", "normal(10,3)"},
-        {"uniform(0.1,0.3)", "uniform(0.1,0.3)"},
-        {"triangular(1,2,9)", "triangular(1,2,9)"},
-        {"beta(2,5)", "beta(2,5)"},
-        {"const(0.25)", "const(0.25)"},
-        {"42", "const(42)"},
-        {"empirical(3, 1,2)", "empirical(1,2,3)"},
+        { "pert(0.5,2,6)", "pert(0.5,2,6)" },
+        { " pert ( 10000 , 1e5, 1000000 , gamma = 4 ) ", "pert(10000,100000,1000000)" },
+        { "pert(1,2,3,gamma=3,vose)", "pert(1,2,3,gamma=3,vose)" },
+        { "pert(max=3,min=1,mode=2)", "pert(1,2,3)" },
+        { "lognormal90(100000,10000000)", "lognormal90(100000,10000000)" },
+        { "lognormal(mu=11.5,sigma=1.4)", "lognormal(mu=11.5,sigma=1.4)" },
+        { "lognormal(sigma=2,mu=0.1)", "lognormal(mu=0.1,sigma=2)" },
+        { "normal(10,3)", "normal(10,3)" },
+        { "uniform(0.1,0.3)", "uniform(0.1,0.3)" },
+        { "triangular(1,2,9)", "triangular(1,2,9)" },
+        { "beta(2,5)", "beta(2,5)" },
+        { "const(0.25)", "const(0.25)" },
+        { "42", "const(42)" },
+        { "empirical(3, 1,2)", "empirical(1,2,3)" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dist d, again;
-        isms_err e = {0};
+        isms_err e = { 0 };
         if (dist_parse(cases[i].in, &d, "x", &e))
             fail_msg("'%s': %s", cases[i].in, e.msg);
         buf b;
@@ -259,38 +284,38 @@ static void bad_parameters_are_named(void **state)
     struct {
         const char *text, *message;
     } cases[] = {
-        {"pert(7,5,3)", "lef: pert min 7 is greater than max 3"},
-        {"pert(1,9,5)", "most likely value 9 is outside [min 1, max 5]"},
-        {"triangular(1,0,5)", "most likely value 0 is outside"},
-        {"uniform(4,4)", "use const(4)"},
-        {"pert(1,2,3,gamma=0)", "gamma is 0"},
-        {"pert(1,2,3,gamma=-1)", "gamma is -1"},
-        {"lognormal90(10,5)", "low (P5) 10 must be less than high (P95) 5"},
-        {"lognormal90(10,10)", "must be less than"},
-        {"lognormal90(0,5)", "low (P5) is 0"},
-        {"lognormal(mu=1,sigma=0)", "sigma is 0"},
-        {"normal(1,-1)", "sd is -1"},
-        {"normal(-100,1)", "nothing is left"},
-        {"beta(0,1)", "a is 0"},
-        {"uniform(nan,1)", "min is nan, not a finite number"},
-        {"pert(1,inf,3)", "mode is inf"},
-        {"const(nan)", "value is nan"},
-        {"empirical()", "at least one value"},
-        {"empirical(1,nan)", "not a finite number"},
-        {"pert(1,2)", "pert needs its max"},
-        {"pert(1,2,3,4)", "takes 3 values"},
-        {"pert(1,2,3,min=0)", "given twice"},
-        {"pert(1,2,3,shape=2)", "no parameter 'shape'"},
-        {"pert(1,2,3,fancy)", "does not know 'fancy'"},
-        {"pret(1,2,3)", "unknown distribution 'pret'"},
-        {"pert(1,2,3", "expected ',' or ')'"},
-        {"pert(1,2,3) x", "unexpected text"},
-        {"", "cannot read ''"},
-        {"abc", "cannot read 'abc'"},
+        { "pert(7,5,3)", "lef: pert min 7 is greater than max 3" },
+        { "pert(1,9,5)", "most likely value 9 is outside [min 1, max 5]" },
+        { "triangular(1,0,5)", "most likely value 0 is outside" },
+        { "uniform(4,4)", "use const(4)" },
+        { "pert(1,2,3,gamma=0)", "gamma is 0" },
+        { "pert(1,2,3,gamma=-1)", "gamma is -1" },
+        { "lognormal90(10,5)", "low (P5) 10 must be less than high (P95) 5" },
+        { "lognormal90(10,10)", "must be less than" },
+        { "lognormal90(0,5)", "low (P5) is 0" },
+        { "lognormal(mu=1,sigma=0)", "sigma is 0" },
+        { "normal(1,-1)", "sd is -1" },
+        { "normal(-100,1)", "nothing is left" },
+        { "beta(0,1)", "a is 0" },
+        { "uniform(nan,1)", "min is nan, not a finite number" },
+        { "pert(1,inf,3)", "mode is inf" },
+        { "const(nan)", "value is nan" },
+        { "empirical()", "at least one value" },
+        { "empirical(1,nan)", "not a finite number" },
+        { "pert(1,2)", "pert needs its max" },
+        { "pert(1,2,3,4)", "takes 3 values" },
+        { "pert(1,2,3,min=0)", "given twice" },
+        { "pert(1,2,3,shape=2)", "no parameter 'shape'" },
+        { "pert(1,2,3,fancy)", "does not know 'fancy'" },
+        { "pret(1,2,3)", "unknown distribution 'pret'" },
+        { "pert(1,2,3", "expected ',' or ')'" },
+        { "pert(1,2,3) x", "unexpected text" },
+        { "", "cannot read ''" },
+        { "abc", "cannot read 'abc'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dist d;
-        isms_err e = {0};
+        isms_err e = { 0 };
         int rc = dist_parse(cases[i].text, &d, "lef", &e);
         if (rc != E_INVALID)
             fail_msg("'%s' was accepted", cases[i].text);
@@ -299,13 +324,13 @@ static void bad_parameters_are_named(void **state)
         assert_contains(e.msg, "lef");
     }
     /* Constructed (not parsed) dists are validated too. */
-    isms_err e = {0};
+    isms_err e = { 0 };
     dist bad = dist_pert(5, 6, 1, 4, DIST_PERT_PYFAIR);
     dist_sampler s;
     assert_int_equal(dist_sampler_init(&s, &bad, "plm", &e), E_INVALID);
     assert_string_equal(e.field, "plm");
     dist_sampler_reset(&s);
-    dist none = {0};
+    dist none = { 0 };
     err_clear(&e);
     assert_int_equal(dist_validate(&none, "tef", &e), E_INVALID);
     assert_contains(e.msg, "no distribution");

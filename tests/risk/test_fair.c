@@ -13,9 +13,9 @@
 
 enum { N = 200000 };
 
-static const fair_scenario INHERENT = {FAIR_INHERENT, -1, NULL};
-static const fair_scenario CURRENT = {FAIR_CURRENT, -1, NULL};
-static const fair_scenario TARGET = {FAIR_TARGET, -1, NULL};
+static const fair_scenario INHERENT = { FAIR_INHERENT, -1, NULL };
+static const fair_scenario CURRENT = { FAIR_CURRENT, -1, NULL };
+static const fair_scenario TARGET = { FAIR_TARGET, -1, NULL };
 
 /* Simulates `nsc` scenarios of a risk; returns nsc arrays of n (free with
  * free_runs). */
@@ -24,13 +24,13 @@ static double **simulate(const fair_risk *r, const fair_control *c, size_t nc,
                          uint64_t seed, fair_tally *tally)
 {
     fair_model *m;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (fair_model_new(&m, r, c, nc, &e))
         fail_msg("model: %s (%s)", e.msg, e.field);
     double **out = calloc(nsc, sizeof *out);
     for (size_t s = 0; s < nsc; s++)
         out[s] = malloc(n * sizeof **out);
-    fair_opts o = {.seed = seed, .iterations = n, .threads = threads};
+    fair_opts o = { .seed = seed, .iterations = n, .threads = threads };
     if (fair_simulate(m, sc, nsc, &o, out, tally, &e))
         fail_msg("simulate: %s", e.msg);
     fair_model_free(m);
@@ -60,8 +60,11 @@ static void compound_poisson_lognormal(void **state)
 {
     (void)state;
     const double lambda = 2.0, mu = 1.0, sigma = 0.8;
-    fair_risk r = {.name = "R", .stream_id = 1, .mode = FAIR_COMPOUND,
-                   .lef = dist_const(lambda), .plm = dist_lognormal(mu, sigma)};
+    fair_risk r = { .name = "R",
+                    .stream_id = 1,
+                    .mode = FAIR_COMPOUND,
+                    .lef = dist_const(lambda),
+                    .plm = dist_lognormal(mu, sigma) };
     double *x = simulate1(&r, N, 11);
     /* Cumulants of a compound Poisson sum: kappa_k = lambda E[X^k]. */
     double m1 = exp(mu + sigma * sigma / 2), m2 = exp(2 * mu + 2 * sigma * sigma);
@@ -77,12 +80,14 @@ static void compound_poisson_lognormal(void **state)
 static void per_year_and_scattered_events_agree(void **state)
 {
     (void)state;
-    fair_risk scattered = {.name = "S", .stream_id = 2, .lef = dist_const(0.7),
-                           .plm = dist_pert(10, 50, 400, 4, DIST_PERT_PYFAIR)};
+    fair_risk scattered = { .name = "S",
+                            .stream_id = 2,
+                            .lef = dist_const(0.7),
+                            .plm = dist_pert(10, 50, 400, 4, DIST_PERT_PYFAIR) };
     fair_risk per_year = scattered;
     per_year.lef = dist_uniform(0.7 - 1e-9, 0.7 + 1e-9);
     double m1 = dist_mean(&scattered.plm), m2 = second_moment(&scattered.plm);
-    const fair_risk *both[2] = {&scattered, &per_year};
+    const fair_risk *both[2] = { &scattered, &per_year };
     for (int i = 0; i < 2; i++) {
         double *x = simulate1(both[i], N, 12);
         assert_mean_near(x, N, 0.7 * m1, 0.7 * m2);
@@ -95,7 +100,9 @@ static void per_year_and_scattered_events_agree(void **state)
 static void large_varying_rates(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "R", .stream_id = 3, .lef = dist_uniform(20, 40), .plm = dist_const(1)};
+    fair_risk r = {
+        .name = "R", .stream_id = 3, .lef = dist_uniform(20, 40), .plm = dist_const(1)
+    };
     double *x = simulate1(&r, N, 13);
     /* Count N | rate ~ Poisson(rate): E N = E rate, Var N = E rate + Var rate. */
     double var = 30.0 + 400.0 / 12.0;
@@ -109,9 +116,11 @@ static void large_varying_rates(void **state)
 static void product_model(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "P", .stream_id = 4, .mode = FAIR_PRODUCT,
-                   .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                   .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR)};
+    fair_risk r = { .name = "P",
+                    .stream_id = 4,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR) };
     double *x = simulate1(&r, N, 14);
     double mean = dist_mean(&r.lef) * dist_mean(&r.plm);
     double var = second_moment(&r.lef) * second_moment(&r.plm) - mean * mean;
@@ -122,12 +131,16 @@ static void product_model(void **state)
 static void tef_times_vulnerability(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "V", .stream_id = 5, .mode = FAIR_PRODUCT, .tef = dist_uniform(2, 10),
-                   .vuln = dist_beta(2, 6), .plm = dist_triangular(100, 200, 900)};
+    fair_risk r = { .name = "V",
+                    .stream_id = 5,
+                    .mode = FAIR_PRODUCT,
+                    .tef = dist_uniform(2, 10),
+                    .vuln = dist_beta(2, 6),
+                    .plm = dist_triangular(100, 200, 900) };
     double *x = simulate1(&r, N, 15);
     double mean = 6.0 * 0.25 * dist_mean(&r.plm);
-    double var = second_moment(&r.tef) * second_moment(&r.vuln) * second_moment(&r.plm) -
-                 mean * mean;
+    double var =
+        second_moment(&r.tef) * second_moment(&r.vuln) * second_moment(&r.plm) - mean * mean;
     assert_mean_near(x, N, mean, var);
     free(x);
     /* In the compound model the yearly rate is tef x vuln. */
@@ -144,9 +157,13 @@ static void capability_against_resistance(void **state)
 {
     (void)state;
     /* P(TCap > RS) with TCap ~ U(0,1), RS ~ U(0.25, 0.75) is 1/2. */
-    fair_risk r = {.name = "T", .stream_id = 6, .mode = FAIR_PRODUCT, .tef = dist_const(4),
-                   .tcap = dist_uniform(0, 1), .rs = dist_uniform(0.25, 0.75),
-                   .plm = dist_const(10)};
+    fair_risk r = { .name = "T",
+                    .stream_id = 6,
+                    .mode = FAIR_PRODUCT,
+                    .tef = dist_const(4),
+                    .tcap = dist_uniform(0, 1),
+                    .rs = dist_uniform(0.25, 0.75),
+                    .plm = dist_const(10) };
     double *x = simulate1(&r, N, 17);
     size_t vulnerable = 0;
     for (size_t i = 0; i < N; i++) {
@@ -161,11 +178,16 @@ static void capability_against_resistance(void **state)
 static void secondary_loss(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "S", .stream_id = 7, .lef = dist_const(1.5), .plm = dist_const(100),
-                   .slep = dist_const(0.2), .slm = dist_uniform(1000, 3000)};
+    fair_risk r = { .name = "S",
+                    .stream_id = 7,
+                    .lef = dist_const(1.5),
+                    .plm = dist_const(100),
+                    .slep = dist_const(0.2),
+                    .slm = dist_uniform(1000, 3000) };
     double *x = simulate1(&r, N, 18);
     /* Per event: 100, plus 2000 on average one time in five. */
-    double m1 = 100 + 0.2 * 2000, m2 = 100 * 100 + 2 * 100 * 0.2 * 2000 + 0.2 * second_moment(&r.slm);
+    double m1 = 100 + 0.2 * 2000,
+           m2 = 100 * 100 + 2 * 100 * 0.2 * 2000 + 0.2 * second_moment(&r.slm);
     assert_mean_near(x, N, 1.5 * m1, 1.5 * m2);
     free(x);
     r.mode = FAIR_PRODUCT;
@@ -180,22 +202,27 @@ static void secondary_loss(void **state)
 /* ---- controls and insurance ---- */
 
 static const fair_control controls[] = {
-    {.name = "MFA", .annual_cost = 1000, .implemented = 1, .stream_id = 101},
-    {.name = "EDR", .annual_cost = 5000, .implemented = 0, .stream_id = 102},
-    {.name = "backup", .annual_cost = 300, .implemented = 1, .stream_id = 103},
+    { .name = "MFA", .annual_cost = 1000, .implemented = 1, .stream_id = 101 },
+    { .name = "EDR", .annual_cost = 5000, .implemented = 0, .stream_id = 102 },
+    { .name = "backup", .annual_cost = 300, .implemented = 1, .stream_id = 103 },
 };
 
 static void controls_scale_their_factors(void **state)
 {
     (void)state;
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_TEF, .reduction = dist_const(0.3)},
-        {.control = 1, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.4, 0.6)},
-        {.control = 2, .target = FAIR_ON_PLM, .reduction = dist_beta(2, 2)},
+        { .control = 0, .target = FAIR_ON_TEF, .reduction = dist_const(0.3) },
+        { .control = 1, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.4, 0.6) },
+        { .control = 2, .target = FAIR_ON_PLM, .reduction = dist_beta(2, 2) },
     };
-    fair_risk r = {.name = "C", .stream_id = 8, .tef = dist_const(3), .vuln = dist_const(0.5),
-                   .plm = dist_lognormal90(1e4, 1e6), .effects = fx, .neffects = 3};
-    const fair_scenario sc[3] = {INHERENT, CURRENT, TARGET};
+    fair_risk r = { .name = "C",
+                    .stream_id = 8,
+                    .tef = dist_const(3),
+                    .vuln = dist_const(0.5),
+                    .plm = dist_lognormal90(1e4, 1e6),
+                    .effects = fx,
+                    .neffects = 3 };
+    const fair_scenario sc[3] = { INHERENT, CURRENT, TARGET };
     fair_tally t[3];
     double **x = simulate(&r, controls, 3, sc, 3, N, 2, 20, t);
     double rate = 1.5, m1 = dist_mean(&r.plm), m2 = second_moment(&r.plm);
@@ -203,7 +230,8 @@ static void controls_scale_their_factors(void **state)
      * (beta(2,2) removes 1/2, E(1-R)^2 = 0.3). */
     double cur_rate = rate * 0.7, tgt_rate = cur_rate * 0.5;
     assert_mean_near(x[0], N, rate * m1, rate * m2);
-    assert_mean_near(x[1], N, cur_rate * m1 * 0.5, cur_rate * m2 * 0.3 + 0.05 * cur_rate * cur_rate * m1 * m1);
+    assert_mean_near(x[1], N, cur_rate * m1 * 0.5,
+                     cur_rate * m2 * 0.3 + 0.05 * cur_rate * cur_rate * m1 * m1);
     /* Target: EDR removes U(0.4, 0.6) of the rate, E(1-U)^2 = 0.25 + 0.04/12. */
     double tgt_var = 0.3 * (tgt_rate * m2 + cur_rate * cur_rate * (0.25 + 0.04 / 12) * m1 * m1) -
                      0.25 * tgt_rate * tgt_rate * m1 * m1;
@@ -224,20 +252,26 @@ static void scenarios_select_controls(void **state)
 {
     (void)state;
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.5)},
-        {.control = 1, .target = FAIR_ON_LM, .reduction = dist_const(0.5)},
+        { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.5) },
+        { .control = 1, .target = FAIR_ON_LM, .reduction = dist_const(0.5) },
     };
-    fair_risk r = {.name = "F", .stream_id = 9, .mode = FAIR_PRODUCT, .lef = dist_const(2),
-                   .plm = dist_const(100), .effects = fx, .neffects = 2};
-    const unsigned char only_edr[3] = {0, 1, 0};
+    fair_risk r = { .name = "F",
+                    .stream_id = 9,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_const(2),
+                    .plm = dist_const(100),
+                    .effects = fx,
+                    .neffects = 2 };
+    const unsigned char only_edr[3] = { 0, 1, 0 };
     const fair_scenario sc[5] = {
-        INHERENT, CURRENT, TARGET, {FAIR_CURRENT, 0, NULL}, {FAIR_INHERENT, -1, only_edr}};
+        INHERENT, CURRENT, TARGET, { FAIR_CURRENT, 0, NULL }, { FAIR_INHERENT, -1, only_edr }
+    };
     double **x = simulate(&r, controls, 3, sc, 5, 1000, 1, 1, NULL);
     assert_true(x[0][0] == 200.0);
-    assert_true(x[1][0] == 100.0);   /* MFA */
-    assert_true(x[2][0] == 50.0);    /* MFA and EDR */
-    assert_true(x[3][0] == 200.0);   /* current without MFA */
-    assert_true(x[4][0] == 100.0);   /* EDR only */
+    assert_true(x[1][0] == 100.0); /* MFA */
+    assert_true(x[2][0] == 50.0);  /* MFA and EDR */
+    assert_true(x[3][0] == 200.0); /* current without MFA */
+    assert_true(x[4][0] == 100.0); /* EDR only */
     free_runs(x, 5);
 }
 
@@ -265,14 +299,22 @@ static void insurance_per_event_and_annual(void **state)
 {
     (void)state;
     const fair_control policies[] = {
-        {.name = "cyber", .annual_cost = 40, .stream_id = 201, .deductible = 30, .limit = 50},
-        {.name = "aggregate", .annual_cost = 40, .stream_id = 202, .deductible = 100,
-         .limit = 150, .cover = FAIR_COVER_ANNUAL},
+        { .name = "cyber", .annual_cost = 40, .stream_id = 201, .deductible = 30, .limit = 50 },
+        { .name = "aggregate",
+          .annual_cost = 40,
+          .stream_id = 202,
+          .deductible = 100,
+          .limit = 150,
+          .cover = FAIR_COVER_ANNUAL },
     };
-    const fair_effect per_event[] = {{.control = 0, .target = FAIR_ON_TRANSFER}};
-    const fair_effect annual[] = {{.control = 1, .target = FAIR_ON_TRANSFER}};
-    fair_risk r = {.name = "I", .stream_id = 10, .lef = dist_const(2), .plm = dist_const(100),
-                   .effects = per_event, .neffects = 1};
+    const fair_effect per_event[] = { { .control = 0, .target = FAIR_ON_TRANSFER } };
+    const fair_effect annual[] = { { .control = 1, .target = FAIR_ON_TRANSFER } };
+    fair_risk r = { .name = "I",
+                    .stream_id = 10,
+                    .lef = dist_const(2),
+                    .plm = dist_const(100),
+                    .effects = per_event,
+                    .neffects = 1 };
     double **x = simulate(&r, policies, 2, &TARGET, 1, N, 2, 21, NULL);
     /* Each event: 100 - min(max(100 - 30, 0), 50) = 50 retained. */
     assert_mean_near(x[0], N, 2 * 50.0, 2 * 2500.0);
@@ -289,12 +331,13 @@ static void insurance_per_event_and_annual(void **state)
 static void frozen_factor_is_its_median(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "Z", .stream_id = 11, .lef = dist_const(3),
-                   .plm = dist_lognormal(2, 1)};
+    fair_risk r = {
+        .name = "Z", .stream_id = 11, .lef = dist_const(3), .plm = dist_lognormal(2, 1)
+    };
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     double *x = malloc(N * sizeof *x);
-    fair_opts o = {.seed = 23, .iterations = N, .freeze = 1u << FAIR_PLM};
+    fair_opts o = { .seed = 23, .iterations = N, .freeze = 1u << FAIR_PLM };
     assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
     /* Every event costs the median e^2: a Poisson count times e^2. */
     double med = exp(2.0);
@@ -309,16 +352,24 @@ static void frozen_factor_is_its_median(void **state)
 static void null_control_changes_nothing(void **state)
 {
     (void)state;
-    const fair_control noop[] = {{.name = "noop", .implemented = 1, .stream_id = 9}};
-    const fair_effect fx[] = {{.control = 0, .target = FAIR_ON_LM, .reduction = dist_const(0)}};
+    const fair_control noop[] = { { .name = "noop", .implemented = 1, .stream_id = 9 } };
+    const fair_effect fx[] = { { .control = 0, .target = FAIR_ON_LM, .reduction = dist_const(0) } };
     fair_risk risks[2] = {
-        {.name = "compound", .stream_id = 41, .lef = dist_const(3), .plm = dist_lognormal90(10, 1e4),
-         .effects = fx, .neffects = 1},
-        {.name = "product", .stream_id = 42, .mode = FAIR_PRODUCT,
-         .lef = dist_pert(1, 2, 9, 4, DIST_PERT_PYFAIR), .plm = dist_pert(5, 9, 90, 4, DIST_PERT_VOSE),
-         .effects = fx, .neffects = 1},
+        { .name = "compound",
+          .stream_id = 41,
+          .lef = dist_const(3),
+          .plm = dist_lognormal90(10, 1e4),
+          .effects = fx,
+          .neffects = 1 },
+        { .name = "product",
+          .stream_id = 42,
+          .mode = FAIR_PRODUCT,
+          .lef = dist_pert(1, 2, 9, 4, DIST_PERT_PYFAIR),
+          .plm = dist_pert(5, 9, 90, 4, DIST_PERT_VOSE),
+          .effects = fx,
+          .neffects = 1 },
     };
-    const fair_scenario sc[2] = {INHERENT, CURRENT};
+    const fair_scenario sc[2] = { INHERENT, CURRENT };
     for (int k = 0; k < 2; k++) {
         double **x = simulate(&risks[k], noop, 1, sc, 2, 10000, 2, 5, NULL);
         double **plain = simulate(&risks[k], noop, 1, &INHERENT, 1, 10000, 2, 5, NULL);
@@ -335,24 +386,35 @@ static void any_thread_count_gives_the_same_bits(void **state)
 {
     (void)state;
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_VULN, .reduction = dist_uniform(0.1, 0.5)},
-        {.control = 1, .target = FAIR_ON_SLM, .reduction = dist_const(0.25)},
+        { .control = 0, .target = FAIR_ON_VULN, .reduction = dist_uniform(0.1, 0.5) },
+        { .control = 1, .target = FAIR_ON_SLM, .reduction = dist_const(0.25) },
     };
     fair_risk risks[3] = {
-        {.name = "per-year", .stream_id = 31, .tef = dist_pert(1, 4, 12, 4, DIST_PERT_PYFAIR),
-         .vuln = dist_beta(2, 3), .plm = dist_lognormal90(1e4, 1e6), .slep = dist_const(0.3),
-         .slm = dist_uniform(1e3, 1e5), .effects = fx, .neffects = 2},
-        {.name = "scattered", .stream_id = 32, .lef = dist_const(0.8),
-         .plm = dist_pert(100, 500, 9000, 4, DIST_PERT_VOSE)},
-        {.name = "product", .stream_id = 33, .mode = FAIR_PRODUCT,
-         .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR), .plm = dist_normal(5e4, 2e4)},
+        { .name = "per-year",
+          .stream_id = 31,
+          .tef = dist_pert(1, 4, 12, 4, DIST_PERT_PYFAIR),
+          .vuln = dist_beta(2, 3),
+          .plm = dist_lognormal90(1e4, 1e6),
+          .slep = dist_const(0.3),
+          .slm = dist_uniform(1e3, 1e5),
+          .effects = fx,
+          .neffects = 2 },
+        { .name = "scattered",
+          .stream_id = 32,
+          .lef = dist_const(0.8),
+          .plm = dist_pert(100, 500, 9000, 4, DIST_PERT_VOSE) },
+        { .name = "product",
+          .stream_id = 33,
+          .mode = FAIR_PRODUCT,
+          .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+          .plm = dist_normal(5e4, 2e4) },
     };
-    const fair_scenario sc[3] = {INHERENT, CURRENT, TARGET};
-    const size_t n = 3 * FAIR_BLOCK + 1234;   /* a partial last block */
+    const fair_scenario sc[3] = { INHERENT, CURRENT, TARGET };
+    const size_t n = 3 * FAIR_BLOCK + 1234; /* a partial last block */
     for (int k = 0; k < 3; k++) {
         fair_tally t1[3], t[3];
         double **one = simulate(&risks[k], controls, 3, sc, 3, n, 1, 77, t1);
-        const unsigned threads[] = {2, 7};
+        const unsigned threads[] = { 2, 7 };
         for (int j = 0; j < 2; j++) {
             double **many = simulate(&risks[k], controls, 3, sc, 3, n, threads[j], 77, t);
             for (int s = 0; s < 3; s++) {
@@ -380,28 +442,36 @@ static double checksum(const double *x, size_t n)
 static void golden_values(void **state)
 {
     (void)state;
-    fair_risk a = {.name = "A", .stream_id = 1, .mode = FAIR_PRODUCT,
-                   .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                   .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR)};
-    fair_risk b = {.name = "B", .stream_id = 2, .lef = dist_const(2),
-                   .plm = dist_lognormal90(1e5, 1e7)};
+    fair_risk a = { .name = "A",
+                    .stream_id = 1,
+                    .mode = FAIR_PRODUCT,
+                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR) };
+    fair_risk b = {
+        .name = "B", .stream_id = 2, .lef = dist_const(2), .plm = dist_lognormal90(1e5, 1e7)
+    };
     const fair_control c[] = {
-        {.name = "EDR", .annual_cost = 10, .stream_id = 7},
-        {.name = "policy", .annual_cost = 10, .stream_id = 8, .deductible = 5e4, .limit = 1e6},
+        { .name = "EDR", .annual_cost = 10, .stream_id = 7 },
+        { .name = "policy", .annual_cost = 10, .stream_id = 8, .deductible = 5e4, .limit = 1e6 },
     };
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_VULN, .reduction = dist_uniform(0.2, 0.5)},
-        {.control = 1, .target = FAIR_ON_TRANSFER},
+        { .control = 0, .target = FAIR_ON_VULN, .reduction = dist_uniform(0.2, 0.5) },
+        { .control = 1, .target = FAIR_ON_TRANSFER },
     };
-    fair_risk r = {.name = "C", .stream_id = 3, .tef = dist_pert(1, 5, 20, 4, DIST_PERT_VOSE),
-                   .vuln = dist_beta(2, 5), .plm = dist_lognormal(10, 1.2),
-                   .slep = dist_const(0.25), .slm = dist_normal(2e5, 1e5),
-                   .effects = fx, .neffects = 2};
-    fair_scenario target = {FAIR_TARGET, -1, NULL};
+    fair_risk r = { .name = "C",
+                    .stream_id = 3,
+                    .tef = dist_pert(1, 5, 20, 4, DIST_PERT_VOSE),
+                    .vuln = dist_beta(2, 5),
+                    .plm = dist_lognormal(10, 1.2),
+                    .slep = dist_const(0.25),
+                    .slm = dist_normal(2e5, 1e5),
+                    .effects = fx,
+                    .neffects = 2 };
+    fair_scenario target = { FAIR_TARGET, -1, NULL };
     double *x = simulate1(&a, 5000, 2024), *y = simulate1(&b, 5000, 2024);
     double **z = simulate(&r, c, 2, &target, 1, 5000, 2, 2024, NULL);
-    fprintf(stderr, "golden: %a %a %a | %a %a | %a %a\n", x[0], x[4999], checksum(x, 5000),
-            y[0], checksum(y, 5000), z[0][0], checksum(z[0], 5000));
+    fprintf(stderr, "golden: %a %a %a | %a %a | %a %a\n", x[0], x[4999], checksum(x, 5000), y[0],
+            checksum(y, 5000), z[0][0], checksum(z[0], 5000));
     assert_true(x[0] == 0x1.1ea88f463513fp+19);
     assert_true(x[4999] == 0x1.306deb97d6fcp+20);
     assert_true(checksum(x, 5000) == 0x1.566a9e3de31e3p+31);
@@ -432,11 +502,11 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 static void progress_and_cancel(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "R", .stream_id = 1, .lef = dist_const(1), .plm = dist_const(1)};
+    fair_risk r = { .name = "R", .stream_id = 1, .lef = dist_const(1), .plm = dist_const(1) };
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     double *x = malloc(100000 * sizeof *x);
-    fair_opts o = {.seed = 1, .iterations = 100000, .threads = 1, .progress = on_progress};
+    fair_opts o = { .seed = 1, .iterations = 100000, .threads = 1, .progress = on_progress };
     last_done = 0;
     assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
     assert_true(progress_calls > 1);
@@ -444,7 +514,7 @@ static void progress_and_cancel(void **state)
     assert_int_equal(last_total, 100000);
     volatile sig_atomic_t stop = 1;
     o.cancel = &stop;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INTERRUPTED);
     assert_contains(e.msg, "interrupted");
     free(x);
@@ -457,17 +527,24 @@ static void summaries_while_simulating(void **state)
 {
     (void)state;
     const fair_effect fx[] = {
-        {.control = 0, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.1, 0.5)},
-        {.control = 1, .target = FAIR_ON_PLM, .reduction = dist_const(0.25)},
+        { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.1, 0.5) },
+        { .control = 1, .target = FAIR_ON_PLM, .reduction = dist_const(0.25) },
     };
     const fair_risk risks[2] = {
-        {.name = "compound", .stream_id = 41, .lef = dist_pert(0.1, 0.4, 2, 4, DIST_PERT_PYFAIR),
-         .plm = dist_lognormal90(1e4, 1e6), .effects = fx, .neffects = 2},
-        {.name = "product", .stream_id = 42, .mode = FAIR_PRODUCT,
-         .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR), .plm = dist_normal(5e4, 2e4)},
+        { .name = "compound",
+          .stream_id = 41,
+          .lef = dist_pert(0.1, 0.4, 2, 4, DIST_PERT_PYFAIR),
+          .plm = dist_lognormal90(1e4, 1e6),
+          .effects = fx,
+          .neffects = 2 },
+        { .name = "product",
+          .stream_id = 42,
+          .mode = FAIR_PRODUCT,
+          .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+          .plm = dist_normal(5e4, 2e4) },
     };
-    const fair_scenario sc[3] = {INHERENT, CURRENT, TARGET};
-    const size_t sizes[] = {10000, 20 * FAIR_BLOCK + 77};   /* without and with a pilot */
+    const fair_scenario sc[3] = { INHERENT, CURRENT, TARGET };
+    const size_t sizes[] = { 10000, 20 * FAIR_BLOCK + 77 }; /* without and with a pilot */
     for (int k = 0; k < 2; k++)
         for (int z = 0; z < 2; z++)
             for (unsigned threads = 1; threads <= 3; threads += 2) {
@@ -475,7 +552,7 @@ static void summaries_while_simulating(void **state)
                 double **plain = simulate(&risks[k], controls, 3, sc, 3, n, threads, 5, NULL);
                 fair_model *m;
                 assert_int_equal(fair_model_new(&m, &risks[k], controls, 3, NULL), E_OK);
-                stats_opts so = {.var_level = 0.99, .appetite = 2e5, .threads = threads};
+                stats_opts so = { .var_level = 0.99, .appetite = 2e5, .threads = threads };
                 stats_stream *sum[3];
                 double *x[3];
                 for (int s = 0; s < 3; s++) {
@@ -483,8 +560,11 @@ static void summaries_while_simulating(void **state)
                     x[s] = malloc(n * sizeof(double));
                 }
                 last_done = 0;
-                fair_opts o = {.seed = 5, .iterations = n, .threads = threads, .summaries = sum,
-                               .progress = on_progress};
+                fair_opts o = { .seed = 5,
+                                .iterations = n,
+                                .threads = threads,
+                                .summaries = sum,
+                                .progress = on_progress };
                 assert_int_equal(fair_simulate(m, sc, 3, &o, x, NULL, NULL), E_OK);
                 assert_int_equal(last_done, n);
                 for (int s = 0; s < 3; s++) {
@@ -507,44 +587,138 @@ static void summaries_while_simulating(void **state)
 static void bad_risks_are_named(void **state)
 {
     (void)state;
-    const fair_effect bad_index[] = {{.control = 7, .target = FAIR_ON_LEF, .reduction = dist_const(0.1)}};
-    const fair_effect too_much[] = {{.control = 0, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.5, 1.5)}};
-    const fair_effect no_secondary[] = {{.control = 0, .target = FAIR_ON_SLM, .reduction = dist_const(0.1)}};
-    const fair_control bad_cost[] = {{.name = "x", .annual_cost = -1, .stream_id = 1}};
-    const fair_control bad_deductible[] = {{.name = "x", .deductible = -5, .stream_id = 1}};
-    const fair_effect cover[] = {{.control = 0, .target = FAIR_ON_TRANSFER}};
+    const fair_effect bad_index[] = {
+        { .control = 7, .target = FAIR_ON_LEF, .reduction = dist_const(0.1) }
+    };
+    const fair_effect too_much[] = {
+        { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.5, 1.5) }
+    };
+    const fair_effect no_secondary[] = {
+        { .control = 0, .target = FAIR_ON_SLM, .reduction = dist_const(0.1) }
+    };
+    const fair_control bad_cost[] = { { .name = "x", .annual_cost = -1, .stream_id = 1 } };
+    const fair_control bad_deductible[] = { { .name = "x", .deductible = -5, .stream_id = 1 } };
+    const fair_effect cover[] = { { .control = 0, .target = FAIR_ON_TRANSFER } };
     fair_effect many_covers[9];
     for (int i = 0; i < 9; i++)
-        many_covers[i] = (fair_effect){.control = 0, .target = FAIR_ON_TRANSFER};
-    const fair_risk ok = {.name = "R", .lef = dist_const(1), .plm = dist_const(1)};
+        many_covers[i] = (fair_effect){ .control = 0, .target = FAIR_ON_TRANSFER };
+    const fair_risk ok = { .name = "R", .lef = dist_const(1), .plm = dist_const(1) };
     struct {
         fair_risk r;
         const fair_control *c;
         const char *field, *message;
     } cases[] = {
-        {{.name = "R", .plm = dist_const(1)}, controls, "tef", "either as lef"},
-        {{.name = "R", .lef = dist_const(1), .tef = dist_const(1), .vuln = dist_const(1), .plm = dist_const(1)},
-         controls, "lef", "either as lef"},
-        {{.name = "R", .tef = dist_const(1), .plm = dist_const(1)}, controls, "tcap", "tef with vuln"},
-        {{.name = "R", .tef = dist_const(1), .tcap = dist_const(1), .plm = dist_const(1)}, controls, "rs", "tcap and rs"},
-        {{.name = "R", .lef = dist_const(1)}, controls, "plm", "primary loss magnitude is required"},
-        {{.name = "R", .lef = dist_uniform(-1, 2), .plm = dist_const(1)}, controls, "lef", "cannot be negative"},
-        {{.name = "R", .lef = dist_const(-0.5), .plm = dist_const(1)}, controls, "lef", "reaches -0.5"},
-        {{.name = "R", .tef = dist_const(2), .vuln = dist_uniform(0.5, 1.5), .plm = dist_const(1)}, controls, "vuln", "within [0, 1]"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_normal(1, 1), .slep = dist_const(0.1)}, controls, "slm", "both"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .slep = dist_const(2), .slm = dist_const(1)}, controls, "slep", "within [0, 1]"},
-        {{.name = "R", .lef = dist_pert(3, 2, 1, 4, 0), .plm = dist_const(1)}, controls, "lef", "min 3 is greater than max 1"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_lognormal90(5, 5)}, controls, "plm", "must be less than"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .effects = bad_index, .neffects = 1}, controls, "effects[0]", "does not exist"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .effects = too_much, .neffects = 1}, controls, "effects[0].reduction", "fraction within [0, 1]"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .effects = no_secondary, .neffects = 1}, controls, "effects[0]", "has none"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .effects = too_much, .neffects = 1}, bad_cost, "controls[0]", "annual cost -1"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .effects = cover, .neffects = 1}, bad_deductible, "controls[0]", "deductible -5"},
-        {{.name = "R", .lef = dist_const(1), .plm = dist_const(1), .effects = many_covers, .neffects = 9}, controls, "effects", "at most 8"},
-        {{.name = "R", .mode = (fair_mode)9, .lef = dist_const(1), .plm = dist_const(1)}, controls, "mode", "unknown"},
+        { { .name = "R", .plm = dist_const(1) }, controls, "tef", "either as lef" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .tef = dist_const(1),
+            .vuln = dist_const(1),
+            .plm = dist_const(1) },
+          controls,
+          "lef",
+          "either as lef" },
+        { { .name = "R", .tef = dist_const(1), .plm = dist_const(1) },
+          controls,
+          "tcap",
+          "tef with vuln" },
+        { { .name = "R", .tef = dist_const(1), .tcap = dist_const(1), .plm = dist_const(1) },
+          controls,
+          "rs",
+          "tcap and rs" },
+        { { .name = "R", .lef = dist_const(1) },
+          controls,
+          "plm",
+          "primary loss magnitude is required" },
+        { { .name = "R", .lef = dist_uniform(-1, 2), .plm = dist_const(1) },
+          controls,
+          "lef",
+          "cannot be negative" },
+        { { .name = "R", .lef = dist_const(-0.5), .plm = dist_const(1) },
+          controls,
+          "lef",
+          "reaches -0.5" },
+        { { .name = "R",
+            .tef = dist_const(2),
+            .vuln = dist_uniform(0.5, 1.5),
+            .plm = dist_const(1) },
+          controls,
+          "vuln",
+          "within [0, 1]" },
+        { { .name = "R", .lef = dist_const(1), .plm = dist_normal(1, 1), .slep = dist_const(0.1) },
+          controls,
+          "slm",
+          "both" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .slep = dist_const(2),
+            .slm = dist_const(1) },
+          controls,
+          "slep",
+          "within [0, 1]" },
+        { { .name = "R", .lef = dist_pert(3, 2, 1, 4, 0), .plm = dist_const(1) },
+          controls,
+          "lef",
+          "min 3 is greater than max 1" },
+        { { .name = "R", .lef = dist_const(1), .plm = dist_lognormal90(5, 5) },
+          controls,
+          "plm",
+          "must be less than" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .effects = bad_index,
+            .neffects = 1 },
+          controls,
+          "effects[0]",
+          "does not exist" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .effects = too_much,
+            .neffects = 1 },
+          controls,
+          "effects[0].reduction",
+          "fraction within [0, 1]" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .effects = no_secondary,
+            .neffects = 1 },
+          controls,
+          "effects[0]",
+          "has none" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .effects = too_much,
+            .neffects = 1 },
+          bad_cost,
+          "controls[0]",
+          "annual cost -1" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .effects = cover,
+            .neffects = 1 },
+          bad_deductible,
+          "controls[0]",
+          "deductible -5" },
+        { { .name = "R",
+            .lef = dist_const(1),
+            .plm = dist_const(1),
+            .effects = many_covers,
+            .neffects = 9 },
+          controls,
+          "effects",
+          "at most 8" },
+        { { .name = "R", .mode = (fair_mode)9, .lef = dist_const(1), .plm = dist_const(1) },
+          controls,
+          "mode",
+          "unknown" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        isms_err e = {0};
+        isms_err e = { 0 };
         fair_model *m = (fair_model *)&e;
         int rc = fair_model_new(&m, &cases[i].r, cases[i].c, 3, &e);
         if (rc != E_INVALID)
@@ -554,12 +728,12 @@ static void bad_risks_are_named(void **state)
             fail_msg("case %zu: field '%s', expected '%s' (%s)", i, e.field, cases[i].field, e.msg);
         assert_contains(e.msg, cases[i].message);
     }
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(fair_risk_validate(&ok, NULL, 0, &e), E_OK);
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &ok, NULL, 0, NULL), E_OK);
     double *x = malloc(8);
-    fair_opts o = {.iterations = 0};
+    fair_opts o = { .iterations = 0 };
     assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INVALID);
     assert_string_equal(e.field, "iterations");
     free(x);
@@ -577,22 +751,33 @@ static void absurd_frequencies_are_refused_with_the_bound(void **state)
         fair_risk r;
         const char *field;
     } cases[] = {
-        {{.name = "R", .lef = dist_lognormal90(1, 1e308), .plm = dist_const(1)}, "lef"},
-        {{.name = "R", .lef = dist_pert(1e6, 2e6, 3e6, 4, DIST_PERT_PYFAIR), .plm = dist_const(1)}, "lef"},
-        {{.name = "R", .mode = FAIR_PRODUCT, .lef = dist_const(2e6), .plm = dist_const(1)}, "lef"},
-        {{.name = "R", .tef = dist_const(4e6), .vuln = dist_const(0.5), .plm = dist_const(1)}, "tef"},
-        {{.name = "R", .tef = dist_uniform(0, 1e7), .tcap = dist_const(0.5), .rs = dist_const(0.2),
-          .plm = dist_const(1)}, "tef"},
+        { { .name = "R", .lef = dist_lognormal90(1, 1e308), .plm = dist_const(1) }, "lef" },
+        { { .name = "R",
+            .lef = dist_pert(1e6, 2e6, 3e6, 4, DIST_PERT_PYFAIR),
+            .plm = dist_const(1) },
+          "lef" },
+        { { .name = "R", .mode = FAIR_PRODUCT, .lef = dist_const(2e6), .plm = dist_const(1) },
+          "lef" },
+        { { .name = "R", .tef = dist_const(4e6), .vuln = dist_const(0.5), .plm = dist_const(1) },
+          "tef" },
+        { { .name = "R",
+            .tef = dist_uniform(0, 1e7),
+            .tcap = dist_const(0.5),
+            .rs = dist_const(0.2),
+            .plm = dist_const(1) },
+          "tef" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        isms_err e = {0};
+        isms_err e = { 0 };
         if (fair_risk_validate(&cases[i].r, NULL, 0, &e) != E_INVALID)
             fail_msg("case %zu was accepted", i);
         assert_string_equal(e.field, cases[i].field);
         assert_contains(e.msg, "R: ");
         assert_contains(e.msg, "at most 1000000 loss events a year");
     }
-    fair_risk fine = {.name = "R", .tef = dist_const(1.9e6), .vuln = dist_const(0.5), .plm = dist_const(1)};
+    fair_risk fine = {
+        .name = "R", .tef = dist_const(1.9e6), .vuln = dist_const(0.5), .plm = dist_const(1)
+    };
     assert_int_equal(fair_risk_validate(&fine, NULL, 0, NULL), E_OK);
 }
 
@@ -602,14 +787,15 @@ static void absurd_frequencies_are_refused_with_the_bound(void **state)
 static void a_run_too_long_is_refused_with_its_bound(void **state)
 {
     (void)state;
-    fair_risk r = {.name = "R", .lef = dist_pert(1e3, 2e3, 3e3, 4, DIST_PERT_PYFAIR),
-                   .plm = dist_const(1)};
+    fair_risk r = { .name = "R",
+                    .lef = dist_pert(1e3, 2e3, 3e3, 4, DIST_PERT_PYFAIR),
+                    .plm = dist_const(1) };
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     size_t n = 1000000;
     double *x = malloc(n * sizeof *x);
-    fair_opts o = {.seed = 1, .iterations = n, .threads = 1};
-    isms_err e = {0};
+    fair_opts o = { .seed = 1, .iterations = n, .threads = 1 };
+    isms_err e = { 0 };
     time_t t0 = time(NULL);
     assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INVALID);
     assert_true(time(NULL) - t0 <= 1);
@@ -629,17 +815,17 @@ static void a_run_too_long_is_refused_with_its_bound(void **state)
 static void a_year_beyond_the_bound_fails_the_run(void **state)
 {
     (void)state;
-    double rates[1500] = {0};
-    rates[0] = 1.4e9;   /* mean 933,333: accepted */
-    fair_risk r = {.name = "R", .plm = dist_const(1)};
+    double rates[1500] = { 0 };
+    rates[0] = 1.4e9; /* mean 933,333: accepted */
+    fair_risk r = { .name = "R", .plm = dist_const(1) };
     assert_int_equal(dist_empirical(&r.lef, rates, 1500, "lef", NULL), E_OK);
     fair_model *m;
     assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     double *x = malloc(500 * sizeof *x);
     int failed = 0;
     for (uint64_t seed = 1; seed <= 40 && !failed; seed++) {
-        fair_opts o = {.seed = seed, .iterations = 500, .threads = 1};
-        isms_err e = {0};
+        fair_opts o = { .seed = seed, .iterations = 500, .threads = 1 };
+        isms_err e = { 0 };
         int rc = fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e);
         if (rc == E_OK)
             continue;
@@ -662,7 +848,7 @@ typedef struct stopper {
 static void *stop_soon(void *arg)
 {
     stopper *s = arg;
-    struct timespec pause = {0, 300 * 1000 * 1000};
+    struct timespec pause = { 0, 300 * 1000 * 1000 };
     nanosleep(&pause, NULL);
     clock_gettime(CLOCK_MONOTONIC, &s->at);
     s->flag = 1;
@@ -683,22 +869,29 @@ static void cancel_is_seen_inside_a_block(void **state)
 {
     (void)state;
     const fair_risk risks[] = {
-        {.name = "per-year", .stream_id = 1, .lef = dist_uniform(7e5, 9e5), .plm = dist_const(1)},
-        {.name = "scattered", .stream_id = 2, .lef = dist_const(8e5), .plm = dist_lognormal90(1, 10)},
-        {.name = "controls", .stream_id = 3, .lef = dist_const(8e5), .plm = dist_const(1),
-         .effects = (const fair_effect[]){{.control = 0, .target = FAIR_ON_LEF,
-                                           .reduction = dist_const(0.5)}},
-         .neffects = 1},
+        { .name = "per-year", .stream_id = 1, .lef = dist_uniform(7e5, 9e5), .plm = dist_const(1) },
+        { .name = "scattered",
+          .stream_id = 2,
+          .lef = dist_const(8e5),
+          .plm = dist_lognormal90(1, 10) },
+        { .name = "controls",
+          .stream_id = 3,
+          .lef = dist_const(8e5),
+          .plm = dist_const(1),
+          .effects =
+              (const fair_effect[]){
+                  { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_const(0.5) } },
+          .neffects = 1 },
     };
     for (size_t k = 0; k < sizeof risks / sizeof *risks; k++) {
         fair_model *m;
         assert_int_equal(fair_model_new(&m, &risks[k], controls, 3, NULL), E_OK);
         double *x = malloc(500 * sizeof *x);
-        stopper s = {0};
-        fair_opts o = {.seed = 1, .iterations = 500, .threads = 1, .cancel = &s.flag};
+        stopper s = { 0 };
+        fair_opts o = { .seed = 1, .iterations = 500, .threads = 1, .cancel = &s.flag };
         pthread_t t;
         assert_int_equal(pthread_create(&t, NULL, stop_soon, &s), 0);
-        isms_err e = {0};
+        isms_err e = { 0 };
         int rc = fair_simulate(m, &CURRENT, 1, &o, &x, NULL, &e);
         double late = since(&s.at);
         pthread_join(t, NULL);

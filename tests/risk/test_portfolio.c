@@ -7,27 +7,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const fair_scenario INHERENT = {FAIR_INHERENT, -1, NULL};
-static const fair_scenario CURRENT = {FAIR_CURRENT, -1, NULL};
+static const fair_scenario INHERENT = { FAIR_INHERENT, -1, NULL };
+static const fair_scenario CURRENT = { FAIR_CURRENT, -1, NULL };
 
 static const fair_control controls[] = {
-    {.name = "MFA", .annual_cost = 100, .implemented = 1, .stream_id = 11},
-    {.name = "EDR", .annual_cost = 100, .implemented = 0, .stream_id = 12},
+    { .name = "MFA", .annual_cost = 100, .implemented = 1, .stream_id = 11 },
+    { .name = "EDR", .annual_cost = 100, .implemented = 0, .stream_id = 12 },
 };
 static fair_effect mfa[1], edr[1];
 
 static void make_risks(fair_risk r[3])
 {
-    mfa[0] = (fair_effect){.control = 0, .target = FAIR_ON_TEF, .reduction = dist_const(0.4)};
-    edr[0] = (fair_effect){.control = 1, .target = FAIR_ON_PLM, .reduction = dist_uniform(0.2, 0.6)};
-    r[0] = (fair_risk){.name = "R1", .stream_id = 1, .tef = dist_pert(1, 3, 8, 4, DIST_PERT_PYFAIR),
-                       .vuln = dist_beta(2, 4), .plm = dist_lognormal90(1e4, 1e6),
-                       .effects = mfa, .neffects = 1};
-    r[1] = (fair_risk){.name = "R2", .stream_id = 2, .lef = dist_const(0.3),
-                       .plm = dist_lognormal90(1e5, 5e6), .effects = edr, .neffects = 1};
-    r[2] = (fair_risk){.name = "R3", .stream_id = 3, .mode = FAIR_PRODUCT,
-                       .lef = dist_pert(0.1, 0.5, 2, 4, DIST_PERT_PYFAIR),
-                       .plm = dist_pert(1e4, 5e4, 4e5, 4, DIST_PERT_VOSE)};
+    mfa[0] = (fair_effect){ .control = 0, .target = FAIR_ON_TEF, .reduction = dist_const(0.4) };
+    edr[0] =
+        (fair_effect){ .control = 1, .target = FAIR_ON_PLM, .reduction = dist_uniform(0.2, 0.6) };
+    r[0] = (fair_risk){ .name = "R1",
+                        .stream_id = 1,
+                        .tef = dist_pert(1, 3, 8, 4, DIST_PERT_PYFAIR),
+                        .vuln = dist_beta(2, 4),
+                        .plm = dist_lognormal90(1e4, 1e6),
+                        .effects = mfa,
+                        .neffects = 1 };
+    r[1] = (fair_risk){ .name = "R2",
+                        .stream_id = 2,
+                        .lef = dist_const(0.3),
+                        .plm = dist_lognormal90(1e5, 5e6),
+                        .effects = edr,
+                        .neffects = 1 };
+    r[2] = (fair_risk){ .name = "R3",
+                        .stream_id = 3,
+                        .mode = FAIR_PRODUCT,
+                        .lef = dist_pert(0.1, 0.5, 2, 4, DIST_PERT_PYFAIR),
+                        .plm = dist_pert(1e4, 5e4, 4e5, 4, DIST_PERT_VOSE) };
 }
 
 static double *alone(const fair_risk *r, const fair_scenario *sc, size_t n, uint64_t seed)
@@ -35,7 +46,7 @@ static double *alone(const fair_risk *r, const fair_scenario *sc, size_t n, uint
     fair_model *m;
     assert_int_equal(fair_model_new(&m, r, controls, 2, NULL), E_OK);
     double *x = malloc(n * sizeof *x);
-    fair_opts o = {.seed = seed, .iterations = n};
+    fair_opts o = { .seed = seed, .iterations = n };
     assert_int_equal(fair_simulate(m, sc, 1, &o, &x, NULL, NULL), E_OK);
     fair_model_free(m);
     return x;
@@ -49,10 +60,10 @@ static void sums_agree_with_risks_alone(void **state)
     make_risks(r);
     portfolio *p;
     assert_int_equal(portfolio_new(&p, r, 3, controls, 2, NULL), E_OK);
-    const portfolio_member m[] = {{0, 0, 1.0}, {1, 0, 0.5}, {1, 1, 0.5}, {2, 1, 1.0}};
+    const portfolio_member m[] = { { 0, 0, 1.0 }, { 1, 0, 0.5 }, { 1, 1, 0.5 }, { 2, 1, 1.0 } };
     assert_int_equal(portfolio_set_groups(p, 2, m, 4, NULL), E_OK);
     portfolio_result res;
-    fair_opts o = {.seed = 5, .iterations = n};
+    fair_opts o = { .seed = 5, .iterations = n };
     assert_int_equal(portfolio_run(p, &CURRENT, &o, &res, NULL), E_OK);
     double *a = alone(&r[0], &CURRENT, n, 5), *b = alone(&r[1], &CURRENT, n, 5),
            *c = alone(&r[2], &CURRENT, n, 5);
@@ -80,9 +91,9 @@ static void delta_is_the_difference_of_runs(void **state)
     make_risks(r);
     portfolio *p;
     assert_int_equal(portfolio_new(&p, r, 3, controls, 2, NULL), E_OK);
-    fair_opts o = {.seed = 8, .iterations = n};
+    fair_opts o = { .seed = 8, .iterations = n };
     portfolio_result from, to;
-    fair_scenario with_edr = {FAIR_CURRENT, 1, NULL};
+    fair_scenario with_edr = { FAIR_CURRENT, 1, NULL };
     assert_int_equal(portfolio_run(p, &CURRENT, &o, &from, NULL), E_OK);
     assert_int_equal(portfolio_run(p, &with_edr, &o, &to, NULL), E_OK);
     double *delta = malloc(n * sizeof *delta);
@@ -90,7 +101,7 @@ static void delta_is_the_difference_of_runs(void **state)
     for (size_t i = 0; i < n; i++) {
         double want = to.total[i] - from.total[i];
         assert_true(fabs(delta[i] - want) <= 1e-9 * from.total[i]);
-        assert_true(delta[i] <= 0.0);   /* EDR only ever removes loss */
+        assert_true(delta[i] <= 0.0); /* EDR only ever removes loss */
     }
     free(delta);
     portfolio_result_reset(&from);
@@ -131,15 +142,15 @@ static void rank_correlation(void **state)
     const size_t n = 4000;
     fair_risk r[3];
     make_risks(r);
-    r[1].lef = dist_uniform(0.3, 3);   /* fewer ties at zero */
+    r[1].lef = dist_uniform(0.3, 3); /* fewer ties at zero */
     portfolio *p;
     assert_int_equal(portfolio_new(&p, r, 3, controls, 2, NULL), E_OK);
-    const portfolio_member m[] = {{0, 0, 1.0}, {1, 1, 1.0}, {2, 2, 1.0}};
+    const portfolio_member m[] = { { 0, 0, 1.0 }, { 1, 1, 1.0 }, { 2, 2, 1.0 } };
     assert_int_equal(portfolio_set_groups(p, 3, m, 3, NULL), E_OK);
-    const portfolio_corr c[] = {{1, 2, 0.7}};
+    const portfolio_corr c[] = { { 1, 2, 0.7 } };
     assert_int_equal(portfolio_set_correlation(p, c, 1, NULL), E_OK);
     portfolio_result res;
-    fair_opts o = {.seed = 3, .iterations = n};
+    fair_opts o = { .seed = 3, .iterations = n };
     assert_int_equal(portfolio_run(p, &INHERENT, &o, &res, NULL), E_OK);
     double rho = spearman(res.group + n, res.group + 2 * n, n);
     double rho0 = spearman(res.group, res.group + n, n);
@@ -164,7 +175,7 @@ static void rank_correlation(void **state)
     portfolio_result_reset(&again);
     /* A delta of a correlated risk follows the rearrangement of the run it
      * starts from, so that iterations stay paired. */
-    fair_scenario with_edr = {FAIR_INHERENT, 1, NULL};
+    fair_scenario with_edr = { FAIR_INHERENT, 1, NULL };
     portfolio_result to;
     o.threads = 2;
     assert_int_equal(portfolio_run(p, &with_edr, &o, &to, NULL), E_OK);
@@ -188,33 +199,33 @@ static void bad_inputs_are_named(void **state)
     make_risks(r);
     r[2].lef = dist_pert(1, 0.5, 2, 4, DIST_PERT_PYFAIR);
     portfolio *p;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(portfolio_new(&p, r, 3, controls, 2, &e), E_INVALID);
     assert_string_equal(e.field, "risks[2].lef");
     make_risks(r);
     assert_int_equal(portfolio_new(&p, r, 3, controls, 2, NULL), E_OK);
-    const portfolio_corr inconsistent[] = {{0, 1, 0.9}, {1, 2, 0.9}, {0, 2, -0.9}};
+    const portfolio_corr inconsistent[] = { { 0, 1, 0.9 }, { 1, 2, 0.9 }, { 0, 2, -0.9 } };
     err_clear(&e);
     assert_int_equal(portfolio_set_correlation(p, inconsistent, 3, &e), E_INVALID);
     assert_contains(e.msg, "inconsistent");
-    const portfolio_corr bad[] = {{0, 0, 0.5}, {0, 1, 1.0}, {0, 9, 0.1}};
+    const portfolio_corr bad[] = { { 0, 0, 0.5 }, { 0, 1, 1.0 }, { 0, 9, 0.1 } };
     for (int i = 0; i < 3; i++) {
         err_clear(&e);
         assert_int_equal(portfolio_set_correlation(p, &bad[i], 1, &e), E_INVALID);
         assert_string_equal(e.field, "correlation");
     }
-    const portfolio_member m[] = {{0, 5, 1.0}, {0, 0, 0.0}};
+    const portfolio_member m[] = { { 0, 5, 1.0 }, { 0, 0, 0.0 } };
     err_clear(&e);
     assert_int_equal(portfolio_set_groups(p, 2, &m[0], 1, &e), E_INVALID);
     err_clear(&e);
     assert_int_equal(portfolio_set_groups(p, 2, &m[1], 1, &e), E_INVALID);
     assert_contains(e.msg, "share 0");
     portfolio_result res;
-    fair_opts o = {.iterations = 0};
+    fair_opts o = { .iterations = 0 };
     err_clear(&e);
     assert_int_equal(portfolio_run(p, &INHERENT, &o, &res, &e), E_INVALID);
     volatile sig_atomic_t stop = 1;
-    o = (fair_opts){.iterations = 1000, .cancel = &stop};
+    o = (fair_opts){ .iterations = 1000, .cancel = &stop };
     err_clear(&e);
     assert_int_equal(portfolio_run(p, &INHERENT, &o, &res, &e), E_INTERRUPTED);
     portfolio_free(p);

@@ -36,8 +36,8 @@ static void heat_map(void **state)
     (void)state;
     qual_matrix m;
     assert_int_equal(qual_matrix_default(&m, 3, NULL), E_OK);
-    const double freq[] = {0.05, 0.5, 0.5, 5.0, 5.0, 5.0};
-    const double mag[] = {1e3, 2e5, 3e5, 1e7, 1e7, 1.0};
+    const double freq[] = { 0.05, 0.5, 0.5, 5.0, 5.0, 5.0 };
+    const double mag[] = { 1e3, 2e5, 3e5, 1e7, 1e7, 1.0 };
     unsigned counts[RISK_MATRIX_MAX][RISK_MATRIX_MAX];
     qual_heatmap(&m, freq, mag, 6, counts);
     assert_int_equal(counts[0][0], 1);
@@ -55,7 +55,7 @@ static void bad_matrices(void **state)
 {
     (void)state;
     qual_matrix m;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(qual_matrix_default(&m, 6, &e), E_INVALID);
     assert_contains(e.msg, "6x6");
     assert_int_equal(qual_matrix_default(&m, 4, NULL), E_OK);

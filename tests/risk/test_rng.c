@@ -31,8 +31,8 @@ static void golden_values(void **state)
 static void coordinates_change_the_stream(void **state)
 {
     (void)state;
-    uint64_t keys[5] = {rng_key(1, 0, 0, 0), rng_key(2, 0, 0, 0), rng_key(1, 1, 0, 0),
-                        rng_key(1, 0, 1, 0), rng_key(1, 0, 0, 1)};
+    uint64_t keys[5] = { rng_key(1, 0, 0, 0), rng_key(2, 0, 0, 0), rng_key(1, 1, 0, 0),
+                         rng_key(1, 0, 1, 0), rng_key(1, 0, 0, 1) };
     for (int i = 0; i < 5; i++)
         for (int j = i + 1; j < 5; j++)
             assert_true(keys[i] != keys[j]);
@@ -56,7 +56,7 @@ static void uniforms_are_open_and_symmetric(void **state)
     assert_true(rng_u01(UINT64_MAX) < 1.0);
     assert_true(rng_u01(0) == 0x1p-53);
     assert_true(1.0 - rng_u01(UINT64_MAX) == 0x1p-53);
-    uint64_t xs[4] = {0, 1u << 20, UINT64_C(0x8000000000000000), UINT64_MAX - 12345};
+    uint64_t xs[4] = { 0, 1u << 20, UINT64_C(0x8000000000000000), UINT64_MAX - 12345 };
     for (int i = 0; i < 4; i++)
         assert_true(rng_u01_complement(xs[i]) == 1.0 - rng_u01(xs[i]));
 }
@@ -73,7 +73,7 @@ static void uniforms_look_uniform(void **state)
     assert_var_near(u, N, 1.0 / 12.0, 1.0 / 80.0);
     /* Chi-square over 64 bins: 63 degrees of freedom; 120 is far out in
      * the tail (p ~ 1e-5). */
-    unsigned counts[BINS] = {0};
+    unsigned counts[BINS] = { 0 };
     for (int i = 0; i < N; i++)
         counts[(int)(u[i] * BINS)]++;
     double chi2 = 0.0, expect = (double)N / BINS;

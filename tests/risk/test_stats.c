@@ -48,36 +48,26 @@ static double *sample(shape s, size_t n, uint64_t seed)
         case LOGNORMAL:
             x[i] = exp(12 + 1.5 * sqrt(-2 * log(u)) * cos(6.283185307179586 * v));
             break;
-        case MOSTLY_ZERO:   /* years without a loss event */
-            x[i] = u < 0.85 ? 0.0 : 1e5 / v;
-            break;
-        case FEW_VALUES:
-            x[i] = (double)(int)(u * 4) * 1000.0;
-            break;
-        case SIGNED:
-            x[i] = (u - 0.5) * 1e3 + (v < 0.01 ? -1e6 : 0.0);
-            break;
-        case NARROW:        /* everything inside one histogram bucket */
-            x[i] = 1e6 + u;
-            break;
-        case SORTED:        /* the pilot (the first blocks) unlike the rest */
+        case MOSTLY_ZERO: /* years without a loss event */ x[i] = u < 0.85 ? 0.0 : 1e5 / v; break;
+        case FEW_VALUES: x[i] = (double)(int)(u * 4) * 1000.0; break;
+        case SIGNED: x[i] = (u - 0.5) * 1e3 + (v < 0.01 ? -1e6 : 0.0); break;
+        case NARROW: /* everything inside one histogram bucket */ x[i] = 1e6 + u; break;
+        case SORTED: /* the pilot (the first blocks) unlike the rest */
             x[i] = (double)i * 3.0 + u;
             break;
-        case CONSTANT:      /* a certain loss */
-            x[i] = 2.5e5;
-            break;
+        case CONSTANT: /* a certain loss */ x[i] = 2.5e5; break;
         }
     }
     return x;
 }
 
-static const double levels[] = {0.0, 0.001, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0, 0.123456};
+static const double levels[] = { 0.0, 0.001, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0, 0.123456 };
 enum { NLEVELS = sizeof levels / sizeof levels[0] };
 
 static void quantiles_match_sorting(void **state)
 {
     (void)state;
-    const size_t sizes[] = {1, 2, 5, 100, 16384, 16385, 100000, 250001};
+    const size_t sizes[] = { 1, 2, 5, 100, 16384, 16385, 100000, 250001 };
     for (int s = LOGNORMAL; s <= NARROW; s++)
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             size_t n = sizes[k];
@@ -86,7 +76,8 @@ static void quantiles_match_sorting(void **state)
             for (int i = 0; i < NLEVELS; i++) {
                 double want = reference_quantile(sorted, n, levels[i]);
                 if (out[i] != want)
-                    fail_msg("shape %d n %zu level %g: %.17g, want %.17g", s, n, levels[i], out[i], want);
+                    fail_msg("shape %d n %zu level %g: %.17g, want %.17g", s, n, levels[i], out[i],
+                             want);
             }
             free(x);
             free(sorted);
@@ -98,7 +89,7 @@ static void quantiles_match_sorting(void **state)
 static void quantile_standard_errors(void **state)
 {
     (void)state;
-    const double at[] = {0.5, 0.95, 0.99};
+    const double at[] = { 0.5, 0.95, 0.99 };
     for (int k = 0; k < 2; k++) {
         size_t n = k ? 400000 : 100000;
         double *x = malloc(sizeof *x * n), se[3];
@@ -126,11 +117,11 @@ static void check_summary(const double *x, size_t n, const stats_opts *o, const 
     double level = o->var_level ? o->var_level : 0.95;
     if (!(fabs(sum.mean - mean) <= 1e-12 * fabs(mean) + 1e-12) ||
         !(fabs(sum.sd - sd) <= 1e-9 * sd + 1e-12))
-        fail_msg("%s n %zu: mean %.17g sd %.17g, want %.17g %.17g", what, n, sum.mean, sum.sd,
-                 mean, sd);
+        fail_msg("%s n %zu: mean %.17g sd %.17g, want %.17g %.17g", what, n, sum.mean, sum.sd, mean,
+                 sd);
     assert_true(sum.min == sorted[0] && sum.max == sorted[n - 1]);
-    const double at[5] = {0.5, 0.9, 0.95, 0.99, level};
-    const double got[5] = {sum.p50, sum.p90, sum.p95, sum.p99, sum.var};
+    const double at[5] = { 0.5, 0.9, 0.95, 0.99, level };
+    const double got[5] = { sum.p50, sum.p90, sum.p95, sum.p99, sum.var };
     for (int i = 0; i < 5; i++)
         if (got[i] != reference_quantile(sorted, n, at[i]))
             fail_msg("%s n %zu level %g: %.17g, want %.17g", what, n, at[i], got[i],
@@ -156,17 +147,18 @@ static void summary_matches_definitions(void **state)
     (void)state;
     /* Below STATS_STREAM_MIN without a pilot; above, with brackets (and
      * the fall-back when the pilot misleads, as with SORTED). */
-    const size_t sizes[] = {1, 3, 1000, STATS_STREAM_MIN - 1, STATS_STREAM_MIN, 123457, 400003};
+    const size_t sizes[] = { 1, 3, 1000, STATS_STREAM_MIN - 1, STATS_STREAM_MIN, 123457, 400003 };
     for (int s = LOGNORMAL; s <= CONSTANT; s++)
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             size_t n = sizes[k];
             double *x = sample((shape)s, n, 9 + k), *sorted = sorted_copy(x, n);
-            stats_opts o = {.var_level = k % 2 ? 0.99 : 0.975, .appetite = sorted[n / 2],
-                            .tolerance = sorted[n - 1 - n / 100]};
+            stats_opts o = { .var_level = k % 2 ? 0.99 : 0.975,
+                             .appetite = sorted[n / 2],
+                             .tolerance = sorted[n - 1 - n / 100] };
             char what[32];
             snprintf(what, sizeof what, "shape %d", s);
             check_summary(x, n, &o, what);
-            stats_opts plain = {0};
+            stats_opts plain = { 0 };
             check_summary(x, n, &plain, what);
             free(x);
             free(sorted);
@@ -180,13 +172,13 @@ static void stream_steps(void **state)
 {
     (void)state;
     const size_t n = 250001;
-    const shape shapes[] = {LOGNORMAL, MOSTLY_ZERO, SIGNED, NARROW, SORTED};
+    const shape shapes[] = { LOGNORMAL, MOSTLY_ZERO, SIGNED, NARROW, SORTED };
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
         double *x = sample(shapes[k], n, 77);
-        stats_opts o = {.appetite = 1e5, .tolerance = 1e6};
+        stats_opts o = { .appetite = 1e5, .tolerance = 1e6 };
         stats_stream *s;
         assert_int_equal(stats_stream_new(&s, n, &o, NULL), E_OK);
-        assert_true(stats_stream_pilot(s) > 1);   /* brackets planned from several blocks */
+        assert_true(stats_stream_pilot(s) > 1); /* brackets planned from several blocks */
         stats_stream_plan(s, x, 2);
         size_t nblocks = (n + STATS_BLOCK - 1) / STATS_BLOCK;
         for (size_t b = nblocks; b-- > 0;)
@@ -213,7 +205,7 @@ static int cmp_u64(const void *a, const void *b)
 static void radix_selection_matches_sorting(void **state)
 {
     (void)state;
-    const size_t sizes[] = {1, 7, 48, 49, 1000, 65536};
+    const size_t sizes[] = { 1, 7, 48, 49, 1000, 65536 };
     for (int s = LOGNORMAL; s <= CONSTANT; s++)
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             size_t n = sizes[k];
@@ -222,8 +214,9 @@ static void radix_selection_matches_sorting(void **state)
             for (size_t i = 0; i < n; i++)
                 keys[i] = sorted[i] = stats_key(x[i]);
             qsort(sorted, n, sizeof *sorted, cmp_u64);
-            size_t r[9] = {0, n / 10, n / 3, n / 2, n / 2, n - 1 - n / 4, n - 1 - n / 20, n - 1 - n / 100,
-                           n - 1};
+            size_t r[9] = { 0,     n / 10,        n / 3,          n / 2,
+                            n / 2, n - 1 - n / 4, n - 1 - n / 20, n - 1 - n / 100,
+                            n - 1 };
             uint64_t from_keys[9], from_values[9];
             stats_radix_select_values(x, n, r, 9, from_values);
             stats_radix_select(keys, n, r, 9, from_keys);
@@ -243,16 +236,18 @@ static void radix_selection_matches_sorting(void **state)
 static void scan_versions_agree(void **state)
 {
     (void)state;
-    const size_t lengths[] = {0, 1, 3, 4, 7, 1000, STATS_BLOCK - 1, STATS_BLOCK};
+    const size_t lengths[] = { 0, 1, 3, 4, 7, 1000, STATS_BLOCK - 1, STATS_BLOCK };
     double *x = sample(SIGNED, STATS_BLOCK, 3), *mixed = sample(MOSTLY_ZERO, STATS_BLOCK, 4);
     for (size_t i = 0; i < STATS_BLOCK; i += 3)
-        x[i] = mixed[i];   /* zeros, negatives and large values */
+        x[i] = mixed[i]; /* zeros, negatives and large values */
     double pools[3][STATS_BLOCK + 4];
     for (size_t nb = 0; nb <= STATS_MAX_BRACKETS; nb++)
         for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
-            scan_plan p = {.shift = x[0], .thresholds = {0.0, 1e5}, .es_from = 300.0,
-                           .nbrackets = nb};
-            const double from[4] = {-INFINITY, -10.0, 100.0, 2e5}, past[4] = {-200.0, 50.0, 1e5, NAN};
+            scan_plan p = {
+                .shift = x[0], .thresholds = { 0.0, 1e5 }, .es_from = 300.0, .nbrackets = nb
+            };
+            const double from[4] = { -INFINITY, -10.0, 100.0, 2e5 },
+                         past[4] = { -200.0, 50.0, 1e5, NAN };
             for (size_t j = 0; j < nb; j++)
                 p.from[j] = from[j], p.past[j] = past[j];
             scan_tally t[3];
@@ -289,9 +284,9 @@ static void thread_count_does_not_matter(void **state)
     const size_t n = 300001;
     double *x = sample(LOGNORMAL, n, 4);
     stats_summary one, many;
-    stats_opts o = {.threads = 1, .appetite = 3e5, .tolerance = 1e6};
+    stats_opts o = { .threads = 1, .appetite = 3e5, .tolerance = 1e6 };
     assert_int_equal(stats_summarize(x, n, &o, &one, NULL), E_OK);
-    const unsigned counts[] = {2, 3, 7};
+    const unsigned counts[] = { 2, 3, 7 };
     for (int i = 0; i < 3; i++) {
         o.threads = counts[i];
         assert_int_equal(stats_summarize(x, n, &o, &many, NULL), E_OK);
@@ -303,14 +298,14 @@ static void thread_count_does_not_matter(void **state)
 static void bad_samples_are_rejected(void **state)
 {
     (void)state;
-    double x[3] = {1, NAN, 2}, out;
+    double x[3] = { 1, NAN, 2 }, out;
     stats_summary s;
-    stats_opts o = {0};
-    isms_err e = {0};
+    stats_opts o = { 0 };
+    isms_err e = { 0 };
     assert_int_equal(stats_summarize(x, 3, &o, &s, &e), E_INVALID);
     assert_contains(e.msg, "NaN");
     err_clear(&e);
-    size_t n = 3 * STATS_STREAM_MIN;   /* a streamed summary too */
+    size_t n = 3 * STATS_STREAM_MIN; /* a streamed summary too */
     double *big = sample(LOGNORMAL, n, 2);
     big[n - 5] = NAN;
     assert_int_equal(stats_summarize(big, n, &o, &s, &e), E_INVALID);
@@ -354,14 +349,14 @@ static void loss_exceedance_curve(void **state)
             free(x);
         }
     /* An explicit range, and no loss at all. */
-    double zeros[100] = {0};
+    double zeros[100] = { 0 };
     stats_lec_point pts[3];
     assert_int_equal(stats_lec(zeros, 100, 3, 0, 0, 0, NULL, pts, NULL), E_OK);
     assert_true(pts[0].p_exceed == 0.0 && pts[2].loss == 1.0);
-    double two[2] = {5, 15};
+    double two[2] = { 5, 15 };
     assert_int_equal(stats_lec(two, 2, 3, 0, 20, 0, NULL, pts, NULL), E_OK);
     assert_true(pts[0].p_exceed == 1.0 && pts[1].p_exceed == 0.5 && pts[2].p_exceed == 0.0);
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(stats_lec(two, 2, 3, 10, 5, 0, NULL, pts, &e), E_INVALID);
     assert_int_equal(stats_lec(two, 2, 1, 0, 0, 0, NULL, pts, NULL), E_INVALID);
     /* The curve of a long run looks at the cancel flag. */
@@ -369,7 +364,8 @@ static void loss_exceedance_curve(void **state)
     for (size_t i = 0; i < 3 * STATS_CANCEL_EVERY; i++)
         many[i] = (double)(i % 1000);
     volatile sig_atomic_t stop = 1;
-    assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, &e), E_INTERRUPTED);
+    assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, &e),
+                     E_INTERRUPTED);
     stop = 0;
     assert_int_equal(stats_lec(many, 3 * STATS_CANCEL_EVERY, 3, 0, 0, 1, &stop, pts, NULL), E_OK);
     free(many);

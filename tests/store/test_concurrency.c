@@ -29,8 +29,8 @@ static int setup(void **state)
     (void)state;
     repo = tu_repo("busy.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
-                    "management-body,risk-owner"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example",
+                    "--role", "management-body,risk-owner"));
     free(tu_isms_ok(repo, "objective", "add", "--title", "Counter", "--owner", "PER-1",
                     "--value-at-stake", "0"));
     return 0;
@@ -56,7 +56,7 @@ static void child_die(FILE *log, const char *what, const isms_err *e)
 
 static void set_field(dom *d, record *r, int fid, const char *text, FILE *log)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
         child_die(log, field_def(r->reg, fid)->name, &e);
 }
@@ -71,7 +71,7 @@ static const char *add_risk(dom *d, int k, int i, FILE *log)
     set_field(d, &r, F_RISK_OWNER, "PER-1", log);
     set_field(d, &r, F_RISK_LIKELIHOOD, "2", log);
     set_field(d, &r, F_RISK_IMPACT, "2", log);
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_add(d, &r, &out, &e))
         child_die(log, "add", &e);
     return out.key;
@@ -83,7 +83,7 @@ static void update_impact(dom *d, const char *key, int impact, FILE *log)
     record ch, out;
     record_init(&ch, &reg_risk, a);
     set_field(d, &ch, F_RISK_IMPACT, arena_printf(a, "%d", impact), log);
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_update(d, &reg_risk, key, &ch, 0, &out, NULL, &e))
         child_die(log, "update", &e);
 }
@@ -94,15 +94,15 @@ static void writer(int k, const char *log_path)
     if (!log)
         _exit(2);
     dom *d;
-    isms_err e = {0};
+    isms_err e = { 0 };
     char actor[32];
     snprintf(actor, sizeof actor, "writer-%d", k);
-    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){.actor = actor}, &e))
+    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){ .actor = actor }, &e))
         child_die(log, "open", &e);
     char last_key[32] = "";
     for (int i = 0; i < MUTATIONS; i++) {
         if (i % UPDATE_EVERY == UPDATE_EVERY - 1) {
-            int impact = 3 + (i / UPDATE_EVERY) % 3;   /* never 2: every update changes something */
+            int impact = 3 + (i / UPDATE_EVERY) % 3; /* never 2: every update changes something */
             update_impact(d, last_key, impact, log);
             fprintf(log, "update %s %d\n", last_key, impact);
         } else {
@@ -110,7 +110,7 @@ static void writer(int k, const char *log_path)
             snprintf(last_key, sizeof last_key, "%s", key);
             fprintf(log, "add %s w%d-%d\n", key, k, i);
         }
-        fflush(log);   /* the acknowledgement is on record before the next write */
+        fflush(log); /* the acknowledgement is on record before the next write */
         arena_reset(dom_arena(d));
     }
     dom_close(d);
@@ -179,7 +179,7 @@ static void eight_writers_lose_nothing(void **state)
             assert_int_equal(sscanf(line, "%15s %31s %31s", op, key, arg), 3);
             acked++;
             if (!strcmp(op, "add")) {
-                assert_int_equal(find_key(x, n, key), -1);   /* no key handed out twice */
+                assert_int_equal(find_key(x, n, key), -1); /* no key handed out twice */
                 snprintf(x[n].key, sizeof x[n].key, "%s", key);
                 snprintf(x[n].title, sizeof x[n].title, "%s", arg);
                 x[n++].impact = 2;
@@ -198,7 +198,8 @@ static void eight_writers_lose_nothing(void **state)
     assert_int_equal(json_array_size(list), n);
     size_t i;
     json_t *r;
-    json_array_foreach(list, i, r) {
+    json_array_foreach(list, i, r)
+    {
         int at = find_key(x, n, json_string_value(json_object_get(r, "key")));
         assert_true(at >= 0);
         assert_string_equal(json_string_value(json_object_get(r, "title")), x[at].title);
@@ -218,18 +219,19 @@ static void incrementer(int k, const char *log_path)
     if (!log)
         _exit(2);
     dom *d;
-    isms_err e = {0};
-    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){.actor = "incrementer"}, &e))
+    isms_err e = { 0 };
+    if (dom_open(repo, &d, &e) || dom_begin(d, &(principal){ .actor = "incrementer" }, &e))
         child_die(log, "open", &e);
     int done = 0, retries = 0;
     while (done < INCREMENTS) {
         record cur, ch, out;
-        isms_err ge = {0}, ue = {0};
+        isms_err ge = { 0 }, ue = { 0 };
         if (dom_get(d, &reg_objective, "OBJ-1", &cur, &ge))
             child_die(log, "get", &ge);
         int64_t units = record_int(&cur, F_OBJECTIVE_VALUE_AT_STAKE) / 100;
         record_init(&ch, &reg_objective, dom_arena(d));
-        set_field(d, &ch, F_OBJECTIVE_VALUE_AT_STAKE, arena_printf(dom_arena(d), "%lld", (long long)units + 1), log);
+        set_field(d, &ch, F_OBJECTIVE_VALUE_AT_STAKE,
+                  arena_printf(dom_arena(d), "%lld", (long long)units + 1), log);
         int rc = dom_update(d, &reg_objective, "OBJ-1", &ch, cur.version, &out, NULL, &ue);
         if (rc == E_RETRY && strstr(ue.msg, "changed")) {
             retries++;
@@ -267,9 +269,11 @@ static void stale_version_is_refused(void **state)
     (void)state;
     json_t *o = tu_json_take(tu_isms_ok(repo, "risk", "show", "RISK-1", "--json"));
     char version[32];
-    snprintf(version, sizeof version, "%lld", (long long)json_integer_value(json_object_get(o, "version")));
+    snprintf(version, sizeof version, "%lld",
+             (long long)json_integer_value(json_object_get(o, "version")));
     json_decref(o);
-    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--title", "first writer", "--if-version", version));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--title", "first writer", "--if-version",
+                    version));
     tu_result r;
     tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--title", "second writer", "--if-version",
             version, (const char *)NULL);

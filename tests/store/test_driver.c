@@ -20,7 +20,7 @@ static const char *target;
 
 static db *open_db(void)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     db *d;
     if (db_open(target, 0, &d, &e))
         fail_msg("db_open: %s", e.msg);
@@ -29,7 +29,7 @@ static db *open_db(void)
 
 static void exec_ok(db *d, const char *sql)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (db_exec(d, sql, &e))
         fail_msg("%s: %s", sql, e.msg);
 }
@@ -38,7 +38,7 @@ static int setup(void **state)
 {
     (void)state;
     target = tu_repo("driver.isms");
-    isms_err e = {0};
+    isms_err e = { 0 };
     db *d;
     if (db_open(target, 1, &d, &e))
         fail_msg("db_open create: %s", e.msg);
@@ -52,7 +52,7 @@ static int setup(void **state)
 static void insert_row(db *d, int64_t id, const char *s, int64_t n, double x)
 {
     db_stmt *st;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(db_prep(d, "INSERT INTO t (id, s, n, x) VALUES (?, ?, ?, ?)", &st, &e), 0);
     db_bind_int(st, 1, id);
     db_bind_text(st, 2, s);
@@ -76,20 +76,22 @@ static void values_round_trip(void **state)
 {
     (void)state;
     db *d = open_db();
-    static const int64_t ints[] = {0, 1, -1, INT64_MAX, INT64_MIN, 2500000000LL, 42};
-    static const double doubles[] = {0.1, 1e300, -2.5e-300, 1.0 / 3.0, DBL_MAX, DBL_MIN, 123456.789};
+    static const int64_t ints[] = { 0, 1, -1, INT64_MAX, INT64_MIN, 2500000000LL, 42 };
+    static const double doubles[] = {
+        0.1, 1e300, -2.5e-300, 1.0 / 3.0, DBL_MAX, DBL_MIN, 123456.789
+    };
     enum { N = sizeof texts / sizeof *texts };
     for (int i = 0; i < N; i++)
         insert_row(d, i + 1, texts[i], ints[i], doubles[i]);
     db_stmt *st;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(db_prep(d, "SELECT id, s, n, x FROM t ORDER BY id", &st, &e), 0);
     int row, i = 0;
     while (!db_step(st, &row, &e) && row) {
         assert_int_equal(db_col_int(st, 0), i + 1);
         assert_string_equal(db_col_text(st, 1), texts[i]);
         assert_true(db_col_int(st, 2) == ints[i]);
-        assert_true(db_col_double(st, 3) == doubles[i]);   /* exactly, not nearly */
+        assert_true(db_col_double(st, 3) == doubles[i]); /* exactly, not nearly */
         i++;
     }
     db_done(st);
@@ -102,7 +104,7 @@ static void nulls_are_nulls(void **state)
     (void)state;
     db *d = open_db();
     db_stmt *st;
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(db_prep(d, "INSERT INTO t (id, s, n, x) VALUES (?, ?, ?, ?)", &st, &e), 0);
     db_bind_int(st, 1, 100);
     db_bind_text(st, 2, NULL);
@@ -128,7 +130,7 @@ static void placeholders_skip_quoted_text(void **state)
     (void)state;
     db *d = open_db();
     db_stmt *st;
-    isms_err e = {0};
+    isms_err e = { 0 };
     const char *sql = "SELECT s AS \"what?\" /* a ? here */ FROM t -- and ? here\n"
                       "WHERE s <> 'is it? it''s ?' AND id = ?";
     if (db_prep(d, sql, &st, &e))
@@ -157,7 +159,7 @@ static void unique_violation_is_a_conflict(void **state)
 {
     (void)state;
     db *d = open_db();
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(add_u(d, "once", &e), 0);
     assert_int_equal(add_u(d, "once", &e), E_CONFLICT);
     assert_true(strstr(e.msg, "unique") || strstr(e.msg, "UNIQUE"));
@@ -167,7 +169,7 @@ static void unique_violation_is_a_conflict(void **state)
 static int64_t count_u(db *d)
 {
     db_stmt *st;
-    isms_err e = {0};
+    isms_err e = { 0 };
     int row;
     assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u", &st, &e), 0);
     assert_int_equal(db_step(st, &row, &e), 0);
@@ -183,18 +185,18 @@ static void savepoints_nest(void **state)
 {
     (void)state;
     db *d = open_db();
-    isms_err e = {0};
+    isms_err e = { 0 };
     int64_t before = count_u(d);
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
     assert_int_equal(add_u(d, "outer", &e), 0);
-    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);   /* a savepoint */
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0); /* a savepoint */
     assert_int_equal(add_u(d, "inner", &e), 0);
-    isms_err dup = {0};
+    isms_err dup = { 0 };
     assert_int_equal(add_u(d, "outer", &dup), E_CONFLICT);
-    db_rollback(d);                                      /* to the savepoint */
+    db_rollback(d); /* to the savepoint */
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
     assert_int_equal(add_u(d, "kept", &e), 0);
-    assert_int_equal(db_commit(d, &e), 0);               /* release */
+    assert_int_equal(db_commit(d, &e), 0); /* release */
     assert_int_equal(db_commit(d, &e), 0);
     assert_int_equal(count_u(d), before + 2);
     db_close(d);
@@ -205,7 +207,7 @@ static void savepoints_nest(void **state)
 static long count_rows(db *d, const char *sql)
 {
     db_stmt *st;
-    isms_err e = {0};
+    isms_err e = { 0 };
     int row;
     assert_int_equal(db_prep(d, sql, &st, &e), 0);
     assert_int_equal(db_step(st, &row, &e), 0);
@@ -222,17 +224,17 @@ static void a_lost_transaction_is_never_committed_piecemeal(void **state)
 {
     (void)state;
     db *d = open_db();
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
     insert_row(d, 71, "first", 1, 1.0);
-    exec_ok(d, "ROLLBACK");                /* the database ends it; db.c still thinks it is open */
+    exec_ok(d, "ROLLBACK"); /* the database ends it; db.c still thinks it is open */
     db_stmt *st;
     int rc = db_prep(d, "INSERT INTO t (id, s, n, x) VALUES (72, 'second', 2, 2.0)", &st, &e);
     if (!rc)
         rc = db_run(st, &e);
     assert_int_equal(rc, E_STORE);
     assert_non_null(strstr(e.msg, "transaction"));
-    isms_err ce = {0};
+    isms_err ce = { 0 };
     assert_int_equal(db_commit(d, &ce), E_STORE);
     assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE id IN (71, 72)"), 0);
     /* and the connection works again afterwards */
@@ -248,7 +250,7 @@ static void nested_use_of_one_query(void **state)
 {
     (void)state;
     db *d = open_db();
-    isms_err e = {0};
+    isms_err e = { 0 };
     const char *sql = "SELECT id FROM t WHERE id <= ? ORDER BY id";
     db_stmt *outer, *inner;
     assert_int_equal(db_prep(d, sql, &outer, &e), 0);
@@ -273,7 +275,7 @@ static void readers_see_one_snapshot(void **state)
 {
     (void)state;
     db *reader = open_db(), *writer = open_db();
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(db_begin(reader, DB_READ, &e), 0);
     int64_t before = count_u(reader);
     assert_int_equal(db_begin(writer, DB_WRITE, &e), 0);
@@ -303,7 +305,7 @@ static void writers_wait_for_each_other(void **state)
     pid_t pid = fork();
     if (pid == 0) {
         db *d = open_db();
-        isms_err e = {0};
+        isms_err e = { 0 };
         if (db_begin(d, DB_WRITE, &e))
             _exit(1);
         if (write(ready[1], "x", 1) != 1)
@@ -317,7 +319,7 @@ static void writers_wait_for_each_other(void **state)
     char c;
     assert_int_equal(read(ready[0], &c, 1), 1);
     db *d = open_db();
-    isms_err e = {0};
+    isms_err e = { 0 };
     double t0 = now_s();
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
     double waited = now_s() - t0;
@@ -352,7 +354,7 @@ static void a_busy_repository_says_retry(void **state)
     pid_t pid = fork();
     if (pid == 0) {
         db *d = open_db();
-        isms_err e = {0};
+        isms_err e = { 0 };
         char c;
         if (db_begin(d, DB_WRITE, &e) || write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) != 1)
             _exit(1);
@@ -364,7 +366,7 @@ static void a_busy_repository_says_retry(void **state)
     assert_int_equal(read(ready[0], &c, 1), 1);
     char impatient[1024];
     snprintf(impatient, sizeof impatient, "%s&options=-clock_timeout%%3D1s", target);
-    isms_err e = {0};
+    isms_err e = { 0 };
     db *d;
     assert_int_equal(db_open(impatient, 0, &d, &e), 0);
     double t0 = now_s();
@@ -376,8 +378,8 @@ static void a_busy_repository_says_retry(void **state)
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    isms_err e2 = {0};
-    assert_int_equal(db_begin(d, DB_WRITE, &e2), 0);   /* free again */
+    isms_err e2 = { 0 };
+    assert_int_equal(db_begin(d, DB_WRITE, &e2), 0); /* free again */
     db_rollback(d);
     db_close(d);
     for (int i = 0; i < 2; i++) {
@@ -411,9 +413,10 @@ static void labels_never_show_a_password(void **state)
     assert_string_equal(label, "postgresql://acme@/isms?host=/run/pg&options=-csearch_path=acme");
     free(label);
     /* Nor does a failed connection's message. */
-    isms_err e = {0};
+    isms_err e = { 0 };
     db *d;
-    assert_int_not_equal(db_open("host=/nonexistent-isms-socket dbname=x password=s3cr3t", 0, &d, &e), 0);
+    assert_int_not_equal(
+        db_open("host=/nonexistent-isms-socket dbname=x password=s3cr3t", 0, &d, &e), 0);
     assert_not_contains(e.msg, "s3cr3t");
 }
 

@@ -78,7 +78,8 @@ static void sweep(const char *kind)
     char *before = export_text();
     int k;
     for (k = 1; k <= max; k++) {
-        long risks = count("SELECT COUNT(*) FROM risk"), entries = count("SELECT COUNT(*) FROM ledger");
+        long risks = count("SELECT COUNT(*) FROM risk"),
+             entries = count("SELECT COUNT(*) FROM ledger");
         tu_result r;
         int fired = faulted_write(kind, k, &r);
         runs++;
@@ -92,8 +93,8 @@ static void sweep(const char *kind)
         } else {
             char *now = export_text();
             if (strcmp(now, before) || risks_after != risks || entries_after != entries)
-                fail_msg("%s fault at %d: exit %d (%s) but the repository changed", kind, k, r.status,
-                         r.err);
+                fail_msg("%s fault at %d: exit %d (%s) but the repository changed", kind, k,
+                         r.status, r.err);
             free(now);
             refused++;
         }
@@ -104,7 +105,7 @@ static void sweep(const char *kind)
         }
         tu_result_free(&r);
         if (!fired) {
-            assert_int_equal(r.status, 0);   /* no fault: the write must succeed */
+            assert_int_equal(r.status, 0); /* no fault: the write must succeed */
             break;
         }
     }
@@ -120,12 +121,13 @@ static void io_faults_never_lie(void **state)
     repo = tu_repo("faultloop.isms");
     marker = tu_path("fault-fired");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
-                    "risk-owner"));
-    const char *kinds[] = {"read", "write", "fsync", "open", "close", "full"};
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example",
+                    "--role", "risk-owner"));
+    const char *kinds[] = { "read", "write", "fsync", "open", "close", "full" };
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         sweep(kinds[i]);
-    print_message("faultloop: %d runs, %d committed, %d refused, 0 lies\n", runs, committed, refused);
+    print_message("faultloop: %d runs, %d committed, %d refused, 0 lies\n", runs, committed,
+                  refused);
 }
 
 int main(void)

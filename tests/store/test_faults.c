@@ -26,8 +26,8 @@ static int setup(void **state)
     tu_pg_private_server();
     repo = tu_repo("faults.isms");
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
-                    "management-body,risk-owner"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example",
+                    "--role", "management-body,risk-owner"));
     return 0;
 }
 
@@ -80,7 +80,7 @@ static dom *open_with_work(int n, isms_err *e)
     dom *d;
     if (dom_open(repo, &d, e))
         return NULL;
-    int rc = dom_begin(d, &(principal){.actor = "faulty"}, e);
+    int rc = dom_begin(d, &(principal){ .actor = "faulty" }, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
     for (int i = 0; i < n && !rc; i++)
@@ -94,7 +94,7 @@ static dom *open_with_work(int n, isms_err *e)
 
 static dom *must_open_with_work(int n)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     dom *d = open_with_work(n, &e);
     if (!d)
         fail_msg("open with work: %s", e.msg);
@@ -105,11 +105,11 @@ static dom *must_open_with_work(int n)
  * and says nothing was written, and so does the commit. */
 static void expect_lost(dom *d)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     assert_int_equal(add_risk(d, "after the drop", &e), E_UNAVAILABLE);
     assert_contains(e.msg, "lost");
     assert_contains(e.msg, "nothing was written");
-    isms_err ce = {0};
+    isms_err ce = { 0 };
     assert_int_equal(dom_txn_end(d, 0, &ce), E_UNAVAILABLE);
     dom_close(d);
 }
@@ -123,10 +123,10 @@ static void killed_writer_leaves_nothing(void **state)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        isms_err e = {0};
+        isms_err e = { 0 };
         if (!open_with_work(25, &e) || write(ready[1], "x", 1) != 1)
             _exit(1);
-        pause();   /* inside the transaction, until killed */
+        pause(); /* inside the transaction, until killed */
         _exit(0);
     }
     char c;

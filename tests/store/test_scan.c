@@ -25,25 +25,26 @@ static int setup(void **state)
         snprintf(title, sizeof title, "Objective %d", i);
         free(tu_isms_ok(repo, "objective", "add", "--title", title, "--owner", "PER-1"));
         snprintf(title, sizeof title, "Asset %d", i);
-        free(tu_isms_ok(repo, "asset", "add", "--name", title, "--type", "system", "--owner", "PER-2"));
+        free(tu_isms_ok(repo, "asset", "add", "--name", title, "--type", "system", "--owner",
+                        "PER-2"));
     }
     /* Risks with different, sometimes empty, link sets; one retired. */
     static const char *const links[][4] = {
-        {"PER-1", "OBJ-1,OBJ-3", "AST-2", "T-IS-001"},
-        {"PER-2", "", "", ""},
-        {"PER-1", "OBJ-2", "AST-1,AST-2,AST-3", ""},
-        {"PER-2", "OBJ-1,OBJ-2,OBJ-3", "", "T-IS-004,T-IS-002"},
-        {"PER-1", "", "AST-3", "T-IS-015"},
-        {"PER-2", "OBJ-3", "AST-1", "T-IS-003"},
-        {"PER-1", "OBJ-2", "", ""},
+        { "PER-1", "OBJ-1,OBJ-3", "AST-2", "T-IS-001" },
+        { "PER-2", "", "", "" },
+        { "PER-1", "OBJ-2", "AST-1,AST-2,AST-3", "" },
+        { "PER-2", "OBJ-1,OBJ-2,OBJ-3", "", "T-IS-004,T-IS-002" },
+        { "PER-1", "", "AST-3", "T-IS-015" },
+        { "PER-2", "OBJ-3", "AST-1", "T-IS-003" },
+        { "PER-1", "OBJ-2", "", "" },
     };
     for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
         char title[32];
         snprintf(title, sizeof title, "Risk %zu", i + 1);
-        const char *argv[24] = {"risk", "add", "--title", title, "--owner", links[i][0],
-                                "--likelihood", "2", "--impact", "3"};
+        const char *argv[24] = { "risk",      "add",          "--title", title,      "--owner",
+                                 links[i][0], "--likelihood", "2",       "--impact", "3" };
         int n = 10;
-        static const char *const flags[] = {NULL, "--objective", "--asset", "--threat"};
+        static const char *const flags[] = { NULL, "--objective", "--asset", "--threat" };
         for (int k = 1; k < 4; k++)
             if (*links[i][k]) {
                 argv[n++] = flags[k];
@@ -63,7 +64,7 @@ static int setup(void **state)
  * against `risk show`; returns the keys listed, comma-separated. */
 static char *list_matches_show(const char *const opts[])
 {
-    const char *argv[16] = {"risk", "list", "--json"};
+    const char *argv[16] = { "risk", "list", "--json" };
     int n = 3;
     for (int i = 0; opts[i]; i++)
         argv[n++] = opts[i];
@@ -76,7 +77,8 @@ static char *list_matches_show(const char *const opts[])
     char keys[256] = "";
     size_t i;
     json_t *rec;
-    json_array_foreach(list, i, rec) {
+    json_array_foreach(list, i, rec)
+    {
         const char *key = json_string_value(json_object_get(rec, "key"));
         json_t *shown = tu_json_take(tu_isms_ok(repo, "risk", "show", key, "--json"));
         /* show adds what points at the record; the record itself is the same */
@@ -104,27 +106,30 @@ static void expect_list(const char *const opts[], const char *keys)
 static void whole_lists(void **state)
 {
     (void)state;
-    expect_list((const char *[]){NULL}, "RISK-1,RISK-2,RISK-3,RISK-5,RISK-6,RISK-7");
-    expect_list((const char *[]){"--all", NULL}, "RISK-1,RISK-2,RISK-3,RISK-4,RISK-5,RISK-6,RISK-7");
-    expect_list((const char *[]){"--retired", NULL}, "RISK-4");
+    expect_list((const char *[]){ NULL }, "RISK-1,RISK-2,RISK-3,RISK-5,RISK-6,RISK-7");
+    expect_list((const char *[]){ "--all", NULL },
+                "RISK-1,RISK-2,RISK-3,RISK-4,RISK-5,RISK-6,RISK-7");
+    expect_list((const char *[]){ "--retired", NULL }, "RISK-4");
 }
 
 static void pages(void **state)
 {
     (void)state;
-    expect_list((const char *[]){"--limit", "2", NULL}, "RISK-1,RISK-2");
-    expect_list((const char *[]){"--limit", "3", "--offset", "2", NULL}, "RISK-3,RISK-5,RISK-6");
-    expect_list((const char *[]){"--offset", "4", NULL}, "RISK-6,RISK-7");
-    expect_list((const char *[]){"--all", "--limit", "2", "--offset", "2", NULL}, "RISK-3,RISK-4");
-    expect_list((const char *[]){"--offset", "10", NULL}, "");
+    expect_list((const char *[]){ "--limit", "2", NULL }, "RISK-1,RISK-2");
+    expect_list((const char *[]){ "--limit", "3", "--offset", "2", NULL }, "RISK-3,RISK-5,RISK-6");
+    expect_list((const char *[]){ "--offset", "4", NULL }, "RISK-6,RISK-7");
+    expect_list((const char *[]){ "--all", "--limit", "2", "--offset", "2", NULL },
+                "RISK-3,RISK-4");
+    expect_list((const char *[]){ "--offset", "10", NULL }, "");
 }
 
 static void filtered(void **state)
 {
     (void)state;
-    expect_list((const char *[]){"--owner", "PER-1", NULL}, "RISK-1,RISK-3,RISK-5,RISK-7");
-    expect_list((const char *[]){"--owner", "omar@x.example", "--all", NULL}, "RISK-2,RISK-4,RISK-6");
-    expect_list((const char *[]){"--owner", "PER-1", "--limit", "2", "--offset", "1", NULL},
+    expect_list((const char *[]){ "--owner", "PER-1", NULL }, "RISK-1,RISK-3,RISK-5,RISK-7");
+    expect_list((const char *[]){ "--owner", "omar@x.example", "--all", NULL },
+                "RISK-2,RISK-4,RISK-6");
+    expect_list((const char *[]){ "--owner", "PER-1", "--limit", "2", "--offset", "1", NULL },
                 "RISK-3,RISK-5");
 }
 

@@ -47,7 +47,7 @@ static int try_mount(const char *src, const char *dir, const char *type, unsigne
         return -1;
     }
     if (!nmounts)
-        atexit(unmount_all);   /* before tu_tmpdir()'s removal, which was registered first */
+        atexit(unmount_all); /* before tu_tmpdir()'s removal, which was registered first */
     mounts[nmounts++] = dir;
     return 0;
 }
@@ -69,8 +69,8 @@ static void expect_fails(const char *repo, int status, const char *needle, const
     tu_result r;
     tu_isms_argv(&r, repo, NULL, argv);
     if (r.status != status || !strstr(r.err, needle) || strstr(r.err, "not an isms repository"))
-        fail_msg("isms %s %s: exit %d (expected %d and \"%s\"): %s", argv[0], argv[1] ? argv[1] : "",
-                 r.status, status, needle, r.err);
+        fail_msg("isms %s %s: exit %d (expected %d and \"%s\"): %s", argv[0],
+                 argv[1] ? argv[1] : "", r.status, status, needle, r.err);
     tu_result_free(&r);
 }
 
@@ -86,8 +86,8 @@ static const char *new_repo(const char *file)
     const char *repo = tu_repo(file);
     free(tu_isms_ok(NULL, "init", repo));
     add_person(repo, "dana");
-    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware", "--owner", "PER-1", "--likelihood",
-                    "3", "--impact", "4"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware", "--owner", "PER-1",
+                    "--likelihood", "3", "--impact", "4"));
     return repo;
 }
 
@@ -140,9 +140,11 @@ static void read_only_repository_is_readable(void **state)
         repo = tu_path("ro/ro.isms");
     }
     reading_works(repo, "ro");
-    const char *const write[] = {"person", "add", "--name", "Eve", "--email", "eve@x.example", NULL};
+    const char *const write[] = {
+        "person", "add", "--name", "Eve", "--email", "eve@x.example", NULL
+    };
     expect_fails(repo, 7, "read-only", write);
-    const char *const update[] = {"risk", "update", "RISK-1", "--impact", "5", NULL};
+    const char *const update[] = { "risk", "update", "RISK-1", "--impact", "5", NULL };
     expect_fails(repo, 7, "read-only", update);
 }
 
@@ -152,7 +154,7 @@ static void full_disk_is_named(void **state)
 {
     (void)state;
     if (tu_backend_is_pg())
-        skip();   /* the server's disk is the server's business */
+        skip(); /* the server's disk is the server's business */
     const char *dir = tu_path("small");
     if (try_mount("tmpfs", dir, "tmpfs", 0, "size=2m"))
         skip();
@@ -168,7 +170,8 @@ static void full_disk_is_named(void **state)
     while (write(fd, block, 512) > 0)
         ;
     close(fd);
-    const char *const write_cmd[] = {"person", "add", "--name", "Eve", "--email", "eve@x.example", NULL};
+    const char *const write_cmd[] = { "person",  "add",           "--name", "Eve",
+                                      "--email", "eve@x.example", NULL };
     expect_fails(repo, 8, "full", write_cmd);
     tu_result r;
     tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
@@ -194,8 +197,11 @@ static void io_error_is_named(void **state)
     setenv("ISMS_FAULT_EIO", "/eio.isms:4096", 1);
     /* An ASan build wants its runtime loaded first. */
     setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
-    const char *const cmds[][7] = {{"verify", NULL}, {"risk", "list", NULL}, {"export", "-", NULL},
-                                   {"person", "add", "--name", "Eve", "--email", "eve@x.example", NULL}};
+    const char *const cmds[][7] = { { "verify", NULL },
+                                    { "risk", "list", NULL },
+                                    { "export", "-", NULL },
+                                    { "person", "add", "--name", "Eve", "--email", "eve@x.example",
+                                      NULL } };
     for (int i = 0; i < 4; i++)
         expect_fails(repo, 8, "input/output error", cmds[i]);
     unsetenv("LD_PRELOAD");
@@ -223,7 +229,7 @@ static void scribble(const char *path, off_t at, size_t n)
 
 static int count_entries(const char *dir)
 {
-    const char *const argv[] = {"sh", "-c", "ls -A \"$0\" | wc -l", dir, NULL};
+    const char *const argv[] = { "sh", "-c", "ls -A \"$0\" | wc -l", dir, NULL };
     tu_result r;
     tu_run(&r, NULL, argv);
     int n = atoi(r.out);
@@ -236,7 +242,7 @@ static void damaged_repository_is_not_exported(void **state)
 {
     (void)state;
     if (tu_backend_is_pg())
-        skip();   /* PostgreSQL's pages are the server's; tampering is tests/ledger/test_tamper.c */
+        skip(); /* PostgreSQL's pages are the server's; tampering is tests/ledger/test_tamper.c */
     const char *dir = tu_path("damaged");
     mkdir(dir, 0755);
     const char *repo = tu_path("damaged/d.isms");
@@ -264,7 +270,7 @@ static void damaged_repository_is_not_exported(void **state)
     /* A file that is no database at all. */
     const char *text = tu_path("damaged/notes.txt");
     tu_write_file(text, "meeting notes, not a repository\n");
-    const char *const list[] = {"risk", "list", NULL};
+    const char *const list[] = { "risk", "list", NULL };
     tu_isms_argv(&r, text, NULL, list);
     assert_int_equal(r.status, 9);
     assert_contains(r.err, "not a SQLite database");
@@ -290,10 +296,10 @@ static void export_never_overwrites(void **state)
     assert_int_equal(symlink(target, link), 0);
     assert_int_equal(mkfifo(fifo, 0644), 0);
     assert_int_equal(symlink("/nonexistent/isms-target", dangling), 0);
-    const char *const paths[] = {file, link, fifo, dangling};
+    const char *const paths[] = { file, link, fifo, dangling };
     int entries = count_entries(dir);
     for (int i = 0; i < 4; i++) {
-        const char *const argv[] = {"export", paths[i], NULL};
+        const char *const argv[] = { "export", paths[i], NULL };
         expect_fails(repo, 5, "--force", argv);
     }
     char *kept = tu_read_file(file, NULL);
@@ -305,7 +311,7 @@ static void export_never_overwrites(void **state)
     struct stat st;
     assert_int_equal(lstat(fifo, &st), 0);
     assert_true(S_ISFIFO(st.st_mode));
-    assert_int_equal(count_entries(dir), entries);   /* no temporary file left */
+    assert_int_equal(count_entries(dir), entries); /* no temporary file left */
     /* --force replaces the file, and the link itself (not what it points to). */
     free(tu_isms_ok(repo, "export", "--force", file));
     free(tu_isms_ok(repo, "export", "--force", link));
@@ -332,7 +338,7 @@ static void constraint_messages_say_what_to_do(void **state)
     add_person(repo, "eve");
     json_t *doc = tu_json_take(tu_isms_ok(repo, "export", "-"));
     /* A ledger entry twice; two people with one key. */
-    const char *const where[] = {"/ledger/1", "/registers/people/1"};
+    const char *const where[] = { "/ledger/1", "/registers/people/1" };
     for (int i = 0; i < 2; i++) {
         json_t *copy = json_deep_copy(doc);
         if (i == 0) {

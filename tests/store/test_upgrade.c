@@ -86,11 +86,13 @@ static void check_upgraded(const char *repo, int from)
     char *malware = tu_isms_ok(repo, "threat", "show", "G-0.39");
     assert_contains(malware, "Malware");
     free(malware);
-    char *n = tu_sql_value(repo, "SELECT COUNT(*) FROM threat WHERE key LIKE 'G-0.%' AND builtin = 1");
+    char *n =
+        tu_sql_value(repo, "SELECT COUNT(*) FROM threat WHERE key LIKE 'G-0.%' AND builtin = 1");
     assert_string_equal(n, "47");
     free(n);
-    char *entries = tu_sql_value(repo, "SELECT COUNT(*) FROM ledger WHERE key LIKE 'G-0.%' AND op = 'add' "
-                                       "AND actor = 'isms' AND seq > (SELECT seq FROM ledger WHERE op = 'migrate')");
+    char *entries = tu_sql_value(
+        repo, "SELECT COUNT(*) FROM ledger WHERE key LIKE 'G-0.%' AND op = 'add' "
+              "AND actor = 'isms' AND seq > (SELECT seq FROM ledger WHERE op = 'migrate')");
     assert_string_equal(entries, from >= 4 ? "0" : "47");
     free(entries);
 }

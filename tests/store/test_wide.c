@@ -10,13 +10,17 @@
 
 enum { NWIDE = 80, F_TAGS = 66, F_PEERS = 77 };
 
-static const char *const tag_choices[] = {"a", "b", "c", NULL};
+static const char *const tag_choices[] = { "a", "b", "c", NULL };
 static char names[NWIDE][16];
 static fielddef wide_fields[NWIDE];
-static const regdef reg_wide = {
-    .num = 250, .name = "wide", .plural = "wides", .key_prefix = "WIDE", .summary = "many fields",
-    .fields = wide_fields, .nfields = NWIDE};
-static const regdef *const wide_set[] = {&reg_wide, NULL};
+static const regdef reg_wide = { .num = 250,
+                                 .name = "wide",
+                                 .plural = "wides",
+                                 .key_prefix = "WIDE",
+                                 .summary = "many fields",
+                                 .fields = wide_fields,
+                                 .nfields = NWIDE };
+static const regdef *const wide_set[] = { &reg_wide, NULL };
 
 static store *s;
 static arena a;
@@ -25,12 +29,20 @@ static void define_fields(void)
 {
     for (int i = 0; i < NWIDE; i++) {
         snprintf(names[i], sizeof names[i], "f%d", i);
-        wide_fields[i] = (fielddef){.name = names[i], .type = FT_INT, .min = 0, .max = 1000};
+        wide_fields[i] = (fielddef){ .name = names[i], .type = FT_INT, .min = 0, .max = 1000 };
     }
-    wide_fields[F_TAGS] = (fielddef){.name = "tags", .type = FT_ENUMSET, .choices = tag_choices,
-                                     .link_table = "wide_tag", .link_src = "wide", .link_dst = "tag"};
-    wide_fields[F_PEERS] = (fielddef){.name = "peers", .type = FT_LINKS, .target = "wide",
-                                      .link_table = "wide_peer", .link_src = "wide", .link_dst = "peer"};
+    wide_fields[F_TAGS] = (fielddef){ .name = "tags",
+                                      .type = FT_ENUMSET,
+                                      .choices = tag_choices,
+                                      .link_table = "wide_tag",
+                                      .link_src = "wide",
+                                      .link_dst = "tag" };
+    wide_fields[F_PEERS] = (fielddef){ .name = "peers",
+                                       .type = FT_LINKS,
+                                       .target = "wide",
+                                       .link_table = "wide_peer",
+                                       .link_src = "wide",
+                                       .link_dst = "peer" };
 }
 
 /* WIDE-n: f<i> = n * i; tags and peers as given (peers by id). */
@@ -47,12 +59,12 @@ static void insert(int64_t n, int ntags, const char **tags, int npeers, int64_t 
             r.v[i].null = 0;
             r.v[i].i = n * i;
         }
-    r.v[F_TAGS] = (value){.n = ntags, .keys = tags};
+    r.v[F_TAGS] = (value){ .n = ntags, .keys = tags };
     const char **keys = arena_alloc(&a, sizeof *keys * (size_t)(npeers + 1));
     for (int k = 0; k < npeers; k++)
         keys[k] = arena_printf(&a, "WIDE-%lld", (long long)peers[k]);
-    r.v[F_PEERS] = (value){.n = npeers, .keys = keys, .ids = peers};
-    isms_err e = {0};
+    r.v[F_PEERS] = (value){ .n = npeers, .keys = keys, .ids = peers };
+    isms_err e = { 0 };
     if (store_insert(s, &r, &e))
         fail_msg("insert WIDE-%lld: %s", (long long)n, e.msg);
 }
@@ -62,14 +74,14 @@ static int setup(void **state)
     (void)state;
     define_fields();
     arena_init(&a);
-    store_schema schema = {.registers = wide_set};
-    isms_err e = {0};
+    store_schema schema = { .registers = wide_set };
+    isms_err e = { 0 };
     if (store_open(tu_repo("wide.isms"), 1, &schema, &s, NULL, &e) || store_begin(s, 1, &e) ||
         store_create_table(s, &reg_wide, &e))
         fail_msg("setup: %s", e.msg);
     insert(1, 0, NULL, 0, NULL);
-    static const char *tags2[] = {"b", "a"}, *tags3[] = {"c"};
-    static int64_t peers2[] = {1}, peers3[] = {1, 2};
+    static const char *tags2[] = { "b", "a" }, *tags3[] = { "c" };
+    static int64_t peers2[] = { 1 }, peers3[] = { 1, 2 };
     insert(2, 2, tags2, 1, peers2);
     insert(3, 1, tags3, 2, peers3);
     if (store_commit(s, &e))
@@ -92,10 +104,12 @@ static int describe(const record *r, void *ctx)
     size_t len = strlen(out);
     int w = snprintf(out + len, 512 - len, "%s %lld tags=", r->key, (long long)r->v[65].i);
     for (int k = 0; k < r->v[F_TAGS].n; k++)
-        w += snprintf(out + len + w, 512 - len - (size_t)w, "%s%s", k ? "," : "", r->v[F_TAGS].keys[k]);
+        w += snprintf(out + len + w, 512 - len - (size_t)w, "%s%s", k ? "," : "",
+                      r->v[F_TAGS].keys[k]);
     w += snprintf(out + len + w, 512 - len - (size_t)w, " peers=");
     for (int k = 0; k < r->v[F_PEERS].n; k++)
-        w += snprintf(out + len + w, 512 - len - (size_t)w, "%s%s", k ? "," : "", r->v[F_PEERS].keys[k]);
+        w += snprintf(out + len + w, 512 - len - (size_t)w, "%s%s", k ? "," : "",
+                      r->v[F_PEERS].keys[k]);
     snprintf(out + len + w, 512 - len - (size_t)w, ";");
     return 0;
 }
@@ -103,7 +117,7 @@ static int describe(const record *r, void *ctx)
 static void expect_scan(const store_query *q, const char *want)
 {
     char got[512] = "";
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (store_begin(s, 0, &e) || store_scan(s, &reg_wide, q, describe, got, &e))
         fail_msg("scan: %s", e.msg);
     store_rollback(s);
@@ -121,7 +135,7 @@ static void whole_scan_reads_links_past_64_fields(void **state)
 static void page_reads_links_past_64_fields(void **state)
 {
     (void)state;
-    store_query q = {.limit = 2, .offset = 1};
+    store_query q = { .limit = 2, .offset = 1 };
     expect_scan(&q, "WIDE-2 130 tags=a,b peers=WIDE-1;"
                     "WIDE-3 195 tags=c peers=WIDE-1,WIDE-2;");
 }

@@ -14,7 +14,7 @@ record *tu_make(dom *d, const regdef *reg, ...)
     while ((pair = va_arg(ap, const char *))) {
         const char *eq = strchr(pair, '=');
         char *name = arena_strndup(dom_arena(d), pair, (size_t)(eq - pair));
-        isms_err e = {0};
+        isms_err e = { 0 };
         int f = regdef_field(reg, name);
         if (f < 0 || dom_set_text(d, r, f, eq + 1, &e))
             fail_msg("%s: %s", pair, e.msg);
@@ -26,7 +26,7 @@ record *tu_make(dom *d, const regdef *reg, ...)
 const char *tu_add(dom *d, record *r)
 {
     record out;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_add(d, r, &out, &e))
         fail_msg("add %s: %s", r->reg->name, e.msg);
     return out.key;
@@ -35,7 +35,7 @@ const char *tu_add(dom *d, record *r)
 void tu_as(dom *d, const char *who)
 {
     principal p;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_principal(d, who, &p, &e) || dom_begin(d, &p, &e))
         fail_msg("as %s: %s", who ? who : "the process", e.msg);
 }

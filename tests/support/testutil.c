@@ -21,7 +21,9 @@ static char tmpdir[4096];
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void)st; (void)flag; (void)ftw;
+    (void)st;
+    (void)flag;
+    (void)ftw;
     return remove(path);
 }
 
@@ -75,9 +77,9 @@ const char *tu_path(const char *name)
 
 static void drain(int fd_out, int fd_err, char **out, char **err)
 {
-    size_t cap[2] = {4096, 4096}, len[2] = {0, 0};
-    char *b[2] = {malloc(cap[0]), malloc(cap[1])};
-    struct pollfd p[2] = {{fd_out, POLLIN, 0}, {fd_err, POLLIN, 0}};
+    size_t cap[2] = { 4096, 4096 }, len[2] = { 0, 0 };
+    char *b[2] = { malloc(cap[0]), malloc(cap[1]) };
+    struct pollfd p[2] = { { fd_out, POLLIN, 0 }, { fd_err, POLLIN, 0 } };
     int open_fds = 2;
     while (open_fds) {
         if (poll(p, 2, -1) < 0) {
@@ -118,12 +120,17 @@ static void spawn(tu_result *r, const char *input, const char *const argv[], con
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        close(err[0]);
+        close(err[1]);
         if (repo)
             setenv("ISMS_REPO", repo, 1);
         else
             unsetenv("ISMS_REPO");
-        unsetenv("ISMS_ACTOR");   /* who acts is the test's business (--as) */
+        unsetenv("ISMS_ACTOR"); /* who acts is the test's business (--as) */
         execvp(argv[0], (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -289,7 +296,7 @@ static int is_pg_repo(const char *repo)
  * tells the tests where its socket is (ISMS_TEST_PGHOST); a test that must
  * stop or restart a server starts a private one (tu_pg_private_server). */
 
-static char pg_host[256];   /* the socket directory of the server in use */
+static char pg_host[256]; /* the socket directory of the server in use */
 static int pg_private;
 
 static const char *pg_socket_dir(void)
@@ -353,7 +360,8 @@ static int pg_has_tables(const char *repo)
     PGconn *c = PQconnectdb(repo);
     int n = 0;
     if (PQstatus(c) == CONNECTION_OK) {
-        PGresult *r = PQexec(c, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'");
+        PGresult *r =
+            PQexec(c, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'");
         if (PQresultStatus(r) == PGRES_TUPLES_OK)
             n = atoi(PQgetvalue(r, 0, 0));
         PQclear(r);
@@ -369,7 +377,7 @@ int tu_repo_exists(const char *repo)
 
 static void server_script(const char *action, const char *dir)
 {
-    const char *argv[] = {"sh", ISMS_SOURCE_DIR "/tests/support/pg_server.sh", action, dir, NULL};
+    const char *argv[] = { "sh", ISMS_SOURCE_DIR "/tests/support/pg_server.sh", action, dir, NULL };
     tu_result r;
     tu_run(&r, NULL, argv);
     if (r.status)
@@ -380,8 +388,8 @@ static void server_script(const char *action, const char *dir)
 static void stop_private_server(void)
 {
     if (pg_private) {
-        const char *argv[] = {"sh", ISMS_SOURCE_DIR "/tests/support/pg_server.sh", "stop", pg_host,
-                              NULL};
+        const char *argv[] = { "sh", ISMS_SOURCE_DIR "/tests/support/pg_server.sh", "stop", pg_host,
+                               NULL };
         tu_result r;
         tu_run(&r, NULL, argv);
         tu_result_free(&r);
@@ -414,12 +422,12 @@ static void sql_run(const char *repo, const char *statement, tu_result *r)
         const char *bindir = getenv("ISMS_PG_BINDIR");
         char psql[600];
         snprintf(psql, sizeof psql, "%s%spsql", bindir ? bindir : "", bindir ? "/" : "");
-        const char *argv[] = {psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                              "-d", repo, "-c", statement, NULL};
+        const char *argv[] = { psql, "-X", "-q", "-A",      "-t", "-v", "ON_ERROR_STOP=1",
+                               "-d", repo, "-c", statement, NULL };
         tu_run(r, NULL, argv);
         return;
     }
-    const char *argv[] = {"sqlite3", repo, statement, NULL};
+    const char *argv[] = { "sqlite3", repo, statement, NULL };
     tu_run(r, NULL, argv);
 }
 

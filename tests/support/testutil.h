@@ -37,8 +37,8 @@ void tu_pg_private_server(void);
 void tu_pg_server(const char *action);
 
 typedef struct tu_result {
-    int status;       /* exit status, or 128+signal */
-    char *out, *err;  /* captured output, NUL-terminated, owned by the result */
+    int status;      /* exit status, or 128+signal */
+    char *out, *err; /* captured output, NUL-terminated, owned by the result */
 } tu_result;
 
 /* Runs the isms binary with the given arguments (NULL-terminated list),
@@ -75,8 +75,7 @@ char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *data);
 
 /* Does `hay` contain `needle`? For assert_true with a readable failure. */
-#define assert_contains(hay, needle) \
-    tu_assert_contains_((hay), (needle), __FILE__, __LINE__)
+#define assert_contains(hay, needle) tu_assert_contains_((hay), (needle), __FILE__, __LINE__)
 void tu_assert_contains_(const char *hay, const char *needle, const char *file, int line);
 #define assert_not_contains(hay, needle) \
     tu_assert_not_contains_((hay), (needle), __FILE__, __LINE__)

@@ -31,12 +31,15 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     }
     char data[128];
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
-    ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
-                       .op = "migrate", .data = data};
+    ledger_change c = { .actor = d->self.actor,
+                        .entity = "repository",
+                        .key = "REPOSITORY",
+                        .op = "migrate",
+                        .data = data };
     int rc = ledger_append(s, &c, NULL, e);
     if (rc)
         return rc;
-    d->st = s;   /* the store is not the dom's yet: store_open has not returned */
+    d->st = s; /* the store is not the dom's yet: store_open has not returned */
     rc = builtin_seed(d, to, e);
     d->st = NULL;
     arena_reset(&d->a);
@@ -48,14 +51,16 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
 static void set_self(dom *d, const principal *creator)
 {
     if (creator) {
-        d->self = (principal){.actor = xstrdup(creator->actor), .person = creator->person,
-                              .person_key = creator->person_key ? xstrdup(creator->person_key) : NULL,
-                              .roles = creator->roles};
+        d->self =
+            (principal){ .actor = xstrdup(creator->actor),
+                         .person = creator->person,
+                         .person_key = creator->person_key ? xstrdup(creator->person_key) : NULL,
+                         .roles = creator->roles };
     } else {
         struct passwd *pw = getpwuid(geteuid());
         char name[300];
         snprintf(name, sizeof name, "os:%s", pw ? pw->pw_name : "unknown");
-        d->self = (principal){.actor = xstrdup(name)};
+        d->self = (principal){ .actor = xstrdup(name) };
     }
     d->who = d->self;
 }
@@ -80,7 +85,7 @@ int dom_open(const char *target, dom **out, isms_err *e)
         return err_set(e, E_INTERNAL, NULL, "libsodium failed to initialise");
     dom *d = dom_new(NULL);
     int rc = actor_check(d->self.actor, e);
-    store_schema schema = {.registers = registers, .on_upgrade = record_upgrade, .ctx = d};
+    store_schema schema = { .registers = registers, .on_upgrade = record_upgrade, .ctx = d };
     if (!rc)
         rc = store_open(target, 0, &schema, &d->st, &d->upgraded_from, e);
     if (rc) {
@@ -102,13 +107,17 @@ static int write_genesis(dom *d, isms_err *e)
     if (!rc)
         rc = store_meta_set(d->st, "created_at", now, e);
     if (!rc)
-        rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
+        rc = store_schema_version(d->st, &version, e); /* < latest under ISMS_MIGRATE_UNTIL */
     if (rc)
         return rc;
-    snprintf(data, sizeof data, "{\"created_at\":\"%s\",\"repository_id\":\"%s\",\"schema\":%d}", now,
-             id, version);
-    ledger_change c = {.actor = d->self.actor, .entity = "repository", .key = "REPOSITORY",
-                       .op = "init", .data = data, .ts = now};
+    snprintf(data, sizeof data, "{\"created_at\":\"%s\",\"repository_id\":\"%s\",\"schema\":%d}",
+             now, id, version);
+    ledger_change c = { .actor = d->self.actor,
+                        .entity = "repository",
+                        .key = "REPOSITORY",
+                        .op = "init",
+                        .data = data,
+                        .ts = now };
     return ledger_append(d->st, &c, NULL, e);
 }
 
@@ -121,7 +130,7 @@ static int seed_new(dom *d, isms_err *e)
     int version = 0;
     rc = write_genesis(d, e);
     if (!rc)
-        rc = store_schema_version(d->st, &version, e);   /* < latest under ISMS_MIGRATE_UNTIL */
+        rc = store_schema_version(d->st, &version, e); /* < latest under ISMS_MIGRATE_UNTIL */
     if (!rc)
         rc = builtin_seed(d, version, e);
     return dom_txn_end(d, rc, e);
@@ -135,7 +144,7 @@ int dom_create(const char *target, const principal *creator, int flags, dom **ou
     if (creator && !creator->actor)
         return err_set(e, E_INTERNAL, "actor", "a creator needs an actor");
     dom *d = dom_new(creator);
-    store_schema schema = {.registers = registers};
+    store_schema schema = { .registers = registers };
     int rc = actor_check(d->self.actor, e);
     if (!rc)
         rc = store_open(target, 1, &schema, &d->st, NULL, e);
@@ -205,15 +214,15 @@ int dom_begin(dom *d, const principal *p, isms_err *e)
     if (!p->actor || !*p->actor)
         return err_set(e, E_INVALID, "actor", "actor: someone must act");
     int rc = actor_check(p->actor, e);
-    if (!rc && p->note)   /* one line of text, like every other field */
+    if (!rc && p->note) /* one line of text, like every other field */
         rc = text_check("note", p->note, 0, DOM_NOTE_MAX, e);
     if (rc)
         return rc;
     /* Copied (before the old ones go: p may be dom_who(d)); the caller's
      * strings need not outlive this call, nor the arena's the request. */
     principal who = *p;
-    char *text[3] = {xstrdup(p->actor), p->person_key ? xstrdup(p->person_key) : NULL,
-                     p->note ? xstrdup(p->note) : NULL};
+    char *text[3] = { xstrdup(p->actor), p->person_key ? xstrdup(p->person_key) : NULL,
+                      p->note ? xstrdup(p->note) : NULL };
     forget_who(d);
     d->who = who;
     d->who.actor = d->who_text[0] = text[0];
@@ -264,7 +273,7 @@ int dom_txn_end(dom *d, int rc, isms_err *e)
     if (rc) {
         d->fault = 0;
         store_rollback(d->st);
-        dom_org_forget(d);   /* a rolled-back profile change must not linger */
+        dom_org_forget(d); /* a rolled-back profile change must not linger */
         return rc;
     }
     return store_commit(d->st, e);
@@ -278,8 +287,13 @@ int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)
 {
     char *data = record_canonical(r);
-    ledger_change c = {.actor = d->who.actor, .entity = r->reg->name, .key = r->key, .op = op,
-                       .data = data, .note = d->who.note, .ts = r->updated_at};
+    ledger_change c = { .actor = d->who.actor,
+                        .entity = r->reg->name,
+                        .key = r->key,
+                        .op = op,
+                        .data = data,
+                        .note = d->who.note,
+                        .ts = r->updated_at };
     int rc = ledger_append(d->st, &c, NULL, e);
     free(data);
     return rc;
@@ -304,8 +318,12 @@ static void split_labels(char *dst[RISK_MATRIX_MAX + 1], const char *csv)
     while (p && *p && level <= RISK_MATRIX_MAX) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        while (n && *p == ' ') { p++; n--; }
-        while (n && p[n - 1] == ' ') n--;
+        while (n && *p == ' ') {
+            p++;
+            n--;
+        }
+        while (n && p[n - 1] == ' ')
+            n--;
         char *label = xmalloc(n + 1);
         memcpy(label, p, n);
         label[n] = 0;
@@ -324,7 +342,7 @@ static void org_load(dom *d)
     arena a;
     arena_init(&a);
     record org;
-    isms_err e = {0};
+    isms_err e = { 0 };
     int rc = store_get(d->st, &reg_org, "ORG", &org, &a, &e);
     if (rc && rc != E_NOT_FOUND && !d->fault) {
         d->fault = rc;
@@ -343,12 +361,24 @@ static void org_load(dom *d)
         split_labels(d->labels[1], record_text(&org, F_ORG_IMPACT_LABELS));
     }
     arena_free(&a);
-    d->org_loaded = !rc || rc == E_NOT_FOUND;   /* a failed read is tried again */
+    d->org_loaded = !rc || rc == E_NOT_FOUND; /* a failed read is tried again */
 }
 
-int dom_matrix_size(dom *d) { org_load(d); return d->matrix; }
-int dom_currency_exponent(dom *d) { org_load(d); return d->exponent; }
-const char *dom_currency(dom *d) { org_load(d); return d->currency; }
+int dom_matrix_size(dom *d)
+{
+    org_load(d);
+    return d->matrix;
+}
+int dom_currency_exponent(dom *d)
+{
+    org_load(d);
+    return d->exponent;
+}
+const char *dom_currency(dom *d)
+{
+    org_load(d);
+    return d->currency;
+}
 
 const char *dom_level_label(dom *d, char axis, int level)
 {

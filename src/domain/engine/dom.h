@@ -23,11 +23,11 @@ typedef struct dom dom;
 /* Who acts: a person of the repository (with their roles), or the process
  * itself: the operating-system account that runs it, who holds no role. */
 typedef struct principal {
-    const char *actor;       /* recorded in the ledger: the person's e-mail, or "os:<login>" */
-    int64_t person;          /* the person's id; 0 when not a person */
-    const char *person_key;  /* "PER-3"; NULL when not a person */
-    unsigned roles;          /* bit i set: holds role_names[i] (domain/registers/registers.h) */
-    const char *note;        /* the reason given for this request's changes, or NULL */
+    const char *actor;      /* recorded in the ledger: the person's e-mail, or "os:<login>" */
+    int64_t person;         /* the person's id; 0 when not a person */
+    const char *person_key; /* "PER-3"; NULL when not a person */
+    unsigned roles;         /* bit i set: holds role_names[i] (domain/registers/registers.h) */
+    const char *note;       /* the reason given for this request's changes, or NULL */
 } principal;
 
 /* Opens an existing repository (upgrading its schema if it is older: the
@@ -45,7 +45,7 @@ void dom_close(dom *d);
 
 store *dom_store(dom *d);
 arena *dom_arena(dom *d);
-int dom_upgraded_from(const dom *d);      /* schema version before this open's upgrade, or 0 */
+int dom_upgraded_from(const dom *d); /* schema version before this open's upgrade, or 0 */
 
 /* ---- the principal and the request ---- */
 
@@ -66,7 +66,7 @@ int dom_begin(dom *d, const principal *p, isms_err *e);
 void dom_end(dom *d);
 /* Who acts now. */
 const principal *dom_who(const dom *d);
-const char *dom_actor(const dom *d);      /* dom_who(d)->actor */
+const char *dom_actor(const dom *d); /* dom_who(d)->actor */
 /* Does p hold the role called `role` (one of role_names)? */
 int principal_has_role(const principal *p, const char *role);
 
@@ -90,9 +90,9 @@ int dom_confirmed(const dom *d);
 const char *const *dom_warnings(const dom *d, int *n);
 
 /* ---- organisation settings the rules need ---- */
-int dom_matrix_size(dom *d);              /* 3..5, default 5 */
-int dom_currency_exponent(dom *d);        /* minor-unit decimals */
-const char *dom_currency(dom *d);         /* "EUR" */
+int dom_matrix_size(dom *d);       /* 3..5, default 5 */
+int dom_currency_exponent(dom *d); /* minor-unit decimals */
+const char *dom_currency(dom *d);  /* "EUR" */
 /* Label of likelihood (axis 'L') or impact ('I') level n, "" if none set. */
 const char *dom_level_label(dom *d, char axis, int level);
 
@@ -136,7 +136,7 @@ int dom_add(dom *d, record *in, record *out, isms_err *e);
 typedef struct dom_changes {
     int n;
     const int *fields;
-    const record *before;   /* the record as it was (in the dom's arena) */
+    const record *before; /* the record as it was (in the dom's arena) */
 } dom_changes;
 
 /* Applies the given values of `changes` to record `key`. if_version > 0

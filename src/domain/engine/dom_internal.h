@@ -7,14 +7,14 @@
 
 struct dom {
     store *st;
-    principal self;          /* the process: the OS account, or the creator (heap strings) */
-    principal who;           /* who acts now: self, or the request's (dom_begin) */
-    char *who_text[3];       /* the request principal's strings, owned (the caller may
+    principal self;    /* the process: the OS account, or the creator (heap strings) */
+    principal who;     /* who acts now: self, or the request's (dom_begin) */
+    char *who_text[3]; /* the request principal's strings, owned (the caller may
                                 reset the arena mid-request: a bulk load does) */
-    arena a;                 /* the request's memory, reset by dom_end */
-    int transitioning;       /* inside dom_transition: the state may change */
-    int confirmed;           /* the request confirms what would be refused as unintended */
-    char **warnings;         /* the request's (heap: a bulk load may reset the arena) */
+    arena a;           /* the request's memory, reset by dom_end */
+    int transitioning; /* inside dom_transition: the state may change */
+    int confirmed;     /* the request confirms what would be refused as unintended */
+    char **warnings;   /* the request's (heap: a bulk load may reset the arena) */
     int nwarnings;
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */
@@ -27,7 +27,7 @@ struct dom {
     int matrix;
     int exponent;
     char currency[8];
-    char *labels[2][RISK_MATRIX_MAX + 1];   /* [0] likelihood, [1] impact; 1-based levels */
+    char *labels[2][RISK_MATRIX_MAX + 1]; /* [0] likelihood, [1] impact; 1-based levels */
 };
 
 /* A warning for whoever made the request (dom_warnings). */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 typedef struct graph {
-    int64_t *src, *dst;   /* edge i: src[i] -> dst[i], sorted by src */
+    int64_t *src, *dst; /* edge i: src[i] -> dst[i], sorted by src */
     size_t n, cap;
 } graph;
 

@@ -14,7 +14,7 @@ const char *dom_key(dom *d, const char *typed)
 {
     char *k = arena_strdup(&d->a, typed);
     if (strchr(k, '@'))
-        return ascii_lower(k);   /* an e-mail address standing for a person */
+        return ascii_lower(k); /* an e-mail address standing for a person */
     return ascii_upper(k);
 }
 
@@ -42,8 +42,8 @@ static void list_add(dom *d, const char ***keys, int64_t **ids, int *n, const ch
 
 /* Members are separated by commas (spaces around them ignored), keys in
  * their canonical case; each goes to the list given. */
-static void split_members(dom *d, const fielddef *f, const char *text, const char ***keys, int64_t **ids,
-                          int *n)
+static void split_members(dom *d, const fielddef *f, const char *text, const char ***keys,
+                          int64_t **ids, int *n)
 {
     const char *p = text;
     while (*p) {
@@ -65,8 +65,8 @@ static void split_members(dom *d, const fielddef *f, const char *text, const cha
 static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_err *e)
 {
     if (v->given && v->delta)
-        return err_set(e, E_USAGE, f->name, "%s: give the whole set, or members to add and remove, not both",
-                       f->name);
+        return err_set(e, E_USAGE, f->name,
+                       "%s: give the whole set, or members to add and remove, not both", f->name);
     if (!v->given) {
         v->n = 0;
         v->keys = NULL;
@@ -88,10 +88,10 @@ static int members_text(dom *d, record *r, int fi, const char *text, int remove,
     if (rc)
         return rc;
     if (v->given && !v->delta)
-        return err_set(e, E_USAGE, f->name, "%s: give the whole set, or members to add and remove, not both",
-                       f->name);
+        return err_set(e, E_USAGE, f->name,
+                       "%s: give the whole set, or members to add and remove, not both", f->name);
     if (!v->given)
-        *v = (value){0};
+        *v = (value){ 0 };
     v->given = v->delta = 1;
     if (remove)
         split_members(d, f, text, &v->removed, NULL, &v->nremoved);
@@ -119,7 +119,7 @@ int dom_set_text(dom *d, record *r, int fi, const char *text, isms_err *e)
  * that "pert(0.50, 2, 6.0)" and "pert(0.5,2,6)" are the same value. */
 static int dist_text(dom *d, const fielddef *f, value *v, const char *text, isms_err *e)
 {
-    dist parsed = {0};
+    dist parsed = { 0 };
     int rc = dist_parse(text, &parsed, f->name, e);
     if (rc)
         return rc;
@@ -149,7 +149,7 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         return set_text(d, f, v, text, e);
     v->given = 1;
     v->null = 0;
-    if (!*text) {   /* clears the field; validation says whether it may be empty */
+    if (!*text) { /* clears the field; validation says whether it may be empty */
         v->null = 1;
         return 0;
     }
@@ -160,30 +160,20 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         if (f->flags & FF_FOLD)
             ascii_lower((char *)v->s);
         return 0;
-    case FT_INT:
-        return parse_int64(f->name, text, INT64_MIN, INT64_MAX, &v->i, e);
-    case FT_MONEY:
-        return parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
+    case FT_INT: return parse_int64(f->name, text, INT64_MIN, INT64_MAX, &v->i, e);
+    case FT_MONEY: return parse_money(f->name, text, dom_currency_exponent(d), &v->i, e);
     case FT_BOOL:
         rc = parse_bool(f->name, text, &b, e);
         v->i = b;
         return rc;
-    case FT_DATE:
-        v->s = arena_strdup(&d->a, text);
-        return parse_date(f->name, text, e);
-    case FT_TIME:
-        v->s = arena_strdup(&d->a, text);
-        return parse_timestamp(f->name, text, e);
-    case FT_ENUM:
-        v->s = arena_strdup(&d->a, text);
-        return 0;
+    case FT_DATE: v->s = arena_strdup(&d->a, text); return parse_date(f->name, text, e);
+    case FT_TIME: v->s = arena_strdup(&d->a, text); return parse_timestamp(f->name, text, e);
+    case FT_ENUM: v->s = arena_strdup(&d->a, text); return 0;
     case FT_REF:
         v->s = dom_key(d, text);
         v->i = 0;
         return 0;
-    case FT_DIST:
-        return dist_text(d, f, v, text, e);
-    default:
-        return err_set(e, E_INTERNAL, f->name, "%s: unhandled field type", f->name);
+    case FT_DIST: return dist_text(d, f, v, text, e);
+    default: return err_set(e, E_INTERNAL, f->name, "%s: unhandled field type", f->name);
     }
 }

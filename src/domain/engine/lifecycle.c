@@ -16,8 +16,10 @@
 
 #include <string.h>
 
-static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
-
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
 
 /* The index of field `fid` in reg, when it is reg's own; -1 otherwise. */
 static int own_field(const regdef *reg, int fid)
@@ -73,7 +75,8 @@ static int parents_open(dom *d, const record *r, const record *old, isms_err *e)
         const fielddef *f = &r->reg->fields[i];
         if (!(f->flags & FF_PARENT) || f->type != FT_REF)
             continue;
-        int64_t now = r->v[i].null ? 0 : r->v[i].i, before = old && !old->v[i].null ? old->v[i].i : 0;
+        int64_t now = r->v[i].null ? 0 : r->v[i].i,
+                before = old && !old->v[i].null ? old->v[i].i : 0;
         int rc = parent_open(d, f, now, e);
         if (!rc && before != now)
             rc = parent_open(d, f, before, e);
@@ -92,8 +95,8 @@ int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e)
     const char *state = record_text(r, lc->field);
     if (!old) {
         if (!same_text(state, lc->states[0]))
-            return err_set(e, E_INVALID, fname(r->reg, lc->field), "%s: a new %s starts as %s, not %s",
-                           fname(r->reg, lc->field),
+            return err_set(e, E_INVALID, fname(r->reg, lc->field),
+                           "%s: a new %s starts as %s, not %s", fname(r->reg, lc->field),
                            r->reg->name, lc->states[0], state ? state : "nothing");
         return 0;
     }
@@ -105,8 +108,9 @@ int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e)
                        "%s: %s changes only through its verbs (isms %s --help)",
                        fname(r->reg, lc->field), r->key, r->reg->name);
     if (lifecycle_frozen(lc, was) && !rules_is_retiring(r, old))
-        return err_set(e, E_CONFLICT, fname(r->reg, lc->field), "%s is %s and can no longer change%s%s%s", r->key,
-                       was, lc->superseded ? "; add a new version with `isms " : "",
+        return err_set(e, E_CONFLICT, fname(r->reg, lc->field),
+                       "%s is %s and can no longer change%s%s%s", r->key, was,
+                       lc->superseded ? "; add a new version with `isms " : "",
                        lc->superseded ? r->reg->name : "", lc->superseded ? " add`" : "");
     return 0;
 }
@@ -147,7 +151,7 @@ static int take_actor(const ledger_row *row, void *ctx)
 /* Who made the record: the actor of its first ledger entry. */
 static int maker_of(dom *d, const record *r, const char **maker, isms_err *e)
 {
-    first_actor f = {.a = &d->a};
+    first_actor f = { .a = &d->a };
     int rc = store_ledger_scan(d->st, r->key, take_actor, &f, e);
     if (rc && rc != SCAN_STOP)
         return rc;
@@ -158,8 +162,10 @@ static int maker_of(dom *d, const record *r, const char **maker, isms_err *e)
 static int not_a_person(const dom *d, const record *r, const transition *t, const char *what,
                         isms_err *e)
 {
-    return err_set(e, E_DENIED, "as", "%s %s %s; %s is not a person of the repository: act as one "
-                   "(--as PERSON)", t->verb, r->key, what, d->who.actor);
+    return err_set(e, E_DENIED, "as",
+                   "%s %s %s; %s is not a person of the repository: act as one "
+                   "(--as PERSON)",
+                   t->verb, r->key, what, d->who.actor);
 }
 
 static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
@@ -172,8 +178,10 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
     if (role && !who->person)
         return not_a_person(d, r, t, arena_printf(&d->a, "needs the role %s", role), e);
     if (role && !principal_has_role(who, role))
-        return err_set(e, E_DENIED, "as", "%s %s: %s (%s) does not have the role %s, which this "
-                       "needs (%s)", t->verb, r->key, who->person_key, who->actor, role, t->help);
+        return err_set(e, E_DENIED, "as",
+                       "%s %s: %s (%s) does not have the role %s, which this "
+                       "needs (%s)",
+                       t->verb, r->key, who->person_key, who->actor, role, t->help);
     if (t->stamp_by && !who->person)
         return not_a_person(d, r, t, "is signed by the person who does it", e);
     if (t->flags & LC_FOUR_EYES) {
@@ -182,8 +190,9 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
         if (rc)
             return rc;
         if (maker && !strcmp(maker, who->actor))
-            return err_set(e, E_DENIED, "as", "%s %s: %s made it, and may not also %s it (four eyes)",
-                           t->verb, r->key, who->actor, t->verb);
+            return err_set(e, E_DENIED, "as",
+                           "%s %s: %s made it, and may not also %s it (four eyes)", t->verb, r->key,
+                           who->actor, t->verb);
     }
     return 0;
 }
@@ -226,7 +235,7 @@ static int mutate_supersede(dom *d, record *r, const void *arg, isms_err *e)
  * those it supersedes. */
 typedef struct group_scan {
     const record *target;
-    int group;             /* field index, or -1: the whole register */
+    int group; /* field index, or -1: the whole register */
     const char **keys;
     int n, cap;
     arena *a;
@@ -258,14 +267,16 @@ static int collect_group(const record *r, void *ctx)
 
 static int supersede(dom *d, const record *target, const move *m, isms_err *e)
 {
-    group_scan g = {.target = target, .a = &d->a,
-                    .group = m->lc->group ? field_index(target->reg, m->lc->group) : -1};
-    store_filter f = {.field = field_def(target->reg, m->lc->field), .sval = m->t->to};
-    store_query q = {.filters = &f, .nfilters = 1};
+    group_scan g = { .target = target,
+                     .a = &d->a,
+                     .group = m->lc->group ? field_index(target->reg, m->lc->group) : -1 };
+    store_filter f = { .field = field_def(target->reg, m->lc->field), .sval = m->t->to };
+    store_query q = { .filters = &f, .nfilters = 1 };
     int rc = store_scan(d->st, target->reg, &q, collect_group, &g, e);
     record tmp;
     for (int k = 0; k < g.n && !rc; k++)
-        rc = dom_change_in_txn(d, target->reg, g.keys[k], 0, mutate_supersede, m->lc, "supersede", &tmp, e);
+        rc = dom_change_in_txn(d, target->reg, g.keys[k], 0, mutate_supersede, m->lc, "supersede",
+                               &tmp, e);
     return rc;
 }
 
@@ -283,8 +294,8 @@ static const char *from_states(dom *d, const lifecycle *lc, const char *verb)
     return s;
 }
 
-static int transition_in_txn(dom *d, const regdef *reg, const char *key, const char *verb, record *out,
-                             isms_err *e)
+static int transition_in_txn(dom *d, const regdef *reg, const char *key, const char *verb,
+                             record *out, isms_err *e)
 {
     const lifecycle *lc = reg->lifecycle;
     record r;
@@ -292,19 +303,20 @@ static int transition_in_txn(dom *d, const regdef *reg, const char *key, const c
     if (rc)
         return rc;
     if (r.retired_at)
-        return err_set(e, E_CONFLICT, reg->name, "%s was retired on %.10s and cannot be changed", key,
-                       r.retired_at);
+        return err_set(e, E_CONFLICT, reg->name, "%s was retired on %.10s and cannot be changed",
+                       key, r.retired_at);
     const char *state = record_text(&r, lc->field);
     const transition *t = regdef_transition(reg, verb, state ? state : "");
     if (!t)
-        return err_set(e, E_CONFLICT, fname(reg, lc->field), "%s is %s; %s applies only when it is %s", key,
+        return err_set(e, E_CONFLICT, fname(reg, lc->field),
+                       "%s is %s; %s applies only when it is %s", key,
                        state ? state : "in no state", verb, from_states(d, lc, verb));
     rc = permitted(d, &r, t, e);
     if (rc)
         return rc;
     char now[21];
     now_timestamp(now);
-    move m = {.lc = lc, .t = t, .who = &d->who, .now = now};
+    move m = { .lc = lc, .t = t, .who = &d->who, .now = now };
     d->transitioning = 1;
     rc = dom_change_in_txn(d, reg, key, 0, mutate_move, &m, t->verb, out, e);
     if (!rc && (t->flags & LC_SUPERSEDES))
@@ -326,7 +338,8 @@ int dom_transition(dom *d, const regdef *reg, const char *key, const char *verb,
 
 /* ---- checking a table ---- */
 
-static int bad(isms_err *e, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(isms_err *e, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int bad(isms_err *e, const char *what, const char *fmt, ...)
 {
     va_list ap;
@@ -336,7 +349,9 @@ static int bad(isms_err *e, const char *what, const char *fmt, ...)
     return E_INTERNAL;
 }
 
-static const char *const generic_verbs[] = {"add", "list", "show", "update", "retire", "set", NULL};
+static const char *const generic_verbs[] = {
+    "add", "list", "show", "update", "retire", "set", NULL
+};
 
 static int check_role(const char *role, const transition *t, isms_err *e)
 {
@@ -383,7 +398,7 @@ static int check_reachable(const lifecycle *lc, const regdef *reg, isms_err *e)
     int n = 0;
     while (lc->states[n])
         n++;
-    unsigned char seen[64] = {1};
+    unsigned char seen[64] = { 1 };
     if (n > 64)
         return bad(e, fname(reg, lc->field), "%s: more than 64 states", fname(reg, lc->field));
     for (int grew = 1; grew;) {
@@ -400,8 +415,8 @@ static int check_reachable(const lifecycle *lc, const regdef *reg, isms_err *e)
     }
     for (int i = 0; i < n; i++)
         if (!seen[i])
-            return bad(e, lc->states[i], "%s: state %s cannot be reached from %s", fname(reg, lc->field),
-                       lc->states[i], lc->states[0]);
+            return bad(e, lc->states[i], "%s: state %s cannot be reached from %s",
+                       fname(reg, lc->field), lc->states[i], lc->states[0]);
     return 0;
 }
 
@@ -424,8 +439,8 @@ static int check_fields(const lifecycle *lc, const regdef *reg, isms_err *e)
         return E_INTERNAL;
     for (int i = 0; state->choices[i] || lc->states[i]; i++)
         if (!state->choices[i] || !lc->states[i] || strcmp(state->choices[i], lc->states[i]))
-            return bad(e, state->name, "%s.%s: its choices are not the lifecycle's states", reg->name,
-                       state->name);
+            return bad(e, state->name, "%s.%s: its choices are not the lifecycle's states",
+                       reg->name, state->name);
     if (!state->deflt || strcmp(state->deflt, lc->states[0]))
         return bad(e, state->name, "%s.%s: records must start as %s", reg->name, state->name,
                    lc->states[0]);
@@ -443,16 +458,15 @@ static int check_fields(const lifecycle *lc, const regdef *reg, isms_err *e)
             continue;
         int f = own_field(reg, t->role_field);
         if (f < 0 || reg->fields[f].type != FT_ENUM)
-            return bad(e, fname(reg, t->role_field), "%s: %s is not a field of fixed values", t->verb,
-                       fname(reg, t->role_field));
+            return bad(e, fname(reg, t->role_field), "%s: %s is not a field of fixed values",
+                       t->verb, fname(reg, t->role_field));
         for (int c = 0; reg->fields[f].choices[c]; c++) {
             const lc_role_by *b = t->role_by;
             while (b->value && strcmp(b->value, reg->fields[f].choices[c]))
                 b++;
             if (!b->value)
                 return bad(e, reg->fields[f].name, "%s: nobody may when %s is %s", t->verb,
-                           reg->fields[f].name,
-                           reg->fields[f].choices[c]);
+                           reg->fields[f].name, reg->fields[f].choices[c]);
         }
     }
     return 0;
@@ -467,8 +481,8 @@ int lifecycle_check(const lifecycle *lc, const regdef *reg, isms_err *e)
             return bad(e, lc->states[i], "%s: state %s is listed twice", fname(reg, lc->field),
                        lc->states[i]);
     if (lc->superseded && choice_index(lc->states, lc->superseded) < 0)
-        return bad(e, lc->superseded, "%s: superseded state %s is not a state", fname(reg, lc->field),
-                   lc->superseded);
+        return bad(e, lc->superseded, "%s: superseded state %s is not a state",
+                   fname(reg, lc->field), lc->superseded);
     for (int k = 0; k < lc->ntransitions; k++) {
         int rc = check_transition(lc, k, e);
         if (rc)

@@ -132,12 +132,9 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
         v->s = key;
         return rc;
     }
-    case FT_LINKS:
-        return resolve_links(d, f, v, ov, e);
-    case FT_TEXT:
-        return (f->flags & FF_UNIQUE) ? check_unique(d, r, f, v, e) : 0;
-    default:
-        return 0;
+    case FT_LINKS: return resolve_links(d, f, v, ov, e);
+    case FT_TEXT: return (f->flags & FF_UNIQUE) ? check_unique(d, r, f, v, e) : 0;
+    default: return 0;
     }
 }
 
@@ -206,8 +203,8 @@ int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
 int dom_add(dom *d, record *in, record *out, isms_err *e)
 {
     if (in->reg->flags & REG_SINGLETON)
-        return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`", in->reg->name,
-                       in->reg->name);
+        return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`",
+                       in->reg->name, in->reg->name);
     int rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
@@ -232,7 +229,8 @@ static const char *members_text(dom *d, const value *v)
 
 /* Where member `key` sits in set v (-1: not there); links compare by the
  * record they name, so a person given by e-mail is found by key. */
-static int member_at(dom *d, const fielddef *f, const value *v, const char *key, isms_err *e, int *at)
+static int member_at(dom *d, const fielddef *f, const value *v, const char *key, isms_err *e,
+                     int *at)
 {
     *at = -1;
     if (f->type == FT_ENUMSET) {
@@ -264,11 +262,11 @@ static int apply_delta(dom *d, record *r, int i, const value *ch, isms_err *e)
         if (rc)
             return rc;
         if (at < 0)
-            return err_set(e, E_INVALID, f->name, "%s: %s is not one of %s's %s (%s)", f->name, ch->removed[k],
-                           r->key, f->name, members_text(d, old));
+            return err_set(e, E_INVALID, f->name, "%s: %s is not one of %s's %s (%s)", f->name,
+                           ch->removed[k], r->key, f->name, members_text(d, old));
         drop[at] = 1;
     }
-    value v = {.given = 1};
+    value v = { .given = 1 };
     v.keys = arena_alloc(&d->a, sizeof *v.keys * (size_t)(old->n + ch->n + 1));
     v.ids = arena_alloc(&d->a, sizeof *v.ids * (size_t)(old->n + ch->n + 1));
     for (int k = 0; k < old->n; k++)
@@ -331,13 +329,14 @@ static int same_value(const fielddef *f, const value *a, const value *b)
         return a->null == b->null;
     if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL)
         return a->i == b->i;
-    return !strcmp(a->s, b->s);   /* references: the resolved keys */
+    return !strcmp(a->s, b->s); /* references: the resolved keys */
 }
 
 /* The fields of r whose values differ from old, in the dom's arena. */
 static void changed_fields(dom *d, const record *r, const record *old, dom_changes *out)
 {
-    int *fields = arena_alloc(&d->a, sizeof *fields * (size_t)(r->reg->nfields ? r->reg->nfields : 1));
+    int *fields =
+        arena_alloc(&d->a, sizeof *fields * (size_t)(r->reg->nfields ? r->reg->nfields : 1));
     int n = 0;
     for (int i = 0; i < r->reg->nfields; i++)
         if (!same_value(&r->reg->fields[i], &r->v[i], &old->v[i]))
@@ -359,8 +358,8 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
                        key, old.retired_at);
     if (if_version > 0 && old.version != if_version)
         return err_set(e, E_RETRY, "version",
-                       "%s is at version %lld, not %lld: someone changed it since you read it",
-                       key, (long long)old.version, (long long)if_version);
+                       "%s is at version %lld, not %lld: someone changed it since you read it", key,
+                       (long long)old.version, (long long)if_version);
     record_copy(&r, &old, &d->a);
     rc = mutate(d, &r, arg, e);
     if (rc)
@@ -371,7 +370,7 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
     dom_changes ch;
     changed_fields(d, &r, &old, &ch);
     record *before = arena_alloc(&d->a, sizeof *before);
-    *before = old;   /* its values are in the arena already */
+    *before = old; /* its values are in the arena already */
     ch.before = before;
     if (changed)
         *changed = ch;
@@ -389,7 +388,8 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
 }
 
 int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,
-                      dom_mutate_fn mutate, const void *arg, const char *op, record *out, isms_err *e)
+                      dom_mutate_fn mutate, const void *arg, const char *op, record *out,
+                      isms_err *e)
 {
     return change_in_txn(d, reg, key, if_version, mutate, arg, op, out, NULL, e);
 }
@@ -401,8 +401,9 @@ static int mutate_update(dom *d, record *r, const void *arg, isms_err *e)
 
 static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
 {
-    (void)arg; (void)e;
-    r->retired_at = "now";   /* replaced by the change's time */
+    (void)arg;
+    (void)e;
+    r->retired_at = "now"; /* replaced by the change's time */
     if (r->reg == &reg_control)
         record_set_text(r, F_CONTROL_STATUS, "retired", &d->a);
     return 0;
@@ -437,14 +438,15 @@ static int org_set(dom *d, const record *changes, record *out, dom_changes *chan
     int retired;
     rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
     if (!rc && id) {
-        rc = change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, changed, e);
+        rc =
+            change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, changed, e);
     } else if (!rc) {
         record in, none;
         record_copy(&in, changes, &d->a);
         rc = add_validated(d, &in, out, e);
         record_init(&none, &reg_org, &d->a);
         if (!rc && changed)
-            changed_fields(d, out, &none, changed);   /* everything it now holds */
+            changed_fields(d, out, &none, changed); /* everything it now holds */
         if (!rc && changed)
             changed->before = NULL;
     }
@@ -471,7 +473,7 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
     const char *k = dom_key(d, key);
-    if (reg == &reg_person && strchr(k, '@')) {   /* a person by e-mail, as everywhere */
+    if (reg == &reg_person && strchr(k, '@')) { /* a person by e-mail, as everywhere */
         int64_t id;
         int rc = dom_find_person(d, k, &id, &k, e);
         if (rc)

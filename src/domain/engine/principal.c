@@ -36,16 +36,20 @@ int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
     if (rc)
         return rc;
     if (!id)
-        return err_set(e, E_DENIED, "as", "as: %s is not a person of this repository (name one by "
-                       "key or e-mail)", who);
+        return err_set(e, E_DENIED, "as",
+                       "as: %s is not a person of this repository (name one by "
+                       "key or e-mail)",
+                       who);
     record person;
     rc = store_get_id(d->st, &reg_person, id, &person, &d->a, e);
     if (rc)
         return rc;
     if (person.retired_at)
-        return err_set(e, E_DENIED, "as", "as: %s (%s) is retired and can no longer act", person.key,
-                       record_text(&person, F_PERSON_EMAIL));
-    *p = (principal){.actor = record_text(&person, F_PERSON_EMAIL), .person = id, .person_key = person.key,
-                     .roles = role_bits(&person)};
+        return err_set(e, E_DENIED, "as", "as: %s (%s) is retired and can no longer act",
+                       person.key, record_text(&person, F_PERSON_EMAIL));
+    *p = (principal){ .actor = record_text(&person, F_PERSON_EMAIL),
+                      .person = id,
+                      .person_key = person.key,
+                      .roles = role_bits(&person) };
     return 0;
 }

@@ -36,8 +36,8 @@ typedef struct stored {
     int64_t size;
     merkle_hash root;
     ckpt_sig sig;
-    int unreadable;        /* its root or signature line is not what isms wrote */
-    int keyless;           /* its signing key record is gone */
+    int unreadable; /* its root or signature line is not what isms wrote */
+    int keyless;    /* its signing key record is gone */
 } stored;
 
 typedef struct stored_list {
@@ -76,22 +76,22 @@ static void judge_stored(const ledger_view *v, stored_list *l, const merkle_hash
         stored *s = &l->items[i];
         char msg[400];
         if (s->unreadable || s->keyless) {
-            snprintf(msg, sizeof msg, "%s was altered: %s", s->label, s->keyless ?
-                     "the signing key it names is no longer in the repository" :
-                     "its size, root or signature is not what isms wrote");
+            snprintf(msg, sizeof msg, "%s was altered: %s", s->label,
+                     s->keyless ? "the signing key it names is no longer in the repository"
+                                : "its size, root or signature is not what isms wrote");
             fn(ctx, "checkpoint", msg);
             problems++;
             continue;
         }
-        checkpoint c = {.size = (uint64_t)s->size, .nsigs = 1, .sigs = {s->sig}};
+        checkpoint c = { .size = (uint64_t)s->size, .nsigs = 1, .sigs = { s->sig } };
         snprintf(c.origin, sizeof c.origin, "%s", v->origin);
         memcpy(c.root, s->root, MERKLE_HASH_SIZE);
-        problems += ckpt_judge(&own, &c, s->size <= v->entries ? roots[i] : NULL, s->label, fn, ctx,
-                               NULL);
+        problems +=
+            ckpt_judge(&own, &c, s->size <= v->entries ? roots[i] : NULL, s->label, fn, ctx, NULL);
     }
     if (l->n && !problems && notes)
-        buf_printf(notes, "%d checkpoint%s issued by this repository agree%s with its ledger\n", l->n,
-                   l->n == 1 ? "" : "s", l->n == 1 ? "s" : "");
+        buf_printf(notes, "%d checkpoint%s issued by this repository agree%s with its ledger\n",
+                   l->n, l->n == 1 ? "" : "s", l->n == 1 ? "s" : "");
 }
 
 static void judge_files(const ledger_view *v, const ckpt_inputs *in, const merkle_hash *roots,
@@ -107,12 +107,12 @@ static void judge_files(const ledger_view *v, const ckpt_inputs *in, const merkl
 int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, void *ctx, buf *notes,
                            isms_err *e)
 {
-    stored_list l = {0};
+    stored_list l = { 0 };
     int nfiles = in ? in->nfiles : 0;
     int rc = store_checkpoint_scan(dom_store(d), take_stored, &l, e);
     if (rc || !(l.n + nfiles)) {
         free(l.items);
-        return rc;   /* nothing to hold the ledger to: no need to read its tree */
+        return rc; /* nothing to hold the ledger to: no need to read its tree */
     }
     ledger_view v;
     rc = ledger_view_load(d, 0, &v, e);
@@ -155,28 +155,37 @@ static int signing_record(const ledger_view *v, const signer_key *k, const known
             memcmp(r->vk.pub, k->pub.pub, sizeof r->vk.pub))
             continue;
         if (r->witness)
-            return err_set(e, E_DENIED, "key", "%s (%s) is recorded as a witness key: checkpoints "
-                           "are signed with a checkpoint key", r->key, r->vk.name);
+            return err_set(e, E_DENIED, "key",
+                           "%s (%s) is recorded as a witness key: checkpoints "
+                           "are signed with a checkpoint key",
+                           r->key, r->vk.name);
         if (r->retired)
-            return err_set(e, E_DENIED, "key", "%s (%s) was retired at ledger entry #%lld and signs "
-                           "no more checkpoints", r->key, r->vk.name, (long long)r->retired);
+            return err_set(e, E_DENIED, "key",
+                           "%s (%s) was retired at ledger entry #%lld and signs "
+                           "no more checkpoints",
+                           r->key, r->vk.name, (long long)r->retired);
         *out = r;
         return 0;
     }
-    return err_set(e, E_DENIED, "key", "the key in the key file (%s) is not a signing key of this "
-                   "repository: record its public half first, with isms key add --key FILE", vk);
+    return err_set(e, E_DENIED, "key",
+                   "the key in the key file (%s) is not a signing key of this "
+                   "repository: record its public half first, with isms key add --key FILE",
+                   vk);
 }
 
 static int verified(dom *d, isms_err *e)
 {
     verify_report rep;
     verify_report_init(&rep);
-    isms_err why = {0};
+    isms_err why = { 0 };
     int rc = dom_verify(d, &rep, &why);
     verify_report_reset(&rep);
     if (rc)
-        return err_set(e, rc, why.field, "%s%s", rc == E_TAMPERED ? "the repository does not "
-                       "verify, and a checkpoint must not vouch for it: " : "", why.msg);
+        return err_set(e, rc, why.field, "%s%s",
+                       rc == E_TAMPERED ? "the repository does not "
+                                          "verify, and a checkpoint must not vouch for it: "
+                                        : "",
+                       why.msg);
     return 0;
 }
 
@@ -188,8 +197,12 @@ static int record_checkpoint(dom *d, const checkpoint *c, const known_key *k, is
     now_timestamp(now);
     ckpt_hash_b64(c->root, root);
     ckpt_sig_line(&c->sigs[c->nsigs - 1], &line);
-    store_checkpoint row = {.created_at = now, .actor = dom_actor(d), .size = (int64_t)c->size,
-                            .root = root, .signed_by = k->key, .signature = buf_str(&line)};
+    store_checkpoint row = { .created_at = now,
+                             .actor = dom_actor(d),
+                             .size = (int64_t)c->size,
+                             .root = root,
+                             .signed_by = k->key,
+                             .signature = buf_str(&line) };
     int rc = store_checkpoint_insert(dom_store(d), &row, e);
     buf_reset(&line);
     return rc;
@@ -243,25 +256,31 @@ static int check_previous(const checkpoint *c, const checkpoint *prev, const ver
     for (int i = 0; i < prev->nsigs; i++)
         signed_by_witness |= ckpt_sig_verify(prev, &prev->sigs[i], witness);
     if (!signed_by_witness)
-        return err_set(e, E_INVALID, "previous", "the previous checkpoint carries no valid "
-                       "signature by %s: give the last checkpoint you countersigned", witness->name);
+        return err_set(e, E_INVALID, "previous",
+                       "the previous checkpoint carries no valid "
+                       "signature by %s: give the last checkpoint you countersigned",
+                       witness->name);
     if (strcmp(prev->origin, c->origin))
-        return err_set(e, E_INVALID, "previous", "the previous checkpoint is of the ledger %s, this "
-                       "one of %s", prev->origin, c->origin);
+        return err_set(e, E_INVALID, "previous",
+                       "the previous checkpoint is of the ledger %s, this "
+                       "one of %s",
+                       prev->origin, c->origin);
     if (prev->size > c->size)
-        return err_set(e, E_TAMPERED, "size", "refusing to countersign: the checkpoint (size %llu) "
+        return err_set(e, E_TAMPERED, "size",
+                       "refusing to countersign: the checkpoint (size %llu) "
                        "is older than the last one you countersigned (size %llu): the ledger was "
-                       "truncated or rolled back", (unsigned long long)c->size,
-                       (unsigned long long)prev->size);
+                       "truncated or rolled back",
+                       (unsigned long long)c->size, (unsigned long long)prev->size);
     return 0;
 }
 
 static int check_extends(const checkpoint *c, const checkpoint *prev, const merkle_proof *p,
                          isms_err *e)
 {
-    isms_err why = {0};
+    isms_err why = { 0 };
     if (merkle_verify_consistency(prev->size, c->size, p->h, p->n, prev->root, c->root, &why))
-        return err_set(e, E_TAMPERED, "root", "refusing to countersign: the ledger of the "
+        return err_set(e, E_TAMPERED, "root",
+                       "refusing to countersign: the ledger of the "
                        "checkpoint (size %llu) does not extend the one you countersigned (size "
                        "%llu): its first %llu entries were rewritten (%s)",
                        (unsigned long long)c->size, (unsigned long long)prev->size,
@@ -301,8 +320,9 @@ static int pin_all(ledger_view *v, const char *const *keys, int n, isms_err *e)
     return 0;
 }
 
-int dom_cosign_check(dom *d, const checkpoint *c, const checkpoint *prev, const verifier_key *witness,
-                     const char *const *public_keys, int npublic_keys, buf *notes, isms_err *e)
+int dom_cosign_check(dom *d, const checkpoint *c, const checkpoint *prev,
+                     const verifier_key *witness, const char *const *public_keys, int npublic_keys,
+                     buf *notes, isms_err *e)
 {
     ledger_view v;
     int rc = ledger_view_load(d, 0, &v, e);
@@ -320,22 +340,25 @@ int ckpt_cosign_check_offline(const checkpoint *c, const checkpoint *prev, const
                               int npublic_keys, buf *notes, isms_err *e)
 {
     if (!npublic_keys)
-        return err_set(e, E_USAGE, "public-key", "without the repository, give the repository's "
+        return err_set(e, E_USAGE, "public-key",
+                       "without the repository, give the repository's "
                        "public key (--public-key) to check the checkpoint's signature");
     if (!prev)
-        return err_set(e, E_USAGE, "previous", "a proof needs the previous checkpoint "
+        return err_set(e, E_USAGE, "previous",
+                       "a proof needs the previous checkpoint "
                        "(--previous) it leads from");
     if (p->kind != PROOF_CONSISTENCY || p->old_size != (int64_t)prev->size ||
         p->size != (int64_t)c->size || strcmp(p->origin, c->origin))
-        return err_set(e, E_INVALID, "proof", "the proof is not the consistency proof from the "
+        return err_set(e, E_INVALID, "proof",
+                       "the proof is not the consistency proof from the "
                        "previous checkpoint (size %llu) to this one (size %llu) of %s: get it with "
-                       "isms ledger proof --from %llu --to %llu", (unsigned long long)prev->size,
-                       (unsigned long long)c->size, c->origin, (unsigned long long)prev->size,
-                       (unsigned long long)c->size);
+                       "isms ledger proof --from %llu --to %llu",
+                       (unsigned long long)prev->size, (unsigned long long)c->size, c->origin,
+                       (unsigned long long)prev->size, (unsigned long long)c->size);
     ledger_view v;
     ledger_view_empty(&v, c->origin);
     int rc = pin_all(&v, public_keys, npublic_keys, e);
-    isms_err why = {0};
+    isms_err why = { 0 };
     if (!rc && ckpt_judge_signatures(&v, c, "the checkpoint", ckpt_problem_to_err, &why, notes))
         rc = refuse(e, &why);
     if (!rc)

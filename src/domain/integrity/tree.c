@@ -54,7 +54,7 @@ void ledger_view_empty(ledger_view *v, const char *origin)
 
 int ledger_view_pin(ledger_view *v, const char *public_key, isms_err *e)
 {
-    known_key k = {0};
+    known_key k = { 0 };
     int rc = signkey_parse_verifier(public_key, &k.vk, e);
     if (rc)
         return rc;
@@ -149,8 +149,8 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
     rc = merkle_source_inclusion(&src, (uint64_t)size, (uint64_t)seq - 1, &out->path, e);
     if (rc)
         return rc;
-    return merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h,
-                                 out->path.n, out->root, e);
+    return merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h, out->path.n,
+                                 out->root, e);
 }
 
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
@@ -197,7 +197,8 @@ typedef struct judge {
     int problems;
 } judge;
 
-static void report(judge *j, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(judge *j, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void report(judge *j, const char *field, const char *fmt, ...)
 {
     char msg[1024];
@@ -256,8 +257,10 @@ static void judge_signature(judge *j, const ckpt_sig *s, buf *list, int *trusted
     }
     if (!ckpt_sig_verify(j->c, s, &k->vk)) {
         buf_printf(list, "%s%s: DOES NOT VERIFY", k->key[0] ? " " : "", k->key);
-        report(j, "signature", "the signature of %s%s%s on %s does not verify: the checkpoint was "
-               "altered after it was signed", s->name, k->key[0] ? " " : "", k->key, j->label);
+        report(j, "signature",
+               "the signature of %s%s%s on %s does not verify: the checkpoint was "
+               "altered after it was signed",
+               s->name, k->key[0] ? " " : "", k->key, j->label);
         return;
     }
     describe_key(k, size, list);
@@ -268,7 +271,7 @@ static void judge_signature(judge *j, const ckpt_sig *s, buf *list, int *trusted
 int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char *label,
                           ckpt_problem_fn fn, void *ctx, buf *notes)
 {
-    judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
+    judge j = { .v = v, .c = c, .label = label, .fn = fn, .ctx = ctx };
     buf list;
     buf_init(&list);
     int trusted = 0;
@@ -276,8 +279,8 @@ int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char 
         judge_signature(&j, &c->sigs[i], &list, &trusted);
     if (!trusted)
         report(&j, "signature", "no signature on %s verifies with %s (signatures: %s)", label,
-               v->npinned ? "a public key you gave" :
-                            "a checkpoint key of this repository valid at its size",
+               v->npinned ? "a public key you gave"
+                          : "a checkpoint key of this repository valid at its size",
                buf_str(&list));
     if (notes)
         buf_printf(notes, "%s: signatures: %s\n", label, buf_str(&list));
@@ -296,19 +299,22 @@ static void judge_ledger(judge *j, const unsigned char *root_at_size)
         else
             snprintf(gone, sizeof gone, "entries #%lld to #%llu were", (long long)j->v->entries + 1,
                      size);
-        report(j, "size", "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
-               "(the tail cut off, or an older backup restored)", (long long)j->v->entries, size,
-               j->label, gone);
+        report(j, "size",
+               "the ledger has %lld entries, fewer than the %llu %s covers: %s removed "
+               "(the tail cut off, or an older backup restored)",
+               (long long)j->v->entries, size, j->label, gone);
     } else if (!root_at_size || memcmp(root_at_size, j->c->root, MERKLE_HASH_SIZE)) {
-        report(j, "root", "the ledger's first %llu entries no longer have the root %s signs: "
-               "history up to entry #%llu was rewritten after it was issued", size, j->label, size);
+        report(j, "root",
+               "the ledger's first %llu entries no longer have the root %s signs: "
+               "history up to entry #%llu was rewritten after it was issued",
+               size, j->label, size);
     }
 }
 
 int ckpt_judge(const ledger_view *v, const checkpoint *c, const unsigned char *root_at_size,
                const char *label, ckpt_problem_fn fn, void *ctx, buf *notes)
 {
-    judge j = {.v = v, .c = c, .label = label, .fn = fn, .ctx = ctx};
+    judge j = { .v = v, .c = c, .label = label, .fn = fn, .ctx = ctx };
     if (strcmp(c->origin, v->origin)) {
         report(&j, "origin", "%s is for the ledger %s, not this one (%s)", label, c->origin,
                v->origin);

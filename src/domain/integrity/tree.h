@@ -24,7 +24,7 @@
  * The tree is read from the nodes the repository keeps (ledger/nodes.h):
  * a head or a proof is O(log n) reads. */
 typedef struct ledger_view {
-    char origin[CKPT_ORIGIN_MAX + 1];   /* isms/<repository id> */
+    char origin[CKPT_ORIGIN_MAX + 1]; /* isms/<repository id> */
     int64_t entries;
     store *s;                           /* where the tree is read; NULL: no ledger */
     known_key *keys;                    /* recorded keys, then the verifier's own */
@@ -74,7 +74,7 @@ int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char 
 /* ---- `isms verify` ---- */
 
 typedef struct ckpt_file {
-    const char *label;             /* "checkpoint FILE" */
+    const char *label; /* "checkpoint FILE" */
     checkpoint c;
 } ckpt_file;
 
@@ -103,8 +103,9 @@ int dom_checkpoint_issue(dom *d, const signer_key *k, checkpoint *out, isms_err 
  * repository (pinned keys as for verification), and when `prev` (the last
  * checkpoint the witness signed, carrying its signature) is given, that
  * the ledger at c's size extends it. E_TAMPERED naming what is wrong. */
-int dom_cosign_check(dom *d, const checkpoint *c, const checkpoint *prev, const verifier_key *witness,
-                     const char *const *public_keys, int npublic_keys, buf *notes, isms_err *e);
+int dom_cosign_check(dom *d, const checkpoint *c, const checkpoint *prev,
+                     const verifier_key *witness, const char *const *public_keys, int npublic_keys,
+                     buf *notes, isms_err *e);
 /* The same without the repository: c's signatures against the given keys
  * (at least one), consistency with prev from a proof (`isms ledger proof
  * --from --to`). */

@@ -30,7 +30,7 @@ typedef struct verify_ctx {
     isms_err first;
     char genesis_id[64];
     char genesis_created[32];
-    int ledger_schema;    /* the schema version the ledger's init and migrate entries end at */
+    int ledger_schema; /* the schema version the ledger's init and migrate entries end at */
 } verify_ctx;
 
 void verify_report_init(verify_report *r)
@@ -121,8 +121,10 @@ static int check_record(const record *r, void *ctx)
     v->rep->records++;
     expected *x = strmap_get(&v->latest, r->key);
     if (!x || strcmp(x->entity, r->reg->name)) {
-        problem(v, r->key, "%s (%s) is in the register but not in the ledger: it was added "
-                "outside isms", r->key, r->reg->name);
+        problem(v, r->key,
+                "%s (%s) is in the register but not in the ledger: it was added "
+                "outside isms",
+                r->key, r->reg->name);
         return 0;
     }
     x->seen = 1;
@@ -142,7 +144,8 @@ static void check_missing(verify_ctx *v)
         if (v->latest.slots[i].key && !x->seen && register_find(x->entity))
             problem(v, v->latest.slots[i].key,
                     "%s (%s) is in the ledger (entry #%lld) but missing from its register: it "
-                    "was deleted outside isms", v->latest.slots[i].key, x->entity, (long long)x->seq);
+                    "was deleted outside isms",
+                    v->latest.slots[i].key, x->entity, (long long)x->seq);
     }
 }
 
@@ -153,21 +156,27 @@ static int check_identity(verify_ctx *v, isms_err *e)
     char *id = NULL;
     int rc = store_meta_get(dom_store(v->d), "repository_id", &id, &a, e);
     if (!rc && (!id || strcmp(id, v->genesis_id)))
-        problem(v, "repository_id", "the repository's identity (%s) is not the one its ledger "
-                "was started with (%s)", id ? id : "none", v->genesis_id);
+        problem(v, "repository_id",
+                "the repository's identity (%s) is not the one its ledger "
+                "was started with (%s)",
+                id ? id : "none", v->genesis_id);
     /* The rest of the unsigned metadata, against what the ledger recorded. */
     char *created = NULL;
     if (!rc)
         rc = store_meta_get(dom_store(v->d), "created_at", &created, &a, e);
     if (!rc && v->genesis_created[0] && (!created || strcmp(created, v->genesis_created)))
-        problem(v, "created_at", "the repository's creation time (%s) is not the one its ledger "
-                "was started with (%s)", created ? created : "none", v->genesis_created);
+        problem(v, "created_at",
+                "the repository's creation time (%s) is not the one its ledger "
+                "was started with (%s)",
+                created ? created : "none", v->genesis_created);
     int version = 0;
     if (!rc)
         rc = store_schema_version(dom_store(v->d), &version, e);
     if (!rc && v->ledger_schema && version != v->ledger_schema)
-        problem(v, "schema_migration", "the schema version the repository records (%d) is not the "
-                "one its ledger ends at (%d)", version, v->ledger_schema);
+        problem(v, "schema_migration",
+                "the schema version the repository records (%d) is not the "
+                "one its ledger ends at (%d)",
+                version, v->ledger_schema);
     arena_free(&a);
     return rc;
 }
@@ -190,8 +199,10 @@ static int check_store(verify_ctx *v, isms_err *e)
     if (!rc)
         rc = store_schema_check(dom_store(v->d), &diff, e);
     if (!rc && diff)
-        problem(v, "schema", "the schema differs from the one isms's migrations make: %s; a trigger, "
-                "rule or index planted there can rewrite or hide what is written", diff);
+        problem(v, "schema",
+                "the schema differs from the one isms's migrations make: %s; a trigger, "
+                "rule or index planted there can rewrite or hide what is written",
+                diff);
     return rc;
 }
 
@@ -213,14 +224,14 @@ static int run_checks(verify_ctx *v, isms_err *e)
         rc = check_identity(v, e);
     if (rc)
         return rc;
-    store_query all = {.include_retired = 1};
+    store_query all = { .include_retired = 1 };
     for (int i = 0; registers[i] && !rc; i++)
         rc = store_scan(dom_store(v->d), registers[i], &all, check_record, v, e);
     if (!rc)
         check_missing(v);
     if (!rc)
-        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes,
-                                    e);
+        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
+                                    &v->rep->notes, e);
     if (!rc)
         rc = check_store(v, e);
     return rc;
@@ -233,7 +244,7 @@ int dom_verify(dom *d, verify_report *rep, isms_err *e)
     strmap_init(&v.latest);
     int rc = store_begin(dom_store(d), 0, e);
     if (!rc) {
-        isms_err chain = {0};
+        isms_err chain = { 0 };
         rc = run_checks(&v, &chain);
         store_rollback(dom_store(d));
         if (rc)

@@ -19,16 +19,16 @@
 #include "domain/engine/dom.h"
 
 typedef struct verify_report {
-    int64_t entries;        /* ledger entries checked */
-    int64_t records;        /* register records checked */
-    int problems;           /* 0: intact */
-    int64_t first_bad_seq;  /* ledger entry where the chain breaks, or 0 */
-    buf details;            /* one line per problem (at most verify_max_lines) */
-    char head_hash[65];     /* the last entry's hash */
+    int64_t entries;       /* ledger entries checked */
+    int64_t records;       /* register records checked */
+    int problems;          /* 0: intact */
+    int64_t first_bad_seq; /* ledger entry where the chain breaks, or 0 */
+    buf details;           /* one line per problem (at most verify_max_lines) */
+    char head_hash[65];    /* the last entry's hash */
     /* in: checkpoint files and public keys the verifier brings (NULL:
      * none); set after verify_report_init */
     const struct ckpt_inputs *checkpoints;
-    buf notes;              /* out: what the checkpoints showed, one line each */
+    buf notes; /* out: what the checkpoints showed, one line each */
 } verify_report;
 
 void verify_report_init(verify_report *r);

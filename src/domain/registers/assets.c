@@ -11,19 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const protection_levels[] = {"normal", "high", "very-high", NULL};
+const char *const protection_levels[] = { "normal", "high", "very-high", NULL };
 
-static const char *const asset_types[] = {
-    "information", "process", "system", "application", "service", "site", "person",
-    "ai-system", NULL};
+static const char *const asset_types[] = { "information", "process",   "system",
+                                           "application", "service",   "site",
+                                           "person",      "ai-system", NULL };
 
 static const fielddef asset_fields[] = FIELD_TABLE(ASSET_FIELDS);
 
 const regdef reg_asset = {
-    .num = RN_ASSET, .name = "asset", .plural = "assets", .key_prefix = "AST",
+    .num = RN_ASSET,
+    .name = "asset",
+    .plural = "assets",
+    .key_prefix = "AST",
     .label = F_ASSET_NAME,
     .summary = "assets with protection needs and dependencies (maximum principle)",
-    .fields = asset_fields, .nfields = NFIELDS(asset_fields), .check = rules_asset,
+    .fields = asset_fields,
+    .nfields = NFIELDS(asset_fields),
+    .check = rules_asset,
 };
 
 /* ---- rules: no dependency cycles ---- */
@@ -62,11 +67,13 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
     int rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &g, e);
     for (int k = 0; !rc && k < deps->n; k++) {
         if (deps->ids[k] == r->id)
-            rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself", r->key);
+            rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself",
+                         r->key);
         else if (r->id && reachable(&g, deps->ids[k], r->id, r->id))
             rc = err_set(e, E_INVALID, "depends_on",
                          "depends_on: %s already depends, directly or not, on %s: this would "
-                         "make a dependency cycle", deps->keys[k], r->key);
+                         "make a dependency cycle",
+                         deps->keys[k], r->key);
     }
     (void)old;
     graph_free(&g);
@@ -75,10 +82,13 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
 
 /* ---- protection needs ---- */
 
-static const int need_fields[NEED_COUNT] = {F_ASSET_CONFIDENTIALITY, F_ASSET_INTEGRITY,
-                                             F_ASSET_AVAILABILITY};
+static const int need_fields[NEED_COUNT] = { F_ASSET_CONFIDENTIALITY, F_ASSET_INTEGRITY,
+                                             F_ASSET_AVAILABILITY };
 
-const char *need_name(int level) { return level >= 0 && level <= 2 ? protection_levels[level] : "none"; }
+const char *need_name(int level)
+{
+    return level >= 0 && level <= 2 ? protection_levels[level] : "none";
+}
 
 int asset_effective(const asset_need *n, int which)
 {
@@ -134,12 +144,13 @@ static void propagate(asset_need *v, size_t n, const graph *l)
             asset_need *from = (asset_need *)asset_need_find(v, n, l->src[i]);
             asset_need *to = (asset_need *)asset_need_find(v, n, l->dst[i]);
             if (!from || !to)
-                continue;   /* a retired asset passes nothing on */
+                continue; /* a retired asset passes nothing on */
             for (int k = 0; k < NEED_COUNT; k++) {
                 int eff = asset_effective(from, k);
                 if (eff > to->inherited[k]) {
                     to->inherited[k] = eff;
-                    to->source[k] = from->inherited[k] > from->stated[k] ? from->source[k] : from->id;
+                    to->source[k] =
+                        from->inherited[k] > from->stated[k] ? from->source[k] : from->id;
                     changed = 1;
                 }
             }
@@ -155,8 +166,8 @@ static void propagate(asset_need *v, size_t n, const graph *l)
 
 int dom_asset_needs(dom *d, asset_need **out, size_t *n, isms_err *e)
 {
-    needs_ctx c = {0};
-    graph l = {0};
+    needs_ctx c = { 0 };
+    graph l = { 0 };
     int rc = store_scan(d->st, &reg_asset, NULL, collect_asset, &c, e);
     if (!rc)
         rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &l, e);

@@ -3,14 +3,16 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
 
-static const char *const issue_kinds[] = {"internal", "external", NULL};
-static const char *const issue_categories[] = {
-    "political", "economic", "social", "technological", "legal", "environmental",
-    "organisational", "cultural", "resources", "processes", "other", NULL};
+static const char *const issue_kinds[] = { "internal", "external", NULL };
+static const char *const issue_categories[] = { "political",      "economic", "social",
+                                                "technological",  "legal",    "environmental",
+                                                "organisational", "cultural", "resources",
+                                                "processes",      "other",    NULL };
 static const char *const stakeholder_types[] = {
-    "regulator", "supervisor", "customer", "employee", "shareholder", "supplier", "partner",
-    "auditor", "insurer", "authority", "public", "other", NULL};
-static const char *const relevance_levels[] = {"low", "medium", "high", NULL};
+    "regulator", "supervisor", "customer",  "employee", "shareholder", "supplier", "partner",
+    "auditor",   "insurer",    "authority", "public",   "other",       NULL
+};
+static const char *const relevance_levels[] = { "low", "medium", "high", NULL };
 
 static const fielddef scope_fields[] = FIELD_TABLE(SCOPE_FIELDS);
 
@@ -21,15 +23,22 @@ static const fielddef stakeholder_fields[] = FIELD_TABLE(STAKEHOLDER_FIELDS);
 static const transition scope_transitions[] = {
     APPROVAL_TRANSITION(F_SCOPE_APPROVED_BY, F_SCOPE_APPROVED_AT),
 };
-static const lifecycle scope_lifecycle = {
-    .field = F_SCOPE_STATUS, .states = approval_statuses, .transitions = scope_transitions,
-    .ntransitions = NFIELDS(scope_transitions), .superseded = "superseded"};
+static const lifecycle scope_lifecycle = { .field = F_SCOPE_STATUS,
+                                           .states = approval_statuses,
+                                           .transitions = scope_transitions,
+                                           .ntransitions = NFIELDS(scope_transitions),
+                                           .superseded = "superseded" };
 
 const regdef reg_scope = {
-    .num = RN_SCOPE, .name = "scope", .plural = "scopes", .key_prefix = "SCOPE",
+    .num = RN_SCOPE,
+    .name = "scope",
+    .plural = "scopes",
+    .key_prefix = "SCOPE",
     .label = F_SCOPE_STATEMENT,
     .summary = "ISMS scope statement, versioned, approved by the management body",
-    .fields = scope_fields, .nfields = NFIELDS(scope_fields), .lifecycle = &scope_lifecycle,
+    .fields = scope_fields,
+    .nfields = NFIELDS(scope_fields),
+    .lifecycle = &scope_lifecycle,
 };
 static int rules_context(struct dom *d, record *r, const record *old, isms_err *e)
 {
@@ -40,14 +49,23 @@ static int rules_context(struct dom *d, record *r, const record *old, isms_err *
 }
 
 const regdef reg_context = {
-    .num = RN_CONTEXT, .name = "context", .plural = "context_issues", .key_prefix = "CTX",
+    .num = RN_CONTEXT,
+    .name = "context",
+    .plural = "context_issues",
+    .key_prefix = "CTX",
     .label = F_CONTEXT_TITLE,
     .summary = "internal and external issues (context of the organisation)",
-    .fields = context_fields, .nfields = NFIELDS(context_fields), .check = rules_context,
+    .fields = context_fields,
+    .nfields = NFIELDS(context_fields),
+    .check = rules_context,
 };
 const regdef reg_stakeholder = {
-    .num = RN_STAKEHOLDER, .name = "stakeholder", .plural = "stakeholders", .key_prefix = "STK",
+    .num = RN_STAKEHOLDER,
+    .name = "stakeholder",
+    .plural = "stakeholders",
+    .key_prefix = "STK",
     .label = F_STAKEHOLDER_NAME,
     .summary = "interested parties and their requirements",
-    .fields = stakeholder_fields, .nfields = NFIELDS(stakeholder_fields),
+    .fields = stakeholder_fields,
+    .nfields = NFIELDS(stakeholder_fields),
 };

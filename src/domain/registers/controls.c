@@ -7,24 +7,32 @@
 
 #include <string.h>
 
-const char *const control_statuses[] = {"planned", "implemented", "operating", "retired", NULL};
+const char *const control_statuses[] = { "planned", "implemented", "operating", "retired", NULL };
 
-static const char *const control_types[] = {
-    "preventive", "detective", "corrective", "deterrent", "recovery", "compensating", NULL};
-static const char *const automation_kinds[] = {"manual", "automated", "hybrid", NULL};
+static const char *const control_types[] = { "preventive", "detective", "corrective",
+                                             "deterrent",  "recovery",  "compensating",
+                                             NULL };
+static const char *const automation_kinds[] = { "manual", "automated", "hybrid", NULL };
 static const char *const fair_targets[] = {
-    "tef", "vulnerability", "lef", "primary-loss", "secondary-loss", "loss-magnitude", "transfer", NULL};
-static const char *const cover_bases[] = {"per-event", "annual", NULL};
-static const char *const effectiveness_levels[] = {
-    "not-assessed", "effective", "partially-effective", "ineffective", NULL};
+    "tef", "vulnerability", "lef", "primary-loss", "secondary-loss", "loss-magnitude", "transfer",
+    NULL
+};
+static const char *const cover_bases[] = { "per-event", "annual", NULL };
+static const char *const effectiveness_levels[] = { "not-assessed", "effective",
+                                                    "partially-effective", "ineffective", NULL };
 
 static const fielddef control_fields[] = FIELD_TABLE(CONTROL_FIELDS);
 
 const regdef reg_control = {
-    .num = RN_CONTROL, .name = "control", .plural = "controls", .key_prefix = "CTL",
+    .num = RN_CONTROL,
+    .name = "control",
+    .plural = "controls",
+    .key_prefix = "CTL",
     .label = F_CONTROL_TITLE,
     .summary = "the internal control set: owner, type, lifecycle, cost, risks treated",
-    .fields = control_fields, .nfields = NFIELDS(control_fields), .check = rules_control,
+    .fields = control_fields,
+    .nfields = NFIELDS(control_fields),
+    .check = rules_control,
 };
 
 /* ---- rules ---- */
@@ -33,21 +41,28 @@ const regdef reg_control = {
  * removed, or insurance (transfer) with a deductible or a limit. */
 static int check_control_effect(const record *r, isms_err *e)
 {
-    const char *acts_on = record_text(r, F_CONTROL_ACTS_ON), *reduction = record_text(r, F_CONTROL_REDUCTION);
+    const char *acts_on = record_text(r, F_CONTROL_ACTS_ON),
+               *reduction = record_text(r, F_CONTROL_REDUCTION);
     int insurance = acts_on && !strcmp(acts_on, "transfer");
-    int terms = !record_cval(r, F_CONTROL_DEDUCTIBLE)->null || !record_cval(r, F_CONTROL_COVER_LIMIT)->null ||
+    int terms = !record_cval(r, F_CONTROL_DEDUCTIBLE)->null ||
+                !record_cval(r, F_CONTROL_COVER_LIMIT)->null ||
                 record_text(r, F_CONTROL_COVER_BASIS);
     if (reduction && !acts_on)
-        return err_set(e, E_INVALID, "acts_on", "acts_on: a reduction needs the factor it acts on "
+        return err_set(e, E_INVALID, "acts_on",
+                       "acts_on: a reduction needs the factor it acts on "
                        "(tef, vulnerability, lef, primary-loss, secondary-loss, loss-magnitude)");
     if (acts_on && !insurance && !reduction)
-        return err_set(e, E_INVALID, "reduction", "reduction: say how much of %s the control "
-                       "removes, e.g. pert(0.3,0.5,0.7)", acts_on);
+        return err_set(e, E_INVALID, "reduction",
+                       "reduction: say how much of %s the control "
+                       "removes, e.g. pert(0.3,0.5,0.7)",
+                       acts_on);
     if (insurance && reduction)
-        return err_set(e, E_INVALID, "reduction", "reduction: insurance transfers loss through "
+        return err_set(e, E_INVALID, "reduction",
+                       "reduction: insurance transfers loss through "
                        "its deductible and limit, not a reduction");
     if (terms && !insurance)
-        return err_set(e, E_INVALID, "deductible", "deductible: deductible, cover limit and cover "
+        return err_set(e, E_INVALID, "deductible",
+                       "deductible: deductible, cover limit and cover "
                        "basis belong to insurance (acts_on transfer)");
     return reduction ? dom_fair_check_share(reduction, e) : 0;
 }
@@ -59,8 +74,9 @@ int rules_control(dom *d, record *r, const record *old, isms_err *e)
         return rc;
     const char *status = record_text(r, F_CONTROL_STATUS);
     if (!rules_is_retiring(r, old) && !strcmp(status, "retired"))
-        return err_set(e, E_INVALID, "status",
-                       "status: a control is retired with `isms control retire`, which keeps its history");
+        return err_set(
+            e, E_INVALID, "status",
+            "status: a control is retired with `isms control retire`, which keeps its history");
     if ((!strcmp(status, "implemented") || !strcmp(status, "operating")) &&
         record_cval(r, F_CONTROL_IMPLEMENTED_ON)->null) {
         char today[11];

@@ -24,14 +24,29 @@
 /* The registers' numbers (regdef.num), never stored: they only tell ids
  * apart. The order of registers[] (dependencies) is kept there, not here. */
 enum regnum {
-    RN_ORG = 1, RN_PERSON, RN_SCOPE, RN_CONTEXT, RN_STAKEHOLDER, RN_OBJECTIVE, RN_ASSET,
-    RN_THREAT, RN_RISK, RN_CONTROL, RN_APPETITE, RN_ACCEPTANCE, RN_ANALYSIS, RN_SIGNING_KEY,
+    RN_ORG = 1,
+    RN_PERSON,
+    RN_SCOPE,
+    RN_CONTEXT,
+    RN_STAKEHOLDER,
+    RN_OBJECTIVE,
+    RN_ASSET,
+    RN_THREAT,
+    RN_RISK,
+    RN_CONTROL,
+    RN_APPETITE,
+    RN_ACCEPTANCE,
+    RN_ANALYSIS,
+    RN_SIGNING_KEY,
 };
 
 #define FIELD_ENUM_(id, def) id,
 #define FIELD_IDS(rn, LIST) enum { rn##_BEFORE_FIRST_ = FIELD_ID(rn, 0) - 1, LIST(FIELD_ENUM_) }
 
 #define FIELD_DEF_(id, def) def,
-#define FIELD_TABLE(LIST) { LIST(FIELD_DEF_) }
+#define FIELD_TABLE(LIST) \
+    {                     \
+        LIST(FIELD_DEF_)  \
+    }
 
 #endif

@@ -6,19 +6,25 @@
 
 #include <string.h>
 
-const char *const role_names[] = {
-    "management-body", "isms-lead", "risk-owner", "control-owner", "asset-owner",
-    "internal-auditor", "reader", NULL};
+const char *const role_names[] = { "management-body", "isms-lead",   "risk-owner",
+                                   "control-owner",   "asset-owner", "internal-auditor",
+                                   "reader",          NULL };
 /* A principal holds its roles as bits of an unsigned (principal.roles). */
-_Static_assert(sizeof role_names / sizeof *role_names - 1 <= 32, "more roles than principal.roles has bits");
+_Static_assert(sizeof role_names / sizeof *role_names - 1 <= 32,
+               "more roles than principal.roles has bits");
 
 static const fielddef person_fields[] = FIELD_TABLE(PERSON_FIELDS);
 
 const regdef reg_person = {
-    .num = RN_PERSON, .name = "person", .plural = "people", .key_prefix = "PER",
+    .num = RN_PERSON,
+    .name = "person",
+    .plural = "people",
+    .key_prefix = "PER",
     .label = F_PERSON_NAME,
     .summary = "people and their ISMS roles",
-    .fields = person_fields, .nfields = NFIELDS(person_fields), .check = rules_person,
+    .fields = person_fields,
+    .nfields = NFIELDS(person_fields),
+    .check = rules_person,
 };
 
 /* ---- rules ---- */
@@ -39,7 +45,8 @@ typedef struct owned_list {
 
 static int collect_owned(const regdef *reg, const fielddef *f, const char *key, void *ctx)
 {
-    (void)reg; (void)f;
+    (void)reg;
+    (void)f;
     owned_list *l = ctx;
     if (f->type != FT_REF)
         return 0;
@@ -53,13 +60,12 @@ static int collect_owned(const regdef *reg, const fielddef *f, const char *key, 
  * cannot leave the register until they are reassigned. */
 static int check_person_retire(dom *d, const record *r, isms_err *e)
 {
-    owned_list l = {.n = 0};
+    owned_list l = { .n = 0 };
     buf_init(&l.keys);
     int rc = store_referrers(dom_store(d), &reg_person, r->id, collect_owned, &l, e);
     if (!rc && l.n)
-        rc = err_set(e, E_CONFLICT, "person",
-                     "%s still owns %d record%s (%s%s); reassign %s first", r->key, l.n,
-                     l.n == 1 ? "" : "s", buf_str(&l.keys), l.n > 10 ? ", ..." : "",
+        rc = err_set(e, E_CONFLICT, "person", "%s still owns %d record%s (%s%s); reassign %s first",
+                     r->key, l.n, l.n == 1 ? "" : "s", buf_str(&l.keys), l.n > 10 ? ", ..." : "",
                      l.n == 1 ? "it" : "them");
     buf_reset(&l.keys);
     return rc;
@@ -110,9 +116,9 @@ static int count_holder(const record *r, void *ctx)
 /* Who else, among active people, holds `role`. */
 static int others_holding(dom *d, const char *role, int64_t except, int *n, isms_err *e)
 {
-    store_filter f = {.field = field_def(&reg_person, F_PERSON_ROLES), .sval = role};
-    store_query q = {.filters = &f, .nfilters = 1};
-    holders h = {except, 0};
+    store_filter f = { .field = field_def(&reg_person, F_PERSON_ROLES), .sval = role };
+    store_query q = { .filters = &f, .nfilters = 1 };
+    holders h = { except, 0 };
     int rc = store_scan(dom_store(d), &reg_person, &q, count_holder, &h, e);
     *n = h.n;
     return rc;
@@ -141,13 +147,16 @@ static int check_role_loss(dom *d, const record *r, const record *old, isms_err 
             if (!rc && role_approves(lost->keys[k]) && !others)
                 alone = lost->keys[k];
         }
-        const char *nobody = alone ? arena_printf(dom_arena(d), "; nobody else holds %s", alone) : "";
+        const char *nobody =
+            alone ? arena_printf(dom_arena(d), "; nobody else holds %s", alone) : "";
         if (!rc && !dom_confirmed(d))
-            rc = err_set(e, E_CONFLICT, "roles", "roles: %s would no longer approve anything nor accept "
-                         "risks (losing %s)%s; confirm with --force", r->key, buf_str(&had), nobody);
+            rc = err_set(e, E_CONFLICT, "roles",
+                         "roles: %s would no longer approve anything nor accept "
+                         "risks (losing %s)%s; confirm with --force",
+                         r->key, buf_str(&had), nobody);
         else if (!rc)
-            dom_warn(d, "roles: %s no longer approves or accepts anything (was: %s)%s", r->key, buf_str(&had),
-                     nobody);
+            dom_warn(d, "roles: %s no longer approves or accepts anything (was: %s)%s", r->key,
+                     buf_str(&had), nobody);
     }
     buf_reset(&had);
     buf_reset(&has);

@@ -6,17 +6,15 @@
 
 #include <string.h>
 
-static const regdef *const builtin_registers[] = {
-    &reg_org, &reg_person, &reg_scope, &reg_context, &reg_stakeholder, &reg_objective,
-    &reg_asset, &reg_threat, &reg_risk, &reg_control, &reg_appetite, &reg_acceptance,
-    &reg_analysis, &reg_signing_key, NULL};
+static const regdef *const builtin_registers[] = { &reg_org,      &reg_person,      &reg_scope,
+                                                   &reg_context,  &reg_stakeholder, &reg_objective,
+                                                   &reg_asset,    &reg_threat,      &reg_risk,
+                                                   &reg_control,  &reg_appetite,    &reg_acceptance,
+                                                   &reg_analysis, &reg_signing_key, NULL };
 
 const regdef *const *registers = builtin_registers;
 
-void registers_use(const regdef *const *set)
-{
-    registers = set ? set : builtin_registers;
-}
+void registers_use(const regdef *const *set) { registers = set ? set : builtin_registers; }
 
 const regdef *register_find(const char *name)
 {
@@ -26,7 +24,7 @@ const regdef *register_find(const char *name)
     return NULL;
 }
 
-const char *const approval_statuses[] = {"draft", "approved", "superseded", NULL};
+const char *const approval_statuses[] = { "draft", "approved", "superseded", NULL };
 
 int rules_is_retiring(const record *r, const record *old)
 {
@@ -44,5 +42,6 @@ void rules_warn_past_date(struct dom *d, const record *r, int fid)
     if (r->key)
         dom_warn(d, "%s: %s is in the past: %s is due for review now", name, v->s, r->key);
     else
-        dom_warn(d, "%s: %s is in the past: the new %s is due for review now", name, v->s, r->reg->name);
+        dom_warn(d, "%s: %s is in the past: the new %s is due for review now", name, v->s,
+                 r->reg->name);
 }

@@ -37,7 +37,7 @@ const regdef *register_find(const char *name);
 
 /* ---- shared by several families ---- */
 
-extern const char *const approval_statuses[];  /* draft, approved, superseded */
+extern const char *const approval_statuses[]; /* draft, approved, superseded */
 
 /* Is this change a retirement (old active, r retired)? */
 int rules_is_retiring(const record *r, const record *old);
@@ -53,9 +53,12 @@ void rules_warn_past_date(struct dom *d, const record *r, int fid);
  * frozen: a change is a new version. One transition, stamped into the
  * register's own approved_by and approved_at fields. */
 #define APPROVAL_TRANSITION(by_field, at_field)                                                   \
-    {.verb = "approve", .from = "draft", .to = "approved", .role = "management-body",             \
-     .flags = LC_SUPERSEDES | LC_FREEZES, .stamp_by = (by_field), .stamp_at = (at_field),         \
-     .help = "approve this version: the management body signs it off (NIS2 Art. 20, DORA Art. 5, " \
-             "ISO/IEC 27001 Cl. 5.1); the version approved before it is superseded"}
+    {                                                                                             \
+        .verb = "approve", .from = "draft", .to = "approved", .role = "management-body",          \
+        .flags = LC_SUPERSEDES | LC_FREEZES, .stamp_by = (by_field), .stamp_at = (at_field),      \
+        .help =                                                                                   \
+            "approve this version: the management body signs it off (NIS2 Art. 20, DORA Art. 5, " \
+            "ISO/IEC 27001 Cl. 5.1); the version approved before it is superseded"                \
+    }
 
 #endif

@@ -10,14 +10,16 @@
 #include <string.h>
 
 static const char *const threat_categories[] = {
-    "governance", "compliance", "detection", "operations", "response", "vulnerability",
-    "personnel", "knowledge", "supply-chain", "physical", "concentration", "ai", "insurance",
-    "frameworks", "competence", "cyber", "other", NULL};
-static const char *const treatments[] = {"undecided", "mitigate", "accept", "transfer", "avoid", NULL};
-static const char *const loss_models[] = {"compound", "product", NULL};
-static const char *const analysis_kinds[] = {"risk", "portfolio", "control-return", NULL};
-static const char *const analysis_verdicts[] = {"within-appetite", "above-appetite", "above-tolerance",
-                                                "no-appetite", NULL};
+    "governance", "compliance", "detection",    "operations", "response",      "vulnerability",
+    "personnel",  "knowledge",  "supply-chain", "physical",   "concentration", "ai",
+    "insurance",  "frameworks", "competence",   "cyber",      "other",         NULL
+};
+static const char *const treatments[] = { "undecided", "mitigate", "accept",
+                                          "transfer",  "avoid",    NULL };
+static const char *const loss_models[] = { "compound", "product", NULL };
+static const char *const analysis_kinds[] = { "risk", "portfolio", "control-return", NULL };
+static const char *const analysis_verdicts[] = { "within-appetite", "above-appetite",
+                                                 "above-tolerance", "no-appetite", NULL };
 
 static const fielddef threat_fields[] = FIELD_TABLE(THREAT_FIELDS);
 
@@ -28,30 +30,51 @@ static const fielddef acceptance_fields[] = FIELD_TABLE(ACCEPTANCE_FIELDS);
 static const fielddef analysis_fields[] = FIELD_TABLE(ANALYSIS_FIELDS);
 
 const regdef reg_threat = {
-    .num = RN_THREAT, .name = "threat", .plural = "threats", .key_prefix = "THR",
+    .num = RN_THREAT,
+    .name = "threat",
+    .plural = "threats",
+    .key_prefix = "THR",
     .label = F_THREAT_NAME,
     .summary = "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
                "built in, and your own",
-    .fields = threat_fields, .nfields = NFIELDS(threat_fields), .check = rules_threat,
+    .fields = threat_fields,
+    .nfields = NFIELDS(threat_fields),
+    .check = rules_threat,
 };
 const regdef reg_risk = {
-    .num = RN_RISK, .name = "risk", .plural = "risks", .key_prefix = "RISK",
+    .num = RN_RISK,
+    .name = "risk",
+    .plural = "risks",
+    .key_prefix = "RISK",
     .label = F_RISK_TITLE,
-    .summary = "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
-    .fields = risk_fields, .nfields = NFIELDS(risk_fields), .check = rules_risk,
+    .summary =
+        "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
+    .fields = risk_fields,
+    .nfields = NFIELDS(risk_fields),
+    .check = rules_risk,
 };
 const regdef reg_acceptance = {
-    .num = RN_ACCEPTANCE, .name = "acceptance", .plural = "acceptances", .key_prefix = "ACC",
+    .num = RN_ACCEPTANCE,
+    .name = "acceptance",
+    .plural = "acceptances",
+    .key_prefix = "ACC",
     .label = F_ACCEPTANCE_RATIONALE,
     .summary = "risk acceptances: who accepted what, on which basis, until when",
-    .fields = acceptance_fields, .nfields = NFIELDS(acceptance_fields), .check = rules_acceptance,
+    .fields = acceptance_fields,
+    .nfields = NFIELDS(acceptance_fields),
+    .check = rules_acceptance,
     .flags = REG_SYSTEM,
 };
 const regdef reg_analysis = {
-    .num = RN_ANALYSIS, .name = "analysis", .plural = "analyses", .key_prefix = "QNT",
+    .num = RN_ANALYSIS,
+    .name = "analysis",
+    .plural = "analyses",
+    .key_prefix = "QNT",
     .label = F_ANALYSIS_SUBJECT,
-    .summary = "quantified results with their inputs, seed and engine, so every figure can be reproduced",
-    .fields = analysis_fields, .nfields = NFIELDS(analysis_fields),
+    .summary =
+        "quantified results with their inputs, seed and engine, so every figure can be reproduced",
+    .fields = analysis_fields,
+    .nfields = NFIELDS(analysis_fields),
     .flags = REG_SYSTEM,
 };
 
@@ -67,16 +90,21 @@ int rules_threat(dom *d, record *r, const record *old, isms_err *e)
     if (!old || !record_int(old, F_THREAT_BUILTIN))
         return 0;
     if (rules_is_retiring(r, old))
-        return err_set(e, E_CONFLICT, "threat", "%s is a built-in threat of isms's catalogue and cannot be "
-                       "retired; unlink it from your risks instead", old->key);
-    static const int fixed[] = {F_THREAT_NAME, F_THREAT_DESCRIPTION, F_THREAT_CATEGORY};
+        return err_set(e, E_CONFLICT, "threat",
+                       "%s is a built-in threat of isms's catalogue and cannot be "
+                       "retired; unlink it from your risks instead",
+                       old->key);
+    static const int fixed[] = { F_THREAT_NAME, F_THREAT_DESCRIPTION, F_THREAT_CATEGORY };
     for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++) {
         const char *was = record_text(old, fixed[k]), *now = record_text(r, fixed[k]);
         if ((was == NULL) != (now == NULL) || (was && strcmp(was, now))) {
             const char *name = field_def(&reg_threat, fixed[k])->name;
-            return err_set(e, E_CONFLICT, name, "%s: %s is a built-in threat of isms's catalogue: its name, "
-                           "description and category cannot change (its steward can); add a threat of your "
-                           "own for a variant (isms threat add)", name, old->key);
+            return err_set(
+                e, E_CONFLICT, name,
+                "%s: %s is a built-in threat of isms's catalogue: its name, "
+                "description and category cannot change (its steward can); add a threat of your "
+                "own for a variant (isms threat add)",
+                name, old->key);
         }
     }
     return 0;
@@ -89,9 +117,10 @@ static int check_residual(const record *r, int residual_id, int inherent_id, ism
     const value *res = record_cval(r, residual_id);
     int64_t inh = record_int(r, inherent_id);
     if (!res->null && res->i > inh)
-        return err_set(e, E_INVALID, residual,
-                       "%s: %lld is above the inherent %s (%lld); controls cannot make a risk worse",
-                       residual, (long long)res->i, inherent, (long long)inh);
+        return err_set(
+            e, E_INVALID, residual,
+            "%s: %lld is above the inherent %s (%lld); controls cannot make a risk worse", residual,
+            (long long)res->i, inherent, (long long)inh);
     return 0;
 }
 
@@ -101,29 +130,37 @@ static int check_residual(const record *r, int residual_id, int inherent_id, ism
 static int check_fair_inputs(const record *r, isms_err *e)
 {
     int lef = !!record_text(r, F_RISK_LEF), tef = !!record_text(r, F_RISK_TEF),
-        vuln = !!record_text(r, F_RISK_VULNERABILITY), tcap = !!record_text(r, F_RISK_THREAT_CAPABILITY),
-        rs = !!record_text(r, F_RISK_RESISTANCE_STRENGTH), plm = !!record_text(r, F_RISK_PRIMARY_LOSS),
-        slep = !!record_text(r, F_RISK_SECONDARY_PROBABILITY), slm = !!record_text(r, F_RISK_SECONDARY_LOSS);
+        vuln = !!record_text(r, F_RISK_VULNERABILITY),
+        tcap = !!record_text(r, F_RISK_THREAT_CAPABILITY),
+        rs = !!record_text(r, F_RISK_RESISTANCE_STRENGTH),
+        plm = !!record_text(r, F_RISK_PRIMARY_LOSS),
+        slep = !!record_text(r, F_RISK_SECONDARY_PROBABILITY),
+        slm = !!record_text(r, F_RISK_SECONDARY_LOSS);
     if (!(lef | tef | vuln | tcap | rs | plm | slep | slm))
         return 0;
     if (lef && (tef || vuln || tcap || rs))
-        return err_set(e, E_INVALID, "lef", "lef: give the loss event frequency directly, or derive "
+        return err_set(e, E_INVALID, "lef",
+                       "lef: give the loss event frequency directly, or derive "
                        "it from tef and vulnerability, not both");
     if (!lef && !tef)
-        return err_set(e, E_INVALID, "lef", "lef: a FAIR model needs a loss event frequency "
+        return err_set(e, E_INVALID, "lef",
+                       "lef: a FAIR model needs a loss event frequency "
                        "(lef, or tef with vulnerability)");
     if (tef && !vuln && !(tcap && rs))
-        return err_set(e, E_INVALID, "vulnerability", "vulnerability: tef needs a vulnerability "
+        return err_set(e, E_INVALID, "vulnerability",
+                       "vulnerability: tef needs a vulnerability "
                        "(vulnerability, or threat_capability with resistance_strength)");
     if (vuln && (tcap || rs))
-        return err_set(e, E_INVALID, "vulnerability", "vulnerability: give it directly or as threat "
+        return err_set(e, E_INVALID, "vulnerability",
+                       "vulnerability: give it directly or as threat "
                        "capability against resistance strength, not both");
     if (tcap != rs)
         return err_set(e, E_INVALID, tcap ? "resistance_strength" : "threat_capability",
                        "%s: threat capability and resistance strength go together",
                        tcap ? "resistance_strength" : "threat_capability");
     if (!plm)
-        return err_set(e, E_INVALID, "primary_loss", "primary_loss: a FAIR model needs the primary "
+        return err_set(e, E_INVALID, "primary_loss",
+                       "primary_loss: a FAIR model needs the primary "
                        "loss per event (primary_loss)");
     if (slep != slm)
         return err_set(e, E_INVALID, slep ? "secondary_loss" : "secondary_probability",
@@ -166,7 +203,8 @@ int risk_score(const record *risk)
 
 int risk_residual_score(const record *risk)
 {
-    const value *rl = record_cval(risk, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(risk, F_RISK_RESIDUAL_IMPACT);
+    const value *rl = record_cval(risk, F_RISK_RESIDUAL_LIKELIHOOD),
+                *ri = record_cval(risk, F_RISK_RESIDUAL_IMPACT);
     int64_t l = rl->null ? record_int(risk, F_RISK_LIKELIHOOD) : rl->i;
     int64_t i = ri->null ? record_int(risk, F_RISK_IMPACT) : ri->i;
     return (int)(l * i);

@@ -8,38 +8,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const key_algorithms[] = {"ed25519", NULL};
-static const char *const key_purposes[] = {"checkpoint", "witness", NULL};
+static const char *const key_algorithms[] = { "ed25519", NULL };
+static const char *const key_purposes[] = { "checkpoint", "witness", NULL };
 
 static const fielddef signing_key_fields[] = FIELD_TABLE(SIGNING_KEY_FIELDS);
 
 const regdef reg_signing_key = {
-    .num = RN_SIGNING_KEY, .name = "signing_key", .plural = "signing_keys", .key_prefix = "KEY",
+    .num = RN_SIGNING_KEY,
+    .name = "signing_key",
+    .plural = "signing_keys",
+    .key_prefix = "KEY",
     .label = F_SIGNING_KEY_NAME,
     .summary = "public keys that sign ledger checkpoints, and auditors' keys",
-    .fields = signing_key_fields, .nfields = NFIELDS(signing_key_fields), .check = rules_signing_key,
+    .fields = signing_key_fields,
+    .nfields = NFIELDS(signing_key_fields),
+    .check = rules_signing_key,
 };
 
-static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
 
 int rules_signing_key(dom *d, record *r, const record *old, isms_err *e)
 {
     (void)d;
-    static const int fixed[] = {F_SIGNING_KEY_NAME, F_SIGNING_KEY_PURPOSE, F_SIGNING_KEY_PUBLIC_KEY,
-                                F_SIGNING_KEY_ALGORITHM};
+    static const int fixed[] = { F_SIGNING_KEY_NAME, F_SIGNING_KEY_PURPOSE,
+                                 F_SIGNING_KEY_PUBLIC_KEY, F_SIGNING_KEY_ALGORITHM };
     if (old) {
         /* A key is what it signs with: another key is another record. */
         for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
             const char *name = field_def(&reg_signing_key, fixed[i])->name;
             if (!same_text(record_text(r, fixed[i]), record_text(old, fixed[i])))
-                return err_set(e, E_INVALID, name, "%s of %s cannot change: retire the key "
-                               "and add the new one", name, old->key);
+                return err_set(e, E_INVALID, name,
+                               "%s of %s cannot change: retire the key "
+                               "and add the new one",
+                               name, old->key);
         }
         return 0;
     }
-    const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY), *name = record_text(r, F_SIGNING_KEY_NAME);
+    const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY),
+               *name = record_text(r, F_SIGNING_KEY_NAME);
     if (!text || !name || !record_text(r, F_SIGNING_KEY_PURPOSE))
-        return err_set(e, E_INVALID, "public_key", "a signing key is recorded from its key file: "
+        return err_set(e, E_INVALID, "public_key",
+                       "a signing key is recorded from its key file: "
                        "isms key add --key FILE (or --public-key KEY for an auditor's key)");
     verifier_key k;
     int rc = signkey_parse_verifier(text, &k, e);
@@ -58,9 +70,11 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
     record_init(&in, &reg_signing_key, &d->a);
     int rc = dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_NAME), k->name, e);
     if (!rc)
-        rc = dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_PURPOSE), purpose, e);
+        rc =
+            dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_PURPOSE), purpose, e);
     if (!rc)
-        rc = dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_PUBLIC_KEY), text, e);
+        rc =
+            dom_set_value(d, &in, field_index(&reg_signing_key, F_SIGNING_KEY_PUBLIC_KEY), text, e);
     if (!rc && holder)
         rc = dom_set_text(d, &in, regdef_field(&reg_signing_key, "holder"), holder, e);
     /* name, purpose and public_key are isms's to set: added as a workflow
@@ -114,8 +128,8 @@ static int note_entry(const ledger_row *row, void *ctx)
 
 int dom_keys_load(dom *d, known_key **out, int *n, isms_err *e)
 {
-    key_list l = {0};
-    store_query all = {.include_retired = 1};
+    key_list l = { 0 };
+    store_query all = { .include_retired = 1 };
     int rc = dom_list(d, &reg_signing_key, &all, collect_key, &l, e);
     for (int i = 0; !rc && i < l.n; i++)
         rc = store_ledger_scan(dom_store(d), l.keys[i].key, note_entry, &l.keys[i], e);
@@ -132,6 +146,6 @@ int dom_keys_load(dom *d, known_key **out, int *n, isms_err *e)
 int known_key_valid_at(const known_key *k, int64_t size)
 {
     if (!k->key[0])
-        return 1;   /* given by the verifier: trusted for every size */
+        return 1; /* given by the verifier: trusted for every size */
     return k->added && k->added <= size && (!k->retired || k->retired > size);
 }

@@ -19,13 +19,21 @@
 #include "domain/registers/fields.h"
 #include "ledger/signkey.h"
 
-#define SIGNING_KEY_FIELDS(X) \
-    X(F_SIGNING_KEY_NAME, TEXT("name", FF_LIST | FF_SYSTEM, "the key's name, as in the signature lines of checkpoints", SIGNKEY_NAME_MAX)) \
-    X(F_SIGNING_KEY_PURPOSE, ENUM("purpose", FF_LIST | FF_SYSTEM, key_purposes, NULL, "checkpoint (this repository's key) or witness (an auditor's)")) \
-    X(F_SIGNING_KEY_PUBLIC_KEY, TEXT("public_key", FF_UNIQUE | FF_SYSTEM, "the public key, NAME+ID+KEY (C2SP signed-note verifier key)", SIGNKEY_TEXT_MAX)) \
-    X(F_SIGNING_KEY_ALGORITHM, ENUM("algorithm", FF_SYSTEM, key_algorithms, "ed25519", "signature algorithm")) \
+/* clang-format off: one line per field */
+#define SIGNING_KEY_FIELDS(X)                                                                      \
+    X(F_SIGNING_KEY_NAME,                                                                          \
+      TEXT("name", FF_LIST | FF_SYSTEM,                                                            \
+           "the key's name, as in the signature lines of checkpoints", SIGNKEY_NAME_MAX))          \
+    X(F_SIGNING_KEY_PURPOSE, ENUM("purpose", FF_LIST | FF_SYSTEM, key_purposes, NULL,              \
+                                  "checkpoint (this repository's key) or witness (an auditor's)")) \
+    X(F_SIGNING_KEY_PUBLIC_KEY,                                                                    \
+      TEXT("public_key", FF_UNIQUE | FF_SYSTEM,                                                    \
+           "the public key, NAME+ID+KEY (C2SP signed-note verifier key)", SIGNKEY_TEXT_MAX))       \
+    X(F_SIGNING_KEY_ALGORITHM,                                                                     \
+      ENUM("algorithm", FF_SYSTEM, key_algorithms, "ed25519", "signature algorithm"))              \
     X(F_SIGNING_KEY_HOLDER, TEXT("holder", FF_LIST, "who keeps the private key", 200))
 FIELD_IDS(RN_SIGNING_KEY, SIGNING_KEY_FIELDS);
+/* clang-format on */
 
 extern const regdef reg_signing_key;
 
@@ -41,10 +49,10 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
  * <= n and not retired at entry <= n). */
 typedef struct known_key {
     verifier_key vk;
-    char key[32];          /* "KEY-1"; "" for a key given on the command line */
+    char key[32]; /* "KEY-1"; "" for a key given on the command line */
     int witness;
-    int64_t added;         /* seq of its add entry */
-    int64_t retired;       /* seq of its retire entry, 0 while active */
+    int64_t added;   /* seq of its add entry */
+    int64_t retired; /* seq of its retire entry, 0 while active */
 } known_key;
 
 /* All recorded keys, in key order; *out is malloc'd (free it). A record

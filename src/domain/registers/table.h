@@ -13,23 +13,61 @@
 #define TEXT_OF_(x) #x
 #define TEXT_OF(x) TEXT_OF_(x)
 
-#define TEXT(n, fl, h, cap) {.name = n, .type = FT_TEXT, .flags = fl, .help = h, .max = cap}
-#define LONGTEXT(n, fl, h) {.name = n, .type = FT_TEXT, .flags = (fl) | FF_MULTILINE, .help = h, .max = 65536}
-#define INT(n, fl, lo, hi, d, h) {.name = n, .type = FT_INT, .flags = fl, .min = lo, .max = hi, .deflt = d, .help = h}
-#define ENUM(n, fl, c, d, h) {.name = n, .type = FT_ENUM, .flags = fl, .choices = c, .deflt = d, .help = h}
-#define REF(n, fl, tgt, h) {.name = n, .type = FT_REF, .flags = fl, .target = tgt, .help = h}
+#define TEXT(n, fl, h, cap)                                            \
+    {                                                                  \
+        .name = n, .type = FT_TEXT, .flags = fl, .help = h, .max = cap \
+    }
+#define LONGTEXT(n, fl, h)                                                                \
+    {                                                                                     \
+        .name = n, .type = FT_TEXT, .flags = (fl) | FF_MULTILINE, .help = h, .max = 65536 \
+    }
+#define INT(n, fl, lo, hi, d, h)                                                            \
+    {                                                                                       \
+        .name = n, .type = FT_INT, .flags = fl, .min = lo, .max = hi, .deflt = d, .help = h \
+    }
+#define ENUM(n, fl, c, d, h)                                                         \
+    {                                                                                \
+        .name = n, .type = FT_ENUM, .flags = fl, .choices = c, .deflt = d, .help = h \
+    }
+#define REF(n, fl, tgt, h)                                               \
+    {                                                                    \
+        .name = n, .type = FT_REF, .flags = fl, .target = tgt, .help = h \
+    }
 #define OWNER(fl, h) REF("owner", fl, "person", h)
-#define MONEY(n, fl, h) {.name = n, .type = FT_MONEY, .flags = fl, .help = h}
-#define DATE(n, h) {.name = n, .type = FT_DATE, .help = h}
-#define TIME(n, fl, h) {.name = n, .type = FT_TIME, .flags = fl, .help = h}
-#define BOOL(n, fl, d, h) {.name = n, .type = FT_BOOL, .flags = fl, .deflt = d, .help = h}
-#define DIST(n, h) {.name = n, .type = FT_DIST, .help = h, .max = 2000}
-#define LEVEL(n, fl, h) {.name = n, .type = FT_INT, .flags = (fl) | FF_DYNMAX, .min = 1, .max = RISK_MATRIX_MAX, .help = h}
-#define LINKS(n, f, tgt, tbl, src, dst, h) \
-    {.name = n, .type = FT_LINKS, .flag = f, .target = tgt, .link_table = tbl, \
-     .link_src = src, .link_dst = dst, .help = h}
-#define ENUMSET(n, fl, f, c, tbl, src, dst, h) \
-    {.name = n, .type = FT_ENUMSET, .flags = fl, .flag = f, .choices = c, .link_table = tbl, \
-     .link_src = src, .link_dst = dst, .help = h}
+#define MONEY(n, fl, h)                                     \
+    {                                                       \
+        .name = n, .type = FT_MONEY, .flags = fl, .help = h \
+    }
+#define DATE(n, h)                            \
+    {                                         \
+        .name = n, .type = FT_DATE, .help = h \
+    }
+#define TIME(n, fl, h)                                     \
+    {                                                      \
+        .name = n, .type = FT_TIME, .flags = fl, .help = h \
+    }
+#define BOOL(n, fl, d, h)                                              \
+    {                                                                  \
+        .name = n, .type = FT_BOOL, .flags = fl, .deflt = d, .help = h \
+    }
+#define DIST(n, h)                                         \
+    {                                                      \
+        .name = n, .type = FT_DIST, .help = h, .max = 2000 \
+    }
+#define LEVEL(n, fl, h)                                                                         \
+    {                                                                                           \
+        .name = n, .type = FT_INT, .flags = (fl) | FF_DYNMAX, .min = 1, .max = RISK_MATRIX_MAX, \
+        .help = h                                                                               \
+    }
+#define LINKS(n, f, tgt, tbl, src, dst, h)                                                         \
+    {                                                                                              \
+        .name = n, .type = FT_LINKS, .flag = f, .target = tgt, .link_table = tbl, .link_src = src, \
+        .link_dst = dst, .help = h                                                                 \
+    }
+#define ENUMSET(n, fl, f, c, tbl, src, dst, h)                                                  \
+    {                                                                                           \
+        .name = n, .type = FT_ENUMSET, .flags = fl, .flag = f, .choices = c, .link_table = tbl, \
+        .link_src = src, .link_dst = dst, .help = h                                             \
+    }
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-enum { KEY_MAX = 254 };   /* a key, or a person's e-mail address standing for one */
+enum { KEY_MAX = 254 }; /* a key, or a person's e-mail address standing for one */
 
 static int enum_error(const fielddef *f, const char *text, isms_err *e)
 {
@@ -28,7 +28,8 @@ static int blank_error(const fielddef *f, const char *text, isms_err *e)
 
 static int check_text(const fielddef *f, const char *s, isms_err *e)
 {
-    int rc = text_check(f->name, s, (f->flags & FF_MULTILINE) != 0, f->max ? (size_t)f->max : 65536, e);
+    int rc =
+        text_check(f->name, s, (f->flags & FF_MULTILINE) != 0, f->max ? (size_t)f->max : 65536, e);
     if (rc)
         return rc;
     if (text_blank(s))
@@ -36,7 +37,8 @@ static int check_text(const fielddef *f, const char *s, isms_err *e)
     if (f->flags & FF_FOLD)
         for (const char *p = s; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
-                return err_set(e, E_INVALID, f->name, "%s: \"%s\" is kept in lower case", f->name, s);
+                return err_set(e, E_INVALID, f->name, "%s: \"%s\" is kept in lower case", f->name,
+                               s);
     return 0;
 }
 
@@ -56,10 +58,11 @@ static int check_int(dom *d, const fielddef *f, int64_t i, isms_err *e)
     if (i >= f->min && i <= max)
         return 0;
     if (f->flags & FF_DYNMAX)
-        return err_set(e, E_INVALID, f->name,
-                       "%s: %lld is out of range %lld..%lld (the organisation's risk matrix is %lldx%lld)",
-                       f->name, (long long)i, (long long)f->min, (long long)max, (long long)max,
-                       (long long)max);
+        return err_set(
+            e, E_INVALID, f->name,
+            "%s: %lld is out of range %lld..%lld (the organisation's risk matrix is %lldx%lld)",
+            f->name, (long long)i, (long long)f->min, (long long)max, (long long)max,
+            (long long)max);
     return err_set(e, E_INVALID, f->name, "%s: %lld is out of range %lld..%lld", f->name,
                    (long long)i, (long long)f->min, (long long)max);
 }
@@ -79,7 +82,7 @@ static int check_dist(const fielddef *f, const char *text, isms_err *e)
     int rc = text_check(f->name, text, 0, f->max ? (size_t)f->max : 65536, e);
     if (rc)
         return rc;
-    dist parsed = {0};
+    dist parsed = { 0 };
     rc = dist_parse(text, &parsed, f->name, e);
     if (!rc)
         rc = dom_fair_field_check(f->name, &parsed, e);
@@ -114,39 +117,30 @@ static int check_set(const fielddef *f, const value *v, isms_err *e)
 static int check_present(dom *d, const fielddef *f, const value *v, isms_err *e)
 {
     switch (f->type) {
-    case FT_TEXT:
-        return check_text(f, v->s, e);
-    case FT_INT:
-        return check_int(d, f, v->i, e);
-    case FT_MONEY:
-        return check_money(d, f, v->i, e);
+    case FT_TEXT: return check_text(f, v->s, e);
+    case FT_INT: return check_int(d, f, v->i, e);
+    case FT_MONEY: return check_money(d, f, v->i, e);
     case FT_BOOL:
-        return v->i == 0 || v->i == 1
-                   ? 0 : err_set(e, E_INVALID, f->name, "%s: %lld is not yes or no", f->name, (long long)v->i);
-    case FT_DATE:
-        return parse_date(f->name, v->s, e);
-    case FT_TIME:
-        return parse_timestamp(f->name, v->s, e);
-    case FT_ENUM:
-        return choice_index(f->choices, v->s) < 0 ? enum_error(f, v->s, e) : 0;
-    case FT_REF:
-        return check_key(f, v->s, e);
+        return v->i == 0 || v->i == 1 ? 0
+                                      : err_set(e, E_INVALID, f->name, "%s: %lld is not yes or no",
+                                                f->name, (long long)v->i);
+    case FT_DATE: return parse_date(f->name, v->s, e);
+    case FT_TIME: return parse_timestamp(f->name, v->s, e);
+    case FT_ENUM: return choice_index(f->choices, v->s) < 0 ? enum_error(f, v->s, e) : 0;
+    case FT_REF: return check_key(f, v->s, e);
     case FT_LINKS:
-    case FT_ENUMSET:
-        return check_set(f, v, e);
-    case FT_DIST:
-        return check_dist(f, v->s, e);
+    case FT_ENUMSET: return check_set(f, v, e);
+    case FT_DIST: return check_dist(f, v->s, e);
     }
     return err_set(e, E_INTERNAL, f->name, "%s: unhandled field type", f->name);
 }
 
-int dom_validate_value(dom *d, const regdef *reg, int fi, const value *v, unsigned how,
-                       isms_err *e)
+int dom_validate_value(dom *d, const regdef *reg, int fi, const value *v, unsigned how, isms_err *e)
 {
     const fielddef *f = &reg->fields[fi];
     if ((how & DOM_VALIDATE_USER) && (f->flags & FF_SYSTEM))
-        return err_set(e, E_INVALID, f->name, "%s is set by isms through its workflow, not directly",
-                       f->name);
+        return err_set(e, E_INVALID, f->name,
+                       "%s is set by isms through its workflow, not directly", f->name);
     int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
     if (!set && v->null) {
         /* Emptying a field: only those that may be empty. */

@@ -67,9 +67,9 @@ typedef struct gather {
     dom *d;
     arena *a;
     char today[11];
-    id_set treated;              /* risks with a control in place */
-    id_set accepted;             /* risks with a valid acceptance */
-    quant_latest *latest;        /* the latest analysis of each subject */
+    id_set treated;       /* risks with a control in place */
+    id_set accepted;      /* risks with a valid acceptance */
+    quant_latest *latest; /* the latest analysis of each subject */
     size_t nlatest;
     objective_count *objectives;
     size_t nobjectives;
@@ -95,7 +95,7 @@ static int count_control(const record *r, void *ctx)
         g->out->ineffective += !strcmp(eff, "ineffective");
         g->out->partial += !strcmp(eff, "partially-effective");
     }
-    if (strcmp(status, "planned"))   /* a plan treats nothing yet */
+    if (strcmp(status, "planned")) /* a plan treats nothing yet */
         for (int i = 0; i < t->n; i++)
             id_add(&g->treated, t->ids[i]);
     return 0;
@@ -124,7 +124,7 @@ static int note_analyses(dom *d, gather *g, isms_err *e)
     for (size_t k = 0; k < g->nlatest; k++) {
         const quant_latest *l = &g->latest[k];
         if (l->fresh.stale && !l->fresh.orphan)
-            s->stale[s->nstale++] = (dash_stale){l->key, l->subject, l->fresh.since};
+            s->stale[s->nstale++] = (dash_stale){ l->key, l->subject, l->fresh.since };
         if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
             s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);
             s->portfolio_key = l->key;
@@ -149,7 +149,7 @@ static objective_count *objective_of(gather *g, int64_t id)
         if (g->objectives[k].id == id)
             return &g->objectives[k];
     g->objectives = xrealloc(g->objectives, (g->nobjectives + 1) * sizeof *g->objectives);
-    g->objectives[g->nobjectives] = (objective_count){id, 0, 0};
+    g->objectives[g->nobjectives] = (objective_count){ id, 0, 0 };
     return &g->objectives[g->nobjectives++];
 }
 
@@ -178,7 +178,8 @@ static void note_quantified(gather *g, const record *r, int l, int i)
         s->outside_appetite++;
         keys_add(g->a, &s->outside, r->key);
     }
-    const value *al = record_cval(a->rec, F_ANALYSIS_LIKELIHOOD), *ai = record_cval(a->rec, F_ANALYSIS_IMPACT);
+    const value *al = record_cval(a->rec, F_ANALYSIS_LIKELIHOOD),
+                *ai = record_cval(a->rec, F_ANALYSIS_IMPACT);
     if (!al->null && !ai->null && quant_cells_disagree(s->matrix, l, i, (int)al->i, (int)ai->i))
         keys_add(g->a, &s->matrix_disagrees, r->key);
 }
@@ -190,10 +191,13 @@ static void keep_top(gather *g, const record *r, int residual)
     if (s->ntop == DASH_TOP_RISKS && s->top[DASH_TOP_RISKS - 1].residual >= residual)
         return;
     int at = s->ntop < DASH_TOP_RISKS ? s->ntop++ : DASH_TOP_RISKS - 1;
-    dash_risk row = {arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_RISK_TITLE)),
-                     arena_strdup(g->a, record_text(r, F_RISK_OWNER)),
-                     arena_strdup(g->a, record_text(r, F_RISK_TREATMENT)), risk_score(r), residual,
-                     risk_band(residual, s->matrix)};
+    dash_risk row = { arena_strdup(g->a, r->key),
+                      arena_strdup(g->a, record_text(r, F_RISK_TITLE)),
+                      arena_strdup(g->a, record_text(r, F_RISK_OWNER)),
+                      arena_strdup(g->a, record_text(r, F_RISK_TREATMENT)),
+                      risk_score(r),
+                      residual,
+                      risk_band(residual, s->matrix) };
     while (at > 0 && s->top[at - 1].residual < residual) {
         s->top[at] = s->top[at - 1];
         at--;
@@ -206,10 +210,12 @@ static int count_risk(const record *r, void *ctx)
     gather *g = ctx;
     dom_dash *s = g->out;
     int residual = risk_residual_score(r);
-    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
+                *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
     int l = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
     int i = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
-    const char *treatment = record_text(r, F_RISK_TREATMENT), *review = record_text(r, F_RISK_REVIEW_DATE);
+    const char *treatment = record_text(r, F_RISK_TREATMENT),
+               *review = record_text(r, F_RISK_REVIEW_DATE);
     s->risks++;
     note_quantified(g, r, l, i);
     if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
@@ -289,7 +295,7 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
     out->matrix = dom_matrix_size(d);
     out->currency = dom_currency(d);
     out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
-    gather g = {.out = out, .d = d, .a = dom_arena(d)};
+    gather g = { .out = out, .d = d, .a = dom_arena(d) };
     now_date(g.today);
     int rc = scan(d, &g, e);
     if (!rc)

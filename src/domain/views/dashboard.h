@@ -13,7 +13,7 @@ enum { DASH_TOP_RISKS = 5 };
 
 typedef struct dash_risk {
     const char *key, *title, *owner, *treatment;
-    int score, residual;          /* inherent and residual scores */
+    int score, residual; /* inherent and residual scores */
     const char *residual_band;
 } dash_risk;
 
@@ -26,49 +26,49 @@ typedef struct dash_keys {
 /* A latest analysis whose inputs changed since it ran. */
 typedef struct dash_stale {
     const char *key, *subject;
-    const char *since;            /* NULL: unknown */
+    const char *since; /* NULL: unknown */
 } dash_stale;
 
 typedef struct dom_dash {
-    int matrix;                   /* n of the n x n risk matrix */
+    int matrix; /* n of the n x n risk matrix */
     const char *currency;
     int has_org;
-    record org;                   /* the organisation profile, when has_org */
+    record org; /* the organisation profile, when has_org */
     /* objectives */
     int64_t objectives, objective_value;
-    const char *portfolio_key;    /* latest portfolio analysis by objective, or NULL */
-    const char *portfolio_results;  /* its results (JSON): the organisation's and each objective's
+    const char *portfolio_key;     /* latest portfolio analysis by objective, or NULL */
+    const char *portfolio_results; /* its results (JSON): the organisation's and each objective's
                                        loss, verdict against appetite and certainty */
-    int portfolio_stale;          /* its inputs changed since it ran */
+    int portfolio_stale;           /* its inputs changed since it ran */
     const char *portfolio_since;
-    dash_keys unquantified_objectives;  /* objectives with no quantified risk: no certainty */
-    int64_t value_unquantified;   /* value at stake of objectives with a risk not quantified */
+    dash_keys unquantified_objectives; /* objectives with no quantified risk: no certainty */
+    int64_t value_unquantified;        /* value at stake of objectives with a risk not quantified */
     /* risks (active) */
     int64_t risks;
-    int bands[4];                 /* residual: low, medium, high, critical */
-    int heat[6][6];               /* residual [likelihood][impact], levels 1..matrix */
-    dash_risk top[DASH_TOP_RISKS];  /* highest residual score first */
+    int bands[4];                  /* residual: low, medium, high, critical */
+    int heat[6][6];                /* residual [likelihood][impact], levels 1..matrix */
+    dash_risk top[DASH_TOP_RISKS]; /* highest residual score first */
     int ntop;
-    int64_t quantified;           /* risks with FAIR inputs */
-    dash_keys unquantified;       /* risks without */
+    int64_t quantified;     /* risks with FAIR inputs */
+    dash_keys unquantified; /* risks without */
     /* needs attention */
-    int64_t outside_appetite;     /* by their latest analyses */
-    dash_keys outside;            /* which, by their latest analyses */
-    dash_stale *stale;            /* latest analyses whose inputs changed since */
+    int64_t outside_appetite; /* by their latest analyses */
+    dash_keys outside;        /* which, by their latest analyses */
+    dash_stale *stale;        /* latest analyses whose inputs changed since */
     size_t nstale;
-    dash_keys matrix_disagrees;   /* risk's cell and its figures' cell more than one band apart */
-    int64_t untreated;            /* no control in place, no accept or avoid decision */
-    int64_t accepted_without;     /* treatment accept without a valid acceptance */
+    dash_keys matrix_disagrees; /* risk's cell and its figures' cell more than one band apart */
+    int64_t untreated;          /* no control in place, no accept or avoid decision */
+    int64_t accepted_without;   /* treatment accept without a valid acceptance */
     int64_t acceptances_lapsed;
-    int64_t no_objective;         /* tied to no business objective */
-    int64_t overdue;              /* review date passed */
+    int64_t no_objective; /* tied to no business objective */
+    int64_t overdue;      /* review date passed */
     /* controls and assets */
     int64_t controls[4];          /* planned, implemented, operating, retired */
     int64_t not_assessed;         /* in place, effectiveness not assessed */
     int64_t ineffective, partial; /* in place, assessed so: they count for nothing / in part */
     int64_t control_cost;         /* minor units, per year */
     size_t assets;
-    int raised;                   /* assets that inherit a higher need than stated */
+    int raised; /* assets that inherit a higher need than stated */
     /* the ledger */
     int64_t ledger_entries;
     char ledger_head[65];

@@ -11,12 +11,12 @@
 struct derive_cache {
     dom *d;
     int needs_loaded;
-    asset_need *needs;       /* every active asset's, in id order */
+    asset_need *needs; /* every active asset's, in id order */
     size_t nneeds;
     int latest_loaded;
-    quant_latest *latest;    /* the latest analysis of each subject, with its freshness */
+    quant_latest *latest; /* the latest analysis of each subject, with its freshness */
     size_t nlatest;
-    quant_check *check;      /* for any analysis shown */
+    quant_check *check; /* for any analysis shown */
 };
 
 derive_cache *derive_cache_new(dom *d)
@@ -56,7 +56,8 @@ static int score_of(const record *r, int residual)
 
 static int risk_score_value(derive_cache *c, const record *r, int residual, value *out, isms_err *e)
 {
-    (void)c; (void)e;
+    (void)c;
+    (void)e;
     set_int(out, score_of(r, residual));
     return 0;
 }
@@ -93,8 +94,9 @@ static const char *freshness_text(derive_cache *c, const quant_freshness *f)
         return "current";
     if (f->orphan)
         return "STALE: the risk is no longer quantified";
-    return f->since ? arena_printf(dom_arena(c->d), "STALE since %s (isms quantify --stale)", f->since)
-                    : "STALE: its inputs changed (isms quantify --stale)";
+    return f->since
+               ? arena_printf(dom_arena(c->d), "STALE since %s (isms quantify --stale)", f->since)
+               : "STALE: its inputs changed (isms quantify --stale)";
 }
 
 enum { RQ_QUANTIFIED, RQ_ANALYSIS, RQ_VERDICT, RQ_MARGIN, RQ_FIGURES, RQ_MATRIX };
@@ -115,27 +117,26 @@ static int risk_quant_value(derive_cache *c, const record *r, int what, value *o
         set_text(out, a->key);
         out->i = a->id;
         break;
-    case RQ_VERDICT:
-        set_text(out, record_text(a, F_ANALYSIS_VERDICT));
-        break;
+    case RQ_VERDICT: set_text(out, record_text(a, F_ANALYSIS_VERDICT)); break;
     case RQ_MARGIN:
         if (!record_cval(a, F_ANALYSIS_MARGIN)->null)
             set_int(out, record_int(a, F_ANALYSIS_MARGIN));
         break;
-    case RQ_FIGURES:
-        set_text(out, freshness_text(c, &l->fresh));
-        break;
+    case RQ_FIGURES: set_text(out, freshness_text(c, &l->fresh)); break;
     case RQ_MATRIX: {
-        const value *al = record_cval(a, F_ANALYSIS_LIKELIHOOD), *ai = record_cval(a, F_ANALYSIS_IMPACT);
-        const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+        const value *al = record_cval(a, F_ANALYSIS_LIKELIHOOD),
+                    *ai = record_cval(a, F_ANALYSIS_IMPACT);
+        const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
+                    *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
         int li = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
         int ii = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
         if (al->null || ai->null)
             break;
         int apart = quant_cells_disagree(dom_matrix_size(c->d), li, ii, (int)al->i, (int)ai->i);
-        set_text(out, arena_printf(dom_arena(c->d), "%s: the figures imply likelihood %lld, impact %lld",
-                                   apart ? "MORE THAN ONE BAND APART" : "agrees", (long long)al->i,
-                                   (long long)ai->i));
+        set_text(out,
+                 arena_printf(dom_arena(c->d), "%s: the figures imply likelihood %lld, impact %lld",
+                              apart ? "MORE THAN ONE BAND APART" : "agrees", (long long)al->i,
+                              (long long)ai->i));
         break;
     }
     }
@@ -158,37 +159,50 @@ static int analysis_figures(derive_cache *c, const record *r, int arg, value *ou
     return rc;
 }
 
-#define QUANT(n, t, l, h, k) \
-    {.field = {.name = n, .type = t, .target = "analysis", .help = h}, .group = "quantified", .label = l, \
-     .compute = risk_quant_value, .arg = k}
+#define QUANT(n, t, l, h, k)                                                                       \
+    {                                                                                              \
+        .field = { .name = n, .type = t, .target = "analysis", .help = h }, .group = "quantified", \
+        .label = l, .compute = risk_quant_value, .arg = k                                          \
+    }
 
-#define SCORE(n, l, h, fn, a) \
-    {.field = {.name = n, .type = FT_INT, .flags = FF_LIST, .help = h}, .label = l, .compute = fn, .arg = a}
-#define BAND(n, l, h, fn, a) \
-    {.field = {.name = n, .type = FT_TEXT, .flags = FF_LIST, .help = h}, .label = l, .compute = fn, .arg = a}
+#define SCORE(n, l, h, fn, a)                                                            \
+    {                                                                                    \
+        .field = { .name = n, .type = FT_INT, .flags = FF_LIST, .help = h }, .label = l, \
+        .compute = fn, .arg = a                                                          \
+    }
+#define BAND(n, l, h, fn, a)                                                              \
+    {                                                                                     \
+        .field = { .name = n, .type = FT_TEXT, .flags = FF_LIST, .help = h }, .label = l, \
+        .compute = fn, .arg = a                                                           \
+    }
 
 static const derived_def risk_derived[] = {
     SCORE("score", "inherent score", "likelihood x impact", risk_score_value, 0),
-    BAND("band", "inherent band", "band of the score: low, medium, high or critical", risk_band_value, 0),
-    SCORE("residual_score", "residual score", "residual likelihood x residual impact (inherent where not assessed)",
-          risk_score_value, 1),
+    BAND("band", "inherent band", "band of the score: low, medium, high or critical",
+         risk_band_value, 0),
+    SCORE("residual_score", "residual score",
+          "residual likelihood x residual impact (inherent where not assessed)", risk_score_value,
+          1),
     BAND("residual_band", "residual band", "band of the residual score", risk_band_value, 1),
-    QUANT("fair_inputs", FT_BOOL, "quantified", "the risk has FAIR inputs (counts in the totals in money)",
-          RQ_QUANTIFIED),
+    QUANT("fair_inputs", FT_BOOL, "quantified",
+          "the risk has FAIR inputs (counts in the totals in money)", RQ_QUANTIFIED),
     QUANT("analysis", FT_REF, "latest analysis", "its latest saved analysis", RQ_ANALYSIS),
-    QUANT("verdict", FT_TEXT, "against appetite", "that analysis's verdict on the current residual loss",
-          RQ_VERDICT),
-    QUANT("margin", FT_MONEY, "margin", "below appetite, above appetite or above tolerance, as the verdict says",
-          RQ_MARGIN),
-    QUANT("figures", FT_TEXT, "figures", "current, or stale since a change to the inputs they ran on", RQ_FIGURES),
-    QUANT("matrix", FT_TEXT, "matrix and money", "the register's residual cell against the one the figures imply",
-          RQ_MATRIX),
+    QUANT("verdict", FT_TEXT, "against appetite",
+          "that analysis's verdict on the current residual loss", RQ_VERDICT),
+    QUANT("margin", FT_MONEY, "margin",
+          "below appetite, above appetite or above tolerance, as the verdict says", RQ_MARGIN),
+    QUANT("figures", FT_TEXT, "figures",
+          "current, or stale since a change to the inputs they ran on", RQ_FIGURES),
+    QUANT("matrix", FT_TEXT, "matrix and money",
+          "the register's residual cell against the one the figures imply", RQ_MATRIX),
 };
 
 static const derived_def analysis_derived[] = {
-    {.field = {.name = "figures", .type = FT_TEXT,
-               .help = "current, or stale since a change to the inputs it ran on"},
-     .label = "figures", .compute = analysis_figures},
+    { .field = { .name = "figures",
+                 .type = FT_TEXT,
+                 .help = "current, or stale since a change to the inputs it ran on" },
+      .label = "figures",
+      .compute = analysis_figures },
 };
 
 /* ---- assets: protection needs after the maximum principle ---- */
@@ -248,12 +262,19 @@ static int critical_inherited(derive_cache *c, const record *r, int k, value *ou
     return rc;
 }
 
-#define NEED(g, n, l, h, fn, k) \
-    {.field = {.name = n, .type = FT_TEXT, .help = h}, .group = g, .label = l, .compute = fn, .arg = k}
-#define SOURCE(n, l, k) \
-    {.field = {.name = n, .type = FT_REF, .target = "asset", \
-               .help = "the asset depending on this one whose need it inherits"}, \
-     .group = "inherited_from", .label = l, .compute = need_source, .arg = k}
+#define NEED(g, n, l, h, fn, k)                                                                    \
+    {                                                                                              \
+        .field = { .name = n, .type = FT_TEXT, .help = h }, .group = g, .label = l, .compute = fn, \
+        .arg = k                                                                                   \
+    }
+#define SOURCE(n, l, k)                                                                \
+    {                                                                                  \
+        .field = { .name = n,                                                          \
+                   .type = FT_REF,                                                     \
+                   .target = "asset",                                                  \
+                   .help = "the asset depending on this one whose need it inherits" }, \
+        .group = "inherited_from", .label = l, .compute = need_source, .arg = k        \
+    }
 
 static const derived_def asset_derived[] = {
     NEED("inherited_needs", "confidentiality", "inherited confidentiality",
@@ -271,9 +292,12 @@ static const derived_def asset_derived[] = {
          "the stated need or the inherited one, whichever is higher", effective_need, NEED_I),
     NEED("effective_needs", "availability", "effective availability",
          "the stated need or the inherited one, whichever is higher", effective_need, NEED_A),
-    {.field = {.name = "critical_function_inherited", .type = FT_BOOL,
-               .help = "an asset depending on this one supports a critical or important function"},
-     .label = "critical function inherited", .compute = critical_inherited},
+    { .field = { .name = "critical_function_inherited",
+                 .type = FT_BOOL,
+                 .help =
+                     "an asset depending on this one supports a critical or important function" },
+      .label = "critical function inherited",
+      .compute = critical_inherited },
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -26,8 +26,8 @@ typedef struct derived_def {
      * a key of `target`), flags (FF_LIST: a column of the human list
      * table), help */
     fielddef field;
-    const char *group;   /* the JSON object it sits in ("effective_needs"); NULL: beside the fields */
-    const char *label;   /* for people: "inherent score" */
+    const char *group; /* the JSON object it sits in ("effective_needs"); NULL: beside the fields */
+    const char *label; /* for people: "inherent score" */
     /* Computes the value for r; `arg` tells apart the entries that share a
      * function (confidentiality, integrity, availability). */
     int (*compute)(derive_cache *c, const record *r, int arg, value *out, isms_err *e);

@@ -22,7 +22,7 @@ static int add_link(const regdef *reg, const fielddef *f, const char *key, void 
             memcpy(grown, o->links, sizeof *grown * (size_t)o->n);
         o->links = grown;
     }
-    o->links[o->n++] = (dom_backlink){reg, f, arena_strdup(a, key), NULL};
+    o->links[o->n++] = (dom_backlink){ reg, f, arena_strdup(a, key), NULL };
     return 0;
 }
 
@@ -45,7 +45,7 @@ static int keep_latest(const record *r, void *ctx)
     if (strcmp(record_text(r, F_ANALYSIS_KIND), "risk"))
         return 0;
     arena *a = dom_arena(c->d);
-    o->analysis = arena_strdup(a, r->key);   /* in id order: the last is the latest */
+    o->analysis = arena_strdup(a, r->key); /* in id order: the last is the latest */
     o->analysed_at = arena_strdup(a, r->created_at);
     o->mean_loss = record_int(r, F_ANALYSIS_MEAN_LOSS);
     o->p95_loss = record_int(r, F_ANALYSIS_P95_LOSS);
@@ -55,8 +55,8 @@ static int keep_latest(const record *r, void *ctx)
 
 static int latest_analysis(collect *c, const record *risk, isms_err *e)
 {
-    store_filter f = {.field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key};
-    store_query q = {.filters = &f, .nfilters = 1};
+    store_filter f = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key };
+    store_query q = { .filters = &f, .nfilters = 1 };
     return dom_list(c->d, &reg_analysis, &q, keep_latest, c, e);
 }
 
@@ -91,8 +91,8 @@ static int note_pending(const record *r, void *ctx)
     if (o->napprovals)
         memcpy(grown, o->approvals, sizeof *grown * (size_t)o->napprovals);
     const char *label = record_text(r, r->reg->label);
-    grown[o->napprovals++] = (dom_approval){r->reg, arena_strdup(a, r->key), arena_strdup(a, label ? label : ""),
-                                            p->t->verb};
+    grown[o->napprovals++] = (dom_approval){ r->reg, arena_strdup(a, r->key),
+                                             arena_strdup(a, label ? label : ""), p->t->verb };
     o->approvals = grown;
     return 0;
 }
@@ -105,16 +105,16 @@ static int open_approvals(collect *c, const record *person, isms_err *e)
     principal who;
     int rc = dom_principal(c->d, person->key, &who, NULL);
     if (rc)
-        return 0;   /* a retired person approves nothing */
+        return 0; /* a retired person approves nothing */
     for (int i = 0; registers[i] && !rc; i++) {
         const lifecycle *lc = registers[i]->lifecycle;
         for (int k = 0; lc && k < lc->ntransitions && !rc; k++) {
             const transition *t = &lc->transitions[k];
             if (!t->role && !t->role_field)
                 continue;
-            store_filter f = {.field = field_def(registers[i], lc->field), .sval = t->from};
-            store_query q = {.filters = &f, .nfilters = 1};
-            pending p = {c, &who, t};
+            store_filter f = { .field = field_def(registers[i], lc->field), .sval = t->from };
+            store_query q = { .filters = &f, .nfilters = 1 };
+            pending p = { c, &who, t };
             rc = dom_list(c->d, registers[i], &q, note_pending, &p, e);
         }
     }
@@ -124,7 +124,7 @@ static int open_approvals(collect *c, const record *person, isms_err *e)
 int dom_backlinks_of(dom *d, const record *r, dom_backlinks *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    collect c = {d, out, 0};
+    collect c = { d, out, 0 };
     int rc = store_referrers(dom_store(d), r->reg, r->id, add_link, &c, e);
     for (int k = 0; !rc && k < out->n; k++)
         out->links[k].label = label_of(d, out->links[k].reg, out->links[k].key);

@@ -13,25 +13,25 @@
 #include "domain/engine/dom.h"
 
 typedef struct dom_backlink {
-    const regdef *reg;        /* the record pointing here: its register, */
-    const fielddef *field;    /* the field that does, */
-    const char *key, *label;  /* its key and what people call it */
+    const regdef *reg;       /* the record pointing here: its register, */
+    const fielddef *field;   /* the field that does, */
+    const char *key, *label; /* its key and what people call it */
 } dom_backlink;
 
 /* A draft waiting for a transition the person may make. */
 typedef struct dom_approval {
     const regdef *reg;
     const char *key, *label;
-    const char *verb;         /* "approve" */
+    const char *verb; /* "approve" */
 } dom_approval;
 
 typedef struct dom_backlinks {
-    dom_backlink *links;      /* register by register, in the registers' order, then by key */
+    dom_backlink *links; /* register by register, in the registers' order, then by key */
     int n;
     /* a risk's latest analysis, when it has one */
-    const char *analysis;     /* QNT-n */
-    const char *analysed_at;  /* when it was run */
-    int64_t mean_loss, p95_loss;   /* minor units, current residual */
+    const char *analysis;        /* QNT-n */
+    const char *analysed_at;     /* when it was run */
+    int64_t mean_loss, p95_loss; /* minor units, current residual */
     int outside_appetite;
     /* a person's open approvals */
     dom_approval *approvals;

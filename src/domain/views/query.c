@@ -5,10 +5,7 @@
 
 #include <string.h>
 
-int dom_filterable(const fielddef *f)
-{
-    return f->type != FT_DIST && !(f->flags & FF_MULTILINE);
-}
+int dom_filterable(const fielddef *f) { return f->type != FT_DIST && !(f->flags & FF_MULTILINE); }
 
 /* A key of register f->target (or a person's e-mail) to its id. */
 static int resolve_ref(dom *d, const fielddef *f, const char *typed, int64_t *id, isms_err *e)
@@ -27,15 +24,17 @@ static int resolve_ref(dom *d, const fielddef *f, const char *typed, int64_t *id
 
 /* Filters on a set field: one per member given (records whose set holds
  * them all). */
-static int set_filters(dom *d, const fielddef *f, const value *v, store_filter *out, int *n, isms_err *e)
+static int set_filters(dom *d, const fielddef *f, const value *v, store_filter *out, int *n,
+                       isms_err *e)
 {
     if (!v->n)
         return err_set(e, E_INVALID, f->name, "%s: no member given; give a key", f->name);
     for (int k = 0; k < v->n; k++) {
         store_filter *flt = &out[(*n)++];
-        *flt = (store_filter){.field = f, .sval = v->keys[k]};
+        *flt = (store_filter){ .field = f, .sval = v->keys[k] };
         if (f->type == FT_ENUMSET && choice_index(f->choices, v->keys[k]) < 0)
-            return err_set(e, E_INVALID, f->name, "%s: \"%s\" is not one of the choices", f->name, v->keys[k]);
+            return err_set(e, E_INVALID, f->name, "%s: \"%s\" is not one of the choices", f->name,
+                           v->keys[k]);
         if (f->type == FT_LINKS) {
             int rc = resolve_ref(d, f, v->keys[k], &flt->ival, e);
             if (rc)
@@ -47,8 +46,8 @@ static int set_filters(dom *d, const fielddef *f, const value *v, store_filter *
 
 /* One filter: the value as input would have it, then as the store wants it
  * (a set field's members: one filter each). */
-static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store_filter *out, int *n,
-                       isms_err *e)
+static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store_filter *out,
+                       int *n, isms_err *e)
 {
     const fielddef *f = &reg->fields[a->field];
     if (!dom_filterable(f))
@@ -67,15 +66,15 @@ static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store
     if (rc)
         return rc;
     store_filter *flt = &out[(*n)++];
-    *flt = (store_filter){.field = f, .sval = v->s, .ival = v->i};
+    *flt = (store_filter){ .field = f, .sval = v->s, .ival = v->i };
     return f->type == FT_REF ? resolve_ref(d, f, v->s, &flt->ival, e) : 0;
 }
 
-int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n,
-                      store_query *q, isms_err *e)
+int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n, store_query *q,
+                      isms_err *e)
 {
     int room = q->nfilters + 1;
-    for (int i = 0; i < n; i++) {   /* a set's members are filters each: one more per comma */
+    for (int i = 0; i < n; i++) { /* a set's members are filters each: one more per comma */
         room++;
         for (const char *p = args[i].text; p && *p; p++)
             room += *p == ',';

@@ -8,7 +8,7 @@
 
 /* One filter as given: a field of the register and the text to match. */
 typedef struct dom_filter_arg {
-    int field;            /* index into the register's fields */
+    int field; /* index into the register's fields */
     const char *text;
 } dom_filter_arg;
 
@@ -23,7 +23,7 @@ int dom_filterable(const fielddef *f);
  * retired records included); a set field's members each select the
  * records whose set holds it (several: all of them). The filters live in the dom's arena.
  * E_INVALID for a bad value, E_NOT_FOUND for a reference to nothing. */
-int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n,
-                      store_query *q, isms_err *e);
+int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n, store_query *q,
+                      isms_err *e);
 
 #endif

@@ -14,17 +14,20 @@ typedef struct state_scan {
     const int *states;
     int nstates;
     char today[11];
-    strmap treated;       /* risks with a control in place */
-    strmap accepted;      /* risks with a valid acceptance */
-    strmap outside;       /* risk -> "1"/"0": its latest analysis */
-    int64_t skip, left;   /* offset and limit still to apply (left < 0: no limit) */
+    strmap treated;     /* risks with a control in place */
+    strmap accepted;    /* risks with a valid acceptance */
+    strmap outside;     /* risk -> "1"/"0": its latest analysis */
+    int64_t skip, left; /* offset and limit still to apply (left < 0: no limit) */
     store_record_fn fn;
     void *ctx;
 } state_scan;
 
 typedef int (*state_test)(const state_scan *s, const record *r);
 
-static int date_passed(const state_scan *s, const char *date) { return date && strcmp(date, s->today) < 0; }
+static int date_passed(const state_scan *s, const char *date)
+{
+    return date && strcmp(date, s->today) < 0;
+}
 
 static int risk_overdue(const state_scan *s, const record *r)
 {
@@ -60,18 +63,18 @@ static int acceptance_lapsed(const state_scan *s, const record *r)
 }
 
 static const dom_state risk_states[] = {
-    {"overdue", "risks whose review date has passed"},
-    {"untreated", "risks with no control in place and no accept or avoid decision"},
-    {"unaccepted", "risks marked accept without a valid acceptance"},
-    {"no-objective", "risks tied to no business objective"},
-    {"outside-appetite", "risks outside appetite by their latest analysis"},
+    { "overdue", "risks whose review date has passed" },
+    { "untreated", "risks with no control in place and no accept or avoid decision" },
+    { "unaccepted", "risks marked accept without a valid acceptance" },
+    { "no-objective", "risks tied to no business objective" },
+    { "outside-appetite", "risks outside appetite by their latest analysis" },
 };
-static const state_test risk_tests[] = {risk_overdue, risk_untreated, risk_unaccepted, risk_no_objective,
-                                        risk_outside};
+static const state_test risk_tests[] = { risk_overdue, risk_untreated, risk_unaccepted,
+                                         risk_no_objective, risk_outside };
 static const dom_state acceptance_states[] = {
-    {"lapsed", "acceptances past their expiry date: the risk is back for review"},
+    { "lapsed", "acceptances past their expiry date: the risk is back for review" },
 };
-static const state_test acceptance_tests[] = {acceptance_lapsed};
+static const state_test acceptance_tests[] = { acceptance_lapsed };
 
 const dom_state *dom_states(const regdef *reg, int *n)
 {
@@ -97,7 +100,7 @@ static state_test test_of(const regdef *reg, int state)
 static int note_control(const record *r, void *ctx)
 {
     state_scan *s = ctx;
-    if (!strcmp(record_text(r, F_CONTROL_STATUS), "planned"))   /* a plan treats nothing yet */
+    if (!strcmp(record_text(r, F_CONTROL_STATUS), "planned")) /* a plan treats nothing yet */
         return 0;
     const value *t = record_cval(r, F_CONTROL_TREATS);
     for (int k = 0; k < t->n; k++)
@@ -116,7 +119,7 @@ static int note_acceptance(const record *r, void *ctx)
 static int note_analysis(const record *r, void *ctx)
 {
     state_scan *s = ctx;
-    if (!strcmp(record_text(r, F_ANALYSIS_KIND), "risk"))   /* in id order: the last is the latest */
+    if (!strcmp(record_text(r, F_ANALYSIS_KIND), "risk")) /* in id order: the last is the latest */
         *strmap_slot_for(&s->outside, record_text(r, F_ANALYSIS_SUBJECT)) =
             record_int(r, F_ANALYSIS_OUTSIDE_APPETITE) ? "1" : "0";
     return 0;
@@ -151,22 +154,28 @@ static int in_states(const record *r, void *ctx)
     return s->fn(r, s->ctx);
 }
 
-static int scan_states(dom *d, const regdef *reg, const store_query *q, const int *states, int nstates,
-                       store_record_fn fn, void *ctx, isms_err *e)
+static int scan_states(dom *d, const regdef *reg, const store_query *q, const int *states,
+                       int nstates, store_record_fn fn, void *ctx, isms_err *e)
 {
     int n;
     dom_states(reg, &n);
     for (int k = 0; k < nstates; k++)
         if (states[k] < 0 || states[k] >= n)
             return err_set(e, E_INTERNAL, reg->name, "%s has no state %d", reg->name, states[k]);
-    state_scan s = {.d = d, .reg = reg, .states = states, .nstates = nstates, .fn = fn, .ctx = ctx,
-                    .skip = q ? q->offset : 0, .left = q && q->limit ? q->limit : -1};
+    state_scan s = { .d = d,
+                     .reg = reg,
+                     .states = states,
+                     .nstates = nstates,
+                     .fn = fn,
+                     .ctx = ctx,
+                     .skip = q ? q->offset : 0,
+                     .left = q && q->limit ? q->limit : -1 };
     now_date(s.today);
     strmap_init(&s.treated);
     strmap_init(&s.accepted);
     strmap_init(&s.outside);
-    store_query all = q ? *q : (store_query){0};
-    all.limit = all.offset = 0;   /* counted here, among the records in the states */
+    store_query all = q ? *q : (store_query){ 0 };
+    all.limit = all.offset = 0; /* counted here, among the records in the states */
     int rc = gather(&s, e);
     if (!rc)
         rc = dom_list(d, reg, &all, in_states, &s, e);
@@ -176,8 +185,8 @@ static int scan_states(dom *d, const regdef *reg, const store_query *q, const in
     return rc;
 }
 
-int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const int *states, int nstates,
-                       store_record_fn fn, void *ctx, isms_err *e)
+int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const int *states,
+                       int nstates, store_record_fn fn, void *ctx, isms_err *e)
 {
     if (!nstates)
         return dom_list(d, reg, q, fn, ctx, e);

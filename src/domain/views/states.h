@@ -19,7 +19,7 @@
 #include "domain/engine/dom.h"
 
 typedef struct dom_state {
-    const char *name;     /* "overdue": the CLI flag, the API's state */
+    const char *name; /* "overdue": the CLI flag, the API's state */
     const char *help;
 } dom_state;
 
@@ -29,7 +29,7 @@ const dom_state *dom_states(const regdef *reg, int *n);
 /* Calls fn for each record of reg that q selects and that is in every state
  * of `states` (indexes into dom_states(reg)); q's limit and offset count
  * the records in those states. No states: dom_list. */
-int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const int *states, int nstates,
-                       store_record_fn fn, void *ctx, isms_err *e);
+int dom_list_in_states(dom *d, const regdef *reg, const store_query *q, const int *states,
+                       int nstates, store_record_fn fn, void *ctx, isms_err *e);
 
 #endif

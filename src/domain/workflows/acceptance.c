@@ -18,14 +18,14 @@
 
 enum { AUTH_NONE, AUTH_OWNER, AUTH_LEAD, AUTH_BODY };
 
-static const char *const authority_names[] = {
-    "nobody", "the risk's owner", "the ISMS lead", "the management body"};
+static const char *const authority_names[] = { "nobody", "the risk's owner", "the ISMS lead",
+                                               "the management body" };
 
 enum { MAX_ACCEPT_DAYS = 3 * 366 };
 
 /* Beyond their own risks (small ones), these roles accept others':
  * authority_of() below. */
-const char *const acceptance_roles[] = {"management-body", "isms-lead", NULL};
+const char *const acceptance_roles[] = { "management-body", "isms-lead", NULL };
 
 /* The latest risk analysis of `key`, if any. */
 typedef struct latest_analysis {
@@ -38,7 +38,8 @@ typedef struct latest_analysis {
 static int keep_latest(const record *r, void *ctx)
 {
     latest_analysis *l = ctx;
-    const char *subject = record_text(r, F_ANALYSIS_SUBJECT), *kind = record_text(r, F_ANALYSIS_KIND);
+    const char *subject = record_text(r, F_ANALYSIS_SUBJECT),
+               *kind = record_text(r, F_ANALYSIS_KIND);
     if (subject && kind && !strcmp(subject, l->key) && !strcmp(kind, "risk")) {
         record_copy(&l->found, r, l->a);
         l->have = 1;
@@ -47,12 +48,13 @@ static int keep_latest(const record *r, void *ctx)
 }
 
 /* What authority the risk needs, and a sentence saying why. */
-static int required_authority(dom *d, const record *risk, int *level, const char **basis, isms_err *e)
+static int required_authority(dom *d, const record *risk, int *level, const char **basis,
+                              isms_err *e)
 {
     arena *a = dom_arena(d);
-    store_filter f = {.field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key};
-    store_query q = {.filters = &f, .nfilters = 1};
-    latest_analysis l = {.key = risk->key, .a = a};
+    store_filter f = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key };
+    store_query q = { .filters = &f, .nfilters = 1 };
+    latest_analysis l = { .key = risk->key, .a = a };
     int rc = store_scan(dom_store(d), &reg_analysis, &q, keep_latest, &l, e);
     if (rc)
         return rc;
@@ -63,8 +65,10 @@ static int required_authority(dom *d, const record *risk, int *level, const char
     if (l.have && owner_limit && lead_limit && !owner_limit->null && !lead_limit->null) {
         int64_t p95 = record_int(&l.found, F_ANALYSIS_P95_LOSS);
         int outside = (int)record_int(&l.found, F_ANALYSIS_OUTSIDE_APPETITE);
-        *level = outside ? AUTH_BODY : p95 <= owner_limit->i ? AUTH_OWNER
-                                     : p95 <= lead_limit->i  ? AUTH_LEAD : AUTH_BODY;
+        *level = outside                 ? AUTH_BODY
+                 : p95 <= owner_limit->i ? AUTH_OWNER
+                 : p95 <= lead_limit->i  ? AUTH_LEAD
+                                         : AUTH_BODY;
         char amount[64];
         format_money(amount, sizeof amount, p95, dom_currency_exponent(d));
         *basis = arena_printf(a, "P95 annual loss %s %s (%s)%s", dom_currency(d), amount,
@@ -75,7 +79,8 @@ static int required_authority(dom *d, const record *risk, int *level, const char
     const char *band = risk_band(score, n);
     *level = !strcmp(band, "low") ? AUTH_OWNER : !strcmp(band, "medium") ? AUTH_LEAD : AUTH_BODY;
     *basis = arena_printf(a, "residual %d of %d (%s)%s", score, n * n, band,
-                          l.have ? "; quantified, but no acceptance limits are set" : ", not quantified");
+                          l.have ? "; quantified, but no acceptance limits are set"
+                                 : ", not quantified");
     return 0;
 }
 
@@ -101,22 +106,28 @@ static int check_expiry(record *r, isms_err *e)
     if (strcmp(expires, latest) > 0)
         return err_set(e, E_INVALID, "expires_on",
                        "expires_on: %s is more than three years away; acceptances must come back "
-                       "for review", expires);
+                       "for review",
+                       expires);
     return 0;
 }
 
 int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
 {
-    if (old)   /* an acceptance is revoked (retired), never rewritten */
-        return rules_is_retiring(r, old) ? 0
-               : err_set(e, E_CONFLICT, "acceptance", "%s cannot be changed; accept the risk again", r->key);
+    if (old) /* an acceptance is revoked (retired), never rewritten */
+        return rules_is_retiring(r, old)
+                   ? 0
+                   : err_set(e, E_CONFLICT, "acceptance",
+                             "%s cannot be changed; accept the risk again", r->key);
     /* The acceptor is whoever acts, with the authority of their roles. */
     const principal *who = dom_who(d);
     if (!who->person || record_cval(r, F_ACCEPTANCE_ACCEPTED_BY)->i != who->person)
-        return err_set(e, E_DENIED, "as", "a risk is accepted by the person who acts, and %s is not "
-                       "one: act as a person (--as PERSON)", who->actor);
+        return err_set(e, E_DENIED, "as",
+                       "a risk is accepted by the person who acts, and %s is not "
+                       "one: act as a person (--as PERSON)",
+                       who->actor);
     record risk;
-    int rc = store_get_id(dom_store(d), &reg_risk, record_cval(r, F_ACCEPTANCE_RISK)->i, &risk, dom_arena(d), e);
+    int rc = store_get_id(dom_store(d), &reg_risk, record_cval(r, F_ACCEPTANCE_RISK)->i, &risk,
+                          dom_arena(d), e);
     if (rc)
         return rc;
     int needed;
@@ -132,9 +143,10 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
     b->given = 1;
     b->s = arena_printf(dom_arena(d), "%s; authority: %s", basis, authority_names[needed]);
     const value *expires = record_cval(r, F_ACCEPTANCE_EXPIRES_ON);
-    if (expires->given && expires->null)   /* given empty: not the default silently */
-        return err_set(e, E_INVALID, "expires_on",
-                       "expires_on: \"\" is no date; give one, or leave it out for a year from today");
+    if (expires->given && expires->null) /* given empty: not the default silently */
+        return err_set(
+            e, E_INVALID, "expires_on",
+            "expires_on: \"\" is no date; give one, or leave it out for a year from today");
     if (expires->null) {
         char today[11], next[11];
         now_date(today);
@@ -146,7 +158,8 @@ int rules_acceptance(dom *d, record *r, const record *old, isms_err *e)
 
 static int mutate_treatment(dom *d, record *r, const void *arg, isms_err *e)
 {
-    (void)arg; (void)e;
+    (void)arg;
+    (void)e;
     record_set_text(r, F_RISK_TREATMENT, "accept", dom_arena(d));
     return 0;
 }
@@ -156,17 +169,22 @@ int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const c
 {
     const principal *who = dom_who(d);
     if (!who->person)
-        return err_set(e, E_DENIED, "as", "a risk is accepted by a person, and %s is not one: act "
-                       "as the person who accepts it (--as PERSON)", who->actor);
+        return err_set(e, E_DENIED, "as",
+                       "a risk is accepted by a person, and %s is not one: act "
+                       "as the person who accepts it (--as PERSON)",
+                       who->actor);
     record in, risk;
     record_init(&in, &reg_acceptance, dom_arena(d));
     int rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_RISK), risk_key, e);
     if (!rc)
-        rc = dom_set_value(d, &in, regdef_field(&reg_acceptance, "accepted_by"), who->person_key, e);
+        rc =
+            dom_set_value(d, &in, regdef_field(&reg_acceptance, "accepted_by"), who->person_key, e);
     if (!rc)
-        rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_RATIONALE), rationale ? rationale : "", e);
+        rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_RATIONALE),
+                           rationale ? rationale : "", e);
     if (!rc && expires_on)
-        rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_EXPIRES_ON), expires_on, e);
+        rc = dom_set_value(d, &in, field_index(&reg_acceptance, F_ACCEPTANCE_EXPIRES_ON),
+                           expires_on, e);
     if (rc)
         return rc;
     rc = dom_txn_begin(d, e);
@@ -174,7 +192,7 @@ int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const c
         return rc;
     rc = dom_add_in_txn(d, &in, out, e);
     if (!rc)
-        rc = dom_change_in_txn(d, &reg_risk, dom_key(d, risk_key), 0, mutate_treatment, NULL, "update",
-                               &risk, e);
+        rc = dom_change_in_txn(d, &reg_risk, dom_key(d, risk_key), 0, mutate_treatment, NULL,
+                               "update", &risk, e);
     return dom_txn_end(d, rc, e);
 }

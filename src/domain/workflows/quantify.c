@@ -15,27 +15,39 @@
 /* ---- the model, built from the registers ---- */
 
 /* The risk inputs, in the order of the engine's factors. */
-static const int risk_inputs[] = {F_RISK_LEF, F_RISK_TEF, F_RISK_VULNERABILITY,
-                                  F_RISK_THREAT_CAPABILITY, F_RISK_RESISTANCE_STRENGTH,
-                                  F_RISK_PRIMARY_LOSS, F_RISK_SECONDARY_PROBABILITY,
-                                  F_RISK_SECONDARY_LOSS};
+static const int risk_inputs[] = { F_RISK_LEF,
+                                   F_RISK_TEF,
+                                   F_RISK_VULNERABILITY,
+                                   F_RISK_THREAT_CAPABILITY,
+                                   F_RISK_RESISTANCE_STRENGTH,
+                                   F_RISK_PRIMARY_LOSS,
+                                   F_RISK_SECONDARY_PROBABILITY,
+                                   F_RISK_SECONDARY_LOSS };
 _Static_assert(sizeof risk_inputs / sizeof *risk_inputs == NRISK_INPUTS, "one field per input");
 
 int qmodel_input_field(int k) { return risk_inputs[k]; }
 /* The engine's factor of each input, in the same order. */
-static const fair_factor risk_factors[NRISK_INPUTS] = {FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
-                                                       FAIR_RS, FAIR_PLM, FAIR_SLEP, FAIR_SLM};
+static const fair_factor risk_factors[NRISK_INPUTS] = { FAIR_LEF, FAIR_TEF, FAIR_VULN, FAIR_TCAP,
+                                                        FAIR_RS,  FAIR_PLM, FAIR_SLEP, FAIR_SLM };
 
 dist *qmodel_input(fair_risk *r, int k)
 {
-    dist *slots[NRISK_INPUTS] = {&r->lef, &r->tef, &r->vuln, &r->tcap, &r->rs, &r->plm, &r->slep, &r->slm};
+    dist *slots[NRISK_INPUTS] = { &r->lef, &r->tef, &r->vuln, &r->tcap,
+                                  &r->rs,  &r->plm, &r->slep, &r->slm };
     return slots[k];
 }
 
-static const struct { const char *name; fair_target target; } target_names[] = {
-    {"tef", FAIR_ON_TEF}, {"vulnerability", FAIR_ON_VULN}, {"lef", FAIR_ON_LEF},
-    {"primary-loss", FAIR_ON_PLM}, {"secondary-loss", FAIR_ON_SLM},
-    {"loss-magnitude", FAIR_ON_LM}, {"transfer", FAIR_ON_TRANSFER},
+static const struct {
+    const char *name;
+    fair_target target;
+} target_names[] = {
+    { "tef", FAIR_ON_TEF },
+    { "vulnerability", FAIR_ON_VULN },
+    { "lef", FAIR_ON_LEF },
+    { "primary-loss", FAIR_ON_PLM },
+    { "secondary-loss", FAIR_ON_SLM },
+    { "loss-magnitude", FAIR_ON_LM },
+    { "transfer", FAIR_ON_TRANSFER },
 };
 
 static int parse_stored_dist(const record *r, int fid, dist *out, isms_err *e)
@@ -96,7 +108,7 @@ static int load_control(const record *r, void *ctx)
     const value *treats = record_cval(r, F_CONTROL_TREATS);
     qc->treats = qmodel_copy_ids(treats);
     qc->ntreats = treats->n;
-    m->ncontrols++;   /* counted now, so that qmodel_reset frees it on failure */
+    m->ncontrols++; /* counted now, so that qmodel_reset frees it on failure */
     const char *status = record_text(r, F_CONTROL_STATUS);
     fc->name = qc->key;
     fc->stream_id = (uint64_t)r->id;
@@ -114,7 +126,8 @@ static int load_control(const record *r, void *ctx)
     fc->annual_cost = (double)record_int(r, F_CONTROL_COST) / m->scale;
     fc->deductible = (double)record_int(r, F_CONTROL_DEDUCTIBLE) / m->scale;
     fc->limit = record_cval(r, F_CONTROL_COVER_LIMIT)->null
-                    ? INFINITY : (double)record_int(r, F_CONTROL_COVER_LIMIT) / m->scale;
+                    ? INFINITY
+                    : (double)record_int(r, F_CONTROL_COVER_LIMIT) / m->scale;
     const char *basis = record_text(r, F_CONTROL_COVER_BASIS);
     fc->cover = basis && !strcmp(basis, "annual") ? FAIR_COVER_ANNUAL : FAIR_COVER_PER_EVENT;
     if (qc->target == FAIR_ON_TRANSFER)
@@ -132,7 +145,7 @@ static fair_effect *effects_for(const qmodel *m, int64_t id, size_t *n)
             if (m->qcontrols[c].treats[k] == id) {
                 fx[*n].control = c;
                 fx[*n].target = m->qcontrols[c].target;
-                fx[*n].reduction = m->qcontrols[c].reduction;   /* borrowed */
+                fx[*n].reduction = m->qcontrols[c].reduction; /* borrowed */
                 fx[*n].weakening = m->qcontrols[c].weakening;
                 (*n)++;
                 break;
@@ -149,7 +162,8 @@ static int load_risk(const record *r, void *ctx)
     if (!has_fair_inputs(r)) {
         m->gaps = xrealloc(m->gaps, (m->unmodelled + 1) * sizeof *m->gaps);
         const value *objs = record_cval(r, F_RISK_OBJECTIVES);
-        m->gaps[m->unmodelled++] = (qgap){arena_strdup(dom_arena(m->d), r->key), qmodel_copy_ids(objs), objs->n};
+        m->gaps[m->unmodelled++] =
+            (qgap){ arena_strdup(dom_arena(m->d), r->key), qmodel_copy_ids(objs), objs->n };
         return 0;
     }
     if (m->nrisks == m->cap_risks) {
@@ -158,8 +172,10 @@ static int load_risk(const record *r, void *ctx)
         m->risk_ids = xrealloc(m->risk_ids, m->cap_risks * sizeof *m->risk_ids);
         m->risk_keys = xrealloc(m->risk_keys, m->cap_risks * sizeof *m->risk_keys);
         m->risk_titles = xrealloc(m->risk_titles, m->cap_risks * sizeof *m->risk_titles);
-        m->risk_objectives = xrealloc(m->risk_objectives, m->cap_risks * sizeof *m->risk_objectives);
-        m->nrisk_objectives = xrealloc(m->nrisk_objectives, m->cap_risks * sizeof *m->nrisk_objectives);
+        m->risk_objectives =
+            xrealloc(m->risk_objectives, m->cap_risks * sizeof *m->risk_objectives);
+        m->nrisk_objectives =
+            xrealloc(m->nrisk_objectives, m->cap_risks * sizeof *m->nrisk_objectives);
     }
     arena *a = dom_arena(m->d);
     size_t i = m->nrisks++;
@@ -183,7 +199,7 @@ static int load_risk(const record *r, void *ctx)
     }
     /* Inputs stored by an older isms, or behind its back, may break rules
      * added since: the portfolio commands name the risk. */
-    isms_err why = {0};
+    isms_err why = { 0 };
     int rc = fair_risk_validate(fr, m->controls, m->ncontrols, &why);
     if (rc && strstr(why.msg, fr->name))
         return err_set(lc->e, rc, why.field, "%s", why.msg);
@@ -204,9 +220,14 @@ void qmodel_reset(qmodel *m)
         dist_reset(&m->qcontrols[c].reduction);
         free(m->qcontrols[c].treats);
     }
-    free(m->risks); free(m->risk_ids); free(m->risk_keys); free(m->risk_titles);
-    free(m->risk_objectives); free(m->nrisk_objectives);
-    free(m->controls); free(m->qcontrols);
+    free(m->risks);
+    free(m->risk_ids);
+    free(m->risk_keys);
+    free(m->risk_titles);
+    free(m->risk_objectives);
+    free(m->nrisk_objectives);
+    free(m->controls);
+    free(m->qcontrols);
     for (size_t k = 0; k < m->unmodelled; k++)
         free(m->gaps[k].objectives);
     free(m->gaps);
@@ -239,7 +260,7 @@ int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
     m->d = d;
     m->only = only;
     m->scale = pow(10, dom_currency_exponent(d));
-    load_ctx lc = {m, e};
+    load_ctx lc = { m, e };
     int rc = store_scan(dom_store(d), &reg_control, NULL, load_control, &lc, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_risk, NULL, load_risk, &lc, e);
@@ -297,7 +318,7 @@ static int share_check(const dist *d, isms_err *e)
 
 int dom_fair_check_share(const char *text, isms_err *e)
 {
-    dist d = {0};
+    dist d = { 0 };
     int rc = dist_parse(text, &d, "reduction", e);
     if (!rc)
         rc = share_check(&d, e);
@@ -325,7 +346,7 @@ int dom_fair_field_check(const char *field, const dist *d, isms_err *e)
  * appetite; unset when there is none. The latest approval wins. */
 quant_threshold qmodel_threshold_of(const qmodel *m, int64_t objective)
 {
-    quant_threshold t = {0};
+    quant_threshold t = { 0 };
     for (size_t k = 0; k < m->nappetites; k++)
         if (m->appetites[k].objective == objective)
             t = m->appetites[k].t;
@@ -336,7 +357,7 @@ quant_threshold qmodel_threshold_of(const qmodel *m, int64_t objective)
  * organisation's (marked inherited). */
 quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives, int n)
 {
-    quant_threshold out = {0};
+    quant_threshold out = { 0 };
     for (int k = 0; k < n; k++) {
         quant_threshold t = qmodel_threshold_of(m, objectives[k]);
         if (t.set && (!out.set || t.appetite < out.appetite))
@@ -351,8 +372,8 @@ quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives,
 
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e)
 {
-    qmodel m = {.d = d, .scale = pow(10, dom_currency_exponent(d))};
-    load_ctx lc = {&m, e};
+    qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
+    load_ctx lc = { &m, e };
     int rc = store_scan(dom_store(d), &reg_appetite, NULL, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
@@ -365,15 +386,18 @@ int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_er
 
 static fair_opts engine_opts(const quant_opts *o)
 {
-    fair_opts fo = {.seed = o->seed, .iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS,
-                    .threads = o->threads, .progress = o->progress, .progress_ctx = o->progress_ctx,
-                    .cancel = o->cancel};
+    fair_opts fo = { .seed = o->seed,
+                     .iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS,
+                     .threads = o->threads,
+                     .progress = o->progress,
+                     .progress_ctx = o->progress_ctx,
+                     .cancel = o->cancel };
     return fo;
 }
 
 static stats_opts stats_for(const quant_threshold *t, unsigned threads)
 {
-    stats_opts so = {.var_level = t->set ? t->confidence / 100.0 : 0.95, .threads = threads};
+    stats_opts so = { .var_level = t->set ? t->confidence / 100.0 : 0.95, .threads = threads };
     so.appetite = t->set ? t->appetite : INFINITY;
     so.tolerance = t->set && t->tolerance > 0 ? t->tolerance : INFINITY;
     return so;
@@ -383,10 +407,10 @@ static stats_opts stats_for(const quant_threshold *t, unsigned threads)
 static int percentile_se(const double *x, size_t n, const stats_summary *st, unsigned threads,
                          quant_se *out, isms_err *e)
 {
-    double levels[5] = {0.5, 0.9, 0.95, 0.99, st->var_level}, se[5];
+    double levels[5] = { 0.5, 0.9, 0.95, 0.99, st->var_level }, se[5];
     int rc = stats_quantile_se(x, n, levels, 5, threads, se, e);
     if (!rc)
-        *out = (quant_se){se[0], se[1], se[2], se[3], se[4]};
+        *out = (quant_se){ se[0], se[1], se[2], se[3], se[4] };
     return rc;
 }
 
@@ -405,15 +429,17 @@ static int describe(stats_stream *summary, const double *x, size_t n, const quan
     return rc;
 }
 
-static const char *const verdict_names[] = {"no-appetite", "within-appetite", "above-appetite",
-                                            "above-tolerance", "not-quantified"};
+static const char *const verdict_names[] = { "no-appetite", "within-appetite", "above-appetite",
+                                             "above-tolerance", "not-quantified" };
 
 const char *quant_verdict_name(quant_verdict v) { return verdict_names[v]; }
 
 const char *quant_margin_means(quant_verdict v)
 {
-    return v == QV_WITHIN ? "below appetite" : v == QV_ABOVE_APPETITE ? "above appetite"
-                           : v == QV_ABOVE_TOLERANCE ? "above tolerance" : "";
+    return v == QV_WITHIN            ? "below appetite"
+           : v == QV_ABOVE_APPETITE  ? "above appetite"
+           : v == QV_ABOVE_TOLERANCE ? "above tolerance"
+                                     : "";
 }
 
 /* The verdict on the appetite's measure (the loss at its percentile, the
@@ -429,9 +455,9 @@ static void judge(const double *x, const stats_summary *st, const quant_se *se,
         return;
     j->measure = st->var;
     j->measure_se = se->var;
-    j->verdict = st->var <= t->appetite                          ? QV_WITHIN
+    j->verdict = st->var <= t->appetite                         ? QV_WITHIN
                  : t->tolerance <= 0 || st->var <= t->tolerance ? QV_ABOVE_APPETITE
-                                                                 : QV_ABOVE_TOLERANCE;
+                                                                : QV_ABOVE_TOLERANCE;
     j->margin = j->verdict == QV_WITHIN           ? t->appetite - st->var
                 : j->verdict == QV_ABOVE_APPETITE ? st->var - t->appetite
                                                   : st->var - t->tolerance;
@@ -444,7 +470,8 @@ static int matrix_bands(dom *d, qual_matrix *qm)
     record org;
     if (dom_get(d, &reg_org, "ORG", &org, NULL))
         return 0;
-    const char *f = record_text(&org, F_ORG_FREQUENCY_BANDS), *m = record_text(&org, F_ORG_MAGNITUDE_BANDS);
+    const char *f = record_text(&org, F_ORG_FREQUENCY_BANDS),
+               *m = record_text(&org, F_ORG_MAGNITUDE_BANDS);
     int n = dom_matrix_size(d);
     if (!f || !m)
         return 0;
@@ -458,9 +485,7 @@ static int matrix_bands(dom *d, qual_matrix *qm)
     return qual_matrix_validate(qm, NULL) == 0;
 }
 
-
 /* ---- one risk ---- */
-
 
 typedef struct saved {
     const char *subject, *kind;
@@ -470,7 +495,7 @@ typedef struct saved {
     const quant_judgement *judgement;
     int likelihood, impact;
     const char *hash;
-    char *inputs, *results;       /* malloc'd; save_analysis takes them */
+    char *inputs, *results; /* malloc'd; save_analysis takes them */
 } saved;
 
 static int save_analysis(dom *d, saved *s, const char **key, isms_err *e);
@@ -484,16 +509,18 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
     int rc = fair_model_new(&fm, &m->risks[0], m->controls, m->ncontrols, e);
     if (rc)
         return rc;
-    double *loss[3] = {NULL, NULL, NULL};
-    stats_stream *summary[3] = {NULL, NULL, NULL};
+    double *loss[3] = { NULL, NULL, NULL };
+    stats_stream *summary[3] = { NULL, NULL, NULL };
     stats_opts sopts = stats_for(&q->threshold, fo.threads);
     for (int s = 0; s < 3 && !rc; s++) {
         loss[s] = xmalloc(n * sizeof(double));
         rc = stats_stream_new(&summary[s], n, &sopts, e);
     }
-    fair_scenario sc[3] = {{FAIR_INHERENT, -1, NULL}, {FAIR_CURRENT, -1, NULL}, {FAIR_TARGET, -1, NULL}};
+    fair_scenario sc[3] = { { FAIR_INHERENT, -1, NULL },
+                            { FAIR_CURRENT, -1, NULL },
+                            { FAIR_TARGET, -1, NULL } };
     fair_tally tally[3];
-    quant_scenario *out[3] = {&q->inherent, &q->current, &q->target};
+    quant_scenario *out[3] = { &q->inherent, &q->current, &q->target };
     fo.summaries = summary;
     if (!rc)
         rc = fair_simulate(fm, sc, 3, &fo, loss, tally, e);
@@ -509,7 +536,7 @@ static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, i
         stats_stream_free(summary[s]);
     if (!rc) {
         fair_opts so = fo;
-        so.progress = NULL;   /* sensitivity reruns are quick; progress covered the main run */
+        so.progress = NULL; /* sensitivity reruns are quick; progress covered the main run */
         rc = decide_sensitivity_of(fm, &sc[1], &so, q->sensitivity, &q->nsensitivity, e);
     }
     for (int s = 0; s < 3; s++)
@@ -527,13 +554,14 @@ static int band_index(const char *band)
  * cell its figures imply: more than one band apart is flagged. */
 static void compare_cells(dom *d, const record *r, risk_quant *q)
 {
-    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD), *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
+                *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
     q->qual_likelihood = (int)(rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
     q->qual_impact = (int)(ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
     if (!q->likelihood)
         return;
-    q->matrix_disagrees = quant_cells_disagree(dom_matrix_size(d), q->qual_likelihood, q->qual_impact,
-                                               q->likelihood, q->impact);
+    q->matrix_disagrees = quant_cells_disagree(dom_matrix_size(d), q->qual_likelihood,
+                                               q->qual_impact, q->likelihood, q->impact);
 }
 
 int quant_cells_disagree(int n, int l1, int i1, int l2, int i2)
@@ -559,14 +587,16 @@ static int set_level(dom *d, record *r, const void *arg, isms_err *e)
 static int derive_cell(dom *d, risk_quant *q, isms_err *e)
 {
     record org, out;
-    if (!q->likelihood || dom_get(d, &reg_org, "ORG", &org, NULL) || !record_int(&org, F_ORG_MATRIX_FROM_FAIR))
+    if (!q->likelihood || dom_get(d, &reg_org, "ORG", &org, NULL) ||
+        !record_int(&org, F_ORG_MATRIX_FROM_FAIR))
         return 0;
     if (q->likelihood == q->qual_likelihood && q->impact == q->qual_impact)
         return 0;
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    rc = dom_txn_end(d, dom_change_in_txn(d, &reg_risk, q->key, 0, set_level, q, "update", &out, e), e);
+    rc = dom_txn_end(d, dom_change_in_txn(d, &reg_risk, q->key, 0, set_level, q, "update", &out, e),
+                     e);
     if (rc)
         return rc;
     q->qual_likelihood = q->likelihood;
@@ -591,7 +621,8 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
         qmodel_reset(&m);
         return err_set(e, E_INVALID, "risk",
                        "%s has no FAIR inputs: give it lef (or tef with vulnerability) and "
-                       "primary_loss first", r.key);
+                       "primary_loss first",
+                       r.key);
     }
     q->key = m.risk_keys[0];
     q->title = m.risk_titles[0];
@@ -602,7 +633,7 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     q->model = m.risks[0].mode == FAIR_PRODUCT ? "product" : "compound";
     q->threshold = qmodel_threshold_for(&m, m.risk_objectives[0], m.nrisk_objectives[0]);
     size_t only = 0;
-    inputs_spec spec = {.risks = &only, .nrisks = 1, .threshold = &q->threshold};
+    inputs_spec spec = { .risks = &only, .nrisks = 1, .threshold = &q->threshold };
     q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     rc = quantify_one(d, &m, o, q, e);
     if (!rc) {
@@ -616,9 +647,18 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
         q->outside_appetite = q->judgement.verdict >= QV_ABOVE_APPETITE;
     }
     if (!rc && o->save) {
-        saved s = {q->key, "risk", q->seed, q->iterations, q->current.stats.mean, q->current.stats.p95,
-                   &q->judgement, q->likelihood, q->impact, q->inputs_hash, quant_inputs_json(&m, &spec),
-                   quant_risk_json(q, 1)};
+        saved s = { q->key,
+                    "risk",
+                    q->seed,
+                    q->iterations,
+                    q->current.stats.mean,
+                    q->current.stats.p95,
+                    &q->judgement,
+                    q->likelihood,
+                    q->impact,
+                    q->inputs_hash,
+                    quant_inputs_json(&m, &spec),
+                    quant_risk_json(q, 1) };
         rc = save_analysis(d, &s, &q->analysis, e);
         if (!rc)
             rc = derive_cell(d, q, e);
@@ -636,7 +676,7 @@ typedef struct objective_group {
     int64_t id;
     const char *key, *title;
     double value;
-    size_t gaps;                  /* its risks without FAIR inputs */
+    size_t gaps; /* its risks without FAIR inputs */
     int grouped;
 } objective_group;
 
@@ -644,7 +684,7 @@ typedef struct group_load {
     qmodel *m;
     objective_group *all;
     size_t nall;
-    size_t *index;                /* grouped: index into all */
+    size_t *index; /* grouped: index into all */
     size_t n;
     arena *a;
 } group_load;
@@ -663,8 +703,12 @@ static int load_objective(const record *r, void *ctx)
     const qmodel *m = g->m;
     g->all = xrealloc(g->all, (g->nall + 1) * sizeof *g->all);
     objective_group *o = &g->all[g->nall++];
-    *o = (objective_group){r->id, arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
-                           (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / m->scale, 0, 0};
+    *o = (objective_group){ r->id,
+                            arena_strdup(g->a, r->key),
+                            arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
+                            (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / m->scale,
+                            0,
+                            0 };
     for (size_t k = 0; k < m->unmodelled; k++)
         o->gaps += threatens(m->gaps[k].objectives, m->gaps[k].nobjectives, r->id);
     for (size_t i = 0; i < m->nrisks && !o->grouped; i++)
@@ -701,7 +745,7 @@ static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_e
             if (nm == cap)
                 members = xrealloc(members, sizeof *members * (cap *= 2));
             /* A risk to several objectives threatens each of them wholly. */
-            members[nm++] = (portfolio_member){.risk = i, .group = gi, .share = 1.0};
+            members[nm++] = (portfolio_member){ .risk = i, .group = gi, .share = 1.0 };
         }
     int rc = portfolio_set_groups(p, g->n, members, nm, e);
     free(members);
@@ -711,14 +755,16 @@ static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_e
 /* Each objective's figures and verdict: its own appetite, else the
  * organisation's (said so); objectives with no quantified risk last, with
  * no figures and no certainty. */
-static int describe_groups(dom *d, const qmodel *m, const group_load *g, const portfolio_result *res,
-                           const fair_opts *fo, portfolio_quant *out, isms_err *e)
+static int describe_groups(dom *d, const qmodel *m, const group_load *g,
+                           const portfolio_result *res, const fair_opts *fo, portfolio_quant *out,
+                           isms_err *e)
 {
     size_t ungrouped = 0;
     for (size_t k = 0; k < g->nall; k++)
         ungrouped += !g->all[k].grouped && g->all[k].gaps;
     out->ngroups = g->n + ungrouped;
-    out->groups = arena_alloc(dom_arena(d), sizeof *out->groups * (out->ngroups ? out->ngroups : 1));
+    out->groups =
+        arena_alloc(dom_arena(d), sizeof *out->groups * (out->ngroups ? out->ngroups : 1));
     for (size_t k = 0; k < g->n; k++) {
         group_quant *gq = &out->groups[k];
         const objective_group *o = &g->all[g->index[k]];
@@ -729,7 +775,7 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g, const p
         gq->value_at_stake = o->value;
         for (size_t i = 0; i < m->nrisks; i++)
             gq->nrisks += threatens(m->risk_objectives[i], m->nrisk_objectives[i], o->id);
-        if (fo->cancel && *fo->cancel)   /* each summary takes a while on a long run */
+        if (fo->cancel && *fo->cancel) /* each summary takes a while on a long run */
             return err_set(e, E_INTERRUPTED, "iterations", "the simulation was interrupted");
         gq->threshold = qmodel_threshold_of(m, o->id);
         if (!gq->threshold.set) {
@@ -755,12 +801,13 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g, const p
         gq->key = o->key;
         gq->title = o->title;
         gq->value_at_stake = o->value;
-        gq->judgement = (quant_judgement){.verdict = QV_NOT_QUANTIFIED, .certainty = -1, .unquantified = o->gaps};
+        gq->judgement = (quant_judgement){ .verdict = QV_NOT_QUANTIFIED,
+                                           .certainty = -1,
+                                           .unquantified = o->gaps };
         gq->certainty = -1;
     }
     return 0;
 }
-
 
 size_t qmodel_risk_index(const qmodel *m, const char *key)
 {
@@ -777,15 +824,16 @@ static int set_correlations(dom *d, portfolio *p, const qmodel *m, const quant_o
     portfolio_corr *pairs = xmalloc(sizeof *pairs * o->ncorr);
     int rc = 0;
     for (size_t k = 0; k < o->ncorr && !rc; k++) {
-        const char *keys[2] = {dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b)};
+        const char *keys[2] = { dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b) };
         size_t idx[2];
         for (int j = 0; j < 2 && !rc; j++) {
             idx[j] = qmodel_risk_index(m, keys[j]);
             if (idx[j] == (size_t)-1)
                 rc = err_set(e, E_INVALID, "correlate",
-                             "correlate: %s is not a quantified risk (it needs FAIR inputs)", keys[j]);
+                             "correlate: %s is not a quantified risk (it needs FAIR inputs)",
+                             keys[j]);
         }
-        pairs[k] = (portfolio_corr){idx[0], idx[1], o->corr[k].rho};
+        pairs[k] = (portfolio_corr){ idx[0], idx[1], o->corr[k].rho };
     }
     if (!rc)
         rc = portfolio_set_correlation(p, pairs, o->ncorr, e);
@@ -799,7 +847,8 @@ static void count_gaps(dom *d, const qmodel *m, const group_load *g, portfolio_q
 {
     q->modelled = m->nrisks;
     q->unmodelled = m->unmodelled;
-    q->unmodelled_keys = arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (m->unmodelled + 1));
+    q->unmodelled_keys =
+        arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (m->unmodelled + 1));
     for (size_t k = 0; k < m->unmodelled; k++)
         q->unmodelled_keys[k] = m->gaps[k].key;
     for (size_t k = 0; k < g->nall; k++) {
@@ -826,11 +875,11 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
     q->money = quant_money_of(d);
-    group_load g = {.m = &m, .a = dom_arena(d)};
+    group_load g = { .m = &m, .a = dom_arena(d) };
     portfolio *p = NULL;
-    portfolio_result res = {0};
+    portfolio_result res = { 0 };
     q->threshold = qmodel_threshold_of(&m, 0);
-    inputs_spec spec = {.appetites = 1, .corr = o};
+    inputs_spec spec = { .appetites = 1, .corr = o };
     q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
     if (!rc) {
@@ -843,7 +892,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
         rc = set_groups(p, &m, &g, e);
     if (!rc)
         rc = set_correlations(d, p, &m, o, e);
-    fair_scenario current = {FAIR_CURRENT, -1, NULL};
+    fair_scenario current = { FAIR_CURRENT, -1, NULL };
     if (!rc)
         rc = portfolio_run(p, &current, &fo, &res, e);
     if (!rc) {
@@ -858,9 +907,18 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     if (!rc && by_objective)
         rc = describe_groups(d, &m, &g, &res, &fo, q, e);
     if (!rc && o->save) {
-        saved s = {by_objective ? "portfolio by objective" : "portfolio", "portfolio", q->seed, q->iterations,
-                   q->total.mean, q->total.p95, &q->judgement, 0, 0, q->inputs_hash, quant_inputs_json(&m, &spec),
-                   dom_portfolio_json(q)};
+        saved s = { by_objective ? "portfolio by objective" : "portfolio",
+                    "portfolio",
+                    q->seed,
+                    q->iterations,
+                    q->total.mean,
+                    q->total.p95,
+                    &q->judgement,
+                    0,
+                    0,
+                    q->inputs_hash,
+                    quant_inputs_json(&m, &spec),
+                    dom_portfolio_json(q) };
         rc = save_analysis(d, &s, &q->analysis, e);
     }
     portfolio_result_reset(&res);
@@ -877,12 +935,12 @@ static int cmp_return(const void *a, const void *b)
 {
     const control_quant *x = a, *y = b;
     /* Ranked first (1 = fund first), then the rest by return. */
-    int xr = x->value.rank ? (int)x->value.rank : 1 << 30, yr = y->value.rank ? (int)y->value.rank : 1 << 30;
+    int xr = x->value.rank ? (int)x->value.rank : 1 << 30,
+        yr = y->value.rank ? (int)y->value.rank : 1 << 30;
     if (xr != yr)
         return xr < yr ? -1 : 1;
     return (x->value.roi < y->value.roi) - (x->value.roi > y->value.roi);
 }
-
 
 /* Does control c act on any modelled risk? */
 static int treats_modelled(const qmodel *m, size_t c)
@@ -928,7 +986,8 @@ static int find_left_out(const record *r, void *ctx)
         return 0;
     g->q->left_out = xrealloc(g->q->left_out, (g->q->nleft_out + 1) * sizeof *g->q->left_out);
     g->q->left_out[g->q->nleft_out++] =
-        (control_gap){arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_CONTROL_TITLE)), reason};
+        (control_gap){ arena_strdup(g->a, r->key),
+                       arena_strdup(g->a, record_text(r, F_CONTROL_TITLE)), reason };
     return 0;
 }
 
@@ -960,7 +1019,9 @@ static void fill_rows(dom *d, const qmodel *m, const decide_value *v, returns_qu
         r->title = qc->title;
         r->value = v[c];
         r->effectiveness = qc->effectiveness;
-        r->state = m->controls[c].implemented ? "implemented" : qc->in_place ? "ineffective" : "proposed";
+        r->state = m->controls[c].implemented ? "implemented"
+                   : qc->in_place             ? "ineffective"
+                                              : "proposed";
         if (!qc->cost_known) {
             r->value.worth = DECIDE_COST_UNKNOWN;
             r->value.rank = 0;
@@ -988,7 +1049,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
     q->money = quant_money_of(d);
-    inputs_spec spec = {.costs = 1};
+    inputs_spec spec = { .costs = 1 };
     q->inputs_hash = quant_inputs_hash(d, &m, &spec);
     portfolio *p = NULL;
     decide_value *v = xcalloc(m.ncontrols, sizeof *v);
@@ -997,18 +1058,28 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
         rc = decide_controls(p, &fo, v, e);
     if (!rc)
         fill_rows(d, &m, v, q);
-    gap_scan gs = {&m, q, dom_arena(d)};
+    gap_scan gs = { &m, q, dom_arena(d) };
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, NULL, find_left_out, &gs, e);
-    if (q->left_out) {   /* into the arena, like the rows */
+    if (q->left_out) { /* into the arena, like the rows */
         control_gap *copy = arena_alloc(dom_arena(d), sizeof *copy * q->nleft_out);
         memcpy(copy, q->left_out, sizeof *copy * q->nleft_out);
         free(q->left_out);
         q->left_out = copy;
     }
     if (!rc && o->save) {
-        saved s = {"controls", "control-return", q->seed, q->iterations, 0, 0, NULL, 0, 0, q->inputs_hash,
-                   quant_inputs_json(&m, &spec), dom_returns_json(q)};
+        saved s = { "controls",
+                    "control-return",
+                    q->seed,
+                    q->iterations,
+                    0,
+                    0,
+                    NULL,
+                    0,
+                    0,
+                    q->inputs_hash,
+                    quant_inputs_json(&m, &spec),
+                    dom_returns_json(q) };
         rc = save_analysis(d, &s, &q->analysis, e);
     }
     free(v);
@@ -1027,20 +1098,26 @@ static int save_analysis(dom *d, saved *s, const char **key, isms_err *e)
     const quant_judgement *j = s->judgement;
     record r, out;
     record_init(&r, &reg_analysis, a);
-    const struct { int field; const char *text; } values[] = {
-        {F_ANALYSIS_SUBJECT, s->subject}, {F_ANALYSIS_KIND, s->kind},
-        {F_ANALYSIS_ITERATIONS, arena_printf(a, "%zu", s->iterations)},
-        {F_ANALYSIS_SEED, arena_printf(a, "%llu", (unsigned long long)s->seed)},
-        {F_ANALYSIS_ENGINE, fair_engine_version},
-        {F_ANALYSIS_MEAN_LOSS, arena_printf(a, "%.0f", s->mean * scale)},
-        {F_ANALYSIS_P95_LOSS, arena_printf(a, "%.0f", s->p95 * scale)},
-        {F_ANALYSIS_OUTSIDE_APPETITE, j && j->verdict >= QV_ABOVE_APPETITE ? "yes" : "no"},
-        {F_ANALYSIS_INPUTS, s->inputs}, {F_ANALYSIS_RESULTS, s->results},
-        {F_ANALYSIS_INPUTS_HASH, s->hash},
-        {F_ANALYSIS_VERDICT, j ? quant_verdict_name(j->verdict) : NULL},
-        {F_ANALYSIS_MARGIN, j && j->verdict != QV_NO_APPETITE ? arena_printf(a, "%.0f", j->margin * scale) : NULL},
-        {F_ANALYSIS_LIKELIHOOD, s->likelihood ? arena_printf(a, "%d", s->likelihood) : NULL},
-        {F_ANALYSIS_IMPACT, s->impact ? arena_printf(a, "%d", s->impact) : NULL},
+    const struct {
+        int field;
+        const char *text;
+    } values[] = {
+        { F_ANALYSIS_SUBJECT, s->subject },
+        { F_ANALYSIS_KIND, s->kind },
+        { F_ANALYSIS_ITERATIONS, arena_printf(a, "%zu", s->iterations) },
+        { F_ANALYSIS_SEED, arena_printf(a, "%llu", (unsigned long long)s->seed) },
+        { F_ANALYSIS_ENGINE, fair_engine_version },
+        { F_ANALYSIS_MEAN_LOSS, arena_printf(a, "%.0f", s->mean * scale) },
+        { F_ANALYSIS_P95_LOSS, arena_printf(a, "%.0f", s->p95 * scale) },
+        { F_ANALYSIS_OUTSIDE_APPETITE, j && j->verdict >= QV_ABOVE_APPETITE ? "yes" : "no" },
+        { F_ANALYSIS_INPUTS, s->inputs },
+        { F_ANALYSIS_RESULTS, s->results },
+        { F_ANALYSIS_INPUTS_HASH, s->hash },
+        { F_ANALYSIS_VERDICT, j ? quant_verdict_name(j->verdict) : NULL },
+        { F_ANALYSIS_MARGIN,
+          j && j->verdict != QV_NO_APPETITE ? arena_printf(a, "%.0f", j->margin * scale) : NULL },
+        { F_ANALYSIS_LIKELIHOOD, s->likelihood ? arena_printf(a, "%d", s->likelihood) : NULL },
+        { F_ANALYSIS_IMPACT, s->impact ? arena_printf(a, "%d", s->impact) : NULL },
     };
     int rc = 0;
     for (size_t k = 0; k < sizeof values / sizeof *values && !rc; k++) {

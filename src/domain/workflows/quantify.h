@@ -34,19 +34,19 @@ enum { QUANT_LEC_POINTS = 41 };
 
 /* A rank correlation between two risks of the portfolio. */
 typedef struct quant_corr {
-    const char *a, *b;                    /* risk keys */
-    double rho;                           /* in (-1, 1) */
+    const char *a, *b; /* risk keys */
+    double rho;        /* in (-1, 1) */
 } quant_corr;
 
 typedef struct quant_opts {
-    size_t iterations;                    /* 0: QUANT_DEFAULT_ITERATIONS */
-    uint64_t seed;                        /* the same seed gives the same figures */
-    unsigned threads;                     /* 0: all cores; figures do not depend on it */
-    int save;                             /* record the run as an analysis (QNT-n) */
+    size_t iterations; /* 0: QUANT_DEFAULT_ITERATIONS */
+    uint64_t seed;     /* the same seed gives the same figures */
+    unsigned threads;  /* 0: all cores; figures do not depend on it */
+    int save;          /* record the run as an analysis (QNT-n) */
     fair_progress_fn progress;
     void *progress_ctx;
     const volatile sig_atomic_t *cancel;
-    const quant_corr *corr;               /* portfolio only; independent otherwise */
+    const quant_corr *corr; /* portfolio only; independent otherwise */
     size_t ncorr;
 } quant_opts;
 
@@ -57,19 +57,19 @@ typedef struct quant_opts {
 /* Appetite and tolerance that apply, from an approved appetite statement. */
 typedef struct quant_threshold {
     int set;
-    double appetite, tolerance;   /* major units; tolerance 0 when none */
-    int confidence;               /* percent: compare the loss at this percentile */
-    const char *source;           /* APP-n */
-    int inherited;                /* the organisation's, for want of one of its own */
+    double appetite, tolerance; /* major units; tolerance 0 when none */
+    int confidence;             /* percent: compare the loss at this percentile */
+    const char *source;         /* APP-n */
+    int inherited;              /* the organisation's, for want of one of its own */
 } quant_threshold;
 
 /* Where a loss stands against the appetite that applies. */
 typedef enum quant_verdict {
-    QV_NO_APPETITE = 0,           /* none approved: nothing to judge against */
-    QV_WITHIN,                    /* within appetite */
-    QV_ABOVE_APPETITE,            /* above appetite, within tolerance (or no tolerance set) */
+    QV_NO_APPETITE = 0, /* none approved: nothing to judge against */
+    QV_WITHIN,          /* within appetite */
+    QV_ABOVE_APPETITE,  /* above appetite, within tolerance (or no tolerance set) */
     QV_ABOVE_TOLERANCE,
-    QV_NOT_QUANTIFIED,            /* no risk of it is quantified */
+    QV_NOT_QUANTIFIED, /* no risk of it is quantified */
 } quant_verdict;
 
 /* The verdict, on the measure the appetite names (the annual loss at its
@@ -80,16 +80,16 @@ typedef enum quant_verdict {
  * certainty a ceiling. */
 typedef struct quant_judgement {
     quant_verdict verdict;
-    double measure;               /* loss at P<confidence> */
-    double measure_se;            /* its Monte Carlo standard error */
-    double margin;                /* within: appetite - measure; above appetite: measure -
+    double measure;    /* loss at P<confidence> */
+    double measure_se; /* its Monte Carlo standard error */
+    double margin;     /* within: appetite - measure; above appetite: measure -
                                      appetite; above tolerance: measure - tolerance */
     double certainty;
-    size_t unquantified;          /* risks that count here but have no FAIR inputs */
+    size_t unquantified; /* risks that count here but have no FAIR inputs */
 } quant_judgement;
 
-const char *quant_verdict_name(quant_verdict v);   /* "within-appetite", ... */
-const char *quant_margin_means(quant_verdict v);   /* "below appetite", "above tolerance", ... */
+const char *quant_verdict_name(quant_verdict v); /* "within-appetite", ... */
+const char *quant_margin_means(quant_verdict v); /* "below appetite", "above tolerance", ... */
 
 /* The standard errors of the reported percentiles. */
 typedef struct quant_se {
@@ -97,17 +97,17 @@ typedef struct quant_se {
 } quant_se;
 
 typedef struct quant_scenario {
-    stats_summary stats;          /* p_above_* against the threshold */
+    stats_summary stats; /* p_above_* against the threshold */
     quant_se se;
-    double frequency;             /* loss events per year */
-    double event_loss;            /* mean loss per event */
+    double frequency;  /* loss events per year */
+    double event_loss; /* mean loss per event */
     stats_lec_point lec[QUANT_LEC_POINTS];
 } quant_scenario;
 
 /* The currency the figures are in: JSON gives amounts in its minor units. */
 typedef struct quant_money {
-    const char *currency;         /* "EUR" */
-    int exponent;                 /* minor-unit decimals (2: cents) */
+    const char *currency; /* "EUR" */
+    int exponent;         /* minor-unit decimals (2: cents) */
 } quant_money;
 
 typedef struct risk_quant {
@@ -116,29 +116,29 @@ typedef struct risk_quant {
     uint64_t seed;
     size_t iterations;
     const char *engine;
-    const char *model;            /* "compound" or "product" */
+    const char *model; /* "compound" or "product" */
     quant_threshold threshold;
     quant_scenario inherent, current, target;
     decide_sensitivity sensitivity[DECIDE_MAX_SENSITIVITY];
     size_t nsensitivity;
-    int likelihood, impact;       /* cell the figures imply on the matrix, 0 if no bands */
-    int qual_likelihood, qual_impact;  /* the risk's own residual cell */
-    int matrix_disagrees;         /* their bands differ by more than one */
-    int matrix_derived;           /* the organisation derives the cell from FAIR: it was set */
-    int outside_appetite;         /* current: the loss at the appetite's percentile exceeds it */
-    quant_judgement judgement;    /* current residual */
+    int likelihood, impact;           /* cell the figures imply on the matrix, 0 if no bands */
+    int qual_likelihood, qual_impact; /* the risk's own residual cell */
+    int matrix_disagrees;             /* their bands differ by more than one */
+    int matrix_derived;               /* the organisation derives the cell from FAIR: it was set */
+    int outside_appetite;      /* current: the loss at the appetite's percentile exceeds it */
+    quant_judgement judgement; /* current residual */
     const char *inputs_hash;
-    const char *analysis;         /* QNT-n when saved */
+    const char *analysis; /* QNT-n when saved */
 } risk_quant;
 
 typedef struct group_quant {
-    const char *key, *title;      /* objective */
+    const char *key, *title; /* objective */
     quant_threshold threshold;
     stats_summary stats;
     quant_se se;
     quant_judgement judgement;
-    double certainty;             /* judgement.certainty */
-    size_t nrisks;                /* quantified */
+    double certainty; /* judgement.certainty */
+    size_t nrisks;    /* quantified */
     double value_at_stake;
 } group_quant;
 
@@ -147,16 +147,17 @@ typedef struct portfolio_quant {
     uint64_t seed;
     size_t iterations;
     const char *engine;
-    size_t modelled, unmodelled;  /* active risks with and without FAIR inputs */
+    size_t modelled, unmodelled; /* active risks with and without FAIR inputs */
     const char **unmodelled_keys;
-    double value_at_stake, value_unquantified;  /* objectives' value; of those with a risk not quantified */
-    quant_threshold threshold;    /* organisation-wide */
+    double value_at_stake,
+        value_unquantified;    /* objectives' value; of those with a risk not quantified */
+    quant_threshold threshold; /* organisation-wide */
     stats_summary total;
     quant_se se;
     quant_judgement judgement;
-    double certainty;             /* judgement.certainty */
+    double certainty; /* judgement.certainty */
     stats_lec_point lec[QUANT_LEC_POINTS];
-    group_quant *groups;          /* per objective, when asked (those with no quantified
+    group_quant *groups; /* per objective, when asked (those with no quantified
                                      risk last, QV_NOT_QUANTIFIED); in the dom's arena */
     size_t ngroups;
     const char *inputs_hash;
@@ -167,7 +168,7 @@ typedef struct control_quant {
     const char *key, *title;
     decide_value value;
     const char *effectiveness;
-    const char *state;            /* implemented, proposed, ineffective */
+    const char *state; /* implemented, proposed, ineffective */
 } control_quant;
 
 /* A control left out of the return on controls, and why. */
@@ -180,9 +181,9 @@ typedef struct returns_quant {
     uint64_t seed;
     size_t iterations;
     const char *engine;
-    control_quant *rows;          /* best return first; in the dom's arena */
+    control_quant *rows; /* best return first; in the dom's arena */
     size_t n;
-    control_gap *left_out;        /* controls that treat risks but could not be valued */
+    control_gap *left_out; /* controls that treat risks but could not be valued */
     size_t nleft_out;
     const char *inputs_hash;
     const char *analysis;
@@ -229,10 +230,10 @@ int dom_risk_quantified(const record *risk);
 typedef struct quant_check quant_check;
 
 typedef struct quant_freshness {
-    int stale;                    /* inputs changed since the run */
-    int unknown;                  /* an analysis from before hashes were kept */
-    int orphan;                   /* stale for good: its risk is retired or no longer quantified */
-    const char *since;            /* time of the latest change to its inputs after the run, or NULL */
+    int stale;         /* inputs changed since the run */
+    int unknown;       /* an analysis from before hashes were kept */
+    int orphan;        /* stale for good: its risk is retired or no longer quantified */
+    const char *since; /* time of the latest change to its inputs after the run, or NULL */
 } quant_freshness;
 
 int quant_check_new(dom *d, quant_check **out, isms_err *e);
@@ -245,8 +246,8 @@ typedef struct quant_latest {
     const char *key, *subject, *kind;
     size_t iterations;
     uint64_t seed;
-    const char *inputs;           /* for re-running with the same correlations */
-    const record *rec;            /* the analysis itself */
+    const char *inputs; /* for re-running with the same correlations */
+    const record *rec;  /* the analysis itself */
     quant_freshness fresh;
 } quant_latest;
 

@@ -14,7 +14,7 @@
  * every risk). */
 typedef struct qchange {
     const char *at;
-    int64_t *risks;               /* NULL: every risk */
+    int64_t *risks; /* NULL: every risk */
     int nrisks;
 } qchange;
 
@@ -53,8 +53,8 @@ int quant_check_new(dom *d, quant_check **out, isms_err *e)
     quant_check *c = xcalloc(1, sizeof *c);
     c->d = d;
     int rc = qmodel_load(d, NULL, &c->m, e);
-    store_query all = {.include_retired = 1};
-    const regdef *regs[] = {&reg_risk, &reg_control, &reg_appetite};
+    store_query all = { .include_retired = 1 };
+    const regdef *regs[] = { &reg_risk, &reg_control, &reg_appetite };
     for (size_t k = 0; k < 3 && !rc; k++)
         rc = store_scan(dom_store(d), regs[k], &all, note_change, c, e);
     if (rc) {
@@ -111,7 +111,8 @@ int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, 
 {
     (void)e;
     memset(out, 0, sizeof *out);
-    const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH), *kind = record_text(a, F_ANALYSIS_KIND);
+    const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH),
+               *kind = record_text(a, F_ANALYSIS_KIND);
     const char *subject = record_text(a, F_ANALYSIS_SUBJECT), *now = NULL;
     if (!stored) {
         out->unknown = 1;
@@ -121,16 +122,18 @@ int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, 
     if (!strcmp(kind, "risk")) {
         size_t i = qmodel_risk_index(&c->m, subject);
         if (!risk_id_of(c->d, subject, &risk))
-            risk = -1;   /* retired: nothing of it is current */
+            risk = -1; /* retired: nothing of it is current */
         if (i != (size_t)-1) {
-            quant_threshold t = qmodel_threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
-            inputs_spec spec = {.risks = &i, .nrisks = 1, .threshold = &t};
+            quant_threshold t =
+                qmodel_threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
+            inputs_spec spec = { .risks = &i, .nrisks = 1, .threshold = &t };
             now = quant_inputs_hash(c->d, &c->m, &spec);
         } else {
-            out->orphan = 1;   /* retired, or its FAIR inputs removed: nothing to re-run */
+            out->orphan = 1; /* retired, or its FAIR inputs removed: nothing to re-run */
         }
     } else {
-        inputs_spec spec = {.appetites = !strcmp(kind, "portfolio"), .costs = strcmp(kind, "portfolio") != 0};
+        inputs_spec spec = { .appetites = !strcmp(kind, "portfolio"),
+                             .costs = strcmp(kind, "portfolio") != 0 };
         now = quant_inputs_hash(c->d, &c->m, &spec);
     }
     out->stale = !now || strcmp(now, stored);
@@ -183,7 +186,7 @@ static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
 
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
 {
-    latest_scan s = {.a = dom_arena(d)};
+    latest_scan s = { .a = dom_arena(d) };
     *out = NULL;
     *n = 0;
     int rc = dom_list(d, &reg_analysis, NULL, note_latest, &s, e);

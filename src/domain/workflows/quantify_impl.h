@@ -13,12 +13,12 @@ typedef struct qcontrol {
     const char *key, *title;
     fair_target target;
     dist reduction;
-    int64_t *treats;   /* risk ids */
+    int64_t *treats; /* risk ids */
     int ntreats;
-    const char *effectiveness;    /* the latest assessment */
-    int in_place;                 /* implemented or operating, whatever its effectiveness */
+    const char *effectiveness; /* the latest assessment */
+    int in_place;              /* implemented or operating, whatever its effectiveness */
     int cost_known;
-    double weakening;             /* partially effective: the share of its reduction lost */
+    double weakening; /* partially effective: the share of its reduction lost */
 } qcontrol;
 
 /* An active risk without FAIR inputs: counted wherever a total is shown. */
@@ -37,34 +37,34 @@ typedef struct qappetite {
 
 typedef struct qmodel {
     dom *d;
-    double scale;                 /* minor units per major unit */
+    double scale; /* minor units per major unit */
     fair_risk *risks;
     int64_t *risk_ids;
     const char **risk_keys, **risk_titles;
-    int64_t **risk_objectives;    /* per risk: objective ids */
+    int64_t **risk_objectives; /* per risk: objective ids */
     int *nrisk_objectives;
     size_t nrisks, cap_risks;
     fair_control *controls;
     qcontrol *qcontrols;
     size_t ncontrols, cap_controls;
     size_t unmodelled;
-    qgap *gaps;                   /* the unmodelled risks */
+    qgap *gaps; /* the unmodelled risks */
     qappetite *appetites;
     size_t nappetites;
-    const char *only;             /* load one risk only (its key), or NULL */
+    const char *only; /* load one risk only (its key), or NULL */
 } qmodel;
 
 /* The risk inputs, in the order of the engine's factors (quantify.c). */
 enum { NRISK_INPUTS = 8 };
-int qmodel_input_field(int k);                  /* F_RISK_LEF, ... */
+int qmodel_input_field(int k); /* F_RISK_LEF, ... */
 dist *qmodel_input(fair_risk *r, int k);
 
 /* Loads every active risk with FAIR inputs (or only the one keyed
  * `only`), the controls that act on them and the approved appetites. */
 int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e);
 void qmodel_reset(qmodel *m);
-int64_t *qmodel_copy_ids(const value *v);       /* malloc'd */
-size_t qmodel_risk_index(const qmodel *m, const char *key);   /* (size_t)-1: not modelled */
+int64_t *qmodel_copy_ids(const value *v);                   /* malloc'd */
+size_t qmodel_risk_index(const qmodel *m, const char *key); /* (size_t)-1: not modelled */
 
 /* The organisation's (objective 0) or an objective's own appetite; and
  * the one that applies to a risk of these objectives. */
@@ -77,19 +77,20 @@ quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives,
  * every approved one (the portfolio's), whether control costs count (the
  * return on controls), and the correlations. */
 typedef struct inputs_spec {
-    const size_t *risks;          /* indices into the model; NULL: all */
+    const size_t *risks; /* indices into the model; NULL: all */
     size_t nrisks;
     const quant_threshold *threshold;
     int appetites;
     int costs;
-    const quant_opts *corr;       /* NULL: none (the hash never covers them) */
+    const quant_opts *corr; /* NULL: none (the hash never covers them) */
 } inputs_spec;
 
 /* The dom's currency: JSON gives amounts in its minor units. */
 quant_money quant_money_of(dom *d);
 
-char *quant_inputs_json(const qmodel *m, const inputs_spec *s);          /* malloc'd */
-const char *quant_inputs_hash(dom *d, const qmodel *m, const inputs_spec *s);  /* in the dom's arena */
+char *quant_inputs_json(const qmodel *m, const inputs_spec *s); /* malloc'd */
+const char *quant_inputs_hash(dom *d, const qmodel *m,
+                              const inputs_spec *s); /* in the dom's arena */
 
 /* A risk's results; results_only: as an analysis keeps them (no key,
  * title or analysis). malloc'd. */

@@ -41,7 +41,7 @@ static void dist_member(jw *w, const char *name, const dist *d)
  * probabilities, shares and counts stay plain numbers. */
 quant_money quant_money_of(dom *d)
 {
-    return (quant_money){arena_strdup(dom_arena(d), dom_currency(d)), dom_currency_exponent(d)};
+    return (quant_money){ arena_strdup(dom_arena(d), dom_currency(d)), dom_currency_exponent(d) };
 }
 
 static void money_members(jw *w, const quant_money *m)
@@ -149,18 +149,21 @@ static void judgement_members(jw *w, const quant_judgement *j, const quant_thres
     }
     if (j->certainty >= 0) {
         jw_num(w, "certainty", j->certainty);
-        jw_str(w, "certainty_means", t->tolerance > 0 ? "the chance the year's loss stays within tolerance"
-                                                      : "the chance the year's loss stays within appetite "
-                                                        "(no tolerance set)");
+        jw_str(w, "certainty_means",
+               t->tolerance > 0 ? "the chance the year's loss stays within tolerance"
+                                : "the chance the year's loss stays within appetite "
+                                  "(no tolerance set)");
     } else {
         jw_null(w, "certainty");
-        jw_str(w, "certainty_means", j->verdict == QV_NOT_QUANTIFIED ? "none: no risk of it is quantified"
-                                                                     : "none: no appetite approved");
+        jw_str(w, "certainty_means",
+               j->verdict == QV_NOT_QUANTIFIED ? "none: no risk of it is quantified"
+                                               : "none: no appetite approved");
     }
     jw_int(w, "risks_not_quantified", (int64_t)j->unquantified);
     if (j->unquantified && j->certainty >= 0)
-        jw_str(w, "incomplete", "risks not quantified can only add loss: the loss is a floor, the certainty "
-                                "a ceiling");
+        jw_str(w, "incomplete",
+               "risks not quantified can only add loss: the loss is a floor, the certainty "
+               "a ceiling");
     jw_end(w);
 }
 
@@ -179,9 +182,10 @@ static void scenario_members(jw *w, const char *name, const quant_scenario *s, i
 static void sensitivity_members(jw *w, const decide_sensitivity *s, size_t n, const quant_money *m)
 {
     jw_object(w, "sensitivity");
-    jw_str(w, "method", "variance decomposition: each input's first-order effect (the share of variance "
-                        "gone when it is held at its median, clipped at 0), the rest as other "
-                        "(interactions, the number of events); scaled to add up to 1");
+    jw_str(w, "method",
+           "variance decomposition: each input's first-order effect (the share of variance "
+           "gone when it is held at its median, clipped at 0), the rest as other "
+           "(interactions, the number of events); scaled to add up to 1");
     jw_array(w, "drivers");
     for (size_t k = 0; k < n; k++) {
         jw_object(w, NULL);
@@ -266,11 +270,11 @@ char *dom_portfolio_json(const portfolio_quant *q)
     return finish(w, 1);
 }
 
-
 static const char *worth_name(decide_worth w)
 {
-    return w == DECIDE_JUSTIFIED ? "justified" : w == DECIDE_COST_UNKNOWN ? "cost unknown"
-                                                                        : "not justified by quantified risk";
+    return w == DECIDE_JUSTIFIED      ? "justified"
+           : w == DECIDE_COST_UNKNOWN ? "cost unknown"
+                                      : "not justified by quantified risk";
 }
 
 char *dom_returns_json(const returns_quant *q)
@@ -315,11 +319,12 @@ char *dom_returns_json(const returns_quant *q)
 
 /* ---- the inputs of a run, and their hash ---- */
 
-
-
 static size_t spec_risk(const inputs_spec *s, size_t k) { return s->risks ? s->risks[k] : k; }
 
-static size_t spec_count(const qmodel *m, const inputs_spec *s) { return s->risks ? s->nrisks : m->nrisks; }
+static size_t spec_count(const qmodel *m, const inputs_spec *s)
+{
+    return s->risks ? s->nrisks : m->nrisks;
+}
 
 /* Controls that act on one of the selected risks. */
 static int control_used(const qmodel *m, const inputs_spec *s, size_t c)
@@ -341,7 +346,8 @@ static void risk_members(jw *w, const qmodel *m, size_t i)
     jw_int(w, "stream", (int64_t)r->stream_id);
     jw_str(w, "model", r->mode == FAIR_PRODUCT ? "product" : "compound");
     for (int k = 0; k < NRISK_INPUTS; k++)
-        dist_member(w, field_def(&reg_risk, qmodel_input_field(k))->name, qmodel_input((fair_risk *)r, k));
+        dist_member(w, field_def(&reg_risk, qmodel_input_field(k))->name,
+                    qmodel_input((fair_risk *)r, k));
     jw_array(w, "objectives");
     for (int k = 0; k < m->nrisk_objectives[i]; k++)
         jw_int(w, NULL, m->risk_objectives[i][k]);
@@ -380,7 +386,7 @@ static void control_members(jw *w, const qmodel *m, size_t c, int costs, const q
 
 char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
 {
-    quant_money money = {dom_currency(m->d), dom_currency_exponent(m->d)};
+    quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
     jw *w = jw_new();
     jw_object(w, NULL);
     jw_str(w, "engine", fair_engine_version);

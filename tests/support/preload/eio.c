@@ -32,7 +32,10 @@ static int faulty(int fd, off_t at)
     return !memcmp(path + len - n, spec, n);
 }
 
-#define REAL(name) static __typeof__(name) *real; if (!real) real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+#define REAL(name)                 \
+    static __typeof__(name) *real; \
+    if (!real)                     \
+    real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 ssize_t pread64(int fd, void *buf, size_t count, off64_t at)
 {

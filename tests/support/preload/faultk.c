@@ -27,18 +27,22 @@ enum { K_READ, K_WRITE, K_FSYNC, K_OPEN, K_CLOSE, K_FULL, K_NONE };
 static int kind = -1;
 static long at, count;
 
-#define REAL(name) static __typeof__(name) *real; if (!real) real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+#define REAL(name)                 \
+    static __typeof__(name) *real; \
+    if (!real)                     \
+    real = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 static void configure(void)
 {
-    static const char *names[] = {"read", "write", "fsync", "open", "close", "full"};
+    static const char *names[] = { "read", "write", "fsync", "open", "close", "full" };
     kind = K_NONE;
     const char *spec = getenv("ISMS_FAULT_AT");
     const char *colon = spec ? strchr(spec, ':') : NULL;
     if (!colon)
         return;
     for (int k = 0; k < K_NONE; k++)
-        if (strlen(names[k]) == (size_t)(colon - spec) && !strncmp(spec, names[k], (size_t)(colon - spec)))
+        if (strlen(names[k]) == (size_t)(colon - spec) &&
+            !strncmp(spec, names[k], (size_t)(colon - spec)))
             kind = k;
     at = atol(colon + 1);
 }
@@ -88,13 +92,13 @@ static int fault(int k, int matches)
     return 0;
 }
 
-#define FAIL_IF(k, matches)            \
-    do {                               \
-        int err_ = fault(k, matches);  \
-        if (err_) {                    \
-            errno = err_;              \
-            return -1;                 \
-        }                              \
+#define FAIL_IF(k, matches)           \
+    do {                              \
+        int err_ = fault(k, matches); \
+        if (err_) {                   \
+            errno = err_;             \
+            return -1;                \
+        }                             \
     } while (0)
 
 ssize_t pread64(int fd, void *buf, size_t n, off64_t off)
