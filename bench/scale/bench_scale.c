@@ -40,14 +40,14 @@ static void die(const char *what, const isms_err *e)
 
 static void set(dom *d, record *r, int fid, const char *text)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
         die(field_def(r->reg, fid)->name, &e);
 }
 
 static void add(dom *d, record *r, record *out)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_add(d, r, out, &e))
         die("add", &e);
 }
@@ -56,8 +56,8 @@ static void seed(dom *d)
 {
     arena *a = dom_arena(d);
     static const char *const people[][3] = {
-        {"Dana Board", "dana@bench.example", "management-body"},
-        {"Omar Owner", "omar@bench.example", "risk-owner,asset-owner"},
+        { "Dana Board", "dana@bench.example", "management-body" },
+        { "Omar Owner", "omar@bench.example", "risk-owner,asset-owner" },
     };
     record r, out;
     for (int i = 0; i < 2; i++) {
@@ -87,7 +87,8 @@ static void add_template(dom *d, int i, record *out)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_risk, a);
-    set(d, &r, F_RISK_TITLE, arena_printf(a, "Risk %d: loss of service through supplier failure", i));
+    set(d, &r, F_RISK_TITLE,
+        arena_printf(a, "Risk %d: loss of service through supplier failure", i));
     set(d, &r, F_RISK_OWNER, "omar@bench.example");
     set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%d", i % 10 + 1));
     set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
@@ -101,18 +102,22 @@ static void add_template(dom *d, int i, record *out)
 /* A template with id `id` and key RISK-<number>. */
 static void add_clone(dom *d, const record *tmpl, int64_t id, int64_t number, int title, arena *a)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     record r;
     record_copy(&r, tmpl, a);
     r.id = id;
     r.key = arena_printf(a, "RISK-%lld", (long long)number);
-    r.v[title].s = arena_printf(a, "Risk %lld: loss of service through supplier failure",
-                                (long long)number);
+    r.v[title].s =
+        arena_printf(a, "Risk %lld: loss of service through supplier failure", (long long)number);
     if (store_insert(dom_store(d), &r, &e))
         die("insert", &e);
     char *data = record_canonical(&r);
-    ledger_change c = {.actor = dom_actor(d), .entity = r.reg->name, .key = r.key, .op = "add",
-                       .data = data, .ts = r.updated_at};
+    ledger_change c = { .actor = dom_actor(d),
+                        .entity = r.reg->name,
+                        .key = r.key,
+                        .op = "add",
+                        .data = data,
+                        .ts = r.updated_at };
     if (ledger_append(dom_store(d), &c, NULL, &e))
         die("ledger", &e);
     free(data);
@@ -126,9 +131,9 @@ int main(int argc, char **argv)
     }
     long long n = atoll(argv[2]);
     double t0 = now_s();
-    isms_err e = {0};
+    isms_err e = { 0 };
     dom *d;
-    if (dom_create(argv[1], &(principal){.actor = "bench"}, 0, &d, &e))
+    if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
         die("create", &e);
     seed(d);
     record tmpl[TEMPLATES];

@@ -43,7 +43,8 @@ SHA_TARGET static void compress_ni(uint32_t state[8], const unsigned char *data,
             s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
             if (i >= 3 && i <= 14) {
                 /* W[i+1] = sigma terms of the words 16, 15, 7 and 2 back. */
-                __m128i next = _mm_add_epi32(w[(i + 1) % 4], _mm_alignr_epi8(w[i % 4], w[(i + 3) % 4], 4));
+                __m128i next =
+                    _mm_add_epi32(w[(i + 1) % 4], _mm_alignr_epi8(w[i % 4], w[(i + 3) % 4], 4));
                 w[(i + 1) % 4] = _mm_sha256msg2_epu32(next, w[i % 4]);
             }
             s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(msg, 0x0E));
@@ -61,11 +62,11 @@ SHA_TARGET static void compress_ni(uint32_t state[8], const unsigned char *data,
 
 static void sha256_ni(const unsigned char *p, size_t n, unsigned char out[32])
 {
-    uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    uint32_t state[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
     compress_ni(state, p, n / 64);
     /* The tail, 0x80, zeros, and the length in bits: one or two blocks. */
-    unsigned char last[128] = {0};
+    unsigned char last[128] = { 0 };
     size_t rest = n % 64, len = rest < 56 ? 64 : 128;
     if (rest)
         memcpy(last, p + n - rest, rest);

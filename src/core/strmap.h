@@ -13,7 +13,7 @@
 typedef struct strmap_slot {
     const char *key;
     void *value;
-    uint64_t hash;   /* of key: compared before the key (a million keys: verify) */
+    uint64_t hash; /* of key: compared before the key (a million keys: verify) */
 } strmap_slot;
 
 typedef struct strmap {

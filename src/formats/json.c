@@ -121,10 +121,10 @@ static int put_string(buf *b, const char *s)
         buf_append(b, run, (size_t)(p - run));
         char letter = short_escape(*p);
         if (*p == '"' || *p == '\\') {
-            char esc[2] = {'\\', (char)*p};
+            char esc[2] = { '\\', (char)*p };
             buf_append(b, esc, 2);
         } else if (letter) {
-            char esc[2] = {'\\', letter};
+            char esc[2] = { '\\', letter };
             buf_append(b, esc, 2);
         } else {
             buf_printf(b, "\\u%04X", *p);
@@ -138,18 +138,26 @@ static int put_string(buf *b, const char *s)
 
 /* A register's member names (its fields and the five of every record) in
  * canonical order, worked out once per register and thread. */
-enum { MEMBER_KEY = -1, MEMBER_VERSION = -2, MEMBER_CREATED = -3, MEMBER_UPDATED = -4,
-       MEMBER_RETIRED = -5, MAX_MEMBERS = 128, MAX_CACHED = 32 };
+enum {
+    MEMBER_KEY = -1,
+    MEMBER_VERSION = -2,
+    MEMBER_CREATED = -3,
+    MEMBER_UPDATED = -4,
+    MEMBER_RETIRED = -5,
+    MAX_MEMBERS = 128,
+    MAX_CACHED = 32
+};
 
 typedef struct member_order {
     const regdef *reg;
     int n;
-    int member[MAX_MEMBERS];   /* field index, or MEMBER_* */
+    int member[MAX_MEMBERS]; /* field index, or MEMBER_* */
 } member_order;
 
 static const char *member_name(const regdef *reg, int m)
 {
-    static const char *const fixed[] = {"key", "version", "created_at", "updated_at", "retired_at"};
+    static const char *const fixed[] = { "key", "version", "created_at", "updated_at",
+                                         "retired_at" };
     return m >= 0 ? reg->fields[m].name : fixed[-m - 1];
 }
 
@@ -173,7 +181,7 @@ static const member_order *order_of(const regdef *reg)
             at--;
         }
         if (at > 0 && !strcmp(member_name(reg, o->member[at - 1]), member_name(reg, m)))
-            return NULL;   /* a field named like a record member: the tree decides */
+            return NULL; /* a field named like a record member: the tree decides */
         o->member[at] = m;
     }
     cached++;
@@ -245,14 +253,9 @@ static int put_member(buf *b, const record *r, int m, int *first)
     put_name(b, name, first);
     switch (f->type) {
     case FT_INT:
-    case FT_MONEY:
-        buf_put_int(b, v->i);
-        return 0;
-    case FT_BOOL:
-        buf_puts(b, v->i ? "true" : "false");
-        return 0;
-    default:
-        return put_string(b, v->s ? v->s : "");
+    case FT_MONEY: buf_put_int(b, v->i); return 0;
+    case FT_BOOL: buf_puts(b, v->i ? "true" : "false"); return 0;
+    default: return put_string(b, v->s ? v->s : "");
     }
 }
 

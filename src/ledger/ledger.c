@@ -8,10 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void sha256_raw(const void *p, size_t n, unsigned char out[32])
-{
-    sha256(p, n, out);
-}
+void sha256_raw(const void *p, size_t n, unsigned char out[32]) { sha256(p, n, out); }
 
 void sha256_hex(const void *p, size_t n, char hex[65])
 {

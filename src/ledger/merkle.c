@@ -198,7 +198,7 @@ static int record_node(void *ctx, int level, uint64_t index, merkle_hash out, is
     recorder *r = ctx;
     if (r->n == MERKLE_MAX_NODES)
         return err_set(e, E_INTERNAL, "tree", "more than %d nodes for one proof", MERKLE_MAX_NODES);
-    r->refs[r->n++] = (merkle_node_ref){level, index};
+    r->refs[r->n++] = (merkle_node_ref){ level, index };
     memset(out, 0, MERKLE_HASH_SIZE);
     return 0;
 }
@@ -211,12 +211,12 @@ static int run(const merkle_source *src, merkle_job job, uint64_t a, uint64_t b,
 {
     if (src->prefetch) {
         recorder r;
-        merkle_source rec = {.node = record_node, .ctx = &r};
+        merkle_source rec = { .node = record_node, .ctx = &r };
         union {
             merkle_proof p;
             merkle_hash h;
         } scratch;
-        isms_err ignored = {0};
+        isms_err ignored = { 0 };
         r.n = 0;
         if (!job(&rec, a, b, &scratch, &ignored)) {
             int rc = src->prefetch(src->ctx, r.refs, r.n, e);
@@ -261,16 +261,16 @@ static int array_node(void *ctx, int level, uint64_t index, merkle_hash out, ism
 int merkle_inclusion_proof(const merkle_hash *entries, uint64_t n, uint64_t index,
                            merkle_proof *out, isms_err *e)
 {
-    array_source a = {entries};
-    merkle_source src = {.node = array_node, .ctx = &a};
+    array_source a = { entries };
+    merkle_source src = { .node = array_node, .ctx = &a };
     return merkle_source_inclusion(&src, n, index, out, e);
 }
 
 int merkle_consistency_proof(const merkle_hash *entries, uint64_t n2, uint64_t n1,
                              merkle_proof *out, isms_err *e)
 {
-    array_source a = {entries};
-    merkle_source src = {.node = array_node, .ctx = &a};
+    array_source a = { entries };
+    merkle_source src = { .node = array_node, .ctx = &a };
     return merkle_source_consistency(&src, n2, n1, out, e);
 }
 

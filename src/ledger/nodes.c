@@ -128,11 +128,11 @@ int ledger_tree_fill(store *s, isms_err *e)
     arena_init(&a);
     int rc = store_ledger_head(s, &head, &head_hash, &a, e);
     arena_free(&a);
-    isms_err probe = {0};
+    isms_err probe = { 0 };
     /* The first node is there as soon as there are two entries. */
     if (rc || head < 2 || !store_tree_get(s, 2, 1, two, &probe))
         return rc;
-    filler f = {.s = s, .e = e};
+    filler f = { .s = s, .e = e };
     merkle_builder_init(&f.b);
     f.b.on_node = put_node;
     f.b.ctx = &f;
@@ -162,7 +162,8 @@ static int stored_node(void *ctx, int level, uint64_t index, merkle_hash out, is
     /* Not read ahead (or not there: then the error names it). */
     char hex[65];
     int64_t seq = seq_of(level, index);
-    int rc = level ? store_tree_get(r->s, seq, level, hex, e) : store_ledger_hash(r->s, seq, hex, e);
+    int rc =
+        level ? store_tree_get(r->s, seq, level, hex, e) : store_ledger_hash(r->s, seq, hex, e);
     return rc ? rc : head_of(hex, level, seq, out, e);
 }
 
@@ -172,8 +173,8 @@ static int read_ahead(void *ctx, const merkle_node_ref *refs, int n, isms_err *e
     r->n = 0;
     if (n <= 0 || n > MERKLE_MAX_NODES)
         return 0;
-    int64_t seq[MERKLE_MAX_NODES] = {0};
-    int level[MERKLE_MAX_NODES] = {0};
+    int64_t seq[MERKLE_MAX_NODES] = { 0 };
+    int level[MERKLE_MAX_NODES] = { 0 };
     char hex[MERKLE_MAX_NODES][65];
     for (int i = 0; i < n; i++) {
         seq[i] = seq_of(refs[i].level, refs[i].index);
@@ -182,7 +183,7 @@ static int read_ahead(void *ctx, const merkle_node_ref *refs, int n, isms_err *e
     int rc = store_tree_get_many(r->s, seq, level, n, hex, e);
     for (int i = 0; !rc && i < n; i++) {
         if (!hex[i][0])
-            continue;   /* asked for again, and reported, when it is needed */
+            continue; /* asked for again, and reported, when it is needed */
         rc = head_of(hex[i], level[i], seq[i], r->head[r->n], e);
         r->ref[r->n++] = refs[i];
     }
@@ -210,13 +211,13 @@ typedef struct want {
 
 struct ledger_tree_check {
     store *s;
-    int active;             /* the schema keeps the tree */
+    int active; /* the schema keeps the tree */
     ledger_tree_problem_fn fn;
     void *ctx;
     merkle_builder b;
-    want *w;                /* nodes completed since `checked`, in (seq, level) order */
+    want *w; /* nodes completed since `checked`, in (seq, level) order */
     size_t n, cap, at;
-    int64_t checked;        /* stored nodes up to this seq are compared */
+    int64_t checked; /* stored nodes up to this seq are compared */
 };
 
 static void expect_node(void *ctx, int level, uint64_t index, const merkle_hash head)
@@ -258,15 +259,16 @@ static void node_problem(ledger_tree_check *c, int64_t seq, int level, const cha
     if (first_of(seq, level) >= 1 && level < 63)
         snprintf(range, sizeof range, " (entries #%lld to #%lld)", (long long)first_of(seq, level),
                  (long long)seq);
-    snprintf(msg, sizeof msg, "the ledger's Merkle tree node of level %d ending at entry #%lld%s %s",
-             level, (long long)seq, range, what);
+    snprintf(msg, sizeof msg,
+             "the ledger's Merkle tree node of level %d ending at entry #%lld%s %s", level,
+             (long long)seq, range, what);
     c->fn(c->ctx, msg);
 }
 
 static void missing_before(ledger_tree_check *c, int64_t seq, int level)
 {
-    while (c->at < c->n && (c->w[c->at].seq < seq ||
-                            (c->w[c->at].seq == seq && c->w[c->at].level < level))) {
+    while (c->at < c->n &&
+           (c->w[c->at].seq < seq || (c->w[c->at].seq == seq && c->w[c->at].level < level))) {
         node_problem(c, c->w[c->at].seq, c->w[c->at].level, "is missing: it was removed");
         c->at++;
     }
@@ -282,7 +284,8 @@ static int compare_row(int64_t seq, int level, const char *hash, void *ctx)
     }
     merkle_hash h;
     if (!from_hex(hash, h) || memcmp(h, c->w[c->at].head, MERKLE_HASH_SIZE))
-        node_problem(c, seq, level, "does not match the entries: it was altered (proofs and tree "
+        node_problem(c, seq, level,
+                     "does not match the entries: it was altered (proofs and tree "
                      "heads read from it would be false)");
     c->at++;
     return 0;
@@ -318,8 +321,10 @@ static int past_the_end(int64_t seq, int level, const char *hash, void *ctx)
     (void)hash;
     ledger_tree_check *c = ctx;
     char what[160];
-    snprintf(what, sizeof what, "is stored, but the ledger ends at entry #%lld: entries were "
-             "removed from its end", (long long)c->b.size);
+    snprintf(what, sizeof what,
+             "is stored, but the ledger ends at entry #%lld: entries were "
+             "removed from its end",
+             (long long)c->b.size);
     node_problem(c, seq, level, what);
     return 0;
 }

@@ -25,8 +25,7 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
 }
 
 /* A hash column into hash[65]; E_TAMPERED when it is not 64 characters. */
-static int take_hex(db_stmt *st, int col, char hash[65], const char *what, int64_t seq,
-                    isms_err *e)
+static int take_hex(db_stmt *st, int col, char hash[65], const char *what, int64_t seq, isms_err *e)
 {
     const char *text = db_col_text(st, col);
     if (!text || strlen(text) != 64)
@@ -69,15 +68,18 @@ int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err 
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT hash FROM ledger_node WHERE seq = ? AND level = ?", &st, e);
+    int row,
+        rc = db_prep(s->db, "SELECT hash FROM ledger_node WHERE seq = ? AND level = ?", &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, seq);
     db_bind_int(st, 2, level);
     rc = db_step(st, &row, e);
     if (!rc && !row)
-        rc = err_set(e, E_NOT_FOUND, "ledger_node", "the ledger's tree has no node of level %d "
-                     "ending at entry #%lld: run isms verify", level, (long long)seq);
+        rc = err_set(e, E_NOT_FOUND, "ledger_node",
+                     "the ledger's tree has no node of level %d "
+                     "ending at entry #%lld: run isms verify",
+                     level, (long long)seq);
     if (!rc)
         rc = take_hex(st, 0, hash, "the tree node ending at entry", seq, e);
     db_done(st);
@@ -88,8 +90,9 @@ int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
  * one text, so one prepared statement, whatever the batch holds. */
 static const char *batch_sql(int nodes, char *sql, size_t size)
 {
-    snprintf(sql, size, "%s", nodes ? "SELECT seq, level, hash FROM ledger_node WHERE seq IN ("
-                                    : "SELECT seq, 0, hash FROM ledger WHERE seq IN (");
+    snprintf(sql, size, "%s",
+             nodes ? "SELECT seq, level, hash FROM ledger_node WHERE seq IN ("
+                   : "SELECT seq, 0, hash FROM ledger WHERE seq IN (");
     for (int i = 0; i < STORE_TREE_BATCH; i++)
         strncat(sql, i ? ", ?" : "?", size - strlen(sql) - 1);
     strncat(sql, ")", size - strlen(sql) - 1);
@@ -112,7 +115,7 @@ static int get_batch(store *s, int nodes, const int64_t *seq, const int *level, 
     if (rc)
         return rc;
     for (int i = 0; i < STORE_TREE_BATCH; i++)
-        db_bind_int(st, i + 1, i < k ? seq[take[i]] : 0);   /* no entry has seq 0 */
+        db_bind_int(st, i + 1, i < k ? seq[take[i]] : 0); /* no entry has seq 0 */
     while (!(rc = db_step(st, &row, e)) && row) {
         int64_t got = db_col_int(st, 0);
         int lv = (int)db_col_int(st, 1);
@@ -142,8 +145,10 @@ int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, c
 int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT seq, level, hash FROM ledger_node WHERE seq > ? AND seq <= ? "
-                                 "ORDER BY seq, level", &st, e);
+    int row, rc = db_prep(s->db,
+                          "SELECT seq, level, hash FROM ledger_node WHERE seq > ? AND seq <= ? "
+                          "ORDER BY seq, level",
+                          &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, after);

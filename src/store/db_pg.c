@@ -23,7 +23,7 @@
 #include "store/db.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
-#include "store/pq.h"   /* libpq, loaded on first use */
+#include "store/pq.h" /* libpq, loaded on first use */
 
 #include <stdio.h>
 #include <stdlib.h>

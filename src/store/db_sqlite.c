@@ -23,15 +23,15 @@ typedef struct sq_check sq_check;
 typedef struct sqlite_db {
     db base;
     sqlite3 *h;
-    char *path;          /* for messages */
-    int readonly;        /* opened read-only: the file or its storage cannot be written */
-    sq_check *check;     /* running, or NULL */
+    char *path;      /* for messages */
+    int readonly;    /* opened read-only: the file or its storage cannot be written */
+    sq_check *check; /* running, or NULL */
 } sqlite_db;
 
 /* The integrity checks running beside the caller (sq_integrity_begin). */
 struct sq_check {
     pthread_t thread;
-    sqlite_db conn;      /* a read-only connection of the check's own */
+    sqlite_db conn; /* a read-only connection of the check's own */
     buf problems;
     isms_err e;
     int rc;
@@ -60,7 +60,7 @@ static void size_cache(sqlite3 *h, long long file_bytes)
         return;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", kb < CACHE_MAX_KB ? kb : CACHE_MAX_KB);
-    sqlite3_exec(h, sql, NULL, NULL, NULL);   /* a hint: a failure leaves the default */
+    sqlite3_exec(h, sql, NULL, NULL, NULL); /* a hint: a failure leaves the default */
 }
 
 static int sq_remove(const char *path, isms_err *e);
@@ -479,7 +479,7 @@ static void sq_integrity_begin(db *base)
         return;
     sq_check *c = xcalloc(1, sizeof *c);
     buf_init(&c->problems);
-    c->conn.path = d->path;   /* for messages; d outlives the check */
+    c->conn.path = d->path; /* for messages; d outlives the check */
     c->conn.readonly = 1;
     int rc = sqlite3_open_v2(d->path, &c->conn.h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK)
@@ -490,7 +490,7 @@ static void sq_integrity_begin(db *base)
         rc = pthread_create(&c->thread, NULL, check_thread, c) ? SQLITE_ERROR : SQLITE_OK;
     }
     if (rc != SQLITE_OK) {
-        sqlite3_close(c->conn.h);   /* sq_integrity runs them itself */
+        sqlite3_close(c->conn.h); /* sq_integrity runs them itself */
         free(c);
         return;
     }

@@ -23,15 +23,19 @@ int pq_load(isms_err *e)
     if (!lib)
         lib = dlopen(LIBPQ, RTLD_LAZY | RTLD_LOCAL);
     if (!lib)
-        return err_set(e, E_UNAVAILABLE, "repository", "PostgreSQL repositories need libpq, "
-                       "which cannot be loaded: %s (install libpq5)", dlerror());
+        return err_set(e, E_UNAVAILABLE, "repository",
+                       "PostgreSQL repositories need libpq, "
+                       "which cannot be loaded: %s (install libpq5)",
+                       dlerror());
     void *sym;
     pq_api api;
-#define ISMS_PQ_LOAD(name)                                                                    \
-    sym = dlsym(lib, #name);                                                                  \
-    if (!sym)                                                                                 \
-        return err_set(e, E_UNAVAILABLE, "repository", "%s has no %s: a libpq too old for "   \
-                       "isms", LIBPQ, #name);                                                 \
+#define ISMS_PQ_LOAD(name)                                  \
+    sym = dlsym(lib, #name);                                \
+    if (!sym)                                               \
+        return err_set(e, E_UNAVAILABLE, "repository",      \
+                       "%s has no %s: a libpq too old for " \
+                       "isms",                              \
+                       LIBPQ, #name);                       \
     memcpy(&api.name, &sym, sizeof sym);
     ISMS_PQ_FUNCTIONS(ISMS_PQ_LOAD)
 #undef ISMS_PQ_LOAD

@@ -17,11 +17,29 @@
 
 #include <libpq-fe.h>
 
-#define ISMS_PQ_FUNCTIONS(X)                                                                  \
-    X(PQclear) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse) X(PQerrorMessage)   \
-    X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQfreemem) X(PQgetisnull)      \
-    X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQprepare) X(PQresultErrorField)               \
-    X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus)
+/* clang-format off */
+#define ISMS_PQ_FUNCTIONS(X) \
+    X(PQclear) \
+    X(PQconnectdbParams) \
+    X(PQconninfoFree) \
+    X(PQconninfoParse) \
+    X(PQerrorMessage) \
+    X(PQexec) \
+    X(PQexecParams) \
+    X(PQexecPrepared) \
+    X(PQfinish) \
+    X(PQfreemem) \
+    X(PQgetisnull) \
+    X(PQgetvalue) \
+    X(PQnfields) \
+    X(PQntuples) \
+    X(PQprepare) \
+    X(PQresultErrorField) \
+    X(PQresultStatus) \
+    X(PQsetNoticeProcessor) \
+    X(PQstatus) \
+    X(PQtransactionStatus)
+/* clang-format on */
 
 typedef struct pq_api {
 #define ISMS_PQ_POINTER(name) __typeof__(name) *name;

@@ -157,7 +157,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         if (rc)
             goto fail;
     }
-    s->version = limit;   /* what on_upgrade writes goes to the new tables */
+    s->version = limit; /* what on_upgrade writes goes to the new tables */
     if (!create && from < limit && s->schema.on_upgrade) {
         rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e);
         if (rc)

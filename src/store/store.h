@@ -187,7 +187,8 @@ int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, c
                         isms_err *e);
 /* The nodes with after < seq <= upto, in (seq, level) order. */
 typedef int (*store_node_fn)(int64_t seq, int level, const char *hash, void *ctx);
-int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e);
+int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx,
+                    isms_err *e);
 
 /* A checkpoint the repository signed (table checkpoint). */
 typedef struct store_checkpoint {

@@ -170,7 +170,7 @@ static void regrow_tree(const repo *r)
 {
     tu_sql(r->target, "DELETE FROM ledger_node");
     dom *d;
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_open(r->target, &d, &e) || store_begin(dom_store(d), 1, &e) ||
         ledger_tree_fill(dom_store(d), &e) || store_commit(dom_store(d), &e))
         fail_msg("regrowing the tree: %s", e.msg);

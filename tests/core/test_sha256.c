@@ -11,10 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hex(const unsigned char h[32], char out[65])
-{
-    sodium_bin2hex(out, 65, h, 32);
-}
+static void hex(const unsigned char h[32], char out[65]) { sodium_bin2hex(out, 65, h, 32); }
 
 static void fips_examples(void **state)
 {
@@ -41,12 +38,12 @@ static void agrees_with_libsodium(void **state)
     randombytes_buf(msg, BIG);
     unsigned char a[32], b[32];
     for (size_t n = 0; n <= 300; n++) {
-        sha256(msg + n % 7, n, a);   /* unaligned starts too */
+        sha256(msg + n % 7, n, a); /* unaligned starts too */
         crypto_hash_sha256(b, msg + n % 7, n);
         if (memcmp(a, b, 32))
             fail_msg("SHA-256 of %zu bytes differs from libsodium's", n);
     }
-    size_t sizes[] = {1000, 4095, 4096, 65537, BIG};
+    size_t sizes[] = { 1000, 4095, 4096, 65537, BIG };
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         sha256(msg, sizes[i], a);
         crypto_hash_sha256(b, msg, sizes[i]);

@@ -16,10 +16,24 @@
 /* The first VALID_TEXTS are UTF-8. */
 enum { VALID_TEXTS = 13 };
 static const char *const texts[] = {
-    "", "plain", "Risk 12: loss of service", "quote \" and backslash \\", "slash / stays",
-    "tab\there, newline\nthere, \r\b\f", "\x01\x02\x1f control", "del \x7f", "caf\xc3\xa9",
-    "\xe2\x82\xac euro", "\xf0\x9f\x94\x92 lock", "\xe2\x80\x94 isms/", "trailing \\",
-    "\xc3", "\xc0\xaf overlong", "\xed\xa0\x80 surrogate", "\xf4\x90\x80\x80 too big", "\x80 lone",
+    "",
+    "plain",
+    "Risk 12: loss of service",
+    "quote \" and backslash \\",
+    "slash / stays",
+    "tab\there, newline\nthere, \r\b\f",
+    "\x01\x02\x1f control",
+    "del \x7f",
+    "caf\xc3\xa9",
+    "\xe2\x82\xac euro",
+    "\xf0\x9f\x94\x92 lock",
+    "\xe2\x80\x94 isms/",
+    "trailing \\",
+    "\xc3",
+    "\xc0\xaf overlong",
+    "\xed\xa0\x80 surrogate",
+    "\xf4\x90\x80\x80 too big",
+    "\x80 lone",
 };
 enum { NTEXTS = sizeof texts / sizeof *texts };
 
@@ -53,12 +67,12 @@ static void fill(record *r, arena *a)
             for (int k = 0; k < v->n; k++)
                 v->keys[k] = rnd(4) ? arena_printf(a, "K-%u", rnd(50)) : some_text();
         } else if (f->type == FT_INT || f->type == FT_MONEY) {
-            int64_t big[] = {0, 1, -1, 42, INT64_MAX, INT64_MIN, 123456789012};
+            int64_t big[] = { 0, 1, -1, 42, INT64_MAX, INT64_MIN, 123456789012 };
             v->i = big[rnd(7)];
         } else if (f->type == FT_BOOL) {
             v->i = rnd(2);
         } else {
-            v->s = rnd(8) ? some_text() : NULL;   /* a NULL text that is not null: "" */
+            v->s = rnd(8) ? some_text() : NULL; /* a NULL text that is not null: "" */
         }
     }
 }

@@ -23,8 +23,8 @@ static merkle_hash hashes[ENTRIES];
 static dom *bare_repository(const char *target)
 {
     dom *d;
-    isms_err e = {0};
-    if (dom_create(target, &(principal){.actor = "test"}, DOM_CREATE_BARE, &d, &e))
+    isms_err e = { 0 };
+    if (dom_create(target, &(principal){ .actor = "test" }, DOM_CREATE_BARE, &d, &e))
         fail_msg("create: %s", e.msg);
     return d;
 }
@@ -33,12 +33,16 @@ static dom *bare_repository(const char *target)
 static void append_entries(dom *d, int n)
 {
     for (int i = 0; i < n; i++) {
-        isms_err e = {0};
+        isms_err e = { 0 };
         char key[32], data[64];
         snprintf(key, sizeof key, "TEST-%d", i + 1);
         snprintf(data, sizeof data, "{\"n\":%d}", i + 1);
-        ledger_change c = {.actor = "test", .entity = "test", .key = key, .op = "add",
-                           .data = data, .ts = "2026-01-01T00:00:00Z"};
+        ledger_change c = { .actor = "test",
+                            .entity = "test",
+                            .key = key,
+                            .op = "add",
+                            .data = data,
+                            .ts = "2026-01-01T00:00:00Z" };
         if (store_begin(dom_store(d), 1, &e) || ledger_append(dom_store(d), &c, NULL, &e) ||
             store_commit(dom_store(d), &e))
             fail_msg("append #%d: %s", i + 1, e.msg);
@@ -49,13 +53,14 @@ static int take_hash(int64_t seq, const char *hex, void *ctx)
 {
     (void)ctx;
     assert_true(seq >= 1 && seq <= ENTRIES);
-    assert_int_equal(sodium_hex2bin(hashes[seq - 1], MERKLE_HASH_SIZE, hex, 64, NULL, NULL, NULL), 0);
+    assert_int_equal(sodium_hex2bin(hashes[seq - 1], MERKLE_HASH_SIZE, hex, 64, NULL, NULL, NULL),
+                     0);
     return 0;
 }
 
 static void read_hashes(dom *d)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (store_ledger_hashes(dom_store(d), 0, take_hash, NULL, &e))
         fail_msg("hashes: %s", e.msg);
 }
@@ -72,13 +77,13 @@ static void same_proof(const merkle_proof *a, const merkle_proof *b, const char 
  * many round trips for PostgreSQL). */
 static void check_size(const merkle_source *src, int n)
 {
-    isms_err e = {0};
+    isms_err e = { 0 };
     merkle_hash want, got;
     merkle_root(hashes, (uint64_t)n, want);
     assert_int_equal(merkle_source_root(src, (uint64_t)n, got, &e), 0);
     if (memcmp(want, got, MERKLE_HASH_SIZE))
         fail_msg("the stored tree's head at size %d is not the entries' head", n);
-    int at[] = {0, 1, n / 3, n / 2, n - 2, n - 1};
+    int at[] = { 0, 1, n / 3, n / 2, n - 2, n - 1 };
     for (size_t k = 0; k < sizeof at / sizeof *at; k++) {
         if (at[k] < 0 || at[k] >= n)
             continue;
@@ -123,7 +128,7 @@ static char *dump(dom *d)
 {
     buf b;
     buf_init(&b);
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (store_tree_scan(dom_store(d), 0, INT64_MAX, dump_node, &b, &e))
         fail_msg("scan: %s", e.msg);
     return buf_detach(&b);
@@ -139,7 +144,7 @@ static void filled_tree_equals_grown_tree(void **state)
     dom_close(d);
     /* A ledger from before the stored tree: the entries, no nodes. */
     tu_sql(target, "DELETE FROM ledger_node");
-    isms_err e = {0};
+    isms_err e = { 0 };
     if (dom_open(target, &d, &e))
         fail_msg("open: %s", e.msg);
     char *none = dump(d);
@@ -201,12 +206,14 @@ static void verify_reports_tampered_nodes(void **state)
                    "WHERE seq = 4 AND level = 2");
     char *false_proof = tu_isms_ok(target, "ledger", "proof", "5");
     assert_string_not_equal(proof, false_proof);
-    verify_fails_with(target, "node of level 2 ending at entry #4 (entries #1 to #4)", "was altered");
+    verify_fails_with(target, "node of level 2 ending at entry #4 (entries #1 to #4)",
+                      "was altered");
     free(false_proof);
 
     /* Removed. */
     tu_sql(target, "DELETE FROM ledger_node WHERE seq = 4 AND level = 2");
-    verify_fails_with(target, "node of level 2 ending at entry #4 (entries #1 to #4)", "is missing");
+    verify_fails_with(target, "node of level 2 ending at entry #4 (entries #1 to #4)",
+                      "is missing");
     tu_result r;
     tu_isms(&r, target, NULL, "ledger", "proof", "5", (const char *)NULL);
     assert_int_not_equal(r.status, 0);
@@ -215,7 +222,7 @@ static void verify_reports_tampered_nodes(void **state)
 
     /* Put back as it was, and the tree is whole again. */
     dom *d;
-    isms_err e = {0};
+    isms_err e = { 0 };
     tu_sql(target, "DELETE FROM ledger_node");
     if (dom_open(target, &d, &e) || store_begin(dom_store(d), 1, &e) ||
         ledger_tree_fill(dom_store(d), &e) || store_commit(dom_store(d), &e))

@@ -14,8 +14,8 @@ static const char *make_repository(const char *name)
 {
     const char *repo = tu_repo(name);
     free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example", "--role",
-                    "management-body"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example",
+                    "--role", "management-body"));
     for (int i = 0; i < 40; i++)
         free(tu_isms_ok(repo, "asset", "add", "--name", "Server", "--type", "system", "--owner",
                         "PER-1"));
@@ -47,9 +47,10 @@ static void damaged_index_is_reported(void **state)
     if (tu_backend_is_pg())
         skip();
     const char *repo = make_repository("damaged.isms");
-    char *page = tu_sql_value(repo, "SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_by_key'");
+    char *page =
+        tu_sql_value(repo, "SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_by_key'");
     char *size = tu_sql_value(repo, "PRAGMA page_size");
-    free(tu_isms_ok(repo, "verify"));   /* folds the WAL into the file */
+    free(tu_isms_ok(repo, "verify")); /* folds the WAL into the file */
     tu_sql(repo, "PRAGMA wal_checkpoint(TRUNCATE)");
     int fd = open(repo, O_WRONLY);
     assert_true(fd >= 0);

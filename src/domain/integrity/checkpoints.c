@@ -296,8 +296,9 @@ static int cosign_against(const ledger_view *v, const checkpoint *c, const check
     int rc = have_root ? ledger_view_root(v, (int64_t)c->size, root, e) : 0;
     if (rc)
         return rc;
-    isms_err why = {0};
-    if (ckpt_judge(v, c, have_root ? root : NULL, "the checkpoint", ckpt_problem_to_err, &why, notes))
+    isms_err why = { 0 };
+    if (ckpt_judge(v, c, have_root ? root : NULL, "the checkpoint", ckpt_problem_to_err, &why,
+                   notes))
         return refuse(e, &why);
     if (!prev)
         return 0;

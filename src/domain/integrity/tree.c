@@ -107,8 +107,10 @@ static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, cons
     memset(out, 0, sizeof *out);
     int rc = tree_of(v, size, field, r, src, e);
     if (!rc && size < 1)
-        rc = err_set(e, E_NOT_FOUND, field, "no tree of size %lld: a proof needs at least one "
-                     "entry", (long long)size);
+        rc = err_set(e, E_NOT_FOUND, field,
+                     "no tree of size %lld: a proof needs at least one "
+                     "entry",
+                     (long long)size);
     if (rc)
         return rc;
     out->kind = kind;
@@ -122,10 +124,12 @@ static int entry_hash(const ledger_view *v, int64_t seq, merkle_hash out, isms_e
     char hex[65];
     size_t n = 0;
     int rc = store_ledger_hash(v->s, seq, hex, e);
-    if (!rc && (sodium_hex2bin(out, MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) ||
-                n != MERKLE_HASH_SIZE))
-        rc = err_set(e, E_TAMPERED, "ledger", "ledger entry #%lld has no valid hash: run isms "
-                     "verify", (long long)seq);
+    if (!rc &&
+        (sodium_hex2bin(out, MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) || n != MERKLE_HASH_SIZE))
+        rc = err_set(e, E_TAMPERED, "ledger",
+                     "ledger entry #%lld has no valid hash: run isms "
+                     "verify",
+                     (long long)seq);
     return rc;
 }
 
@@ -174,11 +178,12 @@ int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size
     }
     /* The roots follow from the path, but for an old tree that is a
      * perfect subtree: the path leaves its head out (one node). */
-    merkle_hash perfect = {0};
+    merkle_hash perfect = { 0 };
     if ((old_size & (old_size - 1)) == 0)
         rc = merkle_source_root(&src, (uint64_t)old_size, perfect, e);
-    return rc ? rc : merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h,
-                                              out->path.n, perfect, out->old_root, out->root, e);
+    return rc ? rc
+              : merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h,
+                                         out->path.n, perfect, out->old_root, out->root, e);
 }
 
 /* ---- judging a checkpoint ---- */

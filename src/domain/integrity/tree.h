@@ -26,8 +26,8 @@
 typedef struct ledger_view {
     char origin[CKPT_ORIGIN_MAX + 1]; /* isms/<repository id> */
     int64_t entries;
-    store *s;                           /* where the tree is read; NULL: no ledger */
-    known_key *keys;                    /* recorded keys, then the verifier's own */
+    store *s;        /* where the tree is read; NULL: no ledger */
+    known_key *keys; /* recorded keys, then the verifier's own */
     int nkeys, npinned;
 } ledger_view;
 

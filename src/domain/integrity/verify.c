@@ -25,8 +25,8 @@ typedef struct verify_ctx {
     dom *d;
     strmap latest;
     verify_report *rep;
-    ledger_tree_check *tree;   /* the stored Merkle tree against the entries */
-    isms_err *e;               /* why a check could not run */
+    ledger_tree_check *tree; /* the stored Merkle tree against the entries */
+    isms_err *e;             /* why a check could not run */
     isms_err first;
     char genesis_id[64];
     char genesis_created[32];
@@ -61,10 +61,7 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
     err_set(&v->first, E_TAMPERED, field, "%s", line);
 }
 
-static void tree_problem(void *ctx, const char *msg)
-{
-    problem(ctx, "ledger_node", "%s", msg);
-}
+static void tree_problem(void *ctx, const char *msg) { problem(ctx, "ledger_node", "%s", msg); }
 
 static int remember_entry(const ledger_row *r, void *ctx)
 {
@@ -209,7 +206,7 @@ static int check_store(verify_ctx *v, isms_err *e)
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     v->e = e;
-    store_integrity_begin(dom_store(v->d));   /* beside the checks below */
+    store_integrity_begin(dom_store(v->d)); /* beside the checks below */
     int rc = ledger_verify_chain(dom_store(v->d), remember_entry, v, &v->rep->entries,
                                  &v->rep->first_bad_seq, e);
     if (rc == E_TAMPERED) {
@@ -239,7 +236,7 @@ static int run_checks(verify_ctx *v, isms_err *e)
 
 int dom_verify(dom *d, verify_report *rep, isms_err *e)
 {
-    verify_ctx v = {.d = d, .rep = rep};
+    verify_ctx v = { .d = d, .rep = rep };
     v.tree = ledger_tree_check_new(dom_store(d), tree_problem, &v);
     strmap_init(&v.latest);
     int rc = store_begin(dom_store(d), 0, e);
