@@ -3,7 +3,9 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/validate.h"
 #include "domain/integrity/verify.h"
+#include "core/xalloc.h"
 #include "formats/json.h"
+#include "formats/json_stream.h"
 #include "ledger/ledger.h"
 #include "ledger/nodes.h"
 #include "store/store.h"
@@ -18,20 +20,29 @@ enum { EXPORT_FORMAT_VERSION = 1 };
 
 /* ---- export ---- */
 
+/* The document is written as the repository is read, a record or an entry
+ * at a time (formats/json_stream.h): memory does not grow with the
+ * repository, and the bytes are those jansson writes for the whole
+ * document (JSON_INDENT(2)), which earlier versions built in memory. */
+
 static int add_record(const record *r, void *ctx)
 {
-    json_array_append_new(ctx, record_json(r));
-    return 0;
+    jsw *w = ctx;
+    json_t *o = record_json(r);
+    jsw_value(w, NULL, o);
+    json_decref(o);
+    return w->failed ? E_IO : 0; /* a full disk stops the scan */
 }
 
 typedef struct entries {
-    json_t *arr;
+    jsw *w;
     isms_err *e;
 } entries;
 
 static int add_entry(const ledger_row *r, void *ctx)
 {
     entries *to = ctx;
+    jsw *w = to->w;
     int rc = ledger_entry_readable(r, to->e);
     if (rc)
         return rc;
@@ -40,11 +51,19 @@ static int add_entry(const ledger_row *r, void *ctx)
                           (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
                           "key", r->key, "op", r->op, "data", data ? data : json_string(r->data),
                           "note", r->note, "prev_hash", r->prev_hash, "hash", r->hash);
-    json_array_append_new(to->arr, o);
-    return 0;
+    jsw_value(w, NULL, o);
+    json_decref(o);
+    return w->failed ? E_IO : 0;
 }
 
-static int export_meta(dom *d, json_t *doc, isms_err *e)
+static void put_int(jsw *w, const char *name, json_int_t v)
+{
+    json_t *j = json_integer(v);
+    jsw_value(w, name, j);
+    json_decref(j);
+}
+
+static int export_meta(dom *d, jsw *w, isms_err *e)
 {
     arena *a = dom_arena(d);
     char *id, *created;
@@ -55,12 +74,29 @@ static int export_meta(dom *d, json_t *doc, isms_err *e)
         rc = store_schema_version(dom_store(d), &version, e);
     if (rc)
         return rc;
-    json_object_set_new(doc, "format", json_string(EXPORT_FORMAT));
-    json_object_set_new(doc, "format_version", json_integer(EXPORT_FORMAT_VERSION));
-    json_object_set_new(doc, "schema_version", json_integer(version));
-    json_object_set_new(doc, "repository",
-                        json_pack("{s:s?, s:s?}", "repository_id", id, "created_at", created));
+    json_t *format = json_string(EXPORT_FORMAT);
+    json_t *repo = json_pack("{s:s?, s:s?}", "repository_id", id, "created_at", created);
+    jsw_value(w, "format", format);
+    put_int(w, "format_version", EXPORT_FORMAT_VERSION);
+    put_int(w, "schema_version", version);
+    jsw_value(w, "repository", repo);
+    json_decref(format);
+    json_decref(repo);
     return 0;
+}
+
+static int export_registers(dom *d, jsw *w, isms_err *e)
+{
+    store_query all = { .include_retired = 1 };
+    int rc = 0;
+    jsw_open(w, "registers", '{');
+    for (int i = 0; !rc && registers[i]; i++) {
+        jsw_open(w, registers[i]->plural, '[');
+        rc = dom_list(d, registers[i], &all, add_record, w, e);
+        jsw_close(w);
+    }
+    jsw_close(w);
+    return rc;
 }
 
 /* An export that import would refuse (import verifies) is no backup: the
@@ -84,62 +120,83 @@ static int verify_first(dom *d, isms_err *e)
 
 int backup_export(dom *d, FILE *out, isms_err *e)
 {
-    json_t *doc = json_object(), *regs = json_object(), *ledger = json_array();
-    store_query all = { .include_retired = 1 };
-    entries to = { ledger, e };
-    /* One read transaction: the registers and the ledger from one moment. */
+    /* One read transaction: the registers and the ledger from one moment,
+     * verified before a byte is written. */
     int rc = store_begin(dom_store(d), 0, e);
-    if (!rc)
-        rc = verify_first(d, e);
-    if (!rc)
-        rc = export_meta(d, doc, e);
-    for (int i = 0; !rc && registers[i]; i++) {
-        json_t *arr = json_array();
-        json_object_set_new(regs, registers[i]->plural, arr);
-        rc = dom_list(d, registers[i], &all, add_record, arr, e);
+    if (rc)
+        return rc;
+    rc = verify_first(d, e);
+    if (rc) {
+        store_rollback(dom_store(d));
+        return rc;
     }
+    jsw w;
+    jsw_init(&w, out);
+    entries to = { &w, e };
+    jsw_open(&w, NULL, '{');
+    rc = export_meta(d, &w, e);
     if (!rc)
+        rc = backup_checkpoints_export(d, &w, e);
+    if (!rc)
+        rc = export_registers(d, &w, e);
+    if (!rc) {
+        jsw_open(&w, "ledger", '[');
         rc = dom_history(d, NULL, add_entry, &to, e);
-    if (!rc)
-        rc = backup_checkpoints_export(d, doc, e);
+        jsw_close(&w);
+    }
     store_rollback(dom_store(d));
-    json_object_set_new(doc, "registers", regs);
-    json_object_set_new(doc, "ledger", ledger);
-    if (!rc && js_write(out, doc, 1))
+    jsw_close(&w);
+    /* E_IO from a scan is a failed write: the writer knows, e does not yet. */
+    if (jsw_finish(&w) && (!rc || rc == E_IO))
         rc = err_set(e, E_IO, "export", "cannot write the export: %m");
-    json_decref(doc);
     return rc;
 }
 
 /* ---- import ---- */
+
+/* An import streams: the document is read a member, a record and an entry
+ * at a time (formats/json_stream.h), and each is checked and stored as it
+ * comes, so memory does not grow with the document. Registers come in the
+ * order isms writes them, so a reference always names a record already
+ * stored; a link to one not stored yet (an asset depending on a later
+ * asset) waits in a temporary file until every register is in. The
+ * ledger's chain is checked entry by entry as it streams past, and the
+ * whole new repository is verified before it is committed. */
 
 static int bad_doc(isms_err *e, const char *where, const char *what)
 {
     return err_set(e, E_INVALID, where, "%s: %s", where, what);
 }
 
-static int check_header(const json_t *doc, isms_err *e)
+/* The members of an export. Each appears once; the header (all but
+ * registers and ledger) comes first, as isms writes it. */
+static const char *const members[] = { "format",         "format_version",
+                                       "schema_version", "repository",
+                                       "checkpoints",    "registers",
+                                       "ledger",         NULL };
+enum { M_REGISTERS = 5, M_LEDGER = 6 };
+
+static int check_header(const json_t *head, isms_err *e)
 {
-    const char *format = json_string_value(json_object_get(doc, "format"));
-    if (!json_is_object(doc) || !format || strcmp(format, EXPORT_FORMAT))
+    const char *format = json_string_value(json_object_get(head, "format"));
+    if (!format || strcmp(format, EXPORT_FORMAT))
         return bad_doc(e, "/format", "not an isms export (expected \"format\": \"isms-export\")");
-    json_int_t fv = json_integer_value(json_object_get(doc, "format_version"));
+    json_int_t fv = json_integer_value(json_object_get(head, "format_version"));
     if (fv != EXPORT_FORMAT_VERSION)
         return bad_doc(e, "/format_version", "unsupported export format version");
-    json_int_t sv = json_integer_value(json_object_get(doc, "schema_version"));
+    json_int_t sv = json_integer_value(json_object_get(head, "schema_version"));
     if (sv != store_schema_latest())
         return err_set(e, E_INVALID, "/schema_version",
                        "/schema_version: the export is of schema %lld, this isms writes %d; import "
                        "it with the isms that wrote it, let that upgrade it, and export again",
                        (long long)sv, store_schema_latest());
-    if (!json_is_object(json_object_get(doc, "registers")) ||
-        !json_is_array(json_object_get(doc, "ledger")))
-        return bad_doc(e, "/", "registers (an object) and ledger (an array) are required");
     return 0;
 }
 
-/* Resolves the keys of references and links to ids in the new store. */
-static int resolve_keys(store *s, record *r, int links, const char *where, isms_err *e)
+/* Resolves the keys of references (links = 0) or links (links = 1) to ids
+ * in the new store. A link to a record not stored yet sets *waits instead
+ * of failing, when waits is not NULL. */
+static int resolve_keys(store *s, record *r, int links, int *waits, const char *where, isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
         const fielddef *f = &r->reg->fields[i];
@@ -155,6 +212,10 @@ static int resolve_keys(store *s, record *r, int links, const char *where, isms_
             int retired, rc = store_lookup(s, target, key, &id, &retired, e);
             if (rc)
                 return rc;
+            if (!id && links && waits) {
+                *waits = 1;
+                return 0;
+            }
             if (!id)
                 return err_set(e, E_INVALID, where, "%s/%s: there is no %s %s in the export", where,
                                f->name, target->name, key);
@@ -201,93 +262,170 @@ static int validate_record(dom *d, const record *r, const char *where, isms_err 
     return rc;
 }
 
-/* Stores the records of `arr`, which follow `base` records of the same
- * register already stored (ids are positions in id order, as exported).
- * Pass 0 checks and inserts records without their links, pass 1 (links =
- * 1) writes the links, once every record they may point to exists. */
-static int import_register(dom *d, const regdef *reg, const json_t *arr, size_t base, int links,
-                           arena *a, ticker *t, isms_err *e)
+/* What an import or a copy carries from one record or entry to the next. */
+typedef struct importer {
+    dom *d;
+    store *s;
+    arena a; /* the records being stored; reset every few hundred */
+    uint64_t records;
+    ticker t;
+    FILE *waiting; /* records whose links wait (a temporary file), or NULL */
+    ledger_chain chain;
+    const char *source; /* "export" or "source repository", for messages */
+    isms_err *e;
+} importer;
+
+static void importer_init(importer *im, dom *d, const char *source, const backup_watch *w,
+                          isms_err *e)
 {
-    store *s = dom_store(d);
-    size_t i;
-    json_t *o;
+    *im = (importer){ .d = d, .s = dom_store(d), .t = { .w = w }, .source = source, .e = e };
+    arena_init(&im->a);
+    ledger_chain_init(&im->chain);
+}
+
+static void importer_reset(importer *im)
+{
+    arena_free(&im->a);
+    ledger_chain_reset(&im->chain);
+    if (im->waiting)
+        fclose(im->waiting);
+    im->waiting = NULL;
+}
+
+/* Puts record `o` of `reg` aside, one line "plural id json", to have its
+ * links written once every register is in. */
+static int wait_for_links(importer *im, const regdef *reg, int64_t id, const json_t *o)
+{
+    if (!im->waiting)
+        im->waiting = tmpfile();
+    if (!im->waiting)
+        return err_set(im->e, E_IO, "import", "cannot create a temporary file: %m");
+    fprintf(im->waiting, "%s %lld ", reg->plural, (long long)id);
+    if (json_dumpf(o, im->waiting, JSON_COMPACT) || fputc('\n', im->waiting) == EOF)
+        return err_set(im->e, E_IO, "import", "cannot write a temporary file: %m");
+    return 0;
+}
+
+/* Stores record `o` of `reg` as `id`, its position in its register (ids
+ * are positions in id order, as exported), with its links unless one of
+ * them names a record not stored yet. */
+static int import_record(importer *im, const regdef *reg, const json_t *o, int64_t id)
+{
     char where[128];
-    json_array_foreach(arr, i, o)
-    {
-        snprintf(where, sizeof where, "/registers/%s/%zu", reg->plural, base + i);
-        isms_err why = { 0 }; /* the store's message, put at its place in the document */
-        record r;
-        int rc = record_from_json(o, reg, &r, a, where, e);
-        if (!rc && !links)
-            rc = validate_record(d, &r, where, e);
-        if (!rc)
-            rc = resolve_keys(s, &r, links, where, e);
-        if (!rc)
-            rc = tick(t, e);
-        if (rc)
-            return rc;
-        if (links) {
-            int retired;
-            rc = store_lookup(s, reg, r.key, &r.id, &retired, e);
-            if (!rc)
-                rc = store_write_links(s, &r, e);
-            if (rc)
-                return rc;
-            continue;
-        }
-        /* Links wait for the second pass: an asset may depend on a later one. */
+    snprintf(where, sizeof where, "/registers/%s/%lld", reg->plural, (long long)id - 1);
+    record r;
+    int waits = 0;
+    int rc = record_from_json(o, reg, &r, &im->a, where, im->e);
+    if (!rc)
+        rc = validate_record(im->d, &r, where, im->e);
+    if (!rc)
+        rc = resolve_keys(im->s, &r, 0, NULL, where, im->e);
+    if (!rc)
+        rc = resolve_keys(im->s, &r, 1, &waits, where, im->e);
+    if (!rc && waits) {
         for (int k = 0; k < reg->nfields; k++)
             if (reg->fields[k].type == FT_LINKS)
                 r.v[k].n = 0;
-        r.id = (int64_t)(base + i) + 1;
-        rc = store_insert(s, &r, &why);
-        if (rc)
-            return err_set(e, rc, where, "%s: %s", where, why.msg);
-        if (i % 512 == 511)
-            arena_reset(a);
+        rc = wait_for_links(im, reg, id, o);
     }
-    return 0;
+    if (!rc) {
+        isms_err why = { 0 }; /* the store's message, put at its place in the document */
+        r.id = id;
+        rc = store_insert(im->s, &r, &why);
+        if (rc)
+            err_set(im->e, rc, where, "%s: %s", where, why.msg);
+    }
+    if (!rc)
+        rc = tick(&im->t, im->e);
+    if (++im->records % 512 == 0)
+        arena_reset(&im->a);
+    return rc;
 }
 
-static int import_ledger(store *s, const json_t *arr, ticker *t, isms_err *e)
+/* Writes the links that waited, now that every record they name is stored
+ * (or never will be: then the key is refused). */
+static int write_waiting_links(importer *im)
 {
-    size_t i;
-    json_t *o;
-    json_array_foreach(arr, i, o)
-    {
-        char where[64];
-        snprintf(where, sizeof where, "/ledger/%zu", i);
-        ledger_row r = { 0 };
-        json_t *data = NULL, *note = NULL;
-        json_int_t seq = 0;
-        if (json_unpack(o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?o, s:s, s:s}", "seq", &seq, "ts",
-                        &r.ts, "actor", &r.actor, "entity", &r.entity, "key", &r.key, "op", &r.op,
-                        "data", &data, "note", &note, "prev_hash", &r.prev_hash, "hash", &r.hash))
-            return bad_doc(e, where,
-                           "not a ledger entry (seq, ts, actor, entity, key, op, data, "
-                           "prev_hash, hash)");
-        if (note && !json_is_null(note) && !json_is_string(note))
-            return bad_doc(e, where, "note must be a string or null");
-        r.seq = seq;
-        r.note = json_string_value(note);
-        char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
-        r.data = canon;
-        isms_err why = { 0 };
-        int rc = store_ledger_insert(s, &r, &why);
-        if (rc)
-            err_set(e, rc, where, "%s: %s", where, why.msg);
-        free(canon);
+    if (!im->waiting)
+        return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    rewind(im->waiting);
+    for (uint64_t n = 1; !rc && getline(&line, &cap, im->waiting) > 0; n++) {
+        char plural[64], where[128];
+        long long id;
+        int at = 0;
+        if (sscanf(line, "%63s %lld %n", plural, &id, &at) != 2 || !at)
+            xdie("import: the temporary file of waiting links is damaged");
+        const regdef *reg = register_find(plural);
+        json_t *o = json_loads(line + at, 0, NULL);
+        record r;
+        snprintf(where, sizeof where, "/registers/%s/%lld", plural, id - 1);
+        rc = record_from_json(o, reg, &r, &im->a, where, im->e);
         if (!rc)
-            rc = tick(t, e);
-        if (rc)
-            return rc;
+            rc = resolve_keys(im->s, &r, 1, NULL, where, im->e);
+        r.id = id;
+        if (!rc)
+            rc = store_write_links(im->s, &r, im->e);
+        json_decref(o);
+        if (n % 512 == 0)
+            arena_reset(&im->a);
     }
-    return 0;
+    free(line);
+    fclose(im->waiting);
+    im->waiting = NULL;
+    return rc;
 }
 
-static int import_meta(store *s, const json_t *doc, isms_err *e)
+/* Stores one ledger entry and checks that it extends the chain so far;
+ * `where` is its place in the document (NULL in a copy). The store goes
+ * first: an entry that repeats one already stored is named as such (the
+ * store's message) rather than as a gap in the chain. The transaction is
+ * rolled back if either refuses it. */
+static int store_entry(importer *im, const ledger_row *r, const char *where)
 {
-    const json_t *repo = json_object_get(doc, "repository");
+    isms_err why = { 0 };
+    int rc = store_ledger_insert(im->s, r, &why);
+    if (rc && where)
+        return err_set(im->e, rc, where, "%s: %s", where, why.msg);
+    if (rc)
+        return err_set(im->e, rc, why.field, "%s", why.msg);
+    rc = ledger_chain_next(&im->chain, r, &why);
+    if (rc)
+        return err_set(im->e, rc, where ? where : why.field,
+                       "the %s does not verify, nothing was copied: %s%s%s", im->source,
+                       where ? where : "", where ? ": " : "", why.msg);
+    return tick(&im->t, im->e);
+}
+
+static int import_entry(importer *im, const json_t *o, size_t i)
+{
+    char where[64];
+    snprintf(where, sizeof where, "/ledger/%zu", i);
+    ledger_row r = { 0 };
+    json_t *data = NULL, *note = NULL;
+    json_int_t seq = 0;
+    if (json_unpack((json_t *)o, "{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s?o, s:s, s:s}", "seq", &seq,
+                    "ts", &r.ts, "actor", &r.actor, "entity", &r.entity, "key", &r.key, "op", &r.op,
+                    "data", &data, "note", &note, "prev_hash", &r.prev_hash, "hash", &r.hash))
+        return bad_doc(im->e, where,
+                       "not a ledger entry (seq, ts, actor, entity, key, op, data, "
+                       "prev_hash, hash)");
+    if (note && !json_is_null(note) && !json_is_string(note))
+        return bad_doc(im->e, where, "note must be a string or null");
+    r.seq = seq;
+    r.note = json_string_value(note);
+    char *canon = json_is_string(data) ? strdup(json_string_value(data)) : js_canonical(data);
+    r.data = canon;
+    int rc = store_entry(im, &r, where);
+    free(canon);
+    return rc;
+}
+
+static int import_meta(store *s, const json_t *head, isms_err *e)
+{
+    const json_t *repo = json_object_get(head, "repository");
     const char *id = json_string_value(json_object_get(repo, "repository_id"));
     const char *created = json_string_value(json_object_get(repo, "created_at"));
     if (!id || !created)
@@ -296,29 +434,6 @@ static int import_meta(store *s, const json_t *doc, isms_err *e)
     if (rc)
         return rc;
     return store_meta_set(s, "created_at", created, e);
-}
-
-static int import_all(dom *d, const json_t *doc, ticker *t, isms_err *e)
-{
-    store *s = dom_store(d);
-    const json_t *regs = json_object_get(doc, "registers");
-    arena a;
-    arena_init(&a);
-    int rc = import_meta(s, doc, e);
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; !rc && registers[i]; i++) {
-            const json_t *arr = json_object_get(regs, registers[i]->plural);
-            if (arr && !json_is_array(arr))
-                rc = bad_doc(e, registers[i]->plural, "expected an array of records");
-            else if (arr)
-                rc = import_register(d, registers[i], arr, 0, pass, &a, t, e);
-        }
-    arena_free(&a);
-    if (!rc)
-        rc = import_ledger(s, json_object_get(doc, "ledger"), t, e);
-    if (!rc)
-        rc = backup_checkpoints_import(s, json_object_get(doc, "checkpoints"), e);
-    return rc;
 }
 
 /* The new repository must verify before it is committed: a copy of a
@@ -363,97 +478,210 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
     return rc;
 }
 
-typedef struct doc_fill {
-    const json_t *doc;
-    ticker t;
-} doc_fill;
+/* ---- import: the document ---- */
+
+typedef struct doc_reader {
+    jsr r;
+    json_t *head;  /* the header's members */
+    unsigned seen; /* members seen, as bits of members[] */
+    int next;      /* the member after the header (M_REGISTERS or M_LEDGER), -1: none */
+    const backup_watch *w;
+    importer im;
+} doc_reader;
+
+/* The next member: its index in members[] in *m, -1 at the end of the
+ * document. Unknown and repeated members are refused. */
+static int next_member(doc_reader *dr, int *m, isms_err *e)
+{
+    const char *name;
+    int rc = jsr_member(&dr->r, &name, e);
+    *m = -1;
+    if (rc || !name)
+        return rc;
+    char where[80];
+    snprintf(where, sizeof where, "/%.64s", name);
+    for (*m = 0; members[*m] && strcmp(members[*m], name); ++*m)
+        ;
+    if (!members[*m])
+        return bad_doc(e, where, "not a member of an isms export");
+    if (dr->seen & 1u << *m)
+        return bad_doc(e, where, "appears twice");
+    dr->seen |= 1u << *m;
+    return 0;
+}
+
+/* Reads and checks the header, up to registers or ledger. */
+static int read_header(doc_reader *dr, isms_err *e)
+{
+    int m = -1, rc = jsr_enter(&dr->r, '{', e);
+    if (!rc)
+        rc = next_member(dr, &m, e);
+    while (!rc && m >= 0 && m != M_REGISTERS && m != M_LEDGER) {
+        json_t *v;
+        rc = jsr_value(&dr->r, &v, e);
+        if (!rc)
+            json_object_set_new(dr->head, members[m], v);
+        if (!rc)
+            rc = next_member(dr, &m, e);
+    }
+    dr->next = m;
+    if (!rc)
+        rc = check_header(dr->head, e);
+    if (!rc && m < 0)
+        rc = bad_doc(e, "/", "registers (an object) and ledger (an array) are required");
+    return rc;
+}
+
+static int read_records(doc_reader *dr, const regdef *reg, isms_err *e)
+{
+    int more = 0, rc = jsr_enter(&dr->r, '[', e);
+    if (!rc)
+        rc = jsr_element(&dr->r, &more, e);
+    for (int64_t id = 1; !rc && more; id++) {
+        json_t *o;
+        rc = jsr_value(&dr->r, &o, e);
+        if (rc)
+            break;
+        rc = import_record(&dr->im, reg, o, id);
+        json_decref(o);
+        if (!rc)
+            rc = jsr_element(&dr->r, &more, e);
+    }
+    return rc;
+}
+
+/* Registers in the order of registers[] (each may be left out): what a
+ * reference names is then always stored before it. */
+static int read_registers(doc_reader *dr, isms_err *e)
+{
+    const char *name = NULL;
+    int next = 0, rc = jsr_enter(&dr->r, '{', e);
+    if (!rc)
+        rc = jsr_member(&dr->r, &name, e);
+    while (!rc && name) {
+        int i = next;
+        while (registers[i] && strcmp(registers[i]->plural, name))
+            i++;
+        char where[96];
+        snprintf(where, sizeof where, "/registers/%.64s", name);
+        if (!registers[i])
+            return bad_doc(e, where,
+                           register_find(name) ? "registers come once each, in the order "
+                                                 "isms export writes them"
+                                               : "no such register");
+        next = i + 1;
+        rc = read_records(dr, registers[i], e);
+        if (!rc)
+            rc = jsr_member(&dr->r, &name, e);
+    }
+    if (rc)
+        return rc;
+    return write_waiting_links(&dr->im);
+}
+
+static int read_ledger(doc_reader *dr, isms_err *e)
+{
+    int more = 0, rc = jsr_enter(&dr->r, '[', e);
+    if (!rc)
+        rc = jsr_element(&dr->r, &more, e);
+    for (size_t i = 0; !rc && more; i++) {
+        json_t *o;
+        rc = jsr_value(&dr->r, &o, e);
+        if (rc)
+            break;
+        rc = import_entry(&dr->im, o, i);
+        json_decref(o);
+        if (!rc)
+            rc = jsr_element(&dr->r, &more, e);
+    }
+    return rc;
+}
 
 static int fill_from_doc(dom *d, void *ctx, isms_err *e)
 {
-    doc_fill *f = ctx;
-    return import_all(d, f->doc, &f->t, e);
+    doc_reader *dr = ctx;
+    importer_init(&dr->im, d, "export", dr->w, e);
+    int rc = import_meta(dr->im.s, dr->head, e);
+    for (int m = dr->next; !rc && m >= 0;) {
+        if (m == M_REGISTERS)
+            rc = read_registers(dr, e);
+        else if (m == M_LEDGER)
+            rc = read_ledger(dr, e);
+        else
+            rc = err_set(e, E_INVALID, members[m],
+                         "/%s: the header comes before registers and "
+                         "ledger, as isms export writes it",
+                         members[m]);
+        if (!rc)
+            rc = next_member(dr, &m, e);
+    }
+    unsigned both = 1u << M_REGISTERS | 1u << M_LEDGER;
+    if (!rc && (dr->seen & both) != both)
+        rc = bad_doc(e, "/", "registers (an object) and ledger (an array) are required");
+    if (!rc)
+        rc = jsr_finish(&dr->r, e);
+    if (!rc)
+        rc = backup_checkpoints_import(dr->im.s, json_object_get(dr->head, "checkpoints"), e);
+    importer_reset(&dr->im);
+    return rc;
 }
 
 int backup_import(const char *path, const char *target, const backup_watch *w, isms_err *e)
 {
-    json_t *doc;
-    int rc = js_load_file(path, &doc, e);
-    if (rc)
-        return rc;
-    rc = check_header(doc, e);
-    doc_fill f = { .doc = doc, .t = { .w = w } };
+    doc_reader *dr = xcalloc(1, sizeof *dr);
+    dr->head = json_object();
+    dr->w = w;
+    /* The header is read before the target is created: a file that is no
+     * export leaves nothing to remove. */
+    int rc = jsr_open(&dr->r, path, e);
     if (!rc)
-        rc = into_new_repository(target, fill_from_doc, &f, "export", e);
-    json_decref(doc);
+        rc = read_header(dr, e);
+    if (!rc)
+        rc = into_new_repository(target, fill_from_doc, dr, "export", e);
+    jsr_close(&dr->r);
+    json_decref(dr->head);
+    free(dr);
     return rc;
 }
 
 /* ---- copy: export and import without the document in between ---- */
 
-/* Records travel in chunks through the same JSON form an export uses, so
- * a copy and an export -> import give the same repository, while memory
- * stays bounded by the chunk, not the register. */
-enum { COPY_CHUNK = 512 };
-
+/* Records travel one at a time through the JSON form an export uses, so a
+ * copy and an export -> import give the same repository. */
 typedef struct copier {
-    store *from, *to;
-    dom *into; /* the new repository (to is its store) */
+    store *from;
+    const backup_watch *w;
     const regdef *reg;
-    int pass;
-    json_t *chunk;
-    size_t done; /* records of reg already stored */
+    int64_t id; /* records of reg copied so far */
     arena a;
-    ticker t;
-    isms_err *e;
+    importer im;
 } copier;
-
-static int flush_chunk(copier *c)
-{
-    int rc = import_register(c->into, c->reg, c->chunk, c->done, c->pass, &c->a, &c->t, c->e);
-    c->done += json_array_size(c->chunk);
-    json_array_clear(c->chunk);
-    return rc;
-}
 
 static int copy_record(const record *r, void *ctx)
 {
     copier *c = ctx;
-    json_array_append_new(c->chunk, record_json(r));
-    return json_array_size(c->chunk) < COPY_CHUNK ? 0 : flush_chunk(c);
-}
-
-static int copy_register(copier *c, const regdef *reg, int pass)
-{
-    store_query all = { .include_retired = 1 };
-    c->reg = reg;
-    c->pass = pass;
-    c->done = 0;
-    int rc = store_scan(c->from, reg, &all, copy_record, c, c->e);
-    if (!rc && json_array_size(c->chunk))
-        rc = flush_chunk(c);
-    json_array_clear(c->chunk);
+    json_t *o = record_json(r);
+    int rc = import_record(&c->im, c->reg, o, ++c->id);
+    json_decref(o);
     return rc;
 }
 
 static int copy_entry(const ledger_row *r, void *ctx)
 {
     copier *c = ctx;
-    int rc = store_ledger_insert(c->to, r, c->e);
-    if (rc)
-        return rc;
-    return tick(&c->t, c->e);
+    return store_entry(&c->im, r, NULL);
 }
 
-static int copy_meta(copier *c)
+static int copy_meta(copier *c, isms_err *e)
 {
     static const char *const names[] = { "repository_id", "created_at" };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *v;
-        int rc = store_meta_get(c->from, names[i], &v, &c->a, c->e);
+        int rc = store_meta_get(c->from, names[i], &v, &c->a, e);
         if (!rc && !v)
-            rc = err_set(c->e, E_INVALID, names[i], "the source repository has no %s", names[i]);
+            rc = err_set(e, E_INVALID, names[i], "the source repository has no %s", names[i]);
         if (!rc)
-            rc = store_meta_set(c->to, names[i], v, c->e);
+            rc = store_meta_set(c->im.s, names[i], v, e);
         if (rc)
             return rc;
     }
@@ -463,17 +691,21 @@ static int copy_meta(copier *c)
 static int fill_from_store(dom *d, void *ctx, isms_err *e)
 {
     copier *c = ctx;
-    c->into = d;
-    c->to = dom_store(d);
-    c->e = e;
-    int rc = copy_meta(c);
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; !rc && registers[i]; i++)
-            rc = copy_register(c, registers[i], pass);
+    store_query all = { .include_retired = 1 };
+    importer_init(&c->im, d, "source repository", c->w, e);
+    int rc = copy_meta(c, e);
+    for (int i = 0; !rc && registers[i]; i++) {
+        c->reg = registers[i];
+        c->id = 0;
+        rc = store_scan(c->from, registers[i], &all, copy_record, c, e);
+    }
+    if (!rc)
+        rc = write_waiting_links(&c->im);
     if (!rc)
         rc = store_ledger_scan(c->from, NULL, copy_entry, c, e);
     if (!rc)
-        rc = backup_checkpoints_copy(c->from, c->to, e);
+        rc = backup_checkpoints_copy(c->from, c->im.s, e);
+    importer_reset(&c->im);
     return rc;
 }
 
@@ -483,7 +715,7 @@ int backup_copy(const char *from, const char *to, const backup_watch *w, isms_er
     int rc = dom_open(from, &src, e);
     if (rc)
         return rc;
-    copier c = { .from = dom_store(src), .chunk = json_array(), .t = { .w = w } };
+    copier c = { .from = dom_store(src), .w = w };
     arena_init(&c.a);
     /* One read transaction on the source: the copy is of one moment. */
     rc = store_begin(c.from, 0, e);
@@ -492,7 +724,6 @@ int backup_copy(const char *from, const char *to, const backup_watch *w, isms_er
         store_rollback(c.from);
     }
     arena_free(&c.a);
-    json_decref(c.chunk);
     dom_close(src);
     return rc;
 }

@@ -6,6 +6,8 @@
  * The document is deterministic (records in id order, no export time), so
  * export -> import -> export gives identical bytes, and the imported
  * repository verifies: the ledger is copied entry by entry, not rewritten.
+ * Both stream: the document is written as the repository is read and read
+ * a record and an entry at a time, so memory does not grow with it.
  * Format (docs/EXPORT.md):
  *   {"format": "isms-export", "format_version": 1, "schema_version": N,
  *    "repository": {...meta...}, "registers": {"people": [...], ...},

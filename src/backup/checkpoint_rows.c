@@ -5,18 +5,22 @@
 
 static int add_checkpoint(const store_checkpoint *c, void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s}", "id",
-                                         (json_int_t)c->id, "created_at", c->created_at, "actor",
-                                         c->actor, "size", (json_int_t)c->size, "root", c->root,
-                                         "signed_by", c->signed_by, "signature", c->signature));
-    return 0;
+    jsw *w = ctx;
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s}", "id", (json_int_t)c->id, "created_at",
+                  c->created_at, "actor", c->actor, "size", (json_int_t)c->size, "root", c->root,
+                  "signed_by", c->signed_by, "signature", c->signature);
+    jsw_value(w, NULL, o);
+    json_decref(o);
+    return w->failed ? E_IO : 0;
 }
 
-int backup_checkpoints_export(dom *d, json_t *doc, isms_err *e)
+int backup_checkpoints_export(dom *d, jsw *w, isms_err *e)
 {
-    json_t *arr = json_array();
-    json_object_set_new(doc, "checkpoints", arr);
-    return store_checkpoint_scan(dom_store(d), add_checkpoint, arr, e);
+    jsw_open(w, "checkpoints", '[');
+    int rc = store_checkpoint_scan(dom_store(d), add_checkpoint, w, e);
+    jsw_close(w);
+    return rc;
 }
 
 int backup_checkpoints_import(store *s, const json_t *arr, isms_err *e)

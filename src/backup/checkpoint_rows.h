@@ -10,10 +10,11 @@
 
 #include "domain/engine/dom.h"
 
-#include <jansson.h>
+#include "formats/json_stream.h"
 
-/* Adds "checkpoints" to doc, inside the caller's read transaction. */
-int backup_checkpoints_export(dom *d, json_t *doc, isms_err *e);
+/* Writes member "checkpoints" of the open document, inside the caller's
+ * read transaction. */
+int backup_checkpoints_export(dom *d, jsw *w, isms_err *e);
 /* Stores the rows of `arr` (NULL: none), after the registers they name. */
 int backup_checkpoints_import(store *s, const json_t *arr, isms_err *e);
 /* Copies every row from one store to another. */

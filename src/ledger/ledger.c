@@ -113,6 +113,44 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
     return rc;
 }
 
+void ledger_chain_init(ledger_chain *c)
+{
+    memset(c, 0, sizeof *c);
+    c->expect_seq = 1;
+    memcpy(c->prev, LEDGER_GENESIS_PREV, 65);
+    buf_init(&c->bytes);
+}
+
+void ledger_chain_reset(ledger_chain *c) { buf_reset(&c->bytes); }
+
+int ledger_chain_next(ledger_chain *c, const ledger_row *r, isms_err *e)
+{
+    char hash[65];
+    c->bad_seq = r->seq;
+    /* Messages below quote the entry's own text: it must be text first. */
+    if (ledger_entry_bytes(r, &c->bytes, NULL) || !r->hash)
+        return ledger_entry_readable(r, e);
+    if (r->seq != c->expect_seq)
+        return err_set(e, E_TAMPERED, "seq",
+                       "ledger entry #%lld is missing: the next entry is #%lld (%s %s)",
+                       (long long)c->expect_seq, (long long)r->seq, r->op, r->key);
+    if (strcmp(r->prev_hash, c->prev))
+        return err_set(e, E_TAMPERED, "prev_hash",
+                       "ledger entry #%lld (%s %s) does not link to entry #%lld: "
+                       "an entry before it was changed, removed or inserted",
+                       (long long)r->seq, r->op, r->key, (long long)r->seq - 1);
+    sha256_hex(c->bytes.data, c->bytes.len, hash);
+    if (strcmp(hash, r->hash))
+        return err_set(e, E_TAMPERED, "hash",
+                       "ledger entry #%lld (%s %s at %s by %s) was altered: its content no "
+                       "longer matches its hash",
+                       (long long)r->seq, r->op, r->key, r->ts, r->actor);
+    memcpy(c->prev, r->hash, 65);
+    c->expect_seq++;
+    c->bad_seq = 0;
+    return 0;
+}
+
 int ledger_entry_readable(const ledger_row *r, isms_err *e)
 {
     isms_err why = { 0 };
@@ -130,55 +168,31 @@ int ledger_entry_readable(const ledger_row *r, isms_err *e)
 }
 
 typedef struct chain_walk {
-    int64_t expect_seq;
-    char prev[65];
-    buf bytes;
+    ledger_chain chain;
     store_ledger_fn fn;
     void *ctx;
-    int64_t bad_seq;
     isms_err *e;
 } chain_walk;
 
 static int walk_entry(const ledger_row *r, void *ctx)
 {
     chain_walk *w = ctx;
-    char hash[65];
-    w->bad_seq = r->seq;
-    /* Messages below quote the entry's own text: it must be text first. */
-    if (ledger_entry_bytes(r, &w->bytes, NULL) || !r->hash)
-        return ledger_entry_readable(r, w->e);
-    if (r->seq != w->expect_seq)
-        return err_set(w->e, E_TAMPERED, "seq",
-                       "ledger entry #%lld is missing: the next entry is #%lld (%s %s)",
-                       (long long)w->expect_seq, (long long)r->seq, r->op, r->key);
-    if (strcmp(r->prev_hash, w->prev))
-        return err_set(w->e, E_TAMPERED, "prev_hash",
-                       "ledger entry #%lld (%s %s) does not link to entry #%lld: "
-                       "an entry before it was changed, removed or inserted",
-                       (long long)r->seq, r->op, r->key, (long long)r->seq - 1);
-    sha256_hex(w->bytes.data, w->bytes.len, hash);
-    if (strcmp(hash, r->hash))
-        return err_set(w->e, E_TAMPERED, "hash",
-                       "ledger entry #%lld (%s %s at %s by %s) was altered: its content no "
-                       "longer matches its hash",
-                       (long long)r->seq, r->op, r->key, r->ts, r->actor);
-    memcpy(w->prev, r->hash, 65);
-    w->expect_seq++;
-    w->bad_seq = 0;
+    int rc = ledger_chain_next(&w->chain, r, w->e);
+    if (rc)
+        return rc;
     return w->fn ? w->fn(r, w->ctx) : 0;
 }
 
 int ledger_verify_chain(store *s, store_ledger_fn fn, void *ctx, int64_t *entries, int64_t *bad_seq,
                         isms_err *e)
 {
-    chain_walk w = { .expect_seq = 1, .fn = fn, .ctx = ctx, .e = e };
-    memcpy(w.prev, LEDGER_GENESIS_PREV, 65);
-    buf_init(&w.bytes);
+    chain_walk w = { .fn = fn, .ctx = ctx, .e = e };
+    ledger_chain_init(&w.chain);
     int rc = store_ledger_scan(s, NULL, walk_entry, &w, e);
-    buf_reset(&w.bytes);
+    ledger_chain_reset(&w.chain);
     if (entries)
-        *entries = w.expect_seq - 1;
+        *entries = w.chain.expect_seq - 1;
     if (bad_seq)
-        *bad_seq = rc == E_TAMPERED ? w.bad_seq : 0;
+        *bad_seq = rc == E_TAMPERED ? w.chain.bad_seq : 0;
     return rc;
 }

@@ -35,6 +35,21 @@ int ledger_entry_hash(const ledger_row *r, char hex[65], isms_err *e);
  * copy the ledger, which must fail rather than drop or garble it. */
 int ledger_entry_readable(const ledger_row *r, isms_err *e);
 
+/* The chain checked an entry at a time, as entries stream past (an
+ * import): ledger_chain_next() takes entries in order and fails with
+ * E_TAMPERED, naming the entry, at the first that is missing, does not
+ * link to the one before, or does not match its hash. */
+typedef struct ledger_chain {
+    int64_t expect_seq;
+    char prev[65];
+    int64_t bad_seq; /* the entry that failed, 0 while all is well */
+    buf bytes;
+} ledger_chain;
+
+void ledger_chain_init(ledger_chain *c);
+int ledger_chain_next(ledger_chain *c, const ledger_row *r, isms_err *e);
+void ledger_chain_reset(ledger_chain *c);
+
 /* Walks the whole chain, checking sequence numbers, links and hashes, and
  * calls fn (may be NULL) for every entry that passes. Stops at the first
  * broken entry: E_TAMPERED with a message naming it (and *bad_seq set). */

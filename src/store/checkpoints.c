@@ -15,6 +15,7 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
     if (rc)
         return rc;
     db_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
+    db_many_rows(st);
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx);
         if (rc)

@@ -162,6 +162,8 @@ void db_done(db_stmt *st)
     head_of(st)->busy = 0;
 }
 
+void db_many_rows(db_stmt *st) { head_of(st)->many = 1; }
+
 void db_bind_int(db_stmt *st, int i, int64_t v) { drv_of(st)->bind_int(st, i, v); }
 void db_bind_double(db_stmt *st, int i, double v) { drv_of(st)->bind_double(st, i, v); }
 void db_bind_null(db_stmt *st, int i) { drv_of(st)->bind_null(st, i); }

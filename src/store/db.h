@@ -73,7 +73,7 @@ typedef struct db_driver {
  * gets a `transient` statement of its own, finalized by db_done(). */
 typedef struct db_stmt_head {
     db *conn;
-    unsigned busy : 1, transient : 1;
+    unsigned busy : 1, transient : 1, many : 1;
 } db_stmt_head;
 
 /* Every connection starts with this header (drivers embed it first). */
@@ -121,6 +121,11 @@ int64_t db_col_int(db_stmt *st, int c);
 double db_col_double(db_stmt *st, int c);
 const char *db_col_text(db_stmt *st, int c); /* NULL for SQL NULL */
 
+/* Marks a statement that returns many rows (a whole register, the whole
+ * ledger): inside a transaction the driver may fetch them in batches
+ * rather than whole, so memory does not grow with the result (PostgreSQL:
+ * a cursor, a round trip per batch). Call before the first step. */
+void db_many_rows(db_stmt *st);
 /* Runs a statement that returns no rows (or ignores them). */
 int db_run(db_stmt *st, isms_err *e);
 

@@ -7,7 +7,10 @@
  *   second use (the first runs unprepared, in one round trip), and executed
  *   with text parameters; results are read whole (a scan keeps several
  *   statements open on one connection at once, which libpq's single-row
- *   mode cannot do);
+ *   mode cannot do), except those of statements marked db_many_rows(),
+ *   which inside a transaction go through a cursor, PG_FETCH rows a round
+ *   trip, so that an export or a verify of a million records holds one
+ *   batch, not the register;
  * - writers are serialised by a transaction-scoped advisory lock taken
  *   right after BEGIN (READ COMMITTED: every statement then sees all that
  *   earlier writers committed, so the ledger head never forks; UNIQUE(seq)
@@ -39,7 +42,7 @@
  * busy timeout is the same. */
 #define PG_LOCK_TIMEOUT "30s"
 
-enum { PG_BEGIN_TRIES = 5 };
+enum { PG_BEGIN_TRIES = 5, PG_FETCH = 1000 };
 
 typedef struct pg_db {
     db base; /* first, as db.c expects */
@@ -48,6 +51,7 @@ typedef struct pg_db {
     int lost;              /* the connection is gone; every call fails at once */
     char lock_timeout[32]; /* the session's, for messages */
     unsigned next_stmt;
+    unsigned epoch; /* counts transactions and rollbacks: cursors end with them */
 } pg_db;
 
 struct db_stmt {
@@ -60,6 +64,9 @@ struct db_stmt {
     int prepared;  /* prepared on the server */
     PGresult *res; /* the executed statement's rows, NULL before */
     int row, nrows;
+    char cursor[24]; /* the open cursor's name, "" when none */
+    unsigned epoch;  /* the connection's epoch when it was opened */
+    int more;        /* the cursor may hold more rows */
 };
 
 static pg_db *pg_of(db *d) { return (pg_db *)d; }
@@ -466,6 +473,9 @@ static int pg_exec(db *base, const char *sql, isms_err *e)
     /* ROLLBACK and friends are named by their text; everything else is DDL
      * or a savepoint, named generically. */
     const char *what = !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK") ? sql : "SQL";
+    /* A commit or a rollback (to a savepoint too) may close open cursors. */
+    if (!strncmp(sql, "COMMIT", 6) || !strncmp(sql, "ROLLBACK", 8))
+        pg_of(base)->epoch++;
     return pg_run(pg_of(base), sql, what, e);
 }
 
@@ -546,8 +556,24 @@ static void clear_params(db_stmt *st)
     }
 }
 
+/* Closes the statement's cursor, unless the transaction (or savepoint) it
+ * was opened in has ended and closed it already: closing a cursor that is
+ * gone would fail, and abort the transaction. */
+static void close_cursor(db_stmt *st)
+{
+    pg_db *d = pg_stmt_db(st);
+    if (st->cursor[0] && !d->lost && d->base.in_txn && st->epoch == d->epoch) {
+        char sql[40];
+        snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
+        PQclear(PQexec(d->conn, sql));
+    }
+    st->cursor[0] = 0;
+    st->more = 0;
+}
+
 static void pg_reset(db_stmt *st)
 {
+    close_cursor(st);
     PQclear(st->res);
     st->res = NULL;
     st->row = -1;
@@ -592,11 +618,53 @@ static void pg_bind_double(db_stmt *st, int i, double v)
 static void pg_bind_text(db_stmt *st, int i, const char *s) { set_param(st, i, xstrdup(s)); }
 static void pg_bind_null(db_stmt *st, int i) { set_param(st, i, NULL); }
 
+/* The next batch of the statement's cursor. */
+static int fetch(db_stmt *st, isms_err *e)
+{
+    pg_db *d = pg_stmt_db(st);
+    char sql[48];
+    snprintf(sql, sizeof sql, "FETCH %d FROM %s", PG_FETCH, st->cursor);
+    PQclear(st->res);
+    st->res = PQexec(d->conn, sql);
+    st->row = -1;
+    st->nrows = 0;
+    if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
+        int rc = pg_fail(d, st->res, "query", e);
+        PQclear(st->res);
+        st->res = NULL;
+        return rc;
+    }
+    st->nrows = PQntuples(st->res);
+    st->more = st->nrows == PG_FETCH;
+    return 0;
+}
+
+static int open_cursor(db_stmt *st, isms_err *e)
+{
+    pg_db *d = pg_stmt_db(st);
+    snprintf(st->cursor, sizeof st->cursor, "isms_c%u", ++d->next_stmt);
+    st->epoch = d->epoch;
+    char *sql = xmalloc(strlen(st->sql) + 64);
+    sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
+    PGresult *res = PQexecParams(d->conn, sql, st->nparams, NULL, (const char *const *)st->params,
+                                 NULL, NULL, 0);
+    free(sql);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(d, res, "query", e);
+    PQclear(res);
+    if (rc) {
+        st->cursor[0] = 0;
+        return rc;
+    }
+    return fetch(st, e);
+}
+
 static int pg_execute(db_stmt *st, isms_err *e)
 {
     pg_db *d = pg_stmt_db(st);
     if (d->lost)
         return pg_fail(d, NULL, "query", e);
+    if (st->head.many && d->base.in_txn)
+        return open_cursor(st, e);
     const char *const *vals = (const char *const *)st->params;
     PGresult *res;
     int first_run = st->runs == 0;
@@ -639,6 +707,12 @@ static int pg_step(db_stmt *st, int *row, isms_err *e)
     }
     if (st->row < st->nrows)
         st->row++;
+    if (st->row == st->nrows && st->more) {
+        int rc = fetch(st, e);
+        if (rc)
+            return rc;
+        st->row = 0;
+    }
     *row = st->row < st->nrows;
     return 0;
 }
@@ -695,6 +769,7 @@ static int pg_begin(db *base, int write, isms_err *e)
     if (d->lost)
         return pg_fail(d, NULL, "BEGIN", e);
     for (int tries = 1;; tries++) {
+        d->epoch++;
         PGresult *res = PQexec(d->conn, write ? begin_write : begin_read);
         ExecStatusType st = PQresultStatus(res);
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {

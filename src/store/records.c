@@ -614,6 +614,8 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
     int rc;
     if (!restricted) {
         rc = db_prep(s->db, all, &c->st, e);
+        if (!rc)
+            db_many_rows(c->st);
     } else {
         const char *order = strstr(all, " ORDER BY");
         char ids[160];
@@ -676,6 +678,8 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (rc)
         return rc;
     bind_query(st, reg, q);
+    if (!q || !q->limit)
+        db_many_rows(st); /* a whole register, perhaps a million records */
     /* A cursor per field, as many as the register has (FIELD_MAX). */
     link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
     for (int i = 0; i < reg->nfields && !rc; i++)

@@ -340,6 +340,8 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
         return rc;
     if (key)
         db_bind_text(st, 1, key);
+    else
+        db_many_rows(st);
     int row;
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         ledger_row r;
