@@ -164,7 +164,9 @@ static int stored_node(void *ctx, int level, uint64_t index, merkle_hash out, is
     int64_t seq = seq_of(level, index);
     int rc =
         level ? store_tree_get(r->s, seq, level, hex, e) : store_ledger_hash(r->s, seq, hex, e);
-    return rc ? rc : head_of(hex, level, seq, out, e);
+    if (rc)
+        return rc;
+    return head_of(hex, level, seq, out, e);
 }
 
 static int read_ahead(void *ctx, const merkle_node_ref *refs, int n, isms_err *e)
@@ -334,5 +336,7 @@ int ledger_tree_check_end(ledger_tree_check *c, isms_err *e)
     if (!c->active)
         return 0;
     int rc = compare_upto(c, (int64_t)c->b.size, e);
-    return rc ? rc : store_tree_scan(c->s, (int64_t)c->b.size, INT64_MAX, past_the_end, c, e);
+    if (rc)
+        return rc;
+    return store_tree_scan(c->s, (int64_t)c->b.size, INT64_MAX, past_the_end, c, e);
 }

@@ -117,7 +117,7 @@ static int get_batch(store *s, int nodes, const int64_t *seq, const int *level, 
         return rc;
     for (int i = 0; i < STORE_TREE_BATCH; i++)
         db_bind_int(st, i + 1, i < k ? seq[take[i]] : 0); /* no entry has seq 0 */
-    while (!(rc = db_step(st, &row, e)) && row) {
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         int64_t got = db_col_int(st, 0);
         int lv = (int)db_col_int(st, 1);
         const char *text = db_col_text(st, 2);
@@ -154,9 +154,11 @@ int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, voi
         return rc;
     db_bind_int(st, 1, after);
     db_bind_int(st, 2, upto);
-    while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn(db_col_int(st, 0), (int)db_col_int(st, 1), db_col_text(st, 2), ctx)))
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), (int)db_col_int(st, 1), db_col_text(st, 2), ctx);
+        if (rc)
             break;
+    }
     db_done(st);
     return rc;
 }

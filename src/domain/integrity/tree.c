@@ -86,7 +86,9 @@ int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_e
     ledger_tree_reader r;
     merkle_source src;
     int rc = tree_of(v, size, "size", &r, &src, e);
-    return rc ? rc : merkle_source_root(&src, (uint64_t)size, out, e);
+    if (rc)
+        return rc;
+    return merkle_source_root(&src, (uint64_t)size, out, e);
 }
 
 int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_proof *out,
@@ -95,7 +97,9 @@ int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_
     ledger_tree_reader r;
     merkle_source src;
     int rc = tree_of(v, size2, "size", &r, &src, e);
-    return rc ? rc : merkle_source_consistency(&src, (uint64_t)size2, (uint64_t)size1, out, e);
+    if (rc)
+        return rc;
+    return merkle_source_consistency(&src, (uint64_t)size2, (uint64_t)size1, out, e);
 }
 
 /* ---- proofs ---- */
