@@ -51,7 +51,6 @@ typedef struct qmodel {
     qgap *gaps; /* the unmodelled risks */
     qappetite *appetites;
     size_t nappetites;
-    const char *only; /* load one risk only (its key), or NULL */
 } qmodel;
 
 /* The risk inputs, in the order of the engine's factors (quantify.c). */
