@@ -47,9 +47,9 @@ measure() {
         rm -f "$tmp/cg.out"
         ;;
     esac
-    read -r user sys rss < "$tmp/time.txt"
-    printf '{"what":"%s (%s)","risks":%s,"cpu_s":%s,"rss_mb":%s,"ir":%s}\n' "$op" "$tag" "$size" \
-        "$(echo "$user + $sys" | bc)" "$(echo "scale=1; $rss / 1024" | bc)" "$ir"
+    awk -v what="$op ($tag)" -v n="$size" -v ir="$ir" '{
+        printf "{\"what\":\"%s\",\"risks\":%d,\"cpu_s\":%.2f,\"rss_mb\":%.1f,\"ir\":%.0f}\n",
+            what, n, $1 + $2, $3 / 1024, ir }' "$tmp/time.txt"
 }
 
 for n in $SIZES; do
