@@ -379,14 +379,8 @@ void ttab_row(ttab *t, const char *const *cells)
         return;
     }
     arena *a = cells_arena(t);
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        const char **grown = arena_alloc(a, cap * (size_t)t->ncols * sizeof *grown);
-        if (t->rows)
-            memcpy(grown, t->cells, t->rows * (size_t)t->ncols * sizeof *grown);
-        t->cells = grown;
-        t->cap = cap;
-    }
+    t->cells = arena_grow(a, (void *)t->cells, t->rows, &t->cap,
+                          (size_t)t->ncols * sizeof *t->cells, 64); /* a row at a time */
     for (int k = 0; k < t->ncols; k++) {
         const char *s = cells[k] ? fit_line_in(a, cells[k], t->limit[k]) : "-";
         s = arena_strdup(a, s);

@@ -46,7 +46,7 @@ static int setup(void **state)
     (void)state;
     isms_err e = { 0 };
     dom *d;
-    repo = tu_repo("liststream.isms");
+    repo = tu_repo("liststream.isms"); /* kept: the CLI runs on it */
     if (dom_create(repo, &(principal){ .actor = "list-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
     add_all(d);

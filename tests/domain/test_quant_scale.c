@@ -27,7 +27,7 @@ static int setup(void **state)
     (void)state;
     isms_err e = { 0 };
     setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
-    repo = tu_repo("quantscale.isms");
+    repo = tu_repo("quantscale.isms"); /* kept: the test writes to it behind isms's back */
     if (dom_create(repo, &(principal){ .actor = "quant-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
     arena *a = dom_arena(d);
