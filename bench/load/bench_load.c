@@ -47,15 +47,6 @@ static void seed(dom *d)
     }
 }
 
-static uint64_t rng_state = 88172645463325252ull;
-static unsigned rnd(unsigned n)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (unsigned)(rng_state % n);
-}
-
 static void add_risk(dom *d, long i)
 {
     arena *a = dom_arena(d);
@@ -64,11 +55,11 @@ static void add_risk(dom *d, long i)
     bench_set(d, &r, F_RISK_TITLE,
               arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
     bench_set(d, &r, F_RISK_OWNER, "omar@bench.example");
-    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", rnd(20) + 1));
-    bench_set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", rnd(20) + 1));
-    bench_set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03u", rnd(15) + 1));
-    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", rnd(5) + 1));
-    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", rnd(5) + 1));
+    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", bench_rand(20) + 1));
+    bench_set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", bench_rand(20) + 1));
+    bench_set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03u", bench_rand(15) + 1));
+    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", bench_rand(5) + 1));
+    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", bench_rand(5) + 1));
     bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
     bench_add(d, &r, NULL);
 }
@@ -83,8 +74,8 @@ static void add_control(dom *d, long i, long risks)
     bench_set(d, &r, F_CONTROL_STATUS, "operating");
     bench_set(d, &r, F_CONTROL_COST, "25000");
     bench_set(d, &r, F_CONTROL_TREATS,
-              arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
-                           (long)rnd((unsigned)risks) + 1));
+              arena_printf(a, "RISK-%ld,RISK-%ld", (long)bench_rand((unsigned)risks) + 1,
+                           (long)bench_rand((unsigned)risks) + 1));
     bench_add(d, &r, NULL);
 }
 

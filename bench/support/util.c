@@ -3,6 +3,7 @@
 #include "domain/registers/registers.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -33,4 +34,13 @@ void bench_add(dom *d, record *r, record *out)
     record ignored;
     if (dom_add(d, r, out ? out : &ignored, &e))
         bench_die("add", &e);
+}
+
+unsigned bench_rand(unsigned n)
+{
+    static uint64_t state = 88172645463325252ull;
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (unsigned)(state % n);
 }

@@ -12,6 +12,9 @@ double bench_now(void);
 _Noreturn void bench_die(const char *what, const isms_err *e);
 /* Sets field `fid` of r from text, or dies naming the field. */
 void bench_set(dom *d, record *r, int fid, const char *text);
+/* A number in [0, n) from a fixed xorshift sequence: the same
+ * repository on every run. */
+unsigned bench_rand(unsigned n);
 /* dom_add, or dies. `out` may be NULL. */
 void bench_add(dom *d, record *r, record *out);
 
