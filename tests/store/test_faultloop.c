@@ -81,7 +81,8 @@ static void arm(const char *spec, const char *count_file)
 {
     unlink(marker);
     asan_saved = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
-    setenv("LD_PRELOAD", ISMS_FAULTK_PRELOAD, 1);
+    setenv("LD_PRELOAD",
+           strncmp(spec, "alloc:", 6) ? ISMS_FAULTK_PRELOAD : ISMS_FAULTK_ALLOC_PRELOAD, 1);
     setenv("ISMS_FAULT_AT", spec, 1);
     setenv("ISMS_FAULT_PATH", "/faultloop.isms", 1);
     setenv("ISMS_FAULT_MARK", marker, 1);

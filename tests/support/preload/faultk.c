@@ -13,7 +13,8 @@
  * failing close still closes the descriptor, as the kernel does). full:
  * the K-th write and every later one fail with ENOSPC, a disk that filled
  * up. alloc: the K-th malloc, calloc or realloc of the process returns
- * NULL (out of memory). Everything else goes through. Built without sanitizers: it is loaded
+ * NULL (out of memory; only in the build with FAULTK_ALLOC, whose malloc
+ * no sanitizer's allocator can sit beside). Everything else goes through. Built without sanitizers: it is loaded
  * before anything else. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -217,6 +218,7 @@ int openat(int dir, const char *path, int flags, ...)
     return open_at(dir, path, flags, mode);
 }
 
+#ifdef FAULTK_ALLOC
 /* Allocation goes to glibc's own functions (no dlsym, which allocates). */
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t size);
@@ -236,6 +238,7 @@ void *malloc(size_t n) { return alloc_fails() ? NULL : __libc_malloc(n); }
 void *calloc(size_t n, size_t size) { return alloc_fails() ? NULL : __libc_calloc(n, size); }
 
 void *realloc(void *p, size_t n) { return alloc_fails() ? NULL : __libc_realloc(p, n); }
+#endif
 
 /* The counting run (K = 0) reports how many calls there were. */
 __attribute__((destructor)) static void report_count(void)
