@@ -104,6 +104,8 @@ static const extra_opt extra_options[] = {
     { "verify", NULL, "checkpoint", 1,
       "also hold the ledger to this signed checkpoint (repeatable)" },
     { "verify", NULL, "pubkey", 1, "trust only this public key for the checkpoints (repeatable)" },
+    { "verify", NULL, "full", 0,
+      "check everything (default: continue after the last successful verification)" },
     { "signing_key", "generate", "out", 1,
       "the new private key file (mode 0600; never overwritten)" },
     { "signing_key", "generate", "name", 1, "the key's name (default: the repository's origin)" },

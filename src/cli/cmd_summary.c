@@ -100,6 +100,47 @@ static void print_keys(FILE *f, const dash_keys *k)
     fputc('\n', f);
 }
 
+/* "3 hours ago": the age in its largest whole unit. */
+static void age_text(int64_t sec, char *out, size_t n)
+{
+    static const struct {
+        int64_t secs;
+        const char *unit;
+    } units[] = { { 86400, "day" }, { 3600, "hour" }, { 60, "minute" }, { 1, "second" } };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (sec >= units[i].secs || units[i].secs == 1) {
+            int64_t k = sec / units[i].secs;
+            snprintf(out, n, "%lld %s%s ago", (long long)k, units[i].unit, k == 1 ? "" : "s");
+            return;
+        }
+}
+
+/* What the last verification reported, as recorded: the dashboard never
+ * verifies (it would cost a pass over the whole repository). */
+static void print_verification(FILE *f, const dom_dash *s)
+{
+    const verify_record *v = &s->verification;
+    if (!v->present) {
+        fputs("Ledger never verified: run isms verify\n", f);
+        return;
+    }
+    char age[64];
+    age_text(s->verified_age, age, sizeof age);
+    char when[17];
+    snprintf(when, sizeof when, "%.10s %.5s", v->at, v->at + 11);
+    if (v->problems)
+        fprintf(f, "Ledger verification FAILED %s (%s, %s UTC, %d problem%s): %s\n", age,
+                v->full ? "full" : "incremental", when, v->problems, v->problems == 1 ? "" : "s",
+                v->first);
+    else
+        fprintf(f,
+                "Ledger verified ok %s (%s, %s UTC, up to entry #%lld; %lld entr%s since not yet "
+                "verified)\n",
+                age, v->full ? "full" : "incremental", when, (long long)v->seq,
+                (long long)s->not_verified, s->not_verified == 1 ? "y" : "ies");
+    fputs("  (as the last verification recorded it; run isms verify for a fresh answer)\n", f);
+}
+
 static void attention(FILE *f, int64_t n, const char *one, const char *many)
 {
     fprintf(f, "  %lld %s\n", (long long)n, n == 1 ? one : many);
@@ -195,12 +236,26 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     attention(f, s->no_objective, "risk tied to no business objective",
               "risks tied to no business objective");
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
-    fprintf(f, "\nLedger: %lld entries, head %.16s…, %s\n", (long long)s->ledger_entries,
-            s->ledger_head,
-            s->ledger_verified ? "verified" : "VERIFICATION FAILED (run isms verify)");
+    fprintf(f, "\nLedger: %lld entries, head %.16s…\n", (long long)s->ledger_entries,
+            s->ledger_head);
+    print_verification(f, s);
 }
 
 /* ---- JSON ---- */
+
+static json_t *verification_json(const dom_dash *s)
+{
+    const verify_record *v = &s->verification;
+    if (!v->present)
+        return json_pack("{s:b}", "recorded", 0);
+    return json_pack("{s:b, s:b, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:i, s:s?, s:I, s:I}",
+                     "recorded", 1, "ok", !v->problems, "at", v->at, "mode",
+                     v->full ? "full" : "incremental", "age_seconds", (json_int_t)s->verified_age,
+                     "hash", v->hash, "up_to_entry", (json_int_t)v->seq, "entries",
+                     (json_int_t)v->entries, "records", (json_int_t)v->records, "problem_count",
+                     v->problems, "first_problem", v->problems ? v->first : NULL, "duration_ms",
+                     (json_int_t)v->ms, "entries_since", (json_int_t)s->not_verified);
+}
 
 static json_t *keys_json(const dash_keys *k)
 {
@@ -271,6 +326,7 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
         "annual_cost", (json_int_t)s->control_cost, "assets", "count", (json_int_t)s->assets,
         "inherit_higher_need", s->raised, "ledger", "entries", (json_int_t)s->ledger_entries,
         "head", s->ledger_head, "verified", s->ledger_verified);
+    json_object_set_new(json_object_get(o, "ledger"), "last_verification", verification_json(s));
     add_board_figures(s, o, pf);
     js_write(c->out, o, 1);
     json_decref(o);

@@ -186,9 +186,17 @@ static int walk_entry(const ledger_row *r, void *ctx)
 int ledger_verify_chain(store *s, store_ledger_fn fn, void *ctx, int64_t *entries, int64_t *bad_seq,
                         isms_err *e)
 {
+    return ledger_verify_chain_after(s, 0, LEDGER_GENESIS_PREV, fn, ctx, entries, bad_seq, e);
+}
+
+int ledger_verify_chain_after(store *s, int64_t after, const char *after_hash, store_ledger_fn fn,
+                              void *ctx, int64_t *entries, int64_t *bad_seq, isms_err *e)
+{
     chain_walk w = { .fn = fn, .ctx = ctx, .e = e };
     ledger_chain_init(&w.chain);
-    int rc = store_ledger_scan(s, NULL, walk_entry, &w, e);
+    w.chain.expect_seq = after + 1;
+    snprintf(w.chain.prev, sizeof w.chain.prev, "%s", after_hash);
+    int rc = store_ledger_scan_after(s, after, walk_entry, &w, e);
     ledger_chain_reset(&w.chain);
     if (entries)
         *entries = w.chain.expect_seq - 1;

@@ -56,6 +56,12 @@ void ledger_chain_reset(ledger_chain *c);
 int ledger_verify_chain(store *s, store_ledger_fn fn, void *ctx, int64_t *entries, int64_t *bad_seq,
                         isms_err *e);
 
+/* The same from entry #after on, trusting entry #after to have hash
+ * `after_hash` (an incremental verify: the caller checked that entry);
+ * *entries receives the last seq reached. */
+int ledger_verify_chain_after(store *s, int64_t after, const char *after_hash, store_ledger_fn fn,
+                              void *ctx, int64_t *entries, int64_t *bad_seq, isms_err *e);
+
 /* SHA-256 of bytes, as 64 hex characters / 32 raw bytes. */
 void sha256_hex(const void *p, size_t n, char hex[65]);
 void sha256_raw(const void *p, size_t n, unsigned char out[32]);

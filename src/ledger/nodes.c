@@ -307,6 +307,31 @@ static int compare_upto(ledger_tree_check *c, int64_t upto, isms_err *e)
     return 0;
 }
 
+int ledger_tree_check_resume(ledger_tree_check *c, int64_t size, isms_err *e)
+{
+    if (!c->active || size <= 0)
+        return 0;
+    /* The builder's stack at `size`: the perfect subtrees of its binary
+     * decomposition, largest first, read from the stored nodes. */
+    int64_t end = 0;
+    for (int level = 62; level >= 0; level--) {
+        if (!(size & ((int64_t)1 << level)))
+            continue;
+        end += (int64_t)1 << level;
+        char hex[65];
+        int rc =
+            level ? store_tree_get(c->s, end, level, hex, e) : store_ledger_hash(c->s, end, hex, e);
+        if (!rc)
+            rc = head_of(hex, level, end, c->b.stack[c->b.depth], e);
+        if (rc)
+            return rc;
+        c->b.depth++;
+    }
+    c->b.size = (uint64_t)size;
+    c->checked = size;
+    return 0;
+}
+
 int ledger_tree_check_add(ledger_tree_check *c, int64_t seq, const char *hash, isms_err *e)
 {
     if (!c->active)

@@ -50,6 +50,10 @@ typedef struct ledger_tree_check ledger_tree_check;
  * rest and looks for stored nodes past the last entry. Problems go to fn;
  * an error return means the check itself could not run. */
 ledger_tree_check *ledger_tree_check_new(store *s, ledger_tree_problem_fn fn, void *ctx);
+/* Starts the check after entry #size, taking the stored nodes that cover
+ * entries 1..size as verified (an incremental verify): only the nodes the
+ * later entries complete are compared. */
+int ledger_tree_check_resume(ledger_tree_check *c, int64_t size, isms_err *e);
 int ledger_tree_check_add(ledger_tree_check *c, int64_t seq, const char *hash, isms_err *e);
 int ledger_tree_check_end(ledger_tree_check *c, isms_err *e);
 void ledger_tree_check_free(ledger_tree_check *c);

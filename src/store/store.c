@@ -340,19 +340,23 @@ static void ledger_row_from(db_stmt *st, ledger_row *r)
     r->hash = db_col_text(st, 9);
 }
 
-int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e)
+/* Entries of one key, or all those after entry #after, in seq order. */
+static int ledger_scan(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
+                       isms_err *e)
 {
     db_stmt *st;
     int rc = db_prep(s->db,
                      key ? "SELECT " LEDGER_COLS " FROM ledger WHERE key = ? ORDER BY seq"
-                         : "SELECT " LEDGER_COLS " FROM ledger ORDER BY seq",
+                         : "SELECT " LEDGER_COLS " FROM ledger WHERE seq > ? ORDER BY seq",
                      &st, e);
     if (rc)
         return rc;
-    if (key)
+    if (key) {
         db_bind_text(st, 1, key);
-    else
+    } else {
+        db_bind_int(st, 1, after);
         db_many_rows(st);
+    }
     int row;
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         ledger_row r;
@@ -363,6 +367,16 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
     }
     db_done(st);
     return rc;
+}
+
+int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e)
+{
+    return ledger_scan(s, key, 0, fn, ctx, e);
+}
+
+int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e)
+{
+    return ledger_scan(s, NULL, after, fn, ctx, e);
 }
 
 int store_ledger_get(store *s, int64_t seq, ledger_row *out, arena *a, isms_err *e)

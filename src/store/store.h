@@ -160,6 +160,8 @@ int store_ledger_insert(store *s, const ledger_row *row, isms_err *e);
 /* Entries in seq order, all of them or those of one key. */
 typedef int (*store_ledger_fn)(const ledger_row *row, void *ctx);
 int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);
+/* The entries after entry #after, in seq order (an incremental verify). */
+int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e);
 int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err *e);
 
 /* ---- Merkle tree inputs and checkpoints (checkpoints.c) ---- */

@@ -5,6 +5,7 @@
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
+#include "domain/integrity/verify.h"
 #include "domain/views/derived.h"
 #include "domain/views/query.h"
 
@@ -168,9 +169,48 @@ static void dashboard_counts(void **state)
     assert_int_equal(s.assets, 2);
     assert_int_equal(s.raised, 1);
     assert_null(s.portfolio_key);
-    assert_true(s.ledger_verified);
+    /* The dashboard never verifies: nothing recorded yet. */
+    assert_false(s.verification.present);
+    assert_false(s.ledger_verified);
     assert_true(s.ledger_entries > 15);
     assert_int_equal(strlen(s.ledger_head), 64);
+}
+
+/* The dashboard reads what the last verification recorded, and its age. */
+static void dashboard_reads_the_last_verification(void **state)
+{
+    (void)state;
+    verify_report rep;
+    verify_report_init(&rep);
+    rep.incremental = 1;
+    isms_err e = { 0 };
+    assert_int_equal(dom_verify_recorded(d, &rep, &e), 0);
+    assert_true(rep.full); /* nothing recorded to continue from */
+    verify_report_reset(&rep);
+    dom_dash s;
+    assert_int_equal(dom_dashboard(d, &s, &e), 0);
+    assert_true(s.verification.present);
+    assert_true(s.ledger_verified);
+    assert_true(s.verification.full);
+    assert_int_equal(s.verification.seq, s.ledger_entries);
+    assert_int_equal(s.not_verified, 0);
+    assert_true(s.verified_age >= 0 && s.verified_age < 120);
+    int64_t at = s.ledger_entries;
+    tu_add(d, tu_make(d, &reg_control, "title=Firewall", "owner=PER-2", NULL));
+    assert_int_equal(dom_dashboard(d, &s, &e), 0);
+    assert_int_equal(s.not_verified, s.ledger_entries - at);
+    assert_true(s.not_verified > 0);
+    verify_report_init(&rep);
+    rep.incremental = 1;
+    assert_int_equal(dom_verify_recorded(d, &rep, &e), 0);
+    assert_false(rep.full);
+    assert_int_equal(rep.from_seq, at);
+    assert_int_equal(rep.checked, s.ledger_entries - at);
+    assert_true(rep.records >= 1);
+    verify_report_reset(&rep);
+    assert_int_equal(dom_dashboard(d, &s, &e), 0);
+    assert_false(s.verification.full);
+    assert_int_equal(s.not_verified, 0);
 }
 
 int main(void)
@@ -180,6 +220,7 @@ int main(void)
         cmocka_unit_test(assets_say_where_a_need_comes_from),
         cmocka_unit_test(filters_resolve_references_and_check_values),
         cmocka_unit_test(dashboard_counts),
+        cmocka_unit_test(dashboard_reads_the_last_verification),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

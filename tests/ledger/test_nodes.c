@@ -181,7 +181,7 @@ static const char *repository_with_entries(const char *name)
 static void verify_fails_with(const char *target, const char *needle1, const char *needle2)
 {
     tu_result r;
-    tu_isms(&r, target, NULL, "verify", (const char *)NULL);
+    tu_isms(&r, target, NULL, "verify", "--full", (const char *)NULL);
     if (r.status != 10)
         fail_msg("verify exited %d, expected 10: %s%s", r.status, r.out, r.err);
     assert_contains(r.out, needle1);

@@ -3,6 +3,7 @@
  * clean verification. */
 #include "support/testutil.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static char *sql_value(const char *query) { return tu_sql_value(repo, query); }
 static void expect_verify_fails(const char *needle1, const char *needle2)
 {
     tu_result r;
-    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
     assert_int_equal(r.status, 10);
     assert_contains(r.err, needle1);
     if (needle2)
@@ -105,7 +106,7 @@ static void ledger_entry_edited_in_the_shell(void **state)
         "'0000000000000000000000000000000000000000000000000000000000000001' "
         "WHERE key = 'RISK-1' AND op = 'add'");
     tu_result r;
-    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
     assert_int_equal(r.status, 10);
     assert_contains(r.err, seq);
     tu_result_free(&r);
@@ -233,6 +234,94 @@ static void creation_time_edited_is_named(void **state)
     expect_verify_ok();
 }
 
+/* ---- incremental verify (issue 16.1) ---- */
+
+static char *verify_json_mode(void)
+{
+    char *out = tu_isms_ok(repo, "--json", "verify");
+    json_t *j = tu_json_take(out);
+    char *mode = strdup(json_string_value(json_object_get(j, "mode")));
+    json_decref(j);
+    return mode;
+}
+
+/* A new entry edited after it was written: the incremental check reads it. */
+static void incremental_catches_a_tampered_new_entry(void **state)
+{
+    (void)state;
+    make_repo("inc-entry.isms");
+    expect_verify_ok();
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Late risk", "--owner", "PER-1", "--likelihood",
+                    "2", "--impact", "2"));
+    sql("UPDATE ledger SET data = replace(data, 'Late risk', 'Other') WHERE key = 'RISK-2'");
+    expect_verify_fails("entry #", "altered");
+}
+
+/* A record changed in the shell after a later entry: incremental reads
+ * the records the new entries touched. */
+static void incremental_catches_a_record_touched_since(void **state)
+{
+    (void)state;
+    make_repo("inc-record.isms");
+    expect_verify_ok();
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--likelihood", "2"));
+    sql("UPDATE risk SET title = 'Nothing to see here' WHERE key = 'RISK-1'");
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.err, "changed outside isms");
+    tu_result_free(&r);
+}
+
+/* What incremental leaves out (docs/LEDGER.md): a record edited in the
+ * shell with no ledger entry since the last verification; --full finds it. */
+static void full_catches_what_incremental_misses(void **state)
+{
+    (void)state;
+    make_repo("inc-miss.isms");
+    expect_verify_ok();
+    sql("UPDATE control SET title = 'Nothing to see here' WHERE key = 'CTL-1'");
+    char *out = tu_isms_ok(repo, "verify");
+    assert_contains(out, "incremental");
+    free(out);
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.err, "CTL-1");
+    tu_result_free(&r);
+    /* The dashboard shows the failure the last verification recorded. */
+    out = tu_isms_ok(repo, "summary");
+    assert_contains(out, "verification FAILED");
+    assert_contains(out, "CTL-1");
+    assert_contains(out, "run isms verify for a fresh answer");
+    free(out);
+    /* After a failure the next verification checks everything again. */
+    tu_isms(&r, repo, NULL, "verify", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.out, "the last verification");
+    tu_result_free(&r);
+}
+
+/* A recorded head that is no longer the ledger's: back to full, saying why. */
+static void falls_back_to_full_when_the_head_moved(void **state)
+{
+    (void)state;
+    make_repo("inc-head.isms");
+    char *mode = verify_json_mode();
+    assert_string_equal(mode, "full");
+    free(mode);
+    mode = verify_json_mode();
+    assert_string_equal(mode, "incremental");
+    free(mode);
+    sql("UPDATE meta SET value = replace(value, (SELECT hash FROM ledger ORDER BY seq DESC "
+        "LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000') "
+        "WHERE name = 'last_verification'");
+    char *out = tu_isms_ok(repo, "verify");
+    assert_contains(out, "is no longer the one the last verification ended at");
+    assert_false(strstr(out, "incremental:") != NULL);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +333,10 @@ int main(void)
         cmocka_unit_test(text_that_is_not_utf8_is_tampering),
         cmocka_unit_test(planted_trigger_is_named_and_writes_refused),
         cmocka_unit_test(creation_time_edited_is_named),
+        cmocka_unit_test(incremental_catches_a_tampered_new_entry),
+        cmocka_unit_test(incremental_catches_a_record_touched_since),
+        cmocka_unit_test(full_catches_what_incremental_misses),
+        cmocka_unit_test(falls_back_to_full_when_the_head_moved),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { VERIFY_MAX_LINES = 50 };
 
@@ -31,6 +32,7 @@ typedef struct verify_ctx {
     char genesis_id[64];
     char genesis_created[32];
     int ledger_schema; /* the schema version the ledger's init and migrate entries end at */
+    const verify_record *resume; /* incremental: continue after this point */
 } verify_ctx;
 
 void verify_report_init(verify_report *r)
@@ -63,6 +65,17 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
 
 static void tree_problem(void *ctx, const char *msg) { problem(ctx, "ledger_node", "%s", msg); }
 
+/* The identity the ledger's init entry started the repository with. */
+static void remember_genesis(verify_ctx *v, const ledger_row *r)
+{
+    const char *id = strstr(r->data, "\"repository_id\":\"");
+    if (id)
+        snprintf(v->genesis_id, sizeof v->genesis_id, "%.32s", id + 17);
+    const char *at = strstr(r->data, "\"created_at\":\"");
+    if (at)
+        snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
+}
+
 static int remember_entry(const ledger_row *r, void *ctx)
 {
     verify_ctx *v = ctx;
@@ -71,14 +84,8 @@ static int remember_entry(const ledger_row *r, void *ctx)
     if (rc)
         return rc;
     if (!strcmp(r->entity, "repository")) {
-        if (!strcmp(r->op, "init")) {
-            const char *id = strstr(r->data, "\"repository_id\":\"");
-            if (id)
-                snprintf(v->genesis_id, sizeof v->genesis_id, "%.32s", id + 17);
-            const char *at = strstr(r->data, "\"created_at\":\"");
-            if (at)
-                snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
-        }
+        if (!strcmp(r->op, "init"))
+            remember_genesis(v, r);
         int version = ledger_entry_schema(r);
         if (version)
             v->ledger_schema = version;
@@ -183,6 +190,20 @@ static void checkpoint_problem(void *ctx, const char *field, const char *msg)
     problem(ctx, field, "%s", msg);
 }
 
+/* The schema against the one isms's migrations make: cheap, whatever the
+ * repository's size. */
+static int check_schema(verify_ctx *v, isms_err *e)
+{
+    const char *diff = NULL;
+    int rc = store_schema_check(dom_store(v->d), &diff, e);
+    if (!rc && diff)
+        problem(v, "schema",
+                "the schema differs from the one isms's migrations make: %s; a trigger, "
+                "rule or index planted there can rewrite or hide what is written",
+                diff);
+    return rc;
+}
+
 /* The database's own integrity check: what it finds is a problem. */
 static int check_store(verify_ctx *v, isms_err *e)
 {
@@ -192,35 +213,99 @@ static int check_store(verify_ctx *v, isms_err *e)
     if (!rc && problems.len)
         problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
     buf_reset(&problems);
-    const char *diff = NULL;
-    if (!rc)
-        rc = store_schema_check(dom_store(v->d), &diff, e);
-    if (!rc && diff)
-        problem(v, "schema",
-                "the schema differs from the one isms's migrations make: %s; a trigger, "
-                "rule or index planted there can rewrite or hide what is written",
-                diff);
-    return rc;
+    if (rc)
+        return rc;
+    return check_schema(v, e);
 }
 
-static int run_checks(verify_ctx *v, isms_err *e)
+/* The chain, from the start or after the resume point, and the stored
+ * Merkle nodes its entries complete. */
+static int check_chain(verify_ctx *v, int *broken, isms_err *e)
 {
-    v->e = e;
-    store_integrity_begin(dom_store(v->d)); /* beside the checks below */
-    int rc = ledger_verify_chain(dom_store(v->d), remember_entry, v, &v->rep->entries,
-                                 &v->rep->first_bad_seq, e);
+    store *st = dom_store(v->d);
+    int64_t after = v->resume ? v->resume->seq : 0;
+    int rc = 0;
+    if (v->resume) {
+        memcpy(v->rep->head_hash, v->resume->hash, 65);
+        rc = ledger_tree_check_resume(v->tree, after, e);
+    }
+    if (!rc)
+        rc = ledger_verify_chain_after(st, after, v->resume ? v->resume->hash : LEDGER_GENESIS_PREV,
+                                       remember_entry, v, &v->rep->head_seq, &v->rep->first_bad_seq,
+                                       e);
+    v->rep->from_seq = after;
+    v->rep->entries = v->rep->head_seq;
+    v->rep->checked = v->rep->head_seq - after;
     if (rc == E_TAMPERED) {
         /* A broken chain makes every later comparison meaningless. */
         problem(v, e->field, "%s", e->msg);
+        *broken = 1;
         return 0;
     }
     if (rc)
         return rc;
-    rc = ledger_tree_check_end(v->tree, e);
+    return ledger_tree_check_end(v->tree, e);
+}
+
+/* Incremental: the records the new entries touched, against their latest
+ * entry (a record touched by none is not read). */
+static int check_touched(verify_ctx *v, isms_err *e)
+{
+    arena a;
+    arena_init(&a);
+    int rc = 0;
+    for (size_t i = 0; i < v->latest.cap && !rc; i++) {
+        const char *key = v->latest.slots[i].key;
+        const expected *x = v->latest.slots[i].value;
+        const regdef *reg = key ? register_find(x->entity) : NULL;
+        if (!reg)
+            continue;
+        record r;
+        isms_err why = { 0 };
+        rc = store_get(dom_store(v->d), reg, key, &r, &a, &why);
+        if (rc == E_NOT_FOUND) {
+            rc = 0; /* check_missing names it */
+            continue;
+        }
+        if (rc)
+            err_set(e, why.code, why.field, "%s", why.msg);
+        else
+            check_record(&r, v);
+    }
+    arena_free(&a);
     if (!rc)
+        check_missing(v);
+    return rc;
+}
+
+/* Incremental: the records the new entries touched, the identity against
+ * the init entry (verified when the chain was), the checkpoints (a few
+ * stored tree nodes each) and the schema; not the rest of the records
+ * nor the database's own integrity check, which grow with the whole. */
+static int check_recent(verify_ctx *v, isms_err *e)
+{
+    arena a;
+    arena_init(&a);
+    ledger_row first;
+    int rc = v->resume->seq ? store_ledger_get(dom_store(v->d), 1, &first, &a, e) : 0;
+    if (!rc && v->resume->seq && !strcmp(first.op, "init"))
+        remember_genesis(v, &first);
+    arena_free(&a);
+    if (!rc && v->genesis_id[0])
         rc = check_identity(v, e);
+    if (!rc)
+        rc = check_touched(v, e);
+    if (!rc)
+        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
+                                    &v->rep->notes, e);
     if (rc)
         return rc;
+    return check_schema(v, e);
+}
+
+static int check_all_records(verify_ctx *v, isms_err *e)
+{
+    int rc = check_identity(v, e);
     store_query all = { .include_retired = 1 };
     for (int i = 0; registers[i] && !rc; i++)
         rc = store_scan(dom_store(v->d), registers[i], &all, check_record, v, e);
@@ -229,14 +314,29 @@ static int run_checks(verify_ctx *v, isms_err *e)
     if (!rc)
         rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
                                     &v->rep->notes, e);
-    if (!rc)
-        rc = check_store(v, e);
-    return rc;
+    if (rc)
+        return rc;
+    return check_store(v, e);
 }
 
-int dom_verify(dom *d, verify_report *rep, isms_err *e)
+static int run_checks(verify_ctx *v, isms_err *e)
 {
-    verify_ctx v = { .d = d, .rep = rep };
+    v->e = e;
+    if (!v->resume)
+        store_integrity_begin(dom_store(v->d)); /* beside the checks below */
+    int broken = 0;
+    int rc = check_chain(v, &broken, e);
+    if (rc || broken)
+        return rc;
+    if (v->resume)
+        return check_recent(v, e);
+    return check_all_records(v, e);
+}
+
+static int verify_from(dom *d, verify_report *rep, const verify_record *resume, isms_err *e)
+{
+    verify_ctx v = { .d = d, .rep = rep, .resume = resume };
+    rep->full = !resume;
     v.tree = ledger_tree_check_new(dom_store(d), tree_problem, &v);
     strmap_init(&v.latest);
     int rc = store_begin(dom_store(d), 0, e);
@@ -251,5 +351,127 @@ int dom_verify(dom *d, verify_report *rep, isms_err *e)
     ledger_tree_check_free(v.tree);
     if (!rc && rep->problems)
         rc = err_set(e, E_TAMPERED, v.first.field, "%s", v.first.msg);
+    return rc;
+}
+
+int dom_verify(dom *d, verify_report *rep, isms_err *e) { return verify_from(d, rep, NULL, e); }
+
+/* ---- the recorded result ---- */
+
+#define LAST_VERIFICATION "last_verification"
+
+int dom_verify_last(dom *d, verify_record *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    arena a;
+    arena_init(&a);
+    char *text = NULL;
+    int rc = store_meta_get(dom_store(d), LAST_VERIFICATION, &text, &a, e);
+    char mode[16] = "";
+    long long seq = 0, entries = 0, records = 0, ms = 0;
+    int used = 0;
+    if (!rc && text &&
+        sscanf(text, "%23s %15s %lld %64s %lld %lld %d %lld %n", out->at, mode, &seq, out->hash,
+               &entries, &records, &out->problems, &ms, &used) == 8) {
+        out->present = 1;
+        out->full = !strcmp(mode, "full");
+        out->seq = seq;
+        out->entries = entries;
+        out->records = records;
+        out->ms = ms;
+        snprintf(out->first, sizeof out->first, "%s", text + used);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+int dom_ledger_head(dom *d, int64_t *seq, char hash[65], isms_err *e)
+{
+    arena a;
+    arena_init(&a);
+    char *head = NULL;
+    int rc = store_ledger_head(dom_store(d), seq, &head, &a, e);
+    snprintf(hash, 65, "%s", !rc && head ? head : "");
+    arena_free(&a);
+    return rc;
+}
+
+/* May verification continue after the last one? Only from a success whose
+ * head is still the ledger's entry at that seq, with the same hash. */
+static int can_resume(dom *d, const verify_record *last, buf *why)
+{
+    if (!last->present) {
+        buf_printf(why, "note: no verification recorded: checking everything\n");
+        return 0;
+    }
+    if (last->problems) {
+        buf_printf(why, "note: the last verification (%s) failed: checking everything\n", last->at);
+        return 0;
+    }
+    arena a;
+    arena_init(&a);
+    ledger_row row;
+    char hash[65] = "";
+    int ok =
+        last->seq == 0 || (store_ledger_get(dom_store(d), last->seq, &row, &a, NULL) == 0 &&
+                           ledger_entry_hash(&row, hash, NULL) == 0 && !strcmp(hash, last->hash) &&
+                           row.hash && !strcmp(row.hash, last->hash));
+    arena_free(&a);
+    if (!ok)
+        buf_printf(why,
+                   "note: ledger entry #%lld is no longer the one the last verification "
+                   "ended at: checking everything\n",
+                   (long long)last->seq);
+    return ok;
+}
+
+static void record_result(dom *d, const verify_report *rep, const isms_err *why, int64_t ms,
+                          buf *notes)
+{
+    char at[24];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    buf text;
+    buf_init(&text);
+    buf_printf(&text, "%s %s %lld %s %lld %lld %d %lld %s", at, rep->full ? "full" : "incremental",
+               (long long)rep->head_seq, rep->head_hash[0] ? rep->head_hash : "-",
+               (long long)rep->checked, (long long)rep->records, rep->problems, (long long)ms,
+               rep->problems ? why->msg : "");
+    isms_err e = { 0 };
+    int rc = store_begin(dom_store(d), 1, &e);
+    if (!rc)
+        rc = store_meta_set(dom_store(d), LAST_VERIFICATION, buf_str(&text), &e);
+    if (!rc)
+        rc = store_commit(dom_store(d), &e);
+    else
+        store_rollback(dom_store(d));
+    if (rc)
+        buf_printf(notes, "note: the result could not be recorded (%s)\n", e.msg);
+    buf_reset(&text);
+}
+
+int dom_verify_recorded(dom *d, verify_report *rep, isms_err *e)
+{
+    verify_record last;
+    int rc = 0;
+    int resume = 0;
+    if (rep->incremental) {
+        rc = dom_verify_last(d, &last, e);
+        if (rc)
+            return rc;
+        resume = can_resume(d, &last, &rep->notes);
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    isms_err why = { 0 };
+    rc = verify_from(d, rep, resume ? &last : NULL, &why);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int64_t ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    if (!rc || rc == E_TAMPERED)
+        record_result(d, rep, &why, ms, &rep->notes);
+    if (rc)
+        err_set(e, why.code, why.field, "%s", why.msg);
     return rc;
 }

@@ -8,8 +8,10 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A set of record ids: appended, then sorted once, then searched. */
 typedef struct id_set {
@@ -251,15 +253,33 @@ static int count_needs(dom *d, dom_dash *s, isms_err *e)
     return 0;
 }
 
-/* The ledger's length and head, and whether everything verifies. */
-static void check_ledger(dom *d, dom_dash *s)
+/* Seconds since `at` (2026-12-02T10:00:00Z), 0 when unreadable. */
+static int64_t age_of(const char *at)
 {
-    verify_report rep;
-    verify_report_init(&rep);
-    s->ledger_verified = dom_verify(d, &rep, NULL) == 0;
-    s->ledger_entries = rep.entries;
-    memcpy(s->ledger_head, rep.head_hash, sizeof s->ledger_head);
-    verify_report_reset(&rep);
+    struct tm tm = { 0 };
+    if (sscanf(at, "%d-%d-%dT%d:%d:%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    int64_t age = (int64_t)(time(NULL) - timegm(&tm));
+    return age > 0 ? age : 0;
+}
+
+/* The ledger's length and head, and what the last verification reported:
+ * a few rows, where verifying is a pass over the whole repository. */
+static int check_ledger(dom *d, dom_dash *s, isms_err *e)
+{
+    int rc = dom_ledger_head(d, &s->ledger_entries, s->ledger_head, e);
+    if (!rc)
+        rc = dom_verify_last(d, &s->verification, e);
+    if (rc)
+        return rc;
+    const verify_record *v = &s->verification;
+    s->ledger_verified = v->present && !v->problems;
+    s->verified_age = v->present ? age_of(v->at) : 0;
+    s->not_verified = v->present && s->ledger_entries > v->seq ? s->ledger_entries - v->seq : 0;
+    return 0;
 }
 
 static int scan(dom *d, gather *g, isms_err *e)
@@ -290,7 +310,7 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
     now_date(g.today);
     int rc = scan(d, &g, e);
     if (!rc)
-        check_ledger(d, out);
+        rc = check_ledger(d, out, e);
     free(g.objectives);
     free(g.treated.ids);
     free(g.accepted.ids);

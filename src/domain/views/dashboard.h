@@ -8,6 +8,7 @@
 #define ISMS_DOMAIN_DASHBOARD_H
 
 #include "domain/engine/dom.h"
+#include "domain/integrity/verify.h"
 
 enum { DASH_TOP_RISKS = 5 };
 
@@ -72,7 +73,12 @@ typedef struct dom_dash {
     /* the ledger */
     int64_t ledger_entries;
     char ledger_head[65];
+    /* The last recorded verification (not a fresh one: the dashboard never
+     * verifies; isms verify does): ok when it found no problem. */
+    verify_record verification;
     int ledger_verified;
+    int64_t verified_age; /* seconds since it ran */
+    int64_t not_verified; /* entries after the one it reached */
 } dom_dash;
 
 /* Fills *out; texts and the profile live in the dom's arena. */
