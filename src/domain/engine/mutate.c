@@ -175,8 +175,12 @@ static int persist(dom *d, record *r, int insert, const char *op, record *out, i
  * transaction. */
 static int add_validated(dom *d, record *in, record *out, isms_err *e)
 {
+    int user = d->user_write;
+    d->user_write = 0; /* what the rules add in turn is the domain's doing */
     apply_defaults(d, in);
     int rc = check_record(d, in, NULL, e);
+    if (!rc && user)
+        rc = principal_may_write(&d->who, in, NULL, e);
     if (rc)
         return rc;
     char now[21];
@@ -210,6 +214,7 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
         rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
+    d->user_write = 1;
     return dom_txn_end(d, add_validated(d, in, out, e), e);
 }
 
@@ -349,6 +354,8 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
                          dom_mutate_fn mutate, const void *arg, const char *op, record *out,
                          dom_changes *changed, isms_err *e)
 {
+    int user = d->user_write;
+    d->user_write = 0; /* what the rules change in turn is the domain's doing */
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
     if (rc)
@@ -365,6 +372,8 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
     if (rc)
         return rc;
     rc = check_record(d, &r, &old, e);
+    if (!rc && user)
+        rc = principal_may_write(&d->who, &r, &old, e);
     if (rc)
         return rc;
     dom_changes ch;
@@ -415,6 +424,7 @@ static int change(dom *d, const regdef *reg, const char *key, int64_t if_version
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
+    d->user_write = 1;
     rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, changed, e);
     return dom_txn_end(d, rc, e);
 }
@@ -437,6 +447,7 @@ static int org_set(dom *d, const record *changes, record *out, dom_changes *chan
     int64_t id;
     int retired;
     rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
+    d->user_write = 1;
     if (!rc && id) {
         rc =
             change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, changed, e);
