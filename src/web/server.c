@@ -59,7 +59,8 @@ static int state_changing(const char *method)
 }
 
 /* The refinements HTTP has beyond the error table: nobody signed in is
- * 401, a stale If-Match is 412. */
+ * 401, a stale If-Match 412, a method the path does not take 405, too
+ * many failed sign-ins 429. */
 static void answer_error(web_req *r, int rc, isms_err *e)
 {
     web_error(r, rc, e);
@@ -71,6 +72,8 @@ static void answer_error(web_req *r, int rc, isms_err *e)
         r->status = 412;
     if (rc == E_USAGE && !strcmp(e->field, "method"))
         r->status = 405;
+    if (rc == E_DENIED && !strcmp(e->field, "sign-in"))
+        r->status = 429; /* back-off after failed sign-ins (auth.c) */
 }
 
 static int dispatch(web_req *r, isms_err *e)
@@ -94,6 +97,8 @@ static int dispatch(web_req *r, isms_err *e)
                            "csrf: a change by a signed-in browser needs its session's "
                            "X-CSRF-Token header");
     }
+    /* X-Isms-Note: the reason for the request's changes, in the ledger */
+    r->who.note = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Isms-Note");
     rc = dom_begin(r->d, r->signed_in ? &r->who : NULL, e);
     if (rc)
         return rc;

@@ -177,10 +177,13 @@ static int add_validated(dom *d, record *in, record *out, isms_err *e)
 {
     int user = d->user_write;
     d->user_write = 0; /* what the rules add in turn is the domain's doing */
+    int rc = user ? principal_may_write(&d->who, in->reg, NULL, NULL, e) : 0;
+    if (rc)
+        return rc;
     apply_defaults(d, in);
-    int rc = check_record(d, in, NULL, e);
+    rc = check_record(d, in, NULL, e);
     if (!rc && user)
-        rc = principal_may_write(&d->who, in, NULL, e);
+        rc = principal_may_write(&d->who, in->reg, NULL, in, e);
     if (rc)
         return rc;
     char now[21];
@@ -209,7 +212,10 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
     if (in->reg->flags & REG_SINGLETON)
         return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`",
                        in->reg->name, in->reg->name);
-    int rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
+    /* who may add comes first: a reader learns nothing from validation */
+    int rc = principal_may_write(&d->who, in->reg, NULL, NULL, e);
+    if (!rc)
+        rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc)
@@ -358,6 +364,8 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
     d->user_write = 0; /* what the rules change in turn is the domain's doing */
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
+    if (!rc && user)
+        rc = principal_may_write(&d->who, reg, &old, NULL, e);
     if (rc)
         return rc;
     if (old.retired_at)
@@ -373,7 +381,7 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
         return rc;
     rc = check_record(d, &r, &old, e);
     if (!rc && user)
-        rc = principal_may_write(&d->who, &r, &old, e);
+        rc = principal_may_write(&d->who, reg, &old, &r, e);
     if (rc)
         return rc;
     dom_changes ch;

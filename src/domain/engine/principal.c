@@ -64,25 +64,25 @@ static unsigned read_only_roles(void)
     return bits;
 }
 
-static const char *write_verb(const record *r, const record *old)
+static const char *write_verb(const record *old, const record *r)
 {
     if (!old)
         return "add";
-    return r->retired_at && !old->retired_at ? "retire" : "change";
+    return r && r->retired_at && !old->retired_at ? "retire" : "change";
 }
 
-int principal_may_write(const principal *p, const record *r, const record *old, isms_err *e)
+int principal_may_write(const principal *p, const regdef *reg, const record *old, const record *r,
+                        isms_err *e)
 {
     if (!p->person || principal_has_role(p, "isms-lead"))
         return 0;
-    const regdef *reg = r->reg;
-    const char *verb = write_verb(r, old);
+    const char *verb = write_verb(old, r);
     const char *what = old ? old->key : reg->name;
     if (!(p->roles & ~read_only_roles()))
         return err_set(e, E_DENIED, reg->name,
-                       "%s may not %s %s: %s roles only read (the isms-lead changes records, "
-                       "owners their own)",
-                       p->actor, verb, what, p->roles ? "their" : "without a role, a person's");
+                       "%s may not %s %s: %s only read (the isms-lead changes records, owners "
+                       "their own)",
+                       p->actor, verb, what, p->roles ? "their roles" : "people without a role");
     int f = regdef_field(reg, "owner");
     if (f < 0 || reg->fields[f].type != FT_REF)
         return err_set(e, E_DENIED, reg->name,
@@ -94,7 +94,7 @@ int principal_may_write(const principal *p, const record *r, const record *old, 
                        "%s may not %s %s: it is owned by %s (only its owner or the isms-lead "
                        "may)",
                        p->actor, verb, what, old->v[f].s ? old->v[f].s : "nobody");
-    if (r->v[f].i != p->person)
+    if (r && r->v[f].i != p->person)
         return err_set(e, E_DENIED, "owner",
                        "%s may not %s %s with another owner: an owner changes only what they "
                        "own (the isms-lead hands records over)",
