@@ -36,7 +36,7 @@ static sem_t hashing;
 typedef struct throttle {
     char who[200]; /* "u:<user>" or "a:<address>" */
     int failures;
-    time_t until; /* no attempt before */
+    int64_t until_us; /* no attempt before (monotonic clock) */
 } throttle;
 
 static throttle slots[THROTTLE_SLOTS];
@@ -64,9 +64,9 @@ static throttle *slot(const char *who)
 static long wait_for(const char *who)
 {
     pthread_mutex_lock(&slots_lock);
-    long left = (long)(slot(who)->until - time(NULL));
+    int64_t left = slot(who)->until_us - web_now_us();
     pthread_mutex_unlock(&slots_lock);
-    return left > 0 ? left : 0;
+    return left > 0 ? (long)((left + 999999) / 1000000) : 0;
 }
 
 static void failed(const char *who, int free_failures)
@@ -77,7 +77,7 @@ static void failed(const char *who, int free_failures)
     if (t->failures > free_failures) {
         int n = t->failures - free_failures - 1;
         long delay = n >= 10 ? MAX_DELAY_S : 1L << n;
-        t->until = time(NULL) + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S);
+        t->until_us = web_now_us() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S) * 1000000;
     }
     pthread_mutex_unlock(&slots_lock);
 }
@@ -87,7 +87,7 @@ static void succeeded(const char *who)
     pthread_mutex_lock(&slots_lock);
     throttle *t = slot(who);
     t->failures = 0;
-    t->until = 0;
+    t->until_us = 0;
     pthread_mutex_unlock(&slots_lock);
 }
 
@@ -206,8 +206,8 @@ static int read_credentials(web_req *r, const char **user, const char **password
 static int too_many(web_req *r, long seconds, isms_err *e)
 {
     web_header(r, "Retry-After", "%ld", seconds);
-    return err_set(e, E_DENIED, "user", "too many failed sign-ins: try again in %ld seconds",
-                   seconds);
+    return err_set(e, E_DENIED, "sign-in",
+                   "sign-in: too many failed attempts; try again in %ld seconds", seconds);
 }
 
 /* Hashes one password, waiting for a turn among HASHES_AT_ONCE. */

@@ -90,7 +90,8 @@ static int dispatch(web_req *r, isms_err *e)
         return err_set(e, E_DENIED, "authorization",
                        "sign in first: a session cookie (POST /api/v1/session) or an "
                        "Authorization: Bearer token");
-    if (r->by_cookie && state_changing(r->method)) {
+    /* (signing in needs no CSRF token: it ends the session the cookie holds) */
+    if (r->by_cookie && r->route->access == WEB_SIGNED_IN && state_changing(r->method)) {
         const char *t = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
         if (!t || strlen(t) != strlen(r->csrf) || sodium_memcmp(t, r->csrf, strlen(t)))
             return err_set(e, E_DENIED, "csrf",
