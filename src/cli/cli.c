@@ -154,6 +154,8 @@ static const struct {
 } noun_summaries[] = {
     { "ledger",
       "the ledger's Merkle tree: its head, proofs, and checking them without the repository" },
+    { "user", "who may sign in to the web (isms serve) with a password: the repository's people" },
+    { "token", "API tokens: the web API for automation, acting for a person, revocable" },
 };
 
 /* The registers whose records workflows make, and which: said in the help,

@@ -58,13 +58,10 @@ static int active_person(dom *d, const char *who, record *person, isms_err *e)
 
 static int write_txn(dom *d, int rc, isms_err *e) { return dom_txn_end(d, rc, e); }
 
-int dom_user_set_password(dom *d, const char *who, const char *password, const char **generated,
-                          isms_err *e)
+/* Checks a password and hashes it (Argon2id, libsodium's interactive
+ * limits: 64 MiB, about a tenth of a second). */
+static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], isms_err *e)
 {
-    if (!password) {
-        password = random_secret(d);
-        *generated = password;
-    }
     size_t n = strlen(password);
     if (n < DOM_PASSWORD_MIN || n > DOM_PASSWORD_MAX)
         return err_set(e, E_INVALID, "password", "password: give %d to %d bytes, not %zu",
@@ -72,11 +69,57 @@ int dom_user_set_password(dom *d, const char *who, const char *password, const c
     int rc = text_check("password", password, 0, DOM_PASSWORD_MAX, e);
     if (rc)
         return rc;
-    char hash[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE))
         return err_set(e, E_NOMEM, "password", "password: hashing ran out of memory");
-    rc = dom_txn_begin(d, e);
+    return 0;
+}
+
+typedef struct everyone {
+    dom *d;
+    const char *hash, *now;
+    int n;
+    isms_err *e;
+} everyone;
+
+static int give_password(const record *person, void *ctx)
+{
+    everyone *ev = ctx;
+    char *hash;
+    int rc = store_user_get(ev->d->st, person->id, &hash, &ev->d->a, ev->e);
+    if (rc || hash)
+        return rc;
+    ev->n++;
+    return store_user_put(ev->d->st, person->id, ev->hash, ev->now, ev->e);
+}
+
+int dom_user_set_password_everyone(dom *d, const char *password, int *n, isms_err *e)
+{
+    char hash[crypto_pwhash_STRBYTES], now[21];
+    int rc = hash_password(password, hash, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    now_timestamp(now);
+    everyone ev = { d, hash, now, 0, e };
+    store_query q = { 0 };
+    rc = store_scan(d->st, &reg_person, &q, give_password, &ev, e);
+    *n = ev.n;
+    return write_txn(d, rc, e);
+}
+
+int dom_user_set_password(dom *d, const char *who, const char *password, const char **generated,
+                          isms_err *e)
+{
+    if (!password) {
+        password = random_secret(d);
+        *generated = password;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    int rc = hash_password(password, hash, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
     record person;

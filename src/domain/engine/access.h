@@ -23,6 +23,10 @@ enum {
 int dom_user_set_password(dom *d, const char *who, const char *password, const char **generated,
                           isms_err *e);
 
+/* Gives every active person who has no password yet `password` (hashed
+ * once for all of them: the demo's known password); *n: how many. */
+int dom_user_set_password_everyone(dom *d, const char *password, int *n, isms_err *e);
+
 /* The principal for `who` if `password` is theirs; E_DENIED otherwise,
  * with the same message whether the person, the user or the password
  * was wrong. Hashing is slow on purpose: callers bound how many run at once. */

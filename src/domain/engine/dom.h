@@ -75,8 +75,9 @@ int principal_has_role(const principal *p, const char *role);
  * a person holding a role that is not read-only (the internal auditor and
  * the reader only read) may change a record whose owner they are, before
  * and after the change, and nothing else. r NULL asks before the change
- * is made (roles, and who owns old), so that a refusal comes before any
- * other finding; r given asks about the result too (its owner). E_DENIED
+ * is made (roles, and who owns old; old NULL too: may p add or change
+ * records of reg at all), so that a refusal comes before any other
+ * finding; r given asks about the result too (its owner). E_DENIED
  * saying why. dom_add, dom_update, dom_retire and dom_org_set ask it; the
  * workflows (approvals, acceptances, analyses) have authority rules of
  * their own. */

@@ -481,9 +481,13 @@ int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
 int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
                int64_t if_version, record *out, dom_changes *changed, isms_err *e)
 {
+    /* who may change comes first: a reader learns nothing from validation */
+    int rc = principal_may_write(&d->who, reg, NULL, NULL, e);
+    if (rc)
+        return rc;
     if (reg->flags & REG_SINGLETON)
         return org_set(d, changes, out, changed, e);
-    int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
+    rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
     if (rc)
         return rc;
     return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);

@@ -67,7 +67,7 @@ static unsigned read_only_roles(void)
 static const char *write_verb(const record *old, const record *r)
 {
     if (!old)
-        return "add";
+        return r ? "add" : "add or change";
     return r && r->retired_at && !old->retired_at ? "retire" : "change";
 }
 
@@ -77,7 +77,7 @@ int principal_may_write(const principal *p, const regdef *reg, const record *old
     if (!p->person || principal_has_role(p, "isms-lead"))
         return 0;
     const char *verb = write_verb(old, r);
-    const char *what = old ? old->key : reg->name;
+    const char *what = old ? old->key : reg->plural;
     if (!(p->roles & ~read_only_roles()))
         return err_set(e, E_DENIED, reg->name,
                        "%s may not %s %s: %s only read (the isms-lead changes records, owners "
