@@ -23,6 +23,19 @@ static void say_ready(int port, void *ctx)
     fflush(stdout);
 }
 
+/* --name N, an integer in 1..max, into *out (left alone when not given). */
+static int int_option(cli *c, const char *name, int max, int *out, isms_err *e)
+{
+    const char *v = cli_opt_value(c, name);
+    int64_t n;
+    if (!v)
+        return 0;
+    int rc = parse_int64(name, v, 1, max, &n, e);
+    if (!rc)
+        *out = (int)n;
+    return rc;
+}
+
 int cmd_serve(cli *c, isms_err *e)
 {
     int rc = cli_need_args(c, 0, "no arguments", e);
@@ -35,14 +48,11 @@ int cmd_serve(cli *c, isms_err *e)
                        .log = stderr };
     if (!cfg.repo)
         return err_set(e, E_USAGE, "repo", "--repo: which repository to serve");
-    const char *threads = cli_opt_value(c, "threads");
-    if (threads) {
-        int64_t n;
-        rc = parse_int64("threads", threads, 1, 256, &n, e);
-        if (rc)
-            return rc;
-        cfg.threads = (int)n;
-    }
+    rc = int_option(c, "threads", 256, &cfg.threads, e);
+    if (!rc)
+        rc = int_option(c, "timeout", 3600, &cfg.timeout, e);
+    if (rc)
+        return rc;
     ready_ctx ready = { .out = c->out };
     const char *listen = cfg.listen ? cfg.listen : "127.0.0.1:8080";
     const char *colon = strrchr(listen, ':');

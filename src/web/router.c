@@ -71,6 +71,11 @@ static void register_routes(const regdef *reg)
             "accept the risk, as the signed-in person (the authority needed grows with its "
             "size)",
             reg, "/{key}/accept", NULL);
+    if (reg == &reg_risk)
+        add("GET", RK_QUANTIFY, WEB_SIGNED_IN, api_quantify,
+            "FAIR Monte Carlo: inherent, current and target annual loss against appetite (not "
+            "saved; ?iterations, ?seed)",
+            reg, "/{key}/quantify", NULL);
 }
 
 static void build(void)
@@ -83,6 +88,11 @@ static void build(void)
         "sign in with {user, password}: sets the session cookie", NULL, "/session", NULL);
     add("DELETE", RK_SIGN_OUT, WEB_SIGNED_IN, web_sign_out,
         "sign out (?everywhere=1: every session of the person)", NULL, "/session", NULL);
+    add("GET", RK_VERIFY, WEB_SIGNED_IN, api_verify,
+        "check the ledger's hash chain and every register against it", NULL, "/verify", NULL);
+    add("GET", RK_PROOF, WEB_SIGNED_IN, api_proof,
+        "prove ledger entry ?seq is in the ledger (of ?size entries): isms ledger check reads it",
+        NULL, "/ledger/proof", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
 }

@@ -324,7 +324,10 @@ void web_stop(web_server *s)
 {
     if (!s)
         return;
-    MHD_quiesce_daemon(s->mhd); /* no new connections */
+    /* no new connections: the listening socket is handed back, and closed */
+    MHD_socket listening = MHD_quiesce_daemon(s->mhd);
+    if (listening != MHD_INVALID_SOCKET)
+        close(listening);
     /* The requests in flight finish (10 s at most): nothing half-answered. */
     for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
         usleep(10000);

@@ -8,6 +8,7 @@
  *   server.c   libmicrohttpd: threads, limits, timeouts, shutdown, access log
  *   router.c   the route table, generated from the register tables
  *   api.c      the JSON API over every register (/api/v1)
+ *   workflows.c  quantify a risk, verify the ledger, ledger proofs
  *   auth.c     who asks: tokens, session cookies, CSRF, sign-in back-off
  *   http.c     responses: the one error shape, security headers
  *   openapi.c  the OpenAPI 3.1 description of the route table */

@@ -58,6 +58,9 @@ typedef enum route_kind {
     RK_HISTORY,
     RK_TRANSITION,
     RK_ACCEPT,
+    RK_QUANTIFY,
+    RK_VERIFY,
+    RK_PROOF,
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -113,6 +116,11 @@ int api_accept(web_req *r, isms_err *e);
 /* The request body as a JSON object (E_USAGE naming the fault). */
 struct json_t;
 int api_body(web_req *r, struct json_t **out, isms_err *e);
+
+/* ---- workflows.c ---- */
+int api_quantify(web_req *r, isms_err *e);
+int api_verify(web_req *r, isms_err *e);
+int api_proof(web_req *r, isms_err *e);
 
 /* ---- openapi.c ---- */
 int api_openapi(web_req *r, isms_err *e);

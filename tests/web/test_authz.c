@@ -193,7 +193,10 @@ static int expected(const route *rt, persona p, int own)
     case RK_SIGN_OUT:
     case RK_LIST:
     case RK_SHOW:
-    case RK_HISTORY: return p != ANON; /* everyone signed in reads */
+    case RK_HISTORY:
+    case RK_QUANTIFY: /* (not saved: a reading) */
+    case RK_VERIFY:
+    case RK_PROOF: return p != ANON; /* everyone signed in reads */
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
