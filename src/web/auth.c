@@ -231,8 +231,15 @@ int web_sign_in(web_req *r, isms_err *e)
     int rc = read_credentials(r, &user, &password, e);
     if (rc)
         return rc;
+    /* One account however it is named (key or e-mail), and any name
+     * that is nobody's counts as itself. */
     char account[220], address[80];
-    snprintf(account, sizeof account, "u:%.200s", dom_key(r->d, user));
+    int64_t id;
+    const char *key = NULL;
+    isms_err quiet = { 0 };
+    if (dom_find_person(r->d, dom_key(r->d, user), &id, &key, &quiet) || !id)
+        key = NULL;
+    snprintf(account, sizeof account, "u:%.200s", key ? key : dom_key(r->d, user));
     address_of(r, address, sizeof address);
     long wait = wait_for(account), wait_addr = wait_for(address);
     if (wait || wait_addr)
