@@ -1,13 +1,15 @@
 /* test_serve.c: `isms serve` as a process: it prints where it listens,
  * logs one line per request (no secrets), closes idle connections after
- * its timeout (a slow client cannot hold a worker), and on SIGTERM stops
- * taking connections while the request in flight finishes. */
+ * its timeout (a slow client cannot hold a worker), shares a repository
+ * with another server process without losing or forking a write, and on
+ * SIGTERM stops taking connections while the request in flight finishes. */
 #include "support/testutil.h"
 #include "support/webfix.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,15 +25,16 @@ static char token[64];
 static pid_t server = -1;
 static int port;
 
-static void start_server(void)
+/* Starts `isms serve` on any free port: its pid and port. */
+static pid_t spawn_server(int *port_out)
 {
     int out[2];
     assert_int_equal(pipe(out), 0);
-    server = fork();
-    assert_true(server >= 0);
-    if (!server) {
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (!pid) {
         dup2(out[1], 1);
-        FILE *logf = fopen(log_path, "w");
+        FILE *logf = fopen(log_path, "a");
         dup2(fileno(logf), 2);
         close(out[0]);
         execl(ISMS_BIN, "isms", "--repo", repo, "serve", "--listen", "127.0.0.1:0", "--timeout",
@@ -46,8 +49,9 @@ static void start_server(void)
     fclose(f);
     const char *at = strstr(line, "http://127.0.0.1:");
     assert_non_null(at);
-    port = atoi(at + strlen("http://127.0.0.1:"));
-    assert_true(port > 0);
+    *port_out = atoi(at + strlen("http://127.0.0.1:"));
+    assert_true(*port_out > 0);
+    return pid;
 }
 
 static int setup(void **state)
@@ -59,7 +63,7 @@ static int setup(void **state)
     char *out = tu_isms_ok(repo, "--as", WF_LEAD, "token", "add", "--name", "serve-test");
     snprintf(token, sizeof token, "%.43s", strstr(out, ": ") + 2);
     free(out);
-    start_server();
+    server = spawn_server(&port);
     return 0;
 }
 
@@ -130,6 +134,61 @@ static void an_idle_connection_is_closed_after_the_timeout(void **state)
     tu_http_free(&r);
 }
 
+/* ---- two processes serving one repository ---- */
+
+enum { PER_WRITER = 10 };
+
+typedef struct writer_arg {
+    int port, created;
+} writer_arg;
+
+static void *writer(void *arg)
+{
+    writer_arg *w = arg;
+    char auth[200];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", token);
+    for (int k = 0; k < PER_WRITER; k++) {
+        char body[300];
+        snprintf(body, sizeof body,
+                 "{\"title\":\"From port %d, %d\",\"owner\":\"PER-4\",\"objectives\":"
+                 "[\"OBJ-1\"],\"likelihood\":1,\"impact\":1}",
+                 w->port, k);
+        tu_http r;
+        tu_http_send(&r, w->port, "POST", "/api/v1/risks", auth, body, strlen(body));
+        w->created += r.status == 201;
+        if (r.status != 201)
+            fprintf(stderr, "port %d: %d %s\n", w->port, r.status, r.body ? r.body : "");
+        tu_http_free(&r);
+    }
+    return NULL;
+}
+
+static void two_servers_share_a_repository_without_a_lost_write(void **state)
+{
+    (void)state;
+    int port2;
+    pid_t second = spawn_server(&port2);
+    writer_arg w[4] = { { port, 0 }, { port2, 0 }, { port, 0 }, { port2, 0 } };
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++)
+        pthread_create(&th[k], NULL, writer, &w[k]);
+    for (int k = 0; k < 4; k++)
+        pthread_join(th[k], NULL);
+    kill(second, SIGTERM);
+    int status;
+    waitpid(second, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(w[k].created, PER_WRITER);
+    char *out = tu_isms_ok(repo, "risk", "list", "--json");
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, "\"From port ")); p++)
+        n++;
+    assert_int_equal(n, 4 * PER_WRITER);
+    free(out);
+    free(tu_isms_ok(repo, "verify")); /* one chain: no fork of the ledger's head */
+}
+
 static void sigterm_lets_the_request_in_flight_finish(void **state)
 {
     (void)state;
@@ -181,6 +240,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_request_is_a_log_line_without_secrets),
         cmocka_unit_test(an_idle_connection_is_closed_after_the_timeout),
+        cmocka_unit_test(two_servers_share_a_repository_without_a_lost_write),
         cmocka_unit_test(sigterm_lets_the_request_in_flight_finish),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
