@@ -264,9 +264,12 @@ static enum MHD_Result one_arg(void *cls, enum MHD_ValueKind kind, const char *n
     int k = choice_index(names, name);
     if (!text)
         text = "";
-    if (k >= 0) {
+    if (k >= 0) { /* filters' values are checked as input is; these here */
+        la->rc = text_check(name, text, 0, 1000, la->e);
+        if (la->rc)
+            la->e->code = la->rc = E_USAGE;
         *known[k] = text;
-        return MHD_YES;
+        return la->rc ? MHD_NO : MHD_YES;
     }
     int i = field_by_name(la->reg, name);
     if (i < 0 || !dom_filterable(&la->reg->fields[i])) {

@@ -248,6 +248,9 @@ static void bad_requests_are_refused_naming_the_field_and_write_nothing(void **s
         { "GET", "/api/v1/risks?limit=0", NULL, 400, "limit" },
         { "GET", "/api/v1/risks?sort=objectives", NULL, 400, "sort" },
         { "GET", "/api/v1/risks?owner=nobody@nowhere.example", NULL, 404, NULL },
+        { "GET", "/api/v1/risks?owner=%FF", NULL, 422, "owner" },
+        { "GET", "/api/v1/risks?q=%FF%FE", NULL, 400, "q" },
+        { "GET", "/api/v1/risks/RISK-%FF", NULL, 404, NULL },
         { "POST", "/api/v1/risks/RISK-1/retire", "{\"why\":1}", 400, "why" },
         { "POST", "/api/v1/risks/RISK-1/accept", "{\"rationale\":3}", 422, "rationale" },
     };
