@@ -16,9 +16,13 @@ static route table[MAX_ROUTES];
 static int ntable;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-/* The route's path: /api/v1, the register's plural (if any), then `rest`
+/* Where the JSON API lives; HTML pages are rows with a base of their own
+ * ("" for /risks/{key}), made by the same function. */
+#define API "/api/v1"
+
+/* The route's path: `base`, the register's plural (if any), then `rest`
  * and the verb (if any) as a last segment. */
-static route *add(const char *method, route_kind kind, int access, web_handler fn,
+static route *add(const char *base, const char *method, route_kind kind, int access, web_handler fn,
                   const char *summary, const regdef *reg, const char *rest, const char *verb)
 {
     if (ntable == MAX_ROUTES)
@@ -27,7 +31,7 @@ static route *add(const char *method, route_kind kind, int access, web_handler f
     *r = (route){
         .method = method, .kind = kind, .access = access, .fn = fn, .summary = summary, .reg = reg
     };
-    snprintf(r->path, sizeof r->path, "/api/v1%s%s%s%s%s", reg ? "/" : "", reg ? reg->plural : "",
+    snprintf(r->path, sizeof r->path, "%s%s%s%s%s%s", base, reg ? "/" : "", reg ? reg->plural : "",
              rest, verb ? "/" : "", verb ? verb : "");
     return r;
 }
@@ -45,34 +49,34 @@ static int seen_verb(const lifecycle *lc, int upto, const char *verb)
 static void register_routes(const regdef *reg)
 {
     int system = reg->flags & REG_SYSTEM, single = reg->flags & REG_SINGLETON;
-    add("GET", RK_LIST, WEB_SIGNED_IN, api_list, "list records", reg, "", NULL);
+    add(API, "GET", RK_LIST, WEB_SIGNED_IN, api_list, "list records", reg, "", NULL);
     if (!system && !single)
-        add("POST", RK_CREATE, WEB_SIGNED_IN, api_create, "add a record", reg, "", NULL);
-    add("GET", RK_SHOW, WEB_SIGNED_IN, api_show, "one record", reg, "/{key}", NULL);
+        add(API, "POST", RK_CREATE, WEB_SIGNED_IN, api_create, "add a record", reg, "", NULL);
+    add(API, "GET", RK_SHOW, WEB_SIGNED_IN, api_show, "one record", reg, "/{key}", NULL);
     if (!system)
-        add("PATCH", RK_UPDATE, WEB_SIGNED_IN, api_update, "change fields of a record", reg,
+        add(API, "PATCH", RK_UPDATE, WEB_SIGNED_IN, api_update, "change fields of a record", reg,
             "/{key}", NULL);
     if (!system && !(reg->flags & REG_NO_RETIRE))
-        add("POST", RK_RETIRE, WEB_SIGNED_IN, api_retire, "retire a record (nothing is deleted)",
-            reg, "/{key}/retire", NULL);
-    add("GET", RK_HISTORY, WEB_SIGNED_IN, api_history, "the record's ledger entries", reg,
+        add(API, "POST", RK_RETIRE, WEB_SIGNED_IN, api_retire,
+            "retire a record (nothing is deleted)", reg, "/{key}/retire", NULL);
+    add(API, "GET", RK_HISTORY, WEB_SIGNED_IN, api_history, "the record's ledger entries", reg,
         "/{key}/history", NULL);
     const lifecycle *lc = reg->lifecycle;
     for (int k = 0; lc && k < lc->ntransitions; k++) {
         const transition *t = &lc->transitions[k];
         if (seen_verb(lc, k, t->verb))
             continue;
-        route *r = add("POST", RK_TRANSITION, WEB_SIGNED_IN, api_transition, t->help, reg, "/{key}",
-                       t->verb);
+        route *r = add(API, "POST", RK_TRANSITION, WEB_SIGNED_IN, api_transition, t->help, reg,
+                       "/{key}", t->verb);
         r->t = t;
     }
     if (reg == &reg_risk)
-        add("POST", RK_ACCEPT, WEB_SIGNED_IN, api_accept,
+        add(API, "POST", RK_ACCEPT, WEB_SIGNED_IN, api_accept,
             "accept the risk, as the signed-in person (the authority needed grows with its "
             "size)",
             reg, "/{key}/accept", NULL);
     if (reg == &reg_risk)
-        add("GET", RK_QUANTIFY, WEB_SIGNED_IN, api_quantify,
+        add(API, "GET", RK_QUANTIFY, WEB_SIGNED_IN, api_quantify,
             "FAIR Monte Carlo: inherent, current and target annual loss against appetite (not "
             "saved; ?iterations, ?seed)",
             reg, "/{key}/quantify", NULL);
@@ -80,17 +84,17 @@ static void register_routes(const regdef *reg)
 
 static void build(void)
 {
-    add("GET", RK_OPENAPI, WEB_PUBLIC, api_openapi, "this API's OpenAPI 3.1 description", NULL,
+    add(API, "GET", RK_OPENAPI, WEB_PUBLIC, api_openapi, "this API's OpenAPI 3.1 description", NULL,
         "/openapi.json", NULL);
-    add("GET", RK_SESSION_SHOW, WEB_SIGNED_IN, web_session_show,
+    add(API, "GET", RK_SESSION_SHOW, WEB_SIGNED_IN, web_session_show,
         "who is signed in, with their roles and CSRF token", NULL, "/session", NULL);
-    add("POST", RK_SIGN_IN, WEB_PUBLIC, web_sign_in,
+    add(API, "POST", RK_SIGN_IN, WEB_PUBLIC, web_sign_in,
         "sign in with {user, password}: sets the session cookie", NULL, "/session", NULL);
-    add("DELETE", RK_SIGN_OUT, WEB_SIGNED_IN, web_sign_out,
+    add(API, "DELETE", RK_SIGN_OUT, WEB_SIGNED_IN, web_sign_out,
         "sign out (?everywhere=1: every session of the person)", NULL, "/session", NULL);
-    add("GET", RK_VERIFY, WEB_SIGNED_IN, api_verify,
+    add(API, "GET", RK_VERIFY, WEB_SIGNED_IN, api_verify,
         "check the ledger's hash chain and every register against it", NULL, "/verify", NULL);
-    add("GET", RK_PROOF, WEB_SIGNED_IN, api_proof,
+    add(API, "GET", RK_PROOF, WEB_SIGNED_IN, api_proof,
         "prove ledger entry ?seq is in the ledger (of ?size entries): isms ledger check reads it",
         NULL, "/ledger/proof", NULL);
     for (int i = 0; registers[i]; i++)
