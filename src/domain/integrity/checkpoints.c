@@ -1,4 +1,4 @@
-/* checkpoint_ops.c: what is done with checkpoints: verifying the ledger
+/* checkpoints.c: what is done with checkpoints: verifying the ledger
  * against them, issuing one, checking one before a witness countersigns. */
 #include "domain/integrity/tree.h"
 #include "domain/engine/dom_internal.h"
@@ -10,37 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- many checkpoints, one pass over the ledger ---- */
+/* ---- the heads at many sizes ---- */
 
-typedef struct sized {
-    int64_t size;
-    int index;
-} sized;
-
-static int by_size(const void *a, const void *b)
+/* roots[i] = the view's tree head at sizes[i] (left alone where the ledger
+ * is shorter or the size is not one): O(log entries) reads each. */
+static int roots_at(const ledger_view *v, const int64_t *sizes, int n, merkle_hash *roots,
+                    isms_err *e)
 {
-    const sized *x = a, *y = b;
-    return (x->size > y->size) - (x->size < y->size);
-}
-
-/* roots[i] = the view's tree head at sizes[i] (left alone where the
- * ledger is shorter): O(entries + n log entries), not O(entries * n). */
-static void roots_at(const ledger_view *v, const int64_t *sizes, int n, merkle_hash *roots)
-{
-    sized *order = xmalloc(sizeof *order * (size_t)(n + 1));
-    for (int i = 0; i < n; i++)
-        order[i] = (sized){ sizes[i], i };
-    qsort(order, (size_t)n, sizeof *order, by_size);
-    merkle_builder b;
-    merkle_builder_init(&b);
-    for (int i = 0; i < n && order[i].size <= v->entries; i++) {
-        if (order[i].size < 0)
+    for (int i = 0; i < n; i++) {
+        if (sizes[i] < 0 || sizes[i] > v->entries)
             continue;
-        while ((int64_t)b.size < order[i].size)
-            merkle_builder_add(&b, v->hashes[b.size]);
-        merkle_builder_root(&b, roots[order[i].index]);
+        int rc = ledger_view_root(v, sizes[i], roots[i], e);
+        if (rc)
+            return rc;
     }
-    free(order);
+    return 0;
 }
 
 /* ---- the repository's own checkpoints ---- */
@@ -143,14 +127,16 @@ int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, vo
         sizes[i] = l.items[i].size;
     for (int i = 0; i < nfiles; i++)
         sizes[l.n + i] = (int64_t)in->files[i].c.size;
-    roots_at(&v, sizes, n, roots);
-    judge_stored(&v, &l, roots, fn, ctx, notes);
-    judge_files(&v, in, roots + l.n, fn, ctx, notes);
+    rc = roots_at(&v, sizes, n, roots, e);
+    if (!rc) {
+        judge_stored(&v, &l, roots, fn, ctx, notes);
+        judge_files(&v, in, roots + l.n, fn, ctx, notes);
+    }
     free(sizes);
     free(roots);
     free(l.items);
     ledger_view_free(&v);
-    return 0;
+    return rc;
 }
 
 /* ---- issuing ---- */
@@ -235,9 +221,10 @@ static int issue_in_txn(dom *d, const signer_key *k, checkpoint *out, isms_err *
         memset(out, 0, sizeof *out);
         snprintf(out->origin, sizeof out->origin, "%s", v.origin);
         out->size = (uint64_t)v.entries;
-        ledger_view_root(&v, v.entries, out->root);
-        rc = ckpt_sign(out, k, e);
+        rc = ledger_view_root(&v, v.entries, out->root, e);
     }
+    if (!rc)
+        rc = ckpt_sign(out, k, e);
     if (!rc)
         rc = record_checkpoint(d, out, rec, e);
     ledger_view_free(&v);
@@ -304,18 +291,19 @@ static int cosign_against(const ledger_view *v, const checkpoint *c, const check
 {
     merkle_hash root;
     int have_root = (int64_t)c->size <= v->entries;
-    if (have_root)
-        ledger_view_root(v, (int64_t)c->size, root);
+    int rc = have_root ? ledger_view_root(v, (int64_t)c->size, root, e) : 0;
+    if (rc)
+        return rc;
     isms_err why = { 0 };
     if (ckpt_judge(v, c, have_root ? root : NULL, "the checkpoint", ckpt_problem_to_err, &why,
                    notes))
         return refuse(e, &why);
     if (!prev)
         return 0;
-    int rc = check_previous(c, prev, witness, e);
+    rc = check_previous(c, prev, witness, e);
     merkle_proof p;
     if (!rc)
-        rc = merkle_consistency_proof((const merkle_hash *)v->hashes, c->size, prev->size, &p, e);
+        rc = ledger_view_path(v, (int64_t)prev->size, (int64_t)c->size, &p, e);
     if (rc)
         return rc;
     return check_extends(c, prev, &p, e);
