@@ -101,6 +101,8 @@ static const extra_opt extra_options[] = {
       "re-run only the analyses whose inputs changed since they ran (same iterations and seed)" },
     { "demo", NULL, "force", 0, "replace FILE if it exists" },
     { "serve", NULL, "listen", 1, "address and port (default 127.0.0.1:8080; port 0: any free)" },
+    { "serve", NULL, "trusted-proxy", 1,
+      "the reverse proxy's address (TLS ends there): its X-Forwarded-For/-Proto are believed" },
     { "serve", NULL, "timeout", 1, "seconds a connection may stay idle (default 30)" },
     { "serve", NULL, "threads", 1,
       "worker threads, each with a repository connection (default 4)" },

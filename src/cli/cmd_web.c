@@ -45,6 +45,7 @@ int cmd_serve(cli *c, isms_err *e)
         return rc;
     web_config cfg = { .repo = c->repo ? c->repo : getenv("ISMS_REPO"),
                        .listen = cli_opt_value(c, "listen"),
+                       .trusted_proxy = cli_opt_value(c, "trusted-proxy"),
                        .log = stderr };
     if (!cfg.repo)
         return err_set(e, E_USAGE, "repo", "--repo: which repository to serve");

@@ -91,19 +91,46 @@ static void succeeded(const char *who)
     pthread_mutex_unlock(&slots_lock);
 }
 
-static void address_of(web_req *r, char *dst, size_t n)
+/* The peer's address as text ("?" when unknown). */
+static void peer_of(web_req *r, char *ip, size_t n)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(dst, n, "a:?");
+    snprintf(ip, n, "?");
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
-    char ip[INET6_ADDRSTRLEN] = "?";
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, (socklen_t)n);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, (socklen_t)n);
+}
+
+/* Is the request from the configured reverse proxy? */
+static int via_proxy(web_req *r)
+{
+    char ip[INET6_ADDRSTRLEN];
+    peer_of(r, ip, sizeof ip);
+    return r->cfg->trusted_proxy && !strcmp(ip, r->cfg->trusted_proxy);
+}
+
+/* Who is at the other end: the peer, or behind the trusted proxy the
+ * address it saw (the last of X-Forwarded-For, which it appended). */
+static void address_of(web_req *r, char *dst, size_t n)
+{
+    char ip[INET6_ADDRSTRLEN];
+    peer_of(r, ip, sizeof ip);
+    const char *xff = via_proxy(r)
+                          ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For")
+                          : NULL;
+    if (xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        last += strspn(last, " ");
+        unsigned char bin[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, last, bin) == 1 || inet_pton(AF_INET6, last, bin) == 1)
+            snprintf(ip, sizeof ip, "%s", last);
+    }
     snprintf(dst, n, "a:%s", ip);
 }
 
@@ -265,8 +292,12 @@ int web_sign_in(web_req *r, isms_err *e)
     rc = dom_session_open(r->d, &p, r->cfg->session_ttl, &sid, &csrf, e);
     if (rc)
         return rc;
-    web_header(r, "Set-Cookie", COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", sid,
-               r->cfg->session_ttl);
+    /* Secure when the browser spoke TLS: to the trusted proxy in front */
+    const char *proto =
+        via_proxy(r) ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto")
+                     : NULL;
+    web_header(r, "Set-Cookie", COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", sid,
+               r->cfg->session_ttl, proto && !strcmp(proto, "https") ? "; Secure" : "");
     r->who = p;
     snprintf(r->user, sizeof r->user, "%s", p.person_key);
     session_json(r, &p, csrf);

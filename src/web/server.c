@@ -10,6 +10,7 @@
  * and SIGTERM stop accepting, let the requests in flight finish, then
  * close. One access-log line per request: method, path, status, bytes,
  * microseconds, user (never a secret: no query string, no header). */
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "web/web_internal.h"
 
@@ -83,6 +84,9 @@ static int dispatch(web_req *r, isms_err *e)
     if (rc)
         return rc;
     r->key = key;
+    /* a key is one line of UTF-8 text before it goes near the store */
+    if (key && text_check("key", key, 0, 300, e))
+        return err_set(e, E_USAGE, "key", "key: not a key");
     rc = web_authenticate(r, e);
     if (rc)
         return rc;

@@ -29,6 +29,9 @@ typedef struct web_config {
     size_t body_max;     /* request body limit in bytes (0: 1 MiB) */
     int session_ttl;     /* seconds a session lasts (0: 8 hours) */
     FILE *log;           /* access log, one line per request (NULL: none) */
+    /* The address of a reverse proxy in front (TLS ends there): only its
+     * X-Forwarded-For and X-Forwarded-Proto are believed (NULL: nobody's). */
+    const char *trusted_proxy;
 } web_config;
 
 typedef struct web_server web_server;

@@ -250,7 +250,7 @@ static void bad_requests_are_refused_naming_the_field_and_write_nothing(void **s
         { "GET", "/api/v1/risks?owner=nobody@nowhere.example", NULL, 404, NULL },
         { "GET", "/api/v1/risks?owner=%FF", NULL, 422, "owner" },
         { "GET", "/api/v1/risks?q=%FF%FE", NULL, 400, "q" },
-        { "GET", "/api/v1/risks/RISK-%FF", NULL, 404, NULL },
+        { "GET", "/api/v1/risks/RISK-%FF", NULL, 400, "key" },
         { "POST", "/api/v1/risks/RISK-1/retire", "{\"why\":1}", 400, "why" },
         { "POST", "/api/v1/risks/RISK-1/accept", "{\"rationale\":3}", 422, "rationale" },
     };

@@ -251,6 +251,43 @@ static void a_session_expires(void **state)
     web_stop(short_lived);
 }
 
+/* X-Forwarded-Proto counts only from the proxy the server was told of:
+ * then the cookie is Secure. */
+static char *cookie_from(int port, const char *headers)
+{
+    char body[200];
+    snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"%s\"}", WF_LEAD, LEAD_PASSWORD);
+    tu_http r;
+    tu_http_send(&r, port, "POST", "/api/v1/session", headers, body, strlen(body));
+    assert_int_equal(r.status, 200);
+    char *set = tu_http_header(&r, "Set-Cookie");
+    tu_http_free(&r);
+    return set;
+}
+
+static void behind_the_trusted_proxy_the_cookie_is_secure(void **state)
+{
+    (void)state;
+    const char *https = "X-Forwarded-Proto: https\r\nX-Forwarded-For: 192.0.2.7\r\n";
+    char *set = cookie_from(wf_port(), https); /* no proxy configured: not believed */
+    assert_not_contains(set, "Secure");
+    free(set);
+    web_config cfg = {
+        .repo = wf_repo(), .listen = "127.0.0.1:0", .threads = 1, .trusted_proxy = "127.0.0.1"
+    };
+    web_server *proxied;
+    isms_err e = { 0 };
+    if (web_start(&cfg, &proxied, &e))
+        fail_msg("web_start: %s", e.msg);
+    set = cookie_from(web_port(proxied), https);
+    assert_contains(set, "; Secure");
+    free(set);
+    set = cookie_from(web_port(proxied), NULL); /* plain HTTP to the proxy */
+    assert_not_contains(set, "Secure");
+    free(set);
+    web_stop(proxied);
+}
+
 static void nobody_signed_in_reads_nothing(void **state)
 {
     (void)state;
@@ -301,6 +338,7 @@ int main(void)
         cmocka_unit_test(failed_sign_ins_back_off),
         cmocka_unit_test(a_revoked_token_no_longer_works),
         cmocka_unit_test(a_session_expires),
+        cmocka_unit_test(behind_the_trusted_proxy_the_cookie_is_secure),
         cmocka_unit_test(nobody_signed_in_reads_nothing),
         cmocka_unit_test(user_list_and_one_time_passwords),
     };
