@@ -95,6 +95,16 @@ int cmd_user_add(cli *c, isms_err *e)
     return 0;
 }
 
+int cmd_user_remove(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 1, "one person (key or e-mail)", e);
+    if (!rc)
+        rc = dom_user_remove(c->d, c->args[0], e);
+    if (!rc)
+        fprintf(c->out, "%s can no longer sign in (their sessions ended)\n", c->args[0]);
+    return rc;
+}
+
 static int print_user(const dom_user *u, void *ctx)
 {
     cli *c = ctx;

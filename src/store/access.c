@@ -59,6 +59,22 @@ int store_user_get(store *s, int64_t person, char **hash, arena *a, isms_err *e)
     return rc;
 }
 
+int store_user_delete(store *s, int64_t person, isms_err *e)
+{
+    int found;
+    int rc = exists(s, "SELECT 1 FROM web_user WHERE person = ?", NULL, person, &found, e);
+    if (!rc && !found)
+        rc = err_set(e, E_NOT_FOUND, "person", "person: not a user (no password to take away)");
+    if (rc)
+        return rc;
+    db_stmt *st;
+    rc = db_prep(s->db, "DELETE FROM web_user WHERE person = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, person);
+    return db_run(st, e);
+}
+
 int store_user_scan(store *s, store_user_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;

@@ -11,6 +11,8 @@
 int store_user_put(store *s, int64_t person, const char *hash, const char *now, isms_err *e);
 /* person's password hash in *hash (in a), NULL when the person is no user. */
 int store_user_get(store *s, int64_t person, char **hash, arena *a, isms_err *e);
+/* Takes person's password away (E_NOT_FOUND when they had none). */
+int store_user_delete(store *s, int64_t person, isms_err *e);
 /* Every user, by person id: fn(person, created_at, updated_at, ctx). */
 typedef int (*store_user_fn)(int64_t person, const char *created_at, const char *updated_at,
                              void *ctx);

@@ -288,6 +288,37 @@ static void behind_the_trusted_proxy_the_cookie_is_secure(void **state)
     web_stop(proxied);
 }
 
+/* Retiring a person, or taking the web away from them, ends their access. */
+static void a_removed_user_or_retired_person_no_longer_gets_in(void **state)
+{
+    (void)state;
+    tu_result res;
+    tu_isms(&res, wf_repo(), "reader-password-1\n", "user", "add", WF_READER, "--password-stdin",
+            (const char *)NULL);
+    assert_int_equal(res.status, 0);
+    tu_result_free(&res);
+    session s;
+    assert_int_equal(sign_in(WF_READER, "reader-password-1", NULL, &s, NULL), 200);
+    free(tu_isms_ok(wf_repo(), "user", "remove", WF_READER));
+    assert_int_equal(with_cookie(&s, "GET", "/api/v1/session", NULL, NULL), 401);
+    assert_int_equal(sign_in(WF_READER, "reader-password-1", NULL, &s, NULL), 401);
+    /* a token of a person who is then retired */
+    tu_http r;
+    wf_req(&r, WF_READER, "GET", "/api/v1/risks", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    wf_req(&r, WF_LEAD, "GET", "/api/v1/people/" WF_READER, NULL, NULL); /* by e-mail */
+    assert_int_equal(r.status, 200);
+    json_t *rita = wf_json(&r);
+    tu_http_free(&r);
+    free(
+        tu_isms_ok(wf_repo(), "person", "retire", json_string_value(json_object_get(rita, "key"))));
+    json_decref(rita);
+    wf_req(&r, WF_READER, "GET", "/api/v1/risks", NULL, NULL);
+    assert_int_equal(r.status, 401);
+    tu_http_free(&r);
+}
+
 static void nobody_signed_in_reads_nothing(void **state)
 {
     (void)state;
@@ -339,6 +370,7 @@ int main(void)
         cmocka_unit_test(a_revoked_token_no_longer_works),
         cmocka_unit_test(a_session_expires),
         cmocka_unit_test(behind_the_trusted_proxy_the_cookie_is_secure),
+        cmocka_unit_test(a_removed_user_or_retired_person_no_longer_gets_in),
         cmocka_unit_test(nobody_signed_in_reads_nothing),
         cmocka_unit_test(user_list_and_one_time_passwords),
     };

@@ -158,6 +158,24 @@ int dom_user_sign_in(dom *d, const char *who, const char *password, principal *p
     return dom_principal(d, person.key, p, e);
 }
 
+int dom_user_remove(dom *d, const char *who, isms_err *e)
+{
+    int64_t id;
+    const char *key;
+    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
+    if (!rc && !id)
+        rc =
+            err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository", who);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = store_user_delete(d->st, id, e);
+    if (!rc)
+        rc = store_session_delete_person(d->st, id, e);
+    return write_txn(d, rc, e);
+}
+
 typedef struct user_walk {
     dom *d;
     dom_user_fn fn;

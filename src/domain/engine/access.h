@@ -32,6 +32,10 @@ int dom_user_set_password_everyone(dom *d, const char *password, int *n, isms_er
  * was wrong. Hashing is slow on purpose: callers bound how many run at once. */
 int dom_user_sign_in(dom *d, const char *who, const char *password, principal *p, isms_err *e);
 
+/* Takes the web away from `who`: their password and every session (their
+ * tokens stay until revoked: `isms token revoke`). */
+int dom_user_remove(dom *d, const char *who, isms_err *e);
+
 typedef struct dom_user {
     const char *person_key, *email, *name;
     const char *created_at, *updated_at;
