@@ -54,6 +54,19 @@ static int thread_dom(web_server *s, dom **out, isms_err *e)
     return 0;
 }
 
+/* Forgets this worker's connection after the repository became
+ * unavailable (a PostgreSQL restart): the next request opens a new one. */
+static void drop_thread_dom(web_server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < s->ndoms; i++)
+        if (s->doms[i] == worker_dom)
+            s->doms[i] = s->doms[--s->ndoms];
+    pthread_mutex_unlock(&s->lock);
+    dom_close(worker_dom);
+    worker_dom = NULL;
+}
+
 static int state_changing(const char *method)
 {
     return strcmp(method, "GET") && strcmp(method, "HEAD");
@@ -126,6 +139,8 @@ static void handle(web_server *s, web_req *r)
     if (rc)
         answer_error(r, rc, &e);
     dom_end(r->d);
+    if (rc == E_UNAVAILABLE)
+        drop_thread_dom(s);
 }
 
 static web_req *request_new(web_server *s, struct MHD_Connection *conn, const char *url,
