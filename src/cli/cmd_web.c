@@ -116,7 +116,9 @@ static int print_user(const dom_user *u, void *ctx)
 int cmd_user_list(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 0, "no arguments", e);
-    return rc ? rc : dom_user_list(c->d, print_user, c, e);
+    if (!rc)
+        rc = dom_user_list(c->d, print_user, c, e);
+    return rc;
 }
 
 int cmd_token_add(cli *c, isms_err *e)

@@ -353,15 +353,6 @@ static int cmp_records(const void *pa, const void *pb)
     return sorting->desc ? -c : c;
 }
 
-static int parse_count(const char *name, const char *text, int64_t min, int64_t max, int64_t *out,
-                       isms_err *e)
-{
-    int rc = parse_int64(name, text, min, max, out, e);
-    if (rc) /* a bad parameter is a bad request */
-        e->code = E_USAGE;
-    return rc ? E_USAGE : 0;
-}
-
 static int list_query(list_args *la, store_query *q, int64_t *limit, int64_t *offset, int *sort,
                       int *desc, isms_err *e)
 {
@@ -371,9 +362,9 @@ static int list_query(list_args *la, store_query *q, int64_t *limit, int64_t *of
     *desc = 0;
     int rc = 0;
     if (la->limit)
-        rc = parse_count("limit", la->limit, 1, LIST_MAX, limit, e);
+        rc = web_parse_int("limit", la->limit, 1, LIST_MAX, limit, e);
     if (!rc && la->cursor)
-        rc = parse_count("cursor", la->cursor, 0, INT64_MAX, offset, e);
+        rc = web_parse_int("cursor", la->cursor, 0, INT64_MAX, offset, e);
     if (!rc && la->retired) {
         q->include_retired = !strcmp(la->retired, "include");
         q->only_retired = !strcmp(la->retired, "only");
@@ -500,7 +491,7 @@ static int if_match(web_req *r, int64_t *version, isms_err *e)
         return err_set(e, E_USAGE, "If-Match", "If-Match: expected the record's ETag");
     memcpy(digits, h, n);
     digits[n] = 0;
-    return parse_count("If-Match", digits, 1, INT64_MAX, version, e);
+    return web_parse_int("If-Match", digits, 1, INT64_MAX, version, e);
 }
 
 int api_update(web_req *r, isms_err *e)
@@ -530,7 +521,9 @@ int api_retire(web_req *r, isms_err *e)
     int rc = no_body(r, e);
     if (!rc)
         rc = dom_retire(r->d, r->route->reg, r->key, &out, e);
-    return rc ? rc : send_record(r, 200, &out, json_object(), e);
+    if (!rc)
+        rc = send_record(r, 200, &out, json_object(), e);
+    return rc;
 }
 
 int api_transition(web_req *r, isms_err *e)
@@ -539,7 +532,9 @@ int api_transition(web_req *r, isms_err *e)
     int rc = no_body(r, e);
     if (!rc)
         rc = dom_transition(r->d, r->route->reg, r->key, r->route->t->verb, &out, e);
-    return rc ? rc : send_record(r, 200, &out, json_object(), e);
+    if (!rc)
+        rc = send_record(r, 200, &out, json_object(), e);
+    return rc;
 }
 
 int api_accept(web_req *r, isms_err *e)

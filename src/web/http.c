@@ -1,6 +1,7 @@
 /* http.c: responses. One error shape, {"error":{"code","message","field"}},
  * with the HTTP status of the error's row in core/errors.def; the security
  * headers on every response. */
+#include "core/text.h"
 #include "formats/json.h"
 #include "web/web_internal.h"
 
@@ -14,6 +15,15 @@ int64_t web_now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int web_parse_int(const char *name, const char *text, int64_t min, int64_t max, int64_t *out,
+                  isms_err *e)
+{
+    if (!parse_int64(name, text, min, max, out, e))
+        return 0;
+    e->code = E_USAGE; /* the message stands; a bad parameter is a bad request */
+    return E_USAGE;
 }
 
 void web_json(web_req *r, int status, const char *json)

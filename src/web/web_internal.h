@@ -87,6 +87,10 @@ int web_route(const char *method, const char *path, const route **out, const cha
               isms_err *e);
 
 /* ---- http.c ---- */
+/* A request parameter (query, header) as an integer in [min, max]:
+ * E_USAGE (400) naming it when it is not one. */
+int web_parse_int(const char *name, const char *text, int64_t min, int64_t max, int64_t *out,
+                  isms_err *e);
 void web_json(web_req *r, int status, const char *json);
 void web_error(web_req *r, int code, const isms_err *e);
 void web_header(web_req *r, const char *name, const char *fmt, ...)

@@ -31,12 +31,7 @@ static int query_int(web_req *r, const char *name, int64_t min, int64_t max, int
 {
     const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
     *out = def;
-    if (!v)
-        return 0;
-    int rc = parse_int64(name, v, min, max, out, e);
-    if (rc)
-        e->code = E_USAGE; /* a bad parameter is a bad request */
-    return rc ? E_USAGE : 0;
+    return v ? web_parse_int(name, v, min, max, out, e) : 0;
 }
 
 /* Only the parameters named (NULL-terminated) may be given. */
