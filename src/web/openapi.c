@@ -99,8 +99,10 @@ static json_t *operation(const route *rt)
         [RK_QUANTIFY] = { "iterations", "seed" }, [RK_PROOF] = { "seq", "size" }
     };
     for (int k = 0; rt->kind < sizeof query / sizeof *query && k < 3 && query[rt->kind][k]; k++)
-        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", query[rt->kind][k],
-                                                "in", "query", "schema", "type", "integer"));
+        json_array_append_new(params,
+                              json_pack("{s:s,s:s,s:{s:s}}", "name", query[rt->kind][k], "in",
+                                        "query", "schema", "type",
+                                        strcmp(query[rt->kind][k], "by") ? "integer" : "string"));
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else

@@ -97,6 +97,14 @@ static void build(void)
     add(API, "GET", RK_PROOF, WEB_SIGNED_IN, api_proof,
         "prove ledger entry ?seq is in the ledger (of ?size entries): isms ledger check reads it",
         NULL, "/ledger/proof", NULL);
+    add(API, "GET", RK_PORTFOLIO, WEB_SIGNED_IN, api_portfolio,
+        "the organisation's annual loss against appetite, and each objective's with by=objective "
+        "(not saved; ?iterations, ?seed)",
+        NULL, "/quantify", NULL);
+    /* before the registers' routes: /controls/{key} would take it */
+    add(API, "GET", RK_ROI, WEB_SIGNED_IN, api_roi,
+        "return on controls: what each buys, proposed ones ranked (not saved)", NULL,
+        "/controls/roi", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
 }

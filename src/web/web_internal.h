@@ -61,6 +61,8 @@ typedef enum route_kind {
     RK_QUANTIFY,
     RK_VERIFY,
     RK_PROOF,
+    RK_PORTFOLIO,
+    RK_ROI,
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -123,6 +125,8 @@ int api_body(web_req *r, struct json_t **out, isms_err *e);
 
 /* ---- workflows.c ---- */
 int api_quantify(web_req *r, isms_err *e);
+int api_portfolio(web_req *r, isms_err *e);
+int api_roi(web_req *r, isms_err *e);
 int api_verify(web_req *r, isms_err *e);
 int api_proof(web_req *r, isms_err *e);
 

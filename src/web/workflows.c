@@ -1,5 +1,6 @@
-/* workflows.c: the API's routes beyond records: a risk quantified (a what-if,
- * not saved: reading it changes nothing), the ledger verified, and a
+/* workflows.c: the API's routes beyond records: a risk, the portfolio and
+ * the controls' returns quantified (what-ifs, not saved: reading them
+ * changes nothing), the ledger verified, and a
  * proof that an entry is in the ledger (its text form is what `isms ledger
  * check` reads, without the repository). Risk acceptance and lifecycle
  * verbs are in api.c beside the records they change. */
@@ -58,31 +59,68 @@ static int only(web_req *r, const char *const *names, isms_err *e)
     return o.rc;
 }
 
-int api_quantify(web_req *r, isms_err *e)
+/* ?iterations and ?seed (and the parameters in `more`) into o: a what-if,
+ * not saved, on one thread (the server's workers are the parallelism). */
+static int quant_params(web_req *r, const char *const *names, quant_opts *o, isms_err *e)
 {
-    static const char *const params[] = { "iterations", "seed", NULL };
     int64_t iterations, seed;
-    int rc = only(r, params, e);
+    int rc = only(r, names, e);
     if (!rc)
         rc = query_int(r, "iterations", 1000, QUANTIFY_MAX_ITERATIONS, QUANTIFY_DEFAULT_ITERATIONS,
                        &iterations, e);
     if (!rc)
         rc = query_int(r, "seed", 0, INT64_MAX, QUANT_DEFAULT_SEED, &seed, e);
-    if (rc)
-        return rc;
-    /* one thread: the server's workers are the parallelism */
-    quant_opts o = { .iterations = (size_t)iterations, .seed = (uint64_t)seed, .threads = 1 };
-    risk_quant q;
-    rc = dom_risk_quantify(r->d, r->key, &o, &q, e);
-    if (rc)
-        return rc;
-    char *text = dom_risk_quant_json(&q);
+    *o = (quant_opts){ .iterations = (size_t)iterations, .seed = (uint64_t)seed, .threads = 1 };
+    return rc;
+}
+
+/* A document the domain wrote (malloc'd JSON text) as the answer. */
+static void send_text(web_req *r, char *json)
+{
     r->status = 200;
     r->type = "application/json";
     buf_clear(&r->out);
-    buf_puts(&r->out, text);
-    free(text);
-    return 0;
+    buf_puts(&r->out, json);
+    free(json);
+}
+
+int api_quantify(web_req *r, isms_err *e)
+{
+    quant_opts o;
+    risk_quant q;
+    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", NULL }, &o, e);
+    if (!rc)
+        rc = dom_risk_quantify(r->d, r->key, &o, &q, e);
+    if (!rc)
+        send_text(r, dom_risk_quant_json(&q));
+    return rc;
+}
+
+int api_portfolio(web_req *r, isms_err *e)
+{
+    quant_opts o;
+    portfolio_quant q;
+    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", "by", NULL }, &o, e);
+    const char *by = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "by");
+    if (!rc && by && strcmp(by, "objective"))
+        rc = err_set(e, E_USAGE, "by", "by: \"%s\" is not a grouping; give by=objective", by);
+    if (!rc)
+        rc = dom_portfolio_quantify(r->d, &o, by != NULL, &q, e);
+    if (!rc)
+        send_text(r, dom_portfolio_json(&q));
+    return rc;
+}
+
+int api_roi(web_req *r, isms_err *e)
+{
+    quant_opts o;
+    returns_quant q;
+    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", NULL }, &o, e);
+    if (!rc)
+        rc = dom_control_returns(r->d, &o, &q, e);
+    if (!rc)
+        send_text(r, dom_returns_json(&q));
+    return rc;
 }
 
 int api_verify(web_req *r, isms_err *e)

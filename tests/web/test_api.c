@@ -208,6 +208,43 @@ static void a_lifecycle_verb_is_a_route(void **state)
     tu_http_free(&r);
 }
 
+/* The workflows that read: quantification (not saved), verification, proofs. */
+static void workflows_answer_and_save_nothing(void **state)
+{
+    (void)state;
+    json_int_t analyses = total_of("/api/v1/analyses");
+    json_t *q = get_ok(WF_READER, "/api/v1/risks/RISK-1/quantify?iterations=2000&seed=7");
+    assert_string_equal(json_string_value(json_object_get(q, "key")), "RISK-1");
+    assert_true(json_is_null(json_object_get(q, "analysis"))); /* not saved */
+    json_decref(q);
+    q = get_ok(WF_AUDITOR, "/api/v1/quantify?by=objective&iterations=2000");
+    assert_true(json_is_object(q));
+    json_decref(q);
+    q = get_ok(WF_BOARD, "/api/v1/controls/roi?iterations=2000");
+    assert_true(json_is_object(q));
+    json_decref(q);
+    assert_int_equal(total_of("/api/v1/analyses"), analyses);
+    json_t *v = get_ok(WF_AUDITOR, "/api/v1/verify");
+    assert_true(json_is_true(json_object_get(v, "intact")));
+    assert_true(json_integer_value(json_object_get(v, "entries")) > 100);
+    json_decref(v);
+    json_t *p = get_ok(WF_AUDITOR, "/api/v1/ledger/proof?seq=3");
+    assert_int_equal(json_integer_value(json_object_get(p, "seq")), 3);
+    assert_contains(json_string_value(json_object_get(p, "proof")), "inclusion");
+    json_decref(p);
+    tu_http r;
+    const char *bad[][2] = { { "/api/v1/ledger/proof", "seq" },
+                             { "/api/v1/ledger/proof?seq=0", "seq" },
+                             { "/api/v1/verify?deep=1", "deep" },
+                             { "/api/v1/quantify?by=owner", "by" },
+                             { "/api/v1/risks/RISK-1/quantify?iterations=5", "iterations" } };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        wf_req(&r, WF_LEAD, "GET", bad[k][0], NULL, NULL);
+        expect(&r, 400, bad[k][1]);
+        tu_http_free(&r);
+    }
+}
+
 static int64_t ledger_size(void)
 {
     json_t *h = get_ok(WF_LEAD, "/api/v1/risks/RISK-1/history");
@@ -422,6 +459,7 @@ int main(void)
         cmocka_unit_test(lists_filter_search_sort_and_page),
         cmocka_unit_test(records_are_made_changed_retired_and_have_a_history),
         cmocka_unit_test(a_lifecycle_verb_is_a_route),
+        cmocka_unit_test(workflows_answer_and_save_nothing),
         cmocka_unit_test(bad_requests_are_refused_naming_the_field_and_write_nothing),
         cmocka_unit_test(every_answer_carries_the_security_headers),
         cmocka_unit_test(the_openapi_document_lists_exactly_the_routes_answered),

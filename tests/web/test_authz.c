@@ -196,7 +196,9 @@ static int expected(const route *rt, persona p, int own)
     case RK_HISTORY:
     case RK_QUANTIFY: /* (not saved: a reading) */
     case RK_VERIFY:
-    case RK_PROOF: return p != ANON; /* everyone signed in reads */
+    case RK_PROOF:
+    case RK_PORTFOLIO:
+    case RK_ROI: return p != ANON; /* everyone signed in reads */
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
