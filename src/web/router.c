@@ -145,22 +145,26 @@ static int match(const char *pattern, const char *path, const char **key, arena 
     return 1;
 }
 
-int web_route(const char *method, const char *path, const route **out, const char **key, arena *a,
-              isms_err *e)
+int web_route(const char *method, const char *path, const route **out, const char **key,
+              char allow[WEB_ALLOW_MAX], arena *a, isms_err *e)
 {
-    int n, path_found = 0;
+    int n;
     const route *t = web_routes(&n);
     *key = NULL;
+    allow[0] = 0;
     for (int i = 0; i < n; i++) {
         if (!match(t[i].path, path, key, a))
             continue;
         if (!strcmp(t[i].method, method)) {
             *out = &t[i];
+            allow[0] = 0;
             return 0;
         }
-        path_found = 1;
+        size_t len = strlen(allow);
+        snprintf(allow + len, WEB_ALLOW_MAX - len, "%s%s", len ? ", " : "", t[i].method);
     }
-    if (path_found)
-        return err_set(e, E_USAGE, "method", "method: %s is not allowed on %s", method, path);
+    if (allow[0])
+        return err_set(e, E_USAGE, "method", "method: %s is not allowed on %s (%s are)", method,
+                       path, allow);
     return err_set(e, E_NOT_FOUND, "path", "path: there is no %s", path);
 }

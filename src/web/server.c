@@ -84,8 +84,10 @@ static void answer_error(web_req *r, int rc, isms_err *e)
     }
     if (rc == E_RETRY && MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match"))
         r->status = 412;
-    if (rc == E_USAGE && !strcmp(e->field, "method"))
+    if (rc == E_USAGE && r->allow[0]) {
         r->status = 405;
+        web_header(r, "Allow", "%s", r->allow);
+    }
     if (rc == E_DENIED && !strcmp(e->field, "sign-in"))
         r->status = 429; /* back-off after failed sign-ins (auth.c) */
 }
@@ -93,7 +95,7 @@ static void answer_error(web_req *r, int rc, isms_err *e)
 static int dispatch(web_req *r, isms_err *e)
 {
     const char *key;
-    int rc = web_route(r->method, r->url, &r->route, &key, dom_arena(r->d), e);
+    int rc = web_route(r->method, r->url, &r->route, &key, r->allow, dom_arena(r->d), e);
     if (rc)
         return rc;
     r->key = key;

@@ -12,6 +12,8 @@
 
 struct route;
 
+enum { WEB_ALLOW_MAX = 64 }; /* "GET, POST, PATCH, DELETE" */
+
 /* One request, from its first byte to its log line. */
 typedef struct web_req {
     struct MHD_Connection *conn;
@@ -31,6 +33,8 @@ typedef struct web_req {
     /* what the router matched */
     const struct route *route;
     const char *key; /* the {key} segment, or NULL */
+    char
+        allow[WEB_ALLOW_MAX]; /* the methods the path takes, when the one asked is not among them */
     /* the response */
     int status;
     buf out;
@@ -84,9 +88,10 @@ typedef struct route {
 /* The route table (built once from the registers): *n routes. */
 const route *web_routes(int *n);
 /* Finds the route for method and path; E_NOT_FOUND for no path,
- * E_USAGE (405) when the path exists for other methods. */
-int web_route(const char *method, const char *path, const route **out, const char **key, arena *a,
-              isms_err *e);
+ * E_USAGE (405) when the path exists for other methods, which `allow`
+ * then lists ("GET, PATCH"). */
+int web_route(const char *method, const char *path, const route **out, const char **key,
+              char allow[WEB_ALLOW_MAX], arena *a, isms_err *e);
 
 /* ---- http.c ---- */
 /* A request parameter (query, header) as an integer in [min, max]:

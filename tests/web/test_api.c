@@ -339,6 +339,13 @@ static void bad_requests_are_refused_naming_the_field_and_write_nothing(void **s
     assert_true(r.status == 431 || r.status == 413 || r.status == 400 || r.status == 0);
     tu_http_free(&r);
     free(huge);
+    wf_req(&r, WF_LEAD, "PUT", "/api/v1/risks/RISK-1", "{}", NULL);
+    expect(&r, 405, "method");
+    char *allow = tu_http_header(&r, "Allow");
+    assert_non_null(allow);
+    assert_string_equal(allow, "GET, PATCH");
+    free(allow);
+    tu_http_free(&r);
     /* nothing was written, and the server answers the next request */
     assert_int_equal(ledger_size(), before);
     json_t *ok = get_ok(WF_READER, "/api/v1/risks/RISK-1");
