@@ -12,6 +12,7 @@
  * microseconds, user (never a secret: no query string, no header). */
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "formats/json.h"
 #include "web/web_internal.h"
 
 #include <netdb.h>
@@ -315,6 +316,7 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
         free_server(s);
         return rc;
     }
+    js_init(); /* out of memory in jansson ends the process, as everywhere */
     web_auth_init();
     int routes;
     web_routes(&routes); /* built before the threads need it */

@@ -2,6 +2,7 @@
  * it, and judging a checkpoint against it. Issuing, verification and
  * countersigning are in checkpoints.c. */
 #include "domain/integrity/tree.h"
+#include "core/sha256.h"
 #include "core/xalloc.h"
 #include "ledger/nodes.h"
 
@@ -344,4 +345,48 @@ int ckpt_judge(const ledger_view *v, const checkpoint *c, const unsigned char *r
         buf_puts(notes, buf_str(&sigs));
     buf_reset(&sigs);
     return j.problems + unsigned_;
+}
+
+/* ---- the schema a checkpoint vouches for ---- */
+
+int ledger_entry_schema(const ledger_row *r)
+{
+    if (strcmp(r->entity, "repository"))
+        return 0;
+    const char *at = strstr(r->data, !strcmp(r->op, "init") ? "\"schema\":" : "\"to\":");
+    return at ? atoi(strchr(at, ':') + 1) : 0;
+}
+
+typedef struct schema_scan {
+    int64_t size;
+    int version;
+} schema_scan;
+
+static int take_schema(const ledger_row *r, void *ctx)
+{
+    schema_scan *s = ctx;
+    int version = ledger_entry_schema(r);
+    if (r->seq <= s->size && version)
+        s->version = version;
+    return 0;
+}
+
+int ledger_schema_at(dom *d, int64_t size, int *version, isms_err *e)
+{
+    schema_scan s = { .size = size };
+    int rc = store_ledger_scan(dom_store(d), "REPOSITORY", take_schema, &s, e);
+    *version = s.version;
+    return rc;
+}
+
+int ckpt_put_schema(int version, checkpoint *c, isms_err *e)
+{
+    char *text;
+    int rc = store_schema_expected_text(version, &text, e);
+    if (rc)
+        return rc;
+    sha256(text, strlen(text), c->schema_hash);
+    c->schema_version = version;
+    free(text);
+    return 0;
 }

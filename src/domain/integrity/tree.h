@@ -15,6 +15,7 @@
 #define ISMS_DOMAIN_CHECKPOINTS_H
 
 #include "core/buf.h"
+#include "store/store.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/signing_keys.h"
 #include "ledger/note.h"
@@ -41,6 +42,15 @@ void ledger_view_empty(ledger_view *v, const char *origin);
  * keys make a checkpoint valid. */
 int ledger_view_pin(ledger_view *v, const char *public_key, isms_err *e);
 void ledger_view_free(ledger_view *v);
+
+/* The schema version a repository entry (init, migrate) leaves the
+ * repository at; 0 for any other entry. */
+int ledger_entry_schema(const ledger_row *r);
+/* The schema version the ledger's first `size` entries end at. */
+int ledger_schema_at(dom *d, int64_t size, int *version, isms_err *e);
+/* c's schema line: `version` and the SHA-256 of the schema isms's
+ * migrations make at it (store_schema_expected_text). */
+int ckpt_put_schema(int version, checkpoint *c, isms_err *e);
 
 /* The tree head at `size` (<= entries). */
 int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_err *e);

@@ -79,9 +79,9 @@ static int remember_entry(const ledger_row *r, void *ctx)
             if (at)
                 snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
         }
-        const char *version = strstr(r->data, !strcmp(r->op, "init") ? "\"schema\":" : "\"to\":");
+        int version = ledger_entry_schema(r);
         if (version)
-            v->ledger_schema = atoi(strchr(version, ':') + 1);
+            v->ledger_schema = version;
         return 0;
     }
     void **slot = strmap_slot_for(&v->latest, r->key);
