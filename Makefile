@@ -1,6 +1,6 @@
 # The two commands of the README, and their parts.
 #   make        build ./build/isms
-#   make run    build, create the demo repository, show its summary
+#   make run    build, create the demo repository, show its summary, serve it on the web
 #   make check  build and run every test, then again under ASan+UBSan
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -8,6 +8,7 @@ FUZZ_BUILD ?= build-fuzz
 DEMO       ?= $(BUILD)/demo.isms
 CMAKE_GEN  := -G Ninja
 JOBS       ?= $(shell nproc)
+LISTEN     ?= 127.0.0.1:8080
 
 .PHONY: all deps run check test asan test-asan bench fuzz clean
 
@@ -26,6 +27,7 @@ $(ASAN_BUILD)/build.ninja:
 run: all
 	$(BUILD)/isms demo --force $(DEMO)
 	$(BUILD)/isms --repo $(DEMO) summary
+	$(BUILD)/isms --repo $(DEMO) serve --listen $(LISTEN)
 
 test: all
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

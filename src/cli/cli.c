@@ -100,6 +100,15 @@ static const extra_opt extra_options[] = {
     { "quantify", NULL, "stale", 0,
       "re-run only the analyses whose inputs changed since they ran (same iterations and seed)" },
     { "demo", NULL, "force", 0, "replace FILE if it exists" },
+    { "serve", NULL, "listen", 1, "address and port (default 127.0.0.1:8080; port 0: any free)" },
+    { "serve", NULL, "trusted-proxy", 1,
+      "the reverse proxy's address (TLS ends there): its X-Forwarded-For/-Proto are believed" },
+    { "serve", NULL, "timeout", 1, "seconds a connection may stay idle (default 30)" },
+    { "serve", NULL, "threads", 1,
+      "worker threads, each with a repository connection (default 4)" },
+    { "user", "add", "password-stdin", 0, "read the password from the first line of stdin" },
+    { "token", "add", "name", 1, "the token's name (unique; revoking keeps it taken)" },
+    { "token", "revoke", "name", 1, "the token to revoke" },
     { "export", NULL, "force", 0, "replace FILE if it exists (a link is replaced, not followed)" },
     { "verify", NULL, "checkpoint", 1,
       "also hold the ledger to this signed checkpoint (repeatable)" },
@@ -140,6 +149,8 @@ static const struct {
 } noun_summaries[] = {
     { "ledger",
       "the ledger's Merkle tree: its head, proofs, and checking them without the repository" },
+    { "user", "who may sign in to the web (isms serve) with a password: the repository's people" },
+    { "token", "API tokens: the web API for automation, acting for a person, revocable" },
 };
 
 /* The registers whose records workflows make, and which: said in the help,

@@ -2,6 +2,7 @@
  * compiled into the binary (demo/nordhafen-bank.txt), running each line
  * through the same command dispatcher a user types into. */
 #include "cli/cli_internal.h"
+#include "domain/engine/access.h"
 #include "core/xalloc.h"
 #include "domain/integrity/verify.h"
 
@@ -9,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <wordexp.h>
+
+/* Known to everyone, printed by `make run`: a demo's, never a real one's. */
+#define DEMO_PASSWORD "nordhafen-demo"
 
 extern const struct {
     const char *name;
@@ -81,6 +85,9 @@ int cmd_demo(cli *c, isms_err *e)
     rc = dom_txn_begin(d, e);
     if (!rc)
         rc = dom_txn_end(d, run_script(d, isms_demo_scripts[0].data, e), e);
+    int users = 0;
+    if (!rc) /* the demo's people sign in to the web with a known password */
+        rc = dom_user_set_password_everyone(d, DEMO_PASSWORD, &users, e);
     dom_close(d);
     if (rc) {
         store_remove(path, NULL);
@@ -88,6 +95,10 @@ int cmd_demo(cli *c, isms_err *e)
     }
     char *name = store_label(path); /* a connection string may hold a password */
     fprintf(c->out, "created the demo repository %s (Nordhafen Bank AG)\n", name);
+    fprintf(c->out,
+            "its %d people sign in to `isms serve` by e-mail with the demo password %s "
+            "(mara.lindqvist@nordhafen.example leads the ISMS)\n",
+            users, DEMO_PASSWORD);
     free(name);
     return 0;
 }

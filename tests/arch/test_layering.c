@@ -36,7 +36,8 @@ static const layer layers[] = {
       "domain/workflows domain/integrity",
       0 },
     { "backup", "core store ledger formats domain", 1 },
-    { "cli", "core store ledger formats risk domain backup", 1 },
+    { "web", "core store ledger formats risk domain", 1 },
+    { "cli", "core store ledger formats risk domain backup web", 1 },
 };
 enum { NLAYERS = sizeof layers / sizeof *layers };
 

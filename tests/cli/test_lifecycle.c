@@ -35,7 +35,8 @@ enum { RN_PERMIT = 200, RN_CONDITION = 201 };
     X(F_PERMIT_STATUS,                                                                         \
       ENUM("status", FF_LIST | FF_SYSTEM, permit_states, "draft", "where the permit stands"))  \
     X(F_PERMIT_GRANTED_BY, REF("granted_by", FF_LIST | FF_SYSTEM, "person", "who granted it")) \
-    X(F_PERMIT_GRANTED_AT, TIME("granted_at", FF_SYSTEM, "when"))
+    X(F_PERMIT_GRANTED_AT, TIME("granted_at", FF_SYSTEM, "when"))                              \
+    X(F_PERMIT_OWNER, REF("owner", 0, "person", "who asked for it (and may change it)"))
 FIELD_IDS(RN_PERMIT, PERMIT_FIELDS);
 
 #define CONDITION_FIELDS(X)                                                                   \
@@ -210,8 +211,11 @@ static void the_verbs_come_from_the_table(void **state)
 static void only_the_role_the_level_calls_for_grants(void **state)
 {
     (void)state;
+    /* a risk owner adds only what they own (principal_may_write) */
+    refused(7, "only what they own", "--as", "omar@x.example", "permit", "add", "--title",
+            "Hot work", "--level", "high");
     ok("--as", "omar@x.example", "permit", "add", "--title", "Hot work in the data centre",
-       "--level", "high");
+       "--level", "high", "--owner", "omar@x.example");
     expect_last_entry("PRM-1", "omar@x.example", "add");
     refused(5, "applies only when it is requested", "--as", "dana@x.example", "permit", "grant",
             "PRM-1");

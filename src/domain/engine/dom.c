@@ -238,6 +238,7 @@ void dom_end(dom *d)
     d->transitioning = 0;
     d->fault = 0;
     d->confirmed = 0;
+    d->user_write = 0;
     arena_reset(&d->a);
 }
 

@@ -69,6 +69,20 @@ const principal *dom_who(const dom *d);
 const char *dom_actor(const dom *d); /* dom_who(d)->actor */
 /* Does p hold the role called `role` (one of role_names)? */
 int principal_has_role(const principal *p, const char *role);
+/* May p add a record of reg (old NULL), change or retire record old, into
+ * r? The process itself (the CLI's administrator: whoever can open the
+ * repository) may; a person with the role isms-lead may change anything;
+ * a person holding a role that is not read-only (the internal auditor and
+ * the reader only read) may change a record whose owner they are, before
+ * and after the change, and nothing else. r NULL asks before the change
+ * is made (roles, and who owns old; old NULL too: may p add or change
+ * records of reg at all), so that a refusal comes before any other
+ * finding; r given asks about the result too (its owner). E_DENIED
+ * saying why. dom_add, dom_update, dom_retire and dom_org_set ask it; the
+ * workflows (approvals, acceptances, analyses) have authority rules of
+ * their own. */
+int principal_may_write(const principal *p, const regdef *reg, const record *old, const record *r,
+                        isms_err *e);
 
 /* A write transaction: dom_txn_begin, then dom_txn_end with the work's
  * result, which commits when rc is 0 and rolls back (returning rc)

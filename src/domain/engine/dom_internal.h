@@ -14,6 +14,8 @@ struct dom {
     arena a;           /* the request's memory, reset by dom_end */
     int transitioning; /* inside dom_transition: the state may change */
     int confirmed;     /* the request confirms what would be refused as unintended */
+    int user_write;    /* the next add or change is a person's own (dom_add, dom_update,
+                          dom_retire, dom_org_set): principal_may_write decides */
     char **warnings;   /* the request's (heap: a bulk load may reset the arena) */
     int nwarnings;
     int upgraded_from;

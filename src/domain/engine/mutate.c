@@ -175,8 +175,15 @@ static int persist(dom *d, record *r, int insert, const char *op, record *out, i
  * transaction. */
 static int add_validated(dom *d, record *in, record *out, isms_err *e)
 {
+    int user = d->user_write;
+    d->user_write = 0; /* what the rules add in turn is the domain's doing */
+    int rc = user ? principal_may_write(&d->who, in->reg, NULL, NULL, e) : 0;
+    if (rc)
+        return rc;
     apply_defaults(d, in);
-    int rc = check_record(d, in, NULL, e);
+    rc = check_record(d, in, NULL, e);
+    if (!rc && user)
+        rc = principal_may_write(&d->who, in->reg, NULL, in, e);
     if (rc)
         return rc;
     char now[21];
@@ -205,11 +212,15 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
     if (in->reg->flags & REG_SINGLETON)
         return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`",
                        in->reg->name, in->reg->name);
-    int rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
+    /* who may add comes first: a reader learns nothing from validation */
+    int rc = principal_may_write(&d->who, in->reg, NULL, NULL, e);
+    if (!rc)
+        rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
+    d->user_write = 1;
     return dom_txn_end(d, add_validated(d, in, out, e), e);
 }
 
@@ -349,8 +360,12 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
                          dom_mutate_fn mutate, const void *arg, const char *op, record *out,
                          dom_changes *changed, isms_err *e)
 {
+    int user = d->user_write;
+    d->user_write = 0; /* what the rules change in turn is the domain's doing */
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
+    if (!rc && user)
+        rc = principal_may_write(&d->who, reg, &old, NULL, e);
     if (rc)
         return rc;
     if (old.retired_at)
@@ -365,6 +380,8 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
     if (rc)
         return rc;
     rc = check_record(d, &r, &old, e);
+    if (!rc && user)
+        rc = principal_may_write(&d->who, reg, &old, &r, e);
     if (rc)
         return rc;
     dom_changes ch;
@@ -415,6 +432,7 @@ static int change(dom *d, const regdef *reg, const char *key, int64_t if_version
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
+    d->user_write = 1;
     rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, changed, e);
     return dom_txn_end(d, rc, e);
 }
@@ -437,6 +455,7 @@ static int org_set(dom *d, const record *changes, record *out, dom_changes *chan
     int64_t id;
     int retired;
     rc = store_lookup(d->st, &reg_org, "ORG", &id, &retired, e);
+    d->user_write = 1;
     if (!rc && id) {
         rc =
             change_in_txn(d, &reg_org, "ORG", 0, mutate_update, changes, "update", out, changed, e);
@@ -462,9 +481,13 @@ int dom_org_set(dom *d, const record *changes, record *out, isms_err *e)
 int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
                int64_t if_version, record *out, dom_changes *changed, isms_err *e)
 {
+    /* who may change comes first: a reader learns nothing from validation */
+    int rc = principal_may_write(&d->who, reg, NULL, NULL, e);
+    if (rc)
+        return rc;
     if (reg->flags & REG_SINGLETON)
         return org_set(d, changes, out, changed, e);
-    int rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
+    rc = dom_validate(d, changes, DOM_VALIDATE_USER, e);
     if (rc)
         return rc;
     return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);

@@ -53,3 +53,51 @@ int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
                       .roles = role_bits(&person) };
     return 0;
 }
+
+/* The roles that only read. */
+static unsigned read_only_roles(void)
+{
+    static const char *const readers[] = { "internal-auditor", "reader" };
+    unsigned bits = 0;
+    for (size_t k = 0; k < sizeof readers / sizeof *readers; k++)
+        bits |= 1u << choice_index(role_names, readers[k]);
+    return bits;
+}
+
+static const char *write_verb(const record *old, const record *r)
+{
+    if (!old)
+        return r ? "add" : "add or change";
+    return r && r->retired_at && !old->retired_at ? "retire" : "change";
+}
+
+int principal_may_write(const principal *p, const regdef *reg, const record *old, const record *r,
+                        isms_err *e)
+{
+    if (!p->person || principal_has_role(p, "isms-lead"))
+        return 0;
+    const char *verb = write_verb(old, r);
+    const char *what = old ? old->key : reg->plural;
+    if (!(p->roles & ~read_only_roles()))
+        return err_set(e, E_DENIED, reg->name,
+                       "%s may not %s %s: %s only read (the isms-lead changes records, owners "
+                       "their own)",
+                       p->actor, verb, what, p->roles ? "their roles" : "people without a role");
+    int f = regdef_field(reg, "owner");
+    if (f < 0 || reg->fields[f].type != FT_REF)
+        return err_set(e, E_DENIED, reg->name,
+                       "%s may not %s %s: %s records have no owner, only the isms-lead changes "
+                       "them",
+                       p->actor, verb, what, reg->name);
+    if (old && old->v[f].i != p->person)
+        return err_set(e, E_DENIED, "owner",
+                       "%s may not %s %s: it is owned by %s (only its owner or the isms-lead "
+                       "may)",
+                       p->actor, verb, what, old->v[f].s ? old->v[f].s : "nobody");
+    if (r && r->v[f].i != p->person)
+        return err_set(e, E_DENIED, "owner",
+                       "%s may not %s %s with another owner: an owner changes only what they "
+                       "own (the isms-lead hands records over)",
+                       p->actor, verb, what);
+    return 0;
+}

@@ -1,0 +1,155 @@
+/* cmd_web.c: `isms serve`, and web access from the command line: `isms
+ * user add|list`, `isms token add|revoke|list`. The CLI stays the
+ * administrator's tool: whoever can open the repository manages who may
+ * sign in to it. */
+#include "cli/cli_internal.h"
+#include "core/text.h"
+#include "domain/engine/access.h"
+#include "web/web.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ready_ctx {
+    FILE *out;
+    char host[300]; /* as typed in --listen */
+} ready_ctx;
+
+static void say_ready(int port, void *ctx)
+{
+    ready_ctx *r = ctx;
+    fprintf(r->out, "isms: serving on http://%s:%d/ (Ctrl-C stops)\n", r->host, port);
+    fflush(r->out);
+    fflush(stdout);
+}
+
+/* --name N, an integer in 1..max, into *out (left alone when not given). */
+static int int_option(cli *c, const char *name, int max, int *out, isms_err *e)
+{
+    const char *v = cli_opt_value(c, name);
+    int64_t n;
+    if (!v)
+        return 0;
+    int rc = parse_int64(name, v, 1, max, &n, e);
+    if (!rc)
+        *out = (int)n;
+    return rc;
+}
+
+int cmd_serve(cli *c, isms_err *e)
+{
+    int rc = cli_need_args(c, 0, "no arguments", e);
+    if (!rc)
+        rc = cli_no_as(c, e);
+    if (rc)
+        return rc;
+    web_config cfg = { .repo = c->repo ? c->repo : getenv("ISMS_REPO"),
+                       .listen = cli_opt_value(c, "listen"),
+                       .trusted_proxy = cli_opt_value(c, "trusted-proxy"),
+                       .log = stderr };
+    if (!cfg.repo)
+        return err_set(e, E_USAGE, "repo", "--repo: which repository to serve");
+    rc = int_option(c, "threads", 256, &cfg.threads, e);
+    if (!rc)
+        rc = int_option(c, "timeout", 3600, &cfg.timeout, e);
+    if (rc)
+        return rc;
+    ready_ctx ready = { .out = c->out };
+    const char *listen = cfg.listen ? cfg.listen : "127.0.0.1:8080";
+    const char *colon = strrchr(listen, ':');
+    snprintf(ready.host, sizeof ready.host, "%.*s", colon ? (int)(colon - listen) : 0, listen);
+    return web_serve(&cfg, say_ready, &ready, e);
+}
+
+/* A password from standard input: the first line, without its newline. */
+static int read_password(cli *c, char **out, isms_err *e)
+{
+    char line[DOM_PASSWORD_MAX + 2];
+    if (!fgets(line, sizeof line, stdin))
+        return err_set(e, E_USAGE, "password-stdin", "--password-stdin: no password on input");
+    line[strcspn(line, "\r\n")] = 0;
+    *out = arena_strdup(c->a, line);
+    return 0;
+}
+
+int cmd_user_add(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 1, "one person (key or e-mail)", e);
+    if (rc)
+        return rc;
+    char *password = NULL;
+    if (cli_opt_given(c, "password-stdin")) {
+        rc = read_password(c, &password, e);
+        if (rc)
+            return rc;
+    }
+    const char *generated = NULL;
+    rc = dom_user_set_password(c->d, c->args[0], password, &generated, e);
+    if (rc)
+        return rc;
+    if (generated)
+        fprintf(c->out, "%s may sign in with the password %s (shown once: pass it on safely)\n",
+                c->args[0], generated);
+    else
+        fprintf(c->out, "%s may sign in with the password given\n", c->args[0]);
+    return 0;
+}
+
+int cmd_user_remove(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 1, "one person (key or e-mail)", e);
+    if (!rc)
+        rc = dom_user_remove(c->d, c->args[0], e);
+    if (!rc)
+        fprintf(c->out, "%s can no longer sign in (their sessions ended)\n", c->args[0]);
+    return rc;
+}
+
+static int print_user(const dom_user *u, void *ctx)
+{
+    cli *c = ctx;
+    fprintf(c->out, "%-8s %-36s %-30s since %s%s\n", u->person_key, u->email, u->name,
+            u->created_at, u->retired ? "  (retired: cannot sign in)" : "");
+    return 0;
+}
+
+int cmd_user_list(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 0, "no arguments", e);
+    if (!rc)
+        rc = dom_user_list(c->d, print_user, c, e);
+    return rc;
+}
+
+int cmd_token_add(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 0, "no arguments (--name N, and --as PERSON: whom it acts for)", e);
+    if (rc)
+        return rc;
+    const principal *p = dom_who(c->d);
+    if (!p->person)
+        return err_set(e, E_USAGE, "as", "--as PERSON: the person the token acts for");
+    const char *name = cli_opt_value(c, "name"), *token;
+    rc = dom_token_add(c->d, name, p->person_key, &token, e);
+    if (rc)
+        return rc;
+    fprintf(c->out,
+            "token %s acts for %s: %s\n(shown once; send it as Authorization: Bearer "
+            "TOKEN; isms token revoke --name %s ends it)\n",
+            name, p->person_key, token, name);
+    return 0;
+}
+
+int cmd_token_revoke(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 0, "no arguments (--name N)", e);
+    if (rc)
+        return rc;
+    const char *name = cli_opt_value(c, "name");
+    if (!name)
+        return err_set(e, E_USAGE, "name", "--name: which token to revoke");
+    rc = dom_token_revoke(c->d, name, e);
+    if (!rc)
+        fprintf(c->out, "revoked token %s\n", name);
+    return rc;
+}

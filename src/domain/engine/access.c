@@ -1,0 +1,350 @@
+/* access.c: passwords, API tokens and sessions (access.h). */
+#include "domain/engine/access.h"
+#include "core/text.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
+#include "store/access.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+static const char denied_msg[] = "sign-in failed: unknown user or wrong password";
+
+/* 32 random bytes as URL-safe base64 without padding (43 characters). */
+static const char *random_secret(dom *d)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char *s = arena_alloc(&d->a, 64);
+    sodium_bin2base64(s, 64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return s;
+}
+
+/* SHA-256 of a secret, hex, in the arena. */
+static const char *secret_hash(dom *d, const char *secret)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+    char *hex = arena_alloc(&d->a, sizeof h * 2 + 1);
+    sodium_bin2hex(hex, sizeof h * 2 + 1, h, sizeof h);
+    return hex;
+}
+
+static void timestamp_in(char dst[21], int seconds)
+{
+    time_t t = time(NULL) + seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(dst, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* An active person, by key or e-mail. */
+static int active_person(dom *d, const char *who, record *person, isms_err *e)
+{
+    int64_t id;
+    const char *key;
+    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
+    if (rc)
+        return rc;
+    if (!id)
+        return err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository",
+                       who);
+    rc = store_get_id(d->st, &reg_person, id, person, &d->a, e);
+    if (!rc && person->retired_at)
+        rc = err_set(e, E_CONFLICT, "person", "person: %s is retired", person->key);
+    return rc;
+}
+
+static int write_txn(dom *d, int rc, isms_err *e) { return dom_txn_end(d, rc, e); }
+
+/* Checks a password and hashes it (Argon2id, libsodium's interactive
+ * limits: 64 MiB, about a tenth of a second). */
+static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], isms_err *e)
+{
+    size_t n = strlen(password);
+    if (n < DOM_PASSWORD_MIN || n > DOM_PASSWORD_MAX)
+        return err_set(e, E_INVALID, "password", "password: give %d to %d bytes, not %zu",
+                       DOM_PASSWORD_MIN, DOM_PASSWORD_MAX, n);
+    int rc = text_check("password", password, 0, DOM_PASSWORD_MAX, e);
+    if (rc)
+        return rc;
+    if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE))
+        return err_set(e, E_NOMEM, "password", "password: hashing ran out of memory");
+    return 0;
+}
+
+typedef struct everyone {
+    dom *d;
+    const char *hash, *now;
+    int n;
+    isms_err *e;
+} everyone;
+
+static int give_password(const record *person, void *ctx)
+{
+    everyone *ev = ctx;
+    char *hash;
+    int rc = store_user_get(ev->d->st, person->id, &hash, &ev->d->a, ev->e);
+    if (rc || hash)
+        return rc;
+    ev->n++;
+    return store_user_put(ev->d->st, person->id, ev->hash, ev->now, ev->e);
+}
+
+int dom_user_set_password_everyone(dom *d, const char *password, int *n, isms_err *e)
+{
+    char hash[crypto_pwhash_STRBYTES], now[21];
+    int rc = hash_password(password, hash, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    now_timestamp(now);
+    everyone ev = { d, hash, now, 0, e };
+    store_query q = { 0 };
+    rc = store_scan(d->st, &reg_person, &q, give_password, &ev, e);
+    *n = ev.n;
+    return write_txn(d, rc, e);
+}
+
+int dom_user_set_password(dom *d, const char *who, const char *password, const char **generated,
+                          isms_err *e)
+{
+    if (!password) {
+        password = random_secret(d);
+        *generated = password;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    int rc = hash_password(password, hash, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    record person;
+    char now[21];
+    now_timestamp(now);
+    rc = active_person(d, who, &person, e);
+    if (!rc)
+        rc = store_user_put(d->st, person.id, hash, now, e);
+    return write_txn(d, rc, e);
+}
+
+int dom_user_sign_in(dom *d, const char *who, const char *password, principal *p, isms_err *e)
+{
+    isms_err quiet = { 0 };
+    record person;
+    char *hash = NULL;
+    int rc = store_begin(d->st, 0, e);
+    if (rc)
+        return rc;
+    rc = active_person(d, who, &person, &quiet);
+    if (!rc)
+        rc = store_user_get(d->st, person.id, &hash, &d->a, e);
+    store_rollback(d->st);
+    if (rc && rc != E_NOT_FOUND && rc != E_CONFLICT)
+        return rc;
+    if (rc || !hash || crypto_pwhash_str_verify(hash, password, strlen(password))) {
+        /* The same work whoever asked, so that timing does not say who exists. */
+        if (rc || !hash) {
+            char dummy[crypto_pwhash_STRBYTES];
+            if (crypto_pwhash_str(dummy, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                  crypto_pwhash_MEMLIMIT_INTERACTIVE))
+                return err_set(e, E_NOMEM, "password", "password: hashing ran out of memory");
+        }
+        return err_set(e, E_DENIED, "password", "%s", denied_msg);
+    }
+    return dom_principal(d, person.key, p, e);
+}
+
+int dom_user_remove(dom *d, const char *who, isms_err *e)
+{
+    int64_t id;
+    const char *key;
+    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
+    if (!rc && !id)
+        rc =
+            err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository", who);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = store_user_delete(d->st, id, e);
+    if (!rc)
+        rc = store_session_delete_person(d->st, id, e);
+    return write_txn(d, rc, e);
+}
+
+typedef struct user_walk {
+    dom *d;
+    dom_user_fn fn;
+    void *ctx;
+    isms_err *e;
+} user_walk;
+
+static int one_user(int64_t person, const char *created_at, const char *updated_at, void *ctx)
+{
+    user_walk *w = ctx;
+    record r;
+    int rc = store_get_id(w->d->st, &reg_person, person, &r, &w->d->a, w->e);
+    if (rc)
+        return rc;
+    dom_user u = { .person_key = r.key,
+                   .email = record_text(&r, F_PERSON_EMAIL),
+                   .name = record_text(&r, F_PERSON_NAME),
+                   .created_at = created_at,
+                   .updated_at = updated_at,
+                   .retired = r.retired_at != NULL };
+    return w->fn(&u, w->ctx);
+}
+
+int dom_user_list(dom *d, dom_user_fn fn, void *ctx, isms_err *e)
+{
+    int rc = store_begin(d->st, 0, e);
+    if (rc)
+        return rc;
+    user_walk w = { d, fn, ctx, e };
+    rc = store_user_scan(d->st, one_user, &w, e);
+    store_rollback(d->st);
+    return rc;
+}
+
+int dom_token_add(dom *d, const char *name, const char *who, const char **token, isms_err *e)
+{
+    int rc = name && *name ? text_check("name", name, 0, DOM_TOKEN_NAME_MAX, e)
+                           : err_set(e, E_INVALID, "name", "name: give the token a name");
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    record person;
+    char now[21];
+    now_timestamp(now);
+    const char *secret = random_secret(d);
+    rc = active_person(d, who, &person, e);
+    if (!rc)
+        rc = store_token_insert(d->st,
+                                &(store_token){ .name = name,
+                                                .person = person.id,
+                                                .hash = secret_hash(d, secret),
+                                                .created_at = now },
+                                e);
+    rc = write_txn(d, rc, e);
+    if (!rc)
+        *token = secret;
+    return rc;
+}
+
+int dom_token_revoke(dom *d, const char *name, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    char now[21];
+    now_timestamp(now);
+    return write_txn(d, store_token_revoke(d->st, name, now, e), e);
+}
+
+/* The principal of person `id`: E_DENIED once they are retired. */
+static int person_principal(dom *d, int64_t id, principal *p, isms_err *e)
+{
+    record person;
+    int rc = store_get_id(d->st, &reg_person, id, &person, &d->a, e);
+    if (rc == E_NOT_FOUND) {
+        err_clear(e);
+        return err_set(e, E_DENIED, "authorization", "the credential's person is gone");
+    }
+    if (!rc)
+        rc = dom_principal(d, person.key, p, e);
+    return rc;
+}
+
+int dom_token_principal(dom *d, const char *token, principal *p, isms_err *e)
+{
+    int rc = store_begin(d->st, 0, e);
+    if (rc)
+        return rc;
+    store_token t;
+    isms_err quiet = { 0 };
+    rc = store_token_find(d->st, secret_hash(d, token), &t, &d->a, &quiet);
+    if (!rc && t.revoked_at)
+        rc = E_NOT_FOUND;
+    if (rc == E_NOT_FOUND)
+        rc = err_set(e, E_DENIED, "authorization", "the token is unknown or revoked");
+    else if (rc)
+        *e = quiet;
+    if (!rc)
+        rc = person_principal(d, t.person, p, e);
+    store_rollback(d->st);
+    return rc;
+}
+
+int dom_session_open(dom *d, const principal *p, int ttl, const char **sid, const char **csrf,
+                     isms_err *e)
+{
+    if (!p->person)
+        return err_set(e, E_DENIED, "session", "only a person can sign in");
+    char now[21], until[21];
+    timestamp_in(now, 0);
+    timestamp_in(until, ttl);
+    const char *id = random_secret(d), *token = random_secret(d);
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = store_session_purge(d->st, now, e);
+    if (!rc)
+        rc = store_session_insert(d->st,
+                                  &(store_session){ .id_hash = secret_hash(d, id),
+                                                    .person = p->person,
+                                                    .csrf = token,
+                                                    .created_at = now,
+                                                    .expires_at = until },
+                                  e);
+    rc = write_txn(d, rc, e);
+    if (!rc) {
+        *sid = id;
+        *csrf = token;
+    }
+    return rc;
+}
+
+int dom_session_principal(dom *d, const char *sid, principal *p, const char **csrf, isms_err *e)
+{
+    int rc = store_begin(d->st, 0, e);
+    if (rc)
+        return rc;
+    store_session s;
+    isms_err quiet = { 0 };
+    char now[21];
+    timestamp_in(now, 0);
+    rc = store_session_get(d->st, secret_hash(d, sid), &s, &d->a, &quiet);
+    if (!rc && strcmp(s.expires_at, now) < 0)
+        rc = E_NOT_FOUND;
+    if (rc == E_NOT_FOUND)
+        rc = err_set(e, E_DENIED, "session", "the session is unknown or has expired: sign in");
+    else if (rc)
+        *e = quiet;
+    if (!rc)
+        rc = person_principal(d, s.person, p, e);
+    if (!rc)
+        *csrf = s.csrf;
+    store_rollback(d->st);
+    return rc;
+}
+
+int dom_session_close(dom *d, const char *sid, int everywhere, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    const char *h = secret_hash(d, sid);
+    store_session s;
+    isms_err quiet = { 0 };
+    if (everywhere && !store_session_get(d->st, h, &s, &d->a, &quiet))
+        rc = store_session_delete_person(d->st, s.person, e);
+    if (!rc)
+        rc = store_session_delete(d->st, h, e);
+    return write_txn(d, rc, e);
+}

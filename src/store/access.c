@@ -1,0 +1,251 @@
+/* access.c: users, API tokens and sessions (migrations/0008_web_access.sql). */
+#include "store/access.h"
+#include "core/arena.h"
+#include "store/store_internal.h"
+
+#include <string.h>
+
+static const char *dup(arena *a, const char *s) { return arena_strdup(a, s); }
+
+/* Does the query, given one text (or else integer) parameter, find a row? */
+static int exists(store *s, const char *sql, const char *text, int64_t id, int *found, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (text)
+        db_bind_text(st, 1, text);
+    else
+        db_bind_int(st, 1, id);
+    rc = db_step(st, &row, e);
+    *found = !rc && row;
+    db_done(st);
+    return rc;
+}
+
+int store_user_put(store *s, int64_t person, const char *hash, const char *now, isms_err *e)
+{
+    int found;
+    int rc = exists(s, "SELECT 1 FROM web_user WHERE person = ?", NULL, person, &found, e);
+    if (rc)
+        return rc;
+    db_stmt *st;
+    rc = db_prep(s->db,
+                 found ? "UPDATE web_user SET password_hash = ?, updated_at = ? WHERE person = ?"
+                       : "INSERT INTO web_user (password_hash, updated_at, person, created_at) "
+                         "VALUES (?, ?, ?, ?)",
+                 &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, hash);
+    db_bind_text(st, 2, now);
+    db_bind_int(st, 3, person);
+    if (!found)
+        db_bind_text(st, 4, now);
+    return db_run(st, e);
+}
+
+int store_user_get(store *s, int64_t person, char **hash, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT password_hash FROM web_user WHERE person = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, person);
+    rc = db_step(st, &row, e);
+    *hash = !rc && row ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+    db_done(st);
+    return rc;
+}
+
+int store_user_delete(store *s, int64_t person, isms_err *e)
+{
+    int found;
+    int rc = exists(s, "SELECT 1 FROM web_user WHERE person = ?", NULL, person, &found, e);
+    if (!rc && !found)
+        rc = err_set(e, E_NOT_FOUND, "person", "person: not a user (no password to take away)");
+    if (rc)
+        return rc;
+    db_stmt *st;
+    rc = db_prep(s->db, "DELETE FROM web_user WHERE person = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, person);
+    return db_run(st, e);
+}
+
+int store_user_scan(store *s, store_user_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row,
+        rc = db_prep(s->db, "SELECT person, created_at, updated_at FROM web_user ORDER BY person",
+                     &st, e);
+    if (rc)
+        return rc;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
+int store_token_insert(store *s, const store_token *t, isms_err *e)
+{
+    int found;
+    int rc = exists(s, "SELECT 1 FROM web_token WHERE name = ?", t->name, 0, &found, e);
+    if (rc)
+        return rc;
+    if (found)
+        return err_set(e, E_CONFLICT, "name",
+                       "name: there is already a token called %s (revoked tokens keep their "
+                       "names)",
+                       t->name);
+    db_stmt *st;
+    rc = db_prep(s->db,
+                 "INSERT INTO web_token (name, person, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                 &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, t->name);
+    db_bind_int(st, 2, t->person);
+    db_bind_text(st, 3, t->hash);
+    db_bind_text(st, 4, t->created_at);
+    return db_run(st, e);
+}
+
+static void token_row(db_stmt *st, store_token *t, arena *a)
+{
+    *t = (store_token){ .name = dup(a, db_col_text(st, 0)),
+                        .person = db_col_int(st, 1),
+                        .hash = dup(a, db_col_text(st, 2)),
+                        .created_at = dup(a, db_col_text(st, 3)),
+                        .revoked_at = dup(a, db_col_text(st, 4)) };
+}
+
+#define TOKEN_COLUMNS "SELECT name, person, token_hash, created_at, revoked_at FROM web_token "
+
+int store_token_find(store *s, const char *hash, store_token *out, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, TOKEN_COLUMNS "WHERE token_hash = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, hash);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        token_row(st, out, a);
+    db_done(st);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "token", "no such token");
+    return rc;
+}
+
+int store_token_revoke(store *s, const char *name, const char *now, isms_err *e)
+{
+    int found;
+    int rc = exists(s, "SELECT 1 FROM web_token WHERE name = ? AND revoked_at IS NULL", name, 0,
+                    &found, e);
+    if (rc)
+        return rc;
+    if (!found)
+        return err_set(e, E_NOT_FOUND, "name", "name: there is no valid token called %s", name);
+    db_stmt *st;
+    rc = db_prep(s->db, "UPDATE web_token SET revoked_at = ? WHERE name = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, now);
+    db_bind_text(st, 2, name);
+    return db_run(st, e);
+}
+
+int store_token_scan(store *s, store_token_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, TOKEN_COLUMNS "ORDER BY name", &st, e);
+    if (rc)
+        return rc;
+    arena a;
+    arena_init(&a);
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        store_token t;
+        token_row(st, &t, &a);
+        rc = fn(&t, ctx);
+        arena_reset(&a);
+        if (rc)
+            break;
+    }
+    arena_free(&a);
+    db_done(st);
+    return rc;
+}
+
+int store_session_insert(store *s, const store_session *ss, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db,
+                     "INSERT INTO web_session (id_hash, person, csrf, created_at, expires_at) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, ss->id_hash);
+    db_bind_int(st, 2, ss->person);
+    db_bind_text(st, 3, ss->csrf);
+    db_bind_text(st, 4, ss->created_at);
+    db_bind_text(st, 5, ss->expires_at);
+    return db_run(st, e);
+}
+
+int store_session_get(store *s, const char *id_hash, store_session *out, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db,
+                          "SELECT id_hash, person, csrf, created_at, expires_at FROM web_session "
+                          "WHERE id_hash = ?",
+                          &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, id_hash);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *out = (store_session){ .id_hash = dup(a, db_col_text(st, 0)),
+                                .person = db_col_int(st, 1),
+                                .csrf = dup(a, db_col_text(st, 2)),
+                                .created_at = dup(a, db_col_text(st, 3)),
+                                .expires_at = dup(a, db_col_text(st, 4)) };
+    db_done(st);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "session", "no such session");
+    return rc;
+}
+
+static int delete_by(store *s, const char *sql, const char *text, int64_t id, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (text)
+        db_bind_text(st, 1, text);
+    else
+        db_bind_int(st, 1, id);
+    return db_run(st, e);
+}
+
+int store_session_delete(store *s, const char *id_hash, isms_err *e)
+{
+    return delete_by(s, "DELETE FROM web_session WHERE id_hash = ?", id_hash, 0, e);
+}
+
+int store_session_delete_person(store *s, int64_t person, isms_err *e)
+{
+    return delete_by(s, "DELETE FROM web_session WHERE person = ?", NULL, person, e);
+}
+
+int store_session_purge(store *s, const char *now, isms_err *e)
+{
+    return delete_by(s, "DELETE FROM web_session WHERE expires_at < ?", now, 0, e);
+}

@@ -1,0 +1,318 @@
+/* auth.c: who asks. An API token (Authorization: Bearer), or a session
+ * cookie set at sign-in (HttpOnly, SameSite=Strict, a new id at every
+ * sign-in, expiring), whose state-changing requests must repeat the
+ * session's CSRF token. Failed sign-ins slow down further attempts, per
+ * account and per address; Argon2id hashing is bounded to a few at once
+ * so that a flood of sign-ins cannot exhaust memory. The credentials
+ * themselves are the domain's (domain/engine/access.h). */
+#include "domain/engine/access.h"
+#include "domain/registers/registers.h"
+#include "formats/json.h"
+#include "web/web_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <string.h>
+#include <time.h>
+
+#define COOKIE "isms_session"
+
+enum {
+    HASHES_AT_ONCE = 2, /* Argon2id runs at once (64 MiB each) */
+    HASH_WAIT_S = 5,    /* longer in the queue: 503 */
+    FREE_FAILURES = 3,  /* per account, before the delay starts */
+    ADDR_FREE_FAILURES = 20,
+    MAX_DELAY_S = 900,
+    THROTTLE_SLOTS = 1024,
+};
+
+static sem_t hashing;
+
+/* ---- back-off: failures per account and per address, in memory ----
+ * A process forgets them when it stops; several processes serving one
+ * PostgreSQL repository each count their own. */
+typedef struct throttle {
+    char who[200]; /* "u:<user>" or "a:<address>" */
+    int failures;
+    int64_t until_us; /* no attempt before (monotonic clock) */
+} throttle;
+
+static throttle slots[THROTTLE_SLOTS];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init(void) { sem_init(&hashing, 0, HASHES_AT_ONCE); }
+
+void web_auth_init(void) { pthread_once(&init_once, init); }
+
+static throttle *slot(const char *who)
+{
+    unsigned long h = 5381;
+    for (const char *p = who; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    throttle *t = &slots[h % THROTTLE_SLOTS];
+    if (strcmp(t->who, who)) { /* a collision forgets the older entry */
+        memset(t, 0, sizeof *t);
+        snprintf(t->who, sizeof t->who, "%s", who);
+    }
+    return t;
+}
+
+/* Seconds to wait before the next attempt, 0 when one may try now. */
+static long wait_for(const char *who)
+{
+    pthread_mutex_lock(&slots_lock);
+    int64_t left = slot(who)->until_us - web_now_us();
+    pthread_mutex_unlock(&slots_lock);
+    return left > 0 ? (long)((left + 999999) / 1000000) : 0;
+}
+
+static void failed(const char *who, int free_failures)
+{
+    pthread_mutex_lock(&slots_lock);
+    throttle *t = slot(who);
+    t->failures++;
+    if (t->failures > free_failures) {
+        int n = t->failures - free_failures - 1;
+        long delay = n >= 10 ? MAX_DELAY_S : 1L << n;
+        t->until_us = web_now_us() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S) * 1000000;
+    }
+    pthread_mutex_unlock(&slots_lock);
+}
+
+static void succeeded(const char *who)
+{
+    pthread_mutex_lock(&slots_lock);
+    throttle *t = slot(who);
+    t->failures = 0;
+    t->until_us = 0;
+    pthread_mutex_unlock(&slots_lock);
+}
+
+/* The peer's address as text ("?" when unknown). */
+static void peer_of(web_req *r, char *ip, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(ip, n, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, (socklen_t)n);
+}
+
+/* Is the request from the configured reverse proxy? */
+static int via_proxy(web_req *r)
+{
+    char ip[INET6_ADDRSTRLEN];
+    peer_of(r, ip, sizeof ip);
+    return r->cfg->trusted_proxy && !strcmp(ip, r->cfg->trusted_proxy);
+}
+
+/* Who is at the other end: the peer, or behind the trusted proxy the
+ * address it saw (the last of X-Forwarded-For, which it appended). */
+static void address_of(web_req *r, char *dst, size_t n)
+{
+    char ip[INET6_ADDRSTRLEN];
+    peer_of(r, ip, sizeof ip);
+    const char *xff = via_proxy(r)
+                          ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For")
+                          : NULL;
+    if (xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        last += strspn(last, " ");
+        unsigned char bin[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, last, bin) == 1 || inet_pton(AF_INET6, last, bin) == 1)
+            snprintf(ip, sizeof ip, "%s", last);
+    }
+    snprintf(dst, n, "a:%s", ip);
+}
+
+/* ---- who asks ---- */
+
+static void signed_in_as(web_req *r, const principal *p)
+{
+    r->who = *p;
+    r->signed_in = 1;
+    snprintf(r->user, sizeof r->user, "%s", p->person_key);
+}
+
+int web_authenticate(web_req *r, isms_err *e)
+{
+    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    principal p;
+    if (auth) {
+        if (strncasecmp(auth, "Bearer ", 7))
+            return err_set(e, E_DENIED, "authorization",
+                           "authorization: only Bearer tokens are accepted");
+        int rc = dom_token_principal(r->d, auth + 7, &p, e);
+        if (rc)
+            return rc;
+        signed_in_as(r, &p);
+        return 0;
+    }
+    const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE);
+    if (!sid)
+        return 0;
+    const char *csrf;
+    isms_err quiet = { 0 };
+    int rc = dom_session_principal(r->d, sid, &p, &csrf, &quiet);
+    if (rc == E_DENIED) /* an old cookie: as if there were none (sign-in replaces it) */
+        return 0;
+    if (rc) {
+        *e = quiet;
+        return rc;
+    }
+    signed_in_as(r, &p);
+    r->by_cookie = 1;
+    r->csrf = csrf;
+    r->sid = sid;
+    return 0;
+}
+
+/* {"user":{key,email,name,roles},"csrf_token":...} */
+static void session_json(web_req *r, const principal *p, const char *csrf)
+{
+    json_t *roles = json_array();
+    for (int i = 0; role_names[i]; i++)
+        if (p->roles >> i & 1u)
+            json_array_append_new(roles, json_string(role_names[i]));
+    json_t *doc = json_pack("{s:{s:s,s:s,s:o}}", "user", "key", p->person_key, "email", p->actor,
+                            "roles", roles);
+    if (csrf)
+        json_object_set_new(doc, "csrf_token", json_string(csrf));
+    r->status = 200;
+    r->type = "application/json";
+    buf_clear(&r->out);
+    js_append(&r->out, doc);
+    json_decref(doc);
+}
+
+int web_session_show(web_req *r, isms_err *e)
+{
+    session_json(r, &r->who, r->by_cookie ? r->csrf : NULL);
+    return 0;
+}
+
+static int read_credentials(web_req *r, const char **user, const char **password, isms_err *e)
+{
+    json_t *body;
+    int rc = api_body(r, &body, e);
+    if (rc)
+        return rc;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "user") && strcmp(key, "password")) {
+            json_decref(body);
+            return err_set(e, E_USAGE, key, "%s: unknown member (give user and password)", key);
+        }
+        if (!json_is_string(v)) {
+            json_decref(body);
+            return err_set(e, E_INVALID, key, "%s: expected a string", key);
+        }
+    }
+    json_t *u = json_object_get(body, "user"), *pw = json_object_get(body, "password");
+    if (!u || !pw) {
+        json_decref(body);
+        return err_set(e, E_USAGE, u ? "password" : "user", "%s: missing", u ? "password" : "user");
+    }
+    *user = arena_strdup(dom_arena(r->d), json_string_value(u));
+    *password = arena_strdup(dom_arena(r->d), json_string_value(pw));
+    json_decref(body);
+    return 0;
+}
+
+static int too_many(web_req *r, long seconds, isms_err *e)
+{
+    web_header(r, "Retry-After", "%ld", seconds);
+    return err_set(e, E_DENIED, "sign-in",
+                   "sign-in: too many failed attempts; try again in %ld seconds", seconds);
+}
+
+/* Hashes one password, waiting for a turn among HASHES_AT_ONCE. */
+static int check_password(web_req *r, const char *user, const char *password, principal *p,
+                          isms_err *e)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += HASH_WAIT_S;
+    while (sem_timedwait(&hashing, &until))
+        if (errno != EINTR)
+            return err_set(e, E_UNAVAILABLE, NULL, "too many sign-ins at once: try again");
+    int rc = dom_user_sign_in(r->d, user, password, p, e);
+    sem_post(&hashing);
+    return rc;
+}
+
+int web_sign_in(web_req *r, isms_err *e)
+{
+    const char *user = NULL, *password = NULL;
+    int rc = read_credentials(r, &user, &password, e);
+    if (rc)
+        return rc;
+    /* One account however it is named (key or e-mail), and any name
+     * that is nobody's counts as itself. */
+    char account[220], address[80];
+    int64_t id;
+    const char *key = NULL;
+    isms_err quiet = { 0 };
+    if (dom_find_person(r->d, dom_key(r->d, user), &id, &key, &quiet) || !id)
+        key = NULL;
+    snprintf(account, sizeof account, "u:%.200s", key ? key : dom_key(r->d, user));
+    address_of(r, address, sizeof address);
+    long wait = wait_for(account), wait_addr = wait_for(address);
+    if (wait || wait_addr)
+        return too_many(r, wait > wait_addr ? wait : wait_addr, e);
+    principal p;
+    rc = check_password(r, user, password, &p, e);
+    if (rc == E_DENIED) {
+        failed(account, FREE_FAILURES);
+        failed(address, ADDR_FREE_FAILURES);
+    }
+    if (rc)
+        return rc;
+    succeeded(account);
+    /* A new session id at every sign-in; the one the browser held (if any)
+     * ends, so a planted id never becomes a signed-in one. */
+    const char *old = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE);
+    if (old) {
+        rc = dom_session_close(r->d, old, 0, e);
+        if (rc)
+            return rc;
+    }
+    const char *sid, *csrf;
+    rc = dom_session_open(r->d, &p, r->cfg->session_ttl, &sid, &csrf, e);
+    if (rc)
+        return rc;
+    /* Secure when the browser spoke TLS: to the trusted proxy in front */
+    const char *proto =
+        via_proxy(r) ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto")
+                     : NULL;
+    web_header(r, "Set-Cookie", COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", sid,
+               r->cfg->session_ttl, proto && !strcmp(proto, "https") ? "; Secure" : "");
+    r->who = p;
+    snprintf(r->user, sizeof r->user, "%s", p.person_key);
+    session_json(r, &p, csrf);
+    return 0;
+}
+
+int web_sign_out(web_req *r, isms_err *e)
+{
+    if (r->sid) {
+        const char *all = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "everywhere");
+        int rc = dom_session_close(r->d, r->sid, all && !strcmp(all, "1"), e);
+        if (rc)
+            return rc;
+    }
+    web_header(r, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    web_json(r, 200, "{\"signed_out\":true}");
+    return 0;
+}

@@ -1,0 +1,170 @@
+/* router.c: the route table. Generated once from the register tables, so
+ * that every register, and every verb of its lifecycle, is on the web
+ * without code of its own; the OpenAPI document and the authorisation
+ * test read the same table. HTML pages can be added beside /api/v1 as
+ * more rows. */
+#include "domain/registers/registers.h"
+#include "web/web_internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_ROUTES = 512 };
+static route table[MAX_ROUTES];
+static int ntable;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* Where the JSON API lives; HTML pages are rows with a base of their own
+ * ("" for /risks/{key}), made by the same function. */
+#define API "/api/v1"
+
+/* The route's path: `base`, the register's plural (if any), then `rest`
+ * and the verb (if any) as a last segment. */
+static route *add(const char *base, const char *method, route_kind kind, int access, web_handler fn,
+                  const char *summary, const regdef *reg, const char *rest, const char *verb)
+{
+    if (ntable == MAX_ROUTES)
+        abort();
+    route *r = &table[ntable++];
+    *r = (route){
+        .method = method, .kind = kind, .access = access, .fn = fn, .summary = summary, .reg = reg
+    };
+    snprintf(r->path, sizeof r->path, "%s%s%s%s%s%s", base, reg ? "/" : "", reg ? reg->plural : "",
+             rest, verb ? "/" : "", verb ? verb : "");
+    return r;
+}
+
+/* A verb a generic route already answers (retire, history) is not offered
+ * again as a lifecycle verb (lifecycle_check refuses such tables). */
+static int seen_verb(const lifecycle *lc, int upto, const char *verb)
+{
+    for (int k = 0; k < upto; k++)
+        if (!strcmp(lc->transitions[k].verb, verb))
+            return 1;
+    return 0;
+}
+
+static void register_routes(const regdef *reg)
+{
+    int system = reg->flags & REG_SYSTEM, single = reg->flags & REG_SINGLETON;
+    add(API, "GET", RK_LIST, WEB_SIGNED_IN, api_list, "list records", reg, "", NULL);
+    if (!system && !single)
+        add(API, "POST", RK_CREATE, WEB_SIGNED_IN, api_create, "add a record", reg, "", NULL);
+    add(API, "GET", RK_SHOW, WEB_SIGNED_IN, api_show, "one record", reg, "/{key}", NULL);
+    if (!system)
+        add(API, "PATCH", RK_UPDATE, WEB_SIGNED_IN, api_update, "change fields of a record", reg,
+            "/{key}", NULL);
+    if (!system && !(reg->flags & REG_NO_RETIRE))
+        add(API, "POST", RK_RETIRE, WEB_SIGNED_IN, api_retire,
+            "retire a record (nothing is deleted)", reg, "/{key}/retire", NULL);
+    add(API, "GET", RK_HISTORY, WEB_SIGNED_IN, api_history, "the record's ledger entries", reg,
+        "/{key}/history", NULL);
+    const lifecycle *lc = reg->lifecycle;
+    for (int k = 0; lc && k < lc->ntransitions; k++) {
+        const transition *t = &lc->transitions[k];
+        if (seen_verb(lc, k, t->verb))
+            continue;
+        route *r = add(API, "POST", RK_TRANSITION, WEB_SIGNED_IN, api_transition, t->help, reg,
+                       "/{key}", t->verb);
+        r->t = t;
+    }
+    if (reg == &reg_risk)
+        add(API, "POST", RK_ACCEPT, WEB_SIGNED_IN, api_accept,
+            "accept the risk, as the signed-in person (the authority needed grows with its "
+            "size)",
+            reg, "/{key}/accept", NULL);
+    if (reg == &reg_risk)
+        add(API, "GET", RK_QUANTIFY, WEB_SIGNED_IN, api_quantify,
+            "FAIR Monte Carlo: inherent, current and target annual loss against appetite (not "
+            "saved; ?iterations, ?seed)",
+            reg, "/{key}/quantify", NULL);
+}
+
+static void build(void)
+{
+    add(API, "GET", RK_OPENAPI, WEB_PUBLIC, api_openapi, "this API's OpenAPI 3.1 description", NULL,
+        "/openapi.json", NULL);
+    add(API, "GET", RK_SESSION_SHOW, WEB_SIGNED_IN, web_session_show,
+        "who is signed in, with their roles and CSRF token", NULL, "/session", NULL);
+    add(API, "POST", RK_SIGN_IN, WEB_PUBLIC, web_sign_in,
+        "sign in with {user, password}: sets the session cookie", NULL, "/session", NULL);
+    add(API, "DELETE", RK_SIGN_OUT, WEB_SIGNED_IN, web_sign_out,
+        "sign out (?everywhere=1: every session of the person)", NULL, "/session", NULL);
+    add(API, "GET", RK_VERIFY, WEB_SIGNED_IN, api_verify,
+        "check the ledger's hash chain and every register against it", NULL, "/verify", NULL);
+    add(API, "GET", RK_PROOF, WEB_SIGNED_IN, api_proof,
+        "prove ledger entry ?seq is in the ledger (of ?size entries): isms ledger check reads it",
+        NULL, "/ledger/proof", NULL);
+    add(API, "GET", RK_PORTFOLIO, WEB_SIGNED_IN, api_portfolio,
+        "the organisation's annual loss against appetite, and each objective's with by=objective "
+        "(not saved; ?iterations, ?seed)",
+        NULL, "/quantify", NULL);
+    /* before the registers' routes: /controls/{key} would take it */
+    add(API, "GET", RK_ROI, WEB_SIGNED_IN, api_roi,
+        "return on controls: what each buys, proposed ones ranked (not saved)", NULL,
+        "/controls/roi", NULL);
+    for (int i = 0; registers[i]; i++)
+        register_routes(registers[i]);
+}
+
+const route *web_routes(int *n)
+{
+    pthread_once(&once, build);
+    *n = ntable;
+    return table;
+}
+
+/* Does path match pattern, a {key} segment taking any one segment? */
+static int match(const char *pattern, const char *path, const char **key, arena *a)
+{
+    const char *k = NULL;
+    size_t klen = 0;
+    while (*pattern && *path) {
+        if (!strncmp(pattern, "{key}", 5)) {
+            size_t n = strcspn(path, "/");
+            if (!n)
+                return 0;
+            k = path;
+            klen = n;
+            pattern += 5;
+            path += n;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return 0;
+    }
+    if (*pattern || *path)
+        return 0;
+    if (k) {
+        char *s = arena_alloc(a, klen + 1);
+        memcpy(s, k, klen);
+        *key = s;
+    }
+    return 1;
+}
+
+int web_route(const char *method, const char *path, const route **out, const char **key,
+              char allow[WEB_ALLOW_MAX], arena *a, isms_err *e)
+{
+    int n;
+    const route *t = web_routes(&n);
+    *key = NULL;
+    allow[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (!match(t[i].path, path, key, a))
+            continue;
+        if (!strcmp(t[i].method, method)) {
+            *out = &t[i];
+            allow[0] = 0;
+            return 0;
+        }
+        size_t len = strlen(allow);
+        snprintf(allow + len, WEB_ALLOW_MAX - len, "%s%s", len ? ", " : "", t[i].method);
+    }
+    if (allow[0])
+        return err_set(e, E_USAGE, "method", "method: %s is not allowed on %s (%s are)", method,
+                       path, allow);
+    return err_set(e, E_NOT_FOUND, "path", "path: there is no %s", path);
+}

@@ -1,0 +1,141 @@
+/* web_internal.h: what the web's modules share: one request, the route
+ * table, the responses. */
+#ifndef ISMS_WEB_INTERNAL_H
+#define ISMS_WEB_INTERNAL_H
+
+#include "core/buf.h"
+#include "domain/engine/dom.h"
+#include "web/web.h"
+
+#include <microhttpd.h>
+#include <stdint.h>
+
+struct route;
+
+enum { WEB_ALLOW_MAX = 64 }; /* "GET, POST, PATCH, DELETE" */
+
+/* One request, from its first byte to its log line. */
+typedef struct web_req {
+    struct MHD_Connection *conn;
+    const web_config *cfg;
+    const char *method, *url;
+    int64_t started_us;
+    buf body;      /* capped at cfg->body_max */
+    int too_large; /* the body passed the limit: answered 413, read no further */
+    dom *d;        /* this worker thread's repository connection */
+    /* who asks */
+    int signed_in;    /* a person, by token or session */
+    int by_cookie;    /* ... by a session cookie: state changes need the CSRF token */
+    principal who;    /* valid while signed_in (strings in the dom's arena) */
+    const char *csrf; /* the session's CSRF token */
+    const char *sid;  /* the session id the cookie held */
+    char user[128];   /* for the access log: the person's key, or "-" */
+    /* what the router matched */
+    const struct route *route;
+    const char *key; /* the {key} segment, or NULL */
+    char
+        allow[WEB_ALLOW_MAX]; /* the methods the path takes, when the one asked is not among them */
+    /* the response */
+    int status;
+    buf out;
+    const char *type; /* Content-Type */
+    char etag[32];
+    char *headers[8]; /* extra "Name: value" lines, malloc'd */
+    int nheaders;
+    size_t bytes; /* sent, for the log */
+} web_req;
+
+typedef int (*web_handler)(web_req *r, isms_err *e);
+
+/* What a route does: the authorisation test and the OpenAPI document
+ * read it. A new kind needs a rule in tests/web/test_authz.c. */
+typedef enum route_kind {
+    RK_OPENAPI,
+    RK_SESSION_SHOW,
+    RK_SIGN_IN,
+    RK_SIGN_OUT,
+    RK_LIST,
+    RK_SHOW,
+    RK_CREATE,
+    RK_UPDATE,
+    RK_RETIRE,
+    RK_HISTORY,
+    RK_TRANSITION,
+    RK_ACCEPT,
+    RK_QUANTIFY,
+    RK_VERIFY,
+    RK_PROOF,
+    RK_PORTFOLIO,
+    RK_ROI,
+} route_kind;
+
+/* Who may reach a route at all; what a signed-in person may do there is
+ * the domain's question (their principal's roles). */
+enum { WEB_PUBLIC = 0, WEB_SIGNED_IN = 1 };
+
+typedef struct route {
+    const char *method;
+    char path[160]; /* "/api/v1/risks/{key}/history" */
+    route_kind kind;
+    int access;          /* WEB_PUBLIC or WEB_SIGNED_IN */
+    const regdef *reg;   /* register routes */
+    const transition *t; /* RK_TRANSITION: the lifecycle's (first) transition by that verb */
+    web_handler fn;
+    const char *summary;
+} route;
+
+/* ---- router.c ---- */
+/* The route table (built once from the registers): *n routes. */
+const route *web_routes(int *n);
+/* Finds the route for method and path; E_NOT_FOUND for no path,
+ * E_USAGE (405) when the path exists for other methods, which `allow`
+ * then lists ("GET, PATCH"). */
+int web_route(const char *method, const char *path, const route **out, const char **key,
+              char allow[WEB_ALLOW_MAX], arena *a, isms_err *e);
+
+/* ---- http.c ---- */
+/* A request parameter (query, header) as an integer in [min, max]:
+ * E_USAGE (400) naming it when it is not one. */
+int web_parse_int(const char *name, const char *text, int64_t min, int64_t max, int64_t *out,
+                  isms_err *e);
+void web_json(web_req *r, int status, const char *json);
+void web_error(web_req *r, int code, const isms_err *e);
+void web_header(web_req *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Queues the response (security headers, ETag, extra headers). */
+enum MHD_Result web_send(web_req *r);
+int64_t web_now_us(void);
+
+/* ---- auth.c ---- */
+/* Who asks: a bearer token, or a session cookie (and for a state change by
+ * cookie, its CSRF token). 0 also for nobody (r->signed_in = 0). */
+int web_authenticate(web_req *r, isms_err *e);
+int web_sign_in(web_req *r, isms_err *e);
+int web_sign_out(web_req *r, isms_err *e);
+int web_session_show(web_req *r, isms_err *e);
+void web_auth_init(void);
+
+/* ---- api.c ---- */
+int api_list(web_req *r, isms_err *e);
+int api_show(web_req *r, isms_err *e);
+int api_create(web_req *r, isms_err *e);
+int api_update(web_req *r, isms_err *e);
+int api_retire(web_req *r, isms_err *e);
+int api_history(web_req *r, isms_err *e);
+int api_transition(web_req *r, isms_err *e);
+int api_accept(web_req *r, isms_err *e);
+/* The request body as a JSON object (E_USAGE naming the fault). */
+struct json_t;
+int api_body(web_req *r, struct json_t **out, isms_err *e);
+
+/* ---- workflows.c ---- */
+int api_quantify(web_req *r, isms_err *e);
+int api_portfolio(web_req *r, isms_err *e);
+int api_roi(web_req *r, isms_err *e);
+int api_verify(web_req *r, isms_err *e);
+int api_proof(web_req *r, isms_err *e);
+
+/* ---- openapi.c ---- */
+int api_openapi(web_req *r, isms_err *e);
+
+#endif

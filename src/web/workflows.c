@@ -1,0 +1,181 @@
+/* workflows.c: the API's routes beyond records: a risk, the portfolio and
+ * the controls' returns quantified (what-ifs, not saved: reading them
+ * changes nothing), the ledger verified, and a
+ * proof that an entry is in the ledger (its text form is what `isms ledger
+ * check` reads, without the repository). Risk acceptance and lifecycle
+ * verbs are in api.c beside the records they change. */
+#include "core/text.h"
+#include "domain/integrity/tree.h"
+#include "domain/integrity/verify.h"
+#include "domain/workflows/quantify.h"
+#include "formats/json.h"
+#include "ledger/proof.h"
+#include "web/web_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { QUANTIFY_MAX_ITERATIONS = 200000, QUANTIFY_DEFAULT_ITERATIONS = 20000 };
+
+static void send_doc(web_req *r, json_t *doc)
+{
+    r->status = 200;
+    r->type = "application/json";
+    buf_clear(&r->out);
+    js_append(&r->out, doc);
+    json_decref(doc);
+}
+
+/* Query parameter `name` as an integer in [min, max]: def when absent. */
+static int query_int(web_req *r, const char *name, int64_t min, int64_t max, int64_t def,
+                     int64_t *out, isms_err *e)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    *out = def;
+    return v ? web_parse_int(name, v, min, max, out, e) : 0;
+}
+
+/* Only the parameters named (NULL-terminated) may be given. */
+typedef struct only_args {
+    const char *const *names;
+    isms_err *e;
+    int rc;
+} only_args;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *name,
+                                 const char *text)
+{
+    only_args *o = cls;
+    if (choice_index(o->names, name) >= 0)
+        return MHD_YES;
+    o->rc = err_set(o->e, E_USAGE, name, "%s: no such parameter", name);
+    return MHD_NO;
+}
+
+static int only(web_req *r, const char *const *names, isms_err *e)
+{
+    only_args o = { names, e, 0 };
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &o);
+    return o.rc;
+}
+
+/* ?iterations and ?seed (and the parameters in `more`) into o: a what-if,
+ * not saved, on one thread (the server's workers are the parallelism). */
+static int quant_params(web_req *r, const char *const *names, quant_opts *o, isms_err *e)
+{
+    int64_t iterations, seed;
+    int rc = only(r, names, e);
+    if (!rc)
+        rc = query_int(r, "iterations", 1000, QUANTIFY_MAX_ITERATIONS, QUANTIFY_DEFAULT_ITERATIONS,
+                       &iterations, e);
+    if (!rc)
+        rc = query_int(r, "seed", 0, INT64_MAX, QUANT_DEFAULT_SEED, &seed, e);
+    *o = (quant_opts){ .iterations = (size_t)iterations, .seed = (uint64_t)seed, .threads = 1 };
+    return rc;
+}
+
+/* A document the domain wrote (malloc'd JSON text) as the answer. */
+static void send_text(web_req *r, char *json)
+{
+    r->status = 200;
+    r->type = "application/json";
+    buf_clear(&r->out);
+    buf_puts(&r->out, json);
+    free(json);
+}
+
+int api_quantify(web_req *r, isms_err *e)
+{
+    quant_opts o;
+    risk_quant q;
+    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", NULL }, &o, e);
+    if (!rc)
+        rc = dom_risk_quantify(r->d, r->key, &o, &q, e);
+    if (!rc)
+        send_text(r, dom_risk_quant_json(&q));
+    return rc;
+}
+
+int api_portfolio(web_req *r, isms_err *e)
+{
+    quant_opts o;
+    portfolio_quant q;
+    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", "by", NULL }, &o, e);
+    const char *by = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "by");
+    if (!rc && by && strcmp(by, "objective"))
+        rc = err_set(e, E_USAGE, "by", "by: \"%s\" is not a grouping; give by=objective", by);
+    if (!rc)
+        rc = dom_portfolio_quantify(r->d, &o, by != NULL, &q, e);
+    if (!rc)
+        send_text(r, dom_portfolio_json(&q));
+    return rc;
+}
+
+int api_roi(web_req *r, isms_err *e)
+{
+    quant_opts o;
+    returns_quant q;
+    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", NULL }, &o, e);
+    if (!rc)
+        rc = dom_control_returns(r->d, &o, &q, e);
+    if (!rc)
+        send_text(r, dom_returns_json(&q));
+    return rc;
+}
+
+int api_verify(web_req *r, isms_err *e)
+{
+    int rc = only(r, (const char *const[]){ NULL }, e);
+    if (rc)
+        return rc;
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err found = { 0 };
+    rc = dom_verify(r->d, &rep, &found);
+    if (rc && rc != E_TAMPERED) {
+        verify_report_reset(&rep);
+        *e = found;
+        return rc;
+    }
+    json_t *doc =
+        json_pack("{s:b,s:I,s:I,s:i,s:s,s:s}", "intact", rc == 0, "entries",
+                  (json_int_t)rep.entries, "records", (json_int_t)rep.records, "problems",
+                  rep.problems, "head_hash", rep.head_hash, "details", buf_str(&rep.details));
+    if (rep.first_bad_seq)
+        json_object_set_new(doc, "first_bad_seq", json_integer(rep.first_bad_seq));
+    verify_report_reset(&rep);
+    send_doc(r, doc);
+    return 0;
+}
+
+int api_proof(web_req *r, isms_err *e)
+{
+    static const char *const params[] = { "seq", "size", NULL };
+    int64_t seq, size;
+    int rc = only(r, params, e);
+    if (!rc)
+        rc = query_int(r, "seq", 1, INT64_MAX, 0, &seq, e);
+    if (!rc && !seq)
+        rc = err_set(e, E_USAGE, "seq", "seq: which ledger entry to prove");
+    if (!rc)
+        rc = query_int(r, "size", 1, INT64_MAX, 0, &size, e);
+    if (rc)
+        return rc;
+    ledger_view v;
+    rc = ledger_view_load(r->d, size, &v, e);
+    if (rc)
+        return rc;
+    ledger_proof p;
+    rc = ledger_view_inclusion(&v, seq, size ? size : v.entries, &p, e);
+    ledger_view_free(&v);
+    if (rc)
+        return rc;
+    buf text;
+    buf_init(&text);
+    proof_format(&p, &text);
+    json_t *doc = json_pack("{s:I,s:I,s:s}", "seq", (json_int_t)p.seq, "size", (json_int_t)p.size,
+                            "proof", buf_str(&text));
+    buf_reset(&text);
+    send_doc(r, doc);
+    return 0;
+}

@@ -1,0 +1,94 @@
+/* webfix.c: see webfix.h. */
+#include "support/webfix.h"
+#include "support/testutil.h"
+#include "web/web.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static web_server *server;
+static const char *repo;
+
+typedef struct token_cache {
+    char who[100];
+    char token[64];
+} token_cache;
+static token_cache tokens[16];
+static int ntokens;
+
+void wf_start(const char *name)
+{
+    repo = tu_repo(name);
+    free(tu_isms_ok(NULL, "demo", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Rita Reader", "--email", WF_READER, "--role",
+                    "reader"));
+    isms_err e = { 0 };
+    web_config cfg = { .repo = repo,
+                       .listen = "127.0.0.1:0",
+                       .threads = 3,
+                       .body_max = 64 * 1024,
+                       .log = getenv("ISMS_TEST_WEB_LOG") ? stderr : NULL };
+    if (web_start(&cfg, &server, &e))
+        fail_msg("web_start: %s", e.msg);
+}
+
+void wf_stop(void)
+{
+    web_stop(server);
+    server = NULL;
+}
+
+int wf_port(void) { return web_port(server); }
+const char *wf_repo(void) { return repo; }
+
+const char *wf_token(const char *who)
+{
+    for (int i = 0; i < ntokens; i++)
+        if (!strcmp(tokens[i].who, who))
+            return tokens[i].token;
+    char name[120];
+    snprintf(name, sizeof name, "test-%d", ntokens);
+    char *out = tu_isms_ok(repo, "--as", who, "token", "add", "--name", name);
+    const char *colon = strstr(out, ": ");
+    assert_non_null(colon);
+    token_cache *t = &tokens[ntokens++];
+    snprintf(t->who, sizeof t->who, "%s", who);
+    snprintf(t->token, sizeof t->token, "%.43s", colon + 2);
+    free(out);
+    return t->token;
+}
+
+void wf_req(tu_http *r, const char *who, const char *method, const char *path, const char *body,
+            const char *headers)
+{
+    char h[1024] = "";
+    if (who)
+        snprintf(h, sizeof h, "Authorization: Bearer %s\r\n", wf_token(who));
+    if (headers)
+        strncat(h, headers, sizeof h - strlen(h) - 1);
+    if (body)
+        strncat(h, "Content-Type: application/json\r\n", sizeof h - strlen(h) - 1);
+    tu_http_send(r, wf_port(), method, path, h, body, body ? strlen(body) : 0);
+}
+
+json_t *wf_json(const tu_http *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body ? r->body : "", r->body_len, 0, &je);
+    if (!j)
+        fail_msg("not JSON (%s): status %d, %s", je.text, r->status, r->body ? r->body : "");
+    return j;
+}
+
+const char *wf_error_field(const tu_http *r)
+{
+    static char field[128];
+    field[0] = 0;
+    json_t *j = json_loadb(r->body ? r->body : "", r->body_len, 0, NULL);
+    const char *f = json_string_value(json_object_get(json_object_get(j, "error"), "field"));
+    snprintf(field, sizeof field, "%s", f ? f : "");
+    json_decref(j);
+    return field;
+}

@@ -1,0 +1,37 @@
+/* webfix.h: the web tests' fixture: the demo repository (plus a person who
+ * only reads), served in-process by a real server on an ephemeral loopback
+ * port, and requests made as one of its people through an API token. */
+#ifndef ISMS_TEST_WEBFIX_H
+#define ISMS_TEST_WEBFIX_H
+
+#include "support/httpc.h"
+
+#include <stddef.h>
+
+struct json_t;
+
+/* Creates the repository `name` and starts serving it (body limit 64 KiB). */
+void wf_start(const char *name);
+void wf_stop(void);
+int wf_port(void);
+const char *wf_repo(void);
+
+/* The demo's people by what they are, as e-mail addresses. */
+#define WF_LEAD "mara.lindqvist@nordhafen.example"   /* isms-lead, risk-owner */
+#define WF_BOARD "dana.berg@nordhafen.example"       /* management-body */
+#define WF_OWNER "tomasz.nowak@nordhafen.example"    /* risk-owner, asset-owner (PER-4) */
+#define WF_AUDITOR "lena.hoffmann@nordhafen.example" /* internal-auditor */
+#define WF_READER "rita.reader@nordhafen.example"    /* reader (added by the fixture) */
+
+/* An API token acting for `who` (made once, through the CLI). */
+const char *wf_token(const char *who);
+/* A request as `who` (NULL: nobody), with a JSON body (NULL: none) and
+ * extra header lines (NULL: none). */
+void wf_req(tu_http *r, const char *who, const char *method, const char *path, const char *body,
+            const char *headers);
+/* The body as JSON (fails the test if it is not); the caller decrefs. */
+struct json_t *wf_json(const tu_http *r);
+/* The error's field of an error answer (static storage), "" if none. */
+const char *wf_error_field(const tu_http *r);
+
+#endif
