@@ -136,6 +136,11 @@ typedef struct regdef {
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
     int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);
+    /* Finds a record by what people type when it is more than a key (a
+     * framework's name, a requirement as FRAMEWORK:ID), or NULL: keys
+     * only. Sets *id (0: none), *key and *retired. */
+    int (*find)(struct dom *d, const char *typed, int64_t *id, const char **key, int *retired,
+                isms_err *e);
 } regdef;
 
 typedef struct value {

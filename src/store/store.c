@@ -25,6 +25,14 @@ int store_schema_latest(void)
     return n;
 }
 
+int store_migration_version(const char *prefix)
+{
+    for (int n = 0; isms_migrations[n].name; n++)
+        if (!strncmp(isms_migrations[n].name, prefix, strlen(prefix)))
+            return n + 1;
+    return 0;
+}
+
 static int migration_limit(void)
 {
     const char *until = getenv("ISMS_MIGRATE_UNTIL");

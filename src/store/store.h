@@ -44,6 +44,10 @@ int store_remove(const char *target, isms_err *e);
 char *store_label(const char *target);
 int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
+/* The schema version the migration whose file name starts with `prefix`
+ * ("0007_") brings, or 0: what a catalogue that came with it is keyed on,
+ * whatever the order migrations of parallel work were merged in. */
+int store_migration_version(const char *prefix);
 
 /* Creates the tables of `reg` (its own and its link tables) from its field
  * table. isms's own registers get theirs from migrations, written and
