@@ -136,6 +136,18 @@ static const extra_opt extra_options[] = {
     { "ledger", "check", "checkpoint", 1, "the signed checkpoint the proof must lead to" },
     { "ledger", "check", "pubkey", 1,
       "public key the checkpoint must be signed with (repeatable)" },
+    { "map", "add", "to", 1, "the requirement mapped onto: FRAMEWORK:ID (iso27001-2022:A.8.13)" },
+    { "map", "add", "relationship", 1,
+      "NIST IR 8477: equivalent-to, equal-to, subset-of, superset-of, intersects-with" },
+    { "map", "add", "strength", 1, "how strongly they relate, 1..10" },
+    { "map", "add", "rationale", 1, "why they relate so" },
+    { "map", "suggest", "depth", 1, "crosswalks to follow, 1..3 (default 1)" },
+    { "coverage", NULL, "framework", 1, "the framework: its name (iso27001-2022) or key (FW-1)" },
+    { "coverage", NULL, "gaps", 0, "list only the requirements not or partly covered" },
+    { "soa", "generate", "framework", 1, "the framework: its name or key" },
+    { "soa", "generate", "title", 1,
+      "the version's title (default: Statement of Applicability: NAME)" },
+    { "soa", "export", "format", 1, "csv, md, html or json (default md; json with --json)" },
     { "migrate", NULL, "from", 1, "the repository to copy (default: --repo)" },
     { "migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database" },
 };
@@ -148,6 +160,8 @@ static const struct {
 } noun_summaries[] = {
     { "ledger",
       "the ledger's Merkle tree: its head, proofs, and checking them without the repository" },
+    { "map", "mappings of controls and requirements onto requirements, and suggestions through "
+             "the crosswalks" },
 };
 
 /* The registers whose records workflows make, and which: said in the help,

@@ -54,7 +54,9 @@ static int write_seeded(dom *d, seq *s, record *r, const char *now, isms_err *e)
     r->version = 1;
     r->created_at = r->updated_at = now;
     int rc = store_insert(dom_store(d), r, e);
-    return rc ? rc : dom_ledger_record(d, r, "add", e);
+    if (rc)
+        return rc;
+    return dom_ledger_record(d, r, "add", e);
 }
 
 static void set_baselines(record *r, unsigned bits, arena *a)
@@ -124,7 +126,9 @@ static int seed_framework(dom *d, const fw_builtin *b, const char *now, isms_err
     set_text(&r, F_FRAMEWORK_SOURCE, b->source);
     set_int(&r, F_FRAMEWORK_BUILTIN, 1);
     rc = write_seeded(d, &s, &r, now, e);
-    return rc ? rc : seed_requirements(d, b, r.id, r.key, now, e);
+    if (rc)
+        return rc;
+    return seed_requirements(d, b, r.id, r.key, now, e);
 }
 
 int frameworks_seed(dom *d, const char *now, isms_err *e)

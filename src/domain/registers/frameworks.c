@@ -336,13 +336,16 @@ static int rules_mapping(dom *d, record *r, const record *old, isms_err *e)
 
 static int rules_applicability(dom *d, record *r, const record *old, isms_err *e)
 {
-    (void)old;
-    if (!record_int(r, F_APPLICABILITY_APPLICABLE) &&
-        (!record_text(r, F_APPLICABILITY_JUSTIFICATION) ||
-         text_blank(record_text(r, F_APPLICABILITY_JUSTIFICATION))))
+    const char *why = record_text(r, F_APPLICABILITY_JUSTIFICATION);
+    int excluding = !record_int(r, F_APPLICABILITY_APPLICABLE);
+    /* The reason a requirement was included does not justify excluding it:
+     * an exclusion brings its own. */
+    int newly = excluding && old && record_int(old, F_APPLICABILITY_APPLICABLE);
+    if (excluding && (!why || text_blank(why) ||
+                      (newly && !record_cval(r, F_APPLICABILITY_JUSTIFICATION)->given)))
         return err_set(e, E_INVALID, "justification",
-                       "justification: excluding %s needs a justification (ISO/IEC 27001 "
-                       "Cl. 6.1.3 d)",
+                       "justification: excluding %s needs a justification of the exclusion "
+                       "(ISO/IEC 27001 Cl. 6.1.3 d): give --justification",
                        record_text(r, F_APPLICABILITY_REQUIREMENT));
     record soa, req;
     arena *a = dom_arena(d);

@@ -511,11 +511,14 @@ typedef struct walk {
 static const char *path_text(const graph *g, const walk *w, int n, arena *a)
 {
     const node *nodes = g->nodes.items;
+    int hops[4], k = 0;
+    for (int at = n; w->from[at] >= 0 && k < 4; at = w->from[at])
+        hops[k++] = at;
     buf b;
     buf_init(&b);
-    buf_puts(&b, nodes[n].ref);
-    for (int at = n; w->from[at] >= 0; at = w->from[at])
-        buf_printf(&b, " <-%s- %s", mapping_relationships[w->rel[at]], nodes[w->from[at]].ref);
+    buf_puts(&b, nodes[w->start[n]].ref); /* from what the control is mapped onto */
+    while (k--)
+        buf_printf(&b, " -> %s (%s)", nodes[hops[k]].ref, mapping_relationships[w->rel[hops[k]]]);
     const char *s = arena_strdup(a, buf_str(&b));
     buf_reset(&b);
     return s;
@@ -783,5 +786,83 @@ int dom_drift(dom *d, drift_item **out, int *n, isms_err *e)
     strmap_reset(&c.rx.fwnames);
     *out = c.items.items;
     *n = c.items.n;
+    return rc;
+}
+
+/* ---- the SoA as a document ---- */
+
+static const char *joined(const value *v, arena *a)
+{
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < v->n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
+    const char *s = arena_strdup(a, buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+typedef struct soa_rows {
+    vec rows; /* soa_row, then requirement ids beside them */
+    vec reqs; /* int64_t */
+} soa_rows;
+
+static int take_soa_row(const record *r, void *ctx)
+{
+    soa_rows *s = ctx;
+    arena *a = s->rows.a;
+    soa_row *row = vec_push(&s->rows);
+    *row = (soa_row){ .key = dup(a, r->key),
+                      .applicable = (int)record_int(r, F_APPLICABILITY_APPLICABLE),
+                      .justification = dup(a, record_text(r, F_APPLICABILITY_JUSTIFICATION)),
+                      .implementation = dup(a, record_text(r, F_APPLICABILITY_IMPLEMENTATION)),
+                      .controls = joined(record_cval(r, F_APPLICABILITY_CONTROLS), a),
+                      .risks = joined(record_cval(r, F_APPLICABILITY_RISKS), a) };
+    *(int64_t *)vec_push(&s->reqs) = record_int(r, F_APPLICABILITY_REQUIREMENT);
+    return 0;
+}
+
+int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e)
+{
+    *out = (soa_doc){ 0 };
+    record s;
+    int rc = dom_get(d, &reg_soa, soa, &s, e);
+    if (rc)
+        return rc;
+    *out = (soa_doc){ .key = s.key,
+                      .title = record_text(&s, F_SOA_TITLE),
+                      .status = record_text(&s, F_SOA_STATUS),
+                      .approved_by = record_text(&s, F_SOA_APPROVED_BY),
+                      .approved_at = record_text(&s, F_SOA_APPROVED_AT) };
+    arena *a = dom_arena(d);
+    record fw;
+    rc = store_get_id(dom_store(d), &reg_framework, record_int(&s, F_SOA_FRAMEWORK), &fw, a, e);
+    if (rc)
+        return rc;
+    out->framework = record_text(&fw, F_FRAMEWORK_NAME);
+    soa_rows rows = { .rows = { .size = sizeof(soa_row), .a = a },
+                      .reqs = { .size = sizeof(int64_t), .a = a } };
+    store_filter f = by_ref(&reg_applicability, F_APPLICABILITY_SOA, s.id);
+    store_query q = { .filters = &f, .nfilters = 1 };
+    rc = store_scan(dom_store(d), &reg_applicability, &q, take_soa_row, &rows, e);
+    ref_ctx rx = { .d = d };
+    strmap_init(&rx.fwnames);
+    soa_row *r = rows.rows.items;
+    for (int i = 0; i < rows.rows.n && !rc; i++) {
+        record req;
+        const char *fwname;
+        rc = requirement_ref(&rx, ((int64_t *)rows.reqs.items)[i], &r[i].ref, &r[i].title, &fwname,
+                             e);
+        if (!rc)
+            rc = store_get_id(dom_store(d), &reg_requirement, ((int64_t *)rows.reqs.items)[i], &req,
+                              a, e);
+        if (!rc)
+            r[i].code = record_text(&req, F_REQUIREMENT_CODE);
+        out->applicable += r[i].applicable;
+        out->excluded += !r[i].applicable;
+    }
+    strmap_reset(&rx.fwnames);
+    out->rows = r;
+    out->n = rows.rows.n;
     return rc;
 }

@@ -81,4 +81,24 @@ typedef struct drift_item {
  * or two SoAs stating different ones for the same control. */
 int dom_drift(dom *d, drift_item **out, int *n, isms_err *e);
 
+/* A Statement of Applicability as a document: its version, and one row
+ * per requirement in the framework's order. */
+typedef struct soa_row {
+    const char *key; /* the applicability record */
+    const char *ref; /* FRAMEWORK:ID */
+    const char *code, *title;
+    int applicable;
+    const char *justification, *implementation;
+    const char *controls, *risks; /* comma-separated keys, or "" */
+} soa_row;
+
+typedef struct soa_doc {
+    const char *key, *title, *framework, *status, *approved_by, *approved_at;
+    soa_row *rows;
+    int n;
+    int applicable, excluded;
+} soa_doc;
+
+int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e);
+
 #endif

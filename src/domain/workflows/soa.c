@@ -1,0 +1,270 @@
+/* soa.c: generating a Statement of Applicability (see soa.h). */
+#include "domain/workflows/soa.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
+#include "core/buf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* What the generation reads, copied out of the scans into the arena. */
+typedef struct soa_ctl {
+    int64_t id;
+    const char *key;
+    int in_operation, fully; /* implemented or operating; and not partially effective */
+    int ntreats;
+    const char **treats;
+} soa_ctl;
+
+typedef struct soa_src {
+    arena *a;
+    soa_ctl *ctls;
+    int nctls, capctls;
+    int64_t (*maps)[2]; /* control, target */
+    int nmaps, capmaps;
+    int64_t *reqs; /* assessable requirements in force, in order */
+    const char **reqkeys;
+    int nreqs, capreqs;
+    int64_t *prev_req; /* the version in force: requirement, applicable, justification */
+    int *prev_applicable;
+    const char **prev_justification;
+    int nprev, capprev;
+} soa_src;
+
+/* Grows *items (of `size` bytes each) to hold one more. */
+static void *grow(arena *a, void *items, int n, int *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    int ncap = *cap ? *cap * 2 : 64;
+    void *more = arena_alloc(a, size * (size_t)ncap);
+    if (n)
+        memcpy(more, items, size * (size_t)n);
+    *cap = ncap;
+    return more;
+}
+
+static int take_ctl(const record *r, void *ctx)
+{
+    soa_src *s = ctx;
+    s->ctls = grow(s->a, s->ctls, s->nctls, &s->capctls, sizeof *s->ctls);
+    const char *status = record_text(r, F_CONTROL_STATUS);
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    soa_ctl *c = &s->ctls[s->nctls++];
+    *c = (soa_ctl){ .id = r->id, .key = arena_strdup(s->a, r->key), .ntreats = t->n };
+    c->in_operation = !strcmp(status, "implemented") || !strcmp(status, "operating");
+    c->fully = c->in_operation &&
+               strcmp(record_text(r, F_CONTROL_EFFECTIVENESS), "partially-effective") &&
+               strcmp(record_text(r, F_CONTROL_EFFECTIVENESS), "ineffective");
+    c->treats = arena_alloc(s->a, sizeof *c->treats * (size_t)(t->n ? t->n : 1));
+    for (int k = 0; k < t->n; k++)
+        c->treats[k] = arena_strdup(s->a, t->keys[k]);
+    return 0;
+}
+
+static int take_map(const record *r, void *ctx)
+{
+    soa_src *s = ctx;
+    if (record_cval(r, F_MAPPING_CONTROL)->null)
+        return 0;
+    s->maps = grow(s->a, s->maps, s->nmaps, &s->capmaps, sizeof *s->maps);
+    s->maps[s->nmaps][0] = record_int(r, F_MAPPING_CONTROL);
+    s->maps[s->nmaps][1] = record_int(r, F_MAPPING_TARGET);
+    s->nmaps++;
+    return 0;
+}
+
+static int take_req(const record *r, void *ctx)
+{
+    soa_src *s = ctx;
+    if (!record_int(r, F_REQUIREMENT_ASSESSABLE) || record_int(r, F_REQUIREMENT_WITHDRAWN))
+        return 0;
+    int cap = s->capreqs;
+    s->reqs = grow(s->a, s->reqs, s->nreqs, &s->capreqs, sizeof *s->reqs);
+    s->reqkeys = grow(s->a, s->reqkeys, s->nreqs, &cap, sizeof *s->reqkeys);
+    s->reqs[s->nreqs] = r->id;
+    s->reqkeys[s->nreqs++] = arena_strdup(s->a, r->key);
+    return 0;
+}
+
+static int take_prev(const record *r, void *ctx)
+{
+    soa_src *s = ctx;
+    int cap = s->capprev, cap2 = s->capprev;
+    s->prev_req = grow(s->a, s->prev_req, s->nprev, &s->capprev, sizeof *s->prev_req);
+    s->prev_applicable = grow(s->a, s->prev_applicable, s->nprev, &cap, sizeof(int));
+    s->prev_justification =
+        grow(s->a, s->prev_justification, s->nprev, &cap2, sizeof *s->prev_justification);
+    const char *j = record_text(r, F_APPLICABILITY_JUSTIFICATION);
+    s->prev_req[s->nprev] = record_int(r, F_APPLICABILITY_REQUIREMENT);
+    s->prev_applicable[s->nprev] = (int)record_int(r, F_APPLICABILITY_APPLICABLE);
+    s->prev_justification[s->nprev++] = j ? arena_strdup(s->a, j) : NULL;
+    return 0;
+}
+
+typedef struct prev_soa {
+    int64_t approved, draft;
+} prev_soa;
+
+static int take_soa_version(const record *r, void *ctx)
+{
+    prev_soa *p = ctx;
+    const char *status = record_text(r, F_SOA_STATUS);
+    if (!strcmp(status, "approved"))
+        p->approved = r->id;
+    else if (!strcmp(status, "draft"))
+        p->draft = r->id;
+    return 0;
+}
+
+static int scan_by(dom *d, const regdef *reg, int fid, int64_t id, store_record_fn fn, void *ctx,
+                   isms_err *e)
+{
+    store_filter f = { .field = fid ? field_def(reg, fid) : NULL, .ival = id };
+    store_query q = { .filters = &f, .nfilters = fid ? 1 : 0 };
+    return store_scan(dom_store(d), reg, &q, fn, ctx, e);
+}
+
+static int soa_read(dom *d, int64_t fw, soa_src *s, isms_err *e)
+{
+    int rc = scan_by(d, &reg_control, 0, 0, take_ctl, s, e);
+    if (!rc)
+        rc = scan_by(d, &reg_mapping, 0, 0, take_map, s, e);
+    if (!rc)
+        rc = scan_by(d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, fw, take_req, s, e);
+    prev_soa p = { 0 };
+    if (!rc)
+        rc = scan_by(d, &reg_soa, F_SOA_FRAMEWORK, fw, take_soa_version, &p, e);
+    int64_t prev = p.approved ? p.approved : p.draft;
+    if (!rc && prev)
+        rc = scan_by(d, &reg_applicability, F_APPLICABILITY_SOA, prev, take_prev, s, e);
+    return rc;
+}
+
+static const soa_ctl *ctl_by_id(const soa_src *s, int64_t id)
+{
+    for (int i = 0; i < s->nctls; i++)
+        if (s->ctls[i].id == id)
+            return &s->ctls[i];
+    return NULL;
+}
+
+/* Appends key to the comma-separated list in b, unless it is there. */
+static void add_member(buf *b, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = buf_str(b); p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && !strncmp(p, key, n))
+            return;
+        p = end ? end + 1 : p + len;
+    }
+    buf_printf(b, "%s%s", b->len ? "," : "", key);
+}
+
+/* The values of one applicability record: controls, risks, implementation,
+ * and a justification when none carries over. */
+static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, record *in, isms_err *e)
+{
+    buf ctls, risks;
+    buf_init(&ctls);
+    buf_init(&risks);
+    int n = 0, operating = 0, fully = 0;
+    for (int m = 0; m < s->nmaps; m++) {
+        const soa_ctl *c = s->maps[m][1] == s->reqs[i] ? ctl_by_id(s, s->maps[m][0]) : NULL;
+        if (!c)
+            continue;
+        add_member(&ctls, c->key);
+        for (int k = 0; k < c->ntreats; k++)
+            add_member(&risks, c->treats[k]);
+        n++;
+        operating += c->in_operation;
+        fully += c->fully;
+    }
+    const char *impl = n && fully == n ? "implemented" : operating ? "partial" : "planned";
+    int applicable = 1;
+    const char *why = NULL;
+    for (int p = 0; p < s->nprev; p++)
+        if (s->prev_req[p] == s->reqs[i]) {
+            applicable = s->prev_applicable[p];
+            why = s->prev_justification[p];
+        }
+    if (!why)
+        why =
+            n ? arena_printf(dom_arena(d), "Required to treat the risks behind %s.", buf_str(&ctls))
+              : "Applicable: no reason to exclude it has been given; no control is mapped onto "
+                "it yet.";
+    int rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_SOA), soa_key, e);
+    if (!rc)
+        rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_REQUIREMENT),
+                           s->reqkeys[i], e);
+    if (!rc)
+        rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_APPLICABLE),
+                           applicable ? "yes" : "no", e);
+    if (!rc)
+        rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_JUSTIFICATION),
+                           why, e);
+    if (!rc)
+        rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_IMPLEMENTATION),
+                           impl, e);
+    if (!rc && ctls.len)
+        rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_CONTROLS),
+                           buf_str(&ctls), e);
+    if (!rc && risks.len)
+        rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_RISKS),
+                           buf_str(&risks), e);
+    buf_reset(&ctls);
+    buf_reset(&risks);
+    return rc;
+}
+
+static int soa_write(dom *d, const char *fwkey, const char *fwname, const char *title,
+                     const soa_src *s, record *out, isms_err *e)
+{
+    record in;
+    record_init(&in, &reg_soa, dom_arena(d));
+    int rc = dom_set_value(d, &in, field_index(&reg_soa, F_SOA_FRAMEWORK), fwkey, e);
+    if (!rc)
+        rc = dom_set_value(
+            d, &in, field_index(&reg_soa, F_SOA_TITLE),
+            title ? title : arena_printf(dom_arena(d), "Statement of Applicability: %s", fwname),
+            e);
+    if (!rc)
+        rc = dom_add_in_txn(d, &in, out, e);
+    for (int i = 0; i < s->nreqs && !rc; i++) {
+        record entry, stored;
+        record_init(&entry, &reg_applicability, dom_arena(d));
+        rc = fill_entry(d, s, i, out->key, &entry, e);
+        if (!rc)
+            rc = dom_add_in_txn(d, &entry, &stored, e);
+    }
+    return rc;
+}
+
+int dom_soa_generate(dom *d, const char *framework, const char *title, record *out, int *entries,
+                     isms_err *e)
+{
+    int64_t fw;
+    const char *fwkey;
+    int retired;
+    *entries = 0;
+    int rc = dom_find(d, &reg_framework, dom_key(d, framework), &fw, &fwkey, &retired, e);
+    if (!rc && (!fw || retired))
+        rc = err_set(e, E_INVALID, "framework", "framework: there is no %sframework %s",
+                     fw ? "active " : "", framework);
+    record f;
+    if (!rc)
+        rc = store_get_id(dom_store(d), &reg_framework, fw, &f, dom_arena(d), e);
+    if (rc)
+        return rc;
+    rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    soa_src s = { .a = dom_arena(d) };
+    rc = soa_read(d, fw, &s, e);
+    if (!rc)
+        rc = soa_write(d, f.key, record_text(&f, F_FRAMEWORK_NAME), title, &s, out, e);
+    *entries = rc ? 0 : s.nreqs;
+    return dom_txn_end(d, rc, e);
+}
