@@ -82,6 +82,10 @@ int store_meta_set(store *s, const char *name, const char *text, isms_err *e);
 int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e);
 /* Inserts r (id and key set by the caller) with its links. */
 int store_insert(store *s, const record *r, isms_err *e);
+/* Inserts n records of one register (ids and keys set by the caller) with
+ * their links, many rows to a statement: a built-in catalogue of
+ * thousands in a few dozen round trips. */
+int store_insert_many(store *s, const record *rs, int n, isms_err *e);
 /* Writes the links of r (all its link fields), replacing what was there:
  * the second pass of an import, once every link target exists. */
 int store_write_links(store *s, const record *r, isms_err *e);
@@ -149,6 +153,8 @@ typedef struct ledger_row {
 /* The last entry's seq and hash (0 and NULL when the ledger is empty). */
 int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e);
 int store_ledger_insert(store *s, const ledger_row *row, isms_err *e);
+/* Inserts n rows in seq order, many to a statement. */
+int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e);
 /* Entries in seq order, all of them or those of one key. */
 typedef int (*store_ledger_fn)(const ledger_row *row, void *ctx);
 int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);

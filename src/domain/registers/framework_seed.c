@@ -12,6 +12,9 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/registers.h"
+#include "core/xalloc.h"
+#include "formats/json.h"
+#include "ledger/ledger.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,17 +49,33 @@ static void set_int(record *r, int fid, int64_t i)
     v->i = i;
 }
 
-/* Numbers r from s, inserts it and enters it in the ledger. */
-static int write_seeded(dom *d, seq *s, record *r, const char *now, isms_err *e)
+/* Numbers n records from s, inserts them and enters them in the ledger,
+ * many to a statement. */
+static int write_seeded(dom *d, seq *s, record *rs, int n, const char *now, isms_err *e)
 {
-    r->id = s->id++;
-    r->key = arena_printf(dom_arena(d), "%s-%lld", s->reg->key_prefix, (long long)s->no++);
-    r->version = 1;
-    r->created_at = r->updated_at = now;
-    int rc = store_insert(dom_store(d), r, e);
+    for (int i = 0; i < n; i++) {
+        rs[i].id = s->id++;
+        rs[i].key = arena_printf(dom_arena(d), "%s-%lld", s->reg->key_prefix, (long long)s->no++);
+        rs[i].version = 1;
+        rs[i].created_at = rs[i].updated_at = now;
+    }
+    int rc = store_insert_many(dom_store(d), rs, n, e);
     if (rc)
         return rc;
-    return dom_ledger_record(d, r, "add", e);
+    ledger_change *cs = xcalloc((size_t)n, sizeof *cs);
+    for (int i = 0; i < n; i++)
+        cs[i] = (ledger_change){ .actor = dom_actor(d),
+                                 .entity = rs[i].reg->name,
+                                 .key = rs[i].key,
+                                 .op = "add",
+                                 .data = record_canonical(&rs[i]),
+                                 .note = dom_who(d)->note,
+                                 .ts = now };
+    rc = ledger_append_many(dom_store(d), cs, n, e);
+    for (int i = 0; i < n; i++)
+        free((char *)cs[i].data);
+    free(cs);
+    return rc;
 }
 
 static void set_baselines(record *r, unsigned bits, arena *a)
@@ -83,24 +102,26 @@ static int seed_requirements(dom *d, const fw_builtin *b, int64_t fw, const char
 {
     seq s;
     int rc = seq_start(d, &reg_requirement, &s, e);
-    for (int i = 0; i < b->n && !rc; i++) {
+    if (rc)
+        return rc;
+    record *rs = arena_alloc(dom_arena(d), sizeof *rs * (size_t)b->n);
+    for (int i = 0; i < b->n; i++) {
         const fw_req *q = &fw_reqs[b->first + i];
-        record r;
-        record_init(&r, &reg_requirement, dom_arena(d));
-        set_text(&r, F_REQUIREMENT_FRAMEWORK, fwkey);
-        record_val(&r, F_REQUIREMENT_FRAMEWORK)->i = fw;
-        set_text(&r, F_REQUIREMENT_CODE, q->code);
-        set_text(&r, F_REQUIREMENT_TITLE, q->title);
-        set_text(&r, F_REQUIREMENT_PARENT, q->parent);
-        set_text(&r, F_REQUIREMENT_LEVEL, q->level);
-        set_text(&r, F_REQUIREMENT_STATEMENT, q->statement);
-        set_baselines(&r, q->baselines, dom_arena(d));
-        set_int(&r, F_REQUIREMENT_ASSESSABLE, (q->flags & FWR_ASSESSABLE) != 0);
-        set_int(&r, F_REQUIREMENT_WITHDRAWN, (q->flags & FWR_WITHDRAWN) != 0);
-        set_int(&r, F_REQUIREMENT_BUILTIN, 1);
-        rc = write_seeded(d, &s, &r, now, e);
+        record *r = &rs[i];
+        record_init(r, &reg_requirement, dom_arena(d));
+        set_text(r, F_REQUIREMENT_FRAMEWORK, fwkey);
+        record_val(r, F_REQUIREMENT_FRAMEWORK)->i = fw;
+        set_text(r, F_REQUIREMENT_CODE, q->code);
+        set_text(r, F_REQUIREMENT_TITLE, q->title);
+        set_text(r, F_REQUIREMENT_PARENT, q->parent);
+        set_text(r, F_REQUIREMENT_LEVEL, q->level);
+        set_text(r, F_REQUIREMENT_STATEMENT, q->statement);
+        set_baselines(r, q->baselines, dom_arena(d));
+        set_int(r, F_REQUIREMENT_ASSESSABLE, (q->flags & FWR_ASSESSABLE) != 0);
+        set_int(r, F_REQUIREMENT_WITHDRAWN, (q->flags & FWR_WITHDRAWN) != 0);
+        set_int(r, F_REQUIREMENT_BUILTIN, 1);
     }
-    return rc;
+    return write_seeded(d, &s, rs, b->n, now, e);
 }
 
 static int seed_framework(dom *d, const fw_builtin *b, const char *now, isms_err *e)
@@ -125,7 +146,7 @@ static int seed_framework(dom *d, const fw_builtin *b, const char *now, isms_err
     set_text(&r, F_FRAMEWORK_LICENCE, b->licence);
     set_text(&r, F_FRAMEWORK_SOURCE, b->source);
     set_int(&r, F_FRAMEWORK_BUILTIN, 1);
-    rc = write_seeded(d, &s, &r, now, e);
+    rc = write_seeded(d, &s, &r, 1, now, e);
     if (rc)
         return rc;
     return seed_requirements(d, b, r.id, r.key, now, e);
