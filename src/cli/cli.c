@@ -147,6 +147,8 @@ static const extra_opt extra_options[] = {
     { "soa", "generate", "framework", 1, "the framework: its name or key" },
     { "soa", "generate", "title", 1,
       "the version's title (default: Statement of Applicability: NAME)" },
+    { "soa", "exclude", "justification", 1, "why the requirement does not apply (required)" },
+    { "soa", "include", "justification", 1, "why the requirement applies" },
     { "soa", "export", "format", 1, "csv, md, html or json (default md; json with --json)" },
     { "migrate", NULL, "from", 1, "the repository to copy (default: --repo)" },
     { "migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database" },

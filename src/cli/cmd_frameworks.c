@@ -440,3 +440,51 @@ int cmd_soa_export(cli *c, isms_err *e)
         soa_md(c, &s);
     return 0;
 }
+
+/* `soa exclude|include SOA-N FRAMEWORK:ID --justification TEXT`: the
+ * applicability record of that requirement in that version, updated. */
+static int soa_decide(cli *c, const char *applicable, isms_err *e)
+{
+    int rc = cli_start(c, 2, "an SoA key and a requirement (FRAMEWORK:ID)", e);
+    int64_t id;
+    const char *req;
+    int retired;
+    if (!rc)
+        rc = dom_find(c->d, &reg_requirement, c->args[1], &id, &req, &retired, e);
+    if (!rc && !id)
+        rc = err_set(e, E_NOT_FOUND, "requirement", "requirement: there is no requirement %s",
+                     c->args[1]);
+    soa_doc s;
+    if (!rc)
+        rc = dom_soa_doc(c->d, c->args[0], &s, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < s.n; i++) {
+        if (strcmp(s.rows[i].requirement, req))
+            continue;
+        record ch, out;
+        record_init(&ch, &reg_applicability, dom_arena(c->d));
+        const char *why = cli_opt_value(c, "justification");
+        rc = dom_set_text(c->d, &ch, field_index(&reg_applicability, F_APPLICABILITY_APPLICABLE),
+                          applicable, e);
+        if (!rc && why)
+            rc = dom_set_text(
+                c->d, &ch, field_index(&reg_applicability, F_APPLICABILITY_JUSTIFICATION), why, e);
+        if (!rc)
+            rc = dom_update(c->d, &reg_applicability, s.rows[i].key, &ch, 0, &out, NULL, e);
+        if (rc)
+            return rc;
+        if (c->json)
+            render_record_json(c, &out);
+        else
+            fprintf(c->out, "%s %s in %s (%s)\n", *applicable == 'y' ? "included" : "excluded",
+                    s.rows[i].ref, s.key, out.key);
+        return 0;
+    }
+    return err_set(e, E_NOT_FOUND, "requirement", "requirement: %s has no row for %s", s.key,
+                   c->args[1]);
+}
+
+int cmd_soa_exclude(cli *c, isms_err *e) { return soa_decide(c, "no", e); }
+
+int cmd_soa_include(cli *c, isms_err *e) { return soa_decide(c, "yes", e); }

@@ -402,10 +402,20 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
 static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
                   const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
+    const char *k = dom_key(d, key);
+    if (reg->find) { /* a framework by name, a requirement as FRAMEWORK:ID */
+        int64_t id;
+        int retired;
+        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
+        if (rc)
+            return rc;
+        if (!id)
+            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
+    }
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, changed, e);
+    rc = change_in_txn(d, reg, k, if_version, fn, arg, op, out, changed, e);
     return dom_txn_end(d, rc, e);
 }
 

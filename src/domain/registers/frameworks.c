@@ -151,8 +151,10 @@ int framework_find(dom *d, const char *typed, int64_t *id, const char **key, int
     *id = 0;
     *key = typed;
     *retired = 0;
-    if (looks_like_key(typed, reg_framework.key_prefix))
-        return store_lookup(dom_store(d), &reg_framework, dom_key(d, typed), id, retired, e);
+    if (looks_like_key(typed, reg_framework.key_prefix)) {
+        *key = dom_key(d, typed);
+        return store_lookup(dom_store(d), &reg_framework, *key, id, retired, e);
+    }
     char *name = ascii_lower(arena_strdup(dom_arena(d), typed));
     store_filter f = { .field = field_def(&reg_framework, F_FRAMEWORK_NAME), .sval = name };
     first_hit h = { 0 };
@@ -187,8 +189,10 @@ int requirement_find(dom *d, const char *typed, int64_t *id, const char **key, i
     *key = typed;
     *retired = 0;
     const char *colon = strchr(typed, ':');
-    if (!colon)
-        return store_lookup(dom_store(d), &reg_requirement, dom_key(d, typed), id, retired, e);
+    if (!colon) {
+        *key = dom_key(d, typed);
+        return store_lookup(dom_store(d), &reg_requirement, *key, id, retired, e);
+    }
     const char *fwname = arena_strndup(dom_arena(d), typed, (size_t)(colon - typed));
     int64_t fw;
     const char *fwkey;

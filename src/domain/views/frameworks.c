@@ -374,6 +374,32 @@ int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e)
     return rc;
 }
 
+typedef struct fw_keys {
+    vec keys; /* const char * */
+} fw_keys;
+
+static int take_framework_key(const record *r, void *ctx)
+{
+    fw_keys *k = ctx;
+    *(const char **)vec_push(&k->keys) = arena_strdup(k->keys.a, r->key);
+    return 0;
+}
+
+int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e)
+{
+    fw_keys k = { .keys = { .size = sizeof(const char *), .a = dom_arena(d) } };
+    store_query q = { 0 };
+    int rc = store_scan(dom_store(d), &reg_framework, &q, take_framework_key, &k, e);
+    *out = arena_alloc(dom_arena(d), sizeof **out * (size_t)(k.keys.n ? k.keys.n : 1));
+    *n = 0;
+    for (int i = 0; i < k.keys.n && !rc; i++) {
+        rc = dom_coverage(d, ((const char **)k.keys.items)[i], &(*out)[*n], e);
+        if (!rc && (*out)[*n].mapped)
+            (*n)++;
+    }
+    return rc;
+}
+
 /* ---- suggestions through crosswalks ---- */
 
 typedef struct node {
@@ -684,8 +710,11 @@ static int concerns(const drift_ctx *c, const apl_info *p, int64_t ctl)
 /* What the control's state implies for an SoA's implementation column. */
 static const char *implied(const ctl_info *ci)
 {
-    if (operating(ci))
-        return !strcmp(ci->effectiveness, "partially-effective") ? "partial" : "implemented";
+    if (operating(ci)) /* as the SoA's generation says it (workflows/soa.c) */
+        return strcmp(ci->effectiveness, "partially-effective") &&
+                       strcmp(ci->effectiveness, "ineffective")
+                   ? "implemented"
+                   : "partial";
     return "planned";
 }
 
@@ -813,6 +842,7 @@ static int take_soa_row(const record *r, void *ctx)
     arena *a = s->rows.a;
     soa_row *row = vec_push(&s->rows);
     *row = (soa_row){ .key = dup(a, r->key),
+                      .requirement = dup(a, record_text(r, F_APPLICABILITY_REQUIREMENT)),
                       .applicable = (int)record_int(r, F_APPLICABILITY_APPLICABLE),
                       .justification = dup(a, record_text(r, F_APPLICABILITY_JUSTIFICATION)),
                       .implementation = dup(a, record_text(r, F_APPLICABILITY_IMPLEMENTATION)),

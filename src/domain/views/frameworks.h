@@ -50,6 +50,10 @@ double cov_weighted(const cov_tally *t);
 /* The coverage of `framework` (key or name). Everything in the arena. */
 int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e);
 
+/* The coverage of every active framework that controls are mapped onto
+ * (the dashboard's figures), in the frameworks' order. */
+int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e);
+
 /* One suggestion: a requirement reached from one the control is mapped
  * onto, through `hops` crosswalks; path is "iso27001-2022:A.8.13 <-
  * csf-2.0:PR.DS-11 (intersects-with)". */
@@ -84,8 +88,9 @@ int dom_drift(dom *d, drift_item **out, int *n, isms_err *e);
 /* A Statement of Applicability as a document: its version, and one row
  * per requirement in the framework's order. */
 typedef struct soa_row {
-    const char *key; /* the applicability record */
-    const char *ref; /* FRAMEWORK:ID */
+    const char *key;         /* the applicability record */
+    const char *requirement; /* its key (REQ-n) */
+    const char *ref;         /* FRAMEWORK:ID */
     const char *code, *title;
     int applicable;
     const char *justification, *implementation;
