@@ -156,7 +156,9 @@ static int map(const char *from, const char *to, const char *rel, isms_err *e)
         rc = dom_set_text(d, &in, regdef_field(&reg_mapping, "target"), to, e);
     if (!rc)
         rc = dom_set_text(d, &in, regdef_field(&reg_mapping, "relationship"), rel, e);
-    return rc ? rc : dom_add(d, &in, &out, e);
+    if (rc)
+        return rc;
+    return dom_add(d, &in, &out, e);
 }
 
 static const char *control(const char *title, const char *status, const char *effectiveness)
