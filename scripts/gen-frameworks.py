@@ -343,10 +343,10 @@ def main():
     # The implementing regulation's sections implement Art. 21(2) points (a)..(j).
     for r in by_name["nis2-ir-2024-2690"].reqs:
         if r["level"] == "section":
-            m = re.search(r"ARTICLE 21\(2\), POINTS? \(([a-j])\)", r["title"].upper())
-            if m:
-                cross("nis2-ir-2024-2690", r["code"], "nis2", "21.2." + m.group(1), "subset-of",
-                      "nis2ir-nis2")
+            m = re.search(r"ARTICLE 21\(2\), POINTS? (.*?) OF DIRECTIVE", r["title"].upper())
+            for point in re.findall(r"\(([A-J])\)", m.group(1) if m else ""):
+                cross("nis2-ir-2024-2690", r["code"], "nis2", "21.2." + point.lower(),
+                      "subset-of", "nis2ir-nis2")
     for code, _, _, refs in KCA:
         for fwname, codes in refs.items():
             for c in codes:

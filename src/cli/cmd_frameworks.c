@@ -17,6 +17,7 @@
 #include "domain/workflows/soa.h"
 #include "formats/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,8 @@ int cmd_map_add(cli *c, isms_err *e)
         rc = set_field(c, &in, F_MAPPING_RATIONALE, cli_opt_value(c, "rationale"), e);
     if (!rc)
         rc = dom_add(c->d, &in, &out, e);
+    if (rc && !strcmp(e->field, "target")) /* the option is --to: say so (cli.c's hint) */
+        snprintf(e->field, sizeof e->field, "to");
     if (rc)
         return rc;
     if (c->json) {
