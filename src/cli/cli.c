@@ -82,33 +82,21 @@ static const extra_opt extra_options[] = {
     { "*", "list", "limit", 1, "at most this many records" },
     { "*", "list", "offset", 1, "skip this many records first" },
     { "log", NULL, "limit", 1, "only the last N entries" },
-    { "risk", "quantify", "iterations", 1, "simulated years (default 100000)" },
-    { "risk", "quantify", "seed", 1,
+    { "@simulation", NULL, "iterations", 1, "simulated years (default 100000)" },
+    { "@simulation", NULL, "seed", 1,
       "random seed: the same seed gives the same figures (default 1)" },
-    { "risk", "quantify", "threads", 1,
+    { "@simulation", NULL, "threads", 1,
       "threads (default: all cores; figures do not depend on it)" },
-    { "risk", "quantify", "no-save", 0, "do not record the result as an analysis" },
+    { "@simulation", NULL, "no-save", 0,
+      "do not record the run as an analysis (a chart then names none)" },
     { "risk", "lec", "svg", 1, "file to write the chart to (- for standard output)" },
-    { "risk", "lec", "iterations", 1, "simulated years (default 100000)" },
-    { "risk", "lec", "seed", 1, "random seed (default 1)" },
-    { "risk", "lec", "threads", 1, "threads (default: all cores; figures do not depend on it)" },
-    { "risk", "lec", "no-save", 0,
-      "do not record the run as an analysis (the chart then names none)" },
     { "risk", "accept", "rationale", 1, "why the risk is accepted" },
     { "risk", "accept", "until", 1, "when the acceptance lapses (default: in a year)" },
     { "quantify", NULL, "by", 1, "objective: also each objective's loss and certainty" },
-    { "quantify", NULL, "iterations", 1, "simulated years (default 100000)" },
-    { "quantify", NULL, "seed", 1, "random seed (default 1)" },
-    { "quantify", NULL, "threads", 1, "threads (default: all cores)" },
-    { "quantify", NULL, "no-save", 0, "do not record the result as an analysis" },
     { "quantify", NULL, "correlate", 1,
       "RISK-A,RISK-B=rho: rank correlation between two risks (repeatable)" },
     { "quantify", NULL, "stale", 0,
       "re-run only the analyses whose inputs changed since they ran (same iterations and seed)" },
-    { "control", "roi", "iterations", 1, "simulated years (default 100000)" },
-    { "control", "roi", "seed", 1, "random seed (default 1)" },
-    { "control", "roi", "threads", 1, "threads (default: all cores)" },
-    { "control", "roi", "no-save", 0, "do not record the result as an analysis" },
     { "demo", NULL, "force", 0, "replace FILE if it exists" },
     { "export", NULL, "force", 0, "replace FILE if it exists (a link is replaced, not followed)" },
     { "verify", NULL, "checkpoint", 1,
@@ -221,8 +209,22 @@ const char *cli_noun_typed(const char *noun) { return !strcmp(noun, "signing_key
 
 static int verb_eq(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
+/* The commands that run the Monte Carlo engine share its options. */
+static int runs_simulation(const cli *c)
+{
+    static const char *const runs[][2] = {
+        { "risk", "quantify" }, { "risk", "lec" }, { "quantify", NULL }, { "control", "roi" }
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++)
+        if (!strcmp(c->noun, runs[i][0]) && verb_eq(c->verb, runs[i][1]))
+            return 1;
+    return 0;
+}
+
 static int extra_applies(const extra_opt *x, const cli *c)
 {
+    if (!strcmp(x->noun, "@simulation"))
+        return runs_simulation(c);
     if (!strcmp(x->noun, "*"))
         return c->reg && c->verb && !strcmp(x->verb, c->verb);
     return !strcmp(x->noun, c->noun) && verb_eq(x->verb, c->verb);

@@ -66,6 +66,19 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 
 char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
+void *arena_grow(arena *a, void *p, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return p;
+    *cap = *cap ? 2 * *cap : first;
+    if (*cap > SIZE_MAX / size)
+        xdie("array too large");
+    void *grown = arena_alloc(a, *cap * size);
+    if (n)
+        memcpy(grown, p, n * size);
+    return grown;
+}
+
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
     va_list ap2;

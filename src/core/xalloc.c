@@ -1,5 +1,6 @@
 #include "core/xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,16 @@ void *xmalloc_aligned(size_t align, size_t n)
     if (posix_memalign(&p, align, n ? n : 1))
         xdie("out of memory");
     return p;
+}
+
+void *xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return p;
+    *cap = *cap ? 2 * *cap : first;
+    if (*cap > SIZE_MAX / size)
+        xdie("array too large");
+    return xrealloc(p, *cap * size);
 }
 
 char *xstrdup(const char *s)

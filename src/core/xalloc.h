@@ -16,6 +16,11 @@ void *xrealloc(void *p, size_t n);
  * least sizeof(void *)); freed with free(). */
 void *xmalloc_aligned(size_t align, size_t n);
 char *xstrdup(const char *s);
+/* Room for element n of a growing array of *cap elements of `size` bytes:
+ * when n has reached *cap, the array doubles (or starts at `first`).
+ * Returns the array, which may have moved. */
+void *xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
+#define XGROW(arr, n, cap, first) ((arr) = xgrow((arr), (n), &(cap), sizeof *(arr), (first)))
 _Noreturn void xdie(const char *what);
 
 #endif

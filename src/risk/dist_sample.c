@@ -362,10 +362,7 @@ static void cached_unit(dist_cache *c, const node_source *src, qtab *t)
     qtab_build(t, src->lo, src->hi, src->fn, &src->shape);
     pthread_mutex_lock(&c->lock);
     if (c->n < CACHE_MAX && !cache_find(c, a, b)) {
-        if (c->n == c->cap) {
-            c->cap = c->cap ? 2 * c->cap : 64;
-            c->entries = xrealloc(c->entries, c->cap * sizeof *c->entries);
-        }
+        XGROW(c->entries, c->n, c->cap, 64);
         qtab *unit = xmalloc(sizeof *unit);
         *unit = *t;
         c->entries[c->n++] = (cache_entry){ a, b, unit };

@@ -104,10 +104,7 @@ static int set_param(parser *ps, int i, double v)
 static int take_positional(parser *ps, double v)
 {
     if (ps->shape->kind == DIST_EMPIRICAL) {
-        if (ps->nvalues == ps->cap) {
-            ps->cap = ps->cap ? 2 * ps->cap : 16;
-            ps->values = xrealloc(ps->values, ps->cap * sizeof *ps->values);
-        }
+        XGROW(ps->values, ps->nvalues, ps->cap, 16);
         ps->values[ps->nvalues++] = v;
         return E_OK;
     }

@@ -22,19 +22,12 @@ static int setup(void **state)
 {
     (void)state;
     isms_err e = { 0 };
-    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
-    if (dom_create(tu_repo("board.isms"), &(principal){ .actor = "board-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
     record out;
-    if (dom_org_set(d,
-                    tu_make(d, &reg_org, "name=Acme", "frequency_bands=0.05,0.2,1,4",
-                            "magnitude_bands=50000,250000,1000000,5000000", NULL),
-                    &out, &e))
-        fail_msg("org: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
-                      NULL));
-    tu_add(d,
-           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    d = tu_create("board.isms", "board-test");
+    tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
+           "magnitude_bands=50000,250000,1000000,5000000", NULL);
+    tu_add_people(d);
     tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=10000000",
                       NULL));
     tu_add(d,

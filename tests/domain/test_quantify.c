@@ -25,21 +25,11 @@ static void add_fails(record *r, const char *field, const char *needle)
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = { 0 };
     setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
-    if (dom_create(tu_repo("quant.isms"), &(principal){ .actor = "quant-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
-    record out;
-    if (dom_org_set(d,
-                    tu_make(d, &reg_org, "name=Acme", "owner_accept_limit=100000",
-                            "lead_accept_limit=2000000", "frequency_bands=0.05,0.2,1,4",
-                            "magnitude_bands=50000,250000,1000000,5000000", NULL),
-                    &out, &e))
-        fail_msg("org: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
-                      NULL));
-    tu_add(d,
-           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    d = tu_create("quant.isms", "quant-test");
+    tu_org(d, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
+           "frequency_bands=0.05,0.2,1,4", "magnitude_bands=50000,250000,1000000,5000000", NULL);
+    tu_add_people(d);
     tu_add(d, tu_make(d, &reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
     tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", NULL));
     tu_add(d, tu_make(d, &reg_objective, "title=Customer data", "owner=PER-1", NULL));

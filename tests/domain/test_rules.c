@@ -49,13 +49,8 @@ static int update(const regdef *reg, const char *key, record *changes, int64_t i
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = { 0 };
-    if (dom_create(tu_repo("rules.isms"), &(principal){ .actor = "rules-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
-                      NULL));
-    tu_add(d,
-           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    d = tu_create("rules.isms", "rules-test");
+    tu_add_people(d);
     return 0;
 }
 

@@ -16,13 +16,8 @@ static dom *d;
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = { 0 };
-    if (dom_create(tu_repo("views.isms"), &(principal){ .actor = "views-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
-                      NULL));
-    tu_add(d,
-           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+    d = tu_create("views.isms", "views-test");
+    tu_add_people(d);
     tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=1000",
                       NULL));
     tu_add(d, tu_make(d, &reg_risk, "title=Outage", "owner=PER-2", "likelihood=4", "impact=3",

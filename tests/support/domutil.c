@@ -1,15 +1,14 @@
 #include "support/domutil.h"
 #include "support/testutil.h"
+#include "domain/registers/registers.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-record *tu_make(dom *d, const regdef *reg, ...)
+static record *make_v(dom *d, const regdef *reg, va_list ap)
 {
     record *r = arena_alloc(dom_arena(d), sizeof *r);
     record_init(r, reg, dom_arena(d));
-    va_list ap;
-    va_start(ap, reg);
     const char *pair;
     while ((pair = va_arg(ap, const char *))) {
         const char *eq = strchr(pair, '=');
@@ -19,6 +18,14 @@ record *tu_make(dom *d, const regdef *reg, ...)
         if (f < 0 || dom_set_text(d, r, f, eq + 1, &e))
             fail_msg("%s: %s", pair, e.msg);
     }
+    return r;
+}
+
+record *tu_make(dom *d, const regdef *reg, ...)
+{
+    va_list ap;
+    va_start(ap, reg);
+    record *r = make_v(d, reg, ap);
     va_end(ap);
     return r;
 }
@@ -38,4 +45,33 @@ void tu_as(dom *d, const char *who)
     isms_err e = { 0 };
     if (dom_principal(d, who, &p, &e) || dom_begin(d, &p, &e))
         fail_msg("as %s: %s", who ? who : "the process", e.msg);
+}
+
+dom *tu_create(const char *name, const char *actor)
+{
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_create(tu_repo(name), &(principal){ .actor = actor }, 0, &d, &e))
+        fail_msg("create %s: %s", name, e.msg);
+    return d;
+}
+
+void tu_add_people(dom *d)
+{
+    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
+                      NULL));
+    tu_add(d,
+           tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=risk-owner", NULL));
+}
+
+void tu_org(dom *d, ...)
+{
+    va_list ap;
+    va_start(ap, d);
+    record *org = make_v(d, &reg_org, ap);
+    va_end(ap);
+    record out;
+    isms_err e = { 0 };
+    if (dom_org_set(d, org, &out, &e))
+        fail_msg("org: %s", e.msg);
 }

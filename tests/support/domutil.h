@@ -15,5 +15,13 @@ const char *tu_add(dom *d, record *r);
  * calls that follow, failing the test if they cannot. The request is not
  * ended, so the arena keeps what the test holds. */
 void tu_as(dom *d, const char *who);
+/* A new repository `name` in the test's directory, acting as `actor`;
+ * fails the test if it cannot be made. */
+dom *tu_create(const char *name, const char *actor);
+/* The two people most tests need: PER-1 Dana of the management body and
+ * PER-2 Omar, a risk owner. */
+void tu_add_people(dom *d);
+/* Sets the organisation from "field=value" pairs, NULL-terminated. */
+void tu_org(dom *d, ...) __attribute__((sentinel));
 
 #endif

@@ -237,7 +237,8 @@ typedef struct group_scan {
     const record *target;
     int group; /* field index, or -1: the whole register */
     const char **keys;
-    int n, cap;
+    int n;
+    size_t cap;
     arena *a;
 } group_scan;
 
@@ -254,13 +255,7 @@ static int collect_group(const record *r, void *ctx)
     group_scan *g = ctx;
     if (r->id == g->target->id || !same_group(r, g->target, g->group))
         return 0;
-    if (g->n == g->cap) {
-        g->cap = g->cap ? 2 * g->cap : 4;
-        const char **keys = arena_alloc(g->a, sizeof *keys * (size_t)g->cap);
-        if (g->n)
-            memcpy(keys, g->keys, sizeof *keys * (size_t)g->n);
-        g->keys = keys;
-    }
+    ARENA_GROW(g->a, g->keys, (size_t)g->n, g->cap, 4);
     g->keys[g->n++] = arena_strdup(g->a, r->key);
     return 0;
 }

@@ -58,16 +58,14 @@ typedef struct stored {
 
 typedef struct stored_list {
     stored *items;
-    int n, cap;
+    int n;
+    size_t cap;
 } stored_list;
 
 static int take_stored(const store_checkpoint *row, void *ctx)
 {
     stored_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->items = xrealloc(l->items, sizeof *l->items * (size_t)l->cap);
-    }
+    XGROW(l->items, (size_t)l->n, l->cap, 16);
     stored *s = &l->items[l->n++];
     memset(s, 0, sizeof *s);
     snprintf(s->label, sizeof s->label, "checkpoint #%lld (issued %s by %s)", (long long)row->id,

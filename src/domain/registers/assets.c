@@ -20,14 +20,10 @@ static const char *const asset_types[] = { "information", "process",   "system",
 static const fielddef asset_fields[] = FIELD_TABLE(ASSET_FIELDS);
 
 const regdef reg_asset = {
-    .num = RN_ASSET,
-    .name = "asset",
-    .plural = "assets",
-    .key_prefix = "AST",
+    REG_NAMES(RN_ASSET, "asset", "assets", "AST"),
     .label = F_ASSET_NAME,
     .summary = "assets with protection needs and dependencies (maximum principle)",
-    .fields = asset_fields,
-    .nfields = NFIELDS(asset_fields),
+    REG_FIELDS(asset_fields),
     .check = rules_asset,
 };
 
@@ -103,10 +99,7 @@ typedef struct needs_ctx {
 static int collect_asset(const record *r, void *ctx)
 {
     needs_ctx *c = ctx;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
-    }
+    XGROW(c->v, c->n, c->cap, 64);
     asset_need *a = &c->v[c->n++];
     memset(a, 0, sizeof *a);
     a->id = r->id;

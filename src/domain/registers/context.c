@@ -30,14 +30,10 @@ static const lifecycle scope_lifecycle = { .field = F_SCOPE_STATUS,
                                            .superseded = "superseded" };
 
 const regdef reg_scope = {
-    .num = RN_SCOPE,
-    .name = "scope",
-    .plural = "scopes",
-    .key_prefix = "SCOPE",
+    REG_NAMES(RN_SCOPE, "scope", "scopes", "SCOPE"),
     .label = F_SCOPE_STATEMENT,
     .summary = "ISMS scope statement, versioned, approved by the management body",
-    .fields = scope_fields,
-    .nfields = NFIELDS(scope_fields),
+    REG_FIELDS(scope_fields),
     .lifecycle = &scope_lifecycle,
 };
 static int rules_context(struct dom *d, record *r, const record *old, isms_err *e)
@@ -49,23 +45,15 @@ static int rules_context(struct dom *d, record *r, const record *old, isms_err *
 }
 
 const regdef reg_context = {
-    .num = RN_CONTEXT,
-    .name = "context",
-    .plural = "context_issues",
-    .key_prefix = "CTX",
+    REG_NAMES(RN_CONTEXT, "context", "context_issues", "CTX"),
     .label = F_CONTEXT_TITLE,
     .summary = "internal and external issues (context of the organisation)",
-    .fields = context_fields,
-    .nfields = NFIELDS(context_fields),
+    REG_FIELDS(context_fields),
     .check = rules_context,
 };
 const regdef reg_stakeholder = {
-    .num = RN_STAKEHOLDER,
-    .name = "stakeholder",
-    .plural = "stakeholders",
-    .key_prefix = "STK",
+    REG_NAMES(RN_STAKEHOLDER, "stakeholder", "stakeholders", "STK"),
     .label = F_STAKEHOLDER_NAME,
     .summary = "interested parties and their requirements",
-    .fields = stakeholder_fields,
-    .nfields = NFIELDS(stakeholder_fields),
+    REG_FIELDS(stakeholder_fields),
 };

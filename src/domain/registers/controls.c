@@ -24,14 +24,10 @@ static const char *const effectiveness_levels[] = { "not-assessed", "effective",
 static const fielddef control_fields[] = FIELD_TABLE(CONTROL_FIELDS);
 
 const regdef reg_control = {
-    .num = RN_CONTROL,
-    .name = "control",
-    .plural = "controls",
-    .key_prefix = "CTL",
+    REG_NAMES(RN_CONTROL, "control", "controls", "CTL"),
     .label = F_CONTROL_TITLE,
     .summary = "the internal control set: owner, type, lifecycle, cost, risks treated",
-    .fields = control_fields,
-    .nfields = NFIELDS(control_fields),
+    REG_FIELDS(control_fields),
     .check = rules_control,
 };
 

@@ -9,14 +9,10 @@ static const fielddef objective_fields[] = FIELD_TABLE(OBJECTIVE_FIELDS);
 static const fielddef appetite_fields[] = FIELD_TABLE(APPETITE_FIELDS);
 
 const regdef reg_objective = {
-    .num = RN_OBJECTIVE,
-    .name = "objective",
-    .plural = "objectives",
-    .key_prefix = "OBJ",
+    REG_NAMES(RN_OBJECTIVE, "objective", "objectives", "OBJ"),
     .label = F_OBJECTIVE_TITLE,
     .summary = "business objectives the ISMS protects, with their owners and value at stake",
-    .fields = objective_fields,
-    .nfields = NFIELDS(objective_fields),
+    REG_FIELDS(objective_fields),
 };
 static const transition appetite_transitions[] = {
     APPROVAL_TRANSITION(F_APPETITE_APPROVED_BY, F_APPETITE_APPROVED_AT),
@@ -29,15 +25,11 @@ static const lifecycle appetite_lifecycle = { .field = F_APPETITE_STATUS,
                                               .superseded = "superseded" };
 
 const regdef reg_appetite = {
-    .num = RN_APPETITE,
-    .name = "appetite",
-    .plural = "appetites",
-    .key_prefix = "APP",
+    REG_NAMES(RN_APPETITE, "appetite", "appetites", "APP"),
     .label = F_APPETITE_STATEMENT,
     .summary = "risk appetite and tolerance, per objective or organisation-wide, approved by the "
                "management body",
-    .fields = appetite_fields,
-    .nfields = NFIELDS(appetite_fields),
+    REG_FIELDS(appetite_fields),
     .check = rules_appetite,
     .lifecycle = &appetite_lifecycle,
 };

@@ -89,14 +89,10 @@ const currency *currency_find(const char *code)
 static const fielddef org_fields[] = FIELD_TABLE(ORG_FIELDS);
 
 const regdef reg_org = {
-    .num = RN_ORG,
-    .name = "org",
-    .plural = "org",
-    .key_prefix = "ORG",
+    REG_NAMES(RN_ORG, "org", "org", "ORG"),
     .label = F_ORG_NAME,
     .summary = "organisation profile: sector, NIS2 and DORA classes, currency, risk matrix",
-    .fields = org_fields,
-    .nfields = NFIELDS(org_fields),
+    REG_FIELDS(org_fields),
     .flags = REG_SINGLETON | REG_NO_RETIRE,
     .check = rules_org,
 };

@@ -16,14 +16,10 @@ _Static_assert(sizeof role_names / sizeof *role_names - 1 <= 32,
 static const fielddef person_fields[] = FIELD_TABLE(PERSON_FIELDS);
 
 const regdef reg_person = {
-    .num = RN_PERSON,
-    .name = "person",
-    .plural = "people",
-    .key_prefix = "PER",
+    REG_NAMES(RN_PERSON, "person", "people", "PER"),
     .label = F_PERSON_NAME,
     .summary = "people and their ISMS roles",
-    .fields = person_fields,
-    .nfields = NFIELDS(person_fields),
+    REG_FIELDS(person_fields),
     .check = rules_person,
 };
 

@@ -30,51 +30,35 @@ static const fielddef acceptance_fields[] = FIELD_TABLE(ACCEPTANCE_FIELDS);
 static const fielddef analysis_fields[] = FIELD_TABLE(ANALYSIS_FIELDS);
 
 const regdef reg_threat = {
-    .num = RN_THREAT,
-    .name = "threat",
-    .plural = "threats",
-    .key_prefix = "THR",
+    REG_NAMES(RN_THREAT, "threat", "threats", "THR"),
     .label = F_THREAT_NAME,
     .summary = "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
                "built in, and your own",
-    .fields = threat_fields,
-    .nfields = NFIELDS(threat_fields),
+    REG_FIELDS(threat_fields),
     .check = rules_threat,
 };
 const regdef reg_risk = {
-    .num = RN_RISK,
-    .name = "risk",
-    .plural = "risks",
-    .key_prefix = "RISK",
+    REG_NAMES(RN_RISK, "risk", "risks", "RISK"),
     .label = F_RISK_TITLE,
     .summary =
         "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
-    .fields = risk_fields,
-    .nfields = NFIELDS(risk_fields),
+    REG_FIELDS(risk_fields),
     .check = rules_risk,
 };
 const regdef reg_acceptance = {
-    .num = RN_ACCEPTANCE,
-    .name = "acceptance",
-    .plural = "acceptances",
-    .key_prefix = "ACC",
+    REG_NAMES(RN_ACCEPTANCE, "acceptance", "acceptances", "ACC"),
     .label = F_ACCEPTANCE_RATIONALE,
     .summary = "risk acceptances: who accepted what, on which basis, until when",
-    .fields = acceptance_fields,
-    .nfields = NFIELDS(acceptance_fields),
+    REG_FIELDS(acceptance_fields),
     .check = rules_acceptance,
     .flags = REG_SYSTEM,
 };
 const regdef reg_analysis = {
-    .num = RN_ANALYSIS,
-    .name = "analysis",
-    .plural = "analyses",
-    .key_prefix = "QNT",
+    REG_NAMES(RN_ANALYSIS, "analysis", "analyses", "QNT"),
     .label = F_ANALYSIS_SUBJECT,
     .summary =
         "quantified results with their inputs, seed and engine, so every figure can be reproduced",
-    .fields = analysis_fields,
-    .nfields = NFIELDS(analysis_fields),
+    REG_FIELDS(analysis_fields),
     .flags = REG_SYSTEM,
 };
 

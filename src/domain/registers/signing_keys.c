@@ -14,14 +14,10 @@ static const char *const key_purposes[] = { "checkpoint", "witness", NULL };
 static const fielddef signing_key_fields[] = FIELD_TABLE(SIGNING_KEY_FIELDS);
 
 const regdef reg_signing_key = {
-    .num = RN_SIGNING_KEY,
-    .name = "signing_key",
-    .plural = "signing_keys",
-    .key_prefix = "KEY",
+    REG_NAMES(RN_SIGNING_KEY, "signing_key", "signing_keys", "KEY"),
     .label = F_SIGNING_KEY_NAME,
     .summary = "public keys that sign ledger checkpoints, and auditors' keys",
-    .fields = signing_key_fields,
-    .nfields = NFIELDS(signing_key_fields),
+    REG_FIELDS(signing_key_fields),
     .check = rules_signing_key,
 };
 
@@ -91,7 +87,8 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
 
 typedef struct key_list {
     known_key *keys;
-    int n, cap;
+    int n;
+    size_t cap;
 } key_list;
 
 static int collect_key(const record *r, void *ctx)
@@ -101,10 +98,7 @@ static int collect_key(const record *r, void *ctx)
     const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY);
     if (!text || signkey_parse_verifier(text, &vk, NULL))
         return 0;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 8;
-        l->keys = xrealloc(l->keys, sizeof *l->keys * (size_t)l->cap);
-    }
+    XGROW(l->keys, (size_t)l->n, l->cap, 8);
     known_key *k = &l->keys[l->n++];
     memset(k, 0, sizeof *k);
     k->vk = vk;

@@ -9,6 +9,11 @@
 #include "risk/qual.h"
 
 #define NFIELDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* A register's identity in its regdef: number, noun, plural, key prefix. */
+#define REG_NAMES(n, noun, plural_, prefix) \
+    .num = (n), .name = (noun), .plural = (plural_), .key_prefix = (prefix)
+/* A register's field table in its regdef. */
+#define REG_FIELDS(table) .fields = (table), .nfields = NFIELDS(table)
 /* A number as the text of a default: TEXT_OF(RISK_MATRIX_MAX) is "5". */
 #define TEXT_OF_(x) #x
 #define TEXT_OF(x) TEXT_OF_(x)

@@ -19,10 +19,7 @@ typedef struct id_set {
 
 static void id_add(id_set *s, int64_t id)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 256;
-        s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
-    }
+    XGROW(s->ids, s->n, s->cap, 256);
     s->ids[s->n++] = id;
 }
 
@@ -45,13 +42,7 @@ static int id_has(const id_set *s, int64_t id)
 
 static void keys_add(arena *a, dash_keys *k, const char *key)
 {
-    if (k->n == k->cap) {
-        k->cap = k->cap ? k->cap * 2 : 16;
-        const char **grown = arena_alloc(a, sizeof *grown * k->cap);
-        if (k->n)
-            memcpy(grown, k->keys, sizeof *grown * k->n);
-        k->keys = grown;
-    }
+    ARENA_GROW(a, k->keys, k->n, k->cap, 16);
     k->keys[k->n++] = arena_strdup(a, key);
 }
 

@@ -7,7 +7,7 @@
 typedef struct collect {
     dom *d;
     dom_backlinks *out;
-    int cap;
+    size_t cap;
 } collect;
 
 static int add_link(const regdef *reg, const fielddef *f, const char *key, void *ctx)
@@ -15,13 +15,7 @@ static int add_link(const regdef *reg, const fielddef *f, const char *key, void 
     collect *c = ctx;
     dom_backlinks *o = c->out;
     arena *a = dom_arena(c->d);
-    if (o->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 16;
-        dom_backlink *grown = arena_alloc(a, sizeof *grown * (size_t)c->cap);
-        if (o->n)
-            memcpy(grown, o->links, sizeof *grown * (size_t)o->n);
-        o->links = grown;
-    }
+    ARENA_GROW(a, o->links, (size_t)o->n, c->cap, 16);
     o->links[o->n++] = (dom_backlink){ reg, f, arena_strdup(a, key), NULL };
     return 0;
 }

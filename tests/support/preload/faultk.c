@@ -174,35 +174,36 @@ static mode_t mode_of(int flags, va_list ap)
     return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
 }
 
+/* open, open64 and openat all end here: on Linux open(p) is
+ * openat(AT_FDCWD, p), and the 64-bit variants are the same calls. */
+static int open_at(int dir, const char *path, int flags, mode_t mode)
+{
+    REAL(openat);
+    FAIL_IF(K_OPEN, path_matches(path));
+    return real(dir, path, flags, mode);
+}
+
+/* The mode is there only when the flags say so. */
+#define MODE_FROM_VARARGS(flags, mode) \
+    va_list ap;                        \
+    va_start(ap, flags);               \
+    mode_t mode = mode_of(flags, ap);  \
+    va_end(ap)
+
 int open(const char *path, int flags, ...)
 {
-    REAL(open);
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = mode_of(flags, ap);
-    va_end(ap);
-    FAIL_IF(K_OPEN, path_matches(path));
-    return real(path, flags, mode);
+    MODE_FROM_VARARGS(flags, mode);
+    return open_at(AT_FDCWD, path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
 {
-    REAL(open64);
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = mode_of(flags, ap);
-    va_end(ap);
-    FAIL_IF(K_OPEN, path_matches(path));
-    return real(path, flags, mode);
+    MODE_FROM_VARARGS(flags, mode);
+    return open_at(AT_FDCWD, path, flags, mode);
 }
 
 int openat(int dir, const char *path, int flags, ...)
 {
-    REAL(openat);
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = mode_of(flags, ap);
-    va_end(ap);
-    FAIL_IF(K_OPEN, path_matches(path));
-    return real(dir, path, flags, mode);
+    MODE_FROM_VARARGS(flags, mode);
+    return open_at(dir, path, flags, mode);
 }
