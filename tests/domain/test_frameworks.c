@@ -20,13 +20,8 @@ static dom *d;
 static int setup(void **state)
 {
     (void)state;
-    isms_err e = { 0 };
-    if (dom_create(tu_repo("frameworks.isms"), &(principal){ .actor = "fw-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
-    tu_add(d, tu_make(d, &reg_person, "name=Dana", "email=dana@x.example", "roles=management-body",
-                      NULL));
-    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example", "roles=control-owner",
-                      NULL));
+    d = tu_create("frameworks.isms", "fw-test");
+    tu_add_people(d); /* PER-1 Dana, management body; PER-2 Omar, risk owner */
     return 0;
 }
 

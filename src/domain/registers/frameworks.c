@@ -29,41 +29,29 @@ static const fielddef soa_fields[] = FIELD_TABLE(SOA_FIELDS);
 static const fielddef applicability_fields[] = FIELD_TABLE(APPLICABILITY_FIELDS);
 
 const regdef reg_framework = {
-    .num = RN_FRAMEWORK,
-    .name = "framework",
-    .plural = "frameworks",
-    .key_prefix = "FW",
+    REG_NAMES(RN_FRAMEWORK, "framework", "frameworks", "FW"),
     .label = F_FRAMEWORK_NAME,
     .summary = "frameworks laid over the control set: ISO/IEC 27001, NIST CSF 2.0 and SP 800-53, "
                "NIS2, DORA, SOC 2, ISO/IEC 42001 built in, and your own",
-    .fields = framework_fields,
-    .nfields = NFIELDS(framework_fields),
+    REG_FIELDS(framework_fields),
     .check = rules_framework,
     .find = framework_find,
 };
 
 const regdef reg_requirement = {
-    .num = RN_REQUIREMENT,
-    .name = "requirement",
-    .plural = "requirements",
-    .key_prefix = "REQ",
+    REG_NAMES(RN_REQUIREMENT, "requirement", "requirements", "REQ"),
     .label = F_REQUIREMENT_TITLE,
     .summary = "a framework's clauses, controls, subcategories and articles (FRAMEWORK:ID)",
-    .fields = requirement_fields,
-    .nfields = NFIELDS(requirement_fields),
+    REG_FIELDS(requirement_fields),
     .check = rules_requirement,
     .find = requirement_find,
 };
 
 const regdef reg_mapping = {
-    .num = RN_MAPPING,
-    .name = "mapping",
-    .plural = "mappings",
-    .key_prefix = "MAP",
+    REG_NAMES(RN_MAPPING, "mapping", "mappings", "MAP"),
     .label = F_MAPPING_RATIONALE,
     .summary = "controls and requirements mapped onto requirements (NIST IR 8477 relationships)",
-    .fields = mapping_fields,
-    .nfields = NFIELDS(mapping_fields),
+    REG_FIELDS(mapping_fields),
     .check = rules_mapping,
 };
 
@@ -78,27 +66,19 @@ static const lifecycle soa_lifecycle = { .field = F_SOA_STATUS,
                                          .superseded = "superseded" };
 
 const regdef reg_soa = {
-    .num = RN_SOA,
-    .name = "soa",
-    .plural = "soas",
-    .key_prefix = "SOA",
+    REG_NAMES(RN_SOA, "soa", "soas", "SOA"),
     .label = F_SOA_TITLE,
     .summary = "Statement of Applicability per framework, versioned, approved by the management "
                "body (isms soa generate)",
-    .fields = soa_fields,
-    .nfields = NFIELDS(soa_fields),
+    REG_FIELDS(soa_fields),
     .lifecycle = &soa_lifecycle,
 };
 
 const regdef reg_applicability = {
-    .num = RN_APPLICABILITY,
-    .name = "applicability",
-    .plural = "applicabilities",
-    .key_prefix = "APL",
+    REG_NAMES(RN_APPLICABILITY, "applicability", "applicabilities", "APL"),
     .label = F_APPLICABILITY_JUSTIFICATION,
     .summary = "one requirement in a Statement of Applicability: applicable or not, and why",
-    .fields = applicability_fields,
-    .nfields = NFIELDS(applicability_fields),
+    REG_FIELDS(applicability_fields),
     .check = rules_applicability,
 };
 

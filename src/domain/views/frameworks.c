@@ -17,23 +17,17 @@ const char *const cov_state_names[] = { "covered", "partial", "gap", "excluded",
 
 /* ---- reading registers into arrays ---- */
 
+/* A growing array of `size`-byte items in the arena. */
 typedef struct vec {
     void *items;
-    int n, cap;
-    size_t size;
+    int n;
+    size_t cap, size;
     arena *a;
 } vec;
 
 static void *vec_push(vec *v)
 {
-    if (v->n == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 64;
-        void *items = arena_alloc(v->a, v->size * (size_t)cap);
-        if (v->n)
-            memcpy(items, v->items, v->size * (size_t)v->n);
-        v->items = items;
-        v->cap = cap;
-    }
+    v->items = arena_grow(v->a, v->items, (size_t)v->n, &v->cap, v->size, 64);
     void *p = (char *)v->items + v->size * (size_t)v->n++;
     memset(p, 0, v->size);
     return p;

@@ -16,38 +16,35 @@ typedef struct soa_ctl {
     const char **treats;
 } soa_ctl;
 
+typedef struct soa_map {
+    int64_t control, target;
+} soa_map;
+
+typedef struct soa_req {
+    int64_t id;
+    const char *key;
+} soa_req;
+
+typedef struct soa_prev { /* the judgement of the version in force */
+    int64_t requirement;
+    int applicable;
+    const char *justification;
+} soa_prev;
+
 typedef struct soa_src {
     arena *a;
     soa_ctl *ctls;
-    int nctls, capctls;
-    int64_t (*maps)[2]; /* control, target */
-    int nmaps, capmaps;
-    int64_t *reqs; /* assessable requirements in force, in order */
-    const char **reqkeys;
-    int nreqs, capreqs;
-    int64_t *prev_req; /* the version in force: requirement, applicable, justification */
-    int *prev_applicable;
-    const char **prev_justification;
-    int nprev, capprev;
+    soa_map *maps;
+    soa_req *reqs; /* assessable requirements in force, in order */
+    soa_prev *prev;
+    int nctls, nmaps, nreqs, nprev;
+    size_t capctls, capmaps, capreqs, capprev;
 } soa_src;
-
-/* Grows *items (of `size` bytes each) to hold one more. */
-static void *grow(arena *a, void *items, int n, int *cap, size_t size)
-{
-    if (n < *cap)
-        return items;
-    int ncap = *cap ? *cap * 2 : 64;
-    void *more = arena_alloc(a, size * (size_t)ncap);
-    if (n)
-        memcpy(more, items, size * (size_t)n);
-    *cap = ncap;
-    return more;
-}
 
 static int take_ctl(const record *r, void *ctx)
 {
     soa_src *s = ctx;
-    s->ctls = grow(s->a, s->ctls, s->nctls, &s->capctls, sizeof *s->ctls);
+    ARENA_GROW(s->a, s->ctls, (size_t)s->nctls, s->capctls, 64);
     const char *status = record_text(r, F_CONTROL_STATUS);
     const value *t = record_cval(r, F_CONTROL_TREATS);
     soa_ctl *c = &s->ctls[s->nctls++];
@@ -67,10 +64,9 @@ static int take_map(const record *r, void *ctx)
     soa_src *s = ctx;
     if (record_cval(r, F_MAPPING_CONTROL)->null)
         return 0;
-    s->maps = grow(s->a, s->maps, s->nmaps, &s->capmaps, sizeof *s->maps);
-    s->maps[s->nmaps][0] = record_int(r, F_MAPPING_CONTROL);
-    s->maps[s->nmaps][1] = record_int(r, F_MAPPING_TARGET);
-    s->nmaps++;
+    ARENA_GROW(s->a, s->maps, (size_t)s->nmaps, s->capmaps, 64);
+    s->maps[s->nmaps++] =
+        (soa_map){ record_int(r, F_MAPPING_CONTROL), record_int(r, F_MAPPING_TARGET) };
     return 0;
 }
 
@@ -79,26 +75,19 @@ static int take_req(const record *r, void *ctx)
     soa_src *s = ctx;
     if (!record_int(r, F_REQUIREMENT_ASSESSABLE) || record_int(r, F_REQUIREMENT_WITHDRAWN))
         return 0;
-    int cap = s->capreqs;
-    s->reqs = grow(s->a, s->reqs, s->nreqs, &s->capreqs, sizeof *s->reqs);
-    s->reqkeys = grow(s->a, s->reqkeys, s->nreqs, &cap, sizeof *s->reqkeys);
-    s->reqs[s->nreqs] = r->id;
-    s->reqkeys[s->nreqs++] = arena_strdup(s->a, r->key);
+    ARENA_GROW(s->a, s->reqs, (size_t)s->nreqs, s->capreqs, 64);
+    s->reqs[s->nreqs++] = (soa_req){ r->id, arena_strdup(s->a, r->key) };
     return 0;
 }
 
 static int take_prev(const record *r, void *ctx)
 {
     soa_src *s = ctx;
-    int cap = s->capprev, cap2 = s->capprev;
-    s->prev_req = grow(s->a, s->prev_req, s->nprev, &s->capprev, sizeof *s->prev_req);
-    s->prev_applicable = grow(s->a, s->prev_applicable, s->nprev, &cap, sizeof(int));
-    s->prev_justification =
-        grow(s->a, s->prev_justification, s->nprev, &cap2, sizeof *s->prev_justification);
-    const char *j = record_text(r, F_APPLICABILITY_JUSTIFICATION);
-    s->prev_req[s->nprev] = record_int(r, F_APPLICABILITY_REQUIREMENT);
-    s->prev_applicable[s->nprev] = (int)record_int(r, F_APPLICABILITY_APPLICABLE);
-    s->prev_justification[s->nprev++] = j ? arena_strdup(s->a, j) : NULL;
+    ARENA_GROW(s->a, s->prev, (size_t)s->nprev, s->capprev, 64);
+    s->prev[s->nprev++] =
+        (soa_prev){ record_int(r, F_APPLICABILITY_REQUIREMENT),
+                    (int)record_int(r, F_APPLICABILITY_APPLICABLE),
+                    arena_strdup(s->a, record_text(r, F_APPLICABILITY_JUSTIFICATION)) };
     return 0;
 }
 
@@ -172,7 +161,8 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
     buf_init(&risks);
     int n = 0, operating = 0, fully = 0;
     for (int m = 0; m < s->nmaps; m++) {
-        const soa_ctl *c = s->maps[m][1] == s->reqs[i] ? ctl_by_id(s, s->maps[m][0]) : NULL;
+        const soa_ctl *c =
+            s->maps[m].target == s->reqs[i].id ? ctl_by_id(s, s->maps[m].control) : NULL;
         if (!c)
             continue;
         add_member(&ctls, c->key);
@@ -186,9 +176,9 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
     int applicable = 1;
     const char *why = NULL;
     for (int p = 0; p < s->nprev; p++)
-        if (s->prev_req[p] == s->reqs[i]) {
-            applicable = s->prev_applicable[p];
-            why = s->prev_justification[p];
+        if (s->prev[p].requirement == s->reqs[i].id) {
+            applicable = s->prev[p].applicable;
+            why = s->prev[p].justification;
         }
     if (!why)
         why =
@@ -198,7 +188,7 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
     int rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_SOA), soa_key, e);
     if (!rc)
         rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_REQUIREMENT),
-                           s->reqkeys[i], e);
+                           s->reqs[i].key, e);
     if (!rc)
         rc = dom_set_value(d, in, field_index(&reg_applicability, F_APPLICABILITY_APPLICABLE),
                            applicable ? "yes" : "no", e);
