@@ -157,6 +157,46 @@ static store_filter by_ref(const regdef *reg, int fid, int64_t id)
 FIND_BY_ID(ctl_info, control_by_id)
 FIND_BY_ID(req_info, requirement_by_id)
 
+/* The mappings of controls, sorted by target: those onto one requirement
+ * are found by bisection, not by a walk over all of them. */
+typedef struct by_target {
+    const map_info **m;
+    int n;
+} by_target;
+
+static int cmp_target(const void *x, const void *y)
+{
+    const map_info *a = *(const map_info *const *)x, *b = *(const map_info *const *)y;
+    return a->target < b->target   ? -1
+           : a->target > b->target ? 1
+                                   : (a->id > b->id) - (a->id < b->id);
+}
+
+static by_target index_targets(const vec *maps, arena *a)
+{
+    by_target t = { arena_alloc(a, sizeof *t.m * (size_t)(maps->n ? maps->n : 1)), 0 };
+    const map_info *m = maps->items;
+    for (int i = 0; i < maps->n; i++)
+        if (m[i].control)
+            t.m[t.n++] = &m[i];
+    qsort(t.m, (size_t)t.n, sizeof *t.m, cmp_target);
+    return t;
+}
+
+/* The first of the mappings onto `target` (t->n when none). */
+static int first_onto(const by_target *t, int64_t target)
+{
+    int lo = 0, hi = t->n;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (t->m[mid]->target < target)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The SoA in force for a framework: the approved version; with `drafts`,
  * else the newest draft. 0 when there is none. */
 typedef struct soa_pick {
@@ -232,6 +272,7 @@ static int contribution(const ctl_info *c, int rel, buf *why)
 typedef struct cov_ctx {
     dom *d;
     vec reqs, ctls, maps, apls;
+    by_target onto;
     strmap codes; /* code -> req_info (to find groups) */
 } cov_ctx;
 
@@ -272,17 +313,15 @@ static void assess(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item 
     buf_init(&why);
     buf_init(&ctls);
     int best = 0, any = 0;
-    const map_info *m = c->maps.items;
-    for (int i = 0; i < c->maps.n; i++) {
-        if (m[i].target != q->id || !m[i].control)
-            continue;
-        const ctl_info *ci = control_by_id(&c->ctls, m[i].control);
+    for (int i = first_onto(&c->onto, q->id); i < c->onto.n && c->onto.m[i]->target == q->id; i++) {
+        const map_info *m = c->onto.m[i];
+        const ctl_info *ci = control_by_id(&c->ctls, m->control);
         if (!ci)
             continue;
         buf_puts(&why, any ? "; " : "");
         buf_printf(&ctls, "%s%s", any ? ", " : "", ci->key);
         any = 1;
-        int got = contribution(ci, m[i].rel < 0 ? 4 : m[i].rel, &why);
+        int got = contribution(ci, m->rel < 0 ? 4 : m->rel, &why);
         best = got > best ? got : best;
     }
     it->state = best == 2 ? COV_COVERED : best == 1 ? COV_PARTIAL : COV_GAP;
@@ -326,6 +365,7 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
     req_info *q = c->reqs.items;
     for (int i = 0; i < c->reqs.n; i++)
         *strmap_slot_for(&c->codes, q[i].code) = &q[i];
+    c->onto = index_targets(&c->maps, a);
     const map_info *m = c->maps.items;
     for (int i = 0; i < c->maps.n; i++)
         out->mapped += m[i].control && requirement_by_id(&c->reqs, m[i].target) != NULL;
@@ -687,18 +727,42 @@ static int drift_retired(drift_ctx *c, isms_err *e)
     return 0;
 }
 
-/* Does applicability p concern control `ctl`: linked to it, or the
- * requirement is mapped from it? */
-static int concerns(const drift_ctx *c, const apl_info *p, int64_t ctl)
+/* Which applicability records concern which control (linked to it, or
+ * their requirement mapped from it): pairs sorted by control, so that
+ * each control's are together. */
+typedef struct concern {
+    int64_t control;
+    int apl; /* index in drift_ctx.apls */
+} concern;
+
+static int cmp_concern(const void *x, const void *y)
 {
-    for (int k = 0; k < p->ncontrols; k++)
-        if (p->controls[k] == ctl)
-            return 1;
-    const map_info *m = c->maps.items;
-    for (int i = 0; i < c->maps.n; i++)
-        if (m[i].control == ctl && m[i].target == p->requirement)
-            return 1;
-    return 0;
+    const concern *a = x, *b = y;
+    if (a->control != b->control)
+        return a->control < b->control ? -1 : 1;
+    return a->apl - b->apl;
+}
+
+static void concern_add(vec *v, int64_t control, int apl)
+{
+    concern *c = vec_push(v);
+    *c = (concern){ control, apl };
+}
+
+static vec concerns(const drift_ctx *c)
+{
+    vec v = { .size = sizeof(concern), .a = dom_arena(c->d) };
+    by_target onto = index_targets(&c->maps, dom_arena(c->d));
+    const apl_info *p = c->apls.items;
+    for (int i = 0; i < c->apls.n; i++) {
+        for (int k = 0; k < p[i].ncontrols; k++)
+            concern_add(&v, p[i].controls[k], i);
+        for (int k = first_onto(&onto, p[i].requirement);
+             k < onto.n && onto.m[k]->target == p[i].requirement; k++)
+            concern_add(&v, onto.m[k]->control, i);
+    }
+    qsort(v.items, (size_t)v.n, sizeof(concern), cmp_concern);
+    return v;
 }
 
 /* What the control's state implies for an SoA's implementation column. */
@@ -712,46 +776,49 @@ static const char *implied(const ctl_info *ci)
     return "planned";
 }
 
-static int drift_control(drift_ctx *c, const ctl_info *ci, isms_err *e)
+/* The drift of one control, over the applicability records that concern
+ * it: cs[0 .. n), each once. */
+static int drift_control(drift_ctx *c, const ctl_info *ci, const concern *cs, int n, isms_err *e)
 {
     arena *a = dom_arena(c->d);
-    const apl_info *p = c->apls.items, *in = NULL, *out = NULL, *impl = NULL;
-    for (int i = 0; i < c->apls.n; i++) {
-        if (!concerns(c, &p[i], ci->id))
-            continue;
-        if (!p[i].applicable) {
-            out = out ? out : &p[i];
+    const apl_info *all = c->apls.items, *in = NULL, *out = NULL, *impl = NULL;
+    const char *ref, *title, *fw;
+    for (int k = 0; k < n; k++) {
+        if (k && cs[k].apl == cs[k - 1].apl)
+            continue; /* linked and mapped both */
+        const apl_info *p = &all[cs[k].apl];
+        if (!p->applicable) {
+            out = out ? out : p;
             continue;
         }
-        in = in ? in : &p[i];
-        const char *ref, *title, *fw;
-        if (strcmp(p[i].implementation, implied(ci))) {
-            int rc = requirement_ref(&c->rx, p[i].requirement, &ref, &title, &fw, e);
+        in = in ? in : p;
+        if (strcmp(p->implementation, implied(ci))) {
+            int rc = requirement_ref(&c->rx, p->requirement, &ref, &title, &fw, e);
             if (rc)
                 return rc;
             drift_add(c, "implementation", ci->key,
-                      arena_printf(a, "%s states %s %s, but %s is %s", p[i].key, ref,
-                                   p[i].implementation, ci->key, ci->status));
+                      arena_printf(a, "%s states %s %s, but %s is %s", p->key, ref,
+                                   p->implementation, ci->key, ci->status));
         }
-        if (impl && strcmp(impl->implementation, p[i].implementation) && impl->soa != p[i].soa)
+        if (impl && strcmp(impl->implementation, p->implementation) && impl->soa != p->soa)
             drift_add(c, "implementation", ci->key,
                       arena_printf(a, "%s states %s, %s states %s, for the same control %s",
-                                   impl->key, impl->implementation, p[i].key, p[i].implementation,
+                                   impl->key, impl->implementation, p->key, p->implementation,
                                    ci->key));
-        impl = impl ? impl : &p[i];
+        impl = impl ? impl : p;
     }
-    if (in && out && in->soa != out->soa) {
-        const char *ref[2], *title, *fw;
-        int rc = requirement_ref(&c->rx, in->requirement, &ref[0], &title, &fw, e);
-        if (!rc)
-            rc = requirement_ref(&c->rx, out->requirement, &ref[1], &title, &fw, e);
-        if (rc)
-            return rc;
-        drift_add(c, "applicability", ci->key,
-                  arena_printf(a, "%s is behind %s, applicable (%s), and %s, excluded (%s: %s)",
-                               ci->key, ref[0], in->key, ref[1], out->key,
-                               out->justification ? out->justification : ""));
-    }
+    if (!in || !out || in->soa == out->soa)
+        return 0;
+    const char *excluded;
+    int rc = requirement_ref(&c->rx, in->requirement, &ref, &title, &fw, e);
+    if (!rc)
+        rc = requirement_ref(&c->rx, out->requirement, &excluded, &title, &fw, e);
+    if (rc)
+        return rc;
+    drift_add(c, "applicability", ci->key,
+              arena_printf(a, "%s is behind %s, applicable (%s), and %s, excluded (%s: %s)",
+                           ci->key, ref, in->key, excluded, out->key,
+                           out->justification ? out->justification : ""));
     return 0;
 }
 
@@ -802,10 +869,17 @@ int dom_drift(dom *d, drift_item **out, int *n, isms_err *e)
         rc = drift_retired(&c, e);
     if (!rc)
         rc = drift_load_soas(&c, e);
-    const ctl_info *ci = c.ctls.items;
-    for (int i = 0; i < c.ctls.n && !rc; i++)
-        if (!ci[i].retired)
-            rc = drift_control(&c, &ci[i], e);
+    vec cv = { 0 };
+    if (!rc)
+        cv = concerns(&c);
+    const concern *cs = cv.items;
+    for (int i = 0, j; i < cv.n && !rc; i = j) {
+        for (j = i; j < cv.n && cs[j].control == cs[i].control; j++)
+            ;
+        const ctl_info *ci = control_by_id(&c.ctls, cs[i].control);
+        if (ci && !ci->retired)
+            rc = drift_control(&c, ci, &cs[i], j - i, e);
+    }
     strmap_reset(&c.rx.fwnames);
     *out = c.items.items;
     *n = c.items.n;
