@@ -18,7 +18,8 @@
 
 typedef struct regsql {
     const regdef *reg;
-    char *select; /* SELECT ... FROM t t */
+    char *select;     /* SELECT ... FROM t t */
+    char *select_ids; /* the same, references without their keys */
     char *insert, *update, *by_key, *by_id;
     char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
 } regsql;
@@ -41,7 +42,8 @@ static int not_a_field(const regdef *reg, const fielddef *f, isms_err *e)
                    f ? f->name : "(none)");
 }
 
-static char *build_select(const regdef *reg)
+/* keys: a reference's key beside its id; without, NULL (store_query.ids_only). */
+static char *build_select(const regdef *reg, int keys)
 {
     buf b;
     buf_init(&b);
@@ -51,8 +53,10 @@ static char *build_select(const regdef *reg)
         if (is_link(f))
             continue;
         buf_printf(&b, ", t.%s", f->name);
-        if (f->type == FT_REF)
+        if (f->type == FT_REF && keys)
             buf_printf(&b, ", (SELECT r.key FROM %s r WHERE r.id = t.%s)", f->target, f->name);
+        else if (f->type == FT_REF)
+            buf_puts(&b, ", NULL");
     }
     buf_printf(&b, " FROM %s t", reg->name);
     return buf_detach(&b);
@@ -151,7 +155,8 @@ static regsql *sql_for(store *s, const regdef *reg)
     regsql *q = xcalloc(1, sizeof *q);
     s->sql[s->nsql++] = q;
     q->reg = reg;
-    q->select = build_select(reg);
+    q->select = build_select(reg, 1);
+    q->select_ids = build_select(reg, 0);
     q->insert = build_insert(reg);
     q->update = build_update(reg);
     q->by_key = printf_sql("%s WHERE t.key = ?", q->select);
@@ -165,6 +170,7 @@ void regsql_free(store *s)
     for (int i = 0; i < s->nsql; i++) {
         regsql *q = s->sql[i];
         free(q->select);
+        free(q->select_ids);
         free(q->insert);
         free(q->update);
         free(q->by_key);
@@ -776,7 +782,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     regsql *sq = sql_for(s, reg);
     buf b;
     buf_init(&b);
-    query_sql(&b, sq->select, reg, q);
+    query_sql(&b, q && q->ids_only ? sq->select_ids : sq->select, reg, q);
     db_stmt *st;
     rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);

@@ -117,6 +117,10 @@ typedef struct store_query {
     int nfilters;
     int64_t limit; /* 0: all */
     int64_t offset;
+    /* store_scan only: references come as ids alone (value.s NULL), which
+     * spares a lookup per reference and row: for views that join in
+     * memory (domain/views/frameworks.c over thousands of mappings). */
+    int ids_only;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during

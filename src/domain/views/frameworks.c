@@ -128,7 +128,10 @@ static int load(dom *d, const regdef *reg, const store_filter *f, int retired_to
                 store_record_fn take, vec *v, size_t size, isms_err *e)
 {
     *v = (vec){ .size = size, .a = dom_arena(d) };
-    store_query q = { .include_retired = retired_too, .filters = f, .nfilters = f ? 1 : 0 };
+    /* The arrays keep ids only: references need not bring their keys. */
+    store_query q = {
+        .include_retired = retired_too, .filters = f, .nfilters = f ? 1 : 0, .ids_only = 1
+    };
     return store_scan(dom_store(d), reg, &q, take, v, e);
 }
 
@@ -340,15 +343,25 @@ static const apl_info *applicability_of(const vec *apls, int64_t requirement)
     return NULL;
 }
 
+/* What coverage of any framework reads: every control and every mapping,
+ * read once for as many frameworks as are asked about. */
+static int coverage_shared(cov_ctx *c, isms_err *e)
+{
+    int rc = load(c->d, &reg_control, NULL, 1, take_control, &c->ctls, sizeof(ctl_info), e);
+    if (!rc)
+        rc = load(c->d, &reg_mapping, NULL, 0, take_mapping, &c->maps, sizeof(map_info), e);
+    if (!rc)
+        c->onto = index_targets(&c->maps, dom_arena(c->d));
+    return rc;
+}
+
+/* What coverage of framework fw reads besides: its requirements, and the
+ * applicability records of its approved SoA. */
 static int coverage_load(cov_ctx *c, int64_t fw, cov_report *out, isms_err *e)
 {
     dom *d = c->d;
     store_filter f = by_ref(&reg_requirement, F_REQUIREMENT_FRAMEWORK, fw);
     int rc = load(d, &reg_requirement, &f, 0, take_requirement, &c->reqs, sizeof(req_info), e);
-    if (!rc)
-        rc = load(d, &reg_control, NULL, 1, take_control, &c->ctls, sizeof(ctl_info), e);
-    if (!rc)
-        rc = load(d, &reg_mapping, NULL, 0, take_mapping, &c->maps, sizeof(map_info), e);
     int64_t soa = 0;
     if (!rc)
         rc = soa_in_force(d, fw, 0, &soa, &out->soa, e);
@@ -365,7 +378,6 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
     req_info *q = c->reqs.items;
     for (int i = 0; i < c->reqs.n; i++)
         *strmap_slot_for(&c->codes, q[i].code) = &q[i];
-    c->onto = index_targets(&c->maps, a);
     const map_info *m = c->maps.items;
     for (int i = 0; i < c->maps.n; i++)
         out->mapped += m[i].control && requirement_by_id(&c->reqs, m[i].target) != NULL;
@@ -382,8 +394,10 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
     }
 }
 
-int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e)
+/* The coverage of the framework `framework` names, from what c shares. */
+static int coverage_of(cov_ctx *c, const char *framework, cov_report *out, isms_err *e)
 {
+    dom *d = c->d;
     *out = (cov_report){ 0 };
     int64_t fw;
     const char *key;
@@ -399,13 +413,21 @@ int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e)
     out->framework = record_text(&fr, F_FRAMEWORK_NAME);
     out->framework_key = fr.key;
     out->title = record_text(&fr, F_FRAMEWORK_TITLE);
-    cov_ctx c = { .d = d };
-    strmap_init(&c.codes);
-    rc = coverage_load(&c, fw, out, e);
+    strmap_init(&c->codes);
+    rc = coverage_load(c, fw, out, e);
     if (!rc)
-        coverage_compute(&c, out);
-    strmap_reset(&c.codes);
+        coverage_compute(c, out);
+    strmap_reset(&c->codes);
     return rc;
+}
+
+int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e)
+{
+    cov_ctx c = { .d = d };
+    int rc = coverage_shared(&c, e);
+    if (rc)
+        return rc;
+    return coverage_of(&c, framework, out, e);
 }
 
 typedef struct fw_keys {
@@ -423,11 +445,14 @@ int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e)
 {
     fw_keys k = { .keys = { .size = sizeof(const char *), .a = dom_arena(d) } };
     store_query q = { 0 };
+    cov_ctx c = { .d = d };
     int rc = store_scan(dom_store(d), &reg_framework, &q, take_framework_key, &k, e);
+    if (!rc)
+        rc = coverage_shared(&c, e);
     *out = arena_alloc(dom_arena(d), sizeof **out * (size_t)(k.keys.n ? k.keys.n : 1));
     *n = 0;
     for (int i = 0; i < k.keys.n && !rc; i++) {
-        rc = dom_coverage(d, ((const char **)k.keys.items)[i], &(*out)[*n], e);
+        rc = coverage_of(&c, ((const char **)k.keys.items)[i], &(*out)[*n], e);
         if (!rc && (*out)[*n].mapped)
             (*n)++;
     }

@@ -110,7 +110,7 @@ static int scan_by(dom *d, const regdef *reg, int fid, int64_t id, store_record_
                    isms_err *e)
 {
     store_filter f = { .field = fid ? field_def(reg, fid) : NULL, .ival = id };
-    store_query q = { .filters = &f, .nfilters = fid ? 1 : 0 };
+    store_query q = { .filters = &f, .nfilters = fid ? 1 : 0, .ids_only = 1 };
     return store_scan(dom_store(d), reg, &q, fn, ctx, e);
 }
 
