@@ -7,6 +7,7 @@
 #include "formats/json.h"
 #include "formats/json_stream.h"
 #include "ledger/ledger.h"
+#include "ledger/nodes.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -464,6 +465,9 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
     rc = dom_txn_begin(d, e);
     if (!rc) {
         rc = fill(d, ctx, e);
+        /* The entries came in as they were; their tree is built here. */
+        if (!rc)
+            rc = ledger_tree_fill(dom_store(d), e);
         if (!rc)
             rc = verify_new(d, source, e);
         rc = dom_txn_end(d, rc, e);

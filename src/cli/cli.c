@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "domain/registers/registers.h"
+#include "formats/json.h"
 #include "domain/views/query.h"
 #include "domain/views/states.h"
 #include "store/store.h"
@@ -18,6 +19,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct command {
     const char *noun, *verb;
@@ -959,12 +961,38 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
     return rc;
 }
 
+/* The exit status says whether the change was saved, whatever fails after
+ * it: once a transaction has committed, a failure to report it is a
+ * warning and the status stays 0. */
+static void warn_saved(const char *what)
+{
+    fprintf(stderr,
+            "isms: warning: %s after the change was saved: it is in the repository and its "
+            "ledger, but this command's output may be incomplete\n",
+            what);
+}
+
+static void die_after_commit(const char *what)
+{
+    if (!store_commits_made())
+        return;
+    warn_saved(what);
+    _exit(0);
+}
+
 int cli_main(int argc, char **argv)
 {
     isms_err e = { 0 };
+    xdie_set_hook(die_after_commit);
+    js_init();
     int rc = cli_run(argc, argv, NULL, stdout, &e);
-    if (fflush(stdout) != 0 && !rc)
+    if (fflush(stdout) != 0 && !rc) {
+        if (store_commits_made()) {
+            warn_saved("the output could not be written");
+            return 0;
+        }
         rc = err_set(&e, E_IO, NULL, "cannot write the output: %m");
+    }
     if (rc) {
         fprintf(stderr, "isms: %s\n", e.msg[0] ? e.msg : err_text(rc));
         return err_exit_status(rc);

@@ -207,8 +207,10 @@ int cmd_ledger_root(cli *c, isms_err *e)
         return rc;
     checkpoint head = { .size = (uint64_t)(size ? size : v.entries) };
     snprintf(head.origin, sizeof head.origin, "%s", v.origin);
-    ledger_view_root(&v, (int64_t)head.size, head.root);
+    rc = ledger_view_root(&v, (int64_t)head.size, head.root, e);
     ledger_view_free(&v);
+    if (rc)
+        return rc;
     if (c->json) {
         json_t *o = json_pack("{s:s, s:I, s:o}", "origin", head.origin, "size",
                               (json_int_t)head.size, "root", hash_json(head.root));

@@ -66,6 +66,22 @@ void buf_append(buf *b, const void *p, size_t n)
 void buf_puts(buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 void buf_putc(buf *b, char c) { buf_append(b, &c, 1); }
 
+/* Without printf: canonical JSON writes a few integers per record, and
+ * verification renders every record. */
+void buf_put_int(buf *b, int64_t v)
+{
+    char digits[24];
+    int n = sizeof digits;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        digits[--n] = '-';
+    buf_append(b, digits + n, sizeof digits - (size_t)n);
+}
+
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct buf {
     char *data; /* NULL until the first append; buf_str() never returns NULL */
@@ -34,6 +35,7 @@ void buf_clear(buf *b); /* len = 0, keeps memory and the limit; no longer over *
 void buf_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
+void buf_put_int(buf *b, int64_t v); /* decimal, as printf's %lld */
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* 0, or E_TOO_LARGE when an append went past the limit, naming `what`

@@ -35,7 +35,7 @@ static void strmap_grow(strmap *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slots[i].key)
             continue;
-        size_t j = strmap_hash(m->slots[i].key) & (cap - 1);
+        size_t j = m->slots[i].hash & (cap - 1);
         while (slots[j].key)
             j = (j + 1) & (cap - 1);
         slots[j] = m->slots[i];
@@ -49,14 +49,16 @@ void **strmap_slot_for(strmap *m, const char *key)
 {
     if ((m->len + 1) * 4 >= m->cap * 3)
         strmap_grow(m);
-    size_t j = strmap_hash(key) & (m->cap - 1);
+    uint64_t h = strmap_hash(key);
+    size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
-        if (!strcmp(m->slots[j].key, key))
+        if (m->slots[j].hash == h && !strcmp(m->slots[j].key, key))
             return &m->slots[j].value;
         j = (j + 1) & (m->cap - 1);
     }
     m->slots[j].key = arena_strdup(&m->a, key);
     m->slots[j].value = NULL;
+    m->slots[j].hash = h;
     m->len++;
     return &m->slots[j].value;
 }
@@ -65,9 +67,10 @@ void *strmap_get(const strmap *m, const char *key)
 {
     if (!m->cap)
         return NULL;
-    size_t j = strmap_hash(key) & (m->cap - 1);
+    uint64_t h = strmap_hash(key);
+    size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
-        if (!strcmp(m->slots[j].key, key))
+        if (m->slots[j].hash == h && !strcmp(m->slots[j].key, key))
             return m->slots[j].value;
         j = (j + 1) & (m->cap - 1);
     }

@@ -8,10 +8,12 @@
 #include "core/arena.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct strmap_slot {
     const char *key;
     void *value;
+    uint64_t hash; /* of key: compared before the key (a million keys: verify) */
 } strmap_slot;
 
 typedef struct strmap {

@@ -4,8 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+static void (*die_hook)(const char *what);
+
+void xdie_set_hook(void (*hook)(const char *what)) { die_hook = hook; }
+
 _Noreturn void xdie(const char *what)
 {
+    if (die_hook)
+        die_hook(what);
     fprintf(stderr, "isms: fatal: %s\n", what);
     abort();
 }

@@ -21,6 +21,10 @@ char *xstrdup(const char *s);
  * Returns the array, which may have moved. */
 void *xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
 #define XGROW(arr, n, cap, first) ((arr) = xgrow((arr), (n), &(cap), sizeof *(arr), (first)))
+/* Ends the process after a failure it cannot recover from (out of memory),
+ * first calling the hook a front end set, which may say what the failure
+ * means for the request in flight, or end the process itself. */
 _Noreturn void xdie(const char *what);
+void xdie_set_hook(void (*hook)(const char *what));
 
 #endif

@@ -38,6 +38,8 @@ json_t *record_json(const record *r)
     return o;
 }
 
+void js_init(void) { json_set_alloc_funcs(xmalloc, free); }
+
 char *js_canonical(const json_t *j)
 {
     char *s =
@@ -48,7 +50,241 @@ char *js_canonical(const json_t *j)
     return s;
 }
 
+/* ---- canonical bytes, written directly ----
+ *
+ * The bytes jansson gives for the record's JSON with empties removed
+ * (record_canonical_tree below): members sorted by name as JSON_SORT_KEYS
+ * sorts them (strcmp), no whitespace, strings escaped as jansson escapes
+ * them (", \, and control characters; nothing else, UTF-8 as it is),
+ * integers in decimal. Written straight into a buffer, without a tree of
+ * jansson values per record: `isms verify` renders every record. A string
+ * that is not valid UTF-8 (which isms never stores) falls back to the tree,
+ * whose handling of it is the reference. tests/formats holds the two to
+ * the same bytes. */
+
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0: overlong forms,
+ * surrogates and code points past U+10FFFF are invalid, as in jansson. */
+static int utf8_length(const unsigned char *p)
+{
+    unsigned c = p[0];
+    int n = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+    if (n <= 1)
+        return n;
+    unsigned v = c & (0x7F >> n);
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+        (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/* The letter of a control character's two-character escape, or 0. */
+static char short_escape(unsigned char c)
+{
+    switch (c) {
+    case '\b': return 'b';
+    case '\t': return 't';
+    case '\n': return 'n';
+    case '\f': return 'f';
+    case '\r': return 'r';
+    default: return 0;
+    }
+}
+
+/* Characters that stand for themselves in a JSON string: printable ASCII
+ * but " and \\ (bytes from 0x80 are UTF-8, checked apart). */
+static int plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+/* Appends s as a JSON string; -1 (and b as it was) when s is not UTF-8. */
+static int put_string(buf *b, const char *s)
+{
+    size_t start = b->len;
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    buf_putc(b, '"');
+    for (;; p++) {
+        while (plain(*p))
+            p++;
+        if (!*p)
+            break;
+        if (*p >= 0x80) {
+            int n = utf8_length(p);
+            if (!n) {
+                b->len = start;
+                b->data[start] = 0;
+                return -1;
+            }
+            p += n - 1;
+            continue;
+        }
+        buf_append(b, run, (size_t)(p - run));
+        char letter = short_escape(*p);
+        if (*p == '"' || *p == '\\') {
+            char esc[2] = { '\\', (char)*p };
+            buf_append(b, esc, 2);
+        } else if (letter) {
+            char esc[2] = { '\\', letter };
+            buf_append(b, esc, 2);
+        } else {
+            buf_printf(b, "\\u%04X", *p);
+        }
+        run = p + 1;
+    }
+    buf_append(b, run, (size_t)(p - run));
+    buf_putc(b, '"');
+    return 0;
+}
+
+/* A register's member names (its fields and the five of every record) in
+ * canonical order, worked out once per register and thread. */
+enum {
+    MEMBER_KEY = -1,
+    MEMBER_VERSION = -2,
+    MEMBER_CREATED = -3,
+    MEMBER_UPDATED = -4,
+    MEMBER_RETIRED = -5,
+    MAX_MEMBERS = 128,
+    MAX_CACHED = 32
+};
+
+typedef struct member_order {
+    const regdef *reg;
+    int n;
+    int member[MAX_MEMBERS]; /* field index, or MEMBER_* */
+} member_order;
+
+static const char *member_name(const regdef *reg, int m)
+{
+    static const char *const fixed[] = { "key", "version", "created_at", "updated_at",
+                                         "retired_at" };
+    return m >= 0 ? reg->fields[m].name : fixed[-m - 1];
+}
+
+static const member_order *order_of(const regdef *reg)
+{
+    static _Thread_local member_order cache[MAX_CACHED];
+    static _Thread_local int cached;
+    for (int i = 0; i < cached; i++)
+        if (cache[i].reg == reg)
+            return &cache[i];
+    if (cached == MAX_CACHED || reg->nfields + 5 > MAX_MEMBERS)
+        return NULL;
+    member_order *o = &cache[cached];
+    o->reg = reg;
+    o->n = 0;
+    for (int m = -5; m < reg->nfields; m++) {
+        /* insertion sort: a few dozen names, once */
+        int at = o->n++;
+        while (at > 0 && strcmp(member_name(reg, o->member[at - 1]), member_name(reg, m)) > 0) {
+            o->member[at] = o->member[at - 1];
+            at--;
+        }
+        if (at > 0 && !strcmp(member_name(reg, o->member[at - 1]), member_name(reg, m)))
+            return NULL; /* a field named like a record member: the tree decides */
+        o->member[at] = m;
+    }
+    cached++;
+    return o;
+}
+
+/* Appends ,"name": or "name": (names are identifiers: nothing to escape). */
+static void put_name(buf *b, const char *name, int *first)
+{
+    char head[80];
+    size_t n = strlen(name);
+    if (n + 4 > sizeof head) {
+        buf_puts(b, *first ? "\"" : ",\"");
+        buf_puts(b, name);
+        buf_puts(b, "\":");
+    } else {
+        size_t at = 0;
+        if (!*first)
+            head[at++] = ',';
+        head[at++] = '"';
+        memcpy(head + at, name, n);
+        at += n;
+        head[at++] = '"';
+        head[at++] = ':';
+        buf_append(b, head, at);
+    }
+    *first = 0;
+}
+
+static int put_member(buf *b, const record *r, int m, int *first)
+{
+    const char *name = member_name(r->reg, m);
+    const char *text = NULL;
+    switch (m) {
+    case MEMBER_KEY: text = r->key ? r->key : ""; break;
+    case MEMBER_VERSION:
+        put_name(b, name, first);
+        buf_put_int(b, r->version);
+        return 0;
+    case MEMBER_CREATED: text = r->created_at; break;
+    case MEMBER_UPDATED: text = r->updated_at; break;
+    case MEMBER_RETIRED: text = r->retired_at; break;
+    default: break;
+    }
+    if (m < 0) {
+        if (!text)
+            return 0;
+        put_name(b, name, first);
+        return put_string(b, text);
+    }
+    const fielddef *f = &r->reg->fields[m];
+    const value *v = &r->v[m];
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET) {
+        if (!v->n)
+            return 0;
+        put_name(b, name, first);
+        buf_putc(b, '[');
+        for (int k = 0; k < v->n; k++) {
+            if (k)
+                buf_putc(b, ',');
+            if (put_string(b, v->keys[k]))
+                return -1;
+        }
+        buf_putc(b, ']');
+        return 0;
+    }
+    if (v->null)
+        return 0;
+    put_name(b, name, first);
+    switch (f->type) {
+    case FT_INT:
+    case FT_MONEY: buf_put_int(b, v->i); return 0;
+    case FT_BOOL: buf_puts(b, v->i ? "true" : "false"); return 0;
+    default: return put_string(b, v->s ? v->s : "");
+    }
+}
+
+static char *record_canonical_tree(const record *r);
+
 char *record_canonical(const record *r)
+{
+    const member_order *o = order_of(r->reg);
+    if (!o)
+        return record_canonical_tree(r);
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '{');
+    int first = 1;
+    for (int i = 0; i < o->n; i++)
+        if (put_member(&b, r, o->member[i], &first)) {
+            buf_reset(&b);
+            return record_canonical_tree(r);
+        }
+    buf_putc(&b, '}');
+    return buf_detach(&b);
+}
+
+char *record_canonical_jansson(const record *r) { return record_canonical_tree(r); }
+
+/* The reference: jansson's bytes for the record's JSON without empties. */
+static char *record_canonical_tree(const record *r)
 {
     json_t *o = record_json(r);
     const char *name;
@@ -67,16 +303,9 @@ char *record_canonical(const record *r)
 int js_quote(buf *b, const char *s)
 {
     /* The bytes may come from a database someone edited: NULL and text
-     * that is not UTF-8 are refused here, never passed on to jansson. */
-    if (!s || !utf8_valid(s, strlen(s)))
+     * that is not UTF-8 are refused here, never written. */
+    if (!s || put_string(b, s))
         return E_INVALID;
-    json_t *j = json_string(s);
-    char *q = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!q)
-        return E_INVALID;
-    buf_puts(b, q);
-    free(q);
     return 0;
 }
 

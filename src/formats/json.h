@@ -24,7 +24,16 @@ json_t *record_json(const record *r);
 json_t *field_json(const fielddef *f, const value *v);
 /* malloc'd canonical bytes. */
 char *record_canonical(const record *r);
+/* The same bytes through a tree of jansson values: the reference the
+ * direct writer above is tested against (and falls back to for text that
+ * is not UTF-8). */
+char *record_canonical_jansson(const record *r);
 /* Canonical bytes of any JSON value (malloc'd). */
+/* Jansson's allocations go through xmalloc: out of memory ends the
+ * process, as everywhere else, rather than leaving a value out of an object
+ * (json_object_set_new drops a NULL silently, and a record's canonical bytes
+ * would lose a field). Call once before any JSON is built. */
+void js_init(void);
 char *js_canonical(const json_t *j);
 
 /* Appends s as a JSON string literal: 0, or E_INVALID (nothing appended)

@@ -1,12 +1,14 @@
 #include "ledger/ledger.h"
+#include "core/sha256.h"
 #include "core/text.h"
 #include "formats/json.h"
+#include "ledger/nodes.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-void sha256_raw(const void *p, size_t n, unsigned char out[32]) { crypto_hash_sha256(out, p, n); }
+void sha256_raw(const void *p, size_t n, unsigned char out[32]) { sha256(p, n, out); }
 
 void sha256_hex(const void *p, size_t n, char hex[65])
 {
@@ -18,7 +20,12 @@ void sha256_hex(const void *p, size_t n, char hex[65])
 /* One member: ,"name": and the quoted text. Errors name the column. */
 static int member(buf *b, const char *name, const char *text, const ledger_row *r, isms_err *e)
 {
-    buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", name);
+    /* Written piece by piece, not printf: verify hashes every entry. */
+    if (b->len > 1)
+        buf_putc(b, ',');
+    buf_putc(b, '"');
+    buf_puts(b, name);
+    buf_puts(b, "\":");
     if (!js_quote(b, text))
         return 0;
     const char *column = strcmp(name, "prev") ? name : "prev_hash";
@@ -50,7 +57,8 @@ int ledger_entry_bytes(const ledger_row *r, buf *b, isms_err *e)
     if (!rc)
         rc = member(b, "prev", r->prev_hash, r, e);
     if (!rc) {
-        buf_printf(b, ",\"seq\":%lld", (long long)r->seq);
+        buf_puts(b, ",\"seq\":");
+        buf_put_int(b, r->seq);
         rc = member(b, "ts", r->ts, r, e);
     }
     buf_putc(b, '}');
@@ -97,6 +105,8 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
     r.hash = hash;
     if (!rc)
         rc = store_ledger_insert(s, &r, e);
+    if (!rc)
+        rc = ledger_tree_grow(s, r.seq, r.hash, r.prev_hash, e);
     if (!rc && seq_out)
         *seq_out = r.seq;
     arena_free(&a);

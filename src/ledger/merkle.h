@@ -11,10 +11,13 @@
  *   MTH({})  = SHA-256("")
  *   MTH(D[n]) splits D at k, the largest power of two below n.
  *
- * Everything here is pure: arrays of 32-byte entry hashes in, hashes and
- * proofs out. Building the head of n entries is O(n) hashes with O(log n)
- * memory; a proof is O(n) to build and O(log n) to check. Leaf indexes
- * count from 0, so ledger entry #seq is leaf seq - 1. */
+ * Everything here is pure: entry hashes in, hashes and proofs out.
+ * Building the head of n entries is O(n) hashes with O(log n) memory. A
+ * proof, or a head, takes O(log n) heads of perfect subtrees (a "source",
+ * below): built from an array of entries in memory that is one pass over
+ * the tree, O(n); read from the nodes the ledger keeps as it grows
+ * (ledger/tree.h) it is O(log n) reads. Checking a proof is O(log n).
+ * Leaf indexes count from 0, so ledger entry #seq is leaf seq - 1. */
 #ifndef ISMS_LEDGER_MERKLE_H
 #define ISMS_LEDGER_MERKLE_H
 
@@ -39,14 +42,20 @@ typedef struct merkle_proof {
 void merkle_leaf_hash(const merkle_hash entry, merkle_hash out);
 void merkle_node_hash(const merkle_hash left, const merkle_hash right, merkle_hash out);
 
+/* A perfect subtree's head, as the builder completes it: level >= 1, the
+ * subtree of leaves [index * 2^level, (index + 1) * 2^level). */
+typedef void (*merkle_node_fn)(void *ctx, int level, uint64_t index, const merkle_hash head);
+
 /* A tree grown one entry at a time (a compact range): the roots of the
  * perfect subtrees that make up the leaves so far, largest first. Gives
- * the head at every size on the way, which is how one pass over a ledger
- * checks many checkpoints. */
+ * the head at every size on the way, and every node as it is completed
+ * (on_node, set after init; may stay NULL). */
 typedef struct merkle_builder {
     uint64_t size;
     int depth;
     merkle_hash stack[64];
+    merkle_node_fn on_node;
+    void *ctx;
 } merkle_builder;
 
 void merkle_builder_init(merkle_builder *b);
@@ -56,6 +65,34 @@ void merkle_builder_root(const merkle_builder *b, merkle_hash out);
 
 /* The tree head (root) of entries[0..n). */
 void merkle_root(const merkle_hash *entries, uint64_t n, merkle_hash out);
+
+/* Where proofs and heads get the heads of perfect subtrees: node(ctx,
+ * level, index, out) gives the head of leaves [index * 2^level, (index +
+ * 1) * 2^level) (level 0: the leaf hash of entry index), or an error.
+ * Which nodes a head or a proof needs follows from the sizes alone, so a
+ * source that reads them from a database may be told the whole list
+ * first (prefetch, may be NULL: at most MERKLE_MAX_NODES), and read them
+ * in one query instead of one each. */
+enum { MERKLE_MAX_NODES = 3 * 64 };
+
+typedef struct merkle_node_ref {
+    int level;
+    uint64_t index;
+} merkle_node_ref;
+
+typedef struct merkle_source {
+    int (*node)(void *ctx, int level, uint64_t index, merkle_hash out, isms_err *e);
+    int (*prefetch)(void *ctx, const merkle_node_ref *refs, int n, isms_err *e);
+    void *ctx;
+} merkle_source;
+
+/* The tree head of the first n leaves, and the proofs below, from a
+ * source: O(log n) nodes each. */
+int merkle_source_root(const merkle_source *src, uint64_t n, merkle_hash out, isms_err *e);
+int merkle_source_inclusion(const merkle_source *src, uint64_t n, uint64_t index, merkle_proof *out,
+                            isms_err *e);
+int merkle_source_consistency(const merkle_source *src, uint64_t n2, uint64_t n1, merkle_proof *out,
+                              isms_err *e);
 
 /* The inclusion proof of leaf `index` in the tree of entries[0..n)
  * (RFC 9162 2.1.3.1). E_INVALID when index >= n. */

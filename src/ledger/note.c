@@ -29,6 +29,13 @@ void ckpt_body(const checkpoint *c, buf *out)
     char root[45];
     ckpt_hash_b64(c->root, root);
     buf_printf(out, "%s\n%llu\n%s\n", c->origin, (unsigned long long)c->size, root);
+    if (c->schema_version) {
+        char hash[45];
+        ckpt_hash_b64(c->schema_hash, hash);
+        buf_printf(out, "schema %d %s\n", c->schema_version, hash);
+    }
+    if (c->issued_at[0])
+        buf_printf(out, "issued %s %s\n", c->issued_at, c->issued_by);
 }
 
 void ckpt_sig_line(const ckpt_sig *s, buf *out)
@@ -88,6 +95,55 @@ static int parse_size(const char *s, uint64_t *out, isms_err *e)
     return 0;
 }
 
+/* "schema <version> <hash>", exactly as ckpt_body writes it. */
+static int parse_schema_line(const char *s, checkpoint *c, int line, isms_err *e)
+{
+    const char *v = s + strlen("schema ");
+    size_t digits = strspn(v, "0123456789");
+    const char *hash = v + digits + 1;
+    if (!digits || digits > 9 || v[0] == '0' || v[digits] != ' ' ||
+        ckpt_hash_parse(hash, c->schema_hash, NULL) || strlen(hash) != 44)
+        return bad_line(e, line, "a schema line reads \"schema VERSION HASH\"");
+    c->schema_version = atoi(v);
+    return 0;
+}
+
+/* "issued <time> <actor>": the actor is the rest of the line. */
+static int parse_issued_line(const char *s, checkpoint *c, int line, isms_err *e)
+{
+    const char *time = s + strlen("issued ");
+    const char *sp = strchr(time, ' ');
+    size_t n = sp ? (size_t)(sp - time) : 0;
+    if (!n || n > CKPT_TIME_MAX || !sp[1] || strlen(sp + 1) > CKPT_ACTOR_MAX)
+        return bad_line(e, line, "an issued line reads \"issued TIME ACTOR\"");
+    memcpy(c->issued_at, time, n);
+    c->issued_at[n] = 0;
+    snprintf(c->issued_by, sizeof c->issued_by, "%s", sp + 1);
+    return text_check("issued", c->issued_by, 0, CKPT_ACTOR_MAX, e);
+}
+
+/* The lines after the root: each known kind at most once, in order. */
+static int parse_extensions(const char *p, const char *end, checkpoint *c, isms_err *e)
+{
+    char line[CKPT_ORIGIN_MAX + CKPT_ACTOR_MAX];
+    for (int n = 4; p != end; n++) {
+        int rc = take_line(&p, end, line, sizeof line, n, e);
+        if (rc)
+            return rc;
+        if (!strncmp(line, "schema ", 7) && !c->schema_version && !c->issued_at[0])
+            rc = parse_schema_line(line, c, n, e);
+        else if (!strncmp(line, "issued ", 7) && !c->issued_at[0])
+            rc = parse_issued_line(line, c, n, e);
+        else
+            rc = bad_line(e, n,
+                          "after the root an isms checkpoint has only a schema line and an "
+                          "issued line, once each");
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int parse_body(const char *p, const char *end, checkpoint *c, isms_err *e)
 {
     char line[CKPT_ORIGIN_MAX + 1];
@@ -102,9 +158,9 @@ static int parse_body(const char *p, const char *end, checkpoint *c, isms_err *e
         rc = take_line(&p, end, line, sizeof line, 3, e);
     if (!rc && ckpt_hash_parse(line, c->root, NULL))
         rc = bad_line(e, 3, "the root must be the base64 of a 32-byte hash");
-    if (!rc && p != end)
-        rc = bad_line(e, 4, "isms checkpoints have exactly three lines before the blank line");
-    return rc;
+    if (rc)
+        return rc;
+    return parse_extensions(p, end, c, e);
 }
 
 int ckpt_sig_parse(const char *line, size_t n, ckpt_sig *out, isms_err *e)

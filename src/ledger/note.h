@@ -5,11 +5,19 @@
  *     isms/<repository id>                    origin: which ledger
  *     <size>                                  entries covered, decimal
  *     <root>                                  tree head, base64 (merkle.h)
+ *     schema <version> <hash>                 optional: the schema vouched for
+ *     issued <time> <actor>                   optional: when and by whom
  *                                             blank line
  *     — <key name> <base64(key id || sig)>    one line per signature
  *
- * The note's text is the three lines, each ending in a newline; every
- * signature is Ed25519 over exactly those bytes. A signature line starts
+ * The note's text is those lines, each ending in a newline; every
+ * signature is Ed25519 over exactly those bytes. The two extension lines
+ * (C2SP allows lines after the root) bind what the ledger alone does not:
+ * the schema the repository had (its migration version and the base64
+ * SHA-256 of the schema isms's migrations make at that version, so a
+ * trigger planted before signing cannot be vouched for) and the time and
+ * actor the checkpoint's row records. Notes without them, as isms wrote
+ * before, still read and verify. A signature line starts
  * with an em dash (U+2014) and a space, then the signer's key name, a
  * space, and the base64 of the 4-byte key id (signkey.h, big-endian)
  * followed by the 64-byte signature. The repository's key signs first;
@@ -26,7 +34,14 @@
 
 #include <stdint.h>
 
-enum { CKPT_ORIGIN_MAX = 256, CKPT_MAX_SIGS = 32, CKPT_SIG_MAX = 128, CKPT_TEXT_MAX = 16384 };
+enum {
+    CKPT_ORIGIN_MAX = 256,
+    CKPT_MAX_SIGS = 32,
+    CKPT_SIG_MAX = 128,
+    CKPT_TEXT_MAX = 16384,
+    CKPT_TIME_MAX = 40,
+    CKPT_ACTOR_MAX = 320
+};
 
 #define CKPT_ORIGIN_PREFIX "isms/"
 
@@ -41,11 +56,15 @@ typedef struct checkpoint {
     char origin[CKPT_ORIGIN_MAX + 1];
     uint64_t size;
     merkle_hash root;
+    int schema_version; /* 0: the note has no schema line */
+    merkle_hash schema_hash;
+    char issued_at[CKPT_TIME_MAX + 1]; /* "": the note has no issued line */
+    char issued_by[CKPT_ACTOR_MAX + 1];
     int nsigs;
     ckpt_sig sigs[CKPT_MAX_SIGS];
 } checkpoint;
 
-/* The signed text (three lines) / the whole note with its signatures. */
+/* The signed text (three to five lines) / the whole note with its signatures. */
 void ckpt_body(const checkpoint *c, buf *out);
 void ckpt_format(const checkpoint *c, buf *out);
 /* A hash (a root, a proof element) as base64 into out[45], and back. */

@@ -1,8 +1,11 @@
-/* checkpoints.c: the ledger's hashes for its Merkle tree, and the table of
- * issued checkpoints (migrations/0002_checkpoints.sql). */
+/* checkpoints.c: the ledger's hashes for its Merkle tree, the tree's
+ * stored nodes (migrations/0006_ledger_tree.sql), and the table of issued
+ * checkpoints (migrations/0002_checkpoints.sql). */
 #include "store/store_internal.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e)
 {
@@ -15,6 +18,144 @@ int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, is
     db_many_rows(st);
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
+/* A hash column into hash[65]; E_TAMPERED when it is not 64 characters. */
+static int take_hex(db_stmt *st, int col, char hash[65], const char *what, int64_t seq, isms_err *e)
+{
+    const char *text = db_col_text(st, col);
+    if (!text || strlen(text) != 64)
+        return err_set(e, E_TAMPERED, "hash", "%s #%lld has no valid hash: run isms verify", what,
+                       (long long)seq);
+    memcpy(hash, text, 65);
+    return 0;
+}
+
+int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "SELECT hash FROM ledger WHERE seq = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    rc = db_step(st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
+    if (!rc)
+        rc = take_hex(st, 0, hash, "ledger entry", seq, e);
+    db_done(st);
+    return rc;
+}
+
+int store_keeps_tree(const store *s) { return s->version >= STORE_SCHEMA_LEDGER_TREE; }
+
+int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    db_bind_int(st, 2, level);
+    db_bind_text(st, 3, hash);
+    return db_run(st, e);
+}
+
+int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
+{
+    db_stmt *st;
+    int row,
+        rc = db_prep(s->db, "SELECT hash FROM ledger_node WHERE seq = ? AND level = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, seq);
+    db_bind_int(st, 2, level);
+    rc = db_step(st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "ledger_node",
+                     "the ledger's tree has no node of level %d "
+                     "ending at entry #%lld: run isms verify",
+                     level, (long long)seq);
+    if (!rc)
+        rc = take_hex(st, 0, hash, "the tree node ending at entry", seq, e);
+    db_done(st);
+    return rc;
+}
+
+/* "SELECT ... WHERE seq IN (?, ..., ?)" with STORE_TREE_BATCH places:
+ * one text, so one prepared statement, whatever the batch holds. */
+static const char *batch_sql(int nodes, char *sql, size_t size)
+{
+    snprintf(sql, size, "%s",
+             nodes ? "SELECT seq, level, hash FROM ledger_node WHERE seq IN ("
+                   : "SELECT seq, 0, hash FROM ledger WHERE seq IN (");
+    for (int i = 0; i < STORE_TREE_BATCH; i++)
+        strncat(sql, i ? ", ?" : "?", size - strlen(sql) - 1);
+    strncat(sql, ")", size - strlen(sql) - 1);
+    return sql;
+}
+
+/* One query for up to STORE_TREE_BATCH of the wanted (level 0 or not). */
+static int get_batch(store *s, int nodes, const int64_t *seq, const int *level, int n,
+                     char (*hash)[65], int *next, isms_err *e)
+{
+    int take[STORE_TREE_BATCH], k = 0;
+    for (; *next < n && k < STORE_TREE_BATCH; ++*next)
+        if ((level[*next] > 0) == nodes)
+            take[k++] = *next;
+    if (!k)
+        return 0;
+    char sql[512];
+    db_stmt *st;
+    int row, rc = db_prep(s->db, batch_sql(nodes, sql, sizeof sql), &st, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < STORE_TREE_BATCH; i++)
+        db_bind_int(st, i + 1, i < k ? seq[take[i]] : 0); /* no entry has seq 0 */
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        int64_t got = db_col_int(st, 0);
+        int lv = (int)db_col_int(st, 1);
+        const char *text = db_col_text(st, 2);
+        for (int i = 0; i < k; i++)
+            if (seq[take[i]] == got && level[take[i]] == lv && text && strlen(text) == 64)
+                memcpy(hash[take[i]], text, 65);
+    }
+    db_done(st);
+    return rc;
+}
+
+int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, char (*hash)[65],
+                        isms_err *e)
+{
+    for (int i = 0; i < n; i++)
+        hash[i][0] = 0;
+    for (int nodes = 0; nodes < 2; nodes++)
+        for (int next = 0; next < n;) {
+            int rc = get_batch(s, nodes, seq, level, n, hash, &next, e);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
+int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db,
+                          "SELECT seq, level, hash FROM ledger_node WHERE seq > ? AND seq <= ? "
+                          "ORDER BY seq, level",
+                          &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, after);
+    db_bind_int(st, 2, upto);
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), (int)db_col_int(st, 1), db_col_text(st, 2), ctx);
         if (rc)
             break;
     }

@@ -83,6 +83,10 @@ char *db_label(const char *target) { return driver_for(target)->label(target); }
  * on its own, so none runs: the write fails whole and leaves nothing. */
 static int txn_lost(db *d, isms_err *e)
 {
+    if (d->starved)
+        return err_set(e, E_NOMEM, NULL,
+                       "out of memory while reading or writing the repository; nothing of this "
+                       "change was saved");
     if (!d->in_txn || d->drv->txn_state(d) != DB_TXN_NONE)
         return 0;
     return err_set(e, E_STORE, NULL,
@@ -214,6 +218,7 @@ int db_begin(db *d, int write, isms_err *e)
             d->savepoints--;
         return rc;
     }
+    d->starved = 0;
     int rc = d->drv->begin(d, write, e);
     if (!rc)
         d->in_txn = 1;
@@ -230,6 +235,13 @@ static void txn_forget(db *d)
 int db_commit(db *d, isms_err *e)
 {
     char sql[64];
+    if (d->in_txn && d->starved) {
+        /* A value went in or came out as NULL: nothing of it may commit. */
+        if (d->drv->txn_state(d) == DB_TXN_OPEN)
+            d->drv->exec(d, "ROLLBACK", NULL);
+        txn_forget(d);
+        return txn_lost(d, e);
+    }
     if (d->in_txn && d->drv->txn_state(d) != DB_TXN_OPEN) {
         /* Lost (COMMIT would say "no transaction is active" or, on
          * PostgreSQL, turn silently into ROLLBACK) or failed: either way

@@ -55,6 +55,11 @@ typedef struct db_driver {
     /* The database's own consistency checks; problems appended to `out`
      * (a buf *), nothing appended when all is well. NULL: none to run. */
     int (*integrity)(db *d, void *out, isms_err *e);
+    /* Starts those checks beside the caller's own work (SQLite: a thread
+     * with a connection of its own), for `integrity` to wait for and
+     * report. NULL, or a start that cannot be made: `integrity` runs them
+     * itself. */
+    void (*integrity_begin)(db *d);
     /* Removes the repository at `target` (a failed init or import, demo
      * --force): SQLite deletes the file and its -wal/-shm; PostgreSQL drops
      * isms's tables and leaves a database holding anything else alone. */
@@ -78,6 +83,10 @@ struct db {
     int in_txn;
     int savepoints;
     int readonly; /* set by the driver: the repository could be opened for reading only */
+    /* A value could not be bound or read for want of memory (the database
+     * then binds or returns NULL): set by the driver, it fails every later
+     * statement and the commit of the transaction in flight. */
+    int starved;
 };
 
 /* The drivers' message for a unique constraint a change broke: E_CONFLICT,

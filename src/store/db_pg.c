@@ -26,8 +26,8 @@
 #include "store/db.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "store/pq.h" /* libpq, loaded on first use */
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +123,8 @@ static void redact(char *s, const char *secret)
 
 static char *pg_label(const char *target)
 {
+    if (pq_load(NULL))
+        return xstrdup("a PostgreSQL database");
     char *errmsg = NULL;
     PQconninfoOption *opts = PQconninfoParse(target, &errmsg);
     PQfreemem(errmsg); /* may quote parts of the string: never shown */
@@ -333,6 +335,9 @@ static int parse_target(const char *target, char **password, isms_err *e)
 static int pg_connect(const char *target, pg_db **out, isms_err *e)
 {
     *out = NULL;
+    int loaded = pq_load(e);
+    if (loaded)
+        return loaded;
     char *password;
     int prc = parse_target(target, &password, e);
     if (prc)

@@ -130,10 +130,12 @@ static void build_links(regsql *q, const regdef *reg)
             q->link_one[i] = printf_sql("SELECT x.id, x.key FROM %s l JOIN %s x ON x.id = l.%s "
                                         "WHERE l.%s = ? ORDER BY x.id",
                                         lt, f->target, dst, src);
+            /* x.id = l.dst: ordered by the link table's own key, SQLite
+             * needs no sort (by x.id it sorts every record's links). */
             q->link_all[i] =
                 printf_sql("SELECT l.%s, x.id, x.key FROM %s l JOIN %s x ON x.id = l.%s "
-                           "ORDER BY l.%s, x.id",
-                           src, lt, f->target, dst, src);
+                           "ORDER BY l.%s, l.%s",
+                           src, lt, f->target, dst, src, dst);
         } else {
             q->link_one[i] = printf_sql("SELECT 0, l.%s FROM %s l WHERE l.%s = ?", dst, lt, src);
             q->link_all[i] =

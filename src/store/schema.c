@@ -164,6 +164,26 @@ static int compare(store *s, isms_err *e)
     return 0;
 }
 
+int store_schema_expected_text(int version, char **out, isms_err *e)
+{
+    *out = NULL;
+    if (version < 1 || version > store_schema_latest())
+        return err_set(e, E_INVALID, "schema", "isms has no schema version %d (it knows 1 to %d)",
+                       version, store_schema_latest());
+    listing want;
+    int rc = expected_schema(version, &want, e);
+    if (rc)
+        return rc;
+    buf text;
+    buf_init(&text);
+    for (size_t i = 0; i < want.n; i++)
+        buf_printf(&text, "%s\n", want.item[i]);
+    *out = buf_detach(&text);
+    buf_reset(&text);
+    listing_free(&want);
+    return 0;
+}
+
 /* Once per open, and only when asked (by the first write, by verify): the
  * expectation costs a few milliseconds that a read need not pay. */
 int store_schema_check(store *s, const char **diff, isms_err *e)

@@ -136,6 +136,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
             return err_set(e, E_STORE, "repository",
                            "%s has schema version %d, newer than this isms (%d); upgrade isms",
                            name, version, store_schema_latest());
+        s->version = version;
         if (version >= limit)
             return 0;
         if (s->db->readonly)
@@ -164,6 +165,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         if (rc)
             goto fail;
     }
+    s->version = limit; /* what on_upgrade writes goes to the new tables */
     if (!create && from < limit && s->schema.on_upgrade) {
         rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e);
         if (rc)
@@ -172,6 +174,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
     rc = db_commit(s->db, e);
     if (rc)
         return rc;
+    s->version = limit;
     if (upgraded_from && !create && from < limit)
         *upgraded_from = from;
     return 0;
@@ -225,6 +228,12 @@ int store_integrity(store *s, struct buf *problems, isms_err *e)
     return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
 }
 
+void store_integrity_begin(store *s)
+{
+    if (s->db->drv->integrity_begin)
+        s->db->drv->integrity_begin(s->db);
+}
+
 int store_begin(store *s, int write, isms_err *e)
 {
     /* A write on a schema that is not isms's own would run whatever was
@@ -242,7 +251,18 @@ int store_begin(store *s, int write, isms_err *e)
                        diff);
     return db_begin(s->db, write, e);
 }
-int store_commit(store *s, isms_err *e) { return db_commit(s->db, e); }
+static _Atomic long commits_made;
+
+int store_commit(store *s, isms_err *e)
+{
+    int rc = db_commit(s->db, e);
+    if (!rc)
+        commits_made++;
+    return rc;
+}
+
+long store_commits_made(void) { return commits_made; }
+
 void store_rollback(store *s) { db_rollback(s->db); }
 
 int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e)

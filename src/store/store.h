@@ -59,6 +59,11 @@ int store_create_table(store *s, const regdef *reg, isms_err *e);
  * `problems` (a core/buf.h buf), which stays empty when all is well. */
 struct buf;
 int store_integrity(store *s, struct buf *problems, isms_err *e);
+/* Starts those checks in the background where the backend can (SQLite:
+ * they read the whole file, a third of `isms verify` at a million
+ * records), so that they run beside the caller's own checks on a second
+ * core; store_integrity then waits for them. */
+void store_integrity_begin(store *s);
 
 /* How the repository's schema differs from the one its migrations make
  * (tables, columns, indexes, triggers, rules, views on isms's tables), as
@@ -66,10 +71,17 @@ int store_integrity(store *s, struct buf *problems, isms_err *e);
  * open, on the first write or this call; while it differs every write is
  * refused (E_TAMPERED). */
 int store_schema_check(store *s, const char **diff, isms_err *e);
+/* The schema isms's migrations 1..version make, one item a line ("table
+ * risk", "column risk.title TEXT", ...), in a fixed order and the same on
+ * both backends: what a checkpoint's schema hash covers. Caller frees. */
+int store_schema_expected_text(int version, char **out, isms_err *e);
 
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
+/* How many transactions this process has committed, on any repository: a
+ * front end tells by it whether a failure came after a change was saved. */
+long store_commits_made(void);
 
 /* meta: small named values about the repository (its id, its origin). */
 int store_meta_get(store *s, const char *name, char **out, arena *a,
@@ -170,6 +182,34 @@ int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err 
  * seq order: what the ledger's Merkle tree is built over. */
 typedef int (*store_hash_fn)(int64_t seq, const char *hash, void *ctx);
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e);
+
+/* ---- the ledger's Merkle tree, kept as it grows (0006_ledger_tree.sql) ---- */
+
+/* The schema version that brought the stored tree. */
+enum { STORE_SCHEMA_LEDGER_TREE = 6 };
+
+/* Does the repository's schema have the stored tree? (Not one kept at an
+ * older schema by ISMS_MIGRATE_UNTIL, a test aid.) */
+int store_keeps_tree(const store *s);
+/* One entry's hash (hex); E_NOT_FOUND when there is no entry #seq. */
+int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e);
+/* Node `level` (>= 1) of the tree: the head of the 2^level entries ending
+ * with entry #seq, as 64 hex characters. Get gives E_NOT_FOUND for a node
+ * that is not there. */
+int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e);
+int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e);
+/* Several nodes at once, a query per STORE_TREE_BATCH of them: the
+ * hashes of (seq[i], level[i]), level 0 meaning entry #seq's own hash;
+ * hash[i] = "" for one that is not there. A proof needs some 40 nodes of
+ * a million-entry tree: on PostgreSQL a round trip each would be most of
+ * its time. */
+enum { STORE_TREE_BATCH = 32 };
+int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, char (*hash)[65],
+                        isms_err *e);
+/* The nodes with after < seq <= upto, in (seq, level) order. */
+typedef int (*store_node_fn)(int64_t seq, int level, const char *hash, void *ctx);
+int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx,
+                    isms_err *e);
 
 /* A checkpoint the repository signed (table checkpoint). */
 typedef struct store_checkpoint {

@@ -10,6 +10,7 @@ struct regsql;
 struct store {
     db *db;
     store_schema schema;
+    int version;         /* the schema version once open */
     struct regsql **sql; /* per-register SQL text, built on first use */
     int nsql;
     char *schema_diff; /* schema.c: how the schema differs from its migrations', or NULL */

@@ -7,6 +7,9 @@
 #include "support/testutil.h"
 #include "domain/engine/dom.h"
 #include "ledger/ledger.h"
+#include "ledger/nodes.h"
+#include "ledger/note.h"
+#include "ledger/signkey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +50,7 @@ static void add_asset(const repo *r, const char *name)
 }
 
 /* Issues a checkpoint into tu_path(file); returns that path. */
-static const char *checkpoint(const repo *r, const char *file)
+static const char *issue_checkpoint(const repo *r, const char *file)
 {
     const char *path = tu_path(file);
     free(tu_isms_ok(r->target, "checkpoint", "--key", r->key, "--out", path));
@@ -162,9 +165,24 @@ static void sql_quoted(buf *b, const char *s)
     buf_putc(b, '\'');
 }
 
+/* Replaces the stored Merkle tree by the one of the ledger as it now is,
+ * as a careful attacker would after changing entries (isms verify
+ * compares the stored tree with the entries). */
+static void regrow_tree(const repo *r)
+{
+    tu_sql(r->target, "DELETE FROM ledger_node");
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_open(r->target, &d, &e) || store_begin(dom_store(d), 1, &e) ||
+        ledger_tree_fill(dom_store(d), &e) || store_commit(dom_store(d), &e))
+        fail_msg("regrowing the tree: %s", e.msg);
+    dom_close(d);
+}
+
 /* Changes `from` to `to` in the data of the entry of `key` with op `op`,
- * and recomputes that entry's hash and every hash after it, so that the
- * chain verifies again. The register row is the caller's business. */
+ * and recomputes that entry's hash and every hash after it, and the
+ * stored tree, so that the chain verifies again. The register row is the
+ * caller's business. */
 static void rewrite_history(const repo *r, const char *key, const char *op, const char *from,
                             const char *to)
 {
@@ -199,6 +217,7 @@ static void rewrite_history(const repo *r, const char *key, const char *op, cons
     tu_sql(r->target, buf_str(&sql));
     buf_reset(&sql);
     free_rows(&rs);
+    regrow_tree(r);
 }
 
 /* ---- the gap, and how checkpoints close it ---- */
@@ -207,7 +226,7 @@ static void checkpoint_verifies_and_is_extended(void **state)
 {
     (void)state;
     repo r = make_repo("plain");
-    const char *cp = checkpoint(&r, "plain.cp");
+    const char *cp = issue_checkpoint(&r, "plain.cp");
     char *text = tu_read_file(cp, NULL), *size = ledger_size(&r);
     char *root = tu_isms_ok(r.target, "ledger", "root");
     /* The checkpoint signs exactly what `isms ledger root` shows. */
@@ -232,13 +251,15 @@ static void truncated_tail_is_caught(void **state)
     (void)state;
     repo r = make_repo("truncated");
     add_asset(&r, "Treasury");
-    const char *cp = checkpoint(&r, "truncated.cp");
+    const char *cp = issue_checkpoint(&r, "truncated.cp");
     /* A careless attacker removes the last entry and what it recorded... */
     tu_sql(r.target, "DELETE FROM ledger WHERE seq = (SELECT MAX(seq) FROM ledger);"
                      "DELETE FROM asset WHERE key = 'AST-2'");
-    verify_fails(&r, NULL, "checkpoint #1", "entry #");
-    /* ...a careful one the repository's own checkpoints as well. */
-    tu_sql(r.target, "DELETE FROM checkpoint");
+    verify_fails(&r, NULL, "removed", "checkpoint #1");
+    /* ...a careful one the repository's own checkpoints as well, and the
+     * tree nodes that covered the entry. */
+    tu_sql(r.target, "DELETE FROM checkpoint;"
+                     "DELETE FROM ledger_node WHERE seq > (SELECT MAX(seq) FROM ledger)");
     verify_passes(&r, NULL, NULL);
     verify_fails(&r, cp, "fewer than", "removed");
     drop_repo(&r);
@@ -248,7 +269,7 @@ static void rewritten_history_is_caught(void **state)
 {
     (void)state;
     repo r = make_repo("rewritten");
-    const char *cp = checkpoint(&r, "rewritten.cp");
+    const char *cp = issue_checkpoint(&r, "rewritten.cp");
     add_asset(&r, "Treasury");
     /* Someone renames Dana to Eve from the start, recomputing the chain. */
     rewrite_history(&r, "PER-1", "add", "\"name\":\"Dana\"", "\"name\":\"Eve\"");
@@ -268,7 +289,7 @@ static void older_backup_restored_is_caught(void **state)
     free(tu_isms_ok(r.target, "export", backup));
     add_asset(&r, "Treasury");
     add_asset(&r, "Trading");
-    const char *cp = checkpoint(&r, "restored.cp");
+    const char *cp = issue_checkpoint(&r, "restored.cp");
     const char *older = tu_repo("restored-older");
     free(tu_isms_ok(NULL, "import", backup, older));
     repo o = { .target = older };
@@ -283,7 +304,7 @@ static void altered_checkpoint_is_caught(void **state)
 {
     (void)state;
     repo r = make_repo("altered");
-    const char *cp = checkpoint(&r, "altered.cp");
+    const char *cp = issue_checkpoint(&r, "altered.cp");
     char *text = tu_read_file(cp, NULL), *size = ledger_size(&r);
     /* Claim one entry fewer: the signature no longer covers it. */
     char line[32];
@@ -319,6 +340,102 @@ static void altered_checkpoint_is_caught(void **state)
     drop_repo(&r);
 }
 
+/* ---- what a note binds beyond the ledger ---- */
+
+typedef void (*note_change)(checkpoint *c);
+
+/* The note at `path`, changed and signed again with the repository's key,
+ * as someone holding the key could: written to `out`. With `line`, the
+ * signature line goes there too. */
+static const char *resigned(const repo *r, const char *path, const char *out, note_change change,
+                            buf *line)
+{
+    size_t n;
+    char *text = tu_read_file(path, &n);
+    checkpoint c;
+    assert_int_equal(ckpt_parse(text, n, &c, NULL), 0);
+    change(&c);
+    c.nsigs = 0;
+    signer_key k;
+    assert_int_equal(signkey_read_file(r->key, &k, NULL), 0);
+    assert_int_equal(ckpt_sign(&c, &k, NULL), 0);
+    signkey_wipe(&k);
+    buf note;
+    buf_init(&note);
+    ckpt_format(&c, &note);
+    const char *file = tu_path(out);
+    tu_write_file(file, buf_str(&note));
+    if (line)
+        ckpt_sig_line(&c.sigs[0], line);
+    buf_reset(&note);
+    free(text);
+    return file;
+}
+
+static void as_older_isms(checkpoint *c)
+{
+    c->schema_version = 0;
+    c->issued_at[0] = 0;
+}
+
+static void older_schema(checkpoint *c) { c->schema_version--; }
+
+static void other_schema_hash(checkpoint *c) { c->schema_hash[0] ^= 1; }
+
+static void sql_set(const repo *r, const char *column, const char *text)
+{
+    buf sql;
+    buf_init(&sql);
+    buf_printf(&sql, "UPDATE checkpoint SET %s = ", column);
+    sql_quoted(&sql, text);
+    tu_sql(r->target, buf_str(&sql));
+    buf_reset(&sql);
+}
+
+static void time_actor_and_schema_are_signed(void **state)
+{
+    (void)state;
+    repo r = make_repo("vouch");
+    const char *cp = issue_checkpoint(&r, "vouch.cp");
+    char *text = tu_read_file(cp, NULL);
+    char *version = tu_sql_value(r.target, "SELECT MAX(version) FROM schema_migration");
+    char *actor = tu_sql_value(r.target, "SELECT actor FROM checkpoint");
+    char *when = tu_sql_value(r.target, "SELECT created_at FROM checkpoint");
+    char want[512];
+    snprintf(want, sizeof want, "\nschema %s ", version);
+    assert_contains(text, want);
+    snprintf(want, sizeof want, "\nissued %s %s\n\n", when, actor);
+    assert_contains(text, want);
+    verify_passes(&r, NULL, "1 checkpoint issued by this repository agrees");
+    /* The row's actor and time are part of what was signed. */
+    sql_set(&r, "actor", "mallory@acme.example");
+    verify_fails(&r, NULL, "checkpoint #1", "does not verify");
+    sql_set(&r, "actor", actor);
+    sql_set(&r, "created_at", "2020-01-01T00:00:00Z");
+    verify_fails(&r, NULL, "checkpoint #1", "does not verify");
+    sql_set(&r, "created_at", when);
+    verify_passes(&r, NULL, "agrees");
+    /* A note as isms wrote before these lines still verifies, as a file
+     * and as a stored row. */
+    buf line;
+    buf_init(&line);
+    const char *old = resigned(&r, cp, "vouch-old.cp", as_older_isms, &line);
+    verify_passes(&r, old, "equals it");
+    sql_set(&r, "signature", buf_str(&line));
+    verify_passes(&r, NULL, "agrees");
+    buf_reset(&line);
+    /* A key holder cannot vouch for a schema isms does not make. */
+    verify_fails(&r, resigned(&r, cp, "vouch-v.cp", older_schema, NULL),
+                 "vouches for schema version", NULL);
+    verify_fails(&r, resigned(&r, cp, "vouch-h.cp", other_schema_hash, NULL),
+                 "not the one isms makes", NULL);
+    free(when);
+    free(actor);
+    free(version);
+    free(text);
+    drop_repo(&r);
+}
+
 /* ---- keys ---- */
 
 static void keys_are_guarded(void **state)
@@ -337,7 +454,7 @@ static void keys_are_guarded(void **state)
     const char *strange[] = { "checkpoint", "--key", stranger, NULL };
     expect(&r, 7, "isms key add", strange);
     /* A retired key signs no more; what it signed while valid still holds. */
-    const char *cp = checkpoint(&r, "keys.cp");
+    const char *cp = issue_checkpoint(&r, "keys.cp");
     free(tu_isms_ok(r.target, "key", "retire", "KEY-1"));
     expect(&r, 7, "retired", sign);
     verify_passes(&r, cp, "(KEY-1): verified");
@@ -363,10 +480,10 @@ static void witness_countersigns_only_extensions(void **state)
     char *auditor_pub =
         tu_isms_ok(NULL, "key", "generate", "--name", "auditor.example", "--out", auditor);
     *strchr(auditor_pub, '\n') = 0;
-    const char *cp1 = checkpoint(&r, "witness-1.cp"), *w1 = tu_path("witness-1.w");
+    const char *cp1 = issue_checkpoint(&r, "witness-1.cp"), *w1 = tu_path("witness-1.w");
     free(tu_isms_ok(r.target, "checkpoint", "cosign", cp1, "--key", auditor, "--out", w1));
     add_asset(&r, "Treasury");
-    const char *cp2 = checkpoint(&r, "witness-2.cp"), *w2 = tu_path("witness-2.w");
+    const char *cp2 = issue_checkpoint(&r, "witness-2.cp"), *w2 = tu_path("witness-2.w");
     free(tu_isms_ok(r.target, "checkpoint", "cosign", cp2, "--key", auditor, "--previous", w1,
                     "--out", w2));
     const char *trusting[] = { "verify", "--checkpoint", w2, "--pubkey", auditor_pub, NULL };
@@ -396,7 +513,7 @@ static void witness_countersigns_only_extensions(void **state)
     rewrite_history(&r, "AST-1", "add", "\"name\":\"Payments\"", "\"name\":\"Nothing\"");
     tu_sql(r.target,
            "UPDATE asset SET name = 'Nothing' WHERE key = 'AST-1'; DELETE FROM checkpoint");
-    const char *forged = checkpoint(&r, "witness-forged.cp");
+    const char *forged = issue_checkpoint(&r, "witness-forged.cp");
     verify_passes(&r, forged, "equals it");
     const char *cosign[] = { "checkpoint", "cosign",     forged, "--key",
                              auditor,      "--previous", w2,     NULL };
@@ -428,7 +545,7 @@ static void inclusion_proof_checks_offline(void **state)
 {
     (void)state;
     repo r = make_repo("proofs");
-    const char *cp = checkpoint(&r, "proofs.cp");
+    const char *cp = issue_checkpoint(&r, "proofs.cp");
     char *seq = tu_sql_value(r.target, "SELECT seq FROM ledger WHERE key = 'AST-1'");
     char *text = tu_isms_ok(r.target, "ledger", "proof", seq);
     const char *proof = tu_path("proofs.proof");
@@ -472,9 +589,9 @@ static void checkpoints_survive_export_and_import(void **state)
 {
     (void)state;
     repo r = make_repo("exported");
-    const char *cp = checkpoint(&r, "exported.cp");
+    const char *cp = issue_checkpoint(&r, "exported.cp");
     add_asset(&r, "Treasury");
-    checkpoint(&r, "exported-2.cp");
+    issue_checkpoint(&r, "exported-2.cp");
     const char *one = tu_path("exported-1.json"), *two = tu_path("exported-2.json");
     free(tu_isms_ok(r.target, "export", one));
     repo copy = { .target = tu_repo("exported-copy") };
@@ -526,6 +643,7 @@ int main(void)
         cmocka_unit_test(witness_countersigns_only_extensions),
         cmocka_unit_test(inclusion_proof_checks_offline),
         cmocka_unit_test(checkpoints_survive_export_and_import),
+        cmocka_unit_test(time_actor_and_schema_are_signed),
         cmocka_unit_test(help_names_the_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

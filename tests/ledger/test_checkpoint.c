@@ -171,6 +171,29 @@ static void checkpoint_round_trip(void **state)
     back.origin[5] = 'f';
     assert_false(ckpt_sig_verify(&back, &back.sigs[1], &w.pub));
     buf_reset(&text);
+    /* The schema and issued lines are signed with the rest, and read back. */
+    c.nsigs = 0;
+    c.schema_version = 6;
+    memset(c.schema_hash, 0xab, sizeof c.schema_hash);
+    snprintf(c.issued_at, sizeof c.issued_at, "2026-12-02T10:00:00Z");
+    snprintf(c.issued_by, sizeof c.issued_by, "Dana Example <dana@x.example>");
+    assert_int_equal(ckpt_sign(&c, &k, NULL), 0);
+    buf_init(&text);
+    ckpt_format(&c, &text);
+    assert_contains(buf_str(&text), "\nschema 6 q6ur");
+    assert_contains(buf_str(&text),
+                    "\nissued 2026-12-02T10:00:00Z Dana Example <dana@x.example>\n\n");
+    assert_int_equal(ckpt_parse(text.data, text.len, &back, NULL), 0);
+    assert_int_equal(back.schema_version, 6);
+    assert_memory_equal(back.schema_hash, c.schema_hash, 32);
+    assert_string_equal(back.issued_by, c.issued_by);
+    assert_true(ckpt_sig_verify(&back, &back.sigs[0], &k.pub));
+    back.issued_by[0] = 'M';
+    assert_false(ckpt_sig_verify(&back, &back.sigs[0], &k.pub));
+    back.issued_by[0] = 'D';
+    back.schema_hash[0] ^= 1;
+    assert_false(ckpt_sig_verify(&back, &back.sigs[0], &k.pub));
+    buf_reset(&text);
     signkey_wipe(&k);
     signkey_wipe(&w);
 }
@@ -204,7 +227,24 @@ static void malformed_checkpoints_are_refused(void **state)
     snprintf(text, sizeof text, "isms/x\n12\nnot-base64\n\n%s", sig);
     refuse(text, "32-byte hash");
     snprintf(text, sizeof text, "isms/x\n12\n%s\nextension\n\n%s", root, sig);
-    refuse(text, "three lines");
+    refuse(text, "only a schema line and an issued line");
+    snprintf(text, sizeof text, "isms/x\n12\n%s\nschema 6 %s\n\n%s", root, root, sig);
+    assert_int_equal(ckpt_parse(text, strlen(text), &c, NULL), 0);
+    assert_int_equal(c.schema_version, 6);
+    snprintf(text, sizeof text, "isms/x\n12\n%s\nschema 0 %s\n\n%s", root, root, sig);
+    refuse(text, "schema VERSION HASH");
+    snprintf(text, sizeof text, "isms/x\n12\n%s\nschema 6 %s x\n\n%s", root, root, sig);
+    refuse(text, "schema VERSION HASH");
+    snprintf(text, sizeof text,
+             "isms/x\n12\n%s\nissued 2026-12-02T10:00:00Z dana@x.example\n"
+             "schema 6 %s\n\n%s",
+             root, root, sig);
+    refuse(text, "once each"); /* in order: schema first */
+    snprintf(text, sizeof text, "isms/x\n12\n%s\nissued 2026-12-02T10:00:00Z\n\n%s", root, sig);
+    refuse(text, "issued TIME ACTOR");
+    snprintf(text, sizeof text, "isms/x\n12\n%s\nschema 6 %s\nschema 6 %s\n\n%s", root, root, root,
+             sig);
+    refuse(text, "once each");
     snprintf(text, sizeof text, "isms/x\n12\n%s\n\n", root);
     refuse(text, "no signature");
     snprintf(text, sizeof text, "isms/x\n12\n%s\n\n- isms AAAA\n", root);

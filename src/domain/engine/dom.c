@@ -6,6 +6,7 @@
 #include "core/xalloc.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
+#include "ledger/nodes.h"
 
 #include <pwd.h>
 #include <stdarg.h>
@@ -18,10 +19,16 @@
 /* Records the schema upgrade in the ledger, inside the upgrade's own
  * transaction: who moved the repository from which version to which; then
  * adds what the new schema's catalogues bring (built-in threats), each
- * with its ledger entry. */
+ * with its ledger entry. A ledger from before the stored Merkle tree gets
+ * its tree first. */
 static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
 {
     dom *d = ctx;
+    if (from < STORE_SCHEMA_LEDGER_TREE && to >= STORE_SCHEMA_LEDGER_TREE) {
+        int rc = ledger_tree_fill(s, e);
+        if (rc)
+            return rc;
+    }
     char data[128];
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
     ledger_change c = { .actor = d->self.actor,

@@ -1,4 +1,4 @@
-/* checkpoint_ops.c: what is done with checkpoints: verifying the ledger
+/* checkpoints.c: what is done with checkpoints: verifying the ledger
  * against them, issuing one, checking one before a witness countersigns. */
 #include "domain/integrity/tree.h"
 #include "domain/engine/dom_internal.h"
@@ -10,37 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- many checkpoints, one pass over the ledger ---- */
+/* ---- the heads at many sizes ---- */
 
-typedef struct sized {
-    int64_t size;
-    int index;
-} sized;
-
-static int by_size(const void *a, const void *b)
+/* roots[i] = the view's tree head at sizes[i] (left alone where the ledger
+ * is shorter or the size is not one): O(log entries) reads each. */
+static int roots_at(const ledger_view *v, const int64_t *sizes, int n, merkle_hash *roots,
+                    isms_err *e)
 {
-    const sized *x = a, *y = b;
-    return (x->size > y->size) - (x->size < y->size);
-}
-
-/* roots[i] = the view's tree head at sizes[i] (left alone where the
- * ledger is shorter): O(entries + n log entries), not O(entries * n). */
-static void roots_at(const ledger_view *v, const int64_t *sizes, int n, merkle_hash *roots)
-{
-    sized *order = xmalloc(sizeof *order * (size_t)(n + 1));
-    for (int i = 0; i < n; i++)
-        order[i] = (sized){ sizes[i], i };
-    qsort(order, (size_t)n, sizeof *order, by_size);
-    merkle_builder b;
-    merkle_builder_init(&b);
-    for (int i = 0; i < n && order[i].size <= v->entries; i++) {
-        if (order[i].size < 0)
+    for (int i = 0; i < n; i++) {
+        if (sizes[i] < 0 || sizes[i] > v->entries)
             continue;
-        while ((int64_t)b.size < order[i].size)
-            merkle_builder_add(&b, v->hashes[b.size]);
-        merkle_builder_root(&b, roots[order[i].index]);
+        int rc = ledger_view_root(v, sizes[i], roots[i], e);
+        if (rc)
+            return rc;
     }
-    free(order);
+    return 0;
 }
 
 /* ---- the repository's own checkpoints ---- */
@@ -52,6 +36,7 @@ typedef struct stored {
     int64_t size;
     merkle_hash root;
     ckpt_sig sig;
+    char issued_at[CKPT_TIME_MAX + 1], actor[CKPT_ACTOR_MAX + 1];
     int unreadable; /* its root or signature line is not what isms wrote */
     int keyless;    /* its signing key record is gone */
 } stored;
@@ -71,14 +56,49 @@ static int take_stored(const store_checkpoint *row, void *ctx)
     snprintf(s->label, sizeof s->label, "checkpoint #%lld (issued %s by %s)", (long long)row->id,
              row->created_at, row->actor);
     s->size = row->size;
+    snprintf(s->issued_at, sizeof s->issued_at, "%s", row->created_at);
+    snprintf(s->actor, sizeof s->actor, "%s", row->actor);
     s->keyless = !row->signed_by;
     s->unreadable = row->size < 1 || ckpt_hash_parse(row->root, s->root, NULL) ||
                     ckpt_sig_parse(row->signature, strlen(row->signature), &s->sig, NULL);
     return 0;
 }
 
-static void judge_stored(const ledger_view *v, stored_list *l, const merkle_hash *roots,
-                         ckpt_problem_fn fn, void *ctx, buf *notes)
+/* Does one of the view's keys sign c as it stands? */
+static int signed_as_is(const ledger_view *v, const checkpoint *c)
+{
+    for (int i = 0; i < v->nkeys; i++)
+        if (ckpt_sig_verify(c, &c->sigs[0], &v->keys[i].vk))
+            return 1;
+    return 0;
+}
+
+/* The note a row stands for. isms signs the schema the ledger is at and
+ * the row's time and actor with the rest; a row of an older isms was
+ * signed without them. If neither form verifies, the row was altered
+ * (its time, its actor, or the schema version the ledger records), and
+ * the full form is judged, so the report names the signature. */
+static int rebuild(dom *d, const ledger_view *own, const stored *s, checkpoint *c, isms_err *e)
+{
+    memset(c, 0, sizeof *c);
+    c->size = (uint64_t)s->size;
+    c->nsigs = 1;
+    c->sigs[0] = s->sig;
+    snprintf(c->origin, sizeof c->origin, "%s", own->origin);
+    memcpy(c->root, s->root, MERKLE_HASH_SIZE);
+    if (signed_as_is(own, c))
+        return 0;
+    int version;
+    int rc = ledger_schema_at(d, s->size, &version, e);
+    if (!rc && version)
+        rc = ckpt_put_schema(version, c, e);
+    snprintf(c->issued_at, sizeof c->issued_at, "%s", s->issued_at);
+    snprintf(c->issued_by, sizeof c->issued_by, "%s", s->actor);
+    return rc;
+}
+
+static int judge_stored(dom *d, const ledger_view *v, stored_list *l, const merkle_hash *roots,
+                        ckpt_problem_fn fn, void *ctx, buf *notes, isms_err *e)
 {
     /* The repository's checkpoints answer to the repository's keys, whatever
      * keys the verifier brought for their files. */
@@ -97,25 +117,64 @@ static void judge_stored(const ledger_view *v, stored_list *l, const merkle_hash
             problems++;
             continue;
         }
-        checkpoint c = { .size = (uint64_t)s->size, .nsigs = 1, .sigs = { s->sig } };
-        snprintf(c.origin, sizeof c.origin, "%s", v->origin);
-        memcpy(c.root, s->root, MERKLE_HASH_SIZE);
+        checkpoint c;
+        int rc = rebuild(d, &own, s, &c, e);
+        if (rc)
+            return rc;
         problems +=
             ckpt_judge(&own, &c, s->size <= v->entries ? roots[i] : NULL, s->label, fn, ctx, NULL);
     }
     if (l->n && !problems && notes)
         buf_printf(notes, "%d checkpoint%s issued by this repository agree%s with its ledger\n",
                    l->n, l->n == 1 ? "" : "s", l->n == 1 ? "s" : "");
+    return 0;
 }
 
-static void judge_files(const ledger_view *v, const ckpt_inputs *in, const merkle_hash *roots,
-                        ckpt_problem_fn fn, void *ctx, buf *notes)
+/* A note's schema line must name the version the ledger is at at its size,
+ * and the hash of the schema isms makes at that version. */
+static int judge_schema(dom *d, const checkpoint *c, const char *label, ckpt_problem_fn fn,
+                        void *ctx, isms_err *e)
+{
+    if (!c->schema_version)
+        return 0;
+    int version;
+    int rc = ledger_schema_at(d, (int64_t)c->size, &version, e);
+    if (rc)
+        return rc;
+    checkpoint want = { 0 };
+    if (version)
+        rc = ckpt_put_schema(version, &want, e);
+    if (rc)
+        return rc;
+    char msg[400];
+    if (version != c->schema_version)
+        snprintf(msg, sizeof msg, "%s vouches for schema version %d; the ledger was at version %d",
+                 label, c->schema_version, version);
+    else if (memcmp(want.schema_hash, c->schema_hash, MERKLE_HASH_SIZE))
+        snprintf(msg, sizeof msg,
+                 "%s vouches for a schema at version %d that is not the one isms makes", label,
+                 version);
+    else
+        return 0;
+    fn(ctx, "checkpoint", msg);
+    return 0;
+}
+
+static int judge_files(dom *d, const ledger_view *v, const ckpt_inputs *in,
+                       const merkle_hash *roots, ckpt_problem_fn fn, void *ctx, buf *notes,
+                       isms_err *e)
 {
     for (int i = 0; in && i < in->nfiles; i++) {
         const checkpoint *c = &in->files[i].c;
-        ckpt_judge(v, c, (int64_t)c->size <= v->entries ? roots[i] : NULL, in->files[i].label, fn,
-                   ctx, notes);
+        int problems = ckpt_judge(v, c, (int64_t)c->size <= v->entries ? roots[i] : NULL,
+                                  in->files[i].label, fn, ctx, notes);
+        if (!problems && (int64_t)c->size <= v->entries) {
+            int rc = judge_schema(d, c, in->files[i].label, fn, ctx, e);
+            if (rc)
+                return rc;
+        }
     }
+    return 0;
 }
 
 int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, void *ctx, buf *notes,
@@ -143,14 +202,16 @@ int dom_verify_checkpoints(dom *d, const ckpt_inputs *in, ckpt_problem_fn fn, vo
         sizes[i] = l.items[i].size;
     for (int i = 0; i < nfiles; i++)
         sizes[l.n + i] = (int64_t)in->files[i].c.size;
-    roots_at(&v, sizes, n, roots);
-    judge_stored(&v, &l, roots, fn, ctx, notes);
-    judge_files(&v, in, roots + l.n, fn, ctx, notes);
+    rc = roots_at(&v, sizes, n, roots, e);
+    if (!rc)
+        rc = judge_stored(d, &v, &l, roots, fn, ctx, notes, e);
+    if (!rc)
+        rc = judge_files(d, &v, in, roots + l.n, fn, ctx, notes, e);
     free(sizes);
     free(roots);
     free(l.items);
     ledger_view_free(&v);
-    return 0;
+    return rc;
 }
 
 /* ---- issuing ---- */
@@ -203,14 +264,13 @@ static int verified(dom *d, isms_err *e)
 
 static int record_checkpoint(dom *d, const checkpoint *c, const known_key *k, isms_err *e)
 {
-    char now[21], root[45];
+    char root[45];
     buf line;
     buf_init(&line);
-    now_timestamp(now);
     ckpt_hash_b64(c->root, root);
     ckpt_sig_line(&c->sigs[c->nsigs - 1], &line);
-    store_checkpoint row = { .created_at = now,
-                             .actor = dom_actor(d),
+    store_checkpoint row = { .created_at = c->issued_at,
+                             .actor = c->issued_by,
                              .size = (int64_t)c->size,
                              .root = root,
                              .signed_by = k->key,
@@ -218,6 +278,24 @@ static int record_checkpoint(dom *d, const checkpoint *c, const known_key *k, is
     int rc = store_checkpoint_insert(dom_store(d), &row, e);
     buf_reset(&line);
     return rc;
+}
+
+/* What the note binds beyond the ledger: the schema (a write has just
+ * checked it is the one isms made) and who issues it when. */
+static int vouch(dom *d, checkpoint *c, isms_err *e)
+{
+    int version;
+    int rc = store_schema_version(dom_store(d), &version, e);
+    if (!rc)
+        rc = ckpt_put_schema(version, c, e);
+    if (rc)
+        return rc;
+    now_timestamp(c->issued_at);
+    const char *actor = dom_actor(d);
+    if (strlen(actor) > CKPT_ACTOR_MAX)
+        return err_set(e, E_INVALID, "actor", "the actor's name is longer than a checkpoint holds");
+    snprintf(c->issued_by, sizeof c->issued_by, "%s", actor);
+    return 0;
 }
 
 static int issue_in_txn(dom *d, const signer_key *k, checkpoint *out, isms_err *e)
@@ -235,9 +313,12 @@ static int issue_in_txn(dom *d, const signer_key *k, checkpoint *out, isms_err *
         memset(out, 0, sizeof *out);
         snprintf(out->origin, sizeof out->origin, "%s", v.origin);
         out->size = (uint64_t)v.entries;
-        ledger_view_root(&v, v.entries, out->root);
-        rc = ckpt_sign(out, k, e);
+        rc = ledger_view_root(&v, v.entries, out->root, e);
     }
+    if (!rc)
+        rc = vouch(d, out, e);
+    if (!rc)
+        rc = ckpt_sign(out, k, e);
     if (!rc)
         rc = record_checkpoint(d, out, rec, e);
     ledger_view_free(&v);
@@ -304,18 +385,19 @@ static int cosign_against(const ledger_view *v, const checkpoint *c, const check
 {
     merkle_hash root;
     int have_root = (int64_t)c->size <= v->entries;
-    if (have_root)
-        ledger_view_root(v, (int64_t)c->size, root);
+    int rc = have_root ? ledger_view_root(v, (int64_t)c->size, root, e) : 0;
+    if (rc)
+        return rc;
     isms_err why = { 0 };
     if (ckpt_judge(v, c, have_root ? root : NULL, "the checkpoint", ckpt_problem_to_err, &why,
                    notes))
         return refuse(e, &why);
     if (!prev)
         return 0;
-    int rc = check_previous(c, prev, witness, e);
+    rc = check_previous(c, prev, witness, e);
     merkle_proof p;
     if (!rc)
-        rc = merkle_consistency_proof((const merkle_hash *)v->hashes, c->size, prev->size, &p, e);
+        rc = ledger_view_path(v, (int64_t)prev->size, (int64_t)c->size, &p, e);
     if (rc)
         return rc;
     return check_extends(c, prev, &p, e);

@@ -1,8 +1,10 @@
-/* checkpoints.c: the ledger's tree over a repository (the view), proofs
- * from it, and judging a checkpoint against it. Issuing, verification and
- * countersigning are in checkpoint_ops.c. */
+/* tree.c: the ledger's tree over a repository (the view), proofs from
+ * it, and judging a checkpoint against it. Issuing, verification and
+ * countersigning are in checkpoints.c. */
 #include "domain/integrity/tree.h"
+#include "core/sha256.h"
 #include "core/xalloc.h"
+#include "ledger/nodes.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -11,32 +13,6 @@
 #include <string.h>
 
 /* ---- the view ---- */
-
-typedef struct hash_reader {
-    ledger_view *v;
-    int64_t cap;
-    isms_err *e;
-} hash_reader;
-
-static int take_hash(int64_t seq, const char *hex, void *ctx)
-{
-    hash_reader *r = ctx;
-    ledger_view *v = r->v;
-    size_t n = 0;
-    if (v->entries == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 1024;
-        v->hashes = xrealloc(v->hashes, sizeof *v->hashes * (size_t)r->cap);
-    }
-    if (seq != v->entries + 1 || !hex || strlen(hex) != 64 ||
-        sodium_hex2bin(v->hashes[v->entries], MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) ||
-        n != MERKLE_HASH_SIZE)
-        return err_set(r->e, E_TAMPERED, "ledger",
-                       "ledger entry #%lld is missing or has no valid "
-                       "hash: run isms verify",
-                       (long long)(v->entries + 1));
-    v->entries++;
-    return 0;
-}
 
 static int read_origin(dom *d, ledger_view *v, isms_err *e)
 {
@@ -52,19 +28,20 @@ static int read_origin(dom *d, ledger_view *v, isms_err *e)
 int ledger_view_load(dom *d, int64_t size, ledger_view *v, isms_err *e)
 {
     memset(v, 0, sizeof *v);
-    hash_reader r = { .v = v, .e = e };
-    int rc = store_begin(dom_store(d), 0, e);
+    v->s = dom_store(d);
+    int rc = store_begin(v->s, 0, e);
     if (rc)
         return rc;
+    char *head;
     rc = read_origin(d, v, e);
     if (!rc)
-        rc = store_ledger_hashes(dom_store(d), size, take_hash, &r, e);
+        rc = store_ledger_head(v->s, &v->entries, &head, dom_arena(d), e);
     if (!rc && size > v->entries)
         rc = err_set(e, E_NOT_FOUND, "size", "the ledger has %lld entries, not %lld",
                      (long long)v->entries, (long long)size);
     if (!rc)
         rc = dom_keys_load(d, &v->keys, &v->nkeys, e);
-    store_rollback(dom_store(d));
+    store_rollback(v->s);
     if (rc)
         ledger_view_free(v);
     return rc;
@@ -90,48 +67,95 @@ int ledger_view_pin(ledger_view *v, const char *public_key, isms_err *e)
 
 void ledger_view_free(ledger_view *v)
 {
-    free(v->hashes);
     free(v->keys);
     memset(v, 0, sizeof *v);
 }
 
-void ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out)
+/* The stored tree, or E_NOT_FOUND for a size the view does not have. */
+static int tree_of(const ledger_view *v, int64_t size, const char *field, ledger_tree_reader *r,
+                   merkle_source *src, isms_err *e)
 {
-    merkle_root((const merkle_hash *)v->hashes, (uint64_t)size, out);
+    if (!v->s || size < 0 || size > v->entries)
+        return err_set(e, E_NOT_FOUND, field, "the ledger has %lld entries: no tree of size %lld",
+                       (long long)v->entries, (long long)size);
+    ledger_tree_source(r, v->s, src);
+    return 0;
+}
+
+int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_err *e)
+{
+    ledger_tree_reader r;
+    merkle_source src;
+    int rc = tree_of(v, size, "size", &r, &src, e);
+    if (rc)
+        return rc;
+    return merkle_source_root(&src, (uint64_t)size, out, e);
+}
+
+int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_proof *out,
+                     isms_err *e)
+{
+    ledger_tree_reader r;
+    merkle_source src;
+    int rc = tree_of(v, size2, "size", &r, &src, e);
+    if (rc)
+        return rc;
+    return merkle_source_consistency(&src, (uint64_t)size2, (uint64_t)size1, out, e);
 }
 
 /* ---- proofs ---- */
 
 /* The common head of a proof of the tree of `size` entries. */
 static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, const char *field,
-                       ledger_proof *out, isms_err *e)
+                       ledger_proof *out, ledger_tree_reader *r, merkle_source *src, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    if (size < 1 || size > v->entries)
-        return err_set(e, E_NOT_FOUND, field, "the ledger has %lld entries: no tree of size %lld",
-                       (long long)v->entries, (long long)size);
+    int rc = tree_of(v, size, field, r, src, e);
+    if (!rc && size < 1)
+        rc = err_set(e, E_NOT_FOUND, field,
+                     "no tree of size %lld: a proof needs at least one "
+                     "entry",
+                     (long long)size);
+    if (rc)
+        return rc;
     out->kind = kind;
     snprintf(out->origin, sizeof out->origin, "%s", v->origin);
     out->size = size;
     return 0;
 }
 
+static int entry_hash(const ledger_view *v, int64_t seq, merkle_hash out, isms_err *e)
+{
+    char hex[65];
+    size_t n = 0;
+    int rc = store_ledger_hash(v->s, seq, hex, e);
+    if (!rc &&
+        (sodium_hex2bin(out, MERKLE_HASH_SIZE, hex, 64, NULL, &n, NULL) || n != MERKLE_HASH_SIZE))
+        rc = err_set(e, E_TAMPERED, "ledger",
+                     "ledger entry #%lld has no valid hash: run isms "
+                     "verify",
+                     (long long)seq);
+    return rc;
+}
+
 int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
                           isms_err *e)
 {
-    int rc = proof_start(v, PROOF_INCLUSION, size, "size", out, e);
+    ledger_tree_reader r;
+    merkle_source src;
+    int rc = proof_start(v, PROOF_INCLUSION, size, "size", out, &r, &src, e);
     if (!rc && (seq < 1 || seq > size))
         rc = err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
                      (long long)seq, (long long)size);
+    if (!rc)
+        rc = entry_hash(v, seq, out->entry, e);
     if (rc)
         return rc;
     out->seq = seq;
-    memcpy(out->entry, v->hashes[seq - 1], MERKLE_HASH_SIZE);
-    /* The root follows from the path: one pass over the tree, not two. */
+    /* The root follows from the path: no second walk up the tree. */
     merkle_hash leaf;
     merkle_leaf_hash(out->entry, leaf);
-    rc = merkle_inclusion_proof((const merkle_hash *)v->hashes, (uint64_t)size, (uint64_t)seq - 1,
-                                &out->path, e);
+    rc = merkle_source_inclusion(&src, (uint64_t)size, (uint64_t)seq - 1, &out->path, e);
     if (rc)
         return rc;
     return merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h, out->path.n,
@@ -141,27 +165,30 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e)
 {
-    int rc = proof_start(v, PROOF_CONSISTENCY, size, "to", out, e);
+    ledger_tree_reader r;
+    merkle_source src;
+    int rc = proof_start(v, PROOF_CONSISTENCY, size, "to", out, &r, &src, e);
     if (!rc && (old_size < 1 || old_size > size))
         rc = err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
                      (long long)old_size, (long long)size);
     if (rc)
         return rc;
     out->old_size = old_size;
-    rc = merkle_consistency_proof((const merkle_hash *)v->hashes, (uint64_t)size,
-                                  (uint64_t)old_size, &out->path, e);
+    rc = merkle_source_consistency(&src, (uint64_t)size, (uint64_t)old_size, &out->path, e);
     if (rc || old_size == size) {
-        ledger_view_root(v, size, out->root);
+        if (!rc)
+            rc = merkle_source_root(&src, (uint64_t)size, out->root, e);
         memcpy(out->old_root, out->root, MERKLE_HASH_SIZE);
         return rc;
     }
     /* The roots follow from the path, but for an old tree that is a
-     * perfect subtree: the path leaves its head out. */
+     * perfect subtree: the path leaves its head out (one node). */
     merkle_hash perfect = { 0 };
     if ((old_size & (old_size - 1)) == 0)
-        ledger_view_root(v, old_size, perfect);
-    return merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h, out->path.n,
-                                    perfect, out->old_root, out->root, e);
+        rc = merkle_source_root(&src, (uint64_t)old_size, perfect, e);
+    return rc ? rc
+              : merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h,
+                                         out->path.n, perfect, out->old_root, out->root, e);
 }
 
 /* ---- judging a checkpoint ---- */
@@ -318,4 +345,48 @@ int ckpt_judge(const ledger_view *v, const checkpoint *c, const unsigned char *r
         buf_puts(notes, buf_str(&sigs));
     buf_reset(&sigs);
     return j.problems + unsigned_;
+}
+
+/* ---- the schema a checkpoint vouches for ---- */
+
+int ledger_entry_schema(const ledger_row *r)
+{
+    if (strcmp(r->entity, "repository"))
+        return 0;
+    const char *at = strstr(r->data, !strcmp(r->op, "init") ? "\"schema\":" : "\"to\":");
+    return at ? atoi(strchr(at, ':') + 1) : 0;
+}
+
+typedef struct schema_scan {
+    int64_t size;
+    int version;
+} schema_scan;
+
+static int take_schema(const ledger_row *r, void *ctx)
+{
+    schema_scan *s = ctx;
+    int version = ledger_entry_schema(r);
+    if (r->seq <= s->size && version)
+        s->version = version;
+    return 0;
+}
+
+int ledger_schema_at(dom *d, int64_t size, int *version, isms_err *e)
+{
+    schema_scan s = { .size = size };
+    int rc = store_ledger_scan(dom_store(d), "REPOSITORY", take_schema, &s, e);
+    *version = s.version;
+    return rc;
+}
+
+int ckpt_put_schema(int version, checkpoint *c, isms_err *e)
+{
+    char *text;
+    int rc = store_schema_expected_text(version, &text, e);
+    if (rc)
+        return rc;
+    sha256(text, strlen(text), c->schema_hash);
+    c->schema_version = version;
+    free(text);
+    return 0;
 }

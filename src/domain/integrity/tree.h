@@ -15,22 +15,26 @@
 #define ISMS_DOMAIN_CHECKPOINTS_H
 
 #include "core/buf.h"
+#include "store/store.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/signing_keys.h"
 #include "ledger/note.h"
 #include "ledger/proof.h"
 
-/* The ledger as its Merkle tree sees it, and the keys that sign for it. */
+/* The ledger as its Merkle tree sees it, and the keys that sign for it.
+ * The tree is read from the nodes the repository keeps (ledger/nodes.h):
+ * a head or a proof is O(log n) reads. */
 typedef struct ledger_view {
     char origin[CKPT_ORIGIN_MAX + 1]; /* isms/<repository id> */
     int64_t entries;
-    merkle_hash *hashes; /* one per entry, malloc'd */
-    known_key *keys;     /* recorded keys, then the verifier's own */
+    store *s;        /* where the tree is read; NULL: no ledger */
+    known_key *keys; /* recorded keys, then the verifier's own */
     int nkeys, npinned;
 } ledger_view;
 
-/* Reads the repository's origin, its keys and the hashes of its first
- * `size` entries (all when 0; E_NOT_FOUND when it has fewer). */
+/* Reads the repository's origin, the number of its entries and its keys;
+ * E_NOT_FOUND when it has fewer than `size` entries (0: any number). The
+ * view reads the tree through the dom's store while it is open. */
 int ledger_view_load(dom *d, int64_t size, ledger_view *v, isms_err *e);
 /* A view of no ledger at all, for checks made without a repository. */
 void ledger_view_empty(ledger_view *v, const char *origin);
@@ -39,13 +43,25 @@ void ledger_view_empty(ledger_view *v, const char *origin);
 int ledger_view_pin(ledger_view *v, const char *public_key, isms_err *e);
 void ledger_view_free(ledger_view *v);
 
+/* The schema version a repository entry (init, migrate) leaves the
+ * repository at; 0 for any other entry. */
+int ledger_entry_schema(const ledger_row *r);
+/* The schema version the ledger's first `size` entries end at. */
+int ledger_schema_at(dom *d, int64_t size, int *version, isms_err *e);
+/* c's schema line: `version` and the SHA-256 of the schema isms's
+ * migrations make at it (store_schema_expected_text). */
+int ckpt_put_schema(int version, checkpoint *c, isms_err *e);
+
 /* The tree head at `size` (<= entries). */
-void ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out);
+int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_err *e);
 /* Proofs from the view, in their text form's struct (ledger/proof.h). */
 int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
                           isms_err *e);
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e);
+/* The consistency path alone (size1 <= size2 <= entries). */
+int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_proof *out,
+                     isms_err *e);
 
 /* A problem found: `msg` is a sentence naming the checkpoint and what is
  * wrong with it. */

@@ -5,6 +5,7 @@
 #include "core/strmap.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
+#include "ledger/nodes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ typedef struct verify_ctx {
     dom *d;
     strmap latest;
     verify_report *rep;
+    ledger_tree_check *tree; /* the stored Merkle tree against the entries */
+    isms_err *e;             /* why a check could not run */
     isms_err first;
     char genesis_id[64];
     char genesis_created[32];
@@ -58,10 +61,15 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
     err_set(&v->first, E_TAMPERED, field, "%s", line);
 }
 
+static void tree_problem(void *ctx, const char *msg) { problem(ctx, "ledger_node", "%s", msg); }
+
 static int remember_entry(const ledger_row *r, void *ctx)
 {
     verify_ctx *v = ctx;
     memcpy(v->rep->head_hash, r->hash, 65);
+    int rc = ledger_tree_check_add(v->tree, r->seq, r->hash, v->e);
+    if (rc)
+        return rc;
     if (!strcmp(r->entity, "repository")) {
         if (!strcmp(r->op, "init")) {
             const char *id = strstr(r->data, "\"repository_id\":\"");
@@ -71,9 +79,9 @@ static int remember_entry(const ledger_row *r, void *ctx)
             if (at)
                 snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
         }
-        const char *version = strstr(r->data, !strcmp(r->op, "init") ? "\"schema\":" : "\"to\":");
+        int version = ledger_entry_schema(r);
         if (version)
-            v->ledger_schema = atoi(strchr(version, ':') + 1);
+            v->ledger_schema = version;
         return 0;
     }
     void **slot = strmap_slot_for(&v->latest, r->key);
@@ -197,6 +205,8 @@ static int check_store(verify_ctx *v, isms_err *e)
 
 static int run_checks(verify_ctx *v, isms_err *e)
 {
+    v->e = e;
+    store_integrity_begin(dom_store(v->d)); /* beside the checks below */
     int rc = ledger_verify_chain(dom_store(v->d), remember_entry, v, &v->rep->entries,
                                  &v->rep->first_bad_seq, e);
     if (rc == E_TAMPERED) {
@@ -206,7 +216,9 @@ static int run_checks(verify_ctx *v, isms_err *e)
     }
     if (rc)
         return rc;
-    rc = check_identity(v, e);
+    rc = ledger_tree_check_end(v->tree, e);
+    if (!rc)
+        rc = check_identity(v, e);
     if (rc)
         return rc;
     store_query all = { .include_retired = 1 };
@@ -225,6 +237,7 @@ static int run_checks(verify_ctx *v, isms_err *e)
 int dom_verify(dom *d, verify_report *rep, isms_err *e)
 {
     verify_ctx v = { .d = d, .rep = rep };
+    v.tree = ledger_tree_check_new(dom_store(d), tree_problem, &v);
     strmap_init(&v.latest);
     int rc = store_begin(dom_store(d), 0, e);
     if (!rc) {
@@ -235,6 +248,7 @@ int dom_verify(dom *d, verify_report *rep, isms_err *e)
             err_set(e, chain.code, chain.field, "%s", chain.msg);
     }
     strmap_reset(&v.latest);
+    ledger_tree_check_free(v.tree);
     if (!rc && rep->problems)
         rc = err_set(e, E_TAMPERED, v.first.field, "%s", v.first.msg);
     return rc;

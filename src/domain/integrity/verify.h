@@ -1,15 +1,16 @@
 /* verify.h: is the repository what its ledger says it is?
  *
- * Three checks, in order:
+ * The checks, in order:
  *  1. the hash chain: every entry links to the one before and its content
- *     matches its hash;
+ *     matches its hash; on the way, the stored Merkle tree (ledger/nodes.h)
+ *     is rebuilt from the entries and compared, node by node;
  *  2. the registers against the ledger: every record, rendered canonically,
  *     must equal the data of its latest ledger entry, and every record in
  *     the ledger must still be in its register (a change made behind
  *     isms's back, with the sqlite3 shell say, fails here);
  *  3. the checkpoints: every one the repository issued, and those the
  *     verifier brings (domain/checkpoints.h), against the ledger's tree;
- *  4. the store's own integrity checks (SQLite: integrity_check and
+ *  4. the store's own integrity checks (SQLite: quick_check and
  *     foreign_key_check). */
 #ifndef ISMS_DOMAIN_VERIFY_H
 #define ISMS_DOMAIN_VERIFY_H

@@ -2,18 +2,23 @@
  * (tests/store/test_faultloop.c), the way SQLite tests itself: the k-th
  * call of one kind on the repository's files fails.
  *
- *   ISMS_FAULT_AT=KIND:K     KIND: read, write, fsync, open, close, full
+ *   ISMS_FAULT_AT=KIND:K     KIND: read, write, fsync, open, close, full, alloc
  *   ISMS_FAULT_PATH=TEXT     files whose path contains TEXT (default ".isms")
  *   ISMS_FAULT_MARK=FILE     created when the fault fires
+ *   ISMS_FAULT_TRACE=1       the stack of the failing call goes to stderr
+ *   ISMS_FAULT_COUNT=FILE    with K = 0: nothing fails, and the number of
+ *                            calls of the kind is written here at exit
  *
  * read/write/fsync/open/close: the K-th such call fails once with EIO (a
  * failing close still closes the descriptor, as the kernel does). full:
  * the K-th write and every later one fail with ENOSPC, a disk that filled
- * up. Everything else goes through. Built without sanitizers: it is loaded
+ * up. alloc: the K-th malloc, calloc or realloc of the process returns
+ * NULL (out of memory). Everything else goes through. Built without sanitizers: it is loaded
  * before anything else. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +27,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-enum { K_READ, K_WRITE, K_FSYNC, K_OPEN, K_CLOSE, K_FULL, K_NONE };
+enum { K_READ, K_WRITE, K_FSYNC, K_OPEN, K_CLOSE, K_FULL, K_ALLOC, K_NONE };
 
 static int kind = -1;
 static long at, count;
@@ -34,7 +39,7 @@ static long at, count;
 
 static void configure(void)
 {
-    static const char *names[] = { "read", "write", "fsync", "open", "close", "full" };
+    static const char *names[] = { "read", "write", "fsync", "open", "close", "full", "alloc" };
     kind = K_NONE;
     const char *spec = getenv("ISMS_FAULT_AT");
     const char *colon = spec ? strchr(spec, ':') : NULL;
@@ -66,6 +71,10 @@ static int fd_matches(int fd)
 
 static void mark(void)
 {
+    if (getenv("ISMS_FAULT_TRACE")) {
+        void *frames[64];
+        backtrace_symbols_fd(frames, backtrace(frames, 64), 2);
+    }
     const char *m = getenv("ISMS_FAULT_MARK");
     if (!m)
         return;
@@ -83,9 +92,9 @@ static int fault(int k, int matches)
     int counted = kind == K_FULL ? K_WRITE : kind;
     if (!matches || k != counted)
         return 0;
-    count++;
-    if (count == at || (kind == K_FULL && count > at)) {
-        if (count == at)
+    long c = __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED); /* threads allocate too */
+    if (at && (c == at || (kind == K_FULL && c > at))) {
+        if (c == at)
             mark();
         return kind == K_FULL ? ENOSPC : EIO;
     }
@@ -206,4 +215,37 @@ int openat(int dir, const char *path, int flags, ...)
 {
     MODE_FROM_VARARGS(flags, mode);
     return open_at(dir, path, flags, mode);
+}
+
+/* Allocation goes to glibc's own functions (no dlsym, which allocates). */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+
+static int alloc_fails(void)
+{
+    if (fault(K_ALLOC, 1)) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t n) { return alloc_fails() ? NULL : __libc_malloc(n); }
+
+void *calloc(size_t n, size_t size) { return alloc_fails() ? NULL : __libc_calloc(n, size); }
+
+void *realloc(void *p, size_t n) { return alloc_fails() ? NULL : __libc_realloc(p, n); }
+
+/* The counting run (K = 0) reports how many calls there were. */
+__attribute__((destructor)) static void report_count(void)
+{
+    const char *file = getenv("ISMS_FAULT_COUNT");
+    if (!file || at || kind < 0 || kind == K_NONE)
+        return;
+    FILE *f = fopen(file, "w");
+    if (f) {
+        fprintf(f, "%ld\n", count);
+        fclose(f);
+    }
 }

@@ -1,0 +1,169 @@
+/* bench_scale: builds a repository of N risks quickly, for bench/scale/run.sh.
+ *
+ *   bench_scale REPO N
+ *
+ * REPO must not exist (a SQLite path or a postgres:// URI of an empty
+ * database). A few people, objectives and assets, then 25 template risks
+ * through the domain layer (every rule, one per cell of the 5x5 matrix);
+ * the other risks are clones of the templates with their own id, key and
+ * title, written straight through the store with their ledger entries
+ * (record_canonical + ledger_append, as dom_add does), 10,000 per
+ * transaction. The result is a repository that `isms verify` accepts, of
+ * N risks and about N + 70 ledger entries, at some 20 times the rate of
+ * the full domain path (bench/load measures that one). Output: one JSON
+ * line. */
+#include "core/text.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "formats/json.h"
+#include "ledger/ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { TEMPLATES = 25, BATCH = 10000 };
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const isms_err *e)
+{
+    fprintf(stderr, "bench_scale: %s: %s\n", what, e->msg);
+    exit(1);
+}
+
+static void set(dom *d, record *r, int fid, const char *text)
+{
+    isms_err e = { 0 };
+    if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
+        die(field_def(r->reg, fid)->name, &e);
+}
+
+static void add(dom *d, record *r, record *out)
+{
+    isms_err e = { 0 };
+    if (dom_add(d, r, out, &e))
+        die("add", &e);
+}
+
+static void seed(dom *d)
+{
+    arena *a = dom_arena(d);
+    static const char *const people[][3] = {
+        { "Dana Board", "dana@bench.example", "management-body" },
+        { "Omar Owner", "omar@bench.example", "risk-owner,asset-owner" },
+    };
+    record r, out;
+    for (int i = 0; i < 2; i++) {
+        record_init(&r, &reg_person, a);
+        set(d, &r, F_PERSON_NAME, people[i][0]);
+        set(d, &r, F_PERSON_EMAIL, people[i][1]);
+        set(d, &r, F_PERSON_ROLES, people[i][2]);
+        add(d, &r, &out);
+    }
+    for (int i = 0; i < 10; i++) {
+        record_init(&r, &reg_objective, a);
+        set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
+        set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
+        set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
+        add(d, &r, &out);
+        record_init(&r, &reg_asset, a);
+        set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
+        set(d, &r, F_ASSET_TYPE, "system");
+        set(d, &r, F_ASSET_OWNER, "PER-2");
+        add(d, &r, &out);
+    }
+}
+
+/* Risk number i (from 1) as the domain layer would write it. */
+static void add_template(dom *d, int i, record *out)
+{
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_risk, a);
+    set(d, &r, F_RISK_TITLE,
+        arena_printf(a, "Risk %d: loss of service through supplier failure", i));
+    set(d, &r, F_RISK_OWNER, "omar@bench.example");
+    set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%d", i % 10 + 1));
+    set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
+    set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03d", i % 15 + 1));
+    set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%d", (i - 1) % 5 + 1));
+    set(d, &r, F_RISK_IMPACT, arena_printf(a, "%d", (i - 1) / 5 % 5 + 1));
+    set(d, &r, F_RISK_TREATMENT, "mitigate");
+    add(d, &r, out);
+}
+
+/* A template with id `id` and key RISK-<number>. */
+static void add_clone(dom *d, const record *tmpl, int64_t id, int64_t number, int title, arena *a)
+{
+    isms_err e = { 0 };
+    record r;
+    record_copy(&r, tmpl, a);
+    r.id = id;
+    r.key = arena_printf(a, "RISK-%lld", (long long)number);
+    r.v[title].s =
+        arena_printf(a, "Risk %lld: loss of service through supplier failure", (long long)number);
+    if (store_insert(dom_store(d), &r, &e))
+        die("insert", &e);
+    char *data = record_canonical(&r);
+    ledger_change c = { .actor = dom_actor(d),
+                        .entity = r.reg->name,
+                        .key = r.key,
+                        .op = "add",
+                        .data = data,
+                        .ts = r.updated_at };
+    if (ledger_append(dom_store(d), &c, NULL, &e))
+        die("ledger", &e);
+    free(data);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3 || atoll(argv[2]) < TEMPLATES) {
+        fprintf(stderr, "usage: bench_scale REPO N (N >= %d)\n", TEMPLATES);
+        return 2;
+    }
+    long long n = atoll(argv[2]);
+    double t0 = now_s();
+    isms_err e = { 0 };
+    dom *d;
+    if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
+        die("create", &e);
+    seed(d);
+    record tmpl[TEMPLATES];
+    arena keep;
+    arena_init(&keep);
+    for (int i = 0; i < TEMPLATES; i++) {
+        record out;
+        add_template(d, i + 1, &out);
+        record_copy(&tmpl[i], &out, &keep);
+    }
+    int title = field_index(&reg_risk, F_RISK_TITLE);
+    arena a;
+    arena_init(&a);
+    /* Risk ids continue from the last template's, key numbers with them
+     * (the built-in threats took ids before RISK-1). */
+    int64_t offset = tmpl[0].id - 1, first = tmpl[TEMPLATES - 1].id + 1, last = offset + n;
+    for (int64_t id = first; id <= last; id += BATCH) {
+        if (dom_txn_begin(d, &e))
+            die("begin", &e);
+        for (int64_t k = id; k < id + BATCH && k <= last; k++)
+            add_clone(d, &tmpl[k % TEMPLATES], k, k - offset, title, &a);
+        if (dom_txn_end(d, 0, &e))
+            die("commit", &e);
+        arena_reset(&a);
+    }
+    arena_free(&a);
+    arena_free(&keep);
+    dom_close(d);
+    double s = now_s() - t0;
+    printf("{\"phase\":\"build\",\"risks\":%lld,\"seconds\":%.3f,\"per_second\":%.0f}\n", n, s,
+           (double)n / s);
+    return 0;
+}

@@ -1,0 +1,133 @@
+#!/bin/sh
+# bench/scale/run.sh: every operation of issue 16 at 10k, 100k and 1M records.
+#   bench/scale/run.sh                  SIZES="10000 100000 1000000", SQLite
+#   SIZES="10000 100000" BACKENDS="sqlite postgres" bench/scale/run.sh
+#
+# For each size and backend it builds a repository of that many risks
+# (bench_scale: 25 risks through the domain layer, the rest cloned
+# straight through the store with their ledger entries), then runs
+#   isms verify, isms ledger root, isms ledger proof SEQ,
+#   isms ledger proof --from N/2, isms risk show RISK-<N/2>
+# and records, per command, its instructions (callgrind, one run), its
+# mean CPU time (user + sys) and least wall time over RUNS runs
+# (hyperfine), and its peak RSS (/usr/bin/time). Then it prints one table per backend:
+# each figure per size and its growth exponent per decade (log10 of the
+# ratio between sizes ten times apart: 1.0 is linear, 0 is constant).
+#
+# Environment:
+#   BUILD     the build directory (default build)
+#   BACKENDS  sqlite, postgres or both (default sqlite); PostgreSQL runs on
+#             a private server started for the run
+#   KEEP      a directory where repositories are kept between runs and
+#             reused (SQLite only; default: a temporary one, removed)
+#   RUNS      timed runs per command (default 5)
+#   CALLGRIND largest size at which `verify` runs under callgrind
+#             (default 100000: at 1M it takes most of an hour)
+#   CALLGRIND_ALL  the same for every command (default: every size; a
+#             ledger root or proof that reads the whole ledger takes half
+#             an hour of callgrind at 1M)
+#   COMMANDS  which of verify root proof consistency show to run (default
+#             all)
+#   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
+#             temporary file), one per command and size
+#
+# Building the 1M repository takes 4 minutes of CPU here on SQLite, and
+# 10 to 30 minutes of wall time on this 2-core machine when others share
+# it (KEEP keeps it for the next run). A PostgreSQL repository is the
+# SQLite one of its size copied table by table (pg_copy.sh).
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+SIZES=${SIZES:-10000 100000 1000000}
+BACKENDS=${BACKENDS:-sqlite}
+RUNS=${RUNS:-5}
+COMMANDS=${COMMANDS:-verify root proof consistency show}
+CALLGRIND=${CALLGRIND:-100000}
+CALLGRIND_ALL=${CALLGRIND_ALL:-999999999999}
+case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+ISMS=$BUILD/isms
+tmp=$(mktemp -d)
+KEEP=${KEEP:-$tmp}
+mkdir -p "$KEEP"
+OUT=${OUT:-$KEEP/scale.jsonl}
+: > "$OUT"
+pgdir=/tmp/isms-pg-scale-$$
+cleanup() {
+    if [ -d "$pgdir" ]; then sh tests/support/pg_server.sh stop "$pgdir" || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# repo BACKEND SIZE: echoes the repository's target, building it first
+# when it is not there yet.
+repo() {
+    case $1 in
+    sqlite)
+        r=$KEEP/scale-$2.isms
+        if [ ! -f "$r" ]; then
+            echo "# building $r" >&2
+            "$BUILD/bench_scale" "$r" "$2" >&2
+        fi
+        echo "$r" ;;
+    postgres)
+        # The SQLite repository of that size, copied table by table
+        # (pg_copy.sh): built through isms, a million records would be
+        # hours of round trips.
+        file=$(repo sqlite "$2")
+        if [ ! -d "$pgdir" ]; then
+            ISMS_PG_DURABLE=1 sh tests/support/pg_server.sh start "$pgdir" >&2
+        fi
+        psql -X -q -h "$pgdir" -U isms -d postgres -c "CREATE DATABASE scale$2" >&2
+        r="postgresql://isms@/scale$2?host=$pgdir"
+        echo "# copying $file into $r" >&2
+        sh bench/scale/pg_copy.sh "$file" "$r" "$ISMS" >&2
+        echo "$r" ;;
+    esac
+}
+
+# measure BACKEND SIZE NAME REPO ARGS...: one JSON line on $OUT.
+measure() {
+    backend=$1 size=$2 name=$3 target=$4
+    shift 4
+    ISMS_REPO=$target "$ISMS" "$@" > /dev/null   # warm the page cache
+    ir=null
+    if [ "$size" -le "$CALLGRIND_ALL" ] && { [ "$name" != verify ] || [ "$size" -le "$CALLGRIND" ]; }; then
+        ISMS_REPO=$target valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+            "$ISMS" "$@" > /dev/null 2> "$tmp/cg.err"
+        ir=$(sed -n 's/^summary: //p' "$tmp/cg.out")
+    fi
+    # Times from hyperfine (microseconds; /usr/bin/time counts in 10 ms),
+    # peak RSS from one run under /usr/bin/time.
+    ISMS_REPO=$target hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$tmp/hf.json" \
+        "$ISMS $*" > /dev/null 2>&1
+    ISMS_REPO=$target /usr/bin/time -f "%M" -o "$tmp/rss" "$ISMS" "$@" > /dev/null
+    python3 - "$backend" "$size" "$name" "$ir" "$tmp/hf.json" "$tmp/rss" >> "$OUT" <<'PY'
+import json, sys
+backend, size, name, ir, hf, rss = sys.argv[1:]
+r = json.load(open(hf))["results"][0]
+print(json.dumps({"backend": backend, "size": int(size), "command": name,
+                  "instructions": None if ir == "null" else int(ir),
+                  "wall_s": round(min(r["times"]), 6), "wall_mean_s": round(r["mean"], 6),
+                  "cpu_s": round(r["user"] + r["system"], 6),
+                  "peak_rss_kb": int(open(rss).read().split()[-1])}))
+PY
+    tail -1 "$OUT" >&2
+}
+
+for backend in $BACKENDS; do
+    for n in $SIZES; do
+        r=$(repo "$backend" "$n")
+        for c in $COMMANDS; do
+            case $c in
+            verify) measure "$backend" "$n" verify "$r" verify ;;
+            root) measure "$backend" "$n" "ledger root" "$r" ledger root ;;
+            proof) measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9)) ;;
+            consistency) measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2)) ;;
+            show) measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))" ;;
+            *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
+            esac
+        done
+    done
+done
+
+python3 bench/scale/table.py "$OUT"

@@ -1,0 +1,16 @@
+/* sha256.h: SHA-256 (FIPS 180-4), one call per message.
+ *
+ * The ledger hashes every entry when it is written and again, with every
+ * record, on each `isms verify`; the Merkle tree hashes each entry once
+ * more. On a CPU with the SHA extensions (cpu_has_sha) the compression
+ * runs on them, several times faster than libsodium's portable C;
+ * elsewhere, or with ISMS_NO_SHANI set, libsodium computes it. Both give
+ * the same digest, which tests/core/test_sha256.c holds them to. */
+#ifndef ISMS_CORE_SHA256_H
+#define ISMS_CORE_SHA256_H
+
+#include <stddef.h>
+
+void sha256(const void *p, size_t n, unsigned char out[32]);
+
+#endif

@@ -1,0 +1,342 @@
+/* nodes.c: the ledger's Merkle tree kept in the store: growing it with
+ * each entry, filling it for an older ledger, reading proofs from it, and
+ * checking it against the entries. */
+#include "ledger/nodes.h"
+#include "core/xalloc.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int nibble(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* 64 lower-case hex digits, as isms writes them (sodium_hex2bin is made
+ * for secrets, constant time, and several times slower: verify decodes a
+ * hash per entry and per node). */
+static int from_hex(const char *hex, merkle_hash out)
+{
+    if (!hex)
+        return 0;
+    for (int i = 0; i < MERKLE_HASH_SIZE; i++) {
+        int hi = nibble(hex[2 * i]), lo = hi < 0 ? -1 : nibble(hex[2 * i + 1]);
+        if (lo < 0)
+            return 0;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return hex[2 * MERKLE_HASH_SIZE] == 0;
+}
+
+static void to_hex(const merkle_hash h, char hex[65])
+{
+    sodium_bin2hex(hex, 65, h, MERKLE_HASH_SIZE);
+}
+
+static int bad_hash(isms_err *e, const char *what, int64_t seq)
+{
+    return err_set(e, E_TAMPERED, "hash", "%s #%lld has no valid hash: run isms verify", what,
+                   (long long)seq);
+}
+
+/* The leaf of the entry whose hash is `hex`. */
+static int leaf_of(const char *hex, int64_t seq, merkle_hash leaf, isms_err *e)
+{
+    merkle_hash h;
+    if (!from_hex(hex, h))
+        return bad_hash(e, "ledger entry", seq);
+    merkle_leaf_hash(h, leaf);
+    return 0;
+}
+
+/* The first entry of the node of `level` ending at entry #seq. */
+static int64_t first_of(int64_t seq, int level)
+{
+    return level >= 0 && level < 63 ? seq - ((int64_t)1 << level) + 1 : 0;
+}
+
+/* ---- growing ---- */
+
+int ledger_tree_grow(store *s, int64_t seq, const char *hash, const char *prev, isms_err *e)
+{
+    if (seq % 2 || !store_keeps_tree(s))
+        return 0;
+    merkle_hash left, node;
+    int rc = leaf_of(prev, seq - 1, left, e);
+    if (!rc)
+        rc = leaf_of(hash, seq, node, e);
+    if (rc)
+        return rc;
+    merkle_node_hash(left, node, node);
+    /* Level L is complete when seq is a multiple of 2^L; its left sibling
+     * at that level ended 2^L entries earlier. */
+    for (int level = 1;; level++) {
+        char hex[65];
+        to_hex(node, hex);
+        rc = store_tree_put(s, seq, level, hex, e);
+        if (rc || seq % ((int64_t)2 << level))
+            return rc;
+        rc = store_tree_get(s, seq - ((int64_t)1 << level), level, hex, e);
+        if (!rc && !from_hex(hex, left))
+            rc = bad_hash(e, "the tree node ending at entry", seq - ((int64_t)1 << level));
+        if (rc)
+            return rc;
+        merkle_node_hash(left, node, node);
+    }
+}
+
+/* ---- filling ---- */
+
+typedef struct filler {
+    store *s;
+    merkle_builder b;
+    int rc;
+    isms_err *e;
+} filler;
+
+static void put_node(void *ctx, int level, uint64_t index, const merkle_hash head)
+{
+    filler *f = ctx;
+    char hex[65];
+    to_hex(head, hex);
+    if (!f->rc)
+        f->rc = store_tree_put(f->s, (int64_t)((index + 1) << level), level, hex, f->e);
+}
+
+static int fill_entry(int64_t seq, const char *hash, void *ctx)
+{
+    filler *f = ctx;
+    merkle_hash h;
+    if (seq != (int64_t)f->b.size + 1)
+        return err_set(f->e, E_TAMPERED, "ledger", "ledger entry #%lld is missing: run isms verify",
+                       (long long)f->b.size + 1);
+    if (!from_hex(hash, h))
+        return bad_hash(f->e, "ledger entry", seq);
+    merkle_builder_add(&f->b, h);
+    return f->rc;
+}
+
+int ledger_tree_fill(store *s, isms_err *e)
+{
+    if (!store_keeps_tree(s))
+        return 0;
+    int64_t head;
+    char *head_hash, two[65];
+    arena a;
+    arena_init(&a);
+    int rc = store_ledger_head(s, &head, &head_hash, &a, e);
+    arena_free(&a);
+    isms_err probe = { 0 };
+    /* The first node is there as soon as there are two entries. */
+    if (rc || head < 2 || !store_tree_get(s, 2, 1, two, &probe))
+        return rc;
+    filler f = { .s = s, .e = e };
+    merkle_builder_init(&f.b);
+    f.b.on_node = put_node;
+    f.b.ctx = &f;
+    return store_ledger_hashes(s, 0, fill_entry, &f, e);
+}
+
+/* ---- reading ---- */
+
+static int64_t seq_of(int level, uint64_t index) { return (int64_t)((index + 1) << level); }
+
+/* A node's hash (hex) into its head: a leaf's from the entry's hash. */
+static int head_of(const char *hex, int level, int64_t seq, merkle_hash out, isms_err *e)
+{
+    if (!level)
+        return leaf_of(hex, seq, out, e);
+    return from_hex(hex, out) ? 0 : bad_hash(e, "the tree node ending at entry", seq);
+}
+
+static int stored_node(void *ctx, int level, uint64_t index, merkle_hash out, isms_err *e)
+{
+    ledger_tree_reader *r = ctx;
+    for (int i = 0; i < r->n; i++)
+        if (r->ref[i].level == level && r->ref[i].index == index) {
+            memcpy(out, r->head[i], MERKLE_HASH_SIZE);
+            return 0;
+        }
+    /* Not read ahead (or not there: then the error names it). */
+    char hex[65];
+    int64_t seq = seq_of(level, index);
+    int rc =
+        level ? store_tree_get(r->s, seq, level, hex, e) : store_ledger_hash(r->s, seq, hex, e);
+    if (rc)
+        return rc;
+    return head_of(hex, level, seq, out, e);
+}
+
+static int read_ahead(void *ctx, const merkle_node_ref *refs, int n, isms_err *e)
+{
+    ledger_tree_reader *r = ctx;
+    r->n = 0;
+    if (n <= 0 || n > MERKLE_MAX_NODES)
+        return 0;
+    int64_t seq[MERKLE_MAX_NODES] = { 0 };
+    int level[MERKLE_MAX_NODES] = { 0 };
+    char hex[MERKLE_MAX_NODES][65];
+    for (int i = 0; i < n; i++) {
+        seq[i] = seq_of(refs[i].level, refs[i].index);
+        level[i] = refs[i].level;
+    }
+    int rc = store_tree_get_many(r->s, seq, level, n, hex, e);
+    for (int i = 0; !rc && i < n; i++) {
+        if (!hex[i][0])
+            continue; /* asked for again, and reported, when it is needed */
+        rc = head_of(hex[i], level[i], seq[i], r->head[r->n], e);
+        r->ref[r->n++] = refs[i];
+    }
+    return rc;
+}
+
+void ledger_tree_source(ledger_tree_reader *r, store *s, merkle_source *out)
+{
+    r->s = s;
+    r->n = 0;
+    out->node = stored_node;
+    out->prefetch = read_ahead;
+    out->ctx = r;
+}
+
+/* ---- checking ---- */
+
+enum { CHECK_CHUNK = 4096 };
+
+typedef struct want {
+    int64_t seq;
+    int level;
+    merkle_hash head;
+} want;
+
+struct ledger_tree_check {
+    store *s;
+    int active; /* the schema keeps the tree */
+    ledger_tree_problem_fn fn;
+    void *ctx;
+    merkle_builder b;
+    want *w; /* nodes completed since `checked`, in (seq, level) order */
+    size_t n, cap, at;
+    int64_t checked; /* stored nodes up to this seq are compared */
+};
+
+static void expect_node(void *ctx, int level, uint64_t index, const merkle_hash head)
+{
+    ledger_tree_check *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 2 * CHECK_CHUNK;
+        c->w = xrealloc(c->w, sizeof *c->w * c->cap);
+    }
+    want *w = &c->w[c->n++];
+    w->seq = (int64_t)((index + 1) << level);
+    w->level = level;
+    memcpy(w->head, head, MERKLE_HASH_SIZE);
+}
+
+ledger_tree_check *ledger_tree_check_new(store *s, ledger_tree_problem_fn fn, void *ctx)
+{
+    ledger_tree_check *c = xcalloc(1, sizeof *c);
+    c->s = s;
+    c->active = store_keeps_tree(s);
+    c->fn = fn;
+    c->ctx = ctx;
+    merkle_builder_init(&c->b);
+    c->b.on_node = expect_node;
+    c->b.ctx = c;
+    return c;
+}
+
+void ledger_tree_check_free(ledger_tree_check *c)
+{
+    if (c)
+        free(c->w);
+    free(c);
+}
+
+static void node_problem(ledger_tree_check *c, int64_t seq, int level, const char *what)
+{
+    char msg[400], range[64] = "";
+    if (first_of(seq, level) >= 1 && level < 63)
+        snprintf(range, sizeof range, " (entries #%lld to #%lld)", (long long)first_of(seq, level),
+                 (long long)seq);
+    snprintf(msg, sizeof msg,
+             "the ledger's Merkle tree node of level %d ending at entry #%lld%s %s", level,
+             (long long)seq, range, what);
+    c->fn(c->ctx, msg);
+}
+
+static void missing_before(ledger_tree_check *c, int64_t seq, int level)
+{
+    while (c->at < c->n &&
+           (c->w[c->at].seq < seq || (c->w[c->at].seq == seq && c->w[c->at].level < level))) {
+        node_problem(c, c->w[c->at].seq, c->w[c->at].level, "is missing: it was removed");
+        c->at++;
+    }
+}
+
+static int compare_row(int64_t seq, int level, const char *hash, void *ctx)
+{
+    ledger_tree_check *c = ctx;
+    missing_before(c, seq, level);
+    if (c->at == c->n || c->w[c->at].seq != seq || c->w[c->at].level != level) {
+        node_problem(c, seq, level, "is stored, but the tree has no such node: it was added");
+        return 0;
+    }
+    merkle_hash h;
+    if (!from_hex(hash, h) || memcmp(h, c->w[c->at].head, MERKLE_HASH_SIZE))
+        node_problem(c, seq, level,
+                     "does not match the entries: it was altered (proofs and tree "
+                     "heads read from it would be false)");
+    c->at++;
+    return 0;
+}
+
+/* Compares the nodes completed since the last comparison, up to entry
+ * #upto, with the stored ones. */
+static int compare_upto(ledger_tree_check *c, int64_t upto, isms_err *e)
+{
+    c->at = 0;
+    int rc = store_tree_scan(c->s, c->checked, upto, compare_row, c, e);
+    if (rc)
+        return rc;
+    missing_before(c, INT64_MAX, 0);
+    c->n = 0;
+    c->checked = upto;
+    return 0;
+}
+
+int ledger_tree_check_add(ledger_tree_check *c, int64_t seq, const char *hash, isms_err *e)
+{
+    if (!c->active)
+        return 0;
+    merkle_hash h;
+    if (seq != (int64_t)c->b.size + 1 || !from_hex(hash, h))
+        return bad_hash(e, "ledger entry", seq);
+    merkle_builder_add(&c->b, h);
+    return seq - c->checked >= CHECK_CHUNK ? compare_upto(c, seq, e) : 0;
+}
+
+static int past_the_end(int64_t seq, int level, const char *hash, void *ctx)
+{
+    (void)hash;
+    ledger_tree_check *c = ctx;
+    char what[160];
+    snprintf(what, sizeof what,
+             "is stored, but the ledger ends at entry #%lld: entries were "
+             "removed from its end",
+             (long long)c->b.size);
+    node_problem(c, seq, level, what);
+    return 0;
+}
+
+int ledger_tree_check_end(ledger_tree_check *c, isms_err *e)
+{
+    if (!c->active)
+        return 0;
+    int rc = compare_upto(c, (int64_t)c->b.size, e);
+    if (rc)
+        return rc;
+    return store_tree_scan(c->s, (int64_t)c->b.size, INT64_MAX, past_the_end, c, e);
+}

@@ -1,0 +1,139 @@
+/* The canonical bytes the ledger hashes, written directly (formats/json.c)
+ * against jansson's bytes for the same record (record_canonical_jansson):
+ * every register, every field type, empty and filled values, and text
+ * with everything JSON escapes (quotes, backslashes, control characters),
+ * what it does not (slashes, DEL, UTF-8 of 2 to 4 bytes), and text that
+ * is not UTF-8 at all (the direct writer hands it to jansson). */
+#include "support/testutil.h"
+#include "core/arena.h"
+#include "domain/registers/registers.h"
+#include "formats/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first VALID_TEXTS are UTF-8. */
+enum { VALID_TEXTS = 13 };
+static const char *const texts[] = {
+    "",
+    "plain",
+    "Risk 12: loss of service",
+    "quote \" and backslash \\",
+    "slash / stays",
+    "tab\there, newline\nthere, \r\b\f",
+    "\x01\x02\x1f control",
+    "del \x7f",
+    "caf\xc3\xa9",
+    "\xe2\x82\xac euro",
+    "\xf0\x9f\x94\x92 lock",
+    "\xe2\x80\x94 isms/",
+    "trailing \\",
+    "\xc3",
+    "\xc0\xaf overlong",
+    "\xed\xa0\x80 surrogate",
+    "\xf4\x90\x80\x80 too big",
+    "\x80 lone",
+};
+enum { NTEXTS = sizeof texts / sizeof *texts };
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static const char *some_text(void) { return texts[rnd(NTEXTS)]; }
+
+static void fill(record *r, arena *a)
+{
+    r->id = rnd(1000) + 1;
+    r->key = rnd(10) ? arena_printf(a, "%s-%u", r->reg->key_prefix, rnd(100000)) : some_text();
+    r->version = (int64_t)rnd(5) - 1;
+    r->created_at = rnd(4) ? "2026-01-01T00:00:00Z" : NULL;
+    r->updated_at = rnd(4) ? some_text() : NULL;
+    r->retired_at = rnd(3) ? NULL : "2026-02-01T00:00:00Z";
+    for (int i = 0; i < r->reg->nfields; i++) {
+        const fielddef *f = &r->reg->fields[i];
+        value *v = &r->v[i];
+        v->null = rnd(3) == 0;
+        if (f->type == FT_LINKS || f->type == FT_ENUMSET) {
+            v->null = 0;
+            v->n = (int)rnd(4);
+            v->keys = arena_alloc(a, sizeof *v->keys * 4);
+            for (int k = 0; k < v->n; k++)
+                v->keys[k] = rnd(4) ? arena_printf(a, "K-%u", rnd(50)) : some_text();
+        } else if (f->type == FT_INT || f->type == FT_MONEY) {
+            int64_t big[] = { 0, 1, -1, 42, INT64_MAX, INT64_MIN, 123456789012 };
+            v->i = big[rnd(7)];
+        } else if (f->type == FT_BOOL) {
+            v->i = rnd(2);
+        } else {
+            v->s = rnd(8) ? some_text() : NULL; /* a NULL text that is not null: "" */
+        }
+    }
+}
+
+static void same_bytes_as_jansson(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    int compared = 0;
+    for (int round = 0; round < 400; round++)
+        for (int i = 0; registers[i]; i++) {
+            record r;
+            record_init(&r, registers[i], &a);
+            fill(&r, &a);
+            char *direct = record_canonical(&r), *tree = record_canonical_jansson(&r);
+            if (strcmp(direct, tree))
+                fail_msg("%s: direct %s\njansson %s", registers[i]->name, direct, tree);
+            compared++;
+            free(direct);
+            free(tree);
+            arena_reset(&a);
+        }
+    assert_true(compared > 1000);
+    arena_free(&a);
+}
+
+static void escapes_as_jansson_does(void **state)
+{
+    (void)state;
+    for (int i = 0; i < VALID_TEXTS; i++) {
+        buf b;
+        buf_init(&b);
+        assert_int_equal(js_quote(&b, texts[i]), 0);
+        json_t *j = json_string(texts[i]);
+        char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+        assert_string_equal(buf_str(&b), want);
+        free(want);
+        json_decref(j);
+        buf_reset(&b);
+    }
+    /* Text that is not UTF-8, and no text, are refused: nothing is written. */
+    for (size_t i = VALID_TEXTS; i < sizeof texts / sizeof *texts; i++) {
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "x");
+        assert_int_equal(js_quote(&b, texts[i]), E_INVALID);
+        assert_string_equal(buf_str(&b), "x");
+        buf_reset(&b);
+    }
+    buf b;
+    buf_init(&b);
+    assert_int_equal(js_quote(&b, NULL), E_INVALID);
+    buf_reset(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_bytes_as_jansson),
+        cmocka_unit_test(escapes_as_jansson_does),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
