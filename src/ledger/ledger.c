@@ -144,6 +144,8 @@ int ledger_append_many(store *s, const ledger_change *cs, int n, isms_err *e)
     }
     if (!rc)
         rc = store_ledger_insert_many(s, rows, n, e);
+    if (!rc)
+        rc = ledger_tree_grow_many(s, rows, n, e);
     arena_free(&a);
     return rc;
 }

@@ -198,6 +198,9 @@ int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e);
  * that is not there. */
 int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e);
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e);
+/* n nodes at once, many to a statement (a catalogue's entries). */
+int store_tree_put_many(store *s, const int64_t *seq, const int *level, const char (*hash)[65],
+                        int n, isms_err *e);
 /* Several nodes at once, a query per STORE_TREE_BATCH of them: the
  * hashes of (seq[i], level[i]), level 0 meaning entry #seq's own hash;
  * hash[i] = "" for one that is not there. A proof needs some 40 nodes of
