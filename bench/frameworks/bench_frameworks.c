@@ -135,7 +135,8 @@ int main(int argc, char **argv)
     t = now_s();
     record soa;
     int n;
-    check(dom_soa_generate(d, "iso27001-2022", NULL, &soa, &n, &e), "soa", &e);
+    check(dom_soa_generate(d, &(soa_spec){ .framework = "iso27001-2022" }, &soa, &n, &e), "soa",
+          &e);
     printf("{\"phase\":\"soa generate\",\"entries\":%d,\"seconds\":%.3f}\n", n, now_s() - t);
     t = now_s();
     drift_item *dr;

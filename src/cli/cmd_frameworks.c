@@ -252,8 +252,13 @@ int cmd_soa_generate(cli *c, isms_err *e)
                      "--framework is required: the framework whose SoA to generate");
     record out;
     int n;
+    soa_spec spec = { .framework = fw,
+                      .profile = cli_opt_value(c, "profile"),
+                      .tier = cli_opt_value(c, "tier"),
+                      .title = cli_opt_value(c, "title"),
+                      .level = cli_opt_value(c, "level") };
     if (!rc)
-        rc = dom_soa_generate(c->d, fw, cli_opt_value(c, "title"), &out, &n, e);
+        rc = dom_soa_generate(c->d, &spec, &out, &n, e);
     if (rc)
         return rc;
     if (c->json) {

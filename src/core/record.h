@@ -109,7 +109,8 @@ typedef struct lifecycle {
     const transition *transitions;
     int ntransitions;
     int group;              /* LC_SUPERSEDES: records with the same value of this
-                                        field (id) replace one another (0: the whole register) */
+                                        field (id; a reference or a text) replace one another
+                                        (0: the whole register) */
     const char *superseded; /* LC_SUPERSEDES: the state a replaced record moves to */
 } lifecycle;
 /* A field's compile-time id: the number of its register (regdef.num) above

@@ -100,6 +100,7 @@ static void coverage_soa_and_dashboard(void **state)
     json_t *s = tu_json_take(tu_isms_ok(repo, "soa", "export", "SOA-1", "--json"));
     assert_string_equal(json_string_value(json_object_get(s, "status")), "approved");
     assert_int_equal(json_integer_value(json_object_get(s, "excluded")), 2);
+    assert_int_equal(json_integer_value(json_object_get(s, "applicable")), 91); /* Annex A */
     json_decref(s);
     /* An exclusion without a justification is refused, and a frozen SoA too. */
     free(tu_isms_ok(repo, "soa", "generate", "--framework", "iso27001-2022"));

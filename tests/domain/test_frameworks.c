@@ -324,7 +324,7 @@ static void coverage_and_the_soa(void **state)
      * by the management body, and then it counts. */
     record soa;
     int n;
-    assert_int_equal(dom_soa_generate(d, "cov-test", NULL, &soa, &n, &e), 0);
+    assert_int_equal(dom_soa_generate(d, &(soa_spec){ .framework = "cov-test" }, &soa, &n, &e), 0);
     assert_int_equal(n, 5);
     set_applicability(soa.key, "cov-test:R4", "no", NULL, E_INVALID);
     set_applicability(soa.key, "cov-test:R4", "no", "  ", E_INVALID);
@@ -351,9 +351,38 @@ static void coverage_and_the_soa(void **state)
     assert_true(cov_percent(&r.total) > 24.9 && cov_percent(&r.total) < 25.1);
     /* The next version carries the judgement over. */
     record soa2;
-    assert_int_equal(dom_soa_generate(d, "cov-test", "second", &soa2, &n, &e), 0);
+    assert_int_equal(dom_soa_generate(d, &(soa_spec){ .framework = "cov-test", .title = "second" },
+                                      &soa2, &n, &e),
+                     0);
     assert_int_equal(dom_soa_doc(d, soa2.key, &doc, &e), 0);
     assert_int_equal(doc.excluded, 1);
+    /* A CSF-style target profile is a series of its own: approving it
+     * leaves the approved statement in force. */
+    record target, got;
+    assert_int_equal(
+        dom_soa_generate(d,
+                         &(soa_spec){ .framework = "cov-test", .profile = "target", .tier = "3" },
+                         &target, &n, &e),
+        0);
+    assert_int_equal(dom_soa_doc(d, target.key, &doc, &e), 0);
+    assert_int_equal(doc.excluded, 0); /* the statement's judgement is not the target's */
+    assert_int_equal(record_int(&target, F_SOA_TIER), 3);
+    tu_as(d, "dana@x.example");
+    assert_int_equal(dom_transition(d, &reg_soa, target.key, "approve", &out, &e), 0);
+    tu_as(d, NULL);
+    assert_int_equal(dom_get(d, &reg_soa, soa.key, &got, &e), 0);
+    assert_string_equal(record_text(&got, F_SOA_STATUS), "approved");
+    assert_int_equal(
+        dom_soa_generate(d, &(soa_spec){ .framework = "cov-test", .profile = "x" }, &got, &n, &e),
+        E_INVALID);
+    assert_string_equal(e.field, "profile");
+    err_clear(&e);
+    assert_int_equal(
+        dom_soa_generate(d,
+                         &(soa_spec){ .framework = "cov-test", .profile = "current", .tier = "5" },
+                         &got, &n, &e),
+        E_INVALID);
+    assert_string_equal(e.field, "tier");
 }
 
 static int has_drift(const drift_item *it, int n, const char *kind, const char *text)
@@ -387,8 +416,8 @@ static void drift_finds_inconsistent_reports(void **state)
     /* Applicable in one framework's SoA, excluded in the other's. */
     record sa, sb;
     int k;
-    assert_int_equal(dom_soa_generate(d, "drift-a", NULL, &sa, &k, &e), 0);
-    assert_int_equal(dom_soa_generate(d, "drift-b", NULL, &sb, &k, &e), 0);
+    assert_int_equal(dom_soa_generate(d, &(soa_spec){ .framework = "drift-a" }, &sa, &k, &e), 0);
+    assert_int_equal(dom_soa_generate(d, &(soa_spec){ .framework = "drift-b" }, &sb, &k, &e), 0);
     set_applicability(sb.key, "drift-b:R1", "no", "Not offered here", 0);
     assert_int_equal(dom_drift(d, &it, &n, &e), 0);
     assert_true(has_drift(it, n, "applicability", "Not offered here"));

@@ -6,6 +6,7 @@
 #include "domain/registers/table.h"
 #include "core/text.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,11 +17,16 @@ const char *const requirement_baselines[] = { "high", "low", "moderate", "privac
 const char *const mapping_relationships[] = { "equivalent-to", "equal-to",        "subset-of",
                                               "superset-of",   "intersects-with", NULL };
 const char *const implementation_states[] = { "planned", "partial", "implemented", NULL };
+/* A statement of applicability states what applies (ISO/IEC 27001 Cl.
+ * 6.1.3 d); a CSF profile states the current or the target outcomes, with
+ * a tier. Each is a series of versions of its own. */
+const char *const soa_profiles[] = { "statement", "current", "target", NULL };
 
 static int rules_framework(struct dom *d, record *r, const record *old, isms_err *e);
 static int rules_requirement(struct dom *d, record *r, const record *old, isms_err *e);
 static int rules_mapping(struct dom *d, record *r, const record *old, isms_err *e);
 static int rules_applicability(struct dom *d, record *r, const record *old, isms_err *e);
+static int rules_soa(struct dom *d, record *r, const record *old, isms_err *e);
 
 static const fielddef framework_fields[] = FIELD_TABLE(FRAMEWORK_FIELDS);
 static const fielddef requirement_fields[] = FIELD_TABLE(REQUIREMENT_FIELDS);
@@ -62,7 +68,7 @@ static const lifecycle soa_lifecycle = { .field = F_SOA_STATUS,
                                          .states = approval_statuses,
                                          .transitions = soa_transitions,
                                          .ntransitions = NFIELDS(soa_transitions),
-                                         .group = F_SOA_FRAMEWORK,
+                                         .group = F_SOA_SERIES,
                                          .superseded = "superseded" };
 
 const regdef reg_soa = {
@@ -72,6 +78,7 @@ const regdef reg_soa = {
                "body (isms soa generate)",
     REG_FIELDS(soa_fields),
     .lifecycle = &soa_lifecycle,
+    .check = rules_soa,
 };
 
 const regdef reg_applicability = {
@@ -354,4 +361,20 @@ static int rules_applicability(dom *d, record *r, const record *old, isms_err *e
         return err_set(e, E_CONFLICT, "requirement", "requirement: %s already has %s in %s",
                        soa.key, req.key, s.key);
     return rc;
+}
+
+/* The series a version belongs to: its framework and its profile.
+ * Approving a version supersedes the approved one of its series: a target
+ * profile does not replace the current one, nor a profile the statement. */
+static int rules_soa(dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)old;
+    (void)e;
+    char series[64];
+    snprintf(series, sizeof series, "%lld/%s", (long long)record_int(r, F_SOA_FRAMEWORK),
+             record_text(r, F_SOA_PROFILE));
+    const char *was = record_text(r, F_SOA_SERIES);
+    if (!was || strcmp(was, series))
+        record_set_text(r, F_SOA_SERIES, series, dom_arena(d));
+    return 0;
 }

@@ -60,15 +60,23 @@ FIELD_IDS(RN_REQUIREMENT, REQUIREMENT_FIELDS);
     X(F_MAPPING_RATIONALE, LONGTEXT("rationale", 0, "why they relate so"))
 FIELD_IDS(RN_MAPPING, MAPPING_FIELDS);
 
-#define SOA_FIELDS(X)                                                                      \
-    X(F_SOA_FRAMEWORK, REF("framework", FF_REQUIRED | FF_LIST, "framework",                \
-                           "the framework whose requirements it states applicability of")) \
-    X(F_SOA_TITLE, TEXT("title", FF_LIST, "the statement's title", 300))                   \
-    X(F_SOA_NOTES, LONGTEXT("notes", 0, "what changed in this version, and why"))          \
-    X(F_SOA_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft",        \
-                         "draft, approved or superseded"))                                 \
-    X(F_SOA_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",                 \
-                             "member of the management body who approved this version"))   \
+#define SOA_FIELDS(X)                                                                          \
+    X(F_SOA_FRAMEWORK, REF("framework", FF_REQUIRED | FF_LIST, "framework",                    \
+                           "the framework whose requirements it states applicability of"))     \
+    X(F_SOA_TITLE, TEXT("title", FF_LIST, "the statement's title", 300))                       \
+    X(F_SOA_PROFILE, ENUM("profile", FF_LIST, soa_profiles, "statement",                       \
+                          "statement (of applicability), or a CSF current or target profile")) \
+    X(F_SOA_TIER, INT("tier", FF_LIST, 1, 4, NULL,                                             \
+                      "CSF tier: 1 partial, 2 risk informed, 3 repeatable, 4 adaptive"))       \
+    X(F_SOA_SERIES, TEXT("series", FF_SYSTEM,                                                  \
+                         "framework and profile: the versions that "                           \
+                         "supersede one another; set by isms",                                 \
+                         100))                                                                 \
+    X(F_SOA_NOTES, LONGTEXT("notes", 0, "what changed in this version, and why"))              \
+    X(F_SOA_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft",            \
+                         "draft, approved or superseded"))                                     \
+    X(F_SOA_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",                     \
+                             "member of the management body who approved this version"))       \
     X(F_SOA_APPROVED_AT, TIME("approved_at", FF_LIST | FF_SYSTEM, "when it was approved"))
 FIELD_IDS(RN_SOA, SOA_FIELDS);
 
@@ -96,6 +104,7 @@ extern const regdef reg_framework, reg_requirement, reg_mapping, reg_soa, reg_ap
 extern const char *const requirement_baselines[]; /* high, low, moderate, privacy */
 extern const char *const mapping_relationships[]; /* NIST IR 8477, fw_xwalk.rel indexes it */
 extern const char *const implementation_states[]; /* planned, partial, implemented */
+extern const char *const soa_profiles[];          /* statement, current, target */
 
 /* A framework as typed: its key (FW-2) or its name (iso27001-2022); a
  * requirement: its key (REQ-7) or FRAMEWORK:ID (iso27001-2022:A.8.13, the

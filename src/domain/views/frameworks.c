@@ -201,7 +201,8 @@ static int first_onto(const by_target *t, int64_t target)
 }
 
 /* The SoA in force for a framework: the approved version; with `drafts`,
- * else the newest draft. 0 when there is none. */
+ * else the newest draft. 0 when there is none. A statement or a target
+ * profile says what applies; a current profile is left out. */
 typedef struct soa_pick {
     int64_t approved, draft;
     const char *approved_key, *draft_key;
@@ -212,6 +213,8 @@ static int take_soa(const record *r, void *ctx)
 {
     soa_pick *p = ctx;
     const char *status = record_text(r, F_SOA_STATUS);
+    if (!strcmp(record_text(r, F_SOA_PROFILE), "current"))
+        return 0; /* a current profile says what is, not what applies */
     if (!strcmp(status, "approved")) {
         p->approved = r->id;
         p->approved_key = arena_strdup(p->a, r->key);

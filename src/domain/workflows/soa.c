@@ -33,6 +33,7 @@ typedef struct soa_prev { /* the judgement of the version in force */
 
 typedef struct soa_src {
     arena *a;
+    const char *level; /* only requirements of this level, or NULL */
     soa_ctl *ctls;
     soa_map *maps;
     soa_req *reqs; /* assessable requirements in force, in order */
@@ -73,7 +74,9 @@ static int take_map(const record *r, void *ctx)
 static int take_req(const record *r, void *ctx)
 {
     soa_src *s = ctx;
-    if (!record_int(r, F_REQUIREMENT_ASSESSABLE) || record_int(r, F_REQUIREMENT_WITHDRAWN))
+    const char *level = record_text(r, F_REQUIREMENT_LEVEL);
+    if (!record_int(r, F_REQUIREMENT_ASSESSABLE) || record_int(r, F_REQUIREMENT_WITHDRAWN) ||
+        (s->level && (!level || strcmp(level, s->level))))
         return 0;
     ARENA_GROW(s->a, s->reqs, (size_t)s->nreqs, s->capreqs, 64);
     s->reqs[s->nreqs++] = (soa_req){ r->id, arena_strdup(s->a, r->key) };
@@ -93,12 +96,15 @@ static int take_prev(const record *r, void *ctx)
 
 typedef struct prev_soa {
     int64_t approved, draft;
+    const char *profile;
 } prev_soa;
 
 static int take_soa_version(const record *r, void *ctx)
 {
     prev_soa *p = ctx;
     const char *status = record_text(r, F_SOA_STATUS);
+    if (strcmp(record_text(r, F_SOA_PROFILE), p->profile))
+        return 0; /* another series */
     if (!strcmp(status, "approved"))
         p->approved = r->id;
     else if (!strcmp(status, "draft"))
@@ -114,14 +120,14 @@ static int scan_by(dom *d, const regdef *reg, int fid, int64_t id, store_record_
     return store_scan(dom_store(d), reg, &q, fn, ctx, e);
 }
 
-static int soa_read(dom *d, int64_t fw, soa_src *s, isms_err *e)
+static int soa_read(dom *d, int64_t fw, const char *profile, soa_src *s, isms_err *e)
 {
     int rc = scan_by(d, &reg_control, 0, 0, take_ctl, s, e);
     if (!rc)
         rc = scan_by(d, &reg_mapping, 0, 0, take_map, s, e);
     if (!rc)
         rc = scan_by(d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, fw, take_req, s, e);
-    prev_soa p = { 0 };
+    prev_soa p = { .profile = profile };
     if (!rc)
         rc = scan_by(d, &reg_soa, F_SOA_FRAMEWORK, fw, take_soa_version, &p, e);
     int64_t prev = p.approved ? p.approved : p.draft;
@@ -209,17 +215,31 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
     return rc;
 }
 
-static int soa_write(dom *d, const char *fwkey, const char *fwname, const char *title,
+static int set_soa(dom *d, record *in, int fid, const char *text, isms_err *e)
+{
+    return text ? dom_set_value(d, in, field_index(&reg_soa, fid), text, e) : 0;
+}
+
+static int soa_write(dom *d, const char *fwkey, const char *fwname, const soa_spec *spec,
                      const soa_src *s, record *out, isms_err *e)
 {
+    static const char *const titles[] = { "Statement of Applicability", "Current profile",
+                                          "Target profile" };
+    const char *profile = spec->profile ? spec->profile : "statement";
+    int k = choice_index(soa_profiles, profile);
     record in;
     record_init(&in, &reg_soa, dom_arena(d));
-    int rc = dom_set_value(d, &in, field_index(&reg_soa, F_SOA_FRAMEWORK), fwkey, e);
+    int rc = set_soa(d, &in, F_SOA_FRAMEWORK, fwkey, e);
     if (!rc)
-        rc = dom_set_value(
-            d, &in, field_index(&reg_soa, F_SOA_TITLE),
-            title ? title : arena_printf(dom_arena(d), "Statement of Applicability: %s", fwname),
-            e);
+        rc = set_soa(d, &in, F_SOA_PROFILE, profile, e);
+    if (!rc)
+        rc = set_soa(d, &in, F_SOA_TIER, spec->tier, e);
+    if (!rc)
+        rc = set_soa(d, &in, F_SOA_TITLE,
+                     spec->title
+                         ? spec->title
+                         : arena_printf(dom_arena(d), "%s: %s", titles[k < 0 ? 0 : k], fwname),
+                     e);
     if (!rc)
         rc = dom_add_in_txn(d, &in, out, e);
     for (int i = 0; i < s->nreqs && !rc; i++) {
@@ -232,17 +252,20 @@ static int soa_write(dom *d, const char *fwkey, const char *fwname, const char *
     return rc;
 }
 
-int dom_soa_generate(dom *d, const char *framework, const char *title, record *out, int *entries,
-                     isms_err *e)
+int dom_soa_generate(dom *d, const soa_spec *spec, record *out, int *entries, isms_err *e)
 {
     int64_t fw;
     const char *fwkey;
     int retired;
     *entries = 0;
-    int rc = dom_find(d, &reg_framework, dom_key(d, framework), &fw, &fwkey, &retired, e);
+    const char *profile = spec->profile ? spec->profile : "statement";
+    if (choice_index(soa_profiles, profile) < 0)
+        return err_set(e, E_INVALID, "profile",
+                       "profile: \"%s\" is not one of statement, current, target", profile);
+    int rc = dom_find(d, &reg_framework, dom_key(d, spec->framework), &fw, &fwkey, &retired, e);
     if (!rc && (!fw || retired))
         rc = err_set(e, E_INVALID, "framework", "framework: there is no %sframework %s",
-                     fw ? "active " : "", framework);
+                     fw ? "active " : "", spec->framework);
     record f;
     if (!rc)
         rc = store_get_id(dom_store(d), &reg_framework, fw, &f, dom_arena(d), e);
@@ -251,10 +274,14 @@ int dom_soa_generate(dom *d, const char *framework, const char *title, record *o
     rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    soa_src s = { .a = dom_arena(d) };
-    rc = soa_read(d, fw, &s, e);
+    soa_src s = { .a = dom_arena(d), .level = spec->level };
+    rc = soa_read(d, fw, profile, &s, e);
     if (!rc)
-        rc = soa_write(d, f.key, record_text(&f, F_FRAMEWORK_NAME), title, &s, out, e);
+        rc = soa_write(d, f.key, record_text(&f, F_FRAMEWORK_NAME), spec, &s, out, e);
+    if (!rc && !s.nreqs)
+        rc = err_set(e, E_INVALID, "level", "level: %s has no assessable requirement%s%s",
+                     spec->framework, spec->level ? " of level " : "",
+                     spec->level ? spec->level : "");
     *entries = rc ? 0 : s.nreqs;
     return dom_txn_end(d, rc, e);
 }

@@ -7,8 +7,9 @@
  * assessable requirement in force: the controls mapped onto it, the risks
  * those treat, how far they are implemented (all implemented or operating
  * and not partially effective: implemented; some: partial; none:
- * planned). Judgement is carried over from the version in force (approved,
- * else the newest draft): whether each requirement applies and the
+ * planned). Judgement is carried over from the version in force of the
+ * same series (framework and profile; approved, else the newest draft):
+ * whether each requirement applies and the
  * justification, which people then edit (isms applicability update) before
  * the management body approves the version (isms soa approve). */
 #ifndef ISMS_DOMAIN_SOA_H
@@ -16,10 +17,17 @@
 
 #include "domain/engine/dom.h"
 
-/* Generates a draft SoA of `framework` (key or name) in one transaction;
- * `title` NULL: "Statement of Applicability: NAME". *out is the soa
- * record, *entries how many applicability records it has. */
-int dom_soa_generate(dom *d, const char *framework, const char *title, record *out, int *entries,
-                     isms_err *e);
+/* What to generate: the framework (key or name); the profile
+ * ("statement", the default, or a CSF "current" or "target" profile) and
+ * its tier ("1".."4"), as text from the user (NULL: none); the title
+ * (NULL: "Statement of Applicability: NAME", or "Current profile: NAME"). */
+typedef struct soa_spec {
+    const char *framework, *profile, *tier, *title;
+    const char *level; /* only requirements of this level ("control": ISO's Annex A), or NULL */
+} soa_spec;
+
+/* Generates a draft of the spec's series in one transaction. *out is the
+ * soa record, *entries how many applicability records it has. */
+int dom_soa_generate(dom *d, const soa_spec *spec, record *out, int *entries, isms_err *e);
 
 #endif

@@ -66,12 +66,16 @@ CREATE TABLE soa (
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
     framework BIGINT NOT NULL REFERENCES framework (id),
     title TEXT,
+    profile TEXT,
+    tier INTEGER,
+    series TEXT,
     notes TEXT,
     status TEXT,
     approved_by BIGINT REFERENCES person (id),
     approved_at TEXT
 );
 CREATE INDEX soa_by_framework ON soa (framework);
+CREATE INDEX soa_by_series ON soa (series);
 
 CREATE TABLE applicability (
     id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
