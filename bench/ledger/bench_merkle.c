@@ -11,6 +11,7 @@
  * store), then what `isms ledger root` and `isms ledger proof` do on it:
  * read O(log N) stored nodes.
  * Output: one JSON line per measurement. */
+#include "bench/support/util.h"
 #include "core/text.h"
 #include "domain/integrity/tree.h"
 #include "domain/engine/dom.h"
@@ -25,19 +26,6 @@
 #include <time.h>
 
 enum { RUNS = 5, CHECKS = 20000 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const isms_err *e)
-{
-    fprintf(stderr, "bench_merkle: %s: %s\n", what, e ? e->msg : "failed");
-    exit(1);
-}
 
 static int by_value(const void *a, const void *b)
 {
@@ -67,38 +55,38 @@ static void in_memory(const merkle_hash *d, uint64_t n)
     merkle_proof incl, cons;
     uint64_t index = n / 9 * 7, half = n / 2;
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         merkle_root(d, n, root);
-        t[r] = now_s() - t0;
+        t[r] = bench_now() - t0;
     }
     report("tree head", (long long)n, median(t, RUNS), 0);
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         if (merkle_inclusion_proof(d, n, index, &incl, NULL))
-            die("inclusion proof", NULL);
-        t[r] = now_s() - t0;
+            bench_die("inclusion proof", NULL);
+        t[r] = bench_now() - t0;
     }
     report("inclusion proof", (long long)n, median(t, RUNS), incl.n);
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         if (merkle_consistency_proof(d, n, half, &cons, NULL))
-            die("consistency proof", NULL);
-        t[r] = now_s() - t0;
+            bench_die("consistency proof", NULL);
+        t[r] = bench_now() - t0;
     }
     report("consistency proof from n/2", (long long)n, median(t, RUNS), cons.n);
 
     merkle_root(d, half, half_root);
     merkle_leaf_hash(d[index], leaf);
-    double t0 = now_s();
+    double t0 = bench_now();
     for (int i = 0; i < CHECKS; i++)
         if (merkle_verify_inclusion(index, n, leaf, incl.h, incl.n, root, NULL))
-            die("inclusion check", NULL);
-    report("inclusion check", (long long)n, (now_s() - t0) / CHECKS, incl.n);
-    t0 = now_s();
+            bench_die("inclusion check", NULL);
+    report("inclusion check", (long long)n, (bench_now() - t0) / CHECKS, incl.n);
+    t0 = bench_now();
     for (int i = 0; i < CHECKS; i++)
         if (merkle_verify_consistency(half, n, cons.h, cons.n, half_root, root, NULL))
-            die("consistency check", NULL);
-    report("consistency check", (long long)n, (now_s() - t0) / CHECKS, cons.n);
+            bench_die("consistency check", NULL);
+    report("consistency check", (long long)n, (bench_now() - t0) / CHECKS, cons.n);
 }
 
 /* ---- through a repository ---- */
@@ -112,7 +100,7 @@ static void fill_ledger(dom *d, int64_t n)
     char *prev = NULL;
     if (store_begin(dom_store(d), 1, &e) ||
         store_ledger_head(dom_store(d), &head, &prev, dom_arena(d), &e))
-        die("ledger head", &e);
+        bench_die("ledger head", &e);
     char hash[65], link[65], key[32], data[64];
     snprintf(link, sizeof link, "%s", prev);
     for (int64_t seq = head + 1; seq <= n; seq++) {
@@ -127,15 +115,15 @@ static void fill_ledger(dom *d, int64_t n)
                          .data = data,
                          .prev_hash = link };
         if (ledger_entry_hash(&r, hash, &e))
-            die("ledger hash", &e);
+            bench_die("ledger hash", &e);
         r.hash = hash;
         if (store_ledger_insert(dom_store(d), &r, &e) ||
             ledger_tree_grow(dom_store(d), seq, hash, link, &e))
-            die("ledger insert", &e);
+            bench_die("ledger insert", &e);
         memcpy(link, hash, sizeof link);
     }
     if (store_commit(dom_store(d), &e))
-        die("commit", &e);
+        bench_die("commit", &e);
 }
 
 static void through_store(const char *target, int64_t n)
@@ -143,27 +131,27 @@ static void through_store(const char *target, int64_t n)
     isms_err e = { 0 };
     dom *d;
     if (dom_create(target, &(principal){ .actor = "bench" }, 0, &d, &e))
-        die("create", &e);
-    double t0 = now_s();
+        bench_die("create", &e);
+    double t0 = bench_now();
     fill_ledger(d, n);
-    report("bulk load of the ledger", (long long)n, now_s() - t0, 0);
+    report("bulk load of the ledger", (long long)n, bench_now() - t0, 0);
     double t[RUNS];
     ledger_view v;
     merkle_hash root;
     for (int r = 0; r < RUNS; r++) {
-        t0 = now_s();
+        t0 = bench_now();
         if (ledger_view_load(d, 0, &v, &e) || ledger_view_root(&v, v.entries, root, &e))
-            die("view", &e);
-        t[r] = now_s() - t0;
+            bench_die("view", &e);
+        t[r] = bench_now() - t0;
         ledger_view_free(&v);
     }
     report("isms ledger root (tree head from the stored nodes)", (long long)n, median(t, RUNS), 0);
     ledger_proof p;
     for (int r = 0; r < RUNS; r++) {
-        t0 = now_s();
+        t0 = bench_now();
         if (ledger_view_load(d, 0, &v, &e) || ledger_view_inclusion(&v, n / 9 * 7, n, &p, &e))
-            die("proof", &e);
-        t[r] = now_s() - t0;
+            bench_die("proof", &e);
+        t[r] = bench_now() - t0;
         ledger_view_free(&v);
     }
     report("isms ledger proof (inclusion proof from the stored nodes)", (long long)n,

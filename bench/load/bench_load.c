@@ -7,6 +7,7 @@
  * REPO must not exist (a SQLite path or a postgres:// URI of an empty
  * database). Output: one JSON line per phase. bench/load/run.sh adds the
  * timing of `isms risk list --json` on the loaded repository. */
+#include "bench/support/util.h"
 #include "core/text.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
@@ -15,34 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const isms_err *e)
-{
-    fprintf(stderr, "bench_load: %s: %s\n", what, e->msg);
-    exit(1);
-}
-
-static void set(dom *d, record *r, int fid, const char *text)
-{
-    isms_err e = { 0 };
-    if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
-        die(field_def(r->reg, fid)->name, &e);
-}
-
-static void add(dom *d, record *r)
-{
-    isms_err e = { 0 };
-    record out;
-    if (dom_add(d, r, &out, &e))
-        die("add", &e);
-}
 
 static void seed(dom *d)
 {
@@ -55,32 +28,23 @@ static void seed(dom *d)
     record r;
     for (int i = 0; i < 3; i++) {
         record_init(&r, &reg_person, a);
-        set(d, &r, F_PERSON_NAME, people[i][0]);
-        set(d, &r, F_PERSON_EMAIL, people[i][1]);
-        set(d, &r, F_PERSON_ROLES, people[i][2]);
-        add(d, &r);
+        bench_set(d, &r, F_PERSON_NAME, people[i][0]);
+        bench_set(d, &r, F_PERSON_EMAIL, people[i][1]);
+        bench_set(d, &r, F_PERSON_ROLES, people[i][2]);
+        bench_add(d, &r, NULL);
     }
     for (int i = 0; i < 20; i++) {
         record_init(&r, &reg_objective, a);
-        set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
-        set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
-        set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
-        add(d, &r);
+        bench_set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
+        bench_set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
+        bench_set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
+        bench_add(d, &r, NULL);
         record_init(&r, &reg_asset, a);
-        set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
-        set(d, &r, F_ASSET_TYPE, "system");
-        set(d, &r, F_ASSET_OWNER, "PER-2");
-        add(d, &r);
+        bench_set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
+        bench_set(d, &r, F_ASSET_TYPE, "system");
+        bench_set(d, &r, F_ASSET_OWNER, "PER-2");
+        bench_add(d, &r, NULL);
     }
-}
-
-static uint64_t rng_state = 88172645463325252ull;
-static unsigned rnd(unsigned n)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (unsigned)(rng_state % n);
 }
 
 static void add_risk(dom *d, long i)
@@ -88,16 +52,16 @@ static void add_risk(dom *d, long i)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_risk, a);
-    set(d, &r, F_RISK_TITLE,
-        arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
-    set(d, &r, F_RISK_OWNER, "omar@bench.example");
-    set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", rnd(20) + 1));
-    set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", rnd(20) + 1));
-    set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03u", rnd(15) + 1));
-    set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", rnd(5) + 1));
-    set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", rnd(5) + 1));
-    set(d, &r, F_RISK_TREATMENT, "mitigate");
-    add(d, &r);
+    bench_set(d, &r, F_RISK_TITLE,
+              arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
+    bench_set(d, &r, F_RISK_OWNER, "omar@bench.example");
+    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", bench_rand(20) + 1));
+    bench_set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", bench_rand(20) + 1));
+    bench_set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03u", bench_rand(15) + 1));
+    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", bench_rand(5) + 1));
+    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", bench_rand(5) + 1));
+    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
+    bench_add(d, &r, NULL);
 }
 
 static void add_control(dom *d, long i, long risks)
@@ -105,14 +69,14 @@ static void add_control(dom *d, long i, long risks)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_control, a);
-    set(d, &r, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i));
-    set(d, &r, F_CONTROL_OWNER, "PER-3");
-    set(d, &r, F_CONTROL_STATUS, "operating");
-    set(d, &r, F_CONTROL_COST, "25000");
-    set(d, &r, F_CONTROL_TREATS,
-        arena_printf(a, "RISK-%ld,RISK-%ld", (long)rnd((unsigned)risks) + 1,
-                     (long)rnd((unsigned)risks) + 1));
-    add(d, &r);
+    bench_set(d, &r, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i));
+    bench_set(d, &r, F_CONTROL_OWNER, "PER-3");
+    bench_set(d, &r, F_CONTROL_STATUS, "operating");
+    bench_set(d, &r, F_CONTROL_COST, "25000");
+    bench_set(d, &r, F_CONTROL_TREATS,
+              arena_printf(a, "RISK-%ld,RISK-%ld", (long)bench_rand((unsigned)risks) + 1,
+                           (long)bench_rand((unsigned)risks) + 1));
+    bench_add(d, &r, NULL);
 }
 
 typedef void (*adder)(dom *d, long i, long risks);
@@ -126,17 +90,17 @@ static void risk_adder(dom *d, long i, long risks)
 static void phase(dom *d, const char *name, adder fn, long n, long batch, long risks)
 {
     isms_err e = { 0 };
-    double t0 = now_s();
+    double t0 = bench_now();
     for (long i = 0; i < n; i += batch) {
         if (batch > 1 && dom_txn_begin(d, &e))
-            die("begin", &e);
+            bench_die("begin", &e);
         for (long k = i; k < i + batch && k < n; k++)
             fn(d, k, risks);
         if (batch > 1 && dom_txn_end(d, 0, &e))
-            die("commit", &e);
+            bench_die("commit", &e);
         arena_reset(dom_arena(d));
     }
-    double s = now_s() - t0;
+    double s = bench_now() - t0;
     printf(
         "{\"phase\":\"%s\",\"records\":%ld,\"batch\":%ld,\"seconds\":%.3f,\"per_second\":%.0f}\n",
         name, n, batch, s, (double)n / s);
@@ -155,7 +119,7 @@ int main(int argc, char **argv)
     isms_err e = { 0 };
     dom *d;
     if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
-        die("create", &e);
+        bench_die("create", &e);
     seed(d);
     phase(d, "risks", risk_adder, risks, 1000, risks);
     phase(d, "controls", add_control, controls, 1000, risks);

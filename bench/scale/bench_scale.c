@@ -12,6 +12,7 @@
  * N risks and about N + 70 ledger entries, at some 20 times the rate of
  * the full domain path (bench/load measures that one). Output: one JSON
  * line. */
+#include "bench/support/util.h"
 #include "core/text.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
@@ -25,33 +26,6 @@
 
 enum { TEMPLATES = 25, BATCH = 10000 };
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const isms_err *e)
-{
-    fprintf(stderr, "bench_scale: %s: %s\n", what, e->msg);
-    exit(1);
-}
-
-static void set(dom *d, record *r, int fid, const char *text)
-{
-    isms_err e = { 0 };
-    if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
-        die(field_def(r->reg, fid)->name, &e);
-}
-
-static void add(dom *d, record *r, record *out)
-{
-    isms_err e = { 0 };
-    if (dom_add(d, r, out, &e))
-        die("add", &e);
-}
-
 static void seed(dom *d)
 {
     arena *a = dom_arena(d);
@@ -62,22 +36,22 @@ static void seed(dom *d)
     record r, out;
     for (int i = 0; i < 2; i++) {
         record_init(&r, &reg_person, a);
-        set(d, &r, F_PERSON_NAME, people[i][0]);
-        set(d, &r, F_PERSON_EMAIL, people[i][1]);
-        set(d, &r, F_PERSON_ROLES, people[i][2]);
-        add(d, &r, &out);
+        bench_set(d, &r, F_PERSON_NAME, people[i][0]);
+        bench_set(d, &r, F_PERSON_EMAIL, people[i][1]);
+        bench_set(d, &r, F_PERSON_ROLES, people[i][2]);
+        bench_add(d, &r, &out);
     }
     for (int i = 0; i < 10; i++) {
         record_init(&r, &reg_objective, a);
-        set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
-        set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
-        set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
-        add(d, &r, &out);
+        bench_set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
+        bench_set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
+        bench_set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
+        bench_add(d, &r, &out);
         record_init(&r, &reg_asset, a);
-        set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
-        set(d, &r, F_ASSET_TYPE, "system");
-        set(d, &r, F_ASSET_OWNER, "PER-2");
-        add(d, &r, &out);
+        bench_set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
+        bench_set(d, &r, F_ASSET_TYPE, "system");
+        bench_set(d, &r, F_ASSET_OWNER, "PER-2");
+        bench_add(d, &r, &out);
     }
 }
 
@@ -87,16 +61,16 @@ static void add_template(dom *d, int i, record *out)
     arena *a = dom_arena(d);
     record r;
     record_init(&r, &reg_risk, a);
-    set(d, &r, F_RISK_TITLE,
-        arena_printf(a, "Risk %d: loss of service through supplier failure", i));
-    set(d, &r, F_RISK_OWNER, "omar@bench.example");
-    set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%d", i % 10 + 1));
-    set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
-    set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03d", i % 15 + 1));
-    set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%d", (i - 1) % 5 + 1));
-    set(d, &r, F_RISK_IMPACT, arena_printf(a, "%d", (i - 1) / 5 % 5 + 1));
-    set(d, &r, F_RISK_TREATMENT, "mitigate");
-    add(d, &r, out);
+    bench_set(d, &r, F_RISK_TITLE,
+              arena_printf(a, "Risk %d: loss of service through supplier failure", i));
+    bench_set(d, &r, F_RISK_OWNER, "omar@bench.example");
+    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%d", i % 10 + 1));
+    bench_set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
+    bench_set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03d", i % 15 + 1));
+    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%d", (i - 1) % 5 + 1));
+    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%d", (i - 1) / 5 % 5 + 1));
+    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
+    bench_add(d, &r, out);
 }
 
 /* A template with id `id` and key RISK-<number>. */
@@ -110,7 +84,7 @@ static void add_clone(dom *d, const record *tmpl, int64_t id, int64_t number, in
     r.v[title].s =
         arena_printf(a, "Risk %lld: loss of service through supplier failure", (long long)number);
     if (store_insert(dom_store(d), &r, &e))
-        die("insert", &e);
+        bench_die("insert", &e);
     char *data = record_canonical(&r);
     ledger_change c = { .actor = dom_actor(d),
                         .entity = r.reg->name,
@@ -119,7 +93,7 @@ static void add_clone(dom *d, const record *tmpl, int64_t id, int64_t number, in
                         .data = data,
                         .ts = r.updated_at };
     if (ledger_append(dom_store(d), &c, NULL, &e))
-        die("ledger", &e);
+        bench_die("ledger", &e);
     free(data);
 }
 
@@ -130,11 +104,11 @@ int main(int argc, char **argv)
         return 2;
     }
     long long n = atoll(argv[2]);
-    double t0 = now_s();
+    double t0 = bench_now();
     isms_err e = { 0 };
     dom *d;
     if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
-        die("create", &e);
+        bench_die("create", &e);
     seed(d);
     record tmpl[TEMPLATES];
     arena keep;
@@ -152,17 +126,17 @@ int main(int argc, char **argv)
     int64_t offset = tmpl[0].id - 1, first = tmpl[TEMPLATES - 1].id + 1, last = offset + n;
     for (int64_t id = first; id <= last; id += BATCH) {
         if (dom_txn_begin(d, &e))
-            die("begin", &e);
+            bench_die("begin", &e);
         for (int64_t k = id; k < id + BATCH && k <= last; k++)
             add_clone(d, &tmpl[k % TEMPLATES], k, k - offset, title, &a);
         if (dom_txn_end(d, 0, &e))
-            die("commit", &e);
+            bench_die("commit", &e);
         arena_reset(&a);
     }
     arena_free(&a);
     arena_free(&keep);
     dom_close(d);
-    double s = now_s() - t0;
+    double s = bench_now() - t0;
     printf("{\"phase\":\"build\",\"risks\":%lld,\"seconds\":%.3f,\"per_second\":%.0f}\n", n, s,
            (double)n / s);
     return 0;

@@ -105,6 +105,10 @@ void table_end(table *t);
 typedef struct ttab ttab;
 ttab *ttab_new(cli *c, const char *const *heads, const char *align);
 void ttab_limit(ttab *t, int col, size_t cols);
+/* Streams the table: the first `sample` rows set the widths, then every
+ * row prints as it comes (a later text cell too wide is cut; the first
+ * column and right-aligned ones widen instead); `indent` as ttab_print's. */
+void ttab_stream(ttab *t, size_t sample, const char *indent);
 void ttab_row(ttab *t, const char *const *cells); /* NULL cells show "-" */
 size_t ttab_rows(const ttab *t);
 void ttab_print(ttab *t, const char *indent);

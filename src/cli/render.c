@@ -73,7 +73,7 @@ void render_record_json(cli *c, const record *r)
 
 /* s as one line of at most `cols` columns: cut at a newline or at the
  * width, on a character boundary, with an ellipsis when cut. */
-static const char *fit_line(cli *c, const char *s, size_t cols)
+static const char *fit_line_in(arena *a, const char *s, size_t cols)
 {
     if (cols < 2)
         return cols ? "…" : "";
@@ -84,7 +84,12 @@ static const char *fit_line(cli *c, const char *s, size_t cols)
     size_t cut = utf8_prefix(s, cols - 1); /* room for the ellipsis */
     if (nl && (size_t)(nl - s) < cut)
         cut = (size_t)(nl - s);
-    return arena_printf(c->a, "%.*s…", (int)cut, s);
+    return arena_printf(a, "%.*s…", (int)cut, s);
+}
+
+static const char *fit_line(cli *c, const char *s, size_t cols)
+{
+    return fit_line_in(c->a, s, cols);
 }
 
 static const char *cell_line(cli *c, const char *s) { return fit_line(c, s ? s : "", 60); }
@@ -304,7 +309,14 @@ int render_show(cli *c, const record *r, isms_err *e)
  * Columns as wide as their widest cell, two spaces apart; a cell wider
  * than its column's limit is cut on a character boundary with an
  * ellipsis, never left to run into its neighbour. On a terminal the table
- * fits its width: the widest text columns give way first. */
+ * fits its width: the widest text columns give way first.
+ *
+ * A streamed table (ttab_stream) holds only its first rows: they set the
+ * widths, then print, and every later row prints as it comes, in memory
+ * that does not grow with the table. A later text cell wider than its
+ * column is cut like any other; the first column (the key) and the
+ * right-aligned ones (figures) are never cut: a wider one widens its
+ * column from that row on. */
 
 enum { TTAB_MAX_COLS = 24, TABLE_CELL_MAX = 44, TTAB_MIN_SHRUNK = 16 };
 
@@ -315,9 +327,19 @@ struct ttab {
     char align[TTAB_MAX_COLS];   /* 'l' or 'r' */
     size_t limit[TTAB_MAX_COLS]; /* widest a cell may be (0: TABLE_CELL_MAX) */
     size_t width[TTAB_MAX_COLS];
-    const char **cells; /* rows x ncols, in c->a */
+    const char **cells; /* rows x ncols, held until printed */
     size_t rows, cap;
+    /* streamed (ttab_stream): */
+    size_t sample;      /* rows held to set the widths; 0: all (not streamed) */
+    const char *indent; /* of every line */
+    size_t cols;        /* the terminal's width, once the widths are set (0: none) */
+    size_t printed;     /* rows printed as they came */
+    int flowing;        /* the header and the sample are out */
+    arena own;          /* a streamed table's cells: reset once printed */
 };
+
+/* Where the cells go: the command's arena, or a streamed table's own. */
+static arena *cells_arena(ttab *t) { return t->sample ? &t->own : t->c->a; }
 
 ttab *ttab_new(cli *c, const char *const *heads, const char *align)
 {
@@ -334,34 +356,44 @@ ttab *ttab_new(cli *c, const char *const *heads, const char *align)
     return t;
 }
 
+void ttab_stream(ttab *t, size_t sample, const char *indent)
+{
+    t->sample = sample ? sample : 1;
+    t->indent = indent;
+    arena_init(&t->own);
+}
+
 void ttab_limit(ttab *t, int col, size_t cols)
 {
     if (col >= 0 && col < t->ncols)
         t->limit[col] = cols;
 }
 
+static void flow_row(ttab *t, const char *const *cells);
+static void flush_sample(ttab *t);
+
 void ttab_row(ttab *t, const char *const *cells)
 {
-    cli *c = t->c;
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        const char **grown = arena_alloc(c->a, cap * (size_t)t->ncols * sizeof *grown);
-        if (t->rows)
-            memcpy(grown, t->cells, t->rows * (size_t)t->ncols * sizeof *grown);
-        t->cells = grown;
-        t->cap = cap;
+    if (t->flowing) {
+        flow_row(t, cells);
+        return;
     }
+    arena *a = cells_arena(t);
+    t->cells = arena_grow(a, (void *)t->cells, t->rows, &t->cap,
+                          (size_t)t->ncols * sizeof *t->cells, 64); /* a row at a time */
     for (int k = 0; k < t->ncols; k++) {
-        const char *s = cells[k] ? fit_line(c, cells[k], t->limit[k]) : "-";
-        s = arena_strdup(c->a, s);
+        const char *s = cells[k] ? fit_line_in(a, cells[k], t->limit[k]) : "-";
+        s = arena_strdup(a, s);
         t->cells[t->rows * (size_t)t->ncols + (size_t)k] = s;
         if (utf8_width(s) > t->width[k])
             t->width[k] = utf8_width(s);
     }
     t->rows++;
+    if (t->sample && t->rows == t->sample)
+        flush_sample(t);
 }
 
-size_t ttab_rows(const ttab *t) { return t->rows; }
+size_t ttab_rows(const ttab *t) { return t->printed + t->rows; }
 
 /* The terminal's width, when the output is one (0 otherwise). The output
  * stream itself is a filter (term.c): ask the descriptor beneath it. */
@@ -410,12 +442,15 @@ static void fit_width(ttab *t, size_t indent, size_t cols)
     }
 }
 
+/* The key and the figures are shown whole, whatever the column's width. */
+static int whole(const ttab *t, int k) { return k == 0 || t->align[k] == 'r'; }
+
 static void print_cell(ttab *t, const char *s, int k)
 {
     FILE *f = t->c->out;
-    if (utf8_width(s) > t->width[k])
-        s = fit_line(t->c, s, t->width[k]);
-    size_t w = utf8_width(s), pad = t->width[k] - w;
+    if (utf8_width(s) > t->width[k] && !whole(t, k))
+        s = fit_line_in(cells_arena(t), s, t->width[k]);
+    size_t w = utf8_width(s), pad = w < t->width[k] ? t->width[k] - w : 0;
     int last = k == t->ncols - 1;
     if (k)
         fputs("  ", f);
@@ -426,22 +461,61 @@ static void print_cell(ttab *t, const char *s, int k)
         fputc(' ', f);
 }
 
+static void print_line(ttab *t, const char *indent, const char *const *cells)
+{
+    fputs(indent, t->c->out);
+    for (int k = 0; k < t->ncols; k++)
+        print_cell(t, cells[k], k);
+    fputc('\n', t->c->out);
+}
+
+/* The held rows, under the header, with the widths they set. */
+static void print_held(ttab *t, const char *indent)
+{
+    t->cols = terminal_width(t->c->out_fd);
+    if (t->cols)
+        fit_width(t, strlen(indent), t->cols);
+    print_line(t, indent, t->head);
+    for (size_t r = 0; r < t->rows; r++)
+        print_line(t, indent, t->cells + r * (size_t)t->ncols);
+}
+
+static void flush_sample(ttab *t)
+{
+    print_held(t, t->indent);
+    t->printed = t->rows;
+    t->rows = t->cap = 0;
+    t->cells = NULL;
+    t->flowing = 1;
+    arena_reset(&t->own);
+}
+
+/* A row after the sample: printed now, in memory reset after it. */
+static void flow_row(ttab *t, const char *const *cells)
+{
+    const char *line[TTAB_MAX_COLS];
+    int wider = 0;
+    for (int k = 0; k < t->ncols; k++) {
+        line[k] = cells[k] ? fit_line_in(&t->own, cells[k], t->limit[k]) : "-";
+        size_t w = utf8_width(line[k]);
+        if (whole(t, k) && w > t->width[k]) {
+            t->width[k] = w;
+            wider = 1;
+        }
+    }
+    if (wider && t->cols) /* the text columns give way again */
+        fit_width(t, strlen(t->indent), t->cols);
+    print_line(t, t->indent, line);
+    t->printed++;
+    arena_reset(&t->own);
+}
+
 void ttab_print(ttab *t, const char *indent)
 {
-    FILE *f = t->c->out;
-    size_t cols = terminal_width(t->c->out_fd);
-    if (cols)
-        fit_width(t, strlen(indent), cols);
-    fputs(indent, f);
-    for (int k = 0; k < t->ncols; k++)
-        print_cell(t, t->head[k], k);
-    fputc('\n', f);
-    for (size_t r = 0; r < t->rows; r++) {
-        fputs(indent, f);
-        for (int k = 0; k < t->ncols; k++)
-            print_cell(t, t->cells[r * (size_t)t->ncols + (size_t)k], k);
-        fputc('\n', f);
-    }
+    if (!t->flowing)
+        print_held(t, t->sample ? t->indent : indent);
+    if (t->sample)
+        arena_free(&t->own);
 }
 
 /* ---- tables of records ---- */
@@ -455,7 +529,12 @@ struct table {
     int json, first;
     buf line;       /* one JSON row */
     value *derived; /* one row's derived values, reused row after row */
+    arena row;      /* one row's cell texts (the table copies what it keeps) */
 };
+
+/* The rows a records table holds to set its column widths (a page or
+ * two on a screen) before it prints row by row. */
+enum { TABLE_SAMPLE_ROWS = 1000 };
 
 /* Money and numbers read best aligned right. */
 static char align_of(const fielddef *f)
@@ -498,6 +577,8 @@ table *table_begin(cli *c, const regdef *reg)
     heads[t->ncols] = NULL;
     align[t->ncols] = 0;
     t->text = ttab_new(c, heads, align);
+    ttab_stream(t->text, TABLE_SAMPLE_ROWS, "");
+    arena_init(&t->row);
     return t;
 }
 
@@ -534,9 +615,15 @@ void table_add(table *t, const record *r)
     int n;
     const value *derived = derived_of(c, r, t->derived, &defs, &n);
     const char *cells[TTAB_MAX_COLS];
+    /* The cells' texts in the row's arena, not the command's: a list of
+     * a million rows runs in the memory of one. */
+    arena *command = c->a;
+    c->a = &t->row;
     for (int k = 0; k < t->ncols; k++)
         cells[k] = cell_text(t, r, derived, k);
     ttab_row(t->text, cells);
+    c->a = command;
+    arena_reset(&t->row);
 }
 
 void table_end(table *t)
@@ -548,6 +635,7 @@ void table_end(table *t)
         return;
     }
     ttab_print(t->text, "");
+    arena_free(&t->row);
     size_t rows = ttab_rows(t->text);
     fprintf(f, "(%zu %s)\n", rows, rows == 1 ? t->reg->name : t->reg->plural);
 }

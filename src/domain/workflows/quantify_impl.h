@@ -51,7 +51,6 @@ typedef struct qmodel {
     qgap *gaps; /* the unmodelled risks */
     qappetite *appetites;
     size_t nappetites;
-    const char *only; /* load one risk only (its key), or NULL */
 } qmodel;
 
 /* The risk inputs, in the order of the engine's factors (quantify.c). */
@@ -59,8 +58,10 @@ enum { NRISK_INPUTS = 8 };
 int qmodel_input_field(int k); /* F_RISK_LEF, ... */
 dist *qmodel_input(fair_risk *r, int k);
 
-/* Loads every active risk with FAIR inputs (or only the one keyed
- * `only`), the controls that act on them and the approved appetites. */
+/* Loads every active risk with FAIR inputs, the controls that act on them
+ * and the approved appetites; or only the risk keyed `only` (E_NOT_FOUND
+ * if there is none) and the controls treating it, read by key and by the
+ * link's index, whatever the size of the registers. */
 int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e);
 void qmodel_reset(qmodel *m);
 int64_t *qmodel_copy_ids(const value *v);                   /* malloc'd */

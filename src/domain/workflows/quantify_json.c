@@ -5,6 +5,7 @@
 #include "domain/workflows/quantify_impl.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
+#include "core/xalloc.h"
 #include "formats/jsonw.h"
 #include "ledger/ledger.h"
 
@@ -326,16 +327,17 @@ static size_t spec_count(const qmodel *m, const inputs_spec *s)
     return s->risks ? s->nrisks : m->nrisks;
 }
 
-/* Controls that act on one of the selected risks. */
-static int control_used(const qmodel *m, const inputs_spec *s, size_t c)
+/* Which controls act on one of the selected risks: one pass over their
+ * effects (calloc'd flags, one per control), not one per control. */
+static char *controls_used(const qmodel *m, const inputs_spec *s)
 {
+    char *used = xcalloc(m->ncontrols ? m->ncontrols : 1, 1);
     for (size_t k = 0; k < spec_count(m, s); k++) {
         const fair_risk *r = &m->risks[spec_risk(s, k)];
         for (size_t j = 0; j < r->neffects; j++)
-            if (r->effects[j].control == c)
-                return 1;
+            used[r->effects[j].control] = 1;
     }
-    return 0;
+    return used;
 }
 
 static void risk_members(jw *w, const qmodel *m, size_t i)
@@ -397,9 +399,11 @@ char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
         risk_members(w, m, spec_risk(s, k));
     jw_end(w);
     jw_array(w, "controls");
+    char *used = controls_used(m, s);
     for (size_t c = 0; c < m->ncontrols; c++)
-        if (control_used(m, s, c))
+        if (used[c])
             control_members(w, m, c, s->costs, &money);
+    free(used);
     jw_end(w);
     if (s->threshold)
         threshold_members(w, s->threshold, &money);

@@ -1,0 +1,102 @@
+/* bench_quant: a repository for the quantification and list benchmark
+ * (bench/quant/run.sh, issue 16): RISKS risks with FAIR inputs and as
+ * many controls, each treating three risks (control i treats risk i and
+ * two drawn at random), so that a risk has three controls on average and
+ * RISK-1 at least one. Loaded through the domain layer: the same rules
+ * and ledger entries as the CLI.
+ *
+ *   bench_quant REPO RISKS                 REPO must not exist */
+#include "bench/support/util.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void seed(dom *d)
+{
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_person, a);
+    bench_set(d, &r, F_PERSON_NAME, "Omar Owner");
+    bench_set(d, &r, F_PERSON_EMAIL, "omar@bench.example");
+    bench_set(d, &r, F_PERSON_ROLES, "risk-owner,control-owner");
+    bench_add(d, &r, NULL);
+    for (int i = 0; i < 10; i++) {
+        record_init(&r, &reg_objective, a);
+        bench_set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
+        bench_set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
+        bench_set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "10000000");
+        bench_add(d, &r, NULL);
+    }
+}
+
+static void add_risk(dom *d, long i, long risks)
+{
+    (void)risks;
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_risk, a);
+    bench_set(d, &r, F_RISK_TITLE,
+              arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
+    bench_set(d, &r, F_RISK_OWNER, "PER-1");
+    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", bench_rand(10) + 1));
+    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", bench_rand(5) + 1));
+    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", bench_rand(5) + 1));
+    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
+    bench_set(d, &r, F_RISK_LEF, arena_printf(a, "pert(0.1,%u,8)", bench_rand(4) + 1));
+    bench_set(d, &r, F_RISK_PRIMARY_LOSS,
+              arena_printf(a, "lognormal90(%u000,2000000)", bench_rand(90) + 10));
+    bench_add(d, &r, NULL);
+}
+
+static void add_control(dom *d, long i, long risks)
+{
+    static const char *const targets[] = { "lef", "primary-loss" };
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_control, a);
+    bench_set(d, &r, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i));
+    bench_set(d, &r, F_CONTROL_OWNER, "PER-1");
+    bench_set(d, &r, F_CONTROL_STATUS, "operating");
+    bench_set(d, &r, F_CONTROL_COST, "25000");
+    bench_set(d, &r, F_CONTROL_ACTS_ON, targets[bench_rand(2)]);
+    bench_set(d, &r, F_CONTROL_REDUCTION, "pert(0.1,0.3,0.5)");
+    bench_set(d, &r, F_CONTROL_TREATS,
+              arena_printf(a, "RISK-%ld,RISK-%ld,RISK-%ld", i % risks + 1,
+                           (long)bench_rand((unsigned)risks) + 1,
+                           (long)bench_rand((unsigned)risks) + 1));
+    bench_add(d, &r, NULL);
+}
+
+static void phase(dom *d, void (*fn)(dom *, long, long), long n, long risks)
+{
+    isms_err e = { 0 };
+    for (long i = 0; i < n; i += 1000) {
+        if (dom_txn_begin(d, &e))
+            bench_die("begin", &e);
+        for (long k = i; k < i + 1000 && k < n; k++)
+            fn(d, k, risks);
+        if (dom_txn_end(d, 0, &e))
+            bench_die("commit", &e);
+        arena_reset(dom_arena(d));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3 || atol(argv[2]) < 1) {
+        fprintf(stderr, "usage: bench_quant REPO RISKS\n");
+        return 2;
+    }
+    long risks = atol(argv[2]);
+    isms_err e = { 0 };
+    dom *d;
+    if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
+        bench_die("create", &e);
+    seed(d);
+    phase(d, add_risk, risks, risks);
+    phase(d, add_control, risks, risks);
+    dom_close(d);
+    return 0;
+}

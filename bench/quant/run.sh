@@ -1,0 +1,95 @@
+#!/bin/sh
+# bench/quant/run.sh: quantification and lists at scale (issue 16, points 3, 4 and 7).
+#   bench/quant/run.sh [1m]          sizes 10000 and 100000 risks; "1m" adds 1,000,000
+#   SIZES="10000 100000" OLD=path/to/old/isms bench/quant/run.sh
+#
+# For each size N, a SQLite repository of N risks with FAIR inputs and N
+# controls treating three risks each (bench_quant; kept in CACHE, default
+# /tmp/isms-bench-quant) is measured with
+#   risk quantify RISK-1 --iterations 10000 --no-save      one risk
+#   quantify --by objective --iterations 1000 --no-save   the portfolio
+#   risk list > /dev/null                                   the plain table
+# each under /usr/bin/time (CPU s = user + system, peak RSS) and, for the
+# operations in CALLGRIND (default: "one list"; add "portfolio" for the
+# portfolio, slow before issue 16), under valgrind --tool=callgrind
+# (instructions). The table gives each figure and its growth exponent per
+# decade, log10(figure at 10 N / figure at N): 0 for a figure that does not
+# grow, 1 for linear growth, 2 for quadratic. OLD=path/to/isms measures an
+# older binary on the same repositories too (rows tagged "old"), at sizes
+# up to OLD_MAX (default 100000).
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+SIZES=${SIZES:-10000 100000}
+if [ "${1:-}" = 1m ]; then SIZES="$SIZES 1000000"; fi
+CACHE=${CACHE:-/tmp/isms-bench-quant}
+CALLGRIND=${CALLGRIND:-one list}
+OLD=${OLD:-}
+OLD_MAX=${OLD_MAX:-100000}
+ISMS=$(realpath "$BUILD/isms")
+mkdir -p "$CACHE"
+tmp=$(mktemp -d "$CACHE/run.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# measure TAG OP SIZE REPO -- COMMAND...: one JSON line with CPU s, peak
+# RSS and (when OP is in CALLGRIND) instructions.
+measure() {
+    tag=$1 op=$2 size=$3 repo=$4
+    shift 5
+    ISMS_REPO=$repo /usr/bin/time -f '%U %S %M' -o "$tmp/time.txt" "$@" > /dev/null 2> "$tmp/err.txt" ||
+        { cat "$tmp/err.txt" >&2; exit 1; }
+    ir=0
+    case " $CALLGRIND " in
+    *" $op "*)
+        ISMS_REPO=$repo valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$@" \
+            > /dev/null 2> "$tmp/cg.txt" || { cat "$tmp/cg.txt" >&2; exit 1; }
+        ir=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$tmp/cg.txt")
+        rm -f "$tmp/cg.out"
+        ;;
+    esac
+    awk -v what="$op ($tag)" -v n="$size" -v ir="$ir" '{
+        printf "{\"what\":\"%s\",\"risks\":%d,\"cpu_s\":%.2f,\"rss_mb\":%.1f,\"ir\":%.0f}\n",
+            what, n, $1 + $2, $3 / 1024, ir }' "$tmp/time.txt"
+}
+
+for n in $SIZES; do
+    repo="$CACHE/q$n.isms"
+    if [ ! -f "$repo.done" ]; then
+        echo "# loading $n risks and $n controls into $repo ($(date -u +%FT%TZ))" >&2
+        rm -f "$repo" "$repo-wal" "$repo-shm"
+        "$BUILD/bench_quant" "$repo" "$n" >&2
+        touch "$repo.done"
+    fi
+    bins=$ISMS
+    if [ -n "$OLD" ] && [ "$n" -le "$OLD_MAX" ]; then bins="$ISMS $(realpath "$OLD")"; fi
+    for bin in $bins; do
+        tag=new
+        if [ "$bin" != "$ISMS" ]; then tag=old; fi
+        echo "# $n risks, $tag binary ($(date -u +%FT%TZ))" >&2
+        measure "$tag" one "$n" "$repo" -- "$bin" risk quantify RISK-1 --iterations 10000 --no-save |
+            tee -a "$tmp/all.jsonl"
+        measure "$tag" portfolio "$n" "$repo" -- \
+            "$bin" quantify --by objective --iterations 1000 --no-save | tee -a "$tmp/all.jsonl"
+        measure "$tag" list "$n" "$repo" -- "$bin" risk list | tee -a "$tmp/all.jsonl"
+    done
+done
+
+python3 - "$tmp/all.jsonl" <<'PY'
+import json, math, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print("\nrisks (and as many controls): instructions (callgrind), CPU s (user + system), peak RSS;")
+print("growth exponent per decade in brackets")
+print("| risks | operation | instructions | CPU | peak RSS |")
+print("|---|---|---|---|---|")
+prev = {}
+for r in sorted(rows, key=lambda r: (r["what"], r["risks"])):
+    p = prev.get(r["what"])
+    def grow(k):
+        if not p or p[k] <= 0 or r[k] <= 0:
+            return ""
+        return " (%.2f)" % (math.log10(r[k] / p[k]) / math.log10(r["risks"] / p["risks"]))
+    ir = "%.1f M%s" % (r["ir"] / 1e6, grow("ir")) if r["ir"] else ""
+    print("| %s | %s | %s | %.2f s%s | %.1f MB%s |" % (
+        format(r["risks"], ","), r["what"], ir, r["cpu_s"], grow("cpu_s"), r["rss_mb"], grow("rss_mb")))
+    prev[r["what"]] = r
+PY

@@ -1,0 +1,207 @@
+/* Quantification at the cost of its own work (issue 16): one risk's run
+ * reads that risk and the controls treating it, by key and index, and
+ * nothing else; the portfolio's per-risk effect lists are built once
+ * (not by looking through every control for each risk) and give the
+ * figures, bit for bit, of the quadratic code they replaced. */
+#include "support/testutil.h"
+#include "support/domutil.h"
+#include "domain/engine/dom.h"
+#include "domain/workflows/quantify.h"
+#include "domain/registers/registers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { RISKS = 40, CONTROLS = 30 };
+
+static dom *d;
+static const char *repo;
+
+/* A repository of many risks and controls linked across each other:
+ * control j treats risks j, 7j and 13j (mod RISKS), on factors in turn,
+ * some partially effective, some proposed, every tenth an insurance;
+ * every seventh risk is qualitative only. */
+static int setup(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    repo = tu_repo("quantscale.isms"); /* kept: the test writes to it behind isms's back */
+    if (dom_create(repo, &(principal){ .actor = "quant-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    arena *a = dom_arena(d);
+    tu_add(d, tu_make(d, &reg_person, "name=Omar", "email=omar@x.example",
+                      "roles=risk-owner,control-owner", NULL));
+    for (int k = 1; k <= 3; k++)
+        tu_add(d, tu_make(d, &reg_objective, arena_printf(a, "title=Objective %d", k),
+                          "owner=PER-1", "value_at_stake=5000000", NULL));
+    for (int i = 1; i <= RISKS; i++) {
+        const char *title = arena_printf(a, "title=Risk %d", i);
+        const char *obj = arena_printf(a, "objectives=OBJ-%d", i % 3 + 1);
+        if (i % 7 == 0) {
+            tu_add(d, tu_make(d, &reg_risk, title, "owner=PER-1", obj, "likelihood=2", "impact=3",
+                              NULL));
+            continue;
+        }
+        tu_add(d,
+               tu_make(d, &reg_risk, title, "owner=PER-1", obj, "likelihood=2", "impact=3",
+                       i % 5 ? "loss_model=compound" : "loss_model=product",
+                       arena_printf(a, "lef=pert(0.1,%d,8)", i % 4 + 1),
+                       arena_printf(a, "primary_loss=lognormal90(%d000,2000000)", i + 10), NULL));
+    }
+    static const char *const targets[] = { "acts_on=lef", "acts_on=primary-loss",
+                                           "acts_on=loss-magnitude" };
+    for (int j = 1; j <= CONTROLS; j++) {
+        int r1 = j, r2 = (j * 7) % RISKS + 1, r3 = (j * 13) % RISKS + 1;
+        const char *treats = arena_printf(a, "treats=RISK-%d", r1);
+        if (r2 != r1)
+            treats = arena_printf(a, "%s,RISK-%d", treats, r2);
+        if (r3 != r1 && r3 != r2)
+            treats = arena_printf(a, "%s,RISK-%d", treats, r3);
+        const char *title = arena_printf(a, "title=Control %d", j);
+        const char *status = j % 6 == 5 ? "status=planned" : "status=operating";
+        if (j % 10 == 0) {
+            tu_add(d, tu_make(d, &reg_control, title, "owner=PER-1", treats, status,
+                              "acts_on=transfer", "deductible=20000", "cover_limit=1000000",
+                              "cost=30000", NULL));
+            continue;
+        }
+        tu_add(d, tu_make(d, &reg_control, title, "owner=PER-1", treats, status, targets[j % 3],
+                          arena_printf(a, "reduction=pert(0.%d,0.4,0.7)", j % 3 + 1),
+                          j % 4 ? "effectiveness=effective" : "effectiveness=partially-effective",
+                          "cost=25000", NULL));
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dom_close(d);
+    unsetenv("ISMS_NOW");
+    return 0;
+}
+
+/* "%a": the figure's exact bits. */
+static const char *bits(double x)
+{
+    static char text[8][40];
+    static int next;
+    char *s = text[next++ % 8];
+    snprintf(s, 40, "%a", x);
+    return s;
+}
+
+/* The figures main's code gave on this repository before the effect lists
+ * were indexed (the quadratic effects_for and the scan of every risk and
+ * control for one risk): the same seeds must give the same bits. */
+static const char *const golden_portfolio[] = {
+    "0x1.85f23ebf8fe8fp+24", "0x1.3b3ee5a920c53p+25",
+    "0x1.113825a5dd83p+23",  "0x1.e2def4d586494p+22",
+    "0x1.093cdd6e7f2a1p+23", "0ecbcd09fab155b4a0a7917e1dc73ef8e4112023166a7be3d020a2358d12ef3e",
+};
+static const char *const golden_one[] = {
+    "0x1.4fe7abed70349p+20",
+    "0x1.a9cf6935a7782p+19",
+    "0x1.e5fa80e32c016p+18",
+    "0x1.9bfe3dee7de54p+21",
+    "40239dd2e58c3b2b9aae04a05a5c53b5326222b965cc58e2272d6ce02fa540cc",
+    "0x1.146e7a5f8edacp+19",
+    "54ae903cb118da3575416582401b9f450a593b7fa1df0b76da016d61aa1c5780",
+};
+
+/* Every figure equal to its golden one; each that is not is named. */
+static void expect_figures(const char *what, const char *const *got, const char *const *want,
+                           size_t n)
+{
+    int wrong = 0;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(got[k], want[k])) {
+            print_message("%s figure %zu is \"%s\", not \"%s\"\n", what, k, got[k], want[k]);
+            wrong++;
+        }
+    if (wrong)
+        fail_msg("%s: %d figures differ", what, wrong);
+}
+
+static void portfolio_figures_are_the_quadratic_ones(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 4000, .seed = 11, .threads = 1 };
+    portfolio_quant p;
+    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
+    assert_int_equal(p.modelled, RISKS - RISKS / 7);
+    assert_int_equal(p.unmodelled, RISKS / 7);
+    assert_int_equal(p.ngroups, 3);
+    const char *got[] = { bits(p.total.mean),           bits(p.total.p95),
+                          bits(p.groups[0].stats.mean), bits(p.groups[1].stats.mean),
+                          bits(p.groups[2].stats.mean), p.inputs_hash };
+    expect_figures("portfolio", got, golden_portfolio, sizeof got / sizeof *got);
+    /* threads change how the work is cut, never the figures */
+    o.threads = 2;
+    portfolio_quant q;
+    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &q, &e), 0);
+    assert_true(q.total.mean == p.total.mean && q.total.p95 == p.total.p95);
+}
+
+static void one_risk(const char *key, risk_quant *q)
+{
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 4000, .seed = 5, .threads = 1 };
+    if (dom_risk_quantify(d, key, &o, q, &e))
+        fail_msg("quantify %s: %s", key, e.msg);
+}
+
+static void one_risk_reads_only_its_own_controls(void **state)
+{
+    (void)state;
+    risk_quant q, insured;
+    one_risk("RISK-5", &q);        /* a proposed control and two partly effective */
+    one_risk("RISK-11", &insured); /* two insurances and a proposed control */
+    const char *got[] = { bits(q.inherent.stats.mean),
+                          bits(q.current.stats.mean),
+                          bits(q.target.stats.mean),
+                          bits(q.current.stats.p95),
+                          q.inputs_hash,
+                          bits(insured.current.stats.mean),
+                          insured.inputs_hash };
+    expect_figures("one risk", got, golden_one, sizeof got / sizeof *got);
+    /* A control that does not treat RISK-5, its stored reduction broken
+     * behind isms's back: the portfolio, which reads it, stops on it;
+     * RISK-5's run never reads it and gives the same figures. */
+    tu_sql(repo, "UPDATE control SET reduction = 'pert(0.9,0.1' WHERE key = 'CTL-2'");
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 1000, .seed = 5, .threads = 1 };
+    portfolio_quant p;
+    assert_int_not_equal(dom_portfolio_quantify(d, &o, 0, &p, &e), 0);
+    assert_contains(e.msg, "CTL-2");
+    risk_quant again;
+    one_risk("RISK-5", &again);
+    assert_true(again.current.stats.mean == q.current.stats.mean);
+    assert_string_equal(again.inputs_hash, q.inputs_hash);
+    /* More risks and controls elsewhere change nothing either. */
+    tu_add(d, tu_make(d, &reg_risk, "title=Elsewhere", "owner=PER-1", "likelihood=2", "impact=3",
+                      "lef=const(3)", "primary_loss=const(100000)", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Elsewhere too", "owner=PER-1",
+                      arena_printf(dom_arena(d), "treats=RISK-%d", RISKS + 1), "status=operating",
+                      "acts_on=lef", "reduction=const(0.5)", NULL));
+    one_risk("RISK-5", &again);
+    assert_true(again.current.stats.mean == q.current.stats.mean);
+    assert_string_equal(again.inputs_hash, q.inputs_hash);
+    /* A control that does treat it, broken the same way, is read. */
+    tu_sql(repo, "UPDATE control SET reduction = 'pert(0.9,0.1' WHERE key = 'CTL-12'");
+    err_clear(&e);
+    assert_int_not_equal(dom_risk_quantify(d, "RISK-5", &o, &again, &e), 0);
+    assert_contains(e.msg, "CTL-12");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(portfolio_figures_are_the_quadratic_ones),
+        cmocka_unit_test(one_risk_reads_only_its_own_controls),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
