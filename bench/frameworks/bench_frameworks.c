@@ -9,6 +9,7 @@
  *
  * REPO must not exist (a SQLite path or a postgres:// URI of an empty
  * database). Output: one JSON line per phase. */
+#include "bench/support/util.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/registers.h"
@@ -18,31 +19,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void check(int rc, const char *what, const isms_err *e)
 {
-    if (rc) {
-        fprintf(stderr, "bench_frameworks: %s: %s\n", what, e->msg);
-        exit(1);
-    }
+    if (rc)
+        bench_die(what, e);
 }
 
+/* A record of reg from name, value pairs (NULL-terminated), added. */
 static void add(dom *d, const regdef *reg, const char *const *pairs)
 {
-    isms_err e = { 0 };
-    record r, out;
+    record r;
     record_init(&r, reg, dom_arena(d));
     for (int i = 0; pairs[i]; i += 2)
-        check(dom_set_text(d, &r, regdef_field(reg, pairs[i]), pairs[i + 1], &e), pairs[i], &e);
-    check(dom_add(d, &r, &out, &e), reg->name, &e);
+        bench_set(d, &r, FIELD_ID(reg->num, regdef_field(reg, pairs[i])), pairs[i + 1]);
+    bench_add(d, &r, NULL);
 }
 
 /* The i-th assessable requirement (cyclically) of built-in framework f, as
@@ -104,16 +95,16 @@ int main(int argc, char **argv)
     int controls = argc > 2 ? atoi(argv[2]) : 1000;
     isms_err e = { 0 };
     dom *d;
-    double t = now_s();
+    double t = bench_now();
     check(dom_create(argv[1], NULL, 0, &d, &e), "create", &e);
-    printf("{\"phase\":\"init\",\"seconds\":%.3f}\n", now_s() - t);
-    t = now_s();
+    printf("{\"phase\":\"init\",\"seconds\":%.3f}\n", bench_now() - t);
+    t = bench_now();
     load(d, controls);
     printf("{\"phase\":\"load\",\"controls\":%d,\"mappings\":%d,\"seconds\":%.3f}\n", controls,
-           controls * 18, now_s() - t);
+           controls * 18, bench_now() - t);
     static const char *const fws[] = { "iso27001-2022",     "csf-2.0", "sp800-53r5",
                                        "nis2-ir-2024-2690", "dora",    "soc2-tsc" };
-    t = now_s();
+    t = bench_now();
     int covered = 0;
     for (int f = 0; f < 6; f++) {
         cov_report r;
@@ -122,30 +113,31 @@ int main(int argc, char **argv)
     }
     printf("{\"phase\":\"coverage of 6 frameworks, one at a time\",\"covered\":%d,"
            "\"seconds\":%.3f}\n",
-           covered, now_s() - t);
+           covered, bench_now() - t);
     arena_reset(dom_arena(d));
-    t = now_s();
+    t = bench_now();
     cov_report *all;
     int nall;
     check(dom_coverage_all(d, &all, &nall, &e), "coverage", &e);
     printf("{\"phase\":\"coverage of every mapped framework (the dashboard)\",\"frameworks\":%d,"
            "\"seconds\":%.3f}\n",
-           nall, now_s() - t);
+           nall, bench_now() - t);
     arena_reset(dom_arena(d));
-    t = now_s();
+    t = bench_now();
     record soa;
     int n;
     check(dom_soa_generate(d, &(soa_spec){ .framework = "iso27001-2022" }, &soa, &n, &e), "soa",
           &e);
-    printf("{\"phase\":\"soa generate\",\"entries\":%d,\"seconds\":%.3f}\n", n, now_s() - t);
-    t = now_s();
+    printf("{\"phase\":\"soa generate\",\"entries\":%d,\"seconds\":%.3f}\n", n, bench_now() - t);
+    t = bench_now();
     drift_item *dr;
     check(dom_drift(d, &dr, &n, &e), "drift", &e);
-    printf("{\"phase\":\"drift\",\"items\":%d,\"seconds\":%.3f}\n", n, now_s() - t);
-    t = now_s();
+    printf("{\"phase\":\"drift\",\"items\":%d,\"seconds\":%.3f}\n", n, bench_now() - t);
+    t = bench_now();
     map_suggestion *s;
     check(dom_map_suggest(d, "CTL-1", 2, &s, &n, &e), "suggest", &e);
-    printf("{\"phase\":\"suggest, 2 hops\",\"suggestions\":%d,\"seconds\":%.3f}\n", n, now_s() - t);
+    printf("{\"phase\":\"suggest, 2 hops\",\"suggestions\":%d,\"seconds\":%.3f}\n", n,
+           bench_now() - t);
     dom_close(d);
     return 0;
 }
