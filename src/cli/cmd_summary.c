@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
+#include "domain/views/frameworks.h"
 #include "formats/json.h"
 #include "risk/qual.h"
 
@@ -34,6 +35,44 @@ static void print_heat(FILE *f, const dom_dash *s)
         }
         fputc('\n', f);
     }
+}
+
+/* Coverage per framework the controls are mapped onto. A failure to
+ * compute it costs the section, not the dashboard. */
+static void print_frameworks(cli *c)
+{
+    cov_report *r;
+    int n;
+    isms_err e = { 0 };
+    if (dom_coverage_all(c->d, &r, &n, &e) || !n)
+        return;
+    fprintf(c->out, "\nFrameworks (covered by implemented or operating controls; isms coverage "
+                    "--framework NAME)\n");
+    for (int i = 0; i < n; i++) {
+        const cov_tally *t = &r[i].total;
+        fprintf(c->out, "  %-20s %3.0f%% covered, %d partly, %d not covered, %d excluded%s%s\n",
+                r[i].framework, cov_percent(t), t->n[COV_PARTIAL], t->n[COV_GAP],
+                t->n[COV_EXCLUDED], r[i].soa ? "; SoA " : "", r[i].soa ? r[i].soa : "");
+    }
+}
+
+static json_t *frameworks_json(cli *c)
+{
+    cov_report *r;
+    int n;
+    isms_err e = { 0 };
+    json_t *a = json_array();
+    if (dom_coverage_all(c->d, &r, &n, &e))
+        return a;
+    for (int i = 0; i < n; i++) {
+        const cov_tally *t = &r[i].total;
+        json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:s?}", "framework",
+                                           r[i].framework, "key", r[i].framework_key, "covered",
+                                           t->n[COV_COVERED], "partial", t->n[COV_PARTIAL], "gap",
+                                           t->n[COV_GAP], "excluded", t->n[COV_EXCLUDED],
+                                           "percent_covered", cov_percent(t), "soa", r[i].soa));
+    }
+    return a;
 }
 
 static void print_judgement(cli *c, json_t *pf, json_t *o, const char *indent)
@@ -213,6 +252,7 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
             (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
     fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets,
             s->raised);
+    print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
     attention_keys(f, &s->outside, "risk outside appetite (latest analysis)",
                    "risks outside appetite (latest analyses)");
@@ -328,6 +368,7 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
         "head", s->ledger_head, "verified", s->ledger_verified);
     json_object_set_new(json_object_get(o, "ledger"), "last_verification", verification_json(s));
     add_board_figures(s, o, pf);
+    json_object_set_new(o, "frameworks", frameworks_json(c));
     js_write(c->out, o, 1);
     json_decref(o);
 }

@@ -109,7 +109,8 @@ typedef struct lifecycle {
     const transition *transitions;
     int ntransitions;
     int group;              /* LC_SUPERSEDES: records with the same value of this
-                                        field (id) replace one another (0: the whole register) */
+                                        field (id; a reference or a text) replace one another
+                                        (0: the whole register) */
     const char *superseded; /* LC_SUPERSEDES: the state a replaced record moves to */
 } lifecycle;
 /* A field's compile-time id: the number of its register (regdef.num) above
@@ -136,6 +137,11 @@ typedef struct regdef {
     /* Register-specific rules, run inside the write transaction after the
      * generic checks; `old` is NULL on add. May adjust `r` (derived fields). */
     int (*check)(struct dom *d, struct record *r, const struct record *old, isms_err *e);
+    /* Finds a record by what people type when it is more than a key (a
+     * framework's name, a requirement as FRAMEWORK:ID), or NULL: keys
+     * only. Sets *id (0: none), *key and *retired. */
+    int (*find)(struct dom *d, const char *typed, int64_t *id, const char **key, int *retired,
+                isms_err *e);
 } regdef;
 
 typedef struct value {

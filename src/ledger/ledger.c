@@ -113,6 +113,43 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
     return rc;
 }
 
+int ledger_append_many(store *s, const ledger_change *cs, int n, isms_err *e)
+{
+    arena a;
+    arena_init(&a);
+    int64_t head;
+    char *prev;
+    int rc = store_ledger_head(s, &head, &prev, &a, e);
+    ledger_row *rows = arena_alloc(&a, sizeof *rows * (size_t)(n ? n : 1));
+    char now[21];
+    now_timestamp(now);
+    for (int i = 0; i < n && !rc; i++) {
+        const ledger_change *c = &cs[i];
+        rows[i] = (ledger_row){
+            .seq = head + 1 + i,
+            .ts = c->ts ? c->ts : now,
+            .actor = c->actor,
+            .entity = c->entity,
+            .key = c->key,
+            .op = c->op,
+            .data = c->data,
+            .note = c->note,
+            .prev_hash = i      ? rows[i - 1].hash
+                         : prev ? prev
+                                : LEDGER_GENESIS_PREV,
+        };
+        char *hash = arena_alloc(&a, 65);
+        rc = ledger_entry_hash(&rows[i], hash, e);
+        rows[i].hash = hash;
+    }
+    if (!rc)
+        rc = store_ledger_insert_many(s, rows, n, e);
+    if (!rc)
+        rc = ledger_tree_grow_many(s, rows, n, e);
+    arena_free(&a);
+    return rc;
+}
+
 void ledger_chain_init(ledger_chain *c)
 {
     memset(c, 0, sizeof *c);

@@ -24,6 +24,9 @@ typedef struct ledger_change {
 /* Appends one entry after the current head, inside the caller's write
  * transaction. *seq_out (may be NULL) receives its sequence number. */
 int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *e);
+/* Appends n entries in order, chained in memory and written many to a
+ * statement (a built-in catalogue): the same entries as n appends. */
+int ledger_append_many(store *s, const ledger_change *cs, int n, isms_err *e);
 
 /* The canonical bytes an entry's hash covers, and the hash (hex, 64 chars).
  * E_INVALID, naming the member, when one is missing or not UTF-8 text (a

@@ -18,6 +18,9 @@
  * entry #seq-1's hash (the left leaf of a level-1 node). Called by
  * ledger_append inside its transaction. */
 int ledger_tree_grow(store *s, int64_t seq, const char *hash, const char *prev, isms_err *e);
+/* The same for n entries appended together (ledger_append_many): the
+ * nodes computed in memory and stored many to a statement. */
+int ledger_tree_grow_many(store *s, const ledger_row *rows, int n, isms_err *e);
 
 /* Stores the nodes of the whole ledger when none are stored: a ledger
  * written before the schema kept them (an upgrade), or copied in entry by

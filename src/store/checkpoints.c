@@ -2,6 +2,7 @@
  * stored nodes (migrations/0006_ledger_tree.sql), and the table of issued
  * checkpoints (migrations/0002_checkpoints.sql). */
 #include "store/store_internal.h"
+#include "core/buf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,32 @@ int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err 
     db_bind_int(st, 2, level);
     db_bind_text(st, 3, hash);
     return db_run(st, e);
+}
+
+int store_tree_put_many(store *s, const int64_t *seq, const int *level, const char (*hash)[65],
+                        int n, isms_err *e)
+{
+    enum { PER = 250 }; /* 750 parameters a statement */
+    int rc = 0;
+    for (int at = 0; at < n && !rc; at += PER) {
+        int k = n - at < PER ? n - at : PER;
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)");
+        for (int j = 1; j < k; j++)
+            buf_puts(&b, ", (?, ?, ?)");
+        db_stmt *st;
+        rc = db_prep(s->db, buf_str(&b), &st, e);
+        buf_reset(&b);
+        for (int j = 0, p = 1; j < k && !rc; j++) {
+            db_bind_int(st, p++, seq[at + j]);
+            db_bind_int(st, p++, level[at + j]);
+            db_bind_text(st, p++, hash[at + j]);
+        }
+        if (!rc)
+            rc = db_run(st, e);
+    }
+    return rc;
 }
 
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)

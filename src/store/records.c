@@ -18,7 +18,8 @@
 
 typedef struct regsql {
     const regdef *reg;
-    char *select; /* SELECT ... FROM t t */
+    char *select;     /* SELECT ... FROM t t */
+    char *select_ids; /* the same, references without their keys */
     char *insert, *update, *by_key, *by_id;
     char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
 } regsql;
@@ -41,7 +42,8 @@ static int not_a_field(const regdef *reg, const fielddef *f, isms_err *e)
                    f ? f->name : "(none)");
 }
 
-static char *build_select(const regdef *reg)
+/* keys: a reference's key beside its id; without, NULL (store_query.ids_only). */
+static char *build_select(const regdef *reg, int keys)
 {
     buf b;
     buf_init(&b);
@@ -51,14 +53,18 @@ static char *build_select(const regdef *reg)
         if (is_link(f))
             continue;
         buf_printf(&b, ", t.%s", f->name);
-        if (f->type == FT_REF)
+        if (f->type == FT_REF && keys)
             buf_printf(&b, ", (SELECT r.key FROM %s r WHERE r.id = t.%s)", f->target, f->name);
+        else if (f->type == FT_REF)
+            buf_puts(&b, ", NULL");
     }
     buf_printf(&b, " FROM %s t", reg->name);
     return buf_detach(&b);
 }
 
-static char *build_insert(const regdef *reg)
+/* INSERT of `rows` records (one for the ordinary insert, more for
+ * store_insert_many). */
+static char *build_insert_rows(const regdef *reg, int rows)
 {
     buf cols, qs;
     buf_init(&cols);
@@ -74,10 +80,14 @@ static char *build_insert(const regdef *reg)
     buf b;
     buf_init(&b);
     buf_printf(&b, "INSERT INTO %s (%s) VALUES (%s)", reg->name, buf_str(&cols), buf_str(&qs));
+    for (int k = 1; k < rows; k++)
+        buf_printf(&b, ", (%s)", buf_str(&qs));
     buf_reset(&cols);
     buf_reset(&qs);
     return buf_detach(&b);
 }
+
+static char *build_insert(const regdef *reg) { return build_insert_rows(reg, 1); }
 
 static char *build_update(const regdef *reg)
 {
@@ -147,7 +157,8 @@ static regsql *sql_for(store *s, const regdef *reg)
     regsql *q = xcalloc(1, sizeof *q);
     s->sql[s->nsql++] = q;
     q->reg = reg;
-    q->select = build_select(reg);
+    q->select = build_select(reg, 1);
+    q->select_ids = build_select(reg, 0);
     q->insert = build_insert(reg);
     q->update = build_update(reg);
     q->by_key = printf_sql("%s WHERE t.key = ?", q->select);
@@ -161,6 +172,7 @@ void regsql_free(store *s)
     for (int i = 0; i < s->nsql; i++) {
         regsql *q = s->sql[i];
         free(q->select);
+        free(q->select_ids);
         free(q->insert);
         free(q->update);
         free(q->by_key);
@@ -389,6 +401,107 @@ int store_insert(store *s, const record *r, isms_err *e)
     if (rc)
         return rc;
     return write_links(s, q, r, 0, e);
+}
+
+/* Parameters a multi-row statement binds at most (SQLite's limit is
+ * 32,766 since 3.32, PostgreSQL's 65,535): enough rows that a catalogue
+ * of thousands is a few dozen round trips. */
+enum { MANY_PARAMS = 800 };
+
+static int stored_fields(const regdef *reg)
+{
+    int n = 6;
+    for (int i = 0; i < reg->nfields; i++)
+        n += !is_link(&reg->fields[i]);
+    return n;
+}
+
+static int insert_rows(store *s, const record *rs, int n, isms_err *e)
+{
+    char *sql = build_insert_rows(rs[0].reg, n);
+    db_stmt *st;
+    int rc = db_prep(s->db, sql, &st, e);
+    free(sql);
+    if (rc)
+        return rc;
+    int p = 1;
+    for (int k = 0; k < n; k++) {
+        const record *r = &rs[k];
+        db_bind_int(st, p++, r->id);
+        db_bind_text(st, p++, r->key);
+        db_bind_int(st, p++, r->version);
+        db_bind_text(st, p++, r->created_at);
+        db_bind_text(st, p++, r->updated_at);
+        db_bind_text(st, p++, r->retired_at);
+        p = bind_fields(st, p, r);
+    }
+    return db_run(st, e);
+}
+
+/* The members of link field i of every record, flattened into pairs and
+ * inserted MANY_PARAMS / 2 pairs a statement. */
+static int insert_link_rows(store *s, const record *rs, int n, int i, isms_err *e)
+{
+    const fielddef *f = &rs[0].reg->fields[i];
+    int total = 0;
+    for (int r = 0; r < n; r++)
+        total += rs[r].v[i].n;
+    if (!total)
+        return 0;
+    const record **owner = xcalloc((size_t)total, sizeof *owner);
+    int *member = xcalloc((size_t)total, sizeof *member);
+    for (int r = 0, t = 0; r < n; r++)
+        for (int k = 0; k < rs[r].v[i].n; k++, t++) {
+            owner[t] = &rs[r];
+            member[t] = k;
+        }
+    int rc = 0, per = MANY_PARAMS / 2;
+    for (int at = 0; at < total && !rc; at += per) {
+        int pairs = total - at < per ? total - at : per;
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "INSERT INTO %s (%s, %s) VALUES (?, ?)", f->link_table, f->link_src,
+                   f->link_dst);
+        for (int k = 1; k < pairs; k++)
+            buf_puts(&b, ", (?, ?)");
+        db_stmt *st;
+        rc = db_prep(s->db, buf_str(&b), &st, e);
+        buf_reset(&b);
+        for (int k = 0, p = 1; k < pairs && !rc; k++) {
+            const record *r = owner[at + k];
+            db_bind_int(st, p++, r->id);
+            if (f->type == FT_LINKS)
+                db_bind_int(st, p++, r->v[i].ids[member[at + k]]);
+            else
+                db_bind_text(st, p++, r->v[i].keys[member[at + k]]);
+        }
+        if (!rc)
+            rc = db_run(st, e);
+    }
+    free(owner);
+    free(member);
+    return rc;
+}
+
+int store_insert_many(store *s, const record *rs, int n, isms_err *e)
+{
+    if (n <= 0)
+        return 0;
+    int per = MANY_PARAMS / stored_fields(rs[0].reg);
+    per = per ? per : 1;
+    for (int at = 0; at < n; at += per) {
+        int rc = insert_rows(s, rs + at, n - at < per ? n - at : per, e);
+        if (rc)
+            return rc;
+    }
+    for (int i = 0; i < rs[0].reg->nfields; i++) {
+        if (!is_link(&rs[0].reg->fields[i]))
+            continue;
+        int rc = insert_link_rows(s, rs, n, i, e);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int store_write_links(store *s, const record *r, isms_err *e)
@@ -671,7 +784,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     regsql *sq = sql_for(s, reg);
     buf b;
     buf_init(&b);
-    query_sql(&b, sq->select, reg, q);
+    query_sql(&b, q && q->ids_only ? sq->select_ids : sq->select, reg, q);
     db_stmt *st;
     rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);

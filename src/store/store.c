@@ -25,6 +25,14 @@ int store_schema_latest(void)
     return n;
 }
 
+int store_migration_version(const char *prefix)
+{
+    for (int n = 0; isms_migrations[n].name; n++)
+        if (!strncmp(isms_migrations[n].name, prefix, strlen(prefix)))
+            return n + 1;
+    return 0;
+}
+
 static int migration_limit(void)
 {
     const char *until = getenv("ISMS_MIGRATE_UNTIL");
@@ -324,6 +332,39 @@ int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
     db_bind_text(st, 9, r->prev_hash);
     db_bind_text(st, 10, r->hash);
     return db_run(st, e);
+}
+
+int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e)
+{
+    enum { PER = 80 }; /* 800 parameters a statement */
+    int rc = 0;
+    for (int at = 0; at < n && !rc; at += PER) {
+        int k = n - at < PER ? n - at : PER;
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (int j = 1; j < k; j++)
+            buf_puts(&b, ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        db_stmt *st;
+        rc = db_prep(s->db, buf_str(&b), &st, e);
+        buf_reset(&b);
+        for (int j = 0, p = 1; j < k && !rc; j++) {
+            const ledger_row *r = &rows[at + j];
+            db_bind_int(st, p++, r->seq);
+            db_bind_text(st, p++, r->ts);
+            db_bind_text(st, p++, r->actor);
+            db_bind_text(st, p++, r->entity);
+            db_bind_text(st, p++, r->key);
+            db_bind_text(st, p++, r->op);
+            db_bind_text(st, p++, r->data);
+            db_bind_text(st, p++, r->note);
+            db_bind_text(st, p++, r->prev_hash);
+            db_bind_text(st, p++, r->hash);
+        }
+        if (!rc)
+            rc = db_run(st, e);
+    }
+    return rc;
 }
 
 static void ledger_row_from(db_stmt *st, ledger_row *r)

@@ -44,6 +44,10 @@ int store_remove(const char *target, isms_err *e);
 char *store_label(const char *target);
 int store_schema_version(store *s, int *version, isms_err *e);
 int store_schema_latest(void);
+/* The schema version the migration whose file name starts with `prefix`
+ * ("0007_") brings, or 0: what a catalogue that came with it is keyed on,
+ * whatever the order migrations of parallel work were merged in. */
+int store_migration_version(const char *prefix);
 
 /* Creates the tables of `reg` (its own and its link tables) from its field
  * table. isms's own registers get theirs from migrations, written and
@@ -90,6 +94,10 @@ int store_meta_set(store *s, const char *name, const char *text, isms_err *e);
 int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e);
 /* Inserts r (id and key set by the caller) with its links. */
 int store_insert(store *s, const record *r, isms_err *e);
+/* Inserts n records of one register (ids and keys set by the caller) with
+ * their links, many rows to a statement: a built-in catalogue of
+ * thousands in a few dozen round trips. */
+int store_insert_many(store *s, const record *rs, int n, isms_err *e);
 /* Writes the links of r (all its link fields), replacing what was there:
  * the second pass of an import, once every link target exists. */
 int store_write_links(store *s, const record *r, isms_err *e);
@@ -121,6 +129,10 @@ typedef struct store_query {
     int nfilters;
     int64_t limit; /* 0: all */
     int64_t offset;
+    /* store_scan only: references come as ids alone (value.s NULL), which
+     * spares a lookup per reference and row: for views that join in
+     * memory (domain/views/frameworks.c over thousands of mappings). */
+    int ids_only;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during
@@ -157,6 +169,8 @@ typedef struct ledger_row {
 /* The last entry's seq and hash (0 and NULL when the ledger is empty). */
 int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e);
 int store_ledger_insert(store *s, const ledger_row *row, isms_err *e);
+/* Inserts n rows in seq order, many to a statement. */
+int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e);
 /* Entries in seq order, all of them or those of one key. */
 typedef int (*store_ledger_fn)(const ledger_row *row, void *ctx);
 int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);
@@ -186,6 +200,9 @@ int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e);
  * that is not there. */
 int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e);
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e);
+/* n nodes at once, many to a statement (a catalogue's entries). */
+int store_tree_put_many(store *s, const int64_t *seq, const int *level, const char (*hash)[65],
+                        int n, isms_err *e);
 /* Several nodes at once, a query per STORE_TREE_BATCH of them: the
  * hashes of (seq[i], level[i]), level 0 meaning entry #seq's own hash;
  * hash[i] = "" for one that is not there. A proof needs some 40 nodes of

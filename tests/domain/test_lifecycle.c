@@ -171,7 +171,7 @@ static void builtin_lifecycles_make_sense(void **state)
             expect_ok(registers[i]->lifecycle, registers[i]);
             n++;
         }
-    assert_int_equal(n, 2); /* scope, appetite */
+    assert_int_equal(n, 3); /* scope, appetite, soa */
     const transition *t = regdef_transition(&reg_scope, "approve", "draft");
     assert_non_null(t);
     assert_string_equal(t->role, "management-body");

@@ -36,6 +36,11 @@ static const idrow appetite_ids[] = { APPETITE_FIELDS(ID_ROW) };
 static const idrow acceptance_ids[] = { ACCEPTANCE_FIELDS(ID_ROW) };
 static const idrow analysis_ids[] = { ANALYSIS_FIELDS(ID_ROW) };
 static const idrow signing_key_ids[] = { SIGNING_KEY_FIELDS(ID_ROW) };
+static const idrow framework_ids[] = { FRAMEWORK_FIELDS(ID_ROW) };
+static const idrow requirement_ids[] = { REQUIREMENT_FIELDS(ID_ROW) };
+static const idrow mapping_ids[] = { MAPPING_FIELDS(ID_ROW) };
+static const idrow soa_ids[] = { SOA_FIELDS(ID_ROW) };
+static const idrow applicability_ids[] = { APPLICABILITY_FIELDS(ID_ROW) };
 
 static const struct {
     const regdef *reg;
@@ -56,6 +61,11 @@ static const struct {
     { &reg_acceptance, acceptance_ids, N(acceptance_ids) },
     { &reg_analysis, analysis_ids, N(analysis_ids) },
     { &reg_signing_key, signing_key_ids, N(signing_key_ids) },
+    { &reg_framework, framework_ids, N(framework_ids) },
+    { &reg_requirement, requirement_ids, N(requirement_ids) },
+    { &reg_mapping, mapping_ids, N(mapping_ids) },
+    { &reg_soa, soa_ids, N(soa_ids) },
+    { &reg_applicability, applicability_ids, N(applicability_ids) },
 };
 
 static int position(const regdef *reg)
@@ -173,8 +183,10 @@ static void regdef_fields_belong_to_their_register(void **state)
         if (!lc)
             continue;
         expect_field(reg, lc->field, FT_ENUM, "lifecycle state field");
-        if (lc->group)
-            expect_field(reg, lc->group, FT_REF, "lifecycle group");
+        if (lc->group) /* a reference, or a text (soa's series: framework and profile) */
+            expect_field(reg, lc->group,
+                         field_def(reg, lc->group)->type == FT_TEXT ? FT_TEXT : FT_REF,
+                         "lifecycle group");
         for (int t = 0; t < lc->ntransitions; t++) {
             if (lc->transitions[t].stamp_by)
                 expect_field(reg, lc->transitions[t].stamp_by, FT_REF, "stamp_by");

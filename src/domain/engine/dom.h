@@ -190,6 +190,13 @@ int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn
 /* The ledger entries of one record (or all, key NULL), oldest first. */
 int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);
 
+/* Finds a record of reg by what people type: its key, a person's e-mail,
+ * a framework's name, a requirement as FRAMEWORK:ID (regdef.find). *id = 0
+ * when there is none; *key is its key (in the arena), *retired whether it
+ * is retired. */
+int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const char **key,
+             int *retired, isms_err *e);
+
 /* Resolves a person given as key or e-mail; *id = 0 if none. */
 int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e);
 

@@ -13,6 +13,8 @@
 const char *dom_key(dom *d, const char *typed)
 {
     char *k = arena_strdup(&d->a, typed);
+    if (strchr(k, ':'))
+        return k; /* a requirement as FRAMEWORK:ID: ids keep their case */
     if (strchr(k, '@'))
         return ascii_lower(k); /* an e-mail address standing for a person */
     return ascii_upper(k);

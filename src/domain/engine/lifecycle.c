@@ -242,12 +242,16 @@ typedef struct group_scan {
     arena *a;
 } group_scan;
 
+/* A reference groups by the record it names; a text (a series that is
+ * several values in one, as an SoA's framework and profile) by its text. */
 static int same_group(const record *a, const record *b, int f)
 {
     if (f < 0)
         return 1;
     const value *x = &a->v[f], *y = &b->v[f];
-    return x->null == y->null && (x->null || x->i == y->i);
+    if (x->null || y->null)
+        return x->null == y->null;
+    return a->reg->fields[f].type == FT_TEXT ? !strcmp(x->s, y->s) : x->i == y->i;
 }
 
 static int collect_group(const record *r, void *ctx)

@@ -37,17 +37,7 @@ static int resolve(dom *d, const fielddef *f, const char *typed, int64_t *id, co
                    int *retired, isms_err *e)
 {
     const regdef *target = register_find(f->target);
-    int rc;
-    *key = typed;
-    *retired = 0;
-    if (target == &reg_person && strchr(typed, '@')) {
-        rc = store_lookup_by(d->st, target, field_def(target, F_PERSON_EMAIL), typed, id, key,
-                             &d->a, e);
-        if (!rc && *id)
-            rc = store_lookup(d->st, target, *key, id, retired, e);
-    } else {
-        rc = store_lookup(d->st, target, typed, id, retired, e);
-    }
+    int rc = dom_find(d, target, typed, id, key, retired, e);
     if (!rc && !*id)
         rc = err_set(e, E_INVALID, f->name, "%s: there is no %s %s", f->name, target->name, typed);
     return rc;
@@ -429,11 +419,21 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
 static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
                   const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
+    const char *k = dom_key(d, key);
+    if (reg->find) { /* a framework by name, a requirement as FRAMEWORK:ID */
+        int64_t id;
+        int retired;
+        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
+        if (rc)
+            return rc;
+        if (!id)
+            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
+    }
     int rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
     d->user_write = 1;
-    rc = change_in_txn(d, reg, dom_key(d, key), if_version, fn, arg, op, out, changed, e);
+    rc = change_in_txn(d, reg, k, if_version, fn, arg, op, out, changed, e);
     return dom_txn_end(d, rc, e);
 }
 
@@ -493,16 +493,34 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
     return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
 }
 
+int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const char **key,
+             int *retired, isms_err *e)
+{
+    *key = typed;
+    *retired = 0;
+    if (reg->find)
+        return reg->find(d, typed, id, key, retired, e);
+    if (reg == &reg_person && strchr(typed, '@')) { /* a person by e-mail, as everywhere */
+        int rc =
+            store_lookup_by(d->st, reg, field_def(reg, F_PERSON_EMAIL), typed, id, key, &d->a, e);
+        if (rc || !*id)
+            return rc;
+        typed = *key;
+    }
+    return store_lookup(d->st, reg, typed, id, retired, e);
+}
+
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
     const char *k = dom_key(d, key);
-    if (reg == &reg_person && strchr(k, '@')) { /* a person by e-mail, as everywhere */
+    if ((reg == &reg_person && strchr(k, '@')) || reg->find) {
         int64_t id;
-        int rc = dom_find_person(d, k, &id, &k, e);
+        int retired;
+        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
         if (rc)
             return rc;
         if (!id)
-            return err_set(e, E_NOT_FOUND, "person", "there is no person %s", key);
+            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
     }
     return store_get(d->st, reg, k, out, &d->a, e);
 }

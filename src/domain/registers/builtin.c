@@ -10,6 +10,9 @@
  * BSI IT-Grundschutz-Kompendium, G 0.1 to G 0.47, by their id (key G-0.n)
  * and their official English title.
  *
+ * Since the schema that brought frameworks (0007), the built-in framework
+ * catalogues too (framework_seed.c).
+ *
  * They enter the ledger like any other record, written by the actor
  * "isms": in a new repository when it is created, in an older one when it
  * is upgraded to the schema that brought them (the threats it lacks). */
@@ -198,6 +201,8 @@ int builtin_seed(dom *d, int schema, isms_err *e)
     for (size_t c = 0; c < sizeof catalogues / sizeof *catalogues && !rc; c++)
         for (size_t i = 0; i < catalogues[c].n && !rc && catalogues[c].since <= schema; i++)
             rc = seed_threat(d, &catalogues[c].threats[i], now, e);
+    if (!rc && schema >= store_migration_version("0007_"))
+        rc = frameworks_seed(d, now, e); /* framework_seed.c */
     d->who = who;
     return rc;
 }

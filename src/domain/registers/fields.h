@@ -38,6 +38,11 @@ enum regnum {
     RN_ACCEPTANCE,
     RN_ANALYSIS,
     RN_SIGNING_KEY,
+    RN_FRAMEWORK,
+    RN_REQUIREMENT,
+    RN_MAPPING,
+    RN_SOA,
+    RN_APPLICABILITY,
 };
 
 #define FIELD_ENUM_(id, def) id,

@@ -38,6 +38,11 @@
     {                                                                    \
         .name = n, .type = FT_REF, .flags = fl, .target = tgt, .help = h \
     }
+/* A reference set by an option of another name (--to for target). */
+#define REF_AS(n, fl, tgt, opt, h)                                                    \
+    {                                                                                 \
+        .name = n, .type = FT_REF, .flags = fl, .target = tgt, .flag = opt, .help = h \
+    }
 #define OWNER(fl, h) REF("owner", fl, "person", h)
 #define MONEY(n, fl, h)                                     \
     {                                                       \

@@ -16,7 +16,7 @@ static int resolve_ref(dom *d, const fielddef *f, const char *typed, int64_t *id
     if (target == &reg_person)
         rc = dom_find_person(d, typed, id, &key, e);
     else
-        rc = store_lookup(dom_store(d), target, typed, id, &retired, e);
+        rc = dom_find(d, target, typed, id, &key, &retired, e);
     if (!rc && !*id)
         rc = err_set(e, E_NOT_FOUND, f->name, "%s: there is no %s %s", f->name, f->target, typed);
     return rc;

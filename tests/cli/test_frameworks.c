@@ -1,0 +1,137 @@
+/* Frameworks on the command line, on the demo bank: requirements by
+ * FRAMEWORK:ID and by baseline, `map add` refusals naming the option and
+ * the value, suggestions, coverage as JSON, the approved SoA and its
+ * exports, the dashboard's coverage per framework, and drift. */
+#include "support/testutil.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *repo;
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("ISMS_NOW", "2026-06-01T09:00:00Z", 1);
+    repo = tu_repo("frameworks.isms");
+    free(tu_isms_ok(NULL, "demo", repo));
+    return 0;
+}
+
+static void requirements_by_reference_and_baseline(void **state)
+{
+    (void)state;
+    json_t *r =
+        tu_json_take(tu_isms_ok(repo, "requirement", "show", "iso27001-2022:a.8.13", "--json"));
+    assert_string_equal(json_string_value(json_object_get(r, "code")), "A.8.13");
+    assert_string_equal(json_string_value(json_object_get(r, "title")), "Information backup");
+    json_decref(r);
+    json_t *l = tu_json_take(tu_isms_ok(repo, "requirement", "list", "--framework", "sp800-53r5",
+                                        "--baseline", "moderate", "--json"));
+    assert_int_equal(json_array_size(l), 287);
+    json_decref(l);
+    char *out = tu_isms_ok(repo, "framework", "list");
+    assert_contains(out, "iso27001-2022");
+    assert_contains(out, "(10 frameworks)");
+    free(out);
+}
+
+static void map_add_refuses_naming_the_option_and_the_value(void **state)
+{
+    (void)state;
+    tu_result r;
+    tu_isms(&r, repo, NULL, "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15", "--relationship",
+            "overlaps", (const char *)NULL);
+    assert_int_equal(r.status, 3);
+    assert_contains(r.err, "relationship: \"overlaps\"");
+    assert_contains(r.err, "intersects-with");
+    tu_result_free(&r);
+    tu_isms(&r, repo, NULL, "map", "add", "CTL-5", "--to", "iso27001-2022:A.9.4", "--relationship",
+            "equal-to", (const char *)NULL);
+    assert_int_equal(r.status, 3);
+    assert_contains(r.err, "there is no requirement iso27001-2022:A.9.4");
+    assert_contains(r.err, "--to");
+    tu_result_free(&r);
+    json_t *l = tu_json_take(tu_isms_ok(repo, "mapping", "list", "--control", "CTL-5", "--json"));
+    assert_int_equal(json_array_size(l), 2); /* the demo's two, nothing more */
+    json_decref(l);
+    free(tu_isms_ok(repo, "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15", "--relationship",
+                    "subset-of", "--strength", "6", "--rationale", "Logs of database access only"));
+    tu_isms(&r, repo, NULL, "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15", "--relationship",
+            "equal-to", (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    tu_result_free(&r);
+}
+
+static void suggest_shows_the_path(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(repo, "map", "suggest", "CTL-1");
+    assert_contains(out, "sp800-53r5:CP-9");
+    assert_contains(out, "iso27001-2022:A.8.13 -> sp800-53r5:CP-9 (intersects-with)");
+    assert_not_contains(out, "\ncsf-2.0:PR.DS-11 "); /* mapped already: not suggested */
+    free(out);
+}
+
+static void coverage_soa_and_dashboard(void **state)
+{
+    (void)state;
+    json_t *c =
+        tu_json_take(tu_isms_ok(repo, "coverage", "--framework", "iso27001-2022", "--json"));
+    json_t *total = json_object_get(c, "total");
+    assert_string_equal(json_string_value(json_object_get(c, "soa")), "SOA-1");
+    assert_int_equal(json_integer_value(json_object_get(total, "excluded")), 2);
+    int64_t n = json_integer_value(json_object_get(total, "covered")) +
+                json_integer_value(json_object_get(total, "partial")) +
+                json_integer_value(json_object_get(total, "gap")) +
+                json_integer_value(json_object_get(total, "excluded"));
+    assert_int_equal(n, 123);
+    json_decref(c);
+    char *csv = tu_isms_ok(repo, "soa", "export", "SOA-1", "--format", "csv");
+    assert_contains(csv,
+                    "requirement,title,applicable,justification,implementation,controls,risks\n");
+    assert_contains(csv, "iso27001-2022:A.8.30,Outsourced development,no,");
+    free(csv);
+    char *html = tu_isms_ok(repo, "soa", "export", "SOA-1", "--format", "html");
+    assert_contains(html, "<td>iso27001-2022:A.8.13</td>");
+    assert_not_contains(html, "<script");
+    free(html);
+    json_t *s = tu_json_take(tu_isms_ok(repo, "soa", "export", "SOA-1", "--json"));
+    assert_string_equal(json_string_value(json_object_get(s, "status")), "approved");
+    assert_int_equal(json_integer_value(json_object_get(s, "excluded")), 2);
+    assert_int_equal(json_integer_value(json_object_get(s, "applicable")), 91); /* Annex A */
+    json_decref(s);
+    /* An exclusion without a justification is refused, and a frozen SoA too. */
+    free(tu_isms_ok(repo, "soa", "generate", "--framework", "iso27001-2022"));
+    tu_result r;
+    tu_isms(&r, repo, NULL, "soa", "exclude", "SOA-2", "iso27001-2022:A.5.7", (const char *)NULL);
+    assert_int_equal(r.status, 3);
+    assert_contains(r.err, "justification");
+    tu_result_free(&r);
+    tu_isms(&r, repo, NULL, "soa", "exclude", "SOA-1", "iso27001-2022:A.5.7", "--justification",
+            "x", (const char *)NULL);
+    assert_int_equal(r.status, 5);
+    tu_result_free(&r);
+    char *sum = tu_isms_ok(repo, "summary");
+    assert_contains(sum, "Frameworks (covered by implemented or operating controls");
+    assert_contains(sum, "iso27001-2022");
+    assert_contains(sum, "SoA SOA-1");
+    free(sum);
+    /* The approved SoA predates the mapping of CTL-5 onto A.8.15 above:
+     * it states the requirement planned while its control is implemented. */
+    char *drift = tu_isms_ok(repo, "drift");
+    assert_contains(drift, "iso27001-2022:A.8.15 planned, but CTL-5 is implemented");
+    free(drift);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(requirements_by_reference_and_baseline),
+        cmocka_unit_test(map_add_refuses_naming_the_option_and_the_value),
+        cmocka_unit_test(suggest_shows_the_path),
+        cmocka_unit_test(coverage_soa_and_dashboard),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
