@@ -83,7 +83,8 @@ static char *copy_body(const regdef *reg, json_t *tmpl, const char *owner)
     return s;
 }
 
-/* Adds a copy of reg's first record as the lead; its key into `key`. */
+/* Adds a copy of reg's first record as the lead; its key into `key`.
+ * Returns the HTTP status (201: made). */
 static int add_copy(const regdef *reg, json_t *tmpl, const char *owner, char *key, size_t n)
 {
     char path[128];
@@ -92,8 +93,8 @@ static int add_copy(const regdef *reg, json_t *tmpl, const char *owner, char *ke
     tu_http r;
     wf_req(&r, WF_LEAD, "POST", path, body, NULL);
     free(body);
-    int ok = r.status == 201;
-    if (ok) {
+    int status = r.status;
+    if (status == 201) {
         json_t *j = wf_json(&r);
         snprintf(key, n, "%s", json_string_value(json_object_get(j, "key")));
         json_decref(j);
@@ -101,7 +102,7 @@ static int add_copy(const regdef *reg, json_t *tmpl, const char *owner, char *ke
         fprintf(stderr, "copy of %s: %d %s\n", reg->name, r.status, r.body);
     }
     tu_http_free(&r);
-    return ok;
+    return status;
 }
 
 static json_t *first_record(const regdef *reg)
@@ -125,11 +126,15 @@ static void prepare(const regdef *reg)
     memcpy(t->other, t->own, sizeof t->other);
     int creatable = !(reg->flags & (REG_SYSTEM | REG_SINGLETON)) && reg != &reg_signing_key;
     if (creatable && has_owner(reg)) {
-        if (!add_copy(reg, tmpl, OWNER_KEY, t->own, sizeof t->own) ||
-            !add_copy(reg, tmpl, OTHER_KEY, t->other, sizeof t->other))
+        if (add_copy(reg, tmpl, OWNER_KEY, t->own, sizeof t->own) != 201 ||
+            add_copy(reg, tmpl, OTHER_KEY, t->other, sizeof t->other) != 201)
             fail_msg("cannot copy a %s", reg->name);
     } else if (creatable) {
-        if (!add_copy(reg, tmpl, NULL, t->own, sizeof t->own))
+        /* Some records are unique by what they join (a requirement's code
+         * in its framework, a mapping's pair): where a copy conflicts, the
+         * demo's own record serves, as no one owns it. */
+        int status = add_copy(reg, tmpl, NULL, t->own, sizeof t->own);
+        if (status != 201 && status != 409)
             fail_msg("cannot copy a %s", reg->name);
         memcpy(t->other, t->own, sizeof t->other);
     }
@@ -254,7 +259,7 @@ static char *body_for(const route *rt, const char *key)
 static void fresh_draft(const regdef *reg, char *key, size_t n)
 {
     json_t *tmpl = first_record(reg);
-    if (!add_copy(reg, tmpl, NULL, key, n))
+    if (add_copy(reg, tmpl, NULL, key, n) != 201)
         fail_msg("cannot make a draft %s", reg->name);
     json_decref(tmpl);
 }
