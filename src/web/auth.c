@@ -210,13 +210,14 @@ static int read_credentials(web_req *r, const char **user, const char **password
     json_t *v;
     json_object_foreach(body, key, v)
     {
-        if (strcmp(key, "user") && strcmp(key, "password")) {
+        /* The error first: the member's name is the body's, gone with it. */
+        if (strcmp(key, "user") && strcmp(key, "password"))
+            rc = err_set(e, E_USAGE, key, "%s: unknown member (give user and password)", key);
+        else if (!json_is_string(v))
+            rc = err_set(e, E_INVALID, key, "%s: expected a string", key);
+        if (rc) {
             json_decref(body);
-            return err_set(e, E_USAGE, key, "%s: unknown member (give user and password)", key);
-        }
-        if (!json_is_string(v)) {
-            json_decref(body);
-            return err_set(e, E_INVALID, key, "%s: expected a string", key);
+            return rc;
         }
     }
     json_t *u = json_object_get(body, "user"), *pw = json_object_get(body, "password");
