@@ -252,6 +252,10 @@ typedef struct quant_latest {
 } quant_latest;
 
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
+/* The latest analysis of one risk (*found 0: none), with its freshness, at
+ * the cost of that risk (its analyses by subject, its model and changes by
+ * key and index), where dom_latest_analyses costs the repository. */
+int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *found, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */
