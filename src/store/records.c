@@ -220,7 +220,10 @@ static int bind_fields(db_stmt *st, int p, const record *r)
     return p;
 }
 
-static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a)
+/* want: the fields to decode (want[i] for field i), the others left null;
+ * NULL: all of them. */
+static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a,
+                       const unsigned char *want)
 {
     record_init(r, reg, a);
     r->id = db_col_int(st, 0);
@@ -235,6 +238,10 @@ static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a)
         value *v = &r->v[i];
         if (is_link(f)) {
             v->null = 0; /* an empty set, until links are loaded */
+            continue;
+        }
+        if (want && !want[i]) {
+            c += 1 + (f->type == FT_REF); /* a reference is its id and its key */
             continue;
         }
         v->null = db_col_null(st, c);
@@ -552,7 +559,7 @@ static int get_where(store *s, const regdef *reg, const char *sql, const char *k
         db_bind_int(st, 1, id);
     rc = db_step(st, &row, e);
     if (!rc && row)
-        decode_row(st, reg, out, a);
+        decode_row(st, reg, out, a, NULL);
     db_done(st);
     if (rc)
         return rc;
@@ -751,8 +758,8 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
 
 /* Hands each row of `st` to fn, with its links from the cursors (cur[i]
  * for field i; none where cur[i].st is NULL). */
-static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn,
-                     void *ctx, isms_err *e)
+static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, const unsigned char *want,
+                     store_record_fn fn, void *ctx, isms_err *e)
 {
     arena a;
     arena_init(&a);
@@ -762,7 +769,7 @@ static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_rec
         n++;
         if (n % SCAN_ARENA_ROWS == 0)
             arena_reset(&a);
-        decode_row(st, reg, &r, &a);
+        decode_row(st, reg, &r, &a, want);
         for (int i = 0; i < reg->nfields && !rc; i++)
             if (cur[i].st)
                 rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
@@ -775,10 +782,33 @@ static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_rec
     return rc;
 }
 
+/* The fields a query asks for (store_query.fields), as a flag per field
+ * index in *want; *want NULL when it asks for all. */
+static int wanted_fields(const regdef *reg, const store_query *q, unsigned char **want, isms_err *e)
+{
+    *want = NULL;
+    if (!q || !q->nfields)
+        return 0;
+    unsigned char *w = xcalloc((size_t)reg->nfields, 1);
+    for (int k = 0; k < q->nfields; k++) {
+        int i = field_index(reg, q->fields[k]);
+        if (i < 0) {
+            free(w);
+            return err_set(e, E_INTERNAL, "field", "%s has no field %d", reg->name, q->fields[k]);
+        }
+        w[i] = 1;
+    }
+    *want = w;
+    return 0;
+}
+
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e)
 {
+    unsigned char *want;
     int rc = check_filters(reg, q, e);
+    if (!rc)
+        rc = wanted_fields(reg, q, &want, e);
     if (rc)
         return rc;
     regsql *sq = sql_for(s, reg);
@@ -788,21 +818,24 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     db_stmt *st;
     rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
-    if (rc)
+    if (rc) {
+        free(want);
         return rc;
+    }
     bind_query(st, reg, q);
     if (!q || !q->limit)
         db_many_rows(st); /* a whole register, perhaps a million records */
     /* A cursor per field, as many as the register has (FIELD_MAX). */
     link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
     for (int i = 0; i < reg->nfields && !rc; i++)
-        if (sq->link_all[i])
+        if (sq->link_all[i] && (!want || want[i]))
             rc = open_link_cursor(s, sq, i, q, &cur[i], e);
     if (!rc)
-        rc = scan_rows(st, reg, cur, fn, ctx, e);
+        rc = scan_rows(st, reg, cur, want, fn, ctx, e);
     for (int i = 0; i < reg->nfields; i++)
         db_done(cur[i].st);
     free(cur);
+    free(want);
     db_done(st);
     return rc;
 }

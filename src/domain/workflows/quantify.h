@@ -218,6 +218,9 @@ int quant_cells_disagree(int n, int l1, int i1, int l2, int i2);
 
 /* Has the risk FAIR inputs (is it quantified)? */
 int dom_risk_quantified(const record *risk);
+/* The fields dom_risk_quantified reads (*out; returns how many): for scans
+ * that read a few fields of each risk (store_query.fields). */
+int dom_risk_input_fields(const int **out);
 
 /* ---- are the figures current? ----
  *
