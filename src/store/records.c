@@ -783,34 +783,25 @@ static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, const uns
 }
 
 /* The fields a query asks for (store_query.fields), as a flag per field
- * index in *want; *want NULL when it asks for all. */
-static int wanted_fields(const regdef *reg, const store_query *q, unsigned char **want, isms_err *e)
+ * index; NULL when it asks for all. A field of another register is a bug
+ * of the caller's (field_index stops the process). */
+static unsigned char *wanted_fields(const regdef *reg, const store_query *q)
 {
-    *want = NULL;
     if (!q || !q->nfields)
-        return 0;
+        return NULL;
     unsigned char *w = xcalloc((size_t)reg->nfields, 1);
-    for (int k = 0; k < q->nfields; k++) {
-        int i = field_index(reg, q->fields[k]);
-        if (i < 0) {
-            free(w);
-            return err_set(e, E_INTERNAL, "field", "%s has no field %d", reg->name, q->fields[k]);
-        }
-        w[i] = 1;
-    }
-    *want = w;
-    return 0;
+    for (int k = 0; k < q->nfields; k++)
+        w[field_index(reg, q->fields[k])] = 1;
+    return w;
 }
 
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e)
 {
-    unsigned char *want;
     int rc = check_filters(reg, q, e);
-    if (!rc)
-        rc = wanted_fields(reg, q, &want, e);
     if (rc)
         return rc;
+    unsigned char *want = wanted_fields(reg, q);
     regsql *sq = sql_for(s, reg);
     buf b;
     buf_init(&b);
