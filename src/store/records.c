@@ -22,6 +22,11 @@ typedef struct regsql {
     char *select_ids; /* the same, references without their keys */
     char *insert, *update, *by_key, *by_id;
     char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
+    /* The largest id and key number as this write transaction last read
+     * or wrote them, while keys_gen == db_write_gen() (0: not known): each
+     * add asks for the next key, two queries (round trips on PostgreSQL). */
+    unsigned long keys_gen;
+    int64_t max_id, max_no;
 } regsql;
 
 static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
@@ -350,19 +355,20 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
 
 /* ---- public ---- */
 
-int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e)
+/* The largest id and key number of reg's records, from the database. */
+static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *max_no, isms_err *e)
 {
     char sql[256];
     db_stmt *st;
     int row, rc;
-    int64_t max_id = 0, max_no = 0;
+    *max_id = *max_no = 0;
     snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
     rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     rc = db_step(st, &row, e);
     if (!rc && row)
-        max_id = db_col_int(st, 0);
+        *max_id = db_col_int(st, 0);
     db_done(st);
     if (rc)
         return rc;
@@ -379,14 +385,39 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     db_bind_text(st, 1, like);
     rc = db_step(st, &row, e);
     if (!rc && row)
-        max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
+        *max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
     db_done(st);
-    if (rc)
-        return rc;
-    *id = max_id + 1;
+    return rc;
+}
+
+/* A record was inserted: the largest id and number move up to its own
+ * when they were known. */
+static void keys_inserted(store *s, regsql *q, const record *r)
+{
+    if (!q->keys_gen || q->keys_gen != db_write_gen(s->db))
+        return;
+    size_t n = strlen(r->reg->key_prefix);
+    if (r->id > q->max_id)
+        q->max_id = r->id;
+    if (!strncmp(r->key, r->reg->key_prefix, n) && r->key[n] == '-' &&
+        atoll(r->key + n + 1) > q->max_no)
+        q->max_no = atoll(r->key + n + 1);
+}
+
+int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e)
+{
+    regsql *q = sql_for(s, reg);
+    unsigned long gen = db_write_gen(s->db);
+    if (!gen || q->keys_gen != gen) {
+        int rc = read_max_keys(s, reg, &q->max_id, &q->max_no, e);
+        q->keys_gen = rc ? 0 : gen;
+        if (rc)
+            return rc;
+    }
+    *id = q->max_id + 1;
     *key = (reg->flags & REG_SINGLETON)
                ? arena_strdup(a, reg->key_prefix)
-               : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(max_no + 1));
+               : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(q->max_no + 1));
     return 0;
 }
 
@@ -407,6 +438,7 @@ int store_insert(store *s, const record *r, isms_err *e)
     rc = db_run(st, e);
     if (rc)
         return rc;
+    keys_inserted(s, q, r);
     return write_links(s, q, r, 0, e);
 }
 
@@ -442,7 +474,10 @@ static int insert_rows(store *s, const record *rs, int n, isms_err *e)
         db_bind_text(st, p++, r->retired_at);
         p = bind_fields(st, p, r);
     }
-    return db_run(st, e);
+    rc = db_run(st, e);
+    for (int k = 0; k < n && !rc; k++)
+        keys_inserted(s, sql_for(s, rs[k].reg), &rs[k]);
+    return rc;
 }
 
 /* The members of link field i of every record, flattened into pairs and
