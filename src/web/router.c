@@ -82,6 +82,13 @@ static void register_routes(const regdef *reg)
             reg, "/{key}/quantify", NULL);
 }
 
+/* A register's pages: the same records, for a browser. */
+static void register_pages(const regdef *reg)
+{
+    add("", "GET", RK_PAGE_LIST, WEB_SIGNED_IN, page_list, "the list page (format=csv: its rows)",
+        reg, "", NULL);
+}
+
 /* The HTML pages: the same registers, for a browser. */
 static void page_routes(void)
 {
@@ -126,6 +133,8 @@ static void build(void)
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
     page_routes();
+    for (int i = 0; registers[i]; i++)
+        register_pages(registers[i]);
 }
 
 int web_route_is_api(const route *rt) { return !strncmp(rt->path, API "/", strlen(API "/")); }

@@ -208,6 +208,7 @@ static int expected(const route *rt, persona p, int own)
     case RK_ROI:
     case RK_PAGE_HOME:
     case RK_PAGE_REGISTERS:
+    case RK_PAGE_LIST:
     case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
         return p != ANON;  /* everyone signed in reads */
     case RK_CREATE:
