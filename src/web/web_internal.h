@@ -73,12 +73,15 @@ typedef enum route_kind {
     RK_PORTFOLIO,
     RK_ROI,
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
-    RK_STATIC,         /* the stylesheet */
-    RK_PAGE_HOME,      /* / */
-    RK_PAGE_REGISTERS, /* the index of registers */
-    RK_PAGE_SIGN_IN,   /* GET (the form) and POST /signin */
-    RK_PAGE_SIGN_OUT,  /* GET (the form) and POST /signout */
-    RK_PAGE_LIST,      /* /<plural>: the list page (and its CSV) */
+    RK_STATIC,          /* the stylesheet */
+    RK_PAGE_HOME,       /* / */
+    RK_PAGE_REGISTERS,  /* the index of registers */
+    RK_PAGE_SIGN_IN,    /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,   /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,       /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,       /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,     /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION, /* POST /<plural>/<KEY>/<verb> */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -206,6 +209,11 @@ int page_signin(web_req *r, isms_err *e);
 int page_signout_form(web_req *r, isms_err *e);
 int page_signout(web_req *r, isms_err *e);
 int page_list(web_req *r, isms_err *e);
+int page_show(web_req *r, isms_err *e);
+int page_retire(web_req *r, isms_err *e);
+int page_transition(web_req *r, isms_err *e);
+/* "RISK-1 · Ransomware halts payments", in the dom's arena. */
+const char *web_record_title(dom *d, const record *rec);
 /* A field's <option>s: its choices, yes and no, or the active records of
  * the register it refers to; `selected` is marked. */
 int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
