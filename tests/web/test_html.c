@@ -22,7 +22,7 @@ typedef struct session {
     char csrf[128];
 } session;
 
-static session lead, control_owner;
+static session lead, control_owner, board;
 
 static void add_user(const char *who)
 {
@@ -87,8 +87,10 @@ static int setup(void **state)
     wf_start("html.isms");
     add_user(WF_LEAD);
     add_user(CONTROL_OWNER);
+    add_user(WF_BOARD);
     sign_in(WF_LEAD, &lead);
     sign_in(CONTROL_OWNER, &control_owner);
+    sign_in(WF_BOARD, &board);
     return 0;
 }
 
@@ -457,6 +459,46 @@ static void hostile_text_is_only_ever_text(void **state)
     tu_http_free(&r);
 }
 
+/* A draft scope: the lead makes it and may not approve it; the
+ * management body finds it in their work, sees the button, approves. */
+static void lifecycle_verbs_are_offered_to_who_may(void **state)
+{
+    (void)state;
+    char form[300];
+    snprintf(form, sizeof form, "csrf=%s&statement=A+draft+scope+from+the+form", lead.csrf);
+    tu_http r;
+    post(&r, &lead, "/scopes", form);
+    assert_int_equal(r.status, 303);
+    char *loc = tu_http_header(&r, "Location");
+    tu_http_free(&r);
+    char approve[80];
+    snprintf(approve, sizeof approve, "%s/approve", loc);
+    char *body = page(&lead, loc);
+    assert_null(strstr(body, approve));
+    free(body);
+    body = page(&board, "/my");
+    assert_contains(body, approve);
+    free(body);
+    body = page(&board, loc);
+    assert_contains(body, approve);
+    free(body);
+    snprintf(form, sizeof form, "csrf=%s", lead.csrf);
+    post(&r, &lead, approve, form); /* refused by the domain all the same */
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    snprintf(form, sizeof form, "csrf=%s", board.csrf);
+    post(&r, &board, approve, form);
+    assert_int_equal(r.status, 303);
+    tu_http_free(&r);
+    char api[80];
+    snprintf(api, sizeof api, "/api/v1%s", loc);
+    json_t *j = api_record(api);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "approved");
+    assert_string_equal(json_string_value(json_object_get(j, "approved_by")), "PER-1");
+    json_decref(j);
+    free(loc);
+}
+
 static void refusals_are_pages(void **state)
 {
     (void)state;
@@ -502,6 +544,7 @@ int main(void)
         cmocka_unit_test(csrf_missing_or_stale_is_refused),
         cmocka_unit_test(a_stale_version_is_refused),
         cmocka_unit_test(hostile_text_is_only_ever_text),
+        cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
         cmocka_unit_test(refusals_are_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
