@@ -454,6 +454,18 @@ static void hostile_text_is_only_ever_text(void **state)
     get(&r, &lead, "/risks?q=HYPERLINK&format=csv");
     assert_contains(r.body, ",\"'=HYPERLINK(\"\"http://evil.example\"\")\",");
     tu_http_free(&r);
+    /* a text that is a web address is a link; javascript: stays text */
+    snprintf(form, sizeof form,
+             "csrf=%s&title=javascript%%3Aalert(1)&treatment_plan=https%%3A%%2F%%2Facme.example%%"
+             "2Fplan%%3Fa%%3D1%%26b%%3D2&owner=PER-4&likelihood=1&impact=1",
+             lead.csrf);
+    loc = post_ok(&lead, "/risks", form);
+    char *body = page(&lead, loc);
+    assert_contains(body, "href=\"https://acme.example/plan?a=1&amp;b=2\"");
+    assert_null(strstr(body, "href=\"javascript:"));
+    assert_contains(body, "javascript:alert(1)</h1>");
+    free(body);
+    free(loc);
     get(&r, &lead, "/risks?q=alert&format=csv");
     assert_contains(r.body, "\"<script>alert(1)</script>\"\"><img src=x onerror=alert(1)>\"");
     tu_http_free(&r);
