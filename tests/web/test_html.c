@@ -388,6 +388,16 @@ static void csrf_missing_or_stale_is_refused(void **state)
     post(&r, &now, "/risks/RISK-2/retire", "");
     assert_int_equal(r.status, 403);
     tu_http_free(&r);
+    /* the right token, from a form on another site */
+    snprintf(form, sizeof form, "csrf=%s&title=From+elsewhere", now.csrf);
+    char h[300];
+    snprintf(h, sizeof h,
+             "Content-Type: application/x-www-form-urlencoded\r\nCookie: %s\r\nSec-Fetch-Site: "
+             "cross-site\r\n",
+             now.cookie);
+    tu_http_send(&r, wf_port(), "POST", "/risks/RISK-2/edit", h, form, strlen(form));
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
     assert_int_equal(version_of("/api/v1/risks/RISK-2"), v);
     json_t *j = api_record("/api/v1/risks/RISK-2");
     assert_null(json_object_get(j, "retired_at")
