@@ -318,8 +318,9 @@ static void a_record_links_both_ways_and_shows_history(void **state)
     (void)state;
     char form[300];
     snprintf(form, sizeof form,
-             "csrf=%s&version=%lld&treatment_plan=Backups+tested&note=after+the+audit", lead.csrf,
-             version_of("/api/v1/risks/RISK-1"));
+             "csrf=%s&version=%lld&treatment_plan=Backups+tested&description=Line+one%%0D%%0ALine+"
+             "two&note=after+the+audit",
+             lead.csrf, version_of("/api/v1/risks/RISK-1"));
     free(post_ok(&lead, "/risks/RISK-1/edit", form));
     char *body = page(&lead, "/risks/RISK-1");
     assert_contains(body, "href=\"/people/PER-4\"");   /* its owner */
@@ -327,6 +328,7 @@ static void a_record_links_both_ways_and_shows_history(void **state)
     assert_contains(body, "<h2>History</h2>");
     assert_contains(body, "<td>demo</td><td>add</td>");
     assert_contains(body, "treatment_plan: Backups tested");
+    assert_contains(body, "Line one\nLine two"); /* a textarea's CR LF kept as a line break */
     assert_contains(body, "after the audit");
     assert_contains(body, "mara.lindqvist@nordhafen.example");
     free(body);
