@@ -405,6 +405,36 @@ static json_t *page_json(web_req *r, const record *recs, int64_t n, int64_t tota
                      (json_int_t)limit, "next_cursor", next);
 }
 
+/* A list's total, kept while the repository stays as it is: counting is a
+ * pass over the register (its filters name the count). */
+typedef struct count_args {
+    const regdef *reg;
+    const store_query *q;
+} count_args;
+
+static int count_records(dom *d, void *ctx, void **out, isms_err *e)
+{
+    const count_args *c = ctx;
+    int64_t *n = arena_alloc(dom_arena(d), sizeof *n);
+    *out = n;
+    return store_count(dom_store(d), c->reg, c->q, n, e);
+}
+
+static int list_total(const list_args *la, const store_query *q, int64_t *total, isms_err *e)
+{
+    buf name;
+    buf_init(&name);
+    buf_printf(&name, "count %s %s", la->reg->name, la->retired ? la->retired : "");
+    for (int k = 0; k < la->nfilters; k++)
+        buf_printf(&name, "\n%d=%s", la->filters[k].field, la->filters[k].text);
+    void *n;
+    int rc =
+        dom_cached(la->r->d, buf_str(&name), count_records, &(count_args){ la->reg, q }, &n, e);
+    buf_reset(&name);
+    *total = rc ? 0 : *(const int64_t *)n;
+    return rc;
+}
+
 int api_list(web_req *r, isms_err *e)
 {
     list_args la = { .r = r, .reg = r->route->reg, .e = e };
@@ -420,7 +450,7 @@ int api_list(web_req *r, isms_err *e)
     collected c = { .d = r->d, .q = la.q && *la.q ? la.q : NULL, .sort = sort, .desc = desc };
     int in_memory = c.q || la.sort;
     if (!in_memory) { /* the store counts and pages */
-        rc = store_count(dom_store(r->d), la.reg, &q, &total, e);
+        rc = list_total(&la, &q, &total, e);
         q.limit = limit;
         q.offset = offset;
     }
