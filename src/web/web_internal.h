@@ -73,12 +73,21 @@ typedef enum route_kind {
     RK_PORTFOLIO,
     RK_ROI,
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
-    RK_STATIC,         /* the stylesheet */
-    RK_PAGE_HOME,      /* / */
-    RK_PAGE_REGISTERS, /* the index of registers */
-    RK_PAGE_SIGN_IN,   /* GET (the form) and POST /signin */
-    RK_PAGE_SIGN_OUT,  /* GET (the form) and POST /signout */
-    RK_PAGE_LIST,      /* /<plural>: the list page (and its CSV) */
+    RK_STATIC,          /* the stylesheet */
+    RK_PAGE_HOME,       /* / */
+    RK_PAGE_REGISTERS,  /* the index of registers */
+    RK_PAGE_SIGN_IN,    /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,   /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,       /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,       /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,     /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION, /* POST /<plural>/<KEY>/<verb> */
+    RK_PAGE_NEW,        /* GET /<plural>/new: the form */
+    RK_PAGE_CREATE,     /* POST /<plural> */
+    RK_PAGE_EDIT,       /* GET /<plural>/<KEY>/edit: the form */
+    RK_PAGE_UPDATE,     /* POST /<plural>/<KEY>/edit */
+    RK_PAGE_SEARCH,     /* /search?q= */
+    RK_PAGE_MY,         /* /my: the signed-in person's work */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -138,6 +147,8 @@ int web_field(const regdef *reg, const char *name);
 const char *web_value_text(dom *d, const fielddef *f, const value *v);
 /* The same in HTML, escaped: a reference is a link to its record. */
 void html_value(buf *b, dom *d, const fielddef *f, const value *v);
+/* "/risks/RISK-1" and suffix, percent-encoded, in the dom's arena. */
+const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
 
@@ -214,6 +225,17 @@ int page_signin(web_req *r, isms_err *e);
 int page_signout_form(web_req *r, isms_err *e);
 int page_signout(web_req *r, isms_err *e);
 int page_list(web_req *r, isms_err *e);
+int page_show(web_req *r, isms_err *e);
+int page_retire(web_req *r, isms_err *e);
+int page_transition(web_req *r, isms_err *e);
+int page_new(web_req *r, isms_err *e);
+int page_create(web_req *r, isms_err *e);
+int page_edit(web_req *r, isms_err *e);
+int page_update(web_req *r, isms_err *e);
+int page_search(web_req *r, isms_err *e);
+int page_my(web_req *r, isms_err *e);
+/* "RISK-1 · Ransomware halts payments", in the dom's arena. */
+const char *web_record_title(dom *d, const record *rec);
 /* A field's <option>s: its choices, yes and no, or the active records of
  * the register it refers to; `selected` is marked. */
 int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
