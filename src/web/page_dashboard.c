@@ -22,13 +22,14 @@
 
 enum { TOP_MONEY = 5, KEYS_SHOWN = 12, CELL = 56, HEAT_LEFT = 140, HEAT_TOP = 12 };
 
-/* "EUR 1,250,000.00" */
-static const char *money(web_req *r, double minor)
+const char *web_money(web_req *r, int64_t minor)
 {
     char amount[48];
-    format_money(amount, sizeof amount, (int64_t)minor, dom_currency_exponent(r->d));
+    format_money(amount, sizeof amount, minor, dom_currency_exponent(r->d));
     return arena_printf(dom_arena(r->d), "%s %s", dom_currency(r->d), amount);
 }
+
+static const char *money(web_req *r, double minor) { return web_money(r, (int64_t)minor); }
 
 static const char *percent(web_req *r, double share)
 {
