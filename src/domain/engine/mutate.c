@@ -426,20 +426,30 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
     return 0;
 }
 
+/* *k = the key of the record `key` names, where its register finds records
+ * by another name (a framework by name, a requirement as FRAMEWORK:ID; a
+ * person by e-mail when `by_email`): E_NOT_FOUND when it names none. */
+static int key_named(dom *d, const regdef *reg, const char *key, int by_email, const char **k,
+                     isms_err *e)
+{
+    *k = dom_key(d, key);
+    if (!reg->find && !(by_email && reg == &reg_person && strchr(*k, '@')))
+        return 0;
+    int64_t id;
+    int retired;
+    int rc = dom_find(d, reg, *k, &id, k, &retired, e);
+    if (!rc && !id)
+        rc = err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
+    return rc;
+}
+
 static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
                   const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
-    const char *k = dom_key(d, key);
-    if (reg->find) { /* a framework by name, a requirement as FRAMEWORK:ID */
-        int64_t id;
-        int retired;
-        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
-        if (rc)
-            return rc;
-        if (!id)
-            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
-    }
-    int rc = dom_txn_begin(d, e);
+    const char *k;
+    int rc = key_named(d, reg, key, 0, &k, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
     d->user_write = 1;
@@ -522,16 +532,10 @@ int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const ch
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
-    const char *k = dom_key(d, key);
-    if ((reg == &reg_person && strchr(k, '@')) || reg->find) {
-        int64_t id;
-        int retired;
-        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
-        if (rc)
-            return rc;
-        if (!id)
-            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
-    }
+    const char *k;
+    int rc = key_named(d, reg, key, 1, &k, e);
+    if (rc)
+        return rc;
     return store_get(d->st, reg, k, out, &d->a, e);
 }
 
