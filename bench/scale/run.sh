@@ -36,8 +36,7 @@
 # it (KEEP keeps it for the next run). A PostgreSQL repository is the
 # SQLite one of its size copied table by table (pg_copy.sh).
 set -eu
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../support/start.sh"
 SIZES=${SIZES:-10000 100000 1000000}
 BACKENDS=${BACKENDS:-sqlite}
 RUNS=${RUNS:-5}
@@ -46,17 +45,11 @@ CALLGRIND=${CALLGRIND:-100000}
 CALLGRIND_ALL=${CALLGRIND_ALL:-999999999999}
 case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 ISMS=$BUILD/isms
-tmp=$(mktemp -d)
+bench_tmp
 KEEP=${KEEP:-$tmp}
 mkdir -p "$KEEP"
 OUT=${OUT:-$KEEP/scale.jsonl}
 : > "$OUT"
-pgdir=/tmp/isms-pg-scale-$$
-cleanup() {
-    if [ -d "$pgdir" ]; then sh tests/support/pg_server.sh stop "$pgdir" || true; fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # repo BACKEND SIZE: echoes the repository's target, building it first
 # when it is not there yet.

@@ -791,6 +791,15 @@ const char *cli_opt_value(const cli *c, const char *name)
 
 int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name) != NULL; }
 
+int cli_opt_required(const cli *c, int rc, const char *name, const char *msg, const char **out,
+                     isms_err *e)
+{
+    *out = cli_opt_value(c, name);
+    if (!rc && !*out)
+        rc = err_set(e, E_USAGE, name, "%s", msg);
+    return rc;
+}
+
 int cli_start(cli *c, int n, const char *what, isms_err *e)
 {
     int rc = cli_need_args(c, n, what, e);

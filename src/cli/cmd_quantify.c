@@ -215,10 +215,10 @@ int cmd_risk_lec(cli *c, isms_err *e)
 {
     quant_opts o;
     longjob p;
-    const char *path = cli_opt_value(c, "svg");
+    const char *path;
     int rc = cli_start(c, 1, "one risk key", e);
-    if (!rc && !path)
-        rc = err_set(e, E_USAGE, "svg", "--svg FILE is required: where to write the chart");
+    rc = cli_opt_required(c, rc, "svg", "--svg FILE is required: where to write the chart", &path,
+                          e);
     if (!rc)
         rc = quant_options(c, &o, &p, "quantifying", e);
     if (rc)
@@ -482,11 +482,10 @@ int cmd_control_roi(cli *c, isms_err *e)
 
 int cmd_risk_accept(cli *c, isms_err *e)
 {
-    const char *why = cli_opt_value(c, "rationale");
+    const char *why;
     int rc = cli_start(c, 1, "one risk key", e);
-    if (!rc && !why)
-        rc = err_set(e, E_USAGE, "rationale",
-                     "--rationale TEXT is required: why the risk is accepted");
+    rc = cli_opt_required(c, rc, "rationale",
+                          "--rationale TEXT is required: why the risk is accepted", &why, e);
     if (rc)
         return rc;
     record out;

@@ -40,15 +40,10 @@ static int take_hex(db_stmt *st, int col, char hash[65], const char *what, int64
 int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT hash FROM ledger WHERE seq = ?", &st, e);
+    int rc = store_ledger_at(s, "SELECT hash FROM ledger WHERE seq = ?", seq, &st, e);
     if (rc)
         return rc;
-    db_bind_int(st, 1, seq);
-    rc = db_step(st, &row, e);
-    if (!rc && !row)
-        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
-    if (!rc)
-        rc = take_hex(st, 0, hash, "ledger entry", seq, e);
+    rc = take_hex(st, 0, hash, "ledger entry", seq, e);
     db_done(st);
     return rc;
 }
@@ -208,14 +203,10 @@ static int key_id(store *s, const char *key, int64_t *id, isms_err *e)
 {
     if (!key)
         return err_set(e, E_NOT_FOUND, "signed_by", "the checkpoint names no signing key");
-    db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT id FROM signing_key WHERE key = ?", &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, key);
-    rc = db_step(st, &row, e);
-    *id = !rc && row ? db_col_int(st, 0) : 0;
-    db_done(st);
+    int found;
+    *id = 0;
+    int rc = store_one(s, "SELECT id FROM signing_key WHERE key = ?", key, 0, store_row_int, id,
+                       NULL, &found, e);
     if (!rc && !*id)
         rc = err_set(e, E_NOT_FOUND, "signed_by", "there is no signing key %s", key);
     return rc;

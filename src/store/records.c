@@ -580,22 +580,24 @@ int store_update(store *s, const record *r, isms_err *e)
     return write_links(s, q, r, 1, e);
 }
 
+typedef struct decoding {
+    const regdef *reg;
+    record *out;
+} decoding;
+
+static void decode_one(db_stmt *st, void *out, arena *a)
+{
+    decoding *d = out;
+    decode_row(st, d->reg, d->out, a, NULL);
+}
+
 static int get_where(store *s, const regdef *reg, const char *sql, const char *key, int64_t id,
                      record *out, arena *a, isms_err *e)
 {
     regsql *q = sql_for(s, reg);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    if (key)
-        db_bind_text(st, 1, key);
-    else
-        db_bind_int(st, 1, id);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        decode_row(st, reg, out, a, NULL);
-    db_done(st);
+    decoding d = { reg, out };
+    int row;
+    int rc = store_one(s, sql, key, id, decode_one, &d, a, &row, e);
     if (rc)
         return rc;
     if (!row) {

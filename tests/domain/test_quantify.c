@@ -25,7 +25,7 @@ static void add_fails(record *r, const char *field, const char *needle)
 static int setup(void **state)
 {
     (void)state;
-    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    tu_clock();
     d = tu_create("quant.isms", "quant-test");
     tu_org(d, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
            "frequency_bands=0.05,0.2,1,4", "magnitude_bands=50000,250000,1000000,5000000", NULL);
@@ -50,9 +50,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    dom_close(d);
-    unsetenv("ISMS_NOW");
-    return 0;
+    return tu_close(d);
 }
 
 static void fair_inputs_are_checked(void **state)

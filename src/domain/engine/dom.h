@@ -222,5 +222,8 @@ int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const ch
 
 /* Resolves a person given as key or e-mail; *id = 0 if none. */
 int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e);
+/* The id of the person `who` (key or e-mail) names; E_NOT_FOUND naming
+ * them when there is none. */
+int dom_person_id(dom *d, const char *who, int64_t *id, isms_err *e);
 
 #endif
