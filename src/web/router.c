@@ -82,6 +82,16 @@ static void register_routes(const regdef *reg)
             reg, "/{key}/quantify", NULL);
 }
 
+/* The HTML pages: the same registers, for a browser. */
+static void page_routes(void)
+{
+    add("", "GET", RK_STATIC, WEB_PUBLIC, html_css, "the stylesheet", NULL, "/static/isms.css",
+        NULL);
+    add("", "GET", RK_PAGE_HOME, WEB_SIGNED_IN, page_home, "the dashboard", NULL, "/", NULL);
+    add("", "GET", RK_PAGE_REGISTERS, WEB_SIGNED_IN, page_registers, "the registers", NULL,
+        "/registers", NULL);
+}
+
 static void build(void)
 {
     add(API, "GET", RK_OPENAPI, WEB_PUBLIC, api_openapi, "this API's OpenAPI 3.1 description", NULL,
@@ -107,7 +117,12 @@ static void build(void)
         "/controls/roi", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
+    page_routes();
 }
+
+int web_route_is_api(const route *rt) { return !strncmp(rt->path, API "/", strlen(API "/")); }
+
+int web_is_html(const web_req *r) { return strncmp(r->url, "/api/", 5) != 0; }
 
 const route *web_routes(int *n)
 {

@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "formats/json.h"
+#include "web/html.h"
 #include "web/web_internal.h"
 
 #include <netdb.h>
@@ -78,10 +79,15 @@ static int state_changing(const char *method)
  * many failed sign-ins 429. */
 static void answer_error(web_req *r, int rc, isms_err *e)
 {
-    web_error(r, rc, e);
+    int html = web_is_html(r);
+    if (html)
+        html_error_page(r, rc, e);
+    else
+        web_error(r, rc, e);
     if (rc == E_DENIED && !r->signed_in) {
         r->status = 401;
-        web_header(r, "WWW-Authenticate", "Bearer realm=\"isms\"");
+        if (!html)
+            web_header(r, "WWW-Authenticate", "Bearer realm=\"isms\"");
     }
     if (rc == E_RETRY && MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match"))
         r->status = 412;
@@ -91,6 +97,9 @@ static void answer_error(web_req *r, int rc, isms_err *e)
     }
     if (rc == E_DENIED && !strcmp(e->field, "sign-in"))
         r->status = 429; /* back-off after failed sign-ins (auth.c) */
+    /* a page asked for by nobody: to the sign-in form, and back after */
+    if (html && r->status == 401 && !strcmp(r->method, "GET"))
+        html_redirect_signin(r);
 }
 
 static int dispatch(web_req *r, isms_err *e)

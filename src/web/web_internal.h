@@ -38,7 +38,8 @@ typedef struct web_req {
     /* the response */
     int status;
     buf out;
-    const char *type; /* Content-Type */
+    const char *type;  /* Content-Type */
+    const char *cache; /* Cache-Control (NULL: no-store) */
     char etag[32];
     char *headers[8]; /* extra "Name: value" lines, malloc'd */
     int nheaders;
@@ -67,6 +68,10 @@ typedef enum route_kind {
     RK_PROOF,
     RK_PORTFOLIO,
     RK_ROI,
+    /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
+    RK_STATIC,         /* the stylesheet */
+    RK_PAGE_HOME,      /* / */
+    RK_PAGE_REGISTERS, /* the index of registers */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -92,6 +97,9 @@ const route *web_routes(int *n);
  * then lists ("GET, PATCH"). */
 int web_route(const char *method, const char *path, const route **out, const char **key,
               char allow[WEB_ALLOW_MAX], arena *a, isms_err *e);
+
+/* Is the route one of the JSON API's (under /api/v1), not a page? */
+int web_route_is_api(const route *rt);
 
 /* ---- http.c ---- */
 /* A request parameter (query, header) as an integer in [min, max]:
@@ -134,6 +142,13 @@ int api_portfolio(web_req *r, isms_err *e);
 int api_roi(web_req *r, isms_err *e);
 int api_verify(web_req *r, isms_err *e);
 int api_proof(web_req *r, isms_err *e);
+
+/* ---- html_css.c, pages*.c: the HTML front end (html.h) ---- */
+int html_css(web_req *r, isms_err *e);
+int page_home(web_req *r, isms_err *e);
+int page_registers(web_req *r, isms_err *e);
+/* Is the request for an HTML page (not under /api/)? Its errors are pages. */
+int web_is_html(const web_req *r);
 
 /* ---- openapi.c ---- */
 int api_openapi(web_req *r, isms_err *e);

@@ -193,7 +193,8 @@ static int expected(const route *rt, persona p, int own)
 {
     switch (rt->kind) {
     case RK_OPENAPI:
-    case RK_SIGN_IN: return 1; /* public */
+    case RK_SIGN_IN:
+    case RK_STATIC: return 1; /* public */
     case RK_SESSION_SHOW:
     case RK_SIGN_OUT:
     case RK_LIST:
@@ -203,7 +204,9 @@ static int expected(const route *rt, persona p, int own)
     case RK_VERIFY:
     case RK_PROOF:
     case RK_PORTFOLIO:
-    case RK_ROI: return p != ANON; /* everyone signed in reads */
+    case RK_ROI:
+    case RK_PAGE_HOME:
+    case RK_PAGE_REGISTERS: return p != ANON; /* everyone signed in reads */
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
@@ -266,6 +269,15 @@ static void fresh_draft(const regdef *reg, char *key, size_t n)
 
 static int failures;
 
+/* How a refusal looks: 403 for a person; for nobody 401, or on a page a
+ * browser asks for, 303 to the sign-in form. */
+static int refusal(const route *rt, persona p)
+{
+    if (p != ANON)
+        return 403;
+    return !web_route_is_api(rt) && !strcmp(rt->method, "GET") ? 303 : 401;
+}
+
 static void try_route(const route *rt, persona p, int own)
 {
     char key[32] = "", path[256];
@@ -288,7 +300,7 @@ static void try_route(const route *rt, persona p, int own)
     if (allow < 0)
         fail_msg("route %s %s (kind %d) has no authorisation rule", rt->method, rt->path, rt->kind);
     int ok = allow ? r.status != 401 && r.status != 403 && r.status < 500 && r.status
-                   : r.status == (p == ANON ? 401 : 403);
+                   : r.status == refusal(rt, p);
     if (!ok) {
         failures++;
         fprintf(stderr, "%s %s as %s on %s record: expected %s, got %d %s\n", rt->method, path,
