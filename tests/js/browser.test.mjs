@@ -55,9 +55,12 @@ const slug = (s) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLower
 // One browser test: a fresh context (no cookies), a page that records
 // script errors and CSP refusals (the pages must have none), and on
 // failure a full-page screenshot and the HTML in ISMS_BROWSER_OUT.
-function browserTest(name, fn, { viewport = LAPTOP } = {}) {
+// as: an e-mail address to start signed in as (a session made once per
+// person through the sign-in form, then reused: Argon2id is slow on purpose).
+function browserTest(name, fn, { viewport = LAPTOP, as } = {}) {
   test(name, async () => {
-    const context = await browser.newContext({ baseURL: BASE, viewport });
+    const storageState = as ? await sessionOf(as) : undefined;
+    const context = await browser.newContext({ baseURL: BASE, viewport, storageState });
     const page = await context.newPage();
     page.setDefaultTimeout(5_000);
     const problems = [];
@@ -91,6 +94,22 @@ async function signIn(page, email, password = PASSWORD) {
     page.waitForURL((u) => !u.pathname.startsWith('/signin')),
     page.getByRole('button', { name: /sign in/i }).click(),
   ]);
+}
+
+const sessions = new Map();
+function sessionOf(email) {
+  if (!sessions.has(email))
+    sessions.set(email, (async () => {
+      const context = await browser.newContext({ baseURL: BASE });
+      try {
+        const page = await context.newPage();
+        await signIn(page, email);
+        return await context.storageState();
+      } finally {
+        await context.close();
+      }
+    })());
+  return sessions.get(email);
 }
 
 // Goes to `path`, failing unless the answer has the status expected.
@@ -200,7 +219,6 @@ browserTest('a page asked for before signing in sends to the sign-in form, and b
 });
 
 browserTest('the dashboard shows the heat map and leads to a risk', async (page) => {
-  await signIn(page, LEAD);
   await visit(page, '/');
   await page.locator('main h1').waitFor();
   assert.ok(await page.locator('main svg').count() > 0, 'an SVG (the heat map) on the dashboard');
@@ -209,10 +227,9 @@ browserTest('the dashboard shows the heat map and leads to a risk', async (page)
   await Promise.all([page.waitForURL((u) => u.pathname === href), toRisk.click()]);
   await page.locator('main h1').waitFor();
   assert.match(await page.locator('main').innerText(), new RegExp(href.split('/').pop()));
-});
+}, { as: LEAD });
 
 browserTest('a heat map cell lists its risks', async (page) => {
-  await signIn(page, LEAD);
   await visit(page, '/');
   const cell = page.locator('main svg a').first();
   await cell.waitFor();
@@ -220,10 +237,9 @@ browserTest('a heat map cell lists its risks', async (page) => {
   await page.waitForLoadState();
   assert.match(new URL(page.url()).pathname, /^\/risks$/);
   assert.ok(await page.locator('main a[href^="/risks/RISK-"]').count() > 0, 'the cell\'s risks');
-});
+}, { as: LEAD });
 
 browserTest('creating a risk shows a field error first, keeps what was typed, then saves', async (page) => {
-  await signIn(page, LEAD);
   await visit(page, '/risks/new');
   const title = 'Browser-made risk: phishing of treasury staff';
   const description = 'Typed once, kept across the error <b>as text</b>';
@@ -259,10 +275,9 @@ browserTest('creating a risk shows a field error first, keeps what was typed, th
   assert.ok(main.includes(description), 'and its description, as text');
   assert.equal(await page.locator('main b').filter({ hasText: 'as text' }).count(), 0,
     'markup typed into a field is not markup on the page');
-});
+}, { as: LEAD });
 
 browserTest('the management body approves a draft appetite', async (page) => {
-  await signIn(page, BOARD);
   await visit(page, `/appetites/${DRAFT_APPETITE}`);
   assert.match(await page.locator('main').innerText(), /draft/i);
   await Promise.all([
@@ -275,16 +290,14 @@ browserTest('the management body approves a draft appetite', async (page) => {
   assert.match(main, /Dana Berg/, 'by the person signed in');
   assert.equal(await page.getByRole('button', { name: /^approve/i }).count(), 0,
     'no approve button on an approved appetite');
-});
+}, { as: BOARD });
 
 browserTest('the ISMS lead is not offered to approve an appetite', async (page) => {
-  await signIn(page, LEAD);
   await visit(page, '/appetites/APP-1');
   assert.equal(await page.getByRole('button', { name: /^approve/i }).count(), 0);
-});
+}, { as: LEAD });
 
 browserTest('a control owner is refused the edit form of a risk they do not own', async (page) => {
-  await signIn(page, CONTROL_OWNER);
   await visit(page, '/risks/RISK-1'); // reading is allowed
   await visit(page, '/risks/RISK-1/edit', 403);
   await page.locator('main h1').waitFor();
@@ -298,7 +311,7 @@ browserTest('a control owner is refused the edit form of a risk they do not own'
   assert.equal(res.status(), 403, 'the post is refused too');
   await visit(page, '/risks/RISK-1');
   assert.ok(!(await page.locator('main').innerText()).includes('Taken over'));
-});
+}, { as: CONTROL_OWNER });
 
 browserTest('signing out ends the session: the old cookie no longer works', async (page, context) => {
   await signIn(page, LEAD);
@@ -324,7 +337,6 @@ browserTest('signing out ends the session: the old cookie no longer works', asyn
 });
 
 browserTest('the skip link is the first stop of the keyboard and leads to the main content', async (page) => {
-  await signIn(page, LEAD);
   await visit(page, '/risks');
   await page.keyboard.press('Tab');
   const skip = page.locator('a[href="#main"]');
@@ -336,7 +348,7 @@ browserTest('the skip link is the first stop of the keyboard and leads to the ma
   await page.keyboard.press('Tab');
   const inMain = await page.evaluate(() => !!document.activeElement?.closest('main'));
   assert.ok(inMain, 'after the skip link, Tab moves within main');
-});
+}, { as: LEAD });
 
 browserTest('the sign-in form works with the keyboard alone', async (page) => {
   await visit(page, '/signin');
@@ -356,18 +368,16 @@ browserTest('the sign-in form works with the keyboard alone', async (page) => {
 
 for (const [what, path] of PAGES) {
   browserTest(`axe finds no serious or critical violation on the ${what} (${path})`, async (page) => {
-    await signIn(page, LEAD);
     await visit(page, path);
     const vs = await seriousViolations(page);
     assert.equal(vs.length, 0, `axe on ${path}:\n${describeViolations(vs)}`);
-  });
+  }, { as: LEAD });
 }
 
 // Screenshots for people to look at (browser-out/<backend>/shots), and
 // what a machine can tell of them: nothing wider than a phone's screen.
 for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
   browserTest(`the pages fit a ${label}'s width (${viewport.width} px)`, async (page) => {
-    await signIn(page, LEAD);
     mkdirSync(join(OUT, 'shots'), { recursive: true });
     const wide = [];
     for (const [what, path] of PAGES) {
@@ -377,5 +387,5 @@ for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
       if (width > viewport.width) wide.push(`${path}: ${width} px`);
     }
     assert.deepEqual(wide, [], 'pages scroll sideways');
-  }, { viewport });
+  }, { viewport, as: LEAD });
 }
