@@ -87,6 +87,14 @@ static void page_routes(void)
 {
     add("", "GET", RK_STATIC, WEB_PUBLIC, html_css, "the stylesheet", NULL, "/static/isms.css",
         NULL);
+    add("", "GET", RK_PAGE_SIGN_IN, WEB_PUBLIC, page_signin_form, "the sign-in form", NULL,
+        "/signin", NULL);
+    add("", "POST", RK_PAGE_SIGN_IN, WEB_PUBLIC, page_signin, "sign in: sets the session cookie",
+        NULL, "/signin", NULL);
+    add("", "GET", RK_PAGE_SIGN_OUT, WEB_SIGNED_IN, page_signout_form, "the sign-out form", NULL,
+        "/signout", NULL);
+    add("", "POST", RK_PAGE_SIGN_OUT, WEB_SIGNED_IN, page_signout,
+        "sign out (everywhere=1: every session of the person)", NULL, "/signout", NULL);
     add("", "GET", RK_PAGE_HOME, WEB_SIGNED_IN, page_home, "the dashboard", NULL, "/", NULL);
     add("", "GET", RK_PAGE_REGISTERS, WEB_SIGNED_IN, page_registers, "the registers", NULL,
         "/registers", NULL);

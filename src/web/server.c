@@ -119,13 +119,22 @@ static int dispatch(web_req *r, isms_err *e)
         return err_set(e, E_DENIED, "authorization",
                        "sign in first: a session cookie (POST /api/v1/session) or an "
                        "Authorization: Bearer token");
+    /* a page's change comes as a form, its CSRF token among the fields */
+    if (!web_route_is_api(r->route) && state_changing(r->method)) {
+        rc = web_form_parse(r, e);
+        if (rc)
+            return rc;
+    }
     /* (signing in needs no CSRF token: it ends the session the cookie holds) */
     if (r->by_cookie && r->route->access == WEB_SIGNED_IN && state_changing(r->method)) {
         const char *t = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!t)
+            t = web_form_get(r, "csrf");
         if (!t || strlen(t) != strlen(r->csrf) || sodium_memcmp(t, r->csrf, strlen(t)))
             return err_set(e, E_DENIED, "csrf",
-                           "csrf: a change by a signed-in browser needs its session's "
-                           "X-CSRF-Token header");
+                           "csrf: a change by a signed-in browser needs its session's CSRF "
+                           "token (the X-CSRF-Token header, or the form's csrf field): reload "
+                           "the page and try again");
     }
     /* X-Isms-Note: the reason for the request's changes, in the ledger */
     r->who.note = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Isms-Note");

@@ -35,6 +35,9 @@ typedef struct web_req {
     const char *key; /* the {key} segment, or NULL */
     char
         allow[WEB_ALLOW_MAX]; /* the methods the path takes, when the one asked is not among them */
+    /* an HTML form's fields (form.c), in the dom's arena */
+    const char **form_names, **form_values;
+    int nform;
     /* the response */
     int status;
     buf out;
@@ -72,6 +75,8 @@ typedef enum route_kind {
     RK_STATIC,         /* the stylesheet */
     RK_PAGE_HOME,      /* / */
     RK_PAGE_REGISTERS, /* the index of registers */
+    RK_PAGE_SIGN_IN,   /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,  /* GET (the form) and POST /signout */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -114,12 +119,26 @@ void web_header(web_req *r, const char *name, const char *fmt, ...)
 enum MHD_Result web_send(web_req *r);
 int64_t web_now_us(void);
 
+/* ---- form.c ---- */
+/* Parses the request body as an HTML form into r->form_*. */
+int web_form_parse(web_req *r, isms_err *e);
+/* The form's first value of `name`, or NULL. */
+const char *web_form_get(const web_req *r, const char *name);
+
 /* ---- auth.c ---- */
 /* Who asks: a bearer token, or a session cookie (and for a state change by
  * cookie, its CSRF token). 0 also for nobody (r->signed_in = 0). */
 int web_authenticate(web_req *r, isms_err *e);
 int web_sign_in(web_req *r, isms_err *e);
 int web_sign_out(web_req *r, isms_err *e);
+/* Signs `user` (key or e-mail) in with `password`: the back-off, a new
+ * session (the old one ends), its cookie; r->who is the person after.
+ * The API's and the sign-in form's. */
+int web_sign_in_as(web_req *r, const char *user, const char *password, const char **csrf,
+                   isms_err *e);
+/* Ends the request's session (everywhere: every session of the person)
+ * and clears its cookie. */
+int web_session_end(web_req *r, int everywhere, isms_err *e);
 int web_session_show(web_req *r, isms_err *e);
 void web_auth_init(void);
 
@@ -147,6 +166,10 @@ int api_proof(web_req *r, isms_err *e);
 int html_css(web_req *r, isms_err *e);
 int page_home(web_req *r, isms_err *e);
 int page_registers(web_req *r, isms_err *e);
+int page_signin_form(web_req *r, isms_err *e);
+int page_signin(web_req *r, isms_err *e);
+int page_signout_form(web_req *r, isms_err *e);
+int page_signout(web_req *r, isms_err *e);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */
 int web_is_html(const web_req *r);
 

@@ -194,7 +194,8 @@ static int expected(const route *rt, persona p, int own)
     switch (rt->kind) {
     case RK_OPENAPI:
     case RK_SIGN_IN:
-    case RK_STATIC: return 1; /* public */
+    case RK_STATIC:
+    case RK_PAGE_SIGN_IN: return 1; /* public */
     case RK_SESSION_SHOW:
     case RK_SIGN_OUT:
     case RK_LIST:
@@ -206,7 +207,9 @@ static int expected(const route *rt, persona p, int own)
     case RK_PORTFOLIO:
     case RK_ROI:
     case RK_PAGE_HOME:
-    case RK_PAGE_REGISTERS: return p != ANON; /* everyone signed in reads */
+    case RK_PAGE_REGISTERS:
+    case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
+        return p != ANON;  /* everyone signed in reads */
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
@@ -294,7 +297,10 @@ static void try_route(const route *rt, persona p, int own)
         snprintf(path, sizeof path, "%s", rt->path);
     char *body = body_for(rt, key);
     tu_http r;
-    wf_req(&r, who[p], rt->method, path, body, NULL);
+    if (!web_route_is_api(rt) && strcmp(rt->method, "GET"))
+        wf_form(&r, who[p], path, body ? body : "");
+    else
+        wf_req(&r, who[p], rt->method, path, body, NULL);
     free(body);
     int allow = expected(rt, p, own);
     if (allow < 0)
