@@ -334,8 +334,8 @@ browserTest('signing out ends the session: the old cookie no longer works', asyn
     await replay.addCookies([{ name: 'isms_session', value: old.value, url: BASE }]);
     const api = await replay.request.get('/api/v1/session');
     assert.equal(api.status(), 401, 'the API no longer knows the session');
-    const html = await replay.request.get('/risks', { maxRedirects: 0 });
-    assert.ok([302, 303, 401].includes(html.status()), `GET /risks: ${html.status()}`);
+    const html = await replay.request.get('/', { maxRedirects: 0 });
+    assert.ok([302, 303, 401].includes(html.status()), `GET /: ${html.status()}`);
   } finally {
     await replay.close();
   }
