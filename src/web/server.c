@@ -138,6 +138,10 @@ static int dispatch(web_req *r, isms_err *e)
     }
     /* X-Isms-Note: the reason for the request's changes, in the ledger */
     r->who.note = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Isms-Note");
+    if (!r->who.note) /* a form's "why" */
+        r->who.note = web_form_get(r, "note");
+    if (r->who.note && !*r->who.note)
+        r->who.note = NULL;
     rc = dom_begin(r->d, r->signed_in ? &r->who : NULL, e);
     if (rc)
         return rc;

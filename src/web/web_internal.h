@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "domain/engine/dom.h"
+#include "domain/views/query.h"
 #include "web/web.h"
 
 #include <microhttpd.h>
@@ -72,11 +73,15 @@ typedef enum route_kind {
     RK_PORTFOLIO,
     RK_ROI,
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
-    RK_STATIC,         /* the stylesheet */
-    RK_PAGE_HOME,      /* / */
-    RK_PAGE_REGISTERS, /* the index of registers */
-    RK_PAGE_SIGN_IN,   /* GET (the form) and POST /signin */
-    RK_PAGE_SIGN_OUT,  /* GET (the form) and POST /signout */
+    RK_STATIC,          /* the stylesheet */
+    RK_PAGE_HOME,       /* / */
+    RK_PAGE_REGISTERS,  /* the index of registers */
+    RK_PAGE_SIGN_IN,    /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,   /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,       /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,       /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,     /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION, /* POST /<plural>/<KEY>/<verb> */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -105,6 +110,39 @@ int web_route(const char *method, const char *path, const route **out, const cha
 
 /* Is the route one of the JSON API's (under /api/v1), not a page? */
 int web_route_is_api(const route *rt);
+
+/* ---- list.c ---- */
+enum { WEB_LIST_FILTERS = 64 };
+
+/* A list as asked for (web_list_args) and answered (web_list_run). */
+typedef struct web_list {
+    const regdef *reg;
+    dom_filter_arg filters[WEB_LIST_FILTERS];
+    int nfilters;
+    const char *q, *sort, *cursor, *limit_text, *retired, *format; /* as given, or NULL */
+    const record *items; /* the page: n records of total, from offset */
+    int64_t n, total, offset, limit;
+} web_list;
+
+/* The list reg's request asks for: ?FIELD=VALUE filters, q, sort, limit,
+ * cursor, retired. For a page (page = 1) an empty value is no filter, and
+ * format= is taken too. E_USAGE naming a parameter that is none. */
+int web_list_args(web_req *r, const regdef *reg, int page, web_list *l, isms_err *e);
+/* Finds the page of records l asks for, and their total. */
+int web_list_run(web_req *r, web_list *l, isms_err *e);
+/* Can a list be sorted by f? (Not by a set.) */
+int web_list_sortable(const fielddef *f);
+/* The index of reg's field called `name` (its JSON name), or -1. */
+int web_field(const regdef *reg, const char *name);
+
+/* ---- values.c ---- */
+/* A value as people read it (money in major units, set members
+ * comma-separated, yes/no; "" for none), in the dom's arena. */
+const char *web_value_text(dom *d, const fielddef *f, const value *v);
+/* The same in HTML, escaped: a reference is a link to its record. */
+void html_value(buf *b, dom *d, const fielddef *f, const value *v);
+/* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
+const char *web_field_label(dom *d, const char *name);
 
 /* ---- http.c ---- */
 /* A request parameter (query, header) as an integer in [min, max]:
@@ -170,6 +208,17 @@ int page_signin_form(web_req *r, isms_err *e);
 int page_signin(web_req *r, isms_err *e);
 int page_signout_form(web_req *r, isms_err *e);
 int page_signout(web_req *r, isms_err *e);
+int page_list(web_req *r, isms_err *e);
+int page_show(web_req *r, isms_err *e);
+int page_retire(web_req *r, isms_err *e);
+int page_transition(web_req *r, isms_err *e);
+/* "RISK-1 · Ransomware halts payments", in the dom's arena. */
+const char *web_record_title(dom *d, const record *rec);
+/* A field's <option>s: its choices, yes and no, or the active records of
+ * the register it refers to; `selected` is marked. */
+int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
+/* Are the records of register `target` few enough to choose from a list? */
+int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */
 int web_is_html(const web_req *r);
 

@@ -208,14 +208,18 @@ static int expected(const route *rt, persona p, int own)
     case RK_ROI:
     case RK_PAGE_HOME:
     case RK_PAGE_REGISTERS:
+    case RK_PAGE_LIST:
+    case RK_PAGE_SHOW:
     case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
         return p != ANON;  /* everyone signed in reads */
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
+    case RK_PAGE_RETIRE:
         /* the lead edits everything; an owner what they own; nobody else */
         return p == LEAD || (p == OWNER && own && has_owner(rt->reg));
-    case RK_TRANSITION: {
+    case RK_TRANSITION:
+    case RK_PAGE_TRANSITION: {
         const transition *t = rt->t;
         if (p == ANON || !t->role) /* (role_by tables: none among isms's own registers yet) */
             return p != ANON && !t->role_by;
@@ -287,7 +291,7 @@ static void try_route(const route *rt, persona p, int own)
     if (rt->reg) {
         const targets *t = targets_of(rt->reg);
         snprintf(key, sizeof key, "%s", own ? t->own : t->other);
-        if (rt->kind == RK_TRANSITION)
+        if (rt->kind == RK_TRANSITION || rt->kind == RK_PAGE_TRANSITION)
             fresh_draft(rt->reg, key, sizeof key);
     }
     const char *at = strstr(rt->path, "{key}");
@@ -316,6 +320,11 @@ static void try_route(const route *rt, persona p, int own)
     tu_http_free(&r);
 }
 
+static int is_retire(const route *rt)
+{
+    return rt->kind == RK_RETIRE || rt->kind == RK_PAGE_RETIRE;
+}
+
 static void every_route_every_role_own_and_others(void **state)
 {
     (void)state;
@@ -324,7 +333,7 @@ static void every_route_every_role_own_and_others(void **state)
     /* retirement last: what it retires stays retired for the routes after */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < n; i++) {
-            if ((t[i].kind == RK_RETIRE) != pass || t[i].kind == RK_SIGN_OUT)
+            if (is_retire(&t[i]) != pass || t[i].kind == RK_SIGN_OUT)
                 continue;
             for (int own = 1; own >= 0; own--)
                 for (int p = 0; p < NPERSONAS; p++)
