@@ -15,7 +15,7 @@ libpq-dev postgresql
 libjansson-dev libsodium-dev
 libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev
 libcmocka-dev
-valgrind hyperfine python3-numpy librsvg2-bin
+valgrind hyperfine python3-numpy librsvg2-bin wrk
 chromium
 "
 

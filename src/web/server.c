@@ -34,6 +34,7 @@ struct web_server {
     dom **doms; /* every worker's connection, closed at stop */
     int ndoms, capdoms;
     atomic_int inflight;
+    web_verifier *verifier;
 };
 
 static _Thread_local dom *worker_dom;
@@ -289,6 +290,8 @@ static void defaults(web_config *c)
         c->body_max = 1 << 20;
     if (c->session_ttl <= 0)
         c->session_ttl = 8 * 3600;
+    if (!c->verify_every)
+        c->verify_every = WEB_VERIFY_DEFAULT;
 }
 
 static void free_server(web_server *s)
@@ -359,6 +362,12 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
                        c->listen ? c->listen : "127.0.0.1:8080");
     }
     s->port = bound_port(s->mhd);
+    rc = web_verifier_start(&s->cfg, &s->verifier, e);
+    if (rc) {
+        MHD_stop_daemon(s->mhd);
+        free_server(s);
+        return rc;
+    }
     *out = s;
     return 0;
 }
@@ -377,6 +386,7 @@ void web_stop(web_server *s)
     for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
+    web_verifier_stop(s->verifier);
     free_server(s);
 }
 

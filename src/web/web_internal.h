@@ -200,6 +200,14 @@ int api_roi(web_req *r, isms_err *e);
 int api_verify(web_req *r, isms_err *e);
 int api_proof(web_req *r, isms_err *e);
 
+/* ---- verifier.c ---- */
+typedef struct web_verifier web_verifier;
+/* Starts verifying every c->verify_every seconds (*out NULL when not
+ * positive); c must outlive it. */
+int web_verifier_start(const web_config *c, web_verifier **out, isms_err *e);
+/* Stops it, after the verification under way (if any) is recorded. */
+void web_verifier_stop(web_verifier *v);
+
 /* ---- html_css.c, pages*.c: the HTML front end (html.h) ---- */
 int html_css(web_req *r, isms_err *e);
 int page_home(web_req *r, isms_err *e);

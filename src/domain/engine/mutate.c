@@ -416,20 +416,29 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
     return 0;
 }
 
+/* The key of the record `key` names: a key, a person's e-mail, or what a
+ * register's own finder takes (a framework by name, a requirement as
+ * FRAMEWORK:ID). */
+static int record_key(dom *d, const regdef *reg, const char *key, const char **out, isms_err *e)
+{
+    *out = dom_key(d, key);
+    if (!(reg == &reg_person && strchr(*out, '@')) && !reg->find)
+        return 0;
+    int64_t id;
+    int retired;
+    int rc = dom_find(d, reg, *out, &id, out, &retired, e);
+    if (!rc && !id)
+        rc = err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
+    return rc;
+}
+
 static int change(dom *d, const regdef *reg, const char *key, int64_t if_version, dom_mutate_fn fn,
                   const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
-    const char *k = dom_key(d, key);
-    if (reg->find) { /* a framework by name, a requirement as FRAMEWORK:ID */
-        int64_t id;
-        int retired;
-        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
-        if (rc)
-            return rc;
-        if (!id)
-            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
-    }
-    int rc = dom_txn_begin(d, e);
+    const char *k;
+    int rc = record_key(d, reg, key, &k, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
     d->user_write = 1;
@@ -512,17 +521,9 @@ int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const ch
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
-    const char *k = dom_key(d, key);
-    if ((reg == &reg_person && strchr(k, '@')) || reg->find) {
-        int64_t id;
-        int retired;
-        int rc = dom_find(d, reg, k, &id, &k, &retired, e);
-        if (rc)
-            return rc;
-        if (!id)
-            return err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
-    }
-    return store_get(d->st, reg, k, out, &d->a, e);
+    const char *k;
+    int rc = record_key(d, reg, key, &k, e);
+    return rc ? rc : store_get(d->st, reg, k, out, &d->a, e);
 }
 
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

@@ -252,6 +252,9 @@ typedef struct quant_latest {
 } quant_latest;
 
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
+/* The same, kept while the repository stays as it is (dom_cached): for
+ * views that only read them, valid until the request ends. */
+int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */
