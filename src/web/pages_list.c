@@ -68,10 +68,28 @@ static const char *filter_of(const web_list *l, int field)
     return NULL;
 }
 
+/* Is v one of the comma-separated members of list (or list itself)? */
+static int in_list(const char *list, const char *v)
+{
+    size_t n = strlen(v);
+    for (const char *p = list; p && *p;) {
+        p += strspn(p, ", ");
+        size_t m = strcspn(p, ",");
+        size_t len = m;
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (len == n && !strncmp(p, v, n))
+            return 1;
+        p += m;
+    }
+    return 0;
+}
+
+/* An <option>, selected when its value is (one of) `selected`. */
 static void option(buf *b, const char *v, const char *text, const char *selected)
 {
-    html_f(b, "<option value=\"%s\"%r>%s</option>", v,
-           selected && !strcmp(selected, v) ? " selected" : "", text);
+    html_f(b, "<option value=\"%s\"%r>%s</option>", v, in_list(selected, v) ? " selected" : "",
+           text);
 }
 
 typedef struct options_ctx {

@@ -208,14 +208,7 @@ int page_show(web_req *r, isms_err *e)
  * post again). */
 static void to_record(web_req *r, const record *rec)
 {
-    buf to;
-    buf_init(&to);
-    buf_putc(&to, '/');
-    html_url_part(&to, rec->reg->plural);
-    buf_putc(&to, '/');
-    html_url_part(&to, rec->key);
-    html_redirect(r, buf_str(&to));
-    buf_reset(&to);
+    html_redirect(r, web_record_url(r->d, rec->reg, rec->key, ""));
 }
 
 int page_retire(web_req *r, isms_err *e)

@@ -93,7 +93,19 @@ static void register_pages(const regdef *reg)
     int system = reg->flags & REG_SYSTEM;
     add("", "GET", RK_PAGE_LIST, WEB_SIGNED_IN, page_list, "the list page (format=csv: its rows)",
         reg, "", NULL);
+    if (!system && !(reg->flags & REG_SINGLETON)) { /* before /{key}, which would take "new" */
+        add("", "GET", RK_PAGE_NEW, WEB_SIGNED_IN, page_new, "the form for a new record", reg,
+            "/new", NULL);
+        add("", "POST", RK_PAGE_CREATE, WEB_SIGNED_IN, page_create, "add a record (the form)", reg,
+            "", NULL);
+    }
     add("", "GET", RK_PAGE_SHOW, WEB_SIGNED_IN, page_show, "a record's page", reg, "/{key}", NULL);
+    if (!system) {
+        add("", "GET", RK_PAGE_EDIT, WEB_SIGNED_IN, page_edit, "the form to change a record", reg,
+            "/{key}/edit", NULL);
+        add("", "POST", RK_PAGE_UPDATE, WEB_SIGNED_IN, page_update, "change a record (the form)",
+            reg, "/{key}/edit", NULL);
+    }
     if (!system && !(reg->flags & REG_NO_RETIRE))
         add("", "POST", RK_PAGE_RETIRE, WEB_SIGNED_IN, page_retire, "retire the record", reg,
             "/{key}/retire", NULL);

@@ -74,3 +74,17 @@ const char *web_field_label(dom *d, const char *name)
         s[0] = (char)(s[0] - 'a' + 'A');
     return s;
 }
+
+const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix)
+{
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '/');
+    html_url_part(&b, reg->plural);
+    buf_putc(&b, '/');
+    html_url_part(&b, key);
+    buf_puts(&b, suffix);
+    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}

@@ -82,6 +82,10 @@ typedef enum route_kind {
     RK_PAGE_SHOW,       /* /<plural>/<KEY> */
     RK_PAGE_RETIRE,     /* POST /<plural>/<KEY>/retire */
     RK_PAGE_TRANSITION, /* POST /<plural>/<KEY>/<verb> */
+    RK_PAGE_NEW,        /* GET /<plural>/new: the form */
+    RK_PAGE_CREATE,     /* POST /<plural> */
+    RK_PAGE_EDIT,       /* GET /<plural>/<KEY>/edit: the form */
+    RK_PAGE_UPDATE,     /* POST /<plural>/<KEY>/edit */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -141,6 +145,8 @@ int web_field(const regdef *reg, const char *name);
 const char *web_value_text(dom *d, const fielddef *f, const value *v);
 /* The same in HTML, escaped: a reference is a link to its record. */
 void html_value(buf *b, dom *d, const fielddef *f, const value *v);
+/* "/risks/RISK-1" and suffix, percent-encoded, in the dom's arena. */
+const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
 
@@ -220,6 +226,10 @@ int page_list(web_req *r, isms_err *e);
 int page_show(web_req *r, isms_err *e);
 int page_retire(web_req *r, isms_err *e);
 int page_transition(web_req *r, isms_err *e);
+int page_new(web_req *r, isms_err *e);
+int page_create(web_req *r, isms_err *e);
+int page_edit(web_req *r, isms_err *e);
+int page_update(web_req *r, isms_err *e);
 /* "RISK-1 · Ransomware halts payments", in the dom's arena. */
 const char *web_record_title(dom *d, const record *rec);
 /* A field's <option>s: its choices, yes and no, or the active records of
