@@ -125,7 +125,8 @@ async function visit(page, path, status = 200) {
   return res;
 }
 
-const control = (page, name) => page.locator(`main form [name="${name}"]`);
+const control = (page, name) =>
+  page.locator(`main form [name="${name}"]:not([type="hidden"])`);
 
 // Sets the form field `name` whatever control the form uses for it: a
 // text input, a select (by option value, else by its label), or a group
