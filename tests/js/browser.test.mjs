@@ -62,7 +62,7 @@ function browserTest(name, fn, { viewport = LAPTOP, as } = {}) {
     const storageState = as ? await sessionOf(as) : undefined;
     const context = await browser.newContext({ baseURL: BASE, viewport, storageState });
     const page = await context.newPage();
-    page.setDefaultTimeout(5_000);
+    page.setDefaultTimeout(15_000); // generous: a loaded machine is slow, not wrong
     const problems = [];
     page.on('pageerror', (err) => problems.push(`script error: ${err.message}`));
     page.on('console', (msg) => {
@@ -380,16 +380,19 @@ for (const [what, path] of PAGES) {
   }, { as: LEAD });
 }
 
-// Screenshots for people to look at (browser-out/<backend>/shots), and
-// what a machine can tell of them: nothing wider than a phone's screen.
+// What a machine can tell of a layout: nothing wider than the screen.
+// ISMS_BROWSER_SHOTS=1 also leaves screenshots for people to look at
+// (browser-out/<backend>/shots).
+const SHOTS = process.env.ISMS_BROWSER_SHOTS === '1';
 for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
   browserTest(`the pages fit a ${label}'s width (${viewport.width} px)`, async (page) => {
-    mkdirSync(join(OUT, 'shots'), { recursive: true });
+    if (SHOTS) mkdirSync(join(OUT, 'shots'), { recursive: true });
     const wide = [];
     for (const [what, path] of PAGES) {
       const res = await page.goto(path);
       if (res.status() !== 200) wide.push(`${path}: status ${res.status()}`);
-      await page.screenshot({ path: join(OUT, 'shots', `${what}-${label}.png`), fullPage: true });
+      if (SHOTS)
+        await page.screenshot({ path: join(OUT, 'shots', `${what}-${label}.png`), fullPage: true });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > viewport.width) wide.push(`${path}: ${width} px`);
     }
