@@ -2,7 +2,9 @@
 #include "web/html.h"
 #include "web/web_internal.h"
 
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,12 +158,14 @@ void html_error_page(web_req *r, int code, const isms_err *e)
 {
     if (!code)
         code = E_INTERNAL;
-    int status = err_http_status(code);
-    page_begin(r, err_text(code), NAV_NONE);
-    r->status = status;
+    char title[64];
+    snprintf(title, sizeof title, "%s", err_text(code));
+    title[0] = (char)toupper((unsigned char)title[0]);
+    page_begin(r, title, NAV_NONE);
+    r->status = err_http_status(code);
     const char *msg = e && e->code ? e->msg : err_text(code);
     html_f(&r->out, "<p class=\"error\" role=\"alert\">%s</p>", msg);
-    if (status == 401)
+    if (code == E_DENIED && !r->signed_in)
         html_f(&r->out, "<p><a href=\"/signin\">Sign in</a></p>");
     else
         html_f(&r->out, "<p><a href=\"/\">Back to the start</a></p>");

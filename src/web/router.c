@@ -128,6 +128,10 @@ static void page_routes(void)
     add("", "GET", RK_PAGE_HOME, WEB_SIGNED_IN, page_home, "the dashboard", NULL, "/", NULL);
     add("", "GET", RK_PAGE_REGISTERS, WEB_SIGNED_IN, page_registers, "the registers", NULL,
         "/registers", NULL);
+    add("", "GET", RK_PAGE_SEARCH, WEB_SIGNED_IN, page_search, "find records by key or words", NULL,
+        "/search", NULL);
+    add("", "GET", RK_PAGE_MY, WEB_SIGNED_IN, page_my, "the signed-in person's work", NULL, "/my",
+        NULL);
 }
 
 static void build(void)

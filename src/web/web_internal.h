@@ -86,6 +86,8 @@ typedef enum route_kind {
     RK_PAGE_CREATE,     /* POST /<plural> */
     RK_PAGE_EDIT,       /* GET /<plural>/<KEY>/edit: the form */
     RK_PAGE_UPDATE,     /* POST /<plural>/<KEY>/edit */
+    RK_PAGE_SEARCH,     /* /search?q= */
+    RK_PAGE_MY,         /* /my: the signed-in person's work */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -230,6 +232,8 @@ int page_new(web_req *r, isms_err *e);
 int page_create(web_req *r, isms_err *e);
 int page_edit(web_req *r, isms_err *e);
 int page_update(web_req *r, isms_err *e);
+int page_search(web_req *r, isms_err *e);
+int page_my(web_req *r, isms_err *e);
 /* "RISK-1 · Ransomware halts payments", in the dom's arena. */
 const char *web_record_title(dom *d, const record *rec);
 /* A field's <option>s: its choices, yes and no, or the active records of

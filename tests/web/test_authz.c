@@ -212,10 +212,15 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_REGISTERS:
     case RK_PAGE_LIST:
     case RK_PAGE_SHOW:
+    case RK_PAGE_SEARCH:
+    case RK_PAGE_MY:
     case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
         return p != ANON;  /* everyone signed in reads */
-    case RK_PAGE_NEW:      /* the form: no record yet, so whose it is does not matter */
-        return p == LEAD || (p == OWNER && has_owner(rt->reg));
+    case RK_PAGE_NEW:
+        /* the form, before there is a record: anyone who may own records
+         * of the register (a role that is not read-only) may fill it in;
+         * whom it names as owner is asked when it is posted */
+        return p == LEAD || ((p == OWNER || p == BOARD) && has_owner(rt->reg));
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
