@@ -218,8 +218,11 @@ static int count_risk(const record *r, void *ctx)
     s->overdue += review && strcmp(review, g->today) < 0;
     if (!strcmp(treatment, "accept"))
         s->accepted_without += !id_has(&g->accepted, r->id);
-    else if (strcmp(treatment, "avoid"))
-        s->untreated += !id_has(&g->treated, r->id);
+    else if (strcmp(treatment, "avoid") && !id_has(&g->treated, r->id)) {
+        s->untreated++;
+        if (s->untreated_keys.n < DASH_KEYS_MAX)
+            keys_add(g->a, &s->untreated_keys, r->key);
+    }
     keep_top(g, r, residual);
     return 0;
 }
