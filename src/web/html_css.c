@@ -69,6 +69,8 @@ static const char css[] =
     ".filters>div{min-width:0;max-width:100%}.filters select{max-width:100%}\n"
     /* a key (first column of a list) does not break at its hyphen */
     "td:first-child>a{white-space:nowrap}\n"
+    /* a chart (with its viewBox) shrinks to a narrow screen */
+    "main svg{max-width:100%;height:auto}\n"
     ".pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}\n"
     ".muted{color:var(--muted)}\n"
     ".retired{color:var(--muted);text-decoration:line-through}\n"
