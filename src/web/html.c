@@ -1,5 +1,6 @@
 /* html.c: escaping, the small HTML printf and the page shell (html.h). */
 #include "web/html.h"
+#include "formats/svg.h"
 #include "web/web_internal.h"
 
 #include <ctype.h>
@@ -12,23 +13,8 @@
 
 /* ---- escaping ---- */
 
-void html_text(buf *b, const char *s)
-{
-    for (const char *p = s; p && *p;) {
-        size_t n = strcspn(p, "&<>\"'");
-        buf_append(b, p, n);
-        p += n;
-        switch (*p) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&#39;"); break;
-        default: return;
-        }
-        p++;
-    }
-}
+/* The escaping is XML's, the same as the SVG writer's. */
+void html_text(buf *b, const char *s) { svg_text(b, s); }
 
 void html_url_part(buf *b, const char *s)
 {
@@ -71,7 +57,12 @@ static void conversion(buf *b, char c, va_list *ap)
     switch (c) {
     case 's': html_text(b, va_arg(*ap, const char *)); return;
     case 'u': html_url_part(b, va_arg(*ap, const char *)); return;
-    case 'r': buf_puts(b, va_arg(*ap, const char *)); return;
+    case 'r': {
+        const char *raw = va_arg(*ap, const char *);
+        if (raw)
+            buf_puts(b, raw);
+        return;
+    }
     case 'd': buf_printf(b, "%d", va_arg(*ap, int)); return;
     case 'D': buf_printf(b, "%" PRId64, va_arg(*ap, int64_t)); return;
     case '%': buf_putc(b, '%'); return;
