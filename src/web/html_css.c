@@ -73,6 +73,8 @@ static const char css[] =
     "main svg{max-width:100%;height:auto}\n"
     ".pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}\n"
     ".muted{color:var(--muted)}\n"
+    ".ok{color:var(--ok)}.bad{color:var(--bad);font-weight:600}\n"
+    "svg.heat,figure.chart svg{max-width:100%;height:auto}figure.chart{margin:1rem 0}\n"
     ".retired{color:var(--muted);text-decoration:line-through}\n"
     "@media (max-width:40rem){header.top{padding:.5rem}main{padding:.5rem}"
     "dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.5rem}"

@@ -16,19 +16,21 @@
 #include "web/html.h"
 #include "web/web_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 enum { TOP_MONEY = 5, KEYS_SHOWN = 12, CELL = 56, HEAT_LEFT = 140, HEAT_TOP = 12 };
 
-/* "EUR 1,250,000.00" */
-static const char *money(web_req *r, double minor)
+const char *web_money(web_req *r, int64_t minor)
 {
     char amount[48];
-    format_money(amount, sizeof amount, (int64_t)minor, dom_currency_exponent(r->d));
+    format_money(amount, sizeof amount, minor, dom_currency_exponent(r->d));
     return arena_printf(dom_arena(r->d), "%s %s", dom_currency(r->d), amount);
 }
+
+static const char *money(web_req *r, double minor) { return web_money(r, (int64_t)minor); }
 
 static const char *percent(web_req *r, double share)
 {
@@ -430,7 +432,8 @@ static void ledger_section(web_req *r, const dom_dash *s)
     html_f(&r->out, "</section>");
 }
 
-int page_home(web_req *r, isms_err *e)
+/* The sections computed from the whole repository, rendered into r->out. */
+static int render_sections(web_req *r, isms_err *e)
 {
     dom_dash s;
     int rc = dom_dashboard(r->d, &s, e);
@@ -438,7 +441,6 @@ int page_home(web_req *r, isms_err *e)
         return rc;
     char now[21];
     now_timestamp(now);
-    page_begin(r, "Dashboard", NAV_DASHBOARD);
     org_line(r, &s);
     html_f(&r->out, "<p class=\"muted\">Computed %s from the repository at ledger entry #%D.</p>",
            now, s.ledger_entries);
@@ -450,6 +452,70 @@ int page_home(web_req *r, isms_err *e)
     attention_section(r, &s);
     controls_section(r, &s);
     frameworks_section(r);
+    return 0;
+}
+
+/* Those sections, rendered once per state of the repository (its ledger
+ * head) and date for the whole process, not once per view nor per worker:
+ * computing them reads every risk and control. While one worker renders
+ * a new state, the others show the last one rendered (it says at which
+ * ledger entry it was computed); only the very first view waits. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    char key[80]; /* head hash and date of `html` */
+    char *html;
+    int rendering;
+} kept = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, "", NULL, 0 };
+
+static int render_and_keep(web_req *r, const char *key, isms_err *e)
+{
+    size_t from = r->out.len;
+    int rc = render_sections(r, e);
+    pthread_mutex_lock(&kept.lock);
+    if (!rc) {
+        free(kept.html);
+        kept.html = strndup(r->out.data + from, r->out.len - from);
+        snprintf(kept.key, sizeof kept.key, "%s", key);
+    }
+    kept.rendering = 0;
+    pthread_cond_broadcast(&kept.done);
+    pthread_mutex_unlock(&kept.lock);
+    return rc;
+}
+
+static int sections(web_req *r, isms_err *e)
+{
+    int64_t seq;
+    char head[65], today[11], key[80];
+    int rc = dom_ledger_head(r->d, &seq, head, e);
+    if (rc)
+        return rc;
+    now_date(today);
+    snprintf(key, sizeof key, "%s %s", head, today);
+    pthread_mutex_lock(&kept.lock);
+    while (kept.rendering && !kept.html)
+        pthread_cond_wait(&kept.done, &kept.lock);
+    if (!strcmp(kept.key, key) || (kept.rendering && kept.html)) {
+        buf_puts(&r->out, kept.html);
+        pthread_mutex_unlock(&kept.lock);
+        return 0;
+    }
+    kept.rendering = 1;
+    pthread_mutex_unlock(&kept.lock);
+    return render_and_keep(r, key, e);
+}
+
+int page_home(web_req *r, isms_err *e)
+{
+    dom_dash s;
+    int rc = dom_dashboard_ledger(r->d, &s, e);
+    if (rc)
+        return rc;
+    page_begin(r, "Dashboard", NAV_DASHBOARD);
+    rc = sections(r, e);
+    if (rc)
+        return rc;
     ledger_section(r, &s);
     page_end(r);
     return 0;

@@ -192,6 +192,16 @@ int dom_transition(dom *d, const regdef *reg, const char *key, const char *verb,
  * requires (acceptance.c). expires_on NULL: a year from today. */
 int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const char *expires_on,
                     record *out, isms_err *e);
+/* What accepting risk `risk_key` needs, by the organisation's rules, and
+ * whether the principal holds it (the same test dom_risk_accept makes):
+ * texts in the dom's arena. */
+typedef struct dom_accept_need {
+    const char *needed;  /* "the ISMS lead" */
+    const char *basis;   /* why: "P95 annual loss EUR 7,089,693.81 (QNT-3), outside appetite" */
+    const char *holding; /* the principal's authority over this risk: "the risk's owner" */
+    int may;             /* holding suffices */
+} dom_accept_need;
+int dom_risk_accept_need(dom *d, const char *risk_key, dom_accept_need *out, isms_err *e);
 
 /* ---- reads ---- */
 

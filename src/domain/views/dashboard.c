@@ -334,3 +334,9 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
     *out = *(const dom_dash *)kept;
     return check_ledger(d, out, e);
 }
+
+int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    return check_ledger(d, out, e);
+}

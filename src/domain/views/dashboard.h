@@ -84,5 +84,8 @@ typedef struct dom_dash {
 
 /* Fills *out; texts and the profile live in the dom's arena. */
 int dom_dashboard(dom *d, dom_dash *out, isms_err *e);
+/* Only the ledger's figures of *out (entries, head, the last
+ * verification): a few rows, for a dashboard whose other figures are kept. */
+int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e);
 
 #endif

@@ -79,10 +79,10 @@ void dom_risk_lec(dom *d, const risk_quant *q, dom_lec *l)
     arena *a = dom_arena(d);
     l->chart = (svg_lec_chart){
         .title = arena_printf(a, "%s %s: loss exceedance", q->key, q->title),
-        .footer = arena_printf(a, "%s%s · %s · %s simulated years · seed %llu · %s",
-                               q->analysis ? "analysis " : "not saved (--no-save)",
-                               q->analysis ? q->analysis : "", today, years,
-                               (unsigned long long)q->seed, q->engine),
+        .footer =
+            arena_printf(a, "%s%s · %s · %s simulated years · seed %llu · %s",
+                         q->analysis ? "analysis " : "not saved", q->analysis ? q->analysis : "",
+                         today, years, (unsigned long long)q->seed, q->engine),
         .currency = dom_currency(d),
         .series = l->series,
         .nseries = 3,
