@@ -86,14 +86,21 @@ function browserTest(name, fn, { viewport = LAPTOP, as } = {}) {
 
 // ---- helpers ----
 
-async function signIn(page, email, password = PASSWORD) {
-  await visit(page, '/signin');
+// Fills the sign-in form the page shows and sends it; resolves once the
+// browser has left the form for `landing` (default: any other page).
+async function submitSignIn(page, email, password = PASSWORD,
+  landing = (u) => !u.pathname.startsWith('/signin')) {
   await page.getByLabel(/e-?mail|user/i).fill(email);
   await page.getByLabel(/password/i).fill(password);
   await Promise.all([
-    page.waitForURL((u) => !u.pathname.startsWith('/signin')),
+    page.waitForURL(landing),
     page.getByRole('button', { name: /sign in/i }).click(),
   ]);
+}
+
+async function signIn(page, email) {
+  await visit(page, '/signin');
+  await submitSignIn(page, email);
 }
 
 // The page's header names who is signed in (by name or e-mail).
@@ -205,10 +212,11 @@ browserTest('signing in with the demo password gives a strict session cookie', a
 
 browserTest('a wrong password keeps the person on the sign-in page with an error', async (page) => {
   await visit(page, '/signin');
-  await page.getByLabel(/e-?mail|user/i).fill('eva.klein@nordhafen.example');
-  await page.getByLabel(/password/i).fill('not-the-password');
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await page.waitForLoadState();
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    submitSignIn(page, 'eva.klein@nordhafen.example', 'not-the-password', (u) => u.pathname.startsWith('/signin')),
+  ]);
+  assert.ok(res.status() >= 400, `a refused sign-in is not a success: ${res.status()}`);
   assert.match(new URL(page.url()).pathname, /^\/signin/);
   await page.getByText(/wrong|incorrect|invalid|not match|unknown|failed/i).first().waitFor();
 });
@@ -216,12 +224,7 @@ browserTest('a wrong password keeps the person on the sign-in page with an error
 browserTest('a page asked for before signing in sends to the sign-in form, and back after', async (page) => {
   await page.goto('/risks/RISK-2');
   assert.match(new URL(page.url()).pathname, /^\/signin/);
-  await page.getByLabel(/e-?mail|user/i).fill(LEAD);
-  await page.getByLabel(/password/i).fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL((u) => u.pathname === '/risks/RISK-2'),
-    page.getByRole('button', { name: /sign in/i }).click(),
-  ]);
+  await submitSignIn(page, LEAD, PASSWORD, (u) => u.pathname === '/risks/RISK-2');
 });
 
 browserTest('the dashboard shows the heat map and leads to a risk', async (page) => {
@@ -380,6 +383,13 @@ for (const [what, path] of PAGES) {
   }, { as: LEAD });
 }
 
+// The workflow pages (quantify, accept, ROI) are checked for width too.
+const WORKFLOW_PAGES = [
+  ['quantify', '/risks/RISK-1/quantify'],
+  ['accept', '/risks/RISK-10/accept'],
+  ['roi', '/controls/roi'],
+];
+
 // What a machine can tell of a layout: nothing wider than the screen.
 // ISMS_BROWSER_SHOTS=1 also leaves screenshots for people to look at
 // (browser-out/<backend>/shots).
@@ -388,7 +398,7 @@ for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
   browserTest(`the pages fit a ${label}'s width (${viewport.width} px)`, async (page) => {
     if (SHOTS) mkdirSync(join(OUT, 'shots'), { recursive: true });
     const wide = [];
-    for (const [what, path] of PAGES) {
+    for (const [what, path] of [...PAGES, ...WORKFLOW_PAGES]) {
       const res = await page.goto(path);
       if (res.status() !== 200) wide.push(`${path}: status ${res.status()}`);
       if (SHOTS)
