@@ -318,6 +318,9 @@ browserTest('a control owner is refused the edit form of a risk they do not own'
     maxRedirects: 0,
   });
   assert.equal(res.status(), 403, 'the post is refused too');
+  const why = (await res.text()).match(/<main[^]*<\/main>/)?.[0] ?? '';
+  assert.doesNotMatch(why, /csrf/i, 'refused for who they are, not for a missing CSRF token');
+  assert.match(why, /may not|not permitted|owned/i);
   await visit(page, '/risks/RISK-1');
   assert.ok(!(await page.locator('main').innerText()).includes('Taken over'));
 }, { as: CONTROL_OWNER });
