@@ -93,20 +93,24 @@ static void the_web_ui_works_in_a_browser(void **state)
     char url[64], dir[3100];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", wf_port());
     out_dir(dir, sizeof dir);
+    /* Set here, not in the child: the server's threads run while we fork,
+     * and the child may only call async-signal-safe functions. */
+    setenv("ISMS_URL", url, 1);
+    setenv("ISMS_DEMO_PASSWORD", DEMO_PASSWORD, 1);
+    setenv("ISMS_CHROMIUM", chromium(), 1);
+    setenv("ISMS_BROWSER_OUT", dir, 1);
+    setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", 1);
+    /* (ISMS_BROWSER_SHOTS=1 in the environment: screenshots of every page) */
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (!pid) {
         setpgid(0, 0);
-        setenv("ISMS_URL", url, 1);
-        setenv("ISMS_DEMO_PASSWORD", DEMO_PASSWORD, 1);
-        setenv("ISMS_CHROMIUM", chromium(), 1);
-        setenv("ISMS_BROWSER_OUT", dir, 1);
-        setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", 1);
-        /* (ISMS_BROWSER_SHOTS=1 in the environment: screenshots of every page) */
         execlp("node", "node", "--test", "--test-reporter=spec", JS_DIR "/browser.test.mjs",
                (char *)NULL);
-        fprintf(stderr, "cannot run node: %s\n", strerror(errno));
+        static const char msg[] = "cannot run node (Node.js): is it installed?\n";
+        if (write(2, msg, sizeof msg - 1) < 0)
+            _exit(126);
         _exit(127);
     }
     setpgid(pid, pid);
