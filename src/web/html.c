@@ -1,8 +1,11 @@
 /* html.c: escaping, the small HTML printf and the page shell (html.h). */
 #include "web/html.h"
+#include "formats/svg.h"
 #include "web/web_internal.h"
 
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +13,8 @@
 
 /* ---- escaping ---- */
 
-void html_text(buf *b, const char *s)
-{
-    for (const char *p = s; p && *p;) {
-        size_t n = strcspn(p, "&<>\"'");
-        buf_append(b, p, n);
-        p += n;
-        switch (*p) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&#39;"); break;
-        default: return;
-        }
-        p++;
-    }
-}
+/* The escaping is XML's, the same as the SVG writer's. */
+void html_text(buf *b, const char *s) { svg_text(b, s); }
 
 void html_url_part(buf *b, const char *s)
 {
@@ -69,7 +57,12 @@ static void conversion(buf *b, char c, va_list *ap)
     switch (c) {
     case 's': html_text(b, va_arg(*ap, const char *)); return;
     case 'u': html_url_part(b, va_arg(*ap, const char *)); return;
-    case 'r': buf_puts(b, va_arg(*ap, const char *)); return;
+    case 'r': {
+        const char *raw = va_arg(*ap, const char *);
+        if (raw)
+            buf_puts(b, raw);
+        return;
+    }
     case 'd': buf_printf(b, "%d", va_arg(*ap, int)); return;
     case 'D': buf_printf(b, "%" PRId64, va_arg(*ap, int64_t)); return;
     case '%': buf_putc(b, '%'); return;
@@ -156,12 +149,14 @@ void html_error_page(web_req *r, int code, const isms_err *e)
 {
     if (!code)
         code = E_INTERNAL;
-    int status = err_http_status(code);
-    page_begin(r, err_text(code), NAV_NONE);
-    r->status = status;
+    char title[64];
+    snprintf(title, sizeof title, "%s", err_text(code));
+    title[0] = (char)toupper((unsigned char)title[0]);
+    page_begin(r, title, NAV_NONE);
+    r->status = err_http_status(code);
     const char *msg = e && e->code ? e->msg : err_text(code);
     html_f(&r->out, "<p class=\"error\" role=\"alert\">%s</p>", msg);
-    if (status == 401)
+    if (code == E_DENIED && !r->signed_in)
         html_f(&r->out, "<p><a href=\"/signin\">Sign in</a></p>");
     else
         html_f(&r->out, "<p><a href=\"/\">Back to the start</a></p>");

@@ -46,7 +46,7 @@ static const char css[] =
     ".scroll{overflow-x:auto}\n"
     "dl.fields{display:grid;grid-template-columns:minmax(10rem,16rem) 1fr;gap:.25rem 1rem}\n"
     "dl.fields dt{font-weight:600;color:var(--muted)}\n"
-    "dl.fields dd{margin:0}\n"
+    "dl.fields dd{margin:0;white-space:pre-line}\n"
     "input,select,textarea,button{font:inherit;padding:.3rem .5rem;border:1px solid "
     "var(--line);border-radius:4px;background:#fff;color:inherit}\n"
     "button,.button{background:var(--accent);color:#fff;border-color:var(--accent);"

@@ -167,7 +167,8 @@ static int parse_sort(web_list *l, int *sort, int *desc, isms_err *e)
 
 static int list_query(web_req *r, web_list *l, store_query *q, int *sort, int *desc, isms_err *e)
 {
-    l->limit = LIST_DEFAULT;
+    if (l->limit <= 0) /* (a caller may have set one: the search) */
+        l->limit = LIST_DEFAULT;
     l->offset = 0;
     *sort = -1;
     *desc = 0;

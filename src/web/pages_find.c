@@ -48,7 +48,7 @@ int page_search(web_req *r, isms_err *e)
     search_form(r, q);
     int64_t found = 0;
     for (int i = 0; q && *q && registers[i]; i++) {
-        web_list l = { .reg = registers[i], .q = q, .limit_text = "10" };
+        web_list l = { .reg = registers[i], .q = q, .limit = SEARCH_EACH };
         rc = web_list_run(r, &l, e);
         if (rc)
             return rc;
@@ -81,7 +81,8 @@ static void today_plus(char out[11], int days)
 }
 
 /* Rows of what of rec is due by `soon` (overdue before `today`). */
-static void due_rows(web_req *r, const record *rec, const char *today, const char *soon, int *n)
+static void due_rows(web_req *r, buf *rows, const record *rec, const char *today, const char *soon,
+                     int *n)
 {
     for (int i = 0; i < rec->reg->nfields; i++) {
         const char *when = rec->v[i].null ? NULL : rec->v[i].s;
@@ -97,40 +98,47 @@ static void due_rows(web_req *r, const record *rec, const char *today, const cha
     }
 }
 
+/* A section's heading, and what it says when it has nothing (n = 0). */
+static int section(web_req *r, const char *title, int n, const char *none)
+{
+    html_f(&r->out, "<h2>%s</h2>", title);
+    if (!n)
+        html_f(&r->out, "<p class=\"muted\">%s</p>", none);
+    return n;
+}
+
 static int due(web_req *r, const dom_backlinks *bl, isms_err *e)
 {
     char today[11], soon[11];
     today_plus(today, 0);
     today_plus(soon, DUE_DAYS);
-    html_f(&r->out, "<h2>Due or overdue</h2><div class=\"scroll\"><table><thead><tr><th "
-                    "scope=\"col\">Record</th><th scope=\"col\">Date</th><th "
-                    "scope=\"col\">When</th><th scope=\"col\">State</th></tr></thead><tbody>");
-    int n = 0;
-    for (int k = 0; k < bl->n; k++) {
+    buf rows;
+    buf_init(&rows);
+    int n = 0, rc = 0;
+    for (int k = 0; k < bl->n && !rc; k++) {
         if (k && bl->links[k].reg == bl->links[k - 1].reg &&
             !strcmp(bl->links[k].key, bl->links[k - 1].key))
             continue; /* named twice (owner and approver): once */
         record rec;
-        int rc = dom_get(r->d, bl->links[k].reg, bl->links[k].key, &rec, e);
-        if (rc)
-            return rc;
-        due_rows(r, &rec, today, soon, &n);
+        rc = dom_get(r->d, bl->links[k].reg, bl->links[k].key, &rec, e);
+        if (!rc)
+            due_rows(r, &rows, &rec, today, soon, &n);
     }
-    html_f(&r->out, "</tbody></table></div>");
-    if (!n)
-        html_f(&r->out, "<p class=\"muted\">Nothing of yours is due in the next %d days.</p>",
-               DUE_DAYS);
-    return 0;
+    if (!rc && section(r, "Due or overdue", n, "Nothing of yours is due in the next 30 days."))
+        html_f(&r->out,
+               "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
+               "scope=\"col\">Date</th><th scope=\"col\">When</th><th "
+               "scope=\"col\">State</th></tr></thead><tbody>%r</tbody></table></div>",
+               buf_str(&rows));
+    buf_reset(&rows);
+    return rc;
 }
 
 static void approvals(web_req *r, const dom_backlinks *bl)
 {
     buf *b = &r->out;
-    html_f(b, "<h2>Waiting for you</h2>");
-    if (!bl->napprovals) {
-        html_f(b, "<p class=\"muted\">Nothing waits for your approval.</p>");
+    if (!section(r, "Waiting for you", bl->napprovals, "Nothing waits for your approval."))
         return;
-    }
     html_f(b, "<ul>");
     for (int k = 0; k < bl->napprovals; k++) {
         const dom_approval *a = &bl->approvals[k];
@@ -148,11 +156,8 @@ static void approvals(web_req *r, const dom_backlinks *bl)
 static void owned(web_req *r, const dom_backlinks *bl)
 {
     buf *b = &r->out;
-    html_f(b, "<h2>Yours</h2>");
-    if (!bl->n) {
-        html_f(b, "<p class=\"muted\">No record names you.</p>");
+    if (!section(r, "Yours", bl->n, "No record names you."))
         return;
-    }
     html_f(b, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
               "scope=\"col\">Name</th><th scope=\"col\">You are its</th></tr></thead><tbody>");
     for (int k = 0; k < bl->n; k++)

@@ -231,26 +231,31 @@ static int may_add(web_req *r, const regdef *reg, isms_err *e)
     return principal_may_write(dom_who(r->d), reg, NULL, NULL, e);
 }
 
-int page_new(web_req *r, isms_err *e)
+static int new_form(web_req *r, const form_state *s, int status, isms_err *e)
 {
     const regdef *reg = r->route->reg;
-    int rc = may_add(r, reg, e);
+    const char *title = arena_printf(dom_arena(r->d), "New %s", reg->name);
+    return show_form(r, title, reg, action_new(r, reg), s, status, e);
+}
+
+int page_new(web_req *r, isms_err *e)
+{
+    form_state s = { 0 };
+    for (int i = 0; i < r->route->reg->nfields; i++)
+        s.values[i] = r->route->reg->fields[i].deflt;
+    int rc = may_add(r, r->route->reg, e);
     if (rc)
         return rc;
-    form_state s = { 0 };
-    for (int i = 0; i < reg->nfields; i++)
-        s.values[i] = reg->fields[i].deflt;
-    const char *title = arena_printf(dom_arena(r->d), "New %s", reg->name);
-    return show_form(r, title, reg, action_new(r, reg), &s, 200, e);
+    return new_form(r, &s, 200, e);
 }
 
 int page_create(web_req *r, isms_err *e)
 {
     const regdef *reg = r->route->reg;
+    form_state s = { 0 };
     int rc = may_add(r, reg, e);
     if (rc)
         return rc;
-    form_state s = { 0 };
     values_posted(r, reg, &s);
     record in, out;
     record_init(&in, reg, dom_arena(r->d));
@@ -260,8 +265,7 @@ int page_create(web_req *r, isms_err *e)
     if (rc == E_INVALID || rc == E_USAGE || rc == E_NOT_FOUND || rc == E_CONFLICT) {
         if (!bad)
             place_error(reg, &s, &de);
-        const char *title = arena_printf(dom_arena(r->d), "New %s", reg->name);
-        return show_form(r, title, reg, action_new(r, reg), &s, err_http_status(rc), e);
+        return new_form(r, &s, err_http_status(rc), e);
     }
     if (rc) {
         *e = de;

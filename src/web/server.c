@@ -78,29 +78,53 @@ static int state_changing(const char *method)
 /* The refinements HTTP has beyond the error table: nobody signed in is
  * 401, a stale If-Match 412, a method the path does not take 405, too
  * many failed sign-ins 429. */
-static void answer_error(web_req *r, int rc, isms_err *e)
+/* The refinements HTTP has beyond the error table: nobody signed in is
+ * 401, a stale If-Match 412, a method the path does not take 405, too
+ * many failed sign-ins 429. */
+static int refined_status(web_req *r, int rc, const isms_err *e, int html)
 {
-    int html = web_is_html(r);
-    if (html)
-        html_error_page(r, rc, e);
-    else
-        web_error(r, rc, e);
+    int status = err_http_status(rc);
     if (rc == E_DENIED && !r->signed_in) {
-        r->status = 401;
+        status = 401;
         if (!html)
             web_header(r, "WWW-Authenticate", "Bearer realm=\"isms\"");
     }
     if (rc == E_RETRY && MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match"))
-        r->status = 412;
+        status = 412;
     if (rc == E_USAGE && r->allow[0]) {
-        r->status = 405;
+        status = 405;
         web_header(r, "Allow", "%s", r->allow);
     }
     if (rc == E_DENIED && !strcmp(e->field, "sign-in"))
-        r->status = 429; /* back-off after failed sign-ins (auth.c) */
-    /* a page asked for by nobody: to the sign-in form, and back after */
-    if (html && r->status == 401 && !strcmp(r->method, "GET"))
-        html_redirect_signin(r);
+        status = 429; /* back-off after failed sign-ins (auth.c) */
+    return status;
+}
+
+static void answer_error(web_req *r, int rc, isms_err *e)
+{
+    if (!rc)
+        rc = E_INTERNAL;
+    int html = web_is_html(r);
+    int status = refined_status(r, rc, e, html);
+    if (html && status == 401 && !strcmp(r->method, "GET")) {
+        html_redirect_signin(r); /* a page asked for by nobody: to the sign-in form, and back */
+        return;
+    }
+    if (html)
+        html_error_page(r, rc, e);
+    else
+        web_error(r, rc, e);
+    r->status = status;
+}
+
+/* A form another site made the browser post (its Sec-Fetch-Site says
+ * so): refused, signing in too (no one is signed in by another site). */
+static int cross_site(web_req *r, isms_err *e)
+{
+    const char *site = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    if (site && !strcmp(site, "cross-site"))
+        return err_set(e, E_DENIED, "csrf", "csrf: a form posted from another site");
+    return 0;
 }
 
 static int dispatch(web_req *r, isms_err *e)
@@ -122,7 +146,9 @@ static int dispatch(web_req *r, isms_err *e)
                        "Authorization: Bearer token");
     /* a page's change comes as a form, its CSRF token among the fields */
     if (!web_route_is_api(r->route) && state_changing(r->method)) {
-        rc = web_form_parse(r, e);
+        rc = cross_site(r, e);
+        if (!rc)
+            rc = web_form_parse(r, e);
         if (rc)
             return rc;
     }
