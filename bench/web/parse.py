@@ -3,7 +3,7 @@
 the JSON lines of bench/web/run.sh to a table: one row per load, one
 column group per backend.
 
-  parse.py BACKEND LOAD PATH < wrk.txt
+  parse.py BACKEND LOAD PATH [FIRST_SECONDS] < wrk.txt
   parse.py --table < all.jsonl
 """
 import json
@@ -20,9 +20,10 @@ def ms(text):
     return round(float(m.group(1)) * scale, 2)
 
 
-def parse(backend, load, path):
+def parse(backend, load, path, cold="0"):
     text = sys.stdin.read()
-    row = {"backend": backend, "load": load, "path": path}
+    row = {"backend": backend, "load": load, "path": path,
+           "first_ms": round(float(cold) * 1000, 1)}
     for pct in ("50", "99"):
         m = re.search(r"^\s+%s(?:\.000)?%%\s+(\S+)" % pct, text, re.M)
         row["p%s_ms" % pct] = ms(m.group(1)) if m else None
@@ -46,20 +47,21 @@ def table():
     loads = list(dict.fromkeys(r["load"] for r in rows))
     by = {(r["backend"], r["load"]): r for r in rows}
     head = "| load | path | " + " | ".join(
-        "%s req/s | p50 ms | p99 ms" % b for b in backends) + " |"
+        "%s req/s | p50 ms | p99 ms | first ms" % b for b in backends) + " |"
     print(head)
-    print("|" + "---|" * (2 + 3 * len(backends)))
+    print("|" + "---|" * (2 + 4 * len(backends)))
     for load in loads:
         cells = []
         path = ""
         for b in backends:
             r = by.get((b, load))
             if not r:
-                cells += ["", "", ""]
+                cells += ["", "", "", ""]
                 continue
             path = r["path"]
             note = " (%d non-2xx)" % r["errors"] if r.get("errors") else ""
-            cells += ["%s%s" % (r["rps"], note), str(r["p50_ms"]), str(r["p99_ms"])]
+            cells += ["%s%s" % (r["rps"], note), str(r["p50_ms"]), str(r["p99_ms"]),
+                      str(r.get("first_ms", ""))]
         print("| %s | `%s` | %s |" % (load, path, " | ".join(cells)))
 
 
@@ -67,4 +69,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--table"]:
         table()
     else:
-        parse(*sys.argv[1:4])
+        parse(*sys.argv[1:5])

@@ -64,7 +64,14 @@ int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err 
     db_bind_int(st, 1, seq);
     db_bind_int(st, 2, level);
     db_bind_text(st, 3, hash);
-    return db_run(st, e);
+    rc = db_run(st, e);
+    if (!rc && level >= 0 && level < 64) {
+        tree_slot *slot = &s->tree[level][(seq >> level) & 1];
+        slot->gen = db_write_gen(s->db);
+        slot->seq = seq;
+        snprintf(slot->hash, sizeof slot->hash, "%s", hash);
+    }
+    return rc;
 }
 
 int store_tree_put_many(store *s, const int64_t *seq, const int *level, const char (*hash)[65],
@@ -95,6 +102,13 @@ int store_tree_put_many(store *s, const int64_t *seq, const int *level, const ch
 
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
 {
+    if (level >= 0 && level < 64) {
+        const tree_slot *slot = &s->tree[level][(seq >> level) & 1];
+        if (slot->gen && slot->gen == db_write_gen(s->db) && slot->seq == seq) {
+            memcpy(hash, slot->hash, 65);
+            return 0;
+        }
+    }
     db_stmt *st;
     int row,
         rc = db_prep(s->db, "SELECT hash FROM ledger_node WHERE seq = ? AND level = ?", &st, e);

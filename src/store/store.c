@@ -300,8 +300,32 @@ int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
 
 #define LEDGER_COLS "seq, ts, actor, entity, key, op, data, note, prev_hash, hash"
 
+/* The head is now (seq, hash) as far as this write transaction knows. */
+static void head_is(store *s, int64_t seq, const char *hash)
+{
+    s->head.gen = db_write_gen(s->db);
+    s->head.seq = seq;
+    snprintf(s->head.hash, sizeof s->head.hash, "%s", hash ? hash : "");
+}
+
+/* An entry was appended: the head moves on when it was known and the
+ * entry follows it, and is read again otherwise. */
+static void head_appended(store *s, const ledger_row *r)
+{
+    int known = s->head.gen && s->head.gen == db_write_gen(s->db);
+    if (known && r->seq == s->head.seq + 1)
+        head_is(s, r->seq, r->hash);
+    else
+        s->head.gen = 0;
+}
+
 int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e)
 {
+    if (s->head.gen && s->head.gen == db_write_gen(s->db)) {
+        *seq = s->head.seq;
+        *hash = s->head.seq ? arena_strdup(a, s->head.hash) : NULL;
+        return 0;
+    }
     db_stmt *st;
     int row, rc = db_prep(s->db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1", &st, e);
     if (rc)
@@ -310,6 +334,8 @@ int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e
     *seq = !rc && row ? db_col_int(st, 0) : 0;
     *hash = !rc && row ? arena_strdup(a, db_col_text(st, 1)) : NULL;
     db_done(st);
+    if (!rc)
+        head_is(s, *seq, *hash);
     return rc;
 }
 
@@ -331,7 +357,12 @@ int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
     db_bind_text(st, 8, r->note);
     db_bind_text(st, 9, r->prev_hash);
     db_bind_text(st, 10, r->hash);
-    return db_run(st, e);
+    rc = db_run(st, e);
+    if (rc)
+        s->head.gen = 0;
+    else
+        head_appended(s, r);
+    return rc;
 }
 
 int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e)
@@ -363,7 +394,11 @@ int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *
         }
         if (!rc)
             rc = db_run(st, e);
+        for (int j = 0; j < k && !rc; j++)
+            head_appended(s, &rows[at + j]);
     }
+    if (rc)
+        s->head.gen = 0;
     return rc;
 }
 

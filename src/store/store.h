@@ -136,6 +136,12 @@ typedef struct store_query {
      * spares a lookup per reference and row: for views that join in
      * memory (domain/views/frameworks.c over thousands of mappings). */
     int ids_only;
+    /* store_scan only: the fields to read (F_ ids), nfields of them; the
+     * others are left null (link fields empty, their tables not read).
+     * nfields 0: every field. For views that count over a register and
+     * need a few of its fields (domain/views/dashboard.c). */
+    const int *fields;
+    int nfields;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during

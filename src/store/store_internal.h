@@ -7,6 +7,13 @@
 
 struct regsql;
 
+/* A tree node as a write transaction stored it (store.tree). */
+typedef struct tree_slot {
+    unsigned long gen;
+    int64_t seq;
+    char hash[65];
+} tree_slot;
+
 struct store {
     db *db;
     store_schema schema;
@@ -15,6 +22,19 @@ struct store {
     int nsql;
     char *schema_diff; /* schema.c: how the schema differs from its migrations', or NULL */
     int schema_checked;
+    /* The ledger's head as this write transaction last read or wrote it,
+     * while head.gen == db_write_gen(db) (0: not known): each append reads
+     * it, and on PostgreSQL a read is a round trip. */
+    struct {
+        unsigned long gen;
+        int64_t seq;
+        char hash[65];
+    } head;
+    /* The last two tree nodes this write transaction stored at each level
+     * (slot (seq >> level) & 1), while gen == db_write_gen(db): appending
+     * an entry reads the left sibling of each node it completes, which an
+     * earlier append of the same transaction has mostly just stored. */
+    tree_slot tree[64][2];
 };
 
 /* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */

@@ -523,7 +523,9 @@ int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e
 {
     const char *k;
     int rc = record_key(d, reg, key, &k, e);
-    return rc ? rc : store_get(d->st, reg, k, out, &d->a, e);
+    if (!rc)
+        rc = store_get(d->st, reg, k, out, &d->a, e);
+    return rc;
 }
 
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
