@@ -124,10 +124,14 @@ static int check_version(oscal_doc *doc, isms_err *e)
     if (!v)
         return oscal_fail(e, doc, E_INVALID, ptr, "not OSCAL: no oscal-version");
     const char *bare = v[0] == 'v' ? v + 1 : v;
+    size_t n = strlen(bare);
+    /* 1.0.0's release candidates (the specification's older examples) */
+    if (!strncmp(bare, "1.0.0-rc", 8))
+        n = 5;
     for (int i = 0; known_versions[i]; i++)
-        if (!strcmp(bare, known_versions[i])) {
-            if (bare != v)
-                oscal_warn(doc, ptr, "oscal-version \"%s\" read as \"%s\"", v, bare);
+        if (!strncmp(bare, known_versions[i], n) && !known_versions[i][n]) {
+            if (bare != v || bare[n])
+                oscal_warn(doc, ptr, "oscal-version \"%s\" read as \"%s\"", v, known_versions[i]);
             doc->version = arena_strdup(doc->a, bare);
             return 0;
         }
