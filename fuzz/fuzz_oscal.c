@@ -20,23 +20,16 @@ static void read_model(oscal_doc *doc, isms_err *e)
     oscal_components k;
     oscal_doc out;
     switch (doc->model) {
-    case OSCAL_CATALOG:
-        oscal_catalog_read(doc, &c, e);
-        break;
+    case OSCAL_CATALOG: oscal_catalog_read(doc, &c, e); break;
     case OSCAL_PROFILE:
         if (!oscal_profile_resolve(doc, NULL, &out, e)) {
             oscal_catalog_read(&out, &c, e);
             oscal_doc_free(&out);
         }
         break;
-    case OSCAL_MAPPING_COLLECTION:
-        oscal_mapping_read(doc, &m, e);
-        break;
-    case OSCAL_COMPONENT_DEFINITION:
-        oscal_component_read(doc, &k, e);
-        break;
-    default:
-        break;
+    case OSCAL_MAPPING_COLLECTION: oscal_mapping_read(doc, &m, e); break;
+    case OSCAL_COMPONENT_DEFINITION: oscal_component_read(doc, &k, e); break;
+    default: break;
     }
 }
 
@@ -52,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     oscal_warnings w = { 0 };
     oscal_doc doc;
     isms_err e = { 0 };
-    if (!oscal_load_bytes((const char *)data, size, "/nonexistent/isms-fuzz/doc.json", &doc, &w,
-                          &a, &e)) {
+    if (!oscal_load_bytes((const char *)data, size, "/nonexistent/isms-fuzz/doc.json", &doc, &w, &a,
+                          &e)) {
         read_model(&doc, &e);
         oscal_doc_free(&doc);
     }

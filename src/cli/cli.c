@@ -162,6 +162,8 @@ static const extra_opt extra_options[] = {
       "a profile's import that is not found at its href reads this catalog instead" },
     { "oscal", "import", "from", 1, "mapping collection: the framework of the sources" },
     { "oscal", "import", "to", 1, "mapping collection: the framework of the targets" },
+    { "oscal", "import", "owner", 1,
+      "component definition: who owns the controls its components become (a person)" },
     { "migrate", NULL, "from", 1, "the repository to copy (default: --repo)" },
     { "migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database" },
 };

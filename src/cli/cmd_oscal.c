@@ -1,8 +1,9 @@
 /* cmd_oscal.c: `isms oscal import FILE`: the document's model, told by
  * its root key, chooses the importer: a catalog becomes a framework (or
  * updates the one it made), a profile is resolved and imported as its
- * catalog, a mapping collection becomes crosswalk mappings. The models
- * isms writes but does not read yet say so. */
+ * catalog, a mapping collection becomes crosswalk mappings, a component
+ * definition controls mapped onto the requirements they implement. The
+ * models isms writes but does not read yet say so. */
 #include "cli/cli_internal.h"
 #include "cli/longjob.h"
 #include "domain/workflows/oscal_import.h"
@@ -51,8 +52,24 @@ static int import_mappings(cli *c, oscal_doc *doc, const oscal_import_opts *o,
     return rc ? rc : oscal_import_mappings(c->d, &m, from, to, o, res, e);
 }
 
-/* system-security-plan, assessment-plan, assessment-results, POA&M and
- * component definitions: read by the export side's round trip (oscalx). */
+static int import_components(cli *c, oscal_doc *doc, const oscal_import_opts *o,
+                             oscal_import_result *res, isms_err *e)
+{
+    const char *owner = cli_opt_value(c, "owner");
+    if (!o->framework || !owner)
+        return err_set(e, E_USAGE, o->framework ? "owner" : "framework",
+                       "a component definition needs --framework (whose controls its "
+                       "components implement) and --owner (who owns the controls they become)");
+    oscal_components k;
+    int rc = oscal_component_read(doc, &k, e);
+    if (!rc)
+        rc = cli_open(c, e);
+    return rc ? rc : oscal_import_components(c->d, &k, o->framework, owner, o, res, e);
+}
+
+/* system-security-plan, assessment-plan, assessment-results and POA&M:
+ * the export side (oscal_write, branch oscalx) reads them for its round
+ * trip and fills these rows in. */
 static int not_yet(cli *c, oscal_doc *doc, const oscal_import_opts *o, oscal_import_result *res,
                    isms_err *e)
 {
@@ -64,10 +81,14 @@ static int not_yet(cli *c, oscal_doc *doc, const oscal_import_opts *o, oscal_imp
 }
 
 static const importer importers[OSCAL_NMODELS] = {
-    [OSCAL_CATALOG] = import_catalog,       [OSCAL_PROFILE] = import_profile,
-    [OSCAL_COMPONENT_DEFINITION] = not_yet, [OSCAL_MAPPING_COLLECTION] = import_mappings,
-    [OSCAL_SYSTEM_SECURITY_PLAN] = not_yet, [OSCAL_ASSESSMENT_PLAN] = not_yet,
-    [OSCAL_ASSESSMENT_RESULTS] = not_yet,   [OSCAL_POAM] = not_yet,
+    [OSCAL_CATALOG] = import_catalog,
+    [OSCAL_PROFILE] = import_profile,
+    [OSCAL_COMPONENT_DEFINITION] = import_components,
+    [OSCAL_MAPPING_COLLECTION] = import_mappings,
+    [OSCAL_SYSTEM_SECURITY_PLAN] = not_yet,
+    [OSCAL_ASSESSMENT_PLAN] = not_yet,
+    [OSCAL_ASSESSMENT_RESULTS] = not_yet,
+    [OSCAL_POAM] = not_yet,
 };
 
 static void report(cli *c, const oscal_doc *doc, const oscal_import_result *r,
@@ -85,8 +106,11 @@ static void report(cli *c, const oscal_doc *doc, const oscal_import_result *r,
                 w->n);
         return;
     }
-    if (doc->model == OSCAL_MAPPING_COLLECTION) {
-        fprintf(c->out, "imported %s: %d mappings\n", doc->path, r->added);
+    if (doc->model == OSCAL_MAPPING_COLLECTION || doc->model == OSCAL_COMPONENT_DEFINITION) {
+        fprintf(c->out, "imported %s: %d mappings", doc->path, r->added);
+        if (doc->model == OSCAL_COMPONENT_DEFINITION)
+            fprintf(c->out, ", %d controls", r->updated);
+        fputc('\n', c->out);
         return;
     }
     fprintf(c->out, "%s %s (%s) from %s: %d requirements added, %d updated, %d retired\n",

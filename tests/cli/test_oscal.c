@@ -98,10 +98,10 @@ static void mapping_collection_imports(void **state)
     /* the real collection names 5.1.1 controls the 5.0.1 catalog lacks */
     tu_result res;
     tu_isms(&res, repo, NULL, "oscal", "import", fixture("mapping-collection.json"), "--from",
-            "csf-oscal", "--to", "legacy", (const char *)NULL);
-    assert_int_equal(res.status, 3);
+            "csf-2.0", "--to", "sp800-53r5", (const char *)NULL);
+    assert_int_equal(res.status, 4);
     assert_contains(res.err, "/mapping-collection/mappings/0/maps/23: target: there is no "
-                             "requirement legacy:sa-24");
+                             "requirement sp800-53r5:sa-24");
     tu_result_free(&res);
     json_t *l = tu_json_take(tu_isms_ok(repo, "mapping", "list", "--json"));
     assert_int_equal(json_array_size(l), 0);
@@ -184,6 +184,32 @@ static void bad_input_is_refused(void **state)
     refused("relation.json", text, fromto, "resembles");
 }
 
+/* Each component a control, each implemented requirement a mapping of it;
+ * SP 800-53's OSCAL ids (sc-8.1) find the built-in catalogue's SC-8(1). */
+static void component_definition_imports(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "person", "add", "--name", "Ada Admin", "--email", "ada@example.org"));
+    char *out = tu_isms_ok(repo, "oscal", "import", fixture("example-component-definition.json"),
+                           "--framework", "sp800-53r5", "--owner", "PER-1");
+    assert_contains(out, "3 mappings, 1 controls");
+    free(out);
+    json_t *c = tu_json_take(tu_isms_ok(repo, "control", "list", "--json"));
+    assert_int_equal(json_array_size(c), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(c, 0), "title")),
+                        "MongoDB");
+    json_decref(c);
+    char *cov = tu_isms_ok(repo, "requirement", "show", "sp800-53r5:SC-8(1)");
+    assert_contains(cov, "MAP-");
+    free(cov);
+    tu_result res;
+    tu_isms(&res, repo, NULL, "oscal", "import", fixture("example-component-definition.json"),
+            "--framework", "sp800-53r5", (const char *)NULL);
+    assert_int_equal(res.status, 2);
+    assert_contains(res.err, "--owner");
+    tu_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +217,7 @@ int main(void)
         cmocka_unit_test(profile_imports_resolved),
         cmocka_unit_test(mapping_collection_imports),
         cmocka_unit_test(bad_input_is_refused),
+        cmocka_unit_test(component_definition_imports),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

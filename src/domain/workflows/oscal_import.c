@@ -13,6 +13,7 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/frameworks.h"
+#include "domain/registers/controls.h"
 #include "domain/registers/validate.h"
 #include "core/strmap.h"
 #include "core/text.h"
@@ -267,13 +268,13 @@ int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts
     return dom_txn_end(d, rc, e);
 }
 
-/* The error of one pair, with its place in the file. */
-static int pair_failed(int rc, const oscal_pair *p, isms_err *e)
+/* The error of one record, with its place in the file ("FILE: /ptr"). */
+static int place_failed(int rc, const char *where, isms_err *e)
 {
     char msg[sizeof e->msg];
     snprintf(msg, sizeof msg, "%s", e->msg);
-    snprintf(e->msg, sizeof e->msg, "%.200s: %.300s", p->where, msg);
-    const char *ptr = strstr(p->where, ": /");
+    snprintf(e->msg, sizeof e->msg, "%.200s: %.300s", where, msg);
+    const char *ptr = strstr(where, ": /");
     if (ptr)
         snprintf(e->field, sizeof e->field, "%s", ptr + 2);
     return rc;
@@ -281,40 +282,211 @@ static int pair_failed(int rc, const oscal_pair *p, isms_err *e)
 
 static int set_map(dom *d, record *r, int fid, const char *text, isms_err *e)
 {
-    return dom_set_text(d, r, field_index(&reg_mapping, fid), text, e);
+    return text ? dom_set_text(d, r, field_index(&reg_mapping, fid), text, e) : 0;
 }
 
-static int add_pair(dom *d, const oscal_pair *p, const char *from, const char *to, isms_err *e)
+/* One mapping: from (a control's key, or FRAMEWORK:ID in field
+ * from_field) onto the requirement `to`. */
+typedef struct map_in {
+    int from_field;
+    const char *from, *to, *relationship, *rationale, *where;
+    int strength;
+} map_in;
+
+static int add_mapping(dom *d, const map_in *m, isms_err *e)
 {
     record in, out;
     record_init(&in, &reg_mapping, dom_arena(d));
-    arena *a = dom_arena(d);
-    int rc = set_map(d, &in, F_MAPPING_SOURCE, arena_printf(a, "%s:%s", from, p->source), e);
+    int rc = set_map(d, &in, m->from_field, m->from, e);
     if (!rc)
-        rc = set_map(d, &in, F_MAPPING_TARGET, arena_printf(a, "%s:%s", to, p->target), e);
+        rc = set_map(d, &in, F_MAPPING_TARGET, m->to, e);
     if (!rc)
-        rc = set_map(d, &in, F_MAPPING_RELATIONSHIP, p->relationship, e);
-    if (!rc && p->rationale)
-        rc = set_map(d, &in, F_MAPPING_RATIONALE, p->rationale, e);
-    if (!rc && p->strength)
-        rc = set_map(d, &in, F_MAPPING_STRENGTH, arena_printf(a, "%d", p->strength), e);
+        rc = set_map(d, &in, F_MAPPING_RELATIONSHIP, m->relationship, e);
+    if (!rc)
+        rc = set_map(d, &in, F_MAPPING_RATIONALE, m->rationale, e);
+    if (!rc && m->strength)
+        rc = set_map(d, &in, F_MAPPING_STRENGTH, arena_printf(dom_arena(d), "%d", m->strength), e);
     if (!rc)
         rc = dom_add(d, &in, &out, e); /* resolves FRAMEWORK:ID, as `map add` does */
-    return rc ? pair_failed(rc, p, e) : 0;
+    return rc ? place_failed(rc, m->where, e) : 0;
+}
+
+/* SP 800-53's OSCAL id as the publication writes it: ac-2.1 -> AC-2(1). */
+static const char *sp800_53_label(arena *a, const char *id)
+{
+    char fam[3];
+    int n = 0, enh = 0, used = 0;
+    if (sscanf(id, "%2[a-z]-%d%n", fam, &n, &used) != 2 || strlen(fam) != 2)
+        return NULL;
+    int more = 0;
+    if (id[used] == '.' && sscanf(id + used, ".%d%n", &enh, &more) == 1 && !id[used + more])
+        return arena_printf(a, "%c%c-%d(%d)", toupper(fam[0]), toupper(fam[1]), n, enh);
+    return id[used] ? NULL : arena_printf(a, "%c%c-%d", toupper(fam[0]), toupper(fam[1]), n);
+}
+
+/* A framework's requirements by code in lower case: one read, where a
+ * lookup per pair would scan the framework (ids match in any case). */
+typedef struct code_index {
+    strmap by_code;
+    const char *name;
+    arena *a;
+} code_index;
+
+static const char *lower(arena *a, const char *s)
+{
+    char *l = arena_strdup(a, s);
+    for (char *p = l; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return l;
+}
+
+static int index_code(const record *r, void *ctx)
+{
+    code_index *x = ctx;
+    *strmap_slot_for(&x->by_code, lower(x->a, record_text(r, F_REQUIREMENT_CODE))) =
+        (void *)arena_strdup(x->a, r->key);
+    return 0;
+}
+
+static int index_open(dom *d, const char *framework, code_index *x, isms_err *e)
+{
+    *x = (code_index){ .name = framework, .a = dom_arena(d) };
+    strmap_init(&x->by_code);
+    int64_t id;
+    const char *key;
+    int retired;
+    int rc = framework_find(d, framework, &id, &key, &retired, e);
+    if (!rc && !id)
+        rc = err_set(e, E_NOT_FOUND, "framework", "there is no framework %s", framework);
+    store_filter f = { .field = field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK), .ival = id };
+    store_query q = { .filters = &f, .nfilters = 1 };
+    return rc ? rc : dom_list(d, &reg_requirement, &q, index_code, x, e);
+}
+
+/* The key of the requirement id (or of its SP 800-53 label: the built-in
+ * sp800-53r5 is written AC-2(1)); NULL when the framework has neither. */
+static const char *index_key(code_index *x, const char *id)
+{
+    const char *key = strmap_get(&x->by_code, lower(x->a, id));
+    const char *label = key ? NULL : sp800_53_label(x->a, id);
+    return label ? strmap_get(&x->by_code, lower(x->a, label)) : key;
+}
+
+static int resolve_ref(code_index *x, const char *id, const char *side, const char *where,
+                       const char **key, isms_err *e)
+{
+    *key = index_key(x, id);
+    if (*key)
+        return 0;
+    err_set(e, E_NOT_FOUND, side, "%s: there is no requirement %s:%s", side, x->name, id);
+    return place_failed(E_NOT_FOUND, where, e);
+}
+
+static int add_pair(dom *d, const oscal_pair *p, code_index *from, code_index *to, isms_err *e)
+{
+    const char *src, *dst;
+    int rc = resolve_ref(from, p->source, "source", p->where, &src, e);
+    if (!rc)
+        rc = resolve_ref(to, p->target, "target", p->where, &dst, e);
+    if (rc)
+        return rc;
+    map_in m = { .from_field = F_MAPPING_SOURCE,
+                 .from = src,
+                 .to = dst,
+                 .relationship = p->relationship,
+                 .rationale = p->rationale,
+                 .where = p->where,
+                 .strength = p->strength };
+    return add_mapping(d, &m, e);
 }
 
 int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, const char *to,
                           const oscal_import_opts *o, oscal_import_result *res, isms_err *e)
 {
     *res = (oscal_import_result){ .created = 1 };
-    int rc = dom_txn_begin(d, e);
+    code_index src, dst;
+    int rc = index_open(d, from, &src, e);
+    int rd = index_open(d, to, &dst, e);
+    rc = rc ? rc : rd ? rd : dom_txn_begin(d, e);
+    if (rc) {
+        strmap_reset(&src.by_code);
+        strmap_reset(&dst.by_code);
+        return rc;
+    }
     for (int i = 0; i < m->n && !rc; i++) {
-        rc = add_pair(d, &m->pairs[i], from, to, e);
+        rc = add_pair(d, &m->pairs[i], &src, &dst, e);
         res->added += !rc;
         if (!rc && i % CHUNK == 0)
             rc = cancelled(o, e);
         if (o->progress)
             o->progress(o->ctx, (uint64_t)i + 1, (uint64_t)m->n);
     }
-    return rc ? dom_txn_end(d, rc, e) : dom_txn_end(d, 0, e);
+    strmap_reset(&src.by_code);
+    strmap_reset(&dst.by_code);
+    return dom_txn_end(d, rc, e);
+}
+
+/* The control a component becomes (made once per component title). */
+static int component_control(dom *d, const oscal_impl *k, const char *owner, strmap *made,
+                             const char **key, isms_err *e)
+{
+    *key = strmap_get(made, k->component);
+    if (*key)
+        return 0;
+    record in, out;
+    record_init(&in, &reg_control, dom_arena(d));
+    int rc = dom_set_text(d, &in, field_index(&reg_control, F_CONTROL_TITLE), k->component, e);
+    if (!rc && k->description)
+        rc = dom_set_text(d, &in, field_index(&reg_control, F_CONTROL_DESCRIPTION), k->description,
+                          e);
+    if (!rc)
+        rc = dom_set_text(d, &in, field_index(&reg_control, F_CONTROL_OWNER), owner, e);
+    if (!rc)
+        rc = dom_add(d, &in, &out, e);
+    if (rc)
+        return place_failed(rc, k->where, e);
+    *key = out.key;
+    *strmap_slot_for(made, k->component) = (void *)out.key;
+    return 0;
+}
+
+int oscal_import_components(dom *d, const oscal_components *k, const char *framework,
+                            const char *owner, const oscal_import_opts *o, oscal_import_result *res,
+                            isms_err *e)
+{
+    *res = (oscal_import_result){ .created = 1 };
+    code_index fw;
+    strmap made;
+    strmap_init(&made);
+    int rc = index_open(d, framework, &fw, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc) {
+        strmap_reset(&fw.by_code);
+        strmap_reset(&made);
+        return rc;
+    }
+    for (int i = 0; i < k->n && !rc; i++) {
+        const oscal_impl *im = &k->impls[i];
+        const char *ctl = NULL, *req = NULL;
+        int before = (int)made.len;
+        rc = resolve_ref(&fw, im->control_id, "target", im->where, &req, e);
+        if (!rc)
+            rc = component_control(d, im, owner, &made, &ctl, e);
+        res->updated += !rc && (int)made.len > before; /* controls made */
+        map_in m = { .from_field = F_MAPPING_CONTROL,
+                     .from = ctl,
+                     .to = req,
+                     .relationship = "intersects-with",
+                     .rationale = im->statement,
+                     .where = im->where };
+        if (!rc)
+            rc = add_mapping(d, &m, e);
+        res->added += !rc;
+        if (!rc)
+            rc = cancelled(o, e);
+    }
+    strmap_reset(&made);
+    strmap_reset(&fw.by_code);
+    return dom_txn_end(d, rc, e);
 }

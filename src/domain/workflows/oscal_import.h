@@ -36,4 +36,13 @@ int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts
 int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, const char *to,
                           const oscal_import_opts *o, oscal_import_result *res, isms_err *e);
 
+/* Each defined component a control (title and description; owner: the
+ * person `owner` names), each of its implemented requirements a mapping
+ * of that control onto framework:control-id, intersects-with (a
+ * component implements its part of a control), its description the
+ * rationale. res->added counts the mappings, res->updated the controls. */
+int oscal_import_components(dom *d, const oscal_components *k, const char *framework,
+                            const char *owner, const oscal_import_opts *o, oscal_import_result *res,
+                            isms_err *e);
+
 #endif
