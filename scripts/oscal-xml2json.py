@@ -35,8 +35,20 @@ def local(tag):
     return tag[len(NS):] if tag.startswith(NS) else tag
 
 
+def text_of(el):
+    """Text with OSCAL's inline insert as the JSON form writes it."""
+    out = [el.text or '']
+    for child in el:
+        if isinstance(child.tag, str) and local(child.tag) == 'insert':
+            out.append('{{ insert: %s, %s }}' % (child.get('type'), child.get('id-ref')))
+        elif isinstance(child.tag, str):
+            out.append(text_of(child))
+        out.append(child.tail or '')
+    return ''.join(out)
+
+
 def flat_text(el):
-    return ' '.join(''.join(el.itertext()).split())
+    return ' '.join(text_of(el).split())
 
 
 def convert(el):

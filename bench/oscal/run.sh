@@ -9,12 +9,11 @@
 # counts of the import and of the resolution (CALLGRIND=0 to skip).
 set -eu
 cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-RUNS=${RUNS:-5}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 fix=tests/fixtures/oscal
 echo "# bench_oscal ($(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+BUILD=${BUILD:-build} RUNS=${RUNS:-5}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 "$BUILD/bench_oscal" "$tmp" "$fix" "$RUNS"
 if command -v hyperfine >/dev/null; then
     hyperfine --warmup 1 --runs "$RUNS" \

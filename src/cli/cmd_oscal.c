@@ -15,13 +15,21 @@
 typedef int (*importer)(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                         oscal_import_result *res, isms_err *e);
 
+/* Both options given, or a usage error naming the first missing. */
+static int need(const char *a, const char *aname, const char *b, const char *bname, const char *why,
+                isms_err *e)
+{
+    return a && b ? 0 : err_set(e, E_USAGE, a ? bname : aname, "%s", why);
+}
+
+/* The document read (rc), then the repository opened. */
+static int opened(cli *c, int rc, isms_err *e) { return rc ? rc : cli_open(c, e); }
+
 static int import_catalog(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                           oscal_import_result *res, isms_err *e)
 {
     oscal_catalog cat;
-    int rc = oscal_catalog_read(doc, &cat, e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = opened(c, oscal_catalog_read(doc, &cat, e), e);
     return rc ? rc : oscal_import_catalog(c->d, &cat, o, res, e);
 }
 
@@ -41,14 +49,12 @@ static int import_mappings(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                            oscal_import_result *res, isms_err *e)
 {
     const char *from = cli_opt_value(c, "from"), *to = cli_opt_value(c, "to");
-    if (!from || !to)
-        return err_set(e, E_USAGE, from ? "to" : "from",
-                       "a mapping collection needs --from and --to: the frameworks of its "
-                       "sources and targets");
     oscal_mappings m;
-    int rc = oscal_mapping_read(doc, &m, e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = need(from, "from", to, "to",
+                  "a mapping collection needs --from and --to: the frameworks of its sources "
+                  "and targets",
+                  e);
+    rc = rc ? rc : opened(c, oscal_mapping_read(doc, &m, e), e);
     return rc ? rc : oscal_import_mappings(c->d, &m, from, to, o, res, e);
 }
 
@@ -56,14 +62,12 @@ static int import_components(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                              oscal_import_result *res, isms_err *e)
 {
     const char *owner = cli_opt_value(c, "owner");
-    if (!o->framework || !owner)
-        return err_set(e, E_USAGE, o->framework ? "owner" : "framework",
-                       "a component definition needs --framework (whose controls its "
-                       "components implement) and --owner (who owns the controls they become)");
     oscal_components k;
-    int rc = oscal_component_read(doc, &k, e);
-    if (!rc)
-        rc = cli_open(c, e);
+    int rc = need(o->framework, "framework", owner, "owner",
+                  "a component definition needs --framework (whose controls its components "
+                  "implement) and --owner (who owns the controls they become)",
+                  e);
+    rc = rc ? rc : opened(c, oscal_component_read(doc, &k, e), e);
     return rc ? rc : oscal_import_components(c->d, &k, o->framework, owner, o, res, e);
 }
 

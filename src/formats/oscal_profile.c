@@ -181,14 +181,6 @@ static void merge_groups(json_t *into, json_t *groups)
     }
 }
 
-/* The loose parameters (the catalog's own) come along. */
-static void add_params(json_t *params, const json_t *catalog)
-{
-    json_array_extend(params, json_object_get(catalog, "params")
-                                  ? json_object_get(catalog, "params")
-                                  : json_array());
-}
-
 static void add_resources(json_t *res, const json_t *catalog)
 {
     json_t *r = json_object_get(json_object_get(catalog, "back-matter"), "resources");
@@ -197,7 +189,7 @@ static void add_resources(json_t *res, const json_t *catalog)
 }
 
 typedef struct merged {
-    json_t *groups, *controls, *params, *resources;
+    json_t *groups, *controls, *params, *resources; /* params: every one imported */
 } merged;
 
 static int do_imports(resolver *r, const oscal_doc *doc, const json_t *body, sel_ctx *s, merged *m)
@@ -220,7 +212,7 @@ static int do_imports(resolver *r, const oscal_doc *doc, const json_t *body, sel
         oscal_select(s, cat, imp, s->flat ? NULL : gs, m->controls);
         merge_groups(m->groups, gs);
         json_decref(gs);
-        add_params(m->params, cat);
+        oscal_collect_params(cat, m->params);
         add_resources(m->resources, cat);
         json_decref(cat);
         jptr_pop(&at, mark);
@@ -253,7 +245,7 @@ static json_t *derived_uuid(const char *from)
     return json_string(u);
 }
 
-static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m)
+static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m, int flat)
 {
     json_t *cat = json_object();
     json_object_set_new(cat, "uuid",
@@ -267,8 +259,6 @@ static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m)
     }
     json_array_append_new(links, link);
     json_object_set_new(cat, "metadata", meta);
-    if (json_array_size(m->params))
-        json_object_set(cat, "params", m->params);
     if (json_array_size(m->controls))
         json_object_set(cat, "controls", m->controls);
     if (json_array_size(m->groups))
@@ -278,6 +268,7 @@ static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m)
         json_array_extend(m->resources, res);
     if (json_array_size(m->resources))
         json_object_set_new(cat, "back-matter", json_pack("{s:O}", "resources", m->resources));
+    oscal_loose_params(cat, m->params, !flat);
     return cat;
 }
 
@@ -295,7 +286,7 @@ static int resolve_body(resolver *r, const oscal_doc *doc, json_t **out)
     int rc = do_imports(r, doc, body, &s, &m);
     strmap_reset(&seen);
     if (!rc) {
-        *out = catalog_of(doc, body, &m);
+        *out = catalog_of(doc, body, &m, s.flat);
         if (json_object_get(merge, "custom"))
             oscal_merge_custom(*out, json_object_get(merge, "custom"));
         json_t *mod = json_object_get(body, "modify");
