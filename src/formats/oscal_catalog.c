@@ -145,31 +145,23 @@ static int add_item(walk *w, json_t *node, const char *pid, int depth, int group
     return rc;
 }
 
+typedef struct level_ctx {
+    walk *w;
+    const char *pid;
+    int depth, group, ingroup;
+} level_ctx;
+
+static int add_one(void *ctx, json_t *node)
+{
+    level_ctx *l = ctx;
+    return add_item(l->w, node, l->pid, l->depth, l->group, l->ingroup);
+}
+
 static int walk_member(walk *w, json_t *parent, const char *member, const char *pid, int depth,
                        int group, int ingroup)
 {
-    json_t *list = json_object_get(parent, member);
-    if (!list)
-        return 0;
-    size_t mark = jptr_push(&w->at, member);
-    int rc = 0;
-    if (!json_is_array(list))
-        oscal_warn(w->doc, w->at.s, "%s is not an array: left out", member);
-    size_t i;
-    json_t *node;
-    json_array_foreach(list, i, node)
-    {
-        size_t at = jptr_index(&w->at, i);
-        if (json_is_object(node))
-            rc = add_item(w, node, pid, depth, group, ingroup);
-        else
-            oscal_warn(w->doc, w->at.s, "not an object: left out");
-        jptr_pop(&w->at, at);
-        if (rc)
-            break;
-    }
-    jptr_pop(&w->at, mark);
-    return rc;
+    level_ctx l = { w, pid, depth, group, ingroup };
+    return oscal_each(w->doc, &w->at, parent, member, add_one, &l);
 }
 
 static int walk_list(walk *w, json_t *parent, const char *pid, int depth, int ingroup)

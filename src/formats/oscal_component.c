@@ -13,12 +13,13 @@ typedef struct cwalk {
     const char *source;
 } cwalk;
 
-static void read_impl(cwalk *w, json_t *ir)
+static int read_impl(void *ctx, json_t *ir)
 {
+    cwalk *w = ctx;
     const char *id = oscal_str(w->doc, ir, "control-id");
     if (!id || !*id) {
         oscal_warn(w->doc, w->at.s, "an implemented requirement without a control-id: left out");
-        return;
+        return 0;
     }
     oscal_components *c = w->c;
     ARENA_GROW(w->doc->a, c->impls, (size_t)c->n, c->cap, 32);
@@ -31,36 +32,22 @@ static void read_impl(cwalk *w, json_t *ir)
         .statement = oscal_str(w->doc, ir, "description"),
         .where = arena_printf(w->doc->a, "%s: %s", w->doc->path, w->at.s),
     };
+    return 0;
 }
 
-/* Walks the array `member` of obj, calling fn on each object in it. */
-static void each(cwalk *w, const json_t *obj, const char *member, void (*fn)(cwalk *, json_t *))
+static int read_ci(void *ctx, json_t *ci)
 {
-    size_t mark = jptr_push(&w->at, member), i;
-    json_t *x;
-    json_array_foreach(json_object_get(obj, member), i, x)
-    {
-        size_t at = jptr_index(&w->at, i);
-        if (json_is_object(x))
-            fn(w, x);
-        else
-            oscal_warn(w->doc, w->at.s, "not an object: left out");
-        jptr_pop(&w->at, at);
-    }
-    jptr_pop(&w->at, mark);
-}
-
-static void read_ci(cwalk *w, json_t *ci)
-{
+    cwalk *w = ctx;
     w->source = oscal_str(w->doc, ci, "source");
-    each(w, ci, "implemented-requirements", read_impl);
+    return oscal_each(w->doc, &w->at, ci, "implemented-requirements", read_impl, w);
 }
 
-static void read_component(cwalk *w, json_t *comp)
+static int read_component(void *ctx, json_t *comp)
 {
+    cwalk *w = ctx;
     w->component = comp;
     w->c->ncomponents++;
-    each(w, comp, "control-implementations", read_ci);
+    return oscal_each(w->doc, &w->at, comp, "control-implementations", read_ci, w);
 }
 
 int oscal_component_read(const oscal_doc *doc, oscal_components *out, isms_err *e)
@@ -74,6 +61,5 @@ int oscal_component_read(const oscal_doc *doc, oscal_components *out, isms_err *
     out->title = oscal_str(doc, json_object_get(body, "metadata"), "title");
     cwalk w = { .doc = doc, .c = out };
     jptr_push(&w.at, "component-definition");
-    each(&w, body, "components", read_component);
-    return 0;
+    return oscal_each(doc, &w.at, body, "components", read_component, &w);
 }

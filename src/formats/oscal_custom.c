@@ -3,8 +3,8 @@
  * (include-all, or include-controls by id or by match; order keep,
  * ascending or descending by id). Controls no group takes are left out. */
 #include "formats/oscal_modify.h"
+#include "formats/oscal_select.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,21 +12,12 @@ static int picks(const json_t *ins, const char *id)
 {
     if (json_object_get(ins, "include-all"))
         return 1;
-    size_t i, j;
-    json_t *sel, *x;
+    size_t i;
+    json_t *sel;
     json_array_foreach(json_object_get(ins, "include-controls"), i, sel)
     {
-        json_array_foreach(json_object_get(sel, "with-ids"), j, x)
-        {
-            if (json_is_string(x) && !strcmp(json_string_value(x), id))
-                return 1;
-        }
-        json_array_foreach(json_object_get(sel, "matching"), j, x)
-        {
-            const char *pat = json_string_value(json_object_get(x, "pattern"));
-            if (pat && *pat && !fnmatch(pat, id, 0))
-                return 1;
-        }
+        if (oscal_pick_matches(sel, id))
+            return 1;
     }
     return 0;
 }

@@ -52,6 +52,32 @@ void jptr_pop(jptr *p, size_t to)
     p->s[to] = 0;
 }
 
+int oscal_each(const oscal_doc *doc, jptr *at, const json_t *obj, const char *member,
+               oscal_each_fn fn, void *ctx)
+{
+    json_t *list = json_object_get(obj, member);
+    if (!list)
+        return 0;
+    size_t mark = jptr_push(at, member), i;
+    if (!json_is_array(list))
+        oscal_warn(doc, at->s, "%s is not an array: left out", member);
+    json_t *x;
+    int rc = 0;
+    json_array_foreach(list, i, x)
+    {
+        size_t back = jptr_index(at, i);
+        if (json_is_object(x))
+            rc = fn(ctx, x);
+        else
+            oscal_warn(doc, at->s, "not an object: left out");
+        jptr_pop(at, back);
+        if (rc)
+            break;
+    }
+    jptr_pop(at, mark);
+    return rc;
+}
+
 int oscal_fail(isms_err *e, const oscal_doc *doc, int code, const char *ptr, const char *fmt, ...)
 {
     char what[400];

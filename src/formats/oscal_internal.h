@@ -16,6 +16,13 @@ size_t jptr_push(jptr *p, const char *member); /* returns the length to pop back
 size_t jptr_index(jptr *p, size_t i);
 void jptr_pop(jptr *p, size_t to);
 
+/* Calls fn on each object of the array obj[member], the pointer at naming
+ * it; a member that is not an array, or an element that is not an object,
+ * is left out with a warning. Stops at fn's first error. */
+typedef int (*oscal_each_fn)(void *ctx, json_t *x);
+int oscal_each(const oscal_doc *doc, jptr *at, const json_t *obj, const char *member,
+               oscal_each_fn fn, void *ctx);
+
 /* Errors and warnings name the file and the pointer. */
 int oscal_fail(isms_err *e, const oscal_doc *doc, int code, const char *ptr, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -49,8 +49,9 @@ static void add_pair(mwalk *w, const json_t *map, const char *src, const char *d
     };
 }
 
-static int read_map(mwalk *w, json_t *map)
+static int read_map(void *ctx, json_t *map)
 {
+    mwalk *w = ctx;
     if (!json_is_string(json_object_get(map, "relationship")))
         return oscal_fail(w->e, w->doc, E_INVALID, w->at.s, "a map needs a relationship");
     json_t *srcs = json_object_get(map, "sources"), *dsts = json_object_get(map, "targets");
@@ -69,25 +70,14 @@ static int read_map(mwalk *w, json_t *map)
     return 0;
 }
 
-static int read_mapping(mwalk *w, json_t *mapping)
+static int read_mapping(void *ctx, json_t *mapping)
 {
+    mwalk *w = ctx;
     if (!w->m->source_href) {
         w->m->source_href = oscal_str(w->doc, json_object_get(mapping, "source-resource"), "href");
         w->m->target_href = oscal_str(w->doc, json_object_get(mapping, "target-resource"), "href");
     }
-    size_t mark = jptr_push(&w->at, "maps"), i;
-    json_t *map;
-    int rc = 0;
-    json_array_foreach(json_object_get(mapping, "maps"), i, map)
-    {
-        size_t at = jptr_index(&w->at, i);
-        rc = read_map(w, map);
-        jptr_pop(&w->at, at);
-        if (rc)
-            break;
-    }
-    jptr_pop(&w->at, mark);
-    return rc;
+    return oscal_each(w->doc, &w->at, mapping, "maps", read_map, w);
 }
 
 int oscal_mapping_read(const oscal_doc *doc, oscal_mappings *out, isms_err *e)
@@ -101,17 +91,5 @@ int oscal_mapping_read(const oscal_doc *doc, oscal_mappings *out, isms_err *e)
     out->title = oscal_str(doc, json_object_get(body, "metadata"), "title");
     mwalk w = { .doc = doc, .m = out, .e = e };
     jptr_push(&w.at, "mapping-collection");
-    size_t mark = jptr_push(&w.at, "mappings"), i;
-    json_t *mapping;
-    int rc = 0;
-    json_array_foreach(json_object_get(body, "mappings"), i, mapping)
-    {
-        size_t at = jptr_index(&w.at, i);
-        rc = read_mapping(&w, mapping);
-        jptr_pop(&w.at, at);
-        if (rc)
-            break;
-    }
-    jptr_pop(&w.at, mark);
-    return rc;
+    return oscal_each(doc, &w.at, body, "mappings", read_mapping, &w);
 }

@@ -12,7 +12,7 @@
 
 enum { NONE, SELECTED, EXCLUDED };
 
-static int pick_matches(const json_t *sel, const char *id)
+int oscal_pick_matches(const json_t *sel, const char *id)
 {
     size_t i;
     json_t *x;
@@ -71,7 +71,7 @@ static void mark_picked(strmap *ids, const json_t *node, const json_t *list, int
             const char *id = json_string_value(json_object_get(c, "id"));
             json_array_foreach(list, j, sel)
             {
-                if (k == 0 || !id || !pick_matches(sel, id))
+                if (k == 0 || !id || !oscal_pick_matches(sel, id))
                     continue;
                 *strmap_slot_for(ids, id) = (void *)to;
                 if (with_children(sel))

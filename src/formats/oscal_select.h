@@ -18,4 +18,7 @@ typedef struct sel_ctx {
 void oscal_select(sel_ctx *s, const json_t *catalog, const json_t *import, json_t *groups,
                   json_t *controls);
 
+/* Whether a selector (with-ids, matching globs) picks the id. */
+int oscal_pick_matches(const json_t *sel, const char *id);
+
 #endif

@@ -10,16 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *repo;
+#define FIX ISMS_SOURCE_DIR "/tests/fixtures/oscal/"
 
-static const char *fixture(const char *name)
-{
-    static char path[4][1024];
-    static int next;
-    char *p = path[next++ % 4];
-    snprintf(p, sizeof path[0], "%s/tests/fixtures/oscal/%s", ISMS_SOURCE_DIR, name);
-    return p;
-}
+static const char *repo;
 
 static int setup(void **state)
 {
@@ -33,7 +26,7 @@ static int setup(void **state)
 static json_t *import(const char *file, const char *framework)
 {
     return tu_json_take(
-        tu_isms_ok(repo, "oscal", "import", fixture(file), "--framework", framework, "--json"));
+        tu_isms_ok(repo, "oscal", "import", file, "--framework", framework, "--json"));
 }
 
 static size_t count(const char *framework, const char *extra)
@@ -60,19 +53,19 @@ static void assert_import(const char *file, const char *name, int items, int wit
 static void real_files_import(void **state)
 {
     (void)state;
-    assert_import("NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json", "moderate",
-                  18 + 287, 0);
-    assert_import("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json", "low", 18 + 149,
-                  0);
-    assert_import("NIST_SP-800-53_rev5_catalog-min.json", "legacy", 20 + 1189, 182);
-    assert_import("NIST_CSF_v2.0_catalog.converted.json", "csf-oscal", 6 + 219, 91);
-    assert_import("BSI-Methodik-Grundschutz++-catalog.json", "bsi", 41 + 95, 0);
+    assert_import(FIX "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json",
+                  "moderate", 18 + 287, 0);
+    assert_import(FIX "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json", "low",
+                  18 + 149, 0);
+    assert_import(FIX "NIST_SP-800-53_rev5_catalog-min.json", "legacy", 20 + 1189, 182);
+    assert_import(FIX "NIST_CSF_v2.0_catalog.converted.json", "csf-oscal", 6 + 219, 91);
+    assert_import(FIX "BSI-Methodik-Grundschutz++-catalog.json", "bsi", 41 + 95, 0);
     json_t *q = tu_json_take(tu_isms_ok(repo, "requirement", "show", "moderate:ac-2.1", "--json"));
     assert_string_equal(json_string_value(json_object_get(q, "parent")), "ac-2");
     assert_non_null(strstr(json_string_value(json_object_get(q, "oscal")), "ac-02.01_odp"));
     json_decref(q);
     /* the same document again updates its framework */
-    json_t *r = import("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json", "low");
+    json_t *r = import(FIX "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json", "low");
     assert_true(json_is_false(json_object_get(r, "created")));
     assert_int_equal(json_integer_value(json_object_get(r, "added")), 0);
     assert_int_equal(json_integer_value(json_object_get(r, "unchanged")), 167);
@@ -83,10 +76,10 @@ static void real_files_import(void **state)
 static void profile_imports_resolved(void **state)
 {
     (void)state;
-    json_t *r = tu_json_take(tu_isms_ok(
-        repo, "oscal", "import", fixture("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"),
-        "--catalog", fixture("NIST_SP-800-53_rev5_catalog-min.json"), "--framework", "moderate-501",
-        "--json"));
+    json_t *r = tu_json_take(tu_isms_ok(repo, "oscal", "import",
+                                        (FIX "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"),
+                                        "--catalog", (FIX "NIST_SP-800-53_rev5_catalog-min.json"),
+                                        "--framework", "moderate-501", "--json"));
     assert_int_equal(json_integer_value(json_object_get(r, "added")), 18 + 287);
     json_decref(r);
     assert_int_equal(count("moderate-501", NULL), 305);
@@ -97,7 +90,7 @@ static void mapping_collection_imports(void **state)
     (void)state;
     /* the real collection names 5.1.1 controls the 5.0.1 catalog lacks */
     tu_result res;
-    tu_isms(&res, repo, NULL, "oscal", "import", fixture("mapping-collection.json"), "--from",
+    tu_isms(&res, repo, NULL, "oscal", "import", (FIX "mapping-collection.json"), "--from",
             "csf-2.0", "--to", "sp800-53r5", (const char *)NULL);
     assert_int_equal(res.status, 4);
     assert_contains(res.err, "/mapping-collection/mappings/0/maps/23: target: there is no "
@@ -190,7 +183,7 @@ static void component_definition_imports(void **state)
 {
     (void)state;
     free(tu_isms_ok(repo, "person", "add", "--name", "Ada Admin", "--email", "ada@example.org"));
-    char *out = tu_isms_ok(repo, "oscal", "import", fixture("example-component-definition.json"),
+    char *out = tu_isms_ok(repo, "oscal", "import", (FIX "example-component-definition.json"),
                            "--framework", "sp800-53r5", "--owner", "PER-1");
     assert_contains(out, "3 mappings, 1 controls");
     free(out);
@@ -203,7 +196,7 @@ static void component_definition_imports(void **state)
     assert_contains(cov, "MAP-");
     free(cov);
     tu_result res;
-    tu_isms(&res, repo, NULL, "oscal", "import", fixture("example-component-definition.json"),
+    tu_isms(&res, repo, NULL, "oscal", "import", (FIX "example-component-definition.json"),
             "--framework", "sp800-53r5", (const char *)NULL);
     assert_int_equal(res.status, 2);
     assert_contains(res.err, "--owner");

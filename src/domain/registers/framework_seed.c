@@ -80,6 +80,23 @@ static int write_seeded(dom *d, seq *s, record *rs, int n, const char *now, isms
     return rc;
 }
 
+void requirement_build(dom *d, record *r, const fw_req *q, int64_t fw, const char *fwkey,
+                       int builtin)
+{
+    record_init(r, &reg_requirement, dom_arena(d));
+    built_set_text(r, F_REQUIREMENT_FRAMEWORK, fwkey);
+    record_val(r, F_REQUIREMENT_FRAMEWORK)->i = fw;
+    built_set_text(r, F_REQUIREMENT_CODE, q->code);
+    built_set_text(r, F_REQUIREMENT_TITLE, q->title);
+    built_set_text(r, F_REQUIREMENT_PARENT, q->parent);
+    built_set_text(r, F_REQUIREMENT_LEVEL, q->level);
+    built_set_text(r, F_REQUIREMENT_STATEMENT, q->statement);
+    requirement_set_baselines(r, q->baselines, dom_arena(d));
+    built_set_int(r, F_REQUIREMENT_ASSESSABLE, (q->flags & FWR_ASSESSABLE) != 0);
+    built_set_int(r, F_REQUIREMENT_WITHDRAWN, (q->flags & FWR_WITHDRAWN) != 0);
+    built_set_int(r, F_REQUIREMENT_BUILTIN, builtin);
+}
+
 int records_add_built(dom *d, record *rs, int n, const char *now, isms_err *e)
 {
     if (n == 0)
@@ -118,19 +135,7 @@ static int seed_requirements(dom *d, const fw_builtin *b, int64_t fw, const char
     record *rs = arena_alloc(dom_arena(d), sizeof *rs * (size_t)b->n);
     for (int i = 0; i < b->n; i++) {
         const fw_req *q = &fw_reqs[b->first + i];
-        record *r = &rs[i];
-        record_init(r, &reg_requirement, dom_arena(d));
-        built_set_text(r, F_REQUIREMENT_FRAMEWORK, fwkey);
-        record_val(r, F_REQUIREMENT_FRAMEWORK)->i = fw;
-        built_set_text(r, F_REQUIREMENT_CODE, q->code);
-        built_set_text(r, F_REQUIREMENT_TITLE, q->title);
-        built_set_text(r, F_REQUIREMENT_PARENT, q->parent);
-        built_set_text(r, F_REQUIREMENT_LEVEL, q->level);
-        built_set_text(r, F_REQUIREMENT_STATEMENT, q->statement);
-        requirement_set_baselines(r, q->baselines, dom_arena(d));
-        built_set_int(r, F_REQUIREMENT_ASSESSABLE, (q->flags & FWR_ASSESSABLE) != 0);
-        built_set_int(r, F_REQUIREMENT_WITHDRAWN, (q->flags & FWR_WITHDRAWN) != 0);
-        built_set_int(r, F_REQUIREMENT_BUILTIN, 1);
+        requirement_build(d, &rs[i], q, fw, fwkey, 1);
     }
     return write_seeded(d, &s, rs, b->n, now, e);
 }

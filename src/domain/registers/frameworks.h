@@ -142,5 +142,10 @@ void built_set_text(record *r, int fid, const char *text);
 void built_set_int(record *r, int fid, int64_t i);
 void requirement_set_baselines(record *r, unsigned bits, arena *a); /* FWB_* bits */
 int records_add_built(struct dom *d, record *rs, int n, const char *now, isms_err *e);
+/* A requirement record of framework fw (key fwkey) from a catalogue row
+ * (framework_data.h), every field given. */
+struct fw_req;
+void requirement_build(struct dom *d, record *r, const struct fw_req *q, int64_t fw,
+                       const char *fwkey, int builtin);
 
 #endif

@@ -55,18 +55,15 @@ static unsigned baseline_bit(const char *b)
 static void build_requirement(dom *d, const oscal_catalog *c, const oscal_item *it, int64_t fw,
                               const char *fwkey, record *r)
 {
-    record_init(r, &reg_requirement, dom_arena(d));
-    built_set_text(r, F_REQUIREMENT_FRAMEWORK, fwkey);
-    record_val(r, F_REQUIREMENT_FRAMEWORK)->i = fw;
-    built_set_text(r, F_REQUIREMENT_CODE, it->id);
-    built_set_text(r, F_REQUIREMENT_TITLE, it->title);
-    built_set_text(r, F_REQUIREMENT_PARENT, it->parent);
-    built_set_text(r, F_REQUIREMENT_LEVEL, it->level);
-    built_set_text(r, F_REQUIREMENT_STATEMENT, it->statement);
-    requirement_set_baselines(r, it->group ? 0 : baseline_bit(c->baseline), dom_arena(d));
-    built_set_int(r, F_REQUIREMENT_ASSESSABLE, !it->group);
-    built_set_int(r, F_REQUIREMENT_WITHDRAWN, it->withdrawn);
-    built_set_int(r, F_REQUIREMENT_BUILTIN, 0);
+    fw_req q = { .code = it->id,
+                 .parent = it->parent,
+                 .level = it->level,
+                 .title = it->title,
+                 .statement = it->statement,
+                 .baselines = (unsigned char)(it->group ? 0 : baseline_bit(c->baseline)),
+                 .flags = (unsigned char)((it->group ? 0 : FWR_ASSESSABLE) |
+                                          (it->withdrawn ? FWR_WITHDRAWN : 0)) };
+    requirement_build(d, r, &q, fw, fwkey, 0);
     built_set_text(r, F_REQUIREMENT_OSCAL, it->extra);
 }
 
