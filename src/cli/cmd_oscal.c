@@ -23,14 +23,21 @@ static int need(const char *a, const char *aname, const char *b, const char *bna
 }
 
 /* The document read (rc), then the repository opened. */
-static int opened(cli *c, int rc, isms_err *e) { return rc ? rc : cli_open(c, e); }
+static int opened(cli *c, int rc, isms_err *e)
+{
+    if (rc)
+        return rc;
+    return cli_open(c, e);
+}
 
 static int import_catalog(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                           oscal_import_result *res, isms_err *e)
 {
     oscal_catalog cat;
     int rc = opened(c, oscal_catalog_read(doc, &cat, e), e);
-    return rc ? rc : oscal_import_catalog(c->d, &cat, o, res, e);
+    if (rc)
+        return rc;
+    return oscal_import_catalog(c->d, &cat, o, res, e);
 }
 
 static int import_profile(cli *c, oscal_doc *doc, const oscal_import_opts *o,
@@ -54,8 +61,11 @@ static int import_mappings(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                   "a mapping collection needs --from and --to: the frameworks of its sources "
                   "and targets",
                   e);
-    rc = rc ? rc : opened(c, oscal_mapping_read(doc, &m, e), e);
-    return rc ? rc : oscal_import_mappings(c->d, &m, from, to, o, res, e);
+    if (!rc)
+        rc = opened(c, oscal_mapping_read(doc, &m, e), e);
+    if (rc)
+        return rc;
+    return oscal_import_mappings(c->d, &m, from, to, o, res, e);
 }
 
 static int import_components(cli *c, oscal_doc *doc, const oscal_import_opts *o,
@@ -67,8 +77,11 @@ static int import_components(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                   "a component definition needs --framework (whose controls its components "
                   "implement) and --owner (who owns the controls they become)",
                   e);
-    rc = rc ? rc : opened(c, oscal_component_read(doc, &k, e), e);
-    return rc ? rc : oscal_import_components(c->d, &k, o->framework, owner, o, res, e);
+    if (!rc)
+        rc = opened(c, oscal_component_read(doc, &k, e), e);
+    if (rc)
+        return rc;
+    return oscal_import_components(c->d, &k, o->framework, owner, o, res, e);
 }
 
 /* system-security-plan, assessment-plan, assessment-results and POA&M:

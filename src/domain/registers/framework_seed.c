@@ -103,7 +103,9 @@ int records_add_built(dom *d, record *rs, int n, const char *now, isms_err *e)
         return 0;
     seq s;
     int rc = seq_start(d, rs[0].reg, &s, e);
-    return rc ? rc : write_seeded(d, &s, rs, n, now, e);
+    if (rc)
+        return rc;
+    return write_seeded(d, &s, rs, n, now, e);
 }
 
 void requirement_set_baselines(record *r, unsigned bits, arena *a)

@@ -357,7 +357,9 @@ static int index_open(dom *d, const char *framework, code_index *x, isms_err *e)
         rc = err_set(e, E_NOT_FOUND, "framework", "there is no framework %s", framework);
     store_filter f = { .field = field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK), .ival = id };
     store_query q = { .filters = &f, .nfilters = 1 };
-    return rc ? rc : dom_list(d, &reg_requirement, &q, index_code, x, e);
+    if (rc)
+        return rc;
+    return dom_list(d, &reg_requirement, &q, index_code, x, e);
 }
 
 /* The key of the requirement id (or of its SP 800-53 label: the built-in
@@ -404,7 +406,10 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
     code_index src, dst;
     int rc = index_open(d, from, &src, e);
     int rd = index_open(d, to, &dst, e);
-    rc = rc ? rc : rd ? rd : dom_txn_begin(d, e);
+    if (!rc)
+        rc = rd;
+    if (!rc)
+        rc = dom_txn_begin(d, e);
     if (rc) {
         strmap_reset(&src.by_code);
         strmap_reset(&dst.by_code);
