@@ -12,7 +12,18 @@ libjansson-dev libsodium-dev
 libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev
 libcmocka-dev
 valgrind hyperfine python3-numpy librsvg2-bin
+nodejs npm
 "
+
+# The Node tooling of the tests (tests/js: ajv for the OSCAL schemas, ...),
+# never of the product: installed from the lock file when missing.
+node_tools() {
+    root=$(cd "$(dirname "$0")/.." && pwd)
+    if [ -f "$root/tests/js/package-lock.json" ] && [ ! -d "$root/tests/js/node_modules" ] &&
+        command -v npm >/dev/null; then
+        npm ci --prefix "$root/tests/js" --no-audit --no-fund
+    fi
+}
 
 missing=""
 for p in $PACKAGES; do
@@ -23,7 +34,10 @@ for p in $PACKAGES; do
     esac
 done
 
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+    node_tools
+    exit 0
+fi
 
 echo "isms: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -35,3 +49,4 @@ if ! $SUDO apt-get install -y -q --no-install-recommends $missing; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
+node_tools

@@ -237,6 +237,12 @@ static int soa_in_force(dom *d, int64_t framework, int drafts, int64_t *id, cons
     return rc;
 }
 
+int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e)
+{
+    int64_t id;
+    return soa_in_force(d, fw, 1, &id, key, e);
+}
+
 /* ---- coverage ---- */
 
 double cov_percent(const cov_tally *t)

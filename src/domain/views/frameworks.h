@@ -106,4 +106,9 @@ typedef struct soa_doc {
 
 int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e);
 
+/* The SoA in force for framework fw (its record id): the approved
+ * statement or target profile, else the newest draft; *key NULL when
+ * there is none. */
+int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e);
+
 #endif
