@@ -49,4 +49,4 @@ d = load("iso27001-ssp.json"); delete d["system-security-plan"]["import-profile"
 d = load("mapping-all.json"); delete d["mapping-collection"].mappings[0].maps[0].relationship; save("map.json", d);
 d = load("iso27001-profile.json"); d.profile.metadata["last-modified"] = "2026-12-02T05:49:10"; save("time.json", d);
 '
-validate --invalid bad/*.json "$examples/mapping-collection.json"
+validate --invalid bad/*.json "$src/tests/fixtures/oscal/mapping-collection.json"
