@@ -146,6 +146,8 @@ static const extra_opt extra_options[] = {
     { "oscal", "export", "framework", 1,
       "the framework (name or key): the catalog's, the profile's and plan's; mapping: only onto "
       "it" },
+    { "oscal", "export", "source", 1,
+      "mapping: the framework whose crosswalks to write (default: the controls' mappings)" },
     { "oscal", "export", "force", 0,
       "replace FILE if it exists (a link is replaced, not followed)" },
     { "coverage", NULL, "framework", 1, "the framework: its name (iso27001-2022) or key (FW-1)" },

@@ -3,7 +3,7 @@
  *   isms oscal export catalog [--framework NAME] FILE
  *   isms oscal export profile --framework NAME FILE
  *   isms oscal export ssp --framework NAME FILE
- *   isms oscal export mapping [--framework NAME] FILE
+ *   isms oscal export mapping [--framework NAME] [--source NAME] FILE
  *
  * FILE - is standard output. The document is the domain's
  * (domain/views/oscal_export.h); this file only names it and the file. */
@@ -15,13 +15,13 @@
 
 typedef struct oscal_out {
     dom *d;
-    const char *model, *framework;
+    oscal_export_spec spec;
 } oscal_out;
 
 static int write_oscal(FILE *f, void *ctx, isms_err *e)
 {
     oscal_out *o = ctx;
-    return dom_oscal_export(o->d, o->model, o->framework, f, e);
+    return dom_oscal_export(o->d, &o->spec, f, e);
 }
 
 int cmd_oscal_export(cli *c, isms_err *e)
@@ -32,10 +32,11 @@ int cmd_oscal_export(cli *c, isms_err *e)
                        e);
     if (rc)
         return rc;
-    oscal_out o = { c->d, c->args[0], cli_opt_value(c, "framework") };
+    oscal_out o = { c->d,
+                    { c->args[0], cli_opt_value(c, "framework"), cli_opt_value(c, "source") } };
     const char *path = c->args[1];
     rc = cli_write_file(c, path, cli_opt_given(c, "force"), write_oscal, &o, e);
     if (!rc && strcmp(path, "-"))
-        fprintf(stderr, "exported the OSCAL %s to %s\n", o.model, path);
+        fprintf(stderr, "exported the OSCAL %s to %s\n", o.spec.model, path);
     return rc;
 }

@@ -142,6 +142,27 @@ void jw_int(jw *w, const char *name, int64_t v) { put(w, name, json_integer(v));
 void jw_bool(jw *w, const char *name, int v) { put(w, name, json_boolean(v)); }
 void jw_null(jw *w, const char *name) { put(w, name, json_null()); }
 
+int jw_members(jw *w, const char *object, const char *member, const char *const *skip)
+{
+    json_t *doc = object ? json_loads(object, 0, NULL) : NULL;
+    json_t *o = member ? json_object_get(doc, member) : doc;
+    const char *k;
+    json_t *v;
+    int n = 0;
+    json_object_foreach(o, k, v)
+    {
+        int skipped = 0;
+        for (int i = 0; skip && skip[i] && !skipped; i++)
+            skipped = !strcmp(skip[i], k);
+        if (skipped)
+            continue;
+        put(w, k, json_incref(v));
+        n++;
+    }
+    json_decref(doc);
+    return n;
+}
+
 void jw_num(jw *w, const char *name, double v)
 {
     put(w, name, isfinite(v) ? json_real(v) : json_null());

@@ -44,6 +44,11 @@ void jw_int(jw *w, const char *name, int64_t v);
 void jw_num(jw *w, const char *name, double v);
 void jw_bool(jw *w, const char *name, int v);
 void jw_null(jw *w, const char *name);
+/* Each member of the JSON object `object` (text, as kept by an import;
+ * with `member`, of its object of that name) as a member of the open
+ * object, but those named in skip (NULL-terminated, may be NULL). Returns
+ * how many it wrote; what is not an object writes none. */
+int jw_members(jw *w, const char *object, const char *member, const char *const *skip);
 
 /* The document (the first value opened), pretty or compact with sorted
  * keys (canonical); malloc'd. NULL if nothing was written. */

@@ -52,26 +52,6 @@ void oscal_uuid_named(const char *name, char out[37])
     uuid_text(h, out, 5);
 }
 
-const char *oscal_control_id(arena *a, const char *framework, const char *code)
-{
-    int lower = !strncmp(framework, "sp800-53", 8);
-    size_t n = strlen(code);
-    char *id = arena_alloc(a, n + 2), *p = id;
-    if (!isalpha((unsigned char)code[0]) && code[0] != '_')
-        *p++ = '_';
-    for (const char *c = code; *c; c++) {
-        unsigned char ch = (unsigned char)*c;
-        if (ch == ')')
-            continue;
-        *p++ = ch == '(' ? '.'
-               : isalnum(ch) || ch == '.' || ch == '-' || ch == '_'
-                   ? (char)(lower ? tolower(ch) : ch)
-                   : '-';
-    }
-    *p = '\0';
-    return id;
-}
-
 /* ---- reading: whole records, copied into the arena ---- */
 
 typedef struct recs {
@@ -128,6 +108,10 @@ typedef struct ox {
     /* the framework, when one is named */
     int64_t fw;
     const char *fw_name, *fw_title, *fw_edition;
+    const char *fw_oscal; /* what an import kept of the catalog (JSON), or NULL */
+    /* mapping: the framework whose crosswalks are written (0: the controls) */
+    int64_t src;
+    const char *src_name, *src_title;
 } ox;
 
 /* The uuid of thing `a` (of `b`, when given) of a kind. */
@@ -184,22 +168,41 @@ static void finish(ox *x)
     jw_end(x->w);
 }
 
-static int find_framework(ox *x, const char *framework, isms_err *e)
+/* The active framework `typed` names (the option's value) into r. */
+static int framework_record(ox *x, const char *typed, const char *option, record *r, isms_err *e)
 {
     const char *key;
     int retired;
-    int rc = dom_find(x->d, &reg_framework, framework, &x->fw, &key, &retired, e);
-    if (!rc && (!x->fw || retired))
-        rc = err_set(e, E_NOT_FOUND, "framework", "framework: there is no %sframework %s",
-                     x->fw ? "active " : "", framework);
+    int64_t id;
+    int rc = dom_find(x->d, &reg_framework, typed, &id, &key, &retired, e);
+    if (!rc && (!id || retired))
+        rc = err_set(e, E_NOT_FOUND, option, "%s: there is no %sframework %s", option,
+                     id ? "active " : "", typed);
+    return rc ? rc : store_get_id(dom_store(x->d), &reg_framework, id, r, x->a, e);
+}
+
+static int find_frameworks(ox *x, const oscal_export_spec *spec, isms_err *e)
+{
     record r;
-    if (!rc)
-        rc = store_get_id(dom_store(x->d), &reg_framework, x->fw, &r, x->a, e);
-    if (rc)
-        return rc;
-    x->fw_name = record_text(&r, F_FRAMEWORK_NAME);
-    x->fw_title = record_text(&r, F_FRAMEWORK_TITLE);
-    x->fw_edition = record_text(&r, F_FRAMEWORK_EDITION);
+    int rc = 0;
+    if (spec->framework) {
+        rc = framework_record(x, spec->framework, "framework", &r, e);
+        if (rc)
+            return rc;
+        x->fw = r.id;
+        x->fw_name = record_text(&r, F_FRAMEWORK_NAME);
+        x->fw_title = record_text(&r, F_FRAMEWORK_TITLE);
+        x->fw_edition = record_text(&r, F_FRAMEWORK_EDITION);
+        x->fw_oscal = record_text(&r, F_FRAMEWORK_OSCAL);
+    }
+    if (spec->source) {
+        rc = framework_record(x, spec->source, "source", &r, e);
+        if (rc)
+            return rc;
+        x->src = r.id;
+        x->src_name = record_text(&r, F_FRAMEWORK_NAME);
+        x->src_title = record_text(&r, F_FRAMEWORK_TITLE);
+    }
     return 0;
 }
 
@@ -227,7 +230,7 @@ static const char *person_name(const recs *people, int64_t id)
 static void write_control(ox *x, const record *c, const recs *people)
 {
     jw *w = x->w;
-    const char *id = oscal_control_id(x->a, "", c->key);
+    const char *id = requirement_oscal_id(x->a, "", c->key);
     jw_object(w, NULL);
     jw_str(w, "id", id);
     jw_str(w, "class", "isms-control");
@@ -329,18 +332,12 @@ static tree requirement_tree(ox *x, const recs *reqs)
     return t;
 }
 
-static void write_requirement(ox *x, const tree *t, int i)
+static void requirement_body(ox *x, const record *q, const char *id, const char *code)
 {
     jw *w = x->w;
-    const record *q = &t->reqs->r[i];
-    const char *code = record_text(q, F_REQUIREMENT_CODE);
-    const char *id = oscal_control_id(x->a, x->fw_name, code);
     const char *level = record_text(q, F_REQUIREMENT_LEVEL);
-    jw_object(w, NULL);
-    jw_str(w, "id", id);
     if (level && *level)
-        jw_str(w, "class", oscal_control_id(x->a, "", level));
-    jw_str(w, "title", record_text(q, F_REQUIREMENT_TITLE));
+        jw_str(w, "class", requirement_oscal_id(x->a, "", level));
     jw_array(w, "props");
     prop(w, "label", NULL, code, NULL);
     if (record_int(q, F_REQUIREMENT_WITHDRAWN))
@@ -361,6 +358,21 @@ static void write_requirement(ox *x, const tree *t, int i)
         jw_end(w);
         jw_end(w);
     }
+}
+
+static void write_requirement(ox *x, const tree *t, int i)
+{
+    jw *w = x->w;
+    const record *q = &t->reqs->r[i];
+    const char *code = record_text(q, F_REQUIREMENT_CODE);
+    const char *id = requirement_oscal_id(x->a, x->fw_name, code);
+    jw_object(w, NULL);
+    jw_str(w, "id", id);
+    jw_str(w, "title", record_text(q, F_REQUIREMENT_TITLE));
+    /* What an import kept (class, params, props, links, parts) goes back
+     * as it came; isms's own requirements are written from their fields. */
+    if (!jw_members(w, record_text(q, F_REQUIREMENT_OSCAL), NULL, NULL))
+        requirement_body(x, q, id, code);
     if (t->first[i] >= 0) {
         jw_array(w, "controls");
         for (int k = t->first[i]; k >= 0; k = t->next[k])
@@ -378,16 +390,22 @@ static int export_framework_catalog(ox *x, isms_err *e)
         return rc;
     tree t = requirement_tree(x, &reqs);
     begin(x, "catalog", x->fw_title, x->fw_edition);
-    jw_array(x->w, "props");
-    prop(x->w, "framework", OSCAL_ISMS_NS, x->fw_name, NULL);
+    /* An imported catalog's metadata, params and back-matter go back. */
+    if (!jw_members(x->w, x->fw_oscal, "metadata", NULL)) {
+        jw_array(x->w, "props");
+        prop(x->w, "framework", OSCAL_ISMS_NS, x->fw_name, NULL);
+        jw_end(x->w);
+    }
     jw_end(x->w);
-    jw_end(x->w);
+    static const char *const but_params[] = { "metadata", "back-matter", NULL };
+    jw_members(x->w, x->fw_oscal, NULL, but_params);
     if (t.top >= 0) {
         jw_array(x->w, "controls");
         for (int i = t.top; i >= 0; i = t.next[i])
             write_requirement(x, &t, i);
         jw_end(x->w);
     }
+    jw_members(x->w, x->fw_oscal, NULL, (const char *const[]){ "metadata", "params", NULL });
     finish(x);
     return 0;
 }
@@ -447,7 +465,7 @@ static void with_ids(ox *x, const char *member, const selection *s, int applicab
     jw_array(x->w, "with-ids");
     for (int i = 0; i < s->n; i++)
         if (s->rows[i].applicable == applicable)
-            jw_str(x->w, NULL, oscal_control_id(x->a, x->fw_name, s->rows[i].code));
+            jw_str(x->w, NULL, requirement_oscal_id(x->a, x->fw_name, s->rows[i].code));
     jw_end(x->w);
     jw_end(x->w);
     jw_end(x->w);
@@ -465,7 +483,7 @@ static void soa_alters(ox *x, const selection *s)
         if (!r->applicable)
             continue;
         jw_object(w, NULL);
-        jw_str(w, "control-id", oscal_control_id(x->a, x->fw_name, r->code));
+        jw_str(w, "control-id", requirement_oscal_id(x->a, x->fw_name, r->code));
         jw_array(w, "adds");
         jw_object(w, NULL);
         jw_str(w, "position", "ending");
@@ -500,8 +518,8 @@ static int export_profile(ox *x, isms_err *e)
     /* An exclusion with its justification: ISO/IEC 27001 Cl. 6.1.3 d. */
     for (int i = 0; i < s.n; i++)
         if (!s.rows[i].applicable)
-            prop(w, "excluded", OSCAL_ISMS_NS, oscal_control_id(x->a, x->fw_name, s.rows[i].code),
-                 s.rows[i].justification);
+            prop(w, "excluded", OSCAL_ISMS_NS,
+                 requirement_oscal_id(x->a, x->fw_name, s.rows[i].code), s.rows[i].justification);
     jw_end(w);
     jw_end(w);
     const char *resource = named(x, "catalog", x->fw_name, NULL);
@@ -875,7 +893,7 @@ static void implemented_requirement(ox *x, const ssp *s, const cov_item *it)
     jw *w = x->w;
     jw_object(w, NULL);
     jw_str(w, "uuid", named(x, "implemented-requirement", x->fw_name, it->code));
-    jw_str(w, "control-id", oscal_control_id(x->a, x->fw_name, it->code));
+    jw_str(w, "control-id", requirement_oscal_id(x->a, x->fw_name, it->code));
     jw_array(w, "props");
     prop(w, "implementation-status", OSCAL_ISMS_NS, coverage_state(it->state), it->why);
     jw_end(w);
@@ -928,22 +946,30 @@ static int export_ssp(ox *x, isms_err *e)
     return 0;
 }
 
-/* ---- mapping: the internal control set onto frameworks ---- */
+/* ---- mapping: the internal control set (or a framework) onto frameworks ---- */
 
+/* What is mapped: the controls (source 0), or the requirements of the
+ * source framework (crosswalks), each with its OSCAL id. */
 typedef struct mapset {
-    recs maps, ctls, fws;
-    recs *reqs; /* per framework (fws order): its requirements */
+    recs maps, from, fws;
+    recs *reqs;        /* per framework (fws order): its requirements */
+    const char *name;  /* the source: "isms-controls" or its framework's name */
+    const char *title; /* and its title */
 } mapset;
 
 static int mapset_load(ox *x, mapset *m, isms_err *e)
 {
     int rc = load(x->d, &reg_mapping, 0, 0, &m->maps, e);
-    if (!rc)
-        rc = load(x->d, &reg_control, 0, 0, &m->ctls, e);
+    if (!rc && x->src)
+        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->src, &m->from, e);
+    else if (!rc)
+        rc = load(x->d, &reg_control, 0, 0, &m->from, e);
     if (!rc)
         rc = load(x->d, &reg_framework, 0, 0, &m->fws, e);
     if (rc)
         return rc;
+    m->name = x->src ? x->src_name : "isms-controls";
+    m->title = x->src ? x->src_title : arena_printf(x->a, "%s: internal control set", x->org);
     m->reqs = arena_alloc(x->a, sizeof *m->reqs * (size_t)(m->fws.n ? m->fws.n : 1));
     for (int i = 0; i < m->fws.n && !rc; i++)
         if (!x->fw || m->fws.r[i].id == x->fw)
@@ -952,49 +978,68 @@ static int mapset_load(ox *x, mapset *m, isms_err *e)
     return rc;
 }
 
-/* The mappings of active controls onto framework i's requirements: the
- * requirement of each in *reqs (NULL for those onto another). */
-static int onto_framework(const mapset *m, int i, const record **reqs)
+/* The source of mapping r, when it is of the set mapped: a control, or a
+ * requirement of the source framework; its OSCAL id in *id. */
+static const record *source_of(ox *x, const mapset *m, const record *r, const char **id)
+{
+    const record *s = by_id(&m->from, record_int(r, x->src ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
+    if (s)
+        *id = x->src ? requirement_oscal_id(x->a, x->src_name, record_text(s, F_REQUIREMENT_CODE))
+                     : requirement_oscal_id(x->a, "", s->key);
+    return s;
+}
+
+/* The mappings from the set onto framework i's requirements: the
+ * requirement of each in reqs[] (NULL for the others). */
+static int onto_framework(ox *x, const mapset *m, int i, const record **reqs)
 {
     int n = 0;
+    const char *id;
     for (int k = 0; k < m->maps.n; k++) {
         const record *r = &m->maps.r[k];
-        reqs[k] = NULL;
-        if (record_int(r, F_MAPPING_CONTROL) && by_id(&m->ctls, record_int(r, F_MAPPING_CONTROL)))
-            reqs[k] = by_id(&m->reqs[i], record_int(r, F_MAPPING_TARGET));
+        reqs[k] =
+            source_of(x, m, r, &id) ? by_id(&m->reqs[i], record_int(r, F_MAPPING_TARGET)) : NULL;
         n += reqs[k] != NULL;
     }
     return n;
 }
 
-static void one_map(ox *x, const char *fw, const record *m, const record *q)
+static void map_item(jw *w, const char *member, const char *id)
+{
+    jw_array(w, member);
+    jw_object(w, NULL);
+    jw_str(w, "type", "control");
+    jw_str(w, "id-ref", id);
+    jw_end(w);
+    jw_end(w);
+}
+
+static void one_map(ox *x, const mapset *m, const char *fw, const record *r, const record *q)
 {
     jw *w = x->w;
-    const char *ctl = record_cval(m, F_MAPPING_CONTROL)->s;
-    const char *code = record_text(q, F_REQUIREMENT_CODE);
+    const char *source, *code = record_text(q, F_REQUIREMENT_CODE);
+    source_of(x, m, r, &source);
     jw_object(w, NULL);
-    jw_str(w, "uuid", named(x, "map", ctl, arena_printf(x->a, "%s:%s", fw, code)));
-    jw_str(w, "relationship", record_text(m, F_MAPPING_RELATIONSHIP));
-    jw_array(w, "sources");
-    jw_object(w, NULL);
-    jw_str(w, "type", "control");
-    jw_str(w, "id-ref", oscal_control_id(x->a, "", ctl));
-    jw_end(w);
-    jw_end(w);
-    jw_array(w, "targets");
-    jw_object(w, NULL);
-    jw_str(w, "type", "control");
-    jw_str(w, "id-ref", oscal_control_id(x->a, fw, code));
-    jw_end(w);
-    jw_end(w);
-    int64_t strength = record_int(m, F_MAPPING_STRENGTH);
+    jw_str(w, "uuid", named(x, "map", source, arena_printf(x->a, "%s:%s", fw, code)));
+    jw_str(w, "relationship", record_text(r, F_MAPPING_RELATIONSHIP));
+    map_item(w, "sources", source);
+    map_item(w, "targets", requirement_oscal_id(x->a, fw, code));
+    int64_t strength = record_int(r, F_MAPPING_STRENGTH);
     if (strength) {
         jw_array(w, "props");
         prop(w, "strength", OSCAL_ISMS_NS, arena_printf(x->a, "%lld", (long long)strength), NULL);
         jw_end(w);
     }
-    str_if(w, "remarks", record_text(m, F_MAPPING_RATIONALE));
+    str_if(w, "remarks", record_text(r, F_MAPPING_RATIONALE));
     jw_end(w);
+}
+
+static void resource(ox *x, const char *member, const char *name)
+{
+    jw_object(x->w, member);
+    jw_str(x->w, "type", "catalog");
+    jw_str(x->w, "href", catalog_href(x, name));
+    jw_end(x->w);
 }
 
 static void one_mapping(ox *x, const mapset *m, int i, const record **reqs)
@@ -1002,21 +1047,22 @@ static void one_mapping(ox *x, const mapset *m, int i, const record **reqs)
     jw *w = x->w;
     const char *fw = record_text(&m->fws.r[i], F_FRAMEWORK_NAME);
     jw_object(w, NULL);
-    jw_str(w, "uuid", named(x, "mapping", "isms-controls", fw));
-    jw_object(w, "source-resource");
-    jw_str(w, "type", "catalog");
-    jw_str(w, "href", catalog_href(x, NULL));
-    jw_end(w);
-    jw_object(w, "target-resource");
-    jw_str(w, "type", "catalog");
-    jw_str(w, "href", catalog_href(x, fw));
-    jw_end(w);
+    jw_str(w, "uuid", named(x, "mapping", m->name, fw));
+    resource(x, "source-resource", m->name);
+    resource(x, "target-resource", fw);
     jw_array(w, "maps");
     for (int k = 0; k < m->maps.n; k++)
         if (reqs[k])
-            one_map(x, fw, &m->maps.r[k], reqs[k]);
+            one_map(x, m, fw, &m->maps.r[k], reqs[k]);
     jw_end(w);
     jw_end(w);
+}
+
+/* Framework i is one the collection maps onto. */
+static int wanted(ox *x, const mapset *m, int i, const record **reqs)
+{
+    return (!x->fw || m->fws.r[i].id == x->fw) && m->fws.r[i].id != x->src &&
+           onto_framework(x, m, i, reqs) > 0;
 }
 
 static int export_mapping(ox *x, isms_err *e)
@@ -1028,16 +1074,14 @@ static int export_mapping(ox *x, isms_err *e)
     const record **reqs = arena_alloc(x->a, sizeof *reqs * (size_t)(m.maps.n ? m.maps.n : 1));
     int any = 0;
     for (int i = 0; i < m.fws.n; i++)
-        any += (!x->fw || m.fws.r[i].id == x->fw) && onto_framework(&m, i, reqs) > 0;
+        any += wanted(x, &m, i, reqs);
     if (!any)
         return err_set(e, E_NOT_FOUND, "framework",
-                       "framework: no active control is mapped onto %s: map one first (isms map "
-                       "add CTL-N --to FRAMEWORK:ID --relationship R)",
-                       x->fw ? x->fw_name : "any framework");
+                       "framework: nothing of %s is mapped onto %s: map it first (isms map add "
+                       "... --to FRAMEWORK:ID --relationship R)",
+                       m.name, x->fw ? x->fw_name : "any framework");
     begin(x, "mapping-collection",
-          arena_printf(x->a, "%s: internal control set onto %s", x->org,
-                       x->fw ? x->fw_title : "its frameworks"),
-          NULL);
+          arena_printf(x->a, "%s onto %s", m.title, x->fw ? x->fw_title : "its frameworks"), NULL);
     jw *w = x->w;
     jw_end(w);
     jw_object(w, "provenance");
@@ -1045,12 +1089,13 @@ static int export_mapping(ox *x, isms_err *e)
     jw_str(w, "matching-rationale", "semantic");
     jw_str(w, "status", "complete");
     jw_str(w, "mapping-description",
-           "The controls of the ISMS mapped onto the requirements of each framework by the "
-           "people who run it, with NIST IR 8477 set-theory relationships.");
+           "The controls of the ISMS (or a framework's requirements) mapped onto the "
+           "requirements of each framework by the people who run it, with NIST IR 8477 "
+           "set-theory relationships.");
     jw_end(w);
     jw_array(w, "mappings");
     for (int i = 0; i < m.fws.n; i++)
-        if ((!x->fw || m.fws.r[i].id == x->fw) && onto_framework(&m, i, reqs))
+        if (wanted(x, &m, i, reqs))
             one_mapping(x, &m, i, reqs);
     jw_end(w);
     finish(x);
@@ -1059,18 +1104,22 @@ static int export_mapping(ox *x, isms_err *e)
 
 /* ---- the door ---- */
 
-int dom_oscal_export(dom *d, const char *model, const char *framework, FILE *f, isms_err *e)
+int dom_oscal_export(dom *d, const oscal_export_spec *spec, FILE *f, isms_err *e)
 {
     ox x = { .d = d, .a = dom_arena(d), .f = f };
+    const char *model = spec->model;
     int kind = choice_index(oscal_export_models, model);
     if (kind < 0)
         return err_set(e, E_USAGE, "model",
                        "model: %s is not an OSCAL model isms exports (catalog, profile, ssp, "
                        "mapping)",
                        model);
-    int rc = kind == 1 || kind == 2 ? need_framework(framework, model, e) : 0;
-    if (!rc && framework)
-        rc = find_framework(&x, framework, e);
+    int rc = kind == 1 || kind == 2 ? need_framework(spec->framework, model, e) : 0;
+    if (!rc && spec->source && kind != 3)
+        rc = err_set(e, E_USAGE, "source",
+                     "source: only a mapping collection has a source framework");
+    if (!rc)
+        rc = find_frameworks(&x, spec, e);
     record org;
     if (!rc && dom_get(d, &reg_org, "ORG", &org, NULL) == 0)
         x.org = record_text(&org, F_ORG_NAME);
@@ -1080,7 +1129,7 @@ int dom_oscal_export(dom *d, const char *model, const char *framework, FILE *f, 
         x.org = "The organisation";
     now_timestamp(x.now);
     switch (kind) {
-    case 0: rc = framework ? export_framework_catalog(&x, e) : export_controls(&x, e); break;
+    case 0: rc = x.fw ? export_framework_catalog(&x, e) : export_controls(&x, e); break;
     case 1: rc = export_profile(&x, e); break;
     case 2: rc = export_ssp(&x, e); break;
     default: rc = export_mapping(&x, e);

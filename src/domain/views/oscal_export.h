@@ -13,7 +13,8 @@
  *             its status (from coverage) and the controls behind it
  *   mapping   the mapping collection of the internal control set onto a
  *             framework (or onto every framework controls are mapped onto),
- *             with the NIST IR 8477 relationships
+ *             with the NIST IR 8477 relationships; with a source framework,
+ *             its crosswalks instead
  *
  * Everything is read first, so bad input (a framework that does not exist,
  * a profile without a requirement that applies) fails before a byte is
@@ -34,19 +35,19 @@
 
 extern const char *const oscal_export_models[]; /* catalog, profile, ssp, mapping */
 
-/* Writes the model (one of oscal_export_models) of `framework` (key or
- * name; NULL for the internal catalog, or every framework's mapping). */
-int dom_oscal_export(dom *d, const char *model, const char *framework, FILE *f, isms_err *e);
+/* What to write: the model (one of oscal_export_models); the framework
+ * (key or name; NULL: the internal catalog, or the mapping onto every
+ * framework); for a mapping, the source framework whose crosswalks are
+ * written (NULL: the controls). */
+typedef struct oscal_export_spec {
+    const char *model, *framework, *source;
+} oscal_export_spec;
+
+int dom_oscal_export(dom *d, const oscal_export_spec *spec, FILE *f, isms_err *e);
 
 /* A random (v4) uuid, and one derived from `name` (version 5 and the RFC
  * 4122 variant set on the first 128 bits of SHA-256("isms-oscal:" name)). */
 void oscal_uuid_random(char out[37]);
 void oscal_uuid_named(const char *name, char out[37]);
-
-/* The OSCAL control id of a requirement's code: NCName-safe ("AC-2(1)" ->
- * "ac-2.1" for SP 800-53, whose catalogue writes ids in lower case; "4.1"
- * -> "_4.1"; other characters an id may not hold become '-'). The code
- * itself travels as the control's `label` prop. */
-const char *oscal_control_id(arena *a, const char *framework, const char *code);
 
 #endif
