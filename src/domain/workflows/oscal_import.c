@@ -279,22 +279,27 @@ static int pair_failed(int rc, const oscal_pair *p, isms_err *e)
     return rc;
 }
 
+static int set_map(dom *d, record *r, int fid, const char *text, isms_err *e)
+{
+    return dom_set_text(d, r, field_index(&reg_mapping, fid), text, e);
+}
+
 static int add_pair(dom *d, const oscal_pair *p, const char *from, const char *to, isms_err *e)
 {
     record in, out;
     record_init(&in, &reg_mapping, dom_arena(d));
     arena *a = dom_arena(d);
-    int rc = dom_set_text(d, &in, F_MAPPING_SOURCE, arena_printf(a, "%s:%s", from, p->source), e);
+    int rc = set_map(d, &in, F_MAPPING_SOURCE, arena_printf(a, "%s:%s", from, p->source), e);
     if (!rc)
-        rc = dom_set_text(d, &in, F_MAPPING_TARGET, arena_printf(a, "%s:%s", to, p->target), e);
+        rc = set_map(d, &in, F_MAPPING_TARGET, arena_printf(a, "%s:%s", to, p->target), e);
     if (!rc)
-        rc = dom_set_text(d, &in, F_MAPPING_RELATIONSHIP, p->relationship, e);
+        rc = set_map(d, &in, F_MAPPING_RELATIONSHIP, p->relationship, e);
     if (!rc && p->rationale)
-        rc = dom_set_text(d, &in, F_MAPPING_RATIONALE, p->rationale, e);
+        rc = set_map(d, &in, F_MAPPING_RATIONALE, p->rationale, e);
     if (!rc && p->strength)
-        rc = dom_set_text(d, &in, F_MAPPING_STRENGTH, arena_printf(a, "%d", p->strength), e);
+        rc = set_map(d, &in, F_MAPPING_STRENGTH, arena_printf(a, "%d", p->strength), e);
     if (!rc)
-        rc = dom_add_in_txn(d, &in, &out, e);
+        rc = dom_add(d, &in, &out, e); /* resolves FRAMEWORK:ID, as `map add` does */
     return rc ? pair_failed(rc, p, e) : 0;
 }
 
