@@ -63,7 +63,7 @@ static void build_requirement(dom *d, const oscal_catalog *c, const oscal_item *
     built_set_text(r, F_REQUIREMENT_LEVEL, it->level);
     built_set_text(r, F_REQUIREMENT_STATEMENT, it->statement);
     requirement_set_baselines(r, it->group ? 0 : baseline_bit(c->baseline), dom_arena(d));
-    built_set_int(r, F_REQUIREMENT_ASSESSABLE, !it->group);
+    built_set_int(r, F_REQUIREMENT_ASSESSABLE, !it->group && !it->unassessed);
     built_set_int(r, F_REQUIREMENT_WITHDRAWN, it->withdrawn);
     built_set_int(r, F_REQUIREMENT_BUILTIN, 0);
     built_set_text(r, F_REQUIREMENT_OSCAL, it->extra);
