@@ -92,6 +92,11 @@ void term_clean(char *s);
 typedef int (*cli_writer)(FILE *f, void *ctx, isms_err *e);
 int cli_write_file(cli *c, const char *path, int force, cli_writer fn, void *ctx, isms_err *e);
 
+/* `oscal import` of a system security plan, assessment results or POA&M
+ * (cmd_oscal_plan.c): counted and reported, nothing stored. */
+struct oscal_doc;
+int cli_oscal_plan(cli *c, const struct oscal_doc *doc, isms_err *e);
+
 /* ---- rendering (render.c) ---- */
 void render_record_json(cli *c, const record *r);
 void render_record(cli *c, const record *r);

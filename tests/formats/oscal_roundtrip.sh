@@ -50,6 +50,26 @@ ex profile --framework iso27001-2022 profile.json
 im profile.json --framework iso-soa
 ex profile --framework iso-soa profile-again.json
 same profile.json profile-again.json selection
+# A plan read back: every implemented requirement found, none stating a
+# status coverage does not support, and nothing written (the ledger's
+# head unchanged). NIST's example SSP is of SP 800-53.
+ex ssp --framework iso27001-2022 ssp.json
+before=$("$isms" ledger root)
+"$isms" oscal import --json ssp.json >ssp-read.json
+"$isms" oscal import --json "$2/tests/fixtures/oscal/examples/ssp-example.json" >example-read.json
+after=$("$isms" ledger root)
+[ "$before" = "$after" ] || { echo "reading a plan wrote to the repository"; exit 1; }
+python3 - <<'PY'
+import json
+own = json.load(open("ssp-read.json"))
+n = own["implemented_requirements"]
+assert n > 100 and own["found"] == n and own["differ"] == 0, own
+assert own["framework"] == "iso27001-2022" and own["stored"] is False
+ex = json.load(open("example-read.json"))
+assert ex["framework"] == "sp800-53r5" and ex["found"] == 1, ex
+assert ex["requirements"][0]["requirement"] == "sp800-53r5:AU-1", ex
+print("plans read: %d requirements agree; the example's au-1 is sp800-53r5:AU-1" % n)
+PY
 # The test can fail: a changed title is seen.
 sed 's/"Information backup"/"Information backups"/' copy-iso27001-2022-catalog.json >changed.json
 if same iso27001-2022-catalog.json changed.json 2>/dev/null; then
