@@ -173,7 +173,9 @@ static int read_results(pwalk *w, const json_t *body)
 static int read_poam(pwalk *w, const json_t *body)
 {
     int rc = count(w, body, "poam-items", &w->p->poam_items);
-    return rc ? rc : findings(w, body);
+    if (rc)
+        return rc;
+    return findings(w, body);
 }
 
 int oscal_plan_read(const oscal_doc *doc, oscal_plan *out, isms_err *e)

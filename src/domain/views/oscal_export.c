@@ -178,7 +178,9 @@ static int framework_record(ox *x, const char *typed, const char *option, record
     if (!rc && (!id || retired))
         rc = err_set(e, E_NOT_FOUND, option, "%s: there is no %sframework %s", option,
                      id ? "active " : "", typed);
-    return rc ? rc : store_get_id(dom_store(x->d), &reg_framework, id, r, x->a, e);
+    if (rc)
+        return rc;
+    return store_get_id(dom_store(x->d), &reg_framework, id, r, x->a, e);
 }
 
 static int find_frameworks(ox *x, const oscal_export_spec *spec, isms_err *e)
