@@ -314,7 +314,7 @@ static cov_tally *group_of(cov_report *r, const req_info *top, arena *a, int cap
 static void assess(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item *it)
 {
     arena *a = dom_arena(c->d);
-    *it = (cov_item){ .key = q->key, .code = q->code, .title = q->title };
+    *it = (cov_item){ .id = q->id, .key = q->key, .code = q->code, .title = q->title };
     if (apl && !apl->applicable) {
         it->state = COV_EXCLUDED;
         it->why = arena_printf(a, "excluded (%s): %s", apl->key,

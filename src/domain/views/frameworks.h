@@ -19,6 +19,7 @@ typedef enum cov_state { COV_COVERED, COV_PARTIAL, COV_GAP, COV_EXCLUDED } cov_s
 extern const char *const cov_state_names[]; /* covered, partial, gap, excluded */
 
 typedef struct cov_item {
+    int64_t id; /* the requirement's */
     const char *key, *code, *title;
     const char *group; /* the code of its top-level ancestor */
     cov_state state;

@@ -76,7 +76,9 @@ static int load(dom *d, const regdef *reg, int fid, int64_t id, recs *out, isms_
     store_filter f = { 0 };
     if (fid)
         f = (store_filter){ .field = field_def(reg, fid), .ival = id };
-    store_query q = { .filters = &f, .nfilters = fid ? 1 : 0 };
+    /* References come as ids (found in the arrays), not keys: a lookup
+     * per reference and row is most of a scan's cost. */
+    store_query q = { .filters = &f, .nfilters = fid ? 1 : 0, .ids_only = 1 };
     return store_scan(dom_store(d), reg, &q, take, out, e);
 }
 
@@ -223,6 +225,12 @@ static const char *catalog_href(ox *x, const char *framework)
 
 /* ---- catalog: the internal control set ---- */
 
+static const char *person_key(const recs *people, int64_t id)
+{
+    const record *p = by_id(people, id);
+    return p ? p->key : NULL;
+}
+
 static const char *person_name(const recs *people, int64_t id)
 {
     const record *p = by_id(people, id);
@@ -241,7 +249,7 @@ static void write_control(ox *x, const record *c, const recs *people)
     prop(w, "label", NULL, c->key, NULL);
     prop(w, "status", OSCAL_ISMS_NS, record_text(c, F_CONTROL_STATUS), NULL);
     const value *owner = record_cval(c, F_CONTROL_OWNER);
-    prop(w, "owner", OSCAL_ISMS_NS, owner->s, person_name(people, owner->i));
+    prop(w, "owner", OSCAL_ISMS_NS, person_key(people, owner->i), person_name(people, owner->i));
     prop(w, "automation", OSCAL_ISMS_NS, record_text(c, F_CONTROL_AUTOMATION), NULL);
     prop(w, "effectiveness", OSCAL_ISMS_NS, record_text(c, F_CONTROL_EFFECTIVENESS), NULL);
     jw_end(w);
@@ -561,7 +569,7 @@ static int export_profile(ox *x, isms_err *e)
 typedef struct ssp {
     recs ctls, people, assets, maps, scopes;
     const record *scope; /* the approved scope, else the newest draft, or NULL */
-    strmap onto;         /* requirement key -> 1 + the first mapping onto it */
+    strmap onto;         /* requirement id -> 1 + the first mapping onto it */
     int *next;           /* the next mapping onto the same requirement, -1 */
     cov_report cov;
     const char *system; /* the this-system component's uuid */
@@ -588,6 +596,9 @@ static int highest(const recs *assets, int fid)
     }
     return best;
 }
+
+/* A record id as a key of a strmap. */
+static const char *id_text(ox *x, int64_t id) { return arena_printf(x->a, "%lld", (long long)id); }
 
 static int ssp_load(ox *x, ssp *s, isms_err *e)
 {
@@ -624,7 +635,7 @@ static int ssp_load(ox *x, ssp *s, isms_err *e)
         const record *m = &s->maps.r[i];
         if (!record_int(m, F_MAPPING_CONTROL))
             continue;
-        void **slot = strmap_slot_for(&s->onto, record_cval(m, F_MAPPING_TARGET)->s);
+        void **slot = strmap_slot_for(&s->onto, id_text(x, record_int(m, F_MAPPING_TARGET)));
         s->next[i] = (int)(intptr_t)*slot - 1;
         *slot = (void *)(intptr_t)(i + 1);
     }
@@ -787,14 +798,14 @@ static const char *component_type(const char *asset_type)
     return NULL;
 }
 
-static void responsible(ox *x, const char *role, const char *person_key)
+static void responsible(ox *x, const char *role, const char *who)
 {
     jw *w = x->w;
     jw_array(w, "responsible-roles");
     jw_object(w, NULL);
     jw_str(w, "role-id", role);
     jw_array(w, "party-uuids");
-    jw_str(w, NULL, named(x, "person", person_key, NULL));
+    jw_str(w, NULL, named(x, "person", who, NULL));
     jw_end(w);
     jw_end(w);
     jw_end(w);
@@ -849,7 +860,7 @@ static void system_implementation(ox *x, ssp *s)
         if (type)
             component(x, named(x, "asset", a->key, NULL), type, record_text(a, F_ASSET_NAME),
                       record_text(a, F_ASSET_DESCRIPTION), a->key,
-                      record_cval(a, F_ASSET_OWNER)->s);
+                      person_key(&s->people, record_int(a, F_ASSET_OWNER)));
     }
     jw_end(w);
     jw_end(w);
@@ -879,7 +890,7 @@ static void by_component(ox *x, const ssp *s, const cov_item *it, const record *
     jw_object(w, "implementation-status");
     jw_str(w, "state", control_state(c));
     jw_end(w);
-    responsible(x, "control-owner", record_cval(c, F_CONTROL_OWNER)->s);
+    responsible(x, "control-owner", person_key(&s->people, record_int(c, F_CONTROL_OWNER)));
     jw_end(w);
 }
 
@@ -899,7 +910,7 @@ static void implemented_requirement(ox *x, const ssp *s, const cov_item *it)
     jw_array(w, "props");
     prop(w, "implementation-status", OSCAL_ISMS_NS, coverage_state(it->state), it->why);
     jw_end(w);
-    int first = (int)(intptr_t)strmap_get(&s->onto, it->key) - 1, any = 0;
+    int first = (int)(intptr_t)strmap_get(&s->onto, id_text(x, it->id)) - 1, any = 0;
     for (int i = first; i >= 0; i = s->next[i]) {
         const record *m = &s->maps.r[i];
         const record *c = by_id(&s->ctls, record_int(m, F_MAPPING_CONTROL));
@@ -981,14 +992,17 @@ static int mapset_load(ox *x, mapset *m, isms_err *e)
 }
 
 /* The source of mapping r, when it is of the set mapped: a control, or a
- * requirement of the source framework; its OSCAL id in *id. */
-static const record *source_of(ox *x, const mapset *m, const record *r, const char **id)
+ * requirement of the source framework. */
+static const record *source_of(ox *x, const mapset *m, const record *r)
 {
-    const record *s = by_id(&m->from, record_int(r, x->src ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
-    if (s)
-        *id = x->src ? requirement_oscal_id(x->a, x->src_name, record_text(s, F_REQUIREMENT_CODE))
-                     : requirement_oscal_id(x->a, "", s->key);
-    return s;
+    return by_id(&m->from, record_int(r, x->src ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
+}
+
+/* Its OSCAL id. */
+static const char *source_id(ox *x, const record *s)
+{
+    return x->src ? requirement_oscal_id(x->a, x->src_name, record_text(s, F_REQUIREMENT_CODE))
+                  : requirement_oscal_id(x->a, "", s->key);
 }
 
 /* The mappings from the set onto framework i's requirements: the
@@ -996,11 +1010,9 @@ static const record *source_of(ox *x, const mapset *m, const record *r, const ch
 static int onto_framework(ox *x, const mapset *m, int i, const record **reqs)
 {
     int n = 0;
-    const char *id;
     for (int k = 0; k < m->maps.n; k++) {
         const record *r = &m->maps.r[k];
-        reqs[k] =
-            source_of(x, m, r, &id) ? by_id(&m->reqs[i], record_int(r, F_MAPPING_TARGET)) : NULL;
+        reqs[k] = source_of(x, m, r) ? by_id(&m->reqs[i], record_int(r, F_MAPPING_TARGET)) : NULL;
         n += reqs[k] != NULL;
     }
     return n;
@@ -1019,8 +1031,8 @@ static void map_item(jw *w, const char *member, const char *id)
 static void one_map(ox *x, const mapset *m, const char *fw, const record *r, const record *q)
 {
     jw *w = x->w;
-    const char *source, *code = record_text(q, F_REQUIREMENT_CODE);
-    source_of(x, m, r, &source);
+    const char *source = source_id(x, source_of(x, m, r));
+    const char *code = record_text(q, F_REQUIREMENT_CODE);
     jw_object(w, NULL);
     jw_str(w, "uuid", named(x, "map", source, arena_printf(x->a, "%s:%s", fw, code)));
     jw_str(w, "relationship", record_text(r, F_MAPPING_RELATIONSHIP));
