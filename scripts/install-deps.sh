@@ -11,7 +11,8 @@ libpq-dev postgresql
 libjansson-dev libsodium-dev
 libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev
 libcmocka-dev
-valgrind hyperfine python3-numpy librsvg2-bin
+python3
+valgrind hyperfine python3-numpy librsvg2-bin wrk
 nodejs npm
 "
 

@@ -8,11 +8,9 @@
 # then `isms coverage` and `isms summary` as commands, with hyperfine.
 # Without REPO: a fresh SQLite file in a temporary directory.
 set -eu
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../support/start.sh"
 CONTROLS=${CONTROLS:-1000}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bench_tmp
 repo=${1:-$tmp/frameworks.isms}
 echo "# bench_frameworks: $CONTROLS controls ($(date -u +%FT%TZ), $(nproc) cores)"
 "$BUILD/bench_frameworks" "$repo" "$CONTROLS"

@@ -7,11 +7,9 @@
 # then the two commands themselves timed with hyperfine. REPO defaults
 # to a fresh SQLite file in a temporary directory.
 set -eu
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../support/start.sh"
 ENTRIES=${ENTRIES:-1000000}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bench_tmp
 REPO=${1:-$tmp/ledger.isms}
 
 echo "# bench_merkle: $ENTRIES entries, repository $REPO ($(date -u +%FT%TZ), $(nproc) cores)"

@@ -17,66 +17,30 @@
 #include <string.h>
 #include <time.h>
 
-static void seed(dom *d)
-{
-    arena *a = dom_arena(d);
-    static const char *const people[][3] = {
-        { "Dana Board", "dana@bench.example", "management-body" },
-        { "Omar Owner", "omar@bench.example", "risk-owner,asset-owner" },
-        { "Cleo Control", "cleo@bench.example", "control-owner" },
-    };
-    record r;
-    for (int i = 0; i < 3; i++) {
-        record_init(&r, &reg_person, a);
-        bench_set(d, &r, F_PERSON_NAME, people[i][0]);
-        bench_set(d, &r, F_PERSON_EMAIL, people[i][1]);
-        bench_set(d, &r, F_PERSON_ROLES, people[i][2]);
-        bench_add(d, &r, NULL);
-    }
-    for (int i = 0; i < 20; i++) {
-        record_init(&r, &reg_objective, a);
-        bench_set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
-        bench_set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
-        bench_set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
-        bench_add(d, &r, NULL);
-        record_init(&r, &reg_asset, a);
-        bench_set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
-        bench_set(d, &r, F_ASSET_TYPE, "system");
-        bench_set(d, &r, F_ASSET_OWNER, "PER-2");
-        bench_add(d, &r, NULL);
-    }
-}
-
 static void add_risk(dom *d, long i)
 {
     arena *a = dom_arena(d);
-    record r;
-    record_init(&r, &reg_risk, a);
-    bench_set(d, &r, F_RISK_TITLE,
-              arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
-    bench_set(d, &r, F_RISK_OWNER, "omar@bench.example");
-    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", bench_rand(20) + 1));
-    bench_set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%u", bench_rand(20) + 1));
-    bench_set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03u", bench_rand(15) + 1));
-    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", bench_rand(5) + 1));
-    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", bench_rand(5) + 1));
-    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
-    bench_add(d, &r, NULL);
+    /* drawn in this order, not in the unspecified order of the arguments */
+    const char *objective = arena_printf(a, "OBJ-%u", bench_rand(20) + 1);
+    const char *asset = arena_printf(a, "AST-%u", bench_rand(20) + 1);
+    const char *threat = arena_printf(a, "T-IS-%03u", bench_rand(15) + 1);
+    const char *likelihood = arena_printf(a, "%u", bench_rand(5) + 1);
+    const char *impact = arena_printf(a, "%u", bench_rand(5) + 1);
+    bench_record(d, &reg_risk, NULL, F_RISK_TITLE,
+                 arena_printf(a, "Risk %ld: loss of service through supplier failure", i),
+                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES, objective, F_RISK_ASSETS,
+                 asset, F_RISK_THREATS, threat, F_RISK_LIKELIHOOD, likelihood, F_RISK_IMPACT,
+                 impact, F_RISK_TREATMENT, "mitigate", -1);
 }
 
 static void add_control(dom *d, long i, long risks)
 {
     arena *a = dom_arena(d);
-    record r;
-    record_init(&r, &reg_control, a);
-    bench_set(d, &r, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i));
-    bench_set(d, &r, F_CONTROL_OWNER, "PER-3");
-    bench_set(d, &r, F_CONTROL_STATUS, "operating");
-    bench_set(d, &r, F_CONTROL_COST, "25000");
-    bench_set(d, &r, F_CONTROL_TREATS,
-              arena_printf(a, "RISK-%ld,RISK-%ld", (long)bench_rand((unsigned)risks) + 1,
-                           (long)bench_rand((unsigned)risks) + 1));
-    bench_add(d, &r, NULL);
+    long first = (long)bench_rand((unsigned)risks) + 1;
+    long second = (long)bench_rand((unsigned)risks) + 1;
+    bench_record(d, &reg_control, NULL, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i),
+                 F_CONTROL_OWNER, "PER-3", F_CONTROL_STATUS, "operating", F_CONTROL_COST, "25000",
+                 F_CONTROL_TREATS, arena_printf(a, "RISK-%ld,RISK-%ld", first, second), -1);
 }
 
 typedef void (*adder)(dom *d, long i, long risks);
@@ -120,7 +84,7 @@ int main(int argc, char **argv)
     dom *d;
     if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
         bench_die("create", &e);
-    seed(d);
+    bench_seed(d, 20, "1000000", 20);
     phase(d, "risks", risk_adder, risks, 1000, risks);
     phase(d, "controls", add_control, controls, 1000, risks);
     /* One transaction (and one fsync) per insert, as separate CLI commands do. */

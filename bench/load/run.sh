@@ -12,19 +12,12 @@
 # socket), then prints the figures side by side. With REPO (a file path or
 # a postgres:// URI of an empty database) it runs on that repository only.
 set -eu
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../support/start.sh"
 RISKS=${RISKS:-100000}
 CONTROLS=${CONTROLS:-10000}
 SINGLE=${SINGLE:-1000}
 BACKENDS=${BACKENDS:-sqlite postgres}
-tmp=$(mktemp -d)
-pgdir=/tmp/isms-pg-bench-$$
-cleanup() {
-    if [ -d "$pgdir" ]; then sh tests/support/pg_server.sh stop "$pgdir" || true; fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_tmp
 
 # load_and_time REPO LABEL: the benchmark on one repository; JSON lines,
 # each tagged with the backend, go to stdout and to $tmp/LABEL.jsonl.

@@ -13,60 +13,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void seed(dom *d)
-{
-    arena *a = dom_arena(d);
-    record r;
-    record_init(&r, &reg_person, a);
-    bench_set(d, &r, F_PERSON_NAME, "Omar Owner");
-    bench_set(d, &r, F_PERSON_EMAIL, "omar@bench.example");
-    bench_set(d, &r, F_PERSON_ROLES, "risk-owner,control-owner");
-    bench_add(d, &r, NULL);
-    for (int i = 0; i < 10; i++) {
-        record_init(&r, &reg_objective, a);
-        bench_set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
-        bench_set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
-        bench_set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "10000000");
-        bench_add(d, &r, NULL);
-    }
-}
-
 static void add_risk(dom *d, long i, long risks)
 {
     (void)risks;
     arena *a = dom_arena(d);
-    record r;
-    record_init(&r, &reg_risk, a);
-    bench_set(d, &r, F_RISK_TITLE,
-              arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
-    bench_set(d, &r, F_RISK_OWNER, "PER-1");
-    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", bench_rand(10) + 1));
-    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", bench_rand(5) + 1));
-    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", bench_rand(5) + 1));
-    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
-    bench_set(d, &r, F_RISK_LEF, arena_printf(a, "pert(0.1,%u,8)", bench_rand(4) + 1));
-    bench_set(d, &r, F_RISK_PRIMARY_LOSS,
-              arena_printf(a, "lognormal90(%u000,2000000)", bench_rand(90) + 10));
-    bench_add(d, &r, NULL);
+    /* drawn in this order, not in the unspecified order of the arguments */
+    const char *objective = arena_printf(a, "OBJ-%u", bench_rand(10) + 1);
+    const char *likelihood = arena_printf(a, "%u", bench_rand(5) + 1);
+    const char *impact = arena_printf(a, "%u", bench_rand(5) + 1);
+    const char *lef = arena_printf(a, "pert(0.1,%u,8)", bench_rand(4) + 1);
+    const char *loss = arena_printf(a, "lognormal90(%u000,2000000)", bench_rand(90) + 10);
+    bench_record(d, &reg_risk, NULL, F_RISK_TITLE,
+                 arena_printf(a, "Risk %ld: loss of service through supplier failure", i),
+                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES, objective,
+                 F_RISK_LIKELIHOOD, likelihood, F_RISK_IMPACT, impact, F_RISK_TREATMENT, "mitigate",
+                 F_RISK_LEF, lef, F_RISK_PRIMARY_LOSS, loss, -1);
 }
 
 static void add_control(dom *d, long i, long risks)
 {
     static const char *const targets[] = { "lef", "primary-loss" };
     arena *a = dom_arena(d);
-    record r;
-    record_init(&r, &reg_control, a);
-    bench_set(d, &r, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i));
-    bench_set(d, &r, F_CONTROL_OWNER, "PER-1");
-    bench_set(d, &r, F_CONTROL_STATUS, "operating");
-    bench_set(d, &r, F_CONTROL_COST, "25000");
-    bench_set(d, &r, F_CONTROL_ACTS_ON, targets[bench_rand(2)]);
-    bench_set(d, &r, F_CONTROL_REDUCTION, "pert(0.1,0.3,0.5)");
-    bench_set(d, &r, F_CONTROL_TREATS,
-              arena_printf(a, "RISK-%ld,RISK-%ld,RISK-%ld", i % risks + 1,
-                           (long)bench_rand((unsigned)risks) + 1,
-                           (long)bench_rand((unsigned)risks) + 1));
-    bench_add(d, &r, NULL);
+    const char *target = targets[bench_rand(2)];
+    long second = (long)bench_rand((unsigned)risks) + 1;
+    long third = (long)bench_rand((unsigned)risks) + 1;
+    bench_record(d, &reg_control, NULL, F_CONTROL_TITLE, arena_printf(a, "Control %ld", i),
+                 F_CONTROL_OWNER, "omar@bench.example", F_CONTROL_STATUS, "operating",
+                 F_CONTROL_COST, "25000", F_CONTROL_ACTS_ON, target, F_CONTROL_REDUCTION,
+                 "pert(0.1,0.3,0.5)", F_CONTROL_TREATS,
+                 arena_printf(a, "RISK-%ld,RISK-%ld,RISK-%ld", i % risks + 1, second, third), -1);
 }
 
 static void phase(dom *d, void (*fn)(dom *, long, long), long n, long risks)
@@ -94,7 +69,7 @@ int main(int argc, char **argv)
     dom *d;
     if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
         bench_die("create", &e);
-    seed(d);
+    bench_seed(d, 10, "10000000", 0);
     phase(d, add_risk, risks, risks);
     phase(d, add_control, risks, risks);
     dom_close(d);

@@ -18,8 +18,7 @@
 # older binary on the same repositories too (rows tagged "old"), at sizes
 # up to OLD_MAX (default 100000).
 set -eu
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../support/start.sh"
 SIZES=${SIZES:-10000 100000}
 if [ "${1:-}" = 1m ]; then SIZES="$SIZES 1000000"; fi
 CACHE=${CACHE:-/tmp/isms-bench-quant}
@@ -28,8 +27,7 @@ OLD=${OLD:-}
 OLD_MAX=${OLD_MAX:-100000}
 ISMS=$(realpath "$BUILD/isms")
 mkdir -p "$CACHE"
-tmp=$(mktemp -d "$CACHE/run.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+bench_tmp "$CACHE"
 
 # measure TAG OP SIZE REPO -- COMMAND...: one JSON line with CPU s, peak
 # RSS and (when OP is in CALLGRIND) instructions.

@@ -26,51 +26,18 @@
 
 enum { TEMPLATES = 25, BATCH = 10000 };
 
-static void seed(dom *d)
-{
-    arena *a = dom_arena(d);
-    static const char *const people[][3] = {
-        { "Dana Board", "dana@bench.example", "management-body" },
-        { "Omar Owner", "omar@bench.example", "risk-owner,asset-owner" },
-    };
-    record r, out;
-    for (int i = 0; i < 2; i++) {
-        record_init(&r, &reg_person, a);
-        bench_set(d, &r, F_PERSON_NAME, people[i][0]);
-        bench_set(d, &r, F_PERSON_EMAIL, people[i][1]);
-        bench_set(d, &r, F_PERSON_ROLES, people[i][2]);
-        bench_add(d, &r, &out);
-    }
-    for (int i = 0; i < 10; i++) {
-        record_init(&r, &reg_objective, a);
-        bench_set(d, &r, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i + 1));
-        bench_set(d, &r, F_OBJECTIVE_OWNER, "PER-1");
-        bench_set(d, &r, F_OBJECTIVE_VALUE_AT_STAKE, "1000000");
-        bench_add(d, &r, &out);
-        record_init(&r, &reg_asset, a);
-        bench_set(d, &r, F_ASSET_NAME, arena_printf(a, "Asset %d", i + 1));
-        bench_set(d, &r, F_ASSET_TYPE, "system");
-        bench_set(d, &r, F_ASSET_OWNER, "PER-2");
-        bench_add(d, &r, &out);
-    }
-}
-
 /* Risk number i (from 1) as the domain layer would write it. */
 static void add_template(dom *d, int i, record *out)
 {
     arena *a = dom_arena(d);
-    record r;
-    record_init(&r, &reg_risk, a);
-    bench_set(d, &r, F_RISK_TITLE,
-              arena_printf(a, "Risk %d: loss of service through supplier failure", i));
-    bench_set(d, &r, F_RISK_OWNER, "omar@bench.example");
-    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%d", i % 10 + 1));
-    bench_set(d, &r, F_RISK_ASSETS, arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1));
-    bench_set(d, &r, F_RISK_THREATS, arena_printf(a, "T-IS-%03d", i % 15 + 1));
-    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%d", (i - 1) % 5 + 1));
-    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%d", (i - 1) / 5 % 5 + 1));
-    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
-    bench_add(d, &r, out);
+    bench_record(d, &reg_risk, out, F_RISK_TITLE,
+                 arena_printf(a, "Risk %d: loss of service through supplier failure", i),
+                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES,
+                 arena_printf(a, "OBJ-%d", i % 10 + 1), F_RISK_ASSETS,
+                 arena_printf(a, "AST-%d,AST-%d", i % 10 + 1, (i + 3) % 10 + 1), F_RISK_THREATS,
+                 arena_printf(a, "T-IS-%03d", i % 15 + 1), F_RISK_LIKELIHOOD,
+                 arena_printf(a, "%d", (i - 1) % 5 + 1), F_RISK_IMPACT,
+                 arena_printf(a, "%d", (i - 1) / 5 % 5 + 1), F_RISK_TREATMENT, "mitigate", -1);
 }
 
 /* A template with id `id` and key RISK-<number>. */
@@ -109,7 +76,7 @@ int main(int argc, char **argv)
     dom *d;
     if (dom_create(argv[1], &(principal){ .actor = "bench" }, 0, &d, &e))
         bench_die("create", &e);
-    seed(d);
+    bench_seed(d, 10, "1000000", 10);
     record tmpl[TEMPLATES];
     arena keep;
     arena_init(&keep);

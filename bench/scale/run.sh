@@ -7,7 +7,7 @@
 # (bench_scale: 25 risks through the domain layer, the rest cloned
 # straight through the store with their ledger entries), then runs
 #   isms verify, isms ledger root, isms ledger proof SEQ,
-#   isms ledger proof --from N/2, isms risk show RISK-<N/2>
+#   isms ledger proof --from N/2, isms risk show RISK-<N/2>, isms summary
 # and records, per command, its instructions (callgrind, one run), its
 # mean CPU time (user + sys) and least wall time over RUNS runs
 # (hyperfine), and its peak RSS (/usr/bin/time). Then it prints one table per backend:
@@ -26,8 +26,8 @@
 #   CALLGRIND_ALL  the same for every command (default: every size; a
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
-#   COMMANDS  which of verify root proof consistency show to run (default
-#             all)
+#   COMMANDS  which of verify root proof consistency show summary to run
+#             (default all)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
 #
@@ -36,27 +36,20 @@
 # it (KEEP keeps it for the next run). A PostgreSQL repository is the
 # SQLite one of its size copied table by table (pg_copy.sh).
 set -eu
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../support/start.sh"
 SIZES=${SIZES:-10000 100000 1000000}
 BACKENDS=${BACKENDS:-sqlite}
 RUNS=${RUNS:-5}
-COMMANDS=${COMMANDS:-verify root proof consistency show}
+COMMANDS=${COMMANDS:-verify root proof consistency show summary}
 CALLGRIND=${CALLGRIND:-100000}
 CALLGRIND_ALL=${CALLGRIND_ALL:-999999999999}
 case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 ISMS=$BUILD/isms
-tmp=$(mktemp -d)
+bench_tmp
 KEEP=${KEEP:-$tmp}
 mkdir -p "$KEEP"
 OUT=${OUT:-$KEEP/scale.jsonl}
 : > "$OUT"
-pgdir=/tmp/isms-pg-scale-$$
-cleanup() {
-    if [ -d "$pgdir" ]; then sh tests/support/pg_server.sh stop "$pgdir" || true; fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # repo BACKEND SIZE: echoes the repository's target, building it first
 # when it is not there yet.
@@ -124,6 +117,7 @@ for backend in $BACKENDS; do
             proof) measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9)) ;;
             consistency) measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2)) ;;
             show) measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))" ;;
+            summary) measure "$backend" "$n" "summary" "$r" summary ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done

@@ -3,6 +3,7 @@
 #include "domain/registers/registers.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,4 +44,35 @@ unsigned bench_rand(unsigned n)
     state ^= state >> 7;
     state ^= state << 17;
     return (unsigned)(state % n);
+}
+
+void bench_record(dom *d, const regdef *reg, record *out, ...)
+{
+    record r;
+    record_init(&r, reg, dom_arena(d));
+    va_list ap;
+    va_start(ap, out);
+    for (int fid = va_arg(ap, int); fid >= 0; fid = va_arg(ap, int))
+        bench_set(d, &r, fid, va_arg(ap, const char *));
+    va_end(ap);
+    bench_add(d, &r, out);
+}
+
+void bench_seed(dom *d, int objectives, const char *value_at_stake, int assets)
+{
+    static const char *const people[][3] = {
+        { "Dana Board", "dana@bench.example", "management-body" },
+        { "Omar Owner", "omar@bench.example", "risk-owner,asset-owner,control-owner" },
+        { "Cleo Control", "cleo@bench.example", "control-owner" },
+    };
+    arena *a = dom_arena(d);
+    for (size_t i = 0; i < sizeof people / sizeof *people; i++)
+        bench_record(d, &reg_person, NULL, F_PERSON_NAME, people[i][0], F_PERSON_EMAIL,
+                     people[i][1], F_PERSON_ROLES, people[i][2], -1);
+    for (int i = 1; i <= objectives; i++)
+        bench_record(d, &reg_objective, NULL, F_OBJECTIVE_TITLE, arena_printf(a, "Objective %d", i),
+                     F_OBJECTIVE_OWNER, "PER-1", F_OBJECTIVE_VALUE_AT_STAKE, value_at_stake, -1);
+    for (int i = 1; i <= assets; i++)
+        bench_record(d, &reg_asset, NULL, F_ASSET_NAME, arena_printf(a, "Asset %d", i),
+                     F_ASSET_TYPE, "system", F_ASSET_OWNER, "PER-2", -1);
 }

@@ -17,5 +17,14 @@ void bench_set(dom *d, record *r, int fid, const char *text);
 unsigned bench_rand(unsigned n);
 /* dom_add, or dies. `out` may be NULL. */
 void bench_add(dom *d, record *r, record *out);
+/* A record of `reg` from (field id, text) pairs ended by -1, added with
+ * bench_add. */
+void bench_record(dom *d, const regdef *reg, record *out, ...);
+/* The people every benchmark repository has: PER-1 Dana Board (the
+ * management body), PER-2 Omar Owner (omar@bench.example: risks, assets,
+ * controls), PER-3 Cleo Control (controls); then OBJ-1..`objectives`
+ * owned by Dana, each with `value_at_stake`, and AST-1..`assets`, systems
+ * owned by Omar. */
+void bench_seed(dom *d, int objectives, const char *value_at_stake, int assets);
 
 #endif

@@ -106,6 +106,8 @@ static const extra_opt extra_options[] = {
     { "serve", NULL, "timeout", 1, "seconds a connection may stay idle (default 30)" },
     { "serve", NULL, "threads", 1,
       "worker threads, each with a repository connection (default 4)" },
+    { "serve", NULL, "verify-every", 1,
+      "verify the repository incrementally every DURATION (30s, 15m, 1h; default 1h; 0: never)" },
     { "user", "add", "password-stdin", 0, "read the password from the first line of stdin" },
     { "token", "add", "name", 1, "the token's name (unique; revoking keeps it taken)" },
     { "token", "revoke", "name", 1, "the token to revoke" },
@@ -803,6 +805,15 @@ const char *cli_opt_value(const cli *c, const char *name)
 }
 
 int cli_opt_given(const cli *c, const char *name) { return cli_opt_value(c, name) != NULL; }
+
+int cli_opt_required(const cli *c, int rc, const char *name, const char *msg, const char **out,
+                     isms_err *e)
+{
+    *out = cli_opt_value(c, name);
+    if (!rc && !*out)
+        rc = err_set(e, E_USAGE, name, "%s", msg);
+    return rc;
+}
 
 int cli_start(cli *c, int n, const char *what, isms_err *e)
 {

@@ -71,6 +71,11 @@ int cli_no_as(const cli *c, isms_err *e);
 /* The value of option `name` (last one given), or NULL. */
 const char *cli_opt_value(const cli *c, const char *name);
 int cli_opt_given(const cli *c, const char *name);
+/* *value = option `name`, which the command requires: E_USAGE with `msg`
+ * when it was not given. An error in rc (how the command went so far)
+ * passes through. */
+int cli_opt_required(const cli *c, int rc, const char *name, const char *msg, const char **value,
+                     isms_err *e);
 /* cli_need_args, then cli_open: how most commands begin. */
 int cli_start(cli *c, int n, const char *what, isms_err *e);
 /* Requires exactly `n` positional arguments, naming them in the error. */

@@ -188,11 +188,10 @@ static void coverage_text(cli *c, const cov_report *r, int gaps_only)
 
 int cmd_coverage(cli *c, isms_err *e)
 {
-    const char *fw = cli_opt_value(c, "framework");
+    const char *fw;
     int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    if (!rc && !fw)
-        rc = err_set(e, E_USAGE, "framework",
-                     "--framework is required: which framework (isms framework list)");
+    rc = cli_opt_required(c, rc, "framework",
+                          "--framework is required: which framework (isms framework list)", &fw, e);
     cov_report r;
     if (!rc)
         rc = dom_coverage(c->d, fw, &r, e);
@@ -245,11 +244,10 @@ int cmd_drift(cli *c, isms_err *e)
 
 int cmd_soa_generate(cli *c, isms_err *e)
 {
-    const char *fw = cli_opt_value(c, "framework");
+    const char *fw;
     int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    if (!rc && !fw)
-        rc = err_set(e, E_USAGE, "framework",
-                     "--framework is required: the framework whose SoA to generate");
+    rc = cli_opt_required(c, rc, "framework",
+                          "--framework is required: the framework whose SoA to generate", &fw, e);
     record out;
     int n;
     soa_spec spec = { .framework = fw,

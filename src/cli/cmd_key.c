@@ -31,12 +31,12 @@ static int default_key_name(cli *c, const char **name, isms_err *e)
 
 int cmd_key_generate(cli *c, isms_err *e)
 {
-    const char *out = cli_opt_value(c, "out"), *name = cli_opt_value(c, "name");
+    const char *out, *name = cli_opt_value(c, "name");
     int rc = cli_need_args(c, 0, "no arguments (--out FILE)", e);
-    if (!rc && !out)
-        rc = err_set(e, E_USAGE, "out",
-                     "isms key generate needs --out FILE: where to write the "
-                     "private key (outside the repository)");
+    rc = cli_opt_required(c, rc, "out",
+                          "isms key generate needs --out FILE: where to write the "
+                          "private key (outside the repository)",
+                          &out, e);
     if (!rc && !name)
         rc = default_key_name(c, &name, e);
     if (rc)

@@ -334,12 +334,12 @@ int cmd_ledger_check(cli *c, isms_err *e)
 
 int cmd_checkpoint(cli *c, isms_err *e)
 {
-    const char *keyfile = cli_opt_value(c, "key");
+    const char *keyfile;
     int rc = cli_need_args(c, 0, "no arguments (--key FILE)", e);
-    if (!rc && !keyfile)
-        rc = err_set(e, E_USAGE, "key",
-                     "isms checkpoint needs --key FILE: the repository's private "
-                     "key (isms key generate)");
+    rc = cli_opt_required(c, rc, "key",
+                          "isms checkpoint needs --key FILE: the repository's private "
+                          "key (isms key generate)",
+                          &keyfile, e);
     signer_key k = { 0 };
     checkpoint cp;
     if (!rc)

@@ -76,6 +76,23 @@ int ledger_entry_hash(const ledger_row *r, char hex[65], isms_err *e)
     return rc;
 }
 
+/* The ledger row of change c as entry `seq`, after the entry of hash
+ * `prev` (NULL: the first), made `now` unless c says when; not yet hashed. */
+static ledger_row row_of(const ledger_change *c, int64_t seq, const char *now, const char *prev)
+{
+    return (ledger_row){
+        .seq = seq,
+        .ts = c->ts ? c->ts : now,
+        .actor = c->actor,
+        .entity = c->entity,
+        .key = c->key,
+        .op = c->op,
+        .data = c->data,
+        .note = c->note,
+        .prev_hash = prev ? prev : LEDGER_GENESIS_PREV,
+    };
+}
+
 int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *e)
 {
     arena a;
@@ -90,17 +107,7 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
     char now[21], hash[65];
     if (!c->ts)
         now_timestamp(now);
-    ledger_row r = {
-        .seq = head + 1,
-        .ts = c->ts ? c->ts : now,
-        .actor = c->actor,
-        .entity = c->entity,
-        .key = c->key,
-        .op = c->op,
-        .data = c->data,
-        .note = c->note,
-        .prev_hash = prev ? prev : LEDGER_GENESIS_PREV,
-    };
+    ledger_row r = row_of(c, head + 1, now, prev);
     rc = ledger_entry_hash(&r, hash, e);
     r.hash = hash;
     if (!rc)
@@ -124,20 +131,7 @@ int ledger_append_many(store *s, const ledger_change *cs, int n, isms_err *e)
     char now[21];
     now_timestamp(now);
     for (int i = 0; i < n && !rc; i++) {
-        const ledger_change *c = &cs[i];
-        rows[i] = (ledger_row){
-            .seq = head + 1 + i,
-            .ts = c->ts ? c->ts : now,
-            .actor = c->actor,
-            .entity = c->entity,
-            .key = c->key,
-            .op = c->op,
-            .data = c->data,
-            .note = c->note,
-            .prev_hash = i      ? rows[i - 1].hash
-                         : prev ? prev
-                                : LEDGER_GENESIS_PREV,
-        };
+        rows[i] = row_of(&cs[i], head + 1 + i, now, i ? rows[i - 1].hash : prev);
         char *hash = arena_alloc(&a, 65);
         rc = ledger_entry_hash(&rows[i], hash, e);
         rows[i].hash = hash;

@@ -7,20 +7,20 @@
 
 static const char *dup(arena *a, const char *s) { return arena_strdup(a, s); }
 
-/* Does the query, given one text (or else integer) parameter, find a row? */
 static int exists(store *s, const char *sql, const char *text, int64_t id, int *found, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    if (text)
-        db_bind_text(st, 1, text);
-    else
-        db_bind_int(st, 1, id);
-    rc = db_step(st, &row, e);
-    *found = !rc && row;
-    db_done(st);
+    return store_one(s, sql, text, id, NULL, NULL, NULL, found, e);
+}
+
+/* The one row `sql` finds for `key`, read by `fn`; E_NOT_FOUND naming
+ * `what` when there is none. */
+static int get_row(store *s, const char *sql, const char *key, store_row_fn *fn, void *out,
+                   arena *a, const char *what, isms_err *e)
+{
+    int found;
+    int rc = store_one(s, sql, key, 0, fn, out, a, &found, e);
+    if (!rc && !found)
+        rc = err_set(e, E_NOT_FOUND, what, "no such %s", what);
     return rc;
 }
 
@@ -48,15 +48,10 @@ int store_user_put(store *s, int64_t person, const char *hash, const char *now, 
 
 int store_user_get(store *s, int64_t person, char **hash, arena *a, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT password_hash FROM web_user WHERE person = ?", &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, person);
-    rc = db_step(st, &row, e);
-    *hash = !rc && row ? arena_strdup(a, db_col_text(st, 0)) : NULL;
-    db_done(st);
-    return rc;
+    int found;
+    *hash = NULL;
+    return store_one(s, "SELECT password_hash FROM web_user WHERE person = ?", NULL, person,
+                     store_row_text, hash, a, &found, e);
 }
 
 int store_user_delete(store *s, int64_t person, isms_err *e)
@@ -67,14 +62,8 @@ int store_user_delete(store *s, int64_t person, isms_err *e)
         rc = err_set(e, E_NOT_FOUND, "person", "person: not a user (no password to take away)");
     if (rc)
         return rc;
-    db_stmt *st;
-    rc = db_prep(s->db, "DELETE FROM web_user WHERE person = ?", &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, person);
-    return db_run(st, e);
+    return store_run1(s, "DELETE FROM web_user WHERE person = ?", NULL, person, e);
 }
-
 int store_user_scan(store *s, store_user_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
@@ -116,31 +105,20 @@ int store_token_insert(store *s, const store_token *t, isms_err *e)
     return db_run(st, e);
 }
 
-static void token_row(db_stmt *st, store_token *t, arena *a)
+static void token_row(db_stmt *st, void *out, arena *a)
 {
-    *t = (store_token){ .name = dup(a, db_col_text(st, 0)),
-                        .person = db_col_int(st, 1),
-                        .hash = dup(a, db_col_text(st, 2)),
-                        .created_at = dup(a, db_col_text(st, 3)),
-                        .revoked_at = dup(a, db_col_text(st, 4)) };
+    *(store_token *)out = (store_token){ .name = dup(a, db_col_text(st, 0)),
+                                         .person = db_col_int(st, 1),
+                                         .hash = dup(a, db_col_text(st, 2)),
+                                         .created_at = dup(a, db_col_text(st, 3)),
+                                         .revoked_at = dup(a, db_col_text(st, 4)) };
 }
 
 #define TOKEN_COLUMNS "SELECT name, person, token_hash, created_at, revoked_at FROM web_token "
 
 int store_token_find(store *s, const char *hash, store_token *out, arena *a, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, TOKEN_COLUMNS "WHERE token_hash = ?", &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, hash);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        token_row(st, out, a);
-    db_done(st);
-    if (!rc && !row)
-        rc = err_set(e, E_NOT_FOUND, "token", "no such token");
-    return rc;
+    return get_row(s, TOKEN_COLUMNS "WHERE token_hash = ?", hash, token_row, out, a, "token", e);
 }
 
 int store_token_revoke(store *s, const char *name, const char *now, isms_err *e)
@@ -199,53 +177,34 @@ int store_session_insert(store *s, const store_session *ss, isms_err *e)
     return db_run(st, e);
 }
 
-int store_session_get(store *s, const char *id_hash, store_session *out, arena *a, isms_err *e)
+static void session_row(db_stmt *st, void *out, arena *a)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT id_hash, person, csrf, created_at, expires_at FROM web_session "
-                          "WHERE id_hash = ?",
-                          &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, id_hash);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        *out = (store_session){ .id_hash = dup(a, db_col_text(st, 0)),
-                                .person = db_col_int(st, 1),
-                                .csrf = dup(a, db_col_text(st, 2)),
-                                .created_at = dup(a, db_col_text(st, 3)),
-                                .expires_at = dup(a, db_col_text(st, 4)) };
-    db_done(st);
-    if (!rc && !row)
-        rc = err_set(e, E_NOT_FOUND, "session", "no such session");
-    return rc;
+    *(store_session *)out = (store_session){ .id_hash = dup(a, db_col_text(st, 0)),
+                                             .person = db_col_int(st, 1),
+                                             .csrf = dup(a, db_col_text(st, 2)),
+                                             .created_at = dup(a, db_col_text(st, 3)),
+                                             .expires_at = dup(a, db_col_text(st, 4)) };
 }
 
-static int delete_by(store *s, const char *sql, const char *text, int64_t id, isms_err *e)
+int store_session_get(store *s, const char *id_hash, store_session *out, arena *a, isms_err *e)
 {
-    db_stmt *st;
-    int rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    if (text)
-        db_bind_text(st, 1, text);
-    else
-        db_bind_int(st, 1, id);
-    return db_run(st, e);
+    return get_row(s,
+                   "SELECT id_hash, person, csrf, created_at, expires_at FROM web_session "
+                   "WHERE id_hash = ?",
+                   id_hash, session_row, out, a, "session", e);
 }
 
 int store_session_delete(store *s, const char *id_hash, isms_err *e)
 {
-    return delete_by(s, "DELETE FROM web_session WHERE id_hash = ?", id_hash, 0, e);
+    return store_run1(s, "DELETE FROM web_session WHERE id_hash = ?", id_hash, 0, e);
 }
 
 int store_session_delete_person(store *s, int64_t person, isms_err *e)
 {
-    return delete_by(s, "DELETE FROM web_session WHERE person = ?", NULL, person, e);
+    return store_run1(s, "DELETE FROM web_session WHERE person = ?", NULL, person, e);
 }
 
 int store_session_purge(store *s, const char *now, isms_err *e)
 {
-    return delete_by(s, "DELETE FROM web_session WHERE expires_at < ?", now, 0, e);
+    return store_run1(s, "DELETE FROM web_session WHERE expires_at < ?", now, 0, e);
 }

@@ -40,15 +40,10 @@ static int take_hex(db_stmt *st, int col, char hash[65], const char *what, int64
 int store_ledger_hash(store *s, int64_t seq, char hash[65], isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT hash FROM ledger WHERE seq = ?", &st, e);
+    int rc = store_ledger_at(s, "SELECT hash FROM ledger WHERE seq = ?", seq, &st, e);
     if (rc)
         return rc;
-    db_bind_int(st, 1, seq);
-    rc = db_step(st, &row, e);
-    if (!rc && !row)
-        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
-    if (!rc)
-        rc = take_hex(st, 0, hash, "ledger entry", seq, e);
+    rc = take_hex(st, 0, hash, "ledger entry", seq, e);
     db_done(st);
     return rc;
 }
@@ -64,7 +59,14 @@ int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err 
     db_bind_int(st, 1, seq);
     db_bind_int(st, 2, level);
     db_bind_text(st, 3, hash);
-    return db_run(st, e);
+    rc = db_run(st, e);
+    if (!rc && level >= 0 && level < 64) {
+        tree_slot *slot = &s->tree[level][(seq >> level) & 1];
+        slot->gen = db_write_gen(s->db);
+        slot->seq = seq;
+        snprintf(slot->hash, sizeof slot->hash, "%s", hash);
+    }
+    return rc;
 }
 
 int store_tree_put_many(store *s, const int64_t *seq, const int *level, const char (*hash)[65],
@@ -95,6 +97,13 @@ int store_tree_put_many(store *s, const int64_t *seq, const int *level, const ch
 
 int store_tree_get(store *s, int64_t seq, int level, char hash[65], isms_err *e)
 {
+    if (level >= 0 && level < 64) {
+        const tree_slot *slot = &s->tree[level][(seq >> level) & 1];
+        if (slot->gen && slot->gen == db_write_gen(s->db) && slot->seq == seq) {
+            memcpy(hash, slot->hash, 65);
+            return 0;
+        }
+    }
     db_stmt *st;
     int row,
         rc = db_prep(s->db, "SELECT hash FROM ledger_node WHERE seq = ? AND level = ?", &st, e);
@@ -194,14 +203,10 @@ static int key_id(store *s, const char *key, int64_t *id, isms_err *e)
 {
     if (!key)
         return err_set(e, E_NOT_FOUND, "signed_by", "the checkpoint names no signing key");
-    db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT id FROM signing_key WHERE key = ?", &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, key);
-    rc = db_step(st, &row, e);
-    *id = !rc && row ? db_col_int(st, 0) : 0;
-    db_done(st);
+    int found;
+    *id = 0;
+    int rc = store_one(s, "SELECT id FROM signing_key WHERE key = ?", key, 0, store_row_int, id,
+                       NULL, &found, e);
     if (!rc && !*id)
         rc = err_set(e, E_NOT_FOUND, "signed_by", "there is no signing key %s", key);
     return rc;

@@ -96,6 +96,7 @@ static int txn_lost(db *d, isms_err *e)
 
 int db_exec(db *d, const char *sql, isms_err *e)
 {
+    d->gen++; /* raw SQL may change anything */
     int rc = txn_lost(d, e);
     if (rc)
         return rc;
@@ -219,17 +220,23 @@ int db_begin(db *d, int write, isms_err *e)
         return rc;
     }
     d->starved = 0;
+    d->gen++;
     int rc = d->drv->begin(d, write, e);
-    if (!rc)
+    if (!rc) {
         d->in_txn = 1;
+        d->writing = write;
+    }
     return rc;
 }
+
+unsigned long db_write_gen(const db *d) { return d->in_txn && d->writing ? d->gen : 0; }
 
 /* Forgets a transaction the database has already ended. */
 static void txn_forget(db *d)
 {
     d->in_txn = 0;
     d->savepoints = 0;
+    d->gen++;
 }
 
 int db_commit(db *d, isms_err *e)
@@ -258,6 +265,7 @@ int db_commit(db *d, isms_err *e)
         snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sp%d", d->savepoints--);
         return d->drv->exec(d, sql, e);
     }
+    d->gen++;
     int rc = d->drv->exec(d, "COMMIT", e);
     /* A failed COMMIT (a full disk, a failed fsync) ends the transaction
      * without making it durable; the caller reports the failure and must
@@ -271,6 +279,7 @@ int db_commit(db *d, isms_err *e)
 void db_rollback(db *d)
 {
     char sql[96];
+    d->gen++;
     if (d->in_txn && d->drv->txn_state(d) == DB_TXN_NONE) {
         txn_forget(d); /* already rolled back, savepoints and all */
         return;

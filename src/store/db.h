@@ -87,6 +87,13 @@ struct db {
      * then binds or returns NULL): set by the driver, it fails every later
      * statement and the commit of the transaction in flight. */
     int starved;
+    int writing; /* the transaction in flight is a write transaction */
+    /* Changes whenever what a write transaction read or wrote could be
+     * undone or changed behind its back: at its begin and end, at the
+     * rollback of a savepoint, at raw SQL. What the transaction knows of
+     * its own writes (store.c: the ledger head, each register's next key)
+     * holds while db_write_gen() stays the same. */
+    unsigned long gen;
 };
 
 /* The drivers' message for a unique constraint a change broke: E_CONFLICT,
@@ -137,6 +144,9 @@ int db_run(db_stmt *st, isms_err *e);
  * inside a batch (an import, the demo) is atomic on its own and the batch
  * as a whole is atomic too. */
 int db_begin(db *d, int write, isms_err *e);
+/* The generation of the write transaction in flight (db.gen); 0 outside
+ * one, where nothing read may be kept: other writers go on. */
+unsigned long db_write_gen(const db *d);
 int db_commit(db *d, isms_err *e);
 void db_rollback(db *d);
 

@@ -22,6 +22,11 @@ typedef struct regsql {
     char *select_ids; /* the same, references without their keys */
     char *insert, *update, *by_key, *by_id;
     char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
+    /* The largest id and key number as this write transaction last read
+     * or wrote them, while keys_gen == db_write_gen() (0: not known): each
+     * add asks for the next key, two queries (round trips on PostgreSQL). */
+    unsigned long keys_gen;
+    int64_t max_id, max_no;
 } regsql;
 
 static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
@@ -220,7 +225,10 @@ static int bind_fields(db_stmt *st, int p, const record *r)
     return p;
 }
 
-static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a)
+/* want: the fields to decode (want[i] for field i), the others left null;
+ * NULL: all of them. */
+static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a,
+                       const unsigned char *want)
 {
     record_init(r, reg, a);
     r->id = db_col_int(st, 0);
@@ -235,6 +243,10 @@ static void decode_row(db_stmt *st, const regdef *reg, record *r, arena *a)
         value *v = &r->v[i];
         if (is_link(f)) {
             v->null = 0; /* an empty set, until links are loaded */
+            continue;
+        }
+        if (want && !want[i]) {
+            c += 1 + (f->type == FT_REF); /* a reference is its id and its key */
             continue;
         }
         v->null = db_col_null(st, c);
@@ -343,19 +355,20 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
 
 /* ---- public ---- */
 
-int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e)
+/* The largest id and key number of reg's records, from the database. */
+static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *max_no, isms_err *e)
 {
     char sql[256];
     db_stmt *st;
     int row, rc;
-    int64_t max_id = 0, max_no = 0;
+    *max_id = *max_no = 0;
     snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
     rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     rc = db_step(st, &row, e);
     if (!rc && row)
-        max_id = db_col_int(st, 0);
+        *max_id = db_col_int(st, 0);
     db_done(st);
     if (rc)
         return rc;
@@ -372,14 +385,39 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     db_bind_text(st, 1, like);
     rc = db_step(st, &row, e);
     if (!rc && row)
-        max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
+        *max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
     db_done(st);
-    if (rc)
-        return rc;
-    *id = max_id + 1;
+    return rc;
+}
+
+/* A record was inserted: the largest id and number move up to its own
+ * when they were known. */
+static void keys_inserted(store *s, regsql *q, const record *r)
+{
+    if (!q->keys_gen || q->keys_gen != db_write_gen(s->db))
+        return;
+    size_t n = strlen(r->reg->key_prefix);
+    if (r->id > q->max_id)
+        q->max_id = r->id;
+    if (!strncmp(r->key, r->reg->key_prefix, n) && r->key[n] == '-' &&
+        atoll(r->key + n + 1) > q->max_no)
+        q->max_no = atoll(r->key + n + 1);
+}
+
+int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e)
+{
+    regsql *q = sql_for(s, reg);
+    unsigned long gen = db_write_gen(s->db);
+    if (!gen || q->keys_gen != gen) {
+        int rc = read_max_keys(s, reg, &q->max_id, &q->max_no, e);
+        q->keys_gen = rc ? 0 : gen;
+        if (rc)
+            return rc;
+    }
+    *id = q->max_id + 1;
     *key = (reg->flags & REG_SINGLETON)
                ? arena_strdup(a, reg->key_prefix)
-               : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(max_no + 1));
+               : arena_printf(a, "%s-%lld", reg->key_prefix, (long long)(q->max_no + 1));
     return 0;
 }
 
@@ -400,6 +438,7 @@ int store_insert(store *s, const record *r, isms_err *e)
     rc = db_run(st, e);
     if (rc)
         return rc;
+    keys_inserted(s, q, r);
     return write_links(s, q, r, 0, e);
 }
 
@@ -435,7 +474,10 @@ static int insert_rows(store *s, const record *rs, int n, isms_err *e)
         db_bind_text(st, p++, r->retired_at);
         p = bind_fields(st, p, r);
     }
-    return db_run(st, e);
+    rc = db_run(st, e);
+    for (int k = 0; k < n && !rc; k++)
+        keys_inserted(s, sql_for(s, rs[k].reg), &rs[k]);
+    return rc;
 }
 
 /* The members of link field i of every record, flattened into pairs and
@@ -538,22 +580,24 @@ int store_update(store *s, const record *r, isms_err *e)
     return write_links(s, q, r, 1, e);
 }
 
+typedef struct decoding {
+    const regdef *reg;
+    record *out;
+} decoding;
+
+static void decode_one(db_stmt *st, void *out, arena *a)
+{
+    decoding *d = out;
+    decode_row(st, d->reg, d->out, a, NULL);
+}
+
 static int get_where(store *s, const regdef *reg, const char *sql, const char *key, int64_t id,
                      record *out, arena *a, isms_err *e)
 {
     regsql *q = sql_for(s, reg);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    if (key)
-        db_bind_text(st, 1, key);
-    else
-        db_bind_int(st, 1, id);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        decode_row(st, reg, out, a);
-    db_done(st);
+    decoding d = { reg, out };
+    int row;
+    int rc = store_one(s, sql, key, id, decode_one, &d, a, &row, e);
     if (rc)
         return rc;
     if (!row) {
@@ -623,6 +667,8 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
         if (is_link(f)) /* a set holding the member */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
                        f->link_table, f->link_dst);
+        else if (q->filters[i].otherwise)
+            buf_printf(b, " AND COALESCE(t.%s, t.%s) = ?", f->name, q->filters[i].otherwise->name);
         else
             buf_printf(b, " AND t.%s = ?", f->name);
     }
@@ -648,6 +694,9 @@ static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
         const fielddef *f = q->filters[i].field;
         if (!has_field(reg, f))
             return not_a_field(reg, f, e);
+        const fielddef *o = q->filters[i].otherwise;
+        if (o && (!has_field(reg, o) || o->type != f->type || is_link(f)))
+            return not_a_field(reg, o, e);
     }
     return 0;
 }
@@ -751,8 +800,8 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
 
 /* Hands each row of `st` to fn, with its links from the cursors (cur[i]
  * for field i; none where cur[i].st is NULL). */
-static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_record_fn fn,
-                     void *ctx, isms_err *e)
+static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, const unsigned char *want,
+                     store_record_fn fn, void *ctx, isms_err *e)
 {
     arena a;
     arena_init(&a);
@@ -762,7 +811,7 @@ static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_rec
         n++;
         if (n % SCAN_ARENA_ROWS == 0)
             arena_reset(&a);
-        decode_row(st, reg, &r, &a);
+        decode_row(st, reg, &r, &a, want);
         for (int i = 0; i < reg->nfields && !rc; i++)
             if (cur[i].st)
                 rc = cursor_collect(&cur[i], r.id, &reg->fields[i], &r.v[i], &a, e);
@@ -775,12 +824,26 @@ static int scan_rows(db_stmt *st, const regdef *reg, link_cursor *cur, store_rec
     return rc;
 }
 
+/* The fields a query asks for (store_query.fields), as a flag per field
+ * index; NULL when it asks for all. A field of another register is a bug
+ * of the caller's (field_index stops the process). */
+static unsigned char *wanted_fields(const regdef *reg, const store_query *q)
+{
+    if (!q || !q->nfields)
+        return NULL;
+    unsigned char *w = xcalloc((size_t)reg->nfields, 1);
+    for (int k = 0; k < q->nfields; k++)
+        w[field_index(reg, q->fields[k])] = 1;
+    return w;
+}
+
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e)
 {
     int rc = check_filters(reg, q, e);
     if (rc)
         return rc;
+    unsigned char *want = wanted_fields(reg, q);
     regsql *sq = sql_for(s, reg);
     buf b;
     buf_init(&b);
@@ -788,21 +851,24 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     db_stmt *st;
     rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
-    if (rc)
+    if (rc) {
+        free(want);
         return rc;
+    }
     bind_query(st, reg, q);
     if (!q || !q->limit)
         db_many_rows(st); /* a whole register, perhaps a million records */
     /* A cursor per field, as many as the register has (FIELD_MAX). */
     link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
     for (int i = 0; i < reg->nfields && !rc; i++)
-        if (sq->link_all[i])
+        if (sq->link_all[i] && (!want || want[i]))
             rc = open_link_cursor(s, sq, i, q, &cur[i], e);
     if (!rc)
-        rc = scan_rows(st, reg, cur, fn, ctx, e);
+        rc = scan_rows(st, reg, cur, want, fn, ctx, e);
     for (int i = 0; i < reg->nfields; i++)
         db_done(cur[i].st);
     free(cur);
+    free(want);
     db_done(st);
     return rc;
 }

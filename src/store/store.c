@@ -265,29 +265,67 @@ long store_commits_made(void) { return commits_made; }
 
 void store_rollback(store *s) { db_rollback(s->db); }
 
-int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e)
+/* ---- queries keyed by one value ---- */
+
+static int prep1(store *s, const char *sql, const char *text, int64_t id, db_stmt **st, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT value FROM meta WHERE name = ?", &st, e);
+    int rc = db_prep(s->db, sql, st, e);
     if (rc)
         return rc;
-    db_bind_text(st, 1, name);
+    if (text)
+        db_bind_text(*st, 1, text);
+    else
+        db_bind_int(*st, 1, id);
+    return 0;
+}
+
+void store_row_text(db_stmt *st, void *out, arena *a)
+{
+    *(char **)out = arena_strdup(a, db_col_text(st, 0));
+}
+
+void store_row_int(db_stmt *st, void *out, arena *a) { *(int64_t *)out = db_col_int(st, 0); }
+
+int store_one(store *s, const char *sql, const char *text, int64_t id, store_row_fn *fn, void *out,
+              arena *a, int *found, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = prep1(s, sql, text, id, &st, e);
+    if (rc)
+        return rc;
     rc = db_step(st, &row, e);
-    *out = !rc && row ? arena_strdup(a, db_col_text(st, 0)) : NULL;
+    *found = !rc && row;
+    if (*found && fn)
+        fn(st, out, a);
     db_done(st);
     return rc;
 }
 
-int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
+int store_run1(store *s, const char *sql, const char *text, int64_t id, isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db, "DELETE FROM meta WHERE name = ?", &st, e);
+    int rc = prep1(s, sql, text, id, &st, e);
     if (rc)
         return rc;
-    db_bind_text(st, 1, name);
-    rc = db_run(st, e);
+    return db_run(st, e);
+}
+
+/* ---- meta values ---- */
+
+int store_meta_get(store *s, const char *name, char **out, arena *a, isms_err *e)
+{
+    int found;
+    *out = NULL;
+    return store_one(s, "SELECT value FROM meta WHERE name = ?", name, 0, store_row_text, out, a,
+                     &found, e);
+}
+
+int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
+{
+    int rc = store_run1(s, "DELETE FROM meta WHERE name = ?", name, 0, e);
     if (rc)
         return rc;
+    db_stmt *st;
     rc = db_prep(s->db, "INSERT INTO meta (name, value) VALUES (?, ?)", &st, e);
     if (rc)
         return rc;
@@ -300,8 +338,32 @@ int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
 
 #define LEDGER_COLS "seq, ts, actor, entity, key, op, data, note, prev_hash, hash"
 
+/* The head is now (seq, hash) as far as this write transaction knows. */
+static void head_is(store *s, int64_t seq, const char *hash)
+{
+    s->head.gen = db_write_gen(s->db);
+    s->head.seq = seq;
+    snprintf(s->head.hash, sizeof s->head.hash, "%s", hash ? hash : "");
+}
+
+/* An entry was appended: the head moves on when it was known and the
+ * entry follows it, and is read again otherwise. */
+static void head_appended(store *s, const ledger_row *r)
+{
+    int known = s->head.gen && s->head.gen == db_write_gen(s->db);
+    if (known && r->seq == s->head.seq + 1)
+        head_is(s, r->seq, r->hash);
+    else
+        s->head.gen = 0;
+}
+
 int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e)
 {
+    if (s->head.gen && s->head.gen == db_write_gen(s->db)) {
+        *seq = s->head.seq;
+        *hash = s->head.seq ? arena_strdup(a, s->head.hash) : NULL;
+        return 0;
+    }
     db_stmt *st;
     int row, rc = db_prep(s->db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1", &st, e);
     if (rc)
@@ -310,6 +372,8 @@ int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e
     *seq = !rc && row ? db_col_int(st, 0) : 0;
     *hash = !rc && row ? arena_strdup(a, db_col_text(st, 1)) : NULL;
     db_done(st);
+    if (!rc)
+        head_is(s, *seq, *hash);
     return rc;
 }
 
@@ -331,7 +395,12 @@ int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
     db_bind_text(st, 8, r->note);
     db_bind_text(st, 9, r->prev_hash);
     db_bind_text(st, 10, r->hash);
-    return db_run(st, e);
+    rc = db_run(st, e);
+    if (rc)
+        s->head.gen = 0;
+    else
+        head_appended(s, r);
+    return rc;
 }
 
 int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e)
@@ -363,7 +432,11 @@ int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *
         }
         if (!rc)
             rc = db_run(st, e);
+        for (int j = 0; j < k && !rc; j++)
+            head_appended(s, &rows[at + j]);
     }
+    if (rc)
+        s->head.gen = 0;
     return rc;
 }
 
@@ -420,30 +493,37 @@ int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *c
     return ledger_scan(s, NULL, after, fn, ctx, e);
 }
 
+int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_err *e)
+{
+    int row, rc = prep1(s, sql, NULL, seq, st, e);
+    if (rc)
+        return rc;
+    rc = db_step(*st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
+    if (rc)
+        db_done(*st);
+    return rc;
+}
+
 int store_ledger_get(store *s, int64_t seq, ledger_row *out, arena *a, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT " LEDGER_COLS " FROM ledger WHERE seq = ?", &st, e);
+    int rc = store_ledger_at(s, "SELECT " LEDGER_COLS " FROM ledger WHERE seq = ?", seq, &st, e);
     if (rc)
         return rc;
-    db_bind_int(st, 1, seq);
-    rc = db_step(st, &row, e);
-    if (!rc && !row)
-        rc = err_set(e, E_NOT_FOUND, "seq", "no ledger entry #%lld", (long long)seq);
-    if (!rc) {
-        ledger_row r;
-        ledger_row_from(st, &r);
-        *out = r;
-        out->ts = arena_strdup(a, r.ts);
-        out->actor = arena_strdup(a, r.actor);
-        out->entity = arena_strdup(a, r.entity);
-        out->key = arena_strdup(a, r.key);
-        out->op = arena_strdup(a, r.op);
-        out->data = arena_strdup(a, r.data);
-        out->note = arena_strdup(a, r.note);
-        out->prev_hash = arena_strdup(a, r.prev_hash);
-        out->hash = arena_strdup(a, r.hash);
-    }
+    ledger_row r;
+    ledger_row_from(st, &r);
+    *out = r;
+    out->ts = arena_strdup(a, r.ts);
+    out->actor = arena_strdup(a, r.actor);
+    out->entity = arena_strdup(a, r.entity);
+    out->key = arena_strdup(a, r.key);
+    out->op = arena_strdup(a, r.op);
+    out->data = arena_strdup(a, r.data);
+    out->note = arena_strdup(a, r.note);
+    out->prev_hash = arena_strdup(a, r.prev_hash);
+    out->hash = arena_strdup(a, r.hash);
     db_done(st);
-    return rc;
+    return 0;
 }

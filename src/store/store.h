@@ -120,6 +120,9 @@ typedef struct store_filter {
     const fielddef *field; /* a field of the register scanned */
     int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF, FT_LINKS (the member's id) */
     const char *sval;      /* text fields, FT_ENUMSET (the member) */
+    /* A scalar field of the same type whose value counts where `field` is
+     * null (a residual level not assessed is the inherent one), or NULL. */
+    const fielddef *otherwise;
 } store_filter;
 
 typedef struct store_query {
@@ -133,6 +136,12 @@ typedef struct store_query {
      * spares a lookup per reference and row: for views that join in
      * memory (domain/views/frameworks.c over thousands of mappings). */
     int ids_only;
+    /* store_scan only: the fields to read (F_ ids), nfields of them; the
+     * others are left null (link fields empty, their tables not read).
+     * nfields 0: every field. For views that count over a register and
+     * need a few of its fields (domain/views/dashboard.c). */
+    const int *fields;
+    int nfields;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during

@@ -7,6 +7,13 @@
 
 struct regsql;
 
+/* A tree node as a write transaction stored it (store.tree). */
+typedef struct tree_slot {
+    unsigned long gen;
+    int64_t seq;
+    char hash[65];
+} tree_slot;
+
 struct store {
     db *db;
     store_schema schema;
@@ -15,6 +22,19 @@ struct store {
     int nsql;
     char *schema_diff; /* schema.c: how the schema differs from its migrations', or NULL */
     int schema_checked;
+    /* The ledger's head as this write transaction last read or wrote it,
+     * while head.gen == db_write_gen(db) (0: not known): each append reads
+     * it, and on PostgreSQL a read is a round trip. */
+    struct {
+        unsigned long gen;
+        int64_t seq;
+        char hash[65];
+    } head;
+    /* The last two tree nodes this write transaction stored at each level
+     * (slot (seq >> level) & 1), while gen == db_write_gen(db): appending
+     * an entry reads the left sibling of each node it completes, which an
+     * earlier append of the same transaction has mostly just stored. */
+    tree_slot tree[64][2];
 };
 
 /* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */
@@ -22,5 +42,26 @@ char *store_migration_sql(const db *d, int version);
 
 /* Per-register SQL (records.c). */
 void regsql_free(store *s);
+
+/* The queries keyed by one value: their one parameter is `text` when it is
+ * not NULL, else the integer `id` (store.c). */
+
+/* Reads the row the query finds (the first only) into `out`. */
+typedef void store_row_fn(db_stmt *st, void *out, arena *a);
+void store_row_text(db_stmt *st, void *out, arena *a); /* column 0 into a char *, in a */
+void store_row_int(db_stmt *st, void *out, arena *a);  /* column 0 into an int64_t */
+
+/* Runs `sql`; *found says whether it found a row, and `fn` (when not NULL)
+ * read it into `out`. */
+int store_one(store *s, const char *sql, const char *text, int64_t id, store_row_fn *fn, void *out,
+              arena *a, int *found, isms_err *e);
+
+/* The ledger entry `seq` as `sql` (... WHERE seq = ?) selects it, stepped
+ * to; E_NOT_FOUND when there is none. On 0 the caller reads the row and
+ * ends *st (db_done). */
+int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_err *e);
+
+/* Runs `sql`, a statement that returns no row (DELETE, UPDATE). */
+int store_run1(store *s, const char *sql, const char *text, int64_t id, isms_err *e);
 
 #endif

@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LIST_DEFAULT = 50, LIST_MAX = 1000, MAX_FILTERS = 64 };
-
 /* ---- bodies ---- */
 
 int api_body(web_req *r, json_t **out, isms_err *e)
@@ -52,14 +50,6 @@ static int no_body(web_req *r, isms_err *e)
         rc = err_set(e, E_USAGE, name, "%s: this request takes no members", name);
     json_decref(j);
     return rc;
-}
-
-static int field_by_name(const regdef *reg, const char *name)
-{
-    for (int i = 0; i < reg->nfields; i++)
-        if (!strcmp(reg->fields[i].name, name))
-            return i;
-    return -1;
 }
 
 /* Minor units as the major-unit text dom_set_text reads ("-12.50"). */
@@ -155,7 +145,7 @@ static int body_record(web_req *r, const regdef *reg, record *rec, int *given, i
     *given = 0;
     json_object_foreach(body, name, v)
     {
-        int i = field_by_name(reg, name);
+        int i = web_field(reg, name);
         if (i < 0) {
             static const char *const own[] = { "key",        "version",    "created_at",
                                                "updated_at", "retired_at", NULL };
@@ -243,204 +233,31 @@ static int send_record(web_req *r, int status, const record *rec, json_t *extra,
 
 /* ---- list ---- */
 
-typedef struct list_args {
-    web_req *r;
-    const regdef *reg;
-    dom_filter_arg filters[MAX_FILTERS];
-    int nfilters;
-    const char *q, *sort, *cursor, *limit, *retired;
-    isms_err *e;
-    int rc;
-} list_args;
-
-static enum MHD_Result one_arg(void *cls, enum MHD_ValueKind kind, const char *name,
-                               const char *text)
-{
-    list_args *la = cls;
-    if (la->rc)
-        return MHD_NO;
-    const char **known[] = { &la->q, &la->sort, &la->cursor, &la->limit, &la->retired };
-    static const char *const names[] = { "q", "sort", "cursor", "limit", "retired", NULL };
-    int k = choice_index(names, name);
-    if (!text)
-        text = "";
-    if (k >= 0) { /* filters' values are checked as input is; these here */
-        la->rc = text_check(name, text, 0, 1000, la->e);
-        if (la->rc)
-            la->e->code = la->rc = E_USAGE;
-        *known[k] = text;
-        return la->rc ? MHD_NO : MHD_YES;
-    }
-    int i = field_by_name(la->reg, name);
-    if (i < 0 || !dom_filterable(&la->reg->fields[i])) {
-        la->rc = err_set(la->e, E_USAGE, name,
-                         i < 0 ? "%s: no such field or parameter of %s"
-                               : "%s: %s cannot be filtered on this field",
-                         name, la->reg->plural);
-        return MHD_NO;
-    }
-    if (la->nfilters == MAX_FILTERS) {
-        la->rc = err_set(la->e, E_USAGE, name, "%s: at most %d filters", name, MAX_FILTERS);
-        return MHD_NO;
-    }
-    la->filters[la->nfilters++] = (dom_filter_arg){ i, text };
-    return MHD_YES;
-}
-
-typedef struct collected {
-    dom *d;
-    record *recs;
-    int64_t n, cap;
-    const char *q; /* lower-case */
-    int sort;      /* field index, -1: by key */
-    int desc;
-} collected;
-
-static int contains_folded(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; hay && *hay; hay++)
-        if (!strncasecmp(hay, needle, n))
-            return 1;
-    return 0;
-}
-
-static int matches(const record *rec, const char *q)
-{
-    if (!q || contains_folded(rec->key, q))
-        return 1;
-    for (int i = 0; i < rec->reg->nfields; i++)
-        if (rec->reg->fields[i].type == FT_TEXT && contains_folded(rec->v[i].s, q))
-            return 1;
-    return 0;
-}
-
-static int collect(const record *rec, void *ctx)
-{
-    collected *c = ctx;
-    if (!matches(rec, c->q))
-        return 0;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 256;
-        record *more = arena_alloc(dom_arena(c->d), (size_t)c->cap * sizeof *more);
-        if (c->n)
-            memcpy(more, c->recs, (size_t)c->n * sizeof *more);
-        c->recs = more;
-    }
-    record_copy(&c->recs[c->n++], rec, dom_arena(c->d));
-    return 0;
-}
-
-static _Thread_local collected *sorting;
-
-static int cmp_records(const void *pa, const void *pb)
-{
-    const record *a = pa, *b = pb;
-    int s = sorting->sort, c = 0;
-    if (s >= 0) {
-        const value *va = &a->v[s], *vb = &b->v[s];
-        const fielddef *f = &a->reg->fields[s];
-        if (va->null != vb->null)
-            return va->null ? 1 : -1; /* nulls last, either way */
-        if (!va->null) {
-            int number = f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL;
-            c = number ? (va->i > vb->i) - (va->i < vb->i)
-                       : strcmp(va->s ? va->s : "", vb->s ? vb->s : "");
-        }
-    }
-    if (!c)
-        c = (a->id > b->id) - (a->id < b->id);
-    return sorting->desc ? -c : c;
-}
-
-static int list_query(list_args *la, store_query *q, int64_t *limit, int64_t *offset, int *sort,
-                      int *desc, isms_err *e)
-{
-    *limit = LIST_DEFAULT;
-    *offset = 0;
-    *sort = -1;
-    *desc = 0;
-    int rc = 0;
-    if (la->limit)
-        rc = web_parse_int("limit", la->limit, 1, LIST_MAX, limit, e);
-    if (!rc && la->cursor)
-        rc = web_parse_int("cursor", la->cursor, 0, INT64_MAX, offset, e);
-    if (!rc && la->retired) {
-        q->include_retired = !strcmp(la->retired, "include");
-        q->only_retired = !strcmp(la->retired, "only");
-        if (!q->include_retired && !q->only_retired)
-            rc = err_set(e, E_USAGE, "retired", "retired: give include or only");
-    }
-    if (!rc && la->sort) {
-        const char *s = la->sort;
-        *desc = *s == '-';
-        s += *desc;
-        if (strcmp(s, "key")) {
-            *sort = field_by_name(la->reg, s);
-            if (*sort < 0 || la->reg->fields[*sort].type == FT_LINKS ||
-                la->reg->fields[*sort].type == FT_ENUMSET)
-                rc = err_set(e, E_USAGE, "sort", "sort: %s is no field %s can be sorted by", s,
-                             la->reg->plural);
-        }
-    }
-    if (!rc)
-        rc = dom_query_filters(la->r->d, la->reg, la->filters, la->nfilters, q, e);
-    return rc;
-}
-
-static json_t *page_json(web_req *r, const record *recs, int64_t n, int64_t total, int64_t offset,
-                         int64_t limit)
+static json_t *page_json(const web_list *l)
 {
     json_t *items = json_array();
-    for (int64_t k = 0; k < n; k++)
-        json_array_append_new(items, record_json(&recs[k]));
+    for (int64_t k = 0; k < l->n; k++)
+        json_array_append_new(items, record_json(&l->items[k]));
     json_t *next = json_null();
-    if (offset + n < total) {
+    if (l->offset + l->n < l->total) {
         char c[24];
-        snprintf(c, sizeof c, "%" PRId64, offset + n);
+        snprintf(c, sizeof c, "%" PRId64, l->offset + l->n);
         json_decref(next);
         next = json_string(c);
     }
-    return json_pack("{s:o,s:I,s:I,s:o}", "items", items, "total", (json_int_t)total, "limit",
-                     (json_int_t)limit, "next_cursor", next);
+    return json_pack("{s:o,s:I,s:I,s:o}", "items", items, "total", (json_int_t)l->total, "limit",
+                     (json_int_t)l->limit, "next_cursor", next);
 }
 
 int api_list(web_req *r, isms_err *e)
 {
-    list_args la = { .r = r, .reg = r->route->reg, .e = e };
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, one_arg, &la);
-    if (la.rc)
-        return la.rc;
-    store_query q = { 0 };
-    int64_t limit, offset, total;
-    int sort, desc;
-    int rc = list_query(&la, &q, &limit, &offset, &sort, &desc, e);
-    if (rc)
-        return rc;
-    collected c = { .d = r->d, .q = la.q && *la.q ? la.q : NULL, .sort = sort, .desc = desc };
-    int in_memory = c.q || la.sort;
-    if (!in_memory) { /* the store counts and pages */
-        rc = store_count(dom_store(r->d), la.reg, &q, &total, e);
-        q.limit = limit;
-        q.offset = offset;
-    }
+    web_list l;
+    int rc = web_list_args(r, r->route->reg, 0, &l, e);
     if (!rc)
-        rc = dom_list(r->d, la.reg, &q, collect, &c, e);
+        rc = web_list_run(r, &l, e);
     if (rc)
         return rc;
-    const record *page = c.recs;
-    int64_t n = c.n;
-    if (in_memory) {
-        total = c.n;
-        sorting = &c;
-        if (c.n > 1)
-            qsort(c.recs, (size_t)c.n, sizeof *c.recs, cmp_records);
-        page = offset < c.n ? c.recs + offset : NULL;
-        n = offset < c.n ? c.n - offset : 0;
-        if (n > limit)
-            n = limit;
-    }
-    json_t *doc = page_json(r, page, n, total, offset, limit);
+    json_t *doc = page_json(&l);
     r->status = 200;
     r->type = "application/json";
     js_append(&r->out, doc);

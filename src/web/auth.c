@@ -253,12 +253,9 @@ static int check_password(web_req *r, const char *user, const char *password, pr
     return rc;
 }
 
-int web_sign_in(web_req *r, isms_err *e)
+int web_sign_in_as(web_req *r, const char *user, const char *password, const char **csrf,
+                   isms_err *e)
 {
-    const char *user = NULL, *password = NULL;
-    int rc = read_credentials(r, &user, &password, e);
-    if (rc)
-        return rc;
     /* One account however it is named (key or e-mail), and any name
      * that is nobody's counts as itself. */
     char account[220], address[80];
@@ -273,7 +270,7 @@ int web_sign_in(web_req *r, isms_err *e)
     if (wait || wait_addr)
         return too_many(r, wait > wait_addr ? wait : wait_addr, e);
     principal p;
-    rc = check_password(r, user, password, &p, e);
+    int rc = check_password(r, user, password, &p, e);
     if (rc == E_DENIED) {
         failed(account, FREE_FAILURES);
         failed(address, ADDR_FREE_FAILURES);
@@ -289,8 +286,8 @@ int web_sign_in(web_req *r, isms_err *e)
         if (rc)
             return rc;
     }
-    const char *sid, *csrf;
-    rc = dom_session_open(r->d, &p, r->cfg->session_ttl, &sid, &csrf, e);
+    const char *sid;
+    rc = dom_session_open(r->d, &p, r->cfg->session_ttl, &sid, csrf, e);
     if (rc)
         return rc;
     /* Secure when the browser spoke TLS: to the trusted proxy in front */
@@ -299,21 +296,38 @@ int web_sign_in(web_req *r, isms_err *e)
                      : NULL;
     web_header(r, "Set-Cookie", COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", sid,
                r->cfg->session_ttl, proto && !strcmp(proto, "https") ? "; Secure" : "");
-    r->who = p;
-    snprintf(r->user, sizeof r->user, "%s", p.person_key);
-    session_json(r, &p, csrf);
+    signed_in_as(r, &p);
+    r->csrf = *csrf;
+    return 0;
+}
+
+int web_sign_in(web_req *r, isms_err *e)
+{
+    const char *user = NULL, *password = NULL, *csrf;
+    int rc = read_credentials(r, &user, &password, e);
+    if (!rc)
+        rc = web_sign_in_as(r, user, password, &csrf, e);
+    if (!rc)
+        session_json(r, &r->who, csrf);
+    return rc;
+}
+
+int web_session_end(web_req *r, int everywhere, isms_err *e)
+{
+    if (r->sid) {
+        int rc = dom_session_close(r->d, r->sid, everywhere, e);
+        if (rc)
+            return rc;
+    }
+    web_header(r, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     return 0;
 }
 
 int web_sign_out(web_req *r, isms_err *e)
 {
-    if (r->sid) {
-        const char *all = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "everywhere");
-        int rc = dom_session_close(r->d, r->sid, all && !strcmp(all, "1"), e);
-        if (rc)
-            return rc;
-    }
-    web_header(r, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    web_json(r, 200, "{\"signed_out\":true}");
-    return 0;
+    const char *all = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "everywhere");
+    int rc = web_session_end(r, all && !strcmp(all, "1"), e);
+    if (!rc)
+        web_json(r, 200, "{\"signed_out\":true}");
+    return rc;
 }

@@ -74,7 +74,7 @@ static void add(struct MHD_Response *resp, const char *name, const char *text)
 
 /* Every response: no inline script or style, no framing, no sniffing, no
  * referrer, nothing cached that belongs to a signed-in person. */
-static void security_headers(struct MHD_Response *resp)
+static void security_headers(struct MHD_Response *resp, const char *cache)
 {
     add(resp, "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -82,7 +82,7 @@ static void security_headers(struct MHD_Response *resp)
     add(resp, "X-Content-Type-Options", "nosniff");
     add(resp, "X-Frame-Options", "DENY");
     add(resp, "Referrer-Policy", "no-referrer");
-    add(resp, "Cache-Control", "no-store");
+    add(resp, "Cache-Control", cache ? cache : "no-store");
 }
 
 enum MHD_Result web_send(web_req *r)
@@ -91,7 +91,7 @@ enum MHD_Result web_send(web_req *r)
     char *data = buf_detach(&r->out);
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         len, data ? data : "", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    security_headers(resp);
+    security_headers(resp, r->cache);
     if (r->type)
         add(resp, "Content-Type", r->type);
     if (r->etag[0])

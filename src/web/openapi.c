@@ -124,6 +124,8 @@ static json_t *document(void)
     int n;
     const route *t = web_routes(&n);
     for (int i = 0; i < n; i++) {
+        if (!web_route_is_api(&t[i]))
+            continue;
         json_t *item = json_object_get(paths, t[i].path);
         if (!item) {
             item = json_object();

@@ -46,6 +46,19 @@ static int seen_verb(const lifecycle *lc, int upto, const char *verb)
     return 0;
 }
 
+/* POST <base>/<plural>/{key}/<verb> for each verb of reg's lifecycle. */
+static void verb_routes(const char *base, route_kind kind, web_handler fn, const regdef *reg)
+{
+    const lifecycle *lc = reg->lifecycle;
+    for (int k = 0; lc && k < lc->ntransitions; k++) {
+        const transition *t = &lc->transitions[k];
+        if (seen_verb(lc, k, t->verb))
+            continue;
+        route *r = add(base, "POST", kind, WEB_SIGNED_IN, fn, t->help, reg, "/{key}", t->verb);
+        r->t = t;
+    }
+}
+
 static void register_routes(const regdef *reg)
 {
     int system = reg->flags & REG_SYSTEM, single = reg->flags & REG_SINGLETON;
@@ -61,15 +74,7 @@ static void register_routes(const regdef *reg)
             "retire a record (nothing is deleted)", reg, "/{key}/retire", NULL);
     add(API, "GET", RK_HISTORY, WEB_SIGNED_IN, api_history, "the record's ledger entries", reg,
         "/{key}/history", NULL);
-    const lifecycle *lc = reg->lifecycle;
-    for (int k = 0; lc && k < lc->ntransitions; k++) {
-        const transition *t = &lc->transitions[k];
-        if (seen_verb(lc, k, t->verb))
-            continue;
-        route *r = add(API, "POST", RK_TRANSITION, WEB_SIGNED_IN, api_transition, t->help, reg,
-                       "/{key}", t->verb);
-        r->t = t;
-    }
+    verb_routes(API, RK_TRANSITION, api_transition, reg);
     if (reg == &reg_risk)
         add(API, "POST", RK_ACCEPT, WEB_SIGNED_IN, api_accept,
             "accept the risk, as the signed-in person (the authority needed grows with its "
@@ -80,6 +85,66 @@ static void register_routes(const regdef *reg)
             "FAIR Monte Carlo: inherent, current and target annual loss against appetite (not "
             "saved; ?iterations, ?seed)",
             reg, "/{key}/quantify", NULL);
+}
+
+/* A register's pages: the same records, for a browser. */
+static void register_pages(const regdef *reg)
+{
+    int system = reg->flags & REG_SYSTEM;
+    add("", "GET", RK_PAGE_LIST, WEB_SIGNED_IN, page_list, "the list page (format=csv: its rows)",
+        reg, "", NULL);
+    if (!system && !(reg->flags & REG_SINGLETON)) { /* before /{key}, which would take "new" */
+        add("", "GET", RK_PAGE_NEW, WEB_SIGNED_IN, page_new, "the form for a new record", reg,
+            "/new", NULL);
+        add("", "POST", RK_PAGE_CREATE, WEB_SIGNED_IN, page_create, "add a record (the form)", reg,
+            "", NULL);
+    }
+    add("", "GET", RK_PAGE_SHOW, WEB_SIGNED_IN, page_show, "a record's page", reg, "/{key}", NULL);
+    if (!system) {
+        add("", "GET", RK_PAGE_EDIT, WEB_SIGNED_IN, page_edit, "the form to change a record", reg,
+            "/{key}/edit", NULL);
+        add("", "POST", RK_PAGE_UPDATE, WEB_SIGNED_IN, page_update, "change a record (the form)",
+            reg, "/{key}/edit", NULL);
+    }
+    if (!system && !(reg->flags & REG_NO_RETIRE))
+        add("", "POST", RK_PAGE_RETIRE, WEB_SIGNED_IN, page_retire, "retire the record", reg,
+            "/{key}/retire", NULL);
+    verb_routes("", RK_PAGE_TRANSITION, page_transition, reg);
+    if (reg == &reg_risk) {
+        add("", "GET", RK_PAGE_ACCEPT_FORM, WEB_SIGNED_IN, page_accept_form,
+            "the form to accept the risk: the authority it needs and why", reg, "/{key}/accept",
+            NULL);
+        add("", "POST", RK_PAGE_ACCEPT, WEB_SIGNED_IN, page_accept,
+            "accept the risk as the signed-in person", reg, "/{key}/accept", NULL);
+        add("", "GET", RK_PAGE_QUANTIFY, WEB_SIGNED_IN, page_quantify,
+            "the risk's figures and loss exceedance curve (not saved)", reg, "/{key}/quantify",
+            NULL);
+    }
+}
+
+/* The HTML pages: the same registers, for a browser. */
+static void page_routes(void)
+{
+    add("", "GET", RK_STATIC, WEB_PUBLIC, html_css, "the stylesheet", NULL, "/static/isms.css",
+        NULL);
+    add("", "GET", RK_PAGE_SIGN_IN, WEB_PUBLIC, page_signin_form, "the sign-in form", NULL,
+        "/signin", NULL);
+    add("", "POST", RK_PAGE_SIGN_IN, WEB_PUBLIC, page_signin, "sign in: sets the session cookie",
+        NULL, "/signin", NULL);
+    add("", "GET", RK_PAGE_SIGN_OUT, WEB_SIGNED_IN, page_signout_form, "the sign-out form", NULL,
+        "/signout", NULL);
+    add("", "POST", RK_PAGE_SIGN_OUT, WEB_SIGNED_IN, page_signout,
+        "sign out (everywhere=1: every session of the person)", NULL, "/signout", NULL);
+    add("", "GET", RK_PAGE_HOME, WEB_SIGNED_IN, page_home, "the dashboard", NULL, "/", NULL);
+    add("", "GET", RK_PAGE_REGISTERS, WEB_SIGNED_IN, page_registers, "the registers", NULL,
+        "/registers", NULL);
+    add("", "GET", RK_PAGE_SEARCH, WEB_SIGNED_IN, page_search, "find records by key or words", NULL,
+        "/search", NULL);
+    add("", "GET", RK_PAGE_MY, WEB_SIGNED_IN, page_my, "the signed-in person's work", NULL, "/my",
+        NULL);
+    /* before the registers' pages: /controls/{key} would take it */
+    add("", "GET", RK_PAGE_ROI, WEB_SIGNED_IN, page_roi,
+        "the return on controls: what each buys (not saved)", NULL, "/controls/roi", NULL);
 }
 
 static void build(void)
@@ -107,7 +172,14 @@ static void build(void)
         "/controls/roi", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
+    page_routes();
+    for (int i = 0; registers[i]; i++)
+        register_pages(registers[i]);
 }
+
+int web_route_is_api(const route *rt) { return !strncmp(rt->path, API "/", strlen(API "/")); }
+
+int web_is_html(const web_req *r) { return strncmp(r->url, "/api/", 5) != 0; }
 
 const route *web_routes(int *n)
 {

@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "formats/json.h"
+#include "web/html.h"
 #include "web/web_internal.h"
 
 #include <netdb.h>
@@ -33,6 +34,7 @@ struct web_server {
     dom **doms; /* every worker's connection, closed at stop */
     int ndoms, capdoms;
     atomic_int inflight;
+    web_verifier *verifier;
 };
 
 static _Thread_local dom *worker_dom;
@@ -76,21 +78,53 @@ static int state_changing(const char *method)
 /* The refinements HTTP has beyond the error table: nobody signed in is
  * 401, a stale If-Match 412, a method the path does not take 405, too
  * many failed sign-ins 429. */
-static void answer_error(web_req *r, int rc, isms_err *e)
+/* The refinements HTTP has beyond the error table: nobody signed in is
+ * 401, a stale If-Match 412, a method the path does not take 405, too
+ * many failed sign-ins 429. */
+static int refined_status(web_req *r, int rc, const isms_err *e, int html)
 {
-    web_error(r, rc, e);
+    int status = err_http_status(rc);
     if (rc == E_DENIED && !r->signed_in) {
-        r->status = 401;
-        web_header(r, "WWW-Authenticate", "Bearer realm=\"isms\"");
+        status = 401;
+        if (!html)
+            web_header(r, "WWW-Authenticate", "Bearer realm=\"isms\"");
     }
     if (rc == E_RETRY && MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match"))
-        r->status = 412;
+        status = 412;
     if (rc == E_USAGE && r->allow[0]) {
-        r->status = 405;
+        status = 405;
         web_header(r, "Allow", "%s", r->allow);
     }
     if (rc == E_DENIED && !strcmp(e->field, "sign-in"))
-        r->status = 429; /* back-off after failed sign-ins (auth.c) */
+        status = 429; /* back-off after failed sign-ins (auth.c) */
+    return status;
+}
+
+static void answer_error(web_req *r, int rc, isms_err *e)
+{
+    if (!rc)
+        rc = E_INTERNAL;
+    int html = web_is_html(r);
+    int status = refined_status(r, rc, e, html);
+    if (html && status == 401 && !strcmp(r->method, "GET")) {
+        html_redirect_signin(r); /* a page asked for by nobody: to the sign-in form, and back */
+        return;
+    }
+    if (html)
+        html_error_page(r, rc, e);
+    else
+        web_error(r, rc, e);
+    r->status = status;
+}
+
+/* A form another site made the browser post (its Sec-Fetch-Site says
+ * so): refused, signing in too (no one is signed in by another site). */
+static int cross_site(web_req *r, isms_err *e)
+{
+    const char *site = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    if (site && !strcmp(site, "cross-site"))
+        return err_set(e, E_DENIED, "csrf", "csrf: a form posted from another site");
+    return 0;
 }
 
 static int dispatch(web_req *r, isms_err *e)
@@ -110,16 +144,31 @@ static int dispatch(web_req *r, isms_err *e)
         return err_set(e, E_DENIED, "authorization",
                        "sign in first: a session cookie (POST /api/v1/session) or an "
                        "Authorization: Bearer token");
+    /* a page's change comes as a form, its CSRF token among the fields */
+    if (!web_route_is_api(r->route) && state_changing(r->method)) {
+        rc = cross_site(r, e);
+        if (!rc)
+            rc = web_form_parse(r, e);
+        if (rc)
+            return rc;
+    }
     /* (signing in needs no CSRF token: it ends the session the cookie holds) */
     if (r->by_cookie && r->route->access == WEB_SIGNED_IN && state_changing(r->method)) {
         const char *t = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!t)
+            t = web_form_get(r, "csrf");
         if (!t || strlen(t) != strlen(r->csrf) || sodium_memcmp(t, r->csrf, strlen(t)))
             return err_set(e, E_DENIED, "csrf",
-                           "csrf: a change by a signed-in browser needs its session's "
-                           "X-CSRF-Token header");
+                           "csrf: a change by a signed-in browser needs its session's CSRF "
+                           "token (the X-CSRF-Token header, or the form's csrf field): reload "
+                           "the page and try again");
     }
     /* X-Isms-Note: the reason for the request's changes, in the ledger */
     r->who.note = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Isms-Note");
+    if (!r->who.note) /* a form's "why" */
+        r->who.note = web_form_get(r, "note");
+    if (r->who.note && !*r->who.note)
+        r->who.note = NULL;
     rc = dom_begin(r->d, r->signed_in ? &r->who : NULL, e);
     if (rc)
         return rc;
@@ -267,6 +316,8 @@ static void defaults(web_config *c)
         c->body_max = 1 << 20;
     if (c->session_ttl <= 0)
         c->session_ttl = 8 * 3600;
+    if (!c->verify_every)
+        c->verify_every = WEB_VERIFY_DEFAULT;
 }
 
 static void free_server(web_server *s)
@@ -337,6 +388,12 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
                        c->listen ? c->listen : "127.0.0.1:8080");
     }
     s->port = bound_port(s->mhd);
+    rc = web_verifier_start(&s->cfg, &s->verifier, e);
+    if (rc) {
+        MHD_stop_daemon(s->mhd);
+        free_server(s);
+        return rc;
+    }
     *out = s;
     return 0;
 }
@@ -355,6 +412,7 @@ void web_stop(web_server *s)
     for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
+    web_verifier_stop(s->verifier);
     free_server(s);
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "domain/engine/dom.h"
+#include "domain/views/query.h"
 #include "web/web.h"
 
 #include <microhttpd.h>
@@ -35,10 +36,14 @@ typedef struct web_req {
     const char *key; /* the {key} segment, or NULL */
     char
         allow[WEB_ALLOW_MAX]; /* the methods the path takes, when the one asked is not among them */
+    /* an HTML form's fields (form.c), in the dom's arena */
+    const char **form_names, **form_values;
+    int nform;
     /* the response */
     int status;
     buf out;
-    const char *type; /* Content-Type */
+    const char *type;  /* Content-Type */
+    const char *cache; /* Cache-Control (NULL: no-store) */
     char etag[32];
     char *headers[8]; /* extra "Name: value" lines, malloc'd */
     int nheaders;
@@ -67,6 +72,26 @@ typedef enum route_kind {
     RK_PROOF,
     RK_PORTFOLIO,
     RK_ROI,
+    /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
+    RK_STATIC,           /* the stylesheet */
+    RK_PAGE_HOME,        /* / */
+    RK_PAGE_REGISTERS,   /* the index of registers */
+    RK_PAGE_SIGN_IN,     /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,    /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,        /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,        /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,      /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION,  /* POST /<plural>/<KEY>/<verb> */
+    RK_PAGE_NEW,         /* GET /<plural>/new: the form */
+    RK_PAGE_CREATE,      /* POST /<plural> */
+    RK_PAGE_EDIT,        /* GET /<plural>/<KEY>/edit: the form */
+    RK_PAGE_UPDATE,      /* POST /<plural>/<KEY>/edit */
+    RK_PAGE_SEARCH,      /* /search?q= */
+    RK_PAGE_MY,          /* /my: the signed-in person's work */
+    RK_PAGE_ACCEPT_FORM, /* GET /risks/<KEY>/accept: the authority needed, the form */
+    RK_PAGE_ACCEPT,      /* POST /risks/<KEY>/accept */
+    RK_PAGE_QUANTIFY,    /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
+    RK_PAGE_ROI,         /* /controls/roi: the return on controls */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -93,6 +118,44 @@ const route *web_routes(int *n);
 int web_route(const char *method, const char *path, const route **out, const char **key,
               char allow[WEB_ALLOW_MAX], arena *a, isms_err *e);
 
+/* Is the route one of the JSON API's (under /api/v1), not a page? */
+int web_route_is_api(const route *rt);
+
+/* ---- list.c ---- */
+enum { WEB_LIST_FILTERS = 64 };
+
+/* A list as asked for (web_list_args) and answered (web_list_run). */
+typedef struct web_list {
+    const regdef *reg;
+    dom_filter_arg filters[WEB_LIST_FILTERS];
+    int nfilters;
+    const char *q, *sort, *cursor, *limit_text, *retired, *format; /* as given, or NULL */
+    const record *items; /* the page: n records of total, from offset */
+    int64_t n, total, offset, limit;
+} web_list;
+
+/* The list reg's request asks for: ?FIELD=VALUE filters, q, sort, limit,
+ * cursor, retired. For a page (page = 1) an empty value is no filter, and
+ * format= is taken too. E_USAGE naming a parameter that is none. */
+int web_list_args(web_req *r, const regdef *reg, int page, web_list *l, isms_err *e);
+/* Finds the page of records l asks for, and their total. */
+int web_list_run(web_req *r, web_list *l, isms_err *e);
+/* Can a list be sorted by f? (Not by a set.) */
+int web_list_sortable(const fielddef *f);
+/* The index of reg's field called `name` (its JSON name), or -1. */
+int web_field(const regdef *reg, const char *name);
+
+/* ---- values.c ---- */
+/* A value as people read it (money in major units, set members
+ * comma-separated, yes/no; "" for none), in the dom's arena. */
+const char *web_value_text(dom *d, const fielddef *f, const value *v);
+/* The same in HTML, escaped: a reference is a link to its record. */
+void html_value(buf *b, dom *d, const fielddef *f, const value *v);
+/* "/risks/RISK-1" and suffix, percent-encoded, in the dom's arena. */
+const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
+/* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
+const char *web_field_label(dom *d, const char *name);
+
 /* ---- http.c ---- */
 /* A request parameter (query, header) as an integer in [min, max]:
  * E_USAGE (400) naming it when it is not one. */
@@ -106,12 +169,26 @@ void web_header(web_req *r, const char *name, const char *fmt, ...)
 enum MHD_Result web_send(web_req *r);
 int64_t web_now_us(void);
 
+/* ---- form.c ---- */
+/* Parses the request body as an HTML form into r->form_*. */
+int web_form_parse(web_req *r, isms_err *e);
+/* The form's first value of `name`, or NULL. */
+const char *web_form_get(const web_req *r, const char *name);
+
 /* ---- auth.c ---- */
 /* Who asks: a bearer token, or a session cookie (and for a state change by
  * cookie, its CSRF token). 0 also for nobody (r->signed_in = 0). */
 int web_authenticate(web_req *r, isms_err *e);
 int web_sign_in(web_req *r, isms_err *e);
 int web_sign_out(web_req *r, isms_err *e);
+/* Signs `user` (key or e-mail) in with `password`: the back-off, a new
+ * session (the old one ends), its cookie; r->who is the person after.
+ * The API's and the sign-in form's. */
+int web_sign_in_as(web_req *r, const char *user, const char *password, const char **csrf,
+                   isms_err *e);
+/* Ends the request's session (everywhere: every session of the person)
+ * and clears its cookie. */
+int web_session_end(web_req *r, int everywhere, isms_err *e);
 int web_session_show(web_req *r, isms_err *e);
 void web_auth_init(void);
 
@@ -134,6 +211,53 @@ int api_portfolio(web_req *r, isms_err *e);
 int api_roi(web_req *r, isms_err *e);
 int api_verify(web_req *r, isms_err *e);
 int api_proof(web_req *r, isms_err *e);
+
+/* ---- page_dashboard.c, pages_workflows.c: the dashboard and the workflows ---- */
+/* An amount in minor units as people read it: "EUR 1,250,000.00". */
+const char *web_money(web_req *r, int64_t minor);
+int page_accept_form(web_req *r, isms_err *e);
+int page_accept(web_req *r, isms_err *e);
+int page_quantify(web_req *r, isms_err *e);
+int page_roi(web_req *r, isms_err *e);
+/* Links to the workflows of a record's page (a risk: quantify, accept; a
+ * control: the return on controls), inside its actions. */
+void web_workflow_links(web_req *r, const record *rec);
+
+/* ---- verifier.c ---- */
+typedef struct web_verifier web_verifier;
+/* Starts verifying every c->verify_every seconds (*out NULL when not
+ * positive); c must outlive it. */
+int web_verifier_start(const web_config *c, web_verifier **out, isms_err *e);
+/* Stops it, after the verification under way (if any) is recorded. */
+void web_verifier_stop(web_verifier *v);
+
+/* ---- html_css.c, pages*.c: the HTML front end (html.h) ---- */
+int html_css(web_req *r, isms_err *e);
+int page_home(web_req *r, isms_err *e);
+int page_registers(web_req *r, isms_err *e);
+int page_signin_form(web_req *r, isms_err *e);
+int page_signin(web_req *r, isms_err *e);
+int page_signout_form(web_req *r, isms_err *e);
+int page_signout(web_req *r, isms_err *e);
+int page_list(web_req *r, isms_err *e);
+int page_show(web_req *r, isms_err *e);
+int page_retire(web_req *r, isms_err *e);
+int page_transition(web_req *r, isms_err *e);
+int page_new(web_req *r, isms_err *e);
+int page_create(web_req *r, isms_err *e);
+int page_edit(web_req *r, isms_err *e);
+int page_update(web_req *r, isms_err *e);
+int page_search(web_req *r, isms_err *e);
+int page_my(web_req *r, isms_err *e);
+/* "RISK-1 · Ransomware halts payments", in the dom's arena. */
+const char *web_record_title(dom *d, const record *rec);
+/* A field's <option>s: its choices, yes and no, or the active records of
+ * the register it refers to; `selected` is marked. */
+int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
+/* Are the records of register `target` few enough to choose from a list? */
+int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
+/* Is the request for an HTML page (not under /api/)? Its errors are pages. */
+int web_is_html(const web_req *r);
 
 /* ---- openapi.c ---- */
 int api_openapi(web_req *r, isms_err *e);

@@ -36,6 +36,7 @@ static const layer layers[] = {
       "domain/workflows domain/integrity",
       0 },
     { "backup", "core store ledger formats domain", 1 },
+    { "mhd", "", 0 }, /* libmicrohttpd loaded on first use, for web */
     { "web", "core store ledger formats risk domain", 1 },
     { "cli", "core store ledger formats risk domain backup web", 1 },
 };

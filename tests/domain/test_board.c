@@ -23,7 +23,7 @@ static int setup(void **state)
     (void)state;
     isms_err e = { 0 };
     record out;
-    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    tu_clock();
     d = tu_create("board.isms", "board-test");
     tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
            "magnitude_bands=50000,250000,1000000,5000000", NULL);
@@ -78,9 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    dom_close(d);
-    unsetenv("ISMS_NOW");
-    return 0;
+    return tu_close(d);
 }
 
 static void update(const regdef *reg, const char *key, record *changes)

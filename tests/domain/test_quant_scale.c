@@ -26,7 +26,7 @@ static int setup(void **state)
 {
     (void)state;
     isms_err e = { 0 };
-    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    tu_clock();
     repo = tu_repo("quantscale.isms"); /* kept: the test writes to it behind isms's back */
     if (dom_create(repo, &(principal){ .actor = "quant-test" }, 0, &d, &e))
         fail_msg("create: %s", e.msg);
@@ -78,9 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    dom_close(d);
-    unsetenv("ISMS_NOW");
-    return 0;
+    return tu_close(d);
 }
 
 /* "%a": the figure's exact bits. */

@@ -25,7 +25,7 @@ static void add_fails(record *r, const char *field, const char *needle)
 static int setup(void **state)
 {
     (void)state;
-    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+    tu_clock();
     d = tu_create("quant.isms", "quant-test");
     tu_org(d, "name=Acme", "owner_accept_limit=100000", "lead_accept_limit=2000000",
            "frequency_bands=0.05,0.2,1,4", "magnitude_bands=50000,250000,1000000,5000000", NULL);
@@ -50,9 +50,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    dom_close(d);
-    unsetenv("ISMS_NOW");
-    return 0;
+    return tu_close(d);
 }
 
 static void fair_inputs_are_checked(void **state)
@@ -257,6 +255,58 @@ static void portfolio_and_returns(void **state)
     assert_non_null(r.analysis);
 }
 
+/* Each risk's latest analysis read alone (what a show asks) is the one,
+ * and as fresh or stale, as when all of them are read (what a list asks):
+ * while current, after a change to its control, and after a retirement. */
+static void one_risk_latest_is_the_whole_reads(int risk1_stale)
+{
+    quant_latest *all;
+    size_t n;
+    isms_err e = { 0 };
+    assert_int_equal(dom_latest_analyses(d, &all, &n, &e), 0);
+    const char *risks[] = { "RISK-1", "RISK-2" };
+    for (int k = 0; k < 2; k++) {
+        record r;
+        assert_int_equal(dom_get(d, &reg_risk, risks[k], &r, &e), 0);
+        const quant_latest *want = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(all[i].kind, "risk") && !strcmp(all[i].subject, risks[k]))
+                want = &all[i];
+        quant_latest one;
+        int found;
+        assert_int_equal(dom_latest_analysis_of(d, &r, &one, &found, &e), 0);
+        assert_int_equal(found, want != NULL);
+        if (!want)
+            continue;
+        assert_string_equal(one.key, want->key);
+        assert_int_equal(one.fresh.stale, risk1_stale);
+        assert_int_equal(one.fresh.stale, want->fresh.stale);
+        assert_int_equal(one.fresh.orphan, want->fresh.orphan);
+        assert_int_equal(one.fresh.unknown, want->fresh.unknown);
+        assert_true((!one.fresh.since && !want->fresh.since) ||
+                    !strcmp(one.fresh.since, want->fresh.since));
+    }
+}
+
+static void one_risk_latest_by_index(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 2000, .seed = 5, .save = 1 };
+    risk_quant q;
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    one_risk_latest_is_the_whole_reads(0); /* current */
+    record ch, out;
+    ch = *tu_make(d, &reg_control, "reduction=const(0.2)", NULL);
+    setenv("ISMS_NOW", "2026-11-24T12:00:00Z", 1);
+    assert_int_equal(dom_update(d, &reg_control, "CTL-2", &ch, 0, &out, NULL, &e), 0);
+    one_risk_latest_is_the_whole_reads(1); /* stale since the change */
+    setenv("ISMS_NOW", "2026-11-25T12:00:00Z", 1);
+    assert_int_equal(dom_retire(d, &reg_control, "CTL-1", &out, &e), 0);
+    one_risk_latest_is_the_whole_reads(1); /* stale since the retirement */
+    setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +315,7 @@ int main(void)
         cmocka_unit_test(appetite_is_approved_per_objective),
         cmocka_unit_test(acceptance_needs_the_authority_the_size_requires),
         cmocka_unit_test(portfolio_and_returns),
+        cmocka_unit_test(one_risk_latest_by_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +389,39 @@ static void canonical_form_leaves_out_empties(void **state)
     free(canon);
 }
 
+/* Inside one write transaction the store keeps what it wrote (the ledger's
+ * head, each register's next key, the tree's newest nodes) instead of
+ * reading it back: a savepoint rolled back takes that back too, and the
+ * next add is numbered and chained as if the undone one had never been. */
+static record *risk_titled(const char *title)
+{
+    char t[64];
+    snprintf(t, sizeof t, "title=%s", title);
+    return tu_make(d, &reg_risk, "owner=PER-2", "likelihood=1", "impact=1", t, NULL);
+}
+
+static void a_rolled_back_add_leaves_no_trace(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    record a, b, c, x;
+    int64_t before = ledger_entries();
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_add(d, risk_titled("One"), &a, &e), 0);
+    for (int k = 0; k < 3; k++) {                  /* enough entries for nodes above the leaves */
+        assert_int_equal(dom_txn_begin(d, &e), 0); /* a savepoint */
+        assert_int_equal(dom_add(d, risk_titled("Undone"), &b, &e), 0);
+        assert_int_equal(dom_add(d, risk_titled("Undone too"), &x, &e), 0);
+        assert_int_equal(dom_txn_end(d, E_CONFLICT, &e), E_CONFLICT);
+    }
+    assert_int_equal(dom_add(d, risk_titled("Three"), &c, &e), 0);
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    assert_int_equal(c.id, b.id);
+    assert_string_equal(c.key, b.key);
+    assert_int_equal(c.id, a.id + 1);
+    assert_int_equal(ledger_entries(), before + 2); /* verify: the chain and tree hold */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +439,7 @@ int main(void)
         cmocka_unit_test(single_references_to_retired_records),
         cmocka_unit_test(updates_report_what_changed),
         cmocka_unit_test(typed_values_pass_the_same_checks),
+        cmocka_unit_test(a_rolled_back_add_leaves_no_trace),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -82,15 +82,24 @@ static int count_entry(const ledger_row *r, void *ctx)
     return 0;
 }
 
+/* The test's repository open, its store in a transaction (`write`, or
+ * reading). */
+static store *open_in_txn(dom **d, int write)
+{
+    isms_err e = { 0 };
+    assert_int_equal(dom_open(repo, d, &e), 0);
+    store *s = dom_store(*d);
+    assert_int_equal(store_begin(s, write, &e), 0);
+    return s;
+}
+
 static void whole_scans_cross_batches(void **state)
 {
     (void)state;
     dom *d;
     isms_err e = { 0 };
-    assert_int_equal(dom_open(repo, &d, &e), 0);
-    store *s = dom_store(d);
+    store *s = open_in_txn(&d, 0);
     store_query all = { .include_retired = 1 };
-    assert_int_equal(store_begin(s, 0, &e), 0);
     seen x = { 0 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
     assert_int_equal(x.n, ASSETS);
@@ -110,10 +119,8 @@ static void a_scan_stopped_early_leaves_the_transaction_usable(void **state)
     (void)state;
     dom *d;
     isms_err e = { 0 };
-    assert_int_equal(dom_open(repo, &d, &e), 0);
-    store *s = dom_store(d);
+    store *s = open_in_txn(&d, 1);
     store_query all = { .include_retired = 1 };
-    assert_int_equal(store_begin(s, 1, &e), 0);
     seen x = { .stop_at = 1500 };
     assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 1);
     /* The same scan again, from the start, and a write, in the same transaction. */

@@ -3,6 +3,7 @@
 #include "domain/registers/registers.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static record *make_v(dom *d, const regdef *reg, va_list ap)
@@ -54,6 +55,15 @@ dom *tu_create(const char *name, const char *actor)
     if (dom_create(tu_repo(name), &(principal){ .actor = actor }, 0, &d, &e))
         fail_msg("create %s: %s", name, e.msg);
     return d;
+}
+
+void tu_clock(void) { setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1); }
+
+int tu_close(dom *d)
+{
+    dom_close(d);
+    unsetenv("ISMS_NOW");
+    return 0;
 }
 
 void tu_add_people(dom *d)

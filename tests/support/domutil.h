@@ -21,6 +21,11 @@ dom *tu_create(const char *name, const char *actor);
 /* The two people most tests need: PER-1 Dana of the management body and
  * PER-2 Omar, a risk owner. */
 void tu_add_people(dom *d);
+/* Fixes the clock (ISMS_NOW) at 2026-11-23T12:00:00Z for what follows. */
+void tu_clock(void);
+/* Closes a test's repository and lets the clock run again: a set-up's
+ * undoing, returning 0 as a cmocka teardown does. */
+int tu_close(dom *d);
 /* Sets the organisation from "field=value" pairs, NULL-terminated. */
 void tu_org(dom *d, ...) __attribute__((sentinel));
 

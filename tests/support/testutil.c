@@ -1,4 +1,5 @@
 #include "support/testutil.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -463,4 +464,32 @@ char *tu_sql_value(const char *repo, const char *query)
         *nl = 0;
     free(r.err);
     return r.out;
+}
+
+int tu_have_script(void)
+{
+    tu_result r;
+    const char *which[] = { "sh", "-c", "command -v script", NULL };
+    tu_run(&r, NULL, which);
+    int have = r.status == 0;
+    tu_result_free(&r);
+    return have;
+}
+
+int tu_terminal_lines(const char *cmd, const char *expect)
+{
+    tu_result r;
+    const char *argv[] = { "script", "-qec", cmd, "/dev/null", NULL };
+    tu_run(&r, NULL, argv);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, expect);
+    char *save = NULL;
+    int lines = 0;
+    for (char *line = strtok_r(r.out, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+        if (utf8_width(line) > 80)
+            fail_msg("wider than the terminal (%zu): %s", utf8_width(line), line);
+        lines++;
+    }
+    tu_result_free(&r);
+    return lines;
 }

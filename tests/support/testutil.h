@@ -51,6 +51,14 @@ void tu_isms_argv(tu_result *r, const char *repo, const char *input, const char 
 void tu_run(tu_result *r, const char *input, const char *const argv[]);
 void tu_result_free(tu_result *r);
 
+/* Whether script(1) is at hand, to run a command on a pseudo-terminal. */
+int tu_have_script(void);
+/* Runs the shell command `cmd` on a pseudo-terminal 80 columns wide
+ * (script(1); cmd sets `stty cols 80` itself), failing the test unless it
+ * exits 0, prints `expect` and every line fits the terminal; returns how
+ * many lines it printed. */
+int tu_terminal_lines(const char *cmd, const char *expect);
+
 /* Fails the test (printing the command's stderr) unless it exited 0. */
 #define tu_isms_ok(repo, ...) tu_isms_ok_(__FILE__, __LINE__, repo, __VA_ARGS__, (const char *)NULL)
 char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute__((sentinel));

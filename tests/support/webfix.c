@@ -73,6 +73,15 @@ void wf_req(tu_http *r, const char *who, const char *method, const char *path, c
     tu_http_send(r, wf_port(), method, path, h, body, body ? strlen(body) : 0);
 }
 
+void wf_form(tu_http *r, const char *who, const char *path, const char *form)
+{
+    char h[512] = "Content-Type: application/x-www-form-urlencoded\r\n";
+    if (who)
+        snprintf(h + strlen(h), sizeof h - strlen(h), "Authorization: Bearer %s\r\n",
+                 wf_token(who));
+    tu_http_send(r, wf_port(), "POST", path, h, form, strlen(form));
+}
+
 json_t *wf_json(const tu_http *r)
 {
     json_error_t je;

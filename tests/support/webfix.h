@@ -29,6 +29,9 @@ const char *wf_token(const char *who);
  * extra header lines (NULL: none). */
 void wf_req(tu_http *r, const char *who, const char *method, const char *path, const char *body,
             const char *headers);
+/* A form posted as `who` (NULL: nobody; by token, so no CSRF field is
+ * needed), its body application/x-www-form-urlencoded as given. */
+void wf_form(tu_http *r, const char *who, const char *path, const char *form);
 /* The body as JSON (fails the test if it is not); the caller decrefs. */
 struct json_t *wf_json(const tu_http *r);
 /* The error's field of an error answer (static storage), "" if none. */

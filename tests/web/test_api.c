@@ -396,8 +396,13 @@ static void the_openapi_document_lists_exactly_the_routes_answered(void **state)
     const char *p;
     json_t *item;
     json_object_foreach(paths, p, item) documented += json_object_size(item);
-    assert_int_equal(documented, (size_t)n);
+    size_t api = 0;
+    for (int i = 0; i < n; i++)
+        api += (size_t)web_route_is_api(&t[i]);
+    assert_int_equal(documented, api);
     for (int i = 0; i < n; i++) {
+        if (!web_route_is_api(&t[i]))
+            continue; /* the HTML pages are not the API's */
         char method[16];
         size_t k = 0;
         for (; t[i].method[k]; k++)

@@ -6,11 +6,13 @@
  * issue's: the ISMS lead edits everything, owners only what they own, the
  * auditor and the reader read, the management body approves. A route of a
  * kind without a rule here fails the test. */
+#include "core/buf.h"
 #include "domain/registers/registers.h"
 #include "support/testutil.h"
 #include "support/webfix.h"
 #include "web/web_internal.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,7 +195,9 @@ static int expected(const route *rt, persona p, int own)
 {
     switch (rt->kind) {
     case RK_OPENAPI:
-    case RK_SIGN_IN: return 1; /* public */
+    case RK_SIGN_IN:
+    case RK_STATIC:
+    case RK_PAGE_SIGN_IN: return 1; /* public */
     case RK_SESSION_SHOW:
     case RK_SIGN_OUT:
     case RK_LIST:
@@ -203,13 +207,34 @@ static int expected(const route *rt, persona p, int own)
     case RK_VERIFY:
     case RK_PROOF:
     case RK_PORTFOLIO:
-    case RK_ROI: return p != ANON; /* everyone signed in reads */
+    case RK_ROI:
+    case RK_PAGE_HOME:
+    case RK_PAGE_REGISTERS:
+    case RK_PAGE_LIST:
+    case RK_PAGE_SHOW:
+    case RK_PAGE_SEARCH:
+    case RK_PAGE_MY:
+    case RK_PAGE_ACCEPT_FORM: /* (shows who may accept; the post decides) */
+    case RK_PAGE_QUANTIFY:
+    case RK_PAGE_ROI:
+    case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
+        return p != ANON;  /* everyone signed in reads */
+    case RK_PAGE_NEW:
+        /* the form, before there is a record: anyone who may own records
+         * of the register (a role that is not read-only) may fill it in;
+         * whom it names as owner is asked when it is posted */
+        return p == LEAD || ((p == OWNER || p == BOARD) && has_owner(rt->reg));
     case RK_CREATE:
     case RK_UPDATE:
     case RK_RETIRE:
+    case RK_PAGE_CREATE:
+    case RK_PAGE_EDIT:
+    case RK_PAGE_UPDATE:
+    case RK_PAGE_RETIRE:
         /* the lead edits everything; an owner what they own; nobody else */
         return p == LEAD || (p == OWNER && own && has_owner(rt->reg));
-    case RK_TRANSITION: {
+    case RK_TRANSITION:
+    case RK_PAGE_TRANSITION: {
         const transition *t = rt->t;
         if (p == ANON || !t->role) /* (role_by tables: none among isms's own registers yet) */
             return p != ANON && !t->role_by;
@@ -218,10 +243,50 @@ static int expected(const route *rt, persona p, int own)
         return holds(p, t->role);
     }
     case RK_ACCEPT:
+    case RK_PAGE_ACCEPT:
         /* small risks: their owner, or a role with authority over others' */
         return p == LEAD || p == BOARD || (p == OWNER && own);
     }
     return -1;
+}
+
+static void form_pair(buf *b, const char *name, const char *v)
+{
+    buf_printf(b, "%s%s=", b->len ? "&" : "", name);
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        buf_printf(b, isalnum(*p) || strchr("-._~", *p) ? "%c" : "%%%02X", *p);
+}
+
+/* A JSON body as the form a browser would post: money in major units
+ * (the demo's EUR: two decimals), a set's members one by one. */
+static char *form_of(const regdef *reg, char *json)
+{
+    json_t *j = json_loads(json, 0, NULL);
+    free(json);
+    buf b;
+    buf_init(&b);
+    const char *name;
+    json_t *v;
+    json_object_foreach(j, name, v)
+    {
+        char text[64];
+        int i = regdef_field(reg, name);
+        if (json_is_array(v)) {
+            size_t k;
+            json_t *m;
+            json_array_foreach(v, k, m) form_pair(&b, name, json_string_value(m));
+            continue;
+        }
+        if (json_is_integer(v) && i >= 0 && reg->fields[i].type == FT_MONEY)
+            snprintf(text, sizeof text, "%.2f", (double)json_integer_value(v) / 100);
+        else if (json_is_integer(v))
+            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+        else if (json_is_boolean(v))
+            snprintf(text, sizeof text, "%s", json_is_true(v) ? "true" : "false");
+        form_pair(&b, name, json_is_string(v) ? json_string_value(v) : text);
+    }
+    json_decref(j);
+    return buf_detach(&b);
 }
 
 /* The body each kind of route is tried with: valid where it matters, so
@@ -230,6 +295,11 @@ static char *body_for(const route *rt, const char *key)
 {
     char path[200];
     switch (rt->kind) {
+    case RK_PAGE_CREATE: {
+        route api = *rt;
+        api.kind = RK_CREATE;
+        return form_of(rt->reg, body_for(&api, key));
+    }
     case RK_CREATE: {
         snprintf(path, sizeof path, "/api/v1/%s/%s", rt->reg->plural, key);
         json_t *tmpl = get_json(path);
@@ -250,6 +320,7 @@ static char *body_for(const route *rt, const char *key)
         return s;
     }
     case RK_ACCEPT: return strdup("{\"rationale\":\"authorisation test\"}");
+    case RK_PAGE_ACCEPT: return strdup("rationale=authorisation+test");
     case RK_SIGN_IN: return strdup("[]");
     default: return NULL;
     }
@@ -266,13 +337,22 @@ static void fresh_draft(const regdef *reg, char *key, size_t n)
 
 static int failures;
 
+/* How a refusal looks: 403 for a person; for nobody 401, or on a page a
+ * browser asks for, 303 to the sign-in form. */
+static int refusal(const route *rt, persona p)
+{
+    if (p != ANON)
+        return 403;
+    return !web_route_is_api(rt) && !strcmp(rt->method, "GET") ? 303 : 401;
+}
+
 static void try_route(const route *rt, persona p, int own)
 {
     char key[32] = "", path[256];
     if (rt->reg) {
         const targets *t = targets_of(rt->reg);
         snprintf(key, sizeof key, "%s", own ? t->own : t->other);
-        if (rt->kind == RK_TRANSITION)
+        if (rt->kind == RK_TRANSITION || rt->kind == RK_PAGE_TRANSITION)
             fresh_draft(rt->reg, key, sizeof key);
     }
     const char *at = strstr(rt->path, "{key}");
@@ -282,13 +362,16 @@ static void try_route(const route *rt, persona p, int own)
         snprintf(path, sizeof path, "%s", rt->path);
     char *body = body_for(rt, key);
     tu_http r;
-    wf_req(&r, who[p], rt->method, path, body, NULL);
+    if (!web_route_is_api(rt) && strcmp(rt->method, "GET"))
+        wf_form(&r, who[p], path, body ? body : "");
+    else
+        wf_req(&r, who[p], rt->method, path, body, NULL);
     free(body);
     int allow = expected(rt, p, own);
     if (allow < 0)
         fail_msg("route %s %s (kind %d) has no authorisation rule", rt->method, rt->path, rt->kind);
     int ok = allow ? r.status != 401 && r.status != 403 && r.status < 500 && r.status
-                   : r.status == (p == ANON ? 401 : 403);
+                   : r.status == refusal(rt, p);
     if (!ok) {
         failures++;
         fprintf(stderr, "%s %s as %s on %s record: expected %s, got %d %s\n", rt->method, path,
@@ -296,6 +379,11 @@ static void try_route(const route *rt, persona p, int own)
                 r.status, r.body ? r.body : "");
     }
     tu_http_free(&r);
+}
+
+static int is_retire(const route *rt)
+{
+    return rt->kind == RK_RETIRE || rt->kind == RK_PAGE_RETIRE;
 }
 
 static void every_route_every_role_own_and_others(void **state)
@@ -306,7 +394,7 @@ static void every_route_every_role_own_and_others(void **state)
     /* retirement last: what it retires stays retired for the routes after */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < n; i++) {
-            if ((t[i].kind == RK_RETIRE) != pass || t[i].kind == RK_SIGN_OUT)
+            if (is_retire(&t[i]) != pass || t[i].kind == RK_SIGN_OUT)
                 continue;
             for (int own = 1; own >= 0; own--)
                 for (int p = 0; p < NPERSONAS; p++)

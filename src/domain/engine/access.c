@@ -43,13 +43,9 @@ static void timestamp_in(char dst[21], int seconds)
 static int active_person(dom *d, const char *who, record *person, isms_err *e)
 {
     int64_t id;
-    const char *key;
-    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
+    int rc = dom_person_id(d, who, &id, e);
     if (rc)
         return rc;
-    if (!id)
-        return err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository",
-                       who);
     rc = store_get_id(d->st, &reg_person, id, person, &d->a, e);
     if (!rc && person->retired_at)
         rc = err_set(e, E_CONFLICT, "person", "person: %s is retired", person->key);
@@ -57,6 +53,20 @@ static int active_person(dom *d, const char *who, record *person, isms_err *e)
 }
 
 static int write_txn(dom *d, int rc, isms_err *e) { return dom_txn_end(d, rc, e); }
+
+/* Opens a write transaction for a change to the active person `who`, made
+ * `now`; on an error the transaction is over. */
+static int begin_for(dom *d, const char *who, record *person, char now[21], isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    now_timestamp(now);
+    rc = active_person(d, who, person, e);
+    if (rc)
+        return write_txn(d, rc, e);
+    return 0;
+}
 
 /* Checks a password and hashes it (Argon2id, libsodium's interactive
  * limits: 64 MiB, about a tenth of a second). */
@@ -116,19 +126,14 @@ int dom_user_set_password(dom *d, const char *who, const char *password, const c
         password = random_secret(d);
         *generated = password;
     }
-    char hash[crypto_pwhash_STRBYTES];
+    char hash[crypto_pwhash_STRBYTES], now[21];
+    record person;
     int rc = hash_password(password, hash, e);
     if (!rc)
-        rc = dom_txn_begin(d, e);
+        rc = begin_for(d, who, &person, now, e);
     if (rc)
         return rc;
-    record person;
-    char now[21];
-    now_timestamp(now);
-    rc = active_person(d, who, &person, e);
-    if (!rc)
-        rc = store_user_put(d->st, person.id, hash, now, e);
-    return write_txn(d, rc, e);
+    return write_txn(d, store_user_put(d->st, person.id, hash, now, e), e);
 }
 
 int dom_user_sign_in(dom *d, const char *who, const char *password, principal *p, isms_err *e)
@@ -161,11 +166,7 @@ int dom_user_sign_in(dom *d, const char *who, const char *password, principal *p
 int dom_user_remove(dom *d, const char *who, isms_err *e)
 {
     int64_t id;
-    const char *key;
-    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
-    if (!rc && !id)
-        rc =
-            err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository", who);
+    int rc = dom_person_id(d, who, &id, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc)
@@ -216,21 +217,17 @@ int dom_token_add(dom *d, const char *name, const char *who, const char **token,
                            : err_set(e, E_INVALID, "name", "name: give the token a name");
     if (rc)
         return rc;
-    rc = dom_txn_begin(d, e);
-    if (rc)
-        return rc;
     record person;
     char now[21];
-    now_timestamp(now);
+    rc = begin_for(d, who, &person, now, e);
+    if (rc)
+        return rc;
     const char *secret = random_secret(d);
-    rc = active_person(d, who, &person, e);
-    if (!rc)
-        rc = store_token_insert(d->st,
-                                &(store_token){ .name = name,
-                                                .person = person.id,
-                                                .hash = secret_hash(d, secret),
-                                                .created_at = now },
-                                e);
+    rc = store_token_insert(
+        d->st,
+        &(store_token){
+            .name = name, .person = person.id, .hash = secret_hash(d, secret), .created_at = now },
+        e);
     rc = write_txn(d, rc, e);
     if (!rc)
         *token = secret;
@@ -261,22 +258,33 @@ static int person_principal(dom *d, int64_t id, principal *p, isms_err *e)
     return rc;
 }
 
+/* The principal of a credential's person, given how looking the credential
+ * up went (rc, in *quiet; `stale` when it was found but no longer holds):
+ * E_DENIED with `denied` when it is unknown or stale. */
+static int credential_principal(dom *d, int rc, const isms_err *quiet, int stale, int64_t person,
+                                const char *field, const char *denied, principal *p, isms_err *e)
+{
+    if (!rc && stale)
+        rc = E_NOT_FOUND;
+    if (rc == E_NOT_FOUND)
+        return err_set(e, E_DENIED, field, "%s", denied);
+    if (rc) {
+        *e = *quiet;
+        return rc;
+    }
+    return person_principal(d, person, p, e);
+}
+
 int dom_token_principal(dom *d, const char *token, principal *p, isms_err *e)
 {
     int rc = store_begin(d->st, 0, e);
     if (rc)
         return rc;
-    store_token t;
+    store_token t = { 0 };
     isms_err quiet = { 0 };
     rc = store_token_find(d->st, secret_hash(d, token), &t, &d->a, &quiet);
-    if (!rc && t.revoked_at)
-        rc = E_NOT_FOUND;
-    if (rc == E_NOT_FOUND)
-        rc = err_set(e, E_DENIED, "authorization", "the token is unknown or revoked");
-    else if (rc)
-        *e = quiet;
-    if (!rc)
-        rc = person_principal(d, t.person, p, e);
+    rc = credential_principal(d, rc, &quiet, t.revoked_at != NULL, t.person, "authorization",
+                              "the token is unknown or revoked", p, e);
     store_rollback(d->st);
     return rc;
 }
@@ -315,19 +323,13 @@ int dom_session_principal(dom *d, const char *sid, principal *p, const char **cs
     int rc = store_begin(d->st, 0, e);
     if (rc)
         return rc;
-    store_session s;
+    store_session s = { 0 };
     isms_err quiet = { 0 };
     char now[21];
     timestamp_in(now, 0);
     rc = store_session_get(d->st, secret_hash(d, sid), &s, &d->a, &quiet);
-    if (!rc && strcmp(s.expires_at, now) < 0)
-        rc = E_NOT_FOUND;
-    if (rc == E_NOT_FOUND)
-        rc = err_set(e, E_DENIED, "session", "the session is unknown or has expired: sign in");
-    else if (rc)
-        *e = quiet;
-    if (!rc)
-        rc = person_principal(d, s.person, p, e);
+    rc = credential_principal(d, rc, &quiet, !rc && strcmp(s.expires_at, now) < 0, s.person,
+                              "session", "the session is unknown or has expired: sign in", p, e);
     if (!rc)
         *csrf = s.csrf;
     store_rollback(d->st);

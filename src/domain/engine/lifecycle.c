@@ -197,6 +197,20 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
     return 0;
 }
 
+int dom_may_transition(dom *d, const record *r, const transition *t, isms_err *e)
+{
+    const lifecycle *lc = r->reg->lifecycle;
+    const char *state = lc ? record_text(r, lc->field) : NULL;
+    if (r->retired_at || !state || strcmp(state, t->from))
+        return err_set(e, E_CONFLICT, fname(r->reg, lc ? lc->field : 0), "%s %s: it is %s, not %s",
+                       t->verb, r->key,
+                       r->retired_at ? "retired"
+                       : state       ? state
+                                     : "in no state",
+                       t->from);
+    return permitted(d, r, t, e);
+}
+
 /* ---- the transition ---- */
 
 typedef struct move {

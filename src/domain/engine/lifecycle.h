@@ -18,4 +18,11 @@ int lifecycle_check(const lifecycle *lc, const regdef *reg, isms_err *e);
  * superseded)? */
 int lifecycle_frozen(const lifecycle *lc, const char *state);
 
+/* May the one acting now (dom_who) make transition t on record r as it
+ * stands: r is in t's starting state and they hold the authority t needs?
+ * 0, or the refusal dom_transition would give (E_DENIED, E_CONFLICT): so
+ * that a front end offers only what the domain would do. */
+struct dom;
+int dom_may_transition(struct dom *d, const record *r, const transition *t, isms_err *e);
+
 #endif

@@ -31,15 +31,16 @@ int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
         return 0;
     }
     int64_t id;
-    const char *key;
-    int rc = dom_find_person(d, dom_key(d, who), &id, &key, e);
-    if (rc)
-        return rc;
-    if (!id)
+    int rc = dom_person_id(d, who, &id, e);
+    if (rc == E_NOT_FOUND) {
+        err_clear(e);
         return err_set(e, E_DENIED, "as",
                        "as: %s is not a person of this repository (name one by "
                        "key or e-mail)",
                        who);
+    }
+    if (rc)
+        return rc;
     record person;
     rc = store_get_id(d->st, &reg_person, id, &person, &d->a, e);
     if (rc)

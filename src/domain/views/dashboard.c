@@ -60,12 +60,13 @@ typedef struct gather {
     dom *d;
     arena *a;
     char today[11];
-    id_set treated;       /* risks with a control in place */
-    id_set accepted;      /* risks with a valid acceptance */
-    quant_latest *latest; /* the latest analysis of each subject */
+    id_set treated;             /* risks with a control in place */
+    id_set accepted;            /* risks with a valid acceptance */
+    const quant_latest *latest; /* the latest analysis of each subject */
     size_t nlatest;
     objective_count *objectives;
     size_t nobjectives;
+    int64_t top_owner[DASH_TOP_RISKS]; /* the person ids of out->top's owners */
 } gather;
 
 static int band_index(const char *band)
@@ -110,7 +111,7 @@ static int count_acceptance(const record *r, void *ctx)
 static int note_analyses(dom *d, gather *g, isms_err *e)
 {
     dom_dash *s = g->out;
-    int rc = dom_latest_analyses(d, &g->latest, &g->nlatest, e);
+    int rc = dom_latest_analyses_kept(d, &g->latest, &g->nlatest, e);
     if (rc)
         return rc;
     s->stale = arena_alloc(g->a, sizeof *s->stale * (g->nlatest + 1));
@@ -186,16 +187,32 @@ static void keep_top(gather *g, const record *r, int residual)
     int at = s->ntop < DASH_TOP_RISKS ? s->ntop++ : DASH_TOP_RISKS - 1;
     dash_risk row = { arena_strdup(g->a, r->key),
                       arena_strdup(g->a, record_text(r, F_RISK_TITLE)),
-                      arena_strdup(g->a, record_text(r, F_RISK_OWNER)),
+                      NULL, /* its key, once the scan is over (top_owners) */
                       arena_strdup(g->a, record_text(r, F_RISK_TREATMENT)),
                       risk_score(r),
                       residual,
                       risk_band(residual, s->matrix) };
+    int64_t owner = record_cval(r, F_RISK_OWNER)->i;
     while (at > 0 && s->top[at - 1].residual < residual) {
         s->top[at] = s->top[at - 1];
+        g->top_owner[at] = g->top_owner[at - 1];
         at--;
     }
     s->top[at] = row;
+    g->top_owner[at] = owner;
+}
+
+/* The owners' keys of the top risks: the scan reads references as ids. */
+static int top_owners(gather *g, isms_err *e)
+{
+    for (int k = 0; k < g->out->ntop; k++) {
+        record p;
+        int rc = store_get_id(dom_store(g->d), &reg_person, g->top_owner[k], &p, g->a, e);
+        if (rc)
+            return rc;
+        g->out->top[k].owner = p.key;
+    }
+    return 0;
 }
 
 static int count_risk(const record *r, void *ctx)
@@ -218,8 +235,11 @@ static int count_risk(const record *r, void *ctx)
     s->overdue += review && strcmp(review, g->today) < 0;
     if (!strcmp(treatment, "accept"))
         s->accepted_without += !id_has(&g->accepted, r->id);
-    else if (strcmp(treatment, "avoid"))
-        s->untreated += !id_has(&g->treated, r->id);
+    else if (strcmp(treatment, "avoid") && !id_has(&g->treated, r->id)) {
+        s->untreated++;
+        if (s->untreated_keys.n < DASH_KEYS_MAX)
+            keys_add(g->a, &s->untreated_keys, r->key);
+    }
     keep_top(g, r, residual);
     return 0;
 }
@@ -282,37 +302,91 @@ static int check_ledger(dom *d, dom_dash *s, isms_err *e)
     return 0;
 }
 
+/* The registers read field by field: each scan reads only the fields its
+ * counts need, references as ids (store_query.fields, ids_only). */
+static const int control_fields[] = { F_CONTROL_TREATS, F_CONTROL_STATUS, F_CONTROL_COST,
+                                      F_CONTROL_EFFECTIVENESS };
+static const int acceptance_fields[] = { F_ACCEPTANCE_EXPIRES_ON, F_ACCEPTANCE_RISK };
+static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
+static const int risk_fields[] = {
+    F_RISK_LIKELIHOOD,      F_RISK_IMPACT,    F_RISK_RESIDUAL_LIKELIHOOD,
+    F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT, F_RISK_REVIEW_DATE,
+    F_RISK_OBJECTIVES,      F_RISK_TITLE,     F_RISK_OWNER
+};
+enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields };
+
+#define FIELDS_OF(list)                                                      \
+    {                                                                        \
+        .ids_only = 1, .fields = list, .nfields = sizeof list / sizeof *list \
+    }
+
+static int scan_risks(dom *d, gather *g, isms_err *e)
+{
+    const int *inputs;
+    int ninputs = dom_risk_input_fields(&inputs), fields[NRISK_FIELDS + 16];
+    if (ninputs > 16)
+        return err_set(e, E_INTERNAL, "risk", "%d FAIR inputs", ninputs);
+    memcpy(fields, risk_fields, sizeof risk_fields);
+    memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
+    store_query q = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs };
+    int rc = dom_list(d, &reg_risk, &q, count_risk, g, e);
+    return rc ? rc : top_owners(g, e);
+}
+
 static int scan(dom *d, gather *g, isms_err *e)
 {
-    int rc = dom_list(d, &reg_control, NULL, count_control, g, e);
+    store_query controls = FIELDS_OF(control_fields), acceptances = FIELDS_OF(acceptance_fields),
+                objectives = FIELDS_OF(objective_fields);
+    int rc = dom_list(d, &reg_control, &controls, count_control, g, e);
     if (!rc)
-        rc = dom_list(d, &reg_acceptance, NULL, count_acceptance, g, e);
+        rc = dom_list(d, &reg_acceptance, &acceptances, count_acceptance, g, e);
     if (!rc)
         rc = note_analyses(d, g, e);
     id_seal(&g->treated);
     id_seal(&g->accepted);
     if (!rc)
-        rc = dom_list(d, &reg_risk, NULL, count_risk, g, e);
+        rc = scan_risks(d, g, e);
     if (!rc)
-        rc = dom_list(d, &reg_objective, NULL, count_objective, g, e);
+        rc = dom_list(d, &reg_objective, &objectives, count_objective, g, e);
     if (!rc)
         rc = count_needs(d, g->out, e);
+    return rc;
+}
+
+/* Everything but the ledger's state: kept while the repository stays as
+ * it is (and the date the same: reviews fall due, acceptances lapse). */
+static int compute(dom *d, void *ctx, void **v, isms_err *e)
+{
+    dom_dash *out = arena_alloc(dom_arena(d), sizeof *out);
+    *v = out;
+    out->matrix = dom_matrix_size(d);
+    out->currency = arena_strdup(dom_arena(d), dom_currency(d));
+    out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
+    gather g = { .out = out, .d = d, .a = dom_arena(d) };
+    memcpy(g.today, ctx, sizeof g.today);
+    int rc = scan(d, &g, e);
+    free(g.objectives);
+    free(g.treated.ids);
+    free(g.accepted.ids);
     return rc;
 }
 
 int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    out->matrix = dom_matrix_size(d);
-    out->currency = dom_currency(d);
-    out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
-    gather g = { .out = out, .d = d, .a = dom_arena(d) };
-    now_date(g.today);
-    int rc = scan(d, &g, e);
-    if (!rc)
-        rc = check_ledger(d, out, e);
-    free(g.objectives);
-    free(g.treated.ids);
-    free(g.accepted.ids);
-    return rc;
+    char today[11], name[32];
+    now_date(today);
+    snprintf(name, sizeof name, "dashboard %s", today);
+    void *kept;
+    int rc = dom_cached(d, name, compute, today, &kept, e);
+    if (rc)
+        return rc;
+    *out = *(const dom_dash *)kept;
+    return check_ledger(d, out, e);
+}
+
+int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    return check_ledger(d, out, e);
 }

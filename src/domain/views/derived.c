@@ -14,10 +14,19 @@ struct derive_cache {
     asset_need *needs; /* every active asset's, in id order */
     size_t nneeds;
     int latest_loaded;
-    quant_latest *latest; /* the latest analysis of each subject, with its freshness */
+    const quant_latest *latest; /* the latest analysis of each subject, with its freshness */
     size_t nlatest;
     quant_check *check; /* for any analysis shown */
+    /* Until LATEST_ONE_BY_ONE risks have asked, each risk's latest
+     * analysis is read alone (a show costs that risk); a list then reads
+     * them all at once. The last one read is kept for its other columns. */
+    int asked;
+    const char *one_key;
+    quant_latest one;
+    int one_found;
 };
+
+enum { LATEST_ONE_BY_ONE = 8 };
 
 derive_cache *derive_cache_new(dom *d)
 {
@@ -74,8 +83,22 @@ static int risk_band_value(derive_cache *c, const record *r, int residual, value
 static int latest_of(derive_cache *c, const record *r, const quant_latest **out, isms_err *e)
 {
     *out = NULL;
+    if (!c->latest_loaded && c->one_key && !strcmp(c->one_key, r->key)) {
+        *out = c->one_found ? &c->one : NULL;
+        return 0;
+    }
+    if (!c->latest_loaded && c->asked < LATEST_ONE_BY_ONE) {
+        c->asked++;
+        c->one_key = NULL;
+        int rc = dom_latest_analysis_of(c->d, r, &c->one, &c->one_found, e);
+        if (rc)
+            return rc;
+        c->one_key = arena_strdup(dom_arena(c->d), r->key);
+        *out = c->one_found ? &c->one : NULL;
+        return 0;
+    }
     if (!c->latest_loaded) {
-        int rc = dom_latest_analyses(c->d, &c->latest, &c->nlatest, e);
+        int rc = dom_latest_analyses_kept(c->d, &c->latest, &c->nlatest, e);
         if (rc)
             return rc;
         c->latest_loaded = 1;

@@ -746,6 +746,12 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
 
 int dom_risk_quantified(const record *risk) { return has_fair_inputs(risk); }
 
+int dom_risk_input_fields(const int **out)
+{
+    *out = risk_inputs;
+    return NRISK_INPUTS;
+}
+
 /* ---- the organisation and its objectives ---- */
 
 /* Every active objective; grouped are those some modelled risk threatens. */

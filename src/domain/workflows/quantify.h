@@ -218,6 +218,9 @@ int quant_cells_disagree(int n, int l1, int i1, int l2, int i2);
 
 /* Has the risk FAIR inputs (is it quantified)? */
 int dom_risk_quantified(const record *risk);
+/* The fields dom_risk_quantified reads (*out; returns how many): for scans
+ * that read a few fields of each risk (store_query.fields). */
+int dom_risk_input_fields(const int **out);
 
 /* ---- are the figures current? ----
  *
@@ -252,6 +255,14 @@ typedef struct quant_latest {
 } quant_latest;
 
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
+/* The latest analysis of one risk (*found 0: none), with its freshness, at
+ * the cost of that risk (its analyses by subject, its model and changes by
+ * key and index), where dom_latest_analyses costs the repository. */
+int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *found, isms_err *e);
+
+/* The same, kept while the repository stays as it is (dom_cached): for
+ * views that only read them, valid until the request ends. */
+int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */

@@ -48,14 +48,31 @@ static int note_change(const record *r, void *ctx)
     return 0;
 }
 
-int quant_check_new(dom *d, quant_check **out, isms_err *e)
+/* The changes what `risk`'s analyses depend on: the risk, the controls
+ * that treat or treated it (retired ones too: a retirement is a change)
+ * and every appetite, read by key and index. */
+static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err *e)
+{
+    store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS), .ival = risk->id };
+    store_query controls = { .include_retired = 1, .filters = &treats, .nfilters = 1 },
+                all = { .include_retired = 1 };
+    note_change(risk, c);
+    int rc = store_scan(dom_store(d), &reg_control, &controls, note_change, c, e);
+    return rc ? rc : store_scan(dom_store(d), &reg_appetite, &all, note_change, c, e);
+}
+
+/* risk NULL: a checker of every analysis (the whole model and every
+ * change); else one of `risk`'s analyses only, at the cost of that risk. */
+static int check_open(dom *d, const record *risk, quant_check **out, isms_err *e)
 {
     quant_check *c = xcalloc(1, sizeof *c);
     c->d = d;
-    int rc = qmodel_load(d, NULL, &c->m, e);
+    int rc = qmodel_load(d, risk ? risk->key : NULL, &c->m, e);
     store_query all = { .include_retired = 1 };
     const regdef *regs[] = { &reg_risk, &reg_control, &reg_appetite };
-    for (size_t k = 0; k < 3 && !rc; k++)
+    if (!rc && risk)
+        rc = note_changes_of(d, c, risk, e);
+    for (size_t k = 0; k < 3 && !rc && !risk; k++)
         rc = store_scan(dom_store(d), regs[k], &all, note_change, c, e);
     if (rc) {
         quant_check_free(c);
@@ -64,6 +81,8 @@ int quant_check_new(dom *d, quant_check **out, isms_err *e)
     *out = c;
     return 0;
 }
+
+int quant_check_new(dom *d, quant_check **out, isms_err *e) { return check_open(d, NULL, out, e); }
 
 void quant_check_free(quant_check *c)
 {
@@ -206,5 +225,67 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     }
     free(s.subjects);
     free(s.keys);
+    return rc;
+}
+
+/* The last analysis whose subject is the risk (analyses come in id order). */
+typedef struct last_of {
+    arena *a;
+    const char *key;
+} last_of;
+
+static int note_last(const record *r, void *ctx)
+{
+    last_of *l = ctx;
+    if (!strcmp(record_text(r, F_ANALYSIS_KIND), "risk"))
+        l->key = arena_strdup(l->a, r->key);
+    return 0;
+}
+
+int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *found, isms_err *e)
+{
+    *found = 0;
+    last_of last = { .a = dom_arena(d) };
+    store_filter subject = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT),
+                             .sval = risk->key };
+    store_query q = { .filters = &subject, .nfilters = 1, .ids_only = 1 };
+    int rc = dom_list(d, &reg_analysis, &q, note_last, &last, e);
+    if (rc || !last.key)
+        return rc;
+    quant_check *c = NULL;
+    rc = read_latest(d, last.key, out, e);
+    if (!rc)
+        rc = check_open(d, risk, &c, e);
+    if (!rc)
+        rc = quant_check_analysis(c, out->rec, &out->fresh, e);
+    quant_check_free(c);
+    *found = !rc;
+    return rc;
+}
+
+typedef struct latest_set {
+    quant_latest *rows;
+    size_t n;
+} latest_set;
+
+static int compute_latest(dom *d, void *ctx, void **out, isms_err *e)
+{
+    (void)ctx;
+    latest_set *s = arena_alloc(dom_arena(d), sizeof *s);
+    *out = s;
+    return dom_latest_analyses(d, &s->rows, &s->n, e);
+}
+
+int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e)
+{
+    void *v;
+    *out = NULL;
+    *n = 0;
+    int rc = dom_cached(d, "latest-analyses", compute_latest, NULL, &v, e);
+    if (!rc) {
+        const latest_set *s = v;
+        *out = s->rows;
+        *n = s->n;
+    }
     return rc;
 }

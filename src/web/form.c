@@ -1,0 +1,100 @@
+/* form.c: an HTML form's body (application/x-www-form-urlencoded or
+ * multipart/form-data), parsed by libmicrohttpd's post processor, never
+ * by hand. The fields land in the request's arena, in order; a value the
+ * processor hands over in pieces is joined. */
+#include "web/web_internal.h"
+
+#include <string.h>
+
+enum { FORM_MAX = 512, PP_BUFFER = 4096 };
+
+typedef struct form_ctx {
+    web_req *r;
+    int over;
+} form_ctx;
+
+static void add_field(web_req *r, const char *key, const char *data, size_t size)
+{
+    arena *a = dom_arena(r->d);
+    if (r->nform == FORM_MAX)
+        return;
+    if (!r->form_names) {
+        r->form_names = arena_alloc(a, FORM_MAX * sizeof *r->form_names);
+        r->form_values = arena_alloc(a, FORM_MAX * sizeof *r->form_values);
+    }
+    char *v = arena_alloc(a, size + 1);
+    memcpy(v, data, size);
+    v[size] = 0;
+    r->form_names[r->nform] = arena_strdup(a, key);
+    r->form_values[r->nform++] = v;
+}
+
+/* The rest of a value that came in pieces (off > 0). */
+static void extend_last(web_req *r, const char *data, size_t size)
+{
+    const char *old = r->form_values[r->nform - 1];
+    size_t n = strlen(old);
+    char *v = arena_alloc(dom_arena(r->d), n + size + 1);
+    memcpy(v, old, n);
+    memcpy(v + n, data, size);
+    v[n + size] = 0;
+    r->form_values[r->nform - 1] = v;
+}
+
+static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size)
+{
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    form_ctx *c = cls;
+    if (filename) /* no form of isms uploads files */
+        return MHD_YES;
+    if (off && c->r->nform && !strcmp(c->r->form_names[c->r->nform - 1], key))
+        extend_last(c->r, data, size);
+    else if (c->r->nform < FORM_MAX)
+        add_field(c->r, key, data ? data : "", size);
+    else
+        c->over = 1;
+    return MHD_YES;
+}
+
+/* A textarea's line breaks come as CR LF (HTML says so): LF, as isms
+ * keeps them. */
+static void unix_newlines(char *s)
+{
+    char *to = s;
+    for (const char *p = s; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n'))
+            *to++ = *p;
+    *to = 0;
+}
+
+int web_form_parse(web_req *r, isms_err *e)
+{
+    r->nform = 0;
+    if (!r->body.len)
+        return 0; /* a form with no fields (a button alone) */
+    form_ctx c = { .r = r };
+    struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, PP_BUFFER, on_field, &c);
+    if (!pp)
+        return err_set(e, E_USAGE, "body",
+                       "body: expected a form (application/x-www-form-urlencoded)");
+    enum MHD_Result ok = MHD_post_process(pp, r->body.data, r->body.len);
+    MHD_destroy_post_processor(pp); /* hands over the last value */
+    if (ok != MHD_YES)
+        return err_set(e, E_USAGE, "body", "body: a malformed form");
+    if (c.over)
+        return err_set(e, E_USAGE, "body", "body: more than %d form fields", FORM_MAX);
+    for (int i = 0; i < r->nform; i++)
+        unix_newlines((char *)r->form_values[i]); /* (made in add_field, writable) */
+    return 0;
+}
+
+const char *web_form_get(const web_req *r, const char *name)
+{
+    for (int i = 0; i < r->nform; i++)
+        if (!strcmp(r->form_names[i], name))
+            return r->form_values[i];
+    return NULL;
+}

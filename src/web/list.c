@@ -1,0 +1,259 @@
+/* list.c: a register's records as a list asks for them, the same for the
+ * JSON API, the list pages and the search: filters on any field,
+ * text search q (the key and the text fields, case-folded), sort,
+ * limit and cursor, retired or not. Without q or sort the store counts
+ * and pages; with them the records are matched and sorted in memory. */
+#include "core/text.h"
+#include "web/web_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { LIST_DEFAULT = 50, LIST_MAX = 1000 };
+
+int web_field(const regdef *reg, const char *name)
+{
+    for (int i = 0; i < reg->nfields; i++)
+        if (!strcmp(reg->fields[i].name, name))
+            return i;
+    return -1;
+}
+
+typedef struct args_ctx {
+    web_list *l;
+    int page; /* a page's form: empty values are no filter; format= is known */
+    isms_err *e;
+    int rc;
+} args_ctx;
+
+static int known_arg(args_ctx *c, const char *name, const char *text)
+{
+    web_list *l = c->l;
+    const char **known[] = { &l->q, &l->sort, &l->cursor, &l->limit_text, &l->retired, &l->format };
+    static const char *const names[] = {
+        "q", "sort", "cursor", "limit", "retired", "format", NULL
+    };
+    int k = choice_index(names, name);
+    if (k < 0 || (k == 5 && !c->page))
+        return 0;
+    /* filters' values are checked as input is; these here */
+    c->rc = text_check(name, text, 0, 1000, c->e);
+    if (c->rc)
+        c->e->code = c->rc = E_USAGE;
+    *known[k] = text;
+    return 1;
+}
+
+static enum MHD_Result one_arg(void *cls, enum MHD_ValueKind kind, const char *name,
+                               const char *text)
+{
+    (void)kind;
+    args_ctx *c = cls;
+    web_list *l = c->l;
+    if (c->rc)
+        return MHD_NO;
+    if (!text)
+        text = "";
+    if (c->page && !*text)
+        return MHD_YES;
+    if (known_arg(c, name, text))
+        return c->rc ? MHD_NO : MHD_YES;
+    int i = web_field(l->reg, name);
+    if (i < 0 || !dom_filterable(&l->reg->fields[i])) {
+        c->rc = err_set(c->e, E_USAGE, name,
+                        i < 0 ? "%s: no such field or parameter of %s"
+                              : "%s: %s cannot be filtered on this field",
+                        name, l->reg->plural);
+        return MHD_NO;
+    }
+    if (l->nfilters == WEB_LIST_FILTERS) {
+        c->rc = err_set(c->e, E_USAGE, name, "%s: at most %d filters", name, WEB_LIST_FILTERS);
+        return MHD_NO;
+    }
+    l->filters[l->nfilters++] = (dom_filter_arg){ i, text };
+    return MHD_YES;
+}
+
+int web_list_args(web_req *r, const regdef *reg, int page, web_list *l, isms_err *e)
+{
+    *l = (web_list){ .reg = reg };
+    args_ctx c = { .l = l, .page = page, .e = e };
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, one_arg, &c);
+    return c.rc;
+}
+
+typedef struct collected {
+    dom *d;
+    record *recs;
+    int64_t n, cap;
+    const char *q; /* lower-case */
+    int sort;      /* field index, -1: by key */
+    int desc;
+} collected;
+
+static int contains_folded(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; hay && *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return 1;
+    return 0;
+}
+
+static int matches(const record *rec, const char *q)
+{
+    if (!q || contains_folded(rec->key, q))
+        return 1;
+    for (int i = 0; i < rec->reg->nfields; i++)
+        if (rec->reg->fields[i].type == FT_TEXT && contains_folded(rec->v[i].s, q))
+            return 1;
+    return 0;
+}
+
+static int collect(const record *rec, void *ctx)
+{
+    collected *c = ctx;
+    if (!matches(rec, c->q))
+        return 0;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        record *more = arena_alloc(dom_arena(c->d), (size_t)c->cap * sizeof *more);
+        if (c->n)
+            memcpy(more, c->recs, (size_t)c->n * sizeof *more);
+        c->recs = more;
+    }
+    record_copy(&c->recs[c->n++], rec, dom_arena(c->d));
+    return 0;
+}
+
+static _Thread_local collected *sorting;
+
+static int cmp_records(const void *pa, const void *pb)
+{
+    const record *a = pa, *b = pb;
+    int s = sorting->sort, c = 0;
+    if (s >= 0) {
+        const value *va = &a->v[s], *vb = &b->v[s];
+        const fielddef *f = &a->reg->fields[s];
+        if (va->null != vb->null)
+            return va->null ? 1 : -1; /* nulls last, either way */
+        if (!va->null) {
+            int number = f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL;
+            c = number ? (va->i > vb->i) - (va->i < vb->i)
+                       : strcmp(va->s ? va->s : "", vb->s ? vb->s : "");
+        }
+    }
+    if (!c)
+        c = (a->id > b->id) - (a->id < b->id);
+    return sorting->desc ? -c : c;
+}
+
+int web_list_sortable(const fielddef *f) { return f->type != FT_LINKS && f->type != FT_ENUMSET; }
+
+static int parse_sort(web_list *l, int *sort, int *desc, isms_err *e)
+{
+    const char *s = l->sort;
+    *desc = *s == '-';
+    s += *desc;
+    if (!strcmp(s, "key"))
+        return 0;
+    *sort = web_field(l->reg, s);
+    if (*sort < 0 || !web_list_sortable(&l->reg->fields[*sort]))
+        return err_set(e, E_USAGE, "sort", "sort: %s is no field %s can be sorted by", s,
+                       l->reg->plural);
+    return 0;
+}
+
+static int list_query(web_req *r, web_list *l, store_query *q, int *sort, int *desc, isms_err *e)
+{
+    if (l->limit <= 0) /* (a caller may have set one: the search) */
+        l->limit = LIST_DEFAULT;
+    l->offset = 0;
+    *sort = -1;
+    *desc = 0;
+    int rc = 0;
+    if (l->limit_text)
+        rc = web_parse_int("limit", l->limit_text, 1, LIST_MAX, &l->limit, e);
+    if (!rc && l->cursor)
+        rc = web_parse_int("cursor", l->cursor, 0, INT64_MAX, &l->offset, e);
+    if (!rc && l->retired) {
+        q->include_retired = !strcmp(l->retired, "include");
+        q->only_retired = !strcmp(l->retired, "only");
+        if (!q->include_retired && !q->only_retired)
+            rc = err_set(e, E_USAGE, "retired", "retired: give include or only");
+    }
+    if (!rc && l->sort)
+        rc = parse_sort(l, sort, desc, e);
+    if (!rc)
+        rc = dom_query_filters(r->d, l->reg, l->filters, l->nfilters, q, e);
+    return rc;
+}
+
+/* The page of records matched in memory: sorted, then cut. */
+static void page_of(web_list *l, collected *c)
+{
+    l->total = c->n;
+    sorting = c;
+    if (c->n > 1)
+        qsort(c->recs, (size_t)c->n, sizeof *c->recs, cmp_records);
+    sorting = NULL;
+    l->items = l->offset < c->n ? c->recs + l->offset : NULL;
+    l->n = l->offset < c->n ? c->n - l->offset : 0;
+    if (l->n > l->limit)
+        l->n = l->limit;
+}
+
+/* A list's total, kept while the repository stays as it is (dom_cached):
+ * counting is a pass over the register. Its filters name the count. */
+typedef struct count_args {
+    const regdef *reg;
+    const store_query *q;
+} count_args;
+
+static int count_records(dom *d, void *ctx, void **out, isms_err *e)
+{
+    const count_args *c = ctx;
+    int64_t *n = arena_alloc(dom_arena(d), sizeof *n);
+    *out = n;
+    return store_count(dom_store(d), c->reg, c->q, n, e);
+}
+
+static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e)
+{
+    buf name;
+    buf_init(&name);
+    buf_printf(&name, "count %s %s", l->reg->name, l->retired ? l->retired : "");
+    for (int k = 0; k < l->nfilters; k++)
+        buf_printf(&name, "\n%d=%s", l->filters[k].field, l->filters[k].text);
+    void *n;
+    int rc = dom_cached(r->d, buf_str(&name), count_records, &(count_args){ l->reg, q }, &n, e);
+    buf_reset(&name);
+    l->total = rc ? 0 : *(const int64_t *)n;
+    return rc;
+}
+
+int web_list_run(web_req *r, web_list *l, isms_err *e)
+{
+    store_query q = { 0 };
+    int sort, desc;
+    int rc = list_query(r, l, &q, &sort, &desc, e);
+    if (rc)
+        return rc;
+    collected c = { .d = r->d, .q = l->q && *l->q ? l->q : NULL, .sort = sort, .desc = desc };
+    int in_memory = c.q || l->sort;
+    if (!in_memory) { /* the store counts and pages */
+        rc = list_total(r, l, &q, e);
+        q.limit = l->limit;
+        q.offset = l->offset;
+    }
+    if (!rc)
+        rc = dom_list(r->d, l->reg, &q, collect, &c, e);
+    if (rc)
+        return rc;
+    l->items = c.recs;
+    l->n = c.n;
+    if (in_memory)
+        page_of(l, &c);
+    return 0;
+}

@@ -1,0 +1,231 @@
+/* pages_record.c: one record's page, /<plural>/<KEY>, generic over the
+ * register's tables: every field, its derived values (domain/views), the
+ * records that point at it, its history from the ledger (who, when,
+ * what, why), and the buttons for what the signed-in person may do to
+ * it: edit, retire, the verbs of its lifecycle that the domain says they
+ * may make now. The domain refuses anything else all the same. */
+#include "domain/engine/lifecycle.h"
+#include "domain/views/derived.h"
+#include "domain/views/links.h"
+#include "web/html.h"
+#include "web/web_internal.h"
+
+#include <jansson.h>
+#include <string.h>
+
+/* ---- the buttons ---- */
+
+/* A form posting to /<plural>/<KEY>/<verb>, with the CSRF token. */
+static void verb_button(web_req *r, const record *rec, const char *verb, const char *label,
+                        const char *cls)
+{
+    html_f(&r->out, "<form method=\"post\" action=\"/%u/%u/%u\">", rec->reg->plural, rec->key,
+           verb);
+    html_csrf_field(r);
+    html_f(&r->out, "<button type=\"submit\"%r>%s</button></form>", cls, label);
+}
+
+static void actions(web_req *r, const record *rec)
+{
+    const regdef *reg = rec->reg;
+    isms_err quiet = { 0 };
+    int may_write = !(reg->flags & REG_SYSTEM) && !rec->retired_at &&
+                    !principal_may_write(dom_who(r->d), reg, rec, NULL, &quiet);
+    html_f(&r->out, "<div class=\"actions\">");
+    const lifecycle *lc = reg->lifecycle;
+    for (int k = 0; lc && k < lc->ntransitions; k++) {
+        const transition *t = &lc->transitions[k];
+        isms_err no = { 0 };
+        if (!dom_may_transition(r->d, rec, t, &no))
+            verb_button(r, rec, t->verb, web_field_label(r->d, t->verb), "");
+    }
+    if (may_write)
+        html_f(&r->out, "<a class=\"button\" href=\"/%u/%u/edit\">Edit</a>", reg->plural, rec->key);
+    if (may_write && !(reg->flags & REG_NO_RETIRE))
+        verb_button(r, rec, "retire", "Retire", " class=\"secondary\"");
+    web_workflow_links(r, rec);
+    html_f(&r->out, "</div>");
+}
+
+/* ---- fields ---- */
+
+static void fields(web_req *r, const record *rec)
+{
+    buf *b = &r->out;
+    html_f(b, "<dl class=\"fields\">");
+    for (int i = 0; i < rec->reg->nfields; i++) {
+        const fielddef *f = &rec->reg->fields[i];
+        html_f(b, "<dt>%s</dt><dd>", web_field_label(r->d, f->name));
+        if (rec->v[i].null && !rec->v[i].n)
+            html_f(b, "<span class=\"muted\">—</span>");
+        else
+            html_value(b, r->d, f, &rec->v[i]);
+        html_f(b, "</dd>");
+    }
+    html_f(b, "<dt>Version</dt><dd>%D</dd><dt>Created</dt><dd>%s</dd><dt>Updated</dt><dd>%s</dd>",
+           rec->version, rec->created_at, rec->updated_at);
+    if (rec->retired_at)
+        html_f(b, "<dt>Retired</dt><dd>%s</dd>", rec->retired_at);
+    html_f(b, "</dl>");
+}
+
+static int derived(web_req *r, const record *rec, isms_err *e)
+{
+    int n;
+    const derived_def *defs = derived_defs(rec->reg, &n);
+    if (!defs || !n)
+        return 0;
+    derive_cache *c = derive_cache_new(r->d);
+    value *vals = arena_alloc(dom_arena(r->d), (size_t)n * sizeof *vals);
+    int rc = derive_record(c, rec, vals, e);
+    derive_cache_free(c);
+    if (rc)
+        return rc;
+    html_f(&r->out, "<h2>Derived</h2><dl class=\"fields\">");
+    for (int k = 0; k < n; k++) {
+        html_f(&r->out, "<dt>%s</dt><dd>",
+               web_field_label(r->d, defs[k].label ? defs[k].label : defs[k].field.name));
+        html_value(&r->out, r->d, &defs[k].field, &vals[k]);
+        html_f(&r->out, "</dd>");
+    }
+    html_f(&r->out, "</dl>");
+    return 0;
+}
+
+/* What points here: the other way of the links the fields show. */
+static int backlinks(web_req *r, const record *rec, isms_err *e)
+{
+    dom_backlinks bl;
+    int rc = dom_backlinks_of(r->d, rec, &bl, e);
+    if (rc)
+        return rc;
+    buf *b = &r->out;
+    html_f(b, "<h2>Linked here</h2>");
+    if (!bl.n)
+        html_f(b, "<p class=\"muted\">Nothing refers to %s.</p>", rec->key);
+    else
+        html_f(b, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
+                  "scope=\"col\">Name</th><th scope=\"col\">Through</th></tr></thead><tbody>");
+    for (int k = 0; k < bl.n; k++)
+        html_f(b, "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>its %s</td></tr>",
+               bl.links[k].reg->plural, bl.links[k].key, bl.links[k].key, bl.links[k].label,
+               bl.links[k].field->name);
+    if (bl.n)
+        html_f(b, "</tbody></table></div>");
+    if (bl.analysis)
+        html_f(b, "<p>Latest analysis: <a href=\"/analyses/%u\">%s</a> (%s)</p>", bl.analysis,
+               bl.analysis, bl.analysed_at);
+    return 0;
+}
+
+/* ---- history ---- */
+
+typedef struct history_ctx {
+    web_req *r;
+    json_t *prev; /* the record as the entry before left it */
+} history_ctx;
+
+/* What an entry changed: the fields whose value differs from before. */
+static void changes(buf *b, json_t *prev, json_t *now)
+{
+    static const char *const own[] = { "version", "updated_at", "created_at", "key" };
+    const char *name;
+    json_t *v;
+    int n = 0;
+    json_object_foreach(now, name, v)
+    {
+        int skip = 0;
+        for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+            skip |= !strcmp(name, own[k]);
+        if (skip || (prev && json_equal(v, json_object_get(prev, name))))
+            continue;
+        char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        html_f(b, "%r%s: %s", n++ ? "; " : " ", name, text ? text : json_string_value(v));
+        free(text);
+    }
+}
+
+static int history_row(const ledger_row *row, void *ctx)
+{
+    history_ctx *h = ctx;
+    buf *b = &h->r->out;
+    json_t *data = json_loads(row->data ? row->data : "", 0, NULL);
+    html_f(b, "<tr><td>%s</td><td>%s</td><td>%s", row->ts, row->actor, row->op);
+    if (json_is_object(data) && strcmp(row->op, "add"))
+        changes(b, h->prev, data);
+    html_f(b, "</td><td>%s</td></tr>", row->note ? row->note : "");
+    if (json_is_object(data)) {
+        json_decref(h->prev);
+        h->prev = data;
+    } else {
+        json_decref(data);
+    }
+    return 0;
+}
+
+static int history(web_req *r, const record *rec, isms_err *e)
+{
+    html_f(&r->out, "<h2>History</h2><div class=\"scroll\"><table><thead><tr><th "
+                    "scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
+                    "<th scope=\"col\">Why</th></tr></thead><tbody>");
+    history_ctx h = { .r = r };
+    int rc = dom_history(r->d, rec->key, history_row, &h, e);
+    json_decref(h.prev);
+    html_f(&r->out, "</tbody></table></div>");
+    return rc;
+}
+
+/* ---- the page ---- */
+
+/* "RISK-1 · Ransomware halts payments" */
+const char *web_record_title(dom *d, const record *rec)
+{
+    const char *label = rec->reg->label ? record_text(rec, rec->reg->label) : NULL;
+    return label ? arena_printf(dom_arena(d), "%s · %s", rec->key, label) : rec->key;
+}
+
+int page_show(web_req *r, isms_err *e)
+{
+    record rec;
+    int rc = dom_get(r->d, r->route->reg, r->key, &rec, e);
+    if (rc)
+        return rc;
+    page_begin(r, web_record_title(r->d, &rec), NAV_REGISTERS);
+    html_f(&r->out, "<p><a href=\"/%u\">All %s</a></p>", rec.reg->plural, rec.reg->plural);
+    if (rec.retired_at)
+        html_f(&r->out, "<p class=\"notice\">Retired on %s.</p>", rec.retired_at);
+    actions(r, &rec);
+    fields(r, &rec);
+    rc = derived(r, &rec, e);
+    if (!rc)
+        rc = backlinks(r, &rec, e);
+    if (!rc)
+        rc = history(r, &rec, e);
+    page_end(r);
+    return rc;
+}
+
+/* After a change: back to the record's page (303, so a reload does not
+ * post again). */
+static void to_record(web_req *r, const record *rec)
+{
+    html_redirect(r, web_record_url(r->d, rec->reg, rec->key, ""));
+}
+
+int page_retire(web_req *r, isms_err *e)
+{
+    record out;
+    int rc = dom_retire(r->d, r->route->reg, r->key, &out, e);
+    if (!rc)
+        to_record(r, &out);
+    return rc;
+}
+
+int page_transition(web_req *r, isms_err *e)
+{
+    record out;
+    int rc = dom_transition(r->d, r->route->reg, r->key, r->route->t->verb, &out, e);
+    if (!rc)
+        to_record(r, &out);
+    return rc;
+}

@@ -1,0 +1,104 @@
+/* values.c: a field's value as people read it, in text (CSV, inputs) and
+ * in HTML (a reference as a link to its record). */
+#include "core/text.h"
+#include "domain/registers/registers.h"
+#include "web/html.h"
+#include "web/web_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *joined(dom *d, const value *v)
+{
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < v->n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
+    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+const char *web_value_text(dom *d, const fielddef *f, const value *v)
+{
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return joined(d, v);
+    if (v->null)
+        return "";
+    char *s = arena_alloc(dom_arena(d), 64);
+    switch (f->type) {
+    case FT_INT: snprintf(s, 64, "%" PRId64, v->i); return s;
+    case FT_MONEY: format_money(s, 64, v->i, dom_currency_exponent(d)); return s;
+    case FT_BOOL: return v->i ? "yes" : "no";
+    default: return v->s ? v->s : "";
+    }
+}
+
+static void link_to(buf *b, const char *target, const char *key)
+{
+    const regdef *reg = register_find(target);
+    if (reg)
+        html_f(b, "<a href=\"/%u/%u\">%s</a>", reg->plural, key, key);
+    else
+        html_text(b, key);
+}
+
+/* A whole text that is one http(s) address, and only that (html_href
+ * lets nothing else through as a link anyway: javascript: stays text). */
+static int is_link(const char *s)
+{
+    return s && (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7)) &&
+           !strpbrk(s, " \t\n\"'<>") && html_safe_url(s);
+}
+
+void html_value(buf *b, dom *d, const fielddef *f, const value *v)
+{
+    if (f->type == FT_REF && !v->null && v->s) {
+        link_to(b, f->target, v->s);
+        return;
+    }
+    if (f->type == FT_LINKS) {
+        for (int k = 0; k < v->n; k++) {
+            buf_puts(b, k ? ", " : "");
+            link_to(b, f->target, v->keys[k]);
+        }
+        return;
+    }
+    if (f->type == FT_TEXT && !v->null && is_link(v->s)) { /* a text that is a web address */
+        html_f(b, "<a rel=\"noopener noreferrer\"");
+        html_href(b, v->s);
+        html_f(b, ">%s</a>", v->s);
+        return;
+    }
+    if (f->type == FT_MONEY && !v->null)
+        html_f(b, "%s %s", web_value_text(d, f, v), dom_currency(d));
+    else
+        html_text(b, web_value_text(d, f, v));
+}
+
+/* A field's name as a heading: "residual_likelihood" is "Residual likelihood". */
+const char *web_field_label(dom *d, const char *name)
+{
+    char *s = arena_strdup(dom_arena(d), name);
+    for (char *p = s; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    if (s[0] >= 'a' && s[0] <= 'z')
+        s[0] = (char)(s[0] - 'a' + 'A');
+    return s;
+}
+
+const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix)
+{
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '/');
+    html_url_part(&b, reg->plural);
+    buf_putc(&b, '/');
+    html_url_part(&b, key);
+    buf_puts(&b, suffix);
+    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}

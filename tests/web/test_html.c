@@ -1,0 +1,570 @@
+/* test_html.c: the HTML pages, through the real server and a browser's
+ * ways: signing in with the form (a session cookie), lists with filters,
+ * sort, pages and CSV, a record's page with its links both ways and its
+ * history, the forms (a refusal keeps what was typed and writes nothing),
+ * CSRF, stale versions, escaping of hostile text in HTML, attributes and
+ * CSV, and refusals as pages. */
+#include "support/testutil.h"
+#include "support/webfix.h"
+#include "web/html.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PASSWORD "html-test-password-1"
+#define CONTROL_OWNER "sofia.rossi@nordhafen.example" /* control-owner, owns no risk */
+#define XSS_TITLE "<script>alert(1)</script>\"><img src=x onerror=alert(1)>"
+
+typedef struct session {
+    char cookie[128]; /* "isms_session=..." */
+    char csrf[128];
+} session;
+
+static session lead, control_owner, board;
+
+static void add_user(const char *who)
+{
+    tu_result r;
+    tu_isms(&r, wf_repo(), PASSWORD "\n", "user", "add", who, "--password-stdin",
+            (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    tu_result_free(&r);
+}
+
+/* GET as the session (NULL: nobody); the answer is the caller's. */
+static void get(tu_http *r, const session *s, const char *path)
+{
+    char h[256] = "";
+    if (s)
+        snprintf(h, sizeof h, "Cookie: %s\r\n", s->cookie);
+    tu_http_send(r, wf_port(), "GET", path, h, NULL, 0);
+}
+
+/* A form posted as the session, `form` urlencoded as given. */
+static void post(tu_http *r, const session *s, const char *path, const char *form)
+{
+    char h[512] = "Content-Type: application/x-www-form-urlencoded\r\n";
+    if (s)
+        snprintf(h + strlen(h), sizeof h - strlen(h), "Cookie: %s\r\n", s->cookie);
+    tu_http_send(r, wf_port(), "POST", path, h, form, strlen(form));
+}
+
+/* Posts a form that must be taken (303); the Location it leads to (free). */
+static char *post_ok(const session *s, const char *path, const char *form)
+{
+    tu_http r;
+    post(&r, s, path, form);
+    if (r.status != 303)
+        fail_msg("POST %s: %d %s", path, r.status, r.body);
+    char *loc = tu_http_header(&r, "Location");
+    tu_http_free(&r);
+    return loc;
+}
+
+/* The value of the first csrf field of a page. */
+static void csrf_of(const char *html, char *out, size_t n)
+{
+    const char *at = strstr(html, "name=\"csrf\" value=\"");
+    assert_non_null(at);
+    at += strlen("name=\"csrf\" value=\"");
+    snprintf(out, n, "%.*s", (int)strcspn(at, "\""), at);
+}
+
+static void sign_in(const char *who, session *s)
+{
+    char form[256];
+    snprintf(form, sizeof form, "user=%s&password=%s&next=%%2Fmy", who, "html-test-password-1");
+    tu_http r;
+    post(&r, NULL, "/signin", form);
+    assert_int_equal(r.status, 303);
+    char *loc = tu_http_header(&r, "Location"), *set = tu_http_header(&r, "Set-Cookie");
+    assert_string_equal(loc, "/my");
+    assert_non_null(set);
+    assert_contains(set, "HttpOnly");
+    snprintf(s->cookie, sizeof s->cookie, "%.*s", (int)strcspn(set, ";"), set);
+    free(loc);
+    free(set);
+    tu_http_free(&r);
+    get(&r, s, "/my");
+    assert_int_equal(r.status, 200);
+    csrf_of(r.body, s->csrf, sizeof s->csrf);
+    tu_http_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    wf_start("html.isms");
+    add_user(WF_LEAD);
+    add_user(CONTROL_OWNER);
+    add_user(WF_BOARD);
+    sign_in(WF_LEAD, &lead);
+    sign_in(CONTROL_OWNER, &control_owner);
+    sign_in(WF_BOARD, &board);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    wf_stop();
+    return 0;
+}
+
+/* GET that must answer 200 with HTML; the body is the caller's (free). */
+static char *page(const session *s, const char *path)
+{
+    tu_http r;
+    get(&r, s, path);
+    if (r.status != 200)
+        fail_msg("GET %s: %d %s", path, r.status, r.body);
+    char *type = tu_http_header(&r, "Content-Type");
+    char *csp = tu_http_header(&r, "Content-Security-Policy");
+    assert_contains(type, "text/html");
+    assert_contains(csp, "default-src 'self'");
+    assert_contains(r.body, "<!doctype html>");
+    assert_contains(r.body, "<main id=\"main\"");
+    free(type);
+    free(csp);
+    char *body = r.body;
+    r.body = NULL;
+    tu_http_free(&r);
+    return body;
+}
+
+/* A field of a record, through the API as the lead. */
+static json_t *api_record(const char *path)
+{
+    tu_http r;
+    wf_req(&r, WF_LEAD, "GET", path, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *j = wf_json(&r);
+    tu_http_free(&r);
+    return j;
+}
+
+static long long api_total(const char *path)
+{
+    json_t *j = api_record(path);
+    long long n = (long long)json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    return n;
+}
+
+static long long version_of(const char *path)
+{
+    json_t *j = api_record(path);
+    long long v = (long long)json_integer_value(json_object_get(j, "version"));
+    json_decref(j);
+    return v;
+}
+
+/* ---- the tests ---- */
+
+static void escaping_in_text_attributes_and_urls(void **state)
+{
+    (void)state;
+    static const struct {
+        void (*write)(buf *b, const char *s);
+        const char *in, *out;
+    } cases[] = {
+        { html_text, XSS_TITLE,
+          "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" },
+        { html_url_part, "a b/c?d=&e\"", "a%20b%2Fc%3Fd%3D%26e%22" },
+        { html_href, "javascript:alert(1)", " href=\"#\"" },
+        { html_href, "/risks?q=\"x\"", " href=\"/risks?q=&quot;x&quot;\"" },
+    };
+    buf b;
+    buf_init(&b);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        buf_clear(&b);
+        cases[k].write(&b, cases[k].in);
+        assert_string_equal(buf_str(&b), cases[k].out);
+    }
+    assert_false(html_safe_url("JavaScript:alert(1)"));
+    assert_false(html_safe_url("data:text/html,x"));
+    assert_false(html_safe_url("//evil.example/"));
+    assert_true(html_safe_url("https://acme.example/x"));
+    buf_clear(&b);
+    html_f(&b, "<a href=\"/%u\">%s</a> %d%%", "a/b", "<b>", 5);
+    assert_string_equal(buf_str(&b), "<a href=\"/a%2Fb\">&lt;b&gt;</a> 5%");
+    buf_reset(&b);
+}
+
+static void pages_render_for_the_lead(void **state)
+{
+    (void)state;
+    struct {
+        const char *path, *expect;
+    } pages[] = {
+        { "/registers", "href=\"/risks\"" },
+        { "/risks", "RISK-1" },
+        { "/risks/RISK-1", "Ransomware halts payments" },
+        { "/risks/new", "<label for=\"in-title\">" },
+        { "/risks/RISK-1/edit", "name=\"version\"" },
+        { "/my", "PER-3" },
+        { "/search?q=ransom", "/risks/RISK-1" },
+        { "/signout", "Sign out everywhere" },
+        { "/scopes", "SCOPE-2" },
+        { "/people/PER-4", "Tomasz Nowak" },
+    };
+    for (size_t k = 0; k < sizeof pages / sizeof *pages; k++) {
+        char *body = page(&lead, pages[k].path);
+        assert_contains(body, pages[k].expect);
+        assert_contains(body, "class=\"skip\" href=\"#main\"");
+        assert_contains(body, "/static/isms.css?v=");
+        free(body);
+    }
+    tu_http r;
+    get(&r, NULL, html_css_url());
+    assert_int_equal(r.status, 200);
+    char *cache = tu_http_header(&r, "Cache-Control");
+    assert_contains(cache, "max-age=31536000");
+    assert_contains(r.body, "@media print");
+    free(cache);
+    tu_http_free(&r);
+}
+
+static void nobody_is_sent_to_sign_in(void **state)
+{
+    (void)state;
+    tu_http r;
+    get(&r, NULL, "/risks/RISK-1");
+    assert_int_equal(r.status, 303);
+    char *loc = tu_http_header(&r, "Location");
+    assert_string_equal(loc, "/signin?next=%2Frisks%2FRISK-1");
+    free(loc);
+    tu_http_free(&r);
+    post(&r, NULL, "/risks", "title=x");
+    assert_int_equal(r.status, 401);
+    assert_contains(r.body, "href=\"/signin\"");
+    tu_http_free(&r);
+    /* a wrong password: the form again, the user kept, the password not */
+    post(&r, NULL, "/signin", "user=mara.lindqvist%40nordhafen.example&password=wrong-one");
+    assert_int_equal(r.status, 401);
+    assert_contains(r.body, "value=\"mara.lindqvist@nordhafen.example\"");
+    assert_null(strstr(r.body, "wrong-one"));
+    assert_null(tu_http_header(&r, "Set-Cookie"));
+    tu_http_free(&r);
+    /* an offsite next is not followed */
+    post(&r, NULL, "/signin",
+         "user=mara.lindqvist%40nordhafen.example&password=" PASSWORD "&next=%2F%2Fevil.example");
+    assert_int_equal(r.status, 303);
+    loc = tu_http_header(&r, "Location");
+    assert_string_equal(loc, "/");
+    free(loc);
+    tu_http_free(&r);
+}
+
+static void signing_out_ends_the_session(void **state)
+{
+    (void)state;
+    session s;
+    sign_in(WF_LEAD, &s);
+    char form[200];
+    snprintf(form, sizeof form, "csrf=%s", s.csrf);
+    free(post_ok(&s, "/signout", form));
+    tu_http r;
+    get(&r, &s, "/my");
+    assert_int_equal(r.status, 303); /* to the sign-in form again */
+    tu_http_free(&r);
+}
+
+static void list_filters_sorts_pages_and_csv(void **state)
+{
+    (void)state;
+    long long total = api_total("/api/v1/risks?treatment=mitigate&limit=1");
+    assert_true(total > 2);
+    char *body = page(&lead, "/risks?treatment=mitigate&sort=-likelihood&limit=2&owner=");
+    char expect[64];
+    snprintf(expect, sizeof expect, "1–2 of %lld", total);
+    assert_contains(body, expect);
+    assert_contains(body, "<option value=\"mitigate\" selected>");
+    assert_contains(body, "aria-sort=\"descending\"");
+    assert_contains(body, "cursor=2");
+    assert_contains(body, "format=csv");
+    free(body);
+    /* the CSV holds the rows shown: a header and two, sorted alike */
+    tu_http r;
+    get(&r, &lead, "/risks?treatment=mitigate&sort=-likelihood&limit=2&format=csv");
+    assert_int_equal(r.status, 200);
+    char *type = tu_http_header(&r, "Content-Type");
+    assert_contains(type, "text/csv");
+    free(type);
+    assert_true(!strncmp(r.body, "key,title,", 10));
+    int lines = 0;
+    for (const char *p = r.body; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 3);
+    json_t *api = api_record("/api/v1/risks?treatment=mitigate&sort=-likelihood&limit=2");
+    const char *first =
+        json_string_value(json_object_get(json_array_get(json_object_get(api, "items"), 0), "key"));
+    char row[64];
+    snprintf(row, sizeof row, "\r\n%s,", first);
+    assert_contains(r.body, row);
+    json_decref(api);
+    tu_http_free(&r);
+    /* a parameter that is no field is refused, as a page */
+    get(&r, &lead, "/risks?colour=red");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "colour");
+    tu_http_free(&r);
+}
+
+static void a_record_links_both_ways_and_shows_history(void **state)
+{
+    (void)state;
+    char form[300];
+    snprintf(form, sizeof form,
+             "csrf=%s&version=%lld&treatment_plan=Backups+tested&description=Line+one%%0D%%0ALine+"
+             "two&note=after+the+audit",
+             lead.csrf, version_of("/api/v1/risks/RISK-1"));
+    free(post_ok(&lead, "/risks/RISK-1/edit", form));
+    char *body = page(&lead, "/risks/RISK-1");
+    assert_contains(body, "href=\"/people/PER-4\"");   /* its owner */
+    assert_contains(body, "href=\"/controls/CTL-1\""); /* a control that treats it */
+    assert_contains(body, "<h2>History</h2>");
+    assert_contains(body, "<td>demo</td><td>add</td>");
+    assert_contains(body, "treatment_plan: Backups tested");
+    assert_contains(body, "Line one\nLine two"); /* a textarea's CR LF kept as a line break */
+    assert_contains(body, "after the audit");
+    assert_contains(body, "mara.lindqvist@nordhafen.example");
+    free(body);
+    body = page(&lead, "/controls/CTL-1"); /* and back */
+    assert_contains(body, "href=\"/risks/RISK-1\"");
+    free(body);
+}
+
+static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
+{
+    (void)state;
+    long long before = api_total("/api/v1/risks?limit=1");
+    char form[300];
+    snprintf(form, sizeof form, "csrf=%s&title=Kept+title&owner=PER-4&likelihood=9&impact=2",
+             lead.csrf);
+    tu_http r;
+    post(&r, &lead, "/risks", form);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "value=\"Kept title\"");
+    assert_contains(r.body, "value=\"9\"");
+    assert_contains(r.body, "<option value=\"PER-4\" selected>");
+    assert_contains(r.body, "id=\"in-likelihood-error\"");
+    assert_contains(r.body, "aria-describedby=\"in-likelihood-help in-likelihood-error\"");
+    tu_http_free(&r);
+    assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    /* and a good one is made, and shown */
+    snprintf(form, sizeof form, "csrf=%s&title=Made+by+form&owner=PER-4&likelihood=2&impact=2",
+             lead.csrf);
+    char *loc = post_ok(&lead, "/risks", form);
+    assert_true(!strncmp(loc, "/risks/RISK-", 12));
+    free(loc);
+    assert_int_equal(api_total("/api/v1/risks?limit=1"), before + 1);
+}
+
+static void csrf_missing_or_stale_is_refused(void **state)
+{
+    (void)state;
+    session old;
+    sign_in(WF_LEAD, &old);
+    session now;
+    sign_in(WF_LEAD, &now);
+    long long v = version_of("/api/v1/risks/RISK-2");
+    const char *forms[] = { "title=No+token", "csrf=&title=Empty+token",
+                            "csrf=0000000000000000000000000000000000000000000&title=Forged" };
+    for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+        tu_http r;
+        post(&r, &now, "/risks/RISK-2/edit", forms[k]);
+        assert_int_equal(r.status, 403);
+        assert_contains(r.body, "csrf");
+        tu_http_free(&r);
+    }
+    /* another session's token is no good either */
+    char form[300];
+    snprintf(form, sizeof form, "csrf=%s&title=Other+session", old.csrf);
+    tu_http r;
+    post(&r, &now, "/risks/RISK-2/edit", form);
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    post(&r, &now, "/risks/RISK-2/retire", "");
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    /* the right token, from a form on another site */
+    snprintf(form, sizeof form, "csrf=%s&title=From+elsewhere", now.csrf);
+    char h[300];
+    snprintf(h, sizeof h,
+             "Content-Type: application/x-www-form-urlencoded\r\nCookie: %s\r\nSec-Fetch-Site: "
+             "cross-site\r\n",
+             now.cookie);
+    tu_http_send(&r, wf_port(), "POST", "/risks/RISK-2/edit", h, form, strlen(form));
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    assert_int_equal(version_of("/api/v1/risks/RISK-2"), v);
+    json_t *j = api_record("/api/v1/risks/RISK-2");
+    assert_null(json_object_get(j, "retired_at")
+                    ? json_string_value(json_object_get(j, "retired_at"))
+                    : NULL);
+    json_decref(j);
+}
+
+static void a_stale_version_is_refused(void **state)
+{
+    (void)state;
+    long long v = version_of("/api/v1/risks/RISK-3");
+    char form[300];
+    snprintf(form, sizeof form, "csrf=%s&version=%lld&title=First+edit", lead.csrf, v);
+    free(post_ok(&lead, "/risks/RISK-3/edit", form));
+    tu_http r;
+    snprintf(form, sizeof form, "csrf=%s&version=%lld&title=Second+edit+from+the+old+page",
+             lead.csrf, v);
+    post(&r, &lead, "/risks/RISK-3/edit", form);
+    assert_int_equal(r.status, 409);
+    assert_contains(r.body, "role=\"alert\"");
+    assert_contains(r.body, "value=\"Second edit from the old page\"");
+    tu_http_free(&r);
+    json_t *j = api_record("/api/v1/risks/RISK-3");
+    assert_string_equal(json_string_value(json_object_get(j, "title")), "First edit");
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), v + 1);
+    json_decref(j);
+}
+
+/* Hostile text appears only escaped: in the list, the record's page, the
+ * edit form's attributes, the search, and the CSV (a formula quoted). */
+static void hostile_text_is_only_ever_text(void **state)
+{
+    (void)state;
+    char form[600];
+    snprintf(
+        form, sizeof form,
+        "csrf=%s&title=%%3Cscript%%3Ealert(1)%%3C%%2Fscript%%3E%%22%%3E%%3Cimg+src%%3Dx+"
+        "onerror%%3Dalert(1)%%3E&description=%%3Csvg+onload%%3Dalert(1)%%3E%%3Ca+xlink%%3Ahref%%"
+        "3D%%22javascript%%3Aalert(2)%%22%%3Ex%%3C%%2Fa%%3E%%3C%%2Fsvg%%3E&owner=PER-4&"
+        "likelihood=1&impact=1",
+        lead.csrf);
+    char *loc = post_ok(&lead, "/risks", form);
+    char edit[80];
+    snprintf(edit, sizeof edit, "%s/edit", loc);
+    const char *paths[] = { loc, edit, "/risks?sort=-key", "/search?q=alert" };
+    for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
+        char *body = page(&lead, paths[k]);
+        assert_null(strstr(body, "<script>alert"));
+        assert_null(strstr(body, "<img src=x"));
+        assert_null(strstr(body, "<svg onload"));
+        assert_null(strstr(body, "\"javascript:"));
+        assert_contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img");
+        free(body);
+    }
+    free(loc);
+    /* CSV: a cell that would be a formula gets a leading quote */
+    snprintf(form, sizeof form,
+             "csrf=%s&title=%%3DHYPERLINK(%%22http%%3A%%2F%%2Fevil.example%%22)&owner=PER-4&"
+             "likelihood=1&impact=1",
+             lead.csrf);
+    free(post_ok(&lead, "/risks", form));
+    tu_http r;
+    get(&r, &lead, "/risks?q=HYPERLINK&format=csv");
+    assert_contains(r.body, ",\"'=HYPERLINK(\"\"http://evil.example\"\")\",");
+    tu_http_free(&r);
+    /* a text that is a web address is a link; javascript: stays text */
+    snprintf(form, sizeof form,
+             "csrf=%s&title=javascript%%3Aalert(1)&treatment_plan=https%%3A%%2F%%2Facme.example%%"
+             "2Fplan%%3Fa%%3D1%%26b%%3D2&owner=PER-4&likelihood=1&impact=1",
+             lead.csrf);
+    loc = post_ok(&lead, "/risks", form);
+    char *body = page(&lead, loc);
+    assert_contains(body, "href=\"https://acme.example/plan?a=1&amp;b=2\"");
+    assert_null(strstr(body, "href=\"javascript:"));
+    assert_contains(body, "javascript:alert(1)</h1>");
+    free(body);
+    free(loc);
+    get(&r, &lead, "/risks?q=alert&format=csv");
+    assert_contains(r.body, "\"<script>alert(1)</script>\"\"><img src=x onerror=alert(1)>\"");
+    tu_http_free(&r);
+}
+
+/* A draft scope: the lead makes it and may not approve it; the
+ * management body finds it in their work, sees the button, approves. */
+static void lifecycle_verbs_are_offered_to_who_may(void **state)
+{
+    (void)state;
+    char form[300];
+    snprintf(form, sizeof form, "csrf=%s&statement=A+draft+scope+from+the+form", lead.csrf);
+    char *loc = post_ok(&lead, "/scopes", form);
+    char approve[80];
+    snprintf(approve, sizeof approve, "%s/approve", loc);
+    char *body = page(&lead, loc);
+    assert_null(strstr(body, approve));
+    free(body);
+    body = page(&board, "/my");
+    assert_contains(body, approve);
+    free(body);
+    body = page(&board, loc);
+    assert_contains(body, approve);
+    free(body);
+    snprintf(form, sizeof form, "csrf=%s", lead.csrf);
+    tu_http r;
+    post(&r, &lead, approve, form); /* refused by the domain all the same */
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    snprintf(form, sizeof form, "csrf=%s", board.csrf);
+    free(post_ok(&board, approve, form));
+    char api[80];
+    snprintf(api, sizeof api, "/api/v1%s", loc);
+    json_t *j = api_record(api);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "approved");
+    assert_string_equal(json_string_value(json_object_get(j, "approved_by")), "PER-1");
+    json_decref(j);
+    free(loc);
+}
+
+static void refusals_are_pages(void **state)
+{
+    (void)state;
+    /* a control owner may not edit a risk they do not own */
+    tu_http r;
+    long long v = version_of("/api/v1/risks/RISK-1");
+    get(&r, &control_owner, "/risks/RISK-1/edit");
+    assert_int_equal(r.status, 403);
+    assert_contains(r.body, "<!doctype html>");
+    assert_contains(r.body, "owned by");
+    tu_http_free(&r);
+    char form[200];
+    snprintf(form, sizeof form, "csrf=%s&title=Taken+over", control_owner.csrf);
+    post(&r, &control_owner, "/risks/RISK-1/edit", form);
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    assert_int_equal(version_of("/api/v1/risks/RISK-1"), v);
+    /* nor sees an edit button there */
+    char *body = page(&control_owner, "/risks/RISK-1");
+    assert_null(strstr(body, "/risks/RISK-1/edit"));
+    free(body);
+    /* an unknown key, an unknown page */
+    get(&r, &lead, "/risks/RISK-99999");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "RISK-99999");
+    tu_http_free(&r);
+    get(&r, &lead, "/nothing/here/at/all");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "<!doctype html>");
+    tu_http_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(escaping_in_text_attributes_and_urls),
+        cmocka_unit_test(pages_render_for_the_lead),
+        cmocka_unit_test(nobody_is_sent_to_sign_in),
+        cmocka_unit_test(signing_out_ends_the_session),
+        cmocka_unit_test(list_filters_sorts_pages_and_csv),
+        cmocka_unit_test(a_record_links_both_ways_and_shows_history),
+        cmocka_unit_test(a_refused_form_keeps_what_was_typed_and_writes_nothing),
+        cmocka_unit_test(csrf_missing_or_stale_is_refused),
+        cmocka_unit_test(a_stale_version_is_refused),
+        cmocka_unit_test(hostile_text_is_only_ever_text),
+        cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
+        cmocka_unit_test(refusals_are_pages),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
