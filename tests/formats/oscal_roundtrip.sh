@@ -9,12 +9,7 @@
 # exclusions and judgements do not). ctest: formats.oscal_roundtrip.
 set -eu
 isms=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-"$isms" demo demo.isms >/dev/null 2>&1
-export ISMS_REPO="$tmp/demo.isms"
-ex() { "$isms" oscal export "$@" 2>/dev/null; }
+. "$2/tests/formats/oscal_demo.sh"
 im() { "$isms" oscal import "$@" >/dev/null; }
 same() { # FILE FILE [only the profile's include-controls]
     python3 - "$@" <<'PY'

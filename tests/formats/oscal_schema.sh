@@ -15,12 +15,7 @@ if ! command -v node >/dev/null || [ ! -d "$js/node_modules/ajv" ]; then
     echo "SKIP: node or ajv missing (npm ci --prefix tests/js)"
     exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-"$isms" demo demo.isms >/dev/null 2>&1
-export ISMS_REPO="$tmp/demo.isms"
-ex() { "$isms" oscal export "$@" 2>/dev/null; }
+. "$src/tests/formats/oscal_demo.sh"
 ex catalog controls-catalog.json
 ex catalog --framework iso27001-2022 iso27001-catalog.json
 ex catalog --framework csf-2.0 csf-catalog.json

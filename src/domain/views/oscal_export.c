@@ -225,6 +225,21 @@ static const char *catalog_href(ox *x, const char *framework)
 
 /* ---- catalog: the internal control set ---- */
 
+/* A control's prose as its statement part (none when there is none). */
+static void statement_part(ox *x, const char *id, const char *prose)
+{
+    if (!prose || !*prose)
+        return;
+    jw *w = x->w;
+    jw_array(w, "parts");
+    jw_object(w, NULL);
+    jw_str(w, "id", arena_printf(x->a, "%s_smt", id));
+    jw_str(w, "name", "statement");
+    jw_str(w, "prose", prose);
+    jw_end(w);
+    jw_end(w);
+}
+
 static const char *person_key(const recs *people, int64_t id)
 {
     const record *p = by_id(people, id);
@@ -253,16 +268,7 @@ static void write_control(ox *x, const record *c, const recs *people)
     prop(w, "automation", OSCAL_ISMS_NS, record_text(c, F_CONTROL_AUTOMATION), NULL);
     prop(w, "effectiveness", OSCAL_ISMS_NS, record_text(c, F_CONTROL_EFFECTIVENESS), NULL);
     jw_end(w);
-    const char *desc = record_text(c, F_CONTROL_DESCRIPTION);
-    if (desc && *desc) {
-        jw_array(w, "parts");
-        jw_object(w, NULL);
-        jw_str(w, "id", arena_printf(x->a, "%s_smt", id));
-        jw_str(w, "name", "statement");
-        jw_str(w, "prose", desc);
-        jw_end(w);
-        jw_end(w);
-    }
+    statement_part(x, id, record_text(c, F_CONTROL_DESCRIPTION));
     jw_end(w);
 }
 
@@ -358,16 +364,7 @@ static void requirement_body(ox *x, const record *q, const char *id, const char 
     for (int k = 0; k < b->n; k++)
         prop(w, "baseline", OSCAL_ISMS_NS, b->keys[k], NULL);
     jw_end(w);
-    const char *stmt = record_text(q, F_REQUIREMENT_STATEMENT);
-    if (stmt && *stmt) {
-        jw_array(w, "parts");
-        jw_object(w, NULL);
-        jw_str(w, "id", arena_printf(x->a, "%s_smt", id));
-        jw_str(w, "name", "statement");
-        jw_str(w, "prose", stmt);
-        jw_end(w);
-        jw_end(w);
-    }
+    statement_part(x, id, record_text(q, F_REQUIREMENT_STATEMENT));
 }
 
 static void write_requirement(ox *x, const tree *t, int i)

@@ -40,41 +40,50 @@ static const char *code_of(dom *d, const by_name *b, const char *control_id)
     return strmap_get(&b->m, ascii_lower(arena_strdup(dom_arena(d), control_id)));
 }
 
-typedef struct fw_pick {
-    int64_t *ids;
-    int n;
-    size_t cap;
+/* Counting, over every requirement, the plan's control ids each
+ * framework holds. */
+typedef struct tally {
+    strmap ids; /* the plan's control ids, lower-case */
+    int64_t fw[64];
+    int hits[64], n;
     arena *a;
-} fw_pick;
+} tally;
 
-static int take_fw(const record *r, void *ctx)
+static int take_hit(const record *r, void *ctx)
 {
-    fw_pick *p = ctx;
-    ARENA_GROW(p->a, p->ids, (size_t)p->n, p->cap, 16);
-    p->ids[p->n++] = r->id;
+    tally *t = ctx;
+    const char *code = record_text(r, F_REQUIREMENT_CODE);
+    char *lower = ascii_lower(arena_strdup(t->a, code));
+    char *id = ascii_lower((char *)requirement_oscal_id(t->a, "", code));
+    if (!strmap_get(&t->ids, lower) && !strmap_get(&t->ids, id))
+        return 0;
+    int64_t fw = record_int(r, F_REQUIREMENT_FRAMEWORK);
+    int i = 0;
+    while (i < t->n && t->fw[i] != fw)
+        i++;
+    if (i == t->n && t->n < 64)
+        t->fw[t->n++] = fw;
+    if (i < t->n)
+        t->hits[i]++;
     return 0;
 }
 
-/* The active framework holding most of the plan's control ids (0: none). */
+/* The framework holding most of the plan's control ids (0: none). */
 static int best_framework(dom *d, const oscal_plan *p, int64_t *best, isms_err *e)
 {
-    fw_pick fws = { .a = dom_arena(d) };
-    store_query q = { 0 };
-    int rc = store_scan(dom_store(d), &reg_framework, &q, take_fw, &fws, e);
-    int most = 0;
+    tally t = { .a = dom_arena(d) };
+    strmap_init(&t.ids);
+    for (int k = 0; k < p->implemented; k++)
+        *strmap_slot_for(&t.ids, ascii_lower(arena_strdup(t.a, p->reqs[k].control_id))) = t.a;
+    store_query q = { .ids_only = 1 };
+    int rc = store_scan(dom_store(d), &reg_requirement, &q, take_hit, &t, e);
+    strmap_reset(&t.ids);
     *best = 0;
-    for (int i = 0; i < fws.n && !rc; i++) {
-        by_name b;
-        rc = names_of(d, fws.ids[i], &b, e);
-        int hits = 0;
-        for (int k = 0; k < p->implemented && !rc; k++)
-            hits += code_of(d, &b, p->reqs[k].control_id) != NULL;
-        strmap_reset(&b.m);
-        if (hits > most) {
-            most = hits;
-            *best = fws.ids[i];
+    for (int i = 0, most = 0; i < t.n; i++)
+        if (t.hits[i] > most) {
+            most = t.hits[i];
+            *best = t.fw[i];
         }
-    }
     return rc;
 }
 
