@@ -145,6 +145,13 @@ static const extra_opt extra_options[] = {
     { "map", "add", "strength", 1, "how strongly they relate, 1..10" },
     { "map", "add", "rationale", 1, "why they relate so" },
     { "map", "suggest", "depth", 1, "crosswalks to follow, 1..3 (default 1)" },
+    { "oscal", "export", "framework", 1,
+      "the framework (name or key): the catalog's, the profile's and plan's; mapping: only onto "
+      "it" },
+    { "oscal", "export", "source", 1,
+      "mapping: the framework whose crosswalks to write (default: the controls' mappings)" },
+    { "oscal", "export", "force", 0,
+      "replace FILE if it exists (a link is replaced, not followed)" },
     { "coverage", NULL, "framework", 1, "the framework: its name (iso27001-2022) or key (FW-1)" },
     { "coverage", NULL, "gaps", 0, "list only the requirements not or partly covered" },
     { "soa", "generate", "framework", 1, "the framework: its name or key" },
@@ -180,7 +187,8 @@ static const struct {
       "the ledger's Merkle tree: its head, proofs, and checking them without the repository" },
     { "user", "who may sign in to the web (isms serve) with a password: the repository's people" },
     { "token", "API tokens: the web API for automation, acting for a person, revocable" },
-    { "oscal", "NIST OSCAL documents: catalogs, profiles, mapping collections in" },
+    { "oscal", "NIST OSCAL documents: catalogs, profiles, mapping collections in; the control set, "
+               "SoA, system security plan and mappings out" },
     { "map", "mappings of controls and requirements onto requirements, and suggestions through "
              "the crosswalks" },
 };

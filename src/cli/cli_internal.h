@@ -91,6 +91,17 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e);
 FILE *term_filter_open(FILE *to);
 void term_clean(char *s);
 
+/* Writes a file through fn: FILE "-" is standard output; any other is
+ * written beside its path and put in place once complete (never
+ * replacing what is there unless force), so a failure leaves nothing. */
+typedef int (*cli_writer)(FILE *f, void *ctx, isms_err *e);
+int cli_write_file(cli *c, const char *path, int force, cli_writer fn, void *ctx, isms_err *e);
+
+/* `oscal import` of a system security plan, assessment results or POA&M
+ * (cmd_oscal_plan.c): counted and reported, nothing stored. */
+struct oscal_doc;
+int cli_oscal_plan(cli *c, const struct oscal_doc *doc, isms_err *e);
+
 /* ---- rendering (render.c) ---- */
 void render_record_json(cli *c, const record *r);
 void render_record(cli *c, const record *r);

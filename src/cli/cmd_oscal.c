@@ -84,9 +84,8 @@ static int import_components(cli *c, oscal_doc *doc, const oscal_import_opts *o,
     return oscal_import_components(c->d, &k, o->framework, owner, o, res, e);
 }
 
-/* system-security-plan, assessment-plan, assessment-results and POA&M:
- * the export side (oscal_write, branch oscalx) reads them for its round
- * trip and fills these rows in. */
+/* assessment plans (system security plans, assessment results and POA&Ms
+ * are read and reported: cli_oscal_plan) */
 static int not_yet(cli *c, oscal_doc *doc, const oscal_import_opts *o, oscal_import_result *res,
                    isms_err *e)
 {
@@ -145,6 +144,14 @@ int cmd_oscal_import(cli *c, isms_err *e)
     rc = oscal_load(c->args[0], &doc, &w, c->a, e);
     if (rc)
         return rc;
+    if (doc.model == OSCAL_SYSTEM_SECURITY_PLAN || doc.model == OSCAL_ASSESSMENT_RESULTS ||
+        doc.model == OSCAL_POAM) {
+        for (int i = 0; i < w.n; i++)
+            fprintf(stderr, "warning: %s\n", w.msgs[i]);
+        rc = cli_oscal_plan(c, &doc, e);
+        oscal_doc_free(&doc);
+        return rc;
+    }
     longjob j;
     longjob_start(&j, "importing");
     oscal_import_opts o = { .framework = cli_opt_value(c, "framework"),

@@ -269,25 +269,20 @@ static int put_in_place(const char *tmp, const char *path, int force, isms_err *
                              : 0;
 }
 
-int cmd_export(cli *c, isms_err *e)
+int cli_write_file(cli *c, const char *path, int force, cli_writer fn, void *ctx, isms_err *e)
 {
-    int rc = cli_start(c, 1, "one output file (or - for standard output)", e);
-    if (rc)
-        return rc;
-    const char *path = c->args[0];
-    int force = cli_opt_given(c, "force");
     if (!strcmp(path, "-"))
-        return backup_export(c->d, c->out, e);
+        return fn(c->out, ctx, e);
     /* Written beside the target and put in place when complete, so a
      * reader never sees half an export and a failed run leaves nothing. */
-    rc = check_target(path, force, e);
+    int rc = check_target(path, force, e);
     if (rc)
         return rc;
     char *tmp;
     FILE *f = open_temp(path, &tmp, c->a, e);
     if (!f)
         return E_IO;
-    rc = backup_export(c->d, f, e);
+    rc = fn(f, ctx, e);
     if ((fflush(f) || fsync(fileno(f))) && !rc)
         rc = err_set(e, E_IO, "FILE", "cannot write %s: %m", tmp);
     if (fclose(f) && !rc)
@@ -296,7 +291,19 @@ int cmd_export(cli *c, isms_err *e)
         rc = put_in_place(tmp, path, force, e);
     if (rc)
         unlink(tmp);
-    else if (!c->json)
+    return rc;
+}
+
+static int write_backup(FILE *f, void *ctx, isms_err *e) { return backup_export(ctx, f, e); }
+
+int cmd_export(cli *c, isms_err *e)
+{
+    int rc = cli_start(c, 1, "one output file (or - for standard output)", e);
+    if (rc)
+        return rc;
+    const char *path = c->args[0];
+    rc = cli_write_file(c, path, cli_opt_given(c, "force"), write_backup, c->d, e);
+    if (!rc && strcmp(path, "-") && !c->json)
         fprintf(stderr, "exported to %s\n", path);
     return rc;
 }

@@ -32,15 +32,18 @@ static void indent(jsw *w, int depth)
  * hold no raw newline (JSON escapes it), so each one starts a line. */
 static void dump(jsw *w, const json_t *v)
 {
-    size_t n = json_dumpb(v, NULL, 0, JSW_FLAGS);
-    if (!n)
-        xdie("jsw: cannot serialise");
-    if (n > w->cap) {
+    /* Into the scratch buffer at once; measured first only when it is
+     * too small (serialising twice doubled an export's cost). */
+    size_t n = w->cap ? json_dumpb(v, w->scratch, w->cap, JSW_FLAGS) : 0;
+    if (!n || n > w->cap) {
+        n = json_dumpb(v, NULL, 0, JSW_FLAGS);
+        if (!n)
+            xdie("jsw: cannot serialise");
         free(w->scratch);
-        w->cap = n * 2;
+        w->cap = n * 2 > 4096 ? n * 2 : 4096;
         w->scratch = xmalloc(w->cap);
+        json_dumpb(v, w->scratch, n, JSW_FLAGS);
     }
-    json_dumpb(v, w->scratch, n, JSW_FLAGS);
     const char *p = w->scratch, *end = p + n;
     for (const char *nl; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
         put(w, p, (size_t)(nl - p));

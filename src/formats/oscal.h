@@ -60,6 +60,7 @@ typedef struct oscal_item {
     const char *statement; /* its statement part as text, or NULL */
     const char *extra;     /* JSON object of the members isms has no field for */
     int group, withdrawn, depth, nparams;
+    int unassessed; /* isms's own prop "assessable" is "no" (an isms export's heading) */
 } oscal_item;
 
 typedef struct oscal_catalog {

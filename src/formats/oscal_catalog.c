@@ -133,6 +133,8 @@ static int add_item(walk *w, json_t *node, const char *pid, int depth, int group
                         .extra = extra_of(w, node),
                         .group = group,
                         .withdrawn = is_withdrawn(node),
+                        .unassessed = oscal_prop(node, "assessable") &&
+                                      !strcmp(oscal_prop(node, "assessable"), "no"),
                         .depth = depth,
                         .nparams = (int)json_array_size(json_object_get(node, "params")) };
     it->level = arena_strdup(w->doc->a, it->level);

@@ -7,6 +7,7 @@
 #include "core/text.h"
 
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -99,10 +100,52 @@ typedef struct first_hit {
     arena *a;
 } first_hit;
 
+/* code's OSCAL id into id (room for strlen(code) + 2 bytes). */
+static void oscal_id_into(char *id, const char *code, int lower)
+{
+    char *p = id;
+    if (!isalpha((unsigned char)code[0]) && code[0] != '_')
+        *p++ = '_';
+    for (const char *c = code; *c; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch == ')')
+            continue;
+        if (ch == '(')
+            *p++ = '.';
+        else if (isalnum(ch) || ch == '.' || ch == '-' || ch == '_')
+            *p++ = (char)(lower ? tolower(ch) : ch);
+        else
+            *p++ = '-';
+    }
+    *p = '\0';
+}
+
+const char *requirement_oscal_id(arena *a, const char *framework, const char *code)
+{
+    int lower = !strncmp(framework, "sp800-53", 8);
+    char *id = arena_alloc(a, strlen(code) + 2);
+    oscal_id_into(id, code, lower);
+    return id;
+}
+
+/* Does a requirement's code match what was typed: in any case, or as its
+ * OSCAL id (an OSCAL document names "ac-2.1" what the framework writes
+ * "AC-2(1)", "_4.1" its "4.1")? */
+static int code_matches(const char *code, const char *typed)
+{
+    if (!strcasecmp(code, typed))
+        return 1;
+    char id[256];
+    if (strlen(code) + 2 > sizeof id)
+        return 0;
+    oscal_id_into(id, code, 0);
+    return !strcasecmp(id, typed);
+}
+
 static int take_first(const record *r, void *ctx)
 {
     first_hit *h = ctx;
-    if (h->code && strcasecmp(record_text(r, F_REQUIREMENT_CODE), h->code))
+    if (h->code && !code_matches(record_text(r, F_REQUIREMENT_CODE), h->code))
         return 0;
     h->id = r->id;
     h->key = arena_strdup(h->a, r->key);

@@ -129,6 +129,13 @@ int framework_find(struct dom *d, const char *typed, int64_t *id, const char **k
 int requirement_find(struct dom *d, const char *typed, int64_t *id, const char **key, int *retired,
                      isms_err *e);
 
+/* The OSCAL control id of a requirement's code: an NCName ("AC-2(1)" ->
+ * "ac-2.1" for SP 800-53, whose catalogue writes ids in lower case; "4.1"
+ * -> "_4.1"; characters an id may not hold become '-'). requirement_find
+ * finds a requirement by its OSCAL id too. The code itself travels in
+ * OSCAL as the control's `label` prop. */
+const char *requirement_oscal_id(arena *a, const char *framework, const char *code);
+
 /* Seeds the built-in frameworks (framework_data.c) the repository lacks:
  * each framework and its requirements, each with its ledger entry, in the
  * caller's transaction (builtin.c calls it). */

@@ -237,6 +237,12 @@ static int soa_in_force(dom *d, int64_t framework, int drafts, int64_t *id, cons
     return rc;
 }
 
+int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e)
+{
+    int64_t id;
+    return soa_in_force(d, fw, 1, &id, key, e);
+}
+
 /* ---- coverage ---- */
 
 double cov_percent(const cov_tally *t)
@@ -308,7 +314,7 @@ static cov_tally *group_of(cov_report *r, const req_info *top, arena *a, int cap
 static void assess(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item *it)
 {
     arena *a = dom_arena(c->d);
-    *it = (cov_item){ .key = q->key, .code = q->code, .title = q->title };
+    *it = (cov_item){ .id = q->id, .key = q->key, .code = q->code, .title = q->title };
     if (apl && !apl->applicable) {
         it->state = COV_EXCLUDED;
         it->why = arena_printf(a, "excluded (%s): %s", apl->key,

@@ -19,6 +19,7 @@ typedef enum cov_state { COV_COVERED, COV_PARTIAL, COV_GAP, COV_EXCLUDED } cov_s
 extern const char *const cov_state_names[]; /* covered, partial, gap, excluded */
 
 typedef struct cov_item {
+    int64_t id; /* the requirement's */
     const char *key, *code, *title;
     const char *group; /* the code of its top-level ancestor */
     cov_state state;
@@ -105,5 +106,10 @@ typedef struct soa_doc {
 } soa_doc;
 
 int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e);
+
+/* The SoA in force for framework fw (its record id): the approved
+ * statement or target profile, else the newest draft; *key NULL when
+ * there is none. */
+int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e);
 
 #endif

@@ -61,7 +61,7 @@ static void build_requirement(dom *d, const oscal_catalog *c, const oscal_item *
                  .title = it->title,
                  .statement = it->statement,
                  .baselines = (unsigned char)(it->group ? 0 : baseline_bit(c->baseline)),
-                 .flags = (unsigned char)((it->group ? 0 : FWR_ASSESSABLE) |
+                 .flags = (unsigned char)((it->group || it->unassessed ? 0 : FWR_ASSESSABLE) |
                                           (it->withdrawn ? FWR_WITHDRAWN : 0)) };
     requirement_build(d, r, &q, fw, fwkey, 0);
     built_set_text(r, F_REQUIREMENT_OSCAL, it->extra);
