@@ -337,11 +337,14 @@ static const char *lower(arena *a, const char *s)
     return l;
 }
 
+/* Each requirement by its code and by its OSCAL id ("4.1" is "_4.1" in an
+ * OSCAL document, "AC-2(1)" is "ac-2.1"), as requirement_find finds it. */
 static int index_code(const record *r, void *ctx)
 {
     code_index *x = ctx;
-    *strmap_slot_for(&x->by_code, lower(x->a, record_text(r, F_REQUIREMENT_CODE))) =
-        (void *)arena_strdup(x->a, r->key);
+    const char *code = record_text(r, F_REQUIREMENT_CODE), *key = arena_strdup(x->a, r->key);
+    *strmap_slot_for(&x->by_code, lower(x->a, code)) = (void *)key;
+    *strmap_slot_for(&x->by_code, lower(x->a, requirement_oscal_id(x->a, "", code))) = (void *)key;
     return 0;
 }
 
