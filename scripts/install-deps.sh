@@ -12,7 +12,7 @@ libjansson-dev libsodium-dev
 libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev
 libcmocka-dev
 python3
-valgrind hyperfine python3-numpy librsvg2-bin
+valgrind hyperfine python3-numpy librsvg2-bin wrk
 "
 
 missing=""

@@ -10,6 +10,7 @@
  * Long runs show their progress on a terminal and stop cleanly on Ctrl-C:
  * nothing is saved from an interrupted run. */
 #include "cli/cli_internal.h"
+#include "domain/views/lec.h"
 #include "cli/longjob.h"
 #include "cli/verdict.h"
 #include "core/text.h"
@@ -195,52 +196,6 @@ int cmd_risk_quantify(cli *c, isms_err *e)
     return 0;
 }
 
-/* The verdict a board reads first: where the current residual stands at
- * the appetite's confidence, against the appetite. */
-static void lec_verdict(cli *c, const risk_quant *q, svg_lec_chart *ch)
-{
-    const quant_threshold *t = &q->threshold;
-    char loss[64], appetite[64];
-    svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
-    if (!t->set) {
-        ch->subtitle = arena_printf(
-            c->a, "No approved appetite to judge against; current residual P95 %s", loss);
-        return;
-    }
-    svg_amount(appetite, sizeof appetite, dom_currency(c->d), t->appetite);
-    ch->subtitle =
-        arena_printf(c->a, "Current residual: %s: P%d loss %s %s appetite %s (%s)",
-                     q->outside_appetite ? "OUTSIDE APPETITE" : "within appetite", t->confidence,
-                     loss, q->outside_appetite ? "above the" : "within the", appetite, t->source);
-    ch->subtitle_color = q->outside_appetite ? "#b03a2e" : "#1e7b34";
-}
-
-/* The appetite's line (the loss exceeded 1 year in N) and the amounts on it. */
-static void lec_threshold(cli *c, const risk_quant *q, svg_lec_chart *ch, svg_marker *marks,
-                          svg_point *point)
-{
-    const quant_threshold *t = &q->threshold;
-    if (!t->set)
-        return;
-    double level = 1.0 - t->confidence / 100.0;
-    ch->level = level;
-    ch->level_tick = arena_printf(c->a, "%g%%", 100 * level);
-    ch->level_name = arena_printf(c->a, "P%d (1 year in %.0f)", t->confidence, 1.0 / level);
-    marks[ch->nmarkers++] =
-        (svg_marker){ arena_printf(c->a, "appetite (%s)", t->source), t->appetite };
-    if (t->tolerance > 0)
-        marks[ch->nmarkers++] = (svg_marker){ "tolerance", t->tolerance };
-    ch->markers = marks;
-    if (q->current.stats.var > 0) {
-        char loss[64];
-        svg_amount(loss, sizeof loss, dom_currency(c->d), q->current.stats.var);
-        *point = (svg_point){ arena_printf(c->a, "current P%d %s", t->confidence, loss),
-                              q->current.stats.var, level, "#1f5fa8" };
-        ch->points = point;
-        ch->npoints = 1;
-    }
-}
-
 static int write_file(cli *c, const char *path, const buf *b, isms_err *e)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "w") : c->out;
@@ -272,40 +227,11 @@ int cmd_risk_lec(cli *c, isms_err *e)
     rc = quant_done(&o, dom_risk_quantify(c->d, c->args[0], &o, &q, e), e);
     if (rc)
         return rc;
-    double x[3][QUANT_LEC_POINTS], y[3][QUANT_LEC_POINTS];
-    const quant_scenario *sc[3] = { &q.inherent, &q.current, &q.target };
-    for (int s = 0; s < 3; s++)
-        for (int k = 0; k < QUANT_LEC_POINTS; k++) {
-            x[s][k] = sc[s]->lec[k].loss;
-            y[s][k] = sc[s]->lec[k].p_exceed;
-        }
-    /* Equal curves stay apart: a wide pale line under a solid one under a
-     * dashed one. */
-    svg_series series[3] = { { "inherent", "without controls", x[0], y[0], QUANT_LEC_POINTS,
-                               "#b8b8b8", NULL, 6 },
-                             { "current residual", "controls in place", x[1], y[1],
-                               QUANT_LEC_POINTS, "#1f5fa8", NULL, 2.5 },
-                             { "target residual", "with the planned ones too", x[2], y[2],
-                               QUANT_LEC_POINTS, "#2a8a3e", "8,5", 2.5 } };
-    char today[11], years[32];
-    now_date(today);
-    format_money(years, sizeof years, (int64_t)q.iterations, 0);
-    svg_lec_chart ch = { .title = arena_printf(c->a, "%s %s: loss exceedance", q.key, q.title),
-                         .footer =
-                             arena_printf(c->a, "%s%s · %s · %s simulated years · seed %llu · %s",
-                                          q.analysis ? "analysis " : "not saved (--no-save)",
-                                          q.analysis ? q.analysis : "", today, years,
-                                          (unsigned long long)q.seed, q.engine),
-                         .currency = dom_currency(c->d),
-                         .series = series,
-                         .nseries = 3 };
-    svg_marker marks[2];
-    svg_point point;
-    lec_verdict(c, &q, &ch);
-    lec_threshold(c, &q, &ch, marks, &point);
+    dom_lec *chart = arena_alloc(c->a, sizeof *chart);
+    dom_risk_lec(c->d, &q, chart);
     buf b;
     buf_init(&b);
-    svg_lec(&b, &ch);
+    svg_lec(&b, &chart->chart);
     rc = write_file(c, path, &b, e);
     buf_reset(&b);
     if (!rc && q.analysis && strcmp(path, "-"))

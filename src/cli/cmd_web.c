@@ -36,6 +36,28 @@ static int int_option(cli *c, const char *name, int max, int *out, isms_err *e)
     return rc;
 }
 
+/* --verify-every: 90, 90s, 15m, 1h or 1d as seconds; 0 turns it off
+ * (-1 in the configuration). Left alone when not given. */
+static int verify_every(cli *c, int *out, isms_err *e)
+{
+    const char *v = cli_opt_value(c, "verify-every");
+    if (!v)
+        return 0;
+    static const char units[] = "smhd";
+    static const int secs[] = { 1, 60, 3600, 86400 };
+    size_t n = strlen(v);
+    const char *u = n ? strchr(units, v[n - 1]) : NULL;
+    int scale = u && *u ? secs[u - units] : 1;
+    char digits[16];
+    snprintf(digits, sizeof digits, "%.*s", (int)(u && *u ? n - 1 : n), v);
+    int64_t k;
+    if (parse_int64("verify-every", digits, 0, 366 * 86400 / scale, &k, e))
+        return err_set(e, E_USAGE, "verify-every",
+                       "--verify-every: %s is not a duration (30s, 15m, 1h, 1d; 0: never)", v);
+    *out = k ? (int)k * scale : -1;
+    return 0;
+}
+
 int cmd_serve(cli *c, isms_err *e)
 {
     int rc = cli_need_args(c, 0, "no arguments", e);
@@ -52,6 +74,8 @@ int cmd_serve(cli *c, isms_err *e)
     rc = int_option(c, "threads", 256, &cfg.threads, e);
     if (!rc)
         rc = int_option(c, "timeout", 3600, &cfg.timeout, e);
+    if (!rc)
+        rc = verify_every(c, &cfg.verify_every, e);
     if (rc)
         return rc;
     ready_ctx ready = { .out = c->out };

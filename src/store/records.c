@@ -667,6 +667,8 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
         if (is_link(f)) /* a set holding the member */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
                        f->link_table, f->link_dst);
+        else if (q->filters[i].otherwise)
+            buf_printf(b, " AND COALESCE(t.%s, t.%s) = ?", f->name, q->filters[i].otherwise->name);
         else
             buf_printf(b, " AND t.%s = ?", f->name);
     }
@@ -692,6 +694,9 @@ static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
         const fielddef *f = q->filters[i].field;
         if (!has_field(reg, f))
             return not_a_field(reg, f, e);
+        const fielddef *o = q->filters[i].otherwise;
+        if (o && (!has_field(reg, o) || o->type != f->type || is_link(f)))
+            return not_a_field(reg, o, e);
     }
     return 0;
 }

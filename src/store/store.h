@@ -120,6 +120,9 @@ typedef struct store_filter {
     const fielddef *field; /* a field of the register scanned */
     int64_t ival;          /* FT_INT, FT_MONEY, FT_BOOL, FT_REF, FT_LINKS (the member's id) */
     const char *sval;      /* text fields, FT_ENUMSET (the member) */
+    /* A scalar field of the same type whose value counts where `field` is
+     * null (a residual level not assessed is the inherent one), or NULL. */
+    const fielddef *otherwise;
 } store_filter;
 
 typedef struct store_query {

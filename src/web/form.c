@@ -59,6 +59,17 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
     return MHD_YES;
 }
 
+/* A textarea's line breaks come as CR LF (HTML says so): LF, as isms
+ * keeps them. */
+static void unix_newlines(char *s)
+{
+    char *to = s;
+    for (const char *p = s; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n'))
+            *to++ = *p;
+    *to = 0;
+}
+
 int web_form_parse(web_req *r, isms_err *e)
 {
     r->nform = 0;
@@ -75,6 +86,8 @@ int web_form_parse(web_req *r, isms_err *e)
         return err_set(e, E_USAGE, "body", "body: a malformed form");
     if (c.over)
         return err_set(e, E_USAGE, "body", "body: more than %d form fields", FORM_MAX);
+    for (int i = 0; i < r->nform; i++)
+        unix_newlines((char *)r->form_values[i]); /* (made in add_field, writable) */
     return 0;
 }
 

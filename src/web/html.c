@@ -57,7 +57,12 @@ static void conversion(buf *b, char c, va_list *ap)
     switch (c) {
     case 's': html_text(b, va_arg(*ap, const char *)); return;
     case 'u': html_url_part(b, va_arg(*ap, const char *)); return;
-    case 'r': buf_puts(b, va_arg(*ap, const char *)); return;
+    case 'r': {
+        const char *raw = va_arg(*ap, const char *);
+        if (raw)
+            buf_puts(b, raw);
+        return;
+    }
     case 'd': buf_printf(b, "%d", va_arg(*ap, int)); return;
     case 'D': buf_printf(b, "%" PRId64, va_arg(*ap, int64_t)); return;
     case '%': buf_putc(b, '%'); return;

@@ -39,7 +39,7 @@ int html_safe_url(const char *url);
 
 /* A small printf for HTML: %s escaped text (NULL: nothing), %u a URL part
  * (html_url_part), %r raw trusted markup (a literal of the program, never
- * data), %d int, %D int64_t, %% a percent sign. Nothing else: an unknown
+ * data; NULL: nothing), %d int, %D int64_t, %% a percent sign. Nothing else: an unknown
  * conversion aborts (a programming error, found by any test of the page). */
 void html_f(buf *b, const char *fmt, ...);
 

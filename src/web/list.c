@@ -204,6 +204,35 @@ static void page_of(web_list *l, collected *c)
         l->n = l->limit;
 }
 
+/* A list's total, kept while the repository stays as it is (dom_cached):
+ * counting is a pass over the register. Its filters name the count. */
+typedef struct count_args {
+    const regdef *reg;
+    const store_query *q;
+} count_args;
+
+static int count_records(dom *d, void *ctx, void **out, isms_err *e)
+{
+    const count_args *c = ctx;
+    int64_t *n = arena_alloc(dom_arena(d), sizeof *n);
+    *out = n;
+    return store_count(dom_store(d), c->reg, c->q, n, e);
+}
+
+static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e)
+{
+    buf name;
+    buf_init(&name);
+    buf_printf(&name, "count %s %s", l->reg->name, l->retired ? l->retired : "");
+    for (int k = 0; k < l->nfilters; k++)
+        buf_printf(&name, "\n%d=%s", l->filters[k].field, l->filters[k].text);
+    void *n;
+    int rc = dom_cached(r->d, buf_str(&name), count_records, &(count_args){ l->reg, q }, &n, e);
+    buf_reset(&name);
+    l->total = rc ? 0 : *(const int64_t *)n;
+    return rc;
+}
+
 int web_list_run(web_req *r, web_list *l, isms_err *e)
 {
     store_query q = { 0 };
@@ -214,7 +243,7 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
     collected c = { .d = r->d, .q = l->q && *l->q ? l->q : NULL, .sort = sort, .desc = desc };
     int in_memory = c.q || l->sort;
     if (!in_memory) { /* the store counts and pages */
-        rc = store_count(dom_store(r->d), l->reg, &q, &l->total, e);
+        rc = list_total(r, l, &q, e);
         q.limit = l->limit;
         q.offset = l->offset;
     }

@@ -4,15 +4,6 @@
 #include "web/html.h"
 #include "web/web_internal.h"
 
-/* The dashboard is another page's (until it lands, the start is the
- * index of registers). */
-int page_home(web_req *r, isms_err *e)
-{
-    (void)e;
-    html_redirect(r, "/registers");
-    return 0;
-}
-
 int page_registers(web_req *r, isms_err *e)
 {
     page_begin(r, "Registers", NAV_REGISTERS);

@@ -244,7 +244,9 @@ int page_new(web_req *r, isms_err *e)
     for (int i = 0; i < r->route->reg->nfields; i++)
         s.values[i] = r->route->reg->fields[i].deflt;
     int rc = may_add(r, r->route->reg, e);
-    return rc ? rc : new_form(r, &s, 200, e);
+    if (rc)
+        return rc;
+    return new_form(r, &s, 200, e);
 }
 
 int page_create(web_req *r, isms_err *e)

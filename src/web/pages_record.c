@@ -43,6 +43,7 @@ static void actions(web_req *r, const record *rec)
         html_f(&r->out, "<a class=\"button\" href=\"/%u/%u/edit\">Edit</a>", reg->plural, rec->key);
     if (may_write && !(reg->flags & REG_NO_RETIRE))
         verb_button(r, rec, "retire", "Retire", " class=\"secondary\"");
+    web_workflow_links(r, rec);
     html_f(&r->out, "</div>");
 }
 

@@ -110,6 +110,16 @@ static void register_pages(const regdef *reg)
         add("", "POST", RK_PAGE_RETIRE, WEB_SIGNED_IN, page_retire, "retire the record", reg,
             "/{key}/retire", NULL);
     verb_routes("", RK_PAGE_TRANSITION, page_transition, reg);
+    if (reg == &reg_risk) {
+        add("", "GET", RK_PAGE_ACCEPT_FORM, WEB_SIGNED_IN, page_accept_form,
+            "the form to accept the risk: the authority it needs and why", reg, "/{key}/accept",
+            NULL);
+        add("", "POST", RK_PAGE_ACCEPT, WEB_SIGNED_IN, page_accept,
+            "accept the risk as the signed-in person", reg, "/{key}/accept", NULL);
+        add("", "GET", RK_PAGE_QUANTIFY, WEB_SIGNED_IN, page_quantify,
+            "the risk's figures and loss exceedance curve (not saved)", reg, "/{key}/quantify",
+            NULL);
+    }
 }
 
 /* The HTML pages: the same registers, for a browser. */
@@ -132,6 +142,9 @@ static void page_routes(void)
         "/search", NULL);
     add("", "GET", RK_PAGE_MY, WEB_SIGNED_IN, page_my, "the signed-in person's work", NULL, "/my",
         NULL);
+    /* before the registers' pages: /controls/{key} would take it */
+    add("", "GET", RK_PAGE_ROI, WEB_SIGNED_IN, page_roi,
+        "the return on controls: what each buys (not saved)", NULL, "/controls/roi", NULL);
 }
 
 static void build(void)

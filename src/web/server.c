@@ -34,6 +34,7 @@ struct web_server {
     dom **doms; /* every worker's connection, closed at stop */
     int ndoms, capdoms;
     atomic_int inflight;
+    web_verifier *verifier;
 };
 
 static _Thread_local dom *worker_dom;
@@ -82,7 +83,7 @@ static int state_changing(const char *method)
  * many failed sign-ins 429. */
 static int refined_status(web_req *r, int rc, const isms_err *e, int html)
 {
-    int status = err_http_status(rc ? rc : E_INTERNAL);
+    int status = err_http_status(rc);
     if (rc == E_DENIED && !r->signed_in) {
         status = 401;
         if (!html)
@@ -101,6 +102,8 @@ static int refined_status(web_req *r, int rc, const isms_err *e, int html)
 
 static void answer_error(web_req *r, int rc, isms_err *e)
 {
+    if (!rc)
+        rc = E_INTERNAL;
     int html = web_is_html(r);
     int status = refined_status(r, rc, e, html);
     if (html && status == 401 && !strcmp(r->method, "GET")) {
@@ -112,6 +115,16 @@ static void answer_error(web_req *r, int rc, isms_err *e)
     else
         web_error(r, rc, e);
     r->status = status;
+}
+
+/* A form another site made the browser post (its Sec-Fetch-Site says
+ * so): refused, signing in too (no one is signed in by another site). */
+static int cross_site(web_req *r, isms_err *e)
+{
+    const char *site = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    if (site && !strcmp(site, "cross-site"))
+        return err_set(e, E_DENIED, "csrf", "csrf: a form posted from another site");
+    return 0;
 }
 
 static int dispatch(web_req *r, isms_err *e)
@@ -133,7 +146,9 @@ static int dispatch(web_req *r, isms_err *e)
                        "Authorization: Bearer token");
     /* a page's change comes as a form, its CSRF token among the fields */
     if (!web_route_is_api(r->route) && state_changing(r->method)) {
-        rc = web_form_parse(r, e);
+        rc = cross_site(r, e);
+        if (!rc)
+            rc = web_form_parse(r, e);
         if (rc)
             return rc;
     }
@@ -301,6 +316,8 @@ static void defaults(web_config *c)
         c->body_max = 1 << 20;
     if (c->session_ttl <= 0)
         c->session_ttl = 8 * 3600;
+    if (!c->verify_every)
+        c->verify_every = WEB_VERIFY_DEFAULT;
 }
 
 static void free_server(web_server *s)
@@ -371,6 +388,12 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
                        c->listen ? c->listen : "127.0.0.1:8080");
     }
     s->port = bound_port(s->mhd);
+    rc = web_verifier_start(&s->cfg, &s->verifier, e);
+    if (rc) {
+        MHD_stop_daemon(s->mhd);
+        free_server(s);
+        return rc;
+    }
     *out = s;
     return 0;
 }
@@ -389,6 +412,7 @@ void web_stop(web_server *s)
     for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
+    web_verifier_stop(s->verifier);
     free_server(s);
 }
 

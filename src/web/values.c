@@ -44,6 +44,14 @@ static void link_to(buf *b, const char *target, const char *key)
         html_text(b, key);
 }
 
+/* A whole text that is one http(s) address, and only that (html_href
+ * lets nothing else through as a link anyway: javascript: stays text). */
+static int is_link(const char *s)
+{
+    return s && (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7)) &&
+           !strpbrk(s, " \t\n\"'<>") && html_safe_url(s);
+}
+
 void html_value(buf *b, dom *d, const fielddef *f, const value *v)
 {
     if (f->type == FT_REF && !v->null && v->s) {
@@ -55,6 +63,12 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
             buf_puts(b, k ? ", " : "");
             link_to(b, f->target, v->keys[k]);
         }
+        return;
+    }
+    if (f->type == FT_TEXT && !v->null && is_link(v->s)) { /* a text that is a web address */
+        html_f(b, "<a rel=\"noopener noreferrer\"");
+        html_href(b, v->s);
+        html_f(b, ">%s</a>", v->s);
         return;
     }
     if (f->type == FT_MONEY && !v->null)

@@ -11,7 +11,8 @@
  *   workflows.c  quantify a risk, verify the ledger, ledger proofs
  *   auth.c     who asks: tokens, session cookies, CSRF, sign-in back-off
  *   http.c     responses: the one error shape, security headers
- *   openapi.c  the OpenAPI 3.1 description of the route table */
+ *   openapi.c  the OpenAPI 3.1 description of the route table
+ *   verifier.c the scheduled verification in a background thread */
 #ifndef ISMS_WEB_H
 #define ISMS_WEB_H
 
@@ -32,7 +33,13 @@ typedef struct web_config {
     /* The address of a reverse proxy in front (TLS ends there): only its
      * X-Forwarded-For and X-Forwarded-Proto are believed (NULL: nobody's). */
     const char *trusted_proxy;
+    /* Seconds between the scheduled incremental verifications, recorded
+     * as `isms verify` records them (0: WEB_VERIFY_DEFAULT; negative:
+     * none). The first runs one interval after the start. */
+    int verify_every;
 } web_config;
+
+enum { WEB_VERIFY_DEFAULT = 3600 };
 
 typedef struct web_server web_server;
 

@@ -73,21 +73,25 @@ typedef enum route_kind {
     RK_PORTFOLIO,
     RK_ROI,
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
-    RK_STATIC,          /* the stylesheet */
-    RK_PAGE_HOME,       /* / */
-    RK_PAGE_REGISTERS,  /* the index of registers */
-    RK_PAGE_SIGN_IN,    /* GET (the form) and POST /signin */
-    RK_PAGE_SIGN_OUT,   /* GET (the form) and POST /signout */
-    RK_PAGE_LIST,       /* /<plural>: the list page (and its CSV) */
-    RK_PAGE_SHOW,       /* /<plural>/<KEY> */
-    RK_PAGE_RETIRE,     /* POST /<plural>/<KEY>/retire */
-    RK_PAGE_TRANSITION, /* POST /<plural>/<KEY>/<verb> */
-    RK_PAGE_NEW,        /* GET /<plural>/new: the form */
-    RK_PAGE_CREATE,     /* POST /<plural> */
-    RK_PAGE_EDIT,       /* GET /<plural>/<KEY>/edit: the form */
-    RK_PAGE_UPDATE,     /* POST /<plural>/<KEY>/edit */
-    RK_PAGE_SEARCH,     /* /search?q= */
-    RK_PAGE_MY,         /* /my: the signed-in person's work */
+    RK_STATIC,           /* the stylesheet */
+    RK_PAGE_HOME,        /* / */
+    RK_PAGE_REGISTERS,   /* the index of registers */
+    RK_PAGE_SIGN_IN,     /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,    /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,        /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,        /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,      /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION,  /* POST /<plural>/<KEY>/<verb> */
+    RK_PAGE_NEW,         /* GET /<plural>/new: the form */
+    RK_PAGE_CREATE,      /* POST /<plural> */
+    RK_PAGE_EDIT,        /* GET /<plural>/<KEY>/edit: the form */
+    RK_PAGE_UPDATE,      /* POST /<plural>/<KEY>/edit */
+    RK_PAGE_SEARCH,      /* /search?q= */
+    RK_PAGE_MY,          /* /my: the signed-in person's work */
+    RK_PAGE_ACCEPT_FORM, /* GET /risks/<KEY>/accept: the authority needed, the form */
+    RK_PAGE_ACCEPT,      /* POST /risks/<KEY>/accept */
+    RK_PAGE_QUANTIFY,    /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
+    RK_PAGE_ROI,         /* /controls/roi: the return on controls */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -207,6 +211,25 @@ int api_portfolio(web_req *r, isms_err *e);
 int api_roi(web_req *r, isms_err *e);
 int api_verify(web_req *r, isms_err *e);
 int api_proof(web_req *r, isms_err *e);
+
+/* ---- page_dashboard.c, pages_workflows.c: the dashboard and the workflows ---- */
+/* An amount in minor units as people read it: "EUR 1,250,000.00". */
+const char *web_money(web_req *r, int64_t minor);
+int page_accept_form(web_req *r, isms_err *e);
+int page_accept(web_req *r, isms_err *e);
+int page_quantify(web_req *r, isms_err *e);
+int page_roi(web_req *r, isms_err *e);
+/* Links to the workflows of a record's page (a risk: quantify, accept; a
+ * control: the return on controls), inside its actions. */
+void web_workflow_links(web_req *r, const record *rec);
+
+/* ---- verifier.c ---- */
+typedef struct web_verifier web_verifier;
+/* Starts verifying every c->verify_every seconds (*out NULL when not
+ * positive); c must outlive it. */
+int web_verifier_start(const web_config *c, web_verifier **out, isms_err *e);
+/* Stops it, after the verification under way (if any) is recorded. */
+void web_verifier_stop(web_verifier *v);
 
 /* ---- html_css.c, pages*.c: the HTML front end (html.h) ---- */
 int html_css(web_req *r, isms_err *e);

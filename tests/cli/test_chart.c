@@ -149,7 +149,7 @@ static void chart_reads_at_a_glance(void **state)
     free(svg);
 
     svg = lec_svg("lec-unsaved.svg", "--no-save");
-    assert_contains(svg, "not saved (--no-save) · 2026-06-01");
+    assert_contains(svg, "not saved · 2026-06-01");
     free(svg);
 }
 

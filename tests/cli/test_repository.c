@@ -187,6 +187,30 @@ static void a_role_without_rights_is_denied(void **state)
     assert_false(tu_repo_exists(repo));
 }
 
+/* A person is named by key or e-mail for every command, changes too. */
+static void a_person_is_retired_by_e_mail(void **state)
+{
+    (void)state;
+    const char *repo = tu_repo("people.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Ada Gone", "--email", "ada@x.example"));
+    free(tu_isms_ok(repo, "person", "update", "ada@x.example", "--job-title", "leaver"));
+    char *out = tu_isms_ok(repo, "person", "retire", "ada@x.example");
+    assert_contains(out, "retired PER-");
+    free(out);
+    tu_result r;
+    tu_isms(&r, repo, NULL, "person", "retire", "nobody@x.example", (const char *)NULL);
+    assert_int_not_equal(r.status, 0);
+    assert_contains(r.err, "there is no person nobody@x.example");
+    tu_result_free(&r);
+    out = tu_isms_ok(repo, "person", "list", "--retired");
+    assert_contains(out, "Ada Gone");
+    free(out);
+    out = tu_isms_ok(repo, "person", "show", "ada@x.example");
+    assert_contains(out, "leaver");
+    free(out);
+}
+
 /* Fails unless neither output of `isms <args>` holds a control character
  * other than newline and tab (raw or as a UTF-8 C1 code). */
 static void prints_no_control_characters(const char *repo, const char *const argv[])
@@ -243,6 +267,7 @@ int main(void)
         cmocka_unit_test(malformed_connection_strings_hide_the_password),
         cmocka_unit_test(a_role_without_rights_is_denied),
         cmocka_unit_test(tampered_text_reaches_no_terminal_raw),
+        cmocka_unit_test(a_person_is_retired_by_e_mail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,6 +214,9 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_SHOW:
     case RK_PAGE_SEARCH:
     case RK_PAGE_MY:
+    case RK_PAGE_ACCEPT_FORM: /* (shows who may accept; the post decides) */
+    case RK_PAGE_QUANTIFY:
+    case RK_PAGE_ROI:
     case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
         return p != ANON;  /* everyone signed in reads */
     case RK_PAGE_NEW:
@@ -240,6 +243,7 @@ static int expected(const route *rt, persona p, int own)
         return holds(p, t->role);
     }
     case RK_ACCEPT:
+    case RK_PAGE_ACCEPT:
         /* small risks: their owner, or a role with authority over others' */
         return p == LEAD || p == BOARD || (p == OWNER && own);
     }
@@ -316,6 +320,7 @@ static char *body_for(const route *rt, const char *key)
         return s;
     }
     case RK_ACCEPT: return strdup("{\"rationale\":\"authorisation test\"}");
+    case RK_PAGE_ACCEPT: return strdup("rationale=authorisation+test");
     case RK_SIGN_IN: return strdup("[]");
     default: return NULL;
     }

@@ -51,6 +51,18 @@ static void post(tu_http *r, const session *s, const char *path, const char *for
     tu_http_send(r, wf_port(), "POST", path, h, form, strlen(form));
 }
 
+/* Posts a form that must be taken (303); the Location it leads to (free). */
+static char *post_ok(const session *s, const char *path, const char *form)
+{
+    tu_http r;
+    post(&r, s, path, form);
+    if (r.status != 303)
+        fail_msg("POST %s: %d %s", path, r.status, r.body);
+    char *loc = tu_http_header(&r, "Location");
+    tu_http_free(&r);
+    return loc;
+}
+
 /* The value of the first csrf field of a page. */
 static void csrf_of(const char *html, char *out, size_t n)
 {
@@ -154,20 +166,23 @@ static long long version_of(const char *path)
 static void escaping_in_text_attributes_and_urls(void **state)
 {
     (void)state;
+    static const struct {
+        void (*write)(buf *b, const char *s);
+        const char *in, *out;
+    } cases[] = {
+        { html_text, XSS_TITLE,
+          "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" },
+        { html_url_part, "a b/c?d=&e\"", "a%20b%2Fc%3Fd%3D%26e%22" },
+        { html_href, "javascript:alert(1)", " href=\"#\"" },
+        { html_href, "/risks?q=\"x\"", " href=\"/risks?q=&quot;x&quot;\"" },
+    };
     buf b;
     buf_init(&b);
-    html_text(&b, XSS_TITLE);
-    assert_string_equal(buf_str(&b), "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img "
-                                     "src=x onerror=alert(1)&gt;");
-    buf_clear(&b);
-    html_url_part(&b, "a b/c?d=&e\"");
-    assert_string_equal(buf_str(&b), "a%20b%2Fc%3Fd%3D%26e%22");
-    buf_clear(&b);
-    html_href(&b, "javascript:alert(1)");
-    assert_string_equal(buf_str(&b), " href=\"#\"");
-    buf_clear(&b);
-    html_href(&b, "/risks?q=\"x\"");
-    assert_string_equal(buf_str(&b), " href=\"/risks?q=&quot;x&quot;\"");
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        buf_clear(&b);
+        cases[k].write(&b, cases[k].in);
+        assert_string_equal(buf_str(&b), cases[k].out);
+    }
     assert_false(html_safe_url("JavaScript:alert(1)"));
     assert_false(html_safe_url("data:text/html,x"));
     assert_false(html_safe_url("//evil.example/"));
@@ -250,10 +265,8 @@ static void signing_out_ends_the_session(void **state)
     sign_in(WF_LEAD, &s);
     char form[200];
     snprintf(form, sizeof form, "csrf=%s", s.csrf);
+    free(post_ok(&s, "/signout", form));
     tu_http r;
-    post(&r, &s, "/signout", form);
-    assert_int_equal(r.status, 303);
-    tu_http_free(&r);
     get(&r, &s, "/my");
     assert_int_equal(r.status, 303); /* to the sign-in form again */
     tu_http_free(&r);
@@ -305,18 +318,17 @@ static void a_record_links_both_ways_and_shows_history(void **state)
     (void)state;
     char form[300];
     snprintf(form, sizeof form,
-             "csrf=%s&version=%lld&treatment_plan=Backups+tested&note=after+the+audit", lead.csrf,
-             version_of("/api/v1/risks/RISK-1"));
-    tu_http r;
-    post(&r, &lead, "/risks/RISK-1/edit", form);
-    assert_int_equal(r.status, 303);
-    tu_http_free(&r);
+             "csrf=%s&version=%lld&treatment_plan=Backups+tested&description=Line+one%%0D%%0ALine+"
+             "two&note=after+the+audit",
+             lead.csrf, version_of("/api/v1/risks/RISK-1"));
+    free(post_ok(&lead, "/risks/RISK-1/edit", form));
     char *body = page(&lead, "/risks/RISK-1");
     assert_contains(body, "href=\"/people/PER-4\"");   /* its owner */
     assert_contains(body, "href=\"/controls/CTL-1\""); /* a control that treats it */
     assert_contains(body, "<h2>History</h2>");
     assert_contains(body, "<td>demo</td><td>add</td>");
     assert_contains(body, "treatment_plan: Backups tested");
+    assert_contains(body, "Line one\nLine two"); /* a textarea's CR LF kept as a line break */
     assert_contains(body, "after the audit");
     assert_contains(body, "mara.lindqvist@nordhafen.example");
     free(body);
@@ -345,12 +357,9 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     /* and a good one is made, and shown */
     snprintf(form, sizeof form, "csrf=%s&title=Made+by+form&owner=PER-4&likelihood=2&impact=2",
              lead.csrf);
-    post(&r, &lead, "/risks", form);
-    assert_int_equal(r.status, 303);
-    char *loc = tu_http_header(&r, "Location");
+    char *loc = post_ok(&lead, "/risks", form);
     assert_true(!strncmp(loc, "/risks/RISK-", 12));
     free(loc);
-    tu_http_free(&r);
     assert_int_equal(api_total("/api/v1/risks?limit=1"), before + 1);
 }
 
@@ -381,6 +390,16 @@ static void csrf_missing_or_stale_is_refused(void **state)
     post(&r, &now, "/risks/RISK-2/retire", "");
     assert_int_equal(r.status, 403);
     tu_http_free(&r);
+    /* the right token, from a form on another site */
+    snprintf(form, sizeof form, "csrf=%s&title=From+elsewhere", now.csrf);
+    char h[300];
+    snprintf(h, sizeof h,
+             "Content-Type: application/x-www-form-urlencoded\r\nCookie: %s\r\nSec-Fetch-Site: "
+             "cross-site\r\n",
+             now.cookie);
+    tu_http_send(&r, wf_port(), "POST", "/risks/RISK-2/edit", h, form, strlen(form));
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
     assert_int_equal(version_of("/api/v1/risks/RISK-2"), v);
     json_t *j = api_record("/api/v1/risks/RISK-2");
     assert_null(json_object_get(j, "retired_at")
@@ -395,10 +414,8 @@ static void a_stale_version_is_refused(void **state)
     long long v = version_of("/api/v1/risks/RISK-3");
     char form[300];
     snprintf(form, sizeof form, "csrf=%s&version=%lld&title=First+edit", lead.csrf, v);
+    free(post_ok(&lead, "/risks/RISK-3/edit", form));
     tu_http r;
-    post(&r, &lead, "/risks/RISK-3/edit", form);
-    assert_int_equal(r.status, 303);
-    tu_http_free(&r);
     snprintf(form, sizeof form, "csrf=%s&version=%lld&title=Second+edit+from+the+old+page",
              lead.csrf, v);
     post(&r, &lead, "/risks/RISK-3/edit", form);
@@ -425,11 +442,7 @@ static void hostile_text_is_only_ever_text(void **state)
         "3D%%22javascript%%3Aalert(2)%%22%%3Ex%%3C%%2Fa%%3E%%3C%%2Fsvg%%3E&owner=PER-4&"
         "likelihood=1&impact=1",
         lead.csrf);
-    tu_http r;
-    post(&r, &lead, "/risks", form);
-    assert_int_equal(r.status, 303);
-    char *loc = tu_http_header(&r, "Location");
-    tu_http_free(&r);
+    char *loc = post_ok(&lead, "/risks", form);
     char edit[80];
     snprintf(edit, sizeof edit, "%s/edit", loc);
     const char *paths[] = { loc, edit, "/risks?sort=-key", "/search?q=alert" };
@@ -448,12 +461,23 @@ static void hostile_text_is_only_ever_text(void **state)
              "csrf=%s&title=%%3DHYPERLINK(%%22http%%3A%%2F%%2Fevil.example%%22)&owner=PER-4&"
              "likelihood=1&impact=1",
              lead.csrf);
-    post(&r, &lead, "/risks", form);
-    assert_int_equal(r.status, 303);
-    tu_http_free(&r);
+    free(post_ok(&lead, "/risks", form));
+    tu_http r;
     get(&r, &lead, "/risks?q=HYPERLINK&format=csv");
     assert_contains(r.body, ",\"'=HYPERLINK(\"\"http://evil.example\"\")\",");
     tu_http_free(&r);
+    /* a text that is a web address is a link; javascript: stays text */
+    snprintf(form, sizeof form,
+             "csrf=%s&title=javascript%%3Aalert(1)&treatment_plan=https%%3A%%2F%%2Facme.example%%"
+             "2Fplan%%3Fa%%3D1%%26b%%3D2&owner=PER-4&likelihood=1&impact=1",
+             lead.csrf);
+    loc = post_ok(&lead, "/risks", form);
+    char *body = page(&lead, loc);
+    assert_contains(body, "href=\"https://acme.example/plan?a=1&amp;b=2\"");
+    assert_null(strstr(body, "href=\"javascript:"));
+    assert_contains(body, "javascript:alert(1)</h1>");
+    free(body);
+    free(loc);
     get(&r, &lead, "/risks?q=alert&format=csv");
     assert_contains(r.body, "\"<script>alert(1)</script>\"\"><img src=x onerror=alert(1)>\"");
     tu_http_free(&r);
@@ -466,11 +490,7 @@ static void lifecycle_verbs_are_offered_to_who_may(void **state)
     (void)state;
     char form[300];
     snprintf(form, sizeof form, "csrf=%s&statement=A+draft+scope+from+the+form", lead.csrf);
-    tu_http r;
-    post(&r, &lead, "/scopes", form);
-    assert_int_equal(r.status, 303);
-    char *loc = tu_http_header(&r, "Location");
-    tu_http_free(&r);
+    char *loc = post_ok(&lead, "/scopes", form);
     char approve[80];
     snprintf(approve, sizeof approve, "%s/approve", loc);
     char *body = page(&lead, loc);
@@ -483,13 +503,12 @@ static void lifecycle_verbs_are_offered_to_who_may(void **state)
     assert_contains(body, approve);
     free(body);
     snprintf(form, sizeof form, "csrf=%s", lead.csrf);
+    tu_http r;
     post(&r, &lead, approve, form); /* refused by the domain all the same */
     assert_int_equal(r.status, 403);
     tu_http_free(&r);
     snprintf(form, sizeof form, "csrf=%s", board.csrf);
-    post(&r, &board, approve, form);
-    assert_int_equal(r.status, 303);
-    tu_http_free(&r);
+    free(post_ok(&board, approve, form));
     char api[80];
     snprintf(api, sizeof api, "/api/v1%s", loc);
     json_t *j = api_record(api);

@@ -69,6 +69,7 @@ static dom *dom_new(const principal *creator)
 {
     dom *d = xcalloc(1, sizeof *d);
     arena_init(&d->a);
+    arena_init(&d->cache);
     set_self(d, creator);
     return d;
 }
@@ -187,6 +188,7 @@ void dom_close(dom *d)
         return;
     store_close(d->st);
     dom_org_forget(d);
+    dom_cache_drop(d);
     arena_free(&d->a);
     forget_who(d);
     forget_warnings(d);
@@ -239,6 +241,7 @@ void dom_end(dom *d)
     d->fault = 0;
     d->confirmed = 0;
     d->user_write = 0;
+    dom_cache_end(d);
     arena_reset(&d->a);
 }
 

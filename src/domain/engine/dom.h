@@ -47,6 +47,19 @@ store *dom_store(dom *d);
 arena *dom_arena(dom *d);
 int dom_upgraded_from(const dom *d); /* schema version before this open's upgrade, or 0 */
 
+/* ---- values kept while the repository stays as it is (cache.c) ----
+ * What is costly to compute from the whole repository (the latest
+ * analyses and their freshness, the dashboard's counts, a list's total)
+ * is kept per connection, named, for as long as the ledger's head is the
+ * same entry: every change is a ledger entry, so a new head (made by this
+ * connection or any other, in this process or another) drops them all.
+ * Checking costs one indexed read of the ledger's last entry. */
+typedef int (*dom_cache_fn)(dom *d, void *ctx, void **out, isms_err *e);
+/* The value named `name` for the repository as it now stands: the kept
+ * one, or fn's, computed with dom_arena(d) being the cache's memory (so
+ * that what it allocates there lasts as long as the value) and kept. */
+int dom_cached(dom *d, const char *name, dom_cache_fn fn, void *ctx, void **out, isms_err *e);
+
 /* ---- the principal and the request ---- */
 
 /* A note (the reason given for a request's changes) is one line of UTF-8
@@ -179,6 +192,16 @@ int dom_transition(dom *d, const regdef *reg, const char *key, const char *verb,
  * requires (acceptance.c). expires_on NULL: a year from today. */
 int dom_risk_accept(dom *d, const char *risk_key, const char *rationale, const char *expires_on,
                     record *out, isms_err *e);
+/* What accepting risk `risk_key` needs, by the organisation's rules, and
+ * whether the principal holds it (the same test dom_risk_accept makes):
+ * texts in the dom's arena. */
+typedef struct dom_accept_need {
+    const char *needed;  /* "the ISMS lead" */
+    const char *basis;   /* why: "P95 annual loss EUR 7,089,693.81 (QNT-3), outside appetite" */
+    const char *holding; /* the principal's authority over this risk: "the risk's owner" */
+    int may;             /* holding suffices */
+} dom_accept_need;
+int dom_risk_accept_need(dom *d, const char *risk_key, dom_accept_need *out, isms_err *e);
 
 /* ---- reads ---- */
 

@@ -30,7 +30,20 @@ struct dom {
     int exponent;
     char currency[8];
     char *labels[2][RISK_MATRIX_MAX + 1]; /* [0] likelihood, [1] impact; 1-based levels */
+    /* Values computed from the repository at ledger head cache_head
+     * (cache.c), in their own memory. */
+    char cache_head[65];
+    arena cache;
+    struct dom_cache_entry *cached;
+    int ncached;
+    int in_cache;                   /* computing a value: nested ones share its memory */
+    struct dom_cache_old *outdated; /* memory of values dropped during the request */
 };
+
+/* The end of a request: the memory of values dropped during it goes. */
+void dom_cache_end(dom *d);
+/* Drops every cached value at once (dom_close). */
+void dom_cache_drop(dom *d);
 
 /* A warning for whoever made the request (dom_warnings). */
 void dom_warn(dom *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -31,16 +31,6 @@ int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms
     return rc;
 }
 
-int dom_person_id(dom *d, const char *who, int64_t *id, isms_err *e)
-{
-    const char *key;
-    int rc = dom_find_person(d, dom_key(d, who), id, &key, e);
-    if (!rc && !*id)
-        rc =
-            err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository", who);
-    return rc;
-}
-
 /* Resolves a key (or a person's e-mail) of register `target` to its id and
  * key; *retired tells whether that record is retired. */
 static int resolve(dom *d, const fielddef *f, const char *typed, int64_t *id, const char **key,
@@ -426,18 +416,17 @@ static int mutate_retire(dom *d, record *r, const void *arg, isms_err *e)
     return 0;
 }
 
-/* *k = the key of the record `key` names, where its register finds records
- * by another name (a framework by name, a requirement as FRAMEWORK:ID; a
- * person by e-mail when `by_email`): E_NOT_FOUND when it names none. */
-static int key_named(dom *d, const regdef *reg, const char *key, int by_email, const char **k,
-                     isms_err *e)
+/* The key of the record `key` names: a key, a person's e-mail, or what a
+ * register's own finder takes (a framework by name, a requirement as
+ * FRAMEWORK:ID). */
+static int record_key(dom *d, const regdef *reg, const char *key, const char **out, isms_err *e)
 {
-    *k = dom_key(d, key);
-    if (!reg->find && !(by_email && reg == &reg_person && strchr(*k, '@')))
+    *out = dom_key(d, key);
+    if (!(reg == &reg_person && strchr(*out, '@')) && !reg->find)
         return 0;
     int64_t id;
     int retired;
-    int rc = dom_find(d, reg, *k, &id, k, &retired, e);
+    int rc = dom_find(d, reg, *out, &id, out, &retired, e);
     if (!rc && !id)
         rc = err_set(e, E_NOT_FOUND, reg->name, "there is no %s %s", reg->name, key);
     return rc;
@@ -447,7 +436,7 @@ static int change(dom *d, const regdef *reg, const char *key, int64_t if_version
                   const void *arg, const char *op, record *out, dom_changes *changed, isms_err *e)
 {
     const char *k;
-    int rc = key_named(d, reg, key, 0, &k, e);
+    int rc = record_key(d, reg, key, &k, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc)
@@ -533,10 +522,10 @@ int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const ch
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
 {
     const char *k;
-    int rc = key_named(d, reg, key, 1, &k, e);
-    if (rc)
-        return rc;
-    return store_get(d->st, reg, k, out, &d->a, e);
+    int rc = record_key(d, reg, key, &k, e);
+    if (!rc)
+        rc = store_get(d->st, reg, k, out, &d->a, e);
+    return rc;
 }
 
 int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,

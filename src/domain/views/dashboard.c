@@ -60,9 +60,9 @@ typedef struct gather {
     dom *d;
     arena *a;
     char today[11];
-    id_set treated;       /* risks with a control in place */
-    id_set accepted;      /* risks with a valid acceptance */
-    quant_latest *latest; /* the latest analysis of each subject */
+    id_set treated;             /* risks with a control in place */
+    id_set accepted;            /* risks with a valid acceptance */
+    const quant_latest *latest; /* the latest analysis of each subject */
     size_t nlatest;
     objective_count *objectives;
     size_t nobjectives;
@@ -111,7 +111,7 @@ static int count_acceptance(const record *r, void *ctx)
 static int note_analyses(dom *d, gather *g, isms_err *e)
 {
     dom_dash *s = g->out;
-    int rc = dom_latest_analyses(d, &g->latest, &g->nlatest, e);
+    int rc = dom_latest_analyses_kept(d, &g->latest, &g->nlatest, e);
     if (rc)
         return rc;
     s->stale = arena_alloc(g->a, sizeof *s->stale * (g->nlatest + 1));
@@ -235,8 +235,11 @@ static int count_risk(const record *r, void *ctx)
     s->overdue += review && strcmp(review, g->today) < 0;
     if (!strcmp(treatment, "accept"))
         s->accepted_without += !id_has(&g->accepted, r->id);
-    else if (strcmp(treatment, "avoid"))
-        s->untreated += !id_has(&g->treated, r->id);
+    else if (strcmp(treatment, "avoid") && !id_has(&g->treated, r->id)) {
+        s->untreated++;
+        if (s->untreated_keys.n < DASH_KEYS_MAX)
+            keys_add(g->a, &s->untreated_keys, r->key);
+    }
     keep_top(g, r, residual);
     return 0;
 }
@@ -350,19 +353,40 @@ static int scan(dom *d, gather *g, isms_err *e)
     return rc;
 }
 
-int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
+/* Everything but the ledger's state: kept while the repository stays as
+ * it is (and the date the same: reviews fall due, acceptances lapse). */
+static int compute(dom *d, void *ctx, void **v, isms_err *e)
 {
-    memset(out, 0, sizeof *out);
+    dom_dash *out = arena_alloc(dom_arena(d), sizeof *out);
+    *v = out;
     out->matrix = dom_matrix_size(d);
-    out->currency = dom_currency(d);
+    out->currency = arena_strdup(dom_arena(d), dom_currency(d));
     out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
     gather g = { .out = out, .d = d, .a = dom_arena(d) };
-    now_date(g.today);
+    memcpy(g.today, ctx, sizeof g.today);
     int rc = scan(d, &g, e);
-    if (!rc)
-        rc = check_ledger(d, out, e);
     free(g.objectives);
     free(g.treated.ids);
     free(g.accepted.ids);
     return rc;
+}
+
+int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    char today[11], name[32];
+    now_date(today);
+    snprintf(name, sizeof name, "dashboard %s", today);
+    void *kept;
+    int rc = dom_cached(d, name, compute, today, &kept, e);
+    if (rc)
+        return rc;
+    *out = *(const dom_dash *)kept;
+    return check_ledger(d, out, e);
+}
+
+int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    return check_ledger(d, out, e);
 }

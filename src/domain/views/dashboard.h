@@ -10,7 +10,7 @@
 #include "domain/engine/dom.h"
 #include "domain/integrity/verify.h"
 
-enum { DASH_TOP_RISKS = 5 };
+enum { DASH_TOP_RISKS = 5, DASH_KEYS_MAX = 50 };
 
 typedef struct dash_risk {
     const char *key, *title, *owner, *treatment;
@@ -59,6 +59,7 @@ typedef struct dom_dash {
     size_t nstale;
     dash_keys matrix_disagrees; /* risk's cell and its figures' cell more than one band apart */
     int64_t untreated;          /* no control in place, no accept or avoid decision */
+    dash_keys untreated_keys;   /* the first DASH_KEYS_MAX of them */
     int64_t accepted_without;   /* treatment accept without a valid acceptance */
     int64_t acceptances_lapsed;
     int64_t no_objective; /* tied to no business objective */
@@ -83,5 +84,8 @@ typedef struct dom_dash {
 
 /* Fills *out; texts and the profile live in the dom's arena. */
 int dom_dashboard(dom *d, dom_dash *out, isms_err *e);
+/* Only the ledger's figures of *out (entries, head, the last
+ * verification): a few rows, for a dashboard whose other figures are kept. */
+int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e);
 
 #endif

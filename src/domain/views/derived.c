@@ -14,7 +14,7 @@ struct derive_cache {
     asset_need *needs; /* every active asset's, in id order */
     size_t nneeds;
     int latest_loaded;
-    quant_latest *latest; /* the latest analysis of each subject, with its freshness */
+    const quant_latest *latest; /* the latest analysis of each subject, with its freshness */
     size_t nlatest;
     quant_check *check; /* for any analysis shown */
     /* Until LATEST_ONE_BY_ONE risks have asked, each risk's latest
@@ -98,7 +98,7 @@ static int latest_of(derive_cache *c, const record *r, const quant_latest **out,
         return 0;
     }
     if (!c->latest_loaded) {
-        int rc = dom_latest_analyses(c->d, &c->latest, &c->nlatest, e);
+        int rc = dom_latest_analyses_kept(c->d, &c->latest, &c->nlatest, e);
         if (rc)
             return rc;
         c->latest_loaded = 1;

@@ -93,6 +93,23 @@ static int authority_of(const principal *who, const record *risk)
     return record_cval(risk, F_RISK_OWNER)->i == who->person ? AUTH_OWNER : AUTH_NONE;
 }
 
+int dom_risk_accept_need(dom *d, const char *risk_key, dom_accept_need *out, isms_err *e)
+{
+    record risk;
+    int needed;
+    memset(out, 0, sizeof *out);
+    int rc = dom_get(d, &reg_risk, risk_key, &risk, e);
+    if (!rc)
+        rc = required_authority(d, &risk, &needed, &out->basis, e);
+    if (rc)
+        return rc;
+    int held = authority_of(dom_who(d), &risk);
+    out->needed = authority_names[needed];
+    out->holding = authority_names[held];
+    out->may = held >= needed && held > AUTH_NONE;
+    return 0;
+}
+
 static int check_expiry(record *r, isms_err *e)
 {
     char today[11], latest[11];

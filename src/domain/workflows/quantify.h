@@ -260,6 +260,10 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
  * key and index), where dom_latest_analyses costs the repository. */
 int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *found, isms_err *e);
 
+/* The same, kept while the repository stays as it is (dom_cached): for
+ * views that only read them, valid until the request ends. */
+int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e);
+
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e);

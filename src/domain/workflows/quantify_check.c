@@ -262,3 +262,30 @@ int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *f
     *found = !rc;
     return rc;
 }
+
+typedef struct latest_set {
+    quant_latest *rows;
+    size_t n;
+} latest_set;
+
+static int compute_latest(dom *d, void *ctx, void **out, isms_err *e)
+{
+    (void)ctx;
+    latest_set *s = arena_alloc(dom_arena(d), sizeof *s);
+    *out = s;
+    return dom_latest_analyses(d, &s->rows, &s->n, e);
+}
+
+int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e)
+{
+    void *v;
+    *out = NULL;
+    *n = 0;
+    int rc = dom_cached(d, "latest-analyses", compute_latest, NULL, &v, e);
+    if (!rc) {
+        const latest_set *s = v;
+        *out = s->rows;
+        *n = s->n;
+    }
+    return rc;
+}

@@ -1,0 +1,522 @@
+/* page_dashboard.c: the dashboard at /, what `isms summary` shows and
+ * more: each objective's certainty, the top risks in money against
+ * appetite, the residual heat map (each cell a link to its risks), what
+ * needs attention (each a link to the list it counts), framework
+ * coverage, controls and assets, and the ledger as of its last
+ * verification. The figures are the domain's (domain/views/dashboard.h,
+ * kept while the repository stays as it is); a page view never verifies
+ * (the server does, on a schedule: verifier.c). Every section says what
+ * its figures mean and when they were computed. */
+#include "core/text.h"
+#include "domain/registers/registers.h"
+#include "domain/views/dashboard.h"
+#include "domain/views/frameworks.h"
+#include "domain/workflows/quantify.h"
+#include "formats/json.h"
+#include "web/html.h"
+#include "web/web_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { TOP_MONEY = 5, KEYS_SHOWN = 12, CELL = 56, HEAT_LEFT = 140, HEAT_TOP = 12 };
+
+const char *web_money(web_req *r, int64_t minor)
+{
+    char amount[48];
+    format_money(amount, sizeof amount, minor, dom_currency_exponent(r->d));
+    return arena_printf(dom_arena(r->d), "%s %s", dom_currency(r->d), amount);
+}
+
+static const char *money(web_req *r, double minor) { return web_money(r, (int64_t)minor); }
+
+static const char *percent(web_req *r, double share)
+{
+    return arena_printf(dom_arena(r->d), "%.1f%%", 100 * share);
+}
+
+/* "3 hours" */
+static const char *age_text(web_req *r, int64_t sec)
+{
+    static const struct {
+        int64_t secs;
+        const char *unit;
+    } units[] = { { 86400, "day" }, { 3600, "hour" }, { 60, "minute" }, { 1, "second" } };
+    size_t i = 0;
+    while (units[i].secs > 1 && sec < units[i].secs)
+        i++;
+    int64_t k = sec / units[i].secs;
+    return arena_printf(dom_arena(r->d), "%lld %s%s", (long long)k, units[i].unit,
+                        k == 1 ? "" : "s");
+}
+
+static void note(web_req *r, const char *text)
+{
+    html_f(&r->out, "<p class=\"muted\">%s</p>", text);
+}
+
+/* A few keys, each a link to its record ("and 5 more" past KEYS_SHOWN). */
+static void key_links(web_req *r, const char *plural, const char *const *keys, size_t n)
+{
+    for (size_t k = 0; k < n && k < KEYS_SHOWN; k++)
+        html_f(&r->out, "%r<a href=\"/%u/%u\">%s</a>", k ? ", " : ": ", plural, keys[k], keys[k]);
+    if (n > KEYS_SHOWN)
+        html_f(&r->out, ", and %D more", (int64_t)(n - KEYS_SHOWN));
+}
+
+/* ---- the organisation ---- */
+
+static void org_line(web_req *r, const dom_dash *s)
+{
+    if (!s->has_org) {
+        html_f(&r->out, "<p class=\"notice\">No organisation profile yet.</p>");
+        return;
+    }
+    const record *o = &s->org;
+    const char *sector = record_text(o, F_ORG_SECTOR);
+    html_f(&r->out, "<p>%s · %s · NIS2 %s · DORA %s · %s · %dx%d risk matrix</p>",
+           record_text(o, F_ORG_NAME), sector ? sector : "sector not set",
+           record_text(o, F_ORG_NIS2_CLASS), record_text(o, F_ORG_DORA_ENTITY), s->currency,
+           s->matrix, s->matrix);
+}
+
+/* ---- objectives: certainty from the latest portfolio analysis ---- */
+
+static double num(json_t *o, const char *path)
+{
+    json_t *v = o;
+    char part[64];
+    while (v && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(part, sizeof part, "%.*s", (int)n, path);
+        v = json_object_get(v, part);
+        path += n + (path[n] == '.');
+    }
+    return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+static const char *str(json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    return json_string_value(b ? json_object_get(v, b) : v);
+}
+
+static void certainty_row(web_req *r, json_t *o, const char *key, const char *title)
+{
+    double certainty = num(o, "certainty"), loss = num(o, "verdict.loss"),
+           appetite = num(o, "appetite.appetite"), tolerance = num(o, "appetite.tolerance");
+    const char *verdict = str(o, "verdict", "verdict");
+    int bad = verdict && strcmp(verdict, "within-appetite");
+    html_f(&r->out, "<tr><th scope=\"row\">");
+    if (strcmp(key, "ORG"))
+        html_f(&r->out, "<a href=\"/objectives/%u\">%s</a> ", key, key);
+    html_f(&r->out,
+           "%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td></tr>",
+           title, certainty >= 0 ? percent(r, certainty) : "none (no appetite)",
+           loss >= 0 ? money(r, loss) : "-", appetite >= 0 ? money(r, appetite) : "-",
+           tolerance > 0 ? money(r, tolerance) : "-", bad ? "bad" : "ok", verdict ? verdict : "-");
+}
+
+static int listed(json_t *objectives, const char *key)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(objectives, i, o) if (!strcmp(str(o, "key", NULL), key)) return 1;
+    return 0;
+}
+
+static void objectives_section(web_req *r, const dom_dash *s)
+{
+    html_f(&r->out, "<section aria-labelledby=\"h-obj\"><h2 id=\"h-obj\">Objectives against "
+                    "appetite</h2>");
+    html_f(&r->out,
+           "<p>%D objectives, %s at stake; %s of it at objectives with a risk not "
+           "quantified.</p>",
+           s->objectives, money(r, (double)s->objective_value),
+           money(r, (double)s->value_unquantified));
+    json_t *pf = s->portfolio_results ? json_loads(s->portfolio_results, 0, NULL) : NULL;
+    if (!pf) {
+        note(r, "No portfolio analysis by objective yet (isms quantify --by objective): no "
+                "certainty to show.");
+        html_f(&r->out, "</section>");
+        return;
+    }
+    int pct = (int)num(pf, "verdict.percentile");
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption class=\"vh\">Certainty per objective</caption>"
+           "<thead><tr><th scope=\"col\">Objective</th><th scope=\"col\">Certainty</th>"
+           "<th scope=\"col\">Annual loss at P%d</th><th scope=\"col\">Appetite</th>"
+           "<th scope=\"col\">Tolerance</th><th scope=\"col\">Verdict</th></tr></thead><tbody>",
+           pct > 0 ? pct : 95);
+    certainty_row(r, pf, "ORG", "the organisation");
+    json_t *objectives = json_object_get(pf, "objectives");
+    size_t i;
+    json_t *o;
+    json_array_foreach(objectives, i, o)
+        certainty_row(r, o, str(o, "key", NULL), str(o, "title", NULL));
+    for (size_t k = 0; k < s->unquantified_objectives.n; k++)
+        if (!listed(objectives, s->unquantified_objectives.keys[k]))
+            html_f(&r->out,
+                   "<tr><th scope=\"row\"><a href=\"/objectives/%u\">%s</a></th><td colspan=\"5\">"
+                   "no quantified risk: no certainty</td></tr>",
+                   s->unquantified_objectives.keys[k], s->unquantified_objectives.keys[k]);
+    html_f(&r->out, "</tbody></table></div>");
+    const char *incomplete = str(pf, "verdict", "incomplete");
+    html_f(
+        &r->out,
+        "<p class=\"muted\">Certainty: the chance the year's loss stays within tolerance (within "
+        "appetite where no tolerance is set), from the Monte Carlo analysis "
+        "<a href=\"/analyses/%u\">%s</a>%s%s.%s%s</p>",
+        s->portfolio_key, s->portfolio_key, s->portfolio_stale ? "; STALE: its inputs changed" : "",
+        s->portfolio_stale && s->portfolio_since
+            ? arena_printf(dom_arena(r->d), " since %s", s->portfolio_since)
+            : "",
+        incomplete ? " " : "", incomplete ? incomplete : "");
+    json_decref(pf);
+    html_f(&r->out, "</section>");
+}
+
+/* ---- top risks in money: their latest analyses, largest P95 first ---- */
+
+static int by_p95(const void *a, const void *b)
+{
+    const quant_latest *x = *(const quant_latest *const *)a, *y = *(const quant_latest *const *)b;
+    int64_t px = record_int(x->rec, F_ANALYSIS_P95_LOSS),
+            py = record_int(y->rec, F_ANALYSIS_P95_LOSS);
+    return (px < py) - (px > py);
+}
+
+static int money_section(web_req *r, isms_err *e)
+{
+    const quant_latest *latest;
+    size_t n;
+    int rc = dom_latest_analyses_kept(r->d, &latest, &n, e);
+    if (rc)
+        return rc;
+    const quant_latest **risks = arena_alloc(dom_arena(r->d), sizeof *risks * (n + 1));
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(latest[k].kind, "risk") && !latest[k].fresh.orphan)
+            risks[m++] = &latest[k];
+    if (m > 1)
+        qsort(risks, m, sizeof *risks, by_p95);
+    html_f(&r->out,
+           "<section aria-labelledby=\"h-money\"><h2 id=\"h-money\">Top risks in money</h2>");
+    if (!m) {
+        note(r, "No risk quantified yet (isms quantify RISK-n): no figures in money.");
+        html_f(&r->out, "</section>");
+        return 0;
+    }
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption class=\"vh\">Risks by their 95th percentile of "
+           "annual loss</caption><thead><tr><th scope=\"col\">Risk</th><th scope=\"col\">P95 "
+           "annual loss</th><th scope=\"col\">Mean</th><th scope=\"col\">Against appetite</th>"
+           "<th scope=\"col\">Margin</th><th scope=\"col\">Analysis</th></tr></thead><tbody>");
+    for (size_t k = 0; k < m && k < TOP_MONEY; k++) {
+        const record *a = risks[k]->rec;
+        record risk;
+        isms_err quiet = { 0 };
+        const char *title = dom_get(r->d, &reg_risk, risks[k]->subject, &risk, &quiet)
+                                ? ""
+                                : record_text(&risk, F_RISK_TITLE);
+        const char *verdict = record_text(a, F_ANALYSIS_VERDICT);
+        const value *margin = record_cval(a, F_ANALYSIS_MARGIN);
+        html_f(
+            &r->out,
+            "<tr><th scope=\"row\"><a href=\"/risks/%u\">%s</a> %s</th><td>%s</td><td>%s</td>"
+            "<td class=\"%s\">%s</td><td>%s</td><td><a href=\"/analyses/%u\">%s</a> %s%s</td></tr>",
+            risks[k]->subject, risks[k]->subject, title,
+            money(r, (double)record_int(a, F_ANALYSIS_P95_LOSS)),
+            money(r, (double)record_int(a, F_ANALYSIS_MEAN_LOSS)),
+            record_int(a, F_ANALYSIS_OUTSIDE_APPETITE) ? "bad" : "ok", verdict ? verdict : "-",
+            margin->null ? "-" : money(r, (double)margin->i), a->key, a->key,
+            arena_printf(dom_arena(r->d), "%.10s", a->created_at),
+            risks[k]->fresh.stale ? " (stale)" : "");
+    }
+    html_f(&r->out, "</tbody></table></div>");
+    note(r, "From each risk's latest saved analysis (its date beside it; stale: its inputs "
+            "changed since). Margin: the P95 loss against the appetite, below (headroom) or above "
+            "it, as the verdict says.");
+    html_f(&r->out, "</section>");
+    return 0;
+}
+
+/* ---- the residual heat map ---- */
+
+static const char *band_fill(const char *band)
+{
+    return !strcmp(band, "low")      ? "#d9f0de"
+           : !strcmp(band, "medium") ? "#fdf0c4"
+           : !strcmp(band, "high")   ? "#fbd5b2"
+                                     : "#f5b8b3";
+}
+
+static void heat_cell(web_req *r, const dom_dash *s, int l, int i)
+{
+    int x = HEAT_LEFT + (i - 1) * CELL, y = HEAT_TOP + (s->matrix - l) * CELL, n = s->heat[l][i];
+    const char *band = risk_band(l * i, s->matrix);
+    if (n)
+        html_f(&r->out,
+               "<a href=\"/risks?residual_likelihood=%d&amp;residual_impact=%d\" "
+               "aria-label=\"likelihood %d, impact %d: %d risk%s (%s)\">",
+               l, i, l, i, n, n == 1 ? "" : "s", band);
+    html_f(&r->out,
+           "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%r\" stroke=\"#ffffff\" "
+           "stroke-width=\"2\"/>",
+           x, y, CELL, CELL, band_fill(band));
+    if (n)
+        html_f(
+            &r->out,
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"700\" "
+            "fill=\"#1b1f24\" text-decoration=\"underline\">%d</text></a>",
+            x + CELL / 2, y + CELL / 2 + 6, n);
+}
+
+static void heat_section(web_req *r, const dom_dash *s)
+{
+    int w = HEAT_LEFT + s->matrix * CELL + 8, h = HEAT_TOP + s->matrix * CELL + 44;
+    html_f(&r->out, "<section aria-labelledby=\"h-heat\"><h2 id=\"h-heat\">Residual risk heat "
+                    "map</h2>");
+    html_f(&r->out, "<p>%D active risks; residual: %d critical, %d high, %d medium, %d low.</p>",
+           s->risks, s->bands[3], s->bands[2], s->bands[1], s->bands[0]);
+    html_f(&r->out,
+           "<svg class=\"heat\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+           "width=\"%d\" height=\"%d\" role=\"group\" aria-labelledby=\"h-heat\" "
+           "font-family=\"system-ui, sans-serif\">",
+           w, h, w, h);
+    for (int l = 1; l <= s->matrix; l++) {
+        html_f(&r->out,
+               "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"12\" fill=\"#57606a\">%s "
+               "%d</text>",
+               HEAT_LEFT - 6, HEAT_TOP + (s->matrix - l) * CELL + CELL / 2 + 4,
+               dom_level_label(r->d, 'L', l), l);
+        for (int i = 1; i <= s->matrix; i++)
+            heat_cell(r, s, l, i);
+    }
+    for (int i = 1; i <= s->matrix; i++)
+        html_f(&r->out,
+               "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" "
+               "fill=\"#57606a\">%d</text>",
+               HEAT_LEFT + (i - 1) * CELL + CELL / 2, HEAT_TOP + s->matrix * CELL + 16, i);
+    html_f(
+        &r->out,
+        "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#57606a\">impact "
+        "→</text><text x=\"12\" y=\"%d\" font-size=\"12\" fill=\"#57606a\" "
+        "transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">likelihood →</text></svg>",
+        HEAT_LEFT + s->matrix * CELL / 2, HEAT_TOP + s->matrix * CELL + 36,
+        HEAT_TOP + s->matrix * CELL / 2, HEAT_TOP + s->matrix * CELL / 2);
+    note(r, "Rows: residual likelihood, columns: residual impact (the inherent level where no "
+            "residual one is assessed). Each number is how many active risks sit in that cell, a "
+            "link to their list.");
+    html_f(&r->out, "</section>");
+}
+
+/* ---- what needs attention ---- */
+
+static void attention_item(web_req *r, int64_t n, const char *what, const char *href)
+{
+    html_f(&r->out, "<li>");
+    if (href && n)
+        html_f(&r->out, "<a href=\"%r\">%D %s</a>", href, n, what);
+    else
+        html_f(&r->out, "%D %s", n, what);
+}
+
+static void attention_section(web_req *r, const dom_dash *s)
+{
+    html_f(&r->out, "<section aria-labelledby=\"h-att\"><h2 id=\"h-att\">Needs attention</h2><ul>");
+    attention_item(r, s->outside_appetite, "risks outside appetite by their latest analyses", NULL);
+    key_links(r, "risks", s->outside.keys, s->outside.n);
+    html_f(&r->out, "</li>");
+    attention_item(r, s->untreated,
+                   "risks untreated: no control in place, no accept or avoid decision", NULL);
+    key_links(r, "risks", s->untreated_keys.keys, s->untreated_keys.n);
+    html_f(&r->out, "</li>");
+    attention_item(r, s->acceptances_lapsed, "acceptances lapsed", "/acceptances?sort=expires_on");
+    html_f(&r->out, "</li>");
+    attention_item(r, s->accepted_without, "risks treated by acceptance without a valid acceptance",
+                   "/risks?treatment=accept");
+    html_f(&r->out, "</li>");
+    attention_item(r, s->overdue, "risk reviews overdue", "/risks?sort=review_date");
+    html_f(&r->out, "</li>");
+    attention_item(r, s->no_objective, "risks tied to no business objective", NULL);
+    html_f(&r->out, "</li>");
+    attention_item(r, (int64_t)s->nstale, "analyses stale: their inputs changed since they ran",
+                   NULL);
+    for (size_t k = 0; k < s->nstale && k < KEYS_SHOWN; k++)
+        html_f(&r->out, "%r<a href=\"/analyses/%u\">%s</a> (%s)", k ? ", " : ": ", s->stale[k].key,
+               s->stale[k].key, s->stale[k].subject);
+    html_f(&r->out, "</li>");
+    attention_item(r, (int64_t)s->unquantified.n, "risks not quantified (no figures in money)",
+                   NULL);
+    key_links(r, "risks", s->unquantified.keys, s->unquantified.n);
+    html_f(&r->out, "</li>");
+    attention_item(r, s->not_assessed, "controls in place not assessed for effectiveness",
+                   "/controls?effectiveness=not-assessed");
+    html_f(&r->out, "</li></ul>");
+    note(r, "Counted over the active records as they stand now; lapsed and overdue against today's "
+            "date.");
+    html_f(&r->out, "</section>");
+}
+
+/* ---- controls, assets, frameworks ---- */
+
+static void controls_section(web_req *r, const dom_dash *s)
+{
+    html_f(&r->out,
+           "<section aria-labelledby=\"h-ctl\"><h2 id=\"h-ctl\">Controls and assets</h2>"
+           "<p><a href=\"/controls?status=planned\">%D planned</a>, "
+           "<a href=\"/controls?status=implemented\">%D implemented</a>, "
+           "<a href=\"/controls?status=operating\">%D operating</a>; annual cost %s. In place: "
+           "%D partially effective, <a href=\"/controls?effectiveness=ineffective\">%D "
+           "ineffective</a>.</p><p>%D assets, %d of them inheriting a higher protection need than "
+           "stated.</p></section>",
+           s->controls[0], s->controls[1], s->controls[2], money(r, (double)s->control_cost),
+           s->partial, s->ineffective, (int64_t)s->assets, s->raised);
+}
+
+static void frameworks_section(web_req *r)
+{
+    cov_report *rep;
+    int n;
+    isms_err e = { 0 };
+    if (dom_coverage_all(r->d, &rep, &n, &e) || !n)
+        return; /* a failure costs the section, not the dashboard */
+    html_f(&r->out, "<section aria-labelledby=\"h-fw\"><h2 id=\"h-fw\">Framework coverage</h2><div "
+                    "class=\"scroll\"><table><thead><tr><th scope=\"col\">Framework</th><th "
+                    "scope=\"col\">Covered</th><th scope=\"col\">Partly</th><th scope=\"col\">Not "
+                    "covered</th><th scope=\"col\">Excluded</th><th "
+                    "scope=\"col\">SoA</th></tr></thead><tbody>");
+    for (int i = 0; i < n; i++) {
+        const cov_tally *t = &rep[i].total;
+        html_f(&r->out,
+               "<tr><th scope=\"row\"><a href=\"/frameworks/%u\">%s</a></th><td>%s (%d)</td>"
+               "<td>%d</td><td>%d</td><td>%d</td><td>%s</td></tr>",
+               rep[i].framework_key, rep[i].framework,
+               arena_printf(dom_arena(r->d), "%.0f%%", cov_percent(t)), t->n[COV_COVERED],
+               t->n[COV_PARTIAL], t->n[COV_GAP], t->n[COV_EXCLUDED], rep[i].soa ? rep[i].soa : "-");
+    }
+    html_f(&r->out, "</tbody></table></div>");
+    note(r, "Requirements covered by implemented or operating controls mapped onto them, of those "
+            "in scope (not excluded by the approved SoA); now.");
+    html_f(&r->out, "</section>");
+}
+
+/* ---- the ledger, as the last verification recorded it ---- */
+
+static void ledger_section(web_req *r, const dom_dash *s)
+{
+    const verify_record *v = &s->verification;
+    html_f(&r->out,
+           "<section aria-labelledby=\"h-led\"><h2 id=\"h-led\">Ledger</h2><p>%D entries; head "
+           "<code>%s…</code></p>",
+           s->ledger_entries, arena_printf(dom_arena(r->d), "%.16s", s->ledger_head));
+    if (!v->present)
+        html_f(&r->out, "<p class=\"bad\">Never verified: the server verifies on a schedule (isms "
+                        "serve --verify-every), or run isms verify.</p>");
+    else if (v->problems)
+        html_f(&r->out,
+               "<p class=\"bad\">Verification FAILED %s ago (%s, %s): %d problem%s: %s</p>",
+               age_text(r, s->verified_age), v->full ? "full" : "incremental", v->at, v->problems,
+               v->problems == 1 ? "" : "s", v->first);
+    else
+        html_f(&r->out,
+               "<p class=\"ok\">Verified ok %s ago (%s, %s), up to entry #%D; %D entr%s since "
+               "not yet verified.</p>",
+               age_text(r, s->verified_age), v->full ? "full" : "incremental", v->at, v->seq,
+               s->not_verified, s->not_verified == 1 ? "y" : "ies");
+    note(r, "As the last verification recorded it: a page view never verifies (it would read "
+            "the whole repository); the server verifies on a schedule.");
+    html_f(&r->out, "</section>");
+}
+
+/* The sections computed from the whole repository, rendered into r->out. */
+static int render_sections(web_req *r, isms_err *e)
+{
+    dom_dash s;
+    int rc = dom_dashboard(r->d, &s, e);
+    if (rc)
+        return rc;
+    char now[21];
+    now_timestamp(now);
+    org_line(r, &s);
+    html_f(&r->out, "<p class=\"muted\">Computed %s from the repository at ledger entry #%D.</p>",
+           now, s.ledger_entries);
+    objectives_section(r, &s);
+    rc = money_section(r, e);
+    if (rc)
+        return rc;
+    heat_section(r, &s);
+    attention_section(r, &s);
+    controls_section(r, &s);
+    frameworks_section(r);
+    return 0;
+}
+
+/* Those sections, rendered once per state of the repository (its ledger
+ * head) and date for the whole process, not once per view nor per worker:
+ * computing them reads every risk and control. While one worker renders
+ * a new state, the others show the last one rendered (it says at which
+ * ledger entry it was computed); only the very first view waits. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    char key[80]; /* head hash and date of `html` */
+    char *html;
+    int rendering;
+} kept = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, "", NULL, 0 };
+
+static int render_and_keep(web_req *r, const char *key, isms_err *e)
+{
+    size_t from = r->out.len;
+    int rc = render_sections(r, e);
+    pthread_mutex_lock(&kept.lock);
+    if (!rc) {
+        free(kept.html);
+        kept.html = strndup(r->out.data + from, r->out.len - from);
+        snprintf(kept.key, sizeof kept.key, "%s", key);
+    }
+    kept.rendering = 0;
+    pthread_cond_broadcast(&kept.done);
+    pthread_mutex_unlock(&kept.lock);
+    return rc;
+}
+
+static int sections(web_req *r, isms_err *e)
+{
+    int64_t seq;
+    char head[65], today[11], key[80];
+    int rc = dom_ledger_head(r->d, &seq, head, e);
+    if (rc)
+        return rc;
+    now_date(today);
+    snprintf(key, sizeof key, "%s %s", head, today);
+    pthread_mutex_lock(&kept.lock);
+    while (kept.rendering && !kept.html)
+        pthread_cond_wait(&kept.done, &kept.lock);
+    if (!strcmp(kept.key, key) || (kept.rendering && kept.html)) {
+        buf_puts(&r->out, kept.html);
+        pthread_mutex_unlock(&kept.lock);
+        return 0;
+    }
+    kept.rendering = 1;
+    pthread_mutex_unlock(&kept.lock);
+    return render_and_keep(r, key, e);
+}
+
+int page_home(web_req *r, isms_err *e)
+{
+    dom_dash s;
+    int rc = dom_dashboard_ledger(r->d, &s, e);
+    if (rc)
+        return rc;
+    page_begin(r, "Dashboard", NAV_DASHBOARD);
+    rc = sections(r, e);
+    if (rc)
+        return rc;
+    ledger_section(r, &s);
+    page_end(r);
+    return 0;
+}

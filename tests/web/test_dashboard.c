@@ -1,0 +1,323 @@
+/* test_dashboard.c: the dashboard page and the workflow pages, on the
+ * demo bank, through a real server: the dashboard's sections with the
+ * demo's figures; each heat-map cell links to a list of exactly the risks
+ * it counts; a page view never verifies the repository, and the server's
+ * scheduled verification records one; accepting a risk needs the CSRF
+ * token of a signed-in browser and the authority the risk's size needs;
+ * the quantify page draws the loss exceedance curve; payloads in titles
+ * are text. */
+#include "support/testutil.h"
+#include "support/webfix.h"
+#include "web/web.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int setup(void **state)
+{
+    (void)state;
+    wf_start("dashboard.isms");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    wf_stop();
+    return 0;
+}
+
+/* GET path as `who`: the body (the caller frees), the status checked. */
+static char *page(const char *who, const char *path, int status)
+{
+    tu_http r;
+    wf_req(&r, who, "GET", path, NULL, NULL);
+    if (r.status != status)
+        fail_msg("GET %s: %d, expected %d: %.300s", path, r.status, status, r.body ? r.body : "");
+    char *body = strdup(r.body ? r.body : "");
+    tu_http_free(&r);
+    return body;
+}
+
+static int64_t api_total(const char *path)
+{
+    tu_http r;
+    wf_req(&r, WF_LEAD, "GET", path, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *j = wf_json(&r);
+    int64_t n = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    tu_http_free(&r);
+    return n;
+}
+
+/* The last verification as `isms summary --json` reports it. */
+static json_t *last_verification(void)
+{
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *v = json_incref(json_object_get(json_object_get(s, "ledger"), "last_verification"));
+    json_decref(s);
+    assert_non_null(v);
+    return v;
+}
+
+static void the_dashboard_shows_its_sections_with_the_demos_figures(void **state)
+{
+    (void)state;
+    char *html = page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<title>Dashboard");
+    assert_contains(html, "Nordhafen Bank AG");
+    static const char *const sections[] = { "Objectives against appetite",
+                                            "Top risks in money",
+                                            "Residual risk heat map",
+                                            "Needs attention",
+                                            "Controls and assets",
+                                            "Framework coverage",
+                                            "Ledger" };
+    for (size_t k = 0; k < sizeof sections / sizeof *sections; k++)
+        assert_contains(html, sections[k]);
+    /* the demo's figures, as isms summary has them */
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    char want[160];
+    snprintf(want, sizeof want, "%lld active risks",
+             (long long)json_integer_value(json_object_get(json_object_get(s, "risks"), "active")));
+    assert_contains(html, want);
+    snprintf(
+        want, sizeof want, "%lld entries",
+        (long long)json_integer_value(json_object_get(json_object_get(s, "ledger"), "entries")));
+    assert_contains(html, want);
+    json_decref(s);
+    assert_contains(html, "href=\"/analyses/QNT-5\""); /* the portfolio analysis it reads */
+    assert_contains(html, "href=\"/risks/RISK-5\"");   /* outside appetite, top in money */
+    assert_contains(html, "iso27001-2022");
+    assert_contains(html, "Computed ");
+    free(html);
+}
+
+/* Every cell's link lists exactly the risks the cell counts. */
+static void each_heat_map_cell_links_to_its_risks(void **state)
+{
+    (void)state;
+    char *html = page(WF_LEAD, "/", 200);
+    int cells = 0, risks = 0;
+    const char *marker = "<a href=\"/risks?residual_likelihood=";
+    for (const char *p = strstr(html, marker); p; p = strstr(p + 1, marker)) {
+        int l, i, n;
+        const char *label = strstr(p, "aria-label=\"likelihood ");
+        assert_non_null(label);
+        assert_int_equal(
+            sscanf(label, "aria-label=\"likelihood %d, impact %d: %d risk", &l, &i, &n), 3);
+        char href[96], api[128];
+        snprintf(href, sizeof href, "%s%d&amp;residual_impact=%d\"", marker, l, i);
+        assert_true(!strncmp(p, href, strlen(href)));
+        snprintf(api, sizeof api, "/api/v1/risks?residual_likelihood=%d&residual_impact=%d", l, i);
+        assert_int_equal(api_total(api), n);
+        char list[96];
+        snprintf(list, sizeof list, "/risks?residual_likelihood=%d&residual_impact=%d", l, i);
+        free(page(WF_LEAD, list, 200));
+        cells++;
+        risks += n;
+    }
+    assert_true(cells >= 3);
+    assert_int_equal(risks, api_total("/api/v1/risks"));
+    free(html);
+}
+
+/* A page view reads the last verification; it never makes one. */
+static void a_page_view_never_verifies(void **state)
+{
+    (void)state;
+    json_t *before = last_verification();
+    char *html = page(WF_LEAD, "/", 200);
+    free(page(WF_LEAD, "/", 200));
+    json_t *after = last_verification();
+    static const char *const same[] = { "recorded", "at", "up_to_entry", "duration_ms" };
+    for (size_t k = 0; k < sizeof same / sizeof *same; k++) {
+        json_t *b = json_object_get(before, same[k]), *a = json_object_get(after, same[k]);
+        assert_true((!a && !b) || json_equal(a, b));
+    }
+    if (!json_is_true(json_object_get(before, "recorded")))
+        assert_contains(html, "Never verified");
+    free(html);
+    json_decref(before);
+    json_decref(after);
+    /* once verified, the page says so, as recorded */
+    free(tu_isms_ok(wf_repo(), "verify"));
+    html = page(WF_LEAD, "/", 200);
+    assert_contains(html, "Verified ok");
+    json_t *v = last_verification();
+    char seq[64];
+    snprintf(seq, sizeof seq, "up to entry #%lld",
+             (long long)json_integer_value(json_object_get(v, "up_to_entry")));
+    assert_contains(html, seq);
+    json_decref(v);
+    free(html);
+}
+
+/* The server verifies on its schedule, on its own connection, and
+ * records it as isms verify does; stopping it is prompt. */
+static void the_server_verifies_on_a_schedule(void **state)
+{
+    (void)state;
+    char started[32];
+    time_t t0 = time(NULL);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+    web_config cfg = {
+        .repo = wf_repo(), .listen = "127.0.0.1:0", .threads = 1, .verify_every = 1
+    };
+    web_server *s;
+    isms_err e = { 0 };
+    if (web_start(&cfg, &s, &e))
+        fail_msg("web_start: %s", e.msg);
+    const char *at = NULL;
+    json_t *v = NULL;
+    for (int k = 0; k < 100; k++) { /* 20 s at most */
+        usleep(200000);
+        json_decref(v);
+        v = last_verification();
+        at = json_string_value(json_object_get(v, "at"));
+        if (at && strcmp(at, started) >= 0)
+            break;
+    }
+    assert_non_null(at);
+    assert_true(strcmp(at, started) >= 0);
+    assert_true(json_is_true(json_object_get(v, "ok")));
+    json_decref(v);
+    time_t t1 = time(NULL);
+    web_stop(s);
+    assert_true(time(NULL) - t1 <= 5);
+    /* and the dashboard reports it */
+    char *html = page(WF_LEAD, "/", 200);
+    assert_contains(html, "Verified ok");
+    free(html);
+}
+
+/* A signed-in browser's session: its cookie and CSRF token. */
+static void sign_in(const char *who, char cookie[128], char csrf[128])
+{
+    char body[200];
+    snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"nordhafen-demo\"}", who);
+    tu_http r;
+    wf_req(&r, NULL, "POST", "/api/v1/session", body, NULL);
+    assert_int_equal(r.status, 200);
+    char *set = tu_http_header(&r, "Set-Cookie");
+    assert_non_null(set);
+    snprintf(cookie, 128, "%.*s", (int)strcspn(set, ";"), set);
+    free(set);
+    json_t *j = wf_json(&r);
+    snprintf(csrf, 128, "%s", json_string_value(json_object_get(j, "csrf_token")));
+    json_decref(j);
+    tu_http_free(&r);
+}
+
+static int post_with_cookie(const char *cookie, const char *path, const char *form)
+{
+    char headers[300];
+    snprintf(headers, sizeof headers,
+             "Cookie: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n", cookie);
+    tu_http r;
+    tu_http_send(&r, wf_port(), "POST", path, headers, form, strlen(form));
+    int status = r.status;
+    tu_http_free(&r);
+    return status;
+}
+
+/* RISK-5 is outside appetite: only the management body may accept it. */
+static void accepting_needs_the_csrf_token_and_the_authority(void **state)
+{
+    (void)state;
+    int64_t before = api_total("/api/v1/acceptances");
+    /* the lead sees who may, and no form */
+    char *html = page(WF_LEAD, "/risks/RISK-5/accept", 200);
+    assert_contains(html, "needs <strong>the management body</strong>");
+    assert_contains(html, "outside appetite");
+    assert_contains(html, "not enough to accept it");
+    assert_not_contains(html, "name=\"rationale\"");
+    free(html);
+    /* ... and posting anyway is refused, nothing written */
+    tu_http r;
+    wf_form(&r, WF_LEAD, "/risks/RISK-5/accept", "rationale=try");
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    assert_int_equal(api_total("/api/v1/acceptances"), before);
+    /* the board's browser: the form, with its CSRF field */
+    char cookie[128], csrf[128], form[300];
+    sign_in(WF_BOARD, cookie, csrf);
+    char headers[200];
+    snprintf(headers, sizeof headers, "Cookie: %s\r\n", cookie);
+    tu_http_send(&r, wf_port(), "GET", "/risks/RISK-5/accept", headers, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "name=\"rationale\"");
+    assert_contains(r.body, "name=\"csrf\"");
+    tu_http_free(&r);
+    /* without the token, or with another, nothing happens */
+    assert_int_equal(post_with_cookie(cookie, "/risks/RISK-5/accept", "rationale=no+token"), 403);
+    assert_int_equal(
+        post_with_cookie(cookie, "/risks/RISK-5/accept", "rationale=stale&csrf=AAAAAAAAAAAAAAAA"),
+        403);
+    assert_int_equal(api_total("/api/v1/acceptances"), before);
+    /* a refused value keeps what was entered */
+    snprintf(form, sizeof form, "rationale=kept+text&until=1999-01-01&csrf=%s", csrf);
+    char h2[300];
+    snprintf(h2, sizeof h2, "Cookie: %s\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+             cookie);
+    tu_http_send(&r, wf_port(), "POST", "/risks/RISK-5/accept", h2, form, strlen(form));
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "kept text");
+    assert_contains(r.body, "not in the future");
+    tu_http_free(&r);
+    /* with it, accepted as the board member */
+    snprintf(form, sizeof form, "rationale=Board+accepts+until+the+migration&csrf=%s", csrf);
+    assert_int_equal(post_with_cookie(cookie, "/risks/RISK-5/accept", form), 303);
+    assert_int_equal(api_total("/api/v1/acceptances"), before + 1);
+}
+
+static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)
+{
+    (void)state;
+    const char *payload = "<script>alert(1)</script>\\\"'><svg onload=alert(2)>";
+    char body[300];
+    snprintf(body, sizeof body, "{\"title\":\"%s\"}", payload);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "PATCH", "/api/v1/risks/RISK-12", body, NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    char *html = page(WF_AUDITOR, "/risks/RISK-12/quantify?iterations=2000", 200);
+    assert_contains(html, "<svg");
+    assert_contains(html, "loss exceedance");
+    assert_contains(html, "current residual");
+    assert_contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    assert_not_contains(html, "<script>alert(1)");
+    assert_not_contains(html, "<svg onload");
+    free(html);
+    html = page(WF_AUDITOR, "/", 200); /* RISK-12 is among the top risks in money */
+    assert_contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    assert_not_contains(html, "<script>alert(1)");
+    assert_not_contains(html, "<svg onload");
+    free(html);
+    html = page(WF_READER, "/controls/roi?iterations=2000", 200);
+    assert_contains(html, "Return on controls");
+    assert_contains(html, "href=\"/controls/CTL-8\"");
+    free(html);
+    html = page(WF_READER, "/risks/RISK-5", 200); /* the record page links its workflows */
+    assert_contains(html, "href=\"/risks/RISK-5/quantify\"");
+    assert_contains(html, "href=\"/risks/RISK-5/accept\"");
+    free(html);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
+        cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
+        cmocka_unit_test(a_page_view_never_verifies),
+        cmocka_unit_test(the_server_verifies_on_a_schedule),
+        cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
+        cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
