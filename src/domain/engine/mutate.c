@@ -31,6 +31,16 @@ int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms
     return rc;
 }
 
+int dom_person_id(dom *d, const char *who, int64_t *id, isms_err *e)
+{
+    const char *key;
+    int rc = dom_find_person(d, dom_key(d, who), id, &key, e);
+    if (!rc && !*id)
+        rc =
+            err_set(e, E_NOT_FOUND, "person", "person: %s is not a person of this repository", who);
+    return rc;
+}
+
 /* Resolves a key (or a person's e-mail) of register `target` to its id and
  * key; *retired tells whether that record is retired. */
 static int resolve(dom *d, const fielddef *f, const char *typed, int64_t *id, const char **key,
