@@ -158,6 +158,14 @@ static const extra_opt extra_options[] = {
     { "soa", "exclude", "justification", 1, "why the requirement does not apply (required)" },
     { "soa", "include", "justification", 1, "why the requirement applies" },
     { "soa", "export", "format", 1, "csv, md, html or json (default md; json with --json)" },
+    { "oscal", "import", "framework", 1,
+      "the framework's short name (new), or the framework to update (default: by the uuid)" },
+    { "oscal", "import", "catalog", 1,
+      "a profile's import that is not found at its href reads this catalog instead" },
+    { "oscal", "import", "from", 1, "mapping collection: the framework of the sources" },
+    { "oscal", "import", "to", 1, "mapping collection: the framework of the targets" },
+    { "oscal", "import", "owner", 1,
+      "component definition: who owns the controls its components become (a person)" },
     { "migrate", NULL, "from", 1, "the repository to copy (default: --repo)" },
     { "migrate", NULL, "to", 1, "the new repository: a new file or an empty PostgreSQL database" },
 };
@@ -172,6 +180,7 @@ static const struct {
       "the ledger's Merkle tree: its head, proofs, and checking them without the repository" },
     { "user", "who may sign in to the web (isms serve) with a password: the repository's people" },
     { "token", "API tokens: the web API for automation, acting for a person, revocable" },
+    { "oscal", "NIST OSCAL documents: catalogs, profiles, mapping collections in" },
     { "map", "mappings of controls and requirements onto requirements, and suggestions through "
              "the crosswalks" },
 };

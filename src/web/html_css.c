@@ -65,6 +65,12 @@ static const char css[] =
     ".notice{padding:.5rem 1rem;border-left:4px solid var(--accent);background:var(--soft)}\n"
     ".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:0 0 1rem}\n"
     ".filters label{display:block;font-size:.875rem;color:var(--muted)}\n"
+    /* a select is as wide as its longest option: never wider than the screen */
+    ".filters>div{min-width:0;max-width:100%}.filters select{max-width:100%}\n"
+    /* a key (first column of a list) does not break at its hyphen */
+    "td:first-child>a{white-space:nowrap}\n"
+    /* a chart (with its viewBox) shrinks to a narrow screen */
+    "main svg{max-width:100%;height:auto}\n"
     ".pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}\n"
     ".muted{color:var(--muted)}\n"
     ".ok{color:var(--ok)}.bad{color:var(--bad);font-weight:600}\n"

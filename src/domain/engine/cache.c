@@ -8,8 +8,8 @@
  * waits for the end of the request on the `outdated` list. */
 #include "core/xalloc.h"
 #include "domain/engine/dom_internal.h"
-#include "domain/integrity/verify.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +64,12 @@ static void outdate(dom *d)
 static int sync_head(dom *d, isms_err *e)
 {
     int64_t seq;
-    char head[65];
-    int rc = dom_ledger_head(d, &seq, head, e);
+    char *hash = NULL, head[65];
+    arena a;
+    arena_init(&a);
+    int rc = store_ledger_head(d->st, &seq, &hash, &a, e);
+    snprintf(head, sizeof head, "%s", !rc && hash ? hash : "");
+    arena_free(&a);
     if (rc)
         return rc;
     if (strcmp(head, d->cache_head) || d->ncached >= CACHE_MAX)

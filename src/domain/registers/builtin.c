@@ -201,7 +201,10 @@ int builtin_seed(dom *d, int schema, isms_err *e)
     for (size_t c = 0; c < sizeof catalogues / sizeof *catalogues && !rc; c++)
         for (size_t i = 0; i < catalogues[c].n && !rc && catalogues[c].since <= schema; i++)
             rc = seed_threat(d, &catalogues[c].threats[i], now, e);
-    if (!rc && schema >= store_migration_version("0007_"))
+    /* The frameworks came with 0007; their records in today's form (uuid,
+     * oscal) need 0009: a repository kept older (ISMS_MIGRATE_UNTIL) gets
+     * them when it reaches 0009, as one from before 0007 does. */
+    if (!rc && schema >= store_migration_version("0009_"))
         rc = frameworks_seed(d, now, e); /* framework_seed.c */
     d->who = who;
     return rc;

@@ -33,7 +33,7 @@ static int seq_start(dom *d, const regdef *reg, seq *s, isms_err *e)
     return rc;
 }
 
-static void set_text(record *r, int fid, const char *text)
+void built_set_text(record *r, int fid, const char *text)
 {
     value *v = record_val(r, fid);
     v->given = 1;
@@ -41,7 +41,7 @@ static void set_text(record *r, int fid, const char *text)
     v->s = text;
 }
 
-static void set_int(record *r, int fid, int64_t i)
+void built_set_int(record *r, int fid, int64_t i)
 {
     value *v = record_val(r, fid);
     v->given = 1;
@@ -53,6 +53,8 @@ static void set_int(record *r, int fid, int64_t i)
  * many to a statement. */
 static int write_seeded(dom *d, seq *s, record *rs, int n, const char *now, isms_err *e)
 {
+    if (n == 0)
+        return 0;
     for (int i = 0; i < n; i++) {
         rs[i].id = s->id++;
         rs[i].key = arena_printf(dom_arena(d), "%s-%lld", s->reg->key_prefix, (long long)s->no++);
@@ -78,7 +80,35 @@ static int write_seeded(dom *d, seq *s, record *rs, int n, const char *now, isms
     return rc;
 }
 
-static void set_baselines(record *r, unsigned bits, arena *a)
+void requirement_build(dom *d, record *r, const fw_req *q, int64_t fw, const char *fwkey,
+                       int builtin)
+{
+    record_init(r, &reg_requirement, dom_arena(d));
+    built_set_text(r, F_REQUIREMENT_FRAMEWORK, fwkey);
+    record_val(r, F_REQUIREMENT_FRAMEWORK)->i = fw;
+    built_set_text(r, F_REQUIREMENT_CODE, q->code);
+    built_set_text(r, F_REQUIREMENT_TITLE, q->title);
+    built_set_text(r, F_REQUIREMENT_PARENT, q->parent);
+    built_set_text(r, F_REQUIREMENT_LEVEL, q->level);
+    built_set_text(r, F_REQUIREMENT_STATEMENT, q->statement);
+    requirement_set_baselines(r, q->baselines, dom_arena(d));
+    built_set_int(r, F_REQUIREMENT_ASSESSABLE, (q->flags & FWR_ASSESSABLE) != 0);
+    built_set_int(r, F_REQUIREMENT_WITHDRAWN, (q->flags & FWR_WITHDRAWN) != 0);
+    built_set_int(r, F_REQUIREMENT_BUILTIN, builtin);
+}
+
+int records_add_built(dom *d, record *rs, int n, const char *now, isms_err *e)
+{
+    if (n == 0)
+        return 0;
+    seq s;
+    int rc = seq_start(d, rs[0].reg, &s, e);
+    if (rc)
+        return rc;
+    return write_seeded(d, &s, rs, n, now, e);
+}
+
+void requirement_set_baselines(record *r, unsigned bits, arena *a)
 {
     /* requirement_baselines is sorted; these are its members by bit. */
     static const struct {
@@ -107,19 +137,7 @@ static int seed_requirements(dom *d, const fw_builtin *b, int64_t fw, const char
     record *rs = arena_alloc(dom_arena(d), sizeof *rs * (size_t)b->n);
     for (int i = 0; i < b->n; i++) {
         const fw_req *q = &fw_reqs[b->first + i];
-        record *r = &rs[i];
-        record_init(r, &reg_requirement, dom_arena(d));
-        set_text(r, F_REQUIREMENT_FRAMEWORK, fwkey);
-        record_val(r, F_REQUIREMENT_FRAMEWORK)->i = fw;
-        set_text(r, F_REQUIREMENT_CODE, q->code);
-        set_text(r, F_REQUIREMENT_TITLE, q->title);
-        set_text(r, F_REQUIREMENT_PARENT, q->parent);
-        set_text(r, F_REQUIREMENT_LEVEL, q->level);
-        set_text(r, F_REQUIREMENT_STATEMENT, q->statement);
-        set_baselines(r, q->baselines, dom_arena(d));
-        set_int(r, F_REQUIREMENT_ASSESSABLE, (q->flags & FWR_ASSESSABLE) != 0);
-        set_int(r, F_REQUIREMENT_WITHDRAWN, (q->flags & FWR_WITHDRAWN) != 0);
-        set_int(r, F_REQUIREMENT_BUILTIN, 1);
+        requirement_build(d, &rs[i], q, fw, fwkey, 1);
     }
     return write_seeded(d, &s, rs, b->n, now, e);
 }
@@ -139,13 +157,13 @@ static int seed_framework(dom *d, const fw_builtin *b, const char *now, isms_err
         return rc;
     record r;
     record_init(&r, &reg_framework, dom_arena(d));
-    set_text(&r, F_FRAMEWORK_NAME, b->name);
-    set_text(&r, F_FRAMEWORK_TITLE, b->title);
-    set_text(&r, F_FRAMEWORK_EDITION, b->version);
-    set_text(&r, F_FRAMEWORK_PUBLISHER, b->publisher);
-    set_text(&r, F_FRAMEWORK_LICENCE, b->licence);
-    set_text(&r, F_FRAMEWORK_SOURCE, b->source);
-    set_int(&r, F_FRAMEWORK_BUILTIN, 1);
+    built_set_text(&r, F_FRAMEWORK_NAME, b->name);
+    built_set_text(&r, F_FRAMEWORK_TITLE, b->title);
+    built_set_text(&r, F_FRAMEWORK_EDITION, b->version);
+    built_set_text(&r, F_FRAMEWORK_PUBLISHER, b->publisher);
+    built_set_text(&r, F_FRAMEWORK_LICENCE, b->licence);
+    built_set_text(&r, F_FRAMEWORK_SOURCE, b->source);
+    built_set_int(&r, F_FRAMEWORK_BUILTIN, 1);
     rc = write_seeded(d, &s, &r, 1, now, e);
     if (rc)
         return rc;

@@ -9,6 +9,14 @@
 
 struct dom;
 
+/* An imported document's members isms keeps as JSON text: set by the
+ * import, up to 16 MiB (a catalog's back-matter outgrows LONGTEXT). */
+#define OSCAL_JSON(h)                                                                   \
+    {                                                                                   \
+        .name = "oscal", .type = FT_TEXT, .flags = FF_SYSTEM | FF_MULTILINE, .help = h, \
+        .max = 16 << 20                                                                 \
+    }
+
 /* clang-format off: one line per field */
 #define FRAMEWORK_FIELDS(X)                                                                       \
     X(F_FRAMEWORK_NAME,                                                                           \
@@ -19,7 +27,11 @@ struct dom;
     X(F_FRAMEWORK_PUBLISHER, TEXT("publisher", FF_LIST, "who publishes it", 200))                 \
     X(F_FRAMEWORK_LICENCE, TEXT("licence", 0, "what its licence lets isms hold of it", 300))      \
     X(F_FRAMEWORK_SOURCE, TEXT("source", 0, "where it comes from", 500))                          \
-    X(F_FRAMEWORK_BUILTIN, BOOL("builtin", FF_SYSTEM, "no", "built into isms; fixed"))
+    X(F_FRAMEWORK_BUILTIN, BOOL("builtin", FF_SYSTEM, "no", "built into isms; fixed"))            \
+    X(F_FRAMEWORK_UUID,                                                                           \
+      TEXT("uuid", FF_SYSTEM, "the OSCAL document it was imported from (its uuid)", 100))         \
+    X(F_FRAMEWORK_OSCAL, OSCAL_JSON("what OSCAL holds that isms has no field for: metadata, "     \
+                                    "back-matter (JSON, written back on export)"))
 FIELD_IDS(RN_FRAMEWORK, FRAMEWORK_FIELDS);
 
 #define REQUIREMENT_FIELDS(X)                                                                  \
@@ -41,7 +53,9 @@ FIELD_IDS(RN_FRAMEWORK, FRAMEWORK_FIELDS);
       BOOL("assessable", 0, "yes",                                                             \
            "counted by coverage and the SoA (a heading that only groups others is not)"))      \
     X(F_REQUIREMENT_WITHDRAWN, BOOL("withdrawn", 0, "no", "withdrawn by its publisher"))       \
-    X(F_REQUIREMENT_BUILTIN, BOOL("builtin", FF_SYSTEM, "no", "built into isms; fixed"))
+    X(F_REQUIREMENT_BUILTIN, BOOL("builtin", FF_SYSTEM, "no", "built into isms; fixed"))       \
+    X(F_REQUIREMENT_OSCAL, OSCAL_JSON("what OSCAL holds that isms has no field for: class, "   \
+                                      "params, props, links, parts (JSON, written back)"))
 FIELD_IDS(RN_REQUIREMENT, REQUIREMENT_FIELDS);
 
 #define MAPPING_FIELDS(X)                                                                      \
@@ -119,5 +133,19 @@ int requirement_find(struct dom *d, const char *typed, int64_t *id, const char *
  * each framework and its requirements, each with its ledger entry, in the
  * caller's transaction (builtin.c calls it). */
 int frameworks_seed(struct dom *d, const char *now, isms_err *e);
+
+/* framework_seed.c's short road, for other bulk writers of trusted,
+ * checked records (the OSCAL import): sets a value given; numbers the n
+ * records of one register from its next key, inserts them and enters them
+ * in the ledger, many to a statement, in the caller's transaction. */
+void built_set_text(record *r, int fid, const char *text);
+void built_set_int(record *r, int fid, int64_t i);
+void requirement_set_baselines(record *r, unsigned bits, arena *a); /* FWB_* bits */
+int records_add_built(struct dom *d, record *rs, int n, const char *now, isms_err *e);
+/* A requirement record of framework fw (key fwkey) from a catalogue row
+ * (framework_data.h), every field given. */
+struct fw_req;
+void requirement_build(struct dom *d, record *r, const struct fw_req *q, int64_t fw,
+                       const char *fwkey, int builtin);
 
 #endif

@@ -330,7 +330,9 @@ static int scan_risks(dom *d, gather *g, isms_err *e)
     memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
     store_query q = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs };
     int rc = dom_list(d, &reg_risk, &q, count_risk, g, e);
-    return rc ? rc : top_owners(g, e);
+    if (rc)
+        return rc;
+    return top_owners(g, e);
 }
 
 static int scan(dom *d, gather *g, isms_err *e)

@@ -58,7 +58,9 @@ static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err 
                 all = { .include_retired = 1 };
     note_change(risk, c);
     int rc = store_scan(dom_store(d), &reg_control, &controls, note_change, c, e);
-    return rc ? rc : store_scan(dom_store(d), &reg_appetite, &all, note_change, c, e);
+    if (rc)
+        return rc;
+    return store_scan(dom_store(d), &reg_appetite, &all, note_change, c, e);
 }
 
 /* risk NULL: a checker of every analysis (the whole model and every

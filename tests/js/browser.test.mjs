@@ -1,0 +1,420 @@
+// The web UI in Debian's headless Chromium, driven by playwright-core.
+// Run by ctest's web.browser (tests/web/test_browser.c), which serves the
+// demo repository (and a draft appetite, APP-4) and sets:
+//   ISMS_URL            http://127.0.0.1:PORT
+//   ISMS_DEMO_PASSWORD  every demo person's password
+//   ISMS_CHROMIUM       the browser (/usr/bin/chromium)
+//   ISMS_BROWSER_OUT    where screenshots go (a failing test leaves one)
+// Pages are found the way a person finds them: by label, role and text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const BASE = need('ISMS_URL');
+const PASSWORD = need('ISMS_DEMO_PASSWORD');
+const OUT = need('ISMS_BROWSER_OUT');
+const EXECUTABLE = process.env.ISMS_CHROMIUM || '/usr/bin/chromium';
+// Set by web.browser.pg: the repository is on PostgreSQL.
+const SECOND_BACKEND = process.env.ISMS_BROWSER_BACKEND === 'postgres';
+
+// The demo's people by what they are (src/cli/demo/nordhafen-bank.txt).
+const LEAD = 'mara.lindqvist@nordhafen.example'; // isms-lead
+const BOARD = 'dana.berg@nordhafen.example'; // management-body
+const CONTROL_OWNER = 'sofia.rossi@nordhafen.example'; // control-owner only, owns no risk
+const OWNER = { key: 'PER-4', name: 'Tomasz Nowak' };
+const DRAFT_APPETITE = 'APP-4'; // added as a draft by test_browser.c
+
+const LAPTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run through ctest (web.browser)`);
+  return v;
+}
+
+let browser;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  for (const f of readdirSync(OUT)) if (f.startsWith('FAILED-')) rmSync(join(OUT, f)); // a past run's
+  browser = await chromium.launch({
+    executablePath: EXECUTABLE,
+    headless: true,
+    // Chromium's sandbox cannot start as root (CI runs as root).
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const slug = (s) => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+
+// One browser test: a fresh context (no cookies), a page that records
+// script errors and CSP refusals (the pages must have none), and on
+// failure a full-page screenshot and the HTML in ISMS_BROWSER_OUT.
+// as: an e-mail address to start signed in as (a session made once per
+// person through the sign-in form, then reused: Argon2id is slow on purpose).
+// presentation: the test checks how pages look and are used (layout,
+// keyboard, axe), the same whatever the backend: run once, on SQLite.
+function browserTest(name, fn, { viewport = LAPTOP, as, presentation = false } = {}) {
+  const skip = presentation && SECOND_BACKEND ? 'the page is the same on every backend' : false;
+  test(name, { skip }, async () => {
+    const storageState = as ? await sessionOf(as) : undefined;
+    const context = await browser.newContext({ baseURL: BASE, viewport, storageState });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000); // generous: a loaded machine is slow, not wrong
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`script error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text()))
+        problems.push(`console: ${msg.text()}`);
+    });
+    try {
+      await fn(page, context);
+      assert.deepEqual(problems, [], 'the pages raised script errors or CSP refusals');
+    } catch (err) {
+      const base = join(OUT, `FAILED-${slug(name)}`);
+      await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => {});
+      writeFileSync(`${base}.html`, await page.content().catch(() => ''));
+      err.message += `\n  at ${page.url()}\n  screenshot: ${base}.png`;
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+// ---- helpers ----
+
+// Fills the sign-in form the page shows and sends it; resolves once the
+// browser has left the form for `landing` (default: any other page).
+async function submitSignIn(page, email, password = PASSWORD,
+  landing = (u) => !u.pathname.startsWith('/signin')) {
+  await page.getByLabel(/e-?mail|user/i).fill(email);
+  await page.getByLabel(/password/i).fill(password);
+  await Promise.all([
+    page.waitForURL(landing),
+    page.getByRole('button', { name: /sign in/i }).click(),
+  ]);
+}
+
+async function signIn(page, email) {
+  await visit(page, '/signin');
+  await submitSignIn(page, email);
+}
+
+// The page's header names who is signed in (by name or e-mail).
+async function signedInAs(page, name, email) {
+  const who = await page.locator('header').innerText();
+  assert.ok(who.includes(name) || who.includes(email), `the header names ${email}: ${who}`);
+}
+
+const sessions = new Map();
+function sessionOf(email) {
+  if (!sessions.has(email))
+    sessions.set(email, (async () => {
+      const context = await browser.newContext({ baseURL: BASE });
+      try {
+        const page = await context.newPage();
+        await signIn(page, email);
+        return await context.storageState();
+      } finally {
+        await context.close();
+      }
+    })());
+  return sessions.get(email);
+}
+
+// Goes to `path`, failing unless the answer has the status expected.
+async function visit(page, path, status = 200) {
+  const res = await page.goto(path);
+  assert.equal(res.status(), status, `GET ${path}: status`);
+  return res;
+}
+
+const control = (page, name) =>
+  page.locator(`main form [name="${name}"]:not([type="hidden"])`);
+
+// Sets the form field `name` whatever control the form uses for it: a
+// text input, a select (by option value, else by its label), or a group
+// of checkboxes. value: a string, or an array for a set; for a reference
+// { key, name } (the option's value or its text).
+async function setField(page, name, value) {
+  const el = control(page, name);
+  const n = await el.count();
+  if (!n) {
+    const names = await page.locator('main form [name]').evaluateAll((es) => es.map((e) => e.name));
+    throw new Error(`the form has no field "${name}" (it has: ${names.join(', ')})`);
+  }
+  const { tag, type } = await el.first().evaluate((e) => ({ tag: e.tagName, type: e.type }));
+  const values = [value].flat();
+  if (tag === 'SELECT') {
+    const wanted = values.map((v) => v.key ?? v);
+    const options = await el.first().locator('option').evaluateAll((os) =>
+      os.map((o) => ({ value: o.value, text: o.textContent })));
+    const picked = values.map((v, i) =>
+      options.find((o) => o.value === wanted[i]) ??
+      options.find((o) => v.name && o.text.includes(v.name)) ??
+      options.find((o) => o.text.includes(wanted[i])));
+    assert.ok(picked.every(Boolean), `field ${name}: no option for ${JSON.stringify(value)}`);
+    await el.first().selectOption(picked.map((o) => o.value));
+  } else if (type === 'checkbox' || type === 'radio') {
+    for (const v of values) await el.and(page.locator(`[value="${v.key ?? v}"]`)).check();
+  } else {
+    await el.first().fill(values.map((v) => v.key ?? v).join(', '));
+  }
+}
+
+// The text that tells what is wrong with the field `name`: what its
+// aria-describedby points at, or an error beside the control.
+async function fieldError(page, name) {
+  const el = control(page, name).first();
+  return el.evaluate((e) => {
+    const ids = (e.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    const described = ids.map((id) => document.getElementById(id)?.textContent || '').join(' ');
+    const box = e.closest('.field, p, div, fieldset, li');
+    const near = box?.querySelector('.error, [role="alert"], .field-error')?.textContent || '';
+    return { invalid: e.getAttribute('aria-invalid'), text: (described + ' ' + near).trim() };
+  });
+}
+
+async function seriousViolations(page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const describeViolations = (vs) =>
+  vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ` +
+    v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')).join('\n');
+
+const activeIs = (loc) => loc.evaluate((e) => e === document.activeElement);
+
+// The pages the accessibility and screenshot checks look at.
+const PAGES = [
+  ['dashboard', '/'],
+  ['list', '/risks'],
+  ['detail', '/risks/RISK-1'],
+  ['form', '/risks/new'],
+];
+
+// ---- the tests ----
+
+browserTest('signing in with the demo password gives a strict session cookie', async (page, context) => {
+  await signIn(page, LEAD);
+  await signedInAs(page, 'Mara Lindqvist', LEAD);
+  const cookie = (await context.cookies()).find((c) => c.name === 'isms_session');
+  assert.ok(cookie, 'an isms_session cookie');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Strict');
+});
+
+browserTest('a wrong password keeps the person on the sign-in page with an error', async (page) => {
+  await visit(page, '/signin');
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    submitSignIn(page, 'eva.klein@nordhafen.example', 'not-the-password', (u) => u.pathname.startsWith('/signin')),
+  ]);
+  assert.ok(res.status() >= 400, `a refused sign-in is not a success: ${res.status()}`);
+  assert.match(new URL(page.url()).pathname, /^\/signin/);
+  await page.getByText(/wrong|incorrect|invalid|not match|unknown|failed/i).first().waitFor();
+});
+
+browserTest('a page asked for before signing in sends to the sign-in form, and back after', async (page) => {
+  await page.goto('/risks/RISK-2');
+  assert.match(new URL(page.url()).pathname, /^\/signin/);
+  await submitSignIn(page, LEAD, PASSWORD, (u) => u.pathname === '/risks/RISK-2');
+});
+
+browserTest('the dashboard shows the heat map and leads to a risk', async (page) => {
+  await visit(page, '/');
+  await page.locator('main h1').waitFor();
+  assert.ok(await page.locator('main svg').count() > 0, 'an SVG (the heat map) on the dashboard');
+  const toRisk = page.locator('main a[href^="/risks/RISK-"]').first();
+  const href = await toRisk.getAttribute('href');
+  await Promise.all([page.waitForURL((u) => u.pathname === href), toRisk.click()]);
+  await page.locator('main h1').waitFor();
+  assert.match(await page.locator('main').innerText(), new RegExp(href.split('/').pop()));
+}, { as: LEAD });
+
+browserTest('a heat map cell lists its risks', async (page) => {
+  await visit(page, '/');
+  const cell = page.locator('main svg a').first();
+  await cell.waitFor();
+  await cell.click();
+  await page.waitForLoadState();
+  assert.match(new URL(page.url()).pathname, /^\/risks$/);
+  assert.ok(await page.locator('main a[href^="/risks/RISK-"]').count() > 0, 'the cell\'s risks');
+}, { as: LEAD });
+
+browserTest('creating a risk shows a field error first, keeps what was typed, then saves', async (page) => {
+  await visit(page, '/risks/new');
+  const title = 'Browser-made risk: phishing of treasury staff';
+  const description = 'Typed once, kept across the error <b>as text</b>';
+  await setField(page, 'title', title);
+  await setField(page, 'description', description);
+  await setField(page, 'owner', OWNER);
+  await setField(page, 'objectives', ['OBJ-1']);
+  await setField(page, 'likelihood', '9'); // out of 1..5
+  await setField(page, 'impact', '3');
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.locator('main form').getByRole('button', { name: /create|add|save/i }).click(),
+  ]);
+  assert.ok(res.status() >= 400 && res.status() < 500, `the refusal is a 4xx, got ${res.status()}`);
+  await page.waitForLoadState();
+  const err = await fieldError(page, 'likelihood');
+  assert.equal(err.invalid, 'true', 'the likelihood control is marked aria-invalid');
+  assert.match(err.text, /\S/, 'an error message tied to the likelihood field');
+  assert.equal(await control(page, 'title').first().inputValue(), title, 'the title is kept');
+  assert.equal(await control(page, 'description').first().inputValue(), description,
+    'the description is kept');
+  assert.equal(await control(page, 'impact').first().inputValue(), '3', 'the impact is kept');
+  assert.equal((await fieldError(page, 'title')).invalid === 'true', false,
+    'a valid field is not marked invalid');
+
+  await setField(page, 'likelihood', '2');
+  await Promise.all([
+    page.waitForURL((u) => /^\/risks\/RISK-\d+$/.test(u.pathname)),
+    page.locator('main form').getByRole('button', { name: /create|add|save/i }).click(),
+  ]);
+  const main = await page.locator('main').innerText();
+  assert.ok(main.includes(title), 'the new risk\'s detail page shows its title');
+  assert.ok(main.includes(description), 'and its description, as text');
+  assert.equal(await page.locator('main b').filter({ hasText: 'as text' }).count(), 0,
+    'markup typed into a field is not markup on the page');
+}, { as: LEAD });
+
+browserTest('the management body approves a draft appetite', async (page) => {
+  await visit(page, `/appetites/${DRAFT_APPETITE}`);
+  assert.match(await page.locator('main').innerText(), /draft/i);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: /^approve/i }).click(),
+  ]);
+  await page.waitForLoadState();
+  const main = await page.locator('main').innerText();
+  assert.match(main, /approved/i, 'the appetite is approved');
+  assert.match(main, /Dana Berg|PER-1\b/, 'by the person signed in (PER-1)');
+  assert.equal(await page.getByRole('button', { name: /^approve/i }).count(), 0,
+    'no approve button on an approved appetite');
+}, { as: BOARD });
+
+browserTest('the ISMS lead is not offered to approve an appetite', async (page) => {
+  await visit(page, '/appetites/APP-1');
+  assert.equal(await page.getByRole('button', { name: /^approve/i }).count(), 0);
+}, { as: LEAD });
+
+browserTest('a control owner is refused the edit form of a risk they do not own', async (page) => {
+  await visit(page, '/risks/RISK-1'); // reading is allowed
+  await visit(page, '/risks/RISK-1/edit', 403);
+  await page.locator('main h1').waitFor();
+  assert.match(await page.locator('main').innerText(), /not allowed|forbidden|permission|may not|cannot/i);
+  // and posting the form anyway changes nothing
+  const csrf = await page.locator('input[name="csrf"]').first().getAttribute('value').catch(() => '');
+  const res = await page.request.post('/risks/RISK-1/edit', {
+    form: { csrf: csrf || '', title: 'Taken over' },
+    maxRedirects: 0,
+  });
+  assert.equal(res.status(), 403, 'the post is refused too');
+  const why = (await res.text()).match(/<main[^]*<\/main>/)?.[0] ?? '';
+  assert.doesNotMatch(why, /csrf/i, 'refused for who they are, not for a missing CSRF token');
+  assert.match(why, /may not|not permitted|owned/i);
+  await visit(page, '/risks/RISK-1');
+  assert.ok(!(await page.locator('main').innerText()).includes('Taken over'));
+}, { as: CONTROL_OWNER });
+
+browserTest('signing out ends the session: the old cookie no longer works', async (page, context) => {
+  await signIn(page, LEAD);
+  const old = (await context.cookies()).find((c) => c.name === 'isms_session');
+  assert.ok(old, 'signed in with a cookie');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname.startsWith('/signin') || u.pathname === '/'),
+    page.getByRole('button', { name: /sign out/i }).click(),
+  ]);
+  await page.goto('/');
+  assert.match(new URL(page.url()).pathname, /^\/signin/, 'signed out: sent to sign in');
+  // The old cookie replayed by hand is refused by the pages and the API.
+  const replay = await browser.newContext({ baseURL: BASE });
+  try {
+    await replay.addCookies([{ name: 'isms_session', value: old.value, url: BASE }]);
+    const api = await replay.request.get('/api/v1/session');
+    assert.equal(api.status(), 401, 'the API no longer knows the session');
+    const html = await replay.request.get('/', { maxRedirects: 0 });
+    assert.ok([302, 303, 401].includes(html.status()), `GET /: ${html.status()}`);
+  } finally {
+    await replay.close();
+  }
+});
+
+browserTest('the skip link is the first stop of the keyboard and leads to the main content', async (page) => {
+  await visit(page, '/risks');
+  await page.keyboard.press('Tab');
+  const skip = page.locator('a[href="#main"]');
+  assert.ok(await activeIs(skip), 'the first Tab reaches the skip link');
+  assert.ok(await skip.isVisible(), 'the skip link is visible when it has the focus');
+  await page.keyboard.press('Enter');
+  assert.equal(new URL(page.url()).hash, '#main');
+  // the next Tab goes into the main content, past the navigation
+  await page.keyboard.press('Tab');
+  const inMain = await page.evaluate(() => !!document.activeElement?.closest('main'));
+  assert.ok(inMain, 'after the skip link, Tab moves within main');
+}, { as: LEAD, presentation: true });
+
+browserTest('the sign-in form works with the keyboard alone', async (page) => {
+  await visit(page, '/signin');
+  const email = page.getByLabel(/e-?mail|user/i);
+  for (let k = 0; k < 15 && !(await activeIs(email)); k++) await page.keyboard.press('Tab');
+  assert.ok(await activeIs(email), 'Tab reaches the e-mail field');
+  await page.keyboard.type(BOARD);
+  await page.keyboard.press('Tab');
+  assert.ok(await activeIs(page.getByLabel(/password/i)), 'the next Tab is the password');
+  await page.keyboard.type(PASSWORD);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/signin')),
+    page.keyboard.press('Enter'),
+  ]);
+  await signedInAs(page, 'Dana Berg', BOARD);
+}, { presentation: true });
+
+for (const [what, path] of PAGES) {
+  browserTest(`axe finds no serious or critical violation on the ${what} (${path})`, async (page) => {
+    await visit(page, path);
+    const vs = await seriousViolations(page);
+    assert.equal(vs.length, 0, `axe on ${path}:\n${describeViolations(vs)}`);
+  }, { as: LEAD, presentation: true });
+}
+
+// The workflow pages (quantify, accept, ROI) are checked for width too.
+const WORKFLOW_PAGES = [
+  ['quantify', '/risks/RISK-1/quantify'],
+  ['accept', '/risks/RISK-10/accept'],
+  ['roi', '/controls/roi'],
+];
+
+// What a machine can tell of a layout: nothing wider than the screen.
+// ISMS_BROWSER_SHOTS=1 also leaves screenshots for people to look at
+// (browser-out/<backend>/shots).
+const SHOTS = process.env.ISMS_BROWSER_SHOTS === '1';
+for (const [label, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
+  browserTest(`the pages fit a ${label}'s width (${viewport.width} px)`, async (page) => {
+    if (SHOTS) mkdirSync(join(OUT, 'shots'), { recursive: true });
+    const wide = [];
+    for (const [what, path] of [...PAGES, ...WORKFLOW_PAGES]) {
+      const res = await page.goto(path);
+      if (res.status() !== 200) wide.push(`${path}: status ${res.status()}`);
+      if (SHOTS)
+        await page.screenshot({ path: join(OUT, 'shots', `${what}-${label}.png`), fullPage: true });
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > viewport.width) wide.push(`${path}: ${width} px`);
+    }
+    assert.deepEqual(wide, [], 'pages missing or scrolling sideways');
+  }, { viewport, as: LEAD, presentation: true });
+}
