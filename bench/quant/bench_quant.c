@@ -17,17 +17,16 @@ static void add_risk(dom *d, long i, long risks)
 {
     (void)risks;
     arena *a = dom_arena(d);
-    /* drawn in this order, not in the unspecified order of the arguments */
-    const char *objective = arena_printf(a, "OBJ-%u", bench_rand(10) + 1);
-    const char *likelihood = arena_printf(a, "%u", bench_rand(5) + 1);
-    const char *impact = arena_printf(a, "%u", bench_rand(5) + 1);
-    const char *lef = arena_printf(a, "pert(0.1,%u,8)", bench_rand(4) + 1);
-    const char *loss = arena_printf(a, "lognormal90(%u000,2000000)", bench_rand(90) + 10);
+    static const unsigned limit[] = { 10, 5, 5, 4, 90 }; /* objective levels lef loss */
+    unsigned n[5];
+    bench_draw(n, limit, 5);
     bench_record(d, &reg_risk, NULL, F_RISK_TITLE,
                  arena_printf(a, "Risk %ld: loss of service through supplier failure", i),
-                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES, objective,
-                 F_RISK_LIKELIHOOD, likelihood, F_RISK_IMPACT, impact, F_RISK_TREATMENT, "mitigate",
-                 F_RISK_LEF, lef, F_RISK_PRIMARY_LOSS, loss, -1);
+                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES,
+                 arena_printf(a, "OBJ-%u", n[0]), F_RISK_LIKELIHOOD, arena_printf(a, "%u", n[1]),
+                 F_RISK_IMPACT, arena_printf(a, "%u", n[2]), F_RISK_TREATMENT, "mitigate",
+                 F_RISK_LEF, arena_printf(a, "pert(0.1,%u,8)", n[3]), F_RISK_PRIMARY_LOSS,
+                 arena_printf(a, "lognormal90(%u000,2000000)", n[4] + 9), -1);
 }
 
 static void add_control(dom *d, long i, long risks)

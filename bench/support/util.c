@@ -46,6 +46,12 @@ unsigned bench_rand(unsigned n)
     return (unsigned)(state % n);
 }
 
+void bench_draw(unsigned *out, const unsigned *limit, int n)
+{
+    for (int k = 0; k < n; k++)
+        out[k] = bench_rand(limit[k]) + 1;
+}
+
 void bench_record(dom *d, const regdef *reg, record *out, ...)
 {
     record r;

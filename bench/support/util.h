@@ -15,6 +15,8 @@ void bench_set(dom *d, record *r, int fid, const char *text);
 /* A number in [0, n) from a fixed xorshift sequence: the same
  * repository on every run. */
 unsigned bench_rand(unsigned n);
+/* n numbers drawn with bench_rand in order: out[k] in 1..limit[k]. */
+void bench_draw(unsigned *out, const unsigned *limit, int n);
 /* dom_add, or dies. `out` may be NULL. */
 void bench_add(dom *d, record *r, record *out);
 /* A record of `reg` from (field id, text) pairs ended by -1, added with
