@@ -1,6 +1,6 @@
 # The two commands of the README, and their parts.
 #   make        build ./build/isms
-#   make run    build, create the demo repository, show its summary, serve it on the web
+#   make run    build, create the demo repository, verify it, show its summary, serve it on the web
 #   make check  build and run every test, then again under ASan+UBSan
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -26,6 +26,7 @@ $(ASAN_BUILD)/build.ninja:
 
 run: all
 	$(BUILD)/isms demo --force $(DEMO)
+	$(BUILD)/isms --repo $(DEMO) verify
 	$(BUILD)/isms --repo $(DEMO) summary
 	$(BUILD)/isms --repo $(DEMO) serve --listen $(LISTEN)
 
