@@ -61,6 +61,8 @@ static const char css[] =
     "form.record input,form.record select,form.record textarea{width:100%;max-width:40rem}\n"
     "form.record textarea{min-height:6rem}\n"
     ".error{color:var(--bad);font-weight:600}\n"
+    ".error-summary{border:2px solid var(--bad);padding:.5rem 1rem;margin:0 0 1rem}\n"
+    ".error-summary p{font-weight:600;margin:.25rem 0}\n"
     ".field.invalid input,.field.invalid select,.field.invalid textarea{border-color:var(--bad)}\n"
     ".notice{padding:.5rem 1rem;border-left:4px solid var(--accent);background:var(--soft)}\n"
     ".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:0 0 1rem}\n"

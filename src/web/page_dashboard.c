@@ -27,7 +27,8 @@ const char *web_money(web_req *r, int64_t minor)
 {
     char amount[48];
     format_money(amount, sizeof amount, minor, dom_currency_exponent(r->d));
-    return arena_printf(dom_arena(r->d), "%s %s", dom_currency(r->d), amount);
+    /* a no-break space: an amount never wraps between currency and figure */
+    return arena_printf(dom_arena(r->d), "%s\u00a0%s", dom_currency(r->d), amount);
 }
 
 static const char *money(web_req *r, double minor) { return web_money(r, (int64_t)minor); }

@@ -30,12 +30,23 @@ static int is_set(const fielddef *f) { return f->type == FT_LINKS || f->type == 
 
 /* ---- the inputs ---- */
 
+/* Is field i the first with an error? It takes the focus when the page
+ * loads (autofocus: no script needed), so a refused form opens where the
+ * first thing to fix is, not at its top. */
+static int first_error(const form_state *s, int i)
+{
+    for (int k = 0; k < i; k++)
+        if (s->errors[k])
+            return 0;
+    return s->errors[i] != NULL;
+}
+
 static void describedby(buf *b, const fielddef *f, const form_state *s, int i)
 {
     html_f(b, " aria-describedby=\"in-%s-help%r%s%r\"", f->name, s->errors[i] ? " in-" : "",
            s->errors[i] ? f->name : NULL, s->errors[i] ? "-error" : "");
     if (s->errors[i])
-        html_f(b, " aria-invalid=\"true\"");
+        html_f(b, " aria-invalid=\"true\"%r", first_error(s, i) ? " autofocus" : "");
 }
 
 static int select_input(web_req *r, const fielddef *f, const form_state *s, int i, isms_err *e)
@@ -107,12 +118,35 @@ static int field_input(web_req *r, const fielddef *f, const form_state *s, int i
     return rc;
 }
 
+/* Above the form, every field's error with a link to the field: all that
+ * must be fixed in one place, however long the form, and a way to each by
+ * keyboard. */
+static void error_summary(web_req *r, const regdef *reg, const form_state *s)
+{
+    buf *b = &r->out;
+    int n = 0;
+    for (int i = 0; i < reg->nfields; i++)
+        n += s->errors[i] != NULL;
+    if (!n)
+        return;
+    html_f(b,
+           "<div class=\"error-summary\" role=\"alert\" id=\"form-errors\"><p>Nothing was saved: "
+           "%d field%r to correct.</p><ul>",
+           n, n == 1 ? "" : "s");
+    for (int i = 0; i < reg->nfields; i++)
+        if (s->errors[i])
+            html_f(b, "<li><a href=\"#in-%s\">%s</a>: %s</li>", reg->fields[i].name,
+                   web_field_label(r->d, reg->fields[i].name), s->errors[i]);
+    html_f(b, "</ul></div>");
+}
+
 /* The whole form, posting to `action`. */
 static int form(web_req *r, const regdef *reg, const char *action, const form_state *s, isms_err *e)
 {
     buf *b = &r->out;
     if (s->top)
         html_f(b, "<p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>", s->top);
+    error_summary(r, reg, s);
     html_f(b, "<form class=\"record\" method=\"post\" action=\"%s\" novalidate>", action);
     html_csrf_field(r);
     if (s->version)

@@ -352,6 +352,10 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     assert_contains(r.body, "<option value=\"PER-4\" selected>");
     assert_contains(r.body, "id=\"in-likelihood-error\"");
     assert_contains(r.body, "aria-describedby=\"in-likelihood-help in-likelihood-error\"");
+    /* every error listed above the form, linked to its field, which has the focus */
+    assert_contains(r.body, "<div class=\"error-summary\" role=\"alert\"");
+    assert_contains(r.body, "<li><a href=\"#in-likelihood\">");
+    assert_contains(r.body, "aria-invalid=\"true\" autofocus");
     tu_http_free(&r);
     assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
     /* and a good one is made, and shown */
