@@ -91,8 +91,9 @@ void oscal_collect_params(const json_t *node, json_t *pool)
 {
     size_t i;
     json_t *x;
-    json_array_extend(pool, json_object_get(node, "params") ? json_object_get(node, "params")
-                                                            : json_array());
+    json_t *params = json_object_get(node, "params");
+    if (json_is_array(params))
+        json_array_extend(pool, params);
     json_array_foreach(json_object_get(node, "groups"), i, x) oscal_collect_params(x, pool);
     json_array_foreach(json_object_get(node, "controls"), i, x) oscal_collect_params(x, pool);
 }
