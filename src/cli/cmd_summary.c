@@ -125,6 +125,10 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
         if (!listed(objectives, s->unquantified_objectives.keys[k]))
             fprintf(f, "  %-7s no quantified risk: no certainty\n",
                     s->unquantified_objectives.keys[k]);
+    if (s->unquantified_objectives.total > (int64_t)s->unquantified_objectives.n)
+        fprintf(f, "  and %lld more objectives with no quantified risk\n",
+                (long long)(s->unquantified_objectives.total -
+                            (int64_t)s->unquantified_objectives.n));
     fprintf(f, "  (certainty: the chance the year's loss stays within tolerance, or within "
                "appetite where no "
                "tolerance is set)\n");
@@ -132,10 +136,10 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
 
 static void print_keys(FILE *f, const dash_keys *k)
 {
-    for (size_t i = 0; i < k->n && i < 12; i++)
+    for (size_t i = 0; i < k->n; i++)
         fprintf(f, "%s%s", i ? ", " : ": ", k->keys[i]);
-    if (k->n > 12)
-        fprintf(f, ", and %zu more", k->n - 12);
+    if (k->total > (int64_t)k->n)
+        fprintf(f, ", and %lld more", (long long)(k->total - (int64_t)k->n));
     fputc('\n', f);
 }
 
@@ -187,7 +191,7 @@ static void attention(FILE *f, int64_t n, const char *one, const char *many)
 
 static void attention_keys(FILE *f, const dash_keys *k, const char *one, const char *many)
 {
-    fprintf(f, "  %zu %s", k->n, k->n == 1 ? one : many);
+    fprintf(f, "  %lld %s", (long long)k->total, k->total == 1 ? one : many);
     print_keys(f, k);
 }
 
@@ -228,10 +232,10 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
             share(c, s->value_unquantified, s->objective_value));
     print_certainty(c, s, pf);
     fprintf(f,
-            "\nRisks: %lld active, %lld quantified, %zu not (%s); residual: %d critical, %d high, "
+            "\nRisks: %lld active, %lld quantified, %lld not (%s); residual: %d critical, %d high, "
             "%d medium, %d low\n",
-            (long long)s->risks, (long long)s->quantified, s->unquantified.n,
-            share(c, (int64_t)s->unquantified.n, s->risks), s->bands[3], s->bands[2], s->bands[1],
+            (long long)s->risks, (long long)s->quantified, (long long)s->unquantified.total,
+            share(c, s->unquantified.total, s->risks), s->bands[3], s->bands[2], s->bands[1],
             s->bands[0]);
     if (s->risks)
         print_heat(f, s);
@@ -297,6 +301,7 @@ static json_t *verification_json(const dom_dash *s)
                      (json_int_t)v->ms, "entries_since", (json_int_t)s->not_verified);
 }
 
+/* The first keys of a list (its total beside it, as name_count). */
 static json_t *keys_json(const dash_keys *k)
 {
     json_t *a = json_array();
@@ -313,12 +318,14 @@ static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
     json_t *att = json_object_get(o, "attention"), *ctl = json_object_get(o, "controls");
     json_object_set_new(obj, "value_at_stake_not_quantified", json_integer(s->value_unquantified));
     json_object_set_new(obj, "not_quantified", keys_json(&s->unquantified_objectives));
+    json_object_set_new(obj, "not_quantified_count", json_integer(s->unquantified_objectives.total));
     json_object_set_new(obj, "analysis_stale", json_boolean(s->portfolio_stale));
     json_object_set_new(obj, "stale_since",
                         s->portfolio_since ? json_string(s->portfolio_since) : json_null());
     json_object_set(obj, "organisation", pf ? json_object_get(pf, "verdict") : json_null());
     json_object_set_new(risks, "quantified", json_integer(s->quantified));
     json_object_set_new(risks, "not_quantified", keys_json(&s->unquantified));
+    json_object_set_new(risks, "not_quantified_count", json_integer(s->unquantified.total));
     json_object_set_new(att, "outside_appetite_risks", keys_json(&s->outside));
     json_t *stale = json_array();
     for (size_t k = 0; k < s->nstale; k++)
@@ -327,6 +334,7 @@ static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
                                         s->stale[k].subject, "since", s->stale[k].since));
     json_object_set_new(att, "stale_analyses", stale);
     json_object_set_new(att, "matrix_disagrees", keys_json(&s->matrix_disagrees));
+    json_object_set_new(att, "matrix_disagrees_count", json_integer(s->matrix_disagrees.total));
     json_object_set_new(att, "controls_not_assessed", json_integer(s->not_assessed));
     json_object_set_new(ctl, "not_assessed", json_integer(s->not_assessed));
     json_object_set_new(ctl, "partially_effective", json_integer(s->partial));

@@ -241,4 +241,38 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e);
 typedef int (*store_checkpoint_fn)(const store_checkpoint *c, void *ctx);
 int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err *e);
 
+/* ---- the dashboard's kept figures (0010_tallies.sql, store/tally.c) ---- */
+
+/* Does the repository's schema keep them? (Not one kept at an older schema
+ * by ISMS_MIGRATE_UNTIL, a test aid.) */
+int store_keeps_tallies(const store *s);
+/* A named figure and what to add to it. */
+typedef struct store_tally {
+    const char *name;
+    int64_t n;
+} store_tally;
+/* Adds each t[i].n to its figure (made at 0), in the caller's transaction;
+ * a name appears once in t. */
+int store_tally_add(store *s, const store_tally *t, size_t n, isms_err *e);
+int store_tally_clear(store *s, isms_err *e);
+/* Rows of a name and a number (a figure; a key and an id); fn returns
+ * non-zero to stop, and that value is returned. */
+typedef int (*store_tally_fn)(const char *name, int64_t n, void *ctx);
+/* Every figure that is not 0, in no particular order. */
+int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e);
+
+/* What the dashboard joins, each bounded by what it finds: */
+/* active risks to treat (neither accepted nor avoided) that an active
+ * control in place (not planned) treats; */
+int store_risks_treated(store *s, int64_t *n, isms_err *e);
+/* the first `limit` of those to treat that none treats (key, id), by id; */
+int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);
+/* active acceptances whose expiry is before `today`; */
+int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e);
+/* active risks treated by acceptance with an active acceptance in force; */
+int store_risks_accepted_validly(store *s, const char *today, int64_t *n, isms_err *e);
+/* the `limit` active risks of highest residual score (key, id), the older
+ * first among equals (index risk_by_residual). */
+int store_risks_top_residual(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);
+
 #endif

@@ -58,13 +58,15 @@ static void note(web_req *r, const char *text)
     html_f(&r->out, "<p class=\"muted\">%s</p>", text);
 }
 
-/* A few keys, each a link to its record ("and 5 more" past KEYS_SHOWN). */
-static void key_links(web_req *r, const char *plural, const char *const *keys, size_t n)
+/* A few keys, each a link to its record ("and 5 more" past those shown). */
+static void key_links(web_req *r, const char *plural, const dash_keys *keys)
 {
-    for (size_t k = 0; k < n && k < KEYS_SHOWN; k++)
-        html_f(&r->out, "%r<a href=\"/%u/%u\">%s</a>", k ? ", " : ": ", plural, keys[k], keys[k]);
-    if (n > KEYS_SHOWN)
-        html_f(&r->out, ", and %D more", (int64_t)(n - KEYS_SHOWN));
+    size_t shown = keys->n < KEYS_SHOWN ? keys->n : KEYS_SHOWN;
+    for (size_t k = 0; k < shown; k++)
+        html_f(&r->out, "%r<a href=\"/%u/%u\">%s</a>", k ? ", " : ": ", plural, keys->keys[k],
+               keys->keys[k]);
+    if (keys->total > (int64_t)shown)
+        html_f(&r->out, ", and %D more", keys->total - (int64_t)shown);
 }
 
 /* ---- the organisation ---- */
@@ -163,6 +165,10 @@ static void objectives_section(web_req *r, const dom_dash *s)
                    "<tr><th scope=\"row\"><a href=\"/objectives/%u\">%s</a></th><td colspan=\"5\">"
                    "no quantified risk: no certainty</td></tr>",
                    s->unquantified_objectives.keys[k], s->unquantified_objectives.keys[k]);
+    if (s->unquantified_objectives.total > (int64_t)s->unquantified_objectives.n)
+        html_f(&r->out,
+               "<tr><td colspan=\"6\">and %D more objectives with no quantified risk</td></tr>",
+               s->unquantified_objectives.total - (int64_t)s->unquantified_objectives.n);
     html_f(&r->out, "</tbody></table></div>");
     const char *incomplete = str(pf, "verdict", "incomplete");
     html_f(
@@ -329,11 +335,11 @@ static void attention_section(web_req *r, const dom_dash *s)
 {
     html_f(&r->out, "<section aria-labelledby=\"h-att\"><h2 id=\"h-att\">Needs attention</h2><ul>");
     attention_item(r, s->outside_appetite, "risks outside appetite by their latest analyses", NULL);
-    key_links(r, "risks", s->outside.keys, s->outside.n);
+    key_links(r, "risks", &s->outside);
     html_f(&r->out, "</li>");
     attention_item(r, s->untreated,
                    "risks untreated: no control in place, no accept or avoid decision", NULL);
-    key_links(r, "risks", s->untreated_keys.keys, s->untreated_keys.n);
+    key_links(r, "risks", &s->untreated_keys);
     html_f(&r->out, "</li>");
     attention_item(r, s->acceptances_lapsed, "acceptances lapsed", "/acceptances?sort=expires_on");
     html_f(&r->out, "</li>");
@@ -350,9 +356,9 @@ static void attention_section(web_req *r, const dom_dash *s)
         html_f(&r->out, "%r<a href=\"/analyses/%u\">%s</a> (%s)", k ? ", " : ": ", s->stale[k].key,
                s->stale[k].key, s->stale[k].subject);
     html_f(&r->out, "</li>");
-    attention_item(r, (int64_t)s->unquantified.n, "risks not quantified (no figures in money)",
+    attention_item(r, s->unquantified.total, "risks not quantified (no figures in money)",
                    NULL);
-    key_links(r, "risks", s->unquantified.keys, s->unquantified.n);
+    key_links(r, "risks", &s->unquantified);
     html_f(&r->out, "</li>");
     attention_item(r, s->not_assessed, "controls in place not assessed for effectiveness",
                    "/controls?effectiveness=not-assessed");

@@ -2,6 +2,7 @@
  * organisation settings every rule consults. */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "formats/json.h"
@@ -20,7 +21,7 @@
  * transaction: who moved the repository from which version to which; then
  * adds what the new schema's catalogues bring (built-in threats), each
  * with its ledger entry. A ledger from before the stored Merkle tree gets
- * its tree first. */
+ * its tree first; a schema before the dashboard's kept figures gets them. */
 static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
 {
     dom *d = ctx;
@@ -41,6 +42,10 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
         return rc;
     d->st = s; /* the store is not the dom's yet: store_open has not returned */
     rc = builtin_seed(d, to, e);
+    /* The dashboard's kept figures, counted once from the records when the
+     * upgrade brings their table (0010). */
+    if (!rc && from < store_migration_version("0010_"))
+        rc = dom_tallies_rebuild(d, e);
     d->st = NULL;
     arena_reset(&d->a);
     return rc;

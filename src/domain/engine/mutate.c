@@ -12,6 +12,7 @@
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/registers/validate.h"
 #include "core/buf.h"
 #include "core/text.h"
@@ -160,14 +161,20 @@ static void apply_defaults(dom *d, record *r)
     }
 }
 
-/* Stores r (insert or update), reads it back, writes its ledger entry. */
-static int persist(dom *d, record *r, int insert, const char *op, record *out, isms_err *e)
+/* Stores r (an insert when there is no `before`, else an update of it),
+ * reads it back, writes its ledger entry and moves the dashboard's kept
+ * figures from what `before` counted for to what r does: all in the
+ * caller's transaction. */
+static int persist(dom *d, record *r, const record *before, const char *op, record *out,
+                   isms_err *e)
 {
-    int rc = insert ? store_insert(d->st, r, e) : store_update(d->st, r, e);
+    int rc = before ? store_update(d->st, r, e) : store_insert(d->st, r, e);
     if (!rc)
         rc = store_get_id(d->st, r->reg, r->id, out, &d->a, e);
     if (!rc)
         rc = dom_ledger_record(d, out, op, e);
+    if (!rc)
+        rc = dom_tallies_changed(d, before, out, e);
     return rc;
 }
 
@@ -196,7 +203,7 @@ static int add_validated(dom *d, record *in, record *out, isms_err *e)
     in->version = 1;
     in->created_at = in->updated_at = arena_strdup(&d->a, now);
     in->retired_at = NULL;
-    return persist(d, in, 1, "add", out, e);
+    return persist(d, in, NULL, "add", out, e);
 }
 
 int dom_add_in_txn(dom *d, record *in, record *out, isms_err *e)
@@ -401,7 +408,7 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
     r.updated_at = arena_strdup(&d->a, now);
     if (r.retired_at)
         r.retired_at = r.updated_at;
-    return persist(d, &r, 0, op, out, e);
+    return persist(d, &r, &old, op, out, e);
 }
 
 int dom_change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_version,

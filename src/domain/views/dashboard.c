@@ -1,7 +1,9 @@
-/* dashboard.c: the dashboard's figures (see dashboard.h). */
+/* dashboard.c: the dashboard's figures (see dashboard.h): from the kept
+ * figures (dashboard_kept), or counted over the registers (the recount). */
 #include "domain/views/dashboard.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/integrity/verify.h"
 #include "domain/workflows/quantify.h"
 #include "core/strmap.h"
@@ -44,8 +46,9 @@ static int id_has(const id_set *s, int64_t id)
 
 static void keys_add(arena *a, dash_keys *k, const char *key)
 {
-    ARENA_GROW(a, k->keys, k->n, k->cap, 16);
-    k->keys[k->n++] = arena_strdup(a, key);
+    k->total++;
+    if (k->n < DASH_KEYS_FIRST)
+        k->keys[k->n++] = arena_strdup(a, key);
 }
 
 /* Per objective: how many of its risks are quantified, and how many not. */
@@ -67,6 +70,7 @@ typedef struct gather {
     objective_count *objectives;
     size_t nobjectives;
     int64_t top_owner[DASH_TOP_RISKS]; /* the person ids of out->top's owners */
+    const tallies *kept;               /* the kept figures (kept_figures) */
 } gather;
 
 static int band_index(const char *band)
@@ -237,8 +241,7 @@ static int count_risk(const record *r, void *ctx)
         s->accepted_without += !id_has(&g->accepted, r->id);
     else if (strcmp(treatment, "avoid") && !id_has(&g->treated, r->id)) {
         s->untreated++;
-        if (s->untreated_keys.n < DASH_KEYS_MAX)
-            keys_add(g->a, &s->untreated_keys, r->key);
+        keys_add(g->a, &s->untreated_keys, r->key);
     }
     keep_top(g, r, residual);
     return 0;
@@ -355,22 +358,273 @@ static int scan(dom *d, gather *g, isms_err *e)
     return rc;
 }
 
+/* ---- from the kept figures ---- */
+
+enum { FOUND_ALL = -1 }; /* a scan's callback: enough found, stop */
+
+/* What the kept figures say of themselves: the cells and bands, reviews
+ * overdue, controls by status and effectiveness. One pass over the
+ * figures, whose number is that of the distinct cells, dates, statuses
+ * and objectives, not of the records. */
+static void from_tallies(gather *g, const tallies *t)
+{
+    dom_dash *s = g->out;
+    for (size_t k = 0; k < t->m.cap; k++) {
+        const char *name = t->m.slots[k].key;
+        int64_t n = name ? *(const int64_t *)t->m.slots[k].value : 0;
+        int l, i, c;
+        if (!n)
+            continue;
+        if (sscanf(name, "risk.cell.%d.%d", &l, &i) == 2) {
+            if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
+                s->heat[l][i] += (int)n;
+            s->bands[band_index(risk_band(l * i, s->matrix))] += (int)n;
+        } else if (!strncmp(name, "risk.review.", 12)) {
+            s->overdue += strcmp(name + 12, g->today) < 0 ? n : 0;
+        } else if (!strncmp(name, "control.status.", 15)) {
+            c = choice_index(control_statuses, name + 15);
+            if (c >= 0)
+                s->controls[c] += n;
+        }
+    }
+    s->risks = tallies_get(t, "risk");
+    s->quantified = tallies_get(t, "risk.quantified");
+    s->no_objective = tallies_get(t, "risk.no_objective");
+    s->control_cost = tallies_get(t, "control.cost");
+    s->not_assessed = tallies_get(t, "control.effectiveness.not-assessed");
+    s->ineffective = tallies_get(t, "control.effectiveness.ineffective");
+    s->partial = tallies_get(t, "control.effectiveness.partially-effective");
+    s->objectives = tallies_get(t, "objective");
+    s->objective_value = tallies_get(t, "objective.value");
+}
+
+/* The first keys of a list whose total is known: a scan stops once it
+ * has them. */
+static void key_keep(arena *a, dash_keys *k, const char *key)
+{
+    if (k->n < DASH_KEYS_FIRST)
+        k->keys[k->n++] = arena_strdup(a, key);
+}
+
+typedef struct first_keys {
+    gather *g;
+    dash_keys *keys;
+} first_keys;
+
+static int first_key(const char *key, int64_t id, void *ctx)
+{
+    (void)id;
+    first_keys *f = ctx;
+    key_keep(f->g->a, f->keys, key);
+    return 0;
+}
+
+static int first_unquantified(const record *r, void *ctx)
+{
+    first_keys *f = ctx;
+    if (!dom_risk_quantified(r))
+        key_keep(f->g->a, f->keys, r->key);
+    return (int64_t)f->keys->n >= f->keys->total || f->keys->n == DASH_KEYS_FIRST ? FOUND_ALL : 0;
+}
+
+/* The first risks not quantified, by id: read until they are found (the
+ * FAIR inputs only). */
+static int unquantified_keys(gather *g, isms_err *e)
+{
+    dash_keys *k = &g->out->unquantified;
+    k->total = g->out->risks - g->out->quantified;
+    if (k->total <= 0)
+        return 0;
+    const int *inputs;
+    int ninputs = dom_risk_input_fields(&inputs);
+    store_query q = { .ids_only = 1, .fields = inputs, .nfields = ninputs };
+    first_keys f = { g, k };
+    int rc = dom_list(g->d, &reg_risk, &q, first_unquantified, &f, e);
+    return rc == FOUND_ALL ? 0 : rc;
+}
+
+/* Untreated, accepted without a valid acceptance, acceptances lapsed: the
+ * risks to treat less those a control in place treats, the accepted ones
+ * less those with an acceptance in force (queries over the controls'
+ * links and the acceptances, not the risks). */
+static int treatment(gather *g, const tallies *t, isms_err *e)
+{
+    dom_dash *s = g->out;
+    store *st = dom_store(g->d);
+    int64_t treated, valid;
+    int rc = store_risks_treated(st, &treated, e);
+    if (!rc)
+        rc = store_risks_accepted_validly(st, g->today, &valid, e);
+    if (!rc)
+        rc = store_acceptances_lapsed(st, g->today, &s->acceptances_lapsed, e);
+    if (rc)
+        return rc;
+    s->untreated = tallies_get(t, "risk.to_treat") - treated;
+    s->accepted_without = tallies_get(t, "risk.accept") - valid;
+    s->untreated_keys.total = s->untreated;
+    first_keys f = { g, &s->untreated_keys };
+    return s->untreated > 0 ? store_risks_untreated(st, DASH_KEYS_FIRST, first_key, &f, e) : 0;
+}
+
+typedef struct top_read {
+    gather *g;
+    isms_err *e;
+} top_read;
+
+static int top_row(const char *key, int64_t id, void *ctx)
+{
+    (void)key;
+    top_read *t = ctx;
+    dom_dash *s = t->g->out;
+    record r;
+    int rc = store_get_id(dom_store(t->g->d), &reg_risk, id, &r, t->g->a, t->e);
+    if (rc)
+        return rc;
+    int residual = risk_residual_score(&r);
+    s->top[s->ntop++] = (dash_risk){ r.key,
+                                     record_text(&r, F_RISK_TITLE),
+                                     record_cval(&r, F_RISK_OWNER)->s,
+                                     record_text(&r, F_RISK_TREATMENT),
+                                     risk_score(&r),
+                                     residual,
+                                     risk_band(residual, s->matrix) };
+    return 0;
+}
+
+/* The worst risks, from the front of the index on the residual score. */
+static int top_risks(gather *g, isms_err *e)
+{
+    top_read t = { g, e };
+    return store_risks_top_residual(dom_store(g->d), DASH_TOP_RISKS, top_row, &t, e);
+}
+
+static int objective_kept(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    char name[64];
+    snprintf(name, sizeof name, "risk.objective.q.%lld", (long long)r->id);
+    if (!tallies_get(g->kept, name))
+        keys_add(g->a, &g->out->unquantified_objectives, r->key);
+    snprintf(name, sizeof name, "risk.objective.u.%lld", (long long)r->id);
+    if (tallies_get(g->kept, name))
+        g->out->value_unquantified += record_int(r, F_OBJECTIVE_VALUE_AT_STAKE);
+    return 0;
+}
+
+/* A risk's latest analysis that speaks against it (outside appetite, or
+ * its figures' cell far from the risk's). */
+typedef struct flagged {
+    int64_t id;
+    const char *key;
+    int outside, disagrees;
+} flagged;
+
+static int cmp_flagged(const void *a, const void *b)
+{
+    const flagged *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int flag_risk(gather *g, const quant_latest *l, flagged *out, int *ok, isms_err *e)
+{
+    record r;
+    isms_err why = { 0 };
+    *ok = 0;
+    int rc = store_get(dom_store(g->d), &reg_risk, l->subject, &r, g->a, &why);
+    if (rc == E_NOT_FOUND || (!rc && (r.retired_at || !dom_risk_quantified(&r))))
+        return 0;
+    if (rc)
+        return err_set(e, why.code, why.field, "%s", why.msg);
+    const value *rl = record_cval(&r, F_RISK_RESIDUAL_LIKELIHOOD),
+                *ri = record_cval(&r, F_RISK_RESIDUAL_IMPACT);
+    int lk = (int)(rl->null ? record_int(&r, F_RISK_LIKELIHOOD) : rl->i);
+    int im = (int)(ri->null ? record_int(&r, F_RISK_IMPACT) : ri->i);
+    const value *al = record_cval(l->rec, F_ANALYSIS_LIKELIHOOD),
+                *ai = record_cval(l->rec, F_ANALYSIS_IMPACT);
+    *out = (flagged){ r.id, r.key, (int)record_int(l->rec, F_ANALYSIS_OUTSIDE_APPETITE),
+                      !al->null && !ai->null &&
+                          quant_cells_disagree(g->out->matrix, lk, im, (int)al->i, (int)ai->i) };
+    *ok = 1;
+    return 0;
+}
+
+/* Outside appetite and matrix disagreements, from the latest analyses of
+ * risks (each risk read by key), in the risks' order. */
+static int flag_risks(gather *g, isms_err *e)
+{
+    flagged *f = xmalloc(sizeof *f * (g->nlatest + 1));
+    size_t n = 0;
+    int rc = 0;
+    for (size_t k = 0; k < g->nlatest && !rc; k++) {
+        int ok = 0;
+        if (!strcmp(g->latest[k].kind, "risk"))
+            rc = flag_risk(g, &g->latest[k], &f[n], &ok, e);
+        n += (size_t)ok;
+    }
+    if (n)
+        qsort(f, n, sizeof *f, cmp_flagged);
+    for (size_t k = 0; k < n && !rc; k++) {
+        if (f[k].outside)
+            keys_add(g->a, &g->out->outside, f[k].key);
+        if (f[k].disagrees)
+            keys_add(g->a, &g->out->matrix_disagrees, f[k].key);
+    }
+    g->out->outside_appetite = g->out->outside.total;
+    free(f);
+    return rc;
+}
+
+static int kept_figures(dom *d, gather *g, isms_err *e)
+{
+    tallies t;
+    tallies_init(&t);
+    g->kept = &t;
+    store_query objectives = FIELDS_OF(objective_fields);
+    int rc = tallies_read(d, &t, e);
+    if (!rc)
+        from_tallies(g, &t);
+    if (!rc)
+        rc = note_analyses(d, g, e);
+    if (!rc)
+        rc = flag_risks(g, e);
+    if (!rc)
+        rc = unquantified_keys(g, e);
+    if (!rc)
+        rc = treatment(g, &t, e);
+    if (!rc)
+        rc = top_risks(g, e);
+    if (!rc)
+        rc = dom_list(d, &reg_objective, &objectives, objective_kept, g, e);
+    if (!rc)
+        rc = count_needs(d, g->out, e);
+    g->kept = NULL;
+    tallies_reset(&t);
+    return rc;
+}
+
+/* ---- both ---- */
+
+static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err *e)
+{
+    out->matrix = dom_matrix_size(d);
+    out->currency = arena_strdup(dom_arena(d), dom_currency(d));
+    out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
+    gather g = { .out = out, .d = d, .a = dom_arena(d) };
+    memcpy(g.today, today, sizeof g.today);
+    int rc = recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
+    free(g.objectives);
+    free(g.treated.ids);
+    free(g.accepted.ids);
+    return rc;
+}
+
 /* Everything but the ledger's state: kept while the repository stays as
  * it is (and the date the same: reviews fall due, acceptances lapse). */
 static int compute(dom *d, void *ctx, void **v, isms_err *e)
 {
     dom_dash *out = arena_alloc(dom_arena(d), sizeof *out);
     *v = out;
-    out->matrix = dom_matrix_size(d);
-    out->currency = arena_strdup(dom_arena(d), dom_currency(d));
-    out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
-    gather g = { .out = out, .d = d, .a = dom_arena(d) };
-    memcpy(g.today, ctx, sizeof g.today);
-    int rc = scan(d, &g, e);
-    free(g.objectives);
-    free(g.treated.ids);
-    free(g.accepted.ids);
-    return rc;
+    return fill(d, ctx, 0, out, e);
 }
 
 int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
@@ -384,6 +638,17 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
     if (rc)
         return rc;
     *out = *(const dom_dash *)kept;
+    return check_ledger(d, out, e);
+}
+
+int dom_dashboard_recount(dom *d, dom_dash *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    char today[11];
+    now_date(today);
+    int rc = fill(d, today, 1, out, e);
+    if (rc)
+        return rc;
     return check_ledger(d, out, e);
 }
 

@@ -10,7 +10,10 @@
 #include "domain/engine/dom.h"
 #include "domain/integrity/verify.h"
 
-enum { DASH_TOP_RISKS = 5, DASH_KEYS_MAX = 50 };
+/* A list of keys holds its first DASH_KEYS_FIRST (as many as a front end
+ * shows) and how many there are in all: a million risks not quantified
+ * cost the dashboard twelve keys and a count. */
+enum { DASH_TOP_RISKS = 5, DASH_KEYS_FIRST = 12 };
 
 typedef struct dash_risk {
     const char *key, *title, *owner, *treatment;
@@ -18,10 +21,12 @@ typedef struct dash_risk {
     const char *residual_band;
 } dash_risk;
 
-/* A few record keys, in the dom's arena. */
+/* The first n (<= DASH_KEYS_FIRST) of `total` record keys, in id order
+ * (texts in the dom's arena). */
 typedef struct dash_keys {
-    const char **keys;
-    size_t n, cap;
+    const char *keys[DASH_KEYS_FIRST];
+    size_t n;
+    int64_t total;
 } dash_keys;
 
 /* A latest analysis whose inputs changed since it ran. */
@@ -59,7 +64,7 @@ typedef struct dom_dash {
     size_t nstale;
     dash_keys matrix_disagrees; /* risk's cell and its figures' cell more than one band apart */
     int64_t untreated;          /* no control in place, no accept or avoid decision */
-    dash_keys untreated_keys;   /* the first DASH_KEYS_MAX of them */
+    dash_keys untreated_keys;   /* which (total: untreated) */
     int64_t accepted_without;   /* treatment accept without a valid acceptance */
     int64_t acceptances_lapsed;
     int64_t no_objective; /* tied to no business objective */
@@ -82,8 +87,15 @@ typedef struct dom_dash {
     int64_t not_verified; /* entries after the one it reached */
 } dom_dash;
 
-/* Fills *out; texts and the profile live in the dom's arena. */
+/* Fills *out; texts and the profile live in the dom's arena. The figures
+ * come from the counts kept as records are written (tallies.h) and a few
+ * queries bounded by what they find: their cost does not grow with the
+ * registers (the analyses' freshness and the assets' needs aside). */
 int dom_dashboard(dom *d, dom_dash *out, isms_err *e);
+/* The same figures counted over every register, as the dashboard did
+ * before it kept counts (and does on a schema before 0010): what the
+ * kept figures are held to. */
+int dom_dashboard_recount(dom *d, dom_dash *out, isms_err *e);
 /* Only the ledger's figures of *out (entries, head, the last
  * verification): a few rows, for a dashboard whose other figures are kept. */
 int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e);

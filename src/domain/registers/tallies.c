@@ -1,0 +1,210 @@
+/* tallies.c: the dashboard's kept figures (see tallies.h). */
+#include "domain/registers/tallies.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/workflows/quantify.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tallies_init(tallies *t) { strmap_init(&t->m); }
+
+void tallies_reset(tallies *t) { strmap_reset(&t->m); }
+
+static void add(tallies *t, const char *name, int64_t n)
+{
+    void **slot = strmap_slot_for(&t->m, name);
+    if (!*slot)
+        *slot = arena_alloc(strmap_arena(&t->m), sizeof(int64_t));
+    *(int64_t *)*slot += n;
+}
+
+int64_t tallies_get(const tallies *t, const char *name)
+{
+    const int64_t *n = strmap_get(&t->m, name);
+    return n ? *n : 0;
+}
+
+static void note_risk(tallies *t, const record *r, int sign)
+{
+    char name[80];
+    const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
+                *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
+    long long l = rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i;
+    long long i = ri->null ? record_int(r, F_RISK_IMPACT) : ri->i;
+    add(t, "risk", sign);
+    snprintf(name, sizeof name, "risk.cell.%lld.%lld", l, i);
+    add(t, name, sign);
+    int quantified = dom_risk_quantified(r);
+    if (quantified)
+        add(t, "risk.quantified", sign);
+    const value *objs = record_cval(r, F_RISK_OBJECTIVES);
+    if (!objs->n)
+        add(t, "risk.no_objective", sign);
+    for (int k = 0; k < objs->n; k++) {
+        snprintf(name, sizeof name, "risk.objective.%s.%lld", quantified ? "q" : "u",
+                 (long long)objs->ids[k]);
+        add(t, name, sign);
+    }
+    const char *treatment = record_text(r, F_RISK_TREATMENT);
+    treatment = treatment ? treatment : "";
+    if (!strcmp(treatment, "accept"))
+        add(t, "risk.accept", sign);
+    else if (strcmp(treatment, "avoid"))
+        add(t, "risk.to_treat", sign);
+    const char *review = record_text(r, F_RISK_REVIEW_DATE);
+    if (review) {
+        snprintf(name, sizeof name, "risk.review.%.40s", review);
+        add(t, name, sign);
+    }
+}
+
+static void note_control(tallies *t, const record *r, int sign)
+{
+    char name[80];
+    const char *status = record_text(r, F_CONTROL_STATUS);
+    status = status ? status : "";
+    snprintf(name, sizeof name, "control.status.%.40s", status);
+    add(t, name, sign);
+    add(t, "control.cost", sign * record_int(r, F_CONTROL_COST));
+    const char *eff = record_text(r, F_CONTROL_EFFECTIVENESS);
+    if (strcmp(status, "planned") && eff) { /* in place */
+        snprintf(name, sizeof name, "control.effectiveness.%.40s", eff);
+        add(t, name, sign);
+    }
+}
+
+void tallies_note(tallies *t, const record *r, int sign)
+{
+    if (!r || r->retired_at)
+        return;
+    if (r->reg == &reg_risk)
+        note_risk(t, r, sign);
+    else if (r->reg == &reg_control)
+        note_control(t, r, sign);
+    else if (r->reg == &reg_objective) {
+        add(t, "objective", sign);
+        add(t, "objective.value", sign * record_int(r, F_OBJECTIVE_VALUE_AT_STAKE));
+    }
+}
+
+static int counted(const regdef *reg)
+{
+    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective;
+}
+
+/* The figures that are not 0, as the store takes them. */
+static int write(dom *d, const tallies *t, isms_err *e)
+{
+    store_tally *rows = xmalloc(sizeof *rows * (t->m.len + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < t->m.cap; i++)
+        if (t->m.slots[i].key && *(const int64_t *)t->m.slots[i].value)
+            rows[n++] = (store_tally){ t->m.slots[i].key, *(const int64_t *)t->m.slots[i].value };
+    int rc = n ? store_tally_add(dom_store(d), rows, n, e) : 0;
+    free(rows);
+    return rc;
+}
+
+int dom_tallies_changed(dom *d, const record *before, const record *after, isms_err *e)
+{
+    const regdef *reg = after ? after->reg : before ? before->reg : NULL;
+    if (!reg || !counted(reg) || !store_keeps_tallies(dom_store(d)))
+        return 0;
+    tallies t;
+    tallies_init(&t);
+    tallies_note(&t, before, -1);
+    tallies_note(&t, after, 1);
+    int rc = write(d, &t, e);
+    tallies_reset(&t);
+    return rc;
+}
+
+static int note_one(const record *r, void *ctx)
+{
+    tallies_note(ctx, r, 1);
+    return 0;
+}
+
+/* Each register read for the fields its figures need (references as ids). */
+static const int risk_fields[] = { F_RISK_LIKELIHOOD,      F_RISK_IMPACT,
+                                   F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_RESIDUAL_IMPACT,
+                                   F_RISK_TREATMENT,       F_RISK_REVIEW_DATE,
+                                   F_RISK_OBJECTIVES };
+enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 };
+static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS };
+static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
+
+int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
+{
+    const int *inputs;
+    int ninputs = dom_risk_input_fields(&inputs), fields[NRISK_FIELDS + MAX_INPUTS];
+    if (ninputs > MAX_INPUTS)
+        return err_set(e, E_INTERNAL, "risk", "%d FAIR inputs", ninputs);
+    memcpy(fields, risk_fields, sizeof risk_fields);
+    memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
+    store_query risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs },
+                controls = { .ids_only = 1, .fields = control_fields, .nfields = 3 },
+                objectives = { .ids_only = 1, .fields = objective_fields, .nfields = 1 };
+    int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
+    return rc;
+}
+
+int dom_tallies_rebuild(dom *d, isms_err *e)
+{
+    if (!store_keeps_tallies(dom_store(d)))
+        return 0;
+    tallies t;
+    tallies_init(&t);
+    int rc = dom_tallies_recount(d, &t, e);
+    if (!rc)
+        rc = store_tally_clear(dom_store(d), e);
+    if (!rc)
+        rc = write(d, &t, e);
+    tallies_reset(&t);
+    return rc;
+}
+
+static int read_row(const char *name, int64_t n, void *ctx)
+{
+    add(ctx, name, n);
+    return 0;
+}
+
+int tallies_read(dom *d, tallies *t, isms_err *e)
+{
+    return store_tally_scan(dom_store(d), read_row, t, e);
+}
+
+static void diff_one(const tallies *a, const tallies *b, const char *name, int a_first,
+                     tallies_diff_fn fn, void *ctx, int *n)
+{
+    int64_t x = tallies_get(a, name), y = tallies_get(b, name);
+    if (x == y)
+        return;
+    (*n)++;
+    if (a_first)
+        fn(name, x, y, ctx);
+    else
+        fn(name, y, x, ctx);
+}
+
+int tallies_compare(const tallies *counted_t, const tallies *kept, tallies_diff_fn fn, void *ctx)
+{
+    int n = 0;
+    for (size_t i = 0; i < counted_t->m.cap; i++)
+        if (counted_t->m.slots[i].key)
+            diff_one(counted_t, kept, counted_t->m.slots[i].key, 1, fn, ctx, &n);
+    for (size_t i = 0; i < kept->m.cap; i++) {
+        const char *name = kept->m.slots[i].key;
+        if (name && !strmap_get(&counted_t->m, name)) /* the others were compared above */
+            diff_one(kept, counted_t, name, 0, fn, ctx, &n);
+    }
+    return n;
+}

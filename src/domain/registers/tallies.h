@@ -1,0 +1,55 @@
+/* tallies.h: the dashboard's figures that follow from what a record says
+ * of itself, kept in the store (0010_tallies.sql) as records are written.
+ *
+ * Each active risk, control and objective adds to a few named figures
+ * (tallies_note): active risks, their residual cells ("risk.cell.L.I":
+ * the bands follow from the cells at any matrix size), quantified, tied
+ * to no objective, to treat or accepted, their review dates, and per
+ * objective how many of its risks are quantified or not; controls by
+ * status, in place by effectiveness, their cost; objectives and their
+ * value. A write adds what the record adds now and takes away what it
+ * added before, in the write's own transaction (dom_tallies_changed), so a
+ * rolled-back write (or savepoint) leaves them as they were. The upgrade
+ * to schema 10 and an import count them from the records
+ * (dom_tallies_rebuild); `isms verify --full` counts them again and
+ * names any figure that differs. */
+#ifndef ISMS_DOMAIN_TALLIES_H
+#define ISMS_DOMAIN_TALLIES_H
+
+#include "core/err.h"
+#include "core/record.h"
+#include "core/strmap.h"
+
+#include <stdint.h>
+
+struct dom;
+
+/* Figures by name (values int64_t, in the map's arena). */
+typedef struct tallies {
+    strmap m;
+} tallies;
+
+void tallies_init(tallies *t);
+void tallies_reset(tallies *t);
+/* Adds what `r` counts for, times sign (+1 or -1); nothing when it is
+ * retired or of a register the dashboard does not count. */
+void tallies_note(tallies *t, const record *r, int sign);
+int64_t tallies_get(const tallies *t, const char *name);
+/* The store's figures. */
+int tallies_read(struct dom *d, tallies *t, isms_err *e);
+
+/* In the write's transaction: what `after` counts for replaces what
+ * `before` did (either may be NULL). No-op on an older schema. */
+int dom_tallies_changed(struct dom *d, const record *before, const record *after, isms_err *e);
+/* Counts every active record again into *t (t initialised by the caller). */
+int dom_tallies_recount(struct dom *d, tallies *t, isms_err *e);
+/* In the caller's transaction: the store's figures counted again from the
+ * records (an upgrade, an import, a bulk load through the store). */
+int dom_tallies_rebuild(struct dom *d, isms_err *e);
+
+/* Each figure that differs between `counted` and `kept` (the store's):
+ * fn(name, counted, kept, ctx). Returns how many differ. */
+typedef void (*tallies_diff_fn)(const char *name, int64_t counted, int64_t kept, void *ctx);
+int tallies_compare(const tallies *counted, const tallies *kept, tallies_diff_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,135 @@
+/* tally.c: the dashboard's kept figures (0010_tallies.sql) and the few
+ * queries over several registers it makes, each bounded by what it counts
+ * rather than by the registers' size. */
+#include "store/store_internal.h"
+#include "core/buf.h"
+
+#include <string.h>
+
+int store_keeps_tallies(const store *s)
+{
+    return s->version >= store_migration_version("0010_");
+}
+
+int store_tally_add(store *s, const store_tally *t, size_t n, isms_err *e)
+{
+    enum { PER = 200 }; /* 400 parameters a statement */
+    int rc = 0;
+    for (size_t at = 0; at < n && !rc; at += PER) {
+        size_t k = n - at < PER ? n - at : PER;
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "INSERT INTO tally (name, n) VALUES (?, ?)");
+        for (size_t j = 1; j < k; j++)
+            buf_puts(&b, ", (?, ?)");
+        buf_puts(&b, " ON CONFLICT (name) DO UPDATE SET n = tally.n + excluded.n");
+        db_stmt *st;
+        rc = db_prep(s->db, buf_str(&b), &st, e);
+        buf_reset(&b);
+        for (size_t j = 0, p = 1; j < k && !rc; j++) {
+            db_bind_text(st, (int)p++, t[at + j].name);
+            db_bind_int(st, (int)p++, t[at + j].n);
+        }
+        if (!rc)
+            rc = db_run(st, e);
+    }
+    return rc;
+}
+
+int store_tally_clear(store *s, isms_err *e) { return db_exec(s->db, "DELETE FROM tally", e); }
+
+/* Rows of a query of (text, integer) to fn, which returns non-zero to stop. */
+static int text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
+                         store_tally_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    int p = 1;
+    if (param)
+        db_bind_text(st, p++, param);
+    if (limit)
+        db_bind_int(st, p, limit);
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
+static int take_count(const char *name, int64_t n, void *ctx)
+{
+    (void)name;
+    *(int64_t *)ctx = n;
+    return 0;
+}
+
+/* The one count `sql` selects (its second column), with `param` bound. */
+static int count(store *s, const char *sql, const char *param, int64_t *n, isms_err *e)
+{
+    *n = 0;
+    return text_int_rows(s, sql, param, 0, take_count, n, e);
+}
+
+int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    return text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx, e);
+}
+
+/* The counts below start from the controls' links or the acceptances and
+ * look each risk up by id (`r.id IN (...)`): joined the other way, the
+ * planner reads every risk. */
+
+/* Active risks that need a treatment (neither accepted nor avoided). */
+#define NEEDS_TREATMENT                                                                    \
+    "r.retired_at IS NULL AND COALESCE(r.treatment, '') <> 'accept' "                      \
+    "AND COALESCE(r.treatment, '') <> 'avoid'"
+/* ... and have a control in place (not planned, not retired). */
+#define IN_PLACE                                                                           \
+    "EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON c.id = cr.control "           \
+    "WHERE cr.risk = r.id AND c.retired_at IS NULL AND c.status <> 'planned')"
+
+int store_risks_treated(store *s, int64_t *n, isms_err *e)
+{
+    return count(s,
+                 "SELECT '', COUNT(*) FROM risk r WHERE r.id IN (SELECT cr.risk FROM control c "
+                 "JOIN control_risk cr ON cr.control = c.id "
+                 "WHERE c.retired_at IS NULL AND c.status <> 'planned') AND " NEEDS_TREATMENT,
+                 NULL, n, e);
+}
+
+int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    return text_int_rows(s,
+                         "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT " AND NOT " IN_PLACE
+                         " ORDER BY r.id LIMIT ?",
+                         NULL, limit, fn, ctx, e);
+}
+
+int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e)
+{
+    return count(s,
+                 "SELECT '', COUNT(*) FROM acceptance WHERE retired_at IS NULL AND expires_on < ?",
+                 today, n, e);
+}
+
+int store_risks_accepted_validly(store *s, const char *today, int64_t *n, isms_err *e)
+{
+    return count(s,
+                 "SELECT '', COUNT(*) FROM risk r WHERE r.id IN (SELECT a.risk FROM acceptance a "
+                 "WHERE a.retired_at IS NULL AND (a.expires_on IS NULL OR a.expires_on >= ?)) "
+                 "AND r.retired_at IS NULL AND r.treatment = 'accept'",
+                 today, n, e);
+}
+
+int store_risks_top_residual(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    return text_int_rows(s,
+                         "SELECT key, id FROM risk WHERE retired_at IS NULL ORDER BY "
+                         "(COALESCE(residual_likelihood, likelihood) * "
+                         "COALESCE(residual_impact, impact)) DESC, id LIMIT ?",
+                         NULL, limit, fn, ctx, e);
+}
