@@ -1,6 +1,7 @@
 #include "backup/backup.h"
 #include "backup/checkpoint_rows.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/registers/validate.h"
 #include "domain/integrity/verify.h"
 #include "core/xalloc.h"
@@ -468,6 +469,9 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
         /* The entries came in as they were; their tree is built here. */
         if (!rc)
             rc = ledger_tree_fill(dom_store(d), e);
+        /* and the dashboard's kept figures from the records (verified below) */
+        if (!rc)
+            rc = dom_tallies_rebuild(d, e);
         if (!rc)
             rc = verify_new(d, source, e);
         rc = dom_txn_end(d, rc, e);

@@ -126,9 +126,9 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
             fprintf(f, "  %-7s no quantified risk: no certainty\n",
                     s->unquantified_objectives.keys[k]);
     if (s->unquantified_objectives.total > (int64_t)s->unquantified_objectives.n)
-        fprintf(f, "  and %lld more objectives with no quantified risk\n",
-                (long long)(s->unquantified_objectives.total -
-                            (int64_t)s->unquantified_objectives.n));
+        fprintf(
+            f, "  and %lld more objectives with no quantified risk\n",
+            (long long)(s->unquantified_objectives.total - (int64_t)s->unquantified_objectives.n));
     fprintf(f, "  (certainty: the chance the year's loss stays within tolerance, or within "
                "appetite where no "
                "tolerance is set)\n");
@@ -318,7 +318,8 @@ static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
     json_t *att = json_object_get(o, "attention"), *ctl = json_object_get(o, "controls");
     json_object_set_new(obj, "value_at_stake_not_quantified", json_integer(s->value_unquantified));
     json_object_set_new(obj, "not_quantified", keys_json(&s->unquantified_objectives));
-    json_object_set_new(obj, "not_quantified_count", json_integer(s->unquantified_objectives.total));
+    json_object_set_new(obj, "not_quantified_count",
+                        json_integer(s->unquantified_objectives.total));
     json_object_set_new(obj, "analysis_stale", json_boolean(s->portfolio_stale));
     json_object_set_new(obj, "stale_since",
                         s->portfolio_since ? json_string(s->portfolio_since) : json_null());

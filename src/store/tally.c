@@ -6,10 +6,7 @@
 
 #include <string.h>
 
-int store_keeps_tallies(const store *s)
-{
-    return s->version >= store_migration_version("0010_");
-}
+int store_keeps_tallies(const store *s) { return s->version >= store_migration_version("0010_"); }
 
 int store_tally_add(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -84,12 +81,12 @@ int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e)
  * planner reads every risk. */
 
 /* Active risks that need a treatment (neither accepted nor avoided). */
-#define NEEDS_TREATMENT                                                                    \
-    "r.retired_at IS NULL AND COALESCE(r.treatment, '') <> 'accept' "                      \
+#define NEEDS_TREATMENT                                               \
+    "r.retired_at IS NULL AND COALESCE(r.treatment, '') <> 'accept' " \
     "AND COALESCE(r.treatment, '') <> 'avoid'"
 /* ... and have a control in place (not planned, not retired). */
-#define IN_PLACE                                                                           \
-    "EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON c.id = cr.control "           \
+#define IN_PLACE                                                                 \
+    "EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON c.id = cr.control " \
     "WHERE cr.risk = r.id AND c.retired_at IS NULL AND c.status <> 'planned')"
 
 int store_risks_treated(store *s, int64_t *n, isms_err *e)
@@ -104,8 +101,8 @@ int store_risks_treated(store *s, int64_t *n, isms_err *e)
 int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
 {
     return text_int_rows(s,
-                         "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT " AND NOT " IN_PLACE
-                         " ORDER BY r.id LIMIT ?",
+                         "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT
+                         " AND NOT " IN_PLACE " ORDER BY r.id LIMIT ?",
                          NULL, limit, fn, ctx, e);
 }
 

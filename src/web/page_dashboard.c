@@ -356,8 +356,7 @@ static void attention_section(web_req *r, const dom_dash *s)
         html_f(&r->out, "%r<a href=\"/analyses/%u\">%s</a> (%s)", k ? ", " : ": ", s->stale[k].key,
                s->stale[k].key, s->stale[k].subject);
     html_f(&r->out, "</li>");
-    attention_item(r, s->unquantified.total, "risks not quantified (no figures in money)",
-                   NULL);
+    attention_item(r, s->unquantified.total, "risks not quantified (no figures in money)", NULL);
     key_links(r, "risks", &s->unquantified);
     html_f(&r->out, "</li>");
     attention_item(r, s->not_assessed, "controls in place not assessed for effectiveness",

@@ -2,6 +2,7 @@
 #include "domain/integrity/tree.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/strmap.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
@@ -33,6 +34,7 @@ typedef struct verify_ctx {
     char genesis_created[32];
     int ledger_schema; /* the schema version the ledger's init and migrate entries end at */
     const verify_record *resume; /* incremental: continue after this point */
+    tallies counted;             /* full: the dashboard's figures, counted from the records */
 } verify_ctx;
 
 void verify_report_init(verify_report *r)
@@ -303,12 +305,47 @@ static int check_recent(verify_ctx *v, isms_err *e)
     return check_schema(v, e);
 }
 
+/* Full: each record against its latest entry, and counted for the
+ * dashboard's kept figures as it goes by. */
+static int check_and_count(const record *r, void *ctx)
+{
+    verify_ctx *v = ctx;
+    tallies_note(&v->counted, r, 1);
+    return check_record(r, ctx);
+}
+
+static void tally_problem(const char *name, int64_t counted, int64_t kept, void *ctx)
+{
+    problem(ctx, "tally",
+            "the dashboard's kept figure %s is %lld where the records count %lld: it was "
+            "changed outside isms",
+            name, (long long)kept, (long long)counted);
+}
+
+/* The dashboard's kept figures against the count of the records. */
+static int check_tallies(verify_ctx *v, isms_err *e)
+{
+    if (!store_keeps_tallies(dom_store(v->d)))
+        return 0;
+    tallies kept;
+    tallies_init(&kept);
+    int rc = tallies_read(v->d, &kept, e);
+    if (!rc)
+        tallies_compare(&v->counted, &kept, tally_problem, v);
+    tallies_reset(&kept);
+    return rc;
+}
+
 static int check_all_records(verify_ctx *v, isms_err *e)
 {
     int rc = check_identity(v, e);
     store_query all = { .include_retired = 1 };
+    tallies_init(&v->counted);
     for (int i = 0; registers[i] && !rc; i++)
-        rc = store_scan(dom_store(v->d), registers[i], &all, check_record, v, e);
+        rc = store_scan(dom_store(v->d), registers[i], &all, check_and_count, v, e);
+    if (!rc)
+        rc = check_tallies(v, e);
+    tallies_reset(&v->counted);
     if (!rc)
         check_missing(v);
     if (!rc)

@@ -129,9 +129,9 @@ static int note_one(const record *r, void *ctx)
 }
 
 /* Each register read for the fields its figures need (references as ids). */
-static const int risk_fields[] = { F_RISK_LIKELIHOOD,      F_RISK_IMPACT,
+static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
                                    F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_RESIDUAL_IMPACT,
-                                   F_RISK_TREATMENT,       F_RISK_REVIEW_DATE,
+                                   F_RISK_TREATMENT,           F_RISK_REVIEW_DATE,
                                    F_RISK_OBJECTIVES };
 enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 };
 static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS };

@@ -611,7 +611,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
     gather g = { .out = out, .d = d, .a = dom_arena(d) };
     memcpy(g.today, today, sizeof g.today);
-    int rc = recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
+    int rc =
+        recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
     free(g.objectives);
     free(g.treated.ids);
     free(g.accepted.ids);

@@ -1,0 +1,382 @@
+/* The dashboard's kept figures (domain/registers/tallies.h, issue 16
+ * point 1): after random adds, updates, retires and acceptances, some
+ * refused and some rolled back, the dashboard from the kept figures equals
+ * the one counted over every register; verify --full counts them again
+ * and names one changed behind isms's back; a rolled-back write leaves
+ * them as they were. */
+#include "support/testutil.h"
+#include "support/domutil.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
+#include "domain/integrity/verify.h"
+#include "domain/views/dashboard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static dom *d;
+static const char *repo;
+static unsigned seed = 16;
+
+static int setup(void **state)
+{
+    (void)state;
+    tu_clock();
+    repo = tu_repo("tallies.isms");
+    isms_err e = { 0 };
+    if (dom_create(repo, &(principal){ .actor = "tallies-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return tu_close(d);
+}
+
+static int pick(int n) { return (int)(rand_r(&seed) % (unsigned)n); }
+
+/* An active record's key of `reg` numbered up to `max` (it may be
+ * retired or missing: the write is then refused, which is fine). */
+static const char *some_key(const char *prefix, int max)
+{
+    return arena_printf(dom_arena(d), "%s-%d", prefix, 1 + pick(max));
+}
+
+static const char *a_date(void)
+{
+    return arena_printf(dom_arena(d), "20%02d-%02d-%02d", 26 + pick(3), 1 + pick(12), 1 + pick(28));
+}
+
+static int nrisks, ncontrols, nobjectives;
+
+static int add(record *r)
+{
+    record out;
+    isms_err e = { 0 };
+    return dom_add(d, r, &out, &e);
+}
+
+static void add_objective(void)
+{
+    const char *stake = arena_printf(dom_arena(d), "value_at_stake=%d", 1000 * (1 + pick(50)));
+    nobjectives += !add(tu_make(d, &reg_objective, "title=Objective", "owner=PER-1", stake, NULL));
+}
+
+static const char *objectives_text(void)
+{
+    int n = nobjectives ? pick(3) : 0;
+    const char *s = "objectives=";
+    for (int k = 0; k < n; k++)
+        s = arena_printf(dom_arena(d), "%s%s%s", s, k ? "," : "", some_key("OBJ", nobjectives));
+    return s;
+}
+
+static const char *const treatments[] = { "mitigate", "accept", "avoid", "transfer" };
+
+static void add_risk(void)
+{
+    int l = 1 + pick(5), i = 1 + pick(5), quantified = pick(2);
+    record *r = tu_make(
+        d, &reg_risk, "title=Risk", "owner=PER-2", arena_printf(dom_arena(d), "likelihood=%d", l),
+        arena_printf(dom_arena(d), "impact=%d", i),
+        arena_printf(dom_arena(d), "residual_likelihood=%d", 1 + pick(l)),
+        arena_printf(dom_arena(d), "treatment=%s", treatments[pick(4)]), objectives_text(),
+        arena_printf(dom_arena(d), "review_date=%s", a_date()),
+        quantified ? "lef=const(1)" : "description=not quantified",
+        quantified ? "primary_loss=const(1000)" : "description=not quantified", NULL);
+    nrisks += !add(r);
+}
+
+static const char *const statuses[] = { "planned", "implemented", "operating" };
+static const char *const effects[] = { "not-assessed", "effective", "partially-effective",
+                                       "ineffective" };
+
+static void add_control(void)
+{
+    const char *treats = arena_printf(dom_arena(d), "treats=%s,%s", some_key("RISK", nrisks + 1),
+                                      some_key("RISK", nrisks + 1));
+    record *r = tu_make(d, &reg_control, "title=Control", "owner=PER-1",
+                        arena_printf(dom_arena(d), "status=%s", statuses[pick(3)]),
+                        arena_printf(dom_arena(d), "effectiveness=%s", effects[pick(4)]),
+                        arena_printf(dom_arena(d), "cost=%d", pick(1000)), treats, NULL);
+    ncontrols += !add(r);
+}
+
+static void update(const regdef *reg, const char *key, record *changes)
+{
+    record out;
+    isms_err e = { 0 };
+    dom_update(d, reg, key, changes, 0, &out, NULL, &e);
+}
+
+static void change_risk(void)
+{
+    const char *key = some_key("RISK", nrisks);
+    switch (pick(8)) {
+    case 0:
+    case 5:
+        update(&reg_risk, key,
+               tu_make(d, &reg_risk, arena_printf(dom_arena(d), "residual_impact=%d", 1 + pick(5)),
+                       NULL));
+        break;
+    case 1:
+        update(&reg_risk, key,
+               tu_make(d, &reg_risk,
+                       arena_printf(dom_arena(d), "treatment=%s", treatments[pick(4)]), NULL));
+        break;
+    case 2:
+    case 6: update(&reg_risk, key, tu_make(d, &reg_risk, objectives_text(), NULL)); break;
+    case 3:
+        update(&reg_risk, key,
+               tu_make(d, &reg_risk, pick(2) ? "lef=const(2)" : "lef=",
+                       pick(2) ? "primary_loss=const(10)" : "primary_loss=",
+                       arena_printf(dom_arena(d), "review_date=%s", a_date()), NULL));
+        break;
+    default: {
+        record out;
+        isms_err e = { 0 };
+        dom_retire(d, &reg_risk, key, &out, &e);
+    }
+    }
+}
+
+static void change_control(void)
+{
+    const char *key = some_key("CTL", ncontrols);
+    record out;
+    isms_err e = { 0 };
+    switch (pick(6)) {
+    case 0:
+    case 4:
+        update(&reg_control, key,
+               tu_make(d, &reg_control, arena_printf(dom_arena(d), "status=%s", statuses[pick(3)]),
+                       arena_printf(dom_arena(d), "cost=%d", pick(1000)), NULL));
+        break;
+    case 1:
+    case 5:
+        update(&reg_control, key,
+               tu_make(d, &reg_control,
+                       arena_printf(dom_arena(d), "effectiveness=%s", effects[pick(4)]),
+                       arena_printf(dom_arena(d), "treats=%s", some_key("RISK", nrisks)), NULL));
+        break;
+    case 2: dom_retire(d, &reg_control, key, &out, &e); break;
+    default: dom_retire(d, &reg_objective, some_key("OBJ", nobjectives), &out, &e);
+    }
+}
+
+static void accept_some_risk(void)
+{
+    record out;
+    isms_err e = { 0 };
+    tu_as(d, "PER-1"); /* the management body may accept any */
+    char expires[11];
+    snprintf(expires, sizeof expires, "2027-%02d-%02d", 1 + pick(12), 1 + pick(28));
+    dom_risk_accept(d, some_key("RISK", nrisks), "tested", expires, &out, &e);
+    tu_as(d, NULL);
+}
+
+/* Several writes in one transaction, undone. */
+static void rolled_back_writes(void)
+{
+    isms_err e = { 0 };
+    if (dom_txn_begin(d, &e))
+        fail_msg("begin: %s", e.msg);
+    add_risk();
+    change_risk();
+    add_control();
+    dom_txn_end(d, E_CONFLICT, &e);
+}
+
+static void random_writes(int n)
+{
+    for (int k = 0; k < n; k++) {
+        int what = pick(20);
+        if (what < 2 || !nobjectives)
+            add_objective();
+        else if (what < 9 || !nrisks)
+            add_risk();
+        else if (what < 12 || !ncontrols)
+            add_control();
+        else if (what < 15)
+            change_risk();
+        else if (what < 17)
+            change_control();
+        else if (what < 19)
+            accept_some_risk();
+        else
+            rolled_back_writes();
+    }
+}
+
+#define SAME(field) assert_int_equal(kept->field, counted->field)
+
+static void same_keys(const dash_keys *a, const dash_keys *b, const char *what)
+{
+    if (a->total != b->total || a->n != b->n)
+        fail_msg("%s: %lld keys (%zu listed) kept, %lld (%zu) counted", what, (long long)a->total,
+                 a->n, (long long)b->total, b->n);
+    for (size_t k = 0; k < a->n; k++)
+        if (strcmp(a->keys[k], b->keys[k]))
+            fail_msg("%s: key %zu is %s kept, %s counted", what, k, a->keys[k], b->keys[k]);
+}
+
+static void same_dashboard(const dom_dash *kept, const dom_dash *counted)
+{
+    SAME(risks);
+    SAME(quantified);
+    SAME(objectives);
+    SAME(objective_value);
+    SAME(value_unquantified);
+    SAME(outside_appetite);
+    SAME(untreated);
+    SAME(accepted_without);
+    SAME(acceptances_lapsed);
+    SAME(no_objective);
+    SAME(overdue);
+    SAME(not_assessed);
+    SAME(ineffective);
+    SAME(partial);
+    SAME(control_cost);
+    SAME(assets);
+    SAME(raised);
+    SAME(ntop);
+    assert_memory_equal(kept->bands, counted->bands, sizeof kept->bands);
+    assert_memory_equal(kept->heat, counted->heat, sizeof kept->heat);
+    assert_memory_equal(kept->controls, counted->controls, sizeof kept->controls);
+    for (int k = 0; k < kept->ntop; k++) {
+        assert_string_equal(kept->top[k].key, counted->top[k].key);
+        assert_string_equal(kept->top[k].owner, counted->top[k].owner);
+        assert_string_equal(kept->top[k].title, counted->top[k].title);
+        assert_string_equal(kept->top[k].treatment, counted->top[k].treatment);
+        assert_string_equal(kept->top[k].residual_band, counted->top[k].residual_band);
+        assert_int_equal(kept->top[k].residual, counted->top[k].residual);
+        assert_int_equal(kept->top[k].score, counted->top[k].score);
+    }
+    same_keys(&kept->unquantified, &counted->unquantified, "not quantified");
+    same_keys(&kept->unquantified_objectives, &counted->unquantified_objectives,
+              "objectives not quantified");
+    same_keys(&kept->untreated_keys, &counted->untreated_keys, "untreated");
+    same_keys(&kept->outside, &counted->outside, "outside appetite");
+    same_keys(&kept->matrix_disagrees, &counted->matrix_disagrees, "matrix disagrees");
+}
+
+static void assert_dashboards_agree(const char *today)
+{
+    setenv("ISMS_NOW", today, 1);
+    dom_dash kept, counted;
+    isms_err e = { 0 };
+    if (dom_dashboard(d, &kept, &e) || dom_dashboard_recount(d, &counted, &e))
+        fail_msg("dashboard: %s", e.msg);
+    same_dashboard(&kept, &counted);
+    tu_clock();
+}
+
+static void assert_verified(void)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err e = { 0 };
+    assert_int_equal(dom_verify(d, &rep, &e), 0);
+    if (rep.problems)
+        fail_msg("verify: %s", buf_str(&rep.details));
+    verify_report_reset(&rep);
+}
+
+static void kept_figures_equal_a_recount_after_random_writes(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 6; round++) {
+        random_writes(30);
+        assert_dashboards_agree("2026-11-23T12:00:00Z");
+        /* later: reviews overdue and acceptances lapsed */
+        assert_dashboards_agree("2027-07-01T00:00:00Z");
+    }
+    dom_dash s;
+    isms_err e = { 0 };
+    assert_int_equal(dom_dashboard(d, &s, &e), 0);
+    /* the writes made every figure count something */
+    assert_true(s.risks > 20 && s.quantified > 0 && s.unquantified.total > 0);
+    assert_true(s.controls[0] > 0 && s.controls[1] + s.controls[2] > 0 && s.control_cost > 0);
+    assert_true(s.untreated > 0 && s.objectives > 0);
+    assert_verified();
+}
+
+static void tallies_of(tallies *t)
+{
+    isms_err e = { 0 };
+    tallies_init(t);
+    if (tallies_read(d, t, &e))
+        fail_msg("tallies: %s", e.msg);
+}
+
+static void count_differences(const char *name, int64_t a, int64_t b, void *ctx)
+{
+    (void)name;
+    (void)a;
+    (void)b;
+    (*(int *)ctx)++;
+}
+
+static void a_rolled_back_write_leaves_them_unchanged(void **state)
+{
+    (void)state;
+    tallies before, after;
+    tallies_of(&before);
+    for (int k = 0; k < 5; k++)
+        rolled_back_writes();
+    isms_err e = { 0 };
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    add_risk();
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* a savepoint */
+    add_control();
+    change_risk();
+    assert_int_equal(dom_txn_end(d, E_CONFLICT, &e), E_CONFLICT);
+    assert_int_equal(dom_txn_end(d, E_CONFLICT, &e), E_CONFLICT);
+    tallies_of(&after);
+    int differ = 0;
+    assert_int_equal(tallies_compare(&before, &after, count_differences, &differ), 0);
+    tallies_reset(&after);
+    /* and a committed one moves them */
+    tu_add(d, tu_make(d, &reg_risk, "title=Kept", "owner=PER-2", "likelihood=2", "impact=2", NULL));
+    tallies_of(&after);
+    assert_true(tallies_compare(&before, &after, count_differences, &differ) > 0);
+    assert_int_equal(tallies_get(&after, "risk"), tallies_get(&before, "risk") + 1);
+    tallies_reset(&before);
+    tallies_reset(&after);
+}
+
+static void a_changed_figure_fails_verify_full_naming_it(void **state)
+{
+    (void)state;
+    assert_verified();
+    tu_sql(repo, "UPDATE tally SET n = n + 3 WHERE name = 'risk'");
+    tu_sql(repo, "INSERT INTO tally (name, n) VALUES ('risk.cell.9.9', 1)");
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err e = { 0 };
+    dom_verify(d, &rep, &e);
+    assert_int_equal(rep.problems, 2);
+    assert_contains(buf_str(&rep.details), "kept figure risk is");
+    assert_contains(buf_str(&rep.details),
+                    "kept figure risk.cell.9.9 is 1 where the records count 0");
+    verify_report_reset(&rep);
+    /* counted again from the records, they are whole */
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_txn_end(d, dom_tallies_rebuild(d, &e), &e), 0);
+    assert_verified();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
+        cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
+        cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
