@@ -371,12 +371,42 @@ static void a_changed_figure_fails_verify_full_naming_it(void **state)
     assert_verified();
 }
 
+/* A repository written before the figures were kept: the upgrade counts
+ * them from its records (and the dashboard counted them itself before). */
+static void an_upgrade_counts_them_from_the_records(void **state)
+{
+    (void)state;
+    dom *kept = d;
+    int saved[3] = { nrisks, ncontrols, nobjectives };
+    nrisks = ncontrols = nobjectives = 0;
+    const char *old = tu_repo("before-tallies.isms");
+    isms_err e = { 0 };
+    setenv("ISMS_MIGRATE_UNTIL", "9", 1);
+    if (dom_create(old, &(principal){ .actor = "tallies-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    random_writes(80);
+    assert_dashboards_agree("2026-11-23T12:00:00Z"); /* both count over the registers */
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    if (dom_open(old, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), 9);
+    assert_dashboards_agree("2026-11-23T12:00:00Z");
+    assert_dashboards_agree("2027-07-01T00:00:00Z");
+    assert_verified();
+    dom_close(d);
+    d = kept;
+    nrisks = saved[0], ncontrols = saved[1], nobjectives = saved[2];
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
+        cmocka_unit_test(an_upgrade_counts_them_from_the_records),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
