@@ -271,6 +271,9 @@ int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx,
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e);
 /* active risks treated by acceptance with an active acceptance in force; */
 int store_risks_accepted_validly(store *s, const char *today, int64_t *n, isms_err *e);
+/* the time of the latest change to a record of `reg`, retired or not
+ * (*at NULL: none), by index for risks and controls; */
+int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err *e);
 /* the `limit` active risks of highest residual score (key, id), the older
  * first among equals (index risk_by_residual). */
 int store_risks_top_residual(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);

@@ -4,6 +4,7 @@
 #include "store/store_internal.h"
 #include "core/buf.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int store_keeps_tallies(const store *s) { return s->version >= store_migration_version("0010_"); }
@@ -129,4 +130,20 @@ int store_risks_top_residual(store *s, int64_t limit, store_tally_fn fn, void *c
                          "(COALESCE(residual_likelihood, likelihood) * "
                          "COALESCE(residual_impact, impact)) DESC, id LIMIT ?",
                          NULL, limit, fn, ctx, e);
+}
+
+int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT MAX(updated_at) FROM %s", reg->name);
+    *at = NULL;
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    if (!rc && row && !db_col_null(st, 0))
+        *at = arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    return rc;
 }

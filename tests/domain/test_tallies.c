@@ -11,6 +11,7 @@
 #include "domain/registers/tallies.h"
 #include "domain/integrity/verify.h"
 #include "domain/views/dashboard.h"
+#include "domain/workflows/quantify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +401,46 @@ static void an_upgrade_counts_them_from_the_records(void **state)
     nrisks = saved[0], ncontrols = saved[1], nobjectives = saved[2];
 }
 
+static size_t stale_now(const char *when)
+{
+    setenv("ISMS_NOW", when, 1);
+    const quant_latest *rows;
+    size_t n, stale = 0;
+    isms_err e = { 0 };
+    if (dom_latest_analyses_kept(d, &rows, &n, &e))
+        fail_msg("analyses: %s", e.msg);
+    for (size_t k = 0; k < n; k++)
+        stale += (size_t)rows[k].fresh.stale;
+    return stale;
+}
+
+/* An analysis after which nothing it depends on changed is current
+ * without the whole model hashed; a change after it is looked at (stale
+ * when it moved the inputs, not when it did not). */
+static void analyses_current_when_nothing_changed_since(void **state)
+{
+    (void)state;
+    setenv("ISMS_NOW", "2026-11-24T08:00:00Z", 1);
+    const char *key =
+        tu_add(d, tu_make(d, &reg_risk, "title=Measured", "owner=PER-2", "likelihood=2", "impact=2",
+                          "lef=const(1)", "primary_loss=const(5000)", NULL));
+    setenv("ISMS_NOW", "2026-11-24T09:00:00Z", 1);
+    quant_opts o = { .iterations = 2000, .seed = 5, .save = 1 };
+    risk_quant q;
+    isms_err e = { 0 };
+    if (dom_risk_quantify(d, key, &o, &q, &e))
+        fail_msg("quantify: %s", e.msg);
+    assert_int_equal(stale_now("2026-11-24T10:00:00Z"), 0);
+    setenv("ISMS_NOW", "2026-11-24T11:00:00Z", 1);
+    update(&reg_risk, key, tu_make(d, &reg_risk, "title=Measured again", NULL));
+    assert_int_equal(stale_now("2026-11-24T11:30:00Z"), 0); /* its inputs are the same */
+    setenv("ISMS_NOW", "2026-11-24T12:00:00Z", 1);
+    update(&reg_risk, key, tu_make(d, &reg_risk, "primary_loss=const(9000)", NULL));
+    assert_int_equal(stale_now("2026-11-24T12:30:00Z"), 1);
+    assert_dashboards_agree("2026-11-24T12:30:00Z");
+    tu_clock();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +448,7 @@ int main(void)
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
+        cmocka_unit_test(analyses_current_when_nothing_changed_since),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

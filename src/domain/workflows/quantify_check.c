@@ -205,6 +205,31 @@ static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
     return 0;
 }
 
+/* The latest change to a record an analysis's inputs come from (the
+ * registers qmodel_load reads and the organisation's settings), by index:
+ * NULL when there is none. */
+static int last_input_change(dom *d, const char **out, isms_err *e)
+{
+    const regdef *regs[] = { &reg_risk, &reg_control, &reg_appetite, &reg_objective, &reg_org };
+    *out = NULL;
+    for (size_t k = 0; k < sizeof regs / sizeof *regs; k++) {
+        char *at;
+        int rc = store_last_change(dom_store(d), regs[k], &at, dom_arena(d), e);
+        if (rc)
+            return rc;
+        *out = later(*out, at);
+    }
+    return 0;
+}
+
+/* An analysis with its inputs' hash, after which nothing it depends on
+ * changed, is current (what quant_check_analysis would find, without
+ * hashing the model again); a change in the same second counts. */
+static int unchanged_since(const record *a, const char *last)
+{
+    return record_text(a, F_ANALYSIS_INPUTS_HASH) && (!last || strcmp(last, a->created_at) < 0);
+}
+
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
 {
     latest_scan s = { .a = dom_arena(d) };
@@ -213,10 +238,15 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     int rc = dom_list(d, &reg_analysis, NULL, note_latest, &s, e);
     quant_latest *rows = arena_alloc(dom_arena(d), sizeof *rows * (s.n + 1));
     quant_check *c = NULL;
+    const char *last = NULL;
     if (!rc && s.n)
-        rc = quant_check_new(d, &c, e);
+        rc = last_input_change(d, &last, e);
     for (size_t k = 0; k < s.n && !rc; k++) {
         rc = read_latest(d, s.keys[k], &rows[k], e);
+        if (rc || unchanged_since(rows[k].rec, last))
+            continue; /* current: nothing it depends on changed after it ran */
+        if (!c)
+            rc = quant_check_new(d, &c, e); /* the whole model, once */
         if (!rc)
             rc = quant_check_analysis(c, rows[k].rec, &rows[k].fresh, e);
     }

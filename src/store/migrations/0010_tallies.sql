@@ -20,3 +20,9 @@ CREATE TABLE tally (
 CREATE INDEX risk_by_residual ON risk (
     (COALESCE(residual_likelihood, likelihood) * COALESCE(residual_impact, impact)) DESC, id
 ) WHERE retired_at IS NULL;
+
+-- The latest change to the registers an analysis's inputs come from
+-- (MAX(updated_at), a retirement included): when none came after an
+-- analysis ran, it is current without hashing the whole model again.
+CREATE INDEX risk_by_updated ON risk (updated_at);
+CREATE INDEX control_by_updated ON control (updated_at);
