@@ -9,28 +9,33 @@
 
 int store_keeps_tallies(const store *s) { return s->version >= store_migration_version("0010_"); }
 
+/* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
+static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "INSERT INTO tally (name, n) VALUES ");
+    for (size_t j = 0; j < n; j++)
+        buf_puts(&b, j ? ", (?, ?)" : "(?, ?)");
+    buf_puts(&b, " ON CONFLICT (name) DO UPDATE SET n = tally.n + excluded.n");
+    db_stmt *st;
+    int rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < n; j++) {
+        db_bind_text(st, (int)(2 * j + 1), t[j].name);
+        db_bind_int(st, (int)(2 * j + 2), t[j].n);
+    }
+    return db_run(st, e);
+}
+
 int store_tally_add(store *s, const store_tally *t, size_t n, isms_err *e)
 {
     enum { PER = 200 }; /* 400 parameters a statement */
     int rc = 0;
-    for (size_t at = 0; at < n && !rc; at += PER) {
-        size_t k = n - at < PER ? n - at : PER;
-        buf b;
-        buf_init(&b);
-        buf_puts(&b, "INSERT INTO tally (name, n) VALUES (?, ?)");
-        for (size_t j = 1; j < k; j++)
-            buf_puts(&b, ", (?, ?)");
-        buf_puts(&b, " ON CONFLICT (name) DO UPDATE SET n = tally.n + excluded.n");
-        db_stmt *st;
-        rc = db_prep(s->db, buf_str(&b), &st, e);
-        buf_reset(&b);
-        for (size_t j = 0, p = 1; j < k && !rc; j++) {
-            db_bind_text(st, (int)p++, t[at + j].name);
-            db_bind_int(st, (int)p++, t[at + j].n);
-        }
-        if (!rc)
-            rc = db_run(st, e);
-    }
+    for (size_t at = 0; at < n && !rc; at += PER)
+        rc = add_some(s, t + at, n - at < PER ? n - at : PER, e);
     return rc;
 }
 
@@ -49,10 +54,11 @@ static int text_int_rows(store *s, const char *sql, const char *param, int64_t l
         db_bind_text(st, p++, param);
     if (limit)
         db_bind_int(st, p, limit);
-    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
-        if (rc)
+    while (!rc) {
+        rc = db_step(st, &row, e);
+        if (rc || !row)
             break;
+        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
     }
     db_done(st);
     return rc;

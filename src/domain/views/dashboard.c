@@ -71,6 +71,7 @@ typedef struct gather {
     size_t nobjectives;
     int64_t top_owner[DASH_TOP_RISKS]; /* the person ids of out->top's owners */
     const tallies *kept;               /* the kept figures (kept_figures) */
+    isms_err *e;                       /* where a callback says why it failed */
 } gather;
 
 static int band_index(const char *band)
@@ -466,20 +467,16 @@ static int treatment(gather *g, const tallies *t, isms_err *e)
     return s->untreated > 0 ? store_risks_untreated(st, DASH_KEYS_FIRST, first_key, &f, e) : 0;
 }
 
-typedef struct top_read {
-    gather *g;
-    isms_err *e;
-} top_read;
-
+/* One of the worst risks, read whole by id (g->e says why it failed). */
 static int top_row(const char *key, int64_t id, void *ctx)
 {
-    (void)key;
-    top_read *t = ctx;
-    dom_dash *s = t->g->out;
+    gather *g = ctx;
+    dom_dash *s = g->out;
     record r;
-    int rc = store_get_id(dom_store(t->g->d), &reg_risk, id, &r, t->g->a, t->e);
+    int rc = store_get_id(dom_store(g->d), &reg_risk, id, &r, g->a, g->e);
     if (rc)
         return rc;
+    (void)key;
     int residual = risk_residual_score(&r);
     s->top[s->ntop++] = (dash_risk){ r.key,
                                      record_text(&r, F_RISK_TITLE),
@@ -494,8 +491,8 @@ static int top_row(const char *key, int64_t id, void *ctx)
 /* The worst risks, from the front of the index on the residual score. */
 static int top_risks(gather *g, isms_err *e)
 {
-    top_read t = { g, e };
-    return store_risks_top_residual(dom_store(g->d), DASH_TOP_RISKS, top_row, &t, e);
+    g->e = e;
+    return store_risks_top_residual(dom_store(g->d), DASH_TOP_RISKS, top_row, g, e);
 }
 
 static int objective_kept(const record *r, void *ctx)
