@@ -175,8 +175,7 @@ static void accept_some_risk(void)
     record out;
     isms_err e = { 0 };
     tu_as(d, "PER-1"); /* the management body may accept any */
-    char expires[11];
-    snprintf(expires, sizeof expires, "2027-%02d-%02d", 1 + pick(12), 1 + pick(28));
+    const char *expires = arena_printf(dom_arena(d), "2027-%02d-%02d", 1 + pick(12), 1 + pick(28));
     dom_risk_accept(d, some_key("RISK", nrisks), "tested", expires, &out, &e);
     tu_as(d, NULL);
 }

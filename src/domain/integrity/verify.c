@@ -317,8 +317,8 @@ static int check_and_count(const record *r, void *ctx)
 static void tally_problem(const char *name, int64_t counted, int64_t kept, void *ctx)
 {
     problem(ctx, "tally",
-            "the dashboard's kept figure %s is %lld where the records count %lld: it was "
-            "changed outside isms",
+            "the dashboard's kept figure %s is %lld where the records count %lld: the figure "
+            "or a record was changed outside isms",
             name, (long long)kept, (long long)counted);
 }
 
@@ -344,10 +344,10 @@ static int check_all_records(verify_ctx *v, isms_err *e)
     for (int i = 0; registers[i] && !rc; i++)
         rc = store_scan(dom_store(v->d), registers[i], &all, check_and_count, v, e);
     if (!rc)
+        check_missing(v); /* a record gone is named before the figures it moved */
+    if (!rc)
         rc = check_tallies(v, e);
     tallies_reset(&v->counted);
-    if (!rc)
-        check_missing(v);
     if (!rc)
         rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
                                     &v->rep->notes, e);
