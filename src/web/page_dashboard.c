@@ -393,13 +393,21 @@ static void frameworks_section(web_req *r)
     for (int i = 0; i < n; i++) {
         const cov_tally *t = &rep[i].total;
         html_f(&r->out,
-               "<tr><th scope=\"row\"><a href=\"/frameworks/%u\">%s</a></th><td>%s (%d)</td>"
-               "<td>%d</td><td>%d</td><td>%d</td><td>%s</td></tr>",
-               rep[i].framework_key, rep[i].framework,
+               "<tr><th scope=\"row\"><a href=\"/coverage?framework=%u\">%s</a></th><td>%s "
+               "(%d)</td><td>%d</td><td>%d</td><td>%d</td><td>",
+               rep[i].framework, rep[i].framework,
                arena_printf(dom_arena(r->d), "%.0f%%", cov_percent(t)), t->n[COV_COVERED],
-               t->n[COV_PARTIAL], t->n[COV_GAP], t->n[COV_EXCLUDED], rep[i].soa ? rep[i].soa : "-");
+               t->n[COV_PARTIAL], t->n[COV_GAP], t->n[COV_EXCLUDED]);
+        if (rep[i].soa)
+            html_f(&r->out, "<a href=\"%s\">%s</a>",
+                   web_record_url(r->d, &reg_soa, rep[i].soa, "/statement"), rep[i].soa);
+        else
+            html_f(&r->out, "-");
+        html_f(&r->out, "</td></tr>");
     }
-    html_f(&r->out, "</tbody></table></div>");
+    html_f(&r->out, "</tbody></table></div><p><a href=\"/coverage\">Coverage in detail</a> · <a "
+                    "href=\"/soa\">Statements of Applicability</a> · <a href=\"/drift\">Drift "
+                    "between frameworks</a></p>");
     note(r, "Requirements covered by implemented or operating controls mapped onto them, of those "
             "in scope (not excluded by the approved SoA); now.");
     html_f(&r->out, "</section>");

@@ -25,6 +25,17 @@ static void verb_button(web_req *r, const record *rec, const char *verb, const c
     html_f(&r->out, "<button type=\"submit\"%r>%s</button></form>", cls, label);
 }
 
+void web_verb_buttons(web_req *r, const record *rec)
+{
+    const lifecycle *lc = rec->reg->lifecycle;
+    for (int k = 0; lc && k < lc->ntransitions; k++) {
+        const transition *t = &lc->transitions[k];
+        isms_err no = { 0 };
+        if (!dom_may_transition(r->d, rec, t, &no))
+            verb_button(r, rec, t->verb, web_field_label(r->d, t->verb), "");
+    }
+}
+
 static void actions(web_req *r, const record *rec)
 {
     const regdef *reg = rec->reg;
@@ -32,13 +43,7 @@ static void actions(web_req *r, const record *rec)
     int may_write = !(reg->flags & REG_SYSTEM) && !rec->retired_at &&
                     !principal_may_write(dom_who(r->d), reg, rec, NULL, &quiet);
     html_f(&r->out, "<div class=\"actions\">");
-    const lifecycle *lc = reg->lifecycle;
-    for (int k = 0; lc && k < lc->ntransitions; k++) {
-        const transition *t = &lc->transitions[k];
-        isms_err no = { 0 };
-        if (!dom_may_transition(r->d, rec, t, &no))
-            verb_button(r, rec, t->verb, web_field_label(r->d, t->verb), "");
-    }
+    web_verb_buttons(r, rec);
     if (may_write)
         html_f(&r->out, "<a class=\"button\" href=\"/%u/%u/edit\">Edit</a>", reg->plural, rec->key);
     if (may_write && !(reg->flags & REG_NO_RETIRE))

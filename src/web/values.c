@@ -35,11 +35,29 @@ const char *web_value_text(dom *d, const fielddef *f, const value *v)
     }
 }
 
-static void link_to(buf *b, const char *target, const char *key)
+const char *web_ref_label(dom *d, const regdef *reg, const char *key)
+{
+    record rec;
+    isms_err quiet = { 0 };
+    if (!reg->label || dom_get(d, reg, key, &rec, &quiet))
+        return NULL;
+    const char *label = record_text(&rec, reg->label);
+    return label && *label ? label : NULL;
+}
+
+void html_ref(buf *b, dom *d, const regdef *reg, const char *key)
+{
+    html_f(b, "<a href=\"/%u/%u\">%s</a>", reg->plural, key, key);
+    const char *label = web_ref_label(d, reg, key);
+    if (label)
+        html_f(b, " <span class=\"label\">%s</span>", label);
+}
+
+static void link_to(buf *b, dom *d, const char *target, const char *key)
 {
     const regdef *reg = register_find(target);
     if (reg)
-        html_f(b, "<a href=\"/%u/%u\">%s</a>", reg->plural, key, key);
+        html_ref(b, d, reg, key);
     else
         html_text(b, key);
 }
@@ -55,13 +73,13 @@ static int is_link(const char *s)
 void html_value(buf *b, dom *d, const fielddef *f, const value *v)
 {
     if (f->type == FT_REF && !v->null && v->s) {
-        link_to(b, f->target, v->s);
+        link_to(b, d, f->target, v->s);
         return;
     }
     if (f->type == FT_LINKS) {
         for (int k = 0; k < v->n; k++) {
             buf_puts(b, k ? ", " : "");
-            link_to(b, f->target, v->keys[k]);
+            link_to(b, d, f->target, v->keys[k]);
         }
         return;
     }
@@ -69,6 +87,10 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
         html_f(b, "<a rel=\"noopener noreferrer\"");
         html_href(b, v->s);
         html_f(b, ">%s</a>", v->s);
+        return;
+    }
+    if (f->type == FT_TIME && !v->null && v->s) {
+        html_time(b, v->s);
         return;
     }
     if (f->type == FT_MONEY && !v->null)
