@@ -95,6 +95,29 @@ static void the_dashboard_shows_its_sections_with_the_demos_figures(void **state
     assert_contains(html, "href=\"/risks/RISK-5\"");   /* outside appetite, top in money */
     assert_contains(html, "iso27001-2022");
     assert_contains(html, "Computed ");
+    /* coverage links to its pages: each framework's, its SoA's statement */
+    assert_contains(html, "<a href=\"/coverage?framework=iso27001-2022\">iso27001-2022</a>");
+    assert_contains(html, "<a href=\"/soas/SOA-1/statement\">SOA-1</a>");
+    assert_contains(html, "<a href=\"/drift\">");
+    free(html);
+    /* the figure the dashboard shows is the coverage page's total */
+    tu_http r;
+    wf_req(&r, WF_LEAD, "GET", "/api/v1/coverage?framework=iso27001-2022", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *cov = wf_json(&r);
+    tu_http_free(&r);
+    json_t *total = json_object_get(cov, "total");
+    snprintf(want, sizeof want, "<th scope=\"row\">Total</th><td></td><td class=\"num\">%lld</td>",
+             (long long)json_integer_value(json_object_get(total, "covered")));
+    html = page(WF_AUDITOR, "/coverage?framework=iso27001-2022", 200);
+    assert_contains(html, want);
+    free(html);
+    html = page(WF_AUDITOR, "/", 200);
+    snprintf(want, sizeof want, "%.0f%% (%lld)",
+             json_real_value(json_object_get(total, "percent_covered")),
+             (long long)json_integer_value(json_object_get(total, "covered")));
+    assert_contains(html, want);
+    json_decref(cov);
     free(html);
 }
 

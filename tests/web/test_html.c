@@ -554,6 +554,187 @@ static void refusals_are_pages(void **state)
     tu_http_free(&r);
 }
 
+/* ---- coverage, drift and the Statement of Applicability ---- */
+
+/* The API's document for path, and the command line's for the same
+ * question: the one computation, said alike. */
+static void api_is_cli(const char *path, json_t *cli)
+{
+    json_t *api = api_record(path);
+    if (!json_equal(api, cli)) {
+        char *a = json_dumps(api, JSON_COMPACT), *c = json_dumps(cli, JSON_COMPACT);
+        fail_msg("%s differs from the command line's:\n%.400s\n%.400s", path, a, c);
+    }
+    json_decref(api);
+    json_decref(cli);
+}
+
+static void coverage_pages_and_api(void **state)
+{
+    (void)state;
+    char *body = page(&lead, "/coverage");
+    assert_contains(body, "href=\"/coverage?framework=iso27001-2022\"");
+    assert_contains(body, "href=\"/soa\"");
+    assert_contains(body, "aria-current=\"page\">Frameworks</a>");
+    free(body);
+    body = page(&lead, "/coverage?framework=iso27001-2022");
+    assert_contains(body, "<h1>Coverage of iso27001-2022</h1>");
+    assert_contains(body, "<th scope=\"row\">A.8</th><td>Technological controls</td>");
+    assert_contains(body, "<th scope=\"row\">Total</th>");
+    assert_contains(body, "href=\"/requirements/REQ-");
+    assert_contains(body, "<td class=\"ok\">covered</td>");
+    /* each requirement links to its controls, named */
+    assert_contains(body, "<a href=\"/controls/CTL-");
+    assert_contains(body, "</a> <span class=\"label\">");
+    free(body);
+    body = page(&lead, "/coverage?framework=iso27001-2022&gaps=1");
+    assert_not_contains(body, "<td class=\"ok\">covered</td>");
+    assert_contains(body, "<td class=\"bad\">not covered</td>");
+    free(body);
+    api_is_cli(
+        "/api/v1/coverage?framework=iso27001-2022",
+        tu_json_take(tu_isms_ok(wf_repo(), "coverage", "--framework", "iso27001-2022", "--json")));
+    api_is_cli(
+        "/api/v1/coverage?framework=nis2&gaps=1",
+        tu_json_take(tu_isms_ok(wf_repo(), "coverage", "--framework", "nis2", "--gaps", "--json")));
+    json_t *all = api_record("/api/v1/coverage");
+    json_t *first = json_array_get(json_object_get(all, "frameworks"), 0);
+    assert_non_null(json_object_get(first, "percent_covered"));
+    assert_non_null(json_object_get(first, "framework"));
+    json_decref(all);
+    tu_http r;
+    get(&r, &lead, "/coverage?framework=no-such-framework");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "no-such-framework");
+    tu_http_free(&r);
+    get(&r, &lead, "/coverage?frame=iso27001-2022");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "frame");
+    tu_http_free(&r);
+}
+
+static void drift_page_and_api(void **state)
+{
+    (void)state;
+    /* a control still mapped, retired: drift */
+    json_t *maps = api_record("/api/v1/mappings?limit=1");
+    const char *ctl = json_string_value(
+        json_object_get(json_array_get(json_object_get(maps, "items"), 0), "control"));
+    assert_non_null(ctl);
+    char retire[96];
+    snprintf(retire, sizeof retire, "/api/v1/controls/%s/retire", ctl);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "POST", retire, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    json_decref(maps);
+    char *body = page(&control_owner, "/drift");
+    assert_contains(body, "<h1>Drift between frameworks</h1>");
+    assert_contains(body, "<td>retired-control</td>");
+    json_t *cli = tu_json_take(tu_isms_ok(wf_repo(), "drift", "--json"));
+    json_t *api = api_record("/api/v1/drift");
+    assert_true(json_equal(json_object_get(api, "drift"), cli));
+    assert_int_equal(json_integer_value(json_object_get(api, "total")), json_array_size(cli));
+    assert_true(json_array_size(cli) > 0);
+    for (size_t k = 0; k < json_array_size(cli); k++) { /* each control linked */
+        char link[80];
+        snprintf(link, sizeof link, "<a href=\"/controls/%s\">",
+                 json_string_value(json_object_get(json_array_get(cli, k), "control")));
+        assert_contains(body, link);
+    }
+    json_decref(api);
+    json_decref(cli);
+    free(body);
+}
+
+/* Lines of a text, CRLF or LF. */
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void soa_statement_page_csv_and_api(void **state)
+{
+    (void)state;
+    tu_http r;
+    get(&r, &lead, "/soa?framework=iso27001-2022");
+    assert_int_equal(r.status, 303);
+    char *loc = tu_http_header(&r, "Location");
+    tu_http_free(&r);
+    assert_string_equal(loc, "/soas/SOA-1/statement");
+    free(loc);
+    char *body = page(&lead, "/soa");
+    assert_contains(body, "href=\"/soas/SOA-1/statement\"");
+    free(body);
+    body = page(&lead, "/soas/SOA-1/statement");
+    assert_contains(body,
+                    "<strong>approved</strong>, approved by <a href=\"/people/PER-1\">PER-1</a> "
+                    "<span class=\"label\">");
+    assert_contains(body, "<time datetime=\"");
+    assert_contains(body, "href=\"/requirements/REQ-");
+    assert_contains(body, "A.8.13");
+    assert_contains(body, "href=\"/soas/SOA-1/statement?format=csv\"");
+    assert_contains(body, "href=\"/applicabilities/APL-");
+    assert_not_contains(body, "/soas/SOA-1/approve"); /* approved already */
+    free(body);
+    get(&r, &lead, "/soas/SOA-1/statement?format=csv");
+    assert_int_equal(r.status, 200);
+    char *type = tu_http_header(&r, "Content-Type");
+    assert_contains(type, "text/csv");
+    free(type);
+    assert_true(!strncmp(r.body,
+                         "requirement,title,applicable,justification,implementation,"
+                         "controls,risks\r\n",
+                         72));
+    char *cli = tu_isms_ok(wf_repo(), "soa", "export", "SOA-1", "--format", "csv");
+    assert_int_equal(lines(r.body), lines(cli));
+    assert_contains(r.body, "iso27001-2022:A.5.1,Policies for information security,");
+    free(cli);
+    tu_http_free(&r);
+    api_is_cli("/api/v1/soas/SOA-1/statement",
+               tu_json_take(tu_isms_ok(wf_repo(), "soa", "export", "SOA-1", "--json")));
+    get(&r, &lead, "/soas/SOA-1/statement?format=xlsx");
+    assert_int_equal(r.status, 400);
+    tu_http_free(&r);
+}
+
+/* A new draft: the management body finds Approve on its statement (the
+ * lead does not), approves it there, and it is the one in force. */
+static void soa_approved_from_its_statement(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(wf_repo(), "soa", "generate", "--framework", "iso27001-2022", "--level",
+                           "control", "--json");
+    json_t *j = tu_json_take(out);
+    char key[32], path[96], approve[96];
+    snprintf(key, sizeof key, "%s", json_string_value(json_object_get(j, "key")));
+    json_decref(j);
+    snprintf(path, sizeof path, "/soas/%s/statement", key);
+    snprintf(approve, sizeof approve, "/soas/%s/approve", key);
+    char *body = page(&lead, path);
+    assert_contains(body, "<strong>draft</strong>");
+    assert_not_contains(body, approve);
+    free(body);
+    body = page(&board, path);
+    assert_contains(body, approve);
+    free(body);
+    char form[200];
+    snprintf(form, sizeof form, "csrf=%s", board.csrf);
+    free(post_ok(&board, approve, form));
+    body = page(&lead, path);
+    assert_contains(body, "<strong>approved</strong>");
+    free(body);
+    tu_http r;
+    get(&r, &lead, "/soa?framework=iso27001-2022");
+    char *loc = tu_http_header(&r, "Location");
+    assert_string_equal(loc, path);
+    free(loc);
+    tu_http_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +750,10 @@ int main(void)
         cmocka_unit_test(hostile_text_is_only_ever_text),
         cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
         cmocka_unit_test(refusals_are_pages),
+        cmocka_unit_test(coverage_pages_and_api),
+        cmocka_unit_test(drift_page_and_api),
+        cmocka_unit_test(soa_statement_page_csv_and_api),
+        cmocka_unit_test(soa_approved_from_its_statement),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
