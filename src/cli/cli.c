@@ -107,7 +107,8 @@ static const extra_opt extra_options[] = {
     { "serve", NULL, "threads", 1,
       "worker threads, each with a repository connection (default 4)" },
     { "serve", NULL, "verify-every", 1,
-      "verify the repository incrementally every DURATION (30s, 15m, 1h; default 1h; 0: never)" },
+      "verify the repository incrementally at the start and every DURATION (30s, 15m, 1h; "
+      "default 1h; off: never)" },
     { "user", "add", "password-stdin", 0, "read the password from the first line of stdin" },
     { "token", "add", "name", 1, "the token's name (unique; revoking keeps it taken)" },
     { "token", "revoke", "name", 1, "the token to revoke" },
