@@ -358,6 +358,31 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     assert_contains(r.body, "aria-invalid=\"true\" autofocus");
     tu_http_free(&r);
     assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    /* every error the domain finds, not only its first: two required
+     * fields left out and a reference to nobody */
+    snprintf(form, sizeof form, "csrf=%s&owner=PER-999&likelihood=3", lead.csrf);
+    post(&r, &lead, "/risks", form);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "Nothing was saved: 3 fields to correct.");
+    assert_contains(r.body, "<li><a href=\"#in-title\">Title</a>: title is required</li>");
+    assert_contains(r.body, "<li><a href=\"#in-owner\">Owner</a>: owner: there is no person "
+                            "PER-999</li>");
+    assert_contains(r.body, "<li><a href=\"#in-impact\">Impact</a>: impact is required</li>");
+    tu_http_free(&r);
+    /* and on an edit: two references to nothing */
+    snprintf(form, sizeof form, "csrf=%s&owner=PER-998&objectives=OBJ-999", lead.csrf);
+    post(&r, &lead, "/risks/RISK-2/edit", form);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "2 fields to correct");
+    assert_contains(r.body, "PER-998");
+    assert_contains(r.body, "OBJ-999");
+    tu_http_free(&r);
+    assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    /* the API still answers with the first */
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/risks", "{\"owner\":\"PER-999\",\"likelihood\":3}", NULL);
+    assert_int_equal(r.status, 422);
+    assert_string_equal(wf_error_field(&r), "title");
+    tu_http_free(&r);
     /* and a good one is made, and shown */
     snprintf(form, sizeof form, "csrf=%s&title=Made+by+form&owner=PER-4&likelihood=2&impact=2",
              lead.csrf);
