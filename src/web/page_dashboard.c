@@ -427,15 +427,16 @@ static void ledger_section(web_req *r, const dom_dash *s)
                         "serve --verify-every), or run isms verify.</p>");
     else if (v->problems)
         html_f(&r->out,
-               "<p class=\"bad\">Verification FAILED %s ago (%s, %s): %d problem%s: %s</p>",
-               age_text(r, s->verified_age), v->full ? "full" : "incremental", v->at, v->problems,
-               v->problems == 1 ? "" : "s", v->first);
+               "<p class=\"bad\">Verification FAILED %s ago (%s, %r): %d problem%s: %s</p>",
+               age_text(r, s->verified_age), v->full ? "full" : "incremental",
+               web_time_html(r->d, v->at), v->problems, v->problems == 1 ? "" : "s", v->first);
     else
         html_f(&r->out,
-               "<p class=\"ok\">Verified ok %s ago (%s, %s), up to entry #%D; %D entr%s since "
+               "<p class=\"ok\">Verified ok %s ago (%s, %r), up to entry #%D; %D entr%s since "
                "not yet verified.</p>",
-               age_text(r, s->verified_age), v->full ? "full" : "incremental", v->at, v->seq,
-               s->not_verified, s->not_verified == 1 ? "y" : "ies");
+               age_text(r, s->verified_age), v->full ? "full" : "incremental",
+               web_time_html(r->d, v->at), v->seq, s->not_verified,
+               s->not_verified == 1 ? "y" : "ies");
     note(r, "As the last verification recorded it: a page view never verifies (it would read "
             "the whole repository); the server verifies on a schedule.");
     html_f(&r->out, "</section>");
@@ -451,8 +452,8 @@ static int render_sections(web_req *r, isms_err *e)
     char now[21];
     now_timestamp(now);
     org_line(r, &s);
-    html_f(&r->out, "<p class=\"muted\">Computed %s from the repository at ledger entry #%D.</p>",
-           now, s.ledger_entries);
+    html_f(&r->out, "<p class=\"muted\">Computed %r from the repository at ledger entry #%D.</p>",
+           web_time_html(r->d, now), s.ledger_entries);
     objectives_section(r, &s);
     rc = money_section(r, e);
     if (rc)

@@ -99,6 +99,16 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
         html_text(b, web_value_text(d, f, v));
 }
 
+const char *web_time_html(dom *d, const char *iso)
+{
+    buf b;
+    buf_init(&b);
+    html_time(&b, iso);
+    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
 /* A field's name as a heading: "residual_likelihood" is "Residual likelihood". */
 const char *web_field_label(dom *d, const char *name)
 {

@@ -164,6 +164,8 @@ const char *web_ref_label(dom *d, const regdef *reg, const char *key);
 /* A link to record `key` of reg, followed by its name (html_value does
  * this for every reference). */
 void html_ref(buf *b, dom *d, const regdef *reg, const char *key);
+/* html_time's markup for iso, in the dom's arena (for html_f's %r). */
+const char *web_time_html(dom *d, const char *iso);
 /* "/risks/RISK-1" and suffix, percent-encoded, in the dom's arena. */
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */

@@ -323,8 +323,21 @@ static void a_record_links_both_ways_and_shows_history(void **state)
              lead.csrf, version_of("/api/v1/risks/RISK-1"));
     free(post_ok(&lead, "/risks/RISK-1/edit", form));
     char *body = page(&lead, "/risks/RISK-1");
-    assert_contains(body, "href=\"/people/PER-4\"");   /* its owner */
+    /* references by key and name: its owner, an asset */
+    assert_contains(body, "<a href=\"/people/PER-4\">PER-4</a> <span class=\"label\">Tomasz "
+                          "Nowak</span>");
+    assert_contains(body, "<a href=\"/assets/AST-4\">AST-4</a> <span class=\"label\">Core "
+                          "banking system</span>");
     assert_contains(body, "href=\"/controls/CTL-1\""); /* a control that treats it */
+    /* times as people read them, the ISO value in <time> */
+    json_t *j = api_record("/api/v1/risks/RISK-1");
+    const char *at = json_string_value(json_object_get(j, "updated_at"));
+    char when[128];
+    snprintf(when, sizeof when, "<dd><time datetime=\"%s\">%.10s %.5s UTC</time></dd>", at, at,
+             at + 11);
+    assert_contains(body, when);
+    json_decref(j);
+    assert_not_contains(body, "<td>20"); /* the history's times too */
     assert_contains(body, "<h2>History</h2>");
     assert_contains(body, "<td>demo</td><td>add</td>");
     assert_contains(body, "treatment_plan: Backups tested");
