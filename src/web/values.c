@@ -37,11 +37,10 @@ const char *web_value_text(dom *d, const fielddef *f, const value *v)
 
 const char *web_ref_label(dom *d, const regdef *reg, const char *key)
 {
-    record rec;
+    const char *label;
     isms_err quiet = { 0 };
-    if (!reg->label || dom_get(d, reg, key, &rec, &quiet))
+    if (store_label_of(dom_store(d), reg, key, &label, dom_arena(d), &quiet))
         return NULL;
-    const char *label = record_text(&rec, reg->label);
     return label && *label ? label : NULL;
 }
 
