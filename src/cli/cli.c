@@ -835,6 +835,14 @@ int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
                    c->nargs == 1 ? "" : "s");
 }
 
+int cli_start_as_process(const cli *c, int n, const char *what, isms_err *e)
+{
+    int rc = cli_need_args(c, n, what, e);
+    if (rc)
+        return rc;
+    return cli_no_as(c, e);
+}
+
 /* ---- dispatch ---- */
 
 static int unknown_noun(cli *c, isms_err *e)

@@ -16,7 +16,7 @@
 #include "domain/views/frameworks.h"
 #include "domain/workflows/soa.h"
 #include "formats/json.h"
-#include "web/frameworks_json.h"
+#include "web/views_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>

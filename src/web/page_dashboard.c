@@ -385,27 +385,9 @@ static void frameworks_section(web_req *r)
     isms_err e = { 0 };
     if (dom_coverage_all(r->d, &rep, &n, &e) || !n)
         return; /* a failure costs the section, not the dashboard */
-    html_f(&r->out, "<section aria-labelledby=\"h-fw\"><h2 id=\"h-fw\">Framework coverage</h2><div "
-                    "class=\"scroll\"><table><thead><tr><th scope=\"col\">Framework</th><th "
-                    "scope=\"col\">Covered</th><th scope=\"col\">Partly</th><th scope=\"col\">Not "
-                    "covered</th><th scope=\"col\">Excluded</th><th "
-                    "scope=\"col\">SoA</th></tr></thead><tbody>");
-    for (int i = 0; i < n; i++) {
-        const cov_tally *t = &rep[i].total;
-        html_f(&r->out,
-               "<tr><th scope=\"row\"><a href=\"/coverage?framework=%u\">%s</a></th><td>%s "
-               "(%d)</td><td>%d</td><td>%d</td><td>%d</td><td>",
-               rep[i].framework, rep[i].framework,
-               arena_printf(dom_arena(r->d), "%.0f%%", cov_percent(t)), t->n[COV_COVERED],
-               t->n[COV_PARTIAL], t->n[COV_GAP], t->n[COV_EXCLUDED]);
-        if (rep[i].soa)
-            html_f(&r->out, "<a href=\"%s\">%s</a>",
-                   web_record_url(r->d, &reg_soa, rep[i].soa, "/statement"), rep[i].soa);
-        else
-            html_f(&r->out, "-");
-        html_f(&r->out, "</td></tr>");
-    }
-    html_f(&r->out, "</tbody></table></div><p><a href=\"/coverage\">Coverage in detail</a> · <a "
+    html_f(&r->out, "<section aria-labelledby=\"h-fw\"><h2 id=\"h-fw\">Framework coverage</h2>");
+    web_coverage_table(r, rep, n);
+    html_f(&r->out, "<p><a href=\"/coverage\">Coverage in detail</a> · <a "
                     "href=\"/soa\">Statements of Applicability</a> · <a href=\"/drift\">Drift "
                     "between frameworks</a></p>");
     note(r, "Requirements covered by implemented or operating controls mapped onto them, of those "

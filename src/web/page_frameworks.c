@@ -16,7 +16,7 @@
  * `isms coverage`, `isms drift` and `isms soa export` show. */
 #include "domain/registers/registers.h"
 #include "domain/views/frameworks.h"
-#include "web/frameworks_json.h"
+#include "web/views_json.h"
 #include "web/html.h"
 #include "web/web_internal.h"
 
@@ -63,16 +63,20 @@ static void tally_row(web_req *r, const cov_tally *t, const char *head)
            t->n[COV_EXCLUDED], percent(r, cov_percent(t)));
 }
 
-static void tally_head(web_req *r, const char *caption, const char *first)
+/* A table of figures per group or framework: its head; `last` a column
+ * after the figures (NULL: none). */
+static void tally_head(web_req *r, const char *caption, const char *first, const char *last)
 {
     html_f(&r->out,
            "<div class=\"scroll\"><table><caption>%s</caption><thead><tr><th "
            "scope=\"col\">%s</th><th scope=\"col\">Title</th><th scope=\"col\" "
            "class=\"num\">Covered</th><th scope=\"col\" class=\"num\">Partly</th><th "
            "scope=\"col\" class=\"num\">Not covered</th><th scope=\"col\" "
-           "class=\"num\">Excluded</th><th scope=\"col\" class=\"num\">Covered %%</th></tr></thead>"
-           "<tbody>",
+           "class=\"num\">Excluded</th><th scope=\"col\" class=\"num\">Covered %%</th>",
            caption, first);
+    if (last)
+        html_f(&r->out, "<th scope=\"col\">%s</th>", last);
+    html_f(&r->out, "</tr></thead><tbody>");
 }
 
 static const char *coverage_url(web_req *r, const char *framework, int gaps)
@@ -87,32 +91,24 @@ static const char *coverage_url(web_req *r, const char *framework, int gaps)
 
 /* ---- /coverage ---- */
 
-static int coverage_index(web_req *r, isms_err *e)
+/* A page of this file: its title and what it shows, in a sentence. */
+static void page_intro(web_req *r, const char *title, const char *what)
 {
-    cov_report *rep;
-    int n;
-    int rc = dom_coverage_all(r->d, &rep, &n, e);
-    if (rc)
-        return rc;
-    page_begin(r, "Framework coverage", NAV_FRAMEWORKS);
-    html_f(&r->out, "<p class=\"muted\">Each framework controls are mapped onto: its assessable "
-                    "requirements covered by implemented or operating controls, partly covered, "
-                    "not covered, or excluded by its approved Statement of Applicability. See "
-                    "also <a href=\"/soa\">the Statements of Applicability</a> and <a "
-                    "href=\"/drift\">drift between frameworks</a>.</p>");
-    if (!n) {
-        html_f(&r->out, "<p class=\"notice\">No control is mapped onto a framework yet "
-                        "(isms map add CTL-n --to FRAMEWORK:ID).</p>");
-        page_end(r);
-        return 0;
-    }
-    html_f(&r->out,
-           "<div class=\"scroll\"><table><caption class=\"vh\">Coverage per "
-           "framework</caption><thead><tr><th scope=\"col\">Framework</th><th "
-           "scope=\"col\">Title</th><th scope=\"col\" class=\"num\">Covered</th><th scope=\"col\" "
-           "class=\"num\">Partly</th><th scope=\"col\" class=\"num\">Not covered</th><th "
-           "scope=\"col\" class=\"num\">Excluded</th><th scope=\"col\" class=\"num\">Covered "
-           "%%</th><th scope=\"col\">Approved SoA</th></tr></thead><tbody>");
+    page_begin(r, title, NAV_FRAMEWORKS);
+    html_f(&r->out, "<p class=\"muted\">%s</p>", what);
+}
+
+/* The page ends with a notice (there is nothing to list). */
+static int page_notice_end(web_req *r, const char *notice)
+{
+    html_f(&r->out, "<p class=\"notice\">%s</p>", notice);
+    page_end(r);
+    return 0;
+}
+
+void web_coverage_table(web_req *r, const cov_report *rep, int n)
+{
+    tally_head(r, "Coverage per framework", "Framework", "Approved SoA");
     for (int i = 0; i < n; i++) {
         const cov_tally *t = &rep[i].total;
         html_f(&r->out,
@@ -129,9 +125,29 @@ static int coverage_index(web_req *r, isms_err *e)
             html_f(&r->out, "<span class=\"muted\">none</span>");
         html_f(&r->out, "</td></tr>");
     }
-    html_f(&r->out, "</tbody></table></div><p class=\"muted\">Computed now, from the controls' "
-                    "states and their mappings. The percentage is of the requirements in scope "
-                    "(excluded ones are not).</p>");
+    html_f(&r->out, "</tbody></table></div>");
+}
+
+static int coverage_index(web_req *r, isms_err *e)
+{
+    cov_report *rep;
+    int n;
+    int rc = dom_coverage_all(r->d, &rep, &n, e);
+    if (rc)
+        return rc;
+    page_intro(r, "Framework coverage",
+               "Each framework controls are mapped onto: its assessable requirements covered by "
+               "implemented or operating controls, partly covered, not covered, or excluded by its "
+               "approved Statement of Applicability.");
+    html_f(&r->out, "<p>See also <a href=\"/soa\">the Statements of Applicability</a> and <a "
+                    "href=\"/drift\">drift between frameworks</a>.</p>");
+    if (!n)
+        return page_notice_end(r, "No control is mapped onto a framework yet (isms map add CTL-n "
+                                  "--to FRAMEWORK:ID).");
+    web_coverage_table(r, rep, n);
+    html_f(&r->out, "<p class=\"muted\">Computed now, from the controls' states and their "
+                    "mappings. The percentage is of the requirements in scope (excluded ones are "
+                    "not).</p>");
     page_end(r);
     return 0;
 }
@@ -185,7 +201,7 @@ int page_coverage(web_req *r, isms_err *e)
                web_record_url(r->d, &reg_soa, rep.soa, "/statement"), rep.soa);
     else
         html_f(&r->out, "no approved SoA (none excluded).</p>");
-    tally_head(r, "Per group", "Group");
+    tally_head(r, "Per group", "Group", NULL);
     for (int i = 0; i < rep.ngroups; i++)
         tally_row(r, &rep.groups[i], rep.groups[i].code);
     html_f(&r->out, "</tbody><tfoot>");
@@ -217,18 +233,14 @@ int page_drift(web_req *r, isms_err *e)
         rc = dom_drift(r->d, &d, &n, e);
     if (rc)
         return rc;
-    page_begin(r, "Drift between frameworks", NAV_FRAMEWORKS);
-    html_f(&r->out, "<p class=\"muted\">A control reported inconsistently across frameworks, "
-                    "from each framework's Statement of Applicability in force (approved, else "
-                    "the newest draft) and the mappings: a retired control still mapped, a "
-                    "control applicable in one statement and excluded in another, an "
-                    "implementation a statement states that the control does not have.</p>");
-    if (!n) {
-        html_f(&r->out, "<p class=\"notice\">No drift: every control is reported alike in every "
-                        "framework.</p>");
-        page_end(r);
-        return 0;
-    }
+    page_intro(r, "Drift between frameworks",
+               "A control reported inconsistently across frameworks, from each framework's "
+               "Statement of Applicability in force (approved, else the newest draft) and the "
+               "mappings: a retired control still mapped, a control applicable in one statement "
+               "and excluded in another, an implementation a statement states that the control "
+               "does not have.");
+    if (!n)
+        return page_notice_end(r, "No drift: every control is reported alike in every framework.");
     html_f(&r->out,
            "<div class=\"scroll\"><table><caption>%d inconsistencies</caption><thead><tr>"
            "<th scope=\"col\">Control</th><th scope=\"col\">Kind</th><th "
@@ -277,19 +289,8 @@ static int soa_index_row(const record *fw, void *ctx)
 
 static int soa_to_statement(web_req *r, const char *framework, isms_err *e)
 {
-    int64_t id;
     const char *key;
-    int retired;
-    int rc = dom_find(r->d, &reg_framework, framework, &id, &key, &retired, e);
-    if (!rc && !id)
-        rc = err_set(e, E_NOT_FOUND, "framework", "framework: there is no framework %s", framework);
-    if (!rc)
-        rc = dom_soa_in_force(r->d, id, &key, e);
-    if (!rc && !key)
-        rc = err_set(e, E_NOT_FOUND, "framework",
-                     "framework: %s has no Statement of Applicability yet (isms soa generate "
-                     "--framework %s)",
-                     framework, framework);
+    int rc = dom_soa_in_force_of(r->d, framework, &key, e);
     if (!rc)
         html_redirect(r, web_record_url(r->d, &reg_soa, key, "/statement"));
     return rc;
@@ -302,10 +303,10 @@ int page_soa(web_req *r, isms_err *e)
         return rc;
     if (query(r, "framework"))
         return soa_to_statement(r, query(r, "framework"), e);
-    page_begin(r, "Statements of Applicability", NAV_FRAMEWORKS);
-    html_f(&r->out, "<p class=\"muted\">Each framework's statement in force: the approved one, "
-                    "else the newest draft. Every version: <a href=\"/soas\">the SoA "
-                    "register</a>.</p><div class=\"scroll\"><table><caption class=\"vh\">"
+    page_intro(r, "Statements of Applicability",
+               "Each framework's statement in force: the approved one, else the newest draft.");
+    html_f(&r->out, "<p>Every version: <a href=\"/soas\">the SoA register</a>.</p><div "
+                    "class=\"scroll\"><table><caption class=\"vh\">"
                     "Statements in force</caption><thead><tr><th scope=\"col\">Framework</th><th "
                     "scope=\"col\">Statement</th><th scope=\"col\">Status</th><th "
                     "scope=\"col\">Approved</th></tr></thead><tbody>");

@@ -243,7 +243,7 @@ int page_roi(web_req *r, isms_err *e);
  * control: the return on controls), inside its actions. */
 void web_workflow_links(web_req *r, const record *rec);
 
-/* ---- api_frameworks.c, page_frameworks.c: coverage, drift, the SoA ---- */
+/* ---- api_views.c, page_frameworks.c: coverage, drift, the SoA ---- */
 int api_coverage(web_req *r, isms_err *e);
 int api_drift(web_req *r, isms_err *e);
 int api_soa_statement(web_req *r, isms_err *e);
@@ -251,6 +251,10 @@ int page_coverage(web_req *r, isms_err *e);
 int page_drift(web_req *r, isms_err *e);
 int page_soa(web_req *r, isms_err *e);
 int page_statement(web_req *r, isms_err *e);
+struct cov_report;
+/* The coverage of n frameworks as a table: each framework a link to its
+ * coverage page, its totals, its approved SoA a link to its statement. */
+void web_coverage_table(web_req *r, const struct cov_report *rep, int n);
 
 /* ---- verifier.c ---- */
 typedef struct web_verifier web_verifier;

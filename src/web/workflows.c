@@ -178,15 +178,9 @@ int api_proof(web_req *r, isms_err *e)
         rc = err_set(e, E_USAGE, "seq", "seq: which ledger entry to prove");
     if (!rc)
         rc = query_int(r, "size", 1, INT64_MAX, 0, &size, e);
-    if (rc)
-        return rc;
-    ledger_view v;
-    rc = ledger_view_load(r->d, size, &v, e);
-    if (rc)
-        return rc;
     ledger_proof p;
-    rc = ledger_view_inclusion(&v, seq, size ? size : v.entries, &p, e);
-    ledger_view_free(&v);
+    if (!rc)
+        rc = ledger_prove_inclusion(r->d, seq, size, &p, e);
     if (rc)
         return rc;
     buf text;

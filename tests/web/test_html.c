@@ -134,6 +134,17 @@ static char *page(const session *s, const char *path)
     return body;
 }
 
+/* GET that must be refused with `status`, the page naming `needle`. */
+static void refused(const session *s, const char *path, int status, const char *needle)
+{
+    tu_http r;
+    get(&r, s, path);
+    if (r.status != status)
+        fail_msg("GET %s: %d, expected %d", path, r.status, status);
+    assert_contains(r.body, needle);
+    tu_http_free(&r);
+}
+
 /* A field of a record, through the API as the lead. */
 static json_t *api_record(const char *path)
 {
@@ -306,11 +317,7 @@ static void list_filters_sorts_pages_and_csv(void **state)
     assert_contains(r.body, row);
     json_decref(api);
     tu_http_free(&r);
-    /* a parameter that is no field is refused, as a page */
-    get(&r, &lead, "/risks?colour=red");
-    assert_int_equal(r.status, 400);
-    assert_contains(r.body, "colour");
-    tu_http_free(&r);
+    refused(&lead, "/risks?colour=red", 400, "colour"); /* no field: refused, as a page */
 }
 
 static void a_record_links_both_ways_and_shows_history(void **state)
@@ -640,15 +647,9 @@ static void coverage_pages_and_api(void **state)
     assert_non_null(json_object_get(first, "percent_covered"));
     assert_non_null(json_object_get(first, "framework"));
     json_decref(all);
-    tu_http r;
-    get(&r, &lead, "/coverage?framework=no-such-framework");
-    assert_int_equal(r.status, 404);
-    assert_contains(r.body, "no-such-framework");
-    tu_http_free(&r);
-    get(&r, &lead, "/coverage?frame=iso27001-2022");
-    assert_int_equal(r.status, 400);
-    assert_contains(r.body, "frame");
-    tu_http_free(&r);
+    refused(&lead, "/coverage?framework=no-such-framework", 404, "no-such-framework");
+    refused(&lead, "/coverage?frame=iso27001-2022", 400, "frame");
+    refused(&lead, "/soa?framework=no-such-framework", 404, "no-such-framework");
 }
 
 static void drift_page_and_api(void **state)
@@ -734,9 +735,8 @@ static void soa_statement_page_csv_and_api(void **state)
     tu_http_free(&r);
     api_is_cli("/api/v1/soas/SOA-1/statement",
                tu_json_take(tu_isms_ok(wf_repo(), "soa", "export", "SOA-1", "--json")));
-    get(&r, &lead, "/soas/SOA-1/statement?format=xlsx");
-    assert_int_equal(r.status, 400);
-    tu_http_free(&r);
+    refused(&lead, "/soas/SOA-1/statement?format=xlsx", 400, "format");
+    refused(&lead, "/soas/SOA-99/statement", 404, "SOA-99");
 }
 
 /* A new draft: the management body finds Approve on its statement (the

@@ -1,15 +1,32 @@
-/* api_frameworks.c: coverage, drift and the Statement of Applicability as
- * JSON (frameworks_json.h), for the API and the command line alike, and
- * the API's routes that answer with them:
+/* api_views.c: the domain's views as JSON (views_json.h), for the API and
+ * the command line alike: a record's derived values; coverage, drift and
+ * the Statement of Applicability, and the API's routes that answer with
+ * them:
  *
  *   GET /api/v1/coverage?framework=NAME[&gaps=1]   one framework's coverage
  *   GET /api/v1/coverage                           every mapped framework's totals
  *   GET /api/v1/drift                              what isms drift lists
  *   GET /api/v1/soas/{key}/statement               the SoA as a document */
-#include "web/frameworks_json.h"
+#include "web/views_json.h"
+#include "formats/json.h"
 #include "web/web_internal.h"
 
 #include <string.h>
+
+void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v)
+{
+    for (int k = 0; k < n; k++) {
+        json_t *into = o;
+        if (defs[k].group) {
+            into = json_object_get(o, defs[k].group);
+            if (!into) {
+                into = json_object();
+                json_object_set_new(o, defs[k].group, into);
+            }
+        }
+        json_object_set_new(into, defs[k].field.name, field_json(&defs[k].field, &v[k]));
+    }
+}
 
 json_t *cov_tally_json(const cov_tally *t)
 {

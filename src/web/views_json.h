@@ -1,15 +1,21 @@
-/* frameworks_json.h: coverage, drift and the Statement of Applicability
- * (domain/views/frameworks.h) as JSON documents and table cells, the same
- * for the API (/api/v1/coverage, /api/v1/drift, /api/v1/soas/KEY/statement)
- * and the command line's --json (isms coverage, drift, soa export): the
+/* views_json.h: the domain's views (domain/views) as JSON, the same for
+ * the API and the command line's --json: a record's derived values;
+ * coverage, drift and the Statement of Applicability (frameworks.h) as
+ * documents and table cells (/api/v1/coverage, /api/v1/drift,
+ * /api/v1/soas/KEY/statement; isms coverage, drift, soa export). The
  * domain computes, these only say it. */
-#ifndef ISMS_WEB_FRAMEWORKS_JSON_H
-#define ISMS_WEB_FRAMEWORKS_JSON_H
+#ifndef ISMS_WEB_VIEWS_JSON_H
+#define ISMS_WEB_VIEWS_JSON_H
 
 #include "core/arena.h"
+#include "domain/views/derived.h"
 #include "domain/views/frameworks.h"
 
 #include <jansson.h>
+
+/* A record's n derived values v (of defs) into o, each under its group's
+ * object when it has one ("protection": {...}). */
+void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v);
 
 /* One framework's coverage: totals, groups, and its requirements (only
  * those not or partly covered with gaps_only). New reference. */
