@@ -109,13 +109,8 @@ static const char *query(web_req *r, const char *name)
 }
 
 /* Every mapped framework's totals: what the dashboard shows. */
-static int coverage_all(web_req *r, isms_err *e)
+static json_t *coverage_totals_json(const cov_report *rep, int n)
 {
-    cov_report *rep;
-    int n;
-    int rc = dom_coverage_all(r->d, &rep, &n, e);
-    if (rc)
-        return rc;
     json_t *a = json_array();
     for (int i = 0; i < n; i++) {
         json_t *o = cov_tally_json(&rep[i].total);
@@ -127,8 +122,7 @@ static int coverage_all(web_req *r, isms_err *e)
         json_object_set_new(o, "mappings", json_integer(rep[i].mapped));
         json_array_append_new(a, o);
     }
-    web_send_doc(r, json_pack("{s:o}", "frameworks", a));
-    return 0;
+    return json_pack("{s:o}", "frameworks", a);
 }
 
 int api_coverage(web_req *r, isms_err *e)
@@ -139,12 +133,25 @@ int api_coverage(web_req *r, isms_err *e)
         rc = err_set(e, E_USAGE, "gaps", "gaps: \"%s\" is neither 1 nor 0", gaps);
     if (rc)
         return rc;
-    if (!fw || !*fw)
-        return coverage_all(r, e);
-    cov_report rep;
+    cov_report rep, *all;
+    int n;
+    if (!fw || !*fw) {
+        rc = dom_coverage_all(r->d, &all, &n, e);
+        if (!rc)
+            web_send_doc(r, coverage_totals_json(all, n));
+        return rc;
+    }
     rc = dom_coverage(r->d, fw, &rep, e);
     if (!rc)
         web_send_doc(r, cov_report_json(&rep, gaps && !strcmp(gaps, "1"), dom_arena(r->d)));
+    return rc;
+}
+
+int web_drift(web_req *r, drift_item **d, int *n, isms_err *e)
+{
+    int rc = web_only_params(r, (const char *const[]){ NULL }, e);
+    if (!rc)
+        rc = dom_drift(r->d, d, n, e);
     return rc;
 }
 
@@ -152,9 +159,7 @@ int api_drift(web_req *r, isms_err *e)
 {
     drift_item *d;
     int n;
-    int rc = web_only_params(r, (const char *const[]){ NULL }, e);
-    if (!rc)
-        rc = dom_drift(r->d, &d, &n, e);
+    int rc = web_drift(r, &d, &n, e);
     if (!rc)
         web_send_doc(r, json_pack("{s:o, s:i}", "drift", drift_json(d, n), "total", n));
     return rc;

@@ -228,9 +228,7 @@ int page_drift(web_req *r, isms_err *e)
 {
     drift_item *d;
     int n;
-    int rc = web_only_params(r, (const char *const[]){ NULL }, e);
-    if (!rc)
-        rc = dom_drift(r->d, &d, &n, e);
+    int rc = web_drift(r, &d, &n, e);
     if (rc)
         return rc;
     page_intro(r, "Drift between frameworks",
@@ -258,24 +256,16 @@ int page_drift(web_req *r, isms_err *e)
 
 /* ---- /soa ---- */
 
-typedef struct soa_index {
-    web_req *r;
-    int n;
-} soa_index;
-
-/* One framework's SoA in force, as a row. */
+/* One framework's SoA in force, as a row of the request ctx's page (none
+ * when it has none). */
 static int soa_index_row(const record *fw, void *ctx)
 {
-    soa_index *x = ctx;
-    web_req *r = x->r;
+    web_req *r = ctx;
     const char *key;
     isms_err e = { 0 };
-    if (dom_soa_in_force(r->d, fw->id, &key, &e) || !key)
-        return 0;
     record s;
-    if (dom_get(r->d, &reg_soa, key, &s, &e))
+    if (dom_soa_in_force(r->d, fw->id, &key, &e) || !key || dom_get(r->d, &reg_soa, key, &s, &e))
         return 0;
-    x->n++;
     html_f(&r->out,
            "<tr><th scope=\"row\"><a href=\"%s\">%s</a> %s</th><td><a href=\"%s\">%s</a> "
            "%s</td><td>%s</td><td>",
@@ -310,12 +300,12 @@ int page_soa(web_req *r, isms_err *e)
                     "Statements in force</caption><thead><tr><th scope=\"col\">Framework</th><th "
                     "scope=\"col\">Statement</th><th scope=\"col\">Status</th><th "
                     "scope=\"col\">Approved</th></tr></thead><tbody>");
-    soa_index x = { .r = r };
+    size_t empty = r->out.len;
     store_query q = { 0 };
-    rc = dom_list(r->d, &reg_framework, &q, soa_index_row, &x, e);
+    rc = dom_list(r->d, &reg_framework, &q, soa_index_row, r, e);
     if (rc)
         return rc;
-    if (!x.n)
+    if (r->out.len == empty)
         html_f(&r->out, "<tr><td colspan=\"4\">None yet (isms soa generate --framework "
                         "iso27001-2022 --level control).</td></tr>");
     html_f(&r->out, "</tbody></table></div>");

@@ -244,14 +244,13 @@ int page_roi(web_req *r, isms_err *e);
 void web_workflow_links(web_req *r, const record *rec);
 
 /* ---- api_views.c, page_frameworks.c: coverage, drift, the SoA ---- */
-int api_coverage(web_req *r, isms_err *e);
-int api_drift(web_req *r, isms_err *e);
-int api_soa_statement(web_req *r, isms_err *e);
-int page_coverage(web_req *r, isms_err *e);
-int page_drift(web_req *r, isms_err *e);
-int page_soa(web_req *r, isms_err *e);
-int page_statement(web_req *r, isms_err *e);
+typedef int web_handler_fn(web_req *r, isms_err *e); /* what a web_handler points at */
+web_handler_fn api_coverage, api_drift, api_soa_statement;
+web_handler_fn page_coverage, page_drift, page_soa, page_statement;
 struct cov_report;
+struct drift_item;
+/* The drift (isms drift) the request asks for: it takes no parameters. */
+int web_drift(web_req *r, struct drift_item **d, int *n, isms_err *e);
 /* The coverage of n frameworks as a table: each framework a link to its
  * coverage page, its totals, its approved SoA a link to its statement. */
 void web_coverage_table(web_req *r, const struct cov_report *rep, int n);
