@@ -816,7 +816,8 @@ static vec concerns(const drift_ctx *c)
              k < onto.n && onto.m[k]->target == p[i].requirement; k++)
             concern_add(&v, onto.m[k]->control, i);
     }
-    qsort(v.items, (size_t)v.n, sizeof(concern), cmp_concern);
+    if (v.n) /* (no concern: no array either, and qsort takes none) */
+        qsort(v.items, (size_t)v.n, sizeof(concern), cmp_concern);
     return v;
 }
 
