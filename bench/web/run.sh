@@ -78,8 +78,10 @@ repo() {
 }
 
 # serve REPO: starts isms serve on a free port; sets $server and $url.
+# No verification at the start: it would read the whole ledger while the
+# load runs.
 serve() {
-    "$ISMS" --repo "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" \
+    "$ISMS" --repo "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" --verify-every off \
         > "$tmp/serve.out" 2> "$tmp/serve.log" &
     server=$!
     for _ in $(seq 100); do

@@ -107,7 +107,8 @@ static const extra_opt extra_options[] = {
     { "serve", NULL, "threads", 1,
       "worker threads, each with a repository connection (default 4)" },
     { "serve", NULL, "verify-every", 1,
-      "verify the repository incrementally every DURATION (30s, 15m, 1h; default 1h; 0: never)" },
+      "verify the repository incrementally at the start and every DURATION (30s, 15m, 1h; "
+      "default 1h; off: never)" },
     { "user", "add", "password-stdin", 0, "read the password from the first line of stdin" },
     { "token", "add", "name", 1, "the token's name (unique; revoking keeps it taken)" },
     { "token", "revoke", "name", 1, "the token to revoke" },
@@ -832,6 +833,14 @@ int cli_need_args(const cli *c, int n, const char *what, isms_err *e)
     return err_set(e, E_USAGE, what, "%s %s%s%s: expected %s, got %d argument%s", "isms", c->noun,
                    c->verb ? " " : "", c->verb ? c->verb : "", what, c->nargs,
                    c->nargs == 1 ? "" : "s");
+}
+
+int cli_start_as_process(const cli *c, int n, const char *what, isms_err *e)
+{
+    int rc = cli_need_args(c, n, what, e);
+    if (rc)
+        return rc;
+    return cli_no_as(c, e);
 }
 
 /* ---- dispatch ---- */

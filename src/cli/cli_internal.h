@@ -80,6 +80,9 @@ int cli_opt_required(const cli *c, int rc, const char *name, const char *msg, co
 int cli_start(cli *c, int n, const char *what, isms_err *e);
 /* Requires exactly `n` positional arguments, naming them in the error. */
 int cli_need_args(const cli *c, int n, const char *what, isms_err *e);
+/* cli_need_args, then cli_no_as: how the commands begin that act as the
+ * operating-system account, on no repository's behalf (demo, import, serve). */
+int cli_start_as_process(const cli *c, int n, const char *what, isms_err *e);
 
 /* Runs one command line in-process (the demo uses it with an open dom:
  * each line is then one request of that dom, its arena reset after). */

@@ -16,6 +16,7 @@
 #include "domain/views/frameworks.h"
 #include "domain/workflows/soa.h"
 #include "formats/json.h"
+#include "web/views_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,33 +114,9 @@ int cmd_map_suggest(cli *c, isms_err *e)
 
 /* ---- coverage ---- */
 
-static json_t *tally_json(const cov_tally *t)
-{
-    return json_pack("{s:s?, s:s?, s:i, s:i, s:i, s:i, s:f, s:f}", "group", t->code, "title",
-                     t->title, "covered", t->n[COV_COVERED], "partial", t->n[COV_PARTIAL], "gap",
-                     t->n[COV_GAP], "excluded", t->n[COV_EXCLUDED], "percent_covered",
-                     cov_percent(t), "percent_weighted", cov_weighted(t));
-}
-
 static void coverage_json(cli *c, const cov_report *r, int gaps_only)
 {
-    json_t *groups = json_array(), *items = json_array();
-    for (int i = 0; i < r->ngroups; i++)
-        json_array_append_new(groups, tally_json(&r->groups[i]));
-    for (int i = 0; i < r->nitems; i++) {
-        const cov_item *it = &r->items[i];
-        if (gaps_only && it->state != COV_GAP && it->state != COV_PARTIAL)
-            continue;
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "requirement",
-                             arena_printf(c->a, "%s:%s", r->framework, it->code), "key", it->key,
-                             "title", it->title, "group", it->group, "state",
-                             cov_state_names[it->state], "why", it->why, "controls", it->controls));
-    }
-    json_t *o =
-        json_pack("{s:s, s:s, s:s, s:s?, s:i, s:o, s:o, s:o}", "framework", r->framework, "key",
-                  r->framework_key, "title", r->title, "soa", r->soa, "mappings", r->mapped,
-                  "total", tally_json(&r->total), "groups", groups, "requirements", items);
+    json_t *o = cov_report_json(r, gaps_only, c->a);
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -216,10 +193,7 @@ int cmd_drift(cli *c, isms_err *e)
     if (rc)
         return rc;
     if (c->json) {
-        json_t *a = json_array();
-        for (int i = 0; i < n; i++)
-            json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "kind", d[i].kind, "control",
-                                               d[i].control, "what", d[i].what));
+        json_t *a = drift_json(d, n);
         js_write(c->out, a, 1);
         json_decref(a);
         return 0;
@@ -315,22 +289,6 @@ static void html_text(FILE *f, const char *s)
         }
 }
 
-static const char *const soa_heads[] = { "requirement",    "title",
-                                         "applicable",     "justification",
-                                         "implementation", "controls",
-                                         "risks",          NULL };
-
-static void soa_cells(const soa_row *r, const char *cells[7])
-{
-    cells[0] = r->ref;
-    cells[1] = r->title;
-    cells[2] = r->applicable ? "yes" : "no";
-    cells[3] = r->justification;
-    cells[4] = r->implementation;
-    cells[5] = r->controls;
-    cells[6] = r->risks;
-}
-
 static const char *approval_line(cli *c, const soa_doc *s)
 {
     return s->approved_by ? arena_printf(c->a, "%s, approved by %s at %s", s->status,
@@ -340,13 +298,13 @@ static const char *approval_line(cli *c, const soa_doc *s)
 
 static void soa_csv(cli *c, const soa_doc *s)
 {
-    for (int k = 0; k < 7; k++)
-        csv_cell(c->out, soa_heads[k], k == 6);
+    for (int k = 0; k < SOA_COLUMNS; k++)
+        csv_cell(c->out, soa_columns[k], k == SOA_COLUMNS - 1);
     for (int i = 0; i < s->n; i++) {
-        const char *cells[7];
-        soa_cells(&s->rows[i], cells);
-        for (int k = 0; k < 7; k++)
-            csv_cell(c->out, cells[k], k == 6);
+        const char *cells[SOA_COLUMNS];
+        soa_row_cells(&s->rows[i], cells);
+        for (int k = 0; k < SOA_COLUMNS; k++)
+            csv_cell(c->out, cells[k], k == SOA_COLUMNS - 1);
     }
 }
 
@@ -355,17 +313,17 @@ static void soa_md(cli *c, const soa_doc *s)
     FILE *f = c->out;
     fprintf(f, "# %s\n\n%s, %s (%s). %d applicable, %d excluded.\n\n|", s->title ? s->title : "",
             s->key, s->framework, approval_line(c, s), s->applicable, s->excluded);
-    for (int k = 0; k < 7; k++)
-        md_cell(f, soa_heads[k]);
+    for (int k = 0; k < SOA_COLUMNS; k++)
+        md_cell(f, soa_columns[k]);
     fputs("\n|", f);
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < SOA_COLUMNS; k++)
         fputs("---|", f);
     fputc('\n', f);
     for (int i = 0; i < s->n; i++) {
-        const char *cells[7];
-        soa_cells(&s->rows[i], cells);
+        const char *cells[SOA_COLUMNS];
+        soa_row_cells(&s->rows[i], cells);
         fputc('|', f);
-        for (int k = 0; k < 7; k++)
+        for (int k = 0; k < SOA_COLUMNS; k++)
             md_cell(f, cells[k]);
         fputc('\n', f);
     }
@@ -382,17 +340,17 @@ static void soa_html(cli *c, const soa_doc *s)
     html_text(f, arena_printf(c->a, "%s, %s (%s). %d applicable, %d excluded.", s->key,
                               s->framework, approval_line(c, s), s->applicable, s->excluded));
     fputs("</p>\n<table>\n<tr>", f);
-    for (int k = 0; k < 7; k++) {
+    for (int k = 0; k < SOA_COLUMNS; k++) {
         fputs("<th>", f);
-        html_text(f, soa_heads[k]);
+        html_text(f, soa_columns[k]);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
     for (int i = 0; i < s->n; i++) {
-        const char *cells[7];
-        soa_cells(&s->rows[i], cells);
+        const char *cells[SOA_COLUMNS];
+        soa_row_cells(&s->rows[i], cells);
         fputs("<tr>", f);
-        for (int k = 0; k < 7; k++) {
+        for (int k = 0; k < SOA_COLUMNS; k++) {
             fputs("<td>", f);
             html_text(f, cells[k]);
             fputs("</td>", f);
@@ -404,20 +362,7 @@ static void soa_html(cli *c, const soa_doc *s)
 
 static void soa_json(cli *c, const soa_doc *s)
 {
-    json_t *rows = json_array();
-    for (int i = 0; i < s->n; i++) {
-        const soa_row *r = &s->rows[i];
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:s}", "key",
-                                              r->key, "requirement", r->ref, "title", r->title,
-                                              "applicable", r->applicable, "justification",
-                                              r->justification, "implementation", r->implementation,
-                                              "controls", r->controls, "risks", r->risks));
-    }
-    json_t *o =
-        json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:i, s:i, s:o}", "key", s->key, "title",
-                  s->title, "framework", s->framework, "status", s->status, "approved_by",
-                  s->approved_by, "approved_at", s->approved_at, "applicable", s->applicable,
-                  "excluded", s->excluded, "requirements", rows);
+    json_t *o = soa_doc_json(s);
     js_write(c->out, o, 1);
     json_decref(o);
 }

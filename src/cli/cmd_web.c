@@ -36,13 +36,17 @@ static int int_option(cli *c, const char *name, int max, int *out, isms_err *e)
     return rc;
 }
 
-/* --verify-every: 90, 90s, 15m, 1h or 1d as seconds; 0 turns it off
- * (-1 in the configuration). Left alone when not given. */
+/* --verify-every: 90, 90s, 15m, 1h or 1d as seconds; off (or 0) turns it
+ * off (WEB_VERIFY_OFF in the configuration). Left alone when not given. */
 static int verify_every(cli *c, int *out, isms_err *e)
 {
     const char *v = cli_opt_value(c, "verify-every");
     if (!v)
         return 0;
+    if (!strcmp(v, "off")) {
+        *out = WEB_VERIFY_OFF;
+        return 0;
+    }
     static const char units[] = "smhd";
     static const int secs[] = { 1, 60, 3600, 86400 };
     size_t n = strlen(v);
@@ -53,16 +57,15 @@ static int verify_every(cli *c, int *out, isms_err *e)
     int64_t k;
     if (parse_int64("verify-every", digits, 0, 366 * 86400 / scale, &k, e))
         return err_set(e, E_USAGE, "verify-every",
-                       "--verify-every: %s is not a duration (30s, 15m, 1h, 1d; 0: never)", v);
-    *out = k ? (int)k * scale : -1;
+                       "--verify-every: %s is not a duration (30s, 15m, 1h, 1d; off or 0: never)",
+                       v);
+    *out = k ? (int)k * scale : WEB_VERIFY_OFF;
     return 0;
 }
 
 int cmd_serve(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments", e);
-    if (!rc)
-        rc = cli_no_as(c, e);
+    int rc = cli_start_as_process(c, 0, "no arguments", e);
     if (rc)
         return rc;
     web_config cfg = { .repo = c->repo ? c->repo : getenv("ISMS_REPO"),

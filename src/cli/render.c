@@ -9,6 +9,7 @@
 #include "domain/views/derived.h"
 #include "domain/views/links.h"
 #include "formats/json.h"
+#include "web/views_json.h"
 
 #include "core/xalloc.h"
 
@@ -48,17 +49,7 @@ static void decorate_json(cli *c, const record *r, value *scratch, json_t *o)
     const derived_def *defs;
     int n;
     const value *v = derived_of(c, r, scratch, &defs, &n);
-    for (int k = 0; k < n; k++) {
-        json_t *in = o;
-        if (defs[k].group) {
-            in = json_object_get(o, defs[k].group);
-            if (!in) {
-                in = json_object();
-                json_object_set_new(o, defs[k].group, in);
-            }
-        }
-        json_object_set_new(in, defs[k].field.name, field_json(&defs[k].field, &v[k]));
-    }
+    derived_json_into(o, defs, n, v);
 }
 
 void render_record_json(cli *c, const record *r)

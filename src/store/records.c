@@ -621,11 +621,14 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
 
 /* The record whose `field` equals `text`: its id (0 if none), key and
  * whether it is retired; key and retired may be NULL. */
+/* The record whose `field` is text: its id, its column `col` (key) and
+ * whether it is retired. */
 static int find_by(store *s, const regdef *reg, const char *field, const char *text, int64_t *id,
-                   const char **key, int *retired, arena *a, isms_err *e)
+                   const char *col, const char **key, int *retired, arena *a, isms_err *e)
 {
     char sql[200];
-    snprintf(sql, sizeof sql, "SELECT id, key, retired_at FROM %s WHERE %s = ?", reg->name, field);
+    snprintf(sql, sizeof sql, "SELECT id, %s, retired_at FROM %s WHERE %s = ?", col, reg->name,
+             field);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
@@ -635,7 +638,7 @@ static int find_by(store *s, const regdef *reg, const char *field, const char *t
     int found = !rc && row;
     *id = found ? db_col_int(st, 0) : 0;
     if (key)
-        *key = found ? arena_strdup(a, db_col_text(st, 1)) : NULL;
+        *key = found && !db_col_null(st, 1) ? arena_strdup(a, db_col_text(st, 1)) : NULL;
     if (retired)
         *retired = found && !db_col_null(st, 2);
     db_done(st);
@@ -645,7 +648,18 @@ static int find_by(store *s, const regdef *reg, const char *field, const char *t
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
                  isms_err *e)
 {
-    return find_by(s, reg, "key", key, id, NULL, retired, NULL, e);
+    return find_by(s, reg, "key", key, id, "key", NULL, retired, NULL, e);
+}
+
+int store_label_of(store *s, const regdef *reg, const char *key, const char **label, arena *a,
+                   isms_err *e)
+{
+    const fielddef *f = reg->label ? field_def(reg, reg->label) : NULL;
+    int64_t id;
+    *label = NULL;
+    if (!f || f->type != FT_TEXT)
+        return 0;
+    return find_by(s, reg, "key", key, &id, f->name, label, NULL, a, e);
 }
 
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
@@ -653,7 +667,7 @@ int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *
 {
     if (!has_field(reg, f))
         return not_a_field(reg, f, e);
-    return find_by(s, reg, f->name, text, id, key, NULL, a, e);
+    return find_by(s, reg, f->name, text, id, "key", key, NULL, a, e);
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */

@@ -110,6 +110,10 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
 /* Finds id and retirement of a key; *id = 0 when there is no such record. */
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
                  isms_err *e);
+/* The text that names record `key` to people (reg's label field, when it
+ * is a text), in one indexed read; NULL when there is none. */
+int store_label_of(store *s, const regdef *reg, const char *key, const char **label, arena *a,
+                   isms_err *e);
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
                     const char **key, arena *a, isms_err *e);

@@ -11,6 +11,7 @@
 #include "domain/views/derived.h"
 #include "domain/views/query.h"
 #include "formats/json.h"
+#include "web/views_json.h"
 #include "web/web_internal.h"
 
 #include <ctype.h>
@@ -180,17 +181,8 @@ static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *
     value *vals = arena_alloc(dom_arena(r->d), (size_t)n * sizeof *vals);
     *rc = derive_record(c, rec, vals, e);
     json_t *dv = json_object();
-    for (int k = 0; !*rc && k < n; k++) {
-        json_t *into = dv;
-        if (defs[k].group) {
-            into = json_object_get(dv, defs[k].group);
-            if (!into) {
-                into = json_object();
-                json_object_set_new(dv, defs[k].group, into);
-            }
-        }
-        json_object_set_new(into, defs[k].field.name, field_json(&defs[k].field, &vals[k]));
-    }
+    if (!*rc)
+        derived_json_into(dv, defs, n, vals);
     derive_cache_free(c);
     json_object_set_new(o, "derived", dv);
     return o;

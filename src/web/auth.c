@@ -187,11 +187,7 @@ static void session_json(web_req *r, const principal *p, const char *csrf)
                             "roles", roles);
     if (csrf)
         json_object_set_new(doc, "csrf_token", json_string(csrf));
-    r->status = 200;
-    r->type = "application/json";
-    buf_clear(&r->out);
-    js_append(&r->out, doc);
-    json_decref(doc);
+    web_send_doc(r, doc);
 }
 
 int web_session_show(web_req *r, isms_err *e)

@@ -94,8 +94,25 @@ static const struct {
 } nav_items[] = {
     { NAV_DASHBOARD, "/", "Dashboard" },
     { NAV_REGISTERS, "/registers", "Registers" },
+    { NAV_FRAMEWORKS, "/coverage", "Frameworks" },
     { NAV_MY, "/my", "My work" },
 };
+
+void html_time(buf *b, const char *iso)
+{
+    int y, mo, dd, h, mi, sec;
+    char z;
+    int n = 0;
+    if (iso &&
+        sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &dd, &h, &mi, &sec, &z, &n) == 7 &&
+        z == 'Z' && !iso[n]) {
+        char text[40];
+        snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d UTC", y, mo, dd, h, mi);
+        html_f(b, "<time datetime=\"%s\">%s</time>", iso, text);
+        return;
+    }
+    html_text(b, iso);
+}
 
 static void header(web_req *r, html_nav active)
 {

@@ -43,10 +43,22 @@ int html_safe_url(const char *url);
  * conversion aborts (a programming error, found by any test of the page). */
 void html_f(buf *b, const char *fmt, ...);
 
+/* A time of the repository (UTC ISO 8601, "2026-12-02T08:15:00Z") as
+ * people read it, "2026-12-02 08:15 UTC", in a <time> whose datetime is
+ * the ISO value; a text that is no such time is written as it is. */
+void html_time(buf *b, const char *iso);
+
 /* ---- the page shell ---- */
 
 /* The navigation entry a page belongs to (marked aria-current). */
-typedef enum html_nav { NAV_NONE, NAV_DASHBOARD, NAV_REGISTERS, NAV_MY, NAV_SEARCH } html_nav;
+typedef enum html_nav {
+    NAV_NONE,
+    NAV_DASHBOARD,
+    NAV_REGISTERS,
+    NAV_FRAMEWORKS,
+    NAV_MY,
+    NAV_SEARCH
+} html_nav;
 
 /* Starts r's answer as an HTML page titled `title` (escaped): the head
  * with the stylesheet, a skip link, the header with the navigation

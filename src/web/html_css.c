@@ -78,9 +78,24 @@ static const char css[] =
     ".ok{color:var(--ok)}.bad{color:var(--bad);font-weight:600}\n"
     "svg.heat,figure.chart svg{max-width:100%;height:auto}figure.chart{margin:1rem 0}\n"
     ".retired{color:var(--muted);text-decoration:line-through}\n"
-    "@media (max-width:40rem){header.top{padding:.5rem}main{padding:.5rem}"
+    "caption{text-align:left;font-weight:600;padding:.25rem 0}\n"
+    ".pager a[aria-current]{font-weight:700;color:var(--fg);text-decoration:none}\n"
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    ".warn{color:var(--warn)}.label{color:var(--muted)}\n"
+    /* a wide table keeps readable columns and scrolls sideways (in .scroll) */
+    "table.wide{min-width:52rem}\n"
+    /* a phone: the header in two rows, the navigation on one (it scrolls
+     * sideways rather than wrap), then search and sign-out; the signed-in
+     * person's name only for screen readers */
+    "@media (max-width:40rem){header.top{padding:.25rem .5rem;gap:.25rem .5rem}"
+    "header.top nav,header.top ul{flex-wrap:nowrap;gap:.625rem;white-space:nowrap;"
+    "font-size:.875rem}h1{font-size:1.3rem}"
+    "header.top nav{flex:1 1 100%;overflow-x:auto}"
+    "form.search{flex:1 1 0;min-width:0}form.search input{min-width:0;width:100%}"
+    "form.who{margin-left:0}form.who span{position:absolute;width:1px;height:1px;"
+    "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}main{padding:.5rem}"
     "dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.5rem}"
-    "form.who{margin-left:0}th,td{padding:.25rem}}\n"
+    "th,td{padding:.25rem}}\n"
     "@media print{header.top,footer,.actions,.filters,.pager,form,.skip{display:none}"
     "main{max-width:none;padding:0}a{color:inherit;text-decoration:none}"
     "table{font-size:10pt}tr{break-inside:avoid}}\n";

@@ -63,7 +63,7 @@ static json_t *responses(const route *rt)
 {
     json_t *ok = json_pack("{s:s}", "description", "success");
     if (rt->reg && rt->kind != RK_HISTORY && rt->kind != RK_LIST && rt->kind != RK_ACCEPT &&
-        rt->kind != RK_QUANTIFY)
+        rt->kind != RK_QUANTIFY && rt->kind != RK_SOA_STATEMENT)
         json_object_set_new(
             ok, "content",
             json_pack("{s:{s:o}}", "application/json", "schema", ref_to(rt->reg->name)));
@@ -95,14 +95,14 @@ static json_t *operation(const route *rt)
             json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", list_params[k],
                                                     "in", "query", "schema", "type", "string"));
     }
-    static const char *const query[][3] = {
-        [RK_QUANTIFY] = { "iterations", "seed" }, [RK_PROOF] = { "seq", "size" }
-    };
+    static const char *const query[][3] = { [RK_QUANTIFY] = { "iterations", "seed" },
+                                            [RK_PROOF] = { "seq", "size" },
+                                            [RK_COVERAGE] = { "framework", "gaps" } };
     for (int k = 0; rt->kind < sizeof query / sizeof *query && k < 3 && query[rt->kind][k]; k++)
-        json_array_append_new(params,
-                              json_pack("{s:s,s:s,s:{s:s}}", "name", query[rt->kind][k], "in",
-                                        "query", "schema", "type",
-                                        strcmp(query[rt->kind][k], "by") ? "integer" : "string"));
+        json_array_append_new(
+            params,
+            json_pack("{s:s,s:s,s:{s:s}}", "name", query[rt->kind][k], "in", "query", "schema",
+                      "type", strcmp(query[rt->kind][k], "framework") ? "integer" : "string"));
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else

@@ -390,21 +390,11 @@ static void frameworks_section(web_req *r)
     isms_err e = { 0 };
     if (dom_coverage_all(r->d, &rep, &n, &e) || !n)
         return; /* a failure costs the section, not the dashboard */
-    html_f(&r->out, "<section aria-labelledby=\"h-fw\"><h2 id=\"h-fw\">Framework coverage</h2><div "
-                    "class=\"scroll\"><table><thead><tr><th scope=\"col\">Framework</th><th "
-                    "scope=\"col\">Covered</th><th scope=\"col\">Partly</th><th scope=\"col\">Not "
-                    "covered</th><th scope=\"col\">Excluded</th><th "
-                    "scope=\"col\">SoA</th></tr></thead><tbody>");
-    for (int i = 0; i < n; i++) {
-        const cov_tally *t = &rep[i].total;
-        html_f(&r->out,
-               "<tr><th scope=\"row\"><a href=\"/frameworks/%u\">%s</a></th><td>%s (%d)</td>"
-               "<td>%d</td><td>%d</td><td>%d</td><td>%s</td></tr>",
-               rep[i].framework_key, rep[i].framework,
-               arena_printf(dom_arena(r->d), "%.0f%%", cov_percent(t)), t->n[COV_COVERED],
-               t->n[COV_PARTIAL], t->n[COV_GAP], t->n[COV_EXCLUDED], rep[i].soa ? rep[i].soa : "-");
-    }
-    html_f(&r->out, "</tbody></table></div>");
+    html_f(&r->out, "<section aria-labelledby=\"h-fw\"><h2 id=\"h-fw\">Framework coverage</h2>");
+    web_coverage_table(r, rep, n);
+    html_f(&r->out, "<p><a href=\"/coverage\">Coverage in detail</a> · <a "
+                    "href=\"/soa\">Statements of Applicability</a> · <a href=\"/drift\">Drift "
+                    "between frameworks</a></p>");
     note(r, "Requirements covered by implemented or operating controls mapped onto them, of those "
             "in scope (not excluded by the approved SoA); now.");
     html_f(&r->out, "</section>");
@@ -424,15 +414,16 @@ static void ledger_section(web_req *r, const dom_dash *s)
                         "serve --verify-every), or run isms verify.</p>");
     else if (v->problems)
         html_f(&r->out,
-               "<p class=\"bad\">Verification FAILED %s ago (%s, %s): %d problem%s: %s</p>",
-               age_text(r, s->verified_age), v->full ? "full" : "incremental", v->at, v->problems,
-               v->problems == 1 ? "" : "s", v->first);
+               "<p class=\"bad\">Verification FAILED %s ago (%s, %r): %d problem%s: %s</p>",
+               age_text(r, s->verified_age), v->full ? "full" : "incremental",
+               web_time_html(r->d, v->at), v->problems, v->problems == 1 ? "" : "s", v->first);
     else
         html_f(&r->out,
-               "<p class=\"ok\">Verified ok %s ago (%s, %s), up to entry #%D; %D entr%s since "
+               "<p class=\"ok\">Verified ok %s ago (%s, %r), up to entry #%D; %D entr%s since "
                "not yet verified.</p>",
-               age_text(r, s->verified_age), v->full ? "full" : "incremental", v->at, v->seq,
-               s->not_verified, s->not_verified == 1 ? "y" : "ies");
+               age_text(r, s->verified_age), v->full ? "full" : "incremental",
+               web_time_html(r->d, v->at), v->seq, s->not_verified,
+               s->not_verified == 1 ? "y" : "ies");
     note(r, "As the last verification recorded it: a page view never verifies (it would read "
             "the whole repository); the server verifies on a schedule.");
     html_f(&r->out, "</section>");
@@ -448,8 +439,8 @@ static int render_sections(web_req *r, isms_err *e)
     char now[21];
     now_timestamp(now);
     org_line(r, &s);
-    html_f(&r->out, "<p class=\"muted\">Computed %s from the repository at ledger entry #%D.</p>",
-           now, s.ledger_entries);
+    html_f(&r->out, "<p class=\"muted\">Computed %r from the repository at ledger entry #%D.</p>",
+           web_time_html(r->d, now), s.ledger_entries);
     objectives_section(r, &s);
     rc = money_section(r, e);
     if (rc)

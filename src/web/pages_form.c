@@ -200,15 +200,31 @@ static void values_posted(web_req *r, const regdef *reg, form_state *s)
         s->values[i] = posted(r, reg->fields[i].name);
 }
 
-/* The error beside its field, or above the form when it names none. */
-static void place_error(const regdef *reg, form_state *s, const isms_err *e)
+/* An error beside its field (the first for a field), or above the form
+ * when it names none. */
+static void place_one(const regdef *reg, form_state *s, int code, const char *field,
+                      const char *msg)
 {
-    int i = e->field[0] ? web_field(reg, e->field) : -1;
-    const char *msg = e->msg[0] ? e->msg : err_text(e->code);
-    if (i >= 0 && editable(&reg->fields[i]))
-        s->errors[i] = msg;
-    else
+    int i = field && field[0] ? web_field(reg, field) : -1;
+    msg = msg && msg[0] ? msg : err_text(code);
+    if (i >= 0 && editable(&reg->fields[i])) {
+        if (!s->errors[i])
+            s->errors[i] = msg;
+    } else if (!s->top) {
         s->top = msg;
+    }
+}
+
+/* The domain's errors: every field's it noted (dom_errors_collect), else
+ * the one it returned. */
+static void place_error(web_req *r, const regdef *reg, form_state *s, const isms_err *e)
+{
+    const dom_field_error *fe;
+    int n = dom_errors(r->d, &fe);
+    for (int k = 0; k < n; k++)
+        place_one(reg, s, fe[k].code, fe[k].field, fe[k].msg);
+    if (!n)
+        place_one(reg, s, e->code, e->field, e->msg);
 }
 
 /* The posted values into rec (only those given: different from `before`,
@@ -295,10 +311,11 @@ int page_create(web_req *r, isms_err *e)
     record_init(&in, reg, dom_arena(r->d));
     int given, bad = read_fields(r, reg, NULL, &in, &s, &given);
     isms_err de = { 0 };
+    dom_errors_collect(r->d);
     rc = bad ? E_INVALID : dom_add(r->d, &in, &out, &de);
     if (rc == E_INVALID || rc == E_USAGE || rc == E_NOT_FOUND || rc == E_CONFLICT) {
         if (!bad)
-            place_error(reg, &s, &de);
+            place_error(r, reg, &s, &de);
         return new_form(r, &s, err_http_status(rc), e);
     }
     if (rc) {
@@ -362,13 +379,14 @@ int page_update(web_req *r, isms_err *e)
     record_init(&changes, cur.reg, dom_arena(r->d));
     int given, bad = read_fields(r, cur.reg, &before, &changes, &s, &given);
     isms_err de = { 0 };
+    dom_errors_collect(r->d);
     rc = bad ? E_INVALID : dom_update(r->d, cur.reg, cur.key, &changes, version, &out, NULL, &de);
     if (rc == E_RETRY)
         de.field[0] = 0; /* above the form: the record changed since it was opened */
     if (rc == E_INVALID || rc == E_USAGE || rc == E_NOT_FOUND || rc == E_CONFLICT ||
         rc == E_RETRY) {
         if (!bad)
-            place_error(cur.reg, &s, &de);
+            place_error(r, cur.reg, &s, &de);
         return show_form(r, edit_title(r, &cur), cur.reg, action_edit(r, &cur), &s,
                          err_http_status(rc), e);
     }

@@ -270,7 +270,7 @@ static void pager(web_req *r, const web_list *l)
 
 /* One cell: quoted when it must be; a text a spreadsheet would take for
  * a formula (= + - @, tab, CR first) gets a leading quote. */
-static void csv_cell(buf *b, const char *s, int text)
+void web_csv_cell(buf *b, const char *s, int text)
 {
     int formula = text && s[0] && strchr("=+-@\t\r", s[0]);
     if (!formula && !strpbrk(s, ",\"\r\n")) {
@@ -299,12 +299,12 @@ static void csv(web_req *r, const web_list *l, const int *cols, int ncols)
         buf_printf(b, ",%s", l->reg->fields[cols[c]].name);
     buf_puts(b, "\r\n");
     for (int64_t k = 0; k < l->n; k++) {
-        csv_cell(b, l->items[k].key, 1);
+        web_csv_cell(b, l->items[k].key, 1);
         for (int c = 0; c < ncols; c++) {
             const fielddef *f = &l->reg->fields[cols[c]];
             buf_putc(b, ',');
-            csv_cell(b, web_value_text(r->d, f, &l->items[k].v[cols[c]]),
-                     f->type != FT_INT && f->type != FT_MONEY);
+            web_csv_cell(b, web_value_text(r->d, f, &l->items[k].v[cols[c]]),
+                         f->type != FT_INT && f->type != FT_MONEY);
         }
         buf_puts(b, "\r\n");
     }

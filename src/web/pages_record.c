@@ -25,6 +25,17 @@ static void verb_button(web_req *r, const record *rec, const char *verb, const c
     html_f(&r->out, "<button type=\"submit\"%r>%s</button></form>", cls, label);
 }
 
+void web_verb_buttons(web_req *r, const record *rec)
+{
+    const lifecycle *lc = rec->reg->lifecycle;
+    for (int k = 0; lc && k < lc->ntransitions; k++) {
+        const transition *t = &lc->transitions[k];
+        isms_err no = { 0 };
+        if (!dom_may_transition(r->d, rec, t, &no))
+            verb_button(r, rec, t->verb, web_field_label(r->d, t->verb), "");
+    }
+}
+
 static void actions(web_req *r, const record *rec)
 {
     const regdef *reg = rec->reg;
@@ -32,13 +43,7 @@ static void actions(web_req *r, const record *rec)
     int may_write = !(reg->flags & REG_SYSTEM) && !rec->retired_at &&
                     !principal_may_write(dom_who(r->d), reg, rec, NULL, &quiet);
     html_f(&r->out, "<div class=\"actions\">");
-    const lifecycle *lc = reg->lifecycle;
-    for (int k = 0; lc && k < lc->ntransitions; k++) {
-        const transition *t = &lc->transitions[k];
-        isms_err no = { 0 };
-        if (!dom_may_transition(r->d, rec, t, &no))
-            verb_button(r, rec, t->verb, web_field_label(r->d, t->verb), "");
-    }
+    web_verb_buttons(r, rec);
     if (may_write)
         html_f(&r->out, "<a class=\"button\" href=\"/%u/%u/edit\">Edit</a>", reg->plural, rec->key);
     if (may_write && !(reg->flags & REG_NO_RETIRE))
@@ -62,10 +67,11 @@ static void fields(web_req *r, const record *rec)
             html_value(b, r->d, f, &rec->v[i]);
         html_f(b, "</dd>");
     }
-    html_f(b, "<dt>Version</dt><dd>%D</dd><dt>Created</dt><dd>%s</dd><dt>Updated</dt><dd>%s</dd>",
-           rec->version, rec->created_at, rec->updated_at);
+    html_f(b, "<dt>Version</dt><dd>%D</dd><dt>Created</dt><dd>%r</dd><dt>Updated</dt><dd>%r</dd>",
+           rec->version, web_time_html(r->d, rec->created_at),
+           web_time_html(r->d, rec->updated_at));
     if (rec->retired_at)
-        html_f(b, "<dt>Retired</dt><dd>%s</dd>", rec->retired_at);
+        html_f(b, "<dt>Retired</dt><dd>%r</dd>", web_time_html(r->d, rec->retired_at));
     html_f(b, "</dl>");
 }
 
@@ -113,8 +119,8 @@ static int backlinks(web_req *r, const record *rec, isms_err *e)
     if (bl.n)
         html_f(b, "</tbody></table></div>");
     if (bl.analysis)
-        html_f(b, "<p>Latest analysis: <a href=\"/analyses/%u\">%s</a> (%s)</p>", bl.analysis,
-               bl.analysis, bl.analysed_at);
+        html_f(b, "<p>Latest analysis: <a href=\"/analyses/%u\">%s</a> (%r)</p>", bl.analysis,
+               bl.analysis, web_time_html(r->d, bl.analysed_at));
     return 0;
 }
 
@@ -150,7 +156,8 @@ static int history_row(const ledger_row *row, void *ctx)
     history_ctx *h = ctx;
     buf *b = &h->r->out;
     json_t *data = json_loads(row->data ? row->data : "", 0, NULL);
-    html_f(b, "<tr><td>%s</td><td>%s</td><td>%s", row->ts, row->actor, row->op);
+    html_f(b, "<tr><td>%r</td><td>%s</td><td>%s", web_time_html(h->r->d, row->ts), row->actor,
+           row->op);
     if (json_is_object(data) && strcmp(row->op, "add"))
         changes(b, h->prev, data);
     html_f(b, "</td><td>%s</td></tr>", row->note ? row->note : "");
@@ -193,7 +200,8 @@ int page_show(web_req *r, isms_err *e)
     page_begin(r, web_record_title(r->d, &rec), NAV_REGISTERS);
     html_f(&r->out, "<p><a href=\"/%u\">All %s</a></p>", rec.reg->plural, rec.reg->plural);
     if (rec.retired_at)
-        html_f(&r->out, "<p class=\"notice\">Retired on %s.</p>", rec.retired_at);
+        html_f(&r->out, "<p class=\"notice\">Retired on %r.</p>",
+               web_time_html(r->d, rec.retired_at));
     actions(r, &rec);
     fields(r, &rec);
     rc = derived(r, &rec, e);

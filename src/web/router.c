@@ -145,6 +145,17 @@ static void page_routes(void)
     /* before the registers' pages: /controls/{key} would take it */
     add("", "GET", RK_PAGE_ROI, WEB_SIGNED_IN, page_roi,
         "the return on controls: what each buys (not saved)", NULL, "/controls/roi", NULL);
+    add("", "GET", RK_PAGE_COVERAGE, WEB_SIGNED_IN, page_coverage,
+        "coverage per framework; ?framework=: one framework's groups and requirements", NULL,
+        "/coverage", NULL);
+    add("", "GET", RK_PAGE_DRIFT, WEB_SIGNED_IN, page_drift,
+        "controls reported inconsistently across frameworks", NULL, "/drift", NULL);
+    add("", "GET", RK_PAGE_SOA, WEB_SIGNED_IN, page_soa,
+        "the Statements of Applicability in force; ?framework=: that framework's", NULL, "/soa",
+        NULL);
+    add("", "GET", RK_PAGE_STATEMENT, WEB_SIGNED_IN, page_statement,
+        "the Statement of Applicability as a document (format=csv: its rows)", &reg_soa,
+        "/{key}/statement", NULL);
 }
 
 static void build(void)
@@ -170,6 +181,16 @@ static void build(void)
     add(API, "GET", RK_ROI, WEB_SIGNED_IN, api_roi,
         "return on controls: what each buys, proposed ones ranked (not saved)", NULL,
         "/controls/roi", NULL);
+    add(API, "GET", RK_COVERAGE, WEB_SIGNED_IN, api_coverage,
+        "coverage of ?framework (key or name) by the controls mapped onto it: per requirement "
+        "and group (?gaps=1: only what is not or partly covered); without it, every mapped "
+        "framework's totals",
+        NULL, "/coverage", NULL);
+    add(API, "GET", RK_DRIFT, WEB_SIGNED_IN, api_drift,
+        "controls reported inconsistently across frameworks (isms drift)", NULL, "/drift", NULL);
+    add(API, "GET", RK_SOA_STATEMENT, WEB_SIGNED_IN, api_soa_statement,
+        "the Statement of Applicability as a document: one row per requirement", &reg_soa,
+        "/{key}/statement", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
     page_routes();

@@ -35,11 +35,28 @@ const char *web_value_text(dom *d, const fielddef *f, const value *v)
     }
 }
 
-static void link_to(buf *b, const char *target, const char *key)
+const char *web_ref_label(dom *d, const regdef *reg, const char *key)
+{
+    const char *label;
+    isms_err quiet = { 0 };
+    if (store_label_of(dom_store(d), reg, key, &label, dom_arena(d), &quiet))
+        return NULL;
+    return label && *label ? label : NULL;
+}
+
+void html_ref(buf *b, dom *d, const regdef *reg, const char *key)
+{
+    html_f(b, "<a href=\"/%u/%u\">%s</a>", reg->plural, key, key);
+    const char *label = web_ref_label(d, reg, key);
+    if (label)
+        html_f(b, " <span class=\"label\">%s</span>", label);
+}
+
+static void link_to(buf *b, dom *d, const char *target, const char *key)
 {
     const regdef *reg = register_find(target);
     if (reg)
-        html_f(b, "<a href=\"/%u/%u\">%s</a>", reg->plural, key, key);
+        html_ref(b, d, reg, key);
     else
         html_text(b, key);
 }
@@ -55,13 +72,13 @@ static int is_link(const char *s)
 void html_value(buf *b, dom *d, const fielddef *f, const value *v)
 {
     if (f->type == FT_REF && !v->null && v->s) {
-        link_to(b, f->target, v->s);
+        link_to(b, d, f->target, v->s);
         return;
     }
     if (f->type == FT_LINKS) {
         for (int k = 0; k < v->n; k++) {
             buf_puts(b, k ? ", " : "");
-            link_to(b, f->target, v->keys[k]);
+            link_to(b, d, f->target, v->keys[k]);
         }
         return;
     }
@@ -71,10 +88,24 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
         html_f(b, ">%s</a>", v->s);
         return;
     }
+    if (f->type == FT_TIME && !v->null && v->s) {
+        html_time(b, v->s);
+        return;
+    }
     if (f->type == FT_MONEY && !v->null)
         html_f(b, "%s %s", web_value_text(d, f, v), dom_currency(d));
     else
         html_text(b, web_value_text(d, f, v));
+}
+
+const char *web_time_html(dom *d, const char *iso)
+{
+    buf b;
+    buf_init(&b);
+    html_time(&b, iso);
+    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
+    buf_reset(&b);
+    return s;
 }
 
 /* A field's name as a heading: "residual_likelihood" is "Residual likelihood". */

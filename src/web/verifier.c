@@ -1,8 +1,8 @@
 /* verifier.c: the server verifies the repository on a schedule, so that
  * the dashboard can show a recent verification without ever verifying
  * on a page view (issue 16). One background thread, on its own
- * repository connection, runs the incremental verify every
- * `verify_every` seconds and records the result as `isms verify` does
+ * repository connection, runs the incremental verify at the start and
+ * then every `verify_every` seconds and records the result as `isms verify` does
  * (meta last_verification); requests never wait for it (SQLite in WAL
  * mode and PostgreSQL read beside it; only the one-row record at the end
  * is a write). Stopping waits for a verification under way to finish:
@@ -13,15 +13,15 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 struct web_verifier {
     const web_config *cfg;
     pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int stopping;
+    sem_t stop; /* posted once, to stop */
 };
 
 /* One incremental verification, recorded; a line in the access log. */
@@ -48,24 +48,27 @@ static void verify_once(web_verifier *v)
         fflush(v->cfg->log);
 }
 
+/* Waits one interval: 1 when told to stop meanwhile (or before). */
+static int stop_posted(web_verifier *v)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += v->cfg->verify_every;
+    int r = sem_timedwait(&v->stop, &until);
+    while (r && errno == EINTR)
+        r = sem_timedwait(&v->stop, &until);
+    return r == 0;
+}
+
+/* Once at the start (the dashboard then shows this process's own
+ * verification), then every interval until stopped; a stop during a
+ * verification takes effect when it is recorded. */
 static void *run(void *arg)
 {
     web_verifier *v = arg;
-    pthread_mutex_lock(&v->lock);
-    while (!v->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += v->cfg->verify_every;
-        int w = 0;
-        while (!v->stopping && w != ETIMEDOUT)
-            w = pthread_cond_timedwait(&v->wake, &v->lock, &until);
-        if (v->stopping)
-            break;
-        pthread_mutex_unlock(&v->lock);
+    do
         verify_once(v);
-        pthread_mutex_lock(&v->lock);
-    }
-    pthread_mutex_unlock(&v->lock);
+    while (!stop_posted(v));
     return NULL;
 }
 
@@ -76,11 +79,9 @@ int web_verifier_start(const web_config *c, web_verifier **out, isms_err *e)
         return 0;
     web_verifier *v = xcalloc(1, sizeof *v);
     v->cfg = c;
-    pthread_mutex_init(&v->lock, NULL);
-    pthread_cond_init(&v->wake, NULL);
+    sem_init(&v->stop, 0, 0);
     if (pthread_create(&v->thread, NULL, run, v)) {
-        pthread_cond_destroy(&v->wake);
-        pthread_mutex_destroy(&v->lock);
+        sem_destroy(&v->stop);
         free(v);
         return err_set(e, E_IO, "verify-every", "verify-every: cannot start the verifier thread");
     }
@@ -92,12 +93,8 @@ void web_verifier_stop(web_verifier *v)
 {
     if (!v)
         return;
-    pthread_mutex_lock(&v->lock);
-    v->stopping = 1;
-    pthread_cond_signal(&v->wake);
-    pthread_mutex_unlock(&v->lock);
+    sem_post(&v->stop);
     pthread_join(v->thread, NULL);
-    pthread_cond_destroy(&v->wake);
-    pthread_mutex_destroy(&v->lock);
+    sem_destroy(&v->stop);
     free(v);
 }

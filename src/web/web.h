@@ -34,12 +34,12 @@ typedef struct web_config {
      * X-Forwarded-For and X-Forwarded-Proto are believed (NULL: nobody's). */
     const char *trusted_proxy;
     /* Seconds between the scheduled incremental verifications, recorded
-     * as `isms verify` records them (0: WEB_VERIFY_DEFAULT; negative:
-     * none). The first runs one interval after the start. */
+     * as `isms verify` records them (0: WEB_VERIFY_DEFAULT; WEB_VERIFY_OFF
+     * or any negative: none). The first runs at the start. */
     int verify_every;
 } web_config;
 
-enum { WEB_VERIFY_DEFAULT = 3600 };
+enum { WEB_VERIFY_DEFAULT = 3600, WEB_VERIFY_OFF = -1 };
 
 typedef struct web_server web_server;
 

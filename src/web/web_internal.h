@@ -72,6 +72,9 @@ typedef enum route_kind {
     RK_PROOF,
     RK_PORTFOLIO,
     RK_ROI,
+    RK_COVERAGE,      /* /api/v1/coverage: a framework's coverage, or every mapped one's totals */
+    RK_DRIFT,         /* /api/v1/drift */
+    RK_SOA_STATEMENT, /* /api/v1/soas/<KEY>/statement: the SoA as a document */
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
     RK_STATIC,           /* the stylesheet */
     RK_PAGE_HOME,        /* / */
@@ -92,6 +95,10 @@ typedef enum route_kind {
     RK_PAGE_ACCEPT,      /* POST /risks/<KEY>/accept */
     RK_PAGE_QUANTIFY,    /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
     RK_PAGE_ROI,         /* /controls/roi: the return on controls */
+    RK_PAGE_COVERAGE,    /* /coverage[?framework=]: coverage per framework, the gaps */
+    RK_PAGE_DRIFT,       /* /drift */
+    RK_PAGE_SOA,         /* /soa[?framework=]: the SoAs in force, one's statement */
+    RK_PAGE_STATEMENT,   /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -151,6 +158,14 @@ int web_field(const regdef *reg, const char *name);
 const char *web_value_text(dom *d, const fielddef *f, const value *v);
 /* The same in HTML, escaped: a reference is a link to its record. */
 void html_value(buf *b, dom *d, const fielddef *f, const value *v);
+/* The name people know record `key` of reg by (its label field), or
+ * NULL (none, or no such record). */
+const char *web_ref_label(dom *d, const regdef *reg, const char *key);
+/* A link to record `key` of reg, followed by its name (html_value does
+ * this for every reference). */
+void html_ref(buf *b, dom *d, const regdef *reg, const char *key);
+/* html_time's markup for iso, in the dom's arena (for html_f's %r). */
+const char *web_time_html(dom *d, const char *iso);
 /* "/risks/RISK-1" and suffix, percent-encoded, in the dom's arena. */
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
@@ -206,6 +221,11 @@ struct json_t;
 int api_body(web_req *r, struct json_t **out, isms_err *e);
 
 /* ---- workflows.c ---- */
+/* Answers 200 with doc (a jansson document, whose reference it takes). */
+void web_send_doc(web_req *r, struct json_t *doc);
+/* Only the query parameters named (NULL-terminated) may be given:
+ * E_USAGE naming another. */
+int web_only_params(web_req *r, const char *const *names, isms_err *e);
 int api_quantify(web_req *r, isms_err *e);
 int api_portfolio(web_req *r, isms_err *e);
 int api_roi(web_req *r, isms_err *e);
@@ -222,6 +242,18 @@ int page_roi(web_req *r, isms_err *e);
 /* Links to the workflows of a record's page (a risk: quantify, accept; a
  * control: the return on controls), inside its actions. */
 void web_workflow_links(web_req *r, const record *rec);
+
+/* ---- api_views.c, page_frameworks.c: coverage, drift, the SoA ---- */
+typedef int web_handler_fn(web_req *r, isms_err *e); /* what a web_handler points at */
+web_handler_fn api_coverage, api_drift, api_soa_statement;
+web_handler_fn page_coverage, page_drift, page_soa, page_statement;
+struct cov_report;
+struct drift_item;
+/* The drift (isms drift) the request asks for: it takes no parameters. */
+int web_drift(web_req *r, struct drift_item **d, int *n, isms_err *e);
+/* The coverage of n frameworks as a table: each framework a link to its
+ * coverage page, its totals, its approved SoA a link to its statement. */
+void web_coverage_table(web_req *r, const struct cov_report *rep, int n);
 
 /* ---- verifier.c ---- */
 typedef struct web_verifier web_verifier;
@@ -249,6 +281,9 @@ int page_edit(web_req *r, isms_err *e);
 int page_update(web_req *r, isms_err *e);
 int page_search(web_req *r, isms_err *e);
 int page_my(web_req *r, isms_err *e);
+/* The buttons for the verbs of rec's lifecycle the signed-in person may
+ * make now (each a form posting to /<plural>/<KEY>/<verb>). */
+void web_verb_buttons(web_req *r, const record *rec);
 /* "RISK-1 · Ransomware halts payments", in the dom's arena. */
 const char *web_record_title(dom *d, const record *rec);
 /* A field's <option>s: its choices, yes and no, or the active records of
@@ -256,6 +291,9 @@ const char *web_record_title(dom *d, const record *rec);
 int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
 /* Are the records of register `target` few enough to choose from a list? */
 int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
+/* One CSV cell: quoted when it must be; a text (text = 1) a spreadsheet
+ * would take for a formula (= + - @, tab, CR first) gets a leading quote. */
+void web_csv_cell(buf *b, const char *s, int text);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */
 int web_is_html(const web_req *r);
 

@@ -17,7 +17,7 @@
 
 enum { QUANTIFY_MAX_ITERATIONS = 200000, QUANTIFY_DEFAULT_ITERATIONS = 20000 };
 
-static void send_doc(web_req *r, json_t *doc)
+void web_send_doc(web_req *r, json_t *doc)
 {
     r->status = 200;
     r->type = "application/json";
@@ -52,7 +52,7 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_NO;
 }
 
-static int only(web_req *r, const char *const *names, isms_err *e)
+int web_only_params(web_req *r, const char *const *names, isms_err *e)
 {
     only_args o = { names, e, 0 };
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &o);
@@ -64,7 +64,7 @@ static int only(web_req *r, const char *const *names, isms_err *e)
 static int quant_params(web_req *r, const char *const *names, quant_opts *o, isms_err *e)
 {
     int64_t iterations, seed;
-    int rc = only(r, names, e);
+    int rc = web_only_params(r, names, e);
     if (!rc)
         rc = query_int(r, "iterations", 1000, QUANTIFY_MAX_ITERATIONS, QUANTIFY_DEFAULT_ITERATIONS,
                        &iterations, e);
@@ -84,48 +84,67 @@ static void send_text(web_req *r, char *json)
     free(json);
 }
 
-int api_quantify(web_req *r, isms_err *e)
+/* A what-if computed from ?iterations and ?seed (and the parameters in
+ * `params`): compute fills json (malloc'd JSON text the domain wrote). */
+typedef int (*quant_compute)(web_req *r, const quant_opts *o, char **json, isms_err *e);
+
+static int quant_answer(web_req *r, const char *const *params, quant_compute compute, isms_err *e)
 {
     quant_opts o;
-    risk_quant q;
-    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", NULL }, &o, e);
+    char *json = NULL;
+    int rc = quant_params(r, params, &o, e);
     if (!rc)
-        rc = dom_risk_quantify(r->d, r->key, &o, &q, e);
+        rc = compute(r, &o, &json, e);
     if (!rc)
-        send_text(r, dom_risk_quant_json(&q));
+        send_text(r, json);
     return rc;
 }
+
+static const char *const plain_params[] = { "iterations", "seed", NULL };
+
+static int risk_json(web_req *r, const quant_opts *o, char **json, isms_err *e)
+{
+    risk_quant q;
+    int rc = dom_risk_quantify(r->d, r->key, o, &q, e);
+    if (!rc)
+        *json = dom_risk_quant_json(&q);
+    return rc;
+}
+
+static int portfolio_json(web_req *r, const quant_opts *o, char **json, isms_err *e)
+{
+    portfolio_quant q;
+    const char *by = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "by");
+    if (by && strcmp(by, "objective"))
+        return err_set(e, E_USAGE, "by", "by: \"%s\" is not a grouping; give by=objective", by);
+    int rc = dom_portfolio_quantify(r->d, o, by != NULL, &q, e);
+    if (!rc)
+        *json = dom_portfolio_json(&q);
+    return rc;
+}
+
+static int returns_json(web_req *r, const quant_opts *o, char **json, isms_err *e)
+{
+    returns_quant q;
+    int rc = dom_control_returns(r->d, o, &q, e);
+    if (!rc)
+        *json = dom_returns_json(&q);
+    return rc;
+}
+
+int api_quantify(web_req *r, isms_err *e) { return quant_answer(r, plain_params, risk_json, e); }
 
 int api_portfolio(web_req *r, isms_err *e)
 {
-    quant_opts o;
-    portfolio_quant q;
-    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", "by", NULL }, &o, e);
-    const char *by = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "by");
-    if (!rc && by && strcmp(by, "objective"))
-        rc = err_set(e, E_USAGE, "by", "by: \"%s\" is not a grouping; give by=objective", by);
-    if (!rc)
-        rc = dom_portfolio_quantify(r->d, &o, by != NULL, &q, e);
-    if (!rc)
-        send_text(r, dom_portfolio_json(&q));
-    return rc;
+    return quant_answer(r, (const char *const[]){ "iterations", "seed", "by", NULL },
+                        portfolio_json, e);
 }
 
-int api_roi(web_req *r, isms_err *e)
-{
-    quant_opts o;
-    returns_quant q;
-    int rc = quant_params(r, (const char *const[]){ "iterations", "seed", NULL }, &o, e);
-    if (!rc)
-        rc = dom_control_returns(r->d, &o, &q, e);
-    if (!rc)
-        send_text(r, dom_returns_json(&q));
-    return rc;
-}
+int api_roi(web_req *r, isms_err *e) { return quant_answer(r, plain_params, returns_json, e); }
 
 int api_verify(web_req *r, isms_err *e)
 {
-    int rc = only(r, (const char *const[]){ NULL }, e);
+    int rc = web_only_params(r, (const char *const[]){ NULL }, e);
     if (rc)
         return rc;
     verify_report rep;
@@ -144,7 +163,7 @@ int api_verify(web_req *r, isms_err *e)
     if (rep.first_bad_seq)
         json_object_set_new(doc, "first_bad_seq", json_integer(rep.first_bad_seq));
     verify_report_reset(&rep);
-    send_doc(r, doc);
+    web_send_doc(r, doc);
     return 0;
 }
 
@@ -152,22 +171,16 @@ int api_proof(web_req *r, isms_err *e)
 {
     static const char *const params[] = { "seq", "size", NULL };
     int64_t seq, size;
-    int rc = only(r, params, e);
+    int rc = web_only_params(r, params, e);
     if (!rc)
         rc = query_int(r, "seq", 1, INT64_MAX, 0, &seq, e);
     if (!rc && !seq)
         rc = err_set(e, E_USAGE, "seq", "seq: which ledger entry to prove");
     if (!rc)
         rc = query_int(r, "size", 1, INT64_MAX, 0, &size, e);
-    if (rc)
-        return rc;
-    ledger_view v;
-    rc = ledger_view_load(r->d, size, &v, e);
-    if (rc)
-        return rc;
     ledger_proof p;
-    rc = ledger_view_inclusion(&v, seq, size ? size : v.entries, &p, e);
-    ledger_view_free(&v);
+    if (!rc)
+        rc = ledger_prove_inclusion(r->d, seq, size, &p, e);
     if (rc)
         return rc;
     buf text;
@@ -176,6 +189,6 @@ int api_proof(web_req *r, isms_err *e)
     json_t *doc = json_pack("{s:I,s:I,s:s}", "seq", (json_int_t)p.seq, "size", (json_int_t)p.size,
                             "proof", buf_str(&text));
     buf_reset(&text);
-    send_doc(r, doc);
+    web_send_doc(r, doc);
     return 0;
 }

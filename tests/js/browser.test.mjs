@@ -392,11 +392,80 @@ for (const [what, path] of PAGES) {
   }, { as: LEAD, presentation: true });
 }
 
+// The frameworks' pages: coverage, drift, the Statement of Applicability.
+const FRAMEWORK_PAGES = [
+  ['coverage', '/coverage?framework=iso27001-2022'],
+  ['drift', '/drift'],
+  ['soa', '/soas/SOA-1/statement'],
+];
+
+for (const [what, path] of FRAMEWORK_PAGES) {
+  browserTest(`axe finds no serious or critical violation on the ${what} page (${path})`, async (page) => {
+    await visit(page, path);
+    const vs = await seriousViolations(page);
+    assert.equal(vs.length, 0, `axe on ${path}:\n${describeViolations(vs)}`);
+  }, { as: LEAD, presentation: true });
+}
+
+browserTest('coverage, drift and the SoA are reached from the navigation and the dashboard', async (page) => {
+  await visit(page, '/');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/coverage'),
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Frameworks' }).click(),
+  ]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/coverage' && u.searchParams.get('framework') === 'iso27001-2022'),
+    page.locator('main').getByRole('link', { name: 'iso27001-2022', exact: true }).click(),
+  ]);
+  const groups = page.getByRole('table', { name: 'Per group' });
+  assert.match(await groups.innerText(), /Technological controls/);
+  assert.match(await groups.locator('tfoot').innerText(), /Total/);
+  // a requirement's controls are links, named
+  const ctl = page.locator('main table a[href^="/controls/CTL-"]').first();
+  const key = (await ctl.innerText()).trim();
+  await Promise.all([page.waitForURL((u) => u.pathname === `/controls/${key}`), ctl.click()]);
+  // the gaps only
+  await visit(page, '/coverage?framework=iso27001-2022');
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('gaps') === '1'),
+    page.getByRole('link', { name: 'Only the gaps' }).click(),
+  ]);
+  assert.equal(await page.locator('main td.ok').count(), 0, 'no covered requirement among the gaps');
+  // the dashboard's coverage section leads to the SoA's statement
+  await visit(page, '/');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/soas/SOA-1/statement'),
+    page.locator('main a[href="/soas/SOA-1/statement"]').first().click(),
+  ]);
+  assert.match(await page.locator('main').innerText(), /A\.5\.1\s+Policies for information security/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'SOA-1.csv');
+  await visit(page, '/drift');
+  await page.getByRole('heading', { name: 'Drift between frameworks' }).waitFor();
+}, { as: LEAD });
+
+// On a phone the header takes at most two rows: its parts sit on at most
+// two lines.
+browserTest('the header fits in two rows on a phone', async (page) => {
+  await visit(page, '/soas/SOA-1/statement');
+  const tops = await page.locator('header.top').evaluate((h) => {
+    const parts = [...h.querySelectorAll('.brand, nav li, form.search, form.who button')];
+    return [...new Set(parts.map((e) => Math.round(e.getBoundingClientRect().top / 8)))];
+  });
+  assert.ok(tops.length <= 2, `the header's parts are on ${tops.length} rows`);
+  const height = await page.locator('header.top').evaluate((h) => h.getBoundingClientRect().height);
+  assert.ok(height < 100, `the header is ${height} px high`);
+}, { viewport: PHONE, as: LEAD, presentation: true });
+
 // The workflow pages (quantify, accept, ROI) are checked for width too.
 const WORKFLOW_PAGES = [
   ['quantify', '/risks/RISK-1/quantify'],
   ['accept', '/risks/RISK-10/accept'],
   ['roi', '/controls/roi'],
+  ...FRAMEWORK_PAGES,
 ];
 
 // What a machine can tell of a layout: nothing wider than the screen.

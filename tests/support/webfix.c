@@ -29,6 +29,7 @@ void wf_start(const char *name)
                        .listen = "127.0.0.1:0",
                        .threads = 3,
                        .body_max = 64 * 1024,
+                       .verify_every = WEB_VERIFY_OFF, /* the tests say when to verify */
                        .log = getenv("ISMS_TEST_WEB_LOG") ? stderr : NULL };
     if (web_start(&cfg, &server, &e))
         fail_msg("web_start: %s", e.msg);

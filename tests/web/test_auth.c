@@ -226,7 +226,11 @@ static void a_revoked_token_no_longer_works(void **state)
 static void a_session_expires(void **state)
 {
     (void)state;
-    web_config cfg = { .repo = wf_repo(), .listen = "127.0.0.1:0", .threads = 1, .session_ttl = 1 };
+    web_config cfg = { .repo = wf_repo(),
+                       .listen = "127.0.0.1:0",
+                       .threads = 1,
+                       .session_ttl = 1,
+                       .verify_every = WEB_VERIFY_OFF };
     web_server *short_lived;
     isms_err e = { 0 };
     if (web_start(&cfg, &short_lived, &e))
@@ -272,9 +276,11 @@ static void behind_the_trusted_proxy_the_cookie_is_secure(void **state)
     char *set = cookie_from(wf_port(), https); /* no proxy configured: not believed */
     assert_not_contains(set, "Secure");
     free(set);
-    web_config cfg = {
-        .repo = wf_repo(), .listen = "127.0.0.1:0", .threads = 1, .trusted_proxy = "127.0.0.1"
-    };
+    web_config cfg = { .repo = wf_repo(),
+                       .listen = "127.0.0.1:0",
+                       .threads = 1,
+                       .trusted_proxy = "127.0.0.1",
+                       .verify_every = WEB_VERIFY_OFF };
     web_server *proxied;
     isms_err e = { 0 };
     if (web_start(&cfg, &proxied, &e))

@@ -217,6 +217,13 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_ACCEPT_FORM: /* (shows who may accept; the post decides) */
     case RK_PAGE_QUANTIFY:
     case RK_PAGE_ROI:
+    case RK_COVERAGE: /* coverage, drift and the SoA: readings */
+    case RK_DRIFT:
+    case RK_SOA_STATEMENT:
+    case RK_PAGE_COVERAGE:
+    case RK_PAGE_DRIFT:
+    case RK_PAGE_SOA:
+    case RK_PAGE_STATEMENT:
     case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
         return p != ANON;  /* everyone signed in reads */
     case RK_PAGE_NEW:

@@ -95,6 +95,32 @@ static void the_dashboard_shows_its_sections_with_the_demos_figures(void **state
     assert_contains(html, "href=\"/risks/RISK-5\"");   /* outside appetite, top in money */
     assert_contains(html, "iso27001-2022");
     assert_contains(html, "Computed ");
+    /* coverage links to its pages: each framework's, its SoA's statement */
+    assert_contains(html, "<a href=\"/coverage?framework=iso27001-2022\">iso27001-2022</a>");
+    assert_contains(html, "<a href=\"/soas/SOA-1/statement\">SOA-1</a>");
+    assert_contains(html, "<caption>Coverage per framework</caption>");
+    assert_contains(html, "<a href=\"/drift\">");
+    free(html);
+    /* the figure the dashboard shows is the coverage page's total */
+    tu_http r;
+    wf_req(&r, WF_LEAD, "GET", "/api/v1/coverage?framework=iso27001-2022", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *cov = wf_json(&r);
+    tu_http_free(&r);
+    json_t *total = json_object_get(cov, "total");
+    snprintf(want, sizeof want, "<th scope=\"row\">Total</th><td></td><td class=\"num\">%lld</td>",
+             (long long)json_integer_value(json_object_get(total, "covered")));
+    html = page(WF_AUDITOR, "/coverage?framework=iso27001-2022", 200);
+    assert_contains(html, want);
+    free(html);
+    html = page(WF_AUDITOR, "/", 200);
+    snprintf(want, sizeof want, "<td class=\"num\">%lld</td>",
+             (long long)json_integer_value(json_object_get(total, "covered")));
+    assert_contains(html, want);
+    snprintf(want, sizeof want, "<td class=\"num\">%.0f%%</td>",
+             json_real_value(json_object_get(total, "percent_covered")));
+    assert_contains(html, want);
+    json_decref(cov);
     free(html);
 }
 
@@ -158,35 +184,67 @@ static void a_page_view_never_verifies(void **state)
     free(html);
 }
 
-/* The server verifies on its schedule, on its own connection, and
- * records it as isms verify does; stopping it is prompt. */
-static void the_server_verifies_on_a_schedule(void **state)
+/* The time of the last recorded verification once it is `after` or later
+ * (20 s at most); the caller frees it. */
+static char *verified_since(const char *after)
 {
-    (void)state;
-    char started[32];
-    time_t t0 = time(NULL);
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
-    web_config cfg = {
-        .repo = wf_repo(), .listen = "127.0.0.1:0", .threads = 1, .verify_every = 1
+    char *at = NULL;
+    for (int k = 0; k < 100 && !at; k++) {
+        usleep(200000);
+        json_t *v = last_verification();
+        const char *t = json_string_value(json_object_get(v, "at"));
+        if (t && strcmp(t, after) >= 0 && json_is_true(json_object_get(v, "ok")))
+            at = strdup(t);
+        json_decref(v);
+    }
+    if (!at)
+        fail_msg("no verification recorded since %s", after);
+    return at;
+}
+
+static web_server *serve_verifying(web_config *cfg, int every)
+{
+    *cfg = (web_config){
+        .repo = wf_repo(), .listen = "127.0.0.1:0", .threads = 1, .verify_every = every
     };
     web_server *s;
     isms_err e = { 0 };
-    if (web_start(&cfg, &s, &e))
+    if (web_start(cfg, &s, &e))
         fail_msg("web_start: %s", e.msg);
-    const char *at = NULL;
-    json_t *v = NULL;
-    for (int k = 0; k < 100; k++) { /* 20 s at most */
-        usleep(200000);
-        json_decref(v);
-        v = last_verification();
-        at = json_string_value(json_object_get(v, "at"));
-        if (at && strcmp(at, started) >= 0)
-            break;
+    return s;
+}
+
+/* Now, once it is a second past `t` (NULL: at once): only a verification
+ * made from then on is recorded at or past it. */
+static void mark_after(const char *t, char mark[32])
+{
+    for (;;) {
+        time_t now = time(NULL);
+        strftime(mark, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        if (!t || strcmp(mark, t) > 0)
+            return;
+        usleep(100000);
     }
-    assert_non_null(at);
-    assert_true(strcmp(at, started) >= 0);
-    assert_true(json_is_true(json_object_get(v, "ok")));
-    json_decref(v);
+}
+
+/* The server verifies once at its start, then on its schedule, on its
+ * own connection, and records it as isms verify does; stopping it is
+ * prompt. */
+static void the_server_verifies_at_start_and_on_a_schedule(void **state)
+{
+    (void)state;
+    char mark[32];
+    web_config cfg;
+    json_t *before = last_verification();
+    mark_after(json_string_value(json_object_get(before, "at")), mark);
+    json_decref(before);
+    web_server *s = serve_verifying(&cfg, 3600); /* the next in an hour: this is the start's */
+    char *first = verified_since(mark);
+    web_stop(s);
+    s = serve_verifying(&cfg, 1);
+    mark_after(first, mark);
+    free(first);
+    free(verified_since(mark));
     time_t t1 = time(NULL);
     web_stop(s);
     assert_true(time(NULL) - t1 <= 5);
@@ -315,7 +373,7 @@ int main(void)
         cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
         cmocka_unit_test(a_page_view_never_verifies),
-        cmocka_unit_test(the_server_verifies_on_a_schedule),
+        cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
         cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
     };

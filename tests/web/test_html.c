@@ -134,6 +134,17 @@ static char *page(const session *s, const char *path)
     return body;
 }
 
+/* GET that must be refused with `status`, the page naming `needle`. */
+static void refused(const session *s, const char *path, int status, const char *needle)
+{
+    tu_http r;
+    get(&r, s, path);
+    if (r.status != status)
+        fail_msg("GET %s: %d, expected %d", path, r.status, status);
+    assert_contains(r.body, needle);
+    tu_http_free(&r);
+}
+
 /* A field of a record, through the API as the lead. */
 static json_t *api_record(const char *path)
 {
@@ -306,11 +317,7 @@ static void list_filters_sorts_pages_and_csv(void **state)
     assert_contains(r.body, row);
     json_decref(api);
     tu_http_free(&r);
-    /* a parameter that is no field is refused, as a page */
-    get(&r, &lead, "/risks?colour=red");
-    assert_int_equal(r.status, 400);
-    assert_contains(r.body, "colour");
-    tu_http_free(&r);
+    refused(&lead, "/risks?colour=red", 400, "colour"); /* no field: refused, as a page */
 }
 
 static void a_record_links_both_ways_and_shows_history(void **state)
@@ -323,8 +330,21 @@ static void a_record_links_both_ways_and_shows_history(void **state)
              lead.csrf, version_of("/api/v1/risks/RISK-1"));
     free(post_ok(&lead, "/risks/RISK-1/edit", form));
     char *body = page(&lead, "/risks/RISK-1");
-    assert_contains(body, "href=\"/people/PER-4\"");   /* its owner */
+    /* references by key and name: its owner, an asset */
+    assert_contains(body, "<a href=\"/people/PER-4\">PER-4</a> <span class=\"label\">Tomasz "
+                          "Nowak</span>");
+    assert_contains(body, "<a href=\"/assets/AST-4\">AST-4</a> <span class=\"label\">Core "
+                          "banking system</span>");
     assert_contains(body, "href=\"/controls/CTL-1\""); /* a control that treats it */
+    /* times as people read them, the ISO value in <time> */
+    json_t *j = api_record("/api/v1/risks/RISK-1");
+    const char *at = json_string_value(json_object_get(j, "updated_at"));
+    char when[128];
+    snprintf(when, sizeof when, "<dd><time datetime=\"%s\">%.10s %.5s UTC</time></dd>", at, at,
+             at + 11);
+    assert_contains(body, when);
+    json_decref(j);
+    assert_not_contains(body, "<td>20"); /* the history's times too */
     assert_contains(body, "<h2>History</h2>");
     assert_contains(body, "<td>demo</td><td>add</td>");
     assert_contains(body, "treatment_plan: Backups tested");
@@ -358,6 +378,31 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     assert_contains(r.body, "aria-invalid=\"true\" autofocus");
     tu_http_free(&r);
     assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    /* every error the domain finds, not only its first: two required
+     * fields left out and a reference to nobody */
+    snprintf(form, sizeof form, "csrf=%s&owner=PER-999&likelihood=3", lead.csrf);
+    post(&r, &lead, "/risks", form);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "Nothing was saved: 3 fields to correct.");
+    assert_contains(r.body, "<li><a href=\"#in-title\">Title</a>: title is required</li>");
+    assert_contains(r.body, "<li><a href=\"#in-owner\">Owner</a>: owner: there is no person "
+                            "PER-999</li>");
+    assert_contains(r.body, "<li><a href=\"#in-impact\">Impact</a>: impact is required</li>");
+    tu_http_free(&r);
+    /* and on an edit: two references to nothing */
+    snprintf(form, sizeof form, "csrf=%s&owner=PER-998&objectives=OBJ-999", lead.csrf);
+    post(&r, &lead, "/risks/RISK-2/edit", form);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "2 fields to correct");
+    assert_contains(r.body, "PER-998");
+    assert_contains(r.body, "OBJ-999");
+    tu_http_free(&r);
+    assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    /* the API still answers with the first */
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/risks", "{\"owner\":\"PER-999\",\"likelihood\":3}", NULL);
+    assert_int_equal(r.status, 422);
+    assert_string_equal(wf_error_field(&r), "title");
+    tu_http_free(&r);
     /* and a good one is made, and shown */
     snprintf(form, sizeof form, "csrf=%s&title=Made+by+form&owner=PER-4&likelihood=2&impact=2",
              lead.csrf);
@@ -554,6 +599,180 @@ static void refusals_are_pages(void **state)
     tu_http_free(&r);
 }
 
+/* ---- coverage, drift and the Statement of Applicability ---- */
+
+/* The API's document for path, and the command line's for the same
+ * question: the one computation, said alike. */
+static void api_is_cli(const char *path, json_t *cli)
+{
+    json_t *api = api_record(path);
+    if (!json_equal(api, cli)) {
+        char *a = json_dumps(api, JSON_COMPACT), *c = json_dumps(cli, JSON_COMPACT);
+        fail_msg("%s differs from the command line's:\n%.400s\n%.400s", path, a, c);
+    }
+    json_decref(api);
+    json_decref(cli);
+}
+
+static void coverage_pages_and_api(void **state)
+{
+    (void)state;
+    char *body = page(&lead, "/coverage");
+    assert_contains(body, "href=\"/coverage?framework=iso27001-2022\"");
+    assert_contains(body, "href=\"/soa\"");
+    assert_contains(body, "aria-current=\"page\">Frameworks</a>");
+    free(body);
+    body = page(&lead, "/coverage?framework=iso27001-2022");
+    assert_contains(body, "<h1>Coverage of iso27001-2022</h1>");
+    assert_contains(body, "<th scope=\"row\">A.8</th><td>Technological controls</td>");
+    assert_contains(body, "<th scope=\"row\">Total</th>");
+    assert_contains(body, "href=\"/requirements/REQ-");
+    assert_contains(body, "<td class=\"ok\">covered</td>");
+    /* each requirement links to its controls, named */
+    assert_contains(body, "<a href=\"/controls/CTL-");
+    assert_contains(body, "</a> <span class=\"label\">");
+    free(body);
+    body = page(&lead, "/coverage?framework=iso27001-2022&gaps=1");
+    assert_not_contains(body, "<td class=\"ok\">covered</td>");
+    assert_contains(body, "<td class=\"bad\">not covered</td>");
+    free(body);
+    api_is_cli(
+        "/api/v1/coverage?framework=iso27001-2022",
+        tu_json_take(tu_isms_ok(wf_repo(), "coverage", "--framework", "iso27001-2022", "--json")));
+    api_is_cli(
+        "/api/v1/coverage?framework=nis2&gaps=1",
+        tu_json_take(tu_isms_ok(wf_repo(), "coverage", "--framework", "nis2", "--gaps", "--json")));
+    json_t *all = api_record("/api/v1/coverage");
+    json_t *first = json_array_get(json_object_get(all, "frameworks"), 0);
+    assert_non_null(json_object_get(first, "percent_covered"));
+    assert_non_null(json_object_get(first, "framework"));
+    json_decref(all);
+    refused(&lead, "/coverage?framework=no-such-framework", 404, "no-such-framework");
+    refused(&lead, "/coverage?frame=iso27001-2022", 400, "frame");
+    refused(&lead, "/soa?framework=no-such-framework", 404, "no-such-framework");
+}
+
+static void drift_page_and_api(void **state)
+{
+    (void)state;
+    /* a control still mapped, retired: drift */
+    json_t *maps = api_record("/api/v1/mappings?limit=1");
+    const char *ctl = json_string_value(
+        json_object_get(json_array_get(json_object_get(maps, "items"), 0), "control"));
+    assert_non_null(ctl);
+    char retire[96];
+    snprintf(retire, sizeof retire, "/api/v1/controls/%s/retire", ctl);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "POST", retire, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    json_decref(maps);
+    char *body = page(&control_owner, "/drift");
+    assert_contains(body, "<h1>Drift between frameworks</h1>");
+    assert_contains(body, "<td>retired-control</td>");
+    json_t *cli = tu_json_take(tu_isms_ok(wf_repo(), "drift", "--json"));
+    json_t *api = api_record("/api/v1/drift");
+    assert_true(json_equal(json_object_get(api, "drift"), cli));
+    assert_int_equal(json_integer_value(json_object_get(api, "total")), json_array_size(cli));
+    assert_true(json_array_size(cli) > 0);
+    for (size_t k = 0; k < json_array_size(cli); k++) { /* each control linked */
+        char link[80];
+        snprintf(link, sizeof link, "<a href=\"/controls/%s\">",
+                 json_string_value(json_object_get(json_array_get(cli, k), "control")));
+        assert_contains(body, link);
+    }
+    json_decref(api);
+    json_decref(cli);
+    free(body);
+}
+
+/* Lines of a text, CRLF or LF. */
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void soa_statement_page_csv_and_api(void **state)
+{
+    (void)state;
+    tu_http r;
+    get(&r, &lead, "/soa?framework=iso27001-2022");
+    assert_int_equal(r.status, 303);
+    char *loc = tu_http_header(&r, "Location");
+    tu_http_free(&r);
+    assert_string_equal(loc, "/soas/SOA-1/statement");
+    free(loc);
+    char *body = page(&lead, "/soa");
+    assert_contains(body, "href=\"/soas/SOA-1/statement\"");
+    free(body);
+    body = page(&lead, "/soas/SOA-1/statement");
+    assert_contains(body,
+                    "<strong>approved</strong>, approved by <a href=\"/people/PER-1\">PER-1</a> "
+                    "<span class=\"label\">");
+    assert_contains(body, "<time datetime=\"");
+    assert_contains(body, "href=\"/requirements/REQ-");
+    assert_contains(body, "A.8.13");
+    assert_contains(body, "href=\"/soas/SOA-1/statement?format=csv\"");
+    assert_contains(body, "href=\"/applicabilities/APL-");
+    assert_not_contains(body, "/soas/SOA-1/approve"); /* approved already */
+    free(body);
+    get(&r, &lead, "/soas/SOA-1/statement?format=csv");
+    assert_int_equal(r.status, 200);
+    char *type = tu_http_header(&r, "Content-Type");
+    assert_contains(type, "text/csv");
+    free(type);
+    assert_true(!strncmp(r.body,
+                         "requirement,title,applicable,justification,implementation,"
+                         "controls,risks\r\n",
+                         72));
+    char *cli = tu_isms_ok(wf_repo(), "soa", "export", "SOA-1", "--format", "csv");
+    assert_int_equal(lines(r.body), lines(cli));
+    assert_contains(r.body, "iso27001-2022:A.5.1,Policies for information security,");
+    free(cli);
+    tu_http_free(&r);
+    api_is_cli("/api/v1/soas/SOA-1/statement",
+               tu_json_take(tu_isms_ok(wf_repo(), "soa", "export", "SOA-1", "--json")));
+    refused(&lead, "/soas/SOA-1/statement?format=xlsx", 400, "format");
+    refused(&lead, "/soas/SOA-99/statement", 404, "SOA-99");
+}
+
+/* A new draft: the management body finds Approve on its statement (the
+ * lead does not), approves it there, and it is the one in force. */
+static void soa_approved_from_its_statement(void **state)
+{
+    (void)state;
+    char *out = tu_isms_ok(wf_repo(), "soa", "generate", "--framework", "iso27001-2022", "--level",
+                           "control", "--json");
+    json_t *j = tu_json_take(out);
+    char key[32], path[96], approve[96];
+    snprintf(key, sizeof key, "%s", json_string_value(json_object_get(j, "key")));
+    json_decref(j);
+    snprintf(path, sizeof path, "/soas/%s/statement", key);
+    snprintf(approve, sizeof approve, "/soas/%s/approve", key);
+    char *body = page(&lead, path);
+    assert_contains(body, "<strong>draft</strong>");
+    assert_not_contains(body, approve);
+    free(body);
+    body = page(&board, path);
+    assert_contains(body, approve);
+    free(body);
+    char form[200];
+    snprintf(form, sizeof form, "csrf=%s", board.csrf);
+    free(post_ok(&board, approve, form));
+    body = page(&lead, path);
+    assert_contains(body, "<strong>approved</strong>");
+    free(body);
+    tu_http r;
+    get(&r, &lead, "/soa?framework=iso27001-2022");
+    char *loc = tu_http_header(&r, "Location");
+    assert_string_equal(loc, path);
+    free(loc);
+    tu_http_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +788,10 @@ int main(void)
         cmocka_unit_test(hostile_text_is_only_ever_text),
         cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
         cmocka_unit_test(refusals_are_pages),
+        cmocka_unit_test(coverage_pages_and_api),
+        cmocka_unit_test(drift_page_and_api),
+        cmocka_unit_test(soa_statement_page_csv_and_api),
+        cmocka_unit_test(soa_approved_from_its_statement),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

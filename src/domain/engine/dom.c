@@ -246,9 +246,43 @@ void dom_end(dom *d)
     d->fault = 0;
     d->confirmed = 0;
     d->user_write = 0;
+    d->collecting = 0;
+    d->errors = NULL;
+    d->nerrors = 0;
+    d->errors_cap = 0;
     dom_cache_end(d);
     arena_reset(&d->a);
 }
+
+void dom_errors_collect(dom *d)
+{
+    d->collecting = 1;
+    d->errors = NULL;
+    d->nerrors = 0;
+    d->errors_cap = 0;
+}
+
+int dom_errors(const dom *d, const dom_field_error **out)
+{
+    *out = d->errors;
+    return d->nerrors;
+}
+
+int dom_field_failed(dom *d, int rc, const isms_err *fe, isms_err *e)
+{
+    if (e && !e->code)
+        *e = *fe;
+    if (!d->collecting)
+        return 1;
+    if ((size_t)d->nerrors == d->errors_cap)
+        ARENA_GROW(&d->a, d->errors, (size_t)d->nerrors, d->errors_cap, 8);
+    d->errors[d->nerrors++] = (dom_field_error){ .code = rc,
+                                                 .field = arena_strdup(&d->a, fe->field),
+                                                 .msg = arena_strdup(&d->a, fe->msg) };
+    return 0;
+}
+
+int dom_fields_failed(const dom *d) { return d->nerrors ? d->errors[0].code : 0; }
 
 void dom_confirm(dom *d, int yes) { d->confirmed = yes; }
 int dom_confirmed(const dom *d) { return d->confirmed; }

@@ -111,6 +111,28 @@ int dom_txn_end(dom *d, int rc, isms_err *e);
  * confirms them (the CLI's --force): taking a person's last approving
  * role. Others are made, with a word for whoever asked: a review date set
  * in the past. Both last for the request (dom_end forgets them). */
+/* ---- every field's error at once ----
+ * A form shows every field's error of a refused add or change, not only
+ * the first: after dom_errors_collect, until dom_end, the checks of each
+ * field (validation, required, references, unique values) note a field's
+ * error and go on to the next field; the call still fails, with the first
+ * error in its isms_err, and dom_errors lists them all. The checks of the
+ * whole record (the register's rules, the lifecycle) run only once every
+ * field has passed. */
+typedef struct dom_field_error {
+    int code;
+    const char *field, *msg;
+} dom_field_error;
+void dom_errors_collect(dom *d);
+/* The errors noted since dom_errors_collect: how many, *out the first. */
+int dom_errors(const dom *d, const dom_field_error **out);
+/* For the checks' loops over fields: field error fe (code rc) into e (the
+ * first wins) and, collecting, onto the list. 1: stop here (not
+ * collecting); 0: go on to the next field. */
+int dom_field_failed(dom *d, int rc, const isms_err *fe, isms_err *e);
+/* After such a loop: the code of the first field error noted, or 0. */
+int dom_fields_failed(const dom *d);
+
 void dom_confirm(dom *d, int yes);
 int dom_confirmed(const dom *d);
 /* The warnings of this request, oldest first: *n of them, in its arena. */

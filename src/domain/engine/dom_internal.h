@@ -16,7 +16,13 @@ struct dom {
     int confirmed;     /* the request confirms what would be refused as unintended */
     int user_write;    /* the next add or change is a person's own (dom_add, dom_update,
                           dom_retire, dom_org_set): principal_may_write decides */
-    char **warnings;   /* the request's (heap: a bulk load may reset the arena) */
+    /* Every field's error of an add or change, not only the first
+     * (dom_errors_collect), in the arena. */
+    int collecting;
+    dom_field_error *errors;
+    int nerrors;
+    size_t errors_cap;
+    char **warnings; /* the request's (heap: a bulk load may reset the arena) */
     int nwarnings;
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */

@@ -142,11 +142,15 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
 static int check_record(dom *d, record *r, const record *old, isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
-        int rc = check_field(d, r, i, old, e);
-        if (rc)
+        isms_err fe = { 0 };
+        int rc = check_field(d, r, i, old, &fe);
+        if (rc && dom_field_failed(d, rc, &fe, e))
             return rc;
     }
-    int rc = lifecycle_guard(d, r, old, e);
+    int rc = dom_fields_failed(d);
+    if (rc)
+        return rc;
+    rc = lifecycle_guard(d, r, old, e);
     if (rc)
         return rc;
     return r->reg->check ? r->reg->check(d, r, old, e) : 0;

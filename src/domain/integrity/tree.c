@@ -162,6 +162,17 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
                                  out->root, e);
 }
 
+int ledger_prove_inclusion(dom *d, int64_t seq, int64_t size, ledger_proof *out, isms_err *e)
+{
+    ledger_view v;
+    int rc = ledger_view_load(d, size, &v, e);
+    if (rc)
+        return rc;
+    rc = ledger_view_inclusion(&v, seq, size ? size : v.entries, out, e);
+    ledger_view_free(&v);
+    return rc;
+}
+
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e)
 {

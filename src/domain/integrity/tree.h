@@ -57,6 +57,9 @@ int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_e
 /* Proofs from the view, in their text form's struct (ledger/proof.h). */
 int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
                           isms_err *e);
+/* Loads the view of the repository's first `size` entries (0: all of
+ * them) and proves entry seq is among them: load, prove, free in one. */
+int ledger_prove_inclusion(dom *d, int64_t seq, int64_t size, ledger_proof *out, isms_err *e);
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e);
 /* The consistency path alone (size1 <= size2 <= entries). */

@@ -159,9 +159,10 @@ int dom_validate(dom *d, const record *r, unsigned how, isms_err *e)
     for (int i = 0; i < r->reg->nfields; i++) {
         if (!r->v[i].given && !(how & DOM_VALIDATE_WHOLE))
             continue;
-        int rc = dom_validate_value(d, r->reg, i, &r->v[i], how, e);
-        if (rc)
+        isms_err fe = { 0 };
+        int rc = dom_validate_value(d, r->reg, i, &r->v[i], how, &fe);
+        if (rc && dom_field_failed(d, rc, &fe, e))
             return rc;
     }
-    return 0;
+    return dom_fields_failed(d);
 }

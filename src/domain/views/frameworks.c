@@ -243,6 +243,31 @@ int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e)
     return soa_in_force(d, fw, 1, &id, key, e);
 }
 
+/* The framework `framework` names (key or name); E_NOT_FOUND naming it. */
+static int framework_id(dom *d, const char *framework, int64_t *fw, isms_err *e)
+{
+    const char *key;
+    int retired;
+    int rc = dom_find(d, &reg_framework, framework, fw, &key, &retired, e);
+    if (!rc && !*fw)
+        rc = err_set(e, E_NOT_FOUND, "framework", "framework: there is no framework %s", framework);
+    return rc;
+}
+
+int dom_soa_in_force_of(dom *d, const char *framework, const char **key, isms_err *e)
+{
+    int64_t fw;
+    int rc = framework_id(d, framework, &fw, e);
+    if (!rc)
+        rc = dom_soa_in_force(d, fw, key, e);
+    if (!rc && !*key)
+        rc = err_set(e, E_NOT_FOUND, "framework",
+                     "framework: %s has no Statement of Applicability yet (isms soa generate "
+                     "--framework %s)",
+                     framework, framework);
+    return rc;
+}
+
 /* ---- coverage ---- */
 
 double cov_percent(const cov_tally *t)
@@ -409,11 +434,7 @@ static int coverage_of(cov_ctx *c, const char *framework, cov_report *out, isms_
     dom *d = c->d;
     *out = (cov_report){ 0 };
     int64_t fw;
-    const char *key;
-    int retired;
-    int rc = dom_find(d, &reg_framework, framework, &fw, &key, &retired, e);
-    if (!rc && !fw)
-        rc = err_set(e, E_NOT_FOUND, "framework", "framework: there is no framework %s", framework);
+    int rc = framework_id(d, framework, &fw, e);
     record fr;
     if (!rc)
         rc = store_get_id(dom_store(d), &reg_framework, fw, &fr, dom_arena(d), e);
@@ -795,7 +816,8 @@ static vec concerns(const drift_ctx *c)
              k < onto.n && onto.m[k]->target == p[i].requirement; k++)
             concern_add(&v, onto.m[k]->control, i);
     }
-    qsort(v.items, (size_t)v.n, sizeof(concern), cmp_concern);
+    if (v.n) /* (no concern: no array either, and qsort takes none) */
+        qsort(v.items, (size_t)v.n, sizeof(concern), cmp_concern);
     return v;
 }
 

@@ -111,5 +111,8 @@ int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e);
  * statement or target profile, else the newest draft; *key NULL when
  * there is none. */
 int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e);
+/* The same for the framework `framework` names (key or name); E_NOT_FOUND
+ * when there is no such framework, or it has no SoA. */
+int dom_soa_in_force_of(dom *d, const char *framework, const char **key, isms_err *e);
 
 #endif

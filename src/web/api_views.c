@@ -1,0 +1,177 @@
+/* api_views.c: the domain's views as JSON (views_json.h), for the API and
+ * the command line alike: a record's derived values; coverage, drift and
+ * the Statement of Applicability, and the API's routes that answer with
+ * them:
+ *
+ *   GET /api/v1/coverage?framework=NAME[&gaps=1]   one framework's coverage
+ *   GET /api/v1/coverage                           every mapped framework's totals
+ *   GET /api/v1/drift                              what isms drift lists
+ *   GET /api/v1/soas/{key}/statement               the SoA as a document */
+#include "web/views_json.h"
+#include "formats/json.h"
+#include "web/web_internal.h"
+
+#include <string.h>
+
+void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v)
+{
+    for (int k = 0; k < n; k++) {
+        json_t *into = o;
+        if (defs[k].group) {
+            into = json_object_get(o, defs[k].group);
+            if (!into) {
+                into = json_object();
+                json_object_set_new(o, defs[k].group, into);
+            }
+        }
+        json_object_set_new(into, defs[k].field.name, field_json(&defs[k].field, &v[k]));
+    }
+}
+
+json_t *cov_tally_json(const cov_tally *t)
+{
+    return json_pack("{s:s?, s:s?, s:i, s:i, s:i, s:i, s:f, s:f}", "group", t->code, "title",
+                     t->title, "covered", t->n[COV_COVERED], "partial", t->n[COV_PARTIAL], "gap",
+                     t->n[COV_GAP], "excluded", t->n[COV_EXCLUDED], "percent_covered",
+                     cov_percent(t), "percent_weighted", cov_weighted(t));
+}
+
+static json_t *cov_item_json(const cov_report *r, const cov_item *it, arena *a)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "requirement",
+                     arena_printf(a, "%s:%s", r->framework, it->code), "key", it->key, "title",
+                     it->title, "group", it->group, "state", cov_state_names[it->state], "why",
+                     it->why, "controls", it->controls);
+}
+
+json_t *cov_report_json(const cov_report *r, int gaps_only, arena *a)
+{
+    json_t *groups = json_array(), *items = json_array();
+    for (int i = 0; i < r->ngroups; i++)
+        json_array_append_new(groups, cov_tally_json(&r->groups[i]));
+    for (int i = 0; i < r->nitems; i++) {
+        const cov_item *it = &r->items[i];
+        if (!gaps_only || it->state == COV_GAP || it->state == COV_PARTIAL)
+            json_array_append_new(items, cov_item_json(r, it, a));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s?, s:i, s:o, s:o, s:o}", "framework", r->framework, "key",
+                     r->framework_key, "title", r->title, "soa", r->soa, "mappings", r->mapped,
+                     "total", cov_tally_json(&r->total), "groups", groups, "requirements", items);
+}
+
+json_t *drift_json(const drift_item *d, int n)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "kind", d[i].kind, "control",
+                                           d[i].control, "what", d[i].what));
+    return a;
+}
+
+json_t *soa_doc_json(const soa_doc *s)
+{
+    json_t *rows = json_array();
+    for (int i = 0; i < s->n; i++) {
+        const soa_row *r = &s->rows[i];
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:s}", "key",
+                                              r->key, "requirement", r->ref, "title", r->title,
+                                              "applicable", r->applicable, "justification",
+                                              r->justification, "implementation", r->implementation,
+                                              "controls", r->controls, "risks", r->risks));
+    }
+    return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:i, s:i, s:o}", "key", s->key, "title",
+                     s->title, "framework", s->framework, "status", s->status, "approved_by",
+                     s->approved_by, "approved_at", s->approved_at, "applicable", s->applicable,
+                     "excluded", s->excluded, "requirements", rows);
+}
+
+const char *const soa_columns[SOA_COLUMNS + 1] = { "requirement",    "title",
+                                                   "applicable",     "justification",
+                                                   "implementation", "controls",
+                                                   "risks",          NULL };
+
+void soa_row_cells(const soa_row *r, const char *cells[SOA_COLUMNS])
+{
+    cells[0] = r->ref;
+    cells[1] = r->title;
+    cells[2] = r->applicable ? "yes" : "no";
+    cells[3] = r->justification;
+    cells[4] = r->implementation;
+    cells[5] = r->controls;
+    cells[6] = r->risks;
+}
+
+/* ---- the routes ---- */
+
+static const char *query(web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Every mapped framework's totals: what the dashboard shows. */
+static json_t *coverage_totals_json(const cov_report *rep, int n)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *o = cov_tally_json(&rep[i].total);
+        json_object_del(o, "group");
+        json_object_set_new(o, "title", json_string(rep[i].title));
+        json_object_set_new(o, "framework", json_string(rep[i].framework));
+        json_object_set_new(o, "key", json_string(rep[i].framework_key));
+        json_object_set_new(o, "soa", rep[i].soa ? json_string(rep[i].soa) : json_null());
+        json_object_set_new(o, "mappings", json_integer(rep[i].mapped));
+        json_array_append_new(a, o);
+    }
+    return json_pack("{s:o}", "frameworks", a);
+}
+
+int api_coverage(web_req *r, isms_err *e)
+{
+    int rc = web_only_params(r, (const char *const[]){ "framework", "gaps", NULL }, e);
+    const char *fw = query(r, "framework"), *gaps = query(r, "gaps");
+    if (!rc && gaps && strcmp(gaps, "1") && strcmp(gaps, "0"))
+        rc = err_set(e, E_USAGE, "gaps", "gaps: \"%s\" is neither 1 nor 0", gaps);
+    if (rc)
+        return rc;
+    cov_report rep, *all;
+    int n;
+    if (!fw || !*fw) {
+        rc = dom_coverage_all(r->d, &all, &n, e);
+        if (!rc)
+            web_send_doc(r, coverage_totals_json(all, n));
+        return rc;
+    }
+    rc = dom_coverage(r->d, fw, &rep, e);
+    if (!rc)
+        web_send_doc(r, cov_report_json(&rep, gaps && !strcmp(gaps, "1"), dom_arena(r->d)));
+    return rc;
+}
+
+int web_drift(web_req *r, drift_item **d, int *n, isms_err *e)
+{
+    int rc = web_only_params(r, (const char *const[]){ NULL }, e);
+    if (!rc)
+        rc = dom_drift(r->d, d, n, e);
+    return rc;
+}
+
+int api_drift(web_req *r, isms_err *e)
+{
+    drift_item *d;
+    int n;
+    int rc = web_drift(r, &d, &n, e);
+    if (!rc)
+        web_send_doc(r, json_pack("{s:o, s:i}", "drift", drift_json(d, n), "total", n));
+    return rc;
+}
+
+int api_soa_statement(web_req *r, isms_err *e)
+{
+    soa_doc s;
+    int rc = web_only_params(r, (const char *const[]){ NULL }, e);
+    if (!rc)
+        rc = dom_soa_doc(r->d, r->key, &s, e);
+    if (!rc)
+        web_send_doc(r, soa_doc_json(&s));
+    return rc;
+}

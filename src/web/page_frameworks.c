@@ -1,0 +1,408 @@
+/* page_frameworks.c: the frameworks laid over the control set, as pages:
+ *
+ *   /coverage                      every mapped framework's coverage, with its SoA
+ *   /coverage?framework=NAME       one framework: per group, then each requirement
+ *                                  (gaps=1: only what is not or partly covered),
+ *                                  each linking to its controls
+ *   /drift                         one control reported inconsistently across frameworks
+ *   /soa[?framework=NAME]          the Statements of Applicability in force; with a
+ *                                  framework, to its statement
+ *   /soas/KEY/statement            the statement as a document: per requirement,
+ *                                  applicable or not and why, implementation, the
+ *                                  controls and risks behind it; the lifecycle's
+ *                                  verbs (approve); format=csv downloads it
+ *
+ * The figures are the domain's (domain/views/frameworks.h), the same as
+ * `isms coverage`, `isms drift` and `isms soa export` show. */
+#include "domain/registers/registers.h"
+#include "domain/views/frameworks.h"
+#include "web/views_json.h"
+#include "web/html.h"
+#include "web/web_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *query(web_req *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+static const char *percent(web_req *r, double p)
+{
+    return arena_printf(dom_arena(r->d), "%.0f%%", p);
+}
+
+/* "CTL-1, CTL-4": each a link to its record with its name, one a line. */
+static void key_list(web_req *r, const regdef *reg, const char *keys)
+{
+    if (!keys || !*keys) {
+        html_f(&r->out, "<span class=\"muted\">none</span>");
+        return;
+    }
+    char *s = arena_strdup(dom_arena(r->d), keys);
+    int n = 0;
+    for (char *save = NULL, *k = strtok_r(s, ", ", &save); k; k = strtok_r(NULL, ", ", &save)) {
+        html_f(&r->out, "%r", n++ ? "<br>" : "");
+        html_ref(&r->out, r->d, reg, k);
+    }
+}
+
+/* The state of a requirement as a word people read. */
+static const char *const state_words[] = { "covered", "partly covered", "not covered", "excluded" };
+static const char *const state_class[] = { "ok", "warn", "bad", "muted" };
+
+static void tally_row(web_req *r, const cov_tally *t, const char *head)
+{
+    html_f(&r->out,
+           "<tr><th scope=\"row\">%s</th><td>%s</td><td class=\"num\">%d</td><td "
+           "class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td "
+           "class=\"num\">%s</td></tr>",
+           head, t->title ? t->title : "", t->n[COV_COVERED], t->n[COV_PARTIAL], t->n[COV_GAP],
+           t->n[COV_EXCLUDED], percent(r, cov_percent(t)));
+}
+
+/* A table of figures per group or framework: its head; `last` a column
+ * after the figures (NULL: none). */
+static void tally_head(web_req *r, const char *caption, const char *first, const char *last)
+{
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption>%s</caption><thead><tr><th "
+           "scope=\"col\">%s</th><th scope=\"col\">Title</th><th scope=\"col\" "
+           "class=\"num\">Covered</th><th scope=\"col\" class=\"num\">Partly</th><th "
+           "scope=\"col\" class=\"num\">Not covered</th><th scope=\"col\" "
+           "class=\"num\">Excluded</th><th scope=\"col\" class=\"num\">Covered %%</th>",
+           caption, first);
+    if (last)
+        html_f(&r->out, "<th scope=\"col\">%s</th>", last);
+    html_f(&r->out, "</tr></thead><tbody>");
+}
+
+static const char *coverage_url(web_req *r, const char *framework, int gaps)
+{
+    buf b;
+    buf_init(&b);
+    html_f(&b, "/coverage?framework=%u%r", framework, gaps ? "&gaps=1" : "");
+    const char *s = arena_strdup(dom_arena(r->d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+/* ---- /coverage ---- */
+
+/* A page of this file: its title and what it shows, in a sentence. */
+static void page_intro(web_req *r, const char *title, const char *what)
+{
+    page_begin(r, title, NAV_FRAMEWORKS);
+    html_f(&r->out, "<p class=\"muted\">%s</p>", what);
+}
+
+/* The page ends with a notice (there is nothing to list). */
+static int page_notice_end(web_req *r, const char *notice)
+{
+    html_f(&r->out, "<p class=\"notice\">%s</p>", notice);
+    page_end(r);
+    return 0;
+}
+
+void web_coverage_table(web_req *r, const cov_report *rep, int n)
+{
+    tally_head(r, "Coverage per framework", "Framework", "Approved SoA");
+    for (int i = 0; i < n; i++) {
+        const cov_tally *t = &rep[i].total;
+        html_f(&r->out,
+               "<tr><th scope=\"row\"><a href=\"%s\">%s</a></th><td>%s</td><td "
+               "class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td "
+               "class=\"num\">%d</td><td class=\"num\">%s</td><td>",
+               coverage_url(r, rep[i].framework, 0), rep[i].framework, rep[i].title,
+               t->n[COV_COVERED], t->n[COV_PARTIAL], t->n[COV_GAP], t->n[COV_EXCLUDED],
+               percent(r, cov_percent(t)));
+        if (rep[i].soa)
+            html_f(&r->out, "<a href=\"%s\">%s</a>",
+                   web_record_url(r->d, &reg_soa, rep[i].soa, "/statement"), rep[i].soa);
+        else
+            html_f(&r->out, "<span class=\"muted\">none</span>");
+        html_f(&r->out, "</td></tr>");
+    }
+    html_f(&r->out, "</tbody></table></div>");
+}
+
+static int coverage_index(web_req *r, isms_err *e)
+{
+    cov_report *rep;
+    int n;
+    int rc = dom_coverage_all(r->d, &rep, &n, e);
+    if (rc)
+        return rc;
+    page_intro(r, "Framework coverage",
+               "Each framework controls are mapped onto: its assessable requirements covered by "
+               "implemented or operating controls, partly covered, not covered, or excluded by its "
+               "approved Statement of Applicability.");
+    html_f(&r->out, "<p>See also <a href=\"/soa\">the Statements of Applicability</a> and <a "
+                    "href=\"/drift\">drift between frameworks</a>.</p>");
+    if (!n)
+        return page_notice_end(r, "No control is mapped onto a framework yet (isms map add CTL-n "
+                                  "--to FRAMEWORK:ID).");
+    web_coverage_table(r, rep, n);
+    html_f(&r->out, "<p class=\"muted\">Computed now, from the controls' states and their "
+                    "mappings. The percentage is of the requirements in scope (excluded ones are "
+                    "not).</p>");
+    page_end(r);
+    return 0;
+}
+
+static void coverage_items(web_req *r, const cov_report *rep, int gaps)
+{
+    html_f(&r->out,
+           "<div class=\"scroll\"><table class=\"wide\"><caption>%s</caption><thead><tr><th "
+           "scope=\"col\">Requirement</th><th scope=\"col\">State</th><th scope=\"col\">Why</th>"
+           "<th scope=\"col\">Controls</th></tr></thead><tbody>",
+           gaps ? "Gaps: requirements not or partly covered" : "Every assessable requirement");
+    int shown = 0;
+    for (int i = 0; i < rep->nitems; i++) {
+        const cov_item *it = &rep->items[i];
+        if (gaps && it->state != COV_GAP && it->state != COV_PARTIAL)
+            continue;
+        shown++;
+        html_f(&r->out,
+               "<tr><th scope=\"row\"><a href=\"%s\">%s</a> %s</th><td class=\"%r\">%s</td>"
+               "<td>%s</td><td>",
+               web_record_url(r->d, &reg_requirement, it->key, ""), it->code, it->title,
+               state_class[it->state], state_words[it->state], it->why);
+        key_list(r, &reg_control, it->controls);
+        html_f(&r->out, "</td></tr>");
+    }
+    if (!shown)
+        html_f(&r->out, "<tr><td colspan=\"4\">%s</td></tr>",
+               gaps ? "No gaps: every requirement in scope is covered." : "No requirements.");
+    html_f(&r->out, "</tbody></table></div>");
+}
+
+int page_coverage(web_req *r, isms_err *e)
+{
+    int rc = web_only_params(r, (const char *const[]){ "framework", "gaps", NULL }, e);
+    const char *fw = query(r, "framework"), *gaps = query(r, "gaps");
+    if (rc)
+        return rc;
+    if (!fw)
+        return coverage_index(r, e);
+    cov_report rep;
+    rc = dom_coverage(r->d, fw, &rep, e);
+    if (rc)
+        return rc;
+    int only_gaps = gaps && !strcmp(gaps, "1");
+    page_begin(r, arena_printf(dom_arena(r->d), "Coverage of %s", rep.framework), NAV_FRAMEWORKS);
+    html_f(&r->out, "<p><a href=\"%s\">%s</a> %s. %d control mappings; exclusions from ",
+           web_record_url(r->d, &reg_framework, rep.framework_key, ""), rep.framework_key,
+           rep.title, rep.mapped);
+    if (rep.soa)
+        html_f(&r->out, "the approved <a href=\"%s\">%s</a>.</p>",
+               web_record_url(r->d, &reg_soa, rep.soa, "/statement"), rep.soa);
+    else
+        html_f(&r->out, "no approved SoA (none excluded).</p>");
+    tally_head(r, "Per group", "Group", NULL);
+    for (int i = 0; i < rep.ngroups; i++)
+        tally_row(r, &rep.groups[i], rep.groups[i].code);
+    html_f(&r->out, "</tbody><tfoot>");
+    tally_row(r, &rep.total, "Total");
+    html_f(&r->out, "</tfoot></table></div>");
+    html_f(&r->out,
+           "<nav class=\"pager\" aria-label=\"Requirements shown\"><a href=\"%s\"%r>Every "
+           "requirement</a><a href=\"%s\"%r>Only the gaps</a><a href=\"/coverage\">All "
+           "frameworks</a></nav>",
+           coverage_url(r, rep.framework, 0), only_gaps ? "" : " aria-current=\"page\"",
+           coverage_url(r, rep.framework, 1), only_gaps ? " aria-current=\"page\"" : "");
+    coverage_items(r, &rep, only_gaps);
+    html_f(&r->out, "<p class=\"muted\">Covered: a mapped control, implemented or operating and "
+                    "not assessed as partly effective or ineffective, is equal to, equivalent to "
+                    "or a superset of the requirement. Partly: a control contributes but not "
+                    "whole. Computed now.</p>");
+    page_end(r);
+    return 0;
+}
+
+/* ---- /drift ---- */
+
+int page_drift(web_req *r, isms_err *e)
+{
+    drift_item *d;
+    int n;
+    int rc = web_drift(r, &d, &n, e);
+    if (rc)
+        return rc;
+    page_intro(r, "Drift between frameworks",
+               "A control reported inconsistently across frameworks, from each framework's "
+               "Statement of Applicability in force (approved, else the newest draft) and the "
+               "mappings: a retired control still mapped, a control applicable in one statement "
+               "and excluded in another, an implementation a statement states that the control "
+               "does not have.");
+    if (!n)
+        return page_notice_end(r, "No drift: every control is reported alike in every framework.");
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption>%d inconsistencies</caption><thead><tr>"
+           "<th scope=\"col\">Control</th><th scope=\"col\">Kind</th><th "
+           "scope=\"col\">What</th></tr></thead><tbody>",
+           n);
+    for (int i = 0; i < n; i++) {
+        html_f(&r->out, "<tr><th scope=\"row\">");
+        html_ref(&r->out, r->d, &reg_control, d[i].control);
+        html_f(&r->out, "</th><td>%s</td><td>%s</td></tr>", d[i].kind, d[i].what);
+    }
+    html_f(&r->out, "</tbody></table></div><p class=\"muted\">Computed now.</p>");
+    page_end(r);
+    return 0;
+}
+
+/* ---- /soa ---- */
+
+/* One framework's SoA in force, as a row of the request ctx's page (none
+ * when it has none). */
+static int soa_index_row(const record *fw, void *ctx)
+{
+    web_req *r = ctx;
+    const char *key;
+    isms_err e = { 0 };
+    record s;
+    if (dom_soa_in_force(r->d, fw->id, &key, &e) || !key || dom_get(r->d, &reg_soa, key, &s, &e))
+        return 0;
+    html_f(&r->out,
+           "<tr><th scope=\"row\"><a href=\"%s\">%s</a> %s</th><td><a href=\"%s\">%s</a> "
+           "%s</td><td>%s</td><td>",
+           web_record_url(r->d, &reg_framework, fw->key, ""), record_text(fw, F_FRAMEWORK_NAME),
+           record_text(fw, F_FRAMEWORK_TITLE), web_record_url(r->d, &reg_soa, key, "/statement"),
+           key, record_text(&s, F_SOA_TITLE), record_text(&s, F_SOA_STATUS));
+    html_time(&r->out, record_text(&s, F_SOA_APPROVED_AT));
+    html_f(&r->out, "</td></tr>");
+    return 0;
+}
+
+static int soa_to_statement(web_req *r, const char *framework, isms_err *e)
+{
+    const char *key;
+    int rc = dom_soa_in_force_of(r->d, framework, &key, e);
+    if (!rc)
+        html_redirect(r, web_record_url(r->d, &reg_soa, key, "/statement"));
+    return rc;
+}
+
+int page_soa(web_req *r, isms_err *e)
+{
+    int rc = web_only_params(r, (const char *const[]){ "framework", NULL }, e);
+    if (rc)
+        return rc;
+    if (query(r, "framework"))
+        return soa_to_statement(r, query(r, "framework"), e);
+    page_intro(r, "Statements of Applicability",
+               "Each framework's statement in force: the approved one, else the newest draft.");
+    html_f(&r->out, "<p>Every version: <a href=\"/soas\">the SoA register</a>.</p><div "
+                    "class=\"scroll\"><table><caption class=\"vh\">"
+                    "Statements in force</caption><thead><tr><th scope=\"col\">Framework</th><th "
+                    "scope=\"col\">Statement</th><th scope=\"col\">Status</th><th "
+                    "scope=\"col\">Approved</th></tr></thead><tbody>");
+    size_t empty = r->out.len;
+    store_query q = { 0 };
+    rc = dom_list(r->d, &reg_framework, &q, soa_index_row, r, e);
+    if (rc)
+        return rc;
+    if (r->out.len == empty)
+        html_f(&r->out, "<tr><td colspan=\"4\">None yet (isms soa generate --framework "
+                        "iso27001-2022 --level control).</td></tr>");
+    html_f(&r->out, "</tbody></table></div>");
+    page_end(r);
+    return 0;
+}
+
+/* ---- /soas/KEY/statement ---- */
+
+static void statement_csv(web_req *r, const soa_doc *s)
+{
+    buf *b = &r->out;
+    r->status = 200;
+    r->type = "text/csv; charset=utf-8";
+    buf_clear(b);
+    for (int k = 0; k < SOA_COLUMNS; k++)
+        buf_printf(b, "%s%s", k ? "," : "", soa_columns[k]);
+    buf_puts(b, "\r\n");
+    for (int i = 0; i < s->n; i++) {
+        const char *cells[SOA_COLUMNS];
+        soa_row_cells(&s->rows[i], cells);
+        for (int k = 0; k < SOA_COLUMNS; k++) {
+            buf_puts(b, k ? "," : "");
+            web_csv_cell(b, cells[k] ? cells[k] : "", 1);
+        }
+        buf_puts(b, "\r\n");
+    }
+    web_header(r, "Content-Disposition", "attachment; filename=\"%s.csv\"", s->key);
+}
+
+static void statement_row(web_req *r, const soa_row *row)
+{
+    html_f(&r->out,
+           "<tr><th scope=\"row\"><a href=\"%s\">%s</a> %s</th><td class=\"%r\">%s</td>"
+           "<td>%s</td><td>%s</td><td>",
+           web_record_url(r->d, &reg_requirement, row->requirement, ""), row->code, row->title,
+           row->applicable ? "ok" : "muted", row->applicable ? "yes" : "no",
+           row->justification ? row->justification : "", row->implementation);
+    key_list(r, &reg_control, row->controls);
+    html_f(&r->out, "</td><td>");
+    key_list(r, &reg_risk, row->risks);
+    html_f(&r->out, "</td><td><a href=\"%s\">%s</a></td></tr>",
+           web_record_url(r->d, &reg_applicability, row->key, ""), row->key);
+}
+
+static void statement_head(web_req *r, const soa_doc *s, const record *rec)
+{
+    html_f(&r->out, "<p><a href=\"%s\">%s</a>, %s, ", web_record_url(r->d, &reg_soa, s->key, ""),
+           s->key, s->framework);
+    html_f(&r->out, "<strong>%s</strong>", s->status);
+    if (s->approved_by) {
+        html_f(&r->out, ", approved by ");
+        html_ref(&r->out, r->d, &reg_person, s->approved_by);
+        html_f(&r->out, " on ");
+        html_time(&r->out, s->approved_at);
+    }
+    html_f(&r->out, ". %d applicable, %d excluded.</p><div class=\"actions\">", s->applicable,
+           s->excluded);
+    web_verb_buttons(r, rec);
+    html_f(&r->out,
+           "<a class=\"button\" href=\"%s?format=csv\" download>Download CSV</a>"
+           "<a class=\"button secondary\" href=\"/coverage?framework=%u\">Coverage</a></div>",
+           web_record_url(r->d, &reg_soa, s->key, "/statement"), s->framework);
+}
+
+int page_statement(web_req *r, isms_err *e)
+{
+    int rc = web_only_params(r, (const char *const[]){ "format", NULL }, e);
+    const char *format = query(r, "format");
+    if (!rc && format && strcmp(format, "csv"))
+        rc = err_set(e, E_USAGE, "format", "format: give csv, or none for the page");
+    soa_doc s;
+    record rec;
+    if (!rc)
+        rc = dom_soa_doc(r->d, r->key, &s, e);
+    if (!rc)
+        rc = dom_get(r->d, &reg_soa, r->key, &rec, e);
+    if (rc)
+        return rc;
+    if (format) {
+        statement_csv(r, &s);
+        return 0;
+    }
+    page_begin(r, s.title && *s.title ? s.title : "Statement of Applicability", NAV_FRAMEWORKS);
+    statement_head(r, &s, &rec);
+    html_f(&r->out, "<div class=\"scroll\"><table class=\"wide\"><caption "
+                    "class=\"vh\">Requirements</caption><thead><tr>"
+                    "<th scope=\"col\">Requirement</th><th scope=\"col\">Applicable</th><th "
+                    "scope=\"col\">Justification</th><th scope=\"col\">Implementation</th><th "
+                    "scope=\"col\">Controls</th><th scope=\"col\">Risks</th><th "
+                    "scope=\"col\">Record</th></tr></thead><tbody>");
+    for (int i = 0; i < s.n; i++)
+        statement_row(r, &s.rows[i]);
+    html_f(&r->out, "</tbody></table></div><p class=\"muted\">Whether a requirement applies, and "
+                    "why, is judgement: change it on its record (the last column) while the "
+                    "statement is a draft. Approving it supersedes the statement approved "
+                    "before and freezes this one.</p>");
+    page_end(r);
+    return 0;
+}

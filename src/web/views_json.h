@@ -1,0 +1,36 @@
+/* views_json.h: the domain's views (domain/views) as JSON, the same for
+ * the API and the command line's --json: a record's derived values;
+ * coverage, drift and the Statement of Applicability (frameworks.h) as
+ * documents and table cells (/api/v1/coverage, /api/v1/drift,
+ * /api/v1/soas/KEY/statement; isms coverage, drift, soa export). The
+ * domain computes, these only say it. */
+#ifndef ISMS_WEB_VIEWS_JSON_H
+#define ISMS_WEB_VIEWS_JSON_H
+
+#include "core/arena.h"
+#include "domain/views/derived.h"
+#include "domain/views/frameworks.h"
+
+#include <jansson.h>
+
+/* A record's n derived values v (of defs) into o, each under its group's
+ * object when it has one ("protection": {...}). */
+void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v);
+
+/* One framework's coverage: totals, groups, and its requirements (only
+ * those not or partly covered with gaps_only). New reference. */
+json_t *cov_report_json(const cov_report *r, int gaps_only, arena *a);
+/* A group's (or the total's) figures. New reference. */
+json_t *cov_tally_json(const cov_tally *t);
+/* The drift list. New reference. */
+json_t *drift_json(const drift_item *d, int n);
+/* The SoA as a document. New reference. */
+json_t *soa_doc_json(const soa_doc *s);
+
+/* The SoA's columns as a table (CSV, Markdown, HTML exports). */
+enum { SOA_COLUMNS = 7 };
+extern const char *const soa_columns[SOA_COLUMNS + 1]; /* NULL-terminated */
+/* A row's cells in soa_columns' order. */
+void soa_row_cells(const soa_row *r, const char *cells[SOA_COLUMNS]);
+
+#endif
