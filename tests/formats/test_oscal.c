@@ -7,6 +7,7 @@
 #include "core/strmap.h"
 #include "formats/json.h"
 #include "formats/oscal.h"
+#include "formats/oscal_internal.h"
 
 #include "core/buf.h"
 
@@ -106,6 +107,138 @@ static void items_keep_what_they_hold(void **state)
     assert_non_null(strstr(c.items[0].extra, "alt-identifier"));
     assert_non_null(strstr(c.extra, "\"metadata\""));
     arena_free(&a);
+}
+
+/* The JSON kept of each item is what jansson's compact dump of those
+ * members gives, byte for byte (oscal_catalog.c writes it itself): what a
+ * previous import stored compares equal. */
+static void extras_are_jansson_bytes(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json",
+        "NIST_CSF_v2.0_catalog.converted.json",
+        "BSI-Methodik-Grundschutz++-catalog.json",
+        "basic-catalog.json",
+    };
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        arena a;
+        arena_init(&a);
+        oscal_catalog c;
+        read_catalog(files[f], &c, &a);
+        int checked = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (!c.items[i].extra)
+                continue;
+            json_t *j = json_loads(c.items[i].extra, 0, NULL);
+            assert_non_null(j);
+            char *again = json_dumps(j, JSON_COMPACT);
+            assert_string_equal(again, c.items[i].extra);
+            free(again);
+            json_decref(j);
+            checked++;
+        }
+        assert_true(checked > 0);
+        arena_free(&a);
+    }
+}
+
+/* The fast parser gives jansson's tree, members in the same order, or
+ * gives up (NULL) where jansson refuses or reads what it leaves to it. */
+static void same_as_jansson(const char *text, size_t len, int fast_expected)
+{
+    json_t *fast = oscal_json_parse(text, len);
+    json_t *slow = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    if (fast_expected) {
+        if (!fast)
+            fail_msg("the fast parser gave up on %.60s", text);
+        assert_non_null(slow);
+        char *a = json_dumps(fast, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *b = json_dumps(slow, JSON_COMPACT | JSON_ENCODE_ANY);
+        assert_string_equal(a, b);
+        assert_true(json_equal(fast, slow));
+        free(a);
+        free(b);
+    } else if (fast) {
+        fail_msg("the fast parser took %.60s", text);
+    }
+    json_decref(fast);
+    json_decref(slow);
+}
+
+static void fast_parse_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    buf b;
+    buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    same_as_jansson(b.data, b.len, 1);
+    buf_reset(&b);
+}
+
+static void fast_parser_is_jansson(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json",
+        "NIST_SP-800-53_rev5_catalog-min.json",
+        "NIST_CSF_v2.0_catalog.converted.json",
+        "BSI-Methodik-Grundschutz++-catalog.json",
+        "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        fast_parse_file(fixture(files[i]));
+    static const char *const good[] = {
+        "{}",
+        "[]",
+        " {\"a\" : [1, -2, 0, -0, true, false, null, \"\", {}, []]}\n",
+        "{\"esc\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\\ud83d\\ude00 done\"}",
+        "{\"\\u00e9t\\u00e9\":{\"k\\n\":\"v\"},\"x\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
+        "[123456789012345678,-123456789012345678]",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        same_as_jansson(good[i], strlen(good[i]), 1);
+    static const char *const left[] = {
+        "",
+        "\"a string at the root\"",
+        "1",
+        "{\"a\":1,}",
+        "[1,]",
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":01}",
+        "{\"a\":1.5}",
+        "{\"a\":1e3}",
+        "{\"a\":1234567890123456789}",
+        "{\"a\":\"\\u0000\"}",
+        "{\"a\":\"\\ud800\"}",
+        "{\"a\":\"\\udc00\"}",
+        "{\"a\":\"\\x\"}",
+        "{\"a\":\"tab\there\"}",
+        "{\"a\":\"\xc0\xaf\"}",
+        "{\"a\":\"\xed\xa0\x80\"}",
+        "{\"a\":\"\xf4\x90\x80\x80\"}",
+        "{\"a\":tru}",
+        "{\"a\":1} x",
+        "{\"a\" 1}",
+        "{\"a\":\"unterminated}",
+        "\xef\xbb\xbf{}",
+    };
+    for (size_t i = 0; i < sizeof left / sizeof *left; i++)
+        same_as_jansson(left[i], strlen(left[i]), 0);
+    /* nesting past the fast parser's limit is jansson's */
+    buf deep;
+    buf_init(&deep);
+    for (int i = 0; i < 600; i++)
+        buf_putc(&deep, '[');
+    for (int i = 0; i < 600; i++)
+        buf_putc(&deep, ']');
+    same_as_jansson(deep.data, deep.len, 0);
+    buf_reset(&deep);
 }
 
 /* The control ids of a catalog, as a map. */
@@ -463,6 +596,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(real_catalogs_count),
         cmocka_unit_test(items_keep_what_they_hold),
+        cmocka_unit_test(extras_are_jansson_bytes),
+        cmocka_unit_test(fast_parser_is_jansson),
         cmocka_unit_test(baselines_resolve_against_legacy),
         cmocka_unit_test(specification_examples),
     };
