@@ -100,24 +100,12 @@ static void compact(buf *b, const json_t *v)
         buf_puts(b, json_array_size(v) ? "]" : "[]");
         break;
     }
-    case JSON_STRING:
-        js_quote(b, json_string_value(v));
-        break;
-    case JSON_INTEGER:
-        buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        break;
-    case JSON_TRUE:
-        buf_puts(b, "true");
-        break;
-    case JSON_FALSE:
-        buf_puts(b, "false");
-        break;
-    case JSON_NULL:
-        buf_puts(b, "null");
-        break;
-    default:
-        js_append(b, v);
-        break;
+    case JSON_STRING: js_quote(b, json_string_value(v)); break;
+    case JSON_INTEGER: buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
+    case JSON_TRUE: buf_puts(b, "true"); break;
+    case JSON_FALSE: buf_puts(b, "false"); break;
+    case JSON_NULL: buf_puts(b, "null"); break;
+    default: js_append(b, v); break;
     }
 }
 

@@ -107,6 +107,20 @@ json_t *oscal_body(const oscal_doc *doc)
     return json_object_get(doc->tree, model_names[doc->model]);
 }
 
+json_t *oscal_open_body(const oscal_doc *doc, oscal_model model, const char **uuid,
+                        const char **title, isms_err *e)
+{
+    if (doc->model != model) {
+        oscal_fail(e, doc, E_INVALID, "/", "a %s, not a %s", oscal_model_name(doc->model),
+                   oscal_model_name(model));
+        return NULL;
+    }
+    json_t *body = oscal_body(doc);
+    *uuid = oscal_str(doc, body, "uuid");
+    *title = oscal_str(doc, json_object_get(body, "metadata"), "title");
+    return body;
+}
+
 const char *oscal_str(const oscal_doc *doc, const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));

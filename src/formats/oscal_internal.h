@@ -30,6 +30,10 @@ void oscal_warn(const oscal_doc *doc, const char *ptr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 json_t *oscal_body(const oscal_doc *doc); /* the model's object */
+/* The model's object of a document that must be a `model`, with its uuid
+ * and metadata title; NULL, e set, when it is another model. */
+json_t *oscal_open_body(const oscal_doc *doc, oscal_model model, const char **uuid,
+                        const char **title, isms_err *e);
 /* A string member, copied into the document's arena, or NULL. */
 const char *oscal_str(const oscal_doc *doc, const json_t *obj, const char *key);
 /* The value of prop `name` (any namespace), or NULL. */

@@ -12,6 +12,7 @@
  * given. tests/formats/test_oscal.c holds the two to the same trees. */
 #include "formats/oscal_internal.h"
 #include "core/buf.h"
+#include "core/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,38 +31,6 @@ static void skip_ws(px *x)
 {
     while (x->p < x->end && (*x->p == ' ' || *x->p == '\n' || *x->p == '\r' || *x->p == '\t'))
         x->p++;
-}
-
-/* The length of the valid UTF-8 sequence at p (2 to 4), or 0: overlong
- * forms, surrogates and code points past U+10FFFF are invalid, as in
- * jansson and core/text.c. */
-static int seq_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = *p, cp;
-    int len;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (end - p < len)
-        return 0;
-    for (int k = 1; k < len; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
 }
 
 static int hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
@@ -139,14 +108,6 @@ static int escaped(px *x, const unsigned char *start, const unsigned char *p, co
     while (p < end && *p != '"') {
         if (*p < 0x20)
             return 0;
-        if (*p >= 0x80) {
-            int k = seq_len(p, end);
-            if (!k)
-                return 0;
-            buf_append(b, p, (size_t)k);
-            p += k;
-            continue;
-        }
         if (*p != '\\') {
             buf_putc(b, (char)*p++);
             continue;
@@ -169,7 +130,9 @@ static int escaped(px *x, const unsigned char *start, const unsigned char *p, co
         buf_putc(b, *hit);
         p++;
     }
-    if (p >= end)
+    /* escapes give whole sequences: the raw bytes around them are what
+     * may not be UTF-8, and a run cut by an escape is no longer valid */
+    if (p >= end || !utf8_valid(b->data, b->len))
         return 0;
     x->p = p + 1;
     *s = b->data;
@@ -182,20 +145,15 @@ static int escaped(px *x, const unsigned char *start, const unsigned char *p, co
 static int string(px *x, const char **s, size_t *n)
 {
     const unsigned char *start = x->p, *p = x->p, *end = x->end;
-    for (;;) {
-        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-            p++;
-        if (p >= end || *p < 0x20)
-            return 0;
-        if (*p == '"')
-            break;
-        if (*p == '\\')
-            return escaped(x, start, p, s, n);
-        int k = seq_len(p, end);
-        if (!k)
-            return 0;
-        p += k;
-    }
+    unsigned high = 0;
+    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
+        high |= *p++;
+    if (p >= end || *p < 0x20)
+        return 0;
+    if (*p == '\\')
+        return escaped(x, start, p, s, n);
+    if ((high & 0x80) && !utf8_valid((const char *)start, (size_t)(p - start)))
+        return 0;
     *s = (const char *)start;
     *n = (size_t)(p - start);
     x->p = p + 1;
@@ -235,30 +193,10 @@ static json_t *literal(px *x, const char *word, json_t *v)
     return v;
 }
 
-static json_t *array(px *x)
+static int element(px *x, json_t *a)
 {
-    json_t *a = json_array();
-    skip_ws(x);
-    if (x->p < x->end && *x->p == ']') {
-        x->p++;
-        return a;
-    }
-    for (;;) {
-        json_t *v = value(x);
-        if (!v || json_array_append_new(a, v))
-            break;
-        skip_ws(x);
-        if (x->p >= x->end)
-            break;
-        if (*x->p == ']') {
-            x->p++;
-            return a;
-        }
-        if (*x->p++ != ',')
-            break;
-    }
-    json_decref(a);
-    return NULL;
+    json_t *v = value(x);
+    return v && !json_array_append_new(a, v);
 }
 
 /* One member: its name, then its value. A name with escapes is decoded
@@ -267,6 +205,7 @@ static int member(px *x, json_t *o)
 {
     const char *k;
     size_t kn;
+    skip_ws(x);
     if (x->p >= x->end || *x->p++ != '"' || !string(x, &k, &kn))
         return 0;
     char *copy = NULL;
@@ -279,7 +218,7 @@ static int member(px *x, json_t *o)
     }
     int ok = 0;
     skip_ws(x);
-    if (x->p < x->end && *x->p++ == ':' && !memchr(k, 0, kn) && !json_object_getn(o, k, kn)) {
+    if (x->p < x->end && *x->p++ == ':' && !json_object_getn(o, k, kn)) {
         json_t *v = value(x);
         ok = v && !json_object_setn_new_nocheck(o, k, kn, v);
     }
@@ -287,29 +226,29 @@ static int member(px *x, json_t *o)
     return ok;
 }
 
-static json_t *object(px *x)
+/* The elements or members of container c, up to its closing bracket,
+ * comma separated (none trailing). */
+static json_t *container(px *x, json_t *c, char close, int (*one)(px *, json_t *))
 {
-    json_t *o = json_object();
     skip_ws(x);
-    if (x->p < x->end && *x->p == '}') {
+    if (x->p < x->end && *x->p == close) {
         x->p++;
-        return o;
+        return c;
     }
     for (;;) {
-        if (!member(x, o))
+        if (!one(x, c))
             break;
         skip_ws(x);
         if (x->p >= x->end)
             break;
-        if (*x->p == '}') {
+        if (*x->p == close) {
             x->p++;
-            return o;
+            return c;
         }
         if (*x->p++ != ',')
             break;
-        skip_ws(x);
     }
-    json_decref(o);
+    json_decref(c);
     return NULL;
 }
 
@@ -326,20 +265,15 @@ static json_t *value(px *x)
     case '[':
         x->depth++;
         x->p++;
-        v = x->p[-1] == '{' ? object(x) : array(x);
+        v = x->p[-1] == '{' ? container(x, json_object(), '}', member)
+                            : container(x, json_array(), ']', element);
         x->depth--;
         return v;
-    case '"':
-        x->p++;
-        return string(x, &s, &n) ? json_stringn_nocheck(s, n) : NULL;
-    case 't':
-        return literal(x, "true", json_true());
-    case 'f':
-        return literal(x, "false", json_false());
-    case 'n':
-        return literal(x, "null", json_null());
-    default:
-        return number(x);
+    case '"': x->p++; return string(x, &s, &n) ? json_stringn_nocheck(s, n) : NULL;
+    case 't': return literal(x, "true", json_true());
+    case 'f': return literal(x, "false", json_false());
+    case 'n': return literal(x, "null", json_null());
+    default: return number(x);
     }
 }
 

@@ -139,16 +139,19 @@ static int create(dom *d, const oscal_catalog *c, const oscal_import_opts *o, co
     return add_items(d, c, o, out.id, out.key, now, res, e);
 }
 
+/* The framework's requirements as stored, by code: those left when the
+ * document's items are done are the ones it no longer holds. */
 typedef struct existing {
+    dom *d;
     strmap by_code;
-    arena *a;
 } existing;
 
 static int keep_existing(const record *r, void *ctx)
 {
     existing *x = ctx;
-    record *copy = arena_alloc(x->a, sizeof *copy);
-    record_copy(copy, r, x->a);
+    arena *a = dom_arena(x->d);
+    record *copy = arena_alloc(a, sizeof *copy);
+    record_copy(copy, r, a);
     *strmap_slot_for(&x->by_code, record_text(r, F_REQUIREMENT_CODE)) = copy;
     return 0;
 }
@@ -193,7 +196,7 @@ static int update(dom *d, const oscal_catalog *c, const oscal_import_opts *o, co
     fill_framework(&want, c, record_text(fw, F_FRAMEWORK_NAME), o->source);
     int rc =
         dom_change_in_txn(d, &reg_framework, fw->key, 0, take_values, &want, "update", &out, e);
-    existing x = { .a = dom_arena(d) };
+    existing x = { .d = d };
     strmap_init(&x.by_code);
     store_filter f = { .field = field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK),
                        .ival = fw->id };
