@@ -73,7 +73,9 @@ static int import_profile(cli *c, oscal_doc *doc, const oscal_import_opts *o,
     int rc = oscal_profile_resolve(doc, cli_opt_value(c, "catalog"), &resolved, e);
     if (rc)
         return rc;
-    rc = import_read(c, &resolved, o, res, e);
+    oscal_import_opts as_profile = *o;
+    as_profile.profile = 1;
+    rc = import_read(c, &resolved, &as_profile, res, e);
     oscal_doc_free(&resolved);
     return rc;
 }
@@ -106,6 +108,20 @@ static void report(cli *c, const oscal_doc *doc, const oscal_import_result *r,
 {
     for (int i = 0; i < w->n; i++)
         fprintf(stderr, "warning: %s\n", w->msgs[i]);
+    if (c->json && r->soa) {
+        fprintf(c->out,
+                "{\"model\":\"profile\",\"framework\":\"%s\",\"soa\":\"%s\",\"applicable\":%d,"
+                "\"excluded\":%d,\"unmatched\":%d,\"warnings\":%d}\n",
+                r->framework, r->soa, r->applicable, r->excluded, r->unmatched, w->n);
+        return;
+    }
+    if (r->soa) {
+        fprintf(c->out,
+                "%s (draft) of %s (%s) from %s: %d requirements apply, %d excluded; %d ids of the "
+                "profile are not in the framework\n",
+                r->soa, r->framework, r->name, doc->path, r->applicable, r->excluded, r->unmatched);
+        return;
+    }
     if (c->json) {
         fprintf(c->out,
                 "{\"model\":\"%s\",\"framework\":%s%s%s,\"created\":%s,\"added\":%d,"

@@ -111,5 +111,8 @@ int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e);
  * statement or target profile, else the newest draft; *key NULL when
  * there is none. */
 int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e);
+/* The same for one profile's series ("statement", "current", "target"). */
+int dom_soa_profile_in_force(dom *d, int64_t fw, const char *profile, const char **key,
+                             isms_err *e);
 
 #endif

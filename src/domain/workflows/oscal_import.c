@@ -10,6 +10,7 @@
  * checks. Everything is one transaction: refused or interrupted, nothing
  * stays. */
 #include "domain/workflows/oscal_import.h"
+#include "domain/workflows/soa.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/frameworks.h"
@@ -247,8 +248,8 @@ static int find_framework(dom *d, const oscal_catalog *c, const oscal_import_opt
     return rc;
 }
 
-int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
-                         oscal_import_result *res, isms_err *e)
+static int import_framework(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
+                            oscal_import_result *res, isms_err *e)
 {
     *res = (oscal_import_result){ 0 };
     char now[21];
@@ -497,4 +498,77 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
     strmap_reset(&made);
     strmap_reset(&fw.by_code);
     return dom_txn_end(d, rc, e);
+}
+
+/* ---- a profile as an existing framework's applicability selection ---- */
+
+typedef struct selection {
+    strmap picked; /* requirement keys the profile selects */
+    int yes, no;
+} selection;
+
+static int selects(void *ctx, const char *requirement)
+{
+    selection *s = ctx;
+    int yes = strmap_get(&s->picked, requirement) != NULL;
+    s->yes += yes;
+    s->no += !yes;
+    return yes;
+}
+
+static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_import_result *res,
+                       isms_err *e)
+{
+    code_index x;
+    int rc = index_open(d, record_text(fw, F_FRAMEWORK_NAME), &x, e);
+    selection s = { .yes = 0 };
+    strmap_init(&s.picked);
+    for (int i = 0; i < c->n && !rc; i++) {
+        const char *key = c->items[i].group ? NULL : index_key(&x, c->items[i].id);
+        if (key)
+            *strmap_slot_for(&s.picked, key) = (void *)1;
+        res->unmatched += !key && !c->items[i].group;
+    }
+    arena *a = dom_arena(d);
+    soa_spec spec = { .framework = fw->key,
+                      .title = arena_printf(a, "Statement of Applicability: %s", c->title),
+                      .selects = selects,
+                      .ctx = &s,
+                      .selected_why = arena_printf(a, "Selected by the profile %s.", c->title),
+                      .unselected_why =
+                          arena_printf(a, "Not selected by the profile %s.", c->title) };
+    record soa;
+    int entries = 0;
+    if (!rc)
+        rc = dom_soa_generate(d, &spec, &soa, &entries, e);
+    if (!rc) {
+        res->soa = soa.key;
+        res->framework = fw->key;
+        res->name = record_text(fw, F_FRAMEWORK_NAME);
+        res->applicable = s.yes;
+        res->excluded = s.no;
+    }
+    strmap_reset(&x.by_code);
+    strmap_reset(&s.picked);
+    return rc;
+}
+
+int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
+                         oscal_import_result *res, isms_err *e)
+{
+    *res = (oscal_import_result){ 0 };
+    int64_t id = 0;
+    const char *key = NULL;
+    int retired = 0;
+    int rc =
+        o->profile && o->framework ? framework_find(d, o->framework, &id, &key, &retired, e) : 0;
+    record fw;
+    if (!rc && id && !retired)
+        rc = dom_get(d, &reg_framework, key, &fw, e);
+    if (rc || !id || retired)
+        return rc ? rc : import_framework(d, c, o, res, e);
+    const char *made_from = record_text(&fw, F_FRAMEWORK_UUID);
+    if (made_from && c->uuid && !strcmp(made_from, c->uuid))
+        return import_framework(d, c, o, res, e); /* this profile made it: an update */
+    return profile_soa(d, c, &fw, res, e);
 }
