@@ -307,6 +307,36 @@ static void bad_input_is_refused(void **state)
     refused("relation.json", text, fromto, "resembles");
 }
 
+/* The licence basis of data/frameworks/README.md: of ISO/IEC's and
+ * AICPA's standards only ids and short titles, no statement, and no parts
+ * in their OSCAL export. */
+static void copyrighted_frameworks_hold_ids_and_titles_only(void **state)
+{
+    (void)state;
+    static const char *const owned[] = { "iso27001-2022", "iso42001-2023", "soc2-tsc" };
+    static const int rows[] = { 138, 88, 81 };
+    for (size_t f = 0; f < sizeof owned / sizeof *owned; f++) {
+        json_t *l = tu_json_take(
+            tu_isms_ok(repo, "requirement", "list", "--framework", owned[f], "--json"));
+        assert_int_equal(json_array_size(l), rows[f]);
+        size_t i;
+        json_t *r;
+        json_array_foreach(l, i, r)
+        {
+            const char *st = json_string_value(json_object_get(r, "statement"));
+            if (st && *st)
+                fail_msg("%s %s holds a statement", owned[f],
+                         json_string_value(json_object_get(r, "code")));
+            assert_true(strlen(json_string_value(json_object_get(r, "title"))) <= 100);
+        }
+        json_decref(l);
+        char *cat = tu_isms_ok(repo, "oscal", "export", "catalog", "--framework", owned[f], "-");
+        assert_null(strstr(cat, "\"parts\""));
+        assert_null(strstr(cat, "\"prose\""));
+        free(cat);
+    }
+}
+
 /* Each component a control, each implemented requirement a mapping of it;
  * SP 800-53's OSCAL ids (sc-8.1) find the built-in catalogue's SC-8(1). */
 static void component_definition_imports(void **state)
@@ -343,6 +373,7 @@ int main(void)
         cmocka_unit_test(mapping_collection_imports),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(component_definition_imports),
+        cmocka_unit_test(copyrighted_frameworks_hold_ids_and_titles_only),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
