@@ -565,8 +565,10 @@ int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts
     record fw;
     if (!rc && id && !retired)
         rc = dom_get(d, &reg_framework, key, &fw, e);
-    if (rc || !id || retired)
-        return rc ? rc : import_framework(d, c, o, res, e);
+    if (rc)
+        return rc;
+    if (!id || retired)
+        return import_framework(d, c, o, res, e);
     const char *made_from = record_text(&fw, F_FRAMEWORK_UUID);
     if (made_from && c->uuid && !strcmp(made_from, c->uuid))
         return import_framework(d, c, o, res, e); /* this profile made it: an update */
