@@ -42,18 +42,15 @@ static void gap_text(cli *c, const gap_report *r)
 
 int cmd_soa_gap(cli *c, isms_err *e)
 {
-    const char *fw;
-    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    rc = cli_opt_required(c, rc, "framework",
-                          "--framework is required: whose current and target profiles", &fw, e);
+    const char *fw = NULL;
     gap_report r;
+    int rc = cli_opt_required(c, cli_start(c, 0, "no arguments (--framework NAME)", e), "framework",
+                              "--framework is required: whose current and target "
+                              "profiles",
+                              &fw, e);
     if (!rc)
         rc = dom_profile_gap(c->d, fw, &r, e);
-    if (rc)
-        return rc;
-    if (c->json)
-        gap_json(c, &r);
-    else
-        gap_text(c, &r);
-    return 0;
+    if (!rc)
+        (c->json ? gap_json : gap_text)(c, &r);
+    return rc;
 }

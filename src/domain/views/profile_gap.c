@@ -62,12 +62,12 @@ int dom_profile_gap(dom *d, const char *framework, gap_report *out, isms_err *e)
     int64_t fw;
     const char *key;
     int retired;
-    int rc = framework_find(d, framework, &fw, &key, &retired, e);
-    if (!rc && !fw)
-        rc = err_set(e, E_NOT_FOUND, "framework", "framework: there is no framework %s", framework);
     record f;
-    if (!rc)
+    int rc = framework_find(d, framework, &fw, &key, &retired, e);
+    if (!rc && fw)
         rc = dom_get(d, &reg_framework, key, &f, e);
+    else if (!rc)
+        rc = err_set(e, E_NOT_FOUND, "framework", "framework: there is no framework %s", framework);
     if (rc)
         return rc;
     out->framework = record_text(&f, F_FRAMEWORK_NAME);
