@@ -329,6 +329,7 @@ static const char *sp800_53_label(arena *a, const char *id)
  * lookup per pair would scan the framework (ids match in any case). */
 typedef struct code_index {
     strmap by_code;
+    strmap level_of; /* requirement key -> its level */
     const char *name;
     arena *a;
 } code_index;
@@ -349,6 +350,9 @@ static int index_code(const record *r, void *ctx)
     const char *code = record_text(r, F_REQUIREMENT_CODE), *key = arena_strdup(x->a, r->key);
     *strmap_slot_for(&x->by_code, lower(x->a, code)) = (void *)key;
     *strmap_slot_for(&x->by_code, lower(x->a, requirement_oscal_id(x->a, "", code))) = (void *)key;
+    const char *level = record_text(r, F_REQUIREMENT_LEVEL);
+    if (record_int(r, F_REQUIREMENT_ASSESSABLE)) /* what an SoA holds */
+        *strmap_slot_for(&x->level_of, key) = (void *)arena_strdup(x->a, level ? level : "");
     return 0;
 }
 
@@ -356,6 +360,7 @@ static int index_open(dom *d, const char *framework, code_index *x, isms_err *e)
 {
     *x = (code_index){ .name = framework, .a = dom_arena(d) };
     strmap_init(&x->by_code);
+    strmap_init(&x->level_of);
     int64_t id;
     const char *key;
     int retired;
@@ -367,6 +372,12 @@ static int index_open(dom *d, const char *framework, code_index *x, isms_err *e)
     if (rc)
         return rc;
     return dom_list(d, &reg_requirement, &q, index_code, x, e);
+}
+
+static void index_close(code_index *x)
+{
+    strmap_reset(&x->by_code);
+    strmap_reset(&x->level_of);
 }
 
 /* The key of the requirement id (or of its SP 800-53 label: the built-in
@@ -418,8 +429,8 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc) {
-        strmap_reset(&src.by_code);
-        strmap_reset(&dst.by_code);
+        index_close(&src);
+        index_close(&dst);
         return rc;
     }
     for (int i = 0; i < m->n && !rc; i++) {
@@ -430,8 +441,8 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
         if (o->progress)
             o->progress(o->ctx, (uint64_t)i + 1, (uint64_t)m->n);
     }
-    strmap_reset(&src.by_code);
-    strmap_reset(&dst.by_code);
+    index_close(&src);
+    index_close(&dst);
     return dom_txn_end(d, rc, e);
 }
 
@@ -471,7 +482,7 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc) {
-        strmap_reset(&fw.by_code);
+        index_close(&fw);
         strmap_reset(&made);
         return rc;
     }
@@ -496,7 +507,7 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
             rc = cancelled(o, e);
     }
     strmap_reset(&made);
-    strmap_reset(&fw.by_code);
+    index_close(&fw);
     return dom_txn_end(d, rc, e);
 }
 
@@ -523,14 +534,22 @@ static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_i
     int rc = index_open(d, record_text(fw, F_FRAMEWORK_NAME), &x, e);
     selection s = { .yes = 0 };
     strmap_init(&s.picked);
+    /* the level of every assessable requirement selected (ISO/IEC 27001's
+     * Annex A: control), to which the SoA keeps; mixed: every level */
+    const char *level = NULL;
+    int mixed = 0;
     for (int i = 0; i < c->n && !rc; i++) {
         const char *key = c->items[i].group ? NULL : index_key(&x, c->items[i].id);
+        const char *l = key ? strmap_get(&x.level_of, key) : NULL;
         if (key)
             *strmap_slot_for(&s.picked, key) = (void *)1;
         res->unmatched += !key && !c->items[i].group;
+        mixed |= l && level && strcmp(l, level);
+        level = level ? level : l;
     }
     arena *a = dom_arena(d);
     soa_spec spec = { .framework = fw->key,
+                      .level = mixed || (level && !*level) ? NULL : level,
                       .title = arena_printf(a, "Statement of Applicability: %s", c->title),
                       .selects = selects,
                       .ctx = &s,
@@ -548,7 +567,7 @@ static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_i
         res->applicable = s.yes;
         res->excluded = s.no;
     }
-    strmap_reset(&x.by_code);
+    index_close(&x);
     strmap_reset(&s.picked);
     return rc;
 }
