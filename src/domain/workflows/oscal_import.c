@@ -428,11 +428,7 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
         rc = rd;
     if (!rc)
         rc = dom_txn_begin(d, e);
-    if (rc) {
-        index_close(&src);
-        index_close(&dst);
-        return rc;
-    }
+    int began = !rc; /* else the indexes are closed and rc returned */
     for (int i = 0; i < m->n && !rc; i++) {
         rc = add_pair(d, &m->pairs[i], &src, &dst, e);
         res->added += !rc;
@@ -443,7 +439,7 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
     }
     index_close(&src);
     index_close(&dst);
-    return dom_txn_end(d, rc, e);
+    return began ? dom_txn_end(d, rc, e) : rc;
 }
 
 /* The control a component becomes (made once per component title). */
@@ -481,11 +477,7 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
     int rc = index_open(d, framework, &fw, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
-    if (rc) {
-        index_close(&fw);
-        strmap_reset(&made);
-        return rc;
-    }
+    int began = !rc;
     for (int i = 0; i < k->n && !rc; i++) {
         const oscal_impl *im = &k->impls[i];
         const char *ctl = NULL, *req = NULL;
@@ -508,7 +500,7 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
     }
     strmap_reset(&made);
     index_close(&fw);
-    return dom_txn_end(d, rc, e);
+    return began ? dom_txn_end(d, rc, e) : rc;
 }
 
 /* ---- a profile as an existing framework's applicability selection ---- */
