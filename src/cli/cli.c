@@ -165,9 +165,11 @@ static const extra_opt extra_options[] = {
       "the version's title (default: Statement of Applicability: NAME)" },
     { "soa", "exclude", "justification", 1, "why the requirement does not apply (required)" },
     { "soa", "include", "justification", 1, "why the requirement applies" },
+    { "soa", "gap", "framework", 1, "the framework whose current and target profiles to compare" },
     { "soa", "export", "format", 1, "csv, md, html or json (default md; json with --json)" },
     { "oscal", "import", "framework", 1,
-      "the framework's short name (new), or the framework to update (default: by the uuid)" },
+      "the framework's short name (new), or the framework to update (default: by the uuid); "
+      "a profile for an existing framework becomes its draft SoA" },
     { "oscal", "import", "catalog", 1,
       "a profile's import that is not found at its href reads this catalog instead" },
     { "oscal", "import", "from", 1, "mapping collection: the framework of the sources" },

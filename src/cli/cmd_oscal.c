@@ -15,29 +15,55 @@
 typedef int (*importer)(cli *c, oscal_doc *doc, const oscal_import_opts *o,
                         oscal_import_result *res, isms_err *e);
 
-/* Both options given, or a usage error naming the first missing. */
-static int need(const char *a, const char *aname, const char *b, const char *bname, const char *why,
-                isms_err *e)
+/* The options a model cannot be imported without. */
+static const struct {
+    oscal_model model;
+    const char *a, *b, *why;
+} required[] = {
+    { OSCAL_MAPPING_COLLECTION, "from", "to",
+      "a mapping collection needs --from and --to: the frameworks of its sources and targets" },
+    { OSCAL_COMPONENT_DEFINITION, "framework", "owner",
+      "a component definition needs --framework (whose controls its components implement) and "
+      "--owner (who owns the controls they become)" },
+};
+
+/* The model's required options given, or a usage error naming the first
+ * missing. */
+static int need(cli *c, oscal_model m, isms_err *e)
 {
-    return a && b ? 0 : err_set(e, E_USAGE, a ? bname : aname, "%s", why);
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
+        if (required[i].model != m)
+            continue;
+        const char *a = cli_opt_value(c, required[i].a), *b = cli_opt_value(c, required[i].b);
+        if (!a || !b)
+            return err_set(e, E_USAGE, a ? required[i].b : required[i].a, "%s", required[i].why);
+    }
+    return 0;
 }
 
-/* The document read (rc), then the repository opened. */
-static int opened(cli *c, int rc, isms_err *e)
+/* A catalog, mapping collection or component definition: read, then the
+ * repository opened (a document refused opens nothing), then imported. */
+static int import_read(cli *c, oscal_doc *doc, const oscal_import_opts *o, oscal_import_result *res,
+                       isms_err *e)
 {
+    union {
+        oscal_catalog cat;
+        oscal_mappings m;
+        oscal_components k;
+    } u;
+    int rc = doc->model == OSCAL_CATALOG              ? oscal_catalog_read(doc, &u.cat, e)
+             : doc->model == OSCAL_MAPPING_COLLECTION ? oscal_mapping_read(doc, &u.m, e)
+                                                      : oscal_component_read(doc, &u.k, e);
+    if (!rc)
+        rc = cli_open(c, e);
     if (rc)
         return rc;
-    return cli_open(c, e);
-}
-
-static int import_catalog(cli *c, oscal_doc *doc, const oscal_import_opts *o,
-                          oscal_import_result *res, isms_err *e)
-{
-    oscal_catalog cat;
-    int rc = opened(c, oscal_catalog_read(doc, &cat, e), e);
-    if (rc)
-        return rc;
-    return oscal_import_catalog(c->d, &cat, o, res, e);
+    if (doc->model == OSCAL_CATALOG)
+        return oscal_import_catalog(c->d, &u.cat, o, res, e);
+    if (doc->model == OSCAL_MAPPING_COLLECTION)
+        return oscal_import_mappings(c->d, &u.m, cli_opt_value(c, "from"), cli_opt_value(c, "to"),
+                                     o, res, e);
+    return oscal_import_components(c->d, &u.k, o->framework, cli_opt_value(c, "owner"), o, res, e);
 }
 
 static int import_profile(cli *c, oscal_doc *doc, const oscal_import_opts *o,
@@ -47,41 +73,11 @@ static int import_profile(cli *c, oscal_doc *doc, const oscal_import_opts *o,
     int rc = oscal_profile_resolve(doc, cli_opt_value(c, "catalog"), &resolved, e);
     if (rc)
         return rc;
-    rc = import_catalog(c, &resolved, o, res, e);
+    oscal_import_opts as_profile = *o;
+    as_profile.profile = 1;
+    rc = import_read(c, &resolved, &as_profile, res, e);
     oscal_doc_free(&resolved);
     return rc;
-}
-
-static int import_mappings(cli *c, oscal_doc *doc, const oscal_import_opts *o,
-                           oscal_import_result *res, isms_err *e)
-{
-    const char *from = cli_opt_value(c, "from"), *to = cli_opt_value(c, "to");
-    oscal_mappings m;
-    int rc = need(from, "from", to, "to",
-                  "a mapping collection needs --from and --to: the frameworks of its sources "
-                  "and targets",
-                  e);
-    if (!rc)
-        rc = opened(c, oscal_mapping_read(doc, &m, e), e);
-    if (rc)
-        return rc;
-    return oscal_import_mappings(c->d, &m, from, to, o, res, e);
-}
-
-static int import_components(cli *c, oscal_doc *doc, const oscal_import_opts *o,
-                             oscal_import_result *res, isms_err *e)
-{
-    const char *owner = cli_opt_value(c, "owner");
-    oscal_components k;
-    int rc = need(o->framework, "framework", owner, "owner",
-                  "a component definition needs --framework (whose controls its components "
-                  "implement) and --owner (who owns the controls they become)",
-                  e);
-    if (!rc)
-        rc = opened(c, oscal_component_read(doc, &k, e), e);
-    if (rc)
-        return rc;
-    return oscal_import_components(c->d, &k, o->framework, owner, o, res, e);
 }
 
 /* assessment plans (system security plans, assessment results and POA&Ms
@@ -97,10 +93,10 @@ static int not_yet(cli *c, oscal_doc *doc, const oscal_import_opts *o, oscal_imp
 }
 
 static const importer importers[OSCAL_NMODELS] = {
-    [OSCAL_CATALOG] = import_catalog,
+    [OSCAL_CATALOG] = import_read,
     [OSCAL_PROFILE] = import_profile,
-    [OSCAL_COMPONENT_DEFINITION] = import_components,
-    [OSCAL_MAPPING_COLLECTION] = import_mappings,
+    [OSCAL_COMPONENT_DEFINITION] = import_read,
+    [OSCAL_MAPPING_COLLECTION] = import_read,
     [OSCAL_SYSTEM_SECURITY_PLAN] = not_yet,
     [OSCAL_ASSESSMENT_PLAN] = not_yet,
     [OSCAL_ASSESSMENT_RESULTS] = not_yet,
@@ -112,6 +108,20 @@ static void report(cli *c, const oscal_doc *doc, const oscal_import_result *r,
 {
     for (int i = 0; i < w->n; i++)
         fprintf(stderr, "warning: %s\n", w->msgs[i]);
+    if (c->json && r->soa) {
+        fprintf(c->out,
+                "{\"model\":\"profile\",\"framework\":\"%s\",\"soa\":\"%s\",\"applicable\":%d,"
+                "\"excluded\":%d,\"unmatched\":%d,\"warnings\":%d}\n",
+                r->framework, r->soa, r->applicable, r->excluded, r->unmatched, w->n);
+        return;
+    }
+    if (r->soa) {
+        fprintf(c->out,
+                "%s (draft) of %s (%s) from %s: %d requirements apply, %d excluded; %d ids of the "
+                "profile are not in the framework\n",
+                r->soa, r->framework, r->name, doc->path, r->applicable, r->excluded, r->unmatched);
+        return;
+    }
     if (c->json) {
         fprintf(c->out,
                 "{\"model\":\"%s\",\"framework\":%s%s%s,\"created\":%s,\"added\":%d,"
@@ -149,6 +159,11 @@ int cmd_oscal_import(cli *c, isms_err *e)
         for (int i = 0; i < w.n; i++)
             fprintf(stderr, "warning: %s\n", w.msgs[i]);
         rc = cli_oscal_plan(c, &doc, e);
+        oscal_doc_free(&doc);
+        return rc;
+    }
+    rc = need(c, doc.model, e);
+    if (rc) {
         oscal_doc_free(&doc);
         return rc;
     }

@@ -53,12 +53,9 @@ static int read_component(void *ctx, json_t *comp)
 int oscal_component_read(const oscal_doc *doc, oscal_components *out, isms_err *e)
 {
     *out = (oscal_components){ 0 };
-    if (doc->model != OSCAL_COMPONENT_DEFINITION)
-        return oscal_fail(e, doc, E_INVALID, "/", "a %s, not a component-definition",
-                          oscal_model_name(doc->model));
-    json_t *body = oscal_body(doc);
-    out->uuid = oscal_str(doc, body, "uuid");
-    out->title = oscal_str(doc, json_object_get(body, "metadata"), "title");
+    json_t *body = oscal_open_body(doc, OSCAL_COMPONENT_DEFINITION, &out->uuid, &out->title, e);
+    if (!body)
+        return e->code;
     cwalk w = { .doc = doc, .c = out };
     jptr_push(&w.at, "component-definition");
     return oscal_each(doc, &w.at, body, "components", read_component, &w);

@@ -48,6 +48,18 @@ static void insert(json_t *into, const json_t *pool, const json_t *ins)
     free(got);
 }
 
+/* Sets node's controls and groups to the lists that hold anything, and
+ * lets go of both. */
+static void put_children(json_t *node, json_t *controls, json_t *groups)
+{
+    if (json_array_size(controls))
+        json_object_set(node, "controls", controls);
+    if (json_array_size(groups))
+        json_object_set(node, "groups", groups);
+    json_decref(controls);
+    json_decref(groups);
+}
+
 static json_t *custom_group(const json_t *g, const json_t *pool)
 {
     json_t *x = json_object(), *v, *cs = json_array();
@@ -62,12 +74,7 @@ static json_t *custom_group(const json_t *g, const json_t *pool)
     json_array_foreach(json_object_get(g, "insert-controls"), i, ins) insert(cs, pool, ins);
     json_array_foreach(json_object_get(g, "groups"), i, sub)
         json_array_append_new(gs, custom_group(sub, pool));
-    if (json_array_size(cs))
-        json_object_set(x, "controls", cs);
-    if (json_array_size(gs))
-        json_object_set(x, "groups", gs);
-    json_decref(cs);
-    json_decref(gs);
+    put_children(x, cs, gs);
     return x;
 }
 
@@ -81,11 +88,6 @@ void oscal_merge_custom(json_t *catalog, const json_t *custom)
     json_array_foreach(json_object_get(custom, "insert-controls"), i, g) insert(top, pool, g);
     json_object_del(catalog, "controls");
     json_object_del(catalog, "groups");
-    if (json_array_size(top))
-        json_object_set(catalog, "controls", top);
-    if (json_array_size(groups))
-        json_object_set(catalog, "groups", groups);
-    json_decref(top);
-    json_decref(groups);
+    put_children(catalog, top, groups);
     json_decref(pool);
 }

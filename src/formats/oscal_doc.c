@@ -107,6 +107,20 @@ json_t *oscal_body(const oscal_doc *doc)
     return json_object_get(doc->tree, model_names[doc->model]);
 }
 
+json_t *oscal_open_body(const oscal_doc *doc, oscal_model model, const char **uuid,
+                        const char **title, isms_err *e)
+{
+    if (doc->model != model) {
+        oscal_fail(e, doc, E_INVALID, "/", "a %s, not a %s", oscal_model_name(doc->model),
+                   oscal_model_name(model));
+        return NULL;
+    }
+    json_t *body = oscal_body(doc);
+    *uuid = oscal_str(doc, body, "uuid");
+    *title = oscal_str(doc, json_object_get(body, "metadata"), "title");
+    return body;
+}
+
 const char *oscal_str(const oscal_doc *doc, const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
@@ -196,8 +210,8 @@ static int adopt_parsed(int rc, json_t *tree, const char *path, oscal_doc *doc, 
 int oscal_load_bytes(const char *text, size_t len, const char *path, oscal_doc *doc,
                      oscal_warnings *w, arena *a, isms_err *e)
 {
-    json_t *tree = NULL;
-    int rc = js_parse(text, len, path, &tree, e);
+    json_t *tree = oscal_json_parse(text, len);
+    int rc = tree ? 0 : js_parse(text, len, path, &tree, e);
     return adopt_parsed(rc, tree, path, doc, w, a, e);
 }
 

@@ -30,6 +30,10 @@ void oscal_warn(const oscal_doc *doc, const char *ptr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 json_t *oscal_body(const oscal_doc *doc); /* the model's object */
+/* The model's object of a document that must be a `model`, with its uuid
+ * and metadata title; NULL, e set, when it is another model. */
+json_t *oscal_open_body(const oscal_doc *doc, oscal_model model, const char **uuid,
+                        const char **title, isms_err *e);
 /* A string member, copied into the document's arena, or NULL. */
 const char *oscal_str(const oscal_doc *doc, const json_t *obj, const char *key);
 /* The value of prop `name` (any namespace), or NULL. */
@@ -38,5 +42,10 @@ const char *oscal_prop(const json_t *obj, const char *name);
  * checks the model and the version. */
 int oscal_adopt(json_t *tree, const char *path, oscal_doc *doc, oscal_warnings *w, arena *a,
                 isms_err *e);
+
+/* The tree jansson (JSON_REJECT_DUPLICATES) would give for text, built
+ * faster (oscal_json.c), or NULL when it leaves the text to jansson: a
+ * syntax error, a real number, deep nesting. */
+json_t *oscal_json_parse(const char *text, size_t len);
 
 #endif

@@ -83,12 +83,9 @@ static int read_mapping(void *ctx, json_t *mapping)
 int oscal_mapping_read(const oscal_doc *doc, oscal_mappings *out, isms_err *e)
 {
     *out = (oscal_mappings){ 0 };
-    if (doc->model != OSCAL_MAPPING_COLLECTION)
-        return oscal_fail(e, doc, E_INVALID, "/", "a %s, not a mapping-collection",
-                          oscal_model_name(doc->model));
-    json_t *body = oscal_body(doc);
-    out->uuid = oscal_str(doc, body, "uuid");
-    out->title = oscal_str(doc, json_object_get(body, "metadata"), "title");
+    json_t *body = oscal_open_body(doc, OSCAL_MAPPING_COLLECTION, &out->uuid, &out->title, e);
+    if (!body)
+        return e->code;
     mwalk w = { .doc = doc, .m = out, .e = e };
     jptr_push(&w.at, "mapping-collection");
     return oscal_each(doc, &w.at, body, "mappings", read_mapping, &w);

@@ -74,6 +74,17 @@ static int str_is(const json_t *obj, const char *key, const char *want)
     return s && !strcmp(s, want);
 }
 
+/* The namespace of a prop or part: its ns, else OSCAL's own, which the
+ * schema says an absent ns means (req-modify-alter-remove-match2 removes
+ * by-ns OSCAL's a prop that names none). Params and links have no ns. */
+static const char *ns_of(const char *list, const json_t *x)
+{
+    const char *ns = json_string_value(json_object_get(x, "ns"));
+    if (ns)
+        return ns;
+    return strcmp(list, "props") && strcmp(list, "parts") ? "" : "http://csrc.nist.gov/ns/oscal";
+}
+
 /* Whether item x of list `list` meets every criterion of the remove. */
 static int removes(const json_t *rm, const char *list, const json_t *x)
 {
@@ -89,8 +100,10 @@ static int removes(const json_t *rm, const char *list, const json_t *x)
         if (!strcmp(k, "by-item-name")) {
             if (strncmp(list, want, strlen(want)) || strlen(list) != strlen(want) + 1)
                 return 0;
-        } else if (!strcmp(k, "by-name") || !strcmp(k, "by-class") || !strcmp(k, "by-id") ||
-                   !strcmp(k, "by-ns")) {
+        } else if (!strcmp(k, "by-ns")) {
+            if (strcmp(ns_of(list, x), want))
+                return 0;
+        } else if (!strcmp(k, "by-name") || !strcmp(k, "by-class") || !strcmp(k, "by-id")) {
             if (!str_is(x, k + 3, want))
                 return 0;
         }

@@ -59,27 +59,76 @@ static void mark_below_all(strmap *ids, const json_t *node)
     mark_below(ids, node, SELECTED);
 }
 
-/* Marks the controls under node that the selectors in `list` pick. */
-static void mark_picked(strmap *ids, const json_t *node, const json_t *list, intptr_t to)
+/* The selectors of an include or exclude, with their with-ids in a map
+ * (id -> 1, or 2 with its child controls): a baseline names hundreds of
+ * ids, and a lookup per control replaces a scan of them all. */
+typedef struct picker {
+    const json_t *list;
+    strmap by_id;
+    int matching; /* some selector matches by pattern */
+} picker;
+
+static void picker_init(picker *p, const json_t *list)
+{
+    *p = (picker){ .list = list };
+    strmap_init(&p->by_id);
+    size_t i, j;
+    json_t *sel, *x;
+    json_array_foreach(list, i, sel)
+    {
+        intptr_t how = with_children(sel) ? 2 : 1;
+        json_array_foreach(json_object_get(sel, "with-ids"), j, x)
+        {
+            const char *id = json_string_value(x);
+            void **slot = id ? strmap_slot_for(&p->by_id, id) : NULL;
+            if (slot && (intptr_t)*slot < how)
+                *slot = (void *)how;
+        }
+        p->matching |= json_array_size(json_object_get(sel, "matching")) > 0;
+    }
+}
+
+/* 0: not picked, 1: picked, 2: picked with its child controls. */
+static intptr_t picked(const picker *p, const char *id)
+{
+    intptr_t how = (intptr_t)strmap_get(&p->by_id, id);
+    size_t i;
+    json_t *sel;
+    if (p->matching && how < 2)
+        json_array_foreach(p->list, i, sel)
+        {
+            if (json_object_get(sel, "matching") && oscal_pick_matches(sel, id))
+                how = with_children(sel) ? 2 : how > 1 ? how : 1;
+        }
+    return how;
+}
+
+/* Marks the controls under node that the picker's selectors pick. */
+static void mark_picked(strmap *ids, const json_t *node, const picker *p, intptr_t to)
 {
     static const char *const kids[] = { "groups", "controls" };
     for (int k = 0; k < 2; k++) {
-        size_t i, j;
-        json_t *c, *sel;
+        size_t i;
+        json_t *c;
         json_array_foreach(json_object_get(node, kids[k]), i, c)
         {
             const char *id = json_string_value(json_object_get(c, "id"));
-            json_array_foreach(list, j, sel)
-            {
-                if (k == 0 || !id || !oscal_pick_matches(sel, id))
-                    continue;
+            intptr_t how = k == 1 && id ? picked(p, id) : 0;
+            if (how)
                 *strmap_slot_for(ids, id) = (void *)to;
-                if (with_children(sel))
-                    mark_below(ids, c, to);
-            }
-            mark_picked(ids, c, list, to);
+            if (how == 2)
+                mark_below(ids, c, to);
+            mark_picked(ids, c, p, to);
         }
     }
+}
+
+static void mark_list(strmap *ids, const json_t *catalog, const json_t *list, intptr_t to)
+{
+    picker p;
+    picker_init(&p, list);
+    mark_picked(ids, catalog, &p, to);
+    strmap_reset(&p.by_id);
 }
 
 static intptr_t mark_of(const sel_ctx *s, const json_t *ctl)
@@ -169,8 +218,8 @@ void oscal_select(sel_ctx *s, const json_t *catalog, const json_t *import, json_
     if (json_object_get(import, "include-all"))
         mark_below_all(&ids, catalog);
     else
-        mark_picked(&ids, catalog, json_object_get(import, "include-controls"), SELECTED);
-    mark_picked(&ids, catalog, json_object_get(import, "exclude-controls"), EXCLUDED);
+        mark_list(&ids, catalog, json_object_get(import, "include-controls"), SELECTED);
+    mark_list(&ids, catalog, json_object_get(import, "exclude-controls"), EXCLUDED);
     copy_into(s, catalog, groups, controls);
     s->ids = NULL;
     strmap_reset(&ids);

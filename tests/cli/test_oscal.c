@@ -85,6 +85,136 @@ static void profile_imports_resolved(void **state)
     assert_int_equal(count("moderate-501", NULL), 305);
 }
 
+/* A profile imported for a framework that exists (and that it did not
+ * make) is that framework's applicability selection: a draft SoA whose
+ * requirements apply when the profile selects them, the rest excluded,
+ * each justified by the profile; no new framework. */
+static void profile_for_existing_framework_is_its_soa(void **state)
+{
+    (void)state;
+    json_t *fws = tu_json_take(tu_isms_ok(repo, "framework", "list", "--json"));
+    size_t before = json_array_size(fws);
+    json_decref(fws);
+    json_t *r = tu_json_take(tu_isms_ok(repo, "oscal", "import",
+                                        (FIX "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"),
+                                        "--catalog", (FIX "NIST_SP-800-53_rev5_catalog-min.json"),
+                                        "--framework", "sp800-53r5", "--json"));
+    assert_string_equal(json_string_value(json_object_get(r, "model")), "profile");
+    const char *soa = json_string_value(json_object_get(r, "soa"));
+    assert_non_null(soa);
+    assert_int_equal(json_integer_value(json_object_get(r, "applicable")), 287);
+    assert_int_equal(json_integer_value(json_object_get(r, "unmatched")), 0);
+    int excluded = (int)json_integer_value(json_object_get(r, "excluded"));
+    assert_true(excluded > 600);
+    json_t *doc = tu_json_take(tu_isms_ok(repo, "soa", "export", soa, "--format", "json"));
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "draft");
+    assert_int_equal(json_integer_value(json_object_get(doc, "applicable")), 287);
+    assert_int_equal(json_integer_value(json_object_get(doc, "excluded")), excluded);
+    int seen = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(doc, "requirements"), i, row)
+    {
+        const char *ref = json_string_value(json_object_get(row, "requirement"));
+        const char *why = json_string_value(json_object_get(row, "justification"));
+        int applies = json_is_true(json_object_get(row, "applicable"));
+        if (!strcmp(ref, "sp800-53r5:AC-2(1)") || !strcmp(ref, "sp800-53r5:AC-2(11)")) {
+            /* AC-2(1) is in the MODERATE baseline, AC-2(11) only in HIGH */
+            assert_int_equal(applies, !strcmp(ref, "sp800-53r5:AC-2(1)"));
+            assert_non_null(
+                strstr(why, applies ? "Selected by the profile" : "Not selected by the profile"));
+            assert_non_null(strstr(why, "MODERATE IMPACT BASELINE"));
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    json_decref(doc);
+    json_decref(r);
+    fws = tu_json_take(tu_isms_ok(repo, "framework", "list", "--json"));
+    assert_int_equal(json_array_size(fws), before);
+    json_decref(fws);
+    /* the framework the profile made itself is updated, as before */
+    r = tu_json_take(tu_isms_ok(repo, "oscal", "import",
+                                (FIX "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"),
+                                "--catalog", (FIX "NIST_SP-800-53_rev5_catalog-min.json"),
+                                "--framework", "moderate-501", "--json"));
+    assert_null(json_object_get(r, "soa"));
+    assert_int_equal(json_integer_value(json_object_get(r, "unchanged")), 305);
+    json_decref(r);
+}
+
+/* NIST CSF 2.0 current and target profiles with tiers: the gap per
+ * subcategory between what the current profile states and what the
+ * target asks, and the tiers. */
+static void csf_current_and_target_gap(void **state)
+{
+    (void)state;
+    tu_result res;
+    tu_isms(&res, repo, NULL, "soa", "gap", "--framework", "csf-2.0", (const char *)NULL);
+    assert_int_equal(res.status, 4);
+    assert_contains(res.err, "csf-2.0 has no current profile");
+    tu_result_free(&res);
+    free(tu_isms_ok(repo, "soa", "generate", "--framework", "csf-2.0", "--profile", "current",
+                    "--tier", "2", "--level", "subcategory"));
+    json_t *t =
+        tu_json_take(tu_isms_ok(repo, "soa", "generate", "--framework", "csf-2.0", "--profile",
+                                "target", "--tier", "3", "--level", "subcategory", "--json"));
+    const char *target = json_string_value(json_object_get(t, "key"));
+    assert_non_null(target);
+    json_t *doc = tu_json_take(tu_isms_ok(repo, "soa", "export", target, "--format", "json"));
+    json_t *rows = json_object_get(doc, "requirements");
+    assert_int_equal(json_array_size(rows), 106);
+    /* the target asks GV.OC-01 implemented and excludes GV.OC-02 */
+    const char *apl1 = NULL, *apl2 = NULL;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        const char *ref = json_string_value(json_object_get(row, "requirement"));
+        if (!strcmp(ref, "csf-2.0:GV.OC-01"))
+            apl1 = json_string_value(json_object_get(row, "key"));
+        if (!strcmp(ref, "csf-2.0:GV.OC-02"))
+            apl2 = json_string_value(json_object_get(row, "key"));
+    }
+    assert_non_null(apl1);
+    assert_non_null(apl2);
+    free(tu_isms_ok(repo, "applicability", "update", apl1, "--implementation", "implemented"));
+    free(tu_isms_ok(repo, "applicability", "update", apl2, "--implementation", "implemented",
+                    "--applicable", "no", "--justification", "out of the target's scope"));
+    json_t *g = tu_json_take(tu_isms_ok(repo, "soa", "gap", "--framework", "csf-2.0", "--json"));
+    assert_string_equal(json_string_value(json_object_get(g, "framework")), "csf-2.0");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(g, "current"), "tier")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(g, "target"), "tier")), 3);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(g, "target"), "soa")),
+                        target);
+    assert_int_equal(json_integer_value(json_object_get(g, "gaps")), 1);
+    int gaps = 0;
+    json_array_foreach(json_object_get(g, "requirements"), i, row)
+    {
+        const char *ref = json_string_value(json_object_get(row, "requirement"));
+        int gap = json_is_true(json_object_get(row, "gap"));
+        gaps += gap;
+        if (!strcmp(ref, "csf-2.0:GV.OC-01")) {
+            assert_true(gap);
+            assert_string_equal(json_string_value(json_object_get(row, "current")), "planned");
+            assert_string_equal(json_string_value(json_object_get(row, "target")), "implemented");
+        }
+        if (!strcmp(ref, "csf-2.0:GV.OC-02")) { /* excluded from the target: no gap */
+            assert_false(gap);
+            assert_true(json_is_null(json_object_get(row, "target")));
+        }
+    }
+    assert_int_equal(gaps, 1);
+    json_decref(g);
+    char *text = tu_isms_ok(repo, "soa", "gap", "--framework", "csf-2.0");
+    assert_contains(text, "1 of 106 requirements short of the target");
+    assert_contains(text, "GV.OC-01");
+    assert_contains(text, "the tier falls short");
+    free(text);
+    json_decref(doc);
+    json_decref(t);
+}
+
 static void mapping_collection_imports(void **state)
 {
     (void)state;
@@ -177,6 +307,36 @@ static void bad_input_is_refused(void **state)
     refused("relation.json", text, fromto, "resembles");
 }
 
+/* The licence basis of data/frameworks/README.md: of ISO/IEC's and
+ * AICPA's standards only ids and short titles, no statement, and no parts
+ * in their OSCAL export. */
+static void copyrighted_frameworks_hold_ids_and_titles_only(void **state)
+{
+    (void)state;
+    static const char *const owned[] = { "iso27001-2022", "iso42001-2023", "soc2-tsc" };
+    static const int rows[] = { 138, 88, 81 };
+    for (size_t f = 0; f < sizeof owned / sizeof *owned; f++) {
+        json_t *l = tu_json_take(
+            tu_isms_ok(repo, "requirement", "list", "--framework", owned[f], "--json"));
+        assert_int_equal(json_array_size(l), rows[f]);
+        size_t i;
+        json_t *r;
+        json_array_foreach(l, i, r)
+        {
+            const char *st = json_string_value(json_object_get(r, "statement"));
+            if (st && *st)
+                fail_msg("%s %s holds a statement", owned[f],
+                         json_string_value(json_object_get(r, "code")));
+            assert_true(strlen(json_string_value(json_object_get(r, "title"))) <= 100);
+        }
+        json_decref(l);
+        char *cat = tu_isms_ok(repo, "oscal", "export", "catalog", "--framework", owned[f], "-");
+        assert_null(strstr(cat, "\"parts\""));
+        assert_null(strstr(cat, "\"prose\""));
+        free(cat);
+    }
+}
+
 /* Each component a control, each implemented requirement a mapping of it;
  * SP 800-53's OSCAL ids (sc-8.1) find the built-in catalogue's SC-8(1). */
 static void component_definition_imports(void **state)
@@ -208,9 +368,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(real_files_import),
         cmocka_unit_test(profile_imports_resolved),
+        cmocka_unit_test(profile_for_existing_framework_is_its_soa),
+        cmocka_unit_test(csf_current_and_target_gap),
         cmocka_unit_test(mapping_collection_imports),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(component_definition_imports),
+        cmocka_unit_test(copyrighted_frameworks_hold_ids_and_titles_only),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

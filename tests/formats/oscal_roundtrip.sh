@@ -4,9 +4,10 @@
 # before comparing): a framework's catalog (ISO/IEC 27001, CSF 2.0,
 # SP 800-53), the mapping collection of the controls onto ISO/IEC 27001
 # (through the control set imported as a framework), and a profile's
-# selection (importing a profile makes a framework of its resolved
-# catalog, not an SoA: what it includes must come back, the SoA's
-# exclusions and judgements do not). ctest: formats.oscal_roundtrip.
+# selection (importing a profile under a new name makes a framework of its
+# resolved catalog: what it includes must come back, the SoA's exclusions
+# and judgements do not; for the framework it tailors, it is an SoA
+# again). ctest: formats.oscal_roundtrip.
 set -eu
 isms=$1
 . "$2/tests/formats/oscal_demo.sh"
@@ -45,6 +46,21 @@ ex profile --framework iso27001-2022 profile.json
 im profile.json --framework iso-soa
 ex profile --framework iso-soa profile-again.json
 same profile.json profile-again.json selection
+# The same profile for the framework it tailors is that framework's SoA:
+# what it includes applies, what it excludes does not, and the SoA keeps
+# to the level it selects from (Annex A's controls, not the clauses).
+"$isms" oscal import --json profile.json --framework iso27001-2022 >soa-read.json
+python3 - profile.json soa-read.json <<'PY'
+import json, sys
+imp = json.load(open(sys.argv[1]))["profile"]["imports"][0]
+got = json.load(open(sys.argv[2]))
+inc = len(imp["include-controls"][0]["with-ids"])
+exc = sum(len(x["with-ids"]) for x in imp.get("exclude-controls", []))
+want = {"model": "profile", "applicable": inc, "excluded": exc, "unmatched": 0}
+if {k: got.get(k) for k in want} != want or not got.get("soa"):
+    sys.exit("the profile as an SoA: %s, expected %s" % (got, want))
+print("profile.json as an SoA: %d applicable, %d excluded" % (inc, exc))
+PY
 # A plan read back: every implemented requirement found, none stating a
 # status coverage does not support, and nothing written (the ledger's
 # head unchanged). NIST's example SSP is of SP 800-53.

@@ -206,6 +206,7 @@ static int first_onto(const by_target *t, int64_t target)
 typedef struct soa_pick {
     int64_t approved, draft;
     const char *approved_key, *draft_key;
+    const char *profile; /* only this profile's series; NULL: statement and target */
     arena *a;
 } soa_pick;
 
@@ -213,7 +214,8 @@ static int take_soa(const record *r, void *ctx)
 {
     soa_pick *p = ctx;
     const char *status = record_text(r, F_SOA_STATUS);
-    if (!strcmp(record_text(r, F_SOA_PROFILE), "current"))
+    const char *profile = record_text(r, F_SOA_PROFILE);
+    if (p->profile ? strcmp(profile, p->profile) != 0 : !strcmp(profile, "current"))
         return 0; /* a current profile says what is, not what applies */
     if (!strcmp(status, "approved")) {
         p->approved = r->id;
@@ -225,10 +227,10 @@ static int take_soa(const record *r, void *ctx)
     return 0;
 }
 
-static int soa_in_force(dom *d, int64_t framework, int drafts, int64_t *id, const char **key,
-                        isms_err *e)
+static int soa_in_force(dom *d, int64_t framework, const char *profile, int drafts, int64_t *id,
+                        const char **key, isms_err *e)
 {
-    soa_pick p = { .a = dom_arena(d) };
+    soa_pick p = { .profile = profile, .a = dom_arena(d) };
     store_filter f = by_ref(&reg_soa, F_SOA_FRAMEWORK, framework);
     store_query q = { .filters = &f, .nfilters = 1 };
     int rc = store_scan(dom_store(d), &reg_soa, &q, take_soa, &p, e);
@@ -240,7 +242,13 @@ static int soa_in_force(dom *d, int64_t framework, int drafts, int64_t *id, cons
 int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e)
 {
     int64_t id;
-    return soa_in_force(d, fw, 1, &id, key, e);
+    return soa_in_force(d, fw, NULL, 1, &id, key, e);
+}
+
+int dom_soa_profile_in_force(dom *d, int64_t fw, const char *profile, const char **key, isms_err *e)
+{
+    int64_t id;
+    return soa_in_force(d, fw, profile, 1, &id, key, e);
 }
 
 /* The framework `framework` names (key or name); E_NOT_FOUND naming it. */
@@ -398,7 +406,7 @@ static int coverage_load(cov_ctx *c, int64_t fw, cov_report *out, isms_err *e)
     int rc = load(d, &reg_requirement, &f, 0, take_requirement, &c->reqs, sizeof(req_info), e);
     int64_t soa = 0;
     if (!rc)
-        rc = soa_in_force(d, fw, 0, &soa, &out->soa, e);
+        rc = soa_in_force(d, fw, NULL, 0, &soa, &out->soa, e);
     f = by_ref(&reg_applicability, F_APPLICABILITY_SOA, soa);
     c->apls = (vec){ .size = sizeof(apl_info), .a = dom_arena(d) };
     if (!rc && soa)
@@ -901,7 +909,7 @@ static int drift_load_soas(drift_ctx *c, isms_err *e)
     for (int i = 0; i < fws.ids.n && !rc; i++) {
         int64_t soa;
         const char *key;
-        rc = soa_in_force(d, ((int64_t *)fws.ids.items)[i], 1, &soa, &key, e);
+        rc = soa_in_force(d, ((int64_t *)fws.ids.items)[i], NULL, 1, &soa, &key, e);
         if (rc || !soa)
             continue;
         vec one;

@@ -114,5 +114,8 @@ int dom_soa_in_force(dom *d, int64_t fw, const char **key, isms_err *e);
 /* The same for the framework `framework` names (key or name); E_NOT_FOUND
  * when there is no such framework, or it has no SoA. */
 int dom_soa_in_force_of(dom *d, const char *framework, const char **key, isms_err *e);
+/* The same for one profile's series ("statement", "current", "target"). */
+int dom_soa_profile_in_force(dom *d, int64_t fw, const char *profile, const char **key,
+                             isms_err *e);
 
 #endif

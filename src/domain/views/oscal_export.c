@@ -924,21 +924,17 @@ static void implemented_requirement(ox *x, const ssp *s, const cov_item *it)
     jw_end(w);
 }
 
-static int export_ssp(ox *x, isms_err *e)
+static void write_ssp(ox *x, ssp *s)
 {
-    ssp s;
-    int rc = ssp_load(x, &s, e);
-    if (rc)
-        return rc;
     begin(x, "system-security-plan",
           arena_printf(x->a, "System Security Plan: %s, %s", x->org, x->fw_title), NULL);
     jw *w = x->w;
-    ssp_metadata(x, &s);
+    ssp_metadata(x, s);
     jw_object(w, "import-profile");
     jw_str(w, "href", arena_printf(x->a, "%s-profile.json", x->fw_name));
     jw_end(w);
-    system_characteristics(x, &s);
-    system_implementation(x, &s);
+    system_characteristics(x, s);
+    system_implementation(x, s);
     jw_object(w, "control-implementation");
     jw_str(w, "description",
            arena_printf(x->a,
@@ -946,14 +942,22 @@ static int export_ssp(ox *x, isms_err *e)
                         "applies, with the controls of its ISMS behind it.",
                         x->org, x->fw_title));
     jw_array(w, "implemented-requirements");
-    for (int i = 0; i < s.cov.nitems; i++)
-        if (s.cov.items[i].state != COV_EXCLUDED)
-            implemented_requirement(x, &s, &s.cov.items[i]);
+    for (int i = 0; i < s->cov.nitems; i++)
+        if (s->cov.items[i].state != COV_EXCLUDED)
+            implemented_requirement(x, s, &s->cov.items[i]);
     jw_end(w);
     jw_end(w);
     finish(x);
-    strmap_reset(&s.onto);
-    return 0;
+    strmap_reset(&s->onto);
+}
+
+static int export_ssp(ox *x, isms_err *e)
+{
+    ssp s;
+    int rc = ssp_load(x, &s, e);
+    if (!rc)
+        write_ssp(x, &s);
+    return rc;
 }
 
 /* ---- mapping: the internal control set (or a framework) onto frameworks ---- */

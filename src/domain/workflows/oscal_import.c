@@ -10,6 +10,7 @@
  * checks. Everything is one transaction: refused or interrupted, nothing
  * stays. */
 #include "domain/workflows/oscal_import.h"
+#include "domain/workflows/soa.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/frameworks.h"
@@ -139,16 +140,19 @@ static int create(dom *d, const oscal_catalog *c, const oscal_import_opts *o, co
     return add_items(d, c, o, out.id, out.key, now, res, e);
 }
 
+/* The framework's requirements as stored, by code: those left when the
+ * document's items are done are the ones it no longer holds. */
 typedef struct existing {
+    dom *d;
     strmap by_code;
-    arena *a;
 } existing;
 
 static int keep_existing(const record *r, void *ctx)
 {
     existing *x = ctx;
-    record *copy = arena_alloc(x->a, sizeof *copy);
-    record_copy(copy, r, x->a);
+    arena *a = dom_arena(x->d);
+    record *copy = arena_alloc(a, sizeof *copy);
+    record_copy(copy, r, a);
     *strmap_slot_for(&x->by_code, record_text(r, F_REQUIREMENT_CODE)) = copy;
     return 0;
 }
@@ -193,7 +197,7 @@ static int update(dom *d, const oscal_catalog *c, const oscal_import_opts *o, co
     fill_framework(&want, c, record_text(fw, F_FRAMEWORK_NAME), o->source);
     int rc =
         dom_change_in_txn(d, &reg_framework, fw->key, 0, take_values, &want, "update", &out, e);
-    existing x = { .a = dom_arena(d) };
+    existing x = { .d = d };
     strmap_init(&x.by_code);
     store_filter f = { .field = field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK),
                        .ival = fw->id };
@@ -244,8 +248,8 @@ static int find_framework(dom *d, const oscal_catalog *c, const oscal_import_opt
     return rc;
 }
 
-int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
-                         oscal_import_result *res, isms_err *e)
+static int import_framework(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
+                            oscal_import_result *res, isms_err *e)
 {
     *res = (oscal_import_result){ 0 };
     char now[21];
@@ -325,6 +329,7 @@ static const char *sp800_53_label(arena *a, const char *id)
  * lookup per pair would scan the framework (ids match in any case). */
 typedef struct code_index {
     strmap by_code;
+    strmap level_of; /* requirement key -> its level */
     const char *name;
     arena *a;
 } code_index;
@@ -345,6 +350,9 @@ static int index_code(const record *r, void *ctx)
     const char *code = record_text(r, F_REQUIREMENT_CODE), *key = arena_strdup(x->a, r->key);
     *strmap_slot_for(&x->by_code, lower(x->a, code)) = (void *)key;
     *strmap_slot_for(&x->by_code, lower(x->a, requirement_oscal_id(x->a, "", code))) = (void *)key;
+    const char *level = record_text(r, F_REQUIREMENT_LEVEL);
+    if (record_int(r, F_REQUIREMENT_ASSESSABLE)) /* what an SoA holds */
+        *strmap_slot_for(&x->level_of, key) = (void *)arena_strdup(x->a, level ? level : "");
     return 0;
 }
 
@@ -352,6 +360,7 @@ static int index_open(dom *d, const char *framework, code_index *x, isms_err *e)
 {
     *x = (code_index){ .name = framework, .a = dom_arena(d) };
     strmap_init(&x->by_code);
+    strmap_init(&x->level_of);
     int64_t id;
     const char *key;
     int retired;
@@ -363,6 +372,12 @@ static int index_open(dom *d, const char *framework, code_index *x, isms_err *e)
     if (rc)
         return rc;
     return dom_list(d, &reg_requirement, &q, index_code, x, e);
+}
+
+static void index_close(code_index *x)
+{
+    strmap_reset(&x->by_code);
+    strmap_reset(&x->level_of);
 }
 
 /* The key of the requirement id (or of its SP 800-53 label: the built-in
@@ -413,11 +428,7 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
         rc = rd;
     if (!rc)
         rc = dom_txn_begin(d, e);
-    if (rc) {
-        strmap_reset(&src.by_code);
-        strmap_reset(&dst.by_code);
-        return rc;
-    }
+    int began = !rc; /* else the indexes are closed and rc returned */
     for (int i = 0; i < m->n && !rc; i++) {
         rc = add_pair(d, &m->pairs[i], &src, &dst, e);
         res->added += !rc;
@@ -426,9 +437,9 @@ int oscal_import_mappings(dom *d, const oscal_mappings *m, const char *from, con
         if (o->progress)
             o->progress(o->ctx, (uint64_t)i + 1, (uint64_t)m->n);
     }
-    strmap_reset(&src.by_code);
-    strmap_reset(&dst.by_code);
-    return dom_txn_end(d, rc, e);
+    index_close(&src);
+    index_close(&dst);
+    return began ? dom_txn_end(d, rc, e) : rc;
 }
 
 /* The control a component becomes (made once per component title). */
@@ -466,11 +477,7 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
     int rc = index_open(d, framework, &fw, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
-    if (rc) {
-        strmap_reset(&fw.by_code);
-        strmap_reset(&made);
-        return rc;
-    }
+    int began = !rc;
     for (int i = 0; i < k->n && !rc; i++) {
         const oscal_impl *im = &k->impls[i];
         const char *ctl = NULL, *req = NULL;
@@ -492,6 +499,89 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
             rc = cancelled(o, e);
     }
     strmap_reset(&made);
-    strmap_reset(&fw.by_code);
-    return dom_txn_end(d, rc, e);
+    index_close(&fw);
+    return began ? dom_txn_end(d, rc, e) : rc;
+}
+
+/* ---- a profile as an existing framework's applicability selection ---- */
+
+typedef struct selection {
+    strmap picked; /* requirement keys the profile selects */
+    int yes, no;
+} selection;
+
+static int selects(void *ctx, const char *requirement)
+{
+    selection *s = ctx;
+    int yes = strmap_get(&s->picked, requirement) != NULL;
+    s->yes += yes;
+    s->no += !yes;
+    return yes;
+}
+
+static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_import_result *res,
+                       isms_err *e)
+{
+    code_index x;
+    int rc = index_open(d, record_text(fw, F_FRAMEWORK_NAME), &x, e);
+    selection s = { .yes = 0 };
+    strmap_init(&s.picked);
+    /* the level of every assessable requirement selected (ISO/IEC 27001's
+     * Annex A: control), to which the SoA keeps; mixed: every level */
+    const char *level = NULL;
+    int mixed = 0;
+    for (int i = 0; i < c->n && !rc; i++) {
+        const char *key = c->items[i].group ? NULL : index_key(&x, c->items[i].id);
+        const char *l = key ? strmap_get(&x.level_of, key) : NULL;
+        if (key)
+            *strmap_slot_for(&s.picked, key) = (void *)1;
+        res->unmatched += !key && !c->items[i].group;
+        mixed |= l && level && strcmp(l, level);
+        level = level ? level : l;
+    }
+    arena *a = dom_arena(d);
+    soa_spec spec = { .framework = fw->key,
+                      .level = mixed || (level && !*level) ? NULL : level,
+                      .title = arena_printf(a, "Statement of Applicability: %s", c->title),
+                      .selects = selects,
+                      .ctx = &s,
+                      .selected_why = arena_printf(a, "Selected by the profile %s.", c->title),
+                      .unselected_why =
+                          arena_printf(a, "Not selected by the profile %s.", c->title) };
+    record soa;
+    int entries = 0;
+    if (!rc)
+        rc = dom_soa_generate(d, &spec, &soa, &entries, e);
+    if (!rc) {
+        res->soa = soa.key;
+        res->framework = fw->key;
+        res->name = record_text(fw, F_FRAMEWORK_NAME);
+        res->applicable = s.yes;
+        res->excluded = s.no;
+    }
+    index_close(&x);
+    strmap_reset(&s.picked);
+    return rc;
+}
+
+int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
+                         oscal_import_result *res, isms_err *e)
+{
+    *res = (oscal_import_result){ 0 };
+    int64_t id = 0;
+    const char *key = NULL;
+    int retired = 0;
+    int rc =
+        o->profile && o->framework ? framework_find(d, o->framework, &id, &key, &retired, e) : 0;
+    record fw;
+    if (!rc && id && !retired)
+        rc = dom_get(d, &reg_framework, key, &fw, e);
+    if (rc)
+        return rc;
+    if (!id || retired)
+        return import_framework(d, c, o, res, e);
+    const char *made_from = record_text(&fw, F_FRAMEWORK_UUID);
+    if (made_from && c->uuid && !strcmp(made_from, c->uuid))
+        return import_framework(d, c, o, res, e); /* this profile made it: an update */
+    return profile_soa(d, c, &fw, res, e);
 }

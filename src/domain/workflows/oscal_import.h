@@ -15,6 +15,7 @@
 typedef struct oscal_import_opts {
     const char *framework; /* --framework: its name (new) or the one to update */
     const char *source;    /* the file, recorded as the framework's source */
+    int profile;           /* the catalog is a profile's resolution */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
     const volatile sig_atomic_t *cancel;
@@ -25,8 +26,20 @@ typedef struct oscal_import_result {
     const char *name;      /* its short name */
     int created;           /* a new framework, or an update */
     int added, updated, retired, unchanged;
+    /* a profile imported for an existing framework: its new draft SoA, how
+     * many requirements apply and how many not, and the ids the profile
+     * selects that the framework does not hold */
+    const char *soa;
+    int applicable, excluded, unmatched;
 } oscal_import_result;
 
+/* A catalog as a framework (new, or the one its uuid or --framework names,
+ * updated). A profile's resolution (o->profile) for a framework that
+ * exists and that the profile did not make (--framework names it) is
+ * instead that framework's applicability selection: a new draft SoA whose
+ * requirements apply when the profile selects them (by OSCAL id, in any
+ * case; SP 800-53's ac-2.1 is AC-2(1)) and are excluded otherwise, each
+ * justified by the profile's title (docs/OSCAL.md). */
 int oscal_import_catalog(dom *d, const oscal_catalog *c, const oscal_import_opts *o,
                          oscal_import_result *res, isms_err *e);
 

@@ -33,6 +33,7 @@ typedef struct soa_prev { /* the judgement of the version in force */
 
 typedef struct soa_src {
     arena *a;
+    const soa_spec *spec;
     const char *level; /* only requirements of this level, or NULL */
     soa_ctl *ctls;
     soa_map *maps;
@@ -186,6 +187,10 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
             applicable = s->prev[p].applicable;
             why = s->prev[p].justification;
         }
+    if (s->spec->selects) {
+        applicable = s->spec->selects(s->spec->ctx, s->reqs[i].key);
+        why = applicable ? s->spec->selected_why : s->spec->unselected_why;
+    }
     if (!why)
         why =
             n ? arena_printf(dom_arena(d), "Required to treat the risks behind %s.", buf_str(&ctls))
@@ -274,7 +279,7 @@ int dom_soa_generate(dom *d, const soa_spec *spec, record *out, int *entries, is
     rc = dom_txn_begin(d, e);
     if (rc)
         return rc;
-    soa_src s = { .a = dom_arena(d), .level = spec->level };
+    soa_src s = { .a = dom_arena(d), .spec = spec, .level = spec->level };
     rc = soa_read(d, fw, profile, &s, e);
     if (!rc)
         rc = soa_write(d, f.key, record_text(&f, F_FRAMEWORK_NAME), spec, &s, out, e);

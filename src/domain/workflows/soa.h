@@ -24,6 +24,12 @@
 typedef struct soa_spec {
     const char *framework, *profile, *tier, *title;
     const char *level; /* only requirements of this level ("control": ISO's Annex A), or NULL */
+    /* A selection (an imported OSCAL profile: oscal_import.h) decides what
+     * applies instead of the version in force: selects(ctx, requirement
+     * key), with the justifications it gives either way. NULL: none. */
+    int (*selects)(void *ctx, const char *requirement);
+    void *ctx;
+    const char *selected_why, *unselected_why;
 } soa_spec;
 
 /* Generates a draft of the spec's series in one transaction. *out is the
