@@ -210,8 +210,8 @@ static int adopt_parsed(int rc, json_t *tree, const char *path, oscal_doc *doc, 
 int oscal_load_bytes(const char *text, size_t len, const char *path, oscal_doc *doc,
                      oscal_warnings *w, arena *a, isms_err *e)
 {
-    json_t *tree = oscal_json_parse(text, len);
-    int rc = tree ? 0 : js_parse(text, len, path, &tree, e);
+    json_t *tree = NULL;
+    int rc = js_parse(text, len, path, &tree, e);
     return adopt_parsed(rc, tree, path, doc, w, a, e);
 }
 

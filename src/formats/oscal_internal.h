@@ -43,9 +43,5 @@ const char *oscal_prop(const json_t *obj, const char *name);
 int oscal_adopt(json_t *tree, const char *path, oscal_doc *doc, oscal_warnings *w, arena *a,
                 isms_err *e);
 
-/* The tree jansson (JSON_REJECT_DUPLICATES) would give for text, built
- * faster (oscal_json.c), or NULL when it leaves the text to jansson: a
- * syntax error, a real number, deep nesting. */
-json_t *oscal_json_parse(const char *text, size_t len);
 
 #endif

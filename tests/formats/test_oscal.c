@@ -145,93 +145,6 @@ static void extras_are_jansson_bytes(void **state)
     }
 }
 
-/* The fast parser gives jansson's tree, members in the same order, or
- * gives up (NULL) where jansson refuses or reads what it leaves to it. */
-static void same_as_jansson(const char *text, size_t len, int fast_expected)
-{
-    json_t *fast = oscal_json_parse(text, len);
-    json_t *slow = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-    if (fast_expected) {
-        if (!fast)
-            fail_msg("the fast parser gave up on %.60s", text);
-        assert_non_null(slow);
-        char *a = json_dumps(fast, JSON_COMPACT | JSON_ENCODE_ANY);
-        char *b = json_dumps(slow, JSON_COMPACT | JSON_ENCODE_ANY);
-        assert_string_equal(a, b);
-        assert_true(json_equal(fast, slow));
-        free(a);
-        free(b);
-    } else if (fast) {
-        fail_msg("the fast parser took %.60s", text);
-    }
-    json_decref(fast);
-    json_decref(slow);
-}
-
-static void fast_parse_file(const char *path)
-{
-    size_t len = 0;
-    char *text = tu_read_file(path, &len);
-    assert_non_null(text);
-    same_as_jansson(text, len, 1);
-    free(text);
-}
-
-static void fast_parser_is_jansson(void **state)
-{
-    (void)state;
-    for (size_t i = 0; i < sizeof real_catalogs / sizeof *real_catalogs; i++)
-        fast_parse_file(fixture(real_catalogs[i]));
-    fast_parse_file(fixture("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"));
-    static const char *const good[] = {
-        "{}",
-        "[]",
-        " {\"a\" : [1, -2, 0, -0, true, false, null, \"\", {}, []]}\n",
-        "{\"esc\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\\ud83d\\ude00 done\"}",
-        "{\"\\u00e9t\\u00e9\":{\"k\\n\":\"v\"},\"x\":\"caf\xc3\xa9 \xe2\x82\xac "
-        "\xf0\x9f\x98\x80\"}",
-        "[123456789012345678,-123456789012345678]",
-    };
-    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
-        same_as_jansson(good[i], strlen(good[i]), 1);
-    static const char *const left[] = {
-        "",
-        "\"a string at the root\"",
-        "1",
-        "{\"a\":1,}",
-        "[1,]",
-        "{\"a\":1,\"a\":2}",
-        "{\"a\":01}",
-        "{\"a\":1.5}",
-        "{\"a\":1e3}",
-        "{\"a\":1234567890123456789}",
-        "{\"a\":\"\\u0000\"}",
-        "{\"a\":\"\\ud800\"}",
-        "{\"a\":\"\\udc00\"}",
-        "{\"a\":\"\\x\"}",
-        "{\"a\":\"tab\there\"}",
-        "{\"a\":\"\xc0\xaf\"}",
-        "{\"a\":\"\xed\xa0\x80\"}",
-        "{\"a\":\"\xf4\x90\x80\x80\"}",
-        "{\"a\":tru}",
-        "{\"a\":1} x",
-        "{\"a\" 1}",
-        "{\"a\":\"unterminated}",
-        "\xef\xbb\xbf{}",
-    };
-    for (size_t i = 0; i < sizeof left / sizeof *left; i++)
-        same_as_jansson(left[i], strlen(left[i]), 0);
-    /* nesting past the fast parser's limit is jansson's */
-    buf deep;
-    buf_init(&deep);
-    for (int i = 0; i < 600; i++)
-        buf_putc(&deep, '[');
-    for (int i = 0; i < 600; i++)
-        buf_putc(&deep, ']');
-    same_as_jansson(deep.data, deep.len, 0);
-    buf_reset(&deep);
-}
-
 /* The control ids of a catalog, as a map. */
 static void ids_of(const oscal_catalog *c, strmap *m)
 {
@@ -594,7 +507,6 @@ int main(void)
         cmocka_unit_test(real_catalogs_count),
         cmocka_unit_test(items_keep_what_they_hold),
         cmocka_unit_test(extras_are_jansson_bytes),
-        cmocka_unit_test(fast_parser_is_jansson),
         cmocka_unit_test(baselines_resolve_against_legacy),
         cmocka_unit_test(specification_examples),
     };
