@@ -21,46 +21,21 @@ static const char *const analysis_kinds[] = { "risk", "portfolio", "control-retu
 static const char *const analysis_verdicts[] = { "within-appetite", "above-appetite",
                                                  "above-tolerance", "no-appetite", NULL };
 
-static const fielddef threat_fields[] = FIELD_TABLE(THREAT_FIELDS);
-
-static const fielddef risk_fields[] = FIELD_TABLE(RISK_FIELDS);
-
-static const fielddef acceptance_fields[] = FIELD_TABLE(ACCEPTANCE_FIELDS);
-
-static const fielddef analysis_fields[] = FIELD_TABLE(ANALYSIS_FIELDS);
-
-const regdef reg_threat = {
-    REG_NAMES(RN_THREAT, "threat", "threats", "THR"),
-    .label = F_THREAT_NAME,
-    .summary = "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
-               "built in, and your own",
-    REG_FIELDS(threat_fields),
-    .check = rules_threat,
-};
-const regdef reg_risk = {
-    REG_NAMES(RN_RISK, "risk", "risks", "RISK"),
-    .label = F_RISK_TITLE,
-    .summary =
-        "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
-    REG_FIELDS(risk_fields),
-    .check = rules_risk,
-};
-const regdef reg_acceptance = {
-    REG_NAMES(RN_ACCEPTANCE, "acceptance", "acceptances", "ACC"),
-    .label = F_ACCEPTANCE_RATIONALE,
-    .summary = "risk acceptances: who accepted what, on which basis, until when",
-    REG_FIELDS(acceptance_fields),
-    .check = rules_acceptance,
-    .flags = REG_SYSTEM,
-};
-const regdef reg_analysis = {
-    REG_NAMES(RN_ANALYSIS, "analysis", "analyses", "QNT"),
-    .label = F_ANALYSIS_SUBJECT,
-    .summary =
-        "quantified results with their inputs, seed and engine, so every figure can be reproduced",
-    REG_FIELDS(analysis_fields),
-    .flags = REG_SYSTEM,
-};
+REGISTER(threat, THREAT, "threats", "THR", F_THREAT_NAME,
+         "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
+         "built in, and your own",
+         .check = rules_threat);
+REGISTER(risk, RISK, "risks", "RISK", F_RISK_TITLE,
+         "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
+         .check = rules_risk);
+/* Acceptances and analyses are written by the workflows, not by hand. */
+REGISTER(acceptance, ACCEPTANCE, "acceptances", "ACC", F_ACCEPTANCE_RATIONALE,
+         "risk acceptances: who accepted what, on which basis, until when",
+         .check = rules_acceptance, .flags = REG_SYSTEM);
+REGISTER(analysis, ANALYSIS, "analyses", "QNT", F_ANALYSIS_SUBJECT,
+         "quantified results with their inputs, seed and engine, so every figure can be "
+         "reproduced",
+         .flags = REG_SYSTEM);
 
 /* ---- rules ---- */
 

@@ -11,15 +11,9 @@
 static const char *const key_algorithms[] = { "ed25519", NULL };
 static const char *const key_purposes[] = { "checkpoint", "witness", NULL };
 
-static const fielddef signing_key_fields[] = FIELD_TABLE(SIGNING_KEY_FIELDS);
-
-const regdef reg_signing_key = {
-    REG_NAMES(RN_SIGNING_KEY, "signing_key", "signing_keys", "KEY"),
-    .label = F_SIGNING_KEY_NAME,
-    .summary = "public keys that sign ledger checkpoints, and auditors' keys",
-    REG_FIELDS(signing_key_fields),
-    .check = rules_signing_key,
-};
+REGISTER(signing_key, SIGNING_KEY, "signing_keys", "KEY", F_SIGNING_KEY_NAME,
+         "public keys that sign ledger checkpoints, and auditors' keys",
+         .check = rules_signing_key);
 
 static int same_text(const char *a, const char *b)
 {
