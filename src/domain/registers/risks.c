@@ -97,34 +97,30 @@ static int check_fair_inputs(const record *r, isms_err *e)
         slm = !!record_text(r, F_RISK_SECONDARY_LOSS);
     if (!(lef | tef | vuln | tcap | rs | plm | slep | slm))
         return 0;
-    if (lef && (tef || vuln || tcap || rs))
-        return err_set(e, E_INVALID, "lef",
-                       "lef: give the loss event frequency directly, or derive "
-                       "it from tef and vulnerability, not both");
-    if (!lef && !tef)
-        return err_set(e, E_INVALID, "lef",
-                       "lef: a FAIR model needs a loss event frequency "
-                       "(lef, or tef with vulnerability)");
-    if (tef && !vuln && !(tcap && rs))
-        return err_set(e, E_INVALID, "vulnerability",
-                       "vulnerability: tef needs a vulnerability "
-                       "(vulnerability, or threat_capability with resistance_strength)");
-    if (vuln && (tcap || rs))
-        return err_set(e, E_INVALID, "vulnerability",
-                       "vulnerability: give it directly or as threat "
-                       "capability against resistance strength, not both");
-    if (tcap != rs)
-        return err_set(e, E_INVALID, tcap ? "resistance_strength" : "threat_capability",
-                       "%s: threat capability and resistance strength go together",
-                       tcap ? "resistance_strength" : "threat_capability");
-    if (!plm)
-        return err_set(e, E_INVALID, "primary_loss",
-                       "primary_loss: a FAIR model needs the primary "
-                       "loss per event (primary_loss)");
-    if (slep != slm)
-        return err_set(e, E_INVALID, slep ? "secondary_loss" : "secondary_probability",
-                       "%s: secondary probability and secondary loss go together",
-                       slep ? "secondary_loss" : "secondary_probability");
+    /* The first broken rule is said, naming its field. */
+    const struct {
+        int broken;
+        const char *field, *why;
+    } rules[] = {
+        { lef && (tef || vuln || tcap || rs), "lef",
+          "give the loss event frequency directly, or derive it from tef and vulnerability, "
+          "not both" },
+        { !lef && !tef, "lef",
+          "a FAIR model needs a loss event frequency (lef, or tef with vulnerability)" },
+        { tef && !vuln && !(tcap && rs), "vulnerability",
+          "tef needs a vulnerability (vulnerability, or threat_capability with "
+          "resistance_strength)" },
+        { vuln && (tcap || rs), "vulnerability",
+          "give it directly or as threat capability against resistance strength, not both" },
+        { tcap != rs, tcap ? "resistance_strength" : "threat_capability",
+          "threat capability and resistance strength go together" },
+        { !plm, "primary_loss", "a FAIR model needs the primary loss per event (primary_loss)" },
+        { slep != slm, slep ? "secondary_loss" : "secondary_probability",
+          "secondary probability and secondary loss go together" },
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+        if (rules[i].broken)
+            return err_set(e, E_INVALID, rules[i].field, "%s: %s", rules[i].field, rules[i].why);
     return dom_fair_validate(r, e);
 }
 
