@@ -41,11 +41,7 @@ typedef struct stored {
     int keyless;    /* its signing key record is gone */
 } stored;
 
-typedef struct stored_list {
-    stored *items;
-    int n;
-    size_t cap;
-} stored_list;
+typedef XLIST(stored) stored_list;
 
 static int take_stored(const store_checkpoint *row, void *ctx)
 {

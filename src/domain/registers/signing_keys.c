@@ -79,11 +79,7 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
 
 /* ---- keys for verification ---- */
 
-typedef struct key_list {
-    known_key *keys;
-    int n;
-    size_t cap;
-} key_list;
+typedef XLIST(known_key) key_list;
 
 static int collect_key(const record *r, void *ctx)
 {
@@ -92,8 +88,8 @@ static int collect_key(const record *r, void *ctx)
     const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY);
     if (!text || signkey_parse_verifier(text, &vk, NULL))
         return 0;
-    XGROW(l->keys, (size_t)l->n, l->cap, 8);
-    known_key *k = &l->keys[l->n++];
+    XGROW(l->items, (size_t)l->n, l->cap, 8);
+    known_key *k = &l->items[l->n++];
     memset(k, 0, sizeof *k);
     k->vk = vk;
     snprintf(k->key, sizeof k->key, "%s", r->key);
@@ -120,13 +116,13 @@ int dom_keys_load(dom *d, known_key **out, int *n, isms_err *e)
     store_query all = { .include_retired = 1 };
     int rc = dom_list(d, &reg_signing_key, &all, collect_key, &l, e);
     for (int i = 0; !rc && i < l.n; i++)
-        rc = store_ledger_scan(dom_store(d), l.keys[i].key, note_entry, &l.keys[i], e);
+        rc = store_ledger_scan(dom_store(d), l.items[i].key, note_entry, &l.items[i], e);
     if (rc) {
-        free(l.keys);
-        l.keys = NULL;
+        free(l.items);
+        l.items = NULL;
         l.n = 0;
     }
-    *out = l.keys;
+    *out = l.items;
     *n = l.n;
     return rc;
 }
