@@ -701,6 +701,14 @@ int cli_no_as(const cli *c, isms_err *e)
                    c->noun);
 }
 
+int cli_need_args_no_as(const cli *c, int n, const char *what, isms_err *e)
+{
+    int rc = cli_need_args(c, n, what, e);
+    if (!rc)
+        rc = cli_no_as(c, e);
+    return rc;
+}
+
 const char *cli_opt_value(const cli *c, const char *name)
 {
     const char *v = NULL;

@@ -68,6 +68,8 @@ const char *cli_noun_typed(const char *noun);
 /* Refuses --as for commands that act on no existing repository's behalf
  * (init, demo, import, migrate): the operating-system account does them. */
 int cli_no_as(const cli *c, isms_err *e);
+/* cli_need_args, then cli_no_as: how such a command with arguments starts. */
+int cli_need_args_no_as(const cli *c, int n, const char *what, isms_err *e);
 /* The value of option `name` (last one given), or NULL. */
 const char *cli_opt_value(const cli *c, const char *name);
 int cli_opt_given(const cli *c, const char *name);

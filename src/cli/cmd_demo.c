@@ -65,9 +65,7 @@ static int run_script(dom *d, const char *script, isms_err *e)
 
 int cmd_demo(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 1, "one file to create", e);
-    if (!rc)
-        rc = cli_no_as(c, e);
+    int rc = cli_need_args_no_as(c, 1, "one file to create", e);
     if (rc)
         return rc;
     const char *path = c->args[0];

@@ -186,12 +186,19 @@ static void coverage_text(cli *c, const cov_report *r, int gaps_only)
     }
 }
 
+/* The start of a command about one framework: no arguments, and
+ * --framework NAME, which `why` says it needs. */
+static int framework_start(cli *c, const char *why, const char **fw, isms_err *e)
+{
+    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
+    return cli_opt_required(c, rc, "framework", why, fw, e);
+}
+
 int cmd_coverage(cli *c, isms_err *e)
 {
     const char *fw;
-    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    rc = cli_opt_required(c, rc, "framework",
-                          "--framework is required: which framework (isms framework list)", &fw, e);
+    int rc = framework_start(c, "--framework is required: which framework (isms framework list)",
+                             &fw, e);
     cov_report r;
     if (!rc)
         rc = dom_coverage(c->d, fw, &r, e);
@@ -245,9 +252,8 @@ int cmd_drift(cli *c, isms_err *e)
 int cmd_soa_generate(cli *c, isms_err *e)
 {
     const char *fw;
-    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    rc = cli_opt_required(c, rc, "framework",
-                          "--framework is required: the framework whose SoA to generate", &fw, e);
+    int rc =
+        framework_start(c, "--framework is required: the framework whose SoA to generate", &fw, e);
     record out;
     int n;
     soa_spec spec = { .framework = fw,

@@ -310,9 +310,7 @@ int cmd_export(cli *c, isms_err *e)
 
 int cmd_import(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 2, "FILE.json NEW-REPOSITORY", e);
-    if (!rc)
-        rc = cli_no_as(c, e);
+    int rc = cli_need_args_no_as(c, 2, "FILE.json NEW-REPOSITORY", e);
     if (rc)
         return rc;
     longjob j;

@@ -60,9 +60,7 @@ static int verify_every(cli *c, int *out, isms_err *e)
 
 int cmd_serve(cli *c, isms_err *e)
 {
-    int rc = cli_need_args(c, 0, "no arguments", e);
-    if (!rc)
-        rc = cli_no_as(c, e);
+    int rc = cli_need_args_no_as(c, 0, "no arguments", e);
     if (rc)
         return rc;
     web_config cfg = { .repo = c->repo ? c->repo : getenv("ISMS_REPO"),

@@ -267,6 +267,9 @@ int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, ism
  * views that only read them, valid until the request ends. */
 int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e);
 
+/* The approved appetite statements, each handed to fn. */
+int dom_approved_appetites(dom *d, store_record_fn fn, void *ctx, isms_err *e);
+
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e);
