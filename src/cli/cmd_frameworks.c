@@ -377,6 +377,18 @@ static void soa_md(cli *c, const soa_doc *s)
     }
 }
 
+/* A row of n cells, each in <tag> (th or td). */
+static void html_row(FILE *f, const char *tag, const char *const *cells, int n)
+{
+    fputs("<tr>", f);
+    for (int k = 0; k < n; k++) {
+        fprintf(f, "<%s>", tag);
+        html_text(f, cells[k]);
+        fprintf(f, "</%s>", tag);
+    }
+    fputs("</tr>\n", f);
+}
+
 static void soa_html(cli *c, const soa_doc *s)
 {
     FILE *f = c->out;
@@ -387,23 +399,12 @@ static void soa_html(cli *c, const soa_doc *s)
     fputs("</h1>\n<p>", f);
     html_text(f, arena_printf(c->a, "%s, %s (%s). %d applicable, %d excluded.", s->key,
                               s->framework, approval_line(c, s), s->applicable, s->excluded));
-    fputs("</p>\n<table>\n<tr>", f);
-    for (int k = 0; k < 7; k++) {
-        fputs("<th>", f);
-        html_text(f, soa_heads[k]);
-        fputs("</th>", f);
-    }
-    fputs("</tr>\n", f);
+    fputs("</p>\n<table>\n", f);
+    html_row(f, "th", soa_heads, 7);
     for (int i = 0; i < s->n; i++) {
         const char *cells[7];
         soa_cells(&s->rows[i], cells);
-        fputs("<tr>", f);
-        for (int k = 0; k < 7; k++) {
-            fputs("<td>", f);
-            html_text(f, cells[k]);
-            fputs("</td>", f);
-        }
-        fputs("</tr>\n", f);
+        html_row(f, "td", cells, 7);
     }
     fputs("</table>\n</body></html>\n", f);
 }

@@ -88,13 +88,13 @@ int quant_check_new(dom *d, quant_check **out, isms_err *e) { return check_open(
 
 void quant_check_free(quant_check *c)
 {
-    if (!c)
-        return;
-    for (size_t k = 0; k < c->nchanges; k++)
-        free(c->changes[k].risks);
-    free(c->changes);
-    if (c->m.d)
-        qmodel_reset(&c->m);
+    if (c) {
+        for (size_t k = 0; k < c->nchanges; k++)
+            free(c->changes[k].risks);
+        free(c->changes);
+        if (c->m.d)
+            qmodel_reset(&c->m);
+    }
     free(c);
 }
 
