@@ -45,19 +45,70 @@ static int migration_limit(void)
     return latest;
 }
 
-/* Replaces the dialect tokens of a migration for this driver. */
+/* A migration's shorthand, written out as the migrations once spelt it
+ * (tests/store/test_migrations.c holds the result to the old text):
+ *   @RECORD@     a register table's head columns: id, key, version, times
+ *   @LINK a b@   the link table a_b between tables a and b, keyed by both
+ *                ids, with an index the other way round
+ * At `at`: appends what the shorthand stands for to b and returns its
+ * length in the source; 0 when no shorthand starts there. */
+static size_t expand_shorthand(buf *b, const char *at)
+{
+    static const char head[] = "@RECORD@";
+    if (!strncmp(at, head, sizeof head - 1)) {
+        buf_puts(b, "id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,\n"
+                    "    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT");
+        return sizeof head - 1;
+    }
+    char x[64], y[64];
+    int len = 0;
+    if (sscanf(at, "@LINK %63[a-z_] %63[a-z_]@%n", x, y, &len) != 2 || !len)
+        return 0;
+    int w = (int)(strlen(x) > strlen(y) ? strlen(x) : strlen(y));
+    buf_printf(b,
+               "CREATE TABLE %s_%s (\n"
+               "    %-*s BIGINT NOT NULL REFERENCES %s (id),\n"
+               "    %-*s BIGINT NOT NULL REFERENCES %s (id),\n"
+               "    PRIMARY KEY (%s, %s)\n"
+               ");\n"
+               "CREATE INDEX %s_%s_reverse ON %s_%s (%s, %s)",
+               x, y, w, x, x, w, y, y, x, y, x, y, x, y, y, x);
+    return (size_t)len;
+}
+
+/* Copies src into b, with each `token` replaced by `with` (NULL: the
+ * shorthands, expand_shorthand). */
+static void replace_tokens(buf *b, const char *src, const char *token, const char *with)
+{
+    const char *p = src;
+    for (const char *tok = strchr(p, '@'); tok; tok = strchr(p, '@')) {
+        buf_append(b, p, (size_t)(tok - p));
+        size_t n = 0;
+        if (!with)
+            n = expand_shorthand(b, tok);
+        else if (!strncmp(tok, token, strlen(token))) {
+            buf_puts(b, with);
+            n = strlen(token);
+        }
+        if (!n) {
+            buf_append(b, tok, 1);
+            n = 1;
+        }
+        p = tok + n;
+    }
+    buf_puts(b, p);
+}
+
+/* Writes out a migration's shorthand, then its dialect tokens for this
+ * driver. */
 static char *migration_sql(const db *d, const char *src)
 {
-    buf b;
+    buf full, b;
+    buf_init(&full);
     buf_init(&b);
-    const char *p = src;
-    const char *tok;
-    for (tok = strstr(p, "@ID@"); tok; tok = strstr(p, "@ID@")) {
-        buf_append(&b, p, (size_t)(tok - p));
-        buf_puts(&b, d->drv->id_column);
-        p = tok + 4;
-    }
-    buf_puts(&b, p);
+    replace_tokens(&full, src, NULL, NULL);
+    replace_tokens(&b, buf_str(&full), "@ID@", d->drv->id_column);
+    buf_reset(&full);
     return buf_detach(&b);
 }
 
