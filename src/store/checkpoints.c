@@ -249,7 +249,7 @@ int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err 
             .signed_by = db_col_text(st, 5),
             .signature = db_col_text(st, 6),
         };
-        rc = fn(&c, ctx);
+        rc = fn(&c, ctx, e);
         if (rc)
             break;
     }

@@ -43,8 +43,9 @@ typedef struct stored {
 
 typedef XLIST(stored) stored_list;
 
-static int take_stored(const store_checkpoint *row, void *ctx)
+static int take_stored(const store_checkpoint *row, void *ctx, isms_err *e)
 {
+    (void)e;
     stored_list *l = ctx;
     XGROW(l->items, (size_t)l->n, l->cap, 16);
     stored *s = &l->items[l->n++];
