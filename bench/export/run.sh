@@ -100,21 +100,17 @@ for n in $SIZES; do
 done
 
 python3 - "$tmp/all.jsonl" "$BACKEND" <<'PY'
-import json, math, sys
+import json, sys
+sys.path.insert(0, "bench/support")
+from growth import by_size, exponent
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print("\n%s: peak RSS (MB), CPU s (user + system), wall s; exponent per decade in brackets" % sys.argv[2])
 print("| records | operation | export size | peak RSS | CPU | wall |")
 print("|---|---|---|---|---|---|")
-prev = {}
-for r in sorted(rows, key=lambda r: (r["what"], r["records"])):
-    p = prev.get(r["what"])
-    def grow(k):
-        if not p or p[k] <= 0 or r[k] <= 0:
-            return ""
-        return " (%.2f)" % (math.log10(r[k] / p[k]) / math.log10(r["records"] / p["records"]))
+for r, p in by_size(rows, "records"):
+    grow = lambda k: exponent(r, p, k, "records")
     size = "%.0f MB" % (r["bytes"] / 1e6) if r["bytes"] else ""
     print("| %s | %s | %s | %s MB%s | %s%s | %s%s |" % (
         format(r["records"], ","), r["what"], size, r["rss_mb"], grow("rss_mb"),
         r["cpu_s"], grow("cpu_s"), r["wall_s"], grow("wall_s")))
-    prev[r["what"]] = r
 PY

@@ -10,10 +10,8 @@
 set -eu
 . "$(dirname "$0")/../support/start.sh"
 CONTROLS=${CONTROLS:-1000}
-bench_tmp
-repo=${1:-$tmp/frameworks.isms}
-echo "# bench_frameworks: $CONTROLS controls ($(date -u +%FT%TZ), $(nproc) cores)"
-"$BUILD/bench_frameworks" "$repo" "$CONTROLS"
+bench_repo frameworks "$@"
+bench_run bench_frameworks "$CONTROLS controls" "$repo" "$CONTROLS"
 if command -v hyperfine >/dev/null; then
     ISMS_REPO="$repo" hyperfine --warmup 1 --runs "${RUNS:-5}" \
         "$BUILD/isms coverage --framework iso27001-2022 --json > /dev/null" \

@@ -9,12 +9,9 @@
 set -eu
 . "$(dirname "$0")/../support/start.sh"
 ENTRIES=${ENTRIES:-1000000}
-bench_tmp
-REPO=${1:-$tmp/ledger.isms}
-
-echo "# bench_merkle: $ENTRIES entries, repository $REPO ($(date -u +%FT%TZ), $(nproc) cores)"
-"$BUILD/bench_merkle" "$ENTRIES" "$REPO"
-export ISMS_REPO="$REPO"
+bench_repo ledger "$@"
+bench_run bench_merkle "$ENTRIES entries, repository $repo" "$ENTRIES" "$repo"
+export ISMS_REPO="$repo"
 hyperfine --warmup 1 --runs ${RUNS:-5} --export-json "$tmp/hf.json" \
     "$BUILD/isms ledger root > /dev/null" \
     "$BUILD/isms ledger proof 777777 > /dev/null"

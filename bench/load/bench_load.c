@@ -23,13 +23,8 @@ static void add_risk(dom *d, long i)
     static const unsigned limit[] = { 20, 20, 15, 5, 5 }; /* objective asset threat levels */
     unsigned n[5];
     bench_draw(n, limit, 5);
-    bench_record(d, &reg_risk, NULL, F_RISK_TITLE,
-                 arena_printf(a, "Risk %ld: loss of service through supplier failure", i),
-                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES,
-                 arena_printf(a, "OBJ-%u", n[0]), F_RISK_ASSETS, arena_printf(a, "AST-%u", n[1]),
-                 F_RISK_THREATS, arena_printf(a, "T-IS-%03u", n[2]), F_RISK_LIKELIHOOD,
-                 arena_printf(a, "%u", n[3]), F_RISK_IMPACT, arena_printf(a, "%u", n[4]),
-                 F_RISK_TREATMENT, "mitigate", -1);
+    bench_risk(d, i, n[0], n[3], n[4], F_RISK_ASSETS, arena_printf(a, "AST-%u", n[1]),
+               F_RISK_THREATS, arena_printf(a, "T-IS-%03u", n[2]), -1);
 }
 
 static void add_control(dom *d, long i, long risks)

@@ -23,7 +23,7 @@ bench_tmp
 # each tagged with the backend, go to stdout and to $tmp/LABEL.jsonl.
 load_and_time() {
     repo=$1 label=$2
-    echo "# bench_load: $RISKS risks, $CONTROLS controls into $label ($(date -u +%FT%TZ), $(nproc) cores)"
+    bench_say "bench_load: $RISKS risks, $CONTROLS controls into $label"
     "$BUILD/bench_load" "$repo" "$RISKS" "$CONTROLS" "$SINGLE" > "$tmp/load.jsonl"
     "$BUILD/isms" --repo "$repo" risk list --json > "$tmp/list.json"
     echo "# risk list --json: $(wc -c < "$tmp/list.json") bytes"

@@ -20,13 +20,8 @@ static void add_risk(dom *d, long i, long risks)
     static const unsigned limit[] = { 10, 5, 5, 4, 90 }; /* objective levels lef loss */
     unsigned n[5];
     bench_draw(n, limit, 5);
-    bench_record(d, &reg_risk, NULL, F_RISK_TITLE,
-                 arena_printf(a, "Risk %ld: loss of service through supplier failure", i),
-                 F_RISK_OWNER, "omar@bench.example", F_RISK_OBJECTIVES,
-                 arena_printf(a, "OBJ-%u", n[0]), F_RISK_LIKELIHOOD, arena_printf(a, "%u", n[1]),
-                 F_RISK_IMPACT, arena_printf(a, "%u", n[2]), F_RISK_TREATMENT, "mitigate",
-                 F_RISK_LEF, arena_printf(a, "pert(0.1,%u,8)", n[3]), F_RISK_PRIMARY_LOSS,
-                 arena_printf(a, "lognormal90(%u000,2000000)", n[4] + 9), -1);
+    bench_risk(d, i, n[0], n[1], n[2], F_RISK_LEF, arena_printf(a, "pert(0.1,%u,8)", n[3]),
+               F_RISK_PRIMARY_LOSS, arena_printf(a, "lognormal90(%u000,2000000)", n[4] + 9), -1);
 }
 
 static void add_control(dom *d, long i, long risks)

@@ -73,21 +73,17 @@ for n in $SIZES; do
 done
 
 python3 - "$tmp/all.jsonl" <<'PY'
-import json, math, sys
+import json, sys
+sys.path.insert(0, "bench/support")
+from growth import by_size, exponent
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print("\nrisks (and as many controls): instructions (callgrind), CPU s (user + system), peak RSS;")
 print("growth exponent per decade in brackets")
 print("| risks | operation | instructions | CPU | peak RSS |")
 print("|---|---|---|---|---|")
-prev = {}
-for r in sorted(rows, key=lambda r: (r["what"], r["risks"])):
-    p = prev.get(r["what"])
-    def grow(k):
-        if not p or p[k] <= 0 or r[k] <= 0:
-            return ""
-        return " (%.2f)" % (math.log10(r[k] / p[k]) / math.log10(r["risks"] / p["risks"]))
+for r, p in by_size(rows, "risks"):
+    grow = lambda k: exponent(r, p, k, "risks")
     ir = "%.1f M%s" % (r["ir"] / 1e6, grow("ir")) if r["ir"] else ""
     print("| %s | %s | %s | %.2f s%s | %.1f MB%s |" % (
         format(r["risks"], ","), r["what"], ir, r["cpu_s"], grow("cpu_s"), r["rss_mb"], grow("rss_mb")))
-    prev[r["what"]] = r
 PY

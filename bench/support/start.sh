@@ -16,3 +16,24 @@ bench_cleanup() {
     if [ -d "$pgdir" ]; then sh tests/support/pg_server.sh stop "$pgdir" || true; fi
     rm -rf "$tmp"
 }
+
+# bench_say TEXT: a run's first line, "# TEXT (when, cores, load)".
+bench_say() {
+    echo "# $* ($(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+# bench_repo NAME [REPO]: the scratch directory (bench_tmp) and $repo:
+# REPO, or a fresh NAME.isms in it.
+bench_repo() {
+    bench_tmp
+    repo=${2:-$tmp/$1.isms}
+}
+
+# bench_run PROGRAM TEXT [ARG...]: says "PROGRAM: TEXT" (bench_say), then
+# runs the benchmark program built in $BUILD with the arguments.
+bench_run() {
+    program=$1 text=$2
+    shift 2
+    bench_say "$program: $text"
+    "$BUILD/$program" "$@"
+}

@@ -52,16 +52,41 @@ void bench_draw(unsigned *out, const unsigned *limit, int n)
         out[k] = bench_rand(limit[k]) + 1;
 }
 
+/* The (field id, text) pairs of ap, ended by -1, into r. */
+static void set_pairs(dom *d, record *r, va_list ap)
+{
+    for (int fid = va_arg(ap, int); fid >= 0; fid = va_arg(ap, int))
+        bench_set(d, r, fid, va_arg(ap, const char *));
+}
+
 void bench_record(dom *d, const regdef *reg, record *out, ...)
 {
     record r;
     record_init(&r, reg, dom_arena(d));
     va_list ap;
     va_start(ap, out);
-    for (int fid = va_arg(ap, int); fid >= 0; fid = va_arg(ap, int))
-        bench_set(d, &r, fid, va_arg(ap, const char *));
+    set_pairs(d, &r, ap);
     va_end(ap);
     bench_add(d, &r, out);
+}
+
+void bench_risk(dom *d, long i, unsigned objective, unsigned likelihood, unsigned impact, ...)
+{
+    arena *a = dom_arena(d);
+    record r;
+    record_init(&r, &reg_risk, a);
+    bench_set(d, &r, F_RISK_TITLE,
+              arena_printf(a, "Risk %ld: loss of service through supplier failure", i));
+    bench_set(d, &r, F_RISK_OWNER, "omar@bench.example");
+    bench_set(d, &r, F_RISK_OBJECTIVES, arena_printf(a, "OBJ-%u", objective));
+    bench_set(d, &r, F_RISK_LIKELIHOOD, arena_printf(a, "%u", likelihood));
+    bench_set(d, &r, F_RISK_IMPACT, arena_printf(a, "%u", impact));
+    bench_set(d, &r, F_RISK_TREATMENT, "mitigate");
+    va_list ap;
+    va_start(ap, impact);
+    set_pairs(d, &r, ap);
+    va_end(ap);
+    bench_add(d, &r, NULL);
 }
 
 void bench_seed(dom *d, int objectives, const char *value_at_stake, int assets)

@@ -22,6 +22,10 @@ void bench_add(dom *d, record *r, record *out);
 /* A record of `reg` from (field id, text) pairs ended by -1, added with
  * bench_add. */
 void bench_record(dom *d, const regdef *reg, record *out, ...);
+/* Risk i ("Risk i: loss of service through supplier failure", owned by
+ * Omar, mitigated) on OBJ-`objective` with these levels, and further
+ * (field id, text) pairs ended by -1; added with bench_add. */
+void bench_risk(dom *d, long i, unsigned objective, unsigned likelihood, unsigned impact, ...);
 /* The people every benchmark repository has: PER-1 Dana Board (the
  * management body), PER-2 Omar Owner (omar@bench.example: risks, assets,
  * controls), PER-3 Cleo Control (controls); then OBJ-1..`objectives`

@@ -536,22 +536,39 @@ static int read_header(doc_reader *dr, isms_err *e)
     return rc;
 }
 
-static int read_records(doc_reader *dr, const regdef *reg, isms_err *e)
+/* Imports element i of an array of the document. */
+typedef int import_element(importer *im, const json_t *o, size_t i, const regdef *reg);
+
+/* An array of the document, element by element (the document is never
+ * whole in memory). */
+static int read_array(doc_reader *dr, import_element *import, const regdef *reg, isms_err *e)
 {
     int more = 0, rc = jsr_enter(&dr->r, '[', e);
     if (!rc)
         rc = jsr_element(&dr->r, &more, e);
-    for (int64_t id = 1; !rc && more; id++) {
+    for (size_t i = 0; !rc && more; i++) {
         json_t *o;
         rc = jsr_value(&dr->r, &o, e);
         if (rc)
             break;
-        rc = import_record(&dr->im, reg, o, id);
+        rc = import(&dr->im, o, i, reg);
         json_decref(o);
         if (!rc)
             rc = jsr_element(&dr->r, &more, e);
     }
     return rc;
+}
+
+/* A register's records: element i is the record of id i + 1. */
+static int record_element(importer *im, const json_t *o, size_t i, const regdef *reg)
+{
+    return import_record(im, reg, o, (int64_t)i + 1);
+}
+
+static int entry_element(importer *im, const json_t *o, size_t i, const regdef *reg)
+{
+    (void)reg;
+    return import_entry(im, o, i);
 }
 
 /* Registers in the order of registers[] (each may be left out): what a
@@ -574,31 +591,13 @@ static int read_registers(doc_reader *dr, isms_err *e)
                                                  "isms export writes them"
                                                : "no such register");
         next = i + 1;
-        rc = read_records(dr, registers[i], e);
+        rc = read_array(dr, record_element, registers[i], e);
         if (!rc)
             rc = jsr_member(&dr->r, &name, e);
     }
     if (rc)
         return rc;
     return write_waiting_links(&dr->im);
-}
-
-static int read_ledger(doc_reader *dr, isms_err *e)
-{
-    int more = 0, rc = jsr_enter(&dr->r, '[', e);
-    if (!rc)
-        rc = jsr_element(&dr->r, &more, e);
-    for (size_t i = 0; !rc && more; i++) {
-        json_t *o;
-        rc = jsr_value(&dr->r, &o, e);
-        if (rc)
-            break;
-        rc = import_entry(&dr->im, o, i);
-        json_decref(o);
-        if (!rc)
-            rc = jsr_element(&dr->r, &more, e);
-    }
-    return rc;
 }
 
 static int fill_from_doc(dom *d, void *ctx, isms_err *e)
@@ -610,7 +609,7 @@ static int fill_from_doc(dom *d, void *ctx, isms_err *e)
         if (m == M_REGISTERS)
             rc = read_registers(dr, e);
         else if (m == M_LEDGER)
-            rc = read_ledger(dr, e);
+            rc = read_array(dr, entry_element, NULL, e);
         else
             rc = err_set(e, E_INVALID, members[m],
                          "/%s: the header comes before registers and "

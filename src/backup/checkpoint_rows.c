@@ -3,8 +3,9 @@
 
 #include <stdio.h>
 
-static int add_checkpoint(const store_checkpoint *c, void *ctx)
+static int add_checkpoint(const store_checkpoint *c, void *ctx, isms_err *e)
 {
+    (void)e;
     jsw *w = ctx;
     json_t *o =
         json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s}", "id", (json_int_t)c->id, "created_at",
@@ -52,20 +53,14 @@ int backup_checkpoints_import(store *s, const json_t *arr, isms_err *e)
     return 0;
 }
 
-typedef struct copy {
-    store *to;
-    isms_err *e;
-} copy;
-
-static int copy_checkpoint(const store_checkpoint *c, void *ctx)
+/* ctx: the store copied to. */
+static int copy_checkpoint(const store_checkpoint *c, void *ctx, isms_err *e)
 {
-    copy *k = ctx;
     store_checkpoint row = *c;
-    return store_checkpoint_insert(k->to, &row, k->e);
+    return store_checkpoint_insert(ctx, &row, e);
 }
 
 int backup_checkpoints_copy(store *from, store *to, isms_err *e)
 {
-    copy k = { to, e };
-    return store_checkpoint_scan(from, copy_checkpoint, &k, e);
+    return store_checkpoint_scan(from, copy_checkpoint, to, e);
 }

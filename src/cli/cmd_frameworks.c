@@ -163,12 +163,19 @@ static void coverage_text(cli *c, const cov_report *r, int gaps_only)
     }
 }
 
+/* The start of a command about one framework: no arguments, and
+ * --framework NAME, which `why` says it needs. */
+static int framework_start(cli *c, const char *why, const char **fw, isms_err *e)
+{
+    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
+    return cli_opt_required(c, rc, "framework", why, fw, e);
+}
+
 int cmd_coverage(cli *c, isms_err *e)
 {
     const char *fw;
-    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    rc = cli_opt_required(c, rc, "framework",
-                          "--framework is required: which framework (isms framework list)", &fw, e);
+    int rc = framework_start(c, "--framework is required: which framework (isms framework list)",
+                             &fw, e);
     cov_report r;
     if (!rc)
         rc = dom_coverage(c->d, fw, &r, e);
@@ -219,9 +226,8 @@ int cmd_drift(cli *c, isms_err *e)
 int cmd_soa_generate(cli *c, isms_err *e)
 {
     const char *fw;
-    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
-    rc = cli_opt_required(c, rc, "framework",
-                          "--framework is required: the framework whose SoA to generate", &fw, e);
+    int rc =
+        framework_start(c, "--framework is required: the framework whose SoA to generate", &fw, e);
     record out;
     int n;
     soa_spec spec = { .framework = fw,
@@ -329,6 +335,18 @@ static void soa_md(cli *c, const soa_doc *s)
     }
 }
 
+/* A row of n cells, each in <tag> (th or td). */
+static void html_row(FILE *f, const char *tag, const char *const *cells, int n)
+{
+    fputs("<tr>", f);
+    for (int k = 0; k < n; k++) {
+        fprintf(f, "<%s>", tag);
+        html_text(f, cells[k]);
+        fprintf(f, "</%s>", tag);
+    }
+    fputs("</tr>\n", f);
+}
+
 static void soa_html(cli *c, const soa_doc *s)
 {
     FILE *f = c->out;
@@ -339,23 +357,12 @@ static void soa_html(cli *c, const soa_doc *s)
     fputs("</h1>\n<p>", f);
     html_text(f, arena_printf(c->a, "%s, %s (%s). %d applicable, %d excluded.", s->key,
                               s->framework, approval_line(c, s), s->applicable, s->excluded));
-    fputs("</p>\n<table>\n<tr>", f);
-    for (int k = 0; k < SOA_COLUMNS; k++) {
-        fputs("<th>", f);
-        html_text(f, soa_columns[k]);
-        fputs("</th>", f);
-    }
-    fputs("</tr>\n", f);
+    fputs("</p>\n<table>\n", f);
+    html_row(f, "th", soa_columns, SOA_COLUMNS);
     for (int i = 0; i < s->n; i++) {
         const char *cells[SOA_COLUMNS];
         soa_row_cells(&s->rows[i], cells);
-        fputs("<tr>", f);
-        for (int k = 0; k < SOA_COLUMNS; k++) {
-            fputs("<td>", f);
-            html_text(f, cells[k]);
-            fputs("</td>", f);
-        }
-        fputs("</tr>\n", f);
+        html_row(f, "td", cells, SOA_COLUMNS);
     }
     fputs("</table>\n</body></html>\n", f);
 }

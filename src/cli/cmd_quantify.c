@@ -511,8 +511,6 @@ static int show_appetite(const record *r, void *ctx)
 {
     appetite_rows *a = ctx;
     cli *c = a->c;
-    if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
-        return 0;
     const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
     const char *row[] = { r->key, obj->null ? "organisation" : obj->s,
                           render_money(c, record_int(r, F_APPETITE_APPETITE)),
@@ -531,11 +529,8 @@ int cmd_risk_appetite(cli *c, isms_err *e)
     if (rc)
         return rc;
     if (c->json) {
-        store_filter f = { .field = field_def(&reg_appetite, F_APPETITE_STATUS),
-                           .sval = "approved" };
-        store_query q = { .filters = &f, .nfilters = 1 };
         table *t = table_begin(c, &reg_appetite);
-        rc = dom_list(c->d, &reg_appetite, &q, cli_table_row, t, e);
+        rc = dom_approved_appetites(c->d, cli_table_row, t, e);
         table_end(t);
         return rc;
     }
@@ -544,7 +539,7 @@ int cmd_risk_appetite(cli *c, isms_err *e)
         "Approved risk appetite (the management body's, per objective and organisation-wide)\n\n");
     static const char *const heads[] = { "key", "applies to", "appetite", "tolerance", "at", NULL };
     appetite_rows a = { c, ttab_new(c, heads, "llrrr") };
-    rc = dom_list(c->d, &reg_appetite, NULL, show_appetite, &a, e);
+    rc = dom_approved_appetites(c->d, show_appetite, &a, e);
     ttab_print(a.t, "  ");
     fprintf(c->out,
             "\n  Where each risk stands: isms risk quantify RISK-N; the organisation and each "

@@ -9,8 +9,10 @@
 
 #include "core/err.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 /* Is s valid UTF-8 (no overlongs, no surrogates, no NUL)? */
@@ -67,5 +69,15 @@ int base64_decode(const char *b64, size_t n, unsigned char *out, size_t cap, siz
 /* ASCII lower-casing in place (emails, keys are compared this way). */
 char *ascii_lower(char *s);
 char *ascii_upper(char *s);
+
+/* In a function taking (..., fmt, ...): its arguments formatted into the
+ * char array `out`, cut to fit. */
+#define TEXT_FORMAT_ARGS(out, fmt)                 \
+    do {                                           \
+        va_list ap_;                               \
+        va_start(ap_, fmt);                        \
+        vsnprintf((out), sizeof(out), (fmt), ap_); \
+        va_end(ap_);                               \
+    } while (0)
 
 #endif

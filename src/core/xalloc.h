@@ -21,6 +21,13 @@ char *xstrdup(const char *s);
  * Returns the array, which may have moved. */
 void *xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
 #define XGROW(arr, n, cap, first) ((arr) = xgrow((arr), (n), &(cap), sizeof *(arr), (first)))
+/* A growing array of T (XGROW(l.items, l.n, l.cap, first)), zero when empty. */
+#define XLIST(T)    \
+    struct {        \
+        T *items;   \
+        int n;      \
+        size_t cap; \
+    }
 /* Ends the process after a failure it cannot recover from (out of memory),
  * first calling the hook a front end set, which may say what the failure
  * means for the request in flight, or end the process itself. */

@@ -30,20 +30,14 @@ int store_user_put(store *s, int64_t person, const char *hash, const char *now, 
     int rc = exists(s, "SELECT 1 FROM web_user WHERE person = ?", NULL, person, &found, e);
     if (rc)
         return rc;
-    db_stmt *st;
-    rc = db_prep(s->db,
-                 found ? "UPDATE web_user SET password_hash = ?, updated_at = ? WHERE person = ?"
-                       : "INSERT INTO web_user (password_hash, updated_at, person, created_at) "
-                         "VALUES (?, ?, ?, ?)",
-                 &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, hash);
-    db_bind_text(st, 2, now);
-    db_bind_int(st, 3, person);
-    if (!found)
-        db_bind_text(st, 4, now);
-    return db_run(st, e);
+    /* The update binds the first three parameters, the insert all four. */
+    const db_arg args[] = { DB_TEXT(hash), DB_TEXT(now), DB_INT(person), DB_TEXT(now) };
+    return db_run_sql(s->db,
+                      found
+                          ? "UPDATE web_user SET password_hash = ?, updated_at = ? WHERE person = ?"
+                          : "INSERT INTO web_user (password_hash, updated_at, person, created_at) "
+                            "VALUES (?, ?, ?, ?)",
+                      args, found ? 3 : 4, e);
 }
 
 int store_user_get(store *s, int64_t person, char **hash, arena *a, isms_err *e)
@@ -85,24 +79,15 @@ int store_token_insert(store *s, const store_token *t, isms_err *e)
 {
     int found;
     int rc = exists(s, "SELECT 1 FROM web_token WHERE name = ?", t->name, 0, &found, e);
+    if (!rc && found)
+        rc = err_set(e, E_CONFLICT, "name",
+                     "name: there is already a token called %s (revoked tokens keep their names)",
+                     t->name);
     if (rc)
         return rc;
-    if (found)
-        return err_set(e, E_CONFLICT, "name",
-                       "name: there is already a token called %s (revoked tokens keep their "
-                       "names)",
-                       t->name);
-    db_stmt *st;
-    rc = db_prep(s->db,
-                 "INSERT INTO web_token (name, person, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                 &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, t->name);
-    db_bind_int(st, 2, t->person);
-    db_bind_text(st, 3, t->hash);
-    db_bind_text(st, 4, t->created_at);
-    return db_run(st, e);
+    return DB_RUN(
+        s->db, "INSERT INTO web_token (name, person, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        e, DB_TEXT(t->name), DB_INT(t->person), DB_TEXT(t->hash), DB_TEXT(t->created_at));
 }
 
 static void token_row(db_stmt *st, void *out, arena *a)
@@ -126,17 +111,12 @@ int store_token_revoke(store *s, const char *name, const char *now, isms_err *e)
     int found;
     int rc = exists(s, "SELECT 1 FROM web_token WHERE name = ? AND revoked_at IS NULL", name, 0,
                     &found, e);
+    if (!rc && !found)
+        rc = err_set(e, E_NOT_FOUND, "name", "name: there is no valid token called %s", name);
     if (rc)
         return rc;
-    if (!found)
-        return err_set(e, E_NOT_FOUND, "name", "name: there is no valid token called %s", name);
-    db_stmt *st;
-    rc = db_prep(s->db, "UPDATE web_token SET revoked_at = ? WHERE name = ?", &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, now);
-    db_bind_text(st, 2, name);
-    return db_run(st, e);
+    return DB_RUN(s->db, "UPDATE web_token SET revoked_at = ? WHERE name = ?", e, DB_TEXT(now),
+                  DB_TEXT(name));
 }
 
 int store_token_scan(store *s, store_token_fn fn, void *ctx, isms_err *e)
@@ -162,19 +142,11 @@ int store_token_scan(store *s, store_token_fn fn, void *ctx, isms_err *e)
 
 int store_session_insert(store *s, const store_session *ss, isms_err *e)
 {
-    db_stmt *st;
-    int rc = db_prep(s->db,
-                     "INSERT INTO web_session (id_hash, person, csrf, created_at, expires_at) "
-                     "VALUES (?, ?, ?, ?, ?)",
-                     &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, ss->id_hash);
-    db_bind_int(st, 2, ss->person);
-    db_bind_text(st, 3, ss->csrf);
-    db_bind_text(st, 4, ss->created_at);
-    db_bind_text(st, 5, ss->expires_at);
-    return db_run(st, e);
+    return DB_RUN(s->db,
+                  "INSERT INTO web_session (id_hash, person, csrf, created_at, expires_at) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  e, DB_TEXT(ss->id_hash), DB_INT(ss->person), DB_TEXT(ss->csrf),
+                  DB_TEXT(ss->created_at), DB_TEXT(ss->expires_at));
 }
 
 static void session_row(db_stmt *st, void *out, arena *a)

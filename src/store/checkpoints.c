@@ -52,14 +52,8 @@ int store_keeps_tree(const store *s) { return s->version >= STORE_SCHEMA_LEDGER_
 
 int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err *e)
 {
-    db_stmt *st;
-    int rc = db_prep(s->db, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)", &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, seq);
-    db_bind_int(st, 2, level);
-    db_bind_text(st, 3, hash);
-    rc = db_run(st, e);
+    int rc = DB_RUN(s->db, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)", e,
+                    DB_INT(seq), DB_INT(level), DB_TEXT(hash));
     if (!rc && level >= 0 && level < 64) {
         tree_slot *slot = &s->tree[level][(seq >> level) & 1];
         slot->gen = db_write_gen(s->db);
@@ -76,14 +70,9 @@ int store_tree_put_many(store *s, const int64_t *seq, const int *level, const ch
     int rc = 0;
     for (int at = 0; at < n && !rc; at += PER) {
         int k = n - at < PER ? n - at : PER;
-        buf b;
-        buf_init(&b);
-        buf_puts(&b, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)");
-        for (int j = 1; j < k; j++)
-            buf_puts(&b, ", (?, ?, ?)");
         db_stmt *st;
-        rc = db_prep(s->db, buf_str(&b), &st, e);
-        buf_reset(&b);
+        rc = store_prep_rows(s, "INSERT INTO ledger_node (seq, level, hash) VALUES", "(?, ?, ?)", k,
+                             &st, e);
         for (int j = 0, p = 1; j < k && !rc; j++) {
             db_bind_int(st, p++, seq[at + j]);
             db_bind_int(st, p++, level[at + j]);
@@ -232,21 +221,11 @@ int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)
         rc = next_id(s, &c->id, e);
     if (rc)
         return rc;
-    db_stmt *st;
-    rc = db_prep(s->db,
-                 "INSERT INTO checkpoint (id, created_at, actor, size, root, "
-                 "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, c->id);
-    db_bind_text(st, 2, c->created_at);
-    db_bind_text(st, 3, c->actor);
-    db_bind_int(st, 4, c->size);
-    db_bind_text(st, 5, c->root);
-    db_bind_int(st, 6, key);
-    db_bind_text(st, 7, c->signature);
-    return db_run(st, e);
+    return DB_RUN(s->db,
+                  "INSERT INTO checkpoint (id, created_at, actor, size, root, "
+                  "signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  e, DB_INT(c->id), DB_TEXT(c->created_at), DB_TEXT(c->actor), DB_INT(c->size),
+                  DB_TEXT(c->root), DB_INT(key), DB_TEXT(c->signature));
 }
 
 int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err *e)
@@ -270,7 +249,7 @@ int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err 
             .signed_by = db_col_text(st, 5),
             .signature = db_col_text(st, 6),
         };
-        rc = fn(&c, ctx);
+        rc = fn(&c, ctx, e);
         if (rc)
             break;
     }

@@ -209,6 +209,21 @@ int db_run(db_stmt *st, isms_err *e)
     return rc;
 }
 
+int db_run_sql(db *d, const char *sql, const db_arg *args, int n, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(d, sql, &st, e);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        if (args[i].is_int)
+            db_bind_int(st, i + 1, args[i].i);
+        else
+            db_bind_text(st, i + 1, args[i].text);
+    }
+    return db_run(st, e);
+}
+
 int db_begin(db *d, int write, isms_err *e)
 {
     if (d->in_txn) {
@@ -296,24 +311,27 @@ void db_rollback(db *d)
     d->in_txn = 0;
 }
 
+/* What messages call a row of `table`, into name: a word for the
+ * store's own tables, else the table's name in words (a register's). */
+static void row_noun(char *name, size_t n, const char *table)
+{
+    static const char *const names[][2] = { { "ledger", "ledger entry" },
+                                            { "meta", "repository setting" },
+                                            { "schema_migration", "schema migration" },
+                                            { "checkpoint", "checkpoint" } };
+    const char *noun = table && *table ? table : "record";
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(noun, names[i][0]))
+            noun = names[i][1];
+    snprintf(name, n, "%s", noun);
+    for (char *p = strchr(name, '_'); p; p = strchr(p, '_'))
+        *p = ' ';
+}
+
 int db_unique_error(isms_err *e, const char *table, const char *columns, const char *value)
 {
-    static const struct {
-        const char *table, *name;
-    } names[] = {
-        { "ledger", "ledger entry" },
-        { "meta", "repository setting" },
-        { "schema_migration", "schema migration" },
-        { "checkpoint", "checkpoint" },
-    };
     char name[96];
-    snprintf(name, sizeof name, "%s", table && *table ? table : "record");
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (table && !strcmp(table, names[i].table))
-            snprintf(name, sizeof name, "%s", names[i].name);
-    for (char *p = name; *p; p++)
-        if (*p == '_')
-            *p = ' ';
+    row_noun(name, sizeof name, table);
     return err_set(e, E_CONFLICT, columns,
                    "another %s already has this %s%s%s%s: it must be unique", name,
                    columns && *columns ? columns : "value", value ? " (" : "", value ? value : "",

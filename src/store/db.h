@@ -140,6 +140,22 @@ void db_many_rows(db_stmt *st);
 /* Runs a statement that returns no rows (or ignores them). */
 int db_run(db_stmt *st, isms_err *e);
 
+/* A parameter of db_run_sql: a text (NULL binds NULL) or an integer. */
+typedef struct db_arg {
+    const char *text;
+    int64_t i;
+    int is_int;
+} db_arg;
+#define DB_TEXT(s) ((db_arg){ .text = (s) })
+#define DB_INT(v) ((db_arg){ .i = (v), .is_int = 1 })
+/* Prepares `sql`, binds its n parameters in order and runs it (db_run). */
+int db_run_sql(db *d, const char *sql, const db_arg *args, int n, isms_err *e);
+/* db_run_sql with the parameters listed: DB_RUN(d, sql, e, DB_TEXT(name),
+ * DB_INT(id)). */
+#define DB_RUN(d, sql, e, ...)                              \
+    db_run_sql((d), (sql), (const db_arg[]){ __VA_ARGS__ }, \
+               (int)(sizeof((const db_arg[]){ __VA_ARGS__ }) / sizeof(db_arg)), (e))
+
 /* Transactions. Nested begin() calls become savepoints, so a mutation
  * inside a batch (an import, the demo) is atomic on its own and the batch
  * as a whole is atomic too. */

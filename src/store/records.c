@@ -176,22 +176,15 @@ void regsql_free(store *s)
 {
     for (int i = 0; i < s->nsql; i++) {
         regsql *q = s->sql[i];
-        free(q->select);
-        free(q->select_ids);
-        free(q->insert);
-        free(q->update);
-        free(q->by_key);
-        free(q->by_id);
-        for (int k = 0; k < q->reg->nfields; k++) {
-            free(q->link_one[k]);
-            free(q->link_all[k]);
-            free(q->link_del[k]);
-            free(q->link_ins[k]);
+        char *texts[] = { q->select, q->select_ids, q->insert, q->update, q->by_key, q->by_id };
+        char **per_field[] = { q->link_one, q->link_all, q->link_del, q->link_ins };
+        for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
+            free(texts[t]);
+        for (size_t l = 0; l < sizeof per_field / sizeof *per_field; l++) {
+            for (int k = 0; k < q->reg->nfields; k++)
+                free(per_field[l][k]);
+            free(per_field[l]);
         }
-        free(q->link_one);
-        free(q->link_all);
-        free(q->link_del);
-        free(q->link_ins);
         free(q);
     }
     free(s->sql);
@@ -223,6 +216,28 @@ static int bind_fields(db_stmt *st, int p, const record *r)
         if (!is_link(&r->reg->fields[i]))
             bind_value(st, p++, &r->reg->fields[i], &r->v[i]);
     return p;
+}
+
+/* A whole row of r as an insert lists it (build_insert_rows), from
+ * parameter p; the next parameter. */
+static int bind_row(db_stmt *st, int p, const record *r)
+{
+    db_bind_int(st, p++, r->id);
+    db_bind_text(st, p++, r->key);
+    db_bind_int(st, p++, r->version);
+    db_bind_text(st, p++, r->created_at);
+    db_bind_text(st, p++, r->updated_at);
+    db_bind_text(st, p++, r->retired_at);
+    return bind_fields(st, p, r);
+}
+
+/* Member k of the value v of link field f, as the second of a pair. */
+static void bind_member(db_stmt *st, int p, const fielddef *f, const value *v, int k)
+{
+    if (f->type == FT_LINKS)
+        db_bind_int(st, p, v->ids[k]);
+    else
+        db_bind_text(st, p, v->keys[k]);
 }
 
 /* want: the fields to decode (want[i] for field i), the others left null;
@@ -341,10 +356,7 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
             if (rc)
                 return rc;
             db_bind_int(st, 1, r->id);
-            if (f->type == FT_LINKS)
-                db_bind_int(st, 2, v->ids[k]);
-            else
-                db_bind_text(st, 2, v->keys[k]);
+            bind_member(st, 2, f, v, k);
             rc = db_run(st, e);
             if (rc)
                 return rc;
@@ -428,13 +440,7 @@ int store_insert(store *s, const record *r, isms_err *e)
     int rc = db_prep(s->db, q->insert, &st, e);
     if (rc)
         return rc;
-    db_bind_int(st, 1, r->id);
-    db_bind_text(st, 2, r->key);
-    db_bind_int(st, 3, r->version);
-    db_bind_text(st, 4, r->created_at);
-    db_bind_text(st, 5, r->updated_at);
-    db_bind_text(st, 6, r->retired_at);
-    bind_fields(st, 7, r);
+    bind_row(st, 1, r);
     rc = db_run(st, e);
     if (rc)
         return rc;
@@ -463,17 +469,8 @@ static int insert_rows(store *s, const record *rs, int n, isms_err *e)
     free(sql);
     if (rc)
         return rc;
-    int p = 1;
-    for (int k = 0; k < n; k++) {
-        const record *r = &rs[k];
-        db_bind_int(st, p++, r->id);
-        db_bind_text(st, p++, r->key);
-        db_bind_int(st, p++, r->version);
-        db_bind_text(st, p++, r->created_at);
-        db_bind_text(st, p++, r->updated_at);
-        db_bind_text(st, p++, r->retired_at);
-        p = bind_fields(st, p, r);
-    }
+    for (int k = 0, p = 1; k < n; k++)
+        p = bind_row(st, p, &rs[k]);
     rc = db_run(st, e);
     for (int k = 0; k < n && !rc; k++)
         keys_inserted(s, sql_for(s, rs[k].reg), &rs[k]);
@@ -500,22 +497,15 @@ static int insert_link_rows(store *s, const record *rs, int n, int i, isms_err *
     int rc = 0, per = MANY_PARAMS / 2;
     for (int at = 0; at < total && !rc; at += per) {
         int pairs = total - at < per ? total - at : per;
-        buf b;
-        buf_init(&b);
-        buf_printf(&b, "INSERT INTO %s (%s, %s) VALUES (?, ?)", f->link_table, f->link_src,
-                   f->link_dst);
-        for (int k = 1; k < pairs; k++)
-            buf_puts(&b, ", (?, ?)");
+        char *insert =
+            printf_sql("INSERT INTO %s (%s, %s) VALUES", f->link_table, f->link_src, f->link_dst);
         db_stmt *st;
-        rc = db_prep(s->db, buf_str(&b), &st, e);
-        buf_reset(&b);
-        for (int k = 0, p = 1; k < pairs && !rc; k++) {
+        rc = store_prep_rows(s, insert, "(?, ?)", pairs, &st, e);
+        free(insert);
+        for (int k = 0, p = 1; k < pairs && !rc; k++, p += 2) {
             const record *r = owner[at + k];
-            db_bind_int(st, p++, r->id);
-            if (f->type == FT_LINKS)
-                db_bind_int(st, p++, r->v[i].ids[member[at + k]]);
-            else
-                db_bind_text(st, p++, r->v[i].keys[member[at + k]]);
+            db_bind_int(st, p, r->id);
+            bind_member(st, p + 1, f, &r->v[i], member[at + k]);
         }
         if (!rc)
             rc = db_run(st, e);

@@ -45,19 +45,70 @@ static int migration_limit(void)
     return latest;
 }
 
-/* Replaces the dialect tokens of a migration for this driver. */
+/* A migration's shorthand, written out as the migrations once spelt it
+ * (tests/store/test_migrations.c holds the result to the old text):
+ *   @RECORD@     a register table's head columns: id, key, version, times
+ *   @LINK a b@   the link table a_b between tables a and b, keyed by both
+ *                ids, with an index the other way round
+ * At `at`: appends what the shorthand stands for to b and returns its
+ * length in the source; 0 when no shorthand starts there. */
+static size_t expand_shorthand(buf *b, const char *at)
+{
+    static const char head[] = "@RECORD@";
+    if (!strncmp(at, head, sizeof head - 1)) {
+        buf_puts(b, "id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,\n"
+                    "    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT");
+        return sizeof head - 1;
+    }
+    char x[64], y[64];
+    int len = 0;
+    if (sscanf(at, "@LINK %63[a-z_] %63[a-z_]@%n", x, y, &len) != 2 || !len)
+        return 0;
+    int w = (int)(strlen(x) > strlen(y) ? strlen(x) : strlen(y));
+    buf_printf(b,
+               "CREATE TABLE %s_%s (\n"
+               "    %-*s BIGINT NOT NULL REFERENCES %s (id),\n"
+               "    %-*s BIGINT NOT NULL REFERENCES %s (id),\n"
+               "    PRIMARY KEY (%s, %s)\n"
+               ");\n"
+               "CREATE INDEX %s_%s_reverse ON %s_%s (%s, %s)",
+               x, y, w, x, x, w, y, y, x, y, x, y, x, y, y, x);
+    return (size_t)len;
+}
+
+/* Copies src into b, with each `token` replaced by `with` (NULL: the
+ * shorthands, expand_shorthand). */
+static void replace_tokens(buf *b, const char *src, const char *token, const char *with)
+{
+    const char *p = src;
+    for (const char *tok = strchr(p, '@'); tok; tok = strchr(p, '@')) {
+        buf_append(b, p, (size_t)(tok - p));
+        size_t n = 0;
+        if (!with)
+            n = expand_shorthand(b, tok);
+        else if (!strncmp(tok, token, strlen(token))) {
+            buf_puts(b, with);
+            n = strlen(token);
+        }
+        if (!n) {
+            buf_append(b, tok, 1);
+            n = 1;
+        }
+        p = tok + n;
+    }
+    buf_puts(b, p);
+}
+
+/* Writes out a migration's shorthand, then its dialect tokens for this
+ * driver. */
 static char *migration_sql(const db *d, const char *src)
 {
-    buf b;
+    buf full, b;
+    buf_init(&full);
     buf_init(&b);
-    const char *p = src;
-    const char *tok;
-    for (tok = strstr(p, "@ID@"); tok; tok = strstr(p, "@ID@")) {
-        buf_append(&b, p, (size_t)(tok - p));
-        buf_puts(&b, d->drv->id_column);
-        p = tok + 4;
-    }
-    buf_puts(&b, p);
+    replace_tokens(&full, src, NULL, NULL);
+    replace_tokens(&b, buf_str(&full), "@ID@", d->drv->id_column);
+    buf_reset(&full);
     return buf_detach(&b);
 }
 
@@ -92,15 +143,9 @@ static int apply_migration(store *s, int v, isms_err *e)
         return rc;
     char now[21];
     now_timestamp(now);
-    db_stmt *st;
-    rc = db_prep(s->db, "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
-                 &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, v);
-    db_bind_text(st, 2, isms_migrations[v - 1].name);
-    db_bind_text(st, 3, now);
-    return db_run(st, e);
+    return DB_RUN(s->db,
+                  "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)", e,
+                  DB_INT(v), DB_TEXT(isms_migrations[v - 1].name), DB_TEXT(now));
 }
 
 /* Makes a copy of a SQLite repository before changing its schema, beside
@@ -325,13 +370,8 @@ int store_meta_set(store *s, const char *name, const char *text, isms_err *e)
     int rc = store_run1(s, "DELETE FROM meta WHERE name = ?", name, 0, e);
     if (rc)
         return rc;
-    db_stmt *st;
-    rc = db_prep(s->db, "INSERT INTO meta (name, value) VALUES (?, ?)", &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, name);
-    db_bind_text(st, 2, text);
-    return db_run(st, e);
+    return DB_RUN(s->db, "INSERT INTO meta (name, value) VALUES (?, ?)", e, DB_TEXT(name),
+                  DB_TEXT(text));
 }
 
 /* ---- ledger rows ---- */
@@ -377,30 +417,21 @@ int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e
     return rc;
 }
 
+int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stmt **st, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, insert);
+    for (int j = 0; j < k; j++)
+        buf_printf(&b, "%s%s", j ? ", " : " ", row);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    return rc;
+}
+
 int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
 {
-    db_stmt *st;
-    int rc =
-        db_prep(s->db, "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, r->seq);
-    db_bind_text(st, 2, r->ts);
-    db_bind_text(st, 3, r->actor);
-    db_bind_text(st, 4, r->entity);
-    db_bind_text(st, 5, r->key);
-    db_bind_text(st, 6, r->op);
-    db_bind_text(st, 7, r->data);
-    db_bind_text(st, 8, r->note);
-    db_bind_text(st, 9, r->prev_hash);
-    db_bind_text(st, 10, r->hash);
-    rc = db_run(st, e);
-    if (rc)
-        s->head.gen = 0;
-    else
-        head_appended(s, r);
-    return rc;
+    return store_ledger_insert_many(s, r, 1, e);
 }
 
 int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e)
@@ -409,26 +440,16 @@ int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *
     int rc = 0;
     for (int at = 0; at < n && !rc; at += PER) {
         int k = n - at < PER ? n - at : PER;
-        buf b;
-        buf_init(&b);
-        buf_puts(&b, "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        for (int j = 1; j < k; j++)
-            buf_puts(&b, ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         db_stmt *st;
-        rc = db_prep(s->db, buf_str(&b), &st, e);
-        buf_reset(&b);
+        rc = store_prep_rows(s, "INSERT INTO ledger (" LEDGER_COLS ") VALUES",
+                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k, &st, e);
         for (int j = 0, p = 1; j < k && !rc; j++) {
             const ledger_row *r = &rows[at + j];
+            const char *text[] = { r->ts,   r->actor, r->entity,    r->key, r->op,
+                                   r->data, r->note,  r->prev_hash, r->hash };
             db_bind_int(st, p++, r->seq);
-            db_bind_text(st, p++, r->ts);
-            db_bind_text(st, p++, r->actor);
-            db_bind_text(st, p++, r->entity);
-            db_bind_text(st, p++, r->key);
-            db_bind_text(st, p++, r->op);
-            db_bind_text(st, p++, r->data);
-            db_bind_text(st, p++, r->note);
-            db_bind_text(st, p++, r->prev_hash);
-            db_bind_text(st, p++, r->hash);
+            for (size_t t = 0; t < sizeof text / sizeof *text; t++)
+                db_bind_text(st, p++, text[t]);
         }
         if (!rc)
             rc = db_run(st, e);

@@ -241,8 +241,9 @@ typedef struct store_checkpoint {
 
 /* E_NOT_FOUND when c->signed_by is no signing key. */
 int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e);
-/* Every checkpoint in id order; the row's memory is valid during fn only. */
-typedef int (*store_checkpoint_fn)(const store_checkpoint *c, void *ctx);
+/* Every checkpoint in id order; the row's memory is valid during fn only.
+ * fn returns 0 to go on, else an E_* code it said in e. */
+typedef int (*store_checkpoint_fn)(const store_checkpoint *c, void *ctx, isms_err *e);
 int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err *e);
 
 /* ---- the dashboard's kept figures (0010_tallies.sql, store/tally.c) ---- */

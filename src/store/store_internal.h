@@ -51,6 +51,11 @@ typedef void store_row_fn(db_stmt *st, void *out, arena *a);
 void store_row_text(db_stmt *st, void *out, arena *a); /* column 0 into a char *, in a */
 void store_row_int(db_stmt *st, void *out, arena *a);  /* column 0 into an int64_t */
 
+/* Prepares `insert` ("INSERT INTO t (a, b) VALUES") followed by k copies
+ * of `row` ("(?, ?)"), comma-separated: k rows in one statement. */
+int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stmt **st,
+                    isms_err *e);
+
 /* Runs `sql`; *found says whether it found a row, and `fn` (when not NULL)
  * read it into `out`. */
 int store_one(store *s, const char *sql, const char *text, int64_t id, store_row_fn *fn, void *out,

@@ -41,14 +41,11 @@ typedef struct stored {
     int keyless;    /* its signing key record is gone */
 } stored;
 
-typedef struct stored_list {
-    stored *items;
-    int n;
-    size_t cap;
-} stored_list;
+typedef XLIST(stored) stored_list;
 
-static int take_stored(const store_checkpoint *row, void *ctx)
+static int take_stored(const store_checkpoint *row, void *ctx, isms_err *e)
 {
+    (void)e;
     stored_list *l = ctx;
     XGROW(l->items, (size_t)l->n, l->cap, 16);
     stored *s = &l->items[l->n++];

@@ -3,6 +3,7 @@
  * countersigning are in checkpoints.c. */
 #include "domain/integrity/tree.h"
 #include "core/sha256.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "ledger/nodes.h"
 
@@ -105,10 +106,13 @@ int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_
 
 /* ---- proofs ---- */
 
-/* The common head of a proof of the tree of `size` entries. */
-static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, const char *field,
+/* The common head of a proof of the tree of `size` entries about `at`
+ * (inclusion: an entry's number; consistency: the old size), which must
+ * lie in it. */
+static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, int64_t at,
                        ledger_proof *out, ledger_tree_reader *r, merkle_source *src, isms_err *e)
 {
+    const char *field = kind == PROOF_INCLUSION ? "size" : "to";
     memset(out, 0, sizeof *out);
     int rc = tree_of(v, size, field, r, src, e);
     if (!rc && size < 1)
@@ -116,6 +120,13 @@ static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, cons
                      "no tree of size %lld: a proof needs at least one "
                      "entry",
                      (long long)size);
+    if (!rc && (at < 1 || at > size))
+        rc =
+            kind == PROOF_INCLUSION
+                ? err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
+                          (long long)at, (long long)size)
+                : err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
+                          (long long)at, (long long)size);
     if (rc)
         return rc;
     out->kind = kind;
@@ -143,10 +154,7 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
 {
     ledger_tree_reader r;
     merkle_source src;
-    int rc = proof_start(v, PROOF_INCLUSION, size, "size", out, &r, &src, e);
-    if (!rc && (seq < 1 || seq > size))
-        rc = err_set(e, E_NOT_FOUND, "seq", "entry #%lld is not in the ledger of %lld entries",
-                     (long long)seq, (long long)size);
+    int rc = proof_start(v, PROOF_INCLUSION, size, seq, out, &r, &src, e);
     if (!rc)
         rc = entry_hash(v, seq, out->entry, e);
     if (rc)
@@ -178,10 +186,7 @@ int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size
 {
     ledger_tree_reader r;
     merkle_source src;
-    int rc = proof_start(v, PROOF_CONSISTENCY, size, "to", out, &r, &src, e);
-    if (!rc && (old_size < 1 || old_size > size))
-        rc = err_set(e, E_INVALID, "from", "--from %lld: it must be 1..%lld (--to)",
-                     (long long)old_size, (long long)size);
+    int rc = proof_start(v, PROOF_CONSISTENCY, size, old_size, out, &r, &src, e);
     if (rc)
         return rc;
     out->old_size = old_size;
@@ -223,10 +228,7 @@ static void report(judge *j, const char *field, const char *fmt, ...)
 static void report(judge *j, const char *field, const char *fmt, ...)
 {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    TEXT_FORMAT_ARGS(msg, fmt);
     j->problems++;
     if (j->fn)
         j->fn(j->ctx, field, msg);

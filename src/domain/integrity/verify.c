@@ -4,6 +4,7 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "core/strmap.h"
+#include "core/text.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
 #include "ledger/nodes.h"
@@ -55,10 +56,7 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
 static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
 {
     char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
+    TEXT_FORMAT_ARGS(line, fmt);
     if (v->rep->problems < VERIFY_MAX_LINES)
         buf_printf(&v->rep->details, "%s\n", line);
     v->rep->problems++;
@@ -297,12 +295,7 @@ static int check_recent(verify_ctx *v, isms_err *e)
         rc = check_identity(v, e);
     if (!rc)
         rc = check_touched(v, e);
-    if (!rc)
-        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
-                                    &v->rep->notes, e);
-    if (rc)
-        return rc;
-    return check_schema(v, e);
+    return rc;
 }
 
 /* Full: each record against its latest entry, and counted for the
@@ -348,12 +341,7 @@ static int check_all_records(verify_ctx *v, isms_err *e)
     if (!rc)
         rc = check_tallies(v, e);
     tallies_reset(&v->counted);
-    if (!rc)
-        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
-                                    &v->rep->notes, e);
-    if (rc)
-        return rc;
-    return check_store(v, e);
+    return rc;
 }
 
 static int run_checks(verify_ctx *v, isms_err *e)
@@ -365,9 +353,15 @@ static int run_checks(verify_ctx *v, isms_err *e)
     int rc = check_chain(v, &broken, e);
     if (rc || broken)
         return rc;
-    if (v->resume)
-        return check_recent(v, e);
-    return check_all_records(v, e);
+    /* The records (since the resume point, or all), the checkpoints, then
+     * the schema (resumed) or the whole store (full). */
+    rc = v->resume ? check_recent(v, e) : check_all_records(v, e);
+    if (!rc)
+        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
+                                    &v->rep->notes, e);
+    if (rc)
+        return rc;
+    return v->resume ? check_schema(v, e) : check_store(v, e);
 }
 
 static int verify_from(dom *d, verify_report *rep, const verify_record *resume, isms_err *e)

@@ -17,15 +17,8 @@ static const char *const asset_types[] = { "information", "process",   "system",
                                            "application", "service",   "site",
                                            "person",      "ai-system", NULL };
 
-static const fielddef asset_fields[] = FIELD_TABLE(ASSET_FIELDS);
-
-const regdef reg_asset = {
-    REG_NAMES(RN_ASSET, "asset", "assets", "AST"),
-    .label = F_ASSET_NAME,
-    .summary = "assets with protection needs and dependencies (maximum principle)",
-    REG_FIELDS(asset_fields),
-    .check = rules_asset,
-};
+REGISTER(asset, ASSET, "assets", "AST", F_ASSET_NAME,
+         "assets with protection needs and dependencies (maximum principle)", .check = rules_asset);
 
 /* ---- rules: no dependency cycles ---- */
 

@@ -14,28 +14,12 @@ static const char *const stakeholder_types[] = {
 };
 static const char *const relevance_levels[] = { "low", "medium", "high", NULL };
 
-static const fielddef scope_fields[] = FIELD_TABLE(SCOPE_FIELDS);
+/* The organisation has one scope: each approved version supersedes the last. */
+APPROVAL_LIFECYCLE(scope_lifecycle, F_SCOPE, 0);
+REGISTER(scope, SCOPE, "scopes", "SCOPE", F_SCOPE_STATEMENT,
+         "ISMS scope statement, versioned, approved by the management body",
+         .lifecycle = &scope_lifecycle);
 
-static const fielddef context_fields[] = FIELD_TABLE(CONTEXT_FIELDS);
-
-static const fielddef stakeholder_fields[] = FIELD_TABLE(STAKEHOLDER_FIELDS);
-
-static const transition scope_transitions[] = {
-    APPROVAL_TRANSITION(F_SCOPE_APPROVED_BY, F_SCOPE_APPROVED_AT),
-};
-static const lifecycle scope_lifecycle = { .field = F_SCOPE_STATUS,
-                                           .states = approval_statuses,
-                                           .transitions = scope_transitions,
-                                           .ntransitions = NFIELDS(scope_transitions),
-                                           .superseded = "superseded" };
-
-const regdef reg_scope = {
-    REG_NAMES(RN_SCOPE, "scope", "scopes", "SCOPE"),
-    .label = F_SCOPE_STATEMENT,
-    .summary = "ISMS scope statement, versioned, approved by the management body",
-    REG_FIELDS(scope_fields),
-    .lifecycle = &scope_lifecycle,
-};
 static int rules_context(struct dom *d, record *r, const record *old, isms_err *e)
 {
     (void)old;
@@ -44,16 +28,8 @@ static int rules_context(struct dom *d, record *r, const record *old, isms_err *
     return 0;
 }
 
-const regdef reg_context = {
-    REG_NAMES(RN_CONTEXT, "context", "context_issues", "CTX"),
-    .label = F_CONTEXT_TITLE,
-    .summary = "internal and external issues (context of the organisation)",
-    REG_FIELDS(context_fields),
-    .check = rules_context,
-};
-const regdef reg_stakeholder = {
-    REG_NAMES(RN_STAKEHOLDER, "stakeholder", "stakeholders", "STK"),
-    .label = F_STAKEHOLDER_NAME,
-    .summary = "interested parties and their requirements",
-    REG_FIELDS(stakeholder_fields),
-};
+REGISTER(context, CONTEXT, "context_issues", "CTX", F_CONTEXT_TITLE,
+         "internal and external issues (context of the organisation)", .check = rules_context);
+
+REGISTER(stakeholder, STAKEHOLDER, "stakeholders", "STK", F_STAKEHOLDER_NAME,
+         "interested parties and their requirements");

@@ -6,18 +6,14 @@
 #include "domain/registers/fields.h"
 
 /* clang-format off: one line per field */
-#define SCOPE_FIELDS(X)                                                                    \
-    X(F_SCOPE_STATEMENT,                                                                   \
-      LONGTEXT("statement", FF_REQUIRED, "the scope statement (ISO/IEC 27001 Cl. 4.3)"))   \
-    X(F_SCOPE_BOUNDARIES,                                                                  \
-      LONGTEXT("boundaries", 0,                                                            \
-               "organisational, physical and technical boundaries and interfaces"))        \
-    X(F_SCOPE_EXCLUSIONS, LONGTEXT("exclusions", 0, "what is excluded, and why"))          \
-    X(F_SCOPE_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft",      \
-                           "draft, approved or superseded"))                               \
-    X(F_SCOPE_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",               \
-                               "member of the management body who approved this version")) \
-    X(F_SCOPE_APPROVED_AT, TIME("approved_at", FF_LIST | FF_SYSTEM, "when it was approved"))
+#define SCOPE_FIELDS(X)                                                                  \
+    X(F_SCOPE_STATEMENT,                                                                 \
+      LONGTEXT("statement", FF_REQUIRED, "the scope statement (ISO/IEC 27001 Cl. 4.3)")) \
+    X(F_SCOPE_BOUNDARIES,                                                                \
+      LONGTEXT("boundaries", 0,                                                          \
+               "organisational, physical and technical boundaries and interfaces"))      \
+    X(F_SCOPE_EXCLUSIONS, LONGTEXT("exclusions", 0, "what is excluded, and why"))        \
+    APPROVAL_FIELDS(X, F_SCOPE)
 FIELD_IDS(RN_SCOPE, SCOPE_FIELDS);
 /* clang-format on */
 

@@ -21,15 +21,9 @@ static const char *const cover_bases[] = { "per-event", "annual", NULL };
 static const char *const effectiveness_levels[] = { "not-assessed", "effective",
                                                     "partially-effective", "ineffective", NULL };
 
-static const fielddef control_fields[] = FIELD_TABLE(CONTROL_FIELDS);
-
-const regdef reg_control = {
-    REG_NAMES(RN_CONTROL, "control", "controls", "CTL"),
-    .label = F_CONTROL_TITLE,
-    .summary = "the internal control set: owner, type, lifecycle, cost, risks treated",
-    REG_FIELDS(control_fields),
-    .check = rules_control,
-};
+REGISTER(control, CONTROL, "controls", "CTL", F_CONTROL_TITLE,
+         "the internal control set: owner, type, lifecycle, cost, risks treated",
+         .check = rules_control);
 
 /* ---- rules ---- */
 

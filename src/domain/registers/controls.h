@@ -6,6 +6,12 @@
 
 struct dom;
 
+extern const regdef reg_control;
+
+int rules_control(struct dom *d, record *r, const record *old, isms_err *e);
+
+extern const char *const control_statuses[]; /* planned, implemented, operating, retired */
+
 /* clang-format off: one line per field */
 #define CONTROL_FIELDS(X)                                                                      \
     X(F_CONTROL_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the control in a line", 300))     \
@@ -39,11 +45,5 @@ struct dom;
           "percent of the stated reduction it achieves while partially effective (default 50)"))
 FIELD_IDS(RN_CONTROL, CONTROL_FIELDS);
 /* clang-format on */
-
-extern const regdef reg_control;
-
-int rules_control(struct dom *d, record *r, const record *old, isms_err *e);
-
-extern const char *const control_statuses[]; /* planned, implemented, operating, retired */
 
 #endif

@@ -10,9 +10,9 @@
  *   FIELD_IDS(RN_RISK, RISK_FIELDS);
  *
  * FIELD_IDS makes the enum of ids and the family's .c file makes the table
- * from the same list (`static const fielddef risk_fields[] =
- * FIELD_TABLE(RISK_FIELDS);`), so each id is FIELD_ID(register number,
- * index in the table) (core/record.h). Code names a field by its id:
+ * from the same list (FIELD_TABLE(RISK_FIELDS), through REGISTER in
+ * table.h), so each id is FIELD_ID(register number, index in the table)
+ * (core/record.h). Code names a field by its id:
  * record_text(r, F_RISK_TITLE); a misspelt id fails the build, the id of
  * another register's field aborts. An id is F_, the register's name and
  * the field's name, in capitals (tests/domain/test_registers.c checks it). */
@@ -53,5 +53,16 @@ enum regnum {
     {                     \
         LIST(FIELD_DEF_)  \
     }
+
+/* The fields of a version the management body approves (APPROVAL_LIFECYCLE
+ * in registers.h), ids P_STATUS, P_APPROVED_BY, P_APPROVED_AT. */
+/* clang-format off */
+#define APPROVAL_FIELDS(X, P)                                                                  \
+    X(P##_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft",              \
+                       "draft, approved or superseded"))                                       \
+    X(P##_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",                       \
+                           "member of the management body who approved this version"))         \
+    X(P##_APPROVED_AT, TIME("approved_at", FF_LIST | FF_SYSTEM, "when it was approved"))
+/* clang-format on */
 
 #endif

@@ -29,66 +29,26 @@ static int rules_mapping(struct dom *d, record *r, const record *old, isms_err *
 static int rules_applicability(struct dom *d, record *r, const record *old, isms_err *e);
 static int rules_soa(struct dom *d, record *r, const record *old, isms_err *e);
 
-static const fielddef framework_fields[] = FIELD_TABLE(FRAMEWORK_FIELDS);
-static const fielddef requirement_fields[] = FIELD_TABLE(REQUIREMENT_FIELDS);
-static const fielddef mapping_fields[] = FIELD_TABLE(MAPPING_FIELDS);
-static const fielddef soa_fields[] = FIELD_TABLE(SOA_FIELDS);
-static const fielddef applicability_fields[] = FIELD_TABLE(APPLICABILITY_FIELDS);
+REGISTER(framework, FRAMEWORK, "frameworks", "FW", F_FRAMEWORK_NAME,
+         "frameworks laid over the control set: ISO/IEC 27001, NIST CSF 2.0 and SP 800-53, "
+         "NIS2, DORA, SOC 2, ISO/IEC 42001 built in, and your own",
+         .check = rules_framework, .find = framework_find);
+REGISTER(requirement, REQUIREMENT, "requirements", "REQ", F_REQUIREMENT_TITLE,
+         "a framework's clauses, controls, subcategories and articles (FRAMEWORK:ID)",
+         .check = rules_requirement, .find = requirement_find);
+REGISTER(mapping, MAPPING, "mappings", "MAP", F_MAPPING_RATIONALE,
+         "controls and requirements mapped onto requirements (NIST IR 8477 relationships)",
+         .check = rules_mapping);
 
-const regdef reg_framework = {
-    REG_NAMES(RN_FRAMEWORK, "framework", "frameworks", "FW"),
-    .label = F_FRAMEWORK_NAME,
-    .summary = "frameworks laid over the control set: ISO/IEC 27001, NIST CSF 2.0 and SP 800-53, "
-               "NIS2, DORA, SOC 2, ISO/IEC 42001 built in, and your own",
-    REG_FIELDS(framework_fields),
-    .check = rules_framework,
-    .find = framework_find,
-};
-
-const regdef reg_requirement = {
-    REG_NAMES(RN_REQUIREMENT, "requirement", "requirements", "REQ"),
-    .label = F_REQUIREMENT_TITLE,
-    .summary = "a framework's clauses, controls, subcategories and articles (FRAMEWORK:ID)",
-    REG_FIELDS(requirement_fields),
-    .check = rules_requirement,
-    .find = requirement_find,
-};
-
-const regdef reg_mapping = {
-    REG_NAMES(RN_MAPPING, "mapping", "mappings", "MAP"),
-    .label = F_MAPPING_RATIONALE,
-    .summary = "controls and requirements mapped onto requirements (NIST IR 8477 relationships)",
-    REG_FIELDS(mapping_fields),
-    .check = rules_mapping,
-};
-
-static const transition soa_transitions[] = {
-    APPROVAL_TRANSITION(F_SOA_APPROVED_BY, F_SOA_APPROVED_AT),
-};
-static const lifecycle soa_lifecycle = { .field = F_SOA_STATUS,
-                                         .states = approval_statuses,
-                                         .transitions = soa_transitions,
-                                         .ntransitions = NFIELDS(soa_transitions),
-                                         .group = F_SOA_SERIES,
-                                         .superseded = "superseded" };
-
-const regdef reg_soa = {
-    REG_NAMES(RN_SOA, "soa", "soas", "SOA"),
-    .label = F_SOA_TITLE,
-    .summary = "Statement of Applicability per framework, versioned, approved by the management "
-               "body (isms soa generate)",
-    REG_FIELDS(soa_fields),
-    .lifecycle = &soa_lifecycle,
-    .check = rules_soa,
-};
-
-const regdef reg_applicability = {
-    REG_NAMES(RN_APPLICABILITY, "applicability", "applicabilities", "APL"),
-    .label = F_APPLICABILITY_JUSTIFICATION,
-    .summary = "one requirement in a Statement of Applicability: applicable or not, and why",
-    REG_FIELDS(applicability_fields),
-    .check = rules_applicability,
-};
+/* A statement supersedes the one approved before it in its series. */
+APPROVAL_LIFECYCLE(soa_lifecycle, F_SOA, F_SOA_SERIES);
+REGISTER(soa, SOA, "soas", "SOA", F_SOA_TITLE,
+         "Statement of Applicability per framework, versioned, approved by the management body "
+         "(isms soa generate)",
+         .lifecycle = &soa_lifecycle, .check = rules_soa);
+REGISTER(applicability, APPLICABILITY, "applicabilities", "APL", F_APPLICABILITY_JUSTIFICATION,
+         "one requirement in a Statement of Applicability: applicable or not, and why",
+         .check = rules_applicability);
 
 /* ---- finding frameworks and requirements ---- */
 

@@ -87,11 +87,7 @@ FIELD_IDS(RN_MAPPING, MAPPING_FIELDS);
                          "supersede one another; set by isms",                                 \
                          100))                                                                 \
     X(F_SOA_NOTES, LONGTEXT("notes", 0, "what changed in this version, and why"))              \
-    X(F_SOA_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft",            \
-                         "draft, approved or superseded"))                                     \
-    X(F_SOA_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",                     \
-                             "member of the management body who approved this version"))       \
-    X(F_SOA_APPROVED_AT, TIME("approved_at", FF_LIST | FF_SYSTEM, "when it was approved"))
+    APPROVAL_FIELDS(X, F_SOA)
 FIELD_IDS(RN_SOA, SOA_FIELDS);
 
 #define APPLICABILITY_FIELDS(X)                                                                    \

@@ -4,35 +4,15 @@
 
 static const char *const objective_statuses[] = { "active", "achieved", "abandoned", NULL };
 
-static const fielddef objective_fields[] = FIELD_TABLE(OBJECTIVE_FIELDS);
+REGISTER(objective, OBJECTIVE, "objectives", "OBJ", F_OBJECTIVE_TITLE,
+         "business objectives the ISMS protects, with their owners and value at stake");
 
-static const fielddef appetite_fields[] = FIELD_TABLE(APPETITE_FIELDS);
-
-const regdef reg_objective = {
-    REG_NAMES(RN_OBJECTIVE, "objective", "objectives", "OBJ"),
-    .label = F_OBJECTIVE_TITLE,
-    .summary = "business objectives the ISMS protects, with their owners and value at stake",
-    REG_FIELDS(objective_fields),
-};
-static const transition appetite_transitions[] = {
-    APPROVAL_TRANSITION(F_APPETITE_APPROVED_BY, F_APPETITE_APPROVED_AT),
-};
-static const lifecycle appetite_lifecycle = { .field = F_APPETITE_STATUS,
-                                              .states = approval_statuses,
-                                              .transitions = appetite_transitions,
-                                              .ntransitions = NFIELDS(appetite_transitions),
-                                              .group = F_APPETITE_OBJECTIVE,
-                                              .superseded = "superseded" };
-
-const regdef reg_appetite = {
-    REG_NAMES(RN_APPETITE, "appetite", "appetites", "APP"),
-    .label = F_APPETITE_STATEMENT,
-    .summary = "risk appetite and tolerance, per objective or organisation-wide, approved by the "
-               "management body",
-    REG_FIELDS(appetite_fields),
-    .check = rules_appetite,
-    .lifecycle = &appetite_lifecycle,
-};
+/* An appetite supersedes the one approved before it for the same objective. */
+APPROVAL_LIFECYCLE(appetite_lifecycle, F_APPETITE, F_APPETITE_OBJECTIVE);
+REGISTER(appetite, APPETITE, "appetites", "APP", F_APPETITE_STATEMENT,
+         "risk appetite and tolerance, per objective or organisation-wide, approved by the "
+         "management body",
+         .check = rules_appetite, .lifecycle = &appetite_lifecycle);
 
 /* ---- rules ---- */
 

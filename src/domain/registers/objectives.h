@@ -7,6 +7,10 @@
 
 struct dom;
 
+extern const regdef reg_objective, reg_appetite;
+
+int rules_appetite(struct dom *d, record *r, const record *old, isms_err *e);
+
 /* clang-format off: one line per field */
 #define OBJECTIVE_FIELDS(X)                                                                   \
     X(F_OBJECTIVE_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the business objective", 300)) \
@@ -44,9 +48,5 @@ FIELD_IDS(RN_OBJECTIVE, OBJECTIVE_FIELDS);
     X(F_APPETITE_APPROVED_AT, TIME("approved_at", FF_SYSTEM, "when it was approved"))
 FIELD_IDS(RN_APPETITE, APPETITE_FIELDS);
 /* clang-format on */
-
-extern const regdef reg_objective, reg_appetite;
-
-int rules_appetite(struct dom *d, record *r, const record *old, isms_err *e);
 
 #endif

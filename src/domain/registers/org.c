@@ -86,16 +86,9 @@ const currency *currency_find(const char *code)
     return NULL;
 }
 
-static const fielddef org_fields[] = FIELD_TABLE(ORG_FIELDS);
-
-const regdef reg_org = {
-    REG_NAMES(RN_ORG, "org", "org", "ORG"),
-    .label = F_ORG_NAME,
-    .summary = "organisation profile: sector, NIS2 and DORA classes, currency, risk matrix",
-    REG_FIELDS(org_fields),
-    .flags = REG_SINGLETON | REG_NO_RETIRE,
-    .check = rules_org,
-};
+REGISTER(org, ORG, "org", "ORG", F_ORG_NAME,
+         "organisation profile: sector, NIS2 and DORA classes, currency, risk matrix",
+         .flags = REG_SINGLETON | REG_NO_RETIRE, .check = rules_org);
 
 /* ---- rules ---- */
 

@@ -13,15 +13,8 @@ const char *const role_names[] = { "management-body", "isms-lead",   "risk-owner
 _Static_assert(sizeof role_names / sizeof *role_names - 1 <= 32,
                "more roles than principal.roles has bits");
 
-static const fielddef person_fields[] = FIELD_TABLE(PERSON_FIELDS);
-
-const regdef reg_person = {
-    REG_NAMES(RN_PERSON, "person", "people", "PER"),
-    .label = F_PERSON_NAME,
-    .summary = "people and their ISMS roles",
-    REG_FIELDS(person_fields),
-    .check = rules_person,
-};
+REGISTER(person, PERSON, "people", "PER", F_PERSON_NAME, "people and their ISMS roles",
+         .check = rules_person);
 
 /* ---- rules ---- */
 

@@ -62,4 +62,19 @@ void rules_warn_past_date(struct dom *d, const record *r, int fid);
             "ISO/IEC 27001 Cl. 5.1); the version approved before it is superseded"                \
     }
 
+/* The lifecycle `name` of a register whose versions the management body
+ * approves (APPROVAL_FIELDS in its list: status, approved_by, approved_at,
+ * ids P_STATUS, ...); `group_` the field whose value makes a series (0:
+ * every record of the register is one series). */
+#define APPROVAL_LIFECYCLE(name, P, group_)                            \
+    static const transition name##_transitions[] = {                   \
+        APPROVAL_TRANSITION(P##_APPROVED_BY, P##_APPROVED_AT),         \
+    };                                                                 \
+    static const lifecycle name = { .field = P##_STATUS,               \
+                                    .states = approval_statuses,       \
+                                    .transitions = name##_transitions, \
+                                    .ntransitions = 1,                 \
+                                    .group = (group_),                 \
+                                    .superseded = "superseded" }
+
 #endif

@@ -21,46 +21,21 @@ static const char *const analysis_kinds[] = { "risk", "portfolio", "control-retu
 static const char *const analysis_verdicts[] = { "within-appetite", "above-appetite",
                                                  "above-tolerance", "no-appetite", NULL };
 
-static const fielddef threat_fields[] = FIELD_TABLE(THREAT_FIELDS);
-
-static const fielddef risk_fields[] = FIELD_TABLE(RISK_FIELDS);
-
-static const fielddef acceptance_fields[] = FIELD_TABLE(ACCEPTANCE_FIELDS);
-
-static const fielddef analysis_fields[] = FIELD_TABLE(ANALYSIS_FIELDS);
-
-const regdef reg_threat = {
-    REG_NAMES(RN_THREAT, "threat", "threats", "THR"),
-    .label = F_THREAT_NAME,
-    .summary = "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
-               "built in, and your own",
-    REG_FIELDS(threat_fields),
-    .check = rules_threat,
-};
-const regdef reg_risk = {
-    REG_NAMES(RN_RISK, "risk", "risks", "RISK"),
-    .label = F_RISK_TITLE,
-    .summary =
-        "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
-    REG_FIELDS(risk_fields),
-    .check = rules_risk,
-};
-const regdef reg_acceptance = {
-    REG_NAMES(RN_ACCEPTANCE, "acceptance", "acceptances", "ACC"),
-    .label = F_ACCEPTANCE_RATIONALE,
-    .summary = "risk acceptances: who accepted what, on which basis, until when",
-    REG_FIELDS(acceptance_fields),
-    .check = rules_acceptance,
-    .flags = REG_SYSTEM,
-};
-const regdef reg_analysis = {
-    REG_NAMES(RN_ANALYSIS, "analysis", "analyses", "QNT"),
-    .label = F_ANALYSIS_SUBJECT,
-    .summary =
-        "quantified results with their inputs, seed and engine, so every figure can be reproduced",
-    REG_FIELDS(analysis_fields),
-    .flags = REG_SYSTEM,
-};
+REGISTER(threat, THREAT, "threats", "THR", F_THREAT_NAME,
+         "threat catalogue: the ISMS's T-IS-001..015 and BSI's elementary threats G-0.1..47 "
+         "built in, and your own",
+         .check = rules_threat);
+REGISTER(risk, RISK, "risks", "RISK", F_RISK_TITLE,
+         "risks to objectives and assets: likelihood × impact, inherent and residual, treatment",
+         .check = rules_risk);
+/* Acceptances and analyses are written by the workflows, not by hand. */
+REGISTER(acceptance, ACCEPTANCE, "acceptances", "ACC", F_ACCEPTANCE_RATIONALE,
+         "risk acceptances: who accepted what, on which basis, until when",
+         .check = rules_acceptance, .flags = REG_SYSTEM);
+REGISTER(analysis, ANALYSIS, "analyses", "QNT", F_ANALYSIS_SUBJECT,
+         "quantified results with their inputs, seed and engine, so every figure can be "
+         "reproduced",
+         .flags = REG_SYSTEM);
 
 /* ---- rules ---- */
 
@@ -122,34 +97,30 @@ static int check_fair_inputs(const record *r, isms_err *e)
         slm = !!record_text(r, F_RISK_SECONDARY_LOSS);
     if (!(lef | tef | vuln | tcap | rs | plm | slep | slm))
         return 0;
-    if (lef && (tef || vuln || tcap || rs))
-        return err_set(e, E_INVALID, "lef",
-                       "lef: give the loss event frequency directly, or derive "
-                       "it from tef and vulnerability, not both");
-    if (!lef && !tef)
-        return err_set(e, E_INVALID, "lef",
-                       "lef: a FAIR model needs a loss event frequency "
-                       "(lef, or tef with vulnerability)");
-    if (tef && !vuln && !(tcap && rs))
-        return err_set(e, E_INVALID, "vulnerability",
-                       "vulnerability: tef needs a vulnerability "
-                       "(vulnerability, or threat_capability with resistance_strength)");
-    if (vuln && (tcap || rs))
-        return err_set(e, E_INVALID, "vulnerability",
-                       "vulnerability: give it directly or as threat "
-                       "capability against resistance strength, not both");
-    if (tcap != rs)
-        return err_set(e, E_INVALID, tcap ? "resistance_strength" : "threat_capability",
-                       "%s: threat capability and resistance strength go together",
-                       tcap ? "resistance_strength" : "threat_capability");
-    if (!plm)
-        return err_set(e, E_INVALID, "primary_loss",
-                       "primary_loss: a FAIR model needs the primary "
-                       "loss per event (primary_loss)");
-    if (slep != slm)
-        return err_set(e, E_INVALID, slep ? "secondary_loss" : "secondary_probability",
-                       "%s: secondary probability and secondary loss go together",
-                       slep ? "secondary_loss" : "secondary_probability");
+    /* The first broken rule is said, naming its field. */
+    const struct {
+        int broken;
+        const char *field, *why;
+    } rules[] = {
+        { lef && (tef || vuln || tcap || rs), "lef",
+          "give the loss event frequency directly, or derive it from tef and vulnerability, "
+          "not both" },
+        { !lef && !tef, "lef",
+          "a FAIR model needs a loss event frequency (lef, or tef with vulnerability)" },
+        { tef && !vuln && !(tcap && rs), "vulnerability",
+          "tef needs a vulnerability (vulnerability, or threat_capability with "
+          "resistance_strength)" },
+        { vuln && (tcap || rs), "vulnerability",
+          "give it directly or as threat capability against resistance strength, not both" },
+        { tcap != rs, tcap ? "resistance_strength" : "threat_capability",
+          "threat capability and resistance strength go together" },
+        { !plm, "primary_loss", "a FAIR model needs the primary loss per event (primary_loss)" },
+        { slep != slm, slep ? "secondary_loss" : "secondary_probability",
+          "secondary probability and secondary loss go together" },
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+        if (rules[i].broken)
+            return err_set(e, E_INVALID, rules[i].field, "%s: %s", rules[i].field, rules[i].why);
     return dom_fair_validate(r, e);
 }
 

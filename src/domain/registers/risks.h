@@ -7,6 +7,23 @@
 
 struct dom;
 
+extern const regdef reg_threat, reg_risk, reg_acceptance, reg_analysis;
+
+int rules_threat(struct dom *d, record *r, const record *old, isms_err *e);
+int rules_risk(struct dom *d, record *r, const record *old, isms_err *e);
+/* The acceptance workflow's rules (domain/workflows/acceptance.c). */
+int rules_acceptance(struct dom *d, record *r, const record *old, isms_err *e);
+/* The roles that give authority to accept risks beyond one's own
+ * (NULL-terminated; acceptance.c). */
+extern const char *const acceptance_roles[];
+
+/* Risk scores on the matrix: likelihood x impact, inherent and residual
+ * (residual falls back to inherent where not assessed). */
+int risk_score(const record *risk);
+int risk_residual_score(const record *risk);
+/* Band of a score on an n x n matrix: "low", "medium", "high", "critical". */
+const char *risk_band(int score, int n);
+
 /* clang-format off: one line per field */
 #define THREAT_FIELDS(X)                                                                          \
     X(F_THREAT_NAME, TEXT("name", FF_REQUIRED | FF_LIST, "the threat", 300))                      \
@@ -19,48 +36,40 @@ struct dom;
 FIELD_IDS(RN_THREAT, THREAT_FIELDS);
 /* clang-format on */
 
-/* clang-format off: one line per field */
-#define RISK_FIELDS(X)                                                                             \
-    X(F_RISK_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the risk in a line", 300))               \
-    X(F_RISK_DESCRIPTION, LONGTEXT("description", 0, "cause, event and consequence"))              \
-    X(F_RISK_OWNER,                                                                                \
-      OWNER(FF_REQUIRED | FF_LIST, "risk owner (ideally the owner of the objective at stake)"))    \
-    X(F_RISK_OBJECTIVES, LINKS("objectives", "objective", "objective", "risk_objective", "risk",   \
-                               "objective", "business objectives this risk threatens"))            \
-    X(F_RISK_ASSETS,                                                                               \
-      LINKS("assets", "asset", "asset", "risk_asset", "risk", "asset", "assets concerned"))        \
-    X(F_RISK_THREATS,                                                                              \
-      LINKS("threats", "threat", "threat", "risk_threat", "risk", "threat", "threats behind it"))  \
-    X(F_RISK_LIKELIHOOD, LEVEL("likelihood", FF_REQUIRED | FF_LIST,                                \
-                               "inherent likelihood, 1..n on the organisation's matrix"))          \
-    X(F_RISK_IMPACT, LEVEL("impact", FF_REQUIRED | FF_LIST, "inherent impact, 1..n"))              \
-    X(F_RISK_RESIDUAL_LIKELIHOOD, LEVEL("residual_likelihood", FF_LIST,                            \
-                                        "likelihood with current controls (default: inherent)"))   \
-    X(F_RISK_RESIDUAL_IMPACT,                                                                      \
-      LEVEL("residual_impact", FF_LIST, "impact with current controls (default: inherent)"))       \
-    X(F_RISK_TREATMENT, ENUM("treatment", FF_LIST, treatments, "undecided", "treatment option"))   \
-    X(F_RISK_TREATMENT_PLAN, LONGTEXT("treatment_plan", 0, "what will be done, by whom, by when")) \
-    X(F_RISK_REVIEW_DATE, DATE("review_date", "next review (default: one year from today)"))       \
-    X(F_RISK_LOSS_MODEL, ENUM("loss_model", 0, loss_models, NULL,                                  \
-                              "FAIR annual loss: compound (events per year, each its own loss) "   \
-                              "or product (LEF x LM)"))                                            \
-    X(F_RISK_LEF,                                                                                  \
-      DIST("lef",                                                                                  \
-           "loss event frequency per year, e.g. pert(0.5,2,6) (or tef with vulnerability)"))       \
-    X(F_RISK_TEF, DIST("tef", "threat event frequency per year"))                                  \
-    X(F_RISK_VULNERABILITY,                                                                        \
-      DIST("vulnerability",                                                                        \
-           "probability that a threat event becomes a loss event, e.g. beta(2,8)"))                \
-    X(F_RISK_THREAT_CAPABILITY,                                                                    \
-      DIST("threat_capability", "threat capability (0..100), drawn against resistance strength"))  \
-    X(F_RISK_RESISTANCE_STRENGTH, DIST("resistance_strength", "resistance strength (0..100)"))     \
-    X(F_RISK_PRIMARY_LOSS,                                                                         \
-      DIST("primary_loss",                                                                         \
-           "primary loss per event, in major units, e.g. lognormal90(100000,5000000)"))            \
-    X(F_RISK_SECONDARY_PROBABILITY,                                                                \
-      DIST("secondary_probability", "probability of secondary loss per event"))                    \
-    X(F_RISK_SECONDARY_LOSS,                                                                       \
-      DIST("secondary_loss", "secondary loss per event (fines, claims), in major units"))
+/* one line per field (the FAIR inputs too, however long) */
+/* clang-format off */
+#define RISK_FIELDS(X)                                                                                                       \
+    X(F_RISK_TITLE, TEXT("title", FF_REQUIRED | FF_LIST, "the risk in a line", 300))                                         \
+    X(F_RISK_DESCRIPTION, LONGTEXT("description", 0, "cause, event and consequence"))                                        \
+    X(F_RISK_OWNER,                                                                                                          \
+      OWNER(FF_REQUIRED | FF_LIST, "risk owner (ideally the owner of the objective at stake)"))                              \
+    X(F_RISK_OBJECTIVES, LINKS("objectives", "objective", "objective", "risk_objective", "risk",                             \
+                               "objective", "business objectives this risk threatens"))                                      \
+    X(F_RISK_ASSETS,                                                                                                         \
+      LINKS("assets", "asset", "asset", "risk_asset", "risk", "asset", "assets concerned"))                                  \
+    X(F_RISK_THREATS,                                                                                                        \
+      LINKS("threats", "threat", "threat", "risk_threat", "risk", "threat", "threats behind it"))                            \
+    X(F_RISK_LIKELIHOOD, LEVEL("likelihood", FF_REQUIRED | FF_LIST,                                                          \
+                               "inherent likelihood, 1..n on the organisation's matrix"))                                    \
+    X(F_RISK_IMPACT, LEVEL("impact", FF_REQUIRED | FF_LIST, "inherent impact, 1..n"))                                        \
+    X(F_RISK_RESIDUAL_LIKELIHOOD, LEVEL("residual_likelihood", FF_LIST,                                                      \
+                                        "likelihood with current controls (default: inherent)"))                             \
+    X(F_RISK_RESIDUAL_IMPACT,                                                                                                \
+      LEVEL("residual_impact", FF_LIST, "impact with current controls (default: inherent)"))                                 \
+    X(F_RISK_TREATMENT, ENUM("treatment", FF_LIST, treatments, "undecided", "treatment option"))                             \
+    X(F_RISK_TREATMENT_PLAN, LONGTEXT("treatment_plan", 0, "what will be done, by whom, by when"))                           \
+    X(F_RISK_REVIEW_DATE, DATE("review_date", "next review (default: one year from today)"))                                 \
+    X(F_RISK_LOSS_MODEL, ENUM("loss_model", 0, loss_models, NULL,                                                            \
+                              "FAIR annual loss: compound (events per year, each its own loss) "                             \
+                              "or product (LEF x LM)"))                                                                      \
+    X(F_RISK_LEF, DIST("lef", "loss event frequency per year, e.g. pert(0.5,2,6) (or tef with vulnerability)"))              \
+    X(F_RISK_TEF, DIST("tef", "threat event frequency per year"))                                                            \
+    X(F_RISK_VULNERABILITY, DIST("vulnerability", "probability that a threat event becomes a loss event, e.g. beta(2,8)"))   \
+    X(F_RISK_THREAT_CAPABILITY, DIST("threat_capability", "threat capability (0..100), drawn against resistance strength"))  \
+    X(F_RISK_RESISTANCE_STRENGTH, DIST("resistance_strength", "resistance strength (0..100)"))                               \
+    X(F_RISK_PRIMARY_LOSS, DIST("primary_loss", "primary loss per event, in major units, e.g. lognormal90(100000,5000000)")) \
+    X(F_RISK_SECONDARY_PROBABILITY, DIST("secondary_probability", "probability of secondary loss per event"))                \
+    X(F_RISK_SECONDARY_LOSS, DIST("secondary_loss", "secondary loss per event (fines, claims), in major units"))
 FIELD_IDS(RN_RISK, RISK_FIELDS);
 /* clang-format on */
 
@@ -122,22 +131,5 @@ FIELD_IDS(RN_ACCEPTANCE, ACCEPTANCE_FIELDS);
                              "impact level the figures imply on the organisation's bands"))
 FIELD_IDS(RN_ANALYSIS, ANALYSIS_FIELDS);
 /* clang-format on */
-
-extern const regdef reg_threat, reg_risk, reg_acceptance, reg_analysis;
-
-int rules_threat(struct dom *d, record *r, const record *old, isms_err *e);
-int rules_risk(struct dom *d, record *r, const record *old, isms_err *e);
-/* The acceptance workflow's rules (domain/workflows/acceptance.c). */
-int rules_acceptance(struct dom *d, record *r, const record *old, isms_err *e);
-/* The roles that give authority to accept risks beyond one's own
- * (NULL-terminated; acceptance.c). */
-extern const char *const acceptance_roles[];
-
-/* Risk scores on the matrix: likelihood x impact, inherent and residual
- * (residual falls back to inherent where not assessed). */
-int risk_score(const record *risk);
-int risk_residual_score(const record *risk);
-/* Band of a score on an n x n matrix: "low", "medium", "high", "critical". */
-const char *risk_band(int score, int n);
 
 #endif

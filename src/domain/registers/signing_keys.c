@@ -11,15 +11,9 @@
 static const char *const key_algorithms[] = { "ed25519", NULL };
 static const char *const key_purposes[] = { "checkpoint", "witness", NULL };
 
-static const fielddef signing_key_fields[] = FIELD_TABLE(SIGNING_KEY_FIELDS);
-
-const regdef reg_signing_key = {
-    REG_NAMES(RN_SIGNING_KEY, "signing_key", "signing_keys", "KEY"),
-    .label = F_SIGNING_KEY_NAME,
-    .summary = "public keys that sign ledger checkpoints, and auditors' keys",
-    REG_FIELDS(signing_key_fields),
-    .check = rules_signing_key,
-};
+REGISTER(signing_key, SIGNING_KEY, "signing_keys", "KEY", F_SIGNING_KEY_NAME,
+         "public keys that sign ledger checkpoints, and auditors' keys",
+         .check = rules_signing_key);
 
 static int same_text(const char *a, const char *b)
 {
@@ -85,11 +79,7 @@ int dom_key_add(dom *d, const verifier_key *k, const char *purpose, const char *
 
 /* ---- keys for verification ---- */
 
-typedef struct key_list {
-    known_key *keys;
-    int n;
-    size_t cap;
-} key_list;
+typedef XLIST(known_key) key_list;
 
 static int collect_key(const record *r, void *ctx)
 {
@@ -98,8 +88,8 @@ static int collect_key(const record *r, void *ctx)
     const char *text = record_text(r, F_SIGNING_KEY_PUBLIC_KEY);
     if (!text || signkey_parse_verifier(text, &vk, NULL))
         return 0;
-    XGROW(l->keys, (size_t)l->n, l->cap, 8);
-    known_key *k = &l->keys[l->n++];
+    XGROW(l->items, (size_t)l->n, l->cap, 8);
+    known_key *k = &l->items[l->n++];
     memset(k, 0, sizeof *k);
     k->vk = vk;
     snprintf(k->key, sizeof k->key, "%s", r->key);
@@ -126,13 +116,13 @@ int dom_keys_load(dom *d, known_key **out, int *n, isms_err *e)
     store_query all = { .include_retired = 1 };
     int rc = dom_list(d, &reg_signing_key, &all, collect_key, &l, e);
     for (int i = 0; !rc && i < l.n; i++)
-        rc = store_ledger_scan(dom_store(d), l.keys[i].key, note_entry, &l.keys[i], e);
+        rc = store_ledger_scan(dom_store(d), l.items[i].key, note_entry, &l.items[i], e);
     if (rc) {
-        free(l.keys);
-        l.keys = NULL;
+        free(l.items);
+        l.items = NULL;
         l.n = 0;
     }
-    *out = l.keys;
+    *out = l.items;
     *n = l.n;
     return rc;
 }

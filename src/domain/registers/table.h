@@ -14,6 +14,15 @@
     .num = (n), .name = (noun), .plural = (plural_), .key_prefix = (prefix)
 /* A register's field table in its regdef. */
 #define REG_FIELDS(table) .fields = (table), .nfields = NFIELDS(table)
+/* A register, defined once: its field table, made from its family
+ * header's list (NAME_FIELDS), and its regdef reg_<name>. `name` is its
+ * noun, NAME the same in capitals (RN_NAME, NAME_FIELDS), then its plural,
+ * key prefix, label field and summary; any further regdef members follow
+ * (.check = rules_name, .flags = ..., .lifecycle = ...). */
+#define REGISTER(name, NAME, plural_, prefix, label_, summary_, ...)                             \
+    static const fielddef name##_fields[] = FIELD_TABLE(NAME##_FIELDS);                          \
+    const regdef reg_##name = { REG_NAMES(RN_##NAME, #name, plural_, prefix), .label = (label_), \
+                                .summary = (summary_), REG_FIELDS(name##_fields), __VA_ARGS__ }
 /* A number as the text of a default: TEXT_OF(RISK_MATRIX_MAX) is "5". */
 #define TEXT_OF_(x) #x
 #define TEXT_OF(x) TEXT_OF_(x)

@@ -37,10 +37,10 @@ derive_cache *derive_cache_new(dom *d)
 
 void derive_cache_free(derive_cache *c)
 {
-    if (!c)
-        return;
-    free(c->needs);
-    quant_check_free(c->check);
+    if (c) {
+        free(c->needs);
+        quant_check_free(c->check);
+    }
     free(c);
 }
 
@@ -299,22 +299,20 @@ static int critical_inherited(derive_cache *c, const record *r, int k, value *ou
         .group = "inherited_from", .label = l, .compute = need_source, .arg = k        \
     }
 
+/* A need of each protection goal: confidentiality, integrity, availability. */
+#define NEEDS(g, what, h, fn)                                           \
+    NEED(g, "confidentiality", what " confidentiality", h, fn, NEED_C), \
+        NEED(g, "integrity", what " integrity", h, fn, NEED_I),         \
+        NEED(g, "availability", what " availability", h, fn, NEED_A)
+
 static const derived_def asset_derived[] = {
-    NEED("inherited_needs", "confidentiality", "inherited confidentiality",
-         "highest need of the assets depending on this one", inherited_need, NEED_C),
-    NEED("inherited_needs", "integrity", "inherited integrity",
-         "highest need of the assets depending on this one", inherited_need, NEED_I),
-    NEED("inherited_needs", "availability", "inherited availability",
-         "highest need of the assets depending on this one", inherited_need, NEED_A),
+    NEEDS("inherited_needs", "inherited", "highest need of the assets depending on this one",
+          inherited_need),
     SOURCE("confidentiality", "confidentiality from", NEED_C),
     SOURCE("integrity", "integrity from", NEED_I),
     SOURCE("availability", "availability from", NEED_A),
-    NEED("effective_needs", "confidentiality", "effective confidentiality",
-         "the stated need or the inherited one, whichever is higher", effective_need, NEED_C),
-    NEED("effective_needs", "integrity", "effective integrity",
-         "the stated need or the inherited one, whichever is higher", effective_need, NEED_I),
-    NEED("effective_needs", "availability", "effective availability",
-         "the stated need or the inherited one, whichever is higher", effective_need, NEED_A),
+    NEEDS("effective_needs", "effective",
+          "the stated need or the inherited one, whichever is higher", effective_need),
     { .field = { .name = "critical_function_inherited",
                  .type = FT_BOOL,
                  .help =

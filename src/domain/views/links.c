@@ -1,5 +1,6 @@
 /* links.c: what points at a record (see links.h). */
 #include "domain/views/links.h"
+#include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
 
 #include <string.h>
@@ -32,26 +33,20 @@ static const char *label_of(dom *d, const regdef *reg, const char *key)
 
 /* ---- a risk's latest analysis ---- */
 
-static int keep_latest(const record *r, void *ctx)
-{
-    collect *c = ctx;
-    dom_backlinks *o = c->out;
-    if (strcmp(record_text(r, F_ANALYSIS_KIND), "risk"))
-        return 0;
-    arena *a = dom_arena(c->d);
-    o->analysis = arena_strdup(a, r->key); /* in id order: the last is the latest */
-    o->analysed_at = arena_strdup(a, r->created_at);
-    o->mean_loss = record_int(r, F_ANALYSIS_MEAN_LOSS);
-    o->p95_loss = record_int(r, F_ANALYSIS_P95_LOSS);
-    o->outside_appetite = (int)record_int(r, F_ANALYSIS_OUTSIDE_APPETITE);
-    return 0;
-}
-
 static int latest_analysis(collect *c, const record *risk, isms_err *e)
 {
-    store_filter f = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key };
-    store_query q = { .filters = &f, .nfilters = 1 };
-    return dom_list(c->d, &reg_analysis, &q, keep_latest, c, e);
+    record r;
+    int found;
+    int rc = dom_risk_analysis(c->d, risk->key, &r, &found, e);
+    if (rc || !found)
+        return rc;
+    dom_backlinks *o = c->out;
+    o->analysis = r.key;
+    o->analysed_at = r.created_at;
+    o->mean_loss = record_int(&r, F_ANALYSIS_MEAN_LOSS);
+    o->p95_loss = record_int(&r, F_ANALYSIS_P95_LOSS);
+    o->outside_appetite = (int)record_int(&r, F_ANALYSIS_OUTSIDE_APPETITE);
+    return 0;
 }
 
 /* ---- a person's open approvals ---- */

@@ -27,44 +27,23 @@ enum { MAX_ACCEPT_DAYS = 3 * 366 };
  * authority_of() below. */
 const char *const acceptance_roles[] = { "management-body", "isms-lead", NULL };
 
-/* The latest risk analysis of `key`, if any. */
-typedef struct latest_analysis {
-    const char *key;
-    record found;
-    int have;
-    arena *a;
-} latest_analysis;
-
-static int keep_latest(const record *r, void *ctx)
-{
-    latest_analysis *l = ctx;
-    const char *subject = record_text(r, F_ANALYSIS_SUBJECT),
-               *kind = record_text(r, F_ANALYSIS_KIND);
-    if (subject && kind && !strcmp(subject, l->key) && !strcmp(kind, "risk")) {
-        record_copy(&l->found, r, l->a);
-        l->have = 1;
-    }
-    return 0;
-}
-
 /* What authority the risk needs, and a sentence saying why. */
 static int required_authority(dom *d, const record *risk, int *level, const char **basis,
                               isms_err *e)
 {
     arena *a = dom_arena(d);
-    store_filter f = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT), .sval = risk->key };
-    store_query q = { .filters = &f, .nfilters = 1 };
-    latest_analysis l = { .key = risk->key, .a = a };
-    int rc = store_scan(dom_store(d), &reg_analysis, &q, keep_latest, &l, e);
+    record analysis;
+    int quantified;
+    int rc = dom_risk_analysis(d, risk->key, &analysis, &quantified, e);
     if (rc)
         return rc;
     record org;
     int has_org = dom_get(d, &reg_org, "ORG", &org, NULL) == 0;
     const value *owner_limit = has_org ? record_cval(&org, F_ORG_OWNER_ACCEPT_LIMIT) : NULL;
     const value *lead_limit = has_org ? record_cval(&org, F_ORG_LEAD_ACCEPT_LIMIT) : NULL;
-    if (l.have && owner_limit && lead_limit && !owner_limit->null && !lead_limit->null) {
-        int64_t p95 = record_int(&l.found, F_ANALYSIS_P95_LOSS);
-        int outside = (int)record_int(&l.found, F_ANALYSIS_OUTSIDE_APPETITE);
+    if (quantified && owner_limit && lead_limit && !owner_limit->null && !lead_limit->null) {
+        int64_t p95 = record_int(&analysis, F_ANALYSIS_P95_LOSS);
+        int outside = (int)record_int(&analysis, F_ANALYSIS_OUTSIDE_APPETITE);
         *level = outside                 ? AUTH_BODY
                  : p95 <= owner_limit->i ? AUTH_OWNER
                  : p95 <= lead_limit->i  ? AUTH_LEAD
@@ -72,15 +51,15 @@ static int required_authority(dom *d, const record *risk, int *level, const char
         char amount[64];
         format_money(amount, sizeof amount, p95, dom_currency_exponent(d));
         *basis = arena_printf(a, "P95 annual loss %s %s (%s)%s", dom_currency(d), amount,
-                              l.found.key, outside ? ", outside appetite" : "");
+                              analysis.key, outside ? ", outside appetite" : "");
         return 0;
     }
     int n = dom_matrix_size(d), score = risk_residual_score(risk);
     const char *band = risk_band(score, n);
     *level = !strcmp(band, "low") ? AUTH_OWNER : !strcmp(band, "medium") ? AUTH_LEAD : AUTH_BODY;
     *basis = arena_printf(a, "residual %d of %d (%s)%s", score, n * n, band,
-                          l.have ? "; quantified, but no acceptance limits are set"
-                                 : ", not quantified");
+                          quantified ? "; quantified, but no acceptance limits are set"
+                                     : ", not quantified");
     return 0;
 }
 

@@ -271,27 +271,28 @@ void qmodel_reset(qmodel *m)
         dist_reset(&m->qcontrols[c].reduction);
         free(m->qcontrols[c].treats);
     }
-    free(m->risks);
-    free(m->risk_ids);
-    free(m->risk_keys);
-    free(m->risk_titles);
-    free(m->risk_objectives);
-    free(m->nrisk_objectives);
-    free(m->controls);
-    free(m->qcontrols);
     for (size_t k = 0; k < m->unmodelled; k++)
         free(m->gaps[k].objectives);
-    free(m->gaps);
-    free(m->appetites);
+    void *arrays[] = { m->risks,       m->risk_ids,        m->risk_keys,
+                       m->risk_titles, m->risk_objectives, m->nrisk_objectives,
+                       m->controls,    m->qcontrols,       m->gaps,
+                       m->appetites };
+    for (size_t k = 0; k < sizeof arrays / sizeof *arrays; k++)
+        free(arrays[k]);
     memset(m, 0, sizeof *m);
+}
+
+int dom_approved_appetites(dom *d, store_record_fn fn, void *ctx, isms_err *e)
+{
+    store_filter f = { .field = field_def(&reg_appetite, F_APPETITE_STATUS), .sval = "approved" };
+    store_query q = { .filters = &f, .nfilters = 1 };
+    return dom_list(d, &reg_appetite, &q, fn, ctx, e);
 }
 
 static int load_appetite(const record *r, void *ctx)
 {
     load_ctx *lc = ctx;
     qmodel *m = lc->m;
-    if (strcmp(record_text(r, F_APPETITE_STATUS), "approved"))
-        return 0;
     const value *obj = record_cval(r, F_APPETITE_OBJECTIVE);
     m->appetites = xrealloc(m->appetites, (m->nappetites + 1) * sizeof *m->appetites);
     qappetite *q = &m->appetites[m->nappetites++];
@@ -342,7 +343,7 @@ int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
     int rc = only ? load_one(d, only, &lc) : load_all(d, &lc);
     free(lc.links);
     if (!rc)
-        rc = store_scan(dom_store(d), &reg_appetite, NULL, load_appetite, &lc, e);
+        rc = dom_approved_appetites(d, load_appetite, &lc, e);
     if (rc)
         qmodel_reset(m);
     return rc;
@@ -451,7 +452,7 @@ int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_er
 {
     qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
     load_ctx lc = { &m, e, NULL, 0 };
-    int rc = store_scan(dom_store(d), &reg_appetite, NULL, load_appetite, &lc, e);
+    int rc = dom_approved_appetites(d, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
         *out = qmodel_threshold_for(&m, objs->ids, objs->n);

@@ -259,10 +259,16 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
  * the cost of that risk (its analyses by subject, its model and changes by
  * key and index), where dom_latest_analyses costs the repository. */
 int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *found, isms_err *e);
+/* The latest analysis of the risk `risk_key` alone, without its freshness
+ * (*found 0: none). */
+int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, isms_err *e);
 
 /* The same, kept while the repository stays as it is (dom_cached): for
  * views that only read them, valid until the request ends. */
 int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e);
+
+/* The approved appetite statements, each handed to fn. */
+int dom_approved_appetites(dom *d, store_record_fn fn, void *ctx, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */

@@ -88,13 +88,13 @@ int quant_check_new(dom *d, quant_check **out, isms_err *e) { return check_open(
 
 void quant_check_free(quant_check *c)
 {
-    if (!c)
-        return;
-    for (size_t k = 0; k < c->nchanges; k++)
-        free(c->changes[k].risks);
-    free(c->changes);
-    if (c->m.d)
-        qmodel_reset(&c->m);
+    if (c) {
+        for (size_t k = 0; k < c->nchanges; k++)
+            free(c->changes[k].risks);
+        free(c->changes);
+        if (c->m.d)
+            qmodel_reset(&c->m);
+    }
     free(c);
 }
 
@@ -274,18 +274,37 @@ static int note_last(const record *r, void *ctx)
     return 0;
 }
 
+/* The key of the latest analysis of the risk `risk_key` (NULL: none). */
+static int latest_key(dom *d, const char *risk_key, const char **key, isms_err *e)
+{
+    last_of last = { .a = dom_arena(d) };
+    store_filter subject = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT),
+                             .sval = risk_key };
+    store_query q = { .filters = &subject, .nfilters = 1, .ids_only = 1 };
+    int rc = dom_list(d, &reg_analysis, &q, note_last, &last, e);
+    *key = rc ? NULL : last.key;
+    return rc;
+}
+
+int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, isms_err *e)
+{
+    const char *key;
+    int rc = latest_key(d, risk_key, &key, e);
+    *found = !rc && key;
+    if (!*found)
+        return rc;
+    return dom_get(d, &reg_analysis, key, out, e);
+}
+
 int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *found, isms_err *e)
 {
     *found = 0;
-    last_of last = { .a = dom_arena(d) };
-    store_filter subject = { .field = field_def(&reg_analysis, F_ANALYSIS_SUBJECT),
-                             .sval = risk->key };
-    store_query q = { .filters = &subject, .nfilters = 1, .ids_only = 1 };
-    int rc = dom_list(d, &reg_analysis, &q, note_last, &last, e);
-    if (rc || !last.key)
+    const char *key;
+    int rc = latest_key(d, risk->key, &key, e);
+    if (rc || !key)
         return rc;
     quant_check *c = NULL;
-    rc = read_latest(d, last.key, out, e);
+    rc = read_latest(d, key, out, e);
     if (!rc)
         rc = check_open(d, risk, &c, e);
     if (!rc)

@@ -232,6 +232,15 @@ char *quant_risk_json(const risk_quant *q, int results_only)
 
 char *dom_risk_quant_json(const risk_quant *q) { return quant_risk_json(q, 0); }
 
+/* An element of a list of subjects: an object opened with its key and
+ * title (the caller adds the rest and ends it). */
+static void subject_object(jw *w, const char *key, const char *title)
+{
+    jw_object(w, NULL);
+    jw_str(w, "key", key);
+    jw_str(w, "title", title);
+}
+
 char *dom_portfolio_json(const portfolio_quant *q)
 {
     jw *w = jw_new();
@@ -254,9 +263,7 @@ char *dom_portfolio_json(const portfolio_quant *q)
     jw_array(w, "objectives");
     for (size_t k = 0; k < q->ngroups; k++) {
         const group_quant *g = &q->groups[k];
-        jw_object(w, NULL);
-        jw_str(w, "key", g->key);
-        jw_str(w, "title", g->title);
+        subject_object(w, g->key, g->title);
         jw_int(w, "risks", (int64_t)g->nrisks);
         amount(w, "value_at_stake", g->value_at_stake, &q->money);
         if (g->judgement.verdict != QV_NOT_QUANTIFIED) {
@@ -287,9 +294,7 @@ char *dom_returns_json(const returns_quant *q)
     jw_array(w, "controls");
     for (size_t k = 0; k < q->n; k++) {
         const control_quant *c = &q->rows[k];
-        jw_object(w, NULL);
-        jw_str(w, "key", c->key);
-        jw_str(w, "title", c->title);
+        subject_object(w, c->key, c->title);
         jw_str(w, "state", c->state);
         jw_str(w, "effectiveness", c->effectiveness);
         amount(w, "annual_cost", c->value.annual_cost, &q->money);
@@ -308,9 +313,7 @@ char *dom_returns_json(const returns_quant *q)
     jw_end(w);
     jw_array(w, "not_valued");
     for (size_t k = 0; k < q->nleft_out; k++) {
-        jw_object(w, NULL);
-        jw_str(w, "key", q->left_out[k].key);
-        jw_str(w, "title", q->left_out[k].title);
+        subject_object(w, q->left_out[k].key, q->left_out[k].title);
         jw_str(w, "reason", q->left_out[k].reason);
         jw_end(w);
     }

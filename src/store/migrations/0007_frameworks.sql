@@ -12,10 +12,13 @@
 -- or upgrades one to this version, in the same transaction, each with its
 -- entry (src/domain/registers/framework_seed.c). The built-in crosswalks
 -- between frameworks are compiled into isms (framework_data.c), not rows.
+--
+-- The RECORD and LINK placeholders are shorthand that isms writes out as
+-- this file once spelt them (src/store/store.c; tests/store/test_migrations.c
+-- holds a new repository's schema to the old text).
 
 CREATE TABLE framework (
-    id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
+    @RECORD@,
     name TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
     edition TEXT,
@@ -26,8 +29,7 @@ CREATE TABLE framework (
 );
 
 CREATE TABLE requirement (
-    id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
+    @RECORD@,
     framework BIGINT NOT NULL REFERENCES framework (id),
     code TEXT NOT NULL,
     title TEXT NOT NULL,
@@ -48,8 +50,7 @@ CREATE TABLE requirement_baseline (
 CREATE INDEX requirement_baseline_reverse ON requirement_baseline (baseline, requirement);
 
 CREATE TABLE mapping (
-    id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
+    @RECORD@,
     control BIGINT REFERENCES control (id),
     source BIGINT REFERENCES requirement (id),
     target BIGINT NOT NULL REFERENCES requirement (id),
@@ -62,8 +63,7 @@ CREATE INDEX mapping_by_source ON mapping (source);
 CREATE INDEX mapping_by_target ON mapping (target);
 
 CREATE TABLE soa (
-    id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
+    @RECORD@,
     framework BIGINT NOT NULL REFERENCES framework (id),
     title TEXT,
     profile TEXT,
@@ -78,8 +78,7 @@ CREATE INDEX soa_by_framework ON soa (framework);
 CREATE INDEX soa_by_series ON soa (series);
 
 CREATE TABLE applicability (
-    id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
+    @RECORD@,
     soa BIGINT NOT NULL REFERENCES soa (id),
     requirement BIGINT NOT NULL REFERENCES requirement (id),
     applicable INTEGER,
@@ -89,16 +88,6 @@ CREATE TABLE applicability (
 CREATE INDEX applicability_by_soa ON applicability (soa);
 CREATE INDEX applicability_by_requirement ON applicability (requirement);
 
-CREATE TABLE applicability_control (
-    applicability BIGINT NOT NULL REFERENCES applicability (id),
-    control       BIGINT NOT NULL REFERENCES control (id),
-    PRIMARY KEY (applicability, control)
-);
-CREATE INDEX applicability_control_reverse ON applicability_control (control, applicability);
+@LINK applicability control@;
 
-CREATE TABLE applicability_risk (
-    applicability BIGINT NOT NULL REFERENCES applicability (id),
-    risk          BIGINT NOT NULL REFERENCES risk (id),
-    PRIMARY KEY (applicability, risk)
-);
-CREATE INDEX applicability_risk_reverse ON applicability_risk (risk, applicability);
+@LINK applicability risk@;
