@@ -43,5 +43,4 @@ const char *oscal_prop(const json_t *obj, const char *name);
 int oscal_adopt(json_t *tree, const char *path, oscal_doc *doc, oscal_warnings *w, arena *a,
                 isms_err *e);
 
-
 #endif
