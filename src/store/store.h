@@ -79,6 +79,8 @@ int store_schema_expected_text(int version, char **out, isms_err *e);
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
+/* Is a transaction open (one the database has not ended after an error)? */
+int store_in_txn(const store *s);
 /* How many transactions this process has committed, on any repository: a
  * front end tells by it whether a failure came after a change was saved. */
 long store_commits_made(void);

@@ -7,6 +7,7 @@
  * malformed JSON or invalid UTF-8 is refused naming the member, before
  * anything is written. */
 #include "core/text.h"
+#include "domain/engine/batch.h"
 #include "domain/registers/registers.h"
 #include "domain/views/derived.h"
 #include "domain/views/query.h"
@@ -276,17 +277,63 @@ int api_show(web_req *r, isms_err *e)
     return rc;
 }
 
-int api_create(web_req *r, isms_err *e)
+/* ---- writes: through the server's writer, many requests to a commit ---- */
+
+typedef enum { W_ADD, W_UPDATE, W_RETIRE } write_kind;
+
+/* One write, done by the writer (batch.h) for the request's principal. */
+typedef struct api_write {
+    write_kind kind;
+    const regdef *reg;
+    const char *key;
+    record *in; /* W_ADD: the record; W_UPDATE: the changes */
+    int64_t version;
+    arena *into; /* the request's memory, where the results are copied */
+    record out;
+    dom_changes changed;
+} api_write;
+
+static int write_now(dom *d, void *ctx, isms_err *e)
 {
-    record in, out;
-    int given;
-    int rc = body_record(r, r->route->reg, &in, &given, e);
-    if (!rc)
-        rc = dom_add(r->d, &in, &out, e);
+    api_write *w = ctx;
+    record out;
+    dom_changes changed = { 0 };
+    int rc;
+    if (w->kind == W_ADD)
+        rc = dom_add(d, w->in, &out, e);
+    else if (w->kind == W_UPDATE)
+        rc = dom_update(d, w->reg, w->key, w->in, w->version, &out, &changed, e);
+    else
+        rc = dom_retire(d, w->reg, w->key, &out, e);
     if (rc)
         return rc;
-    web_header(r, "Location", "/api/v1/%s/%s", out.reg->plural, out.key);
-    return send_record(r, 201, &out, NULL, e);
+    /* the writer's memory is reset after this write: the results move */
+    record_copy(&w->out, &out, w->into);
+    int *fields = arena_alloc(w->into, (size_t)(changed.n + 1) * sizeof *fields);
+    if (changed.n)
+        memcpy(fields, changed.fields, (size_t)changed.n * sizeof *fields);
+    w->changed = (dom_changes){ .n = changed.n, .fields = fields };
+    return 0;
+}
+
+static int api_write_run(web_req *r, api_write *w, isms_err *e)
+{
+    w->into = dom_arena(r->d);
+    return dom_batched(r->writer, r->d, write_now, w, e);
+}
+
+int api_create(web_req *r, isms_err *e)
+{
+    record in;
+    int given;
+    int rc = body_record(r, r->route->reg, &in, &given, e);
+    api_write w = { .kind = W_ADD, .in = &in };
+    if (!rc)
+        rc = api_write_run(r, &w, e);
+    if (rc)
+        return rc;
+    web_header(r, "Location", "/api/v1/%s/%s", w.out.reg->plural, w.out.key);
+    return send_record(r, 201, &w.out, NULL, e);
 }
 
 /* If-Match: "3", W/"3" or 3 is version 3; * or none, any version. */
@@ -313,33 +360,32 @@ static int if_match(web_req *r, int64_t *version, isms_err *e)
 
 int api_update(web_req *r, isms_err *e)
 {
-    int64_t version;
-    record changes, out;
+    record changes;
     int given;
-    int rc = if_match(r, &version, e);
+    api_write w = { .kind = W_UPDATE, .reg = r->route->reg, .key = r->key, .in = &changes };
+    int rc = if_match(r, &w.version, e);
     if (!rc)
         rc = body_record(r, r->route->reg, &changes, &given, e);
     if (!rc && !given)
         rc = err_set(e, E_USAGE, "body", "body: nothing to change: give the fields to update");
-    dom_changes changed;
     if (!rc)
-        rc = dom_update(r->d, r->route->reg, r->key, &changes, version, &out, &changed, e);
+        rc = api_write_run(r, &w, e);
     if (rc)
         return rc;
     json_t *names = json_array();
-    for (int k = 0; k < changed.n; k++)
-        json_array_append_new(names, json_string(out.reg->fields[changed.fields[k]].name));
-    return send_record(r, 200, &out, json_pack("{s:o}", "changed", names), e);
+    for (int k = 0; k < w.changed.n; k++)
+        json_array_append_new(names, json_string(w.out.reg->fields[w.changed.fields[k]].name));
+    return send_record(r, 200, &w.out, json_pack("{s:o}", "changed", names), e);
 }
 
 int api_retire(web_req *r, isms_err *e)
 {
-    record out;
+    api_write w = { .kind = W_RETIRE, .reg = r->route->reg, .key = r->key };
     int rc = no_body(r, e);
     if (!rc)
-        rc = dom_retire(r->d, r->route->reg, r->key, &out, e);
+        rc = api_write_run(r, &w, e);
     if (!rc)
-        rc = send_record(r, 200, &out, json_object(), e);
+        rc = send_record(r, 200, &w.out, json_object(), e);
     return rc;
 }
 

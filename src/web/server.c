@@ -12,6 +12,7 @@
  * microseconds, user (never a secret: no query string, no header). */
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "domain/engine/batch.h"
 #include "formats/json.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -35,6 +36,7 @@ struct web_server {
     int ndoms, capdoms;
     atomic_int inflight;
     web_verifier *verifier;
+    dom_batcher *writer; /* group commit of the API's writes (batch.h) */
 };
 
 static _Thread_local dom *worker_dom;
@@ -201,6 +203,7 @@ static web_req *request_new(web_server *s, struct MHD_Connection *conn, const ch
     web_req *r = xcalloc(1, sizeof *r);
     r->conn = conn;
     r->cfg = &s->cfg;
+    r->writer = s->writer;
     r->url = xstrdup(url);
     r->method = xstrdup(method);
     r->started_us = web_now_us();
@@ -322,6 +325,7 @@ static void defaults(web_config *c)
 
 static void free_server(web_server *s)
 {
+    dom_batcher_stop(s->writer); /* after the requests: none waits for it any more */
     for (int i = 0; i < s->ndoms; i++)
         dom_close(s->doms[i]);
     free(s->doms);
@@ -363,6 +367,11 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
     int rc = parse_listen(s->cfg.listen, &sa, e);
     if (!rc)
         rc = check_repository(s->cfg.repo, e);
+    if (rc) {
+        free_server(s);
+        return rc;
+    }
+    rc = dom_batcher_start(s->cfg.repo, NULL, &s->writer, e);
     if (rc) {
         free_server(s);
         return rc;
