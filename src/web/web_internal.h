@@ -21,9 +21,9 @@ typedef struct web_req {
     const web_config *cfg;
     const char *method, *url;
     int64_t started_us;
-    buf body;      /* capped at cfg->body_max */
-    int too_large; /* the body passed the limit: answered 413, read no further */
-    dom *d;        /* this worker thread's repository connection */
+    buf body;                   /* capped at cfg->body_max */
+    int too_large;              /* the body passed the limit: answered 413, read no further */
+    dom *d;                     /* this worker thread's repository connection */
     struct dom_batcher *writer; /* the server's writer: API writes go through it (group commit) */
     /* who asks */
     int signed_in;    /* a person, by token or session */

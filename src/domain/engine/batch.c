@@ -190,8 +190,7 @@ static void *writer(void *arg)
 
 /* ---- callers ---- */
 
-int dom_batcher_start(const char *target, const dom_batch_config *c, dom_batcher **out,
-                      isms_err *e)
+int dom_batcher_start(const char *target, const dom_batch_config *c, dom_batcher **out, isms_err *e)
 {
     dom_batcher *b = xcalloc(1, sizeof *b);
     b->target = xstrdup(target);
@@ -234,11 +233,9 @@ void dom_batcher_stop(dom_batcher *b)
 
 int dom_batched(dom_batcher *b, dom *caller, dom_write_fn fn, void *ctx, isms_err *e)
 {
-    write_item it = { .fn = fn,
-                      .ctx = ctx,
-                      .who = *dom_who(caller),
-                      .confirmed = dom_confirmed(caller),
-                      .e = e };
+    write_item it = {
+        .fn = fn, .ctx = ctx, .who = *dom_who(caller), .confirmed = dom_confirmed(caller), .e = e
+    };
     pthread_mutex_lock(&b->lock);
     if (b->stop) {
         pthread_mutex_unlock(&b->lock);
