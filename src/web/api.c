@@ -169,6 +169,21 @@ static int body_record(web_req *r, const regdef *reg, record *rec, int *given, i
 
 /* ---- records out ---- */
 
+/* A write the server's writer makes for a request (below). */
+typedef enum { W_ADD, W_UPDATE, W_RETIRE } write_kind;
+
+typedef struct api_write {
+    dom_write job;
+    web_req *r;
+    write_kind kind;
+    const regdef *reg;
+    const char *key;
+    record *in; /* W_ADD: the record; W_UPDATE: the changes */
+    int64_t version;
+    record out;
+    dom_changes changed;
+} api_write;
+
 /* The record with its derived values (risk scores, protection needs). */
 static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *e, int *rc)
 {
@@ -197,10 +212,15 @@ static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *
     return o;
 }
 
+/* The request's warnings: its write's, when the writer made it. */
 static void warnings_into(web_req *r, json_t *o)
 {
     int n;
     const char *const *w = dom_warnings(r->d, &n);
+    if (r->pending) {
+        n = r->pending->job.nwarnings;
+        w = (const char *const *)r->pending->job.warnings;
+    }
     if (!n)
         return;
     json_t *a = json_array();
@@ -277,22 +297,15 @@ int api_show(web_req *r, isms_err *e)
     return rc;
 }
 
-/* ---- writes: through the server's writer, many requests to a commit ---- */
+/* ---- writes: through the server's writer, many requests to a commit ----
+ *
+ * A write request is parsed here, handed to the writer (batch.h) and its
+ * connection suspended: the worker thread serves other connections
+ * meanwhile, so that as many writes as there are clients wait for one
+ * commit. The writer resumes the connection when the batch holding the
+ * write is committed or failed, and the request is answered then. */
 
-typedef enum { W_ADD, W_UPDATE, W_RETIRE } write_kind;
-
-/* One write, done by the writer (batch.h) for the request's principal. */
-typedef struct api_write {
-    write_kind kind;
-    const regdef *reg;
-    const char *key;
-    record *in; /* W_ADD: the record; W_UPDATE: the changes */
-    int64_t version;
-    arena *into; /* the request's memory, where the results are copied */
-    record out;
-    dom_changes changed;
-} api_write;
-
+/* In the writer's thread, for the request's principal. */
 static int write_now(dom *d, void *ctx, isms_err *e)
 {
     api_write *w = ctx;
@@ -307,19 +320,79 @@ static int write_now(dom *d, void *ctx, isms_err *e)
         rc = dom_retire(d, w->reg, w->key, &out, e);
     if (rc)
         return rc;
-    /* the writer's memory is reset after this write: the results move */
-    record_copy(&w->out, &out, w->into);
-    int *fields = arena_alloc(w->into, (size_t)(changed.n + 1) * sizeof *fields);
+    /* the writer's memory is reset after this write: the results move to
+     * the request's (which nothing else touches while it waits) */
+    arena *a = &w->r->mem;
+    record_copy(&w->out, &out, a);
+    int *fields = arena_alloc(a, (size_t)(changed.n + 1) * sizeof *fields);
     if (changed.n)
         memcpy(fields, changed.fields, (size_t)changed.n * sizeof *fields);
     w->changed = (dom_changes){ .n = changed.n, .fields = fields };
     return 0;
 }
 
-static int api_write_run(web_req *r, api_write *w, isms_err *e)
+/* In the writer's thread: the batch ended; the connection goes on. */
+static void write_done(dom_write *job)
 {
-    w->into = dom_arena(r->d);
-    return dom_batched(r->writer, r->d, write_now, w, e);
+    MHD_resume_connection(((api_write *)job->done_ctx)->r->conn);
+}
+
+/* Hands the write to the writer, the request's parts copied into its own
+ * memory (the dom's request ends before the write is done). */
+static int api_defer(web_req *r, api_write w, const record *in)
+{
+    api_write *p = arena_alloc(&r->mem, sizeof *p);
+    *p = w;
+    p->r = r;
+    p->key = w.key ? arena_strdup(&r->mem, w.key) : NULL;
+    if (in) {
+        p->in = arena_alloc(&r->mem, sizeof *p->in);
+        record_copy(p->in, in, &r->mem);
+    }
+    dom_write_init(&p->job, r->d, write_now, p);
+    p->job.done = write_done;
+    p->job.done_ctx = p;
+    r->pending = p;
+    /* suspended first: the writer may be done before this returns */
+    MHD_suspend_connection(r->conn);
+    int rc = dom_batch_submit(r->writer, &p->job, &p->job.e);
+    if (rc) {
+        p->job.rc = rc;
+        p->job.finished = 1;
+        MHD_resume_connection(r->conn);
+    }
+    return 0;
+}
+
+void api_write_forget(web_req *r)
+{
+    /* (a write still queued stays the writer's: only a finished one goes) */
+    if (r->pending && r->pending->job.finished)
+        dom_write_reset(&r->pending->job);
+    r->pending = NULL;
+}
+
+int api_write_answer(web_req *r, isms_err *e)
+{
+    api_write *w = r->pending;
+    int rc = w->job.rc;
+    if (rc) {
+        *e = w->job.e;
+        return rc;
+    }
+    if (w->kind == W_ADD) {
+        web_header(r, "Location", "/api/v1/%s/%s", w->out.reg->plural, w->out.key);
+        return send_record(r, 201, &w->out, NULL, e);
+    }
+    json_t *extra = json_object();
+    if (w->kind == W_UPDATE) {
+        json_t *names = json_array();
+        for (int k = 0; k < w->changed.n; k++)
+            json_array_append_new(names,
+                                  json_string(w->out.reg->fields[w->changed.fields[k]].name));
+        json_object_set_new(extra, "changed", names);
+    }
+    return send_record(r, 200, &w->out, extra, e);
 }
 
 int api_create(web_req *r, isms_err *e)
@@ -327,13 +400,9 @@ int api_create(web_req *r, isms_err *e)
     record in;
     int given;
     int rc = body_record(r, r->route->reg, &in, &given, e);
-    api_write w = { .kind = W_ADD, .in = &in };
-    if (!rc)
-        rc = api_write_run(r, &w, e);
     if (rc)
         return rc;
-    web_header(r, "Location", "/api/v1/%s/%s", w.out.reg->plural, w.out.key);
-    return send_record(r, 201, &w.out, NULL, e);
+    return api_defer(r, (api_write){ .kind = W_ADD }, &in);
 }
 
 /* If-Match: "3", W/"3" or 3 is version 3; * or none, any version. */
@@ -362,31 +431,25 @@ int api_update(web_req *r, isms_err *e)
 {
     record changes;
     int given;
-    api_write w = { .kind = W_UPDATE, .reg = r->route->reg, .key = r->key, .in = &changes };
-    int rc = if_match(r, &w.version, e);
+    int64_t version;
+    int rc = if_match(r, &version, e);
     if (!rc)
         rc = body_record(r, r->route->reg, &changes, &given, e);
     if (!rc && !given)
         rc = err_set(e, E_USAGE, "body", "body: nothing to change: give the fields to update");
-    if (!rc)
-        rc = api_write_run(r, &w, e);
     if (rc)
         return rc;
-    json_t *names = json_array();
-    for (int k = 0; k < w.changed.n; k++)
-        json_array_append_new(names, json_string(w.out.reg->fields[w.changed.fields[k]].name));
-    return send_record(r, 200, &w.out, json_pack("{s:o}", "changed", names), e);
+    return api_defer(
+        r, (api_write){ .kind = W_UPDATE, .reg = r->route->reg, .key = r->key, .version = version },
+        &changes);
 }
 
 int api_retire(web_req *r, isms_err *e)
 {
-    api_write w = { .kind = W_RETIRE, .reg = r->route->reg, .key = r->key };
     int rc = no_body(r, e);
-    if (!rc)
-        rc = api_write_run(r, &w, e);
-    if (!rc)
-        rc = send_record(r, 200, &w.out, json_object(), e);
-    return rc;
+    if (rc)
+        return rc;
+    return api_defer(r, (api_write){ .kind = W_RETIRE, .reg = r->route->reg, .key = r->key }, NULL);
 }
 
 int api_transition(web_req *r, isms_err *e)

@@ -185,7 +185,9 @@ static void handle(web_server *s, web_req *r)
         web_error(r, rc == E_NOT_FOUND ? E_UNAVAILABLE : rc, &e);
         return;
     }
-    if (r->too_large) {
+    if (r->pending) { /* resumed: its write's batch ended */
+        rc = api_write_answer(r, &e);
+    } else if (r->too_large) {
         rc = err_set(&e, E_TOO_LARGE, "body", "body: more than %zu bytes", s->cfg.body_max);
     } else {
         rc = dispatch(r, &e);
@@ -211,6 +213,7 @@ static web_req *request_new(web_server *s, struct MHD_Connection *conn, const ch
     strcpy(r->user, "-");
     buf_init_capped(&r->body, s->cfg.body_max);
     buf_init(&r->out);
+    arena_init(&r->mem);
     atomic_fetch_add(&s->inflight, 1);
     return r;
 }
@@ -243,7 +246,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    int resumed = r->pending != NULL;
     handle(s, r);
+    if (r->pending && !resumed) /* handed to the writer: suspended until its batch ends */
+        return MHD_YES;
     return web_send(r);
 }
 
@@ -273,6 +279,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     for (int i = 0; i < r->nheaders; i++)
         free(r->headers[i]);
+    api_write_forget(r);
+    arena_free(&r->mem);
     buf_reset(&r->body);
     buf_reset(&r->out);
     free((char *)r->url);
@@ -380,7 +388,8 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
     web_auth_init();
     int routes;
     web_routes(&routes); /* built before the threads need it */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (sa.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(

@@ -13,19 +13,6 @@
 
 enum { BATCH_DEFAULT_MAX = 64 };
 
-typedef struct write_item {
-    dom_write_fn fn;
-    void *ctx;
-    principal who;
-    int confirmed;
-    isms_err *e;
-    int rc;
-    int done;
-    char **warnings; /* the write's (heap), handed to the caller */
-    int nwarnings;
-    struct write_item *next;
-} write_item;
-
 struct dom_batcher {
     char *target;
     dom_batch_config cfg;
@@ -34,7 +21,7 @@ struct dom_batcher {
     pthread_mutex_t lock;
     pthread_cond_t work; /* a write was queued, or stop */
     pthread_cond_t done; /* a batch ended */
-    write_item *head, *tail;
+    dom_write *head, *tail;
     int queued;
     int stop;
     long batches, writes;
@@ -42,7 +29,7 @@ struct dom_batcher {
 
 /* ---- the writer ---- */
 
-static void keep_warnings(dom *d, write_item *it)
+static void keep_warnings(dom *d, dom_write *it)
 {
     int n;
     const char *const *w = dom_warnings(d, &n);
@@ -54,7 +41,7 @@ static void keep_warnings(dom *d, write_item *it)
     it->nwarnings = n;
 }
 
-static void drop_warnings(write_item *it)
+static void drop_warnings(dom_write *it)
 {
     for (int k = 0; k < it->nwarnings; k++)
         free(it->warnings[k]);
@@ -64,14 +51,14 @@ static void drop_warnings(write_item *it)
 }
 
 /* One write of the batch, in its own savepoint, as its principal. */
-static void run_one(dom *d, write_item *it)
+static void run_one(dom *d, dom_write *it)
 {
-    int rc = dom_begin(d, &it->who, it->e);
+    int rc = dom_begin(d, &it->who, &it->e);
     if (!rc) {
         dom_confirm(d, it->confirmed);
-        rc = dom_txn_begin(d, it->e);
+        rc = dom_txn_begin(d, &it->e);
         if (!rc)
-            rc = dom_txn_end(d, it->fn(d, it->ctx, it->e), it->e);
+            rc = dom_txn_end(d, it->fn(d, it->ctx, &it->e), &it->e);
     }
     it->rc = rc;
     if (!rc)
@@ -81,14 +68,13 @@ static void run_one(dom *d, write_item *it)
 
 /* Every write of the batch that had not failed on its own fails with rc:
  * nothing of the batch was committed. */
-static void fail_written(write_item *batch, int rc, const isms_err *e)
+static void fail_written(dom_write *batch, int rc, const isms_err *e)
 {
-    for (write_item *it = batch; it; it = it->next) {
+    for (dom_write *it = batch; it; it = it->next) {
         if (it->rc)
             continue;
         it->rc = rc;
-        if (it->e)
-            *it->e = *e;
+        it->e = *e;
         drop_warnings(it);
     }
 }
@@ -102,14 +88,14 @@ static int commit(dom_batcher *b, int rc, isms_err *e)
     return dom_txn_end(b->d, rc, e);
 }
 
-static void run_batch(dom_batcher *b, write_item *batch)
+static void run_batch(dom_batcher *b, dom_write *batch)
 {
     isms_err e = { 0 };
     int rc = b->d ? 0 : dom_open(b->target, &b->d, &e);
     if (!rc)
         rc = dom_txn_begin(b->d, &e);
     if (!rc) {
-        for (write_item *it = batch; it; it = it->next) {
+        for (dom_write *it = batch; it; it = it->next) {
             run_one(b->d, it);
             if (store_in_txn(dom_store(b->d)))
                 continue;
@@ -117,8 +103,8 @@ static void run_batch(dom_batcher *b, write_item *batch)
              * the writes before this one went with it, the rest wait for
              * nothing. */
             rc = it->rc ? it->rc : E_STORE;
-            if (it->rc && it->e)
-                e = *it->e;
+            if (it->rc)
+                e = it->e;
             else
                 err_set(&e, rc, NULL, "the batch's transaction was lost; nothing of it was saved");
             break;
@@ -147,9 +133,9 @@ static void linger(dom_batcher *b)
 }
 
 /* Takes up to cfg.max writes off the queue (under the lock). */
-static write_item *take(dom_batcher *b)
+static dom_write *take(dom_batcher *b)
 {
-    write_item *batch = b->head, *last = b->head;
+    dom_write *batch = b->head, *last = b->head;
     int n = 1;
     while (n < b->cfg.max && last->next) {
         last = last->next;
@@ -176,13 +162,28 @@ static void *writer(void *arg)
             break;
         if (b->cfg.wait_us > 0)
             linger(b);
-        write_item *batch = take(b);
+        dom_write *batch = take(b);
         pthread_mutex_unlock(&b->lock);
         run_batch(b, batch);
+        /* Told: a waiter under the lock, a submitter by its callback (after
+         * which the write is no longer the writer's to read). */
         pthread_mutex_lock(&b->lock);
-        for (write_item *it = batch; it; it = it->next)
-            it->done = 1;
+        dom_write *told = NULL;
+        for (dom_write *it = batch, *next; it; it = next) {
+            next = it->next;
+            it->finished = 1;
+            if (it->done) {
+                it->next = told;
+                told = it;
+            }
+        }
         pthread_cond_broadcast(&b->done);
+        pthread_mutex_unlock(&b->lock);
+        for (dom_write *it = told, *next; it; it = next) {
+            next = it->next;
+            it->done(it);
+        }
+        pthread_mutex_lock(&b->lock);
     }
     pthread_mutex_unlock(&b->lock);
     return NULL;
@@ -231,30 +232,68 @@ void dom_batcher_stop(dom_batcher *b)
     free(b);
 }
 
-int dom_batched(dom_batcher *b, dom *caller, dom_write_fn fn, void *ctx, isms_err *e)
+void dom_write_init(dom_write *w, dom *caller, dom_write_fn fn, void *ctx)
 {
-    write_item it = {
-        .fn = fn, .ctx = ctx, .who = *dom_who(caller), .confirmed = dom_confirmed(caller), .e = e
-    };
-    pthread_mutex_lock(&b->lock);
-    if (b->stop) {
-        pthread_mutex_unlock(&b->lock);
+    const principal *p = dom_who(caller);
+    *w = (dom_write){ .fn = fn, .ctx = ctx, .who = *p, .confirmed = dom_confirmed(caller) };
+    /* the caller's strings end with its request; the write may outlive it */
+    w->who.actor = xstrdup(p->actor);
+    w->who.person_key = p->person_key ? xstrdup(p->person_key) : NULL;
+    w->who.note = p->note ? xstrdup(p->note) : NULL;
+}
+
+void dom_write_reset(dom_write *w)
+{
+    drop_warnings(w);
+    free((char *)w->who.actor);
+    free((char *)w->who.person_key);
+    free((char *)w->who.note);
+    w->who = (principal){ 0 };
+}
+
+/* Queues w; the lock is held. */
+static int enqueue(dom_batcher *b, dom_write *w, isms_err *e)
+{
+    if (b->stop)
         return err_set(e, E_UNAVAILABLE, NULL, "the server is stopping; nothing was written");
-    }
+    w->next = NULL;
+    w->finished = 0;
     if (b->tail)
-        b->tail->next = &it;
+        b->tail->next = w;
     else
-        b->head = &it;
-    b->tail = &it;
+        b->head = w;
+    b->tail = w;
     b->queued++;
     pthread_cond_signal(&b->work);
-    while (!it.done)
+    return 0;
+}
+
+int dom_batch_submit(dom_batcher *b, dom_write *w, isms_err *e)
+{
+    pthread_mutex_lock(&b->lock);
+    int rc = enqueue(b, w, e);
+    pthread_mutex_unlock(&b->lock);
+    return rc;
+}
+
+int dom_batched(dom_batcher *b, dom *caller, dom_write_fn fn, void *ctx, isms_err *e)
+{
+    dom_write w;
+    dom_write_init(&w, caller, fn, ctx);
+    pthread_mutex_lock(&b->lock);
+    int rc = enqueue(b, &w, e);
+    while (!rc && !w.finished)
         pthread_cond_wait(&b->done, &b->lock);
     pthread_mutex_unlock(&b->lock);
-    for (int k = 0; k < it.nwarnings; k++)
-        dom_warn(caller, "%s", it.warnings[k]);
-    drop_warnings(&it);
-    return it.rc;
+    if (!rc) {
+        rc = w.rc;
+        if (rc && e)
+            *e = w.e;
+        for (int k = 0; !rc && k < w.nwarnings; k++)
+            dom_warn(caller, "%s", w.warnings[k]);
+    }
+    dom_write_reset(&w);
+    return rc;
 }
 
 void dom_batcher_counts(dom_batcher *b, long *batches, long *writes)

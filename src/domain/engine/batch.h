@@ -40,14 +40,42 @@ int dom_batcher_start(const char *target, const dom_batch_config *c, dom_batcher
 /* Stops it after the writes queued are done. */
 void dom_batcher_stop(dom_batcher *b);
 
-/* One write: fn runs on the writer's dom, acting for the principal
- * `caller` acts for now (its confirmation too), and inside a savepoint of
- * the batch's transaction. What fn hands back must be copied into the
- * caller's memory by fn (dom_arena(caller): the caller waits meanwhile);
- * the writer's arena is reset after each write. Returns fn's result once
- * the batch is committed, or the commit's error; the write's warnings
- * become the caller's (dom_warnings). */
+/* One write: fn runs on the writer's dom, acting for the principal its
+ * caller acted for (and with its confirmation), inside a savepoint of the
+ * batch's transaction. The writer's arena is reset after each write: fn
+ * copies what it hands back into memory of the caller's. */
 typedef int (*dom_write_fn)(dom *writer, void *ctx, isms_err *e);
+
+/* A write handed to the writer without waiting for it (a server that
+ * suspends the request meanwhile): dom_write_init, dom_batch_submit; the
+ * writer calls done (from its thread) once the batch holding it is
+ * committed or failed, and then no longer touches it; the caller reads
+ * rc, e and the warnings, and dom_write_reset frees them. */
+typedef struct dom_write {
+    dom_write_fn fn;
+    void *ctx;
+    void (*done)(struct dom_write *w); /* NULL: the caller waits (dom_batched) */
+    void *done_ctx;
+    /* the result, once done */
+    int rc;
+    isms_err e;
+    char **warnings; /* the write's (dom_warnings), oldest first */
+    int nwarnings;
+    /* the writer's */
+    principal who; /* the caller's, copied (heap strings) */
+    int confirmed;
+    int finished;
+    struct dom_write *next;
+} dom_write;
+
+/* Copies the principal dom `caller` acts for now (and its confirmation). */
+void dom_write_init(dom_write *w, dom *caller, dom_write_fn fn, void *ctx);
+void dom_write_reset(dom_write *w);
+/* Queues w (E_UNAVAILABLE when the writer is stopping: done is not called). */
+int dom_batch_submit(dom_batcher *b, dom_write *w, isms_err *e);
+
+/* A write, waited for: fn's result once its batch is committed, or the
+ * commit's error; the write's warnings become the caller's (dom_warnings). */
 int dom_batched(dom_batcher *b, dom *caller, dom_write_fn fn, void *ctx, isms_err *e);
 
 /* How many batches were committed or failed, and how many writes they held. */
