@@ -213,14 +213,19 @@ static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *
 }
 
 /* The request's warnings: its write's, when the writer made it. */
+static const char *const *request_warnings(web_req *r, int *n)
+{
+    if (r->pending) {
+        *n = r->pending->job.nwarnings;
+        return (const char *const *)r->pending->job.warnings;
+    }
+    return dom_warnings(r->d, n);
+}
+
 static void warnings_into(web_req *r, json_t *o)
 {
     int n;
-    const char *const *w = dom_warnings(r->d, &n);
-    if (r->pending) {
-        n = r->pending->job.nwarnings;
-        w = (const char *const *)r->pending->job.warnings;
-    }
+    const char *const *w = request_warnings(r, &n);
     if (!n)
         return;
     json_t *a = json_array();
@@ -231,9 +236,19 @@ static void warnings_into(web_req *r, json_t *o)
 
 static int send_record(web_req *r, int status, const record *rec, json_t *extra, isms_err *e)
 {
-    int rc = 0;
+    int rc = 0, nwarnings;
+    r->status = status;
+    r->type = "application/json";
+    snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", rec->version);
+    buf_clear(&r->out);
+    request_warnings(r, &nwarnings);
+    if (status != 200 && !extra && !nwarnings) { /* the record alone (a create's) */
+        record_json_append(&r->out, rec);
+        return 0;
+    }
     json_t *o = record_out(r, rec, status == 200 && !extra, e, &rc);
     if (rc) {
+        r->etag[0] = 0;
         json_decref(o);
         json_decref(extra);
         return rc;
@@ -243,10 +258,6 @@ static int send_record(web_req *r, int status, const record *rec, json_t *extra,
         json_decref(extra);
     }
     warnings_into(r, o);
-    r->status = status;
-    r->type = "application/json";
-    snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", rec->version);
-    buf_clear(&r->out);
     js_append(&r->out, o);
     json_decref(o);
     return 0;
