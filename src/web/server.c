@@ -431,6 +431,11 @@ void web_stop(web_server *s)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
     web_verifier_stop(s->verifier);
+    if (s->cfg.log) {
+        long batches, writes;
+        dom_batcher_counts(s->writer, &batches, &writes);
+        fprintf(s->cfg.log, "isms serve: %ld writes in %ld commits\n", writes, batches);
+    }
     free_server(s);
 }
 
