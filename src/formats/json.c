@@ -213,6 +213,20 @@ static void put_name(buf *b, const char *name, int *first)
     *first = 0;
 }
 
+/* A set's members: ["K-1","K-2"]. */
+static int put_keys(buf *b, const value *v)
+{
+    buf_putc(b, '[');
+    for (int k = 0; k < v->n; k++) {
+        if (k)
+            buf_putc(b, ',');
+        if (put_string(b, v->keys[k]))
+            return -1;
+    }
+    buf_putc(b, ']');
+    return 0;
+}
+
 static int put_member(buf *b, const record *r, int m, int *first)
 {
     const char *name = member_name(r->reg, m);
@@ -240,15 +254,7 @@ static int put_member(buf *b, const record *r, int m, int *first)
         if (!v->n)
             return 0;
         put_name(b, name, first);
-        buf_putc(b, '[');
-        for (int k = 0; k < v->n; k++) {
-            if (k)
-                buf_putc(b, ',');
-            if (put_string(b, v->keys[k]))
-                return -1;
-        }
-        buf_putc(b, ']');
-        return 0;
+        return put_keys(b, v);
     }
     if (v->null)
         return 0;
@@ -292,17 +298,8 @@ char *record_canonical_jansson(const record *r) { return record_canonical_tree(r
 
 static int put_display_value(buf *b, const fielddef *f, const value *v)
 {
-    if (f->type == FT_LINKS || f->type == FT_ENUMSET) {
-        buf_putc(b, '[');
-        for (int k = 0; k < v->n; k++) {
-            if (k)
-                buf_putc(b, ',');
-            if (put_string(b, v->keys[k]))
-                return -1;
-        }
-        buf_putc(b, ']');
-        return 0;
-    }
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return put_keys(b, v);
     if (v->null) {
         buf_puts(b, "null");
         return 0;

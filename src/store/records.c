@@ -738,21 +738,37 @@ static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
     return 0;
 }
 
+static void order_by(buf *b, const fielddef *by, int desc);
+
+/* SELECT what FROM the register's table WHERE q, prepared and bound; and
+ * when `paged`, in the order of `by` (order_by), q's page of it. */
+static int prep_where(store *s, const char *what, const regdef *reg, const store_query *q,
+                      const fielddef *by, int desc, int paged, db_stmt **st, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "SELECT %s FROM %s t", what, reg->name);
+    query_where(&b, reg, q);
+    if (paged)
+        order_by(&b, by, desc);
+    if (paged && q && (q->limit || q->offset))
+        buf_printf(&b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
+                   (long long)q->offset);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    if (!rc)
+        bind_query(*st, reg, q);
+    return rc;
+}
+
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
     int rc = check_filters(reg, q, e);
-    if (rc)
-        return rc;
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "SELECT COUNT(*) FROM %s t", reg->name);
-    query_where(&b, reg, q);
     db_stmt *st;
-    rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
+    if (!rc)
+        rc = prep_where(s, "COUNT(*)", reg, q, NULL, 0, 0, &st, e);
     if (rc)
         return rc;
-    bind_query(st, reg, q);
     int row;
     rc = db_step(st, &row, e);
     *n = !rc && row ? db_col_int(st, 0) : 0;
@@ -789,22 +805,11 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
     int rc = check_filters(reg, q, e);
     if (!rc && by && (!has_field(reg, by) || is_link(by)))
         rc = not_a_field(reg, by, e);
-    if (rc)
-        return rc;
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "SELECT t.id FROM %s t", reg->name);
-    query_where(&b, reg, q);
-    order_by(&b, by, desc);
-    if (q && (q->limit || q->offset))
-        buf_printf(&b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
-                   (long long)q->offset);
     db_stmt *st;
-    rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
+    if (!rc)
+        rc = prep_where(s, "t.id", reg, q, by, desc, 1, &st, e);
     if (rc)
         return rc;
-    bind_query(st, reg, q);
     int64_t cap = 0;
     int row;
     rc = db_step(st, &row, e);

@@ -134,12 +134,8 @@ static void write_at_once(job *jobs, int n, int bad, const char *prefix, long *b
     dom_batcher_stop(b);
 }
 
-static void verify_ok(void)
-{
-    char *out = tu_isms_ok(repo, "verify");
-    assert_contains(out, "ok:");
-    free(out);
-}
+/* `isms verify` exits 0 only when the ledger and the records agree */
+static void verify_ok(void) { free(tu_isms_ok(repo, "verify")); }
 
 static void a_batch_commits_once_and_a_bad_write_fails_alone(void **state)
 {
@@ -191,11 +187,9 @@ static void a_failed_commit_fails_every_write_and_writes_nothing(void **state)
     verify_ok();
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(a_batch_commits_once_and_a_bad_write_fails_alone),
-        cmocka_unit_test(a_failed_commit_fails_every_write_and_writes_nothing),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(a_batch_commits_once_and_a_bad_write_fails_alone),
+    cmocka_unit_test(a_failed_commit_fails_every_write_and_writes_nothing),
+};
+
+int main(void) { return cmocka_run_group_tests(tests, setup, NULL); }

@@ -29,22 +29,28 @@ struct dom_batcher {
 
 /* ---- the writer ---- */
 
+/* The write's warnings, copied in one block (the pointers, then the
+ * texts): freed with one free(). */
 static void keep_warnings(dom *d, dom_write *it)
 {
     int n;
     const char *const *w = dom_warnings(d, &n);
+    size_t bytes = (size_t)n * sizeof(char *);
+    for (int k = 0; k < n; k++)
+        bytes += strlen(w[k]) + 1;
     if (!n)
         return;
-    it->warnings = xcalloc((size_t)n, sizeof *it->warnings);
-    for (int k = 0; k < n; k++)
-        it->warnings[k] = xstrdup(w[k]);
+    it->warnings = xmalloc(bytes);
+    char *text = (char *)(it->warnings + n);
+    for (int k = 0; k < n; k++) {
+        it->warnings[k] = strcpy(text, w[k]);
+        text += strlen(w[k]) + 1;
+    }
     it->nwarnings = n;
 }
 
 static void drop_warnings(dom_write *it)
 {
-    for (int k = 0; k < it->nwarnings; k++)
-        free(it->warnings[k]);
     free(it->warnings);
     it->warnings = NULL;
     it->nwarnings = 0;
@@ -191,6 +197,17 @@ static void *writer(void *arg)
 
 /* ---- callers ---- */
 
+static int enqueue_locked(dom_batcher *b, dom_write *w, isms_err *e);
+
+static void batcher_free(dom_batcher *b)
+{
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->work);
+    pthread_cond_destroy(&b->done);
+    free(b->target);
+    free(b);
+}
+
 int dom_batcher_start(const char *target, const dom_batch_config *c, dom_batcher **out, isms_err *e)
 {
     dom_batcher *b = xcalloc(1, sizeof *b);
@@ -202,34 +219,26 @@ int dom_batcher_start(const char *target, const dom_batch_config *c, dom_batcher
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->work, NULL);
     pthread_cond_init(&b->done, NULL);
+    *out = NULL;
     if (pthread_create(&b->thread, NULL, writer, b)) {
-        pthread_mutex_destroy(&b->lock);
-        pthread_cond_destroy(&b->work);
-        pthread_cond_destroy(&b->done);
-        free(b->target);
-        free(b);
-        *out = NULL;
+        batcher_free(b);
         return err_set(e, E_INTERNAL, NULL, "cannot start the writer thread");
     }
     *out = b;
     return 0;
 }
 
+/* The writes queued are done first: the writer stops when its queue is
+ * empty and stop is set. */
 void dom_batcher_stop(dom_batcher *b)
 {
     if (!b)
         return;
-    pthread_mutex_lock(&b->lock);
-    b->stop = 1;
-    pthread_cond_signal(&b->work);
-    pthread_mutex_unlock(&b->lock);
+    isms_err none = { 0 };
+    enqueue_locked(b, NULL, &none);
     pthread_join(b->thread, NULL);
     dom_close(b->d);
-    pthread_mutex_destroy(&b->lock);
-    pthread_cond_destroy(&b->work);
-    pthread_cond_destroy(&b->done);
-    free(b->target);
-    free(b);
+    batcher_free(b);
 }
 
 void dom_write_init(dom_write *w, dom *caller, dom_write_fn fn, void *ctx)
@@ -251,11 +260,16 @@ void dom_write_reset(dom_write *w)
     w->who = (principal){ 0 };
 }
 
-/* Queues w; the lock is held. */
+/* Queues w (NULL: asks the writer to stop), under the lock. */
 static int enqueue(dom_batcher *b, dom_write *w, isms_err *e)
 {
     if (b->stop)
         return err_set(e, E_UNAVAILABLE, NULL, "the server is stopping; nothing was written");
+    if (!w) {
+        b->stop = 1;
+        pthread_cond_signal(&b->work);
+        return 0;
+    }
     w->next = NULL;
     w->finished = 0;
     if (b->tail)
@@ -268,13 +282,15 @@ static int enqueue(dom_batcher *b, dom_write *w, isms_err *e)
     return 0;
 }
 
-int dom_batch_submit(dom_batcher *b, dom_write *w, isms_err *e)
+static int enqueue_locked(dom_batcher *b, dom_write *w, isms_err *e)
 {
     pthread_mutex_lock(&b->lock);
     int rc = enqueue(b, w, e);
     pthread_mutex_unlock(&b->lock);
     return rc;
 }
+
+int dom_batch_submit(dom_batcher *b, dom_write *w, isms_err *e) { return enqueue_locked(b, w, e); }
 
 int dom_batched(dom_batcher *b, dom *caller, dom_write_fn fn, void *ctx, isms_err *e)
 {
