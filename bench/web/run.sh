@@ -123,8 +123,11 @@ run() {
         TOKEN=$token wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "$DURATION" --latency \
             -s "$script" "$url$p" > "$tmp/wrk.txt" 2>&1 || true
         python3 bench/web/parse.py "$1" "$load" "$p" "$cold" < "$tmp/wrk.txt"
+        echo "# $1 $load: $(uptime)" >&2
     done
     kill "$server"; wait "$server" 2>/dev/null || true; server=
+    # the server's last line: how many commits its writes took (group commit)
+    sed -n 's/^isms serve: \(.* writes in .* commits\)$/# '"$1"': \1/p' "$tmp/serve.log" >&2
 }
 
 for b in $BACKENDS; do run "$b"; done > "$tmp/all.jsonl"

@@ -213,6 +213,20 @@ static void put_name(buf *b, const char *name, int *first)
     *first = 0;
 }
 
+/* A set's members: ["K-1","K-2"]. */
+static int put_keys(buf *b, const value *v)
+{
+    buf_putc(b, '[');
+    for (int k = 0; k < v->n; k++) {
+        if (k)
+            buf_putc(b, ',');
+        if (put_string(b, v->keys[k]))
+            return -1;
+    }
+    buf_putc(b, ']');
+    return 0;
+}
+
 static int put_member(buf *b, const record *r, int m, int *first)
 {
     const char *name = member_name(r->reg, m);
@@ -240,15 +254,7 @@ static int put_member(buf *b, const record *r, int m, int *first)
         if (!v->n)
             return 0;
         put_name(b, name, first);
-        buf_putc(b, '[');
-        for (int k = 0; k < v->n; k++) {
-            if (k)
-                buf_putc(b, ',');
-            if (put_string(b, v->keys[k]))
-                return -1;
-        }
-        buf_putc(b, ']');
-        return 0;
+        return put_keys(b, v);
     }
     if (v->null)
         return 0;
@@ -282,6 +288,69 @@ char *record_canonical(const record *r)
 }
 
 char *record_canonical_jansson(const record *r) { return record_canonical_tree(r); }
+
+/* ---- the display form, written directly ----
+ *
+ * record_json's members in its order (key, the fields in the register's
+ * order, version, the stamps), null and [] where it has them, in the
+ * bytes js_append gives them. A name twice (order_of says) or a string
+ * that is not UTF-8 falls back to the tree. */
+
+static int put_display_value(buf *b, const fielddef *f, const value *v)
+{
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return put_keys(b, v);
+    if (v->null) {
+        buf_puts(b, "null");
+        return 0;
+    }
+    switch (f->type) {
+    case FT_INT:
+    case FT_MONEY: buf_put_int(b, v->i); return 0;
+    case FT_BOOL: buf_puts(b, v->i ? "true" : "false"); return 0;
+    default: return put_string(b, v->s ? v->s : "");
+    }
+}
+
+static int put_display_stamp(buf *b, const char *name, const char *s, int *first)
+{
+    put_name(b, name, first);
+    if (!s) {
+        buf_puts(b, "null");
+        return 0;
+    }
+    return put_string(b, s);
+}
+
+static int put_display(buf *b, const record *r)
+{
+    int first = 1, bad = 0;
+    buf_putc(b, '{');
+    put_name(b, "key", &first);
+    bad |= put_string(b, r->key ? r->key : "");
+    for (int i = 0; i < r->reg->nfields && !bad; i++) {
+        put_name(b, r->reg->fields[i].name, &first);
+        bad |= put_display_value(b, &r->reg->fields[i], &r->v[i]);
+    }
+    put_name(b, "version", &first);
+    buf_put_int(b, r->version);
+    bad |= put_display_stamp(b, "created_at", r->created_at, &first);
+    bad |= put_display_stamp(b, "updated_at", r->updated_at, &first);
+    bad |= put_display_stamp(b, "retired_at", r->retired_at, &first);
+    buf_putc(b, '}');
+    return bad;
+}
+
+void record_json_append(buf *b, const record *r)
+{
+    size_t mark = b->len;
+    if (order_of(r->reg) && !put_display(b, r))
+        return;
+    b->len = mark;
+    json_t *o = record_json(r);
+    js_append(b, o);
+    json_decref(o);
+}
 
 /* The reference: jansson's bytes for the record's JSON without empties. */
 static char *record_canonical_tree(const record *r)

@@ -20,6 +20,10 @@
 
 /* New reference. */
 json_t *record_json(const record *r);
+/* Appends the bytes js_append(b, record_json(r)) appends, written
+ * directly, without a tree of jansson values (a page of records in the
+ * API: most of its cost was the tree). */
+void record_json_append(buf *b, const record *r);
 /* One value of field f as record_json writes it (new reference). */
 json_t *field_json(const fielddef *f, const value *v);
 /* malloc'd canonical bytes. */

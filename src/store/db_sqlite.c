@@ -195,6 +195,15 @@ static int probe(sqlite_db *d, isms_err *e)
     return rc == SQLITE_OK ? 0 : sq_error(d, rc, e, "open");
 }
 
+/* The collation "C" (bytes, as strcmp orders them), which PostgreSQL has
+ * built in: the queries that sort text say COLLATE "C" on both. */
+static int bytes_compare(void *ctx, int na, const void *a, int nb, const void *b)
+{
+    (void)ctx;
+    int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+    return c ? c : (na > nb) - (na < nb);
+}
+
 static int sq_connect(sqlite_db *d, const char *name, int flags, const char *setup, isms_err *e)
 {
     sqlite3_close(d->h);
@@ -206,7 +215,9 @@ static int sq_connect(sqlite_db *d, const char *name, int flags, const char *set
                               sqlite3_errstr(rc));
     sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(d->h, 1);
-    rc = sqlite3_exec(d->h, setup, NULL, NULL, NULL);
+    rc = sqlite3_create_collation(d->h, "C", SQLITE_UTF8, NULL, bytes_compare);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(d->h, setup, NULL, NULL, NULL);
     return rc == SQLITE_OK ? probe(d, e) : sq_error(d, rc, e, "open");
 }
 

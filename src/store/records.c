@@ -676,6 +676,35 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
         else
             buf_printf(b, " AND t.%s = ?", f->name);
     }
+    if (q && q->text) {
+        buf_puts(b, " AND (lower(t.key) LIKE ? ESCAPE '!'");
+        for (int i = 0; i < reg->nfields; i++)
+            if (reg->fields[i].type == FT_TEXT)
+                buf_printf(b, " OR lower(t.%s) LIKE ? ESCAPE '!'", reg->fields[i].name);
+        buf_puts(b, ")");
+    }
+    if (q && q->ids) { /* integers: written, not bound */
+        buf_puts(b, q->nids ? " AND t.id IN (" : " AND 1 = 0");
+        for (int k = 0; k < q->nids; k++)
+            buf_printf(b, "%s%lld", k ? "," : "", (long long)q->ids[k]);
+        if (q->nids)
+            buf_putc(b, ')');
+    }
+}
+
+/* %words%, lower case, LIKE's own characters escaped with '!'. */
+static char *like_pattern(const char *text)
+{
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '%');
+    for (const char *c = text; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '!')
+            buf_putc(&b, '!');
+        buf_putc(&b, *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c);
+    }
+    buf_putc(&b, '%');
+    return buf_detach(&b);
 }
 
 static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
@@ -688,6 +717,14 @@ static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
             db_bind_int(st, p++, q->filters[i].ival);
         else
             db_bind_text(st, p++, q->filters[i].sval);
+    }
+    if (q && q->text) {
+        char *like = like_pattern(q->text);
+        db_bind_text(st, p++, like);
+        for (int i = 0; i < reg->nfields; i++)
+            if (reg->fields[i].type == FT_TEXT)
+                db_bind_text(st, p++, like);
+        free(like);
     }
     return p;
 }
@@ -705,24 +742,92 @@ static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
     return 0;
 }
 
+static void order_by(buf *b, const fielddef *by, int desc);
+
+/* SELECT what FROM the register's table WHERE q, prepared and bound; and
+ * when `paged`, in the order of `by` (order_by), q's page of it. */
+static int prep_where(store *s, const char *what, const regdef *reg, const store_query *q,
+                      const fielddef *by, int desc, int paged, db_stmt **st, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "SELECT %s FROM %s t", what, reg->name);
+    query_where(&b, reg, q);
+    if (paged)
+        order_by(&b, by, desc);
+    if (paged && q && (q->limit || q->offset))
+        buf_printf(&b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
+                   (long long)q->offset);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    if (!rc)
+        bind_query(*st, reg, q);
+    return rc;
+}
+
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
     int rc = check_filters(reg, q, e);
-    if (rc)
-        return rc;
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "SELECT COUNT(*) FROM %s t", reg->name);
-    query_where(&b, reg, q);
     db_stmt *st;
-    rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
+    if (!rc)
+        rc = prep_where(s, "COUNT(*)", reg, q, NULL, 0, 0, &st, e);
     if (rc)
         return rc;
-    bind_query(st, reg, q);
     int row;
     rc = db_step(st, &row, e);
     *n = !rc && row ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+/* ORDER BY for store_ids: nulls last, then the value (a reference's key;
+ * text by bytes), then the id, all in one direction. */
+static void order_by(buf *b, const fielddef *by, int desc)
+{
+    const char *dir = desc ? " DESC" : "";
+    if (!by) {
+        buf_printf(b, " ORDER BY t.id%s", dir);
+        return;
+    }
+    if (by->type == FT_REF)
+        buf_printf(b,
+                   " ORDER BY (t.%s IS NULL), (SELECT r.key FROM %s r WHERE r.id = t.%s) "
+                   "COLLATE \"C\"%s, t.id%s",
+                   by->name, by->target, by->name, dir, dir);
+    else if (by->type == FT_INT || by->type == FT_MONEY || by->type == FT_BOOL)
+        buf_printf(b, " ORDER BY (t.%s IS NULL), t.%s%s, t.id%s", by->name, by->name, dir, dir);
+    else
+        buf_printf(b, " ORDER BY (t.%s IS NULL), t.%s COLLATE \"C\"%s, t.id%s", by->name, by->name,
+                   dir, dir);
+}
+
+int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
+              int64_t **ids, int64_t *n, arena *a, isms_err *e)
+{
+    *ids = NULL;
+    *n = 0;
+    int rc = check_filters(reg, q, e);
+    if (!rc && by && (!has_field(reg, by) || is_link(by)))
+        rc = not_a_field(reg, by, e);
+    db_stmt *st;
+    if (!rc)
+        rc = prep_where(s, "t.id", reg, q, by, desc, 1, &st, e);
+    if (rc)
+        return rc;
+    int64_t cap = 0;
+    int row;
+    rc = db_step(st, &row, e);
+    while (!rc && row) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            int64_t *more = arena_alloc(a, (size_t)cap * sizeof *more);
+            if (*n)
+                memcpy(more, *ids, (size_t)*n * sizeof *more);
+            *ids = more;
+        }
+        (*ids)[(*n)++] = db_col_int(st, 0);
+        rc = db_step(st, &row, e);
+    }
     db_done(st);
     return rc;
 }
@@ -776,7 +881,7 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
 {
     const char *all = sq->link_all[i];
     /* Retired or not is cheaper skipped while merging than joined. */
-    int restricted = q && (q->nfilters || q->limit || q->offset);
+    int restricted = q && (q->nfilters || q->limit || q->offset || q->text || q->ids);
     int rc;
     if (!restricted) {
         rc = db_prep(s->db, all, &c->st, e);

@@ -310,6 +310,11 @@ long store_commits_made(void) { return commits_made; }
 
 void store_rollback(store *s) { db_rollback(s->db); }
 
+int store_in_txn(const store *s)
+{
+    return s->db->in_txn && s->db->drv->txn_state(s->db) == DB_TXN_OPEN;
+}
+
 /* ---- queries keyed by one value ---- */
 
 static int prep1(store *s, const char *sql, const char *text, int64_t id, db_stmt **st, isms_err *e)

@@ -79,6 +79,8 @@ int store_schema_expected_text(int version, char **out, isms_err *e);
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
+/* Is a transaction open (one the database has not ended after an error)? */
+int store_in_txn(const store *s);
 /* How many transactions this process has committed, on any repository: a
  * front end tells by it whether a failure came after a change was saved. */
 long store_commits_made(void);
@@ -146,6 +148,12 @@ typedef struct store_query {
      * need a few of its fields (domain/views/dashboard.c). */
     const int *fields;
     int nfields;
+    /* Only records whose key or a text field holds these words, ASCII
+     * letters in either case (NULL: any). */
+    const char *text;
+    /* Only these records (ids NULL: any). */
+    const int64_t *ids;
+    int nids;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during
@@ -155,6 +163,12 @@ typedef int (*store_record_fn)(const record *r, void *ctx);
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e);
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e);
+/* The ids of the records q selects (its limit and offset apply), ordered
+ * by field `by` (NULL: by id; a reference: by the key it names; text as
+ * strcmp orders it), descending when desc; nulls last either way, ties
+ * by id in the same direction. *ids in a, *n of them. */
+int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
+              int64_t **ids, int64_t *n, arena *a, isms_err *e);
 
 /* Every active record, of any register, that refers to record `id` of
  * `target` through a reference or link field: fn(reg, field, key, ctx). */

@@ -7,6 +7,7 @@
  * malformed JSON or invalid UTF-8 is refused naming the member, before
  * anything is written. */
 #include "core/text.h"
+#include "domain/engine/batch.h"
 #include "domain/registers/registers.h"
 #include "domain/views/derived.h"
 #include "domain/views/query.h"
@@ -169,6 +170,21 @@ static int body_record(web_req *r, const regdef *reg, record *rec, int *given, i
 
 /* ---- records out ---- */
 
+/* A write the server's writer makes for a request (below). */
+typedef enum { W_ADD, W_UPDATE, W_RETIRE } write_kind;
+
+typedef struct api_write {
+    dom_write job;
+    web_req *r;
+    write_kind kind;
+    const regdef *reg;
+    const char *key;
+    record *in; /* W_ADD: the record; W_UPDATE: the changes */
+    int64_t version;
+    record out;
+    dom_changes changed;
+} api_write;
+
 /* The record with its derived values (risk scores, protection needs). */
 static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *e, int *rc)
 {
@@ -188,10 +204,20 @@ static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *
     return o;
 }
 
+/* The request's warnings: its write's, when the writer made it. */
+static const char *const *request_warnings(web_req *r, int *n)
+{
+    if (r->pending) {
+        *n = r->pending->job.nwarnings;
+        return (const char *const *)r->pending->job.warnings;
+    }
+    return dom_warnings(r->d, n);
+}
+
 static void warnings_into(web_req *r, json_t *o)
 {
     int n;
-    const char *const *w = dom_warnings(r->d, &n);
+    const char *const *w = request_warnings(r, &n);
     if (!n)
         return;
     json_t *a = json_array();
@@ -202,9 +228,19 @@ static void warnings_into(web_req *r, json_t *o)
 
 static int send_record(web_req *r, int status, const record *rec, json_t *extra, isms_err *e)
 {
-    int rc = 0;
+    int rc = 0, nwarnings;
+    r->status = status;
+    r->type = "application/json";
+    snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", rec->version);
+    buf_clear(&r->out);
+    request_warnings(r, &nwarnings);
+    if (status != 200 && !extra && !nwarnings) { /* the record alone (a create's) */
+        record_json_append(&r->out, rec);
+        return 0;
+    }
     json_t *o = record_out(r, rec, status == 200 && !extra, e, &rc);
     if (rc) {
+        r->etag[0] = 0;
         json_decref(o);
         json_decref(extra);
         return rc;
@@ -214,10 +250,6 @@ static int send_record(web_req *r, int status, const record *rec, json_t *extra,
         json_decref(extra);
     }
     warnings_into(r, o);
-    r->status = status;
-    r->type = "application/json";
-    snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", rec->version);
-    buf_clear(&r->out);
     js_append(&r->out, o);
     json_decref(o);
     return 0;
@@ -225,35 +257,103 @@ static int send_record(web_req *r, int status, const record *rec, json_t *extra,
 
 /* ---- list ---- */
 
-static json_t *page_json(const web_list *l)
+/* {"items":[...],"total":N,"limit":N,"next_cursor":"N"|null}, each record
+ * written straight into the response (no tree of jansson values). */
+static void page_out(buf *b, const web_list *l)
 {
-    json_t *items = json_array();
-    for (int64_t k = 0; k < l->n; k++)
-        json_array_append_new(items, record_json(&l->items[k]));
-    json_t *next = json_null();
-    if (l->offset + l->n < l->total) {
-        char c[24];
-        snprintf(c, sizeof c, "%" PRId64, l->offset + l->n);
-        json_decref(next);
-        next = json_string(c);
+    buf_puts(b, "{\"items\":[");
+    for (int64_t k = 0; k < l->n; k++) {
+        if (k)
+            buf_putc(b, ',');
+        record_json_append(b, &l->items[k]);
     }
-    return json_pack("{s:o,s:I,s:I,s:o}", "items", items, "total", (json_int_t)l->total, "limit",
-                     (json_int_t)l->limit, "next_cursor", next);
+    buf_puts(b, "],\"total\":");
+    buf_put_int(b, l->total);
+    buf_puts(b, ",\"limit\":");
+    buf_put_int(b, l->limit);
+    if (l->offset + l->n < l->total)
+        buf_printf(b, ",\"next_cursor\":\"%" PRId64 "\"}", l->offset + l->n);
+    else
+        buf_puts(b, ",\"next_cursor\":null}");
 }
 
+static int page_text(dom *d, void *ctx, buf *out, isms_err *e)
+{
+    (void)d;
+    web_req *r = ((void **)ctx)[0];
+    web_list *l = ((void **)ctx)[1];
+    int rc = web_list_run(r, l, e);
+    if (!rc)
+        page_out(out, l);
+    return rc;
+}
+
+/* What names a page among the kept ones: the register, every argument
+ * as given, and the roles of who asks (every signed-in person reads every
+ * record today; were what one sees to depend on who one is, that would
+ * have to be part of the name). */
+static const char *page_name(web_req *r, const web_list *l)
+{
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "api page %s %u", l->reg->name, r->who.roles);
+    const char *const given[] = { l->q, l->sort, l->cursor, l->limit_text, l->retired };
+    for (size_t k = 0; k < sizeof given / sizeof *given; k++)
+        buf_printf(&b, "\n%zu:%s", k, given[k] ? given[k] : "\x01");
+    for (int k = 0; k < l->nfilters; k++)
+        buf_printf(&b, "\nf%d=%s", l->filters[k].field, l->filters[k].text);
+    const char *name = arena_strdup(dom_arena(r->d), buf_str(&b));
+    buf_reset(&b);
+    return name;
+}
+
+/* Does If-None-Match name etag (or *)? */
+static int not_modified(web_req *r, const char *etag)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+    if (!h)
+        return 0;
+    if (!strcmp(h, "*"))
+        return 1;
+    size_t n = strlen(etag);
+    for (const char *p = strstr(h, etag); p; p = strstr(p + 1, etag))
+        if ((p == h || p[-1] == ' ' || p[-1] == ',' || p[-1] == '/') &&
+            (!p[n] || p[n] == ',' || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
+/* A page of a list: the bytes are kept while the repository stays as it
+ * is (dom_cached_text: every change, by any process, is a new ledger
+ * head), and their ETag names that state: If-None-Match gets 304. */
 int api_list(web_req *r, isms_err *e)
 {
     web_list l;
     int rc = web_list_args(r, r->route->reg, 0, &l, e);
-    if (!rc)
-        rc = web_list_run(r, &l, e);
     if (rc)
         return rc;
-    json_t *doc = page_json(&l);
-    r->status = 200;
     r->type = "application/json";
-    js_append(&r->out, doc);
-    json_decref(doc);
+    r->status = 200;
+    if (getenv("ISMS_SERVE_NO_PAGE_CACHE")) /* the benchmark's switch: every page from the store */
+        return page_text(r->d, (void *[]){ r, &l }, &r->out, e);
+    dom_text page;
+    const char *name = page_name(r, &l);
+    rc = dom_cached_text(r->d, name, page_text, (void *[]){ r, &l }, &page, e);
+    if (rc)
+        return rc;
+    if (page.head) {
+        /* the state, and which page of it (FNV-1a of the name) */
+        uint32_t h = 2166136261u;
+        for (const char *c = name; *c; c++)
+            h = (h ^ (unsigned char)*c) * 16777619u;
+        snprintf(r->etag, sizeof r->etag, "\"%.20s-%08" PRIx32 "\"", page.head, h);
+        r->cache = "private, no-cache";
+        if (not_modified(r, r->etag)) {
+            r->status = 304;
+            return 0;
+        }
+    }
+    buf_append(&r->out, page.bytes, page.len);
     return 0;
 }
 
@@ -268,17 +368,112 @@ int api_show(web_req *r, isms_err *e)
     return rc;
 }
 
-int api_create(web_req *r, isms_err *e)
+/* ---- writes: through the server's writer, many requests to a commit ----
+ *
+ * A write request is parsed here, handed to the writer (batch.h) and its
+ * connection suspended: the worker thread serves other connections
+ * meanwhile, so that as many writes as there are clients wait for one
+ * commit. The writer resumes the connection when the batch holding the
+ * write is committed or failed, and the request is answered then. */
+
+/* In the writer's thread, for the request's principal. */
+static int write_now(dom *d, void *ctx, isms_err *e)
 {
-    record in, out;
-    int given;
-    int rc = body_record(r, r->route->reg, &in, &given, e);
-    if (!rc)
-        rc = dom_add(r->d, &in, &out, e);
+    api_write *w = ctx;
+    record out;
+    dom_changes changed = { 0 };
+    int rc;
+    if (w->kind == W_ADD)
+        rc = dom_add(d, w->in, &out, e);
+    else if (w->kind == W_UPDATE)
+        rc = dom_update(d, w->reg, w->key, w->in, w->version, &out, &changed, e);
+    else
+        rc = dom_retire(d, w->reg, w->key, &out, e);
     if (rc)
         return rc;
-    web_header(r, "Location", "/api/v1/%s/%s", out.reg->plural, out.key);
-    return send_record(r, 201, &out, NULL, e);
+    /* the writer's memory is reset after this write: the results move to
+     * the request's (which nothing else touches while it waits) */
+    arena *a = &w->r->mem;
+    record_copy(&w->out, &out, a);
+    int *fields = arena_alloc(a, (size_t)(changed.n + 1) * sizeof *fields);
+    if (changed.n)
+        memcpy(fields, changed.fields, (size_t)changed.n * sizeof *fields);
+    w->changed = (dom_changes){ .n = changed.n, .fields = fields };
+    return 0;
+}
+
+/* In the writer's thread: the batch ended; the connection goes on. */
+static void write_done(dom_write *job)
+{
+    MHD_resume_connection(((api_write *)job->done_ctx)->r->conn);
+}
+
+/* Hands the write to the writer, the request's parts copied into its own
+ * memory (the dom's request ends before the write is done). */
+static int api_defer(web_req *r, api_write w, const record *in)
+{
+    api_write *p = arena_alloc(&r->mem, sizeof *p);
+    *p = w;
+    p->r = r;
+    p->key = w.key ? arena_strdup(&r->mem, w.key) : NULL;
+    if (in) {
+        p->in = arena_alloc(&r->mem, sizeof *p->in);
+        record_copy(p->in, in, &r->mem);
+    }
+    dom_write_init(&p->job, r->d, write_now, p);
+    p->job.done = write_done;
+    p->job.done_ctx = p;
+    r->pending = p;
+    /* suspended first: the writer may be done before this returns */
+    MHD_suspend_connection(r->conn);
+    int rc = dom_batch_submit(r->writer, &p->job, &p->job.e);
+    if (rc) {
+        p->job.rc = rc;
+        p->job.finished = 1;
+        MHD_resume_connection(r->conn);
+    }
+    return 0;
+}
+
+void api_write_forget(web_req *r)
+{
+    /* (a write still queued stays the writer's: only a finished one goes) */
+    if (r->pending && r->pending->job.finished)
+        dom_write_reset(&r->pending->job);
+    r->pending = NULL;
+}
+
+int api_write_answer(web_req *r, isms_err *e)
+{
+    api_write *w = r->pending;
+    int rc = w->job.rc;
+    if (rc) {
+        *e = w->job.e;
+        return rc;
+    }
+    if (w->kind == W_ADD) {
+        web_header(r, "Location", "/api/v1/%s/%s", w->out.reg->plural, w->out.key);
+        return send_record(r, 201, &w->out, NULL, e);
+    }
+    json_t *extra = json_object();
+    if (w->kind == W_UPDATE) {
+        json_t *names = json_array();
+        for (int k = 0; k < w->changed.n; k++)
+            json_array_append_new(names,
+                                  json_string(w->out.reg->fields[w->changed.fields[k]].name));
+        json_object_set_new(extra, "changed", names);
+    }
+    return send_record(r, 200, &w->out, extra, e);
+}
+
+int api_create(web_req *r, isms_err *e)
+{
+    record in;
+    int given;
+    int rc = body_record(r, r->route->reg, &in, &given, e);
+    if (rc)
+        return rc;
+    return api_defer(r, (api_write){ .kind = W_ADD }, &in);
 }
 
 /* If-Match: "3", W/"3" or 3 is version 3; * or none, any version. */
@@ -305,34 +500,27 @@ static int if_match(web_req *r, int64_t *version, isms_err *e)
 
 int api_update(web_req *r, isms_err *e)
 {
-    int64_t version;
-    record changes, out;
+    record changes;
     int given;
+    int64_t version;
     int rc = if_match(r, &version, e);
     if (!rc)
         rc = body_record(r, r->route->reg, &changes, &given, e);
     if (!rc && !given)
         rc = err_set(e, E_USAGE, "body", "body: nothing to change: give the fields to update");
-    dom_changes changed;
-    if (!rc)
-        rc = dom_update(r->d, r->route->reg, r->key, &changes, version, &out, &changed, e);
     if (rc)
         return rc;
-    json_t *names = json_array();
-    for (int k = 0; k < changed.n; k++)
-        json_array_append_new(names, json_string(out.reg->fields[changed.fields[k]].name));
-    return send_record(r, 200, &out, json_pack("{s:o}", "changed", names), e);
+    return api_defer(
+        r, (api_write){ .kind = W_UPDATE, .reg = r->route->reg, .key = r->key, .version = version },
+        &changes);
 }
 
 int api_retire(web_req *r, isms_err *e)
 {
-    record out;
     int rc = no_body(r, e);
-    if (!rc)
-        rc = dom_retire(r->d, r->route->reg, r->key, &out, e);
-    if (!rc)
-        rc = send_record(r, 200, &out, json_object(), e);
-    return rc;
+    if (rc)
+        return rc;
+    return api_defer(r, (api_write){ .kind = W_RETIRE, .reg = r->route->reg, .key = r->key }, NULL);
 }
 
 int api_transition(web_req *r, isms_err *e)

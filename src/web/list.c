@@ -1,14 +1,14 @@
 /* list.c: a register's records as a list asks for them, the same for the
  * JSON API, the list pages and the search: filters on any field,
- * text search q (the key and the text fields, case-folded), sort,
- * limit and cursor, retired or not. Without q or sort the store counts
- * and pages; with them the records are matched and sorted in memory. */
+ * text search q (the key and the text fields, ASCII letters in either
+ * case), sort, limit and cursor, retired or not. The store filters,
+ * searches, counts, sorts and cuts the page (store_ids: the page's ids in
+ * order, then its records); only the page is read into memory. */
 #include "core/text.h"
 #include "web/web_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 enum { LIST_DEFAULT = 50, LIST_MAX = 1000 };
 
@@ -87,37 +87,13 @@ typedef struct collected {
     dom *d;
     record *recs;
     int64_t n, cap;
-    const char *q; /* lower-case */
-    int sort;      /* field index, -1: by key */
-    int desc;
 } collected;
-
-static int contains_folded(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; hay && *hay; hay++)
-        if (!strncasecmp(hay, needle, n))
-            return 1;
-    return 0;
-}
-
-static int matches(const record *rec, const char *q)
-{
-    if (!q || contains_folded(rec->key, q))
-        return 1;
-    for (int i = 0; i < rec->reg->nfields; i++)
-        if (rec->reg->fields[i].type == FT_TEXT && contains_folded(rec->v[i].s, q))
-            return 1;
-    return 0;
-}
 
 static int collect(const record *rec, void *ctx)
 {
     collected *c = ctx;
-    if (!matches(rec, c->q))
-        return 0;
     if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 256;
+        c->cap = c->cap ? 2 * c->cap : 64;
         record *more = arena_alloc(dom_arena(c->d), (size_t)c->cap * sizeof *more);
         if (c->n)
             memcpy(more, c->recs, (size_t)c->n * sizeof *more);
@@ -125,28 +101,6 @@ static int collect(const record *rec, void *ctx)
     }
     record_copy(&c->recs[c->n++], rec, dom_arena(c->d));
     return 0;
-}
-
-static _Thread_local collected *sorting;
-
-static int cmp_records(const void *pa, const void *pb)
-{
-    const record *a = pa, *b = pb;
-    int s = sorting->sort, c = 0;
-    if (s >= 0) {
-        const value *va = &a->v[s], *vb = &b->v[s];
-        const fielddef *f = &a->reg->fields[s];
-        if (va->null != vb->null)
-            return va->null ? 1 : -1; /* nulls last, either way */
-        if (!va->null) {
-            int number = f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL;
-            c = number ? (va->i > vb->i) - (va->i < vb->i)
-                       : strcmp(va->s ? va->s : "", vb->s ? vb->s : "");
-        }
-    }
-    if (!c)
-        c = (a->id > b->id) - (a->id < b->id);
-    return sorting->desc ? -c : c;
 }
 
 int web_list_sortable(const fielddef *f) { return f->type != FT_LINKS && f->type != FT_ENUMSET; }
@@ -190,18 +144,19 @@ static int list_query(web_req *r, web_list *l, store_query *q, int *sort, int *d
     return rc;
 }
 
-/* The page of records matched in memory: sorted, then cut. */
-static void page_of(web_list *l, collected *c)
+/* The records read in id order, put in the order of ids (the page's). */
+static void reorder(collected *c, const int64_t *ids, int64_t n)
 {
-    l->total = c->n;
-    sorting = c;
-    if (c->n > 1)
-        qsort(c->recs, (size_t)c->n, sizeof *c->recs, cmp_records);
-    sorting = NULL;
-    l->items = l->offset < c->n ? c->recs + l->offset : NULL;
-    l->n = l->offset < c->n ? c->n - l->offset : 0;
-    if (l->n > l->limit)
-        l->n = l->limit;
+    record *sorted = arena_alloc(dom_arena(c->d), (size_t)(n + 1) * sizeof *sorted);
+    int64_t m = 0;
+    for (int64_t k = 0; k < n; k++)
+        for (int64_t j = 0; j < c->n; j++)
+            if (c->recs[j].id == ids[k]) {
+                sorted[m++] = c->recs[j];
+                break;
+            }
+    c->recs = sorted;
+    c->n = m;
 }
 
 /* A list's total, kept while the repository stays as it is (dom_cached):
@@ -223,7 +178,8 @@ static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e
 {
     buf name;
     buf_init(&name);
-    buf_printf(&name, "count %s %s", l->reg->name, l->retired ? l->retired : "");
+    buf_printf(&name, "count %s %s\nq=%s", l->reg->name, l->retired ? l->retired : "",
+               q->text ? q->text : "");
     for (int k = 0; k < l->nfilters; k++)
         buf_printf(&name, "\n%d=%s", l->filters[k].field, l->filters[k].text);
     void *n;
@@ -240,20 +196,31 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
     int rc = list_query(r, l, &q, &sort, &desc, e);
     if (rc)
         return rc;
-    collected c = { .d = r->d, .q = l->q && *l->q ? l->q : NULL, .sort = sort, .desc = desc };
-    int in_memory = c.q || l->sort;
-    if (!in_memory) { /* the store counts and pages */
-        rc = list_total(r, l, &q, e);
-        q.limit = l->limit;
-        q.offset = l->offset;
-    }
-    if (!rc)
+    q.text = l->q && *l->q ? l->q : NULL;
+    rc = list_total(r, l, &q, e);
+    if (rc)
+        return rc;
+    q.limit = l->limit;
+    q.offset = l->offset;
+    collected c = { .d = r->d };
+    if (!l->sort) /* by key: the store's own order */
         rc = dom_list(r->d, l->reg, &q, collect, &c, e);
+    if (l->sort) {
+        int64_t *ids, n;
+        rc = store_ids(dom_store(r->d), l->reg, &q, sort >= 0 ? &l->reg->fields[sort] : NULL, desc,
+                       &ids, &n, dom_arena(r->d), e);
+        q = (store_query){ .include_retired = q.include_retired,
+                           .only_retired = q.only_retired,
+                           .ids = ids,
+                           .nids = (int)n };
+        if (!rc)
+            rc = dom_list(r->d, l->reg, &q, collect, &c, e);
+        if (!rc)
+            reorder(&c, ids, n);
+    }
     if (rc)
         return rc;
     l->items = c.recs;
     l->n = c.n;
-    if (in_memory)
-        page_of(l, &c);
     return 0;
 }

@@ -12,6 +12,7 @@
  * microseconds, user (never a secret: no query string, no header). */
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "domain/engine/batch.h"
 #include "formats/json.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -35,6 +36,7 @@ struct web_server {
     int ndoms, capdoms;
     atomic_int inflight;
     web_verifier *verifier;
+    dom_batcher *writer; /* group commit of the API's writes (batch.h) */
 };
 
 static _Thread_local dom *worker_dom;
@@ -183,7 +185,9 @@ static void handle(web_server *s, web_req *r)
         web_error(r, rc == E_NOT_FOUND ? E_UNAVAILABLE : rc, &e);
         return;
     }
-    if (r->too_large) {
+    if (r->pending) { /* resumed: its write's batch ended */
+        rc = api_write_answer(r, &e);
+    } else if (r->too_large) {
         rc = err_set(&e, E_TOO_LARGE, "body", "body: more than %zu bytes", s->cfg.body_max);
     } else {
         rc = dispatch(r, &e);
@@ -201,6 +205,7 @@ static web_req *request_new(web_server *s, struct MHD_Connection *conn, const ch
     web_req *r = xcalloc(1, sizeof *r);
     r->conn = conn;
     r->cfg = &s->cfg;
+    r->writer = s->writer;
     r->url = xstrdup(url);
     r->method = xstrdup(method);
     r->started_us = web_now_us();
@@ -208,6 +213,7 @@ static web_req *request_new(web_server *s, struct MHD_Connection *conn, const ch
     strcpy(r->user, "-");
     buf_init_capped(&r->body, s->cfg.body_max);
     buf_init(&r->out);
+    arena_init(&r->mem);
     atomic_fetch_add(&s->inflight, 1);
     return r;
 }
@@ -240,7 +246,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    int resumed = r->pending != NULL;
     handle(s, r);
+    if (r->pending && !resumed) /* handed to the writer: suspended until its batch ends */
+        return MHD_YES;
     return web_send(r);
 }
 
@@ -270,6 +279,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     for (int i = 0; i < r->nheaders; i++)
         free(r->headers[i]);
+    api_write_forget(r);
+    arena_free(&r->mem);
     buf_reset(&r->body);
     buf_reset(&r->out);
     free((char *)r->url);
@@ -322,6 +333,7 @@ static void defaults(web_config *c)
 
 static void free_server(web_server *s)
 {
+    dom_batcher_stop(s->writer); /* after the requests: none waits for it any more */
     for (int i = 0; i < s->ndoms; i++)
         dom_close(s->doms[i]);
     free(s->doms);
@@ -367,11 +379,17 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
         free_server(s);
         return rc;
     }
+    rc = dom_batcher_start(s->cfg.repo, NULL, &s->writer, e);
+    if (rc) {
+        free_server(s);
+        return rc;
+    }
     js_init(); /* out of memory in jansson ends the process, as everywhere */
     web_auth_init();
     int routes;
     web_routes(&routes); /* built before the threads need it */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (sa.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(
@@ -413,6 +431,11 @@ void web_stop(web_server *s)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
     web_verifier_stop(s->verifier);
+    if (s->cfg.log) {
+        long batches, writes;
+        dom_batcher_counts(s->writer, &batches, &writes);
+        fprintf(s->cfg.log, "isms serve: %ld writes in %ld commits\n", writes, batches);
+    }
     free_server(s);
 }
 

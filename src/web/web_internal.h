@@ -21,9 +21,14 @@ typedef struct web_req {
     const web_config *cfg;
     const char *method, *url;
     int64_t started_us;
-    buf body;      /* capped at cfg->body_max */
-    int too_large; /* the body passed the limit: answered 413, read no further */
-    dom *d;        /* this worker thread's repository connection */
+    buf body;                   /* capped at cfg->body_max */
+    int too_large;              /* the body passed the limit: answered 413, read no further */
+    dom *d;                     /* this worker thread's repository connection */
+    struct dom_batcher *writer; /* the server's writer: API writes go through it (group commit) */
+    /* A write handed to the writer (api.c): the connection waits, suspended,
+     * for its batch's commit, and is answered when it resumes. */
+    struct api_write *pending;
+    arena mem; /* the request's own memory, which outlives its dom requests */
     /* who asks */
     int signed_in;    /* a person, by token or session */
     int by_cookie;    /* ... by a session cookie: state changes need the CSRF token */
@@ -216,6 +221,10 @@ int api_retire(web_req *r, isms_err *e);
 int api_history(web_req *r, isms_err *e);
 int api_transition(web_req *r, isms_err *e);
 int api_accept(web_req *r, isms_err *e);
+/* The answer to the request's write (r->pending), once its batch ended. */
+int api_write_answer(web_req *r, isms_err *e);
+/* Frees what a pending write holds, at the end of the request. */
+void api_write_forget(web_req *r);
 /* The request body as a JSON object (E_USAGE naming the fault). */
 struct json_t;
 int api_body(web_req *r, struct json_t **out, isms_err *e);

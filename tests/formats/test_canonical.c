@@ -1,5 +1,5 @@
-/* The canonical bytes the ledger hashes, written directly (formats/json.c)
- * against jansson's bytes for the same record (record_canonical_jansson):
+/* The canonical bytes the ledger hashes, and the display form the API
+ * writes, each written directly (formats/json.c), against jansson's bytes for the same record (record_canonical_jansson):
  * every register, every field type, empty and filled values, and text
  * with everything JSON escapes (quotes, backslashes, control characters),
  * what it does not (slashes, DEL, UTF-8 of 2 to 4 bytes), and text that
@@ -77,6 +77,26 @@ static void fill(record *r, arena *a)
     }
 }
 
+/* The display form written directly (the API's pages of records) is
+ * jansson's too, fallback included (text that is not UTF-8). */
+static void same_display_as_jansson(const record *r)
+{
+    buf direct, tree;
+    buf_init(&direct);
+    buf_init(&tree);
+    buf_puts(&direct, "[");
+    buf_puts(&tree, "[");
+    record_json_append(&direct, r);
+    json_t *o = record_json(r);
+    js_append(&tree, o);
+    json_decref(o);
+    if (strcmp(buf_str(&direct), buf_str(&tree)))
+        fail_msg("%s display: direct %s\njansson %s", r->reg->name, buf_str(&direct),
+                 buf_str(&tree));
+    buf_reset(&direct);
+    buf_reset(&tree);
+}
+
 static void same_bytes_as_jansson(void **state)
 {
     (void)state;
@@ -91,6 +111,7 @@ static void same_bytes_as_jansson(void **state)
             char *direct = record_canonical(&r), *tree = record_canonical_jansson(&r);
             if (strcmp(direct, tree))
                 fail_msg("%s: direct %s\njansson %s", registers[i]->name, direct, tree);
+            same_display_as_jansson(&r);
             compared++;
             free(direct);
             free(tree);

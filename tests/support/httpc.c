@@ -39,7 +39,12 @@ static size_t dechunk(char *b, size_t n)
     return out;
 }
 
-void tu_http_raw(tu_http *r, int port, const char *request, size_t len)
+/* half_close: the end of the request is told by shutting the sending
+ * side (a raw request may be incomplete on purpose: the server sees the
+ * end of it). A whole request does not: no client does, and a server that
+ * answers later (a write waiting for its group commit) would read the
+ * half-close as a client gone before its answer. */
+static void http_exchange(tu_http *r, int port, const char *request, size_t len, int half_close)
 {
     memset(r, 0, sizeof *r);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -50,7 +55,8 @@ void tu_http_raw(tu_http *r, int port, const char *request, size_t len)
         return;
     }
     send_all(fd, request, len);
-    shutdown(fd, SHUT_WR);
+    if (half_close)
+        shutdown(fd, SHUT_WR);
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     for (;;) {
@@ -83,6 +89,11 @@ void tu_http_raw(tu_http *r, int port, const char *request, size_t len)
     free(buf);
 }
 
+void tu_http_raw(tu_http *r, int port, const char *request, size_t len)
+{
+    http_exchange(r, port, request, len, 1);
+}
+
 void tu_http_send(tu_http *r, int port, const char *method, const char *path, const char *headers,
                   const char *body, size_t len)
 {
@@ -94,7 +105,7 @@ void tu_http_send(tu_http *r, int port, const char *method, const char *path, co
                      method, path, headers ? headers : "", body ? len : 0);
     if (body)
         memcpy(req + k, body, len);
-    tu_http_raw(r, port, req, (size_t)k + (body ? len : 0));
+    http_exchange(r, port, req, (size_t)k + (body ? len : 0), 0);
     free(req);
 }
 

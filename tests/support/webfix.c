@@ -41,6 +41,13 @@ void wf_stop(void)
     server = NULL;
 }
 
+int wf_teardown(void **state)
+{
+    (void)state;
+    wf_stop();
+    return 0;
+}
+
 int wf_port(void) { return web_port(server); }
 const char *wf_repo(void) { return repo; }
 

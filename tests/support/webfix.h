@@ -13,6 +13,8 @@ struct json_t;
 /* Creates the repository `name` and starts serving it (body limit 64 KiB). */
 void wf_start(const char *name);
 void wf_stop(void);
+/* wf_stop as a cmocka group teardown. */
+int wf_teardown(void **state);
 int wf_port(void);
 const char *wf_repo(void);
 

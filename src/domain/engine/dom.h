@@ -59,6 +59,20 @@ typedef int (*dom_cache_fn)(dom *d, void *ctx, void **out, isms_err *e);
  * one, or fn's, computed with dom_arena(d) being the cache's memory (so
  * that what it allocates there lasts as long as the value) and kept. */
 int dom_cached(dom *d, const char *name, dom_cache_fn fn, void *ctx, void **out, isms_err *e);
+/* Bytes kept the same way (a response: a page of a list as JSON): fn
+ * writes them into `out` in the request's memory and only the bytes are
+ * kept. out->head is the ledger head they belong to (an ETag for them),
+ * NULL when they were made while the head moved (handed out, not kept).
+ * The bytes stay readable until the request ends. */
+struct buf;
+typedef int (*dom_cache_text_fn)(dom *d, void *ctx, struct buf *out, isms_err *e);
+typedef struct dom_text {
+    const char *bytes;
+    size_t len;
+    const char *head;
+} dom_text;
+int dom_cached_text(dom *d, const char *name, dom_cache_text_fn fn, void *ctx, dom_text *out,
+                    isms_err *e);
 
 /* ---- the principal and the request ---- */
 

@@ -42,6 +42,7 @@ struct dom {
     arena cache;
     struct dom_cache_entry *cached;
     int ncached;
+    size_t cache_bytes;             /* of the texts kept (dom_cached_text) */
     int in_cache;                   /* computing a value: nested ones share its memory */
     struct dom_cache_old *outdated; /* memory of values dropped during the request */
 };
