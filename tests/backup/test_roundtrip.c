@@ -12,8 +12,7 @@ static const char *demo;
 static int setup(void **state)
 {
     (void)state;
-    demo = tu_repo("demo.isms");
-    free(tu_isms_ok(NULL, "demo", demo));
+    demo = tu_cli_repo("demo", "demo.isms", NULL);
     return 0;
 }
 
@@ -46,11 +45,7 @@ static void import_refuses_to_overwrite(void **state)
 {
     (void)state;
     const char *a = tu_path("a.json");
-    tu_result r;
-    tu_isms(&r, NULL, NULL, "import", a, demo, (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    assert_contains(r.err, "already exists");
-    tu_result_free(&r);
+    free(tu_isms_err(NULL, 5, "already exists", "import", a, demo));
     free(tu_isms_ok(demo, "verify"));
 }
 

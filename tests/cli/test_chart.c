@@ -18,9 +18,7 @@ static const char *repo;
 static int setup(void **state)
 {
     (void)state;
-    setenv("ISMS_NOW", "2026-06-01T09:00:00Z", 1);
-    repo = tu_repo("chart.isms");
-    free(tu_isms_ok(NULL, "init", repo));
+    repo = tu_cli_repo("init", "chart.isms", TU_NOW);
     free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
                     "management-body"));
     free(tu_isms_ok(repo, "objective", "add", "--title", "Payments", "--owner", "PER-1"));

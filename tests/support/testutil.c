@@ -194,6 +194,13 @@ void tu_isms(tu_result *r, const char *repo, const char *input, ...)
     tu_isms_argv(r, repo, input, argv);
 }
 
+static void print_command(const char *file, int line, const char *const argv[])
+{
+    fprintf(stderr, "%s:%d: isms", file, line);
+    for (int i = 0; argv[i]; i++)
+        fprintf(stderr, " %s", argv[i]);
+}
+
 char *tu_isms_ok_(const char *file, int line, const char *repo, ...)
 {
     const char *argv[128];
@@ -204,14 +211,52 @@ char *tu_isms_ok_(const char *file, int line, const char *repo, ...)
     tu_result r;
     tu_isms_argv(&r, repo, NULL, argv);
     if (r.status != 0) {
-        fprintf(stderr, "%s:%d: isms", file, line);
-        for (int i = 0; argv[i]; i++)
-            fprintf(stderr, " %s", argv[i]);
+        print_command(file, line, argv);
         fprintf(stderr, "\n  exited %d\n  stderr: %s\n", r.status, r.err);
         _fail(file, line);
     }
     free(r.err);
     return r.out;
+}
+
+char *tu_isms_err_(const char *file, int line, const char *repo, const char *input, int status,
+                   const char *needle, ...)
+{
+    const char *argv[128];
+    va_list ap;
+    va_start(ap, needle);
+    collect_args(argv, ap);
+    va_end(ap);
+    tu_result r;
+    tu_isms_argv(&r, repo, input, argv);
+    if (r.status != status || !strstr(r.err, needle)) {
+        print_command(file, line, argv);
+        fprintf(stderr, "\n  exited %d (expected %d, saying \"%s\")\n  stderr: %s\n", r.status,
+                status, needle, r.err);
+        _fail(file, line);
+    }
+    free(r.out);
+    return r.err;
+}
+
+const char *tu_cli_repo(const char *command, const char *name, const char *now)
+{
+    if (now)
+        setenv("ISMS_NOW", now, 1);
+    const char *repo = tu_repo(name);
+    free(tu_isms_ok(NULL, command, repo));
+    return repo;
+}
+
+void tu_assert_export_(const char *file, int line, const char *repo, const char *expected)
+{
+    char *out = tu_isms_ok_(file, line, repo, "export", "-", (const char *)NULL);
+    if (strcmp(out, expected)) {
+        fprintf(stderr, "%s:%d: the export of %s differs from what was expected\n", file, line,
+                repo);
+        _fail(file, line);
+    }
+    free(out);
 }
 
 void tu_result_free(tu_result *r)

@@ -63,6 +63,27 @@ int tu_terminal_lines(const char *cmd, const char *expect);
 #define tu_isms_ok(repo, ...) tu_isms_ok_(__FILE__, __LINE__, repo, __VA_ARGS__, (const char *)NULL)
 char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute__((sentinel));
 
+/* What isms says on stderr: runs it (arguments NULL-terminated, `input` on stdin, may be NULL)
+ * and fails the test, naming the command, unless it exits with `status` and its stderr holds
+ * `needle` ("": anything). Returns the stderr (malloc'd) for further checks. */
+#define tu_isms_err(repo, status, ...) \
+    tu_isms_err_(__FILE__, __LINE__, repo, NULL, status, __VA_ARGS__, (const char *)NULL)
+#define tu_isms_err_in(repo, input, status, ...) \
+    tu_isms_err_(__FILE__, __LINE__, repo, input, status, __VA_ARGS__, (const char *)NULL)
+char *tu_isms_err_(const char *file, int line, const char *repo, const char *input, int status,
+                   const char *needle, ...) __attribute__((sentinel));
+
+/* The clock most CLI tests fix. */
+#define TU_NOW "2026-06-01T09:00:00Z"
+/* A repository `name` made by `isms <command>` ("init", or "demo" for the demo's records), the
+ * clock fixed (ISMS_NOW) at `now` first unless it is NULL; fails the test if it cannot be
+ * made. */
+const char *tu_cli_repo(const char *command, const char *name, const char *now);
+
+/* Fails the test unless `isms export -` of `repo` prints exactly `expected`. */
+#define tu_assert_export(repo, expected) tu_assert_export_(__FILE__, __LINE__, repo, expected)
+void tu_assert_export_(const char *file, int line, const char *repo, const char *expected);
+
 /* Runs one SQL statement directly on a repository, behind isms's back
  * (sqlite3 shell or psql), failing the test if it fails. tu_sql_value
  * returns the first column of the first row (malloc'd). */

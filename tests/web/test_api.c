@@ -13,20 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int setup(void **state)
-{
-    (void)state;
-    wf_start("api.isms");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
-    return 0;
-}
-
 static json_t *get_ok(const char *who, const char *path)
 {
     tu_http r;
@@ -477,5 +463,5 @@ int main(void)
         cmocka_unit_test(the_openapi_document_lists_exactly_the_routes_answered),
         cmocka_unit_test(concurrent_writers_are_serialised),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

@@ -24,15 +24,6 @@ typedef struct session {
 
 static session lead, control_owner, board;
 
-static void add_user(const char *who)
-{
-    tu_result r;
-    tu_isms(&r, wf_repo(), PASSWORD "\n", "user", "add", who, "--password-stdin",
-            (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    tu_result_free(&r);
-}
-
 /* GET as the session (NULL: nobody); the answer is the caller's. */
 static void get(tu_http *r, const session *s, const char *path)
 {
@@ -97,19 +88,12 @@ static int setup(void **state)
 {
     (void)state;
     wf_start("html.isms");
-    add_user(WF_LEAD);
-    add_user(CONTROL_OWNER);
-    add_user(WF_BOARD);
+    wf_user(WF_LEAD, PASSWORD);
+    wf_user(CONTROL_OWNER, PASSWORD);
+    wf_user(WF_BOARD, PASSWORD);
     sign_in(WF_LEAD, &lead);
     sign_in(CONTROL_OWNER, &control_owner);
     sign_in(WF_BOARD, &board);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
     return 0;
 }
 
@@ -570,5 +554,5 @@ int main(void)
         cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
         cmocka_unit_test(refusals_are_pages),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, wf_teardown);
 }
