@@ -80,6 +80,12 @@ char *tu_isms_err_(const char *file, int line, const char *repo, const char *inp
  * made. */
 const char *tu_cli_repo(const char *command, const char *name, const char *now);
 
+/* The quantified risk the CLI's quantification tests start from, added to `repo`: PER-1 Dana
+ * (dana@x.example) of the management body, OBJ-1 Payments, RISK-1 "Ransomware halts payments"
+ * with its FAIR inputs, CTL-1 Backups acting on its primary loss, APP-1 the approved appetite of
+ * OBJ-1 (1m, tolerance 3m). */
+void tu_cli_payments(const char *repo);
+
 /* Fails the test unless `isms export -` of `repo` prints exactly `expected`. */
 #define tu_assert_export(repo, expected) tu_assert_export_(__FILE__, __LINE__, repo, expected)
 void tu_assert_export_(const char *file, int line, const char *repo, const char *expected);
