@@ -7,18 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *demo;
-
-static int setup(void **state)
-{
-    (void)state;
-    demo = tu_cli_repo("demo", "demo.isms", NULL);
-    return 0;
-}
-
 static void round_trip_is_identical(void **state)
 {
-    (void)state;
+    const char *demo = *state;
     const char *a = tu_path("a.json"), *b = tu_path("b.json"), *copy = tu_repo("copy.isms");
     free(tu_isms_ok(demo, "export", a));
     free(tu_isms_ok(NULL, "import", a, copy));
@@ -43,7 +34,7 @@ static void round_trip_is_identical(void **state)
 
 static void import_refuses_to_overwrite(void **state)
 {
-    (void)state;
+    const char *demo = *state;
     const char *a = tu_path("a.json");
     free(tu_isms_err(NULL, 5, "already exists", "import", a, demo));
     free(tu_isms_ok(demo, "verify"));
@@ -144,7 +135,7 @@ static void malformed_files_are_refused(void **state)
 
 static void demo_summary_reads_well(void **state)
 {
-    (void)state;
+    const char *demo = *state;
     free(tu_isms_ok(demo, "verify")); /* the summary shows what it recorded */
     char *out = tu_isms_ok(demo, "summary");
     assert_contains(out, "Nordhafen Bank AG");
@@ -168,5 +159,5 @@ int main(void)
         cmocka_unit_test(malformed_files_are_refused),
         cmocka_unit_test(demo_summary_reads_well),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, tu_setup_demo, NULL);
 }

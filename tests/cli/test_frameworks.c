@@ -8,18 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *repo;
-
-static int setup(void **state)
-{
-    (void)state;
-    repo = tu_cli_repo("demo", "frameworks.isms", TU_NOW);
-    return 0;
-}
-
 static void requirements_by_reference_and_baseline(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     json_t *r =
         tu_json_take(tu_isms_ok(repo, "requirement", "show", "iso27001-2022:a.8.13", "--json"));
     assert_string_equal(json_string_value(json_object_get(r, "code")), "A.8.13");
@@ -37,7 +28,7 @@ static void requirements_by_reference_and_baseline(void **state)
 
 static void map_add_refuses_naming_the_option_and_the_value(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     char *err = tu_isms_err(repo, 3, "relationship: \"overlaps\"", "map", "add", "CTL-5", "--to",
                             "iso27001-2022:A.8.15", "--relationship", "overlaps");
     assert_contains(err, "intersects-with");
@@ -57,7 +48,7 @@ static void map_add_refuses_naming_the_option_and_the_value(void **state)
 
 static void suggest_shows_the_path(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     char *out = tu_isms_ok(repo, "map", "suggest", "CTL-1");
     assert_contains(out, "sp800-53r5:CP-9");
     assert_contains(out, "iso27001-2022:A.8.13 -> sp800-53r5:CP-9 (intersects-with)");
@@ -67,7 +58,7 @@ static void suggest_shows_the_path(void **state)
 
 static void coverage_soa_and_dashboard(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     json_t *c =
         tu_json_take(tu_isms_ok(repo, "coverage", "--framework", "iso27001-2022", "--json"));
     json_t *total = json_object_get(c, "total");
@@ -112,11 +103,12 @@ static void coverage_soa_and_dashboard(void **state)
 
 int main(void)
 {
+    setenv("ISMS_NOW", TU_NOW, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(requirements_by_reference_and_baseline),
         cmocka_unit_test(map_add_refuses_naming_the_option_and_the_value),
         cmocka_unit_test(suggest_shows_the_path),
         cmocka_unit_test(coverage_soa_and_dashboard),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, tu_setup_demo, NULL);
 }

@@ -248,6 +248,12 @@ const char *tu_cli_repo(const char *command, const char *name, const char *now)
     return repo;
 }
 
+int tu_setup_demo(void **state)
+{
+    *state = (void *)tu_cli_repo("demo", "demo.isms", NULL);
+    return 0;
+}
+
 void tu_cli_payments(const char *repo)
 {
     free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",

@@ -80,6 +80,10 @@ char *tu_isms_err_(const char *file, int line, const char *repo, const char *inp
  * made. */
 const char *tu_cli_repo(const char *command, const char *name, const char *now);
 
+/* A cmocka group set-up: a repository made by `isms demo` (at the clock the caller set, if
+ * any), handed to the tests in *state. */
+int tu_setup_demo(void **state);
+
 /* The quantified risk the CLI's quantification tests start from, added to `repo`: PER-1 Dana
  * (dana@x.example) of the management body, OBJ-1 Payments, RISK-1 "Ransomware halts payments"
  * with its FAIR inputs, CTL-1 Backups acting on its primary loss, APP-1 the approved appetite of
