@@ -105,10 +105,8 @@ static void show_lists_what_points_at_a_record(void **state)
     assert_true(referred_by(j, "scope", "approved_by", "SCOPE-1"));
     json_t *open = json_object_get(j, "open_approvals");
     assert_int_equal(json_array_size(open), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "key")),
-                        "SCOPE-3");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "verb")),
-                        "approve");
+    assert_string_equal(tu_json_at(open, 0, "key"), "SCOPE-3");
+    assert_string_equal(tu_json_at(open, 0, "verb"), "approve");
     json_decref(j);
     out = tu_isms_ok(repo, "person", "show", "PER-1");
     assert_contains(out, "open approvals");

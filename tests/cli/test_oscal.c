@@ -185,8 +185,7 @@ static void component_definition_imports(void **state)
     free(out);
     json_t *c = tu_json_take(tu_isms_ok(repo, "control", "list", "--json"));
     assert_int_equal(json_array_size(c), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(c, 0), "title")),
-                        "MongoDB");
+    assert_string_equal(tu_json_at(c, 0, "title"), "MongoDB");
     json_decref(c);
     char *cov = tu_isms_ok(repo, "requirement", "show", "sp800-53r5:SC-8(1)");
     assert_contains(cov, "MAP-");

@@ -63,13 +63,15 @@ static int read_text(const char *text)
 
 /* Reads the example `name` and checks its model and every count against `want`'s (0 for
  * what the model does not have). */
-#define COUNTS(X)                                                                                 \
-    X(components)                                                                                 \
-    X(users)                                                                                      \
-    X(information_types)                                                                          \
-    X(inventory_items)                                                                            \
-    X(implemented) X(statements) X(by_components) X(results) X(observations) X(risks) X(findings) \
-        X(poam_items) X(open_risks) X(not_satisfied)
+#define COUNTS(X)        \
+    X(components)        \
+    X(users)             \
+    X(information_types) \
+    X(inventory_items)   \
+    X(implemented)       \
+    X(statements)        \
+    X(by_components)     \
+    X(results) X(observations) X(risks) X(findings) X(poam_items) X(open_risks) X(not_satisfied)
 static void expect_counts(const char *name, oscal_plan want)
 {
     assert_int_equal(read_plan(name), 0);

@@ -281,6 +281,12 @@ void tu_assert_export_(const char *file, int line, const char *repo, const char 
     free(out);
 }
 
+const char *tu_json_at(const json_t *array, size_t i, const char *member)
+{
+    const char *s = json_string_value(json_object_get(json_array_get(array, i), member));
+    return s ? s : "(none)";
+}
+
 void tu_result_free(tu_result *r)
 {
     free(r->out);

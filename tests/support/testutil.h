@@ -109,6 +109,10 @@ int tu_sql_status(const char *repo, const char *statement);
 struct json_t;
 struct json_t *tu_json_take(char *text);
 
+/* The string member `member` of element i of the JSON array `array`; "(none)" when there is
+ * none. */
+const char *tu_json_at(const struct json_t *array, size_t i, const char *member);
+
 /* Reads a whole file into a malloc'd NUL-terminated string (NULL if absent). */
 char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *data);

@@ -162,8 +162,7 @@ static void records_are_made_changed_retired_and_have_a_history(void **state)
         assert_string_equal(json_string_value(json_object_get(en, "op")), ops[k]);
         assert_string_equal(json_string_value(json_object_get(en, "actor")), WF_LEAD);
     }
-    assert_string_equal(json_string_value(json_object_get(json_array_get(entries, 2), "note")),
-                        "duplicate of RISK-2");
+    assert_string_equal(tu_json_at(entries, 2, "note"), "duplicate of RISK-2");
     json_decref(h);
     json_decref(made);
 }
