@@ -87,13 +87,9 @@ static void usage_and_missing_source(void **state)
 {
     (void)state;
     const char *target = tu_repo("never.isms");
-    tu_result r;
     free(tu_isms_err(NULL, 2, "--from", "migrate", "--to", target));
-    tu_isms(&r, NULL, NULL, "migrate", "--from", tu_path("absent.isms"), "--to", target,
-            (const char *)NULL);
-    assert_int_equal(r.status, 4);
-    assert_contains(r.err, "absent.isms");
-    tu_result_free(&r);
+    free(tu_isms_err(NULL, 4, "absent.isms", "migrate", "--from", tu_path("absent.isms"), "--to",
+                     target));
     assert_false(tu_repo_exists(target));
 }
 

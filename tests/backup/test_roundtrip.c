@@ -80,12 +80,14 @@ static char *set_member(const char *doc, const char *after, const char *name, co
 
 /* The values of an export pass the checks typed input passes, whatever
  * the ledger says: the import names the record and the field. */
+typedef struct bad_value {
+    const char *name, *json, *message; /* the field, its value in the export, the refusal */
+} bad_value;
+
 static void invalid_values_are_refused(void **state)
 {
     (void)state;
-    static const struct {
-        const char *name, *json, *message;
-    } edits[] = {
+    static const bad_value edits[] = {
         { "likelihood", "9", "likelihood: 9 is out of range" },
         { "title", "\"   \"", "title: \"   \" is blank" },
         { "treatment", "\"ignore\"", "treatment: \"ignore\"" },

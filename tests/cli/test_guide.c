@@ -281,11 +281,9 @@ static void past_review_dates_warn(void **state)
     free(tu_isms_err(repo, 0, "warning: review_date", "context", "add", "--title", "DORA", "--kind",
                      "external", "--review-date", "2026-05-31"));
     /* today or later: nothing to say */
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--review-date", "2026-06-01",
-            (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    assert_not_contains(r.err, "warning");
-    tu_result_free(&r);
+    char *err = tu_isms_err(repo, 0, "", "risk", "update", "RISK-1", "--review-date", "2026-06-01");
+    assert_not_contains(err, "warning");
+    free(err);
 }
 
 int main(void)

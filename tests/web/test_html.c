@@ -177,12 +177,15 @@ static void escaping_in_text_attributes_and_urls(void **state)
     buf_reset(&b);
 }
 
+/* A page and what it must show. */
+typedef struct page_case {
+    const char *path, *expect;
+} page_case;
+
 static void pages_render_for_the_lead(void **state)
 {
     (void)state;
-    struct {
-        const char *path, *expect;
-    } pages[] = {
+    static const page_case pages[] = {
         { "/registers", "href=\"/risks\"" },
         { "/risks", "RISK-1" },
         { "/risks/RISK-1", "Ransomware halts payments" },
