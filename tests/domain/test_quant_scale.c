@@ -129,7 +129,7 @@ static void portfolio_figures_are_the_quadratic_ones(void **state)
     isms_err e = { 0 };
     quant_opts o = { .iterations = 4000, .seed = 11, .threads = 1 };
     portfolio_quant p;
-    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
+    tu_quantify_all(d, o, &p);
     assert_int_equal(p.modelled, RISKS - RISKS / 7);
     assert_int_equal(p.unmodelled, RISKS / 7);
     assert_int_equal(p.ngroups, 3);
