@@ -91,11 +91,7 @@ static void update(const regdef *reg, const char *key, record *changes)
 
 static const group_quant *group(const portfolio_quant *p, const char *key)
 {
-    for (size_t k = 0; k < p->ngroups; k++)
-        if (!strcmp(p->groups[k].key, key))
-            return &p->groups[k];
-    fail_msg("no group %s", key);
-    return NULL;
+    return TU_FIND(p->groups, p->ngroups, group_quant, key, key);
 }
 
 /* Point 1: a verdict for every objective and the organisation. */
@@ -194,11 +190,7 @@ static const quant_latest *latest(const char *subject)
     size_t n;
     isms_err e = { 0 };
     assert_int_equal(dom_latest_analyses(d, &l, &n, &e), 0);
-    for (size_t k = 0; k < n; k++)
-        if (!strcmp(l[k].subject, subject))
-            return &l[k];
-    fail_msg("no analysis of %s", subject);
-    return NULL;
+    return TU_FIND(l, n, quant_latest, subject, subject);
 }
 
 /* Point 2: a figure whose inputs changed is stale, and says since when. */

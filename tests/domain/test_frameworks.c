@@ -268,11 +268,7 @@ static void own_framework(const char *name)
 
 static const cov_item *item(const cov_report *r, const char *code)
 {
-    for (int i = 0; i < r->nitems; i++)
-        if (!strcmp(r->items[i].code, code))
-            return &r->items[i];
-    fail_msg("no coverage item %s", code);
-    return NULL;
+    return TU_FIND(r->items, r->nitems, cov_item, code, code);
 }
 
 static void set_applicability(const char *soa, const char *req, const char *applicable,

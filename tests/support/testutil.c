@@ -287,6 +287,19 @@ const char *tu_json_at(const json_t *array, size_t i, const char *member)
     return s ? s : "(none)";
 }
 
+const void *tu_find_(const void *array, size_t n, size_t size, size_t offset, const char *key,
+                     const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *at = (const char *)array + i * size;
+        const char *s = *(const char *const *)(at + offset);
+        if (s && !strcmp(s, key))
+            return at;
+    }
+    fail_msg("no %s in %s", key, what);
+    return NULL;
+}
+
 void tu_result_free(tu_result *r)
 {
     free(r->out);

@@ -113,6 +113,14 @@ struct json_t *tu_json_take(char *text);
  * none. */
 const char *tu_json_at(const struct json_t *array, size_t i, const char *member);
 
+/* The element of array[0..n) of `type` whose string member `member` is `key`, failing the test
+ * (naming the array and the key) when there is none. */
+#define TU_FIND(array, n, type, member, key)                                                   \
+    ((const type *)tu_find_((array), (size_t)(n), sizeof(type), offsetof(type, member), (key), \
+                            #array))
+const void *tu_find_(const void *array, size_t n, size_t size, size_t offset, const char *key,
+                     const char *what);
+
 /* Reads a whole file into a malloc'd NUL-terminated string (NULL if absent). */
 char *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const char *data);
