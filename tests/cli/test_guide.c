@@ -271,13 +271,10 @@ static void past_review_dates_warn(void **state)
         r.err,
         "isms: warning: review_date: 2026-01-31 is in the past: RISK-1 is due for review now");
     tu_result_free(&r);
-    tu_isms(&r, repo, NULL, "control", "add", "--title", "Backups", "--owner", "PER-1",
-            "--review-date", "2025-12-01", (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    assert_contains(
-        r.err,
-        "warning: review_date: 2025-12-01 is in the past: the new control is due for review now");
-    tu_result_free(&r);
+    free(tu_isms_err(
+        repo, 0,
+        "warning: review_date: 2025-12-01 is in the past: the new control is due for review now",
+        "control", "add", "--title", "Backups", "--owner", "PER-1", "--review-date", "2025-12-01"));
     free(tu_isms_err(repo, 0, "warning: review_date", "context", "add", "--title", "DORA", "--kind",
                      "external", "--review-date", "2026-05-31"));
     /* today or later: nothing to say */
