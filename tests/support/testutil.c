@@ -300,6 +300,27 @@ const void *tu_find_(const void *array, size_t n, size_t size, size_t offset, co
     return NULL;
 }
 
+static char *asan_saved;
+
+void tu_preload(const char *library)
+{
+    free(asan_saved);
+    asan_saved = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
+    setenv("LD_PRELOAD", library, 1);
+    setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
+}
+
+void tu_preload_end(void)
+{
+    unsetenv("LD_PRELOAD");
+    if (asan_saved)
+        setenv("ASAN_OPTIONS", asan_saved, 1);
+    else
+        unsetenv("ASAN_OPTIONS");
+    free(asan_saved);
+    asan_saved = NULL;
+}
+
 void tu_result_free(tu_result *r)
 {
     free(r->out);

@@ -94,6 +94,12 @@ void tu_cli_payments(const char *repo);
 #define tu_assert_export(repo, expected) tu_assert_export_(__FILE__, __LINE__, repo, expected)
 void tu_assert_export_(const char *file, int line, const char *repo, const char *expected);
 
+/* Loads `library` (LD_PRELOAD) into the commands run after, until tu_preload_end; under ASan,
+ * whose runtime wants to be loaded first, with its link-order check and leak check off. */
+void tu_preload(const char *library);
+/* Unloads it, and gives ASan its options back. */
+void tu_preload_end(void);
+
 /* Runs one SQL statement directly on a repository, behind isms's back
  * (sqlite3 shell or psql), failing the test if it fails. tu_sql_value
  * returns the first column of the first row (malloc'd). */
