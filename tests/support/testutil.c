@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 
 extern char **environ;
 
@@ -246,6 +247,12 @@ const char *tu_cli_repo(const char *command, const char *name, const char *now)
     const char *repo = tu_repo(name);
     free(tu_isms_ok(NULL, command, repo));
     return repo;
+}
+
+int tu_setup_sodium(void **state)
+{
+    (void)state;
+    return sodium_init() < 0 ? -1 : 0;
 }
 
 int tu_setup_demo(void **state)

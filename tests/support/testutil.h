@@ -80,6 +80,9 @@ char *tu_isms_err_(const char *file, int line, const char *repo, const char *inp
  * made. */
 const char *tu_cli_repo(const char *command, const char *name, const char *now);
 
+/* A cmocka group set-up for tests that call libsodium: initialises it. */
+int tu_setup_sodium(void **state);
+
 /* A cmocka group set-up: a repository made by `isms demo` (at the clock the caller set, if
  * any), handed to the tests in *state. */
 int tu_setup_demo(void **state);
