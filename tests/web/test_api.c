@@ -337,6 +337,13 @@ static void bad_requests_are_refused_naming_the_field_and_write_nothing(void **s
     json_decref(ok);
 }
 
+static void expect_header(tu_http *r, const char *name, const char *want)
+{
+    char *got = header_of(r, name);
+    assert_string_equal(got, want);
+    free(got);
+}
+
 static void every_answer_carries_the_security_headers(void **state)
 {
     (void)state;
@@ -350,16 +357,10 @@ static void every_answer_carries_the_security_headers(void **state)
             assert_contains(csp, "default-src 'self'");
             assert_contains(csp, "frame-ancestors 'none'");
             assert_not_contains(csp, "unsafe-inline");
-            char *nosniff = header_of(&r, "X-Content-Type-Options"),
-                 *frames = header_of(&r, "X-Frame-Options"),
-                 *referrer = header_of(&r, "Referrer-Policy");
-            assert_string_equal(nosniff, "nosniff");
-            assert_string_equal(frames, "DENY");
-            assert_string_equal(referrer, "no-referrer");
             free(csp);
-            free(nosniff);
-            free(frames);
-            free(referrer);
+            expect_header(&r, "X-Content-Type-Options", "nosniff");
+            expect_header(&r, "X-Frame-Options", "DENY");
+            expect_header(&r, "Referrer-Policy", "no-referrer");
             tu_http_free(&r);
         }
 }
