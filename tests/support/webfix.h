@@ -13,7 +13,8 @@ struct json_t;
 /* Creates the repository `name` and starts serving it (body limit 64 KiB). */
 void wf_start(const char *name);
 void wf_stop(void);
-/* The same as cmocka group set-up and teardown, for tests that need the fixture alone. */
+/* wf_start("web.isms") and wf_stop as a cmocka group set-up and teardown, for the tests that
+ * need the fixture alone. */
 int wf_setup(void **state);
 int wf_teardown(void **state);
 int wf_port(void);
