@@ -177,15 +177,11 @@ static void escaping_in_text_attributes_and_urls(void **state)
     buf_reset(&b);
 }
 
-/* A page and what it must show. */
-typedef struct page_case {
-    const char *path, *expect;
-} page_case;
-
 static void pages_render_for_the_lead(void **state)
 {
     (void)state;
-    static const page_case pages[] = {
+    static const char *const pages[][2] = {
+        /* a page, and what it must show */
         { "/registers", "href=\"/risks\"" },
         { "/risks", "RISK-1" },
         { "/risks/RISK-1", "Ransomware halts payments" },
@@ -198,8 +194,8 @@ static void pages_render_for_the_lead(void **state)
         { "/people/PER-4", "Tomasz Nowak" },
     };
     for (size_t k = 0; k < sizeof pages / sizeof *pages; k++) {
-        char *body = page(&lead, pages[k].path);
-        assert_contains(body, pages[k].expect);
+        char *body = page(&lead, pages[k][0]);
+        assert_contains(body, pages[k][1]);
         assert_contains(body, "class=\"skip\" href=\"#main\"");
         assert_contains(body, "/static/isms.css?v=");
         free(body);
