@@ -64,11 +64,7 @@ static void an_occupied_target_is_refused(void **state)
     const char *target = tu_repo("occupied.isms");
     free(tu_isms_ok(NULL, "init", target));
     char *before = export_of(target);
-    tu_result r;
-    tu_isms(&r, NULL, NULL, "migrate", "--from", source, "--to", target, (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    assert_contains(r.err, "already exists");
-    tu_result_free(&r);
+    free(tu_isms_err(NULL, 5, "already exists", "migrate", "--from", source, "--to", target));
     char *after = export_of(target);
     assert_string_equal(before, after); /* untouched */
     free(before);
@@ -81,12 +77,9 @@ static void a_tampered_source_is_not_copied(void **state)
     const char *tampered = tu_path("tampered.isms"), *target = tu_repo("from-tampered.isms");
     free(tu_isms_ok(NULL, "migrate", "--from", source, "--to", tampered));
     tu_sql(tampered, "UPDATE risk SET impact = 1 WHERE key = 'RISK-1'");
-    tu_result r;
-    tu_isms(&r, NULL, NULL, "migrate", "--from", tampered, "--to", target, (const char *)NULL);
-    assert_int_equal(r.status, 10);
-    assert_contains(r.err, "RISK-1");
-    assert_contains(r.err, "nothing was copied");
-    tu_result_free(&r);
+    char *err = tu_isms_err(NULL, 10, "RISK-1", "migrate", "--from", tampered, "--to", target);
+    assert_contains(err, "nothing was copied");
+    free(err);
     assert_false(tu_repo_exists(target));
 }
 
@@ -94,16 +87,9 @@ static void usage_and_missing_source(void **state)
 {
     (void)state;
     const char *target = tu_repo("never.isms");
-    tu_result r;
-    tu_isms(&r, NULL, NULL, "migrate", "--to", target, (const char *)NULL);
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "--from");
-    tu_result_free(&r);
-    tu_isms(&r, NULL, NULL, "migrate", "--from", tu_path("absent.isms"), "--to", target,
-            (const char *)NULL);
-    assert_int_equal(r.status, 4);
-    assert_contains(r.err, "absent.isms");
-    tu_result_free(&r);
+    free(tu_isms_err(NULL, 2, "--from", "migrate", "--to", target));
+    free(tu_isms_err(NULL, 4, "absent.isms", "migrate", "--from", tu_path("absent.isms"), "--to",
+                     target));
     assert_false(tu_repo_exists(target));
 }
 

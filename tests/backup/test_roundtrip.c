@@ -7,19 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *demo;
-
-static int setup(void **state)
-{
-    (void)state;
-    demo = tu_repo("demo.isms");
-    free(tu_isms_ok(NULL, "demo", demo));
-    return 0;
-}
-
 static void round_trip_is_identical(void **state)
 {
-    (void)state;
+    const char *demo = *state;
     const char *a = tu_path("a.json"), *b = tu_path("b.json"), *copy = tu_repo("copy.isms");
     free(tu_isms_ok(demo, "export", a));
     free(tu_isms_ok(NULL, "import", a, copy));
@@ -44,13 +34,9 @@ static void round_trip_is_identical(void **state)
 
 static void import_refuses_to_overwrite(void **state)
 {
-    (void)state;
+    const char *demo = *state;
     const char *a = tu_path("a.json");
-    tu_result r;
-    tu_isms(&r, NULL, NULL, "import", a, demo, (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    assert_contains(r.err, "already exists");
-    tu_result_free(&r);
+    free(tu_isms_err(NULL, 5, "already exists", "import", a, demo));
     free(tu_isms_ok(demo, "verify"));
 }
 
@@ -94,12 +80,14 @@ static char *set_member(const char *doc, const char *after, const char *name, co
 
 /* The values of an export pass the checks typed input passes, whatever
  * the ledger says: the import names the record and the field. */
+typedef struct bad_value {
+    const char *name, *json, *message; /* the field, its value in the export, the refusal */
+} bad_value;
+
 static void invalid_values_are_refused(void **state)
 {
     (void)state;
-    static const struct {
-        const char *name, *json, *message;
-    } edits[] = {
+    static const bad_value edits[] = {
         { "likelihood", "9", "likelihood: 9 is out of range" },
         { "title", "\"   \"", "title: \"   \" is blank" },
         { "treatment", "\"ignore\"", "treatment: \"ignore\"" },
@@ -149,7 +137,7 @@ static void malformed_files_are_refused(void **state)
 
 static void demo_summary_reads_well(void **state)
 {
-    (void)state;
+    const char *demo = *state;
     free(tu_isms_ok(demo, "verify")); /* the summary shows what it recorded */
     char *out = tu_isms_ok(demo, "summary");
     assert_contains(out, "Nordhafen Bank AG");
@@ -173,5 +161,5 @@ int main(void)
         cmocka_unit_test(malformed_files_are_refused),
         cmocka_unit_test(demo_summary_reads_well),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, tu_setup_demo, NULL);
 }

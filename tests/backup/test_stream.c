@@ -72,9 +72,7 @@ static void links_to_later_records_are_kept(void **state)
     /* The copy between repositories takes the same way. */
     const char *migrated = tu_repo("migrated.isms");
     free(tu_isms_ok(NULL, "migrate", "--from", source, "--to", migrated));
-    char *out = tu_isms_ok(migrated, "export", "-");
-    assert_string_equal(original, out);
-    free(out);
+    tu_assert_export(migrated, original);
     free(original);
 }
 

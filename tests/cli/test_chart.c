@@ -18,21 +18,8 @@ static const char *repo;
 static int setup(void **state)
 {
     (void)state;
-    setenv("ISMS_NOW", "2026-06-01T09:00:00Z", 1);
-    repo = tu_repo("chart.isms");
-    free(tu_isms_ok(NULL, "init", repo));
-    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
-                    "management-body"));
-    free(tu_isms_ok(repo, "objective", "add", "--title", "Payments", "--owner", "PER-1"));
-    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--owner", "PER-1",
-                    "--objective", "OBJ-1", "--likelihood", "3", "--impact", "5", "--lef",
-                    "pert(0.5,2,6)", "--primary-loss", "lognormal90(100000,10000000)"));
-    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats",
-                    "RISK-1", "--status", "operating", "--acts-on", "primary-loss", "--reduction",
-                    "pert(0.3,0.5,0.7)"));
-    free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement",
-                    "Payments: 1m at P95", "--appetite", "1000000", "--tolerance", "3000000"));
-    free(tu_isms_ok(repo, "--as", "dana@x.example", "appetite", "approve", "APP-1"));
+    repo = tu_cli_repo("init", "chart.isms", TU_NOW);
+    tu_cli_payments(repo);
     return 0;
 }
 

@@ -8,20 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *repo;
-
-static int setup(void **state)
-{
-    (void)state;
-    setenv("ISMS_NOW", "2026-06-01T09:00:00Z", 1);
-    repo = tu_repo("frameworks.isms");
-    free(tu_isms_ok(NULL, "demo", repo));
-    return 0;
-}
-
 static void requirements_by_reference_and_baseline(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     json_t *r =
         tu_json_take(tu_isms_ok(repo, "requirement", "show", "iso27001-2022:a.8.13", "--json"));
     assert_string_equal(json_string_value(json_object_get(r, "code")), "A.8.13");
@@ -39,34 +28,27 @@ static void requirements_by_reference_and_baseline(void **state)
 
 static void map_add_refuses_naming_the_option_and_the_value(void **state)
 {
-    (void)state;
-    tu_result r;
-    tu_isms(&r, repo, NULL, "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15", "--relationship",
-            "overlaps", (const char *)NULL);
-    assert_int_equal(r.status, 3);
-    assert_contains(r.err, "relationship: \"overlaps\"");
-    assert_contains(r.err, "intersects-with");
-    tu_result_free(&r);
-    tu_isms(&r, repo, NULL, "map", "add", "CTL-5", "--to", "iso27001-2022:A.9.4", "--relationship",
-            "equal-to", (const char *)NULL);
-    assert_int_equal(r.status, 3);
-    assert_contains(r.err, "there is no requirement iso27001-2022:A.9.4");
-    assert_contains(r.err, "--to");
-    tu_result_free(&r);
+    const char *repo = *state;
+    char *err = tu_isms_err(repo, 3, "relationship: \"overlaps\"", "map", "add", "CTL-5", "--to",
+                            "iso27001-2022:A.8.15", "--relationship", "overlaps");
+    assert_contains(err, "intersects-with");
+    free(err);
+    err = tu_isms_err(repo, 3, "there is no requirement iso27001-2022:A.9.4", "map", "add", "CTL-5",
+                      "--to", "iso27001-2022:A.9.4", "--relationship", "equal-to");
+    assert_contains(err, "--to");
+    free(err);
     json_t *l = tu_json_take(tu_isms_ok(repo, "mapping", "list", "--control", "CTL-5", "--json"));
     assert_int_equal(json_array_size(l), 2); /* the demo's two, nothing more */
     json_decref(l);
     free(tu_isms_ok(repo, "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15", "--relationship",
                     "subset-of", "--strength", "6", "--rationale", "Logs of database access only"));
-    tu_isms(&r, repo, NULL, "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15", "--relationship",
-            "equal-to", (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    tu_result_free(&r);
+    free(tu_isms_err(repo, 5, "", "map", "add", "CTL-5", "--to", "iso27001-2022:A.8.15",
+                     "--relationship", "equal-to"));
 }
 
 static void suggest_shows_the_path(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     char *out = tu_isms_ok(repo, "map", "suggest", "CTL-1");
     assert_contains(out, "sp800-53r5:CP-9");
     assert_contains(out, "iso27001-2022:A.8.13 -> sp800-53r5:CP-9 (intersects-with)");
@@ -76,7 +58,7 @@ static void suggest_shows_the_path(void **state)
 
 static void coverage_soa_and_dashboard(void **state)
 {
-    (void)state;
+    const char *repo = *state;
     json_t *c =
         tu_json_take(tu_isms_ok(repo, "coverage", "--framework", "iso27001-2022", "--json"));
     json_t *total = json_object_get(c, "total");
@@ -104,15 +86,9 @@ static void coverage_soa_and_dashboard(void **state)
     json_decref(s);
     /* An exclusion without a justification is refused, and a frozen SoA too. */
     free(tu_isms_ok(repo, "soa", "generate", "--framework", "iso27001-2022"));
-    tu_result r;
-    tu_isms(&r, repo, NULL, "soa", "exclude", "SOA-2", "iso27001-2022:A.5.7", (const char *)NULL);
-    assert_int_equal(r.status, 3);
-    assert_contains(r.err, "justification");
-    tu_result_free(&r);
-    tu_isms(&r, repo, NULL, "soa", "exclude", "SOA-1", "iso27001-2022:A.5.7", "--justification",
-            "x", (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    tu_result_free(&r);
+    free(tu_isms_err(repo, 3, "justification", "soa", "exclude", "SOA-2", "iso27001-2022:A.5.7"));
+    free(tu_isms_err(repo, 5, "", "soa", "exclude", "SOA-1", "iso27001-2022:A.5.7",
+                     "--justification", "x"));
     char *sum = tu_isms_ok(repo, "summary");
     assert_contains(sum, "Frameworks (covered by implemented or operating controls");
     assert_contains(sum, "iso27001-2022");
@@ -127,11 +103,12 @@ static void coverage_soa_and_dashboard(void **state)
 
 int main(void)
 {
+    setenv("ISMS_NOW", TU_NOW, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(requirements_by_reference_and_baseline),
         cmocka_unit_test(map_add_refuses_naming_the_option_and_the_value),
         cmocka_unit_test(suggest_shows_the_path),
         cmocka_unit_test(coverage_soa_and_dashboard),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, tu_setup_demo, NULL);
 }

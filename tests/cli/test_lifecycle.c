@@ -45,54 +45,32 @@ FIELD_IDS(RN_PERMIT, PERMIT_FIELDS);
     X(F_CONDITION_TEXT, TEXT("text", FF_REQUIRED | FF_LIST, "the condition", 200))
 FIELD_IDS(RN_CONDITION, CONDITION_FIELDS);
 
+/* clang-format off */
 static const transition permit_transitions[] = {
     { .verb = "request", .from = "draft", .to = "requested", .help = "ask for the permit" },
-    { .verb = "return",
-      .from = "requested",
-      .to = "draft",
-      .role = "isms-lead",
-      .help = "send the request back" },
-    { .verb = "grant",
-      .from = "requested",
-      .to = "granted",
-      .role_field = F_PERMIT_LEVEL,
-      .role_by = granter_by_level,
-      .flags = LC_FREEZES | LC_FOUR_EYES,
-      .stamp_by = F_PERMIT_GRANTED_BY,
-      .stamp_at = F_PERMIT_GRANTED_AT,
-      .help = "grant the permit" },
-    { .verb = "revoke",
-      .from = "granted",
-      .to = "revoked",
-      .role = "management-body",
-      .flags = LC_FREEZES,
+    { .verb = "return", .from = "requested", .to = "draft", .role = "isms-lead", .help = "send the request back" },
+    { .verb = "grant", .from = "requested", .to = "granted", .role_field = F_PERMIT_LEVEL,
+      .role_by = granter_by_level, .flags = LC_FREEZES | LC_FOUR_EYES,
+      .stamp_by = F_PERMIT_GRANTED_BY, .stamp_at = F_PERMIT_GRANTED_AT, .help = "grant the permit" },
+    { .verb = "revoke", .from = "granted", .to = "revoked", .role = "management-body", .flags = LC_FREEZES,
       .help = "revoke a granted permit" },
 };
-static const lifecycle permit_lifecycle = { .field = F_PERMIT_STATUS,
-                                            .states = permit_states,
-                                            .transitions = permit_transitions,
-                                            .ntransitions = NFIELDS(permit_transitions) };
+static const lifecycle permit_lifecycle = {
+    .field = F_PERMIT_STATUS, .states = permit_states, .transitions = permit_transitions,
+    .ntransitions = NFIELDS(permit_transitions)
+};
+/* clang-format on */
 
 static const fielddef permit_fields[] = FIELD_TABLE(PERMIT_FIELDS);
-static const regdef reg_permit = { .num = RN_PERMIT,
-                                   .name = "permit",
-                                   .plural = "permits",
-                                   .key_prefix = "PRM",
-                                   .label = F_PERMIT_TITLE,
-                                   .summary = "work permits",
-                                   .fields = permit_fields,
-                                   .nfields = NFIELDS(permit_fields),
-                                   .lifecycle = &permit_lifecycle };
+static const regdef reg_permit = { REG_NAMES(RN_PERMIT, "permit", "permits", "PRM"),
+                                   .label = F_PERMIT_TITLE, .summary = "work permits",
+                                   REG_FIELDS(permit_fields), .lifecycle = &permit_lifecycle };
 
 static const fielddef condition_fields[] = FIELD_TABLE(CONDITION_FIELDS);
-static const regdef reg_condition = { .num = RN_CONDITION,
-                                      .name = "condition",
-                                      .plural = "conditions",
-                                      .key_prefix = "CND",
+static const regdef reg_condition = { REG_NAMES(RN_CONDITION, "condition", "conditions", "CND"),
                                       .label = F_CONDITION_TEXT,
                                       .summary = "conditions of a permit",
-                                      .fields = condition_fields,
-                                      .nfields = NFIELDS(condition_fields) };
+                                      REG_FIELDS(condition_fields) };
 
 /* ---- running commands ---- */
 

@@ -20,9 +20,7 @@ static const char *repo;
 static int setup(void **state)
 {
     (void)state;
-    setenv("ISMS_NOW", MADE, 1);
-    repo = tu_repo("navigation.isms");
-    free(tu_isms_ok(NULL, "demo", repo));
+    repo = tu_cli_repo("demo", "navigation.isms", MADE);
     return 0;
 }
 
@@ -107,10 +105,8 @@ static void show_lists_what_points_at_a_record(void **state)
     assert_true(referred_by(j, "scope", "approved_by", "SCOPE-1"));
     json_t *open = json_object_get(j, "open_approvals");
     assert_int_equal(json_array_size(open), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "key")),
-                        "SCOPE-3");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(open, 0), "verb")),
-                        "approve");
+    assert_string_equal(tu_json_at(open, 0, "key"), "SCOPE-3");
+    assert_string_equal(tu_json_at(open, 0, "verb"), "approve");
     json_decref(j);
     out = tu_isms_ok(repo, "person", "show", "PER-1");
     assert_contains(out, "open approvals");
@@ -182,16 +178,10 @@ static void lists_filter_on_links_and_roles(void **state)
     free(keys);
     json_decref(got);
     /* a reference to nothing, and a role that is none */
-    tu_result r;
-    tu_isms(&r, repo, NULL, "risk", "list", "--objective", "OBJ-99", (const char *)NULL);
-    assert_int_equal(r.status, 4);
-    assert_contains(r.err, "OBJ-99");
-    assert_contains(r.err, "--objective");
-    tu_result_free(&r);
-    tu_isms(&r, repo, NULL, "person", "list", "--role", "chief", (const char *)NULL);
-    assert_int_equal(r.status, 3);
-    assert_contains(r.err, "chief");
-    tu_result_free(&r);
+    char *err = tu_isms_err(repo, 4, "OBJ-99", "risk", "list", "--objective", "OBJ-99");
+    assert_contains(err, "--objective");
+    free(err);
+    free(tu_isms_err(repo, 3, "chief", "person", "list", "--role", "chief"));
 }
 
 /* ---- point 9: the dashboard's states, as filters that agree with it ---- */
@@ -203,24 +193,25 @@ static void state_filters_agree_with_the_dashboard(void **state)
     const char *summary[] = { "summary", "--json", NULL };
     json_t *dash = json_run(summary);
     json_t *att = json_object_get(dash, "attention");
+    /* each list of a state, and the dashboard's count it must agree with */
     static const struct {
-        const char *noun, *state, *count;
+        const char *count;
+        const char *argv[5];
     } cases[] = {
-        { "risk", "--overdue", "review_overdue" },
-        { "risk", "--untreated", "untreated" },
-        { "risk", "--unaccepted", "accepted_without_acceptance" },
-        { "risk", "--no-objective", "without_objective" },
-        { "risk", "--outside-appetite", "outside_appetite" },
-        { "acceptance", "--lapsed", "acceptances_lapsed" },
+        { "review_overdue", { "risk", "list", "--overdue", "--json" } },
+        { "untreated", { "risk", "list", "--untreated", "--json" } },
+        { "accepted_without_acceptance", { "risk", "list", "--unaccepted", "--json" } },
+        { "without_objective", { "risk", "list", "--no-objective", "--json" } },
+        { "outside_appetite", { "risk", "list", "--outside-appetite", "--json" } },
+        { "acceptances_lapsed", { "acceptance", "list", "--lapsed", "--json" } },
     };
     int nonzero = 0;
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        const char *argv[] = { cases[k].noun, "list", cases[k].state, "--json", NULL };
-        json_t *got = json_run(argv);
+        json_t *got = json_run(cases[k].argv);
         json_int_t want = json_integer_value(json_object_get(att, cases[k].count));
         if ((json_int_t)json_array_size(got) != want)
-            fail_msg("%s list %s: %zu records, the dashboard counts %lld", cases[k].noun,
-                     cases[k].state, json_array_size(got), (long long)want);
+            fail_msg("%s list %s: %zu records, the dashboard counts %lld", cases[k].argv[0],
+                     cases[k].argv[2], json_array_size(got), (long long)want);
         nonzero += want > 0;
         json_decref(got);
     }
@@ -289,25 +280,18 @@ static void links_change_by_members(void **state)
     assert_contains(out, "unchanged RISK-1");
     free(out);
     /* removing what is not there is refused, naming the option typed */
-    tu_result r;
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--remove-asset", "AST-9",
-            (const char *)NULL);
-    assert_int_equal(r.status, 3);
-    assert_contains(r.err, "AST-9 is not one of RISK-1's assets (AST-5, AST-7)");
-    assert_contains(r.err, "(option --remove-asset)");
-    tu_result_free(&r);
+    char *err = tu_isms_err(repo, 3, "AST-9 is not one of RISK-1's assets (AST-5, AST-7)", "risk",
+                            "update", "RISK-1", "--remove-asset", "AST-9");
+    assert_contains(err, "(option --remove-asset)");
+    free(err);
     /* a whole set and members together: which one is meant? */
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--asset", "AST-5", "--add-asset", "AST-4",
-            (const char *)NULL);
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "not both");
-    tu_result_free(&r);
+    free(tu_isms_err(repo, 2, "not both", "risk", "update", "RISK-1", "--asset", "AST-5",
+                     "--add-asset", "AST-4"));
     /* --asset keeps replacing, and says what it removed */
-    tu_isms(&r, repo, NULL, "risk", "update", "RISK-1", "--asset", "AST-5", (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    assert_contains(r.err, "assets: removed AST-7");
-    assert_contains(r.err, "--add-asset");
-    tu_result_free(&r);
+    err = tu_isms_err(repo, 0, "assets: removed AST-7", "risk", "update", "RISK-1", "--asset",
+                      "AST-5");
+    assert_contains(err, "--add-asset");
+    free(err);
     now = assets_of("RISK-1");
     assert_string_equal(now, "AST-5");
     free(now);
@@ -336,30 +320,23 @@ static void last_approving_role_needs_force(void **state)
 {
     (void)state;
     /* the ISMS lead's last approving role is isms-lead (she accepts risks) */
-    tu_result r;
-    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead",
-            (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    assert_contains(r.err,
-                    "PER-3 would no longer approve anything nor accept risks (losing isms-lead)");
-    assert_contains(r.err, "nobody else holds isms-lead");
-    assert_contains(r.err, "--force");
-    tu_result_free(&r);
+    char *err = tu_isms_err(
+        repo, 5, "PER-3 would no longer approve anything nor accept risks (losing isms-lead)",
+        "person", "update", "PER-3", "--remove-role", "isms-lead");
+    assert_contains(err, "nobody else holds isms-lead");
+    assert_contains(err, "--force");
+    free(err);
     /* a list of roles typed in full that forgets one is caught the same way */
-    tu_isms(&r, repo, NULL, "person", "update", "PER-1", "--role", "reader", (const char *)NULL);
-    assert_int_equal(r.status, 5);
-    assert_contains(r.err, "losing management-body");
-    assert_contains(r.err, "(option --role)");
-    tu_result_free(&r);
+    err = tu_isms_err(repo, 5, "losing management-body", "person", "update", "PER-1", "--role",
+                      "reader");
+    assert_contains(err, "(option --role)");
+    free(err);
     /* other roles come and go freely */
     free(tu_isms_ok(repo, "person", "update", "PER-3", "--remove-role", "risk-owner"));
     /* forced: done, and said */
-    tu_isms(&r, repo, NULL, "person", "update", "PER-3", "--remove-role", "isms-lead", "--force",
-            (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    assert_contains(
-        r.err, "warning: roles: PER-3 no longer approves or accepts anything (was: isms-lead)");
-    tu_result_free(&r);
+    free(tu_isms_err(
+        repo, 0, "warning: roles: PER-3 no longer approves or accepts anything (was: isms-lead)",
+        "person", "update", "PER-3", "--remove-role", "isms-lead", "--force"));
     char *out = tu_isms_ok(repo, "person", "show", "PER-3", "--json");
     assert_contains(out, "\"roles\": []");
     free(out);

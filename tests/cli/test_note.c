@@ -11,8 +11,7 @@ static const char *repo;
 static int setup(void **state)
 {
     (void)state;
-    repo = tu_repo("note.isms");
-    free(tu_isms_ok(NULL, "init", repo));
+    repo = tu_cli_repo("init", "note.isms", NULL);
     return 0;
 }
 

@@ -50,6 +50,7 @@ static void capped_holds_up_to_its_limit(void **state)
 static void capped_refuses_past_its_limit(void **state)
 {
     (void)state;
+    isms_err e = { 0 };
     buf b;
     buf_init_capped(&b, 8);
     buf_puts(&b, "{\"a\":");
@@ -58,7 +59,6 @@ static void capped_refuses_past_its_limit(void **state)
     assert_true(b.over);
     assert_int_equal(b.len, 0);
     assert_string_equal(b.data, "");
-    isms_err e = { 0 };
     assert_int_equal(buf_check(&b, "request body", &e), E_TOO_LARGE);
     assert_string_equal(e.field, "request body");
     assert_contains(e.msg, "request body");

@@ -56,11 +56,9 @@ static void agrees_with_libsodium(void **state)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fips_examples),
         cmocka_unit_test(agrees_with_libsodium),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_setup_sodium, NULL);
 }

@@ -91,11 +91,7 @@ static void update(const regdef *reg, const char *key, record *changes)
 
 static const group_quant *group(const portfolio_quant *p, const char *key)
 {
-    for (size_t k = 0; k < p->ngroups; k++)
-        if (!strcmp(p->groups[k].key, key))
-            return &p->groups[k];
-    fail_msg("no group %s", key);
-    return NULL;
+    return TU_FIND(p->groups, p->ngroups, group_quant, key, key);
 }
 
 /* Point 1: a verdict for every objective and the organisation. */
@@ -105,7 +101,7 @@ static void every_objective_gets_a_verdict(void **state)
     isms_err e = { 0 };
     quant_opts o = { .iterations = 20000, .seed = 1 };
     portfolio_quant p;
-    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
+    tu_quantify_all(d, o, &p);
     /* OBJ-1: P95 of millions against 500k and a tolerance of 2m. */
     const group_quant *pay = group(&p, "OBJ-1");
     assert_int_equal(pay->judgement.verdict, QV_ABOVE_TOLERANCE);
@@ -149,10 +145,8 @@ static void every_objective_gets_a_verdict(void **state)
 
 static double current_mean(void)
 {
-    isms_err e = { 0 };
-    quant_opts o = { .iterations = 8192, .seed = 2 };
     risk_quant q;
-    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    tu_quantify(d, "RISK-1", (quant_opts){ .iterations = 8192, .seed = 2 }, &q);
     return q.current.stats.mean;
 }
 
@@ -162,9 +156,8 @@ static void effectiveness_counts(void **state)
 {
     (void)state;
     isms_err e = { 0 };
-    quant_opts o = { .iterations = 8192, .seed = 2 };
     risk_quant q;
-    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    tu_quantify(d, "RISK-1", (quant_opts){ .iterations = 8192, .seed = 2 }, &q);
     double effective = q.current.stats.mean, inherent = q.inherent.stats.mean;
     assert_true(effective < inherent);
     const char *three[] = { "CTL-1", "CTL-2", "CTL-3" };
@@ -197,11 +190,7 @@ static const quant_latest *latest(const char *subject)
     size_t n;
     isms_err e = { 0 };
     assert_int_equal(dom_latest_analyses(d, &l, &n, &e), 0);
-    for (size_t k = 0; k < n; k++)
-        if (!strcmp(l[k].subject, subject))
-            return &l[k];
-    fail_msg("no analysis of %s", subject);
-    return NULL;
+    return TU_FIND(l, n, quant_latest, subject, subject);
 }
 
 /* Point 2: a figure whose inputs changed is stale, and says since when. */
@@ -307,10 +296,8 @@ static void returns_say_what_they_leave_out(void **state)
 static void sensitivity_adds_up(void **state)
 {
     (void)state;
-    isms_err e = { 0 };
-    quant_opts o = { .iterations = 8192, .seed = 5 };
     risk_quant q;
-    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    tu_quantify(d, "RISK-1", (quant_opts){ .iterations = 8192, .seed = 5 }, &q);
     double sum = 0;
     for (size_t k = 0; k < q.nsensitivity; k++) {
         assert_true(q.sensitivity[k].variance_share >= 0);
@@ -333,7 +320,7 @@ static void matrix_and_money_agree_or_say_why_not(void **state)
     isms_err e = { 0 };
     quant_opts o = { .iterations = 8192, .seed = 6, .save = 1 };
     risk_quant q;
-    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    tu_quantify(d, "RISK-1", o, &q);
     assert_int_equal(q.qual_likelihood, 1);
     assert_true(q.likelihood >= 1 && q.impact >= 1);
     assert_true(q.matrix_disagrees); /* low on the matrix, far more in money */

@@ -163,6 +163,17 @@ static const char *control(const char *title, const char *status, const char *ef
                              arena_printf(dom_arena(d), "effectiveness=%s", effectiveness), NULL));
 }
 
+/* A control mapped onto `ref` by `rel`; its key. */
+static const char *mapped(const char *title, const char *status, const char *effectiveness,
+                          const char *ref, const char *rel)
+{
+    const char *key = control(title, status, effectiveness);
+    isms_err e = { 0 };
+    if (map(key, ref, rel, &e))
+        fail_msg("map %s onto %s: %s", title, ref, e.msg);
+    return key;
+}
+
 static void bad_mappings_are_refused_and_write_nothing(void **state)
 {
     (void)state;
@@ -257,11 +268,7 @@ static void own_framework(const char *name)
 
 static const cov_item *item(const cov_report *r, const char *code)
 {
-    for (int i = 0; i < r->nitems; i++)
-        if (!strcmp(r->items[i].code, code))
-            return &r->items[i];
-    fail_msg("no coverage item %s", code);
-    return NULL;
+    return TU_FIND(r->items, r->nitems, cov_item, code, code);
 }
 
 static void set_applicability(const char *soa, const char *req, const char *applicable,
@@ -292,15 +299,11 @@ static void coverage_and_the_soa(void **state)
 {
     (void)state;
     own_framework("cov-test");
-    const char *a = control("A", "operating", "effective"),
-               *b = control("B", "planned", "effective"),
-               *c = control("C", "operating", "effective"),
-               *x = control("X", "operating", "ineffective");
+    const char *a = mapped("A", "operating", "effective", "cov-test:R1", "equal-to");
+    mapped("B", "planned", "effective", "cov-test:R2", "equal-to");
+    mapped("C", "operating", "effective", "cov-test:R3", "subset-of");
+    mapped("X", "operating", "ineffective", "cov-test:R5", "equivalent-to");
     isms_err e = { 0 };
-    assert_int_equal(map(a, "cov-test:R1", "equal-to", &e), 0);
-    assert_int_equal(map(b, "cov-test:R2", "equal-to", &e), 0);
-    assert_int_equal(map(c, "cov-test:R3", "subset-of", &e), 0);
-    assert_int_equal(map(x, "cov-test:R5", "equivalent-to", &e), 0);
     cov_report r;
     assert_int_equal(dom_coverage(d, "cov-test", &r, &e), 0);
     assert_int_equal(r.nitems, 5);
@@ -398,14 +401,11 @@ static void drift_finds_inconsistent_reports(void **state)
     (void)state;
     own_framework("drift-a");
     own_framework("drift-b");
-    const char *c = control("Shared", "operating", "effective"),
-               *p = control("Planned", "planned", "effective"),
-               *gone = control("Gone", "operating", "effective");
+    const char *c = mapped("Shared", "operating", "effective", "drift-a:R1", "equal-to");
+    mapped("Planned", "planned", "effective", "drift-a:R2", "equal-to");
+    const char *gone = mapped("Gone", "operating", "effective", "drift-a:R3", "equal-to");
     isms_err e = { 0 };
-    assert_int_equal(map(c, "drift-a:R1", "equal-to", &e), 0);
     assert_int_equal(map(c, "drift-b:R1", "equal-to", &e), 0);
-    assert_int_equal(map(p, "drift-a:R2", "equal-to", &e), 0);
-    assert_int_equal(map(gone, "drift-a:R3", "equal-to", &e), 0);
     record out;
     assert_int_equal(dom_retire(d, &reg_control, gone, &out, &e), 0);
     drift_item *it;

@@ -44,109 +44,66 @@ enum {
  * Its decisions would be records of their own register, each with
  *   {.name = "review", .type = FT_REF, .flags = FF_REQUIRED | FF_PARENT, .target = "review"}
  * so that signing the review freezes them with it. */
+/* clang-format off */
 static const char *const review_states[] = { "draft", "signed", NULL };
 static const transition review_transitions[] = {
-    { .verb = "sign",
-      .from = "draft",
-      .to = "signed",
-      .role = "management-body",
-      .flags = LC_FREEZES,
-      .stamp_by = F_REVIEW_SIGNED_BY,
-      .stamp_at = F_REVIEW_SIGNED_AT,
+    { .verb = "sign", .from = "draft", .to = "signed", .role = "management-body", .flags = LC_FREEZES,
+      .stamp_by = F_REVIEW_SIGNED_BY, .stamp_at = F_REVIEW_SIGNED_AT,
       .help = "sign the minutes: the review and its decisions can no longer change" },
 };
-static const lifecycle review_lifecycle = { .field = F_REVIEW_STATUS,
-                                            .states = review_states,
-                                            .transitions = review_transitions,
-                                            .ntransitions = 1 };
+static const lifecycle review_lifecycle = {
+    .field = F_REVIEW_STATUS, .states = review_states, .transitions = review_transitions, .ntransitions = 1
+};
+/* clang-format on */
 
 /* ---- a document: policy, standard or procedure (ISO/IEC 27001 Cl. 7.5) ---- */
-static const char *const document_states[] = { "draft",     "in-review", "approved",
-                                               "published", "retired",   NULL };
-static const lc_role_by approver_by_level[] = { { "policy", "management-body" },
-                                                { "standard", "isms-lead" },
-                                                { "procedure", "control-owner" },
-                                                { NULL, NULL } };
+/* clang-format off */
+static const char *const document_states[] = { "draft", "in-review", "approved", "published", "retired", NULL };
+static const lc_role_by approver_by_level[] = {
+    { "policy", "management-body" }, { "standard", "isms-lead" }, { "procedure", "control-owner" }, { NULL, NULL }
+};
 static const transition document_transitions[] = {
     { .verb = "submit", .from = "draft", .to = "in-review", .help = "submit the draft for review" },
-    { .verb = "return",
-      .from = "in-review",
-      .to = "draft",
-      .role_field = F_DOCUMENT_LEVEL,
-      .role_by = approver_by_level,
-      .help = "send it back to its author with the review's comments" },
-    { .verb = "approve",
-      .from = "in-review",
-      .to = "approved",
-      .role_field = F_DOCUMENT_LEVEL,
-      .role_by = approver_by_level,
-      .flags = LC_FREEZES | LC_FOUR_EYES,
-      .stamp_by = F_DOCUMENT_APPROVED_BY,
-      .stamp_at = F_DOCUMENT_APPROVED_AT,
-      .help =
-          "approve it: a policy by the management body, a standard by the ISMS lead, a procedure "
-          "by a control owner; never by its author" },
-    { .verb = "publish",
-      .from = "approved",
-      .to = "published",
-      .role = "isms-lead",
-      .flags = LC_FREEZES | LC_SUPERSEDES,
-      .stamp_at = F_DOCUMENT_PUBLISHED_AT,
+    { .verb = "return", .from = "in-review", .to = "draft", .role_field = F_DOCUMENT_LEVEL,
+      .role_by = approver_by_level, .help = "send it back to its author with the review's comments" },
+    { .verb = "approve", .from = "in-review", .to = "approved", .role_field = F_DOCUMENT_LEVEL,
+      .role_by = approver_by_level, .flags = LC_FREEZES | LC_FOUR_EYES,
+      .stamp_by = F_DOCUMENT_APPROVED_BY, .stamp_at = F_DOCUMENT_APPROVED_AT,
+      .help = "approve it: a policy by the management body, a standard by the ISMS lead, a procedure "
+              "by a control owner; never by its author" },
+    { .verb = "publish", .from = "approved", .to = "published", .role = "isms-lead",
+      .flags = LC_FREEZES | LC_SUPERSEDES, .stamp_at = F_DOCUMENT_PUBLISHED_AT,
       .help = "publish it; the version of the same document published before it is retired" },
-    { .verb = "withdraw",
-      .from = "published",
-      .to = "retired",
-      .role = "isms-lead",
-      .flags = LC_FREEZES,
+    { .verb = "withdraw", .from = "published", .to = "retired", .role = "isms-lead", .flags = LC_FREEZES,
       .help = "withdraw it from use" },
 };
-static const lifecycle document_lifecycle = { .field = F_DOCUMENT_STATUS,
-                                              .states = document_states,
-                                              .transitions = document_transitions,
-                                              .ntransitions = 5,
-                                              .group = F_DOCUMENT_SERIES,
-                                              .superseded = "retired" };
+static const lifecycle document_lifecycle = {
+    .field = F_DOCUMENT_STATUS, .states = document_states, .transitions = document_transitions,
+    .ntransitions = 5, .group = F_DOCUMENT_SERIES, .superseded = "retired"
+};
+/* clang-format on */
 
 /* ---- an audit finding (ISO/IEC 27001 Cl. 10.2) ---- */
-static const char *const finding_states[] = { "open", "corrected", "verified-effective", "closed",
-                                              NULL };
+/* clang-format off */
+static const char *const finding_states[] = { "open", "corrected", "verified-effective", "closed", NULL };
 static const transition finding_transitions[] = {
-    { .verb = "correct",
-      .from = "open",
-      .to = "corrected",
-      .role = "control-owner",
-      .stamp_by = F_FINDING_CORRECTED_BY,
-      .stamp_at = F_FINDING_CORRECTED_AT,
+    { .verb = "correct", .from = "open", .to = "corrected", .role = "control-owner",
+      .stamp_by = F_FINDING_CORRECTED_BY, .stamp_at = F_FINDING_CORRECTED_AT,
       .help = "record that the correction is made" },
-    { .verb = "verify",
-      .from = "corrected",
-      .to = "verified-effective",
-      .role = "internal-auditor",
-      .stamp_by = F_FINDING_VERIFIED_BY,
-      .stamp_at = F_FINDING_VERIFIED_AT,
+    { .verb = "verify", .from = "corrected", .to = "verified-effective", .role = "internal-auditor",
+      .stamp_by = F_FINDING_VERIFIED_BY, .stamp_at = F_FINDING_VERIFIED_AT,
       .help = "confirm the correction works" },
-    { .verb = "reopen",
-      .from = "corrected",
-      .to = "open",
-      .role = "internal-auditor",
+    { .verb = "reopen", .from = "corrected", .to = "open", .role = "internal-auditor",
       .help = "the correction does not work: back to open" },
-    { .verb = "reopen",
-      .from = "verified-effective",
-      .to = "open",
-      .role = "internal-auditor",
+    { .verb = "reopen", .from = "verified-effective", .to = "open", .role = "internal-auditor",
       .help = "the correction stopped working: back to open" },
-    { .verb = "close",
-      .from = "verified-effective",
-      .to = "closed",
-      .role = "isms-lead",
-      .flags = LC_FREEZES,
-      .stamp_at = F_FINDING_CLOSED_AT,
-      .help = "close the finding" },
+    { .verb = "close", .from = "verified-effective", .to = "closed", .role = "isms-lead",
+      .flags = LC_FREEZES, .stamp_at = F_FINDING_CLOSED_AT, .help = "close the finding" },
 };
-static const lifecycle finding_lifecycle = { .field = F_FINDING_STATUS,
-                                             .states = finding_states,
-                                             .transitions = finding_transitions,
-                                             .ntransitions = 5 };
+static const lifecycle finding_lifecycle = {
+    .field = F_FINDING_STATUS, .states = finding_states, .transitions = finding_transitions, .ntransitions = 5
+};
+/* clang-format on */
 
 static void expect_ok(const lifecycle *lc, const regdef *reg)
 {
@@ -251,17 +208,15 @@ static const lc_role_by low_only[] = { { "low", "isms-lead" }, { NULL, NULL } };
 static void tables_agree_with_their_register(void **state)
 {
     (void)state;
+    /* clang-format off */
     const fielddef fields[] = {
         { .name = "level", .type = FT_ENUM, .choices = levels },
-        { .name = "status",
-          .type = FT_ENUM,
-          .flags = FF_SYSTEM,
-          .choices = two_states,
-          .deflt = "draft" },
+        { .name = "status", .type = FT_ENUM, .flags = FF_SYSTEM, .choices = two_states, .deflt = "draft" },
         { .name = "approved_by", .type = FT_REF, .flags = FF_SYSTEM, .target = "person" },
         { .name = "approved_at", .type = FT_TIME, .flags = FF_SYSTEM },
         { .name = "note", .type = FT_TEXT },
     };
+    /* clang-format on */
     regdef reg = { .num = RN_THING, .name = "thing", .fields = fields, .nfields = 5 };
     expect_ok(LC(two_states, T("approve", "draft", "approved", .stamp_by = F_THING_APPROVED_BY,
                                .stamp_at = F_THING_APPROVED_AT)),

@@ -126,10 +126,8 @@ static void expect_figures(const char *what, const char *const *got, const char 
 static void portfolio_figures_are_the_quadratic_ones(void **state)
 {
     (void)state;
-    isms_err e = { 0 };
-    quant_opts o = { .iterations = 4000, .seed = 11, .threads = 1 };
     portfolio_quant p;
-    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
+    tu_quantify_all(d, (quant_opts){ .iterations = 4000, .seed = 11, .threads = 1 }, &p);
     assert_int_equal(p.modelled, RISKS - RISKS / 7);
     assert_int_equal(p.unmodelled, RISKS / 7);
     assert_int_equal(p.ngroups, 3);
@@ -138,18 +136,14 @@ static void portfolio_figures_are_the_quadratic_ones(void **state)
                           bits(p.groups[2].stats.mean), p.inputs_hash };
     expect_figures("portfolio", got, golden_portfolio, sizeof got / sizeof *got);
     /* threads change how the work is cut, never the figures */
-    o.threads = 2;
     portfolio_quant q;
-    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &q, &e), 0);
+    tu_quantify_all(d, (quant_opts){ .iterations = 4000, .seed = 11, .threads = 2 }, &q);
     assert_true(q.total.mean == p.total.mean && q.total.p95 == p.total.p95);
 }
 
 static void one_risk(const char *key, risk_quant *q)
 {
-    isms_err e = { 0 };
-    quant_opts o = { .iterations = 4000, .seed = 5, .threads = 1 };
-    if (dom_risk_quantify(d, key, &o, q, &e))
-        fail_msg("quantify %s: %s", key, e.msg);
+    tu_quantify(d, key, (quant_opts){ .iterations = 4000, .seed = 5, .threads = 1 }, q);
 }
 
 static void one_risk_reads_only_its_own_controls(void **state)

@@ -236,7 +236,7 @@ static void portfolio_and_returns(void **state)
     isms_err e = { 0 };
     quant_opts o = { .iterations = 20000, .seed = 3, .save = 1 };
     portfolio_quant p;
-    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), 0);
+    tu_quantify_all(d, o, &p);
     assert_int_equal(p.modelled, 1);
     assert_int_equal(p.unmodelled, 1);
     assert_int_equal(p.ngroups, 1);
@@ -292,9 +292,8 @@ static void one_risk_latest_by_index(void **state)
 {
     (void)state;
     isms_err e = { 0 };
-    quant_opts o = { .iterations = 2000, .seed = 5, .save = 1 };
     risk_quant q;
-    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    tu_quantify(d, "RISK-1", (quant_opts){ .iterations = 2000, .seed = 5, .save = 1 }, &q);
     one_risk_latest_is_the_whole_reads(0); /* current */
     record ch, out;
     ch = *tu_make(d, &reg_control, "reduction=const(0.2)", NULL);

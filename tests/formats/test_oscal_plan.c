@@ -8,151 +8,165 @@
 #include <stdio.h>
 #include <string.h>
 
-static int read_plan(const char *name, oscal_plan *p, arena *a, isms_err *e)
+/* Each test's arena, error and plan, made afresh by `fresh` and freed by `done`. */
+static arena a;
+static isms_err e;
+static oscal_plan p;
+
+static int fresh(void **state)
+{
+    (void)state;
+    arena_init(&a);
+    e = (isms_err){ 0 };
+    return 0;
+}
+
+static int done(void **state)
+{
+    (void)state;
+    arena_free(&a);
+    return 0;
+}
+
+/* A system security plan whose implemented requirements are `reqs`. */
+#define SSP(reqs)                                                                                 \
+    "{\"system-security-plan\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\","                    \
+    "\"oscal-version\":\"1.2.1\"},\"control-implementation\":{\"implemented-requirements\":" reqs \
+    "}}}"
+
+static int read_plan(const char *name)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/fixtures/oscal/examples/%s", ISMS_SOURCE_DIR, name);
     oscal_doc doc;
     oscal_warnings w = { 0 };
-    int rc = oscal_load(path, &doc, &w, a, e);
+    int rc = oscal_load(path, &doc, &w, &a, &e);
     if (!rc)
-        rc = oscal_plan_read(&doc, p, e);
+        rc = oscal_plan_read(&doc, &p, &e);
     if (!rc)
         oscal_doc_free(&doc);
     return rc;
 }
 
-static int read_text(const char *text, oscal_plan *p, arena *a, isms_err *e)
+static int read_text(const char *text)
 {
-    *e = (isms_err){ 0 }; /* a first error is kept: each case starts afresh */
+    e = (isms_err){ 0 }; /* a first error is kept: each case starts afresh */
     oscal_doc doc;
     oscal_warnings w = { 0 };
-    int rc = oscal_load_bytes(text, strlen(text), "plan.json", &doc, &w, a, e);
+    int rc = oscal_load_bytes(text, strlen(text), "plan.json", &doc, &w, &a, &e);
     if (rc)
         return rc;
-    rc = oscal_plan_read(&doc, p, e);
+    rc = oscal_plan_read(&doc, &p, &e);
     oscal_doc_free(&doc);
     return rc;
+}
+
+/* Reads the example `name` and checks its model and every count against `want`'s (0 for
+ * what the model does not have). */
+#define COUNTS(X)        \
+    X(components)        \
+    X(users)             \
+    X(information_types) \
+    X(inventory_items)   \
+    X(implemented)       \
+    X(statements)        \
+    X(by_components)     \
+    X(results) X(observations) X(risks) X(findings) X(poam_items) X(open_risks) X(not_satisfied)
+static void expect_counts(const char *name, oscal_plan want)
+{
+    assert_int_equal(read_plan(name), 0);
+    assert_int_equal(p.model, want.model);
+#define CHECK(f)       \
+    if (p.f != want.f) \
+        fail_msg("%s: " #f " %d, expected %d", name, p.f, want.f);
+    COUNTS(CHECK)
+#undef CHECK
 }
 
 static void ssp_example_counts(void **state)
 {
     (void)state;
-    arena a;
-    arena_init(&a);
-    isms_err e = { 0 };
-    oscal_plan p;
-    assert_int_equal(read_plan("ssp-example.json", &p, &a, &e), 0);
-    assert_int_equal(p.model, OSCAL_SYSTEM_SECURITY_PLAN);
+    /* clang-format off */
+    expect_counts("ssp-example.json", (oscal_plan){
+        .model = OSCAL_SYSTEM_SECURITY_PLAN, .components = 6, .users = 5, .information_types = 1,
+        .inventory_items = 1, .implemented = 1, .statements = 7, .by_components = 12 });
+    /* clang-format on */
     assert_string_equal(p.oscal_version, "1.1.2");
     assert_string_equal(p.system_name, "Enterprise Logging and Auditing System");
-    assert_int_equal(p.components, 6);
-    assert_int_equal(p.users, 5);
-    assert_int_equal(p.information_types, 1);
-    assert_int_equal(p.inventory_items, 1);
-    assert_int_equal(p.implemented, 1);
-    assert_int_equal(p.statements, 7);
-    assert_int_equal(p.by_components, 12);
     assert_string_equal(p.reqs[0].control_id, "au-1");
     assert_null(p.reqs[0].state); /* its by-components state no status */
     assert_int_equal(p.reqs[0].by_components, 12);
     assert_non_null(strstr(p.reqs[0].where, "/implemented-requirements/0"));
-    arena_free(&a);
 }
 
 static void results_and_poam_counts(void **state)
 {
     (void)state;
-    arena a;
-    arena_init(&a);
-    isms_err e = { 0 };
-    oscal_plan p;
-    assert_int_equal(read_plan("ifa_assessment-results-example.json", &p, &a, &e), 0);
-    assert_int_equal(p.model, OSCAL_ASSESSMENT_RESULTS);
-    assert_int_equal(p.results, 1);
-    assert_int_equal(p.observations, 2);
-    assert_int_equal(p.risks, 1);
-    assert_int_equal(p.open_risks, 1);
-    assert_int_equal(p.findings, 1);
-    assert_int_equal(p.not_satisfied, 1);
-    assert_int_equal(p.poam_items, 0);
-    assert_int_equal(read_plan("ifa_plan-of-action-and-milestones.json", &p, &a, &e), 0);
-    assert_int_equal(p.model, OSCAL_POAM);
-    assert_int_equal(p.poam_items, 2);
-    assert_int_equal(p.observations, 2);
-    assert_int_equal(p.risks, 2);
-    assert_int_equal(p.open_risks, 1); /* the other is deviation-approved */
-    assert_int_equal(p.findings, 0);
-    arena_free(&a);
+    /* clang-format off */
+    expect_counts("ifa_assessment-results-example.json", (oscal_plan){
+        .model = OSCAL_ASSESSMENT_RESULTS, .results = 1, .observations = 2, .risks = 1,
+        .open_risks = 1, .findings = 1, .not_satisfied = 1, .poam_items = 0 });
+    /* the other risk is deviation-approved */
+    expect_counts("ifa_plan-of-action-and-milestones.json", (oscal_plan){
+        .model = OSCAL_POAM, .poam_items = 2, .observations = 2, .risks = 2, .open_risks = 1,
+        .findings = 0 });
+    /* clang-format on */
 }
 
 static void states_folded(void **state)
 {
     (void)state;
-    arena a;
-    arena_init(&a);
-    isms_err e = { 0 };
-    oscal_plan p;
-    const char *doc =
-        "{\"system-security-plan\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\","
-        "\"oscal-version\":\"1.2.1\"},\"control-implementation\":{\"implemented-requirements\":["
-        "{\"control-id\":\"ac-1\",\"by-components\":["
-        "{\"implementation-status\":{\"state\":\"implemented\"}},"
-        "{\"implementation-status\":{\"state\":\"planned\"}}]},"
-        "{\"control-id\":\"ac-2\",\"statements\":[{\"by-components\":["
-        "{\"implementation-status\":{\"state\":\"planned\"}}]}]},"
-        "{\"control-id\":\"ac-3\",\"props\":[{\"name\":\"implementation-status\","
-        "\"value\":\"partial\"}],\"by-components\":["
-        "{\"implementation-status\":{\"state\":\"implemented\"}}]}]}}}";
-    assert_int_equal(read_text(doc, &p, &a, &e), 0);
+    const char *doc = SSP("["
+                          "{\"control-id\":\"ac-1\",\"by-components\":["
+                          "{\"implementation-status\":{\"state\":\"implemented\"}},"
+                          "{\"implementation-status\":{\"state\":\"planned\"}}]},"
+                          "{\"control-id\":\"ac-2\",\"statements\":[{\"by-components\":["
+                          "{\"implementation-status\":{\"state\":\"planned\"}}]}]},"
+                          "{\"control-id\":\"ac-3\",\"props\":[{\"name\":\"implementation-status\","
+                          "\"value\":\"partial\"}],\"by-components\":["
+                          "{\"implementation-status\":{\"state\":\"implemented\"}}]}]");
+    assert_int_equal(read_text(doc), 0);
     assert_int_equal(p.implemented, 3);
     assert_string_equal(p.reqs[0].state, "partial"); /* some implemented */
     assert_string_equal(p.reqs[1].state, "planned"); /* through its statement */
     assert_string_equal(p.reqs[2].state, "partial"); /* its own prop comes first */
     assert_int_equal(p.statements, 1);
     assert_int_equal(p.by_components, 4);
-    arena_free(&a);
 }
 
 static void bad_input_named(void **state)
 {
     (void)state;
-    arena a;
-    arena_init(&a);
-    isms_err e = { 0 };
-    oscal_plan p;
-    const char *not_array =
-        "{\"system-security-plan\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\","
-        "\"oscal-version\":\"1.2.1\"},\"control-implementation\":{\"implemented-requirements\":"
-        "{}}}}";
-    assert_int_equal(read_text(not_array, &p, &a, &e), E_INVALID);
-    assert_non_null(strstr(e.msg, "plan.json"));
-    assert_non_null(
-        strstr(e.msg, "/system-security-plan/control-implementation/implemented-requirements"));
-    const char *no_id =
-        "{\"system-security-plan\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\","
-        "\"oscal-version\":\"1.2.1\"},\"control-implementation\":{\"implemented-requirements\":"
-        "[{\"uuid\":\"x\"}]}}}";
-    assert_int_equal(read_text(no_id, &p, &a, &e), E_INVALID);
-    assert_non_null(strstr(e.msg, "implemented-requirements/0"));
-    assert_non_null(strstr(e.msg, "control-id"));
-    const char *findings = "{\"assessment-results\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\","
-                           "\"oscal-version\":\"1.2.1\"},\"results\":[{\"findings\":\"none\"}]}}";
-    assert_int_equal(read_text(findings, &p, &a, &e), E_INVALID);
-    assert_non_null(strstr(e.msg, "findings"));
-    const char *catalog =
-        "{\"catalog\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\",\"oscal-version\":\"1.2.1\"}}}";
-    assert_int_equal(read_text(catalog, &p, &a, &e), E_USAGE);
-    arena_free(&a);
+    static const struct {
+        const char *doc;
+        int rc;
+        const char *where, *what; /* in the message */
+    } cases[] = {
+        { SSP("{}"), E_INVALID, "plan.json",
+          "/system-security-plan/control-implementation/implemented-requirements" },
+        { SSP("[{\"uuid\":\"x\"}]"), E_INVALID, "implemented-requirements/0", "control-id" },
+        { "{\"assessment-results\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\","
+          "\"oscal-version\":\"1.2.1\"},\"results\":[{\"findings\":\"none\"}]}}",
+          E_INVALID, "findings", "findings" },
+        { "{\"catalog\":{\"uuid\":\"u\",\"metadata\":{\"title\":\"t\",\"oscal-version\":\"1.2.1\"}}"
+          "}",
+          E_USAGE, "", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int rc = read_text(cases[i].doc);
+        if (rc != cases[i].rc || !strstr(e.msg, cases[i].where) || !strstr(e.msg, cases[i].what))
+            fail_msg("case %zu: %d, expected %d naming %s and %s: %s", i, rc, cases[i].rc,
+                     cases[i].where, cases[i].what, e.msg);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ssp_example_counts),
-        cmocka_unit_test(results_and_poam_counts),
-        cmocka_unit_test(states_folded),
-        cmocka_unit_test(bad_input_named),
+        cmocka_unit_test_setup_teardown(ssp_example_counts, fresh, done),
+        cmocka_unit_test_setup_teardown(results_and_poam_counts, fresh, done),
+        cmocka_unit_test_setup_teardown(states_folded, fresh, done),
+        cmocka_unit_test_setup_teardown(bad_input_named, fresh, done),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

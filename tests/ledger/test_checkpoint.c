@@ -348,8 +348,6 @@ static void one_text_per_value(void **state)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_bytes_as_the_reference_note),
         cmocka_unit_test(altered_keys_are_refused),
@@ -359,5 +357,5 @@ int main(void)
         cmocka_unit_test(proofs_round_trip_and_catch_changes),
         cmocka_unit_test(one_text_per_value),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_setup_sodium, NULL);
 }

@@ -20,17 +20,43 @@ enum { ENTRIES = 150 };
 
 static merkle_hash hashes[ENTRIES];
 
-static dom *bare_repository(const char *target)
+/* The fixture of the tests of the stored tree: a new bare repository (no catalogues, so the
+ * ledger is the test's alone), open in `bare`. */
+static const char *bare_target;
+static dom *bare;
+
+static int bare_repository(void **state)
 {
-    dom *d;
+    (void)state;
+    static int made;
+    char name[32];
+    snprintf(name, sizeof name, "nodes-%d", ++made);
+    bare_target = tu_repo(name);
     isms_err e = { 0 };
-    if (dom_create(target, &(principal){ .actor = "test" }, DOM_CREATE_BARE, &d, &e))
+    if (dom_create(bare_target, &(principal){ .actor = "test" }, DOM_CREATE_BARE, &bare, &e))
         fail_msg("create: %s", e.msg);
-    return d;
+    return 0;
+}
+
+static int close_repository(void **state)
+{
+    (void)state;
+    dom_close(bare);
+    bare = NULL;
+    return 0;
+}
+
+/* Fills the stored tree of the open repository (`what` names the step in a failure). */
+static void fill_tree(const char *what)
+{
+    isms_err e = { 0 };
+    if (store_begin(dom_store(bare), 1, &e) || ledger_tree_fill(dom_store(bare), &e) ||
+        store_commit(dom_store(bare), &e))
+        fail_msg("%s: %s", what, e.msg);
 }
 
 /* Appends entries #1..#n through ledger_append, one transaction each. */
-static void append_entries(dom *d, int n)
+static void append_entries(int n)
 {
     for (int i = 0; i < n; i++) {
         isms_err e = { 0 };
@@ -43,8 +69,8 @@ static void append_entries(dom *d, int n)
                             .op = "add",
                             .data = data,
                             .ts = "2026-01-01T00:00:00Z" };
-        if (store_begin(dom_store(d), 1, &e) || ledger_append(dom_store(d), &c, NULL, &e) ||
-            store_commit(dom_store(d), &e))
+        if (store_begin(dom_store(bare), 1, &e) || ledger_append(dom_store(bare), &c, NULL, &e) ||
+            store_commit(dom_store(bare), &e))
             fail_msg("append #%d: %s", i + 1, e.msg);
     }
 }
@@ -58,10 +84,10 @@ static int take_hash(int64_t seq, const char *hex, void *ctx)
     return 0;
 }
 
-static void read_hashes(dom *d)
+static void read_hashes(void)
 {
     isms_err e = { 0 };
-    if (store_ledger_hashes(dom_store(d), 0, take_hash, NULL, &e))
+    if (store_ledger_hashes(dom_store(bare), 0, take_hash, NULL, &e))
         fail_msg("hashes: %s", e.msg);
 }
 
@@ -101,20 +127,17 @@ static void check_size(const merkle_source *src, int n)
 static void stored_tree_equals_the_entries_tree(void **state)
 {
     (void)state;
-    const char *target = tu_repo("nodes-grown");
-    dom *d = bare_repository(target);
-    append_entries(d, ENTRIES);
-    read_hashes(d);
+    append_entries(ENTRIES);
+    read_hashes();
     ledger_tree_reader r;
     merkle_source src;
-    ledger_tree_source(&r, dom_store(d), &src);
+    ledger_tree_source(&r, dom_store(bare), &src);
     for (int n = 1; n <= ENTRIES; n++)
         check_size(&src, n);
     /* One node per entry that completes one: n minus the set bits of n. */
-    char *count = tu_sql_value(target, "SELECT COUNT(*) FROM ledger_node");
+    char *count = tu_sql_value(bare_target, "SELECT COUNT(*) FROM ledger_node");
     assert_int_equal(atoi(count), ENTRIES - __builtin_popcount(ENTRIES));
     free(count);
-    dom_close(d);
 }
 
 /* The nodes as text, "seq level hash" per line, in order. */
@@ -124,12 +147,12 @@ static int dump_node(int64_t seq, int level, const char *hash, void *ctx)
     return 0;
 }
 
-static char *dump(dom *d)
+static char *dump(void)
 {
     buf b;
     buf_init(&b);
     isms_err e = { 0 };
-    if (store_tree_scan(dom_store(d), 0, INT64_MAX, dump_node, &b, &e))
+    if (store_tree_scan(dom_store(bare), 0, INT64_MAX, dump_node, &b, &e))
         fail_msg("scan: %s", e.msg);
     return buf_detach(&b);
 }
@@ -137,31 +160,24 @@ static char *dump(dom *d)
 static void filled_tree_equals_grown_tree(void **state)
 {
     (void)state;
-    const char *target = tu_repo("nodes-filled");
-    dom *d = bare_repository(target);
-    append_entries(d, 77);
-    char *grown = dump(d);
-    dom_close(d);
+    append_entries(77);
+    char *grown = dump();
+    dom_close(bare);
     /* A ledger from before the stored tree: the entries, no nodes. */
-    tu_sql(target, "DELETE FROM ledger_node");
+    tu_sql(bare_target, "DELETE FROM ledger_node");
     isms_err e = { 0 };
-    if (dom_open(target, &d, &e))
+    if (dom_open(bare_target, &bare, &e))
         fail_msg("open: %s", e.msg);
-    char *none = dump(d);
+    char *none = dump();
     assert_string_equal(none, "");
-    if (store_begin(dom_store(d), 1, &e) || ledger_tree_fill(dom_store(d), &e) ||
-        store_commit(dom_store(d), &e))
-        fail_msg("fill: %s", e.msg);
-    char *filled = dump(d);
+    fill_tree("fill");
+    char *filled = dump();
     assert_string_equal(filled, grown);
     /* Filling again finds the tree there and leaves it alone. */
-    if (store_begin(dom_store(d), 1, &e) || ledger_tree_fill(dom_store(d), &e) ||
-        store_commit(dom_store(d), &e))
-        fail_msg("fill again: %s", e.msg);
-    char *again = dump(d);
+    fill_tree("fill again");
+    char *again = dump();
     assert_string_equal(again, grown);
     free(grown), free(none), free(filled), free(again);
-    dom_close(d);
 }
 
 /* ---- verify holds the stored tree to the entries ---- */
@@ -251,8 +267,10 @@ static void verify_reports_tampered_nodes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(stored_tree_equals_the_entries_tree),
-        cmocka_unit_test(filled_tree_equals_grown_tree),
+        cmocka_unit_test_setup_teardown(stored_tree_equals_the_entries_tree, bare_repository,
+                                        close_repository),
+        cmocka_unit_test_setup_teardown(filled_tree_equals_grown_tree, bare_repository,
+                                        close_repository),
         cmocka_unit_test(verify_reports_tampered_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

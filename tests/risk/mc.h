@@ -8,6 +8,7 @@
 #define ISMS_TESTS_RISK_MC_H
 
 #include "support/testutil.h"
+#include "risk/fair.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -95,6 +96,21 @@ static inline void mc_assert_quantile_(const double *x, size_t n, double p, doub
                 file, line, what, share, q, p, se);
         _fail(file, line);
     }
+}
+
+/* The risk most of the engine's tests draw: "R", of `mode`, `lef` events a year
+ * of `plm` each, with the controls' effects fx[0..nfx), from stream `stream`.
+ * Other factors are set on the result. */
+static inline fair_risk mc_risk(uint64_t stream, fair_mode mode, dist lef, dist plm,
+                                const fair_effect *fx, size_t nfx)
+{
+    return (fair_risk){ .name = "R",
+                        .stream_id = stream,
+                        .mode = mode,
+                        .lef = lef,
+                        .plm = plm,
+                        .effects = fx,
+                        .neffects = nfx };
 }
 
 #endif

@@ -240,12 +240,16 @@ static void empirical_resamples_its_data(void **state)
     dist_reset(&copy);
 }
 
+/* A distribution as text, and what is expected of it: its canonical text, or the message
+ * refusing it. */
+typedef struct text_case {
+    const char *text, *expect;
+} text_case;
+
 static void text_round_trips(void **state)
 {
     (void)state;
-    struct {
-        const char *in, *out;
-    } cases[] = {
+    static const text_case cases[] = {
         { "pert(0.5,2,6)", "pert(0.5,2,6)" },
         { " pert ( 10000 , 1e5, 1000000 , gamma = 4 ) ", "pert(10000,100000,1000000)" },
         { "pert(1,2,3,gamma=3,vose)", "pert(1,2,3,gamma=3,vose)" },
@@ -264,12 +268,12 @@ static void text_round_trips(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dist d, again;
         isms_err e = { 0 };
-        if (dist_parse(cases[i].in, &d, "x", &e))
-            fail_msg("'%s': %s", cases[i].in, e.msg);
+        if (dist_parse(cases[i].text, &d, "x", &e))
+            fail_msg("'%s': %s", cases[i].text, e.msg);
         buf b;
         buf_init(&b);
         dist_format(&d, &b);
-        assert_string_equal(buf_str(&b), cases[i].out);
+        assert_string_equal(buf_str(&b), cases[i].expect);
         assert_int_equal(dist_parse(buf_str(&b), &again, "x", NULL), E_OK);
         assert_true(dist_mean(&again) == dist_mean(&d));
         buf_reset(&b);
@@ -281,9 +285,7 @@ static void text_round_trips(void **state)
 static void bad_parameters_are_named(void **state)
 {
     (void)state;
-    struct {
-        const char *text, *message;
-    } cases[] = {
+    static const text_case cases[] = {
         { "pert(7,5,3)", "lef: pert min 7 is greater than max 3" },
         { "pert(1,9,5)", "most likely value 9 is outside [min 1, max 5]" },
         { "triangular(1,0,5)", "most likely value 0 is outside" },
@@ -320,7 +322,7 @@ static void bad_parameters_are_named(void **state)
         if (rc != E_INVALID)
             fail_msg("'%s' was accepted", cases[i].text);
         assert_string_equal(e.field, "lef");
-        assert_contains(e.msg, cases[i].message);
+        assert_contains(e.msg, cases[i].expect);
         assert_contains(e.msg, "lef");
     }
     /* Constructed (not parsed) dists are validated too. */

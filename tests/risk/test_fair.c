@@ -52,6 +52,24 @@ static double *simulate1(const fair_risk *r, size_t n, uint64_t seed)
     return one;
 }
 
+/* Simulates the inherent scenario of `r`, no controls, into x[0..o->iterations): what
+ * fair_simulate returns. */
+static int simulate_rc(const fair_risk *r, const fair_opts *o, double *x, isms_err *e)
+{
+    fair_model *m;
+    assert_int_equal(fair_model_new(&m, r, NULL, 0, NULL), E_OK);
+    int rc = fair_simulate(m, &INHERENT, 1, o, &x, NULL, e);
+    fair_model_free(m);
+    return rc;
+}
+
+/* The product model's risk, pinned by golden_values. */
+static fair_risk product_risk(void)
+{
+    return mc_risk(1, FAIR_PRODUCT, dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
+                   dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR), NULL, 0);
+}
+
 static double second_moment(const dist *d) { return dist_var(d) + dist_mean(d) * dist_mean(d); }
 
 /* ---- closed forms ---- */
@@ -116,11 +134,7 @@ static void large_varying_rates(void **state)
 static void product_model(void **state)
 {
     (void)state;
-    fair_risk r = { .name = "P",
-                    .stream_id = 4,
-                    .mode = FAIR_PRODUCT,
-                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR) };
+    fair_risk r = product_risk();
     double *x = simulate1(&r, N, 14);
     double mean = dist_mean(&r.lef) * dist_mean(&r.plm);
     double var = second_moment(&r.lef) * second_moment(&r.plm) - mean * mean;
@@ -334,17 +348,14 @@ static void frozen_factor_is_its_median(void **state)
     fair_risk r = {
         .name = "Z", .stream_id = 11, .lef = dist_const(3), .plm = dist_lognormal(2, 1)
     };
-    fair_model *m;
-    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     double *x = malloc(N * sizeof *x);
     fair_opts o = { .seed = 23, .iterations = N, .freeze = 1u << FAIR_PLM };
-    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
+    assert_int_equal(simulate_rc(&r, &o, x, NULL), E_OK);
     /* Every event costs the median e^2: a Poisson count times e^2. */
     double med = exp(2.0);
     assert_mean_near(x, N, 3 * med, 3 * med * med);
     assert_var_near(x, N, 3 * med * med, (3 + 3 * 9) * pow(med, 4));
     free(x);
-    fair_model_free(m);
 }
 
 /* A control that removes nothing leaves every year as it was: the general
@@ -354,21 +365,15 @@ static void null_control_changes_nothing(void **state)
     (void)state;
     const fair_control noop[] = { { .name = "noop", .implemented = 1, .stream_id = 9 } };
     const fair_effect fx[] = { { .control = 0, .target = FAIR_ON_LM, .reduction = dist_const(0) } };
+    /* clang-format off */
     fair_risk risks[2] = {
-        { .name = "compound",
-          .stream_id = 41,
-          .lef = dist_const(3),
-          .plm = dist_lognormal90(10, 1e4),
-          .effects = fx,
-          .neffects = 1 },
-        { .name = "product",
-          .stream_id = 42,
-          .mode = FAIR_PRODUCT,
-          .lef = dist_pert(1, 2, 9, 4, DIST_PERT_PYFAIR),
-          .plm = dist_pert(5, 9, 90, 4, DIST_PERT_VOSE),
-          .effects = fx,
-          .neffects = 1 },
+        { .name = "compound", .stream_id = 41, .lef = dist_const(3),
+          .plm = dist_lognormal90(10, 1e4), .effects = fx, .neffects = 1 },
+        { .name = "product", .stream_id = 42, .mode = FAIR_PRODUCT,
+          .lef = dist_pert(1, 2, 9, 4, DIST_PERT_PYFAIR), .plm = dist_pert(5, 9, 90, 4, DIST_PERT_VOSE),
+          .effects = fx, .neffects = 1 },
     };
+    /* clang-format on */
     const fair_scenario sc[2] = { INHERENT, CURRENT };
     for (int k = 0; k < 2; k++) {
         double **x = simulate(&risks[k], noop, 1, sc, 2, 10000, 2, 5, NULL);
@@ -389,26 +394,17 @@ static void any_thread_count_gives_the_same_bits(void **state)
         { .control = 0, .target = FAIR_ON_VULN, .reduction = dist_uniform(0.1, 0.5) },
         { .control = 1, .target = FAIR_ON_SLM, .reduction = dist_const(0.25) },
     };
+    /* clang-format off */
     fair_risk risks[3] = {
-        { .name = "per-year",
-          .stream_id = 31,
-          .tef = dist_pert(1, 4, 12, 4, DIST_PERT_PYFAIR),
-          .vuln = dist_beta(2, 3),
-          .plm = dist_lognormal90(1e4, 1e6),
-          .slep = dist_const(0.3),
-          .slm = dist_uniform(1e3, 1e5),
-          .effects = fx,
-          .neffects = 2 },
-        { .name = "scattered",
-          .stream_id = 32,
-          .lef = dist_const(0.8),
+        { .name = "per-year", .stream_id = 31, .tef = dist_pert(1, 4, 12, 4, DIST_PERT_PYFAIR),
+          .vuln = dist_beta(2, 3), .plm = dist_lognormal90(1e4, 1e6), .slep = dist_const(0.3),
+          .slm = dist_uniform(1e3, 1e5), .effects = fx, .neffects = 2 },
+        { .name = "scattered", .stream_id = 32, .lef = dist_const(0.8),
           .plm = dist_pert(100, 500, 9000, 4, DIST_PERT_VOSE) },
-        { .name = "product",
-          .stream_id = 33,
-          .mode = FAIR_PRODUCT,
-          .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-          .plm = dist_normal(5e4, 2e4) },
+        { .name = "product", .stream_id = 33, .mode = FAIR_PRODUCT,
+          .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR), .plm = dist_normal(5e4, 2e4) },
     };
+    /* clang-format on */
     const fair_scenario sc[3] = { INHERENT, CURRENT, TARGET };
     const size_t n = 3 * FAIR_BLOCK + 1234; /* a partial last block */
     for (int k = 0; k < 3; k++) {
@@ -442,11 +438,7 @@ static double checksum(const double *x, size_t n)
 static void golden_values(void **state)
 {
     (void)state;
-    fair_risk a = { .name = "A",
-                    .stream_id = 1,
-                    .mode = FAIR_PRODUCT,
-                    .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-                    .plm = dist_pert(1e4, 1e5, 1e6, 4, DIST_PERT_PYFAIR) };
+    fair_risk a = product_risk();
     fair_risk b = {
         .name = "B", .stream_id = 2, .lef = dist_const(2), .plm = dist_lognormal90(1e5, 1e7)
     };
@@ -502,23 +494,20 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 static void progress_and_cancel(void **state)
 {
     (void)state;
-    fair_risk r = { .name = "R", .stream_id = 1, .lef = dist_const(1), .plm = dist_const(1) };
-    fair_model *m;
-    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
+    fair_risk r = mc_risk(1, FAIR_COMPOUND, dist_const(1), dist_const(1), NULL, 0);
     double *x = malloc(100000 * sizeof *x);
     fair_opts o = { .seed = 1, .iterations = 100000, .threads = 1, .progress = on_progress };
     last_done = 0;
-    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
+    assert_int_equal(simulate_rc(&r, &o, x, NULL), E_OK);
     assert_true(progress_calls > 1);
     assert_int_equal(last_done, 100000);
     assert_int_equal(last_total, 100000);
     volatile sig_atomic_t stop = 1;
     o.cancel = &stop;
     isms_err e = { 0 };
-    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INTERRUPTED);
+    assert_int_equal(simulate_rc(&r, &o, x, &e), E_INTERRUPTED);
     assert_contains(e.msg, "interrupted");
     free(x);
-    fair_model_free(m);
 }
 
 /* Summaries made while simulating are the summaries of the finished
@@ -530,19 +519,14 @@ static void summaries_while_simulating(void **state)
         { .control = 0, .target = FAIR_ON_LEF, .reduction = dist_uniform(0.1, 0.5) },
         { .control = 1, .target = FAIR_ON_PLM, .reduction = dist_const(0.25) },
     };
+    /* clang-format off */
     const fair_risk risks[2] = {
-        { .name = "compound",
-          .stream_id = 41,
-          .lef = dist_pert(0.1, 0.4, 2, 4, DIST_PERT_PYFAIR),
-          .plm = dist_lognormal90(1e4, 1e6),
-          .effects = fx,
-          .neffects = 2 },
-        { .name = "product",
-          .stream_id = 42,
-          .mode = FAIR_PRODUCT,
-          .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR),
-          .plm = dist_normal(5e4, 2e4) },
+        { .name = "compound", .stream_id = 41, .lef = dist_pert(0.1, 0.4, 2, 4, DIST_PERT_PYFAIR),
+          .plm = dist_lognormal90(1e4, 1e6), .effects = fx, .neffects = 2 },
+        { .name = "product", .stream_id = 42, .mode = FAIR_PRODUCT,
+          .lef = dist_pert(0.5, 2, 6, 4, DIST_PERT_PYFAIR), .plm = dist_normal(5e4, 2e4) },
     };
+    /* clang-format on */
     const fair_scenario sc[3] = { INHERENT, CURRENT, TARGET };
     const size_t sizes[] = { 10000, 20 * FAIR_BLOCK + 77 }; /* without and with a pilot */
     for (int k = 0; k < 2; k++)
@@ -603,141 +587,56 @@ static void bad_risks_are_named(void **state)
     for (int i = 0; i < 9; i++)
         many_covers[i] = (fair_effect){ .control = 0, .target = FAIR_ON_TRANSFER };
     const fair_risk ok = { .name = "R", .lef = dist_const(1), .plm = dist_const(1) };
-    struct {
+    /* Each case is `ok` with one thing wrong, one line a case; the controls are `controls`
+     * unless the case names others. */
+#define OK_R .name = "R", .lef = dist_const(1), .plm = dist_const(1)
+    const struct {
+        const char *field, *message;
         fair_risk r;
         const fair_control *c;
-        const char *field, *message;
     } cases[] = {
-        { { .name = "R", .plm = dist_const(1) }, controls, "tef", "either as lef" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .tef = dist_const(1),
-            .vuln = dist_const(1),
-            .plm = dist_const(1) },
-          controls,
-          "lef",
-          "either as lef" },
-        { { .name = "R", .tef = dist_const(1), .plm = dist_const(1) },
-          controls,
-          "tcap",
-          "tef with vuln" },
-        { { .name = "R", .tef = dist_const(1), .tcap = dist_const(1), .plm = dist_const(1) },
-          controls,
-          "rs",
-          "tcap and rs" },
-        { { .name = "R", .lef = dist_const(1) },
-          controls,
-          "plm",
-          "primary loss magnitude is required" },
-        { { .name = "R", .lef = dist_uniform(-1, 2), .plm = dist_const(1) },
-          controls,
-          "lef",
-          "cannot be negative" },
-        { { .name = "R", .lef = dist_const(-0.5), .plm = dist_const(1) },
-          controls,
-          "lef",
-          "reaches -0.5" },
-        { { .name = "R",
-            .tef = dist_const(2),
-            .vuln = dist_uniform(0.5, 1.5),
-            .plm = dist_const(1) },
-          controls,
-          "vuln",
-          "within [0, 1]" },
-        { { .name = "R", .lef = dist_const(1), .plm = dist_normal(1, 1), .slep = dist_const(0.1) },
-          controls,
-          "slm",
-          "both" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .slep = dist_const(2),
-            .slm = dist_const(1) },
-          controls,
-          "slep",
-          "within [0, 1]" },
-        { { .name = "R", .lef = dist_pert(3, 2, 1, 4, 0), .plm = dist_const(1) },
-          controls,
-          "lef",
-          "min 3 is greater than max 1" },
-        { { .name = "R", .lef = dist_const(1), .plm = dist_lognormal90(5, 5) },
-          controls,
-          "plm",
-          "must be less than" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .effects = bad_index,
-            .neffects = 1 },
-          controls,
-          "effects[0]",
-          "does not exist" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .effects = too_much,
-            .neffects = 1 },
-          controls,
-          "effects[0].reduction",
-          "fraction within [0, 1]" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .effects = no_secondary,
-            .neffects = 1 },
-          controls,
-          "effects[0]",
-          "has none" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .effects = too_much,
-            .neffects = 1 },
-          bad_cost,
-          "controls[0]",
-          "annual cost -1" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .effects = cover,
-            .neffects = 1 },
-          bad_deductible,
-          "controls[0]",
-          "deductible -5" },
-        { { .name = "R",
-            .lef = dist_const(1),
-            .plm = dist_const(1),
-            .effects = many_covers,
-            .neffects = 9 },
-          controls,
-          "effects",
-          "at most 8" },
-        { { .name = "R", .mode = (fair_mode)9, .lef = dist_const(1), .plm = dist_const(1) },
-          controls,
-          "mode",
-          "unknown" },
+        /* clang-format off */
+        { "tef", "either as lef", { .name = "R", .plm = dist_const(1) }, NULL },
+        { "lef", "either as lef", { OK_R, .tef = dist_const(1), .vuln = dist_const(1) }, NULL },
+        { "tcap", "tef with vuln", { .name = "R", .tef = dist_const(1), .plm = dist_const(1) }, NULL },
+        { "rs", "tcap and rs", { .name = "R", .tef = dist_const(1), .tcap = dist_const(1), .plm = dist_const(1) }, NULL },
+        { "plm", "primary loss magnitude is required", { .name = "R", .lef = dist_const(1) }, NULL },
+        { "lef", "cannot be negative", { .name = "R", .lef = dist_uniform(-1, 2), .plm = dist_const(1) }, NULL },
+        { "lef", "reaches -0.5", { .name = "R", .lef = dist_const(-0.5), .plm = dist_const(1) }, NULL },
+        { "vuln", "within [0, 1]", { .name = "R", .tef = dist_const(2), .vuln = dist_uniform(0.5, 1.5), .plm = dist_const(1) }, NULL },
+        { "slm", "both", { .name = "R", .lef = dist_const(1), .plm = dist_normal(1, 1), .slep = dist_const(0.1) }, NULL },
+        { "slep", "within [0, 1]", { OK_R, .slep = dist_const(2), .slm = dist_const(1) }, NULL },
+        { "lef", "min 3 is greater than max 1", { .name = "R", .lef = dist_pert(3, 2, 1, 4, 0), .plm = dist_const(1) }, NULL },
+        { "plm", "must be less than", { .name = "R", .lef = dist_const(1), .plm = dist_lognormal90(5, 5) }, NULL },
+        { "effects[0]", "does not exist", { OK_R, .effects = bad_index, .neffects = 1 }, NULL },
+        { "effects[0].reduction", "fraction within [0, 1]", { OK_R, .effects = too_much, .neffects = 1 }, NULL },
+        { "effects[0]", "has none", { OK_R, .effects = no_secondary, .neffects = 1 }, NULL },
+        { "controls[0]", "annual cost -1", { OK_R, .effects = too_much, .neffects = 1 }, bad_cost },
+        { "controls[0]", "deductible -5", { OK_R, .effects = cover, .neffects = 1 }, bad_deductible },
+        { "effects", "at most 8", { OK_R, .effects = many_covers, .neffects = 9 }, NULL },
+        { "mode", "unknown", { OK_R, .mode = (fair_mode)9 }, NULL },
+        /* clang-format on */
     };
+#undef OK_R
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         isms_err e = { 0 };
         fair_model *m = (fair_model *)&e;
-        int rc = fair_model_new(&m, &cases[i].r, cases[i].c, 3, &e);
+        const fair_control *c = cases[i].c ? cases[i].c : controls;
+        int rc = fair_model_new(&m, &cases[i].r, c, 3, &e);
         if (rc != E_INVALID)
-            fail_msg("case %zu was accepted", i);
+            fail_msg("case %zu (%s: %s) was accepted", i, cases[i].field, cases[i].message);
         assert_null(m);
-        if (strcmp(e.field, cases[i].field))
-            fail_msg("case %zu: field '%s', expected '%s' (%s)", i, e.field, cases[i].field, e.msg);
-        assert_contains(e.msg, cases[i].message);
+        if (strcmp(e.field, cases[i].field) || !strstr(e.msg, cases[i].message))
+            fail_msg("case %zu: field '%s', expected '%s'; message '%s', expected '%s'", i, e.field,
+                     cases[i].field, e.msg, cases[i].message);
     }
     isms_err e = { 0 };
     assert_int_equal(fair_risk_validate(&ok, NULL, 0, &e), E_OK);
-    fair_model *m;
-    assert_int_equal(fair_model_new(&m, &ok, NULL, 0, NULL), E_OK);
     double *x = malloc(8);
     fair_opts o = { .iterations = 0 };
-    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INVALID);
+    assert_int_equal(simulate_rc(&ok, &o, x, &e), E_INVALID);
     assert_string_equal(e.field, "iterations");
     free(x);
-    fair_model_free(m);
 }
 
 /* ---- bounds: a run always ends ---- */
@@ -790,23 +689,18 @@ static void a_run_too_long_is_refused_with_its_bound(void **state)
     fair_risk r = { .name = "R",
                     .lef = dist_pert(1e3, 2e3, 3e3, 4, DIST_PERT_PYFAIR),
                     .plm = dist_const(1) };
-    fair_model *m;
-    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
     size_t n = 1000000;
     double *x = malloc(n * sizeof *x);
     fair_opts o = { .seed = 1, .iterations = n, .threads = 1 };
     isms_err e = { 0 };
     time_t t0 = time(NULL);
-    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, &e), E_INVALID);
+    assert_int_equal(simulate_rc(&r, &o, x, &e), E_INVALID);
     assert_true(time(NULL) - t0 <= 1);
     assert_string_equal(e.field, "iterations");
     assert_contains(e.msg, "R: ");
     assert_contains(e.msg, "at most 250000 iterations");
-    fair_model_free(m);
     r.mode = FAIR_PRODUCT;
-    assert_int_equal(fair_model_new(&m, &r, NULL, 0, NULL), E_OK);
-    assert_int_equal(fair_simulate(m, &INHERENT, 1, &o, &x, NULL, NULL), E_OK);
-    fair_model_free(m);
+    assert_int_equal(simulate_rc(&r, &o, x, NULL), E_OK);
     free(x);
 }
 

@@ -82,57 +82,65 @@ static int count_entry(const ledger_row *r, void *ctx)
     return 0;
 }
 
-/* The test's repository open, its store in a transaction (`write`, or
- * reading). */
-static store *open_in_txn(dom **d, int write)
+/* The test's repository, open from open_in_txn to close_repo (each test's teardown). */
+static dom *d;
+
+/* Opens the repository, its store in a transaction (`write`, or reading). */
+static store *open_in_txn(int write)
 {
     isms_err e = { 0 };
-    assert_int_equal(dom_open(repo, d, &e), 0);
-    store *s = dom_store(*d);
+    assert_int_equal(dom_open(repo, &d, &e), 0);
+    store *s = dom_store(d);
     assert_int_equal(store_begin(s, write, &e), 0);
     return s;
+}
+
+static int close_repo(void **state)
+{
+    (void)state;
+    dom_close(d);
+    d = NULL;
+    return 0;
+}
+
+/* How many assets a scan of them all reads, checking each, stopping after `stop_at` (0:
+ * never); store_scan says 1 when stopped. */
+static int scan_assets(store *s, int stop_at)
+{
+    store_query all = { .include_retired = 1 };
+    seen x = { .stop_at = stop_at };
+    isms_err e = { 0 };
+    assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), stop_at ? 1 : 0);
+    return x.n;
 }
 
 static void whole_scans_cross_batches(void **state)
 {
     (void)state;
-    dom *d;
     isms_err e = { 0 };
-    store *s = open_in_txn(&d, 0);
-    store_query all = { .include_retired = 1 };
-    seen x = { 0 };
-    assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
-    assert_int_equal(x.n, ASSETS);
+    store *s = open_in_txn(0);
+    assert_int_equal(scan_assets(s, 0), ASSETS);
     int entries = 0;
     assert_int_equal(store_ledger_scan(s, NULL, count_entry, &entries, &e), 0);
     assert_true(entries > ASSETS);
     store_rollback(s);
     /* Outside a transaction the rows are read whole: the same records. */
-    x = (seen){ 0 };
-    assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
-    assert_int_equal(x.n, ASSETS);
-    dom_close(d);
+    assert_int_equal(scan_assets(s, 0), ASSETS);
 }
 
 static void a_scan_stopped_early_leaves_the_transaction_usable(void **state)
 {
     (void)state;
-    dom *d;
     isms_err e = { 0 };
-    store *s = open_in_txn(&d, 1);
-    store_query all = { .include_retired = 1 };
-    seen x = { .stop_at = 1500 };
-    assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 1);
+    store *s = open_in_txn(1);
+    assert_int_equal(scan_assets(s, 1500), 1500);
     /* The same scan again, from the start, and a write, in the same transaction. */
-    x = (seen){ .stop_at = 10 };
-    assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 1);
+    assert_int_equal(scan_assets(s, 10), 10);
     assert_int_equal(store_meta_set(s, "scan_test", "yes", &e), 0);
     assert_int_equal(store_commit(s, &e), 0);
     /* And in the next transaction. */
     assert_int_equal(store_begin(s, 0, &e), 0);
-    x = (seen){ 0 };
-    assert_int_equal(store_scan(s, &reg_asset, &all, check_asset, &x, &e), 0);
-    assert_int_equal(x.n, ASSETS);
+    assert_int_equal(scan_assets(s, 0), ASSETS);
     char *v;
     arena a;
     arena_init(&a);
@@ -140,14 +148,13 @@ static void a_scan_stopped_early_leaves_the_transaction_usable(void **state)
     assert_string_equal(v, "yes");
     arena_free(&a);
     store_rollback(s);
-    dom_close(d);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(whole_scans_cross_batches),
-        cmocka_unit_test(a_scan_stopped_early_leaves_the_transaction_usable),
+        cmocka_unit_test_teardown(whole_scans_cross_batches, close_repo),
+        cmocka_unit_test_teardown(a_scan_stopped_early_leaves_the_transaction_usable, close_repo),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -166,17 +166,20 @@ static void unique_violation_is_a_conflict(void **state)
     db_close(d);
 }
 
-static int64_t count_u(db *d)
+/* The first column of the first row of `sql`; -1 when it has no row. */
+static long count_rows(db *d, const char *sql)
 {
     db_stmt *st;
     isms_err e = { 0 };
     int row;
-    assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u", &st, &e), 0);
+    assert_int_equal(db_prep(d, sql, &st, &e), 0);
     assert_int_equal(db_step(st, &row, &e), 0);
-    int64_t n = db_col_int(st, 0);
+    long n = row ? (long)db_col_int(st, 0) : -1;
     db_done(st);
     return n;
 }
+
+static long count_u(db *d) { return count_rows(d, "SELECT COUNT(*) FROM u"); }
 
 /* A failed statement inside a savepoint rolls back to it, and the outer
  * transaction goes on and commits (PostgreSQL aborts the whole transaction
@@ -200,20 +203,6 @@ static void savepoints_nest(void **state)
     assert_int_equal(db_commit(d, &e), 0);
     assert_int_equal(count_u(d), before + 2);
     db_close(d);
-}
-
-/* The same query shape used while its cached statement is still open gets
- * a statement of its own. */
-static long count_rows(db *d, const char *sql)
-{
-    db_stmt *st;
-    isms_err e = { 0 };
-    int row;
-    assert_int_equal(db_prep(d, sql, &st, &e), 0);
-    assert_int_equal(db_step(st, &row, &e), 0);
-    long n = row ? (long)db_col_int(st, 0) : -1;
-    db_done(st);
-    return n;
 }
 
 /* A transaction the database ended behind the store's back (SQLite rolls
@@ -246,6 +235,8 @@ static void a_lost_transaction_is_never_committed_piecemeal(void **state)
     db_close(d);
 }
 
+/* The same query shape used while its cached statement is still open gets
+ * a statement of its own. */
 static void nested_use_of_one_query(void **state)
 {
     (void)state;

@@ -74,34 +74,23 @@ static void run_write(write_kind w, const char *kind, int k, tu_result *r)
     }
 }
 
-/* The preload's settings for one run; restored by disarm(). */
-static char *asan_saved;
-
+/* The preload's settings for one run; undone by disarm(). */
 static void arm(const char *spec, const char *count_file)
 {
     unlink(marker);
-    asan_saved = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
-    setenv("LD_PRELOAD",
-           strncmp(spec, "alloc:", 6) ? ISMS_FAULTK_PRELOAD : ISMS_FAULTK_ALLOC_PRELOAD, 1);
+    tu_preload(strncmp(spec, "alloc:", 6) ? ISMS_FAULTK_PRELOAD : ISMS_FAULTK_ALLOC_PRELOAD);
     setenv("ISMS_FAULT_AT", spec, 1);
     setenv("ISMS_FAULT_PATH", "/faultloop.isms", 1);
     setenv("ISMS_FAULT_MARK", marker, 1);
     if (count_file)
         setenv("ISMS_FAULT_COUNT", count_file, 1);
-    setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
 }
 
 static void disarm(void)
 {
-    unsetenv("LD_PRELOAD");
+    tu_preload_end();
     unsetenv("ISMS_FAULT_AT");
     unsetenv("ISMS_FAULT_COUNT");
-    if (asan_saved)
-        setenv("ASAN_OPTIONS", asan_saved, 1);
-    else
-        unsetenv("ASAN_OPTIONS");
-    free(asan_saved);
-    asan_saved = NULL;
 }
 
 /* One write with the fault armed; 1 when the fault fired. */

@@ -201,11 +201,8 @@ static void io_error_is_named(void **state)
         skip();
     const char *repo = new_repo("eio.isms");
     /* Every read beyond the first page fails, as on a failing disk. */
-    char *asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
-    setenv("LD_PRELOAD", ISMS_EIO_PRELOAD, 1);
+    tu_preload(ISMS_EIO_PRELOAD);
     setenv("ISMS_FAULT_EIO", "/eio.isms:4096", 1);
-    /* An ASan build wants its runtime loaded first. */
-    setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
     const char *const cmds[][7] = { { "verify", NULL },
                                     { "risk", "list", NULL },
                                     { "export", "-", NULL },
@@ -213,13 +210,8 @@ static void io_error_is_named(void **state)
                                       NULL } };
     for (int i = 0; i < 4; i++)
         expect_fails(repo, 8, "input/output error", cmds[i]);
-    unsetenv("LD_PRELOAD");
+    tu_preload_end();
     unsetenv("ISMS_FAULT_EIO");
-    if (asan)
-        setenv("ASAN_OPTIONS", asan, 1);
-    else
-        unsetenv("ASAN_OPTIONS");
-    free(asan);
     char *out = tu_isms_ok(repo, "verify");
     assert_contains(out, "ok:");
     free(out);

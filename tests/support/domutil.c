@@ -85,3 +85,17 @@ void tu_org(dom *d, ...)
     if (dom_org_set(d, org, &out, &e))
         fail_msg("org: %s", e.msg);
 }
+
+void tu_quantify(dom *d, const char *key, quant_opts o, risk_quant *q)
+{
+    isms_err e = { 0 };
+    if (dom_risk_quantify(d, key, &o, q, &e))
+        fail_msg("quantify %s: %s", key, e.msg);
+}
+
+void tu_quantify_all(dom *d, quant_opts o, portfolio_quant *p)
+{
+    isms_err e = { 0 };
+    if (dom_portfolio_quantify(d, &o, 1, p, &e))
+        fail_msg("quantify the portfolio: %s", e.msg);
+}

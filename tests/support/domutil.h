@@ -3,6 +3,7 @@
 #define ISMS_TEST_DOMUTIL_H
 
 #include "domain/engine/dom.h"
+#include "domain/workflows/quantify.h"
 
 /* A record of `reg` from "field=value" pairs (user text, as the CLI would
  * pass it), NULL-terminated; fails the test on a bad pair. Memory from the
@@ -26,6 +27,10 @@ void tu_clock(void);
 /* Closes a test's repository and lets the clock run again: a set-up's
  * undoing, returning 0 as a cmocka teardown does. */
 int tu_close(dom *d);
+/* dom_risk_quantify of `key` with `o`, and dom_portfolio_quantify by objective: each fails
+ * the test (with the message) unless it succeeds. */
+void tu_quantify(dom *d, const char *key, quant_opts o, risk_quant *q);
+void tu_quantify_all(dom *d, quant_opts o, portfolio_quant *p);
 /* Sets the organisation from "field=value" pairs, NULL-terminated. */
 void tu_org(dom *d, ...) __attribute__((sentinel));
 

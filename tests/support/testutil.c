@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 
 extern char **environ;
 
@@ -194,6 +195,13 @@ void tu_isms(tu_result *r, const char *repo, const char *input, ...)
     tu_isms_argv(r, repo, input, argv);
 }
 
+static void print_command(const char *file, int line, const char *const argv[])
+{
+    fprintf(stderr, "%s:%d: isms", file, line);
+    for (int i = 0; argv[i]; i++)
+        fprintf(stderr, " %s", argv[i]);
+}
+
 char *tu_isms_ok_(const char *file, int line, const char *repo, ...)
 {
     const char *argv[128];
@@ -204,14 +212,120 @@ char *tu_isms_ok_(const char *file, int line, const char *repo, ...)
     tu_result r;
     tu_isms_argv(&r, repo, NULL, argv);
     if (r.status != 0) {
-        fprintf(stderr, "%s:%d: isms", file, line);
-        for (int i = 0; argv[i]; i++)
-            fprintf(stderr, " %s", argv[i]);
+        print_command(file, line, argv);
         fprintf(stderr, "\n  exited %d\n  stderr: %s\n", r.status, r.err);
         _fail(file, line);
     }
     free(r.err);
     return r.out;
+}
+
+char *tu_isms_err_(const char *file, int line, const char *repo, const char *input, int status,
+                   const char *needle, ...)
+{
+    const char *argv[128];
+    va_list ap;
+    va_start(ap, needle);
+    collect_args(argv, ap);
+    va_end(ap);
+    tu_result r;
+    tu_isms_argv(&r, repo, input, argv);
+    if (r.status != status || !strstr(r.err, needle)) {
+        print_command(file, line, argv);
+        fprintf(stderr, "\n  exited %d (expected %d, saying \"%s\")\n  stderr: %s\n", r.status,
+                status, needle, r.err);
+        _fail(file, line);
+    }
+    free(r.out);
+    return r.err;
+}
+
+const char *tu_cli_repo(const char *command, const char *name, const char *now)
+{
+    if (now)
+        setenv("ISMS_NOW", now, 1);
+    const char *repo = tu_repo(name);
+    free(tu_isms_ok(NULL, command, repo));
+    return repo;
+}
+
+int tu_setup_sodium(void **state)
+{
+    (void)state;
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+int tu_setup_demo(void **state)
+{
+    *state = (void *)tu_cli_repo("demo", "demo.isms", NULL);
+    return 0;
+}
+
+void tu_cli_payments(const char *repo)
+{
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
+                    "management-body"));
+    free(tu_isms_ok(repo, "objective", "add", "--title", "Payments", "--owner", "PER-1"));
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Ransomware halts payments", "--owner", "PER-1",
+                    "--objective", "OBJ-1", "--likelihood", "3", "--impact", "5", "--lef",
+                    "pert(0.5,2,6)", "--primary-loss", "lognormal90(100000,10000000)"));
+    free(tu_isms_ok(repo, "control", "add", "--title", "Backups", "--owner", "PER-1", "--treats",
+                    "RISK-1", "--status", "operating", "--acts-on", "primary-loss", "--reduction",
+                    "pert(0.3,0.5,0.7)"));
+    free(tu_isms_ok(repo, "appetite", "add", "--objective", "OBJ-1", "--statement",
+                    "Payments: 1m at P95", "--appetite", "1000000", "--tolerance", "3000000"));
+    free(tu_isms_ok(repo, "--as", "dana@x.example", "appetite", "approve", "APP-1"));
+}
+
+void tu_assert_export_(const char *file, int line, const char *repo, const char *expected)
+{
+    char *out = tu_isms_ok_(file, line, repo, "export", "-", (const char *)NULL);
+    if (strcmp(out, expected)) {
+        fprintf(stderr, "%s:%d: the export of %s differs from what was expected\n", file, line,
+                repo);
+        _fail(file, line);
+    }
+    free(out);
+}
+
+const char *tu_json_at(const json_t *array, size_t i, const char *member)
+{
+    const char *s = json_string_value(json_object_get(json_array_get(array, i), member));
+    return s ? s : "(none)";
+}
+
+const void *tu_find_(const void *array, size_t n, size_t size, size_t offset, const char *key,
+                     const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *at = (const char *)array + i * size;
+        const char *s = *(const char *const *)(at + offset);
+        if (s && !strcmp(s, key))
+            return at;
+    }
+    fail_msg("no %s in %s", key, what);
+    return NULL;
+}
+
+static char *asan_saved;
+
+void tu_preload(const char *library)
+{
+    free(asan_saved);
+    asan_saved = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
+    setenv("LD_PRELOAD", library, 1);
+    setenv("ASAN_OPTIONS", "verify_asan_link_order=0:detect_leaks=0", 1);
+}
+
+void tu_preload_end(void)
+{
+    unsetenv("LD_PRELOAD");
+    if (asan_saved)
+        setenv("ASAN_OPTIONS", asan_saved, 1);
+    else
+        unsetenv("ASAN_OPTIONS");
+    free(asan_saved);
+    asan_saved = NULL;
 }
 
 void tu_result_free(tu_result *r)

@@ -63,6 +63,46 @@ int tu_terminal_lines(const char *cmd, const char *expect);
 #define tu_isms_ok(repo, ...) tu_isms_ok_(__FILE__, __LINE__, repo, __VA_ARGS__, (const char *)NULL)
 char *tu_isms_ok_(const char *file, int line, const char *repo, ...) __attribute__((sentinel));
 
+/* What isms says on stderr: runs it (arguments NULL-terminated, `input` on stdin, may be NULL)
+ * and fails the test, naming the command, unless it exits with `status` and its stderr holds
+ * `needle` ("": anything). Returns the stderr (malloc'd) for further checks. */
+#define tu_isms_err(repo, status, ...) \
+    tu_isms_err_(__FILE__, __LINE__, repo, NULL, status, __VA_ARGS__, (const char *)NULL)
+#define tu_isms_err_in(repo, input, status, ...) \
+    tu_isms_err_(__FILE__, __LINE__, repo, input, status, __VA_ARGS__, (const char *)NULL)
+char *tu_isms_err_(const char *file, int line, const char *repo, const char *input, int status,
+                   const char *needle, ...) __attribute__((sentinel));
+
+/* The clock most CLI tests fix. */
+#define TU_NOW "2026-06-01T09:00:00Z"
+/* A repository `name` made by `isms <command>` ("init", or "demo" for the demo's records), the
+ * clock fixed (ISMS_NOW) at `now` first unless it is NULL; fails the test if it cannot be
+ * made. */
+const char *tu_cli_repo(const char *command, const char *name, const char *now);
+
+/* A cmocka group set-up for tests that call libsodium: initialises it. */
+int tu_setup_sodium(void **state);
+
+/* A cmocka group set-up: a repository made by `isms demo` (at the clock the caller set, if
+ * any), handed to the tests in *state. */
+int tu_setup_demo(void **state);
+
+/* The quantified risk the CLI's quantification tests start from, added to `repo`: PER-1 Dana
+ * (dana@x.example) of the management body, OBJ-1 Payments, RISK-1 "Ransomware halts payments"
+ * with its FAIR inputs, CTL-1 Backups acting on its primary loss, APP-1 the approved appetite of
+ * OBJ-1 (1m, tolerance 3m). */
+void tu_cli_payments(const char *repo);
+
+/* Fails the test unless `isms export -` of `repo` prints exactly `expected`. */
+#define tu_assert_export(repo, expected) tu_assert_export_(__FILE__, __LINE__, repo, expected)
+void tu_assert_export_(const char *file, int line, const char *repo, const char *expected);
+
+/* Loads `library` (LD_PRELOAD) into the commands run after, until tu_preload_end; under ASan,
+ * whose runtime wants to be loaded first, with its link-order check and leak check off. */
+void tu_preload(const char *library);
+/* Unloads it, and gives ASan its options back. */
+void tu_preload_end(void);
+
 /* Runs one SQL statement directly on a repository, behind isms's back
  * (sqlite3 shell or psql), failing the test if it fails. tu_sql_value
  * returns the first column of the first row (malloc'd). */
@@ -77,6 +117,18 @@ int tu_sql_status(const char *repo, const char *statement);
  * owns the result (json_decref). */
 struct json_t;
 struct json_t *tu_json_take(char *text);
+
+/* The string member `member` of element i of the JSON array `array`; "(none)" when there is
+ * none. */
+const char *tu_json_at(const struct json_t *array, size_t i, const char *member);
+
+/* The element of array[0..n) of `type` whose string member `member` is `key`, failing the test
+ * (naming the array and the key) when there is none. */
+#define TU_FIND(array, n, type, member, key)                                                   \
+    ((const type *)tu_find_((array), (size_t)(n), sizeof(type), offsetof(type, member), (key), \
+                            #array))
+const void *tu_find_(const void *array, size_t n, size_t size, size_t offset, const char *key,
+                     const char *what);
 
 /* Reads a whole file into a malloc'd NUL-terminated string (NULL if absent). */
 char *tu_read_file(const char *path, size_t *len);

@@ -41,6 +41,13 @@ void wf_stop(void)
     server = NULL;
 }
 
+int wf_setup(void **state)
+{
+    (void)state;
+    wf_start("web.isms");
+    return 0;
+}
+
 int wf_teardown(void **state)
 {
     (void)state;
@@ -50,6 +57,17 @@ int wf_teardown(void **state)
 
 int wf_port(void) { return web_port(server); }
 const char *wf_repo(void) { return repo; }
+
+void wf_user(const char *who, const char *password)
+{
+    char input[128];
+    snprintf(input, sizeof input, "%s\n", password);
+    tu_result r;
+    tu_isms(&r, repo, input, "user", "add", who, "--password-stdin", (const char *)NULL);
+    if (r.status)
+        fail_msg("user add %s: %s", who, r.err);
+    tu_result_free(&r);
+}
 
 const char *wf_token(const char *who)
 {

@@ -13,7 +13,9 @@ struct json_t;
 /* Creates the repository `name` and starts serving it (body limit 64 KiB). */
 void wf_start(const char *name);
 void wf_stop(void);
-/* wf_stop as a cmocka group teardown. */
+/* wf_start("web.isms") and wf_stop as a cmocka group set-up and teardown, for the tests that
+ * need the fixture alone. */
+int wf_setup(void **state);
 int wf_teardown(void **state);
 int wf_port(void);
 const char *wf_repo(void);
@@ -25,6 +27,8 @@ const char *wf_repo(void);
 #define WF_AUDITOR "lena.hoffmann@nordhafen.example" /* internal-auditor */
 #define WF_READER "rita.reader@nordhafen.example"    /* reader (added by the fixture) */
 
+/* Gives `who` a web account with `password` (through the CLI, the password on stdin). */
+void wf_user(const char *who, const char *password);
 /* An API token acting for `who` (made once, through the CLI). */
 const char *wf_token(const char *who);
 /* A request as `who` (NULL: nobody), with a JSON body (NULL: none) and

@@ -13,20 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int setup(void **state)
-{
-    (void)state;
-    wf_start("api.isms");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
-    return 0;
-}
-
 static json_t *get_ok(const char *who, const char *path)
 {
     tu_http r;
@@ -176,8 +162,7 @@ static void records_are_made_changed_retired_and_have_a_history(void **state)
         assert_string_equal(json_string_value(json_object_get(en, "op")), ops[k]);
         assert_string_equal(json_string_value(json_object_get(en, "actor")), WF_LEAD);
     }
-    assert_string_equal(json_string_value(json_object_get(json_array_get(entries, 2), "note")),
-                        "duplicate of RISK-2");
+    assert_string_equal(tu_json_at(entries, 2, "note"), "duplicate of RISK-2");
     json_decref(h);
     json_decref(made);
 }
@@ -352,6 +337,13 @@ static void bad_requests_are_refused_naming_the_field_and_write_nothing(void **s
     json_decref(ok);
 }
 
+static void expect_header(tu_http *r, const char *name, const char *want)
+{
+    char *got = header_of(r, name);
+    assert_string_equal(got, want);
+    free(got);
+}
+
 static void every_answer_carries_the_security_headers(void **state)
 {
     (void)state;
@@ -365,16 +357,10 @@ static void every_answer_carries_the_security_headers(void **state)
             assert_contains(csp, "default-src 'self'");
             assert_contains(csp, "frame-ancestors 'none'");
             assert_not_contains(csp, "unsafe-inline");
-            char *nosniff = header_of(&r, "X-Content-Type-Options"),
-                 *frames = header_of(&r, "X-Frame-Options"),
-                 *referrer = header_of(&r, "Referrer-Policy");
-            assert_string_equal(nosniff, "nosniff");
-            assert_string_equal(frames, "DENY");
-            assert_string_equal(referrer, "no-referrer");
             free(csp);
-            free(nosniff);
-            free(frames);
-            free(referrer);
+            expect_header(&r, "X-Content-Type-Options", "nosniff");
+            expect_header(&r, "X-Frame-Options", "DENY");
+            expect_header(&r, "Referrer-Policy", "no-referrer");
             tu_http_free(&r);
         }
 }
@@ -477,5 +463,5 @@ int main(void)
         cmocka_unit_test(the_openapi_document_lists_exactly_the_routes_answered),
         cmocka_unit_test(concurrent_writers_are_serialised),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

@@ -20,22 +20,8 @@ static int setup(void **state)
 {
     (void)state;
     wf_start("auth.isms");
-    tu_result r;
-    tu_isms(&r, wf_repo(), LEAD_PASSWORD "\n", "user", "add", WF_LEAD, "--password-stdin",
-            (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    tu_result_free(&r);
-    tu_isms(&r, wf_repo(), OWNER_PASSWORD "\n", "user", "add", "PER-4", "--password-stdin",
-            (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    tu_result_free(&r);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
+    wf_user(WF_LEAD, LEAD_PASSWORD);
+    wf_user("PER-4", OWNER_PASSWORD);
     return 0;
 }
 
@@ -212,14 +198,8 @@ static void a_revoked_token_no_longer_works(void **state)
     assert_int_equal(r.status, 401);
     tu_http_free(&r);
     /* names stay taken; revoking twice says there is none */
-    tu_result res;
-    tu_isms(&res, wf_repo(), NULL, "--as", WF_AUDITOR, "token", "add", "--name", "audit-bot",
-            (const char *)NULL);
-    assert_int_equal(res.status, 5);
-    tu_result_free(&res);
-    tu_isms(&res, wf_repo(), NULL, "token", "revoke", "--name", "audit-bot", (const char *)NULL);
-    assert_int_equal(res.status, 4);
-    tu_result_free(&res);
+    free(tu_isms_err(wf_repo(), 5, "", "--as", WF_AUDITOR, "token", "add", "--name", "audit-bot"));
+    free(tu_isms_err(wf_repo(), 4, "", "token", "revoke", "--name", "audit-bot"));
 }
 
 /* A session lasts as long as the server says, then it is gone. */
@@ -298,11 +278,7 @@ static void behind_the_trusted_proxy_the_cookie_is_secure(void **state)
 static void a_removed_user_or_retired_person_no_longer_gets_in(void **state)
 {
     (void)state;
-    tu_result res;
-    tu_isms(&res, wf_repo(), "reader-password-1\n", "user", "add", WF_READER, "--password-stdin",
-            (const char *)NULL);
-    assert_int_equal(res.status, 0);
-    tu_result_free(&res);
+    wf_user(WF_READER, "reader-password-1");
     session s;
     assert_int_equal(sign_in(WF_READER, "reader-password-1", NULL, &s, NULL), 200);
     free(tu_isms_ok(wf_repo(), "user", "remove", WF_READER));
@@ -359,12 +335,8 @@ static void user_list_and_one_time_passwords(void **state)
     assert_contains(out, WF_LEAD);
     assert_not_contains(out, "argon2"); /* no hash is ever shown */
     free(out);
-    tu_result r;
-    tu_isms(&r, wf_repo(), "short\n", "user", "add", "PER-5", "--password-stdin",
-            (const char *)NULL);
-    assert_int_equal(r.status, 3);
-    assert_contains(r.err, "password");
-    tu_result_free(&r);
+    free(tu_isms_err_in(wf_repo(), "short\n", 3, "password", "user", "add", "PER-5",
+                        "--password-stdin"));
 }
 
 int main(void)
@@ -380,5 +352,5 @@ int main(void)
         cmocka_unit_test(nobody_signed_in_reads_nothing),
         cmocka_unit_test(user_list_and_one_time_passwords),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, wf_teardown);
 }

@@ -158,13 +158,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
-    return 0;
-}
-
 static const targets *targets_of(const regdef *reg)
 {
     for (int i = 0; i < nregs; i++)
@@ -434,5 +427,5 @@ int main(void)
         cmocka_unit_test(every_route_every_role_own_and_others),
         cmocka_unit_test(a_route_without_a_rule_fails),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, wf_teardown);
 }

@@ -44,13 +44,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
-    return 0;
-}
-
 /* The build directory's browser-out/<backend>/ (ctest runs tests there). */
 static void out_dir(char *dir, size_t size)
 {
@@ -126,5 +119,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_web_ui_works_in_a_browser),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, wf_teardown);
 }

@@ -17,20 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int setup(void **state)
-{
-    (void)state;
-    wf_start("dashboard.isms");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
-    return 0;
-}
-
 /* GET path as `who`: the body (the caller frees), the status checked. */
 static char *page(const char *who, const char *path, int status)
 {
@@ -377,5 +363,5 @@ int main(void)
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
         cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

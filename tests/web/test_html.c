@@ -24,15 +24,6 @@ typedef struct session {
 
 static session lead, control_owner, board;
 
-static void add_user(const char *who)
-{
-    tu_result r;
-    tu_isms(&r, wf_repo(), PASSWORD "\n", "user", "add", who, "--password-stdin",
-            (const char *)NULL);
-    assert_int_equal(r.status, 0);
-    tu_result_free(&r);
-}
-
 /* GET as the session (NULL: nobody); the answer is the caller's. */
 static void get(tu_http *r, const session *s, const char *path)
 {
@@ -97,19 +88,12 @@ static int setup(void **state)
 {
     (void)state;
     wf_start("html.isms");
-    add_user(WF_LEAD);
-    add_user(CONTROL_OWNER);
-    add_user(WF_BOARD);
+    wf_user(WF_LEAD, PASSWORD);
+    wf_user(CONTROL_OWNER, PASSWORD);
+    wf_user(WF_BOARD, PASSWORD);
     sign_in(WF_LEAD, &lead);
     sign_in(CONTROL_OWNER, &control_owner);
     sign_in(WF_BOARD, &board);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    wf_stop();
     return 0;
 }
 
@@ -207,9 +191,8 @@ static void escaping_in_text_attributes_and_urls(void **state)
 static void pages_render_for_the_lead(void **state)
 {
     (void)state;
-    struct {
-        const char *path, *expect;
-    } pages[] = {
+    static const char *const pages[][2] = {
+        /* a page, and what it must show */
         { "/registers", "href=\"/risks\"" },
         { "/risks", "RISK-1" },
         { "/risks/RISK-1", "Ransomware halts payments" },
@@ -222,8 +205,8 @@ static void pages_render_for_the_lead(void **state)
         { "/people/PER-4", "Tomasz Nowak" },
     };
     for (size_t k = 0; k < sizeof pages / sizeof *pages; k++) {
-        char *body = page(&lead, pages[k].path);
-        assert_contains(body, pages[k].expect);
+        char *body = page(&lead, pages[k][0]);
+        assert_contains(body, pages[k][1]);
         assert_contains(body, "class=\"skip\" href=\"#main\"");
         assert_contains(body, "/static/isms.css?v=");
         free(body);
@@ -793,5 +776,5 @@ int main(void)
         cmocka_unit_test(soa_statement_page_csv_and_api),
         cmocka_unit_test(soa_approved_from_its_statement),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, wf_teardown);
 }
