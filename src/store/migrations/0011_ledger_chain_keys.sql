@@ -15,19 +15,11 @@
 -- its own bytes, which two equal hashes or links would fail.
 --
 -- The table is made again without them (portable: SQLite cannot drop a
--- constraint), with its rows and its index by key.
-CREATE TABLE ledger_next (
-    seq       @ID@,
-    ts        TEXT NOT NULL,
-    actor     TEXT NOT NULL,
-    entity    TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    op        TEXT NOT NULL,
-    data      TEXT NOT NULL,
-    note      TEXT,
-    prev_hash TEXT NOT NULL,
-    hash      TEXT NOT NULL
-);
+-- constraint): the columns 0001 made, less the two UNIQUEs, then its rows
+-- and its index by key.
+CREATE TABLE ledger_next (seq @ID@, ts TEXT NOT NULL, actor TEXT NOT NULL, entity TEXT NOT NULL,
+    key TEXT NOT NULL, op TEXT NOT NULL, data TEXT NOT NULL, note TEXT, prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL);
 INSERT INTO ledger_next (seq, ts, actor, entity, key, op, data, note, prev_hash, hash)
     SELECT seq, ts, actor, entity, key, op, data, note, prev_hash, hash FROM ledger ORDER BY seq;
 DROP TABLE ledger;
