@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int nibble(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* A lower-case hex digit's value plus one; 0 for any other byte. */
+static const unsigned char hex_digit[256] = {
+    ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
 
 /* 64 lower-case hex digits, as isms writes them (sodium_hex2bin is made
  * for secrets, constant time, and several times slower: verify decodes a
@@ -22,10 +23,13 @@ static int from_hex(const char *hex, merkle_hash out)
     if (!hex)
         return 0;
     for (int i = 0; i < MERKLE_HASH_SIZE; i++) {
-        int hi = nibble(hex[2 * i]), lo = hi < 0 ? -1 : nibble(hex[2 * i + 1]);
-        if (lo < 0)
+        int hi = hex_digit[(unsigned char)hex[2 * i]];
+        if (!hi)
+            return 0; /* the end of a short string too: nothing past it is read */
+        int lo = hex_digit[(unsigned char)hex[2 * i + 1]];
+        if (!lo)
             return 0;
-        out[i] = (unsigned char)(hi << 4 | lo);
+        out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
     }
     return hex[2 * MERKLE_HASH_SIZE] == 0;
 }

@@ -239,6 +239,7 @@ int store_open(const char *target, int create, const store_schema *schema, store
                        "no repository given: use --repo PATH or set ISMS_REPO");
     store *s = xcalloc(1, sizeof *s);
     s->schema = *schema;
+    s->target = xstrdup(target);
     int rc = db_open(target, create, &s->db, e);
     if (!rc) {
         char *name = db_label(target);
@@ -260,8 +261,28 @@ void store_close(store *s)
         return;
     regsql_free(s);
     free(s->schema_diff);
+    free(s->target);
     db_close(s->db);
     free(s);
+}
+
+int store_open_reader(store *s, store **out, isms_err *e)
+{
+    *out = NULL;
+    if (!strcmp(s->target, ":memory:"))
+        return err_set(e, E_USAGE, "repository", "an in-memory repository has one connection");
+    store *r = xcalloc(1, sizeof *r);
+    r->schema = s->schema;
+    r->schema.on_upgrade = NULL;
+    r->version = s->version;
+    r->target = xstrdup(s->target);
+    int rc = db_open(s->target, 0, &r->db, e);
+    if (rc) {
+        store_close(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
 }
 
 const char *store_backend(const store *s) { return db_kind(s->db); }

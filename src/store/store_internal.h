@@ -16,6 +16,7 @@ typedef struct tree_slot {
 
 struct store {
     db *db;
+    char *target; /* as opened: store_open_reader opens it again */
     store_schema schema;
     int version;         /* the schema version once open */
     struct regsql **sql; /* per-register SQL text, built on first use */

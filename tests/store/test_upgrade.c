@@ -71,6 +71,17 @@ static void check_upgraded(const char *repo, int from)
     char *migrate = tu_sql_value(repo, "SELECT data FROM ledger WHERE op = 'migrate'");
     assert_string_equal(migrate, data);
     free(migrate);
+    /* Migration 0011: the ledger's indexes are its key on seq and
+     * ledger_by_key; UNIQUE(hash) and UNIQUE(prev_hash) are gone, the rows
+     * kept (verify, below, walks them). */
+    char *indexes = tu_sql_value(
+        repo,
+        tu_backend_is_pg()
+            ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'ledger' "
+              "AND schemaname = current_schema()"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger'");
+    assert_string_equal(indexes, tu_backend_is_pg() ? "2" : "1");
+    free(indexes);
     char *person = tu_isms_ok(repo, "person", "show", "PER-1");
     assert_contains(person, "Dana Weiss");
     assert_contains(person, "CEO");

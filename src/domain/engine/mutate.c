@@ -16,6 +16,9 @@
 #include "domain/registers/validate.h"
 #include "core/buf.h"
 #include "core/text.h"
+#include "formats/json.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -165,16 +168,64 @@ static void apply_defaults(dom *d, record *r)
     }
 }
 
+#ifndef NDEBUG
+/* Debug builds (the tests under sanitizers) hold the record as written to
+ * the record read back, byte for byte in its canonical form. */
+static int same_as_stored(dom *d, const record *r, isms_err *e)
+{
+    record back;
+    int rc = store_get_id(d->st, r->reg, r->id, &back, &d->a, e);
+    if (rc)
+        return rc;
+    char *mine = record_canonical(r), *stored = record_canonical(&back);
+    if (strcmp(mine, stored)) {
+        fprintf(stderr, "isms: %s as written: %s\nas stored: %s\n", r->key, mine, stored);
+        abort();
+    }
+    free(mine);
+    free(stored);
+    return 0;
+}
+#endif
+
+static int cmp_text(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The record as written, as a read would give it back: references and
+ * links resolved (keys and ids, links by id), enum sets sorted bytewise as
+ * the store sorts them, nothing marked as given or as a change of members. */
+static int as_written(dom *d, const record *r, record *out, isms_err *e)
+{
+    record_copy(out, r, &d->a);
+    for (int i = 0; i < r->reg->nfields; i++) {
+        value *v = &out->v[i];
+        v->given = v->delta = 0;
+        v->nremoved = 0;
+        v->removed = NULL;
+        if (r->reg->fields[i].type == FT_ENUMSET && v->n > 1)
+            qsort(v->keys, (size_t)v->n, sizeof *v->keys, cmp_text);
+    }
+#ifndef NDEBUG
+    return same_as_stored(d, out, e);
+#else
+    (void)e;
+    return 0;
+#endif
+}
+
 /* Stores r (an insert when there is no `before`, else an update of it),
- * reads it back, writes its ledger entry and moves the dashboard's kept
- * figures from what `before` counted for to what r does: all in the
- * caller's transaction. */
+ * writes its ledger entry from the record as written (on PostgreSQL,
+ * reading it back was four round trips of the seventeen of an add: the row
+ * and each link table) and moves the dashboard's kept figures from what
+ * `before` counted for to what r does: all in the caller's transaction. */
 static int persist(dom *d, record *r, const record *before, const char *op, record *out,
                    isms_err *e)
 {
     int rc = before ? store_update(d->st, r, e) : store_insert(d->st, r, e);
     if (!rc)
-        rc = store_get_id(d->st, r->reg, r->id, out, &d->a, e);
+        rc = as_written(d, r, out, e);
     if (!rc)
         rc = dom_ledger_record(d, out, op, e);
     if (!rc)

@@ -9,6 +9,7 @@
 #include "ledger/ledger.h"
 #include "ledger/nodes.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,12 +120,27 @@ static void explain_mismatch(verify_ctx *v, const record *r, const char *canon, 
     arena_free(&a);
 }
 
+/* The digest a record's latest entry holds of it (its data). */
+static char *record_digest(const record *r, unsigned char digest[32])
+{
+    char *canon = record_canonical(r);
+    sha256_raw(canon, strlen(canon), digest);
+    return canon;
+}
+
+/* Its expected state when the ledger has one for register `reg`, else NULL. */
+static expected *expected_of(verify_ctx *v, const char *key, const regdef *reg)
+{
+    expected *x = strmap_get(&v->latest, key);
+    return x && !strcmp(x->entity, reg->name) ? x : NULL;
+}
+
 static int check_record(const record *r, void *ctx)
 {
     verify_ctx *v = ctx;
     v->rep->records++;
-    expected *x = strmap_get(&v->latest, r->key);
-    if (!x || strcmp(x->entity, r->reg->name)) {
+    expected *x = expected_of(v, r->key, r->reg);
+    if (!x) {
         problem(v, r->key,
                 "%s (%s) is in the register but not in the ledger: it was added "
                 "outside isms",
@@ -132,9 +148,8 @@ static int check_record(const record *r, void *ctx)
         return 0;
     }
     x->seen = 1;
-    char *canon = record_canonical(r);
     unsigned char digest[32];
-    sha256_raw(canon, strlen(canon), digest);
+    char *canon = record_digest(r, digest);
     if (memcmp(digest, x->digest, 32))
         explain_mismatch(v, r, canon, x->seq);
     free(canon);
@@ -247,32 +262,46 @@ static int check_chain(verify_ctx *v, int *broken, isms_err *e)
     return ledger_tree_check_end(v->tree, e);
 }
 
-/* Incremental: the records the new entries touched, against their latest
- * entry (a record touched by none is not read). */
-static int check_touched(verify_ctx *v, isms_err *e)
+/* Record `key` of `reg` read through the verifying connection and checked
+ * against its latest entry; not there, it is not a problem here
+ * (check_missing names a record the ledger has and the register lacks). */
+static int recheck(verify_ctx *v, const regdef *reg, const char *key, arena *a, isms_err *e)
+{
+    record r;
+    isms_err why = { 0 };
+    int rc = store_get(dom_store(v->d), reg, key, &r, a, &why);
+    if (rc == E_NOT_FOUND)
+        return 0;
+    if (rc)
+        return err_set(e, why.code, why.field, "%s", why.msg);
+    return check_record(&r, v);
+}
+
+/* The ledger's records not checked yet, read through the verifying
+ * connection (check_missing names those not there): the records an
+ * incremental verification's entries touched, or those a full one's reader
+ * did not see. */
+static int recheck_unseen(verify_ctx *v, isms_err *e)
 {
     arena a;
     arena_init(&a);
     int rc = 0;
     for (size_t i = 0; i < v->latest.cap && !rc; i++) {
-        const char *key = v->latest.slots[i].key;
         const expected *x = v->latest.slots[i].value;
-        const regdef *reg = key ? register_find(x->entity) : NULL;
-        if (!reg)
-            continue;
-        record r;
-        isms_err why = { 0 };
-        rc = store_get(dom_store(v->d), reg, key, &r, &a, &why);
-        if (rc == E_NOT_FOUND) {
-            rc = 0; /* check_missing names it */
-            continue;
-        }
-        if (rc)
-            err_set(e, why.code, why.field, "%s", why.msg);
-        else
-            check_record(&r, v);
+        const regdef *reg = v->latest.slots[i].key ? register_find(x->entity) : NULL;
+        if (reg && !x->seen)
+            rc = recheck(v, reg, v->latest.slots[i].key, &a, e);
+        arena_reset(&a);
     }
     arena_free(&a);
+    return rc;
+}
+
+/* Incremental: the records the new entries touched, against their latest
+ * entry (a record touched by none is not read). */
+static int check_touched(verify_ctx *v, isms_err *e)
+{
+    int rc = recheck_unseen(v, e);
     if (!rc)
         check_missing(v);
     return rc;
@@ -315,31 +344,170 @@ static void tally_problem(const char *name, int64_t counted, int64_t kept, void 
             name, (long long)kept, (long long)counted);
 }
 
-/* The dashboard's kept figures against the count of the records. */
-static int check_tallies(verify_ctx *v, isms_err *e)
+static void tally_differs(const char *name, int64_t counted, int64_t kept, void *ctx)
+{
+    (void)name, (void)counted, (void)kept, (void)ctx;
+}
+
+/* The dashboard's kept figures against the count of the records. The
+ * count may come from the reader's snapshot (record_pass), which a write
+ * committed between the two connections' begins can set apart from this
+ * one's: a difference is counted again here before it is called one. */
+static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
 {
     if (!store_keeps_tallies(dom_store(v->d)))
         return 0;
-    tallies kept;
+    tallies kept, here;
     tallies_init(&kept);
+    tallies_init(&here);
     int rc = tallies_read(v->d, &kept, e);
-    if (!rc)
-        tallies_compare(&v->counted, &kept, tally_problem, v);
+    if (!rc && tallies_compare(counted, &kept, tally_differs, NULL)) {
+        rc = dom_tallies_recount(v->d, &here, e);
+        if (!rc)
+            tallies_compare(&here, &kept, tally_problem, v);
+    }
+    tallies_reset(&here);
     tallies_reset(&kept);
     return rc;
 }
 
-static int check_all_records(verify_ctx *v, isms_err *e)
+/* ---- the records read beside the chain ----
+ *
+ * A full verification reads the ledger and every register: two halves of
+ * about equal cost. The records are read by a thread with a connection of
+ * its own (store_open_reader) while the chain is walked, each reduced to its
+ * key, register and digest; the two are compared when both are done. The
+ * reader's snapshot may differ from the chain's (a write committed between
+ * the two begins), so a record that does not match is not reported from
+ * the reader's copy: it is read again through the verifying connection and
+ * checked there (check_record), as are the ledger's records the reader did
+ * not see. A repository with one connection only (or a reader that cannot
+ * be opened) is checked in one pass, as before. */
+
+typedef struct digested {
+    const char *key;
+    const regdef *reg;
+    unsigned char digest[32];
+} digested;
+
+typedef struct record_pass {
+    store *st;       /* the reader's own connection */
+    arena a;         /* the keys */
+    buf seen;        /* digested, in the order read */
+    tallies counted; /* the dashboard's figures, as the records read count them */
+    pthread_t thread;
+    isms_err e;
+    int rc;
+} record_pass;
+
+static int digest_record(const record *r, void *ctx)
+{
+    record_pass *p = ctx;
+    digested d = { .key = arena_strdup(&p->a, r->key), .reg = r->reg };
+    free(record_digest(r, d.digest));
+    buf_append(&p->seen, &d, sizeof d);
+    tallies_note(&p->counted, r, 1);
+    return 0;
+}
+
+static int scan_records(store *st, store_record_fn fn, void *ctx, isms_err *e)
+{
+    store_query all = { .include_retired = 1 };
+    int rc = 0;
+    for (int i = 0; registers[i] && !rc; i++)
+        rc = store_scan(st, registers[i], &all, fn, ctx, e);
+    return rc;
+}
+
+static void *record_thread(void *arg)
+{
+    record_pass *p = arg;
+    p->rc = scan_records(p->st, digest_record, p, &p->e);
+    store_rollback(p->st);
+    return NULL;
+}
+
+static void pass_free(record_pass *p)
+{
+    store_close(p->st);
+    arena_free(&p->a);
+    buf_reset(&p->seen);
+    tallies_reset(&p->counted);
+    free(p);
+}
+
+/* Starts the reader, its snapshot begun now; NULL when it cannot be. */
+static record_pass *pass_begin(verify_ctx *v)
+{
+    record_pass *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    arena_init(&p->a);
+    buf_init(&p->seen);
+    tallies_init(&p->counted);
+    int rc = store_open_reader(dom_store(v->d), &p->st, &p->e);
+    if (!rc)
+        rc = store_begin(p->st, 0, &p->e);
+    if (!rc && pthread_create(&p->thread, NULL, record_thread, p)) {
+        store_rollback(p->st);
+        rc = E_INTERNAL;
+    }
+    if (rc) {
+        pass_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int pass_end(record_pass *p, isms_err *e)
+{
+    pthread_join(p->thread, NULL);
+    return p->rc ? err_set(e, p->rc, p->e.field, "%s", p->e.msg) : 0;
+}
+
+/* The reader's digests against the chain's; what does not match is read
+ * again and checked through the verifying connection. */
+static int compare_pass(verify_ctx *v, record_pass *p, isms_err *e)
+{
+    const digested *d = (const digested *)p->seen.data;
+    size_t n = p->seen.len / sizeof *d;
+    arena a;
+    arena_init(&a);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        expected *x = expected_of(v, d[i].key, d[i].reg);
+        if (x && !x->seen && !memcmp(x->digest, d[i].digest, 32)) {
+            x->seen = 1;
+            v->rep->records++;
+            continue;
+        }
+        rc = recheck(v, d[i].reg, d[i].key, &a, e);
+        arena_reset(&a);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static int check_records(verify_ctx *v, record_pass *p, isms_err *e)
+{
+    if (!p)
+        return scan_records(dom_store(v->d), check_and_count, v, e);
+    int rc = compare_pass(v, p, e);
+    if (!rc)
+        rc = recheck_unseen(v, e);
+    return rc;
+}
+
+static int check_all_records(verify_ctx *v, record_pass *p, isms_err *e)
 {
     int rc = check_identity(v, e);
-    store_query all = { .include_retired = 1 };
     tallies_init(&v->counted);
-    for (int i = 0; registers[i] && !rc; i++)
-        rc = store_scan(dom_store(v->d), registers[i], &all, check_and_count, v, e);
+    if (!rc)
+        rc = check_records(v, p, e);
     if (!rc)
         check_missing(v); /* a record gone is named before the figures it moved */
     if (!rc)
-        rc = check_tallies(v, e);
+        rc = check_tallies(v, p ? &p->counted : &v->counted, e);
     tallies_reset(&v->counted);
     return rc;
 }
@@ -347,18 +515,28 @@ static int check_all_records(verify_ctx *v, isms_err *e)
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     v->e = e;
-    if (!v->resume)
+    record_pass *p = NULL;
+    if (!v->resume) {
         store_integrity_begin(dom_store(v->d)); /* beside the checks below */
+        p = pass_begin(v);
+    }
     int broken = 0;
     int rc = check_chain(v, &broken, e);
+    if (p) {
+        isms_err why = { 0 };
+        int read = pass_end(p, &why);
+        if (!rc && !broken && read)
+            rc = err_set(e, read, why.field, "%s", why.msg);
+    }
+    if (!rc && !broken)
+        rc = v->resume ? check_recent(v, e) : check_all_records(v, p, e);
+    if (p)
+        pass_free(p);
     if (rc || broken)
         return rc;
-    /* The records (since the resume point, or all), the checkpoints, then
-     * the schema (resumed) or the whole store (full). */
-    rc = v->resume ? check_recent(v, e) : check_all_records(v, e);
-    if (!rc)
-        rc = dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v,
-                                    &v->rep->notes, e);
+    /* The checkpoints, then the schema (resumed) or the whole store (full). */
+    rc =
+        dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes, e);
     if (rc)
         return rc;
     return v->resume ? check_schema(v, e) : check_store(v, e);
