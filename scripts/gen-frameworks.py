@@ -37,9 +37,13 @@ def rows(path):
 
 
 class Framework:
-    def __init__(self, name, title, version, publisher, licence, source):
-        self.name, self.title, self.version = name, title, version
-        self.publisher, self.licence, self.source = publisher, licence, source
+    def __init__(self, name):
+        """A framework of frameworks.csv (its title, version, publisher, licence, source)."""
+        meta = next((m for m in rows("frameworks.csv") if m["name"] == name), None)
+        if meta is None:
+            raise SystemExit(f"{name}: not in data/frameworks/frameworks.csv")
+        self.name, self.title, self.version = name, meta["title"], meta["version"]
+        self.publisher, self.licence, self.source = meta["publisher"], meta["licence"], meta["source"]
         self.reqs = []  # dicts: code parent level title statement baselines flags
         self.codes = {}
 
@@ -65,10 +69,7 @@ class Framework:
 
 
 def iso27001():
-    fw = Framework("iso27001-2022", "ISO/IEC 27001:2022 Information security management systems",
-                   "2022", "ISO/IEC",
-                   "(c) ISO/IEC: identifiers and short titles only, no requirement text",
-                   "https://www.iso.org/standard/27001")
+    fw = Framework('iso27001-2022')
     themes = {}
     data = rows("iso27001-2022/iso27001-2022_ids.csv")
     children = {r["parent"] for r in data if r["parent"]}
@@ -83,10 +84,7 @@ def iso27001():
 
 
 def iso42001():
-    fw = Framework("iso42001-2023", "ISO/IEC 42001:2023 Artificial intelligence management systems",
-                   "2023", "ISO/IEC",
-                   "(c) ISO/IEC: identifiers and short titles only, no requirement text",
-                   "https://www.iso.org/standard/81230.html")
+    fw = Framework('iso42001-2023')
     data = rows("iso42001-2023/iso42001-2023_ids.csv")
     children = {r["parent"] for r in data if r["parent"]}
     levels = {"clause-group": "clause", "clause": "clause", "annex-a-group": "objective",
@@ -104,9 +102,7 @@ def csf_id(i):
 
 
 def csf():
-    fw = Framework("csf-2.0", "NIST Cybersecurity Framework (CSF) 2.0", "2.0",
-                   "NIST", "public domain (U.S. Government work)",
-                   "NIST CSWP 29; OSCAL catalog NIST_CSF_v2.0_catalog")
+    fw = Framework('csf-2.0')
     for r in rows("nist-csf-2.0/csf-2.0_core.csv"):
         withdrawn = r["status"] == "withdrawn"
         sub = r["level"] == "subcategory"
@@ -118,10 +114,7 @@ def csf():
 
 
 def sp800_53():
-    fw = Framework("sp800-53r5", "NIST SP 800-53 Rev. 5 Security and Privacy Controls",
-                   "5.1.1 baselines, 5.0.1 titles", "NIST",
-                   "public domain (U.S. Government work)",
-                   "NIST SP 800-53 Rev. 5 and SP 800-53B (OSCAL content)")
+    fw = Framework('sp800-53r5')
     data = rows("nist-sp800-53r5/sp800-53r5_controls.csv")
     label = {r["id"]: r["label"] for r in data}
     for r in data:
@@ -144,10 +137,7 @@ def sp800_53():
 
 
 def nis2():
-    fw = Framework("nis2", "Directive (EU) 2022/2555 (NIS2), Articles 20 and 21", "2022/2555",
-                   "European Union",
-                   "EU legislation: reuse with acknowledgement (Commission Decision 2011/833/EU)",
-                   "https://eur-lex.europa.eu/eli/dir/2022/2555/oj (CELEX 32022L2555)")
+    fw = Framework('nis2')
     # Art. 20 is not in the extracted CSV; the key control areas refer to
     # it, so its two paragraphs are here by their subject (no legal text).
     fw.add("Art.20", "", "article", "Governance")
@@ -172,11 +162,7 @@ def nis2():
 
 
 def nis2_ir():
-    fw = Framework("nis2-ir-2024-2690",
-                   "Commission Implementing Regulation (EU) 2024/2690, Annex (NIS2 technical and "
-                   "methodological requirements)", "2024/2690", "European Union",
-                   "EU legislation: reuse with acknowledgement (Commission Decision 2011/833/EU)",
-                   "https://eur-lex.europa.eu/eli/reg_impl/2024/2690/oj (CELEX 32024R2690)")
+    fw = Framework('nis2-ir-2024-2690')
     levels = {"1": "section", "2": "requirement", "3": "paragraph", "4": "point"}
     unnumbered = {}
     for r in rows("nis2/nis2-ir-2024-2690-annex.csv"):
@@ -194,11 +180,7 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
 
 
 def dora():
-    fw = Framework("dora", "Regulation (EU) 2022/2554 on digital operational resilience (DORA)",
-                   "2022/2554", "European Union",
-                   "EU legislation: reuse with acknowledgement (Commission Decision 2011/833/EU); "
-                   "article titles only",
-                   "https://eur-lex.europa.eu/eli/reg/2022/2554/oj (CELEX 32022R2554)")
+    fw = Framework('dora')
     for r in rows("dora/dora-2022-2554_articles.csv"):
         ch = "Chapter " + r["chapter"].split()[1].upper()
         if ch not in fw.codes:
@@ -208,12 +190,7 @@ def dora():
 
 
 def dora_rts():
-    fw = Framework("dora-rts-2024-1774",
-                   "Commission Delegated Regulation (EU) 2024/1774 (RTS on the ICT risk "
-                   "management framework)", "2024/1774", "European Union",
-                   "EU legislation: reuse with acknowledgement (Commission Decision 2011/833/EU); "
-                   "article titles only",
-                   "https://eur-lex.europa.eu/eli/reg_del/2024/1774/oj (CELEX 32024R1774)")
+    fw = Framework('dora-rts-2024-1774')
     for r in rows("dora/rts-2024-1774-ict-risk-management_articles.csv"):
         words = r["title"].split()
         t = "Title " + words[1]
@@ -224,10 +201,7 @@ def dora_rts():
 
 
 def soc2():
-    fw = Framework("soc2-tsc", "AICPA Trust Services Criteria (SOC 2), 2017, points of focus 2022",
-                   "2017 (rev. 2022)", "AICPA",
-                   "(c) AICPA: criteria ids and series names only, no criteria text",
-                   "https://www.aicpa-cima.com (TSP section 100)")
+    fw = Framework('soc2-tsc')
     for r in rows("soc2-tsc/soc2-tsc-2017-rev2022_ids.csv"):
         if r["series"] not in fw.codes:
             fw.add(r["series"], "", "series", f"{r['series_title']} ({r['category']})")
@@ -290,9 +264,7 @@ KCA = [
 
 
 def kca():
-    fw = Framework("isms-kca", "The seven key control areas of the ISMS pattern", "1", "isms",
-                   "isms's own words (the project's licence)",
-                   "the ISMS pattern's key control areas, restated by isms")
+    fw = Framework('isms-kca')
     for code, title, statement, _ in KCA:
         fw.add(code, "", "area", title, statement, flags=ASSESSABLE)
     return fw

@@ -221,12 +221,5 @@ static void the_checker_catches_a_violation(void **state)
     assert_false(check_line(cli, "cli/x.c", 1, "#include \"domain/integrity/verify.h\"\n"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_layer_keeps_to_its_place),
-        cmocka_unit_test(every_folder_is_known),
-        cmocka_unit_test(the_checker_catches_a_violation),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(every_layer_keeps_to_its_place),
+        cmocka_unit_test(every_folder_is_known), cmocka_unit_test(the_checker_catches_a_violation))

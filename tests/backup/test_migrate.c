@@ -93,13 +93,7 @@ static void usage_and_missing_source(void **state)
     assert_false(tu_repo_exists(target));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(there_and_back_again),
+TU_MAIN(setup, NULL, cmocka_unit_test(there_and_back_again),
         cmocka_unit_test(an_occupied_target_is_refused),
         cmocka_unit_test(a_tampered_source_is_not_copied),
-        cmocka_unit_test(usage_and_missing_source),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(usage_and_missing_source))

@@ -151,15 +151,7 @@ static void demo_summary_reads_well(void **state)
     free(out);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(round_trip_is_identical),
-        cmocka_unit_test(import_refuses_to_overwrite),
-        cmocka_unit_test(tampered_export_is_refused),
-        cmocka_unit_test(invalid_values_are_refused),
-        cmocka_unit_test(malformed_files_are_refused),
-        cmocka_unit_test(demo_summary_reads_well),
-    };
-    return cmocka_run_group_tests(tests, tu_setup_demo, NULL);
-}
+TU_MAIN(tu_setup_demo, NULL, cmocka_unit_test(round_trip_is_identical),
+        cmocka_unit_test(import_refuses_to_overwrite), cmocka_unit_test(tampered_export_is_refused),
+        cmocka_unit_test(invalid_values_are_refused), cmocka_unit_test(malformed_files_are_refused),
+        cmocka_unit_test(demo_summary_reads_well))

@@ -227,13 +227,6 @@ static void chart_renders_to_png(void **state)
     free(data);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(chart_reads_at_a_glance),
+TU_MAIN(setup, NULL, cmocka_unit_test(chart_reads_at_a_glance),
         cmocka_unit_test(long_titles_are_shortened_not_clipped),
-        cmocka_unit_test(labels_stay_inside_and_apart),
-        cmocka_unit_test(chart_renders_to_png),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(labels_stay_inside_and_apart), cmocka_unit_test(chart_renders_to_png))

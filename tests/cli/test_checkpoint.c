@@ -631,20 +631,12 @@ static void help_names_the_commands(void **state)
     expect(&none, 2, "--key", no_key);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(checkpoint_verifies_and_is_extended),
-        cmocka_unit_test(truncated_tail_is_caught),
-        cmocka_unit_test(rewritten_history_is_caught),
+TU_MAIN(NULL, NULL, cmocka_unit_test(checkpoint_verifies_and_is_extended),
+        cmocka_unit_test(truncated_tail_is_caught), cmocka_unit_test(rewritten_history_is_caught),
         cmocka_unit_test(older_backup_restored_is_caught),
-        cmocka_unit_test(altered_checkpoint_is_caught),
-        cmocka_unit_test(keys_are_guarded),
+        cmocka_unit_test(altered_checkpoint_is_caught), cmocka_unit_test(keys_are_guarded),
         cmocka_unit_test(witness_countersigns_only_extensions),
         cmocka_unit_test(inclusion_proof_checks_offline),
         cmocka_unit_test(checkpoints_survive_export_and_import),
         cmocka_unit_test(time_actor_and_schema_are_signed),
-        cmocka_unit_test(help_names_the_commands),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(help_names_the_commands))

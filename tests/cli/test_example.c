@@ -433,18 +433,8 @@ static void scope_is_approved_by_the_board(void **state)
     free(out);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(example_records_are_stored),
-        cmocka_unit_test(verify_and_log),
-        cmocka_unit_test(update_says_whether_it_changed),
-        cmocka_unit_test(bad_input_changes_nothing),
-        cmocka_unit_test(help_at_every_level),
-        cmocka_unit_test(every_list_and_show_has_json),
-        cmocka_unit_test(list_filters),
-        cmocka_unit_test(retire_keeps_history),
-        cmocka_unit_test(scope_is_approved_by_the_board),
-    };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
-}
+TU_MAIN(group_setup, NULL, cmocka_unit_test(example_records_are_stored),
+        cmocka_unit_test(verify_and_log), cmocka_unit_test(update_says_whether_it_changed),
+        cmocka_unit_test(bad_input_changes_nothing), cmocka_unit_test(help_at_every_level),
+        cmocka_unit_test(every_list_and_show_has_json), cmocka_unit_test(list_filters),
+        cmocka_unit_test(retire_keeps_history), cmocka_unit_test(scope_is_approved_by_the_board))

@@ -283,16 +283,8 @@ static void past_review_dates_warn(void **state)
     free(err);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(version_and_help_by_noun),
-        cmocka_unit_test(mistypes_get_a_suggestion),
-        cmocka_unit_test(every_noun_is_described),
+TU_MAIN(setup, NULL, cmocka_unit_test(version_and_help_by_noun),
+        cmocka_unit_test(mistypes_get_a_suggestion), cmocka_unit_test(every_noun_is_described),
         cmocka_unit_test(errors_name_the_option_typed),
         cmocka_unit_test(table_columns_are_cut_cleanly),
-        cmocka_unit_test(builtin_threats_are_fixed),
-        cmocka_unit_test(past_review_dates_warn),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(builtin_threats_are_fixed), cmocka_unit_test(past_review_dates_warn))

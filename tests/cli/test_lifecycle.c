@@ -253,13 +253,7 @@ static void granted_permits_and_their_conditions_are_frozen(void **state)
     ok("verify");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(the_verbs_come_from_the_table),
+TU_MAIN(setup, teardown, cmocka_unit_test(the_verbs_come_from_the_table),
         cmocka_unit_test(only_the_role_the_level_calls_for_grants),
         cmocka_unit_test(whoever_made_it_does_not_grant_it),
-        cmocka_unit_test(granted_permits_and_their_conditions_are_frozen),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+        cmocka_unit_test(granted_permits_and_their_conditions_are_frozen))

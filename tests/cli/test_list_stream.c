@@ -146,11 +146,5 @@ static void late_figures_show_whole(void **state)
     assert_int_equal(tu_terminal_lines(cmd, "EUR 1,250,000.00"), CONTROLS + 2);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(risk_list_streams_aligned),
-        cmocka_unit_test(late_figures_show_whole),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+TU_MAIN(setup, NULL, cmocka_unit_test(risk_list_streams_aligned),
+        cmocka_unit_test(late_figures_show_whole))

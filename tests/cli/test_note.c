@@ -53,10 +53,4 @@ static void a_note_is_checked_like_every_text(void **state)
     free(note);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(a_note_is_checked_like_every_text),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+TU_MAIN(setup, NULL, cmocka_unit_test(a_note_is_checked_like_every_text))

@@ -354,17 +354,9 @@ static void component_definition_imports(void **state)
                      (FIX "example-component-definition.json"), "--framework", "sp800-53r5"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(real_files_import),
+TU_MAIN(setup, NULL, cmocka_unit_test(real_files_import),
         cmocka_unit_test(profile_imports_resolved),
         cmocka_unit_test(profile_for_existing_framework_is_its_soa),
-        cmocka_unit_test(csf_current_and_target_gap),
-        cmocka_unit_test(mapping_collection_imports),
-        cmocka_unit_test(bad_input_is_refused),
-        cmocka_unit_test(component_definition_imports),
-        cmocka_unit_test(copyrighted_frameworks_hold_ids_and_titles_only),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(csf_current_and_target_gap), cmocka_unit_test(mapping_collection_imports),
+        cmocka_unit_test(bad_input_is_refused), cmocka_unit_test(component_definition_imports),
+        cmocka_unit_test(copyrighted_frameworks_hold_ids_and_titles_only))

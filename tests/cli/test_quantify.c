@@ -467,19 +467,12 @@ static void sigterm_ends_a_heavy_run_at_once(void **state)
     assert_true(took < 1.0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(quantify_json_is_reproducible),
+TU_MAIN(setup, NULL, cmocka_unit_test(quantify_json_is_reproducible),
         cmocka_unit_test(lec_is_an_svg_with_escaped_text),
         cmocka_unit_test(portfolio_returns_and_acceptance),
-        cmocka_unit_test(json_money_is_integer_minor_units),
-        cmocka_unit_test(board_figures),
+        cmocka_unit_test(json_money_is_integer_minor_units), cmocka_unit_test(board_figures),
         cmocka_unit_test(demo_summary_has_the_board_figures),
         cmocka_unit_test(bad_parameters_name_the_field),
         cmocka_unit_test(interrupted_run_saves_nothing),
         cmocka_unit_test(runaway_inputs_are_bounded),
-        cmocka_unit_test(sigterm_ends_a_heavy_run_at_once),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(sigterm_ends_a_heavy_run_at_once))

@@ -242,16 +242,9 @@ static void tampered_text_reaches_no_terminal_raw(void **state)
         prints_no_control_characters(repo, commands[k]);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(init_refuses_a_repository),
-        cmocka_unit_test(foreign_data_is_left_alone),
-        cmocka_unit_test(passwords_are_never_shown),
+TU_MAIN(NULL, NULL, cmocka_unit_test(init_refuses_a_repository),
+        cmocka_unit_test(foreign_data_is_left_alone), cmocka_unit_test(passwords_are_never_shown),
         cmocka_unit_test(malformed_connection_strings_hide_the_password),
         cmocka_unit_test(a_role_without_rights_is_denied),
         cmocka_unit_test(tampered_text_reaches_no_terminal_raw),
-        cmocka_unit_test(a_person_is_retired_by_e_mail),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(a_person_is_retired_by_e_mail))

@@ -143,15 +143,8 @@ static void first_error_wins(void **state)
     assert_int_equal(err_http_status(E_DENIED), 403);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(buf_grows_and_formats),
+TU_MAIN(NULL, NULL, cmocka_unit_test(buf_grows_and_formats),
         cmocka_unit_test(capped_holds_up_to_its_limit),
         cmocka_unit_test(capped_refuses_past_its_limit),
         cmocka_unit_test(reading_an_over_buffer_stops),
-        cmocka_unit_test(arena_strings_survive_until_reset),
-        cmocka_unit_test(first_error_wins),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(arena_strings_survive_until_reset), cmocka_unit_test(first_error_wins))

@@ -54,11 +54,5 @@ static void agrees_with_libsodium(void **state)
     print_message("SHA extensions %s\n", cpu_has_sha() ? "used" : "not available");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fips_examples),
-        cmocka_unit_test(agrees_with_libsodium),
-    };
-    return cmocka_run_group_tests(tests, tu_setup_sodium, NULL);
-}
+TU_MAIN(tu_setup_sodium, NULL, cmocka_unit_test(fips_examples),
+        cmocka_unit_test(agrees_with_libsodium))

@@ -341,15 +341,7 @@ static void matrix_and_money_agree_or_say_why_not(void **state)
     assert_false(latest("RISK-1")->fresh.stale); /* the cell is no input of the figures */
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_objective_gets_a_verdict),
-        cmocka_unit_test(effectiveness_counts),
-        cmocka_unit_test(figures_go_stale),
-        cmocka_unit_test(returns_say_what_they_leave_out),
-        cmocka_unit_test(sensitivity_adds_up),
-        cmocka_unit_test(matrix_and_money_agree_or_say_why_not),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TU_MAIN(setup, teardown, cmocka_unit_test(every_objective_gets_a_verdict),
+        cmocka_unit_test(effectiveness_counts), cmocka_unit_test(figures_go_stale),
+        cmocka_unit_test(returns_say_what_they_leave_out), cmocka_unit_test(sensitivity_adds_up),
+        cmocka_unit_test(matrix_and_money_agree_or_say_why_not))

@@ -462,17 +462,10 @@ static void upgrade_brings_the_catalogues(void **state)
     dom_close(up);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(builtin_catalogues_have_their_counts),
+TU_MAIN(setup, teardown, cmocka_unit_test(builtin_catalogues_have_their_counts),
         cmocka_unit_test(requirements_are_found_as_the_framework_writes_them),
         cmocka_unit_test(builtin_catalogues_do_not_change),
         cmocka_unit_test(bad_mappings_are_refused_and_write_nothing),
         cmocka_unit_test(suggestions_follow_the_crosswalks_with_their_path),
-        cmocka_unit_test(coverage_and_the_soa),
-        cmocka_unit_test(drift_finds_inconsistent_reports),
-        cmocka_unit_test(upgrade_brings_the_catalogues),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+        cmocka_unit_test(coverage_and_the_soa), cmocka_unit_test(drift_finds_inconsistent_reports),
+        cmocka_unit_test(upgrade_brings_the_catalogues))

@@ -238,13 +238,7 @@ static void tables_agree_with_their_register(void **state)
                &reg, "its choices are not the lifecycle's states");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(builtin_lifecycles_make_sense),
+TU_MAIN(NULL, NULL, cmocka_unit_test(builtin_lifecycles_make_sense),
         cmocka_unit_test(tables_of_what_comes_next_make_sense),
         cmocka_unit_test(broken_tables_are_named),
-        cmocka_unit_test(tables_agree_with_their_register),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(tables_agree_with_their_register))

@@ -189,11 +189,5 @@ static void one_risk_reads_only_its_own_controls(void **state)
     assert_contains(e.msg, "CTL-12");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(portfolio_figures_are_the_quadratic_ones),
-        cmocka_unit_test(one_risk_reads_only_its_own_controls),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TU_MAIN(setup, teardown, cmocka_unit_test(portfolio_figures_are_the_quadratic_ones),
+        cmocka_unit_test(one_risk_reads_only_its_own_controls))

@@ -306,15 +306,8 @@ static void one_risk_latest_by_index(void **state)
     setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fair_inputs_are_checked),
+TU_MAIN(setup, teardown, cmocka_unit_test(fair_inputs_are_checked),
         cmocka_unit_test(quantify_is_reproducible_and_saved),
         cmocka_unit_test(appetite_is_approved_per_objective),
         cmocka_unit_test(acceptance_needs_the_authority_the_size_requires),
-        cmocka_unit_test(portfolio_and_returns),
-        cmocka_unit_test(one_risk_latest_by_index),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+        cmocka_unit_test(portfolio_and_returns), cmocka_unit_test(one_risk_latest_by_index))

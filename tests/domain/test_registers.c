@@ -233,15 +233,9 @@ static void another_registers_field_aborts(void **state)
     assert_contains(err, "is not a field of register risk");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(registers_come_after_what_they_refer_to),
+TU_MAIN(NULL, NULL, cmocka_unit_test(registers_come_after_what_they_refer_to),
         cmocka_unit_test(every_register_has_a_number_and_a_list),
         cmocka_unit_test(ids_are_indexes_and_spelt_after_names),
         cmocka_unit_test(names_and_flags_are_unique),
         cmocka_unit_test(regdef_fields_belong_to_their_register),
-        cmocka_unit_test(another_registers_field_aborts),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(another_registers_field_aborts))

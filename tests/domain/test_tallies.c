@@ -440,14 +440,8 @@ static void analyses_current_when_nothing_changed_since(void **state)
     tu_clock();
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
+TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
-        cmocka_unit_test(analyses_current_when_nothing_changed_since),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+        cmocka_unit_test(analyses_current_when_nothing_changed_since))

@@ -255,15 +255,8 @@ static void dashboard_reads_the_last_verification(void **state)
     assert_int_equal(s.not_verified, 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(risks_have_scores_and_bands),
+TU_MAIN(setup, teardown, cmocka_unit_test(risks_have_scores_and_bands),
         cmocka_unit_test(assets_say_where_a_need_comes_from),
         cmocka_unit_test(filters_resolve_references_and_check_values),
-        cmocka_unit_test(dashboard_counts),
-        cmocka_unit_test(dashboard_reads_the_last_verification),
-        cmocka_unit_test(scans_read_the_fields_asked_for),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+        cmocka_unit_test(dashboard_counts), cmocka_unit_test(dashboard_reads_the_last_verification),
+        cmocka_unit_test(scans_read_the_fields_asked_for))

@@ -150,11 +150,5 @@ static void escapes_as_jansson_does(void **state)
     buf_reset(&b);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(same_bytes_as_jansson),
-        cmocka_unit_test(escapes_as_jansson_does),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(same_bytes_as_jansson),
+        cmocka_unit_test(escapes_as_jansson_does))

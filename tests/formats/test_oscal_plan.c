@@ -160,13 +160,7 @@ static void bad_input_named(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(ssp_example_counts, fresh, done),
+TU_MAIN(NULL, NULL, cmocka_unit_test_setup_teardown(ssp_example_counts, fresh, done),
         cmocka_unit_test_setup_teardown(results_and_poam_counts, fresh, done),
         cmocka_unit_test_setup_teardown(states_folded, fresh, done),
-        cmocka_unit_test_setup_teardown(bad_input_named, fresh, done),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test_setup_teardown(bad_input_named, fresh, done))

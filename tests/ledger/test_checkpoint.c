@@ -346,16 +346,8 @@ static void one_text_per_value(void **state)
     assert_int_equal(proof_parse(text, strlen(text), &p, NULL), E_INVALID);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(same_bytes_as_the_reference_note),
-        cmocka_unit_test(altered_keys_are_refused),
-        cmocka_unit_test(key_files_are_private),
+TU_MAIN(tu_setup_sodium, NULL, cmocka_unit_test(same_bytes_as_the_reference_note),
+        cmocka_unit_test(altered_keys_are_refused), cmocka_unit_test(key_files_are_private),
         cmocka_unit_test(checkpoint_round_trip),
         cmocka_unit_test(malformed_checkpoints_are_refused),
-        cmocka_unit_test(proofs_round_trip_and_catch_changes),
-        cmocka_unit_test(one_text_per_value),
-    };
-    return cmocka_run_group_tests(tests, tu_setup_sodium, NULL);
-}
+        cmocka_unit_test(proofs_round_trip_and_catch_changes), cmocka_unit_test(one_text_per_value))

@@ -331,14 +331,8 @@ static void big_tree_proofs_are_short(void **state)
     free(d);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(vectors_all_agree),
+TU_MAIN(NULL, NULL, cmocka_unit_test(vectors_all_agree),
         cmocka_unit_test_setup(heads_match_the_naive_tree, make_entries),
         cmocka_unit_test_setup(inclusion_proofs_for_every_leaf, make_entries),
         cmocka_unit_test_setup(consistency_proofs_for_every_pair, make_entries),
-        cmocka_unit_test_setup(big_tree_proofs_are_short, make_entries),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test_setup(big_tree_proofs_are_short, make_entries))

@@ -315,10 +315,7 @@ static void falls_back_to_full_when_the_head_moved(void **state)
     free(out);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(risk_title_changed_in_the_shell),
+TU_MAIN(setup, NULL, cmocka_unit_test(risk_title_changed_in_the_shell),
         cmocka_unit_test(link_removed_in_the_shell),
         cmocka_unit_test(record_inserted_or_deleted_in_the_shell),
         cmocka_unit_test(ledger_entry_edited_in_the_shell),
@@ -329,7 +326,4 @@ int main(void)
         cmocka_unit_test(incremental_catches_a_tampered_new_entry),
         cmocka_unit_test(incremental_catches_a_record_touched_since),
         cmocka_unit_test(full_catches_what_incremental_misses),
-        cmocka_unit_test(falls_back_to_full_when_the_head_moved),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(falls_back_to_full_when_the_head_moved))

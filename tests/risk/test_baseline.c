@@ -12,6 +12,7 @@
  * numpy's p-quantile is p within 5 binomial standard errors (ours and
  * numpy's sample sizes both counted): a tolerance derived from the sample
  * sizes alone. */
+#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/portfolio.h"
 #include "risk/stats.h"
@@ -197,13 +198,5 @@ static void workload_c_product(void **state)
     free(x);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(workload_a),
-        cmocka_unit_test(workload_b),
-        cmocka_unit_test(workload_c_compound),
-        cmocka_unit_test(workload_c_product),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(workload_a), cmocka_unit_test(workload_b),
+        cmocka_unit_test(workload_c_compound), cmocka_unit_test(workload_c_product))

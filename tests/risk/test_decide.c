@@ -1,5 +1,6 @@
 /* Decision support: return on controls against worked figures, the
  * "fund these first" order, insurance in the tail, and sensitivity. */
+#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/decide.h"
 
@@ -182,15 +183,7 @@ static void sensitivity_adds_up(void **state)
     assert_true(fabs(sum - 1.0) < 1e-12);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(worked_example),
-        cmocka_unit_test(insurance_buys_the_tail),
-        cmocka_unit_test(sensitivity_finds_the_driver),
-        cmocka_unit_test(sensitivity_adds_up),
+TU_MAIN(NULL, NULL, cmocka_unit_test(worked_example), cmocka_unit_test(insurance_buys_the_tail),
+        cmocka_unit_test(sensitivity_finds_the_driver), cmocka_unit_test(sensitivity_adds_up),
         cmocka_unit_test(ranking_says_what_it_knows),
-        cmocka_unit_test(weakening_scales_the_reduction),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(weakening_scales_the_reduction))

@@ -1,5 +1,6 @@
 /* Distributions: closed forms, exact quantiles, the fast sampler against the
  * exact quantile, the text syntax, and every rejected parameter. */
+#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/dist.h"
 #include "risk/special.h"
@@ -338,17 +339,9 @@ static void bad_parameters_are_named(void **state)
     assert_contains(e.msg, "no distribution");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sample_moments_match_closed_forms),
-        cmocka_unit_test(closed_forms_by_hand),
-        cmocka_unit_test(quantile_inverts_cdf),
+TU_MAIN(NULL, NULL, cmocka_unit_test(sample_moments_match_closed_forms),
+        cmocka_unit_test(closed_forms_by_hand), cmocka_unit_test(quantile_inverts_cdf),
         cmocka_unit_test(table_sampler_matches_exact_quantile),
         cmocka_unit_test(table_fill_matches_one_at_a_time),
-        cmocka_unit_test(empirical_resamples_its_data),
-        cmocka_unit_test(text_round_trips),
-        cmocka_unit_test(bad_parameters_are_named),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(empirical_resamples_its_data), cmocka_unit_test(text_round_trips),
+        cmocka_unit_test(bad_parameters_are_named))

@@ -1,6 +1,7 @@
 /* Portfolio aggregation: per-iteration sums that agree with the risks run
  * alone, groups with shares, deltas between scenarios, rank correlation,
  * determinism, and what is rejected. */
+#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/portfolio.h"
 
@@ -231,13 +232,6 @@ static void bad_inputs_are_named(void **state)
     portfolio_free(p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sums_agree_with_risks_alone),
-        cmocka_unit_test(delta_is_the_difference_of_runs),
-        cmocka_unit_test(rank_correlation),
-        cmocka_unit_test(bad_inputs_are_named),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(sums_agree_with_risks_alone),
+        cmocka_unit_test(delta_is_the_difference_of_runs), cmocka_unit_test(rank_correlation),
+        cmocka_unit_test(bad_inputs_are_named))

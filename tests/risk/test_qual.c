@@ -76,12 +76,5 @@ static void bad_matrices(void **state)
     assert_contains(e.msg, "square");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(bands_and_cells),
-        cmocka_unit_test(heat_map),
-        cmocka_unit_test(bad_matrices),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(bands_and_cells), cmocka_unit_test(heat_map),
+        cmocka_unit_test(bad_matrices))

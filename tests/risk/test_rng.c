@@ -1,4 +1,5 @@
 /* The generator: reproducible, independent streams, uniforms in (0, 1). */
+#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/rng.h"
 
@@ -101,16 +102,8 @@ static void streams_are_uncorrelated(void **state)
     assert_true(fabs(c / N * 12.0) < MC_SIGMAS / sqrt((double)N));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(same_key_same_numbers),
-        cmocka_unit_test(golden_values),
+TU_MAIN(NULL, NULL, cmocka_unit_test(same_key_same_numbers), cmocka_unit_test(golden_values),
         cmocka_unit_test(coordinates_change_the_stream),
         cmocka_unit_test(seek_reaches_any_position),
-        cmocka_unit_test(uniforms_are_open_and_symmetric),
-        cmocka_unit_test(uniforms_look_uniform),
-        cmocka_unit_test(streams_are_uncorrelated),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(uniforms_are_open_and_symmetric), cmocka_unit_test(uniforms_look_uniform),
+        cmocka_unit_test(streams_are_uncorrelated))

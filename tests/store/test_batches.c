@@ -150,11 +150,5 @@ static void a_scan_stopped_early_leaves_the_transaction_usable(void **state)
     store_rollback(s);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(whole_scans_cross_batches, close_repo),
-        cmocka_unit_test_teardown(a_scan_stopped_early_leaves_the_transaction_usable, close_repo),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+TU_MAIN(setup, NULL, cmocka_unit_test_teardown(whole_scans_cross_batches, close_repo),
+        cmocka_unit_test_teardown(a_scan_stopped_early_leaves_the_transaction_usable, close_repo))

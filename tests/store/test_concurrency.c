@@ -283,12 +283,5 @@ static void stale_version_is_refused(void **state)
     json_decref(o);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(eight_writers_lose_nothing),
-        cmocka_unit_test(racing_updates_are_never_lost),
-        cmocka_unit_test(stale_version_is_refused),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+TU_MAIN(setup, NULL, cmocka_unit_test(eight_writers_lose_nothing),
+        cmocka_unit_test(racing_updates_are_never_lost), cmocka_unit_test(stale_version_is_refused))

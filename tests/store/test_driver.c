@@ -411,20 +411,11 @@ static void labels_never_show_a_password(void **state)
     assert_not_contains(e.msg, "s3cr3t");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(values_round_trip),
-        cmocka_unit_test(nulls_are_nulls),
+TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls_are_nulls),
         cmocka_unit_test(placeholders_skip_quoted_text),
-        cmocka_unit_test(unique_violation_is_a_conflict),
-        cmocka_unit_test(savepoints_nest),
+        cmocka_unit_test(unique_violation_is_a_conflict), cmocka_unit_test(savepoints_nest),
         cmocka_unit_test(a_lost_transaction_is_never_committed_piecemeal),
-        cmocka_unit_test(nested_use_of_one_query),
-        cmocka_unit_test(readers_see_one_snapshot),
+        cmocka_unit_test(nested_use_of_one_query), cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),
         cmocka_unit_test(a_busy_repository_says_retry),
-        cmocka_unit_test(labels_never_show_a_password),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(labels_never_show_a_password))

@@ -231,11 +231,5 @@ static void out_of_memory_never_lies(void **state)
                   committed, refused);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(io_faults_never_lie),
-        cmocka_unit_test(out_of_memory_never_lies),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+TU_MAIN(setup, NULL, cmocka_unit_test(io_faults_never_lie),
+        cmocka_unit_test(out_of_memory_never_lies))

@@ -199,14 +199,7 @@ static void server_stops_mid_transaction(void **state)
     next_command_works(before);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(killed_writer_leaves_nothing),
+TU_MAIN(setup, NULL, cmocka_unit_test(killed_writer_leaves_nothing),
         cmocka_unit_test(connection_dropped_mid_transaction),
-        cmocka_unit_test(server_restart_between_commands),
-        cmocka_unit_test(server_down_then_back),
-        cmocka_unit_test(server_stops_mid_transaction),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+        cmocka_unit_test(server_restart_between_commands), cmocka_unit_test(server_down_then_back),
+        cmocka_unit_test(server_stops_mid_transaction))

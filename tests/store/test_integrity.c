@@ -70,11 +70,5 @@ static void damaged_index_is_reported(void **state)
     free(size);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dangling_row_is_reported),
-        cmocka_unit_test(damaged_index_is_reported),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(dangling_row_is_reported),
+        cmocka_unit_test(damaged_index_is_reported))

@@ -133,12 +133,5 @@ static void filtered(void **state)
                 "RISK-3,RISK-5");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(whole_lists),
-        cmocka_unit_test(pages),
-        cmocka_unit_test(filtered),
-    };
-    return cmocka_run_group_tests(tests, setup, NULL);
-}
+TU_MAIN(setup, NULL, cmocka_unit_test(whole_lists), cmocka_unit_test(pages),
+        cmocka_unit_test(filtered))

@@ -370,15 +370,8 @@ static void constraint_messages_say_what_to_do(void **state)
     json_decref(doc);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(read_only_repository_is_readable),
-        cmocka_unit_test(full_disk_is_named),
-        cmocka_unit_test(io_error_is_named),
+TU_MAIN(NULL, NULL, cmocka_unit_test(read_only_repository_is_readable),
+        cmocka_unit_test(full_disk_is_named), cmocka_unit_test(io_error_is_named),
         cmocka_unit_test(damaged_repository_is_not_exported),
         cmocka_unit_test(export_never_overwrites),
-        cmocka_unit_test(constraint_messages_say_what_to_do),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+        cmocka_unit_test(constraint_messages_say_what_to_do))

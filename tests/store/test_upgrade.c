@@ -168,10 +168,4 @@ static void every_older_schema_upgrades(void **state)
         upgrade_from(v);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_older_schema_upgrades),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TU_MAIN(NULL, NULL, cmocka_unit_test(every_older_schema_upgrades))

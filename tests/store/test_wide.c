@@ -140,11 +140,5 @@ static void page_reads_links_past_64_fields(void **state)
                     "WIDE-3 195 tags=c peers=WIDE-1,WIDE-2;");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(whole_scan_reads_links_past_64_fields),
-        cmocka_unit_test(page_reads_links_past_64_fields),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TU_MAIN(setup, teardown, cmocka_unit_test(whole_scan_reads_links_past_64_fields),
+        cmocka_unit_test(page_reads_links_past_64_fields))

@@ -141,4 +141,13 @@ void tu_assert_contains_(const char *hay, const char *needle, const char *file, 
     tu_assert_not_contains_((hay), (needle), __FILE__, __LINE__)
 void tu_assert_not_contains_(const char *hay, const char *needle, const char *file, int line);
 
+/* A test program's main: its cases (cmocka_unit_test(...), ...) run as one
+ * group, with the group's set-up and teardown (either may be NULL). */
+#define TU_MAIN(setup, teardown, ...)                          \
+    int main(void)                                             \
+    {                                                          \
+        const struct CMUnitTest tests[] = { __VA_ARGS__ };     \
+        return cmocka_run_group_tests(tests, setup, teardown); \
+    }
+
 #endif

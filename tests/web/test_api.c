@@ -451,17 +451,11 @@ static void concurrent_writers_are_serialised(void **state)
     free(tu_isms_ok(wf_repo(), "verify"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(lists_filter_search_sort_and_page),
+TU_MAIN(wf_setup, wf_teardown, cmocka_unit_test(lists_filter_search_sort_and_page),
         cmocka_unit_test(records_are_made_changed_retired_and_have_a_history),
         cmocka_unit_test(a_lifecycle_verb_is_a_route),
         cmocka_unit_test(workflows_answer_and_save_nothing),
         cmocka_unit_test(bad_requests_are_refused_naming_the_field_and_write_nothing),
         cmocka_unit_test(every_answer_carries_the_security_headers),
         cmocka_unit_test(the_openapi_document_lists_exactly_the_routes_answered),
-        cmocka_unit_test(concurrent_writers_are_serialised),
-    };
-    return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
-}
+        cmocka_unit_test(concurrent_writers_are_serialised))

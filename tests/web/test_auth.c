@@ -339,18 +339,12 @@ static void user_list_and_one_time_passwords(void **state)
                         "--password-stdin"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
+TU_MAIN(setup, wf_teardown,
         cmocka_unit_test(a_session_is_a_strict_cookie_and_a_new_one_at_every_sign_in),
         cmocka_unit_test(a_change_by_cookie_needs_the_csrf_token),
         cmocka_unit_test(failed_sign_ins_back_off),
-        cmocka_unit_test(a_revoked_token_no_longer_works),
-        cmocka_unit_test(a_session_expires),
+        cmocka_unit_test(a_revoked_token_no_longer_works), cmocka_unit_test(a_session_expires),
         cmocka_unit_test(behind_the_trusted_proxy_the_cookie_is_secure),
         cmocka_unit_test(a_removed_user_or_retired_person_no_longer_gets_in),
         cmocka_unit_test(nobody_signed_in_reads_nothing),
-        cmocka_unit_test(user_list_and_one_time_passwords),
-    };
-    return cmocka_run_group_tests(tests, setup, wf_teardown);
-}
+        cmocka_unit_test(user_list_and_one_time_passwords))

@@ -421,11 +421,5 @@ static void a_route_without_a_rule_fails(void **state)
     assert_int_equal(expected(&unknown, LEAD, 1), -1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_route_every_role_own_and_others),
-        cmocka_unit_test(a_route_without_a_rule_fails),
-    };
-    return cmocka_run_group_tests(tests, setup, wf_teardown);
-}
+TU_MAIN(setup, wf_teardown, cmocka_unit_test(every_route_every_role_own_and_others),
+        cmocka_unit_test(a_route_without_a_rule_fails))

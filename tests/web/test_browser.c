@@ -114,10 +114,4 @@ static void the_web_ui_works_in_a_browser(void **state)
         fail_msg("browser tests failed (exit %d); screenshots in %s", rc, dir);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(the_web_ui_works_in_a_browser),
-    };
-    return cmocka_run_group_tests(tests, setup, wf_teardown);
-}
+TU_MAIN(setup, wf_teardown, cmocka_unit_test(the_web_ui_works_in_a_browser))

@@ -353,15 +353,10 @@ static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)
     free(html);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
+TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
         cmocka_unit_test(a_page_view_never_verifies),
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
-        cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
-    };
-    return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
-}
+        cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text))

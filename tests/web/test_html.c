@@ -756,12 +756,8 @@ static void soa_approved_from_its_statement(void **state)
     tu_http_free(&r);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(escaping_in_text_attributes_and_urls),
-        cmocka_unit_test(pages_render_for_the_lead),
-        cmocka_unit_test(nobody_is_sent_to_sign_in),
+TU_MAIN(setup, wf_teardown, cmocka_unit_test(escaping_in_text_attributes_and_urls),
+        cmocka_unit_test(pages_render_for_the_lead), cmocka_unit_test(nobody_is_sent_to_sign_in),
         cmocka_unit_test(signing_out_ends_the_session),
         cmocka_unit_test(list_filters_sorts_pages_and_csv),
         cmocka_unit_test(a_record_links_both_ways_and_shows_history),
@@ -770,11 +766,6 @@ int main(void)
         cmocka_unit_test(a_stale_version_is_refused),
         cmocka_unit_test(hostile_text_is_only_ever_text),
         cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
-        cmocka_unit_test(refusals_are_pages),
-        cmocka_unit_test(coverage_pages_and_api),
-        cmocka_unit_test(drift_page_and_api),
-        cmocka_unit_test(soa_statement_page_csv_and_api),
-        cmocka_unit_test(soa_approved_from_its_statement),
-    };
-    return cmocka_run_group_tests(tests, setup, wf_teardown);
-}
+        cmocka_unit_test(refusals_are_pages), cmocka_unit_test(coverage_pages_and_api),
+        cmocka_unit_test(drift_page_and_api), cmocka_unit_test(soa_statement_page_csv_and_api),
+        cmocka_unit_test(soa_approved_from_its_statement))

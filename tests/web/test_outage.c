@@ -96,11 +96,5 @@ static void while_the_database_is_down_it_answers_503(void **state)
     settle();
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(a_database_restart_costs_a_request_at_most_per_worker),
-        cmocka_unit_test(while_the_database_is_down_it_answers_503),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TU_MAIN(setup, teardown, cmocka_unit_test(a_database_restart_costs_a_request_at_most_per_worker),
+        cmocka_unit_test(while_the_database_is_down_it_answers_503))

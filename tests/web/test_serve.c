@@ -235,13 +235,7 @@ static void sigterm_lets_the_request_in_flight_finish(void **state)
     free(tu_isms_ok(repo, "verify"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(each_request_is_a_log_line_without_secrets),
+TU_MAIN(setup, teardown, cmocka_unit_test(each_request_is_a_log_line_without_secrets),
         cmocka_unit_test(an_idle_connection_is_closed_after_the_timeout),
         cmocka_unit_test(two_servers_share_a_repository_without_a_lost_write),
-        cmocka_unit_test(sigterm_lets_the_request_in_flight_finish),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+        cmocka_unit_test(sigterm_lets_the_request_in_flight_finish))
