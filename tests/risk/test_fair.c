@@ -2,7 +2,6 @@
  * of every path through the tree, controls, insurance, common random
  * numbers, determinism whatever the thread count, golden values, and the
  * validation of every input. */
-#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/fair.h"
 
@@ -799,19 +798,30 @@ static void cancel_is_seen_inside_a_block(void **state)
     }
 }
 
-TU_MAIN(NULL, NULL, cmocka_unit_test(compound_poisson_lognormal),
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(compound_poisson_lognormal),
         cmocka_unit_test(per_year_and_scattered_events_agree),
-        cmocka_unit_test(large_varying_rates), cmocka_unit_test(product_model),
-        cmocka_unit_test(tef_times_vulnerability), cmocka_unit_test(capability_against_resistance),
-        cmocka_unit_test(secondary_loss), cmocka_unit_test(controls_scale_their_factors),
+        cmocka_unit_test(large_varying_rates),
+        cmocka_unit_test(product_model),
+        cmocka_unit_test(tef_times_vulnerability),
+        cmocka_unit_test(capability_against_resistance),
+        cmocka_unit_test(secondary_loss),
+        cmocka_unit_test(controls_scale_their_factors),
         cmocka_unit_test(scenarios_select_controls),
         cmocka_unit_test(insurance_per_event_and_annual),
         cmocka_unit_test(frozen_factor_is_its_median),
         cmocka_unit_test(null_control_changes_nothing),
-        cmocka_unit_test(any_thread_count_gives_the_same_bits), cmocka_unit_test(golden_values),
-        cmocka_unit_test(summaries_while_simulating), cmocka_unit_test(progress_and_cancel),
+        cmocka_unit_test(any_thread_count_gives_the_same_bits),
+        cmocka_unit_test(golden_values),
+        cmocka_unit_test(summaries_while_simulating),
+        cmocka_unit_test(progress_and_cancel),
         cmocka_unit_test(bad_risks_are_named),
         cmocka_unit_test(absurd_frequencies_are_refused_with_the_bound),
         cmocka_unit_test(a_run_too_long_is_refused_with_its_bound),
         cmocka_unit_test(a_year_beyond_the_bound_fails_the_run),
-        cmocka_unit_test(cancel_is_seen_inside_a_block))
+        cmocka_unit_test(cancel_is_seen_inside_a_block),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,7 +1,6 @@
 /* Statistics of a loss sample against a sort-based reference: numpy's
  * linear percentiles, moments, expected shortfall, exceedance, the loss
  * exceedance curve; the same bits whatever the thread count. */
-#include "support/testutil.h"
 #include "risk/mc.h"
 #include "risk/rng.h"
 #include "risk/stats.h"
@@ -372,8 +371,18 @@ static void loss_exceedance_curve(void **state)
     free(many);
 }
 
-TU_MAIN(NULL, NULL, cmocka_unit_test(quantiles_match_sorting),
-        cmocka_unit_test(quantile_standard_errors), cmocka_unit_test(summary_matches_definitions),
-        cmocka_unit_test(radix_selection_matches_sorting), cmocka_unit_test(scan_versions_agree),
-        cmocka_unit_test(stream_steps), cmocka_unit_test(thread_count_does_not_matter),
-        cmocka_unit_test(bad_samples_are_rejected), cmocka_unit_test(loss_exceedance_curve))
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(quantiles_match_sorting),
+        cmocka_unit_test(quantile_standard_errors),
+        cmocka_unit_test(summary_matches_definitions),
+        cmocka_unit_test(radix_selection_matches_sorting),
+        cmocka_unit_test(scan_versions_agree),
+        cmocka_unit_test(stream_steps),
+        cmocka_unit_test(thread_count_does_not_matter),
+        cmocka_unit_test(bad_samples_are_rejected),
+        cmocka_unit_test(loss_exceedance_curve),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -72,36 +72,40 @@ void ledger_view_free(ledger_view *v)
     memset(v, 0, sizeof *v);
 }
 
+/* The tree stored beside the ledger, read through its nodes. */
+typedef struct stored_tree {
+    ledger_tree_reader r;
+    merkle_source src;
+} stored_tree;
+
 /* The stored tree, or E_NOT_FOUND for a size the view does not have. */
-static int tree_of(const ledger_view *v, int64_t size, const char *field, ledger_tree_reader *r,
-                   merkle_source *src, isms_err *e)
+static int tree_of(const ledger_view *v, int64_t size, const char *field, stored_tree *t,
+                   isms_err *e)
 {
     if (!v->s || size < 0 || size > v->entries)
         return err_set(e, E_NOT_FOUND, field, "the ledger has %lld entries: no tree of size %lld",
                        (long long)v->entries, (long long)size);
-    ledger_tree_source(r, v->s, src);
+    ledger_tree_source(&t->r, v->s, &t->src);
     return 0;
 }
 
 int ledger_view_root(const ledger_view *v, int64_t size, merkle_hash out, isms_err *e)
 {
-    ledger_tree_reader r;
-    merkle_source src;
-    int rc = tree_of(v, size, "size", &r, &src, e);
+    stored_tree t;
+    int rc = tree_of(v, size, "size", &t, e);
     if (rc)
         return rc;
-    return merkle_source_root(&src, (uint64_t)size, out, e);
+    return merkle_source_root(&t.src, (uint64_t)size, out, e);
 }
 
 int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_proof *out,
                      isms_err *e)
 {
-    ledger_tree_reader r;
-    merkle_source src;
-    int rc = tree_of(v, size2, "size", &r, &src, e);
+    stored_tree t;
+    int rc = tree_of(v, size2, "size", &t, e);
     if (rc)
         return rc;
-    return merkle_source_consistency(&src, (uint64_t)size2, (uint64_t)size1, out, e);
+    return merkle_source_consistency(&t.src, (uint64_t)size2, (uint64_t)size1, out, e);
 }
 
 /* ---- proofs ---- */
@@ -110,11 +114,11 @@ int ledger_view_path(const ledger_view *v, int64_t size1, int64_t size2, merkle_
  * (inclusion: an entry's number; consistency: the old size), which must
  * lie in it. */
 static int proof_start(const ledger_view *v, proof_kind kind, int64_t size, int64_t at,
-                       ledger_proof *out, ledger_tree_reader *r, merkle_source *src, isms_err *e)
+                       ledger_proof *out, stored_tree *t, isms_err *e)
 {
     const char *field = kind == PROOF_INCLUSION ? "size" : "to";
     memset(out, 0, sizeof *out);
-    int rc = tree_of(v, size, field, r, src, e);
+    int rc = tree_of(v, size, field, t, e);
     if (!rc && size < 1)
         rc = err_set(e, E_NOT_FOUND, field,
                      "no tree of size %lld: a proof needs at least one "
@@ -152,9 +156,8 @@ static int entry_hash(const ledger_view *v, int64_t seq, merkle_hash out, isms_e
 int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledger_proof *out,
                           isms_err *e)
 {
-    ledger_tree_reader r;
-    merkle_source src;
-    int rc = proof_start(v, PROOF_INCLUSION, size, seq, out, &r, &src, e);
+    stored_tree t;
+    int rc = proof_start(v, PROOF_INCLUSION, size, seq, out, &t, e);
     if (!rc)
         rc = entry_hash(v, seq, out->entry, e);
     if (rc)
@@ -163,7 +166,7 @@ int ledger_view_inclusion(const ledger_view *v, int64_t seq, int64_t size, ledge
     /* The root follows from the path: no second walk up the tree. */
     merkle_hash leaf;
     merkle_leaf_hash(out->entry, leaf);
-    rc = merkle_source_inclusion(&src, (uint64_t)size, (uint64_t)seq - 1, &out->path, e);
+    rc = merkle_source_inclusion(&t.src, (uint64_t)size, (uint64_t)seq - 1, &out->path, e);
     if (rc)
         return rc;
     return merkle_inclusion_root((uint64_t)seq - 1, (uint64_t)size, leaf, out->path.h, out->path.n,
@@ -184,16 +187,15 @@ int ledger_prove_inclusion(dom *d, int64_t seq, int64_t size, ledger_proof *out,
 int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size, ledger_proof *out,
                             isms_err *e)
 {
-    ledger_tree_reader r;
-    merkle_source src;
-    int rc = proof_start(v, PROOF_CONSISTENCY, size, old_size, out, &r, &src, e);
+    stored_tree t;
+    int rc = proof_start(v, PROOF_CONSISTENCY, size, old_size, out, &t, e);
     if (rc)
         return rc;
     out->old_size = old_size;
-    rc = merkle_source_consistency(&src, (uint64_t)size, (uint64_t)old_size, &out->path, e);
+    rc = merkle_source_consistency(&t.src, (uint64_t)size, (uint64_t)old_size, &out->path, e);
     if (rc || old_size == size) {
         if (!rc)
-            rc = merkle_source_root(&src, (uint64_t)size, out->root, e);
+            rc = merkle_source_root(&t.src, (uint64_t)size, out->root, e);
         memcpy(out->old_root, out->root, MERKLE_HASH_SIZE);
         return rc;
     }
@@ -201,7 +203,7 @@ int ledger_view_consistency(const ledger_view *v, int64_t old_size, int64_t size
      * perfect subtree: the path leaves its head out (one node). */
     merkle_hash perfect = { 0 };
     if ((old_size & (old_size - 1)) == 0)
-        rc = merkle_source_root(&src, (uint64_t)old_size, perfect, e);
+        rc = merkle_source_root(&t.src, (uint64_t)old_size, perfect, e);
     return rc ? rc
               : merkle_consistency_roots((uint64_t)old_size, (uint64_t)size, out->path.h,
                                          out->path.n, perfect, out->old_root, out->root, e);
