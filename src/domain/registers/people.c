@@ -90,26 +90,15 @@ static int approving_roles(const value *roles, buf *names)
     return n;
 }
 
-typedef struct holders {
-    int64_t except;
-    int n;
-} holders;
-
-static int count_holder(const record *r, void *ctx)
-{
-    holders *h = ctx;
-    h->n += r->id != h->except;
-    return 0;
-}
-
-/* Who else, among active people, holds `role`. */
-static int others_holding(dom *d, const char *role, int64_t except, int *n, isms_err *e)
+/* Who else, among active people, holds `role`: the store still holds
+ * `old` (the checks run before the write), who holds it while active. */
+static int others_holding(dom *d, const char *role, const record *old, int *n, isms_err *e)
 {
     store_filter f = { .field = field_def(&reg_person, F_PERSON_ROLES), .sval = role };
     store_query q = { .filters = &f, .nfilters = 1 };
-    holders h = { except, 0 };
-    int rc = store_scan(dom_store(d), &reg_person, &q, count_holder, &h, e);
-    *n = h.n;
+    int64_t holders = 0;
+    int rc = store_count(dom_store(d), &reg_person, &q, &holders, e);
+    *n = (int)holders - (old->retired_at == NULL);
     return rc;
 }
 
@@ -132,7 +121,7 @@ static int check_role_loss(dom *d, const record *r, const record *old, isms_err 
         for (int k = 0; k < lost->n && !rc && !alone; k++) {
             int others = 0;
             if (role_approves(lost->keys[k]))
-                rc = others_holding(d, lost->keys[k], r->id, &others, e);
+                rc = others_holding(d, lost->keys[k], old, &others, e);
             if (!rc && role_approves(lost->keys[k]) && !others)
                 alone = lost->keys[k];
         }

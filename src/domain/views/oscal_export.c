@@ -100,6 +100,13 @@ static const record *by_id(const recs *v, int64_t id)
 
 /* ---- what every model writes ---- */
 
+/* A framework named by the export's options. */
+typedef struct fw_pick {
+    int64_t id; /* 0: none named */
+    const char *name, *title, *edition;
+    const char *oscal; /* what an import kept of the catalog (JSON), or NULL */
+} fw_pick;
+
 typedef struct ox {
     dom *d;
     arena *a;
@@ -108,12 +115,9 @@ typedef struct ox {
     char now[21];
     const char *org; /* the organisation's name */
     /* the framework, when one is named */
-    int64_t fw;
-    const char *fw_name, *fw_title, *fw_edition;
-    const char *fw_oscal; /* what an import kept of the catalog (JSON), or NULL */
+    fw_pick fw;
     /* mapping: the framework whose crosswalks are written (0: the controls) */
-    int64_t src;
-    const char *src_name, *src_title;
+    fw_pick src;
 } ox;
 
 /* The uuid of thing `a` (of `b`, when given) of a kind. */
@@ -185,29 +189,29 @@ static int framework_record(ox *x, const char *typed, const char *option, record
     return store_get_id(dom_store(x->d), &reg_framework, id, r, x->a, e);
 }
 
+/* The framework `name` names (nothing when NULL), read into *out. */
+static int pick_framework(ox *x, const char *name, const char *field, fw_pick *out, isms_err *e)
+{
+    if (!name)
+        return 0;
+    record r;
+    int rc = framework_record(x, name, field, &r, e);
+    if (rc)
+        return rc;
+    *out = (fw_pick){ .id = r.id,
+                      .name = record_text(&r, F_FRAMEWORK_NAME),
+                      .title = record_text(&r, F_FRAMEWORK_TITLE),
+                      .edition = record_text(&r, F_FRAMEWORK_EDITION),
+                      .oscal = record_text(&r, F_FRAMEWORK_OSCAL) };
+    return 0;
+}
+
 static int find_frameworks(ox *x, const oscal_export_spec *spec, isms_err *e)
 {
-    record r;
-    int rc = 0;
-    if (spec->framework) {
-        rc = framework_record(x, spec->framework, "framework", &r, e);
-        if (rc)
-            return rc;
-        x->fw = r.id;
-        x->fw_name = record_text(&r, F_FRAMEWORK_NAME);
-        x->fw_title = record_text(&r, F_FRAMEWORK_TITLE);
-        x->fw_edition = record_text(&r, F_FRAMEWORK_EDITION);
-        x->fw_oscal = record_text(&r, F_FRAMEWORK_OSCAL);
-    }
-    if (spec->source) {
-        rc = framework_record(x, spec->source, "source", &r, e);
-        if (rc)
-            return rc;
-        x->src = r.id;
-        x->src_name = record_text(&r, F_FRAMEWORK_NAME);
-        x->src_title = record_text(&r, F_FRAMEWORK_TITLE);
-    }
-    return 0;
+    int rc = pick_framework(x, spec->framework, "framework", &x->fw, e);
+    if (rc)
+        return rc;
+    return pick_framework(x, spec->source, "source", &x->src, e);
 }
 
 static int need_framework(const char *framework, const char *model, isms_err *e)
@@ -372,7 +376,7 @@ static void write_requirement(ox *x, const tree *t, int i)
     jw *w = x->w;
     const record *q = &t->reqs->r[i];
     const char *code = record_text(q, F_REQUIREMENT_CODE);
-    const char *id = requirement_oscal_id(x->a, x->fw_name, code);
+    const char *id = requirement_oscal_id(x->a, x->fw.name, code);
     jw_object(w, NULL);
     jw_str(w, "id", id);
     jw_str(w, "title", record_text(q, F_REQUIREMENT_TITLE));
@@ -392,27 +396,27 @@ static void write_requirement(ox *x, const tree *t, int i)
 static int export_framework_catalog(ox *x, isms_err *e)
 {
     recs reqs;
-    int rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw, &reqs, e);
+    int rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw.id, &reqs, e);
     if (rc)
         return rc;
     tree t = requirement_tree(x, &reqs);
-    begin(x, "catalog", x->fw_title, x->fw_edition);
+    begin(x, "catalog", x->fw.title, x->fw.edition);
     /* An imported catalog's metadata, params and back-matter go back. */
-    if (!jw_members(x->w, x->fw_oscal, "metadata", NULL)) {
+    if (!jw_members(x->w, x->fw.oscal, "metadata", NULL)) {
         jw_array(x->w, "props");
-        prop(x->w, "framework", OSCAL_ISMS_NS, x->fw_name, NULL);
+        prop(x->w, "framework", OSCAL_ISMS_NS, x->fw.name, NULL);
         jw_end(x->w);
     }
     jw_end(x->w);
     static const char *const but_params[] = { "metadata", "back-matter", NULL };
-    jw_members(x->w, x->fw_oscal, NULL, but_params);
+    jw_members(x->w, x->fw.oscal, NULL, but_params);
     if (t.top >= 0) {
         jw_array(x->w, "controls");
         for (int i = t.top; i >= 0; i = t.next[i])
             write_requirement(x, &t, i);
         jw_end(x->w);
     }
-    jw_members(x->w, x->fw_oscal, NULL, (const char *const[]){ "metadata", "params", NULL });
+    jw_members(x->w, x->fw.oscal, NULL, (const char *const[]){ "metadata", "params", NULL });
     finish(x);
     return 0;
 }
@@ -430,7 +434,7 @@ typedef struct selection {
 static int select_requirements(ox *x, selection *s, isms_err *e)
 {
     *s = (selection){ 0 };
-    int rc = dom_soa_in_force(x->d, x->fw, &s->soa, e);
+    int rc = dom_soa_in_force(x->d, x->fw.id, &s->soa, e);
     soa_doc doc;
     if (!rc && s->soa)
         rc = dom_soa_doc(x->d, s->soa, &doc, e);
@@ -442,7 +446,7 @@ static int select_requirements(ox *x, selection *s, isms_err *e)
     }
     recs reqs = { 0 };
     if (!rc && !s->soa)
-        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw, &reqs, e);
+        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw.id, &reqs, e);
     if (rc)
         return rc;
     if (!s->soa)
@@ -461,7 +465,7 @@ static int select_requirements(ox *x, selection *s, isms_err *e)
         return err_set(e, E_INVALID, "framework",
                        "framework: nothing of %s applies%s%s: a profile must select at least "
                        "one requirement",
-                       x->fw_name, s->soa ? " in " : "", s->soa ? s->soa : "");
+                       x->fw.name, s->soa ? " in " : "", s->soa ? s->soa : "");
     return 0;
 }
 
@@ -472,7 +476,7 @@ static void with_ids(ox *x, const char *member, const selection *s, int applicab
     jw_array(x->w, "with-ids");
     for (int i = 0; i < s->n; i++)
         if (s->rows[i].applicable == applicable)
-            jw_str(x->w, NULL, requirement_oscal_id(x->a, x->fw_name, s->rows[i].code));
+            jw_str(x->w, NULL, requirement_oscal_id(x->a, x->fw.name, s->rows[i].code));
     jw_end(x->w);
     jw_end(x->w);
     jw_end(x->w);
@@ -490,7 +494,7 @@ static void soa_alters(ox *x, const selection *s)
         if (!r->applicable)
             continue;
         jw_object(w, NULL);
-        jw_str(w, "control-id", requirement_oscal_id(x->a, x->fw_name, r->code));
+        jw_str(w, "control-id", requirement_oscal_id(x->a, x->fw.name, r->code));
         jw_array(w, "adds");
         jw_object(w, NULL);
         jw_str(w, "position", "ending");
@@ -514,22 +518,22 @@ static int export_profile(ox *x, isms_err *e)
     int rc = select_requirements(x, &s, e);
     if (rc)
         return rc;
-    const char *title = s.soa ? arena_printf(x->a, "Statement of Applicability: %s", x->fw_title)
-                              : arena_printf(x->a, "Every assessable requirement: %s", x->fw_title);
+    const char *title = s.soa ? arena_printf(x->a, "Statement of Applicability: %s", x->fw.title)
+                              : arena_printf(x->a, "Every assessable requirement: %s", x->fw.title);
     begin(x, "profile", title, s.soa ? s.soa : "1.0");
     jw *w = x->w;
     jw_array(w, "props");
-    prop(w, "framework", OSCAL_ISMS_NS, x->fw_name, NULL);
+    prop(w, "framework", OSCAL_ISMS_NS, x->fw.name, NULL);
     prop(w, "soa", OSCAL_ISMS_NS, s.soa, NULL);
     prop(w, "soa-status", OSCAL_ISMS_NS, s.status, NULL);
     /* An exclusion with its justification: ISO/IEC 27001 Cl. 6.1.3 d. */
     for (int i = 0; i < s.n; i++)
         if (!s.rows[i].applicable)
             prop(w, "excluded", OSCAL_ISMS_NS,
-                 requirement_oscal_id(x->a, x->fw_name, s.rows[i].code), s.rows[i].justification);
+                 requirement_oscal_id(x->a, x->fw.name, s.rows[i].code), s.rows[i].justification);
     jw_end(w);
     jw_end(w);
-    const char *resource = named(x, "catalog", x->fw_name, NULL);
+    const char *resource = named(x, "catalog", x->fw.name, NULL);
     jw_array(w, "imports");
     jw_object(w, NULL);
     jw_str(w, "href", arena_printf(x->a, "#%s", resource));
@@ -547,10 +551,10 @@ static int export_profile(ox *x, isms_err *e)
     jw_array(w, "resources");
     jw_object(w, NULL);
     jw_str(w, "uuid", resource);
-    jw_str(w, "title", x->fw_title);
+    jw_str(w, "title", x->fw.title);
     jw_array(w, "rlinks");
     jw_object(w, NULL);
-    jw_str(w, "href", catalog_href(x, x->fw_name));
+    jw_str(w, "href", catalog_href(x, x->fw.name));
     jw_str(w, "media-type", "application/oscal.catalog+json");
     jw_end(w);
     jw_end(w);
@@ -610,7 +614,7 @@ static int ssp_load(ox *x, ssp *s, isms_err *e)
     if (!rc)
         rc = load(x->d, &reg_scope, 0, 0, &s->scopes, e);
     if (!rc)
-        rc = dom_coverage(x->d, x->fw_name, &s->cov, e);
+        rc = dom_coverage(x->d, x->fw.name, &s->cov, e);
     if (rc)
         return rc;
     for (int i = 0; i < s->scopes.n; i++) {
@@ -625,7 +629,7 @@ static int ssp_load(ox *x, ssp *s, isms_err *e)
         return err_set(e, E_INVALID, "framework",
                        "framework: nothing of %s applies: a plan must implement at least one "
                        "requirement",
-                       x->fw_name);
+                       x->fw.name);
     strmap_init(&s->onto);
     s->next = arena_alloc(x->a, sizeof(int) * (size_t)(s->maps.n ? s->maps.n : 1));
     for (int i = s->maps.n - 1; i >= 0; i--) {
@@ -902,8 +906,8 @@ static void implemented_requirement(ox *x, const ssp *s, const cov_item *it)
 {
     jw *w = x->w;
     jw_object(w, NULL);
-    jw_str(w, "uuid", named(x, "implemented-requirement", x->fw_name, it->code));
-    jw_str(w, "control-id", requirement_oscal_id(x->a, x->fw_name, it->code));
+    jw_str(w, "uuid", named(x, "implemented-requirement", x->fw.name, it->code));
+    jw_str(w, "control-id", requirement_oscal_id(x->a, x->fw.name, it->code));
     jw_array(w, "props");
     prop(w, "implementation-status", OSCAL_ISMS_NS, coverage_state(it->state), it->why);
     jw_end(w);
@@ -927,11 +931,11 @@ static void implemented_requirement(ox *x, const ssp *s, const cov_item *it)
 static void write_ssp(ox *x, ssp *s)
 {
     begin(x, "system-security-plan",
-          arena_printf(x->a, "System Security Plan: %s, %s", x->org, x->fw_title), NULL);
+          arena_printf(x->a, "System Security Plan: %s, %s", x->org, x->fw.title), NULL);
     jw *w = x->w;
     ssp_metadata(x, s);
     jw_object(w, "import-profile");
-    jw_str(w, "href", arena_printf(x->a, "%s-profile.json", x->fw_name));
+    jw_str(w, "href", arena_printf(x->a, "%s-profile.json", x->fw.name));
     jw_end(w);
     system_characteristics(x, s);
     system_implementation(x, s);
@@ -940,7 +944,7 @@ static void write_ssp(ox *x, ssp *s)
            arena_printf(x->a,
                         "How %s meets %s: one implemented requirement per requirement that "
                         "applies, with the controls of its ISMS behind it.",
-                        x->org, x->fw_title));
+                        x->org, x->fw.title));
     jw_array(w, "implemented-requirements");
     for (int i = 0; i < s->cov.nitems; i++)
         if (s->cov.items[i].state != COV_EXCLUDED)
@@ -974,19 +978,19 @@ typedef struct mapset {
 static int mapset_load(ox *x, mapset *m, isms_err *e)
 {
     int rc = load(x->d, &reg_mapping, 0, 0, &m->maps, e);
-    if (!rc && x->src)
-        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->src, &m->from, e);
+    if (!rc && x->src.id)
+        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->src.id, &m->from, e);
     else if (!rc)
         rc = load(x->d, &reg_control, 0, 0, &m->from, e);
     if (!rc)
         rc = load(x->d, &reg_framework, 0, 0, &m->fws, e);
     if (rc)
         return rc;
-    m->name = x->src ? x->src_name : "isms-controls";
-    m->title = x->src ? x->src_title : arena_printf(x->a, "%s: internal control set", x->org);
+    m->name = x->src.id ? x->src.name : "isms-controls";
+    m->title = x->src.id ? x->src.title : arena_printf(x->a, "%s: internal control set", x->org);
     m->reqs = arena_alloc(x->a, sizeof *m->reqs * (size_t)(m->fws.n ? m->fws.n : 1));
     for (int i = 0; i < m->fws.n && !rc; i++)
-        if (!x->fw || m->fws.r[i].id == x->fw)
+        if (!x->fw.id || m->fws.r[i].id == x->fw.id)
             rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, m->fws.r[i].id, &m->reqs[i],
                       e);
     return rc;
@@ -996,14 +1000,14 @@ static int mapset_load(ox *x, mapset *m, isms_err *e)
  * requirement of the source framework. */
 static const record *source_of(ox *x, const mapset *m, const record *r)
 {
-    return by_id(&m->from, record_int(r, x->src ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
+    return by_id(&m->from, record_int(r, x->src.id ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
 }
 
 /* Its OSCAL id. */
 static const char *source_id(ox *x, const record *s)
 {
-    return x->src ? requirement_oscal_id(x->a, x->src_name, record_text(s, F_REQUIREMENT_CODE))
-                  : requirement_oscal_id(x->a, "", s->key);
+    return x->src.id ? requirement_oscal_id(x->a, x->src.name, record_text(s, F_REQUIREMENT_CODE))
+                     : requirement_oscal_id(x->a, "", s->key);
 }
 
 /* The mappings from the set onto framework i's requirements: the
@@ -1076,7 +1080,7 @@ static void one_mapping(ox *x, const mapset *m, int i, const record **reqs)
 /* Framework i is one the collection maps onto. */
 static int wanted(ox *x, const mapset *m, int i, const record **reqs)
 {
-    return (!x->fw || m->fws.r[i].id == x->fw) && m->fws.r[i].id != x->src &&
+    return (!x->fw.id || m->fws.r[i].id == x->fw.id) && m->fws.r[i].id != x->src.id &&
            onto_framework(x, m, i, reqs) > 0;
 }
 
@@ -1094,9 +1098,10 @@ static int export_mapping(ox *x, isms_err *e)
         return err_set(e, E_NOT_FOUND, "framework",
                        "framework: nothing of %s is mapped onto %s: map it first (isms map add "
                        "... --to FRAMEWORK:ID --relationship R)",
-                       m.name, x->fw ? x->fw_name : "any framework");
+                       m.name, x->fw.id ? x->fw.name : "any framework");
     begin(x, "mapping-collection",
-          arena_printf(x->a, "%s onto %s", m.title, x->fw ? x->fw_title : "its frameworks"), NULL);
+          arena_printf(x->a, "%s onto %s", m.title, x->fw.id ? x->fw.title : "its frameworks"),
+          NULL);
     jw *w = x->w;
     jw_end(w);
     jw_object(w, "provenance");
@@ -1144,7 +1149,7 @@ int dom_oscal_export(dom *d, const oscal_export_spec *spec, FILE *f, isms_err *e
         x.org = "The organisation";
     now_timestamp(x.now);
     switch (kind) {
-    case 0: rc = x.fw ? export_framework_catalog(&x, e) : export_controls(&x, e); break;
+    case 0: rc = x.fw.id ? export_framework_catalog(&x, e) : export_controls(&x, e); break;
     case 1: rc = export_profile(&x, e); break;
     case 2: rc = export_ssp(&x, e); break;
     default: rc = export_mapping(&x, e);
