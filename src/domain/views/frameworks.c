@@ -3,6 +3,7 @@
  * the request's arena and computes in memory: a framework has at most a
  * few thousand requirements and a repository a few thousand mappings. */
 #include "domain/views/frameworks.h"
+#include "domain/views/collect.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
@@ -16,22 +17,6 @@
 const char *const cov_state_names[] = { "covered", "partial", "gap", "excluded", NULL };
 
 /* ---- reading registers into arrays ---- */
-
-/* A growing array of `size`-byte items in the arena. */
-typedef struct vec {
-    void *items;
-    int n;
-    size_t cap, size;
-    arena *a;
-} vec;
-
-static void *vec_push(vec *v)
-{
-    v->items = arena_grow(v->a, v->items, (size_t)v->n, &v->cap, v->size, 64);
-    void *p = (char *)v->items + v->size * (size_t)v->n++;
-    memset(p, 0, v->size);
-    return p;
-}
 
 static const char *dup(arena *a, const char *s) { return s ? arena_strdup(a, s) : NULL; }
 
@@ -123,42 +108,12 @@ static int take_applicability(const record *r, void *ctx)
     return 0;
 }
 
-/* Records of reg (filtered on one field when f is not NULL) into v. */
-static int load(dom *d, const regdef *reg, const store_filter *f, int retired_too,
-                store_record_fn take, vec *v, size_t size, isms_err *e)
-{
-    *v = (vec){ .size = size, .a = dom_arena(d) };
-    /* The arrays keep ids only: references need not bring their keys. */
-    store_query q = {
-        .include_retired = retired_too, .filters = f, .nfilters = f ? 1 : 0, .ids_only = 1
-    };
-    return store_scan(dom_store(d), reg, &q, take, v, e);
-}
+static const ctl_info *control_by_id(const vec *v, int64_t id) { return VEC_FIND(ctl_info, v, id); }
 
-static store_filter by_ref(const regdef *reg, int fid, int64_t id)
+static const req_info *requirement_by_id(const vec *v, int64_t id)
 {
-    return (store_filter){ .field = field_def(reg, fid), .ival = id };
+    return VEC_FIND(req_info, v, id);
 }
-
-/* Arrays from scans come in id order: found by bisection. */
-#define FIND_BY_ID(type, name)                  \
-    static type *name(const vec *v, int64_t id) \
-    {                                           \
-        int lo = 0, hi = v->n - 1;              \
-        const type *items = v->items;           \
-        while (lo <= hi) {                      \
-            int mid = (lo + hi) / 2;            \
-            if (items[mid].id == id)            \
-                return (type *)&items[mid];     \
-            if (items[mid].id < id)             \
-                lo = mid + 1;                   \
-            else                                \
-                hi = mid - 1;                   \
-        }                                       \
-        return NULL;                            \
-    }
-FIND_BY_ID(ctl_info, control_by_id)
-FIND_BY_ID(req_info, requirement_by_id)
 
 /* The mappings of controls, sorted by target: those onto one requirement
  * are found by bisection, not by a walk over all of them. */
@@ -231,7 +186,7 @@ static int soa_in_force(dom *d, int64_t framework, const char *profile, int draf
                         const char **key, isms_err *e)
 {
     soa_pick p = { .profile = profile, .a = dom_arena(d) };
-    store_filter f = by_ref(&reg_soa, F_SOA_FRAMEWORK, framework);
+    store_filter f = vec_ref_filter(&reg_soa, F_SOA_FRAMEWORK, framework);
     store_query q = { .filters = &f, .nfilters = 1 };
     int rc = store_scan(dom_store(d), &reg_soa, &q, take_soa, &p, e);
     *id = p.approved ? p.approved : drafts ? p.draft : 0;
@@ -389,9 +344,9 @@ static const apl_info *applicability_of(const vec *apls, int64_t requirement)
  * read once for as many frameworks as are asked about. */
 static int coverage_shared(cov_ctx *c, isms_err *e)
 {
-    int rc = load(c->d, &reg_control, NULL, 1, take_control, &c->ctls, sizeof(ctl_info), e);
+    int rc = vec_scan(c->d, &reg_control, NULL, 1, take_control, &c->ctls, sizeof(ctl_info), e);
     if (!rc)
-        rc = load(c->d, &reg_mapping, NULL, 0, take_mapping, &c->maps, sizeof(map_info), e);
+        rc = vec_scan(c->d, &reg_mapping, NULL, 0, take_mapping, &c->maps, sizeof(map_info), e);
     if (!rc)
         c->onto = index_targets(&c->maps, dom_arena(c->d));
     return rc;
@@ -402,15 +357,16 @@ static int coverage_shared(cov_ctx *c, isms_err *e)
 static int coverage_load(cov_ctx *c, int64_t fw, cov_report *out, isms_err *e)
 {
     dom *d = c->d;
-    store_filter f = by_ref(&reg_requirement, F_REQUIREMENT_FRAMEWORK, fw);
-    int rc = load(d, &reg_requirement, &f, 0, take_requirement, &c->reqs, sizeof(req_info), e);
+    store_filter f = vec_ref_filter(&reg_requirement, F_REQUIREMENT_FRAMEWORK, fw);
+    int rc = vec_scan(d, &reg_requirement, &f, 0, take_requirement, &c->reqs, sizeof(req_info), e);
     int64_t soa = 0;
     if (!rc)
         rc = soa_in_force(d, fw, NULL, 0, &soa, &out->soa, e);
-    f = by_ref(&reg_applicability, F_APPLICABILITY_SOA, soa);
+    f = vec_ref_filter(&reg_applicability, F_APPLICABILITY_SOA, soa);
     c->apls = (vec){ .size = sizeof(apl_info), .a = dom_arena(d) };
     if (!rc && soa)
-        rc = load(d, &reg_applicability, &f, 0, take_applicability, &c->apls, sizeof(apl_info), e);
+        rc = vec_scan(d, &reg_applicability, &f, 0, take_applicability, &c->apls, sizeof(apl_info),
+                      e);
     return rc;
 }
 
@@ -740,7 +696,7 @@ int dom_map_suggest(dom *d, const char *control, int depth, map_suggestion **out
         rc = err_set(e, E_NOT_FOUND, "control", "control: there is no control %s", control);
     vec maps;
     if (!rc)
-        rc = load(d, &reg_mapping, NULL, 0, take_mapping, &maps, sizeof(map_info), e);
+        rc = vec_scan(d, &reg_mapping, NULL, 0, take_mapping, &maps, sizeof(map_info), e);
     if (rc)
         return rc;
     ref_ctx rx = { .d = d };
@@ -913,8 +869,8 @@ static int drift_load_soas(drift_ctx *c, isms_err *e)
         if (rc || !soa)
             continue;
         vec one;
-        store_filter f = by_ref(&reg_applicability, F_APPLICABILITY_SOA, soa);
-        rc = load(d, &reg_applicability, &f, 0, take_applicability, &one, sizeof(apl_info), e);
+        store_filter f = vec_ref_filter(&reg_applicability, F_APPLICABILITY_SOA, soa);
+        rc = vec_scan(d, &reg_applicability, &f, 0, take_applicability, &one, sizeof(apl_info), e);
         for (int k = 0; k < one.n && !rc; k++)
             *(apl_info *)vec_push(&c->apls) = ((apl_info *)one.items)[k];
     }
@@ -926,9 +882,9 @@ int dom_drift(dom *d, drift_item **out, int *n, isms_err *e)
     drift_ctx c = { .d = d, .rx = { .d = d } };
     c.items = (vec){ .size = sizeof(drift_item), .a = dom_arena(d) };
     strmap_init(&c.rx.fwnames);
-    int rc = load(d, &reg_control, NULL, 1, take_control, &c.ctls, sizeof(ctl_info), e);
+    int rc = vec_scan(d, &reg_control, NULL, 1, take_control, &c.ctls, sizeof(ctl_info), e);
     if (!rc)
-        rc = load(d, &reg_mapping, NULL, 0, take_mapping, &c.maps, sizeof(map_info), e);
+        rc = vec_scan(d, &reg_mapping, NULL, 0, take_mapping, &c.maps, sizeof(map_info), e);
     if (!rc)
         rc = drift_retired(&c, e);
     if (!rc)
@@ -1004,7 +960,7 @@ int dom_soa_doc(dom *d, const char *soa, soa_doc *out, isms_err *e)
     out->framework = record_text(&fw, F_FRAMEWORK_NAME);
     soa_rows rows = { .rows = { .size = sizeof(soa_row), .a = a },
                       .reqs = { .size = sizeof(int64_t), .a = a } };
-    store_filter f = by_ref(&reg_applicability, F_APPLICABILITY_SOA, s.id);
+    store_filter f = vec_ref_filter(&reg_applicability, F_APPLICABILITY_SOA, s.id);
     store_query q = { .filters = &f, .nfilters = 1 };
     rc = store_scan(dom_store(d), &reg_applicability, &q, take_soa_row, &rows, e);
     ref_ctx rx = { .d = d };

@@ -3,6 +3,7 @@
  * arena, then writes through the streaming JSON writer. */
 #include "domain/views/oscal_export.h"
 #include "domain/registers/registers.h"
+#include "domain/views/collect.h"
 #include "domain/views/frameworks.h"
 #include "core/buf.h"
 #include "core/sha256.h"
@@ -50,52 +51,6 @@ void oscal_uuid_named(const char *name, char out[37])
     sha256(buf_str(&in), in.len, h);
     buf_reset(&in);
     uuid_text(h, out, 5);
-}
-
-/* ---- reading: whole records, copied into the arena ---- */
-
-typedef struct recs {
-    record *r;
-    int n;
-    size_t cap;
-    arena *a;
-} recs;
-
-static int take(const record *r, void *ctx)
-{
-    recs *v = ctx;
-    ARENA_GROW(v->a, v->r, (size_t)v->n, v->cap, 64);
-    record_copy(&v->r[v->n++], r, v->a);
-    return 0;
-}
-
-/* The active records of reg (with f: those whose field f holds id). */
-static int load(dom *d, const regdef *reg, int fid, int64_t id, recs *out, isms_err *e)
-{
-    *out = (recs){ .a = dom_arena(d) };
-    store_filter f = { 0 };
-    if (fid)
-        f = (store_filter){ .field = field_def(reg, fid), .ival = id };
-    /* References come as ids (found in the arrays), not keys: a lookup
-     * per reference and row is most of a scan's cost. */
-    store_query q = { .filters = &f, .nfilters = fid ? 1 : 0, .ids_only = 1 };
-    return store_scan(dom_store(d), reg, &q, take, out, e);
-}
-
-/* Scans come in id order: found by bisection. */
-static const record *by_id(const recs *v, int64_t id)
-{
-    int lo = 0, hi = v->n - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        if (v->r[mid].id == id)
-            return &v->r[mid];
-        if (v->r[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
 }
 
 /* ---- what every model writes ---- */
@@ -246,13 +201,13 @@ static void statement_part(ox *x, const char *id, const char *prose)
 
 static const char *person_key(const recs *people, int64_t id)
 {
-    const record *p = by_id(people, id);
+    const record *p = recs_by_id(people, id);
     return p ? p->key : NULL;
 }
 
 static const char *person_name(const recs *people, int64_t id)
 {
-    const record *p = by_id(people, id);
+    const record *p = recs_by_id(people, id);
     return p ? record_text(p, F_PERSON_NAME) : NULL;
 }
 
@@ -279,9 +234,9 @@ static void write_control(ox *x, const record *c, const recs *people)
 static int export_controls(ox *x, isms_err *e)
 {
     recs ctls, people;
-    int rc = load(x->d, &reg_control, 0, 0, &ctls, e);
+    int rc = recs_load(x->d, &reg_control, 0, 0, &ctls, e);
     if (!rc)
-        rc = load(x->d, &reg_person, 0, 0, &people, e);
+        rc = recs_load(x->d, &reg_person, 0, 0, &people, e);
     if (rc)
         return rc;
     begin(x, "catalog", arena_printf(x->a, "%s: internal control set", x->org), NULL);
@@ -396,7 +351,7 @@ static void write_requirement(ox *x, const tree *t, int i)
 static int export_framework_catalog(ox *x, isms_err *e)
 {
     recs reqs;
-    int rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw.id, &reqs, e);
+    int rc = recs_load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw.id, &reqs, e);
     if (rc)
         return rc;
     tree t = requirement_tree(x, &reqs);
@@ -446,7 +401,7 @@ static int select_requirements(ox *x, selection *s, isms_err *e)
     }
     recs reqs = { 0 };
     if (!rc && !s->soa)
-        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw.id, &reqs, e);
+        rc = recs_load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->fw.id, &reqs, e);
     if (rc)
         return rc;
     if (!s->soa)
@@ -604,15 +559,15 @@ static const char *id_text(ox *x, int64_t id) { return arena_printf(x->a, "%lld"
 static int ssp_load(ox *x, ssp *s, isms_err *e)
 {
     memset(s, 0, sizeof *s);
-    int rc = load(x->d, &reg_control, 0, 0, &s->ctls, e);
+    int rc = recs_load(x->d, &reg_control, 0, 0, &s->ctls, e);
     if (!rc)
-        rc = load(x->d, &reg_person, 0, 0, &s->people, e);
+        rc = recs_load(x->d, &reg_person, 0, 0, &s->people, e);
     if (!rc)
-        rc = load(x->d, &reg_asset, 0, 0, &s->assets, e);
+        rc = recs_load(x->d, &reg_asset, 0, 0, &s->assets, e);
     if (!rc)
-        rc = load(x->d, &reg_mapping, 0, 0, &s->maps, e);
+        rc = recs_load(x->d, &reg_mapping, 0, 0, &s->maps, e);
     if (!rc)
-        rc = load(x->d, &reg_scope, 0, 0, &s->scopes, e);
+        rc = recs_load(x->d, &reg_scope, 0, 0, &s->scopes, e);
     if (!rc)
         rc = dom_coverage(x->d, x->fw.name, &s->cov, e);
     if (rc)
@@ -914,7 +869,7 @@ static void implemented_requirement(ox *x, const ssp *s, const cov_item *it)
     int first = (int)(intptr_t)strmap_get(&s->onto, id_text(x, it->id)) - 1, any = 0;
     for (int i = first; i >= 0; i = s->next[i]) {
         const record *m = &s->maps.r[i];
-        const record *c = by_id(&s->ctls, record_int(m, F_MAPPING_CONTROL));
+        const record *c = recs_by_id(&s->ctls, record_int(m, F_MAPPING_CONTROL));
         if (!c)
             continue; /* retired: coverage says so in the remarks */
         if (!any++)
@@ -977,13 +932,13 @@ typedef struct mapset {
 
 static int mapset_load(ox *x, mapset *m, isms_err *e)
 {
-    int rc = load(x->d, &reg_mapping, 0, 0, &m->maps, e);
+    int rc = recs_load(x->d, &reg_mapping, 0, 0, &m->maps, e);
     if (!rc && x->src.id)
-        rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->src.id, &m->from, e);
+        rc = recs_load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, x->src.id, &m->from, e);
     else if (!rc)
-        rc = load(x->d, &reg_control, 0, 0, &m->from, e);
+        rc = recs_load(x->d, &reg_control, 0, 0, &m->from, e);
     if (!rc)
-        rc = load(x->d, &reg_framework, 0, 0, &m->fws, e);
+        rc = recs_load(x->d, &reg_framework, 0, 0, &m->fws, e);
     if (rc)
         return rc;
     m->name = x->src.id ? x->src.name : "isms-controls";
@@ -991,8 +946,8 @@ static int mapset_load(ox *x, mapset *m, isms_err *e)
     m->reqs = arena_alloc(x->a, sizeof *m->reqs * (size_t)(m->fws.n ? m->fws.n : 1));
     for (int i = 0; i < m->fws.n && !rc; i++)
         if (!x->fw.id || m->fws.r[i].id == x->fw.id)
-            rc = load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, m->fws.r[i].id, &m->reqs[i],
-                      e);
+            rc = recs_load(x->d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, m->fws.r[i].id,
+                           &m->reqs[i], e);
     return rc;
 }
 
@@ -1000,7 +955,7 @@ static int mapset_load(ox *x, mapset *m, isms_err *e)
  * requirement of the source framework. */
 static const record *source_of(ox *x, const mapset *m, const record *r)
 {
-    return by_id(&m->from, record_int(r, x->src.id ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
+    return recs_by_id(&m->from, record_int(r, x->src.id ? F_MAPPING_SOURCE : F_MAPPING_CONTROL));
 }
 
 /* Its OSCAL id. */
@@ -1017,7 +972,8 @@ static int onto_framework(ox *x, const mapset *m, int i, const record **reqs)
     int n = 0;
     for (int k = 0; k < m->maps.n; k++) {
         const record *r = &m->maps.r[k];
-        reqs[k] = source_of(x, m, r) ? by_id(&m->reqs[i], record_int(r, F_MAPPING_TARGET)) : NULL;
+        reqs[k] =
+            source_of(x, m, r) ? recs_by_id(&m->reqs[i], record_int(r, F_MAPPING_TARGET)) : NULL;
         n += reqs[k] != NULL;
     }
     return n;
