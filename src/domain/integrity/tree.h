@@ -86,9 +86,10 @@ int ckpt_judge_signatures(const ledger_view *v, const checkpoint *c, const char 
 
 /* ---- `isms verify` ---- */
 
+/* A checkpoint read from a file, and how to name it in a problem. */
 typedef struct ckpt_file {
-    const char *label; /* "checkpoint FILE" */
     checkpoint c;
+    const char *label; /* "checkpoint FILE" */
 } ckpt_file;
 
 /* What the verifier brings: checkpoint files, and keys of their own. */

@@ -145,20 +145,24 @@ static int framework_record(ox *x, const char *typed, const char *option, record
 }
 
 /* The framework `name` names (nothing when NULL), read into *out. */
+static fw_pick fw_pick_of(const record *r)
+{
+    return (fw_pick){ .id = r->id,
+                      .name = record_text(r, F_FRAMEWORK_NAME),
+                      .title = record_text(r, F_FRAMEWORK_TITLE),
+                      .edition = record_text(r, F_FRAMEWORK_EDITION),
+                      .oscal = record_text(r, F_FRAMEWORK_OSCAL) };
+}
+
 static int pick_framework(ox *x, const char *name, const char *field, fw_pick *out, isms_err *e)
 {
     if (!name)
         return 0;
     record r;
     int rc = framework_record(x, name, field, &r, e);
-    if (rc)
-        return rc;
-    *out = (fw_pick){ .id = r.id,
-                      .name = record_text(&r, F_FRAMEWORK_NAME),
-                      .title = record_text(&r, F_FRAMEWORK_TITLE),
-                      .edition = record_text(&r, F_FRAMEWORK_EDITION),
-                      .oscal = record_text(&r, F_FRAMEWORK_OSCAL) };
-    return 0;
+    if (rc == 0)
+        *out = fw_pick_of(&r);
+    return rc;
 }
 
 static int find_frameworks(ox *x, const oscal_export_spec *spec, isms_err *e)
