@@ -316,6 +316,77 @@ static void demo_summary_has_the_board_figures(void **state)
     free(out);
 }
 
+static char *figures_of(const char *analysis)
+{
+    char *out = tu_isms_ok(repo, "analysis", "show", analysis, "--json");
+    json_t *j = json_of(out);
+    char *figures = strdup(json_string_value(json_object_get(j, "figures")));
+    json_decref(j);
+    free(out);
+    return figures;
+}
+
+static char *saved_analysis(const char *what, const char *arg)
+{
+    char *out =
+        arg ? tu_isms_ok(repo, what, "quantify", arg, "--iterations", "5000", "--json")
+            : tu_isms_ok(repo, "quantify", "--by", "objective", "--iterations", "5000", "--json");
+    json_t *j = json_of(out);
+    char *key = strdup(json_string_value(json_object_get(j, "analysis")));
+    json_decref(j);
+    free(out);
+    return key;
+}
+
+static char *risk_titled(const char *title)
+{
+    char *out = tu_isms_ok(repo, "risk", "list", "--json");
+    json_t *risks = json_of(out), *r;
+    char *key = NULL;
+    size_t i;
+    json_array_foreach(risks, i, r)
+    {
+        if (!strcmp(json_string_value(json_object_get(r, "title")), title))
+            key = strdup(json_string_value(json_object_get(r, "key")));
+    }
+    assert_non_null(key);
+    json_decref(risks);
+    free(out);
+    return key;
+}
+
+/* An analysis record says whether its figures are current, judged on its
+ * own inputs: a risk's analysis is not made stale by another risk's
+ * change, and is by its own; a portfolio's by any risk's. */
+static void analysis_figures_follow_their_own_inputs(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Unrelated", "--owner", "PER-2", "--objective",
+                    "OBJ-1", "--likelihood", "2", "--impact", "2"));
+    char *one = saved_analysis("risk", "RISK-1"), *all = saved_analysis("portfolio", NULL);
+    char *f = figures_of(one);
+    assert_string_equal(f, "current");
+    free(f);
+    f = figures_of(all);
+    assert_string_equal(f, "current");
+    free(f);
+    char *other = risk_titled("Unrelated");
+    free(tu_isms_ok(repo, "risk", "update", other, "--likelihood", "3"));
+    f = figures_of(one);
+    assert_string_equal(f, "current"); /* another risk's change */
+    free(f);
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--lef", "pert(1,3,9)"));
+    f = figures_of(one);
+    assert_contains(f, "STALE since ");
+    free(f);
+    f = figures_of(all);
+    assert_contains(f, "STALE");
+    free(f);
+    free(other);
+    free(one);
+    free(all);
+}
+
 static void bad_parameters_name_the_field(void **state)
 {
     (void)state;
@@ -472,6 +543,7 @@ TU_MAIN(setup, NULL, cmocka_unit_test(quantify_json_is_reproducible),
         cmocka_unit_test(portfolio_returns_and_acceptance),
         cmocka_unit_test(json_money_is_integer_minor_units), cmocka_unit_test(board_figures),
         cmocka_unit_test(demo_summary_has_the_board_figures),
+        cmocka_unit_test(analysis_figures_follow_their_own_inputs),
         cmocka_unit_test(bad_parameters_name_the_field),
         cmocka_unit_test(interrupted_run_saves_nothing),
         cmocka_unit_test(runaway_inputs_are_bounded),

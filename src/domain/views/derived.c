@@ -170,13 +170,8 @@ static int risk_quant_value(derive_cache *c, const record *r, int what, value *o
 static int analysis_figures(derive_cache *c, const record *r, int arg, value *out, isms_err *e)
 {
     (void)arg;
-    if (!c->check) {
-        int rc = quant_check_new(c->d, &c->check, e);
-        if (rc)
-            return rc;
-    }
     quant_freshness f;
-    int rc = quant_check_analysis(c->check, r, &f, e);
+    int rc = quant_check_of(c->d, &c->check, r, &f, e);
     if (!rc)
         set_text(out, freshness_text(c, &f));
     return rc;

@@ -230,6 +230,33 @@ static int unchanged_since(const record *a, const char *last)
     return record_text(a, F_ANALYSIS_INPUTS_HASH) && (!last || strcmp(last, a->created_at) < 0);
 }
 
+int quant_check_of(dom *d, quant_check **whole, const record *a, quant_freshness *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *last;
+    int rc = last_input_change(d, &last, e);
+    if (rc || unchanged_since(a, last))
+        return rc;
+    const char *kind = record_text(a, F_ANALYSIS_KIND);
+    record risk;
+    if (kind && !strcmp(kind, "risk") &&
+        dom_get(d, &reg_risk, record_text(a, F_ANALYSIS_SUBJECT), &risk, NULL) == 0) {
+        quant_check *c = NULL;
+        rc = check_open(d, &risk, &c, e);
+        if (!rc)
+            rc = quant_check_analysis(c, a, out, e);
+        quant_check_free(c);
+        return rc;
+    }
+    /* A portfolio's inputs are every risk's (and a retired risk's
+     * analysis is judged against the model that no longer holds it). */
+    if (!*whole)
+        rc = quant_check_new(d, whole, e);
+    if (rc)
+        return rc;
+    return quant_check_analysis(*whole, a, out, e);
+}
+
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
 {
     latest_scan s = { .a = dom_arena(d) };
