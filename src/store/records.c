@@ -894,8 +894,7 @@ static int prep_link_range(store *s, const char *all, const char *src, const sto
     const char *order = strstr(all, " ORDER BY");
     buf b;
     buf_init(&b);
-    buf_printf(&b, "%.*s WHERE l.%s > %lld", (int)(order - all), all, src,
-               (long long)q->id_after);
+    buf_printf(&b, "%.*s WHERE l.%s > %lld", (int)(order - all), all, src, (long long)q->id_after);
     if (q->id_upto)
         buf_printf(&b, " AND l.%s <= %lld", src, (long long)q->id_upto);
     buf_puts(&b, order);

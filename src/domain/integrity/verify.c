@@ -397,12 +397,13 @@ typedef struct digested {
 } digested;
 
 typedef struct record_pass {
-    store *st;             /* the reader's own connection */
-    const int64_t *split;  /* per register: the last id of reader 0's share */
-    int share;             /* 0 or 1 */
-    arena a;               /* the keys */
-    buf seen;              /* digested, in the order read */
-    tallies counted;       /* the dashboard's figures, as the records read count them */
+    store *st;            /* the reader's own connection */
+    const int64_t *split; /* per register: the last id of reader 0's share */
+    int share;            /* 0 or 1 */
+    arena a;              /* the keys */
+    buf canon;            /* a record's canonical bytes, the buffer reused */
+    buf seen;             /* digested, in the order read */
+    tallies counted;      /* the dashboard's figures, as the records read count them */
     pthread_t thread;
     int started;
     isms_err e;
@@ -413,7 +414,8 @@ static int digest_record(const record *r, void *ctx)
 {
     record_pass *p = ctx;
     digested d = { .key = arena_strdup(&p->a, r->key), .reg = r->reg };
-    free(record_digest(r, d.digest));
+    record_canonical_buf(r, &p->canon);
+    sha256_raw(p->canon.data, p->canon.len, d.digest);
     buf_append(&p->seen, &d, sizeof d);
     tallies_note(&p->counted, r, 1);
     return 0;
@@ -459,6 +461,7 @@ static void pass_free(record_pass *p)
         return;
     store_close(p->st);
     arena_free(&p->a);
+    buf_reset(&p->canon);
     buf_reset(&p->seen);
     tallies_reset(&p->counted);
     free(p);
@@ -473,6 +476,7 @@ static record_pass *pass_open(verify_ctx *v, const int64_t *split, int share)
     p->split = split;
     p->share = share;
     arena_init(&p->a);
+    buf_init(&p->canon);
     buf_init(&p->seen);
     tallies_init(&p->counted);
     int rc = store_open_reader(dom_store(v->d), &p->st, &p->e);
