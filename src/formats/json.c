@@ -269,22 +269,41 @@ static int put_member(buf *b, const record *r, int m, int *first)
 
 static char *record_canonical_tree(const record *r);
 
-char *record_canonical(const record *r)
+/* The bytes written directly into b (cleared first); 0 when they cannot
+ * be (no member order, text that is not UTF-8): the tree's turn. */
+static int canonical_direct(const record *r, buf *b)
 {
     const member_order *o = order_of(r->reg);
+    buf_clear(b);
     if (!o)
-        return record_canonical_tree(r);
-    buf b;
-    buf_init(&b);
-    buf_putc(&b, '{');
+        return 0;
+    buf_putc(b, '{');
     int first = 1;
     for (int i = 0; i < o->n; i++)
-        if (put_member(&b, r, o->member[i], &first)) {
-            buf_reset(&b);
-            return record_canonical_tree(r);
-        }
-    buf_putc(&b, '}');
-    return buf_detach(&b);
+        if (put_member(b, r, o->member[i], &first))
+            return 0;
+    buf_putc(b, '}');
+    return 1;
+}
+
+char *record_canonical(const record *r)
+{
+    buf b;
+    buf_init(&b);
+    if (canonical_direct(r, &b))
+        return buf_detach(&b);
+    buf_reset(&b);
+    return record_canonical_tree(r);
+}
+
+void record_canonical_buf(const record *r, buf *b)
+{
+    if (canonical_direct(r, b))
+        return;
+    char *tree = record_canonical_tree(r);
+    buf_clear(b);
+    buf_puts(b, tree);
+    free(tree);
 }
 
 char *record_canonical_jansson(const record *r) { return record_canonical_tree(r); }

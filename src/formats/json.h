@@ -28,6 +28,9 @@ void record_json_append(buf *b, const record *r);
 json_t *field_json(const fielddef *f, const value *v);
 /* malloc'd canonical bytes. */
 char *record_canonical(const record *r);
+/* The same bytes into b (cleared first, its memory kept): one buffer for
+ * a million records (verify) instead of an allocation and its growth each. */
+void record_canonical_buf(const record *r, buf *b);
 /* The same bytes through a tree of jansson values: the reference the
  * direct writer above is tested against (and falls back to for text that
  * is not UTF-8). */

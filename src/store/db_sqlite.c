@@ -515,6 +515,10 @@ static void sq_integrity_begin(db *base)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(c->conn.h, "PRAGMA trusted_schema=OFF", NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
+        /* foreign_key_check looks each reference up in its table: with the
+         * default 2 MB cache those reads went back to the operating system. */
+        struct stat st;
+        size_cache(c->conn.h, stat(d->path, &st) == 0 ? (long long)st.st_size : 0);
         sqlite3_busy_timeout(c->conn.h, BUSY_TIMEOUT_MS);
         sqlite3_extended_result_codes(c->conn.h, 1);
         rc = pthread_create(&c->thread, NULL, check_thread, c) ? SQLITE_ERROR : SQLITE_OK;

@@ -367,6 +367,19 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
 
 /* ---- public ---- */
 
+/* The one integer a MAX() query gives (0 for none). */
+static int max_of(store *s, const char *sql, int64_t *max, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    *max = !rc && row && !db_col_null(st, 0) ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
 /* The largest id and key number of reg's records, from the database. */
 static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *max_no, isms_err *e)
 {
@@ -375,13 +388,7 @@ static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *
     int row, rc;
     *max_id = *max_no = 0;
     snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
-    rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        *max_id = db_col_int(st, 0);
-    db_done(st);
+    rc = max_of(s, sql, max_id, e);
     if (rc)
         return rc;
     /* Key numbers count per prefix: built-in records (T-IS-001) take ids
@@ -683,6 +690,10 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
                 buf_printf(b, " OR lower(t.%s) LIKE ? ESCAPE '!'", reg->fields[i].name);
         buf_puts(b, ")");
     }
+    if (q && q->id_after)
+        buf_printf(b, " AND t.id > %lld", (long long)q->id_after);
+    if (q && q->id_upto)
+        buf_printf(b, " AND t.id <= %lld", (long long)q->id_upto);
     if (q && q->ids) { /* integers: written, not bound */
         buf_puts(b, q->nids ? " AND t.id IN (" : " AND 1 = 0");
         for (int k = 0; k < q->nids; k++)
@@ -872,6 +883,26 @@ static void query_sql(buf *b, const char *select, const regdef *reg, const store
                    (long long)q->offset);
 }
 
+/* All of a register's links (`all`), or those of the records in the
+ * query's id range (store_query.id_after, id_upto): a range of the link
+ * table's own key, read in its order. */
+static int prep_link_range(store *s, const char *all, const char *src, const store_query *q,
+                           db_stmt **st, isms_err *e)
+{
+    if (!q || (!q->id_after && !q->id_upto))
+        return db_prep(s->db, all, st, e);
+    const char *order = strstr(all, " ORDER BY");
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%.*s WHERE l.%s > %lld", (int)(order - all), all, src, (long long)q->id_after);
+    if (q->id_upto)
+        buf_printf(&b, " AND l.%s <= %lld", src, (long long)q->id_upto);
+    buf_puts(&b, order);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    return rc;
+}
+
 /* Opens the link cursor of field i: all of the register's links, or only
  * those of the records the query selects. One query per link field, not
  * one per record and field: a page of 50 risks with three link fields is
@@ -884,7 +915,7 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
     int restricted = q && (q->nfilters || q->limit || q->offset || q->text || q->ids);
     int rc;
     if (!restricted) {
-        rc = db_prep(s->db, all, &c->st, e);
+        rc = prep_link_range(s, all, sq->reg->fields[i].link_src, q, &c->st, e);
         if (!rc)
             db_many_rows(c->st);
     } else {
@@ -1046,14 +1077,14 @@ int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s WHERE retired_at IS NULL", f->name,
              reg->name);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    rc = db_step(st, &row, e);
-    *max = !rc && row && !db_col_null(st, 0) ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc;
+    return max_of(s, sql, max, e);
+}
+
+int store_max_id(store *s, const regdef *reg, int64_t *max, isms_err *e)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
+    return max_of(s, sql, max, e);
 }
 
 /* ---- tables for registers no migration knows ---- */

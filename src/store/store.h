@@ -159,6 +159,10 @@ typedef struct store_query {
     /* Only these records (ids NULL: any). */
     const int64_t *ids;
     int nids;
+    /* store_scan only: only the records whose id is past id_after and, when
+     * id_upto is not 0, not past id_upto, their links read by the same
+     * range: a scan shared between threads (verify's readers). */
+    int64_t id_after, id_upto;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during
@@ -185,6 +189,9 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
 typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
 int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
                 isms_err *e);
+
+/* Largest id of reg's records, retired or not (0 if none). */
+int store_max_id(store *s, const regdef *reg, int64_t *max, isms_err *e);
 
 /* Largest value of integer field `f` of reg among active records (0 if none). */
 int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e);

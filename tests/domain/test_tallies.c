@@ -350,6 +350,30 @@ static void a_rolled_back_write_leaves_them_unchanged(void **state)
     tallies_reset(&after);
 }
 
+/* verify's readers count a share of the records each: their figures add
+ * up (tallies_add) to the whole, figure by figure. */
+static void figures_counted_in_parts_add_up(void **state)
+{
+    (void)state;
+    tallies whole, sum;
+    tallies_of(&whole);
+    tallies_init(&sum);
+    assert_true(tallies_get(&whole, "risk") > 0);
+    tallies_add(&sum, &whole);
+    int differ = 0;
+    assert_int_equal(tallies_compare(&sum, &whole, count_differences, &differ), 0);
+    tallies_add(&sum, &whole);
+    assert_int_equal(tallies_get(&sum, "risk"), 2 * tallies_get(&whole, "risk"));
+    assert_int_equal(tallies_get(&sum, "objective.value"),
+                     2 * tallies_get(&whole, "objective.value"));
+    /* every figure that is not 0 now differs */
+    int n = tallies_compare(&sum, &whole, count_differences, &differ);
+    assert_int_equal(n, differ);
+    assert_true(n > 1);
+    tallies_reset(&sum);
+    tallies_reset(&whole);
+}
+
 static void a_changed_figure_fails_verify_full_naming_it(void **state)
 {
     (void)state;
@@ -442,6 +466,7 @@ static void analyses_current_when_nothing_changed_since(void **state)
 
 TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
+        cmocka_unit_test(figures_counted_in_parts_add_up),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
         cmocka_unit_test(analyses_current_when_nothing_changed_since))

@@ -269,6 +269,40 @@ static void incremental_catches_a_record_touched_since(void **state)
     free(tu_isms_err(repo, 10, "changed outside isms", "verify"));
 }
 
+/* A full verification reads each register in two shares (ids up to the
+ * middle of the register's range, and past it), a thread and a connection
+ * each: a record changed, added or deleted in either share is named, and a
+ * kept figure changed is named too. */
+static void either_reader_share_is_checked(void **state)
+{
+    (void)state;
+    make_repo("shares.isms");
+    for (int i = 2; i <= 8; i++)
+        free(tu_isms_ok(repo, "risk", "add", "--title", "Another risk", "--owner", "PER-1",
+                        "--likelihood", "2", "--impact", "2"));
+    expect_verify_ok();
+    sql("UPDATE risk SET title = 'first share' WHERE key = 'RISK-1'");
+    sql("UPDATE risk SET title = 'second share' WHERE key = 'RISK-8'");
+    sql("DELETE FROM risk WHERE key = 'RISK-7'");
+    sql("INSERT INTO risk (id, key, version, created_at, updated_at, title, owner, likelihood, "
+        "impact) VALUES (5000, 'RISK-5000', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', "
+        "'ghost', 1, 1, 1)");
+    sql("UPDATE tally SET n = n + 5 WHERE name = 'risk.cell.2.2'");
+    static const char *const named[] = {
+        "RISK-1 (risk) was changed outside isms", /* reader 0's share */
+        "RISK-8 (risk) was changed outside isms", /* reader 1's */
+        "RISK-7 (risk) is in the ledger",
+        "RISK-5000 (risk) is in the register but not in the ledger",
+        "kept figure risk.cell.2.2",
+    };
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        assert_contains(r.out, named[i]);
+    tu_result_free(&r);
+}
+
 /* What incremental leaves out (docs/LEDGER.md): a record edited in the
  * shell with no ledger entry since the last verification; --full finds it. */
 static void full_catches_what_incremental_misses(void **state)
@@ -325,5 +359,6 @@ TU_MAIN(setup, NULL, cmocka_unit_test(risk_title_changed_in_the_shell),
         cmocka_unit_test(creation_time_edited_is_named),
         cmocka_unit_test(incremental_catches_a_tampered_new_entry),
         cmocka_unit_test(incremental_catches_a_record_touched_since),
+        cmocka_unit_test(either_reader_share_is_checked),
         cmocka_unit_test(full_catches_what_incremental_misses),
         cmocka_unit_test(falls_back_to_full_when_the_head_moved))

@@ -374,37 +374,50 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
 /* ---- the records read beside the chain ----
  *
  * A full verification reads the ledger and every register: two halves of
- * about equal cost. The records are read by a thread with a connection of
- * its own (store_open_reader) while the chain is walked, each reduced to its
- * key, register and digest; the two are compared when both are done. The
- * reader's snapshot may differ from the chain's (a write committed between
- * the two begins), so a record that does not match is not reported from
- * the reader's copy: it is read again through the verifying connection and
- * checked there (check_record), as are the ledger's records the reader did
- * not see. A repository with one connection only (or a reader that cannot
- * be opened) is checked in one pass, as before. */
+ * about equal cost, and SQLite's own checks beside them. The records are
+ * read by READERS threads, each with a connection of its own
+ * (store_open_reader) and a share of every register's ids (split by
+ * split_ids: reader 0 the ids up to the middle of the register's id range,
+ * reader 1 those past it), started before the chain walk; each reduces a
+ * record to its key, register and digest and counts the dashboard's
+ * figures. When the chain is walked, their digests are compared with the
+ * ledger's. A reader's snapshot may differ from the chain's (a write
+ * committed between the begins), so a record that does not match is not
+ * reported from the reader's copy: it is read again through the verifying
+ * connection and checked there (check_record), as are the ledger's records
+ * no reader saw. A repository with one connection only (or whose readers
+ * cannot be opened) is checked in one pass, as before. */
+
+enum { READERS = 2 };
 
 typedef struct digested {
     const char *key;
     const regdef *reg;
     unsigned char digest[32];
+    expected *match; /* the ledger's entry when the digests are equal (match_share) */
 } digested;
 
 typedef struct record_pass {
-    store *st;       /* the reader's own connection */
-    arena a;         /* the keys */
-    buf seen;        /* digested, in the order read */
-    tallies counted; /* the dashboard's figures, as the records read count them */
+    store *st;            /* the reader's own connection */
+    const int64_t *split; /* per register: the last id of reader 0's share */
+    int share;            /* 0 or 1 */
+    arena a;              /* the keys */
+    buf canon;            /* a record's canonical bytes, the buffer reused */
+    buf seen;             /* digested, in the order read */
+    tallies counted;      /* the dashboard's figures, as the records read count them */
     pthread_t thread;
+    int started;
     isms_err e;
     int rc;
+    verify_ctx *v; /* the chain's expectations, only read while matched */
 } record_pass;
 
 static int digest_record(const record *r, void *ctx)
 {
     record_pass *p = ctx;
     digested d = { .key = arena_strdup(&p->a, r->key), .reg = r->reg };
-    free(record_digest(r, d.digest));
+    record_canonical_buf(r, &p->canon);
+    sha256_raw(p->canon.data, p->canon.len, d.digest);
     buf_append(&p->seen, &d, sizeof d);
     tallies_note(&p->counted, r, 1);
     return 0;
@@ -419,39 +432,58 @@ static int scan_records(store *st, store_record_fn fn, void *ctx, isms_err *e)
     return rc;
 }
 
+/* The reader's share of every register: ids up to split[i], or past it. */
+static int scan_share(record_pass *p)
+{
+    int rc = 0;
+    for (int i = 0; registers[i] && !rc; i++) {
+        store_query q = { .include_retired = 1 };
+        if (p->share == 0 && !p->split[i])
+            continue; /* reader 1 reads a register that had no records */
+        if (p->share == 0)
+            q.id_upto = p->split[i];
+        else
+            q.id_after = p->split[i];
+        rc = store_scan(p->st, registers[i], &q, digest_record, p, &p->e);
+    }
+    return rc;
+}
+
 static void *record_thread(void *arg)
 {
     record_pass *p = arg;
-    p->rc = scan_records(p->st, digest_record, p, &p->e);
+    p->rc = scan_share(p);
     store_rollback(p->st);
     return NULL;
 }
 
 static void pass_free(record_pass *p)
 {
+    if (!p)
+        return;
     store_close(p->st);
     arena_free(&p->a);
+    buf_reset(&p->canon);
     buf_reset(&p->seen);
     tallies_reset(&p->counted);
     free(p);
 }
 
-/* Starts the reader, its snapshot begun now; NULL when it cannot be. */
-static record_pass *pass_begin(verify_ctx *v)
+/* A reader's connection, its snapshot begun now; NULL when it cannot be. */
+static record_pass *pass_open(verify_ctx *v, const int64_t *split, int share)
 {
     record_pass *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    p->split = split;
+    p->share = share;
     arena_init(&p->a);
+    buf_init(&p->canon);
     buf_init(&p->seen);
     tallies_init(&p->counted);
     int rc = store_open_reader(dom_store(v->d), &p->st, &p->e);
     if (!rc)
         rc = store_begin(p->st, 0, &p->e);
-    if (!rc && pthread_create(&p->thread, NULL, record_thread, p)) {
-        store_rollback(p->st);
-        rc = E_INTERNAL;
-    }
     if (rc) {
         pass_free(p);
         return NULL;
@@ -459,14 +491,98 @@ static record_pass *pass_begin(verify_ctx *v)
     return p;
 }
 
-static int pass_end(record_pass *p, isms_err *e)
+/* Each register's middle id, read through the verifying connection: the
+ * readers' shares, the same whatever their snapshots. */
+static int64_t *split_ids(verify_ctx *v)
 {
-    pthread_join(p->thread, NULL);
-    return p->rc ? err_set(e, p->rc, p->e.field, "%s", p->e.msg) : 0;
+    size_t n = 0;
+    while (registers[n])
+        n++;
+    int64_t *split = calloc(n + 1, sizeof *split);
+    for (size_t i = 0; split && i < n; i++) {
+        int64_t max = 0;
+        if (store_max_id(dom_store(v->d), registers[i], &max, NULL)) {
+            free(split);
+            return NULL;
+        }
+        split[i] = max / 2;
+    }
+    return split;
 }
 
-/* The reader's digests against the chain's; what does not match is read
- * again and checked through the verifying connection. */
+/* Starts the readers (p[0..READERS-1]); 0 when they cannot be, and none
+ * is left open. A reader whose thread cannot start reads its share here. */
+static int passes_begin(verify_ctx *v, record_pass **p, int64_t **split)
+{
+    *split = split_ids(v);
+    int ok = *split != NULL;
+    for (int k = 0; k < READERS; k++)
+        p[k] = ok ? pass_open(v, *split, k) : NULL;
+    for (int k = 0; k < READERS; k++)
+        ok = ok && p[k];
+    for (int k = 0; k < READERS && !ok; k++) {
+        pass_free(p[k]);
+        p[k] = NULL;
+    }
+    for (int k = 0; k < READERS && ok; k++) {
+        p[k]->started = !pthread_create(&p[k]->thread, NULL, record_thread, p[k]);
+        if (!p[k]->started)
+            record_thread(p[k]);
+    }
+    if (!ok) {
+        free(*split);
+        *split = NULL;
+    }
+    return ok;
+}
+
+/* Waits for the readers; the first failure, if one failed. */
+static int passes_end(record_pass **p, isms_err *e)
+{
+    int rc = 0;
+    for (int k = 0; k < READERS; k++) {
+        if (p[k]->started)
+            pthread_join(p[k]->thread, NULL);
+        if (p[k]->rc && !rc)
+            rc = err_set(e, p[k]->rc, p[k]->e.field, "%s", p[k]->e.msg);
+    }
+    return rc;
+}
+
+/* Each of a reader's digests looked up among the chain's expectations
+ * (the map is only read: both readers' lists are matched at once, a
+ * million lookups each that would otherwise run after the chain on one
+ * core). */
+static void *match_share(void *arg)
+{
+    record_pass *p = arg;
+    digested *d = (digested *)p->seen.data;
+    size_t n = p->seen.len / sizeof *d;
+    for (size_t i = 0; i < n; i++) {
+        expected *x = expected_of(p->v, d[i].key, d[i].reg);
+        d[i].match = x && !memcmp(x->digest, d[i].digest, 32) ? x : NULL;
+    }
+    return NULL;
+}
+
+static void match_shares(verify_ctx *v, record_pass **p)
+{
+    pthread_t t[READERS];
+    int started[READERS];
+    for (int k = 0; k < READERS; k++) {
+        p[k]->v = v;
+        started[k] = !pthread_create(&t[k], NULL, match_share, p[k]);
+        if (!started[k])
+            match_share(p[k]);
+    }
+    for (int k = 0; k < READERS; k++)
+        if (started[k])
+            pthread_join(t[k], NULL);
+}
+
+/* The reader's matched digests: a record matched is seen; one that did
+ * not match (or whose entry another copy already took) is read again and
+ * checked through the verifying connection. */
 static int compare_pass(verify_ctx *v, record_pass *p, isms_err *e)
 {
     const digested *d = (const digested *)p->seen.data;
@@ -475,8 +591,8 @@ static int compare_pass(verify_ctx *v, record_pass *p, isms_err *e)
     arena_init(&a);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        expected *x = expected_of(v, d[i].key, d[i].reg);
-        if (x && !x->seen && !memcmp(x->digest, d[i].digest, 32)) {
+        expected *x = d[i].match;
+        if (x && !x->seen) {
             x->seen = 1;
             v->rep->records++;
             continue;
@@ -488,17 +604,25 @@ static int compare_pass(verify_ctx *v, record_pass *p, isms_err *e)
     return rc;
 }
 
-static int check_records(verify_ctx *v, record_pass *p, isms_err *e)
+/* The records: the readers' digests against the ledger's (their figures
+ * added up in v->counted), or, without readers, every record read and
+ * counted here. */
+static int check_records(verify_ctx *v, record_pass **p, isms_err *e)
 {
-    if (!p)
+    if (!p[0])
         return scan_records(dom_store(v->d), check_and_count, v, e);
-    int rc = compare_pass(v, p, e);
+    match_shares(v, p);
+    int rc = 0;
+    for (int k = 0; k < READERS && !rc; k++) {
+        tallies_add(&v->counted, &p[k]->counted);
+        rc = compare_pass(v, p[k], e);
+    }
     if (!rc)
         rc = recheck_unseen(v, e);
     return rc;
 }
 
-static int check_all_records(verify_ctx *v, record_pass *p, isms_err *e)
+static int check_all_records(verify_ctx *v, record_pass **p, isms_err *e)
 {
     int rc = check_identity(v, e);
     tallies_init(&v->counted);
@@ -507,7 +631,7 @@ static int check_all_records(verify_ctx *v, record_pass *p, isms_err *e)
     if (!rc)
         check_missing(v); /* a record gone is named before the figures it moved */
     if (!rc)
-        rc = check_tallies(v, p ? &p->counted : &v->counted, e);
+        rc = check_tallies(v, &v->counted, e);
     tallies_reset(&v->counted);
     return rc;
 }
@@ -515,23 +639,26 @@ static int check_all_records(verify_ctx *v, record_pass *p, isms_err *e)
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     v->e = e;
-    record_pass *p = NULL;
+    record_pass *p[READERS] = { NULL };
+    int64_t *split = NULL;
+    int reading = 0;
     if (!v->resume) {
         store_integrity_begin(dom_store(v->d)); /* beside the checks below */
-        p = pass_begin(v);
+        reading = passes_begin(v, p, &split);
     }
     int broken = 0;
     int rc = check_chain(v, &broken, e);
-    if (p) {
+    if (reading) {
         isms_err why = { 0 };
-        int read = pass_end(p, &why);
+        int read = passes_end(p, &why);
         if (!rc && !broken && read)
             rc = err_set(e, read, why.field, "%s", why.msg);
     }
     if (!rc && !broken)
         rc = v->resume ? check_recent(v, e) : check_all_records(v, p, e);
-    if (p)
-        pass_free(p);
+    for (int k = 0; k < READERS; k++)
+        pass_free(p[k]);
+    free(split);
     if (rc || broken)
         return rc;
     /* The checkpoints, then the schema (resumed) or the whole store (full). */

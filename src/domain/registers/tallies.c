@@ -27,6 +27,13 @@ int64_t tallies_get(const tallies *t, const char *name)
     return n ? *n : 0;
 }
 
+void tallies_add(tallies *t, const tallies *more)
+{
+    for (size_t i = 0; i < more->m.cap; i++)
+        if (more->m.slots[i].key)
+            add(t, more->m.slots[i].key, *(const int64_t *)more->m.slots[i].value);
+}
+
 static void note_risk(tallies *t, const record *r, int sign)
 {
     char name[80];

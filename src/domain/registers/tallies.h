@@ -35,6 +35,8 @@ void tallies_reset(tallies *t);
  * retired or of a register the dashboard does not count. */
 void tallies_note(tallies *t, const record *r, int sign);
 int64_t tallies_get(const tallies *t, const char *name);
+/* Adds every figure of `more` to t's (counts made in parts). */
+void tallies_add(tallies *t, const tallies *more);
 /* The store's figures. */
 int tallies_read(struct dom *d, tallies *t, isms_err *e);
 
