@@ -177,6 +177,9 @@ const char *web_time_html(dom *d, const char *iso);
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
+/* A name ("soa", "approved_by") as words people read ("SoA", "approved
+ * by"), the first capitalised with `capital`. */
+const char *web_words(dom *d, const char *name, int capital);
 
 /* ---- http.c ---- */
 /* A request parameter (query, header) as an integer in [min, max]:

@@ -722,6 +722,26 @@ static void soa_statement_page_csv_and_api(void **state)
     refused(&lead, "/soas/SOA-99/statement", 404, "SOA-99");
 }
 
+/* Registers added later read as people write them: "SoAs", "New SoA",
+ * "OSCAL"; an empty set shows as nothing, like an empty field; a sort
+ * arrow stays beside its heading. */
+static void later_registers_read_as_people_write_them(void **state)
+{
+    (void)state;
+    char *body = page(&lead, "/soas");
+    assert_contains(body, "<h1>SoAs</h1>");
+    assert_contains(body, ">New SoA</a>");
+    assert_contains(body, "Key\u00a0▲</a>");
+    free(body);
+    body = page(&lead, "/soas/SOA-1");
+    assert_contains(body, ">All SoAs</a>");
+    free(body);
+    body = page(&lead, "/requirements/REQ-1");
+    assert_contains(body, "<dt>Baselines</dt><dd><span class=\"muted\">—</span></dd>");
+    assert_contains(body, "<dt>OSCAL</dt>");
+    free(body);
+}
+
 /* ---- the profile gap: two profiles (or SoAs) compared ---- */
 
 /* The text of the cell labelled `label` in the row of requirement `code`
@@ -912,4 +932,5 @@ TU_MAIN(setup, wf_teardown, cmocka_unit_test(escaping_in_text_attributes_and_url
         cmocka_unit_test(refusals_are_pages), cmocka_unit_test(coverage_pages_and_api),
         cmocka_unit_test(drift_page_and_api), cmocka_unit_test(soa_statement_page_csv_and_api),
         cmocka_unit_test(soa_approved_from_its_statement),
-        cmocka_unit_test(profile_gap_page_csv_and_api))
+        cmocka_unit_test(profile_gap_page_csv_and_api),
+        cmocka_unit_test(later_registers_read_as_people_write_them))
