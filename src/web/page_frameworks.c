@@ -26,7 +26,6 @@
 #include "web/web_internal.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *query(web_req *r, const char *name)
@@ -451,30 +450,19 @@ static int implementation_rank(const char *s)
     return s ? choice_index(implementation_states, s) : -1;
 }
 
-static int gap_sort_key(const gap_row *g, int column, int at)
+/* A row's key in a column sorted by its values (-1 .. 2). */
+static int gap_sort_key(const gap_row *g, int column)
 {
     switch (column) {
     case 1: return implementation_rank(g->current);
     case 2: return implementation_rank(g->target);
-    case 3: return g->short_of;
-    default: return at; /* the framework's order */
+    default: return g->short_of;
     }
 }
 
-typedef struct gap_order {
-    int key, at;
-} gap_order;
-
-static int by_key_then_place(const void *a, const void *b)
-{
-    const gap_order *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->at - y->at;
-}
-
 /* r's rows in the order `sort` asks ("gap", "-current", ...; NULL: the
- * framework's), the framework's order among equals. */
+ * framework's), the framework's order among equals: the keys are few,
+ * so each key's rows are taken in turn. */
 static int gap_sorted(web_req *r, const gap_report *g, const char *sort, gap_row **out, isms_err *e)
 {
     int desc = sort && *sort == '-', column = 0;
@@ -486,15 +474,17 @@ static int gap_sorted(web_req *r, const gap_report *g, const char *sort, gap_row
                        "sort: \"%s\" is no column (requirement, current, target, gap; -NAME "
                        "descending)",
                        sort);
-    arena *a = dom_arena(r->d);
-    gap_order *o = arena_alloc(a, sizeof *o * (size_t)(g->n ? g->n : 1));
-    for (int i = 0; i < g->n; i++)
-        o[i] =
-            (gap_order){ .key = gap_sort_key(&g->rows[i], column, i) * (desc ? -1 : 1), .at = i };
-    qsort(o, (size_t)g->n, sizeof *o, by_key_then_place);
-    *out = arena_alloc(a, sizeof **out * (size_t)(g->n ? g->n : 1));
-    for (int i = 0; i < g->n; i++)
-        (*out)[i] = g->rows[o[i].at];
+    gap_row *o = arena_alloc(dom_arena(r->d), sizeof *o * (size_t)(g->n ? g->n : 1));
+    int n = 0;
+    for (int i = 0; !column && i < g->n; i++)
+        o[n++] = g->rows[desc ? g->n - 1 - i : i];
+    for (int k = 0; column && k < 4; k++) {
+        int key = desc ? 2 - k : k - 1;
+        for (int i = 0; i < g->n; i++)
+            if (gap_sort_key(&g->rows[i], column) == key)
+                o[n++] = g->rows[i];
+    }
+    *out = o;
     return 0;
 }
 
