@@ -645,6 +645,22 @@ static void gap_summary(web_req *r, const gap_report *g)
            g->n);
 }
 
+/* The framework has no profile of a side not picked (a framework with
+ * statements only): the form, to pick versions, and why (404). */
+static int gap_missing(web_req *r, const gap_report *g, const char *sort, const char *what,
+                       isms_err *e)
+{
+    isms_err why = *e;
+    *e = (isms_err){ 0 };
+    page_intro(r, arena_printf(dom_arena(r->d), "Profile gap of %s", g->framework), what);
+    int rc = gap_form(r, g->framework, g, sort, e);
+    if (rc)
+        return rc;
+    page_notice_end(r, arena_printf(dom_arena(r->d), "%s; or pick two versions above.", why.msg));
+    r->status = 404;
+    return 0;
+}
+
 int page_soa_gap(web_req *r, isms_err *e)
 {
     int rc = web_only_params(r, gap_params, e);
@@ -670,6 +686,8 @@ int page_soa_gap(web_req *r, isms_err *e)
     gap_report g;
     gap_row *rows = NULL;
     rc = web_soa_gap(r, gap_params, &g, e);
+    if (rc == E_NOT_FOUND && g.framework_key && !format)
+        return gap_missing(r, &g, sort, what, e);
     if (!rc)
         rc = gap_sorted(r, &g, sort, &rows, e);
     if (rc)

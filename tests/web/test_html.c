@@ -796,6 +796,7 @@ static void profile_gap_page_csv_and_api(void **state)
     assert_contains(body, "<option value=\"iso27001-2022\"");
     free(body);
     refused(&lead, "/soa-gap?framework=csf-2.0", 404, "no current profile");
+    refused(&lead, "/soa-gap?framework=csf-2.0", 404, "<select id=\"g-current\" name=\"current\">");
     free(tu_isms_ok(wf_repo(), "soa", "generate", "--framework", "csf-2.0", "--profile", "current",
                     "--tier", "2", "--level", "subcategory"));
     json_t *t =
