@@ -1,28 +1,18 @@
-/* cmd_profile_gap.c: `isms soa gap --framework csf-2.0`: the CSF current
- * profile against the target profile, per subcategory and by tier
- * (domain/views/profile_gap.h). */
+/* cmd_profile_gap.c: `isms soa gap --framework csf-2.0 [--current SOA-n]
+ * [--target SOA-n]`: the CSF current profile against the target profile
+ * (or any two SoAs of one framework), per subcategory and by tier
+ * (domain/views/profile_gap.h; the JSON is the API's, web/views_json.h). */
 #include "cli/cli_internal.h"
 #include "domain/views/profile_gap.h"
 #include "formats/json.h"
+#include "web/views_json.h"
 
 #include <jansson.h>
 #include <stdio.h>
 
-static json_t *tier_json(int tier) { return tier ? json_integer(tier) : json_null(); }
-
 static void gap_json(cli *c, const gap_report *r)
 {
-    json_t *rows = json_array();
-    for (int i = 0; i < r->n; i++) {
-        const gap_row *g = &r->rows[i];
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:s?, s:s?, s:b}", "requirement", g->ref,
-                                              "title", g->title, "current", g->current, "target",
-                                              g->target, "gap", g->short_of));
-    }
-    json_t *o = json_pack("{s:s, s:{s:s, s:o}, s:{s:s, s:o}, s:i, s:o}", "framework", r->framework,
-                          "current", "soa", r->current_soa, "tier", tier_json(r->current_tier),
-                          "target", "soa", r->target_soa, "tier", tier_json(r->target_tier), "gaps",
-                          r->gaps, "requirements", rows);
+    json_t *o = gap_report_json(r);
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -42,14 +32,18 @@ static void gap_text(cli *c, const gap_report *r)
 
 int cmd_soa_gap(cli *c, isms_err *e)
 {
-    const char *fw = NULL;
+    gap_pick pick = { .current = cli_opt_value(c, "current"),
+                      .target = cli_opt_value(c, "target") };
     gap_report r;
-    int rc = cli_opt_required(c, cli_start(c, 0, "no arguments (--framework NAME)", e), "framework",
-                              "--framework is required: whose current and target "
-                              "profiles",
-                              &fw, e);
+    int rc = cli_start(c, 0, "no arguments (--framework NAME)", e);
+    if (!rc && !pick.current && !pick.target)
+        rc = cli_opt_required(c, rc, "framework",
+                              "--framework is required: whose current and target profiles",
+                              &pick.framework, e);
+    else
+        pick.framework = cli_opt_value(c, "framework");
     if (!rc)
-        rc = dom_profile_gap(c->d, fw, &r, e);
+        rc = dom_profile_gap(c->d, &pick, &r, e);
     if (!rc)
         (c->json ? gap_json : gap_text)(c, &r);
     return rc;

@@ -304,17 +304,21 @@ bad:
 static time_t now_epoch(void)
 {
     const char *fixed = getenv("ISMS_NOW");
-    if (fixed && parse_timestamp("ISMS_NOW", fixed, NULL) == 0) {
-        struct tm tm = { 0 };
-        tm.tm_year = atoi(fixed) - 1900;
-        tm.tm_mon = atoi(fixed + 5) - 1;
-        tm.tm_mday = atoi(fixed + 8);
-        tm.tm_hour = atoi(fixed + 11);
-        tm.tm_min = atoi(fixed + 14);
-        tm.tm_sec = atoi(fixed + 17);
-        return timegm(&tm);
-    }
+    if (fixed && parse_timestamp("ISMS_NOW", fixed, NULL) == 0)
+        return (time_t)timestamp_epoch(fixed);
     return time(NULL);
+}
+
+int64_t timestamp_epoch(const char *ts)
+{
+    struct tm tm = { 0 };
+    tm.tm_year = atoi(ts) - 1900;
+    tm.tm_mon = atoi(ts + 5) - 1;
+    tm.tm_mday = atoi(ts + 8);
+    tm.tm_hour = atoi(ts + 11);
+    tm.tm_min = atoi(ts + 14);
+    tm.tm_sec = atoi(ts + 17);
+    return (int64_t)timegm(&tm);
 }
 
 void now_timestamp(char dst[21])

@@ -50,6 +50,8 @@ int parse_date(const char *field, const char *s, isms_err *e);
 /* Timestamp YYYY-MM-DDTHH:MM:SSZ (UTC only). */
 int parse_timestamp(const char *field, const char *s, isms_err *e);
 
+/* Seconds since the epoch of a timestamp parse_timestamp accepted. */
+int64_t timestamp_epoch(const char *ts);
 /* Current UTC time as YYYY-MM-DDTHH:MM:SSZ / YYYY-MM-DD into dst[21] / dst[11].
  * ISMS_NOW (a timestamp) overrides the clock, for reproducible tests and demos. */
 void now_timestamp(char dst[21]);

@@ -1,4 +1,5 @@
-/* access.c: users, API tokens and sessions (migrations/0008_web_access.sql). */
+/* access.c: users, API tokens and sessions (migrations/0008_web_access.sql);
+ * failed sign-ins (0012_signin_backoff.sql). */
 #include "store/access.h"
 #include "core/arena.h"
 #include "store/store_internal.h"
@@ -179,4 +180,48 @@ int store_session_delete_person(store *s, int64_t person, isms_err *e)
 int store_session_purge(store *s, const char *now, isms_err *e)
 {
     return store_run1(s, "DELETE FROM web_session WHERE expires_at < ?", now, 0, e);
+}
+
+static void backoff_row(db_stmt *st, void *out, arena *a)
+{
+    *(store_backoff *)out =
+        (store_backoff){ .failures = (int)db_col_int(st, 0),
+                         .last_at = dup(a, db_col_text(st, 1)),
+                         .until_at = db_col_null(st, 2) ? NULL : dup(a, db_col_text(st, 2)) };
+}
+
+int store_backoff_get(store *s, const char *who, store_backoff *out, arena *a, isms_err *e)
+{
+    int found;
+    *out = (store_backoff){ 0 };
+    return store_one(s, "SELECT failures, last_at, until_at FROM web_signin_failure WHERE who = ?",
+                     who, 0, backoff_row, out, a, &found, e);
+}
+
+int store_backoff_put(store *s, const char *who, const store_backoff *b, isms_err *e)
+{
+    int rc = store_backoff_clear(s, who, e);
+    if (rc)
+        return rc;
+    return DB_RUN(s->db,
+                  "INSERT INTO web_signin_failure (who, failures, last_at, until_at) "
+                  "VALUES (?, ?, ?, ?)",
+                  e, DB_TEXT(who), DB_INT(b->failures), DB_TEXT(b->last_at), DB_TEXT(b->until_at));
+}
+
+int store_backoff_clear(store *s, const char *who, isms_err *e)
+{
+    return store_run1(s, "DELETE FROM web_signin_failure WHERE who = ?", who, 0, e);
+}
+
+int store_backoff_prune(store *s, const char *before, int keep, isms_err *e)
+{
+    int rc = store_run1(s, "DELETE FROM web_signin_failure WHERE last_at < ?", before, 0, e);
+    if (rc)
+        return rc;
+    /* the index on last_at gives the keep-th newest without a sort */
+    return store_run1(s,
+                      "DELETE FROM web_signin_failure WHERE last_at < (SELECT last_at FROM "
+                      "web_signin_failure ORDER BY last_at DESC LIMIT 1 OFFSET ?)",
+                      NULL, keep, e);
 }

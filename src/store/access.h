@@ -51,4 +51,21 @@ int store_session_delete_person(store *s, int64_t person, isms_err *e);
 /* Forgets sessions that expired before `now`. */
 int store_session_purge(store *s, const char *now, isms_err *e);
 
+/* Failed sign-ins in a row of one account or address `who`
+ * (migrations/0012_signin_backoff.sql): how many, when the latest
+ * failed, and no attempt before until_at (NULL: none refused yet). */
+typedef struct store_backoff {
+    int failures; /* 0 when `who` has no row */
+    const char *last_at, *until_at;
+} store_backoff;
+
+int store_backoff_get(store *s, const char *who, store_backoff *out, arena *a, isms_err *e);
+/* Adds or replaces who's row. */
+int store_backoff_put(store *s, const char *who, const store_backoff *b, isms_err *e);
+/* Forgets who's failures (a sign-in that succeeded). */
+int store_backoff_clear(store *s, const char *who, isms_err *e);
+/* Forgets rows whose latest failure is before `before`, and all but the
+ * `keep` newest (rows failing at the same second as the last kept stay). */
+int store_backoff_prune(store *s, const char *before, int keep, isms_err *e);
+
 #endif

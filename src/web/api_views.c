@@ -6,7 +6,9 @@
  *   GET /api/v1/coverage?framework=NAME[&gaps=1]   one framework's coverage
  *   GET /api/v1/coverage                           every mapped framework's totals
  *   GET /api/v1/drift                              what isms drift lists
- *   GET /api/v1/soas/{key}/statement               the SoA as a document */
+ *   GET /api/v1/soas/{key}/statement               the SoA as a document
+ *   GET /api/v1/soa-gap?framework=NAME[&current=SOA-n][&target=SOA-n]
+ *                                                  two profiles compared (isms soa gap) */
 #include "web/views_json.h"
 #include "formats/json.h"
 #include "web/web_internal.h"
@@ -83,6 +85,38 @@ json_t *soa_doc_json(const soa_doc *s)
                      s->title, "framework", s->framework, "status", s->status, "approved_by",
                      s->approved_by, "approved_at", s->approved_at, "applicable", s->applicable,
                      "excluded", s->excluded, "requirements", rows);
+}
+
+static json_t *tier_json(int tier) { return tier ? json_integer(tier) : json_null(); }
+
+json_t *gap_report_json(const gap_report *r)
+{
+    json_t *rows = json_array();
+    for (int i = 0; i < r->n; i++) {
+        const gap_row *g = &r->rows[i];
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s}", "requirement", g->ref,
+                                        "title", g->title, "current", g->current, "target",
+                                        g->target, "gap", g->short_of, "controls", g->controls));
+    }
+    return json_pack("{s:s, s:s, s:{s:s, s:s, s:o}, s:{s:s, s:s, s:o}, s:i, s:o}", "framework",
+                     r->framework, "key", r->framework_key, "current", "soa", r->current_soa,
+                     "profile", r->current_profile, "tier", tier_json(r->current_tier), "target",
+                     "soa", r->target_soa, "profile", r->target_profile, "tier",
+                     tier_json(r->target_tier), "gaps", r->gaps, "requirements", rows);
+}
+
+const char *const gap_columns[GAP_COLUMNS + 1] = { "requirement", "title",    "current", "target",
+                                                   "gap",         "controls", NULL };
+
+void gap_row_cells(const gap_row *g, const char *cells[GAP_COLUMNS])
+{
+    cells[0] = g->ref;
+    cells[1] = g->title;
+    cells[2] = g->current;
+    cells[3] = g->target;
+    cells[4] = g->short_of ? "yes" : "no";
+    cells[5] = g->controls;
 }
 
 const char *const soa_columns[SOA_COLUMNS + 1] = { "requirement",    "title",
@@ -173,5 +207,27 @@ int api_soa_statement(web_req *r, isms_err *e)
         rc = dom_soa_doc(r->d, r->key, &s, e);
     if (!rc)
         web_send_doc(r, soa_doc_json(&s));
+    return rc;
+}
+
+int web_soa_gap(web_req *r, const char *const *params, gap_report *out, isms_err *e)
+{
+    int rc = web_only_params(r, params, e);
+    /* an empty choice (the page's form) is the one in force */
+    const char *fw = query(r, "framework"), *cur = query(r, "current"), *tgt = query(r, "target");
+    gap_pick pick = { .framework = fw && *fw ? fw : NULL,
+                      .current = cur && *cur ? cur : NULL,
+                      .target = tgt && *tgt ? tgt : NULL };
+    if (!rc)
+        rc = dom_profile_gap(r->d, &pick, out, e);
+    return rc;
+}
+
+int api_soa_gap(web_req *r, isms_err *e)
+{
+    gap_report g;
+    int rc = web_soa_gap(r, (const char *const[]){ "framework", "current", "target", NULL }, &g, e);
+    if (!rc)
+        web_send_doc(r, gap_report_json(&g));
     return rc;
 }

@@ -2,7 +2,8 @@
  * cookie set at sign-in (HttpOnly, SameSite=Strict, a new id at every
  * sign-in, expiring), whose state-changing requests must repeat the
  * session's CSRF token. Failed sign-ins slow down further attempts, per
- * account and per address; Argon2id hashing is bounded to a few at once
+ * account and per address, counted in the repository so that every
+ * process serving it counts alike (dom_signin_failed); Argon2id hashing is bounded to a few at once
  * so that a flood of sign-ins cannot exhaust memory. The credentials
  * themselves are the domain's (domain/engine/access.h). */
 #include "domain/engine/access.h"
@@ -24,72 +25,15 @@ enum {
     HASH_WAIT_S = 5,    /* longer in the queue: 503 */
     FREE_FAILURES = 3,  /* per account, before the delay starts */
     ADDR_FREE_FAILURES = 20,
-    MAX_DELAY_S = 900,
-    THROTTLE_SLOTS = 1024,
 };
 
 static sem_t hashing;
 
-/* ---- back-off: failures per account and per address, in memory ----
- * A process forgets them when it stops; several processes serving one
- * PostgreSQL repository each count their own. */
-typedef struct throttle {
-    char who[200]; /* "u:<user>" or "a:<address>" */
-    int failures;
-    int64_t until_us; /* no attempt before (monotonic clock) */
-} throttle;
-
-static throttle slots[THROTTLE_SLOTS];
-static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init(void) { sem_init(&hashing, 0, HASHES_AT_ONCE); }
 
 void web_auth_init(void) { pthread_once(&init_once, init); }
-
-static throttle *slot(const char *who)
-{
-    unsigned long h = 5381;
-    for (const char *p = who; *p; p++)
-        h = h * 33 + (unsigned char)*p;
-    throttle *t = &slots[h % THROTTLE_SLOTS];
-    if (strcmp(t->who, who)) { /* a collision forgets the older entry */
-        memset(t, 0, sizeof *t);
-        snprintf(t->who, sizeof t->who, "%s", who);
-    }
-    return t;
-}
-
-/* Seconds to wait before the next attempt, 0 when one may try now. */
-static long wait_for(const char *who)
-{
-    pthread_mutex_lock(&slots_lock);
-    int64_t left = slot(who)->until_us - web_now_us();
-    pthread_mutex_unlock(&slots_lock);
-    return left > 0 ? (long)((left + 999999) / 1000000) : 0;
-}
-
-static void failed(const char *who, int free_failures)
-{
-    pthread_mutex_lock(&slots_lock);
-    throttle *t = slot(who);
-    t->failures++;
-    if (t->failures > free_failures) {
-        int n = t->failures - free_failures - 1;
-        long delay = n >= 10 ? MAX_DELAY_S : 1L << n;
-        t->until_us = web_now_us() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S) * 1000000;
-    }
-    pthread_mutex_unlock(&slots_lock);
-}
-
-static void succeeded(const char *who)
-{
-    pthread_mutex_lock(&slots_lock);
-    throttle *t = slot(who);
-    t->failures = 0;
-    t->until_us = 0;
-    pthread_mutex_unlock(&slots_lock);
-}
 
 /* The peer's address as text ("?" when unknown). */
 static void peer_of(web_req *r, char *ip, size_t n)
@@ -262,18 +206,26 @@ int web_sign_in_as(web_req *r, const char *user, const char *password, const cha
         key = NULL;
     snprintf(account, sizeof account, "u:%.200s", key ? key : dom_key(r->d, user));
     address_of(r, address, sizeof address);
-    long wait = wait_for(account), wait_addr = wait_for(address);
-    if (wait || wait_addr)
-        return too_many(r, wait > wait_addr ? wait : wait_addr, e);
-    principal p;
-    int rc = check_password(r, user, password, &p, e);
-    if (rc == E_DENIED) {
-        failed(account, FREE_FAILURES);
-        failed(address, ADDR_FREE_FAILURES);
-    }
+    const dom_backoff who[] = { { account, FREE_FAILURES }, { address, ADDR_FREE_FAILURES } };
+    long wait;
+    int rc = dom_signin_wait(r->d, who, 2, &wait, e);
     if (rc)
         return rc;
-    succeeded(account);
+    if (wait)
+        return too_many(r, wait, e);
+    principal p;
+    rc = check_password(r, user, password, &p, e);
+    if (rc == E_DENIED) {
+        isms_err kept = { 0 }; /* the refusal is the answer, unless counting it fails */
+        int counted = dom_signin_failed(r->d, who, 2, &kept);
+        if (counted)
+            *e = kept;
+        return counted ? counted : rc;
+    }
+    if (!rc)
+        rc = dom_signin_succeeded(r->d, account, e);
+    if (rc)
+        return rc;
     /* A new session id at every sign-in; the one the browser held (if any)
      * ends, so a planted id never becomes a signed-in one. */
     const char *old = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE);

@@ -81,7 +81,7 @@ static const char css[] =
     "caption{text-align:left;font-weight:600;padding:.25rem 0}\n"
     ".pager a[aria-current]{font-weight:700;color:var(--fg);text-decoration:none}\n"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-    ".warn{color:var(--warn)}.label{color:var(--muted)}\n"
+    ".warn{color:var(--warn)}.label{color:var(--muted)}.plain{font-weight:400}\n"
     /* a wide table keeps readable columns and scrolls sideways (in .scroll) */
     "table.wide{min-width:52rem}\n"
     /* a phone: the header in two rows, the navigation on one (it scrolls
@@ -95,7 +95,18 @@ static const char css[] =
     "form.who{margin-left:0}form.who span{position:absolute;width:1px;height:1px;"
     "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}main{padding:.5rem}"
     "dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.5rem}"
-    "th,td{padding:.25rem}}\n"
+    "th,td{padding:.25rem}"
+    /* a table of few short columns beside a long one (table.stack): on a
+     * phone each row is a block, its cells on lines of their own, each
+     * named by its data-label; the column headings a row of sort links */
+    "table.stack,table.stack tbody,table.stack tr,table.stack td,table.stack th{display:block}"
+    "table.stack thead tr{display:flex;flex-wrap:wrap;gap:0 .75rem}"
+    "table.stack thead th{border:0;padding:.25rem 0}"
+    "table.stack thead th.nosort{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0)}"
+    "table.stack tbody tr{border-bottom:1px solid var(--line);padding:.35rem 0}"
+    "table.stack tbody th,table.stack td{border:0;padding:.1rem 0}"
+    "table.stack td[data-label]::before{content:attr(data-label) \": \";color:var(--muted)}}\n"
     "@media print{header.top,footer,.actions,.filters,.pager,form,.skip{display:none}"
     "main{max-width:none;padding:0}a{color:inherit;text-decoration:none}"
     "table{font-size:10pt}tr{break-inside:avoid}}\n";

@@ -97,12 +97,14 @@ static json_t *operation(const route *rt)
     }
     static const char *const query[][3] = { [RK_QUANTIFY] = { "iterations", "seed" },
                                             [RK_PROOF] = { "seq", "size" },
-                                            [RK_COVERAGE] = { "framework", "gaps" } };
-    for (int k = 0; rt->kind < sizeof query / sizeof *query && k < 3 && query[rt->kind][k]; k++)
-        json_array_append_new(
-            params,
-            json_pack("{s:s,s:s,s:{s:s}}", "name", query[rt->kind][k], "in", "query", "schema",
-                      "type", strcmp(query[rt->kind][k], "framework") ? "integer" : "string"));
+                                            [RK_COVERAGE] = { "framework", "gaps" },
+                                            [RK_SOA_GAP] = { "framework", "current", "target" } };
+    for (int k = 0; rt->kind < sizeof query / sizeof *query && k < 3 && query[rt->kind][k]; k++) {
+        const char *name = query[rt->kind][k];
+        int text = rt->kind == RK_SOA_GAP || !strcmp(name, "framework"); /* names and keys */
+        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", name, "in", "query",
+                                                "schema", "type", text ? "string" : "integer"));
+    }
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else

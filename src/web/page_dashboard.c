@@ -393,7 +393,8 @@ static void frameworks_section(web_req *r)
     html_f(&r->out, "<section aria-labelledby=\"h-fw\"><h2 id=\"h-fw\">Framework coverage</h2>");
     web_coverage_table(r, rep, n);
     html_f(&r->out, "<p><a href=\"/coverage\">Coverage in detail</a> · <a "
-                    "href=\"/soa\">Statements of Applicability</a> · <a href=\"/drift\">Drift "
+                    "href=\"/soa\">Statements of Applicability</a> · <a "
+                    "href=\"/soa-gap\">Profile gap</a> · <a href=\"/drift\">Drift "
                     "between frameworks</a></p>");
     note(r, "Requirements covered by implemented or operating controls mapped onto them, of those "
             "in scope (not excluded by the approved SoA); now.");

@@ -11,11 +11,16 @@
  *                                  applicable or not and why, implementation, the
  *                                  controls and risks behind it; the lifecycle's
  *                                  verbs (approve); format=csv downloads it
+ *   /soa-gap[?framework=NAME][&current=SOA-n][&target=SOA-n][&sort=COLUMN][&format=csv]
+ *                                  two profiles (or SoAs) of a framework compared:
+ *                                  per requirement current against target, the
+ *                                  gap, the controls; a form picks the two
  *
  * The figures are the domain's (domain/views/frameworks.h), the same as
- * `isms coverage`, `isms drift` and `isms soa export` show. */
+ * `isms coverage`, `isms drift`, `isms soa export` and `isms soa gap` show. */
 #include "domain/registers/registers.h"
 #include "domain/views/frameworks.h"
+#include "domain/views/profile_gap.h"
 #include "web/views_json.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -139,7 +144,8 @@ static int coverage_index(web_req *r, isms_err *e)
                "Each framework controls are mapped onto: its assessable requirements covered by "
                "implemented or operating controls, partly covered, not covered, or excluded by its "
                "approved Statement of Applicability.");
-    html_f(&r->out, "<p>See also <a href=\"/soa\">the Statements of Applicability</a> and <a "
+    html_f(&r->out, "<p>See also <a href=\"/soa\">the Statements of Applicability</a>, <a "
+                    "href=\"/soa-gap\">the gap between two profiles</a> and <a "
                     "href=\"/drift\">drift between frameworks</a>.</p>");
     if (!n)
         return page_notice_end(r, "No control is mapped onto a framework yet (isms map add CTL-n "
@@ -210,9 +216,10 @@ int page_coverage(web_req *r, isms_err *e)
     html_f(&r->out,
            "<nav class=\"pager\" aria-label=\"Requirements shown\"><a href=\"%s\"%r>Every "
            "requirement</a><a href=\"%s\"%r>Only the gaps</a><a href=\"/coverage\">All "
-           "frameworks</a></nav>",
+           "frameworks</a><a href=\"/soa-gap?framework=%u\">Profiles compared</a></nav>",
            coverage_url(r, rep.framework, 0), only_gaps ? "" : " aria-current=\"page\"",
-           coverage_url(r, rep.framework, 1), only_gaps ? " aria-current=\"page\"" : "");
+           coverage_url(r, rep.framework, 1), only_gaps ? " aria-current=\"page\"" : "",
+           rep.framework);
     coverage_items(r, &rep, only_gaps);
     html_f(&r->out, "<p class=\"muted\">Covered: a mapped control, implemented or operating and "
                     "not assessed as partly effective or ineffective, is equal to, equivalent to "
@@ -295,7 +302,9 @@ int page_soa(web_req *r, isms_err *e)
         return soa_to_statement(r, query(r, "framework"), e);
     page_intro(r, "Statements of Applicability",
                "Each framework's statement in force: the approved one, else the newest draft.");
-    html_f(&r->out, "<p>Every version: <a href=\"/soas\">the SoA register</a>.</p><div "
+    html_f(&r->out, "<p>Every version: <a href=\"/soas\">the SoA register</a>. Two compared "
+                    "(a CSF current profile against its target, or any two versions): <a "
+                    "href=\"/soa-gap\">profile gap</a>.</p><div "
                     "class=\"scroll\"><table><caption class=\"vh\">"
                     "Statements in force</caption><thead><tr><th scope=\"col\">Framework</th><th "
                     "scope=\"col\">Statement</th><th scope=\"col\">Status</th><th "
@@ -313,27 +322,45 @@ int page_soa(web_req *r, isms_err *e)
     return 0;
 }
 
-/* ---- /soas/KEY/statement ---- */
+/* ---- CSV of a document's rows ---- */
 
-static void statement_csv(web_req *r, const soa_doc *s)
+/* The cells of row i of a document (in its columns' order). */
+typedef void doc_cells_fn(const void *doc, int i, const char **cells);
+
+/* r's answer: a CSV file `name`.csv, its header the columns, then n rows;
+ * a cell a spreadsheet would take for a formula quoted. */
+static void doc_csv(web_req *r, const char *name, const char *const *columns, int ncols,
+                    const void *doc, int n, doc_cells_fn *cells_of)
 {
     buf *b = &r->out;
     r->status = 200;
     r->type = "text/csv; charset=utf-8";
     buf_clear(b);
-    for (int k = 0; k < SOA_COLUMNS; k++)
-        buf_printf(b, "%s%s", k ? "," : "", soa_columns[k]);
+    for (int k = 0; k < ncols; k++)
+        buf_printf(b, "%s%s", k ? "," : "", columns[k]);
     buf_puts(b, "\r\n");
-    for (int i = 0; i < s->n; i++) {
-        const char *cells[SOA_COLUMNS];
-        soa_row_cells(&s->rows[i], cells);
-        for (int k = 0; k < SOA_COLUMNS; k++) {
+    const char *cells[16];
+    for (int i = 0; i < n; i++) {
+        cells_of(doc, i, cells);
+        for (int k = 0; k < ncols; k++) {
             buf_puts(b, k ? "," : "");
             web_csv_cell(b, cells[k] ? cells[k] : "", 1);
         }
         buf_puts(b, "\r\n");
     }
-    web_header(r, "Content-Disposition", "attachment; filename=\"%s.csv\"", s->key);
+    web_header(r, "Content-Disposition", "attachment; filename=\"%s.csv\"", name);
+}
+
+/* ---- /soas/KEY/statement ---- */
+
+static void statement_cells(const void *doc, int i, const char **cells)
+{
+    soa_row_cells(&((const soa_doc *)doc)->rows[i], cells);
+}
+
+static void statement_csv(web_req *r, const soa_doc *s)
+{
+    doc_csv(r, s->key, soa_columns, SOA_COLUMNS, s, s->n, statement_cells);
 }
 
 static void statement_row(web_req *r, const soa_row *row)
@@ -367,8 +394,10 @@ static void statement_head(web_req *r, const soa_doc *s, const record *rec)
     web_verb_buttons(r, rec);
     html_f(&r->out,
            "<a class=\"button\" href=\"%s?format=csv\" download>Download CSV</a>"
-           "<a class=\"button secondary\" href=\"/coverage?framework=%u\">Coverage</a></div>",
-           web_record_url(r->d, &reg_soa, s->key, "/statement"), s->framework);
+           "<a class=\"button secondary\" href=\"/coverage?framework=%u\">Coverage</a>"
+           "<a class=\"button secondary\" href=\"/soa-gap?target=%u\">Compare with another "
+           "version</a></div>",
+           web_record_url(r->d, &reg_soa, s->key, "/statement"), s->framework, s->key);
 }
 
 int page_statement(web_req *r, isms_err *e)
@@ -403,6 +432,286 @@ int page_statement(web_req *r, isms_err *e)
                     "why, is judgement: change it on its record (the last column) while the "
                     "statement is a draft. Approving it supersedes the statement approved "
                     "before and freezes this one.</p>");
+    page_end(r);
+    return 0;
+}
+
+/* ---- /soa-gap ---- */
+
+static const char *const gap_params[] = {
+    "framework", "current", "target", "sort", "format", NULL
+};
+
+/* The columns the table sorts by: each row's sort key. */
+static const char *const gap_sorts[] = { "requirement", "current", "target", "gap", NULL };
+
+static int implementation_rank(const char *s)
+{
+    return s ? choice_index(implementation_states, s) : -1;
+}
+
+/* A row's key in a column sorted by its values (-1 .. 2). */
+static int gap_sort_key(const gap_row *g, int column)
+{
+    switch (column) {
+    case 1: return implementation_rank(g->current);
+    case 2: return implementation_rank(g->target);
+    default: return g->short_of;
+    }
+}
+
+/* r's rows in the order `sort` asks ("gap", "-current", ...; NULL: the
+ * framework's), the framework's order among equals: the keys are few,
+ * so each key's rows are taken in turn. */
+static int gap_sorted(web_req *r, const gap_report *g, const char *sort, gap_row **out, isms_err *e)
+{
+    int desc = sort && *sort == '-', column = 0;
+    const char *name = sort ? sort + desc : "requirement";
+    while (gap_sorts[column] && strcmp(gap_sorts[column], name))
+        column++;
+    if (!gap_sorts[column])
+        return err_set(e, E_USAGE, "sort",
+                       "sort: \"%s\" is no column (requirement, current, target, gap; -NAME "
+                       "descending)",
+                       sort);
+    gap_row *o = arena_alloc(dom_arena(r->d), sizeof *o * (size_t)(g->n ? g->n : 1));
+    int n = 0;
+    for (int i = 0; !column && i < g->n; i++)
+        o[n++] = g->rows[desc ? g->n - 1 - i : i];
+    for (int k = 0; column && k < 4; k++) {
+        int key = desc ? 2 - k : k - 1;
+        for (int i = 0; i < g->n; i++)
+            if (gap_sort_key(&g->rows[i], column) == key)
+                o[n++] = g->rows[i];
+    }
+    *out = o;
+    return 0;
+}
+
+/* The page's URL with every choice kept but `sort` (NULL: none) and format. */
+static const char *gap_url(web_req *r, const gap_report *g, const char *sort, int csv)
+{
+    buf b;
+    buf_init(&b);
+    html_f(&b, "/soa-gap?framework=%u&current=%u&target=%u", g->framework, g->current_soa,
+           g->target_soa);
+    if (sort)
+        html_f(&b, "&sort=%u", sort);
+    html_f(&b, "%r", csv ? "&format=csv" : "");
+    const char *s = arena_strdup(dom_arena(r->d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+static void gap_heading(web_req *r, const gap_report *g, const char *sort, const char *name,
+                        const char *label)
+{
+    const char *now = sort ? sort : "requirement";
+    int asc = !strcmp(now, name), desc = now[0] == '-' && !strcmp(now + 1, name);
+    const char *next = asc ? arena_printf(dom_arena(r->d), "-%s", name) : name;
+    html_f(&r->out, "<th scope=\"col\"%r><a href=\"%s\">%s%r</a></th>",
+           asc    ? " aria-sort=\"ascending\""
+           : desc ? " aria-sort=\"descending\""
+                  : "",
+           gap_url(r, g, next, 0), label,
+           asc    ? "\u00a0▲"
+           : desc ? "\u00a0▼"
+                  : "");
+}
+
+static void gap_table(web_req *r, const gap_report *g, const gap_row *rows, const char *sort)
+{
+    html_f(&r->out, "<div class=\"scroll\"><table class=\"stack\"><caption class=\"vh\">Each "
+                    "requirement: current against target</caption><thead><tr>");
+    gap_heading(r, g, sort, "requirement", "Requirement");
+    gap_heading(r, g, sort, "current", "Current");
+    gap_heading(r, g, sort, "target", "Target");
+    gap_heading(r, g, sort, "gap", "Gap");
+    html_f(&r->out, "<th scope=\"col\" class=\"nosort\">Controls</th></tr></thead><tbody>");
+    for (int i = 0; i < g->n; i++) {
+        const gap_row *row = &rows[i];
+        html_f(&r->out,
+               "<tr><th scope=\"row\"><a href=\"%s\">%s</a> <span class=\"plain\">%s</span></th>"
+               "<td data-label=\"Current\">%s</td><td data-label=\"Target\">%s</td><td "
+               "data-label=\"Gap\" class=\"%r\">%s</td><td data-label=\"Controls\">",
+               web_record_url(r->d, &reg_requirement, row->requirement, ""), row->code, row->title,
+               row->current ? row->current : "none", row->target ? row->target : "not applicable",
+               row->short_of ? "bad" : "ok", row->short_of ? "yes" : "no");
+        key_list(r, &reg_control, row->controls);
+        html_f(&r->out, "</td></tr>");
+    }
+    if (!g->n)
+        html_f(&r->out, "<tr><td colspan=\"5\">The target holds no requirement.</td></tr>");
+    html_f(&r->out, "</tbody></table></div>");
+}
+
+/* <option>s of the SoAs of framework fw, `now` selected; the first says
+ * what an empty choice means. */
+typedef struct soa_options {
+    web_req *r;
+    int64_t fw;
+    const char *now;
+} soa_options;
+
+static int soa_option(const record *s, void *ctx)
+{
+    soa_options *o = ctx;
+    if (record_int(s, F_SOA_FRAMEWORK) != o->fw)
+        return 0;
+    int tier = (int)record_int(s, F_SOA_TIER);
+    html_f(&o->r->out, "<option value=\"%s\"%r>%s: %s, %s%r%s</option>", s->key,
+           o->now && !strcmp(o->now, s->key) ? " selected" : "", s->key,
+           record_text(s, F_SOA_PROFILE), record_text(s, F_SOA_STATUS), tier ? ", tier " : "",
+           tier ? arena_printf(dom_arena(o->r->d), "%d", tier) : "");
+    return 0;
+}
+
+static int soa_select(web_req *r, int64_t fw, const char *name, const char *label, const char *now,
+                      isms_err *e)
+{
+    html_f(&r->out,
+           "<div><label for=\"g-%s\">%s</label><select id=\"g-%s\" name=\"%s\"><option "
+           "value=\"\">the %s profile in force</option>",
+           name, label, name, name, name);
+    soa_options o = { .r = r, .fw = fw, .now = now };
+    store_query q = { 0 };
+    int rc = dom_list(r->d, &reg_soa, &q, soa_option, &o, e);
+    html_f(&r->out, "</select></div>");
+    return rc;
+}
+
+/* A framework with an SoA, as an <option> (`now` selected). */
+static int framework_option(const record *fw, void *ctx)
+{
+    soa_options *o = ctx;
+    const char *key;
+    isms_err quiet = { 0 };
+    if (dom_soa_profile_in_force(o->r->d, fw->id, "target", &key, &quiet) || !key)
+        if (dom_soa_in_force(o->r->d, fw->id, &key, &quiet) || !key)
+            return 0;
+    const char *name = record_text(fw, F_FRAMEWORK_NAME);
+    html_f(&o->r->out, "<option value=\"%s\"%r>%s %s</option>", name,
+           o->now && (!strcmp(o->now, name) || !strcmp(o->now, fw->key)) ? " selected" : "", name,
+           record_text(fw, F_FRAMEWORK_TITLE));
+    return 0;
+}
+
+/* The form that picks what is compared: the framework, then (once it is
+ * known) each side's SoA, the profile in force by default. */
+static int gap_form(web_req *r, const char *framework, const gap_report *g, const char *sort,
+                    isms_err *e)
+{
+    html_f(&r->out, "<form class=\"filters\" method=\"get\" action=\"/soa-gap\"><div><label "
+                    "for=\"g-framework\">Framework</label><select id=\"g-framework\" "
+                    "name=\"framework\">");
+    soa_options o = { .r = r, .now = g ? g->framework : framework };
+    store_query q = { 0 };
+    int rc = dom_list(r->d, &reg_framework, &q, framework_option, &o, e);
+    html_f(&r->out, "</select></div>");
+    record fw;
+    if (!rc && g)
+        rc = dom_get(r->d, &reg_framework, g->framework_key, &fw, e);
+    if (!rc && g)
+        rc = soa_select(r, fw.id, "current", "Current", query(r, "current"), e);
+    if (!rc && g)
+        rc = soa_select(r, fw.id, "target", "Target", query(r, "target"), e);
+    if (sort)
+        html_f(&r->out, "<input type=\"hidden\" name=\"sort\" value=\"%s\">", sort);
+    html_f(&r->out, "<div><button type=\"submit\">Compare</button></div></form>");
+    return rc;
+}
+
+static void gap_cells(const void *doc, int i, const char **cells)
+{
+    gap_row_cells(&((const gap_row *)doc)[i], cells);
+}
+
+/* What is compared, and the tiers, in a sentence. */
+static void gap_summary(web_req *r, const gap_report *g)
+{
+    html_f(&r->out,
+           "<p><a href=\"%s\">%s</a> %s (tier %r) against <a href=\"%s\">%s</a> %s "
+           "(tier %r) of <a href=\"%s\">%s</a>",
+           web_record_url(r->d, &reg_soa, g->current_soa, "/statement"), g->current_soa,
+           g->current_profile,
+           g->current_tier ? arena_printf(dom_arena(r->d), "%d", g->current_tier) : "none",
+           web_record_url(r->d, &reg_soa, g->target_soa, "/statement"), g->target_soa,
+           g->target_profile,
+           g->target_tier ? arena_printf(dom_arena(r->d), "%d", g->target_tier) : "none",
+           web_record_url(r->d, &reg_framework, g->framework_key, ""), g->framework);
+    if (g->target_tier > g->current_tier)
+        html_f(&r->out, ": <strong class=\"bad\">the tier falls short</strong>");
+    html_f(&r->out, ". <strong>%d of %d</strong> requirements short of the target.</p>", g->gaps,
+           g->n);
+}
+
+/* The framework has no profile of a side not picked (a framework with
+ * statements only): the form, to pick versions, and why (404). */
+static int gap_missing(web_req *r, const gap_report *g, const char *sort, const char *what,
+                       isms_err *e)
+{
+    isms_err why = *e;
+    *e = (isms_err){ 0 };
+    page_intro(r, arena_printf(dom_arena(r->d), "Profile gap of %s", g->framework), what);
+    int rc = gap_form(r, g->framework, g, sort, e);
+    if (rc)
+        return rc;
+    page_notice_end(r, arena_printf(dom_arena(r->d), "%s; or pick two versions above.", why.msg));
+    r->status = 404;
+    return 0;
+}
+
+int page_soa_gap(web_req *r, isms_err *e)
+{
+    int rc = web_only_params(r, gap_params, e);
+    const char *format = query(r, "format"), *sort = query(r, "sort");
+    if (!rc && format && strcmp(format, "csv"))
+        rc = err_set(e, E_USAGE, "format", "format: give csv, or none for the page");
+    if (rc)
+        return rc;
+    const char *what = "A framework's current profile against its target profile (NIST CSF 2.0 "
+                       "tiers and outcomes), or any two versions of its Statement of "
+                       "Applicability: per requirement the implementation the one states against "
+                       "the one the other asks (planned < partial < implemented), and the "
+                       "controls behind it.";
+    if (!query(r, "framework") && !query(r, "current") && !query(r, "target")) {
+        page_intro(r, "Profile gap", what);
+        rc = gap_form(r, NULL, NULL, NULL, e);
+        if (rc)
+            return rc;
+        return page_notice_end(r, "Choose a framework: one with a target profile (isms soa "
+                                  "generate --framework csf-2.0 --profile target) or a "
+                                  "statement.");
+    }
+    gap_report g;
+    gap_row *rows = NULL;
+    rc = web_soa_gap(r, gap_params, &g, e);
+    if (rc == E_NOT_FOUND && g.framework_key && !format)
+        return gap_missing(r, &g, sort, what, e);
+    if (!rc)
+        rc = gap_sorted(r, &g, sort, &rows, e);
+    if (rc)
+        return rc;
+    if (format) {
+        doc_csv(r, arena_printf(dom_arena(r->d), "gap-%s-%s", g.current_soa, g.target_soa),
+                gap_columns, GAP_COLUMNS, rows, g.n, gap_cells);
+        return 0;
+    }
+    page_intro(r, arena_printf(dom_arena(r->d), "Profile gap of %s", g.framework), what);
+    rc = gap_form(r, g.framework, &g, sort, e);
+    if (rc)
+        return rc;
+    gap_summary(r, &g);
+    html_f(&r->out,
+           "<div class=\"actions\"><a class=\"button\" href=\"%s\" download>Download "
+           "CSV</a><a class=\"button secondary\" href=\"/coverage?framework=%u\">Coverage"
+           "</a></div>",
+           gap_url(r, &g, sort, 1), g.framework);
+    gap_table(r, &g, rows, sort);
+    html_f(&r->out, "<p class=\"muted\">Each side is the SoA picked, else the profile in force of "
+                    "its series (approved, else the newest draft). A requirement the target does "
+                    "not hold applicable asks nothing. Change what the target asks on its "
+                    "applicability records while it is a draft. Computed now.</p>");
     page_end(r);
     return 0;
 }

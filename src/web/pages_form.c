@@ -284,7 +284,7 @@ static int may_add(web_req *r, const regdef *reg, isms_err *e)
 static int new_form(web_req *r, const form_state *s, int status, isms_err *e)
 {
     const regdef *reg = r->route->reg;
-    const char *title = arena_printf(dom_arena(r->d), "New %s", reg->name);
+    const char *title = arena_printf(dom_arena(r->d), "New %s", web_words(r->d, reg->name, 0));
     return show_form(r, title, reg, action_new(r, reg), s, status, e);
 }
 

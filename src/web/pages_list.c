@@ -211,7 +211,8 @@ static void header_cell(web_req *r, const web_list *l, const char *name, const c
            : desc ? " aria-sort=\"descending\""
                   : "");
     list_href(b, l, toggled, NULL, NULL);
-    html_f(b, ">%s%r</a></th>", label, asc ? " ▲" : desc ? " ▼" : "");
+    /* the arrow stays beside its label when a narrow column wraps */
+    html_f(b, ">%s%r</a></th>", label, asc ? "\u00a0▲" : desc ? "\u00a0▼" : "");
 }
 
 static void table(web_req *r, const web_list *l, const int *cols, int ncols)
@@ -320,7 +321,7 @@ static void new_link(web_req *r, const regdef *reg)
         principal_may_write(dom_who(r->d), reg, NULL, NULL, &quiet))
         return;
     html_f(&r->out, "<div class=\"actions\"><a class=\"button\" href=\"/%u/new\">New %s</a></div>",
-           reg->plural, reg->name);
+           reg->plural, web_words(r->d, reg->name, 0));
 }
 
 int page_list(web_req *r, isms_err *e)

@@ -61,7 +61,8 @@ static void fields(web_req *r, const record *rec)
     for (int i = 0; i < rec->reg->nfields; i++) {
         const fielddef *f = &rec->reg->fields[i];
         html_f(b, "<dt>%s</dt><dd>", web_field_label(r->d, f->name));
-        if (rec->v[i].null && !rec->v[i].n)
+        int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
+        if (set ? !rec->v[i].n : rec->v[i].null) /* nothing, or an empty set */
             html_f(b, "<span class=\"muted\">—</span>");
         else
             html_value(b, r->d, f, &rec->v[i]);
@@ -198,7 +199,8 @@ int page_show(web_req *r, isms_err *e)
     if (rc)
         return rc;
     page_begin(r, web_record_title(r->d, &rec), NAV_REGISTERS);
-    html_f(&r->out, "<p><a href=\"/%u\">All %s</a></p>", rec.reg->plural, rec.reg->plural);
+    html_f(&r->out, "<p><a href=\"/%u\">All %s</a></p>", rec.reg->plural,
+           web_words(r->d, rec.reg->plural, 0));
     if (rec.retired_at)
         html_f(&r->out, "<p class=\"notice\">Retired on %r.</p>",
                web_time_html(r->d, rec.retired_at));

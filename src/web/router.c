@@ -156,6 +156,9 @@ static void page_routes(void)
     add("", "GET", RK_PAGE_STATEMENT, WEB_SIGNED_IN, page_statement,
         "the Statement of Applicability as a document (format=csv: its rows)", &reg_soa,
         "/{key}/statement", NULL);
+    add("", "GET", RK_PAGE_SOA_GAP, WEB_SIGNED_IN, page_soa_gap,
+        "two profiles (or SoAs) of a framework compared, sortable (format=csv: its rows)", NULL,
+        "/soa-gap", NULL);
 }
 
 static void build(void)
@@ -191,6 +194,11 @@ static void build(void)
     add(API, "GET", RK_SOA_STATEMENT, WEB_SIGNED_IN, api_soa_statement,
         "the Statement of Applicability as a document: one row per requirement", &reg_soa,
         "/{key}/statement", NULL);
+    add(API, "GET", RK_SOA_GAP, WEB_SIGNED_IN, api_soa_gap,
+        "a framework's current profile against its target (?framework), or the SoAs ?current and "
+        "?target: per requirement the implementation short of the target, and the tiers (isms "
+        "soa gap)",
+        NULL, "/soa-gap", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
     page_routes();

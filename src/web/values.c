@@ -108,17 +108,42 @@ const char *web_time_html(dom *d, const char *iso)
     return s;
 }
 
-/* A field's name as a heading: "residual_likelihood" is "Residual likelihood". */
-const char *web_field_label(dom *d, const char *name)
+/* Words people write in capitals, or in their own way. */
+static const char *const spelled[][2] = {
+    { "soa", "SoA" }, { "soas", "SoAs" }, { "oscal", "OSCAL" }, { "csf", "CSF" },
+    { "roi", "ROI" }, { "id", "ID" },     { "url", "URL" },     { "uuid", "UUID" },
+};
+
+const char *web_words(dom *d, const char *name, int capital)
 {
-    char *s = arena_strdup(dom_arena(d), name);
-    for (char *p = s; *p; p++)
-        if (*p == '_')
-            *p = ' ';
-    if (s[0] >= 'a' && s[0] <= 'z')
-        s[0] = (char)(s[0] - 'a' + 'A');
+    buf b;
+    buf_init(&b);
+    for (const char *p = name; *p;) {
+        size_t n = strcspn(p, "_ ");
+        const char *as = NULL;
+        for (size_t k = 0; k < sizeof spelled / sizeof *spelled && !as; k++)
+            if (strlen(spelled[k][0]) == n && !strncmp(p, spelled[k][0], n))
+                as = spelled[k][1];
+        size_t at = b.len;
+        if (as)
+            buf_puts(&b, as);
+        else
+            buf_printf(&b, "%.*s", (int)n, p);
+        if (capital && !at && b.data[0] >= 'a' && b.data[0] <= 'z')
+            b.data[0] = (char)(b.data[0] - 'a' + 'A');
+        p += n;
+        if (*p) {
+            buf_putc(&b, ' ');
+            p++;
+        }
+    }
+    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
+    buf_reset(&b);
     return s;
 }
+
+/* A field's name as a heading: "residual_likelihood" is "Residual likelihood". */
+const char *web_field_label(dom *d, const char *name) { return web_words(d, name, 1); }
 
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix)
 {

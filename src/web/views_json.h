@@ -2,7 +2,8 @@
  * the API and the command line's --json: a record's derived values;
  * coverage, drift and the Statement of Applicability (frameworks.h) as
  * documents and table cells (/api/v1/coverage, /api/v1/drift,
- * /api/v1/soas/KEY/statement; isms coverage, drift, soa export). The
+ * /api/v1/soas/KEY/statement; isms coverage, drift, soa export), and
+ * two profiles compared (/api/v1/soa-gap; isms soa gap). The
  * domain computes, these only say it. */
 #ifndef ISMS_WEB_VIEWS_JSON_H
 #define ISMS_WEB_VIEWS_JSON_H
@@ -10,6 +11,7 @@
 #include "core/arena.h"
 #include "domain/views/derived.h"
 #include "domain/views/frameworks.h"
+#include "domain/views/profile_gap.h"
 
 #include <jansson.h>
 
@@ -26,6 +28,14 @@ json_t *cov_tally_json(const cov_tally *t);
 json_t *drift_json(const drift_item *d, int n);
 /* The SoA as a document. New reference. */
 json_t *soa_doc_json(const soa_doc *s);
+
+/* Two profiles (or SoAs) compared: isms soa gap --json,
+ * /api/v1/soa-gap. New reference. */
+json_t *gap_report_json(const gap_report *r);
+/* Its rows as a table (CSV): the columns, and a row's cells in their order. */
+enum { GAP_COLUMNS = 6 };
+extern const char *const gap_columns[GAP_COLUMNS + 1]; /* NULL-terminated */
+void gap_row_cells(const gap_row *g, const char *cells[GAP_COLUMNS]);
 
 /* The SoA's columns as a table (CSV, Markdown, HTML exports). */
 enum { SOA_COLUMNS = 7 };

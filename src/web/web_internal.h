@@ -80,6 +80,7 @@ typedef enum route_kind {
     RK_COVERAGE,      /* /api/v1/coverage: a framework's coverage, or every mapped one's totals */
     RK_DRIFT,         /* /api/v1/drift */
     RK_SOA_STATEMENT, /* /api/v1/soas/<KEY>/statement: the SoA as a document */
+    RK_SOA_GAP,       /* /api/v1/soa-gap: two profiles (or SoAs) of a framework compared */
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
     RK_STATIC,           /* the stylesheet */
     RK_PAGE_HOME,        /* / */
@@ -104,6 +105,7 @@ typedef enum route_kind {
     RK_PAGE_DRIFT,       /* /drift */
     RK_PAGE_SOA,         /* /soa[?framework=]: the SoAs in force, one's statement */
     RK_PAGE_STATEMENT,   /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
+    RK_PAGE_SOA_GAP,     /* /soa-gap: two profiles compared, sortable (and its CSV) */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -175,6 +177,9 @@ const char *web_time_html(dom *d, const char *iso);
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
+/* A name ("soa", "approved_by") as words people read ("SoA", "approved
+ * by"), the first capitalised with `capital`. */
+const char *web_words(dom *d, const char *name, int capital);
 
 /* ---- http.c ---- */
 /* A request parameter (query, header) as an integer in [min, max]:
@@ -254,12 +259,16 @@ void web_workflow_links(web_req *r, const record *rec);
 
 /* ---- api_views.c, page_frameworks.c: coverage, drift, the SoA ---- */
 typedef int web_handler_fn(web_req *r, isms_err *e); /* what a web_handler points at */
-web_handler_fn api_coverage, api_drift, api_soa_statement;
-web_handler_fn page_coverage, page_drift, page_soa, page_statement;
+web_handler_fn api_coverage, api_drift, api_soa_statement, api_soa_gap;
+web_handler_fn page_coverage, page_drift, page_soa, page_statement, page_soa_gap;
 struct cov_report;
 struct drift_item;
 /* The drift (isms drift) the request asks for: it takes no parameters. */
 int web_drift(web_req *r, struct drift_item **d, int *n, isms_err *e);
+struct gap_report;
+/* The two profiles (or SoAs) the request picks compared (isms soa gap),
+ * the request allowed only `params`. */
+int web_soa_gap(web_req *r, const char *const *params, struct gap_report *out, isms_err *e);
 /* The coverage of n frameworks as a table: each framework a link to its
  * coverage page, its totals, its approved SoA a link to its statement. */
 void web_coverage_table(web_req *r, const struct cov_report *rep, int n);

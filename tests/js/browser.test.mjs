@@ -397,6 +397,7 @@ const FRAMEWORK_PAGES = [
   ['coverage', '/coverage?framework=iso27001-2022'],
   ['drift', '/drift'],
   ['soa', '/soas/SOA-1/statement'],
+  ['gap', '/soa-gap?framework=csf-2.0'],
 ];
 
 for (const [what, path] of FRAMEWORK_PAGES) {
@@ -445,6 +446,34 @@ browserTest('coverage, drift and the SoA are reached from the navigation and the
   assert.equal(download.suggestedFilename(), 'SOA-1.csv');
   await visit(page, '/drift');
   await page.getByRole('heading', { name: 'Drift between frameworks' }).waitFor();
+}, { as: LEAD });
+
+browserTest('the profile gap is picked from the SoA page, sorted by a heading, and downloaded', async (page) => {
+  await visit(page, '/soa');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/soa-gap'),
+    page.locator('main').getByRole('link', { name: 'profile gap' }).click(),
+  ]);
+  await page.getByLabel('Framework').selectOption('csf-2.0');
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('framework') === 'csf-2.0'),
+    page.getByRole('button', { name: 'Compare' }).click(),
+  ]);
+  assert.match(await page.locator('main').innerText(), /1 of 106\s+requirements short of the target/);
+  // the gaps first: click Gap, then again for descending
+  for (const [sort, order] of [['gap', 'ascending'], ['-gap', 'descending']]) {
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('sort') === sort),
+      page.locator('main thead').getByRole('link', { name: /^Gap/ }).click(),
+    ]);
+    assert.equal(await page.locator('main thead th[aria-sort]').getAttribute('aria-sort'), order);
+  }
+  assert.equal((await page.locator('main tbody td[data-label="Gap"]').first().innerText()).trim(), 'yes');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^gap-SOA-\d+-SOA-\d+\.csv$/);
 }, { as: LEAD });
 
 // On a phone the header takes at most two rows: its parts sit on at most

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static web_server *server;
 static const char *repo;
@@ -57,6 +58,34 @@ int wf_teardown(void **state)
 
 int wf_port(void) { return web_port(server); }
 const char *wf_repo(void) { return repo; }
+
+int wf_spawn(const char *repo_path, const char *log, int *port)
+{
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (!pid) {
+        dup2(out[1], 1);
+        FILE *logf = fopen(log, "a");
+        dup2(fileno(logf), 2);
+        close(out[0]);
+        execl(ISMS_BIN, "isms", "--repo", repo_path, "serve", "--listen", "127.0.0.1:0",
+              "--timeout", "1", "--threads", "2", "--verify-every", "off", (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    FILE *f = fdopen(out[0], "r");
+    char line[300] = "";
+    if (!fgets(line, sizeof line, f))
+        fail_msg("isms serve printed nothing");
+    fclose(f);
+    const char *at = strstr(line, "http://127.0.0.1:");
+    assert_non_null(at);
+    *port = atoi(at + strlen("http://127.0.0.1:"));
+    assert_true(*port > 0);
+    return pid;
+}
 
 void wf_user(const char *who, const char *password)
 {

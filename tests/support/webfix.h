@@ -27,6 +27,11 @@ const char *wf_repo(void);
 #define WF_AUDITOR "lena.hoffmann@nordhafen.example" /* internal-auditor */
 #define WF_READER "rita.reader@nordhafen.example"    /* reader (added by the fixture) */
 
+/* Starts `isms serve` on `repo` as a process of its own, on any free
+ * port (*port), its log appended to `log`, idle connections closed after
+ * a second: its pid (the caller kills it). */
+int wf_spawn(const char *repo, const char *log, int *port);
+
 /* Gives `who` a web account with `password` (through the CLI, the password on stdin). */
 void wf_user(const char *who, const char *password);
 /* An API token acting for `who` (made once, through the CLI). */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define LEAD_PASSWORD "correct horse battery staple"
@@ -172,6 +174,65 @@ static void failed_sign_ins_back_off(void **state)
     wf_req(&r, NULL, "POST", "/api/v1/session", "{\"user\":\"PER-4\",\"password\":1}", NULL);
     assert_int_equal(r.status, 422);
     tu_http_free(&r);
+}
+
+/* A sign-in with JSON `body` on the server at `port`: its status. */
+static int sign_in_at(int port, const char *body, tu_http *keep)
+{
+    tu_http r;
+    tu_http_send(&r, port, "POST", "/api/v1/session", "Content-Type: application/json\r\n", body,
+                 strlen(body));
+    int status = r.status;
+    if (keep)
+        *keep = r;
+    else
+        tu_http_free(&r);
+    return status;
+}
+
+/* A second `isms serve` process on the same repository: the failures
+ * counted by one make the other wait too (they live in the repository),
+ * a success on either clears them, and what is kept stays bounded. */
+static void the_back_off_is_shared_by_every_process_serving_the_repository(void **state)
+{
+    (void)state;
+    int port;
+    int pid = wf_spawn(wf_repo(), tu_path("auth-second.log"), &port);
+    const char *body = "{\"user\":\"PER-4\",\"password\":\"not the password\"}";
+    const char *good = "{\"user\":\"PER-4\",\"password\":\"" OWNER_PASSWORD "\"}";
+    tu_http r;
+    session s;
+    for (int k = 0; k < 3; k++) { /* the free failures, on this process */
+        assert_int_equal(sign_in("PER-4", "not the password", NULL, &s, NULL), 401);
+    }
+    assert_int_equal(sign_in_at(port, body, NULL), 401); /* the 4th, on the other */
+    char *n =
+        tu_sql_value(wf_repo(), "SELECT failures FROM web_signin_failure WHERE who = 'u:PER-4'");
+    assert_string_equal(n, "4");
+    free(n);
+    /* both refuse the right password now */
+    assert_int_equal(sign_in("PER-4", OWNER_PASSWORD, NULL, &s, NULL), 429);
+    assert_int_equal(sign_in_at(port, good, &r), 429);
+    char *retry = tu_http_header(&r, "Retry-After");
+    assert_non_null(retry);
+    assert_true(atoi(retry) >= 1 && atoi(retry) <= 2);
+    free(retry);
+    tu_http_free(&r);
+    sleep(3);
+    assert_int_equal(sign_in_at(port, good, NULL), 200);
+    n = tu_sql_value(wf_repo(), "SELECT COUNT(*) FROM web_signin_failure WHERE who = 'u:PER-4'");
+    assert_string_equal(n, "0"); /* cleared by the success on the other process */
+    free(n);
+    /* failures a day old are forgotten at the next failure */
+    tu_sql(wf_repo(), "INSERT INTO web_signin_failure (who, failures, last_at, until_at) VALUES "
+                      "('u:old', 9, '2020-01-01T00:00:00Z', '2020-01-01T00:15:00Z')");
+    assert_int_equal(sign_in("PER-4", "not the password", NULL, &s, NULL), 401);
+    n = tu_sql_value(wf_repo(), "SELECT COUNT(*) FROM web_signin_failure WHERE who = 'u:old'");
+    assert_string_equal(n, "0");
+    free(n);
+    assert_int_equal(sign_in("PER-4", OWNER_PASSWORD, NULL, &s, NULL), 200);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
 }
 
 static void a_revoked_token_no_longer_works(void **state)
@@ -343,6 +404,7 @@ TU_MAIN(setup, wf_teardown,
         cmocka_unit_test(a_session_is_a_strict_cookie_and_a_new_one_at_every_sign_in),
         cmocka_unit_test(a_change_by_cookie_needs_the_csrf_token),
         cmocka_unit_test(failed_sign_ins_back_off),
+        cmocka_unit_test(the_back_off_is_shared_by_every_process_serving_the_repository),
         cmocka_unit_test(a_revoked_token_no_longer_works), cmocka_unit_test(a_session_expires),
         cmocka_unit_test(behind_the_trusted_proxy_the_cookie_is_secure),
         cmocka_unit_test(a_removed_user_or_retired_person_no_longer_gets_in),

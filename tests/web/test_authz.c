@@ -213,6 +213,8 @@ static int expected(const route *rt, persona p, int own)
     case RK_COVERAGE: /* coverage, drift and the SoA: readings */
     case RK_DRIFT:
     case RK_SOA_STATEMENT:
+    case RK_SOA_GAP:
+    case RK_PAGE_SOA_GAP:
     case RK_PAGE_COVERAGE:
     case RK_PAGE_DRIFT:
     case RK_PAGE_SOA:

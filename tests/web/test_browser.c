@@ -9,6 +9,7 @@
 #include "support/webfix.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,19 @@ static int setup(void **state)
                            "--appetite", "1000000", "--tolerance", "2500000");
     assert_contains(out, "added APP-4");
     free(out);
+    /* CSF current and target profiles, the target asking more of its first
+     * subcategory: the profile gap page has a gap to show */
+    free(tu_isms_ok(wf_repo(), "soa", "generate", "--framework", "csf-2.0", "--profile", "current",
+                    "--tier", "2", "--level", "subcategory"));
+    json_t *t =
+        tu_json_take(tu_isms_ok(wf_repo(), "soa", "generate", "--framework", "csf-2.0", "--profile",
+                                "target", "--tier", "3", "--level", "subcategory", "--json"));
+    json_t *doc = tu_json_take(tu_isms_ok(wf_repo(), "soa", "export",
+                                          json_string_value(json_object_get(t, "key")), "--json"));
+    const char *apl = tu_json_at(json_object_get(doc, "requirements"), 0, "key");
+    free(tu_isms_ok(wf_repo(), "applicability", "update", apl, "--implementation", "implemented"));
+    json_decref(doc);
+    json_decref(t);
     return 0;
 }
 

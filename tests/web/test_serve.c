@@ -25,34 +25,8 @@ static char token[64];
 static pid_t server = -1;
 static int port;
 
-/* Starts `isms serve` on any free port: its pid and port. */
-static pid_t spawn_server(int *port_out)
-{
-    int out[2];
-    assert_int_equal(pipe(out), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (!pid) {
-        dup2(out[1], 1);
-        FILE *logf = fopen(log_path, "a");
-        dup2(fileno(logf), 2);
-        close(out[0]);
-        execl(ISMS_BIN, "isms", "--repo", repo, "serve", "--listen", "127.0.0.1:0", "--timeout",
-              "1", "--threads", "2", "--verify-every", "off", (char *)NULL);
-        _exit(127);
-    }
-    close(out[1]);
-    FILE *f = fdopen(out[0], "r");
-    char line[300] = "";
-    if (!fgets(line, sizeof line, f))
-        fail_msg("isms serve printed nothing");
-    fclose(f);
-    const char *at = strstr(line, "http://127.0.0.1:");
-    assert_non_null(at);
-    *port_out = atoi(at + strlen("http://127.0.0.1:"));
-    assert_true(*port_out > 0);
-    return pid;
-}
+/* Starts `isms serve` on the repository on any free port: its pid and port. */
+static pid_t spawn_server(int *port_out) { return wf_spawn(repo, log_path, port_out); }
 
 static int setup(void **state)
 {

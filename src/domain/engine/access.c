@@ -350,3 +350,69 @@ int dom_session_close(dom *d, const char *sid, int everywhere, isms_err *e)
         rc = store_session_delete(d->st, h, e);
     return write_txn(d, rc, e);
 }
+
+/* ---- back-off after failed sign-ins ---- */
+
+int dom_signin_wait(dom *d, const dom_backoff *b, int n, long *seconds, isms_err *e)
+{
+    *seconds = 0;
+    int rc = store_begin(d->st, 0, e);
+    int64_t now = (int64_t)time(NULL);
+    for (int i = 0; !rc && i < n; i++) {
+        store_backoff got;
+        rc = store_backoff_get(d->st, b[i].who, &got, &d->a, e);
+        long left = !rc && got.until_at ? (long)(timestamp_epoch(got.until_at) - now) : 0;
+        if (left > *seconds)
+            *seconds = left;
+    }
+    store_rollback(d->st);
+    return rc;
+}
+
+/* The delay after `failures` in a row, free_failures of them free. */
+static long backoff_delay(int failures, int free_failures)
+{
+    int n = failures - free_failures - 1;
+    if (n < 0)
+        return 0;
+    long delay = n >= 10 ? DOM_BACKOFF_MAX_S : 1L << n;
+    return delay < DOM_BACKOFF_MAX_S ? delay : DOM_BACKOFF_MAX_S;
+}
+
+static int one_more_failure(dom *d, const dom_backoff *b, const char *now, isms_err *e)
+{
+    store_backoff got;
+    int rc = store_backoff_get(d->st, b->who, &got, &d->a, e);
+    if (rc)
+        return rc;
+    char until[21];
+    long delay = backoff_delay(got.failures + 1, b->free_failures);
+    /* times are whole seconds: one more, so no wait is shorter than the delay */
+    timestamp_in(until, (int)delay + 1);
+    store_backoff next = { .failures = got.failures + 1,
+                           .last_at = now,
+                           .until_at = delay ? until : NULL };
+    return store_backoff_put(d->st, b->who, &next, e);
+}
+
+int dom_signin_failed(dom *d, const dom_backoff *b, int n, isms_err *e)
+{
+    char now[21], forget[21];
+    timestamp_in(now, 0);
+    timestamp_in(forget, -DOM_BACKOFF_FORGET_S);
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = store_backoff_prune(d->st, forget, DOM_BACKOFF_ROWS, e);
+    for (int i = 0; !rc && i < n; i++)
+        rc = one_more_failure(d, &b[i], now, e);
+    return write_txn(d, rc, e);
+}
+
+int dom_signin_succeeded(dom *d, const char *who, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (!rc)
+        rc = store_backoff_clear(d->st, who, e);
+    return write_txn(d, rc, e);
+}

@@ -61,4 +61,22 @@ int dom_session_principal(dom *d, const char *sid, principal *p, const char **cs
 /* Ends session sid; everywhere: every session of its person. */
 int dom_session_close(dom *d, const char *sid, int everywhere, isms_err *e);
 
+/* Back-off after failed sign-ins, kept in the repository so that every
+ * process serving it counts alike. `who` names an account ("u:PER-4") or
+ * an address ("a:192.0.2.1"); after `free_failures` failures in a row
+ * each further one makes the next attempt wait 1, 2, 4, ... seconds (at
+ * most DOM_BACKOFF_MAX_S). Failures a day old are forgotten, and only
+ * the DOM_BACKOFF_ROWS most recent of all are kept. */
+enum { DOM_BACKOFF_MAX_S = 900, DOM_BACKOFF_ROWS = 10000, DOM_BACKOFF_FORGET_S = 86400 };
+typedef struct dom_backoff {
+    const char *who;
+    int free_failures;
+} dom_backoff;
+/* Seconds before any of the n may try again: 0 when all may now. */
+int dom_signin_wait(dom *d, const dom_backoff *b, int n, long *seconds, isms_err *e);
+/* One more failure of each of the n, in one transaction. */
+int dom_signin_failed(dom *d, const dom_backoff *b, int n, isms_err *e);
+/* who signed in: its failures are forgotten. */
+int dom_signin_succeeded(dom *d, const char *who, isms_err *e);
+
 #endif
