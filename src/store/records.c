@@ -609,22 +609,25 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
     return get_where(s, reg, sql_for(s, reg)->by_id, NULL, id, out, a, e);
 }
 
-/* The record whose `field` equals `text`: its id (0 if none), key and
- * whether it is retired; key and retired may be NULL. */
-/* The record whose `field` is text: its id, its column `col` (key) and
- * whether it is retired. */
-static int find_by(store *s, const regdef *reg, const char *field, const char *text, int64_t *id,
-                   const char *col, const char **key, int *retired, arena *a, isms_err *e)
+/* SELECT id, col, retired_at of the record of reg whose `field` is text. */
+static int find_prep(store *s, const regdef *reg, const char *field, const char *col,
+                     const char *text, db_stmt **st, isms_err *e)
 {
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT id, %s, retired_at FROM %s WHERE %s = ?", col, reg->name,
              field);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, text);
-    rc = db_step(st, &row, e);
+    int rc = db_prep(s->db, sql, st, e);
+    if (!rc)
+        db_bind_text(*st, 1, text);
+    return rc;
+}
+
+/* find_prep's row, stepped to: the id (0 if none), col (key) and whether
+ * it is retired; key and retired may be NULL. */
+static int find_read(db_stmt *st, int64_t *id, const char **key, int *retired, arena *a,
+                     isms_err *e)
+{
+    int row, rc = db_step(st, &row, e);
     int found = !rc && row;
     *id = found ? db_col_int(st, 0) : 0;
     if (key)
@@ -633,6 +636,14 @@ static int find_by(store *s, const regdef *reg, const char *field, const char *t
         *retired = found && !db_col_null(st, 2);
     db_done(st);
     return rc;
+}
+
+static int find_by(store *s, const regdef *reg, const char *field, const char *text, int64_t *id,
+                   const char *col, const char **key, int *retired, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int rc = find_prep(s, reg, field, col, text, &st, e);
+    return rc ? rc : find_read(st, id, key, retired, a, e);
 }
 
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
@@ -658,6 +669,45 @@ int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *
     if (!has_field(reg, f))
         return not_a_field(reg, f, e);
     return find_by(s, reg, f->name, text, id, "key", key, NULL, a, e);
+}
+
+enum { FIND_AT_ONCE = 64 }; /* queries store_find_many has in flight at once */
+
+/* Sends the n (<= FIND_AT_ONCE) queries, then reads their rows. */
+static int find_some(store *s, store_ref *refs, int n, arena *a, isms_err *e)
+{
+    db_stmt *st[FIND_AT_ONCE];
+    int k, rc = 0;
+    for (k = 0; k < n; k++) {
+        const store_ref *r = &refs[k];
+        rc = r->by && !has_field(r->reg, r->by)
+                 ? not_a_field(r->reg, r->by, e)
+                 : find_prep(s, r->reg, r->by ? r->by->name : "key", "key", r->text, &st[k], e);
+        if (rc)
+            break;
+        rc = db_send(st[k], e);
+        if (rc) {
+            k++; /* handed out: given back below */
+            break;
+        }
+    }
+    for (int j = 0; j < k; j++) {
+        if (rc)
+            db_done(st[j]);
+        else
+            rc = find_read(st[j], &refs[j].id, &refs[j].key, &refs[j].retired, a, e);
+    }
+    return rc;
+}
+
+int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e)
+{
+    for (int at = 0; at < n; at += FIND_AT_ONCE) {
+        int rc = find_some(s, refs + at, n - at < FIND_AT_ONCE ? n - at : FIND_AT_ONCE, a, e);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */

@@ -331,6 +331,8 @@ long store_commits_made(void) { return commits_made; }
 
 void store_rollback(store *s) { db_rollback(s->db); }
 
+void store_defer_writes(store *s, int on) { db_defer_writes(s->db, on); }
+
 int store_in_txn(const store *s)
 {
     return s->db->in_txn && s->db->drv->txn_state(s->db) == DB_TXN_OPEN;

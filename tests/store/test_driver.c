@@ -205,6 +205,131 @@ static void savepoints_nest(void **state)
     db_close(d);
 }
 
+static int is_pg(db *d) { return !strcmp(db_kind(d), "postgres"); }
+
+/* A duplicate added inside a savepoint with writes sent ahead: SQLite
+ * refuses it at once, PostgreSQL (pipeline) at the savepoint's release at
+ * the latest, with the same error naming the column and the value; either
+ * way only that savepoint's work goes and the transaction commits the
+ * rest. */
+static void a_write_sent_ahead_fails_its_savepoint_only(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = { 0 };
+    long before = count_u(d);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    db_defer_writes(d, 1);
+    assert_int_equal(add_u(d, "ahead-outer", &e), 0);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(d, "ahead-inner", &e), 0);
+    isms_err dup = { 0 };
+    int rc = add_u(d, "ahead-outer", &dup);
+    if (is_pg(d))
+        assert_int_equal(rc, 0); /* sent, not waited for */
+    if (rc)
+        db_rollback(d); /* what dom_txn_end does with an error */
+    else
+        rc = db_commit(d, &dup); /* the release meets it, and rolls the savepoint back */
+    assert_int_equal(rc, E_CONFLICT);
+    assert_string_equal(dup.field, "name");
+    if (is_pg(d)) /* the server names the value; SQLite does not */
+        assert_non_null(strstr(dup.msg, "(ahead-outer)"));
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(d, "ahead-kept", &e), 0);
+    assert_int_equal(db_commit(d, &e), 0);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name LIKE 'ahead-%'"), 2);
+    assert_int_equal(db_commit(d, &e), 0);
+    db_defer_writes(d, 0);
+    assert_int_equal(count_u(d), before + 2);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name = 'ahead-inner'"), 0);
+    db_close(d);
+}
+
+/* A write sent ahead that fails makes the transaction's next query fail
+ * with its error, and a commit after it saves nothing. */
+static void a_failed_write_sent_ahead_fails_what_follows(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = { 0 };
+    long before = count_u(d);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    db_defer_writes(d, 1);
+    assert_int_equal(add_u(d, "follows-1", &e), 0);
+    assert_int_equal(add_u(d, "follows-2", &e), 0);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name LIKE 'follows-%'"), 2);
+    isms_err dup = { 0 };
+    int rc = add_u(d, "follows-1", &dup);
+    db_stmt *st;
+    int row;
+    if (!rc && is_pg(d)) {
+        assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u", &st, &e), 0);
+        rc = db_step(st, &row, &dup);
+        db_done(st);
+    }
+    assert_int_equal(rc, E_CONFLICT);
+    assert_string_equal(dup.field, "name");
+    if (is_pg(d))
+        assert_non_null(strstr(dup.msg, "(follows-1)"));
+    if (is_pg(d)) { /* the transaction is failed: its commit says so and saves nothing */
+        isms_err ce = { 0 };
+        assert_int_not_equal(db_commit(d, &ce), 0);
+    } else
+        db_rollback(d);
+    db_defer_writes(d, 0);
+    assert_int_equal(count_u(d), before);
+    /* A commit that meets the failure itself saves nothing either. */
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    db_defer_writes(d, 1);
+    assert_int_equal(add_u(d, "commit-1", &e), 0);
+    rc = add_u(d, "commit-1", &dup);
+    if (rc)
+        db_rollback(d);
+    else
+        rc = db_commit(d, &dup);
+    db_defer_writes(d, 0);
+    assert_int_equal(rc, E_CONFLICT);
+    assert_int_equal(count_u(d), before);
+    db_close(d);
+}
+
+/* Queries sent together each get their own rows, whatever order they are
+ * read in, the same query twice included; one given back unread leaves
+ * the others and the connection as they were. */
+static void queries_sent_together_each_get_their_rows(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = { 0 };
+    enum { N = 4 };
+    static const int64_t ids[N] = { 901, 902, 903, 904 };
+    for (int k = 0; k < N; k++)
+        insert_row(d, ids[k], "sent", ids[k] * 10, 0.5);
+    db_stmt *st[N], *unread;
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(db_prep(d, "SELECT n FROM t WHERE id = ?", &st[k], &e), 0);
+        db_bind_int(st[k], 1, ids[k]);
+        assert_int_equal(db_send(st[k], &e), 0);
+    }
+    assert_int_equal(db_prep(d, "SELECT s FROM t WHERE id = ?", &unread, &e), 0);
+    db_bind_int(unread, 1, ids[0]);
+    assert_int_equal(db_send(unread, &e), 0);
+    db_done(unread);
+    for (int k = N - 1; k >= 0; k--) {
+        int row;
+        assert_int_equal(db_step(st[k], &row, &e), 0);
+        assert_true(row);
+        assert_int_equal(db_col_int(st[k], 0), ids[k] * 10);
+        assert_int_equal(db_step(st[k], &row, &e), 0);
+        assert_false(row);
+        db_done(st[k]);
+    }
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE s = 'sent'"), N);
+    exec_ok(d, "DELETE FROM t WHERE s = 'sent'");
+    db_close(d);
+}
+
 /* A transaction the database ended behind the store's back (SQLite rolls
  * back on some I/O errors, a statement may RAISE(ROLLBACK)): every later
  * statement would commit on its own. The store must notice before each
@@ -414,6 +539,9 @@ static void labels_never_show_a_password(void **state)
 TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls_are_nulls),
         cmocka_unit_test(placeholders_skip_quoted_text),
         cmocka_unit_test(unique_violation_is_a_conflict), cmocka_unit_test(savepoints_nest),
+        cmocka_unit_test(a_write_sent_ahead_fails_its_savepoint_only),
+        cmocka_unit_test(a_failed_write_sent_ahead_fails_what_follows),
+        cmocka_unit_test(queries_sent_together_each_get_their_rows),
         cmocka_unit_test(a_lost_transaction_is_never_committed_piecemeal),
         cmocka_unit_test(nested_use_of_one_query), cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),
