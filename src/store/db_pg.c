@@ -661,7 +661,9 @@ static int pg_exec(db *base, const char *sql, isms_err *e)
         return pipe_send_sql(d, sql, what, e);
     if (d->nsent && (!strncmp(sql, "RELEASE ", 8) || !strcmp(sql, "COMMIT"))) {
         int rc = pipe_send_sql(d, sql, what, e);
-        return rc ? rc : pipe_sync(d, e);
+        if (rc)
+            return rc;
+        return pipe_sync(d, e);
     }
     /* A rollback undoes what the pipeline held, whether it failed or not. */
     int rc = pipe_sync(d, rollback ? NULL : e);
@@ -864,7 +866,9 @@ static int pg_execute(db_stmt *st, isms_err *e)
     pg_db *d = pg_stmt_db(st);
     if (st->head.many && d->base.in_txn) {
         int rc = pipe_sync(d, e);
-        return rc ? rc : open_cursor(st, e);
+        if (rc)
+            return rc;
+        return open_cursor(st, e);
     }
     int rc = st->awaited ? 0 : pipe_send(d, st, 1, e);
     if (!rc)

@@ -643,7 +643,9 @@ static int find_by(store *s, const regdef *reg, const char *field, const char *t
 {
     db_stmt *st;
     int rc = find_prep(s, reg, field, col, text, &st, e);
-    return rc ? rc : find_read(st, id, key, retired, a, e);
+    if (rc)
+        return rc;
+    return find_read(st, id, key, retired, a, e);
 }
 
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
