@@ -367,38 +367,40 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
 
 /* ---- public ---- */
 
-/* The largest id and key number of reg's records, from the database. */
+/* The largest id and key number of reg's records, from the database: two
+ * queries sent together (one round trip on PostgreSQL). */
 static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *max_no, isms_err *e)
 {
-    char sql[256];
-    db_stmt *st;
+    char sql[2][256], like[64];
+    db_stmt *st[2] = { NULL, NULL };
     int row, rc;
     *max_id = *max_no = 0;
-    snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
-    rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        *max_id = db_col_int(st, 0);
-    db_done(st);
-    if (rc)
-        return rc;
+    snprintf(sql[0], sizeof sql[0], "SELECT MAX(id) FROM %s", reg->name);
     /* Key numbers count per prefix: built-in records (T-IS-001) take ids
      * but not numbers, so the first user threat is THR-1. Keys of one
      * prefix grow with id, so the newest such key holds the largest number. */
-    snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1",
+    snprintf(sql[1], sizeof sql[1], "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1",
              reg->name);
-    rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    char like[64];
     snprintf(like, sizeof like, "%s-%%", reg->key_prefix);
-    db_bind_text(st, 1, like);
-    rc = db_step(st, &row, e);
+    rc = db_prep(s->db, sql[0], &st[0], e);
+    if (!rc)
+        rc = db_prep(s->db, sql[1], &st[1], e);
+    if (!rc) {
+        db_bind_text(st[1], 1, like);
+        rc = db_send(st[0], e);
+    }
+    if (!rc)
+        rc = db_send(st[1], e);
+    if (!rc)
+        rc = db_step(st[0], &row, e);
     if (!rc && row)
-        *max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
-    db_done(st);
+        *max_id = db_col_int(st[0], 0);
+    if (!rc)
+        rc = db_step(st[1], &row, e);
+    if (!rc && row)
+        *max_no = atoll(db_col_text(st[1], 0) + strlen(reg->key_prefix) + 1);
+    db_done(st[0]);
+    db_done(st[1]);
     return rc;
 }
 
