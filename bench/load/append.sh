@@ -24,10 +24,7 @@
 # default temporary), ROUNDTRIPS (1 when strace is installed).
 set -eu
 . "$(dirname "$0")/../support/start.sh"
-RISKS=${RISKS:-10000}
-SIZE=${SIZE:-10000}
-SINGLE=${SINGLE:-200}
-BACKENDS=${BACKENDS:-sqlite postgres}
+: "${RISKS:=10000}" "${SIZE:=10000}" "${SINGLE:=200}" "${BACKENDS:=sqlite postgres}"
 case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 ISMS=$BUILD/isms
 if [ -z "${ROUNDTRIPS:-}" ]; then

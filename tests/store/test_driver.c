@@ -207,34 +207,62 @@ static void savepoints_nest(void **state)
 
 static int is_pg(db *d) { return !strcmp(db_kind(d), "postgres"); }
 
-/* A duplicate added inside a savepoint with writes sent ahead: SQLite
- * refuses it at once, PostgreSQL (pipeline) at the savepoint's release at
- * the latest, with the same error naming the column and the value; either
- * way only that savepoint's work goes and the transaction commits the
- * rest. */
+/* A write transaction whose writes may be sent ahead. */
+static void begin_sending_ahead(db *d)
+{
+    isms_err e = { 0 };
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    db_defer_writes(d, 1);
+}
+
+/* Adds a duplicate of `name`: refused at once on SQLite; on PostgreSQL
+ * sent ahead, the error to come (0 here). */
+static int add_duplicate(db *d, const char *name, isms_err *e)
+{
+    int rc = add_u(d, name, e);
+    if (is_pg(d))
+        assert_int_equal(rc, 0);
+    return rc;
+}
+
+/* Ends the savepoint or transaction of a write that may have failed: at
+ * once (rc, rolled back as dom_txn_end does), or met by the release or
+ * the commit. The error. */
+static int end_after(db *d, int rc, isms_err *e)
+{
+    if (rc) {
+        db_rollback(d);
+        return rc;
+    }
+    return db_commit(d, e);
+}
+
+/* The error names the column, and on PostgreSQL the value (SQLite's
+ * message has none). */
+static void names_the_duplicate(db *d, const isms_err *e, const char *value)
+{
+    assert_string_equal(e->field, "name");
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "(%s)", value);
+    if (is_pg(d))
+        assert_non_null(strstr(e->msg, quoted));
+}
+
+/* A duplicate added inside a savepoint with writes sent ahead: refused at
+ * the savepoint's release at the latest, with its own error; only that
+ * savepoint's work goes and the transaction commits the rest. */
 static void a_write_sent_ahead_fails_its_savepoint_only(void **state)
 {
     (void)state;
     db *d = open_db();
-    isms_err e = { 0 };
+    isms_err e = { 0 }, dup = { 0 };
     long before = count_u(d);
-    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
-    db_defer_writes(d, 1);
+    begin_sending_ahead(d);
     assert_int_equal(add_u(d, "ahead-outer", &e), 0);
-    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0); /* a savepoint */
     assert_int_equal(add_u(d, "ahead-inner", &e), 0);
-    isms_err dup = { 0 };
-    int rc = add_u(d, "ahead-outer", &dup);
-    if (is_pg(d))
-        assert_int_equal(rc, 0); /* sent, not waited for */
-    if (rc)
-        db_rollback(d); /* what dom_txn_end does with an error */
-    else
-        rc = db_commit(d, &dup); /* the release meets it, and rolls the savepoint back */
-    assert_int_equal(rc, E_CONFLICT);
-    assert_string_equal(dup.field, "name");
-    if (is_pg(d)) /* the server names the value; SQLite does not */
-        assert_non_null(strstr(dup.msg, "(ahead-outer)"));
+    assert_int_equal(end_after(d, add_duplicate(d, "ahead-outer", &dup), &dup), E_CONFLICT);
+    names_the_duplicate(d, &dup, "ahead-outer");
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
     assert_int_equal(add_u(d, "ahead-kept", &e), 0);
     assert_int_equal(db_commit(d, &e), 0);
@@ -247,49 +275,40 @@ static void a_write_sent_ahead_fails_its_savepoint_only(void **state)
 }
 
 /* A write sent ahead that fails makes the transaction's next query fail
- * with its error, and a commit after it saves nothing. */
+ * with its error; a commit that meets one saves nothing. */
 static void a_failed_write_sent_ahead_fails_what_follows(void **state)
 {
     (void)state;
     db *d = open_db();
-    isms_err e = { 0 };
+    isms_err e = { 0 }, dup = { 0 };
     long before = count_u(d);
-    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
-    db_defer_writes(d, 1);
-    assert_int_equal(add_u(d, "follows-1", &e), 0);
-    assert_int_equal(add_u(d, "follows-2", &e), 0);
-    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name LIKE 'follows-%'"), 2);
-    isms_err dup = { 0 };
-    int rc = add_u(d, "follows-1", &dup);
-    db_stmt *st;
-    int row;
-    if (!rc && is_pg(d)) {
+    begin_sending_ahead(d);
+    for (int k = 1; k <= 3; k++) { /* and read back before the duplicate */
+        char name[16];
+        snprintf(name, sizeof name, "follows-%d", k);
+        assert_int_equal(add_u(d, name, &e), 0);
+    }
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name LIKE 'follows-%'"), 3);
+    int rc = add_duplicate(d, "follows-1", &dup);
+    if (!rc) { /* PostgreSQL: the next query meets it */
+        db_stmt *st;
+        int row;
         assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u", &st, &e), 0);
         rc = db_step(st, &row, &dup);
         db_done(st);
     }
     assert_int_equal(rc, E_CONFLICT);
-    assert_string_equal(dup.field, "name");
-    if (is_pg(d))
-        assert_non_null(strstr(dup.msg, "(follows-1)"));
-    if (is_pg(d)) { /* the transaction is failed: its commit says so and saves nothing */
-        isms_err ce = { 0 };
-        assert_int_not_equal(db_commit(d, &ce), 0);
-    } else
-        db_rollback(d);
+    names_the_duplicate(d, &dup, "follows-1");
+    isms_err ce = { 0 };
+    assert_int_not_equal(end_after(d, is_pg(d) ? 0 : rc, &ce), 0);
     db_defer_writes(d, 0);
     assert_int_equal(count_u(d), before);
-    /* A commit that meets the failure itself saves nothing either. */
-    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
-    db_defer_writes(d, 1);
+    /* the commit itself meets the failure */
+    begin_sending_ahead(d);
     assert_int_equal(add_u(d, "commit-1", &e), 0);
-    rc = add_u(d, "commit-1", &dup);
-    if (rc)
-        db_rollback(d);
-    else
-        rc = db_commit(d, &dup);
+    assert_int_equal(end_after(d, add_duplicate(d, "commit-1", &dup), &dup), E_CONFLICT);
+    names_the_duplicate(d, &dup, "commit-1");
     db_defer_writes(d, 0);
-    assert_int_equal(rc, E_CONFLICT);
     assert_int_equal(count_u(d), before);
     db_close(d);
 }
