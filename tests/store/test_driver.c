@@ -215,6 +215,15 @@ static void begin_sending_ahead(db *d)
     db_defer_writes(d, 1);
 }
 
+/* A connection, with *before the rows of u now, in such a transaction. */
+static db *open_sending_ahead(long *before)
+{
+    db *d = open_db();
+    *before = count_u(d);
+    begin_sending_ahead(d);
+    return d;
+}
+
 /* Adds a duplicate of `name`: refused at once on SQLite; on PostgreSQL
  * sent ahead, the error to come (0 here). */
 static int add_duplicate(db *d, const char *name, isms_err *e)
@@ -254,10 +263,9 @@ static void names_the_duplicate(db *d, const isms_err *e, const char *value)
 static void a_write_sent_ahead_fails_its_savepoint_only(void **state)
 {
     (void)state;
-    db *d = open_db();
+    long before;
+    db *d = open_sending_ahead(&before);
     isms_err e = { 0 }, dup = { 0 };
-    long before = count_u(d);
-    begin_sending_ahead(d);
     assert_int_equal(add_u(d, "ahead-outer", &e), 0);
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0); /* a savepoint */
     assert_int_equal(add_u(d, "ahead-inner", &e), 0);
@@ -279,10 +287,9 @@ static void a_write_sent_ahead_fails_its_savepoint_only(void **state)
 static void a_failed_write_sent_ahead_fails_what_follows(void **state)
 {
     (void)state;
-    db *d = open_db();
+    long before;
+    db *d = open_sending_ahead(&before);
     isms_err e = { 0 }, dup = { 0 };
-    long before = count_u(d);
-    begin_sending_ahead(d);
     for (int k = 1; k <= 3; k++) { /* and read back before the duplicate */
         char name[16];
         snprintf(name, sizeof name, "follows-%d", k);
