@@ -165,6 +165,7 @@ void db_done(db_stmt *st)
     }
     drv_of(st)->reset(st);
     head_of(st)->busy = 0;
+    head_of(st)->started = 0;
 }
 
 void db_many_rows(db_stmt *st) { head_of(st)->many = 1; }
@@ -188,6 +189,7 @@ int db_step(db_stmt *st, int *row, isms_err *e)
         *row = 0;
         return rc;
     }
+    head_of(st)->started = 1;
     return drv_of(st)->step(st, row, e);
 }
 int db_col_null(db_stmt *st, int c) { return drv_of(st)->col_null(st, c); }
@@ -199,9 +201,36 @@ const char *db_col_text(db_stmt *st, int c)
     return drv_of(st)->col_null(st, c) ? NULL : drv_of(st)->col_text(st, c);
 }
 
+void db_defer_writes(db *d, int on) { d->defer_writes = on; }
+
+int db_send(db_stmt *st, isms_err *e)
+{
+    db *d = head_of(st)->conn;
+    int rc = txn_lost(d, e);
+    if (rc || !d->drv->send)
+        return rc;
+    head_of(st)->started = 1;
+    return d->drv->send(st, 1, e);
+}
+
+/* A write db_run may send without waiting for it: one not yet run, in a
+ * write transaction of a caller that allowed it. */
+static int deferrable(db_stmt *st)
+{
+    const db *d = head_of(st)->conn;
+    return d->defer_writes && d->in_txn && d->writing && d->drv->send && !head_of(st)->started;
+}
+
 int db_run(db_stmt *st, isms_err *e)
 {
     int row, rc;
+    if (deferrable(st)) {
+        rc = txn_lost(head_of(st)->conn, e);
+        if (!rc)
+            rc = drv_of(st)->send(st, 0, e);
+        db_done(st);
+        return rc;
+    }
     do
         rc = db_step(st, &row, e);
     while (!rc && row);
@@ -277,8 +306,15 @@ int db_commit(db *d, isms_err *e)
                             : "a statement of the transaction failed");
     }
     if (d->savepoints) {
-        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sp%d", d->savepoints--);
-        return d->drv->exec(d, sql, e);
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sp%d", d->savepoints);
+        int rc = d->drv->exec(d, sql, e);
+        /* A write sent ahead (db_run) failed, and the release with it: the
+         * savepoint's work goes, and only it; the transaction goes on. */
+        if (rc && d->drv->txn_state(d) == DB_TXN_FAILED)
+            db_rollback(d);
+        else
+            d->savepoints--;
+        return rc;
     }
     d->gen++;
     int rc = d->drv->exec(d, "COMMIT", e);

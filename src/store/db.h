@@ -60,6 +60,13 @@ typedef struct db_driver {
      * report. NULL, or a start that cannot be made: `integrity` runs them
      * itself. */
     void (*integrity_begin)(db *d);
+    /* Sends st to be run without waiting for its result (PostgreSQL: in
+     * pipeline mode, many statements a round trip). rows: its rows are
+     * read later by step; 0: nobody reads them (st may be reset at once),
+     * and an error it meets surfaces at the next statement, savepoint
+     * release or commit of the transaction, which then fails. NULL: the
+     * driver runs each statement when stepped (SQLite, in process). */
+    int (*send)(db_stmt *st, int rows, isms_err *e);
     /* Removes the repository at `target` (a failed init or import, demo
      * --force): SQLite deletes the file and its -wal/-shm; PostgreSQL drops
      * isms's tables and leaves a database holding anything else alone. */
@@ -74,6 +81,7 @@ typedef struct db_driver {
 typedef struct db_stmt_head {
     db *conn;
     unsigned busy : 1, transient : 1, many : 1;
+    unsigned started : 1; /* stepped or sent since it was handed out */
 } db_stmt_head;
 
 /* Every connection starts with this header (drivers embed it first). */
@@ -88,6 +96,8 @@ struct db {
      * statement and the commit of the transaction in flight. */
     int starved;
     int writing; /* the transaction in flight is a write transaction */
+    /* db_run may send a write without waiting for it (db_defer_writes). */
+    int defer_writes;
     /* Changes whenever what a write transaction read or wrote could be
      * undone or changed behind its back: at its begin and end, at the
      * rollback of a savepoint, at raw SQL. What the transaction knows of
@@ -137,8 +147,20 @@ const char *db_col_text(db_stmt *st, int c); /* NULL for SQL NULL */
  * rather than whole, so memory does not grow with the result (PostgreSQL:
  * a cursor, a round trip per batch). Call before the first step. */
 void db_many_rows(db_stmt *st);
-/* Runs a statement that returns no rows (or ignores them). */
+/* Runs a statement that returns no rows (or ignores them). Inside a write
+ * transaction with db_defer_writes on, the driver may send it and return
+ * before it ran: its error then fails the transaction's next statement,
+ * the release of the savepoint it ran in (which rolls that savepoint back,
+ * and only it) or the commit. */
 int db_run(db_stmt *st, isms_err *e);
+/* Lets db_run send writes without waiting for them (on) or not (off), for
+ * the writes of callers that need no error before their savepoint ends. */
+void db_defer_writes(db *d, int on);
+/* Sends a query whose rows are read later by db_step, so that several
+ * queries go to the database at once (PostgreSQL: one round trip for all
+ * those sent before the first is stepped); the same as nothing where the
+ * driver runs a statement when stepped. */
+int db_send(db_stmt *st, isms_err *e);
 
 /* A parameter of db_run_sql: a text (NULL binds NULL) or an integer. */
 typedef struct db_arg {

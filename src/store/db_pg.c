@@ -43,7 +43,17 @@
  * busy timeout is the same. */
 #define PG_LOCK_TIMEOUT "30s"
 
-enum { PG_BEGIN_TRIES = 5, PG_FETCH = 1000 };
+/* PG_PIPELINE: commands sent ahead at most before their results are read
+ * (their results are small, but a server whose replies nobody reads stops
+ * reading in turn). */
+enum { PG_BEGIN_TRIES = 5, PG_FETCH = 1000, PG_PIPELINE = 256 };
+
+/* A command sent in pipeline mode whose result has not been read yet. */
+typedef struct pg_sent {
+    db_stmt *reader;   /* whose rows it returns (db_send); NULL: nobody reads them */
+    db_stmt *prepared; /* it prepares this statement, which is unprepared again if it fails */
+    const char *what;  /* the command, for messages ("query", "COMMIT", ...) */
+} pg_sent;
 
 typedef struct pg_db {
     db base; /* first, as db.c expects */
@@ -53,6 +63,8 @@ typedef struct pg_db {
     char lock_timeout[32]; /* the session's, for messages */
     unsigned next_stmt;
     unsigned epoch; /* counts transactions and rollbacks: cursors end with them */
+    pg_sent *sent;  /* the pipeline: commands sent, results not read, in order */
+    int nsent, sent_cap;
 } pg_db;
 
 struct db_stmt {
@@ -68,6 +80,7 @@ struct db_stmt {
     char cursor[24]; /* the open cursor's name, "" when none */
     unsigned epoch;  /* the connection's epoch when it was opened */
     int more;        /* the cursor may hold more rows */
+    int awaited;     /* sent in the pipeline, its rows not read yet */
 };
 
 static pg_db *pg_of(db *d) { return (pg_db *)d; }
@@ -287,6 +300,168 @@ static int pg_value(pg_db *d, const char *sql, char **out, isms_err *e)
     return 0;
 }
 
+/* ---- the pipeline ----
+ *
+ * Every statement goes through libpq's pipeline mode: sent (prepared on
+ * the server in the same message on its second run), then the pipeline is
+ * synchronised and the results read in order. A statement nobody waits
+ * for (a write db_run sends ahead, a SAVEPOINT) stays in the pipeline
+ * until something needs a result: the next query, a savepoint's release,
+ * the commit. So the dozen writes of an add and the release of its
+ * savepoint cost one round trip, where each was one.
+ *
+ * When a command fails, the server skips the rest up to the sync: what was
+ * sent after it is not run (PGRES_PIPELINE_ABORTED), the transaction is
+ * failed, and the first failure is the error of whoever synchronised, a
+ * query or the release that ends the savepoint the failed write ran in
+ * (db.c then rolls that savepoint back). A connection lost with a COMMIT
+ * in the pipeline is reported as a commit whose outcome is unknown. */
+
+/* Notes one command sent (ok: what PQsend* returned) in the pipeline. */
+static int sent_add(pg_db *d, int ok, db_stmt *reader, db_stmt *prepared, const char *what,
+                    isms_err *e)
+{
+    if (!ok) { /* libpq could not even queue it: the connection is unusable */
+        d->lost = 1;
+        return pg_fail(d, NULL, what, e);
+    }
+    if (d->nsent == d->sent_cap) {
+        d->sent_cap = d->sent_cap ? 2 * d->sent_cap : 32;
+        d->sent = xrealloc(d->sent, (size_t)d->sent_cap * sizeof *d->sent);
+    }
+    d->sent[d->nsent++] = (pg_sent){ .reader = reader, .prepared = prepared, .what = what };
+    if (reader)
+        reader->awaited = 1;
+    return 0;
+}
+
+static int pipe_open(pg_db *d, const char *what, isms_err *e)
+{
+    if (d->lost)
+        return pg_fail(d, NULL, what, e);
+    if (d->nsent || PQenterPipelineMode(d->conn))
+        return 0;
+    return pg_fail(d, NULL, what, e);
+}
+
+static int pipe_sync(pg_db *d, isms_err *e);
+
+/* Sends st with its parameters; rows: st's result is kept for its steps. */
+static int pipe_send(pg_db *d, db_stmt *st, int rows, isms_err *e)
+{
+    int rc = pipe_open(d, "query", e);
+    if (rc)
+        return rc;
+    const char *const *vals = (const char *const *)st->params;
+    /* A statement's first run is parsed, run and forgotten: most
+     * statements of a CLI command run once. A second run prepares it on
+     * the server, in the same round trip. */
+    if (st->head.transient || st->runs++ == 0)
+        rc =
+            sent_add(d, PQsendQueryParams(d->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0),
+                     rows ? st : NULL, NULL, "query", e);
+    else {
+        if (!st->prepared) {
+            rc = sent_add(d, PQsendPrepare(d->conn, st->name, st->sql, st->nparams, NULL), NULL, st,
+                          "prepare", e);
+            st->prepared = !rc;
+        }
+        if (!rc)
+            rc = sent_add(d,
+                          PQsendQueryPrepared(d->conn, st->name, st->nparams, vals, NULL, NULL, 0),
+                          rows ? st : NULL, NULL, "query", e);
+    }
+    if (!rc && d->nsent >= PG_PIPELINE)
+        rc = pipe_sync(d, e);
+    return rc;
+}
+
+/* Sends one SQL command without parameters (SAVEPOINT, RELEASE, COMMIT). */
+static int pipe_send_sql(pg_db *d, const char *sql, const char *what, isms_err *e)
+{
+    int rc = pipe_open(d, what, e);
+    if (rc)
+        return rc;
+    return sent_add(d, PQsendQueryParams(d->conn, sql, 0, NULL, NULL, NULL, NULL, 0), NULL, NULL,
+                    what, e);
+}
+
+/* The command whose failure a lost connection is reported as: a COMMIT
+ * when the pipeline holds one (it may have been done), else the first. */
+static const char *pipe_what(const pg_db *d)
+{
+    for (int k = 0; k < d->nsent; k++)
+        if (!strcmp(d->sent[k].what, "COMMIT"))
+            return "COMMIT";
+    return d->nsent ? d->sent[0].what : "query";
+}
+
+/* One command's result: kept for its reader, or checked and dropped. The
+ * first failure (not a command skipped after it) is the error. */
+static int sent_result(pg_db *d, const pg_sent *s, PGresult *res, int rc, isms_err *e)
+{
+    ExecStatusType status = PQresultStatus(res);
+    int ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    if (!ok && s->prepared)
+        s->prepared->prepared = 0;
+    if (!ok && !rc && status != PGRES_PIPELINE_ABORTED)
+        rc = pg_fail(d, res, PQstatus(d->conn) == CONNECTION_BAD ? pipe_what(d) : s->what, e);
+    if (s->reader) {
+        s->reader->awaited = 0;
+        if (ok) {
+            s->reader->res = res;
+            s->reader->nrows = PQntuples(res);
+            s->reader->row = -1;
+            return rc;
+        }
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Synchronises the pipeline and reads every result in it; the first
+ * error. Leaves pipeline mode, so that libpq's synchronous calls work. */
+static int pipe_sync(pg_db *d, isms_err *e)
+{
+    if (!d->nsent)
+        return 0;
+    int rc = 0, k = 0;
+    if (!d->lost && PQpipelineSync(d->conn)) {
+        for (; k < d->nsent; k++) {
+            PGresult *res = PQgetResult(d->conn);
+            if (!res)
+                break;
+            rc = sent_result(d, &d->sent[k], res, rc, e);
+            PQclear(PQgetResult(d->conn)); /* the NULL that ends each command's results */
+        }
+        PGresult *res = k == d->nsent ? PQgetResult(d->conn) : NULL;
+        if (PQresultStatus(res) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(d->conn))
+            d->lost = 1;
+        PQclear(res);
+    } else
+        d->lost = 1;
+    if (d->lost && !rc)
+        rc = pg_fail(d, NULL, pipe_what(d), e);
+    for (; k < d->nsent; k++)
+        if (d->sent[k].reader)
+            d->sent[k].reader->awaited = 0;
+    d->nsent = 0;
+    return rc;
+}
+
+/* A statement reset leaves the pipeline's notes as a reader, one freed
+ * (freed) as one being prepared too. */
+static void pipe_forget(pg_db *d, db_stmt *st, int freed)
+{
+    st->awaited = 0;
+    for (int k = 0; k < d->nsent; k++) {
+        if (d->sent[k].reader == st)
+            d->sent[k].reader = NULL;
+        if (freed && d->sent[k].prepared == st)
+            d->sent[k].prepared = NULL;
+    }
+}
+
 /* ---- connections ---- */
 
 static void quiet_notices(void *arg, const char *message)
@@ -401,6 +576,7 @@ static void pg_close(db *base)
 {
     pg_db *d = pg_of(base);
     PQfinish(d->conn);
+    free(d->sent);
     free(d->label);
     free(d);
 }
@@ -471,13 +647,29 @@ static int pg_open(const char *target, int create, db **out, isms_err *e)
 
 static int pg_exec(db *base, const char *sql, isms_err *e)
 {
+    pg_db *d = pg_of(base);
     /* ROLLBACK and friends are named by their text; everything else is DDL
      * or a savepoint, named generically. */
     const char *what = !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK") ? sql : "SQL";
+    int rollback = !strncmp(sql, "ROLLBACK", 8);
     /* A commit or a rollback (to a savepoint too) may close open cursors. */
-    if (!strncmp(sql, "COMMIT", 6) || !strncmp(sql, "ROLLBACK", 8))
-        pg_of(base)->epoch++;
-    return pg_run(pg_of(base), sql, what, e);
+    if (!strncmp(sql, "COMMIT", 6) || rollback)
+        d->epoch++;
+    /* A savepoint waits in the pipeline for what follows it; a release or
+     * a commit goes with the writes sent before it (see the pipeline). */
+    if (!strncmp(sql, "SAVEPOINT ", 10))
+        return pipe_send_sql(d, sql, what, e);
+    if (d->nsent && (!strncmp(sql, "RELEASE ", 8) || !strcmp(sql, "COMMIT"))) {
+        int rc = pipe_send_sql(d, sql, what, e);
+        if (rc)
+            return rc;
+        return pipe_sync(d, e);
+    }
+    /* A rollback undoes what the pipeline held, whether it failed or not. */
+    int rc = pipe_sync(d, rollback ? NULL : e);
+    if (rc && !rollback)
+        return rc;
+    return pg_run(d, sql, what, e);
 }
 
 /* ---- statements ---- */
@@ -566,7 +758,10 @@ static void close_cursor(db_stmt *st)
     if (st->cursor[0] && !d->lost && d->base.in_txn && st->epoch == d->epoch) {
         char sql[40];
         snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
-        PQclear(PQexec(d->conn, sql));
+        if (d->nsent) /* after the writes sent before it */
+            pipe_send_sql(d, sql, "CLOSE", NULL);
+        else
+            PQclear(PQexec(d->conn, sql));
     }
     st->cursor[0] = 0;
     st->more = 0;
@@ -574,6 +769,8 @@ static void close_cursor(db_stmt *st)
 
 static void pg_reset(db_stmt *st)
 {
+    if (st->awaited)
+        pipe_forget(pg_stmt_db(st), st, 0);
     close_cursor(st);
     PQclear(st->res);
     st->res = NULL;
@@ -586,6 +783,7 @@ static void pg_reset(db_stmt *st)
  * live as long as it); transient ones never had one. */
 static void pg_finalize(db_stmt *st)
 {
+    pipe_forget(pg_stmt_db(st), st, 1);
     pg_reset(st);
     free(st->params);
     free(st->sql);
@@ -626,11 +824,15 @@ static int fetch(db_stmt *st, isms_err *e)
     char sql[48];
     snprintf(sql, sizeof sql, "FETCH %d FROM %s", PG_FETCH, st->cursor);
     PQclear(st->res);
+    st->res = NULL;
+    int rc = pipe_sync(d, e); /* writes sent between two batches */
+    if (rc)
+        return rc;
     st->res = PQexec(d->conn, sql);
     st->row = -1;
     st->nrows = 0;
     if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
-        int rc = pg_fail(d, st->res, "query", e);
+        rc = pg_fail(d, st->res, "query", e);
         PQclear(st->res);
         st->res = NULL;
         return rc;
@@ -662,40 +864,27 @@ static int open_cursor(db_stmt *st, isms_err *e)
 static int pg_execute(db_stmt *st, isms_err *e)
 {
     pg_db *d = pg_stmt_db(st);
-    if (d->lost)
-        return pg_fail(d, NULL, "query", e);
-    if (st->head.many && d->base.in_txn)
+    if (st->head.many && d->base.in_txn) {
+        int rc = pipe_sync(d, e);
+        if (rc)
+            return rc;
         return open_cursor(st, e);
-    const char *const *vals = (const char *const *)st->params;
-    PGresult *res;
-    int first_run = st->runs == 0;
-    st->runs++;
-    if (st->head.transient || first_run) {
-        /* A statement's first run is parsed, run and forgotten in one
-         * round trip: most statements of a CLI command run once. Only a
-         * second run pays a round trip to prepare it on the server. */
-        res = PQexecParams(d->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
-    } else {
-        if (!st->prepared) {
-            PGresult *p = PQprepare(d->conn, st->name, st->sql, st->nparams, NULL);
-            int ok = PQresultStatus(p) == PGRES_COMMAND_OK;
-            int rc = ok ? 0 : pg_fail(d, p, "prepare", e);
-            PQclear(p);
-            if (rc)
-                return rc;
-            st->prepared = 1;
-        }
-        res = PQexecPrepared(d->conn, st->name, st->nparams, vals, NULL, NULL, 0);
     }
-    ExecStatusType status = PQresultStatus(res);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        int rc = pg_fail(d, res, "query", e);
-        PQclear(res);
-        return rc;
-    }
-    st->res = res;
-    st->nrows = PQntuples(res);
-    return 0;
+    int rc = st->awaited ? 0 : pipe_send(d, st, 1, e);
+    if (!rc)
+        rc = pipe_sync(d, e);
+    if (!rc && !st->res) /* cannot be: a result that is not an error is kept */
+        rc = err_set(e, E_INTERNAL, NULL, "query: the server's answer went missing");
+    return rc;
+}
+
+/* db_send, and db_run's writes sent ahead (rows 0). A statement of many
+ * rows inside a transaction is not sent: it reads through a cursor. */
+static int pg_send(db_stmt *st, int rows, isms_err *e)
+{
+    if (st->res || st->awaited || (st->head.many && pg_stmt_db(st)->base.in_txn))
+        return 0;
+    return pipe_send(pg_stmt_db(st), st, rows, e);
 }
 
 static int pg_step(db_stmt *st, int *row, isms_err *e)
@@ -767,6 +956,9 @@ static int pg_txn_state(db *base)
 static int pg_begin(db *base, int write, isms_err *e)
 {
     pg_db *d = pg_of(base);
+    int rc = pipe_sync(d, e); /* queries sent outside a transaction */
+    if (rc)
+        return rc;
     if (d->lost)
         return pg_fail(d, NULL, "BEGIN", e);
     for (int tries = 1;; tries++) {
@@ -778,7 +970,7 @@ static int pg_begin(db *base, int write, isms_err *e)
             return 0;
         }
         int again = retry_begin(res) && tries < PG_BEGIN_TRIES;
-        int rc = again ? 0 : pg_fail(d, res, "BEGIN", e);
+        rc = again ? 0 : pg_fail(d, res, "BEGIN", e);
         PQclear(res);
         /* The transaction block was opened before the lock failed. */
         if (!d->lost)
@@ -868,10 +1060,13 @@ static int pg_integrity(db *base, void *out, isms_err *e)
 {
     pg_db *d = pg_of(base);
     buf *problems = out;
+    int rc = pipe_sync(d, e);
+    if (rc)
+        return rc;
     for (size_t k = 0; k < sizeof pg_checks / sizeof *pg_checks; k++) {
         PGresult *res = PQexec(d->conn, pg_checks[k].sql);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            int rc = pg_fail(d, res, "integrity check", e);
+            rc = pg_fail(d, res, "integrity check", e);
             PQclear(res);
             return rc;
         }
@@ -908,6 +1103,7 @@ const db_driver db_pg_driver = {
     .txn_state = pg_txn_state,
     .backup = NULL, /* pg_dump is the tool for that; store.c backs up SQLite only */
     .integrity = pg_integrity,
+    .send = pg_send,
     .remove = pg_remove,
     .label = pg_label,
 };

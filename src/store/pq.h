@@ -23,19 +23,26 @@
     X(PQconnectdbParams) \
     X(PQconninfoFree) \
     X(PQconninfoParse) \
+    X(PQenterPipelineMode) \
     X(PQerrorMessage) \
     X(PQexec) \
     X(PQexecParams) \
     X(PQexecPrepared) \
+    X(PQexitPipelineMode) \
     X(PQfinish) \
     X(PQfreemem) \
+    X(PQgetResult) \
     X(PQgetisnull) \
     X(PQgetvalue) \
     X(PQnfields) \
     X(PQntuples) \
+    X(PQpipelineSync) \
     X(PQprepare) \
     X(PQresultErrorField) \
     X(PQresultStatus) \
+    X(PQsendPrepare) \
+    X(PQsendQueryParams) \
+    X(PQsendQueryPrepared) \
     X(PQsetNoticeProcessor) \
     X(PQstatus) \
     X(PQtransactionStatus)
@@ -58,19 +65,26 @@ int pq_load(isms_err *e);
 #define PQconnectdbParams pq.PQconnectdbParams
 #define PQconninfoFree pq.PQconninfoFree
 #define PQconninfoParse pq.PQconninfoParse
+#define PQenterPipelineMode pq.PQenterPipelineMode
 #define PQerrorMessage pq.PQerrorMessage
 #define PQexec pq.PQexec
 #define PQexecParams pq.PQexecParams
 #define PQexecPrepared pq.PQexecPrepared
+#define PQexitPipelineMode pq.PQexitPipelineMode
 #define PQfinish pq.PQfinish
 #define PQfreemem pq.PQfreemem
+#define PQgetResult pq.PQgetResult
 #define PQgetisnull pq.PQgetisnull
 #define PQgetvalue pq.PQgetvalue
 #define PQnfields pq.PQnfields
 #define PQntuples pq.PQntuples
+#define PQpipelineSync pq.PQpipelineSync
 #define PQprepare pq.PQprepare
 #define PQresultErrorField pq.PQresultErrorField
 #define PQresultStatus pq.PQresultStatus
+#define PQsendPrepare pq.PQsendPrepare
+#define PQsendQueryParams pq.PQsendQueryParams
+#define PQsendQueryPrepared pq.PQsendQueryPrepared
 #define PQsetNoticeProcessor pq.PQsetNoticeProcessor
 #define PQstatus pq.PQstatus
 #define PQtransactionStatus pq.PQtransactionStatus

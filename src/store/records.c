@@ -380,32 +380,40 @@ static int max_of(store *s, const char *sql, int64_t *max, isms_err *e)
     return rc;
 }
 
-/* The largest id and key number of reg's records, from the database. */
+/* The largest id and key number of reg's records, from the database: two
+ * queries sent together (one round trip on PostgreSQL). */
 static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *max_no, isms_err *e)
 {
-    char sql[256];
-    db_stmt *st;
+    char sql[2][256], like[64];
+    db_stmt *st[2] = { NULL, NULL };
     int row, rc;
     *max_id = *max_no = 0;
-    snprintf(sql, sizeof sql, "SELECT MAX(id) FROM %s", reg->name);
-    rc = max_of(s, sql, max_id, e);
-    if (rc)
-        return rc;
+    snprintf(sql[0], sizeof sql[0], "SELECT MAX(id) FROM %s", reg->name);
     /* Key numbers count per prefix: built-in records (T-IS-001) take ids
      * but not numbers, so the first user threat is THR-1. Keys of one
      * prefix grow with id, so the newest such key holds the largest number. */
-    snprintf(sql, sizeof sql, "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1",
+    snprintf(sql[1], sizeof sql[1], "SELECT key FROM %s WHERE key LIKE ? ORDER BY id DESC LIMIT 1",
              reg->name);
-    rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    char like[64];
     snprintf(like, sizeof like, "%s-%%", reg->key_prefix);
-    db_bind_text(st, 1, like);
-    rc = db_step(st, &row, e);
+    rc = db_prep(s->db, sql[0], &st[0], e);
+    if (!rc)
+        rc = db_prep(s->db, sql[1], &st[1], e);
+    if (!rc) {
+        db_bind_text(st[1], 1, like);
+        rc = db_send(st[0], e);
+    }
+    if (!rc)
+        rc = db_send(st[1], e);
+    if (!rc)
+        rc = db_step(st[0], &row, e);
     if (!rc && row)
-        *max_no = atoll(db_col_text(st, 0) + strlen(reg->key_prefix) + 1);
-    db_done(st);
+        *max_id = db_col_int(st[0], 0);
+    if (!rc)
+        rc = db_step(st[1], &row, e);
+    if (!rc && row)
+        *max_no = atoll(db_col_text(st[1], 0) + strlen(reg->key_prefix) + 1);
+    db_done(st[0]);
+    db_done(st[1]);
     return rc;
 }
 
@@ -616,22 +624,25 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
     return get_where(s, reg, sql_for(s, reg)->by_id, NULL, id, out, a, e);
 }
 
-/* The record whose `field` equals `text`: its id (0 if none), key and
- * whether it is retired; key and retired may be NULL. */
-/* The record whose `field` is text: its id, its column `col` (key) and
- * whether it is retired. */
-static int find_by(store *s, const regdef *reg, const char *field, const char *text, int64_t *id,
-                   const char *col, const char **key, int *retired, arena *a, isms_err *e)
+/* SELECT id, col, retired_at of the record of reg whose `field` is text. */
+static int find_prep(store *s, const regdef *reg, const char *field, const char *col,
+                     const char *text, db_stmt **st, isms_err *e)
 {
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT id, %s, retired_at FROM %s WHERE %s = ?", col, reg->name,
              field);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, text);
-    rc = db_step(st, &row, e);
+    int rc = db_prep(s->db, sql, st, e);
+    if (!rc)
+        db_bind_text(*st, 1, text);
+    return rc;
+}
+
+/* find_prep's row, stepped to: the id (0 if none), col (key) and whether
+ * it is retired; key and retired may be NULL. */
+static int find_read(db_stmt *st, int64_t *id, const char **key, int *retired, arena *a,
+                     isms_err *e)
+{
+    int row, rc = db_step(st, &row, e);
     int found = !rc && row;
     *id = found ? db_col_int(st, 0) : 0;
     if (key)
@@ -640,6 +651,16 @@ static int find_by(store *s, const regdef *reg, const char *field, const char *t
         *retired = found && !db_col_null(st, 2);
     db_done(st);
     return rc;
+}
+
+static int find_by(store *s, const regdef *reg, const char *field, const char *text, int64_t *id,
+                   const char *col, const char **key, int *retired, arena *a, isms_err *e)
+{
+    db_stmt *st;
+    int rc = find_prep(s, reg, field, col, text, &st, e);
+    if (rc)
+        return rc;
+    return find_read(st, id, key, retired, a, e);
 }
 
 int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int *retired,
@@ -665,6 +686,45 @@ int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *
     if (!has_field(reg, f))
         return not_a_field(reg, f, e);
     return find_by(s, reg, f->name, text, id, "key", key, NULL, a, e);
+}
+
+enum { FIND_AT_ONCE = 64 }; /* queries store_find_many has in flight at once */
+
+/* Sends the n (<= FIND_AT_ONCE) queries, then reads their rows. */
+static int find_some(store *s, store_ref *refs, int n, arena *a, isms_err *e)
+{
+    db_stmt *st[FIND_AT_ONCE];
+    int k, rc = 0;
+    for (k = 0; k < n; k++) {
+        const store_ref *r = &refs[k];
+        rc = r->by && !has_field(r->reg, r->by)
+                 ? not_a_field(r->reg, r->by, e)
+                 : find_prep(s, r->reg, r->by ? r->by->name : "key", "key", r->text, &st[k], e);
+        if (rc)
+            break;
+        rc = db_send(st[k], e);
+        if (rc) {
+            k++; /* handed out: given back below */
+            break;
+        }
+    }
+    for (int j = 0; j < k; j++) {
+        if (rc)
+            db_done(st[j]);
+        else
+            rc = find_read(st[j], &refs[j].id, &refs[j].key, &refs[j].retired, a, e);
+    }
+    return rc;
+}
+
+int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e)
+{
+    for (int at = 0; at < n; at += FIND_AT_ONCE) {
+        int rc = find_some(s, refs + at, n - at < FIND_AT_ONCE ? n - at : FIND_AT_ONCE, a, e);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */

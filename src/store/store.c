@@ -216,6 +216,9 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         if (rc)
             goto fail;
     }
+    rc = store_tallies_flush(s, e);
+    if (rc)
+        goto fail;
     rc = db_commit(s->db, e);
     if (rc)
         return rc;
@@ -225,6 +228,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
     return 0;
 fail:
     db_rollback(s->db);
+    store_tallies_end(s, 0, 0);
     return rc;
 }
 
@@ -260,6 +264,8 @@ void store_close(store *s)
     if (!s)
         return;
     regsql_free(s);
+    store_tallies_end(s, 0, 0);
+    free(s->waiting);
     free(s->schema_diff);
     free(s->target);
     db_close(s->db);
@@ -315,13 +321,34 @@ int store_begin(store *s, int write, isms_err *e)
                        "the repository's schema differs from the one isms made (%s); no change "
                        "is written until it is restored: run `isms verify`",
                        diff);
+    if (!s->db->in_txn)
+        store_tallies_end(s, 0, 0); /* nothing of an earlier transaction waits */
     return db_begin(s->db, write, e);
 }
 static _Atomic long commits_made;
 
+/* The transaction's figure changes go just before its COMMIT, and with it
+ * (sent ahead: on PostgreSQL one round trip for both). */
+static int flush_tallies(store *s, isms_err *e)
+{
+    int deferring = s->db->defer_writes;
+    db_defer_writes(s->db, 1);
+    int rc = store_tallies_flush(s, e);
+    db_defer_writes(s->db, deferring);
+    return rc;
+}
+
 int store_commit(store *s, isms_err *e)
 {
-    int rc = db_commit(s->db, e);
+    int depth = s->db->in_txn ? s->db->savepoints : -1;
+    int rc = depth == 0 ? flush_tallies(s, e) : 0;
+    if (rc) {
+        store_rollback(s);
+        return rc;
+    }
+    rc = db_commit(s->db, e);
+    if (depth > 0)
+        store_tallies_end(s, depth, !rc);
     if (!rc)
         commits_made++;
     return rc;
@@ -329,7 +356,15 @@ int store_commit(store *s, isms_err *e)
 
 long store_commits_made(void) { return commits_made; }
 
-void store_rollback(store *s) { db_rollback(s->db); }
+void store_rollback(store *s)
+{
+    int depth = s->db->savepoints;
+    db_rollback(s->db);
+    /* a savepoint's changes go; the transaction's, when it ended */
+    store_tallies_end(s, s->db->in_txn ? depth : 0, 0);
+}
+
+void store_defer_writes(store *s, int on) { db_defer_writes(s->db, on); }
 
 int store_in_txn(const store *s)
 {

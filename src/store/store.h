@@ -84,6 +84,13 @@ int store_schema_expected_text(int version, char **out, isms_err *e);
 int store_begin(store *s, int write, isms_err *e);
 int store_commit(store *s, isms_err *e);
 void store_rollback(store *s);
+/* Lets the writes that follow be sent without waiting for each (on) or
+ * not (off). On PostgreSQL they then go many to a round trip, and one that
+ * fails makes the transaction's next read, the end of the savepoint it ran
+ * in (store_commit, which then rolls that savepoint back and fails) or the
+ * commit fail with its error: for callers whose writes need no error of
+ * their own before then (an add, its ledger entry, its tallies). */
+void store_defer_writes(store *s, int on);
 /* Is a transaction open (one the database has not ended after an error)? */
 int store_in_txn(const store *s);
 /* How many transactions this process has committed, on any repository: a
@@ -124,6 +131,20 @@ int store_label_of(store *s, const regdef *reg, const char *key, const char **la
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
                     const char **key, arena *a, isms_err *e);
+
+/* A record to find by its key or by a unique text field, and what was
+ * found: id 0 when there is none. */
+typedef struct store_ref {
+    const regdef *reg;
+    const fielddef *by; /* a unique text field of reg (person's e-mail); NULL: the key */
+    const char *text;
+    int64_t id;
+    const char *key; /* in the arena */
+    int retired;
+} store_ref;
+/* Finds n records at once (the references of a record being written): on
+ * PostgreSQL their queries go together, one round trip for all. */
+int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e);
 
 /* A field equal to a value; for a set field (links, enum sets), a set
  * holding that member. */

@@ -14,6 +14,14 @@ typedef struct tree_slot {
     char hash[65];
 } tree_slot;
 
+/* A change to one of the dashboard's figures that waits for the commit
+ * (tally.c), made at savepoint depth `depth` (0: the transaction itself). */
+typedef struct tally_wait {
+    char *name;
+    int64_t n;
+    int depth;
+} tally_wait;
+
 struct store {
     db *db;
     char *target; /* as opened: store_open_reader opens it again */
@@ -36,10 +44,20 @@ struct store {
      * an entry reads the left sibling of each node it completes, which an
      * earlier append of the same transaction has mostly just stored. */
     tree_slot tree[64][2];
+    /* The figure changes of the write transaction in flight, summed per
+     * figure and savepoint depth, written at its commit (tally.c). */
+    tally_wait *waiting;
+    size_t nwaiting, waiting_cap;
 };
 
 /* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */
 char *store_migration_sql(const db *d, int version);
+
+/* The figure changes waiting (tally.c): written, in one statement, just
+ * before the transaction commits; at the end of savepoint `depth` (0: of
+ * the transaction) kept for the depth around it, or dropped. */
+int store_tallies_flush(store *s, isms_err *e);
+void store_tallies_end(store *s, int depth, int kept);
 
 /* Per-register SQL (records.c). */
 void regsql_free(store *s);

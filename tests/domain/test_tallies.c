@@ -374,6 +374,58 @@ static void figures_counted_in_parts_add_up(void **state)
     tallies_reset(&whole);
 }
 
+/* The count of active risks as the dashboard's figures say now. */
+static int64_t kept_risks(void)
+{
+    tallies t;
+    tallies_of(&t);
+    int64_t n = tallies_get(&t, "risk");
+    tallies_reset(&t);
+    return n;
+}
+
+static void add_titled(const char *title)
+{
+    tu_add(d, tu_make(d, &reg_risk, arena_printf(dom_arena(d), "title=%s", title), "owner=PER-2",
+                      "likelihood=2", "impact=2", NULL));
+}
+
+/* The figure changes of a transaction wait for its commit (store/tally.c)
+ * and follow its savepoints: read inside it they count what it did so
+ * far; a savepoint rolled back takes those made in it, nested ones
+ * released into it included, and a recount inside one rolled back leaves
+ * the figures as they were. */
+static void figures_wait_for_the_commit_and_follow_savepoints(void **state)
+{
+    (void)state;
+    int64_t before = kept_risks();
+    isms_err e = { 0 };
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    add_titled("Waits 1");
+    assert_int_equal(kept_risks(), before + 1);
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* S1 */
+    add_titled("Waits 2");
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* S2, inside S1 */
+    add_titled("Waits 3");
+    assert_int_equal(dom_txn_end(d, 0, &e), 0); /* S2 released into S1 */
+    assert_int_equal(kept_risks(), before + 3);
+    assert_int_equal(dom_txn_end(d, E_CONFLICT, &e), E_CONFLICT); /* S1 rolled back */
+    assert_int_equal(kept_risks(), before + 1);
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* a recount, rolled back */
+    assert_int_equal(dom_tallies_rebuild(d, &e), 0);
+    assert_int_equal(kept_risks(), before + 1);
+    assert_int_equal(dom_txn_end(d, E_CONFLICT, &e), E_CONFLICT);
+    assert_int_equal(kept_risks(), before + 1);
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* a recount, kept */
+    assert_int_equal(dom_tallies_rebuild(d, &e), 0);
+    add_titled("Waits 4");
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    assert_int_equal(kept_risks(), before + 2);
+    assert_dashboards_agree("2026-11-23T12:00:00Z");
+    assert_verified();
+}
+
 static void a_changed_figure_fails_verify_full_naming_it(void **state)
 {
     (void)state;
@@ -467,6 +519,7 @@ static void analyses_current_when_nothing_changed_since(void **state)
 TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
         cmocka_unit_test(figures_counted_in_parts_add_up),
+        cmocka_unit_test(figures_wait_for_the_commit_and_follow_savepoints),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
         cmocka_unit_test(analyses_current_when_nothing_changed_since))

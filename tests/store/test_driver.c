@@ -205,6 +205,158 @@ static void savepoints_nest(void **state)
     db_close(d);
 }
 
+static int is_pg(db *d) { return !strcmp(db_kind(d), "postgres"); }
+
+/* A write transaction whose writes may be sent ahead. */
+static void begin_sending_ahead(db *d)
+{
+    isms_err e = { 0 };
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    db_defer_writes(d, 1);
+}
+
+/* A connection, with *before the rows of u now, in such a transaction. */
+static db *open_sending_ahead(long *before)
+{
+    db *d = open_db();
+    *before = count_u(d);
+    begin_sending_ahead(d);
+    return d;
+}
+
+/* Adds a duplicate of `name`: refused at once on SQLite; on PostgreSQL
+ * sent ahead, the error to come (0 here). */
+static int add_duplicate(db *d, const char *name, isms_err *e)
+{
+    int rc = add_u(d, name, e);
+    if (is_pg(d))
+        assert_int_equal(rc, 0);
+    return rc;
+}
+
+/* Ends the savepoint or transaction of a write that may have failed: at
+ * once (rc, rolled back as dom_txn_end does), or met by the release or
+ * the commit. The error. */
+static int end_after(db *d, int rc, isms_err *e)
+{
+    if (rc) {
+        db_rollback(d);
+        return rc;
+    }
+    return db_commit(d, e);
+}
+
+/* The error names the column, and on PostgreSQL the value (SQLite's
+ * message has none). */
+static void names_the_duplicate(db *d, const isms_err *e, const char *value)
+{
+    assert_string_equal(e->field, "name");
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "(%s)", value);
+    if (is_pg(d) && !strstr(e->msg, quoted))
+        fail_msg("%s: no %s", e->msg, quoted);
+}
+
+/* A duplicate added inside a savepoint with writes sent ahead: refused at
+ * the savepoint's release at the latest, with its own error; only that
+ * savepoint's work goes and the transaction commits the rest. */
+static void a_write_sent_ahead_fails_its_savepoint_only(void **state)
+{
+    (void)state;
+    long before;
+    db *d = open_sending_ahead(&before);
+    isms_err e = { 0 }, dup = { 0 };
+    assert_int_equal(add_u(d, "ahead-outer", &e), 0);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0); /* a savepoint */
+    assert_int_equal(add_u(d, "ahead-inner", &e), 0);
+    assert_int_equal(end_after(d, add_duplicate(d, "ahead-outer", &dup), &dup), E_CONFLICT);
+    names_the_duplicate(d, &dup, "ahead-outer");
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(d, "ahead-kept", &e), 0);
+    assert_int_equal(db_commit(d, &e), 0);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name LIKE 'ahead-%'"), 2);
+    assert_int_equal(db_commit(d, &e), 0);
+    db_defer_writes(d, 0);
+    assert_int_equal(count_u(d), before + 2);
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name = 'ahead-inner'"), 0);
+    db_close(d);
+}
+
+/* A write sent ahead that fails makes the transaction's next query fail
+ * with its error; a commit that meets one saves nothing. */
+static void a_failed_write_sent_ahead_fails_what_follows(void **state)
+{
+    (void)state;
+    long before;
+    db *d = open_sending_ahead(&before);
+    isms_err e = { 0 }, dup = { 0 };
+    for (int k = 1; k <= 3; k++) { /* and read back before the duplicate */
+        char name[16];
+        snprintf(name, sizeof name, "follows-%d", k);
+        assert_int_equal(add_u(d, name, &e), 0);
+    }
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM u WHERE name LIKE 'follows-%'"), 3);
+    int rc = add_duplicate(d, "follows-1", &dup);
+    if (!rc) { /* PostgreSQL: the next query meets it */
+        db_stmt *st;
+        int row;
+        assert_int_equal(db_prep(d, "SELECT COUNT(*) FROM u", &st, &e), 0);
+        rc = db_step(st, &row, &dup);
+        db_done(st);
+    }
+    assert_int_equal(rc, E_CONFLICT);
+    names_the_duplicate(d, &dup, "follows-1");
+    isms_err ce = { 0 };
+    assert_int_not_equal(end_after(d, is_pg(d) ? 0 : rc, &ce), 0);
+    db_defer_writes(d, 0);
+    assert_int_equal(count_u(d), before);
+    /* the commit itself meets the failure */
+    dup = (isms_err){ 0 };
+    begin_sending_ahead(d);
+    assert_int_equal(add_u(d, "commit-1", &e), 0);
+    assert_int_equal(end_after(d, add_duplicate(d, "commit-1", &dup), &dup), E_CONFLICT);
+    names_the_duplicate(d, &dup, "commit-1");
+    db_defer_writes(d, 0);
+    assert_int_equal(count_u(d), before);
+    db_close(d);
+}
+
+/* Queries sent together each get their own rows, whatever order they are
+ * read in, the same query twice included; one given back unread leaves
+ * the others and the connection as they were. */
+static void queries_sent_together_each_get_their_rows(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = { 0 };
+    enum { N = 4 };
+    static const int64_t ids[N] = { 901, 902, 903, 904 };
+    for (int k = 0; k < N; k++)
+        insert_row(d, ids[k], "sent", ids[k] * 10, 0.5);
+    db_stmt *st[N], *unread;
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(db_prep(d, "SELECT n FROM t WHERE id = ?", &st[k], &e), 0);
+        db_bind_int(st[k], 1, ids[k]);
+        assert_int_equal(db_send(st[k], &e), 0);
+    }
+    assert_int_equal(db_prep(d, "SELECT s FROM t WHERE id = ?", &unread, &e), 0);
+    db_bind_int(unread, 1, ids[0]);
+    assert_int_equal(db_send(unread, &e), 0);
+    db_done(unread);
+    for (int k = N - 1; k >= 0; k--) {
+        int row;
+        assert_int_equal(db_step(st[k], &row, &e), 0);
+        assert_true(row);
+        assert_int_equal(db_col_int(st[k], 0), ids[k] * 10);
+        assert_int_equal(db_step(st[k], &row, &e), 0);
+        assert_false(row);
+        db_done(st[k]);
+    }
+    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE s = 'sent'"), N);
+    exec_ok(d, "DELETE FROM t WHERE s = 'sent'");
+    db_close(d);
+}
+
 /* A transaction the database ended behind the store's back (SQLite rolls
  * back on some I/O errors, a statement may RAISE(ROLLBACK)): every later
  * statement would commit on its own. The store must notice before each
@@ -414,6 +566,9 @@ static void labels_never_show_a_password(void **state)
 TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls_are_nulls),
         cmocka_unit_test(placeholders_skip_quoted_text),
         cmocka_unit_test(unique_violation_is_a_conflict), cmocka_unit_test(savepoints_nest),
+        cmocka_unit_test(a_write_sent_ahead_fails_its_savepoint_only),
+        cmocka_unit_test(a_failed_write_sent_ahead_fails_what_follows),
+        cmocka_unit_test(queries_sent_together_each_get_their_rows),
         cmocka_unit_test(a_lost_transaction_is_never_committed_piecemeal),
         cmocka_unit_test(nested_use_of_one_query), cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),

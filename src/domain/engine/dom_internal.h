@@ -22,6 +22,10 @@ struct dom {
     dom_field_error *errors;
     int nerrors;
     size_t errors_cap;
+    /* The records an add or change refers to, found at once before its
+     * checks resolve them one by one (mutate.c); empty outside them. */
+    store_ref *found;
+    int nfound;
     char **warnings; /* the request's (heap: a bulk load may reset the arena) */
     int nwarnings;
     int upgraded_from;

@@ -142,7 +142,62 @@ static int check_field(dom *d, record *r, int i, const record *old, isms_err *e)
     }
 }
 
-static int check_record(dom *d, record *r, const record *old, isms_err *e)
+/* How dom_find finds `typed` of reg in one query (into *out); 0 when reg
+ * finds its own way (reg->find). */
+static int ref_of(const regdef *reg, const char *typed, store_ref *out)
+{
+    if (reg->find)
+        return 0;
+    /* a person by e-mail, as everywhere */
+    int by_email = reg == &reg_person && strchr(typed, '@');
+    *out = (store_ref){ .reg = reg,
+                        .by = by_email ? field_def(reg, F_PERSON_EMAIL) : NULL,
+                        .text = typed };
+    return 1;
+}
+
+/* Adds the references of field i that check_field will resolve to refs
+ * (NULL: counts them only); the next free place. */
+static int field_refs(const record *r, int i, const record *old, store_ref *refs, int n)
+{
+    const fielddef *f = &r->reg->fields[i];
+    const value *v = &r->v[i];
+    if ((f->type != FT_REF && f->type != FT_LINKS) || v->null || (old && !v->given))
+        return n;
+    const regdef *target = register_find(f->target);
+    int members = f->type == FT_REF ? 1 : v->n;
+    for (int k = 0; k < members; k++) {
+        store_ref ref;
+        if (!ref_of(target, f->type == FT_REF ? v->s : v->keys[k], &ref))
+            continue;
+        if (refs)
+            refs[n] = ref;
+        n++;
+    }
+    return n;
+}
+
+/* Finds every record r newly refers to at once (on PostgreSQL one round
+ * trip, not one each), for dom_find to take from d->found while the
+ * fields are checked. */
+static int find_references(dom *d, const record *r, const record *old, isms_err *e)
+{
+    int n = 0;
+    for (int i = 0; i < r->reg->nfields; i++)
+        n = field_refs(r, i, old, NULL, n);
+    if (n < 2)
+        return 0; /* one is found as fast by itself */
+    store_ref *refs = arena_alloc(&d->a, sizeof *refs * (size_t)n);
+    n = 0;
+    for (int i = 0; i < r->reg->nfields; i++)
+        n = field_refs(r, i, old, refs, n);
+    int rc = store_find_many(d->st, refs, n, &d->a, e);
+    d->found = refs;
+    d->nfound = rc ? 0 : n;
+    return rc;
+}
+
+static int check_fields(dom *d, record *r, const record *old, isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
         isms_err fe = { 0 };
@@ -150,7 +205,15 @@ static int check_record(dom *d, record *r, const record *old, isms_err *e)
         if (rc && dom_field_failed(d, rc, &fe, e))
             return rc;
     }
-    int rc = dom_fields_failed(d);
+    return dom_fields_failed(d);
+}
+
+static int check_record(dom *d, record *r, const record *old, isms_err *e)
+{
+    int rc = find_references(d, r, old, e);
+    if (!rc)
+        rc = check_fields(d, r, old, e);
+    d->nfound = 0;
     if (rc)
         return rc;
     rc = lifecycle_guard(d, r, old, e);
@@ -223,6 +286,9 @@ static int as_written(dom *d, const record *r, record *out, isms_err *e)
 static int persist(dom *d, record *r, const record *before, const char *op, record *out,
                    isms_err *e)
 {
+    /* None of these writes needs its error before the mutation's savepoint
+     * ends: on PostgreSQL they go in one round trip with its release. */
+    store_defer_writes(d->st, 1);
     int rc = before ? store_update(d->st, r, e) : store_insert(d->st, r, e);
     if (!rc)
         rc = as_written(d, r, out, e);
@@ -230,6 +296,7 @@ static int persist(dom *d, record *r, const record *before, const char *op, reco
         rc = dom_ledger_record(d, out, op, e);
     if (!rc)
         rc = dom_tallies_changed(d, before, out, e);
+    store_defer_writes(d->st, 0);
     return rc;
 }
 
@@ -574,21 +641,34 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
     return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
 }
 
+/* `ref` as find_references found it, or NULL. */
+static const store_ref *found_before(const dom *d, const store_ref *ref)
+{
+    for (int k = 0; k < d->nfound; k++) {
+        const store_ref *f = &d->found[k];
+        if (f->reg == ref->reg && f->by == ref->by && !strcmp(f->text, ref->text))
+            return f;
+    }
+    return NULL;
+}
+
 int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const char **key,
              int *retired, isms_err *e)
 {
     *key = typed;
     *retired = 0;
-    if (reg->find)
+    store_ref ref;
+    if (!ref_of(reg, typed, &ref))
         return reg->find(d, typed, id, key, retired, e);
-    if (reg == &reg_person && strchr(typed, '@')) { /* a person by e-mail, as everywhere */
-        int rc =
-            store_lookup_by(d->st, reg, field_def(reg, F_PERSON_EMAIL), typed, id, key, &d->a, e);
-        if (rc || !*id)
-            return rc;
-        typed = *key;
-    }
-    return store_lookup(d->st, reg, typed, id, retired, e);
+    const store_ref *found = found_before(d, &ref);
+    int rc = found ? 0 : store_find_many(d->st, &ref, 1, &d->a, e);
+    if (!found)
+        found = &ref;
+    *id = found->id;
+    *retired = found->retired;
+    if (found->by) /* by e-mail: the key it found */
+        *key = found->key;
+    return rc;
 }
 
 int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e)
