@@ -66,50 +66,9 @@ static const char *statement_of(walk *w, const json_t *node)
     return NULL;
 }
 
-/* v as compact JSON, the bytes json_dumps(JSON_COMPACT) gives (members
- * in their order, strings escaped as jansson escapes them), written
- * straight into b: a control's members are most of a catalog's bytes, and
- * building an object of them for jansson to dump cost a sixth of an
- * import. A real (OSCAL has next to none) is left to jansson. */
-static void compact(buf *b, const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        const char *k;
-        json_t *x;
-        char sep = '{';
-        json_object_foreach((json_t *)v, k, x)
-        {
-            buf_putc(b, sep);
-            js_quote(b, k);
-            buf_putc(b, ':');
-            compact(b, x);
-            sep = ',';
-        }
-        buf_puts(b, sep == '{' ? "{}" : "}");
-        break;
-    }
-    case JSON_ARRAY: {
-        size_t i;
-        json_t *x;
-        json_array_foreach(v, i, x)
-        {
-            buf_putc(b, i ? ',' : '[');
-            compact(b, x);
-        }
-        buf_puts(b, json_array_size(v) ? "]" : "[]");
-        break;
-    }
-    case JSON_STRING: js_quote(b, json_string_value(v)); break;
-    case JSON_INTEGER: buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-    case JSON_TRUE: buf_puts(b, "true"); break;
-    case JSON_FALSE: buf_puts(b, "false"); break;
-    case JSON_NULL: buf_puts(b, "null"); break;
-    default: js_append(b, v); break;
-    }
-}
-
-/* Every member but the ones the item's fields and children hold. */
+/* Every member but the ones the item's fields and children hold, as
+ * compact JSON written by jansson member by member into the reused
+ * scratch buffer (an object of them, built for one dump, cost more). */
 static const char *extra_of(walk *w, json_t *node)
 {
     buf *b = &w->scratch;
@@ -124,7 +83,7 @@ static const char *extra_of(walk *w, json_t *node)
         buf_putc(b, b->len ? ',' : '{');
         js_quote(b, k);
         buf_putc(b, ':');
-        compact(b, v);
+        js_append(b, v);
     }
     if (!b->len)
         return NULL;
