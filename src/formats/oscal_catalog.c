@@ -91,6 +91,47 @@ static const char *extra_of(walk *w, json_t *node)
     return arena_strndup(w->doc->a, b->data, b->len);
 }
 
+/* isms's own prop `name` (OSCAL_ISMS_NS): its value and remarks. */
+static const json_t *isms_prop(const json_t *node, const char *name)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(node, "props"), i, p)
+    {
+        const char *n = json_string_value(json_object_get(p, "name"));
+        const char *ns = json_string_value(json_object_get(p, "ns"));
+        if (n && ns && !strcmp(n, name) && !strcmp(ns, OSCAL_ISMS_NS))
+            return p;
+    }
+    return NULL;
+}
+
+/* What an isms SoA exported as a profile says of a control it includes. */
+static void soa_said(const oscal_doc *doc, const json_t *node, oscal_item *it)
+{
+    const json_t *p = isms_prop(node, "implementation-status");
+    it->soa_implementation = oscal_str(doc, p, "value");
+    it->soa_why = oscal_str(doc, p, "remarks");
+}
+
+/* ... and of the controls it excludes: the profile's metadata props, which
+ * its resolved catalog keeps. */
+static void soa_exclusions(const oscal_doc *doc, const json_t *meta, oscal_catalog *c)
+{
+    size_t i, n = 0;
+    json_t *p;
+    json_array_foreach(json_object_get(meta, "props"), i, p) n++;
+    c->excluded = arena_alloc(doc->a, sizeof *c->excluded * (n ? n : 1));
+    json_array_foreach(json_object_get(meta, "props"), i, p)
+    {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *ns = json_string_value(json_object_get(p, "ns"));
+        const char *id = oscal_str(doc, p, "value");
+        if (name && ns && id && !strcmp(name, "excluded") && !strcmp(ns, OSCAL_ISMS_NS))
+            c->excluded[c->nexcluded++] = (oscal_exclusion){ id, oscal_str(doc, p, "remarks") };
+    }
+}
+
 static int is_withdrawn(const json_t *node)
 {
     const char *s = oscal_prop(node, "status");
@@ -146,6 +187,8 @@ static int add_item(walk *w, json_t *node, const char *pid, int depth, int group
                                       !strcmp(oscal_prop(node, "assessable"), "no"),
                         .depth = depth,
                         .nparams = (int)json_array_size(json_object_get(node, "params")) };
+    if (!group)
+        soa_said(w->doc, node, it);
     it->level = arena_strdup(w->doc->a, it->level);
     it->label = arena_strdup(w->doc->a, it->label);
     c->nparams += it->nparams;
@@ -265,6 +308,7 @@ static int read_head(const oscal_doc *doc, json_t *body, oscal_catalog *c, isms_
     c->publisher = publisher_of(doc, meta);
     c->baseline = baseline_of(c->title);
     c->extra = catalog_extra(doc, body);
+    soa_exclusions(doc, meta, c);
     return 0;
 }
 
