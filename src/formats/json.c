@@ -3,6 +3,7 @@
 #include "core/xalloc.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 json_t *field_json(const fielddef *f, const value *v)
@@ -99,16 +100,32 @@ static char short_escape(unsigned char c)
  * but " and \\ (bytes from 0x80 are UTF-8, checked apart). */
 static int plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
+/* The bytes before `end` that stand for themselves, eight at a time
+ * (stops at the word holding a byte below 0x20, from 0x80, " or \\). */
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; end - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t q = w ^ ('"' * ones), bs = w ^ ('\\' * ones);
+        if ((w | ((w - 0x20 * ones) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs)
+            break;
+    }
+    while (p < end && plain(*p))
+        p++;
+    return p;
+}
+
 /* Appends s as a JSON string; -1 (and b as it was) when s is not UTF-8. */
 static int put_string(buf *b, const char *s)
 {
     size_t start = b->len;
-    const unsigned char *p = (const unsigned char *)s, *run = p;
+    const unsigned char *p = (const unsigned char *)s, *run = p, *end = p + strlen(s);
     buf_putc(b, '"');
     for (;; p++) {
-        while (plain(*p))
-            p++;
-        if (!*p)
+        p = plain_run(p, end);
+        if (p == end)
             break;
         if (*p >= 0x80) {
             int n = utf8_length(p);

@@ -190,9 +190,7 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
     if (s->spec->selects) {
         soa_said said = { NULL, NULL };
         applicable = s->spec->selects(s->spec->ctx, s->reqs[i].key, &said);
-        why = said.why           ? said.why
-              : applicable       ? s->spec->selected_why
-                                 : s->spec->unselected_why;
+        why = said.why ? said.why : applicable ? s->spec->selected_why : s->spec->unselected_why;
         impl = said.implementation ? said.implementation : impl;
     }
     if (!why)
