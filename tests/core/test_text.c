@@ -243,10 +243,10 @@ static void base64_is_strict(void **state)
     assert_int_equal(base64_decode("QUJD", 4, out, 2, &n), -1); /* does not fit */
 }
 
-TU_MAIN(NULL, NULL, cmocka_unit_test(utf8_rules), cmocka_unit_test(long_texts_are_checked_everywhere),
-        cmocka_unit_test(text_check_names_field),
-        cmocka_unit_test(integers_are_strict), cmocka_unit_test(money_in_major_units),
-        cmocka_unit_test(dates_and_times), cmocka_unit_test(clock_can_be_fixed),
-        cmocka_unit_test(booleans), cmocka_unit_test(integers_have_one_spelling),
-        cmocka_unit_test(money_grouping_is_strict), cmocka_unit_test(blank_text),
-        cmocka_unit_test(base64_is_strict))
+TU_MAIN(NULL, NULL, cmocka_unit_test(utf8_rules),
+        cmocka_unit_test(long_texts_are_checked_everywhere),
+        cmocka_unit_test(text_check_names_field), cmocka_unit_test(integers_are_strict),
+        cmocka_unit_test(money_in_major_units), cmocka_unit_test(dates_and_times),
+        cmocka_unit_test(clock_can_be_fixed), cmocka_unit_test(booleans),
+        cmocka_unit_test(integers_have_one_spelling), cmocka_unit_test(money_grouping_is_strict),
+        cmocka_unit_test(blank_text), cmocka_unit_test(base64_is_strict))
