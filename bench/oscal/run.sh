@@ -6,7 +6,8 @@
 # against the legacy 5.0.1 catalog, and importing the catalog (parse,
 # store, ledger, commit) into a new SQLite repository; then the whole
 # `isms oscal import` command with hyperfine, and callgrind's instruction
-# counts of the import and of the resolution (CALLGRIND=0 to skip).
+# counts of the import and of the resolution (CALLGRIND=0 to skip); the
+# page faults of one import when perf is there.
 set -eu
 cd "$(dirname "$0")/../.."
 fix=tests/fixtures/oscal
@@ -20,6 +21,15 @@ if command -v hyperfine >/dev/null; then
         --prepare "rm -f $tmp/h.isms && $BUILD/isms init $tmp/h.isms >/dev/null" \
         "$BUILD/isms --repo $tmp/h.isms oscal import $fix/NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json" \
         "$BUILD/isms --repo $tmp/h.isms oscal import $fix/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json --catalog $fix/NIST_SP-800-53_rev5_catalog-min.json" >&2
+fi
+# Page faults of one whole import (load-independent, unlike its time).
+if command -v perf >/dev/null; then
+    rm -f "$tmp/p.isms"
+    "$BUILD/isms" init "$tmp/p.isms" >/dev/null
+    pf=$(perf stat -x, -e page-faults "$BUILD/isms" --repo "$tmp/p.isms" oscal import \
+        "$fix/NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json" 2>&1 >/dev/null |
+        grep page-faults | cut -d, -f1) || true
+    [ -n "$pf" ] && echo "{\"phase\":\"page faults import moderate-catalog\",\"faults\":$pf}"
 fi
 if [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
     for what in moderate-catalog profile; do

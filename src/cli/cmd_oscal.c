@@ -54,6 +54,11 @@ static int import_read(cli *c, oscal_doc *doc, const oscal_import_opts *o, oscal
     int rc = doc->model == OSCAL_CATALOG              ? oscal_catalog_read(doc, &u.cat, e)
              : doc->model == OSCAL_MAPPING_COLLECTION ? oscal_mapping_read(doc, &u.m, e)
                                                       : oscal_component_read(doc, &u.k, e);
+    /* A catalog's items hold copies of what they need: its tree (ten times
+     * the file's size in small blocks) is freed before the writing, which
+     * reuses that memory instead of touching new pages. */
+    if (!rc && doc->model == OSCAL_CATALOG)
+        oscal_doc_free(doc);
     if (!rc)
         rc = cli_open(c, e);
     if (rc)

@@ -3,20 +3,41 @@
 #include <errno.h>
 #include <sodium.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Eight bytes at a time: how many of the n at s are printable ASCII
+ * (0x20..0x7E), the bulk of any text; stops at the word holding another
+ * byte (bit tricks of "Bit Twiddling Hacks": a byte below 0x20, 0x7F, or
+ * from 0x80). */
+static size_t printable_run(const unsigned char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t del = w ^ (0x7F * ones);
+        if ((w | ((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & highs)
+            break;
+    }
+    return i;
+}
+
 int utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = printable_run(s, n);
     while (i < n) {
         unsigned c = s[i];
         if (c == 0)
             return 0;
         if (c < 0x80) {
             i++;
+            if (c < 0x20 || c == 0x7F) /* what stopped the run */
+                i += printable_run(s + i, n - i);
             continue;
         }
         int len;
@@ -44,6 +65,7 @@ int utf8_valid(const char *str, size_t n)
             (cp >= 0xD800 && cp <= 0xDFFF))
             return 0;
         i += (size_t)len;
+        i += printable_run(s + i, n - i);
     }
     return 1;
 }
@@ -82,13 +104,14 @@ int text_check(const char *field, const char *s, int multiline, size_t max_len, 
                        max_len);
     if (!utf8_valid(s, n))
         return err_set(e, E_INVALID, field, "%s: the value is not valid UTF-8", field);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = printable_run((const unsigned char *)s, n); i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\n' || c == '\t' || (c == '\r' && multiline)) {
             if (!multiline && c == '\n')
                 return err_set(e, E_INVALID, field,
                                "%s: the value must be a single line (it contains a newline)",
                                field);
+            i += printable_run((const unsigned char *)s + i + 1, n - i - 1);
             continue;
         }
         if (c < 0x20 || c == 0x7F)

@@ -51,6 +51,9 @@ int oscal_load_bytes(const char *text, size_t len, const char *path, oscal_doc *
                      oscal_warnings *w, arena *a, isms_err *e);
 void oscal_doc_free(oscal_doc *doc);
 
+/* The namespace of isms's own props (status, owner, SoA, ...). */
+#define OSCAL_ISMS_NS "urn:isms:oscal"
+
 /* A group or a control of a catalog. */
 typedef struct oscal_item {
     const char *id, *title;
@@ -61,7 +64,16 @@ typedef struct oscal_item {
     const char *extra;     /* JSON object of the members isms has no field for */
     int group, withdrawn, depth, nparams;
     int unassessed; /* isms's own prop "assessable" is "no" (an isms export's heading) */
+    /* An isms SoA exported as a profile: the control's isms prop
+     * "implementation-status", its value and its remarks (why it applies) */
+    const char *soa_implementation, *soa_why;
 } oscal_item;
+
+/* An exclusion an isms SoA exported as a profile states: the excluded
+ * control's id and why (the profile's isms metadata prop "excluded"). */
+typedef struct oscal_exclusion {
+    const char *id, *why;
+} oscal_exclusion;
 
 typedef struct oscal_catalog {
     const char *uuid, *title, *version, *oscal_version, *published, *last_modified;
@@ -72,6 +84,8 @@ typedef struct oscal_catalog {
     int n;
     size_t cap;
     int ngroups, ncontrols, nparams, nwithdrawn;
+    oscal_exclusion *excluded;
+    int nexcluded;
 } oscal_catalog;
 
 int oscal_catalog_read(const oscal_doc *doc, oscal_catalog *out, isms_err *e);

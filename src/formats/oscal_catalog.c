@@ -66,50 +66,9 @@ static const char *statement_of(walk *w, const json_t *node)
     return NULL;
 }
 
-/* v as compact JSON, the bytes json_dumps(JSON_COMPACT) gives (members
- * in their order, strings escaped as jansson escapes them), written
- * straight into b: a control's members are most of a catalog's bytes, and
- * building an object of them for jansson to dump cost a sixth of an
- * import. A real (OSCAL has next to none) is left to jansson. */
-static void compact(buf *b, const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        const char *k;
-        json_t *x;
-        char sep = '{';
-        json_object_foreach((json_t *)v, k, x)
-        {
-            buf_putc(b, sep);
-            js_quote(b, k);
-            buf_putc(b, ':');
-            compact(b, x);
-            sep = ',';
-        }
-        buf_puts(b, sep == '{' ? "{}" : "}");
-        break;
-    }
-    case JSON_ARRAY: {
-        size_t i;
-        json_t *x;
-        json_array_foreach(v, i, x)
-        {
-            buf_putc(b, i ? ',' : '[');
-            compact(b, x);
-        }
-        buf_puts(b, json_array_size(v) ? "]" : "[]");
-        break;
-    }
-    case JSON_STRING: js_quote(b, json_string_value(v)); break;
-    case JSON_INTEGER: buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-    case JSON_TRUE: buf_puts(b, "true"); break;
-    case JSON_FALSE: buf_puts(b, "false"); break;
-    case JSON_NULL: buf_puts(b, "null"); break;
-    default: js_append(b, v); break;
-    }
-}
-
-/* Every member but the ones the item's fields and children hold. */
+/* Every member but the ones the item's fields and children hold, as
+ * compact JSON written by jansson member by member into the reused
+ * scratch buffer (an object of them, built for one dump, cost more). */
 static const char *extra_of(walk *w, json_t *node)
 {
     buf *b = &w->scratch;
@@ -124,12 +83,53 @@ static const char *extra_of(walk *w, json_t *node)
         buf_putc(b, b->len ? ',' : '{');
         js_quote(b, k);
         buf_putc(b, ':');
-        compact(b, v);
+        js_append(b, v);
     }
     if (!b->len)
         return NULL;
     buf_putc(b, '}');
     return arena_strndup(w->doc->a, b->data, b->len);
+}
+
+/* isms's own prop `name` (OSCAL_ISMS_NS): its value and remarks. */
+static const json_t *isms_prop(const json_t *node, const char *name)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(node, "props"), i, p)
+    {
+        const char *n = json_string_value(json_object_get(p, "name"));
+        const char *ns = json_string_value(json_object_get(p, "ns"));
+        if (n && ns && !strcmp(n, name) && !strcmp(ns, OSCAL_ISMS_NS))
+            return p;
+    }
+    return NULL;
+}
+
+/* What an isms SoA exported as a profile says of a control it includes. */
+static void soa_said(const oscal_doc *doc, const json_t *node, oscal_item *it)
+{
+    const json_t *p = isms_prop(node, "implementation-status");
+    it->soa_implementation = oscal_str(doc, p, "value");
+    it->soa_why = oscal_str(doc, p, "remarks");
+}
+
+/* ... and of the controls it excludes: the profile's metadata props, which
+ * its resolved catalog keeps. */
+static void soa_exclusions(const oscal_doc *doc, const json_t *meta, oscal_catalog *c)
+{
+    size_t i, n = 0;
+    json_t *p;
+    json_array_foreach(json_object_get(meta, "props"), i, p) n++;
+    c->excluded = arena_alloc(doc->a, sizeof *c->excluded * (n ? n : 1));
+    json_array_foreach(json_object_get(meta, "props"), i, p)
+    {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *ns = json_string_value(json_object_get(p, "ns"));
+        const char *id = oscal_str(doc, p, "value");
+        if (name && ns && id && !strcmp(name, "excluded") && !strcmp(ns, OSCAL_ISMS_NS))
+            c->excluded[c->nexcluded++] = (oscal_exclusion){ id, oscal_str(doc, p, "remarks") };
+    }
 }
 
 static int is_withdrawn(const json_t *node)
@@ -187,6 +187,8 @@ static int add_item(walk *w, json_t *node, const char *pid, int depth, int group
                                       !strcmp(oscal_prop(node, "assessable"), "no"),
                         .depth = depth,
                         .nparams = (int)json_array_size(json_object_get(node, "params")) };
+    if (!group)
+        soa_said(w->doc, node, it);
     it->level = arena_strdup(w->doc->a, it->level);
     it->label = arena_strdup(w->doc->a, it->label);
     c->nparams += it->nparams;
@@ -306,6 +308,7 @@ static int read_head(const oscal_doc *doc, json_t *body, oscal_catalog *c, isms_
     c->publisher = publisher_of(doc, meta);
     c->baseline = baseline_of(c->title);
     c->extra = catalog_extra(doc, body);
+    soa_exclusions(doc, meta, c);
     return 0;
 }
 

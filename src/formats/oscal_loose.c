@@ -1,9 +1,9 @@
 /* oscal_loose.c: loose parameters of a resolved profile. A parameter that
- * belongs to no control the resolution kept (the catalog's own, a group's,
- * an excluded control's) comes along, as a parameter of the resolved
- * catalog, when a kept control inserts it ("{{ insert: param, ID }}").
- * Merged as-is, groups keep their own parameters; flat, there are no
- * groups to keep them. */
+ * belongs to no control the resolution kept (the catalog's own, an
+ * excluded control's; a group's when merged flat) comes along, as a
+ * parameter of the resolved catalog, when a kept control inserts it
+ * ("{{ insert: param, ID }}"). Merged as-is, a group's own parameters are
+ * left out (oscal_select.c), as NIST's 1.x requirement tests expect. */
 #include "formats/oscal_modify.h"
 #include "core/strmap.h"
 
@@ -36,14 +36,11 @@ static void refs_in(const json_t *j, strmap *refs)
         json_object_foreach((json_t *)j, k, v) refs_in(v, refs);
 }
 
-/* The ids of the params the kept controls hold, and what they insert;
- * groups lose their params. */
-static void walk_kept(json_t *node, int is_group, int keep_groups, strmap *held, strmap *refs)
+/* The ids of the params the kept controls hold, and what they insert. */
+static void walk_kept(json_t *node, strmap *held, strmap *refs)
 {
     size_t i;
     json_t *x;
-    if (is_group && !keep_groups)
-        json_object_del(node, "params");
     json_array_foreach(json_object_get(node, "params"), i, x)
     {
         const char *id = json_string_value(json_object_get(x, "id"));
@@ -56,19 +53,17 @@ static void walk_kept(json_t *node, int is_group, int keep_groups, strmap *held,
         if (strcmp(k, "groups") && strcmp(k, "controls"))
             refs_in(x, refs);
     }
-    json_array_foreach(json_object_get(node, "groups"), i, x)
-        walk_kept(x, 1, keep_groups, held, refs);
-    json_array_foreach(json_object_get(node, "controls"), i, x)
-        walk_kept(x, 0, keep_groups, held, refs);
+    json_array_foreach(json_object_get(node, "groups"), i, x) walk_kept(x, held, refs);
+    json_array_foreach(json_object_get(node, "controls"), i, x) walk_kept(x, held, refs);
 }
 
-void oscal_loose_params(json_t *catalog, const json_t *pool, int keep_groups)
+void oscal_loose_params(json_t *catalog, const json_t *pool)
 {
     strmap held, refs;
     strmap_init(&held);
     strmap_init(&refs);
     json_object_del(catalog, "params");
-    walk_kept(catalog, 0, keep_groups, &held, &refs);
+    walk_kept(catalog, &held, &refs);
     json_t *loose = json_array(), *p;
     size_t i;
     json_array_foreach(pool, i, p)
@@ -86,14 +81,18 @@ void oscal_loose_params(json_t *catalog, const json_t *pool, int keep_groups)
     strmap_reset(&refs);
 }
 
-/* Every param under node, for the pool. */
-void oscal_collect_params(const json_t *node, json_t *pool)
+static void collect(const json_t *node, int is_group, int groups_too, json_t *pool)
 {
     size_t i;
     json_t *x;
     json_t *params = json_object_get(node, "params");
-    if (json_is_array(params))
+    if (json_is_array(params) && (groups_too || !is_group))
         json_array_extend(pool, params);
-    json_array_foreach(json_object_get(node, "groups"), i, x) oscal_collect_params(x, pool);
-    json_array_foreach(json_object_get(node, "controls"), i, x) oscal_collect_params(x, pool);
+    json_array_foreach(json_object_get(node, "groups"), i, x) collect(x, 1, groups_too, pool);
+    json_array_foreach(json_object_get(node, "controls"), i, x) collect(x, 0, groups_too, pool);
+}
+
+void oscal_collect_params(const json_t *node, int groups_too, json_t *pool)
+{
+    collect(node, 0, groups_too, pool);
 }

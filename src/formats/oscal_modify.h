@@ -15,10 +15,10 @@ json_t *oscal_find_control(json_t *catalog, const char *id);
 void oscal_merge_custom(json_t *catalog, const json_t *custom);
 
 /* Loose parameters (oscal_loose.c): pool is every param of the imported
- * catalogs (oscal_collect_params); those that the kept controls insert and
- * do not hold become the resolved catalog's params; keep_groups (as-is):
- * a group's params stay in it. */
-void oscal_loose_params(json_t *catalog, const json_t *pool, int keep_groups);
-void oscal_collect_params(const json_t *node, json_t *pool);
+ * catalogs (oscal_collect_params; the groups' too when merged flat); those
+ * that the kept controls insert and do not hold become the resolved
+ * catalog's params. */
+void oscal_loose_params(json_t *catalog, const json_t *pool);
+void oscal_collect_params(const json_t *node, int groups_too, json_t *pool);
 
 #endif

@@ -148,36 +148,77 @@ static int load_import(resolver *r, const oscal_doc *doc, const char *href, cons
     return rc;
 }
 
-/* Same-id groups of as-is imports are one group. */
+static int by_position(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, OSCAL_POS));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, OSCAL_POS));
+    if (x != y)
+        return x < y ? -1 : 1;
+    return a < b ? -1 : a > b; /* stable: the order they came in */
+}
+
+/* The controls of a group merged from one source, in the source's order. */
+static void in_source_order(json_t *controls)
+{
+    size_t n = json_array_size(controls);
+    json_t **v = malloc(n * sizeof *v);
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(controls, i));
+    qsort(v, n, sizeof *v, by_position);
+    json_array_clear(controls);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(controls, v[i]);
+    free(v);
+}
+
+/* The group of `into` that g is: the same id, or for an id-less group the
+ * same provenance (one group of one source catalog, imported again). */
+static json_t *same_group(json_t *into, const json_t *g, int *by_source)
+{
+    const char *id = json_string_value(json_object_get(g, "id"));
+    const char *prov = json_string_value(json_object_get(g, OSCAL_PROV));
+    size_t j;
+    json_t *h;
+    json_array_foreach(into, j, h)
+    {
+        const char *hid = json_string_value(json_object_get(h, "id"));
+        const char *hprov = json_string_value(json_object_get(h, OSCAL_PROV));
+        *by_source = !id && !hid && prov && hprov && !strcmp(prov, hprov);
+        if ((id && hid && !strcmp(id, hid)) || *by_source)
+            return h;
+    }
+    return NULL;
+}
+
+/* The groups of as-is imports, merged: same-id groups are one group, and
+ * so are the id-less groups of one source (NIST's req-chained-deepA). */
 static void merge_groups(json_t *into, json_t *groups)
 {
-    size_t i, j;
-    json_t *g, *h;
+    size_t i;
+    json_t *g;
     json_array_foreach(groups, i, g)
     {
-        const char *id = json_string_value(json_object_get(g, "id"));
-        json_t *same = NULL;
-        json_array_foreach(into, j, h)
-        {
-            const char *hid = json_string_value(json_object_get(h, "id"));
-            if (id && hid && !strcmp(id, hid))
-                same = h;
-        }
+        int by_source = 0;
+        json_t *same = same_group(into, g, &by_source);
         if (!same) {
             json_array_append(into, g);
             continue;
         }
-        static const char *const kids[] = { "groups", "controls" };
-        for (int k = 0; k < 2; k++) {
-            json_t *add = json_object_get(g, kids[k]);
-            if (!add)
-                continue;
-            json_t *have = json_object_get(same, kids[k]);
-            if (!have)
-                json_object_set(same, kids[k], add);
-            else
-                json_array_extend(have, add);
-        }
+        json_t *sub = json_object_get(g, "groups");
+        if (sub && !json_object_get(same, "groups"))
+            json_object_set(same, "groups", sub);
+        else if (sub)
+            merge_groups(json_object_get(same, "groups"), sub);
+        json_t *add = json_object_get(g, "controls");
+        json_t *have = json_object_get(same, "controls");
+        if (add && !have)
+            json_object_set(same, "controls", add);
+        else if (add)
+            json_array_extend(have, add);
+        if (add && have && by_source)
+            in_source_order(have);
     }
 }
 
@@ -212,7 +253,7 @@ static int do_imports(resolver *r, const oscal_doc *doc, const json_t *body, sel
         oscal_select(s, cat, imp, s->flat ? NULL : gs, m->controls);
         merge_groups(m->groups, gs);
         json_decref(gs);
-        oscal_collect_params(cat, m->params);
+        oscal_collect_params(cat, s->flat, m->params);
         add_resources(m->resources, cat);
         json_decref(cat);
         jptr_pop(&at, mark);
@@ -245,7 +286,7 @@ static json_t *derived_uuid(const char *from)
     return json_string(u);
 }
 
-static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m, int flat)
+static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m)
 {
     json_t *cat = json_object();
     json_object_set_new(cat, "uuid",
@@ -268,7 +309,7 @@ static json_t *catalog_of(const oscal_doc *doc, const json_t *body, merged *m, i
         json_array_extend(m->resources, res);
     if (json_array_size(m->resources))
         json_object_set_new(cat, "back-matter", json_pack("{s:O}", "resources", m->resources));
-    oscal_loose_params(cat, m->params, !flat);
+    oscal_loose_params(cat, m->params);
     return cat;
 }
 
@@ -286,7 +327,7 @@ static int resolve_body(resolver *r, const oscal_doc *doc, json_t **out)
     int rc = do_imports(r, doc, body, &s, &m);
     strmap_reset(&seen);
     if (!rc) {
-        *out = catalog_of(doc, body, &m, s.flat);
+        *out = catalog_of(doc, body, &m);
         if (json_object_get(merge, "custom"))
             oscal_merge_custom(*out, json_object_get(merge, "custom"));
         json_t *mod = json_object_get(body, "modify");
@@ -316,6 +357,7 @@ int oscal_profile_resolve(const oscal_doc *profile, const char *fallback, oscal_
     int rc = resolve_body(&r, profile, &cat);
     if (rc)
         return rc;
+    oscal_strip_provenance(cat);
     json_t *tree = json_pack("{s:o}", "catalog", cat);
     return oscal_adopt(tree, profile->path, out, profile->warn, profile->a, e);
 }

@@ -154,10 +154,20 @@ static json_t *copy_without_children(const json_t *node)
 
 static void copy_into(sel_ctx *s, const json_t *node, json_t *groups, json_t *controls);
 
+/* Tags a copy kept as-is with where it comes from, unless it already is
+ * (a group or control of a resolved profile keeps its first source). */
+static void tag(json_t *x, const char *key, json_t *value)
+{
+    if (!json_object_get(x, key))
+        json_object_set(x, key, value);
+    json_decref(value);
+}
+
 /* A control kept: itself, with what is kept beneath it as its controls;
  * not kept: what is kept beneath it takes its place. */
 static void copy_control(sel_ctx *s, const json_t *c, json_t *groups, json_t *controls)
 {
+    json_int_t pos = s->controls_seen++;
     json_t *below = json_array();
     copy_into(s, c, NULL, below);
     intptr_t m = mark_of(s, c);
@@ -168,6 +178,8 @@ static void copy_control(sel_ctx *s, const json_t *c, json_t *groups, json_t *co
         json_t *x = copy_without_children(c);
         if (json_array_size(below))
             json_object_set(x, "controls", below);
+        if (!s->flat)
+            tag(x, OSCAL_POS, json_integer(pos));
         json_array_append_new(controls, x);
         if (s->seen)
             *strmap_slot_for(s->seen, id) = (void *)1;
@@ -178,18 +190,22 @@ static void copy_control(sel_ctx *s, const json_t *c, json_t *groups, json_t *co
     (void)groups;
 }
 
-/* A group kept (as-is) when anything beneath it is; flat: its controls
- * take its place. */
+/* A group kept (as-is) when anything beneath it is, without its own
+ * params (NIST's req-structure-asis1 and -asis2 drop them, though its
+ * older include-all-test keeps them); flat: its controls take its place. */
 static void copy_group(sel_ctx *s, const json_t *g, json_t *groups, json_t *controls)
 {
     if (s->flat) {
         copy_into(s, g, NULL, controls);
         return;
     }
+    json_int_t n = s->groups_seen++;
     json_t *gs = json_array(), *cs = json_array();
     copy_into(s, g, gs, cs);
     if (json_array_size(gs) || json_array_size(cs)) {
         json_t *x = copy_without_children(g);
+        json_object_del(x, "params");
+        tag(x, OSCAL_PROV, json_sprintf("%s#%" JSON_INTEGER_FORMAT, s->source ? s->source : "", n));
         if (json_array_size(gs))
             json_object_set(x, "groups", gs);
         if (json_array_size(cs))
@@ -209,9 +225,23 @@ static void copy_into(sel_ctx *s, const json_t *node, json_t *groups, json_t *co
         copy_control(s, x, groups, controls);
 }
 
+void oscal_strip_provenance(json_t *node)
+{
+    static const char *const kids[] = { "groups", "controls" };
+    json_object_del(node, OSCAL_PROV);
+    json_object_del(node, OSCAL_POS);
+    for (int k = 0; k < 2; k++) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(node, kids[k]), i, x) oscal_strip_provenance(x);
+    }
+}
+
 void oscal_select(sel_ctx *s, const json_t *catalog, const json_t *import, json_t *groups,
                   json_t *controls)
 {
+    s->source = json_string_value(json_object_get(catalog, "uuid"));
+    s->groups_seen = s->controls_seen = 0;
     strmap ids;
     strmap_init(&ids);
     s->ids = &ids;

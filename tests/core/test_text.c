@@ -1,6 +1,7 @@
 #include "support/testutil.h"
 #include "core/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,42 @@ static void utf8_rules(void **state)
     assert_false(utf8_valid("\xe2\x82", 2));         /* truncated */
     assert_int_equal(utf8_width("Grüße"), 5);
     assert_int_equal(utf8_prefix("Grüße", 3), 4);
+}
+
+/* utf8_valid and text_check skip printable ASCII eight bytes at a time:
+ * a byte they must see at any place of a long text, after a long run or
+ * between two, is still seen. */
+static void long_texts_are_checked_everywhere(void **state)
+{
+    (void)state;
+    char t[64];
+    for (int at = 0; at < 40; at++) {
+        memset(t, 'a', 40);
+        t[40] = 0;
+        t[at] = '\xff';
+        assert_false(utf8_valid(t, 40));
+        t[at] = 0; /* a NUL inside the given length */
+        assert_false(utf8_valid(t, 40));
+        t[at] = '\x7f';
+        assert_true(utf8_valid(t, 40));
+        isms_err e = { 0 };
+        assert_int_equal(text_check("notes", t, 1, 0, &e), E_INVALID);
+        char where[32];
+        snprintf(where, sizeof where, "at byte %d", at);
+        assert_non_null(strstr(e.msg, where));
+        t[at] = '\n';
+        assert_int_equal(text_check("notes", t, 1, 0, NULL), 0);
+        t[(at + 17) % 40] = '\x01'; /* after a newline and a run */
+        assert_int_equal(text_check("notes", t, 1, 0, &e), E_INVALID);
+        t[at] = '\xc3';
+        t[(at + 17) % 40] = 'a';
+        if (at < 39) {
+            t[at + 1] = '\xa9'; /* é, then ASCII again */
+            assert_true(utf8_valid(t, 40));
+            t[(at + 20) % 40] = '\x80'; /* a lone continuation byte */
+            assert_false(utf8_valid(t, 40));
+        }
+    }
 }
 
 static void text_check_names_field(void **state)
@@ -206,9 +243,10 @@ static void base64_is_strict(void **state)
     assert_int_equal(base64_decode("QUJD", 4, out, 2, &n), -1); /* does not fit */
 }
 
-TU_MAIN(NULL, NULL, cmocka_unit_test(utf8_rules), cmocka_unit_test(text_check_names_field),
-        cmocka_unit_test(integers_are_strict), cmocka_unit_test(money_in_major_units),
-        cmocka_unit_test(dates_and_times), cmocka_unit_test(clock_can_be_fixed),
-        cmocka_unit_test(booleans), cmocka_unit_test(integers_have_one_spelling),
-        cmocka_unit_test(money_grouping_is_strict), cmocka_unit_test(blank_text),
-        cmocka_unit_test(base64_is_strict))
+TU_MAIN(NULL, NULL, cmocka_unit_test(utf8_rules),
+        cmocka_unit_test(long_texts_are_checked_everywhere),
+        cmocka_unit_test(text_check_names_field), cmocka_unit_test(integers_are_strict),
+        cmocka_unit_test(money_in_major_units), cmocka_unit_test(dates_and_times),
+        cmocka_unit_test(clock_can_be_fixed), cmocka_unit_test(booleans),
+        cmocka_unit_test(integers_have_one_spelling), cmocka_unit_test(money_grouping_is_strict),
+        cmocka_unit_test(blank_text), cmocka_unit_test(base64_is_strict))

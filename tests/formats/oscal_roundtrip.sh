@@ -7,7 +7,8 @@
 # selection (importing a profile under a new name makes a framework of its
 # resolved catalog: what it includes must come back, the SoA's exclusions
 # and judgements do not; for the framework it tailors, it is an SoA
-# again). ctest: formats.oscal_roundtrip.
+# again, with every entry's applicability, justification and
+# implementation status). ctest: formats.oscal_roundtrip.
 set -eu
 isms=$1
 . "$2/tests/formats/oscal_demo.sh"
@@ -61,6 +62,33 @@ if {k: got.get(k) for k in want} != want or not got.get("soa"):
     sys.exit("the profile as an SoA: %s, expected %s" % (got, want))
 print("profile.json as an SoA: %d applicable, %d excluded" % (inc, exc))
 PY
+# ... and every entry of the SoA it was exported from comes back as it
+# was: applicable or not, the justification of an inclusion or an
+# exclusion (Cl. 6.1.3 d), the implementation status; here, and in a new
+# repository, where no control is mapped (what generating an SoA there
+# finds is "planned" everywhere: the profile's statuses must win).
+was=$(python3 -c 'import json,sys; print([p["value"] for p in json.load(open(sys.argv[1]))["profile"]["metadata"]["props"] if p["name"] == "soa"][0])' profile.json)
+"$isms" applicability list --soa "$was" --json >soa-was.json
+"$isms" init fresh.isms >/dev/null
+for repo in "$ISMS_REPO" "$tmp/fresh.isms"; do
+ISMS_REPO=$repo "$isms" oscal import --json profile.json --framework iso27001-2022 >soa-read.json
+now=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["soa"])' soa-read.json)
+ISMS_REPO=$repo "$isms" applicability list --soa "$now" --json >soa-now.json
+python3 - soa-was.json soa-now.json <<'PY'
+import json, sys
+def entries(f):
+    return {r["requirement"]: (r["applicable"], r["justification"], r["implementation"])
+            for r in json.load(open(f))}
+was, now = entries(sys.argv[1]), entries(sys.argv[2])
+lost = {k: (v, now.get(k)) for k, v in was.items() if now.get(k) != v}
+if lost or len(was) != len(now):
+    sys.exit("the SoA's entries did not survive the profile: %s" % list(lost.items())[:3])
+excluded = [v[1] for v in was.values() if v[0] in (False, "no")]
+assert excluded and all(excluded), excluded
+print("%d entries of the SoA back from its profile, %d exclusions with their reasons, "
+      "implementation %s" % (len(now), len(excluded), sorted({v[2] for v in now.values()})))
+PY
+done
 # A plan read back: every implemented requirement found, none stating a
 # status coverage does not support, and nothing written (the ledger's
 # head unchanged). NIST's example SSP is of SP 800-53.

@@ -88,7 +88,9 @@ static void same_display_as_jansson(const record *r)
     buf_puts(&tree, "[");
     record_json_append(&direct, r);
     json_t *o = record_json(r);
-    js_append(&tree, o);
+    char *dumped = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+    buf_puts(&tree, dumped);
+    free(dumped);
     json_decref(o);
     if (strcmp(buf_str(&direct), buf_str(&tree)))
         fail_msg("%s display: direct %s\njansson %s", r->reg->name, buf_str(&direct),
@@ -157,5 +159,38 @@ static void escapes_as_jansson_does(void **state)
     buf_reset(&b);
 }
 
+/* js_append writes any value as jansson's compact dump would, reals and
+ * strings holding a NUL (jansson's to write) included. */
+static void any_value_as_jansson_dumps_it(void **state)
+{
+    (void)state;
+    json_t *arr = json_array();
+    for (int i = 0; i < VALID_TEXTS; i++)
+        json_array_append_new(arr, json_string(texts[i]));
+    json_t *values[] = {
+        json_pack("{s:o,s:{},s:[],s:I,s:I,s:b,s:b,s:n,s:f,s:[{s:[i,{}]}]}", "texts", arr, "empty",
+                  "none", "big", (json_int_t)-9007199254740993LL, "zero", (json_int_t)0, "yes", 1,
+                  "no", 0, "nothing", "real", 0.1, "deep", "a", 7),
+        json_stringn("nul\0inside", 10),
+        json_real(-2.5e-300),
+        json_string("\u2028/\x7f"),
+        json_pack("{s:s}", "k\"ey\n", "v"),
+    };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "x");
+        js_append(&b, values[i]);
+        char *want =
+            json_dumps(values[i], JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
+        assert_non_null(want);
+        assert_string_equal(buf_str(&b) + 1, want);
+        assert_int_equal(b.len, strlen(want) + 1);
+        free(want);
+        buf_reset(&b);
+        json_decref(values[i]);
+    }
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(same_bytes_as_jansson),
-        cmocka_unit_test(escapes_as_jansson_does))
+        cmocka_unit_test(escapes_as_jansson_does), cmocka_unit_test(any_value_as_jansson_dumps_it))

@@ -26,12 +26,11 @@
 #define ISMS_DOMAIN_VIEWS_OSCAL_EXPORT_H
 
 #include "domain/engine/dom.h"
+#include "formats/oscal.h" /* OSCAL_ISMS_NS */
 
 #include <stdio.h>
 
 #define OSCAL_VERSION "1.2.1"
-/* The namespace of isms's own props (status, owner, SoA, ...). */
-#define OSCAL_ISMS_NS "urn:isms:oscal"
 
 extern const char *const oscal_export_models[]; /* catalog, profile, ssp, mapping */
 

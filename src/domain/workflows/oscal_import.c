@@ -506,17 +506,27 @@ int oscal_import_components(dom *d, const oscal_components *k, const char *frame
 /* ---- a profile as an existing framework's applicability selection ---- */
 
 typedef struct selection {
-    strmap picked; /* requirement keys the profile selects */
+    strmap picked;   /* requirement key -> the item the profile selects */
+    strmap excluded; /* requirement key -> why (an isms SoA's exclusion) */
     int yes, no;
 } selection;
 
-static int selects(void *ctx, const char *requirement)
+/* Whether the profile selects the requirement, and what an isms SoA
+ * exported as a profile says of it: why it applies and how far it is
+ * implemented, or why it is excluded (ISO/IEC 27001 Cl. 6.1.3 d). */
+static int selects(void *ctx, const char *requirement, soa_said *said)
 {
     selection *s = ctx;
-    int yes = strmap_get(&s->picked, requirement) != NULL;
-    s->yes += yes;
-    s->no += !yes;
-    return yes;
+    const oscal_item *it = strmap_get(&s->picked, requirement);
+    s->yes += it != NULL;
+    s->no += it == NULL;
+    if (it) {
+        said->why = it->soa_why;
+        said->implementation = it->soa_implementation;
+    } else {
+        said->why = strmap_get(&s->excluded, requirement);
+    }
+    return it != NULL;
 }
 
 static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_import_result *res,
@@ -526,6 +536,12 @@ static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_i
     int rc = index_open(d, record_text(fw, F_FRAMEWORK_NAME), &x, e);
     selection s = { .yes = 0 };
     strmap_init(&s.picked);
+    strmap_init(&s.excluded);
+    for (int i = 0; i < c->nexcluded && !rc; i++) {
+        const char *key = index_key(&x, c->excluded[i].id);
+        if (key && c->excluded[i].why)
+            *strmap_slot_for(&s.excluded, key) = (void *)c->excluded[i].why;
+    }
     /* the level of every assessable requirement selected (ISO/IEC 27001's
      * Annex A: control), to which the SoA keeps; mixed: every level */
     const char *level = NULL;
@@ -534,7 +550,7 @@ static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_i
         const char *key = c->items[i].group ? NULL : index_key(&x, c->items[i].id);
         const char *l = key ? strmap_get(&x.level_of, key) : NULL;
         if (key)
-            *strmap_slot_for(&s.picked, key) = (void *)1;
+            *strmap_slot_for(&s.picked, key) = (void *)&c->items[i];
         res->unmatched += !key && !c->items[i].group;
         mixed |= l && level && strcmp(l, level);
         level = level ? level : l;
@@ -561,6 +577,7 @@ static int profile_soa(dom *d, const oscal_catalog *c, const record *fw, oscal_i
     }
     index_close(&x);
     strmap_reset(&s.picked);
+    strmap_reset(&s.excluded);
     return rc;
 }
 

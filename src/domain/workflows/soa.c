@@ -188,8 +188,10 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
             why = s->prev[p].justification;
         }
     if (s->spec->selects) {
-        applicable = s->spec->selects(s->spec->ctx, s->reqs[i].key);
-        why = applicable ? s->spec->selected_why : s->spec->unselected_why;
+        soa_said said = { NULL, NULL };
+        applicable = s->spec->selects(s->spec->ctx, s->reqs[i].key, &said);
+        why = said.why ? said.why : applicable ? s->spec->selected_why : s->spec->unselected_why;
+        impl = said.implementation ? said.implementation : impl;
     }
     if (!why)
         why =

@@ -21,13 +21,20 @@
  * ("statement", the default, or a CSF "current" or "target" profile) and
  * its tier ("1".."4"), as text from the user (NULL: none); the title
  * (NULL: "Statement of Applicability: NAME", or "Current profile: NAME"). */
+/* What a selection says of one requirement beyond whether it applies
+ * (NULL: the spec's justifications, the implementation found). */
+typedef struct soa_said {
+    const char *why, *implementation;
+} soa_said;
+
 typedef struct soa_spec {
     const char *framework, *profile, *tier, *title;
     const char *level; /* only requirements of this level ("control": ISO's Annex A), or NULL */
     /* A selection (an imported OSCAL profile: oscal_import.h) decides what
      * applies instead of the version in force: selects(ctx, requirement
-     * key), with the justifications it gives either way. NULL: none. */
-    int (*selects)(void *ctx, const char *requirement);
+     * key, said), with the justifications it gives either way unless it
+     * says its own (and the implementation status). NULL: none. */
+    int (*selects)(void *ctx, const char *requirement, soa_said *said);
     void *ctx;
     const char *selected_why, *unselected_why;
 } soa_spec;
