@@ -136,6 +136,10 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
  * is a text), in one indexed read; NULL when there is none. */
 int store_label_of(store *s, const regdef *reg, const char *key, const char **label, arena *a,
                    isms_err *e);
+/* The same, and whether there is such a record (*found) and it is retired;
+ * *found stays 0 when reg's label is not a text (read the record then). */
+int store_name_of(store *s, const regdef *reg, const char *key, const char **label, int *found,
+                  int *retired, arena *a, isms_err *e);
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
                     const char **key, arena *a, isms_err *e);
