@@ -21,13 +21,14 @@
 #   KEEP      a directory where repositories are kept between runs and
 #             reused (SQLite only; default: a temporary one, removed)
 #   RUNS      timed runs per command (default 5)
+#   WARMUP    untimed runs before them (default 1)
 #   CALLGRIND largest size at which `verify` runs under callgrind
 #             (default 100000: at 1M it takes most of an hour)
 #   CALLGRIND_ALL  the same for every command (default: every size; a
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
-#   COMMANDS  which of verify root proof consistency show summary to run
-#             (default all)
+#   COMMANDS  which of verify root proof consistency show summary add to
+#             run (default all but add; add writes a risk each run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
 #
@@ -40,6 +41,7 @@ set -eu
 SIZES=${SIZES:-10000 100000 1000000}
 BACKENDS=${BACKENDS:-sqlite}
 RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
 COMMANDS=${COMMANDS:-verify root proof consistency show summary}
 CALLGRIND=${CALLGRIND:-100000}
 CALLGRIND_ALL=${CALLGRIND_ALL:-999999999999}
@@ -91,7 +93,7 @@ measure() {
     fi
     # Times from hyperfine (microseconds; /usr/bin/time counts in 10 ms),
     # peak RSS from one run under /usr/bin/time.
-    ISMS_REPO=$target hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$tmp/hf.json" \
+    ISMS_REPO=$target hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$tmp/hf.json" \
         "$ISMS $*" > /dev/null 2>&1
     ISMS_REPO=$target /usr/bin/time -f "%M" -o "$tmp/rss" "$ISMS" "$@" > /dev/null
     python3 - "$backend" "$size" "$name" "$ir" "$tmp/hf.json" "$tmp/rss" >> "$OUT" <<'PY'
@@ -120,6 +122,10 @@ for backend in $BACKENDS; do
             consistency) measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2)) ;;
             show) measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))" ;;
             summary) measure "$backend" "$n" "summary" "$r" summary ;;
+            # One risk written: the cost a write pays whatever the size
+            # (issue 16.9: the schema check before the first write).
+            add) measure "$backend" "$n" "risk add" "$r" risk add --title "Bench risk" \
+                     --owner PER-2 --likelihood 2 --impact 3 ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done

@@ -14,6 +14,7 @@ import sys
 MEASURES = [("instructions", "instructions", lambda v: "%.3g" % v),
             ("cpu_s", "CPU ms", lambda v: ms(v)),
             ("wall_s", "wall ms (least)", lambda v: ms(v)),
+            ("wall_mean_s", "wall ms (mean)", lambda v: ms(v)),
             ("peak_rss_kb", "peak RSS MB", lambda v: "%.1f" % (v / 1024))]
 
 

@@ -62,11 +62,14 @@ static int cmd_show(cli *c, isms_err *e)
     int rc = cli_start(c, 1, "one key", e);
     if (rc)
         return rc;
-    record r;
-    rc = dom_get(c->d, c->reg, c->args[0], &r, e);
+    rc = dom_read_begin(c->d, e);
     if (rc)
         return rc;
-    return render_show(c, &r, e);
+    record r;
+    rc = dom_get(c->d, c->reg, c->args[0], &r, e);
+    if (!rc)
+        rc = render_show(c, &r, e);
+    return dom_txn_end(c->d, rc, e);
 }
 
 /* Is member k of set a (a record before) still in set b? */

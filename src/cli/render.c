@@ -122,15 +122,26 @@ void render_reset(cli *c)
     }
 }
 
+/* "OBJ-2  Keep payments running": the label alone, in one indexed read
+ * (a whole record is several, its links too). */
 static const char *member_label(cli *c, const fielddef *f, const char *key)
 {
     const regdef *target = register_find(f->target);
-    record m;
-    if (!target || dom_get(c->d, target, key, &m, NULL))
+    if (!target)
         return key;
-    const char *label = record_text(&m, target->label);
-    return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label),
-                        m.retired_at ? " (retired)" : "");
+    const char *label;
+    int found, retired;
+    isms_err quiet = { 0 };
+    if (store_name_of(dom_store(c->d), target, key, &label, &found, &retired, c->a, &quiet))
+        return key;
+    record m;
+    if (!found) { /* no such record, or a label that is not a text */
+        if (dom_get(c->d, target, key, &m, NULL))
+            return key;
+        label = record_text(&m, target->label);
+        retired = m.retired_at != NULL;
+    }
+    return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label), retired ? " (retired)" : "");
 }
 
 /* A value as one line of text; NULL when there is nothing to show. */

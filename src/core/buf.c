@@ -82,18 +82,29 @@ void buf_put_int(buf *b, int64_t v)
     buf_append(b, digits + n, sizeof digits - (size_t)n);
 }
 
+/* Formats straight into the room the buffer has (or a small local one),
+ * and only when the text does not fit there a second time into more: most
+ * appends fit, and measuring first formatted everything twice (the SQL of
+ * every register, every line a `risk show` prints). */
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    char local[256];
+    size_t room = b->over || !b->data ? 0 : b->cap - b->len;
+    char *to = room > sizeof local ? b->data + b->len : local;
+    size_t size = room > sizeof local ? room : sizeof local;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(to, size, fmt, ap2);
     va_end(ap2);
     if (n < 0)
         xdie("buf_vprintf: bad format");
     if (!fits(b, (size_t)n))
         return;
     buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n >= size)
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    else if (to == local)
+        memcpy(b->data + b->len, local, (size_t)n + 1);
     b->len += (size_t)n;
 }
 

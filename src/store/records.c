@@ -672,12 +672,22 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
 int store_label_of(store *s, const regdef *reg, const char *key, const char **label, arena *a,
                    isms_err *e)
 {
+    int found, retired;
+    return store_name_of(s, reg, key, label, &found, &retired, a, e);
+}
+
+int store_name_of(store *s, const regdef *reg, const char *key, const char **label, int *found,
+                  int *retired, arena *a, isms_err *e)
+{
     const fielddef *f = reg->label ? field_def(reg, reg->label) : NULL;
     int64_t id;
     *label = NULL;
+    *found = *retired = 0;
     if (!f || f->type != FT_TEXT)
         return 0;
-    return find_by(s, reg, "key", key, &id, f->name, label, NULL, a, e);
+    int rc = find_by(s, reg, "key", key, &id, f->name, label, retired, a, e);
+    *found = !rc && id;
+    return rc;
 }
 
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,

@@ -25,6 +25,11 @@ typedef struct store_schema {
     const regdef *const *registers; /* NULL-terminated */
     int (*on_upgrade)(store *s, int from, int to, void *ctx, isms_err *e);
     void *ctx;
+    /* What store_schema_made_text says of the newest schema, worked out
+     * when isms was built (NULL: unknown): a repository whose own text is
+     * this is isms's, and store_schema_check need not rebuild the schema to
+     * know it. */
+    const char *made;
 } store_schema;
 
 /* Opens (create = 0) or creates (create = 1) the repository at `target` and
@@ -76,6 +81,16 @@ void store_integrity_begin(store *s);
  * open, on the first write or this call; while it differs every write is
  * refused (E_TAMPERED). */
 int store_schema_check(store *s, const char **diff, isms_err *e);
+/* How many of those checks, in this process, had to rebuild the expected
+ * schema from the migrations (a repository whose schema is not byte for
+ * byte store_schema.made, or PostgreSQL): tests tell by it that a
+ * repository isms made is known without. */
+long store_schema_rebuilds(void);
+/* The schema as SQLite itself holds it (sqlite_master: each object's type,
+ * name, table and CREATE text, in name order) after the migrations up to
+ * the newest, run into an in-memory database; malloc'd into *out. The build
+ * runs it once (scripts/gen-schema.c) for store_schema.made. */
+int store_schema_made_text(char **out, isms_err *e);
 /* The schema isms's migrations 1..version make, one item a line ("table
  * risk", "column risk.title TEXT", ...), in a fixed order and the same on
  * both backends: what a checkpoint's schema hash covers. Caller frees. */
@@ -128,6 +143,10 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
  * is a text), in one indexed read; NULL when there is none. */
 int store_label_of(store *s, const regdef *reg, const char *key, const char **label, arena *a,
                    isms_err *e);
+/* The same, and whether there is such a record (*found) and it is retired;
+ * *found stays 0 when reg's label is not a text (read the record then). */
+int store_name_of(store *s, const regdef *reg, const char *key, const char **label, int *found,
+                  int *retired, arena *a, isms_err *e);
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
                     const char **key, arena *a, isms_err *e);

@@ -1,0 +1,81 @@
+/* Before its first write a connection checks that the repository's schema
+ * is isms's own (a planted trigger would rewrite every later write under an
+ * honest name). A repository isms made is known by its text alone, the
+ * one the build recorded (scripts/gen-schema.c), without running the
+ * migrations again; anything else is rebuilt and compared, and what
+ * differs is named. */
+#include "support/testutil.h"
+#include "domain/engine/dom.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char isms_schema_made[]; /* schema_made.c, generated */
+
+/* The text the build recorded is what the migrations make now: a stale one
+ * would send every write to the slow comparison. */
+static void the_recorded_text_is_what_the_migrations_make(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    char *text;
+    assert_int_equal(store_schema_made_text(&text, &e), 0);
+    assert_string_equal(text, isms_schema_made);
+    assert_contains(text, "5:table 4:risk 4:risk ");
+    free(text);
+}
+
+/* Opens `repo` and runs the check a write runs; *rebuilt: did it rebuild
+ * the expected schema? The findings, or NULL, are returned (caller frees). */
+static char *check(const char *repo, int *rebuilt)
+{
+    isms_err e = { 0 };
+    dom *d;
+    assert_int_equal(dom_open(repo, &d, &e), 0);
+    long before = store_schema_rebuilds();
+    const char *diff;
+    assert_int_equal(store_schema_check(dom_store(d), &diff, &e), 0);
+    *rebuilt = (int)(store_schema_rebuilds() - before);
+    char *out = diff ? strdup(diff) : NULL;
+    dom_close(d);
+    return out;
+}
+
+static void a_repository_isms_made_is_known_and_a_planted_trigger_is_not(void **state)
+{
+    (void)state;
+    int pg = tu_backend_is_pg(), rebuilt;
+    const char *repo = tu_repo("schema-check.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@acme.example"));
+    char *diff = check(repo, &rebuilt);
+    assert_null(diff);
+    assert_int_equal(rebuilt, pg); /* PostgreSQL's catalogue is always compared */
+
+    if (pg) {
+        tu_sql(repo, "CREATE FUNCTION evil() RETURNS trigger LANGUAGE plpgsql AS "
+                     "'BEGIN NEW.likelihood := 1; RETURN NEW; END'");
+        tu_sql(repo, "CREATE TRIGGER evil BEFORE UPDATE ON risk FOR EACH ROW "
+                     "EXECUTE FUNCTION evil()");
+    } else {
+        tu_sql(repo, "CREATE TRIGGER evil AFTER UPDATE ON risk BEGIN "
+                     "UPDATE risk SET likelihood = 1 WHERE key = new.key; END");
+    }
+    diff = check(repo, &rebuilt);
+    assert_int_equal(rebuilt, 1);
+    assert_non_null(diff);
+    assert_contains(diff, "unexpected trigger evil on risk");
+    free(diff);
+    /* The write itself is refused with the same words. */
+    free(tu_isms_err(repo, 10, "unexpected trigger evil on risk", "person", "add", "--name", "Eve",
+                     "--email", "eve@acme.example"));
+
+    tu_sql(repo, pg ? "DROP TRIGGER evil ON risk" : "DROP TRIGGER evil");
+    diff = check(repo, &rebuilt);
+    assert_null(diff);
+    assert_int_equal(rebuilt, pg); /* the text is isms's again */
+}
+
+TU_MAIN(NULL, NULL, cmocka_unit_test(the_recorded_text_is_what_the_migrations_make),
+        cmocka_unit_test(a_repository_isms_made_is_known_and_a_planted_trigger_is_not))
