@@ -1040,7 +1040,8 @@ enum { SCAN_ARENA_ROWS = 256 };
 /* The records a query selects, in id order: the whole SELECT, or (only_ids)
  * the subquery of their ids that restricts the link queries of a page or
  * of a filtered scan. Binds with bind_query(). */
-static void query_sql(const store *s, buf *b, const char *select, const regdef *reg, const store_query *q)
+static void query_sql(const store *s, buf *b, const char *select, const regdef *reg,
+                      const store_query *q)
 {
     buf_puts(b, select);
     query_where(s, b, reg, q);

@@ -69,8 +69,8 @@ static void list_objects(buf *b, const regdef *reg, const char *name)
         const fielddef *f = &reg->fields[i];
         if (!(f->flags & FF_LIST) || f->type == FT_LINKS || f->type == FT_ENUMSET)
             continue;
-        int number = f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL ||
-                     f->type == FT_REF;
+        int number =
+            f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF;
         buf_printf(b, "CREATE INDEX %s_%s_sort ON %s (%s%s, id);\n", name, f->name, name, f->name,
                    number ? "" : "@C@");
     }

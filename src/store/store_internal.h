@@ -97,8 +97,7 @@ int store_words_update(store *s, const record *r, const word_list *old, isms_err
 int store_words_fill(store *s, const regdef *reg, isms_err *e);
 /* " AND t.id IN (...)" per query word, and their binding from p on (the
  * next p returned); collation: the driver's bytes_collation. */
-void store_words_where(struct buf *b, const regdef *reg, const word_list *q,
-                       const char *collation);
+void store_words_where(struct buf *b, const regdef *reg, const word_list *q, const char *collation);
 int store_words_bind(db_stmt *st, int p, const word_list *q);
 
 #endif
