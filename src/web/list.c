@@ -248,7 +248,10 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
         return rc;
     q.limit = l->limit;
     collected c = { .d = r->d };
-    if (!l->sort && !q.after && !q.before) /* from the start by key: the store's own order */
+    /* From the start by key, unsearched: the store's own order. A search
+     * reads its page's ids first: the records' query and each link
+     * table's would each look the words up again. */
+    if (!l->sort && !q.after && !q.before && !q.text)
         rc = dom_list(r->d, l->reg, &q, collect, &c, e);
     else {
         int64_t *ids, n;
