@@ -105,10 +105,9 @@ static json_t *operation(const route *rt)
             { "retired", "include or only" },
         };
         for (size_t k = 0; k < sizeof list_params / sizeof *list_params; k++)
-            json_array_append_new(params,
-                                  json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", list_params[k][0],
-                                            "in", "query", "description", list_params[k][1],
-                                            "schema", "type", "string"));
+            json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name",
+                                                    list_params[k][0], "in", "query", "description",
+                                                    list_params[k][1], "schema", "type", "string"));
     }
     static const char *const query[][3] = { [RK_QUANTIFY] = { "iterations", "seed" },
                                             [RK_PROOF] = { "seq", "size" },
