@@ -146,14 +146,20 @@ int store_words_insert(store *s, const record *r, isms_err *e)
     return rc;
 }
 
-/* SELECT key, <text fields> FROM reg: what a record's words come from. */
-static void select_texts(buf *b, const regdef *reg)
+/* SELECT id, key, <text fields> FROM reg and `rest`, prepared: what
+ * records' words come from. */
+static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **st, isms_err *e)
 {
-    buf_puts(b, "SELECT id, key");
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT id, key");
     for (int i = 0; i < reg->nfields; i++)
         if (searched(&reg->fields[i]))
-            buf_printf(b, ", %s", reg->fields[i].name);
-    buf_printf(b, " FROM %s", reg->name);
+            buf_printf(&b, ", %s", reg->fields[i].name);
+    buf_printf(&b, " FROM %s%s", reg->name, rest);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    return rc;
 }
 
 static char *column_text(db_stmt *st, int c)
@@ -184,13 +190,8 @@ int store_words_before(store *s, const record *r, word_list *old, isms_err *e)
     *old = (word_list){ 0 };
     if (!store_keeps_words(s))
         return 0;
-    buf b;
-    buf_init(&b);
-    select_texts(&b, r->reg);
-    buf_puts(&b, " WHERE id = ?");
     db_stmt *st;
-    int row, rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
+    int row, rc = prep_texts(s, r->reg, " WHERE id = ?", &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, r->id);
@@ -235,13 +236,8 @@ int store_words_update(store *s, const record *r, const word_list *old, isms_err
 
 int store_words_fill(store *s, const regdef *reg, isms_err *e)
 {
-    buf b;
-    buf_init(&b);
-    select_texts(&b, reg);
-    buf_puts(&b, " ORDER BY id");
     db_stmt *st;
-    int row, rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
+    int row, rc = prep_texts(s, reg, " ORDER BY id", &st, e);
     if (rc)
         return rc;
     db_many_rows(st);
