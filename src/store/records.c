@@ -477,8 +477,8 @@ static int insert_rows(store *s, const record *rs, int n, isms_err *e)
     rc = db_run(st, e);
     for (int k = 0; k < n && !rc; k++)
         keys_inserted(s, sql_for(s, rs[k].reg), &rs[k]);
-    for (int k = 0; k < n && !rc; k++)
-        rc = store_words_insert(s, &rs[k], e);
+    if (!rc)
+        rc = store_words_insert_many(s, rs, n, e);
     return rc;
 }
 

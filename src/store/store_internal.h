@@ -87,8 +87,9 @@ void word_list_free(word_list *l);
 int store_words_of(const char *text, word_list *l, isms_err *e);
 /* Does the repository's schema keep the words (0013_lists.sql)? */
 int store_keeps_words(const store *s);
-/* A new record's words, written. */
+/* A new record's words, written; n records' (of one register) at once. */
 int store_words_insert(store *s, const record *r, isms_err *e);
+int store_words_insert_many(store *s, const record *rs, int n, isms_err *e);
 /* The words stored record r->id has now (read before it is updated);
  * then its words brought to r's. */
 int store_words_before(store *s, const record *r, word_list *old, isms_err *e);

@@ -107,31 +107,79 @@ static int record_words(const record *r, word_list *l, isms_err *e)
 
 int store_keeps_words(const store *s) { return s->version >= store_migration_version("0013_"); }
 
-/* Inserts (w[k], id) for the k that `take` says, many to a statement. */
-static int insert_words(store *s, const regdef *reg, int64_t id, const word_list *l,
-                        const unsigned char *take, isms_err *e)
+/* Rows (word, id) of one register's word table, inserted PER to a
+ * statement: a catalogue of thousands of records, or the upgrade's fill,
+ * is a few round trips a thousand words on PostgreSQL, not one a record. */
+enum { PER = 200 };
+typedef struct word_rows {
+    store *s;
+    const regdef *reg;
+    char *w[PER];
+    int64_t id[PER];
+    int n;
+} word_rows;
+
+static int flush_rows(word_rows *b, isms_err *e)
 {
-    enum { PER = 32 };
-    const char *batch[PER];
-    int n = 0, rc = 0;
-    char sql[160];
-    snprintf(sql, sizeof sql, "INSERT INTO %s_word (word, id) VALUES", reg->name);
-    for (int k = 0; k <= l->n && !rc; k++) {
-        if (k < l->n && (!take || take[k]))
-            batch[n++] = l->w[k];
-        if (!n || (n < PER && k < l->n))
-            continue;
+    int rc = 0;
+    if (b->n) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT INTO %s_word (word, id) VALUES", b->reg->name);
         db_stmt *st;
-        rc = store_prep_rows(s, sql, "(?, ?)", n, &st, e);
-        for (int j = 0; j < n && !rc; j++) {
-            db_bind_text(st, 2 * j + 1, batch[j]);
-            db_bind_int(st, 2 * j + 2, id);
+        rc = store_prep_rows(b->s, sql, "(?, ?)", b->n, &st, e);
+        for (int j = 0; j < b->n && !rc; j++) {
+            db_bind_text(st, 2 * j + 1, b->w[j]);
+            db_bind_int(st, 2 * j + 2, b->id[j]);
         }
         if (!rc)
             rc = db_run(st, e);
-        n = 0;
+    }
+    for (int j = 0; j < b->n; j++)
+        free(b->w[j]);
+    b->n = 0;
+    return rc;
+}
+
+/* Adds (w[k], id) for the k that `take` says (NULL: all). */
+static int add_rows(word_rows *b, int64_t id, const word_list *l, const unsigned char *take,
+                    isms_err *e)
+{
+    int rc = 0;
+    for (int k = 0; k < l->n && !rc; k++) {
+        if (take && !take[k])
+            continue;
+        b->w[b->n] = xstrdup(l->w[k]);
+        b->id[b->n++] = id;
+        if (b->n == PER)
+            rc = flush_rows(b, e);
     }
     return rc;
+}
+
+static int insert_words(store *s, const regdef *reg, int64_t id, const word_list *l,
+                        const unsigned char *take, isms_err *e)
+{
+    word_rows b = { .s = s, .reg = reg };
+    int rc = add_rows(&b, id, l, take, e);
+    int done = flush_rows(&b, e);
+    return rc ? rc : done;
+}
+
+int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
+{
+    if (!store_keeps_words(s) || n <= 0)
+        return 0;
+    word_rows b = { .s = s, .reg = rs[0].reg };
+    int rc = 0;
+    for (int k = 0; k < n && !rc; k++) {
+        word_list l;
+        rc = record_words(&rs[k], &l, e);
+        if (!rc)
+            rc = add_rows(&b, rs[k].id, &l, NULL, e);
+        word_list_free(&l);
+    }
+    int done = flush_rows(&b, e);
+    return rc ? rc : done;
 }
 
 int store_words_insert(store *s, const record *r, isms_err *e)
@@ -241,17 +289,19 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e)
     if (rc)
         return rc;
     db_many_rows(st);
+    word_rows b = { .s = s, .reg = reg };
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         word_list l;
         rc = row_words(st, reg, &l, e);
         if (!rc)
-            rc = insert_words(s, reg, db_col_int(st, 0), &l, NULL, e);
+            rc = add_rows(&b, db_col_int(st, 0), &l, NULL, e);
         word_list_free(&l);
         if (rc)
             break;
     }
     db_done(st);
-    return rc;
+    int done = flush_rows(&b, e);
+    return rc ? rc : done;
 }
 
 /* ---- the query side ---- */
