@@ -162,7 +162,9 @@ static int insert_words(store *s, const regdef *reg, int64_t id, const word_list
     word_rows b = { .s = s, .reg = reg };
     int rc = add_rows(&b, id, l, take, e);
     int done = flush_rows(&b, e);
-    return rc ? rc : done;
+    if (rc)
+        return rc;
+    return done;
 }
 
 int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
@@ -179,7 +181,9 @@ int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
         word_list_free(&l);
     }
     int done = flush_rows(&b, e);
-    return rc ? rc : done;
+    if (rc)
+        return rc;
+    return done;
 }
 
 int store_words_insert(store *s, const record *r, isms_err *e)
@@ -301,7 +305,9 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e)
     }
     db_done(st);
     int done = flush_rows(&b, e);
-    return rc ? rc : done;
+    if (rc)
+        return rc;
+    return done;
 }
 
 /* ---- the query side ---- */
