@@ -19,19 +19,26 @@
 
 /* ---- text ---- */
 
+/* Columns as wide as the largest count needs (at least 4), so that counts
+ * of a large register stay apart. */
 static void print_heat(FILE *f, const dom_dash *s)
 {
+    int w = 4;
+    for (int l = 1; l <= s->matrix; l++)
+        for (int i = 1; i <= s->matrix; i++)
+            while (w < 12 && s->heat[l][i] >= (long long)pow(10, w - 1))
+                w++;
     fprintf(f, "\nResidual risk heat map (rows: likelihood, columns: impact)\n      ");
     for (int i = 1; i <= s->matrix; i++)
-        fprintf(f, "%4d", i);
+        fprintf(f, "%*d", w, i);
     fputc('\n', f);
     for (int l = s->matrix; l >= 1; l--) {
         fprintf(f, "   %2d ", l);
         for (int i = 1; i <= s->matrix; i++) {
             if (s->heat[l][i])
-                fprintf(f, "%4d", s->heat[l][i]);
+                fprintf(f, "%*d", w, s->heat[l][i]);
             else
-                fputs("   .", f);
+                fprintf(f, "%*s", w, ".");
         }
         fputc('\n', f);
     }

@@ -181,6 +181,17 @@ static long count_rows(db *d, const char *sql)
 
 static long count_u(db *d) { return count_rows(d, "SELECT COUNT(*) FROM u"); }
 
+/* A test's rows of t (those `where` selects) are n; they go, and d closes. */
+static void rows_then_close(db *d, const char *where, int n)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM t WHERE %s", where);
+    assert_int_equal(count_rows(d, sql), n);
+    snprintf(sql, sizeof sql, "DELETE FROM t WHERE %s", where);
+    exec_ok(d, sql);
+    db_close(d);
+}
+
 /* A failed statement inside a savepoint rolls back to it, and the outer
  * transaction goes on and commits (PostgreSQL aborts the whole transaction
  * on an error unless the savepoint is rolled back). */
@@ -352,9 +363,7 @@ static void queries_sent_together_each_get_their_rows(void **state)
         assert_false(row);
         db_done(st[k]);
     }
-    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE s = 'sent'"), N);
-    exec_ok(d, "DELETE FROM t WHERE s = 'sent'");
-    db_close(d);
+    rows_then_close(d, "s = 'sent'", N);
 }
 
 /* A transaction the database ended behind the store's back (SQLite rolls
@@ -382,9 +391,7 @@ static void a_lost_transaction_is_never_committed_piecemeal(void **state)
     assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
     insert_row(d, 73, "third", 3, 3.0);
     assert_int_equal(db_commit(d, &e), 0);
-    assert_int_equal(count_rows(d, "SELECT COUNT(*) FROM t WHERE id = 73"), 1);
-    exec_ok(d, "DELETE FROM t WHERE id = 73");
-    db_close(d);
+    rows_then_close(d, "id = 73", 1);
 }
 
 /* The same query shape used while its cached statement is still open gets
