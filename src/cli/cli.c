@@ -670,6 +670,17 @@ static int open_repository(cli *c, isms_err *e)
     return rc;
 }
 
+/* The command acts for the person `who` names (--as, ISMS_ACTOR). */
+static int begin_as(cli *c, const char *who, isms_err *e)
+{
+    principal p;
+    int rc = dom_principal(c->d, who, &p, e);
+    if (rc)
+        return rc;
+    p.note = c->note;
+    return dom_begin(c->d, &p, e);
+}
+
 int cli_open(cli *c, isms_err *e)
 {
     if (c->began)
@@ -679,12 +690,7 @@ int cli_open(cli *c, isms_err *e)
         return rc;
     c->a = dom_arena(c->d);
     const char *who = c->as ? c->as : getenv("ISMS_ACTOR");
-    principal p;
-    rc = dom_principal(c->d, who && *who ? who : NULL, &p, e);
-    if (rc)
-        return rc;
-    p.note = c->note;
-    rc = dom_begin(c->d, &p, e);
+    rc = who && *who ? begin_as(c, who, e) : dom_begin_as_process(c->d, c->note, e);
     if (rc)
         return rc;
     c->began = 1;

@@ -21,6 +21,47 @@
  * (scripts/gen-schema.c): store_schema.made. */
 extern const char isms_schema_made[];
 
+/* The process as a principal: `creator`, or the operating-system account,
+ * which is what an auditor can trace when nobody else is named. The
+ * account's name is looked up when first needed (self_actor): asking NSS
+ * (nscd's socket, nsswitch.conf, /etc/passwd) was a dozen system calls of
+ * every command, a `risk show` that records nothing included. */
+static void set_self(dom *d, const principal *creator)
+{
+    if (creator)
+        d->self =
+            (principal){ .actor = xstrdup(creator->actor),
+                         .person = creator->person,
+                         .person_key = creator->person_key ? xstrdup(creator->person_key) : NULL,
+                         .roles = creator->roles };
+    else
+        d->self = (principal){ .actor = NULL }; /* the account: self_actor */
+    d->who = d->self;
+}
+
+/* "os:<login>" of the effective user; "os:unknown" where the account has
+ * no name, or one no ledger entry could hold. */
+static char *os_account(void)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    char name[300];
+    snprintf(name, sizeof name, "os:%s", pw ? pw->pw_name : "unknown");
+    if (text_check("actor", name, 0, 300, NULL))
+        snprintf(name, sizeof name, "os:unknown");
+    return xstrdup(name);
+}
+
+/* The process's name, looked up now if it was not yet; who acts, when it
+ * is the process (its actor NULL until then), gets it too. */
+static const char *self_actor(dom *d)
+{
+    if (!d->self.actor)
+        d->self.actor = os_account();
+    if (!d->who.actor && !d->who.person)
+        d->who.actor = d->self.actor;
+    return d->self.actor;
+}
+
 /* Records the schema upgrade in the ledger, inside the upgrade's own
  * transaction: who moved the repository from which version to which; then
  * adds what the new schema's catalogues bring (built-in threats), each
@@ -36,7 +77,7 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     }
     char data[128];
     snprintf(data, sizeof data, "{\"from\":%d,\"to\":%d}", from, to);
-    ledger_change c = { .actor = d->self.actor,
+    ledger_change c = { .actor = self_actor(d),
                         .entity = "repository",
                         .key = "REPOSITORY",
                         .op = "migrate",
@@ -53,25 +94,6 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     d->st = NULL;
     arena_reset(&d->a);
     return rc;
-}
-
-/* The process as a principal: `creator`, or the operating-system account,
- * which is what an auditor can trace when nobody else is named. */
-static void set_self(dom *d, const principal *creator)
-{
-    if (creator) {
-        d->self =
-            (principal){ .actor = xstrdup(creator->actor),
-                         .person = creator->person,
-                         .person_key = creator->person_key ? xstrdup(creator->person_key) : NULL,
-                         .roles = creator->roles };
-    } else {
-        struct passwd *pw = getpwuid(geteuid());
-        char name[300];
-        snprintf(name, sizeof name, "os:%s", pw ? pw->pw_name : "unknown");
-        d->self = (principal){ .actor = xstrdup(name) };
-    }
-    d->who = d->self;
 }
 
 static dom *dom_new(const principal *creator)
@@ -94,12 +116,10 @@ int dom_open(const char *target, dom **out, isms_err *e)
     if (sodium_init() < 0)
         return err_set(e, E_INTERNAL, NULL, "libsodium failed to initialise");
     dom *d = dom_new(NULL);
-    int rc = actor_check(d->self.actor, e);
     store_schema schema = {
         .registers = registers, .on_upgrade = record_upgrade, .ctx = d, .made = isms_schema_made
     };
-    if (!rc)
-        rc = store_open(target, 0, &schema, &d->st, &d->upgraded_from, e);
+    int rc = store_open(target, 0, &schema, &d->st, &d->upgraded_from, e);
     if (rc) {
         dom_close(d);
         return rc;
@@ -124,7 +144,7 @@ static int write_genesis(dom *d, isms_err *e)
         return rc;
     snprintf(data, sizeof data, "{\"created_at\":\"%s\",\"repository_id\":\"%s\",\"schema\":%d}",
              now, id, version);
-    ledger_change c = { .actor = d->self.actor,
+    ledger_change c = { .actor = self_actor(d),
                         .entity = "repository",
                         .key = "REPOSITORY",
                         .op = "init",
@@ -157,7 +177,7 @@ int dom_create(const char *target, const principal *creator, int flags, dom **ou
         return err_set(e, E_INTERNAL, "actor", "a creator needs an actor");
     dom *d = dom_new(creator);
     store_schema schema = { .registers = registers, .made = isms_schema_made };
-    int rc = actor_check(d->self.actor, e);
+    int rc = creator ? actor_check(d->self.actor, e) : 0;
     if (!rc)
         rc = store_open(target, 1, &schema, &d->st, NULL, e);
     if (!rc && !(flags & DOM_CREATE_BARE))
@@ -214,9 +234,30 @@ int dom_upgraded_from(const dom *d) { return d->upgraded_from; }
 
 /* ---- the request ---- */
 
-const principal *dom_who(const dom *d) { return &d->who; }
+const principal *dom_who(dom *d)
+{
+    self_actor(d);
+    return &d->who;
+}
 
-const char *dom_actor(const dom *d) { return d->who.actor; }
+const char *dom_actor(dom *d) { return dom_who(d)->actor; }
+
+/* One line of text, like every other field. */
+static int note_check(const char *note, isms_err *e)
+{
+    return note ? text_check("note", note, 0, DOM_NOTE_MAX, e) : 0;
+}
+
+int dom_begin_as_process(dom *d, const char *note, isms_err *e)
+{
+    int rc = note_check(note, e);
+    if (rc)
+        return rc;
+    char *text = note ? xstrdup(note) : NULL;
+    forget_who(d);
+    d->who.note = d->who_text[2] = text;
+    return 0;
+}
 
 int dom_begin(dom *d, const principal *p, isms_err *e)
 {
@@ -227,8 +268,8 @@ int dom_begin(dom *d, const principal *p, isms_err *e)
     if (!p->actor || !*p->actor)
         return err_set(e, E_INVALID, "actor", "actor: someone must act");
     int rc = actor_check(p->actor, e);
-    if (!rc && p->note) /* one line of text, like every other field */
-        rc = text_check("note", p->note, 0, DOM_NOTE_MAX, e);
+    if (!rc)
+        rc = note_check(p->note, e);
     if (rc)
         return rc;
     /* Copied (before the old ones go: p may be dom_who(d)); the caller's
@@ -337,7 +378,7 @@ int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)
 {
     char *data = record_canonical(r);
-    ledger_change c = { .actor = d->who.actor,
+    ledger_change c = { .actor = dom_actor(d),
                         .entity = r->reg->name,
                         .key = r->key,
                         .op = op,

@@ -91,9 +91,14 @@ int dom_begin(dom *d, const principal *p, isms_err *e);
 /* Ends it: the dom acts for the process again, and the request arena is
  * reset (nothing the request returned may be used after). */
 void dom_end(dom *d);
-/* Who acts now. */
-const principal *dom_who(const dom *d);
-const char *dom_actor(const dom *d); /* dom_who(d)->actor */
+/* Starts a command acting for the process itself (what dom_principal(d,
+ * NULL) gives) with `note` (or none). The operating-system account's name
+ * is looked up only when something needs it (a ledger entry, a message):
+ * a command that only reads never asks for it. */
+int dom_begin_as_process(dom *d, const char *note, isms_err *e);
+/* Who acts now (the process's name looked up if it was not yet). */
+const principal *dom_who(dom *d);
+const char *dom_actor(dom *d); /* dom_who(d)->actor */
 /* Does p hold the role called `role` (one of role_names)? */
 int principal_has_role(const principal *p, const char *role);
 /* May p add a record of reg (old NULL), change or retire record old, into

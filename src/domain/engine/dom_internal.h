@@ -7,8 +7,10 @@
 
 struct dom {
     store *st;
-    principal self;    /* the process: the OS account, or the creator (heap strings) */
-    principal who;     /* who acts now: self, or the request's (dom_begin) */
+    principal self;    /* the process: the OS account, or the creator (heap strings);
+                          the account's actor is NULL until looked up (dom_who) */
+    principal who;     /* who acts now: self, or the request's (dom_begin); its actor
+                          is NULL only while it is self's, not yet looked up */
     char *who_text[3]; /* the request principal's strings, owned (the caller may
                                 reset the arena mid-request: a bulk load does) */
     arena a;           /* the request's memory, reset by dom_end */

@@ -159,18 +159,17 @@ static int maker_of(dom *d, const record *r, const char **maker, isms_err *e)
     return 0;
 }
 
-static int not_a_person(const dom *d, const record *r, const transition *t, const char *what,
-                        isms_err *e)
+static int not_a_person(dom *d, const record *r, const transition *t, const char *what, isms_err *e)
 {
     return err_set(e, E_DENIED, "as",
                    "%s %s %s; %s is not a person of the repository: act as one "
                    "(--as PERSON)",
-                   t->verb, r->key, what, d->who.actor);
+                   t->verb, r->key, what, dom_actor(d));
 }
 
 static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
 {
-    const principal *who = &d->who;
+    const principal *who = dom_who(d);
     const char *role;
     int rc = role_needed(r, t, &role, e);
     if (rc)
@@ -329,7 +328,7 @@ static int transition_in_txn(dom *d, const regdef *reg, const char *key, const c
         return rc;
     char now[21];
     now_timestamp(now);
-    move m = { .lc = lc, .t = t, .who = &d->who, .now = now };
+    move m = { .lc = lc, .t = t, .who = dom_who(d), .now = now };
     d->transitioning = 1;
     rc = dom_change_in_txn(d, reg, key, 0, mutate_move, &m, t->verb, out, e);
     if (!rc && (t->flags & LC_SUPERSEDES))

@@ -306,13 +306,13 @@ static int add_validated(dom *d, record *in, record *out, isms_err *e)
 {
     int user = d->user_write;
     d->user_write = 0; /* what the rules add in turn is the domain's doing */
-    int rc = user ? principal_may_write(&d->who, in->reg, NULL, NULL, e) : 0;
+    int rc = user ? principal_may_write(dom_who(d), in->reg, NULL, NULL, e) : 0;
     if (rc)
         return rc;
     apply_defaults(d, in);
     rc = check_record(d, in, NULL, e);
     if (!rc && user)
-        rc = principal_may_write(&d->who, in->reg, NULL, in, e);
+        rc = principal_may_write(dom_who(d), in->reg, NULL, in, e);
     if (rc)
         return rc;
     char now[21];
@@ -342,7 +342,7 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
         return err_set(e, E_USAGE, in->reg->name, "there is one %s: use `isms %s set`",
                        in->reg->name, in->reg->name);
     /* who may add comes first: a reader learns nothing from validation */
-    int rc = principal_may_write(&d->who, in->reg, NULL, NULL, e);
+    int rc = principal_may_write(dom_who(d), in->reg, NULL, NULL, e);
     if (!rc)
         rc = dom_validate(d, in, DOM_VALIDATE_USER, e);
     if (!rc)
@@ -494,7 +494,7 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
     record old, r;
     int rc = store_get(d->st, reg, key, &old, &d->a, e);
     if (!rc && user)
-        rc = principal_may_write(&d->who, reg, &old, NULL, e);
+        rc = principal_may_write(dom_who(d), reg, &old, NULL, e);
     if (rc)
         return rc;
     if (old.retired_at)
@@ -510,7 +510,7 @@ static int change_in_txn(dom *d, const regdef *reg, const char *key, int64_t if_
         return rc;
     rc = check_record(d, &r, &old, e);
     if (!rc && user)
-        rc = principal_may_write(&d->who, reg, &old, &r, e);
+        rc = principal_may_write(dom_who(d), reg, &old, &r, e);
     if (rc)
         return rc;
     dom_changes ch;
@@ -630,7 +630,7 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
                int64_t if_version, record *out, dom_changes *changed, isms_err *e)
 {
     /* who may change comes first: a reader learns nothing from validation */
-    int rc = principal_may_write(&d->who, reg, NULL, NULL, e);
+    int rc = principal_may_write(dom_who(d), reg, NULL, NULL, e);
     if (rc)
         return rc;
     if (reg->flags & REG_SINGLETON)

@@ -27,6 +27,7 @@ static unsigned role_bits(const record *person)
 int dom_principal(dom *d, const char *who, principal *p, isms_err *e)
 {
     if (!who) {
+        dom_who(d); /* looks the process's name up */
         *p = d->self;
         return 0;
     }

@@ -17,6 +17,8 @@ struct derive_cache {
     const quant_latest *latest; /* the latest analysis of each subject, with its freshness */
     size_t nlatest;
     quant_check *check; /* for any analysis shown */
+    int last_loaded;
+    const char *last_change; /* quant_last_input_change, read once (NULL: none) */
     /* Until LATEST_ONE_BY_ONE risks have asked, each risk's latest
      * analysis is read alone (a show costs that risk); a list then reads
      * them all at once. The last one read is kept for its other columns. */
@@ -171,7 +173,10 @@ static int analysis_figures(derive_cache *c, const record *r, int arg, value *ou
 {
     (void)arg;
     quant_freshness f;
-    int rc = quant_check_of(c->d, &c->check, r, &f, e);
+    int rc = c->last_loaded ? 0 : quant_last_input_change(c->d, &c->last_change, e);
+    c->last_loaded = !rc;
+    if (!rc)
+        rc = quant_check_of(c->d, &c->check, c->last_change, r, &f, e);
     if (!rc)
         set_text(out, freshness_text(c, &f));
     return rc;

@@ -306,22 +306,20 @@ static int load_appetite(const record *r, void *ctx)
     return 0;
 }
 
-/* One risk (active) and the controls whose treats link names it, by key
- * and by the link table's reverse index: the same cost at 1,000 risks as
- * at 1,000,000. */
-static int load_one(dom *d, const char *key, load_ctx *lc)
+/* One risk (active), already read, and the controls whose treats link
+ * names it, by the link table's reverse index: the same cost at 1,000
+ * risks as at 1,000,000. */
+static int load_one(dom *d, const record *r, load_ctx *lc)
 {
-    record r;
-    int rc = store_get(dom_store(d), &reg_risk, key, &r, dom_arena(d), lc->e);
-    if (rc || r.retired_at)
-        return rc;
-    store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS), .ival = r.id };
+    if (r->retired_at)
+        return 0;
+    store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS), .ival = r->id };
     store_query q = { .filters = &treats, .nfilters = 1 };
-    rc = store_scan(dom_store(d), &reg_control, &q, load_control, lc, lc->e);
+    int rc = store_scan(dom_store(d), &reg_control, &q, load_control, lc, lc->e);
     if (rc)
         return rc;
     index_links(lc);
-    return load_risk(&r, lc);
+    return load_risk(r, lc);
 }
 
 /* Every active risk and every control acting on risks. */
@@ -334,7 +332,7 @@ static int load_all(dom *d, load_ctx *lc)
     return store_scan(dom_store(d), &reg_risk, NULL, load_risk, lc, lc->e);
 }
 
-int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e)
+int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
 {
     memset(m, 0, sizeof *m);
     m->d = d;
@@ -692,7 +690,7 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
     if (rc)
         return rc;
     qmodel m;
-    rc = qmodel_load(d, r.key, &m, e);
+    rc = qmodel_load(d, &r, &m, e);
     if (rc)
         return rc;
     if (!m.nrisks) {

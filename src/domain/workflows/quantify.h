@@ -242,13 +242,19 @@ typedef struct quant_freshness {
 int quant_check_new(dom *d, quant_check **out, isms_err *e);
 void quant_check_free(quant_check *c);
 int quant_check_analysis(quant_check *c, const record *analysis, quant_freshness *out, isms_err *e);
+/* The latest change to a record an analysis's inputs come from (the
+ * registers qmodel_load reads and the organisation's settings), by index
+ * (a read per register): NULL when there is none; in the dom's arena. */
+int quant_last_input_change(dom *d, const char **out, isms_err *e);
 /* The freshness of one analysis at the cost of its own inputs: current at
- * once when nothing it depends on changed after it ran (index reads);
- * else a risk's analysis hashes that risk's model, and a portfolio's the
- * whole model, built once in *whole (NULL at first; the caller frees it
- * with quant_check_free) and kept for the next analysis. */
-int quant_check_of(dom *d, quant_check **whole, const record *analysis, quant_freshness *out,
-                   isms_err *e);
+ * once when nothing it depends on changed after `last` (what
+ * quant_last_input_change gave, read once for every analysis judged in the
+ * same state of the repository); else a risk's analysis hashes that risk's
+ * model, and a portfolio's the whole model, built once in *whole (NULL at
+ * first; the caller frees it with quant_check_free) and kept for the next
+ * analysis. */
+int quant_check_of(dom *d, quant_check **whole, const char *last, const record *analysis,
+                   quant_freshness *out, isms_err *e);
 
 /* The latest analysis of each subject (risk key, "portfolio", "portfolio
  * by objective", "controls") with its freshness; keys in the dom's arena. */

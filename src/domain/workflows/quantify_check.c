@@ -20,6 +20,7 @@ typedef struct qchange {
 
 struct quant_check {
     dom *d;
+    const record *risk; /* the one risk checked (check_open), or NULL: every analysis */
     qmodel m;
     qchange *changes;
     size_t nchanges;
@@ -69,7 +70,8 @@ static int check_open(dom *d, const record *risk, quant_check **out, isms_err *e
 {
     quant_check *c = xcalloc(1, sizeof *c);
     c->d = d;
-    int rc = qmodel_load(d, risk ? risk->key : NULL, &c->m, e);
+    c->risk = risk;
+    int rc = qmodel_load(d, risk, &c->m, e);
     store_query all = { .include_retired = 1 };
     const regdef *regs[] = { &reg_risk, &reg_control, &reg_appetite };
     if (!rc && risk)
@@ -119,12 +121,14 @@ static const char *changed_since(const quant_check *c, int64_t risk, const char 
     return at;
 }
 
-static int risk_id_of(dom *d, const char *key, int64_t *id)
+/* The id of the risk keyed `key`; a checker of one risk knows its own. */
+static int risk_id_of(const quant_check *c, const char *key, int64_t *id)
 {
     record r;
-    if (dom_get(d, &reg_risk, key, &r, NULL))
+    const record *known = c->risk && !strcmp(c->risk->key, key) ? c->risk : &r;
+    if (known == &r && dom_get(c->d, &reg_risk, key, &r, NULL))
         return 0;
-    *id = r.id;
+    *id = known->id;
     return 1;
 }
 
@@ -142,7 +146,7 @@ int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, 
     int64_t risk = 0;
     if (!strcmp(kind, "risk")) {
         size_t i = qmodel_risk_index(&c->m, subject);
-        if (!risk_id_of(c->d, subject, &risk))
+        if (!risk_id_of(c, subject, &risk))
             risk = -1; /* retired: nothing of it is current */
         if (i != (size_t)-1) {
             quant_threshold t =
@@ -205,10 +209,7 @@ static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
     return 0;
 }
 
-/* The latest change to a record an analysis's inputs come from (the
- * registers qmodel_load reads and the organisation's settings), by index:
- * NULL when there is none. */
-static int last_input_change(dom *d, const char **out, isms_err *e)
+int quant_last_input_change(dom *d, const char **out, isms_err *e)
 {
     const regdef *regs[] = { &reg_risk, &reg_control, &reg_appetite, &reg_objective, &reg_org };
     *out = NULL;
@@ -230,13 +231,13 @@ static int unchanged_since(const record *a, const char *last)
     return record_text(a, F_ANALYSIS_INPUTS_HASH) && (!last || strcmp(last, a->created_at) < 0);
 }
 
-int quant_check_of(dom *d, quant_check **whole, const record *a, quant_freshness *out, isms_err *e)
+int quant_check_of(dom *d, quant_check **whole, const char *last, const record *a,
+                   quant_freshness *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    const char *last;
-    int rc = last_input_change(d, &last, e);
-    if (rc || unchanged_since(a, last))
-        return rc;
+    if (unchanged_since(a, last))
+        return 0;
+    int rc = 0;
     const char *kind = record_text(a, F_ANALYSIS_KIND);
     record risk;
     if (kind && !strcmp(kind, "risk") &&
@@ -267,7 +268,7 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     quant_check *c = NULL;
     const char *last = NULL;
     if (!rc && s.n)
-        rc = last_input_change(d, &last, e);
+        rc = quant_last_input_change(d, &last, e);
     for (size_t k = 0; k < s.n && !rc; k++) {
         rc = read_latest(d, s.keys[k], &rows[k], e);
         if (rc || unchanged_since(rows[k].rec, last))

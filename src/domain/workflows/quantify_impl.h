@@ -59,10 +59,10 @@ int qmodel_input_field(int k); /* F_RISK_LEF, ... */
 dist *qmodel_input(fair_risk *r, int k);
 
 /* Loads every active risk with FAIR inputs, the controls that act on them
- * and the approved appetites; or only the risk keyed `only` (E_NOT_FOUND
- * if there is none) and the controls treating it, read by key and by the
- * link's index, whatever the size of the registers. */
-int qmodel_load(dom *d, const char *only, qmodel *m, isms_err *e);
+ * and the approved appetites; or only the risk `only` (the caller has read
+ * it) and the controls treating it, read by the link's index, whatever the
+ * size of the registers. */
+int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e);
 void qmodel_reset(qmodel *m);
 int64_t *qmodel_copy_ids(const value *v);                   /* malloc'd */
 size_t qmodel_risk_index(const qmodel *m, const char *key); /* (size_t)-1: not modelled */
