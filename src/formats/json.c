@@ -90,10 +90,15 @@ int js_parse_pooled(const char *text, size_t len, const char *what, json_t **out
 {
     /* jansson takes 3 to 6 times a catalog's size; a document of tiny
      * values more: past the mapping, values are malloc'd (spilled) */
-    size_t cap = 32 * len + (1u << 20);
-    void *m = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    json_malloc_t m0;
+    json_free_t f0;
+    json_get_alloc_funcs(&m0, &f0);
     *pool = NULL;
+    if (m0 != js_malloc) /* js_init not called: jansson's own malloc and free */
+        return js_parse(text, len, what, out, e);
+    size_t cap = 32 * len + (1u << 20);
+    void *m =
+        mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)
         return js_parse(text, len, what, out, e);
     /* a tree of 12 MB in 2 MB pages: half the import's page faults */

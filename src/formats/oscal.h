@@ -50,8 +50,7 @@ int oscal_load(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, is
 /* The same, the tree in a pool of its own (js_parse_pooled): faster to
  * build and to free, for a document that nothing outlives (what is read
  * from it, or a resolved profile's references into it, dropped first). */
-int oscal_load_pooled(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a,
-                      isms_err *e);
+int oscal_load_pooled(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, isms_err *e);
 /* The same from bytes in memory (fuzzing, tests). */
 int oscal_load_bytes(const char *text, size_t len, const char *path, oscal_doc *doc,
                      oscal_warnings *w, arena *a, isms_err *e);
