@@ -156,7 +156,7 @@ int cmd_oscal_import(cli *c, isms_err *e)
         return rc;
     oscal_doc doc;
     oscal_warnings w = { 0 };
-    rc = oscal_load(c->args[0], &doc, &w, c->a, e);
+    rc = oscal_load_pooled(c->args[0], &doc, &w, c->a, e);
     if (rc)
         return rc;
     if (doc.model == OSCAL_SYSTEM_SECURITY_PLAN || doc.model == OSCAL_ASSESSMENT_RESULTS ||

@@ -58,6 +58,16 @@ int record_from_json(const json_t *obj, const regdef *reg, record *r, arena *a, 
 int js_parse(const char *text, size_t len, const char *what, json_t **out, isms_err *e);
 int js_load_file(const char *path, json_t **out, isms_err *e);
 
+/* js_parse with the tree's values in a pool of their own (see json.c):
+ * no malloc or free per value; js_pool_drop(pool, tree) drops the tree at
+ * once, instead of json_decref. Nothing may keep a reference into the tree
+ * past the drop. The pool belongs to the calling thread. */
+typedef struct js_pool js_pool;
+int js_parse_pooled(const char *text, size_t len, const char *what, json_t **out, js_pool **pool,
+                    isms_err *e);
+/* Drops tree and its pool (NULL pool: json_decref(tree)). */
+void js_pool_drop(js_pool *p, json_t *tree);
+
 /* Appends j, compact, to b (one write instead of jansson's many small ones). */
 void js_append(buf *b, const json_t *j);
 

@@ -41,11 +41,16 @@ typedef struct oscal_doc {
     oscal_model model;
     const char *version; /* its metadata's oscal-version */
     void *tree;          /* json_t * of the whole file */
+    void *pool;          /* js_pool * its values are in (oscal_load_pooled), or NULL */
     oscal_warnings *warn;
     arena *a;
 } oscal_doc;
 
 int oscal_load(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, isms_err *e);
+/* The same, the tree in a pool of its own (js_parse_pooled): faster to
+ * build and to free, for a document that nothing outlives (what is read
+ * from it, or a resolved profile's references into it, dropped first). */
+int oscal_load_pooled(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, isms_err *e);
 /* The same from bytes in memory (fuzzing, tests). */
 int oscal_load_bytes(const char *text, size_t len, const char *path, oscal_doc *doc,
                      oscal_warnings *w, arena *a, isms_err *e);

@@ -239,20 +239,40 @@ static int read_all(const char *path, char **text, size_t *len, isms_err *e)
     return 0;
 }
 
-int oscal_load(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, isms_err *e)
+static int load(const char *path, int pooled, oscal_doc *doc, oscal_warnings *w, arena *a,
+                isms_err *e)
 {
     char *text = NULL;
     size_t len = 0;
     int rc = read_all(path, &text, &len, e);
     if (rc)
         return rc;
-    rc = oscal_load_bytes(text ? text : "", len, path, doc, w, a, e);
+    json_t *tree = NULL;
+    js_pool *pool = NULL;
+    rc = pooled ? js_parse_pooled(text ? text : "", len, path, &tree, &pool, e)
+                : js_parse(text ? text : "", len, path, &tree, e);
     free(text);
+    rc = adopt_parsed(rc, tree, path, doc, w, a, e);
+    if (!rc)
+        doc->pool = pool;
+    else if (pool) /* adopt_parsed dropped the tree; the pool has no other */
+        js_pool_drop(pool, NULL);
     return rc;
+}
+
+int oscal_load(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, isms_err *e)
+{
+    return load(path, 0, doc, w, a, e);
+}
+
+int oscal_load_pooled(const char *path, oscal_doc *doc, oscal_warnings *w, arena *a, isms_err *e)
+{
+    return load(path, 1, doc, w, a, e);
 }
 
 void oscal_doc_free(oscal_doc *doc)
 {
-    json_decref(doc->tree);
+    js_pool_drop(doc->pool, doc->tree);
     doc->tree = NULL;
+    doc->pool = NULL;
 }

@@ -2,8 +2,8 @@
  * belongs to no control the resolution kept (the catalog's own, an
  * excluded control's; a group's when merged flat) comes along, as a
  * parameter of the resolved catalog, when a kept control inserts it
- * ("{{ insert: param, ID }}"). Merged as-is, a group's own parameters are
- * left out (oscal_select.c), as NIST's 1.x requirement tests expect. */
+ * ("{{ insert: param, ID }}"). Merged as-is, a group keeps its own
+ * parameters (oscal_select.c). */
 #include "formats/oscal_modify.h"
 #include "core/strmap.h"
 

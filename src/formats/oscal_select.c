@@ -190,9 +190,11 @@ static void copy_control(sel_ctx *s, const json_t *c, json_t *groups, json_t *co
     (void)groups;
 }
 
-/* A group kept (as-is) when anything beneath it is, without its own
- * params (NIST's req-structure-asis1 and -asis2 drop them, though its
- * older include-all-test keeps them); flat: its controls take its place. */
+/* A group kept (as-is) when anything beneath it is, with "all of its
+ * non-control children intact" (the specification's
+ * id-structure-as-is-list-1), its params too: NIST's older
+ * include-all-test keeps them, its 1.x req-structure-asis1 and -asis2 drop
+ * them (docs/OSCAL.md); flat: its controls take its place. */
 static void copy_group(sel_ctx *s, const json_t *g, json_t *groups, json_t *controls)
 {
     if (s->flat) {
@@ -204,7 +206,6 @@ static void copy_group(sel_ctx *s, const json_t *g, json_t *groups, json_t *cont
     copy_into(s, g, gs, cs);
     if (json_array_size(gs) || json_array_size(cs)) {
         json_t *x = copy_without_children(g);
-        json_object_del(x, "params");
         tag(x, OSCAL_PROV, json_sprintf("%s#%" JSON_INTEGER_FORMAT, s->source ? s->source : "", n));
         if (json_array_size(gs))
             json_object_set(x, "groups", gs);

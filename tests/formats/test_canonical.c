@@ -192,5 +192,44 @@ static void any_value_as_jansson_dumps_it(void **state)
     }
 }
 
+/* A pooled parse gives the tree js_parse gives; values removed from it,
+ * or added and removed, cost nothing and leak nothing (ASan), and a tree
+ * larger than its pool spills to malloc and is freed whole. */
+static void pooled_parse_is_a_parse(void **state)
+{
+    (void)state;
+    js_init();
+    buf big;
+    buf_init(&big);
+    buf_puts(&big, "{\"a\":[");
+    for (int i = 0; i < 300000; i++) /* 112 bytes of values for 3 of text: spills */
+        buf_puts(&big, i ? ",[]" : "[]");
+    buf_puts(&big, "],\"b\":{\"c\":\"d\",\"e\":1.5}}");
+    const char *docs[] = { "{\"x\":[1,\"two\",{\"y\":null}],\"b\":true}", buf_str(&big) };
+    for (size_t i = 0; i < 2; i++) {
+        isms_err e = { 0 };
+        json_t *plain, *pooled;
+        js_pool *pool;
+        assert_int_equal(js_parse(docs[i], strlen(docs[i]), "t", &plain, &e), 0);
+        assert_int_equal(js_parse_pooled(docs[i], strlen(docs[i]), "t", &pooled, &pool, &e), 0);
+        assert_non_null(pool);
+        assert_true(json_equal(plain, pooled));
+        json_object_set_new(pooled, "new", json_string("malloc'd"));
+        json_object_del(pooled, "new");
+        json_object_del(pooled, "b");
+        assert_false(json_equal(plain, pooled));
+        js_pool_drop(pool, pooled);
+        json_decref(plain);
+    }
+    isms_err e = { 0 };
+    json_t *bad = NULL;
+    js_pool *pool = NULL;
+    assert_int_not_equal(js_parse_pooled("{\"a\":1,\"a\":2}", 13, "dup", &bad, &pool, &e), 0);
+    assert_null(bad);
+    assert_null(pool);
+    buf_reset(&big);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(same_bytes_as_jansson),
-        cmocka_unit_test(escapes_as_jansson_does), cmocka_unit_test(any_value_as_jansson_dumps_it))
+        cmocka_unit_test(escapes_as_jansson_does), cmocka_unit_test(any_value_as_jansson_dumps_it),
+        cmocka_unit_test(pooled_parse_is_a_parse))
