@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static uint64_t strmap_hash(const char *s)
+uint64_t strmap_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
     for (; *s; s++)
@@ -30,7 +30,8 @@ arena *strmap_arena(strmap *m) { return &m->a; }
 
 static void strmap_grow(strmap *m)
 {
-    size_t cap = m->cap ? m->cap * 2 : 1024;
+    /* Small first: a map per write (the figures it changes) is common. */
+    size_t cap = m->cap ? m->cap * 2 : 16;
     strmap_slot *slots = xcalloc(cap, sizeof *slots);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slots[i].key)

@@ -27,6 +27,7 @@ void strmap_reset(strmap *m); /* frees everything */
 arena *strmap_arena(strmap *m);
 void **strmap_slot_for(strmap *m, const char *key); /* inserts NULL if absent */
 void *strmap_get(const strmap *m, const char *key); /* NULL if absent */
+uint64_t strmap_hash(const char *s);                /* the keys' hash (FNV-1a) */
 
 /* Iteration: for (size_t i = 0; i < m.cap; i++) if (m.slots[i].key) ... */
 

@@ -1,4 +1,5 @@
 #include "store/db.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
@@ -16,14 +17,6 @@ struct db_stmt_cache {
     cache_slot *slots;
     size_t cap, used;
 };
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 /* "postgres:" or "postgresql:" in any case counts too: a mistyped URI
  * (postgresql:/..., POSTGRESQL://...) is then refused by the PostgreSQL
@@ -113,7 +106,7 @@ static void cache_grow(struct db_stmt_cache *c)
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slots[i].sql)
             continue;
-        size_t j = hash_str(c->slots[i].sql) & (cap - 1);
+        size_t j = strmap_hash(c->slots[i].sql) & (cap - 1);
         while (slots[j].sql)
             j = (j + 1) & (cap - 1);
         slots[j] = c->slots[i];
@@ -128,7 +121,7 @@ int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
     struct db_stmt_cache *c = d->cache;
     if (c->used * 2 >= c->cap)
         cache_grow(c);
-    size_t j = hash_str(sql) & (c->cap - 1);
+    size_t j = strmap_hash(sql) & (c->cap - 1);
     while (c->slots[j].sql) {
         if (!strcmp(c->slots[j].sql, sql))
             break;

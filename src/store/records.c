@@ -558,6 +558,7 @@ int store_write_links(store *s, const record *r, isms_err *e)
 
 int store_update(store *s, const record *r, isms_err *e)
 {
+    store_refs_forget(s); /* a retirement, a new e-mail */
     regsql *q = sql_for(s, r->reg);
     db_stmt *st;
     int rc = db_prep(s->db, q->update, &st, e);
@@ -700,29 +701,92 @@ int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *
 
 enum { FIND_AT_ONCE = 64 }; /* queries store_find_many has in flight at once */
 
-/* Sends the n (<= FIND_AT_ONCE) queries, then reads their rows. */
+void store_refs_forget(store *s)
+{
+    for (int k = 0; k < s->nrefs; k++) {
+        free(s->refs[k].text);
+        free(s->refs[k].key);
+    }
+    s->nrefs = s->refs_next = 0;
+    s->refs_gen = 0;
+}
+
+/* Fills r from the references kept; 0 when it is not among them. */
+static int ref_known(store *s, store_ref *r, arena *a)
+{
+    if (s->refs_gen != db_write_gen(s->db)) {
+        store_refs_forget(s);
+        return 0;
+    }
+    for (int k = 0; k < s->nrefs; k++) {
+        const ref_kept *f = &s->refs[k];
+        if (f->reg == r->reg && f->by == r->by && !strcmp(f->text, r->text)) {
+            r->id = f->id;
+            r->key = arena_strdup(a, f->key);
+            r->retired = f->retired;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Keeps r, found, for the rest of the write transaction. */
+static void ref_keep(store *s, const store_ref *r)
+{
+    unsigned long gen = db_write_gen(s->db);
+    if (!gen || !r->id)
+        return;
+    if (s->refs_gen != gen)
+        store_refs_forget(s);
+    s->refs_gen = gen;
+    ref_kept *f;
+    if (s->nrefs < REFS_KEPT)
+        f = &s->refs[s->nrefs++];
+    else { /* the oldest goes */
+        f = &s->refs[s->refs_next++ % REFS_KEPT];
+        free(f->text);
+        free(f->key);
+    }
+    *f = (ref_kept){ .reg = r->reg,
+                     .by = r->by,
+                     .text = xstrdup(r->text),
+                     .key = r->key ? xstrdup(r->key) : NULL,
+                     .id = r->id,
+                     .retired = r->retired };
+}
+
+/* Sends the queries of the n (<= FIND_AT_ONCE) references not kept, then
+ * reads their rows. */
 static int find_some(store *s, store_ref *refs, int n, arena *a, isms_err *e)
 {
     db_stmt *st[FIND_AT_ONCE];
     int k, rc = 0;
-    for (k = 0; k < n; k++) {
-        const store_ref *r = &refs[k];
-        rc = r->by && !has_field(r->reg, r->by)
-                 ? not_a_field(r->reg, r->by, e)
-                 : find_prep(s, r->reg, r->by ? r->by->name : "key", "key", r->text, &st[k], e);
-        if (rc)
-            break;
-        rc = db_send(st[k], e);
-        if (rc) {
-            k++; /* handed out: given back below */
+    for (k = 0; k < n && !rc; k++) {
+        store_ref *r = &refs[k];
+        st[k] = NULL;
+        if (ref_known(s, r, a))
+            continue;
+        if (r->by && !has_field(r->reg, r->by)) {
+            rc = not_a_field(r->reg, r->by, e);
             break;
         }
+        rc = find_prep(s, r->reg, r->by ? r->by->name : "key", "key", r->text, &st[k], e);
+        if (rc) {
+            st[k] = NULL;
+            break;
+        }
+        rc = db_send(st[k], e); /* on failure too, st[k] is handed back below */
     }
     for (int j = 0; j < k; j++) {
-        if (rc)
+        if (!st[j])
+            continue;
+        if (rc) {
             db_done(st[j]);
-        else
-            rc = find_read(st[j], &refs[j].id, &refs[j].key, &refs[j].retired, a, e);
+            continue;
+        }
+        rc = find_read(st[j], &refs[j].id, &refs[j].key, &refs[j].retired, a, e);
+        if (!rc)
+            ref_keep(s, &refs[j]);
     }
     return rc;
 }

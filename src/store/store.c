@@ -264,6 +264,7 @@ void store_close(store *s)
     if (!s)
         return;
     regsql_free(s);
+    store_refs_forget(s);
     store_tallies_end(s, 0, 0);
     free(s->waiting);
     free(s->schema_diff);

@@ -14,10 +14,22 @@ typedef struct tree_slot {
     char hash[65];
 } tree_slot;
 
+/* A reference the write transaction in flight found (records.c). */
+typedef struct ref_kept {
+    const regdef *reg;
+    const fielddef *by; /* as store_ref's */
+    char *text, *key;   /* malloc'd */
+    int64_t id;
+    int retired;
+} ref_kept;
+
+enum { REFS_KEPT = 64 }; /* references kept, the oldest replaced first */
+
 /* A change to one of the dashboard's figures that waits for the commit
  * (tally.c), made at savepoint depth `depth` (0: the transaction itself). */
 typedef struct tally_wait {
     char *name;
+    uint64_t hash; /* of name (strmap_hash), compared first */
     int64_t n;
     int depth;
 } tally_wait;
@@ -44,6 +56,17 @@ struct store {
      * an entry reads the left sibling of each node it completes, which an
      * earlier append of the same transaction has mostly just stored. */
     tree_slot tree[64][2];
+    /* The references (owner, objectives, assets, ...) this write
+     * transaction found, while refs_gen == db_write_gen(db) and no record
+     * was updated since: a batch of adds names the same few again and
+     * again, and on PostgreSQL each lookup is a statement and, for the
+     * first, a round trip. Writers hold the write lock, so only this
+     * transaction changes records, and a rollback changes the generation;
+     * records found are kept, records not found are not (an add may
+     * create them). */
+    unsigned long refs_gen;
+    int nrefs, refs_next;
+    ref_kept refs[REFS_KEPT];
     /* The figure changes of the write transaction in flight, summed per
      * figure and savepoint depth, written at its commit (tally.c). */
     tally_wait *waiting;
@@ -61,6 +84,9 @@ void store_tallies_end(store *s, int depth, int kept);
 
 /* Per-register SQL (records.c). */
 void regsql_free(store *s);
+
+/* Forgets the references kept (records.c). */
+void store_refs_forget(store *s);
 
 /* The queries keyed by one value: their one parameter is `text` when it is
  * not NULL, else the integer `id` (store.c). */

@@ -3,6 +3,7 @@
  * rather than by the registers' size. */
 #include "store/store_internal.h"
 #include "core/buf.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
@@ -52,18 +53,21 @@ static int write_all(store *s, const store_tally *t, size_t n, isms_err *e)
  * rollback drops its own changes and its release hands them to the depth
  * around it, as the database does with rows. */
 
-static tally_wait *wait_find(store *s, const char *name, int depth)
+static tally_wait *wait_find(store *s, const char *name, uint64_t hash, int depth)
 {
-    for (size_t k = 0; k < s->nwaiting; k++)
-        if (s->waiting[k].depth == depth && !strcmp(s->waiting[k].name, name))
+    for (size_t k = 0; k < s->nwaiting; k++) {
+        const tally_wait *w = &s->waiting[k];
+        if (w->depth == depth && w->hash == hash && !strcmp(w->name, name))
             return &s->waiting[k];
+    }
     return NULL;
 }
 
 /* Adds n to the change of figure `name` at depth; takes `name` (malloc'd). */
 static void wait_add(store *s, char *name, int64_t n, int depth)
 {
-    tally_wait *w = wait_find(s, name, depth);
+    uint64_t hash = strmap_hash(name);
+    tally_wait *w = wait_find(s, name, hash, depth);
     if (w) {
         w->n += n;
         free(name);
@@ -73,24 +77,36 @@ static void wait_add(store *s, char *name, int64_t n, int depth)
         s->waiting_cap = s->waiting_cap ? 2 * s->waiting_cap : 32;
         s->waiting = xrealloc(s->waiting, s->waiting_cap * sizeof *s->waiting);
     }
-    s->waiting[s->nwaiting++] = (tally_wait){ .name = name, .n = n, .depth = depth };
+    s->waiting[s->nwaiting++] = (tally_wait){ .name = name, .hash = hash, .n = n, .depth = depth };
 }
 
+/* The changes made around `depth` stay where they are (a transaction's
+ * figures are many, a savepoint's few: an add's release must not walk
+ * them all again); those made at `depth` or deeper go to the depth
+ * around it, or away. */
 void store_tallies_end(store *s, int depth, int kept)
 {
-    size_t n = s->nwaiting;
-    tally_wait *old = s->waiting;
-    s->waiting = NULL;
-    s->nwaiting = s->waiting_cap = 0;
+    size_t n = s->nwaiting, stay = 0, nend = 0;
+    tally_wait *ending = xmalloc((n + 1) * sizeof *ending);
     for (size_t k = 0; k < n; k++) {
-        if (old[k].depth < depth)
-            wait_add(s, old[k].name, old[k].n, old[k].depth);
-        else if (kept && depth > 0)
-            wait_add(s, old[k].name, old[k].n, depth - 1);
+        if (s->waiting[k].depth < depth)
+            s->waiting[stay++] = s->waiting[k];
         else
-            free(old[k].name);
+            ending[nend++] = s->waiting[k];
     }
-    free(old);
+    s->nwaiting = stay;
+    for (size_t k = 0; k < nend; k++) {
+        if (kept && depth > 0)
+            wait_add(s, ending[k].name, ending[k].n, depth - 1);
+        else
+            free(ending[k].name);
+    }
+    free(ending);
+    if (!s->nwaiting) {
+        free(s->waiting);
+        s->waiting = NULL;
+        s->waiting_cap = 0;
+    }
 }
 
 /* The changes waiting, summed per figure whatever their depth (those

@@ -422,6 +422,52 @@ static void a_rolled_back_add_leaves_no_trace(void **state)
     assert_int_equal(ledger_entries(), before + 2); /* verify: the chain and tree hold */
 }
 
+/* dom_add of a risk inside the transaction in flight; its error code,
+ * e filled. */
+static int add_risk(const char *title, const char *owner, const char *more, isms_err *e)
+{
+    record out;
+    *e = (isms_err){ 0 };
+    return dom_add(d, tu_make(d, &reg_risk, title, owner, "likelihood=2", "impact=2", more, NULL),
+                   &out, e);
+}
+
+/* A write transaction keeps the references it found (the store's kept
+ * references): what the transaction does to them afterwards must show, a
+ * savepoint rolled back, a retirement, a new e-mail. */
+static void kept_references_follow_the_transaction(void **state)
+{
+    (void)state;
+    arena *a = dom_arena(d);
+    isms_err e = { 0 };
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* a savepoint, rolled back */
+    const char *undone =
+        tu_add(d, tu_make(d, &reg_objective, "title=Undone goal", "owner=PER-1", NULL));
+    const char *names_undone = arena_printf(a, "objectives=%s", undone);
+    assert_int_equal(add_risk("title=Kept", "owner=dana@x.example", names_undone, &e), 0);
+    assert_int_equal(dom_txn_end(d, E_CONFLICT, &e), E_CONFLICT);
+    assert_int_not_equal(add_risk("title=Gone", "owner=PER-1", names_undone, &e), 0);
+    assert_contains(e.msg, undone);
+
+    const char *goal =
+        tu_add(d, tu_make(d, &reg_objective, "title=Kept goal", "owner=PER-1", NULL));
+    const char *names_goal = arena_printf(a, "objectives=%s", goal);
+    assert_int_equal(add_risk("title=Before", "owner=PER-1", names_goal, &e), 0);
+    record out;
+    assert_int_equal(dom_retire(d, &reg_objective, goal, &out, &e), 0);
+    assert_int_not_equal(add_risk("title=After", "owner=PER-1", names_goal, &e), 0);
+    assert_contains(e.msg, "retired");
+
+    assert_int_equal(add_risk("title=Old mail", "owner=omar@x.example", NULL, &e), 0);
+    assert_int_equal(
+        update(&reg_person, "PER-2", tu_make(d, &reg_person, "email=omar@y.example", NULL), 0, &e),
+        0);
+    assert_int_not_equal(add_risk("title=Old mail", "owner=omar@x.example", NULL, &e), 0);
+    assert_int_equal(add_risk("title=New mail", "owner=omar@y.example", NULL, &e), 0);
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +486,7 @@ int main(void)
         cmocka_unit_test(updates_report_what_changed),
         cmocka_unit_test(typed_values_pass_the_same_checks),
         cmocka_unit_test(a_rolled_back_add_leaves_no_trace),
+        cmocka_unit_test(kept_references_follow_the_transaction),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
