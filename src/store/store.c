@@ -300,6 +300,8 @@ int store_integrity(store *s, struct buf *problems, isms_err *e)
     return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
 }
 
+int store_has_integrity(const store *s) { return s->db->drv->integrity != NULL; }
+
 void store_integrity_begin(store *s)
 {
     if (s->db->drv->integrity_begin)
@@ -573,6 +575,23 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
 int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e)
 {
     return ledger_scan(s, NULL, after, fn, ctx, e);
+}
+
+int store_ledger_keys(store *s, store_key_seq_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "SELECT key, seq FROM ledger ORDER BY key, seq", &st, e);
+    if (rc)
+        return rc;
+    db_many_rows(st);
+    int row;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
 }
 
 int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_err *e)

@@ -34,7 +34,7 @@ static void dangling_row_is_reported(void **state)
     /* The sqlite3 shell does not enforce foreign keys unless told to. */
     tu_sql(repo, "INSERT INTO asset_dependency (asset, depends_on) VALUES (1, 999)");
     tu_result r;
-    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "verify", "--full", "--store", (const char *)NULL);
     assert_int_equal(r.status, 10);
     assert_contains(r.out, "integrity check failed");
     assert_contains(r.out, "refers to a missing row of asset");
@@ -61,7 +61,7 @@ static void damaged_index_is_reported(void **state)
     assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
     close(fd);
     tu_result r;
-    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "verify", "--full", "--store", (const char *)NULL);
     assert_int_not_equal(r.status, 0);
     if (!strstr(r.out, "integrity check failed") && !strstr(r.err, "damaged"))
         fail_msg("verify did not report the damaged page:\n%s%s", r.out, r.err);
