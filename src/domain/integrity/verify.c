@@ -3,6 +3,7 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
+#include "core/sha256.h"
 #include "core/strmap.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -433,35 +434,39 @@ static int dsum_equal(const dsum *a, const dsum *b)
     return a->n == b->n && !memcmp(a->w, b->w, sizeof a->w);
 }
 
-/* The keyed digest of (tag, bytes): SHA-256 over the salt, the tag, a 0
- * and the bytes, in `scratch` (reused). */
-static void keyed_add(dsum *s, buf *scratch, const unsigned char salt[SALT], const char *tag,
-                      const char *bytes, size_t n)
+/* The keyed digest of (tag, bytes): SHA-256 over one block, the salt and
+ * the tag (a register's name) padded with zeros, then the bytes. */
+static void keyed_add(dsum *s, const unsigned char salt[SALT], const char *tag, const char *bytes,
+                      size_t n)
 {
-    buf_clear(scratch);
-    buf_append(scratch, salt, SALT);
-    buf_append(scratch, tag, strlen(tag) + 1);
-    buf_append(scratch, bytes, n);
+    unsigned char block[64] = { 0 };
+    memcpy(block, salt, SALT);
+    size_t t = strlen(tag);
+    memcpy(block + SALT, tag, t < 63 - SALT ? t : 63 - SALT);
     unsigned char d[32];
-    sha256_raw(scratch->data, scratch->len, d);
+    sha256_after_block(block, bytes, n, d);
     dsum_add(s, d);
 }
 
-static void key_seq_add(dsum *s, buf *scratch, const unsigned char salt[SALT], const char *key,
+/* The keyed digest of (key, seq): SipHash (128 bits) under its own key;
+ * only its sums are compared, with the same key, within one run. */
+static void key_seq_add(dsum *s, buf *scratch, const unsigned char k[SALT], const char *key,
                         int64_t seq)
 {
-    char n[24];
-    int len = snprintf(n, sizeof n, "%lld", (long long)seq);
-    keyed_add(s, scratch, salt, key ? key : "", n, (size_t)len);
+    buf_clear(scratch);
+    buf_append(scratch, &seq, sizeof seq);
+    buf_puts(scratch, key ? key : "");
+    unsigned char d[32] = { 0 };
+    crypto_shorthash_siphashx24(d, (const unsigned char *)scratch->data, scratch->len, k);
+    dsum_add(s, d);
 }
 
 /* The records' side: one reader, its own connection and thread. */
 typedef struct record_pass {
     store *st; /* the reader's own connection, or the verifying one */
     const unsigned char *salt;
-    buf canon;   /* a record's canonical bytes, the buffer reused */
-    buf scratch; /* salted input */
-    dsum sum;    /* of (register, canonical bytes) */
+    buf canon; /* a record's canonical bytes, the buffer reused */
+    dsum sum;  /* of (register, canonical bytes) */
     tallies counted;
     pthread_t thread;
     int started;
@@ -473,7 +478,7 @@ static int digest_record(const record *r, void *ctx)
 {
     record_pass *p = ctx;
     record_canonical_buf(r, &p->canon);
-    keyed_add(&p->sum, &p->scratch, p->salt, r->reg->name, p->canon.data, p->canon.len);
+    keyed_add(&p->sum, p->salt, r->reg->name, p->canon.data, p->canon.len);
     tallies_note(&p->counted, r, 1);
     return 0;
 }
@@ -500,7 +505,6 @@ static void pass_init(record_pass *p, const unsigned char *salt)
     memset(p, 0, sizeof *p);
     p->salt = salt;
     buf_init(&p->canon);
-    buf_init(&p->scratch);
     tallies_init(&p->counted);
 }
 
@@ -509,7 +513,6 @@ static void pass_reset(record_pass *p, const store *verifying)
     if (p->st != verifying)
         store_close(p->st);
     buf_reset(&p->canon);
-    buf_reset(&p->scratch);
     tallies_reset(&p->counted);
 }
 
@@ -611,7 +614,7 @@ static int sum_entry(const ledger_row *r, void *ctx)
         return rc;
     key_seq_add(&c->rows, &c->scratch, c->kseq, r->key, r->seq);
     if (is_latest(c, r->seq) && strcmp(r->entity, "repository") && register_find(r->entity))
-        keyed_add(&c->data, &c->scratch, c->salt, r->entity, r->data, strlen(r->data));
+        keyed_add(&c->data, c->salt, r->entity, r->data, strlen(r->data));
     return 0;
 }
 
