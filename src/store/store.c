@@ -300,7 +300,7 @@ int store_integrity(store *s, struct buf *problems, isms_err *e)
     return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
 }
 
-int store_has_integrity(const store *s) { return s->db->drv->integrity != NULL; }
+int store_integrity_reads_all(const store *s) { return s->db->drv->integrity_reads_all; }
 
 void store_integrity_begin(store *s)
 {
@@ -580,7 +580,13 @@ int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *c
 int store_ledger_keys(store *s, store_key_seq_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db, "SELECT key, seq FROM ledger ORDER BY key, seq", &st, e);
+    /* Byte order on both: SQLite's own (BINARY) reads the index by key;
+     * PostgreSQL's default collation would not be bytes. */
+    int rc = db_prep(s->db,
+                     strcmp(db_kind(s->db), "sqlite")
+                         ? "SELECT key, seq FROM ledger ORDER BY key COLLATE \"C\", seq"
+                         : "SELECT key, seq FROM ledger ORDER BY key, seq",
+                     &st, e);
     if (rc)
         return rc;
     db_many_rows(st);

@@ -397,8 +397,9 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
  * Which entry is a key's latest comes from the ledger's index by key
  * (store_ledger_keys: each key's entries together, one bit per entry
  * kept), read before the walk. The index is not the rows, so it is held
- * to them: the keyed digests of (key, seq) over the index and over the
- * rows the chain walk reads must add up alike.
+ * to them: it must come in order (a key's entries together), and the
+ * keyed digests of (key, seq) over the index and over the rows the chain
+ * walk reads must add up alike.
  *
  * Any difference, or a reader that could not run, and the records are
  * checked again one by one through the verifying connection (check_record
@@ -569,7 +570,10 @@ static int index_entry(const char *key, int64_t seq, void *ctx)
     chain_pass *c = ctx;
     key = key ? key : "";
     key_seq_add(&c->index, &c->scratch, c->kseq, key, seq);
-    if (!c->in_group || strcmp(buf_str(&c->prev_key), key)) {
+    int order = c->in_group ? strcmp(buf_str(&c->prev_key), key) : -1;
+    if (order > 0 || (!order && seq <= c->prev_seq))
+        c->beyond = 1; /* not in order: an index that is not its table's */
+    if (order) {
         if (c->in_group)
             mark_latest(c, c->prev_seq);
         buf_clear(&c->prev_key);
@@ -704,7 +708,11 @@ static int check_full(verify_ctx *v, int *broken, isms_err *e)
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     v->e = e;
-    if (v->rep->store_check)
+    /* The store's own checks: when asked, or with every full verification
+     * where they are cheap (PostgreSQL's catalogue queries). */
+    int store_check =
+        v->rep->store_check || (!v->resume && !store_integrity_reads_all(dom_store(v->d)));
+    if (store_check)
         store_integrity_begin(dom_store(v->d)); /* beside the checks below */
     int broken = 0;
     int rc = v->resume ? check_chain(v, &broken, e) : check_full(v, &broken, e);
@@ -716,7 +724,7 @@ static int run_checks(verify_ctx *v, isms_err *e)
         dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes, e);
     if (!rc)
         rc = check_schema(v, e);
-    if (!rc && v->rep->store_check)
+    if (!rc && store_check)
         rc = check_store(v, e);
     return rc;
 }
@@ -752,7 +760,7 @@ int dom_verify(dom *d, verify_report *rep, isms_err *e) { return verify_from(d, 
 int dom_store_check_last(dom *d, store_check_record *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    out->none = !store_has_integrity(dom_store(d));
+    out->none = !store_integrity_reads_all(dom_store(d));
     if (out->none)
         return 0;
     arena a;

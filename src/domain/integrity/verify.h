@@ -11,10 +11,11 @@
  *  3. the checkpoints: every one the repository issued, and those the
  *     verifier brings (domain/checkpoints.h), against the ledger's tree;
  *  4. the schema against the one isms's migrations make;
- *  5. only when asked (rep->store_check, `isms verify --store`): the
- *     store's own structural checks (SQLite: quick_check and
- *     foreign_key_check), which read every page of the file; when they
- *     last ran, and what they found, is recorded (dom_store_check_last). */
+ *  5. the store's own checks: SQLite's quick_check and foreign_key_check
+ *     read every page of the file, so only when asked (rep->store_check,
+ *     `isms verify --store`), their last run and result recorded
+ *     (dom_store_check_last); PostgreSQL's few catalogue queries with
+ *     every full verification. */
 #ifndef ISMS_DOMAIN_VERIFY_H
 #define ISMS_DOMAIN_VERIFY_H
 
@@ -82,8 +83,8 @@ int dom_verify_recorded(dom *d, verify_report *rep, isms_err *e);
 int dom_verify_last(dom *d, verify_record *out, isms_err *e);
 
 /* When the store's own structural checks last ran (at "" when never, or
- * not recorded) and whether they passed; "" too where the backend has
- * none (PostgreSQL: *none set to 1). */
+ * not recorded) and whether they passed; none is 1 where they are cheap
+ * and run with every full verification (PostgreSQL's catalogue checks). */
 typedef struct store_check_record {
     char at[24];
     int ok;
