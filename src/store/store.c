@@ -577,27 +577,17 @@ int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *c
     return ledger_scan(s, NULL, after, fn, ctx, e);
 }
 
-int store_ledger_keys(store *s, store_key_seq_fn fn, void *ctx, isms_err *e)
+int store_ledger_keys(store *s, store_hash_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
     /* Byte order on both: SQLite's own (BINARY) reads the index by key;
      * PostgreSQL's default collation would not be bytes. */
     int rc = db_prep(s->db,
                      strcmp(db_kind(s->db), "sqlite")
-                         ? "SELECT key, seq FROM ledger ORDER BY key COLLATE \"C\", seq"
-                         : "SELECT key, seq FROM ledger ORDER BY key, seq",
+                         ? "SELECT seq, key FROM ledger ORDER BY key COLLATE \"C\", seq"
+                         : "SELECT seq, key FROM ledger ORDER BY key, seq",
                      &st, e);
-    if (rc)
-        return rc;
-    db_many_rows(st);
-    int row;
-    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
-        if (rc)
-            break;
-    }
-    db_done(st);
-    return rc;
+    return rc ? rc : store_seq_text_rows(st, fn, ctx, e);
 }
 
 int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_err *e)

@@ -263,8 +263,8 @@ int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err 
 /* Every entry's key and seq, ordered by key (bytes, as strcmp orders
  * them) then seq: each key's entries together, its latest last (on SQLite
  * read from the index by key, not the rows: the caller checks the order). */
-typedef int (*store_key_seq_fn)(const char *key, int64_t seq, void *ctx);
-int store_ledger_keys(store *s, store_key_seq_fn fn, void *ctx, isms_err *e);
+int store_ledger_keys(store *s, int (*fn)(int64_t seq, const char *key, void *ctx), void *ctx,
+                      isms_err *e);
 
 /* ---- Merkle tree inputs and checkpoints (checkpoints.c) ---- */
 

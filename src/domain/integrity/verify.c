@@ -565,7 +565,7 @@ static int is_latest(const chain_pass *c, int64_t seq)
     return seq >= 1 && seq <= c->size && (c->latest[(seq - 1) / 8] >> ((seq - 1) % 8) & 1);
 }
 
-static int index_entry(const char *key, int64_t seq, void *ctx)
+static int index_entry(int64_t seq, const char *key, void *ctx)
 {
     chain_pass *c = ctx;
     key = key ? key : "";
