@@ -587,7 +587,9 @@ int store_ledger_keys(store *s, store_hash_fn fn, void *ctx, isms_err *e)
                          ? "SELECT seq, key FROM ledger ORDER BY key COLLATE \"C\", seq"
                          : "SELECT seq, key FROM ledger ORDER BY key, seq",
                      &st, e);
-    return rc ? rc : store_seq_text_rows(st, fn, ctx, e);
+    if (rc)
+        return rc;
+    return store_seq_text_rows(st, fn, ctx, e);
 }
 
 int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_err *e)

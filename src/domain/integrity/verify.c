@@ -104,7 +104,9 @@ static int note_entry(verify_ctx *v, const ledger_row *r);
 static int remember_entry(const ledger_row *r, void *ctx)
 {
     int rc = note_entry(ctx, r);
-    return rc ? rc : remember_latest(r, ctx);
+    if (rc)
+        return rc;
+    return remember_latest(r, ctx);
 }
 
 static void explain_mismatch(verify_ctx *v, const record *r, const char *canon, int64_t seq)
