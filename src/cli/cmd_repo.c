@@ -75,6 +75,12 @@ static void verify_json(cli *c, const verify_report *rep, int ok)
                   "entries", (json_int_t)rep->entries, "records", (json_int_t)rep->records,
                   "problem_count", rep->problems, "problems", lines_json(&rep->details), "head",
                   rep->head_hash, "checkpoints", lines_json(&rep->notes));
+    /* SQLite's own structural checks: run now (--store), or when last */
+    store_check_record last;
+    if (!dom_store_check_last(c->d, &last, NULL) && !last.none)
+        json_object_set_new(o, "store_check",
+                            json_pack("{s:b, s:s?, s:b}", "ran_now", rep->store_checked, "last_at",
+                                      last.at[0] ? last.at : NULL, "last_ok", last.ok));
     js_write(c->out, o, 1);
     json_decref(o);
 }
@@ -94,6 +100,7 @@ int cmd_verify(cli *c, isms_err *e)
     }
     rep.checkpoints = &given;
     rep.incremental = !cli_opt_given(c, "full");
+    rep.store_check = cli_opt_given(c, "store");
     rc = dom_verify_recorded(c->d, &rep, e);
     if (c->json && (!rc || rc == E_TAMPERED)) {
         verify_json(c, &rep, !rc);

@@ -60,10 +60,11 @@ SHA_TARGET static void compress_ni(uint32_t state[8], const unsigned char *data,
     _mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(s1, t, 8));
 }
 
-static void sha256_ni(const unsigned char *p, size_t n, unsigned char out[32])
+/* SHA-256 of n bytes at p, compressed into state after `before` bytes
+ * (a whole number of blocks) already were. */
+static void sha256_ni_from(uint32_t state[8], uint64_t before, const unsigned char *p, size_t n,
+                           unsigned char out[32])
 {
-    uint32_t state[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
     compress_ni(state, p, n / 64);
     /* The tail, 0x80, zeros, and the length in bits: one or two blocks. */
     unsigned char last[128] = { 0 };
@@ -71,7 +72,7 @@ static void sha256_ni(const unsigned char *p, size_t n, unsigned char out[32])
     if (rest)
         memcpy(last, p + n - rest, rest);
     last[rest] = 0x80;
-    uint64_t bits = (uint64_t)n * 8;
+    uint64_t bits = ((uint64_t)n + before) * 8;
     for (int i = 0; i < 8; i++)
         last[len - 1 - i] = (unsigned char)(bits >> (8 * i));
     compress_ni(state, last, len / 64);
@@ -82,15 +83,39 @@ static void sha256_ni(const unsigned char *p, size_t n, unsigned char out[32])
         out[4 * i + 3] = (unsigned char)state[i];
     }
 }
+
+static const uint32_t H0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 #endif
 
 void sha256(const void *p, size_t n, unsigned char out[32])
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (cpu_has_sha()) {
-        sha256_ni(p, n, out);
+        uint32_t state[8];
+        memcpy(state, H0, sizeof state);
+        sha256_ni_from(state, 0, p, n, out);
         return;
     }
 #endif
     crypto_hash_sha256(out, p, n);
+}
+
+void sha256_after_block(const unsigned char block[64], const void *p, size_t n,
+                        unsigned char out[32])
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (cpu_has_sha()) {
+        uint32_t state[8];
+        memcpy(state, H0, sizeof state);
+        compress_ni(state, block, 1);
+        sha256_ni_from(state, 64, p, n, out);
+        return;
+    }
+#endif
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, block, 64);
+    crypto_hash_sha256_update(&st, p, n);
+    crypto_hash_sha256_final(&st, out);
 }

@@ -12,5 +12,9 @@
 #include <stddef.h>
 
 void sha256(const void *p, size_t n, unsigned char out[32]);
+/* SHA-256 of a 64-byte block followed by n bytes at p, without copying
+ * them behind it (a keyed digest: the block holds the key). */
+void sha256_after_block(const unsigned char block[64], const void *p, size_t n,
+                        unsigned char out[32]);
 
 #endif

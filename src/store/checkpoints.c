@@ -11,12 +11,17 @@
 int store_ledger_hashes(store *s, int64_t limit, store_hash_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row,
-        rc = db_prep(s->db, "SELECT seq, hash FROM ledger WHERE seq <= ? ORDER BY seq", &st, e);
+    int rc = db_prep(s->db, "SELECT seq, hash FROM ledger WHERE seq <= ? ORDER BY seq", &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, limit > 0 ? limit : INT64_MAX);
+    return store_seq_text_rows(st, fn, ctx, e);
+}
+
+int store_seq_text_rows(db_stmt *st, store_hash_fn fn, void *ctx, isms_err *e)
+{
     db_many_rows(st);
+    int row, rc;
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         rc = fn(db_col_int(st, 0), db_col_text(st, 1), ctx);
         if (rc)

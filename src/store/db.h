@@ -60,6 +60,10 @@ typedef struct db_driver {
      * report. NULL, or a start that cannot be made: `integrity` runs them
      * itself. */
     void (*integrity_begin)(db *d);
+    /* 1 when `integrity` reads the whole file (SQLite's quick_check): run
+     * when asked (isms verify --store), not by every full verification;
+     * 0 when it is a few catalogue queries (PostgreSQL). */
+    int integrity_reads_all;
     /* Sends st to be run without waiting for its result (PostgreSQL: in
      * pipeline mode, many statements a round trip). rows: its rows are
      * read later by step; 0: nobody reads them (st may be reset at once),

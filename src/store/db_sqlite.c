@@ -628,6 +628,7 @@ const db_driver db_sqlite_driver = {
     .backup = sq_backup,
     .integrity = sq_integrity,
     .integrity_begin = sq_integrity_begin,
+    .integrity_reads_all = 1,
     .remove = sq_remove,
     .label = sq_label,
 };

@@ -301,6 +301,8 @@ int store_integrity(store *s, struct buf *problems, isms_err *e)
     return s->db->drv->integrity ? s->db->drv->integrity(s->db, problems, e) : 0;
 }
 
+int store_integrity_reads_all(const store *s) { return s->db->drv->integrity_reads_all; }
+
 void store_integrity_begin(store *s)
 {
     if (s->db->drv->integrity_begin)
@@ -574,6 +576,21 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
 int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e)
 {
     return ledger_scan(s, NULL, after, fn, ctx, e);
+}
+
+int store_ledger_keys(store *s, store_hash_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    /* Byte order on both: SQLite's own (BINARY) reads the index by key;
+     * PostgreSQL's default collation would not be bytes. */
+    int rc = db_prep(s->db,
+                     strcmp(db_kind(s->db), "sqlite")
+                         ? "SELECT seq, key FROM ledger ORDER BY key COLLATE \"C\", seq"
+                         : "SELECT seq, key FROM ledger ORDER BY key, seq",
+                     &st, e);
+    if (rc)
+        return rc;
+    return store_seq_text_rows(st, fn, ctx, e);
 }
 
 int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_err *e)

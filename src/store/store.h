@@ -74,6 +74,10 @@ int store_integrity(store *s, struct buf *problems, isms_err *e);
  * records), so that they run beside the caller's own checks on a second
  * core; store_integrity then waits for them. */
 void store_integrity_begin(store *s);
+/* 1 when those checks read the whole file (SQLite's quick_check: run on
+ * their own schedule), 0 when they are a few catalogue queries
+ * (PostgreSQL: run with every full verification). */
+int store_integrity_reads_all(const store *s);
 
 /* How the repository's schema differs from the one its migrations make
  * (tables, columns, indexes, triggers, rules, views on isms's tables), as
@@ -256,6 +260,11 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
 /* The entries after entry #after, in seq order (an incremental verify). */
 int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e);
 int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err *e);
+/* Every entry's key and seq, ordered by key (bytes, as strcmp orders
+ * them) then seq: each key's entries together, its latest last (on SQLite
+ * read from the index by key, not the rows: the caller checks the order). */
+int store_ledger_keys(store *s, int (*fn)(int64_t seq, const char *key, void *ctx), void *ctx,
+                      isms_err *e);
 
 /* ---- Merkle tree inputs and checkpoints (checkpoints.c) ---- */
 

@@ -114,4 +114,8 @@ int store_ledger_at(store *s, const char *sql, int64_t seq, db_stmt **st, isms_e
 /* Runs `sql`, a statement that returns no row (DELETE, UPDATE). */
 int store_run1(store *s, const char *sql, const char *text, int64_t id, isms_err *e);
 
+/* Hands each row's (integer, text) of its first two columns to fn, then
+ * finishes st. */
+int store_seq_text_rows(db_stmt *st, store_hash_fn fn, void *ctx, isms_err *e);
+
 #endif

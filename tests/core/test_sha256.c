@@ -54,5 +54,27 @@ static void agrees_with_libsodium(void **state)
     print_message("SHA extensions %s\n", cpu_has_sha() ? "used" : "not available");
 }
 
+/* A block then the bytes (verify's keyed digests) is the digest of the
+ * two one after the other, whatever the bytes' length. */
+static void after_block_is_the_concatenation(void **state)
+{
+    (void)state;
+    unsigned char msg[64 + 300], a[32], b[32];
+    randombytes_buf(msg, sizeof msg);
+    for (size_t n = 0; n <= 300; n++) {
+        sha256_after_block(msg, msg + 64, n, a);
+        crypto_hash_sha256(b, msg, 64 + n);
+        if (memcmp(a, b, 32))
+            fail_msg("a block then %zu bytes: not SHA-256 of the two", n);
+    }
+    msg[0] ^= 1; /* the block counts */
+    sha256_after_block(msg, msg + 64, 10, a);
+    crypto_hash_sha256(b, msg, 64 + 10);
+    assert_memory_equal(a, b, 32);
+    msg[0] ^= 1;
+    sha256_after_block(msg, msg + 64, 10, b);
+    assert_memory_not_equal(a, b, 32);
+}
+
 TU_MAIN(tu_setup_sodium, NULL, cmocka_unit_test(fips_examples),
-        cmocka_unit_test(agrees_with_libsodium))
+        cmocka_unit_test(agrees_with_libsodium), cmocka_unit_test(after_block_is_the_concatenation))

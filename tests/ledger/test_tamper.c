@@ -303,6 +303,26 @@ static void either_reader_share_is_checked(void **state)
     tu_result_free(&r);
 }
 
+/* A record put back as an earlier entry of its own left it (the row and
+ * its version, as the add wrote them): it equals an entry of its key, but
+ * not the latest, which a full verification holds it to. */
+static void record_put_back_to_an_earlier_entry(void **state)
+{
+    (void)state;
+    make_repo("put-back.isms");
+    expect_verify_ok();
+    sql("UPDATE risk SET impact = 5, version = 1, updated_at = created_at WHERE key = 'RISK-1'");
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.out, "RISK-1 (risk) was changed outside isms");
+    assert_contains(r.out, "impact");
+    tu_result_free(&r);
+    sql("UPDATE risk SET impact = 4, version = 2, updated_at = (SELECT ts FROM ledger WHERE key "
+        "= 'RISK-1' AND op = 'update') WHERE key = 'RISK-1'");
+    free(tu_isms_ok(repo, "verify", "--full"));
+}
+
 /* What incremental leaves out (docs/LEDGER.md): a record edited in the
  * shell with no ledger entry since the last verification; --full finds it. */
 static void full_catches_what_incremental_misses(void **state)
@@ -360,5 +380,6 @@ TU_MAIN(setup, NULL, cmocka_unit_test(risk_title_changed_in_the_shell),
         cmocka_unit_test(incremental_catches_a_tampered_new_entry),
         cmocka_unit_test(incremental_catches_a_record_touched_since),
         cmocka_unit_test(either_reader_share_is_checked),
+        cmocka_unit_test(record_put_back_to_an_earlier_entry),
         cmocka_unit_test(full_catches_what_incremental_misses),
         cmocka_unit_test(falls_back_to_full_when_the_head_moved))

@@ -34,7 +34,7 @@ static void dangling_row_is_reported(void **state)
     /* The sqlite3 shell does not enforce foreign keys unless told to. */
     tu_sql(repo, "INSERT INTO asset_dependency (asset, depends_on) VALUES (1, 999)");
     tu_result r;
-    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "verify", "--full", "--store", (const char *)NULL);
     assert_int_equal(r.status, 10);
     assert_contains(r.out, "integrity check failed");
     assert_contains(r.out, "refers to a missing row of asset");
@@ -61,7 +61,7 @@ static void damaged_index_is_reported(void **state)
     assert_int_equal(pwrite(fd, junk, sizeof junk, at), (ssize_t)sizeof junk);
     close(fd);
     tu_result r;
-    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    tu_isms(&r, repo, NULL, "verify", "--full", "--store", (const char *)NULL);
     assert_int_not_equal(r.status, 0);
     if (!strstr(r.out, "integrity check failed") && !strstr(r.err, "damaged"))
         fail_msg("verify did not report the damaged page:\n%s%s", r.out, r.err);
@@ -70,5 +70,41 @@ static void damaged_index_is_reported(void **state)
     free(size);
 }
 
+/* The structural checks run with --store only; without, verify says they
+ * were not run and when they last ran, and what they found. */
+static void structural_checks_run_when_asked(void **state)
+{
+    (void)state;
+    const char *repo = make_repository("structure.isms");
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    if (tu_backend_is_pg()) {
+        assert_int_equal(r.status, 0);
+        assert_null(strstr(r.out, "structural"));
+        tu_result_free(&r);
+        return;
+    }
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "were not run now and never have been");
+    tu_result_free(&r);
+    free(tu_isms_ok(repo, "verify", "--store"));
+    tu_sql(repo, "INSERT INTO asset_dependency (asset, depends_on) VALUES (1, 999)");
+    char *out = tu_isms_ok(repo, "verify", "--full"); /* the record pass cannot see it */
+    assert_contains(out, "they last ran");
+    assert_contains(out, "passed");
+    free(out);
+    free(tu_isms_err(repo, 10, "", "verify", "--store"));
+    tu_isms(&r, repo, NULL, "--json", "verify", "--full", (const char *)NULL);
+    assert_contains(r.out, "\"last_ok\": false");
+    assert_contains(r.out, "\"ran_now\": false");
+    tu_result_free(&r);
+    tu_sql(repo, "DELETE FROM asset_dependency WHERE depends_on = 999");
+    free(tu_isms_ok(repo, "verify", "--store"));
+    out = tu_isms_ok(repo, "verify");
+    assert_contains(out, "passed");
+    free(out);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(dangling_row_is_reported),
-        cmocka_unit_test(damaged_index_is_reported))
+        cmocka_unit_test(damaged_index_is_reported),
+        cmocka_unit_test(structural_checks_run_when_asked))

@@ -3,13 +3,17 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
+#include "core/sha256.h"
 #include "core/strmap.h"
 #include "core/text.h"
+#include "core/xalloc.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
 #include "ledger/nodes.h"
 
 #include <pthread.h>
+#include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,21 +81,12 @@ static void remember_genesis(verify_ctx *v, const ledger_row *r)
         snprintf(v->genesis_created, sizeof v->genesis_created, "%.20s", at + 14);
 }
 
-static int remember_entry(const ledger_row *r, void *ctx)
+/* The map of every key's latest entry (the records checked one by one). */
+static int remember_latest(const ledger_row *r, void *ctx)
 {
     verify_ctx *v = ctx;
-    memcpy(v->rep->head_hash, r->hash, 65);
-    int rc = ledger_tree_check_add(v->tree, r->seq, r->hash, v->e);
-    if (rc)
-        return rc;
-    if (!strcmp(r->entity, "repository")) {
-        if (!strcmp(r->op, "init"))
-            remember_genesis(v, r);
-        int version = ledger_entry_schema(r);
-        if (version)
-            v->ledger_schema = version;
+    if (!strcmp(r->entity, "repository"))
         return 0;
-    }
     void **slot = strmap_slot_for(&v->latest, r->key);
     expected *x = *slot;
     if (!x) {
@@ -102,6 +97,16 @@ static int remember_entry(const ledger_row *r, void *ctx)
     x->seq = r->seq;
     sha256_raw(r->data, strlen(r->data), x->digest);
     return 0;
+}
+
+static int note_entry(verify_ctx *v, const ledger_row *r);
+
+static int remember_entry(const ledger_row *r, void *ctx)
+{
+    int rc = note_entry(ctx, r);
+    if (rc)
+        return rc;
+    return remember_latest(r, ctx);
 }
 
 static void explain_mismatch(verify_ctx *v, const record *r, const char *canon, int64_t seq)
@@ -219,40 +224,32 @@ static int check_schema(verify_ctx *v, isms_err *e)
     return rc;
 }
 
-/* The database's own integrity check: what it finds is a problem. */
+/* The database's own structural checks (SQLite: quick_check and
+ * foreign_key_check; asked for with rep->store_check, as they read every
+ * page of the file: a fifth of a full verification's CPU at a million
+ * records): what they find is a problem. */
 static int check_store(verify_ctx *v, isms_err *e)
 {
     buf problems;
     buf_init(&problems);
     int rc = store_integrity(dom_store(v->d), &problems, e);
-    if (!rc && problems.len)
+    if (!rc && problems.len) {
         problem(v, "store", "the database's own integrity check failed: %s", buf_str(&problems));
+        v->rep->store_failed = 1;
+    }
     buf_reset(&problems);
-    if (rc)
-        return rc;
-    return check_schema(v, e);
+    if (!rc)
+        v->rep->store_checked = 1;
+    return rc;
 }
 
-/* The chain, from the start or after the resume point, and the stored
- * Merkle nodes its entries complete. */
-static int check_chain(verify_ctx *v, int *broken, isms_err *e)
+/* After a chain walk: a broken chain is a problem (it makes every later
+ * comparison meaningless: *broken), then the stored tree's end. */
+static int chain_result(verify_ctx *v, int rc, int *broken, isms_err *e)
 {
-    store *st = dom_store(v->d);
-    int64_t after = v->resume ? v->resume->seq : 0;
-    int rc = 0;
-    if (v->resume) {
-        memcpy(v->rep->head_hash, v->resume->hash, 65);
-        rc = ledger_tree_check_resume(v->tree, after, e);
-    }
-    if (!rc)
-        rc = ledger_verify_chain_after(st, after, v->resume ? v->resume->hash : LEDGER_GENESIS_PREV,
-                                       remember_entry, v, &v->rep->head_seq, &v->rep->first_bad_seq,
-                                       e);
-    v->rep->from_seq = after;
     v->rep->entries = v->rep->head_seq;
-    v->rep->checked = v->rep->head_seq - after;
+    v->rep->checked = v->rep->head_seq - v->rep->from_seq;
     if (rc == E_TAMPERED) {
-        /* A broken chain makes every later comparison meaningless. */
         problem(v, e->field, "%s", e->msg);
         *broken = 1;
         return 0;
@@ -260,6 +257,20 @@ static int check_chain(verify_ctx *v, int *broken, isms_err *e)
     if (rc)
         return rc;
     return ledger_tree_check_end(v->tree, e);
+}
+
+/* Incremental: the chain after the resume point, and the stored Merkle
+ * nodes its entries complete; the keys it touches are remembered. */
+static int check_chain(verify_ctx *v, int *broken, isms_err *e)
+{
+    int64_t after = v->resume->seq;
+    memcpy(v->rep->head_hash, v->resume->hash, 65);
+    v->rep->from_seq = after;
+    int rc = ledger_tree_check_resume(v->tree, after, e);
+    if (!rc)
+        rc = ledger_verify_chain_after(dom_store(v->d), after, v->resume->hash, remember_entry, v,
+                                       &v->rep->head_seq, &v->rep->first_bad_seq, e);
+    return chain_result(v, rc, broken, e);
 }
 
 /* Record `key` of `reg` read through the verifying connection and checked
@@ -371,54 +382,106 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
     return rc;
 }
 
-/* ---- the records read beside the chain ----
+/* ---- a full verification: the records beside the chain ----
  *
- * A full verification reads the ledger and every register: two halves of
- * about equal cost, and SQLite's own checks beside them. The records are
- * read by READERS threads, each with a connection of its own
- * (store_open_reader) and a share of every register's ids (split by
- * split_ids: reader 0 the ids up to the middle of the register's id range,
- * reader 1 those past it), started before the chain walk; each reduces a
- * record to its key, register and digest and counts the dashboard's
- * figures. When the chain is walked, their digests are compared with the
- * ledger's. A reader's snapshot may differ from the chain's (a write
- * committed between the begins), so a record that does not match is not
- * reported from the reader's copy: it is read again through the verifying
- * connection and checked there (check_record), as are the ledger's records
- * no reader saw. A repository with one connection only (or whose readers
- * cannot be opened) is checked in one pass, as before. */
+ * A full verification reads the ledger (main thread) and every register (a
+ * thread with a connection of its own, store_open_reader, started before
+ * the chain walk) at once. Neither keeps a map of keys. Each side adds up,
+ * modulo 2^256, a keyed digest of (register, canonical bytes): the records
+ * side one per record, the ledger side one per register entry that is the
+ * latest entry of its key. Equal sums and counts mean the two multisets
+ * are the same: every record equals the data of the latest entry of its
+ * key (the data holds the key), and every such entry has its record. The
+ * digest is SHA-256 under a key drawn at random for each run (salt), so
+ * nobody editing the database can aim at a sum (an unkeyed sum of digests
+ * could be forged, Wagner's generalised birthday attack).
+ *
+ * Which entry is a key's latest comes from the ledger's index by key
+ * (store_ledger_keys: each key's entries together, one bit per entry
+ * kept), read before the walk. The index is not the rows, so it is held
+ * to them: it must come in order (a key's entries together), and the
+ * keyed digests of (key, seq) over the index and over the rows the chain
+ * walk reads must add up alike.
+ *
+ * Any difference, or a reader that could not run, and the records are
+ * checked again one by one through the verifying connection (check_record
+ * against a map of every key's latest entry, check_missing), as verify
+ * always did: that names every problem with the same words, and a write
+ * committed between the two connections' snapshots is never reported as
+ * tampering. */
 
-enum { READERS = 2 };
+enum { SALT = 32 };
 
-typedef struct digested {
-    const char *key;
-    const regdef *reg;
-    unsigned char digest[32];
-    expected *match; /* the ledger's entry when the digests are equal (match_share) */
-} digested;
+/* A sum of digests, modulo 2^256, and how many were added. */
+typedef struct dsum {
+    uint64_t w[4];
+    int64_t n;
+} dsum;
 
+static void dsum_add(dsum *s, const unsigned char d[32])
+{
+    unsigned carry = 0;
+    for (int i = 0; i < 4; i++) {
+        uint64_t x;
+        memcpy(&x, d + 8 * i, 8);
+        uint64_t t = s->w[i] + x;
+        unsigned c1 = t < x;
+        s->w[i] = t + carry;
+        carry = c1 | (s->w[i] < t);
+    }
+    s->n++;
+}
+
+static int dsum_equal(const dsum *a, const dsum *b)
+{
+    return a->n == b->n && !memcmp(a->w, b->w, sizeof a->w);
+}
+
+/* The keyed digest of (tag, bytes): SHA-256 over one block, the salt and
+ * the tag (a register's name) padded with zeros, then the bytes. */
+static void keyed_add(dsum *s, const unsigned char salt[SALT], const char *tag, const char *bytes,
+                      size_t n)
+{
+    unsigned char block[64] = { 0 };
+    memcpy(block, salt, SALT);
+    size_t t = strlen(tag);
+    memcpy(block + SALT, tag, t < 63 - SALT ? t : 63 - SALT);
+    unsigned char d[32];
+    sha256_after_block(block, bytes, n, d);
+    dsum_add(s, d);
+}
+
+/* The keyed digest of (key, seq): SipHash (128 bits) under its own key;
+ * only its sums are compared, with the same key, within one run. */
+static void key_seq_add(dsum *s, buf *scratch, const unsigned char k[SALT], const char *key,
+                        int64_t seq)
+{
+    buf_clear(scratch);
+    buf_append(scratch, &seq, sizeof seq);
+    buf_puts(scratch, key ? key : "");
+    unsigned char d[32] = { 0 };
+    crypto_shorthash_siphashx24(d, (const unsigned char *)scratch->data, scratch->len, k);
+    dsum_add(s, d);
+}
+
+/* The records' side: one reader, its own connection and thread. */
 typedef struct record_pass {
-    store *st;            /* the reader's own connection */
-    const int64_t *split; /* per register: the last id of reader 0's share */
-    int share;            /* 0 or 1 */
-    arena a;              /* the keys */
-    buf canon;            /* a record's canonical bytes, the buffer reused */
-    buf seen;             /* digested, in the order read */
-    tallies counted;      /* the dashboard's figures, as the records read count them */
+    store *st; /* the reader's own connection, or the verifying one */
+    const unsigned char *salt;
+    buf canon; /* a record's canonical bytes, the buffer reused */
+    dsum sum;  /* of (register, canonical bytes) */
+    tallies counted;
     pthread_t thread;
     int started;
     isms_err e;
     int rc;
-    verify_ctx *v; /* the chain's expectations, only read while matched */
 } record_pass;
 
 static int digest_record(const record *r, void *ctx)
 {
     record_pass *p = ctx;
-    digested d = { .key = arena_strdup(&p->a, r->key), .reg = r->reg };
     record_canonical_buf(r, &p->canon);
-    sha256_raw(p->canon.data, p->canon.len, d.digest);
-    buf_append(&p->seen, &d, sizeof d);
+    keyed_add(&p->sum, p->salt, r->reg->name, p->canon.data, p->canon.len);
     tallies_note(&p->counted, r, 1);
     return 0;
 }
@@ -432,241 +495,240 @@ static int scan_records(store *st, store_record_fn fn, void *ctx, isms_err *e)
     return rc;
 }
 
-/* The reader's share of every register: ids up to split[i], or past it. */
-static int scan_share(record_pass *p)
-{
-    int rc = 0;
-    for (int i = 0; registers[i] && !rc; i++) {
-        store_query q = { .include_retired = 1 };
-        if (p->share == 0 && !p->split[i])
-            continue; /* reader 1 reads a register that had no records */
-        if (p->share == 0)
-            q.id_upto = p->split[i];
-        else
-            q.id_after = p->split[i];
-        rc = store_scan(p->st, registers[i], &q, digest_record, p, &p->e);
-    }
-    return rc;
-}
-
 static void *record_thread(void *arg)
 {
     record_pass *p = arg;
-    p->rc = scan_share(p);
+    p->rc = scan_records(p->st, digest_record, p, &p->e);
     store_rollback(p->st);
     return NULL;
 }
 
-static void pass_free(record_pass *p)
+static void pass_init(record_pass *p, const unsigned char *salt)
 {
-    if (!p)
-        return;
-    store_close(p->st);
-    arena_free(&p->a);
-    buf_reset(&p->canon);
-    buf_reset(&p->seen);
-    tallies_reset(&p->counted);
-    free(p);
+    memset(p, 0, sizeof *p);
+    p->salt = salt;
+    buf_init(&p->canon);
+    tallies_init(&p->counted);
 }
 
-/* A reader's connection, its snapshot begun now; NULL when it cannot be. */
-static record_pass *pass_open(verify_ctx *v, const int64_t *split, int share)
+static void pass_reset(record_pass *p, const store *verifying)
 {
-    record_pass *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->split = split;
-    p->share = share;
-    arena_init(&p->a);
-    buf_init(&p->canon);
-    buf_init(&p->seen);
-    tallies_init(&p->counted);
+    if (p->st != verifying)
+        store_close(p->st);
+    buf_reset(&p->canon);
+    tallies_reset(&p->counted);
+}
+
+/* Starts the reader on a connection of its own, its snapshot begun now;
+ * 0 when it cannot be (an in-memory repository): the caller reads the
+ * records itself after the chain. */
+static int pass_begin(verify_ctx *v, record_pass *p)
+{
     int rc = store_open_reader(dom_store(v->d), &p->st, &p->e);
     if (!rc)
         rc = store_begin(p->st, 0, &p->e);
     if (rc) {
-        pass_free(p);
-        return NULL;
+        store_close(p->st);
+        p->st = NULL;
+        return 0;
     }
-    return p;
+    p->started = !pthread_create(&p->thread, NULL, record_thread, p);
+    if (!p->started)
+        record_thread(p);
+    return 1;
 }
 
-/* Each register's middle id, read through the verifying connection: the
- * readers' shares, the same whatever their snapshots. */
-static int64_t *split_ids(verify_ctx *v)
+/* The ledger's side. */
+typedef struct chain_pass {
+    verify_ctx *v;
+    const unsigned char *salt; /* of the (register, data) digests */
+    unsigned char kseq[SALT];  /* salt of the (key, seq) digests */
+    unsigned char *latest;     /* a bit per seq: the latest entry of its key */
+    int64_t size;              /* seqs 1..size have a bit */
+    int beyond;                /* the index named a seq past size */
+    buf prev_key;              /* store_ledger_keys: the group being read */
+    int in_group;
+    int64_t prev_seq;
+    dsum index, rows; /* (key, seq) over the index and over the rows */
+    dsum data;        /* (register, data) of the latest entries */
+    buf scratch;
+} chain_pass;
+
+static void mark_latest(chain_pass *c, int64_t seq)
 {
-    size_t n = 0;
-    while (registers[n])
-        n++;
-    int64_t *split = calloc(n + 1, sizeof *split);
-    for (size_t i = 0; split && i < n; i++) {
-        int64_t max = 0;
-        if (store_max_id(dom_store(v->d), registers[i], &max, NULL)) {
-            free(split);
-            return NULL;
-        }
-        split[i] = max / 2;
-    }
-    return split;
+    if (seq >= 1 && seq <= c->size)
+        c->latest[(seq - 1) / 8] |= (unsigned char)(1u << ((seq - 1) % 8));
+    else if (seq)
+        c->beyond = 1;
 }
 
-/* Starts the readers (p[0..READERS-1]); 0 when they cannot be, and none
- * is left open. A reader whose thread cannot start reads its share here. */
-static int passes_begin(verify_ctx *v, record_pass **p, int64_t **split)
+static int is_latest(const chain_pass *c, int64_t seq)
 {
-    *split = split_ids(v);
-    int ok = *split != NULL;
-    for (int k = 0; k < READERS; k++)
-        p[k] = ok ? pass_open(v, *split, k) : NULL;
-    for (int k = 0; k < READERS; k++)
-        ok = ok && p[k];
-    for (int k = 0; k < READERS && !ok; k++) {
-        pass_free(p[k]);
-        p[k] = NULL;
-    }
-    for (int k = 0; k < READERS && ok; k++) {
-        p[k]->started = !pthread_create(&p[k]->thread, NULL, record_thread, p[k]);
-        if (!p[k]->started)
-            record_thread(p[k]);
-    }
-    if (!ok) {
-        free(*split);
-        *split = NULL;
-    }
-    return ok;
+    return seq >= 1 && seq <= c->size && (c->latest[(seq - 1) / 8] >> ((seq - 1) % 8) & 1);
 }
 
-/* Waits for the readers; the first failure, if one failed. */
-static int passes_end(record_pass **p, isms_err *e)
+static int index_entry(int64_t seq, const char *key, void *ctx)
 {
-    int rc = 0;
-    for (int k = 0; k < READERS; k++) {
-        if (p[k]->started)
-            pthread_join(p[k]->thread, NULL);
-        if (p[k]->rc && !rc)
-            rc = err_set(e, p[k]->rc, p[k]->e.field, "%s", p[k]->e.msg);
+    chain_pass *c = ctx;
+    key = key ? key : "";
+    key_seq_add(&c->index, &c->scratch, c->kseq, key, seq);
+    int order = c->in_group ? strcmp(buf_str(&c->prev_key), key) : -1;
+    if (order > 0 || (!order && seq <= c->prev_seq))
+        c->beyond = 1; /* not in order: an index that is not its table's */
+    if (order) {
+        if (c->in_group)
+            mark_latest(c, c->prev_seq);
+        buf_clear(&c->prev_key);
+        buf_puts(&c->prev_key, key);
+        c->in_group = 1;
     }
+    c->prev_seq = seq;
+    return 0;
+}
+
+static int read_latest(chain_pass *c, isms_err *e)
+{
+    int rc = store_ledger_keys(dom_store(c->v->d), index_entry, c, e);
+    if (!rc && c->in_group)
+        mark_latest(c, c->prev_seq);
+    buf_reset(&c->prev_key);
     return rc;
 }
 
-/* Each of a reader's digests looked up among the chain's expectations
- * (the map is only read: both readers' lists are matched at once, a
- * million lookups each that would otherwise run after the chain on one
- * core). */
-static void *match_share(void *arg)
+/* What every entry tells the checks, incremental or full. */
+static int note_entry(verify_ctx *v, const ledger_row *r)
 {
-    record_pass *p = arg;
-    digested *d = (digested *)p->seen.data;
-    size_t n = p->seen.len / sizeof *d;
-    for (size_t i = 0; i < n; i++) {
-        expected *x = expected_of(p->v, d[i].key, d[i].reg);
-        d[i].match = x && !memcmp(x->digest, d[i].digest, 32) ? x : NULL;
+    memcpy(v->rep->head_hash, r->hash, 65);
+    int rc = ledger_tree_check_add(v->tree, r->seq, r->hash, v->e);
+    if (rc)
+        return rc;
+    if (!strcmp(r->entity, "repository")) {
+        if (!strcmp(r->op, "init"))
+            remember_genesis(v, r);
+        int version = ledger_entry_schema(r);
+        if (version)
+            v->ledger_schema = version;
     }
-    return NULL;
+    return 0;
 }
 
-static void match_shares(verify_ctx *v, record_pass **p)
+static int sum_entry(const ledger_row *r, void *ctx)
 {
-    pthread_t t[READERS];
-    int started[READERS];
-    for (int k = 0; k < READERS; k++) {
-        p[k]->v = v;
-        started[k] = !pthread_create(&t[k], NULL, match_share, p[k]);
-        if (!started[k])
-            match_share(p[k]);
-    }
-    for (int k = 0; k < READERS; k++)
-        if (started[k])
-            pthread_join(t[k], NULL);
+    chain_pass *c = ctx;
+    int rc = note_entry(c->v, r);
+    if (rc)
+        return rc;
+    key_seq_add(&c->rows, &c->scratch, c->kseq, r->key, r->seq);
+    if (is_latest(c, r->seq) && strcmp(r->entity, "repository") && register_find(r->entity))
+        keyed_add(&c->data, c->salt, r->entity, r->data, strlen(r->data));
+    return 0;
 }
 
-/* The reader's matched digests: a record matched is seen; one that did
- * not match (or whose entry another copy already took) is read again and
- * checked through the verifying connection. */
-static int compare_pass(verify_ctx *v, record_pass *p, isms_err *e)
+/* The chain, walked once, summing as it goes (full). */
+static int check_chain_summed(verify_ctx *v, chain_pass *c, int *broken, isms_err *e)
 {
-    const digested *d = (const digested *)p->seen.data;
-    size_t n = p->seen.len / sizeof *d;
     arena a;
     arena_init(&a);
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        expected *x = d[i].match;
-        if (x && !x->seen) {
-            x->seen = 1;
-            v->rep->records++;
-            continue;
-        }
-        rc = recheck(v, d[i].reg, d[i].key, &a, e);
-        arena_reset(&a);
-    }
+    char *head = NULL;
+    int rc = store_ledger_head(dom_store(v->d), &c->size, &head, &a, e);
     arena_free(&a);
-    return rc;
-}
-
-/* The records: the readers' digests against the ledger's (their figures
- * added up in v->counted), or, without readers, every record read and
- * counted here. */
-static int check_records(verify_ctx *v, record_pass **p, isms_err *e)
-{
-    if (!p[0])
-        return scan_records(dom_store(v->d), check_and_count, v, e);
-    match_shares(v, p);
-    int rc = 0;
-    for (int k = 0; k < READERS && !rc; k++) {
-        tallies_add(&v->counted, &p[k]->counted);
-        rc = compare_pass(v, p[k], e);
+    if (!rc) {
+        c->latest = xcalloc((size_t)(c->size / 8 + 1), 1);
+        rc = read_latest(c, e);
     }
+    if (rc)
+        return rc;
+    rc = ledger_verify_chain_after(dom_store(v->d), 0, LEDGER_GENESIS_PREV, sum_entry, c,
+                                   &v->rep->head_seq, &v->rep->first_bad_seq, e);
+    return chain_result(v, rc, broken, e);
+}
+
+/* The records, one by one through the verifying connection, against a map
+ * of every key's latest entry (read again: the chain was verified in this
+ * transaction), counted for the dashboard as they go by. */
+static int check_records_one_by_one(verify_ctx *v, isms_err *e)
+{
+    int rc = store_ledger_scan_after(dom_store(v->d), 0, remember_latest, v, e);
     if (!rc)
-        rc = recheck_unseen(v, e);
+        rc = scan_records(dom_store(v->d), check_and_count, v, e);
+    if (!rc)
+        check_missing(v);
     return rc;
 }
 
-static int check_all_records(verify_ctx *v, record_pass **p, isms_err *e)
+/* The records' sum against the ledger's, then the identity, the records
+ * one by one when the sums differ, and the dashboard's figures. */
+static int compare_records(verify_ctx *v, chain_pass *c, record_pass *p, isms_err *e)
 {
+    int quick =
+        !p->rc && !c->beyond && dsum_equal(&c->index, &c->rows) && dsum_equal(&c->data, &p->sum);
     int rc = check_identity(v, e);
     tallies_init(&v->counted);
-    if (!rc)
-        rc = check_records(v, p, e);
-    if (!rc)
-        check_missing(v); /* a record gone is named before the figures it moved */
+    if (!rc && quick) {
+        v->rep->records = p->sum.n;
+        tallies_add(&v->counted, &p->counted);
+    } else if (!rc) {
+        rc = check_records_one_by_one(v, e);
+        if (!rc && !v->rep->problems)
+            buf_printf(&v->rep->notes,
+                       "note: the records' sum differed from the ledger's (a change committed "
+                       "while verifying?); read again one by one, they match\n");
+    }
     if (!rc)
         rc = check_tallies(v, &v->counted, e);
     tallies_reset(&v->counted);
     return rc;
 }
 
+/* Full: the chain and the records at once (see above). */
+static int check_full(verify_ctx *v, int *broken, isms_err *e)
+{
+    unsigned char salt[SALT];
+    randombytes_buf(salt, sizeof salt);
+    record_pass p;
+    pass_init(&p, salt);
+    chain_pass c = { .v = v, .salt = salt };
+    randombytes_buf(c.kseq, sizeof c.kseq);
+    buf_init(&c.scratch);
+    buf_init(&c.prev_key);
+    int reading = pass_begin(v, &p);
+    int rc = check_chain_summed(v, &c, broken, e);
+    if (reading && p.started)
+        pthread_join(p.thread, NULL);
+    if (!reading && !rc && !*broken) {
+        p.st = dom_store(v->d); /* one connection: the records after the chain */
+        p.rc = scan_records(p.st, digest_record, &p, &p.e);
+    }
+    if (!rc && !*broken)
+        rc = compare_records(v, &c, &p, e);
+    pass_reset(&p, dom_store(v->d));
+    free(c.latest);
+    buf_reset(&c.scratch);
+    return rc;
+}
+
 static int run_checks(verify_ctx *v, isms_err *e)
 {
     v->e = e;
-    record_pass *p[READERS] = { NULL };
-    int64_t *split = NULL;
-    int reading = 0;
-    if (!v->resume) {
+    /* The store's own checks: when asked, or with every full verification
+     * where they are cheap (PostgreSQL's catalogue queries). */
+    int store_check =
+        v->rep->store_check || (!v->resume && !store_integrity_reads_all(dom_store(v->d)));
+    if (store_check)
         store_integrity_begin(dom_store(v->d)); /* beside the checks below */
-        reading = passes_begin(v, p, &split);
-    }
     int broken = 0;
-    int rc = check_chain(v, &broken, e);
-    if (reading) {
-        isms_err why = { 0 };
-        int read = passes_end(p, &why);
-        if (!rc && !broken && read)
-            rc = err_set(e, read, why.field, "%s", why.msg);
-    }
-    if (!rc && !broken)
-        rc = v->resume ? check_recent(v, e) : check_all_records(v, p, e);
-    for (int k = 0; k < READERS; k++)
-        pass_free(p[k]);
-    free(split);
+    int rc = v->resume ? check_chain(v, &broken, e) : check_full(v, &broken, e);
+    if (!rc && !broken && v->resume)
+        rc = check_recent(v, e);
     if (rc || broken)
         return rc;
-    /* The checkpoints, then the schema (resumed) or the whole store (full). */
     rc =
         dom_verify_checkpoints(v->d, v->rep->checkpoints, checkpoint_problem, v, &v->rep->notes, e);
-    if (rc)
-        return rc;
-    return v->resume ? check_schema(v, e) : check_store(v, e);
+    if (!rc)
+        rc = check_schema(v, e);
+    if (!rc && store_check)
+        rc = check_store(v, e);
+    return rc;
 }
 
 static int verify_from(dom *d, verify_report *rep, const verify_record *resume, isms_err *e)
@@ -695,6 +757,42 @@ int dom_verify(dom *d, verify_report *rep, isms_err *e) { return verify_from(d, 
 /* ---- the recorded result ---- */
 
 #define LAST_VERIFICATION "last_verification"
+#define LAST_STORE_CHECK "last_store_check"
+
+int dom_store_check_last(dom *d, store_check_record *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->none = !store_integrity_reads_all(dom_store(d));
+    if (out->none)
+        return 0;
+    arena a;
+    arena_init(&a);
+    char *text = NULL, result[16] = "";
+    int rc = store_meta_get(dom_store(d), LAST_STORE_CHECK, &text, &a, e);
+    if (!rc && text && sscanf(text, "%23s %15s", out->at, result) == 2)
+        out->ok = !strcmp(result, "ok");
+    else
+        out->at[0] = 0;
+    arena_free(&a);
+    return rc;
+}
+
+/* Says what a verification that did not run the store's structural checks
+ * left out, and when they last ran. */
+static void store_check_note(dom *d, const verify_report *rep, buf *notes)
+{
+    store_check_record last;
+    if (rep->store_checked || dom_store_check_last(d, &last, NULL) || last.none)
+        return;
+    if (last.at[0])
+        buf_printf(notes,
+                   "note: SQLite's own structural checks (quick_check, foreign_key_check) were "
+                   "not run now; they last ran %s and %s; isms verify --store runs them\n",
+                   last.at, last.ok ? "passed" : "FAILED");
+    else
+        buf_printf(notes, "note: SQLite's own structural checks (quick_check, foreign_key_check) "
+                          "were not run now and never have been; isms verify --store runs them\n");
+}
 
 int dom_verify_last(dom *d, verify_record *out, isms_err *e)
 {
@@ -779,6 +877,12 @@ static void record_result(dom *d, const verify_report *rep, const isms_err *why,
     int rc = store_begin(dom_store(d), 1, &e);
     if (!rc)
         rc = store_meta_set(dom_store(d), LAST_VERIFICATION, buf_str(&text), &e);
+    if (!rc && rep->store_checked) {
+        /* failed when a problem was the store's own (problem() field "store") */
+        buf_clear(&text);
+        buf_printf(&text, "%s %s", at, rep->store_failed ? "failed" : "ok");
+        rc = store_meta_set(dom_store(d), LAST_STORE_CHECK, buf_str(&text), &e);
+    }
     if (!rc)
         rc = store_commit(dom_store(d), &e);
     else
@@ -805,8 +909,10 @@ int dom_verify_recorded(dom *d, verify_report *rep, isms_err *e)
     rc = verify_from(d, rep, resume ? &last : NULL, &why);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     int64_t ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    if (!rc || rc == E_TAMPERED)
+    if (!rc || rc == E_TAMPERED) {
         record_result(d, rep, &why, ms, &rep->notes);
+        store_check_note(d, rep, &rep->notes);
+    }
     if (rc)
         err_set(e, why.code, why.field, "%s", why.msg);
     return rc;

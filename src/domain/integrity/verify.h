@@ -10,8 +10,12 @@
  *     isms's back, with the sqlite3 shell say, fails here);
  *  3. the checkpoints: every one the repository issued, and those the
  *     verifier brings (domain/checkpoints.h), against the ledger's tree;
- *  4. the store's own integrity checks (SQLite: quick_check and
- *     foreign_key_check). */
+ *  4. the schema against the one isms's migrations make;
+ *  5. the store's own checks: SQLite's quick_check and foreign_key_check
+ *     read every page of the file, so only when asked (rep->store_check,
+ *     `isms verify --store`), their last run and result recorded
+ *     (dom_store_check_last); PostgreSQL's few catalogue queries with
+ *     every full verification. */
 #ifndef ISMS_DOMAIN_VERIFY_H
 #define ISMS_DOMAIN_VERIFY_H
 
@@ -38,6 +42,11 @@ typedef struct verify_report {
     int64_t from_seq;
     int64_t head_seq; /* the last entry's seq */
     int64_t checked;  /* entries checked now (entries - from_seq) */
+    /* in: also run the store's own structural checks (SQLite); out:
+     * store_checked 1 when they ran */
+    int store_check;
+    int store_checked;
+    int store_failed; /* out: and found a problem */
 } verify_report;
 
 /* What a verification reported, as recorded in the repository's unsigned
@@ -72,6 +81,16 @@ int dom_verify_recorded(dom *d, verify_report *rep, isms_err *e);
 /* The last recorded verification (out->present 0 when none); a few rows
  * read, whatever the repository's size. */
 int dom_verify_last(dom *d, verify_record *out, isms_err *e);
+
+/* When the store's own structural checks last ran (at "" when never, or
+ * not recorded) and whether they passed; none is 1 where they are cheap
+ * and run with every full verification (PostgreSQL's catalogue checks). */
+typedef struct store_check_record {
+    char at[24];
+    int ok;
+    int none;
+} store_check_record;
+int dom_store_check_last(dom *d, store_check_record *out, isms_err *e);
 
 /* The ledger's last entry: its seq (0 when empty) and hash ("" then). */
 int dom_ledger_head(dom *d, int64_t *seq, char hash[65], isms_err *e);
