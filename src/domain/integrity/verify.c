@@ -782,7 +782,13 @@ int dom_store_check_last(dom *d, store_check_record *out, isms_err *e)
 static void store_check_note(dom *d, const verify_report *rep, buf *notes)
 {
     store_check_record last;
-    if (rep->store_checked || dom_store_check_last(d, &last, NULL) || last.none)
+    if (rep->store_checked) {
+        if (!rep->store_failed)
+            buf_printf(notes, "store: the database's own structural checks ran now and "
+                              "passed\n");
+        return;
+    }
+    if (dom_store_check_last(d, &last, NULL) || last.none)
         return;
     if (last.at[0])
         buf_printf(notes,
