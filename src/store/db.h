@@ -29,6 +29,14 @@ typedef struct db_driver {
     const char *name; /* "sqlite", "postgres" */
     /* Token substitutions for migration DDL: "@ID@" -> id_column. */
     const char *id_column; /* "INTEGER PRIMARY KEY" / "BIGINT PRIMARY KEY" */
+    /* "@C@" -> what orders text by its bytes, in DDL and queries alike:
+     * SQLite's default BINARY ("": an index stays usable by any SQLite,
+     * the sqlite3 shell included), PostgreSQL's COLLATE "C". */
+    const char *bytes_collation;
+    /* "@KEYED@" after a table's definition: a table that is its primary
+     * key's index (SQLite's WITHOUT ROWID: a word table is not stored
+     * twice; PostgreSQL: nothing). */
+    const char *keyed_table;
     int (*open)(const char *target, int create, db **out, isms_err *e);
     void (*close)(db *d);
     int (*exec)(db *d, const char *sql, isms_err *e);
@@ -189,5 +197,14 @@ int db_commit(db *d, isms_err *e);
 void db_rollback(db *d);
 
 int db_backup(db *d, const char *to, isms_err *e);
+
+/* The words of `text` as the search knows them (list pages' q): SQLite
+ * FTS5's unicode61 tokenizer with diacritics removed, so letters and
+ * digits of any script, case-folded, accents dropped ("Café-Crème" gives
+ * "cafe", "creme"). One tokenizer for both backends: the matching rule is
+ * the same whatever stores the words. fn(word, n, ctx) for each, in text
+ * order (repeats included); non-zero from fn stops and is returned. */
+typedef int db_word_fn(const char *word, int n, void *ctx);
+int db_words(const char *text, db_word_fn *fn, void *ctx, isms_err *e);
 
 #endif

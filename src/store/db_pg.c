@@ -1084,6 +1084,8 @@ static int pg_integrity(db *base, void *out, isms_err *e)
 const db_driver db_pg_driver = {
     .name = "postgres",
     .id_column = "BIGINT PRIMARY KEY",
+    .bytes_collation = " COLLATE \"C\"",
+    .keyed_table = "",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

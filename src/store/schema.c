@@ -173,9 +173,10 @@ static int sqlite_text(db *d, buf *out, isms_err *e)
     return rc;
 }
 
-int store_schema_made_text(char **out, isms_err *e)
+int store_schema_made_text(const regdef *const *registers, char **out, isms_err *e)
 {
     *out = NULL;
+    store_know_registers(registers);
     db *mem;
     int rc = migrated(store_schema_latest(), &mem, e);
     if (rc)

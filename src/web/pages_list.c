@@ -248,18 +248,14 @@ static void pager(web_req *r, const web_list *l)
     buf *b = &r->out;
     html_f(b, "<nav class=\"pager\" aria-label=\"Pages\"><span>%D–%D of %D</span>",
            l->n ? l->offset + 1 : 0, l->offset + l->n, l->total);
-    char at[24];
-    if (l->offset > 0) {
-        snprintf(at, sizeof at, "%lld",
-                 (long long)(l->offset > l->limit ? l->offset - l->limit : 0));
+    if (l->prev) {
         html_f(b, "<a rel=\"prev\"");
-        list_href(b, l, l->sort, at, NULL);
+        list_href(b, l, l->sort, l->prev, NULL);
         html_f(b, ">Previous</a>");
     }
-    if (l->offset + l->n < l->total) {
-        snprintf(at, sizeof at, "%lld", (long long)(l->offset + l->n));
+    if (l->next) {
         html_f(b, "<a rel=\"next\"");
-        list_href(b, l, l->sort, at, NULL);
+        list_href(b, l, l->sort, l->next, NULL);
         html_f(b, ">Next</a>");
     }
     html_f(b, "<a");

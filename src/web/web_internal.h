@@ -146,6 +146,10 @@ typedef struct web_list {
     const char *q, *sort, *cursor, *limit_text, *retired, *format; /* as given, or NULL */
     const record *items; /* the page: n records of total, from offset */
     int64_t n, total, offset, limit;
+    /* The cursors of the next and the previous page, or NULL: "50a1234" is
+     * the page after record #1234, its first record the 51st; "0b1185"
+     * the page before record #1185 (web_list_run). */
+    const char *next, *prev;
 } web_list;
 
 /* The list reg's request asks for: ?FIELD=VALUE filters, q, sort, limit,
