@@ -33,10 +33,18 @@ typedef struct db_driver {
      * SQLite's default BINARY ("": an index stays usable by any SQLite,
      * the sqlite3 shell included), PostgreSQL's COLLATE "C". */
     const char *bytes_collation;
-    /* "@KEYED@" after a table's definition: a table that is its primary
-     * key's index (SQLite's WITHOUT ROWID: a word table is not stored
-     * twice; PostgreSQL: nothing). */
-    const char *keyed_table;
+    /* "@SORTID@" after a list index's column: what orders its equal
+     * values by id. SQLite's index ends with the rowid (the id) already
+     * (""); PostgreSQL's needs the column (", id"). */
+    const char *sort_id;
+    /* "@WORDS r@": register r's search index, r_word (store/words.c).
+     * SQLite: an FTS5 table, one row a record (its rowid the record's id),
+     * rowids only (detail=none): a few bytes a word. PostgreSQL: a table
+     * (word, id). @R@ stands for r. */
+    const char *word_table;
+    /* The word table is SQLite's FTS5 one (one document a record) rather
+     * than rows (word, id). */
+    int fts_words;
     int (*open)(const char *target, int create, db **out, isms_err *e);
     void (*close)(db *d);
     int (*exec)(db *d, const char *sql, isms_err *e);

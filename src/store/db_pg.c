@@ -1085,7 +1085,12 @@ const db_driver db_pg_driver = {
     .name = "postgres",
     .id_column = "BIGINT PRIMARY KEY",
     .bytes_collation = " COLLATE \"C\"",
-    .keyed_table = "",
+    .sort_id = ", id",
+    .word_table = "CREATE TABLE @R@_word (\n"
+                  "    word TEXT COLLATE \"C\" NOT NULL,\n"
+                  "    id BIGINT NOT NULL,\n"
+                  "    PRIMARY KEY (word, id)\n"
+                  ")",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

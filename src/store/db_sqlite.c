@@ -609,7 +609,10 @@ const db_driver db_sqlite_driver = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
     .bytes_collation = "",
-    .keyed_table = " WITHOUT ROWID",
+    .sort_id = "",
+    .word_table = "CREATE VIRTUAL TABLE @R@_word USING fts5(word, content='', detail=none, "
+                  "columnsize=0, tokenize='unicode61 remove_diacritics 2')",
+    .fts_words = 1,
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,

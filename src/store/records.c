@@ -565,13 +565,13 @@ static int write_row(store *s, const record *r, isms_err *e);
 
 int store_update(store *s, const record *r, isms_err *e)
 {
-    word_list old;
+    char *old;
     int rc = store_words_before(s, r, &old, e);
     if (!rc)
         rc = write_row(s, r, e);
     if (!rc)
-        rc = store_words_update(s, r, &old, e);
-    word_list_free(&old);
+        rc = store_words_update(s, r, old, e);
+    free(old);
     return rc;
 }
 
@@ -776,7 +776,7 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
     if (q && q->text) {
         word_list w;
         if (!store_words_of(q->text, &w, &(isms_err){ 0 })) /* (checked by check_query) */
-            store_words_where(b, reg, &w, s->db->drv->bytes_collation);
+            store_words_where(s, b, reg, &w);
         word_list_free(&w);
     }
     if (q && q->id_after)
@@ -792,7 +792,7 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
     }
 }
 
-static int bind_query(db_stmt *st, const store_query *q)
+static int bind_query(const store *s, db_stmt *st, const store_query *q)
 {
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
@@ -806,7 +806,7 @@ static int bind_query(db_stmt *st, const store_query *q)
     if (q && q->text) {
         word_list w;
         if (!store_words_of(q->text, &w, &(isms_err){ 0 }))
-            p = store_words_bind(st, p, &w);
+            p = store_words_bind(s, st, p, &w);
         word_list_free(&w);
     }
     return p;
@@ -852,7 +852,7 @@ static int prep_where(store *s, const char *what, const regdef *reg, const store
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     if (!rc)
-        *p = bind_query(*st, q);
+        *p = bind_query(s, *st, q);
     return rc;
 }
 
@@ -1180,7 +1180,7 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
         rc = db_prep(s->db, buf_str(&b), &c->st, e);
         buf_reset(&b);
         if (!rc)
-            bind_query(c->st, q);
+            bind_query(s, c->st, q);
     }
     if (rc)
         return rc;
@@ -1244,7 +1244,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
         free(want);
         return rc;
     }
-    bind_query(st, q);
+    bind_query(s, st, q);
     if (!q || !q->limit)
         db_many_rows(st); /* a whole register, perhaps a million records */
     /* A cursor per field, as many as the register has (FIELD_MAX). */

@@ -68,25 +68,35 @@ static const regdef *known_register(const char *name)
     return NULL;
 }
 
-/* @LISTS r@ written out; @C@ is the driver's collation by bytes. */
+int store_list_sorted(const regdef *reg, const fielddef *f)
+{
+    if ((reg->flags & REG_SINGLETON) || !(f->flags & FF_LIST) || (f->flags & FF_UNIQUE))
+        return 0;
+    switch (f->type) {
+    case FT_TEXT: return f == field_def(reg, reg->label);
+    case FT_REF:
+    case FT_INT:
+    case FT_MONEY:
+    case FT_ENUM:
+    case FT_DATE:
+    case FT_TIME: return 1;
+    default: return 0;
+    }
+}
+
+/* @LISTS r@ written out; @C@ is the driver's collation by bytes,
+ * @SORTID@ what orders equal values by id, @WORDS r@ the word table. */
 static void list_objects(buf *b, const regdef *reg, const char *name)
 {
     for (int i = 0; reg && i < reg->nfields; i++) {
         const fielddef *f = &reg->fields[i];
-        if (!(f->flags & FF_LIST) || f->type == FT_LINKS || f->type == FT_ENUMSET)
+        if (!store_list_sorted(reg, f))
             continue;
-        int number =
-            f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF;
-        buf_printf(b, "CREATE INDEX %s_%s_sort ON %s (%s%s, id);\n", name, f->name, name, f->name,
-                   number ? "" : "@C@");
+        int text = f->type != FT_INT && f->type != FT_MONEY && f->type != FT_REF;
+        buf_printf(b, "CREATE INDEX %s_%s_sort ON %s (%s%s@SORTID@);\n", name, f->name, name,
+                   f->name, text ? "@C@" : "");
     }
-    buf_printf(b,
-               "CREATE TABLE %s_word (\n"
-               "    word TEXT@C@ NOT NULL,\n"
-               "    id BIGINT NOT NULL,\n"
-               "    PRIMARY KEY (word, id)\n"
-               ")@KEYED@",
-               name);
+    buf_printf(b, "@WORDS %s@", name);
 }
 
 /* A migration's shorthand, written out as the migrations once spelt it
@@ -95,8 +105,8 @@ static void list_objects(buf *b, const regdef *reg, const char *name)
  *   @LINK a b@   the link table a_b between tables a and b, keyed by both
  *                ids, with an index the other way round
  *   @LISTS r@    what register r's list pages read (0013_lists.sql): an
- *                index (field, id) per column of its list (FF_LIST) that
- *                a list can be sorted by, and its search's word table
+ *                index (field, id) per list column a list is sorted by
+ *                (store_list_sorted), and its search's word table
  *                (words.c), from r's field table: a register added later
  *                gets them by naming itself
  * At `at`: appends what the shorthand stands for to b and returns its
@@ -152,13 +162,33 @@ static void replace_tokens(buf *b, const char *src, const char *token, const cha
     buf_puts(b, p);
 }
 
+/* Each "@WORDS r@" of src, copied into b, as the driver's word table. */
+static void word_tables(const db *d, buf *b, const char *src)
+{
+    const char *p = src;
+    for (const char *at = strstr(p, "@WORDS "); at; at = strstr(p, "@WORDS ")) {
+        char x[64];
+        int len = 0;
+        buf_append(b, p, (size_t)(at - p));
+        if (sscanf(at, "@WORDS %63[a-z_]@%n", x, &len) == 1 && len)
+            replace_tokens(b, d->drv->word_table, "@R@", x);
+        else
+            buf_append(b, at, (size_t)(len = 1));
+        p = at + len;
+    }
+    buf_puts(b, p);
+}
+
 static void dialect(const db *d, buf *in, buf *tmp)
 {
-    static const char *const tokens[] = { "@ID@", "@C@", "@KEYED@" };
-    const char *with[] = { d->drv->id_column, d->drv->bytes_collation, d->drv->keyed_table };
+    static const char *const tokens[] = { "@ID@", "@C@", "@SORTID@", NULL };
+    const char *with[] = { d->drv->id_column, d->drv->bytes_collation, d->drv->sort_id };
     for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++) {
         buf_reset(tmp);
-        replace_tokens(tmp, buf_str(in), tokens[k], with[k]);
+        if (tokens[k])
+            replace_tokens(tmp, buf_str(in), tokens[k], with[k]);
+        else
+            word_tables(d, tmp, buf_str(in));
         buf t = *in;
         *in = *tmp;
         *tmp = t;

@@ -224,6 +224,20 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
  * id it names, the order its records were made in; text as strcmp orders
  * it), descending when desc; nulls last either way, ties by id in the
  * same direction. *ids in a, *n of them. */
+/* Does a list sorted by f read the front of an index (0013_lists.sql):
+ * the record's name (its label), a reference, a choice, a level or an
+ * amount, a date, of the list's columns (FF_LIST) and not unique (its own
+ * index orders it), in a register of more than one record? Any other
+ * field sorts the register. */
+int store_list_sorted(const regdef *reg, const fielddef *f);
+/* Are f's words a text search's (q): a short text of the list's columns
+ * (a title, a name, a code, an e-mail; not multi-line), beside the key? */
+int store_searched(const fielddef *f);
+/* What a long upgrade reports as it goes (the words 0013 writes of the
+ * records there): which register, how far of how much. Set by a front end
+ * that can show it (the CLI, on a terminal); none by default. */
+typedef void store_progress_fn(const char *what, int64_t done, int64_t total);
+void store_set_progress(store_progress_fn *fn);
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e);
 

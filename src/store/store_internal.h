@@ -111,15 +111,15 @@ int store_keeps_words(const store *s);
 /* A new record's words, written; n records' (of one register) at once. */
 int store_words_insert(store *s, const record *r, isms_err *e);
 int store_words_insert_many(store *s, const record *rs, int n, isms_err *e);
-/* The words stored record r->id has now (read before it is updated);
- * then its words brought to r's. */
-int store_words_before(store *s, const record *r, word_list *old, isms_err *e);
-int store_words_update(store *s, const record *r, const word_list *old, isms_err *e);
+/* The searched texts record r->id has now (read before it is updated,
+ * malloc'd into *old; NULL: none kept); then its words brought to r's. */
+int store_words_before(store *s, const record *r, char **old, isms_err *e);
+int store_words_update(store *s, const record *r, const char *old, isms_err *e);
 /* Every record's words of reg, written (the upgrade to 0013). */
 int store_words_fill(store *s, const regdef *reg, isms_err *e);
-/* " AND t.id IN (...)" per query word, and their binding from p on (the
- * next p returned); collation: the driver's bytes_collation. */
-void store_words_where(struct buf *b, const regdef *reg, const word_list *q, const char *collation);
-int store_words_bind(db_stmt *st, int p, const word_list *q);
+/* " AND t.id IN (...)": the records with the query's words, and their
+ * binding from p on (the next p returned). */
+void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
+int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q);
 
 #endif

@@ -1,18 +1,26 @@
 /* words.c: the list search's word index (0013_lists.sql).
  *
- * Each register has a table <register>_word of (word, id): one row per
- * distinct word of a record's key and text fields, the words as db_words
- * gives them (case-folded, accents dropped). A search for "supp fail" is a
- * range of the table's primary key per query word (every word starting
- * with "supp"), so a page costs the records that match, never a pass over
- * the register. The rows are written in the transaction that writes the
- * record (store_insert, store_update), so the index is never stale; the
- * upgrade to the schema fills it from the records (store_words_fill).
+ * A record's words are those of its key and of its short list texts
+ * (store_searched: a title, a name, a code, an e-mail; never a statement,
+ * a description, a rationale or other long text), as db_words gives them
+ * (case-folded, accents dropped). A search for "supp fail" finds the
+ * records with, for each query word, a word it starts, through one index
+ * lookup per query word: a page costs the records that match, never a pass
+ * over the register. The index is written in the transaction that writes
+ * the record (store_insert, store_insert_many, store_update), so it is
+ * never stale; the upgrade to the schema fills it from the records
+ * (store_words_fill).
  *
- * A plain table rather than SQLite's FTS5 or PostgreSQL's tsvector: the
- * same table, key and query on both backends (the schema check compares
- * one dialect-neutral listing), and the same words whatever the backend,
- * because one tokenizer (SQLite's unicode61, db_words) makes them. */
+ * Each register's index is <register>_word:
+ * - SQLite: an FTS5 table of one document a record (the rowid its id; the
+ *   texts joined by spaces), contentless and with rowids only
+ *   (detail=none), tokenized by the same unicode61 tokenizer db_words
+ *   uses: a word costs a byte or two of a posting list, where rows
+ *   (word, id) cost fifteen, and a record is one row to write;
+ * - PostgreSQL: rows (word, id), keyed by both, text in byte order; the
+ *   words made by db_words, so both backends match alike.
+ * Retiring a record leaves its words: retired records are filtered by the
+ * query as every list filters them. */
 #include "store/store_internal.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -20,6 +28,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int store_searched(const fielddef *f)
+{
+    return f->type == FT_TEXT && (f->flags & FF_LIST) && !(f->flags & FF_MULTILINE);
+}
+
+int store_keeps_words(const store *s) { return s->version >= store_migration_version("0013_"); }
+
+static int fts(const store *s) { return s->db->drv->fts_words; }
+
+/* ---- word lists (PostgreSQL's rows, and a query's words) ---- */
 
 static int push_word(const char *word, int n, void *ctx)
 {
@@ -74,47 +93,72 @@ int store_words_of(const char *text, word_list *l, isms_err *e)
     return rc;
 }
 
-/* The texts a search looks at: the key, then each text field. */
-static int searched(const fielddef *f) { return f->type == FT_TEXT; }
+/* ---- a record's document: its key and searched texts, joined ---- */
 
-/* The words of the texts n texts (NULLs skipped), sorted and unique. */
-static int words_of_texts(const char *const *texts, int n, word_list *l, isms_err *e)
+static void doc_add(buf *b, const char *text)
 {
-    *l = (word_list){ 0 };
-    int rc = 0;
-    for (int k = 0; k < n && !rc; k++)
-        rc = db_words(texts[k], push_word, l, e);
-    if (!rc)
-        sort_unique(l);
-    if (rc)
-        word_list_free(l);
-    return rc;
+    if (!text || !*text)
+        return;
+    if (b->len)
+        buf_putc(b, ' ');
+    buf_puts(b, text);
 }
 
-static int record_words(const record *r, word_list *l, isms_err *e)
+static char *record_doc(const record *r)
 {
-    const regdef *reg = r->reg;
-    const char **texts = xcalloc((size_t)reg->nfields + 1, sizeof *texts);
-    int n = 0;
-    texts[n++] = r->key;
+    buf b;
+    buf_init(&b);
+    doc_add(&b, r->key);
+    for (int i = 0; i < r->reg->nfields; i++)
+        if (store_searched(&r->reg->fields[i]))
+            doc_add(&b, r->v[i].s);
+    return buf_detach(&b);
+}
+
+/* SELECT id, key, <searched texts> FROM reg and `rest`, prepared: what
+ * records' documents are made of. */
+static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **st, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT id, key");
     for (int i = 0; i < reg->nfields; i++)
-        if (searched(&reg->fields[i]))
-            texts[n++] = r->v[i].s;
-    int rc = words_of_texts(texts, n, l, e);
-    free(texts);
+        if (store_searched(&reg->fields[i]))
+            buf_printf(&b, ", %s", reg->fields[i].name);
+    buf_printf(&b, " FROM %s%s", reg->name, rest);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
     return rc;
 }
 
-int store_keeps_words(const store *s) { return s->version >= store_migration_version("0013_"); }
+/* The document of the row st stands on (prep_texts' columns). */
+static char *row_doc(db_stmt *st, int ncols)
+{
+    buf b;
+    buf_init(&b);
+    for (int c = 1; c < ncols; c++)
+        doc_add(&b, db_col_null(st, c) ? NULL : db_col_text(st, c));
+    return buf_detach(&b);
+}
 
-/* Rows (word, id) of one register's word table, inserted PER to a
- * statement: a catalogue of thousands of records, or the upgrade's fill,
- * is a few round trips a thousand words on PostgreSQL, not one a record. */
+static int text_columns(const regdef *reg)
+{
+    int n = 2;
+    for (int i = 0; i < reg->nfields; i++)
+        n += store_searched(&reg->fields[i]);
+    return n;
+}
+
+/* ---- writing: PER rows to a statement ----
+ *
+ * A catalogue of thousands of records, OSCAL's import or the upgrade's
+ * fill writes its words a few statements a thousand records (FTS5) or
+ * words (rows), not one a record. */
 enum { PER = 200 };
 typedef struct word_rows {
     store *s;
     const regdef *reg;
-    char *w[PER];
+    char *w[PER]; /* a word (rows) or a record's document (FTS5) */
     int64_t id[PER];
     int n;
 } word_rows;
@@ -124,12 +168,13 @@ static int flush_rows(word_rows *b, isms_err *e)
     int rc = 0;
     if (b->n) {
         char sql[160];
-        snprintf(sql, sizeof sql, "INSERT INTO %s_word (word, id) VALUES", b->reg->name);
+        snprintf(sql, sizeof sql, "INSERT INTO %s_word (%s) VALUES", b->reg->name,
+                 fts(b->s) ? "rowid, word" : "id, word");
         db_stmt *st;
         rc = store_prep_rows(b->s, sql, "(?, ?)", b->n, &st, e);
         for (int j = 0; j < b->n && !rc; j++) {
-            db_bind_text(st, 2 * j + 1, b->w[j]);
-            db_bind_int(st, 2 * j + 2, b->id[j]);
+            db_bind_int(st, 2 * j + 1, b->id[j]);
+            db_bind_text(st, 2 * j + 2, b->w[j]);
         }
         if (!rc)
             rc = db_run(st, e);
@@ -140,31 +185,37 @@ static int flush_rows(word_rows *b, isms_err *e)
     return rc;
 }
 
-/* Adds (w[k], id) for the k that `take` says (NULL: all). */
-static int add_rows(word_rows *b, int64_t id, const word_list *l, const unsigned char *take,
-                    isms_err *e)
+/* Takes w (malloc'd) as a row of record id. */
+static int add_row(word_rows *b, int64_t id, char *w, isms_err *e)
 {
-    int rc = 0;
-    for (int k = 0; k < l->n && !rc; k++) {
-        if (take && !take[k])
-            continue;
-        b->w[b->n] = xstrdup(l->w[k]);
-        b->id[b->n++] = id;
-        if (b->n == PER)
-            rc = flush_rows(b, e);
+    b->w[b->n] = w;
+    b->id[b->n++] = id;
+    return b->n == PER ? flush_rows(b, e) : 0;
+}
+
+/* The rows of record id with document doc (taken): the document itself,
+ * or its words. */
+static int add_doc(word_rows *b, int64_t id, char *doc, isms_err *e)
+{
+    if (fts(b->s))
+        return *doc ? add_row(b, id, doc, e) : (free(doc), 0);
+    word_list l;
+    int rc = store_words_of(doc, &l, e);
+    free(doc);
+    for (int k = 0; k < l.n && !rc; k++) {
+        rc = add_row(b, id, l.w[k], e);
+        l.w[k] = NULL;
     }
+    for (int k = 0; k < l.n; k++)
+        free(l.w[k]);
+    free(l.w);
     return rc;
 }
 
-static int insert_words(store *s, const regdef *reg, int64_t id, const word_list *l,
-                        const unsigned char *take, isms_err *e)
+static int finish_rows(word_rows *b, int rc, isms_err *e)
 {
-    word_rows b = { .s = s, .reg = reg };
-    int rc = add_rows(&b, id, l, take, e);
-    int done = flush_rows(&b, e);
-    if (rc)
-        return rc;
-    return done;
+    int done = flush_rows(b, e);
+    return rc ? rc : done;
 }
 
 int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
@@ -173,73 +224,19 @@ int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
         return 0;
     word_rows b = { .s = s, .reg = rs[0].reg };
     int rc = 0;
-    for (int k = 0; k < n && !rc; k++) {
-        word_list l;
-        rc = record_words(&rs[k], &l, e);
-        if (!rc)
-            rc = add_rows(&b, rs[k].id, &l, NULL, e);
-        word_list_free(&l);
-    }
-    int done = flush_rows(&b, e);
-    if (rc)
-        return rc;
-    return done;
+    for (int k = 0; k < n && !rc; k++)
+        rc = add_doc(&b, rs[k].id, record_doc(&rs[k]), e);
+    return finish_rows(&b, rc, e);
 }
 
 int store_words_insert(store *s, const record *r, isms_err *e)
 {
-    if (!store_keeps_words(s))
-        return 0;
-    word_list l;
-    int rc = record_words(r, &l, e);
-    if (!rc)
-        rc = insert_words(s, r->reg, r->id, &l, NULL, e);
-    word_list_free(&l);
-    return rc;
+    return store_words_insert_many(s, r, 1, e);
 }
 
-/* SELECT id, key, <text fields> FROM reg and `rest`, prepared: what
- * records' words come from. */
-static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **st, isms_err *e)
+int store_words_before(store *s, const record *r, char **old, isms_err *e)
 {
-    buf b;
-    buf_init(&b);
-    buf_puts(&b, "SELECT id, key");
-    for (int i = 0; i < reg->nfields; i++)
-        if (searched(&reg->fields[i]))
-            buf_printf(&b, ", %s", reg->fields[i].name);
-    buf_printf(&b, " FROM %s%s", reg->name, rest);
-    int rc = db_prep(s->db, buf_str(&b), st, e);
-    buf_reset(&b);
-    return rc;
-}
-
-static char *column_text(db_stmt *st, int c)
-{
-    return db_col_null(st, c) ? NULL : xstrdup(db_col_text(st, c));
-}
-
-/* The words of the row st stands on (select_texts' columns). */
-static int row_words(db_stmt *st, const regdef *reg, word_list *l, isms_err *e)
-{
-    char **texts = xcalloc((size_t)reg->nfields + 1, sizeof *texts);
-    int n = 0;
-    texts[n++] = column_text(st, 1);
-    for (int i = 0; i < reg->nfields; i++)
-        if (searched(&reg->fields[i])) {
-            texts[n] = column_text(st, n + 1);
-            n++;
-        }
-    int rc = words_of_texts((const char *const *)texts, n, l, e);
-    for (int k = 0; k < n; k++)
-        free(texts[k]);
-    free(texts);
-    return rc;
-}
-
-int store_words_before(store *s, const record *r, word_list *old, isms_err *e)
-{
-    *old = (word_list){ 0 };
+    *old = NULL;
     if (!store_keeps_words(s))
         return 0;
     db_stmt *st;
@@ -249,65 +246,97 @@ int store_words_before(store *s, const record *r, word_list *old, isms_err *e)
     db_bind_int(st, 1, r->id);
     rc = db_step(st, &row, e);
     if (!rc && row)
-        rc = row_words(st, r->reg, old, e);
+        *old = row_doc(st, text_columns(r->reg));
     db_done(st);
     return rc;
 }
 
-/* Deletes the old words the new ones lack and inserts the new ones the
- * old lack: a change to a status or a date writes no word at all. */
-int store_words_update(store *s, const record *r, const word_list *old, isms_err *e)
+/* The rows of a record whose document was `old`, removed. */
+static int remove_doc(store *s, const record *r, const char *old, isms_err *e)
 {
-    if (!store_keeps_words(s))
-        return 0;
-    word_list now;
-    int rc = record_words(r, &now, e);
-    if (rc)
-        return rc;
-    unsigned char *fresh = xcalloc((size_t)now.n + 1, 1);
-    char sql[160];
-    snprintf(sql, sizeof sql, "DELETE FROM %s_word WHERE word = ? AND id = ?", r->reg->name);
-    int i = 0, j = 0, nfresh = 0;
-    while (!rc && (i < old->n || j < now.n)) {
-        int c = i == old->n ? 1 : j == now.n ? -1 : strcmp(old->w[i], now.w[j]);
-        if (c < 0)
-            rc = DB_RUN(s->db, sql, e, DB_TEXT(old->w[i]), DB_INT(r->id));
-        if (c > 0) {
-            fresh[j] = 1;
-            nfresh++;
-        }
-        i += c <= 0;
-        j += c >= 0;
+    char sql[200];
+    if (fts(s)) {
+        if (!*old)
+            return 0;
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO %s_word (%s_word, rowid, word) VALUES ('delete', ?, ?)", r->reg->name,
+                 r->reg->name);
+        return DB_RUN(s->db, sql, e, DB_INT(r->id), DB_TEXT(old));
     }
-    if (!rc && nfresh)
-        rc = insert_words(s, r->reg, r->id, &now, fresh, e);
-    free(fresh);
-    word_list_free(&now);
+    snprintf(sql, sizeof sql, "DELETE FROM %s_word WHERE id = ?", r->reg->name);
+    return DB_RUN(s->db, sql, e, DB_INT(r->id));
+}
+
+/* Nothing when the searched texts did not change (a change of a status,
+ * a level or a date); else the old document's rows out, the new one's
+ * in. */
+int store_words_update(store *s, const record *r, const char *old, isms_err *e)
+{
+    if (!store_keeps_words(s) || !old)
+        return 0;
+    char *now = record_doc(r);
+    int rc = 0;
+    if (strcmp(now, old)) {
+        rc = remove_doc(s, r, old, e);
+        word_rows b = { .s = s, .reg = r->reg };
+        if (!rc)
+            rc = add_doc(&b, r->id, now, e);
+        else
+            free(now);
+        return finish_rows(&b, rc, e);
+    }
+    free(now);
     return rc;
+}
+
+/* ---- the upgrade's fill ---- */
+
+/* Every record's words of reg, a range of ids at a time: the memory of a
+ * range (FTS5 flushes what it gathers at its own bound; the rows path
+ * holds PER rows), whatever the register's size. */
+enum { FILL_IDS = 50000 };
+
+static store_progress_fn *progress;
+
+void store_set_progress(store_progress_fn *fn) { progress = fn; }
+
+/* Only a register of more than one range is worth a line. */
+static void report(const regdef *reg, int64_t done, int64_t total)
+{
+    if (progress && total > FILL_IDS)
+        progress(reg->plural, done, total);
 }
 
 int store_words_fill(store *s, const regdef *reg, isms_err *e)
 {
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT MIN(id), MAX(id) FROM %s", reg->name);
     db_stmt *st;
-    int row, rc = prep_texts(s, reg, " ORDER BY id", &st, e);
+    int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
-    db_many_rows(st);
-    word_rows b = { .s = s, .reg = reg };
-    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        word_list l;
-        rc = row_words(st, reg, &l, e);
-        if (!rc)
-            rc = add_rows(&b, db_col_int(st, 0), &l, NULL, e);
-        word_list_free(&l);
+    rc = db_step(st, &row, e);
+    int64_t lo = !rc && row ? db_col_int(st, 0) - 1 : 0, hi = !rc && row ? db_col_int(st, 1) : 0;
+    db_done(st);
+    int ncols = text_columns(reg);
+    for (int64_t from = lo; !rc && from < hi; from += FILL_IDS) {
+        rc = prep_texts(s, reg, " WHERE id > ? AND id <= ? ORDER BY id", &st, e);
         if (rc)
             break;
+        db_bind_int(st, 1, from);
+        db_bind_int(st, 2, from + FILL_IDS);
+        db_many_rows(st);
+        word_rows b = { .s = s, .reg = reg };
+        for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+            rc = add_doc(&b, db_col_int(st, 0), row_doc(st, ncols), e);
+            if (rc)
+                break;
+        }
+        db_done(st);
+        rc = finish_rows(&b, rc, e);
+        report(reg, (from + FILL_IDS < hi ? from + FILL_IDS : hi) - lo, hi - lo);
     }
-    db_done(st);
-    int done = flush_rows(&b, e);
-    if (rc)
-        return rc;
-    return done;
+    return rc;
 }
 
 /* ---- the query side ---- */
@@ -315,17 +344,39 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e)
 /* The highest code point: a word starting with w sorts below w + this. */
 static const char past_prefix[] = "\xf4\x8f\xbf\xbf";
 
-void store_words_where(buf *b, const regdef *reg, const word_list *q, const char *collation)
+void store_words_where(const store *s, buf *b, const regdef *reg, const word_list *q)
 {
+    if (fts(s) && q->n) {
+        buf_printf(b, " AND t.id IN (SELECT rowid FROM %s_word WHERE %s_word MATCH ?)", reg->name,
+                   reg->name);
+        return;
+    }
     for (int k = 0; k < q->n; k++)
         buf_printf(b,
-                   " AND t.id IN (SELECT w.id FROM %s_word w WHERE w.word%s >= ? "
-                   "AND w.word%s < ?)",
-                   reg->name, collation, collation);
+                   " AND t.id IN (SELECT w.id FROM %s_word w WHERE w.word COLLATE \"C\" >= ? "
+                   "AND w.word COLLATE \"C\" < ?)",
+                   reg->name);
 }
 
-int store_words_bind(db_stmt *st, int p, const word_list *q)
+/* FTS5's query: each word a prefix ("supp"* AND "fail"*). The words are
+ * the tokenizer's, letters and digits only: nothing to quote. */
+static char *match_text(const word_list *q)
 {
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < q->n; k++)
+        buf_printf(&b, "%s\"%s\"*", k ? " AND " : "", q->w[k]);
+    return buf_detach(&b);
+}
+
+int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q)
+{
+    if (fts(s) && q->n) {
+        char *m = match_text(q);
+        db_bind_text(st, p++, m);
+        free(m);
+        return p;
+    }
     for (int k = 0; k < q->n; k++) {
         size_t n = strlen(q->w[k]);
         char *upto = xmalloc(n + sizeof past_prefix);

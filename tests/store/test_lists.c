@@ -10,7 +10,11 @@
  *     with accents, capitals and punctuation;
  *   - the records are written at the schema before 0013 (the upgrade
  *     fills the words), then added to, updated and retired after it (the
- *     writes keep them). */
+ *     writes keep them);
+ *   - only the key and the short list texts are searched (a risk's
+ *     description and treatment plan, a requirement's statement are not),
+ *     the built-in catalogue (written many records to a statement) too;
+ *   - the columns people sort by get an index, the others do not. */
 #include "support/testutil.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
@@ -75,6 +79,10 @@ static int setup(void **state)
     /* after the upgrade: the writes keep the words */
     for (int k = NTITLES / 2; k < NTITLES; k++)
         add_risk(k, titles[k]);
+    /* a long text's words are not searched: only the key and the title */
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Quagga", "--description", "zebra stripes",
+                    "--treatment-plan", "outage drill", "--owner", "PER-1", "--likelihood", "2",
+                    "--impact", "2"));
     free(tu_isms_ok(repo, "risk", "update", "RISK-6", "--title", "Vendor failure, renamed"));
     free(tu_isms_ok(repo, "risk", "retire", "RISK-12"));
     return 0;
@@ -278,6 +286,7 @@ static void search_is_the_reference_filter(void **state)
         "mail",   "x.exa", "supp FAIL",    "fail",   "risk-3", "RISK",     "outage dns",
         "ransom", "brûl",  "naive",        "admin",  "vendor", "renamed",  "supplier",
         "zzz",    "a",     "again,",       "(phish", "Vu",     "12",       "payroll fraud",
+        "zebra",  "quag",  "drill",
     };
     dom *d = open_dom();
     for (int retired = 0; retired < 2; retired++) {
@@ -320,5 +329,114 @@ static void search_is_the_reference_filter(void **state)
     dom_close(d);
 }
 
+/* The catalogue `isms init` writes (store_insert_many) is searched by its
+ * key, code and title, never its statements: the same reference filter
+ * over those three. */
+typedef struct reqs {
+    char key[32], text[400];
+} reqs;
+
+typedef struct req_rows {
+    reqs *r;
+    int n, cap;
+} req_rows;
+
+static int take_req(const record *rec, void *ctx)
+{
+    req_rows *rs = ctx;
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? 2 * rs->cap : 256;
+        rs->r = realloc(rs->r, (size_t)rs->cap * sizeof *rs->r);
+    }
+    reqs *r = &rs->r[rs->n++];
+    snprintf(r->key, sizeof r->key, "%s", rec->key);
+    snprintf(r->text, sizeof r->text, "%s %s %s", rec->key,
+             record_text(rec, F_REQUIREMENT_CODE) ? record_text(rec, F_REQUIREMENT_CODE) : "",
+             record_text(rec, F_REQUIREMENT_TITLE) ? record_text(rec, F_REQUIREMENT_TITLE) : "");
+    return 0;
+}
+
+static int req_matches(const reqs *r, const char *query)
+{
+    char q[200];
+    fold(query, q, sizeof q);
+    char *save, *w = strtok_r(q, " ", &save);
+    for (; w; w = strtok_r(NULL, " ", &save))
+        if (!has_word_starting(r->text, w))
+            return 0;
+    return 1;
+}
+
+static void check_catalogue(int fresh, const char *const *queries, size_t nq);
+
+static void catalogue_search_is_key_code_and_title(void **state)
+{
+    (void)state;
+    static const char *const queries[] = { "access control", "shall", "the", "gv oc", "a 8",
+                                           "informat secur", "req-1" };
+    /* the catalogue the upgrade filled the words of, and one a new
+     * repository wrote with its words */
+    for (int fresh = 0; fresh < 2; fresh++)
+        check_catalogue(fresh, queries, sizeof queries / sizeof *queries);
+}
+
+static void check_catalogue(int fresh, const char *const *queries, size_t nq)
+{
+    const char *at = repo;
+    if (fresh) {
+        at = tu_repo("catalogue.isms");
+        free(tu_isms_ok(NULL, "init", at));
+    }
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_open(at, &d, &e))
+        fail_msg("open: %s", e.msg);
+    req_rows all = { 0 };
+    assert_int_equal(store_scan(dom_store(d), &reg_requirement, NULL, take_req, &all, &e), 0);
+    assert_true(all.n > 100);
+    int some = 0;
+    for (size_t k = 0; k < nq; k++) {
+        int64_t want = 0, n;
+        for (int j = 0; j < all.n; j++)
+            want += req_matches(&all.r[j], queries[k]);
+        store_query q = { .text = queries[k] };
+        assert_int_equal(store_count(dom_store(d), &reg_requirement, &q, &n, &e), 0);
+        if (n != want)
+            fail_msg("requirements q=%s: %lld found, want %lld", queries[k], (long long)n,
+                     (long long)want);
+        some += want > 0;
+    }
+    assert_true(some >= 4);
+    free(all.r);
+    dom_close(d);
+}
+
+/* What gets an index and what is searched: the columns people sort by,
+ * the short texts. */
+static void indexed_and_searched_fields(void **state)
+{
+    (void)state;
+    static const int sorted[] = { F_RISK_TITLE, F_RISK_OWNER, F_RISK_LIKELIHOOD,
+                                  F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT };
+    static const int unsorted[] = { F_RISK_DESCRIPTION, F_RISK_LEF, F_RISK_REVIEW_DATE,
+                                    F_RISK_OBJECTIVES };
+    for (size_t k = 0; k < sizeof sorted / sizeof *sorted; k++)
+        assert_true(store_list_sorted(&reg_risk, field_def(&reg_risk, sorted[k])));
+    for (size_t k = 0; k < sizeof unsorted / sizeof *unsorted; k++)
+        assert_false(store_list_sorted(&reg_risk, field_def(&reg_risk, unsorted[k])));
+    /* unique: its own index orders it; a singleton: no list to sort */
+    assert_false(store_list_sorted(&reg_person, field_def(&reg_person, F_PERSON_EMAIL)));
+    assert_false(store_list_sorted(&reg_org, field_def(&reg_org, F_ORG_NAME)));
+    assert_true(store_searched(field_def(&reg_risk, F_RISK_TITLE)));
+    assert_true(store_searched(field_def(&reg_person, F_PERSON_EMAIL)));
+    assert_true(store_searched(field_def(&reg_requirement, F_REQUIREMENT_CODE)));
+    assert_false(store_searched(field_def(&reg_risk, F_RISK_DESCRIPTION)));
+    assert_false(store_searched(field_def(&reg_requirement, F_REQUIREMENT_STATEMENT)));
+    assert_false(store_searched(field_def(&reg_requirement, F_REQUIREMENT_OSCAL)));
+    assert_false(store_searched(field_def(&reg_mapping, F_MAPPING_RATIONALE)));
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
-        cmocka_unit_test(search_is_the_reference_filter))
+        cmocka_unit_test(search_is_the_reference_filter),
+        cmocka_unit_test(catalogue_search_is_key_code_and_title),
+        cmocka_unit_test(indexed_and_searched_fields))

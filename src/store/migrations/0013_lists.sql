@@ -3,17 +3,39 @@
 --
 -- For each register r, the shorthand LISTS r (store.c) writes out, from r's
 -- field table:
---   * an index (field, id) per column of its list that can be sorted by
---     (FF_LIST, not a set), text in byte order (COLLATE "C" on
---     PostgreSQL, BINARY on SQLite): a sorted page, and its next page
---     from a cursor, is read from the front of an index, and a filter on
---     an enum or a reference column is an index lookup;
---   * the table r_word (word, id): the words of each record's key and
---     text fields (case-folded, accents dropped; store/words.c), written
---     with the record in its transaction; a text search (q) is a range of
---     its key per word it is given.
+--   * an index (field, id) per list column a list is sorted or filtered by
+--     (store_list_sorted: the record's name, its references, choices,
+--     levels, amounts and dates; not other texts, yes/no columns, sets or
+--     unique fields), text in byte order (COLLATE "C" on PostgreSQL, BINARY
+--     on SQLite, whose index ends with the id already): a sorted page, and
+--     its next page from a cursor, is read from the front of an index, and
+--     a filter on such a column is an index lookup;
+--   * the table r_word of the words of each record's key and short list
+--     texts (title, name, code, e-mail; never long text): on SQLite an FTS5
+--     index of rowids alone, on PostgreSQL rows (word, id); written with the
+--     record in its transaction (store/words.c); a text search (q) is one
+--     lookup per word it is given.
+-- The single-column indexes of earlier migrations on those columns become
+-- the (field, id) ones: the same index on SQLite, ordered by id on
+-- PostgreSQL.
 -- The upgrade to this version writes the words of the records already
 -- there (store.c, fill_lists).
+DROP INDEX objective_by_owner;
+DROP INDEX asset_by_owner;
+DROP INDEX risk_by_owner;
+DROP INDEX control_by_owner;
+DROP INDEX appetite_by_objective;
+DROP INDEX acceptance_by_person;
+DROP INDEX acceptance_by_risk;
+DROP INDEX context_by_owner;
+DROP INDEX stakeholder_by_owner;
+DROP INDEX analysis_by_subject;
+DROP INDEX mapping_by_control;
+DROP INDEX mapping_by_source;
+DROP INDEX mapping_by_target;
+DROP INDEX soa_by_framework;
+DROP INDEX applicability_by_soa;
+DROP INDEX applicability_by_requirement;
 @LISTS org@;
 @LISTS person@;
 @LISTS scope@;
