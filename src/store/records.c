@@ -884,7 +884,8 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
 
 typedef struct sort_seg {
     int nulls;   /* 0: the records with a value; 1: those without; -1: all (by id) */
-    int bounded; /* starts past the cursor */
+    int bounded; /* starts past the cursor; with a value: past the cursor's value */
+    int ties;    /* with a value: the cursor's value, past the cursor's id */
 } sort_seg;
 
 typedef struct sort_ctx {
@@ -911,10 +912,17 @@ static void seg_sql(const sort_ctx *c, sort_seg g, int64_t limit, int64_t offset
 {
     const char *dir = c->desc ? " DESC" : "", *op = c->desc ? "<" : ">";
     const char *x = c->by ? c->by->name : NULL;
-    if (g.nulls == 0) {
+    /* Past a cursor, equal values first (x = v AND id past it), then the
+     * values past v: each a range of the index. (x, id) > (v, id0) as one
+     * condition reads every record of value v before id0 too: a list
+     * sorted by a level of five values would read a fifth of the
+     * register. */
+    if (g.nulls == 0 && g.ties) {
+        buf_printf(b, " AND t.%s%s = ? AND t.id %s ? ORDER BY t.id%s", x, c->coll, op, dir);
+    } else if (g.nulls == 0) {
         buf_printf(b, " AND t.%s IS NOT NULL", x);
         if (g.bounded)
-            buf_printf(b, " AND (t.%s%s, t.id) %s (?, ?)", x, c->coll, op);
+            buf_printf(b, " AND t.%s%s %s ?", x, c->coll, op);
         buf_printf(b, " ORDER BY t.%s%s%s, t.id%s", x, c->coll, dir, dir);
     } else {
         if (g.nulls == 1)
@@ -955,7 +963,7 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
         db_bind_int(st, p++, atoll(c->cursor_text));
     else if (g.bounded && g.nulls == 0)
         db_bind_text(st, p++, c->cursor_text);
-    if (g.bounded)
+    if (g.bounded && (g.nulls || g.ties))
         db_bind_int(st, p, c->cursor);
     int64_t before = c->n;
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
@@ -1002,44 +1010,37 @@ static int count_seg(sort_ctx *c, sort_seg g, int64_t *n, isms_err *e)
     return rc;
 }
 
-/* The segments in the order read, and whether each starts at the cursor. */
+/* The segments in the order read, and whether each starts at the cursor:
+ * at most three (a valued cursor's ties, the values past it, the nulls). */
 static int plan_segs(const sort_ctx *c, sort_seg *g)
 {
     if (!c->by) {
-        g[0] = (sort_seg){ -1, c->cursor != 0 };
+        g[0] = (sort_seg){ -1, c->cursor != 0, 0 };
         return 1;
     }
-    int back = c->q->before != 0;
-    sort_seg values = { 0, 0 }, nulls = { 1, 0 };
-    if (c->cursor && !c->cursor_null)
-        values.bounded = 1;
-    if (c->cursor && c->cursor_null)
-        nulls.bounded = 1;
+    int back = c->q->before != 0, valued = c->cursor && !c->cursor_null;
+    sort_seg ties = { 0, 1, 1 }, values = { 0, valued, 0 }, nulls = { 1, c->cursor && !valued, 0 };
+    int n = 0;
     /* forward: values then nulls, a null cursor past every value; backward
      * the other way round, a valued cursor before every null */
-    if (!back && !(c->cursor && c->cursor_null)) {
-        g[0] = values;
-        g[1] = nulls;
-        return 2;
-    }
-    if (!back) {
-        g[0] = nulls;
-        return 1;
-    }
-    if (c->cursor && !c->cursor_null) {
-        g[0] = values;
-        return 1;
-    }
-    g[0] = nulls;
-    g[1] = values;
-    return 2;
+    if (back && !valued)
+        g[n++] = nulls;
+    if (valued)
+        g[n++] = ties;
+    if (valued || !c->cursor || back)
+        g[n++] = values;
+    if (!back && !valued)
+        g[n++] = nulls;
+    if (!back && valued)
+        g[n++] = nulls;
+    return n;
 }
 
 static int read_page(sort_ctx *c, isms_err *e)
 {
     const store_query *q = c->q;
     int rc = c->by && c->cursor ? read_cursor(c, e) : 0;
-    sort_seg g[2];
+    sort_seg g[3];
     int nsegs = rc ? 0 : plan_segs(c, g);
     int64_t want = q->limit ? q->limit : INT64_MAX, skip = q->offset;
     for (int k = 0; k < nsegs && !rc && want > 0; k++) {
