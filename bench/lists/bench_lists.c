@@ -5,6 +5,8 @@
  *   default        the first page, by key
  *   sorted         sort=-title, first page
  *   sorted-deep    sort=-title, the page after the middle record (a cursor)
+ *   level-deep     sort=-likelihood (five values, a fifth of the risks
+ *                  each), the page after the middle record
  *   sorted-owner   sort=owner (a reference), first page
  *   unindexed      sort=lef (no index: a field that is no list column)
  *   search         q=4711 (a word few records start with)
@@ -39,7 +41,7 @@ int main(int argc, char **argv)
     const char *k = argv[2];
     char cursor[64];
     int64_t n = 0;
-    if (!strcmp(k, "sorted-deep")) {
+    if (!strcmp(k, "sorted-deep") || !strcmp(k, "level-deep")) {
         isms_err ce = { 0 };
         store_count(dom_store(d), &reg_risk, NULL, &n, &ce);
         snprintf(cursor, sizeof cursor, "%lda%ld", (long)(n / 2), (long)(n / 2));
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
     }
     if (!strncmp(k, "sorted", 6))
         l.sort = !strcmp(k, "sorted-owner") ? "owner" : "-title";
+    if (!strcmp(k, "level-deep"))
+        l.sort = "-likelihood";
     if (!strcmp(k, "unindexed"))
         l.sort = "lef";
     if (!strcmp(k, "search"))

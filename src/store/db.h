@@ -37,10 +37,10 @@ typedef struct db_driver {
      * values by id. SQLite's index ends with the rowid (the id) already
      * (""); PostgreSQL's needs the column (", id"). */
     const char *sort_id;
-    /* "@WORDS r@": register r's search index, r_word (store/words.c).
-     * SQLite: an FTS5 table, one row a record (its rowid the record's id),
-     * rowids only (detail=none): a few bytes a word. PostgreSQL: a table
-     * (word, id). @R@ stands for r. */
+    /* "@WORDS@": the search's word index of every register, record_word
+     * (store/words.c). SQLite: an FTS5 table, one row a record (its rowid
+     * the register's code and the record's id), rowids only
+     * (detail=none): a few bytes a word. PostgreSQL: rows (word, rid). */
     const char *word_table;
     /* The word table is SQLite's FTS5 one (one document a record) rather
      * than rows (word, id). */

@@ -1086,10 +1086,10 @@ const db_driver db_pg_driver = {
     .id_column = "BIGINT PRIMARY KEY",
     .bytes_collation = " COLLATE \"C\"",
     .sort_id = ", id",
-    .word_table = "CREATE TABLE @R@_word (\n"
+    .word_table = "CREATE TABLE record_word (\n"
                   "    word TEXT COLLATE \"C\" NOT NULL,\n"
-                  "    id BIGINT NOT NULL,\n"
-                  "    PRIMARY KEY (word, id)\n"
+                  "    rid BIGINT NOT NULL,\n"
+                  "    PRIMARY KEY (word, rid)\n"
                   ")",
     .open = pg_open,
     .close = pg_close,

@@ -610,7 +610,7 @@ const db_driver db_sqlite_driver = {
     .id_column = "INTEGER PRIMARY KEY",
     .bytes_collation = "",
     .sort_id = "",
-    .word_table = "CREATE VIRTUAL TABLE @R@_word USING fts5(word, content='', detail=none, "
+    .word_table = "CREATE VIRTUAL TABLE record_word USING fts5(word, content='', detail=none, "
                   "columnsize=0, tokenize='unicode61 remove_diacritics 2')",
     .fts_words = 1,
     .open = sq_open,

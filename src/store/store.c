@@ -72,31 +72,27 @@ int store_list_sorted(const regdef *reg, const fielddef *f)
 {
     if ((reg->flags & REG_SINGLETON) || !(f->flags & FF_LIST) || (f->flags & FF_UNIQUE))
         return 0;
-    switch (f->type) {
-    case FT_TEXT: return f == field_def(reg, reg->label);
-    case FT_REF:
-    case FT_INT:
-    case FT_MONEY:
-    case FT_ENUM:
-    case FT_DATE:
-    case FT_TIME: return 1;
-    default: return 0;
-    }
+    if (f->flags & FF_SORTED)
+        return 1;
+    if (f->type == FT_TEXT)
+        return f == field_def(reg, reg->label);
+    return f->type == FT_REF && !(f->flags & FF_SYSTEM);
 }
 
 /* @LISTS r@ written out; @C@ is the driver's collation by bytes,
- * @SORTID@ what orders equal values by id, @WORDS r@ the word table. */
+ * @SORTID@ what orders equal values by id. */
 static void list_objects(buf *b, const regdef *reg, const char *name)
 {
+    const char *sep = "";
     for (int i = 0; reg && i < reg->nfields; i++) {
         const fielddef *f = &reg->fields[i];
         if (!store_list_sorted(reg, f))
             continue;
         int text = f->type != FT_INT && f->type != FT_MONEY && f->type != FT_REF;
-        buf_printf(b, "CREATE INDEX %s_%s_sort ON %s (%s%s@SORTID@);\n", name, f->name, name,
+        buf_printf(b, "%sCREATE INDEX %s_%s_sort ON %s (%s%s@SORTID@)", sep, name, f->name, name,
                    f->name, text ? "@C@" : "");
+        sep = ";\n";
     }
-    buf_printf(b, "@WORDS %s@", name);
 }
 
 /* A migration's shorthand, written out as the migrations once spelt it
@@ -162,33 +158,14 @@ static void replace_tokens(buf *b, const char *src, const char *token, const cha
     buf_puts(b, p);
 }
 
-/* Each "@WORDS r@" of src, copied into b, as the driver's word table. */
-static void word_tables(const db *d, buf *b, const char *src)
-{
-    const char *p = src;
-    for (const char *at = strstr(p, "@WORDS "); at; at = strstr(p, "@WORDS ")) {
-        char x[64];
-        int len = 0;
-        buf_append(b, p, (size_t)(at - p));
-        if (sscanf(at, "@WORDS %63[a-z_]@%n", x, &len) == 1 && len)
-            replace_tokens(b, d->drv->word_table, "@R@", x);
-        else
-            buf_append(b, at, (size_t)(len = 1));
-        p = at + len;
-    }
-    buf_puts(b, p);
-}
-
 static void dialect(const db *d, buf *in, buf *tmp)
 {
-    static const char *const tokens[] = { "@ID@", "@C@", "@SORTID@", NULL };
-    const char *with[] = { d->drv->id_column, d->drv->bytes_collation, d->drv->sort_id };
+    static const char *const tokens[] = { "@ID@", "@C@", "@SORTID@", "@WORDS@" };
+    const char *with[] = { d->drv->id_column, d->drv->bytes_collation, d->drv->sort_id,
+                           d->drv->word_table };
     for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++) {
         buf_reset(tmp);
-        if (tokens[k])
-            replace_tokens(tmp, buf_str(in), tokens[k], with[k]);
-        else
-            word_tables(d, tmp, buf_str(in));
+        replace_tokens(tmp, buf_str(in), tokens[k], with[k]);
         buf t = *in;
         *in = *tmp;
         *tmp = t;

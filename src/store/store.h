@@ -233,6 +233,9 @@ int store_list_sorted(const regdef *reg, const fielddef *f);
 /* Are f's words a text search's (q): a short text of the list's columns
  * (a title, a name, a code, an e-mail; not multi-line), beside the key? */
 int store_searched(const fielddef *f);
+/* reg's code in the search index's rids, above the record's id (words.c):
+ * no two registers may share one. */
+int64_t store_word_code(const regdef *reg);
 /* What a long upgrade reports as it goes (the words 0013 writes of the
  * records there): which register, how far of how much. Set by a front end
  * that can show it (the CLI, on a terminal); none by default. */

@@ -11,13 +11,19 @@
  * never stale; the upgrade to the schema fills it from the records
  * (store_words_fill).
  *
- * Each register's index is <register>_word:
- * - SQLite: an FTS5 table of one document a record (the rowid its id; the
+ * One index serves every register, record_word, so that the schema (which
+ * SQLite parses whenever a connection opens, and a write checks) grows by
+ * one table, not one a register. A record is its register's code (the
+ * first 20 bits of the FNV-1a hash of its name; tests/store/test_lists.c
+ * checks the registers' codes differ) above its id: rid = code << 43 | id,
+ * so a register's records are one range of rids.
+ * - SQLite: an FTS5 table of one document a record (its rowid the rid; the
  *   texts joined by spaces), contentless and with rowids only
  *   (detail=none), tokenized by the same unicode61 tokenizer db_words
  *   uses: a word costs a byte or two of a posting list, where rows
- *   (word, id) cost fifteen, and a record is one row to write;
- * - PostgreSQL: rows (word, id), keyed by both, text in byte order; the
+ *   (word, id) cost fifteen, and a record is one row to write; a search
+ *   is FTS5's MATCH within the register's range of rowids;
+ * - PostgreSQL: rows (word, rid), keyed by both, text in byte order; the
  *   words made by db_words, so both backends match alike.
  * Retiring a record leaves its words: retired records are filtered by the
  * query as every list filters them. */
@@ -37,6 +43,18 @@ int store_searched(const fielddef *f)
 int store_keeps_words(const store *s) { return s->version >= store_migration_version("0013_"); }
 
 static int fts(const store *s) { return s->db->drv->fts_words; }
+
+enum { ID_BITS = 43 };
+
+int64_t store_word_code(const regdef *reg)
+{
+    uint32_t h = 2166136261u;
+    for (const char *c = reg->name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    return (int64_t)(h >> 12);
+}
+
+static int64_t rid(const regdef *reg, int64_t id) { return store_word_code(reg) << ID_BITS | id; }
 
 /* ---- word lists (PostgreSQL's rows, and a query's words) ---- */
 
@@ -167,13 +185,13 @@ static int flush_rows(word_rows *b, isms_err *e)
 {
     int rc = 0;
     if (b->n) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "INSERT INTO %s_word (%s) VALUES", b->reg->name,
-                 fts(b->s) ? "rowid, word" : "id, word");
         db_stmt *st;
-        rc = store_prep_rows(b->s, sql, "(?, ?)", b->n, &st, e);
+        rc = store_prep_rows(b->s,
+                             fts(b->s) ? "INSERT INTO record_word (rowid, word) VALUES"
+                                       : "INSERT INTO record_word (rid, word) VALUES",
+                             "(?, ?)", b->n, &st, e);
         for (int j = 0; j < b->n && !rc; j++) {
-            db_bind_int(st, 2 * j + 1, b->id[j]);
+            db_bind_int(st, 2 * j + 1, rid(b->reg, b->id[j]));
             db_bind_text(st, 2 * j + 2, b->w[j]);
         }
         if (!rc)
@@ -254,17 +272,14 @@ int store_words_before(store *s, const record *r, char **old, isms_err *e)
 /* The rows of a record whose document was `old`, removed. */
 static int remove_doc(store *s, const record *r, const char *old, isms_err *e)
 {
-    char sql[200];
     if (fts(s)) {
         if (!*old)
             return 0;
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO %s_word (%s_word, rowid, word) VALUES ('delete', ?, ?)", r->reg->name,
-                 r->reg->name);
-        return DB_RUN(s->db, sql, e, DB_INT(r->id), DB_TEXT(old));
+        return DB_RUN(s->db,
+                      "INSERT INTO record_word (record_word, rowid, word) VALUES ('delete', ?, ?)",
+                      e, DB_INT(rid(r->reg, r->id)), DB_TEXT(old));
     }
-    snprintf(sql, sizeof sql, "DELETE FROM %s_word WHERE id = ?", r->reg->name);
-    return DB_RUN(s->db, sql, e, DB_INT(r->id));
+    return DB_RUN(s->db, "DELETE FROM record_word WHERE rid = ?", e, DB_INT(rid(r->reg, r->id)));
 }
 
 /* Nothing when the searched texts did not change (a change of a status,
@@ -344,18 +359,29 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e)
 /* The highest code point: a word starting with w sorts below w + this. */
 static const char past_prefix[] = "\xf4\x8f\xbf\xbf";
 
+/* The register's rids as SQL: the first and the bound past the last. */
+static void rid_range(const regdef *reg, char *lo, char *hi, size_t n)
+{
+    snprintf(lo, n, "%lld", (long long)rid(reg, 0));
+    snprintf(hi, n, "%lld", (long long)(rid(reg, 0) + ((int64_t)1 << ID_BITS)));
+}
+
 void store_words_where(const store *s, buf *b, const regdef *reg, const word_list *q)
 {
+    char lo[32], hi[32];
+    rid_range(reg, lo, hi, sizeof lo);
     if (fts(s) && q->n) {
-        buf_printf(b, " AND t.id IN (SELECT rowid FROM %s_word WHERE %s_word MATCH ?)", reg->name,
-                   reg->name);
+        buf_printf(b,
+                   " AND t.id IN (SELECT rowid - %s FROM record_word WHERE record_word MATCH ? "
+                   "AND rowid >= %s AND rowid < %s)",
+                   lo, lo, hi);
         return;
     }
     for (int k = 0; k < q->n; k++)
         buf_printf(b,
-                   " AND t.id IN (SELECT w.id FROM %s_word w WHERE w.word COLLATE \"C\" >= ? "
-                   "AND w.word COLLATE \"C\" < ?)",
-                   reg->name);
+                   " AND t.id IN (SELECT w.rid - %s FROM record_word w WHERE w.word COLLATE \"C\" "
+                   ">= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s AND w.rid < %s)",
+                   lo, lo, hi);
 }
 
 /* FTS5's query: each word a prefix ("supp"* AND "fail"*). The words are

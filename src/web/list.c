@@ -8,6 +8,7 @@
  * (or ends before), so the store reads on from its place in an index:
  * page 1000 costs what page 1 does. */
 #include "core/text.h"
+#include "store/store.h"
 #include "web/web_internal.h"
 
 #include <inttypes.h>
@@ -272,4 +273,17 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
     l->n = c.n;
     page_cursors(r, l);
     return 0;
+}
+
+const char *web_searched(arena *a, const regdef *reg)
+{
+    int last = -1;
+    for (int i = 0; i < reg->nfields; i++)
+        if (store_searched(&reg->fields[i]))
+            last = i;
+    const char *out = "key";
+    for (int i = 0; i <= last; i++)
+        if (store_searched(&reg->fields[i]))
+            out = arena_printf(a, "%s%s%s", out, i == last ? " or " : ", ", reg->fields[i].name);
+    return out;
 }

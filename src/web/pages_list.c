@@ -174,9 +174,9 @@ static int filters_form(web_req *r, const web_list *l, isms_err *e)
     buf *b = &r->out;
     html_f(b,
            "<form class=\"filters\" method=\"get\" action=\"/%u\"><div><label "
-           "for=\"f-q\">Words or key</label><input id=\"f-q\" type=\"search\" name=\"q\" "
+           "for=\"f-q\">Words of %s</label><input id=\"f-q\" type=\"search\" name=\"q\" "
            "value=\"%s\"></div>",
-           l->reg->plural, l->q ? l->q : "");
+           l->reg->plural, web_searched(dom_arena(r->d), l->reg), l->q ? l->q : "");
     for (int i = 0; i < l->reg->nfields; i++) {
         const fielddef *f = &l->reg->fields[i];
         if (!choosable(f) || !dom_filterable(f))

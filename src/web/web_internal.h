@@ -158,6 +158,9 @@ typedef struct web_list {
 int web_list_args(web_req *r, const regdef *reg, int page, web_list *l, isms_err *e);
 /* Finds the page of records l asks for, and their total. */
 int web_list_run(web_req *r, web_list *l, isms_err *e);
+/* What q searches in reg, as people read it: "key, name or email"
+ * (store_searched), from the arena. */
+const char *web_searched(arena *a, const regdef *reg);
 /* Can a list be sorted by f? (Not by a set.) */
 int web_list_sortable(const fielddef *f);
 /* The index of reg's field called `name` (its JSON name), or -1. */

@@ -420,6 +420,12 @@ static void indexed_and_searched_fields(void **state)
                                   F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT };
     static const int unsorted[] = { F_RISK_DESCRIPTION, F_RISK_LEF, F_RISK_REVIEW_DATE,
                                     F_RISK_OBJECTIVES };
+    /* a choice people filter by but hardly sort by; who approved */
+    assert_false(store_list_sorted(&reg_asset, field_def(&reg_asset, F_ASSET_TYPE)));
+    assert_false(store_list_sorted(&reg_soa, field_def(&reg_soa, F_SOA_APPROVED_BY)));
+    assert_true(store_list_sorted(&reg_soa, field_def(&reg_soa, F_SOA_STATUS)));
+    assert_true(
+        store_list_sorted(&reg_requirement, field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK)));
     for (size_t k = 0; k < sizeof sorted / sizeof *sorted; k++)
         assert_true(store_list_sorted(&reg_risk, field_def(&reg_risk, sorted[k])));
     for (size_t k = 0; k < sizeof unsorted / sizeof *unsorted; k++)
@@ -434,6 +440,11 @@ static void indexed_and_searched_fields(void **state)
     assert_false(store_searched(field_def(&reg_requirement, F_REQUIREMENT_STATEMENT)));
     assert_false(store_searched(field_def(&reg_requirement, F_REQUIREMENT_OSCAL)));
     assert_false(store_searched(field_def(&reg_mapping, F_MAPPING_RATIONALE)));
+    /* one search index for every register: their codes in it differ */
+    for (int i = 0; registers[i]; i++)
+        for (int j = 0; j < i; j++)
+            if (store_word_code(registers[i]) == store_word_code(registers[j]))
+                fail_msg("%s and %s share a word code", registers[i]->name, registers[j]->name);
 }
 
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),

@@ -2,24 +2,26 @@
 -- own rows at a million records as at a thousand (issue 17).
 --
 -- For each register r, the shorthand LISTS r (store.c) writes out, from r's
--- field table:
---   * an index (field, id) per list column a list is sorted or filtered by
---     (store_list_sorted: the record's name, its references, choices,
---     levels, amounts and dates; not other texts, yes/no columns, sets or
---     unique fields), text in byte order (COLLATE "C" on PostgreSQL, BINARY
---     on SQLite, whose index ends with the id already): a sorted page, and
---     its next page from a cursor, is read from the front of an index, and
---     a filter on such a column is an index lookup;
---   * the table r_word of the words of each record's key and short list
---     texts (title, name, code, e-mail; never long text): on SQLite an FTS5
---     index of rowids alone, on PostgreSQL rows (word, id); written with the
---     record in its transaction (store/words.c); a text search (q) is one
---     lookup per word it is given.
+-- field table, an index (field, id) per list column people sort or filter
+-- by (store_list_sorted: the record's name, a reference to another
+-- register's record, a column flagged FF_SORTED: a state, a level, an
+-- amount; not other texts, choices, yes/no columns, sets or unique fields),
+-- text in byte order (COLLATE "C" on PostgreSQL, BINARY on SQLite, whose
+-- index ends with the id already): a sorted page, and its next page from a
+-- cursor, is read from the front of an index, and a filter on such a
+-- column is an index lookup.
+--
+-- WORDS is the search's word index, record_word, one for every register
+-- (store/words.c): the words of each record's key and short list texts
+-- (title, name, code, e-mail; never long text), written with the record in
+-- its transaction; on SQLite an FTS5 table of rowids alone (the register
+-- and the record's id in one rowid), on PostgreSQL rows (word, rid). A text
+-- search (q) is one lookup per word it is given.
+--
 -- The single-column indexes of earlier migrations on those columns become
 -- the (field, id) ones: the same index on SQLite, ordered by id on
--- PostgreSQL.
--- The upgrade to this version writes the words of the records already
--- there (store.c, fill_lists).
+-- PostgreSQL. The upgrade to this version writes the words of the records
+-- already there (store.c, fill_lists).
 DROP INDEX objective_by_owner;
 DROP INDEX asset_by_owner;
 DROP INDEX risk_by_owner;
@@ -36,6 +38,7 @@ DROP INDEX mapping_by_target;
 DROP INDEX soa_by_framework;
 DROP INDEX applicability_by_soa;
 DROP INDEX applicability_by_requirement;
+@WORDS@;
 @LISTS org@;
 @LISTS person@;
 @LISTS scope@;
