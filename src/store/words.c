@@ -230,10 +230,15 @@ static int add_doc(word_rows *b, int64_t id, char *doc, isms_err *e)
     return rc;
 }
 
+/* The rows still held, written; after an error (rc), dropped. */
 static int finish_rows(word_rows *b, int rc, isms_err *e)
 {
-    int done = flush_rows(b, e);
-    return rc ? rc : done;
+    if (!rc)
+        return flush_rows(b, e);
+    for (int j = 0; j < b->n; j++)
+        free(b->w[j]);
+    b->n = 0;
+    return rc;
 }
 
 int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)

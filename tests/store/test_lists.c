@@ -177,7 +177,8 @@ static int64_t page(dom *d, const store_query *q, const fielddef *by, int desc, 
     isms_err e = { 0 };
     if (store_ids(dom_store(d), &reg_risk, q, by, desc, &ids, &n, dom_arena(d), &e))
         fail_msg("store_ids: %s", e.msg);
-    memcpy(got + at, ids, (size_t)n * sizeof *ids);
+    if (n) /* (an empty page has no array) */
+        memcpy(got + at, ids, (size_t)n * sizeof *ids);
     return n;
 }
 
