@@ -329,15 +329,9 @@ static void report(const regdef *reg, int64_t done, int64_t total)
 
 int store_words_fill(store *s, const regdef *reg, isms_err *e)
 {
-    char sql[200];
-    snprintf(sql, sizeof sql, "SELECT MIN(id), MAX(id) FROM %s", reg->name);
+    int64_t lo = 0, hi = 0;
+    int row, rc = store_max_id(s, reg, &hi, e);
     db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    rc = db_step(st, &row, e);
-    int64_t lo = !rc && row ? db_col_int(st, 0) - 1 : 0, hi = !rc && row ? db_col_int(st, 1) : 0;
-    db_done(st);
     int ncols = text_columns(reg);
     for (int64_t from = lo; !rc && from < hi; from += FILL_IDS) {
         rc = prep_texts(s, reg, " WHERE id > ? AND id <= ? ORDER BY id", &st, e);
