@@ -652,12 +652,22 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
 
 /* ---- shared helpers ---- */
 
+/* A long upgrade's progress, on a terminal: one line rewritten. */
+static void upgrade_progress(const char *what, int64_t done, int64_t total)
+{
+    fprintf(stderr, "\risms: upgrading: the search's words of %s: %3d%%", what,
+            (int)(100 * done / total));
+    if (done >= total)
+        fputc('\n', stderr);
+}
+
 static int open_repository(cli *c, isms_err *e)
 {
     const char *repo = c->repo ? c->repo : getenv("ISMS_REPO");
     if (!repo || !*repo)
         return err_set(e, E_USAGE, "repo",
                        "no repository given: use --repo FILE|postgres://... or set ISMS_REPO");
+    store_set_progress(isatty(STDERR_FILENO) ? upgrade_progress : NULL);
     int rc = dom_open(repo, &c->d, e);
     if (!rc && dom_upgraded_from(c->d)) {
         char *name = store_label(repo);

@@ -42,6 +42,8 @@ enum {
     FF_DYNMAX = 1 << 6,    /* FT_INT whose maximum is the organisation's matrix size */
     FF_PARENT = 1 << 7,    /* FT_REF: the record belongs to the one it names (a decision to
                                its review): it cannot change while that one is frozen */
+    FF_SORTED = 1 << 8,    /* a list column people sort by (a state, a level, an amount): an
+                               index keeps a sorted page flat (store_list_sorted) */
 };
 
 typedef struct fielddef {

@@ -29,6 +29,22 @@ typedef struct db_driver {
     const char *name; /* "sqlite", "postgres" */
     /* Token substitutions for migration DDL: "@ID@" -> id_column. */
     const char *id_column; /* "INTEGER PRIMARY KEY" / "BIGINT PRIMARY KEY" */
+    /* "@C@" -> what orders text by its bytes, in DDL and queries alike:
+     * SQLite's default BINARY ("": an index stays usable by any SQLite,
+     * the sqlite3 shell included), PostgreSQL's COLLATE "C". */
+    const char *bytes_collation;
+    /* "@SORTID@" after a list index's column: what orders its equal
+     * values by id. SQLite's index ends with the rowid (the id) already
+     * (""); PostgreSQL's needs the column (", id"). */
+    const char *sort_id;
+    /* "@WORDS@": the search's word index of every register, record_word
+     * (store/words.c). SQLite: an FTS5 table, one row a record (its rowid
+     * the register's code and the record's id), rowids only
+     * (detail=none): a few bytes a word. PostgreSQL: rows (word, rid). */
+    const char *word_table;
+    /* The word table is SQLite's FTS5 one (one document a record) rather
+     * than rows (word, id). */
+    int fts_words;
     int (*open)(const char *target, int create, db **out, isms_err *e);
     void (*close)(db *d);
     int (*exec)(db *d, const char *sql, isms_err *e);
@@ -193,5 +209,14 @@ int db_commit(db *d, isms_err *e);
 void db_rollback(db *d);
 
 int db_backup(db *d, const char *to, isms_err *e);
+
+/* The words of `text` as the search knows them (list pages' q): SQLite
+ * FTS5's unicode61 tokenizer with diacritics removed, so letters and
+ * digits of any script, case-folded, accents dropped ("Café-Crème" gives
+ * "cafe", "creme"). One tokenizer for both backends: the matching rule is
+ * the same whatever stores the words. fn(word, n, ctx) for each, in text
+ * order (repeats included); non-zero from fn stops and is returned. */
+typedef int db_word_fn(const char *word, int n, void *ctx);
+int db_words(const char *text, db_word_fn *fn, void *ctx, isms_err *e);
 
 #endif

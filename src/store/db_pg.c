@@ -1084,6 +1084,13 @@ static int pg_integrity(db *base, void *out, isms_err *e)
 const db_driver db_pg_driver = {
     .name = "postgres",
     .id_column = "BIGINT PRIMARY KEY",
+    .bytes_collation = " COLLATE \"C\"",
+    .sort_id = ", id",
+    .word_table = "CREATE TABLE record_word (\n"
+                  "    word TEXT COLLATE \"C\" NOT NULL,\n"
+                  "    rid BIGINT NOT NULL,\n"
+                  "    PRIMARY KEY (word, rid)\n"
+                  ")",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

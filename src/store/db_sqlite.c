@@ -608,6 +608,11 @@ static char *sq_label(const char *path) { return xstrdup(path); }
 const db_driver db_sqlite_driver = {
     .name = "sqlite",
     .id_column = "INTEGER PRIMARY KEY",
+    .bytes_collation = "",
+    .sort_id = "",
+    .word_table = "CREATE VIRTUAL TABLE record_word USING fts5(word, content='', detail=none, "
+                  "columnsize=0, tokenize='unicode61 remove_diacritics 2')",
+    .fts_words = 1,
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,
@@ -632,3 +637,66 @@ const db_driver db_sqlite_driver = {
     .remove = sq_remove,
     .label = sq_label,
 };
+
+/* ---- the search's words (db_words) ---- */
+
+/* One tokenizer for the process, in a private in-memory connection: it
+ * keeps a fold buffer between calls, so one thread at a time uses it. */
+static struct {
+    pthread_mutex_t lock;
+    sqlite3 *h;
+    fts5_tokenizer api;
+    Fts5Tokenizer *tok;
+} words = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int words_open(isms_err *e)
+{
+    fts5_api *fts = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_open(":memory:", &words.h);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(words.h, "SELECT fts5(?1)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+        rc = sqlite3_finalize(st);
+    }
+    void *user = NULL;
+    if (rc == SQLITE_OK && fts)
+        rc = fts->xFindTokenizer(fts, "unicode61", &user, &words.api);
+    const char *args[] = { "remove_diacritics", "2" };
+    if (rc == SQLITE_OK && fts)
+        rc = words.api.xCreate(user, args, 2, &words.tok);
+    if (rc == SQLITE_OK && words.tok)
+        return 0;
+    sqlite3_close(words.h);
+    words.h = NULL;
+    return err_set(e, E_STORE, "q", "SQLite's FTS5 tokenizer is not available: %s",
+                   sqlite3_errstr(rc == SQLITE_OK ? SQLITE_ERROR : rc));
+}
+
+typedef struct word_call {
+    db_word_fn *fn;
+    void *ctx;
+} word_call;
+
+static int one_word(void *ctx, int flags, const char *word, int n, int start, int end)
+{
+    (void)flags, (void)start, (void)end;
+    word_call *c = ctx;
+    return c->fn(word, n, c->ctx);
+}
+
+int db_words(const char *text, db_word_fn *fn, void *ctx, isms_err *e)
+{
+    if (!text || !*text)
+        return 0;
+    pthread_mutex_lock(&words.lock);
+    int rc = words.tok ? 0 : words_open(e);
+    word_call c = { fn, ctx };
+    if (!rc)
+        rc = words.api.xTokenize(words.tok, &c, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text),
+                                 one_word);
+    pthread_mutex_unlock(&words.lock);
+    return rc;
+}

@@ -460,6 +460,9 @@ int store_insert(store *s, const record *r, isms_err *e)
     if (rc)
         return rc;
     keys_inserted(s, q, r);
+    rc = store_words_insert(s, r, e);
+    if (rc)
+        return rc;
     return write_links(s, q, r, 0, e);
 }
 
@@ -489,6 +492,8 @@ static int insert_rows(store *s, const record *rs, int n, isms_err *e)
     rc = db_run(st, e);
     for (int k = 0; k < n && !rc; k++)
         keys_inserted(s, sql_for(s, rs[k].reg), &rs[k]);
+    if (!rc)
+        rc = store_words_insert_many(s, rs, n, e);
     return rc;
 }
 
@@ -556,9 +561,24 @@ int store_write_links(store *s, const record *r, isms_err *e)
     return write_links(s, sql_for(s, r->reg), r, 1, e);
 }
 
+static int write_row(store *s, const record *r, isms_err *e);
+
 int store_update(store *s, const record *r, isms_err *e)
 {
     store_refs_forget(s); /* a retirement, a new e-mail */
+    char *old;
+    int rc = store_words_before(s, r, &old, e);
+    if (!rc)
+        rc = write_row(s, r, e);
+    if (!rc)
+        rc = store_words_update(s, r, old, e);
+    free(old);
+    return rc;
+}
+
+/* store_update's row and links, its words aside. */
+static int write_row(store *s, const record *r, isms_err *e)
+{
     regsql *q = sql_for(s, r->reg);
     db_stmt *st;
     int rc = db_prep(s->db, q->update, &st, e);
@@ -802,7 +822,7 @@ int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e)
 }
 
 /* WHERE clause of a query; binds with bind_query() in the same order. */
-static void query_where(buf *b, const regdef *reg, const store_query *q)
+static void query_where(const store *s, buf *b, const regdef *reg, const store_query *q)
 {
     buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
                 : q && q->only_retired  ? " WHERE t.retired_at IS NOT NULL"
@@ -818,11 +838,10 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
             buf_printf(b, " AND t.%s = ?", f->name);
     }
     if (q && q->text) {
-        buf_puts(b, " AND (lower(t.key) LIKE ? ESCAPE '!'");
-        for (int i = 0; i < reg->nfields; i++)
-            if (reg->fields[i].type == FT_TEXT)
-                buf_printf(b, " OR lower(t.%s) LIKE ? ESCAPE '!'", reg->fields[i].name);
-        buf_puts(b, ")");
+        word_list w;
+        if (!store_words_of(q->text, &w, &(isms_err){ 0 })) /* (checked by check_query) */
+            store_words_where(s, b, reg, &w);
+        word_list_free(&w);
     }
     if (q && q->id_after)
         buf_printf(b, " AND t.id > %lld", (long long)q->id_after);
@@ -837,22 +856,7 @@ static void query_where(buf *b, const regdef *reg, const store_query *q)
     }
 }
 
-/* %words%, lower case, LIKE's own characters escaped with '!'. */
-static char *like_pattern(const char *text)
-{
-    buf b;
-    buf_init(&b);
-    buf_putc(&b, '%');
-    for (const char *c = text; *c; c++) {
-        if (*c == '%' || *c == '_' || *c == '!')
-            buf_putc(&b, '!');
-        buf_putc(&b, *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c);
-    }
-    buf_putc(&b, '%');
-    return buf_detach(&b);
-}
-
-static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
+static int bind_query(const store *s, db_stmt *st, const store_query *q)
 {
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
@@ -864,18 +868,30 @@ static int bind_query(db_stmt *st, const regdef *reg, const store_query *q)
             db_bind_text(st, p++, q->filters[i].sval);
     }
     if (q && q->text) {
-        char *like = like_pattern(q->text);
-        db_bind_text(st, p++, like);
-        for (int i = 0; i < reg->nfields; i++)
-            if (reg->fields[i].type == FT_TEXT)
-                db_bind_text(st, p++, like);
-        free(like);
+        word_list w;
+        if (!store_words_of(q->text, &w, &(isms_err){ 0 }))
+            p = store_words_bind(s, st, p, &w);
+        word_list_free(&w);
     }
     return p;
 }
 
-static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
+/* A query's filters are of its register, and its text is words the
+ * search can look up (the schema keeps them: 0013_lists.sql). */
+static int check_query(const store *s, const regdef *reg, const store_query *q, isms_err *e)
 {
+    if (q && q->text) {
+        if (!store_keeps_words(s))
+            return err_set(e, E_USAGE, "q",
+                           "q: this repository's schema (version %d) has no search index; "
+                           "open it with a writable isms to upgrade it",
+                           s->version);
+        word_list w;
+        int rc = store_words_of(q->text, &w, e);
+        word_list_free(&w);
+        if (rc)
+            return rc;
+    }
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
         if (!has_field(reg, f))
@@ -887,35 +903,29 @@ static int check_filters(const regdef *reg, const store_query *q, isms_err *e)
     return 0;
 }
 
-static void order_by(buf *b, const fielddef *by, int desc);
-
-/* SELECT what FROM the register's table WHERE q, prepared and bound; and
- * when `paged`, in the order of `by` (order_by), q's page of it. */
+/* SELECT what FROM the register's table WHERE q (and `more`), prepared
+ * and bound from parameter 1 on; *p: the next parameter. */
 static int prep_where(store *s, const char *what, const regdef *reg, const store_query *q,
-                      const fielddef *by, int desc, int paged, db_stmt **st, isms_err *e)
+                      const char *more, db_stmt **st, int *p, isms_err *e)
 {
     buf b;
     buf_init(&b);
     buf_printf(&b, "SELECT %s FROM %s t", what, reg->name);
-    query_where(&b, reg, q);
-    if (paged)
-        order_by(&b, by, desc);
-    if (paged && q && (q->limit || q->offset))
-        buf_printf(&b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
-                   (long long)q->offset);
+    query_where(s, &b, reg, q);
+    buf_puts(&b, more ? more : "");
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     if (!rc)
-        bind_query(*st, reg, q);
+        *p = bind_query(s, *st, q);
     return rc;
 }
 
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
-    int rc = check_filters(reg, q, e);
+    int p, rc = check_query(s, reg, q, e);
     db_stmt *st;
     if (!rc)
-        rc = prep_where(s, "COUNT(*)", reg, q, NULL, 0, 0, &st, e);
+        rc = prep_where(s, "COUNT(*)", reg, q, NULL, &st, &p, e);
     if (rc)
         return rc;
     int row;
@@ -925,25 +935,190 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
     return rc;
 }
 
-/* ORDER BY for store_ids: nulls last, then the value (a reference's key;
- * text by bytes), then the id, all in one direction. */
-static void order_by(buf *b, const fielddef *by, int desc)
+/* ---- store_ids: a sorted page, read from the front of an index ----
+ *
+ * The order is the field's value (text by bytes; a reference by the id it
+ * names), then the id, in one direction, nulls last either way. ORDER BY
+ * (x IS NULL), x, id would sort the whole register; so the page is read
+ * as up to two segments, each the front of the (x, id) index that
+ * 0013_lists.sql makes for the list's columns: the records with a value,
+ * then those without (by id). A cursor (q->after, q->before: a record's
+ * id) starts a segment at the cursor's (value, id) instead of the front:
+ * page 1000 costs what page 1 does. */
+
+typedef struct sort_seg {
+    int nulls;   /* 0: the records with a value; 1: those without; -1: all (by id) */
+    int bounded; /* starts past the cursor; with a value: past the cursor's value */
+    int ties;    /* with a value: the cursor's value, past the cursor's id */
+} sort_seg;
+
+typedef struct sort_ctx {
+    store *s;
+    const regdef *reg;
+    const store_query *q;
+    const fielddef *by; /* NULL: by id */
+    int desc;           /* the direction read: the order asked, reversed for `before` */
+    const char *coll;   /* by's collation: bytes for text, none for numbers */
+    int64_t cursor;     /* 0: none */
+    int cursor_null;    /* the cursor record's value is null */
+    char *cursor_text;  /* its value as text (malloc'd), NULL if null */
+    int64_t *ids, n, cap;
+    arena *a;
+} sort_ctx;
+
+static int numeric(const fielddef *f)
 {
-    const char *dir = desc ? " DESC" : "";
-    if (!by) {
+    return f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF;
+}
+
+/* The segment's condition and order, the page's limit and offset. */
+static void seg_sql(const sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, buf *b)
+{
+    const char *dir = c->desc ? " DESC" : "", *op = c->desc ? "<" : ">";
+    const char *x = c->by ? c->by->name : NULL;
+    /* Past a cursor, equal values first (x = v AND id past it), then the
+     * values past v: each a range of the index. (x, id) > (v, id0) as one
+     * condition reads every record of value v before id0 too: a list
+     * sorted by a level of five values would read a fifth of the
+     * register. */
+    if (g.nulls == 0 && g.ties) {
+        buf_printf(b, " AND t.%s%s = ? AND t.id %s ? ORDER BY t.id%s", x, c->coll, op, dir);
+    } else if (g.nulls == 0) {
+        buf_printf(b, " AND t.%s IS NOT NULL", x);
+        if (g.bounded)
+            buf_printf(b, " AND t.%s%s %s ?", x, c->coll, op);
+        buf_printf(b, " ORDER BY t.%s%s%s, t.id%s", x, c->coll, dir, dir);
+    } else {
+        if (g.nulls == 1)
+            buf_printf(b, " AND t.%s IS NULL", x);
+        if (g.bounded)
+            buf_printf(b, " AND t.id %s ?", op);
         buf_printf(b, " ORDER BY t.id%s", dir);
-        return;
     }
-    if (by->type == FT_REF)
-        buf_printf(b,
-                   " ORDER BY (t.%s IS NULL), (SELECT r.key FROM %s r WHERE r.id = t.%s) "
-                   "COLLATE \"C\"%s, t.id%s",
-                   by->name, by->target, by->name, dir, dir);
-    else if (by->type == FT_INT || by->type == FT_MONEY || by->type == FT_BOOL)
-        buf_printf(b, " ORDER BY (t.%s IS NULL), t.%s%s, t.id%s", by->name, by->name, dir, dir);
-    else
-        buf_printf(b, " ORDER BY (t.%s IS NULL), t.%s COLLATE \"C\"%s, t.id%s", by->name, by->name,
-                   dir, dir);
+    buf_printf(b, " LIMIT %lld OFFSET %lld", (long long)limit, (long long)offset);
+}
+
+static void push_id(sort_ctx *c, int64_t id)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        int64_t *more = arena_alloc(c->a, (size_t)c->cap * sizeof *more);
+        if (c->n)
+            memcpy(more, c->ids, (size_t)c->n * sizeof *more);
+        c->ids = more;
+    }
+    c->ids[c->n++] = id;
+}
+
+/* Reads segment g's ids, at most `limit` after skipping `offset`; *got:
+ * how many it read. */
+static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int64_t *got,
+                    isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    seg_sql(c, g, limit, offset, &b);
+    db_stmt *st;
+    int p, row, rc = prep_where(c->s, "t.id", c->reg, c->q, buf_str(&b), &st, &p, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    if (g.bounded && g.nulls == 0 && numeric(c->by))
+        db_bind_int(st, p++, atoll(c->cursor_text));
+    else if (g.bounded && g.nulls == 0)
+        db_bind_text(st, p++, c->cursor_text);
+    if (g.bounded && (g.nulls || g.ties))
+        db_bind_int(st, p, c->cursor);
+    int64_t before = c->n;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
+        push_id(c, db_col_int(st, 0));
+    db_done(st);
+    *got = c->n - before;
+    return rc;
+}
+
+/* The cursor record's value of the sort field. */
+static int read_cursor(sort_ctx *c, isms_err *e)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE id = ?", c->by->name, c->reg->name);
+    db_stmt *st;
+    int row, rc = db_prep(c->s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, c->cursor);
+    rc = db_step(st, &row, e);
+    if (!rc && !row)
+        rc = err_set(e, E_USAGE, "cursor", "cursor: %s has no record #%lld", c->reg->plural,
+                     (long long)c->cursor);
+    if (!rc) {
+        c->cursor_null = db_col_null(st, 0);
+        c->cursor_text = c->cursor_null ? NULL : xstrdup(db_col_text(st, 0));
+    }
+    db_done(st);
+    return rc;
+}
+
+/* How many records segment g holds (an offset that passes it). */
+static int count_seg(sort_ctx *c, sort_seg g, int64_t *n, isms_err *e)
+{
+    char more[160];
+    snprintf(more, sizeof more, " AND t.%s IS %sNULL", c->by->name, g.nulls ? "" : "NOT ");
+    db_stmt *st;
+    int p, row, rc = prep_where(c->s, "COUNT(*)", c->reg, c->q, more, &st, &p, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    *n = !rc && row ? db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+/* The segments in the order read, and whether each starts at the cursor:
+ * at most three (a valued cursor's ties, the values past it, the nulls). */
+static int plan_segs(const sort_ctx *c, sort_seg *g)
+{
+    if (!c->by) {
+        g[0] = (sort_seg){ -1, c->cursor != 0, 0 };
+        return 1;
+    }
+    int back = c->q->before != 0, valued = c->cursor && !c->cursor_null;
+    sort_seg ties = { 0, 1, 1 }, values = { 0, valued, 0 }, nulls = { 1, c->cursor && !valued, 0 };
+    int n = 0;
+    /* forward: values then nulls, a null cursor past every value; backward
+     * the other way round, a valued cursor before every null */
+    if (back && !valued)
+        g[n++] = nulls;
+    if (valued)
+        g[n++] = ties;
+    if (valued || !c->cursor || back)
+        g[n++] = values;
+    if (!back && !valued)
+        g[n++] = nulls;
+    if (!back && valued)
+        g[n++] = nulls;
+    return n;
+}
+
+static int read_page(sort_ctx *c, isms_err *e)
+{
+    const store_query *q = c->q;
+    int rc = c->by && c->cursor ? read_cursor(c, e) : 0;
+    sort_seg g[3];
+    int nsegs = rc ? 0 : plan_segs(c, g);
+    int64_t want = q->limit ? q->limit : INT64_MAX, skip = q->offset;
+    for (int k = 0; k < nsegs && !rc && want > 0; k++) {
+        int64_t got;
+        rc = read_seg(c, g[k], want, skip, &got, e);
+        want -= got;
+        if (!rc && k + 1 < nsegs && want > 0 && skip > 0) {
+            int64_t held = got ? skip + got : 0;
+            if (!got)
+                rc = count_seg(c, g[k], &held, e);
+            skip = skip > held ? skip - held : 0;
+        }
+    }
+    return rc;
 }
 
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
@@ -951,30 +1126,34 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
 {
     *ids = NULL;
     *n = 0;
-    int rc = check_filters(reg, q, e);
+    store_query none = { 0 };
+    q = q ? q : &none;
+    int rc = check_query(s, reg, q, e);
     if (!rc && by && (!has_field(reg, by) || is_link(by)))
         rc = not_a_field(reg, by, e);
-    db_stmt *st;
-    if (!rc)
-        rc = prep_where(s, "t.id", reg, q, by, desc, 1, &st, e);
     if (rc)
         return rc;
-    int64_t cap = 0;
-    int row;
-    rc = db_step(st, &row, e);
-    while (!rc && row) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            int64_t *more = arena_alloc(a, (size_t)cap * sizeof *more);
-            if (*n)
-                memcpy(more, *ids, (size_t)*n * sizeof *more);
-            *ids = more;
+    sort_ctx c = { .s = s,
+                   .reg = reg,
+                   .q = q,
+                   .by = by,
+                   .desc = desc ^ (q->before != 0),
+                   .coll = by && !numeric(by) ? s->db->drv->bytes_collation : "",
+                   .cursor = q->before ? q->before : q->after,
+                   .a = a };
+    rc = read_page(&c, e);
+    free(c.cursor_text);
+    if (rc)
+        return rc;
+    if (q->before) /* read nearest first: the page in the order asked */
+        for (int64_t i = 0, j = c.n - 1; i < j; i++, j--) {
+            int64_t t = c.ids[i];
+            c.ids[i] = c.ids[j];
+            c.ids[j] = t;
         }
-        (*ids)[(*n)++] = db_col_int(st, 0);
-        rc = db_step(st, &row, e);
-    }
-    db_done(st);
-    return rc;
+    *ids = c.ids;
+    *n = c.n;
+    return 0;
 }
 
 /* A cursor over one link table, ordered by source id, for merged scans. */
@@ -1007,10 +1186,11 @@ enum { SCAN_ARENA_ROWS = 256 };
 /* The records a query selects, in id order: the whole SELECT, or (only_ids)
  * the subquery of their ids that restricts the link queries of a page or
  * of a filtered scan. Binds with bind_query(). */
-static void query_sql(buf *b, const char *select, const regdef *reg, const store_query *q)
+static void query_sql(const store *s, buf *b, const char *select, const regdef *reg,
+                      const store_query *q)
 {
     buf_puts(b, select);
-    query_where(b, reg, q);
+    query_where(s, b, reg, q);
     buf_puts(b, " ORDER BY t.id");
     if (q && (q->limit || q->offset))
         buf_printf(b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),
@@ -1060,12 +1240,12 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
         buf_init(&b);
         buf_printf(&b, "%.*s WHERE l.%s IN (", (int)(order - all), all,
                    sq->reg->fields[i].link_src);
-        query_sql(&b, ids, sq->reg, q);
+        query_sql(s, &b, ids, sq->reg, q);
         buf_printf(&b, ")%s", order);
         rc = db_prep(s->db, buf_str(&b), &c->st, e);
         buf_reset(&b);
         if (!rc)
-            bind_query(c->st, sq->reg, q);
+            bind_query(s, c->st, q);
     }
     if (rc)
         return rc;
@@ -1114,14 +1294,14 @@ static unsigned char *wanted_fields(const regdef *reg, const store_query *q)
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e)
 {
-    int rc = check_filters(reg, q, e);
+    int rc = check_query(s, reg, q, e);
     if (rc)
         return rc;
     unsigned char *want = wanted_fields(reg, q);
     regsql *sq = sql_for(s, reg);
     buf b;
     buf_init(&b);
-    query_sql(&b, q && q->ids_only ? sq->select_ids : sq->select, reg, q);
+    query_sql(s, &b, q && q->ids_only ? sq->select_ids : sq->select, reg, q);
     db_stmt *st;
     rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
@@ -1129,7 +1309,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
         free(want);
         return rc;
     }
-    bind_query(st, reg, q);
+    bind_query(s, st, q);
     if (!q || !q->limit)
         db_many_rows(st); /* a whole register, perhaps a million records */
     /* A cursor per field, as many as the register has (FIELD_MAX). */
@@ -1254,6 +1434,11 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
                        "PRIMARY KEY (%s, %s));\n",
                        f->link_table, f->link_src, reg->name, f->link_dst,
                        f->type == FT_LINKS ? "BIGINT" : "TEXT", f->link_src, f->link_dst);
+    }
+    if (store_keeps_words(s)) {
+        char *lists = store_list_sql(s->db, reg);
+        buf_printf(&b, "%s;\n", lists);
+        free(lists);
     }
     int rc = db_exec(s->db, buf_str(&b), e);
     buf_reset(&b);

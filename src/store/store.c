@@ -45,11 +45,66 @@ static int migration_limit(void)
     return latest;
 }
 
+/* The dialect tokens of d's driver in `in` written out: the result in
+ * `in` again, `tmp` left to reset. */
+static void dialect(const db *d, buf *in, buf *tmp);
+
+/* The registers of the last store opened with some: what @LISTS r@
+ * reads r's fields from, in migrations and in the schema they are checked
+ * against (schema.c), which both run in the process that opens. */
+static const regdef *const *known_registers;
+
+void store_know_registers(const regdef *const *registers)
+{
+    if (registers)
+        known_registers = registers;
+}
+
+static const regdef *known_register(const char *name)
+{
+    for (int k = 0; known_registers && known_registers[k]; k++)
+        if (!strcmp(known_registers[k]->name, name))
+            return known_registers[k];
+    return NULL;
+}
+
+int store_list_sorted(const regdef *reg, const fielddef *f)
+{
+    if ((reg->flags & REG_SINGLETON) || !(f->flags & FF_LIST) || (f->flags & FF_UNIQUE))
+        return 0;
+    if (f->flags & FF_SORTED)
+        return 1;
+    if (f->type == FT_TEXT)
+        return f == field_def(reg, reg->label);
+    return f->type == FT_REF && !(f->flags & FF_SYSTEM);
+}
+
+/* @LISTS r@ written out; @C@ is the driver's collation by bytes,
+ * @SORTID@ what orders equal values by id. */
+static void list_objects(buf *b, const regdef *reg, const char *name)
+{
+    const char *sep = "";
+    for (int i = 0; reg && i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (!store_list_sorted(reg, f))
+            continue;
+        int text = f->type != FT_INT && f->type != FT_MONEY && f->type != FT_REF;
+        buf_printf(b, "%sCREATE INDEX %s_%s_sort ON %s (%s%s@SORTID@)", sep, name, f->name, name,
+                   f->name, text ? "@C@" : "");
+        sep = ";\n";
+    }
+}
+
 /* A migration's shorthand, written out as the migrations once spelt it
  * (tests/store/test_migrations.c holds the result to the old text):
  *   @RECORD@     a register table's head columns: id, key, version, times
  *   @LINK a b@   the link table a_b between tables a and b, keyed by both
  *                ids, with an index the other way round
+ *   @LISTS r@    what register r's list pages read (0013_lists.sql): an
+ *                index (field, id) per list column a list is sorted by
+ *                (store_list_sorted), and its search's word table
+ *                (words.c), from r's field table: a register added later
+ *                gets them by naming itself
  * At `at`: appends what the shorthand stands for to b and returns its
  * length in the source; 0 when no shorthand starts there. */
 static size_t expand_shorthand(buf *b, const char *at)
@@ -62,6 +117,10 @@ static size_t expand_shorthand(buf *b, const char *at)
     }
     char x[64], y[64];
     int len = 0;
+    if (sscanf(at, "@LISTS %63[a-z_]@%n", x, &len) == 1 && len) {
+        list_objects(b, known_register(x), x);
+        return (size_t)len;
+    }
     if (sscanf(at, "@LINK %63[a-z_] %63[a-z_]@%n", x, y, &len) != 2 || !len)
         return 0;
     int w = (int)(strlen(x) > strlen(y) ? strlen(x) : strlen(y));
@@ -99,6 +158,31 @@ static void replace_tokens(buf *b, const char *src, const char *token, const cha
     buf_puts(b, p);
 }
 
+static void dialect(const db *d, buf *in, buf *tmp)
+{
+    static const char *const tokens[] = { "@ID@", "@C@", "@SORTID@", "@WORDS@" };
+    const char *with[] = { d->drv->id_column, d->drv->bytes_collation, d->drv->sort_id,
+                           d->drv->word_table };
+    for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++) {
+        buf_reset(tmp);
+        replace_tokens(tmp, buf_str(in), tokens[k], with[k]);
+        buf t = *in;
+        *in = *tmp;
+        *tmp = t;
+    }
+}
+
+char *store_list_sql(const db *d, const regdef *reg)
+{
+    buf b, out;
+    buf_init(&b);
+    buf_init(&out);
+    list_objects(&b, reg, reg->name);
+    dialect(d, &b, &out);
+    buf_reset(&out);
+    return buf_detach(&b);
+}
+
 /* Writes out a migration's shorthand, then its dialect tokens for this
  * driver. */
 static char *migration_sql(const db *d, const char *src)
@@ -107,9 +191,9 @@ static char *migration_sql(const db *d, const char *src)
     buf_init(&full);
     buf_init(&b);
     replace_tokens(&full, src, NULL, NULL);
-    replace_tokens(&b, buf_str(&full), "@ID@", d->drv->id_column);
-    buf_reset(&full);
-    return buf_detach(&b);
+    dialect(d, &full, &b);
+    buf_reset(&b);
+    return buf_detach(&full);
 }
 
 static int read_version(store *s, int *version, isms_err *e)
@@ -163,6 +247,24 @@ static int backup_before_upgrade(store *s, const char *target, int from, isms_er
     return db_backup(s->db, path, e);
 }
 
+/* An upgrade past 0013_lists.sql writes the search's words of the
+ * records already there, in the upgrade's transaction. */
+static int fill_lists(store *s, int from, isms_err *e)
+{
+    int v = store_migration_version("0013_");
+    if (from >= v || !store_keeps_words(s))
+        return 0;
+    int rc = 0;
+    char x[64];
+    for (const char *at = strstr(isms_migrations[v - 1].data, "@LISTS "); at && !rc;
+         at = strstr(at + 1, "@LISTS ")) {
+        const regdef *reg = sscanf(at, "@LISTS %63[a-z_]@", x) == 1 ? known_register(x) : NULL;
+        if (reg)
+            rc = store_words_fill(s, reg, e);
+    }
+    return rc;
+}
+
 /* `name`: the target as messages show it (never a password). */
 static int migrate(store *s, const char *target, const char *name, int create, int *upgraded_from,
                    isms_err *e)
@@ -211,6 +313,10 @@ static int migrate(store *s, const char *target, const char *name, int create, i
             goto fail;
     }
     s->version = limit; /* what on_upgrade writes goes to the new tables */
+    if (!create && from < limit)
+        rc = fill_lists(s, from, e);
+    if (rc)
+        goto fail;
     if (!create && from < limit && s->schema.on_upgrade) {
         rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e);
         if (rc)
@@ -243,6 +349,7 @@ int store_open(const char *target, int create, const store_schema *schema, store
                        "no repository given: use --repo PATH or set ISMS_REPO");
     store *s = xcalloc(1, sizeof *s);
     s->schema = *schema;
+    store_know_registers(schema->registers);
     s->target = xstrdup(target);
     int rc = db_open(target, create, &s->db, e);
     if (!rc) {

@@ -92,9 +92,10 @@ int store_schema_check(store *s, const char **diff, isms_err *e);
 long store_schema_rebuilds(void);
 /* The schema as SQLite itself holds it (sqlite_master: each object's type,
  * name, table and CREATE text, in name order) after the migrations up to
- * the newest, run into an in-memory database; malloc'd into *out. The build
- * runs it once (scripts/gen-schema.c) for store_schema.made. */
-int store_schema_made_text(char **out, isms_err *e);
+ * the newest, run into an in-memory database, with `registers` (NULL
+ * terminated) for the @LISTS shorthand; malloc'd into *out. The build runs
+ * it once (scripts/gen-schema.c) for store_schema.made. */
+int store_schema_made_text(const regdef *const *registers, char **out, isms_err *e);
 /* The schema isms's migrations 1..version make, one item a line ("table
  * risk", "column risk.title TEXT", ...), in a fixed order and the same on
  * both backends: what a checkpoint's schema hash covers. Caller frees. */
@@ -197,8 +198,9 @@ typedef struct store_query {
      * need a few of its fields (domain/views/dashboard.c). */
     const int *fields;
     int nfields;
-    /* Only records whose key or a text field holds these words, ASCII
-     * letters in either case (NULL: any). */
+    /* Only records with, for each word of text, a word of their key or of
+     * a text field that starts with it (db_words: case and accents
+     * ignored; NULL or no word: any). */
     const char *text;
     /* Only these records (ids NULL: any). */
     const int64_t *ids;
@@ -207,6 +209,11 @@ typedef struct store_query {
      * id_upto is not 0, not past id_upto, their links read by the same
      * range: a scan shared between threads (verify's readers). */
     int64_t id_after, id_upto;
+
+    /* store_ids only: the page after record #after, or the one before
+     * record #before, in the order asked (0: from the start). Keyset
+     * paging: the store reads on from that record's place in the index. */
+    int64_t after, before;
 } store_query;
 
 /* Calls fn for each record in id order. The record's memory is valid during
@@ -216,10 +223,28 @@ typedef int (*store_record_fn)(const record *r, void *ctx);
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e);
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e);
-/* The ids of the records q selects (its limit and offset apply), ordered
- * by field `by` (NULL: by id; a reference: by the key it names; text as
- * strcmp orders it), descending when desc; nulls last either way, ties
- * by id in the same direction. *ids in a, *n of them. */
+/* The ids of the records q selects (its limit and offset, or after or
+ * before, apply), ordered by field `by` (NULL: by id; a reference: by the
+ * id it names, the order its records were made in; text as strcmp orders
+ * it), descending when desc; nulls last either way, ties by id in the
+ * same direction. *ids in a, *n of them. */
+/* Does a list sorted by f read the front of an index (0013_lists.sql):
+ * the record's name (its label), a reference, a choice, a level or an
+ * amount, a date, of the list's columns (FF_LIST) and not unique (its own
+ * index orders it), in a register of more than one record? Any other
+ * field sorts the register. */
+int store_list_sorted(const regdef *reg, const fielddef *f);
+/* Are f's words a text search's (q): a short text of the list's columns
+ * (a title, a name, a code, an e-mail; not multi-line), beside the key? */
+int store_searched(const fielddef *f);
+/* reg's code in the search index's rids, above the record's id (words.c):
+ * no two registers may share one. */
+int64_t store_word_code(const regdef *reg);
+/* What a long upgrade reports as it goes (the words 0013 writes of the
+ * records there): which register, how far of how much. Set by a front end
+ * that can show it (the CLI, on a terminal); none by default. */
+typedef void store_progress_fn(const char *what, int64_t done, int64_t total);
+void store_set_progress(store_progress_fn *fn);
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e);
 

@@ -82,6 +82,14 @@ char *store_migration_sql(const db *d, int version);
 int store_tallies_flush(store *s, isms_err *e);
 void store_tallies_end(store *s, int depth, int kept);
 
+/* What 0013_lists.sql's @LISTS r@ makes for reg (its list's indexes and
+ * its word table), for the driver of d, malloc'd (store.c): for a register
+ * whose table store_create_table makes. */
+char *store_list_sql(const db *d, const regdef *reg);
+/* The registers @LISTS r@ reads r's fields from from now on (NULL: those
+ * known already). */
+void store_know_registers(const regdef *const *registers);
+
 /* Per-register SQL (records.c). */
 void regsql_free(store *s);
 
@@ -117,5 +125,31 @@ int store_run1(store *s, const char *sql, const char *text, int64_t id, isms_err
 /* Hands each row's (integer, text) of its first two columns to fn, then
  * finishes st. */
 int store_seq_text_rows(db_stmt *st, store_hash_fn fn, void *ctx, isms_err *e);
+
+/* ---- the search's word index (words.c) ---- */
+
+/* Words, malloc'd, sorted by bytes and each once. */
+typedef struct word_list {
+    char **w;
+    int n, cap;
+} word_list;
+void word_list_free(word_list *l);
+/* The words of text (a search's query). */
+int store_words_of(const char *text, word_list *l, isms_err *e);
+/* Does the repository's schema keep the words (0013_lists.sql)? */
+int store_keeps_words(const store *s);
+/* A new record's words, written; n records' (of one register) at once. */
+int store_words_insert(store *s, const record *r, isms_err *e);
+int store_words_insert_many(store *s, const record *rs, int n, isms_err *e);
+/* The searched texts record r->id has now (read before it is updated,
+ * malloc'd into *old; NULL: none kept); then its words brought to r's. */
+int store_words_before(store *s, const record *r, char **old, isms_err *e);
+int store_words_update(store *s, const record *r, const char *old, isms_err *e);
+/* Every record's words of reg, written (the upgrade to 0013). */
+int store_words_fill(store *s, const regdef *reg, isms_err *e);
+/* " AND t.id IN (...)": the records with the query's words, and their
+ * binding from p on (the next p returned). */
+void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
+int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q);
 
 #endif

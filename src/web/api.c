@@ -271,8 +271,8 @@ static void page_out(buf *b, const web_list *l)
     buf_put_int(b, l->total);
     buf_puts(b, ",\"limit\":");
     buf_put_int(b, l->limit);
-    if (l->offset + l->n < l->total)
-        buf_printf(b, ",\"next_cursor\":\"%" PRId64 "\"}", l->offset + l->n);
+    if (l->next)
+        buf_printf(b, ",\"next_cursor\":\"%s\"}", l->next);
     else
         buf_puts(b, ",\"next_cursor\":null}");
 }

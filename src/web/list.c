@@ -1,12 +1,18 @@
 /* list.c: a register's records as a list asks for them, the same for the
  * JSON API, the list pages and the search: filters on any field,
- * text search q (the key and the text fields, ASCII letters in either
- * case), sort, limit and cursor, retired or not. The store filters,
- * searches, counts, sorts and cuts the page (store_ids: the page's ids in
- * order, then its records); only the page is read into memory. */
+ * text search q (words starting the words of the key and the text fields,
+ * case and accents ignored: store/words.c), sort, limit and cursor,
+ * retired or not. The store filters, searches, counts, sorts and cuts the
+ * page (store_ids: the page's ids in order, then its records); only the
+ * page is read into memory. A cursor names the record a page starts after
+ * (or ends before), so the store reads on from its place in an index:
+ * page 1000 costs what page 1 does. */
 #include "core/text.h"
+#include "store/store.h"
 #include "web/web_internal.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +125,30 @@ static int parse_sort(web_list *l, int *sort, int *desc, isms_err *e)
     return 0;
 }
 
+/* "N": the page N records in (read past them); "NaID": the page after
+ * record #ID; "NbID": the one before it; N is where the page starts, for
+ * people ("51-100 of 900"). */
+static int parse_cursor(const char *text, int64_t *offset, store_query *q, isms_err *e)
+{
+    char *end;
+    long long n = strtoll(text, &end, 10), id = 0;
+    int bad = end == text || n < 0 || (*end && *end != 'a' && *end != 'b');
+    if (!bad && *end) {
+        char kind = *end;
+        const char *at = end + 1;
+        id = strtoll(at, &end, 10);
+        bad = end == at || *end || id <= 0;
+        q->after = kind == 'a' ? id : 0;
+        q->before = kind == 'b' ? id : 0;
+    }
+    if (bad)
+        return err_set(e, E_USAGE, "cursor", "cursor: %s is none this list gave", text);
+    *offset = n;
+    if (!id)
+        q->offset = n; /* a count of records to pass */
+    return 0;
+}
+
 static int list_query(web_req *r, web_list *l, store_query *q, int *sort, int *desc, isms_err *e)
 {
     if (l->limit <= 0) /* (a caller may have set one: the search) */
@@ -130,7 +160,7 @@ static int list_query(web_req *r, web_list *l, store_query *q, int *sort, int *d
     if (l->limit_text)
         rc = web_parse_int("limit", l->limit_text, 1, LIST_MAX, &l->limit, e);
     if (!rc && l->cursor)
-        rc = web_parse_int("cursor", l->cursor, 0, INT64_MAX, &l->offset, e);
+        rc = parse_cursor(l->cursor, &l->offset, q, e);
     if (!rc && l->retired) {
         q->include_retired = !strcmp(l->retired, "include");
         q->only_retired = !strcmp(l->retired, "only");
@@ -189,6 +219,23 @@ static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e
     return rc;
 }
 
+/* The cursors of the pages around this one. */
+static void page_cursors(web_req *r, web_list *l)
+{
+    arena *a = dom_arena(r->d);
+    char at[48];
+    l->next = l->prev = NULL;
+    if (l->n && l->offset + l->n < l->total) {
+        snprintf(at, sizeof at, "%" PRId64 "a%" PRId64, l->offset + l->n, l->items[l->n - 1].id);
+        l->next = arena_strdup(a, at);
+    }
+    if (l->n && l->offset > 0) {
+        snprintf(at, sizeof at, "%" PRId64 "b%" PRId64,
+                 l->offset > l->limit ? l->offset - l->limit : 0, l->items[0].id);
+        l->prev = arena_strdup(a, at);
+    }
+}
+
 int web_list_run(web_req *r, web_list *l, isms_err *e)
 {
     store_query q = { 0 };
@@ -201,11 +248,13 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
     if (rc)
         return rc;
     q.limit = l->limit;
-    q.offset = l->offset;
     collected c = { .d = r->d };
-    if (!l->sort) /* by key: the store's own order */
+    /* From the start by key, unsearched: the store's own order. A search
+     * reads its page's ids first: the records' query and each link
+     * table's would each look the words up again. */
+    if (!l->sort && !q.after && !q.before && !q.text)
         rc = dom_list(r->d, l->reg, &q, collect, &c, e);
-    if (l->sort) {
+    else {
         int64_t *ids, n;
         rc = store_ids(dom_store(r->d), l->reg, &q, sort >= 0 ? &l->reg->fields[sort] : NULL, desc,
                        &ids, &n, dom_arena(r->d), e);
@@ -222,5 +271,19 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
         return rc;
     l->items = c.recs;
     l->n = c.n;
+    page_cursors(r, l);
     return 0;
+}
+
+const char *web_searched(arena *a, const regdef *reg)
+{
+    int last = -1;
+    for (int i = 0; i < reg->nfields; i++)
+        if (store_searched(&reg->fields[i]))
+            last = i;
+    const char *out = "key";
+    for (int i = 0; i <= last; i++)
+        if (store_searched(&reg->fields[i]))
+            out = arena_printf(a, "%s%s%s", out, i == last ? " or " : ", ", reg->fields[i].name);
+    return out;
 }

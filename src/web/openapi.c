@@ -90,10 +90,34 @@ static json_t *operation(const route *rt)
                                         "description", "the ETag read: a stale one gets 412",
                                         "schema", "type", "string"));
     if (rt->kind == RK_LIST) {
-        static const char *const list_params[] = { "q", "sort", "limit", "cursor", "retired" };
-        for (size_t k = 0; k < sizeof list_params / sizeof *list_params; k++)
-            json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", list_params[k],
-                                                    "in", "query", "schema", "type", "string"));
+        static const char *const list_params[][2] = {
+            { "q", "(its key and short list texts; never long text such as a description or "
+                   "a statement). Words are runs of letters and digits (any "
+                   "script); case and accents are ignored (\"CRÈME\" finds \"Crème\" and "
+                   "\"creme\"); anything else only parts words (\"e-mail\" is \"e\" and "
+                   "\"mail\"). No word: every record. Retired records only with retired=" },
+            { "sort", "FIELD or -FIELD (descending): text in byte order, a reference by the "
+                      "order its records were made in, empty values last either way, ties by "
+                      "key" },
+            { "limit", "records a page, 50 unless given, at most 1000" },
+            { "cursor", "next_cursor of the page before: the page after that page's last "
+                        "record (keyset paging: every page costs what the first does)" },
+            { "retired", "include or only" },
+        };
+        arena a;
+        arena_init(&a);
+        for (size_t k = 0; k < sizeof list_params / sizeof *list_params; k++) {
+            const char *say = list_params[k][1];
+            if (!k) /* q: what it searches in this register */
+                say = arena_printf(&a,
+                                   "words to find: a record matches when each word starts a "
+                                   "word of its %s %s",
+                                   web_searched(&a, rt->reg), say);
+            json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name",
+                                                    list_params[k][0], "in", "query", "description",
+                                                    say, "schema", "type", "string"));
+        }
+        arena_free(&a);
     }
     static const char *const query[][3] = { [RK_QUANTIFY] = { "iterations", "seed" },
                                             [RK_PROOF] = { "seq", "size" },

@@ -174,9 +174,9 @@ static int filters_form(web_req *r, const web_list *l, isms_err *e)
     buf *b = &r->out;
     html_f(b,
            "<form class=\"filters\" method=\"get\" action=\"/%u\"><div><label "
-           "for=\"f-q\">Words or key</label><input id=\"f-q\" type=\"search\" name=\"q\" "
+           "for=\"f-q\">Words of %s</label><input id=\"f-q\" type=\"search\" name=\"q\" "
            "value=\"%s\"></div>",
-           l->reg->plural, l->q ? l->q : "");
+           l->reg->plural, web_searched(dom_arena(r->d), l->reg), l->q ? l->q : "");
     for (int i = 0; i < l->reg->nfields; i++) {
         const fielddef *f = &l->reg->fields[i];
         if (!choosable(f) || !dom_filterable(f))
@@ -248,18 +248,14 @@ static void pager(web_req *r, const web_list *l)
     buf *b = &r->out;
     html_f(b, "<nav class=\"pager\" aria-label=\"Pages\"><span>%D–%D of %D</span>",
            l->n ? l->offset + 1 : 0, l->offset + l->n, l->total);
-    char at[24];
-    if (l->offset > 0) {
-        snprintf(at, sizeof at, "%lld",
-                 (long long)(l->offset > l->limit ? l->offset - l->limit : 0));
+    if (l->prev) {
         html_f(b, "<a rel=\"prev\"");
-        list_href(b, l, l->sort, at, NULL);
+        list_href(b, l, l->sort, l->prev, NULL);
         html_f(b, ">Previous</a>");
     }
-    if (l->offset + l->n < l->total) {
-        snprintf(at, sizeof at, "%lld", (long long)(l->offset + l->n));
+    if (l->next) {
         html_f(b, "<a rel=\"next\"");
-        list_href(b, l, l->sort, at, NULL);
+        list_href(b, l, l->sort, l->next, NULL);
         html_f(b, ">Next</a>");
     }
     html_f(b, "<a");

@@ -146,6 +146,10 @@ typedef struct web_list {
     const char *q, *sort, *cursor, *limit_text, *retired, *format; /* as given, or NULL */
     const record *items; /* the page: n records of total, from offset */
     int64_t n, total, offset, limit;
+    /* The cursors of the next and the previous page, or NULL: "50a1234" is
+     * the page after record #1234, its first record the 51st; "0b1185"
+     * the page before record #1185 (web_list_run). */
+    const char *next, *prev;
 } web_list;
 
 /* The list reg's request asks for: ?FIELD=VALUE filters, q, sort, limit,
@@ -154,6 +158,9 @@ typedef struct web_list {
 int web_list_args(web_req *r, const regdef *reg, int page, web_list *l, isms_err *e);
 /* Finds the page of records l asks for, and their total. */
 int web_list_run(web_req *r, web_list *l, isms_err *e);
+/* What q searches in reg, as people read it: "key, name or email"
+ * (store_searched), from the arena. */
+const char *web_searched(arena *a, const regdef *reg);
 /* Can a list be sorted by f? (Not by a set.) */
 int web_list_sortable(const fielddef *f);
 /* The index of reg's field called `name` (its JSON name), or -1. */

@@ -22,11 +22,11 @@ extern const char *const control_statuses[]; /* planned, implemented, operating,
     X(F_CONTROL_AUTOMATION,                                                                    \
       ENUM("automation", 0, automation_kinds, "manual", "manual, automated or hybrid"))        \
     X(F_CONTROL_STATUS,                                                                        \
-      ENUM("status", FF_LIST, control_statuses, "planned",                                     \
+      ENUM("status", FF_LIST | FF_SORTED, control_statuses, "planned",                         \
            "lifecycle: planned, implemented, operating (retired through retire)"))             \
     X(F_CONTROL_TREATS, LINKS("treats", "treats", "risk", "control_risk", "control", "risk",   \
                               "risks this control treats"))                                    \
-    X(F_CONTROL_COST, MONEY("cost", FF_LIST, "annual cost of running it"))                     \
+    X(F_CONTROL_COST, MONEY("cost", FF_LIST | FF_SORTED, "annual cost of running it"))         \
     X(F_CONTROL_EFFECTIVENESS, ENUM("effectiveness", 0, effectiveness_levels, "not-assessed",  \
                                     "latest assessment of effectiveness"))                     \
     X(F_CONTROL_IMPLEMENTED_ON, DATE("implemented_on", "date it went into operation"))         \

@@ -58,7 +58,7 @@ enum regnum {
  * in registers.h), ids P_STATUS, P_APPROVED_BY, P_APPROVED_AT. */
 /* clang-format off */
 #define APPROVAL_FIELDS(X, P)                                                                  \
-    X(P##_STATUS, ENUM("status", FF_LIST | FF_SYSTEM, approval_statuses, "draft",              \
+    X(P##_STATUS, ENUM("status", FF_LIST | FF_SYSTEM | FF_SORTED, approval_statuses, "draft",              \
                        "draft, approved or superseded"))                                       \
     X(P##_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",                       \
                            "member of the management body who approved this version"))         \

@@ -49,14 +49,14 @@ FIELD_IDS(RN_THREAT, THREAT_FIELDS);
       LINKS("assets", "asset", "asset", "risk_asset", "risk", "asset", "assets concerned"))                                  \
     X(F_RISK_THREATS,                                                                                                        \
       LINKS("threats", "threat", "threat", "risk_threat", "risk", "threat", "threats behind it"))                            \
-    X(F_RISK_LIKELIHOOD, LEVEL("likelihood", FF_REQUIRED | FF_LIST,                                                          \
+    X(F_RISK_LIKELIHOOD, LEVEL("likelihood", FF_REQUIRED | FF_LIST | FF_SORTED,                                                          \
                                "inherent likelihood, 1..n on the organisation's matrix"))                                    \
-    X(F_RISK_IMPACT, LEVEL("impact", FF_REQUIRED | FF_LIST, "inherent impact, 1..n"))                                        \
-    X(F_RISK_RESIDUAL_LIKELIHOOD, LEVEL("residual_likelihood", FF_LIST,                                                      \
+    X(F_RISK_IMPACT, LEVEL("impact", FF_REQUIRED | FF_LIST | FF_SORTED, "inherent impact, 1..n"))                                        \
+    X(F_RISK_RESIDUAL_LIKELIHOOD, LEVEL("residual_likelihood", FF_LIST | FF_SORTED,                                                      \
                                         "likelihood with current controls (default: inherent)"))                             \
     X(F_RISK_RESIDUAL_IMPACT,                                                                                                \
-      LEVEL("residual_impact", FF_LIST, "impact with current controls (default: inherent)"))                                 \
-    X(F_RISK_TREATMENT, ENUM("treatment", FF_LIST, treatments, "undecided", "treatment option"))                             \
+      LEVEL("residual_impact", FF_LIST | FF_SORTED, "impact with current controls (default: inherent)"))                                 \
+    X(F_RISK_TREATMENT, ENUM("treatment", FF_LIST | FF_SORTED, treatments, "undecided", "treatment option"))                             \
     X(F_RISK_TREATMENT_PLAN, LONGTEXT("treatment_plan", 0, "what will be done, by whom, by when"))                           \
     X(F_RISK_REVIEW_DATE, DATE("review_date", "next review (default: one year from today)"))                                 \
     X(F_RISK_LOSS_MODEL, ENUM("loss_model", 0, loss_models, NULL,                                                            \
@@ -90,44 +90,44 @@ FIELD_IDS(RN_ACCEPTANCE, ACCEPTANCE_FIELDS);
 /* clang-format on */
 
 /* clang-format off: one line per field */
-#define ANALYSIS_FIELDS(X)                                                                         \
-    X(F_ANALYSIS_SUBJECT,                                                                          \
-      TEXT("subject", FF_LIST | FF_SYSTEM, "what was quantified: a risk key, or portfolio", 100))  \
-    X(F_ANALYSIS_KIND, ENUM("kind", FF_LIST | FF_SYSTEM, analysis_kinds, NULL,                     \
-                            "risk, portfolio or control return"))                                  \
-    X(F_ANALYSIS_ITERATIONS, INT("iterations", FF_LIST | FF_SYSTEM, 1, 100000000, NULL,            \
-                                 "Monte Carlo iterations (simulated years)"))                      \
-    X(F_ANALYSIS_SEED,                                                                             \
-      TEXT("seed", FF_LIST | FF_SYSTEM, "random seed (reproduces the figures)", 32))               \
-    X(F_ANALYSIS_ENGINE, TEXT("engine", FF_SYSTEM, "engine version that computed it", 64))         \
-    X(F_ANALYSIS_MEAN_LOSS,                                                                        \
-      MONEY("mean_loss", FF_LIST | FF_SYSTEM, "mean annual loss (current residual)"))              \
-    X(F_ANALYSIS_P95_LOSS,                                                                         \
-      MONEY("p95_loss", FF_LIST | FF_SYSTEM, "95th percentile of annual loss (current residual)")) \
-    X(F_ANALYSIS_OUTSIDE_APPETITE,                                                                 \
-      BOOL("outside_appetite", FF_LIST | FF_SYSTEM, NULL,                                          \
-           "the loss at the appetite's confidence exceeds the appetite"))                          \
-    X(F_ANALYSIS_INPUTS, TEXT("inputs", FF_SYSTEM | FF_MULTILINE,                                  \
-                              "everything that went into the run, as JSON", 16777216))             \
-    X(F_ANALYSIS_RESULTS,                                                                          \
-      TEXT("results", FF_SYSTEM | FF_MULTILINE, "the figures, as JSON", 16777216))                 \
-    X(F_ANALYSIS_INPUTS_HASH,                                                                      \
-      TEXT("inputs_hash", FF_SYSTEM,                                                               \
-           "SHA-256 of the register inputs it ran on (risk factors, control effects and status, "  \
-           "appetite, insurance): a different hash today means the figures are stale",             \
-           64))                                                                                    \
-    X(F_ANALYSIS_VERDICT,                                                                          \
-      ENUM("verdict", FF_LIST | FF_SYSTEM, analysis_verdicts, NULL,                                \
-           "against the appetite, on its measure: within-appetite, above-appetite (within "        \
-           "tolerance), above-tolerance, or no-appetite"))                                         \
-    X(F_ANALYSIS_MARGIN,                                                                           \
-      MONEY("margin", FF_SYSTEM,                                                                   \
-            "the loss at the appetite's percentile against it: the headroom below appetite, or "   \
-            "the excess above appetite (or above tolerance), as the verdict says"))                \
-    X(F_ANALYSIS_LIKELIHOOD,                                                                       \
-      INT("likelihood", FF_SYSTEM, 1, RISK_MATRIX_MAX, NULL,                                       \
-          "likelihood level the figures imply on the organisation's bands"))                       \
-    X(F_ANALYSIS_IMPACT, INT("impact", FF_SYSTEM, 1, RISK_MATRIX_MAX, NULL,                        \
+#define ANALYSIS_FIELDS(X)                                                                        \
+    X(F_ANALYSIS_SUBJECT,                                                                         \
+      TEXT("subject", FF_LIST | FF_SYSTEM, "what was quantified: a risk key, or portfolio", 100)) \
+    X(F_ANALYSIS_KIND, ENUM("kind", FF_LIST | FF_SYSTEM, analysis_kinds, NULL,                    \
+                            "risk, portfolio or control return"))                                 \
+    X(F_ANALYSIS_ITERATIONS, INT("iterations", FF_LIST | FF_SYSTEM, 1, 100000000, NULL,           \
+                                 "Monte Carlo iterations (simulated years)"))                     \
+    X(F_ANALYSIS_SEED,                                                                            \
+      TEXT("seed", FF_LIST | FF_SYSTEM, "random seed (reproduces the figures)", 32))              \
+    X(F_ANALYSIS_ENGINE, TEXT("engine", FF_SYSTEM, "engine version that computed it", 64))        \
+    X(F_ANALYSIS_MEAN_LOSS,                                                                       \
+      MONEY("mean_loss", FF_LIST | FF_SYSTEM, "mean annual loss (current residual)"))             \
+    X(F_ANALYSIS_P95_LOSS, MONEY("p95_loss", FF_LIST | FF_SYSTEM | FF_SORTED,                     \
+                                 "95th percentile of annual loss (current residual)"))            \
+    X(F_ANALYSIS_OUTSIDE_APPETITE,                                                                \
+      BOOL("outside_appetite", FF_LIST | FF_SYSTEM, NULL,                                         \
+           "the loss at the appetite's confidence exceeds the appetite"))                         \
+    X(F_ANALYSIS_INPUTS, TEXT("inputs", FF_SYSTEM | FF_MULTILINE,                                 \
+                              "everything that went into the run, as JSON", 16777216))            \
+    X(F_ANALYSIS_RESULTS,                                                                         \
+      TEXT("results", FF_SYSTEM | FF_MULTILINE, "the figures, as JSON", 16777216))                \
+    X(F_ANALYSIS_INPUTS_HASH,                                                                     \
+      TEXT("inputs_hash", FF_SYSTEM,                                                              \
+           "SHA-256 of the register inputs it ran on (risk factors, control effects and status, " \
+           "appetite, insurance): a different hash today means the figures are stale",            \
+           64))                                                                                   \
+    X(F_ANALYSIS_VERDICT,                                                                         \
+      ENUM("verdict", FF_LIST | FF_SYSTEM, analysis_verdicts, NULL,                               \
+           "against the appetite, on its measure: within-appetite, above-appetite (within "       \
+           "tolerance), above-tolerance, or no-appetite"))                                        \
+    X(F_ANALYSIS_MARGIN,                                                                          \
+      MONEY("margin", FF_SYSTEM,                                                                  \
+            "the loss at the appetite's percentile against it: the headroom below appetite, or "  \
+            "the excess above appetite (or above tolerance), as the verdict says"))               \
+    X(F_ANALYSIS_LIKELIHOOD,                                                                      \
+      INT("likelihood", FF_SYSTEM, 1, RISK_MATRIX_MAX, NULL,                                      \
+          "likelihood level the figures imply on the organisation's bands"))                      \
+    X(F_ANALYSIS_IMPACT, INT("impact", FF_SYSTEM, 1, RISK_MATRIX_MAX, NULL,                       \
                              "impact level the figures imply on the organisation's bands"))
 FIELD_IDS(RN_ANALYSIS, ANALYSIS_FIELDS);
 /* clang-format on */

@@ -1,0 +1,81 @@
+/* bench_lists REPO KIND: one list request's store side, as the list pages
+ * and GET /api/v1/risks run it (web_list_run: the total, then the page of
+ * 50), uncached, for callgrind to count alone (its collection is on only
+ * around the request: run under --collect-atstart=no). KIND:
+ *   default        the first page, by key
+ *   sorted         sort=-title, first page
+ *   sorted-deep    sort=-title, the page after the middle record (a cursor)
+ *   level-deep     sort=-likelihood (five values, a fifth of the risks
+ *                  each), the page after the middle record
+ *   sorted-owner   sort=owner (a reference), first page
+ *   unindexed      sort=lef (no index: a field that is no list column)
+ *   search         q=4711 (a word few records start with)
+ *   search-common  q=supplier (a word every risk of bench_scale holds)
+ *   filter         treatment=mitigate (an enum filter every risk passes), first page
+ * With a third argument "cold" the request is the first (it counts the
+ * total); else the second, the total kept (what a list page pays while the
+ * repository does not change). Prints the page's first key and the total. bench/lists/run.sh runs it. */
+#include "bench/support/util.h"
+#include "domain/registers/registers.h"
+#include "web/web_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <valgrind/callgrind.h>
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_lists REPO KIND\n");
+        return 2;
+    }
+    isms_err e = { 0 };
+    dom *d;
+    if (dom_open(argv[1], &d, &e))
+        bench_die("open", &e);
+    if (dom_begin(d, NULL, &e))
+        bench_die("begin", &e);
+    web_req r = { .d = d };
+    web_list l = { .reg = &reg_risk };
+    const char *k = argv[2];
+    char cursor[64];
+    int64_t n = 0;
+    if (!strcmp(k, "sorted-deep") || !strcmp(k, "level-deep")) {
+        isms_err ce = { 0 };
+        store_count(dom_store(d), &reg_risk, NULL, &n, &ce);
+        snprintf(cursor, sizeof cursor, "%lda%ld", (long)(n / 2), (long)(n / 2));
+        l.cursor = cursor;
+    }
+    if (!strncmp(k, "sorted", 6))
+        l.sort = !strcmp(k, "sorted-owner") ? "owner" : "-title";
+    if (!strcmp(k, "level-deep"))
+        l.sort = "-likelihood";
+    if (!strcmp(k, "unindexed"))
+        l.sort = "lef";
+    if (!strcmp(k, "search"))
+        l.q = "4711";
+    if (!strcmp(k, "search-common"))
+        l.q = "supplier";
+    if (!strcmp(k, "filter")) {
+        l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "treatment"), "mitigate" };
+        l.nfilters = 1;
+    }
+    /* the total is kept while the repository stays as it is (dom_cached):
+     * a second request pays the page alone; "cold" counts the first */
+    int cold = argc > 3 && !strcmp(argv[3], "cold");
+    web_list again = l;
+    int rc = cold ? 0 : web_list_run(&r, &l, &e);
+    l = again;
+    CALLGRIND_TOGGLE_COLLECT;
+    if (!rc)
+        rc = web_list_run(&r, &l, &e);
+    CALLGRIND_TOGGLE_COLLECT;
+    if (rc)
+        bench_die("list", &e);
+    printf("%s: %lld of %lld, first %s\n", k, (long long)l.n, (long long)l.total,
+           l.n ? l.items[0].key : "-");
+    dom_end(d);
+    dom_close(d);
+    return 0;
+}

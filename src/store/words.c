@@ -1,0 +1,415 @@
+/* words.c: the list search's word index (0013_lists.sql).
+ *
+ * A record's words are those of its key and of its short list texts
+ * (store_searched: a title, a name, a code, an e-mail; never a statement,
+ * a description, a rationale or other long text), as db_words gives them
+ * (case-folded, accents dropped). A search for "supp fail" finds the
+ * records with, for each query word, a word it starts, through one index
+ * lookup per query word: a page costs the records that match, never a pass
+ * over the register. The index is written in the transaction that writes
+ * the record (store_insert, store_insert_many, store_update), so it is
+ * never stale; the upgrade to the schema fills it from the records
+ * (store_words_fill).
+ *
+ * One index serves every register, record_word, so that the schema (which
+ * SQLite parses whenever a connection opens, and a write checks) grows by
+ * one table, not one a register. A record is its register's code (the
+ * first 20 bits of the FNV-1a hash of its name; tests/store/test_lists.c
+ * checks the registers' codes differ) above its id: rid = code << 43 | id,
+ * so a register's records are one range of rids.
+ * - SQLite: an FTS5 table of one document a record (its rowid the rid; the
+ *   texts joined by spaces), contentless and with rowids only
+ *   (detail=none), tokenized by the same unicode61 tokenizer db_words
+ *   uses: a word costs a byte or two of a posting list, where rows
+ *   (word, id) cost fifteen, and a record is one row to write; a search
+ *   is FTS5's MATCH within the register's range of rowids;
+ * - PostgreSQL: rows (word, rid), keyed by both, text in byte order; the
+ *   words made by db_words, so both backends match alike.
+ * Retiring a record leaves its words: retired records are filtered by the
+ * query as every list filters them. */
+#include "store/store_internal.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int store_searched(const fielddef *f)
+{
+    return f->type == FT_TEXT && (f->flags & FF_LIST) && !(f->flags & FF_MULTILINE);
+}
+
+int store_keeps_words(const store *s) { return s->version >= store_migration_version("0013_"); }
+
+static int fts(const store *s) { return s->db->drv->fts_words; }
+
+enum { ID_BITS = 43 };
+
+int64_t store_word_code(const regdef *reg)
+{
+    uint32_t h = 2166136261u;
+    for (const char *c = reg->name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    return (int64_t)(h >> 12);
+}
+
+static int64_t rid(const regdef *reg, int64_t id) { return store_word_code(reg) << ID_BITS | id; }
+
+/* ---- word lists (PostgreSQL's rows, and a query's words) ---- */
+
+static int push_word(const char *word, int n, void *ctx)
+{
+    word_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->w = xrealloc(l->w, (size_t)l->cap * sizeof *l->w);
+    }
+    char *w = xmalloc((size_t)n + 1);
+    memcpy(w, word, (size_t)n);
+    w[n] = 0;
+    l->w[l->n++] = w;
+    return 0;
+}
+
+static int cmp_word(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Sorted by bytes, each word once. */
+static void sort_unique(word_list *l)
+{
+    if (l->n > 1)
+        qsort(l->w, (size_t)l->n, sizeof *l->w, cmp_word);
+    int m = 0;
+    for (int k = 0; k < l->n; k++) {
+        if (m && !strcmp(l->w[m - 1], l->w[k]))
+            free(l->w[k]);
+        else
+            l->w[m++] = l->w[k];
+    }
+    l->n = m;
+}
+
+void word_list_free(word_list *l)
+{
+    for (int k = 0; k < l->n; k++)
+        free(l->w[k]);
+    free(l->w);
+    *l = (word_list){ 0 };
+}
+
+int store_words_of(const char *text, word_list *l, isms_err *e)
+{
+    *l = (word_list){ 0 };
+    int rc = db_words(text, push_word, l, e);
+    if (!rc)
+        sort_unique(l);
+    if (rc)
+        word_list_free(l);
+    return rc;
+}
+
+/* ---- a record's document: its key and searched texts, joined ---- */
+
+static void doc_add(buf *b, const char *text)
+{
+    if (!text || !*text)
+        return;
+    if (b->len)
+        buf_putc(b, ' ');
+    buf_puts(b, text);
+}
+
+static char *record_doc(const record *r)
+{
+    buf b;
+    buf_init(&b);
+    doc_add(&b, r->key);
+    for (int i = 0; i < r->reg->nfields; i++)
+        if (store_searched(&r->reg->fields[i]))
+            doc_add(&b, r->v[i].s);
+    return buf_detach(&b);
+}
+
+/* SELECT id, key, <searched texts> FROM reg and `rest`, prepared: what
+ * records' documents are made of. */
+static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **st, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT id, key");
+    for (int i = 0; i < reg->nfields; i++)
+        if (store_searched(&reg->fields[i]))
+            buf_printf(&b, ", %s", reg->fields[i].name);
+    buf_printf(&b, " FROM %s%s", reg->name, rest);
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    return rc;
+}
+
+/* The document of the row st stands on (prep_texts' columns). */
+static char *row_doc(db_stmt *st, int ncols)
+{
+    buf b;
+    buf_init(&b);
+    for (int c = 1; c < ncols; c++)
+        doc_add(&b, db_col_null(st, c) ? NULL : db_col_text(st, c));
+    return buf_detach(&b);
+}
+
+static int text_columns(const regdef *reg)
+{
+    int n = 2;
+    for (int i = 0; i < reg->nfields; i++)
+        n += store_searched(&reg->fields[i]);
+    return n;
+}
+
+/* ---- writing: PER rows to a statement ----
+ *
+ * A catalogue of thousands of records, OSCAL's import or the upgrade's
+ * fill writes its words a few statements a thousand records (FTS5) or
+ * words (rows), not one a record. */
+enum { PER = 200 };
+typedef struct word_rows {
+    store *s;
+    const regdef *reg;
+    char *w[PER]; /* a word (rows) or a record's document (FTS5) */
+    int64_t id[PER];
+    int n;
+} word_rows;
+
+static int flush_rows(word_rows *b, isms_err *e)
+{
+    int rc = 0;
+    if (b->n) {
+        db_stmt *st;
+        rc = store_prep_rows(b->s,
+                             fts(b->s) ? "INSERT INTO record_word (rowid, word) VALUES"
+                                       : "INSERT INTO record_word (rid, word) VALUES",
+                             "(?, ?)", b->n, &st, e);
+        for (int j = 0; j < b->n && !rc; j++) {
+            db_bind_int(st, 2 * j + 1, rid(b->reg, b->id[j]));
+            db_bind_text(st, 2 * j + 2, b->w[j]);
+        }
+        if (!rc)
+            rc = db_run(st, e);
+    }
+    for (int j = 0; j < b->n; j++)
+        free(b->w[j]);
+    b->n = 0;
+    return rc;
+}
+
+/* Takes w (malloc'd) as a row of record id. */
+static int add_row(word_rows *b, int64_t id, char *w, isms_err *e)
+{
+    b->w[b->n] = w;
+    b->id[b->n++] = id;
+    return b->n == PER ? flush_rows(b, e) : 0;
+}
+
+/* The rows of record id with document doc (taken): the document itself,
+ * or its words. */
+static int add_doc(word_rows *b, int64_t id, char *doc, isms_err *e)
+{
+    if (fts(b->s))
+        return *doc ? add_row(b, id, doc, e) : (free(doc), 0);
+    word_list l;
+    int rc = store_words_of(doc, &l, e);
+    free(doc);
+    for (int k = 0; k < l.n && !rc; k++) {
+        rc = add_row(b, id, l.w[k], e);
+        l.w[k] = NULL;
+    }
+    for (int k = 0; k < l.n; k++)
+        free(l.w[k]);
+    free(l.w);
+    return rc;
+}
+
+/* The rows still held, written; after an error (rc), dropped. */
+static int finish_rows(word_rows *b, int rc, isms_err *e)
+{
+    if (!rc)
+        return flush_rows(b, e);
+    for (int j = 0; j < b->n; j++)
+        free(b->w[j]);
+    b->n = 0;
+    return rc;
+}
+
+int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
+{
+    if (!store_keeps_words(s) || n <= 0)
+        return 0;
+    word_rows b = { .s = s, .reg = rs[0].reg };
+    int rc = 0;
+    for (int k = 0; k < n && !rc; k++)
+        rc = add_doc(&b, rs[k].id, record_doc(&rs[k]), e);
+    return finish_rows(&b, rc, e);
+}
+
+int store_words_insert(store *s, const record *r, isms_err *e)
+{
+    return store_words_insert_many(s, r, 1, e);
+}
+
+int store_words_before(store *s, const record *r, char **old, isms_err *e)
+{
+    *old = NULL;
+    if (!store_keeps_words(s))
+        return 0;
+    db_stmt *st;
+    int row, rc = prep_texts(s, r->reg, " WHERE id = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, r->id);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *old = row_doc(st, text_columns(r->reg));
+    db_done(st);
+    return rc;
+}
+
+/* The rows of a record whose document was `old`, removed. */
+static int remove_doc(store *s, const record *r, const char *old, isms_err *e)
+{
+    if (fts(s)) {
+        if (!*old)
+            return 0;
+        return DB_RUN(s->db,
+                      "INSERT INTO record_word (record_word, rowid, word) VALUES ('delete', ?, ?)",
+                      e, DB_INT(rid(r->reg, r->id)), DB_TEXT(old));
+    }
+    return DB_RUN(s->db, "DELETE FROM record_word WHERE rid = ?", e, DB_INT(rid(r->reg, r->id)));
+}
+
+/* Nothing when the searched texts did not change (a change of a status,
+ * a level or a date); else the old document's rows out, the new one's
+ * in. */
+int store_words_update(store *s, const record *r, const char *old, isms_err *e)
+{
+    if (!store_keeps_words(s) || !old)
+        return 0;
+    char *now = record_doc(r);
+    int rc = 0;
+    if (strcmp(now, old)) {
+        rc = remove_doc(s, r, old, e);
+        word_rows b = { .s = s, .reg = r->reg };
+        if (!rc)
+            rc = add_doc(&b, r->id, now, e);
+        else
+            free(now);
+        return finish_rows(&b, rc, e);
+    }
+    free(now);
+    return rc;
+}
+
+/* ---- the upgrade's fill ---- */
+
+/* Every record's words of reg, a range of ids at a time: the memory of a
+ * range (FTS5 flushes what it gathers at its own bound; the rows path
+ * holds PER rows), whatever the register's size. */
+enum { FILL_IDS = 50000 };
+
+static store_progress_fn *progress;
+
+void store_set_progress(store_progress_fn *fn) { progress = fn; }
+
+/* Only a register of more than one range is worth a line. */
+static void report(const regdef *reg, int64_t done, int64_t total)
+{
+    if (progress && total > FILL_IDS)
+        progress(reg->plural, done, total);
+}
+
+int store_words_fill(store *s, const regdef *reg, isms_err *e)
+{
+    int64_t lo = 0, hi = 0;
+    int row, rc = store_max_id(s, reg, &hi, e);
+    db_stmt *st;
+    int ncols = text_columns(reg);
+    for (int64_t from = lo; !rc && from < hi; from += FILL_IDS) {
+        rc = prep_texts(s, reg, " WHERE id > ? AND id <= ? ORDER BY id", &st, e);
+        if (rc)
+            break;
+        db_bind_int(st, 1, from);
+        db_bind_int(st, 2, from + FILL_IDS);
+        db_many_rows(st);
+        word_rows b = { .s = s, .reg = reg };
+        for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+            rc = add_doc(&b, db_col_int(st, 0), row_doc(st, ncols), e);
+            if (rc)
+                break;
+        }
+        db_done(st);
+        rc = finish_rows(&b, rc, e);
+        report(reg, (from + FILL_IDS < hi ? from + FILL_IDS : hi) - lo, hi - lo);
+    }
+    return rc;
+}
+
+/* ---- the query side ---- */
+
+/* The highest code point: a word starting with w sorts below w + this. */
+static const char past_prefix[] = "\xf4\x8f\xbf\xbf";
+
+/* The register's rids as SQL: the first and the bound past the last. */
+static void rid_range(const regdef *reg, char *lo, char *hi, size_t n)
+{
+    snprintf(lo, n, "%lld", (long long)rid(reg, 0));
+    snprintf(hi, n, "%lld", (long long)(rid(reg, 0) + ((int64_t)1 << ID_BITS)));
+}
+
+void store_words_where(const store *s, buf *b, const regdef *reg, const word_list *q)
+{
+    char lo[32], hi[32];
+    rid_range(reg, lo, hi, sizeof lo);
+    if (fts(s) && q->n) {
+        buf_printf(b,
+                   " AND t.id IN (SELECT rowid - %s FROM record_word WHERE record_word MATCH ? "
+                   "AND rowid >= %s AND rowid < %s)",
+                   lo, lo, hi);
+        return;
+    }
+    for (int k = 0; k < q->n; k++)
+        buf_printf(b,
+                   " AND t.id IN (SELECT w.rid - %s FROM record_word w WHERE w.word COLLATE \"C\" "
+                   ">= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s AND w.rid < %s)",
+                   lo, lo, hi);
+}
+
+/* FTS5's query: each word a prefix ("supp"* AND "fail"*). The words are
+ * the tokenizer's, letters and digits only: nothing to quote. */
+static char *match_text(const word_list *q)
+{
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < q->n; k++)
+        buf_printf(&b, "%s\"%s\"*", k ? " AND " : "", q->w[k]);
+    return buf_detach(&b);
+}
+
+int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q)
+{
+    if (fts(s) && q->n) {
+        char *m = match_text(q);
+        db_bind_text(st, p++, m);
+        free(m);
+        return p;
+    }
+    for (int k = 0; k < q->n; k++) {
+        size_t n = strlen(q->w[k]);
+        char *upto = xmalloc(n + sizeof past_prefix);
+        memcpy(upto, q->w[k], n);
+        memcpy(upto + n, past_prefix, sizeof past_prefix);
+        db_bind_text(st, p++, q->w[k]);
+        db_bind_text(st, p++, upto);
+        free(upto);
+    }
+    return p;
+}

@@ -1,0 +1,446 @@
+/* The list pages' store side (0013_lists.sql, issue 17): a sorted page is
+ * read from an index and continued from a cursor, a text search looks the
+ * query's words up in the word table. Whatever the path, the answer must
+ * be what a plain computation over every record says:
+ *   - every page of every sortable list column of the risks, both ways,
+ *     followed by its cursors (after the last, before the first), is the
+ *     full sort done here (bytes, nulls last, ties by id);
+ *   - a search is the reference filter here (each query word starts a
+ *     word of the key or a text field, case and accents aside) over titles
+ *     with accents, capitals and punctuation;
+ *   - the records are written at the schema before 0013 (the upgrade
+ *     fills the words), then added to, updated and retired after it (the
+ *     writes keep them);
+ *   - only the key and the short list texts are searched (a risk's
+ *     description and treatment plan, a requirement's statement are not),
+ *     the built-in catalogue (written many records to a statement) too;
+ *   - the columns people sort by get an index, the others do not. */
+#include "support/testutil.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "store/store.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *repo;
+
+/* Titles for the search: accents, capitals, punctuation, a shared word. */
+static const char *const titles[] = {
+    "Café-Crème outage", "CAFÉ supplier: failure", "naïve Über-admin", "déjà vu, again",
+    "e-mail (phishing)", "Supplier failure",       "Payroll fraud",    "über payroll",
+    "Crème brûlée",      "x.example lookalike",    "Outage of DNS",    "Ransomware",
+};
+enum { NTITLES = sizeof titles / sizeof *titles };
+
+static void add_risk(int k, const char *title)
+{
+    char l[4], i[4];
+    snprintf(l, sizeof l, "%d", 1 + k % 3); /* ties */
+    snprintf(i, sizeof i, "%d", 1 + (k * 7) % 4);
+    const char *argv[20] = {
+        "risk",         "add", "--title",  title, "--owner", k % 2 ? "PER-1" : "PER-2",
+        "--likelihood", l,     "--impact", i
+    };
+    int n = 10;
+    if (k % 3 == 0) { /* residual set on some, null on the others */
+        argv[n++] = "--residual-likelihood";
+        argv[n++] = "1";
+    }
+    if (k % 4 == 1) {
+        argv[n++] = "--treatment";
+        argv[n++] = k % 8 == 1 ? "mitigate" : "accept";
+    }
+    tu_result r;
+    tu_isms_argv(&r, repo, NULL, argv);
+    if (r.status)
+        fail_msg("risk add %s: %s", title, r.err);
+    tu_result_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    repo = tu_repo("lists.isms");
+    /* the schema before 0013: the upgrade must fill the words */
+    char v[16];
+    snprintf(v, sizeof v, "%d", store_migration_version("0013_") - 1);
+    setenv("ISMS_MIGRATE_UNTIL", v, 1);
+    free(tu_isms_ok(NULL, "init", repo));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
+                    "risk-owner"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Omar", "--email", "omar@x.example", "--role",
+                    "risk-owner"));
+    for (int k = 0; k < NTITLES / 2; k++)
+        add_risk(k, titles[k]);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    /* after the upgrade: the writes keep the words */
+    for (int k = NTITLES / 2; k < NTITLES; k++)
+        add_risk(k, titles[k]);
+    /* a long text's words are not searched: only the key and the title */
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Quagga", "--description", "zebra stripes",
+                    "--treatment-plan", "outage drill", "--owner", "PER-1", "--likelihood", "2",
+                    "--impact", "2"));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-6", "--title", "Vendor failure, renamed"));
+    free(tu_isms_ok(repo, "risk", "retire", "RISK-12"));
+    return 0;
+}
+
+/* ---- the records as a plain scan reads them ---- */
+
+typedef struct row {
+    int64_t id;
+    char key[32], title[200];
+    const value *v; /* the field sorted by, copied */
+    value val;
+    char text[200];
+    int retired;
+} row;
+
+typedef struct rows {
+    row r[64];
+    int n, field;
+} rows;
+
+static int take(const record *rec, void *ctx)
+{
+    rows *rs = ctx;
+    assert_true(rs->n < 64);
+    row *r = &rs->r[rs->n++];
+    r->id = rec->id;
+    snprintf(r->key, sizeof r->key, "%s", rec->key);
+    for (int i = 0; i < rec->reg->nfields; i++)
+        if (!strcmp(rec->reg->fields[i].name, "title"))
+            snprintf(r->title, sizeof r->title, "%s", rec->v[i].s);
+    r->retired = rec->retired_at != NULL;
+    if (rs->field >= 0) {
+        r->val = rec->v[rs->field];
+        if (r->val.s) {
+            snprintf(r->text, sizeof r->text, "%s", r->val.s);
+            r->val.s = r->text;
+        }
+    }
+    return 0;
+}
+
+static dom *open_dom(void)
+{
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_open(repo, &d, &e))
+        fail_msg("open: %s", e.msg);
+    return d;
+}
+
+static void read_all(dom *d, int field, int retired, rows *out)
+{
+    memset(out, 0, sizeof *out);
+    out->field = field;
+    store_query q = { .include_retired = retired };
+    isms_err e = { 0 };
+    if (store_scan(dom_store(d), &reg_risk, &q, take, out, &e))
+        fail_msg("scan: %s", e.msg);
+}
+
+/* ---- sorting ---- */
+
+static int sort_field, sort_desc;
+
+/* nulls last either way; the value (text by bytes), then the id, in the
+ * direction asked */
+static int by_field(const void *x, const void *y)
+{
+    const row *a = x, *b = y;
+    const fielddef *f = &reg_risk.fields[sort_field];
+    int number = f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL ||
+                 f->type == FT_REF; /* a reference by the id it names */
+    int an = a->val.null, bn = b->val.null;
+    if (an != bn)
+        return an - bn; /* not turned round: nulls last both ways */
+    int c = 0;
+    if (!an && !number)
+        c = strcmp(a->val.s, b->val.s);
+    else if (!an)
+        c = (a->val.i > b->val.i) - (a->val.i < b->val.i);
+    if (!c)
+        c = (a->id > b->id) - (a->id < b->id);
+    return sort_desc ? -c : c;
+}
+
+/* The page the store gives for q, its ids appended to got. */
+static int64_t page(dom *d, const store_query *q, const fielddef *by, int desc, int64_t *got,
+                    int at)
+{
+    int64_t *ids, n;
+    isms_err e = { 0 };
+    if (store_ids(dom_store(d), &reg_risk, q, by, desc, &ids, &n, dom_arena(d), &e))
+        fail_msg("store_ids: %s", e.msg);
+    if (n) /* (an empty page has no array) */
+        memcpy(got + at, ids, (size_t)n * sizeof *ids);
+    return n;
+}
+
+static void sorted_pages_are_the_full_sort(void **state)
+{
+    (void)state;
+    dom *d = open_dom();
+    int checked = 0;
+    for (int f = 0; f < reg_risk.nfields; f++) {
+        const fielddef *fd = &reg_risk.fields[f];
+        if (!(fd->flags & FF_LIST) || fd->type == FT_LINKS || fd->type == FT_ENUMSET)
+            continue;
+        checked++;
+        for (sort_desc = 0; sort_desc < 2; sort_desc++) {
+            rows all;
+            read_all(d, f, 0, &all);
+            sort_field = f;
+            qsort(all.r, (size_t)all.n, sizeof *all.r, by_field);
+            /* forward, three at a time, each page after the last one's end */
+            int64_t got[64];
+            int n = 0;
+            for (int64_t k = 3; k == 3 && n <= all.n;) {
+                store_query q = { .limit = 3, .after = n ? got[n - 1] : 0 };
+                k = page(d, &q, fd, sort_desc, got, n);
+                n += (int)k;
+            }
+            assert_int_equal(n, all.n);
+            for (int k = 0; k < n; k++)
+                if (got[k] != all.r[k].id)
+                    fail_msg("sort %s%s: #%d is id %lld, want %lld", sort_desc ? "-" : "", fd->name,
+                             k, (long long)got[k], (long long)all.r[k].id);
+            /* backward from the end: the two before each record */
+            for (int k = 1; k < n; k++) {
+                store_query q = { .limit = 2, .before = all.r[k].id };
+                int64_t back[2];
+                int64_t m = page(d, &q, fd, sort_desc, back, 0);
+                assert_int_equal(m, k < 2 ? k : 2);
+                assert_true(back[m - 1] == all.r[k - 1].id);
+                if (m == 2)
+                    assert_true(back[0] == all.r[k - 2].id);
+            }
+            /* a count of records to pass, as an old cursor says */
+            store_query q = { .limit = 4, .offset = 5 };
+            int64_t off[4];
+            int64_t m = page(d, &q, fd, sort_desc, off, 0);
+            assert_int_equal(m, 4);
+            for (int k = 0; k < 4; k++)
+                assert_true(off[k] == all.r[5 + k].id);
+        }
+    }
+    assert_true(checked >= 6);
+    dom_close(d);
+}
+
+/* ---- searching ---- */
+
+/* The reference: each text lower-cased and unaccented for the letters the
+ * titles hold, split at anything that is no letter or digit. */
+static void fold(const char *in, char *out, size_t n)
+{
+    static const char *const from[] = { "é", "É", "è", "È", "à", "ï", "ü", "Ü", "û", NULL };
+    static const char to[] = "eeeeaiuuu";
+    size_t o = 0;
+    while (*in && o + 1 < n) {
+        int k = 0;
+        while (from[k] && strncmp(in, from[k], strlen(from[k])))
+            k++;
+        if (from[k]) {
+            out[o++] = to[k];
+            in += strlen(from[k]);
+            continue;
+        }
+        out[o++] = isalnum((unsigned char)*in) ? (char)tolower((unsigned char)*in) : ' ';
+        in++;
+    }
+    out[o] = 0;
+}
+
+/* Does a word of `text` start with `w`? */
+static int has_word_starting(const char *text, const char *w)
+{
+    char t[400];
+    fold(text, t, sizeof t);
+    for (char *p = strtok(t, " "); p; p = strtok(NULL, " "))
+        if (!strncmp(p, w, strlen(w)))
+            return 1;
+    return 0;
+}
+
+/* Does each word of query start a word of a or of b? */
+static int texts_match(const char *a, const char *b, const char *query)
+{
+    char q[200];
+    fold(query, q, sizeof q);
+    char *save, *w = strtok_r(q, " ", &save);
+    for (; w; w = strtok_r(NULL, " ", &save))
+        if (!has_word_starting(a, w) && !has_word_starting(b, w))
+            return 0;
+    return 1;
+}
+
+static int matches(const row *r, const char *query) { return texts_match(r->key, r->title, query); }
+
+static void search_is_the_reference_filter(void **state)
+{
+    (void)state;
+    static const char *const queries[] = {
+        "caf",    "CRÈME", "creme outage", "deja",   "ÜBER",   "uber pay", "e-mail",
+        "mail",   "x.exa", "supp FAIL",    "fail",   "risk-3", "RISK",     "outage dns",
+        "ransom", "brûl",  "naive",        "admin",  "vendor", "renamed",  "supplier",
+        "zzz",    "a",     "again,",       "(phish", "Vu",     "12",       "payroll fraud",
+        "zebra",  "quag",  "drill",
+    };
+    dom *d = open_dom();
+    for (int retired = 0; retired < 2; retired++) {
+        rows all;
+        read_all(d, -1, retired, &all);
+        for (size_t k = 0; k < sizeof queries / sizeof *queries; k++) {
+            char want[400] = "", got[400] = "";
+            int nwant = 0;
+            for (int j = 0; j < all.n; j++)
+                if (matches(&all.r[j], queries[k])) {
+                    snprintf(want + strlen(want), sizeof want - strlen(want), "%s ", all.r[j].key);
+                    nwant++;
+                }
+            rows found = { .field = -1 };
+            store_query q = { .include_retired = retired, .text = queries[k] };
+            isms_err e = { 0 };
+            if (store_scan(dom_store(d), &reg_risk, &q, take, &found, &e))
+                fail_msg("search %s: %s", queries[k], e.msg);
+            for (int j = 0; j < found.n; j++)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s ", found.r[j].key);
+            if (strcmp(got, want))
+                fail_msg("q=%s%s: got [%s], want [%s]", queries[k], retired ? " (retired too)" : "",
+                         got, want);
+            int64_t n;
+            assert_int_equal(store_count(dom_store(d), &reg_risk, &q, &n, &e), 0);
+            assert_int_equal(n, nwant);
+        }
+    }
+    /* the renamed risk's old words are gone, the retired one is out */
+    rows none = { .field = -1 };
+    store_query q = { .text = "payroll fraud" };
+    isms_err e = { 0 };
+    assert_int_equal(store_scan(dom_store(d), &reg_risk, &q, take, &none, &e), 0);
+    assert_int_equal(none.n, 1);
+    q.text = "supplier failure";
+    none.n = 0;
+    assert_int_equal(store_scan(dom_store(d), &reg_risk, &q, take, &none, &e), 0);
+    assert_int_equal(none.n, 1); /* RISK-2; RISK-6 is the vendor's now */
+    assert_string_equal(none.r[0].key, "RISK-2");
+    dom_close(d);
+}
+
+/* The catalogue `isms init` writes (store_insert_many) is searched by its
+ * key, code and title, never its statements: the same reference filter
+ * over those three. */
+typedef struct reqs {
+    char key[32], text[400];
+} reqs;
+
+enum { MAX_REQS = 8192 };
+typedef struct req_rows {
+    reqs r[MAX_REQS];
+    int n;
+} req_rows;
+
+static int take_req(const record *rec, void *ctx)
+{
+    req_rows *rs = ctx;
+    assert_true(rs->n < MAX_REQS);
+    reqs *r = &rs->r[rs->n++];
+    snprintf(r->key, sizeof r->key, "%s", rec->key);
+    snprintf(r->text, sizeof r->text, "%s %s %s", rec->key,
+             record_text(rec, F_REQUIREMENT_CODE) ? record_text(rec, F_REQUIREMENT_CODE) : "",
+             record_text(rec, F_REQUIREMENT_TITLE) ? record_text(rec, F_REQUIREMENT_TITLE) : "");
+    return 0;
+}
+
+static int req_matches(const reqs *r, const char *query) { return texts_match(r->text, "", query); }
+
+static void check_catalogue(int fresh, const char *const *queries, size_t nq);
+
+static void catalogue_search_is_key_code_and_title(void **state)
+{
+    (void)state;
+    static const char *const queries[] = { "access control", "shall", "the", "gv oc", "a 8",
+                                           "informat secur", "req-1" };
+    /* the catalogue the upgrade filled the words of, and one a new
+     * repository wrote with its words */
+    for (int fresh = 0; fresh < 2; fresh++)
+        check_catalogue(fresh, queries, sizeof queries / sizeof *queries);
+}
+
+static void check_catalogue(int fresh, const char *const *queries, size_t nq)
+{
+    const char *at = repo;
+    if (fresh) {
+        at = tu_repo("catalogue.isms");
+        free(tu_isms_ok(NULL, "init", at));
+    }
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_open(at, &d, &e))
+        fail_msg("open: %s", e.msg);
+    static req_rows all; /* (3.5 MB: not on the stack) */
+    all.n = 0;
+    assert_int_equal(store_scan(dom_store(d), &reg_requirement, NULL, take_req, &all, &e), 0);
+    assert_true(all.n > 100);
+    int some = 0;
+    for (size_t k = 0; k < nq; k++) {
+        int64_t want = 0, n;
+        for (int j = 0; j < all.n; j++)
+            want += req_matches(&all.r[j], queries[k]);
+        store_query q = { .text = queries[k] };
+        assert_int_equal(store_count(dom_store(d), &reg_requirement, &q, &n, &e), 0);
+        if (n != want)
+            fail_msg("requirements q=%s: %lld found, want %lld", queries[k], (long long)n,
+                     (long long)want);
+        some += want > 0;
+    }
+    assert_true(some >= 4);
+    dom_close(d);
+}
+
+/* What gets an index and what is searched: the columns people sort by,
+ * the short texts. */
+static void indexed_and_searched_fields(void **state)
+{
+    (void)state;
+    static const int sorted[] = { F_RISK_TITLE, F_RISK_OWNER, F_RISK_LIKELIHOOD,
+                                  F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT };
+    static const int unsorted[] = { F_RISK_DESCRIPTION, F_RISK_LEF, F_RISK_REVIEW_DATE,
+                                    F_RISK_OBJECTIVES };
+    /* a choice people filter by but hardly sort by; who approved */
+    assert_false(store_list_sorted(&reg_asset, field_def(&reg_asset, F_ASSET_TYPE)));
+    assert_false(store_list_sorted(&reg_soa, field_def(&reg_soa, F_SOA_APPROVED_BY)));
+    assert_true(store_list_sorted(&reg_soa, field_def(&reg_soa, F_SOA_STATUS)));
+    assert_true(
+        store_list_sorted(&reg_requirement, field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK)));
+    for (size_t k = 0; k < sizeof sorted / sizeof *sorted; k++)
+        assert_true(store_list_sorted(&reg_risk, field_def(&reg_risk, sorted[k])));
+    for (size_t k = 0; k < sizeof unsorted / sizeof *unsorted; k++)
+        assert_false(store_list_sorted(&reg_risk, field_def(&reg_risk, unsorted[k])));
+    /* unique: its own index orders it; a singleton: no list to sort */
+    assert_false(store_list_sorted(&reg_person, field_def(&reg_person, F_PERSON_EMAIL)));
+    assert_false(store_list_sorted(&reg_org, field_def(&reg_org, F_ORG_NAME)));
+    assert_true(store_searched(field_def(&reg_risk, F_RISK_TITLE)));
+    assert_true(store_searched(field_def(&reg_person, F_PERSON_EMAIL)));
+    assert_true(store_searched(field_def(&reg_requirement, F_REQUIREMENT_CODE)));
+    assert_false(store_searched(field_def(&reg_risk, F_RISK_DESCRIPTION)));
+    assert_false(store_searched(field_def(&reg_requirement, F_REQUIREMENT_STATEMENT)));
+    assert_false(store_searched(field_def(&reg_requirement, F_REQUIREMENT_OSCAL)));
+    assert_false(store_searched(field_def(&reg_mapping, F_MAPPING_RATIONALE)));
+    /* one search index for every register: their codes in it differ */
+    for (int i = 0; registers[i]; i++)
+        for (int j = 0; j < i; j++)
+            if (store_word_code(registers[i]) == store_word_code(registers[j]))
+                fail_msg("%s and %s share a word code", registers[i]->name, registers[j]->name);
+}
+
+TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
+        cmocka_unit_test(search_is_the_reference_filter),
+        cmocka_unit_test(catalogue_search_is_key_code_and_title),
+        cmocka_unit_test(indexed_and_searched_fields))
