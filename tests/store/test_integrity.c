@@ -87,7 +87,9 @@ static void structural_checks_run_when_asked(void **state)
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "were not run now and never have been");
     tu_result_free(&r);
-    free(tu_isms_ok(repo, "verify", "--store"));
+    char *ran = tu_isms_ok(repo, "verify", "--store");
+    assert_contains(ran, "structural checks ran now and passed");
+    free(ran);
     tu_sql(repo, "INSERT INTO asset_dependency (asset, depends_on) VALUES (1, 999)");
     char *out = tu_isms_ok(repo, "verify", "--full"); /* the record pass cannot see it */
     assert_contains(out, "they last ran");

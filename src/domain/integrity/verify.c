@@ -783,7 +783,7 @@ static void store_check_note(dom *d, const verify_report *rep, buf *notes)
 {
     store_check_record last;
     if (rep->store_checked) {
-        if (!rep->store_failed)
+        if (rep->store_check && !rep->store_failed) /* asked for: say so */
             buf_printf(notes, "store: the database's own structural checks ran now and "
                               "passed\n");
         return;
