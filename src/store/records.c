@@ -1093,9 +1093,7 @@ static int plan_segs(const sort_ctx *c, sort_seg *g)
         g[n++] = ties;
     if (valued || !c->cursor || back)
         g[n++] = values;
-    if (!back && !valued)
-        g[n++] = nulls;
-    if (!back && valued)
+    if (!back)
         g[n++] = nulls;
     return n;
 }
