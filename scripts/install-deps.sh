@@ -12,7 +12,7 @@ PACKAGES="
 build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
 libsqlite3-dev sqlite3
 libpq-dev postgresql
-libjansson-dev libsodium-dev
+libjansson-dev libsodium-dev libssl-dev
 libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev
 libcmocka-dev
 python3

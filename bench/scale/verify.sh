@@ -17,7 +17,7 @@
 # the mean CPU time (user + sys), entries per second of wall and of CPU,
 # and the peak RSS, each with its growth exponent per decade (1.0 linear).
 # CALLGRIND=N also counts the instructions of one `verify --full` at sizes
-# up to N (valgrind hides the SHA extensions: SHA-256 runs on libsodium
+# up to N (valgrind hides the SHA extensions: libcrypto hashes without them
 # there, so the count overstates hashing). The first line says the load
 # average: on a busy machine wall times lie, CPU times less so.
 #

@@ -10,8 +10,4 @@
  * speeds. */
 int cpu_has_avx2(void);
 
-/* Has the CPU the SHA extensions (SHA-NI: x86-64 only; 0 elsewhere)?
- * ISMS_NO_SHANI (any value) makes it 0, for the same reasons. */
-int cpu_has_sha(void);
-
 #endif

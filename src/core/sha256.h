@@ -2,10 +2,10 @@
  *
  * The ledger hashes every entry when it is written and again, with every
  * record, on each `isms verify`; the Merkle tree hashes each entry once
- * more. On a CPU with the SHA extensions (cpu_has_sha) the compression
- * runs on them, several times faster than libsodium's portable C;
- * elsewhere, or with ISMS_NO_SHANI set, libsodium computes it. Both give
- * the same digest, which tests/core/test_sha256.c holds them to. */
+ * more. OpenSSL's libcrypto computes it, on the CPU's SHA extensions where
+ * it has them (several times faster than libsodium's portable C);
+ * tests/core/test_sha256.c holds it to libsodium's digest and FIPS 180's
+ * examples. */
 #ifndef ISMS_CORE_SHA256_H
 #define ISMS_CORE_SHA256_H
 
