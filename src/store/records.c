@@ -832,6 +832,8 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
         if (is_link(f)) /* a set holding the member */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
                        f->link_table, f->link_dst);
+        else if (q->filters[i].is_null)
+            buf_printf(b, " AND t.%s IS NULL", f->name);
         else if (q->filters[i].otherwise)
             buf_printf(b, " AND COALESCE(t.%s, t.%s) = ?", f->name, q->filters[i].otherwise->name);
         else
@@ -861,6 +863,8 @@ static int bind_query(const store *s, db_stmt *st, const store_query *q)
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
+        if (q->filters[i].is_null)
+            continue;
         if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF ||
             f->type == FT_LINKS)
             db_bind_int(st, p++, q->filters[i].ival);
@@ -899,6 +903,8 @@ static int check_query(const store *s, const regdef *reg, const store_query *q, 
         const fielddef *o = q->filters[i].otherwise;
         if (o && (!has_field(reg, o) || o->type != f->type || is_link(f)))
             return not_a_field(reg, o, e);
+        if (q->filters[i].is_null && (o || is_link(f)))
+            return not_a_field(reg, f, e);
     }
     return 0;
 }

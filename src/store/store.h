@@ -179,6 +179,10 @@ typedef struct store_filter {
     /* A scalar field of the same type whose value counts where `field` is
      * null (a residual level not assessed is the inherent one), or NULL. */
     const fielddef *otherwise;
+    /* Instead of equal to a value: the scalar field is null (the dashboard's
+     * risks without FAIR inputs, found by the database, not by reading every
+     * risk). */
+    int is_null;
 } store_filter;
 
 typedef struct store_query {

@@ -428,8 +428,10 @@ static int first_unquantified(const record *r, void *ctx)
     return (int64_t)f->keys->n >= f->keys->total || f->keys->n == DASH_KEYS_FIRST ? FOUND_ALL : 0;
 }
 
-/* The first risks not quantified, by id: read until they are found (the
- * FAIR inputs only). */
+/* The first risks not quantified, by id: the database selects them (every
+ * FAIR input null) and stops at the page's worth, so the cost does not grow
+ * with the quantified risks read past (PostgreSQL would otherwise send the
+ * whole register). */
 static int unquantified_keys(gather *g, isms_err *e)
 {
     dash_keys *k = &g->out->unquantified;
@@ -438,7 +440,16 @@ static int unquantified_keys(gather *g, isms_err *e)
         return 0;
     const int *inputs;
     int ninputs = dom_risk_input_fields(&inputs);
-    store_query q = { .ids_only = 1, .fields = inputs, .nfields = ninputs };
+    store_filter none[16];
+    for (int i = 0; i < ninputs && i < 16; i++)
+        none[i] = (store_filter){ .field = &reg_risk.fields[field_index(&reg_risk, inputs[i])],
+                                  .is_null = 1 };
+    store_query q = { .ids_only = 1,
+                      .fields = inputs,
+                      .nfields = ninputs,
+                      .filters = none,
+                      .nfilters = ninputs < 16 ? ninputs : 16,
+                      .limit = DASH_KEYS_FIRST };
     first_keys f = { g, k };
     int rc = dom_list(g->d, &reg_risk, &q, first_unquantified, &f, e);
     return rc == FOUND_ALL ? 0 : rc;
