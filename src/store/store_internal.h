@@ -141,6 +141,12 @@ int store_keeps_words(const store *s);
 /* A new record's words, written; n records' (of one register) at once. */
 int store_words_insert(store *s, const record *r, isms_err *e);
 int store_words_insert_many(store *s, const record *rs, int n, isms_err *e);
+/* The same as part of a statement (db_driver.insert_in_one, rows not
+ * FTS5): store_words_cte is a WITH clause of two parameters (the record's
+ * rid and the array of its words) that store_words_bind_new binds from
+ * parameter *p on, *p then the next one. */
+extern const char store_words_cte[];
+int store_words_bind_new(db_stmt *st, int *p, const record *r, isms_err *e);
 /* The searched texts record r->id has now (read before it is updated,
  * malloc'd into *old; NULL: none kept); then its words brought to r's. */
 int store_words_before(store *s, const record *r, char **old, isms_err *e);
