@@ -126,6 +126,10 @@ int store_run1(store *s, const char *sql, const char *text, int64_t id, isms_err
  * finishes st. */
 int store_seq_text_rows(db_stmt *st, store_hash_fn fn, void *ctx, isms_err *e);
 
+/* Node (seq, level) was stored: kept as its level's latest while the
+ * write transaction's generation holds (store_tree_get reads it). */
+void store_tree_kept(store *s, int64_t seq, int level, const char *hash);
+
 /* ---- the search's word index (words.c) ---- */
 
 /* Words, malloc'd, sorted by bytes and each once. */
