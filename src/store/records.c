@@ -179,8 +179,8 @@ void regsql_free(store *s)
 {
     for (int i = 0; i < s->nsql; i++) {
         regsql *q = s->sql[i];
-        char *texts[] = { q->select,  q->select_ids,    q->insert,       q->update,
-                          q->by_key,  q->by_id,         q->insert_one[0], q->insert_one[1] };
+        char *texts[] = { q->select, q->select_ids, q->insert,        q->update,
+                          q->by_key, q->by_id,      q->insert_one[0], q->insert_one[1] };
         char **per_field[] = { q->link_one, q->link_all, q->link_del, q->link_ins };
         for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
             free(texts[t]);

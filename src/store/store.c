@@ -642,8 +642,8 @@ static int insert_entry_with_nodes(store *s, const ledger_row *r, const int64_t 
     return db_run(st, e);
 }
 
-int store_ledger_insert_nodes(store *s, const ledger_row *r, const int64_t *seq,
-                              const int *level, const char (*hash)[65], int n, isms_err *e)
+int store_ledger_insert_nodes(store *s, const ledger_row *r, const int64_t *seq, const int *level,
+                              const char (*hash)[65], int n, isms_err *e)
 {
     if (!n || !s->db->drv->insert_in_one) {
         int rc = store_ledger_insert(s, r, e);

@@ -578,9 +578,15 @@ static void text_arrays_round_trip(void **state)
 {
     (void)state;
     static const char *const awkward[] = {
-        "plain", "say \"hi\"", "back\\slash", "trailing\\", "a,b", "{braces}", "}", "",
-        "NULL", "null", " blanks ", "\"", "\\\"", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92",
-        "tab\there", "new\nline", "'single'",
+        "plain",       "say \"hi\"",
+        "back\\slash", "trailing\\",
+        "a,b",         "{braces}",
+        "}",           "",
+        "NULL",        "null",
+        " blanks ",    "\"",
+        "\\\"",        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92",
+        "tab\there",   "new\nline",
+        "'single'",
     };
     enum { N = sizeof awkward / sizeof *awkward };
     static const int64_t ints[] = { 0, -1, INT64_MAX, INT64_MIN, 42 };
@@ -596,8 +602,9 @@ static void text_arrays_round_trip(void **state)
     isms_err e = { 0 };
     db_stmt *st;
     lit = db_text_array(awkward, N);
-    assert_int_equal(db_prep(d, "SELECT u, n FROM unnest(?::text[]) WITH ORDINALITY AS x(u, n) "
-                                "ORDER BY n",
+    assert_int_equal(db_prep(d,
+                             "SELECT u, n FROM unnest(?::text[]) WITH ORDINALITY AS x(u, n) "
+                             "ORDER BY n",
                              &st, &e),
                      0);
     db_bind_text(st, 1, lit);
@@ -610,8 +617,9 @@ static void text_arrays_round_trip(void **state)
     db_done(st);
     assert_int_equal(k, N);
     char *nums = db_int_array(ints, 5);
-    assert_int_equal(db_prep(d, "SELECT u FROM unnest(?::bigint[]) WITH ORDINALITY AS x(u, n) "
-                                "ORDER BY n",
+    assert_int_equal(db_prep(d,
+                             "SELECT u FROM unnest(?::bigint[]) WITH ORDINALITY AS x(u, n) "
+                             "ORDER BY n",
                              &st, &e),
                      0);
     db_bind_text(st, 1, nums);
@@ -633,5 +641,4 @@ TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls
         cmocka_unit_test(nested_use_of_one_query), cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),
         cmocka_unit_test(a_busy_repository_says_retry),
-        cmocka_unit_test(labels_never_show_a_password),
-        cmocka_unit_test(text_arrays_round_trip))
+        cmocka_unit_test(labels_never_show_a_password), cmocka_unit_test(text_arrays_round_trip))

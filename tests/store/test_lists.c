@@ -455,8 +455,10 @@ static int one_risk(dom *d, const char *title, const char *threats, isms_err *e)
     const struct {
         int f;
         const char *text;
-    } set[] = { { F_RISK_TITLE, title },    { F_RISK_OWNER, "PER-1" },
-                { F_RISK_LIKELIHOOD, "2" }, { F_RISK_IMPACT, "3" },
+    } set[] = { { F_RISK_TITLE, title },
+                { F_RISK_OWNER, "PER-1" },
+                { F_RISK_LIKELIHOOD, "2" },
+                { F_RISK_IMPACT, "3" },
                 { F_RISK_THREATS, threats } };
     int rc = 0;
     for (size_t k = 0; k < sizeof set / sizeof *set && !rc; k++)
@@ -524,5 +526,4 @@ static void an_add_is_one_statement(void **state)
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
-        cmocka_unit_test(indexed_and_searched_fields),
-        cmocka_unit_test(an_add_is_one_statement))
+        cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement))
