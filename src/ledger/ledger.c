@@ -111,9 +111,7 @@ int ledger_append(store *s, const ledger_change *c, int64_t *seq_out, isms_err *
     rc = ledger_entry_hash(&r, hash, e);
     r.hash = hash;
     if (!rc)
-        rc = store_ledger_insert(s, &r, e);
-    if (!rc)
-        rc = ledger_tree_grow(s, r.seq, r.hash, r.prev_hash, e);
+        rc = ledger_insert_grown(s, &r, e);
     if (!rc && seq_out)
         *seq_out = r.seq;
     arena_free(&a);

@@ -63,36 +63,7 @@ static int64_t first_of(int64_t seq, int level)
 
 /* ---- growing ---- */
 
-int ledger_tree_grow(store *s, int64_t seq, const char *hash, const char *prev, isms_err *e)
-{
-    if (seq % 2 || !store_keeps_tree(s))
-        return 0;
-    merkle_hash left, node;
-    int rc = leaf_of(prev, seq - 1, left, e);
-    if (!rc)
-        rc = leaf_of(hash, seq, node, e);
-    if (rc)
-        return rc;
-    merkle_node_hash(left, node, node);
-    /* Level L is complete when seq is a multiple of 2^L; its left sibling
-     * at that level ended 2^L entries earlier. */
-    for (int level = 1;; level++) {
-        char hex[65];
-        to_hex(node, hex);
-        rc = store_tree_put(s, seq, level, hex, e);
-        if (rc || seq % ((int64_t)2 << level))
-            return rc;
-        rc = store_tree_get(s, seq - ((int64_t)1 << level), level, hex, e);
-        if (!rc && !from_hex(hex, left))
-            rc = bad_hash(e, "the tree node ending at entry", seq - ((int64_t)1 << level));
-        if (rc)
-            return rc;
-        merkle_node_hash(left, node, node);
-    }
-}
-
-/* The nodes a batch of entries completes, as ledger_tree_grow would store
- * them one entry at a time. */
+/* The nodes entries complete (ledger_insert_grown, ledger_tree_grow_many). */
 typedef struct grown {
     int64_t *seq;
     int *level;
@@ -118,15 +89,26 @@ static int left_node(store *s, const grown *g, int64_t first, int64_t seq, int l
     return rc;
 }
 
-int ledger_tree_grow_many(store *s, const ledger_row *rows, int n, isms_err *e)
+/* Room for the nodes of n entries: each even entry completes levels 1..
+ * while its seq is a multiple of 2^level, fewer than 2n nodes in all (and
+ * at most 63 for one entry). */
+static grown grown_for(int n)
 {
-    if (n <= 0 || !store_keeps_tree(s))
-        return 0;
-    /* Each even entry completes levels 1.. while its seq is a multiple of
-     * 2^level: fewer than 2n nodes in all. */
-    grown g = { xcalloc((size_t)(2 * n + 64), sizeof *g.seq),
-                xcalloc((size_t)(2 * n + 64), sizeof *g.level),
-                xcalloc((size_t)(2 * n + 64), sizeof *g.hash), 0 };
+    size_t cap = (size_t)(2 * n + 64);
+    return (grown){ xcalloc(cap, sizeof(int64_t)), xcalloc(cap, sizeof(int)),
+                    xcalloc(cap, sizeof(char[65])), 0 };
+}
+
+static void grown_free(grown *g)
+{
+    free(g->seq);
+    free(g->level);
+    free(g->hash);
+}
+
+/* The nodes entries rows[0..n) complete, in memory, into g. */
+static int grow(store *s, const ledger_row *rows, int n, grown *g, isms_err *e)
+{
     int rc = 0;
     for (int i = 0; i < n && !rc; i++) {
         int64_t seq = rows[i].seq;
@@ -138,22 +120,43 @@ int ledger_tree_grow_many(store *s, const ledger_row *rows, int n, isms_err *e)
             rc = leaf_of(rows[i].hash, seq, node, e);
         if (!rc)
             merkle_node_hash(left, node, node);
+        /* Level L is complete when seq is a multiple of 2^L; its left
+         * sibling at that level ended 2^L entries earlier. */
         for (int level = 1; !rc; level++) {
-            g.seq[g.n] = seq;
-            g.level[g.n] = level;
-            to_hex(node, g.hash[g.n++]);
+            g->seq[g->n] = seq;
+            g->level[g->n] = level;
+            to_hex(node, g->hash[g->n++]);
             if (seq % ((int64_t)2 << level))
                 break;
-            rc = left_node(s, &g, rows[0].seq, seq - ((int64_t)1 << level), level, left, e);
+            rc = left_node(s, g, rows[0].seq, seq - ((int64_t)1 << level), level, left, e);
             if (!rc)
                 merkle_node_hash(left, node, node);
         }
     }
+    return rc;
+}
+
+int ledger_insert_grown(store *s, const ledger_row *r, isms_err *e)
+{
+    if (!store_keeps_tree(s))
+        return store_ledger_insert(s, r, e);
+    grown g = grown_for(1);
+    int rc = grow(s, r, 1, &g, e);
+    if (!rc)
+        rc = store_ledger_insert_nodes(s, r, g.seq, g.level, (const char(*)[65])g.hash, g.n, e);
+    grown_free(&g);
+    return rc;
+}
+
+int ledger_tree_grow_many(store *s, const ledger_row *rows, int n, isms_err *e)
+{
+    if (n <= 0 || !store_keeps_tree(s))
+        return 0;
+    grown g = grown_for(n);
+    int rc = grow(s, rows, n, &g, e);
     if (!rc)
         rc = store_tree_put_many(s, g.seq, g.level, (const char(*)[65])g.hash, g.n, e);
-    free(g.seq);
-    free(g.level);
-    free(g.hash);
+    grown_free(&g);
     return rc;
 }
 

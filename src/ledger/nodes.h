@@ -14,12 +14,15 @@
 #include "ledger/merkle.h"
 #include "store/store.h"
 
-/* Stores the nodes entry #seq (hash `hash`, hex) completes; `prev` is
- * entry #seq-1's hash (the left leaf of a level-1 node). Called by
- * ledger_append inside its transaction. */
-int ledger_tree_grow(store *s, int64_t seq, const char *hash, const char *prev, isms_err *e);
-/* The same for n entries appended together (ledger_append_many): the
- * nodes computed in memory and stored many to a statement. */
+/* Inserts entry r (hashed) with the nodes it completes (its prev_hash is
+ * the left leaf of a level-1 node), computed first (their left siblings
+ * are older nodes) so that both go in store_ledger_insert_nodes: one
+ * statement on PostgreSQL. Called by ledger_append inside its
+ * transaction. */
+int ledger_insert_grown(store *s, const ledger_row *r, isms_err *e);
+/* The nodes of n entries appended together (ledger_append_many, the
+ * entries already inserted): computed in memory, stored many to a
+ * statement. */
 int ledger_tree_grow_many(store *s, const ledger_row *rows, int n, isms_err *e);
 
 /* Stores the nodes of the whole ledger when none are stored: a ledger

@@ -59,13 +59,19 @@ int store_tree_put(store *s, int64_t seq, int level, const char *hash, isms_err 
 {
     int rc = DB_RUN(s->db, "INSERT INTO ledger_node (seq, level, hash) VALUES (?, ?, ?)", e,
                     DB_INT(seq), DB_INT(level), DB_TEXT(hash));
-    if (!rc && level >= 0 && level < 64) {
-        tree_slot *slot = &s->tree[level][(seq >> level) & 1];
-        slot->gen = db_write_gen(s->db);
-        slot->seq = seq;
-        snprintf(slot->hash, sizeof slot->hash, "%s", hash);
-    }
+    if (!rc)
+        store_tree_kept(s, seq, level, hash);
     return rc;
+}
+
+void store_tree_kept(store *s, int64_t seq, int level, const char *hash)
+{
+    if (level < 0 || level >= 64)
+        return;
+    tree_slot *slot = &s->tree[level][(seq >> level) & 1];
+    slot->gen = db_write_gen(s->db);
+    slot->seq = seq;
+    snprintf(slot->hash, sizeof slot->hash, "%s", hash);
 }
 
 int store_tree_put_many(store *s, const int64_t *seq, const int *level, const char (*hash)[65],

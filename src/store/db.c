@@ -1,4 +1,5 @@
 #include "store/db.h"
+#include "core/buf.h"
 #include "core/strmap.h"
 #include "core/xalloc.h"
 
@@ -373,4 +374,33 @@ int db_backup(db *d, const char *to, isms_err *e)
         return err_set(e, E_STORE, NULL, "the %s backend cannot make backups; use its own tools",
                        d->drv->name);
     return d->drv->backup(d, to, e);
+}
+
+char *db_text_array(const char *const *items, int n)
+{
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '{');
+    for (int k = 0; k < n; k++) {
+        buf_puts(&b, k ? ",\"" : "\"");
+        for (const char *c = items[k]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                buf_putc(&b, '\\');
+            buf_putc(&b, *c);
+        }
+        buf_putc(&b, '"');
+    }
+    buf_putc(&b, '}');
+    return buf_detach(&b);
+}
+
+char *db_int_array(const int64_t *v, int n)
+{
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '{');
+    for (int k = 0; k < n; k++)
+        buf_printf(&b, k ? ",%lld" : "%lld", (long long)v[k]);
+    buf_putc(&b, '}');
+    return buf_detach(&b);
 }

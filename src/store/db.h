@@ -45,6 +45,12 @@ typedef struct db_driver {
     /* The word table is SQLite's FTS5 one (one document a record) rather
      * than rows (word, id). */
     int fts_words;
+    /* A record's row, its word rows and its link rows go to the database
+     * as one statement (store_insert: data-modifying WITH, the words and
+     * link targets bound as arrays, db_text_array): PostgreSQL, where each
+     * statement costs an executor start-up and a protocol exchange. 0:
+     * a statement each (SQLite, in process, where that is cheap). */
+    int insert_in_one;
     int (*open)(const char *target, int create, db **out, isms_err *e);
     void (*close)(db *d);
     int (*exec)(db *d, const char *sql, isms_err *e);
@@ -197,6 +203,14 @@ int db_run_sql(db *d, const char *sql, const db_arg *args, int n, isms_err *e);
 #define DB_RUN(d, sql, e, ...)                              \
     db_run_sql((d), (sql), (const db_arg[]){ __VA_ARGS__ }, \
                (int)(sizeof((const db_arg[]){ __VA_ARGS__ }) / sizeof(db_arg)), (e))
+
+/* PostgreSQL array literals, for a parameter such as `?::text[]` or
+ * `?::bigint[]` (a list bound as one value): a and say "hi" give
+ * {"a","say \"hi\""}. Every element is quoted and its `"` and `\`
+ * escaped, so none reads as NULL, loses its blanks or splits at a comma or
+ * brace; malloc'd. */
+char *db_text_array(const char *const *items, int n);
+char *db_int_array(const int64_t *v, int n);
 
 /* Transactions. Nested begin() calls become savepoints, so a mutation
  * inside a batch (an import, the demo) is atomic on its own and the batch

@@ -21,6 +21,9 @@ typedef struct regsql {
     char *select;     /* SELECT ... FROM t t */
     char *select_ids; /* the same, references without their keys */
     char *insert, *update, *by_key, *by_id;
+    /* db_driver.insert_in_one: the row with its links, without [0] and
+     * with [1] its words; built when first used. */
+    char *insert_one[2];
     char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
     /* The largest id and key number as this write transaction last read
      * or wrote them, while keys_gen == db_write_gen() (0: not known): each
@@ -176,7 +179,8 @@ void regsql_free(store *s)
 {
     for (int i = 0; i < s->nsql; i++) {
         regsql *q = s->sql[i];
-        char *texts[] = { q->select, q->select_ids, q->insert, q->update, q->by_key, q->by_id };
+        char *texts[] = { q->select, q->select_ids, q->insert,        q->update,
+                          q->by_key, q->by_id,      q->insert_one[0], q->insert_one[1] };
         char **per_field[] = { q->link_one, q->link_all, q->link_del, q->link_ins };
         for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
             free(texts[t]);
@@ -448,9 +452,76 @@ int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *
     return 0;
 }
 
+/* The row of a record, its words (words: store_words_cte) and its links
+ * as one statement: each link field's rows a data-modifying WITH of two
+ * parameters, the record's id and the array of its targets, before the
+ * row's own INSERT. The statement's foreign-key checks run at its end,
+ * when the row is there. One text a register (an empty array inserts
+ * nothing), so the statement is prepared once. */
+static char *build_insert_one(const regdef *reg, const char *insert, int words)
+{
+    buf b;
+    buf_init(&b);
+    const char *sep = "WITH ";
+    if (words) {
+        buf_printf(&b, "%s%s", sep, store_words_cte);
+        sep = ", ";
+    }
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (!is_link(f))
+            continue;
+        buf_printf(&b, "%sl%d AS (INSERT INTO %s (%s, %s) SELECT ?::bigint, unnest(?::%s[]))", sep,
+                   i, f->link_table, f->link_src, f->link_dst,
+                   f->type == FT_LINKS ? "bigint" : "text");
+        sep = ", ";
+    }
+    buf_printf(&b, "%s%s", *sep == ',' ? " " : "", insert);
+    return buf_detach(&b);
+}
+
+/* Binds build_insert_one's link parameters from p; the next parameter. */
+static int bind_link_arrays(db_stmt *st, int p, const record *r)
+{
+    for (int i = 0; i < r->reg->nfields; i++) {
+        const fielddef *f = &r->reg->fields[i];
+        const value *v = &r->v[i];
+        if (!is_link(f))
+            continue;
+        char *a = f->type == FT_LINKS ? db_int_array(v->ids, v->n)
+                                      : db_text_array((const char *const *)v->keys, v->n);
+        db_bind_int(st, p++, r->id);
+        db_bind_text(st, p++, a);
+        free(a);
+    }
+    return p;
+}
+
+static int insert_one(store *s, regsql *q, const record *r, isms_err *e)
+{
+    int words = store_keeps_words(s);
+    if (!q->insert_one[words])
+        q->insert_one[words] = build_insert_one(r->reg, q->insert, words);
+    db_stmt *st = NULL;
+    int rc = db_prep(s->db, q->insert_one[words], &st, e), p = 1;
+    if (!rc && words)
+        rc = store_words_bind_new(st, &p, r, e);
+    if (rc) {
+        db_done(st);
+        return rc;
+    }
+    bind_row(st, bind_link_arrays(st, p, r), r);
+    rc = db_run(st, e);
+    if (!rc)
+        keys_inserted(s, q, r);
+    return rc;
+}
+
 int store_insert(store *s, const record *r, isms_err *e)
 {
     regsql *q = sql_for(s, r->reg);
+    if (s->db->drv->insert_in_one && !s->db->drv->fts_words)
+        return insert_one(s, q, r, e);
     db_stmt *st;
     int rc = db_prep(s->db, q->insert, &st, e);
     if (rc)

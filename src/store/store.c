@@ -600,6 +600,68 @@ int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stm
     return rc;
 }
 
+/* r's LEDGER_COLS from parameter p; the next parameter. */
+static int bind_ledger_row(db_stmt *st, int p, const ledger_row *r)
+{
+    const char *text[] = { r->ts,   r->actor, r->entity,    r->key, r->op,
+                           r->data, r->note,  r->prev_hash, r->hash };
+    db_bind_int(st, p++, r->seq);
+    for (size_t t = 0; t < sizeof text / sizeof *text; t++)
+        db_bind_text(st, p++, text[t]);
+    return p;
+}
+
+/* The entry and its nodes as one statement: the nodes a data-modifying
+ * WITH of three arrays (seq, level, hash), one text whatever their
+ * number. */
+static int insert_entry_with_nodes(store *s, const ledger_row *r, const int64_t *seq,
+                                   const int *level, const char (*hash)[65], int n, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db,
+                     "WITH n AS (INSERT INTO ledger_node (seq, level, hash) SELECT * FROM "
+                     "unnest(?::bigint[], ?::integer[], ?::text[])) "
+                     "INSERT INTO ledger (" LEDGER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     &st, e);
+    if (rc)
+        return rc;
+    int64_t *levels = xcalloc((size_t)n + 1, sizeof *levels);
+    const char **hashes = xcalloc((size_t)n + 1, sizeof *hashes);
+    for (int k = 0; k < n; k++) {
+        levels[k] = level[k];
+        hashes[k] = hash[k];
+    }
+    char *arrays[] = { db_int_array(seq, n), db_int_array(levels, n), db_text_array(hashes, n) };
+    for (int k = 0; k < 3; k++) {
+        db_bind_text(st, k + 1, arrays[k]);
+        free(arrays[k]);
+    }
+    free(levels);
+    free(hashes);
+    bind_ledger_row(st, 4, r);
+    return db_run(st, e);
+}
+
+int store_ledger_insert_nodes(store *s, const ledger_row *r, const int64_t *seq, const int *level,
+                              const char (*hash)[65], int n, isms_err *e)
+{
+    if (!n || !s->db->drv->insert_in_one) {
+        int rc = store_ledger_insert(s, r, e);
+        for (int k = 0; k < n && !rc; k++)
+            rc = store_tree_put(s, seq[k], level[k], hash[k], e);
+        return rc;
+    }
+    int rc = insert_entry_with_nodes(s, r, seq, level, hash, n, e);
+    if (rc) {
+        s->head.gen = 0;
+        return rc;
+    }
+    head_appended(s, r);
+    for (int k = 0; k < n; k++)
+        store_tree_kept(s, seq[k], level[k], hash[k]);
+    return 0;
+}
+
 int store_ledger_insert(store *s, const ledger_row *r, isms_err *e)
 {
     return store_ledger_insert_many(s, r, 1, e);
@@ -614,14 +676,8 @@ int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *
         db_stmt *st;
         rc = store_prep_rows(s, "INSERT INTO ledger (" LEDGER_COLS ") VALUES",
                              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k, &st, e);
-        for (int j = 0, p = 1; j < k && !rc; j++) {
-            const ledger_row *r = &rows[at + j];
-            const char *text[] = { r->ts,   r->actor, r->entity,    r->key, r->op,
-                                   r->data, r->note,  r->prev_hash, r->hash };
-            db_bind_int(st, p++, r->seq);
-            for (size_t t = 0; t < sizeof text / sizeof *text; t++)
-                db_bind_text(st, p++, text[t]);
-        }
+        for (int j = 0, p = 1; j < k && !rc; j++)
+            p = bind_ledger_row(st, p, &rows[at + j]);
         if (!rc)
             rc = db_run(st, e);
         for (int j = 0; j < k && !rc; j++)

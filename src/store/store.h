@@ -281,6 +281,11 @@ typedef struct ledger_row {
 /* The last entry's seq and hash (0 and NULL when the ledger is empty). */
 int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e);
 int store_ledger_insert(store *s, const ledger_row *row, isms_err *e);
+/* Inserts row and the n tree nodes it completes (store_tree_put's, in
+ * level order): on PostgreSQL (db_driver.insert_in_one) one statement, the
+ * nodes bound as arrays; elsewhere a statement each. */
+int store_ledger_insert_nodes(store *s, const ledger_row *row, const int64_t *seq, const int *level,
+                              const char (*hash)[65], int n, isms_err *e);
 /* Inserts n rows in seq order, many to a statement. */
 int store_ledger_insert_many(store *s, const ledger_row *rows, int n, isms_err *e);
 /* Entries in seq order, all of them or those of one key. */

@@ -126,6 +126,10 @@ int store_run1(store *s, const char *sql, const char *text, int64_t id, isms_err
  * finishes st. */
 int store_seq_text_rows(db_stmt *st, store_hash_fn fn, void *ctx, isms_err *e);
 
+/* Node (seq, level) was stored: kept as its level's latest while the
+ * write transaction's generation holds (store_tree_get reads it). */
+void store_tree_kept(store *s, int64_t seq, int level, const char *hash);
+
 /* ---- the search's word index (words.c) ---- */
 
 /* Words, malloc'd, sorted by bytes and each once. */
@@ -141,6 +145,12 @@ int store_keeps_words(const store *s);
 /* A new record's words, written; n records' (of one register) at once. */
 int store_words_insert(store *s, const record *r, isms_err *e);
 int store_words_insert_many(store *s, const record *rs, int n, isms_err *e);
+/* The same as part of a statement (db_driver.insert_in_one, rows not
+ * FTS5): store_words_cte is a WITH clause of two parameters (the record's
+ * rid and the array of its words) that store_words_bind_new binds from
+ * parameter *p on, *p then the next one. */
+extern const char store_words_cte[];
+int store_words_bind_new(db_stmt *st, int *p, const record *r, isms_err *e);
 /* The searched texts record r->id has now (read before it is updated,
  * malloc'd into *old; NULL: none kept); then its words brought to r's. */
 int store_words_before(store *s, const record *r, char **old, isms_err *e);

@@ -257,6 +257,25 @@ int store_words_insert(store *s, const record *r, isms_err *e)
     return store_words_insert_many(s, r, 1, e);
 }
 
+const char store_words_cte[] =
+    "w AS (INSERT INTO record_word (rid, word) SELECT ?::bigint, unnest(?::text[]))";
+
+int store_words_bind_new(db_stmt *st, int *p, const record *r, isms_err *e)
+{
+    char *doc = record_doc(r);
+    word_list l;
+    int rc = store_words_of(doc, &l, e);
+    free(doc);
+    if (rc)
+        return rc;
+    char *words = db_text_array((const char *const *)l.w, l.n);
+    word_list_free(&l);
+    db_bind_int(st, (*p)++, rid(r->reg, r->id));
+    db_bind_text(st, (*p)++, words);
+    free(words);
+    return 0;
+}
+
 int store_words_before(store *s, const record *r, char **old, isms_err *e)
 {
     *old = NULL;

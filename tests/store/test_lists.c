@@ -19,6 +19,7 @@
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -440,7 +441,89 @@ static void indexed_and_searched_fields(void **state)
                 fail_msg("%s and %s share a word code", registers[i]->name, registers[j]->name);
 }
 
+/* On PostgreSQL an added record's row, its words and its links are one
+ * statement (db_driver.insert_in_one), and so are its ledger entry and the
+ * tree nodes the entry completes: after a few adds on one connection (the
+ * driver prepares a statement on the server at its second run) the
+ * connection holds those statements and no insert of a link, word or node
+ * row of its own. The records read back whole: the search finds the new
+ * ones by their titles, the threats are there. */
+static int one_risk(dom *d, const char *title, const char *threats, isms_err *e)
+{
+    record r, out;
+    record_init(&r, &reg_risk, dom_arena(d));
+    const struct {
+        int f;
+        const char *text;
+    } set[] = { { F_RISK_TITLE, title },
+                { F_RISK_OWNER, "PER-1" },
+                { F_RISK_LIKELIHOOD, "2" },
+                { F_RISK_IMPACT, "3" },
+                { F_RISK_THREATS, threats } };
+    int rc = 0;
+    for (size_t k = 0; k < sizeof set / sizeof *set && !rc; k++)
+        rc = dom_set_text(d, &r, field_index(&reg_risk, set[k].f), set[k].text, e);
+    return rc ? rc : dom_add(d, &r, &out, e);
+}
+
+static int64_t prepared_like(dom *d, const char *like)
+{
+    db_stmt *st;
+    isms_err e = { 0 };
+    int got;
+    int64_t n = -1;
+    assert_int_equal(db_prep(dom_store(d)->db,
+                             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE ?",
+                             &st, &e),
+                     0);
+    db_bind_text(st, 1, like);
+    if (!db_step(st, &got, &e) && got)
+        n = db_col_int(st, 0);
+    db_done(st);
+    return n;
+}
+
+static void an_add_is_one_statement(void **state)
+{
+    (void)state;
+    if (!tu_backend_is_pg())
+        skip();
+    dom *d = open_dom();
+    isms_err e = { 0 };
+    assert_int_equal(dom_begin_as_process(d, NULL, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    /* four: two with an even ledger seq, whose entries complete nodes */
+    static const char *const adds[][2] = { { "Onestatement kiosk", "T-IS-001,T-IS-002" },
+                                           { "Onestatement locker", "T-IS-003" },
+                                           { "Onestatement lobby", "" },
+                                           { "Onestatement dock", "T-IS-004" } };
+    int rc = 0;
+    for (int k = 0; k < 4 && !rc; k++)
+        rc = one_risk(d, adds[k][0], adds[k][1], &e);
+    assert_int_equal(dom_txn_end(d, rc, &e), 0);
+    assert_int_equal(rc, 0);
+    assert_int_equal(prepared_like(d, "WITH w AS (INSERT INTO record_word %, l% AS (INSERT INTO "
+                                      "risk_threat % INSERT INTO risk (%"),
+                     1);
+    assert_int_equal(prepared_like(d, "INSERT INTO risk_threat%"), 0);
+    assert_int_equal(prepared_like(d, "INSERT INTO record_word%"), 0);
+    assert_int_equal(prepared_like(d, "WITH n AS (INSERT INTO ledger_node % INSERT INTO ledger (%"),
+                     1);
+    assert_int_equal(prepared_like(d, "INSERT INTO ledger_node%"), 0);
+    store_query q = { .text = "onestatement" };
+    rows found = { .field = -1 };
+    assert_int_equal(store_scan(dom_store(d), &reg_risk, &q, take, &found, &e), 0);
+    assert_int_equal(found.n, 4);
+    dom_close(d);
+    tu_result r;
+    const char *argv[] = { "risk", "show", found.r[0].key, NULL };
+    tu_isms_argv(&r, repo, NULL, argv);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "T-IS-002"));
+    tu_result_free(&r);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
-        cmocka_unit_test(indexed_and_searched_fields))
+        cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement))
