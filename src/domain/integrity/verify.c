@@ -518,9 +518,19 @@ static int scan_records(store *st, store_record_fn fn, void *ctx, isms_err *e)
     return rc;
 }
 
+/* The fewest ids a range spans: MIN_RANGE, or ISMS_VERIFY_RANGE_IDS (a
+ * test aid: a register of a few records spans several ranges). */
+static int64_t min_range(void)
+{
+    const char *set = getenv("ISMS_VERIFY_RANGE_IDS");
+    long long n = set ? atoll(set) : 0;
+    return n > 0 ? n : MIN_RANGE;
+}
+
 /* Cuts every register into ranges by its largest id, read through `st`. */
 static int ranges_plan(store *st, range_queue *q, isms_err *e)
 {
+    int64_t least = min_range();
     int nreg = 0;
     while (registers[nreg])
         nreg++;
@@ -530,7 +540,7 @@ static int ranges_plan(store *st, range_queue *q, isms_err *e)
         int rc = store_max_id(st, registers[i], &max, e);
         if (rc)
             return rc;
-        int64_t k = max / MIN_RANGE < 1 ? 1 : max / MIN_RANGE > RANGES ? RANGES : max / MIN_RANGE;
+        int64_t k = max / least < 1 ? 1 : max / least > RANGES ? RANGES : max / least;
         int64_t step = (max + k - 1) / k;
         for (int64_t j = 0; j < k; j++)
             q->r[q->n++] = (id_range){ registers[i], j * step, j == k - 1 ? 0 : (j + 1) * step };
