@@ -387,7 +387,9 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
  *
  * A full verification reads the ledger (main thread) and every register (a
  * thread with a connection of its own, store_open_reader, started before
- * the chain walk) at once. Neither keeps a map of keys. Each side adds up,
+ * the chain walk) at once; the registers are cut into id ranges that the
+ * main thread, its chain walked, reads too, through the verifying
+ * connection (see record_pass). Neither side keeps a map of keys. Each side adds up,
  * modulo 2^256, a keyed digest of (register, canonical bytes): the records
  * side one per record, the ledger side one per register entry that is the
  * latest entry of its key. Equal sums and counts mean the two multisets
@@ -409,7 +411,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
  * against a map of every key's latest entry, check_missing), as verify
  * always did: that names every problem with the same words, and a write
  * committed between the two connections' snapshots is never reported as
- * tampering. */
+ * tampering; in the quiet case both snapshots are the same state and the
+ * sums agree whichever connection read which range. */
 
 enum { SALT = 32 };
 
