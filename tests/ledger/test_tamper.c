@@ -269,17 +269,22 @@ static void incremental_catches_a_record_touched_since(void **state)
     free(tu_isms_err(repo, 10, "changed outside isms", "verify"));
 }
 
-/* A full verification reads each register in two shares (ids up to the
- * middle of the register's range, and past it), a thread and a connection
- * each: a record changed, added or deleted in either share is named, and a
- * kept figure changed is named too. */
-static void either_reader_share_is_checked(void **state)
+/* make_repo's, with RISK-2 to RISK-8 added. */
+static void make_repo_of_eight_risks(const char *name)
 {
-    (void)state;
-    make_repo("shares.isms");
+    make_repo(name);
     for (int i = 2; i <= 8; i++)
         free(tu_isms_ok(repo, "risk", "add", "--title", "Another risk", "--owner", "PER-1",
                         "--likelihood", "2", "--impact", "2"));
+}
+
+/* A full verification reads the registers in id ranges, on two threads
+ * and connections: a record changed, added or deleted at either end of a
+ * register is named, and a kept figure changed is named too. */
+static void either_reader_share_is_checked(void **state)
+{
+    (void)state;
+    make_repo_of_eight_risks("shares.isms");
     expect_verify_ok();
     sql("UPDATE risk SET title = 'first share' WHERE key = 'RISK-1'");
     sql("UPDATE risk SET title = 'second share' WHERE key = 'RISK-8'");
@@ -313,10 +318,7 @@ static void either_reader_share_is_checked(void **state)
 static void every_id_range_is_read(void **state)
 {
     (void)state;
-    make_repo("ranges.isms");
-    for (int i = 2; i <= 8; i++)
-        free(tu_isms_ok(repo, "risk", "add", "--title", "Another risk", "--owner", "PER-1",
-                        "--likelihood", "2", "--impact", "2"));
+    make_repo_of_eight_risks("ranges.isms");
     char *ids = sql_value("SELECT MIN(id) || ' ' || MAX(id) || ' ' || COUNT(*) FROM risk");
     assert_string_equal(ids, "1 8 8");
     char *four = sql_value("SELECT id FROM risk WHERE key = 'RISK-4'");
