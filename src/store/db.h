@@ -82,6 +82,11 @@ typedef struct db_driver {
      * report. NULL, or a start that cannot be made: `integrity` runs them
      * itself. */
     void (*integrity_begin)(db *d);
+    /* The connection only scans tables in key order (store_open_reader's:
+     * a page read once, then never again), so it needs no large cache
+     * (SQLite: back to the default 2 MB from size_cache's share of the
+     * file). NULL: nothing to change. */
+    void (*scans_only)(db *d);
     /* 1 when `integrity` reads the whole file (SQLite's quick_check): run
      * when asked (isms verify --store), not by every full verification;
      * 0 when it is a few catalogue queries (PostgreSQL). */

@@ -63,6 +63,13 @@ static void size_cache(sqlite3 *h, long long file_bytes)
     sqlite3_exec(h, sql, NULL, NULL, NULL); /* a hint: a failure leaves the default */
 }
 
+static void sq_scans_only(db *base)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", CACHE_MIN_KB);
+    sqlite3_exec(((sqlite_db *)base)->h, sql, NULL, NULL, NULL); /* a hint, as above */
+}
+
 static int sq_remove(const char *path, isms_err *e);
 
 /* What the operating system said, when it said something useful. */
@@ -633,6 +640,7 @@ const db_driver db_sqlite_driver = {
     .backup = sq_backup,
     .integrity = sq_integrity,
     .integrity_begin = sq_integrity_begin,
+    .scans_only = sq_scans_only,
     .integrity_reads_all = 1,
     .remove = sq_remove,
     .label = sq_label,

@@ -395,6 +395,8 @@ int store_open_reader(store *s, store **out, isms_err *e)
         store_close(r);
         return rc;
     }
+    if (r->db->drv->scans_only)
+        r->db->drv->scans_only(r->db);
     *out = r;
     return 0;
 }

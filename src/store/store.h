@@ -41,8 +41,10 @@ int store_open(const char *target, int create, const store_schema *schema, store
 void store_close(store *s);
 /* A second connection to the repository s is open on, at the schema s
  * found, for reading beside s in another thread (verify reads the records
- * while it walks the ledger); never migrates. E_USAGE for an in-memory
- * repository, which has no second connection. */
+ * while it walks the ledger); never migrates. It is meant for scans in key
+ * order (store_scan), which read a page once: its page cache is the
+ * driver's small default, not a share of the file. E_USAGE for an
+ * in-memory repository, which has no second connection. */
 int store_open_reader(store *s, store **out, isms_err *e);
 const char *store_backend(const store *s); /* "sqlite" / "postgres" */
 /* Removes the repository at `target`: what a failed create or import

@@ -269,17 +269,22 @@ static void incremental_catches_a_record_touched_since(void **state)
     free(tu_isms_err(repo, 10, "changed outside isms", "verify"));
 }
 
-/* A full verification reads each register in two shares (ids up to the
- * middle of the register's range, and past it), a thread and a connection
- * each: a record changed, added or deleted in either share is named, and a
- * kept figure changed is named too. */
-static void either_reader_share_is_checked(void **state)
+/* make_repo's, with RISK-2 to RISK-8 added. */
+static void make_repo_of_eight_risks(const char *name)
 {
-    (void)state;
-    make_repo("shares.isms");
+    make_repo(name);
     for (int i = 2; i <= 8; i++)
         free(tu_isms_ok(repo, "risk", "add", "--title", "Another risk", "--owner", "PER-1",
                         "--likelihood", "2", "--impact", "2"));
+}
+
+/* A full verification reads the registers in id ranges, on two threads
+ * and connections: a record changed, added or deleted at either end of a
+ * register is named, and a kept figure changed is named too. */
+static void either_reader_share_is_checked(void **state)
+{
+    (void)state;
+    make_repo_of_eight_risks("shares.isms");
     expect_verify_ok();
     sql("UPDATE risk SET title = 'first share' WHERE key = 'RISK-1'");
     sql("UPDATE risk SET title = 'second share' WHERE key = 'RISK-8'");
@@ -301,6 +306,41 @@ static void either_reader_share_is_checked(void **state)
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
         assert_contains(r.out, named[i]);
     tu_result_free(&r);
+}
+
+/* A full verification reads each register in id ranges taken from a
+ * shared queue by the reader thread and, after the chain, by the main one;
+ * ISMS_VERIFY_RANGE_IDS=2 cuts RISK-1..8 (ids 1..8) into four: (0,2],
+ * (2,4], (4,6] and (6,-). Untouched, the records' sum equals the ledger's
+ * at once (a range read twice or left out would make them differ, and the
+ * records be read again one by one, which verify notes); a record changed
+ * in a middle range and one in the last are each named. */
+static void every_id_range_is_read(void **state)
+{
+    (void)state;
+    make_repo_of_eight_risks("ranges.isms");
+    char *ids = sql_value("SELECT MIN(id) || ' ' || MAX(id) || ' ' || COUNT(*) FROM risk");
+    assert_string_equal(ids, "1 8 8");
+    char *four = sql_value("SELECT id FROM risk WHERE key = 'RISK-4'");
+    assert_string_equal(four, "4");
+    free(four);
+    free(ids);
+    setenv("ISMS_VERIFY_RANGE_IDS", "2", 1);
+    tu_result r;
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "records match them");
+    assert_not_contains(r.out, "one by one");
+    assert_not_contains(r.err, "one by one");
+    tu_result_free(&r);
+    sql("UPDATE risk SET title = 'middle range' WHERE key = 'RISK-4'");
+    sql("UPDATE risk SET title = 'last range' WHERE key = 'RISK-8'");
+    tu_isms(&r, repo, NULL, "verify", "--full", (const char *)NULL);
+    assert_int_equal(r.status, 10);
+    assert_contains(r.out, "RISK-4 (risk) was changed outside isms");
+    assert_contains(r.out, "RISK-8 (risk) was changed outside isms");
+    tu_result_free(&r);
+    unsetenv("ISMS_VERIFY_RANGE_IDS");
 }
 
 /* A record put back as an earlier entry of its own left it (the row and
@@ -379,7 +419,7 @@ TU_MAIN(setup, NULL, cmocka_unit_test(risk_title_changed_in_the_shell),
         cmocka_unit_test(creation_time_edited_is_named),
         cmocka_unit_test(incremental_catches_a_tampered_new_entry),
         cmocka_unit_test(incremental_catches_a_record_touched_since),
-        cmocka_unit_test(either_reader_share_is_checked),
+        cmocka_unit_test(either_reader_share_is_checked), cmocka_unit_test(every_id_range_is_read),
         cmocka_unit_test(record_put_back_to_an_earlier_entry),
         cmocka_unit_test(full_catches_what_incremental_misses),
         cmocka_unit_test(falls_back_to_full_when_the_head_moved))

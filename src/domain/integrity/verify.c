@@ -12,6 +12,7 @@
 #include "ledger/nodes.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -386,7 +387,9 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
  *
  * A full verification reads the ledger (main thread) and every register (a
  * thread with a connection of its own, store_open_reader, started before
- * the chain walk) at once. Neither keeps a map of keys. Each side adds up,
+ * the chain walk) at once; the registers are cut into id ranges that the
+ * main thread, its chain walked, reads too, through the verifying
+ * connection (see record_pass). Neither side keeps a map of keys. Each side adds up,
  * modulo 2^256, a keyed digest of (register, canonical bytes): the records
  * side one per record, the ledger side one per register entry that is the
  * latest entry of its key. Equal sums and counts mean the two multisets
@@ -408,7 +411,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
  * against a map of every key's latest entry, check_missing), as verify
  * always did: that names every problem with the same words, and a write
  * committed between the two connections' snapshots is never reported as
- * tampering. */
+ * tampering; in the quiet case both snapshots are the same state and the
+ * sums agree whichever connection read which range. */
 
 enum { SALT = 32 };
 
@@ -464,9 +468,31 @@ static void key_seq_add(dsum *s, buf *scratch, const unsigned char k[SALT], cons
     dsum_add(s, d);
 }
 
-/* The records' side: one reader, its own connection and thread. */
+/* The records' side: every register cut into id ranges, taken one at a
+ * time from a shared queue by the reader thread (its own connection, its
+ * snapshot begun before the chain walk) and, once the chain is walked, by
+ * the main thread through the verifying connection too: neither side idles
+ * while the other still has records to read. A register gets RANGES ranges
+ * at most, of MIN_RANGE ids at least (a small one is one range); the first
+ * range starts at id 0 and the last has no end, so a record is in exactly
+ * one whatever the snapshot that reads it. */
+enum { RANGES = 32, MIN_RANGE = 4096 };
+
+typedef struct id_range {
+    const regdef *reg;
+    int64_t after, upto; /* store_query.id_after, id_upto */
+} id_range;
+
+typedef struct range_queue {
+    id_range *r;
+    int n;
+    atomic_int next; /* the first range nobody took yet */
+} range_queue;
+
+/* One worker on the records: its connection, its sums and figures. */
 typedef struct record_pass {
     store *st; /* the reader's own connection, or the verifying one */
+    range_queue *q;
     const unsigned char *salt;
     buf canon; /* a record's canonical bytes, the buffer reused */
     dsum sum;  /* of (register, canonical bytes) */
@@ -495,17 +521,68 @@ static int scan_records(store *st, store_record_fn fn, void *ctx, isms_err *e)
     return rc;
 }
 
+/* The fewest ids a range spans: MIN_RANGE, or ISMS_VERIFY_RANGE_IDS (a
+ * test aid: a register of a few records spans several ranges). */
+static int64_t min_range(void)
+{
+    const char *set = getenv("ISMS_VERIFY_RANGE_IDS");
+    long long n = set ? atoll(set) : 0;
+    return n > 0 ? n : MIN_RANGE;
+}
+
+/* Cuts every register into ranges by its largest id, read through `st`. */
+static int ranges_plan(store *st, range_queue *q, isms_err *e)
+{
+    int64_t least = min_range();
+    int nreg = 0;
+    while (registers[nreg])
+        nreg++;
+    q->r = xcalloc((size_t)nreg * RANGES, sizeof *q->r);
+    for (int i = 0; i < nreg; i++) {
+        int64_t max = 0;
+        int rc = store_max_id(st, registers[i], &max, e);
+        if (rc)
+            return rc;
+        int64_t k = max / least < 1 ? 1 : max / least > RANGES ? RANGES : max / least;
+        int64_t step = (max + k - 1) / k;
+        for (int64_t j = 0; j < k; j++)
+            q->r[q->n++] = (id_range){ registers[i], j * step, j == k - 1 ? 0 : (j + 1) * step };
+    }
+    return 0;
+}
+
+/* No more ranges are handed out (the chain failed: the records are moot). */
+static void ranges_stop(range_queue *q) { atomic_store(&q->next, q->n); }
+
+/* Reads ranges from the queue until none is left or one fails. */
+static void take_ranges(record_pass *p)
+{
+    for (;;) {
+        int i = atomic_fetch_add(&p->q->next, 1);
+        if (i >= p->q->n)
+            return;
+        const id_range *r = &p->q->r[i];
+        store_query q = { .include_retired = 1, .id_after = r->after, .id_upto = r->upto };
+        p->rc = store_scan(p->st, r->reg, &q, digest_record, p, &p->e);
+        if (p->rc) {
+            ranges_stop(p->q);
+            return;
+        }
+    }
+}
+
 static void *record_thread(void *arg)
 {
     record_pass *p = arg;
-    p->rc = scan_records(p->st, digest_record, p, &p->e);
+    take_ranges(p);
     store_rollback(p->st);
     return NULL;
 }
 
-static void pass_init(record_pass *p, const unsigned char *salt)
+static void pass_init(record_pass *p, range_queue *q, const unsigned char *salt)
 {
     memset(p, 0, sizeof *p);
+    p->q = q;
     p->salt = salt;
     buf_init(&p->canon);
     tallies_init(&p->counted);
@@ -519,9 +596,34 @@ static void pass_reset(record_pass *p, const store *verifying)
     tallies_reset(&p->counted);
 }
 
-/* Starts the reader on a connection of its own, its snapshot begun now;
- * 0 when it cannot be (an in-memory repository): the caller reads the
- * records itself after the chain. */
+/* Adds b's sum to a's, modulo 2^256. */
+static void dsum_merge(dsum *a, const dsum *b)
+{
+    unsigned carry = 0;
+    for (int i = 0; i < 4; i++) {
+        uint64_t t = a->w[i] + b->w[i];
+        unsigned c1 = t < b->w[i];
+        a->w[i] = t + carry;
+        carry = c1 | (a->w[i] < t);
+    }
+    a->n += b->n;
+}
+
+/* What worker `from` read, added to `into`'s: the first failure kept. */
+static void pass_merge(record_pass *into, const record_pass *from)
+{
+    dsum_merge(&into->sum, &from->sum);
+    tallies_add(&into->counted, &from->counted);
+    if (!into->rc && from->rc) {
+        into->rc = from->rc;
+        into->e = from->e;
+    }
+}
+
+/* Opens the reader on a connection of its own, its snapshot begun now,
+ * cuts the registers into ranges there and starts its thread on them; 0
+ * when it cannot be opened (an in-memory repository): the main thread
+ * then takes every range after the chain. */
 static int pass_begin(verify_ctx *v, record_pass *p)
 {
     int rc = store_open_reader(dom_store(v->d), &p->st, &p->e);
@@ -532,9 +634,9 @@ static int pass_begin(verify_ctx *v, record_pass *p)
         p->st = NULL;
         return 0;
     }
-    p->started = !pthread_create(&p->thread, NULL, record_thread, p);
-    if (!p->started)
-        record_thread(p);
+    p->rc = ranges_plan(p->st, p->q, &p->e);
+    if (!p->rc)
+        p->started = !pthread_create(&p->thread, NULL, record_thread, p);
     return 1;
 }
 
@@ -680,28 +782,45 @@ static int compare_records(verify_ctx *v, chain_pass *c, record_pass *p, isms_er
     return rc;
 }
 
+/* The main thread's share of the records, once the chain is walked:
+ * the ranges the reader has not taken, through the verifying connection
+ * (every range when there is no reader). */
+static void records_after_chain(verify_ctx *v, record_pass *mine, int reading)
+{
+    mine->st = dom_store(v->d);
+    if (!reading)
+        mine->rc = ranges_plan(mine->st, mine->q, &mine->e);
+    if (!mine->rc)
+        take_ranges(mine);
+}
+
 /* Full: the chain and the records at once (see above). */
 static int check_full(verify_ctx *v, int *broken, isms_err *e)
 {
     unsigned char salt[SALT];
     randombytes_buf(salt, sizeof salt);
-    record_pass p;
-    pass_init(&p, salt);
+    range_queue q = { 0 };
+    record_pass p, mine;
+    pass_init(&p, &q, salt);
+    pass_init(&mine, &q, salt);
     chain_pass c = { .v = v, .salt = salt };
     randombytes_buf(c.kseq, sizeof c.kseq);
     buf_init(&c.scratch);
     buf_init(&c.prev_key);
     int reading = pass_begin(v, &p);
     int rc = check_chain_summed(v, &c, broken, e);
-    if (reading && p.started)
+    if (!rc && !*broken)
+        records_after_chain(v, &mine, reading);
+    else
+        ranges_stop(&q);
+    if (p.started)
         pthread_join(p.thread, NULL);
-    if (!reading && !rc && !*broken) {
-        p.st = dom_store(v->d); /* one connection: the records after the chain */
-        p.rc = scan_records(p.st, digest_record, &p, &p.e);
-    }
+    pass_merge(&p, &mine);
     if (!rc && !*broken)
         rc = compare_records(v, &c, &p, e);
+    pass_reset(&mine, dom_store(v->d));
     pass_reset(&p, dom_store(v->d));
+    free(q.r);
     free(c.latest);
     buf_reset(&c.scratch);
     return rc;
