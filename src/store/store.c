@@ -483,6 +483,8 @@ int store_in_txn(const store *s)
     return s->db->in_txn && s->db->drv->txn_state(s->db) == DB_TXN_OPEN;
 }
 
+int store_in_write_txn(const store *s) { return store_in_txn(s) && s->db->writing; }
+
 /* ---- queries keyed by one value ---- */
 
 static int prep1(store *s, const char *sql, const char *text, int64_t id, db_stmt **st, isms_err *e)

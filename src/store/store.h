@@ -115,6 +115,8 @@ void store_rollback(store *s);
 void store_defer_writes(store *s, int on);
 /* Is a transaction open (one the database has not ended after an error)? */
 int store_in_txn(const store *s);
+/* Is a write transaction open: writes no other connection can see yet? */
+int store_in_write_txn(const store *s);
 /* How many transactions this process has committed, on any repository: a
  * front end tells by it whether a failure came after a change was saved. */
 long store_commits_made(void);
