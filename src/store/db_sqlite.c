@@ -223,11 +223,24 @@ static void keep_log(sqlite3 *h)
     sqlite3_file_control(h, "main", SQLITE_FCNTL_PERSIST_WAL, &keep);
 }
 
-/* SQLite counts the memory it holds, under a global mutex, at every
- * allocation: a lock and an unlock per malloc and free, some 6 % of a
- * one-record `risk show`, for figures isms never reads. Said once, before
- * SQLite initialises (after, sqlite3_config refuses and nothing changes). */
-static void configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+/* Said once, before SQLite initialises (after, sqlite3_config refuses and
+ * nothing changes):
+ * - SQLite counts the memory it holds, under a global mutex, at every
+ *   allocation: a lock and an unlock per malloc and free, some 6 % of a
+ *   one-record `risk show`, for figures isms never reads;
+ * - every add runs in a savepoint (a failed one is undone alone), whose
+ *   sub-journal keeps the original of each page it changes. Past 64 KB
+ *   (the default) that journal is a temporary file: two pwrites a page,
+ *   some 56 system calls a risk added in a batch. Up to STMT_SPILL it
+ *   stays in memory; a larger one (a bulk change in one savepoint) still
+ *   spills to disk. */
+enum { STMT_SPILL = 16 * 1024 * 1024 };
+
+static void configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
+}
 
 static int sq_connect(sqlite_db *d, const char *name, int flags, const char *setup, isms_err *e)
 {
