@@ -42,6 +42,13 @@ typedef struct db_driver {
      * the register's code and the record's id), rowids only
      * (detail=none): a few bytes a word. PostgreSQL: rows (word, rid). */
     const char *word_table;
+    /* "@WORDS_MERGE@": how the word index merges what each transaction adds.
+     * SQLite: FTS5 merges 16 segments of a level at once, not 4: a
+     * transaction's words were merged into ever larger segments, the work
+     * growing with the index (adds into a 1M-risk file ran at half the rate
+     * into 10k; a search reads up to 15 segments a level, 10 % more work).
+     * PostgreSQL: nothing (a statement that does nothing). */
+    const char *word_merge;
     /* The word table is SQLite's FTS5 one (one document a record) rather
      * than rows (word, id). */
     int fts_words;

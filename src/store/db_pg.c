@@ -1091,6 +1091,7 @@ const db_driver db_pg_driver = {
                   "    rid BIGINT NOT NULL,\n"
                   "    PRIMARY KEY (word, rid)\n"
                   ")",
+    .word_merge = "SELECT 1",
     .insert_in_one = 1,
     .open = pg_open,
     .close = pg_close,

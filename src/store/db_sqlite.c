@@ -632,6 +632,7 @@ const db_driver db_sqlite_driver = {
     .sort_id = "",
     .word_table = "CREATE VIRTUAL TABLE record_word USING fts5(word, content='', detail=none, "
                   "columnsize=0, tokenize='unicode61 remove_diacritics 2')",
+    .word_merge = "INSERT INTO record_word (record_word, rank) VALUES ('automerge', 16)",
     .fts_words = 1,
     .open = sq_open,
     .close = sq_close,
