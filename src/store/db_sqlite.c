@@ -53,22 +53,22 @@ enum { BUSY_TIMEOUT_MS = 30000 };
  * pages are read into it. */
 enum { CACHE_MIN_KB = 2 * 1024, CACHE_MAX_KB = 64 * 1024, CACHE_SHARE = 16 };
 
+/* A hint: a failure leaves SQLite's default. */
+static void set_cache_kb(sqlite3 *h, long long kb)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", kb);
+    sqlite3_exec(h, sql, NULL, NULL, NULL);
+}
+
 static void size_cache(sqlite3 *h, long long file_bytes)
 {
     long long kb = file_bytes / 1024 / CACHE_SHARE;
-    if (kb <= CACHE_MIN_KB)
-        return;
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", kb < CACHE_MAX_KB ? kb : CACHE_MAX_KB);
-    sqlite3_exec(h, sql, NULL, NULL, NULL); /* a hint: a failure leaves the default */
+    if (kb > CACHE_MIN_KB)
+        set_cache_kb(h, kb < CACHE_MAX_KB ? kb : CACHE_MAX_KB);
 }
 
-static void sq_scans_only(db *base)
-{
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", CACHE_MIN_KB);
-    sqlite3_exec(((sqlite_db *)base)->h, sql, NULL, NULL, NULL); /* a hint, as above */
-}
+static void sq_scans_only(db *base) { set_cache_kb(((sqlite_db *)base)->h, CACHE_MIN_KB); }
 
 static int sq_remove(const char *path, isms_err *e);
 

@@ -361,8 +361,6 @@ static int scan(dom *d, gather *g, isms_err *e)
 
 /* ---- from the kept figures ---- */
 
-enum { FOUND_ALL = -1 }; /* a scan's callback: enough found, stop */
-
 /* What the kept figures say of themselves: the cells and bands, reviews
  * overdue, controls by status and effectiveness. One pass over the
  * figures, whose number is that of the distinct cells, dates, statuses
@@ -420,13 +418,7 @@ static int first_key(const char *key, int64_t id, void *ctx)
     return 0;
 }
 
-static int first_unquantified(const record *r, void *ctx)
-{
-    first_keys *f = ctx;
-    if (!dom_risk_quantified(r))
-        key_keep(f->g->a, f->keys, r->key);
-    return (int64_t)f->keys->n >= f->keys->total || f->keys->n == DASH_KEYS_FIRST ? FOUND_ALL : 0;
-}
+static int first_record_key(const record *r, void *ctx) { return first_key(r->key, r->id, ctx); }
 
 /* The first risks not quantified, by id: the database selects them (every
  * FAIR input null) and stops at the page's worth, so the cost does not grow
@@ -440,19 +432,19 @@ static int unquantified_keys(gather *g, isms_err *e)
         return 0;
     const int *inputs;
     int ninputs = dom_risk_input_fields(&inputs);
-    store_filter none[16];
-    for (int i = 0; i < ninputs && i < 16; i++)
+    store_filter *none = arena_alloc(g->a, (size_t)ninputs * sizeof *none);
+    for (int i = 0; i < ninputs; i++)
         none[i] = (store_filter){ .field = &reg_risk.fields[field_index(&reg_risk, inputs[i])],
                                   .is_null = 1 };
+    /* One field read (a scan reads every field when given none). */
     store_query q = { .ids_only = 1,
                       .fields = inputs,
-                      .nfields = ninputs,
+                      .nfields = 1,
                       .filters = none,
-                      .nfilters = ninputs < 16 ? ninputs : 16,
+                      .nfilters = ninputs,
                       .limit = DASH_KEYS_FIRST };
     first_keys f = { g, k };
-    int rc = dom_list(g->d, &reg_risk, &q, first_unquantified, &f, e);
-    return rc == FOUND_ALL ? 0 : rc;
+    return dom_list(g->d, &reg_risk, &q, first_record_key, &f, e);
 }
 
 /* Untreated, accepted without a valid acceptance, acceptances lapsed: the
