@@ -5,6 +5,7 @@
  * foreign keys on (off by default in SQLite), a busy timeout so that two
  * processes wait for each other instead of failing at once. */
 #include "store/db.h"
+#include "store/db_sqlite_checkpoint.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 
@@ -26,6 +27,7 @@ typedef struct sqlite_db {
     char *path;      /* for messages */
     int readonly;    /* opened read-only: the file or its storage cannot be written */
     sq_check *check; /* running, or NULL */
+    sq_checkpointer *checkpointer; /* a writer's (db_sqlite_checkpoint.c), or NULL */
 } sqlite_db;
 
 /* The integrity checks running beside the caller (sq_integrity_begin). */
@@ -374,6 +376,8 @@ static int sq_open(const char *path, int create, db **out, isms_err *e)
         return rc;
     }
     size_cache(d->h, exists ? (long long)st.st_size : 0);
+    if (!d->readonly)
+        d->checkpointer = sq_checkpointer_start(d->h, path);
     d->base.readonly = d->readonly;
     *out = &d->base;
     return 0;
@@ -385,6 +389,7 @@ static void sq_close(db *base)
 {
     sqlite_db *d = (sqlite_db *)base;
     check_end(d);
+    sq_checkpointer_stop(d->checkpointer); /* before the writer, the last to close */
     sqlite3_close(d->h);
     free(d->path);
     free(d);

@@ -1,0 +1,115 @@
+/* SQLite's write-ahead log is copied back into the file by a thread beside
+ * the writer (store/db_sqlite_checkpoint.c), not inside the commit that
+ * fills it: the copy happens while the writer stays open and idle, it
+ * counts as the thread's, and what was committed is there after a close
+ * that comes in the middle of a copy. PostgreSQL has no such log of
+ * isms's: skipped there. */
+#include "support/testutil.h"
+#include "store/db.h"
+#include "store/db_sqlite_checkpoint.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <unistd.h>
+
+enum { PAGES = 3000 }; /* rows of about a page each: three times a due log */
+
+static void exec_ok(db *d, const char *sql)
+{
+    isms_err e = { 0 };
+    if (db_exec(d, sql, &e))
+        fail_msg("%s: %s", sql, e.msg);
+}
+
+/* A new repository file with a table of PAGES rows committed in one
+ * transaction; the connection is left open. */
+static db *fill(const char *name)
+{
+    isms_err e = { 0 };
+    db *d;
+    if (db_open(tu_path(name), 1, &d, &e))
+        fail_msg("db_open: %s", e.msg);
+    exec_ok(d, "CREATE TABLE t (x BLOB)");
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+             "INSERT INTO t SELECT randomblob(3000) FROM n",
+             PAGES);
+    exec_ok(d, sql);
+    assert_int_equal(db_commit(d, &e), 0);
+    return d;
+}
+
+/* Rows of t as the file itself holds them, the log ignored (immutable). */
+static int rows_in_file(const char *name)
+{
+    char uri[4200];
+    snprintf(uri, sizeof uri, "file:%s?immutable=1", tu_path(name));
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
+                     SQLITE_OK);
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM t", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    else
+        n = 0; /* the table's creation is still only in the log */
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+static void the_log_is_copied_beside_the_writer(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    unsigned long before = sq_checkpoints_beside();
+    db *d = fill("beside.isms");
+    /* The commit itself copies nothing: SQLite's autocheckpoint, were it
+     * still on, would have done it inside db_commit, and the thread would
+     * have counted nothing. */
+    for (int waited = 0; sq_checkpoints_beside() == before && waited < 2000; waited++)
+        usleep(10 * 1000);
+    assert_true(sq_checkpoints_beside() > before);
+    assert_int_equal(rows_in_file("beside.isms"), PAGES);
+    db_close(d);
+}
+
+static void a_close_during_a_copy_keeps_everything(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    for (int k = 0; k < 3; k++) {
+        db_close(fill("closing.isms")); /* the thread has just been woken */
+        assert_int_equal(rows_in_file("closing.isms"), PAGES);
+        isms_err e = { 0 };
+        assert_int_equal(db_remove(tu_path("closing.isms"), &e), 0);
+    }
+}
+
+/* A small commit leaves the log to grow: no thread, no copy. */
+static void small_commits_start_no_thread(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    isms_err e = { 0 };
+    db *d;
+    if (db_open(tu_path("small.isms"), 1, &d, &e))
+        fail_msg("db_open: %s", e.msg);
+    unsigned long before = sq_checkpoints_beside();
+    exec_ok(d, "CREATE TABLE t (x BLOB)");
+    exec_ok(d, "INSERT INTO t VALUES (randomblob(100))");
+    usleep(200 * 1000);
+    assert_int_equal(sq_checkpoints_beside(), before);
+    db_close(d);
+    assert_int_equal(rows_in_file("small.isms"), 1); /* the close copied it */
+}
+
+TU_MAIN(NULL, NULL, cmocka_unit_test(the_log_is_copied_beside_the_writer),
+        cmocka_unit_test(a_close_during_a_copy_keeps_everything),
+        cmocka_unit_test(small_commits_start_no_thread))
