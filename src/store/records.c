@@ -953,7 +953,7 @@ static int bind_query(const store *s, db_stmt *st, const store_query *q)
 
 /* A query's filters are of its register, and its text is words the
  * search can look up (the schema keeps them: 0013_lists.sql). */
-static int check_query(const store *s, const regdef *reg, const store_query *q, isms_err *e)
+static int check_query(store *s, const regdef *reg, const store_query *q, isms_err *e)
 {
     if (q && q->text) {
         if (!store_keeps_words(s))
@@ -964,6 +964,8 @@ static int check_query(const store *s, const regdef *reg, const store_query *q, 
         word_list w;
         int rc = store_words_of(q->text, &w, e);
         word_list_free(&w);
+        if (!rc)
+            rc = store_words_sync(s, e); /* a search sees the transaction's own words */
         if (rc)
             return rc;
     }

@@ -322,7 +322,9 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         if (rc)
             goto fail;
     }
-    rc = store_tallies_flush(s, e);
+    rc = store_words_sync(s, e);
+    if (!rc)
+        rc = store_tallies_flush(s, e);
     if (rc)
         goto fail;
     rc = db_commit(s->db, e);
@@ -335,6 +337,7 @@ static int migrate(store *s, const char *target, const char *name, int create, i
 fail:
     db_rollback(s->db);
     store_tallies_end(s, 0, 0);
+    store_words_end(s, 0, 0);
     return rc;
 }
 
@@ -373,6 +376,7 @@ void store_close(store *s)
     regsql_free(s);
     store_refs_forget(s);
     store_tallies_end(s, 0, 0);
+    store_words_end(s, 0, 0);
     free(s->waiting);
     free(s->schema_diff);
     free(s->target);
@@ -433,8 +437,10 @@ int store_begin(store *s, int write, isms_err *e)
                        "the repository's schema differs from the one isms made (%s); no change "
                        "is written until it is restored: run `isms verify`",
                        diff);
-    if (!s->db->in_txn)
-        store_tallies_end(s, 0, 0); /* nothing of an earlier transaction waits */
+    if (!s->db->in_txn) { /* nothing of an earlier transaction waits */
+        store_tallies_end(s, 0, 0);
+        store_words_end(s, 0, 0);
+    }
     return db_begin(s->db, write, e);
 }
 static _Atomic long commits_made;
@@ -453,14 +459,18 @@ static int flush_tallies(store *s, isms_err *e)
 int store_commit(store *s, isms_err *e)
 {
     int depth = s->db->in_txn ? s->db->savepoints : -1;
-    int rc = depth == 0 ? flush_tallies(s, e) : 0;
+    int rc = depth == 0 ? store_words_sync(s, e) : 0;
+    if (!rc && depth == 0)
+        rc = flush_tallies(s, e);
     if (rc) {
         store_rollback(s);
         return rc;
     }
     rc = db_commit(s->db, e);
-    if (depth > 0)
+    if (depth > 0) {
         store_tallies_end(s, depth, !rc);
+        store_words_end(s, depth, !rc);
+    }
     if (!rc)
         commits_made++;
     return rc;
@@ -474,6 +484,7 @@ void store_rollback(store *s)
     db_rollback(s->db);
     /* a savepoint's changes go; the transaction's, when it ended */
     store_tallies_end(s, s->db->in_txn ? depth : 0, 0);
+    store_words_end(s, s->db->in_txn ? depth : 0, 0);
 }
 
 void store_defer_writes(store *s, int on) { db_defer_writes(s->db, on); }

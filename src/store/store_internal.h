@@ -71,6 +71,10 @@ struct store {
      * figure and savepoint depth, written at its commit (tally.c). */
     tally_wait *waiting;
     size_t nwaiting, waiting_cap;
+    /* SQLite: the search words of the write transaction in flight, in
+     * order, written at its commit (words_wait.c). */
+    struct word_wait *words;
+    size_t nwords, words_cap;
 };
 
 /* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */
@@ -81,6 +85,18 @@ char *store_migration_sql(const db *d, int version);
  * the transaction) kept for the depth around it, or dropped. */
 int store_tallies_flush(store *s, isms_err *e);
 void store_tallies_end(store *s, int depth, int kept);
+
+/* SQLite's search words waiting for the commit (words_wait.c): whether a
+ * word written now waits (FTS5, in a write transaction); a document
+ * (taken) added or, del, removed at the current depth; what waits,
+ * written (before the COMMIT, and before a search inside the
+ * transaction); at the end of savepoint `depth` (0: of the transaction)
+ * kept for the depth around it, or dropped. */
+typedef struct word_wait word_wait;
+int store_words_deferred(const store *s);
+int store_words_defer(store *s, int64_t rid, char *doc, int del, isms_err *e);
+int store_words_sync(store *s, isms_err *e);
+void store_words_end(store *s, int depth, int kept);
 
 /* What 0013_lists.sql's @LISTS r@ makes for reg (its list's indexes and
  * its word table), for the driver of d, malloc'd (store.c): for a register

@@ -215,8 +215,12 @@ static int add_row(word_rows *b, int64_t id, char *w, isms_err *e)
  * or its words. */
 static int add_doc(word_rows *b, int64_t id, char *doc, isms_err *e)
 {
+    if (fts(b->s) && !*doc)
+        return free(doc), 0;
+    if (store_words_deferred(b->s))
+        return store_words_defer(b->s, rid(b->reg, id), doc, 0, e);
     if (fts(b->s))
-        return *doc ? add_row(b, id, doc, e) : (free(doc), 0);
+        return add_row(b, id, doc, e);
     word_list l;
     int rc = store_words_of(doc, &l, e);
     free(doc);
@@ -299,6 +303,8 @@ static int remove_doc(store *s, const record *r, const char *old, isms_err *e)
     if (fts(s)) {
         if (!*old)
             return 0;
+        if (store_words_deferred(s))
+            return store_words_defer(s, rid(r->reg, r->id), xstrdup(old), 1, e);
         return DB_RUN(s->db,
                       "INSERT INTO record_word (record_word, rowid, word) VALUES ('delete', ?, ?)",
                       e, DB_INT(rid(r->reg, r->id)), DB_TEXT(old));

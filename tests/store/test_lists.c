@@ -537,8 +537,99 @@ static void the_word_index_merges_sixteen_at_once(void **state)
     free(v);
 }
 
+/* Leaf pages FTS5's flushes have written to SQLite's word index: the write
+ * counter of its structure record (record_word_data id 10: a 4-byte
+ * cookie, from SQLite 3.45 a 4-byte marker, then the varints nLevel,
+ * nSegment and nWriteCounter). A flush writes one page or more. */
+static int64_t word_pages_written(dom *d)
+{
+    db_stmt *st;
+    isms_err e = { 0 };
+    int got;
+    unsigned char b[24] = { 0 };
+    assert_int_equal(db_prep(dom_store(d)->db,
+                             "SELECT hex(substr(block, 1, 24)) FROM record_word_data WHERE id = 10",
+                             &st, &e),
+                     0);
+    assert_int_equal(db_step(st, &got, &e), 0);
+    assert_true(got);
+    const char *hex = db_col_text(st, 0);
+    for (size_t k = 0; k < sizeof b && hex[2 * k]; k++)
+        sscanf(hex + 2 * k, "%2hhx", &b[k]);
+    db_done(st);
+    size_t at = b[4] == 0xff && !b[5] && !b[6] && b[7] == 1 ? 8 : 4;
+    int64_t v[3] = { 0 };
+    for (int k = 0; k < 3; k++)
+        for (int n = 0; at < sizeof b; n++) {
+            unsigned char c = b[at++];
+            v[k] = n == 8 ? v[k] << 8 | c : v[k] << 7 | (c & 0x7f);
+            if (n == 8 || !(c & 0x80))
+                break;
+        }
+    return v[2];
+}
+
+static int found_by(dom *d, const char *text)
+{
+    store_query q = { .text = text };
+    rows found = { .field = -1 };
+    isms_err e = { 0 };
+    assert_int_equal(store_scan(dom_store(d), &reg_risk, &q, take, &found, &e), 0);
+    return found.n;
+}
+
+/* On SQLite a transaction's words wait for its commit and go to FTS5 as one
+ * segment (store/words_wait.c): each add's savepoint used to write one,
+ * and merging them was most of an add's work in a large file. Still, a
+ * search inside the transaction finds its adds, and a savepoint rolled
+ * back after such a search takes its own words away and only those. */
+static void a_transactions_words_wait_for_its_commit(void **state)
+{
+    (void)state;
+    dom *d = open_dom();
+    isms_err e = { 0 };
+    int fts = !tu_backend_is_pg();
+    int64_t before = fts ? word_pages_written(d) : 0;
+    assert_int_equal(dom_begin_as_process(d, NULL, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    int rc = 0;
+    for (int k = 0; k < 40 && !rc; k++)
+        rc = one_risk(d, "Waitword alpha", "", &e);
+    assert_int_equal(rc, 0);
+    assert_int_equal(found_by(d, "waitword"), 40);
+    store *st = dom_store(d);
+    assert_int_equal(store_begin(st, DB_WRITE, &e), 0); /* a savepoint */
+    assert_int_equal(one_risk(d, "Waitword beta", "", &e), 0);
+    assert_int_equal(found_by(d, "waitword"), 41); /* written inside the savepoint */
+    store_rollback(st);
+    assert_int_equal(found_by(d, "waitword beta"), 0);
+    assert_int_equal(found_by(d, "waitword"), 40); /* the outer adds' words wait again */
+    for (int k = 0; k < 5 && !rc; k++)
+        rc = one_risk(d, "Waitword gamma", "", &e);
+    assert_int_equal(rc, 0);
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    if (fts) /* written at the search (undone), again at the next, then at the commit */
+        assert_true(word_pages_written(d) <= before + 3);
+    dom_close(d);
+    d = open_dom();
+    assert_int_equal(found_by(d, "waitword alpha"), 40);
+    assert_int_equal(found_by(d, "waitword gamma"), 5);
+    assert_int_equal(found_by(d, "waitword beta"), 0);
+    int64_t at = fts ? word_pages_written(d) : 0;
+    assert_int_equal(dom_begin_as_process(d, NULL, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    for (int k = 0; k < 40 && !rc; k++)
+        rc = one_risk(d, "Waitword delta", "", &e);
+    assert_int_equal(dom_txn_end(d, rc, &e), 0);
+    if (fts) /* forty savepoints, one flush */
+        assert_true(word_pages_written(d) <= at + 1);
+    assert_int_equal(found_by(d, "waitword delta"), 40);
+    dom_close(d);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
         cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement),
-        cmocka_unit_test(the_word_index_merges_sixteen_at_once))
+        cmocka_unit_test(the_word_index_merges_sixteen_at_once),
+        cmocka_unit_test(a_transactions_words_wait_for_its_commit))

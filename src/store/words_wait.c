@@ -1,0 +1,135 @@
+/* words_wait.c: on SQLite, a write transaction's search words wait for
+ * its COMMIT.
+ *
+ * FTS5 gathers what a transaction adds in memory and writes it out as a
+ * new segment of the index when the transaction commits, and also at each
+ * RELEASE of a savepoint that wrote to it; every segment written brings a
+ * round of merging, whose work grows with the index's levels. Every add
+ * runs in a savepoint of its own, so a batch of 1,000 adds made 1,000
+ * one-page segments and 1,000 rounds of merging: 74 % of the instructions
+ * of 5,000 adds into a file of a million risks (30 % into 10,000).
+ *
+ * So the documents a write transaction adds or removes wait here in their
+ * order, each with the savepoint depth it was made at (as the kept figures
+ * do, tally.c), and go to FTS5 together just before the COMMIT: one
+ * segment a transaction. A savepoint's release hands its entries to the
+ * depth around it; its rollback drops them.
+ *
+ * A search inside the transaction must see them: check_query writes what
+ * waits first (store_words_sync). Entries so written stay listed with the
+ * depth they were written at: if that savepoint is rolled back, the
+ * database undoes the write and they wait again (unless they were made in
+ * it, and go). Entries made and written at depth 0 are done with; a
+ * transaction of many writes at depth 0 (an import) writes what waits each
+ * WAIT_MAX documents, so that memory stays bounded. */
+#include "store/store_internal.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+
+struct word_wait {
+    int64_t rid;
+    char *doc; /* the document added, or removed (del) */
+    int del;
+    int depth;   /* where it was made */
+    int written; /* the depth it was written to FTS5 at, or -1: waiting */
+};
+
+enum { WAIT_MAX = 5000, PER_STATEMENT = 200 };
+
+int store_words_deferred(const store *s)
+{
+    return s->db->drv->fts_words && s->db->in_txn && s->db->writing;
+}
+
+static int depth_now(const store *s) { return s->db->savepoints; }
+
+/* Entries i .. i + n - 1, all additions or all removals, to FTS5. */
+static int write_run(store *s, size_t i, int n, isms_err *e)
+{
+    const word_wait *w = &s->words[i];
+    db_stmt *st;
+    int rc = w->del ? store_prep_rows(s, "INSERT INTO record_word (record_word, rowid, word) VALUES",
+                                      "('delete', ?, ?)", n, &st, e)
+                    : store_prep_rows(s, "INSERT INTO record_word (rowid, word) VALUES", "(?, ?)",
+                                      n, &st, e);
+    if (rc)
+        return rc;
+    for (int k = 0; k < n; k++) {
+        db_bind_int(st, 2 * k + 1, w[k].rid);
+        db_bind_text(st, 2 * k + 2, w[k].doc);
+    }
+    return db_run(st, e);
+}
+
+/* Entries that are done with (made and written at depth 0) leave. */
+static void compact(store *s)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < s->nwords; k++) {
+        if (s->words[k].depth == 0 && s->words[k].written == 0)
+            free(s->words[k].doc);
+        else
+            s->words[m++] = s->words[k];
+    }
+    s->nwords = m;
+}
+
+int store_words_sync(store *s, isms_err *e)
+{
+    int rc = 0;
+    size_t k = 0;
+    while (k < s->nwords && !rc) {
+        if (s->words[k].written >= 0) {
+            k++;
+            continue;
+        }
+        int n = 1;
+        while (n < PER_STATEMENT && k + (size_t)n < s->nwords &&
+               s->words[k + (size_t)n].written < 0 && s->words[k + (size_t)n].del == s->words[k].del)
+            n++;
+        rc = write_run(s, k, n, e);
+        for (int j = 0; j < n && !rc; j++)
+            s->words[k + (size_t)j].written = depth_now(s);
+        k += (size_t)n;
+    }
+    if (!rc)
+        compact(s);
+    return rc;
+}
+
+int store_words_defer(store *s, int64_t rid, char *doc, int del, isms_err *e)
+{
+    if (s->nwords == s->words_cap) {
+        s->words_cap = s->words_cap ? 2 * s->words_cap : 64;
+        s->words = xrealloc(s->words, s->words_cap * sizeof *s->words);
+    }
+    s->words[s->nwords++] =
+        (word_wait){ .rid = rid, .doc = doc, .del = del, .depth = depth_now(s), .written = -1 };
+    if (s->nwords >= WAIT_MAX && depth_now(s) == 0)
+        return store_words_sync(s, e);
+    return 0;
+}
+
+void store_words_end(store *s, int depth, int kept)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < s->nwords; k++) {
+        word_wait w = s->words[k];
+        if (depth == 0 || (!kept && w.depth >= depth)) {
+            free(w.doc); /* the transaction's end, or made in the savepoint undone */
+            continue;
+        }
+        if (w.written >= depth)
+            w.written = kept ? depth - 1 : -1; /* its write went with the savepoint */
+        if (w.depth >= depth)
+            w.depth = depth - 1;
+        s->words[m++] = w;
+    }
+    s->nwords = m;
+    if (!m) {
+        free(s->words);
+        s->words = NULL;
+        s->words_cap = 0;
+    }
+}
