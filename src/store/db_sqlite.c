@@ -24,9 +24,9 @@ typedef struct sq_check sq_check;
 typedef struct sqlite_db {
     db base;
     sqlite3 *h;
-    char *path;      /* for messages */
-    int readonly;    /* opened read-only: the file or its storage cannot be written */
-    sq_check *check; /* running, or NULL */
+    char *path;                    /* for messages */
+    int readonly;                  /* opened read-only: the file or its storage cannot be written */
+    sq_check *check;               /* running, or NULL */
     sq_checkpointer *checkpointer; /* a writer's (db_sqlite_checkpoint.c), or NULL */
 } sqlite_db;
 

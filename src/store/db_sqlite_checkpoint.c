@@ -35,7 +35,7 @@ enum {
 struct sq_checkpointer {
     char *path;
     sqlite3 *writer; /* the caller's */
-    sqlite3 *conn; /* the thread's, opened at its first checkpoint */
+    sqlite3 *conn;   /* the thread's, opened at its first checkpoint */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;

@@ -49,10 +49,11 @@ static int write_run(store *s, size_t i, int n, isms_err *e)
 {
     const word_wait *w = &s->words[i];
     db_stmt *st;
-    int rc = w->del ? store_prep_rows(s, "INSERT INTO record_word (record_word, rowid, word) VALUES",
-                                      "('delete', ?, ?)", n, &st, e)
-                    : store_prep_rows(s, "INSERT INTO record_word (rowid, word) VALUES", "(?, ?)",
-                                      n, &st, e);
+    int rc = w->del
+                 ? store_prep_rows(s, "INSERT INTO record_word (record_word, rowid, word) VALUES",
+                                   "('delete', ?, ?)", n, &st, e)
+                 : store_prep_rows(s, "INSERT INTO record_word (rowid, word) VALUES", "(?, ?)", n,
+                                   &st, e);
     if (rc)
         return rc;
     for (int k = 0; k < n; k++) {
@@ -86,7 +87,8 @@ int store_words_sync(store *s, isms_err *e)
         }
         int n = 1;
         while (n < PER_STATEMENT && k + (size_t)n < s->nwords &&
-               s->words[k + (size_t)n].written < 0 && s->words[k + (size_t)n].del == s->words[k].del)
+               s->words[k + (size_t)n].written < 0 &&
+               s->words[k + (size_t)n].del == s->words[k].del)
             n++;
         rc = write_run(s, k, n, e);
         for (int j = 0; j < n && !rc; j++)
