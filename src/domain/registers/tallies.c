@@ -112,8 +112,7 @@ void tallies_note(tallies *t, const record *r, int sign)
 
 static int counted(const regdef *reg)
 {
-    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
-           reg == &reg_mapping;
+    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective || reg == &reg_mapping;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -138,8 +137,8 @@ int dom_tallies_changed(dom *d, const record *before, const record *after, isms_
     tallies_init(&t);
     tallies_note(&t, before, -1);
     tallies_note(&t, after, 1);
-    int rc = store_keeps_link_tallies(dom_store(d)) ? tallies_links_changed(d, &t, before, after, e)
-                                                     : 0;
+    int rc =
+        store_keeps_link_tallies(dom_store(d)) ? tallies_links_changed(d, &t, before, after, e) : 0;
     if (!rc)
         rc = write(d, &t, e);
     tallies_reset(&t);

@@ -26,7 +26,7 @@ int64_t tallies_coverage(const tallies *t, int64_t requirement, const char *suff
 }
 
 /* What a control gives a requirement it is mapped onto: `whole` through a
- * whole relationship (equivalent), `part` through another (related-to):
+ * whole relationship (equivalent), `part` through another (intersects-with):
  * cov_contribution depends on nothing else of the mapping. */
 typedef struct ctl_gives {
     int64_t id;
@@ -75,8 +75,12 @@ static int take_gives(const record *r, void *ctx)
 static int control_gives(dom *d, int64_t id, ctl_gives *g, isms_err *e)
 {
     *g = (ctl_gives){ 0 };
-    store_query q = { .include_retired = 1, .ids_only = 1, .fields = control_fields,
-                      .nfields = 2, .ids = &id, .nids = 1 };
+    store_query q = { .include_retired = 1,
+                      .ids_only = 1,
+                      .fields = control_fields,
+                      .nfields = 2,
+                      .ids = &id,
+                      .nids = 1 };
     return store_scan(dom_store(d), &reg_control, &q, take_gives, g, e);
 }
 
@@ -85,8 +89,8 @@ static int mapping_changed(dom *d, tallies *t, const record *before, const recor
 {
     ctl_gives g;
     int rc = 0;
-    if (mapping_counts(before) && !(rc = control_gives(d, record_int(before, F_MAPPING_CONTROL),
-                                                       &g, e)))
+    if (mapping_counts(before) &&
+        !(rc = control_gives(d, record_int(before, F_MAPPING_CONTROL), &g, e)))
         note_mapping(t, record_int(before, F_MAPPING_TARGET),
                      cov_relationship(record_text(before, F_MAPPING_RELATIONSHIP)), &g, -1);
     if (!rc && mapping_counts(after) &&
@@ -114,11 +118,10 @@ static int regive_one(const record *m, void *ctx)
     return 0;
 }
 
-static const int mapping_fields[] = { F_MAPPING_CONTROL, F_MAPPING_TARGET,
-                                      F_MAPPING_RELATIONSHIP };
+static const int mapping_fields[] = { F_MAPPING_CONTROL, F_MAPPING_TARGET, F_MAPPING_RELATIONSHIP };
 
-static int control_coverage_changed(dom *d, tallies *t, const record *before,
-                                    const record *after, isms_err *e)
+static int control_coverage_changed(dom *d, tallies *t, const record *before, const record *after,
+                                    isms_err *e)
 {
     regive r = { t, gives_of(before), gives_of(after) };
     /* A new control has no mappings yet; one that gives the same gives it
@@ -126,8 +129,9 @@ static int control_coverage_changed(dom *d, tallies *t, const record *before,
     if (!before || (r.was.whole == r.is.whole && r.was.part == r.is.part))
         return 0;
     store_filter f = { .field = field_def(&reg_mapping, F_MAPPING_CONTROL), .ival = before->id };
-    store_query q = { .filters = &f, .nfilters = 1, .ids_only = 1, .fields = mapping_fields,
-                      .nfields = 3 };
+    store_query q = {
+        .filters = &f, .nfilters = 1, .ids_only = 1, .fields = mapping_fields, .nfields = 3
+    };
     return store_scan(dom_store(d), &reg_mapping, &q, regive_one, &r, e);
 }
 
@@ -171,8 +175,12 @@ static int risk_reached(dom *d, tallies *t, int64_t risk, int64_t control, int s
     int rc = store_risk_in_place(dom_store(d), risk, control, &other, e);
     if (rc || other)
         return rc;
-    store_query q = { .include_retired = 1, .ids_only = 1, .fields = risk_fields, .nfields = 1,
-                      .ids = &risk, .nids = 1 };
+    store_query q = { .include_retired = 1,
+                      .ids_only = 1,
+                      .fields = risk_fields,
+                      .nfields = 1,
+                      .ids = &risk,
+                      .nids = 1 };
     rc = store_scan(dom_store(d), &reg_risk, &q, take_to_treat, &treat, e);
     if (!rc && treat)
         tallies_put(t, "risk.treated", sign);
@@ -199,8 +207,7 @@ static int control_treats_changed(dom *d, tallies *t, const record *before, cons
 
 /* A risk that becomes to treat, or stops being, moves "risk.treated"
  * when a control in place treats it (a new risk has none yet). */
-static int risk_changed(dom *d, tallies *t, const record *before, const record *after,
-                        isms_err *e)
+static int risk_changed(dom *d, tallies *t, const record *before, const record *after, isms_err *e)
 {
     int was = to_treat(before), is = to_treat(after), treated;
     if (was == is || !before)
@@ -255,7 +262,9 @@ static int take_mapping(const record *m, void *ctx)
 int tallies_links_recount(dom *d, tallies *t, isms_err *e)
 {
     recount c = { t, { .size = sizeof(ctl_gives), .a = dom_arena(d) } };
-    store_query controls = { .include_retired = 1, .ids_only = 1, .fields = control_fields,
+    store_query controls = { .include_retired = 1,
+                             .ids_only = 1,
+                             .fields = control_fields,
                              .nfields = 2 },
                 mappings = { .ids_only = 1, .fields = mapping_fields, .nfields = 3 };
     int64_t treated;

@@ -278,7 +278,7 @@ static int contribution(const ctl_info *c, int rel, buf *why)
     else
         buf_printf(why, "%s is %s%s, %s", c->key, c->status,
                    !strcmp(c->effectiveness, "partially-effective") ? " and partially effective"
-                                                                     : "",
+                                                                    : "",
                    mapping_relationships[rel]);
     return cov_contribution(c->retired, c->status, c->effectiveness, rel);
 }

@@ -59,7 +59,7 @@ int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e);
 int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e);
 
 /* A mapping's relationship as an index in mapping_relationships (4,
- * related-to, when unknown). */
+ * intersects-with, when unknown). */
 int cov_relationship(const char *relationship);
 /* What a control mapped onto a requirement with relationship `rel` gives
  * it: 2 all of it (implemented or operating, not partially effective,
