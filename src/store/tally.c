@@ -267,18 +267,19 @@ int store_risks_treated(store *s, int64_t *n, isms_err *e)
 int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT COUNT(*) FROM (SELECT 1 FROM control_risk cr JOIN control c ON "
-                          "c.id = cr.control WHERE cr.risk = ? AND c.id <> ? AND c.retired_at IS "
-                          "NULL AND c.status <> 'planned' LIMIT 1) AS x",
-                          &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, risk);
-    db_bind_int(st, 2, except);
-    rc = db_step(st, &row, e);
-    *yes = !rc && row && db_col_int(st, 0) > 0;
-    db_done(st);
+    int row = 0, rc = db_prep(s->db,
+                              "SELECT COUNT(*) FROM (SELECT 1 FROM control_risk cr JOIN control "
+                              "c ON c.id = cr.control WHERE cr.risk = ? AND c.id <> ? AND "
+                              "c.retired_at IS NULL AND c.status <> 'planned' LIMIT 1) AS x",
+                              &st, e);
+    *yes = 0;
+    if (!rc) {
+        db_bind_int(st, 1, risk);
+        db_bind_int(st, 2, except);
+        rc = db_step(st, &row, e);
+        *yes = !rc && row && db_col_int(st, 0) > 0;
+        db_done(st);
+    }
     return rc;
 }
 

@@ -71,17 +71,22 @@ static int take_gives(const record *r, void *ctx)
     return 0;
 }
 
+/* Record `id` of reg, retired or not, with `fields` alone, to fn (not
+ * called when there is no such record). */
+static int read_one(dom *d, const regdef *reg, int64_t id, const int *fields, int nfields,
+                    store_record_fn fn, void *ctx, isms_err *e)
+{
+    store_query q = { .include_retired = 1, .ids_only = 1, .fields = fields, .nfields = nfields };
+    q.ids = &id;
+    q.nids = 1;
+    return store_scan(dom_store(d), reg, &q, fn, ctx, e);
+}
+
 /* What control `id` gives (nothing when there is no such control). */
 static int control_gives(dom *d, int64_t id, ctl_gives *g, isms_err *e)
 {
     *g = (ctl_gives){ 0 };
-    store_query q = { .include_retired = 1,
-                      .ids_only = 1,
-                      .fields = control_fields,
-                      .nfields = 2,
-                      .ids = &id,
-                      .nids = 1 };
-    return store_scan(dom_store(d), &reg_control, &q, take_gives, g, e);
+    return read_one(d, &reg_control, id, control_fields, 2, take_gives, g, e);
 }
 
 static int mapping_changed(dom *d, tallies *t, const record *before, const record *after,
@@ -108,13 +113,10 @@ typedef struct regive {
 
 static int regive_one(const record *m, void *ctx)
 {
-    regive *r = ctx;
-    if (!mapping_counts(m))
-        return 0;
-    int64_t target = record_int(m, F_MAPPING_TARGET);
+    const regive *r = ctx;
     int rel = cov_relationship(record_text(m, F_MAPPING_RELATIONSHIP));
-    note_mapping(r->t, target, rel, &r->was, -1);
-    note_mapping(r->t, target, rel, &r->is, 1);
+    for (int sign = -1; sign <= 1 && mapping_counts(m); sign += 2)
+        note_mapping(r->t, record_int(m, F_MAPPING_TARGET), rel, sign < 0 ? &r->was : &r->is, sign);
     return 0;
 }
 
@@ -175,13 +177,7 @@ static int risk_reached(dom *d, tallies *t, int64_t risk, int64_t control, int s
     int rc = store_risk_in_place(dom_store(d), risk, control, &other, e);
     if (rc || other)
         return rc;
-    store_query q = { .include_retired = 1,
-                      .ids_only = 1,
-                      .fields = risk_fields,
-                      .nfields = 1,
-                      .ids = &risk,
-                      .nids = 1 };
-    rc = store_scan(dom_store(d), &reg_risk, &q, take_to_treat, &treat, e);
+    rc = read_one(d, &reg_risk, risk, risk_fields, 1, take_to_treat, &treat, e);
     if (!rc && treat)
         tallies_put(t, "risk.treated", sign);
     return rc;
