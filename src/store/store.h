@@ -249,10 +249,12 @@ int store_searched(const fielddef *f);
  * no two registers may share one. */
 int64_t store_word_code(const regdef *reg);
 /* What a long upgrade reports as it goes (the words 0013 writes of the
- * records there): which register, how far of how much. Set by a front end
- * that can show it (the CLI, on a terminal); none by default. */
+ * records there, the figures 0016 counts): what, how far of how much. Set
+ * by a front end that can show it (the CLI, on a terminal); none by
+ * default. store_progress reports to it, if any. */
 typedef void store_progress_fn(const char *what, int64_t done, int64_t total);
 void store_set_progress(store_progress_fn *fn);
+void store_progress(const char *what, int64_t done, int64_t total);
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e);
 

@@ -376,7 +376,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
     /* Those that follow from links are counted here: a record alone does
      * not say what it counts for. */
     tallies_add(&all, counted);
-    int rc = store_keeps_link_tallies(dom_store(v->d)) ? tallies_links_recount(v->d, &all, e) : 0;
+    int rc =
+        store_keeps_link_tallies(dom_store(v->d)) ? tallies_links_recount(v->d, &all, 0, e) : 0;
     if (!rc)
         rc = tallies_read(v->d, &kept, e);
     if (!rc && tallies_compare(&all, &kept, tally_differs, NULL)) {

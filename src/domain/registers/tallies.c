@@ -177,7 +177,7 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
     if (!rc)
         rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
-        rc = tallies_links_recount(d, t, e);
+        rc = tallies_links_recount(d, t, 0, e);
     return rc;
 }
 
@@ -200,7 +200,7 @@ int dom_tallies_links_fill(dom *d, isms_err *e)
 {
     tallies t;
     tallies_init(&t);
-    int rc = tallies_links_recount(d, &t, e);
+    int rc = tallies_links_recount(d, &t, 1, e);
     if (!rc)
         rc = write(d, &t, e);
     tallies_reset(&t);

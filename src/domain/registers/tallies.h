@@ -66,8 +66,9 @@ int64_t tallies_coverage(const tallies *t, int64_t requirement, const char *suff
 /* Into t: what the write of `after` over `before` moves them by. */
 int tallies_links_changed(struct dom *d, tallies *t, const record *before, const record *after,
                           isms_err *e);
-/* Into t: them, counted from the records. */
-int tallies_links_recount(struct dom *d, tallies *t, isms_err *e);
+/* Into t: them, counted from the records; with `progress`, saying how far
+ * it is (store_progress) when that takes long (an upgrade). */
+int tallies_links_recount(struct dom *d, tallies *t, int progress, isms_err *e);
 /* In the caller's transaction: them, counted and added to the store's
  * (the upgrade to 0016, which found none). */
 int dom_tallies_links_fill(struct dom *d, isms_err *e);

@@ -232,7 +232,8 @@ int tallies_links_changed(dom *d, tallies *t, const record *before, const record
 
 typedef struct recount {
     tallies *t;
-    vec gives; /* ctl_gives, by id */
+    vec gives;    /* ctl_gives, by id */
+    int progress; /* an upgrade's: say how far it is */
 } recount;
 
 static int take_control(const record *r, void *ctx)
@@ -255,9 +256,19 @@ static int take_mapping(const record *m, void *ctx)
     return 0;
 }
 
-int tallies_links_recount(dom *d, tallies *t, isms_err *e)
+/* What an upgrade's fill says between its steps, when they take long
+ * (more controls than this). */
+enum { MANY_CONTROLS = 50000 };
+
+static void step_done(const recount *c, int step)
 {
-    recount c = { t, { .size = sizeof(ctl_gives), .a = dom_arena(d) } };
+    if (c->progress && c->gives.n > MANY_CONTROLS)
+        store_progress("the coverage and the risks treated", step, 3);
+}
+
+int tallies_links_recount(dom *d, tallies *t, int progress, isms_err *e)
+{
+    recount c = { t, { .size = sizeof(ctl_gives), .a = dom_arena(d) }, progress };
     store_query controls = { .include_retired = 1,
                              .ids_only = 1,
                              .fields = control_fields,
@@ -265,10 +276,13 @@ int tallies_links_recount(dom *d, tallies *t, isms_err *e)
                 mappings = { .ids_only = 1, .fields = mapping_fields, .nfields = 3 };
     int64_t treated;
     int rc = store_scan(dom_store(d), &reg_control, &controls, take_control, &c, e);
+    step_done(&c, 1);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_mapping, &mappings, take_mapping, &c, e);
+    step_done(&c, 2);
     if (!rc)
         rc = store_risks_treated(dom_store(d), &treated, e);
+    step_done(&c, 3);
     if (!rc)
         tallies_put(t, "risk.treated", treated);
     return rc;
