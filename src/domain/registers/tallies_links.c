@@ -6,11 +6,10 @@
 #include "domain/registers/tallies.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
-#include "domain/views/collect.h"
-#include "domain/views/frameworks.h"
+#include "core/xalloc.h"
 
-#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *coverage_name(char *name, size_t size, int64_t requirement, const char *suffix)
@@ -232,15 +231,23 @@ int tallies_links_changed(dom *d, tallies *t, const record *before, const record
 
 typedef struct recount {
     tallies *t;
-    vec gives;    /* ctl_gives, by id */
+    ctl_gives *gives; /* every control's, in id order (as scans give them) */
+    size_t n, cap;
     int progress; /* an upgrade's: say how far it is */
 } recount;
 
 static int take_control(const record *r, void *ctx)
 {
     recount *c = ctx;
-    *(ctl_gives *)vec_push(&c->gives) = gives_of(r);
+    XGROW(c->gives, c->n, c->cap, 1024);
+    c->gives[c->n++] = gives_of(r);
     return 0;
+}
+
+static int by_id(const void *key, const void *item)
+{
+    int64_t id = *(const int64_t *)key, other = ((const ctl_gives *)item)->id;
+    return (id > other) - (id < other);
 }
 
 static int take_mapping(const record *m, void *ctx)
@@ -249,7 +256,7 @@ static int take_mapping(const record *m, void *ctx)
     if (!mapping_counts(m))
         return 0;
     int64_t control = record_int(m, F_MAPPING_CONTROL);
-    const ctl_gives *g = vec_find(&c->gives, control, offsetof(ctl_gives, id));
+    const ctl_gives *g = bsearch(&control, c->gives, c->n, sizeof *c->gives, by_id);
     note_mapping(c->t, record_int(m, F_MAPPING_TARGET),
                  cov_relationship(record_text(m, F_MAPPING_RELATIONSHIP)),
                  g ? g : &(ctl_gives){ 0 }, 1);
@@ -262,13 +269,13 @@ enum { MANY_CONTROLS = 50000 };
 
 static void step_done(const recount *c, int step)
 {
-    if (c->progress && c->gives.n > MANY_CONTROLS)
+    if (c->progress && c->n > MANY_CONTROLS)
         store_progress("the coverage and the risks treated", step, 3);
 }
 
 int tallies_links_recount(dom *d, tallies *t, int progress, isms_err *e)
 {
-    recount c = { t, { .size = sizeof(ctl_gives), .a = dom_arena(d) }, progress };
+    recount c = { .t = t, .progress = progress };
     store_query controls = { .include_retired = 1,
                              .ids_only = 1,
                              .fields = control_fields,
@@ -285,5 +292,6 @@ int tallies_links_recount(dom *d, tallies *t, int progress, isms_err *e)
     step_done(&c, 3);
     if (!rc)
         tallies_put(t, "risk.treated", treated);
+    free(c.gives);
     return rc;
 }

@@ -250,23 +250,6 @@ static int operating(const ctl_info *c)
     return !c->retired && (!strcmp(c->status, "implemented") || !strcmp(c->status, "operating"));
 }
 
-int cov_relationship(const char *relationship)
-{
-    int rel = choice_index(mapping_relationships, relationship);
-    return rel < 0 ? 4 : rel;
-}
-
-int cov_contribution(int retired, const char *status, const char *effectiveness, int rel)
-{
-    int whole = rel == 0 || rel == 1 || rel == 3; /* equivalent, equal, superset */
-    effectiveness = effectiveness ? effectiveness : "";
-    status = status ? status : "";
-    if (retired || !strcmp(effectiveness, "ineffective"))
-        return 0;
-    int in_operation = !strcmp(status, "implemented") || !strcmp(status, "operating");
-    return in_operation && whole && strcmp(effectiveness, "partially-effective") ? 2 : 1;
-}
-
 /* What one mapped control gives a requirement (cov_contribution), and the
  * phrase that says why. */
 static int contribution(const ctl_info *c, int rel, buf *why)

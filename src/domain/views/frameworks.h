@@ -58,14 +58,6 @@ int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e);
  * and its items say no why and name no controls (both NULL). */
 int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e);
 
-/* A mapping's relationship as an index in mapping_relationships (4,
- * intersects-with, when unknown). */
-int cov_relationship(const char *relationship);
-/* What a control mapped onto a requirement with relationship `rel` gives
- * it: 2 all of it (implemented or operating, not partially effective,
- * equivalent, equal or superset), 1 part, 0 nothing (retired or
- * ineffective). */
-int cov_contribution(int retired, const char *status, const char *effectiveness, int rel);
 
 /* One suggestion: a requirement reached from one the control is mapped
  * onto, through `hops` crosswalks; path is "iso27001-2022:A.8.13 <-
