@@ -58,7 +58,6 @@ int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e);
  * and its items say no why and name no controls (both NULL). */
 int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e);
 
-
 /* One suggestion: a requirement reached from one the control is mapped
  * onto, through `hops` crosswalks; path is "iso27001-2022:A.8.13 <-
  * csf-2.0:PR.DS-11 (intersects-with)". */
