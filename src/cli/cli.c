@@ -655,8 +655,7 @@ static void help_verb(FILE *f, cli *c, const command *cmd)
 /* A long upgrade's progress, on a terminal: one line rewritten. */
 static void upgrade_progress(const char *what, int64_t done, int64_t total)
 {
-    fprintf(stderr, "\risms: upgrading: the search's words of %s: %3d%%", what,
-            (int)(100 * done / total));
+    fprintf(stderr, "\risms: upgrading: %s: %3d%%", what, (int)(100 * done / total));
     if (done >= total)
         fputc('\n', stderr);
 }

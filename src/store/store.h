@@ -249,10 +249,12 @@ int store_searched(const fielddef *f);
  * no two registers may share one. */
 int64_t store_word_code(const regdef *reg);
 /* What a long upgrade reports as it goes (the words 0013 writes of the
- * records there): which register, how far of how much. Set by a front end
- * that can show it (the CLI, on a terminal); none by default. */
+ * records there, the figures 0016 counts): what, how far of how much. Set
+ * by a front end that can show it (the CLI, on a terminal); none by
+ * default. store_progress reports to it, if any. */
 typedef void store_progress_fn(const char *what, int64_t done, int64_t total);
 void store_set_progress(store_progress_fn *fn);
+void store_progress(const char *what, int64_t done, int64_t total);
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e);
 
@@ -364,6 +366,9 @@ int store_checkpoint_scan(store *s, store_checkpoint_fn fn, void *ctx, isms_err 
 /* Does the repository's schema keep them? (Not one kept at an older schema
  * by ISMS_MIGRATE_UNTIL, a test aid.) */
 int store_keeps_tallies(const store *s);
+/* ... and those that follow from links between records (0016: coverage
+ * per requirement, risks treated; domain/registers/tallies_links.c)? */
+int store_keeps_link_tallies(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -383,6 +388,9 @@ int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e);
 /* active risks to treat (neither accepted nor avoided) that an active
  * control in place (not planned) treats; */
 int store_risks_treated(store *s, int64_t *n, isms_err *e);
+/* is risk `risk` treated by an active control in place other than
+ * `except` (0: any)? (the kept "risk.treated" as a write moves it); */
+int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_err *e);
 /* the first `limit` of those to treat that none treats (key, id), by id; */
 int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);
 /* active acceptances whose expiry is before `today`; */

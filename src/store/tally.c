@@ -11,6 +11,11 @@
 
 int store_keeps_tallies(const store *s) { return s->version >= store_migration_version("0010_"); }
 
+int store_keeps_link_tallies(const store *s)
+{
+    return s->version >= store_migration_version("0016_");
+}
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -257,6 +262,25 @@ int store_risks_treated(store *s, int64_t *n, isms_err *e)
                  "JOIN control_risk cr ON cr.control = c.id "
                  "WHERE c.retired_at IS NULL AND c.status <> 'planned') AND " NEEDS_TREATMENT,
                  NULL, n, e);
+}
+
+int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_err *e)
+{
+    db_stmt *st;
+    int row = 0, rc = db_prep(s->db,
+                              "SELECT COUNT(*) FROM (SELECT 1 FROM control_risk cr JOIN control "
+                              "c ON c.id = cr.control WHERE cr.risk = ? AND c.id <> ? AND "
+                              "c.retired_at IS NULL AND c.status <> 'planned' LIMIT 1) AS x",
+                              &st, e);
+    *yes = 0;
+    if (!rc) {
+        db_bind_int(st, 1, risk);
+        db_bind_int(st, 2, except);
+        rc = db_step(st, &row, e);
+        *yes = !rc && row && db_col_int(st, 0) > 0;
+        db_done(st);
+    }
+    return rc;
 }
 
 int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)

@@ -345,11 +345,19 @@ static store_progress_fn *progress;
 
 void store_set_progress(store_progress_fn *fn) { progress = fn; }
 
+void store_progress(const char *what, int64_t done, int64_t total)
+{
+    if (progress)
+        progress(what, done, total);
+}
+
 /* Only a register of more than one range is worth a line. */
 static void report(const regdef *reg, int64_t done, int64_t total)
 {
-    if (progress && total > FILL_IDS)
-        progress(reg->plural, done, total);
+    char what[96];
+    snprintf(what, sizeof what, "the search's words of %s", reg->plural);
+    if (total > FILL_IDS)
+        store_progress(what, done, total);
 }
 
 int store_words_fill(store *s, const regdef *reg, isms_err *e)

@@ -1,6 +1,8 @@
 #include "support/domutil.h"
 #include "support/testutil.h"
 #include "domain/registers/registers.h"
+#include "domain/integrity/verify.h"
+#include "core/buf.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -64,6 +66,17 @@ int tu_close(dom *d)
     dom_close(d);
     unsetenv("ISMS_NOW");
     return 0;
+}
+
+void tu_verified(dom *d)
+{
+    verify_report rep;
+    verify_report_init(&rep);
+    isms_err e = { 0 };
+    assert_int_equal(dom_verify(d, &rep, &e), 0);
+    if (rep.problems)
+        fail_msg("verify: %s", buf_str(&rep.details));
+    verify_report_reset(&rep);
 }
 
 void tu_add_people(dom *d)

@@ -31,6 +31,9 @@ int tu_close(dom *d);
  * the test (with the message) unless it succeeds. */
 void tu_quantify(dom *d, const char *key, quant_opts o, risk_quant *q);
 void tu_quantify_all(dom *d, quant_opts o, portfolio_quant *p);
+/* A full verification (dom_verify), failing the test with its details
+ * unless it finds no problem. */
+void tu_verified(dom *d);
 /* Sets the organisation from "field=value" pairs, NULL-terminated. */
 void tu_org(dom *d, ...) __attribute__((sentinel));
 

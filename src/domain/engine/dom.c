@@ -91,6 +91,9 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
      * upgrade brings their table (0010). */
     if (!rc && from < store_migration_version("0010_"))
         rc = dom_tallies_rebuild(d, e);
+    else if (!rc && from < store_migration_version("0016_") &&
+             to >= store_migration_version("0016_"))
+        rc = dom_tallies_links_fill(d, e); /* those that follow from links (0016) */
     d->st = NULL;
     arena_reset(&d->a);
     return rc;

@@ -369,15 +369,23 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
 {
     if (!store_keeps_tallies(dom_store(v->d)))
         return 0;
-    tallies kept, here;
+    tallies kept, here, all;
     tallies_init(&kept);
     tallies_init(&here);
-    int rc = tallies_read(v->d, &kept, e);
-    if (!rc && tallies_compare(counted, &kept, tally_differs, NULL)) {
+    tallies_init(&all);
+    /* Those that follow from links are counted here: a record alone does
+     * not say what it counts for. */
+    tallies_add(&all, counted);
+    int rc =
+        store_keeps_link_tallies(dom_store(v->d)) ? tallies_links_recount(v->d, &all, 0, e) : 0;
+    if (!rc)
+        rc = tallies_read(v->d, &kept, e);
+    if (!rc && tallies_compare(&all, &kept, tally_differs, NULL)) {
         rc = dom_tallies_recount(v->d, &here, e);
         if (!rc)
             tallies_compare(&here, &kept, tally_problem, v);
     }
+    tallies_reset(&all);
     tallies_reset(&here);
     tallies_reset(&kept);
     return rc;

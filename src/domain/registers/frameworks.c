@@ -18,6 +18,24 @@ const char *const requirement_baselines[] = { "high", "low", "moderate", "privac
 const char *const mapping_relationships[] = { "equivalent-to", "equal-to",        "subset-of",
                                               "superset-of",   "intersects-with", NULL };
 const char *const implementation_states[] = { "planned", "partial", "implemented", NULL };
+
+int cov_relationship(const char *relationship)
+{
+    int rel = choice_index(mapping_relationships, relationship);
+    return rel < 0 ? 4 : rel;
+}
+
+int cov_contribution(int retired, const char *status, const char *effectiveness, int rel)
+{
+    int whole = rel == 0 || rel == 1 || rel == 3; /* equivalent, equal, superset */
+    effectiveness = effectiveness ? effectiveness : "";
+    status = status ? status : "";
+    if (retired || !strcmp(effectiveness, "ineffective"))
+        return 0;
+    int in_operation = !strcmp(status, "implemented") || !strcmp(status, "operating");
+    return in_operation && whole && strcmp(effectiveness, "partially-effective") ? 2 : 1;
+}
+
 /* A statement of applicability states what applies (ISO/IEC 27001 Cl.
  * 6.1.3 d); a CSF profile states the current or the target outcomes, with
  * a tier. Each is a series of versions of its own. */

@@ -116,6 +116,15 @@ extern const char *const mapping_relationships[]; /* NIST IR 8477, fw_xwalk.rel 
 extern const char *const implementation_states[]; /* planned, partial, implemented */
 extern const char *const soa_profiles[];          /* statement, current, target */
 
+/* A mapping's relationship as an index in mapping_relationships (4,
+ * intersects-with, when unknown). */
+int cov_relationship(const char *relationship);
+/* What a control mapped onto a requirement with relationship `rel` gives
+ * it: 2 all of it (implemented or operating, not partially effective,
+ * equivalent, equal or superset), 1 part, 0 nothing (retired or
+ * ineffective). */
+int cov_contribution(int retired, const char *status, const char *effectiveness, int rel);
+
 /* A framework as typed: its key (FW-2) or its name (iso27001-2022); a
  * requirement: its key (REQ-7) or FRAMEWORK:ID (iso27001-2022:A.8.13, the
  * id's case as typed or as the framework writes it). *id = 0 when there

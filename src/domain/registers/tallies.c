@@ -21,6 +21,8 @@ static void add(tallies *t, const char *name, int64_t n)
     *(int64_t *)*slot += n;
 }
 
+void tallies_put(tallies *t, const char *name, int64_t n) { add(t, name, n); }
+
 int64_t tallies_get(const tallies *t, const char *name)
 {
     const int64_t *n = strmap_get(&t->m, name);
@@ -110,7 +112,7 @@ void tallies_note(tallies *t, const record *r, int sign)
 
 static int counted(const regdef *reg)
 {
-    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective;
+    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective || reg == &reg_mapping;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -135,7 +137,10 @@ int dom_tallies_changed(dom *d, const record *before, const record *after, isms_
     tallies_init(&t);
     tallies_note(&t, before, -1);
     tallies_note(&t, after, 1);
-    int rc = write(d, &t, e);
+    int rc =
+        store_keeps_link_tallies(dom_store(d)) ? tallies_links_changed(d, &t, before, after, e) : 0;
+    if (!rc)
+        rc = write(d, &t, e);
     tallies_reset(&t);
     return rc;
 }
@@ -171,6 +176,8 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
+    if (!rc && store_keeps_link_tallies(dom_store(d)))
+        rc = tallies_links_recount(d, t, 0, e);
     return rc;
 }
 
@@ -183,6 +190,17 @@ int dom_tallies_rebuild(dom *d, isms_err *e)
     int rc = dom_tallies_recount(d, &t, e);
     if (!rc)
         rc = store_tally_clear(dom_store(d), e);
+    if (!rc)
+        rc = write(d, &t, e);
+    tallies_reset(&t);
+    return rc;
+}
+
+int dom_tallies_links_fill(dom *d, isms_err *e)
+{
+    tallies t;
+    tallies_init(&t);
+    int rc = tallies_links_recount(d, &t, 1, e);
     if (!rc)
         rc = write(d, &t, e);
     tallies_reset(&t);

@@ -30,6 +30,8 @@ typedef struct tallies {
 } tallies;
 
 void tallies_init(tallies *t);
+/* Adds n to figure `name`. */
+void tallies_put(tallies *t, const char *name, int64_t n);
 void tallies_reset(tallies *t);
 /* Adds what `r` counts for, times sign (+1 or -1); nothing when it is
  * retired or of a register the dashboard does not count. */
@@ -48,6 +50,28 @@ int dom_tallies_recount(struct dom *d, tallies *t, isms_err *e);
 /* In the caller's transaction: the store's figures counted again from the
  * records (an upgrade, an import, a bulk load through the store). */
 int dom_tallies_rebuild(struct dom *d, isms_err *e);
+
+/* ---- the figures that follow from links (0016, tallies_links.c) ----
+ *
+ * Per requirement ID, the active mappings of controls onto it
+ * ("coverage.ID") and those whose control covers it all ("coverage.ID.full")
+ * or in part ("coverage.ID.part"), as cov_contribution judges; and the
+ * active risks to treat that an active control in place treats
+ * ("risk.treated"). A write moves them from what it reads of the records
+ * around it (the control of a mapping, the mappings of a control whose
+ * state changed, the other controls of a risk): a few indexed reads. */
+
+/* Figure "coverage.ID" + suffix ("", ".full", ".part") of t. */
+int64_t tallies_coverage(const tallies *t, int64_t requirement, const char *suffix);
+/* Into t: what the write of `after` over `before` moves them by. */
+int tallies_links_changed(struct dom *d, tallies *t, const record *before, const record *after,
+                          isms_err *e);
+/* Into t: them, counted from the records; with `progress`, saying how far
+ * it is (store_progress) when that takes long (an upgrade). */
+int tallies_links_recount(struct dom *d, tallies *t, int progress, isms_err *e);
+/* In the caller's transaction: them, counted and added to the store's
+ * (the upgrade to 0016, which found none). */
+int dom_tallies_links_fill(struct dom *d, isms_err *e);
 
 /* Each figure that differs between `counted` and `kept` (the store's):
  * fn(name, counted, kept, ctx). Returns how many differ. */

@@ -448,15 +448,16 @@ static int unquantified_keys(gather *g, isms_err *e)
 }
 
 /* Untreated, accepted without a valid acceptance, acceptances lapsed: the
- * risks to treat less those a control in place treats, the accepted ones
+ * risks to treat less those a control in place treats (a kept figure from
+ * 0016, else a query), the accepted ones
  * less those with an acceptance in force (queries over the controls'
  * links and the acceptances, not the risks). */
 static int treatment(gather *g, const tallies *t, isms_err *e)
 {
     dom_dash *s = g->out;
     store *st = dom_store(g->d);
-    int64_t treated, valid;
-    int rc = store_risks_treated(st, &treated, e);
+    int64_t treated = tallies_get(t, "risk.treated"), valid;
+    int rc = store_keeps_link_tallies(st) ? 0 : store_risks_treated(st, &treated, e);
     if (!rc)
         rc = store_risks_accepted_validly(st, g->today, &valid, e);
     if (!rc)

@@ -6,6 +6,7 @@
 #include "domain/views/collect.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/buf.h"
 #include "core/strmap.h"
 
@@ -68,8 +69,7 @@ static int take_mapping(const record *r, void *ctx)
                      .control = record_int(r, F_MAPPING_CONTROL),
                      .source = record_int(r, F_MAPPING_SOURCE),
                      .target = record_int(r, F_MAPPING_TARGET),
-                     .rel = choice_index(mapping_relationships,
-                                         record_text(r, F_MAPPING_RELATIONSHIP)) };
+                     .rel = cov_relationship(record_text(r, F_MAPPING_RELATIONSHIP)) };
     return 0;
 }
 
@@ -250,27 +250,25 @@ static int operating(const ctl_info *c)
     return !c->retired && (!strcmp(c->status, "implemented") || !strcmp(c->status, "operating"));
 }
 
-/* What one mapped control gives a requirement: 2 all of it, 1 part, 0
- * nothing; and the phrase that says why. */
+/* What one mapped control gives a requirement (cov_contribution), and the
+ * phrase that says why. */
 static int contribution(const ctl_info *c, int rel, buf *why)
 {
-    int whole = rel == 0 || rel == 1 || rel == 3; /* equivalent, equal, superset */
-    int partly_effective = !strcmp(c->effectiveness, "partially-effective");
-    if (c->retired) {
+    if (c->retired)
         buf_printf(why, "%s is retired", c->key);
-        return 0;
-    }
-    if (!strcmp(c->effectiveness, "ineffective")) {
+    else if (!strcmp(c->effectiveness, "ineffective"))
         buf_printf(why, "%s is ineffective", c->key);
-        return 0;
-    }
-    buf_printf(why, "%s is %s%s, %s", c->key, c->status,
-               partly_effective ? " and partially effective" : "", mapping_relationships[rel]);
-    return operating(c) && whole && !partly_effective ? 2 : 1;
+    else
+        buf_printf(why, "%s is %s%s, %s", c->key, c->status,
+                   !strcmp(c->effectiveness, "partially-effective") ? " and partially effective"
+                                                                    : "",
+                   mapping_relationships[rel]);
+    return cov_contribution(c->retired, c->status, c->effectiveness, rel);
 }
 
 typedef struct cov_ctx {
     dom *d;
+    const tallies *kept; /* the kept figures, or NULL: count from ctls and maps */
     vec reqs, ctls, maps, apls;
     by_target onto;
     strmap codes; /* code -> req_info (to find groups) */
@@ -321,7 +319,7 @@ static void assess(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item 
         buf_puts(&why, any ? "; " : "");
         buf_printf(&ctls, "%s%s", any ? ", " : "", ci->key);
         any = 1;
-        int got = contribution(ci, m->rel < 0 ? 4 : m->rel, &why);
+        int got = contribution(ci, m->rel, &why);
         best = got > best ? got : best;
     }
     it->state = best == 2 ? COV_COVERED : best == 1 ? COV_PARTIAL : COV_GAP;
@@ -329,6 +327,19 @@ static void assess(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item 
     it->controls = any ? arena_strdup(a, buf_str(&ctls)) : NULL;
     buf_reset(&why);
     buf_reset(&ctls);
+}
+
+/* The same from the kept figures (tallies_links.h): the state alone. */
+static void assess_kept(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item *it)
+{
+    *it = (cov_item){ .id = q->id, .key = q->key, .code = q->code, .title = q->title };
+    if (apl && !apl->applicable) {
+        it->state = COV_EXCLUDED;
+        return;
+    }
+    it->state = tallies_coverage(c->kept, q->id, ".full")   ? COV_COVERED
+                : tallies_coverage(c->kept, q->id, ".part") ? COV_PARTIAL
+                                                            : COV_GAP;
 }
 
 static const apl_info *applicability_of(const vec *apls, int64_t requirement)
@@ -379,12 +390,14 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
     const map_info *m = c->maps.items;
     for (int i = 0; i < c->maps.n; i++)
         out->mapped += m[i].control && requirement_by_id(&c->reqs, m[i].target) != NULL;
+    for (int i = 0; c->kept && i < c->reqs.n; i++)
+        out->mapped += (int)tallies_coverage(c->kept, q[i].id, "");
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(c->reqs.n ? c->reqs.n : 1));
     for (int i = 0; i < c->reqs.n; i++) {
         if (!q[i].assessable || q[i].withdrawn)
             continue;
         cov_item *it = &out->items[out->nitems++];
-        assess(c, &q[i], applicability_of(&c->apls, q[i].id), it);
+        (c->kept ? assess_kept : assess)(c, &q[i], applicability_of(&c->apls, q[i].id), it);
         const req_info *top = top_of(c, &q[i]);
         it->group = top->code;
         group_of(out, top, a, c->reqs.n)->n[it->state]++;
@@ -440,8 +453,13 @@ int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e)
     fw_keys k = { .keys = { .size = sizeof(const char *), .a = dom_arena(d) } };
     store_query q = { 0 };
     cov_ctx c = { .d = d };
+    tallies kept;
+    tallies_init(&kept);
     int rc = store_scan(dom_store(d), &reg_framework, &q, take_framework_key, &k, e);
-    if (!rc)
+    if (!rc && store_keeps_link_tallies(dom_store(d))) {
+        rc = tallies_read(d, &kept, e);
+        c.kept = &kept;
+    } else if (!rc)
         rc = coverage_shared(&c, e);
     *out = arena_alloc(dom_arena(d), sizeof **out * (size_t)(k.keys.n ? k.keys.n : 1));
     *n = 0;
@@ -450,6 +468,7 @@ int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e)
         if (!rc && (*out)[*n].mapped)
             (*n)++;
     }
+    tallies_reset(&kept);
     return rc;
 }
 

@@ -52,7 +52,10 @@ double cov_weighted(const cov_tally *t);
 int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e);
 
 /* The coverage of every active framework that controls are mapped onto
- * (the dashboard's figures), in the frameworks' order. */
+ * (the dashboard's figures), in the frameworks' order. From the kept
+ * figures (tallies_links.h) where the schema keeps them: it reads the
+ * catalogues' requirements and the SoAs, not the controls and mappings,
+ * and its items say no why and name no controls (both NULL). */
 int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e);
 
 /* One suggestion: a requirement reached from one the control is mapped

@@ -1,0 +1,297 @@
+/* tallies_links.c: the kept figures that follow from links between
+ * records (see tallies.h, 0016_link_tallies.sql): framework coverage per
+ * requirement and the risks a control in place treats. A write moves them
+ * by what it changes, reading only the records its change reaches; the
+ * recount reads the controls, the mappings and one join. */
+#include "domain/registers/tallies.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *coverage_name(char *name, size_t size, int64_t requirement, const char *suffix)
+{
+    snprintf(name, size, "coverage.%lld%s", (long long)requirement, suffix);
+    return name;
+}
+
+int64_t tallies_coverage(const tallies *t, int64_t requirement, const char *suffix)
+{
+    char name[48];
+    return tallies_get(t, coverage_name(name, sizeof name, requirement, suffix));
+}
+
+/* What a control gives a requirement it is mapped onto: `whole` through a
+ * whole relationship (equivalent), `part` through another (intersects-with):
+ * cov_contribution depends on nothing else of the mapping. */
+typedef struct ctl_gives {
+    int64_t id;
+    int whole, part;
+} ctl_gives;
+
+static ctl_gives gives_of(const record *c)
+{
+    if (!c)
+        return (ctl_gives){ 0 };
+    int retired = c->retired_at != NULL;
+    const char *status = record_text(c, F_CONTROL_STATUS),
+               *eff = record_text(c, F_CONTROL_EFFECTIVENESS);
+    return (ctl_gives){ c->id, cov_contribution(retired, status, eff, 0),
+                        cov_contribution(retired, status, eff, 4) };
+}
+
+static int whole_relationship(int rel) { return cov_contribution(0, "operating", "", rel) == 2; }
+
+/* What mapping m onto its target counts for, its control giving g. */
+static void note_mapping(tallies *t, int64_t target, int rel, const ctl_gives *g, int sign)
+{
+    char name[48];
+    tallies_put(t, coverage_name(name, sizeof name, target, ""), sign);
+    int got = whole_relationship(rel) ? g->whole : g->part;
+    if (got)
+        tallies_put(t, coverage_name(name, sizeof name, target, got == 2 ? ".full" : ".part"),
+                    sign);
+}
+
+static int mapping_counts(const record *m)
+{
+    return m && !m->retired_at && record_int(m, F_MAPPING_CONTROL) &&
+           record_int(m, F_MAPPING_TARGET);
+}
+
+static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_EFFECTIVENESS };
+
+static int take_gives(const record *r, void *ctx)
+{
+    *(ctl_gives *)ctx = gives_of(r);
+    return 0;
+}
+
+/* Record `id` of reg, retired or not, with `fields` alone, to fn (not
+ * called when there is no such record). */
+static int read_one(dom *d, const regdef *reg, int64_t id, const int *fields, int nfields,
+                    store_record_fn fn, void *ctx, isms_err *e)
+{
+    store_query q = { .include_retired = 1, .ids_only = 1, .fields = fields, .nfields = nfields };
+    q.ids = &id;
+    q.nids = 1;
+    return store_scan(dom_store(d), reg, &q, fn, ctx, e);
+}
+
+/* What control `id` gives (nothing when there is no such control). */
+static int control_gives(dom *d, int64_t id, ctl_gives *g, isms_err *e)
+{
+    *g = (ctl_gives){ 0 };
+    return read_one(d, &reg_control, id, control_fields, 2, take_gives, g, e);
+}
+
+static int mapping_changed(dom *d, tallies *t, const record *before, const record *after,
+                           isms_err *e)
+{
+    ctl_gives g;
+    int rc = 0;
+    if (mapping_counts(before) &&
+        !(rc = control_gives(d, record_int(before, F_MAPPING_CONTROL), &g, e)))
+        note_mapping(t, record_int(before, F_MAPPING_TARGET),
+                     cov_relationship(record_text(before, F_MAPPING_RELATIONSHIP)), &g, -1);
+    if (!rc && mapping_counts(after) &&
+        !(rc = control_gives(d, record_int(after, F_MAPPING_CONTROL), &g, e)))
+        note_mapping(t, record_int(after, F_MAPPING_TARGET),
+                     cov_relationship(record_text(after, F_MAPPING_RELATIONSHIP)), &g, 1);
+    return rc;
+}
+
+/* A control's mappings, moved from what it gave to what it gives. */
+typedef struct regive {
+    tallies *t;
+    ctl_gives was, is;
+} regive;
+
+static int regive_one(const record *m, void *ctx)
+{
+    const regive *r = ctx;
+    int rel = cov_relationship(record_text(m, F_MAPPING_RELATIONSHIP));
+    for (int sign = -1; sign <= 1 && mapping_counts(m); sign += 2)
+        note_mapping(r->t, record_int(m, F_MAPPING_TARGET), rel, sign < 0 ? &r->was : &r->is, sign);
+    return 0;
+}
+
+static const int mapping_fields[] = { F_MAPPING_CONTROL, F_MAPPING_TARGET, F_MAPPING_RELATIONSHIP };
+
+static int control_coverage_changed(dom *d, tallies *t, const record *before, const record *after,
+                                    isms_err *e)
+{
+    regive r = { t, gives_of(before), gives_of(after) };
+    /* A new control has no mappings yet; one that gives the same gives it
+     * to each of them. */
+    if (!before || (r.was.whole == r.is.whole && r.was.part == r.is.part))
+        return 0;
+    store_filter f = { .field = field_def(&reg_mapping, F_MAPPING_CONTROL), .ival = before->id };
+    store_query q = {
+        .filters = &f, .nfilters = 1, .ids_only = 1, .fields = mapping_fields, .nfields = 3
+    };
+    return store_scan(dom_store(d), &reg_mapping, &q, regive_one, &r, e);
+}
+
+/* ---- risks treated ---- */
+
+static int in_place(const record *c)
+{
+    const char *status = c ? record_text(c, F_CONTROL_STATUS) : NULL;
+    return c && !c->retired_at && (!status || strcmp(status, "planned"));
+}
+
+static int to_treat(const record *r)
+{
+    const char *treatment = r ? record_text(r, F_RISK_TREATMENT) : NULL;
+    treatment = treatment ? treatment : "";
+    return r && !r->retired_at && strcmp(treatment, "accept") && strcmp(treatment, "avoid");
+}
+
+/* Does v hold id? (A links field holds each id once, as its table does.) */
+static int has(const value *v, int64_t id)
+{
+    for (int k = 0; v && k < v->n; k++)
+        if (v->ids[k] == id)
+            return 1;
+    return 0;
+}
+
+static int take_to_treat(const record *r, void *ctx)
+{
+    *(int *)ctx = to_treat(r);
+    return 0;
+}
+
+static const int risk_fields[] = { F_RISK_TREATMENT };
+
+/* Risk `risk` gains (sign 1) or loses (-1) control `control` in place:
+ * "risk.treated" moves when no other treats it and it is to treat. */
+static int risk_reached(dom *d, tallies *t, int64_t risk, int64_t control, int sign, isms_err *e)
+{
+    int other, treat = 0;
+    int rc = store_risk_in_place(dom_store(d), risk, control, &other, e);
+    if (rc || other)
+        return rc;
+    rc = read_one(d, &reg_risk, risk, risk_fields, 1, take_to_treat, &treat, e);
+    if (!rc && treat)
+        tallies_put(t, "risk.treated", sign);
+    return rc;
+}
+
+/* The risks a control treats in place before and after, each that one
+ * has and the other has not moved. */
+static int control_treats_changed(dom *d, tallies *t, const record *before, const record *after,
+                                  isms_err *e)
+{
+    const value *was = in_place(before) ? record_cval(before, F_CONTROL_TREATS) : NULL,
+                *is = in_place(after) ? record_cval(after, F_CONTROL_TREATS) : NULL;
+    int64_t id = after ? after->id : before->id;
+    int rc = 0;
+    for (int k = 0; was && k < was->n && !rc; k++)
+        if (!has(is, was->ids[k]))
+            rc = risk_reached(d, t, was->ids[k], id, -1, e);
+    for (int k = 0; is && k < is->n && !rc; k++)
+        if (!has(was, is->ids[k]))
+            rc = risk_reached(d, t, is->ids[k], id, 1, e);
+    return rc;
+}
+
+/* A risk that becomes to treat, or stops being, moves "risk.treated"
+ * when a control in place treats it (a new risk has none yet). */
+static int risk_changed(dom *d, tallies *t, const record *before, const record *after, isms_err *e)
+{
+    int was = to_treat(before), is = to_treat(after), treated;
+    if (was == is || !before)
+        return 0;
+    int rc = store_risk_in_place(dom_store(d), before->id, 0, &treated, e);
+    if (!rc && treated)
+        tallies_put(t, "risk.treated", is - was);
+    return rc;
+}
+
+int tallies_links_changed(dom *d, tallies *t, const record *before, const record *after,
+                          isms_err *e)
+{
+    const regdef *reg = after ? after->reg : before->reg;
+    if (reg == &reg_mapping)
+        return mapping_changed(d, t, before, after, e);
+    if (reg == &reg_risk)
+        return risk_changed(d, t, before, after, e);
+    if (reg != &reg_control)
+        return 0;
+    int rc = control_coverage_changed(d, t, before, after, e);
+    return rc ? rc : control_treats_changed(d, t, before, after, e);
+}
+
+/* ---- the recount ---- */
+
+typedef struct recount {
+    tallies *t;
+    ctl_gives *gives; /* every control's, in id order (as scans give them) */
+    size_t n, cap;
+    int progress; /* an upgrade's: say how far it is */
+} recount;
+
+static int take_control(const record *r, void *ctx)
+{
+    recount *c = ctx;
+    XGROW(c->gives, c->n, c->cap, 1024);
+    c->gives[c->n++] = gives_of(r);
+    return 0;
+}
+
+static int by_id(const void *key, const void *item)
+{
+    int64_t id = *(const int64_t *)key, other = ((const ctl_gives *)item)->id;
+    return (id > other) - (id < other);
+}
+
+static int take_mapping(const record *m, void *ctx)
+{
+    recount *c = ctx;
+    if (!mapping_counts(m))
+        return 0;
+    int64_t control = record_int(m, F_MAPPING_CONTROL);
+    const ctl_gives *g = bsearch(&control, c->gives, c->n, sizeof *c->gives, by_id);
+    note_mapping(c->t, record_int(m, F_MAPPING_TARGET),
+                 cov_relationship(record_text(m, F_MAPPING_RELATIONSHIP)),
+                 g ? g : &(ctl_gives){ 0 }, 1);
+    return 0;
+}
+
+/* What an upgrade's fill says between its steps, when they take long
+ * (more controls than this). */
+enum { MANY_CONTROLS = 50000 };
+
+static void step_done(const recount *c, int step)
+{
+    if (c->progress && c->n > MANY_CONTROLS)
+        store_progress("the coverage and the risks treated", step, 3);
+}
+
+int tallies_links_recount(dom *d, tallies *t, int progress, isms_err *e)
+{
+    recount c = { .t = t, .progress = progress };
+    store_query controls = { .include_retired = 1,
+                             .ids_only = 1,
+                             .fields = control_fields,
+                             .nfields = 2 },
+                mappings = { .ids_only = 1, .fields = mapping_fields, .nfields = 3 };
+    int64_t treated;
+    int rc = store_scan(dom_store(d), &reg_control, &controls, take_control, &c, e);
+    step_done(&c, 1);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_mapping, &mappings, take_mapping, &c, e);
+    step_done(&c, 2);
+    if (!rc)
+        rc = store_risks_treated(dom_store(d), &treated, e);
+    step_done(&c, 3);
+    if (!rc)
+        tallies_put(t, "risk.treated", treated);
+    free(c.gives);
+    return rc;
+}

@@ -1,0 +1,18 @@
+-- 0016_link_tallies: the dashboard's figures that follow from links
+-- between records, kept in the tally table of 0010 (issue 16, point 1):
+--
+--   coverage.ID        the active control mappings onto requirement ID;
+--   coverage.ID.full   those whose control covers it all (implemented or
+--                      operating, effective or not assessed, equivalent,
+--                      equal or superset), as coverage judges it;
+--   coverage.ID.part   those whose control covers it in part;
+--   risk.treated       active risks to treat that an active control in
+--                      place (not planned) treats.
+--
+-- With them, framework coverage reads the catalogues' requirements and
+-- the SoA, not every control and mapping, and the dashboard's untreated
+-- risks need no join over the controls' links. isms moves them as
+-- controls, mappings and risks are written (domain/registers/
+-- tallies_links.c); the upgrade counts them from the records after this
+-- statement (record_upgrade); `isms verify --full` counts them again.
+DELETE FROM tally WHERE name = 'risk.treated' OR name LIKE 'coverage.%';
