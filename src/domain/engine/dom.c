@@ -91,6 +91,9 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
      * upgrade brings their table (0010). */
     if (!rc && from < store_migration_version("0010_"))
         rc = dom_tallies_rebuild(d, e);
+    /* and each subject's latest analysis, when it brings their table (0017) */
+    if (!rc && from < store_migration_version("0017_"))
+        rc = dom_latest_rebuild(d, e);
     d->st = NULL;
     arena_reset(&d->a);
     return rc;

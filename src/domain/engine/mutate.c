@@ -296,6 +296,8 @@ static int persist(dom *d, record *r, const record *before, const char *op, reco
         rc = dom_ledger_record(d, out, op, e);
     if (!rc)
         rc = dom_tallies_changed(d, before, out, e);
+    if (!rc)
+        rc = dom_latest_changed(d, before, out, e);
     store_defer_writes(d->st, 0);
     return rc;
 }
