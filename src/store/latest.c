@@ -36,10 +36,8 @@ static void put_disagrees(buf *b, int n)
 }
 
 /* INSERT ... SELECT of the rows of the analyses `where` picks (its one
- * parameter `id`, when not 0), changed_at as `changed` says (`at` bound to
- * its two parameters, when not NULL). */
-static int fill(store *s, const char *changed, const char *at, const char *where, int64_t id, int n,
-                isms_err *e)
+ * parameter `id`, when not 0), written since they ran by nothing. */
+static int fill(store *s, const char *where, int64_t id, int n, isms_err *e)
 {
     buf b;
     buf_init(&b);
@@ -48,44 +46,47 @@ static int fill(store *s, const char *changed, const char *at, const char *where
                  "COALESCE(a.outside_appetite, 0), ");
     put_disagrees(&b, n);
     buf_printf(&b,
-               ", %s FROM analysis a LEFT JOIN risk r ON a.kind = 'risk' AND r.key = a.subject "
+               ", NULL FROM analysis a LEFT JOIN risk r ON a.kind = 'risk' AND r.key = a.subject "
                "WHERE %s ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, "
                "analysis = excluded.analysis, risk = excluded.risk, "
                "outside = excluded.outside, disagrees = excluded.disagrees, "
                "changed_at = excluded.changed_at",
-               changed, where);
+               where);
     db_stmt *st;
     int rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
     if (rc)
         return rc;
-    int p = 1;
-    if (at) {
-        db_bind_text(st, p++, at);
-        db_bind_text(st, p++, at);
-    }
     if (id)
-        db_bind_int(st, p, id);
+        db_bind_int(st, 1, id);
     return db_run(st, e);
 }
 
 int store_latest_set(store *s, int64_t analysis, int n, isms_err *e)
 {
-    return fill(s, "NULL", NULL, "a.id = ?", analysis, n, e);
+    return fill(s, "a.id = ?", analysis, n, e);
 }
 
-int store_latest_rebuild(store *s, int n, const char *last_change, isms_err *e)
+int store_latest_rebuild(store *s, int n, isms_err *e)
 {
     int rc = db_exec(s->db, "DELETE FROM analysis_latest", e);
-    /* Written since it ran when the last write to a register its inputs
-     * come from was in its second or after (what quant_check_of assumed). */
     if (!rc)
-        rc = fill(s, last_change ? "CASE WHEN a.created_at <= ? THEN ? ELSE NULL END" : "NULL",
-                  last_change,
+        rc = fill(s,
                   "a.id IN (SELECT MAX(id) FROM analysis WHERE retired_at IS NULL "
                   "GROUP BY subject)",
                   0, n, e);
     return rc;
+}
+
+int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "UPDATE analysis_latest SET changed_at = ? WHERE subject = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, at);
+    db_bind_text(st, 2, subject);
+    return db_run(st, e);
 }
 
 int store_latest_touch(store *s, const int64_t *risks, size_t n, const char *at, isms_err *e)
@@ -189,6 +190,6 @@ int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, is
     snprintf(sql, sizeof sql,
              "SELECT a.key, a.id FROM analysis_latest l JOIN analysis a ON a.id = l.analysis "
              "WHERE %s ORDER BY (SELECT MIN(f.id) FROM analysis f WHERE f.subject = l.subject)",
-             portfolios ? "l.kind = 'portfolio'" : "l.changed_at IS NOT NULL");
+             portfolios ? "l.kind <> 'risk'" : "l.changed_at IS NOT NULL");
     return rows(s, sql, 0, fn, ctx, e);
 }

@@ -405,9 +405,10 @@ int store_keeps_latest(const store *s);
  * nothing; n: the matrix size its cell and its risk's are banded at. */
 int store_latest_set(store *s, int64_t analysis, int n, isms_err *e);
 /* Every subject's latest analysis again from the analyses (an upgrade, an
- * import): written since it ran when it ran at or before last_change (the
- * last write to a register its inputs come from; NULL: none). */
-int store_latest_rebuild(store *s, int n, const char *last_change, isms_err *e);
+ * import), written since it ran by nothing; store_latest_mark then marks
+ * subject's as written since it ran, at `at`. */
+int store_latest_rebuild(store *s, int n, isms_err *e);
+int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e);
 /* A record the latest analyses of the risks `risks` (n ids) draw on was
  * written at `at`, and so every analysis not of one risk (a portfolio, a
  * return on controls); risks NULL: every analysis's. */
@@ -421,7 +422,8 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
 int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn fn, void *ctx,
                          int64_t *total, isms_err *e);
 /* The latest analyses (key, id) written since they ran (portfolios 0), or
- * the latest portfolios (1), in the order of each subject's first analysis. */
+ * those not of one risk (1: portfolios, returns on controls), in the
+ * order of each subject's first analysis. */
 int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, isms_err *e);
 
 #endif

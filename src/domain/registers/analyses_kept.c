@@ -38,8 +38,60 @@ static int touch_control(store *s, const record *before, const record *after, co
         memcpy(ids, a->ids, sizeof *ids * (size_t)a->n);
     if (b && b->n)
         memcpy(ids + a->n, b->ids, sizeof *ids * (size_t)b->n);
-    int rc = store_latest_touch(s, ids, n, at, e);
+    int rc = n ? store_latest_touch(s, ids, n, at, e) : 0; /* treating none: in no model */
     free(ids);
+    return rc;
+}
+
+/* The fields of a risk and of a control that an analysis's inputs hash
+ * (quant_inputs_json: the FAIR factors, the objectives whose appetite
+ * applies; a control's effect, status, effectiveness, cost and cover):
+ * a write that changes none of them (a title, a description, a cell)
+ * leaves every analysis as current as it was. */
+static const int risk_inputs[] = { F_RISK_LOSS_MODEL,
+                                   F_RISK_LEF,
+                                   F_RISK_TEF,
+                                   F_RISK_VULNERABILITY,
+                                   F_RISK_THREAT_CAPABILITY,
+                                   F_RISK_RESISTANCE_STRENGTH,
+                                   F_RISK_PRIMARY_LOSS,
+                                   F_RISK_SECONDARY_PROBABILITY,
+                                   F_RISK_SECONDARY_LOSS,
+                                   F_RISK_OBJECTIVES };
+static const int control_inputs[] = { F_CONTROL_TREATS,        F_CONTROL_STATUS,
+                                      F_CONTROL_EFFECTIVENESS, F_CONTROL_ACTS_ON,
+                                      F_CONTROL_REDUCTION,     F_CONTROL_PARTIAL_EFFECT,
+                                      F_CONTROL_COST,          F_CONTROL_DEDUCTIBLE,
+                                      F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS };
+
+/* Did the write move one of the n fields f (a retirement moves them all)? */
+static int inputs_moved(const record *before, const record *after, const int *f, size_t n)
+{
+    if (!!before->retired_at != !!after->retired_at)
+        return 1;
+    for (size_t k = 0; k < n; k++) {
+        int i = field_index(after->reg, f[k]);
+        if (!dom_same_value(&after->reg->fields[i], &before->v[i], &after->v[i]))
+            return 1;
+    }
+    return 0;
+}
+
+#define MOVED(before, after, fields) \
+    (!(before) || inputs_moved(before, after, fields, sizeof fields / sizeof *fields))
+
+/* A risk: its analysis and those not of one risk when its inputs moved (a
+ * new one when it has any: it joins the model); its cell against its
+ * analysis's again when it was there before. */
+static int risk_written(dom *d, const record *before, const record *after, const char *at,
+                        isms_err *e)
+{
+    store *s = dom_store(d);
+    int rc = 0;
+    if (before ? MOVED(before, after, risk_inputs) : dom_risk_quantified(after))
+        rc = store_latest_touch(s, &after->id, 1, at, e);
+    if (!rc && before)
+        rc = store_latest_cells(s, after->id, dom_matrix_size(d), e);
     return rc;
 }
 
@@ -52,14 +104,10 @@ int dom_latest_changed(dom *d, const record *before, const record *after, isms_e
     const char *at = later(after->updated_at, after->retired_at);
     if (reg == &reg_analysis)
         return before ? 0 : store_latest_set(s, after->id, dom_matrix_size(d), e);
-    if (reg == &reg_risk) {
-        if (!before) /* a new risk: no analysis of it yet */
-            return 0;
-        int rc = store_latest_touch(s, &after->id, 1, at, e);
-        return rc ? rc : store_latest_cells(s, after->id, dom_matrix_size(d), e);
-    }
+    if (reg == &reg_risk)
+        return risk_written(d, before, after, at, e);
     if (reg == &reg_control)
-        return touch_control(s, before, after, at, e);
+        return MOVED(before, after, control_inputs) ? touch_control(s, before, after, at, e) : 0;
     if (reg != &reg_appetite && reg != &reg_objective && reg != &reg_org)
         return 0;
     int rc = store_latest_touch(s, NULL, 0, at, e);
@@ -70,11 +118,22 @@ int dom_latest_changed(dom *d, const record *before, const record *after, isms_e
     return rc;
 }
 
+/* Once, from every analysis: those stale by the whole model's hash (what
+ * the dashboard judged on each view before) are marked written since. */
 int dom_latest_rebuild(dom *d, isms_err *e)
 {
-    if (!store_keeps_latest(dom_store(d)))
+    store *s = dom_store(d);
+    if (!store_keeps_latest(s))
         return 0;
-    const char *last;
-    int rc = quant_last_input_change(d, &last, e);
-    return rc ? rc : store_latest_rebuild(dom_store(d), dom_matrix_size(d), last, e);
+    quant_latest *rows;
+    size_t n;
+    int rc = store_latest_rebuild(s, dom_matrix_size(d), e);
+    if (!rc)
+        rc = dom_latest_analyses(d, &rows, &n, e);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (rows[k].fresh.stale)
+            rc = store_latest_mark(
+                s, rows[k].subject,
+                rows[k].fresh.since ? rows[k].fresh.since : rows[k].rec->created_at, e);
+    return rc;
 }

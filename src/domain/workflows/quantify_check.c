@@ -198,7 +198,7 @@ static int note_latest(const record *r, void *ctx)
     return 0;
 }
 
-int quant_read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
+static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
 {
     record *r = arena_alloc(dom_arena(d), sizeof *r);
     int rc = dom_get(d, &reg_analysis, key, r, e);
@@ -277,7 +277,7 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     if (!rc && s.n)
         rc = quant_last_input_change(d, &last, e);
     for (size_t k = 0; k < s.n && !rc; k++) {
-        rc = quant_read_latest(d, s.keys[k], &rows[k], e);
+        rc = read_latest(d, s.keys[k], &rows[k], e);
         if (rc || unchanged_since(rows[k].rec, last))
             continue; /* current: nothing it depends on changed after it ran */
         if (!c)
@@ -340,7 +340,7 @@ int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *f
     if (rc || !key)
         return rc;
     quant_check *c = NULL;
-    rc = quant_read_latest(d, key, out, e);
+    rc = read_latest(d, key, out, e);
     if (!rc)
         rc = quant_check_open(d, risk, &c, e);
     if (!rc)

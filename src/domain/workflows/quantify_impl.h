@@ -98,8 +98,7 @@ const char *quant_inputs_hash(dom *d, const qmodel *m,
 char *quant_risk_json(const risk_quant *q, int results_only);
 
 /* quantify_check.c, for quantify_latest.c: a checker of the analyses of
- * one risk at the cost of that risk; the analysis keyed `key`, whole. */
+ * one risk at the cost of that risk. */
 int quant_check_open(dom *d, const record *risk, quant_check **out, isms_err *e);
-int quant_read_latest(dom *d, const char *key, quant_latest *q, isms_err *e);
 
 #endif

@@ -27,3 +27,4 @@ CREATE INDEX analysis_latest_by_risk ON analysis_latest (risk);
 CREATE INDEX analysis_latest_outside ON analysis_latest (risk) WHERE outside = 1;
 CREATE INDEX analysis_latest_disagrees ON analysis_latest (risk) WHERE disagrees = 1;
 CREATE INDEX analysis_latest_changed ON analysis_latest (analysis) WHERE changed_at IS NOT NULL;
+CREATE INDEX analysis_latest_portfolios ON analysis_latest (analysis) WHERE kind <> 'risk';
