@@ -35,6 +35,20 @@ static void put_disagrees(buf *b, int n)
     buf_puts(b, ") > 1 THEN 1 ELSE 0 END)");
 }
 
+/* Runs the statement built in b (freed), its one parameter `id` bound
+ * when not 0. */
+static int run_built(store *s, buf *b, int64_t id, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, buf_str(b), &st, e);
+    buf_reset(b);
+    if (rc)
+        return rc;
+    if (id)
+        db_bind_int(st, 1, id);
+    return db_run(st, e);
+}
+
 /* INSERT ... SELECT of the rows of the analyses `where` picks (its one
  * parameter `id`, when not 0), written since they ran by nothing. */
 static int fill(store *s, const char *where, int64_t id, int n, isms_err *e)
@@ -52,14 +66,7 @@ static int fill(store *s, const char *where, int64_t id, int n, isms_err *e)
                "outside = excluded.outside, disagrees = excluded.disagrees, "
                "changed_at = excluded.changed_at",
                where);
-    db_stmt *st;
-    int rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
-    if (rc)
-        return rc;
-    if (id)
-        db_bind_int(st, 1, id);
-    return db_run(st, e);
+    return run_built(s, &b, id, e);
 }
 
 int store_latest_set(store *s, int64_t analysis, int n, isms_err *e)
@@ -120,33 +127,7 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
     buf_puts(&b, " FROM analysis a LEFT JOIN risk r ON r.id = analysis_latest.risk "
                  "WHERE a.id = analysis_latest.analysis) WHERE ");
     buf_puts(&b, risk ? "risk = ?" : "risk IS NOT NULL");
-    db_stmt *st;
-    int rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
-    if (rc)
-        return rc;
-    if (risk)
-        db_bind_int(st, 1, risk);
-    return db_run(st, e);
-}
-
-/* Rows of (text, integer) of `sql`, `limit` bound last when not 0. */
-static int rows(store *s, const char *sql, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
-{
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    if (limit)
-        db_bind_int(st, 1, limit);
-    while (!rc) {
-        rc = db_step(st, &row, e);
-        if (rc || !row)
-            break;
-        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
-    }
-    db_done(st);
-    return rc;
+    return run_built(s, &b, risk, e);
 }
 
 static int take_total(const char *name, int64_t n, void *ctx)
@@ -172,14 +153,14 @@ int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn 
              "WHERE %s AND " QUANTIFIED_RISK,
              flag);
     *total = 0;
-    int rc = rows(s, sql, 0, take_total, total, e);
+    int rc = store_text_int_rows(s, sql, NULL, 0, take_total, total, e);
     if (rc || !*total)
         return rc;
     snprintf(sql, sizeof sql,
              "SELECT r.key, r.id FROM analysis_latest l JOIN risk r ON r.id = l.risk "
              "WHERE %s AND " QUANTIFIED_RISK " ORDER BY l.risk LIMIT ?",
              flag);
-    return rows(s, sql, limit, fn, ctx, e);
+    return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
 }
 
 int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, isms_err *e)
@@ -191,5 +172,5 @@ int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, is
              "SELECT a.key, a.id FROM analysis_latest l JOIN analysis a ON a.id = l.analysis "
              "WHERE %s ORDER BY (SELECT MIN(f.id) FROM analysis f WHERE f.subject = l.subject)",
              portfolios ? "l.kind <> 'risk'" : "l.changed_at IS NOT NULL");
-    return rows(s, sql, 0, fn, ctx, e);
+    return store_text_int_rows(s, sql, NULL, 0, fn, ctx, e);
 }

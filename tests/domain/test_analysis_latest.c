@@ -23,7 +23,35 @@ static void at(const char *when) { setenv("ISMS_NOW", when, 1); }
 
 /* RISK-1: large, outside the Payments appetite, its residual cell rated
  * low (its figures say high: the cells disagree), treated by CTL-1;
- * RISK-2: small, treated by CTL-2; RISK-3: small, untreated. */
+ * RISK-2: small, treated by CTL-2; RISK-3: small, untreated. Each row:
+ * title, objectives, likelihood, impact, residual cell, lef, loss. */
+static const char *const risks[][8] = {
+    { "Ransomware", "OBJ-1", "5", "5", "1", "1", "pert(0.5,2,6)", "lognormal90(100000,10000000)" },
+    { "Typos", "OBJ-1", "2", "1", "2", "1", "const(1)", "const(10000)" },
+    { "Spills", "", "2", "1", "2", "1", "const(1)", "const(2000)" },
+};
+
+static void add_risk(const char *const *f)
+{
+    arena *a = dom_arena(d);
+    tu_add(d, tu_make(d, &reg_risk, arena_printf(a, "title=%s", f[0]), "owner=PER-2",
+                      arena_printf(a, "objectives=%s", f[1]),
+                      arena_printf(a, "likelihood=%s", f[2]), arena_printf(a, "impact=%s", f[3]),
+                      arena_printf(a, "residual_likelihood=%s", f[4]),
+                      arena_printf(a, "residual_impact=%s", f[5]), arena_printf(a, "lef=%s", f[6]),
+                      arena_printf(a, "primary_loss=%s", f[7]), NULL));
+}
+
+/* A control acting on the loss event frequency of one risk. */
+static void add_control(const char *title, const char *risk, const char *reduction)
+{
+    arena *a = dom_arena(d);
+    tu_add(d, tu_make(d, &reg_control, arena_printf(a, "title=%s", title), "owner=PER-2",
+                      arena_printf(a, "treats=%s", risk), "status=operating",
+                      "effectiveness=effective", "acts_on=lef",
+                      arena_printf(a, "reduction=const(%s)", reduction), "cost=1000", NULL));
+}
+
 static void fill(void)
 {
     record out;
@@ -33,20 +61,10 @@ static void fill(void)
     tu_add_people(d);
     tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=10000000",
                       NULL));
-    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1",
-                      "likelihood=5", "impact=5", "residual_likelihood=1", "residual_impact=1",
-                      "lef=pert(0.5,2,6)", "primary_loss=lognormal90(100000,10000000)", NULL));
-    tu_add(d,
-           tu_make(d, &reg_risk, "title=Typos", "owner=PER-2", "objectives=OBJ-1", "likelihood=2",
-                   "impact=1", "lef=const(1)", "primary_loss=const(10000)", NULL));
-    tu_add(d, tu_make(d, &reg_risk, "title=Spills", "owner=PER-2", "likelihood=2", "impact=1",
-                      "lef=const(1)", "primary_loss=const(2000)", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1",
-                      "status=operating", "effectiveness=effective", "acts_on=lef",
-                      "reduction=const(0.4)", "cost=60000", NULL));
-    tu_add(d, tu_make(d, &reg_control, "title=Spellcheck", "owner=PER-2", "treats=RISK-2",
-                      "status=operating", "effectiveness=effective", "acts_on=lef",
-                      "reduction=const(0.5)", "cost=100", NULL));
+    for (size_t k = 0; k < sizeof risks / sizeof *risks; k++)
+        add_risk(risks[k]);
+    add_control("EDR", "RISK-1", "0.4");
+    add_control("Spellcheck", "RISK-2", "0.5");
     const char *pay =
         tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k",
                           "appetite=500000", "tolerance=2000000", NULL));

@@ -48,16 +48,7 @@ static int touch_control(store *s, const record *before, const record *after, co
  * applies; a control's effect, status, effectiveness, cost and cover):
  * a write that changes none of them (a title, a description, a cell)
  * leaves every analysis as current as it was. */
-static const int risk_inputs[] = { F_RISK_LOSS_MODEL,
-                                   F_RISK_LEF,
-                                   F_RISK_TEF,
-                                   F_RISK_VULNERABILITY,
-                                   F_RISK_THREAT_CAPABILITY,
-                                   F_RISK_RESISTANCE_STRENGTH,
-                                   F_RISK_PRIMARY_LOSS,
-                                   F_RISK_SECONDARY_PROBABILITY,
-                                   F_RISK_SECONDARY_LOSS,
-                                   F_RISK_OBJECTIVES };
+static const int risk_links[] = { F_RISK_LOSS_MODEL, F_RISK_OBJECTIVES }; /* and the factors */
 static const int control_inputs[] = { F_CONTROL_TREATS,        F_CONTROL_STATUS,
                                       F_CONTROL_EFFECTIVENESS, F_CONTROL_ACTS_ON,
                                       F_CONTROL_REDUCTION,     F_CONTROL_PARTIAL_EFFECT,
@@ -88,7 +79,12 @@ static int risk_written(dom *d, const record *before, const record *after, const
 {
     store *s = dom_store(d);
     int rc = 0;
-    if (before ? MOVED(before, after, risk_inputs) : dom_risk_quantified(after))
+    const int *factors;
+    size_t nfactors = (size_t)dom_risk_input_fields(&factors);
+    int moved =
+        before ? MOVED(before, after, risk_links) || inputs_moved(before, after, factors, nfactors)
+               : dom_risk_quantified(after);
+    if (moved)
         rc = store_latest_touch(s, &after->id, 1, at, e);
     if (!rc && before)
         rc = store_latest_cells(s, after->id, dom_matrix_size(d), e);

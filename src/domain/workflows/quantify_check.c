@@ -198,12 +198,8 @@ static int note_latest(const record *r, void *ctx)
     return 0;
 }
 
-static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
+void quant_latest_fill(quant_latest *q, const record *r)
 {
-    record *r = arena_alloc(dom_arena(d), sizeof *r);
-    int rc = dom_get(d, &reg_analysis, key, r, e);
-    if (rc)
-        return rc;
     memset(q, 0, sizeof *q);
     q->key = r->key;
     q->subject = record_text(r, F_ANALYSIS_SUBJECT);
@@ -212,7 +208,15 @@ static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
     q->seed = strtoull(record_text(r, F_ANALYSIS_SEED), NULL, 10);
     q->inputs = record_text(r, F_ANALYSIS_INPUTS);
     q->rec = r;
-    return 0;
+}
+
+static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
+{
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    int rc = dom_get(d, &reg_analysis, key, r, e);
+    if (!rc)
+        quant_latest_fill(q, r);
+    return rc;
 }
 
 int quant_last_input_change(dom *d, const char **out, isms_err *e)

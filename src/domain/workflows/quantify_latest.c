@@ -44,6 +44,13 @@ static int note_key(const char *key, int64_t id, void *ctx)
     return 0;
 }
 
+/* What keep_shown copies the one analysis read into. */
+typedef struct shown {
+    dom *d;
+    quant_latest *q;
+    int found;
+} shown;
+
 /* Every field of an analysis but its inputs (a portfolio's name every
  * risk and control: what the dashboard would read in the model's size). */
 static const int shown_fields[] = { F_ANALYSIS_SUBJECT,    F_ANALYSIS_KIND,
@@ -54,41 +61,28 @@ static const int shown_fields[] = { F_ANALYSIS_SUBJECT,    F_ANALYSIS_KIND,
                                     F_ANALYSIS_VERDICT,    F_ANALYSIS_MARGIN,
                                     F_ANALYSIS_LIKELIHOOD, F_ANALYSIS_IMPACT };
 
-typedef struct one_read {
-    dom *d;
-    record *r;
-} one_read;
-
-static int keep_one(const record *r, void *ctx)
+static int keep_shown(const record *r, void *ctx)
 {
-    one_read *o = ctx;
-    o->r = arena_alloc(dom_arena(o->d), sizeof *o->r);
-    record_copy(o->r, r, dom_arena(o->d));
+    shown *s = ctx;
+    record *copy = arena_alloc(dom_arena(s->d), sizeof *copy);
+    record_copy(copy, r, dom_arena(s->d));
+    quant_latest_fill(s->q, copy);
+    s->found = 1;
     return 0;
 }
 
 /* Analysis #id, but its inputs (q->inputs NULL), by key and index. */
 static int read_shown(dom *d, int64_t id, quant_latest *q, isms_err *e)
 {
-    one_read o = { d, NULL };
+    shown s = { d, q, 0 };
     store_query by_id = { .ids = &id,
                           .nids = 1,
                           .fields = shown_fields,
                           .nfields = (int)(sizeof shown_fields / sizeof *shown_fields) };
-    int rc = store_scan(dom_store(d), &reg_analysis, &by_id, keep_one, &o, e);
-    if (rc)
-        return rc;
-    if (!o.r)
-        return err_set(e, E_NOT_FOUND, NULL, "analysis #%lld: not found", (long long)id);
-    const record *r = o.r;
-    memset(q, 0, sizeof *q);
-    q->key = r->key;
-    q->subject = record_text(r, F_ANALYSIS_SUBJECT);
-    q->kind = record_text(r, F_ANALYSIS_KIND);
-    q->iterations = (size_t)record_int(r, F_ANALYSIS_ITERATIONS);
-    q->seed = strtoull(record_text(r, F_ANALYSIS_SEED), NULL, 10);
-    q->rec = r;
-    return 0;
+    int rc = store_scan(dom_store(d), &reg_analysis, &by_id, keep_shown, &s, e);
+    if (!rc && !s.found)
+        rc = err_set(e, E_NOT_FOUND, NULL, "analysis #%lld: not found", (long long)id);
+    return rc;
 }
 
 /* The latest change to a risk, control or appetite at or after `after`
