@@ -279,10 +279,10 @@ int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, ism
 /* The dashboard's latest analyses, read by key and index from those the
  * store keeps (quantify_latest.c, store_keeps_latest): those written
  * since they ran, each judged at the cost of its own inputs (a portfolio
- * stale when written since), and the latest of each portfolio and return
- * on controls (judged likewise
- * when written since, else current). In the order of each subject's
- * first analysis; in the dom's arena. */
+ * stale when written since), and the latest portfolio and return on
+ * controls of each subject (judged likewise when written since, else
+ * current); each without its inputs (q->inputs NULL). In the order of
+ * each subject's first analysis; in the dom's arena. */
 int dom_latest_dashboard(dom *d, quant_latest **written, size_t *nwritten,
                          quant_latest **portfolios, size_t *nportfolios, isms_err *e);
 
