@@ -5,13 +5,20 @@
  * RISK-1 at least one. Loaded through the domain layer: the same rules
  * and ledger entries as the CLI.
  *
- *   bench_quant REPO RISKS                 REPO must not exist */
+ *   bench_quant REPO RISKS                 REPO must not exist
+ *   bench_quant --analyses REPO            REPO made as above: an analysis
+ *       of each risk saved (100 iterations each), then one portfolio by
+ *       objective, then RISK-1's loss event frequency changed: the
+ *       dashboard then has every risk's latest analysis, RISK-1's and the
+ *       portfolio's stale (bench/quant/run.sh analyses, issue 16 point 1). */
 #include "bench/support/util.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
+#include "domain/workflows/quantify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void add_risk(dom *d, long i, long risks)
 {
@@ -52,8 +59,44 @@ static void phase(dom *d, void (*fn)(dom *, long, long), long n, long risks)
     }
 }
 
+static void quantify_risk(dom *d, long i, long risks)
+{
+    (void)risks;
+    isms_err e = { 0 };
+    quant_opts o = { .iterations = 100, .seed = 1, .threads = 1, .save = 1 };
+    risk_quant q;
+    char key[32];
+    snprintf(key, sizeof key, "RISK-%ld", i + 1);
+    if (dom_risk_quantify(d, key, &o, &q, &e))
+        bench_die(key, &e);
+}
+
+/* Every risk's analysis, a portfolio's, then a change after them. */
+static int analyses(const char *repo)
+{
+    isms_err e = { 0 };
+    dom *d;
+    int64_t risks = 0;
+    if (dom_open(repo, &d, &e) || store_count(dom_store(d), &reg_risk, NULL, &risks, &e))
+        bench_die("open", &e);
+    phase(d, quantify_risk, (long)risks, (long)risks);
+    quant_opts o = { .iterations = 100, .seed = 1, .threads = 1, .save = 1 };
+    portfolio_quant p;
+    if (dom_portfolio_quantify(d, &o, 1, &p, &e))
+        bench_die("portfolio", &e);
+    record changes, out;
+    record_init(&changes, &reg_risk, dom_arena(d));
+    bench_set(d, &changes, F_RISK_LEF, "pert(0.1,2,9)");
+    if (dom_update(d, &reg_risk, "RISK-1", &changes, 0, &out, NULL, &e))
+        bench_die("RISK-1", &e);
+    dom_close(d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--analyses"))
+        return analyses(argv[2]);
     if (argc != 3 || atol(argv[2]) < 1) {
         fprintf(stderr, "usage: bench_quant REPO RISKS\n");
         return 2;

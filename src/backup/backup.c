@@ -473,6 +473,8 @@ static int into_new_repository(const char *target, fill_fn fill, void *ctx, cons
         if (!rc)
             rc = dom_tallies_rebuild(d, e);
         if (!rc)
+            rc = dom_latest_rebuild(d, e);
+        if (!rc)
             rc = verify_new(d, source, e);
         rc = dom_txn_end(d, rc, e);
     }

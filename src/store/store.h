@@ -404,4 +404,34 @@ int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err
  * first among equals (index risk_by_residual). */
 int store_risks_top_residual(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);
 
+/* ---- the latest analysis of each subject (0017_analysis_latest.sql,
+ * store/latest.c), kept in the caller's transaction as analyses are saved
+ * and the records their inputs come from are written ---- */
+
+int store_keeps_latest(const store *s);
+/* Analysis #analysis is now its subject's latest, written since it ran by
+ * nothing; n: the matrix size its cell and its risk's are banded at. */
+int store_latest_set(store *s, int64_t analysis, int n, isms_err *e);
+/* Every subject's latest analysis again from the analyses (an upgrade, an
+ * import), written since it ran by nothing; store_latest_mark then marks
+ * subject's as written since it ran, at `at`. */
+int store_latest_rebuild(store *s, int n, isms_err *e);
+int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e);
+/* A record the latest analyses of the risks `risks` (n ids) draw on was
+ * written at `at`, and so every analysis not of one risk (a portfolio, a
+ * return on controls); risks NULL: every analysis's. */
+int store_latest_touch(store *s, const int64_t *risks, size_t n, const char *at, isms_err *e);
+/* The latest analysis of risk #risk (0: of every risk) against the risk's
+ * residual cell again, on an n x n matrix (the risk or the matrix changed). */
+int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
+/* The active risks with a FAIR input whose latest analysis is outside
+ * appetite (disagrees 0) or whose cell is more than a band from the risk's
+ * (disagrees 1): how many in *total, the first `limit` (key, id) by id. */
+int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn fn, void *ctx,
+                         int64_t *total, isms_err *e);
+/* The latest analyses (key, id) written since they ran (portfolios 0), or
+ * those not of one risk (1: portfolios, returns on controls), in the
+ * order of each subject's first analysis. */
+int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, isms_err *e);
+
 #endif

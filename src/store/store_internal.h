@@ -178,4 +178,10 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e);
 void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
 int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q);
 
+/* Rows of a query of (text, integer) to fn, which returns non-zero to stop;
+ * `param` (when not NULL) then `limit` (when not 0) bound in that order
+ * (store/tally.c). */
+int store_text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
+                        store_tally_fn fn, void *ctx, isms_err *e);
+
 #endif

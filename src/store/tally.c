@@ -167,9 +167,8 @@ int store_tally_clear(store *s, isms_err *e)
     return db_exec(s->db, "DELETE FROM tally", e);
 }
 
-/* Rows of a query of (text, integer) to fn, which returns non-zero to stop. */
-static int text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
-                         store_tally_fn fn, void *ctx, isms_err *e)
+int store_text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
+                        store_tally_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
@@ -201,7 +200,7 @@ static int take_count(const char *name, int64_t n, void *ctx)
 static int count(store *s, const char *sql, const char *param, int64_t *n, isms_err *e)
 {
     *n = 0;
-    return text_int_rows(s, sql, param, 0, take_count, n, e);
+    return store_text_int_rows(s, sql, param, 0, take_count, n, e);
 }
 
 /* The figures as stored plus the changes waiting (store_tally_scan). */
@@ -228,12 +227,13 @@ static int merge_row(const char *name, int64_t n, void *ctx)
 int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e)
 {
     if (!s->nwaiting)
-        return text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx, e);
+        return store_text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx,
+                                   e);
     /* In a write transaction: the figures as its commit will leave them. */
     merging m = { .fn = fn, .ctx = ctx };
     m.n = waiting_sums(s, &m.waiting);
     m.seen = xcalloc(m.n + 1, 1);
-    int rc = text_int_rows(s, "SELECT name, n FROM tally", NULL, 0, merge_row, &m, e);
+    int rc = store_text_int_rows(s, "SELECT name, n FROM tally", NULL, 0, merge_row, &m, e);
     for (size_t j = 0; j < m.n && !rc; j++)
         if (!m.seen[j])
             rc = fn(m.waiting[j].name, m.waiting[j].n, ctx);
@@ -285,10 +285,10 @@ int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_e
 
 int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
 {
-    return text_int_rows(s,
-                         "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT
-                         " AND NOT " IN_PLACE " ORDER BY r.id LIMIT ?",
-                         NULL, limit, fn, ctx, e);
+    return store_text_int_rows(s,
+                               "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT
+                               " AND NOT " IN_PLACE " ORDER BY r.id LIMIT ?",
+                               NULL, limit, fn, ctx, e);
 }
 
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e)
@@ -309,11 +309,11 @@ int store_risks_accepted_validly(store *s, const char *today, int64_t *n, isms_e
 
 int store_risks_top_residual(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
 {
-    return text_int_rows(s,
-                         "SELECT key, id FROM risk WHERE retired_at IS NULL ORDER BY "
-                         "(COALESCE(residual_likelihood, likelihood) * "
-                         "COALESCE(residual_impact, impact)) DESC, id LIMIT ?",
-                         NULL, limit, fn, ctx, e);
+    return store_text_int_rows(s,
+                               "SELECT key, id FROM risk WHERE retired_at IS NULL ORDER BY "
+                               "(COALESCE(residual_likelihood, likelihood) * "
+                               "COALESCE(residual_impact, impact)) DESC, id LIMIT ?",
+                               NULL, limit, fn, ctx, e);
 }
 
 int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err *e)

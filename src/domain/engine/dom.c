@@ -94,6 +94,9 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     else if (!rc && from < store_migration_version("0016_") &&
              to >= store_migration_version("0016_"))
         rc = dom_tallies_links_fill(d, e); /* those that follow from links (0016) */
+    /* and each subject's latest analysis, when it brings their table (0017) */
+    if (!rc && from < store_migration_version("0017_") && to >= store_migration_version("0017_"))
+        rc = dom_latest_rebuild(d, e);
     d->st = NULL;
     arena_reset(&d->a);
     return rc;

@@ -218,6 +218,8 @@ typedef struct dom_changes {
  * be NULL) says which fields changed. */
 int dom_update(dom *d, const regdef *reg, const char *key, const record *changes,
                int64_t if_version, record *out, dom_changes *changed, isms_err *e);
+/* Do a and b, values of field f, say the same (a set in any order)? */
+int dom_same_value(const fielddef *f, const value *a, const value *b);
 /* Retires a record: it stays, with retired_at set; nothing is deleted. */
 int dom_retire(dom *d, const regdef *reg, const char *key, record *out, isms_err *e);
 

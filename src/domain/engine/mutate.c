@@ -296,6 +296,8 @@ static int persist(dom *d, record *r, const record *before, const char *op, reco
         rc = dom_ledger_record(d, out, op, e);
     if (!rc)
         rc = dom_tallies_changed(d, before, out, e);
+    if (!rc)
+        rc = dom_latest_changed(d, before, out, e);
     store_defer_writes(d->st, 0);
     return rc;
 }
@@ -461,7 +463,7 @@ static int same_set(const fielddef *f, const value *a, const value *b)
     return 1;
 }
 
-static int same_value(const fielddef *f, const value *a, const value *b)
+int dom_same_value(const fielddef *f, const value *a, const value *b)
 {
     if (f->type == FT_LINKS || f->type == FT_ENUMSET)
         return same_set(f, a, b);
@@ -479,7 +481,7 @@ static void changed_fields(dom *d, const record *r, const record *old, dom_chang
         arena_alloc(&d->a, sizeof *fields * (size_t)(r->reg->nfields ? r->reg->nfields : 1));
     int n = 0;
     for (int i = 0; i < r->reg->nfields; i++)
-        if (!same_value(&r->reg->fields[i], &r->v[i], &old->v[i]))
+        if (!dom_same_value(&r->reg->fields[i], &r->v[i], &old->v[i]))
             fields[n++] = i;
     out->n = n;
     out->fields = fields;

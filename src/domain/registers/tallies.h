@@ -78,4 +78,16 @@ int dom_tallies_links_fill(struct dom *d, isms_err *e);
 typedef void (*tallies_diff_fn)(const char *name, int64_t counted, int64_t kept, void *ctx);
 int tallies_compare(const tallies *counted, const tallies *kept, tallies_diff_fn fn, void *ctx);
 
+/* The latest analysis of each subject, kept by the store (store_latest_*,
+ * registers/analyses_kept.c): in the write's transaction, an analysis
+ * saved becomes its subject's latest; a record written that an analysis's
+ * inputs come from (a risk, a control, an appetite, an objective, the
+ * organisation) marks the latest analyses that draw on it as written
+ * since they ran, and a risk's cell or the matrix size set anew compares
+ * the cells again. No-op on an older schema. */
+int dom_latest_changed(struct dom *d, const record *before, const record *after, isms_err *e);
+/* In the caller's transaction: every subject's latest again from the
+ * analyses (the upgrade to schema 17, an import). */
+int dom_latest_rebuild(struct dom *d, isms_err *e);
+
 #endif

@@ -111,25 +111,56 @@ static int count_acceptance(const record *r, void *ctx)
     return 0;
 }
 
+/* A latest analysis that is stale (and of a current risk, if of a risk). */
+static void note_stale(dom_dash *s, const quant_latest *l)
+{
+    if (l->fresh.stale && !l->fresh.orphan)
+        s->stale[s->nstale++] = (dash_stale){ l->key, l->subject, l->fresh.since };
+}
+
+/* The latest portfolio by objective, whose results the front ends show. */
+static void note_portfolio(dom_dash *s, const quant_latest *l)
+{
+    if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
+        s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);
+        s->portfolio_key = l->key;
+        s->portfolio_stale = l->fresh.stale;
+        s->portfolio_since = l->fresh.since;
+    }
+}
+
+/* From the latest analyses the store keeps: those written since they ran
+ * (the only ones that may be stale) and the portfolios, not every one. */
+static int note_kept_analyses(dom *d, gather *g, isms_err *e)
+{
+    quant_latest *written, *portfolios;
+    size_t nwritten, nportfolios;
+    int rc = dom_latest_dashboard(d, &written, &nwritten, &portfolios, &nportfolios, e);
+    if (rc)
+        return rc;
+    dom_dash *s = g->out;
+    s->stale = arena_alloc(g->a, sizeof *s->stale * (nwritten + 1));
+    for (size_t k = 0; k < nwritten; k++)
+        note_stale(s, &written[k]);
+    for (size_t k = 0; k < nportfolios; k++)
+        note_portfolio(s, &portfolios[k]);
+    return 0;
+}
+
 /* The latest analyses, the stale ones among them, and the latest
  * portfolio by objective (whose results the front ends show). */
 static int note_analyses(dom *d, gather *g, isms_err *e)
 {
+    if (g->kept && store_keeps_latest(dom_store(d)))
+        return note_kept_analyses(d, g, e);
     dom_dash *s = g->out;
     int rc = dom_latest_analyses_kept(d, &g->latest, &g->nlatest, e);
     if (rc)
         return rc;
     s->stale = arena_alloc(g->a, sizeof *s->stale * (g->nlatest + 1));
     for (size_t k = 0; k < g->nlatest; k++) {
-        const quant_latest *l = &g->latest[k];
-        if (l->fresh.stale && !l->fresh.orphan)
-            s->stale[s->nstale++] = (dash_stale){ l->key, l->subject, l->fresh.since };
-        if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
-            s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);
-            s->portfolio_key = l->key;
-            s->portfolio_stale = l->fresh.stale;
-            s->portfolio_since = l->fresh.since;
-        }
+        note_stale(s, &g->latest[k]);
+        note_portfolio(s, &g->latest[k]);
     }
     return 0;
 }
@@ -549,10 +580,36 @@ static int flag_risk(gather *g, const quant_latest *l, flagged *out, int *ok, is
     return 0;
 }
 
+static int add_flagged(const char *key, int64_t id, void *ctx)
+{
+    (void)id;
+    void **c = ctx;
+    keys_add(c[0], c[1], key);
+    return 0;
+}
+
+/* The same from the latest analyses the store keeps: a count and the
+ * first keys, each from the front of a partial index. */
+static int flag_kept(gather *g, isms_err *e)
+{
+    dash_keys *lists[] = { &g->out->outside, &g->out->matrix_disagrees };
+    int rc = 0;
+    for (int k = 0; k < 2 && !rc; k++) {
+        void *c[] = { g->a, lists[k] };
+        int64_t total;
+        rc = store_latest_flagged(dom_store(g->d), k, DASH_KEYS_FIRST, add_flagged, c, &total, e);
+        lists[k]->total = total;
+    }
+    g->out->outside_appetite = g->out->outside.total;
+    return rc;
+}
+
 /* Outside appetite and matrix disagreements, from the latest analyses of
  * risks (each risk read by key), in the risks' order. */
 static int flag_risks(gather *g, isms_err *e)
 {
+    if (store_keeps_latest(dom_store(g->d)))
+        return flag_kept(g, e);
     flagged *f = xmalloc(sizeof *f * (g->nlatest + 1));
     size_t n = 0;
     int rc = 0;

@@ -276,6 +276,16 @@ int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *f
  * (*found 0: none). */
 int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, isms_err *e);
 
+/* The dashboard's latest analyses, read by key and index from those the
+ * store keeps (quantify_latest.c, store_keeps_latest): those written
+ * since they ran, each judged at the cost of its own inputs (a portfolio
+ * stale when written since), and the latest portfolio and return on
+ * controls of each subject (judged likewise when written since, else
+ * current); each without its inputs (q->inputs NULL). In the order of
+ * each subject's first analysis; in the dom's arena. */
+int dom_latest_dashboard(dom *d, quant_latest **written, size_t *nwritten,
+                         quant_latest **portfolios, size_t *nportfolios, isms_err *e);
+
 /* The same, kept while the repository stays as it is (dom_cached): for
  * views that only read them, valid until the request ends. */
 int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_err *e);

@@ -4,8 +4,10 @@
  * ran tell since when. */
 #include "domain/workflows/quantify_impl.h"
 #include "domain/registers/registers.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +68,7 @@ static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err 
 
 /* risk NULL: a checker of every analysis (the whole model and every
  * change); else one of `risk`'s analyses only, at the cost of that risk. */
-static int check_open(dom *d, const record *risk, quant_check **out, isms_err *e)
+int quant_check_open(dom *d, const record *risk, quant_check **out, isms_err *e)
 {
     quant_check *c = xcalloc(1, sizeof *c);
     c->d = d;
@@ -86,7 +88,10 @@ static int check_open(dom *d, const record *risk, quant_check **out, isms_err *e
     return 0;
 }
 
-int quant_check_new(dom *d, quant_check **out, isms_err *e) { return check_open(d, NULL, out, e); }
+int quant_check_new(dom *d, quant_check **out, isms_err *e)
+{
+    return quant_check_open(d, NULL, out, e);
+}
 
 void quant_check_free(quant_check *c)
 {
@@ -174,30 +179,27 @@ typedef struct latest_scan {
     arena *a;
     const char **subjects, **keys;
     size_t n;
+    strmap seen; /* subject -> its index + 1 (a scan, not a search per analysis) */
 } latest_scan;
 
 static int note_latest(const record *r, void *ctx)
 {
     latest_scan *s = ctx;
     const char *subject = record_text(r, F_ANALYSIS_SUBJECT);
-    size_t k = 0;
-    while (k < s->n && strcmp(s->subjects[k], subject))
-        k++;
-    if (k == s->n) {
+    void **slot = strmap_slot_for(&s->seen, subject);
+    size_t k = (size_t)(uintptr_t)*slot;
+    if (!k) {
         s->subjects = xrealloc(s->subjects, (s->n + 1) * sizeof *s->subjects);
         s->keys = xrealloc(s->keys, (s->n + 1) * sizeof *s->keys);
         s->subjects[s->n++] = arena_strdup(s->a, subject);
+        *slot = (void *)(uintptr_t)(k = s->n);
     }
-    s->keys[k] = arena_strdup(s->a, r->key);
+    s->keys[k - 1] = arena_strdup(s->a, r->key);
     return 0;
 }
 
-static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
+void quant_latest_fill(quant_latest *q, const record *r)
 {
-    record *r = arena_alloc(dom_arena(d), sizeof *r);
-    int rc = dom_get(d, &reg_analysis, key, r, e);
-    if (rc)
-        return rc;
     memset(q, 0, sizeof *q);
     q->key = r->key;
     q->subject = record_text(r, F_ANALYSIS_SUBJECT);
@@ -206,7 +208,15 @@ static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
     q->seed = strtoull(record_text(r, F_ANALYSIS_SEED), NULL, 10);
     q->inputs = record_text(r, F_ANALYSIS_INPUTS);
     q->rec = r;
-    return 0;
+}
+
+static int read_latest(dom *d, const char *key, quant_latest *q, isms_err *e)
+{
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    int rc = dom_get(d, &reg_analysis, key, r, e);
+    if (!rc)
+        quant_latest_fill(q, r);
+    return rc;
 }
 
 int quant_last_input_change(dom *d, const char **out, isms_err *e)
@@ -243,7 +253,7 @@ int quant_check_of(dom *d, quant_check **whole, const char *last, const record *
     if (kind && !strcmp(kind, "risk") &&
         dom_get(d, &reg_risk, record_text(a, F_ANALYSIS_SUBJECT), &risk, NULL) == 0) {
         quant_check *c = NULL;
-        rc = check_open(d, &risk, &c, e);
+        rc = quant_check_open(d, &risk, &c, e);
         if (!rc)
             rc = quant_check_analysis(c, a, out, e);
         quant_check_free(c);
@@ -261,6 +271,7 @@ int quant_check_of(dom *d, quant_check **whole, const char *last, const record *
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
 {
     latest_scan s = { .a = dom_arena(d) };
+    strmap_init(&s.seen);
     *out = NULL;
     *n = 0;
     int rc = dom_list(d, &reg_analysis, NULL, note_latest, &s, e);
@@ -285,6 +296,7 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     }
     free(s.subjects);
     free(s.keys);
+    strmap_reset(&s.seen);
     return rc;
 }
 
@@ -334,7 +346,7 @@ int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *f
     quant_check *c = NULL;
     rc = read_latest(d, key, out, e);
     if (!rc)
-        rc = check_open(d, risk, &c, e);
+        rc = quant_check_open(d, risk, &c, e);
     if (!rc)
         rc = quant_check_analysis(c, out->rec, &out->fresh, e);
     quant_check_free(c);

@@ -97,4 +97,10 @@ const char *quant_inputs_hash(dom *d, const qmodel *m,
  * title or analysis). malloc'd. */
 char *quant_risk_json(const risk_quant *q, int results_only);
 
+/* quantify_check.c, for quantify_latest.c: a checker of the analyses of
+ * one risk at the cost of that risk. */
+int quant_check_open(dom *d, const record *risk, quant_check **out, isms_err *e);
+/* q as analysis r says (its memory r's). */
+void quant_latest_fill(quant_latest *q, const record *r);
+
 #endif

@@ -1,0 +1,135 @@
+/* analyses_kept.c: the latest analysis of each subject, kept by the store
+ * (0017_analysis_latest.sql) in the transaction of each write that saves
+ * an analysis or writes a record an analysis's inputs come from (see
+ * domain/workflows/quantify_latest.c for what the dashboard reads of it). */
+#include "domain/registers/tallies.h"
+#include "domain/registers/registers.h"
+#include "domain/workflows/quantify.h"
+#include "core/xalloc.h"
+#include "risk/qual.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *later(const char *a, const char *b)
+{
+    return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
+}
+
+/* The matrix size a write leaves: the organisation's as written, else the dom's. */
+static int matrix_after(dom *d, const record *after)
+{
+    if (after && after->reg == &reg_org && !after->retired_at)
+        return record_cval(after, F_ORG_RISK_MATRIX)->null
+                   ? RISK_MATRIX_MAX
+                   : (int)record_int(after, F_ORG_RISK_MATRIX);
+    return dom_matrix_size(d);
+}
+
+/* The risks a control treats or treated (both versions' links). */
+static int touch_control(store *s, const record *before, const record *after, const char *at,
+                         isms_err *e)
+{
+    const value *b = before ? record_cval(before, F_CONTROL_TREATS) : NULL,
+                *a = record_cval(after, F_CONTROL_TREATS);
+    size_t n = (size_t)a->n + (b ? (size_t)b->n : 0);
+    int64_t *ids = xmalloc(sizeof *ids * (n + 1));
+    if (a->n)
+        memcpy(ids, a->ids, sizeof *ids * (size_t)a->n);
+    if (b && b->n)
+        memcpy(ids + a->n, b->ids, sizeof *ids * (size_t)b->n);
+    int rc = n ? store_latest_touch(s, ids, n, at, e) : 0; /* treating none: in no model */
+    free(ids);
+    return rc;
+}
+
+/* The fields of a risk and of a control that an analysis's inputs hash
+ * (quant_inputs_json: the FAIR factors, the objectives whose appetite
+ * applies; a control's effect, status, effectiveness, cost and cover):
+ * a write that changes none of them (a title, a description, a cell)
+ * leaves every analysis as current as it was. */
+static const int risk_links[] = { F_RISK_LOSS_MODEL, F_RISK_OBJECTIVES }; /* and the factors */
+static const int control_inputs[] = { F_CONTROL_TREATS,        F_CONTROL_STATUS,
+                                      F_CONTROL_EFFECTIVENESS, F_CONTROL_ACTS_ON,
+                                      F_CONTROL_REDUCTION,     F_CONTROL_PARTIAL_EFFECT,
+                                      F_CONTROL_COST,          F_CONTROL_DEDUCTIBLE,
+                                      F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS };
+
+/* Did the write move one of the n fields f (a retirement moves them all)? */
+static int inputs_moved(const record *before, const record *after, const int *f, size_t n)
+{
+    if (!!before->retired_at != !!after->retired_at)
+        return 1;
+    for (size_t k = 0; k < n; k++) {
+        int i = field_index(after->reg, f[k]);
+        if (!dom_same_value(&after->reg->fields[i], &before->v[i], &after->v[i]))
+            return 1;
+    }
+    return 0;
+}
+
+#define MOVED(before, after, fields) \
+    (!(before) || inputs_moved(before, after, fields, sizeof fields / sizeof *fields))
+
+/* A risk: its analysis and those not of one risk when its inputs moved (a
+ * new one when it has any: it joins the model); its cell against its
+ * analysis's again when it was there before. */
+static int risk_written(dom *d, const record *before, const record *after, const char *at,
+                        isms_err *e)
+{
+    store *s = dom_store(d);
+    int rc = 0;
+    const int *factors;
+    size_t nfactors = (size_t)dom_risk_input_fields(&factors);
+    int moved =
+        before ? MOVED(before, after, risk_links) || inputs_moved(before, after, factors, nfactors)
+               : dom_risk_quantified(after);
+    if (moved)
+        rc = store_latest_touch(s, &after->id, 1, at, e);
+    if (!rc && before)
+        rc = store_latest_cells(s, after->id, dom_matrix_size(d), e);
+    return rc;
+}
+
+int dom_latest_changed(dom *d, const record *before, const record *after, isms_err *e)
+{
+    store *s = dom_store(d);
+    if (!after || !store_keeps_latest(s))
+        return 0;
+    const regdef *reg = after->reg;
+    const char *at = later(after->updated_at, after->retired_at);
+    if (reg == &reg_analysis)
+        return before ? 0 : store_latest_set(s, after->id, dom_matrix_size(d), e);
+    if (reg == &reg_risk)
+        return risk_written(d, before, after, at, e);
+    if (reg == &reg_control)
+        return MOVED(before, after, control_inputs) ? touch_control(s, before, after, at, e) : 0;
+    if (reg != &reg_appetite && reg != &reg_objective && reg != &reg_org)
+        return 0;
+    int rc = store_latest_touch(s, NULL, 0, at, e);
+    int was = before && before->reg == &reg_org ? dom_matrix_size(d) : 0,
+        now = matrix_after(d, after);
+    if (!rc && reg == &reg_org && was != now)
+        rc = store_latest_cells(s, 0, now, e);
+    return rc;
+}
+
+/* Once, from every analysis: those stale by the whole model's hash (what
+ * the dashboard judged on each view before) are marked written since. */
+int dom_latest_rebuild(dom *d, isms_err *e)
+{
+    store *s = dom_store(d);
+    if (!store_keeps_latest(s))
+        return 0;
+    quant_latest *rows;
+    size_t n;
+    int rc = store_latest_rebuild(s, dom_matrix_size(d), e);
+    if (!rc)
+        rc = dom_latest_analyses(d, &rows, &n, e);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (rows[k].fresh.stale)
+            rc = store_latest_mark(
+                s, rows[k].subject,
+                rows[k].fresh.since ? rows[k].fresh.since : rows[k].rec->created_at, e);
+    return rc;
+}

@@ -1,0 +1,350 @@
+/* The latest analysis of each subject, kept by the store (0017, issue 16
+ * point 1): the dashboard finds it by key and index and judges only the
+ * analyses written since they ran, each at the cost of its own inputs, so
+ * it neither reads every analysis nor hashes the whole model; its
+ * figures are those counted from every analysis (the recount), but for a
+ * portfolio written since without its inputs changing (stale here). */
+#include "support/testutil.h"
+#include "support/domutil.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/views/dashboard.h"
+#include "domain/workflows/quantify.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static dom *d;
+static const char *repo;
+
+static void at(const char *when) { setenv("ISMS_NOW", when, 1); }
+
+/* RISK-1: large, outside the Payments appetite, its residual cell rated
+ * low (its figures say high: the cells disagree), treated by CTL-1;
+ * RISK-2: small, treated by CTL-2; RISK-3: small, untreated. Each row:
+ * title, objectives, likelihood, impact, residual cell, lef, loss. */
+static const char *const risks[][8] = {
+    { "Ransomware", "OBJ-1", "5", "5", "1", "1", "pert(0.5,2,6)", "lognormal90(100000,10000000)" },
+    { "Typos", "OBJ-1", "2", "1", "2", "1", "const(1)", "const(10000)" },
+    { "Spills", "", "2", "1", "2", "1", "const(1)", "const(2000)" },
+};
+
+static void add_risk(const char *const *f)
+{
+    arena *a = dom_arena(d);
+    tu_add(d, tu_make(d, &reg_risk, arena_printf(a, "title=%s", f[0]), "owner=PER-2",
+                      arena_printf(a, "objectives=%s", f[1]),
+                      arena_printf(a, "likelihood=%s", f[2]), arena_printf(a, "impact=%s", f[3]),
+                      arena_printf(a, "residual_likelihood=%s", f[4]),
+                      arena_printf(a, "residual_impact=%s", f[5]), arena_printf(a, "lef=%s", f[6]),
+                      arena_printf(a, "primary_loss=%s", f[7]), NULL));
+}
+
+/* A control acting on the loss event frequency of one risk. */
+static void add_control(const char *title, const char *risk, const char *reduction)
+{
+    arena *a = dom_arena(d);
+    tu_add(d, tu_make(d, &reg_control, arena_printf(a, "title=%s", title), "owner=PER-2",
+                      arena_printf(a, "treats=%s", risk), "status=operating",
+                      "effectiveness=effective", "acts_on=lef",
+                      arena_printf(a, "reduction=const(%s)", reduction), "cost=1000", NULL));
+}
+
+static void fill(void)
+{
+    record out;
+    isms_err e = { 0 };
+    tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
+           "magnitude_bands=50000,250000,1000000,5000000", NULL);
+    tu_add_people(d);
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=10000000",
+                      NULL));
+    for (size_t k = 0; k < sizeof risks / sizeof *risks; k++)
+        add_risk(risks[k]);
+    add_control("EDR", "RISK-1", "0.4");
+    add_control("Spellcheck", "RISK-2", "0.5");
+    const char *pay =
+        tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k",
+                          "appetite=500000", "tolerance=2000000", NULL));
+    tu_as(d, "dana@x.example");
+    if (dom_transition(d, &reg_appetite, pay, "approve", &out, &e))
+        fail_msg("approve: %s", e.msg);
+    tu_as(d, NULL);
+}
+
+/* Each test on a repository of its own. */
+static int setup(void **state)
+{
+    (void)state;
+    static int n;
+    char name[32];
+    snprintf(name, sizeof name, "latest-%d.isms", ++n);
+    at("2026-11-23T08:00:00Z");
+    repo = tu_repo(name);
+    isms_err e = { 0 };
+    if (dom_create(repo, &(principal){ .actor = "latest-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    fill();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return tu_close(d);
+}
+
+static const char *quantify(const char *key, uint64_t seed)
+{
+    risk_quant q;
+    tu_quantify(d, key, (quant_opts){ .iterations = 2000, .seed = seed, .threads = 1, .save = 1 },
+                &q);
+    return arena_strdup(dom_arena(d), q.analysis);
+}
+
+static const char *run_portfolio(void)
+{
+    portfolio_quant p;
+    tu_quantify_all(d, (quant_opts){ .iterations = 1000, .seed = 3, .threads = 1, .save = 1 }, &p);
+    return arena_strdup(dom_arena(d), p.analysis);
+}
+
+static void update(const char *when, const regdef *reg, const char *key, record *changes)
+{
+    at(when);
+    record out;
+    isms_err e = { 0 };
+    if (dom_update(d, reg, key, changes, 0, &out, NULL, &e))
+        fail_msg("update %s: %s", key, e.msg);
+}
+
+/* The key of the analysis the store keeps as subject's latest. */
+static char *kept_latest(const char *subject)
+{
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT a.key FROM analysis_latest l JOIN analysis a ON a.id = l.analysis "
+             "WHERE l.subject = '%s'",
+             subject);
+    return tu_sql_value(repo, q);
+}
+
+static void expect_latest(const char *subject, const char *key)
+{
+    char *got = kept_latest(subject);
+    assert_non_null(got);
+    assert_string_equal(got, key);
+    free(got);
+    record a;
+    int found;
+    isms_err e = { 0 };
+    if (strncmp(subject, "RISK-", 5))
+        return;
+    if (dom_risk_analysis(d, subject, &a, &found, &e))
+        fail_msg("analysis: %s", e.msg);
+    assert_true(found);
+    assert_string_equal(a.key, key);
+}
+
+static void dashboard(dom_dash *s, int recount)
+{
+    isms_err e = { 0 };
+    if ((recount ? dom_dashboard_recount : dom_dashboard)(d, s, &e))
+        fail_msg("dashboard: %s", e.msg);
+}
+
+/* The stale analyses as "key since; ...". */
+static const char *stale_text(const dom_dash *s)
+{
+    const char *t = "";
+    for (size_t k = 0; k < s->nstale; k++)
+        t = arena_printf(dom_arena(d), "%s%s %s;", t, s->stale[k].key,
+                         s->stale[k].since ? s->stale[k].since : "-");
+    return t;
+}
+
+static void same_keys(const dash_keys *a, const dash_keys *b)
+{
+    assert_int_equal(a->total, b->total);
+    assert_int_equal(a->n, b->n);
+    for (size_t k = 0; k < a->n; k++)
+        assert_string_equal(a->keys[k], b->keys[k]);
+}
+
+/* The dashboard from the kept rows equals the one from every analysis. */
+static void expect_as_counted(void)
+{
+    dom_dash kept, counted;
+    dashboard(&kept, 0);
+    dashboard(&counted, 1);
+    assert_string_equal(stale_text(&kept), stale_text(&counted));
+    assert_int_equal(kept.outside_appetite, counted.outside_appetite);
+    same_keys(&kept.outside, &counted.outside);
+    same_keys(&kept.matrix_disagrees, &counted.matrix_disagrees);
+    assert_int_equal(kept.portfolio_stale, counted.portfolio_stale);
+    if (kept.portfolio_key && counted.portfolio_key)
+        assert_string_equal(kept.portfolio_key, counted.portfolio_key);
+    else
+        assert_ptr_equal(kept.portfolio_key, counted.portfolio_key);
+}
+
+static void expect_stale(const char *want)
+{
+    dom_dash s;
+    dashboard(&s, 0);
+    assert_string_equal(stale_text(&s), want);
+}
+
+static void the_latest_of_each_subject_after_several_saves(void **state)
+{
+    (void)state;
+    at("2026-11-23T09:00:00Z");
+    quantify("RISK-1", 1);
+    const char *r2 = quantify("RISK-2", 1);
+    const char *p = run_portfolio();
+    quantify("RISK-2", 2);
+    const char *r1 = quantify("RISK-1", 2);
+    expect_latest("RISK-2", r2 = quantify("RISK-2", 3));
+    expect_latest("RISK-1", r1);
+    expect_latest("portfolio by objective", p);
+    expect_latest("portfolio by objective", p = run_portfolio());
+    dom_dash s;
+    dashboard(&s, 0);
+    assert_string_equal(s.portfolio_key, p);
+    assert_false(s.portfolio_stale);
+    assert_int_equal(s.outside_appetite, 1);
+    assert_string_equal(s.outside.keys[0], "RISK-1");
+    assert_int_equal(s.matrix_disagrees.total, 1);
+    assert_string_equal(s.matrix_disagrees.keys[0], "RISK-1");
+    expect_as_counted();
+    /* The risk's cell moved to its figures' band: the cells agree now;
+     * a cell is no input: every analysis stays current. */
+    update("2026-11-23T09:30:00Z", &reg_risk, "RISK-1",
+           tu_make(d, &reg_risk, "residual_likelihood=4", "residual_impact=5", NULL));
+    dashboard(&s, 0);
+    assert_int_equal(s.matrix_disagrees.total, 0);
+    assert_int_equal(s.nstale, 0);
+    expect_as_counted();
+}
+
+/* A risk's analysis is stale when its own inputs changed (the risk, a
+ * control treating it), not when another risk's or an unrelated record
+ * did; a portfolio when any risk or control was written since it ran. */
+static void stale_when_its_own_inputs_change(void **state)
+{
+    (void)state;
+    at("2026-11-24T09:00:00Z");
+    const char *r1 = quantify("RISK-1", 1), *r3 = quantify("RISK-3", 1), *p = run_portfolio();
+    expect_stale("");
+    /* Unrelated registers: nothing is stale. */
+    at("2026-11-24T10:00:00Z");
+    tu_add(d, tu_make(d, &reg_asset, "name=Laptop", "type=system", "owner=PER-2", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Tess Temp", "email=tess@x.example", NULL));
+    expect_stale("");
+    expect_as_counted();
+    /* Another risk's figures: RISK-1's and RISK-3's analyses are current,
+     * the portfolio is stale since. */
+    update("2026-11-24T11:00:00Z", &reg_risk, "RISK-2",
+           tu_make(d, &reg_risk, "primary_loss=const(12000)", NULL));
+    expect_stale(arena_printf(dom_arena(d), "%s 2026-11-24T11:00:00Z;", p));
+    expect_as_counted();
+    /* RISK-1's title only: its analysis current; the portfolio's "since"
+     * names the latest change after it ran, as it always has. */
+    update("2026-11-24T12:00:00Z", &reg_risk, "RISK-1",
+           tu_make(d, &reg_risk, "title=Ransomware again", NULL));
+    expect_stale(arena_printf(dom_arena(d), "%s 2026-11-24T12:00:00Z;", p));
+    expect_as_counted();
+    /* The control treating RISK-1: stale since that change. */
+    update("2026-11-24T13:00:00Z", &reg_control, "CTL-1",
+           tu_make(d, &reg_control, "reduction=const(0.6)", NULL));
+    expect_stale(
+        arena_printf(dom_arena(d), "%s 2026-11-24T13:00:00Z;%s 2026-11-24T13:00:00Z;", r1, p));
+    expect_as_counted();
+    /* RISK-3's own figures, then a new run of RISK-1: current again. */
+    update("2026-11-24T14:00:00Z", &reg_risk, "RISK-3",
+           tu_make(d, &reg_risk, "primary_loss=const(3000)", NULL));
+    at("2026-11-24T15:00:00Z");
+    quantify("RISK-1", 4);
+    expect_stale(
+        arena_printf(dom_arena(d), "%s 2026-11-24T14:00:00Z;%s 2026-11-24T14:00:00Z;", r3, p));
+    expect_as_counted();
+    at("2026-11-24T16:00:00Z");
+    quantify("RISK-3", 4);
+    run_portfolio();
+    expect_stale("");
+    expect_as_counted();
+}
+
+/* A control that does not treat RISK-1, its reduction broken behind
+ * isms's back, stops whatever loads the whole model; an analysis of
+ * RISK-2 superseded long ago, its subject gone, what reads every
+ * analysis. The dashboard reads neither: RISK-1's analysis and the
+ * portfolio stale since RISK-1 changed. */
+static void the_dashboard_reads_neither_every_analysis_nor_the_whole_model(void **state)
+{
+    (void)state;
+    at("2026-11-25T09:00:00Z");
+    const char *old = quantify("RISK-2", 1);
+    quantify("RISK-2", 2);
+    const char *r1 = quantify("RISK-1", 1), *p = run_portfolio();
+    update("2026-11-25T10:00:00Z", &reg_risk, "RISK-1",
+           tu_make(d, &reg_risk, "lef=pert(0.5,3,6)", NULL));
+    tu_sql(repo, "UPDATE control SET reduction = 'pert(0.9,0.1' WHERE key = 'CTL-2'");
+    tu_sql(repo,
+           arena_printf(dom_arena(d), "UPDATE analysis SET subject = NULL WHERE key = '%s'", old));
+    dom_close(d);
+    isms_err e = { 0 };
+    if (dom_open(repo, &d, &e)) /* nothing kept in memory from before */
+        fail_msg("open: %s", e.msg);
+    at("2026-11-25T11:00:00Z");
+    dom_dash s;
+    dashboard(&s, 0);
+    assert_string_equal(
+        stale_text(&s),
+        arena_printf(dom_arena(d), "%s 2026-11-25T10:00:00Z;%s 2026-11-25T10:00:00Z;", r1, p));
+    assert_true(s.portfolio_stale);
+    assert_string_equal(s.portfolio_since, "2026-11-25T10:00:00Z");
+    /* What hashes the whole model does stop on the broken control. */
+    quant_check *c = NULL;
+    assert_int_not_equal(quant_check_new(d, &c, &e), 0);
+    assert_contains(e.msg, "CTL-2");
+}
+
+/* A repository whose analyses were saved before the table: the upgrade
+ * fills it from the analyses, and the dashboard is the counted one. */
+static void an_upgrade_keeps_them_from_the_analyses(void **state)
+{
+    (void)state;
+    dom_close(d); /* the set-up's, made at the newest schema */
+    repo = tu_repo("before-latest.isms");
+    char until[16];
+    snprintf(until, sizeof until, "%d", store_migration_version("0017_") - 1);
+    setenv("ISMS_MIGRATE_UNTIL", until, 1);
+    at("2026-11-26T08:00:00Z");
+    isms_err e = { 0 };
+    if (dom_create(repo, &(principal){ .actor = "latest-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    fill();
+    at("2026-11-26T09:00:00Z");
+    quantify("RISK-1", 1);
+    quantify("RISK-2", 1);
+    const char *r1 = quantify("RISK-1", 2), *p = run_portfolio();
+    update("2026-11-26T10:00:00Z", &reg_control, "CTL-1",
+           tu_make(d, &reg_control, "reduction=const(0.7)", NULL));
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    if (dom_open(repo, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), store_migration_version("0017_") - 1);
+    expect_latest("RISK-1", r1);
+    expect_stale(
+        arena_printf(dom_arena(d), "%s 2026-11-26T10:00:00Z;%s 2026-11-26T10:00:00Z;", r1, p));
+    expect_as_counted();
+}
+
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+TU_MAIN(NULL, NULL, TEST(the_latest_of_each_subject_after_several_saves),
+        TEST(stale_when_its_own_inputs_change), TEST(an_upgrade_keeps_them_from_the_analyses),
+        TEST(the_dashboard_reads_neither_every_analysis_nor_the_whole_model))
