@@ -900,7 +900,10 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
                                         : " WHERE t.retired_at IS NULL");
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
-        if (is_link(f)) /* a set holding the member */
+        if (is_link(f) && q->filters[i].ival_upto) /* a member within the range */
+            buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s BETWEEN ? AND ?)",
+                       f->link_src, f->link_table, f->link_dst);
+        else if (is_link(f)) /* a set holding the member */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
                        f->link_table, f->link_dst);
         else if (q->filters[i].is_null)
@@ -937,9 +940,11 @@ static int bind_query(const store *s, db_stmt *st, const store_query *q)
         if (q->filters[i].is_null)
             continue;
         if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF ||
-            f->type == FT_LINKS)
+            f->type == FT_LINKS) {
             db_bind_int(st, p++, q->filters[i].ival);
-        else
+            if (f->type == FT_LINKS && q->filters[i].ival_upto)
+                db_bind_int(st, p++, q->filters[i].ival_upto);
+        } else
             db_bind_text(st, p++, q->filters[i].sval);
     }
     if (q && q->text) {
@@ -975,6 +980,8 @@ static int check_query(const store *s, const regdef *reg, const store_query *q, 
         if (o && (!has_field(reg, o) || o->type != f->type || is_link(f)))
             return not_a_field(reg, o, e);
         if (q->filters[i].is_null && (o || is_link(f)))
+            return not_a_field(reg, f, e);
+        if (q->filters[i].ival_upto && f->type != FT_LINKS)
             return not_a_field(reg, f, e);
     }
     return 0;

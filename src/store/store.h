@@ -187,6 +187,10 @@ typedef struct store_filter {
      * risks without FAIR inputs, found by the database, not by reading every
      * risk). */
     int is_null;
+    /* FT_LINKS only, when not 0: a set holding a member within [ival,
+     * ival_upto] (the controls treating a chunk of risks, by the link's
+     * reverse index). */
+    int64_t ival_upto;
 } store_filter;
 
 typedef struct store_query {
