@@ -356,6 +356,27 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
     return rc;
 }
 
+/* The fields load_control and load_risk read: a streamed run reads a
+ * control once per chunk it treats a risk of, and no more than these. */
+static const int control_fields[] = { F_CONTROL_TITLE,        F_CONTROL_ACTS_ON,
+                                      F_CONTROL_TREATS,       F_CONTROL_STATUS,
+                                      F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT,
+                                      F_CONTROL_COST,         F_CONTROL_DEDUCTIBLE,
+                                      F_CONTROL_COVER_LIMIT,  F_CONTROL_COVER_BASIS,
+                                      F_CONTROL_REDUCTION };
+enum { NCONTROL_FIELDS = sizeof control_fields / sizeof *control_fields };
+/* The risk inputs, then its objectives (all the census reads), its title
+ * and loss model; returns how many (NRISK_FIELDS). */
+enum { NRISK_FIELDS = NRISK_INPUTS + 3 };
+static int risk_fields(int out[NRISK_FIELDS])
+{
+    memcpy(out, risk_inputs, sizeof risk_inputs);
+    out[NRISK_INPUTS] = F_RISK_OBJECTIVES;
+    out[NRISK_INPUTS + 1] = F_RISK_TITLE;
+    out[NRISK_INPUTS + 2] = F_RISK_LOSS_MODEL;
+    return NRISK_FIELDS;
+}
+
 int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, isms_err *e)
 {
     memset(m, 0, sizeof *m);
@@ -366,8 +387,14 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
     store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS),
                             .ival = after + 1,
                             .ival_upto = upto };
-    store_query cq = { .filters = &treats, .nfilters = 1 };
-    store_query rq = { .id_after = after, .id_upto = upto };
+    store_query cq = { .filters = &treats,
+                       .nfilters = 1,
+                       .fields = control_fields,
+                       .nfields = NCONTROL_FIELDS };
+    int fields[NRISK_FIELDS];
+    store_query rq = {
+        .id_after = after, .id_upto = upto, .fields = fields, .nfields = risk_fields(fields)
+    };
     int rc = store_scan(dom_store(d), &reg_control, &cq, load_control, &lc, e);
     if (!rc) {
         index_links(&lc);
@@ -919,10 +946,9 @@ static int census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
     }
     for (size_t k = 0; k < c->ncorr_keys; k++)
         c->corr_place[k] = (size_t)-1;
-    int fields[NRISK_INPUTS + 1];
-    memcpy(fields, risk_inputs, sizeof risk_inputs);
-    fields[NRISK_INPUTS] = F_RISK_OBJECTIVES;
-    store_query q = { .fields = fields, .nfields = NRISK_INPUTS + 1 };
+    int fields[NRISK_FIELDS];
+    risk_fields(fields);
+    store_query q = { .fields = fields, .nfields = NRISK_INPUTS + 1 }; /* inputs, objectives */
     return store_scan(dom_store(d), &reg_risk, &q, census_risk, c, e);
 }
 
@@ -1000,7 +1026,8 @@ static int pass_controls(dom *d, const risk_census *c, inputs_stream *in, isms_e
     control_pass cp = { .c = c, .in = in, .e = e };
     arena_init(&cp.a);
     cp.one = (qmodel){ .d = d, .a = &cp.a, .scale = pow(10, dom_currency_exponent(d)) };
-    int rc = store_scan(dom_store(d), &reg_control, NULL, pass_control, &cp, e);
+    store_query q = { .fields = control_fields, .nfields = NCONTROL_FIELDS };
+    int rc = store_scan(dom_store(d), &reg_control, &q, pass_control, &cp, e);
     qmodel_reset(&cp.one);
     arena_free(&cp.a);
     return rc;
