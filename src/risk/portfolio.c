@@ -134,7 +134,8 @@ static int corr_compile(size_t nrisks, const portfolio_corr *pairs, size_t npair
     for (size_t j = 0; j < k; j++)
         target[j * k + j] = 1.0;
     for (size_t i = 0; i < npairs; i++) {
-        size_t a = (size_t)set_index(risk, k, pairs[i].a), b = (size_t)set_index(risk, k, pairs[i].b);
+        size_t a = (size_t)set_index(risk, k, pairs[i].a),
+               b = (size_t)set_index(risk, k, pairs[i].b);
         /* Normal scores with Pearson correlation 2 sin(pi rho / 6) have
          * rank (Spearman) correlation rho. */
         target[a * k + b] = target[b * k + a] = 2.0 * sin(M_PI * pairs[i].rho / 6.0);
@@ -189,16 +190,16 @@ void portfolio_result_reset(portfolio_result *r)
  * so the chunks a run is cut into never change its bits. */
 
 typedef struct sweep {
-    portfolio *p;            /* the chunk being worked on */
+    portfolio *p;                 /* the chunk being worked on */
     const unsigned char *on_risk; /* per risk of p: simulate it (NULL: all) */
     const fair_opts *opts;
     size_t n, nblocks;
     fair_scenario scen[2];
     size_t nscen; /* 1: a run; 2: a delta (to - from) */
     size_t ngroups;
-    size_t nrisks;      /* of every chunk, in all (progress) */
-    size_t added;       /* risks of earlier chunks */
-    size_t held_most;   /* the most risks one chunk brought */
+    size_t nrisks;    /* of every chunk, in all (progress) */
+    size_t added;     /* risks of earlier chunks */
+    size_t held_most; /* the most risks one chunk brought */
     /* correlation: by a risk's place among all the risks */
     size_t ncorr;
     const size_t *corr_risk;   /* per set index: the risk */
@@ -633,8 +634,8 @@ int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *
     if (rc)
         return rc;
     portfolio_stream *s;
-    rc = portfolio_stream_new(&s, p->ngroups, p->nrisks, p->corr_pairs, p->ncorr_pairs, 1,
-                              scenario, o, e);
+    rc = portfolio_stream_new(&s, p->ngroups, p->nrisks, p->corr_pairs, p->ncorr_pairs, 1, scenario,
+                              o, e);
     if (!rc)
         rc = portfolio_stream_add(s, p, e);
     if (!rc)

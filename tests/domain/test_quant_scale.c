@@ -159,7 +159,8 @@ static const char *kept_inputs(const char *analysis)
 static void portfolio_streams_in_chunks(void **state)
 {
     (void)state;
-    static const quant_corr corr[] = { { "RISK-1", "RISK-20", 0.6 }, { "RISK-2", "RISK-33", -0.3 } };
+    static const quant_corr corr[] = { { "RISK-1", "RISK-20", 0.6 },
+                                       { "RISK-2", "RISK-33", -0.3 } };
     quant_opts o = { .iterations = 4000, .seed = 11, .threads = 2, .save = 1 };
     portfolio_quant whole;
     tu_quantify_all(d, o, &whole);

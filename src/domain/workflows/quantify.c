@@ -358,12 +358,11 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
 
 /* The fields load_control and load_risk read: a streamed run reads a
  * control once per chunk it treats a risk of, and no more than these. */
-static const int control_fields[] = { F_CONTROL_TITLE,        F_CONTROL_ACTS_ON,
-                                      F_CONTROL_TREATS,       F_CONTROL_STATUS,
-                                      F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT,
-                                      F_CONTROL_COST,         F_CONTROL_DEDUCTIBLE,
-                                      F_CONTROL_COVER_LIMIT,  F_CONTROL_COVER_BASIS,
-                                      F_CONTROL_REDUCTION };
+static const int control_fields[] = {
+    F_CONTROL_TITLE,         F_CONTROL_ACTS_ON,        F_CONTROL_TREATS,   F_CONTROL_STATUS,
+    F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,     F_CONTROL_DEDUCTIBLE,
+    F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS,    F_CONTROL_REDUCTION
+};
 enum { NCONTROL_FIELDS = sizeof control_fields / sizeof *control_fields };
 /* The risk inputs, then its objectives (all the census reads), its title
  * and loss model; returns how many (NRISK_FIELDS). */
@@ -387,10 +386,9 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
     store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS),
                             .ival = after + 1,
                             .ival_upto = upto };
-    store_query cq = { .filters = &treats,
-                       .nfilters = 1,
-                       .fields = control_fields,
-                       .nfields = NCONTROL_FIELDS };
+    store_query cq = {
+        .filters = &treats, .nfilters = 1, .fields = control_fields, .nfields = NCONTROL_FIELDS
+    };
     int fields[NRISK_FIELDS];
     store_query rq = {
         .id_after = after, .id_upto = upto, .fields = fields, .nfields = risk_fields(fields)
@@ -848,10 +846,14 @@ static int load_objective(const record *r, void *ctx)
 {
     group_load *g = ctx;
     g->all = xrealloc(g->all, (g->nall + 1) * sizeof *g->all);
-    g->all[g->nall++] = (objective_group){
-        r->id, arena_strdup(g->a, r->key), arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
-        (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / g->scale, 0, 0, 0
-    };
+    g->all[g->nall++] =
+        (objective_group){ r->id,
+                           arena_strdup(g->a, r->key),
+                           arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
+                           (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / g->scale,
+                           0,
+                           0,
+                           0 };
     return 0;
 }
 
@@ -979,8 +981,8 @@ static int census_pairs(const risk_census *c, const quant_opts *o, portfolio_cor
                                "correlate: %s is not a quantified risk (it needs FAIR inputs)",
                                c->corr_keys[2 * k + j]);
             }
-        pairs[k] = (portfolio_corr){ c->corr_place[2 * k], c->corr_place[2 * k + 1],
-                                     o->corr[k].rho };
+        pairs[k] =
+            (portfolio_corr){ c->corr_place[2 * k], c->corr_place[2 * k + 1], o->corr[k].rho };
     }
     *out = pairs;
     return 0;
@@ -1088,8 +1090,7 @@ static int pass_risks(dom *d, const quant_opts *o, const risk_census *c, const g
         rc = qmodel_load_range(d, after, upto, &a, &m, e);
         if (!rc && m.nrisks)
             rc = run_chunk(s, in, &m, g, e);
-        if (!rc)
-            qmodel_reset(&m);
+        qmodel_reset(&m); /* (a failed load left it empty) */
         arena_reset(&a);
     }
     arena_free(&a);

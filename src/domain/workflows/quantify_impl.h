@@ -37,7 +37,7 @@ typedef struct qappetite {
 
 typedef struct qmodel {
     dom *d;
-    arena *a; /* keys and titles (NULL: the dom's arena); a chunk's own */
+    arena *a;     /* keys and titles (NULL: the dom's arena); a chunk's own */
     double scale; /* minor units per major unit */
     fair_risk *risks;
     int64_t *risk_ids;
