@@ -992,11 +992,11 @@ static int census_pairs(const risk_census *c, const quant_opts *o, portfolio_cor
  * stops the run, as when the model was loaded whole); those acting on a
  * quantified risk go into the inputs, in the register's order. */
 typedef struct control_pass {
-    const risk_census *c;
-    inputs_stream *in;
-    qmodel one; /* the control being read */
+    qmodel one; /* the control being read, its strings in a (reset now and then) */
     arena a;
     size_t read;
+    const risk_census *c;
+    inputs_stream *in;
     isms_err *e;
 } control_pass;
 

@@ -390,6 +390,37 @@ static void control_members(jw *w, const qmodel *m, size_t c, int costs, const q
     jw_end(w);
 }
 
+/* Every approved appetite (m's), and the run's correlations (a quant_opts):
+ * members of the inputs, whole or streamed. */
+static void appetite_members(jw *w, const void *arg)
+{
+    const qmodel *m = arg;
+    quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
+    jw_array(w, "appetites");
+    for (size_t k = 0; k < m->nappetites; k++) {
+        jw_object(w, NULL);
+        if (m->appetites[k].objective)
+            jw_int(w, "objective", m->appetites[k].objective);
+        threshold_members(w, &m->appetites[k].t, &money);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
+static void correlation_members(jw *w, const void *arg)
+{
+    const quant_opts *corr = arg;
+    jw_array(w, "correlations");
+    for (size_t k = 0; k < corr->ncorr; k++) {
+        jw_object(w, NULL);
+        jw_str(w, "a", corr->corr[k].a);
+        jw_str(w, "b", corr->corr[k].b);
+        jw_num(w, "rank_correlation", corr->corr[k].rho);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
 char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
 {
     quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
@@ -411,28 +442,10 @@ char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
     jw_end(w);
     if (s->threshold)
         threshold_members(w, s->threshold, &money);
-    if (s->appetites) {
-        jw_array(w, "appetites");
-        for (size_t k = 0; k < m->nappetites; k++) {
-            jw_object(w, NULL);
-            if (m->appetites[k].objective)
-                jw_int(w, "objective", m->appetites[k].objective);
-            threshold_members(w, &m->appetites[k].t, &money);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
-    if (s->corr && s->corr->ncorr) {
-        jw_array(w, "correlations");
-        for (size_t k = 0; k < s->corr->ncorr; k++) {
-            jw_object(w, NULL);
-            jw_str(w, "a", s->corr->corr[k].a);
-            jw_str(w, "b", s->corr->corr[k].b);
-            jw_num(w, "rank_correlation", s->corr->corr[k].rho);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
+    if (s->appetites)
+        appetite_members(w, m);
+    if (s->corr && s->corr->ncorr)
+        correlation_members(w, s->corr);
     return finish(w, 0);
 }
 
@@ -488,35 +501,6 @@ static void feed_members(inputs_stream *s, void (*fn)(jw *, const void *), const
     if (n > 2)
         feed(s, text + 1, n - 2, hashed);
     free(text);
-}
-
-static void appetite_members(jw *w, const void *arg)
-{
-    const qmodel *m = arg;
-    quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
-    jw_array(w, "appetites");
-    for (size_t k = 0; k < m->nappetites; k++) {
-        jw_object(w, NULL);
-        if (m->appetites[k].objective)
-            jw_int(w, "objective", m->appetites[k].objective);
-        threshold_members(w, &m->appetites[k].t, &money);
-        jw_end(w);
-    }
-    jw_end(w);
-}
-
-static void correlation_members(jw *w, const void *arg)
-{
-    const quant_opts *corr = arg;
-    jw_array(w, "correlations");
-    for (size_t k = 0; k < corr->ncorr; k++) {
-        jw_object(w, NULL);
-        jw_str(w, "a", corr->corr[k].a);
-        jw_str(w, "b", corr->corr[k].b);
-        jw_num(w, "rank_correlation", corr->corr[k].rho);
-        jw_end(w);
-    }
-    jw_end(w);
 }
 
 static void plain_members(jw *w, const void *arg)
