@@ -1446,17 +1446,26 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
     return 0;
 }
 
-int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
-                isms_err *e)
+/* The pairs of link field f, all of them (upto 0) or those whose target
+ * lies within [from, upto] (by the link's reverse index). */
+static int edges(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,
+                 void *ctx, isms_err *e)
 {
-    (void)reg;
-    char sql[300];
-    snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src, f->link_dst,
-             f->link_table, f->link_src, f->link_dst);
+    char sql[400];
+    if (upto)
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s WHERE %s BETWEEN ? AND ? ORDER BY %s, %s",
+                 f->link_src, f->link_dst, f->link_table, f->link_dst, f->link_src, f->link_dst);
+    else
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src,
+                 f->link_dst, f->link_table, f->link_src, f->link_dst);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
+    if (upto) {
+        db_bind_int(st, 1, from);
+        db_bind_int(st, 2, upto);
+    }
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx);
         if (rc)
@@ -1464,6 +1473,19 @@ int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn
     }
     db_done(st);
     return rc;
+}
+
+int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
+                isms_err *e)
+{
+    (void)reg;
+    return edges(s, f, 0, 0, fn, ctx, e);
+}
+
+int store_edges_to(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,
+                   void *ctx, isms_err *e)
+{
+    return edges(s, f, from, upto ? upto : 1, fn, ctx, e);
 }
 
 int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e)

@@ -85,11 +85,18 @@ typedef struct treat_link {
     size_t control;
 } treat_link;
 
+/* The treats pairs of a chunk, in control order (store_edges_to). */
+typedef struct treat_pairs {
+    int64_t *control, *risk;
+    size_t n, cap;
+} treat_pairs;
+
 typedef struct load_ctx {
     qmodel *m;
     isms_err *e;
     treat_link *links;
     size_t nlinks;
+    const treat_pairs *given; /* a chunk's: the controls' treats, not read with them */
 } load_ctx;
 
 /* Where the model's strings go. */
@@ -101,12 +108,33 @@ static int control_acts(const record *r)
     return record_text(r, F_CONTROL_ACTS_ON) && record_cval(r, F_CONTROL_TREATS)->n;
 }
 
+/* Control `id`'s pairs among the given ones, as a link value in *v. */
+static const value *given_treats(const treat_pairs *p, int64_t id, value *v)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->control[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t to = lo;
+    while (to < p->n && p->control[to] == id)
+        to++;
+    *v = (value){ .n = (int)(to - lo), .ids = p->risk + lo };
+    return v;
+}
+
 static int load_control(const record *r, void *ctx)
 {
     load_ctx *lc = ctx;
     qmodel *m = lc->m;
     const char *acts_on = record_text(r, F_CONTROL_ACTS_ON);
-    if (!control_acts(r))
+    value given;
+    const value *treats =
+        lc->given ? given_treats(lc->given, r->id, &given) : record_cval(r, F_CONTROL_TREATS);
+    if (!acts_on || !treats->n)
         return 0;
     if (m->ncontrols == m->cap_controls) {
         m->cap_controls = m->cap_controls ? m->cap_controls * 2 : 32;
@@ -124,7 +152,6 @@ static int load_control(const record *r, void *ctx)
     for (size_t k = 0; k < sizeof target_names / sizeof *target_names; k++)
         if (!strcmp(target_names[k].name, acts_on))
             qc->target = target_names[k].target;
-    const value *treats = record_cval(r, F_CONTROL_TREATS);
     qc->treats = qmodel_copy_ids(treats);
     qc->ntreats = treats->n;
     m->ncontrols++; /* counted now, so that qmodel_reset frees it on failure */
@@ -346,7 +373,7 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
     memset(m, 0, sizeof *m);
     m->d = d;
     m->scale = pow(10, dom_currency_exponent(d));
-    load_ctx lc = { m, e, NULL, 0 };
+    load_ctx lc = { m, e, NULL, 0, NULL };
     int rc = only ? load_one(d, only, &lc) : load_all(d, &lc);
     free(lc.links);
     if (!rc)
@@ -359,9 +386,10 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
 /* The fields load_control and load_risk read: a streamed run reads a
  * control once per chunk it treats a risk of, and no more than these. */
 static const int control_fields[] = {
-    F_CONTROL_TITLE,         F_CONTROL_ACTS_ON,        F_CONTROL_TREATS,   F_CONTROL_STATUS,
-    F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,     F_CONTROL_DEDUCTIBLE,
-    F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS,    F_CONTROL_REDUCTION
+    F_CONTROL_TITLE,         F_CONTROL_ACTS_ON,        F_CONTROL_STATUS,
+    F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,
+    F_CONTROL_DEDUCTIBLE,    F_CONTROL_COVER_LIMIT,    F_CONTROL_COVER_BASIS,
+    F_CONTROL_REDUCTION,     F_CONTROL_TREATS /* last: a chunk has its pairs (treat_pairs) */
 };
 enum { NCONTROL_FIELDS = sizeof control_fields / sizeof *control_fields };
 /* The risk inputs, then its objectives (all the census reads), its title
@@ -376,29 +404,49 @@ static int risk_fields(int out[NRISK_FIELDS])
     return NRISK_FIELDS;
 }
 
+static int take_pair(int64_t control, int64_t risk, void *ctx)
+{
+    treat_pairs *p = ctx;
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 256;
+        p->control = xrealloc(p->control, p->cap * sizeof *p->control);
+        p->risk = xrealloc(p->risk, p->cap * sizeof *p->risk);
+    }
+    p->control[p->n] = control;
+    p->risk[p->n++] = risk;
+    return 0;
+}
+
 int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, isms_err *e)
 {
     memset(m, 0, sizeof *m);
     m->d = d;
     m->a = a;
     m->scale = pow(10, dom_currency_exponent(d));
-    load_ctx lc = { m, e, NULL, 0 };
-    store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS),
-                            .ival = after + 1,
-                            .ival_upto = upto };
+    /* The chunk's treats pairs by the link's reverse index, in one range
+     * read: the controls are then read without their links (which would
+     * be a lookup per control, from pages spread over the file). */
+    treat_pairs pairs = { 0 };
+    load_ctx lc = { m, e, NULL, 0, &pairs };
+    const fielddef *tf = field_def(&reg_control, F_CONTROL_TREATS);
+    store_filter treats = { .field = tf, .ival = after + 1, .ival_upto = upto };
     store_query cq = {
-        .filters = &treats, .nfilters = 1, .fields = control_fields, .nfields = NCONTROL_FIELDS
+        .filters = &treats, .nfilters = 1, .fields = control_fields, .nfields = NCONTROL_FIELDS - 1
     };
     int fields[NRISK_FIELDS];
     store_query rq = {
         .id_after = after, .id_upto = upto, .fields = fields, .nfields = risk_fields(fields)
     };
-    int rc = store_scan(dom_store(d), &reg_control, &cq, load_control, &lc, e);
+    int rc = store_edges_to(dom_store(d), tf, after + 1, upto, take_pair, &pairs, e);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_control, &cq, load_control, &lc, e);
     if (!rc) {
         index_links(&lc);
         rc = store_scan(dom_store(d), &reg_risk, &rq, load_risk, &lc, e);
     }
     free(lc.links);
+    free(pairs.control);
+    free(pairs.risk);
     if (rc)
         qmodel_reset(m);
     return rc;
@@ -506,7 +554,7 @@ quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives,
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e)
 {
     qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
-    load_ctx lc = { &m, e, NULL, 0 };
+    load_ctx lc = { &m, e, NULL, 0, NULL };
     int rc = dom_approved_appetites(d, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
@@ -1010,7 +1058,7 @@ static int pass_control(const record *r, void *ctx)
     for (int k = 0; k < t->n && !used; k++)
         used = census_quantified(cp->c, t->ids[k]);
     qmodel *m = &cp->one;
-    load_ctx lc = { m, cp->e, NULL, 0 };
+    load_ctx lc = { m, cp->e, NULL, 0, NULL };
     int rc = load_control(r, &lc);
     if (!rc && used)
         quant_inputs_stream_control(cp->in, m, m->ncontrols - 1);
@@ -1028,7 +1076,7 @@ static int pass_controls(dom *d, const risk_census *c, inputs_stream *in, isms_e
     control_pass cp = { .c = c, .in = in, .e = e };
     arena_init(&cp.a);
     cp.one = (qmodel){ .d = d, .a = &cp.a, .scale = pow(10, dom_currency_exponent(d)) };
-    store_query q = { .fields = control_fields, .nfields = NCONTROL_FIELDS };
+    store_query q = { .fields = control_fields, .nfields = NCONTROL_FIELDS }; /* treats too */
     int rc = store_scan(dom_store(d), &reg_control, &q, pass_control, &cp, e);
     qmodel_reset(&cp.one);
     arena_free(&cp.a);
@@ -1231,7 +1279,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     memset(q, 0, sizeof *q);
     /* The appetites alone: the risks and controls are streamed. */
     qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
-    load_ctx lc = { &m, e, NULL, 0 };
+    load_ctx lc = { &m, e, NULL, 0, NULL };
     group_load g = { .scale = m.scale, .a = dom_arena(d) };
     risk_census c = { .g = &g, .a = dom_arena(d) };
     int rc = dom_approved_appetites(d, load_appetite, &lc, e);
