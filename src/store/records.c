@@ -1456,8 +1456,8 @@ static int edges(store *s, const fielddef *f, int64_t from, int64_t upto, store_
         snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s WHERE %s BETWEEN ? AND ? ORDER BY %s, %s",
                  f->link_src, f->link_dst, f->link_table, f->link_dst, f->link_src, f->link_dst);
     else
-        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src,
-                 f->link_dst, f->link_table, f->link_src, f->link_dst);
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src, f->link_dst,
+                 f->link_table, f->link_src, f->link_dst);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)

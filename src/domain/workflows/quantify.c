@@ -1,6 +1,7 @@
 /* quantify.c: from the registers to the FAIR engine and back. */
 #include "domain/workflows/quantify_impl.h"
 #include "domain/engine/dom_internal.h"
+#include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -85,18 +86,12 @@ typedef struct treat_link {
     size_t control;
 } treat_link;
 
-/* The treats pairs of a chunk, in control order (store_edges_to). */
-typedef struct treat_pairs {
-    int64_t *control, *risk;
-    size_t n, cap;
-} treat_pairs;
-
 typedef struct load_ctx {
     qmodel *m;
     isms_err *e;
     treat_link *links;
     size_t nlinks;
-    const treat_pairs *given; /* a chunk's: the controls' treats, not read with them */
+    const graph *given; /* a chunk's treats edges: the controls' links, not read with them */
 } load_ctx;
 
 /* Where the model's strings go. */
@@ -108,21 +103,13 @@ static int control_acts(const record *r)
     return record_text(r, F_CONTROL_ACTS_ON) && record_cval(r, F_CONTROL_TREATS)->n;
 }
 
-/* Control `id`'s pairs among the given ones, as a link value in *v. */
-static const value *given_treats(const treat_pairs *p, int64_t id, value *v)
+/* Control `id`'s edges among the given ones, as a link value in *v. */
+static const value *given_treats(const graph *g, int64_t id, value *v)
 {
-    size_t lo = 0, hi = p->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p->control[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t to = lo;
-    while (to < p->n && p->control[to] == id)
+    size_t from = graph_first(g, id), to = from;
+    while (to < g->n && g->src[to] == id)
         to++;
-    *v = (value){ .n = (int)(to - lo), .ids = p->risk + lo };
+    *v = (value){ .n = (int)(to - from), .ids = g->dst + from };
     return v;
 }
 
@@ -385,12 +372,13 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
 
 /* The fields load_control and load_risk read: a streamed run reads a
  * control once per chunk it treats a risk of, and no more than these. */
-static const int control_fields[] = {
-    F_CONTROL_TITLE,         F_CONTROL_ACTS_ON,        F_CONTROL_STATUS,
-    F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,
-    F_CONTROL_DEDUCTIBLE,    F_CONTROL_COVER_LIMIT,    F_CONTROL_COVER_BASIS,
-    F_CONTROL_REDUCTION,     F_CONTROL_TREATS /* last: a chunk has its pairs (treat_pairs) */
-};
+static const int
+    control_fields[] = {
+        F_CONTROL_TITLE,         F_CONTROL_ACTS_ON,        F_CONTROL_STATUS,
+        F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,
+        F_CONTROL_DEDUCTIBLE,    F_CONTROL_COVER_LIMIT,    F_CONTROL_COVER_BASIS,
+        F_CONTROL_REDUCTION,     F_CONTROL_TREATS /* last: a chunk has its pairs (treat_pairs) */
+    };
 enum { NCONTROL_FIELDS = sizeof control_fields / sizeof *control_fields };
 /* The risk inputs, then its objectives (all the census reads), its title
  * and loss model; returns how many (NRISK_FIELDS). */
@@ -404,19 +392,6 @@ static int risk_fields(int out[NRISK_FIELDS])
     return NRISK_FIELDS;
 }
 
-static int take_pair(int64_t control, int64_t risk, void *ctx)
-{
-    treat_pairs *p = ctx;
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 256;
-        p->control = xrealloc(p->control, p->cap * sizeof *p->control);
-        p->risk = xrealloc(p->risk, p->cap * sizeof *p->risk);
-    }
-    p->control[p->n] = control;
-    p->risk[p->n++] = risk;
-    return 0;
-}
-
 int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, isms_err *e)
 {
     memset(m, 0, sizeof *m);
@@ -426,7 +401,7 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
     /* The chunk's treats pairs by the link's reverse index, in one range
      * read: the controls are then read without their links (which would
      * be a lookup per control, from pages spread over the file). */
-    treat_pairs pairs = { 0 };
+    graph pairs;
     load_ctx lc = { m, e, NULL, 0, &pairs };
     const fielddef *tf = field_def(&reg_control, F_CONTROL_TREATS);
     store_filter treats = { .field = tf, .ival = after + 1, .ival_upto = upto };
@@ -437,7 +412,7 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
     store_query rq = {
         .id_after = after, .id_upto = upto, .fields = fields, .nfields = risk_fields(fields)
     };
-    int rc = store_edges_to(dom_store(d), tf, after + 1, upto, take_pair, &pairs, e);
+    int rc = graph_load_to(d, &reg_control, F_CONTROL_TREATS, after + 1, upto, &pairs, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &cq, load_control, &lc, e);
     if (!rc) {
@@ -445,8 +420,7 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
         rc = store_scan(dom_store(d), &reg_risk, &rq, load_risk, &lc, e);
     }
     free(lc.links);
-    free(pairs.control);
-    free(pairs.risk);
+    graph_free(&pairs);
     if (rc)
         qmodel_reset(m);
     return rc;
