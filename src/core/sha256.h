@@ -1,4 +1,4 @@
-/* sha256.h: SHA-256 (FIPS 180-4), one call per message.
+/* sha256.h: SHA-256 (FIPS 180-4), one call per message (or a stream of pieces).
  *
  * The ledger hashes every entry when it is written and again, with every
  * record, on each `isms verify`; the Merkle tree hashes each entry once
@@ -16,5 +16,13 @@ void sha256(const void *p, size_t n, unsigned char out[32]);
  * them behind it (a keyed digest: the block holds the key). */
 void sha256_after_block(const unsigned char block[64], const void *p, size_t n,
                         unsigned char out[32]);
+
+/* A message hashed as it comes, in pieces (a portfolio's inputs, a
+ * risk at a time, never whole in memory): new, add as often as needed,
+ * end (gives the digest and frees the stream). */
+typedef struct sha256_stream sha256_stream;
+sha256_stream *sha256_stream_new(void);
+void sha256_stream_add(sha256_stream *s, const void *p, size_t n);
+void sha256_stream_end(sha256_stream *s, unsigned char out[32]);
 
 #endif

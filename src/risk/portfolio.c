@@ -27,10 +27,8 @@ struct portfolio {
     size_t ngroups;
     size_t *member_start; /* nrisks + 1: CSR index into members */
     membership *members;
-    size_t ncorr;        /* risks in the correlated set */
-    long *corr_index;    /* per risk: its index in the set, or -1 */
-    size_t *corr_risk;   /* per set index: the risk */
-    double *corr_target; /* ncorr x ncorr */
+    portfolio_corr *corr_pairs; /* as given (checked) */
+    size_t ncorr_pairs;
 };
 
 int portfolio_new(portfolio **out, const fair_risk *risks, size_t nrisks,
@@ -53,9 +51,6 @@ int portfolio_new(portfolio **out, const fair_risk *risks, size_t nrisks,
     p->controls = controls;
     p->ncontrols = ncontrols;
     p->member_start = xcalloc(nrisks + 1, sizeof *p->member_start);
-    p->corr_index = xmalloc((nrisks + 1) * sizeof *p->corr_index);
-    for (size_t r = 0; r < nrisks; r++)
-        p->corr_index[r] = -1;
     *out = p;
     return E_OK;
 }
@@ -66,9 +61,7 @@ void portfolio_free(portfolio *p)
         return;
     free(p->member_start);
     free(p->members);
-    free(p->corr_index);
-    free(p->corr_risk);
-    free(p->corr_target);
+    free(p->corr_pairs);
     free(p);
 }
 
@@ -106,32 +99,43 @@ int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *m
     return E_OK;
 }
 
-int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs, isms_err *e)
+/* Risk r's index in the correlated set risk[0..k), or -1. */
+static long set_index(const size_t *risk, size_t k, size_t r)
 {
-    long *index = xmalloc((p->nrisks + 1) * sizeof *index);
+    for (size_t j = 0; j < k; j++)
+        if (risk[j] == r)
+            return (long)j;
+    return -1;
+}
+
+/* The correlated set (each risk named by a pair, in the order first
+ * named: *risk_out per set index; nothing per risk of the portfolio, so a
+ * streamed run keeps none) and its target matrix, checked: E_INVALID
+ * naming a bad pair, or when the matrix is not positive definite. */
+static int corr_compile(size_t nrisks, const portfolio_corr *pairs, size_t npairs,
+                        size_t **risk_out, double **target_out, size_t *k_out, isms_err *e)
+{
     size_t *risk = xmalloc((2 * npairs + 1) * sizeof *risk), k = 0;
-    for (size_t r = 0; r < p->nrisks; r++)
-        index[r] = -1;
     for (size_t i = 0; i < npairs; i++) {
         const portfolio_corr *c = &pairs[i];
-        if (c->a >= p->nrisks || c->b >= p->nrisks || c->a == c->b || !(fabs(c->rho) < 1.0)) {
-            free(index);
+        if (c->a >= nrisks || c->b >= nrisks || c->a == c->b || !(fabs(c->rho) < 1.0)) {
             free(risk);
             return err_set(e, E_INVALID, "correlation",
                            "correlation[%zu]: risks %zu and %zu with rho %g; two different risks "
                            "and a correlation within (-1, 1) are needed",
                            i, c->a, c->b, c->rho);
         }
-        if (index[c->a] < 0)
-            index[c->a] = (long)k, risk[k++] = c->a;
-        if (index[c->b] < 0)
-            index[c->b] = (long)k, risk[k++] = c->b;
+        if (set_index(risk, k, c->a) < 0)
+            risk[k++] = c->a;
+        if (set_index(risk, k, c->b) < 0)
+            risk[k++] = c->b;
     }
     double *target = xcalloc(k * k + 1, sizeof *target), *l = xmalloc((k * k + 1) * sizeof *l);
     for (size_t j = 0; j < k; j++)
         target[j * k + j] = 1.0;
     for (size_t i = 0; i < npairs; i++) {
-        size_t a = (size_t)index[pairs[i].a], b = (size_t)index[pairs[i].b];
+        size_t a = (size_t)set_index(risk, k, pairs[i].a),
+               b = (size_t)set_index(risk, k, pairs[i].b);
         /* Normal scores with Pearson correlation 2 sin(pi rho / 6) have
          * rank (Spearman) correlation rho. */
         target[a * k + b] = target[b * k + a] = 2.0 * sin(M_PI * pairs[i].rho / 6.0);
@@ -139,7 +143,6 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
     int ok = ic_cholesky(target, k, l);
     free(l);
     if (!ok) {
-        free(index);
         free(risk);
         free(target);
         return err_set(e, E_INVALID, "correlation",
@@ -147,13 +150,25 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
                        "other (the matrix is not positive definite)",
                        npairs);
     }
-    free(p->corr_index);
-    free(p->corr_risk);
-    free(p->corr_target);
-    p->corr_index = index;
-    p->corr_risk = risk;
-    p->corr_target = target;
-    p->ncorr = k;
+    *risk_out = risk;
+    *target_out = target;
+    *k_out = k;
+    return E_OK;
+}
+
+int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t npairs, isms_err *e)
+{
+    size_t *risk, k;
+    double *target;
+    int rc = corr_compile(p->nrisks, pairs, npairs, &risk, &target, &k, e);
+    if (rc)
+        return rc;
+    free(risk);
+    free(target);
+    free(p->corr_pairs);
+    p->corr_pairs = xmalloc((npairs + 1) * sizeof *p->corr_pairs);
+    memcpy(p->corr_pairs, pairs, npairs * sizeof *pairs);
+    p->ncorr_pairs = npairs;
     return E_OK;
 }
 
@@ -165,27 +180,50 @@ void portfolio_result_reset(portfolio_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* ---- the sweep: chunks of risks, blocks of iterations ---- */
+/* ---- the sweep: chunks of risks, blocks of iterations ----
+ *
+ * A sweep is fed portfolios one after another (a run streamed from the
+ * registers brings its risks a chunk at a time; portfolio_run brings one):
+ * what it keeps between them is one slot per iteration for the total and
+ * for each group, the columns of the correlated risks, and, when asked,
+ * each risk's mean. Risks are added into the slots in the order they come,
+ * so the chunks a run is cut into never change its bits. */
 
 typedef struct sweep {
-    portfolio *p;
+    portfolio *p;                 /* the chunk being worked on */
+    const unsigned char *on_risk; /* per risk of p: simulate it (NULL: all) */
     const fair_opts *opts;
     size_t n, nblocks;
     fair_scenario scen[2];
-    size_t nscen;            /* 1: a run; 2: a delta (to - from) */
-    unsigned char *selected; /* per risk */
-    /* the chunk being worked on */
+    size_t nscen; /* 1: a run; 2: a delta (to - from) */
+    size_t ngroups;
+    size_t nrisks;    /* of every chunk, in all (progress) */
+    size_t added;     /* risks of earlier chunks */
+    size_t held_most; /* the most risks one chunk brought */
+    /* correlation: by a risk's place among all the risks */
+    size_t ncorr;
+    const size_t *corr_risk;   /* per set index: the risk */
+    const double *corr_target; /* ncorr x ncorr */
+    long *corr_index;          /* per risk of the chunk: its set index, or -1 */
+    membership **corr_members; /* per set index: its groups, kept past its chunk */
+    size_t *corr_nmembers;
+    unsigned char *corr_seen; /* per set index: simulated */
+    /* the sub-chunk being prepared */
     size_t first, len;
     fair_model **models; /* RISK_CHUNK */
     unsigned char **on;
-    dist_cache *cache; /* tables by shape, for the run */
+    dist_cache *cache; /* tables by shape */
+    par *pool;
+    unsigned workers;
     /* per worker */
     fair_scratch **ws;
     fair_sink **sinks; /* 2 + the largest membership count */
+    size_t nsinks;
     /* outputs */
     double *total;             /* run: total; delta: delta */
     double *group;             /* run only */
-    double *risk_sum;          /* run only: nblocks x nrisks */
+    double *risk_sum;          /* run only: nblocks x the chunk's risks */
+    double *risk_mean;         /* run, when asked: per risk of every chunk */
     double **corr_a, **corr_b; /* per correlated risk: scenario columns */
     size_t done_before;        /* risk-iterations of earlier chunks */
     atomic_size_t failed;      /* a risk whose block failed (E_INVALID), for the message */
@@ -198,7 +236,7 @@ static int prepare_unit(void *ctx, size_t unit, unsigned worker)
     size_t r = sw->first + unit;
     sw->models[unit] = NULL;
     sw->on[unit] = NULL;
-    if (!sw->selected[r])
+    if (sw->on_risk && !sw->on_risk[r])
         return E_OK;
     portfolio *p = sw->p;
     /* Risks were validated by portfolio_new; preparation cannot fail. */
@@ -208,16 +246,6 @@ static int prepare_unit(void *ctx, size_t unit, unsigned worker)
         return rc;
     sw->on[unit] = fair_job_effects(sw->models[unit], sw->scen, sw->nscen);
     return E_OK;
-}
-
-static void add_groups(const sweep *sw, size_t r, const double *loss, size_t first, size_t n)
-{
-    const portfolio *p = sw->p;
-    for (size_t k = p->member_start[r]; k < p->member_start[r + 1]; k++) {
-        double *g = sw->group + p->members[k].group * sw->n + first, share = p->members[k].share;
-        for (size_t i = 0; i < n; i++)
-            g[i] += share * loss[i];
-    }
 }
 
 static void add_into(double *dst, const double *src, size_t n)
@@ -232,7 +260,7 @@ static void add_into(double *dst, const double *src, size_t n)
 static size_t risk_sinks(const sweep *sw, size_t r, size_t first, fair_sink *sinks, fair_out *out)
 {
     const portfolio *p = sw->p;
-    long c = p->corr_index[r];
+    long c = sw->corr_index[r];
     size_t k = 0;
     if (c >= 0) {
         sinks[0] = (fair_sink){ sw->corr_a[c] + first, 1.0 };
@@ -276,11 +304,11 @@ static int block_unit(void *ctx, size_t block, unsigned worker)
             atomic_store(&sw->failed, r);
             return rc;
         }
-        long c = sw->p->corr_index[r];
+        long c = sw->corr_index[r];
         if (sw->nscen == 2 && c >= 0)
             for (size_t i = 0; i < n; i++)
                 sw->corr_b[c][first + i] -= sw->corr_a[c][first + i];
-        if (sw->nscen == 1)
+        if (sw->risk_sum)
             sw->risk_sum[block * sw->p->nrisks + r] = out[0].tally.loss;
     }
     return E_OK;
@@ -289,7 +317,7 @@ static int block_unit(void *ctx, size_t block, unsigned worker)
 static void sweep_progress(void *ctx, size_t blocks_done)
 {
     const sweep *sw = ctx;
-    uint64_t total = (uint64_t)sw->n * sw->p->nrisks;
+    uint64_t total = (uint64_t)sw->n * sw->nrisks;
     uint64_t done = sw->done_before + (uint64_t)blocks_done * FAIR_BLOCK * sw->len;
     sw->opts->progress(sw->opts->progress_ctx, done < total ? done : total, total);
 }
@@ -304,37 +332,24 @@ static void free_chunk(sweep *sw)
     }
 }
 
-static int sweep_run(sweep *sw)
+/* The workers, their scratch and the tables, kept from chunk to chunk. */
+static void sweep_start(sweep *sw)
 {
-    par *pool = par_new(sw->opts->threads);
-    unsigned workers = par_workers(pool);
-    size_t most = 0;
-    for (size_t r = 0; r < sw->p->nrisks; r++) {
-        size_t k = sw->p->member_start[r + 1] - sw->p->member_start[r];
-        most = k > most ? k : most;
-    }
-    sw->ws = xcalloc(workers, sizeof *sw->ws);
-    sw->sinks = xcalloc(workers, sizeof *sw->sinks);
-    for (unsigned w = 0; w < workers; w++) {
+    sw->pool = par_new(sw->opts->threads);
+    sw->workers = par_workers(sw->pool);
+    sw->ws = xcalloc(sw->workers, sizeof *sw->ws);
+    sw->sinks = xcalloc(sw->workers, sizeof *sw->sinks);
+    for (unsigned w = 0; w < sw->workers; w++)
         sw->ws[w] = fair_scratch_new();
-        sw->sinks[w] = xmalloc((most + 2) * sizeof *sw->sinks[w]);
-    }
     sw->models = xcalloc(RISK_CHUNK, sizeof *sw->models);
     sw->on = xcalloc(RISK_CHUNK, sizeof *sw->on);
     sw->cache = dist_cache_new();
-    int rc = E_OK;
-    for (sw->first = 0; !rc && sw->first < sw->p->nrisks; sw->first += RISK_CHUNK) {
-        size_t left = sw->p->nrisks - sw->first;
-        sw->len = left < RISK_CHUNK ? left : RISK_CHUNK;
-        rc = par_run(pool, sw->len, prepare_unit, sw, sw->opts->cancel, NULL, NULL);
-        if (!rc)
-            rc = par_run(pool, sw->nblocks, block_unit, sw, sw->opts->cancel,
-                         sw->opts->progress ? sweep_progress : NULL, sw);
-        free_chunk(sw);
-        sw->done_before += (uint64_t)sw->len * sw->n;
-    }
-    par_free(pool);
-    for (unsigned w = 0; w < workers; w++) {
+}
+
+static void sweep_stop(sweep *sw)
+{
+    par_free(sw->pool);
+    for (unsigned w = 0; w < sw->workers; w++) {
         fair_scratch_free(sw->ws[w]);
         free(sw->sinks[w]);
     }
@@ -343,6 +358,86 @@ static int sweep_run(sweep *sw)
     free(sw->models);
     free(sw->on);
     dist_cache_free(sw->cache);
+    sw->pool = NULL;
+}
+
+/* The chunk's correlated risks: their set index, their columns, and their
+ * groups (added in after the sweep, when the chunk is gone). */
+static void chunk_correlated(sweep *sw)
+{
+    const portfolio *p = sw->p;
+    free(sw->corr_index);
+    sw->corr_index = xmalloc((p->nrisks + 1) * sizeof *sw->corr_index);
+    for (size_t r = 0; r < p->nrisks; r++)
+        sw->corr_index[r] = -1;
+    for (size_t j = 0; j < sw->ncorr; j++) {
+        size_t at = sw->corr_risk[j];
+        if (at < sw->added || at - sw->added >= p->nrisks)
+            continue;
+        size_t r = at - sw->added;
+        if (sw->on_risk && !sw->on_risk[r])
+            continue;
+        sw->corr_index[r] = (long)j;
+        sw->corr_seen[j] = 1;
+        sw->corr_a[j] = xmalloc(sw->n * sizeof *sw->corr_a[j]);
+        if (sw->nscen == 2)
+            sw->corr_b[j] = xmalloc(sw->n * sizeof *sw->corr_b[j]);
+        size_t k = p->member_start[r + 1] - p->member_start[r];
+        sw->corr_members[j] = xmalloc((k + 1) * sizeof *sw->corr_members[j]);
+        memcpy(sw->corr_members[j], p->members + p->member_start[r],
+               k * sizeof *sw->corr_members[j]);
+        sw->corr_nmembers[j] = k;
+    }
+}
+
+/* Sinks enough for the chunk's most grouped risk. */
+static void size_sinks(sweep *sw)
+{
+    size_t most = 0;
+    for (size_t r = 0; r < sw->p->nrisks; r++) {
+        size_t k = sw->p->member_start[r + 1] - sw->p->member_start[r];
+        most = k > most ? k : most;
+    }
+    if (most + 2 <= sw->nsinks)
+        return;
+    sw->nsinks = most + 2;
+    for (unsigned w = 0; w < sw->workers; w++)
+        sw->sinks[w] = xrealloc(sw->sinks[w], sw->nsinks * sizeof *sw->sinks[w]);
+}
+
+/* Simulates the chunk p (whose risks are those on_risk marks, NULL: all)
+ * and adds it in. */
+static int sweep_chunk(sweep *sw, portfolio *p, const unsigned char *on_risk)
+{
+    sw->p = p;
+    sw->on_risk = on_risk;
+    sw->held_most = p->nrisks > sw->held_most ? p->nrisks : sw->held_most;
+    chunk_correlated(sw);
+    size_sinks(sw);
+    if (sw->risk_mean)
+        sw->risk_sum = xcalloc(sw->nblocks * p->nrisks + 1, sizeof *sw->risk_sum);
+    int rc = E_OK;
+    for (sw->first = 0; !rc && sw->first < p->nrisks; sw->first += RISK_CHUNK) {
+        size_t left = p->nrisks - sw->first;
+        sw->len = left < RISK_CHUNK ? left : RISK_CHUNK;
+        rc = par_run(sw->pool, sw->len, prepare_unit, sw, sw->opts->cancel, NULL, NULL);
+        if (!rc)
+            rc = par_run(sw->pool, sw->nblocks, block_unit, sw, sw->opts->cancel,
+                         sw->opts->progress ? sweep_progress : NULL, sw);
+        free_chunk(sw);
+        sw->done_before += (uint64_t)sw->len * sw->n;
+    }
+    if (!rc && sw->risk_sum)
+        /* Block sums in block order: the same mean whatever the threads. */
+        for (size_t r = 0; r < p->nrisks; r++) {
+            double s = 0.0;
+            for (size_t b = 0; b < sw->nblocks; b++)
+                s += sw->risk_sum[b * p->nrisks + r];
+            sw->risk_mean[sw->added + r] = s / (double)sw->n;
+        }
+    free(sw->risk_sum);
+    sw->risk_sum = NULL;
+    sw->added += p->nrisks;
     return rc;
 }
 
@@ -359,27 +454,25 @@ static void apply_permutation(const uint32_t *perm, const double *in, double *ou
  * delta in a delta. */
 static int finish_correlated(sweep *sw, isms_err *e)
 {
-    portfolio *p = sw->p;
-    if (!p->ncorr)
+    if (!sw->ncorr)
         return E_OK;
     ic_plan plan;
-    int rc = ic_plan_init(&plan, sw->n, p->ncorr, p->corr_target, sw->opts->seed, e);
+    int rc = ic_plan_init(&plan, sw->n, sw->ncorr, sw->corr_target, sw->opts->seed, e);
     if (rc)
         return rc;
     uint32_t *perm = xmalloc(sw->n * sizeof *perm);
     double *moved = xmalloc(sw->n * sizeof *moved);
-    for (size_t j = 0; j < p->ncorr; j++) {
-        size_t r = p->corr_risk[j];
-        if (!sw->selected[r])
+    for (size_t j = 0; j < sw->ncorr; j++) {
+        if (!sw->corr_seen[j])
             continue;
         ic_permutation(&plan, j, sw->corr_a[j], perm);
-        if (sw->nscen == 2) {
-            apply_permutation(perm, sw->corr_b[j], moved, sw->n);
-            add_into(sw->total, moved, sw->n);
-        } else {
-            apply_permutation(perm, sw->corr_a[j], moved, sw->n);
-            add_into(sw->total, moved, sw->n);
-            add_groups(sw, r, moved, 0, sw->n);
+        apply_permutation(perm, sw->nscen == 2 ? sw->corr_b[j] : sw->corr_a[j], moved, sw->n);
+        add_into(sw->total, moved, sw->n);
+        for (size_t k = 0; sw->nscen == 1 && k < sw->corr_nmembers[j]; k++) {
+            double *g = sw->group + sw->corr_members[j][k].group * sw->n,
+                   share = sw->corr_members[j][k].share;
+            for (size_t i = 0; i < sw->n; i++)
+                g[i] += share * moved[i];
         }
     }
     free(moved);
@@ -388,39 +481,40 @@ static int finish_correlated(sweep *sw, isms_err *e)
     return E_OK;
 }
 
-static void sweep_init(sweep *sw, portfolio *p, const fair_opts *o)
+static void sweep_init(sweep *sw, const fair_opts *o, size_t ncorr, const size_t *corr_risk,
+                       const double *corr_target)
 {
     memset(sw, 0, sizeof *sw);
     atomic_init(&sw->failed, 0);
-    sw->p = p;
     sw->opts = o;
     sw->n = o->iterations;
     sw->nblocks = (o->iterations + FAIR_BLOCK - 1) / FAIR_BLOCK;
-    sw->selected = xcalloc(p->nrisks + 1, 1);
-    sw->corr_a = xcalloc(p->ncorr + 1, sizeof *sw->corr_a);
-    sw->corr_b = xcalloc(p->ncorr + 1, sizeof *sw->corr_b);
-}
-
-static void alloc_corr_columns(sweep *sw)
-{
-    for (size_t j = 0; j < sw->p->ncorr; j++) {
-        if (!sw->selected[sw->p->corr_risk[j]])
-            continue;
-        sw->corr_a[j] = xmalloc(sw->n * sizeof *sw->corr_a[j]);
-        if (sw->nscen == 2)
-            sw->corr_b[j] = xmalloc(sw->n * sizeof *sw->corr_b[j]);
-    }
+    sw->ncorr = ncorr;
+    sw->corr_risk = corr_risk;
+    sw->corr_target = corr_target;
+    sw->corr_a = xcalloc(ncorr + 1, sizeof *sw->corr_a);
+    sw->corr_b = xcalloc(ncorr + 1, sizeof *sw->corr_b);
+    sw->corr_members = xcalloc(ncorr + 1, sizeof *sw->corr_members);
+    sw->corr_nmembers = xcalloc(ncorr + 1, sizeof *sw->corr_nmembers);
+    sw->corr_seen = xcalloc(ncorr + 1, 1);
 }
 
 static void sweep_reset(sweep *sw)
 {
-    for (size_t j = 0; j < sw->p->ncorr; j++) {
+    if (sw->pool)
+        sweep_stop(sw);
+    for (size_t j = 0; j < sw->ncorr; j++) {
         free(sw->corr_a[j]);
         free(sw->corr_b[j]);
+        free(sw->corr_members[j]);
     }
     free(sw->corr_a);
     free(sw->corr_b);
-    free(sw->selected);
+    free(sw->corr_members);
+    free(sw->corr_nmembers);
+    free(sw->corr_seen);
+    free(sw->corr_index);
+    free(sw->risk_sum);
 }
 
 static int check_opts(const portfolio *p, const fair_opts *o, isms_err *e)
@@ -442,6 +536,96 @@ static int sweep_error(const sweep *sw, int rc, isms_err *e)
     return fair_run_error(&sw->p->risks[atomic_load(&sw->failed)], rc, e);
 }
 
+/* ---- a run, streamed ---- */
+
+struct portfolio_stream {
+    sweep sw;
+    fair_opts opts;
+    size_t *corr_risk;
+    double *corr_target;
+};
+
+int portfolio_stream_new(portfolio_stream **out, size_t ngroups, size_t nrisks,
+                         const portfolio_corr *pairs, size_t npairs, int risk_means,
+                         const fair_scenario *scenario, const fair_opts *o, isms_err *e)
+{
+    *out = NULL;
+    if (o->iterations == 0 || o->iterations > UINT32_MAX)
+        return err_set(e, E_INVALID, "iterations", "iterations: %zu; 1 to %u are possible",
+                       o->iterations, (unsigned)UINT32_MAX);
+    portfolio_stream *s = xcalloc(1, sizeof *s);
+    s->opts = *o;
+    size_t ncorr = 0;
+    int rc = npairs ? corr_compile(nrisks, pairs, npairs, &s->corr_risk, &s->corr_target, &ncorr, e)
+                    : E_OK;
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    sweep *sw = &s->sw;
+    sweep_init(sw, &s->opts, ncorr, s->corr_risk, s->corr_target);
+    sw->scen[0] = *scenario;
+    sw->nscen = 1;
+    sw->ngroups = ngroups;
+    sw->nrisks = nrisks;
+    sw->total = xcalloc(sw->n, sizeof *sw->total);
+    sw->group = xcalloc(ngroups * sw->n + 1, sizeof *sw->group);
+    if (risk_means)
+        sw->risk_mean = xcalloc(nrisks + 1, sizeof *sw->risk_mean);
+    sweep_start(sw);
+    *out = s;
+    return E_OK;
+}
+
+int portfolio_stream_add(portfolio_stream *s, portfolio *chunk, isms_err *e)
+{
+    sweep *sw = &s->sw;
+    if (chunk->ngroups > sw->ngroups || sw->added + chunk->nrisks > sw->nrisks)
+        return err_set(e, E_INVALID, "risks",
+                       "a chunk of %zu risks in %zu groups does not fit a run of %zu risks in "
+                       "%zu groups, %zu of them added",
+                       chunk->nrisks, chunk->ngroups, sw->nrisks, sw->ngroups, sw->added);
+    int rc = check_opts(chunk, &s->opts, e);
+    if (rc)
+        return rc;
+    rc = sweep_chunk(sw, chunk, NULL);
+    return rc ? sweep_error(sw, rc, e) : E_OK;
+}
+
+int portfolio_stream_finish(portfolio_stream *s, portfolio_result *res, isms_err *e)
+{
+    sweep *sw = &s->sw;
+    memset(res, 0, sizeof *res);
+    if (sw->pool)
+        sweep_stop(sw);
+    int rc = finish_correlated(sw, e);
+    if (rc)
+        return rc;
+    *res = (portfolio_result){ .iterations = sw->n,
+                               .ngroups = sw->ngroups,
+                               .nrisks = sw->added,
+                               .total = sw->total,
+                               .group = sw->group,
+                               .risk_mean = sw->risk_mean };
+    sw->total = sw->group = sw->risk_mean = NULL;
+    return E_OK;
+}
+
+size_t portfolio_stream_held_most(const portfolio_stream *s) { return s->sw.held_most; }
+
+void portfolio_stream_free(portfolio_stream *s)
+{
+    if (!s)
+        return;
+    sweep_reset(&s->sw);
+    free(s->sw.total);
+    free(s->sw.group);
+    free(s->sw.risk_mean);
+    free(s->corr_risk);
+    free(s->corr_target);
+    free(s);
+}
+
 int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *o,
                   portfolio_result *res, isms_err *e)
 {
@@ -449,37 +633,14 @@ int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *
     int rc = check_opts(p, o, e);
     if (rc)
         return rc;
-    sweep sw;
-    sweep_init(&sw, p, o);
-    sw.scen[0] = *scenario;
-    sw.nscen = 1;
-    memset(sw.selected, 1, p->nrisks);
-    alloc_corr_columns(&sw);
-    sw.total = xcalloc(sw.n, sizeof *sw.total);
-    sw.group = xcalloc(p->ngroups * sw.n + 1, sizeof *sw.group);
-    sw.risk_sum = xcalloc(sw.nblocks * p->nrisks + 1, sizeof *sw.risk_sum);
-    rc = sweep_run(&sw);
-    rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
-    if (!rc) {
-        *res = (portfolio_result){ .iterations = sw.n,
-                                   .ngroups = p->ngroups,
-                                   .nrisks = p->nrisks,
-                                   .total = sw.total,
-                                   .group = sw.group };
-        res->risk_mean = xcalloc(p->nrisks + 1, sizeof *res->risk_mean);
-        /* Block sums in block order: the same mean whatever the threads. */
-        for (size_t r = 0; r < p->nrisks; r++) {
-            double s = 0.0;
-            for (size_t b = 0; b < sw.nblocks; b++)
-                s += sw.risk_sum[b * p->nrisks + r];
-            res->risk_mean[r] = s / (double)sw.n;
-        }
-    } else {
-        free(sw.total);
-        free(sw.group);
-    }
-    free(sw.risk_sum);
-    sweep_reset(&sw);
+    portfolio_stream *s;
+    rc = portfolio_stream_new(&s, p->ngroups, p->nrisks, p->corr_pairs, p->ncorr_pairs, 1, scenario,
+                              o, e);
+    if (!rc)
+        rc = portfolio_stream_add(s, p, e);
+    if (!rc)
+        rc = portfolio_stream_finish(s, res, e);
+    portfolio_stream_free(s);
     return rc;
 }
 
@@ -499,20 +660,31 @@ int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario
                     const fair_opts *o, double *delta, isms_err *e)
 {
     int rc = check_opts(p, o, e);
+    size_t *corr_risk = NULL, ncorr = 0;
+    double *corr_target = NULL;
+    if (!rc && p->ncorr_pairs)
+        rc = corr_compile(p->nrisks, p->corr_pairs, p->ncorr_pairs, &corr_risk, &corr_target,
+                          &ncorr, e);
     if (rc)
         return rc;
     sweep sw;
-    sweep_init(&sw, p, o);
+    sweep_init(&sw, o, ncorr, corr_risk, corr_target);
     sw.scen[0] = *from;
     sw.scen[1] = *to;
     sw.nscen = 2;
+    sw.nrisks = p->nrisks;
+    unsigned char *selected = xcalloc(p->nrisks + 1, 1);
     for (size_t r = 0; r < p->nrisks; r++)
-        sw.selected[r] = (unsigned char)affected(p, r, from, to);
-    alloc_corr_columns(&sw);
+        selected[r] = (unsigned char)affected(p, r, from, to);
     memset(delta, 0, sw.n * sizeof *delta);
     sw.total = delta;
-    rc = sweep_run(&sw);
+    sweep_start(&sw);
+    rc = sweep_chunk(&sw, p, selected);
+    sweep_stop(&sw);
     rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
     sweep_reset(&sw);
+    free(selected);
+    free(corr_risk);
+    free(corr_target);
     return rc;
 }

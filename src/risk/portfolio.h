@@ -60,6 +60,28 @@ void portfolio_result_reset(portfolio_result *r);
 int portfolio_run(portfolio *p, const fair_scenario *scenario, const fair_opts *opts,
                   portfolio_result *r, isms_err *e);
 
+/* A run fed a chunk of risks at a time (the registers streamed into the
+ * engine): what it keeps between chunks is one slot per iteration for the
+ * total and for each of `ngroups` groups, the columns of the correlated
+ * risks and, when risk_means, a mean per risk; never a chunk's models.
+ * Chunks are portfolios (portfolio_new, portfolio_set_groups with the
+ * run's group numbers; their own correlation is not read), added in the
+ * order of the risks, `nrisks` risks in all; pairs name risks by their
+ * place in that order. The figures are portfolio_run's on one portfolio
+ * of all the risks, bit for bit, however they are cut. */
+typedef struct portfolio_stream portfolio_stream;
+
+int portfolio_stream_new(portfolio_stream **out, size_t ngroups, size_t nrisks,
+                         const portfolio_corr *pairs, size_t npairs, int risk_means,
+                         const fair_scenario *scenario, const fair_opts *opts, isms_err *e);
+/* Simulates the chunk and adds it in; the chunk may be freed after. */
+int portfolio_stream_add(portfolio_stream *s, portfolio *chunk, isms_err *e);
+/* Fills *r (its arrays the caller's: portfolio_result_reset). */
+int portfolio_stream_finish(portfolio_stream *s, portfolio_result *r, isms_err *e);
+/* The most risks one chunk brought (a test holds a streamed run to it). */
+size_t portfolio_stream_held_most(const portfolio_stream *s);
+void portfolio_stream_free(portfolio_stream *s);
+
 /* delta[i] = organisation loss under `to` minus under `from`, iteration by
  * iteration, on common random numbers; only risks whose controls differ
  * between the two are simulated. delta has opts->iterations entries. */

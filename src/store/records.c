@@ -900,7 +900,10 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
                                         : " WHERE t.retired_at IS NULL");
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
-        if (is_link(f)) /* a set holding the member */
+        if (is_link(f) && q->filters[i].ival_upto) /* a member within the range */
+            buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s BETWEEN ? AND ?)",
+                       f->link_src, f->link_table, f->link_dst);
+        else if (is_link(f)) /* a set holding the member */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
                        f->link_table, f->link_dst);
         else if (q->filters[i].is_null)
@@ -937,9 +940,11 @@ static int bind_query(const store *s, db_stmt *st, const store_query *q)
         if (q->filters[i].is_null)
             continue;
         if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF ||
-            f->type == FT_LINKS)
+            f->type == FT_LINKS) {
             db_bind_int(st, p++, q->filters[i].ival);
-        else
+            if (f->type == FT_LINKS && q->filters[i].ival_upto)
+                db_bind_int(st, p++, q->filters[i].ival_upto);
+        } else
             db_bind_text(st, p++, q->filters[i].sval);
     }
     if (q && q->text) {
@@ -977,6 +982,8 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
         if (o && (!has_field(reg, o) || o->type != f->type || is_link(f)))
             return not_a_field(reg, o, e);
         if (q->filters[i].is_null && (o || is_link(f)))
+            return not_a_field(reg, f, e);
+        if (q->filters[i].ival_upto && f->type != FT_LINKS)
             return not_a_field(reg, f, e);
     }
     return 0;
@@ -1441,17 +1448,26 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
     return 0;
 }
 
-int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
-                isms_err *e)
+/* The pairs of link field f, all of them (upto 0) or those whose target
+ * lies within [from, upto] (by the link's reverse index). */
+static int edges(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,
+                 void *ctx, isms_err *e)
 {
-    (void)reg;
-    char sql[300];
-    snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src, f->link_dst,
-             f->link_table, f->link_src, f->link_dst);
+    char sql[400];
+    if (upto)
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s WHERE %s BETWEEN ? AND ? ORDER BY %s, %s",
+                 f->link_src, f->link_dst, f->link_table, f->link_dst, f->link_src, f->link_dst);
+    else
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s ORDER BY %s, %s", f->link_src, f->link_dst,
+                 f->link_table, f->link_src, f->link_dst);
     db_stmt *st;
     int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
+    if (upto) {
+        db_bind_int(st, 1, from);
+        db_bind_int(st, 2, upto);
+    }
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx);
         if (rc)
@@ -1459,6 +1475,19 @@ int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn
     }
     db_done(st);
     return rc;
+}
+
+int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
+                isms_err *e)
+{
+    (void)reg;
+    return edges(s, f, 0, 0, fn, ctx, e);
+}
+
+int store_edges_to(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,
+                   void *ctx, isms_err *e)
+{
+    return edges(s, f, from, upto ? upto : 1, fn, ctx, e);
 }
 
 int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms_err *e)

@@ -187,6 +187,10 @@ typedef struct store_filter {
      * risks without FAIR inputs, found by the database, not by reading every
      * risk). */
     int is_null;
+    /* FT_LINKS only, when not 0: a set holding a member within [ival,
+     * ival_upto] (the controls treating a chunk of risks, by the link's
+     * reverse index). */
+    int64_t ival_upto;
 } store_filter;
 
 typedef struct store_query {
@@ -268,6 +272,10 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
 typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
 int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,
                 isms_err *e);
+/* Those whose target lies within [from, upto], in source order (the
+ * controls treating a chunk of risks, by the link's reverse index). */
+int store_edges_to(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,
+                   void *ctx, isms_err *e);
 
 /* Largest id of reg's records, retired or not (0 if none). */
 int store_max_id(store *s, const regdef *reg, int64_t *max, isms_err *e);

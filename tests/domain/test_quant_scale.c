@@ -141,6 +141,63 @@ static void portfolio_figures_are_the_quadratic_ones(void **state)
     assert_true(q.total.mean == p.total.mean && q.total.p95 == p.total.p95);
 }
 
+/* The inputs an analysis kept. */
+static const char *kept_inputs(const char *analysis)
+{
+    record r;
+    isms_err e = { 0 };
+    if (dom_get(d, &reg_analysis, analysis, &r, &e))
+        fail_msg("%s: %s", analysis, e.msg);
+    return record_text(&r, F_ANALYSIS_INPUTS);
+}
+
+/* The portfolio streams the registers into the engine: cut into chunks
+ * of 1, 3 or 7 risk ids, correlated risks in different chunks, it gives
+ * the figures, the inputs hash and the inputs kept of one chunk, bit for
+ * bit (one chunk's are the golden ones), and the engine never holds more
+ * risks than a chunk's, where one chunk holds the register. */
+static void portfolio_streams_in_chunks(void **state)
+{
+    (void)state;
+    static const quant_corr corr[] = { { "RISK-1", "RISK-20", 0.6 },
+                                       { "RISK-2", "RISK-33", -0.3 } };
+    quant_opts o = { .iterations = 4000, .seed = 11, .threads = 2, .save = 1 };
+    portfolio_quant whole;
+    tu_quantify_all(d, o, &whole);
+    assert_string_equal(whole.inputs_hash, golden_portfolio[5]);
+    assert_int_equal(whole.held_most, whole.modelled); /* the default chunk holds all 34 */
+    char *want = dom_portfolio_json(&whole);
+    const char *want_inputs = kept_inputs(whole.analysis);
+    o.corr = corr;
+    o.ncorr = 2;
+    portfolio_quant correlated;
+    tu_quantify_all(d, o, &correlated);
+    char *want_corr = dom_portfolio_json(&correlated);
+    const char *want_corr_inputs = kept_inputs(correlated.analysis);
+    static const size_t chunks[] = { 1, 3, 7 };
+    for (size_t k = 0; k < 3; k++) {
+        portfolio_quant p;
+        o.chunk = chunks[k];
+        o.ncorr = 0;
+        tu_quantify_all(d, o, &p);
+        assert_true(p.held_most <= chunks[k]);
+        assert_string_equal(kept_inputs(p.analysis), want_inputs);
+        p.analysis = whole.analysis; /* the one thing that differs */
+        char *got = dom_portfolio_json(&p);
+        assert_string_equal(got, want);
+        free(got);
+        o.ncorr = 2;
+        tu_quantify_all(d, o, &p);
+        assert_string_equal(kept_inputs(p.analysis), want_corr_inputs);
+        p.analysis = correlated.analysis;
+        got = dom_portfolio_json(&p);
+        assert_string_equal(got, want_corr);
+        free(got);
+    }
+    free(want);
+    free(want_corr);
+}
+
 static void one_risk(const char *key, risk_quant *q)
 {
     tu_quantify(d, key, (quant_opts){ .iterations = 4000, .seed = 5, .threads = 1 }, q);
@@ -190,4 +247,5 @@ static void one_risk_reads_only_its_own_controls(void **state)
 }
 
 TU_MAIN(setup, teardown, cmocka_unit_test(portfolio_figures_are_the_quadratic_ones),
+        cmocka_unit_test(portfolio_streams_in_chunks),
         cmocka_unit_test(one_risk_reads_only_its_own_controls))

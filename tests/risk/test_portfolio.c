@@ -193,6 +193,51 @@ static void rank_correlation(void **state)
     portfolio_free(p);
 }
 
+/* Fed a risk at a time (three chunks of one), with a correlated pair
+ * split across chunks, a run gives portfolio_run's bits on the three
+ * together: total, groups, each risk's mean; and it never held more
+ * than a chunk. */
+static void chunks_give_the_bits_of_one_run(void **state)
+{
+    (void)state;
+    const size_t n = 3000;
+    fair_risk r[3];
+    make_risks(r);
+    r[1].lef = dist_uniform(0.3, 3);
+    const portfolio_member m[] = { { 0, 0, 1.0 }, { 1, 1, 0.5 }, { 1, 0, 0.5 }, { 2, 1, 1.0 } };
+    const portfolio_corr c[] = { { 0, 2, 0.6 } };
+    portfolio *whole;
+    assert_int_equal(portfolio_new(&whole, r, 3, controls, 2, NULL), E_OK);
+    assert_int_equal(portfolio_set_groups(whole, 2, m, 4, NULL), E_OK);
+    assert_int_equal(portfolio_set_correlation(whole, c, 1, NULL), E_OK);
+    portfolio_result one, streamed;
+    fair_opts o = { .seed = 9, .iterations = n, .threads = 2 };
+    assert_int_equal(portfolio_run(whole, &CURRENT, &o, &one, NULL), E_OK);
+    portfolio_stream *s;
+    assert_int_equal(portfolio_stream_new(&s, 2, 3, c, 1, 1, &CURRENT, &o, NULL), E_OK);
+    for (size_t k = 0; k < 3; k++) {
+        portfolio *chunk;
+        portfolio_member mine[2];
+        size_t nm = 0;
+        for (size_t j = 0; j < 4; j++)
+            if (m[j].risk == k)
+                mine[nm++] = (portfolio_member){ 0, m[j].group, m[j].share };
+        assert_int_equal(portfolio_new(&chunk, &r[k], 1, controls, 2, NULL), E_OK);
+        assert_int_equal(portfolio_set_groups(chunk, 2, mine, nm, NULL), E_OK);
+        assert_int_equal(portfolio_stream_add(s, chunk, NULL), E_OK);
+        portfolio_free(chunk);
+    }
+    assert_int_equal(portfolio_stream_held_most(s), 1);
+    assert_int_equal(portfolio_stream_finish(s, &streamed, NULL), E_OK);
+    portfolio_stream_free(s);
+    assert_memory_equal(one.total, streamed.total, n * sizeof *one.total);
+    assert_memory_equal(one.group, streamed.group, 2 * n * sizeof *one.group);
+    assert_memory_equal(one.risk_mean, streamed.risk_mean, 3 * sizeof *one.risk_mean);
+    portfolio_result_reset(&one);
+    portfolio_result_reset(&streamed);
+    portfolio_free(whole);
+}
+
 static void bad_inputs_are_named(void **state)
 {
     (void)state;
@@ -234,4 +279,4 @@ static void bad_inputs_are_named(void **state)
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(sums_agree_with_risks_alone),
         cmocka_unit_test(delta_is_the_difference_of_runs), cmocka_unit_test(rank_correlation),
-        cmocka_unit_test(bad_inputs_are_named))
+        cmocka_unit_test(chunks_give_the_bits_of_one_run), cmocka_unit_test(bad_inputs_are_named))

@@ -24,6 +24,13 @@ int graph_load(dom *d, const regdef *reg, int fid, graph *g, isms_err *e)
     return store_edges(dom_store(d), reg, field_def(reg, fid), collect_edge, g, e);
 }
 
+int graph_load_to(dom *d, const regdef *reg, int fid, int64_t from, int64_t upto, graph *g,
+                  isms_err *e)
+{
+    memset(g, 0, sizeof *g);
+    return store_edges_to(dom_store(d), field_def(reg, fid), from, upto, collect_edge, g, e);
+}
+
 void graph_free(graph *g)
 {
     free(g->src);

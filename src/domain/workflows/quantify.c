@@ -1,6 +1,7 @@
 /* quantify.c: from the registers to the FAIR engine and back. */
 #include "domain/workflows/quantify_impl.h"
 #include "domain/engine/dom_internal.h"
+#include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -90,21 +91,44 @@ typedef struct load_ctx {
     isms_err *e;
     treat_link *links;
     size_t nlinks;
+    const graph *given; /* a chunk's treats edges: the controls' links, not read with them */
 } load_ctx;
+
+/* Where the model's strings go. */
+static arena *model_arena(const qmodel *m) { return m->a ? m->a : dom_arena(m->d); }
+
+/* Does the control act on risks (an effect stated, risks treated)? */
+static int control_acts(const record *r)
+{
+    return record_text(r, F_CONTROL_ACTS_ON) && record_cval(r, F_CONTROL_TREATS)->n;
+}
+
+/* Control `id`'s edges among the given ones, as a link value in *v. */
+static const value *given_treats(const graph *g, int64_t id, value *v)
+{
+    size_t from = graph_first(g, id), to = from;
+    while (to < g->n && g->src[to] == id)
+        to++;
+    *v = (value){ .n = (int)(to - from), .ids = g->dst + from };
+    return v;
+}
 
 static int load_control(const record *r, void *ctx)
 {
     load_ctx *lc = ctx;
     qmodel *m = lc->m;
     const char *acts_on = record_text(r, F_CONTROL_ACTS_ON);
-    if (!acts_on || !record_cval(r, F_CONTROL_TREATS)->n)
+    value given;
+    const value *treats =
+        lc->given ? given_treats(lc->given, r->id, &given) : record_cval(r, F_CONTROL_TREATS);
+    if (!acts_on || !treats->n)
         return 0;
     if (m->ncontrols == m->cap_controls) {
         m->cap_controls = m->cap_controls ? m->cap_controls * 2 : 32;
         m->controls = xrealloc(m->controls, m->cap_controls * sizeof *m->controls);
         m->qcontrols = xrealloc(m->qcontrols, m->cap_controls * sizeof *m->qcontrols);
     }
-    arena *a = dom_arena(m->d);
+    arena *a = model_arena(m);
     fair_control *fc = &m->controls[m->ncontrols];
     qcontrol *qc = &m->qcontrols[m->ncontrols];
     memset(fc, 0, sizeof *fc);
@@ -115,7 +139,6 @@ static int load_control(const record *r, void *ctx)
     for (size_t k = 0; k < sizeof target_names / sizeof *target_names; k++)
         if (!strcmp(target_names[k].name, acts_on))
             qc->target = target_names[k].target;
-    const value *treats = record_cval(r, F_CONTROL_TREATS);
     qc->treats = qmodel_copy_ids(treats);
     qc->ntreats = treats->n;
     m->ncontrols++; /* counted now, so that qmodel_reset frees it on failure */
@@ -214,7 +237,7 @@ static int load_risk(const record *r, void *ctx)
         m->gaps = xrealloc(m->gaps, (m->unmodelled + 1) * sizeof *m->gaps);
         const value *objs = record_cval(r, F_RISK_OBJECTIVES);
         m->gaps[m->unmodelled++] =
-            (qgap){ arena_strdup(dom_arena(m->d), r->key), qmodel_copy_ids(objs), objs->n };
+            (qgap){ arena_strdup(model_arena(m), r->key), qmodel_copy_ids(objs), objs->n };
         return 0;
     }
     if (m->nrisks == m->cap_risks) {
@@ -228,7 +251,7 @@ static int load_risk(const record *r, void *ctx)
         m->nrisk_objectives =
             xrealloc(m->nrisk_objectives, m->cap_risks * sizeof *m->nrisk_objectives);
     }
-    arena *a = dom_arena(m->d);
+    arena *a = model_arena(m);
     size_t i = m->nrisks++;
     fair_risk *fr = &m->risks[i];
     memset(fr, 0, sizeof *fr);
@@ -337,11 +360,67 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
     memset(m, 0, sizeof *m);
     m->d = d;
     m->scale = pow(10, dom_currency_exponent(d));
-    load_ctx lc = { m, e, NULL, 0 };
+    load_ctx lc = { m, e, NULL, 0, NULL };
     int rc = only ? load_one(d, only, &lc) : load_all(d, &lc);
     free(lc.links);
     if (!rc)
         rc = dom_approved_appetites(d, load_appetite, &lc, e);
+    if (rc)
+        qmodel_reset(m);
+    return rc;
+}
+
+/* The fields load_control and load_risk read: a streamed run reads a
+ * control once per chunk it treats a risk of, and no more than these. */
+static const int
+    control_fields[] = {
+        F_CONTROL_TITLE,         F_CONTROL_ACTS_ON,        F_CONTROL_STATUS,
+        F_CONTROL_EFFECTIVENESS, F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,
+        F_CONTROL_DEDUCTIBLE,    F_CONTROL_COVER_LIMIT,    F_CONTROL_COVER_BASIS,
+        F_CONTROL_REDUCTION,     F_CONTROL_TREATS /* last: a chunk has its pairs (treat_pairs) */
+    };
+enum { NCONTROL_FIELDS = sizeof control_fields / sizeof *control_fields };
+/* The risk inputs, then its objectives (all the census reads), its title
+ * and loss model; returns how many (NRISK_FIELDS). */
+enum { NRISK_FIELDS = NRISK_INPUTS + 3 };
+static int risk_fields(int out[NRISK_FIELDS])
+{
+    memcpy(out, risk_inputs, sizeof risk_inputs);
+    out[NRISK_INPUTS] = F_RISK_OBJECTIVES;
+    out[NRISK_INPUTS + 1] = F_RISK_TITLE;
+    out[NRISK_INPUTS + 2] = F_RISK_LOSS_MODEL;
+    return NRISK_FIELDS;
+}
+
+int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, isms_err *e)
+{
+    memset(m, 0, sizeof *m);
+    m->d = d;
+    m->a = a;
+    m->scale = pow(10, dom_currency_exponent(d));
+    /* The chunk's treats pairs by the link's reverse index, in one range
+     * read: the controls are then read without their links (which would
+     * be a lookup per control, from pages spread over the file). */
+    graph pairs;
+    load_ctx lc = { m, e, NULL, 0, &pairs };
+    const fielddef *tf = field_def(&reg_control, F_CONTROL_TREATS);
+    store_filter treats = { .field = tf, .ival = after + 1, .ival_upto = upto };
+    store_query cq = {
+        .filters = &treats, .nfilters = 1, .fields = control_fields, .nfields = NCONTROL_FIELDS - 1
+    };
+    int fields[NRISK_FIELDS];
+    store_query rq = {
+        .id_after = after, .id_upto = upto, .fields = fields, .nfields = risk_fields(fields)
+    };
+    int rc = graph_load_to(d, &reg_control, F_CONTROL_TREATS, after + 1, upto, &pairs, e);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_control, &cq, load_control, &lc, e);
+    if (!rc) {
+        index_links(&lc);
+        rc = store_scan(dom_store(d), &reg_risk, &rq, load_risk, &lc, e);
+    }
+    free(lc.links);
+    graph_free(&pairs);
     if (rc)
         qmodel_reset(m);
     return rc;
@@ -449,7 +528,7 @@ quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives,
 int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_err *e)
 {
     qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
-    load_ctx lc = { &m, e, NULL, 0 };
+    load_ctx lc = { &m, e, NULL, 0, NULL };
     int rc = dom_approved_appetites(d, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
@@ -751,51 +830,70 @@ int dom_risk_input_fields(const int **out)
     return NRISK_INPUTS;
 }
 
-/* ---- the organisation and its objectives ---- */
+/* ---- the organisation and its objectives ----
+ *
+ * The registers are streamed into the engine, never held whole: a first
+ * pass reads a few fields of every risk (which are quantified, what each
+ * objective counts), a second the controls (those acting on a quantified
+ * risk start the inputs' hash), then the risks come a chunk of ids at a
+ * time with the controls treating them (by the link's reverse index):
+ * modelled, hashed, simulated and added into one slot per iteration for
+ * the organisation and for each objective, then freed. Memory is a chunk
+ * and iterations x objectives, and a bit per risk, whatever the number of
+ * risks. */
+
+/* Risk ids per chunk: a chunk holds at most as many risks. */
+#define QUANT_CHUNK 4096
 
 /* Every active objective; grouped are those some modelled risk threatens. */
 typedef struct objective_group {
     int64_t id;
     const char *key, *title;
     double value;
-    size_t gaps; /* its risks without FAIR inputs */
+    size_t gaps;   /* its risks without FAIR inputs */
+    size_t nrisks; /* its risks with them */
     int grouped;
 } objective_group;
 
 typedef struct group_load {
-    qmodel *m;
-    objective_group *all;
+    double scale;
+    objective_group *all; /* in id order */
     size_t nall;
     size_t *index; /* grouped: index into all */
     size_t n;
     arena *a;
 } group_load;
 
-static int threatens(const int64_t *ids, int n, int64_t id)
-{
-    for (int k = 0; k < n; k++)
-        if (ids[k] == id)
-            return 1;
-    return 0;
-}
-
 static int load_objective(const record *r, void *ctx)
 {
     group_load *g = ctx;
-    const qmodel *m = g->m;
     g->all = xrealloc(g->all, (g->nall + 1) * sizeof *g->all);
-    objective_group *o = &g->all[g->nall++];
-    *o = (objective_group){ r->id,
-                            arena_strdup(g->a, r->key),
-                            arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
-                            (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / m->scale,
-                            0,
-                            0 };
-    for (size_t k = 0; k < m->unmodelled; k++)
-        o->gaps += threatens(m->gaps[k].objectives, m->gaps[k].nobjectives, r->id);
-    for (size_t i = 0; i < m->nrisks && !o->grouped; i++)
-        o->grouped = threatens(m->risk_objectives[i], m->nrisk_objectives[i], r->id);
+    g->all[g->nall++] =
+        (objective_group){ r->id,
+                           arena_strdup(g->a, r->key),
+                           arena_strdup(g->a, record_text(r, F_OBJECTIVE_TITLE)),
+                           (double)record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) / g->scale,
+                           0,
+                           0,
+                           0 };
     return 0;
+}
+
+/* The active objective of that id (by halves: they were read in id
+ * order), or NULL. */
+static objective_group *find_objective(const group_load *g, int64_t id)
+{
+    size_t lo = 0, hi = g->nall;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->all[mid].id == id)
+            return &g->all[mid];
+        if (g->all[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static void index_groups(group_load *g)
@@ -814,6 +912,153 @@ static size_t group_index(const group_load *g, int64_t id)
     return (size_t)-1;
 }
 
+/* The first pass: which risks are quantified (a bit per id), how many,
+ * the keys of the others, what each objective counts, and where the
+ * correlated risks come in the order of the quantified ones. */
+typedef struct risk_census {
+    group_load *g;
+    unsigned char *quantified; /* bit per risk id up to max_id */
+    int64_t max_id, last_id;   /* last_id: of the last quantified risk */
+    size_t n;
+    const char **gap_keys; /* the others' */
+    size_t ngaps;
+    const char **corr_keys; /* 2 per pair */
+    size_t *corr_place;     /* (size_t)-1: not quantified */
+    size_t ncorr_keys;
+    arena *a;
+} risk_census;
+
+static int census_risk(const record *r, void *ctx)
+{
+    risk_census *c = ctx;
+    int quantified = has_fair_inputs(r);
+    const value *objs = record_cval(r, F_RISK_OBJECTIVES);
+    for (int k = 0; k < objs->n; k++) {
+        objective_group *o = find_objective(c->g, objs->ids[k]);
+        if (o && quantified)
+            o->grouped = 1, o->nrisks++;
+        else if (o)
+            o->gaps++;
+    }
+    if (!quantified) {
+        c->gap_keys = xrealloc(c->gap_keys, (c->ngaps + 1) * sizeof *c->gap_keys);
+        c->gap_keys[c->ngaps++] = arena_strdup(c->a, r->key);
+        return 0;
+    }
+    if (r->id <= c->max_id)
+        c->quantified[r->id / 8] |= (unsigned char)(1u << (r->id % 8));
+    for (size_t k = 0; k < c->ncorr_keys; k++)
+        if (!strcmp(c->corr_keys[k], r->key))
+            c->corr_place[k] = c->n;
+    c->last_id = r->id;
+    c->n++;
+    return 0;
+}
+
+static int census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
+{
+    int rc = store_max_id(dom_store(d), &reg_risk, &c->max_id, e);
+    if (rc)
+        return rc;
+    c->quantified = xcalloc((size_t)c->max_id / 8 + 1, 1);
+    c->ncorr_keys = 2 * o->ncorr;
+    c->corr_keys = xmalloc((c->ncorr_keys + 1) * sizeof *c->corr_keys);
+    c->corr_place = xmalloc((c->ncorr_keys + 1) * sizeof *c->corr_place);
+    for (size_t k = 0; k < o->ncorr; k++) {
+        c->corr_keys[2 * k] = dom_key(d, o->corr[k].a);
+        c->corr_keys[2 * k + 1] = dom_key(d, o->corr[k].b);
+    }
+    for (size_t k = 0; k < c->ncorr_keys; k++)
+        c->corr_place[k] = (size_t)-1;
+    int fields[NRISK_FIELDS];
+    risk_fields(fields);
+    store_query q = { .fields = fields, .nfields = NRISK_INPUTS + 1 }; /* inputs, objectives */
+    return store_scan(dom_store(d), &reg_risk, &q, census_risk, c, e);
+}
+
+static void census_reset(risk_census *c)
+{
+    free(c->quantified);
+    free(c->gap_keys);
+    free(c->corr_keys);
+    free(c->corr_place);
+}
+
+static int census_quantified(const risk_census *c, int64_t id)
+{
+    return id > 0 && id <= c->max_id && (c->quantified[id / 8] >> (id % 8) & 1);
+}
+
+/* The correlation pairs, by the places of their risks among the
+ * quantified ones. */
+static int census_pairs(const risk_census *c, const quant_opts *o, portfolio_corr **out,
+                        isms_err *e)
+{
+    portfolio_corr *pairs = xmalloc(sizeof *pairs * (o->ncorr + 1));
+    for (size_t k = 0; k < o->ncorr; k++) {
+        for (int j = 0; j < 2; j++)
+            if (c->corr_place[2 * k + j] == (size_t)-1) {
+                free(pairs);
+                return err_set(e, E_INVALID, "correlate",
+                               "correlate: %s is not a quantified risk (it needs FAIR inputs)",
+                               c->corr_keys[2 * k + j]);
+            }
+        pairs[k] =
+            (portfolio_corr){ c->corr_place[2 * k], c->corr_place[2 * k + 1], o->corr[k].rho };
+    }
+    *out = pairs;
+    return 0;
+}
+
+/* The second pass: every control acting on risks is read (a broken one
+ * stops the run, as when the model was loaded whole); those acting on a
+ * quantified risk go into the inputs, in the register's order. */
+typedef struct control_pass {
+    qmodel one; /* the control being read, its strings in a (reset now and then) */
+    arena a;
+    size_t read;
+    const risk_census *c;
+    inputs_stream *in;
+    isms_err *e;
+} control_pass;
+
+static int pass_control(const record *r, void *ctx)
+{
+    control_pass *cp = ctx;
+    if (!control_acts(r))
+        return 0;
+    const value *t = record_cval(r, F_CONTROL_TREATS);
+    int used = 0;
+    for (int k = 0; k < t->n && !used; k++)
+        used = census_quantified(cp->c, t->ids[k]);
+    qmodel *m = &cp->one;
+    load_ctx lc = { m, cp->e, NULL, 0, NULL };
+    int rc = load_control(r, &lc);
+    if (!rc && used)
+        quant_inputs_stream_control(cp->in, m, m->ncontrols - 1);
+    dom *d = m->d;
+    double scale = m->scale;
+    qmodel_reset(m);
+    *m = (qmodel){ .d = d, .a = &cp->a, .scale = scale };
+    if (++cp->read % 1024 == 0)
+        arena_reset(&cp->a);
+    return rc;
+}
+
+static int pass_controls(dom *d, const risk_census *c, inputs_stream *in, isms_err *e)
+{
+    control_pass cp = { .c = c, .in = in, .e = e };
+    arena_init(&cp.a);
+    cp.one = (qmodel){ .d = d, .a = &cp.a, .scale = pow(10, dom_currency_exponent(d)) };
+    store_query q = { .fields = control_fields, .nfields = NCONTROL_FIELDS }; /* treats too */
+    int rc = store_scan(dom_store(d), &reg_control, &q, pass_control, &cp, e);
+    qmodel_reset(&cp.one);
+    arena_free(&cp.a);
+    return rc;
+}
+
+/* A chunk's members of the objectives: a risk to several objectives
+ * threatens each of them wholly. */
 static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_err *e)
 {
     size_t nm = 0;
@@ -826,11 +1071,51 @@ static int set_groups(portfolio *p, const qmodel *m, const group_load *g, isms_e
                 continue;
             if (nm == cap)
                 members = xrealloc(members, sizeof *members * (cap *= 2));
-            /* A risk to several objectives threatens each of them wholly. */
             members[nm++] = (portfolio_member){ .risk = i, .group = gi, .share = 1.0 };
         }
     int rc = portfolio_set_groups(p, g->n, members, nm, e);
     free(members);
+    return rc;
+}
+
+/* One chunk: hashed, simulated, added in. */
+static int run_chunk(portfolio_stream *s, inputs_stream *in, const qmodel *m, const group_load *g,
+                     isms_err *e)
+{
+    for (size_t i = 0; i < m->nrisks; i++)
+        quant_inputs_stream_risk(in, m, i);
+    portfolio *p = NULL;
+    int rc = portfolio_new(&p, m->risks, m->nrisks, m->controls, m->ncontrols, e);
+    if (!rc && g->n)
+        rc = set_groups(p, m, g, e);
+    if (!rc)
+        rc = portfolio_stream_add(s, p, e);
+    portfolio_free(p);
+    return rc;
+}
+
+/* The third pass: the risks, a chunk of ids at a time. */
+static int pass_risks(dom *d, const quant_opts *o, const risk_census *c, const group_load *g,
+                      portfolio_stream *s, inputs_stream *in, isms_err *e)
+{
+    int64_t chunk = o->chunk ? (int64_t)o->chunk : QUANT_CHUNK;
+    arena a;
+    arena_init(&a);
+    int rc = 0;
+    for (int64_t after = 0; !rc && after < c->last_id; after += chunk) {
+        if (o->cancel && *o->cancel) {
+            rc = err_set(e, E_INTERRUPTED, "iterations", "the simulation was interrupted");
+            break;
+        }
+        qmodel m;
+        int64_t upto = after + chunk < c->last_id ? after + chunk : c->last_id;
+        rc = qmodel_load_range(d, after, upto, &a, &m, e);
+        if (!rc && m.nrisks)
+            rc = run_chunk(s, in, &m, g, e);
+        qmodel_reset(&m); /* (a failed load left it empty) */
+        arena_reset(&a);
+    }
+    arena_free(&a);
     return rc;
 }
 
@@ -855,8 +1140,7 @@ static int describe_groups(dom *d, const qmodel *m, const group_load *g,
         gq->key = o->key;
         gq->title = o->title;
         gq->value_at_stake = o->value;
-        for (size_t i = 0; i < m->nrisks; i++)
-            gq->nrisks += threatens(m->risk_objectives[i], m->nrisk_objectives[i], o->id);
+        gq->nrisks = o->nrisks;
         if (fo->cancel && *fo->cancel) /* each summary takes a while on a long run */
             return err_set(e, E_INTERRUPTED, "iterations", "the simulation was interrupted");
         gq->threshold = qmodel_threshold_of(m, o->id);
@@ -899,40 +1183,14 @@ size_t qmodel_risk_index(const qmodel *m, const char *key)
     return (size_t)-1;
 }
 
-static int set_correlations(dom *d, portfolio *p, const qmodel *m, const quant_opts *o, isms_err *e)
-{
-    if (!o->ncorr)
-        return 0;
-    portfolio_corr *pairs = xmalloc(sizeof *pairs * o->ncorr);
-    int rc = 0;
-    for (size_t k = 0; k < o->ncorr && !rc; k++) {
-        const char *keys[2] = { dom_key(d, o->corr[k].a), dom_key(d, o->corr[k].b) };
-        size_t idx[2];
-        for (int j = 0; j < 2 && !rc; j++) {
-            idx[j] = qmodel_risk_index(m, keys[j]);
-            if (idx[j] == (size_t)-1)
-                rc = err_set(e, E_INVALID, "correlate",
-                             "correlate: %s is not a quantified risk (it needs FAIR inputs)",
-                             keys[j]);
-        }
-        pairs[k] = (portfolio_corr){ idx[0], idx[1], o->corr[k].rho };
-    }
-    if (!rc)
-        rc = portfolio_set_correlation(p, pairs, o->ncorr, e);
-    free(pairs);
-    return rc;
-}
-
 /* What the totals leave out: the risks not quantified, and the value at
  * stake of the objectives that have one. */
-static void count_gaps(dom *d, const qmodel *m, const group_load *g, portfolio_quant *q)
+static void count_gaps(dom *d, const risk_census *c, const group_load *g, portfolio_quant *q)
 {
-    q->modelled = m->nrisks;
-    q->unmodelled = m->unmodelled;
-    q->unmodelled_keys =
-        arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (m->unmodelled + 1));
-    for (size_t k = 0; k < m->unmodelled; k++)
-        q->unmodelled_keys[k] = m->gaps[k].key;
+    q->modelled = c->n;
+    q->unmodelled = c->ngaps;
+    q->unmodelled_keys = arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (c->ngaps + 1));
+    memcpy(q->unmodelled_keys, c->gap_keys, sizeof *q->unmodelled_keys * c->ngaps);
     for (size_t k = 0; k < g->nall; k++) {
         q->value_at_stake += g->all[k].value;
         if (g->all[k].gaps)
@@ -940,52 +1198,87 @@ static void count_gaps(dom *d, const qmodel *m, const group_load *g, portfolio_q
     }
 }
 
+/* The figures of the organisation from its per-iteration losses. */
+static int describe_total(const portfolio_result *res, const fair_opts *fo, size_t unquantified,
+                          portfolio_quant *q, isms_err *e)
+{
+    quant_scenario whole;
+    int rc = describe(NULL, res->total, res->iterations, &q->threshold, fo, &whole, e);
+    if (rc)
+        return rc;
+    q->total = whole.stats;
+    q->se = whole.se;
+    memcpy(q->lec, whole.lec, sizeof q->lec);
+    judge(res->total, &q->total, &q->se, &q->threshold, unquantified, &q->judgement);
+    q->certainty = q->judgement.certainty;
+    return 0;
+}
+
+/* The three passes, into *res and the inputs' hash (and text, kept when
+ * saving). */
+static int stream_portfolio(dom *d, const quant_opts *o, const fair_opts *fo, const qmodel *m,
+                            const risk_census *c, const group_load *g, portfolio_quant *q,
+                            portfolio_result *res, char **inputs, isms_err *e)
+{
+    portfolio_corr *pairs = NULL;
+    int rc = census_pairs(c, o, &pairs, e);
+    portfolio_stream *s = NULL;
+    fair_scenario current = { FAIR_CURRENT, -1, NULL };
+    if (!rc)
+        rc = portfolio_stream_new(&s, g->n, c->n, pairs, o->ncorr, 0, &current, fo, e);
+    free(pairs);
+    if (rc)
+        return rc;
+    inputs_stream *in = quant_inputs_stream_new(m, o, o->save);
+    rc = pass_controls(d, c, in, e);
+    if (!rc) {
+        quant_inputs_stream_risks(in, m);
+        rc = pass_risks(d, o, c, g, s, in, e);
+    }
+    if (!rc)
+        rc = portfolio_stream_finish(s, res, e);
+    q->held_most = portfolio_stream_held_most(s);
+    portfolio_stream_free(s);
+    if (rc) {
+        quant_inputs_stream_free(in, 1);
+        return rc;
+    }
+    q->inputs_hash = quant_inputs_stream_end(in, d, inputs);
+    return 0;
+}
+
 int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfolio_quant *q,
                            isms_err *e)
 {
     memset(q, 0, sizeof *q);
-    qmodel m;
-    int rc = qmodel_load(d, NULL, &m, e);
-    if (rc)
-        return rc;
-    if (!m.nrisks) {
-        qmodel_reset(&m);
-        return err_set(e, E_INVALID, "risk", "no risk has FAIR inputs yet: nothing to aggregate");
-    }
+    /* The appetites alone: the risks and controls are streamed. */
+    qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
+    load_ctx lc = { &m, e, NULL, 0, NULL };
+    group_load g = { .scale = m.scale, .a = dom_arena(d) };
+    risk_census c = { .g = &g, .a = dom_arena(d) };
+    int rc = dom_approved_appetites(d, load_appetite, &lc, e);
+    if (!rc)
+        rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
+    if (!rc)
+        rc = census_take(d, o, &c, e);
+    if (!rc && !c.n)
+        rc = err_set(e, E_INVALID, "risk", "no risk has FAIR inputs yet: nothing to aggregate");
     fair_opts fo = engine_opts(o);
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
     q->money = quant_money_of(d);
-    group_load g = { .m = &m, .a = dom_arena(d) };
-    portfolio *p = NULL;
-    portfolio_result res = { 0 };
     q->threshold = qmodel_threshold_of(&m, 0);
-    inputs_spec spec = { .appetites = 1, .corr = o };
-    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
-    rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
+    portfolio_result res = { 0 };
+    char *inputs = NULL;
     if (!rc) {
-        count_gaps(d, &m, &g, q);
+        count_gaps(d, &c, &g, q);
         if (by_objective)
             index_groups(&g);
-        rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
+        rc = stream_portfolio(d, o, &fo, &m, &c, &g, q, &res, &inputs, e);
     }
-    if (!rc && g.n)
-        rc = set_groups(p, &m, &g, e);
     if (!rc)
-        rc = set_correlations(d, p, &m, o, e);
-    fair_scenario current = { FAIR_CURRENT, -1, NULL };
-    if (!rc)
-        rc = portfolio_run(p, &current, &fo, &res, e);
-    if (!rc) {
-        quant_scenario whole;
-        rc = describe(NULL, res.total, res.iterations, &q->threshold, &fo, &whole, e);
-        q->total = whole.stats;
-        q->se = whole.se;
-        memcpy(q->lec, whole.lec, sizeof q->lec);
-        judge(res.total, &q->total, &q->se, &q->threshold, m.unmodelled, &q->judgement);
-        q->certainty = q->judgement.certainty;
-    }
+        rc = describe_total(&res, &fo, c.ngaps, q, e);
     if (!rc && by_objective)
         rc = describe_groups(d, &m, &g, &res, &fo, q, e);
     if (!rc && o->save) {
@@ -999,12 +1292,14 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
                     0,
                     0,
                     q->inputs_hash,
-                    quant_inputs_json(&m, &spec),
+                    inputs,
                     dom_portfolio_json(q) };
+        inputs = NULL;
         rc = save_analysis(d, &s, &q->analysis, e);
     }
+    free(inputs);
     portfolio_result_reset(&res);
-    portfolio_free(p);
+    census_reset(&c);
     free(g.all);
     free(g.index);
     qmodel_reset(&m);

@@ -48,6 +48,7 @@ typedef struct quant_opts {
     const volatile sig_atomic_t *cancel;
     const quant_corr *corr; /* portfolio only; independent otherwise */
     size_t ncorr;
+    size_t chunk; /* portfolio: risk ids streamed at a time (0: the default); tests cut it small */
 } quant_opts;
 
 /* A partially effective control achieves this percent of its stated
@@ -162,6 +163,7 @@ typedef struct portfolio_quant {
     size_t ngroups;
     const char *inputs_hash;
     const char *analysis;
+    size_t held_most; /* the most risks the engine held at once (a chunk's), not the register */
 } portfolio_quant;
 
 typedef struct control_quant {

@@ -37,6 +37,7 @@ typedef struct qappetite {
 
 typedef struct qmodel {
     dom *d;
+    arena *a;     /* keys and titles (NULL: the dom's arena); a chunk's own */
     double scale; /* minor units per major unit */
     fair_risk *risks;
     int64_t *risk_ids;
@@ -64,6 +65,12 @@ dist *qmodel_input(fair_risk *r, int k);
  * size of the registers. */
 int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e);
 void qmodel_reset(qmodel *m);
+/* A chunk of the registers: the active risks whose ids lie in (after,
+ * upto] and the controls treating any of them (by the link's reverse
+ * index, whatever the size of the registers), their strings in `a`; no
+ * appetites. Effects and figures are those qmodel_load gives for the same
+ * risks. */
+int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, isms_err *e);
 int64_t *qmodel_copy_ids(const value *v);                   /* malloc'd */
 size_t qmodel_risk_index(const qmodel *m, const char *key); /* (size_t)-1: not modelled */
 
@@ -92,6 +99,22 @@ quant_money quant_money_of(dom *d);
 char *quant_inputs_json(const qmodel *m, const inputs_spec *s); /* malloc'd */
 const char *quant_inputs_hash(dom *d, const qmodel *m,
                               const inputs_spec *s); /* in the dom's arena */
+
+/* A portfolio's inputs written as they come (a risk at a time): the bytes
+ * of quant_inputs_json with every risk and the appetites (and the run's
+ * correlations, which only the kept text holds), hashed as they come and,
+ * when keep_text, kept. Controls first (those acting on a modelled risk,
+ * in the register's order), then quant_inputs_stream_risks, then each
+ * risk in order; m gives the dom and the appetites, then each piece's
+ * model. _end gives the hash (in the dom's arena) and, when kept, the text
+ * (*text, malloc'd); _free(s, 1) drops an unfinished stream. */
+typedef struct inputs_stream inputs_stream;
+inputs_stream *quant_inputs_stream_new(const qmodel *m, const quant_opts *corr, int keep_text);
+void quant_inputs_stream_control(inputs_stream *s, const qmodel *m, size_t c);
+void quant_inputs_stream_risks(inputs_stream *s, const qmodel *m);
+void quant_inputs_stream_risk(inputs_stream *s, const qmodel *m, size_t i);
+const char *quant_inputs_stream_end(inputs_stream *s, dom *d, char **text);
+void quant_inputs_stream_free(inputs_stream *s, int unfinished);
 
 /* A risk's results; results_only: as an analysis keeps them (no key,
  * title or analysis). malloc'd. */

@@ -5,6 +5,7 @@
 #include "domain/workflows/quantify_impl.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
+#include "core/sha256.h"
 #include "core/xalloc.h"
 #include "formats/jsonw.h"
 #include "ledger/ledger.h"
@@ -389,6 +390,37 @@ static void control_members(jw *w, const qmodel *m, size_t c, int costs, const q
     jw_end(w);
 }
 
+/* Every approved appetite (m's), and the run's correlations (a quant_opts):
+ * members of the inputs, whole or streamed. */
+static void appetite_members(jw *w, const void *arg)
+{
+    const qmodel *m = arg;
+    quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
+    jw_array(w, "appetites");
+    for (size_t k = 0; k < m->nappetites; k++) {
+        jw_object(w, NULL);
+        if (m->appetites[k].objective)
+            jw_int(w, "objective", m->appetites[k].objective);
+        threshold_members(w, &m->appetites[k].t, &money);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
+static void correlation_members(jw *w, const void *arg)
+{
+    const quant_opts *corr = arg;
+    jw_array(w, "correlations");
+    for (size_t k = 0; k < corr->ncorr; k++) {
+        jw_object(w, NULL);
+        jw_str(w, "a", corr->corr[k].a);
+        jw_str(w, "b", corr->corr[k].b);
+        jw_num(w, "rank_correlation", corr->corr[k].rho);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
 char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
 {
     quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
@@ -410,28 +442,10 @@ char *quant_inputs_json(const qmodel *m, const inputs_spec *s)
     jw_end(w);
     if (s->threshold)
         threshold_members(w, s->threshold, &money);
-    if (s->appetites) {
-        jw_array(w, "appetites");
-        for (size_t k = 0; k < m->nappetites; k++) {
-            jw_object(w, NULL);
-            if (m->appetites[k].objective)
-                jw_int(w, "objective", m->appetites[k].objective);
-            threshold_members(w, &m->appetites[k].t, &money);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
-    if (s->corr && s->corr->ncorr) {
-        jw_array(w, "correlations");
-        for (size_t k = 0; k < s->corr->ncorr; k++) {
-            jw_object(w, NULL);
-            jw_str(w, "a", s->corr->corr[k].a);
-            jw_str(w, "b", s->corr->corr[k].b);
-            jw_num(w, "rank_correlation", s->corr->corr[k].rho);
-            jw_end(w);
-        }
-        jw_end(w);
-    }
+    if (s->appetites)
+        appetite_members(w, m);
+    if (s->corr && s->corr->ncorr)
+        correlation_members(w, s->corr);
     return finish(w, 0);
 }
 
@@ -445,4 +459,136 @@ const char *quant_inputs_hash(dom *d, const qmodel *m, const inputs_spec *s)
     sha256_hex(text, strlen(text), hex);
     free(text);
     return arena_strdup(dom_arena(d), hex);
+}
+
+/* ---- the same inputs, streamed: a portfolio's, a risk at a time ----
+ *
+ * The canonical text of quant_inputs_json's document for a portfolio
+ * (every risk, the appetites), fed to the hash (and, when the run is
+ * saved, to the text it keeps) in pieces: its members sorted by name as
+ * the canonical form sorts them (appetites, controls, [correlations,]
+ * currency, distributions, engine, money, risks), each control and risk
+ * written whole by jw as it comes. The bytes, and so the hash, are
+ * quant_inputs_json's; the memory is one risk's. */
+struct inputs_stream {
+    sha256_stream *hash;
+    buf *text; /* NULL: only hashed */
+    const quant_opts *corr;
+    int ncontrols, nrisks; /* written so far (a comma before the next) */
+};
+
+/* Bytes of the text that is hashed (hashed 1) or only kept (0). */
+static void feed(inputs_stream *s, const char *p, size_t n, int hashed)
+{
+    if (hashed)
+        sha256_stream_add(s->hash, p, n);
+    if (s->text)
+        buf_append(s->text, p, n);
+}
+
+static void feed_str(inputs_stream *s, const char *p) { feed(s, p, strlen(p), 1); }
+
+/* The canonical text of an object holding the members fn writes, without
+ * its braces: members to splice into the document's. */
+static void feed_members(inputs_stream *s, void (*fn)(jw *, const void *), const void *arg,
+                         int hashed)
+{
+    jw *w = jw_new();
+    jw_object(w, NULL);
+    fn(w, arg);
+    char *text = finish(w, 0);
+    size_t n = strlen(text);
+    if (n > 2)
+        feed(s, text + 1, n - 2, hashed);
+    free(text);
+}
+
+static void plain_members(jw *w, const void *arg)
+{
+    const qmodel *m = arg;
+    quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
+    jw_str(w, "engine", fair_engine_version);
+    money_members(w, &money);
+    jw_str(w, "distributions", "major units, as given");
+}
+
+/* One element of an array: a comma before all but the first. */
+static void feed_element(inputs_stream *s, jw *w, int *count)
+{
+    char *text = finish(w, 0);
+    if ((*count)++)
+        feed_str(s, ",");
+    feed_str(s, text);
+    free(text);
+}
+
+inputs_stream *quant_inputs_stream_new(const qmodel *m, const quant_opts *corr, int keep_text)
+{
+    inputs_stream *s = xcalloc(1, sizeof *s);
+    s->hash = sha256_stream_new();
+    if (keep_text) {
+        s->text = xmalloc(sizeof *s->text);
+        buf_init(s->text);
+    }
+    s->corr = corr && corr->ncorr ? corr : NULL;
+    feed_str(s, "{");
+    feed_members(s, appetite_members, m, 1);
+    feed_str(s, ",\"controls\":[");
+    return s;
+}
+
+void quant_inputs_stream_control(inputs_stream *s, const qmodel *m, size_t c)
+{
+    quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
+    jw *w = jw_new();
+    control_members(w, m, c, 0, &money);
+    feed_element(s, w, &s->ncontrols);
+}
+
+void quant_inputs_stream_risks(inputs_stream *s, const qmodel *m)
+{
+    feed_str(s, "]");
+    if (s->corr) { /* the run's own, like its seed: kept, not hashed */
+        feed(s, ",", 1, 0);
+        feed_members(s, correlation_members, s->corr, 0);
+    }
+    feed_str(s, ",");
+    feed_members(s, plain_members, m, 1);
+    feed_str(s, ",\"risks\":[");
+}
+
+void quant_inputs_stream_risk(inputs_stream *s, const qmodel *m, size_t i)
+{
+    jw *w = jw_new();
+    risk_members(w, m, i);
+    feed_element(s, w, &s->nrisks);
+}
+
+const char *quant_inputs_stream_end(inputs_stream *s, dom *d, char **text)
+{
+    feed_str(s, "]}");
+    unsigned char h[32];
+    sha256_stream_end(s->hash, h);
+    char hex[65];
+    for (int k = 0; k < 32; k++)
+        snprintf(hex + 2 * k, 3, "%02x", h[k]);
+    if (text)
+        *text = s->text ? xstrdup(buf_str(s->text)) : NULL;
+    quant_inputs_stream_free(s, 0);
+    return arena_strdup(dom_arena(d), hex);
+}
+
+void quant_inputs_stream_free(inputs_stream *s, int unfinished)
+{
+    if (!s)
+        return;
+    if (unfinished) {
+        unsigned char h[32];
+        sha256_stream_end(s->hash, h);
+    }
+    if (s->text) {
+        buf_reset(s->text);
+        free(s->text);
+    }
+    free(s);
 }
