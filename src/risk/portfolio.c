@@ -167,7 +167,8 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
     free(target);
     free(p->corr_pairs);
     p->corr_pairs = xmalloc((npairs + 1) * sizeof *p->corr_pairs);
-    memcpy(p->corr_pairs, pairs, npairs * sizeof *pairs);
+    if (npairs) /* pairs may be NULL when there are none */
+        memcpy(p->corr_pairs, pairs, npairs * sizeof *pairs);
     p->ncorr_pairs = npairs;
     return E_OK;
 }

@@ -1190,7 +1190,8 @@ static void count_gaps(dom *d, const risk_census *c, const group_load *g, portfo
     q->modelled = c->n;
     q->unmodelled = c->ngaps;
     q->unmodelled_keys = arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (c->ngaps + 1));
-    memcpy(q->unmodelled_keys, c->gap_keys, sizeof *q->unmodelled_keys * c->ngaps);
+    if (c->ngaps) /* (no keys: gap_keys may be NULL, which memcpy must not see) */
+        memcpy(q->unmodelled_keys, c->gap_keys, sizeof *q->unmodelled_keys * c->ngaps);
     for (size_t k = 0; k < g->nall; k++) {
         q->value_at_stake += g->all[k].value;
         if (g->all[k].gaps)
