@@ -204,13 +204,15 @@ static void attention_keys(FILE *f, const dash_keys *k, const char *one, const c
 
 static void print_stale(FILE *f, const dom_dash *s)
 {
-    fprintf(f, "  %zu %s", s->nstale,
-            s->nstale == 1
+    fprintf(f, "  %lld %s", (long long)s->stale_total,
+            s->stale_total == 1
                 ? "analysis stale: its inputs changed since it ran (isms quantify --stale)"
                 : "analyses stale: their inputs changed since they ran (isms quantify --stale)");
     for (size_t k = 0; k < s->nstale; k++)
         fprintf(f, "%s%s %s%s%s", k ? "; " : ": ", s->stale[k].key, s->stale[k].subject,
                 s->stale[k].since ? " since " : "", s->stale[k].since ? s->stale[k].since : "");
+    if (s->stale_total > (int64_t)s->nstale)
+        fprintf(f, "; and %lld more", (long long)(s->stale_total - (int64_t)s->nstale));
     fputc('\n', f);
 }
 
@@ -341,6 +343,7 @@ static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
                               json_pack("{s:s, s:s, s:s?}", "analysis", s->stale[k].key, "subject",
                                         s->stale[k].subject, "since", s->stale[k].since));
     json_object_set_new(att, "stale_analyses", stale);
+    json_object_set_new(att, "stale_analyses_count", json_integer(s->stale_total));
     json_object_set_new(att, "matrix_disagrees", keys_json(&s->matrix_disagrees));
     json_object_set_new(att, "matrix_disagrees_count", json_integer(s->matrix_disagrees.total));
     json_object_set_new(att, "controls_not_assessed", json_integer(s->not_assessed));

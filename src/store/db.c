@@ -149,6 +149,17 @@ int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
     return 0;
 }
 
+int db_prep_once(db *d, const char *sql, db_stmt **out, isms_err *e)
+{
+    int rc = d->drv->prepare(d, sql, out, e);
+    if (rc)
+        return rc;
+    head_of(*out)->conn = d;
+    head_of(*out)->transient = 1;
+    head_of(*out)->busy = 1;
+    return 0;
+}
+
 void db_done(db_stmt *st)
 {
     if (!st)

@@ -168,6 +168,10 @@ int db_exec(db *d, const char *sql, isms_err *e);
 /* A cached prepared statement, reset and unbound, for `sql`. The statement
  * belongs to the connection: call db_done() when finished with it. */
 int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e);
+/* A prepared statement for `sql` used once: not cached, finalized by
+ * db_done(). For texts that are seldom the same twice (integers written
+ * into them), which would otherwise fill the cache without bound. */
+int db_prep_once(db *d, const char *sql, db_stmt **out, isms_err *e);
 void db_done(db_stmt *st);
 
 void db_bind_int(db_stmt *st, int i, int64_t v);

@@ -9,6 +9,11 @@
 
 int store_keeps_latest(const store *s) { return s->version >= store_migration_version("0017_"); }
 
+int store_keeps_latest_figures(const store *s)
+{
+    return s->version >= store_migration_version("0018_");
+}
+
 /* A score's band on an n x n matrix (risk_band: edges at 16 %, 36 % and
  * 64 % of n * n; whole numbers here, the same verdict at every edge). */
 static void put_band(buf *b, const char *score, int n)
@@ -49,34 +54,91 @@ static int run_built(store *s, buf *b, int64_t id, isms_err *e)
     return db_run(st, e);
 }
 
+static int take_total(const char *name, int64_t n, void *ctx)
+{
+    (void)name;
+    *(int64_t *)ctx = n;
+    return 0;
+}
+
+/* An active risk with a FAIR input (dom_risk_quantified; 0014's terms). */
+#define QUANTIFIED_RISK                                                                          \
+    "r.retired_at IS NULL AND NOT (r.lef IS NULL AND r.tef IS NULL AND r.vulnerability IS NULL " \
+    "AND r.threat_capability IS NULL AND r.resistance_strength IS NULL AND "                     \
+    "r.primary_loss IS NULL AND r.secondary_probability IS NULL AND r.secondary_loss IS NULL)"
+
+/* The analyses written since they ran (changed_at set) are counted in the
+ * tally 'analysis.stale' (0018), moved here by every write of changed_at,
+ * in the writer's transaction. A risk's analysis is marked only while the
+ * risk is quantified and active (its mark is taken away when it retires:
+ * an orphan is no one's concern), so the count needs no join. */
+static int stale_moved(store *s, int64_t n, isms_err *e)
+{
+    store_tally t = { STORE_STALE_TALLY, n };
+    return n && store_keeps_latest_figures(s) ? store_tally_add(s, &t, 1, e) : 0;
+}
+
+/* The number `sql` counts, its one parameter `id` bound when not 0. */
+static int count_of(store *s, const char *sql, int64_t id, int64_t *n, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    *n = 0;
+    if (rc)
+        return rc;
+    if (id)
+        db_bind_int(st, 1, id);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *n = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}
+
 /* INSERT ... SELECT of the rows of the analyses `where` picks (its one
  * parameter `id`, when not 0), written since they ran by nothing. */
 static int fill(store *s, const char *where, int64_t id, int n, isms_err *e)
 {
     buf b;
     buf_init(&b);
-    buf_puts(&b, "INSERT INTO analysis_latest (subject, kind, analysis, risk, outside, disagrees, "
-                 "changed_at) SELECT a.subject, a.kind, a.id, r.id, "
-                 "COALESCE(a.outside_appetite, 0), ");
+    int money = store_keeps_latest_figures(s);
+    buf_printf(&b,
+               "INSERT INTO analysis_latest (subject, kind, analysis, risk, outside, disagrees, "
+               "changed_at%s) SELECT a.subject, a.kind, a.id, r.id, "
+               "COALESCE(a.outside_appetite, 0), ",
+               money ? ", p95" : "");
     put_disagrees(&b, n);
     buf_printf(&b,
-               ", NULL FROM analysis a LEFT JOIN risk r ON a.kind = 'risk' AND r.key = a.subject "
+               ", NULL%s FROM analysis a LEFT JOIN risk r ON a.kind = 'risk' AND r.key = a.subject "
                "WHERE %s ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, "
                "analysis = excluded.analysis, risk = excluded.risk, "
                "outside = excluded.outside, disagrees = excluded.disagrees, "
-               "changed_at = excluded.changed_at",
-               where);
+               "changed_at = excluded.changed_at%s",
+               money ? ", a.p95_loss" : "", where, money ? ", p95 = excluded.p95" : "");
     return run_built(s, &b, id, e);
 }
 
 int store_latest_set(store *s, int64_t analysis, int n, isms_err *e)
 {
-    return fill(s, "a.id = ?", analysis, n, e);
+    int64_t was; /* its subject's row marked: the new analysis is current */
+    int rc = count_of(s,
+                      "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL AND "
+                      "subject = (SELECT subject FROM analysis WHERE id = ?)",
+                      analysis, &was, e);
+    if (!rc)
+        rc = fill(s, "a.id = ?", analysis, n, e);
+    return rc ? rc : stale_moved(s, -was, e);
 }
 
 int store_latest_rebuild(store *s, int n, isms_err *e)
 {
-    int rc = db_exec(s->db, "DELETE FROM analysis_latest", e);
+    int64_t was;
+    int rc = count_of(s, "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0,
+                      &was, e);
+    if (!rc)
+        rc = stale_moved(s, -was, e);
+    if (!rc)
+        rc = db_exec(s->db, "DELETE FROM analysis_latest", e);
     if (!rc)
         rc = fill(s,
                   "a.id IN (SELECT MAX(id) FROM analysis WHERE retired_at IS NULL "
@@ -88,34 +150,62 @@ int store_latest_rebuild(store *s, int n, isms_err *e)
 int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db, "UPDATE analysis_latest SET changed_at = ? WHERE subject = ?", &st, e);
+    int row,
+        was = 0,
+        rc = db_prep(s->db,
+                     "SELECT CASE WHEN changed_at IS NULL THEN 0 ELSE 1 END FROM analysis_latest "
+                     "WHERE subject = ?",
+                     &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, subject);
+    rc = db_step(st, &row, e);
+    was = !rc && row ? (int)db_col_int(st, 0) : -1; /* -1: no row, nothing to mark */
+    db_done(st);
+    if (rc || was < 0)
+        return rc;
+    rc = db_prep(s->db, "UPDATE analysis_latest SET changed_at = ? WHERE subject = ?", &st, e);
     if (rc)
         return rc;
     db_bind_text(st, 1, at);
     db_bind_text(st, 2, subject);
-    return db_run(st, e);
+    rc = db_run(st, e);
+    return rc ? rc : stale_moved(s, (at != NULL) - was, e);
 }
 
-int store_latest_touch(store *s, const int64_t *risks, size_t n, const char *at, isms_err *e)
+/* The rows a touch marks: every analysis not of one risk (a portfolio's
+ * inputs are every risk's), and with `every` those of the risks still
+ * quantified and active. */
+static const char *touched(int every)
 {
-    buf b;
-    buf_init(&b);
-    buf_puts(&b, "UPDATE analysis_latest SET changed_at = ?");
-    if (risks) { /* and every analysis not of one risk: a portfolio's inputs are all */
-        buf_puts(&b, " WHERE risk IS NULL");
-        for (size_t k = 0; k < n; k++)
-            buf_puts(&b, k ? ", ?" : " OR risk IN (?");
-        buf_puts(&b, n ? ")" : "");
-    }
+    return every ? "(kind <> 'risk' OR risk IN (SELECT r.id FROM risk r WHERE " QUANTIFIED_RISK "))"
+                 : "kind <> 'risk'";
+}
+
+int store_latest_touch(store *s, int every, const char *at, isms_err *e)
+{
+    char sql[1024];
+    int64_t newly;
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NULL AND %s",
+             touched(every));
+    int rc = count_of(s, sql, 0, &newly, e);
+    if (rc)
+        return rc;
+    snprintf(sql, sizeof sql, "UPDATE analysis_latest SET changed_at = ? WHERE %s", touched(every));
     db_stmt *st;
-    int rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
+    rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     db_bind_text(st, 1, at);
-    for (size_t k = 0; risks && k < n; k++)
-        db_bind_int(st, (int)k + 2, risks[k]);
-    return db_run(st, e);
+    rc = db_run(st, e);
+    return rc ? rc : stale_moved(s, newly, e);
+}
+
+int store_latest_stale(store *s, int64_t *n, isms_err *e)
+{
+    return count_of(s, "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0, n,
+                    e);
 }
 
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
@@ -129,19 +219,6 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
     buf_puts(&b, risk ? "risk = ?" : "risk IS NOT NULL");
     return run_built(s, &b, risk, e);
 }
-
-static int take_total(const char *name, int64_t n, void *ctx)
-{
-    (void)name;
-    *(int64_t *)ctx = n;
-    return 0;
-}
-
-/* An active risk with a FAIR input (dom_risk_quantified; 0014's terms). */
-#define QUANTIFIED_RISK                                                                          \
-    "r.retired_at IS NULL AND NOT (r.lef IS NULL AND r.tef IS NULL AND r.vulnerability IS NULL " \
-    "AND r.threat_capability IS NULL AND r.resistance_strength IS NULL AND "                     \
-    "r.primary_loss IS NULL AND r.secondary_probability IS NULL AND r.secondary_loss IS NULL)"
 
 int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn fn, void *ctx,
                          int64_t *total, isms_err *e)
@@ -163,14 +240,79 @@ int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn 
     return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
 }
 
-int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, isms_err *e)
+/* Rows (changed_at, analysis id) of `sql`, its one parameter `param`
+ * (none when 0). */
+static int latest_pairs(store *s, const char *sql, int64_t param, store_latest_fn fn, void *ctx,
+                        isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (param)
+        db_bind_int(st, 1, param);
+    while (!rc) {
+        rc = db_step(st, &row, e);
+        if (rc || !row)
+            break;
+        rc = fn(db_col_int(st, 1), db_col_text(st, 0), ctx);
+    }
+    db_done(st);
+    return rc;
+}
+
+int store_latest_portfolios(store *s, store_latest_fn fn, void *ctx, isms_err *e)
 {
     /* In the order of each subject's first analysis (the order a scan of
-     * every analysis met them in), by index analysis_by_subject. */
-    char sql[512];
+     * every analysis met them in), by index analysis_by_subject: a few
+     * rows, one per kind of run and subject. */
+    return latest_pairs(s,
+                        "SELECT l.changed_at, l.analysis FROM analysis_latest l "
+                        "WHERE l.kind <> 'risk' ORDER BY (SELECT MIN(f.id) FROM analysis f "
+                        "WHERE f.subject = l.subject)",
+                        0, fn, ctx, e);
+}
+
+int store_latest_written(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e)
+{
+    return latest_pairs(s,
+                        "SELECT changed_at, analysis FROM analysis_latest "
+                        "WHERE changed_at IS NOT NULL ORDER BY analysis LIMIT ?",
+                        limit, fn, ctx, e);
+}
+
+int store_latest_top(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e)
+{
+    /* The front of analysis_latest_by_p95, each row's risk by its key:
+     * the rows read are those shown, and the few of risks since retired
+     * or no longer quantified (their analysis is no one's latest). */
+    return latest_pairs(s,
+                        "SELECT l.changed_at, l.analysis FROM analysis_latest l "
+                        "JOIN risk r ON r.id = l.risk WHERE l.kind = 'risk' AND "
+                        "l.p95 IS NOT NULL AND " QUANTIFIED_RISK " ORDER BY l.p95 DESC, l.risk "
+                        "LIMIT ?",
+                        limit, fn, ctx, e);
+}
+
+int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, isms_err *e)
+{
+    return latest_pairs(s,
+                        "SELECT changed_at, analysis FROM analysis_latest "
+                        "WHERE risk = ? AND kind = 'risk'",
+                        risk, fn, ctx, e);
+}
+
+int store_latest_risks_of(store *s, int64_t objective, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    if (!objective)
+        return store_text_int_rows(s,
+                                   "SELECT '', risk FROM analysis_latest "
+                                   "WHERE kind = 'risk' AND risk IS NOT NULL ORDER BY risk",
+                                   NULL, 0, fn, ctx, e);
+    char sql[256];
     snprintf(sql, sizeof sql,
-             "SELECT a.key, a.id FROM analysis_latest l JOIN analysis a ON a.id = l.analysis "
-             "WHERE %s ORDER BY (SELECT MIN(f.id) FROM analysis f WHERE f.subject = l.subject)",
-             portfolios ? "l.kind <> 'risk'" : "l.changed_at IS NOT NULL");
+             "SELECT '', l.risk FROM risk_objective ro JOIN analysis_latest l ON l.risk = ro.risk "
+             "WHERE ro.objective = %lld AND l.kind = 'risk' ORDER BY l.risk",
+             (long long)objective);
     return store_text_int_rows(s, sql, NULL, 0, fn, ctx, e);
 }

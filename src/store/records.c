@@ -1301,6 +1301,13 @@ static int prep_link_range(store *s, const char *all, const char *src, const sto
     return rc;
 }
 
+/* A query's statement: cached, but for one naming its records' ids (they
+ * are written into the text, query_sql), which is seldom asked twice. */
+static int prep_query(store *s, const store_query *q, const char *sql, db_stmt **st, isms_err *e)
+{
+    return q && q->ids ? db_prep_once(s->db, sql, st, e) : db_prep(s->db, sql, st, e);
+}
+
 /* Opens the link cursor of field i: all of the register's links, or only
  * those of the records the query selects. One query per link field, not
  * one per record and field: a page of 50 risks with three link fields is
@@ -1326,7 +1333,7 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
                    sq->reg->fields[i].link_src);
         query_sql(s, &b, ids, sq->reg, q);
         buf_printf(&b, ")%s", order);
-        rc = db_prep(s->db, buf_str(&b), &c->st, e);
+        rc = prep_query(s, q, buf_str(&b), &c->st, e);
         buf_reset(&b);
         if (!rc)
             bind_query(s, c->st, q);
@@ -1387,7 +1394,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     buf_init(&b);
     query_sql(s, &b, q && q->ids_only ? sq->select_ids : sq->select, reg, q);
     db_stmt *st;
-    rc = db_prep(s->db, buf_str(&b), &st, e);
+    rc = prep_query(s, q, buf_str(&b), &st, e);
     buf_reset(&b);
     if (rc) {
         free(want);

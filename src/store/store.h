@@ -422,13 +422,18 @@ int store_keeps_latest(const store *s);
 int store_latest_set(store *s, int64_t analysis, int n, isms_err *e);
 /* Every subject's latest analysis again from the analyses (an upgrade, an
  * import), written since it ran by nothing; store_latest_mark then marks
- * subject's as written since it ran, at `at`. */
+ * subject's as written since it ran, at `at` (NULL: not, or no longer). */
 int store_latest_rebuild(store *s, int n, isms_err *e);
 int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e);
-/* A record the latest analyses of the risks `risks` (n ids) draw on was
- * written at `at`, and so every analysis not of one risk (a portfolio, a
- * return on controls); risks NULL: every analysis's. */
-int store_latest_touch(store *s, const int64_t *risks, size_t n, const char *at, isms_err *e);
+/* A record every analysis not of one risk draws on (a portfolio's, a
+ * return on controls') was written at `at`; with `every`, one that every
+ * analysis draws on (an approved appetite, the organisation): the risks'
+ * too, of those still quantified and active. */
+int store_latest_touch(store *s, int every, const char *at, isms_err *e);
+/* The tally counting the latest analyses written since they ran (0018),
+ * kept by the functions above; store_latest_stale counts them again. */
+#define STORE_STALE_TALLY "analysis.stale"
+int store_latest_stale(store *s, int64_t *n, isms_err *e);
 /* The latest analysis of risk #risk (0: of every risk) against the risk's
  * residual cell again, on an n x n matrix (the risk or the matrix changed). */
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
@@ -437,9 +442,28 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
  * (disagrees 1): how many in *total, the first `limit` (key, id) by id. */
 int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn fn, void *ctx,
                          int64_t *total, isms_err *e);
-/* The latest analyses (key, id) written since they ran (portfolios 0), or
- * those not of one risk (1: portfolios, returns on controls), in the
- * order of each subject's first analysis. */
-int store_latest_rows(store *s, int portfolios, store_tally_fn fn, void *ctx, isms_err *e);
+/* A latest analysis: its id, and when a record its inputs come from was
+ * written after it ran (NULL: nothing since). */
+typedef int (*store_latest_fn)(int64_t analysis, const char *changed_at, void *ctx);
+/* The latest analyses not of one risk (portfolios, returns on controls),
+ * a few, in the order of each subject's first analysis. */
+int store_latest_portfolios(store *s, store_latest_fn fn, void *ctx, isms_err *e);
+
+/* Does the table keep each risk's latest P95 loss, and the count of those
+ * written since they ran (0018_latest_money.sql)? */
+int store_keeps_latest_figures(const store *s);
+/* The latest analyses of the `limit` risks still quantified with the
+ * largest P95 loss, largest first (equal ones in the risks' order), from
+ * the front of an index (0018). */
+int store_latest_top(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
+/* The first `limit` latest analyses written since they ran, in the
+ * analyses' order, from the front of an index (how many: the tally
+ * STORE_STALE_TALLY). */
+int store_latest_written(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
+/* The latest analysis of risk #risk, if it has one, by index. */
+int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, isms_err *e);
+/* The ids of the risks with a latest analysis that are tied to objective
+ * #objective (0: every one), each handed to fn (its name ""). */
+int store_latest_risks_of(store *s, int64_t objective, store_tally_fn fn, void *ctx, isms_err *e);
 
 #endif

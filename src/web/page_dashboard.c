@@ -187,28 +187,13 @@ static void objectives_section(web_req *r, const dom_dash *s)
 
 /* ---- top risks in money: their latest analyses, largest P95 first ---- */
 
-static int by_p95(const void *a, const void *b)
-{
-    const quant_latest *x = *(const quant_latest *const *)a, *y = *(const quant_latest *const *)b;
-    int64_t px = record_int(x->rec, F_ANALYSIS_P95_LOSS),
-            py = record_int(y->rec, F_ANALYSIS_P95_LOSS);
-    return (px < py) - (px > py);
-}
-
 static int money_section(web_req *r, isms_err *e)
 {
-    const quant_latest *latest;
-    size_t n;
-    int rc = dom_latest_analyses_kept(r->d, &latest, &n, e);
+    quant_latest *risks;
+    size_t m;
+    int rc = dom_latest_top_money(r->d, TOP_MONEY, &risks, &m, e);
     if (rc)
         return rc;
-    const quant_latest **risks = arena_alloc(dom_arena(r->d), sizeof *risks * (n + 1));
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (!strcmp(latest[k].kind, "risk") && !latest[k].fresh.orphan)
-            risks[m++] = &latest[k];
-    if (m > 1)
-        qsort(risks, m, sizeof *risks, by_p95);
     html_f(&r->out,
            "<section aria-labelledby=\"h-money\"><h2 id=\"h-money\">Top risks in money</h2>");
     if (!m) {
@@ -221,11 +206,11 @@ static int money_section(web_req *r, isms_err *e)
            "annual loss</caption><thead><tr><th scope=\"col\">Risk</th><th scope=\"col\">P95 "
            "annual loss</th><th scope=\"col\">Mean</th><th scope=\"col\">Against appetite</th>"
            "<th scope=\"col\">Margin</th><th scope=\"col\">Analysis</th></tr></thead><tbody>");
-    for (size_t k = 0; k < m && k < TOP_MONEY; k++) {
-        const record *a = risks[k]->rec;
+    for (size_t k = 0; k < m; k++) {
+        const record *a = risks[k].rec;
         record risk;
         isms_err quiet = { 0 };
-        const char *title = dom_get(r->d, &reg_risk, risks[k]->subject, &risk, &quiet)
+        const char *title = dom_get(r->d, &reg_risk, risks[k].subject, &risk, &quiet)
                                 ? ""
                                 : record_text(&risk, F_RISK_TITLE);
         const char *verdict = record_text(a, F_ANALYSIS_VERDICT);
@@ -234,13 +219,13 @@ static int money_section(web_req *r, isms_err *e)
             &r->out,
             "<tr><th scope=\"row\"><a href=\"/risks/%u\">%s</a> %s</th><td>%s</td><td>%s</td>"
             "<td class=\"%s\">%s</td><td>%s</td><td><a href=\"/analyses/%u\">%s</a> %s%s</td></tr>",
-            risks[k]->subject, risks[k]->subject, title,
+            risks[k].subject, risks[k].subject, title,
             money(r, (double)record_int(a, F_ANALYSIS_P95_LOSS)),
             money(r, (double)record_int(a, F_ANALYSIS_MEAN_LOSS)),
             record_int(a, F_ANALYSIS_OUTSIDE_APPETITE) ? "bad" : "ok", verdict ? verdict : "-",
             margin->null ? "-" : money(r, (double)margin->i), a->key, a->key,
             arena_printf(dom_arena(r->d), "%.10s", a->created_at),
-            risks[k]->fresh.stale ? " (stale)" : "");
+            risks[k].fresh.stale ? " (stale)" : "");
     }
     html_f(&r->out, "</tbody></table></div>");
     note(r, "From each risk's latest saved analysis (its date beside it; stale: its inputs "
@@ -350,11 +335,13 @@ static void attention_section(web_req *r, const dom_dash *s)
     html_f(&r->out, "</li>");
     attention_item(r, s->no_objective, "risks tied to no business objective", NULL);
     html_f(&r->out, "</li>");
-    attention_item(r, (int64_t)s->nstale, "analyses stale: their inputs changed since they ran",
-                   NULL);
-    for (size_t k = 0; k < s->nstale && k < KEYS_SHOWN; k++)
+    attention_item(r, s->stale_total, "analyses stale: their inputs changed since they ran", NULL);
+    size_t shown = s->nstale < KEYS_SHOWN ? s->nstale : KEYS_SHOWN;
+    for (size_t k = 0; k < shown; k++)
         html_f(&r->out, "%r<a href=\"/analyses/%u\">%s</a> (%s)", k ? ", " : ": ", s->stale[k].key,
                s->stale[k].key, s->stale[k].subject);
+    if (s->stale_total > (int64_t)shown)
+        html_f(&r->out, ", and %D more", s->stale_total - (int64_t)shown);
     html_f(&r->out, "</li>");
     attention_item(r, s->unquantified.total, "risks not quantified (no figures in money)", NULL);
     key_links(r, "risks", &s->unquantified);

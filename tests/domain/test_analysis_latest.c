@@ -9,6 +9,7 @@
 #include "support/domutil.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/views/dashboard.h"
 #include "domain/workflows/quantify.h"
 #include "store/store.h"
@@ -185,6 +186,17 @@ static void expect_as_counted(void)
     same_keys(&kept.outside, &counted.outside);
     same_keys(&kept.matrix_disagrees, &counted.matrix_disagrees);
     assert_int_equal(kept.portfolio_stale, counted.portfolio_stale);
+    /* how many in all: the kept tally, the marks counted, every analysis judged */
+    assert_int_equal(kept.stale_total, counted.stale_total);
+    tallies t;
+    tallies_init(&t);
+    isms_err e = { 0 };
+    int64_t marks;
+    if (tallies_read(d, &t, &e) || store_latest_stale(dom_store(d), &marks, &e))
+        fail_msg("tallies: %s", e.msg);
+    assert_int_equal(tallies_get(&t, STORE_STALE_TALLY), marks);
+    assert_int_equal(marks, counted.stale_total);
+    tallies_reset(&t);
     if (kept.portfolio_key && counted.portfolio_key)
         assert_string_equal(kept.portfolio_key, counted.portfolio_key);
     else
@@ -349,7 +361,124 @@ static void an_upgrade_keeps_them_from_the_analyses(void **state)
     free(p);
 }
 
+static void approve_appetite(const char *when, const char *statement)
+{
+    at(when);
+    record out;
+    isms_err e = { 0 };
+    const char *key = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1",
+                                        arena_printf(dom_arena(d), "statement=%s", statement),
+                                        "appetite=400000", "tolerance=1500000", NULL));
+    tu_as(d, "dana@x.example");
+    if (dom_transition(d, &reg_appetite, key, "approve", &out, &e))
+        fail_msg("approve: %s", e.msg);
+    tu_as(d, NULL);
+}
+
+/* A risk's mark is its inputs hash's verdict, kept at each write: a value
+ * set back unmarks it, an objective's title marks only the portfolio, an
+ * approved appetite marks every analysis, a retired risk's is unmarked;
+ * the count is a tally, and every figure is the one judged from every
+ * analysis. */
+static void marks_follow_the_inputs_and_are_counted(void **state)
+{
+    (void)state;
+    at("2026-11-27T09:00:00Z");
+    const char *r1 = quantify("RISK-1", 1), *r2 = quantify("RISK-2", 1), *p;
+    quantify("RISK-3", 1);
+    p = run_portfolio();
+    expect_stale("");
+    expect_as_counted();
+    update("2026-11-27T10:00:00Z", &reg_control, "CTL-1",
+           tu_make(d, &reg_control, "reduction=const(0.6)", NULL));
+    expect_stale(
+        arena_printf(dom_arena(d), "%s 2026-11-27T10:00:00Z;%s 2026-11-27T10:00:00Z;", r1, p));
+    expect_as_counted();
+    /* set back: RISK-1's is current again; the portfolio, its inputs
+     * written since, stale (its "written since" is not judged) */
+    update("2026-11-27T11:00:00Z", &reg_control, "CTL-1",
+           tu_make(d, &reg_control, "reduction=const(0.4)", NULL));
+    expect_stale(arena_printf(dom_arena(d), "%s 2026-11-27T11:00:00Z;", p));
+    at("2026-11-27T12:00:00Z");
+    p = run_portfolio();
+    update("2026-11-27T13:00:00Z", &reg_objective, "OBJ-1",
+           tu_make(d, &reg_objective, "title=Payments and cards", NULL));
+    expect_stale(""); /* no analysis's inputs name an objective's title */
+    expect_as_counted();
+    /* OBJ-1's appetite: its risks' analyses, not RISK-3's (no objective) */
+    approve_appetite("2026-11-27T14:00:00Z", "Payments: 400k");
+    expect_stale(arena_printf(dom_arena(d),
+                              "%s 2026-11-27T14:00:00Z;%s 2026-11-27T14:00:00Z;%s "
+                              "2026-11-27T14:00:00Z;",
+                              r1, r2, p));
+    expect_as_counted();
+    at("2026-11-27T15:00:00Z");
+    dom_dash s;
+    record out;
+    isms_err e = { 0 };
+    if (dom_retire(d, &reg_risk, "RISK-1", &out, &e)) /* stale: its mark goes with it */
+        fail_msg("retire: %s", e.msg);
+    dashboard(&s, 0);
+    assert_int_equal(s.stale_total, 2); /* RISK-2's and the portfolio's */
+    for (size_t k = 0; k < s.nstale; k++)
+        assert_string_not_equal(s.stale[k].key, r1);
+    expect_as_counted();
+}
+
+/* More stale than a front end lists: the first DASH_KEYS_FIRST in the
+ * analyses' order and the count, as from every analysis. */
+static void the_dashboard_lists_the_first_stale_and_counts_them_all(void **state)
+{
+    (void)state;
+    at("2026-11-28T09:00:00Z");
+    for (int k = 0; k < DASH_KEYS_FIRST + 2; k++)
+        add_risk(risks[k % 2]);
+    for (int k = 1; k <= DASH_KEYS_FIRST + 4; k++)
+        quantify(arena_printf(dom_arena(d), "RISK-%d", k), 1);
+    approve_appetite("2026-11-28T10:00:00Z", "Payments: 400k");
+    dom_dash s; /* RISK-3's not: it weighs the organisation's appetite */
+    dashboard(&s, 0);
+    assert_int_equal(s.stale_total, DASH_KEYS_FIRST + 3);
+    assert_int_equal(s.nstale, DASH_KEYS_FIRST);
+    assert_string_equal(s.stale[0].subject, "RISK-1");
+    expect_as_counted();
+}
+
+/* The dashboard's top risks in money: the latest analyses of the risks
+ * still quantified, largest P95 first, from the front of an index. */
+static void top_risks_in_money_by_their_latest_p95(void **state)
+{
+    (void)state;
+    at("2026-11-29T09:00:00Z");
+    quantify("RISK-2", 1);
+    quantify("RISK-3", 1);
+    quantify("RISK-1", 1);
+    const char *r2 = quantify("RISK-2", 2);
+    quant_latest *top;
+    size_t n;
+    isms_err e = { 0 };
+    if (dom_latest_top_money(d, 2, &top, &n, &e))
+        fail_msg("top: %s", e.msg);
+    assert_int_equal(n, 2);
+    assert_string_equal(top[0].subject, "RISK-1"); /* lognormal up to 10M */
+    assert_string_equal(top[1].subject, "RISK-2"); /* const(10000) */
+    assert_string_equal(top[1].key, r2);           /* its latest, not its first */
+    assert_true(record_int(top[0].rec, F_ANALYSIS_P95_LOSS) >=
+                record_int(top[1].rec, F_ANALYSIS_P95_LOSS));
+    record out;
+    if (dom_retire(d, &reg_risk, "RISK-1", &out, &e))
+        fail_msg("retire: %s", e.msg);
+    if (dom_latest_top_money(d, 5, &top, &n, &e))
+        fail_msg("top: %s", e.msg);
+    assert_int_equal(n, 2);
+    assert_string_equal(top[0].subject, "RISK-2");
+    assert_string_equal(top[1].subject, "RISK-3");
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 TU_MAIN(NULL, NULL, TEST(the_latest_of_each_subject_after_several_saves),
         TEST(stale_when_its_own_inputs_change), TEST(an_upgrade_keeps_them_from_the_analyses),
-        TEST(the_dashboard_reads_neither_every_analysis_nor_the_whole_model))
+        TEST(the_dashboard_reads_neither_every_analysis_nor_the_whole_model),
+        TEST(marks_follow_the_inputs_and_are_counted),
+        TEST(the_dashboard_lists_the_first_stale_and_counts_them_all),
+        TEST(top_risks_in_money_by_their_latest_p95))

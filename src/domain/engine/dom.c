@@ -236,6 +236,18 @@ void dom_close(dom *d)
 
 store *dom_store(dom *d) { return d->st; }
 arena *dom_arena(dom *d) { return &d->a; }
+
+void dom_scratch_begin(dom *d, arena *scratch, arena *saved)
+{
+    *saved = d->a;
+    d->a = *scratch;
+}
+
+void dom_scratch_end(dom *d, arena *scratch, const arena *saved)
+{
+    *scratch = d->a;
+    d->a = *saved;
+}
 int dom_upgraded_from(const dom *d) { return d->upgraded_from; }
 
 /* ---- the request ---- */

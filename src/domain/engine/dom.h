@@ -45,6 +45,14 @@ void dom_close(dom *d);
 
 store *dom_store(dom *d);
 arena *dom_arena(dom *d);
+/* The request's memory traded for `scratch` between these two calls: what
+ * the domain allocates meanwhile (dom_arena(d) keeps its address) lands in
+ * scratch, for a view that reads one row at a time to free with the row
+ * (arena_reset of scratch), so a list of a million rows runs in the memory
+ * of one. Values kept for the repository (dom_cached) still go to the
+ * cache's memory. *saved holds the request's memory meanwhile. */
+void dom_scratch_begin(dom *d, arena *scratch, arena *saved);
+void dom_scratch_end(dom *d, arena *scratch, const arena *saved);
 int dom_upgraded_from(const dom *d); /* schema version before this open's upgrade, or 0 */
 
 /* ---- values kept while the repository stays as it is (cache.c) ----

@@ -16,6 +16,12 @@ static const char *later(const char *a, const char *b)
     return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
 }
 
+/* Risk ids, grown as they come. */
+typedef struct id_vec {
+    int64_t *ids;
+    size_t n;
+} id_vec;
+
 /* The matrix size a write leaves: the organisation's as written, else the dom's. */
 static int matrix_after(dom *d, const record *after)
 {
@@ -27,7 +33,7 @@ static int matrix_after(dom *d, const record *after)
 }
 
 /* The risks a control treats or treated (both versions' links). */
-static int touch_control(store *s, const record *before, const record *after, const char *at,
+static int touch_control(dom *d, const record *before, const record *after, const char *at,
                          isms_err *e)
 {
     const value *b = before ? record_cval(before, F_CONTROL_TREATS) : NULL,
@@ -38,7 +44,7 @@ static int touch_control(store *s, const record *before, const record *after, co
         memcpy(ids, a->ids, sizeof *ids * (size_t)a->n);
     if (b && b->n)
         memcpy(ids + a->n, b->ids, sizeof *ids * (size_t)b->n);
-    int rc = n ? store_latest_touch(s, ids, n, at, e) : 0; /* treating none: in no model */
+    int rc = n ? dom_latest_rejudge(d, ids, n, at, e) : 0; /* treating none: in no model */
     free(ids);
     return rc;
 }
@@ -54,6 +60,14 @@ static const int control_inputs[] = { F_CONTROL_TREATS,        F_CONTROL_STATUS,
                                       F_CONTROL_REDUCTION,     F_CONTROL_PARTIAL_EFFECT,
                                       F_CONTROL_COST,          F_CONTROL_DEDUCTIBLE,
                                       F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS };
+
+/* An appetite that counts: approved (quant's inputs hold every approved
+ * one); a draft's or a superseded one's edits move no analysis. */
+static int approved(const record *r)
+{
+    const char *status = r ? record_text(r, F_APPETITE_STATUS) : NULL;
+    return status && !strcmp(status, "approved") && !r->retired_at;
+}
 
 /* Did the write move one of the n fields f (a retirement moves them all)? */
 static int inputs_moved(const record *before, const record *after, const int *f, size_t n)
@@ -85,9 +99,51 @@ static int risk_written(dom *d, const record *before, const record *after, const
         before ? MOVED(before, after, risk_links) || inputs_moved(before, after, factors, nfactors)
                : dom_risk_quantified(after);
     if (moved)
-        rc = store_latest_touch(s, &after->id, 1, at, e);
+        rc = dom_latest_rejudge(d, &after->id, 1, at, e);
     if (!rc && before)
         rc = store_latest_cells(s, after->id, dom_matrix_size(d), e);
+    return rc;
+}
+
+/* The organisation's setting every analysis's inputs name: its currency
+ * (its matrix moves the cells, not the inputs). */
+static const int org_inputs[] = { F_ORG_CURRENCY };
+
+static int note_risk_id(const char *name, int64_t id, void *ctx)
+{
+    (void)name;
+    id_vec *v = ctx;
+    v->ids = xrealloc(v->ids, (v->n + 1) * sizeof *v->ids);
+    v->ids[v->n++] = id;
+    return 0;
+}
+
+/* An approved appetite written: a risk's analysis weighs the appetite of
+ * its objectives (the organisation's, objective none, where they have
+ * none), so the analysed risks of its objective, before and after (every
+ * one's for the organisation's), are judged again. */
+static int64_t objective_of(const record *appetite)
+{
+    const value *o = record_cval(appetite, F_APPETITE_OBJECTIVE);
+    return o->null ? 0 : o->i;
+}
+
+static int appetite_written(dom *d, const record *before, const record *after, const char *at,
+                            isms_err *e)
+{
+    int64_t objectives[2];
+    size_t n = 0;
+    if (before)
+        objectives[n++] = objective_of(before);
+    if (!before || objective_of(after) != objectives[0])
+        objectives[n++] = objective_of(after);
+    id_vec v = { 0 };
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++)
+        rc = store_latest_risks_of(dom_store(d), objectives[k], note_risk_id, &v, e);
+    if (!rc)
+        rc = dom_latest_rejudge(d, v.ids, v.n, at, e);
+    free(v.ids);
     return rc;
 }
 
@@ -103,10 +159,12 @@ int dom_latest_changed(dom *d, const record *before, const record *after, isms_e
     if (reg == &reg_risk)
         return risk_written(d, before, after, at, e);
     if (reg == &reg_control)
-        return MOVED(before, after, control_inputs) ? touch_control(s, before, after, at, e) : 0;
-    if (reg != &reg_appetite && reg != &reg_objective && reg != &reg_org)
+        return MOVED(before, after, control_inputs) ? touch_control(d, before, after, at, e) : 0;
+    if (reg == &reg_appetite)
+        return approved(before) || approved(after) ? appetite_written(d, before, after, at, e) : 0;
+    if (reg != &reg_org)
         return 0;
-    int rc = store_latest_touch(s, NULL, 0, at, e);
+    int rc = MOVED(before, after, org_inputs) ? store_latest_touch(s, 1, at, e) : 0;
     int was = before && before->reg == &reg_org ? dom_matrix_size(d) : 0,
         now = matrix_after(d, after);
     if (!rc && reg == &reg_org && was != now)
@@ -127,7 +185,7 @@ int dom_latest_rebuild(dom *d, isms_err *e)
     if (!rc)
         rc = dom_latest_analyses(d, &rows, &n, e);
     for (size_t k = 0; k < n && !rc; k++)
-        if (rows[k].fresh.stale)
+        if (rows[k].fresh.stale && !rows[k].fresh.orphan) /* an orphan is no one's concern */
             rc = store_latest_mark(
                 s, rows[k].subject,
                 rows[k].fresh.since ? rows[k].fresh.since : rows[k].rec->created_at, e);

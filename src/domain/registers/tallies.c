@@ -178,6 +178,10 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
+    int64_t stale; /* the latest analyses marked written since they ran */
+    if (!rc && store_keeps_latest_figures(dom_store(d)) &&
+        !(rc = store_latest_stale(dom_store(d), &stale, e)))
+        tallies_put(t, STORE_STALE_TALLY, stale);
     return rc;
 }
 

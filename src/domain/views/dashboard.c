@@ -115,7 +115,7 @@ static int count_acceptance(const record *r, void *ctx)
 static void note_stale(dom_dash *s, const quant_latest *l)
 {
     if (l->fresh.stale && !l->fresh.orphan)
-        s->stale[s->nstale++] = (dash_stale){ l->key, l->subject, l->fresh.since };
+        s->stale[s->nstale++] = (dash_stale){ l->rec->id, l->key, l->subject, l->fresh.since };
 }
 
 /* The latest portfolio by objective, whose results the front ends show. */
@@ -135,16 +135,37 @@ static int note_kept_analyses(dom *d, gather *g, isms_err *e)
 {
     quant_latest *written, *portfolios;
     size_t nwritten, nportfolios;
-    int rc = dom_latest_dashboard(d, &written, &nwritten, &portfolios, &nportfolios, e);
+    dom_dash *s = g->out;
+    int rc =
+        dom_latest_dashboard(d, DASH_KEYS_FIRST, &written, &nwritten, &portfolios, &nportfolios, e);
     if (rc)
         return rc;
-    dom_dash *s = g->out;
+    s->stale_total = store_keeps_latest_figures(dom_store(d))
+                         ? tallies_get(g->kept, STORE_STALE_TALLY)
+                         : (int64_t)nwritten;
     s->stale = arena_alloc(g->a, sizeof *s->stale * (nwritten + 1));
     for (size_t k = 0; k < nwritten; k++)
         note_stale(s, &written[k]);
     for (size_t k = 0; k < nportfolios; k++)
         note_portfolio(s, &portfolios[k]);
     return 0;
+}
+
+static int by_analysis(const void *a, const void *b)
+{
+    const dash_stale *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Every stale one noted: the first DASH_KEYS_FIRST in the analyses'
+ * order, as the kept rows give them, and how many in all. */
+static void keep_first_stale(dom_dash *s)
+{
+    if (s->nstale > 1)
+        qsort(s->stale, s->nstale, sizeof *s->stale, by_analysis);
+    s->stale_total = (int64_t)s->nstale;
+    if (s->nstale > DASH_KEYS_FIRST)
+        s->nstale = DASH_KEYS_FIRST;
 }
 
 /* The latest analyses, the stale ones among them, and the latest
@@ -162,6 +183,7 @@ static int note_analyses(dom *d, gather *g, isms_err *e)
         note_stale(s, &g->latest[k]);
         note_portfolio(s, &g->latest[k]);
     }
+    keep_first_stale(s);
     return 0;
 }
 

@@ -31,6 +31,7 @@ typedef struct dash_keys {
 
 /* A latest analysis whose inputs changed since it ran. */
 typedef struct dash_stale {
+    int64_t id; /* the analysis's */
     const char *key, *subject;
     const char *since; /* NULL: unknown */
 } dash_stale;
@@ -58,10 +59,11 @@ typedef struct dom_dash {
     int64_t quantified;     /* risks with FAIR inputs */
     dash_keys unquantified; /* risks without */
     /* needs attention */
-    int64_t outside_appetite; /* by their latest analyses */
-    dash_keys outside;        /* which, by their latest analyses */
-    dash_stale *stale;        /* latest analyses whose inputs changed since */
-    size_t nstale;
+    int64_t outside_appetite;   /* by their latest analyses */
+    dash_keys outside;          /* which, by their latest analyses */
+    dash_stale *stale;          /* the first nstale (<= DASH_KEYS_FIRST) latest analyses whose */
+    size_t nstale;              /* inputs changed since they ran, in the analyses' order, */
+    int64_t stale_total;        /* of stale_total */
     dash_keys matrix_disagrees; /* risk's cell and its figures' cell more than one band apart */
     int64_t untreated;          /* no control in place, no accept or avoid decision */
     dash_keys untreated_keys;   /* which (total: untreated) */

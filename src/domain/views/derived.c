@@ -19,13 +19,15 @@ struct derive_cache {
     quant_check *check; /* for any analysis shown */
     int last_loaded;
     const char *last_change; /* quant_last_input_change, read once (NULL: none) */
-    /* Until LATEST_ONE_BY_ONE risks have asked, each risk's latest
-     * analysis is read alone (a show costs that risk); a list then reads
-     * them all at once. The last one read is kept for its other columns. */
+    /* Each risk's latest analysis is read alone, by index where the store
+     * keeps them (0017); else until LATEST_ONE_BY_ONE risks have asked (a
+     * show costs that risk), then a list reads them all at once. The last
+     * one read is kept for its other columns. */
     int asked;
     const char *one_key;
     quant_latest one;
     int one_found;
+    arena row; /* the one read and the texts made of it, until the next is read */
 };
 
 enum { LATEST_ONE_BY_ONE = 8 };
@@ -34,6 +36,7 @@ derive_cache *derive_cache_new(dom *d)
 {
     derive_cache *c = xcalloc(1, sizeof *c);
     c->d = d;
+    arena_init(&c->row);
     return c;
 }
 
@@ -42,6 +45,7 @@ void derive_cache_free(derive_cache *c)
     if (c) {
         free(c->needs);
         quant_check_free(c->check);
+        arena_free(&c->row);
     }
     free(c);
 }
@@ -82,6 +86,25 @@ static int risk_band_value(derive_cache *c, const record *r, int residual, value
 
 /* ---- risks: their figures in money, and whether they are current ---- */
 
+/* Risk r's latest analysis read alone (by its id where the store keeps
+ * them), kept for r's other columns. */
+static int read_one(derive_cache *c, const record *r, const quant_latest **out, isms_err *e)
+{
+    c->one_key = NULL;
+    arena_reset(&c->row); /* the last row's */
+    arena request;
+    dom_scratch_begin(c->d, &c->row, &request);
+    int rc = store_keeps_latest(dom_store(c->d))
+                 ? dom_latest_kept_of(c->d, r, &c->one, &c->one_found, e)
+                 : dom_latest_analysis_of(c->d, r, &c->one, &c->one_found, e);
+    dom_scratch_end(c->d, &c->row, &request);
+    if (rc)
+        return rc;
+    c->one_key = arena_strdup(&c->row, r->key);
+    *out = c->one_found ? &c->one : NULL;
+    return 0;
+}
+
 static int latest_of(derive_cache *c, const record *r, const quant_latest **out, isms_err *e)
 {
     *out = NULL;
@@ -89,16 +112,9 @@ static int latest_of(derive_cache *c, const record *r, const quant_latest **out,
         *out = c->one_found ? &c->one : NULL;
         return 0;
     }
-    if (!c->latest_loaded && c->asked < LATEST_ONE_BY_ONE) {
-        c->asked++;
-        c->one_key = NULL;
-        int rc = dom_latest_analysis_of(c->d, r, &c->one, &c->one_found, e);
-        if (rc)
-            return rc;
-        c->one_key = arena_strdup(dom_arena(c->d), r->key);
-        *out = c->one_found ? &c->one : NULL;
-        return 0;
-    }
+    if (store_keeps_latest(dom_store(c->d)) ||
+        (!c->latest_loaded && c->asked++ < LATEST_ONE_BY_ONE))
+        return read_one(c, r, out, e);
     if (!c->latest_loaded) {
         int rc = dom_latest_analyses_kept(c->d, &c->latest, &c->nlatest, e);
         if (rc)
@@ -111,7 +127,7 @@ static int latest_of(derive_cache *c, const record *r, const quant_latest **out,
     return 0;
 }
 
-static const char *freshness_text(derive_cache *c, const quant_freshness *f)
+static const char *freshness_text(arena *a, const quant_freshness *f)
 {
     if (f->unknown)
         return "unknown: the analysis predates input hashes (re-run it)";
@@ -119,9 +135,8 @@ static const char *freshness_text(derive_cache *c, const quant_freshness *f)
         return "current";
     if (f->orphan)
         return "STALE: the risk is no longer quantified";
-    return f->since
-               ? arena_printf(dom_arena(c->d), "STALE since %s (isms quantify --stale)", f->since)
-               : "STALE: its inputs changed (isms quantify --stale)";
+    return f->since ? arena_printf(a, "STALE since %s (isms quantify --stale)", f->since)
+                    : "STALE: its inputs changed (isms quantify --stale)";
 }
 
 enum { RQ_QUANTIFIED, RQ_ANALYSIS, RQ_VERDICT, RQ_MARGIN, RQ_FIGURES, RQ_MATRIX };
@@ -137,6 +152,7 @@ static int risk_quant_value(derive_cache *c, const record *r, int what, value *o
     if (rc || !l)
         return rc;
     const record *a = l->rec;
+    arena *texts = l == &c->one ? &c->row : dom_arena(c->d); /* freed with what they tell of */
     switch (what) {
     case RQ_ANALYSIS:
         set_text(out, a->key);
@@ -147,7 +163,7 @@ static int risk_quant_value(derive_cache *c, const record *r, int what, value *o
         if (!record_cval(a, F_ANALYSIS_MARGIN)->null)
             set_int(out, record_int(a, F_ANALYSIS_MARGIN));
         break;
-    case RQ_FIGURES: set_text(out, freshness_text(c, &l->fresh)); break;
+    case RQ_FIGURES: set_text(out, freshness_text(texts, &l->fresh)); break;
     case RQ_MATRIX: {
         const value *al = record_cval(a, F_ANALYSIS_LIKELIHOOD),
                     *ai = record_cval(a, F_ANALYSIS_IMPACT);
@@ -158,10 +174,9 @@ static int risk_quant_value(derive_cache *c, const record *r, int what, value *o
         if (al->null || ai->null)
             break;
         int apart = quant_cells_disagree(dom_matrix_size(c->d), li, ii, (int)al->i, (int)ai->i);
-        set_text(out,
-                 arena_printf(dom_arena(c->d), "%s: the figures imply likelihood %lld, impact %lld",
-                              apart ? "MORE THAN ONE BAND APART" : "agrees", (long long)al->i,
-                              (long long)ai->i));
+        set_text(out, arena_printf(texts, "%s: the figures imply likelihood %lld, impact %lld",
+                                   apart ? "MORE THAN ONE BAND APART" : "agrees", (long long)al->i,
+                                   (long long)ai->i));
         break;
     }
     }
@@ -178,7 +193,7 @@ static int analysis_figures(derive_cache *c, const record *r, int arg, value *ou
     if (!rc)
         rc = quant_check_of(c->d, &c->check, c->last_change, r, &f, e);
     if (!rc)
-        set_text(out, freshness_text(c, &f));
+        set_text(out, freshness_text(dom_arena(c->d), &f));
     return rc;
 }
 

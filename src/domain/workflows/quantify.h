@@ -279,14 +279,36 @@ int dom_latest_analysis_of(dom *d, const record *risk, quant_latest *out, int *f
 int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, isms_err *e);
 
 /* The dashboard's latest analyses, read by key and index from those the
- * store keeps (quantify_latest.c, store_keeps_latest): those written
- * since they ran, each judged at the cost of its own inputs (a portfolio
- * stale when written since), and the latest portfolio and return on
- * controls of each subject (judged likewise when written since, else
- * current); each without its inputs (q->inputs NULL). In the order of
- * each subject's first analysis; in the dom's arena. */
-int dom_latest_dashboard(dom *d, quant_latest **written, size_t *nwritten,
+ * store keeps (quantify_latest.c, store_keeps_latest): the first `limit`
+ * written since they ran, in the analyses' order (how many: the tally
+ * STORE_STALE_TALLY), each read (a risk's stale since its mark, kept true
+ * by dom_latest_rejudge; any other judged); and the latest portfolio and
+ * return on controls of each
+ * subject (judged when written since, else current), in the order of each
+ * subject's first analysis; each without its inputs (q->inputs NULL), in
+ * the dom's arena. */
+int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *nwritten,
                          quant_latest **portfolios, size_t *nportfolios, isms_err *e);
+
+/* The latest analyses of the `limit` risks still quantified with the
+ * largest P95 annual loss, largest first, each judged as above: from the
+ * front of an index where the store keeps the figure (0018), else from
+ * every latest analysis. Without inputs; in the dom's arena. */
+int dom_latest_top_money(dom *d, size_t limit, quant_latest **rows, size_t *n, isms_err *e);
+
+/* Risk r's latest analysis (*found 0: none), where the store keeps them
+ * (store_keeps_latest): read by the risk's id, and judged only when
+ * written since it ran (dom_latest_analysis_of judges each at the cost of
+ * its risk's model). Without inputs; in the dom's arena. */
+int dom_latest_kept_of(dom *d, const record *r, quant_latest *out, int *found, isms_err *e);
+
+/* After a write at `at` that moved the inputs of the n risks (a risk, the
+ * controls treating them): every analysis not of one risk marked written
+ * since, and each risk's latest analysis judged by its own inputs as they
+ * now are (quant_check_analysis), marked stale since the judge says or
+ * unmarked when its inputs are back where it ran. So a risk's mark is its
+ * hash's verdict, and the dashboard reads it without judging. */
+int dom_latest_rejudge(dom *d, const int64_t *risks, size_t n, const char *at, isms_err *e);
 
 /* The same, kept while the repository stays as it is (dom_cached): for
  * views that only read them, valid until the request ends. */

@@ -27,23 +27,6 @@ static const char *later(const char *a, const char *b)
 
 /* ---- the dashboard's: the analyses written since they ran, the portfolios ---- */
 
-typedef struct key_list {
-    arena *a;
-    const char **keys;
-    int64_t *ids;
-    size_t n;
-} key_list;
-
-static int note_key(const char *key, int64_t id, void *ctx)
-{
-    key_list *l = ctx;
-    l->keys = xrealloc(l->keys, (l->n + 1) * sizeof *l->keys);
-    l->ids = xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
-    l->ids[l->n] = id;
-    l->keys[l->n++] = arena_strdup(l->a, key);
-    return 0;
-}
-
 /* What keep_shown copies the one analysis read into. */
 typedef struct shown {
     dom *d;
@@ -126,51 +109,174 @@ static int judge(dom *d, const record *a, quant_freshness *out, isms_err *e)
     return since_portfolio(d, a->created_at, &out->since, e);
 }
 
-static int read_rows(dom *d, int portfolios, key_list *l, isms_err *e)
-{
-    l->a = dom_arena(d);
-    return store_latest_rows(dom_store(d), portfolios, note_key, l, e);
-}
+/* ---- one risk's, and the risks' largest in money ---- */
 
-static int in_list(const key_list *l, const char *key)
+typedef struct id_list {
+    int64_t *ids;
+    unsigned char *changed;
+    size_t n;
+} id_list;
+
+static int note_id(int64_t analysis, const char *changed_at, void *ctx)
 {
-    for (size_t k = 0; k < l->n; k++)
-        if (!strcmp(l->keys[k], key))
-            return 1;
+    id_list *l = ctx;
+    l->ids = xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
+    l->changed = xrealloc(l->changed, l->n + 1);
+    l->ids[l->n] = analysis;
+    l->changed[l->n++] = changed_at != NULL;
     return 0;
 }
 
-/* Each of `keys` read and, when written since it ran, judged. */
-static int read_judged(dom *d, const key_list *keys, const key_list *written, quant_latest *rows,
-                       isms_err *e)
+/* Each of l's analyses read into rows, and judged when written since. */
+static int read_listed(dom *d, const id_list *l, quant_latest *rows, isms_err *e)
 {
     int rc = 0;
-    for (size_t k = 0; k < keys->n && !rc; k++) {
-        rc = read_shown(d, keys->ids[k], &rows[k], e);
-        if (!rc && in_list(written, keys->keys[k]))
+    for (size_t k = 0; k < l->n && !rc; k++) {
+        rc = read_shown(d, l->ids[k], &rows[k], e);
+        if (!rc && l->changed[k])
             rc = judge(d, rows[k].rec, &rows[k].fresh, e);
     }
     return rc;
 }
 
-int dom_latest_dashboard(dom *d, quant_latest **written, size_t *nwritten,
+static void id_list_free(id_list *l)
+{
+    free(l->ids);
+    free(l->changed);
+}
+
+int dom_latest_kept_of(dom *d, const record *r, quant_latest *out, int *found, isms_err *e)
+{
+    id_list l = { 0 };
+    int rc = store_latest_of_risk(dom_store(d), r->id, note_id, &l, e);
+    if (!rc && l.n)
+        rc = read_listed(d, &l, out, e);
+    *found = !rc && l.n;
+    id_list_free(&l);
+    return rc;
+}
+
+static int by_p95(const void *a, const void *b)
+{
+    const quant_latest *x = a, *y = b;
+    int64_t px = record_int(x->rec, F_ANALYSIS_P95_LOSS),
+            py = record_int(y->rec, F_ANALYSIS_P95_LOSS);
+    return (px < py) - (px > py);
+}
+
+/* Without the kept figure: every latest analysis, the risks' sorted. */
+static int top_of_all(dom *d, size_t limit, quant_latest **rows, size_t *n, isms_err *e)
+{
+    const quant_latest *all;
+    size_t nall, m = 0;
+    int rc = dom_latest_analyses_kept(d, &all, &nall, e);
+    if (rc)
+        return rc;
+    quant_latest *risks = arena_alloc(dom_arena(d), sizeof *risks * (nall + 1));
+    for (size_t k = 0; k < nall; k++)
+        if (!strcmp(all[k].kind, "risk") && !all[k].fresh.orphan)
+            risks[m++] = all[k];
+    if (m > 1)
+        qsort(risks, m, sizeof *risks, by_p95);
+    *rows = risks;
+    *n = m < limit ? m : limit;
+    return 0;
+}
+
+int dom_latest_top_money(dom *d, size_t limit, quant_latest **rows, size_t *n, isms_err *e)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!store_keeps_latest_figures(dom_store(d)))
+        return top_of_all(d, limit, rows, n, e);
+    id_list l = { 0 };
+    int rc = store_latest_top(dom_store(d), (int64_t)limit, note_id, &l, e);
+    *rows = arena_alloc(dom_arena(d), sizeof **rows * (l.n + 1));
+    if (!rc)
+        rc = read_listed(d, &l, *rows, e);
+    *n = rc ? 0 : l.n;
+    id_list_free(&l);
+    return rc;
+}
+
+/* Analysis #id written since it ran (at changed_at): a risk's is stale
+ * since then, its marks made only by writes that moved its inputs
+ * (domain/registers/analyses_kept.c); any other's judged (a few reads). */
+static int read_written(dom *d, int64_t id, const char *changed_at, quant_latest *q, isms_err *e)
+{
+    int rc = read_shown(d, id, q, e);
+    if (rc)
+        return rc;
+    if (q->kind && strcmp(q->kind, "risk"))
+        return judge(d, q->rec, &q->fresh, e);
+    q->fresh.stale = 1;
+    q->fresh.since = arena_strdup(dom_arena(d), changed_at);
+    return 0;
+}
+
+typedef struct written_list {
+    dom *d;
+    quant_latest *rows;
+    size_t n;
+    isms_err *e;
+} written_list;
+
+static int note_written(int64_t analysis, const char *changed_at, void *ctx)
+{
+    written_list *w = ctx;
+    return read_written(w->d, analysis, changed_at, &w->rows[w->n++], w->e);
+}
+
+int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *nwritten,
                          quant_latest **portfolios, size_t *nportfolios, isms_err *e)
 {
-    key_list w = { 0 }, p = { 0 };
-    int rc = read_rows(d, 0, &w, e);
+    written_list w = { d, arena_alloc(dom_arena(d), sizeof *w.rows * (limit + 1)), 0, e };
+    id_list p = { 0 };
+    int rc = store_latest_written(dom_store(d), (int64_t)limit, note_written, &w, e);
     if (!rc)
-        rc = read_rows(d, 1, &p, e);
-    *written = arena_alloc(dom_arena(d), sizeof **written * (w.n + 1));
+        rc = store_latest_portfolios(dom_store(d), note_id, &p, e);
     *portfolios = arena_alloc(dom_arena(d), sizeof **portfolios * (p.n + 1));
     if (!rc)
-        rc = read_judged(d, &w, &w, *written, e);
-    if (!rc)
-        rc = read_judged(d, &p, &w, *portfolios, e);
+        rc = read_listed(d, &p, *portfolios, e);
+    *written = w.rows;
     *nwritten = rc ? 0 : w.n;
     *nportfolios = rc ? 0 : p.n;
-    free(w.keys);
-    free(w.ids);
-    free(p.keys);
-    free(p.ids);
+    id_list_free(&p);
+    return rc;
+}
+
+/* ---- the marks, kept true as records are written ---- */
+
+typedef struct rejudged {
+    dom *d;
+    const char *at;
+    isms_err *e;
+} rejudged;
+
+/* One risk's latest analysis, judged by its inputs as they are now: marked
+ * written since (its "since" the judge's) when its hash moved, unmarked
+ * when it is back where it ran (a value set back). */
+static int rejudge_one(int64_t analysis, const char *changed_at, void *ctx)
+{
+    (void)changed_at;
+    rejudged *j = ctx;
+    quant_latest q;
+    int rc = read_shown(j->d, analysis, &q, j->e);
+    if (!rc)
+        rc = judge(j->d, q.rec, &q.fresh, j->e);
+    if (rc)
+        return rc;
+    /* a retired or no longer quantified risk's is no one's concern */
+    const char *since =
+        q.fresh.stale && !q.fresh.orphan ? (q.fresh.since ? q.fresh.since : j->at) : NULL;
+    return store_latest_mark(dom_store(j->d), q.subject, since, j->e);
+}
+
+int dom_latest_rejudge(dom *d, const int64_t *risks, size_t n, const char *at, isms_err *e)
+{
+    rejudged j = { d, at, e };
+    int rc = store_latest_touch(dom_store(d), 0, at, e); /* the portfolios */
+    for (size_t k = 0; k < n && !rc; k++)
+        rc = store_latest_of_risk(dom_store(d), risks[k], rejudge_one, &j, e);
     return rc;
 }
