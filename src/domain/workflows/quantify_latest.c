@@ -1,18 +1,23 @@
 /* quantify_latest.c: the latest analysis of each subject, kept by the store
- * (0017_analysis_latest.sql) as analyses are saved and the records their
- * inputs come from are written, so that the dashboard reads only the
- * analyses it shows: those written since they ran, the portfolios.
+ * (0017_analysis_latest.sql, 0018_latest_money.sql) as analyses are saved
+ * and the records their inputs come from are written, so that the
+ * dashboard reads only the analyses it shows: the first few written since
+ * they ran (how many: a tally), the portfolios, the top risks in money.
  *
- * What "stale" means here: a risk's analysis written since it ran (its
- * risk, a control treating it, an appetite, an objective or the
- * organisation) is judged as quant_check_of judges it, by that risk's own
- * model and hash: the same verdict and "since" as hashing the whole model.
- * A portfolio's (or a return on controls') inputs are every risk's: it is
- * stale when any record they come from was written after it ran, without
- * hashing the whole model again. That is a false "stale" only when the
- * writes left every input as it was (a title, a description, a value set
- * back); its "since" is the latest change to a risk, control or appetite
- * after it ran, as before. */
+ * What "stale" means here: a risk's analysis is marked when a write moves
+ * its inputs (its risk, a control treating it, an approved appetite of its
+ * objectives, the organisation's currency), and the write judges it then
+ * as quant_check_of judges it, by that risk's own model and hash
+ * (dom_latest_rejudge): marked with the judge's "since" when its hash
+ * moved, unmarked when the inputs are back where it ran, unmarked for good
+ * when the risk retires or loses its FAIR inputs. So a page reads the mark
+ * and judges nothing: the same verdict and "since" as hashing the whole
+ * model, at the cost of the write's own risks. A portfolio's (or a return
+ * on controls') inputs are every risk's: it is stale when any record they
+ * come from was written after it ran, without hashing the whole model
+ * again. That is a false "stale" only when the writes left every input as
+ * it was (a title, a description, a value set back); its "since" is the
+ * latest change to a risk, control or appetite after it ran, as before. */
 #include "domain/workflows/quantify_impl.h"
 #include "domain/registers/registers.h"
 #include "core/xalloc.h"
