@@ -173,33 +173,57 @@ int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e
     return rc ? rc : stale_moved(s, (at != NULL) - was, e);
 }
 
-/* The rows a touch marks: every analysis not of one risk (a portfolio's
- * inputs are every risk's), and with `every` those of the risks still
- * quantified and active. */
+/* The rows a touch marks (store_latest_touch). */
 static const char *touched(int every)
 {
     return every ? "(kind <> 'risk' OR risk IN (SELECT r.id FROM risk r WHERE " QUANTIFIED_RISK "))"
                  : "kind <> 'risk'";
 }
 
-int store_latest_touch(store *s, int every, const char *at, isms_err *e)
+/* Marks the rows `where` picks (its one parameter `id`, when not 0) that
+ * were not, and those that were, again at `at`; the tally follows. */
+static int mark_where(store *s, const char *where, int64_t id, const char *at, isms_err *e)
 {
-    char sql[1024];
+    char sql[1536];
     int64_t newly;
     snprintf(sql, sizeof sql,
-             "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NULL AND %s",
-             touched(every));
-    int rc = count_of(s, sql, 0, &newly, e);
+             "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NULL AND %s", where);
+    int rc = count_of(s, sql, id, &newly, e);
     if (rc)
         return rc;
-    snprintf(sql, sizeof sql, "UPDATE analysis_latest SET changed_at = ? WHERE %s", touched(every));
+    snprintf(sql, sizeof sql, "UPDATE analysis_latest SET changed_at = ? WHERE %s", where);
     db_stmt *st;
     rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     db_bind_text(st, 1, at);
+    if (id)
+        db_bind_int(st, 2, id);
     rc = db_run(st, e);
     return rc ? rc : stale_moved(s, newly, e);
+}
+
+int store_latest_touch(store *s, int every, const char *at, isms_err *e)
+{
+    return mark_where(s, touched(every), 0, at, e);
+}
+
+int store_latest_touch_objective(store *s, int64_t objective, const char *at, isms_err *e)
+{
+    /* Objective #objective's risks; the organisation's (0): the risks none
+     * of whose objectives has an approved appetite of its own. */
+    char where[1024];
+    if (objective)
+        snprintf(where, sizeof where,
+                 "(kind <> 'risk' OR risk IN (SELECT r.id FROM risk_objective ro JOIN risk r ON "
+                 "r.id = ro.risk WHERE ro.objective = ? AND " QUANTIFIED_RISK "))");
+    else
+        snprintf(where, sizeof where,
+                 "(kind <> 'risk' OR risk IN (SELECT r.id FROM risk r WHERE " QUANTIFIED_RISK
+                 " AND NOT EXISTS (SELECT 1 FROM risk_objective ro JOIN appetite ap ON "
+                 "ap.objective = ro.objective WHERE ro.risk = r.id AND ap.status = 'approved' "
+                 "AND ap.retired_at IS NULL)))");
+    return mark_where(s, where, objective, at, e);
 }
 
 int store_latest_stale(store *s, int64_t *n, isms_err *e)
@@ -300,19 +324,4 @@ int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, 
                         "SELECT changed_at, analysis FROM analysis_latest "
                         "WHERE risk = ? AND kind = 'risk'",
                         risk, fn, ctx, e);
-}
-
-int store_latest_risks_of(store *s, int64_t objective, store_tally_fn fn, void *ctx, isms_err *e)
-{
-    if (!objective)
-        return store_text_int_rows(s,
-                                   "SELECT '', risk FROM analysis_latest "
-                                   "WHERE kind = 'risk' AND risk IS NOT NULL ORDER BY risk",
-                                   NULL, 0, fn, ctx, e);
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT '', l.risk FROM risk_objective ro JOIN analysis_latest l ON l.risk = ro.risk "
-             "WHERE ro.objective = %lld AND l.kind = 'risk' ORDER BY l.risk",
-             (long long)objective);
-    return store_text_int_rows(s, sql, NULL, 0, fn, ctx, e);
 }

@@ -430,6 +430,11 @@ int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e
  * analysis draws on (an approved appetite, the organisation): the risks'
  * too, of those still quantified and active. */
 int store_latest_touch(store *s, int every, const char *at, isms_err *e);
+/* An approved appetite of objective #objective (0: the organisation's)
+ * was written at `at`: the analyses of the risks it is the appetite of
+ * (objective's; the organisation's, those of the risks whose objectives
+ * have none of their own), and every one not of one risk. */
+int store_latest_touch_objective(store *s, int64_t objective, const char *at, isms_err *e);
 /* The tally counting the latest analyses written since they ran (0018),
  * kept by the functions above; store_latest_stale counts them again. */
 #define STORE_STALE_TALLY "analysis.stale"
@@ -462,8 +467,5 @@ int store_latest_top(store *s, int64_t limit, store_latest_fn fn, void *ctx, ism
 int store_latest_written(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
 /* The latest analysis of risk #risk, if it has one, by index. */
 int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, isms_err *e);
-/* The ids of the risks with a latest analysis that are tied to objective
- * #objective (0: every one), each handed to fn (its name ""). */
-int store_latest_risks_of(store *s, int64_t objective, store_tally_fn fn, void *ctx, isms_err *e);
 
 #endif

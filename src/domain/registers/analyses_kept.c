@@ -16,12 +16,6 @@ static const char *later(const char *a, const char *b)
     return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
 }
 
-/* Risk ids, grown as they come. */
-typedef struct id_vec {
-    int64_t *ids;
-    size_t n;
-} id_vec;
-
 /* The matrix size a write leaves: the organisation's as written, else the dom's. */
 static int matrix_after(dom *d, const record *after)
 {
@@ -109,19 +103,11 @@ static int risk_written(dom *d, const record *before, const record *after, const
  * (its matrix moves the cells, not the inputs). */
 static const int org_inputs[] = { F_ORG_CURRENCY };
 
-static int note_risk_id(const char *name, int64_t id, void *ctx)
-{
-    (void)name;
-    id_vec *v = ctx;
-    v->ids = xrealloc(v->ids, (v->n + 1) * sizeof *v->ids);
-    v->ids[v->n++] = id;
-    return 0;
-}
-
-/* An approved appetite written: a risk's analysis weighs the appetite of
- * its objectives (the organisation's, objective none, where they have
- * none), so the analysed risks of its objective, before and after (every
- * one's for the organisation's), are judged again. */
+/* An approved appetite written: a risk's analysis weighs the strictest
+ * approved appetite of its objectives (the organisation's where they have
+ * none), so those of the risks of its objective, before and after, are
+ * marked (a risk whose other objective's appetite is stricter, marked
+ * too, is a false "stale": a run too many, never one too few). */
 static int64_t objective_of(const record *appetite)
 {
     const value *o = record_cval(appetite, F_APPETITE_OBJECTIVE);
@@ -131,19 +117,10 @@ static int64_t objective_of(const record *appetite)
 static int appetite_written(dom *d, const record *before, const record *after, const char *at,
                             isms_err *e)
 {
-    int64_t objectives[2];
-    size_t n = 0;
-    if (before)
-        objectives[n++] = objective_of(before);
-    if (!before || objective_of(after) != objectives[0])
-        objectives[n++] = objective_of(after);
-    id_vec v = { 0 };
-    int rc = 0;
-    for (size_t k = 0; k < n && !rc; k++)
-        rc = store_latest_risks_of(dom_store(d), objectives[k], note_risk_id, &v, e);
-    if (!rc)
-        rc = dom_latest_rejudge(d, v.ids, v.n, at, e);
-    free(v.ids);
+    store *s = dom_store(d);
+    int rc = before ? store_latest_touch_objective(s, objective_of(before), at, e) : 0;
+    if (!rc && (!before || objective_of(after) != objective_of(before)))
+        rc = store_latest_touch_objective(s, objective_of(after), at, e);
     return rc;
 }
 

@@ -266,15 +266,20 @@ static int rejudge_one(int64_t analysis, const char *changed_at, void *ctx)
     (void)changed_at;
     rejudged *j = ctx;
     quant_latest q;
+    arena scratch, request; /* a control may treat many risks: each judged in its own memory */
+    arena_init(&scratch);
+    dom_scratch_begin(j->d, &scratch, &request);
     int rc = read_shown(j->d, analysis, &q, j->e);
     if (!rc)
         rc = judge(j->d, q.rec, &q.fresh, j->e);
-    if (rc)
-        return rc;
     /* a retired or no longer quantified risk's is no one's concern */
     const char *since =
         q.fresh.stale && !q.fresh.orphan ? (q.fresh.since ? q.fresh.since : j->at) : NULL;
-    return store_latest_mark(dom_store(j->d), q.subject, since, j->e);
+    if (!rc)
+        rc = store_latest_mark(dom_store(j->d), q.subject, since, j->e);
+    dom_scratch_end(j->d, &scratch, &request);
+    arena_free(&scratch);
+    return rc;
 }
 
 int dom_latest_rejudge(dom *d, const int64_t *risks, size_t n, const char *at, isms_err *e)
