@@ -537,6 +537,19 @@ static void the_word_index_merges_sixteen_at_once(void **state)
     free(v);
 }
 
+/* ... by automerge's bounded steps, spread over the commits (0019): with
+ * FTS5's crisismerge of 16 (0015's automerge too) the commit that gave a
+ * level its 16th segment merged all of it at once. */
+static void a_commit_merges_a_bounded_part(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    char *v = tu_sql_value(repo, "SELECT v FROM record_word_config WHERE k = 'crisismerge'");
+    assert_string_equal(v, "64");
+    free(v);
+}
+
 /* A figure of SQLite's word index's structure record (record_word_data
  * id 10: a 4-byte cookie, from SQLite 3.45 a 4-byte marker, then the
  * varints nLevel, nSegment and nWriteCounter): WORD_SEGMENTS, the segments
@@ -663,5 +676,6 @@ TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
         cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement),
         cmocka_unit_test(the_word_index_merges_sixteen_at_once),
+        cmocka_unit_test(a_commit_merges_a_bounded_part),
         cmocka_unit_test(a_transactions_words_wait_for_its_commit),
         cmocka_unit_test(a_large_batch_is_one_segment))
