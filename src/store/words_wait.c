@@ -76,6 +76,8 @@ static void compact(store *s)
 int store_words_sync(store *s, isms_err *e)
 {
     int rc = 0;
+    if (depth_now(s) > 0)
+        s->words_inside = 1;
     for (size_t k = 0; k < s->nwords && !rc; k++) {
         if (s->words[k].written >= 0)
             continue;
@@ -101,10 +103,26 @@ int store_words_defer(store *s, int64_t rid, char *doc, int del, isms_err *e)
     return 0;
 }
 
+/* The first entry the end of savepoint `depth` may change. Those made in
+ * it are the last (one made before it began has a lower depth); unless a
+ * search inside a savepoint wrote some, no earlier one was written in it.
+ * So a batch's end of each add's savepoint looks at that add's entries,
+ * not at all the batch's (5 % of the instructions of 1,000 adds a
+ * transaction went to those passes). */
+static size_t first_changed(const store *s, int depth)
+{
+    if (depth == 0 || s->words_inside)
+        return 0;
+    size_t k = s->nwords;
+    while (k > 0 && s->words[k - 1].depth >= depth)
+        k--;
+    return k;
+}
+
 void store_words_end(store *s, int depth, int kept)
 {
-    size_t m = 0;
-    for (size_t k = 0; k < s->nwords; k++) {
+    size_t from = first_changed(s, depth), m = from;
+    for (size_t k = from; k < s->nwords; k++) {
         word_wait w = s->words[k];
         if (depth == 0 || (!kept && w.depth >= depth)) {
             free(w.doc); /* the transaction's end, or made in the savepoint undone */
@@ -121,5 +139,6 @@ void store_words_end(store *s, int depth, int kept)
         free(s->words);
         s->words = NULL;
         s->words_cap = 0;
+        s->words_inside = 0;
     }
 }
