@@ -49,6 +49,13 @@ typedef struct db_driver {
      * into 10k; a search reads up to 15 segments a level, 10 % more work).
      * PostgreSQL: nothing (a statement that does nothing). */
     const char *word_merge;
+    /* "@WORDS_MERGE_BOUND@": how much of that merging one commit may do.
+     * SQLite: FTS5 merges a whole level at once in the commit that gives it
+     * `crisismerge` segments (16 by default, 0015's automerge too, so every
+     * merge was one of those); at 64, merges go by automerge's bounded
+     * steps, 64 pages a level for each 64 pages written (0019).
+     * PostgreSQL: nothing. */
+    const char *word_merge_bound;
     /* The word table is SQLite's FTS5 one (one document a record) rather
      * than rows (word, id). */
     int fts_words;

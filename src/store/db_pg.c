@@ -1092,6 +1092,7 @@ const db_driver db_pg_driver = {
                   "    PRIMARY KEY (word, rid)\n"
                   ")",
     .word_merge = "SELECT 1",
+    .word_merge_bound = "SELECT 1",
     .insert_in_one = 1,
     .open = pg_open,
     .close = pg_close,

@@ -75,6 +75,7 @@ struct store {
      * order, written at its commit (words_wait.c). */
     struct word_wait *words;
     size_t nwords, words_cap;
+    int words_inside; /* some were written inside a savepoint (a search) */
 };
 
 /* Migration `version`'s SQL for the driver of d, malloc'd (store.c). */

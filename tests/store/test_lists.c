@@ -526,22 +526,33 @@ static void an_add_is_one_statement(void **state)
 /* SQLite's word index merges 16 segments of a level at once (0015): with
  * FTS5's 4, each batch's words were rewritten into ever larger segments and
  * adds into a file of a million risks ran at half the rate into ten
- * thousand. This repository was made before 0013 and upgraded. */
-static void the_word_index_merges_sixteen_at_once(void **state)
+ * thousand. It merges by automerge's bounded steps, spread over the
+ * commits (0019): with FTS5's crisismerge of 16, the commit that gave a
+ * level its 16th segment merged all of it at once. This repository was
+ * made before 0013 and upgraded. */
+static void the_word_index_merges_sixteen_at_once_in_steps(void **state)
 {
     (void)state;
     if (tu_backend_is_pg())
         skip();
-    char *v = tu_sql_value(repo, "SELECT v FROM record_word_config WHERE k = 'automerge'");
-    assert_string_equal(v, "16");
-    free(v);
+    const char *const want[][2] = { { "automerge", "16" }, { "crisismerge", "64" } };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT v FROM record_word_config WHERE k = '%s'", want[k][0]);
+        char *v = tu_sql_value(repo, sql);
+        assert_non_null(v);
+        assert_string_equal(v, want[k][1]);
+        free(v);
+    }
 }
 
-/* Leaf pages FTS5's flushes have written to SQLite's word index: the write
- * counter of its structure record (record_word_data id 10: a 4-byte
- * cookie, from SQLite 3.45 a 4-byte marker, then the varints nLevel,
- * nSegment and nWriteCounter). A flush writes one page or more. */
-static int64_t word_pages_written(dom *d)
+/* A figure of SQLite's word index's structure record (record_word_data
+ * id 10: a 4-byte cookie, from SQLite 3.45 a 4-byte marker, then the
+ * varints nLevel, nSegment and nWriteCounter): WORD_SEGMENTS, the segments
+ * it has, or WORD_PAGES, the leaf pages its flushes have written (a flush
+ * writes one page or more). */
+enum { WORD_SEGMENTS = 1, WORD_PAGES = 2 };
+static int64_t word_structure(dom *d, int which)
 {
     db_stmt *st;
     isms_err e = { 0 };
@@ -566,8 +577,10 @@ static int64_t word_pages_written(dom *d)
             if (n == 8 || !(c & 0x80))
                 break;
         }
-    return v[2];
+    return v[which];
 }
+
+static int64_t word_pages_written(dom *d) { return word_structure(d, WORD_PAGES); }
 
 static int found_by(dom *d, const char *text)
 {
@@ -627,9 +640,37 @@ static void a_transactions_words_wait_for_its_commit(void **state)
     dom_close(d);
 }
 
+/* A batch's words go to FTS5 as one segment however many they are: they
+ * used to go 200 rows a statement, and a statement of several rows opens
+ * a statement savepoint, at which FTS5 writes what it holds: five
+ * segments, and five times the merging, a batch of 1,000 adds. */
+static void a_large_batch_is_one_segment(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    dom *d = open_dom();
+    isms_err e = { 0 };
+    int64_t before = word_structure(d, WORD_SEGMENTS);
+    assert_int_equal(dom_begin_as_process(d, NULL, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    int rc = 0;
+    char title[64];
+    for (int k = 0; k < 450 && !rc; k++) {
+        snprintf(title, sizeof title, "Onesegment n%d", k);
+        rc = one_risk(d, title, "", &e);
+    }
+    assert_int_equal(dom_txn_end(d, rc, &e), 0);
+    assert_int_equal(word_structure(d, WORD_SEGMENTS), before + 1);
+    assert_int_equal(found_by(d, "onesegment n0"), 1);
+    assert_int_equal(found_by(d, "onesegment n449"), 1);
+    dom_close(d);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
         cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement),
-        cmocka_unit_test(the_word_index_merges_sixteen_at_once),
-        cmocka_unit_test(a_transactions_words_wait_for_its_commit))
+        cmocka_unit_test(the_word_index_merges_sixteen_at_once_in_steps),
+        cmocka_unit_test(a_transactions_words_wait_for_its_commit),
+        cmocka_unit_test(a_large_batch_is_one_segment))

@@ -1,0 +1,11 @@
+-- 0019_word_merge_bound: how much merging of the search's word index one
+-- commit may do. On SQLite, FTS5 merges a whole level at once in the
+-- commit that gives the level `crisismerge` segments (16 by default); 0015
+-- set automerge to 16 as well, so every merge was such a one: the commit
+-- that wrote a level's 16th segment merged all of it (at a million risks,
+-- 460 pages of words in one batch of adds; later, a level of thousands).
+-- At 64, automerge's bounded steps do the merging (64 pages a level for
+-- each 64 pages written), spread over the commits; a search reads the
+-- segments of a merge under way as well (up to 63 a level, as at 0015's
+-- bound, usually fewer than 32). PostgreSQL: nothing.
+@WORDS_MERGE_BOUND@;
