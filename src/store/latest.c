@@ -78,21 +78,12 @@ static int stale_moved(store *s, int64_t n, isms_err *e)
     return n && store_keeps_latest_figures(s) ? store_tally_add(s, &t, 1, e) : 0;
 }
 
-/* The number `sql` counts, its one parameter `id` bound when not 0. */
+/* The number `sql` counts ("SELECT '', COUNT(*) ..."), its one integer
+ * parameter `id` bound when not 0. */
 static int count_of(store *s, const char *sql, int64_t id, int64_t *n, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
     *n = 0;
-    if (rc)
-        return rc;
-    if (id)
-        db_bind_int(st, 1, id);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        *n = db_col_int(st, 0);
-    db_done(st);
-    return rc;
+    return store_text_int_rows(s, sql, NULL, id, take_total, n, e);
 }
 
 /* INSERT ... SELECT of the rows of the analyses `where` picks (its one
@@ -122,7 +113,7 @@ int store_latest_set(store *s, int64_t analysis, int n, isms_err *e)
 {
     int64_t was; /* its subject's row marked: the new analysis is current */
     int rc = count_of(s,
-                      "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL AND "
+                      "SELECT '', COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL AND "
                       "subject = (SELECT subject FROM analysis WHERE id = ?)",
                       analysis, &was, e);
     if (!rc)
@@ -133,7 +124,7 @@ int store_latest_set(store *s, int64_t analysis, int n, isms_err *e)
 int store_latest_rebuild(store *s, int n, isms_err *e)
 {
     int64_t was;
-    int rc = count_of(s, "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0,
+    int rc = count_of(s, "SELECT '', COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0,
                       &was, e);
     if (!rc)
         rc = stale_moved(s, -was, e);
@@ -149,21 +140,14 @@ int store_latest_rebuild(store *s, int n, isms_err *e)
 
 int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e)
 {
-    db_stmt *st;
-    int row,
-        was = 0,
-        rc = db_prep(s->db,
-                     "SELECT CASE WHEN changed_at IS NULL THEN 0 ELSE 1 END FROM analysis_latest "
-                     "WHERE subject = ?",
-                     &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, subject);
-    rc = db_step(st, &row, e);
-    was = !rc && row ? (int)db_col_int(st, 0) : -1; /* -1: no row, nothing to mark */
-    db_done(st);
+    int64_t was = -1; /* -1: no row, nothing to mark */
+    int rc = store_text_int_rows(s,
+                                 "SELECT '', CASE WHEN changed_at IS NULL THEN 0 ELSE 1 END "
+                                 "FROM analysis_latest WHERE subject = ?",
+                                 subject, 0, take_total, &was, e);
     if (rc || was < 0)
         return rc;
+    db_stmt *st;
     rc = db_prep(s->db, "UPDATE analysis_latest SET changed_at = ? WHERE subject = ?", &st, e);
     if (rc)
         return rc;
@@ -187,7 +171,7 @@ static int mark_where(store *s, const char *where, int64_t id, const char *at, i
     char sql[1536];
     int64_t newly;
     snprintf(sql, sizeof sql,
-             "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NULL AND %s", where);
+             "SELECT '', COUNT(*) FROM analysis_latest WHERE changed_at IS NULL AND %s", where);
     int rc = count_of(s, sql, id, &newly, e);
     if (rc)
         return rc;
@@ -228,8 +212,8 @@ int store_latest_touch_objective(store *s, int64_t objective, const char *at, is
 
 int store_latest_stale(store *s, int64_t *n, isms_err *e)
 {
-    return count_of(s, "SELECT COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0, n,
-                    e);
+    return count_of(s, "SELECT '', COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0,
+                    n, e);
 }
 
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
@@ -264,25 +248,24 @@ int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn 
     return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
 }
 
-/* Rows (changed_at, analysis id) of `sql`, its one parameter `param`
- * (none when 0). */
+typedef struct pairs {
+    store_latest_fn fn;
+    void *ctx;
+} pairs;
+
+static int to_pair(const char *changed_at, int64_t analysis, void *ctx)
+{
+    const pairs *p = ctx;
+    return p->fn(analysis, changed_at, p->ctx);
+}
+
+/* Rows (changed_at, analysis id) of `sql`, its one integer parameter
+ * `param` (none when 0). */
 static int latest_pairs(store *s, const char *sql, int64_t param, store_latest_fn fn, void *ctx,
                         isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    if (param)
-        db_bind_int(st, 1, param);
-    while (!rc) {
-        rc = db_step(st, &row, e);
-        if (rc || !row)
-            break;
-        rc = fn(db_col_int(st, 1), db_col_text(st, 0), ctx);
-    }
-    db_done(st);
-    return rc;
+    pairs p = { fn, ctx };
+    return store_text_int_rows(s, sql, NULL, param, to_pair, &p, e);
 }
 
 int store_latest_portfolios(store *s, store_latest_fn fn, void *ctx, isms_err *e)

@@ -180,8 +180,8 @@ void store_words_where(const store *s, struct buf *b, const regdef *reg, const w
 int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q);
 
 /* Rows of a query of (text, integer) to fn, which returns non-zero to stop;
- * `param` (when not NULL) then `limit` (when not 0) bound in that order
- * (store/tally.c). */
+ * `param` (when not NULL) then `limit` (when not 0: a LIMIT, or any other
+ * integer parameter, an id) bound in that order (store/tally.c). */
 int store_text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
                         store_tally_fn fn, void *ctx, isms_err *e);
 

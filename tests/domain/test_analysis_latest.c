@@ -54,10 +54,24 @@ static void add_control(const char *title, const char *risk, const char *reducti
                       arena_printf(a, "reduction=const(%s)", reduction), "cost=1000", NULL));
 }
 
-static void fill(void)
+/* An appetite of OBJ-1's, added and approved by the management body. */
+static void approve_appetite(const char *statement, const char *appetite, const char *tolerance)
 {
     record out;
     isms_err e = { 0 };
+    arena *a = dom_arena(d);
+    const char *key = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1",
+                                        arena_printf(a, "statement=%s", statement),
+                                        arena_printf(a, "appetite=%s", appetite),
+                                        arena_printf(a, "tolerance=%s", tolerance), NULL));
+    tu_as(d, "dana@x.example");
+    if (dom_transition(d, &reg_appetite, key, "approve", &out, &e))
+        fail_msg("approve: %s", e.msg);
+    tu_as(d, NULL);
+}
+
+static void fill(void)
+{
     tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
            "magnitude_bands=50000,250000,1000000,5000000", NULL);
     tu_add_people(d);
@@ -67,13 +81,7 @@ static void fill(void)
         add_risk(risks[k]);
     add_control("EDR", "RISK-1", "0.4");
     add_control("Spellcheck", "RISK-2", "0.5");
-    const char *pay =
-        tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1", "statement=Payments: 500k",
-                          "appetite=500000", "tolerance=2000000", NULL));
-    tu_as(d, "dana@x.example");
-    if (dom_transition(d, &reg_appetite, pay, "approve", &out, &e))
-        fail_msg("approve: %s", e.msg);
-    tu_as(d, NULL);
+    approve_appetite("Payments: 500k", "500000", "2000000");
 }
 
 /* Each test on a repository of its own. */
@@ -361,20 +369,6 @@ static void an_upgrade_keeps_them_from_the_analyses(void **state)
     free(p);
 }
 
-static void approve_appetite(const char *when, const char *statement)
-{
-    at(when);
-    record out;
-    isms_err e = { 0 };
-    const char *key = tu_add(d, tu_make(d, &reg_appetite, "objective=OBJ-1",
-                                        arena_printf(dom_arena(d), "statement=%s", statement),
-                                        "appetite=400000", "tolerance=1500000", NULL));
-    tu_as(d, "dana@x.example");
-    if (dom_transition(d, &reg_appetite, key, "approve", &out, &e))
-        fail_msg("approve: %s", e.msg);
-    tu_as(d, NULL);
-}
-
 /* A risk's mark is its inputs hash's verdict, kept at each write: a value
  * set back unmarks it, an objective's title marks only the portfolio, an
  * approved appetite marks every analysis, a retired risk's is unmarked;
@@ -406,7 +400,8 @@ static void marks_follow_the_inputs_and_are_counted(void **state)
     expect_stale(""); /* no analysis's inputs name an objective's title */
     expect_as_counted();
     /* OBJ-1's appetite: its risks' analyses, not RISK-3's (no objective) */
-    approve_appetite("2026-11-27T14:00:00Z", "Payments: 400k");
+    at("2026-11-27T14:00:00Z");
+    approve_appetite("Payments: 400k", "400000", "1500000");
     expect_stale(arena_printf(dom_arena(d),
                               "%s 2026-11-27T14:00:00Z;%s 2026-11-27T14:00:00Z;%s "
                               "2026-11-27T14:00:00Z;",
@@ -422,6 +417,14 @@ static void marks_follow_the_inputs_and_are_counted(void **state)
     assert_int_equal(s.stale_total, 2); /* RISK-2's and the portfolio's */
     for (size_t k = 0; k < s.nstale; k++)
         assert_string_not_equal(s.stale[k].key, r1);
+    /* its analysis, shown with it, is stale for good */
+    quant_latest one;
+    int found;
+    if (dom_latest_kept_of(d, &out, &one, &found, &e))
+        fail_msg("kept: %s", e.msg);
+    assert_true(found);
+    assert_string_equal(one.key, r1);
+    assert_true(one.fresh.stale && one.fresh.orphan);
     expect_as_counted();
 }
 
@@ -435,7 +438,8 @@ static void the_dashboard_lists_the_first_stale_and_counts_them_all(void **state
         add_risk(risks[k % 2]);
     for (int k = 1; k <= DASH_KEYS_FIRST + 4; k++)
         quantify(arena_printf(dom_arena(d), "RISK-%d", k), 1);
-    approve_appetite("2026-11-28T10:00:00Z", "Payments: 400k");
+    at("2026-11-28T10:00:00Z");
+    approve_appetite("Payments: 400k", "400000", "1500000");
     dom_dash s; /* RISK-3's not: it weighs the organisation's appetite */
     dashboard(&s, 0);
     assert_int_equal(s.stale_total, DASH_KEYS_FIRST + 3);

@@ -157,6 +157,8 @@ int dom_latest_kept_of(dom *d, const record *r, quant_latest *out, int *found, i
     if (!rc && l.n)
         rc = read_listed(d, &l, out, e);
     *found = !rc && l.n;
+    if (*found && (r->retired_at || !dom_risk_quantified(r))) /* unmarked: no one's concern */
+        out->fresh = (quant_freshness){ .stale = 1, .orphan = 1 };
     id_list_free(&l);
     return rc;
 }
