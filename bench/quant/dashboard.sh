@@ -111,16 +111,12 @@ done
 python3 - "$tmp/all.jsonl" <<'PY'
 import json, sys
 sys.path.insert(0, "bench/support")
-from growth import by_size, exponent
+from growth import table
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print("\nrisks, each with its latest analysis: instructions (callgrind), CPU s (user + system),")
 print("peak RSS, wall ms of a first page view; growth exponent per decade in brackets")
-print("| risks | operation | instructions | CPU | peak RSS | first view |")
-print("|---|---|---|---|---|---|")
-for r, p in by_size(rows, "risks"):
-    grow = lambda k: exponent(r, p, k, "risks")
-    cell = lambda k, f: (f % r[k]) + grow(k) if r[k] else ""
-    print("| %s | %s | %s | %s | %s | %s |" % (
-        format(r["risks"], ","), r["what"], cell("ir", "%.0f") and "%.1f M%s" % (r["ir"] / 1e6, grow("ir")),
-        cell("cpu_s", "%.2f s"), cell("rss_mb", "%.1f MB"), cell("ms", "%.1f ms")))
+table(rows, "risks", [("instructions", "ir", lambda v: "%.1f M" % (v / 1e6)),
+                      ("CPU", "cpu_s", lambda v: "%.2f s" % v),
+                      ("peak RSS", "rss_mb", lambda v: "%.1f MB" % v),
+                      ("first view", "ms", lambda v: "%.1f ms" % v)])
 PY

@@ -75,15 +75,11 @@ done
 python3 - "$tmp/all.jsonl" <<'PY'
 import json, sys
 sys.path.insert(0, "bench/support")
-from growth import by_size, exponent
+from growth import table
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print("\nrisks (and as many controls): instructions (callgrind), CPU s (user + system), peak RSS;")
 print("growth exponent per decade in brackets")
-print("| risks | operation | instructions | CPU | peak RSS |")
-print("|---|---|---|---|---|")
-for r, p in by_size(rows, "risks"):
-    grow = lambda k: exponent(r, p, k, "risks")
-    ir = "%.1f M%s" % (r["ir"] / 1e6, grow("ir")) if r["ir"] else ""
-    print("| %s | %s | %s | %.2f s%s | %.1f MB%s |" % (
-        format(r["risks"], ","), r["what"], ir, r["cpu_s"], grow("cpu_s"), r["rss_mb"], grow("rss_mb")))
+table(rows, "risks", [("instructions", "ir", lambda v: "%.1f M" % (v / 1e6)),
+                      ("CPU", "cpu_s", lambda v: "%.2f s" % v),
+                      ("peak RSS", "rss_mb", lambda v: "%.1f MB" % v)])
 PY

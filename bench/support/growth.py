@@ -17,3 +17,14 @@ def exponent(row, prev, key, size):
     if not prev or prev[key] <= 0 or row[key] <= 0:
         return ""
     return " (%.2f)" % (math.log10(row[key] / prev[key]) / math.log10(row[size] / prev[size]))
+
+
+def table(rows, size, columns):
+    """Prints the markdown table of rows by operation and size: a column of
+    the size, the operation, then one per (title, key, text) of columns,
+    text(value) followed by the growth exponent, empty where the value is 0."""
+    print("| %s | operation | %s |" % (size, " | ".join(c[0] for c in columns)))
+    print("|---|---|%s" % ("---|" * len(columns)))
+    for r, p in by_size(rows, size):
+        cells = [c[2](r[c[1]]) + exponent(r, p, c[1], size) if r[c[1]] else "" for c in columns]
+        print("| %s | %s | %s |" % (format(r[size], ","), r["what"], " | ".join(cells)))
