@@ -48,16 +48,22 @@ void dom_cache_drop(dom *d)
     d->cache_head[0] = 0;
 }
 
+/* Memory that lasts until the request ends, on the outdated list. */
+void dom_arena_until_end(dom *d, arena *a)
+{
+    dom_cache_old *o = xcalloc(1, sizeof *o);
+    o->a = *a;
+    o->next = d->outdated;
+    d->outdated = o;
+    arena_init(a);
+}
+
 /* Forgets the values kept; their memory lasts until the request ends. */
 static void outdate(dom *d)
 {
     if (!d->cached)
         return;
-    dom_cache_old *o = xcalloc(1, sizeof *o);
-    o->a = d->cache;
-    o->next = d->outdated;
-    d->outdated = o;
-    arena_init(&d->cache);
+    dom_arena_until_end(d, &d->cache);
     d->cached = NULL;
     d->ncached = 0;
     d->cache_bytes = 0;

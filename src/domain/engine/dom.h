@@ -53,6 +53,9 @@ arena *dom_arena(dom *d);
  * cache's memory. *saved holds the request's memory meanwhile. */
 void dom_scratch_begin(dom *d, arena *scratch, arena *saved);
 void dom_scratch_end(dom *d, arena *scratch, const arena *saved);
+/* a's memory handed to the request: freed when it ends (dom_end), a left
+ * empty. For what a scratch arena's owner gave out and may still be read. */
+void dom_arena_until_end(dom *d, arena *a);
 int dom_upgraded_from(const dom *d); /* schema version before this open's upgrade, or 0 */
 
 /* ---- values kept while the repository stays as it is (cache.c) ----

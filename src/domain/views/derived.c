@@ -45,7 +45,7 @@ void derive_cache_free(derive_cache *c)
     if (c) {
         free(c->needs);
         quant_check_free(c->check);
-        arena_free(&c->row);
+        dom_arena_until_end(c->d, &c->row); /* the last row's values may still be read */
     }
     free(c);
 }
