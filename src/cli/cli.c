@@ -920,11 +920,11 @@ int cli_run(int argc, char **argv, dom *shared, FILE *out, isms_err *e)
         hint_option(&c, e);
     else if (c.began && !shared) /* the demo's script keeps its own counsel */
         print_warnings(&c);
+    derive_cache_free(c.derived); /* its last row's memory goes to the request */
     if (c.began)
         dom_end(c.d);
     if (c.d && c.d != shared)
         dom_close(c.d);
-    derive_cache_free(c.derived);
     render_reset(&c);
     arena_free(&c.own);
     if (filtered && fclose(filtered) && !rc)
