@@ -308,3 +308,11 @@ int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, 
                         "WHERE risk = ? AND kind = 'risk'",
                         risk, fn, ctx, e);
 }
+
+int store_latest_risk_ids(store *s, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    return store_text_int_rows(s,
+                               "SELECT '', risk FROM analysis_latest "
+                               "WHERE kind = 'risk' AND risk IS NOT NULL ORDER BY risk",
+                               NULL, 0, fn, ctx, e);
+}

@@ -467,5 +467,7 @@ int store_latest_top(store *s, int64_t limit, store_latest_fn fn, void *ctx, ism
 int store_latest_written(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
 /* The latest analysis of risk #risk, if it has one, by index. */
 int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, isms_err *e);
+/* The ids of the risks with a latest analysis, in order, each to fn. */
+int store_latest_risk_ids(store *s, store_tally_fn fn, void *ctx, isms_err *e);
 
 #endif

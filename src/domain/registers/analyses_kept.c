@@ -149,22 +149,14 @@ int dom_latest_changed(dom *d, const record *before, const record *after, isms_e
     return rc;
 }
 
-/* Once, from every analysis: those stale by the whole model's hash (what
- * the dashboard judged on each view before) are marked written since. */
+/* Once, from every analysis: each risk's judged by its own model (the
+ * verdict of the whole model's hash, at one risk's memory), marked when
+ * stale; any other when written since it ran. */
 int dom_latest_rebuild(dom *d, isms_err *e)
 {
     store *s = dom_store(d);
     if (!store_keeps_latest(s))
         return 0;
-    quant_latest *rows;
-    size_t n;
     int rc = store_latest_rebuild(s, dom_matrix_size(d), e);
-    if (!rc)
-        rc = dom_latest_analyses(d, &rows, &n, e);
-    for (size_t k = 0; k < n && !rc; k++)
-        if (rows[k].fresh.stale && !rows[k].fresh.orphan) /* an orphan is no one's concern */
-            rc = store_latest_mark(
-                s, rows[k].subject,
-                rows[k].fresh.since ? rows[k].fresh.since : rows[k].rec->created_at, e);
-    return rc;
+    return rc ? rc : dom_latest_judge_all(d, e);
 }

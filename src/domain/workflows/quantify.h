@@ -309,6 +309,11 @@ int dom_latest_kept_of(dom *d, const record *r, quant_latest *out, int *found, i
  * unmarked when its inputs are back where it ran. So a risk's mark is its
  * hash's verdict, and the dashboard reads it without judging. */
 int dom_latest_rejudge(dom *d, const int64_t *risks, size_t n, const char *at, isms_err *e);
+/* Every latest analysis judged afresh (an upgrade, an import, once the
+ * table is filled unmarked): a risk's one at a time, by its own model and
+ * in its own memory, with a progress line; any other stale when a record
+ * its inputs come from was written after it ran. */
+int dom_latest_judge_all(dom *d, isms_err *e);
 
 /* The same, kept while the repository stays as it is (dom_cached): for
  * views that only read them, valid until the request ends. */

@@ -256,31 +256,61 @@ int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *n
 
 typedef struct rejudged {
     dom *d;
-    const char *at;
+    const char *at; /* the write's time; NULL: judging every analysis afresh */
     isms_err *e;
 } rejudged;
 
-/* One risk's latest analysis, judged by its inputs as they are now: marked
- * written since (its "since" the judge's) when its hash moved, unmarked
- * when it is back where it ran (a value set back). */
+/* One latest analysis, judged by its inputs as they are now (a risk's by
+ * its own model: marked written since, its "since" the judge's, when its
+ * hash moved; unmarked when it is back where it ran, a value set back).
+ * Judging afresh, an analysis not of one risk is marked when a record its
+ * inputs come from was written after it ran. */
 static int rejudge_one(int64_t analysis, const char *changed_at, void *ctx)
 {
     (void)changed_at;
     rejudged *j = ctx;
     quant_latest q;
-    arena scratch, request; /* a control may treat many risks: each judged in its own memory */
+    arena scratch, request; /* many are judged: each in its own memory */
     arena_init(&scratch);
     dom_scratch_begin(j->d, &scratch, &request);
     int rc = read_shown(j->d, analysis, &q, j->e);
     if (!rc)
         rc = judge(j->d, q.rec, &q.fresh, j->e);
+    int risk = q.kind && !strcmp(q.kind, "risk");
     /* a retired or no longer quantified risk's is no one's concern */
-    const char *since =
-        q.fresh.stale && !q.fresh.orphan ? (q.fresh.since ? q.fresh.since : j->at) : NULL;
+    int stale = q.fresh.stale && !q.fresh.orphan && (risk || q.fresh.since);
+    const char *since = q.fresh.since ? q.fresh.since : j->at ? j->at : q.rec->created_at;
     if (!rc)
-        rc = store_latest_mark(dom_store(j->d), q.subject, since, j->e);
+        rc = store_latest_mark(dom_store(j->d), q.subject, stale ? since : NULL, j->e);
     dom_scratch_end(j->d, &scratch, &request);
     arena_free(&scratch);
+    return rc;
+}
+
+static int note_risk(const char *name, int64_t id, void *ctx)
+{
+    (void)name;
+    id_list *l = ctx;
+    l->ids = xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
+    l->ids[l->n++] = id;
+    return 0;
+}
+
+enum { JUDGED_STEP = 4096 }; /* how often an upgrade says how far it is */
+
+int dom_latest_judge_all(dom *d, isms_err *e)
+{
+    rejudged j = { d, NULL, e };
+    id_list risks = { 0 };
+    int rc = store_latest_risk_ids(dom_store(d), note_risk, &risks, e);
+    for (size_t k = 0; k < risks.n && !rc; k++) {
+        rc = store_latest_of_risk(dom_store(d), risks.ids[k], rejudge_one, &j, e);
+        if (risks.n > JUDGED_STEP && (k + 1) % JUDGED_STEP == 0)
+            store_progress("each risk's latest analysis judged", (int64_t)k + 1, (int64_t)risks.n);
+    }
+    if (!rc)
+        rc = store_latest_portfolios(dom_store(d), rejudge_one, &j, e);
+    free(risks.ids);
     return rc;
 }
 
