@@ -55,8 +55,9 @@ static const int control_inputs[] = { F_CONTROL_TREATS,        F_CONTROL_STATUS,
                                       F_CONTROL_COST,          F_CONTROL_DEDUCTIBLE,
                                       F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS };
 
-/* An appetite that counts: approved (quant's inputs hold every approved
- * one); a draft's or a superseded one's edits move no analysis. */
+/* An appetite that counts: an approved one. A draft's or a superseded
+ * one's edits move no analysis; which risks an approved one weighs on is
+ * appetite_written's question. */
 static int approved(const record *r)
 {
     const char *status = r ? record_text(r, F_APPETITE_STATUS) : NULL;

@@ -122,13 +122,17 @@ typedef struct id_list {
     size_t n;
 } id_list;
 
-static int note_id(int64_t analysis, const char *changed_at, void *ctx)
+static void id_list_push(id_list *l, int64_t id, int changed)
 {
-    id_list *l = ctx;
     l->ids = xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
     l->changed = xrealloc(l->changed, l->n + 1);
-    l->ids[l->n] = analysis;
-    l->changed[l->n++] = changed_at != NULL;
+    l->ids[l->n] = id;
+    l->changed[l->n++] = (unsigned char)changed;
+}
+
+static int note_id(int64_t analysis, const char *changed_at, void *ctx)
+{
+    id_list_push(ctx, analysis, changed_at != NULL);
     return 0;
 }
 
@@ -290,9 +294,7 @@ static int rejudge_one(int64_t analysis, const char *changed_at, void *ctx)
 static int note_risk(const char *name, int64_t id, void *ctx)
 {
     (void)name;
-    id_list *l = ctx;
-    l->ids = xrealloc(l->ids, (l->n + 1) * sizeof *l->ids);
-    l->ids[l->n++] = id;
+    id_list_push(ctx, id, 0);
     return 0;
 }
 
@@ -310,7 +312,7 @@ int dom_latest_judge_all(dom *d, isms_err *e)
     }
     if (!rc)
         rc = store_latest_portfolios(dom_store(d), rejudge_one, &j, e);
-    free(risks.ids);
+    id_list_free(&risks);
     return rc;
 }
 
