@@ -28,6 +28,8 @@ typedef struct sqlite_db {
     int readonly;                  /* opened read-only: the file or its storage cannot be written */
     sq_check *check;               /* running, or NULL */
     sq_checkpointer *checkpointer; /* a writer's (db_sqlite_checkpoint.c), or NULL */
+    long long cache_kb;            /* the page cache follow_file last set; 0: SQLite's default,
+                                    * -1: held small for scans (sq_scans_only) */
 } sqlite_db;
 
 /* The integrity checks running beside the caller (sq_integrity_begin). */
@@ -52,7 +54,13 @@ enum { BUSY_TIMEOUT_MS = 30000 };
  * verification) read the same pages from the operating system again and
  * again: at a million records system time rose twenty-fold. The cache is
  * a sixteenth of the file, between 2 MB and 64 MB; it is memory only once
- * pages are read into it. */
+ * pages are read into it.
+ *
+ * It follows the file as it grows: a connection sized at open kept the
+ * cache of the file it opened, so a load into a new repository, or a
+ * server started on a small one, ran at a million records with 2 MB
+ * (loading a million risks: 9,377 adds/s and 14.8 s of system time,
+ * against 11,453/s and 8.8 s with the cache the file's size calls for). */
 enum { CACHE_MIN_KB = 2 * 1024, CACHE_MAX_KB = 64 * 1024, CACHE_SHARE = 16 };
 
 /* A hint: a failure leaves SQLite's default. */
@@ -63,14 +71,42 @@ static void set_cache_kb(sqlite3 *h, long long kb)
     sqlite3_exec(h, sql, NULL, NULL, NULL);
 }
 
-static void size_cache(sqlite3 *h, long long file_bytes)
+/* The cache a file of file_bytes calls for; 0 below the default's size. */
+static long long cache_for(long long file_bytes)
 {
     long long kb = file_bytes / 1024 / CACHE_SHARE;
-    if (kb > CACHE_MIN_KB)
-        set_cache_kb(h, kb < CACHE_MAX_KB ? kb : CACHE_MAX_KB);
+    return kb <= CACHE_MIN_KB ? 0 : kb < CACHE_MAX_KB ? kb : CACHE_MAX_KB;
 }
 
-static void sq_scans_only(db *base) { set_cache_kb(((sqlite_db *)base)->h, CACHE_MIN_KB); }
+/* Sets d's cache for a file of file_bytes when that moved by an eighth or
+ * more since it was last set (a growing file would otherwise run the
+ * pragma at every transaction), or reached either bound. */
+static void size_cache(sqlite_db *d, long long file_bytes)
+{
+    long long kb = cache_for(file_bytes), now = d->cache_kb;
+    if (now < 0 || kb == now)
+        return;
+    int moved = kb > now + now / 8 || kb < now - now / 8 || kb == CACHE_MAX_KB || kb == 0;
+    if (!moved)
+        return;
+    set_cache_kb(d->h, kb ? kb : CACHE_MIN_KB);
+    d->cache_kb = kb;
+}
+
+/* At each transaction's start: one stat() against the commit's fsync. */
+static void follow_file(sqlite_db *d)
+{
+    struct stat st;
+    if (d->cache_kb >= 0 && stat(d->path, &st) == 0)
+        size_cache(d, (long long)st.st_size);
+}
+
+static void sq_scans_only(db *base)
+{
+    sqlite_db *d = (sqlite_db *)base;
+    set_cache_kb(d->h, CACHE_MIN_KB);
+    d->cache_kb = -1;
+}
 
 static int sq_remove(const char *path, isms_err *e);
 
@@ -326,6 +362,7 @@ static int sq_open_memory(db **out, isms_err *e)
 {
     sqlite_db *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(":memory:");
+    d->cache_kb = -1; /* no file to follow */
     int rc = sq_connect(d, ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY,
                         "PRAGMA trusted_schema=OFF;", e);
     if (rc) {
@@ -375,7 +412,7 @@ static int sq_open(const char *path, int create, db **out, isms_err *e)
             sq_remove(path, NULL); /* nothing half-made is left behind */
         return rc;
     }
-    size_cache(d->h, exists ? (long long)st.st_size : 0);
+    size_cache(d, exists ? (long long)st.st_size : 0);
     if (!d->readonly)
         d->checkpointer = sq_checkpointer_start(d->h, path);
     d->base.readonly = d->readonly;
@@ -481,6 +518,7 @@ static void sq_reset(db_stmt *st)
 
 static int sq_begin(db *base, int write, isms_err *e)
 {
+    follow_file((sqlite_db *)base);
     /* IMMEDIATE takes the write lock now, so a writer never discovers at
      * COMMIT that another got there first (SQLITE_BUSY_SNAPSHOT). */
     return sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
@@ -567,7 +605,7 @@ static void sq_integrity_begin(db *base)
         /* foreign_key_check looks each reference up in its table: with the
          * default 2 MB cache those reads went back to the operating system. */
         struct stat st;
-        size_cache(c->conn.h, stat(d->path, &st) == 0 ? (long long)st.st_size : 0);
+        size_cache(&c->conn, stat(d->path, &st) == 0 ? (long long)st.st_size : 0);
         sqlite3_busy_timeout(c->conn.h, BUSY_TIMEOUT_MS);
         sqlite3_extended_result_codes(c->conn.h, 1);
         rc = pthread_create(&c->thread, NULL, check_thread, c) ? SQLITE_ERROR : SQLITE_OK;

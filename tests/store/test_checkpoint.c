@@ -2,14 +2,15 @@
  * the writer (store/db_sqlite_checkpoint.c), not inside the commit that
  * fills it: the copy happens while the writer stays open and idle, it
  * counts as the thread's, and what was committed is there after a close
- * that comes in the middle of a copy. PostgreSQL has no such log of
- * isms's: skipped there. */
+ * that comes in the middle of a copy. The page cache follows the file as
+ * it grows. PostgreSQL has no such log or cache of isms's: skipped there. */
 #include "support/testutil.h"
 #include "store/db.h"
 #include "store/db_sqlite_checkpoint.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { PAGES = 3000 }; /* rows of about a page each: three times a due log */
@@ -110,6 +111,75 @@ static void small_commits_start_no_thread(void **state)
     assert_int_equal(rows_in_file("small.isms"), 1); /* the close copied it */
 }
 
-TU_MAIN(NULL, NULL, cmocka_unit_test(the_log_is_copied_beside_the_writer),
+/* The connection's page cache in KB (PRAGMA cache_size, negative: KB). */
+static long long cache_kb(db *d)
+{
+    isms_err e = { 0 };
+    db_stmt *st;
+    int row = 0;
+    assert_int_equal(db_prep(d, "PRAGMA cache_size", &st, &e), 0);
+    assert_int_equal(db_step(st, &row, &e), 0);
+    assert_true(row);
+    long long v = (long long)db_col_int(st, 0);
+    db_done(st);
+    return v < 0 ? -v : v * 4; /* pages of 4 KB */
+}
+
+/* Adds n pages' worth of rows to t and copies the log into the file. */
+static void grow(db *d, int n)
+{
+    isms_err e = { 0 };
+    char sql[200];
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+             "INSERT INTO t SELECT zeroblob(4000) FROM n",
+             n);
+    exec_ok(d, sql);
+    assert_int_equal(db_commit(d, &e), 0);
+    exec_ok(d, "PRAGMA wal_checkpoint(FULL)");
+}
+
+/* The cache a transaction begun now gets: a sixteenth of the file. */
+static long long cache_at_begin(db *d, const char *name)
+{
+    isms_err e = { 0 };
+    assert_int_equal(db_begin(d, DB_READ, &e), 0);
+    long long kb = cache_kb(d);
+    db_rollback(d);
+    struct stat st;
+    assert_int_equal(stat(tu_path(name), &st), 0);
+    assert_true(kb == st.st_size / 1024 / 16 || kb > st.st_size / 1024 / 16 * 7 / 8);
+    return kb;
+}
+
+/* A connection opened on a small file, whose file then grows to 48 MB,
+ * gets the cache of 48 MB (it kept SQLite's 2 MB, and a load into a new
+ * repository ran at a million records with it); a growth of less than an
+ * eighth does not set it again. */
+static void the_page_cache_follows_the_file(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    isms_err e = { 0 };
+    db *d;
+    if (db_open(tu_path("growing.isms"), 1, &d, &e))
+        fail_msg("db_open: %s", e.msg);
+    exec_ok(d, "CREATE TABLE t (x BLOB)");
+    assert_true(cache_kb(d) <= 2048); /* SQLite's default */
+    grow(d, 12000);
+    long long kb = cache_at_begin(d, "growing.isms");
+    struct stat st;
+    assert_int_equal(stat(tu_path("growing.isms"), &st), 0);
+    assert_int_equal(kb, st.st_size / 1024 / 16);
+    assert_true(kb > 2900); /* 48 MB / 16 */
+    grow(d, 500);           /* 2 MB more: under an eighth */
+    assert_int_equal(cache_at_begin(d, "growing.isms"), kb);
+    db_close(d);
+}
+
+TU_MAIN(NULL, NULL, cmocka_unit_test(the_page_cache_follows_the_file),
+        cmocka_unit_test(the_log_is_copied_beside_the_writer),
         cmocka_unit_test(a_close_during_a_copy_keeps_everything),
         cmocka_unit_test(small_commits_start_no_thread))
