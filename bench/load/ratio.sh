@@ -69,8 +69,9 @@ import statistics, sys
 pairs = [l.split() for l in open(sys.argv[1]) if l.strip()]
 full = [l.split() for l in open(sys.argv[2]) if l.strip()]
 risks = int(sys.argv[3])
-print("\n| pair | into 10k, risks/s | into 1M, risks/s | ratio | CPU s 10k / 1M | peak RSS MB 10k / 1M | load |")
-print("|---|---|---|---|---|---|---|")
+if pairs:
+    print("\n| pair | into 10k, risks/s | into 1M, risks/s | ratio | CPU s 10k / 1M | peak RSS MB 10k / 1M | load |")
+    print("|---|---|---|---|---|---|---|")
 ratios = []
 for k, p in enumerate(pairs, 1):
     small, large = float(p[0]), float(p[3])
@@ -78,8 +79,9 @@ for k, p in enumerate(pairs, 1):
     print("| %d | %.0f | %.0f | %.0f %% | %s / %s | %.0f / %.0f | %s |" % (
         k, small, large, 100 * large / small, p[1], p[4],
         float(p[2]) / 1024, float(p[5]) / 1024, p[6]))
-print("\nmedian ratio of %d pairs (%d adds each): %.0f %% (goal: 80 %%)" % (
-    len(ratios), risks, 100 * statistics.median(ratios)))
+if ratios:
+    print("\nmedian ratio of %d pairs (%d adds each): %.0f %% (goal: 80 %%)" % (
+        len(ratios), risks, 100 * statistics.median(ratios)))
 for f in full:
     before, million, after = float(f[0]), float(f[3]), float(f[6])
     mid = statistics.median([before, after])
