@@ -14,7 +14,8 @@
 #     risks into a new file against 10,000 into a new file, with a 10,000
 #     run before and after the million and the median of those.
 # The bases are bench_scale's (10 objectives and assets): SMALL and LARGE,
-# or built once into KEEP (the million takes about half an hour).
+# or built once into KEEP as scale-10000.isms and scale-1000000.isms (the
+# names bench/load/append.sh keeps them under).
 #
 # Environment: BUILD (build), PAIRS (6), RISKS (20000), FULL (0), SMALL,
 # LARGE, KEEP (a directory kept between runs, default temporary).

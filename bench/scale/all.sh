@@ -15,8 +15,9 @@
 #   3, 4, 7     bench/quant/run.sh     one risk's quantification, the
 #                                      portfolio by objective, plain risk list
 #   8           bench/load/append.sh   adding risks to a repository of each
-#                                      size (the rate at 1M against 10k), and
-#                                      PostgreSQL beside SQLite
+#                                      size, and PostgreSQL beside SQLite
+#   8           bench/load/ratio.sh    the rate at 1M against 10k on SQLite,
+#                                      alternated pairs (when SIZES has both)
 # Each prints its own table: instructions (callgrind) or CPU time, peak
 # RSS, and the growth exponent per decade (log10 of the ratio between
 # sizes ten times apart: 1.0 linear, 0 flat). The report goes to standard
@@ -62,4 +63,8 @@ smallest() { echo "$SIZES" | tr ' ' '\n' | sort -n | head -1; }
         echo "### into $n risks"
         SIZE=$n BACKENDS=$BACKENDS sh bench/load/append.sh 2>&1 | grep -v '^{'
     done
+    case " $SIZES " in *" 10000 "*" 1000000 "*)
+        section "point 8: bench/load/ratio.sh, adds into 1M against into 10k, SQLite"
+        sh bench/load/ratio.sh 2>&1 ;;
+    esac
 } | tee "$OUT"
