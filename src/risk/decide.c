@@ -84,28 +84,67 @@ static void rank_proposed(decide_value *v, size_t n)
     free(order);
 }
 
+/* One progress for the base run and the deltas after it. */
+typedef struct phases {
+    const fair_opts *outer;
+    uint64_t before, all; /* simulations of earlier phases; of all phases */
+} phases;
+
+static void phase_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    const phases *ph = ctx;
+    ph->outer->progress(ph->outer->progress_ctx, ph->before + done, ph->all);
+}
+
+typedef struct valuing {
+    const fair_control *controls;
+    const double *total;
+    double *flipped;
+    size_t n;
+    double base_p95;
+    unsigned threads;
+    decide_value *out;
+} valuing;
+
+static int value_delta(void *ctx, size_t c, const double *delta, isms_err *e)
+{
+    (void)e;
+    const valuing *v = ctx;
+    value_control(&v->controls[c], c, v->total, v->flipped, delta, v->n, v->base_p95, v->threads,
+                  &v->out[c]);
+    return E_OK;
+}
+
 int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms_err *e)
 {
     size_t ncontrols;
     const fair_control *controls = portfolio_controls(p, &ncontrols);
     fair_scenario current = { FAIR_CURRENT, -1, NULL };
+    fair_opts o = *opts;
+    phases ph = { opts, 0,
+                  (uint64_t)opts->iterations * (portfolio_nrisks(p) + portfolio_links(p)) };
+    if (opts->progress) {
+        o.progress = phase_progress;
+        o.progress_ctx = &ph;
+    }
     portfolio_result base;
-    int rc = portfolio_run(p, &current, opts, &base, e);
+    int rc = portfolio_run(p, &current, &o, &base, e);
     if (rc)
         return rc;
     size_t n = base.iterations;
-    double base_p95 = p95(base.total, n, opts->threads);
-    double *delta = xmalloc(2 * n * sizeof *delta), *flipped = delta + n;
-    for (size_t c = 0; !rc && c < ncontrols; c++) {
-        fair_scenario toggled = { FAIR_CURRENT, (long)c, NULL };
-        rc = portfolio_delta(p, &current, &toggled, opts, delta, e);
-        if (!rc)
-            value_control(&controls[c], c, base.total, flipped, delta, n, base_p95, opts->threads,
-                          &out[c]);
-    }
+    ph.before = (uint64_t)n * portfolio_nrisks(p);
+    valuing v = { controls,
+                  base.total,
+                  xmalloc(n * sizeof *v.flipped),
+                  n,
+                  p95(base.total, n, opts->threads),
+                  opts->threads,
+                  out };
+    rc = portfolio_toggle_each(p, &current, &o, value_delta, &v, e);
     if (!rc)
         rank_proposed(out, ncontrols);
-    free(delta);
+    free(v.flipped);
     portfolio_result_reset(&base);
     return rc;
 }

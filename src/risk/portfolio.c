@@ -29,6 +29,13 @@ struct portfolio {
     membership *members;
     portfolio_corr *corr_pairs; /* as given (checked) */
     size_t ncorr_pairs;
+    /* compiled from the pairs (corr_compile): the correlated set */
+    size_t *corr_risk;
+    double *corr_target;
+    size_t ncorr;
+    /* per control, the risks it has an effect on (CSR, risks ascending);
+     * built by the first delta */
+    size_t *treated_start, *treated;
 };
 
 int portfolio_new(portfolio **out, const fair_risk *risks, size_t nrisks,
@@ -62,6 +69,10 @@ void portfolio_free(portfolio *p)
     free(p->member_start);
     free(p->members);
     free(p->corr_pairs);
+    free(p->corr_risk);
+    free(p->corr_target);
+    free(p->treated_start);
+    free(p->treated);
     free(p);
 }
 
@@ -70,6 +81,8 @@ const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols)
     *ncontrols = p->ncontrols;
     return p->controls;
 }
+
+size_t portfolio_nrisks(const portfolio *p) { return p->nrisks; }
 
 int portfolio_set_groups(portfolio *p, size_t ngroups, const portfolio_member *m, size_t nm,
                          isms_err *e)
@@ -163,8 +176,11 @@ int portfolio_set_correlation(portfolio *p, const portfolio_corr *pairs, size_t 
     int rc = corr_compile(p->nrisks, pairs, npairs, &risk, &target, &k, e);
     if (rc)
         return rc;
-    free(risk);
-    free(target);
+    free(p->corr_risk);
+    free(p->corr_target);
+    p->corr_risk = risk;
+    p->corr_target = target;
+    p->ncorr = k;
     free(p->corr_pairs);
     p->corr_pairs = xmalloc((npairs + 1) * sizeof *p->corr_pairs);
     if (npairs) /* pairs may be NULL when there are none */
@@ -191,14 +207,15 @@ void portfolio_result_reset(portfolio_result *r)
  * so the chunks a run is cut into never change its bits. */
 
 typedef struct sweep {
-    portfolio *p;                 /* the chunk being worked on */
-    const unsigned char *on_risk; /* per risk of p: simulate it (NULL: all) */
+    portfolio *p;       /* the chunk being worked on */
+    const size_t *only; /* the risks of p simulated, ascending (NULL: all) */
+    size_t count;       /* how many: only's, or all of p's */
     const fair_opts *opts;
     size_t n, nblocks;
     fair_scenario scen[2];
     size_t nscen; /* 1: a run; 2: a delta (to - from) */
     size_t ngroups;
-    size_t nrisks;    /* of every chunk, in all (progress) */
+    size_t nrisks;    /* risks simulated in all (progress) */
     size_t added;     /* risks of earlier chunks */
     size_t held_most; /* the most risks one chunk brought */
     /* correlation: by a risk's place among all the risks */
@@ -209,8 +226,10 @@ typedef struct sweep {
     membership **corr_members; /* per set index: its groups, kept past its chunk */
     size_t *corr_nmembers;
     unsigned char *corr_seen; /* per set index: simulated */
+    ic_plan plan;             /* made by the first finish_correlated */
+    int planned;
     /* the sub-chunk being prepared */
-    size_t first, len;
+    size_t first, len;   /* positions in [0, count) */
     fair_model **models; /* RISK_CHUNK */
     unsigned char **on;
     dist_cache *cache; /* tables by shape */
@@ -230,15 +249,16 @@ typedef struct sweep {
     atomic_size_t failed;      /* a risk whose block failed (E_INVALID), for the message */
 } sweep;
 
+/* The risk of p at position pos of the sweep. */
+static size_t risk_at(const sweep *sw, size_t pos) { return sw->only ? sw->only[pos] : pos; }
+
 static int prepare_unit(void *ctx, size_t unit, unsigned worker)
 {
     (void)worker;
     sweep *sw = ctx;
-    size_t r = sw->first + unit;
+    size_t r = risk_at(sw, sw->first + unit);
     sw->models[unit] = NULL;
     sw->on[unit] = NULL;
-    if (sw->on_risk && !sw->on_risk[r])
-        return E_OK;
     portfolio *p = sw->p;
     /* Risks were validated by portfolio_new; preparation cannot fail. */
     int rc = fair_model_prepare(&sw->models[unit], &p->risks[r], p->controls, p->ncontrols,
@@ -295,7 +315,7 @@ static int block_unit(void *ctx, size_t block, unsigned worker)
     for (size_t u = 0; u < sw->len; u++) {
         if (!sw->models[u])
             continue;
-        size_t r = sw->first + u;
+        size_t r = risk_at(sw, sw->first + u);
         fair_job job = { sw->models[u],  sw->nscen,        sw->on[u],
                          sw->opts->seed, sw->opts->freeze, sw->opts->cancel };
         fair_out out[2];
@@ -362,9 +382,9 @@ static void sweep_stop(sweep *sw)
     sw->pool = NULL;
 }
 
-/* The chunk's correlated risks: their set index, their columns, and their
- * groups (added in after the sweep, when the chunk is gone). */
-static void chunk_correlated(sweep *sw)
+/* Which of the chunk's risks are correlated: per risk, its set index or
+ * -1. */
+static void index_correlated(sweep *sw)
 {
     const portfolio *p = sw->p;
     free(sw->corr_index);
@@ -373,12 +393,21 @@ static void chunk_correlated(sweep *sw)
         sw->corr_index[r] = -1;
     for (size_t j = 0; j < sw->ncorr; j++) {
         size_t at = sw->corr_risk[j];
-        if (at < sw->added || at - sw->added >= p->nrisks)
+        if (at >= sw->added && at - sw->added < p->nrisks)
+            sw->corr_index[at - sw->added] = (long)j;
+    }
+}
+
+/* Columns for the correlated risks the sweep simulates, and their groups
+ * (added in after the sweep, when the chunk may be gone). */
+static void open_columns(sweep *sw)
+{
+    const portfolio *p = sw->p;
+    for (size_t pos = 0; sw->ncorr && pos < sw->count; pos++) {
+        size_t r = risk_at(sw, pos);
+        long j = sw->corr_index[r];
+        if (j < 0)
             continue;
-        size_t r = at - sw->added;
-        if (sw->on_risk && !sw->on_risk[r])
-            continue;
-        sw->corr_index[r] = (long)j;
         sw->corr_seen[j] = 1;
         sw->corr_a[j] = xmalloc(sw->n * sizeof *sw->corr_a[j]);
         if (sw->nscen == 2)
@@ -388,6 +417,21 @@ static void chunk_correlated(sweep *sw)
         memcpy(sw->corr_members[j], p->members + p->member_start[r],
                k * sizeof *sw->corr_members[j]);
         sw->corr_nmembers[j] = k;
+    }
+}
+
+/* Frees the columns open_columns made (a delta's, once added in). */
+static void close_columns(sweep *sw)
+{
+    for (size_t j = 0; j < sw->ncorr; j++) {
+        if (!sw->corr_seen[j])
+            continue;
+        free(sw->corr_a[j]);
+        free(sw->corr_b[j]);
+        free(sw->corr_members[j]);
+        sw->corr_a[j] = sw->corr_b[j] = NULL;
+        sw->corr_members[j] = NULL;
+        sw->corr_seen[j] = 0;
     }
 }
 
@@ -406,20 +450,13 @@ static void size_sinks(sweep *sw)
         sw->sinks[w] = xrealloc(sw->sinks[w], sw->nsinks * sizeof *sw->sinks[w]);
 }
 
-/* Simulates the chunk p (whose risks are those on_risk marks, NULL: all)
- * and adds it in. */
-static int sweep_chunk(sweep *sw, portfolio *p, const unsigned char *on_risk)
+/* Simulates the risks at positions [0, count) of the sweep and adds them
+ * in, RISK_CHUNK models at a time. */
+static int sweep_risks(sweep *sw)
 {
-    sw->p = p;
-    sw->on_risk = on_risk;
-    sw->held_most = p->nrisks > sw->held_most ? p->nrisks : sw->held_most;
-    chunk_correlated(sw);
-    size_sinks(sw);
-    if (sw->risk_mean)
-        sw->risk_sum = xcalloc(sw->nblocks * p->nrisks + 1, sizeof *sw->risk_sum);
     int rc = E_OK;
-    for (sw->first = 0; !rc && sw->first < p->nrisks; sw->first += RISK_CHUNK) {
-        size_t left = p->nrisks - sw->first;
+    for (sw->first = 0; !rc && sw->first < sw->count; sw->first += RISK_CHUNK) {
+        size_t left = sw->count - sw->first;
         sw->len = left < RISK_CHUNK ? left : RISK_CHUNK;
         rc = par_run(sw->pool, sw->len, prepare_unit, sw, sw->opts->cancel, NULL, NULL);
         if (!rc)
@@ -428,6 +465,22 @@ static int sweep_chunk(sweep *sw, portfolio *p, const unsigned char *on_risk)
         free_chunk(sw);
         sw->done_before += (uint64_t)sw->len * sw->n;
     }
+    return rc;
+}
+
+/* Simulates every risk of the chunk p and adds it in (a run). */
+static int sweep_chunk(sweep *sw, portfolio *p)
+{
+    sw->p = p;
+    sw->only = NULL;
+    sw->count = p->nrisks;
+    sw->held_most = p->nrisks > sw->held_most ? p->nrisks : sw->held_most;
+    index_correlated(sw);
+    open_columns(sw);
+    size_sinks(sw);
+    if (sw->risk_mean)
+        sw->risk_sum = xcalloc(sw->nblocks * p->nrisks + 1, sizeof *sw->risk_sum);
+    int rc = sweep_risks(sw);
     if (!rc && sw->risk_sum)
         /* Block sums in block order: the same mean whatever the threads. */
         for (size_t r = 0; r < p->nrisks; r++) {
@@ -457,16 +510,18 @@ static int finish_correlated(sweep *sw, isms_err *e)
 {
     if (!sw->ncorr)
         return E_OK;
-    ic_plan plan;
-    int rc = ic_plan_init(&plan, sw->n, sw->ncorr, sw->corr_target, sw->opts->seed, e);
-    if (rc)
-        return rc;
+    if (!sw->planned) {
+        int rc = ic_plan_init(&sw->plan, sw->n, sw->ncorr, sw->corr_target, sw->opts->seed, e);
+        if (rc)
+            return rc;
+        sw->planned = 1;
+    }
     uint32_t *perm = xmalloc(sw->n * sizeof *perm);
     double *moved = xmalloc(sw->n * sizeof *moved);
     for (size_t j = 0; j < sw->ncorr; j++) {
         if (!sw->corr_seen[j])
             continue;
-        ic_permutation(&plan, j, sw->corr_a[j], perm);
+        ic_permutation(&sw->plan, j, sw->corr_a[j], perm);
         apply_permutation(perm, sw->nscen == 2 ? sw->corr_b[j] : sw->corr_a[j], moved, sw->n);
         add_into(sw->total, moved, sw->n);
         for (size_t k = 0; sw->nscen == 1 && k < sw->corr_nmembers[j]; k++) {
@@ -478,7 +533,6 @@ static int finish_correlated(sweep *sw, isms_err *e)
     }
     free(moved);
     free(perm);
-    ic_plan_reset(&plan);
     return E_OK;
 }
 
@@ -516,6 +570,8 @@ static void sweep_reset(sweep *sw)
     free(sw->corr_seen);
     free(sw->corr_index);
     free(sw->risk_sum);
+    if (sw->planned)
+        ic_plan_reset(&sw->plan);
 }
 
 static int check_opts(const portfolio *p, const fair_opts *o, isms_err *e)
@@ -589,7 +645,7 @@ int portfolio_stream_add(portfolio_stream *s, portfolio *chunk, isms_err *e)
     int rc = check_opts(chunk, &s->opts, e);
     if (rc)
         return rc;
-    rc = sweep_chunk(sw, chunk, NULL);
+    rc = sweep_chunk(sw, chunk);
     return rc ? sweep_error(sw, rc, e) : E_OK;
 }
 
@@ -657,35 +713,124 @@ static int affected(const portfolio *p, size_t r, const fair_scenario *a, const 
     return 0;
 }
 
+/* ---- deltas ----
+ *
+ * A delta simulates only the risks whose controls differ between its two
+ * scenarios. A sweep opened for deltas keeps its workers, the correlated
+ * set's index and its rank plan from one delta to the next, so that a
+ * delta costs its own risks, not the portfolio's. */
+
+/* Opens sw for deltas from `from` into `delta` (o->iterations entries),
+ * `planned` risk simulations in all (progress). */
+static void delta_open(sweep *sw, portfolio *p, const fair_scenario *from, const fair_opts *o,
+                       size_t planned, double *delta)
+{
+    sweep_init(sw, o, p->ncorr, p->corr_risk, p->corr_target);
+    sw->p = p;
+    sw->scen[0] = *from;
+    sw->nscen = 2;
+    sw->nrisks = planned;
+    sw->total = delta;
+    sweep_start(sw);
+    index_correlated(sw);
+    size_sinks(sw);
+}
+
+/* The delta to `to` over the risks only[0..count) of the opened sweep. */
+static int delta_of(sweep *sw, const fair_scenario *to, const size_t *only, size_t count,
+                    isms_err *e)
+{
+    sw->scen[1] = *to;
+    sw->only = only;
+    sw->count = count;
+    memset(sw->total, 0, sw->n * sizeof *sw->total);
+    open_columns(sw);
+    int rc = sweep_risks(sw);
+    rc = rc ? sweep_error(sw, rc, e) : finish_correlated(sw, e);
+    close_columns(sw);
+    return rc;
+}
+
 int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
                     const fair_opts *o, double *delta, isms_err *e)
 {
     int rc = check_opts(p, o, e);
-    size_t *corr_risk = NULL, ncorr = 0;
-    double *corr_target = NULL;
-    if (!rc && p->ncorr_pairs)
-        rc = corr_compile(p->nrisks, p->corr_pairs, p->ncorr_pairs, &corr_risk, &corr_target,
-                          &ncorr, e);
     if (rc)
         return rc;
-    sweep sw;
-    sweep_init(&sw, o, ncorr, corr_risk, corr_target);
-    sw.scen[0] = *from;
-    sw.scen[1] = *to;
-    sw.nscen = 2;
-    sw.nrisks = p->nrisks;
-    unsigned char *selected = xcalloc(p->nrisks + 1, 1);
+    size_t *only = xmalloc((p->nrisks + 1) * sizeof *only), count = 0;
     for (size_t r = 0; r < p->nrisks; r++)
-        selected[r] = (unsigned char)affected(p, r, from, to);
-    memset(delta, 0, sw.n * sizeof *delta);
-    sw.total = delta;
-    sweep_start(&sw);
-    rc = sweep_chunk(&sw, p, selected);
-    sweep_stop(&sw);
-    rc = rc ? sweep_error(&sw, rc, e) : finish_correlated(&sw, e);
+        if (affected(p, r, from, to))
+            only[count++] = r;
+    sweep sw;
+    delta_open(&sw, p, from, o, count, delta);
+    rc = delta_of(&sw, to, only, count, e);
     sweep_reset(&sw);
-    free(selected);
-    free(corr_risk);
-    free(corr_target);
+    free(only);
+    return rc;
+}
+
+/* Per control, the risks it has an effect on, ascending and each once
+ * (CSR: treated[treated_start[c] .. treated_start[c + 1])). */
+static void index_treated(portfolio *p)
+{
+    if (p->treated_start)
+        return;
+    size_t nc = p->ncontrols, *start = xcalloc(nc + 2, sizeof *start);
+    size_t *last = xcalloc(nc + 1, sizeof *last); /* the last risk counted, + 1 */
+    for (int fill = 0; fill < 2; fill++) {
+        memset(last, 0, (nc + 1) * sizeof *last);
+        for (size_t r = 0; r < p->nrisks; r++)
+            for (size_t i = 0; i < p->risks[r].neffects; i++) {
+                size_t c = p->risks[r].effects[i].control;
+                if (last[c] == r + 1)
+                    continue;
+                last[c] = r + 1;
+                if (fill)
+                    p->treated[start[c]++] = r;
+                else
+                    start[c + 1]++;
+            }
+        if (!fill) {
+            for (size_t c = 0; c < nc; c++)
+                start[c + 1] += start[c];
+            p->treated = xmalloc((start[nc] + 1) * sizeof *p->treated);
+        }
+    }
+    /* Filling moved each start to the next control's: shift them back. */
+    memmove(start + 1, start, nc * sizeof *start);
+    start[0] = 0;
+    free(last);
+    p->treated_start = start;
+}
+
+size_t portfolio_links(portfolio *p)
+{
+    index_treated(p);
+    return p->treated_start[p->ncontrols];
+}
+
+int portfolio_toggle_each(portfolio *p, const fair_scenario *from, const fair_opts *o,
+                          portfolio_delta_fn fn, void *ctx, isms_err *e)
+{
+    if (from->toggle >= 0)
+        return err_set(e, E_INVALID, "scenario",
+                       "scenario: toggles control %ld; each control is toggled in turn from a "
+                       "scenario that toggles none",
+                       from->toggle);
+    int rc = check_opts(p, o, e);
+    if (rc)
+        return rc;
+    double *delta = xmalloc((o->iterations + 1) * sizeof *delta);
+    sweep sw;
+    delta_open(&sw, p, from, o, portfolio_links(p), delta);
+    for (size_t c = 0; !rc && c < p->ncontrols; c++) {
+        fair_scenario to = { from->basis, (long)c, from->active };
+        size_t first = p->treated_start[c];
+        rc = delta_of(&sw, &to, p->treated + first, p->treated_start[c + 1] - first, e);
+        if (!rc)
+            rc = fn(ctx, c, delta, e);
+    }
+    sweep_reset(&sw);
+    free(delta);
     return rc;
 }

@@ -88,6 +88,20 @@ void portfolio_stream_free(portfolio_stream *s);
 int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
                     const fair_opts *opts, double *delta, isms_err *e);
 
+/* Each control c in turn, from `from` (which toggles none): fn gets the
+ * delta of toggling c (portfolio_delta's, bit for bit), valid until it
+ * returns; a non-zero return stops the walk and is returned. Each delta
+ * simulates only the risks c has an effect on, so the walk costs the
+ * risk-control links, not controls x risks. opts->progress counts the
+ * links' simulations (portfolio_links of them). */
+typedef int (*portfolio_delta_fn)(void *ctx, size_t control, const double *delta, isms_err *e);
+int portfolio_toggle_each(portfolio *p, const fair_scenario *from, const fair_opts *opts,
+                          portfolio_delta_fn fn, void *ctx, isms_err *e);
+
+/* How many (risk, control) pairs have an effect, each pair once. */
+size_t portfolio_links(portfolio *p);
+
 const fair_control *portfolio_controls(const portfolio *p, size_t *ncontrols);
+size_t portfolio_nrisks(const portfolio *p);
 
 #endif

@@ -110,6 +110,87 @@ static void delta_is_the_difference_of_runs(void **state)
     portfolio_free(p);
 }
 
+/* What portfolio_toggle_each saw: each control's delta, in turn. */
+typedef struct seen_deltas {
+    size_t n, calls, stop_at;
+    double *delta[2];
+    uint64_t done, total, done_at[2]; /* progress; at each control's call */
+} seen_deltas;
+
+static int keep_delta(void *ctx, size_t c, const double *delta, isms_err *e)
+{
+    (void)e;
+    seen_deltas *s = ctx;
+    assert_int_equal(c, s->calls);
+    memcpy(s->delta[c], delta, s->n * sizeof *delta);
+    s->done_at[c] = s->done;
+    return ++s->calls == s->stop_at ? E_INTERRUPTED : E_OK;
+}
+
+static void count_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    seen_deltas *s = ctx;
+    assert_true(done <= total);
+    s->done = done;
+    s->total = total;
+}
+
+/* Toggling each control in turn gives portfolio_delta's bits for each,
+ * correlated risks included, and simulates only the risks each control
+ * has an effect on: the links, not controls x risks. */
+static void toggling_each_control_costs_its_links(void **state)
+{
+    (void)state;
+    const size_t n = 2 * FAIR_BLOCK; /* whole blocks: progress counts exactly */
+    fair_risk r[5];
+    make_risks(r);
+    fair_effect both[2] = { mfa[0], edr[0] };
+    r[3] = r[0];
+    r[3].stream_id = 4;
+    r[3].effects = both;
+    r[3].neffects = 2;
+    r[4] = r[2]; /* no controls: never simulated by a delta */
+    r[4].stream_id = 5;
+    portfolio *p;
+    assert_int_equal(portfolio_new(&p, r, 5, controls, 2, NULL), E_OK);
+    const portfolio_corr c[] = { { 1, 4, 0.6 }, { 0, 2, -0.3 } };
+    assert_int_equal(portfolio_set_correlation(p, c, 2, NULL), E_OK);
+    assert_int_equal(portfolio_links(p), 4); /* MFA: R1, R4; EDR: R2, R4 */
+    seen_deltas s = { .n = n };
+    s.delta[0] = malloc(n * sizeof *s.delta[0]);
+    s.delta[1] = malloc(n * sizeof *s.delta[1]);
+    fair_opts o = {
+        .seed = 21, .iterations = n, .threads = 2, .progress = count_progress, .progress_ctx = &s
+    };
+    assert_int_equal(portfolio_toggle_each(p, &CURRENT, &o, keep_delta, &s, NULL), E_OK);
+    assert_int_equal(s.calls, 2);
+    /* Progress counts what was simulated: MFA's two risks, then EDR's. */
+    assert_true(s.total == 4 * n && s.done_at[0] == 2 * n && s.done_at[1] == 4 * n);
+    double *want = malloc(n * sizeof *want);
+    o.progress = NULL;
+    for (long k = 0; k < 2; k++) {
+        fair_scenario to = { FAIR_CURRENT, k, NULL };
+        assert_int_equal(portfolio_delta(p, &CURRENT, &to, &o, want, NULL), E_OK);
+        assert_memory_equal(want, s.delta[k], n * sizeof *want);
+    }
+    assert_true(mc_mean(s.delta[0], n) > 0.0); /* without MFA, more loss */
+    assert_true(mc_mean(s.delta[1], n) < 0.0); /* with EDR, less */
+    /* The walk stops at the first refusal, and a start that toggles a
+     * control itself is refused. */
+    s.calls = 0;
+    s.stop_at = 1;
+    assert_int_equal(portfolio_toggle_each(p, &CURRENT, &o, keep_delta, &s, NULL), E_INTERRUPTED);
+    assert_int_equal(s.calls, 1);
+    isms_err e = { 0 };
+    fair_scenario toggled = { FAIR_CURRENT, 1, NULL };
+    assert_int_equal(portfolio_toggle_each(p, &toggled, &o, keep_delta, &s, &e), E_INVALID);
+    assert_string_equal(e.field, "scenario");
+    free(want);
+    free(s.delta[0]);
+    free(s.delta[1]);
+    portfolio_free(p);
+}
+
 static double spearman(const double *x, const double *y, size_t n)
 {
     double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
@@ -278,5 +359,6 @@ static void bad_inputs_are_named(void **state)
 }
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(sums_agree_with_risks_alone),
-        cmocka_unit_test(delta_is_the_difference_of_runs), cmocka_unit_test(rank_correlation),
+        cmocka_unit_test(delta_is_the_difference_of_runs),
+        cmocka_unit_test(toggling_each_control_costs_its_links), cmocka_unit_test(rank_correlation),
         cmocka_unit_test(chunks_give_the_bits_of_one_run), cmocka_unit_test(bad_inputs_are_named))

@@ -1320,14 +1320,15 @@ static int cmp_return(const void *a, const void *b)
     return (x->value.roi < y->value.roi) - (x->value.roi > y->value.roi);
 }
 
-/* Does control c act on any modelled risk? */
-static int treats_modelled(const qmodel *m, size_t c)
+/* Per control: does it act on a modelled risk? One pass over the
+ * effects (malloc'd). */
+static unsigned char *controls_modelled(const qmodel *m)
 {
+    unsigned char *on = xcalloc(m->ncontrols + 1, 1);
     for (size_t i = 0; i < m->nrisks; i++)
         for (size_t k = 0; k < m->risks[i].neffects; k++)
-            if (m->risks[i].effects[k].control == c)
-                return 1;
-    return 0;
+            on[m->risks[i].effects[k].control] = 1;
+    return on;
 }
 
 typedef struct gap_scan {
@@ -1336,11 +1337,19 @@ typedef struct gap_scan {
     arena *a;
 } gap_scan;
 
+/* Is risk `id` modelled? By halves: the risks were read in id order. */
 static int modelled_id(const qmodel *m, int64_t id)
 {
-    for (size_t i = 0; i < m->nrisks; i++)
-        if (m->risk_ids[i] == id)
+    size_t lo = 0, hi = m->nrisks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->risk_ids[mid] == id)
             return 1;
+        if (m->risk_ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
 
@@ -1388,8 +1397,9 @@ static void rerank(returns_quant *q)
 static void fill_rows(dom *d, const qmodel *m, const decide_value *v, returns_quant *q)
 {
     q->rows = arena_alloc(dom_arena(d), sizeof *q->rows * (m->ncontrols ? m->ncontrols : 1));
+    unsigned char *modelled = controls_modelled(m);
     for (size_t c = 0; c < m->ncontrols; c++) {
-        if (!treats_modelled(m, c))
+        if (!modelled[c])
             continue;
         const qcontrol *qc = &m->qcontrols[c];
         control_quant *r = &q->rows[q->n++];
@@ -1405,6 +1415,7 @@ static void fill_rows(dom *d, const qmodel *m, const decide_value *v, returns_qu
             r->value.rank = 0;
         }
     }
+    free(modelled);
     qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
     rerank(q);
 }
