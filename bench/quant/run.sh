@@ -9,6 +9,7 @@
 #   risk quantify RISK-1 --iterations 10000 --no-save      one risk
 #   quantify --by objective --iterations 1000 --no-save   the portfolio
 #   risk list > /dev/null                                   the plain table
+#   control roi --iterations 1000 --no-save --json          the return on controls
 # each under /usr/bin/time (CPU s = user + system, peak RSS) and, for the
 # operations in CALLGRIND (default: "one list"; add "portfolio" for the
 # portfolio, slow before issue 16), under valgrind --tool=callgrind
@@ -16,7 +17,9 @@
 # decade, log10(figure at 10 N / figure at N): 0 for a figure that does not
 # grow, 1 for linear growth, 2 for quadratic. OLD=path/to/isms measures an
 # older binary on the same repositories too (rows tagged "old"), at sizes
-# up to OLD_MAX (default 100000).
+# up to OLD_MAX (default 100000); its return on controls only up to
+# RETURNS_OLD_MAX (default 10000: before session 14 it was quadratic, an
+# hour or more at 100k).
 set -eu
 . "$(dirname "$0")/../support/start.sh"
 SIZES=${SIZES:-10000 100000}
@@ -25,6 +28,7 @@ CACHE=${CACHE:-/tmp/isms-bench-quant}
 CALLGRIND=${CALLGRIND:-one list}
 OLD=${OLD:-}
 OLD_MAX=${OLD_MAX:-100000}
+RETURNS_OLD_MAX=${RETURNS_OLD_MAX:-10000}
 ISMS=$(realpath "$BUILD/isms")
 mkdir -p "$CACHE"
 bench_tmp "$CACHE"
@@ -69,6 +73,10 @@ for n in $SIZES; do
         measure "$tag" portfolio "$n" "$repo" -- \
             "$bin" quantify --by objective --iterations 1000 --no-save | tee -a "$tmp/all.jsonl"
         measure "$tag" list "$n" "$repo" -- "$bin" risk list | tee -a "$tmp/all.jsonl"
+        if [ "$tag" = new ] || [ "$n" -le "$RETURNS_OLD_MAX" ]; then
+            measure "$tag" returns "$n" "$repo" -- \
+                "$bin" --json control roi --iterations 1000 --no-save | tee -a "$tmp/all.jsonl"
+        fi
     done
 done
 

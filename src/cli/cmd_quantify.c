@@ -442,8 +442,10 @@ int cmd_control_roi(cli *c, isms_err *e)
     rc = quant_done(&o, dom_control_returns(c->d, &o, &q, e), e);
     if (rc)
         return rc;
-    if (c->json)
-        return print_json_text(c, dom_returns_json(&q));
+    if (c->json) { /* written as it is built: a row per control */
+        rc = dom_returns_json_to(&q, c->out);
+        return rc ? err_set(e, E_IO, "output", "cannot write the return on controls: %m") : 0;
+    }
     fprintf(c->out, "Return on controls: %zu simulated years, seed %llu, %s%s%s\n\n", q.iterations,
             (unsigned long long)q.seed, q.engine, q.analysis ? "; saved as " : "",
             q.analysis ? q.analysis : "");

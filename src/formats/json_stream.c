@@ -6,12 +6,13 @@
 
 /* ---- writer ---- */
 
-static const size_t JSW_FLAGS = JSON_ENCODE_ANY | JSON_REAL_PRECISION(17) | JSON_INDENT(2);
+#define JSW_FLAGS(w) (JSON_ENCODE_ANY | JSON_REAL_PRECISION((w)->precision) | JSON_INDENT(2))
 
 void jsw_init(jsw *w, FILE *f)
 {
     memset(w, 0, sizeof *w);
     w->f = f;
+    w->precision = 17;
 }
 
 static void put(jsw *w, const char *p, size_t n)
@@ -34,15 +35,15 @@ static void dump(jsw *w, const json_t *v)
 {
     /* Into the scratch buffer at once; measured first only when it is
      * too small (serialising twice doubled an export's cost). */
-    size_t n = w->cap ? json_dumpb(v, w->scratch, w->cap, JSW_FLAGS) : 0;
+    size_t n = w->cap ? json_dumpb(v, w->scratch, w->cap, JSW_FLAGS(w)) : 0;
     if (!n || n > w->cap) {
-        n = json_dumpb(v, NULL, 0, JSW_FLAGS);
+        n = json_dumpb(v, NULL, 0, JSW_FLAGS(w));
         if (!n)
             xdie("jsw: cannot serialise");
         free(w->scratch);
         w->cap = n * 2 > 4096 ? n * 2 : 4096;
         w->scratch = xmalloc(w->cap);
-        json_dumpb(v, w->scratch, n, JSW_FLAGS);
+        json_dumpb(v, w->scratch, n, JSW_FLAGS(w));
     }
     const char *p = w->scratch, *end = p + n;
     for (const char *nl; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {

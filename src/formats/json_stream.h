@@ -49,6 +49,7 @@ typedef struct jsw {
     int failed;                 /* a write failed */
     char *scratch;              /* one value's bytes */
     size_t cap;
+    int precision; /* significant digits of a real: 17 (exact), jsw_init's */
 } jsw;
 
 void jsw_init(jsw *w, FILE *f);

@@ -9,6 +9,9 @@
 #include <string.h>
 
 enum { JW_DEPTH = 32 };
+/* Significant digits of a real in the pretty text, written whole or
+ * streamed: a figure to twelve digits, not the last bit of a double. */
+enum { JW_PRECISION = 12 };
 
 /* A streaming writer (s set) writes the containers open in the file
  * through s, and builds below them (depth > 0) one value whole: root,
@@ -29,6 +32,7 @@ jw *jw_stream(FILE *f)
     jw *w = jw_new();
     w->s = xcalloc(1, sizeof *w->s);
     jsw_init(w->s, f);
+    w->s->precision = JW_PRECISION; /* jw_text's */
     return w;
 }
 
@@ -174,7 +178,7 @@ char *jw_text(jw *w, int pretty)
         return NULL;
     if (!pretty)
         return js_canonical(w->root);
-    char *s = json_dumps(w->root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    char *s = json_dumps(w->root, JSON_INDENT(2) | JSON_REAL_PRECISION(JW_PRECISION));
     if (!s)
         xdie("jsonw: cannot serialise");
     return s;

@@ -10,21 +10,20 @@
 
 /* ---- return on controls ---- */
 
-static double p95(const double *x, size_t n, unsigned threads)
+double decide_p95(const double *x, size_t n, unsigned threads)
 {
     double level = 0.95, v = NAN;
     stats_quantiles(x, n, &level, 1, threads, &v, NULL);
     return v;
 }
 
-/* Values control c from the delta of flipping it against the current state. */
-static void value_control(const fair_control *c, size_t index, const double *total,
-                          double *with_delta, const double *delta, size_t n, double base_p95,
-                          unsigned threads, decide_value *out)
+void decide_value_of(const fair_control *c, size_t index, const decide_base *base,
+                     const double *delta, double *scratch, decide_value *out)
 {
+    size_t n = base->n;
     for (size_t i = 0; i < n; i++)
-        with_delta[i] = total[i] + delta[i];
-    double flipped_p95 = p95(with_delta, n, threads);
+        scratch[i] = base->total[i] + delta[i];
+    double flipped_p95 = decide_p95(scratch, n, base->threads);
     double mean_delta = stats_mean(delta, n);
     /* Implemented: flipping removes it, the loss grows by delta. Proposed:
      * flipping adds it, the loss shrinks by -delta. */
@@ -37,7 +36,7 @@ static void value_control(const fair_control *c, size_t index, const double *tot
     out->annual_cost = c->annual_cost;
     out->mean_reduction = sign * mean_delta;
     out->mean_reduction_se = n > 1 ? sqrt(ss / (double)(n - 1) / (double)n) : 0.0;
-    out->p95_reduction = sign * (flipped_p95 - base_p95);
+    out->p95_reduction = sign * (flipped_p95 - base->p95);
     out->net_benefit = out->mean_reduction - c->annual_cost;
     if (c->annual_cost > 0.0)
         out->roi = out->net_benefit / c->annual_cost;
@@ -69,7 +68,7 @@ static int within_noise(const decide_value *a, const decide_value *b)
     return fabs(a->roi - b->roi) < 2.0 * sqrt(sa * sa + sb * sb);
 }
 
-static void rank_proposed(decide_value *v, size_t n)
+void decide_rank(decide_value *v, size_t n)
 {
     decide_value **order = xmalloc((n + 1) * sizeof *order);
     size_t m = 0;
@@ -84,26 +83,10 @@ static void rank_proposed(decide_value *v, size_t n)
     free(order);
 }
 
-/* One progress for the base run and the deltas after it. */
-typedef struct phases {
-    const fair_opts *outer;
-    uint64_t before, all; /* simulations of earlier phases; of all phases */
-} phases;
-
-static void phase_progress(void *ctx, uint64_t done, uint64_t total)
-{
-    (void)total;
-    const phases *ph = ctx;
-    ph->outer->progress(ph->outer->progress_ctx, ph->before + done, ph->all);
-}
-
 typedef struct valuing {
     const fair_control *controls;
-    const double *total;
-    double *flipped;
-    size_t n;
-    double base_p95;
-    unsigned threads;
+    decide_base base;
+    double *scratch;
     decide_value *out;
 } valuing;
 
@@ -111,8 +94,7 @@ static int value_delta(void *ctx, size_t c, const double *delta, isms_err *e)
 {
     (void)e;
     const valuing *v = ctx;
-    value_control(&v->controls[c], c, v->total, v->flipped, delta, v->n, v->base_p95, v->threads,
-                  &v->out[c]);
+    decide_value_of(&v->controls[c], c, &v->base, delta, v->scratch, &v->out[c]);
     return E_OK;
 }
 
@@ -122,10 +104,12 @@ int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms
     const fair_control *controls = portfolio_controls(p, &ncontrols);
     fair_scenario current = { FAIR_CURRENT, -1, NULL };
     fair_opts o = *opts;
-    phases ph = { opts, 0,
-                  (uint64_t)opts->iterations * (portfolio_nrisks(p) + portfolio_links(p)) };
+    /* One progress for the base run and the deltas after it. */
+    portfolio_phase ph = { opts->progress, opts->progress_ctx, 0,
+                           (uint64_t)opts->iterations *
+                               (portfolio_nrisks(p) + portfolio_links(p)) };
     if (opts->progress) {
-        o.progress = phase_progress;
+        o.progress = portfolio_phase_progress;
         o.progress_ctx = &ph;
     }
     portfolio_result base;
@@ -135,16 +119,13 @@ int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms
     size_t n = base.iterations;
     ph.before = (uint64_t)n * portfolio_nrisks(p);
     valuing v = { controls,
-                  base.total,
-                  xmalloc(n * sizeof *v.flipped),
-                  n,
-                  p95(base.total, n, opts->threads),
-                  opts->threads,
+                  { base.total, n, decide_p95(base.total, n, opts->threads), opts->threads },
+                  xmalloc(n * sizeof *v.scratch),
                   out };
-    rc = portfolio_toggle_each(p, &current, &o, value_delta, &v, e);
+    rc = portfolio_toggle_each(p, &current, NULL, 0, &o, value_delta, &v, e);
     if (!rc)
-        rank_proposed(out, ncontrols);
-    free(v.flipped);
+        decide_rank(out, ncontrols);
+    free(v.scratch);
     portfolio_result_reset(&base);
     return rc;
 }

@@ -54,6 +54,24 @@ typedef struct decide_value {
 /* out[c] for every control c of the portfolio. */
 int decide_controls(portfolio *p, const fair_opts *opts, decide_value *out, isms_err *e);
 
+/* The same a control at a time, for a portfolio streamed in chunks: the
+ * organisation's run under the current state (its total per iteration
+ * and that total's P95, decide_p95), */
+typedef struct decide_base {
+    const double *total;
+    size_t n; /* iterations */
+    double p95;
+    unsigned threads;
+} decide_base;
+double decide_p95(const double *x, size_t n, unsigned threads);
+/* control c's values (out->control = index) from its delta (the loss with
+ * its state flipped minus the base, per iteration: portfolio_toggle_each);
+ * scratch holds base->n doubles; */
+void decide_value_of(const fair_control *c, size_t index, const decide_base *base,
+                     const double *delta, double *scratch, decide_value *out);
+/* and, once every control has its values, the ranks of the proposed ones. */
+void decide_rank(decide_value *v, size_t n);
+
 /* The entry for the variance no single input explains. */
 #define DECIDE_OTHER FAIR_NFACTORS
 enum { DECIDE_MAX_SENSITIVITY = FAIR_NFACTORS + 1 };

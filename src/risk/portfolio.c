@@ -803,27 +803,46 @@ static void index_treated(portfolio *p)
     p->treated_start = start;
 }
 
+void portfolio_phase_progress(void *phase, uint64_t done, uint64_t total)
+{
+    (void)total;
+    const portfolio_phase *ph = phase;
+    ph->fn(ph->ctx, ph->before + done, ph->all);
+}
+
 size_t portfolio_links(portfolio *p)
 {
     index_treated(p);
     return p->treated_start[p->ncontrols];
 }
 
-int portfolio_toggle_each(portfolio *p, const fair_scenario *from, const fair_opts *o,
-                          portfolio_delta_fn fn, void *ctx, isms_err *e)
+int portfolio_toggle_each(portfolio *p, const fair_scenario *from, const size_t *toggles,
+                          size_t ntoggles, const fair_opts *o, portfolio_delta_fn fn, void *ctx,
+                          isms_err *e)
 {
     if (from->toggle >= 0)
         return err_set(e, E_INVALID, "scenario",
                        "scenario: toggles control %ld; each control is toggled in turn from a "
                        "scenario that toggles none",
                        from->toggle);
+    for (size_t k = 0; toggles && k < ntoggles; k++)
+        if (toggles[k] >= p->ncontrols)
+            return err_set(e, E_INVALID, "toggles", "toggles[%zu]: control %zu of %zu", k,
+                           toggles[k], p->ncontrols);
     int rc = check_opts(p, o, e);
     if (rc)
         return rc;
+    index_treated(p);
+    size_t n = toggles ? ntoggles : p->ncontrols, planned = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t c = toggles ? toggles[k] : k;
+        planned += p->treated_start[c + 1] - p->treated_start[c];
+    }
     double *delta = xmalloc((o->iterations + 1) * sizeof *delta);
     sweep sw;
-    delta_open(&sw, p, from, o, portfolio_links(p), delta);
-    for (size_t c = 0; !rc && c < p->ncontrols; c++) {
+    delta_open(&sw, p, from, o, planned, delta);
+    for (size_t k = 0; !rc && k < n; k++) {
+        size_t c = toggles ? toggles[k] : k;
         fair_scenario to = { from->basis, (long)c, from->active };
         size_t first = p->treated_start[c];
         rc = delta_of(&sw, &to, p->treated + first, p->treated_start[c + 1] - first, e);

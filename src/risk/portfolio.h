@@ -88,15 +88,25 @@ void portfolio_stream_free(portfolio_stream *s);
 int portfolio_delta(portfolio *p, const fair_scenario *from, const fair_scenario *to,
                     const fair_opts *opts, double *delta, isms_err *e);
 
-/* Each control c in turn, from `from` (which toggles none): fn gets the
- * delta of toggling c (portfolio_delta's, bit for bit), valid until it
- * returns; a non-zero return stops the walk and is returned. Each delta
- * simulates only the risks c has an effect on, so the walk costs the
- * risk-control links, not controls x risks. opts->progress counts the
- * links' simulations (portfolio_links of them). */
+/* Each control c of toggles[0..ntoggles) in turn (NULL: every control),
+ * from `from` (which toggles none): fn gets the delta of toggling c
+ * (portfolio_delta's, bit for bit), valid until it returns; a non-zero
+ * return stops the walk and is returned. Each delta simulates only the
+ * risks c has an effect on, so the walk costs the risk-control links, not
+ * controls x risks. opts->progress counts those simulations. */
 typedef int (*portfolio_delta_fn)(void *ctx, size_t control, const double *delta, isms_err *e);
-int portfolio_toggle_each(portfolio *p, const fair_scenario *from, const fair_opts *opts,
-                          portfolio_delta_fn fn, void *ctx, isms_err *e);
+int portfolio_toggle_each(portfolio *p, const fair_scenario *from, const size_t *toggles,
+                          size_t ntoggles, const fair_opts *opts, portfolio_delta_fn fn, void *ctx,
+                          isms_err *e);
+
+/* One progress over several runs in a row: each run's progress (done of
+ * its total) reported to fn as before + done of all. */
+typedef struct portfolio_phase {
+    fair_progress_fn fn;
+    void *ctx;
+    uint64_t before, all;
+} portfolio_phase;
+void portfolio_phase_progress(void *phase, uint64_t done, uint64_t total);
 
 /* How many (risk, control) pairs have an effect, each pair once. */
 size_t portfolio_links(portfolio *p);

@@ -162,7 +162,7 @@ static void toggling_each_control_costs_its_links(void **state)
     fair_opts o = {
         .seed = 21, .iterations = n, .threads = 2, .progress = count_progress, .progress_ctx = &s
     };
-    assert_int_equal(portfolio_toggle_each(p, &CURRENT, &o, keep_delta, &s, NULL), E_OK);
+    assert_int_equal(portfolio_toggle_each(p, &CURRENT, NULL, 0, &o, keep_delta, &s, NULL), E_OK);
     assert_int_equal(s.calls, 2);
     /* Progress counts what was simulated: MFA's two risks, then EDR's. */
     assert_true(s.total == 4 * n && s.done_at[0] == 2 * n && s.done_at[1] == 4 * n);
@@ -175,15 +175,27 @@ static void toggling_each_control_costs_its_links(void **state)
     }
     assert_true(mc_mean(s.delta[0], n) > 0.0); /* without MFA, more loss */
     assert_true(mc_mean(s.delta[1], n) < 0.0); /* with EDR, less */
+    /* Only the controls asked for: EDR alone (want still holds its delta). */
+    const size_t only_edr[] = { 1 }, no_such[] = { 2 };
+    s.calls = 1;
+    memset(s.delta[1], 0, n * sizeof *s.delta[1]);
+    assert_int_equal(portfolio_toggle_each(p, &CURRENT, only_edr, 1, &o, keep_delta, &s, NULL),
+                     E_OK);
+    assert_int_equal(s.calls, 2);
+    assert_memory_equal(want, s.delta[1], n * sizeof *want);
+    assert_int_equal(portfolio_toggle_each(p, &CURRENT, no_such, 1, &o, keep_delta, &s, NULL),
+                     E_INVALID);
     /* The walk stops at the first refusal, and a start that toggles a
      * control itself is refused. */
     s.calls = 0;
     s.stop_at = 1;
-    assert_int_equal(portfolio_toggle_each(p, &CURRENT, &o, keep_delta, &s, NULL), E_INTERRUPTED);
+    assert_int_equal(portfolio_toggle_each(p, &CURRENT, NULL, 0, &o, keep_delta, &s, NULL),
+                     E_INTERRUPTED);
     assert_int_equal(s.calls, 1);
     isms_err e = { 0 };
     fair_scenario toggled = { FAIR_CURRENT, 1, NULL };
-    assert_int_equal(portfolio_toggle_each(p, &toggled, &o, keep_delta, &s, &e), E_INVALID);
+    assert_int_equal(portfolio_toggle_each(p, &toggled, NULL, 0, &o, keep_delta, &s, &e),
+                     E_INVALID);
     assert_string_equal(e.field, "scenario");
     free(want);
     free(s.delta[0]);

@@ -1,4 +1,5 @@
 #include "domain/engine/graph.h"
+#include "core/idset.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>
@@ -38,15 +39,4 @@ void graph_free(graph *g)
     memset(g, 0, sizeof *g);
 }
 
-size_t graph_first(const graph *g, int64_t from)
-{
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->src[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+size_t graph_first(const graph *g, int64_t from) { return ids_lower_bound(g->src, g->n, from); }

@@ -8,41 +8,13 @@
 #include "domain/workflows/quantify.h"
 #include "core/strmap.h"
 #include "core/text.h"
+#include "core/idset.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* A set of record ids: appended, then sorted once, then searched. */
-typedef struct id_set {
-    int64_t *ids;
-    size_t n, cap;
-} id_set;
-
-static void id_add(id_set *s, int64_t id)
-{
-    XGROW(s->ids, s->n, s->cap, 256);
-    s->ids[s->n++] = id;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-    const int64_t *x = a, *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-static void id_seal(id_set *s)
-{
-    if (s->n)
-        qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
-}
-
-static int id_has(const id_set *s, int64_t id)
-{
-    return s->n && bsearch(&id, s->ids, s->n, sizeof id, cmp_id);
-}
 
 static void keys_add(arena *a, dash_keys *k, const char *key)
 {
@@ -96,7 +68,7 @@ static int count_control(const record *r, void *ctx)
     }
     if (strcmp(status, "planned")) /* a plan treats nothing yet */
         for (int i = 0; i < t->n; i++)
-            id_add(&g->treated, t->ids[i]);
+            idset_add(&g->treated, t->ids[i]);
     return 0;
 }
 
@@ -107,7 +79,7 @@ static int count_acceptance(const record *r, void *ctx)
     if (expires && strcmp(expires, g->today) < 0)
         g->out->acceptances_lapsed++;
     else
-        id_add(&g->accepted, record_cval(r, F_ACCEPTANCE_RISK)->i);
+        idset_add(&g->accepted, record_cval(r, F_ACCEPTANCE_RISK)->i);
     return 0;
 }
 
@@ -292,8 +264,8 @@ static int count_risk(const record *r, void *ctx)
     s->no_objective += !record_cval(r, F_RISK_OBJECTIVES)->n;
     s->overdue += review && strcmp(review, g->today) < 0;
     if (!strcmp(treatment, "accept"))
-        s->accepted_without += !id_has(&g->accepted, r->id);
-    else if (strcmp(treatment, "avoid") && !id_has(&g->treated, r->id)) {
+        s->accepted_without += !idset_has(&g->accepted, r->id);
+    else if (strcmp(treatment, "avoid") && !idset_has(&g->treated, r->id)) {
         s->untreated++;
         keys_add(g->a, &s->untreated_keys, r->key);
     }
@@ -401,8 +373,8 @@ static int scan(dom *d, gather *g, isms_err *e)
         rc = dom_list(d, &reg_acceptance, &acceptances, count_acceptance, g, e);
     if (!rc)
         rc = note_analyses(d, g, e);
-    id_seal(&g->treated);
-    id_seal(&g->accepted);
+    idset_seal(&g->treated);
+    idset_seal(&g->accepted);
     if (!rc)
         rc = scan_risks(d, g, e);
     if (!rc)
@@ -694,8 +666,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     int rc =
         recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
     free(g.objectives);
-    free(g.treated.ids);
-    free(g.accepted.ids);
+    idset_free(&g.treated);
+    idset_free(&g.accepted);
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
+#include "core/idset.h"
 #include "core/xalloc.h"
 #include "risk/portfolio.h"
 #include "risk/qual.h"
@@ -98,7 +99,7 @@ typedef struct load_ctx {
 static arena *model_arena(const qmodel *m) { return m->a ? m->a : dom_arena(m->d); }
 
 /* Does the control act on risks (an effect stated, risks treated)? */
-static int control_acts(const record *r)
+int qmodel_control_acts(const record *r)
 {
     return record_text(r, F_CONTROL_ACTS_ON) && record_cval(r, F_CONTROL_TREATS)->n;
 }
@@ -426,6 +427,63 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
     return rc;
 }
 
+const int *qmodel_control_fields(int *n)
+{
+    *n = NCONTROL_FIELDS;
+    return control_fields;
+}
+
+static int note_control(const record *r, void *ctx)
+{
+    idset_add(ctx, r->id);
+    return 0;
+}
+
+/* Scans the records of the (sealed) set in id order, a few thousand to a
+ * statement. */
+static int scan_ids(dom *d, const regdef *reg, const id_set *ids, const int *fields, int nfields,
+                    store_record_fn fn, void *ctx, isms_err *e)
+{
+    int rc = 0;
+    for (size_t at = 0; !rc && at < ids->n; at += 4096) {
+        store_query q = { .ids = ids->ids + at,
+                          .nids = (int)(ids->n - at < 4096 ? ids->n - at : 4096),
+                          .fields = fields,
+                          .nfields = nfields };
+        rc = store_scan(dom_store(d), reg, &q, fn, ctx, e);
+    }
+    return rc;
+}
+
+int qmodel_load_ids(dom *d, const id_set *risks, arena *a, qmodel *m, isms_err *e)
+{
+    *m = (qmodel){ .d = d, .a = a, .scale = pow(10, dom_currency_exponent(d)) };
+    /* Every control treating those risks, by the link's reverse index. */
+    id_set controls = { 0 };
+    const fielddef *tf = field_def(&reg_control, F_CONTROL_TREATS);
+    int rc = 0;
+    for (size_t k = 0; !rc && k < risks->n; k++) {
+        store_filter f = { .field = tf, .ival = risks->ids[k] };
+        store_query q = { .filters = &f, .nfilters = 1, .fields = control_fields, .nfields = 1 };
+        rc = store_scan(dom_store(d), &reg_control, &q, note_control, &controls, e);
+    }
+    idset_seal(&controls);
+    load_ctx lc = { m, e, NULL, 0, NULL };
+    int fields[NRISK_FIELDS];
+    if (!rc)
+        rc = scan_ids(d, &reg_control, &controls, control_fields, NCONTROL_FIELDS, load_control,
+                      &lc, e);
+    if (!rc) {
+        index_links(&lc);
+        rc = scan_ids(d, &reg_risk, risks, fields, risk_fields(fields), load_risk, &lc, e);
+    }
+    free(lc.links);
+    idset_free(&controls);
+    if (rc)
+        qmodel_reset(m);
+    return rc;
+}
+
 /* The register's name for an engine input ("plm" is primary_loss). */
 const char *quant_input_name(fair_factor f)
 {
@@ -539,7 +597,7 @@ int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_er
 
 /* ---- running ---- */
 
-static fair_opts engine_opts(const quant_opts *o)
+fair_opts quant_engine_opts(const quant_opts *o)
 {
     fair_opts fo = { .seed = o->seed,
                      .iterations = o->iterations ? o->iterations : QUANT_DEFAULT_ITERATIONS,
@@ -642,23 +700,10 @@ static int matrix_bands(dom *d, qual_matrix *qm)
 
 /* ---- one risk ---- */
 
-typedef struct saved {
-    const char *subject, *kind;
-    uint64_t seed;
-    size_t iterations;
-    double mean, p95;
-    const quant_judgement *judgement;
-    int likelihood, impact;
-    const char *hash;
-    char *inputs, *results; /* malloc'd; save_analysis takes them */
-} saved;
-
-static int save_analysis(dom *d, saved *s, const char **key, isms_err *e);
-
 static int quantify_one(dom *d, qmodel *m, const quant_opts *o, risk_quant *q, isms_err *e)
 {
     (void)d;
-    fair_opts fo = engine_opts(o);
+    fair_opts fo = quant_engine_opts(o);
     size_t n = fo.iterations;
     fair_model *fm;
     int rc = fair_model_new(&fm, &m->risks[0], m->controls, m->ncontrols, e);
@@ -737,7 +782,7 @@ static int set_level(dom *d, record *r, const void *arg, isms_err *e)
     return dom_set_value(d, r, field_index(&reg_risk, F_RISK_RESIDUAL_IMPACT), i, e);
 }
 
-/* When the organisation says so, a saved analysis sets the risk's
+/* When the organisation says so, a quant_saved analysis sets the risk's
  * residual cell to the one its figures imply. */
 static int derive_cell(dom *d, risk_quant *q, isms_err *e)
 {
@@ -802,19 +847,19 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
         q->outside_appetite = q->judgement.verdict >= QV_ABOVE_APPETITE;
     }
     if (!rc && o->save) {
-        saved s = { q->key,
-                    "risk",
-                    q->seed,
-                    q->iterations,
-                    q->current.stats.mean,
-                    q->current.stats.p95,
-                    &q->judgement,
-                    q->likelihood,
-                    q->impact,
-                    q->inputs_hash,
-                    quant_inputs_json(&m, &spec),
-                    quant_risk_json(q, 1) };
-        rc = save_analysis(d, &s, &q->analysis, e);
+        quant_saved s = { q->key,
+                          "risk",
+                          q->seed,
+                          q->iterations,
+                          q->current.stats.mean,
+                          q->current.stats.p95,
+                          &q->judgement,
+                          q->likelihood,
+                          q->impact,
+                          q->inputs_hash,
+                          quant_inputs_json(&m, &spec),
+                          quant_risk_json(q, 1) };
+        rc = quant_save_analysis(d, &s, &q->analysis, e);
         if (!rc)
             rc = derive_cell(d, q, e);
     }
@@ -912,29 +957,14 @@ static size_t group_index(const group_load *g, int64_t id)
     return (size_t)-1;
 }
 
-/* The first pass: which risks are quantified (a bit per id), how many,
- * the keys of the others, what each objective counts, and where the
- * correlated risks come in the order of the quantified ones. */
-typedef struct risk_census {
-    group_load *g;
-    unsigned char *quantified; /* bit per risk id up to max_id */
-    int64_t max_id, last_id;   /* last_id: of the last quantified risk */
-    size_t n;
-    const char **gap_keys; /* the others' */
-    size_t ngaps;
-    const char **corr_keys; /* 2 per pair */
-    size_t *corr_place;     /* (size_t)-1: not quantified */
-    size_t ncorr_keys;
-    arena *a;
-} risk_census;
-
+/* One risk into the census (quantify_impl.h says what it keeps). */
 static int census_risk(const record *r, void *ctx)
 {
     risk_census *c = ctx;
     int quantified = has_fair_inputs(r);
     const value *objs = record_cval(r, F_RISK_OBJECTIVES);
     for (int k = 0; k < objs->n; k++) {
-        objective_group *o = find_objective(c->g, objs->ids[k]);
+        objective_group *o = c->g ? find_objective(c->g, objs->ids[k]) : NULL;
         if (o && quantified)
             o->grouped = 1, o->nrisks++;
         else if (o)
@@ -955,7 +985,7 @@ static int census_risk(const record *r, void *ctx)
     return 0;
 }
 
-static int census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
+int quant_census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
 {
     int rc = store_max_id(dom_store(d), &reg_risk, &c->max_id, e);
     if (rc)
@@ -976,7 +1006,7 @@ static int census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
     return store_scan(dom_store(d), &reg_risk, &q, census_risk, c, e);
 }
 
-static void census_reset(risk_census *c)
+void quant_census_reset(risk_census *c)
 {
     free(c->quantified);
     free(c->gap_keys);
@@ -984,7 +1014,7 @@ static void census_reset(risk_census *c)
     free(c->corr_place);
 }
 
-static int census_quantified(const risk_census *c, int64_t id)
+int quant_census_quantified(const risk_census *c, int64_t id)
 {
     return id > 0 && id <= c->max_id && (c->quantified[id / 8] >> (id % 8) & 1);
 }
@@ -1010,32 +1040,32 @@ static int census_pairs(const risk_census *c, const quant_opts *o, portfolio_cor
     return 0;
 }
 
-/* The second pass: every control acting on risks is read (a broken one
- * stops the run, as when the model was loaded whole); those acting on a
- * quantified risk go into the inputs, in the register's order. */
+/* The controls pass (quantify_impl.h): each read into a model of its own,
+ * its strings in an arena reset now and then. */
 typedef struct control_pass {
-    qmodel one; /* the control being read, its strings in a (reset now and then) */
+    qmodel one;
     arena a;
     size_t read;
     const risk_census *c;
-    inputs_stream *in;
+    quant_control_fn fn;
+    void *ctx;
     isms_err *e;
 } control_pass;
 
 static int pass_control(const record *r, void *ctx)
 {
     control_pass *cp = ctx;
-    if (!control_acts(r))
-        return 0;
     const value *t = record_cval(r, F_CONTROL_TREATS);
-    int used = 0;
-    for (int k = 0; k < t->n && !used; k++)
-        used = census_quantified(cp->c, t->ids[k]);
+    if (!t->n)
+        return 0;
+    size_t quantified = 0;
+    for (int k = 0; k < t->n; k++)
+        quantified += (size_t)quant_census_quantified(cp->c, t->ids[k]);
     qmodel *m = &cp->one;
     load_ctx lc = { m, cp->e, NULL, 0, NULL };
-    int rc = load_control(r, &lc);
-    if (!rc && used)
-        quant_inputs_stream_control(cp->in, m, m->ncontrols - 1);
+    int rc = load_control(r, &lc); /* nothing when it does not act on risks */
+    if (!rc)
+        rc = cp->fn(cp->ctx, r, m, quantified);
     dom *d = m->d;
     double scale = m->scale;
     qmodel_reset(m);
@@ -1045,9 +1075,9 @@ static int pass_control(const record *r, void *ctx)
     return rc;
 }
 
-static int pass_controls(dom *d, const risk_census *c, inputs_stream *in, isms_err *e)
+int quant_pass_controls(dom *d, const risk_census *c, quant_control_fn fn, void *ctx, isms_err *e)
 {
-    control_pass cp = { .c = c, .in = in, .e = e };
+    control_pass cp = { .c = c, .fn = fn, .ctx = ctx, .e = e };
     arena_init(&cp.a);
     cp.one = (qmodel){ .d = d, .a = &cp.a, .scale = pow(10, dom_currency_exponent(d)) };
     store_query q = { .fields = control_fields, .nfields = NCONTROL_FIELDS }; /* treats too */
@@ -1055,6 +1085,16 @@ static int pass_controls(dom *d, const risk_census *c, inputs_stream *in, isms_e
     qmodel_reset(&cp.one);
     arena_free(&cp.a);
     return rc;
+}
+
+/* The portfolio's controls pass: those acting on a quantified risk go into
+ * the inputs, in the register's order. */
+static int stream_control(void *ctx, const record *r, const qmodel *one, size_t quantified)
+{
+    (void)r;
+    if (one->ncontrols && quantified)
+        quant_inputs_stream_control(ctx, one, 0);
+    return 0;
 }
 
 /* A chunk's members of the objectives: a risk to several objectives
@@ -1086,7 +1126,7 @@ static int run_chunk(portfolio_stream *s, inputs_stream *in, const qmodel *m, co
         quant_inputs_stream_risk(in, m, i);
     portfolio *p = NULL;
     int rc = portfolio_new(&p, m->risks, m->nrisks, m->controls, m->ncontrols, e);
-    if (!rc && g->n)
+    if (!rc && g && g->n)
         rc = set_groups(p, m, g, e);
     if (!rc)
         rc = portfolio_stream_add(s, p, e);
@@ -1095,8 +1135,8 @@ static int run_chunk(portfolio_stream *s, inputs_stream *in, const qmodel *m, co
 }
 
 /* The third pass: the risks, a chunk of ids at a time. */
-static int pass_risks(dom *d, const quant_opts *o, const risk_census *c, const group_load *g,
-                      portfolio_stream *s, inputs_stream *in, isms_err *e)
+int quant_pass_risks(dom *d, const quant_opts *o, const risk_census *c, const group_load *g,
+                     portfolio_stream *s, inputs_stream *in, isms_err *e)
 {
     int64_t chunk = o->chunk ? (int64_t)o->chunk : QUANT_CHUNK;
     arena a;
@@ -1230,11 +1270,12 @@ static int stream_portfolio(dom *d, const quant_opts *o, const fair_opts *fo, co
     free(pairs);
     if (rc)
         return rc;
-    inputs_stream *in = quant_inputs_stream_new(m, o, o->save);
-    rc = pass_controls(d, c, in, e);
+    inputs_spec spec = { .appetites = 1, .corr = o };
+    inputs_stream *in = quant_inputs_stream_new(m, &spec, o->save);
+    rc = quant_pass_controls(d, c, stream_control, in, e);
     if (!rc) {
         quant_inputs_stream_risks(in, m);
-        rc = pass_risks(d, o, c, g, s, in, e);
+        rc = quant_pass_risks(d, o, c, g, s, in, e);
     }
     if (!rc)
         rc = portfolio_stream_finish(s, res, e);
@@ -1261,10 +1302,10 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     if (!rc)
         rc = store_scan(dom_store(d), &reg_objective, NULL, load_objective, &g, e);
     if (!rc)
-        rc = census_take(d, o, &c, e);
+        rc = quant_census_take(d, o, &c, e);
     if (!rc && !c.n)
         rc = err_set(e, E_INVALID, "risk", "no risk has FAIR inputs yet: nothing to aggregate");
-    fair_opts fo = engine_opts(o);
+    fair_opts fo = quant_engine_opts(o);
     q->seed = o->seed;
     q->iterations = fo.iterations;
     q->engine = fair_engine_version;
@@ -1283,196 +1324,26 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     if (!rc && by_objective)
         rc = describe_groups(d, &m, &g, &res, &fo, q, e);
     if (!rc && o->save) {
-        saved s = { by_objective ? "portfolio by objective" : "portfolio",
-                    "portfolio",
-                    q->seed,
-                    q->iterations,
-                    q->total.mean,
-                    q->total.p95,
-                    &q->judgement,
-                    0,
-                    0,
-                    q->inputs_hash,
-                    inputs,
-                    dom_portfolio_json(q) };
+        quant_saved s = { by_objective ? "portfolio by objective" : "portfolio",
+                          "portfolio",
+                          q->seed,
+                          q->iterations,
+                          q->total.mean,
+                          q->total.p95,
+                          &q->judgement,
+                          0,
+                          0,
+                          q->inputs_hash,
+                          inputs,
+                          dom_portfolio_json(q) };
         inputs = NULL;
-        rc = save_analysis(d, &s, &q->analysis, e);
+        rc = quant_save_analysis(d, &s, &q->analysis, e);
     }
     free(inputs);
     portfolio_result_reset(&res);
-    census_reset(&c);
+    quant_census_reset(&c);
     free(g.all);
     free(g.index);
-    qmodel_reset(&m);
-    return rc;
-}
-
-/* ---- return on controls ---- */
-
-static int cmp_return(const void *a, const void *b)
-{
-    const control_quant *x = a, *y = b;
-    /* Ranked first (1 = fund first), then the rest by return. */
-    int xr = x->value.rank ? (int)x->value.rank : 1 << 30,
-        yr = y->value.rank ? (int)y->value.rank : 1 << 30;
-    if (xr != yr)
-        return xr < yr ? -1 : 1;
-    return (x->value.roi < y->value.roi) - (x->value.roi > y->value.roi);
-}
-
-/* Per control: does it act on a modelled risk? One pass over the
- * effects (malloc'd). */
-static unsigned char *controls_modelled(const qmodel *m)
-{
-    unsigned char *on = xcalloc(m->ncontrols + 1, 1);
-    for (size_t i = 0; i < m->nrisks; i++)
-        for (size_t k = 0; k < m->risks[i].neffects; k++)
-            on[m->risks[i].effects[k].control] = 1;
-    return on;
-}
-
-typedef struct gap_scan {
-    const qmodel *m;
-    returns_quant *q;
-    arena *a;
-} gap_scan;
-
-/* Is risk `id` modelled? By halves: the risks were read in id order. */
-static int modelled_id(const qmodel *m, int64_t id)
-{
-    size_t lo = 0, hi = m->nrisks;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->risk_ids[mid] == id)
-            return 1;
-        if (m->risk_ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-/* Controls that treat risks but are not in the table: no effect stated,
- * or none of their risks quantified. */
-static int find_left_out(const record *r, void *ctx)
-{
-    gap_scan *g = ctx;
-    const value *t = record_cval(r, F_CONTROL_TREATS);
-    if (!t->n)
-        return 0;
-    int quantified = 0;
-    for (int k = 0; k < t->n; k++)
-        quantified |= modelled_id(g->m, t->ids[k]);
-    const char *reason = NULL;
-    if (!quantified)
-        reason = "its risks are not quantified";
-    else if (!record_text(r, F_CONTROL_ACTS_ON))
-        reason = "no effect stated (acts_on, reduction)";
-    if (!reason)
-        return 0;
-    g->q->left_out = xrealloc(g->q->left_out, (g->q->nleft_out + 1) * sizeof *g->q->left_out);
-    g->q->left_out[g->q->nleft_out++] =
-        (control_gap){ arena_strdup(g->a, r->key),
-                       arena_strdup(g->a, record_text(r, F_CONTROL_TITLE)), reason };
-    return 0;
-}
-
-/* Ineffective controls in place are not proposals: they are not ranked,
- * and the others keep consecutive ranks. */
-static void rerank(returns_quant *q)
-{
-    size_t next = 1;
-    for (size_t k = 0; k < q->n; k++) {
-        control_quant *r = &q->rows[k];
-        if (!r->value.rank)
-            continue;
-        if (!strcmp(r->state, "ineffective"))
-            r->value.rank = 0;
-        else
-            r->value.rank = next++;
-    }
-}
-
-static void fill_rows(dom *d, const qmodel *m, const decide_value *v, returns_quant *q)
-{
-    q->rows = arena_alloc(dom_arena(d), sizeof *q->rows * (m->ncontrols ? m->ncontrols : 1));
-    unsigned char *modelled = controls_modelled(m);
-    for (size_t c = 0; c < m->ncontrols; c++) {
-        if (!modelled[c])
-            continue;
-        const qcontrol *qc = &m->qcontrols[c];
-        control_quant *r = &q->rows[q->n++];
-        r->key = qc->key;
-        r->title = qc->title;
-        r->value = v[c];
-        r->effectiveness = qc->effectiveness;
-        r->state = m->controls[c].implemented ? "implemented"
-                   : qc->in_place             ? "ineffective"
-                                              : "proposed";
-        if (!qc->cost_known) {
-            r->value.worth = DECIDE_COST_UNKNOWN;
-            r->value.rank = 0;
-        }
-    }
-    free(modelled);
-    qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
-    rerank(q);
-}
-
-int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err *e)
-{
-    memset(q, 0, sizeof *q);
-    qmodel m;
-    int rc = qmodel_load(d, NULL, &m, e);
-    if (rc)
-        return rc;
-    if (!m.nrisks || !m.ncontrols) {
-        qmodel_reset(&m);
-        return err_set(e, E_INVALID, "control",
-                       "nothing to value: return on controls needs risks with FAIR inputs and "
-                       "controls with acts_on and reduction that treat them");
-    }
-    fair_opts fo = engine_opts(o);
-    q->seed = o->seed;
-    q->iterations = fo.iterations;
-    q->engine = fair_engine_version;
-    q->money = quant_money_of(d);
-    inputs_spec spec = { .costs = 1 };
-    q->inputs_hash = quant_inputs_hash(d, &m, &spec);
-    portfolio *p = NULL;
-    decide_value *v = xcalloc(m.ncontrols, sizeof *v);
-    rc = portfolio_new(&p, m.risks, m.nrisks, m.controls, m.ncontrols, e);
-    if (!rc)
-        rc = decide_controls(p, &fo, v, e);
-    if (!rc)
-        fill_rows(d, &m, v, q);
-    gap_scan gs = { &m, q, dom_arena(d) };
-    if (!rc)
-        rc = store_scan(dom_store(d), &reg_control, NULL, find_left_out, &gs, e);
-    if (q->left_out) { /* into the arena, like the rows */
-        control_gap *copy = arena_alloc(dom_arena(d), sizeof *copy * q->nleft_out);
-        memcpy(copy, q->left_out, sizeof *copy * q->nleft_out);
-        free(q->left_out);
-        q->left_out = copy;
-    }
-    if (!rc && o->save) {
-        saved s = { "controls",
-                    "control-return",
-                    q->seed,
-                    q->iterations,
-                    0,
-                    0,
-                    NULL,
-                    0,
-                    0,
-                    q->inputs_hash,
-                    quant_inputs_json(&m, &spec),
-                    dom_returns_json(q) };
-        rc = save_analysis(d, &s, &q->analysis, e);
-    }
-    free(v);
-    portfolio_free(p);
     qmodel_reset(&m);
     return rc;
 }
@@ -1480,7 +1351,7 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
 /* ---- saving ---- */
 
 /* Takes ownership of s->inputs and s->results. */
-static int save_analysis(dom *d, saved *s, const char **key, isms_err *e)
+int quant_save_analysis(dom *d, quant_saved *s, const char **key, isms_err *e)
 {
     arena *a = dom_arena(d);
     double scale = pow(10, dom_currency_exponent(d));

@@ -27,6 +27,7 @@
 #include "risk/stats.h"
 
 #include <signal.h>
+#include <stdio.h>
 
 enum { QUANT_LEC_POINTS = 41 };
 #define QUANT_DEFAULT_ITERATIONS 100000
@@ -189,6 +190,7 @@ typedef struct returns_quant {
     size_t nleft_out;
     const char *inputs_hash;
     const char *analysis;
+    size_t held_most; /* the most risks a chunk of controls brought in, not the register */
 } returns_quant;
 
 int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *out, isms_err *e);
@@ -201,6 +203,10 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *out, isms_er
 char *dom_risk_quant_json(const risk_quant *q);
 char *dom_portfolio_json(const portfolio_quant *q);
 char *dom_returns_json(const returns_quant *q);
+/* The same document written to f as it is built, a row at a time (a row
+ * per control: the document of a million is never held whole); 0, or
+ * E_IO when a write failed. */
+int dom_returns_json_to(const returns_quant *q, FILE *f);
 
 /* The risk field an engine input comes from ("primary_loss" for plm). */
 const char *quant_input_name(fair_factor f);

@@ -5,6 +5,8 @@
 #define ISMS_DOMAIN_QUANTIFY_IMPL_H
 
 #include "domain/workflows/quantify.h"
+#include "core/idset.h"
+#include "risk/portfolio.h"
 
 /* ---- the model, built from the registers ---- */
 
@@ -71,6 +73,15 @@ void qmodel_reset(qmodel *m);
  * appetites. Effects and figures are those qmodel_load gives for the same
  * risks. */
 int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, isms_err *e);
+/* The risks of these ids (a sealed set; those active and quantified) and
+ * every control acting on them, read by id and by the link's reverse
+ * index, whatever the size of the registers; strings in `a`. Effects and
+ * figures are those qmodel_load gives for the same risks. */
+int qmodel_load_ids(dom *d, const id_set *risks, arena *a, qmodel *m, isms_err *e);
+/* Does control r act on risks (acts_on stated, risks treated)? */
+int qmodel_control_acts(const record *r);
+/* The control fields the loaders read, *n of them (treats among them). */
+const int *qmodel_control_fields(int *n);
 int64_t *qmodel_copy_ids(const value *v);                   /* malloc'd */
 size_t qmodel_risk_index(const qmodel *m, const char *key); /* (size_t)-1: not modelled */
 
@@ -78,6 +89,61 @@ size_t qmodel_risk_index(const qmodel *m, const char *key); /* (size_t)-1: not m
  * the one that applies to a risk of these objectives. */
 quant_threshold qmodel_threshold_of(const qmodel *m, int64_t objective);
 quant_threshold qmodel_threshold_for(const qmodel *m, const int64_t *objectives, int n);
+
+/* ---- running (quantify.c) ---- */
+
+fair_opts quant_engine_opts(const quant_opts *o);
+
+/* What an analysis record keeps of a run (quant_save_analysis takes
+ * inputs and results, saved or not, and gives the record's key). */
+typedef struct quant_saved {
+    const char *subject, *kind;
+    uint64_t seed;
+    size_t iterations;
+    double mean, p95;
+    const quant_judgement *judgement;
+    int likelihood, impact;
+    const char *hash;
+    char *inputs, *results; /* malloc'd; quant_save_analysis takes them */
+} quant_saved;
+int quant_save_analysis(dom *d, quant_saved *s, const char **key, isms_err *e);
+
+/* ---- streaming the registers (quantify.c) ----
+ *
+ * A run over every risk without holding them: the census (a first pass:
+ * which risks are quantified, a bit per id; how many; the keys of the
+ * others; what each objective counts, when g is given; where the
+ * correlated risks come among the quantified), then the risks a chunk of
+ * ids at a time into a portfolio stream (and the inputs stream), grouped
+ * by objective when g is given. */
+typedef struct group_load group_load;
+typedef struct risk_census {
+    group_load *g;
+    unsigned char *quantified; /* bit per risk id up to max_id */
+    int64_t max_id, last_id;   /* last_id: of the last quantified risk */
+    size_t n;
+    const char **gap_keys; /* the others' */
+    size_t ngaps;
+    const char **corr_keys; /* 2 per pair */
+    size_t *corr_place;     /* (size_t)-1: not quantified */
+    size_t ncorr_keys;
+    arena *a;
+} risk_census;
+int quant_census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e);
+void quant_census_reset(risk_census *c);
+int quant_census_quantified(const risk_census *c, int64_t id);
+
+/* The controls pass: every control treating risks, in id order, handed to
+ * fn with a model of its own (`one`: the control when it acts on risks,
+ * m->ncontrols 1, else empty) and how many quantified risks it treats; a
+ * control whose stored effect is broken stops the pass, as when the model
+ * was loaded whole. */
+typedef int (*quant_control_fn)(void *ctx, const record *r, const qmodel *one, size_t quantified);
+int quant_pass_controls(dom *d, const risk_census *c, quant_control_fn fn, void *ctx, isms_err *e);
+
+typedef struct inputs_stream inputs_stream;
+int quant_pass_risks(dom *d, const quant_opts *o, const risk_census *c, const group_load *g,
+                     portfolio_stream *s, inputs_stream *in, isms_err *e);
 
 /* ---- what a run ran on (quantify_json.c) ---- */
 
@@ -101,15 +167,15 @@ const char *quant_inputs_hash(dom *d, const qmodel *m,
                               const inputs_spec *s); /* in the dom's arena */
 
 /* A portfolio's inputs written as they come (a risk at a time): the bytes
- * of quant_inputs_json with every risk and the appetites (and the run's
+ * of quant_inputs_json with every risk and what spec asks besides (its
+ * risks and threshold are not read: the appetites, the costs and the run's
  * correlations, which only the kept text holds), hashed as they come and,
  * when keep_text, kept. Controls first (those acting on a modelled risk,
  * in the register's order), then quant_inputs_stream_risks, then each
  * risk in order; m gives the dom and the appetites, then each piece's
  * model. _end gives the hash (in the dom's arena) and, when kept, the text
  * (*text, malloc'd); _free(s, 1) drops an unfinished stream. */
-typedef struct inputs_stream inputs_stream;
-inputs_stream *quant_inputs_stream_new(const qmodel *m, const quant_opts *corr, int keep_text);
+inputs_stream *quant_inputs_stream_new(const qmodel *m, const inputs_spec *spec, int keep_text);
 void quant_inputs_stream_control(inputs_stream *s, const qmodel *m, size_t c);
 void quant_inputs_stream_risks(inputs_stream *s, const qmodel *m);
 void quant_inputs_stream_risk(inputs_stream *s, const qmodel *m, size_t i);

@@ -286,9 +286,8 @@ static const char *worth_name(decide_worth w)
                                       : "not justified by quantified risk";
 }
 
-char *dom_returns_json(const returns_quant *q)
+static void returns_doc(jw *w, const returns_quant *q)
 {
-    jw *w = jw_new();
     jw_object(w, NULL);
     run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
     money_members(w, &q->money);
@@ -319,7 +318,21 @@ char *dom_returns_json(const returns_quant *q)
         jw_end(w);
     }
     jw_end(w);
+}
+
+char *dom_returns_json(const returns_quant *q)
+{
+    jw *w = jw_new();
+    returns_doc(w, q);
     return finish(w, 1);
+}
+
+int dom_returns_json_to(const returns_quant *q, FILE *f)
+{
+    jw *w = jw_stream(f);
+    returns_doc(w, q);
+    jw_end(w); /* as finish() closes the document */
+    return jw_stream_end(w);
 }
 
 /* ---- the inputs of a run, and their hash ---- */
@@ -474,6 +487,7 @@ struct inputs_stream {
     sha256_stream *hash;
     buf *text; /* NULL: only hashed */
     const quant_opts *corr;
+    int costs;             /* the controls' costs are inputs (the return on controls) */
     int ncontrols, nrisks; /* written so far (a comma before the next) */
 };
 
@@ -522,7 +536,7 @@ static void feed_element(inputs_stream *s, jw *w, int *count)
     free(text);
 }
 
-inputs_stream *quant_inputs_stream_new(const qmodel *m, const quant_opts *corr, int keep_text)
+inputs_stream *quant_inputs_stream_new(const qmodel *m, const inputs_spec *spec, int keep_text)
 {
     inputs_stream *s = xcalloc(1, sizeof *s);
     s->hash = sha256_stream_new();
@@ -530,10 +544,14 @@ inputs_stream *quant_inputs_stream_new(const qmodel *m, const quant_opts *corr, 
         s->text = xmalloc(sizeof *s->text);
         buf_init(s->text);
     }
-    s->corr = corr && corr->ncorr ? corr : NULL;
+    s->corr = spec->corr && spec->corr->ncorr ? spec->corr : NULL;
+    s->costs = spec->costs;
     feed_str(s, "{");
-    feed_members(s, appetite_members, m, 1);
-    feed_str(s, ",\"controls\":[");
+    if (spec->appetites) {
+        feed_members(s, appetite_members, m, 1);
+        feed_str(s, ",");
+    }
+    feed_str(s, "\"controls\":[");
     return s;
 }
 
@@ -541,7 +559,7 @@ void quant_inputs_stream_control(inputs_stream *s, const qmodel *m, size_t c)
 {
     quant_money money = { dom_currency(m->d), dom_currency_exponent(m->d) };
     jw *w = jw_new();
-    control_members(w, m, c, 0, &money);
+    control_members(w, m, c, s->costs, &money);
     feed_element(s, w, &s->ncontrols);
 }
 

@@ -1,0 +1,55 @@
+#include "core/idset.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void idset_add(id_set *s, int64_t id)
+{
+    XGROW(s->ids, s->n, s->cap, 256);
+    s->ids[s->n++] = id;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+void idset_seal(id_set *s)
+{
+    if (s->n)
+        qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!k || s->ids[i] != s->ids[k - 1])
+            s->ids[k++] = s->ids[i];
+    s->n = k;
+}
+
+size_t ids_lower_bound(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t idset_find(const id_set *s, int64_t id)
+{
+    size_t at = ids_lower_bound(s->ids, s->n, id);
+    return at < s->n && s->ids[at] == id ? at : s->n;
+}
+
+int idset_has(const id_set *s, int64_t id) { return idset_find(s, id) < s->n; }
+
+void idset_free(id_set *s)
+{
+    free(s->ids);
+    memset(s, 0, sizeof *s);
+}
