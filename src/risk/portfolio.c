@@ -414,8 +414,9 @@ static void open_columns(sweep *sw)
             sw->corr_b[j] = xmalloc(sw->n * sizeof *sw->corr_b[j]);
         size_t k = p->member_start[r + 1] - p->member_start[r];
         sw->corr_members[j] = xmalloc((k + 1) * sizeof *sw->corr_members[j]);
-        memcpy(sw->corr_members[j], p->members + p->member_start[r],
-               k * sizeof *sw->corr_members[j]);
+        if (k) /* members is NULL in a portfolio without groups */
+            memcpy(sw->corr_members[j], p->members + p->member_start[r],
+                   k * sizeof *sw->corr_members[j]);
         sw->corr_nmembers[j] = k;
     }
 }
