@@ -62,7 +62,6 @@ typedef struct returns_rows {
     arena *a; /* the dom's: the rows' strings */
     size_t cap;
     id_set ids;        /* per row: the control's id (ascending as read) */
-    fair_control *fcs; /* per row: its state and cost */
     size_t acting;     /* controls acting on risks, quantified or not */
     uint64_t links;    /* (row, quantified risk) pairs: the deltas' work */
 } returns_rows;
@@ -82,7 +81,6 @@ static void add_row(returns_rows *rr, const qmodel *m, size_t links)
     if (q->n == rr->cap) {
         rr->cap = rr->cap ? rr->cap * 2 : 64;
         q->rows = xrealloc(q->rows, rr->cap * sizeof *q->rows);
-        rr->fcs = xrealloc(rr->fcs, rr->cap * sizeof *rr->fcs);
     }
     const qcontrol *qc = &m->qcontrols[0];
     arena *a = rr->a;
@@ -97,7 +95,6 @@ static void add_row(returns_rows *rr, const qmodel *m, size_t links)
     /* Cost unknown: said so, whatever the figures (see decide.h). */
     row->value.worth = qc->cost_known ? DECIDE_JUSTIFIED : DECIDE_COST_UNKNOWN;
     idset_add(&rr->ids, qc->id);
-    rr->fcs[q->n] = m->controls[0];
     rr->links += links;
     q->n++;
 }
@@ -176,7 +173,9 @@ static int value_row(void *ctx, size_t c, const double *delta, isms_err *e)
     if (row == v->rows->ids.n) /* the passes read one state: cannot happen */
         return err_set(e, E_INTERNAL, "control", "%s: valued but not read as a row",
                        v->m->qcontrols[c].key);
-    decide_value_of(&v->rows->fcs[row], row, v->base, delta, v->scratch, &v->values[row]);
+    /* Its state and cost as the chunk read them: the rows' own, read in
+     * the same transaction. */
+    decide_value_of(&v->m->controls[c], row, v->base, delta, v->scratch, &v->values[row]);
     return 0;
 }
 
@@ -326,7 +325,6 @@ static int returns_run(dom *d, const quant_opts *o, returns_quant *q, char **inp
     rows_to_arena(d, q);
     free(values);
     idset_free(&rows.ids);
-    free(rows.fcs);
     quant_inputs_stream_free(in, 1);
     quant_census_reset(&c);
     return rc;
