@@ -61,9 +61,9 @@ typedef struct returns_rows {
     returns_quant *q;
     arena *a; /* the dom's: the rows' strings */
     size_t cap;
-    id_set ids;        /* per row: the control's id (ascending as read) */
-    size_t acting;     /* controls acting on risks, quantified or not */
-    uint64_t links;    /* (row, quantified risk) pairs: the deltas' work */
+    id_set ids;     /* per row: the control's id (ascending as read) */
+    size_t acting;  /* controls acting on risks, quantified or not */
+    uint64_t links; /* (row, quantified risk) pairs: the deltas' work */
 } returns_rows;
 
 static void add_left_out(returns_rows *rr, const record *r, const char *reason)
