@@ -156,7 +156,6 @@ static int load_control(const record *r, void *ctx)
         const value *pe = record_cval(r, F_CONTROL_PARTIAL_EFFECT);
         qc->weakening = 1.0 - (pe->null ? QUANT_PARTIAL_EFFECT : (double)pe->i) / 100.0;
     }
-    qc->cost_known = !record_cval(r, F_CONTROL_COST)->null && record_int(r, F_CONTROL_COST) > 0;
     fc->annual_cost = (double)record_int(r, F_CONTROL_COST) / m->scale;
     fc->deductible = (double)record_int(r, F_CONTROL_DEDUCTIBLE) / m->scale;
     fc->limit = record_cval(r, F_CONTROL_COVER_LIMIT)->null
@@ -782,7 +781,7 @@ static int set_level(dom *d, record *r, const void *arg, isms_err *e)
     return dom_set_value(d, r, field_index(&reg_risk, F_RISK_RESIDUAL_IMPACT), i, e);
 }
 
-/* When the organisation says so, a quant_saved analysis sets the risk's
+/* When the organisation says so, a saved analysis sets the risk's
  * residual cell to the one its figures imply. */
 static int derive_cell(dom *d, risk_quant *q, isms_err *e)
 {

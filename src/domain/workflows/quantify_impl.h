@@ -19,8 +19,7 @@ typedef struct qcontrol {
     int ntreats;
     const char *effectiveness; /* the latest assessment */
     int in_place;              /* implemented or operating, whatever its effectiveness */
-    int cost_known;
-    double weakening; /* partially effective: the share of its reduction lost */
+    double weakening;          /* partially effective: the share of its reduction lost */
 } qcontrol;
 
 /* An active risk without FAIR inputs: counted wherever a total is shown. */

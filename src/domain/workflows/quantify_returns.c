@@ -92,8 +92,6 @@ static void add_row(returns_rows *rr, const qmodel *m, size_t links)
     row->state = m->controls[0].implemented ? "implemented"
                  : qc->in_place             ? "ineffective"
                                             : "proposed";
-    /* Cost unknown: said so, whatever the figures (see decide.h). */
-    row->value.worth = qc->cost_known ? DECIDE_JUSTIFIED : DECIDE_COST_UNKNOWN;
     idset_add(&rr->ids, qc->id);
     rr->links += links;
     q->n++;
@@ -197,14 +195,13 @@ static int value_chunk(const qmodel *m, const returns_chunk *ch, const fair_opts
 }
 
 /* The last pass: every row's values, a chunk of control ids at a time. */
-static int value_rows(dom *d, const quant_opts *o, const fair_opts *fo, const risk_census *c,
-                      returns_rows *rows, const decide_base *base, decide_value *values,
-                      isms_err *e)
+static int value_rows(dom *d, const quant_opts *o, const fair_opts *fo, portfolio_phase *ph,
+                      const risk_census *c, returns_rows *rows, const decide_base *base,
+                      decide_value *values, isms_err *e)
 {
     int64_t last = rows->ids.n ? rows->ids.ids[rows->ids.n - 1] : 0;
     int64_t chunk = o->chunk ? (int64_t)o->chunk : RETURNS_CHUNK;
     valuing_rows v = { NULL, rows, base, xmalloc((base->n + 1) * sizeof *v.scratch), values };
-    portfolio_phase *ph = fo->progress_ctx;
     arena a;
     arena_init(&a);
     int rc = 0;
@@ -221,7 +218,7 @@ static int value_rows(dom *d, const quant_opts *o, const fair_opts *fo, const ri
             rc = value_chunk(&m, &ch, fo, &v, e);
         if (m.nrisks > rows->q->held_most)
             rows->q->held_most = m.nrisks;
-        if (fo->progress) /* the walk counted from 0: the chunks before it */
+        if (ph) /* the walk counted from 0: the chunks before it */
             ph->before += (uint64_t)base->n * ch.pairs;
         qmodel_reset(&m);
         arena_reset(&a);
@@ -233,17 +230,14 @@ static int value_rows(dom *d, const quant_opts *o, const fair_opts *fo, const ri
     return rc;
 }
 
-/* The rows in order of return, each with its figures, ranked. */
-static void rank_rows(returns_quant *q, const decide_value *values)
+/* The rows in order of return, each with its figures, ranked. A control
+ * whose cost is unknown (none, or not above 0) is valued as such by
+ * decide_value_of, and never ranked. */
+static void rank_rows(returns_quant *q, decide_value *values)
 {
-    for (size_t k = 0; k < q->n; k++) {
-        decide_worth said = q->rows[k].value.worth;
+    decide_rank(values, q->n);
+    for (size_t k = 0; k < q->n; k++)
         q->rows[k].value = values[k];
-        if (said == DECIDE_COST_UNKNOWN) {
-            q->rows[k].value.worth = DECIDE_COST_UNKNOWN;
-            q->rows[k].value.rank = 0;
-        }
-    }
     qsort(q->rows, q->n, sizeof *q->rows, cmp_return);
     rerank(q);
 }
@@ -267,8 +261,6 @@ static void rows_to_arena(dom *d, returns_quant *q)
 static int returns_simulate(dom *d, const quant_opts *o, const risk_census *c, returns_rows *rows,
                             inputs_stream *in, decide_value *values, isms_err *e)
 {
-    quant_opts plain = *o; /* the correlations are the portfolio's, not read here */
-    plain.ncorr = 0;
     fair_opts fo = quant_engine_opts(o);
     portfolio_phase ph = { fo.progress, fo.progress_ctx, 0,
                            (uint64_t)fo.iterations * (c->n + rows->links) };
@@ -282,7 +274,7 @@ static int returns_simulate(dom *d, const quant_opts *o, const risk_census *c, r
     int rc = portfolio_stream_new(&s, 0, c->n, NULL, 0, 0, &current, &fo, e);
     if (!rc) {
         quant_inputs_stream_risks(in, &(qmodel){ .d = d });
-        rc = quant_pass_risks(d, &plain, c, NULL, s, in, e);
+        rc = quant_pass_risks(d, o, c, NULL, s, in, e);
     }
     if (!rc)
         rc = portfolio_stream_finish(s, &base, e);
@@ -291,7 +283,7 @@ static int returns_simulate(dom *d, const quant_opts *o, const risk_census *c, r
         ph.before = (uint64_t)fo.iterations * c->n;
         decide_base b = { base.total, base.iterations,
                           decide_p95(base.total, base.iterations, fo.threads), fo.threads };
-        rc = value_rows(d, o, &fo, c, rows, &b, values, e);
+        rc = value_rows(d, o, &fo, fo.progress ? &ph : NULL, c, rows, &b, values, e);
     }
     portfolio_result_reset(&base);
     return rc;
@@ -300,7 +292,7 @@ static int returns_simulate(dom *d, const quant_opts *o, const risk_census *c, r
 /* Everything but the saving; *inputs the inputs' text when o->save. */
 static int returns_run(dom *d, const quant_opts *o, returns_quant *q, char **inputs, isms_err *e)
 {
-    quant_opts plain = *o;
+    quant_opts plain = *o; /* the correlations are the portfolio's: not read here */
     plain.ncorr = 0;
     risk_census c = { .a = dom_arena(d) }; /* no objectives: not grouped */
     inputs_spec spec = { .costs = 1 };
@@ -315,11 +307,10 @@ static int returns_run(dom *d, const quant_opts *o, returns_quant *q, char **inp
                      "controls with acts_on and reduction that treat them");
     decide_value *values = xcalloc(q->n + 1, sizeof *values);
     if (!rc)
-        rc = returns_simulate(d, o, &c, &rows, in, values, e);
+        rc = returns_simulate(d, &plain, &c, &rows, in, values, e);
     if (!rc) {
         q->inputs_hash = quant_inputs_stream_end(in, d, inputs);
         in = NULL;
-        decide_rank(values, q->n);
         rank_rows(q, values);
     }
     rows_to_arena(d, q);
