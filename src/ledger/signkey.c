@@ -133,7 +133,7 @@ int signkey_parse_verifier(const char *text, verifier_key *out, isms_err *e)
 {
     char name[SIGNKEY_NAME_MAX + 1];
     unsigned char pub[32];
-    uint32_t id;
+    uint32_t id = 0; /* set by parse_key; -O3 cannot see it (maybe-uninitialized) */
     int rc = parse_key("public key", text, name, &id, pub, e);
     if (rc)
         return rc;
@@ -149,7 +149,7 @@ int signkey_parse_signer(const char *text, signer_key *out, isms_err *e)
                        "as `isms key generate` writes)");
     char name[SIGNKEY_NAME_MAX + 1];
     unsigned char seed[32], pub[32];
-    uint32_t id;
+    uint32_t id = 0; /* set by parse_key; -O3 cannot see it (maybe-uninitialized) */
     int rc = parse_key("private key", text + sizeof signer_prefix - 1, name, &id, seed, e);
     if (rc)
         return rc;

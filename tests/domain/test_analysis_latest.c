@@ -2,8 +2,10 @@
  * point 1): the dashboard finds it by key and index and judges only the
  * analyses written since they ran, each at the cost of its own inputs, so
  * it neither reads every analysis nor hashes the whole model; its
- * figures are those counted from every analysis (the recount), but for a
- * portfolio written since without its inputs changing (stale here). */
+ * figures are those counted from every analysis (the recount), and a list
+ * or a show of an analysis says the same of it, without the whole model
+ * either (a portfolio written since without its inputs changing is stale
+ * in all three). */
 #include "support/testutil.h"
 #include "core/xalloc.h"
 #include "support/domutil.h"
@@ -156,6 +158,22 @@ static void expect_latest(const char *subject, const char *key)
         fail_msg("analysis: %s", e.msg);
     assert_true(found);
     assert_string_equal(a.key, key);
+}
+
+/* Analysis `key`'s figures as a list or a show of it says (quant_check_of):
+ * stale since `since`, or current (since NULL). */
+static void expect_figures(const char *key, const char *since)
+{
+    record a;
+    const char *last;
+    quant_freshness f;
+    isms_err e = { 0 };
+    if (dom_get(d, &reg_analysis, key, &a, &e) || quant_last_input_change(d, &last, &e) ||
+        quant_check_of(d, last, &a, &f, &e))
+        fail_msg("figures of %s: %s", key, e.msg);
+    assert_int_equal(f.stale, since != NULL);
+    if (since)
+        assert_string_equal(f.since, since);
 }
 
 static void dashboard(dom_dash *s, int recount)
@@ -329,9 +347,14 @@ static void the_dashboard_reads_neither_every_analysis_nor_the_whole_model(void 
     free(want);
     assert_true(s.portfolio_stale);
     assert_string_equal(s.portfolio_since, "2026-11-25T10:00:00Z");
-    /* What hashes the whole model does stop on the broken control. */
-    quant_check *c = NULL;
-    assert_int_not_equal(quant_check_new(d, &c, &e), 0);
+    /* Each analysis's own figures are judged without the whole model
+     * too: the portfolio's by its kept mark, RISK-1's by its own model;
+     * what runs the whole model does stop on the broken control. */
+    expect_figures(p, "2026-11-25T10:00:00Z");
+    expect_figures(r1, "2026-11-25T10:00:00Z");
+    portfolio_quant q;
+    quant_opts o = { .iterations = 1000, .seed = 3, .threads = 1 };
+    assert_int_not_equal(dom_portfolio_quantify(d, &o, 1, &q, &e), 0);
     assert_contains(e.msg, "CTL-2");
 }
 
@@ -393,12 +416,20 @@ static void marks_follow_the_inputs_and_are_counted(void **state)
     update("2026-11-27T11:00:00Z", &reg_control, "CTL-1",
            tu_make(d, &reg_control, "reduction=const(0.4)", NULL));
     expect_stale(arena_printf(dom_arena(d), "%s 2026-11-27T11:00:00Z;", p));
+    /* a show or a list of the analyses says what the dashboard says */
+    expect_figures(r1, NULL);
+    expect_figures(p, "2026-11-27T11:00:00Z");
+    const char *before = p;
     at("2026-11-27T12:00:00Z");
     p = run_portfolio();
     update("2026-11-27T13:00:00Z", &reg_objective, "OBJ-1",
            tu_make(d, &reg_objective, "title=Payments and cards", NULL));
     expect_stale(""); /* no analysis's inputs name an objective's title */
     expect_as_counted();
+    expect_figures(p, NULL);
+    /* one superseded: stale since the last risk, control or appetite
+     * written after it ran */
+    expect_figures(before, "2026-11-27T11:00:00Z");
     /* OBJ-1's appetite: its risks' analyses, not RISK-3's (no objective) */
     at("2026-11-27T14:00:00Z");
     approve_appetite("Payments: 400k", "400000", "1500000");

@@ -8,8 +8,10 @@
 #include "ledger/ledger.h"
 #include "domain/engine/dom.h"
 #include "domain/workflows/quantify.h"
+#include "domain/workflows/quantify_impl.h"
 #include "domain/registers/registers.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +250,89 @@ static void returns_stream_in_chunks(void **state)
     }
 }
 
+static const char *kept_results(const char *analysis)
+{
+    record r;
+    isms_err e = { 0 };
+    if (dom_get(d, &reg_analysis, analysis, &r, &e))
+        fail_msg("%s: %s", analysis, e.msg);
+    return record_text(&r, F_ANALYSIS_RESULTS);
+}
+
+static json_t *parsed(const char *text)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    return j;
+}
+
+/* What an analysis keeps is bounded by its fields (16 MB, where a
+ * portfolio of 100,000 risks has 44 MB of inputs and the return on as many
+ * controls 38 MB of rows: saving either failed after the whole run). Past
+ * the bound the inputs are kept as what they were, their size and the
+ * run's correlations (what a re-run needs), and the return on controls as
+ * its rows of highest return and what was left out; the figures and the inputs hash
+ * are those of the run kept whole. Here the bound is a few kilobytes. */
+static void an_analysis_keeps_what_fits(void **state)
+{
+    (void)state;
+    static const quant_corr corr[] = { { "RISK-1", "RISK-20", 0.6 } };
+    quant_opts o = { .iterations = 4000, .seed = 11, .threads = 2, .save = 1 };
+    o.corr = corr;
+    o.ncorr = 1;
+    portfolio_quant whole, bounded;
+    tu_quantify_all(d, o, &whole);
+    const char *all = kept_inputs(whole.analysis);
+    quant_kept_max(4096);
+    tu_quantify_all(d, o, &bounded);
+    json_t *in = parsed(kept_inputs(bounded.analysis));
+    assert_true(strlen(all) > 4096 && strlen(kept_inputs(bounded.analysis)) < 4096);
+    assert_int_equal(json_integer_value(json_object_get(in, "bytes")), strlen(all));
+    assert_int_equal(json_integer_value(json_object_get(in, "risks")), whole.modelled);
+    assert_int_equal(json_integer_value(json_object_get(in, "controls")), CONTROLS);
+    assert_non_null(strstr(json_string_value(json_object_get(in, "not_kept")), "isms log"));
+    json_t *c = json_array_get(json_object_get(in, "correlations"), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "b")), "RISK-20");
+    json_decref(in);
+    assert_string_equal(bounded.inputs_hash, whole.inputs_hash);
+    bounded.analysis = whole.analysis;
+    char *want = dom_portfolio_json(&whole), *got = dom_portfolio_json(&bounded);
+    assert_string_equal(got, want);
+    free(want);
+    free(got);
+
+    /* The return on controls: its rows of highest return, while they fit. */
+    quant_kept_max(0);
+    o.ncorr = 0;
+    returns_quant r, cut;
+    isms_err e = { 0 };
+    if (dom_control_returns(d, &o, &r, &e))
+        fail_msg("returns: %s", e.msg);
+    const char *analysis = r.analysis;
+    r.analysis = NULL; /* as it is kept: the analysis names itself by its key */
+    want = dom_returns_json(&r);
+    assert_string_equal(kept_results(analysis), want); /* under the bound: whole, byte for byte */
+    quant_kept_max(6000);
+    if (dom_control_returns(d, &o, &cut, &e))
+        fail_msg("returns: %s", e.msg);
+    quant_kept_max(0);
+    const char *text = kept_results(cut.analysis);
+    json_t *full = parsed(want), *kept = parsed(text);
+    size_t rows = json_array_size(json_object_get(kept, "controls"));
+    print_message("returns kept: %zu of %d rows, %zu of %zu bytes\n", rows, CONTROLS, strlen(text),
+                  strlen(want));
+    assert_true(rows > 0 && rows < CONTROLS && strlen(text) <= 6000);
+    for (size_t k = 0; k < rows; k++)
+        assert_true(json_equal(json_array_get(json_object_get(kept, "controls"), k),
+                               json_array_get(json_object_get(full, "controls"), k)));
+    assert_int_equal(json_integer_value(json_object_get(kept, "controls_valued")), CONTROLS);
+    assert_non_null(strstr(json_string_value(json_object_get(kept, "not_kept")), "re-run"));
+    assert_null(json_object_get(full, "not_kept"));
+    json_decref(full);
+    json_decref(kept);
+    free(want);
+}
+
 static void one_risk(const char *key, risk_quant *q)
 {
     tu_quantify(d, key, (quant_opts){ .iterations = 4000, .seed = 5, .threads = 1 }, q);
@@ -298,4 +383,5 @@ static void one_risk_reads_only_its_own_controls(void **state)
 
 TU_MAIN(setup, teardown, cmocka_unit_test(portfolio_figures_are_the_quadratic_ones),
         cmocka_unit_test(portfolio_streams_in_chunks), cmocka_unit_test(returns_stream_in_chunks),
+        cmocka_unit_test(an_analysis_keeps_what_fits),
         cmocka_unit_test(one_risk_reads_only_its_own_controls))

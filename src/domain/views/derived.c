@@ -16,7 +16,6 @@ struct derive_cache {
     int latest_loaded;
     const quant_latest *latest; /* the latest analysis of each subject, with its freshness */
     size_t nlatest;
-    quant_check *check; /* for any analysis shown */
     int last_loaded;
     const char *last_change; /* quant_last_input_change, read once (NULL: none) */
     /* Each risk's latest analysis is read alone, by index where the store
@@ -44,7 +43,6 @@ void derive_cache_free(derive_cache *c)
 {
     if (c) {
         free(c->needs);
-        quant_check_free(c->check);
         dom_arena_until_end(c->d, &c->row); /* the last row's values may still be read */
     }
     free(c);
@@ -191,7 +189,7 @@ static int analysis_figures(derive_cache *c, const record *r, int arg, value *ou
     int rc = c->last_loaded ? 0 : quant_last_input_change(c->d, &c->last_change, e);
     c->last_loaded = !rc;
     if (!rc)
-        rc = quant_check_of(c->d, &c->check, c->last_change, r, &f, e);
+        rc = quant_check_of(c->d, c->last_change, r, &f, e);
     if (!rc)
         set_text(out, freshness_text(dom_arena(c->d), &f));
     return rc;

@@ -235,9 +235,9 @@ int dom_risk_input_fields(const int **out);
  * Every analysis records the SHA-256 of the register inputs it ran on
  * (risk factors, objectives, control effects, status and effectiveness,
  * insurance terms, appetite; costs for the return on controls). A checker
- * loads the registers once (no simulation) and tells, for any analysis,
- * whether today's inputs hash the same; if not, it is stale, since the
- * latest change to one of its inputs after it ran. */
+ * of one risk loads that risk's model (no simulation) and tells, for its
+ * analyses, whether today's inputs hash the same; if not, it is stale,
+ * since the latest change to one of its inputs after it ran. */
 typedef struct quant_check quant_check;
 
 typedef struct quant_freshness {
@@ -247,22 +247,26 @@ typedef struct quant_freshness {
     const char *since; /* time of the latest change to its inputs after the run, or NULL */
 } quant_freshness;
 
-int quant_check_new(dom *d, quant_check **out, isms_err *e);
 void quant_check_free(quant_check *c);
+/* One analysis of the risk the checker was opened on (quant_check_open):
+ * its inputs hashed again from that risk's model. */
 int quant_check_analysis(quant_check *c, const record *analysis, quant_freshness *out, isms_err *e);
 /* The latest change to a record an analysis's inputs come from (the
  * registers qmodel_load reads and the organisation's settings), by index
  * (a read per register): NULL when there is none; in the dom's arena. */
 int quant_last_input_change(dom *d, const char **out, isms_err *e);
-/* The freshness of one analysis at the cost of its own inputs: current at
- * once when nothing it depends on changed after `last` (what
- * quant_last_input_change gave, read once for every analysis judged in the
- * same state of the repository); else a risk's analysis hashes that risk's
- * model, and a portfolio's the whole model, built once in *whole (NULL at
- * first; the caller frees it with quant_check_free) and kept for the next
- * analysis. */
-int quant_check_of(dom *d, quant_check **whole, const char *last, const record *analysis,
-                   quant_freshness *out, isms_err *e);
+/* The freshness of one analysis at the cost of its own inputs, never of
+ * the repository: current at once when nothing it depends on changed
+ * after `last` (what quant_last_input_change gave, read once for every
+ * analysis judged in the same state of the repository); else a risk's
+ * analysis hashes that risk's model (a retired risk's is stale for good).
+ * A portfolio's or a return on controls' inputs are every risk's: the
+ * latest of its subject is judged by the mark the store keeps
+ * (quantify_latest.c: stale when a write moved a field its inputs name),
+ * as the dashboard judges it; one superseded is stale once a risk, control
+ * or appetite was written after it ran. */
+int quant_check_of(dom *d, const char *last, const record *analysis, quant_freshness *out,
+                   isms_err *e);
 
 /* The latest analysis of each subject (risk key, "portfolio", "portfolio
  * by objective", "controls") with its freshness; keys in the dom's arena. */

@@ -22,7 +22,7 @@ typedef struct qchange {
 
 struct quant_check {
     dom *d;
-    const record *risk; /* the one risk checked (check_open), or NULL: every analysis */
+    const record *risk; /* the one risk whose analyses are checked */
     qmodel m;
     qchange *changes;
     size_t nchanges;
@@ -66,31 +66,22 @@ static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err 
     return store_scan(dom_store(d), &reg_appetite, &all, note_change, c, e);
 }
 
-/* risk NULL: a checker of every analysis (the whole model and every
- * change); else one of `risk`'s analyses only, at the cost of that risk. */
+/* A checker of `risk`'s analyses, at the cost of that risk: its model,
+ * and the changes it depends on, read by key and index. */
 int quant_check_open(dom *d, const record *risk, quant_check **out, isms_err *e)
 {
     quant_check *c = xcalloc(1, sizeof *c);
     c->d = d;
     c->risk = risk;
     int rc = qmodel_load(d, risk, &c->m, e);
-    store_query all = { .include_retired = 1 };
-    const regdef *regs[] = { &reg_risk, &reg_control, &reg_appetite };
-    if (!rc && risk)
+    if (!rc)
         rc = note_changes_of(d, c, risk, e);
-    for (size_t k = 0; k < 3 && !rc && !risk; k++)
-        rc = store_scan(dom_store(d), regs[k], &all, note_change, c, e);
     if (rc) {
         quant_check_free(c);
         return rc;
     }
     *out = c;
     return 0;
-}
-
-int quant_check_new(dom *d, quant_check **out, isms_err *e)
-{
-    return quant_check_open(d, NULL, out, e);
 }
 
 void quant_check_free(quant_check *c)
@@ -107,7 +98,7 @@ void quant_check_free(quant_check *c)
 
 static int touches(const qchange *ch, int64_t risk)
 {
-    if (!ch->risks || !risk)
+    if (!ch->risks)
         return 1;
     for (int k = 0; k < ch->nrisks; k++)
         if (ch->risks[k] == risk)
@@ -115,8 +106,8 @@ static int touches(const qchange *ch, int64_t risk)
     return 0;
 }
 
-/* The latest change at or after `after` to what the analysis of `risk`
- * (0: of everything) depends on. */
+/* The latest change at or after `after` to what the analyses of `risk`
+ * depend on. */
 static const char *changed_since(const quant_check *c, int64_t risk, const char *after)
 {
     const char *at = NULL;
@@ -126,49 +117,27 @@ static const char *changed_since(const quant_check *c, int64_t risk, const char 
     return at;
 }
 
-/* The id of the risk keyed `key`; a checker of one risk knows its own. */
-static int risk_id_of(const quant_check *c, const char *key, int64_t *id)
-{
-    record r;
-    const record *known = c->risk && !strcmp(c->risk->key, key) ? c->risk : &r;
-    if (known == &r && dom_get(c->d, &reg_risk, key, &r, NULL))
-        return 0;
-    *id = known->id;
-    return 1;
-}
-
 int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, isms_err *e)
 {
     (void)e;
     memset(out, 0, sizeof *out);
-    const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH),
-               *kind = record_text(a, F_ANALYSIS_KIND);
-    const char *subject = record_text(a, F_ANALYSIS_SUBJECT), *now = NULL;
+    const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH), *now = NULL;
     if (!stored) {
         out->unknown = 1;
         return 0;
     }
-    int64_t risk = 0;
-    if (!strcmp(kind, "risk")) {
-        size_t i = qmodel_risk_index(&c->m, subject);
-        if (!risk_id_of(c, subject, &risk))
-            risk = -1; /* retired: nothing of it is current */
-        if (i != (size_t)-1) {
-            quant_threshold t =
-                qmodel_threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
-            inputs_spec spec = { .risks = &i, .nrisks = 1, .threshold = &t };
-            now = quant_inputs_hash(c->d, &c->m, &spec);
-        } else {
-            out->orphan = 1; /* retired, or its FAIR inputs removed: nothing to re-run */
-        }
-    } else {
-        inputs_spec spec = { .appetites = !strcmp(kind, "portfolio"),
-                             .costs = strcmp(kind, "portfolio") != 0 };
+    size_t i = qmodel_risk_index(&c->m, record_text(a, F_ANALYSIS_SUBJECT));
+    if (i != (size_t)-1) {
+        quant_threshold t =
+            qmodel_threshold_for(&c->m, c->m.risk_objectives[i], c->m.nrisk_objectives[i]);
+        inputs_spec spec = { .risks = &i, .nrisks = 1, .threshold = &t };
         now = quant_inputs_hash(c->d, &c->m, &spec);
+    } else {
+        out->orphan = 1; /* its FAIR inputs removed: nothing to re-run */
     }
     out->stale = !now || strcmp(now, stored);
     if (out->stale)
-        out->since = changed_since(c, risk > 0 ? risk : 0, a->created_at);
+        out->since = changed_since(c, c->risk->id, a->created_at);
     return 0;
 }
 
@@ -233,41 +202,6 @@ int quant_last_input_change(dom *d, const char **out, isms_err *e)
     return 0;
 }
 
-/* An analysis with its inputs' hash, after which nothing it depends on
- * changed, is current (what quant_check_analysis would find, without
- * hashing the model again); a change in the same second counts. */
-static int unchanged_since(const record *a, const char *last)
-{
-    return record_text(a, F_ANALYSIS_INPUTS_HASH) && (!last || strcmp(last, a->created_at) < 0);
-}
-
-int quant_check_of(dom *d, quant_check **whole, const char *last, const record *a,
-                   quant_freshness *out, isms_err *e)
-{
-    memset(out, 0, sizeof *out);
-    if (unchanged_since(a, last))
-        return 0;
-    int rc = 0;
-    const char *kind = record_text(a, F_ANALYSIS_KIND);
-    record risk;
-    if (kind && !strcmp(kind, "risk") &&
-        dom_get(d, &reg_risk, record_text(a, F_ANALYSIS_SUBJECT), &risk, NULL) == 0) {
-        quant_check *c = NULL;
-        rc = quant_check_open(d, &risk, &c, e);
-        if (!rc)
-            rc = quant_check_analysis(c, a, out, e);
-        quant_check_free(c);
-        return rc;
-    }
-    /* A portfolio's inputs are every risk's (and a retired risk's
-     * analysis is judged against the model that no longer holds it). */
-    if (!*whole)
-        rc = quant_check_new(d, whole, e);
-    if (rc)
-        return rc;
-    return quant_check_analysis(*whole, a, out, e);
-}
-
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
 {
     latest_scan s = { .a = dom_arena(d) };
@@ -276,20 +210,14 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e)
     *n = 0;
     int rc = dom_list(d, &reg_analysis, NULL, note_latest, &s, e);
     quant_latest *rows = arena_alloc(dom_arena(d), sizeof *rows * (s.n + 1));
-    quant_check *c = NULL;
     const char *last = NULL;
     if (!rc && s.n)
         rc = quant_last_input_change(d, &last, e);
     for (size_t k = 0; k < s.n && !rc; k++) {
         rc = read_latest(d, s.keys[k], &rows[k], e);
-        if (rc || unchanged_since(rows[k].rec, last))
-            continue; /* current: nothing it depends on changed after it ran */
-        if (!c)
-            rc = quant_check_new(d, &c, e); /* the whole model, once */
         if (!rc)
-            rc = quant_check_analysis(c, rows[k].rec, &rows[k].fresh, e);
+            rc = quant_check_of(d, last, rows[k].rec, &rows[k].fresh, e);
     }
-    quant_check_free(c);
     if (!rc) {
         *out = rows;
         *n = s.n;

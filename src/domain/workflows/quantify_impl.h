@@ -181,6 +181,15 @@ void quant_inputs_stream_risk(inputs_stream *s, const qmodel *m, size_t i);
 const char *quant_inputs_stream_end(inputs_stream *s, dom *d, char **text);
 void quant_inputs_stream_free(inputs_stream *s, int unfinished);
 
+/* The return on controls as its analysis keeps it: dom_returns_json's
+ * document when it fits in the results field, else its rows as far as
+ * they fit and what was left out, written as they go (memory: the kept
+ * text). malloc'd. */
+char *quant_returns_kept(const returns_quant *q);
+/* What an analysis keeps of its inputs and results is bounded by their
+ * fields (16 MB); a test sets a smaller bound (0: the fields'). */
+void quant_kept_max(size_t max);
+
 /* A risk's results; results_only: as an analysis keeps them (no key,
  * title or analysis). malloc'd. */
 char *quant_risk_json(const risk_quant *q, int results_only);

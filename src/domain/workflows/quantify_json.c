@@ -279,6 +279,19 @@ char *dom_portfolio_json(const portfolio_quant *q)
     return finish(w, 1);
 }
 
+/* ---- what an analysis keeps ---- */
+
+static size_t kept_max_set; /* quant_kept_max: a smaller bound, for tests */
+
+void quant_kept_max(size_t max) { kept_max_set = max; }
+
+/* The most an analysis keeps of a document: its field's bound. */
+static size_t kept_max(int field)
+{
+    size_t max = field_def(&reg_analysis, field)->max;
+    return kept_max_set && kept_max_set < max ? kept_max_set : max;
+}
+
 static const char *worth_name(decide_worth w)
 {
     return w == DECIDE_JUSTIFIED      ? "justified"
@@ -286,13 +299,19 @@ static const char *worth_name(decide_worth w)
                                       : "not justified by quantified risk";
 }
 
-static void returns_doc(jw *w, const returns_quant *q)
+/* Has the document written to f (NULL: not bounded) reached `limit` bytes? */
+static int full(FILE *f, long limit) { return f && ftell(f) >= limit; }
+
+/* The document; to a bounded f, its rows as far as limit, and what was
+ * left out (returns_kept). */
+static void returns_doc(jw *w, const returns_quant *q, FILE *f, long limit)
 {
+    size_t rows = 0, left = 0;
     jw_object(w, NULL);
     run_members(w, 1, q->analysis, q->engine, q->seed, q->iterations, q->inputs_hash);
     money_members(w, &q->money);
     jw_array(w, "controls");
-    for (size_t k = 0; k < q->n; k++) {
+    for (size_t k = 0; k < q->n && !full(f, limit); k++, rows++) {
         const control_quant *c = &q->rows[k];
         subject_object(w, c->key, c->title);
         jw_str(w, "state", c->state);
@@ -312,27 +331,61 @@ static void returns_doc(jw *w, const returns_quant *q)
     }
     jw_end(w);
     jw_array(w, "not_valued");
-    for (size_t k = 0; k < q->nleft_out; k++) {
+    for (size_t k = 0; k < q->nleft_out && !full(f, limit); k++, left++) {
         subject_object(w, q->left_out[k].key, q->left_out[k].title);
         jw_str(w, "reason", q->left_out[k].reason);
         jw_end(w);
     }
     jw_end(w);
+    if (rows == q->n && left == q->nleft_out)
+        return;
+    jw_int(w, "controls_valued", (int64_t)q->n);
+    jw_int(w, "controls_not_valued", (int64_t)q->nleft_out);
+    char note[400];
+    snprintf(note, sizeof note,
+             "kept the %zu controls of highest return of the %zu valued, and %zu of the %zu "
+             "not valued: the whole table is more than an analysis keeps; re-run with the "
+             "same seed and iterations (isms control roi --json) for every row, the same "
+             "figures while the inputs hash is the same",
+             rows, q->n, left, q->nleft_out);
+    jw_str(w, "not_kept", note);
 }
 
 char *dom_returns_json(const returns_quant *q)
 {
     jw *w = jw_new();
-    returns_doc(w, q);
+    returns_doc(w, q, NULL, 0);
     return finish(w, 1);
 }
 
 int dom_returns_json_to(const returns_quant *q, FILE *f)
 {
     jw *w = jw_stream(f);
-    returns_doc(w, q);
+    returns_doc(w, q, NULL, 0);
     jw_end(w); /* as finish() closes the document */
     return jw_stream_end(w);
+}
+
+/* Room for what follows the last row kept: the arrays' ends and what was
+ * left out. */
+enum { RETURNS_TAIL = 4096 };
+
+char *quant_returns_kept(const returns_quant *q)
+{
+    size_t max = kept_max(F_ANALYSIS_RESULTS), len = 0;
+    char *text = NULL;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        xdie("open_memstream"); /* no memory for the stream itself */
+    jw *w = jw_stream(f);
+    returns_doc(w, q, f, (long)(max > 2 * RETURNS_TAIL ? max - RETURNS_TAIL : max / 2));
+    jw_end(w);
+    int rc = jw_stream_end(w);
+    if (fclose(f) || rc)
+        xdie("the analysis results"); /* a memory stream fails only when memory does */
+    if (len && text[len - 1] == '\n')
+        text[len - 1] = '\0'; /* the stream ends its document with a line; jw_text does not */
+    return text;
 }
 
 /* ---- the inputs of a run, and their hash ---- */
@@ -485,18 +538,29 @@ const char *quant_inputs_hash(dom *d, const qmodel *m, const inputs_spec *s)
  * quant_inputs_json's; the memory is one risk's. */
 struct inputs_stream {
     sha256_stream *hash;
-    buf *text; /* NULL: only hashed */
+    buf *text;              /* NULL: only hashed */
+    size_t bytes, kept_max; /* the text's length, kept or not; the most an analysis keeps */
+    int dropped;            /* the text passed kept_max: it is not kept */
     const quant_opts *corr;
     int costs;             /* the controls' costs are inputs (the return on controls) */
     int ncontrols, nrisks; /* written so far (a comma before the next) */
 };
 
-/* Bytes of the text that is hashed (hashed 1) or only kept (0). */
+/* Bytes of the text that is hashed (hashed 1) or only kept (0). The text
+ * stops being kept once it would pass what an analysis keeps: a portfolio
+ * of a million risks is hundreds of megabytes of inputs, held by no one. */
 static void feed(inputs_stream *s, const char *p, size_t n, int hashed)
 {
     if (hashed)
         sha256_stream_add(s->hash, p, n);
-    if (s->text)
+    if (!s->text)
+        return;
+    s->bytes += n;
+    if (!s->dropped && s->bytes > s->kept_max) {
+        s->dropped = 1;
+        buf_reset(s->text);
+    }
+    if (!s->dropped)
         buf_append(s->text, p, n);
 }
 
@@ -543,6 +607,7 @@ inputs_stream *quant_inputs_stream_new(const qmodel *m, const inputs_spec *spec,
     if (keep_text) {
         s->text = xmalloc(sizeof *s->text);
         buf_init(s->text);
+        s->kept_max = kept_max(F_ANALYSIS_INPUTS);
     }
     s->corr = spec->corr && spec->corr->ncorr ? spec->corr : NULL;
     s->costs = spec->costs;
@@ -582,6 +647,28 @@ void quant_inputs_stream_risk(inputs_stream *s, const qmodel *m, size_t i)
     feed_element(s, w, &s->nrisks);
 }
 
+/* What an analysis keeps of inputs too large to keep: what they were, how
+ * large, what re-running needs (the run's correlations), and where each
+ * record is (its history); the inputs hash identifies the whole. */
+static char *inputs_not_kept(const inputs_stream *s, dom *d)
+{
+    jw *w = jw_new();
+    jw_object(w, NULL);
+    plain_members(w, &(qmodel){ .d = d });
+    jw_int(w, "risks", s->nrisks);
+    jw_int(w, "controls", s->ncontrols);
+    jw_int(w, "bytes", (int64_t)s->bytes);
+    jw_str(w, "not_kept",
+           arena_printf(dom_arena(d),
+                        "the inputs of %d risks and %d controls are %zu bytes, more than an "
+                        "analysis keeps (%zu): inputs_hash identifies them, and each record is "
+                        "in the ledger as it was written (isms log KEY)",
+                        s->nrisks, s->ncontrols, s->bytes, s->kept_max));
+    if (s->corr)
+        correlation_members(w, s->corr);
+    return finish(w, 0);
+}
+
 const char *quant_inputs_stream_end(inputs_stream *s, dom *d, char **text)
 {
     feed_str(s, "]}");
@@ -591,7 +678,7 @@ const char *quant_inputs_stream_end(inputs_stream *s, dom *d, char **text)
     for (int k = 0; k < 32; k++)
         snprintf(hex + 2 * k, 3, "%02x", h[k]);
     if (text)
-        *text = s->text ? xstrdup(buf_str(s->text)) : NULL;
+        *text = !s->text ? NULL : s->dropped ? inputs_not_kept(s, d) : xstrdup(buf_str(s->text));
     quant_inputs_stream_free(s, 0);
     return arena_strdup(dom_arena(d), hex);
 }

@@ -114,6 +114,53 @@ static int judge(dom *d, const record *a, quant_freshness *out, isms_err *e)
     return since_portfolio(d, a->created_at, &out->since, e);
 }
 
+/* An analysis with its inputs' hash, after which nothing it depends on
+ * changed, is current (what judging it would find, without a model); a
+ * change in the same second counts. */
+static int unchanged_since(const record *a, const char *last)
+{
+    return record_text(a, F_ANALYSIS_INPUTS_HASH) && (!last || strcmp(last, a->created_at) < 0);
+}
+
+/* Analysis #id among the latest kept (store_latest_portfolios): whether it
+ * is there, and marked written since it ran. */
+typedef struct kept_mark {
+    int64_t id;
+    int kept, written;
+} kept_mark;
+
+static int note_mark(int64_t analysis, const char *changed_at, void *ctx)
+{
+    kept_mark *m = ctx;
+    if (analysis == m->id) {
+        m->kept = 1;
+        m->written = changed_at != NULL;
+    }
+    return 0;
+}
+
+int quant_check_of(dom *d, const char *last, const record *a, quant_freshness *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (unchanged_since(a, last))
+        return 0;
+    const char *kind = record_text(a, F_ANALYSIS_KIND);
+    if ((kind && !strcmp(kind, "risk")) || !record_text(a, F_ANALYSIS_INPUTS_HASH) ||
+        !store_keeps_latest(dom_store(d)))
+        return judge(d, a, out, e);
+    /* A portfolio or a return on controls: its subject's latest is judged
+     * as the dashboard judges it, by its kept mark; one superseded is
+     * stale once a risk, control or appetite was written after it ran. */
+    kept_mark m = { .id = a->id };
+    int rc = store_latest_portfolios(dom_store(d), note_mark, &m, e);
+    if (rc || (m.kept && !m.written))
+        return rc;
+    rc = judge(d, a, out, e);
+    if (!rc && !m.kept)
+        out->stale = out->since != NULL;
+    return rc;
+}
+
 /* ---- one risk's, and the risks' largest in money ---- */
 
 typedef struct id_list {

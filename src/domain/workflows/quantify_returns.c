@@ -336,8 +336,10 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     if (!rc)
         rc = dom_txn_end(d, returns_run(d, o, q, &inputs, e), e);
     if (!rc && o->save) {
-        quant_saved sv = { "controls", "control-return", q->seed, q->iterations,      0, 0, NULL, 0,
-                           0,          q->inputs_hash,   inputs,  dom_returns_json(q) };
+        quant_saved sv = {
+            "controls", "control-return", q->seed, q->iterations,        0, 0, NULL, 0,
+            0,          q->inputs_hash,   inputs,  quant_returns_kept(q)
+        };
         inputs = NULL;
         rc = quant_save_analysis(d, &sv, &q->analysis, e);
     }
