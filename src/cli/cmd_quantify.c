@@ -357,35 +357,44 @@ static int rerun(cli *c, const quant_latest *l, quant_opts *o, const char **key,
     return rc;
 }
 
-/* isms quantify --stale: only the analyses whose inputs changed. */
+/* What re-running the stale analyses shares with each re-run. */
+typedef struct stale_run {
+    cli *c;
+    quant_opts *o;
+    json_t *done; /* with --json: one object per analysis re-run */
+    size_t n;
+} stale_run;
+
+static int rerun_stale(const quant_latest *l, void *ctx, isms_err *e)
+{
+    stale_run *s = ctx;
+    const char *key = NULL;
+    int rc = rerun(s->c, l, s->o, &key, e);
+    if (rc)
+        return rc;
+    s->n++;
+    if (s->c->json)
+        json_array_append_new(s->done,
+                              json_pack("{s:s, s:s, s:s?, s:s}", "stale", l->key, "subject",
+                                        l->subject, "since", l->fresh.since, "analysis", key));
+    else
+        fprintf(s->c->out, "  %-7s %-24s stale since %s: re-run as %s\n", l->key, l->subject,
+                l->fresh.since ? l->fresh.since : "an unknown change", key);
+    return 0;
+}
+
+/* isms quantify --stale: only the latest analyses whose inputs changed,
+ * one at a time (a million stale risks is a long job, not a long list). */
 static int quantify_stale(cli *c, quant_opts *o, isms_err *e)
 {
-    quant_latest *l;
-    size_t n, done = 0;
-    int rc = dom_latest_analyses(c->d, &l, &n, e);
-    json_t *arr = json_array();
-    for (size_t k = 0; k < n && !rc; k++) {
-        if (!l[k].fresh.stale || l[k].fresh.orphan)
-            continue;
-        const char *key = NULL;
-        rc = rerun(c, &l[k], o, &key, e);
-        if (rc)
-            break;
-        done++;
-        if (c->json)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s?, s:s}", "stale", l[k].key,
-                                                 "subject", l[k].subject, "since", l[k].fresh.since,
-                                                 "analysis", key));
-        else
-            fprintf(c->out, "  %-7s %-24s stale since %s: re-run as %s\n", l[k].key, l[k].subject,
-                    l[k].fresh.since ? l[k].fresh.since : "an unknown change", key);
-    }
+    stale_run s = { c, o, json_array(), 0 };
+    int rc = dom_latest_stale_each(c->d, rerun_stale, &s, e);
     if (!rc && c->json)
-        js_write(c->out, arr, 1);
+        js_write(c->out, s.done, 1);
     else if (!rc)
-        fprintf(c->out, "%zu stale analys%s re-run (of the latest %zu, one per subject)\n", done,
-                done == 1 ? "is" : "es", n);
-    json_decref(arr);
+        fprintf(c->out, "%zu stale analys%s re-run (the latest of each subject)\n", s.n,
+                s.n == 1 ? "is" : "es");
+    json_decref(s.done);
     return rc;
 }
 

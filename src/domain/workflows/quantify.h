@@ -280,6 +280,15 @@ typedef struct quant_latest {
 } quant_latest;
 
 int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
+/* Each latest analysis that is stale and can be re-run (not an orphan),
+ * handed to fn one at a time, read (a portfolio's with its inputs, for
+ * its correlations) and handed over in memory of its own, freed after fn
+ * returns: where the store keeps them (0017), those marked written since
+ * they ran, found by index, so the cost is the stale ones', not every
+ * analysis's; else every latest analysis judged (dom_latest_analyses).
+ * fn may write (re-run and save): the marks are read before the first. */
+typedef int (*quant_latest_fn)(const quant_latest *q, void *ctx, isms_err *e);
+int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e);
 /* The latest analysis of one risk (*found 0: none), with its freshness, at
  * the cost of that risk (its analyses by subject, its model and changes by
  * key and index), where dom_latest_analyses costs the repository. */

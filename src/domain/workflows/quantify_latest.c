@@ -303,6 +303,72 @@ int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *n
     return rc;
 }
 
+/* ---- the stale ones, for re-running ---- */
+
+/* The latest analyses marked written since they ran: ids, and when. */
+typedef struct marked {
+    arena *a;
+    int64_t *ids;
+    const char **at;
+    size_t n, cap, at_cap;
+} marked;
+
+static int note_marked(int64_t analysis, const char *changed_at, void *ctx)
+{
+    marked *m = ctx;
+    XGROW(m->ids, m->n, m->cap, 64);
+    XGROW(m->at, m->n, m->at_cap, 64);
+    m->ids[m->n] = analysis;
+    m->at[m->n++] = arena_strdup(m->a, changed_at);
+    return 0;
+}
+
+/* q's inputs too, for a run not of one risk (its correlations). */
+static int read_inputs(dom *d, quant_latest *q, isms_err *e)
+{
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    int rc = dom_get(d, &reg_analysis, q->key, r, e);
+    if (!rc)
+        q->inputs = record_text(r, F_ANALYSIS_INPUTS);
+    return rc;
+}
+
+/* Without the kept table: every latest analysis, judged. */
+static int stale_of_all(dom *d, quant_latest_fn fn, void *ctx, isms_err *e)
+{
+    quant_latest *rows;
+    size_t n;
+    int rc = dom_latest_analyses(d, &rows, &n, e);
+    for (size_t k = 0; k < n && !rc; k++)
+        if (rows[k].fresh.stale && !rows[k].fresh.orphan)
+            rc = fn(&rows[k], ctx, e);
+    return rc;
+}
+
+int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e)
+{
+    if (!store_keeps_latest(dom_store(d)))
+        return stale_of_all(d, fn, ctx, e);
+    marked m = { .a = dom_arena(d) };
+    int rc = store_latest_written(dom_store(d), INT64_MAX, note_marked, &m, e);
+    for (size_t k = 0; k < m.n && !rc; k++) {
+        arena scratch, request; /* each read, judged and re-run in its own memory */
+        arena_init(&scratch);
+        dom_scratch_begin(d, &scratch, &request);
+        quant_latest q;
+        rc = read_written(d, m.ids[k], m.at[k], &q, e);
+        if (!rc && strcmp(q.kind, "risk"))
+            rc = read_inputs(d, &q, e);
+        if (!rc && q.fresh.stale && !q.fresh.orphan)
+            rc = fn(&q, ctx, e);
+        dom_scratch_end(d, &scratch, &request);
+        arena_free(&scratch);
+    }
+    free(m.ids);
+    free(m.at);
+    return rc;
+}
+
 /* ---- the marks, kept true as records are written ---- */
 
 typedef struct rejudged {
