@@ -10,6 +10,9 @@
 #   quantify --by objective --iterations 1000 --no-save   the portfolio
 #   risk list > /dev/null                                   the plain table
 #   control roi --iterations 1000 --no-save --json          the return on controls
+#   quantify --iterations 1000                              the portfolio saved ("saved")
+#   analysis show KEY                                       that analysis, a risk written
+#                                                           since it ran ("show")
 # each under /usr/bin/time (CPU s = user + system, peak RSS) and, for the
 # operations in CALLGRIND (default: "one list"; add "portfolio" for the
 # portfolio, slow before issue 16), under valgrind --tool=callgrind
@@ -19,7 +22,10 @@
 # older binary on the same repositories too (rows tagged "old"), at sizes
 # up to OLD_MAX (default 100000); its return on controls only up to
 # RETURNS_OLD_MAX (default 10000: before session 14 it was quadratic, an
-# hour or more at 100k).
+# hour or more at 100k). "saved" and "show" run on a copy of the
+# repository (the analysis saved by the new binary: before session 15 a
+# portfolio of more than about 37,000 risks could not be saved); the old
+# binary's "show" judged the analysis by loading the whole model.
 set -eu
 . "$(dirname "$0")/../support/start.sh"
 SIZES=${SIZES:-10000 100000}
@@ -78,6 +84,20 @@ for n in $SIZES; do
                 "$bin" --json control roi --iterations 1000 --no-save | tee -a "$tmp/all.jsonl"
         fi
     done
+    fig="$tmp/saved.isms"
+    cp "$repo" "$fig"
+    rm -f "$fig-wal" "$fig-shm"
+    "$ISMS" --repo "$fig" summary > /dev/null 2>&1 # an upgrade, not timed
+    rm -f "$fig".v*.bak
+    measure new saved "$n" "$fig" -- "$ISMS" quantify --iterations 1000 | tee -a "$tmp/all.jsonl"
+    key=$("$ISMS" --repo "$fig" analysis list --kind portfolio | awk 'NR == 2 { print $1 }')
+    "$ISMS" --repo "$fig" risk update RISK-7 --lef 'pert(0.1,2,8)' > /dev/null
+    for bin in $bins; do
+        tag=new
+        if [ "$bin" != "$ISMS" ]; then tag=old; fi
+        measure "$tag" show "$n" "$fig" -- "$bin" analysis show "$key" | tee -a "$tmp/all.jsonl"
+    done
+    rm -f "$fig" "$fig-wal" "$fig-shm"
 done
 
 python3 - "$tmp/all.jsonl" <<'PY'
