@@ -145,13 +145,19 @@ static void portfolio_figures_are_the_quadratic_ones(void **state)
 }
 
 /* The inputs an analysis kept. */
-static const char *kept_inputs(const char *analysis)
+/* Field `field` of the analysis keyed `analysis`, as it was saved. */
+static const char *kept_field(const char *analysis, int field)
 {
     record r;
     isms_err e = { 0 };
     if (dom_get(d, &reg_analysis, analysis, &r, &e))
         fail_msg("%s: %s", analysis, e.msg);
-    return record_text(&r, F_ANALYSIS_INPUTS);
+    return record_text(&r, field);
+}
+
+static const char *kept_inputs(const char *analysis)
+{
+    return kept_field(analysis, F_ANALYSIS_INPUTS);
 }
 
 /* The portfolio streams the registers into the engine: cut into chunks
@@ -252,11 +258,7 @@ static void returns_stream_in_chunks(void **state)
 
 static const char *kept_results(const char *analysis)
 {
-    record r;
-    isms_err e = { 0 };
-    if (dom_get(d, &reg_analysis, analysis, &r, &e))
-        fail_msg("%s: %s", analysis, e.msg);
-    return record_text(&r, F_ANALYSIS_RESULTS);
+    return kept_field(analysis, F_ANALYSIS_RESULTS);
 }
 
 static json_t *parsed(const char *text)
