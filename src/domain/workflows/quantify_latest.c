@@ -357,7 +357,7 @@ int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e)
         dom_scratch_begin(d, &scratch, &request);
         quant_latest q;
         rc = read_written(d, m.ids[k], m.at[k], &q, e);
-        if (!rc && strcmp(q.kind, "risk"))
+        if (!rc && q.kind && strcmp(q.kind, "risk"))
             rc = read_inputs(d, &q, e);
         if (!rc && q.fresh.stale && !q.fresh.orphan)
             rc = fn(&q, ctx, e);
