@@ -199,7 +199,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
 int dom_control_returns(dom *d, const quant_opts *o, returns_quant *out, isms_err *e);
 
 /* The results as JSON (what --json prints and what an analysis record
- * keeps), malloc'd. */
+ * keeps, up to its field's 16 MB: quant_returns_kept), malloc'd. */
 char *dom_risk_quant_json(const risk_quant *q);
 char *dom_portfolio_json(const portfolio_quant *q);
 char *dom_returns_json(const returns_quant *q);

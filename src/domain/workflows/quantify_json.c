@@ -351,13 +351,6 @@ static void returns_doc(jw *w, const returns_quant *q, FILE *f, long limit)
     jw_str(w, "not_kept", note);
 }
 
-char *dom_returns_json(const returns_quant *q)
-{
-    jw *w = jw_new();
-    returns_doc(w, q, NULL, 0);
-    return finish(w, 1);
-}
-
 int dom_returns_json_to(const returns_quant *q, FILE *f)
 {
     jw *w = jw_stream(f);
@@ -366,26 +359,36 @@ int dom_returns_json_to(const returns_quant *q, FILE *f)
     return jw_stream_end(w);
 }
 
+/* The document as text, written as it goes (memory: the text, not a tree
+ * of it as well); limit > 0: its rows as far as that many bytes. */
+static char *returns_text(const returns_quant *q, long limit)
+{
+    size_t len = 0;
+    char *text = NULL;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        xdie("open_memstream"); /* no memory for the stream itself */
+    jw *w = jw_stream(f);
+    returns_doc(w, q, limit ? f : NULL, limit);
+    jw_end(w);
+    int rc = jw_stream_end(w);
+    if (fclose(f) || rc)
+        xdie("the return on controls"); /* a memory stream fails only when memory does */
+    if (len && text[len - 1] == '\n')
+        text[len - 1] = '\0'; /* the stream ends its document with a line; jw_text does not */
+    return text;
+}
+
+char *dom_returns_json(const returns_quant *q) { return returns_text(q, 0); }
+
 /* Room for what follows the last row kept: the arrays' ends and what was
  * left out. */
 enum { RETURNS_TAIL = 4096 };
 
 char *quant_returns_kept(const returns_quant *q)
 {
-    size_t max = kept_max(F_ANALYSIS_RESULTS), len = 0;
-    char *text = NULL;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        xdie("open_memstream"); /* no memory for the stream itself */
-    jw *w = jw_stream(f);
-    returns_doc(w, q, f, (long)(max > 2 * RETURNS_TAIL ? max - RETURNS_TAIL : max / 2));
-    jw_end(w);
-    int rc = jw_stream_end(w);
-    if (fclose(f) || rc)
-        xdie("the analysis results"); /* a memory stream fails only when memory does */
-    if (len && text[len - 1] == '\n')
-        text[len - 1] = '\0'; /* the stream ends its document with a line; jw_text does not */
-    return text;
+    size_t max = kept_max(F_ANALYSIS_RESULTS);
+    return returns_text(q, (long)(max > 2 * RETURNS_TAIL ? max - RETURNS_TAIL : max / 2));
 }
 
 /* ---- the inputs of a run, and their hash ---- */

@@ -305,21 +305,21 @@ int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *n
 
 /* ---- the stale ones, for re-running ---- */
 
-/* The latest analyses marked written since they ran: ids, and when. */
+/* The latest analyses marked written since they ran: each id, and when. */
 typedef struct marked {
     arena *a;
-    int64_t *ids;
-    const char **at;
-    size_t n, cap, at_cap;
+    struct mark {
+        int64_t id;
+        const char *at;
+    } * rows;
+    size_t n, cap;
 } marked;
 
 static int note_marked(int64_t analysis, const char *changed_at, void *ctx)
 {
     marked *m = ctx;
-    XGROW(m->ids, m->n, m->cap, 64);
-    XGROW(m->at, m->n, m->at_cap, 64);
-    m->ids[m->n] = analysis;
-    m->at[m->n++] = arena_strdup(m->a, changed_at);
+    XGROW(m->rows, m->n, m->cap, 64);
+    m->rows[m->n++] = (struct mark){ analysis, arena_strdup(m->a, changed_at) };
     return 0;
 }
 
@@ -356,7 +356,7 @@ int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e)
         arena_init(&scratch);
         dom_scratch_begin(d, &scratch, &request);
         quant_latest q;
-        rc = read_written(d, m.ids[k], m.at[k], &q, e);
+        rc = read_written(d, m.rows[k].id, m.rows[k].at, &q, e);
         if (!rc && q.kind && strcmp(q.kind, "risk"))
             rc = read_inputs(d, &q, e);
         if (!rc && q.fresh.stale && !q.fresh.orphan)
@@ -364,8 +364,7 @@ int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e)
         dom_scratch_end(d, &scratch, &request);
         arena_free(&scratch);
     }
-    free(m.ids);
-    free(m.at);
+    free(m.rows);
     return rc;
 }
 
