@@ -665,6 +665,15 @@ static int pg_exec(db *base, const char *sql, isms_err *e)
             return rc;
         return pipe_sync(d, e);
     }
+    /* A transaction's end goes with what waits in the pipeline (a read's
+     * BEGIN, a cursor's CLOSE); if something before it failed, the server
+     * skipped it, and it is sent again on its own. */
+    if (d->nsent && !strcmp(sql, "ROLLBACK")) {
+        pipe_send_sql(d, sql, what, NULL);
+        pipe_sync(d, NULL);
+        if (d->lost || PQtransactionStatus(d->conn) == PQTRANS_IDLE)
+            return d->lost ? pg_fail(d, NULL, what, e) : 0;
+    }
     /* A rollback undoes what the pipeline held, whether it failed or not. */
     int rc = pipe_sync(d, rollback ? NULL : e);
     if (rc && !rollback)
@@ -757,11 +766,10 @@ static void close_cursor(db_stmt *st)
     pg_db *d = pg_stmt_db(st);
     if (st->cursor[0] && !d->lost && d->base.in_txn && st->epoch == d->epoch) {
         char sql[40];
+        /* It waits in the pipeline for what follows: the transaction's
+         * end, or the next query. */
         snprintf(sql, sizeof sql, "CLOSE %s", st->cursor);
-        if (d->nsent) /* after the writes sent before it */
-            pipe_send_sql(d, sql, "CLOSE", NULL);
-        else
-            PQclear(PQexec(d->conn, sql));
+        pipe_send_sql(d, sql, "CLOSE", NULL);
     }
     st->cursor[0] = 0;
     st->more = 0;
@@ -842,34 +850,44 @@ static int fetch(db_stmt *st, isms_err *e)
     return 0;
 }
 
+/* Declares the statement's cursor and fetches its first batch in one
+ * round trip, with whatever the pipeline holds before them (the BEGIN of
+ * a read, writes sent ahead): the first failure among them is the error. */
 static int open_cursor(db_stmt *st, isms_err *e)
 {
     pg_db *d = pg_stmt_db(st);
     snprintf(st->cursor, sizeof st->cursor, "isms_c%u", ++d->next_stmt);
     st->epoch = d->epoch;
-    char *sql = xmalloc(strlen(st->sql) + 64);
+    char *sql = xmalloc(strlen(st->sql) + 64), first[48];
     sprintf(sql, "DECLARE %s NO SCROLL CURSOR FOR %s", st->cursor, st->sql);
-    PGresult *res = PQexecParams(d->conn, sql, st->nparams, NULL, (const char *const *)st->params,
-                                 NULL, NULL, 0);
+    snprintf(first, sizeof first, "FETCH %d FROM %s", PG_FETCH, st->cursor);
+    int rc = pipe_open(d, "query", e);
+    if (!rc)
+        rc = sent_add(d,
+                      PQsendQueryParams(d->conn, sql, st->nparams, NULL,
+                                        (const char *const *)st->params, NULL, NULL, 0),
+                      NULL, NULL, "query", e);
     free(sql);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_fail(d, res, "query", e);
-    PQclear(res);
+    if (!rc)
+        rc = sent_add(d, PQsendQueryParams(d->conn, first, 0, NULL, NULL, NULL, NULL, 0), st, NULL,
+                      "query", e);
+    if (!rc)
+        rc = pipe_sync(d, e);
+    if (!rc && !st->res)
+        rc = err_set(e, E_INTERNAL, NULL, "query: the server's answer went missing");
     if (rc) {
         st->cursor[0] = 0;
         return rc;
     }
-    return fetch(st, e);
+    st->more = st->nrows == PG_FETCH;
+    return 0;
 }
 
 static int pg_execute(db_stmt *st, isms_err *e)
 {
     pg_db *d = pg_stmt_db(st);
-    if (st->head.many && d->base.in_txn) {
-        int rc = pipe_sync(d, e);
-        if (rc)
-            return rc;
+    if (st->head.many && d->base.in_txn)
         return open_cursor(st, e);
-    }
     int rc = st->awaited ? 0 : pipe_send(d, st, 1, e);
     if (!rc)
         rc = pipe_sync(d, e);
@@ -961,6 +979,10 @@ static int pg_begin(db *base, int write, isms_err *e)
         return rc;
     if (d->lost)
         return pg_fail(d, NULL, "BEGIN", e);
+    if (!write) { /* nothing to retry: it goes with the first query */
+        d->epoch++;
+        return pipe_send_sql(d, begin_read, "BEGIN", e);
+    }
     for (int tries = 1;; tries++) {
         d->epoch++;
         PGresult *res = PQexec(d->conn, write ? begin_write : begin_read);

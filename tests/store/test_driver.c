@@ -332,6 +332,31 @@ static void a_failed_write_sent_ahead_fails_what_follows(void **state)
     db_close(d);
 }
 
+/* A rollback that meets a failed write sent ahead still ends the
+ * transaction (on PostgreSQL the server skips a ROLLBACK queued behind a
+ * failure, so it is sent again on its own): nothing of it stays, and the
+ * connection reads and writes at once. */
+static void a_rollback_behind_a_failed_write_ends_the_transaction(void **state)
+{
+    (void)state;
+    long before;
+    db *d = open_sending_ahead(&before);
+    isms_err e = { 0 }, dup = { 0 };
+    assert_int_equal(add_u(d, "behind-1", &e), 0);
+    if (add_duplicate(d, "behind-1", &dup) == 0 && is_pg(d))
+        assert_int_equal(d->drv->txn_state(d), DB_TXN_OPEN); /* the failure not yet heard */
+    db_rollback(d);
+    db_defer_writes(d, 0);
+    assert_int_equal(d->drv->txn_state(d), DB_TXN_NONE);
+    assert_int_equal(count_u(d), before);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    assert_int_equal(add_u(d, "behind-2", &e), 0);
+    assert_int_equal(db_commit(d, &e), 0);
+    assert_int_equal(count_u(d), before + 1);
+    exec_ok(d, "DELETE FROM u WHERE name = 'behind-2'");
+    db_close(d);
+}
+
 /* Queries sent together each get their own rows, whatever order they are
  * read in, the same query twice included; one given back unread leaves
  * the others and the connection as they were. */
@@ -636,6 +661,7 @@ TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls
         cmocka_unit_test(unique_violation_is_a_conflict), cmocka_unit_test(savepoints_nest),
         cmocka_unit_test(a_write_sent_ahead_fails_its_savepoint_only),
         cmocka_unit_test(a_failed_write_sent_ahead_fails_what_follows),
+        cmocka_unit_test(a_rollback_behind_a_failed_write_ends_the_transaction),
         cmocka_unit_test(queries_sent_together_each_get_their_rows),
         cmocka_unit_test(a_lost_transaction_is_never_committed_piecemeal),
         cmocka_unit_test(nested_use_of_one_query), cmocka_unit_test(readers_see_one_snapshot),
