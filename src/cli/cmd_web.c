@@ -36,31 +36,56 @@ static int int_option(cli *c, const char *name, int max, int *out, isms_err *e)
     return rc;
 }
 
-/* --verify-every: 90, 90s, 15m, 1h or 1d as seconds; off (or 0) turns it
- * off (WEB_VERIFY_OFF in the configuration). Left alone when not given. */
-static int verify_every(cli *c, int *out, isms_err *e)
+/* A duration option: 90 (seconds), 250ms, 90s, 15m, 1h or 1d, into
+ * milliseconds in [min_ms, 366 days]; "off" or 0 gives 0 where off_ok.
+ * Left alone (0 returned, *ms untouched) when not given. */
+static int duration_option(cli *c, const char *name, int64_t min_ms, int off_ok, int64_t *ms,
+                           isms_err *e)
 {
-    const char *v = cli_opt_value(c, "verify-every");
+    const char *v = cli_opt_value(c, name);
     if (!v)
         return 0;
-    if (!strcmp(v, "off")) {
-        *out = WEB_VERIFY_OFF;
+    if (off_ok && !strcmp(v, "off")) {
+        *ms = 0;
         return 0;
     }
-    static const char units[] = "smhd";
-    static const int secs[] = { 1, 60, 3600, 86400 };
-    size_t n = strlen(v);
-    const char *u = n ? strchr(units, v[n - 1]) : NULL;
-    int scale = u && *u ? secs[u - units] : 1;
-    char digits[16];
-    snprintf(digits, sizeof digits, "%.*s", (int)(u && *u ? n - 1 : n), v);
-    int64_t k;
-    if (parse_int64("verify-every", digits, 0, 366 * 86400 / scale, &k, e))
-        return err_set(e, E_USAGE, "verify-every",
-                       "--verify-every: %s is not a duration (30s, 15m, 1h, 1d; off or 0: never)",
-                       v);
-    *out = k ? (int)k * scale : WEB_VERIFY_OFF;
+    static const char *const units[] = { "ms", "s", "m", "h", "d" };
+    static const int64_t unit_ms[] = { 1, 1000, 60000, 3600000, 86400000 };
+    size_t n = strlen(v), digits = n;
+    int64_t scale = 1000, k;
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+        size_t len = strlen(units[u]);
+        if (n > len && !strcmp(v + n - len, units[u])) {
+            digits = n - len;
+            scale = unit_ms[u];
+            break;
+        }
+    }
+    char number[16];
+    snprintf(number, sizeof number, "%.*s", (int)(digits < 15 ? digits : 15), v);
+    int bad = digits >= 15 || parse_int64(name, number, 0, 366 * 86400000LL / scale, &k, NULL);
+    if (!bad && k != 0 && k * scale < min_ms)
+        bad = 1;
+    if (!bad && !k && !off_ok)
+        bad = 1;
+    if (bad)
+        return err_set(e, E_USAGE, name,
+                       "--%s: %s is not a duration from %lld ms to 366 days (30s, 15m, 1h, "
+                       "1d%s)",
+                       name, v, (long long)(min_ms ? min_ms : 1),
+                       off_ok ? "; off or 0: never" : "");
+    *ms = k * scale;
     return 0;
+}
+
+/* --verify-every: whole seconds; off (or 0) turns it off (WEB_VERIFY_OFF). */
+static int verify_every(cli *c, int *out, isms_err *e)
+{
+    int64_t ms = -1;
+    int rc = duration_option(c, "verify-every", 1000, 1, &ms, e);
+    if (!rc && ms >= 0)
+        *out = ms ? (int)(ms / 1000) : WEB_VERIFY_OFF;
+    return rc;
 }
 
 int cmd_serve(cli *c, isms_err *e)
@@ -79,6 +104,10 @@ int cmd_serve(cli *c, isms_err *e)
         rc = int_option(c, "timeout", 3600, &cfg.timeout, e);
     if (!rc)
         rc = verify_every(c, &cfg.verify_every, e);
+    int64_t whatif_ms = 0;
+    if (!rc)
+        rc = duration_option(c, "what-if-limit", 10, 0, &whatif_ms, e);
+    cfg.whatif_ms = whatif_ms;
     if (rc)
         return rc;
     ready_ctx ready = { .out = c->out };

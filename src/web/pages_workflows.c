@@ -135,9 +135,13 @@ int page_quantify(web_req *r, isms_err *e)
 {
     quant_opts o;
     risk_quant q;
+    web_whatif w;
     int rc = quant_query(r, &o, e);
-    if (!rc)
-        rc = dom_risk_quantify(r->d, r->key, &o, &q, e);
+    if (!rc) {
+        web_whatif_start(r, &w, &o);
+        rc = web_whatif_end(&w, dom_risk_quantify(r->d, r->key, &o, &q, e),
+                            "isms risk quantify RISK-N", e);
+    }
     if (rc)
         return rc;
     page_begin(r, arena_printf(dom_arena(r->d), "Quantify %s", q.key), NAV_REGISTERS);
@@ -204,9 +208,12 @@ int page_roi(web_req *r, isms_err *e)
 {
     quant_opts o;
     returns_quant q;
+    web_whatif w;
     int rc = quant_query(r, &o, e);
-    if (!rc)
-        rc = dom_control_returns(r->d, &o, &q, e);
+    if (!rc) {
+        web_whatif_start(r, &w, &o);
+        rc = web_whatif_end(&w, dom_control_returns(r->d, &o, &q, e), "isms control roi", e);
+    }
     if (rc)
         return rc;
     page_begin(r, "Return on controls", NAV_REGISTERS);

@@ -37,9 +37,13 @@ typedef struct web_config {
      * as `isms verify` records them (0: WEB_VERIFY_DEFAULT; WEB_VERIFY_OFF
      * or any negative: none). The first runs at the start. */
     int verify_every;
+    /* Milliseconds a what-if (a quantification not saved: a risk's, the
+     * portfolio's, the return on controls) may compute inside a request
+     * (0: WEB_WHATIF_DEFAULT_MS); a longer one is stopped and refused. */
+    int64_t whatif_ms;
 } web_config;
 
-enum { WEB_VERIFY_DEFAULT = 3600, WEB_VERIFY_OFF = -1 };
+enum { WEB_VERIFY_DEFAULT = 3600, WEB_VERIFY_OFF = -1, WEB_WHATIF_DEFAULT_MS = 20000 };
 
 typedef struct web_server web_server;
 

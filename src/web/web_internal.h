@@ -9,6 +9,7 @@
 #include "web/web.h"
 
 #include <microhttpd.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct route;
@@ -54,6 +55,29 @@ typedef struct web_req {
     int nheaders;
     size_t bytes; /* sent, for the log */
 } web_req;
+
+/* A what-if (a quantification not saved) computes inside its request, on
+ * one of the server's few workers: it may take at most the server's
+ * what-if limit (web_config.whatif_ms). The clock rides on the engine's
+ * progress reports and stops the run through its cancel flag once the
+ * limit has passed, or early, once a tenth of it shows that the whole run
+ * would take more than three times the limit. */
+typedef struct web_whatif {
+    double limit;      /* seconds */
+    double started;    /* CLOCK_MONOTONIC seconds */
+    double projected;  /* seconds the whole run would have taken (0: unknown) */
+    double stopped_at; /* seconds into the run when it was stopped (0: it was not) */
+    size_t iterations;
+    volatile sig_atomic_t stop; /* the engine's cancel flag */
+} web_whatif;
+
+struct quant_opts;
+/* Starts w's clock and hooks it into o (its progress and cancel). */
+void web_whatif_start(web_req *r, web_whatif *w, struct quant_opts *o);
+/* The computation's rc, unless w stopped it: then E_INVALID naming
+ * "iterations", with how long the run would take, the iterations that
+ * fit, and `instead` (the command that computes it without a limit). */
+int web_whatif_end(const web_whatif *w, int rc, const char *instead, isms_err *e);
 
 typedef int (*web_handler)(web_req *r, isms_err *e);
 

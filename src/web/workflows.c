@@ -12,8 +12,10 @@
 #include "ledger/proof.h"
 #include "web/web_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { QUANTIFY_MAX_ITERATIONS = 200000, QUANTIFY_DEFAULT_ITERATIONS = 20000 };
 
@@ -74,6 +76,62 @@ static int quant_params(web_req *r, const char *const *names, quant_opts *o, ism
     return rc;
 }
 
+/* ---- the what-if clock (web_internal.h) ---- */
+
+static double monotonic_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void whatif_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    web_whatif *w = ctx;
+    double t = monotonic_seconds() - w->started;
+    if (w->stop || !done || done >= total)
+        return;
+    double projected = t * (double)total / (double)done;
+    if (t > w->limit || (t > w->limit / 10 && projected > 3 * w->limit)) {
+        w->projected = projected;
+        w->stopped_at = t;
+        w->stop = 1;
+    }
+}
+
+void web_whatif_start(web_req *r, web_whatif *w, quant_opts *o)
+{
+    int64_t ms = r->cfg->whatif_ms > 0 ? r->cfg->whatif_ms : WEB_WHATIF_DEFAULT_MS;
+    *w = (web_whatif){ .limit = (double)ms / 1000,
+                       .started = monotonic_seconds(),
+                       .iterations = o->iterations };
+    o->progress = whatif_progress;
+    o->progress_ctx = w;
+    o->cancel = &w->stop;
+}
+
+int web_whatif_end(const web_whatif *w, int rc, const char *instead, isms_err *e)
+{
+    if (!w->stop || rc != E_INTERRUPTED)
+        return rc;
+    /* Iterations scale the run's time: those that fit, in whole thousands. */
+    double fit = floor((double)w->iterations * w->limit / w->projected / 1000) * 1000;
+    char fits[160];
+    if (fit >= 1000)
+        snprintf(fits, sizeof fits, "ask for at most about %.0f iterations", fit);
+    else
+        snprintf(fits, sizeof fits, "even the fewest (1000 iterations) would take about %.0f s",
+                 w->projected * 1000 / (double)w->iterations);
+    err_clear(e); /* the engine's "interrupted" */
+    return err_set(e, E_INVALID, "iterations",
+                   "iterations: %zu would take about %.*f s on this server, more than the %g s a "
+                   "what-if may compute in a request (isms serve --what-if-limit); it was stopped "
+                   "after %.*f s and nothing was saved: %s, or run `%s` on the server (it shows "
+                   "its progress and saves the analysis, which the dashboard shows)",
+                   w->iterations, w->projected < 10 ? 2 : 0, w->projected, w->limit,
+                   w->stopped_at < 10 ? 2 : 0, w->stopped_at, fits, instead);
+}
+
 /* A document the domain wrote (malloc'd JSON text) as the answer. */
 static void send_text(web_req *r, char *json)
 {
@@ -88,13 +146,17 @@ static void send_text(web_req *r, char *json)
  * `params`): compute fills json (malloc'd JSON text the domain wrote). */
 typedef int (*quant_compute)(web_req *r, const quant_opts *o, char **json, isms_err *e);
 
-static int quant_answer(web_req *r, const char *const *params, quant_compute compute, isms_err *e)
+static int quant_answer(web_req *r, const char *const *params, quant_compute compute,
+                        const char *instead, isms_err *e)
 {
     quant_opts o;
+    web_whatif w;
     char *json = NULL;
     int rc = quant_params(r, params, &o, e);
-    if (!rc)
-        rc = compute(r, &o, &json, e);
+    if (!rc) {
+        web_whatif_start(r, &w, &o);
+        rc = web_whatif_end(&w, compute(r, &o, &json, e), instead, e);
+    }
     if (!rc)
         send_text(r, json);
     return rc;
@@ -132,15 +194,21 @@ static int returns_json(web_req *r, const quant_opts *o, char **json, isms_err *
     return rc;
 }
 
-int api_quantify(web_req *r, isms_err *e) { return quant_answer(r, plain_params, risk_json, e); }
+int api_quantify(web_req *r, isms_err *e)
+{
+    return quant_answer(r, plain_params, risk_json, "isms risk quantify RISK-N", e);
+}
 
 int api_portfolio(web_req *r, isms_err *e)
 {
     return quant_answer(r, (const char *const[]){ "iterations", "seed", "by", NULL },
-                        portfolio_json, e);
+                        portfolio_json, "isms quantify", e);
 }
 
-int api_roi(web_req *r, isms_err *e) { return quant_answer(r, plain_params, returns_json, e); }
+int api_roi(web_req *r, isms_err *e)
+{
+    return quant_answer(r, plain_params, returns_json, "isms control roi", e);
+}
 
 int api_verify(web_req *r, isms_err *e)
 {

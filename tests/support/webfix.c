@@ -61,6 +61,12 @@ const char *wf_repo(void) { return repo; }
 
 int wf_spawn(const char *repo_path, const char *log, int *port)
 {
+    return wf_spawn_with(repo_path, log, port, NULL, NULL);
+}
+
+int wf_spawn_with(const char *repo_path, const char *log, int *port, const char *option,
+                  const char *value)
+{
     int out[2];
     assert_int_equal(pipe(out), 0);
     pid_t pid = fork();
@@ -71,7 +77,8 @@ int wf_spawn(const char *repo_path, const char *log, int *port)
         dup2(fileno(logf), 2);
         close(out[0]);
         execl(ISMS_BIN, "isms", "--repo", repo_path, "serve", "--listen", "127.0.0.1:0",
-              "--timeout", "1", "--threads", "2", "--verify-every", "off", (char *)NULL);
+              "--timeout", "1", "--threads", "2", "--verify-every", "off", option, value,
+              (char *)NULL);
         _exit(127);
     }
     close(out[1]);

@@ -31,6 +31,9 @@ const char *wf_repo(void);
  * port (*port), its log appended to `log`, idle connections closed after
  * a second: its pid (the caller kills it). */
 int wf_spawn(const char *repo, const char *log, int *port);
+/* The same with one more option and its value (option NULL: none). */
+int wf_spawn_with(const char *repo, const char *log, int *port, const char *option,
+                  const char *value);
 
 /* Gives `who` a web account with `password` (through the CLI, the password on stdin). */
 void wf_user(const char *who, const char *password);

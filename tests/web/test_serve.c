@@ -163,6 +163,61 @@ static void two_servers_share_a_repository_without_a_lost_write(void **state)
     free(tu_isms_ok(repo, "verify")); /* one chain: no fork of the ledger's head */
 }
 
+/* ---- what-ifs inside a request ---- */
+
+/* GET path as the lead, through the server on port p: the status; the
+ * body into *body (malloc'd) when body is not NULL. */
+static int get_on(int p, const char *path, char **body)
+{
+    char auth[200];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", token);
+    tu_http r;
+    tu_http_send(&r, p, "GET", path, auth, NULL, 0);
+    int status = r.status;
+    if (body)
+        *body = strdup(r.body ? r.body : "");
+    tu_http_free(&r);
+    return status;
+}
+
+/* A what-if that would compute longer than the server's limit is
+ * stopped, refused naming the iterations (with how many fit, and the
+ * command that runs it without a limit), and saves nothing; under the
+ * default limit the same what-if answers. A limit that is no duration is
+ * refused. */
+static void a_what_if_longer_than_the_limit_is_stopped_and_refused(void **state)
+{
+    (void)state;
+    int p;
+    pid_t limited = wf_spawn_with(repo, log_path, &p, "--what-if-limit", "30ms");
+    char *before, *body, *after;
+    assert_int_equal(get_on(p, "/api/v1/analyses?limit=1", &before), 200);
+    const char *refused[][2] = { { "/api/v1/quantify?iterations=200000", "isms quantify`" },
+                                 { "/api/v1/controls/roi?iterations=200000", "isms control roi`" },
+                                 { "/controls/roi?iterations=200000", "isms control roi`" } };
+    for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
+        assert_int_equal(get_on(p, refused[k][0], &body), 422);
+        assert_contains(body, "iterations: 200000 would take about");
+        assert_contains(body, "more than the 0.03 s a what-if may compute");
+        assert_contains(body, "nothing was saved");
+        assert_contains(body, refused[k][1]);
+        if (k == 0)
+            assert_contains(body, "\"field\":\"iterations\"");
+        free(body);
+    }
+    assert_int_equal(get_on(p, "/api/v1/analyses?limit=1", &after), 200);
+    assert_string_equal(before, after); /* nothing saved */
+    free(before);
+    free(after);
+    /* the server with the default limit computes the same what-if */
+    assert_int_equal(get_on(port, "/api/v1/quantify?iterations=200000", NULL), 200);
+    kill(limited, SIGKILL);
+    waitpid(limited, NULL, 0);
+    const char *bad[] = { "0", "5ms", "20x", "400d", "-1s" };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        free(tu_isms_err(repo, 2, "--what-if-limit: ", "serve", "--what-if-limit", bad[k]));
+}
+
 static void sigterm_lets_the_request_in_flight_finish(void **state)
 {
     (void)state;
@@ -212,4 +267,5 @@ static void sigterm_lets_the_request_in_flight_finish(void **state)
 TU_MAIN(setup, teardown, cmocka_unit_test(each_request_is_a_log_line_without_secrets),
         cmocka_unit_test(an_idle_connection_is_closed_after_the_timeout),
         cmocka_unit_test(two_servers_share_a_repository_without_a_lost_write),
+        cmocka_unit_test(a_what_if_longer_than_the_limit_is_stopped_and_refused),
         cmocka_unit_test(sigterm_lets_the_request_in_flight_finish))
