@@ -118,16 +118,16 @@ int web_whatif_end(const web_whatif *w, int rc, const char *instead, isms_err *e
     double fit = floor((double)w->iterations * w->limit / w->projected / 1000) * 1000;
     char fits[160];
     if (fit >= 1000)
-        snprintf(fits, sizeof fits, "ask for at most about %.0f iterations", fit);
+        snprintf(fits, sizeof fits, "ask for at most about %.0f iterations, or", fit);
     else
-        snprintf(fits, sizeof fits, "even the fewest (1000 iterations) would take about %.0f s",
+        snprintf(fits, sizeof fits, "even the fewest (1000 iterations) would take about %.0f s;",
                  w->projected * 1000 / (double)w->iterations);
     err_clear(e); /* the engine's "interrupted" */
     return err_set(e, E_INVALID, "iterations",
                    "iterations: %zu would take about %.*f s on this server, more than the %g s a "
                    "what-if may compute in a request (isms serve --what-if-limit); it was stopped "
-                   "after %.*f s and nothing was saved: %s, or run `%s` on the server (it shows "
-                   "its progress and saves the analysis, which the dashboard shows)",
+                   "after %.*f s and nothing was saved: %s run `%s` on the server (it shows its "
+                   "progress and saves the analysis, which the dashboard shows)",
                    w->iterations, w->projected < 10 ? 2 : 0, w->projected, w->limit,
                    w->stopped_at < 10 ? 2 : 0, w->stopped_at, fits, instead);
 }
