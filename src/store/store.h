@@ -467,6 +467,13 @@ int store_latest_top(store *s, int64_t limit, store_latest_fn fn, void *ctx, ism
 int store_latest_written(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
 /* The latest analysis of risk #risk, if it has one, by index. */
 int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, isms_err *e);
+/* The latest analyses of the risks with ids in [from, to], by risk id: a
+ * list of risks reads them a window at a time, where one query a row
+ * costs a round trip each on PostgreSQL. */
+typedef int (*store_latest_risk_fn)(int64_t risk, int64_t analysis, const char *changed_at,
+                                    void *ctx);
+int store_latest_of_risks(store *s, int64_t from, int64_t to, store_latest_risk_fn fn, void *ctx,
+                          isms_err *e);
 /* The ids of the risks with a latest analysis, in order, each to fn. */
 int store_latest_risk_ids(store *s, store_tally_fn fn, void *ctx, isms_err *e);
 

@@ -13,6 +13,7 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "domain/views/dashboard.h"
+#include "domain/views/derived.h"
 #include "domain/workflows/quantify.h"
 #include "store/store.h"
 
@@ -411,6 +412,35 @@ static void an_upgrade_keeps_them_from_the_analyses(void **state)
     free(p);
 }
 
+/* Risk r's derived value `name` (a text, or a reference's key) is `want`
+ * (NULL: none), as a list or a show reads it through the cache c (NULL: a
+ * cache of its own, as a show). */
+static void expect_derived_in(derive_cache *c, const record *r, const char *name, const char *want)
+{
+    int n;
+    const derived_def *defs = derived_defs(r->reg, &n);
+    value *v = arena_alloc(dom_arena(d), sizeof *v * (size_t)n);
+    derive_cache *own = c ? NULL : derive_cache_new(d);
+    isms_err e = { 0 };
+    if (derive_record(c ? c : own, r, v, &e))
+        fail_msg("derived: %s", e.msg);
+    int k = 0;
+    while (k < n && strcmp(defs[k].field.name, name))
+        k++;
+    if (k >= n)
+        fail_msg("%s: no derived value %s (of %d)", r->key, name, n);
+    if (!want)
+        assert_true(v[k].null);
+    else if (v[k].null || strcmp(v[k].s, want))
+        fail_msg("%s %s: %s, not %s", r->key, name, v[k].null ? "none" : v[k].s, want);
+    derive_cache_free(own);
+}
+
+static void expect_derived(const record *r, const char *name, const char *want)
+{
+    expect_derived_in(NULL, r, name, want);
+}
+
 /* A risk's mark is its inputs hash's verdict, kept at each write: a value
  * set back unmarks it, an objective's title marks only the portfolio, an
  * approved appetite marks every analysis, a retired risk's is unmarked;
@@ -468,14 +498,38 @@ static void marks_follow_the_inputs_and_are_counted(void **state)
     for (size_t k = 0; k < s.nstale; k++)
         assert_string_not_equal(s.stale[k].key, r1);
     /* its analysis, shown with it, is stale for good */
-    quant_latest one;
-    int found;
-    if (dom_latest_kept_of(d, &out, &one, &found, &e))
-        fail_msg("kept: %s", e.msg);
-    assert_true(found);
-    assert_string_equal(one.key, r1);
-    assert_true(one.fresh.stale && one.fresh.orphan);
+    expect_derived(&out, "analysis", r1);
+    expect_derived(&out, "figures", "STALE: the risk is no longer quantified");
     expect_as_counted();
+}
+
+/* A list reads which analysis is each risk's latest a window of ids at a
+ * time: asked in key order across windows, in reverse, and every other
+ * one, each risk gets its own latest analysis, and one without none. */
+static void a_list_reads_each_risks_latest_in_any_order(void **state)
+{
+    (void)state;
+    enum { N = 300 }; /* more than one window of ids (LATEST_WINDOW, 256) */
+    for (int k = 4; k <= N; k++)
+        add_risk(risks[k % 2]);
+    const char *want[N + 1] = { 0 };
+    const int quantified[] = { 1, 2, 255, 256, 257, 257, 258, N }; /* 257 twice: the second */
+    for (size_t q = 0; q < sizeof quantified / sizeof *quantified; q++)
+        want[quantified[q]] =
+            quantify(arena_printf(dom_arena(d), "RISK-%d", quantified[q]), 1 + (uint64_t)q);
+    record *r = arena_alloc(dom_arena(d), sizeof *r * (N + 1));
+    for (int k = 1; k <= N; k++)
+        if (dom_get(d, &reg_risk, arena_printf(dom_arena(d), "RISK-%d", k), &r[k], NULL))
+            fail_msg("RISK-%d: not read", k);
+    static const int orders[][2] = { { 1, 1 }, { N, -1 }, { 2, 2 } }; /* first, step */
+    for (size_t o = 0; o < sizeof orders / sizeof *orders; o++) {
+        derive_cache *c = derive_cache_new(d);
+        for (int k = orders[o][0]; k >= 1 && k <= N; k += orders[o][1]) {
+            expect_derived_in(c, &r[k], "analysis", want[k]);
+            expect_derived_in(c, &r[k], "figures", want[k] ? "current" : NULL);
+        }
+        derive_cache_free(c);
+    }
 }
 
 /* More stale than a front end lists: the first DASH_KEYS_FIRST in the
@@ -531,7 +585,8 @@ static void top_risks_in_money_by_their_latest_p95(void **state)
 
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 TU_MAIN(NULL, NULL, TEST(the_latest_of_each_subject_after_several_saves),
-        TEST(stale_when_its_own_inputs_change), TEST(an_upgrade_keeps_them_from_the_analyses),
+        TEST(a_list_reads_each_risks_latest_in_any_order), TEST(stale_when_its_own_inputs_change),
+        TEST(an_upgrade_keeps_them_from_the_analyses),
         TEST(the_dashboard_reads_neither_every_analysis_nor_the_whole_model),
         TEST(marks_follow_the_inputs_and_are_counted),
         TEST(the_dashboard_lists_the_first_stale_and_counts_them_all),

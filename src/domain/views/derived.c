@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A risk's latest analysis as the store names it. */
+typedef struct latest_mark {
+    int64_t risk, analysis;
+    int written; /* written since it ran: judged when read */
+} latest_mark;
+
 struct derive_cache {
     dom *d;
     int needs_loaded;
@@ -27,14 +33,22 @@ struct derive_cache {
     quant_latest one;
     int one_found;
     arena row; /* the one read and the texts made of it, until the next is read */
+    /* Where the store keeps them, a list in id order reads which analysis
+     * is each risk's latest a window of ids at a time (one query, where a
+     * query a row is a round trip each on PostgreSQL): ids win_lo..win_hi,
+     * the rows found in win (by risk id). last_id: the last risk asked. */
+    int64_t win_lo, win_hi, last_id;
+    latest_mark *win;
+    size_t nwin, win_cap;
 };
 
-enum { LATEST_ONE_BY_ONE = 8 };
+enum { LATEST_ONE_BY_ONE = 8, LATEST_WINDOW = 256 };
 
 derive_cache *derive_cache_new(dom *d)
 {
     derive_cache *c = xcalloc(1, sizeof *c);
     c->d = d;
+    c->win_hi = -1; /* empty */
     arena_init(&c->row);
     return c;
 }
@@ -43,6 +57,7 @@ void derive_cache_free(derive_cache *c)
 {
     if (c) {
         free(c->needs);
+        free(c->win);
         dom_arena_until_end(c->d, &c->row); /* the last row's values may still be read */
     }
     free(c);
@@ -84,22 +99,68 @@ static int risk_band_value(derive_cache *c, const record *r, int residual, value
 
 /* ---- risks: their figures in money, and whether they are current ---- */
 
-/* Risk r's latest analysis read alone (by its id where the store keeps
- * them), kept for r's other columns. */
-static int read_one(derive_cache *c, const record *r, const quant_latest **out, isms_err *e)
+/* Risk r's latest analysis read into c->one (in the row's arena), kept
+ * for r's other columns: by the store's mark m (NULL: none) where the
+ * store keeps them (by_mark), else judged at the cost of r's model. */
+static int keep_one(derive_cache *c, const record *r, int by_mark, const latest_mark *m,
+                    const quant_latest **out, isms_err *e)
 {
     c->one_key = NULL;
     arena_reset(&c->row); /* the last row's */
     arena request;
     dom_scratch_begin(c->d, &c->row, &request);
-    int rc = store_keeps_latest(dom_store(c->d))
-                 ? dom_latest_kept_of(c->d, r, &c->one, &c->one_found, e)
-                 : dom_latest_analysis_of(c->d, r, &c->one, &c->one_found, e);
+    int rc = 0;
+    if (!by_mark)
+        rc = dom_latest_analysis_of(c->d, r, &c->one, &c->one_found, e);
+    else if ((c->one_found = m != NULL))
+        rc = dom_latest_kept_read(c->d, r, m->analysis, m->written, &c->one, e);
     dom_scratch_end(c->d, &c->row, &request);
     if (rc)
         return rc;
     c->one_key = arena_strdup(&c->row, r->key);
     *out = c->one_found ? &c->one : NULL;
+    return 0;
+}
+
+static int note_mark(int64_t risk, int64_t analysis, const char *changed_at, void *ctx)
+{
+    derive_cache *c = ctx;
+    if (c->nwin == c->win_cap) {
+        c->win_cap = c->win_cap ? 2 * c->win_cap : 64;
+        c->win = xrealloc(c->win, c->win_cap * sizeof *c->win);
+    }
+    c->win[c->nwin++] = (latest_mark){ risk, analysis, changed_at != NULL };
+    return 0;
+}
+
+/* The store's mark of r's latest analysis (NULL: none): from the window,
+ * read again from r's id when r is outside it. Risks asked in ascending
+ * id order (a list by key) read LATEST_WINDOW ids ahead; others their own. */
+static int mark_of(derive_cache *c, const record *r, const latest_mark **out, isms_err *e)
+{
+    *out = NULL;
+    if (r->id < c->win_lo || r->id > c->win_hi) {
+        int64_t to = r->id > c->last_id && c->last_id ? r->id + LATEST_WINDOW - 1 : r->id;
+        c->nwin = 0;
+        int rc = store_latest_of_risks(dom_store(c->d), r->id, to, note_mark, c, e);
+        if (rc) {
+            c->win_hi = -1;
+            return rc;
+        }
+        c->win_lo = r->id;
+        c->win_hi = to;
+    }
+    c->last_id = r->id;
+    size_t lo = 0, hi = c->nwin; /* by risk id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->win[mid].risk < r->id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->nwin && c->win[lo].risk == r->id)
+        *out = &c->win[lo];
     return 0;
 }
 
@@ -110,9 +171,13 @@ static int latest_of(derive_cache *c, const record *r, const quant_latest **out,
         *out = c->one_found ? &c->one : NULL;
         return 0;
     }
-    if (store_keeps_latest(dom_store(c->d)) ||
-        (!c->latest_loaded && c->asked++ < LATEST_ONE_BY_ONE))
-        return read_one(c, r, out, e);
+    if (store_keeps_latest(dom_store(c->d))) {
+        const latest_mark *m;
+        int rc = mark_of(c, r, &m, e);
+        return rc ? rc : keep_one(c, r, 1, m, out, e);
+    }
+    if (!c->latest_loaded && c->asked++ < LATEST_ONE_BY_ONE)
+        return keep_one(c, r, 0, NULL, out, e);
     if (!c->latest_loaded) {
         int rc = dom_latest_analyses_kept(c->d, &c->latest, &c->nlatest, e);
         if (rc)

@@ -315,11 +315,13 @@ int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *n
  * every latest analysis. Without inputs; in the dom's arena. */
 int dom_latest_top_money(dom *d, size_t limit, quant_latest **rows, size_t *n, isms_err *e);
 
-/* Risk r's latest analysis (*found 0: none), where the store keeps them
- * (store_keeps_latest): read by the risk's id, and judged only when
- * written since it ran (dom_latest_analysis_of judges each at the cost of
- * its risk's model). Without inputs; in the dom's arena. */
-int dom_latest_kept_of(dom *d, const record *r, quant_latest *out, int *found, isms_err *e);
+/* Risk r's latest analysis, where the store keeps them (store_keeps_latest)
+ * and has said which it is (#analysis, written since it ran when
+ * `written`; store_latest_of_risks): judged only when written since (where
+ * dom_latest_analysis_of judges each at the cost of its risk's model).
+ * Without inputs; in the dom's arena. */
+int dom_latest_kept_read(dom *d, const record *r, int64_t analysis, int written, quant_latest *out,
+                         isms_err *e);
 
 /* After a write at `at` that moved the inputs of the n risks (a risk, the
  * controls treating them): every analysis not of one risk marked written

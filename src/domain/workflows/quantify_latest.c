@@ -201,16 +201,14 @@ static void id_list_free(id_list *l)
     free(l->changed);
 }
 
-int dom_latest_kept_of(dom *d, const record *r, quant_latest *out, int *found, isms_err *e)
+int dom_latest_kept_read(dom *d, const record *r, int64_t analysis, int written, quant_latest *out,
+                         isms_err *e)
 {
-    id_list l = { 0 };
-    int rc = store_latest_of_risk(dom_store(d), r->id, note_id, &l, e);
-    if (!rc && l.n)
-        rc = read_listed(d, &l, out, e);
-    *found = !rc && l.n;
-    if (*found && (r->retired_at || !dom_risk_quantified(r))) /* unmarked: no one's concern */
+    int rc = read_shown(d, analysis, out, e);
+    if (!rc && written)
+        rc = judge(d, out->rec, &out->fresh, e);
+    if (!rc && (r->retired_at || !dom_risk_quantified(r))) /* unmarked: no one's concern */
         out->fresh = (quant_freshness){ .stale = 1, .orphan = 1 };
-    id_list_free(&l);
     return rc;
 }
 
