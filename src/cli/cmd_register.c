@@ -192,10 +192,16 @@ static int cmd_list(cli *c, isms_err *e)
     rc = dom_query_filters(c->d, c->reg, filters, n, &q, e);
     if (rc)
         return rc;
+    /* One read transaction: the rows and their links from one snapshot,
+     * and on PostgreSQL read through cursors a batch at a time (outside
+     * one, each query's whole answer is held: 1 GB for a million risks). */
+    rc = dom_read_begin(c->d, e);
+    if (rc)
+        return rc;
     table *t = table_begin(c, c->reg);
     rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, cli_table_row, t, e);
     table_end(t);
-    return rc;
+    return dom_txn_end(c->d, rc, e);
 }
 
 /* A lifecycle verb (`isms --as PERSON scope approve SCOPE-2`): done by

@@ -1382,6 +1382,10 @@ static unsigned char *wanted_fields(const regdef *reg, const store_query *q)
     return w;
 }
 
+/* The most rows a scan with a limit reads in one answer (PostgreSQL: one
+ * result, held whole in memory; a page of a list is 50). */
+enum { SCAN_WHOLE_MAX = 1000 };
+
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e)
 {
@@ -1401,8 +1405,10 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
         return rc;
     }
     bind_query(s, st, q);
-    if (!q || !q->limit)
-        db_many_rows(st); /* a whole register, perhaps a million records */
+    /* A whole register, perhaps a million records, or a limit past a page:
+     * read a batch at a time, never held whole. */
+    if (!q || !q->limit || q->limit > SCAN_WHOLE_MAX)
+        db_many_rows(st);
     /* A cursor per field, as many as the register has (FIELD_MAX). */
     link_cursor *cur = xcalloc((size_t)reg->nfields, sizeof *cur);
     for (int i = 0; i < reg->nfields && !rc; i++)
