@@ -279,6 +279,7 @@ int db_begin(db *d, int write, isms_err *e)
 }
 
 unsigned long db_write_gen(const db *d) { return d->in_txn && d->writing ? d->gen : 0; }
+unsigned long db_read_gen(const db *d) { return d->in_txn && !d->writing ? d->gen : 0; }
 
 /* Forgets a transaction the database has already ended. */
 static void txn_forget(db *d)

@@ -242,6 +242,10 @@ int db_begin(db *d, int write, isms_err *e);
 /* The generation of the write transaction in flight (db.gen); 0 outside
  * one, where nothing read may be kept: other writers go on. */
 unsigned long db_write_gen(const db *d);
+/* The generation of the read transaction in flight; 0 outside one and in
+ * a write transaction. A read transaction reads one snapshot (SQLite's
+ * WAL, PostgreSQL's REPEATABLE READ): what it read holds until it ends. */
+unsigned long db_read_gen(const db *d);
 int db_commit(db *d, isms_err *e);
 void db_rollback(db *d);
 

@@ -761,11 +761,59 @@ int store_lookup(store *s, const regdef *reg, const char *key, int64_t *id, int 
     return find_by(s, reg, "key", key, id, "key", NULL, retired, NULL, e);
 }
 
+void store_labels_forget(store *s)
+{
+    for (int k = 0; k < s->nlabels; k++) {
+        free(s->labels[k].key);
+        free(s->labels[k].label);
+    }
+    s->nlabels = s->labels_next = 0;
+    s->labels_gen = 0;
+}
+
+/* The label kept for reg's `key` in this read transaction: 1 and *label
+ * (NULL: none) when there is one. */
+static int label_known(store *s, const regdef *reg, const char *key, const char **label, arena *a)
+{
+    if (!s->labels_gen || s->labels_gen != db_read_gen(s->db))
+        return 0;
+    for (int k = 0; k < s->nlabels; k++)
+        if (s->labels[k].reg == reg && !strcmp(s->labels[k].key, key)) {
+            *label = s->labels[k].label ? arena_strdup(a, s->labels[k].label) : NULL;
+            return 1;
+        }
+    return 0;
+}
+
+static void label_keep(store *s, const regdef *reg, const char *key, const char *label)
+{
+    unsigned long gen = db_read_gen(s->db);
+    if (!gen)
+        return;
+    if (s->labels_gen != gen)
+        store_labels_forget(s);
+    s->labels_gen = gen;
+    label_kept *l;
+    if (s->nlabels < LABELS_KEPT)
+        l = &s->labels[s->nlabels++];
+    else { /* the oldest goes */
+        l = &s->labels[s->labels_next++ % LABELS_KEPT];
+        free(l->key);
+        free(l->label);
+    }
+    *l = (label_kept){ reg, xstrdup(key), label ? xstrdup(label) : NULL };
+}
+
 int store_label_of(store *s, const regdef *reg, const char *key, const char **label, arena *a,
                    isms_err *e)
 {
+    if (label_known(s, reg, key, label, a))
+        return 0;
     int found, retired;
-    return store_name_of(s, reg, key, label, &found, &retired, a, e);
+    int rc = store_name_of(s, reg, key, label, &found, &retired, a, e);
+    if (!rc)
+        label_keep(s, reg, key, *label);
+    return rc;
 }
 
 int store_name_of(store *s, const regdef *reg, const char *key, const char **label, int *found,

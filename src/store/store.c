@@ -376,6 +376,7 @@ void store_close(store *s)
         return;
     regsql_free(s);
     store_refs_forget(s);
+    store_labels_forget(s);
     store_tallies_end(s, 0, 0);
     store_words_end(s, 0, 0);
     free(s->waiting);

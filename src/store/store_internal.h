@@ -25,6 +25,15 @@ typedef struct ref_kept {
 
 enum { REFS_KEPT = 64 }; /* references kept, the oldest replaced first */
 
+/* A record's label (a person's name, an objective's title) as a read
+ * transaction read it. */
+typedef struct label_kept {
+    const regdef *reg;
+    char *key, *label; /* malloc'd; label NULL: none */
+} label_kept;
+
+enum { LABELS_KEPT = 64 };
+
 /* A change to one of the dashboard's figures that waits for the commit
  * (tally.c), made at savepoint depth `depth` (0: the transaction itself). */
 typedef struct tally_wait {
@@ -67,6 +76,12 @@ struct store {
     unsigned long refs_gen;
     int nrefs, refs_next;
     ref_kept refs[REFS_KEPT];
+    /* The labels this read transaction looked up, while labels_gen ==
+     * db_read_gen(db): a page of 50 risks names the same few owners and
+     * objectives, each a round trip on PostgreSQL. */
+    unsigned long labels_gen;
+    int nlabels, labels_next;
+    label_kept labels[LABELS_KEPT];
     /* The figure changes of the write transaction in flight, summed per
      * figure and savepoint depth, written at its commit (tally.c). */
     tally_wait *waiting;
@@ -112,6 +127,8 @@ void regsql_free(store *s);
 
 /* Forgets the references kept (records.c). */
 void store_refs_forget(store *s);
+/* Forgets the labels a read transaction kept (store_label_of). */
+void store_labels_forget(store *s);
 
 /* The queries keyed by one value: their one parameter is `text` when it is
  * not NULL, else the integer `id` (store.c). */

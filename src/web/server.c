@@ -77,6 +77,30 @@ static int state_changing(const char *method)
     return strcmp(method, "GET") && strcmp(method, "HEAD");
 }
 
+/* A page or an answer that only reads is read in one transaction: one
+ * state of the repository (a list's count, rows and links agree), and on
+ * PostgreSQL its cursors, its labels looked up once (store_label_of) and
+ * its BEGIN sent with its first query. Not the what-ifs and the full
+ * verification: they compute for seconds, and a snapshot held that long
+ * keeps SQLite's log from being checkpointed behind it. */
+static int reads_one_snapshot(route_kind kind)
+{
+    switch (kind) {
+    case RK_QUANTIFY:
+    case RK_PORTFOLIO:
+    case RK_ROI:
+    case RK_VERIFY:
+    case RK_PAGE_QUANTIFY:
+    case RK_PAGE_ROI:
+    case RK_STATIC:
+    case RK_OPENAPI:
+    case RK_SESSION_SHOW:
+    case RK_PAGE_SIGN_IN:
+    case RK_PAGE_SIGN_OUT: return 0;
+    default: return 1;
+    }
+}
+
 /* The refinements HTTP has beyond the error table: nobody signed in is
  * 401, a stale If-Match 412, a method the path does not take 405, too
  * many failed sign-ins 429. */
@@ -174,7 +198,12 @@ static int dispatch(web_req *r, isms_err *e)
     rc = dom_begin(r->d, r->signed_in ? &r->who : NULL, e);
     if (rc)
         return rc;
-    return r->route->fn(r, e);
+    if (state_changing(r->method) || !reads_one_snapshot(r->route->kind))
+        return r->route->fn(r, e);
+    rc = dom_read_begin(r->d, e);
+    if (!rc)
+        rc = r->route->fn(r, e);
+    return dom_txn_end(r->d, rc, e);
 }
 
 static void handle(web_server *s, web_req *r)
