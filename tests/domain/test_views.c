@@ -8,6 +8,7 @@
 #include "domain/integrity/verify.h"
 #include "domain/views/derived.h"
 #include "domain/views/query.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,32 @@ static void scans_read_the_fields_asked_for(void **state)
 }
 
 /* The dashboard reads what the last verification recorded, and its age. */
+/* A record's label (a person's name on a list of risks) is looked up once
+ * in a read transaction and kept for it; the next transaction reads it
+ * again, so a rename shows at once. */
+static void a_label_is_kept_for_one_read_transaction(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    const char *label[3];
+    for (int k = 0; k < 3; k++) {
+        if (k == 2) { /* between the second read and the third */
+            record out;
+            if (dom_update(d, &reg_person, "PER-2", tu_make(d, &reg_person, "name=Renamed", NULL),
+                           0, &out, NULL, &e))
+                fail_msg("rename: %s", e.msg);
+        }
+        assert_int_equal(dom_read_begin(d, &e), 0);
+        for (int again = 0; again < 2; again++) /* the second from what was kept */
+            if (store_label_of(dom_store(d), &reg_person, "PER-2", &label[k], dom_arena(d), &e))
+                fail_msg("label: %s", e.msg);
+        assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    }
+    assert_string_equal(label[0], label[1]);
+    assert_string_not_equal(label[1], "Renamed");
+    assert_string_equal(label[2], "Renamed");
+}
+
 static void dashboard_reads_the_last_verification(void **state)
 {
     (void)state;
@@ -256,6 +283,7 @@ static void dashboard_reads_the_last_verification(void **state)
 }
 
 TU_MAIN(setup, teardown, cmocka_unit_test(risks_have_scores_and_bands),
+        cmocka_unit_test(a_label_is_kept_for_one_read_transaction),
         cmocka_unit_test(assets_say_where_a_need_comes_from),
         cmocka_unit_test(filters_resolve_references_and_check_values),
         cmocka_unit_test(dashboard_counts), cmocka_unit_test(dashboard_reads_the_last_verification),
