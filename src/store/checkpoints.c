@@ -179,24 +179,23 @@ int store_tree_get_many(store *s, const int64_t *seq, const int *level, int n, c
     return 0;
 }
 
+typedef struct node_args {
+    store_node_fn fn;
+    void *ctx;
+} node_args;
+
+static int to_node(int64_t seq, int64_t level, const char *hash, void *ctx)
+{
+    const node_args *a = ctx;
+    return a->fn(seq, (int)level, hash, a->ctx);
+}
+
 int store_tree_scan(store *s, int64_t after, int64_t upto, store_node_fn fn, void *ctx, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT seq, level, hash FROM ledger_node WHERE seq > ? AND seq <= ? "
-                          "ORDER BY seq, level",
-                          &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, after);
-    db_bind_int(st, 2, upto);
-    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        rc = fn(db_col_int(st, 0), (int)db_col_int(st, 1), db_col_text(st, 2), ctx);
-        if (rc)
-            break;
-    }
-    db_done(st);
-    return rc;
+    return store_range_rows(s,
+                            "SELECT seq, level, hash FROM ledger_node WHERE seq > ? AND seq <= ? "
+                            "ORDER BY seq, level",
+                            after, upto, to_node, &(node_args){ fn, ctx }, e);
 }
 
 static int key_id(store *s, const char *key, int64_t *id, isms_err *e)

@@ -312,22 +312,10 @@ int store_latest_of_risk(store *s, int64_t risk, store_latest_fn fn, void *ctx, 
 int store_latest_of_risks(store *s, int64_t from, int64_t to, store_latest_risk_fn fn, void *ctx,
                           isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT risk, analysis, changed_at FROM analysis_latest "
-                          "WHERE risk BETWEEN ? AND ? AND kind = 'risk' ORDER BY risk",
-                          &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, from);
-    db_bind_int(st, 2, to);
-    while (!(rc = db_step(st, &row, e)) && row) {
-        rc = fn(db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2), ctx);
-        if (rc)
-            break;
-    }
-    db_done(st);
-    return rc;
+    return store_range_rows(s,
+                            "SELECT risk, analysis, changed_at FROM analysis_latest "
+                            "WHERE risk BETWEEN ? AND ? AND kind = 'risk' ORDER BY risk",
+                            from, to, fn, ctx, e);
 }
 
 int store_latest_risk_ids(store *s, store_tally_fn fn, void *ctx, isms_err *e)

@@ -189,6 +189,24 @@ int store_text_int_rows(store *s, const char *sql, const char *param, int64_t li
     return rc;
 }
 
+int store_range_rows(store *s, const char *sql, int64_t lo, int64_t hi, store_int_int_text_fn fn,
+                     void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, lo);
+    db_bind_int(st, 2, hi);
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = fn(db_col_int(st, 0), db_col_int(st, 1), db_col_text(st, 2), ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
 static int take_count(const char *name, int64_t n, void *ctx)
 {
     (void)name;
