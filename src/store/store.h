@@ -391,6 +391,10 @@ int store_tally_clear(store *s, isms_err *e);
 typedef int (*store_tally_fn)(const char *name, int64_t n, void *ctx);
 /* Every figure that is not 0, in no particular order. */
 int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e);
+/* The sum of the figures named (at most 16) as the store keeps them; E_RETRY
+ * inside a write transaction whose changes to them wait for its commit (the
+ * caller counts instead). */
+int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, isms_err *e);
 
 /* What the dashboard joins, each bounded by what it finds: */
 /* active risks to treat (neither accepted nor avoided) that an active

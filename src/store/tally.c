@@ -242,6 +242,28 @@ static int merge_row(const char *name, int64_t n, void *ctx)
     return n ? m->fn(name, n, m->ctx) : 0;
 }
 
+int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, isms_err *e)
+{
+    *sum = 0;
+    if (s->nwaiting || n < 1 || n > 16)
+        return err_set(e, E_RETRY, NULL, "figures: not kept for this read");
+    char sql[160] = "SELECT COALESCE(SUM(n), 0) FROM tally WHERE name IN (?";
+    for (int k = 1; k < n; k++)
+        strcat(sql, ", ?");
+    strcat(sql, ")");
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    for (int k = 0; k < n; k++)
+        db_bind_text(st, k + 1, names[k]);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *sum = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}
+
 int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e)
 {
     if (!s->nwaiting)

@@ -8,6 +8,7 @@
  * (or ends before), so the store reads on from its place in an index:
  * page 1000 costs what page 1 does. */
 #include "core/text.h"
+#include "domain/registers/tallies.h"
 #include "store/store.h"
 #include "web/web_internal.h"
 
@@ -206,6 +207,15 @@ static int count_records(dom *d, void *ctx, void **out, isms_err *e)
 
 static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e)
 {
+    /* Every active record, unsearched: the figure the store keeps with
+     * each write, where it keeps one (after a write, counting a million
+     * risks again took 31 ms a worker on SQLite, 58 ms on PostgreSQL). */
+    if (!q->nfilters && !q->text && !q->include_retired && !q->only_retired && !q->ids) {
+        int known;
+        int rc = dom_active_count(r->d, l->reg, &l->total, &known, e);
+        if (rc || known)
+            return rc;
+    }
     buf name;
     buf_init(&name);
     buf_printf(&name, "count %s %s\nq=%s", l->reg->name, l->retired ? l->retired : "",

@@ -201,6 +201,45 @@ static void a_lifecycle_verb_is_a_route(void **state)
     tu_http_free(&r);
 }
 
+/* The items of an unfiltered list, read a page of 1,000. */
+static json_int_t items_of(const char *plural)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/%s?limit=1000", plural);
+    json_t *j = get_ok(WF_LEAD, path);
+    json_int_t n = (json_int_t)json_array_size(json_object_get(j, "items"));
+    json_decref(j);
+    return n;
+}
+
+/* An unfiltered list's total (from the figures kept with each write, for
+ * risks, controls and objectives) is the number of its active records,
+ * after an add and a retirement as before them. */
+static void a_list_total_is_its_active_records(void **state)
+{
+    (void)state;
+    static const char *const plurals[] = { "risks", "controls", "objectives", "assets" };
+    for (int round = 0; round < 2; round++) {
+        for (size_t k = 0; k < sizeof plurals / sizeof *plurals; k++) {
+            char path[96];
+            snprintf(path, sizeof path, "/api/v1/%s?limit=1", plurals[k]);
+            assert_int_equal(total_of(path), items_of(plurals[k]));
+        }
+        if (round)
+            break;
+        tu_http r;
+        wf_req(&r, WF_LEAD, "POST", "/api/v1/risks",
+               "{\"title\":\"Counted\",\"owner\":\"PER-4\",\"objectives\":[\"OBJ-1\"],"
+               "\"likelihood\":1,\"impact\":1}",
+               NULL);
+        expect(&r, 201, NULL);
+        tu_http_free(&r);
+        wf_req(&r, WF_LEAD, "POST", "/api/v1/controls/CTL-1/retire", NULL, "If-Match: *\r\n");
+        expect(&r, 200, NULL);
+        tu_http_free(&r);
+    }
+}
+
 /* The workflows that read: quantification (not saved), verification, proofs. */
 static void workflows_answer_and_save_nothing(void **state)
 {
@@ -463,6 +502,7 @@ TU_MAIN(wf_setup, wf_teardown, cmocka_unit_test(lists_filter_search_sort_and_pag
         cmocka_unit_test(records_are_made_changed_retired_and_have_a_history),
         cmocka_unit_test(a_lifecycle_verb_is_a_route),
         cmocka_unit_test(workflows_answer_and_save_nothing),
+        cmocka_unit_test(a_list_total_is_its_active_records),
         cmocka_unit_test(bad_requests_are_refused_naming_the_field_and_write_nothing),
         cmocka_unit_test(every_answer_carries_the_security_headers),
         cmocka_unit_test(the_openapi_document_lists_exactly_the_routes_answered),

@@ -1,11 +1,13 @@
 /* tallies.c: the dashboard's kept figures (see tallies.h). */
 #include "domain/registers/tallies.h"
 #include "domain/engine/dom.h"
+#include "domain/registers/controls.h"
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +110,36 @@ void tallies_note(tallies *t, const record *r, int sign)
         add(t, "objective", sign);
         add(t, "objective.value", sign * record_int(r, F_OBJECTIVE_VALUE_AT_STAKE));
     }
+}
+
+int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err *e)
+{
+    *n = 0;
+    *known = 0;
+    if (!store_keeps_tallies(dom_store(d)))
+        return 0;
+    const char *names[16];
+    int k = 0;
+    char named_status[16][48];
+    if (reg == &reg_risk || reg == &reg_objective)
+        names[k++] = reg->name;     /* "risk", "objective": each active one */
+    else if (reg == &reg_control) { /* each status's, "" for none (note_control) */
+        const char *const *status = control_statuses;
+        names[k++] = "control.status.";
+        for (int j = 0; status && status[j] && k < 16; j++, k++) {
+            snprintf(named_status[k], sizeof named_status[k], "control.status.%s", status[j]);
+            names[k] = named_status[k];
+        }
+    } else
+        return 0;
+    isms_err quiet = { 0 };
+    int rc = store_tally_sum(dom_store(d), names, k, n, &quiet);
+    if (rc == E_RETRY)
+        return 0; /* a write transaction's: the caller counts */
+    if (rc)
+        return err_set(e, rc, quiet.field, "%s", quiet.msg);
+    *known = 1;
+    return 0;
 }
 
 static int counted(const regdef *reg)

@@ -41,6 +41,10 @@ int64_t tallies_get(const tallies *t, const char *name);
 void tallies_add(tallies *t, const tallies *more);
 /* The store's figures. */
 int tallies_read(struct dom *d, tallies *t, isms_err *e);
+/* How many active records reg holds, from the kept figures (risks,
+ * controls, objectives): *known 0 when they do not say (another register,
+ * an older schema), and the caller counts. */
+int dom_active_count(struct dom *d, const regdef *reg, int64_t *n, int *known, isms_err *e);
 
 /* In the write's transaction: what `after` counts for replaces what
  * `before` did (either may be NULL). No-op on an older schema. */
