@@ -312,51 +312,6 @@ static void print_portfolio(cli *c, const portfolio_quant *q)
                     "floor and the certainty a ceiling\n");
 }
 
-/* The correlations a saved portfolio run used, to re-run it alike. */
-static int stored_correlations(cli *c, const char *inputs, quant_opts *o)
-{
-    json_t *doc = inputs ? json_loads(inputs, 0, NULL) : NULL;
-    json_t *pairs = json_object_get(doc, "correlations");
-    size_t n = json_array_size(pairs), k;
-    quant_corr *corr = arena_alloc(c->a, sizeof *corr * (n + 1));
-    json_t *p;
-    json_array_foreach(pairs, k, p)
-    {
-        corr[k].a = arena_strdup(c->a, json_string_value(json_object_get(p, "a")));
-        corr[k].b = arena_strdup(c->a, json_string_value(json_object_get(p, "b")));
-        corr[k].rho = json_number_value(json_object_get(p, "rank_correlation"));
-    }
-    o->corr = corr;
-    o->ncorr = n;
-    json_decref(doc);
-    return 0;
-}
-
-/* Re-runs one stale analysis as it ran (iterations, seed, correlations). */
-static int rerun(cli *c, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
-{
-    o->iterations = l->iterations;
-    o->seed = l->seed;
-    o->ncorr = 0;
-    int rc;
-    if (!strcmp(l->kind, "risk")) {
-        risk_quant q;
-        rc = dom_risk_quantify(c->d, l->subject, o, &q, e);
-        *key = q.analysis;
-    } else if (!strcmp(l->kind, "portfolio")) {
-        portfolio_quant q;
-        rc = stored_correlations(c, l->inputs, o);
-        if (!rc)
-            rc = dom_portfolio_quantify(c->d, o, strstr(l->subject, "objective") != NULL, &q, e);
-        *key = q.analysis;
-    } else {
-        returns_quant q;
-        rc = dom_control_returns(c->d, o, &q, e);
-        *key = q.analysis;
-    }
-    return rc;
-}
-
 /* What re-running the stale analyses shares with each re-run. */
 typedef struct stale_run {
     cli *c;
@@ -369,7 +324,7 @@ static int rerun_stale(const quant_latest *l, void *ctx, isms_err *e)
 {
     stale_run *s = ctx;
     const char *key = NULL;
-    int rc = rerun(s->c, l, s->o, &key, e);
+    int rc = dom_latest_rerun(s->c->d, l, s->o, &key, e);
     if (rc)
         return rc;
     s->n++;

@@ -289,6 +289,10 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
  * fn may write (re-run and save): the marks are read before the first. */
 typedef int (*quant_latest_fn)(const quant_latest *q, void *ctx, isms_err *e);
 int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e);
+/* Runs analysis l again as it ran (its kind, subject, iterations, seed and
+ * a portfolio's correlations), with o's threads, progress, cancel and save:
+ * *key the new analysis when saved (in the dom's arena). */
+int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **key, isms_err *e);
 /* The latest analysis of one risk (*found 0: none), with its freshness, at
  * the cost of that risk (its analyses by subject, its model and changes by
  * key and index), where dom_latest_analyses costs the repository. */

@@ -22,6 +22,7 @@
 #include "domain/registers/registers.h"
 #include "core/xalloc.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -432,5 +433,51 @@ int dom_latest_rejudge(dom *d, const int64_t *risks, size_t n, const char *at, i
     int rc = store_latest_touch(dom_store(d), 0, at, e); /* the portfolios */
     for (size_t k = 0; k < n && !rc; k++)
         rc = store_latest_of_risk(dom_store(d), risks[k], rejudge_one, &j, e);
+    return rc;
+}
+
+/* ---- re-running an analysis as it ran ---- */
+
+/* The correlations a saved portfolio run used (its inputs), into o. */
+static void stored_correlations(dom *d, const char *inputs, quant_opts *o)
+{
+    json_t *doc = inputs ? json_loads(inputs, 0, NULL) : NULL;
+    json_t *pairs = json_object_get(doc, "correlations");
+    size_t n = json_array_size(pairs), k;
+    quant_corr *corr = arena_alloc(dom_arena(d), sizeof *corr * (n + 1));
+    json_t *p;
+    json_array_foreach(pairs, k, p)
+    {
+        corr[k].a = arena_strdup(dom_arena(d), json_string_value(json_object_get(p, "a")));
+        corr[k].b = arena_strdup(dom_arena(d), json_string_value(json_object_get(p, "b")));
+        corr[k].rho = json_number_value(json_object_get(p, "rank_correlation"));
+    }
+    o->corr = corr;
+    o->ncorr = n;
+    json_decref(doc);
+}
+
+int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
+{
+    o->iterations = l->iterations;
+    o->seed = l->seed;
+    o->ncorr = 0;
+    *key = NULL;
+    int rc;
+    if (!strcmp(l->kind, "risk")) {
+        risk_quant q;
+        if (!(rc = dom_risk_quantify(d, l->subject, o, &q, e)))
+            *key = q.analysis;
+    } else if (!strcmp(l->kind, "portfolio")) {
+        portfolio_quant q;
+        stored_correlations(d, l->inputs, o);
+        rc = dom_portfolio_quantify(d, o, strstr(l->subject, "objective") != NULL, &q, e);
+        if (!rc)
+            *key = q.analysis;
+    } else {
+        returns_quant q;
+        if (!(rc = dom_control_returns(d, o, &q, e)))
+            *key = q.analysis;
+    }
     return rc;
 }
