@@ -35,7 +35,7 @@ struct web_server {
     dom **doms; /* every worker's connection, closed at stop */
     int ndoms, capdoms;
     atomic_int inflight;
-    web_verifier *verifier;
+    web_scheduled *verifier, *requantifier;
     dom_batcher *writer; /* group commit of the API's writes (batch.h) */
 };
 
@@ -436,7 +436,10 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
     }
     s->port = bound_port(s->mhd);
     rc = web_verifier_start(&s->cfg, &s->verifier, e);
+    if (!rc)
+        rc = web_requantifier_start(&s->cfg, &s->requantifier, e);
     if (rc) {
+        web_scheduled_stop(s->verifier);
         MHD_stop_daemon(s->mhd);
         free_server(s);
         return rc;
@@ -459,7 +462,8 @@ void web_stop(web_server *s)
     for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
-    web_verifier_stop(s->verifier);
+    web_scheduled_stop(s->requantifier);
+    web_scheduled_stop(s->verifier);
     if (s->cfg.log) {
         long batches, writes;
         dom_batcher_counts(s->writer, &batches, &writes);

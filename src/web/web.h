@@ -41,6 +41,10 @@ typedef struct web_config {
      * portfolio's, the return on controls) may compute inside a request
      * (0: WEB_WHATIF_DEFAULT_MS); a longer one is stopped and refused. */
     int64_t whatif_ms;
+    /* Seconds between runs of the stale analyses again, saved (what `isms
+     * quantify --stale` does), the first at the start; 0 or negative:
+     * never (the default). */
+    int quantify_every;
 } web_config;
 
 enum { WEB_VERIFY_DEFAULT = 3600, WEB_VERIFY_OFF = -1, WEB_WHATIF_DEFAULT_MS = 20000 };

@@ -304,13 +304,17 @@ int web_soa_gap(web_req *r, const char *const *params, struct gap_report *out, i
  * coverage page, its totals, its approved SoA a link to its statement. */
 void web_coverage_table(web_req *r, const struct cov_report *rep, int n);
 
-/* ---- verifier.c ---- */
-typedef struct web_verifier web_verifier;
+/* ---- scheduled.c ---- */
+typedef struct web_scheduled web_scheduled;
 /* Starts verifying every c->verify_every seconds (*out NULL when not
  * positive); c must outlive it. */
-int web_verifier_start(const web_config *c, web_verifier **out, isms_err *e);
-/* Stops it, after the verification under way (if any) is recorded. */
-void web_verifier_stop(web_verifier *v);
+int web_verifier_start(const web_config *c, web_scheduled **out, isms_err *e);
+/* Starts running the stale analyses again every c->quantify_every seconds
+ * (*out NULL when not positive); c must outlive it. */
+int web_requantifier_start(const web_config *c, web_scheduled **out, isms_err *e);
+/* Stops a job: a verification under way is recorded first, a
+ * re-quantification under way cancelled (its analysis not saved). */
+void web_scheduled_stop(web_scheduled *s);
 
 /* ---- html_css.c, pages*.c: the HTML front end (html.h) ---- */
 int html_css(web_req *r, isms_err *e);

@@ -218,6 +218,48 @@ static void a_what_if_longer_than_the_limit_is_stopped_and_refused(void **state)
         free(tu_isms_err(repo, 2, "--what-if-limit: ", "serve", "--what-if-limit", bad[k]));
 }
 
+/* The stale analyses the dashboard counts (`isms summary`). */
+static long long stale_count(void)
+{
+    char *out = tu_isms_ok(repo, "--json", "summary");
+    const char *at = strstr(out, "\"stale_analyses_count\": ");
+    assert_non_null(at);
+    long long n = atoll(at + strlen("\"stale_analyses_count\": "));
+    free(out);
+    return n;
+}
+
+/* A server asked to (--quantify-every) runs the stale analyses again at
+ * its start, saved, and says so in its log: the dashboard has none left,
+ * and the ledger verifies. */
+static void the_server_runs_stale_analyses_again(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--lef", "pert(1,2,6)"));
+    long long stale = stale_count();
+    assert_true(stale >= 1);
+    char *log = tu_read_file(log_path, NULL);
+    size_t before = strlen(log);
+    free(log);
+    int p;
+    pid_t s = wf_spawn_with(repo, log_path, &p, "--quantify-every", "1h");
+    char expect[96];
+    snprintf(expect, sizeof expect, "scheduled quantification: %lld stale analys", stale);
+    int seen = 0;
+    for (int k = 0; k < 600 && !seen; k++) { /* 60 s at most (sanitizer builds are slow) */
+        usleep(100 * 1000);
+        log = tu_read_file(log_path, NULL);
+        seen = strstr(log + before, expect) != NULL;
+        free(log);
+    }
+    kill(s, SIGTERM);
+    waitpid(s, NULL, 0);
+    assert_true(seen);
+    assert_int_equal(stale_count(), 0);
+    free(tu_isms_ok(repo, "verify"));
+    free(tu_isms_err(repo, 2, "--quantify-every: ", "serve", "--quantify-every", "500ms"));
+}
+
 static void sigterm_lets_the_request_in_flight_finish(void **state)
 {
     (void)state;
@@ -268,4 +310,5 @@ TU_MAIN(setup, teardown, cmocka_unit_test(each_request_is_a_log_line_without_sec
         cmocka_unit_test(an_idle_connection_is_closed_after_the_timeout),
         cmocka_unit_test(two_servers_share_a_repository_without_a_lost_write),
         cmocka_unit_test(a_what_if_longer_than_the_limit_is_stopped_and_refused),
+        cmocka_unit_test(the_server_runs_stale_analyses_again),
         cmocka_unit_test(sigterm_lets_the_request_in_flight_finish))
