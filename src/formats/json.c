@@ -746,3 +746,18 @@ void js_diff_members(const char *a, const char *b, buf *out, const char *ignore)
     json_decref(x);
     json_decref(y);
 }
+
+void js_correlations(const char *inputs, js_corr_fn fn, void *ctx)
+{
+    json_t *doc = inputs ? json_loads(inputs, 0, NULL) : NULL;
+    json_t *p;
+    size_t k;
+    json_array_foreach(json_object_get(doc, "correlations"), k, p)
+    {
+        const char *a = json_string_value(json_object_get(p, "a")),
+                   *b = json_string_value(json_object_get(p, "b"));
+        if (a && b)
+            fn(a, b, json_number_value(json_object_get(p, "rank_correlation")), ctx);
+    }
+    json_decref(doc);
+}

@@ -73,6 +73,11 @@ void js_append(buf *b, const json_t *j);
 
 /* Writes j to f (indented when pretty), followed by a newline. */
 int js_write(FILE *f, const json_t *j, int pretty);
+/* The correlations a saved portfolio run's inputs name ("correlations":
+ * [{"a", "b", "rank_correlation"}], as quantify_json.c writes them), each
+ * to fn; none when the text is not such a document. */
+typedef void (*js_corr_fn)(const char *a, const char *b, double rho, void *ctx);
+void js_correlations(const char *inputs, js_corr_fn fn, void *ctx);
 
 /* Names of the top-level members whose values differ between two JSON
  * object texts, comma-separated into `out` ("title, owner"); members named

@@ -17,6 +17,7 @@
 #include "domain/workflows/quantify.h"
 #include "store/store.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,6 +533,68 @@ static void a_list_reads_each_risks_latest_in_any_order(void **state)
     }
 }
 
+/* What re-running the stale analyses notes of each (copied: each runs in
+ * memory of its own). */
+typedef struct reruns {
+    char key[8][32], kind[8][32];
+    int n;
+} reruns;
+
+static int rerun_each(const quant_latest *l, void *ctx, isms_err *e)
+{
+    reruns *r = ctx;
+    quant_opts o = { .threads = 1, .save = 1 };
+    const char *key;
+    int rc = dom_latest_rerun(d, l, &o, &key, e);
+    if (!rc && r->n < 8) {
+        snprintf(r->key[r->n], sizeof r->key[r->n], "%s", key);
+        snprintf(r->kind[r->n++], sizeof r->kind[0], "%s", l->kind);
+    }
+    return rc;
+}
+
+/* A stale analysis runs again as it ran (dom_latest_rerun: the server's
+ * schedule and `quantify --stale`): a portfolio with its iterations, seed
+ * and correlations, a risk's with its own. */
+static void a_stale_analysis_runs_again_as_it_ran(void **state)
+{
+    (void)state;
+    at("2026-11-29T09:00:00Z");
+    quantify("RISK-1", 5);
+    quant_corr corr[] = { { "RISK-1", "RISK-2", 0.6 } };
+    portfolio_quant p;
+    tu_quantify_all(
+        d,
+        (quant_opts){
+            .iterations = 1500, .seed = 9, .threads = 1, .save = 1, .corr = corr, .ncorr = 1 },
+        &p);
+    update("2026-11-29T10:00:00Z", &reg_risk, "RISK-1",
+           tu_make(d, &reg_risk, "lef=const(2)", NULL));
+    reruns r = { 0 };
+    isms_err e = { 0 };
+    if (dom_latest_stale_each(d, rerun_each, &r, &e))
+        fail_msg("stale: %s", e.msg);
+    assert_int_equal(r.n, 2);
+    for (int k = 0; k < r.n; k++) {
+        record a;
+        if (dom_get(d, &reg_analysis, r.key[k], &a, &e))
+            fail_msg("%s: %s", r.key[k], e.msg);
+        int whole = !strcmp(r.kind[k], "portfolio");
+        assert_int_equal(record_int(&a, F_ANALYSIS_ITERATIONS), whole ? 1500 : 2000);
+        assert_string_equal(record_text(&a, F_ANALYSIS_SEED), whole ? "9" : "5");
+        if (whole) {
+            const char *in = record_text(&a, F_ANALYSIS_INPUTS),
+                       *pair = "\"correlations\":[{\"a\":\"RISK-1\",\"b\":\"RISK-2\","
+                               "\"rank_correlation\":";
+            assert_contains(in, pair);
+            assert_true(fabs(strtod(strstr(in, pair) + strlen(pair), NULL) - 0.6) < 1e-12);
+        }
+    }
+    if (dom_latest_stale_each(d, rerun_each, &r, &e)) /* none left */
+        fail_msg("stale: %s", e.msg);
+    assert_int_equal(r.n, 2);
+}
+
 /* More stale than a front end lists: the first DASH_KEYS_FIRST in the
  * analyses' order and the count, as from every analysis. */
 static void the_dashboard_lists_the_first_stale_and_counts_them_all(void **state)
@@ -585,7 +648,8 @@ static void top_risks_in_money_by_their_latest_p95(void **state)
 
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 TU_MAIN(NULL, NULL, TEST(the_latest_of_each_subject_after_several_saves),
-        TEST(a_list_reads_each_risks_latest_in_any_order), TEST(stale_when_its_own_inputs_change),
+        TEST(a_list_reads_each_risks_latest_in_any_order),
+        TEST(a_stale_analysis_runs_again_as_it_ran), TEST(stale_when_its_own_inputs_change),
         TEST(an_upgrade_keeps_them_from_the_analyses),
         TEST(the_dashboard_reads_neither_every_analysis_nor_the_whole_model),
         TEST(marks_follow_the_inputs_and_are_counted),

@@ -21,8 +21,8 @@
 #include "domain/workflows/quantify_impl.h"
 #include "domain/registers/registers.h"
 #include "core/xalloc.h"
+#include "formats/json.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -438,23 +438,33 @@ int dom_latest_rejudge(dom *d, const int64_t *risks, size_t n, const char *at, i
 
 /* ---- re-running an analysis as it ran ---- */
 
+typedef struct corr_list {
+    dom *d;
+    quant_corr *corr;
+    size_t n, cap;
+} corr_list;
+
+static void add_corr(const char *a, const char *b, double rho, void *ctx)
+{
+    corr_list *l = ctx;
+    if (l->n == l->cap) { /* in the dom's arena: the run reads them */
+        quant_corr *more = arena_alloc(dom_arena(l->d), sizeof *more * (l->cap = 2 * l->cap + 8));
+        if (l->n)
+            memcpy(more, l->corr, sizeof *more * l->n);
+        l->corr = more;
+    }
+    l->corr[l->n++] = (quant_corr){ .a = arena_strdup(dom_arena(l->d), a),
+                                    .b = arena_strdup(dom_arena(l->d), b),
+                                    .rho = rho };
+}
+
 /* The correlations a saved portfolio run used (its inputs), into o. */
 static void stored_correlations(dom *d, const char *inputs, quant_opts *o)
 {
-    json_t *doc = inputs ? json_loads(inputs, 0, NULL) : NULL;
-    json_t *pairs = json_object_get(doc, "correlations");
-    size_t n = json_array_size(pairs), k;
-    quant_corr *corr = arena_alloc(dom_arena(d), sizeof *corr * (n + 1));
-    json_t *p;
-    json_array_foreach(pairs, k, p)
-    {
-        corr[k].a = arena_strdup(dom_arena(d), json_string_value(json_object_get(p, "a")));
-        corr[k].b = arena_strdup(dom_arena(d), json_string_value(json_object_get(p, "b")));
-        corr[k].rho = json_number_value(json_object_get(p, "rank_correlation"));
-    }
-    o->corr = corr;
-    o->ncorr = n;
-    json_decref(doc);
+    corr_list l = { d, NULL, 0, 0 };
+    js_correlations(inputs, add_corr, &l);
+    o->corr = l.corr;
+    o->ncorr = l.n;
 }
 
 int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
