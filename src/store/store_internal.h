@@ -196,14 +196,14 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e);
 void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
 int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q);
 
-/* Rows of a query of (text, integer) to fn, which returns non-zero to stop;
- * `param` (when not NULL) then `limit` (when not 0: a LIMIT, or any other
- * integer parameter, an id) bound in that order (store/tally.c). */
 /* Rows of a query of (integer, integer, text) with two integer parameters
  * (a range) to fn, which returns non-zero to stop (store/tally.c). */
 typedef int (*store_int_int_text_fn)(int64_t a, int64_t b, const char *c, void *ctx);
 int store_range_rows(store *s, const char *sql, int64_t lo, int64_t hi, store_int_int_text_fn fn,
                      void *ctx, isms_err *e);
+/* Rows of a query of (text, integer) to fn, which returns non-zero to stop;
+ * `param` (when not NULL) then `limit` (when not 0: a LIMIT, or any other
+ * integer parameter, an id) bound in that order (store/tally.c). */
 int store_text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
                         store_tally_fn fn, void *ctx, isms_err *e);
 

@@ -64,7 +64,7 @@ typedef struct web_req {
  * would take more than three times the limit. */
 typedef struct web_whatif {
     double limit;      /* seconds */
-    double started;    /* CLOCK_MONOTONIC seconds */
+    double started;    /* web_now_us() in seconds */
     double projected;  /* seconds the whole run would have taken (0: unknown) */
     double stopped_at; /* seconds into the run when it was stopped (0: it was not) */
     size_t iterations;

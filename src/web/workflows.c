@@ -15,7 +15,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { QUANTIFY_MAX_ITERATIONS = 200000, QUANTIFY_DEFAULT_ITERATIONS = 20000 };
 
@@ -78,17 +77,10 @@ static int quant_params(web_req *r, const char *const *names, quant_opts *o, ism
 
 /* ---- the what-if clock (web_internal.h) ---- */
 
-static double monotonic_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void whatif_progress(void *ctx, uint64_t done, uint64_t total)
 {
     web_whatif *w = ctx;
-    double t = monotonic_seconds() - w->started;
+    double t = (double)web_now_us() / 1e6 - w->started;
     if (w->stop || !done || done >= total)
         return;
     double projected = t * (double)total / (double)done;
@@ -103,7 +95,7 @@ void web_whatif_start(web_req *r, web_whatif *w, quant_opts *o)
 {
     int64_t ms = r->cfg->whatif_ms > 0 ? r->cfg->whatif_ms : WEB_WHATIF_DEFAULT_MS;
     *w = (web_whatif){ .limit = (double)ms / 1000,
-                       .started = monotonic_seconds(),
+                       .started = (double)web_now_us() / 1e6,
                        .iterations = o->iterations };
     o->progress = whatif_progress;
     o->progress_ctx = w;

@@ -124,10 +124,10 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
     if (reg == &reg_risk || reg == &reg_objective)
         names[k++] = reg->name;     /* "risk", "objective": each active one */
     else if (reg == &reg_control) { /* each status's, "" for none (note_control) */
-        const char *const *status = control_statuses;
         names[k++] = "control.status.";
-        for (int j = 0; status && status[j] && k < 16; j++, k++) {
-            snprintf(named_status[k], sizeof named_status[k], "control.status.%s", status[j]);
+        for (int j = 0; control_statuses[j] && k < 16; j++, k++) {
+            snprintf(named_status[k], sizeof named_status[k], "control.status.%s",
+                     control_statuses[j]);
             names[k] = named_status[k];
         }
     } else
