@@ -307,8 +307,13 @@ static void heat_section(web_req *r, const dom_dash *s)
 
 /* ---- what needs attention ---- */
 
-static void attention_item(web_req *r, int64_t n, const char *what, const char *href)
+/* One line of the list: the count, in the singular or the plural as it
+ * reads, a link to the records where one lists them; the caller closes the
+ * item after what it adds (the first keys). */
+static void attention_item(web_req *r, int64_t n, const char *one, const char *many,
+                           const char *href)
 {
+    const char *what = n == 1 ? one : many;
     html_f(&r->out, "<li>");
     if (href && n)
         html_f(&r->out, "<a href=\"%r\">%D %s</a>", href, n, what);
@@ -316,26 +321,18 @@ static void attention_item(web_req *r, int64_t n, const char *what, const char *
         html_f(&r->out, "%D %s", n, what);
 }
 
-static void attention_section(web_req *r, const dom_dash *s)
+static void attention_keys(web_req *r, const char *plural, const dash_keys *keys, const char *one,
+                           const char *many)
 {
-    html_f(&r->out, "<section aria-labelledby=\"h-att\"><h2 id=\"h-att\">Needs attention</h2><ul>");
-    attention_item(r, s->outside_appetite, "risks outside appetite by their latest analyses", NULL);
-    key_links(r, "risks", &s->outside);
+    attention_item(r, keys->total, one, many, NULL);
+    key_links(r, plural, keys);
     html_f(&r->out, "</li>");
-    attention_item(r, s->untreated,
-                   "risks untreated: no control in place, no accept or avoid decision", NULL);
-    key_links(r, "risks", &s->untreated_keys);
-    html_f(&r->out, "</li>");
-    attention_item(r, s->acceptances_lapsed, "acceptances lapsed", "/acceptances?sort=expires_on");
-    html_f(&r->out, "</li>");
-    attention_item(r, s->accepted_without, "risks treated by acceptance without a valid acceptance",
-                   "/risks?treatment=accept");
-    html_f(&r->out, "</li>");
-    attention_item(r, s->overdue, "risk reviews overdue", "/risks?sort=review_date");
-    html_f(&r->out, "</li>");
-    attention_item(r, s->no_objective, "risks tied to no business objective", NULL);
-    html_f(&r->out, "</li>");
-    attention_item(r, s->stale_total, "analyses stale: their inputs changed since they ran", NULL);
+}
+
+static void attention_stale(web_req *r, const dom_dash *s)
+{
+    attention_item(r, s->stale_total, "analysis stale: its inputs changed since it ran",
+                   "analyses stale: their inputs changed since they ran", NULL);
     size_t shown = s->nstale < KEYS_SHOWN ? s->nstale : KEYS_SHOWN;
     for (size_t k = 0; k < shown; k++)
         html_f(&r->out, "%r<a href=\"/analyses/%u\">%s</a> (%s)", k ? ", " : ": ", s->stale[k].key,
@@ -343,10 +340,42 @@ static void attention_section(web_req *r, const dom_dash *s)
     if (s->stale_total > (int64_t)shown)
         html_f(&r->out, ", and %D more", s->stale_total - (int64_t)shown);
     html_f(&r->out, "</li>");
-    attention_item(r, s->unquantified.total, "risks not quantified (no figures in money)", NULL);
-    key_links(r, "risks", &s->unquantified);
+}
+
+static void attention_section(web_req *r, const dom_dash *s)
+{
+    html_f(&r->out, "<section aria-labelledby=\"h-att\"><h2 id=\"h-att\">Needs attention</h2><ul>");
+    attention_keys(r, "risks", &s->outside, "risk outside appetite by its latest analysis",
+                   "risks outside appetite by their latest analyses");
+    attention_item(r, s->untreated,
+                   "risk untreated: no control in place, no accept or avoid decision",
+                   "risks untreated: no control in place, no accept or avoid decision", NULL);
+    key_links(r, "risks", &s->untreated_keys);
     html_f(&r->out, "</li>");
-    attention_item(r, s->not_assessed, "controls in place not assessed for effectiveness",
+    attention_item(r, s->acceptances_lapsed, "acceptance lapsed", "acceptances lapsed",
+                   "/acceptances?sort=expires_on");
+    html_f(&r->out, "</li>");
+    attention_item(r, s->accepted_without, "risk treated by acceptance without a valid acceptance",
+                   "risks treated by acceptance without a valid acceptance",
+                   "/risks?treatment=accept");
+    html_f(&r->out, "</li>");
+    attention_item(r, s->overdue, "risk review overdue", "risk reviews overdue",
+                   "/risks?sort=review_date");
+    html_f(&r->out, "</li>");
+    attention_item(r, s->no_objective, "risk tied to no business objective",
+                   "risks tied to no business objective", NULL);
+    html_f(&r->out, "</li>");
+    attention_stale(r, s);
+    attention_keys(r, "risks", &s->unquantified, "risk not quantified (no figures in money)",
+                   "risks not quantified (no figures in money)");
+    attention_keys(r, "objectives", &s->unquantified_objectives,
+                   "objective with no quantified risk: no certainty",
+                   "objectives with no quantified risk: no certainty");
+    attention_keys(r, "risks", &s->matrix_disagrees,
+                   "risk whose matrix cell and figures in money lie more than one band apart",
+                   "risks whose matrix cell and figures in money lie more than one band apart");
+    attention_item(r, s->not_assessed, "control in place not assessed for effectiveness",
+                   "controls in place not assessed for effectiveness",
                    "/controls?effectiveness=not-assessed");
     html_f(&r->out, "</li></ul>");
     note(r, "Counted over the active records as they stand now; lapsed and overdue against today's "

@@ -54,13 +54,23 @@ static void actions(web_req *r, const record *rec)
 
 /* ---- fields ---- */
 
+/* A field's name, its help on hover: "LEF" says little to a reader who
+ * does not know FAIR's words. Opens the <dd>. */
+static void dt(buf *b, dom *d, const char *name, const char *help)
+{
+    if (help && *help)
+        html_f(b, "<dt title=\"%s\">%s</dt><dd>", help, web_field_label(d, name));
+    else
+        html_f(b, "<dt>%s</dt><dd>", web_field_label(d, name));
+}
+
 static void fields(web_req *r, const record *rec)
 {
     buf *b = &r->out;
     html_f(b, "<dl class=\"fields\">");
     for (int i = 0; i < rec->reg->nfields; i++) {
         const fielddef *f = &rec->reg->fields[i];
-        html_f(b, "<dt>%s</dt><dd>", web_field_label(r->d, f->name));
+        dt(b, r->d, f->name, f->help);
         int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
         if (set ? !rec->v[i].n : rec->v[i].null) /* nothing, or an empty set */
             html_f(b, "<span class=\"muted\">—</span>");
@@ -90,8 +100,7 @@ static int derived(web_req *r, const record *rec, isms_err *e)
         return rc;
     html_f(&r->out, "<h2>Derived</h2><dl class=\"fields\">");
     for (int k = 0; k < n; k++) {
-        html_f(&r->out, "<dt>%s</dt><dd>",
-               web_field_label(r->d, defs[k].label ? defs[k].label : defs[k].field.name));
+        dt(&r->out, r->d, defs[k].label ? defs[k].label : defs[k].field.name, defs[k].field.help);
         html_value(&r->out, r->d, &defs[k].field, &vals[k]);
         html_f(&r->out, "</dd>");
     }

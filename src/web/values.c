@@ -93,7 +93,7 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
         return;
     }
     if (f->type == FT_MONEY && !v->null)
-        html_f(b, "%s %s", web_value_text(d, f, v), dom_currency(d));
+        html_f(b, "%s %s", dom_currency(d), web_value_text(d, f, v)); /* as the dashboard */
     else
         html_text(b, web_value_text(d, f, v));
 }
@@ -112,6 +112,7 @@ const char *web_time_html(dom *d, const char *iso)
 static const char *const spelled[][2] = {
     { "soa", "SoA" }, { "soas", "SoAs" }, { "oscal", "OSCAL" }, { "csf", "CSF" },
     { "roi", "ROI" }, { "id", "ID" },     { "url", "URL" },     { "uuid", "UUID" },
+    { "lef", "LEF" }, { "tef", "TEF" },   { "p95", "P95" },
 };
 
 const char *web_words(dom *d, const char *name, int capital)

@@ -64,15 +64,17 @@ int web_only_params(web_req *r, const char *const *names, isms_err *e)
  * not saved, on one thread (the server's workers are the parallelism). */
 static int quant_params(web_req *r, const char *const *names, quant_opts *o, isms_err *e)
 {
-    int64_t iterations, seed;
+    int64_t iterations = 0, seed = 0;
     int rc = web_only_params(r, names, e);
     if (!rc)
         rc = query_int(r, "iterations", 1000, QUANTIFY_MAX_ITERATIONS, QUANTIFY_DEFAULT_ITERATIONS,
                        &iterations, e);
     if (!rc)
         rc = query_int(r, "seed", 0, INT64_MAX, QUANT_DEFAULT_SEED, &seed, e);
+    if (rc)
+        return rc;
     *o = (quant_opts){ .iterations = (size_t)iterations, .seed = (uint64_t)seed, .threads = 1 };
-    return rc;
+    return 0;
 }
 
 /* ---- the what-if clock (web_internal.h) ---- */

@@ -6,6 +6,7 @@
  * token of a signed-in browser and the authority the risk's size needs;
  * the quantify page draws the loss exceedance curve; payloads in titles
  * are text. */
+#include "core/text.h"
 #include "support/testutil.h"
 #include "support/webfix.h"
 #include "web/web.h"
@@ -136,6 +137,81 @@ static void each_heat_map_cell_links_to_its_risks(void **state)
     }
     assert_true(cells >= 3);
     assert_int_equal(risks, api_total("/api/v1/risks"));
+    free(html);
+}
+
+/* No count reads "1 risks": for each " <plural> " in the page, the number
+ * before it is not a lone 1. */
+static void no_lone_one_before(const char *html, const char *plural)
+{
+    char at[64];
+    snprintf(at, sizeof at, " %s ", plural);
+    for (const char *p = strstr(html, at); p; p = strstr(p + 1, at))
+        if (p - html >= 2 && p[-1] == '1' && (p - html == 2 || p[-2] < '0' || p[-2] > '9'))
+            fail_msg("\"1%.40s\": a count of one in the plural", p);
+}
+
+/* Needs attention says what isms summary says, in the singular where the
+ * count is one, and lists what the summary lists: the objectives with no
+ * quantified risk and the risks whose matrix cell and figures disagree. */
+static void needs_attention_reads_as_the_summary(void **state)
+{
+    (void)state;
+    char *html = page(WF_LEAD, "/", 200);
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *att = json_object_get(s, "attention");
+    assert_int_equal(json_integer_value(json_object_get(att, "outside_appetite")), 1);
+    assert_contains(html,
+                    "1 risk outside appetite by its latest analysis: <a href=\"/risks/RISK-5\">");
+    char want[200];
+    snprintf(want, sizeof want, "%lld risk review%s overdue",
+             (long long)json_integer_value(json_object_get(att, "review_overdue")),
+             json_integer_value(json_object_get(att, "review_overdue")) == 1 ? "" : "s");
+    assert_contains(html, want);
+    json_t *objs = json_object_get(json_object_get(s, "objectives"), "not_quantified");
+    assert_int_equal(json_array_size(objs), 1);
+    snprintf(want, sizeof want,
+             "1 objective with no quantified risk: no certainty: <a href=\"/objectives/%s\">",
+             json_string_value(json_array_get(objs, 0)));
+    assert_contains(html, want);
+    snprintf(want, sizeof want, "%lld risks whose matrix cell and figures in money",
+             (long long)json_integer_value(json_object_get(att, "matrix_disagrees_count")));
+    assert_contains(html, want);
+    json_decref(s);
+    static const char *const plurals[] = { "risks", "analyses", "acceptances", "controls",
+                                           "objectives" };
+    for (size_t k = 0; k < sizeof plurals / sizeof *plurals; k++)
+        no_lone_one_before(html, plurals[k]);
+    free(html);
+}
+
+/* A risk's page shows its latest analysis's mean and P95 loss as the
+ * analysis has them, money with the currency first (as on the dashboard),
+ * and FAIR's inputs by their names (LEF, TEF) with their meaning on hover. */
+static void a_risks_page_shows_its_latest_figures(void **state)
+{
+    (void)state;
+    json_t *risk = tu_json_take(tu_isms_ok(wf_repo(), "risk", "show", "RISK-5", "--json"));
+    const char *key =
+        json_string_value(json_object_get(json_object_get(risk, "latest_analysis"), "key"));
+    assert_non_null(key);
+    json_t *a = tu_json_take(tu_isms_ok(wf_repo(), "analysis", "show", key, "--json"));
+    char *html = page(WF_AUDITOR, "/risks/RISK-5", 200);
+    static const char *const figures[][2] = { { "Mean annual loss", "mean_loss" },
+                                              { "Annual loss at P95", "p95_loss" } };
+    for (size_t k = 0; k < 2; k++) {
+        char money[64], want[160];
+        format_money(money, sizeof money, json_integer_value(json_object_get(a, figures[k][1])), 2);
+        snprintf(want, sizeof want, ">%s</dt><dd>EUR %s</dd>", figures[k][0], money);
+        assert_contains(html, want);
+    }
+    assert_contains(html, ">Margin</dt><dd>EUR ");
+    assert_contains(html, "<dt title=\"loss event frequency per year");
+    assert_contains(html, ">LEF</dt>");
+    assert_contains(html, "<dt title=\"threat event frequency per year\">TEF</dt>");
+    assert_null(strstr(html, ">Lef<"));
+    json_decref(a);
+    json_decref(risk);
     free(html);
 }
 
@@ -356,6 +432,8 @@ static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)
 TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
+        cmocka_unit_test(needs_attention_reads_as_the_summary),
+        cmocka_unit_test(a_risks_page_shows_its_latest_figures),
         cmocka_unit_test(a_page_view_never_verifies),
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),

@@ -202,7 +202,14 @@ static const char *freshness_text(arena *a, const quant_freshness *f)
                     : "STALE: its inputs changed (isms quantify --stale)";
 }
 
-enum { RQ_QUANTIFIED, RQ_ANALYSIS, RQ_VERDICT, RQ_MARGIN, RQ_FIGURES, RQ_MATRIX };
+enum { RQ_QUANTIFIED, RQ_ANALYSIS, RQ_MEAN, RQ_P95, RQ_VERDICT, RQ_MARGIN, RQ_FIGURES, RQ_MATRIX };
+
+/* An analysis's figure in money, left empty where it has none. */
+static void money_of(const record *a, int field, value *out)
+{
+    if (!record_cval(a, field)->null)
+        set_int(out, record_int(a, field));
+}
 
 static int risk_quant_value(derive_cache *c, const record *r, int what, value *out, isms_err *e)
 {
@@ -221,11 +228,10 @@ static int risk_quant_value(derive_cache *c, const record *r, int what, value *o
         set_text(out, a->key);
         out->i = a->id;
         break;
+    case RQ_MEAN: money_of(a, F_ANALYSIS_MEAN_LOSS, out); break;
+    case RQ_P95: money_of(a, F_ANALYSIS_P95_LOSS, out); break;
     case RQ_VERDICT: set_text(out, record_text(a, F_ANALYSIS_VERDICT)); break;
-    case RQ_MARGIN:
-        if (!record_cval(a, F_ANALYSIS_MARGIN)->null)
-            set_int(out, record_int(a, F_ANALYSIS_MARGIN));
-        break;
+    case RQ_MARGIN: money_of(a, F_ANALYSIS_MARGIN, out); break;
     case RQ_FIGURES: set_text(out, freshness_text(texts, &l->fresh)); break;
     case RQ_MATRIX: {
         const value *al = record_cval(a, F_ANALYSIS_LIKELIHOOD),
@@ -288,6 +294,10 @@ static const derived_def risk_derived[] = {
     QUANT("fair_inputs", FT_BOOL, "quantified",
           "the risk has FAIR inputs (counts in the totals in money)", RQ_QUANTIFIED),
     QUANT("analysis", FT_REF, "latest analysis", "its latest saved analysis", RQ_ANALYSIS),
+    QUANT("mean_loss", FT_MONEY, "mean annual loss",
+          "that analysis's expected loss a year (the mean of its simulated years)", RQ_MEAN),
+    QUANT("p95_loss", FT_MONEY, "annual loss at P95",
+          "that analysis's loss in a bad year: 19 years in 20 lose less", RQ_P95),
     QUANT("verdict", FT_TEXT, "against appetite",
           "that analysis's verdict on the current residual loss", RQ_VERDICT),
     QUANT("margin", FT_MONEY, "margin",
