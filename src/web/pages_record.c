@@ -5,6 +5,7 @@
  * it: edit, retire, the verbs of its lifecycle that the domain says they
  * may make now. The domain refuses anything else all the same. */
 #include "domain/engine/lifecycle.h"
+#include "domain/registers/registers.h"
 #include "domain/views/derived.h"
 #include "domain/views/links.h"
 #include "web/html.h"
@@ -54,6 +55,15 @@ static void actions(web_req *r, const record *rec)
 
 /* ---- fields ---- */
 
+/* A JSON document kept in a text field (an analysis's inputs and
+ * results): folded, and wrapped where it is shown, or one line of it
+ * would widen the page to thousands of pixels. */
+static int is_document(const fielddef *f, const value *v)
+{
+    return f->type == FT_TEXT && (f->flags & FF_MULTILINE) && v->s &&
+           (*v->s == '{' || *v->s == '[');
+}
+
 /* A field's name, its help on hover: "LEF" says little to a reader who
  * does not know FAIR's words. Opens the <dd>. */
 static void dt(buf *b, dom *d, const char *name, const char *help)
@@ -74,6 +84,11 @@ static void fields(web_req *r, const record *rec)
         int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
         if (set ? !rec->v[i].n : rec->v[i].null) /* nothing, or an empty set */
             html_f(b, "<span class=\"muted\">—</span>");
+        else if (is_document(f, &rec->v[i]))
+            html_f(b,
+                   "<details><summary>JSON as kept (%D characters)</summary><pre "
+                   "class=\"doc\">%s</pre></details>",
+                   (int64_t)strlen(rec->v[i].s), rec->v[i].s);
         else
             html_value(b, r->d, f, &rec->v[i]);
         html_f(b, "</dd>");
@@ -214,8 +229,11 @@ int page_show(web_req *r, isms_err *e)
         html_f(&r->out, "<p class=\"notice\">Retired on %r.</p>",
                web_time_html(r->d, rec.retired_at));
     actions(r, &rec);
-    fields(r, &rec);
-    rc = derived(r, &rec, e);
+    rc = rec.reg == &reg_analysis ? web_analysis_figures(r, &rec, e) : 0;
+    if (!rc)
+        fields(r, &rec);
+    if (!rc)
+        rc = derived(r, &rec, e);
     if (!rc)
         rc = backlinks(r, &rec, e);
     if (!rc)

@@ -131,6 +131,48 @@ static void scenario_row(web_req *r, const char *name, const quant_scenario *s)
            major(r, s->stats.p95), major(r, s->stats.p99));
 }
 
+/* What a risk's quantification found, for the quantify page (a what-if)
+ * and a saved analysis's page alike: the verdict a board reads first, the
+ * annual loss of the three scenarios, and the loss exceedance curve. */
+void web_risk_figures(web_req *r, const risk_quant *q)
+{
+    const quant_threshold *t = &q->threshold;
+    if (t->set)
+        html_f(&r->out,
+               "<p class=\"%s\">Current residual: %s: loss at P%d %s against the appetite %s "
+               "(%s)%s; %s certain to stay within %s.</p>",
+               q->outside_appetite ? "bad" : "ok", quant_verdict_name(q->judgement.verdict),
+               t->confidence, major(r, q->judgement.measure), major(r, t->appetite), t->source,
+               t->tolerance > 0
+                   ? arena_printf(dom_arena(r->d), ", tolerance %s", major(r, t->tolerance))
+                   : "",
+               arena_printf(dom_arena(r->d), "%.1f%%", 100 * q->judgement.certainty),
+               t->tolerance > 0 ? "tolerance" : "appetite");
+    else
+        html_f(&r->out, "<p>No approved appetite to judge against.</p>");
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption>Annual loss</caption><thead><tr><th "
+           "scope=\"col\">Scenario</th><th scope=\"col\">Mean</th><th scope=\"col\">P50</th>"
+           "<th scope=\"col\">P90</th><th scope=\"col\">P95</th><th scope=\"col\">P99</th></tr>"
+           "</thead><tbody>");
+    scenario_row(r, "inherent (without controls)", &q->inherent);
+    scenario_row(r, "current residual (controls in place)", &q->current);
+    scenario_row(r, "target residual (with the planned ones too)", &q->target);
+    html_f(&r->out, "</tbody></table></div>");
+    dom_lec *chart = arena_alloc(dom_arena(r->d), sizeof *chart);
+    dom_risk_lec(r->d, q, chart);
+    buf svg;
+    buf_init(&svg);
+    svg_lec(&svg, &chart->chart);
+    /* the drawing is text escaped by formats/svg.c: markup of the program */
+    html_f(&r->out,
+           "<figure class=\"chart\">%r<figcaption>Loss exceedance: the chance (vertical) "
+           "that a year's loss exceeds an amount (horizontal), both on logarithmic "
+           "scales.</figcaption></figure>",
+           strstr(buf_str(&svg), "<svg") ? strstr(buf_str(&svg), "<svg") : "");
+    buf_reset(&svg);
+}
+
 int page_quantify(web_req *r, isms_err *e)
 {
     quant_opts o;
@@ -147,50 +189,15 @@ int page_quantify(web_req *r, isms_err *e)
     page_begin(r, arena_printf(dom_arena(r->d), "Quantify %s", q.key), NAV_REGISTERS);
     html_f(&r->out, "<p><a href=\"%s\">%s</a> %s</p>", web_record_url(r->d, &reg_risk, q.key, ""),
            q.key, q.title);
-    const quant_threshold *t = &q.threshold;
-    if (t->set)
-        html_f(&r->out,
-               "<p class=\"%s\">Current residual: %s: loss at P%d %s against the appetite %s "
-               "(%s)%s; %s certain to stay within %s.</p>",
-               q.outside_appetite ? "bad" : "ok", quant_verdict_name(q.judgement.verdict),
-               t->confidence, major(r, q.judgement.measure), major(r, t->appetite), t->source,
-               t->tolerance > 0
-                   ? arena_printf(dom_arena(r->d), ", tolerance %s", major(r, t->tolerance))
-                   : "",
-               arena_printf(dom_arena(r->d), "%.1f%%", 100 * q.judgement.certainty),
-               t->tolerance > 0 ? "tolerance" : "appetite");
-    else
-        html_f(&r->out, "<p>No approved appetite to judge against.</p>");
+    web_risk_figures(r, &q);
+    int64_t more =
+        (int64_t)(q.iterations * 5 > PAGE_MAX_ITERATIONS ? PAGE_MAX_ITERATIONS : q.iterations * 5);
     html_f(&r->out,
-           "<div class=\"scroll\"><table><caption>Annual loss</caption><thead><tr><th "
-           "scope=\"col\">Scenario</th><th scope=\"col\">Mean</th><th scope=\"col\">P50</th>"
-           "<th scope=\"col\">P90</th><th scope=\"col\">P95</th><th scope=\"col\">P99</th></tr>"
-           "</thead><tbody>");
-    scenario_row(r, "inherent (without controls)", &q.inherent);
-    scenario_row(r, "current residual (controls in place)", &q.current);
-    scenario_row(r, "target residual (with the planned ones too)", &q.target);
-    html_f(&r->out, "</tbody></table></div>");
-    dom_lec *chart = arena_alloc(dom_arena(r->d), sizeof *chart);
-    dom_risk_lec(r->d, &q, chart);
-    buf svg;
-    buf_init(&svg);
-    svg_lec(&svg, &chart->chart);
-    /* the drawing is text escaped by formats/svg.c: markup of the program */
-    html_f(&r->out,
-           "<figure class=\"chart\">%r<figcaption>Loss exceedance: the chance (vertical) "
-           "that a year's loss exceeds an amount (horizontal), both on logarithmic "
-           "scales.</figcaption></figure>",
-           strstr(buf_str(&svg), "<svg") ? strstr(buf_str(&svg), "<svg") : "");
-    buf_reset(&svg);
-    html_f(
-        &r->out,
-        "<p class=\"muted\">FAIR Monte Carlo, computed now: %D simulated years, seed %D, %s; "
-        "not saved (isms quantify %s saves an analysis). <a href=\"%s?iterations=%D&amp;"
-        "seed=%D\">Again with %D years</a>.</p>",
-        (int64_t)q.iterations, (int64_t)q.seed, q.engine, q.key, r->url,
-        (int64_t)(q.iterations * 5 > PAGE_MAX_ITERATIONS ? PAGE_MAX_ITERATIONS : q.iterations * 5),
-        (int64_t)q.seed,
-        (int64_t)(q.iterations * 5 > PAGE_MAX_ITERATIONS ? PAGE_MAX_ITERATIONS : q.iterations * 5));
+           "<p class=\"muted\">FAIR Monte Carlo, computed now: %D simulated years, seed %D, %s; "
+           "not saved (isms quantify %s saves an analysis). <a href=\"%s?iterations=%D&amp;"
+           "seed=%D\">Again with %D years</a>.</p>",
+           (int64_t)q.iterations, (int64_t)q.seed, q.engine, q.key, r->url, more, (int64_t)q.seed,
+           more);
     page_end(r);
     return 0;
 }

@@ -93,7 +93,7 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
         return;
     }
     if (f->type == FT_MONEY && !v->null)
-        html_f(b, "%s %s", dom_currency(d), web_value_text(d, f, v)); /* as the dashboard */
+        html_f(b, "%s\u00a0%s", dom_currency(d), web_value_text(d, f, v)); /* as web_money */
     else
         html_text(b, web_value_text(d, f, v));
 }

@@ -283,6 +283,13 @@ const char *web_money(web_req *r, int64_t minor);
 int page_accept_form(web_req *r, isms_err *e);
 int page_accept(web_req *r, isms_err *e);
 int page_quantify(web_req *r, isms_err *e);
+struct risk_quant;
+/* A risk's figures (verdict, annual loss per scenario, loss exceedance
+ * curve): the quantify page's, and a saved analysis's (page_analysis.c). */
+void web_risk_figures(web_req *r, const struct risk_quant *q);
+/* A saved analysis's page, above its fields: what it found, read from the
+ * results it keeps, and what drove the loss. */
+int web_analysis_figures(web_req *r, const record *analysis, isms_err *e);
 int page_roi(web_req *r, isms_err *e);
 /* Links to the workflows of a record's page (a risk: quantify, accept; a
  * control: the return on controls), inside its actions. */

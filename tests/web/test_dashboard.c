@@ -185,8 +185,64 @@ static void needs_attention_reads_as_the_summary(void **state)
     free(html);
 }
 
+/* A saved analysis's page reads as what it found: a risk's verdict, loss
+ * table and curve, what drove the loss, whether the figures still hold
+ * (before them); a portfolio's loss per objective; the JSON it keeps only
+ * folded, wrapped. */
+static void an_analysis_reads_as_what_it_found(void **state)
+{
+    (void)state;
+    json_t *risk = tu_json_take(tu_isms_ok(wf_repo(), "risk", "show", "RISK-5", "--json"));
+    const char *key =
+        json_string_value(json_object_get(json_object_get(risk, "latest_analysis"), "key"));
+    json_t *a = tu_json_take(tu_isms_ok(wf_repo(), "analysis", "show", key, "--json"));
+    char path[64], money[64], want[200];
+    snprintf(path, sizeof path, "/analyses/%s", key);
+    char *html = page(WF_AUDITOR, path, 200);
+    const char *found = strstr(html, "What it found");
+    assert_non_null(found);
+    assert_non_null(strstr(found, "Current: its inputs have not changed since it ran."));
+    format_money(money, sizeof money, json_integer_value(json_object_get(a, "p95_loss")), 2);
+    const char *row = strstr(found, "current residual (controls in place)</th>");
+    assert_non_null(row);
+    snprintf(want, sizeof want, "<td>EUR\u00a0%s</td><td>", money); /* its P95, then P99 */
+    const char *cell = strstr(row, want);
+    if (!cell || cell > strstr(row, "</tr>"))
+        fail_msg("%s not in %.400s", want, row);
+    assert_non_null(strstr(found, "<svg"));
+    assert_non_null(strstr(found, "What drives the loss"));
+    /* the results as kept: once, folded, never a line across the page */
+    const char *doc = strstr(html, "&quot;expected_shortfall&quot;");
+    assert_non_null(doc);
+    const char *pre = strstr(html, "<details><summary>JSON as kept");
+    assert_non_null(pre);
+    assert_true(pre < doc);
+    json_decref(a);
+    json_decref(risk);
+    free(html);
+    /* the portfolio by objective, stale in the demo: said before its figures */
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *objs = json_object_get(s, "objectives");
+    assert_true(json_is_true(json_object_get(objs, "analysis_stale")));
+    snprintf(path, sizeof path, "/analyses/%s",
+             json_string_value(json_object_get(objs, "analysis")));
+    html = page(WF_AUDITOR, path, 200);
+    found = strstr(html, "What it found");
+    assert_non_null(found);
+    const char *stale = strstr(found, "<p class=\"bad\">Figures STALE since ");
+    const char *table = strstr(found, "<caption>Annual loss against appetite</caption>");
+    assert_non_null(stale);
+    assert_non_null(table);
+    assert_true(stale < table);
+    assert_non_null(strstr(table, "the organisation"));
+    assert_non_null(strstr(table, "<a href=\"/objectives/OBJ-1\">OBJ-1</a>"));
+    json_decref(s);
+    free(html);
+}
+
 /* A risk's page shows its latest analysis's mean and P95 loss as the
- * analysis has them, money with the currency first (as on the dashboard),
+ * analysis has them, money as on the dashboard (the currency first, a
+ * no-break space after it),
  * and FAIR's inputs by their names (LEF, TEF) with their meaning on hover. */
 static void a_risks_page_shows_its_latest_figures(void **state)
 {
@@ -202,10 +258,10 @@ static void a_risks_page_shows_its_latest_figures(void **state)
     for (size_t k = 0; k < 2; k++) {
         char money[64], want[160];
         format_money(money, sizeof money, json_integer_value(json_object_get(a, figures[k][1])), 2);
-        snprintf(want, sizeof want, ">%s</dt><dd>EUR %s</dd>", figures[k][0], money);
+        snprintf(want, sizeof want, ">%s</dt><dd>EUR\u00a0%s</dd>", figures[k][0], money);
         assert_contains(html, want);
     }
-    assert_contains(html, ">Margin</dt><dd>EUR ");
+    assert_contains(html, ">Margin</dt><dd>EUR\u00a0");
     assert_contains(html, "<dt title=\"loss event frequency per year");
     assert_contains(html, ">LEF</dt>");
     assert_contains(html, "<dt title=\"threat event frequency per year\">TEF</dt>");
@@ -434,6 +490,7 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
         cmocka_unit_test(needs_attention_reads_as_the_summary),
         cmocka_unit_test(a_risks_page_shows_its_latest_figures),
+        cmocka_unit_test(an_analysis_reads_as_what_it_found),
         cmocka_unit_test(a_page_view_never_verifies),
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),

@@ -2,6 +2,7 @@
 #include "domain/views/lec.h"
 #include "core/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The verdict a board reads first: where the current residual stands at
@@ -74,7 +75,10 @@ void dom_risk_lec(dom *d, const risk_quant *q, dom_lec *l)
         l->series[s].n = QUANT_LEC_POINTS;
     }
     char today[11], years[32];
-    now_date(today);
+    if (q->ran_at && strlen(q->ran_at) >= 10)
+        snprintf(today, sizeof today, "%.10s", q->ran_at); /* the day it ran */
+    else
+        now_date(today);
     format_money(years, sizeof years, (int64_t)q->iterations, 0);
     arena *a = dom_arena(d);
     l->chart = (svg_lec_chart){

@@ -131,6 +131,7 @@ typedef struct risk_quant {
     quant_judgement judgement; /* current residual */
     const char *inputs_hash;
     const char *analysis; /* QNT-n when saved */
+    const char *ran_at;   /* when a saved analysis ran (ISO 8601); NULL: now */
 } risk_quant;
 
 typedef struct group_quant {

@@ -1,0 +1,272 @@
+/* page_analysis.c: a saved analysis read as what it found. An analysis
+ * record keeps its inputs and results as JSON text (the evidence of a
+ * figure, hashed into the ledger); its page shows them as a person reads
+ * them, above the record's fields: a risk's verdict, annual loss per
+ * scenario, loss exceedance curve and what drove the loss (the same
+ * figures and chart as the quantify page, web_risk_figures); a
+ * portfolio's loss, verdict and certainty for the organisation and each
+ * objective. The JSON itself stays on the page, folded (pages_record.c).
+ *
+ * Amounts in the results are minor units of the currency they name; a
+ * result kept in another currency than the repository's now is not
+ * converted, only said. */
+#include "domain/registers/registers.h"
+#include "domain/views/derived.h"
+#include "domain/workflows/quantify.h"
+#include "web/html.h"
+#include "web/web_internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct results {
+    json_t *doc;
+    double scale; /* minor units a major one: 100 for cents */
+} results;
+
+static double num(json_t *o, const char *name)
+{
+    json_t *v = json_object_get(o, name);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* An amount of the results in major units (the engine's), NaN if none. */
+static double amount(const results *res, json_t *o, const char *name)
+{
+    return num(o, name) / res->scale;
+}
+
+static const char *or_dash(const char *s) { return s ? s : "-"; }
+
+static const char *text(web_req *r, json_t *o, const char *name)
+{
+    const char *s = json_string_value(json_object_get(o, name));
+    return s ? arena_strdup(dom_arena(r->d), s) : NULL;
+}
+
+static quant_verdict verdict_of(const char *name)
+{
+    for (quant_verdict v = QV_NO_APPETITE; name && v <= QV_NOT_QUANTIFIED; v++)
+        if (!strcmp(quant_verdict_name(v), name))
+            return v;
+    return QV_NO_APPETITE;
+}
+
+static void read_threshold(web_req *r, const results *res, json_t *o, quant_threshold *t)
+{
+    *t = (quant_threshold){ 0 };
+    if (!json_is_object(o))
+        return;
+    t->set = 1;
+    t->appetite = amount(res, o, "appetite");
+    t->tolerance = amount(res, o, "tolerance");
+    if (!isfinite(t->tolerance))
+        t->tolerance = 0;
+    t->confidence = (int)json_integer_value(json_object_get(o, "confidence"));
+    t->source = text(r, o, "statement");
+    t->inherited = json_is_true(json_object_get(o, "organisation_wide"));
+}
+
+static void read_judgement(const results *res, json_t *o, quant_judgement *j)
+{
+    *j = (quant_judgement){ .verdict =
+                                verdict_of(json_string_value(json_object_get(o, "verdict"))) };
+    j->measure = amount(res, o, "loss");
+    j->margin = amount(res, o, "margin");
+    json_t *c = json_object_get(o, "certainty");
+    j->certainty = json_is_number(c) ? json_number_value(c) : -1;
+    j->unquantified = (size_t)json_integer_value(json_object_get(o, "risks_not_quantified"));
+}
+
+static void read_scenario(const results *res, json_t *o, quant_scenario *s)
+{
+    json_t *a = json_object_get(o, "annual_loss");
+    s->stats = (stats_summary){ .mean = amount(res, a, "mean"),
+                                .sd = amount(res, a, "sd"),
+                                .p50 = amount(res, a, "p50"),
+                                .p90 = amount(res, a, "p90"),
+                                .p95 = amount(res, a, "p95"),
+                                .p99 = amount(res, a, "p99"),
+                                .var_level = num(a, "var_level"),
+                                .var = amount(res, a, "value_at_risk"),
+                                .es = amount(res, a, "expected_shortfall"),
+                                .p_above_appetite = num(a, "p_above_appetite"),
+                                .p_above_tolerance = num(a, "p_above_tolerance") };
+    s->frequency = num(o, "loss_events_per_year");
+    s->event_loss = amount(res, o, "mean_loss_per_event");
+    json_t *lec = json_object_get(o, "loss_exceedance");
+    for (size_t k = 0; k < QUANT_LEC_POINTS; k++) {
+        json_t *p = json_array_get(lec, k);
+        s->lec[k] = (stats_lec_point){ .loss = json_number_value(json_array_get(p, 0)) / res->scale,
+                                       .p_exceed = json_number_value(json_array_get(p, 1)) };
+    }
+}
+
+/* The parts of a risk_quant the figures show, from the results kept. */
+static void read_risk(web_req *r, const results *res, const record *a, risk_quant *q)
+{
+    json_t *d = res->doc;
+    memset(q, 0, sizeof *q);
+    q->key = record_text(a, F_ANALYSIS_SUBJECT);
+    q->title = web_ref_label(r->d, &reg_risk, q->key);
+    q->money = (quant_money){ dom_currency(r->d), dom_currency_exponent(r->d) };
+    q->engine = text(r, d, "engine");
+    q->model = text(r, d, "model");
+    q->iterations = (size_t)json_integer_value(json_object_get(d, "iterations"));
+    const char *seed = json_string_value(json_object_get(d, "seed"));
+    q->seed = seed ? strtoull(seed, NULL, 10) : 0;
+    read_threshold(r, res, json_object_get(d, "appetite"), &q->threshold);
+    read_judgement(res, json_object_get(d, "verdict"), &q->judgement);
+    q->outside_appetite = json_is_true(json_object_get(d, "outside_appetite"));
+    read_scenario(res, json_object_get(d, "inherent"), &q->inherent);
+    read_scenario(res, json_object_get(d, "current"), &q->current);
+    read_scenario(res, json_object_get(d, "target"), &q->target);
+    q->analysis = a->key;
+    q->ran_at = a->created_at;
+}
+
+/* What drove the loss: each input's share of the variance of the year's
+ * loss, and how far the mean moves with it held at its median. */
+static void drivers(web_req *r, const results *res)
+{
+    json_t *s = json_object_get(res->doc, "sensitivity");
+    json_t *list = json_object_get(s, "drivers");
+    if (!json_array_size(list))
+        return;
+    html_f(&r->out, "<div class=\"scroll\"><table><caption>What drives the loss</caption><thead>"
+                    "<tr><th scope=\"col\">Input</th><th scope=\"col\">Share of the variance</th>"
+                    "<th scope=\"col\">Mean moves by</th></tr></thead><tbody>");
+    size_t k;
+    json_t *d;
+    json_array_foreach(list, k, d)
+    {
+        double shift = amount(res, d, "mean_shift");
+        html_f(
+            &r->out,
+            "<tr><th scope=\"row\">%s</th><td class=\"num\">%r</td><td class=\"num\">%s</td></tr>",
+            web_words(r->d, or_dash(json_string_value(json_object_get(d, "input"))), 0),
+            arena_printf(dom_arena(r->d), "%.1f%%", 100 * num(d, "variance_share")),
+            isfinite(shift) ? web_money(r, llround(shift * res->scale)) : "-");
+    }
+    html_f(&r->out,
+           "</tbody></table></div><p class=\"muted\">%s. Mean moves by: the mean annual "
+           "loss with the input held at its median, minus the mean with it drawn.</p>",
+           or_dash(json_string_value(json_object_get(s, "method"))));
+}
+
+/* ---- a portfolio ---- */
+
+/* An amount of the results (minor units) as people read it, "-" if none. */
+static const char *money_or_dash(web_req *r, json_t *o, const char *name)
+{
+    double v = num(o, name);
+    return isfinite(v) ? web_money(r, llround(v)) : "-";
+}
+
+/* One row: the subject's risks, value at stake, loss, verdict, certainty. */
+static void portfolio_row(web_req *r, json_t *o, const char *subject)
+{
+    json_t *loss = json_object_get(o, "annual_loss"), *v = json_object_get(o, "verdict");
+    json_t *c = json_object_get(o, "certainty");
+    html_f(&r->out,
+           "<tr><th scope=\"row\">%r</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+           "<td class=\"num\">%s</td><td>%s</td><td class=\"num\">%r</td></tr>",
+           subject, money_or_dash(r, o, "value_at_stake"), money_or_dash(r, loss, "mean"),
+           money_or_dash(r, loss, "p95"), or_dash(json_string_value(json_object_get(v, "verdict"))),
+           json_is_number(c) ? arena_printf(dom_arena(r->d), "%.1f%%", 100 * json_number_value(c))
+                             : "none");
+}
+
+static void portfolio_figures(web_req *r, const results *res)
+{
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption>Annual loss against appetite"
+           "</caption><thead><tr><th scope=\"col\">Subject</th><th scope=\"col\">Value "
+           "at stake</th><th scope=\"col\">Mean</th><th scope=\"col\">P95</th><th "
+           "scope=\"col\">Verdict</th><th scope=\"col\">Certainty</th></tr></thead><tbody>");
+    portfolio_row(r, res->doc, "the organisation");
+    size_t k;
+    json_t *o;
+    json_array_foreach(json_object_get(res->doc, "objectives"), k, o)
+    {
+        const char *key = json_string_value(json_object_get(o, "key"));
+        if (!key)
+            continue;
+        buf b;
+        buf_init(&b);
+        html_f(&b, "<a href=\"%s\">%s</a> %s", web_record_url(r->d, &reg_objective, key, ""), key,
+               or_dash(json_string_value(json_object_get(o, "title"))));
+        portfolio_row(r, o, arena_strdup(dom_arena(r->d), buf_str(&b)));
+        buf_reset(&b);
+    }
+    html_f(&r->out,
+           "</tbody></table></div><p class=\"muted\">%D risks modelled, %D not "
+           "quantified (they can only add loss: each loss is a floor, each certainty a "
+           "ceiling). Certainty: the chance the year's loss stays within tolerance (within "
+           "appetite where no tolerance is set).</p>",
+           (int64_t)json_integer_value(json_object_get(res->doc, "risks_modelled")),
+           (int64_t)json_integer_value(json_object_get(res->doc, "risks_not_modelled")));
+}
+
+/* Whether the figures still hold (the analysis's derived "figures": its
+ * inputs unchanged since it ran), said before them, not only below. */
+static int freshness(web_req *r, const record *a, isms_err *e)
+{
+    int n;
+    const derived_def *defs = derived_defs(a->reg, &n);
+    value *vals = arena_alloc(dom_arena(r->d), (size_t)(n ? n : 1) * sizeof *vals);
+    derive_cache *c = derive_cache_new(r->d);
+    int rc = derive_record(c, a, vals, e);
+    derive_cache_free(c);
+    for (int k = 0; !rc && k < n; k++) {
+        if (strcmp(defs[k].field.name, "figures") || vals[k].null || !vals[k].s)
+            continue;
+        if (!strcmp(vals[k].s, "current"))
+            html_f(&r->out,
+                   "<p class=\"ok\">Current: its inputs have not changed since it ran.</p>");
+        else
+            html_f(&r->out, "<p class=\"bad\">Figures %s: what it found may no longer hold.</p>",
+                   vals[k].s);
+    }
+    return rc;
+}
+
+int web_analysis_figures(web_req *r, const record *a, isms_err *e)
+{
+    const char *kind = record_text(a, F_ANALYSIS_KIND);
+    const char *kept = record_text(a, F_ANALYSIS_RESULTS);
+    results res = { .doc = kept ? json_loads(kept, 0, NULL) : NULL,
+                    .scale = pow(10, dom_currency_exponent(r->d)) };
+    const char *kept_in = json_string_value(json_object_get(res.doc, "currency"));
+    html_f(&r->out, "<section aria-labelledby=\"h-found\"><h2 id=\"h-found\">What it found</h2>");
+    int rc = freshness(r, a, e);
+    if (rc) {
+        json_decref(res.doc);
+        return rc;
+    }
+    if (!json_is_object(res.doc))
+        html_f(&r->out, "<p class=\"notice\">Its results are not readable JSON; they are shown "
+                        "below as kept.</p>");
+    else if (!kept_in || strcmp(kept_in, dom_currency(r->d)))
+        html_f(&r->out,
+               "<p class=\"notice\">Its amounts are in %s, the repository's now in %s: "
+               "they are shown below as kept, not converted.</p>",
+               kept_in ? kept_in : "no currency", dom_currency(r->d));
+    else if (!strcmp(kind, "risk")) {
+        risk_quant *q = arena_alloc(dom_arena(r->d), sizeof *q);
+        read_risk(r, &res, a, q);
+        web_risk_figures(r, q);
+        drivers(r, &res);
+    } else if (!strcmp(kind, "portfolio"))
+        portfolio_figures(r, &res);
+    html_f(&r->out,
+           "<p class=\"muted\">Saved %r: %D simulated years, seed %s, %s. Its inputs and "
+           "results as kept (and hashed into the ledger) are below.</p></section>",
+           web_time_html(r->d, a->created_at),
+           (int64_t)json_integer_value(json_object_get(res.doc, "iterations")),
+           or_dash(json_string_value(json_object_get(res.doc, "seed"))),
+           or_dash(json_string_value(json_object_get(res.doc, "engine"))));
+    json_decref(res.doc);
+    return 0;
+}
