@@ -155,6 +155,21 @@ static void drivers(web_req *r, const results *res)
            or_dash(json_string_value(json_object_get(s, "method"))));
 }
 
+/* A link to a record of reg with its name, as HTML (the arena's). */
+static const char *linked(web_req *r, const regdef *reg, json_t *o)
+{
+    const char *key = json_string_value(json_object_get(o, "key"));
+    if (!key)
+        return "-";
+    buf b;
+    buf_init(&b);
+    html_f(&b, "<a href=\"%s\">%s</a> %s", web_record_url(r->d, reg, key, ""), key,
+           or_dash(json_string_value(json_object_get(o, "title"))));
+    const char *s = arena_strdup(dom_arena(r->d), buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
 /* ---- a portfolio ---- */
 
 /* An amount of the results (minor units) as people read it, "-" if none. */
@@ -190,15 +205,8 @@ static void portfolio_figures(web_req *r, const results *res)
     json_t *o;
     json_array_foreach(json_object_get(res->doc, "objectives"), k, o)
     {
-        const char *key = json_string_value(json_object_get(o, "key"));
-        if (!key)
-            continue;
-        buf b;
-        buf_init(&b);
-        html_f(&b, "<a href=\"%s\">%s</a> %s", web_record_url(r->d, &reg_objective, key, ""), key,
-               or_dash(json_string_value(json_object_get(o, "title"))));
-        portfolio_row(r, o, arena_strdup(dom_arena(r->d), buf_str(&b)));
-        buf_reset(&b);
+        if (json_string_value(json_object_get(o, "key")))
+            portfolio_row(r, o, linked(r, &reg_objective, o));
     }
     html_f(&r->out,
            "</tbody></table></div><p class=\"muted\">%D risks modelled, %D not "
@@ -232,6 +240,50 @@ static int freshness(web_req *r, const record *a, isms_err *e)
     return rc;
 }
 
+/* ---- the return on controls ---- */
+
+static void control_row(web_req *r, json_t *c)
+{
+    json_t *roc = json_object_get(c, "return_on_control");
+    html_f(&r->out,
+           "<tr><th scope=\"row\">%r</th><td>%s</td><td class=\"num\">%s</td><td "
+           "class=\"num\">%s ± %s</td><td class=\"num\">%s</td><td class=\"num\">%r</td>"
+           "<td>%s</td></tr>",
+           linked(r, &reg_control, c), or_dash(json_string_value(json_object_get(c, "state"))),
+           money_or_dash(r, c, "annual_cost"), money_or_dash(r, c, "mean_reduction"),
+           money_or_dash(r, c, "mean_reduction_standard_error"), money_or_dash(r, c, "net_benefit"),
+           json_is_number(roc)
+               ? arena_printf(dom_arena(r->d), "%.0f%%", 100 * json_number_value(roc))
+               : "-",
+           or_dash(json_string_value(json_object_get(c, "worth"))));
+}
+
+static void returns_figures(web_req *r, const results *res)
+{
+    html_f(&r->out, "<div class=\"scroll\"><table><caption>What each control buys</caption>"
+                    "<thead><tr><th scope=\"col\">Control</th><th scope=\"col\">State</th><th "
+                    "scope=\"col\">Annual cost</th><th scope=\"col\">Expected loss removed</th>"
+                    "<th scope=\"col\">Net benefit</th><th scope=\"col\">Return</th><th "
+                    "scope=\"col\">Worth</th></tr></thead><tbody>");
+    size_t k;
+    json_t *o;
+    json_array_foreach(json_object_get(res->doc, "controls"), k, o) { control_row(r, o); }
+    html_f(&r->out, "</tbody></table></div>");
+    json_t *left = json_object_get(res->doc, "not_valued");
+    if (json_array_size(left))
+        html_f(&r->out, "<p>Left out:</p><ul>");
+    json_array_foreach(left, k, o)
+    {
+        html_f(&r->out, "<li>%r: %s</li>", linked(r, &reg_control, o),
+               or_dash(json_string_value(json_object_get(o, "reason"))));
+    }
+    if (json_array_size(left))
+        html_f(&r->out, "</ul>");
+    html_f(&r->out, "<p class=\"muted\">Expected loss removed: the organisation's expected "
+                    "annual loss each control takes away (± its Monte Carlo standard error), "
+                    "against its annual cost.</p>");
+}
+
 int web_analysis_figures(web_req *r, const record *a, isms_err *e)
 {
     const char *kind = record_text(a, F_ANALYSIS_KIND);
@@ -260,6 +312,8 @@ int web_analysis_figures(web_req *r, const record *a, isms_err *e)
         drivers(r, &res);
     } else if (!strcmp(kind, "portfolio"))
         portfolio_figures(r, &res);
+    else if (!strcmp(kind, "control-return"))
+        returns_figures(r, &res);
     html_f(&r->out,
            "<p class=\"muted\">Saved %r: %D simulated years, seed %s, %s. Its inputs and "
            "results as kept (and hashed into the ledger) are below.</p></section>",

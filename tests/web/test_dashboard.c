@@ -236,6 +236,26 @@ static void an_analysis_reads_as_what_it_found(void **state)
     assert_true(stale < table);
     assert_non_null(strstr(table, "the organisation"));
     assert_non_null(strstr(table, "<a href=\"/objectives/OBJ-1\">OBJ-1</a>"));
+    free(html);
+    /* the return on controls: each control's row; no loss of its own (not 0) */
+    const char *controls = NULL;
+    size_t k;
+    json_t *st;
+    json_array_foreach(json_object_get(json_object_get(s, "attention"), "stale_analyses"), k, st)
+    {
+        if (!strcmp(json_string_value(json_object_get(st, "subject")), "controls"))
+            controls = json_string_value(json_object_get(st, "analysis"));
+    }
+    assert_non_null(controls);
+    a = tu_json_take(tu_isms_ok(wf_repo(), "analysis", "show", controls, "--json"));
+    assert_true(json_is_null(json_object_get(a, "mean_loss")));
+    assert_true(json_is_null(json_object_get(a, "p95_loss")));
+    json_decref(a);
+    snprintf(path, sizeof path, "/analyses/%s", controls);
+    html = page(WF_AUDITOR, path, 200);
+    table = strstr(html, "<caption>What each control buys</caption>");
+    assert_non_null(table);
+    assert_non_null(strstr(table, "<a href=\"/controls/CTL-8\">CTL-8</a>"));
     json_decref(s);
     free(html);
 }

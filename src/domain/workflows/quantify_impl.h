@@ -99,7 +99,7 @@ typedef struct quant_saved {
     const char *subject, *kind;
     uint64_t seed;
     size_t iterations;
-    double mean, p95;
+    double mean, p95; /* major units; NaN: none (a control return's) */
     const quant_judgement *judgement;
     int likelihood, impact;
     const char *hash;

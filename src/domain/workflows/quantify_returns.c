@@ -336,10 +336,16 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
     if (!rc)
         rc = dom_txn_end(d, returns_run(d, o, q, &inputs, e), e);
     if (!rc && o->save) {
-        quant_saved sv = {
-            "controls", "control-return", q->seed, q->iterations,        0, 0, NULL, 0,
-            0,          q->inputs_hash,   inputs,  quant_returns_kept(q)
-        };
+        /* no loss of its own: each control's is in its row (NaN: not saved as 0) */
+        quant_saved sv = { .subject = "controls",
+                           .kind = "control-return",
+                           .seed = q->seed,
+                           .iterations = q->iterations,
+                           .mean = NAN,
+                           .p95 = NAN,
+                           .hash = q->inputs_hash,
+                           .inputs = inputs,
+                           .results = quant_returns_kept(q) };
         inputs = NULL;
         rc = quant_save_analysis(d, &sv, &q->analysis, e);
     }
