@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct form_state {
@@ -90,16 +91,37 @@ static void text_input(web_req *r, const fielddef *f, const form_state *s, int i
         f->type < sizeof types / sizeof *types && types[f->type] ? types[f->type] : "text";
     html_f(b, "<input id=\"in-%s\" name=\"%s\" type=\"%r\" value=\"%s\"", f->name, f->name, type,
            s->values[i]);
-    if (f->type == FT_INT && !(f->flags & FF_DYNMAX))
+    if (f->type == FT_INT) /* a level of the matrix is a choice (level_input) */
         html_f(b, " min=\"%D\" max=\"%D\"", f->min, f->max);
-    if (f->type == FT_INT && (f->flags & FF_DYNMAX))
-        html_f(b, " min=\"1\" max=\"%d\"", dom_matrix_size(r->d));
     if (f->type == FT_MONEY)
         html_f(b, " inputmode=\"decimal\"");
     if (f->type == FT_TEXT && f->max > 0)
         html_f(b, " maxlength=\"%D\"", f->max);
     describedby(b, f, s, i);
     html_f(b, ">");
+}
+
+/* A level of the risk matrix (likelihood, impact): a choice of the
+ * organisation's levels by number and name ("4 · likely"), not a bare
+ * number to remember the meaning of. */
+static void level_input(web_req *r, const fielddef *f, const form_state *s, int i)
+{
+    buf *b = &r->out;
+    char axis = strstr(f->name, "likelihood") ? 'L' : 'I';
+    html_f(b, "<select id=\"in-%s\" name=\"%s\"", f->name, f->name);
+    describedby(b, f, s, i);
+    html_f(b, "><option value=\"\">—</option>");
+    const char *given = s->values[i] ? s->values[i] : "";
+    int n = dom_matrix_size(r->d), chosen = atoi(given);
+    for (int l = 1; l <= n; l++) {
+        const char *name = dom_level_label(r->d, axis, l);
+        html_f(b, "<option value=\"%d\"%r>%d%r%s</option>", l, l == chosen ? " selected" : "", l,
+               *name ? " · " : "", name);
+    }
+    /* a value the form came back with that is no level stays visible */
+    if (*given && (chosen < 1 || chosen > n))
+        html_f(b, "<option value=\"%s\" selected>%s</option>", given, given);
+    html_f(b, "</select>");
 }
 
 static int field_input(web_req *r, const fielddef *f, const form_state *s, int i, isms_err *e)
@@ -113,7 +135,13 @@ static int field_input(web_req *r, const fielddef *f, const form_state *s, int i
     if (s->errors[i])
         html_f(b, "<span class=\"error\" id=\"in-%s-error\">%s</span>", f->name, s->errors[i]);
     int choice = f->type == FT_ENUM || f->type == FT_REF || f->type == FT_BOOL || is_set(f);
-    int rc = choice ? select_input(r, f, s, i, e) : (text_input(r, f, s, i), 0);
+    int rc = 0;
+    if (f->type == FT_INT && (f->flags & FF_DYNMAX))
+        level_input(r, f, s, i);
+    else if (choice)
+        rc = select_input(r, f, s, i, e);
+    else
+        text_input(r, f, s, i);
     html_f(b, "</div>");
     return rc;
 }

@@ -262,25 +262,32 @@ browserTest('creating a risk shows a field error first, keeps what was typed, th
   await setField(page, 'description', description);
   await setField(page, 'owner', OWNER);
   await setField(page, 'objectives', ['OBJ-1']);
-  await setField(page, 'likelihood', '9'); // out of 1..5
+  // a level of the matrix is a choice of the organisation's levels, named
+  const levels = await control(page, 'likelihood').first().locator('option').allTextContents();
+  assert.deepEqual(levels.slice(1).map((t) => t.split(' ')[0]), ['1', '2', '3', '4', '5']);
+  assert.ok(levels.some((t) => / · \S/.test(t)), `levels carry their names: ${levels.join(' | ')}`);
+  await setField(page, 'likelihood', '2');
   await setField(page, 'impact', '3');
+  await setField(page, 'lef', 'often'); // no distribution
   const [res] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
     page.locator('main form').getByRole('button', { name: /create|add|save/i }).click(),
   ]);
   assert.ok(res.status() >= 400 && res.status() < 500, `the refusal is a 4xx, got ${res.status()}`);
   await page.waitForLoadState();
-  const err = await fieldError(page, 'likelihood');
-  assert.equal(err.invalid, 'true', 'the likelihood control is marked aria-invalid');
-  assert.match(err.text, /\S/, 'an error message tied to the likelihood field');
+  const err = await fieldError(page, 'lef');
+  assert.equal(err.invalid, 'true', 'the LEF control is marked aria-invalid');
+  assert.match(err.text, /\S/, 'an error message tied to the LEF field');
   assert.equal(await control(page, 'title').first().inputValue(), title, 'the title is kept');
   assert.equal(await control(page, 'description').first().inputValue(), description,
     'the description is kept');
   assert.equal(await control(page, 'impact').first().inputValue(), '3', 'the impact is kept');
+  assert.equal(await control(page, 'likelihood').first().inputValue(), '2',
+    'the likelihood is kept');
   assert.equal((await fieldError(page, 'title')).invalid === 'true', false,
     'a valid field is not marked invalid');
 
-  await setField(page, 'likelihood', '2');
+  await setField(page, 'lef', ''); // no FAIR inputs: a risk on the matrix alone
   await Promise.all([
     page.waitForURL((u) => /^\/risks\/RISK-\d+$/.test(u.pathname)),
     page.locator('main form').getByRole('button', { name: /create|add|save/i }).click(),
