@@ -107,14 +107,13 @@ static void text_input(web_req *r, const fielddef *f, const form_state *s, int i
 static void level_input(web_req *r, const fielddef *f, const form_state *s, int i)
 {
     buf *b = &r->out;
-    char axis = strstr(f->name, "likelihood") ? 'L' : 'I';
     html_f(b, "<select id=\"in-%s\" name=\"%s\"", f->name, f->name);
     describedby(b, f, s, i);
     html_f(b, "><option value=\"\">—</option>");
     const char *given = s->values[i] ? s->values[i] : "";
     int n = dom_matrix_size(r->d), chosen = atoi(given);
     for (int l = 1; l <= n; l++) {
-        const char *name = dom_level_label(r->d, axis, l);
+        const char *name = web_level_name(r->d, f, l);
         html_f(b, "<option value=\"%d\"%r>%d%r%s</option>", l, l == chosen ? " selected" : "", l,
                *name ? " · " : "", name);
     }
@@ -136,7 +135,7 @@ static int field_input(web_req *r, const fielddef *f, const form_state *s, int i
         html_f(b, "<span class=\"error\" id=\"in-%s-error\">%s</span>", f->name, s->errors[i]);
     int choice = f->type == FT_ENUM || f->type == FT_REF || f->type == FT_BOOL || is_set(f);
     int rc = 0;
-    if (f->type == FT_INT && (f->flags & FF_DYNMAX))
+    if (web_is_level(f))
         level_input(r, f, s, i);
     else if (choice)
         rc = select_input(r, f, s, i, e);

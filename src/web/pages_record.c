@@ -84,6 +84,9 @@ static void fields(web_req *r, const record *rec)
         int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
         if (set ? !rec->v[i].n : rec->v[i].null) /* nothing, or an empty set */
             html_f(b, "<span class=\"muted\">—</span>");
+        else if (web_is_level(f))
+            html_f(b, "%D%r%s", rec->v[i].i, *web_level_name(r->d, f, rec->v[i].i) ? " · " : "",
+                   web_level_name(r->d, f, rec->v[i].i));
         else if (is_document(f, &rec->v[i]))
             html_f(b,
                    "<details><summary>JSON as kept (%D characters)</summary><pre "

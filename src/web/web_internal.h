@@ -208,6 +208,11 @@ const char *web_time_html(dom *d, const char *iso);
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
+/* A level of the risk matrix (likelihood, impact: an INT up to the
+ * matrix's size), and the organisation's name of one ("likely"; "" if
+ * none set). */
+int web_is_level(const fielddef *f);
+const char *web_level_name(dom *d, const fielddef *f, int64_t level);
 /* A name ("soa", "approved_by") as words people read ("SoA", "approved
  * by"), the first capitalised with `capital`. */
 const char *web_words(dom *d, const char *name, int capital);

@@ -263,7 +263,8 @@ static void an_analysis_reads_as_what_it_found(void **state)
 /* A risk's page shows its latest analysis's mean and P95 loss as the
  * analysis has them, money as on the dashboard (the currency first, a
  * no-break space after it),
- * and FAIR's inputs by their names (LEF, TEF) with their meaning on hover. */
+ * FAIR's inputs by their names (LEF, TEF) with their meaning on hover,
+ * the levels of the matrix with their names. */
 static void a_risks_page_shows_its_latest_figures(void **state)
 {
     (void)state;
@@ -286,6 +287,9 @@ static void a_risks_page_shows_its_latest_figures(void **state)
     assert_contains(html, ">LEF</dt>");
     assert_contains(html, "<dt title=\"threat event frequency per year\">TEF</dt>");
     assert_null(strstr(html, ">Lef<"));
+    /* a level of the matrix by number and the organisation's name */
+    assert_contains(html, ">Likelihood</dt><dd>4 · likely</dd>");
+    assert_contains(html, ">Residual likelihood</dt><dd>3 · possible</dd>");
     json_decref(a);
     json_decref(risk);
     free(html);
