@@ -260,6 +260,40 @@ static void an_analysis_reads_as_what_it_found(void **state)
     free(html);
 }
 
+/* A mapping, which has no name of its own, is called by what it links on
+ * the other side, and how: on a control's page the requirement (framework,
+ * code, title), on the requirement's the control; the CLI says the same. */
+static void a_mapping_is_named_by_its_other_side(void **state)
+{
+    (void)state;
+    const char *onto = "onto iso27001-2022 A.8.8 Management of technical vulnerabilities "
+                       "(subset-of)";
+    char *html = page(WF_AUDITOR, "/controls/CTL-8", 200);
+    const char *at = strstr(html, onto);
+    if (!at)
+        fail_msg("CTL-8's page does not say %s", onto);
+    /* the row's link: <a href="/mappings/MAP-n">MAP-n</a> before the text */
+    const char *link = NULL;
+    for (const char *p = strstr(html, "href=\"/mappings/"); p && p < at;
+         p = strstr(p + 1, "href=\"/mappings/"))
+        link = p;
+    assert_non_null(link);
+    char key[32];
+    assert_int_equal(sscanf(link, "href=\"/mappings/%31[^\"]", key), 1);
+    free(html);
+    char *cli = tu_isms_ok(wf_repo(), "control", "show", "CTL-8");
+    assert_contains(cli, "onto iso27001-2022 A.8.8 Management of technical");
+    free(cli);
+    json_t *m = tu_json_take(tu_isms_ok(wf_repo(), "mapping", "show", key, "--json"));
+    char path[64];
+    snprintf(path, sizeof path, "/requirements/%s",
+             json_string_value(json_object_get(m, "target")));
+    html = page(WF_AUDITOR, path, 200);
+    assert_contains(html, "CTL-8 Virtual patching for the legacy core (subset-of)");
+    json_decref(m);
+    free(html);
+}
+
 /* A risk's page shows its latest analysis's mean and P95 loss as the
  * analysis has them, money as on the dashboard (the currency first, a
  * no-break space after it),
@@ -515,6 +549,7 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(needs_attention_reads_as_the_summary),
         cmocka_unit_test(a_risks_page_shows_its_latest_figures),
         cmocka_unit_test(an_analysis_reads_as_what_it_found),
+        cmocka_unit_test(a_mapping_is_named_by_its_other_side),
         cmocka_unit_test(a_page_view_never_verifies),
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),

@@ -21,12 +21,51 @@ static int add_link(const regdef *reg, const fielddef *f, const char *key, void 
     return 0;
 }
 
-/* What people call the record `key` of reg ("" when it has no label). */
-static const char *label_of(dom *d, const regdef *reg, const char *key)
+/* A requirement as people cite it: "iso27001-2022 A.8.8 Management of
+ * technical vulnerabilities" ("" when there is none). */
+static const char *requirement_text(dom *d, const char *key)
+{
+    record q, fw;
+    if (!key || dom_get(d, &reg_requirement, key, &q, NULL))
+        return "";
+    const char *framework = record_text(&q, F_REQUIREMENT_FRAMEWORK);
+    if (framework && !dom_get(d, &reg_framework, framework, &fw, NULL))
+        framework = record_text(&fw, F_FRAMEWORK_NAME);
+    return arena_printf(dom_arena(d), "%s %s %s", framework, record_text(&q, F_REQUIREMENT_CODE),
+                        record_text(&q, F_REQUIREMENT_TITLE));
+}
+
+/* A mapping has no name of its own: it is called by what it links on the
+ * other side from the record shown, and how ("onto iso27001-2022 A.8.8
+ * Management of technical vulnerabilities (subset-of)" on a control's
+ * page; the control on a requirement's). */
+static const char *mapping_text(dom *d, const record *m, const fielddef *through)
+{
+    arena *a = dom_arena(d);
+    const char *how = record_text(m, F_MAPPING_RELATIONSHIP);
+    const char *side;
+    if (through != field_def(&reg_mapping, F_MAPPING_TARGET))
+        side = arena_printf(a, "onto %s", requirement_text(d, record_text(m, F_MAPPING_TARGET)));
+    else if (record_text(m, F_MAPPING_CONTROL)) {
+        const char *ctl = record_text(m, F_MAPPING_CONTROL);
+        record c;
+        side = dom_get(d, &reg_control, ctl, &c, NULL)
+                   ? ctl
+                   : arena_printf(a, "%s %s", ctl, record_text(&c, F_CONTROL_TITLE));
+    } else
+        side = arena_printf(a, "from %s", requirement_text(d, record_text(m, F_MAPPING_SOURCE)));
+    return how ? arena_printf(a, "%s (%s)", side, how) : side;
+}
+
+/* What people call the record `key` of reg, linking here through field
+ * `through` ("" when it has no label). */
+static const char *label_of(dom *d, const regdef *reg, const char *key, const fielddef *through)
 {
     record r;
     if (dom_get(d, reg, key, &r, NULL))
         return "";
+    if (reg == &reg_mapping)
+        return mapping_text(d, &r, through);
     const char *label = record_text(&r, reg->label);
     return label ? label : "";
 }
@@ -116,7 +155,8 @@ int dom_backlinks_of(dom *d, const record *r, dom_backlinks *out, isms_err *e)
     collect c = { d, out, 0 };
     int rc = store_referrers(dom_store(d), r->reg, r->id, add_link, &c, e);
     for (int k = 0; !rc && k < out->n; k++)
-        out->links[k].label = label_of(d, out->links[k].reg, out->links[k].key);
+        out->links[k].label =
+            label_of(d, out->links[k].reg, out->links[k].key, out->links[k].field);
     if (!rc && r->reg == &reg_risk)
         rc = latest_analysis(&c, r, e);
     if (!rc && r->reg == &reg_person && !r->retired_at)
