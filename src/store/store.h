@@ -465,8 +465,8 @@ int store_keeps_latest_figures(const store *s);
  * largest P95 loss, largest first (equal ones in the risks' order), from
  * the front of an index (0018). */
 int store_latest_top(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
-/* The first `limit` latest analyses written since they ran, in the
- * analyses' order, from the front of an index (how many: the tally
+/* The first `limit` (at least 1) latest analyses written since they ran,
+ * in the analyses' order, from the front of an index (how many: the tally
  * STORE_STALE_TALLY). */
 int store_latest_written(store *s, int64_t limit, store_latest_fn fn, void *ctx, isms_err *e);
 /* The latest analysis of risk #risk, if it has one, by index. */

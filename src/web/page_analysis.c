@@ -193,13 +193,19 @@ static void portfolio_row(web_req *r, json_t *o, const char *subject)
                              : "none");
 }
 
-static void portfolio_figures(web_req *r, const results *res)
+/* Opens the table portfolio_row fills. */
+static void portfolio_table(web_req *r)
 {
     html_f(&r->out,
            "<div class=\"scroll\"><table><caption>Annual loss against appetite"
            "</caption><thead><tr><th scope=\"col\">Subject</th><th scope=\"col\">Value "
            "at stake</th><th scope=\"col\">Mean</th><th scope=\"col\">P95</th><th "
            "scope=\"col\">Verdict</th><th scope=\"col\">Certainty</th></tr></thead><tbody>");
+}
+
+static void portfolio_figures(web_req *r, const results *res)
+{
+    portfolio_table(r);
     portfolio_row(r, res->doc, "the organisation");
     size_t k;
     json_t *o;
@@ -322,5 +328,79 @@ int web_analysis_figures(web_req *r, const record *a, isms_err *e)
            or_dash(json_string_value(json_object_get(res.doc, "seed"))),
            or_dash(json_string_value(json_object_get(res.doc, "engine"))));
     json_decref(res.doc);
+    return 0;
+}
+
+/* ---- an objective: its figures in the latest portfolio by objective ---- */
+
+static json_t *objective_entry(json_t *doc, const char *key)
+{
+    size_t k;
+    json_t *o;
+    json_array_foreach(json_object_get(doc, "objectives"), k, o)
+    {
+        const char *at = json_string_value(json_object_get(o, "key"));
+        if (at && !strcmp(at, key))
+            return o;
+    }
+    return NULL;
+}
+
+/* Its row, and the appetite it was judged against. */
+static void objective_row(web_req *r, const record *obj, json_t *o)
+{
+    portfolio_table(r);
+    portfolio_row(r, o, obj->key);
+    html_f(&r->out, "</tbody></table></div>");
+    json_t *app = json_object_get(o, "appetite");
+    if (!json_is_object(app))
+        return;
+    const char *statement = or_dash(text(r, app, "statement"));
+    int tolerance = json_is_number(json_object_get(app, "tolerance"));
+    html_f(&r->out,
+           "<p>Judged at P%D against the appetite %s (<a href=\"/appetites/%u\">%s</a>)%r%s; "
+           "%D quantified risks of it.</p>",
+           (int64_t)json_integer_value(json_object_get(app, "confidence")),
+           money_or_dash(r, app, "appetite"), statement, statement, tolerance ? ", tolerance " : "",
+           tolerance ? money_or_dash(r, app, "tolerance") : "",
+           (int64_t)json_integer_value(json_object_get(o, "risks")));
+}
+
+int web_objective_figures(web_req *r, const record *obj, isms_err *e)
+{
+    const quant_latest *l;
+    int rc = dom_latest_objective_portfolio(r->d, &l, e);
+    if (rc)
+        return rc;
+    html_f(&r->out, "<section aria-labelledby=\"h-appetite\"><h2 id=\"h-appetite\">Against "
+                    "appetite</h2>");
+    if (!l) {
+        html_f(&r->out, "<p class=\"muted\">No portfolio analysis by objective yet (isms "
+                        "quantify --by objective): no loss or certainty to show.</p></section>");
+        return 0;
+    }
+    const char *kept = record_text(l->rec, F_ANALYSIS_RESULTS);
+    json_t *doc = kept ? json_loads(kept, 0, NULL) : NULL;
+    json_t *o = objective_entry(doc, obj->key);
+    const char *verdict =
+        json_string_value(json_object_get(json_object_get(o, "verdict"), "verdict"));
+    if (verdict && !strcmp(verdict, quant_verdict_name(QV_NOT_QUANTIFIED)))
+        o = NULL; /* listed, with nothing to show */
+    if (l->fresh.stale)
+        html_f(&r->out,
+               "<p class=\"bad\">STALE%r%s: the inputs of the analysis below changed "
+               "since it ran; what it found may no longer hold.</p>",
+               l->fresh.since ? " since " : "", l->fresh.since ? l->fresh.since : "");
+    if (o)
+        objective_row(r, obj, o);
+    else
+        html_f(&r->out, "<p>No risk of it is quantified in that analysis: no loss or certainty "
+                        "to show.</p>");
+    html_f(&r->out,
+           "<p class=\"muted\">From the latest portfolio analysis by objective, <a "
+           "href=\"/analyses/%u\">%s</a>, %r. Certainty: the chance the year's loss stays "
+           "within tolerance (within appetite where none is set).</p></section>",
+           l->key, l->key, web_time_html(r->d, l->rec->created_at));
+    json_decref(doc);
     return 0;
 }

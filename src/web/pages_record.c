@@ -237,6 +237,8 @@ int page_show(web_req *r, isms_err *e)
         fields(r, &rec);
     if (!rc)
         rc = derived(r, &rec, e);
+    if (!rc && rec.reg == &reg_objective && !rec.retired_at)
+        rc = web_objective_figures(r, &rec, e);
     if (!rc)
         rc = backlinks(r, &rec, e);
     if (!rc)

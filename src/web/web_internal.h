@@ -295,6 +295,10 @@ void web_risk_figures(web_req *r, const struct risk_quant *q);
 /* A saved analysis's page, above its fields: what it found, read from the
  * results it keeps, and what drove the loss. */
 int web_analysis_figures(web_req *r, const record *analysis, isms_err *e);
+/* An objective's page: its loss, verdict and certainty in the latest
+ * portfolio analysis by objective (or why there are none), said stale
+ * when its inputs changed. */
+int web_objective_figures(web_req *r, const record *objective, isms_err *e);
 int page_roi(web_req *r, isms_err *e);
 /* Links to the workflows of a record's page (a risk: quantify, accept; a
  * control: the return on controls), inside its actions. */

@@ -294,6 +294,46 @@ static void a_mapping_is_named_by_its_other_side(void **state)
     free(html);
 }
 
+/* An objective's page says its loss against appetite from the latest
+ * portfolio analysis by objective (the figures that analysis keeps), stale
+ * when it is; one with no quantified risk says so. */
+static void an_objective_shows_its_loss_against_appetite(void **state)
+{
+    (void)state;
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    const char *key =
+        json_string_value(json_object_get(json_object_get(s, "objectives"), "analysis"));
+    json_t *a = tu_json_take(tu_isms_ok(wf_repo(), "analysis", "show", key, "--json"));
+    json_t *res = json_loads(json_string_value(json_object_get(a, "results")), 0, NULL);
+    json_t *obj1 = NULL, *o;
+    size_t k;
+    json_array_foreach(json_object_get(res, "objectives"), k, o)
+    {
+        if (!strcmp(json_string_value(json_object_get(o, "key")), "OBJ-1"))
+            obj1 = o;
+    }
+    assert_non_null(obj1);
+    char money[64], want[200];
+    format_money(money, sizeof money,
+                 json_integer_value(json_object_get(json_object_get(obj1, "annual_loss"), "p95")),
+                 2);
+    char *html = page(WF_AUDITOR, "/objectives/OBJ-1", 200);
+    const char *at = strstr(html, "Against appetite</h2>");
+    assert_non_null(at);
+    assert_non_null(strstr(at, "<p class=\"bad\">STALE since ")); /* the demo's is stale */
+    snprintf(want, sizeof want, "<td class=\"num\">EUR\u00a0%s</td>", money);
+    assert_non_null(strstr(at, want));
+    snprintf(want, sizeof want, "<a href=\"/analyses/%s\">%s</a>", key, key);
+    assert_non_null(strstr(at, want));
+    free(html);
+    html = page(WF_AUDITOR, "/objectives/OBJ-4", 200);
+    assert_contains(html, "No risk of it is quantified in that analysis");
+    free(html);
+    json_decref(res);
+    json_decref(a);
+    json_decref(s);
+}
+
 /* A risk's page shows its latest analysis's mean and P95 loss as the
  * analysis has them, money as on the dashboard (the currency first, a
  * no-break space after it),
@@ -550,6 +590,7 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(a_risks_page_shows_its_latest_figures),
         cmocka_unit_test(an_analysis_reads_as_what_it_found),
         cmocka_unit_test(a_mapping_is_named_by_its_other_side),
+        cmocka_unit_test(an_objective_shows_its_loss_against_appetite),
         cmocka_unit_test(a_page_view_never_verifies),
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),

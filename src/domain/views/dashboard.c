@@ -93,7 +93,7 @@ static void note_stale(dom_dash *s, const quant_latest *l)
 /* The latest portfolio by objective, whose results the front ends show. */
 static void note_portfolio(dom_dash *s, const quant_latest *l)
 {
-    if (!strcmp(l->kind, "portfolio") && strstr(l->subject, "objective")) {
+    if (quant_is_objective_portfolio(l)) {
         s->portfolio_results = record_text(l->rec, F_ANALYSIS_RESULTS);
         s->portfolio_key = l->key;
         s->portfolio_stale = l->fresh.stale;

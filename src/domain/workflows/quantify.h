@@ -314,6 +314,13 @@ int dom_risk_analysis(dom *d, const char *risk_key, record *out, int *found, ism
 int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *nwritten,
                          quant_latest **portfolios, size_t *nportfolios, isms_err *e);
 
+/* A latest analysis that is a portfolio by objective (the one whose
+ * results say each objective's loss against its appetite). */
+int quant_is_objective_portfolio(const quant_latest *l);
+/* The latest portfolio analysis by objective (*out NULL: none yet), judged
+ * as dom_latest_dashboard judges it, in the dom's arena. */
+int dom_latest_objective_portfolio(dom *d, const quant_latest **out, isms_err *e);
+
 /* The latest analyses of the `limit` risks still quantified with the
  * largest P95 annual loss, largest first, each judged as above: from the
  * front of an index where the store keeps the figure (0018), else from

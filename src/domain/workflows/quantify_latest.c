@@ -284,21 +284,51 @@ static int note_written(int64_t analysis, const char *changed_at, void *ctx)
     return read_written(w->d, analysis, changed_at, &w->rows[w->n++], w->e);
 }
 
+/* The latest portfolio and return on controls of each subject, from the
+ * rows the store keeps (see dom_latest_dashboard). */
+static int latest_portfolios(dom *d, quant_latest **out, size_t *n, isms_err *e)
+{
+    id_list p = { 0 };
+    int rc = store_latest_portfolios(dom_store(d), note_id, &p, e);
+    *out = arena_alloc(dom_arena(d), sizeof **out * (p.n + 1));
+    if (!rc)
+        rc = read_listed(d, &p, *out, e);
+    *n = rc ? 0 : p.n;
+    id_list_free(&p);
+    return rc;
+}
+
 int dom_latest_dashboard(dom *d, size_t limit, quant_latest **written, size_t *nwritten,
                          quant_latest **portfolios, size_t *nportfolios, isms_err *e)
 {
     written_list w = { d, arena_alloc(dom_arena(d), sizeof *w.rows * (limit + 1)), 0, e };
-    id_list p = { 0 };
-    int rc = store_latest_written(dom_store(d), (int64_t)limit, note_written, &w, e);
+    *nportfolios = 0;
+    int rc = limit ? store_latest_written(dom_store(d), (int64_t)limit, note_written, &w, e) : 0;
     if (!rc)
-        rc = store_latest_portfolios(dom_store(d), note_id, &p, e);
-    *portfolios = arena_alloc(dom_arena(d), sizeof **portfolios * (p.n + 1));
-    if (!rc)
-        rc = read_listed(d, &p, *portfolios, e);
+        rc = latest_portfolios(d, portfolios, nportfolios, e);
     *written = w.rows;
     *nwritten = rc ? 0 : w.n;
-    *nportfolios = rc ? 0 : p.n;
-    id_list_free(&p);
+    return rc;
+}
+
+int quant_is_objective_portfolio(const quant_latest *l)
+{
+    return !strcmp(l->kind, "portfolio") && strstr(l->subject, "objective");
+}
+
+int dom_latest_objective_portfolio(dom *d, const quant_latest **out, isms_err *e)
+{
+    *out = NULL;
+    const quant_latest *all = NULL;
+    quant_latest *kept;
+    size_t n = 0;
+    int keeps = store_keeps_latest(dom_store(d));
+    int rc = keeps ? latest_portfolios(d, &kept, &n, e) : dom_latest_analyses_kept(d, &all, &n, e);
+    if (!rc && keeps)
+        all = kept;
+    for (size_t k = 0; !rc && k < n; k++)
+        if (quant_is_objective_portfolio(&all[k]))
+            *out = &all[k]; /* each subject's latest, in the order of its first: the last */
     return rc;
 }
 
