@@ -119,7 +119,10 @@ static int derived(web_req *r, const record *rec, isms_err *e)
     html_f(&r->out, "<h2>Derived</h2><dl class=\"fields\">");
     for (int k = 0; k < n; k++) {
         dt(&r->out, r->d, defs[k].label ? defs[k].label : defs[k].field.name, defs[k].field.help);
-        html_value(&r->out, r->d, &defs[k].field, &vals[k]);
+        if (vals[k].null || (vals[k].s && !*vals[k].s)) /* nothing derived: as an empty field */
+            html_f(&r->out, "<span class=\"muted\">—</span>");
+        else
+            html_value(&r->out, r->d, &defs[k].field, &vals[k]);
         html_f(&r->out, "</dd>");
     }
     html_f(&r->out, "</dl>");

@@ -763,8 +763,8 @@ static void pages_say(const char *const said[][2], size_t n)
 }
 
 /* Registers added later read as people write them: "SoAs", "New SoA",
- * "OSCAL"; an empty set shows as nothing, like an empty field; a sort
- * arrow stays beside its heading. */
+ * "OSCAL"; an empty set shows as nothing, like an empty field, and so
+ * does a derived value of nothing; a sort arrow stays beside its heading. */
 static void later_registers_read_as_people_write_them(void **state)
 {
     (void)state;
@@ -775,6 +775,9 @@ static void later_registers_read_as_people_write_them(void **state)
         { "/soas/SOA-1", ">All SoAs</a>" },
         { "/requirements/REQ-1", ">Baselines</dt><dd><span class=\"muted\">—</span></dd>" },
         { "/requirements/REQ-1", ">OSCAL</dt>" },
+        /* a value nothing is derived for reads as an empty field */
+        { "/assets/AST-7",
+          ">Inherited confidentiality</dt><dd><span class=\"muted\">—</span></dd>" },
     };
     pages_say(said, sizeof said / sizeof *said);
 }
