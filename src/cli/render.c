@@ -222,7 +222,12 @@ void render_record(cli *c, const record *r)
         const char *text = value_text(c, fd, &r->v[i], 0);
         if (!text)
             continue;
-        if (fd->flags & FF_MULTILINE)
+        if ((fd->flags & FF_MULTILINE) && (*text == '{' || *text == '['))
+            /* a document kept whole (an analysis's inputs and results): a
+             * line of thousands of characters says nothing in a terminal */
+            fprintf(f, "  %-22s JSON, %zu characters (isms --json %s show %s prints it)\n",
+                    fd->name, strlen(text), r->reg->name, r->key);
+        else if (fd->flags & FF_MULTILINE)
             print_multiline(f, fd->name, text);
         else
             fprintf(f, "  %-22s %s\n", fd->name, text);

@@ -64,14 +64,6 @@ int page_search(web_req *r, isms_err *e)
 
 /* ---- my work ---- */
 
-/* A date field that says when something is due: a review, a target, an
- * expiry. */
-static int due_field(const fielddef *f)
-{
-    return f->type == FT_DATE && (strstr(f->name, "review") || strstr(f->name, "target") ||
-                                  strstr(f->name, "expires") || strstr(f->name, "due"));
-}
-
 static void today_plus(char out[11], int days)
 {
     time_t t = time(NULL) + (time_t)days * 86400;
@@ -86,7 +78,7 @@ static void due_rows(web_req *r, buf *rows, const record *rec, const char *today
 {
     for (int i = 0; i < rec->reg->nfields; i++) {
         const char *when = rec->v[i].null ? NULL : rec->v[i].s;
-        if (!due_field(&rec->reg->fields[i]) || !when || strcmp(when, soon) > 0)
+        if (!web_is_due(&rec->reg->fields[i]) || !when || strcmp(when, soon) > 0)
             continue;
         html_f(&r->out,
                "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td><td>%r</td>"

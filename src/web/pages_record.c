@@ -4,6 +4,7 @@
  * what, why), and the buttons for what the signed-in person may do to
  * it: edit, retire, the verbs of its lifecycle that the domain says they
  * may make now. The domain refuses anything else all the same. */
+#include "core/text.h"
 #include "domain/engine/lifecycle.h"
 #include "domain/registers/registers.h"
 #include "domain/views/derived.h"
@@ -77,6 +78,8 @@ static void dt(buf *b, dom *d, const char *name, const char *help)
 static void fields(web_req *r, const record *rec)
 {
     buf *b = &r->out;
+    char today[11];
+    now_date(today);
     html_f(b, "<dl class=\"fields\">");
     for (int i = 0; i < rec->reg->nfields; i++) {
         const fielddef *f = &rec->reg->fields[i];
@@ -87,6 +90,9 @@ static void fields(web_req *r, const record *rec)
         else if (web_is_level(f))
             html_f(b, "%D%r%s", rec->v[i].i, *web_level_name(r->d, f, rec->v[i].i) ? " · " : "",
                    web_level_name(r->d, f, rec->v[i].i));
+        else if (web_is_due(f) && !rec->retired_at && strcmp(rec->v[i].s, today) < 0)
+            html_f(b, "%s <strong class=\"error\">%s</strong>", rec->v[i].s,
+                   strstr(f->name, "expires") ? "lapsed" : "overdue");
         else if (is_document(f, &rec->v[i]))
             html_f(b,
                    "<details><summary>JSON as kept (%D characters)</summary><pre "

@@ -127,6 +127,9 @@ static void chart_reads_at_a_glance(void **state)
     assert_contains(svg, "analysis QNT-1 · 2026-06-01 · 20,000 simulated years · seed 1");
     char *list = tu_isms_ok(repo, "analysis", "show", "QNT-1");
     assert_contains(list, "RISK-1");
+    /* its inputs and results are documents: named, measured, not printed */
+    assert_contains(list, "characters (isms --json analysis show QNT-1 prints it)");
+    assert_null(strstr(list, "{\""));
     free(list);
     /* no planned control: the target equals the current residual, and the
      * two stay apart: the legend says so, the line is dashed */

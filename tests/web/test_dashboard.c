@@ -364,6 +364,9 @@ static void a_risks_page_shows_its_latest_figures(void **state)
     /* a level of the matrix by number and the organisation's name */
     assert_contains(html, ">Likelihood</dt><dd>4 · likely</dd>");
     assert_contains(html, ">Residual likelihood</dt><dd>3 · possible</dd>");
+    /* its review date passed (the demo's 2026-09-30): said on the page */
+    assert_contains(html,
+                    ">Review date</dt><dd>2026-09-30 <strong class=\"error\">overdue</strong>");
     json_decref(a);
     json_decref(risk);
     free(html);
