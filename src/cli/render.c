@@ -239,6 +239,17 @@ void render_record(cli *c, const record *r)
 
 /* ---- show: the record and what points at it ---- */
 
+/* The command that lists every record of reg whose field names `key`
+ * (a show lists the first DOM_BACKLINKS_SHOWN). Static storage. */
+static const char *more_command(const regdef *reg, const fielddef *f, const char *key)
+{
+    static char cmd[200];
+    char flag[64];
+    snprintf(cmd, sizeof cmd, "isms %s list --%s %s", cli_noun_typed(reg->name),
+             field_flag(f, flag, sizeof flag), key);
+    return cmd;
+}
+
 static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
 {
     FILE *f = c->out;
@@ -253,9 +264,13 @@ static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
     }
     if (b->n)
         fprintf(f, "  referred to by\n");
-    for (int k = 0; k < b->n; k++)
+    for (int k = 0; k < b->n; k++) {
         fprintf(f, "  %-*s %s  %s\n", width, group[k], b->links[k].key,
                 cell_line(c, b->links[k].label));
+        if (b->links[k].more)
+            fprintf(f, "  %-*s and more: %s\n", width, "",
+                    more_command(b->links[k].reg, b->links[k].field, r->key));
+    }
     if (b->analysis)
         fprintf(f, "  %-*s %s  %.10s: mean %s, P95 %s, %s\n", width, "latest analysis", b->analysis,
                 b->analysed_at, render_money(c, b->mean_loss), render_money(c, b->p95_loss),
@@ -268,14 +283,23 @@ static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
     }
 }
 
-static void backlinks_json(const dom_backlinks *b, json_t *o)
+static void backlinks_json(const dom_backlinks *b, const record *r, json_t *o)
 {
-    json_t *refs = json_array();
-    for (int k = 0; k < b->n; k++)
-        json_array_append_new(refs,
-                              json_pack("{s:s, s:s, s:s}", "register", b->links[k].reg->name,
-                                        "field", b->links[k].field->name, "key", b->links[k].key));
+    json_t *refs = json_array(), *more = json_array();
+    for (int k = 0; k < b->n; k++) {
+        const dom_backlink *l = &b->links[k];
+        json_array_append_new(refs, json_pack("{s:s, s:s, s:s}", "register", l->reg->name, "field",
+                                              l->field->name, "key", l->key));
+        if (l->more)
+            json_array_append_new(more, json_pack("{s:s, s:s, s:s}", "register", l->reg->name,
+                                                  "field", l->field->name, "list",
+                                                  more_command(l->reg, l->field, r->key)));
+    }
     json_object_set_new(o, "referred_by", refs);
+    if (json_array_size(more)) /* referred_by holds the first of each: these have more */
+        json_object_set_new(o, "referred_by_more", more);
+    else
+        json_decref(more);
     if (b->analysis)
         json_object_set_new(o, "latest_analysis",
                             json_pack("{s:s, s:s, s:I, s:I, s:b}", "key", b->analysis, "at",
@@ -295,13 +319,13 @@ static void backlinks_json(const dom_backlinks *b, json_t *o)
 int render_show(cli *c, const record *r, isms_err *e)
 {
     dom_backlinks b;
-    int rc = dom_backlinks_of(c->d, r, &b, e);
+    int rc = dom_backlinks_of(c->d, r, DOM_BACKLINKS_SHOWN, &b, e);
     if (rc)
         return rc;
     if (c->json) {
         json_t *o = record_json(r);
         decorate_json(c, r, NULL, o);
-        backlinks_json(&b, o);
+        backlinks_json(&b, r, o);
         js_write(c->out, o, 1);
         json_decref(o);
         return 0;

@@ -1472,8 +1472,8 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     return rc;
 }
 
-int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn, void *ctx,
-                    isms_err *e)
+int store_referrers(store *s, const regdef *target, int64_t id, int limit, store_ref_fn fn,
+                    void *ctx, isms_err *e)
 {
     const regdef *const *regs = s->schema.registers;
     for (int r = 0; regs[r]; r++) {
@@ -1481,24 +1481,27 @@ int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn,
             const fielddef *f = &regs[r]->fields[i];
             if ((f->type != FT_REF && f->type != FT_LINKS) || strcmp(f->target, target->name))
                 continue;
-            char sql[400];
+            char sql[400], more[40] = "";
+            if (limit > 0) /* one past: whether there are more */
+                snprintf(more, sizeof more, " LIMIT %d", limit + 1);
             if (f->type == FT_REF)
                 snprintf(sql, sizeof sql,
-                         "SELECT key FROM %s WHERE %s = ? AND retired_at IS NULL ORDER BY id",
-                         regs[r]->name, f->name);
+                         "SELECT key FROM %s WHERE %s = ? AND retired_at IS NULL ORDER BY id%s",
+                         regs[r]->name, f->name, more);
             else
                 snprintf(sql, sizeof sql,
                          "SELECT t.key FROM %s l JOIN %s t ON t.id = l.%s "
-                         "WHERE l.%s = ? AND t.retired_at IS NULL ORDER BY t.id",
-                         f->link_table, regs[r]->name, f->link_src, f->link_dst);
+                         "WHERE l.%s = ? AND t.retired_at IS NULL ORDER BY t.id%s",
+                         f->link_table, regs[r]->name, f->link_src, f->link_dst, more);
             db_stmt *st;
-            int row, rc = db_prep(s->db, sql, &st, e);
+            int row, n = 0, rc = db_prep(s->db, sql, &st, e);
             if (rc)
                 return rc;
             db_bind_int(st, 1, id);
             for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-                rc = fn(regs[r], f, db_col_text(st, 0), ctx);
-                if (rc)
+                int past = limit > 0 && n++ == limit;
+                rc = fn(regs[r], f, past ? NULL : db_col_text(st, 0), ctx);
+                if (rc || past)
                     break;
             }
             db_done(st);

@@ -262,11 +262,14 @@ void store_progress(const char *what, int64_t done, int64_t total);
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e);
 
-/* Every active record, of any register, that refers to record `id` of
- * `target` through a reference or link field: fn(reg, field, key, ctx). */
+/* The active records, of any register, that refer to record `id` of
+ * `target` through a reference or link field, in id order: fn(reg, field,
+ * key, ctx) for each, at most `limit` of each field (0: every one); a
+ * field with more has one call more with key NULL. By each field's index:
+ * the cost is the rows read, not the registers' size. */
 typedef int (*store_ref_fn)(const regdef *reg, const fielddef *f, const char *key, void *ctx);
-int store_referrers(store *s, const regdef *target, int64_t id, store_ref_fn fn, void *ctx,
-                    isms_err *e);
+int store_referrers(store *s, const regdef *target, int64_t id, int limit, store_ref_fn fn,
+                    void *ctx, isms_err *e);
 
 /* All pairs of a link field, in source order: fn(src_id, dst_id, ctx). */
 typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);

@@ -171,7 +171,7 @@ int page_my(web_req *r, isms_err *e)
     dom_backlinks bl;
     int rc = dom_get(r->d, &reg_person, r->who.person_key, &me, e);
     if (!rc)
-        rc = dom_backlinks_of(r->d, &me, &bl, e);
+        rc = dom_backlinks_of(r->d, &me, 0, &bl, e); /* all: what of them is due */
     if (rc)
         return rc;
     html_f(&r->out, "<p>Signed in as <a href=\"/%u/%u\">%s</a> (%s).</p>", reg_person.plural,

@@ -139,7 +139,7 @@ static int derived(web_req *r, const record *rec, isms_err *e)
 static int backlinks(web_req *r, const record *rec, isms_err *e)
 {
     dom_backlinks bl;
-    int rc = dom_backlinks_of(r->d, rec, &bl, e);
+    int rc = dom_backlinks_of(r->d, rec, DOM_BACKLINKS_SHOWN, &bl, e);
     if (rc)
         return rc;
     buf *b = &r->out;
@@ -149,10 +149,17 @@ static int backlinks(web_req *r, const record *rec, isms_err *e)
     else
         html_f(b, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
                   "scope=\"col\">Name</th><th scope=\"col\">Through</th></tr></thead><tbody>");
-    for (int k = 0; k < bl.n; k++)
+    for (int k = 0; k < bl.n; k++) {
+        const dom_backlink *l = &bl.links[k];
         html_f(b, "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>its %s</td></tr>",
-               bl.links[k].reg->plural, bl.links[k].key, bl.links[k].key, bl.links[k].label,
-               bl.links[k].field->name);
+               l->reg->plural, l->key, l->key, l->label, l->field->name);
+        if (l->more) /* the first DOM_BACKLINKS_SHOWN: the rest in their list */
+            html_f(b,
+                   "<tr><td colspan=\"3\">and more: <a href=\"/%u?%u=%u\">every %s whose "
+                   "%s name %s</a></td></tr>",
+                   l->reg->plural, l->field->name, rec->key, web_words(r->d, l->reg->name, 0),
+                   web_words(r->d, l->field->name, 0), rec->key);
+    }
     if (bl.n)
         html_f(b, "</tbody></table></div>");
     if (bl.analysis)

@@ -5,6 +5,7 @@
  * removing members, a replaced set says what it lost, and taking a
  * person's last approving role needs --force. */
 #include "support/testutil.h"
+#include "domain/views/links.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -342,8 +343,47 @@ static void last_approving_role_needs_force(void **state)
     free(out);
 }
 
+/* A show lists the first DOM_BACKLINKS_SHOWN records of each field that
+ * refers here, then the command that lists every one: its output does not
+ * grow with what refers to the record. */
+static void show_lists_the_first_referrers_and_how_to_list_all(void **state)
+{
+    (void)state;
+    json_t *j = tu_json_take(tu_isms_ok(repo, "objective", "show", "OBJ-4", "--json"));
+    int had = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(j, "referred_by"), i, x)
+    {
+        had += !strcmp(json_string_value(json_object_get(x, "register")), "risk");
+    }
+    json_decref(j);
+    for (int k = had; k <= DOM_BACKLINKS_SHOWN; k++)
+        free(tu_isms_ok(repo, "risk", "add", "--title", "One of many", "--owner", "PER-1",
+                        "--likelihood", "1", "--impact", "1", "--objective", "OBJ-4"));
+    char *out = tu_isms_ok(repo, "objective", "show", "OBJ-4");
+    assert_contains(out, "and more: isms risk list --objective OBJ-4\n");
+    free(out);
+    j = tu_json_take(tu_isms_ok(repo, "objective", "show", "OBJ-4", "--json"));
+    int risks = 0;
+    json_array_foreach(json_object_get(j, "referred_by"), i, x)
+    {
+        risks += !strcmp(json_string_value(json_object_get(x, "register")), "risk");
+    }
+    assert_int_equal(risks, DOM_BACKLINKS_SHOWN);
+    json_t *more = json_array_get(json_object_get(j, "referred_by_more"), 0);
+    assert_string_equal(json_string_value(json_object_get(more, "list")),
+                        "isms risk list --objective OBJ-4");
+    json_decref(j);
+    /* the command lists them all */
+    j = tu_json_take(tu_isms_ok(repo, "risk", "list", "--objective", "OBJ-4", "--json"));
+    assert_int_equal(json_array_size(j), DOM_BACKLINKS_SHOWN + 1);
+    json_decref(j);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(show_lists_what_points_at_a_record),
         cmocka_unit_test(lists_filter_on_links_and_roles),
         cmocka_unit_test(state_filters_agree_with_the_dashboard),
         cmocka_unit_test(owners_show_by_name), cmocka_unit_test(links_change_by_members),
-        cmocka_unit_test(last_approving_role_needs_force))
+        cmocka_unit_test(last_approving_role_needs_force),
+        cmocka_unit_test(show_lists_the_first_referrers_and_how_to_list_all))

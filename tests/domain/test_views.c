@@ -1,6 +1,7 @@
 /* The views every front end shows alike (domain/views): derived values,
  * list filters and the dashboard, called as a front end calls them. */
 #include "support/testutil.h"
+#include "domain/views/links.h"
 #include "support/domutil.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
@@ -282,9 +283,59 @@ static void dashboard_reads_the_last_verification(void **state)
     assert_int_equal(s.not_verified, 0);
 }
 
+/* How many of b's links are risks through their objectives, and does the
+ * last of them say there are more? */
+static int risk_links(const dom_backlinks *b, int *more)
+{
+    int n = 0;
+    *more = 0;
+    for (int k = 0; k < b->n; k++)
+        if (b->links[k].reg == &reg_risk) {
+            n++;
+            *more = b->links[k].more;
+        }
+    return n;
+}
+
+/* What refers to a record, as a page shows it: the first `limit` of each
+ * register and field, the last of them saying there are more (by index:
+ * a page costs the same however many refer); exactly `limit` has no more;
+ * no limit gives every one. */
+static void backlinks_are_the_first_of_each_field(void **state)
+{
+    (void)state;
+    char obj[32], link[64];
+    snprintf(obj, sizeof obj, "%s",
+             tu_add(d, tu_make(d, &reg_objective, "title=Many", "owner=PER-1",
+                               "value_at_stake=1000", NULL)));
+    snprintf(link, sizeof link, "objectives=%s", obj);
+    char first[32] = "";
+    for (int k = 0; k <= DOM_BACKLINKS_SHOWN; k++) {
+        const char *key = tu_add(d, tu_make(d, &reg_risk, "title=Linked", "owner=PER-2",
+                                            "likelihood=1", "impact=1", link, NULL));
+        if (!k)
+            snprintf(first, sizeof first, "%s", key);
+        if (k + 1 < DOM_BACKLINKS_SHOWN)
+            continue;
+        record o;
+        dom_backlinks b;
+        isms_err e = { 0 };
+        int more;
+        assert_int_equal(dom_get(d, &reg_objective, obj, &o, &e), 0);
+        assert_int_equal(dom_backlinks_of(d, &o, DOM_BACKLINKS_SHOWN, &b, &e), 0);
+        assert_int_equal(risk_links(&b, &more), DOM_BACKLINKS_SHOWN);
+        assert_int_equal(more, k == DOM_BACKLINKS_SHOWN); /* 20 refer: none more; 21: more */
+        assert_string_equal(b.links[0].key, first);       /* the first, in id order */
+        assert_int_equal(dom_backlinks_of(d, &o, 0, &b, &e), 0);
+        assert_int_equal(risk_links(&b, &more), k + 1);
+        assert_int_equal(more, 0);
+    }
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(risks_have_scores_and_bands),
         cmocka_unit_test(a_label_is_kept_for_one_read_transaction),
         cmocka_unit_test(assets_say_where_a_need_comes_from),
         cmocka_unit_test(filters_resolve_references_and_check_values),
         cmocka_unit_test(dashboard_counts), cmocka_unit_test(dashboard_reads_the_last_verification),
-        cmocka_unit_test(scans_read_the_fields_asked_for))
+        cmocka_unit_test(scans_read_the_fields_asked_for),
+        cmocka_unit_test(backlinks_are_the_first_of_each_field))

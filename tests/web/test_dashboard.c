@@ -7,6 +7,7 @@
  * the quantify page draws the loss exceedance curve; payloads in titles
  * are text. */
 #include "core/text.h"
+#include "domain/views/links.h"
 #include "support/testutil.h"
 #include "support/webfix.h"
 #include "web/web.h"
@@ -372,6 +373,30 @@ static void a_risks_page_shows_its_latest_figures(void **state)
     free(html);
 }
 
+/* A record's page lists the first DOM_BACKLINKS_SHOWN records of each
+ * field that refers to it, then a link to the list of every one. */
+static void a_page_lists_the_first_referrers_and_links_to_all(void **state)
+{
+    (void)state;
+    for (int k = 0; k <= DOM_BACKLINKS_SHOWN; k++)
+        free(tu_isms_ok(wf_repo(), "risk", "add", "--title", "One of many", "--owner", "PER-1",
+                        "--likelihood", "1", "--impact", "1", "--objective", "OBJ-3"));
+    char *html = page(WF_AUDITOR, "/objectives/OBJ-3", 200);
+    const char *linked = strstr(html, "Linked here</h2>");
+    assert_non_null(linked);
+    int rows = 0;
+    for (const char *p = strstr(linked, "<td><a href=\"/risks/RISK-"); p;
+         p = strstr(p + 1, "<td><a href=\"/risks/RISK-"))
+        rows++;
+    assert_int_equal(rows, DOM_BACKLINKS_SHOWN);
+    assert_contains(linked, "and more: <a href=\"/risks?objectives=OBJ-3\">every risk whose "
+                            "objectives name OBJ-3</a>");
+    free(html);
+    html = page(WF_AUDITOR, "/risks?objectives=OBJ-3", 200);
+    assert_non_null(strstr(html, "One of many"));
+    free(html);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -597,4 +622,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(a_page_view_never_verifies),
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
-        cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text))
+        cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
+        cmocka_unit_test(a_page_lists_the_first_referrers_and_links_to_all))

@@ -51,7 +51,7 @@ static int check_person_retire(dom *d, const record *r, isms_err *e)
 {
     owned_list l = { .n = 0 };
     buf_init(&l.keys);
-    int rc = store_referrers(dom_store(d), &reg_person, r->id, collect_owned, &l, e);
+    int rc = store_referrers(dom_store(d), &reg_person, r->id, 0, collect_owned, &l, e);
     if (!rc && l.n)
         rc = err_set(e, E_CONFLICT, "person", "%s still owns %d record%s (%s%s); reassign %s first",
                      r->key, l.n, l.n == 1 ? "" : "s", buf_str(&l.keys), l.n > 10 ? ", ..." : "",

@@ -15,9 +15,13 @@ static int add_link(const regdef *reg, const fielddef *f, const char *key, void 
 {
     collect *c = ctx;
     dom_backlinks *o = c->out;
+    if (!key) { /* the field has more than the limit: its last listed says so */
+        o->links[o->n - 1].more = 1;
+        return 0;
+    }
     arena *a = dom_arena(c->d);
     ARENA_GROW(a, o->links, (size_t)o->n, c->cap, 16);
-    o->links[o->n++] = (dom_backlink){ reg, f, arena_strdup(a, key), NULL };
+    o->links[o->n++] = (dom_backlink){ reg, f, arena_strdup(a, key), NULL, 0 };
     return 0;
 }
 
@@ -149,11 +153,11 @@ static int open_approvals(collect *c, const record *person, isms_err *e)
     return rc;
 }
 
-int dom_backlinks_of(dom *d, const record *r, dom_backlinks *out, isms_err *e)
+int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
     collect c = { d, out, 0 };
-    int rc = store_referrers(dom_store(d), r->reg, r->id, add_link, &c, e);
+    int rc = store_referrers(dom_store(d), r->reg, r->id, limit, add_link, &c, e);
     for (int k = 0; !rc && k < out->n; k++)
         out->links[k].label =
             label_of(d, out->links[k].reg, out->links[k].key, out->links[k].field);

@@ -16,6 +16,7 @@ typedef struct dom_backlink {
     const regdef *reg;       /* the record pointing here: its register, */
     const fielddef *field;   /* the field that does, */
     const char *key, *label; /* its key and what people call it */
+    int more; /* more records refer here through this field, not listed (after `limit`) */
 } dom_backlink;
 
 /* A draft waiting for a transition the person may make. */
@@ -38,7 +39,11 @@ typedef struct dom_backlinks {
     int napprovals;
 } dom_backlinks;
 
-/* Fills *out for record r; everything in the dom's arena. */
-int dom_backlinks_of(dom *d, const record *r, dom_backlinks *out, isms_err *e);
+/* The first `limit` referring records of each register and field (0:
+ * every one; a page shows DOM_BACKLINKS_SHOWN and leads to the list of
+ * the rest, so that it costs the same whatever refers here), and what
+ * else; fills *out for record r, everything in the dom's arena. */
+enum { DOM_BACKLINKS_SHOWN = 20 };
+int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, isms_err *e);
 
 #endif
