@@ -7,7 +7,8 @@
 # (bench_scale: 25 risks through the domain layer, the rest cloned
 # straight through the store with their ledger entries), then runs
 #   isms verify --full, isms ledger root, isms ledger proof SEQ,
-#   isms ledger proof --from N/2, isms risk show RISK-<N/2>, isms summary
+#   isms ledger proof --from N/2, isms risk show RISK-<N/2>, isms summary,
+#   isms objective show OBJ-1 (a record a tenth of the risks refer to)
 # and records, per command, its instructions (callgrind, one run), its
 # mean CPU time (user + sys) and least wall time over RUNS runs
 # (hyperfine), and its peak RSS (/usr/bin/time). Then it prints one table per backend:
@@ -27,7 +28,7 @@
 #   CALLGRIND_ALL  the same for every command (default: every size; a
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
-#   COMMANDS  which of verify root proof consistency show summary add to
+#   COMMANDS  which of verify root proof consistency show referred summary add to
 #             run (default all but add; add writes a risk each run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
@@ -42,7 +43,7 @@ SIZES=${SIZES:-10000 100000 1000000}
 BACKENDS=${BACKENDS:-sqlite}
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
-COMMANDS=${COMMANDS:-verify root proof consistency show summary}
+COMMANDS=${COMMANDS:-verify root proof consistency show referred summary}
 CALLGRIND=${CALLGRIND:-100000}
 CALLGRIND_ALL=${CALLGRIND_ALL:-999999999999}
 case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
@@ -121,6 +122,9 @@ for backend in $BACKENDS; do
             proof) measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9)) ;;
             consistency) measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2)) ;;
             show) measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))" ;;
+            # What refers to a record: the first of each field, whatever
+            # their number (a tenth of the risks name OBJ-1).
+            referred) measure "$backend" "$n" "objective show" "$r" objective show OBJ-1 ;;
             summary) measure "$backend" "$n" "summary" "$r" summary ;;
             # One risk written: the cost a write pays whatever the size
             # (issue 16.9: the schema check before the first write).
