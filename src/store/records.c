@@ -1494,8 +1494,7 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
                 snprintf(sql, sizeof sql,
                          "SELECT t.key FROM %s l JOIN %s t ON t.id = l.%s "
                          "WHERE l.%s = ? AND t.retired_at IS NULL ORDER BY l.%s%s",
-                         f->link_table, regs[r]->name, f->link_src, f->link_dst, f->link_src,
-                         more);
+                         f->link_table, regs[r]->name, f->link_src, f->link_dst, f->link_src, more);
             db_stmt *st;
             int row, n = 0, rc = db_prep(s->db, sql, &st, e);
             if (rc)
