@@ -1514,6 +1514,30 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
     return 0;
 }
 
+int store_due(store *s, const regdef *reg, const fielddef *who, const fielddef *when,
+              int64_t person, const char *upto, int limit, store_due_fn fn, void *ctx, isms_err *e)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT key, %s FROM %s WHERE %s = ? AND %s <= ? AND retired_at IS NULL "
+             "ORDER BY %s, id LIMIT %d",
+             when->name, reg->name, who->name, when->name, when->name, limit + 1);
+    db_stmt *st;
+    int row, n = 0, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, person);
+    db_bind_text(st, 2, upto);
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        int past = n++ == limit;
+        rc = past ? fn(NULL, NULL, ctx) : fn(db_col_text(st, 0), db_col_text(st, 1), ctx);
+        if (rc || past)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
 /* The pairs of link field f, all of them (upto 0) or those whose target
  * lies within [from, upto] (by the link's reverse index). */
 static int edges(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,

@@ -271,6 +271,14 @@ typedef int (*store_ref_fn)(const regdef *reg, const fielddef *f, const char *ke
 int store_referrers(store *s, const regdef *target, int64_t id, int limit, store_ref_fn fn,
                     void *ctx, isms_err *e);
 
+/* The active records of reg whose person field `who` is #person and whose
+ * date `when` is at most `upto` (YYYY-MM-DD), earliest first: fn(key,
+ * date, ctx), at most `limit` (at least 1), then once with NULLs when there
+ * are more. By the index (who, when, id) of 0020_due.sql. */
+typedef int (*store_due_fn)(const char *key, const char *date, void *ctx);
+int store_due(store *s, const regdef *reg, const fielddef *who, const fielddef *when,
+              int64_t person, const char *upto, int limit, store_due_fn fn, void *ctx, isms_err *e);
+
 /* All pairs of a link field, in source order: fn(src_id, dst_id, ctx). */
 typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
 int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn, void *ctx,

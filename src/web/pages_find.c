@@ -72,24 +72,6 @@ static void today_plus(char out[11], int days)
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* Rows of what of rec is due by `soon` (overdue before `today`). */
-static void due_rows(web_req *r, buf *rows, const record *rec, const char *today, const char *soon,
-                     int *n)
-{
-    for (int i = 0; i < rec->reg->nfields; i++) {
-        const char *when = rec->v[i].null ? NULL : rec->v[i].s;
-        if (!web_is_due(&rec->reg->fields[i]) || !when || strcmp(when, soon) > 0)
-            continue;
-        html_f(&r->out,
-               "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td><td>%r</td>"
-               "</tr>",
-               rec->reg->plural, rec->key, web_record_title(r->d, rec),
-               web_field_label(r->d, rec->reg->fields[i].name), when,
-               strcmp(when, today) < 0 ? "<strong class=\"error\">overdue</strong>" : "due soon");
-        (*n)++;
-    }
-}
-
 /* A section's heading, and what it says when it has nothing (n = 0). */
 static int section(web_req *r, const char *title, int n, const char *none)
 {
@@ -99,31 +81,48 @@ static int section(web_req *r, const char *title, int n, const char *none)
     return n;
 }
 
-static int due(web_req *r, const dom_backlinks *bl, isms_err *e)
+/* What of the person's falls due within DUE_DAYS (or is overdue), the
+ * earliest DOM_BACKLINKS_SHOWN, from the front of each register's index
+ * of person and date: what they own however much that is. */
+static int due(web_req *r, const record *me, isms_err *e)
 {
     char today[11], soon[11];
     today_plus(today, 0);
     today_plus(soon, DUE_DAYS);
-    buf rows;
-    buf_init(&rows);
-    int n = 0, rc = 0;
-    for (int k = 0; k < bl->n && !rc; k++) {
-        if (k && bl->links[k].reg == bl->links[k - 1].reg &&
-            !strcmp(bl->links[k].key, bl->links[k - 1].key))
-            continue; /* named twice (owner and approver): once */
-        record rec;
-        rc = dom_get(r->d, bl->links[k].reg, bl->links[k].key, &rec, e);
-        if (!rc)
-            due_rows(r, &rows, &rec, today, soon, &n);
-    }
-    if (!rc && section(r, "Due or overdue", n, "Nothing of yours is due in the next 30 days."))
+    dom_due due;
+    int rc = dom_due_of(r->d, me, soon, DOM_BACKLINKS_SHOWN, &due, e);
+    if (rc || !section(r, "Due or overdue", due.n, "Nothing of yours is due in the next 30 days."))
+        return rc;
+    html_f(&r->out, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
+                    "scope=\"col\">Name</th><th scope=\"col\">Date</th><th scope=\"col\">When</th>"
+                    "<th scope=\"col\">State</th></tr></thead><tbody>");
+    for (int k = 0; k < due.n; k++) {
+        const dom_due_item *it = &due.items[k];
         html_f(&r->out,
-               "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
-               "scope=\"col\">Date</th><th scope=\"col\">When</th><th "
-               "scope=\"col\">State</th></tr></thead><tbody>%r</tbody></table></div>",
-               buf_str(&rows));
-    buf_reset(&rows);
-    return rc;
+               "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%r"
+               "</td></tr>",
+               it->reg->plural, it->key, it->key, it->label, web_field_label(r->d, it->when->name),
+               it->date,
+               strcmp(it->date, today) < 0 ? "<strong class=\"error\">overdue</strong>"
+                                           : "due soon");
+    }
+    html_f(&r->out, "</tbody></table></div>");
+    if (due.more) { /* each list of those shown, filtered on the person, by its date */
+        html_f(&r->out, "<p>More are due than these %d, the earliest; all of them:", due.n);
+        for (int k = 0; k < due.n; k++) {
+            const dom_due_item *it = &due.items[k];
+            int seen = 0;
+            for (int j = 0; j < k && !seen; j++)
+                seen = due.items[j].reg == it->reg && due.items[j].who == it->who &&
+                       due.items[j].when == it->when;
+            if (!seen)
+                html_f(&r->out, " <a href=\"/%u?%u=%u&amp;sort=%u\">%s by %s</a>", it->reg->plural,
+                       it->who->name, me->key, it->when->name, web_words(r->d, it->reg->plural, 0),
+                       web_words(r->d, it->when->name, 0));
+        }
+        html_f(&r->out, ".</p>");
+    }
+    return 0;
 }
 
 static void approvals(web_req *r, const dom_backlinks *bl)
@@ -145,17 +144,26 @@ static void approvals(web_req *r, const dom_backlinks *bl)
     html_f(b, "</ul>");
 }
 
-static void owned(web_req *r, const dom_backlinks *bl)
+/* The first DOM_BACKLINKS_SHOWN records of each register and field that
+ * name the person, then a link to the list of every one. */
+static void owned(web_req *r, const record *me, const dom_backlinks *bl)
 {
     buf *b = &r->out;
     if (!section(r, "Yours", bl->n, "No record names you."))
         return;
     html_f(b, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
               "scope=\"col\">Name</th><th scope=\"col\">You are its</th></tr></thead><tbody>");
-    for (int k = 0; k < bl->n; k++)
+    for (int k = 0; k < bl->n; k++) {
+        const dom_backlink *l = &bl->links[k];
         html_f(b, "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td></tr>",
-               bl->links[k].reg->plural, bl->links[k].key, bl->links[k].key, bl->links[k].label,
-               bl->links[k].field->name);
+               l->reg->plural, l->key, l->key, l->label, l->field->name);
+        if (l->more)
+            html_f(b,
+                   "<tr><td colspan=\"3\">and more: <a href=\"/%u?%u=%u\">every %s whose %s "
+                   "you are</a></td></tr>",
+                   l->reg->plural, l->field->name, me->key, web_words(r->d, l->reg->name, 0),
+                   web_words(r->d, l->field->name, 0));
+    }
     html_f(b, "</tbody></table></div>");
 }
 
@@ -171,16 +179,16 @@ int page_my(web_req *r, isms_err *e)
     dom_backlinks bl;
     int rc = dom_get(r->d, &reg_person, r->who.person_key, &me, e);
     if (!rc)
-        rc = dom_backlinks_of(r->d, &me, 0, &bl, e); /* all: what of them is due */
+        rc = dom_backlinks_of(r->d, &me, DOM_BACKLINKS_SHOWN, &bl, e);
     if (rc)
         return rc;
     html_f(&r->out, "<p>Signed in as <a href=\"/%u/%u\">%s</a> (%s).</p>", reg_person.plural,
            me.key, web_record_title(r->d, &me), r->who.actor);
     approvals(r, &bl);
-    rc = due(r, &bl, e);
+    rc = due(r, &me, e);
     if (rc)
         return rc;
-    owned(r, &bl);
+    owned(r, &me, &bl);
     html_f(&r->out, "<p><a href=\"/signout\">Sign out (here or everywhere)</a></p>");
     page_end(r);
     return 0;

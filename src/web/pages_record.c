@@ -90,7 +90,7 @@ static void fields(web_req *r, const record *rec)
         else if (web_is_level(f))
             html_f(b, "%D%r%s", rec->v[i].i, *web_level_name(r->d, f, rec->v[i].i) ? " · " : "",
                    web_level_name(r->d, f, rec->v[i].i));
-        else if (web_is_due(f) && !rec->retired_at && strcmp(rec->v[i].s, today) < 0)
+        else if (dom_field_is_due(f) && !rec->retired_at && strcmp(rec->v[i].s, today) < 0)
             html_f(b, "%s <strong class=\"error\">%s</strong>", rec->v[i].s,
                    strstr(f->name, "expires") ? "lapsed" : "overdue");
         else if (is_document(f, &rec->v[i]))

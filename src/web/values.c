@@ -143,12 +143,6 @@ const char *web_words(dom *d, const char *name, int capital)
     return s;
 }
 
-int web_is_due(const fielddef *f)
-{
-    return f->type == FT_DATE && (strstr(f->name, "review") || strstr(f->name, "target") ||
-                                  strstr(f->name, "expires") || strstr(f->name, "due"));
-}
-
 int web_is_level(const fielddef *f) { return f->type == FT_INT && (f->flags & FF_DYNMAX); }
 
 const char *web_level_name(dom *d, const fielddef *f, int64_t level)

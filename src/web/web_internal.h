@@ -208,9 +208,6 @@ const char *web_time_html(dom *d, const char *iso);
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
-/* A date field that says when something is due: a review, a target, an
- * expiry. */
-int web_is_due(const fielddef *f);
 /* A level of the risk matrix (likelihood, impact: an INT up to the
  * matrix's size), and the organisation's name of one ("likely"; "" if
  * none set). */

@@ -332,10 +332,54 @@ static void backlinks_are_the_first_of_each_field(void **state)
     }
 }
 
+/* What of a person's is due: every register's records naming them with a
+ * due date up to a day, earliest first, the first `limit` of them with
+ * word of more; a date after the day is not due. */
+static void what_is_due_is_earliest_first(void **state)
+{
+    (void)state;
+    const char *who = tu_add(
+        d, tu_make(d, &reg_person, "name=Dora", "email=dora@x.example", "roles=risk-owner", NULL));
+    char owner[40], date[40];
+    snprintf(owner, sizeof owner, "owner=%s", who);
+    for (int k = 22; k >= 1; k--) { /* written latest first: the order is the dates' */
+        snprintf(date, sizeof date, "review_date=2000-01-%02d", k);
+        tu_add(d,
+               tu_make(d, &reg_risk, "title=Due", owner, "likelihood=1", "impact=1", date, NULL));
+    }
+    tu_add(d, tu_make(d, &reg_risk, "title=Later", owner, "likelihood=1", "impact=1",
+                      "review_date=2001-06-01", NULL));
+    const char *obj = tu_add(d, tu_make(d, &reg_objective, "title=Target", owner,
+                                        "value_at_stake=1", "target_date=2000-01-05", NULL));
+    char objective[32];
+    snprintf(objective, sizeof objective, "%s", obj);
+    record person;
+    isms_err e = { 0 };
+    assert_int_equal(dom_get(d, &reg_person, "dora@x.example", &person, &e), 0);
+    dom_due due;
+    assert_int_equal(dom_due_of(d, &person, "2000-12-31", 20, &due, &e), 0);
+    assert_int_equal(due.n, 20);
+    assert_int_equal(due.more, 1);
+    assert_string_equal(due.items[0].date, "2000-01-01");
+    int seen_objective = 0;
+    for (int k = 0; k < due.n; k++) {
+        if (k)
+            assert_true(strcmp(due.items[k - 1].date, due.items[k].date) <= 0);
+        assert_true(strcmp(due.items[k].date, "2000-12-31") <= 0);
+        seen_objective += !strcmp(due.items[k].key, objective);
+    }
+    assert_int_equal(seen_objective, 1); /* 2000-01-05, among the first 20 */
+    assert_int_equal(dom_due_of(d, &person, "2000-12-31", 30, &due, &e), 0);
+    assert_int_equal(due.n, 23); /* 22 reviews and the target; not the one of 2001 */
+    assert_int_equal(due.more, 0);
+    assert_string_equal(due.items[22].date, "2000-01-22");
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(risks_have_scores_and_bands),
         cmocka_unit_test(a_label_is_kept_for_one_read_transaction),
         cmocka_unit_test(assets_say_where_a_need_comes_from),
         cmocka_unit_test(filters_resolve_references_and_check_values),
         cmocka_unit_test(dashboard_counts), cmocka_unit_test(dashboard_reads_the_last_verification),
         cmocka_unit_test(scans_read_the_fields_asked_for),
-        cmocka_unit_test(backlinks_are_the_first_of_each_field))
+        cmocka_unit_test(backlinks_are_the_first_of_each_field),
+        cmocka_unit_test(what_is_due_is_earliest_first))

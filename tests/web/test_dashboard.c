@@ -397,6 +397,22 @@ static void a_page_lists_the_first_referrers_and_links_to_all(void **state)
     free(html);
 }
 
+/* My work lists what of the person's is due or overdue, from the index of
+ * owner and date: a review date set in the past reads as overdue there. */
+static void my_work_lists_what_is_due(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(wf_repo(), "risk", "update", "RISK-11", "--review-date", "2020-02-03"));
+    char *html = page(WF_LEAD, "/my", 200);
+    const char *due = strstr(html, "Due or overdue</h2>");
+    assert_non_null(due);
+    const char *row = strstr(due, "<a href=\"/risks/RISK-11\">RISK-11</a>");
+    assert_non_null(row);
+    assert_true(row < strstr(due, "Yours</h2>"));
+    assert_non_null(strstr(row, "<td>2020-02-03</td><td><strong class=\"error\">overdue"));
+    free(html);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -623,4 +639,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_server_verifies_at_start_and_on_a_schedule),
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
         cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
-        cmocka_unit_test(a_page_lists_the_first_referrers_and_links_to_all))
+        cmocka_unit_test(a_page_lists_the_first_referrers_and_links_to_all),
+        cmocka_unit_test(my_work_lists_what_is_due))

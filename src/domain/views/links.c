@@ -3,6 +3,7 @@
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct collect {
@@ -166,4 +167,91 @@ int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, ism
     if (!rc && r->reg == &reg_person && !r->retired_at)
         rc = open_approvals(&c, r, e);
     return rc;
+}
+
+/* ---- what of a person's is due ---- */
+
+int dom_field_is_due(const fielddef *f)
+{
+    return f->type == FT_DATE && (strstr(f->name, "review") || strstr(f->name, "target") ||
+                                  strstr(f->name, "expires") || strstr(f->name, "due"));
+}
+
+typedef struct due_collect {
+    dom *d;
+    dom_due *out;
+    size_t cap;
+    const regdef *reg;
+    const fielddef *who, *when;
+} due_collect;
+
+static int add_due(const char *key, const char *date, void *ctx)
+{
+    due_collect *c = ctx;
+    dom_due *o = c->out;
+    if (!key) {
+        o->more = 1;
+        return 0;
+    }
+    arena *a = dom_arena(c->d);
+    ARENA_GROW(a, o->items, (size_t)o->n, c->cap, 16);
+    o->items[o->n++] = (dom_due_item){ c->reg,  c->who,
+                                       c->when, arena_strdup(a, key),
+                                       NULL,    arena_strdup(a, date) };
+    return 0;
+}
+
+/* By date; on one day by register, then by key as people count (RISK-9
+ * before RISK-10). */
+static int by_date(const void *a, const void *b)
+{
+    const dom_due_item *x = a, *y = b;
+    int c = strcmp(x->date, y->date);
+    if (!c)
+        c = (x->reg->num > y->reg->num) - (x->reg->num < y->reg->num);
+    if (!c)
+        c = (strlen(x->key) > strlen(y->key)) - (strlen(x->key) < strlen(y->key));
+    return c ? c : strcmp(x->key, y->key);
+}
+
+/* The first `limit` of one register's person field and due date. */
+static int due_pairs(due_collect *c, const record *person, const char *upto, int limit, isms_err *e)
+{
+    int rc = 0;
+    for (int i = 0; !rc && i < c->reg->nfields; i++) {
+        const fielddef *who = &c->reg->fields[i];
+        if (who->type != FT_REF || strcmp(who->target, reg_person.name))
+            continue;
+        for (int k = 0; !rc && k < c->reg->nfields; k++) {
+            if (!dom_field_is_due(&c->reg->fields[k]))
+                continue;
+            c->who = who;
+            c->when = &c->reg->fields[k];
+            rc = store_due(dom_store(c->d), c->reg, who, c->when, person->id, upto, limit, add_due,
+                           c, e);
+        }
+    }
+    return rc;
+}
+
+int dom_due_of(dom *d, const record *person, const char *upto, int limit, dom_due *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    due_collect c = { .d = d, .out = out };
+    int rc = 0;
+    for (int i = 0; !rc && registers[i]; i++) {
+        c.reg = registers[i];
+        rc = due_pairs(&c, person, upto, limit, e);
+    }
+    if (rc)
+        return rc;
+    /* the earliest `limit` of every register's first `limit` */
+    qsort(out->items, (size_t)out->n, sizeof *out->items, by_date);
+    if (out->n > limit) {
+        out->n = limit;
+        out->more = 1;
+    }
+    for (int k = 0; k < out->n; k++)
+        out->items[k].label = label_of(d, out->items[k].reg, out->items[k].key, NULL);
+    return 0;
 }

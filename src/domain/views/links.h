@@ -46,4 +46,30 @@ typedef struct dom_backlinks {
 enum { DOM_BACKLINKS_SHOWN = 20 };
 int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, isms_err *e);
 
+/* ---- what of a person's is due ---- */
+
+/* A date field that says when something is due: a review, a target, an
+ * expiry. */
+int dom_field_is_due(const fielddef *f);
+
+typedef struct dom_due_item {
+    const regdef *reg;
+    const fielddef *who, *when; /* the person field naming them, the date due */
+    const char *key, *label, *date;
+} dom_due_item;
+
+typedef struct dom_due {
+    dom_due_item *items; /* earliest first */
+    int n;
+    int more; /* more are due than listed */
+} dom_due;
+
+/* The records naming `person` (their owner, who accepted them) whose due
+ * date is at most `upto`, earliest first, at most `limit` of them: each
+ * register's person field and due date read from the front of its index
+ * (0020_due.sql), so the cost is the rows listed, not what the person
+ * owns. In the dom's arena. */
+int dom_due_of(dom *d, const record *person, const char *upto, int limit, dom_due *out,
+               isms_err *e);
+
 #endif
