@@ -156,7 +156,7 @@ static void owned(web_req *r, const record *me, const dom_backlinks *bl)
     for (int k = 0; k < bl->n; k++) {
         const dom_backlink *l = &bl->links[k];
         html_f(b, "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td></tr>",
-               l->reg->plural, l->key, l->key, l->label, l->field->name);
+               l->reg->plural, l->key, l->key, l->label, web_words(r->d, l->field->name, 0));
         if (l->more)
             html_f(b,
                    "<tr><td colspan=\"3\">and more: <a href=\"/%u?%u=%u\">every %s whose %s "

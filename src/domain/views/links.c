@@ -246,7 +246,8 @@ int dom_due_of(dom *d, const record *person, const char *upto, int limit, dom_du
     if (rc)
         return rc;
     /* the earliest `limit` of every register's first `limit` */
-    qsort(out->items, (size_t)out->n, sizeof *out->items, by_date);
+    if (out->n > 1) /* (none: no array at all, which qsort may not be given) */
+        qsort(out->items, (size_t)out->n, sizeof *out->items, by_date);
     if (out->n > limit) {
         out->n = limit;
         out->more = 1;
