@@ -5,7 +5,9 @@
  * scenario, loss exceedance curve and what drove the loss (the same
  * figures and chart as the quantify page, web_risk_figures); a
  * portfolio's loss, verdict and certainty for the organisation and each
- * objective. The JSON itself stays on the page, folded (pages_record.c).
+ * objective; a return on controls' rows. The JSON itself stays on the
+ * page, folded (pages_record.c). An objective's page shows its own row of
+ * the latest portfolio by objective (web_objective_figures).
  *
  * Amounts in the results are minor units of the currency they name; a
  * result kept in another currency than the repository's now is not
