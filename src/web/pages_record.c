@@ -44,11 +44,14 @@ static void actions(web_req *r, const record *rec)
     isms_err quiet = { 0 };
     int may_write = !(reg->flags & REG_SYSTEM) && !rec->retired_at &&
                     !principal_may_write(dom_who(r->d), reg, rec, NULL, &quiet);
+    int by_parent = 0, frozen = may_write && dom_record_frozen(r->d, rec, &by_parent);
     html_f(&r->out, "<div class=\"actions\">");
     web_verb_buttons(r, rec);
-    if (may_write)
+    if (may_write && !frozen)
         html_f(&r->out, "<a class=\"button\" href=\"/%u/%u/edit\">Edit</a>", reg->plural, rec->key);
-    if (may_write && !(reg->flags & REG_NO_RETIRE))
+    if (frozen && !by_parent && reg->lifecycle->superseded) /* approved: a new version */
+        html_f(&r->out, "<a class=\"button\" href=\"/%u/new\">New version</a>", reg->plural);
+    if (may_write && !(reg->flags & REG_NO_RETIRE) && !(frozen && by_parent))
         verb_button(r, rec, "retire", "Retire", " class=\"secondary\"");
     web_workflow_links(r, rec);
     html_f(&r->out, "</div>");

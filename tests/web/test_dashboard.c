@@ -413,6 +413,28 @@ static void my_work_lists_what_is_due(void **state)
     free(html);
 }
 
+/* A page offers no edit the domain would refuse: an approved appetite
+ * can be retired or followed by a new version, not edited; what belongs to
+ * an approved Statement of Applicability can be neither edited nor
+ * retired; an open record can be both. */
+static void a_frozen_record_offers_no_edit(void **state)
+{
+    (void)state;
+    char *html = page(WF_LEAD, "/appetites/APP-2", 200);
+    assert_null(strstr(html, "/appetites/APP-2/edit"));
+    assert_contains(html, "<a class=\"button\" href=\"/appetites/new\">New version</a>");
+    assert_contains(html, ">Retire</button>");
+    free(html);
+    html = page(WF_LEAD, "/applicabilities/APL-67", 200);
+    assert_null(strstr(html, "/applicabilities/APL-67/edit"));
+    assert_null(strstr(html, ">Retire</button>"));
+    free(html);
+    html = page(WF_LEAD, "/risks/RISK-1", 200);
+    assert_contains(html, "href=\"/risks/RISK-1/edit\">Edit</a>");
+    assert_contains(html, ">Retire</button>");
+    free(html);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -640,4 +662,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(accepting_needs_the_csrf_token_and_the_authority),
         cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
         cmocka_unit_test(a_page_lists_the_first_referrers_and_links_to_all),
-        cmocka_unit_test(my_work_lists_what_is_due))
+        cmocka_unit_test(my_work_lists_what_is_due),
+        cmocka_unit_test(a_frozen_record_offers_no_edit))

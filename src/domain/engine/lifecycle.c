@@ -86,6 +86,14 @@ static int parents_open(dom *d, const record *r, const record *old, isms_err *e)
     return 0;
 }
 
+int dom_record_frozen(dom *d, const record *r, int *by_parent)
+{
+    isms_err quiet = { 0 };
+    *by_parent = parents_open(d, r, r, &quiet) != 0;
+    const lifecycle *lc = r->reg->lifecycle;
+    return *by_parent || (lc && lifecycle_frozen(lc, record_text(r, lc->field)));
+}
+
 int lifecycle_guard(dom *d, const record *r, const record *old, isms_err *e)
 {
     int rc = parents_open(d, r, old, e);

@@ -25,4 +25,9 @@ int lifecycle_frozen(const lifecycle *lc, const char *state);
 struct dom;
 int dom_may_transition(struct dom *d, const record *r, const transition *t, isms_err *e);
 
+/* Can record r no longer change: it is frozen (approved, superseded), or
+ * it belongs to a record that is (*by_parent 1: then it cannot be retired
+ * either)? So that a front end offers no edit the domain would refuse. */
+int dom_record_frozen(struct dom *d, const record *r, int *by_parent);
+
 #endif
