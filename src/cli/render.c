@@ -162,9 +162,8 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
         return NULL;
     switch (f->type) {
     case FT_INT:
-        if ((f->flags & FF_DYNMAX) && !brief) {
-            const char *label =
-                dom_level_label(c->d, strstr(f->name, "impact") ? 'I' : 'L', (int)v->i);
+        if (!brief) {
+            const char *label = dom_field_level_label(c->d, f, v->i);
             if (*label)
                 return arena_printf(c->a, "%lld (%s)", (long long)v->i, label);
         }

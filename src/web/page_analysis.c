@@ -13,7 +13,6 @@
  * result kept in another currency than the repository's now is not
  * converted, only said. */
 #include "domain/registers/registers.h"
-#include "domain/views/derived.h"
 #include "domain/workflows/quantify.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -225,27 +224,17 @@ static void portfolio_figures(web_req *r, const results *res)
            (int64_t)json_integer_value(json_object_get(res->doc, "risks_not_modelled")));
 }
 
-/* Whether the figures still hold (the analysis's derived "figures": its
- * inputs unchanged since it ran), said before them, not only below. */
-static int freshness(web_req *r, const record *a, isms_err *e)
+/* Whether the figures still hold (`figures`, the analysis's derived value:
+ * its inputs unchanged since it ran), said before them, not only below. */
+static void freshness(web_req *r, const char *figures)
 {
-    int n;
-    const derived_def *defs = derived_defs(a->reg, &n);
-    value *vals = arena_alloc(dom_arena(r->d), (size_t)(n ? n : 1) * sizeof *vals);
-    derive_cache *c = derive_cache_new(r->d);
-    int rc = derive_record(c, a, vals, e);
-    derive_cache_free(c);
-    for (int k = 0; !rc && k < n; k++) {
-        if (strcmp(defs[k].field.name, "figures") || vals[k].null || !vals[k].s)
-            continue;
-        if (!strcmp(vals[k].s, "current"))
-            html_f(&r->out,
-                   "<p class=\"ok\">Current: its inputs have not changed since it ran.</p>");
-        else
-            html_f(&r->out, "<p class=\"bad\">Figures %s: what it found may no longer hold.</p>",
-                   vals[k].s);
-    }
-    return rc;
+    if (!figures)
+        return;
+    if (!strcmp(figures, "current"))
+        html_f(&r->out, "<p class=\"ok\">Current: its inputs have not changed since it ran.</p>");
+    else
+        html_f(&r->out, "<p class=\"bad\">Figures %s: what it found may no longer hold.</p>",
+               figures);
 }
 
 /* ---- the return on controls ---- */
@@ -292,7 +281,7 @@ static void returns_figures(web_req *r, const results *res)
                     "against its annual cost.</p>");
 }
 
-int web_analysis_figures(web_req *r, const record *a, isms_err *e)
+void web_analysis_figures(web_req *r, const record *a, const char *figures)
 {
     const char *kind = record_text(a, F_ANALYSIS_KIND);
     const char *kept = record_text(a, F_ANALYSIS_RESULTS);
@@ -300,11 +289,7 @@ int web_analysis_figures(web_req *r, const record *a, isms_err *e)
                     .scale = pow(10, dom_currency_exponent(r->d)) };
     const char *kept_in = json_string_value(json_object_get(res.doc, "currency"));
     html_f(&r->out, "<section aria-labelledby=\"h-found\"><h2 id=\"h-found\">What it found</h2>");
-    int rc = freshness(r, a, e);
-    if (rc) {
-        json_decref(res.doc);
-        return rc;
-    }
+    freshness(r, figures);
     if (!json_is_object(res.doc))
         html_f(&r->out, "<p class=\"notice\">Its results are not readable JSON; they are shown "
                         "below as kept.</p>");
@@ -330,7 +315,6 @@ int web_analysis_figures(web_req *r, const record *a, isms_err *e)
            or_dash(json_string_value(json_object_get(res.doc, "seed"))),
            or_dash(json_string_value(json_object_get(res.doc, "engine"))));
     json_decref(res.doc);
-    return 0;
 }
 
 /* ---- an objective: its figures in the latest portfolio by objective ---- */

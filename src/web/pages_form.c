@@ -113,7 +113,7 @@ static void level_input(web_req *r, const fielddef *f, const form_state *s, int 
     const char *given = s->values[i] ? s->values[i] : "";
     int n = dom_matrix_size(r->d), chosen = atoi(given);
     for (int l = 1; l <= n; l++) {
-        const char *name = web_level_name(r->d, f, l);
+        const char *name = dom_field_level_label(r->d, f, l);
         html_f(b, "<option value=\"%d\"%r>%d%r%s</option>", l, l == chosen ? " selected" : "", l,
                *name ? " · " : "", name);
     }
@@ -135,7 +135,7 @@ static int field_input(web_req *r, const fielddef *f, const form_state *s, int i
         html_f(b, "<span class=\"error\" id=\"in-%s-error\">%s</span>", f->name, s->errors[i]);
     int choice = f->type == FT_ENUM || f->type == FT_REF || f->type == FT_BOOL || is_set(f);
     int rc = 0;
-    if (web_is_level(f))
+    if (dom_field_is_level(f))
         level_input(r, f, s, i);
     else if (choice)
         rc = select_input(r, f, s, i, e);

@@ -90,9 +90,10 @@ static void fields(web_req *r, const record *rec)
         int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
         if (set ? !rec->v[i].n : rec->v[i].null) /* nothing, or an empty set */
             html_f(b, "<span class=\"muted\">—</span>");
-        else if (web_is_level(f))
-            html_f(b, "%D%r%s", rec->v[i].i, *web_level_name(r->d, f, rec->v[i].i) ? " · " : "",
-                   web_level_name(r->d, f, rec->v[i].i));
+        else if (dom_field_is_level(f))
+            html_f(b, "%D%r%s", rec->v[i].i,
+                   *dom_field_level_label(r->d, f, rec->v[i].i) ? " · " : "",
+                   dom_field_level_label(r->d, f, rec->v[i].i));
         else if (dom_field_is_due(f) && !rec->retired_at && strcmp(rec->v[i].s, today) < 0)
             html_f(b, "%s <strong class=\"error\">%s</strong>", rec->v[i].s,
                    strstr(f->name, "expires") ? "lapsed" : "overdue");
@@ -113,29 +114,52 @@ static void fields(web_req *r, const record *rec)
     html_f(b, "</dl>");
 }
 
-static int derived(web_req *r, const record *rec, isms_err *e)
+/* A record's derived values, computed once for the page. */
+typedef struct derived_vals {
+    const derived_def *defs;
+    value *vals;
+    int n;
+} derived_vals;
+
+static int derive(web_req *r, const record *rec, derived_vals *dv, isms_err *e)
 {
     int n;
-    const derived_def *defs = derived_defs(rec->reg, &n);
-    if (!defs || !n)
+    *dv = (derived_vals){ .defs = derived_defs(rec->reg, &n) };
+    if (!dv->defs || n <= 0)
         return 0;
+    dv->n = n;
     derive_cache *c = derive_cache_new(r->d);
-    value *vals = arena_alloc(dom_arena(r->d), (size_t)n * sizeof *vals);
-    int rc = derive_record(c, rec, vals, e);
+    dv->vals = arena_alloc(dom_arena(r->d), (size_t)dv->n * sizeof *dv->vals);
+    int rc = derive_record(c, rec, dv->vals, e);
     derive_cache_free(c);
-    if (rc)
-        return rc;
+    return rc;
+}
+
+/* The text of the derived value called `name`, or NULL. */
+static const char *derived_text(const derived_vals *dv, const char *name)
+{
+    for (int k = 0; k < dv->n; k++)
+        if (!strcmp(dv->defs[k].field.name, name) && !dv->vals[k].null)
+            return dv->vals[k].s;
+    return NULL;
+}
+
+static void derived(web_req *r, const derived_vals *dv)
+{
+    if (!dv->n)
+        return;
     html_f(&r->out, "<h2>Derived</h2><dl class=\"fields\">");
-    for (int k = 0; k < n; k++) {
-        dt(&r->out, r->d, defs[k].label ? defs[k].label : defs[k].field.name, defs[k].field.help);
-        if (vals[k].null || (vals[k].s && !*vals[k].s)) /* nothing derived: as an empty field */
+    for (int k = 0; k < dv->n; k++) {
+        const derived_def *def = &dv->defs[k];
+        const value *v = &dv->vals[k];
+        dt(&r->out, r->d, def->label ? def->label : def->field.name, def->field.help);
+        if (v->null || (v->s && !*v->s)) /* nothing derived: as an empty field */
             html_f(&r->out, "<span class=\"muted\">—</span>");
         else
-            html_value(&r->out, r->d, &defs[k].field, &vals[k]);
+            html_value(&r->out, r->d, &def->field, v);
         html_f(&r->out, "</dd>");
     }
     html_f(&r->out, "</dl>");
-    return 0;
 }
 
 /* What points here: the other way of the links the fields show. */
@@ -251,11 +275,14 @@ int page_show(web_req *r, isms_err *e)
         html_f(&r->out, "<p class=\"notice\">Retired on %r.</p>",
                web_time_html(r->d, rec.retired_at));
     actions(r, &rec);
-    rc = rec.reg == &reg_analysis ? web_analysis_figures(r, &rec, e) : 0;
-    if (!rc)
+    derived_vals dv;
+    rc = derive(r, &rec, &dv, e);
+    if (!rc && rec.reg == &reg_analysis)
+        web_analysis_figures(r, &rec, derived_text(&dv, "figures"));
+    if (!rc) {
         fields(r, &rec);
-    if (!rc)
-        rc = derived(r, &rec, e);
+        derived(r, &dv);
+    }
     if (!rc && rec.reg == &reg_objective && !rec.retired_at)
         rc = web_objective_figures(r, &rec, e);
     if (!rc)

@@ -143,13 +143,6 @@ const char *web_words(dom *d, const char *name, int capital)
     return s;
 }
 
-int web_is_level(const fielddef *f) { return f->type == FT_INT && (f->flags & FF_DYNMAX); }
-
-const char *web_level_name(dom *d, const fielddef *f, int64_t level)
-{
-    return dom_level_label(d, strstr(f->name, "likelihood") ? 'L' : 'I', (int)level);
-}
-
 /* A field's name as a heading: "residual_likelihood" is "Residual likelihood". */
 const char *web_field_label(dom *d, const char *name) { return web_words(d, name, 1); }
 

@@ -208,11 +208,6 @@ const char *web_time_html(dom *d, const char *iso);
 const char *web_record_url(dom *d, const regdef *reg, const char *key, const char *suffix);
 /* A field's name as a heading ("Residual likelihood"), in the dom's arena. */
 const char *web_field_label(dom *d, const char *name);
-/* A level of the risk matrix (likelihood, impact: an INT up to the
- * matrix's size), and the organisation's name of one ("likely"; "" if
- * none set). */
-int web_is_level(const fielddef *f);
-const char *web_level_name(dom *d, const fielddef *f, int64_t level);
 /* A name ("soa", "approved_by") as words people read ("SoA", "approved
  * by"), the first capitalised with `capital`. */
 const char *web_words(dom *d, const char *name, int capital);
@@ -292,9 +287,10 @@ struct risk_quant;
 /* A risk's figures (verdict, annual loss per scenario, loss exceedance
  * curve): the quantify page's, and a saved analysis's (page_analysis.c). */
 void web_risk_figures(web_req *r, const struct risk_quant *q);
-/* A saved analysis's page, above its fields: what it found, read from the
- * results it keeps, and what drove the loss. */
-int web_analysis_figures(web_req *r, const record *analysis, isms_err *e);
+/* A saved analysis's page, above its fields: whether its figures still
+ * hold (`figures`, its derived value, or NULL), what it found, read from
+ * the results it keeps, and what drove the loss. */
+void web_analysis_figures(web_req *r, const record *analysis, const char *figures);
 /* An objective's page: its loss, verdict and certainty in the latest
  * portfolio analysis by objective (or why there are none), said stale
  * when its inputs changed. */

@@ -497,3 +497,12 @@ const char *dom_level_label(dom *d, char axis, int level)
     const char *l = d->labels[axis == 'I'][level];
     return l ? l : "";
 }
+
+int dom_field_is_level(const fielddef *f) { return f->type == FT_INT && (f->flags & FF_DYNMAX); }
+
+const char *dom_field_level_label(dom *d, const fielddef *f, int64_t level)
+{
+    if (!dom_field_is_level(f))
+        return "";
+    return dom_level_label(d, strstr(f->name, "impact") ? 'I' : 'L', (int)level);
+}

@@ -179,6 +179,11 @@ int dom_currency_exponent(dom *d); /* minor-unit decimals */
 const char *dom_currency(dom *d);  /* "EUR" */
 /* Label of likelihood (axis 'L') or impact ('I') level n, "" if none set. */
 const char *dom_level_label(dom *d, char axis, int level);
+/* A level of the matrix (likelihood, impact, inherent or residual: an INT
+ * up to the matrix's size), and the label of its value (as above; "" for
+ * any other field). */
+int dom_field_is_level(const fielddef *f);
+const char *dom_field_level_label(dom *d, const fielddef *f, int64_t level);
 
 /* ---- input ---- */
 
