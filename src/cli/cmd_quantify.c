@@ -34,7 +34,7 @@ static int quant_options(cli *c, quant_opts *o, longjob *p, const char *what, is
     int64_t v;
     int rc;
     if (it) {
-        rc = parse_int64("iterations", it, 1000, 50000000, &v, e);
+        rc = parse_int64("iterations", it, 1000, QUANT_MAX_ITERATIONS, &v, e);
         if (rc)
             return rc;
         o->iterations = (size_t)v;

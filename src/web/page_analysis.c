@@ -290,6 +290,8 @@ void web_analysis_figures(web_req *r, const record *a, const char *figures)
     const char *kept_in = json_string_value(json_object_get(res.doc, "currency"));
     html_f(&r->out, "<section aria-labelledby=\"h-found\"><h2 id=\"h-found\">What it found</h2>");
     freshness(r, figures);
+    if (figures && strcmp(figures, "current"))
+        web_job_form(r, WJ_RERUN, a->key, 0, 0, "Run again as it ran, and save");
     if (!json_is_object(res.doc))
         html_f(&r->out, "<p class=\"notice\">Its results are not readable JSON; they are shown "
                         "below as kept.</p>");

@@ -143,6 +143,8 @@ static void objectives_section(web_req *r, const dom_dash *s)
     if (!pf) {
         note(r, "No portfolio analysis by objective yet (isms quantify --by objective): no "
                 "certainty to show.");
+        web_job_form(r, WJ_BY_OBJECTIVE, NULL, 0, QUANT_DEFAULT_SEED,
+                     "Quantify by objective in the background");
         html_f(&r->out, "</section>");
         return;
     }
@@ -181,6 +183,8 @@ static void objectives_section(web_req *r, const dom_dash *s)
             ? arena_printf(dom_arena(r->d), " since %s", s->portfolio_since)
             : "",
         incomplete ? " " : "", incomplete ? incomplete : "");
+    if (s->portfolio_stale)
+        web_job_form(r, WJ_RERUN, s->portfolio_key, 0, 0, "Run it again as it ran, and save");
     json_decref(pf);
     html_f(&r->out, "</section>");
 }
@@ -527,6 +531,7 @@ int page_home(web_req *r, isms_err *e)
     if (rc)
         return rc;
     page_begin(r, "Dashboard", NAV_DASHBOARD);
+    web_jobs_note(r);
     rc = sections(r, e);
     if (rc)
         return rc;

@@ -173,11 +173,27 @@ void web_risk_figures(web_req *r, const risk_quant *q)
     buf_reset(&svg);
 }
 
+/* A what-if refused for the time it would take: the page says so and
+ * offers the same run in the background, saved (for who may save). */
+static int whatif_refused(web_req *r, int rc, const web_whatif *w, const char *title,
+                          web_job_kind kind, const char *subject, const quant_opts *o, isms_err *e)
+{
+    if (!w->stop || rc != E_INVALID)
+        return rc;
+    page_begin(r, title, NAV_REGISTERS);
+    html_f(&r->out, "<p class=\"error\" role=\"alert\">%s</p>", e->msg);
+    web_job_form(r, kind, subject, o->iterations, o->seed, "Run and save in the background");
+    page_end(r);
+    r->status = 422;
+    err_clear(e);
+    return 0;
+}
+
 int page_quantify(web_req *r, isms_err *e)
 {
     quant_opts o;
     risk_quant q;
-    web_whatif w;
+    web_whatif w = { 0 };
     int rc = quant_query(r, &o, e);
     if (!rc) {
         web_whatif_start(r, &w, &o);
@@ -185,7 +201,8 @@ int page_quantify(web_req *r, isms_err *e)
                             "isms risk quantify RISK-N", e);
     }
     if (rc)
-        return rc;
+        return whatif_refused(r, rc, &w, arena_printf(dom_arena(r->d), "Quantify %s", r->key),
+                              WJ_RISK, r->key, &o, e);
     page_begin(r, arena_printf(dom_arena(r->d), "Quantify %s", q.key), NAV_REGISTERS);
     html_f(&r->out, "<p><a href=\"%s\">%s</a> %s</p>", web_record_url(r->d, &reg_risk, q.key, ""),
            q.key, q.title);
@@ -198,6 +215,7 @@ int page_quantify(web_req *r, isms_err *e)
            "seed=%D\">Again with %D years</a>.</p>",
            (int64_t)q.iterations, (int64_t)q.seed, q.engine, q.key, r->url, more, (int64_t)q.seed,
            more);
+    web_job_form(r, WJ_RISK, q.key, 0, q.seed, "Run and save in the background");
     page_end(r);
     return 0;
 }
@@ -215,14 +233,14 @@ int page_roi(web_req *r, isms_err *e)
 {
     quant_opts o;
     returns_quant q;
-    web_whatif w;
+    web_whatif w = { 0 };
     int rc = quant_query(r, &o, e);
     if (!rc) {
         web_whatif_start(r, &w, &o);
         rc = web_whatif_end(&w, dom_control_returns(r->d, &o, &q, e), "isms control roi", e);
     }
     if (rc)
-        return rc;
+        return whatif_refused(r, rc, &w, "Return on controls", WJ_RETURNS, NULL, &o, e);
     page_begin(r, "Return on controls", NAV_REGISTERS);
     html_f(&r->out,
            "<div class=\"scroll\"><table><caption class=\"vh\">What each control buys</caption>"
@@ -260,6 +278,7 @@ int page_roi(web_req *r, isms_err *e)
            "controls worth funding, best first. Computed now: %D simulated years, seed %D; not "
            "saved.</p>",
            (int64_t)q.iterations, (int64_t)q.seed);
+    web_job_form(r, WJ_RETURNS, NULL, 0, q.seed, "Run and save in the background");
     page_end(r);
     return 0;
 }

@@ -156,6 +156,15 @@ static void page_routes(void)
     add("", "GET", RK_PAGE_STATEMENT, WEB_SIGNED_IN, page_statement,
         "the Statement of Applicability as a document (format=csv: its rows)", &reg_soa,
         "/{key}/statement", NULL);
+    add("", "GET", RK_PAGE_JOBS, WEB_SIGNED_IN, page_jobs,
+        "the background analyses the signed-in person may see, newest first", NULL, "/jobs", NULL);
+    add("", "POST", RK_PAGE_JOB_START, WEB_SIGNED_IN, page_job_start,
+        "start a background analysis, saved when it ends (kind, subject, iterations, seed)", NULL,
+        "/jobs", NULL);
+    add("", "GET", RK_PAGE_JOB, WEB_SIGNED_IN, page_job,
+        "a background analysis: its progress, then what it saved", NULL, "/jobs/{key}", NULL);
+    add("", "POST", RK_PAGE_JOB_CANCEL, WEB_SIGNED_IN, page_job_cancel,
+        "cancel a background analysis (nothing is saved)", NULL, "/jobs/{key}/cancel", NULL);
     add("", "GET", RK_PAGE_SOA_GAP, WEB_SIGNED_IN, page_soa_gap,
         "two profiles (or SoAs) of a framework compared, sortable (format=csv: its rows)", NULL,
         "/soa-gap", NULL);
@@ -199,6 +208,18 @@ static void build(void)
         "?target: per requirement the implementation short of the target, and the tiers (isms "
         "soa gap)",
         NULL, "/soa-gap", NULL);
+    add(API, "GET", RK_JOBS, WEB_SIGNED_IN, api_jobs,
+        "the background analyses the signed-in person may see, newest first", NULL, "/jobs", NULL);
+    add(API, "POST", RK_JOB_START, WEB_SIGNED_IN, api_job_start,
+        "start a background analysis, saved as an analysis when it ends: {kind (risk, portfolio, "
+        "portfolio-by-objective, control-return, rerun), subject (RISK-n, QNT-n), iterations, "
+        "seed}; 202 and its URL",
+        NULL, "/jobs", NULL);
+    add(API, "GET", RK_JOB, WEB_SIGNED_IN, api_job,
+        "a background analysis: its state, progress, time left, the analysis it saved", NULL,
+        "/jobs/{key}", NULL);
+    add(API, "POST", RK_JOB_CANCEL, WEB_SIGNED_IN, api_job_cancel,
+        "cancel a background analysis (nothing is saved)", NULL, "/jobs/{key}/cancel", NULL);
     for (int i = 0; registers[i]; i++)
         register_routes(registers[i]);
     page_routes();

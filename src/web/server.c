@@ -37,6 +37,7 @@ struct web_server {
     atomic_int inflight;
     web_scheduled *verifier, *requantifier;
     dom_batcher *writer; /* group commit of the API's writes (batch.h) */
+    web_jobs *jobs;      /* background analyses (jobs.h) */
 };
 
 static _Thread_local dom *worker_dom;
@@ -101,9 +102,6 @@ static int reads_one_snapshot(route_kind kind)
     }
 }
 
-/* The refinements HTTP has beyond the error table: nobody signed in is
- * 401, a stale If-Match 412, a method the path does not take 405, too
- * many failed sign-ins 429. */
 /* The refinements HTTP has beyond the error table: nobody signed in is
  * 401, a stale If-Match 412, a method the path does not take 405, too
  * many failed sign-ins 429. */
@@ -235,6 +233,7 @@ static web_req *request_new(web_server *s, struct MHD_Connection *conn, const ch
     r->conn = conn;
     r->cfg = &s->cfg;
     r->writer = s->writer;
+    r->jobs = s->jobs;
     r->url = xstrdup(url);
     r->method = xstrdup(method);
     r->started_us = web_now_us();
@@ -362,6 +361,7 @@ static void defaults(web_config *c)
 
 static void free_server(web_server *s)
 {
+    web_jobs_stop(s->jobs);      /* after the requests: a job under way is cancelled, not saved */
     dom_batcher_stop(s->writer); /* after the requests: none waits for it any more */
     for (int i = 0; i < s->ndoms; i++)
         dom_close(s->doms[i]);
@@ -413,6 +413,7 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
         free_server(s);
         return rc;
     }
+    s->jobs = web_jobs_new(s->cfg.repo);
     js_init(); /* out of memory in jansson ends the process, as everywhere */
     web_auth_init();
     int routes;

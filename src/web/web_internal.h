@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "domain/engine/dom.h"
 #include "domain/views/query.h"
+#include "web/jobs.h"
 #include "web/web.h"
 
 #include <microhttpd.h>
@@ -26,6 +27,7 @@ typedef struct web_req {
     int too_large;              /* the body passed the limit: answered 413, read no further */
     dom *d;                     /* this worker thread's repository connection */
     struct dom_batcher *writer; /* the server's writer: API writes go through it (group commit) */
+    web_jobs *jobs;             /* the server's background analyses (jobs.h) */
     /* A write handed to the writer (api.c): the connection waits, suspended,
      * for its batch's commit, and is answered when it resumes. */
     struct api_write *pending;
@@ -130,6 +132,16 @@ typedef enum route_kind {
     RK_PAGE_SOA,         /* /soa[?framework=]: the SoAs in force, one's statement */
     RK_PAGE_STATEMENT,   /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
     RK_PAGE_SOA_GAP,     /* /soa-gap: two profiles compared, sortable (and its CSV) */
+    /* background analyses (jobs.h): started by who may save analyses, seen by
+     * their starter and the isms-lead */
+    RK_JOBS,            /* GET /api/v1/jobs */
+    RK_JOB,             /* GET /api/v1/jobs/<id> */
+    RK_JOB_START,       /* POST /api/v1/jobs */
+    RK_JOB_CANCEL,      /* POST /api/v1/jobs/<id>/cancel */
+    RK_PAGE_JOBS,       /* GET /jobs */
+    RK_PAGE_JOB,        /* GET /jobs/<id>: its progress, then what it saved */
+    RK_PAGE_JOB_START,  /* POST /jobs */
+    RK_PAGE_JOB_CANCEL, /* POST /jobs/<id>/cancel */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -361,6 +373,18 @@ int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
 void web_csv_cell(buf *b, const char *s, int text);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */
 int web_is_html(const web_req *r);
+
+/* ---- pages_jobs.c: background analyses (jobs.h) ---- */
+web_handler_fn api_jobs, api_job, api_job_start, api_job_cancel;
+web_handler_fn page_jobs, page_job, page_job_start, page_job_cancel;
+/* A form that starts a job of `kind` on `subject` (NULL: none), its
+ * iterations and seed to fill in (not for a rerun), for a person who may
+ * start one (nothing for anyone else). */
+void web_job_form(web_req *r, web_job_kind kind, const char *subject, size_t iterations,
+                  uint64_t seed, const char *label);
+/* A line naming the jobs under way the signed-in person may see (nothing
+ * when none): how many. */
+int web_jobs_note(web_req *r);
 
 /* ---- openapi.c ---- */
 int api_openapi(web_req *r, isms_err *e);

@@ -32,6 +32,8 @@
 enum { QUANT_LEC_POINTS = 41 };
 #define QUANT_DEFAULT_ITERATIONS 100000
 #define QUANT_DEFAULT_SEED 1u
+/* The most iterations a run may ask for (the CLI's and the web's bound). */
+#define QUANT_MAX_ITERATIONS 50000000
 
 /* A rank correlation between two risks of the portfolio. */
 typedef struct quant_corr {
@@ -294,6 +296,10 @@ int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e);
  * a portfolio's correlations), with o's threads, progress, cancel and save:
  * *key the new analysis when saved (in the dom's arena). */
 int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **key, isms_err *e);
+/* Runs analysis `analysis` (QNT-n) again as it ran, as dom_latest_rerun
+ * does: what a person asks for when its figures are stale (the web's
+ * "Run again"). E_NOT_FOUND when there is no such analysis. */
+int dom_analysis_rerun(dom *d, const char *analysis, quant_opts *o, const char **key, isms_err *e);
 /* The latest analysis of one risk (*found 0: none), with its freshness, at
  * the cost of that risk (its analyses by subject, its model and changes by
  * key and index), where dom_latest_analyses costs the repository. */

@@ -521,3 +521,18 @@ int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **
     }
     return rc;
 }
+
+int dom_analysis_rerun(dom *d, const char *analysis, quant_opts *o, const char **key, isms_err *e)
+{
+    record *r = arena_alloc(dom_arena(d), sizeof *r);
+    int rc = dom_get(d, &reg_analysis, analysis, r, e);
+    if (rc)
+        return rc;
+    quant_latest l;
+    quant_latest_fill(&l, r);
+    if (!l.kind || !l.subject || !l.iterations)
+        return err_set(e, E_INVALID, "analysis",
+                       "analysis: %s names no kind, subject or iterations: it cannot be run again",
+                       analysis);
+    return dom_latest_rerun(d, &l, o, key, e);
+}
