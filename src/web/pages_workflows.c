@@ -211,10 +211,12 @@ int page_quantify(web_req *r, isms_err *e)
         (int64_t)(q.iterations * 5 > PAGE_MAX_ITERATIONS ? PAGE_MAX_ITERATIONS : q.iterations * 5);
     html_f(&r->out,
            "<p class=\"muted\">FAIR Monte Carlo, computed now: %D simulated years, seed %D, %s; "
-           "not saved (isms quantify %s saves an analysis). <a href=\"%s?iterations=%D&amp;"
-           "seed=%D\">Again with %D years</a>.</p>",
-           (int64_t)q.iterations, (int64_t)q.seed, q.engine, q.key, r->url, more, (int64_t)q.seed,
-           more);
+           "not saved (below, or isms risk quantify %s, saves an analysis).",
+           (int64_t)q.iterations, (int64_t)q.seed, q.engine, q.key);
+    if (more > (int64_t)q.iterations)
+        html_f(&r->out, " <a href=\"%s?iterations=%D&amp;seed=%D\">Again with %D years</a>.",
+               r->url, more, (int64_t)q.seed, more);
+    html_f(&r->out, "</p>");
     web_job_form(r, WJ_RISK, q.key, 0, q.seed, "Run and save in the background");
     page_end(r);
     return 0;

@@ -12,7 +12,9 @@
  *   auth.c     who asks: tokens, session cookies, CSRF, sign-in back-off
  *   http.c     responses: the one error shape, security headers
  *   openapi.c  the OpenAPI 3.1 description of the route table
- *   verifier.c the scheduled verification in a background thread */
+ *   scheduled.c the scheduled verification and re-quantification
+ *   jobs.c     analyses a person runs in the background, saved at the end
+ *   pages*.c   the HTML pages (pages_jobs.c: the jobs' pages and API) */
 #ifndef ISMS_WEB_H
 #define ISMS_WEB_H
 

@@ -350,6 +350,36 @@ static void the_pages_start_a_job_and_follow_it(void **state)
     tu_http_free(&r);
 }
 
+/* A stale analysis's page offers to run it again (the lead), a current
+ * one does not. */
+static void a_stale_analysis_offers_to_run_again(void **state)
+{
+    (void)state;
+    json_t *j =
+        start(WF_LEAD, "{\"kind\":\"risk\",\"subject\":\"RISK-2\",\"iterations\":2000}", 202);
+    json_t *done = ended(id_of(j));
+    json_decref(j);
+    char path[64];
+    snprintf(path, sizeof path, "/analyses/%s", str(done, "analysis"));
+    char *html = page(WF_LEAD, path, 200);
+    assert_not_contains(html, "value=\"rerun\"");
+    free(html);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "PATCH", "/api/v1/risks/RISK-2", "{\"tef\":\"pert(2,7,15)\"}", NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    html = page(WF_LEAD, path, 200);
+    assert_contains(html, "name=\"kind\" value=\"rerun\"");
+    char subject[64];
+    snprintf(subject, sizeof subject, "name=\"subject\" value=\"%s\"", str(done, "analysis"));
+    assert_contains(html, subject);
+    free(html);
+    html = page(WF_AUDITOR, path, 200);
+    assert_not_contains(html, "value=\"rerun\"");
+    free(html);
+    json_decref(done);
+}
+
 /* A what-if longer than the server's limit is refused on a page that
  * offers the same run in the background. */
 static void a_refused_what_if_offers_the_background(void **state)
@@ -406,5 +436,6 @@ TU_MAIN(wf_setup, wf_teardown, cmocka_unit_test(a_job_saves_its_analysis_as_its_
         cmocka_unit_test(a_bad_job_is_refused_naming_the_field),
         cmocka_unit_test(a_cancelled_job_saves_nothing), cmocka_unit_test(at_most_two_run_at_once),
         cmocka_unit_test(the_pages_start_a_job_and_follow_it),
+        cmocka_unit_test(a_stale_analysis_offers_to_run_again),
         cmocka_unit_test(a_refused_what_if_offers_the_background),
         cmocka_unit_test(stopping_the_server_cancels_its_jobs))
