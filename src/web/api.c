@@ -36,6 +36,47 @@ int api_body(web_req *r, json_t **out, isms_err *e)
     return 0;
 }
 
+int api_body_texts(web_req *r, const char *const *names, unsigned integers, const char **values,
+                   isms_err *e)
+{
+    json_t *body = NULL;
+    int rc = api_body(r, &body, e);
+    size_t n = 0;
+    while (names[n])
+        values[n++] = NULL;
+    const char *name;
+    json_t *v;
+    json_object_foreach(body, name, v)
+    {
+        if (rc)
+            break;
+        size_t k = 0;
+        while (k < n && strcmp(name, names[k]))
+            k++;
+        char text[32];
+        if (k == n) {
+            buf all;
+            buf_init(&all);
+            for (size_t i = 0; i < n; i++)
+                buf_printf(&all, "%s%s", i ? (i + 1 < n ? ", " : " and ") : "", names[i]);
+            rc = err_set(e, E_USAGE, name, "%s: unknown member (give %s)", name, buf_str(&all));
+            buf_reset(&all);
+        } else if (json_is_string(v))
+            values[k] = arena_strdup(dom_arena(r->d), json_string_value(v));
+        else if (json_is_integer(v) && (integers >> k & 1)) {
+            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            values[k] = arena_strdup(dom_arena(r->d), text);
+        } else if (!json_is_null(v)) {
+            char *shown = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+            rc = err_set(e, E_INVALID, name, "%s: %.40s is not a string%s", name,
+                         shown ? shown : "?", integers >> k & 1 ? " or an integer" : "");
+            free(shown);
+        }
+    }
+    json_decref(body);
+    return rc;
+}
+
 /* An empty body, or {}: verbs that take no input. */
 static int no_body(web_req *r, isms_err *e)
 {
@@ -536,28 +577,10 @@ int api_transition(web_req *r, isms_err *e)
 
 int api_accept(web_req *r, isms_err *e)
 {
-    json_t *body;
-    int rc = api_body(r, &body, e);
-    if (rc)
-        return rc;
-    const char *name, *rationale = NULL, *until = NULL;
-    json_t *v;
-    json_object_foreach(body, name, v)
-    {
-        const char **into = !strcmp(name, "rationale") ? &rationale
-                            : !strcmp(name, "until")   ? &until
-                                                       : NULL;
-        if (!into) {
-            rc = err_set(e, E_USAGE, name, "%s: unknown member (give rationale and until)", name);
-            break;
-        }
-        if (!json_is_string(v)) {
-            rc = err_set(e, E_INVALID, name, "%s: expected a string", name);
-            break;
-        }
-        *into = arena_strdup(dom_arena(r->d), json_string_value(v));
-    }
-    json_decref(body);
+    static const char *const names[] = { "rationale", "until", NULL };
+    const char *given[2];
+    int rc = api_body_texts(r, names, 0, given, e);
+    const char *rationale = given[0], *until = given[1];
     if (!rc && !rationale)
         rc = err_set(e, E_USAGE, "rationale", "rationale: say why the risk is accepted");
     record out;

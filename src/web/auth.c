@@ -142,33 +142,15 @@ int web_session_show(web_req *r, isms_err *e)
 
 static int read_credentials(web_req *r, const char **user, const char **password, isms_err *e)
 {
-    json_t *body;
-    int rc = api_body(r, &body, e);
-    if (rc)
-        return rc;
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-    {
-        /* The error first: the member's name is the body's, gone with it. */
-        if (strcmp(key, "user") && strcmp(key, "password"))
-            rc = err_set(e, E_USAGE, key, "%s: unknown member (give user and password)", key);
-        else if (!json_is_string(v))
-            rc = err_set(e, E_INVALID, key, "%s: expected a string", key);
-        if (rc) {
-            json_decref(body);
-            return rc;
-        }
-    }
-    json_t *u = json_object_get(body, "user"), *pw = json_object_get(body, "password");
-    if (!u || !pw) {
-        json_decref(body);
-        return err_set(e, E_USAGE, u ? "password" : "user", "%s: missing", u ? "password" : "user");
-    }
-    *user = arena_strdup(dom_arena(r->d), json_string_value(u));
-    *password = arena_strdup(dom_arena(r->d), json_string_value(pw));
-    json_decref(body);
-    return 0;
+    static const char *const names[] = { "user", "password", NULL };
+    const char *given[2];
+    int rc = api_body_texts(r, names, 0, given, e);
+    if (!rc && (!given[0] || !given[1]))
+        rc = err_set(e, E_USAGE, given[0] ? "password" : "user", "%s: missing",
+                     given[0] ? "password" : "user");
+    *user = given[0];
+    *password = given[1];
+    return rc;
 }
 
 static int too_many(web_req *r, long seconds, isms_err *e)

@@ -390,59 +390,15 @@ int api_job(web_req *r, isms_err *e)
     return rc;
 }
 
-/* A member of the body as text: a string as it is, an integer written
- * out; anything else refused, naming it. */
-static int member_text(json_t *body, const char *name, char *text, size_t n, const char **out,
-                       isms_err *e)
-{
-    json_t *v = json_object_get(body, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_string(v))
-        *out = json_string_value(v);
-    else if (json_is_integer(v)) {
-        snprintf(text, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        *out = text;
-    } else {
-        char *shown = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        int rc = err_set(e, E_INVALID, name, "%s: %.40s is neither a string nor an integer", name,
-                         shown ? shown : "?");
-        free(shown);
-        return rc;
-    }
-    return 0;
-}
-
 int api_job_start(web_req *r, isms_err *e)
 {
-    static const char *const names[] = { "kind", "subject", "iterations", "seed" };
-    json_t *body;
-    int rc = api_body(r, &body, e);
-    if (rc)
-        return rc;
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-    {
-        int known = 0;
-        for (size_t k = 0; k < 4; k++)
-            known |= !strcmp(key, names[k]);
-        if (!known && !rc)
-            rc = err_set(e, E_USAGE, key,
-                         "%s: not a member of a job (kind, subject, iterations, "
-                         "seed)",
-                         key);
-    }
-    char bufs[4][32];
-    const char *text[4];
-    for (size_t k = 0; k < 4 && !rc; k++)
-        rc = member_text(body, names[k], bufs[k], sizeof bufs[k], &text[k], e);
+    static const char *const names[] = { "kind", "subject", "iterations", "seed", NULL };
+    const char *given[4];
     web_job_spec spec;
     int id;
+    int rc = api_body_texts(r, names, 1u << 2 | 1u << 3, given, e); /* iterations, seed */
     if (!rc)
-        rc = job_spec(r, text[0], text[1], text[2], text[3], &spec, e);
-    json_decref(body); /* (text[] pointed into it: used above, not after) */
+        rc = job_spec(r, given[0], given[1], given[2], given[3], &spec, e);
     if (!rc)
         rc = web_jobs_start(r->jobs, &r->who, &spec, &id, e);
     web_job j;

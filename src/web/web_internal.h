@@ -276,6 +276,13 @@ void api_write_forget(web_req *r);
 /* The request body as a JSON object (E_USAGE naming the fault). */
 struct json_t;
 int api_body(web_req *r, struct json_t **out, isms_err *e);
+/* The request body as a JSON object of the members `names` (NULL-
+ * terminated), each a string (or, where bit i of `integers` is set, an
+ * integer, written out): values[i] the text of names[i] (NULL when absent
+ * or null), in the dom's arena. E_USAGE naming a member that is none of
+ * them, E_INVALID one of another type, with its value. */
+int api_body_texts(web_req *r, const char *const *names, unsigned integers, const char **values,
+                   isms_err *e);
 
 /* ---- workflows.c ---- */
 /* Answers 200 with doc (a jansson document, whose reference it takes). */

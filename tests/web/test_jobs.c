@@ -208,12 +208,13 @@ static void a_bad_job_is_refused_naming_the_field(void **state)
         { "{\"kind\":\"risk\",\"subject\":\"RISK-1\",\"iterations\":999}", 400, "iterations",
           "999 is out of range" },
         { "{\"kind\":\"risk\",\"subject\":\"RISK-1\",\"iterations\":1.5}", 422, "iterations",
-          "1.5 is neither" },
+          "1.5 is not a string or an integer" },
         { "{\"kind\":\"portfolio\",\"seed\":-1}", 400, "seed", "-1 is out of range" },
         { "{\"kind\":\"rerun\",\"subject\":\"QNT-1\",\"iterations\":5000}", 422, "iterations",
           "as the analysis ran" },
         { "{\"kind\":\"rerun\",\"subject\":\"RISK-1\"}", 404, "subject", "no analysis RISK-1" },
-        { "{\"kind\":\"portfolio\",\"colour\":\"red\"}", 400, "colour", "not a member" },
+        { "{\"kind\":\"portfolio\",\"colour\":\"red\"}", 400, "colour",
+          "unknown member (give kind, subject, iterations and seed)" },
         { "[1]", 400, "body", "" },
     };
     tu_http r;
