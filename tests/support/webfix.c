@@ -144,6 +144,17 @@ void wf_form(tu_http *r, const char *who, const char *path, const char *form)
     tu_http_send(r, wf_port(), "POST", path, h, form, strlen(form));
 }
 
+char *wf_page(const char *who, const char *path, int status)
+{
+    tu_http r;
+    wf_req(&r, who, "GET", path, NULL, NULL);
+    if (r.status != status)
+        fail_msg("GET %s: %d, expected %d: %.300s", path, r.status, status, r.body ? r.body : "");
+    char *body = strdup(r.body ? r.body : "");
+    tu_http_free(&r);
+    return body;
+}
+
 json_t *wf_json(const tu_http *r)
 {
     json_error_t je;

@@ -46,6 +46,9 @@ void wf_req(tu_http *r, const char *who, const char *method, const char *path, c
 /* A form posted as `who` (NULL: nobody; by token, so no CSRF field is
  * needed), its body application/x-www-form-urlencoded as given. */
 void wf_form(tu_http *r, const char *who, const char *path, const char *form);
+/* GET path as `who` (NULL: nobody): the body (the caller frees), the
+ * test failed when the status is not `status`. */
+char *wf_page(const char *who, const char *path, int status);
 /* The body as JSON (fails the test if it is not); the caller decrefs. */
 struct json_t *wf_json(const tu_http *r);
 /* The error's field of an error answer (static storage), "" if none. */

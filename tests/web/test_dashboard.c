@@ -19,18 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* GET path as `who`: the body (the caller frees), the status checked. */
-static char *page(const char *who, const char *path, int status)
-{
-    tu_http r;
-    wf_req(&r, who, "GET", path, NULL, NULL);
-    if (r.status != status)
-        fail_msg("GET %s: %d, expected %d: %.300s", path, r.status, status, r.body ? r.body : "");
-    char *body = strdup(r.body ? r.body : "");
-    tu_http_free(&r);
-    return body;
-}
-
 static int64_t api_total(const char *path)
 {
     tu_http r;
@@ -56,7 +44,7 @@ static json_t *last_verification(void)
 static void the_dashboard_shows_its_sections_with_the_demos_figures(void **state)
 {
     (void)state;
-    char *html = page(WF_AUDITOR, "/", 200);
+    char *html = wf_page(WF_AUDITOR, "/", 200);
     assert_contains(html, "<title>Dashboard");
     assert_contains(html, "Nordhafen Bank AG");
     static const char *const sections[] = { "Objectives against appetite",
@@ -98,10 +86,10 @@ static void the_dashboard_shows_its_sections_with_the_demos_figures(void **state
     json_t *total = json_object_get(cov, "total");
     snprintf(want, sizeof want, "<th scope=\"row\">Total</th><td></td><td class=\"num\">%lld</td>",
              (long long)json_integer_value(json_object_get(total, "covered")));
-    html = page(WF_AUDITOR, "/coverage?framework=iso27001-2022", 200);
+    html = wf_page(WF_AUDITOR, "/coverage?framework=iso27001-2022", 200);
     assert_contains(html, want);
     free(html);
-    html = page(WF_AUDITOR, "/", 200);
+    html = wf_page(WF_AUDITOR, "/", 200);
     snprintf(want, sizeof want, "<td class=\"num\">%lld</td>",
              (long long)json_integer_value(json_object_get(total, "covered")));
     assert_contains(html, want);
@@ -116,7 +104,7 @@ static void the_dashboard_shows_its_sections_with_the_demos_figures(void **state
 static void each_heat_map_cell_links_to_its_risks(void **state)
 {
     (void)state;
-    char *html = page(WF_LEAD, "/", 200);
+    char *html = wf_page(WF_LEAD, "/", 200);
     int cells = 0, risks = 0;
     const char *marker = "<a href=\"/risks?residual_likelihood=";
     for (const char *p = strstr(html, marker); p; p = strstr(p + 1, marker)) {
@@ -132,7 +120,7 @@ static void each_heat_map_cell_links_to_its_risks(void **state)
         assert_int_equal(api_total(api), n);
         char list[96];
         snprintf(list, sizeof list, "/risks?residual_likelihood=%d&residual_impact=%d", l, i);
-        free(page(WF_LEAD, list, 200));
+        free(wf_page(WF_LEAD, list, 200));
         cells++;
         risks += n;
     }
@@ -158,7 +146,7 @@ static void no_lone_one_before(const char *html, const char *plural)
 static void needs_attention_reads_as_the_summary(void **state)
 {
     (void)state;
-    char *html = page(WF_LEAD, "/", 200);
+    char *html = wf_page(WF_LEAD, "/", 200);
     json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
     json_t *att = json_object_get(s, "attention");
     assert_int_equal(json_integer_value(json_object_get(att, "outside_appetite")), 1);
@@ -199,7 +187,7 @@ static void an_analysis_reads_as_what_it_found(void **state)
     json_t *a = tu_json_take(tu_isms_ok(wf_repo(), "analysis", "show", key, "--json"));
     char path[64], money[64], want[200];
     snprintf(path, sizeof path, "/analyses/%s", key);
-    char *html = page(WF_AUDITOR, path, 200);
+    char *html = wf_page(WF_AUDITOR, path, 200);
     const char *found = strstr(html, "What it found");
     assert_non_null(found);
     assert_non_null(strstr(found, "Current: its inputs have not changed since it ran."));
@@ -227,7 +215,7 @@ static void an_analysis_reads_as_what_it_found(void **state)
     assert_true(json_is_true(json_object_get(objs, "analysis_stale")));
     snprintf(path, sizeof path, "/analyses/%s",
              json_string_value(json_object_get(objs, "analysis")));
-    html = page(WF_AUDITOR, path, 200);
+    html = wf_page(WF_AUDITOR, path, 200);
     found = strstr(html, "What it found");
     assert_non_null(found);
     const char *stale = strstr(found, "<p class=\"bad\">Figures STALE since ");
@@ -253,7 +241,7 @@ static void an_analysis_reads_as_what_it_found(void **state)
     assert_true(json_is_null(json_object_get(a, "p95_loss")));
     json_decref(a);
     snprintf(path, sizeof path, "/analyses/%s", controls);
-    html = page(WF_AUDITOR, path, 200);
+    html = wf_page(WF_AUDITOR, path, 200);
     table = strstr(html, "<caption>What each control buys</caption>");
     assert_non_null(table);
     assert_non_null(strstr(table, "<a href=\"/controls/CTL-8\">CTL-8</a>"));
@@ -269,7 +257,7 @@ static void a_mapping_is_named_by_its_other_side(void **state)
     (void)state;
     const char *onto = "onto iso27001-2022 A.8.8 Management of technical vulnerabilities "
                        "(subset-of)";
-    char *html = page(WF_AUDITOR, "/controls/CTL-8", 200);
+    char *html = wf_page(WF_AUDITOR, "/controls/CTL-8", 200);
     const char *at = strstr(html, onto);
     if (!at)
         fail_msg("CTL-8's page does not say %s", onto);
@@ -289,7 +277,7 @@ static void a_mapping_is_named_by_its_other_side(void **state)
     char path[64];
     snprintf(path, sizeof path, "/requirements/%s",
              json_string_value(json_object_get(m, "target")));
-    html = page(WF_AUDITOR, path, 200);
+    html = wf_page(WF_AUDITOR, path, 200);
     assert_contains(html, "CTL-8 Virtual patching for the legacy core (subset-of)");
     json_decref(m);
     free(html);
@@ -318,7 +306,7 @@ static void an_objective_shows_its_loss_against_appetite(void **state)
     format_money(money, sizeof money,
                  json_integer_value(json_object_get(json_object_get(obj1, "annual_loss"), "p95")),
                  2);
-    char *html = page(WF_AUDITOR, "/objectives/OBJ-1", 200);
+    char *html = wf_page(WF_AUDITOR, "/objectives/OBJ-1", 200);
     const char *at = strstr(html, "Against appetite</h2>");
     assert_non_null(at);
     assert_non_null(strstr(at, "<p class=\"bad\">STALE since ")); /* the demo's is stale */
@@ -327,7 +315,7 @@ static void an_objective_shows_its_loss_against_appetite(void **state)
     snprintf(want, sizeof want, "<a href=\"/analyses/%s\">%s</a>", key, key);
     assert_non_null(strstr(at, want));
     free(html);
-    html = page(WF_AUDITOR, "/objectives/OBJ-4", 200);
+    html = wf_page(WF_AUDITOR, "/objectives/OBJ-4", 200);
     assert_contains(html, "No risk of it is quantified in that analysis");
     free(html);
     json_decref(res);
@@ -348,7 +336,7 @@ static void a_risks_page_shows_its_latest_figures(void **state)
         json_string_value(json_object_get(json_object_get(risk, "latest_analysis"), "key"));
     assert_non_null(key);
     json_t *a = tu_json_take(tu_isms_ok(wf_repo(), "analysis", "show", key, "--json"));
-    char *html = page(WF_AUDITOR, "/risks/RISK-5", 200);
+    char *html = wf_page(WF_AUDITOR, "/risks/RISK-5", 200);
     static const char *const figures[][2] = { { "Mean annual loss", "mean_loss" },
                                               { "Annual loss at P95", "p95_loss" } };
     for (size_t k = 0; k < 2; k++) {
@@ -381,7 +369,7 @@ static void a_page_lists_the_first_referrers_and_links_to_all(void **state)
     for (int k = 0; k <= DOM_BACKLINKS_SHOWN; k++)
         free(tu_isms_ok(wf_repo(), "risk", "add", "--title", "One of many", "--owner", "PER-1",
                         "--likelihood", "1", "--impact", "1", "--objective", "OBJ-3"));
-    char *html = page(WF_AUDITOR, "/objectives/OBJ-3", 200);
+    char *html = wf_page(WF_AUDITOR, "/objectives/OBJ-3", 200);
     const char *linked = strstr(html, "Linked here</h2>");
     assert_non_null(linked);
     int rows = 0;
@@ -392,7 +380,7 @@ static void a_page_lists_the_first_referrers_and_links_to_all(void **state)
     assert_contains(linked, "and more: <a href=\"/risks?objectives=OBJ-3\">every risk whose "
                             "objectives name OBJ-3</a>");
     free(html);
-    html = page(WF_AUDITOR, "/risks?objectives=OBJ-3", 200);
+    html = wf_page(WF_AUDITOR, "/risks?objectives=OBJ-3", 200);
     assert_non_null(strstr(html, "One of many"));
     free(html);
 }
@@ -403,7 +391,7 @@ static void my_work_lists_what_is_due(void **state)
 {
     (void)state;
     free(tu_isms_ok(wf_repo(), "risk", "update", "RISK-11", "--review-date", "2020-02-03"));
-    char *html = page(WF_LEAD, "/my", 200);
+    char *html = wf_page(WF_LEAD, "/my", 200);
     const char *due = strstr(html, "Due or overdue</h2>");
     assert_non_null(due);
     const char *row = strstr(due, "<a href=\"/risks/RISK-11\">RISK-11</a>");
@@ -420,16 +408,16 @@ static void my_work_lists_what_is_due(void **state)
 static void a_frozen_record_offers_no_edit(void **state)
 {
     (void)state;
-    char *html = page(WF_LEAD, "/appetites/APP-2", 200);
+    char *html = wf_page(WF_LEAD, "/appetites/APP-2", 200);
     assert_null(strstr(html, "/appetites/APP-2/edit"));
     assert_contains(html, "<a class=\"button\" href=\"/appetites/new\">New version</a>");
     assert_contains(html, ">Retire</button>");
     free(html);
-    html = page(WF_LEAD, "/applicabilities/APL-67", 200);
+    html = wf_page(WF_LEAD, "/applicabilities/APL-67", 200);
     assert_null(strstr(html, "/applicabilities/APL-67/edit"));
     assert_null(strstr(html, ">Retire</button>"));
     free(html);
-    html = page(WF_LEAD, "/risks/RISK-1", 200);
+    html = wf_page(WF_LEAD, "/risks/RISK-1", 200);
     assert_contains(html, "href=\"/risks/RISK-1/edit\">Edit</a>");
     assert_contains(html, ">Retire</button>");
     free(html);
@@ -440,8 +428,8 @@ static void a_page_view_never_verifies(void **state)
 {
     (void)state;
     json_t *before = last_verification();
-    char *html = page(WF_LEAD, "/", 200);
-    free(page(WF_LEAD, "/", 200));
+    char *html = wf_page(WF_LEAD, "/", 200);
+    free(wf_page(WF_LEAD, "/", 200));
     json_t *after = last_verification();
     static const char *const same[] = { "recorded", "at", "up_to_entry", "duration_ms" };
     for (size_t k = 0; k < sizeof same / sizeof *same; k++) {
@@ -455,7 +443,7 @@ static void a_page_view_never_verifies(void **state)
     json_decref(after);
     /* once verified, the page says so, as recorded */
     free(tu_isms_ok(wf_repo(), "verify"));
-    html = page(WF_LEAD, "/", 200);
+    html = wf_page(WF_LEAD, "/", 200);
     assert_contains(html, "Verified ok");
     json_t *v = last_verification();
     char seq[64];
@@ -531,7 +519,7 @@ static void the_server_verifies_at_start_and_on_a_schedule(void **state)
     web_stop(s);
     assert_true(time(NULL) - t1 <= 5);
     /* and the dashboard reports it */
-    char *html = page(WF_LEAD, "/", 200);
+    char *html = wf_page(WF_LEAD, "/", 200);
     assert_contains(html, "Verified ok");
     free(html);
 }
@@ -572,7 +560,7 @@ static void accepting_needs_the_csrf_token_and_the_authority(void **state)
     (void)state;
     int64_t before = api_total("/api/v1/acceptances");
     /* the lead sees who may, and no form */
-    char *html = page(WF_LEAD, "/risks/RISK-5/accept", 200);
+    char *html = wf_page(WF_LEAD, "/risks/RISK-5/accept", 200);
     assert_contains(html, "needs <strong>the management body</strong>");
     assert_contains(html, "outside appetite");
     assert_contains(html, "not enough to accept it");
@@ -626,7 +614,7 @@ static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)
     wf_req(&r, WF_LEAD, "PATCH", "/api/v1/risks/RISK-12", body, NULL);
     assert_int_equal(r.status, 200);
     tu_http_free(&r);
-    char *html = page(WF_AUDITOR, "/risks/RISK-12/quantify?iterations=2000", 200);
+    char *html = wf_page(WF_AUDITOR, "/risks/RISK-12/quantify?iterations=2000", 200);
     assert_contains(html, "<svg");
     assert_contains(html, "loss exceedance");
     assert_contains(html, "current residual");
@@ -634,16 +622,16 @@ static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)
     assert_not_contains(html, "<script>alert(1)");
     assert_not_contains(html, "<svg onload");
     free(html);
-    html = page(WF_AUDITOR, "/", 200); /* RISK-12 is among the top risks in money */
+    html = wf_page(WF_AUDITOR, "/", 200); /* RISK-12 is among the top risks in money */
     assert_contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;");
     assert_not_contains(html, "<script>alert(1)");
     assert_not_contains(html, "<svg onload");
     free(html);
-    html = page(WF_READER, "/controls/roi?iterations=2000", 200);
+    html = wf_page(WF_READER, "/controls/roi?iterations=2000", 200);
     assert_contains(html, "Return on controls");
     assert_contains(html, "href=\"/controls/CTL-8\"");
     free(html);
-    html = page(WF_READER, "/risks/RISK-5", 200); /* the record page links its workflows */
+    html = wf_page(WF_READER, "/risks/RISK-5", 200); /* the record page links its workflows */
     assert_contains(html, "href=\"/risks/RISK-5/quantify\"");
     assert_contains(html, "href=\"/risks/RISK-5/accept\"");
     free(html);

@@ -271,27 +271,15 @@ static void at_most_two_run_at_once(void **state)
     json_decref(third);
 }
 
-/* GET path as `who`: the body (the caller frees), the status checked. */
-static char *page(const char *who, const char *path, int status)
-{
-    tu_http r;
-    wf_req(&r, who, "GET", path, NULL, NULL);
-    if (r.status != status)
-        fail_msg("GET %s: %d, expected %d: %.300s", path, r.status, status, r.body ? r.body : "");
-    char *body = strdup(r.body ? r.body : "");
-    tu_http_free(&r);
-    return body;
-}
-
 static void the_pages_start_a_job_and_follow_it(void **state)
 {
     (void)state;
-    char *html = page(WF_LEAD, "/risks/RISK-1/quantify?iterations=2000", 200);
+    char *html = wf_page(WF_LEAD, "/risks/RISK-1/quantify?iterations=2000", 200);
     assert_contains(html, "action=\"/jobs\"");
     assert_contains(html, "name=\"kind\" value=\"risk\"");
     assert_contains(html, "name=\"subject\" value=\"RISK-1\"");
     free(html);
-    html = page(WF_BOARD, "/risks/RISK-1/quantify?iterations=2000", 200);
+    html = wf_page(WF_BOARD, "/risks/RISK-1/quantify?iterations=2000", 200);
     assert_not_contains(html, "action=\"/jobs\""); /* the board reads; the lead saves */
     free(html);
     tu_http r;
@@ -313,7 +301,7 @@ static void the_pages_start_a_job_and_follow_it(void **state)
     assert_contains(r.body, "<progress");
     assert_contains(r.body, "/cancel\"");
     tu_http_free(&r);
-    html = page(WF_LEAD, "/", 200);
+    html = wf_page(WF_LEAD, "/", 200);
     assert_contains(html, "Running in the background:");
     free(html);
     char path[64];
@@ -322,7 +310,7 @@ static void the_pages_start_a_job_and_follow_it(void **state)
     assert_int_equal(r.status, 303);
     tu_http_free(&r);
     json_decref(ended(id));
-    html = page(WF_LEAD, where, 200);
+    html = wf_page(WF_LEAD, where, 200);
     assert_contains(html, "Cancelled: cancelled by " WF_LEAD);
     free(html);
     free(where);
@@ -332,12 +320,12 @@ static void the_pages_start_a_job_and_follow_it(void **state)
     where = tu_http_header(&r, "Location");
     tu_http_free(&r);
     json_t *j = ended(atoi(where + 6));
-    html = page(WF_LEAD, where, 200);
+    html = wf_page(WF_LEAD, where, 200);
     char saved[96];
     snprintf(saved, sizeof saved, "Saved as <a href=\"/analyses/%s\">", str(j, "analysis"));
     assert_contains(html, saved);
     free(html);
-    html = page(WF_LEAD, "/jobs", 200);
+    html = wf_page(WF_LEAD, "/jobs", 200);
     assert_contains(html, "the return on controls");
     assert_contains(html, "cancelled");
     free(html);
@@ -345,7 +333,7 @@ static void the_pages_start_a_job_and_follow_it(void **state)
     free(where);
     /* nobody else's */
     snprintf(path, sizeof path, "/jobs/%d", id);
-    free(page(WF_OWNER, path, 403));
+    free(wf_page(WF_OWNER, path, 403));
     wf_form(&r, WF_OWNER, "/jobs", "kind=portfolio");
     assert_int_equal(r.status, 403);
     tu_http_free(&r);
@@ -362,20 +350,20 @@ static void a_stale_analysis_offers_to_run_again(void **state)
     json_decref(j);
     char path[64];
     snprintf(path, sizeof path, "/analyses/%s", str(done, "analysis"));
-    char *html = page(WF_LEAD, path, 200);
+    char *html = wf_page(WF_LEAD, path, 200);
     assert_not_contains(html, "value=\"rerun\"");
     free(html);
     tu_http r;
     wf_req(&r, WF_LEAD, "PATCH", "/api/v1/risks/RISK-2", "{\"tef\":\"pert(2,7,15)\"}", NULL);
     assert_int_equal(r.status, 200);
     tu_http_free(&r);
-    html = page(WF_LEAD, path, 200);
+    html = wf_page(WF_LEAD, path, 200);
     assert_contains(html, "name=\"kind\" value=\"rerun\"");
     char subject[64];
     snprintf(subject, sizeof subject, "name=\"subject\" value=\"%s\"", str(done, "analysis"));
     assert_contains(html, subject);
     free(html);
-    html = page(WF_AUDITOR, path, 200);
+    html = wf_page(WF_AUDITOR, path, 200);
     assert_not_contains(html, "value=\"rerun\"");
     free(html);
     json_decref(done);
