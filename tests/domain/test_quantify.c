@@ -6,6 +6,7 @@
 #include "domain/engine/dom.h"
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
+#include "store/store.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -255,6 +256,57 @@ static void portfolio_and_returns(void **state)
     assert_non_null(r.analysis);
 }
 
+/* The engine's last progress report: the simulation is done, its
+ * figures not yet computed; it cancels there. */
+static void cancel_at_the_end(void *ctx, uint64_t done, uint64_t total)
+{
+    if (done >= total)
+        *(volatile sig_atomic_t *)ctx = 1;
+}
+
+static int64_t analyses_now(void)
+{
+    int64_t n;
+    isms_err e = { 0 };
+    assert_int_equal(store_count(dom_store(d), &reg_analysis, &(store_query){ 0 }, &n, &e), 0);
+    return n;
+}
+
+/* A run cancelled once its simulation is done, while its figures are
+ * computed, saves nothing either (a risk, the portfolio, the return on
+ * controls): the statistics stop at the flag, and the save looks at it
+ * again before it writes (quant_save_analysis). */
+static void cancelled_after_the_simulation_saves_nothing(void **state)
+{
+    (void)state;
+    volatile sig_atomic_t stop = 0;
+    quant_opts o = { .iterations = 5000,
+                     .seed = 4,
+                     .save = 1,
+                     .threads = 1,
+                     .progress = cancel_at_the_end,
+                     .progress_ctx = (void *)&stop,
+                     .cancel = &stop };
+    int64_t before = analyses_now();
+    isms_err e = { 0 };
+    risk_quant q;
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), E_INTERRUPTED);
+    stop = 0;
+    portfolio_quant p;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(dom_portfolio_quantify(d, &o, 1, &p, &e), E_INTERRUPTED);
+    stop = 0;
+    returns_quant r;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(dom_control_returns(d, &o, &r, &e), E_INTERRUPTED);
+    assert_int_equal(analyses_now(), before);
+    /* not cancelled: saved */
+    o.progress = NULL;
+    stop = 0;
+    assert_int_equal(dom_risk_quantify(d, "RISK-1", &o, &q, &e), 0);
+    assert_int_equal(analyses_now(), before + 1);
+}
+
 /* Each risk's latest analysis read alone (what a show asks) is the one,
  * and as fresh or stale, as when all of them are read (what a list asks):
  * while current, after a change to its control, and after a retirement. */
@@ -310,4 +362,6 @@ TU_MAIN(setup, teardown, cmocka_unit_test(fair_inputs_are_checked),
         cmocka_unit_test(quantify_is_reproducible_and_saved),
         cmocka_unit_test(appetite_is_approved_per_objective),
         cmocka_unit_test(acceptance_needs_the_authority_the_size_requires),
-        cmocka_unit_test(portfolio_and_returns), cmocka_unit_test(one_risk_latest_by_index))
+        cmocka_unit_test(portfolio_and_returns),
+        cmocka_unit_test(cancelled_after_the_simulation_saves_nothing),
+        cmocka_unit_test(one_risk_latest_by_index))

@@ -857,7 +857,8 @@ int dom_risk_quantify(dom *d, const char *key, const quant_opts *o, risk_quant *
                           q->impact,
                           q->inputs_hash,
                           quant_inputs_json(&m, &spec),
-                          quant_risk_json(q, 1) };
+                          quant_risk_json(q, 1),
+                          o->cancel };
         rc = quant_save_analysis(d, &s, &q->analysis, e);
         if (!rc)
             rc = derive_cell(d, q, e);
@@ -1334,7 +1335,8 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
                           0,
                           q->inputs_hash,
                           inputs,
-                          dom_portfolio_json(q) };
+                          dom_portfolio_json(q),
+                          o->cancel };
         inputs = NULL;
         rc = quant_save_analysis(d, &s, &q->analysis, e);
     }
@@ -1396,6 +1398,9 @@ int quant_save_analysis(dom *d, quant_saved *s, const char **key, isms_err *e)
     }
     free(s->inputs);
     free(s->results);
+    if (!rc && s->cancel && *s->cancel)
+        rc = err_set(e, E_INTERRUPTED, "iterations",
+                     "interrupted after the simulation, before saving: nothing was saved");
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc)

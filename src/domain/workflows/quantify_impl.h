@@ -104,6 +104,10 @@ typedef struct quant_saved {
     int likelihood, impact;
     const char *hash;
     char *inputs, *results; /* malloc'd; quant_save_analysis takes them */
+    /* The run's cancel flag (quant_opts.cancel; may be NULL): a run
+     * cancelled after its simulation, while its figures were computed, is
+     * not saved either. */
+    const volatile sig_atomic_t *cancel;
 } quant_saved;
 int quant_save_analysis(dom *d, quant_saved *s, const char **key, isms_err *e);
 

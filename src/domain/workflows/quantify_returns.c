@@ -345,7 +345,8 @@ int dom_control_returns(dom *d, const quant_opts *o, returns_quant *q, isms_err 
                            .p95 = NAN,
                            .hash = q->inputs_hash,
                            .inputs = inputs,
-                           .results = quant_returns_kept(q) };
+                           .results = quant_returns_kept(q),
+                           .cancel = o->cancel };
         inputs = NULL;
         rc = quant_save_analysis(d, &sv, &q->analysis, e);
     }
