@@ -31,8 +31,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char repo[256], token[128];
+static char dir[64], repo[256], token[128];
 static int port;
+
+/* The demo repository goes with the process (the server still holds it
+ * open: its files are unlinked, which is fine for both). */
+static void remove_repository(void)
+{
+    const char *suffixes[] = { "", "-wal", "-shm" };
+    char path[300];
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s%s", repo, suffixes[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
 
 static void die(const char *what, const char *why)
 {
@@ -54,10 +67,11 @@ static void isms(char **argv, int argc, FILE *out)
 /* The demo bank, a token for its isms-lead (PER-3), and the server. */
 static void setup(void)
 {
-    char dir[] = "/tmp/isms-fuzz-http-XXXXXX";
+    snprintf(dir, sizeof dir, "/tmp/isms-fuzz-http-XXXXXX");
     if (!mkdtemp(dir))
         die("mkdtemp", "cannot make a directory");
     snprintf(repo, sizeof repo, "%s/demo.isms", dir);
+    atexit(remove_repository);
     char *demo[] = { "isms", "demo", "--force", repo, NULL };
     isms(demo, 4, NULL);
     char *out = NULL;
