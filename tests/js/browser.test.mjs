@@ -244,6 +244,29 @@ browserTest('the dashboard shows the heat map and leads to a risk', async (page)
   assert.match(await page.locator('main').innerText(), new RegExp(href.split('/').pop()));
 }, { as: LEAD });
 
+browserTest('the ISMS lead runs a quantification in the background and follows it to its analysis', async (page) => {
+  await visit(page, '/risks/RISK-1/quantify?iterations=1000');
+  await page.getByLabel('Simulated years').fill('20000');
+  await Promise.all([
+    page.waitForURL((u) => /^\/jobs\/\d+$/.test(u.pathname)),
+    page.getByRole('button', { name: /Run and save in the background/ }).click(),
+  ]);
+  await page.locator('main h1').waitFor();
+  assert.match(await page.locator('main h1').innerText(), /^Job \d+: quantify RISK-1$/);
+  // the page follows the job (Refresh) until it has saved its analysis
+  const saved = page.getByRole('link', { name: /^QNT-\d+$/ });
+  await saved.waitFor({ timeout: 60_000 });
+  assert.deepEqual(await seriousViolations(page), []);
+  const key = await saved.innerText();
+  await Promise.all([page.waitForURL((u) => u.pathname === `/analyses/${key}`), saved.click()]);
+  assert.match(await page.locator('main').innerText(), /20000|20,000/);
+}, { as: LEAD });
+
+browserTest('the management body is not offered a background run', async (page) => {
+  await visit(page, '/risks/RISK-1/quantify?iterations=1000');
+  assert.equal(await page.getByRole('button', { name: /Run and save/ }).count(), 0);
+}, { as: BOARD });
+
 browserTest('a heat map cell lists its risks', async (page) => {
   await visit(page, '/');
   const cell = page.locator('main svg a').first();
