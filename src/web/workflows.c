@@ -120,8 +120,9 @@ int web_whatif_end(const web_whatif *w, int rc, const char *instead, isms_err *e
     return err_set(e, E_INVALID, "iterations",
                    "iterations: %zu would take about %.*f s on this server, more than the %g s a "
                    "what-if may compute in a request (isms serve --what-if-limit); it was stopped "
-                   "after %.*f s and nothing was saved: %s run `%s` on the server (it shows its "
-                   "progress and saves the analysis, which the dashboard shows)",
+                   "after %.*f s and nothing was saved: %s run it in the background, which shows "
+                   "its progress and saves the analysis (POST /api/v1/jobs; on a page, Run and "
+                   "save in the background), or run `%s` on the server",
                    w->iterations, w->projected < 10 ? 2 : 0, w->projected, w->limit,
                    w->stopped_at < 10 ? 2 : 0, w->stopped_at, fits, instead);
 }
