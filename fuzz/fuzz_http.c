@@ -21,6 +21,7 @@
 #include "web/web.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -112,16 +113,30 @@ static void append_path(char **req, size_t *n, size_t *cap, const uint8_t *p, si
     }
 }
 
+/* read(2), again when a signal interrupted it (libFuzzer's timer, SIGALRM). */
+static ssize_t read_again(int fd, void *p, size_t n)
+{
+    ssize_t r;
+    while ((r = read(fd, p, n)) < 0 && errno == EINTR)
+        ;
+    return r;
+}
+
 /* Sends the request, reads the answer's status (0: none). */
 static int exchange(const char *req, size_t n)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a))
+    int rc;
+    while ((rc = connect(fd, (struct sockaddr *)&a, sizeof a)) && errno == EINTR)
+        ;
+    if (fd < 0 || rc)
         die("connect", "the server does not answer");
     for (size_t sent = 0; sent < n;) {
         ssize_t w = write(fd, req + sent, n - sent);
+        if (w < 0 && errno == EINTR)
+            continue;
         if (w <= 0)
             break;
         sent += (size_t)w;
@@ -129,10 +144,10 @@ static int exchange(const char *req, size_t n)
     char head[64] = "";
     size_t got = 0;
     ssize_t r;
-    while (got < sizeof head - 1 && (r = read(fd, head + got, sizeof head - 1 - got)) > 0)
+    while (got < sizeof head - 1 && (r = read_again(fd, head + got, sizeof head - 1 - got)) > 0)
         got += (size_t)r;
     char rest[4096];
-    while (read(fd, rest, sizeof rest) > 0) /* the whole answer, so the server is done */
+    while (read_again(fd, rest, sizeof rest) > 0) /* the whole answer, so the server is done */
         ;
     close(fd);
     int status = 0;

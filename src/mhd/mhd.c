@@ -36,6 +36,7 @@
     X(MHD_get_connection_values) \
     X(MHD_get_daemon_info) \
     X(MHD_get_response_header) \
+    X(MHD_http_unescape) \
     X(MHD_lookup_connection_value) \
     X(MHD_post_process) \
     X(MHD_queue_response) \
@@ -158,6 +159,12 @@ enum MHD_Result MHD_set_connection_value(struct MHD_Connection *connection, enum
 {
     need();
     return api.MHD_set_connection_value(connection, kind, key, value);
+}
+
+size_t MHD_http_unescape(char *val)
+{
+    need();
+    return api.MHD_http_unescape(val);
 }
 
 void MHD_suspend_connection(struct MHD_Connection *connection)

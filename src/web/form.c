@@ -11,6 +11,7 @@ enum { FORM_MAX = 512, PP_BUFFER = 4096 };
 typedef struct form_ctx {
     web_req *r;
     int over;
+    const char *nul; /* a field whose value holds a NUL byte (%00): refused */
 } form_ctx;
 
 static void add_field(web_req *r, const char *key, const char *data, size_t size)
@@ -50,6 +51,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
     form_ctx *c = cls;
     if (filename) /* no form of isms uploads files */
         return MHD_YES;
+    if (size && memchr(data, 0, size) && !c->nul) /* text would end there, short of what came */
+        c->nul = arena_strdup(dom_arena(c->r->d), key);
     if (off && c->r->nform && !strcmp(c->r->form_names[c->r->nform - 1], key))
         extend_last(c->r, data, size);
     else if (c->r->nform < FORM_MAX)
@@ -86,6 +89,9 @@ int web_form_parse(web_req *r, isms_err *e)
         return err_set(e, E_USAGE, "body", "body: a malformed form");
     if (c.over)
         return err_set(e, E_USAGE, "body", "body: more than %d form fields", FORM_MAX);
+    if (c.nul)
+        return err_set(e, E_INVALID, c.nul, "%s: holds a NUL byte (%%00), which no text may",
+                       c.nul);
     for (int i = 0; i < r->nform; i++)
         unix_newlines((char *)r->form_values[i]); /* (made in add_field, writable) */
     return 0;

@@ -34,14 +34,16 @@ typedef struct args_ctx {
     int rc;
 } args_ctx;
 
+/* The parameters of a list that are not filters (format= on a page only). */
+static const char *const list_params[] = {
+    "q", "sort", "cursor", "limit", "retired", "format", NULL
+};
+
 static int known_arg(args_ctx *c, const char *name, const char *text)
 {
     web_list *l = c->l;
     const char **known[] = { &l->q, &l->sort, &l->cursor, &l->limit_text, &l->retired, &l->format };
-    static const char *const names[] = {
-        "q", "sort", "cursor", "limit", "retired", "format", NULL
-    };
-    int k = choice_index(names, name);
+    int k = choice_index(list_params, name);
     if (k < 0 || (k == 5 && !c->page))
         return 0;
     /* filters' values are checked as input is; these here */
@@ -62,8 +64,8 @@ static enum MHD_Result one_arg(void *cls, enum MHD_ValueKind kind, const char *n
         return MHD_NO;
     if (!text)
         text = "";
-    if (c->page && !*text)
-        return MHD_YES;
+    if (c->page && !*text && (choice_index(list_params, name) >= 0 || web_field(l->reg, name) >= 0))
+        return MHD_YES; /* a form's field left empty: no filter (a name that is none is refused) */
     if (known_arg(c, name, text))
         return c->rc ? MHD_NO : MHD_YES;
     int i = web_field(l->reg, name);

@@ -111,11 +111,14 @@ int page_accept(web_req *r, isms_err *e)
  * parallelism), not saved. */
 static int quant_query(web_req *r, quant_opts *o, isms_err *e)
 {
+    static const char *const params[] = { "iterations", "seed", NULL };
+    int rc = web_only_params(r, params, e);
+    if (rc)
+        return rc;
     const char *it = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "iterations");
     const char *sd = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "seed");
     int64_t iterations = PAGE_ITERATIONS, seed = QUANT_DEFAULT_SEED;
-    int rc =
-        it && *it ? web_parse_int("iterations", it, 1000, PAGE_MAX_ITERATIONS, &iterations, e) : 0;
+    rc = it && *it ? web_parse_int("iterations", it, 1000, PAGE_MAX_ITERATIONS, &iterations, e) : 0;
     if (!rc && sd && *sd)
         rc = web_parse_int("seed", sd, 0, INT64_MAX, &seed, e);
     *o = (quant_opts){ .iterations = (size_t)iterations, .seed = (uint64_t)seed, .threads = 1 };

@@ -381,6 +381,16 @@ static int check_repository(const char *repo, isms_err *e)
     return rc;
 }
 
+/* A path and its parameters are decoded by libmicrohttpd (%HH), but for
+ * one that holds %00: decoded, the NUL would cut the C string short of
+ * what the request said ("/jobs/1%00x" read as job 1, "?owner=PER-3%00x"
+ * as PER-3), so it stays as it came, which no route, key or value takes. */
+static size_t unescape_but_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    return strstr(s, "%00") ? strlen(s) : MHD_http_unescape(s);
+}
+
 static int bound_port(struct MHD_Daemon *mhd)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_LISTEN_FD);
@@ -427,7 +437,8 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_but_nul, NULL, MHD_OPTION_END);
     if (!s->mhd) {
         free_server(s);
         return err_set(e, E_IO, "listen",

@@ -611,6 +611,30 @@ static void refusals_are_pages(void **state)
     tu_http_free(&r);
 }
 
+/* What a request says is read whole, or refused: a %00 (which decoded
+ * would end the text short of what came) reaches no record and no form
+ * field; a parameter a page does not take is named, even left empty. */
+static void a_request_is_read_whole_or_refused(void **state)
+{
+    (void)state;
+    refused(&lead, "/risks/RISK-1%00x", 404, "no risk RISK-1%00X");
+    refused(&lead, "/risks?owner=PER-3%00x", 404, "no person PER-3%00X");
+    refused(&lead, "/risks?colour=", 400, "colour: no such field or parameter of risks");
+    refused(&lead, "/risks/RISK-1/quantify?iteration=50000", 400, "iteration");
+    refused(&lead, "/controls/roi?seeds=2", 400, "seeds");
+    char *body = page(&lead, "/risks?owner=&q=");
+    free(body); /* a form's fields left empty: no filter */
+    long long v = version_of("/api/v1/risks/RISK-1");
+    char form[200];
+    snprintf(form, sizeof form, "csrf=%s&title=Cut%%00short", lead.csrf);
+    tu_http r;
+    post(&r, &lead, "/risks/RISK-1/edit", form);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "title: holds a NUL byte");
+    tu_http_free(&r);
+    assert_int_equal(version_of("/api/v1/risks/RISK-1"), v);
+}
+
 /* ---- coverage, drift and the Statement of Applicability ---- */
 
 /* The API's document for path, and the command line's for the same
@@ -967,8 +991,9 @@ TU_MAIN(setup, wf_teardown, cmocka_unit_test(escaping_in_text_attributes_and_url
         cmocka_unit_test(a_stale_version_is_refused),
         cmocka_unit_test(hostile_text_is_only_ever_text),
         cmocka_unit_test(lifecycle_verbs_are_offered_to_who_may),
-        cmocka_unit_test(refusals_are_pages), cmocka_unit_test(coverage_pages_and_api),
-        cmocka_unit_test(drift_page_and_api), cmocka_unit_test(soa_statement_page_csv_and_api),
+        cmocka_unit_test(refusals_are_pages), cmocka_unit_test(a_request_is_read_whole_or_refused),
+        cmocka_unit_test(coverage_pages_and_api), cmocka_unit_test(drift_page_and_api),
+        cmocka_unit_test(soa_statement_page_csv_and_api),
         cmocka_unit_test(soa_approved_from_its_statement),
         cmocka_unit_test(profile_gap_page_csv_and_api),
         cmocka_unit_test(later_registers_read_as_people_write_them))
