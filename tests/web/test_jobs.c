@@ -369,16 +369,24 @@ static void a_stale_analysis_offers_to_run_again(void **state)
     json_decref(done);
 }
 
+/* A server of its own on the fixture's repository (option and value:
+ * one more, or NULL), as a process: its pid, *port, and in `auth` the
+ * lead's Authorization header line. */
+static pid_t serve_alone(const char *log, const char *option, const char *value, int *port,
+                         char auth[200])
+{
+    snprintf(auth, 200, "Authorization: Bearer %s\r\n", wf_token(WF_LEAD));
+    return wf_spawn_with(wf_repo(), tu_path(log), port, option, value);
+}
+
 /* A what-if longer than the server's limit is refused on a page that
  * offers the same run in the background. */
 static void a_refused_what_if_offers_the_background(void **state)
 {
     (void)state;
     int p;
-    const char *log = tu_path("jobs-limited.log");
-    pid_t pid = wf_spawn_with(wf_repo(), log, &p, "--what-if-limit", "10ms");
     char auth[200];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", wf_token(WF_LEAD));
+    pid_t pid = serve_alone("jobs-limited.log", "--what-if-limit", "10ms", &p, auth);
     tu_http r;
     tu_http_send(&r, p, "GET", "/controls/roi?iterations=200000", auth, NULL, 0);
     assert_int_equal(r.status, 422);
@@ -396,11 +404,9 @@ static void stopping_the_server_cancels_its_jobs(void **state)
 {
     (void)state;
     int p;
-    const char *log = tu_path("jobs-stop.log");
-    int64_t before = analyses();
-    pid_t pid = wf_spawn(wf_repo(), log, &p);
     char auth[200];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", wf_token(WF_LEAD));
+    int64_t before = analyses();
+    pid_t pid = serve_alone("jobs-stop.log", NULL, NULL, &p, auth);
     tu_http r;
     const char *body = "{\"kind\":\"risk\",\"subject\":\"RISK-1\",\"iterations\":10000000}";
     tu_http_send(&r, p, "POST", "/api/v1/jobs", auth, body, strlen(body));
