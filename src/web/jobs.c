@@ -267,7 +267,6 @@ int web_jobs_start(web_jobs *j, const principal *p, const web_job_spec *spec, in
     *s = (slot){ .used = 1, .owner = j };
     s->job = (web_job){ .id = j->next_id, .spec = *spec, .state = WJ_RUNNING, .total = 0 };
     snprintf(s->job.person_key, sizeof s->job.person_key, "%s", p->person_key);
-    snprintf(s->job.actor, sizeof s->job.actor, "%s", p->actor ? p->actor : p->person_key);
     s->job.started_us = wall_us();
     now_timestamp(s->job.started_at);
     if (pthread_create(&s->thread, NULL, run, s)) {

@@ -36,7 +36,7 @@ typedef struct web_job_spec {
 typedef struct web_job {
     int id;
     web_job_spec spec;
-    char person_key[32], actor[256]; /* who started it */
+    char person_key[32]; /* who started it */
     web_job_state state;
     uint64_t done, total; /* simulated years, of (0 of 0: not started yet) */
     int64_t started_us, ended_us;

@@ -255,8 +255,9 @@ int page_job(web_req *r, isms_err *e)
     if (j.spec.kind != WJ_RERUN)
         html_f(&r->out, "<dt>Simulated years</dt><dd>%s</dd><dt>Seed</dt><dd>%D</dd>",
                years(r, j.spec.iterations), (int64_t)j.spec.seed);
-    html_f(&r->out, "<dt>Started by</dt><dd>%s, %r</dd>", j.actor,
-           web_time_html(r->d, j.started_at));
+    html_f(&r->out, "<dt>Started by</dt><dd>");
+    html_ref(&r->out, r->d, &reg_person, j.person_key);
+    html_f(&r->out, ", %r</dd>", web_time_html(r->d, j.started_at));
     if (j.state != WJ_RUNNING)
         html_f(&r->out, "<dt>Ended</dt><dd>%r, after %s</dd>", web_time_html(r->d, j.ended_at),
                duration(r, (double)(j.ended_us - j.started_us) / 1e6));
@@ -303,11 +304,10 @@ int page_jobs(web_req *r, isms_err *e)
         const char *state = j->state == WJ_RUNNING
                                 ? arena_printf(dom_arena(r->d), "running, %s", percent_done(r, j))
                                 : web_job_state_name(j->state);
-        html_f(&r->out,
-               "<tr><th scope=\"row\"><a href=\"/jobs/%D\">%D</a></th><td>%s</td><td>%s</td>"
-               "<td>%r</td><td>%s",
-               (int64_t)j->id, (int64_t)j->id, job_what(r, &j->spec), j->actor,
-               web_time_html(r->d, j->started_at), state);
+        html_f(&r->out, "<tr><th scope=\"row\"><a href=\"/jobs/%D\">%D</a></th><td>%s</td><td>",
+               (int64_t)j->id, (int64_t)j->id, job_what(r, &j->spec));
+        html_ref(&r->out, r->d, &reg_person, j->person_key);
+        html_f(&r->out, "</td><td>%r</td><td>%s", web_time_html(r->d, j->started_at), state);
         if (j->state == WJ_SAVED)
             html_f(&r->out, " as <a href=\"/analyses/%u\">%s</a>", j->analysis, j->analysis);
         html_f(&r->out, "</td></tr>");
