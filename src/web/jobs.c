@@ -51,7 +51,8 @@ static const char *const kind_names[] = { [WJ_RISK] = "risk",
                                           [WJ_PORTFOLIO] = "portfolio",
                                           [WJ_BY_OBJECTIVE] = "portfolio-by-objective",
                                           [WJ_RETURNS] = "control-return",
-                                          [WJ_RERUN] = "rerun" };
+                                          [WJ_RERUN] = "rerun",
+                                          [WJ_STALE] = "stale" };
 
 static const char *const state_names[] = { [WJ_RUNNING] = "running",
                                            [WJ_SAVED] = "saved",
@@ -70,7 +71,7 @@ int web_job_kind_parse(const char *text, web_job_kind *out, isms_err *e)
         }
     return err_set(e, E_INVALID, "kind",
                    "kind: '%s' is not a kind of analysis (risk, portfolio, "
-                   "portfolio-by-objective, control-return, rerun)",
+                   "portfolio-by-objective, control-return, rerun, stale)",
                    text ? text : "");
 }
 
@@ -117,8 +118,29 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     pthread_mutex_unlock(&s->owner->mu);
 }
 
+typedef struct stale_run {
+    slot *s;
+    dom *d;
+    quant_opts *o;
+} stale_run;
+
+static int rerun_stale(const quant_latest *l, void *ctx, isms_err *e)
+{
+    stale_run *c = ctx;
+    const char *key;
+    int rc = dom_latest_rerun(c->d, l, c->o, &key, e);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&c->s->owner->mu);
+    c->s->job.steps++;
+    snprintf(c->s->job.analysis, sizeof c->s->job.analysis, "%s", key ? key : "");
+    pthread_mutex_unlock(&c->s->owner->mu);
+    return 0;
+}
+
 /* The run the spec asks for, saved: *key the analysis. */
-static int compute(dom *d, const web_job_spec *spec, quant_opts *o, const char **key, isms_err *e)
+static int compute(dom *d, slot *s, const web_job_spec *spec, quant_opts *o, const char **key,
+                   isms_err *e)
 {
     int rc;
     switch (spec->kind) {
@@ -142,6 +164,11 @@ static int compute(dom *d, const web_job_spec *spec, quant_opts *o, const char *
         return rc;
     }
     case WJ_RERUN: return dom_analysis_rerun(d, spec->subject, o, key, e);
+    case WJ_STALE: {
+        stale_run c = { s, d, o };
+        *key = NULL; /* each saved is noted as it is (rerun_stale) */
+        return dom_latest_stale_each(d, rerun_stale, &c, e);
+    }
     }
     return err_set(e, E_INTERNAL, "kind", "kind: %d unknown", (int)spec->kind);
 }
@@ -169,9 +196,9 @@ static int run_job(slot *s, const web_job *job, char *analysis, size_t n, isms_e
                          .progress_ctx = s,
                          .cancel = &s->cancel };
         const char *key = NULL;
-        rc = compute(d, &job->spec, &o, &key, e);
-        if (!rc)
-            snprintf(analysis, n, "%s", key ? key : "");
+        rc = compute(d, s, &job->spec, &o, &key, e);
+        if (!rc && key)
+            snprintf(analysis, n, "%s", key);
         dom_end(d);
     }
     dom_close(d);
@@ -194,7 +221,8 @@ static void *run(void *arg)
     if (!rc) {
         s->job.state = WJ_SAVED;
         s->job.done = s->job.total;
-        snprintf(s->job.analysis, sizeof s->job.analysis, "%s", analysis);
+        if (analysis[0]) /* (a stale job noted each as it went) */
+            snprintf(s->job.analysis, sizeof s->job.analysis, "%s", analysis);
     } else if (rc == E_INTERRUPTED && s->cancel) {
         s->job.state = WJ_CANCELLED;
         snprintf(s->job.error, sizeof s->job.error, "cancelled by %s: nothing was saved",

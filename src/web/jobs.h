@@ -21,6 +21,7 @@ typedef enum web_job_kind {
     WJ_BY_OBJECTIVE, /* the organisation and each objective */
     WJ_RETURNS,      /* the return on controls */
     WJ_RERUN,        /* analysis subject (QNT-n) again, as it ran */
+    WJ_STALE,        /* every stale analysis again, as each ran (isms quantify --stale) */
 } web_job_kind;
 
 typedef enum web_job_state { WJ_RUNNING, WJ_SAVED, WJ_FAILED, WJ_CANCELLED } web_job_state;
@@ -39,9 +40,10 @@ typedef struct web_job {
     char person_key[32]; /* who started it */
     web_job_state state;
     uint64_t done, total; /* simulated years, of (0 of 0: not started yet) */
+    int steps;            /* a stale job: the analyses run again so far */
     int64_t started_us, ended_us;
     char started_at[21], ended_at[21]; /* ISO 8601 UTC; ended_at "" while running */
-    char analysis[32];                 /* saved: QNT-n */
+    char analysis[32];                 /* saved: QNT-n (a stale job: the last it saved) */
     char error[512];                   /* failed: why; cancelled: by whom */
 } web_job;
 

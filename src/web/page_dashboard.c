@@ -343,6 +343,8 @@ static void attention_stale(web_req *r, const dom_dash *s)
                s->stale[k].key, s->stale[k].subject);
     if (s->stale_total > (int64_t)shown)
         html_f(&r->out, ", and %D more", s->stale_total - (int64_t)shown);
+    if (s->stale_total)
+        web_job_form(r, WJ_STALE, NULL, 0, 0, "Run them again as they ran, and save");
     html_f(&r->out, "</li>");
 }
 

@@ -27,6 +27,9 @@ enum { JOB_REFRESH_SECONDS = 2 };
 
 static int needs_subject(web_job_kind k) { return k == WJ_RISK || k == WJ_RERUN; }
 
+/* Does the kind take iterations and a seed (not a run again as it ran)? */
+static int takes_numbers(web_job_kind k) { return k != WJ_RERUN && k != WJ_STALE; }
+
 /* The subject exists and can be run: a risk with FAIR inputs, an analysis. */
 static int check_subject(web_req *r, const web_job_spec *s, isms_err *e)
 {
@@ -53,16 +56,17 @@ static int check_subject(web_req *r, const web_job_spec *s, isms_err *e)
 static int spec_numbers(web_job_spec *s, const char *iterations, const char *seed, isms_err *e)
 {
     int64_t it = QUANT_DEFAULT_ITERATIONS, sd = QUANT_DEFAULT_SEED;
-    if (s->kind == WJ_RERUN && ((iterations && *iterations) || (seed && *seed)))
+    if (!takes_numbers(s->kind) && ((iterations && *iterations) || (seed && *seed)))
         return err_set(e, E_INVALID, iterations && *iterations ? "iterations" : "seed",
-                       "%s: a rerun runs as the analysis ran, with its own iterations and seed",
-                       iterations && *iterations ? "iterations" : "seed");
+                       "%s: a %s runs as the analysis ran, with its own iterations and seed",
+                       iterations && *iterations ? "iterations" : "seed",
+                       web_job_kind_name(s->kind));
     int rc = iterations && *iterations
                  ? web_parse_int("iterations", iterations, 1000, QUANT_MAX_ITERATIONS, &it, e)
                  : 0;
     if (!rc && seed && *seed)
         rc = web_parse_int("seed", seed, 0, INT64_MAX, &sd, e);
-    if (!rc && s->kind != WJ_RERUN) {
+    if (!rc && takes_numbers(s->kind)) {
         s->iterations = (size_t)it;
         s->seed = (uint64_t)sd;
     }
@@ -105,6 +109,7 @@ static const char *job_what(web_req *r, const web_job_spec *s)
     case WJ_BY_OBJECTIVE: return "quantify the portfolio by objective";
     case WJ_RETURNS: return "the return on controls";
     case WJ_RERUN: return arena_printf(dom_arena(r->d), "run %s again as it ran", s->subject);
+    case WJ_STALE: return "run every stale analysis again as it ran";
     }
     return "";
 }
@@ -121,6 +126,18 @@ static const char *percent_done(web_req *r, const web_job *j)
     return j->total ? arena_printf(dom_arena(r->d), "%.0f %%",
                                    100.0 * (double)j->done / (double)j->total)
                     : "starting";
+}
+
+/* "1st", "2nd", "3rd", "4th", ... (11th to 13th), in the arena. */
+static const char *ordinal(web_req *r, int n)
+{
+    int tens = n % 100, ones = n % 10;
+    const char *suffix = tens >= 11 && tens <= 13 ? "th"
+                         : ones == 1              ? "st"
+                         : ones == 2              ? "nd"
+                         : ones == 3              ? "rd"
+                                                  : "th";
+    return arena_printf(dom_arena(r->d), "%d%s", n, suffix);
 }
 
 static const char *duration(web_req *r, double s)
@@ -159,7 +176,7 @@ void web_job_form(web_req *r, web_job_kind kind, const char *subject, size_t ite
     html_f(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"%s\">", web_job_kind_name(kind));
     if (subject)
         html_f(&r->out, "<input type=\"hidden\" name=\"subject\" value=\"%s\">", subject);
-    if (kind != WJ_RERUN)
+    if (takes_numbers(kind))
         html_f(&r->out,
                "<label for=\"job-iterations\">Simulated years</label><input type=\"number\" "
                "id=\"job-iterations\" name=\"iterations\" min=\"1000\" max=\"%D\" step=\"1000\" "
@@ -198,7 +215,10 @@ static void job_state_text(web_req *r, const web_job *j, int64_t now)
     double left = web_job_remaining(j, now);
     switch (j->state) {
     case WJ_RUNNING:
-        if (j->total && j->done >= j->total)
+        if (j->spec.kind == WJ_STALE)
+            text = arena_printf(a, "%d run again so far; the %s: %s", j->steps,
+                                ordinal(r, j->steps + 1), text);
+        else if (j->total && j->done >= j->total)
             text = "the simulation is done; the figures are being computed and the analysis "
                    "saved";
         else if (j->total)
@@ -212,8 +232,18 @@ static void job_state_text(web_req *r, const web_job *j, int64_t now)
                text, (int64_t)(j->total ? j->total : 1), (int64_t)j->done, percent_done(r, j));
         break;
     case WJ_SAVED:
-        html_f(&r->out, "<p class=\"ok\">Saved as <a href=\"/analyses/%u\">%s</a>.</p>",
-               j->analysis, j->analysis);
+        if (j->spec.kind == WJ_STALE && !j->steps)
+            html_f(&r->out, "<p class=\"ok\">No stale analysis to run again (one of a risk since "
+                            "retired, or no longer quantified, stays stale: there is nothing to "
+                            "run).</p>");
+        else if (j->spec.kind == WJ_STALE)
+            html_f(&r->out,
+                   "<p class=\"ok\">Saved: %d analys%s run again, the last <a "
+                   "href=\"/analyses/%u\">%s</a>.</p>",
+                   j->steps, j->steps == 1 ? "is" : "es", j->analysis, j->analysis);
+        else
+            html_f(&r->out, "<p class=\"ok\">Saved as <a href=\"/analyses/%u\">%s</a>.</p>",
+                   j->analysis, j->analysis);
         break;
     case WJ_FAILED:
         html_f(&r->out, "<p class=\"error\" role=\"alert\">Failed: %s</p>", j->error);
@@ -252,7 +282,7 @@ int page_job(web_req *r, isms_err *e)
     else
         html_f(&r->out, "%s", job_what(r, &j.spec));
     html_f(&r->out, ", and save the analysis</dd>");
-    if (j.spec.kind != WJ_RERUN)
+    if (takes_numbers(j.spec.kind))
         html_f(&r->out, "<dt>Simulated years</dt><dd>%s</dd><dt>Seed</dt><dd>%D</dd>",
                years(r, j.spec.iterations), (int64_t)j.spec.seed);
     html_f(&r->out, "<dt>Started by</dt><dd>");
@@ -308,7 +338,9 @@ int page_jobs(web_req *r, isms_err *e)
                (int64_t)j->id, (int64_t)j->id, job_what(r, &j->spec));
         html_ref(&r->out, r->d, &reg_person, j->person_key);
         html_f(&r->out, "</td><td>%r</td><td>%s", web_time_html(r->d, j->started_at), state);
-        if (j->state == WJ_SAVED)
+        if (j->state == WJ_SAVED && j->spec.kind == WJ_STALE)
+            html_f(&r->out, " (%d run again)", j->steps);
+        else if (j->state == WJ_SAVED)
             html_f(&r->out, " as <a href=\"/analyses/%u\">%s</a>", j->analysis, j->analysis);
         html_f(&r->out, "</td></tr>");
     }
@@ -351,18 +383,19 @@ static json_t *or_null(const char *s) { return s && *s ? json_string(s) : json_n
 static json_t *job_json(const web_job *j, int64_t now)
 {
     double left = web_job_remaining(j, now);
-    int rerun = j->spec.kind == WJ_RERUN;
-    return json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:o}",
-                     "id", (json_int_t)j->id, "kind", web_job_kind_name(j->spec.kind), "subject",
-                     or_null(j->spec.subject), "iterations",
-                     rerun ? json_null() : json_integer((json_int_t)j->spec.iterations), "seed",
-                     rerun ? json_null() : json_integer((json_int_t)j->spec.seed), "state",
-                     web_job_state_name(j->state), "done", (json_int_t)j->done, "total",
-                     (json_int_t)j->total, "remaining_seconds",
-                     left >= 0 ? json_real(left) : json_null(), "started_by", j->person_key,
-                     "started_at", j->started_at, "ended_at", or_null(j->ended_at), "analysis",
-                     or_null(j->analysis), "error", or_null(j->error), "url",
-                     json_sprintf("/api/v1/jobs/%d", j->id));
+    int rerun = !takes_numbers(j->spec.kind);
+    return json_pack(
+        "{s:I, s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
+        (json_int_t)j->id, "kind", web_job_kind_name(j->spec.kind), "subject",
+        or_null(j->spec.subject), "iterations",
+        rerun ? json_null() : json_integer((json_int_t)j->spec.iterations), "seed",
+        rerun ? json_null() : json_integer((json_int_t)j->spec.seed), "state",
+        web_job_state_name(j->state), "done", (json_int_t)j->done, "total", (json_int_t)j->total,
+        "remaining_seconds", left >= 0 ? json_real(left) : json_null(), "started_by", j->person_key,
+        "started_at", j->started_at, "ended_at", or_null(j->ended_at), "analysis",
+        or_null(j->analysis), "error", or_null(j->error), "url",
+        json_sprintf("/api/v1/jobs/%d", j->id), "analyses_run_again",
+        j->spec.kind == WJ_STALE ? json_integer(j->steps) : json_null());
 }
 
 int api_jobs(web_req *r, isms_err *e)

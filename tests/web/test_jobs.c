@@ -379,6 +379,48 @@ static pid_t serve_alone(const char *log, const char *option, const char *value,
     return wf_spawn_with(wf_repo(), tu_path(log), port, option, value);
 }
 
+/* Every stale analysis run again, from the dashboard's needs-attention
+ * item: each as it ran, saved; then none is stale, and a second run
+ * says so. */
+static void the_stale_analyses_run_again(void **state)
+{
+    (void)state;
+    json_t *j =
+        start(WF_LEAD, "{\"kind\":\"risk\",\"subject\":\"RISK-1\",\"iterations\":2000}", 202);
+    json_decref(ended(id_of(j)));
+    json_decref(j);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "PATCH", "/api/v1/risks/RISK-1", "{\"lef\":\"pert(0.1,0.4,1.5)\"}", NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    char *html = wf_page(WF_LEAD, "/", 200);
+    assert_contains(html, "name=\"kind\" value=\"stale\"");
+    free(html);
+    json_decref(start(WF_LEAD, "{\"kind\":\"stale\",\"seed\":3}", 422));
+    int64_t before = analyses();
+    j = start(WF_LEAD, "{\"kind\":\"stale\"}", 202);
+    json_t *done = ended(id_of(j));
+    json_decref(j);
+    assert_string_equal(str(done, "state"), "saved");
+    json_int_t n = json_integer_value(json_object_get(done, "analyses_run_again"));
+    assert_true(n >= 1);
+    assert_int_equal(analyses(), before + n);
+    json_decref(done);
+    html = wf_page(WF_LEAD, "/", 200);
+    assert_not_contains(html, "value=\"stale\"");
+    free(html);
+    j = start(WF_LEAD, "{\"kind\":\"stale\"}", 202);
+    done = ended(id_of(j));
+    assert_int_equal(json_integer_value(json_object_get(done, "analyses_run_again")), 0);
+    char path[32];
+    snprintf(path, sizeof path, "/jobs/%d", id_of(j));
+    html = wf_page(WF_LEAD, path, 200);
+    assert_contains(html, "No stale analysis to run again");
+    free(html);
+    json_decref(j);
+    json_decref(done);
+}
+
 /* A what-if longer than the server's limit is refused on a page that
  * offers the same run in the background. */
 static void a_refused_what_if_offers_the_background(void **state)
@@ -432,5 +474,6 @@ TU_MAIN(wf_setup, wf_teardown, cmocka_unit_test(a_job_saves_its_analysis_as_its_
         cmocka_unit_test(a_cancelled_job_saves_nothing), cmocka_unit_test(at_most_two_run_at_once),
         cmocka_unit_test(the_pages_start_a_job_and_follow_it),
         cmocka_unit_test(a_stale_analysis_offers_to_run_again),
+        cmocka_unit_test(the_stale_analyses_run_again),
         cmocka_unit_test(a_refused_what_if_offers_the_background),
         cmocka_unit_test(stopping_the_server_cancels_its_jobs))
