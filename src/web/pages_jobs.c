@@ -186,8 +186,8 @@ void web_job_form(web_req *r, web_job_kind kind, const char *subject, size_t ite
                (int64_t)(iterations ? iterations : QUANT_DEFAULT_ITERATIONS), (int64_t)seed);
     html_f(&r->out,
            "<button type=\"submit\">%s</button><span class=\"help\">runs in the background "
-           "(its progress on its own page) and saves the analysis</span></form>",
-           label);
+           "(its progress on its own page) and saves %s</span></form>",
+           label, kind == WJ_STALE ? "each analysis" : "the analysis");
 }
 
 int web_jobs_note(web_req *r)
@@ -225,7 +225,8 @@ static void job_state_text(web_req *r, const web_job *j, int64_t now)
             text = arena_printf(a, "%s (%s of %s simulated years)", text, years(r, j->done),
                                 years(r, j->total));
         if (left >= 0)
-            text = arena_printf(a, "%s, about %s left", text, duration(r, left));
+            text = arena_printf(a, "%s, about %s left%s", text, duration(r, left),
+                                j->spec.kind == WJ_STALE ? " for it" : "");
         html_f(&r->out,
                "<p class=\"notice\" role=\"status\">Running: %s.</p><progress max=\"%D\" "
                "value=\"%D\">%s</progress>",
@@ -281,7 +282,7 @@ int page_job(web_req *r, isms_err *e)
                j.spec.kind == WJ_RISK ? "quantify" : "run again as it ran:", link, j.spec.subject);
     else
         html_f(&r->out, "%s", job_what(r, &j.spec));
-    html_f(&r->out, ", and save the analysis</dd>");
+    html_f(&r->out, ", and save %s</dd>", j.spec.kind == WJ_STALE ? "each" : "the analysis");
     if (takes_numbers(j.spec.kind))
         html_f(&r->out, "<dt>Simulated years</dt><dd>%s</dd><dt>Seed</dt><dd>%D</dd>",
                years(r, j.spec.iterations), (int64_t)j.spec.seed);
