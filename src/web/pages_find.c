@@ -41,7 +41,9 @@ static void search_hits(web_req *r, const web_list *l)
 int page_search(web_req *r, isms_err *e)
 {
     const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "q");
-    int rc = q ? text_check("q", q, 0, 1000, e) : 0;
+    int rc = web_only_params(r, (const char *const[]){ "q", NULL }, e);
+    if (!rc && q)
+        rc = text_check("q", q, 0, 1000, e);
     if (rc)
         return e->code = E_USAGE;
     page_begin(r, "Search", NAV_SEARCH);

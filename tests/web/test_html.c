@@ -622,6 +622,7 @@ static void a_request_is_read_whole_or_refused(void **state)
     refused(&lead, "/risks?colour=", 400, "colour: no such field or parameter of risks");
     refused(&lead, "/risks/RISK-1/quantify?iteration=50000", 400, "iteration");
     refused(&lead, "/controls/roi?seeds=2", 400, "seeds");
+    refused(&lead, "/search?query=payments", 400, "query");
     char *body = page(&lead, "/risks?owner=&q=");
     free(body); /* a form's fields left empty: no filter */
     long long v = version_of("/api/v1/risks/RISK-1");
