@@ -31,6 +31,7 @@ int api_body(web_req *r, json_t **out, isms_err *e)
         return err_set(e, E_USAGE, "body", "body: malformed JSON: %s", pe.msg);
     if (!json_is_object(*out)) {
         json_decref(*out);
+        *out = NULL;
         return err_set(e, E_USAGE, "body", "body: expected a JSON object");
     }
     return 0;
@@ -44,6 +45,8 @@ int api_body_texts(web_req *r, const char *const *names, unsigned integers, cons
     size_t n = 0;
     while (names[n])
         values[n++] = NULL;
+    if (rc)
+        return rc;
     const char *name;
     json_t *v;
     json_object_foreach(body, name, v)
