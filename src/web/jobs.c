@@ -41,6 +41,7 @@ typedef struct slot {
 
 struct web_jobs {
     const char *repo;
+    FILE *log;
     pthread_mutex_t mu;
     slot slots[WEB_JOBS_KEPT];
     int next_id;
@@ -82,10 +83,11 @@ static int64_t wall_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-web_jobs *web_jobs_new(const char *repo)
+web_jobs *web_jobs_new(const char *repo, FILE *log)
 {
     web_jobs *j = xcalloc(1, sizeof *j);
     j->repo = repo;
+    j->log = log;
     j->next_id = 1;
     pthread_mutex_init(&j->mu, NULL);
     return j;
@@ -205,6 +207,29 @@ static int run_job(slot *s, const web_job *job, char *analysis, size_t n, isms_e
     return rc;
 }
 
+/* One line in the server's log a job: who ran what, how it ended, and
+ * how long it took (an operator's record beside the ledger's). Written by
+ * one call, so that the workers' lines cannot cut into it. */
+static void log_end(FILE *log, const web_job *job)
+{
+    if (!log)
+        return;
+    const web_job_spec *sp = &job->spec;
+    char numbers[64] = "";
+    if (sp->iterations)
+        snprintf(numbers, sizeof numbers, ", %zu iterations, seed %llu", sp->iterations,
+                 (unsigned long long)sp->seed);
+    int saved = job->state == WJ_SAVED;
+    if (saved && sp->kind == WJ_STALE)
+        snprintf(numbers, sizeof numbers, ": %d run again", job->steps);
+    fprintf(log, "isms serve: job %d (%s%s%s%s) by %s: %s%s%s after %.1f s%s%s\n", job->id,
+            kind_names[sp->kind], sp->subject[0] ? " " : "", sp->subject, numbers, job->person_key,
+            state_names[job->state], saved && job->analysis[0] ? " " : "",
+            saved ? job->analysis : "", (double)(job->ended_us - job->started_us) / 1e6,
+            saved ? "" : ": ", saved ? "" : job->error);
+    fflush(log);
+}
+
 static void *run(void *arg)
 {
     slot *s = arg;
@@ -232,7 +257,9 @@ static void *run(void *arg)
         snprintf(s->job.error, sizeof s->job.error, "%s", e.msg);
     }
     j->running--;
+    web_job ended = s->job;
     pthread_mutex_unlock(&j->mu);
+    log_end(j->log, &ended);
     return NULL;
 }
 

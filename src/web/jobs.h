@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum {
     WEB_JOBS_KEPT = 32,   /* jobs kept for their pages, the newest */
@@ -49,7 +50,9 @@ typedef struct web_job {
 
 typedef struct web_jobs web_jobs;
 
-web_jobs *web_jobs_new(const char *repo); /* repo must outlive it */
+/* The table for repository `repo`; each job's end is a line in `log`
+ * (NULL: none). Both must outlive it. */
+web_jobs *web_jobs_new(const char *repo, FILE *log);
 /* Cancels the jobs under way (nothing of theirs is saved), waits for
  * their threads, and frees the table. */
 void web_jobs_stop(web_jobs *j);

@@ -423,7 +423,7 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
         free_server(s);
         return rc;
     }
-    s->jobs = web_jobs_new(s->cfg.repo);
+    s->jobs = web_jobs_new(s->cfg.repo, s->cfg.log);
     js_init(); /* out of memory in jansson ends the process, as everywhere */
     web_auth_init();
     int routes;

@@ -441,7 +441,7 @@ static void a_refused_what_if_offers_the_background(void **state)
 }
 
 /* A job under way when the server stops is cancelled: the server ends at
- * once and nothing is saved. */
+ * once, nothing is saved, and its log says so. */
 static void stopping_the_server_cancels_its_jobs(void **state)
 {
     (void)state;
@@ -465,6 +465,11 @@ static void stopping_the_server_cancels_its_jobs(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_true(t1.tv_sec - t0.tv_sec < 20);
     assert_int_equal(analyses(), before);
+    /* the server's log says so, a line for the job */
+    char *log = tu_read_file(tu_path("jobs-stop.log"), NULL);
+    assert_contains(log, "(risk RISK-1, 10000000 iterations, seed 1) by PER-3: cancelled after");
+    assert_contains(log, "cancelled by the server stopping: nothing was saved");
+    free(log);
 }
 
 TU_MAIN(wf_setup, wf_teardown, cmocka_unit_test(a_job_saves_its_analysis_as_its_starter),
