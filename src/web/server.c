@@ -102,6 +102,31 @@ static int reads_one_snapshot(route_kind kind)
     }
 }
 
+/* The routes that take no query parameter. They refuse one, naming it, as
+ * the routes that take some refuse those they do not: a parameter that
+ * does nothing (a typo, `?fields=` a route does not have) is said, not
+ * ignored. */
+static int takes_no_query(route_kind kind)
+{
+    switch (kind) {
+    case RK_SHOW:
+    case RK_HISTORY:
+    case RK_SESSION_SHOW:
+    case RK_JOBS:
+    case RK_JOB:
+    case RK_PAGE_HOME:
+    case RK_PAGE_REGISTERS:
+    case RK_PAGE_MY:
+    case RK_PAGE_SHOW:
+    case RK_PAGE_NEW:
+    case RK_PAGE_EDIT:
+    case RK_PAGE_ACCEPT_FORM:
+    case RK_PAGE_JOBS:
+    case RK_PAGE_JOB: return 1;
+    default: return 0;
+    }
+}
+
 /* The refinements HTTP has beyond the error table: nobody signed in is
  * 401, a stale If-Match 412, a method the path does not take 405, too
  * many failed sign-ins 429. */
@@ -168,6 +193,8 @@ static int dispatch(web_req *r, isms_err *e)
         return err_set(e, E_DENIED, "authorization",
                        "sign in first: a session cookie (POST /api/v1/session) or an "
                        "Authorization: Bearer token");
+    if (takes_no_query(r->route->kind) && web_only_params(r, (const char *const[]){ NULL }, e))
+        return e->code;
     /* a page's change comes as a form, its CSRF token among the fields */
     if (!web_route_is_api(r->route) && state_changing(r->method)) {
         rc = cross_site(r, e);

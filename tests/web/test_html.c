@@ -623,6 +623,13 @@ static void a_request_is_read_whole_or_refused(void **state)
     refused(&lead, "/risks/RISK-1/quantify?iteration=50000", 400, "iteration");
     refused(&lead, "/controls/roi?seeds=2", 400, "seeds");
     refused(&lead, "/search?query=payments", 400, "query");
+    refused(&lead, "/risks/RISK-1?fields=title", 400, "fields: no such parameter");
+    refused(&lead, "/?view=board", 400, "view: no such parameter");
+    tu_http api;
+    wf_req(&api, WF_LEAD, "GET", "/api/v1/risks/RISK-1?fields=title", NULL, NULL);
+    assert_int_equal(api.status, 400);
+    assert_string_equal(wf_error_field(&api), "fields");
+    tu_http_free(&api);
     char *body = page(&lead, "/risks?owner=&q=");
     free(body); /* a form's fields left empty: no filter */
     long long v = version_of("/api/v1/risks/RISK-1");
