@@ -155,6 +155,19 @@ char *wf_page(const char *who, const char *path, int status)
     return body;
 }
 
+int64_t wf_total(const char *path)
+{
+    tu_http r;
+    wf_req(&r, WF_LEAD, "GET", path, NULL, NULL);
+    if (r.status != 200)
+        fail_msg("GET %s: %d: %.300s", path, r.status, r.body ? r.body : "");
+    json_t *j = wf_json(&r);
+    int64_t n = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    tu_http_free(&r);
+    return n;
+}
+
 json_t *wf_json(const tu_http *r)
 {
     json_error_t je;

@@ -7,6 +7,7 @@
 #include "support/httpc.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct json_t;
 
@@ -49,6 +50,8 @@ void wf_form(tu_http *r, const char *who, const char *path, const char *form);
 /* GET path as `who` (NULL: nobody): the body (the caller frees), the
  * test failed when the status is not `status`. */
 char *wf_page(const char *who, const char *path, int status);
+/* The "total" of a list the API answers at path, asked as the lead. */
+int64_t wf_total(const char *path);
 /* The body as JSON (fails the test if it is not); the caller decrefs. */
 struct json_t *wf_json(const tu_http *r);
 /* The error's field of an error answer (static storage), "" if none. */

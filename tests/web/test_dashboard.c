@@ -19,18 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t api_total(const char *path)
-{
-    tu_http r;
-    wf_req(&r, WF_LEAD, "GET", path, NULL, NULL);
-    assert_int_equal(r.status, 200);
-    json_t *j = wf_json(&r);
-    int64_t n = json_integer_value(json_object_get(j, "total"));
-    json_decref(j);
-    tu_http_free(&r);
-    return n;
-}
-
 /* The last verification as `isms summary --json` reports it. */
 static json_t *last_verification(void)
 {
@@ -117,7 +105,7 @@ static void each_heat_map_cell_links_to_its_risks(void **state)
         snprintf(href, sizeof href, "%s%d&amp;residual_impact=%d\"", marker, l, i);
         assert_true(!strncmp(p, href, strlen(href)));
         snprintf(api, sizeof api, "/api/v1/risks?residual_likelihood=%d&residual_impact=%d", l, i);
-        assert_int_equal(api_total(api), n);
+        assert_int_equal(wf_total(api), n);
         char list[96];
         snprintf(list, sizeof list, "/risks?residual_likelihood=%d&residual_impact=%d", l, i);
         free(wf_page(WF_LEAD, list, 200));
@@ -125,7 +113,7 @@ static void each_heat_map_cell_links_to_its_risks(void **state)
         risks += n;
     }
     assert_true(cells >= 3);
-    assert_int_equal(risks, api_total("/api/v1/risks"));
+    assert_int_equal(risks, wf_total("/api/v1/risks"));
     free(html);
 }
 
@@ -558,7 +546,7 @@ static int post_with_cookie(const char *cookie, const char *path, const char *fo
 static void accepting_needs_the_csrf_token_and_the_authority(void **state)
 {
     (void)state;
-    int64_t before = api_total("/api/v1/acceptances");
+    int64_t before = wf_total("/api/v1/acceptances");
     /* the lead sees who may, and no form */
     char *html = wf_page(WF_LEAD, "/risks/RISK-5/accept", 200);
     assert_contains(html, "needs <strong>the management body</strong>");
@@ -571,7 +559,7 @@ static void accepting_needs_the_csrf_token_and_the_authority(void **state)
     wf_form(&r, WF_LEAD, "/risks/RISK-5/accept", "rationale=try");
     assert_int_equal(r.status, 403);
     tu_http_free(&r);
-    assert_int_equal(api_total("/api/v1/acceptances"), before);
+    assert_int_equal(wf_total("/api/v1/acceptances"), before);
     /* the board's browser: the form, with its CSRF field */
     char cookie[128], csrf[128], form[300];
     sign_in(WF_BOARD, cookie, csrf);
@@ -587,7 +575,7 @@ static void accepting_needs_the_csrf_token_and_the_authority(void **state)
     assert_int_equal(
         post_with_cookie(cookie, "/risks/RISK-5/accept", "rationale=stale&csrf=AAAAAAAAAAAAAAAA"),
         403);
-    assert_int_equal(api_total("/api/v1/acceptances"), before);
+    assert_int_equal(wf_total("/api/v1/acceptances"), before);
     /* a refused value keeps what was entered */
     snprintf(form, sizeof form, "rationale=kept+text&until=1999-01-01&csrf=%s", csrf);
     char h2[300];
@@ -601,7 +589,7 @@ static void accepting_needs_the_csrf_token_and_the_authority(void **state)
     /* with it, accepted as the board member */
     snprintf(form, sizeof form, "rationale=Board+accepts+until+the+migration&csrf=%s", csrf);
     assert_int_equal(post_with_cookie(cookie, "/risks/RISK-5/accept", form), 303);
-    assert_int_equal(api_total("/api/v1/acceptances"), before + 1);
+    assert_int_equal(wf_total("/api/v1/acceptances"), before + 1);
 }
 
 static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)

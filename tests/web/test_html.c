@@ -140,14 +140,6 @@ static json_t *api_record(const char *path)
     return j;
 }
 
-static long long api_total(const char *path)
-{
-    json_t *j = api_record(path);
-    long long n = (long long)json_integer_value(json_object_get(j, "total"));
-    json_decref(j);
-    return n;
-}
-
 static long long version_of(const char *path)
 {
     json_t *j = api_record(path);
@@ -269,7 +261,7 @@ static void signing_out_ends_the_session(void **state)
 static void list_filters_sorts_pages_and_csv(void **state)
 {
     (void)state;
-    long long total = api_total("/api/v1/risks?treatment=mitigate&limit=1");
+    long long total = wf_total("/api/v1/risks?treatment=mitigate&limit=1");
     assert_true(total > 2);
     char *body = page(&lead, "/risks?treatment=mitigate&sort=-likelihood&limit=2&owner=");
     char expect[64];
@@ -372,7 +364,7 @@ static void a_record_links_both_ways_and_shows_history(void **state)
 static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
 {
     (void)state;
-    long long before = api_total("/api/v1/risks?limit=1");
+    long long before = wf_total("/api/v1/risks?limit=1");
     char form[300];
     snprintf(form, sizeof form, "csrf=%s&title=Kept+title&owner=PER-4&likelihood=9&impact=2",
              lead.csrf);
@@ -389,7 +381,7 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     assert_contains(r.body, "<li><a href=\"#in-likelihood\">");
     assert_contains(r.body, "aria-invalid=\"true\" autofocus");
     tu_http_free(&r);
-    assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    assert_int_equal(wf_total("/api/v1/risks?limit=1"), before);
     /* every error the domain finds, not only its first: two required
      * fields left out and a reference to nobody */
     snprintf(form, sizeof form, "csrf=%s&owner=PER-999&likelihood=3", lead.csrf);
@@ -409,7 +401,7 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     assert_contains(r.body, "PER-998");
     assert_contains(r.body, "OBJ-999");
     tu_http_free(&r);
-    assert_int_equal(api_total("/api/v1/risks?limit=1"), before);
+    assert_int_equal(wf_total("/api/v1/risks?limit=1"), before);
     /* the API still answers with the first */
     wf_req(&r, WF_LEAD, "POST", "/api/v1/risks", "{\"owner\":\"PER-999\",\"likelihood\":3}", NULL);
     assert_int_equal(r.status, 422);
@@ -421,7 +413,7 @@ static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
     char *loc = post_ok(&lead, "/risks", form);
     assert_true(!strncmp(loc, "/risks/RISK-", 12));
     free(loc);
-    assert_int_equal(api_total("/api/v1/risks?limit=1"), before + 1);
+    assert_int_equal(wf_total("/api/v1/risks?limit=1"), before + 1);
 }
 
 static void csrf_missing_or_stale_is_refused(void **state)

@@ -67,17 +67,7 @@ static json_t *ended(int id)
     return NULL;
 }
 
-static int64_t analyses(void)
-{
-    tu_http r;
-    wf_req(&r, WF_LEAD, "GET", "/api/v1/analyses?limit=1", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    json_t *j = wf_json(&r);
-    int64_t n = json_integer_value(json_object_get(j, "total"));
-    json_decref(j);
-    tu_http_free(&r);
-    return n;
-}
+static int64_t analyses(void) { return wf_total("/api/v1/analyses?limit=1"); }
 
 static json_t *analysis(const char *key)
 {
