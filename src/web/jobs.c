@@ -17,6 +17,7 @@
  * WEB_JOBS_KEPT are kept, in memory, for their pages: the analyses they
  * saved are in the repository, jobs are not. */
 #include "web/jobs.h"
+#include "web/web_internal.h"
 
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -27,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 typedef struct slot {
     web_job job;
@@ -74,13 +74,6 @@ int web_job_kind_parse(const char *text, web_job_kind *out, isms_err *e)
                    "kind: '%s' is not a kind of analysis (risk, portfolio, "
                    "portfolio-by-objective, control-return, rerun, stale)",
                    text ? text : "");
-}
-
-static int64_t wall_us(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
 web_jobs *web_jobs_new(const char *repo, FILE *log)
@@ -144,27 +137,12 @@ static int rerun_stale(const quant_latest *l, void *ctx, isms_err *e)
 static int compute(dom *d, slot *s, const web_job_spec *spec, quant_opts *o, const char **key,
                    isms_err *e)
 {
-    int rc;
     switch (spec->kind) {
-    case WJ_RISK: {
-        risk_quant q;
-        rc = dom_risk_quantify(d, spec->subject, o, &q, e);
-        *key = rc ? NULL : q.analysis;
-        return rc;
-    }
-    case WJ_PORTFOLIO:
-    case WJ_BY_OBJECTIVE: {
-        portfolio_quant q;
-        rc = dom_portfolio_quantify(d, o, spec->kind == WJ_BY_OBJECTIVE, &q, e);
-        *key = rc ? NULL : q.analysis;
-        return rc;
-    }
-    case WJ_RETURNS: {
-        returns_quant q;
-        rc = dom_control_returns(d, o, &q, e);
-        *key = rc ? NULL : q.analysis;
-        return rc;
-    }
+    case WJ_RISK: return dom_quantify_kind(d, "risk", spec->subject, o, key, e);
+    case WJ_PORTFOLIO: return dom_quantify_kind(d, "portfolio", "portfolio", o, key, e);
+    case WJ_BY_OBJECTIVE:
+        return dom_quantify_kind(d, "portfolio", "portfolio by objective", o, key, e);
+    case WJ_RETURNS: return dom_quantify_kind(d, "control-return", "controls", o, key, e);
     case WJ_RERUN: return dom_analysis_rerun(d, spec->subject, o, key, e);
     case WJ_STALE: {
         stale_run c = { s, d, o };
@@ -241,7 +219,7 @@ static void *run(void *arg)
     isms_err e = { 0 };
     int rc = run_job(s, &job, analysis, sizeof analysis, &e);
     pthread_mutex_lock(&j->mu);
-    s->job.ended_us = wall_us();
+    s->job.ended_us = web_now_us();
     now_timestamp(s->job.ended_at);
     if (!rc) {
         s->job.state = WJ_SAVED;
@@ -322,7 +300,7 @@ int web_jobs_start(web_jobs *j, const principal *p, const web_job_spec *spec, in
     *s = (slot){ .used = 1, .owner = j };
     s->job = (web_job){ .id = j->next_id, .spec = *spec, .state = WJ_RUNNING, .total = 0 };
     snprintf(s->job.person_key, sizeof s->job.person_key, "%s", p->person_key);
-    s->job.started_us = wall_us();
+    s->job.started_us = web_now_us();
     now_timestamp(s->job.started_at);
     if (pthread_create(&s->thread, NULL, run, s)) {
         s->used = 0;
@@ -406,5 +384,3 @@ double web_job_remaining(const web_job *job, int64_t now_us)
     double spent = (double)(now_us - job->started_us) / 1e6;
     return spent * (double)(job->total - job->done) / (double)job->done;
 }
-
-int64_t web_job_now_us(void) { return wall_us(); }

@@ -40,9 +40,9 @@ typedef struct web_job {
     web_job_spec spec;
     char person_key[32]; /* who started it */
     web_job_state state;
-    uint64_t done, total; /* simulated years, of (0 of 0: not started yet) */
-    int steps;            /* a stale job: the analyses run again so far */
-    int64_t started_us, ended_us;
+    uint64_t done, total;              /* simulated years, of (0 of 0: not started yet) */
+    int steps;                         /* a stale job: the analyses run again so far */
+    int64_t started_us, ended_us;      /* web_now_us(): for durations */
     char started_at[21], ended_at[21]; /* ISO 8601 UTC; ended_at "" while running */
     char analysis[32];                 /* saved: QNT-n (a stale job: the last it saved) */
     char error[512];                   /* failed: why; cancelled: by whom */
@@ -74,6 +74,5 @@ const char *web_job_state_name(web_job_state s);
 int web_job_kind_parse(const char *text, web_job_kind *out, isms_err *e);
 /* Seconds a running job has left, from its pace so far; -1: unknown. */
 double web_job_remaining(const web_job *job, int64_t now_us);
-int64_t web_job_now_us(void); /* the clock of started_us */
 
 #endif

@@ -269,7 +269,7 @@ int page_job(web_req *r, isms_err *e)
         rc = web_jobs_get(r->jobs, id, &r->who, &j, e);
     if (rc)
         return rc;
-    int64_t now = web_job_now_us();
+    int64_t now = web_now_us();
     if (j.state == WJ_RUNNING) /* the page follows the job until it ends */
         web_header(r, "Refresh", "%d", JOB_REFRESH_SECONDS);
     page_begin(r, arena_printf(dom_arena(r->d), "Job %d: %s", id, job_what(r, &j.spec)),
@@ -384,13 +384,13 @@ static json_t *or_null(const char *s) { return s && *s ? json_string(s) : json_n
 static json_t *job_json(const web_job *j, int64_t now)
 {
     double left = web_job_remaining(j, now);
-    int rerun = !takes_numbers(j->spec.kind);
+    int as_ran = !takes_numbers(j->spec.kind); /* a rerun's numbers are its analysis's */
     return json_pack(
         "{s:I, s:s, s:o, s:o, s:o, s:s, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
         (json_int_t)j->id, "kind", web_job_kind_name(j->spec.kind), "subject",
         or_null(j->spec.subject), "iterations",
-        rerun ? json_null() : json_integer((json_int_t)j->spec.iterations), "seed",
-        rerun ? json_null() : json_integer((json_int_t)j->spec.seed), "state",
+        as_ran ? json_null() : json_integer((json_int_t)j->spec.iterations), "seed",
+        as_ran ? json_null() : json_integer((json_int_t)j->spec.seed), "state",
         web_job_state_name(j->state), "done", (json_int_t)j->done, "total", (json_int_t)j->total,
         "remaining_seconds", left >= 0 ? json_real(left) : json_null(), "started_by", j->person_key,
         "started_at", j->started_at, "ended_at", or_null(j->ended_at), "analysis",
@@ -404,7 +404,7 @@ int api_jobs(web_req *r, isms_err *e)
     (void)e;
     web_job jobs[WEB_JOBS_KEPT];
     size_t n = web_jobs_list(r->jobs, &r->who, jobs, WEB_JOBS_KEPT);
-    int64_t now = web_job_now_us();
+    int64_t now = web_now_us();
     json_t *items = json_array();
     for (size_t k = 0; k < n; k++)
         json_array_append_new(items, job_json(&jobs[k], now));
@@ -420,7 +420,7 @@ int api_job(web_req *r, isms_err *e)
     if (!rc)
         rc = web_jobs_get(r->jobs, id, &r->who, &j, e);
     if (!rc)
-        web_send_doc(r, job_json(&j, web_job_now_us()));
+        web_send_doc(r, job_json(&j, web_now_us()));
     return rc;
 }
 
@@ -440,7 +440,7 @@ int api_job_start(web_req *r, isms_err *e)
         rc = web_jobs_get(r->jobs, id, &r->who, &j, e);
     if (rc)
         return rc;
-    web_send_doc(r, job_json(&j, web_job_now_us()));
+    web_send_doc(r, job_json(&j, web_now_us()));
     r->status = 202;
     web_header(r, "Location", "/api/v1/jobs/%d", id);
     return 0;
@@ -456,6 +456,6 @@ int api_job_cancel(web_req *r, isms_err *e)
     if (!rc)
         rc = web_jobs_get(r->jobs, id, &r->who, &j, e);
     if (!rc)
-        web_send_doc(r, job_json(&j, web_job_now_us()));
+        web_send_doc(r, job_json(&j, web_now_us()));
     return rc;
 }

@@ -292,6 +292,12 @@ int dom_latest_analyses(dom *d, quant_latest **out, size_t *n, isms_err *e);
  * fn may write (re-run and save): the marks are read before the first. */
 typedef int (*quant_latest_fn)(const quant_latest *q, void *ctx, isms_err *e);
 int dom_latest_stale_each(dom *d, quant_latest_fn fn, void *ctx, isms_err *e);
+/* A run of `kind` as analyses name it ("risk": subject the risk's key;
+ * "portfolio": subject "portfolio" or "portfolio by objective"; else the
+ * return on controls), with o (saved when o->save): *key the analysis
+ * (in the dom's arena), NULL when not saved. */
+int dom_quantify_kind(dom *d, const char *kind, const char *subject, const quant_opts *o,
+                      const char **key, isms_err *e);
 /* Runs analysis l again as it ran (its kind, subject, iterations, seed and
  * a portfolio's correlations), with o's threads, progress, cancel and save:
  * *key the new analysis when saved (in the dom's arena). */

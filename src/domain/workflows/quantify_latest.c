@@ -497,21 +497,18 @@ static void stored_correlations(dom *d, const char *inputs, quant_opts *o)
     o->ncorr = l.n;
 }
 
-int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
+int dom_quantify_kind(dom *d, const char *kind, const char *subject, const quant_opts *o,
+                      const char **key, isms_err *e)
 {
-    o->iterations = l->iterations;
-    o->seed = l->seed;
-    o->ncorr = 0;
     *key = NULL;
     int rc;
-    if (!strcmp(l->kind, "risk")) {
+    if (!strcmp(kind, "risk")) {
         risk_quant q;
-        if (!(rc = dom_risk_quantify(d, l->subject, o, &q, e)))
+        if (!(rc = dom_risk_quantify(d, subject, o, &q, e)))
             *key = q.analysis;
-    } else if (!strcmp(l->kind, "portfolio")) {
+    } else if (!strcmp(kind, "portfolio")) {
         portfolio_quant q;
-        stored_correlations(d, l->inputs, o);
-        rc = dom_portfolio_quantify(d, o, strstr(l->subject, "objective") != NULL, &q, e);
+        rc = dom_portfolio_quantify(d, o, strstr(subject, "objective") != NULL, &q, e);
         if (!rc)
             *key = q.analysis;
     } else {
@@ -520,6 +517,16 @@ int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **
             *key = q.analysis;
     }
     return rc;
+}
+
+int dom_latest_rerun(dom *d, const quant_latest *l, quant_opts *o, const char **key, isms_err *e)
+{
+    o->iterations = l->iterations;
+    o->seed = l->seed;
+    o->ncorr = 0;
+    if (!strcmp(l->kind, "portfolio"))
+        stored_correlations(d, l->inputs, o);
+    return dom_quantify_kind(d, l->kind, l->subject, o, key, e);
 }
 
 int dom_analysis_rerun(dom *d, const char *analysis, quant_opts *o, const char **key, isms_err *e)
