@@ -34,13 +34,15 @@ static const command commands[] = {
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 
-static const char *const register_verbs[] = { "add", "list", "show", "update", "retire", NULL };
+static const char *const register_verbs[] = { "add",    "list",   "show", "update",
+                                              "retire", "import", NULL };
 static const char *const register_verb_help[] = {
     "add a record",
     "list records (active ones unless --all or --retired)",
     "show one record",
     "change fields of a record",
     "retire a record (it stays, with its history)",
+    "add and change records from a CSV file (a spreadsheet's): all rows or none",
     NULL
 };
 
@@ -138,7 +140,8 @@ static int register_verb_allowed(const regdef *reg, const char *verb)
         return 1;
     if (!strcmp(verb, "retire"))
         return !(reg->flags & REG_NO_RETIRE);
-    return !(reg->flags & REG_SYSTEM) && (!strcmp(verb, "add") || !strcmp(verb, "update"));
+    return !(reg->flags & REG_SYSTEM) &&
+           (!strcmp(verb, "add") || !strcmp(verb, "update") || !strcmp(verb, "import"));
 }
 
 /* Nouns typed for another: `isms key ...` is the signing_key register.
@@ -593,13 +596,35 @@ static void help_transition(FILE *f, const cli *c)
             "\nglobal options: --repo REPO, --as PERSON, --json, --note TEXT (see isms --help)\n");
 }
 
+/* `import`: the columns its header may name (the fields are not options). */
+static void help_import(FILE *f, const cli *c)
+{
+    fprintf(f,
+            "usage: isms %s import FILE.csv|- [options]\n\n"
+            "The first row names the columns; each other row is a record. A row with a key\n"
+            "changes that record (an empty cell clears the field); a row without one adds a\n"
+            "record (an empty cell takes the default). Every row is checked as `isms %s add`\n"
+            "or `update` would check it; if any is refused, nothing is written and each\n"
+            "refused row is named with its line.\n\ncolumns:\n  %-30s %s\n",
+            cli_noun_typed(c->noun), cli_noun_typed(c->noun), "key",
+            "the record a row changes (empty: a new record)");
+    for (int i = 0; i < c->reg->nfields; i++) {
+        const fielddef *fd = &c->reg->fields[i];
+        if (!(fd->flags & FF_SYSTEM))
+            fprintf(f, "  %-30s %s%s\n", fd->name, fd->help,
+                    fd->flags & FF_REQUIRED ? " (required on add)" : "");
+    }
+}
+
 static void help_verb(FILE *f, cli *c, const command *cmd)
 {
     if (!cmd && regdef_transition(c->reg, c->verb, NULL)) {
         help_transition(f, c);
         return;
     }
-    if (cmd)
+    if (!cmd && !strcmp(c->verb, "import"))
+        help_import(f, c);
+    else if (cmd)
         fprintf(f, "usage: isms %s%s%s %s\n\n%s\n", cmd->noun, cmd->verb ? " " : "",
                 cmd->verb ? cmd->verb : "", cmd->usage, cmd->summary);
     else

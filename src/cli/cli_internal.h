@@ -140,6 +140,7 @@ const char *render_money(cli *c, int64_t minor);
 #define CMD(noun, verb, handler, usage, summary) int handler(cli *c, isms_err *e);
 #include "cli/commands.def"
 #undef CMD
-int cmd_register(cli *c, isms_err *e); /* add/list/show/update/retire and lifecycle verbs */
+int cmd_register(cli *c, isms_err *e);        /* add/list/show/update/retire and lifecycle verbs */
+int cmd_register_import(cli *c, isms_err *e); /* cmd_csv.c: <register> import FILE.csv */
 
 #endif

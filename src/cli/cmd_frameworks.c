@@ -15,6 +15,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/frameworks.h"
 #include "domain/workflows/soa.h"
+#include "formats/csv.h"
 #include "formats/json.h"
 #include "web/views_json.h"
 
@@ -251,22 +252,20 @@ int cmd_soa_generate(cli *c, isms_err *e)
     return 0;
 }
 
-/* CSV: a cell quoted when it must be (RFC 4180). */
-static void csv_cell(FILE *f, const char *s, int last)
+/* One CSV line of the n cells (csv_cell quotes what must be), ended by
+ * '\n'; built whole, then written at once. */
+static void csv_line_out(FILE *f, const char *const *cells, int n)
 {
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < n; k++) {
+        if (k)
+            buf_putc(&b, ',');
+        csv_cell(&b, cells[k] ? cells[k] : "", 0);
     }
-    fputc(last ? '\n' : ',', f);
+    buf_putc(&b, '\n');
+    fwrite(b.data, 1, b.len, f);
+    buf_reset(&b);
 }
 
 /* Markdown and HTML cells: what would break the table escaped. */
@@ -304,13 +303,11 @@ static const char *approval_line(cli *c, const soa_doc *s)
 
 static void soa_csv(cli *c, const soa_doc *s)
 {
-    for (int k = 0; k < SOA_COLUMNS; k++)
-        csv_cell(c->out, soa_columns[k], k == SOA_COLUMNS - 1);
+    csv_line_out(c->out, soa_columns, SOA_COLUMNS);
     for (int i = 0; i < s->n; i++) {
         const char *cells[SOA_COLUMNS];
         soa_row_cells(&s->rows[i], cells);
-        for (int k = 0; k < SOA_COLUMNS; k++)
-            csv_cell(c->out, cells[k], k == SOA_COLUMNS - 1);
+        csv_line_out(c->out, cells, SOA_COLUMNS);
     }
 }
 

@@ -231,6 +231,8 @@ int cmd_register(cli *c, isms_err *e)
         return cmd_show(c, e);
     if (!strcmp(c->verb, "update"))
         return cmd_update(c, e);
+    if (!strcmp(c->verb, "import"))
+        return cmd_register_import(c, e);
     return cmd_retire(c, e);
 }
 

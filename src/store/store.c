@@ -442,6 +442,10 @@ int store_begin(store *s, int write, isms_err *e)
     if (!s->db->in_txn) { /* nothing of an earlier transaction waits */
         store_tallies_end(s, 0, 0);
         store_words_end(s, 0, 0);
+    } else if (store_words_deferred(s)) {
+        int rc = store_words_bound(s, e);
+        if (rc)
+            return rc;
     }
     return db_begin(s->db, write, e);
 }

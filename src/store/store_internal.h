@@ -113,6 +113,9 @@ int store_words_deferred(const store *s);
 int store_words_defer(store *s, int64_t rid, char *doc, int del, isms_err *e);
 int store_words_sync(store *s, isms_err *e);
 void store_words_end(store *s, int depth, int kept);
+/* Before a savepoint opens at depth 0: what waits is written once there
+ * is much of it (a long transaction of savepoints: memory stays bounded). */
+int store_words_bound(store *s, isms_err *e);
 
 /* What 0013_lists.sql's @LISTS r@ makes for reg (its list's indexes and
  * its word table), for the driver of d, malloc'd (store.c): for a register

@@ -20,8 +20,9 @@
  * depth they were written at: if that savepoint is rolled back, the
  * database undoes the write and they wait again (unless they were made in
  * it, and go). Entries made and written at depth 0 are done with; a
- * transaction of many writes at depth 0 (an import) writes what waits each
- * WAIT_MAX documents, so that memory stays bounded. */
+ * transaction of many writes (an import, each write at depth 0 or in a
+ * savepoint of its own released since) writes what waits each WAIT_MAX
+ * documents, so that memory stays bounded. */
 #include "store/store_internal.h"
 #include "core/xalloc.h"
 
@@ -101,6 +102,13 @@ int store_words_defer(store *s, int64_t rid, char *doc, int del, isms_err *e)
     if (s->nwords >= WAIT_MAX && depth_now(s) == 0)
         return store_words_sync(s, e);
     return 0;
+}
+
+int store_words_bound(store *s, isms_err *e)
+{
+    if (s->nwords < WAIT_MAX || depth_now(s) != 0)
+        return 0;
+    return store_words_sync(s, e);
 }
 
 /* The first entry the end of savepoint `depth` may change. Those made in

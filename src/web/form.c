@@ -1,9 +1,13 @@
 /* form.c: an HTML form's body (application/x-www-form-urlencoded or
  * multipart/form-data), parsed by libmicrohttpd's post processor, never
  * by hand. The fields land in the request's arena, in order; a value the
- * processor hands over in pieces is joined. */
+ * processor hands over in pieces is joined. A file chosen in a form (the
+ * CSV of an import) is the text of its field, like any other value. */
 #include "web/web_internal.h"
 
+#include "core/xalloc.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 enum { FORM_MAX = 512, PP_BUFFER = 4096 };
@@ -12,34 +16,31 @@ typedef struct form_ctx {
     web_req *r;
     int over;
     const char *nul; /* a field whose value holds a NUL byte (%00): refused */
+    buf value;       /* the value being handed over, in pieces */
+    char *key;       /* its field's name (heap), NULL before the first */
 } form_ctx;
 
-static void add_field(web_req *r, const char *key, const char *data, size_t size)
+/* The value gathered so far becomes a field of the request. */
+static void flush(form_ctx *c)
 {
-    arena *a = dom_arena(r->d);
-    if (r->nform == FORM_MAX)
+    web_req *r = c->r;
+    if (!c->key)
         return;
-    if (!r->form_names) {
-        r->form_names = arena_alloc(a, FORM_MAX * sizeof *r->form_names);
-        r->form_values = arena_alloc(a, FORM_MAX * sizeof *r->form_values);
+    if (r->nform == FORM_MAX) {
+        c->over = 1;
+    } else {
+        arena *a = dom_arena(r->d);
+        if (!r->form_names) {
+            r->form_names = arena_alloc(a, FORM_MAX * sizeof *r->form_names);
+            r->form_values = arena_alloc(a, FORM_MAX * sizeof *r->form_values);
+        }
+        r->form_names[r->nform] = arena_strdup(a, c->key);
+        r->form_values[r->nform++] =
+            arena_strndup(a, c->value.data ? c->value.data : "", c->value.len);
     }
-    char *v = arena_alloc(a, size + 1);
-    memcpy(v, data, size);
-    v[size] = 0;
-    r->form_names[r->nform] = arena_strdup(a, key);
-    r->form_values[r->nform++] = v;
-}
-
-/* The rest of a value that came in pieces (off > 0). */
-static void extend_last(web_req *r, const char *data, size_t size)
-{
-    const char *old = r->form_values[r->nform - 1];
-    size_t n = strlen(old);
-    char *v = arena_alloc(dom_arena(r->d), n + size + 1);
-    memcpy(v, old, n);
-    memcpy(v + n, data, size);
-    v[n + size] = 0;
-    r->form_values[r->nform - 1] = v;
+    free(c->key);
+    c->key = NULL;
+    buf_clear(&c->value);
 }
 
 static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -47,18 +48,16 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
                                 const char *transfer_encoding, const char *data, uint64_t off,
                                 size_t size)
 {
-    (void)kind, (void)content_type, (void)transfer_encoding;
+    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
     form_ctx *c = cls;
-    if (filename) /* no form of isms uploads files */
-        return MHD_YES;
     if (size && memchr(data, 0, size) && !c->nul) /* text would end there, short of what came */
         c->nul = arena_strdup(dom_arena(c->r->d), key);
-    if (off && c->r->nform && !strcmp(c->r->form_names[c->r->nform - 1], key))
-        extend_last(c->r, data, size);
-    else if (c->r->nform < FORM_MAX)
-        add_field(c->r, key, data ? data : "", size);
-    else
-        c->over = 1;
+    if (!off || !c->key || strcmp(c->key, key)) { /* a new field */
+        flush(c);
+        c->key = xstrdup(key);
+    }
+    if (size)
+        buf_append(&c->value, data, size);
     return MHD_YES;
 }
 
@@ -79,12 +78,15 @@ int web_form_parse(web_req *r, isms_err *e)
     if (!r->body.len)
         return 0; /* a form with no fields (a button alone) */
     form_ctx c = { .r = r };
+    buf_init(&c.value);
     struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, PP_BUFFER, on_field, &c);
     if (!pp)
         return err_set(e, E_USAGE, "body",
                        "body: expected a form (application/x-www-form-urlencoded)");
     enum MHD_Result ok = MHD_post_process(pp, r->body.data, r->body.len);
     MHD_destroy_post_processor(pp); /* hands over the last value */
+    flush(&c);
+    buf_reset(&c.value);
     if (ok != MHD_YES)
         return err_set(e, E_USAGE, "body", "body: a malformed form");
     if (c.over)

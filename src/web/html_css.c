@@ -63,6 +63,7 @@ static const char css[] =
     "form.record .help{display:block;color:var(--muted);font-size:.875rem}\n"
     "form.record input,form.record select,form.record textarea{width:100%;max-width:40rem}\n"
     "form.record textarea{min-height:6rem}\n"
+    "form.record input[type=checkbox]{width:auto;margin:0 .4rem 0 0}\n"
     "form.job{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}\n"
     "form.job input{width:9rem}\n"
     "form.job .help{flex-basis:100%;color:var(--muted);font-size:.875rem}\n"

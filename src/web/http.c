@@ -48,7 +48,7 @@ void web_header(web_req *r, const char *name, const char *fmt, ...)
     r->headers[r->nheaders++] = buf_detach(&b);
 }
 
-void web_error(web_req *r, int code, const isms_err *e)
+json_t *web_error_json(int code, const isms_err *e)
 {
     if (!code)
         code = E_INTERNAL;
@@ -59,8 +59,13 @@ void web_error(web_req *r, int code, const isms_err *e)
     json_object_set_new(err, "message", m ? m : json_string(err_text(code)));
     json_t *f = e && e->code && e->field[0] ? json_string(e->field) : NULL;
     json_object_set_new(err, "field", f ? f : json_null());
-    json_t *doc = json_pack("{s:o}", "error", err);
-    r->status = err_http_status(code);
+    return json_pack("{s:o}", "error", err);
+}
+
+void web_error(web_req *r, int code, const isms_err *e)
+{
+    json_t *doc = web_error_json(code, e);
+    r->status = err_http_status(code ? code : E_INTERNAL);
     r->type = "application/json";
     buf_clear(&r->out);
     js_append(&r->out, doc);

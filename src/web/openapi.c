@@ -62,8 +62,11 @@ static json_t *ref_to(const char *name)
 static json_t *responses(const route *rt)
 {
     json_t *ok = json_pack("{s:s}", "description", "success");
-    if (rt->reg && rt->kind != RK_HISTORY && rt->kind != RK_LIST && rt->kind != RK_ACCEPT &&
-        rt->kind != RK_QUANTIFY && rt->kind != RK_SOA_STATEMENT)
+    if (rt->kind == RK_IMPORT)
+        json_object_set_new(ok, "content",
+                            json_pack("{s:{s:o}}", "application/json", "schema", ref_to("import")));
+    else if (rt->reg && rt->kind != RK_HISTORY && rt->kind != RK_LIST && rt->kind != RK_ACCEPT &&
+             rt->kind != RK_QUANTIFY && rt->kind != RK_SOA_STATEMENT)
         json_object_set_new(
             ok, "content",
             json_pack("{s:{s:o}}", "application/json", "schema", ref_to(rt->reg->name)));
@@ -129,10 +132,21 @@ static json_t *operation(const route *rt)
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", name, "in", "query",
                                                 "schema", "type", text ? "string" : "integer"));
     }
+    if (rt->kind == RK_IMPORT)
+        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s,s:[s,s]}}", "name", "dry_run",
+                                                "in", "query", "description",
+                                                "1: check every row and write nothing", "schema",
+                                                "type", "string", "enum", "0", "1"));
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else
         json_decref(params);
+    if (rt->kind == RK_IMPORT)
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b,s:s,s:{s:{s:{s:s}}}}", "required", 1, "description",
+                                      "CSV (RFC 4180; comma, semicolon or tab): a header row "
+                                      "naming key and fields, then a record a row",
+                                      "content", "text/csv", "schema", "type", "string"));
     if (rt->kind == RK_CREATE || rt->kind == RK_UPDATE)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
@@ -166,6 +180,17 @@ static json_t *document(void)
     }
     for (int i = 0; registers[i]; i++)
         json_object_set_new(schemas, registers[i]->name, register_schema(registers[i]));
+    json_object_set_new(
+        schemas, "import",
+        json_pack(
+            "{s:s,s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:{s:s}}}}",
+            "type", "object", "description",
+            "what an import wrote (or, dry_run, would write); refused rows answer 422 "
+            "with the error and refused: [{line, field, message}]",
+            "properties", "register", "type", "string", "rows", "type", "integer", "added", "type",
+            "integer", "updated", "type", "integer", "unchanged", "type", "integer", "dry_run",
+            "type", "boolean", "warnings", "type", "integer", "ignored", "type", "array", "items",
+            "type", "string"));
     json_object_set_new(schemas, "error",
                         json_pack("{s:s,s:{s:{s:s,s:{s:{s:s},s:{s:s},s:{s:[s,s]}}}}}", "type",
                                   "object", "properties", "error", "type", "object", "properties",

@@ -21,6 +21,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/frameworks.h"
 #include "domain/views/profile_gap.h"
+#include "formats/csv.h"
 #include "web/views_json.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -344,7 +345,7 @@ static void doc_csv(web_req *r, const char *name, const char *const *columns, in
         cells_of(doc, i, cells);
         for (int k = 0; k < ncols; k++) {
             buf_puts(b, k ? "," : "");
-            web_csv_cell(b, cells[k] ? cells[k] : "", 1);
+            csv_cell(b, cells[k] ? cells[k] : "", 1);
         }
         buf_puts(b, "\r\n");
     }

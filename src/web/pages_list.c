@@ -5,6 +5,7 @@
  * The records come from web_list, as the API's do; retired ones only when
  * asked for. */
 #include "domain/registers/registers.h"
+#include "formats/csv.h"
 #include "web/html.h"
 #include "web/web_internal.h"
 
@@ -265,26 +266,6 @@ static void pager(web_req *r, const web_list *l)
 
 /* ---- CSV ---- */
 
-/* One cell: quoted when it must be; a text a spreadsheet would take for
- * a formula (= + - @, tab, CR first) gets a leading quote. */
-void web_csv_cell(buf *b, const char *s, int text)
-{
-    int formula = text && s[0] && strchr("=+-@\t\r", s[0]);
-    if (!formula && !strpbrk(s, ",\"\r\n")) {
-        buf_puts(b, s);
-        return;
-    }
-    buf_putc(b, '"');
-    if (formula)
-        buf_putc(b, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
-}
-
 static void csv(web_req *r, const web_list *l, const int *cols, int ncols)
 {
     buf *b = &r->out;
@@ -296,12 +277,12 @@ static void csv(web_req *r, const web_list *l, const int *cols, int ncols)
         buf_printf(b, ",%s", l->reg->fields[cols[c]].name);
     buf_puts(b, "\r\n");
     for (int64_t k = 0; k < l->n; k++) {
-        web_csv_cell(b, l->items[k].key, 1);
+        csv_cell(b, l->items[k].key, 1);
         for (int c = 0; c < ncols; c++) {
             const fielddef *f = &l->reg->fields[cols[c]];
             buf_putc(b, ',');
-            web_csv_cell(b, web_value_text(r->d, f, &l->items[k].v[cols[c]]),
-                         f->type != FT_INT && f->type != FT_MONEY);
+            csv_cell(b, web_value_text(r->d, f, &l->items[k].v[cols[c]]),
+                     f->type != FT_INT && f->type != FT_MONEY);
         }
         buf_puts(b, "\r\n");
     }
@@ -316,8 +297,10 @@ static void new_link(web_req *r, const regdef *reg)
     if (reg->flags & (REG_SYSTEM | REG_SINGLETON) ||
         principal_may_write(dom_who(r->d), reg, NULL, NULL, &quiet))
         return;
-    html_f(&r->out, "<div class=\"actions\"><a class=\"button\" href=\"/%u/new\">New %s</a></div>",
-           reg->plural, web_words(r->d, reg->name, 0));
+    html_f(&r->out,
+           "<div class=\"actions\"><a class=\"button\" href=\"/%u/new\">New %s</a> "
+           "<a href=\"/%u/import\">Import from CSV</a></div>",
+           reg->plural, web_words(r->d, reg->name, 0), reg->plural);
 }
 
 int page_list(web_req *r, isms_err *e)

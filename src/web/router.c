@@ -63,8 +63,14 @@ static void register_routes(const regdef *reg)
 {
     int system = reg->flags & REG_SYSTEM, single = reg->flags & REG_SINGLETON;
     add(API, "GET", RK_LIST, WEB_SIGNED_IN, api_list, "list records", reg, "", NULL);
-    if (!system && !single)
+    if (!system && !single) {
         add(API, "POST", RK_CREATE, WEB_SIGNED_IN, api_create, "add a record", reg, "", NULL);
+        add(API, "POST", RK_IMPORT, WEB_SIGNED_IN, api_import,
+            "add and change records from a text/csv body: a header row (key and fields), a "
+            "record a row; all rows or none, each refused row named by its line (?dry_run=1: "
+            "check only)",
+            reg, "/import", NULL);
+    }
     add(API, "GET", RK_SHOW, WEB_SIGNED_IN, api_show, "one record", reg, "/{key}", NULL);
     if (!system)
         add(API, "PATCH", RK_UPDATE, WEB_SIGNED_IN, api_update, "change fields of a record", reg,
@@ -98,6 +104,10 @@ static void register_pages(const regdef *reg)
             "/new", NULL);
         add("", "POST", RK_PAGE_CREATE, WEB_SIGNED_IN, page_create, "add a record (the form)", reg,
             "", NULL);
+        add("", "GET", RK_PAGE_IMPORT_FORM, WEB_SIGNED_IN, page_import_form,
+            "the form to import records from a CSV file", reg, "/import", NULL);
+        add("", "POST", RK_PAGE_IMPORT, WEB_SIGNED_IN, page_import,
+            "import records from a CSV file (the form)", reg, "/import", NULL);
     }
     add("", "GET", RK_PAGE_SHOW, WEB_SIGNED_IN, page_show, "a record's page", reg, "/{key}", NULL);
     if (!system) {

@@ -109,6 +109,8 @@ static int reads_one_snapshot(route_kind kind)
 static int takes_no_query(route_kind kind)
 {
     switch (kind) {
+    case RK_PAGE_IMPORT_FORM:
+    case RK_PAGE_IMPORT:
     case RK_SHOW:
     case RK_HISTORY:
     case RK_SESSION_SHOW:

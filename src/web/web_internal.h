@@ -142,6 +142,10 @@ typedef enum route_kind {
     RK_PAGE_JOB,        /* GET /jobs/<id>: its progress, then what it saved */
     RK_PAGE_JOB_START,  /* POST /jobs */
     RK_PAGE_JOB_CANCEL, /* POST /jobs/<id>/cancel */
+    /* CSV imports (pages_import.c) */
+    RK_IMPORT,           /* POST /api/v1/<plural>/import: a text/csv body */
+    RK_PAGE_IMPORT_FORM, /* GET /<plural>/import: the form */
+    RK_PAGE_IMPORT,      /* POST /<plural>/import: a file, or rows pasted */
 } route_kind;
 
 /* Who may reach a route at all; what a signed-in person may do there is
@@ -231,6 +235,9 @@ int web_parse_int(const char *name, const char *text, int64_t min, int64_t max, 
                   isms_err *e);
 void web_json(web_req *r, int status, const char *json);
 void web_error(web_req *r, int code, const isms_err *e);
+/* The error document web_error sends, {"error":{"code","message","field"}},
+ * for an answer that adds to it (the caller owns the reference). */
+struct json_t *web_error_json(int code, const isms_err *e);
 void web_header(web_req *r, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Queues the response (security headers, ETag, extra headers). */
@@ -264,6 +271,10 @@ void web_auth_init(void);
 int api_list(web_req *r, isms_err *e);
 int api_show(web_req *r, isms_err *e);
 int api_create(web_req *r, isms_err *e);
+/* pages_import.c */
+int api_import(web_req *r, isms_err *e);
+int page_import_form(web_req *r, isms_err *e);
+int page_import(web_req *r, isms_err *e);
 int api_update(web_req *r, isms_err *e);
 int api_retire(web_req *r, isms_err *e);
 int api_history(web_req *r, isms_err *e);
@@ -375,9 +386,6 @@ const char *web_record_title(dom *d, const record *rec);
 int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
 /* Are the records of register `target` few enough to choose from a list? */
 int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
-/* One CSV cell: quoted when it must be; a text (text = 1) a spreadsheet
- * would take for a formula (= + - @, tab, CR first) gets a leading quote. */
-void web_csv_cell(buf *b, const char *s, int text);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */
 int web_is_html(const web_req *r);
 

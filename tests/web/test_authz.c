@@ -229,9 +229,13 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_SIGN_OUT: /* (by token: ends no session) */
         return p != ANON;  /* everyone signed in reads */
     case RK_PAGE_NEW:
+    case RK_IMPORT:
+    case RK_PAGE_IMPORT_FORM:
+    case RK_PAGE_IMPORT:
         /* the form, before there is a record: anyone who may own records
          * of the register (a role that is not read-only) may fill it in;
-         * whom it names as owner is asked when it is posted */
+         * whom it names as owner is asked when it is posted (an import's:
+         * of each row) */
         return p == LEAD || ((p == OWNER || p == BOARD) && has_owner(rt->reg));
     case RK_CREATE:
     case RK_UPDATE:

@@ -1,0 +1,261 @@
+/* csv_import.c: a register's records added and changed from CSV rows
+ * (csv_import.h), each row through the same input, validation and
+ * mutation as a record typed in, the whole file in one transaction. */
+#include "domain/workflows/csv_import.h"
+
+#include "core/buf.h"
+#include "core/text.h"
+#include "domain/registers/registers.h"
+
+#include <ctype.h>
+#include <string.h>
+
+enum { COL_KEY = -3, COL_IGNORED = -2 }; /* -1: no such field (regdef_field) */
+
+/* ---- the header ---- */
+
+/* s without the spaces around it, a copy in a. */
+static char *trimmed(arena *a, const char *s)
+{
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    return arena_strndup(a, s, n);
+}
+
+/* A column's name as a field name: trimmed, lower case, spaces as '_'. */
+static const char *column_name(arena *a, const char *cell)
+{
+    char *s = trimmed(a, cell);
+    for (char *p = s; *p; p++)
+        *p = *p == ' ' ? '_' : (char)tolower((unsigned char)*p);
+    return s;
+}
+
+/* The fields a CSV may set, for the message that names a wrong column. */
+static const char *settable_fields(arena *a, const regdef *reg)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "key");
+    for (int i = 0; i < reg->nfields; i++)
+        if (!(reg->fields[i].flags & FF_SYSTEM))
+            buf_printf(&b, ", %s", reg->fields[i].name);
+    const char *s = arena_strdup(a, buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+/* cols[i]: the field index of column i, COL_KEY or COL_IGNORED (a field
+ * only the workflows set, named in *ignored). */
+static int read_header(dom *d, const regdef *reg, const char *const *cells, int n, int *cols,
+                       dom_import_result *out, isms_err *e)
+{
+    arena *a = dom_arena(d);
+    buf ignored;
+    buf_init(&ignored);
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        const char *name = column_name(a, cells[i]);
+        int f = !strcmp(name, "key") ? COL_KEY : regdef_field(reg, name);
+        if (f == -1 || !*name)
+            rc = err_set(e, E_INVALID, name,
+                         "line 1, column %d: \"%s\" is not a field of %s (the columns it may "
+                         "have: %s)",
+                         i + 1, cells[i], reg->name, settable_fields(a, reg));
+        for (int j = 0; j < i && !rc; j++)
+            if (cols[j] == f)
+                rc = err_set(e, E_INVALID, name,
+                             "line 1, column %d: column \"%s\" is given twice (columns %d and %d)",
+                             i + 1, name, j + 1, i + 1);
+        cols[i] = f;
+    }
+    /* fields only the workflows set: read past, named */
+    for (int i = 0; i < n && !rc; i++)
+        if (cols[i] >= 0 && reg->fields[cols[i]].flags & FF_SYSTEM) {
+            buf_printf(&ignored, "%s%s", ignored.len ? ", " : "", reg->fields[cols[i]].name);
+            cols[i] = COL_IGNORED;
+        }
+    if (!rc && ignored.len)
+        out->ignored = arena_strdup(a, buf_str(&ignored));
+    buf_reset(&ignored);
+    return rc;
+}
+
+/* ---- a row ---- */
+
+typedef enum { ROW_ADDED, ROW_UPDATED, ROW_UNCHANGED } row_outcome;
+
+/* A cell as a field's text: unguarded (csv_cell's quote before a formula
+ * taken off), and a line break inside as LF, as isms keeps them (a
+ * spreadsheet may write CR LF). */
+static const char *cell_text(dom *d, const char *cell)
+{
+    cell = csv_unguard(cell);
+    if (!strchr(cell, '\r'))
+        return cell;
+    char *s = arena_strdup(dom_arena(d), cell), *to = s;
+    for (const char *p = s; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n'))
+            *to++ = *p;
+    *to = 0;
+    return s;
+}
+
+/* The row's values into r; *key the record it changes, NULL for a new one. */
+static int row_values(dom *d, const int *cols, const char *const *cells, int n, record *r,
+                      const char **key, isms_err *e)
+{
+    *key = NULL;
+    for (int i = 0; i < n; i++)
+        if (cols[i] == COL_KEY && *trimmed(dom_arena(d), cells[i]))
+            *key = dom_key(d, trimmed(dom_arena(d), cells[i]));
+    for (int i = 0; i < n; i++) {
+        if (cols[i] < 0)
+            continue;
+        const char *text = cell_text(d, cells[i]);
+        if (!*key && !*text)
+            continue; /* on add, an empty cell is a field not given */
+        int rc = dom_set_text(d, r, cols[i], text, e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int import_row(dom *d, const regdef *reg, const int *cols, int ncols,
+                      const char *const *cells, int n, row_outcome *how, isms_err *e)
+{
+    if (n != ncols)
+        return err_set(e, E_INVALID, NULL, "%d cells where the header has %d", n, ncols);
+    record r, out;
+    record_init(&r, reg, dom_arena(d));
+    const char *key;
+    int rc = row_values(d, cols, cells, n, &r, &key, e);
+    if (rc)
+        return rc;
+    if (!key) {
+        *how = ROW_ADDED;
+        return dom_add(d, &r, &out, e);
+    }
+    int any = 0;
+    for (int i = 0; i < reg->nfields; i++)
+        any |= r.v[i].given;
+    dom_changes changed = { 0 };
+    rc = any ? dom_update(d, reg, key, &r, 0, &out, &changed, e) : dom_get(d, reg, key, &out, e);
+    *how = changed.n ? ROW_UPDATED : ROW_UNCHANGED;
+    return rc;
+}
+
+/* ---- the file ---- */
+
+typedef struct importer {
+    dom *d;
+    const regdef *reg;
+    csv_reader *in;
+    const dom_import_opts *o;
+    dom_import_result *out;
+    int cols[CSV_MAX_CELLS];
+    int ncols;
+    isms_err first; /* the first row refused */
+    long first_line;
+} importer;
+
+static void count(dom_import_result *out, row_outcome how)
+{
+    if (how == ROW_ADDED)
+        out->added++;
+    else if (how == ROW_UPDATED)
+        out->updated++;
+    else
+        out->unchanged++;
+}
+
+/* One row, in memory of its own: a row refused is noted and the import
+ * goes on (the row's savepoint rolled back what it wrote). */
+static int take_row(importer *im, const char *const *cells, int n, isms_err *e)
+{
+    arena scratch, request;
+    arena_init(&scratch);
+    dom_scratch_begin(im->d, &scratch, &request);
+    isms_err why = { 0 };
+    row_outcome how = ROW_ADDED;
+    int rc = import_row(im->d, im->reg, im->cols, im->ncols, cells, n, &how, &why);
+    dom_scratch_end(im->d, &scratch, &request);
+    arena_free(&scratch);
+    im->out->rows++;
+    if (!rc) {
+        count(im->out, how);
+        return 0;
+    }
+    if (rc == E_STORE || rc == E_IO || rc == E_NOMEM || rc == E_UNAVAILABLE)
+        return err_set(e, rc, why.field, "line %ld: %s", csv_line(im->in), why.msg);
+    if (!im->out->refused++) {
+        im->first = why;
+        im->first_line = csv_line(im->in);
+    }
+    if (im->o->refused)
+        im->o->refused(im->o->refused_ctx, csv_line(im->in), &why);
+    int most = im->o->max_errors > 0 ? im->o->max_errors : 50;
+    if (im->out->refused >= most)
+        return err_set(e, E_INVALID, im->first.field,
+                       "stopped after %ld rows refused (the first, line %ld: %s); nothing was "
+                       "imported",
+                       im->out->refused, im->first_line, im->first.msg);
+    return 0;
+}
+
+static int take_rows(importer *im, isms_err *e)
+{
+    const char *const *cells;
+    int n, rc;
+    while (!(rc = csv_row(im->in, &cells, &n, e)) && cells) {
+        if (im->o->cancel && *im->o->cancel)
+            return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
+        rc = take_row(im, cells, n, e);
+        if (rc)
+            return rc;
+        if (im->o->progress && im->out->rows % 256 == 0)
+            im->o->progress(im->o->progress_ctx, csv_offset(im->in), im->o->total);
+    }
+    if (!rc && im->o->cancel && *im->o->cancel) /* Ctrl-C while the last rows came */
+        return err_set(e, E_INTERRUPTED, NULL, "interrupted: nothing was imported");
+    if (!rc && im->out->refused)
+        rc = err_set(e, E_INVALID, im->first.field,
+                     "%ld of %ld rows refused (the first, line %ld: %s); nothing was imported",
+                     im->out->refused, im->out->rows, im->first_line, im->first.msg);
+    return rc;
+}
+
+int dom_import_csv(dom *d, const regdef *reg, csv_reader *in, const dom_import_opts *o,
+                   dom_import_result *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (reg->flags & (REG_SYSTEM | REG_SINGLETON))
+        return err_set(e, E_USAGE, reg->name, "records of %s are not imported: %s", reg->name,
+                       reg->flags & REG_SINGLETON ? "there is one, set with `isms org set`"
+                                                  : "isms's workflows make them");
+    int rc = principal_may_write(dom_who(d), reg, NULL, NULL, e);
+    if (rc)
+        return rc;
+    importer im = { .d = d, .reg = reg, .in = in, .o = o, .out = out };
+    const char *const *cells;
+    rc = csv_row(in, &cells, &im.ncols, e);
+    if (!rc && !cells)
+        rc = err_set(e, E_INVALID, "1:1", "line 1: the file is empty: give a header row first");
+    if (!rc)
+        rc = read_header(d, reg, cells, im.ncols, im.cols, out, e);
+    if (!rc)
+        rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    rc = take_rows(&im, e);
+    dom_warnings(d, &out->warnings);
+    if (!rc && o->dry_run) { /* every row taken: rolled back all the same */
+        dom_txn_end(d, E_INTERRUPTED, NULL);
+        return 0;
+    }
+    return dom_txn_end(d, rc, e);
+}
