@@ -262,6 +262,50 @@ browserTest('the ISMS lead runs a quantification in the background and follows i
   assert.match(await page.locator('main').innerText(), /20000|20,000/);
 }, { as: LEAD });
 
+browserTest('the ISMS lead imports risks from a spreadsheet file: refused rows first, then all', async (page) => {
+  await visit(page, '/risks');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/risks/import'),
+    page.getByRole('link', { name: 'Import from CSV' }).click(),
+  ]);
+  const file = join(OUT, 'import.csv');
+  // what a spreadsheet in a European locale saves: BOM, semicolons, CRLF
+  writeFileSync(file, '\ufeffTitle;Owner;Likelihood;Impact\r\n' +
+    'Browser import one;PER-4;2;3\r\nBrowser import two;PER-4;7;3\r\n');
+  await page.getByLabel('CSV file').setInputFiles(file);
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Import' }).click(),
+  ]);
+  assert.equal(refused.status(), 422);
+  await page.waitForLoadState();
+  const alert = await page.getByRole('alert').innerText();
+  assert.match(alert, /Nothing was imported: 1 of the 2 rows read refused/);
+  assert.match(alert, /3\s+likelihood/);
+  assert.deepEqual(await seriousViolations(page), []);
+  writeFileSync(file, '\ufeffTitle;Owner;Likelihood;Impact\r\n' +
+    'Browser import one;PER-4;2;3\r\nBrowser import two;PER-4;5;3\r\n');
+  await page.getByLabel('CSV file').setInputFiles(file);
+  const [done] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Import' }).click(),
+  ]);
+  assert.equal(done.status(), 200);
+  await page.waitForLoadState();
+  assert.match(await page.getByRole('status').innerText(), /Imported 2 rows: added 2/);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/risks'),
+    page.getByRole('link', { name: /newest first/ }).click(),
+  ]);
+  assert.match(await page.locator('main table').innerText(), /Browser import two/);
+}, { as: LEAD });
+
+browserTest('an internal auditor is offered no import', async (page) => {
+  await visit(page, '/risks');
+  assert.equal(await page.getByRole('link', { name: 'Import from CSV' }).count(), 0);
+  await visit(page, '/risks/import', 403);
+}, { as: 'lena.hoffmann@nordhafen.example' }); // internal-auditor: reads
+
 browserTest('the management body is not offered a background run', async (page) => {
   await visit(page, '/risks/RISK-1/quantify?iterations=1000');
   assert.equal(await page.getByRole('button', { name: /Run and save/ }).count(), 0);
