@@ -142,5 +142,7 @@ const char *render_money(cli *c, int64_t minor);
 #undef CMD
 int cmd_register(cli *c, isms_err *e);        /* add/list/show/update/retire and lifecycle verbs */
 int cmd_register_import(cli *c, isms_err *e); /* cmd_csv.c: <register> import FILE.csv */
+/* cmd_csv.c: `list --csv`, the records of q (in states) with every field. */
+int cli_list_csv(cli *c, const store_query *q, const int *states, int nstates, isms_err *e);
 
 #endif

@@ -198,6 +198,8 @@ static int cmd_list(cli *c, isms_err *e)
     rc = dom_read_begin(c->d, e);
     if (rc)
         return rc;
+    if (cli_opt_given(c, "csv"))
+        return dom_txn_end(c->d, cli_list_csv(c, &q, states, nstates, e), e);
     table *t = table_begin(c, c->reg);
     rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, cli_table_row, t, e);
     table_end(t);

@@ -217,7 +217,7 @@ static const char *posted(web_req *r, const char *name)
 static void values_of_record(web_req *r, const record *rec, form_state *s)
 {
     for (int i = 0; i < rec->reg->nfields; i++)
-        s->values[i] = web_value_text(r->d, &rec->reg->fields[i], &rec->v[i]);
+        s->values[i] = dom_value_text(r->d, &rec->reg->fields[i], &rec->v[i]);
     s->version = rec->version;
 }
 

@@ -281,7 +281,7 @@ static void csv(web_req *r, const web_list *l, const int *cols, int ncols)
         for (int c = 0; c < ncols; c++) {
             const fielddef *f = &l->reg->fields[cols[c]];
             buf_putc(b, ',');
-            csv_cell(b, web_value_text(r->d, f, &l->items[k].v[cols[c]]),
+            csv_cell(b, dom_value_text(r->d, f, &l->items[k].v[cols[c]]),
                      f->type != FT_INT && f->type != FT_MONEY);
         }
         buf_puts(b, "\r\n");

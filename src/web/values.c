@@ -9,32 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *joined(dom *d, const value *v)
-{
-    buf b;
-    buf_init(&b);
-    for (int k = 0; k < v->n; k++)
-        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
-    const char *s = arena_strdup(dom_arena(d), buf_str(&b));
-    buf_reset(&b);
-    return s;
-}
-
-const char *web_value_text(dom *d, const fielddef *f, const value *v)
-{
-    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
-        return joined(d, v);
-    if (v->null)
-        return "";
-    char *s = arena_alloc(dom_arena(d), 64);
-    switch (f->type) {
-    case FT_INT: snprintf(s, 64, "%" PRId64, v->i); return s;
-    case FT_MONEY: format_money(s, 64, v->i, dom_currency_exponent(d)); return s;
-    case FT_BOOL: return v->i ? "yes" : "no";
-    default: return v->s ? v->s : "";
-    }
-}
-
 const char *web_ref_label(dom *d, const regdef *reg, const char *key)
 {
     const char *label;
@@ -93,9 +67,9 @@ void html_value(buf *b, dom *d, const fielddef *f, const value *v)
         return;
     }
     if (f->type == FT_MONEY && !v->null)
-        html_f(b, "%s\u00a0%s", dom_currency(d), web_value_text(d, f, v)); /* as web_money */
+        html_f(b, "%s\u00a0%s", dom_currency(d), dom_value_text(d, f, v)); /* as web_money */
     else
-        html_text(b, web_value_text(d, f, v));
+        html_text(b, dom_value_text(d, f, v));
 }
 
 const char *web_time_html(dom *d, const char *iso)

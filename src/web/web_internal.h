@@ -207,10 +207,8 @@ int web_list_sortable(const fielddef *f);
 int web_field(const regdef *reg, const char *name);
 
 /* ---- values.c ---- */
-/* A value as people read it (money in major units, set members
- * comma-separated, yes/no; "" for none), in the dom's arena. */
-const char *web_value_text(dom *d, const fielddef *f, const value *v);
-/* The same in HTML, escaped: a reference is a link to its record. */
+/* A value as people read it in HTML (dom_value_text's text, escaped): a
+ * reference is a link to its record. */
 void html_value(buf *b, dom *d, const fielddef *f, const value *v);
 /* The name people know record `key` of reg by (its label field), or
  * NULL (none, or no such record). */

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -204,6 +205,45 @@ static void an_export_reads_back(void **state)
     free(title);
 }
 
+/* `list --csv` holds every field as `import` reads it back: the file
+ * imported as it is changes nothing (a retired record and an approved
+ * appetite included, which refuse any change); one cell edited changes
+ * that record's field and nothing else. */
+static void a_register_exported_as_csv_reads_back(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "risk", "add", "--title", "Gone soon", "--owner", "PER-1", "--likelihood",
+                    "1", "--impact", "1"));
+    free(tu_isms_ok(repo, "risk", "retire", "RISK-4"));
+    const char *const registers[] = { "risk", "control", "appetite", "person", "objective" };
+    for (size_t k = 0; k < sizeof registers / sizeof *registers; k++) {
+        char *csv = tu_isms_ok(repo, registers[k], "list", "--all", "--csv");
+        assert_contains(csv, "key,");
+        char name[64];
+        snprintf(name, sizeof name, "%s-export.csv", registers[k]);
+        const char *path = csv_file(name, csv);
+        char *before = ledger_size();
+        char *out = tu_isms_ok(repo, registers[k], "import", path);
+        assert_contains(out, "added 0, changed 0");
+        free(out);
+        assert_ledger_still(before);
+        free(csv);
+    }
+    char *csv = tu_isms_ok(repo, "risk", "list", "--csv");
+    assert_contains(csv, "\"pert(0.5,2,6)\""); /* a distribution's commas quoted */
+    char *at = strstr(csv, "Ransomware halts payments");
+    assert_non_null(at);
+    memcpy(at, "Ransomware stops", 16); /* the title edited, in place */
+    const char *path = csv_file("edited.csv", csv);
+    char *out = tu_isms_ok(repo, "risk", "import", path);
+    assert_contains(out, "added 0, changed 1");
+    free(out);
+    free(csv);
+    char *title = tu_sql_value(repo, "SELECT title FROM risk WHERE key = 'RISK-1'");
+    assert_string_equal(title, "Ransomware stops payments");
+    free(title);
+}
+
 /* A reader may not import; nothing is written. */
 static void a_reader_may_not_import(void **state)
 {
@@ -254,5 +294,6 @@ TU_MAIN(setup, NULL, cmocka_unit_test(a_spreadsheet_becomes_risks),
         cmocka_unit_test(a_refused_row_imports_nothing), cmocka_unit_test(a_key_changes_its_record),
         cmocka_unit_test(a_bad_header_is_named), cmocka_unit_test(a_malformed_file_is_placed),
         cmocka_unit_test(a_dry_run_writes_nothing), cmocka_unit_test(an_export_reads_back),
+        cmocka_unit_test(a_register_exported_as_csv_reads_back),
         cmocka_unit_test(a_reader_may_not_import),
         cmocka_unit_test(an_interrupted_import_writes_nothing))

@@ -206,6 +206,11 @@ int dom_set_text(dom *d, record *r, int f, const char *text, isms_err *e);
 int dom_add_members(dom *d, record *changes, int f, const char *text, isms_err *e);
 int dom_remove_members(dom *d, record *changes, int f, const char *text, isms_err *e);
 
+/* The text of a value, as dom_set_text() reads it back (money in major
+ * units, set members comma-separated, yes/no; "" for none): what a form
+ * shows for editing and a CSV export holds. In the dom's arena. */
+const char *dom_value_text(dom *d, const fielddef *f, const value *v);
+
 /* Parses a filter value for field `f` like dom_set_text() does (fields
  * that only isms's workflow sets may be searched on too). */
 int dom_parse_filter(dom *d, record *r, int f, const char *text, isms_err *e);

@@ -8,6 +8,8 @@
 #include "core/text.h"
 #include "risk/dist.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *dom_key(dom *d, const char *typed)
@@ -177,5 +179,33 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
         return 0;
     case FT_DIST: return dist_text(d, f, v, text, e);
     default: return err_set(e, E_INTERNAL, f->name, "%s: unhandled field type", f->name);
+    }
+}
+
+/* ---- values back to text ---- */
+
+static const char *joined(dom *d, const value *v)
+{
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < v->n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
+    const char *s = arena_strdup(&d->a, buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+const char *dom_value_text(dom *d, const fielddef *f, const value *v)
+{
+    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+        return joined(d, v);
+    if (v->null)
+        return "";
+    char *s = arena_alloc(&d->a, 64);
+    switch (f->type) {
+    case FT_INT: snprintf(s, 64, "%" PRId64, v->i); return s;
+    case FT_MONEY: format_money(s, 64, v->i, dom_currency_exponent(d)); return s;
+    case FT_BOOL: return v->i ? "yes" : "no";
+    default: return v->s ? v->s : "";
     }
 }

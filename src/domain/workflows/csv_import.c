@@ -125,6 +125,20 @@ static int row_values(dom *d, const int *cols, const char *const *cells, int n, 
     return 0;
 }
 
+/* Does every cell of the row read as the record's value does now? Then
+ * the row changes nothing, and is not an update at all: a retired or
+ * approved record, which refuses any update, comes back from its own
+ * export as it is. (The same value written otherwise, an e-mail for a
+ * person's key, is left to the update to judge.) */
+static int row_as_it_is(dom *d, const record *old, const int *cols, const char *const *cells, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (cols[i] >= 0 && strcmp(cell_text(d, cells[i]),
+                                   dom_value_text(d, &old->reg->fields[cols[i]], &old->v[cols[i]])))
+            return 0;
+    return 1;
+}
+
 static int import_row(dom *d, const regdef *reg, const int *cols, int ncols,
                       const char *const *cells, int n, row_outcome *how, isms_err *e)
 {
@@ -140,11 +154,13 @@ static int import_row(dom *d, const regdef *reg, const int *cols, int ncols,
         *how = ROW_ADDED;
         return dom_add(d, &r, &out, e);
     }
-    int any = 0;
-    for (int i = 0; i < reg->nfields; i++)
-        any |= r.v[i].given;
+    rc = dom_get(d, reg, key, &out, e);
+    if (rc || row_as_it_is(d, &out, cols, cells, n)) {
+        *how = ROW_UNCHANGED;
+        return rc;
+    }
     dom_changes changed = { 0 };
-    rc = any ? dom_update(d, reg, key, &r, 0, &out, &changed, e) : dom_get(d, reg, key, &out, e);
+    rc = dom_update(d, reg, key, &r, 0, &out, &changed, e);
     *how = changed.n ? ROW_UPDATED : ROW_UNCHANGED;
     return rc;
 }
