@@ -63,6 +63,8 @@ void dom_warn(dom *d, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 
 /* Forgets the cached organisation settings (after the profile changes). */
 void dom_org_forget(dom *d);
+/* A set's members' keys, comma-separated ("OBJ-1, OBJ-2"), in the arena. */
+const char *dom_joined(dom *d, const value *v);
 
 /* The bodies of mutations, inside a transaction the caller holds (so that
  * workflows can make several changes atomically). dom_add_in_txn adds `in`

@@ -184,7 +184,7 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
 
 /* ---- values back to text ---- */
 
-static const char *joined(dom *d, const value *v)
+const char *dom_joined(dom *d, const value *v)
 {
     buf b;
     buf_init(&b);
@@ -198,7 +198,7 @@ static const char *joined(dom *d, const value *v)
 const char *dom_value_text(dom *d, const fielddef *f, const value *v)
 {
     if (f->type == FT_LINKS || f->type == FT_ENUMSET)
-        return joined(d, v);
+        return dom_joined(d, v);
     if (v->null)
         return "";
     char *s = arena_alloc(&d->a, 64);

@@ -356,18 +356,7 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
 }
 
 /* The members of a set, as people read them in a message. */
-static const char *members_text(dom *d, const value *v)
-{
-    if (!v->n)
-        return "none";
-    buf b;
-    buf_init(&b);
-    for (int k = 0; k < v->n; k++)
-        buf_printf(&b, "%s%s", k ? ", " : "", v->keys[k]);
-    const char *s = arena_strdup(&d->a, buf_str(&b));
-    buf_reset(&b);
-    return s;
-}
+static const char *members_text(dom *d, const value *v) { return v->n ? dom_joined(d, v) : "none"; }
 
 /* Where member `key` sits in set v (-1: not there); links compare by the
  * record they name, so a person given by e-mail is found by key. */
