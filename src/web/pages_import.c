@@ -16,23 +16,46 @@
 #include <jansson.h>
 #include <string.h>
 
-/* The rows refused, as the domain names them. */
+/* What the rows did, as the domain says it: those refused, and the
+ * records those taken added or changed (for the answer to list). */
 typedef struct refusal {
     long line;
     isms_err why;
 } refusal;
 
-typedef struct refusals {
+typedef struct written {
+    long line;
+    const char *key;
+    int outcome; /* DOM_IMPORT_ADDED or DOM_IMPORT_UPDATED */
+} written;
+
+typedef struct rows_seen {
     arena *a;
-    refusal *list;
-    size_t n, cap;
-} refusals;
+    refusal *refused;
+    size_t nrefused, refused_cap;
+    written *written;
+    size_t nwritten, written_cap;
+} rows_seen;
 
 static void note_refused(void *ctx, long line, const isms_err *why)
 {
-    refusals *rs = ctx;
-    ARENA_GROW(rs->a, rs->list, rs->n, rs->cap, 16);
-    rs->list[rs->n++] = (refusal){ line, *why };
+    rows_seen *rs = ctx;
+    ARENA_GROW(rs->a, rs->refused, rs->nrefused, rs->refused_cap, 16);
+    rs->refused[rs->nrefused++] = (refusal){ line, *why };
+}
+
+static void note_taken(void *ctx, long line, const char *key, int outcome)
+{
+    rows_seen *rs = ctx;
+    if (outcome == DOM_IMPORT_UNCHANGED)
+        return;
+    ARENA_GROW(rs->a, rs->written, rs->nwritten, rs->written_cap, 16);
+    rs->written[rs->nwritten++] = (written){ line, arena_strdup(rs->a, key), outcome };
+}
+
+static const char *outcome_name(int outcome)
+{
+    return outcome == DOM_IMPORT_ADDED ? "added" : "changed";
 }
 
 static int may_import(web_req *r, const regdef *reg, isms_err *e)
@@ -43,14 +66,16 @@ static int may_import(web_req *r, const regdef *reg, isms_err *e)
 }
 
 /* Imports the CSV text into the route's register. */
-static int run(web_req *r, const char *text, size_t len, int dry_run, refusals *rs,
+static int run(web_req *r, const char *text, size_t len, int dry_run, rows_seen *rs,
                dom_import_result *res, isms_err *e)
 {
-    *rs = (refusals){ .a = dom_arena(r->d) };
+    *rs = (rows_seen){ .a = dom_arena(r->d) };
     csv_reader *in = csv_open_mem(text, len, 0);
-    if (!in)
-        return err_set(e, E_NOMEM, NULL, "no memory");
-    dom_import_opts o = { .dry_run = dry_run, .refused = note_refused, .refused_ctx = rs };
+    dom_import_opts o = { .dry_run = dry_run,
+                          .refused = note_refused,
+                          .refused_ctx = rs,
+                          .taken = note_taken,
+                          .taken_ctx = rs };
     int rc = dom_import_csv(r->d, r->route->reg, in, &o, res, e);
     csv_close(in);
     return rc;
@@ -58,31 +83,48 @@ static int run(web_req *r, const char *text, size_t len, int dry_run, refusals *
 
 /* ---- the API ---- */
 
-static json_t *result_json(const regdef *reg, const dom_import_result *res, int dry_run)
+static json_t *ignored_json(const char *ignored)
 {
-    json_t *ignored = json_array();
-    for (const char *p = res->ignored; p && *p;) {
+    json_t *list = json_array();
+    for (const char *p = ignored; p && *p;) {
         size_t n = strcspn(p, ",");
-        json_array_append_new(ignored, json_stringn(p, n));
+        json_array_append_new(list, json_stringn(p, n));
         p += n;
         p += strspn(p, ", ");
     }
-    return json_pack("{s:s,s:I,s:I,s:I,s:I,s:b,s:i,s:o}", "register", reg->name, "rows",
+    return list;
+}
+
+/* {register, rows, added, updated, unchanged, dry_run, warnings, ignored,
+ * records: [{line, key, outcome}]}: the records added or changed. */
+static json_t *result_json(const regdef *reg, const dom_import_result *res, const rows_seen *rs,
+                           int dry_run)
+{
+    json_t *records = json_array();
+    for (size_t k = 0; k < rs->nwritten; k++) {
+        const written *w = &rs->written[k];
+        json_array_append_new(records,
+                              json_pack("{s:I,s:s,s:s}", "line", (json_int_t)w->line, "key", w->key,
+                                        "outcome", outcome_name(w->outcome)));
+    }
+    return json_pack("{s:s,s:I,s:I,s:I,s:I,s:b,s:i,s:o,s:o}", "register", reg->name, "rows",
                      (json_int_t)res->rows, "added", (json_int_t)res->added, "updated",
                      (json_int_t)res->updated, "unchanged", (json_int_t)res->unchanged, "dry_run",
-                     dry_run, "warnings", res->warnings, "ignored", ignored);
+                     dry_run, "warnings", res->warnings, "ignored", ignored_json(res->ignored),
+                     "records", records);
 }
 
 /* 422 with the error and every row refused: {"error", "refused": [{line,
  * field, message}]}. */
-static void send_refused(web_req *r, int rc, const isms_err *e, const refusals *rs)
+static void send_refused(web_req *r, int rc, const isms_err *e, const rows_seen *rs)
 {
     json_t *doc = web_error_json(rc, e), *list = json_array();
-    for (size_t k = 0; k < rs->n; k++) {
-        const isms_err *w = &rs->list[k].why;
-        json_array_append_new(
-            list, json_pack("{s:I,s:o,s:s}", "line", (json_int_t)rs->list[k].line, "field",
-                            w->field[0] ? json_string(w->field) : json_null(), "message", w->msg));
+    for (size_t k = 0; k < rs->nrefused; k++) {
+        const refusal *f = &rs->refused[k];
+        json_array_append_new(list,
+                              json_pack("{s:I,s:o,s:s}", "line", (json_int_t)f->line, "field",
+                                        f->why.field[0] ? json_string(f->why.field) : json_null(),
+                                        "message", f->why.msg));
     }
     json_object_set_new(doc, "refused", list);
     web_send_doc(r, doc);
@@ -107,15 +149,15 @@ int api_import(web_req *r, isms_err *e)
         rc = may_import(r, r->route->reg, e);
     if (rc)
         return rc;
-    refusals rs;
+    rows_seen rs;
     dom_import_result res;
     rc = run(r, r->body.data ? r->body.data : "", r->body.len, dry_run, &rs, &res, e);
-    if (rc && rs.n) {
+    if (rc && rs.nrefused) {
         send_refused(r, rc, e, &rs);
         return 0;
     }
     if (!rc)
-        web_send_doc(r, result_json(r->route->reg, &res, dry_run));
+        web_send_doc(r, result_json(r->route->reg, &res, &rs, dry_run));
     return rc;
 }
 
@@ -168,35 +210,49 @@ static const char *rows_text(web_req *r, long n)
 
 /* What a refused import said: the rows refused, each with its line, or
  * the one fault of the file (its header, a quote out of place). */
-static void refused_table(web_req *r, const isms_err *e, const refusals *rs,
+static void refused_table(web_req *r, const isms_err *e, const rows_seen *rs,
                           const dom_import_result *res)
 {
     buf *b = &r->out;
-    if (rs && rs->n)
-        html_f(b,
-               "<div class=\"error-summary\" role=\"alert\" id=\"form-errors\"><p>Nothing was "
-               "imported: %D of the %s read refused. Correct them and import the file "
-               "again.</p>",
-               (int64_t)res->refused, rows_text(r, res->rows));
-    else
-        html_f(b,
-               "<div class=\"error-summary\" role=\"alert\" id=\"form-errors\"><p>Nothing was "
-               "imported: %s</p>",
-               e->msg);
-    if (rs && rs->n) {
-        html_f(b, "<table><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Field</th>"
-                  "<th scope=\"col\">Why</th></tr></thead><tbody>");
-        for (size_t k = 0; k < rs->n; k++)
-            html_f(b, "<tr><td>%D</td><td>%s</td><td>%s</td></tr>", (int64_t)rs->list[k].line,
-                   rs->list[k].why.field, rs->list[k].why.msg);
-        html_f(b, "</tbody></table>");
+    html_f(b, "<div class=\"error-summary\" role=\"alert\" id=\"form-errors\">");
+    if (!rs->nrefused) {
+        html_f(b, "<p>Nothing was imported: %s</p></div>", e->msg);
+        return;
     }
-    html_f(b, "</div>");
+    html_f(b,
+           "<p>Nothing was imported: %D of the %s read refused. Correct them and import the "
+           "file again.</p><table><thead><tr><th scope=\"col\">Line</th><th "
+           "scope=\"col\">Field</th><th scope=\"col\">Why</th></tr></thead><tbody>",
+           (int64_t)res->refused, rows_text(r, res->rows));
+    for (size_t k = 0; k < rs->nrefused; k++)
+        html_f(b, "<tr><td>%D</td><td>%s</td><td>%s</td></tr>", (int64_t)rs->refused[k].line,
+               rs->refused[k].why.field, rs->refused[k].why.msg);
+    html_f(b, "</tbody></table></div>");
+}
+
+/* The records added and changed, the first WRITTEN_SHOWN of them. */
+enum { WRITTEN_SHOWN = 200 };
+static void written_table(web_req *r, const regdef *reg, const rows_seen *rs, int dry_run)
+{
+    buf *b = &r->out;
+    if (!rs->nwritten || dry_run)
+        return;
+    html_f(b, "<table><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Record</th>"
+              "<th scope=\"col\">What</th></tr></thead><tbody>");
+    for (size_t k = 0; k < rs->nwritten && k < WRITTEN_SHOWN; k++) {
+        const written *w = &rs->written[k];
+        html_f(b, "<tr><td>%D</td><td>", (int64_t)w->line);
+        html_ref(b, r->d, reg, w->key);
+        html_f(b, "</td><td>%s</td></tr>", outcome_name(w->outcome));
+    }
+    html_f(b, "</tbody></table>");
+    if (rs->nwritten > WRITTEN_SHOWN)
+        html_f(b, "<p class=\"muted\">and %D more.</p>", (int64_t)(rs->nwritten - WRITTEN_SHOWN));
 }
 
 /* The page with its form, after what a refused import said (why NULL:
  * none). */
-static void import_page(web_req *r, const regdef *reg, const isms_err *why, const refusals *rs,
+static void import_page(web_req *r, const regdef *reg, const isms_err *why, const rows_seen *rs,
                         const dom_import_result *res)
 {
     page_begin(r, arena_printf(dom_arena(r->d), "Import %s", web_words(r->d, reg->plural, 0)),
@@ -217,7 +273,8 @@ int page_import_form(web_req *r, isms_err *e)
     return 0;
 }
 
-static void result_page(web_req *r, const regdef *reg, const dom_import_result *res, int dry_run)
+static void result_page(web_req *r, const regdef *reg, const dom_import_result *res,
+                        const rows_seen *rs, int dry_run)
 {
     page_begin(r, arena_printf(dom_arena(r->d), "Import %s", web_words(r->d, reg->plural, 0)),
                NAV_REGISTERS);
@@ -231,6 +288,7 @@ static void result_page(web_req *r, const regdef *reg, const dom_import_result *
                "<p class=\"muted\">Columns read past (set by isms's workflows, not by an "
                "import): %s.</p>",
                res->ignored);
+    written_table(r, reg, rs, dry_run);
     html_f(&r->out, "<p><a href=\"/%u?sort=-key\">The %s, newest first</a></p>", reg->plural,
            web_words(r->d, reg->plural, 0));
     if (dry_run)
@@ -249,7 +307,7 @@ int page_import(web_req *r, isms_err *e)
     if (!csv || !*csv)
         return err_set(e, E_USAGE, "file", "file: choose a CSV file, or paste its rows");
     int dry_run = web_form_get(r, "dry_run") != NULL;
-    refusals rs;
+    rows_seen rs;
     dom_import_result res;
     isms_err why = { 0 };
     rc = run(r, csv, strlen(csv), dry_run, &rs, &res, &why);
@@ -262,6 +320,6 @@ int page_import(web_req *r, isms_err *e)
         *e = why;
         return rc;
     }
-    result_page(r, reg, &res, dry_run);
+    result_page(r, reg, &res, &rs, dry_run);
     return 0;
 }

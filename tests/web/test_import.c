@@ -47,6 +47,16 @@ static void the_api_imports_a_csv_body(void **state)
     assert_int_equal(json_integer_value(member(j, "rows")), 2);
     assert_int_equal(json_integer_value(member(j, "added")), 2);
     assert_true(json_is_false(member(j, "dry_run")));
+    json_t *records = member(j, "records"); /* what each row wrote, by line */
+    assert_int_equal(json_array_size(records), 2);
+    assert_int_equal(json_integer_value(member(json_array_get(records, 1), "line")), 3);
+    assert_string_equal(tu_json_at(records, 1, "outcome"), "added");
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT title FROM risk WHERE key = '%s'",
+             tu_json_at(records, 1, "key"));
+    char *title = tu_sql_value(wf_repo(), sql);
+    assert_string_equal(title, "Imported two");
+    free(title);
     json_decref(j);
     tu_http_free(&r);
     assert_int_equal(risks(), before + 2);
@@ -155,6 +165,7 @@ static void the_page_takes_a_file(void **state)
     tu_http_send(&r, wf_port(), "POST", "/risks/import", h, body, strlen(body));
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "Imported 2 rows: added 2");
+    assert_contains(r.body, "<td>3</td><td><a href=\"/risks/RISK-"); /* each row's record */
     tu_http_free(&r);
     assert_int_equal(risks(), before + 2);
     /* refused rows: 422, the page lists them with their lines */

@@ -5,9 +5,11 @@
 
 #include "core/buf.h"
 #include "core/text.h"
+#include "core/xalloc.h"
 #include "domain/registers/registers.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { COL_KEY = -3, COL_IGNORED = -2 }; /* -1: no such field (regdef_field) */
@@ -86,7 +88,7 @@ static int read_header(dom *d, const regdef *reg, const char *const *cells, int 
 
 /* ---- a row ---- */
 
-typedef enum { ROW_ADDED, ROW_UPDATED, ROW_UNCHANGED } row_outcome;
+typedef int row_outcome; /* DOM_IMPORT_ADDED, _UPDATED or _UNCHANGED */
 
 /* A cell as a field's text: unguarded (csv_cell's quote before a formula
  * taken off), and a line break inside as LF, as isms keeps them (a
@@ -140,28 +142,28 @@ static int row_as_it_is(dom *d, const record *old, const int *cols, const char *
 }
 
 static int import_row(dom *d, const regdef *reg, const int *cols, int ncols,
-                      const char *const *cells, int n, row_outcome *how, isms_err *e)
+                      const char *const *cells, int n, row_outcome *how, record *out, isms_err *e)
 {
     if (n != ncols)
         return err_set(e, E_INVALID, NULL, "%d cells where the header has %d", n, ncols);
-    record r, out;
+    record r;
     record_init(&r, reg, dom_arena(d));
     const char *key;
     int rc = row_values(d, cols, cells, n, &r, &key, e);
     if (rc)
         return rc;
     if (!key) {
-        *how = ROW_ADDED;
-        return dom_add(d, &r, &out, e);
+        *how = DOM_IMPORT_ADDED;
+        return dom_add(d, &r, out, e);
     }
-    rc = dom_get(d, reg, key, &out, e);
-    if (rc || row_as_it_is(d, &out, cols, cells, n)) {
-        *how = ROW_UNCHANGED;
+    rc = dom_get(d, reg, key, out, e);
+    if (rc || row_as_it_is(d, out, cols, cells, n)) {
+        *how = DOM_IMPORT_UNCHANGED;
         return rc;
     }
     dom_changes changed = { 0 };
-    rc = dom_update(d, reg, key, &r, 0, &out, &changed, e);
-    *how = changed.n ? ROW_UPDATED : ROW_UNCHANGED;
+    rc = dom_update(d, reg, key, &r, 0, out, &changed, e);
+    *how = changed.n ? DOM_IMPORT_UPDATED : DOM_IMPORT_UNCHANGED;
     return rc;
 }
 
@@ -181,9 +183,9 @@ typedef struct importer {
 
 static void count(dom_import_result *out, row_outcome how)
 {
-    if (how == ROW_ADDED)
+    if (how == DOM_IMPORT_ADDED)
         out->added++;
-    else if (how == ROW_UPDATED)
+    else if (how == DOM_IMPORT_UPDATED)
         out->updated++;
     else
         out->unchanged++;
@@ -197,13 +199,20 @@ static int take_row(importer *im, const char *const *cells, int n, isms_err *e)
     arena_init(&scratch);
     dom_scratch_begin(im->d, &scratch, &request);
     isms_err why = { 0 };
-    row_outcome how = ROW_ADDED;
-    int rc = import_row(im->d, im->reg, im->cols, im->ncols, cells, n, &how, &why);
+    row_outcome how = DOM_IMPORT_ADDED;
+    record rec;
+    int rc = import_row(im->d, im->reg, im->cols, im->ncols, cells, n, &how, &rec, &why);
+    /* the key outlives the row's memory for the callback, which may keep
+     * it in the request's (dom_arena is the row's until the scratch ends) */
+    char *key = !rc && im->o->taken ? xstrdup(rec.key) : NULL;
     dom_scratch_end(im->d, &scratch, &request);
     arena_free(&scratch);
     im->out->rows++;
     if (!rc) {
         count(im->out, how);
+        if (key)
+            im->o->taken(im->o->taken_ctx, csv_line(im->in), key, how);
+        free(key);
         return 0;
     }
     if (rc == E_STORE || rc == E_IO || rc == E_NOMEM || rc == E_UNAVAILABLE)

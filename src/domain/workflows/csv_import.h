@@ -33,6 +33,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+enum { DOM_IMPORT_ADDED, DOM_IMPORT_UPDATED, DOM_IMPORT_UNCHANGED };
+
 typedef struct dom_import_opts {
     int dry_run;    /* check every row and write nothing */
     int max_errors; /* stop after this many refused rows (0: 50) */
@@ -40,6 +42,12 @@ typedef struct dom_import_opts {
      * the field). NULL: none. */
     void (*refused)(void *ctx, long line, const isms_err *why);
     void *refused_ctx;
+    /* Called for each row taken: its first line, the record's key, and
+     * what the row did to it (DOM_IMPORT_ADDED, _UPDATED, _UNCHANGED);
+     * called once the row's memory is freed (dom_arena is the request's
+     * again); key is the caller's only for the call. NULL: none. */
+    void (*taken)(void *ctx, long line, const char *key, int outcome);
+    void *taken_ctx;
     /* Progress in bytes of the input read (of total, 0 when unknown). */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
