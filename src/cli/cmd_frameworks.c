@@ -252,7 +252,8 @@ int cmd_soa_generate(cli *c, isms_err *e)
     return 0;
 }
 
-/* One CSV line of the n cells (csv_cell quotes what must be), ended by
+/* One CSV line of the n cells (csv_cell quotes what must be, and guards
+ * what a spreadsheet would run as a formula, as the web's export does), ended by
  * '\n'; built whole, then written at once. */
 static void csv_line_out(FILE *f, const char *const *cells, int n)
 {
@@ -261,7 +262,7 @@ static void csv_line_out(FILE *f, const char *const *cells, int n)
     for (int k = 0; k < n; k++) {
         if (k)
             buf_putc(&b, ',');
-        csv_cell(&b, cells[k] ? cells[k] : "", 0);
+        csv_cell(&b, cells[k] ? cells[k] : "", 1); /* a formula typed in is text */
     }
     buf_putc(&b, '\n');
     fwrite(b.data, 1, b.len, f);
