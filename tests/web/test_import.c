@@ -32,6 +32,16 @@ static void post_csv(tu_http *r, const char *who, const char *path, const char *
     tu_http_send(r, wf_port(), "POST", path, h, csv, strlen(csv));
 }
 
+/* post_csv, and the answer's status checked; the answer freed. */
+static void posted(const char *who, const char *path, const char *csv, int status)
+{
+    tu_http r;
+    post_csv(&r, who, path, csv, NULL);
+    if (r.status != status)
+        fail_msg("POST %s: %d, expected %d: %.300s", path, r.status, status, r.body);
+    tu_http_free(&r);
+}
+
 static int64_t risks(void) { return wf_total("/api/v1/risks?retired=include"); }
 
 static json_t *member(json_t *j, const char *name) { return json_object_get(j, name); }
@@ -108,9 +118,7 @@ static void a_dry_run_writes_nothing(void **state)
     assert_int_equal(r.status, 400);
     assert_string_equal(wf_error_field(&r), "dry_run");
     tu_http_free(&r);
-    post_csv(&r, WF_LEAD, "/api/v1/risks/import?dryrun=1", good, NULL);
-    assert_int_equal(r.status, 400);
-    tu_http_free(&r);
+    posted(WF_LEAD, "/api/v1/risks/import?dryrun=1", good, 400);
     assert_int_equal(risks(), before);
 }
 
@@ -118,26 +126,17 @@ static void who_may_not_add_may_not_import(void **state)
 {
     (void)state;
     int64_t before = risks();
-    tu_http r;
-    post_csv(&r, WF_READER, "/api/v1/risks/import", good, NULL);
-    assert_int_equal(r.status, 403);
-    tu_http_free(&r);
-    post_csv(&r, NULL, "/api/v1/risks/import", good, NULL);
-    assert_int_equal(r.status, 401);
-    tu_http_free(&r);
+    posted(WF_READER, "/api/v1/risks/import", good, 403);
+    posted(NULL, "/api/v1/risks/import", good, 401);
     /* an owner may import only what they may add: rows owned by another are refused */
-    post_csv(&r, WF_OWNER, "/api/v1/risks/import", good, NULL);
-    assert_int_equal(r.status, 422);
-    tu_http_free(&r);
+    posted(WF_OWNER, "/api/v1/risks/import", good, 422);
     assert_int_equal(risks(), before);
     free(wf_page(WF_READER, "/risks/import", 403));
     char *list = wf_page(WF_READER, "/risks", 200);
     assert_not_contains(list, "/risks/import");
     free(list);
     /* records isms's workflows make are not imported */
-    post_csv(&r, WF_LEAD, "/api/v1/analyses/import", good, NULL);
-    assert_int_equal(r.status, 405); /* (no such route: GET /analyses/{key} is the path's) */
-    tu_http_free(&r);
+    posted(WF_LEAD, "/api/v1/analyses/import", good, 405); /* (GET /analyses/{key} is the path's) */
 }
 
 /* The page: the form, a file posted as multipart/form-data (a browser's
@@ -216,10 +215,7 @@ static void a_body_over_the_limit_is_refused(void **state)
         memcpy(big + k, "Same,PER-3,1,1\n", 15);
     big[k] = 0;
     memcpy(big, "title,owner,l,i", 15); /* (the header, refused if ever read) */
-    tu_http r;
-    post_csv(&r, WF_LEAD, "/api/v1/risks/import", big, NULL);
-    assert_int_equal(r.status, 413);
-    tu_http_free(&r);
+    posted(WF_LEAD, "/api/v1/risks/import", big, 413);
     free(big);
     assert_int_equal(risks(), before);
 }
