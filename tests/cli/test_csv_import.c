@@ -143,6 +143,15 @@ static void a_bad_header_is_named(void **state)
         tu_isms_err(repo, 3, "column 2: \"colour\" is not a field of risk", "risk", "import", path);
     assert_contains(err, "likelihood"); /* the columns it may have */
     free(err);
+    /* a spreadsheet's trailing empty columns are read past while empty */
+    path = csv_file("trailing.csv", "\n\ntitle;owner;likelihood;impact;;\n"
+                                    "Trailing;PER-1;1;1;;\nStray;PER-1;1;1;;x\n");
+    err = tu_isms_err(repo, 3, "line 5: column 6 holds \"x\" but has no name", "risk", "import",
+                      path);
+    assert_not_contains(err, "line 4");
+    free(err);
+    path = csv_file("header3.csv", "\n\ntitle,colour\n");
+    free(tu_isms_err(repo, 3, "line 3, column 2", "risk", "import", path));
     path = csv_file("twice.csv", "title,Title\nA,B\n");
     free(tu_isms_err(repo, 3, "given twice", "risk", "import", path));
     path = csv_file("empty.csv", "");

@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { COL_KEY = -3, COL_IGNORED = -2 }; /* -1: no such field (regdef_field) */
+/* What a column is, beside a field's index (-1: no such field, as
+ * regdef_field says): the key, a field only the workflows set (read
+ * past), or a column the header leaves unnamed (a spreadsheet's trailing
+ * empty columns: read past while its cells are empty too). */
+enum { COL_KEY = -3, COL_IGNORED = -2, COL_UNNAMED = -4 };
 
 /* ---- the header ---- */
 
@@ -50,10 +54,10 @@ static const char *settable_fields(arena *a, const regdef *reg)
     return s;
 }
 
-/* cols[i]: the field index of column i, COL_KEY or COL_IGNORED (a field
- * only the workflows set, named in *ignored). */
-static int read_header(dom *d, const regdef *reg, const char *const *cells, int n, int *cols,
-                       dom_import_result *out, isms_err *e)
+/* cols[i]: the field index of column i, or COL_*; the header is on line
+ * `line`. */
+static int read_header(dom *d, const regdef *reg, long line, const char *const *cells, int n,
+                       int *cols, dom_import_result *out, isms_err *e)
 {
     arena *a = dom_arena(d);
     buf ignored;
@@ -61,17 +65,18 @@ static int read_header(dom *d, const regdef *reg, const char *const *cells, int 
     int rc = 0;
     for (int i = 0; i < n && !rc; i++) {
         const char *name = column_name(a, cells[i]);
-        int f = !strcmp(name, "key") ? COL_KEY : regdef_field(reg, name);
-        if (f == -1 || !*name)
+        int f = !*name ? COL_UNNAMED : !strcmp(name, "key") ? COL_KEY : regdef_field(reg, name);
+        if (f == -1)
             rc = err_set(e, E_INVALID, name,
-                         "line 1, column %d: \"%s\" is not a field of %s (the columns it may "
+                         "line %ld, column %d: \"%s\" is not a field of %s (the columns it may "
                          "have: %s)",
-                         i + 1, cells[i], reg->name, settable_fields(a, reg));
-        for (int j = 0; j < i && !rc; j++)
+                         line, i + 1, cells[i], reg->name, settable_fields(a, reg));
+        for (int j = 0; j < i && !rc && f != COL_UNNAMED; j++)
             if (cols[j] == f)
                 rc = err_set(e, E_INVALID, name,
-                             "line 1, column %d: column \"%s\" is given twice (columns %d and %d)",
-                             i + 1, name, j + 1, i + 1);
+                             "line %ld, column %d: column \"%s\" is given twice (columns %d and "
+                             "%d)",
+                             line, i + 1, name, j + 1, i + 1);
         cols[i] = f;
     }
     /* fields only the workflows set: read past, named */
@@ -111,9 +116,16 @@ static int row_values(dom *d, const int *cols, const char *const *cells, int n, 
                       const char **key, isms_err *e)
 {
     *key = NULL;
-    for (int i = 0; i < n; i++)
-        if (cols[i] == COL_KEY && *trimmed(dom_arena(d), cells[i]))
-            *key = dom_key(d, trimmed(dom_arena(d), cells[i]));
+    for (int i = 0; i < n; i++) {
+        const char *cell = trimmed(dom_arena(d), cells[i]);
+        if (cols[i] == COL_KEY && *cell)
+            *key = dom_key(d, cell);
+        if (cols[i] == COL_UNNAMED && *cell)
+            return err_set(e, E_INVALID, NULL,
+                           "column %d holds \"%s\" but has no name in the header: name it, or "
+                           "empty it",
+                           i + 1, cell);
+    }
     for (int i = 0; i < n; i++) {
         if (cols[i] < 0)
             continue;
@@ -271,7 +283,7 @@ int dom_import_csv(dom *d, const regdef *reg, csv_reader *in, const dom_import_o
     if (!rc && !cells)
         rc = err_set(e, E_INVALID, "1:1", "line 1: the file is empty: give a header row first");
     if (!rc)
-        rc = read_header(d, reg, cells, im.ncols, im.cols, out, e);
+        rc = read_header(d, reg, csv_line(in), cells, im.ncols, im.cols, out, e);
     if (!rc)
         rc = dom_txn_begin(d, e);
     if (rc)
