@@ -32,13 +32,7 @@ static void line_out(csv_out *o)
 static int csv_record(const record *r, void *ctx)
 {
     csv_out *o = ctx;
-    csv_cell(&o->line, r->key, 1);
-    for (int i = 0; i < r->reg->nfields; i++) {
-        const fielddef *f = &r->reg->fields[i];
-        buf_putc(&o->line, ',');
-        csv_cell(&o->line, dom_value_text(o->c->d, f, &r->v[i]),
-                 f->type != FT_INT && f->type != FT_MONEY);
-    }
+    dom_csv_row(o->c->d, &o->line, r, NULL, 0);
     line_out(o);
     return 0;
 }
@@ -47,9 +41,7 @@ int cli_list_csv(cli *c, const store_query *q, const int *states, int nstates, i
 {
     csv_out o = { .c = c };
     buf_init(&o.line);
-    buf_puts(&o.line, "key");
-    for (int i = 0; i < c->reg->nfields; i++)
-        buf_printf(&o.line, ",%s", c->reg->fields[i].name);
+    dom_csv_header(&o.line, c->reg, NULL, 0);
     line_out(&o);
     int rc = dom_list_in_states(c->d, c->reg, q, states, nstates, csv_record, &o, e);
     buf_reset(&o.line);
@@ -144,8 +136,7 @@ int cmd_register_import(cli *c, isms_err *e)
     o.progress_ctx = &j;
     o.cancel = longjob_cancel();
     dom_import_result r;
-    rc = in ? dom_import_csv(c->d, c->reg, in, &o, &r, e) : err_set(e, E_NOMEM, NULL, "no memory");
-    rc = longjob_end(&j, rc, e);
+    rc = longjob_end(&j, dom_import_csv(c->d, c->reg, in, &o, &r, e), e);
     csv_close(in);
     if (f != stdin)
         fclose(f);

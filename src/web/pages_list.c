@@ -5,7 +5,7 @@
  * The records come from web_list, as the API's do; retired ones only when
  * asked for. */
 #include "domain/registers/registers.h"
-#include "formats/csv.h"
+#include "domain/workflows/csv_import.h"
 #include "web/html.h"
 #include "web/web_internal.h"
 
@@ -272,18 +272,10 @@ static void csv(web_req *r, const web_list *l, const int *cols, int ncols)
     r->status = 200;
     r->type = "text/csv; charset=utf-8";
     buf_clear(b);
-    buf_puts(b, "key");
-    for (int c = 0; c < ncols; c++)
-        buf_printf(b, ",%s", l->reg->fields[cols[c]].name);
+    dom_csv_header(b, l->reg, cols, ncols);
     buf_puts(b, "\r\n");
     for (int64_t k = 0; k < l->n; k++) {
-        csv_cell(b, l->items[k].key, 1);
-        for (int c = 0; c < ncols; c++) {
-            const fielddef *f = &l->reg->fields[cols[c]];
-            buf_putc(b, ',');
-            csv_cell(b, dom_value_text(r->d, f, &l->items[k].v[cols[c]]),
-                     f->type != FT_INT && f->type != FT_MONEY);
-        }
+        dom_csv_row(r->d, b, &l->items[k], cols, ncols);
         buf_puts(b, "\r\n");
     }
     web_header(r, "Content-Disposition", "attachment; filename=\"%s.csv\"", l->reg->plural);

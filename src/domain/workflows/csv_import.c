@@ -117,6 +117,8 @@ static int row_values(dom *d, const int *cols, const char *const *cells, int n, 
 {
     *key = NULL;
     for (int i = 0; i < n; i++) {
+        if (cols[i] != COL_KEY && cols[i] != COL_UNNAMED)
+            continue;
         const char *cell = trimmed(dom_arena(d), cells[i]);
         if (cols[i] == COL_KEY && *cell)
             *key = dom_key(d, cell);
@@ -295,4 +297,24 @@ int dom_import_csv(dom *d, const regdef *reg, csv_reader *in, const dom_import_o
         return 0;
     }
     return dom_txn_end(d, rc, e);
+}
+
+/* ---- records as CSV rows ---- */
+
+void dom_csv_header(buf *b, const regdef *reg, const int *cols, int n)
+{
+    buf_puts(b, "key");
+    for (int i = 0; i < (cols ? n : reg->nfields); i++)
+        buf_printf(b, ",%s", reg->fields[cols ? cols[i] : i].name);
+}
+
+void dom_csv_row(dom *d, buf *b, const record *r, const int *cols, int n)
+{
+    csv_cell(b, r->key, 1);
+    for (int i = 0; i < (cols ? n : r->reg->nfields); i++) {
+        int k = cols ? cols[i] : i;
+        const fielddef *f = &r->reg->fields[k];
+        buf_putc(b, ',');
+        csv_cell(b, dom_value_text(d, f, &r->v[k]), f->type != FT_INT && f->type != FT_MONEY);
+    }
 }

@@ -69,4 +69,12 @@ typedef struct dom_import_result {
 int dom_import_csv(dom *d, const regdef *reg, csv_reader *in, const dom_import_opts *o,
                    dom_import_result *out, isms_err *e);
 
+/* The other way: records as CSV rows in the form dom_import_csv reads
+ * back. The header row: "key" and the names of fields cols[0..n) (cols
+ * NULL: every field of reg, n ignored); a record's row: its key and those
+ * fields' values as dom_value_text writes them, a text that a spreadsheet
+ * would run as a formula guarded (csv_cell). Neither writes a line end. */
+void dom_csv_header(buf *b, const regdef *reg, const int *cols, int n);
+void dom_csv_row(dom *d, buf *b, const record *r, const int *cols, int n);
+
 #endif
