@@ -221,6 +221,26 @@ static const char *share(cli *c, int64_t part, int64_t whole)
     return whole > 0 ? arena_printf(c->a, "%.0f%%", 100.0 * (double)part / (double)whole) : "-";
 }
 
+/* The governance loop: what is before the body, what it decided and
+ * funded, and whether what it decided rests on risk information. */
+static void print_decisions(cli *c, const dom_dash *s)
+{
+    FILE *f = c->out;
+    int64_t taken = s->decisions[1] + s->decisions[2];
+    fprintf(f,
+            "\nDecisions: %lld decided, %lld carried out, %s allocated by them; %lld proposed, "
+            "awaiting the body",
+            (long long)s->decisions[1], (long long)s->decisions[2],
+            render_money(c, s->decided_amount), (long long)s->decisions[0]);
+    print_keys(f, &s->awaiting_decision);
+    if (taken)
+        fprintf(f,
+                "  %lld of the %lld taken (%s) rest on risk information: risks named or a "
+                "quantified analysis cited\n",
+                (long long)s->decisions_on_risk, (long long)taken,
+                share(c, s->decisions_on_risk, taken));
+}
+
 static void print_text(cli *c, const dom_dash *s, json_t *pf)
 {
     FILE *f = c->out;
@@ -265,6 +285,7 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
             (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
     fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets,
             s->raised);
+    print_decisions(c, s);
     print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
     attention_keys(f, &s->outside, "risk outside appetite (latest analysis)",
@@ -289,6 +310,8 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     attention(f, s->no_objective, "risk tied to no business objective",
               "risks tied to no business objective");
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
+    attention(f, s->decisions_overdue, "decision decided and not carried out by its due date",
+              "decisions decided and not carried out by their due dates");
     fprintf(f, "\nLedger: %lld entries, head %.16s…\n", (long long)s->ledger_entries,
             s->ledger_head);
     print_verification(f, s);
@@ -386,6 +409,13 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
         "inherit_higher_need", s->raised, "ledger", "entries", (json_int_t)s->ledger_entries,
         "head", s->ledger_head, "verified", s->ledger_verified);
     json_object_set_new(json_object_get(o, "ledger"), "last_verification", verification_json(s));
+    json_object_set_new(
+        o, "decisions",
+        json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "proposed", (json_int_t)s->decisions[0],
+                  "decided", (json_int_t)s->decisions[1], "carried_out",
+                  (json_int_t)s->decisions[2], "awaiting", keys_json(&s->awaiting_decision),
+                  "allocated", (json_int_t)s->decided_amount, "resting_on_risk",
+                  (json_int_t)s->decisions_on_risk, "overdue", (json_int_t)s->decisions_overdue));
     add_board_figures(s, o, pf);
     json_object_set_new(o, "frameworks", frameworks_json(c));
     js_write(c->out, o, 1);

@@ -84,6 +84,8 @@ enum {
     LC_FREEZES = 1 << 1,    /* in `to` the record, and those that belong to it (FF_PARENT),
                                 can no longer change: only transitions and retirement */
     LC_FOUR_EYES = 1 << 2,  /* whoever made the record may not do this */
+    LC_BY_OWNER = 1 << 3,   /* only the record's owner, or the isms-lead, may do this (as
+                                they may change it: principal_may_write) */
 };
 
 /* The role needed when it depends on a value of the record: records whose

@@ -1514,22 +1514,33 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
     return 0;
 }
 
-int store_due(store *s, const regdef *reg, const fielddef *who, const fielddef *when,
-              int64_t person, const char *upto, int limit, store_due_fn fn, void *ctx, isms_err *e)
+int store_due(store *s, const regdef *reg, const store_due_query *q, store_due_fn fn, void *ctx,
+              isms_err *e)
 {
-    char sql[400];
-    snprintf(sql, sizeof sql,
-             "SELECT key, %s FROM %s WHERE %s = ? AND %s <= ? AND retired_at IS NULL "
-             "ORDER BY %s, id LIMIT %d",
-             when->name, reg->name, who->name, when->name, when->name, limit + 1);
+    buf sql;
+    buf_init(&sql);
+    buf_printf(&sql, "SELECT key, %s FROM %s WHERE %s = ? AND %s <= ? AND retired_at IS NULL",
+               q->when->name, reg->name, q->who->name, q->when->name);
+    int ndone = 0;
+    for (; q->state && q->done && q->done[ndone]; ndone++)
+        if (ndone)
+            buf_puts(&sql, ", ?");
+        else
+            buf_printf(&sql, " AND (%s IN (?", q->state->name);
+    if (ndone) /* a record in no state is not done */
+        buf_puts(&sql, ")) IS NOT TRUE");
+    buf_printf(&sql, " ORDER BY %s, id LIMIT %d", q->when->name, q->limit + 1);
     db_stmt *st;
-    int row, n = 0, rc = db_prep(s->db, sql, &st, e);
+    int row, n = 0, rc = db_prep(s->db, buf_str(&sql), &st, e);
+    buf_reset(&sql);
     if (rc)
         return rc;
-    db_bind_int(st, 1, person);
-    db_bind_text(st, 2, upto);
+    db_bind_int(st, 1, q->person);
+    db_bind_text(st, 2, q->upto);
+    for (int k = 0; k < ndone; k++)
+        db_bind_text(st, 3 + k, q->done[k]);
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        int past = n++ == limit;
+        int past = n++ == q->limit;
         rc = past ? fn(NULL, NULL, ctx) : fn(db_col_text(st, 0), db_col_text(st, 1), ctx);
         if (rc || past)
             break;

@@ -274,10 +274,20 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
 /* The active records of reg whose person field `who` is #person and whose
  * date `when` is at most `upto` (YYYY-MM-DD), earliest first: fn(key,
  * date, ctx), at most `limit` (at least 1), then once with NULLs when there
- * are more. By the index (who, when, id) of 0020_due.sql. */
+ * are more. By the index (who, when, id) of 0020_due.sql; records in a
+ * state of `done` are read past, so those cost what the person's own
+ * finished records do. */
+typedef struct store_due_query {
+    const fielddef *who, *when;
+    int64_t person;
+    const char *upto;
+    int limit;
+    const fielddef *state;   /* with `done`, the record's state field */
+    const char *const *done; /* NULL-terminated states in which nothing is due; NULL: none */
+} store_due_query;
 typedef int (*store_due_fn)(const char *key, const char *date, void *ctx);
-int store_due(store *s, const regdef *reg, const fielddef *who, const fielddef *when,
-              int64_t person, const char *upto, int limit, store_due_fn fn, void *ctx, isms_err *e);
+int store_due(store *s, const regdef *reg, const store_due_query *q, store_due_fn fn, void *ctx,
+              isms_err *e);
 
 /* All pairs of a link field, in source order: fn(src_id, dst_id, ctx). */
 typedef int (*store_edge_fn)(int64_t src, int64_t dst, void *ctx);
@@ -388,6 +398,9 @@ int store_keeps_tallies(const store *s);
 /* ... and those that follow from links between records (0016: coverage
  * per requirement, risks treated; domain/registers/tallies_links.c)? */
 int store_keeps_link_tallies(const store *s);
+/* Does the schema hold the decision register (0021)? An upgrade that
+ * counts the tallies on its way there (0010) runs before it does. */
+int store_keeps_decisions(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;

@@ -389,6 +389,35 @@ static void attention_section(web_req *r, const dom_dash *s)
     html_f(&r->out, "</section>");
 }
 
+/* ---- decisions ---- */
+
+/* The governance loop: what is before the body, what it decided and
+ * funded, whether that rests on risk information, what is late. */
+static void decisions_section(web_req *r, const dom_dash *s)
+{
+    int64_t taken = s->decisions[1] + s->decisions[2];
+    html_f(&r->out,
+           "<section aria-labelledby=\"h-dec\"><h2 id=\"h-dec\">Decisions</h2>"
+           "<p><a href=\"/decisions?status=decided\">%D decided</a>, "
+           "<a href=\"/decisions?status=carried-out\">%D carried out</a>; %s allocated by them. "
+           "<a href=\"/decisions?status=proposed\">%D proposed</a>, awaiting the body",
+           s->decisions[1], s->decisions[2], money(r, (double)s->decided_amount), s->decisions[0]);
+    key_links(r, "decisions", &s->awaiting_decision);
+    html_f(&r->out, ".</p>");
+    if (taken)
+        html_f(&r->out,
+               "<p>%D of the %D taken (%s) rest on risk information: risks named or a quantified "
+               "analysis cited.</p>",
+               s->decisions_on_risk, taken,
+               percent(r, (double)s->decisions_on_risk / (double)taken));
+    if (s->decisions_overdue)
+        html_f(&r->out, "<p><strong>%D decided and not carried out by %s due date.</strong></p>",
+               s->decisions_overdue, s->decisions_overdue == 1 ? "its" : "their");
+    note(r, "Active decisions of the management body and its committees. Allocated: the amounts "
+            "of those decided or carried out.");
+    html_f(&r->out, "</section>");
+}
+
 /* ---- controls, assets, frameworks ---- */
 
 static void controls_section(web_req *r, const dom_dash *s)
@@ -470,6 +499,7 @@ static int render_sections(web_req *r, isms_err *e)
         return rc;
     heat_section(r, &s);
     attention_section(r, &s);
+    decisions_section(r, &s);
     controls_section(r, &s);
     frameworks_section(r);
     return 0;

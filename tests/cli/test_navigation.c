@@ -105,9 +105,12 @@ static void show_lists_what_points_at_a_record(void **state)
     assert_true(referred_by(j, "objective", "owner", "OBJ-4"));
     assert_true(referred_by(j, "scope", "approved_by", "SCOPE-1"));
     json_t *open = json_object_get(j, "open_approvals");
-    assert_int_equal(json_array_size(open), 1);
+    assert_int_equal(json_array_size(open), 3); /* and the demo's two proposed decisions */
     assert_string_equal(tu_json_at(open, 0, "key"), "SCOPE-3");
     assert_string_equal(tu_json_at(open, 0, "verb"), "approve");
+    assert_string_equal(tu_json_at(open, 1, "key"), "DEC-4");
+    assert_string_equal(tu_json_at(open, 1, "verb"), "decide");
+    assert_string_equal(tu_json_at(open, 2, "key"), "DEC-5");
     json_decref(j);
     out = tu_isms_ok(repo, "person", "show", "PER-1");
     assert_contains(out, "open approvals");
@@ -120,7 +123,8 @@ static void show_lists_what_points_at_a_record(void **state)
     free(out);
     free(tu_isms_ok(repo, "--as", "dana.berg@nordhafen.example", "scope", "approve", "SCOPE-3"));
     out = tu_isms_ok(repo, "person", "show", "PER-1");
-    assert_not_contains(out, "open approvals");
+    assert_not_contains(out, "scope approve SCOPE-3");
+    assert_contains(out, "isms --as PER-1 decision decide DEC-4");
     free(out);
 }
 

@@ -128,7 +128,7 @@ static void builtin_lifecycles_make_sense(void **state)
             expect_ok(registers[i]->lifecycle, registers[i]);
             n++;
         }
-    assert_int_equal(n, 3); /* scope, appetite, soa */
+    assert_int_equal(n, 4); /* scope, appetite, soa, decision */
     const transition *t = regdef_transition(&reg_scope, "approve", "draft");
     assert_non_null(t);
     assert_string_equal(t->role, "management-body");
@@ -138,6 +138,16 @@ static void builtin_lifecycles_make_sense(void **state)
     assert_true(lifecycle_frozen(reg_scope.lifecycle, "superseded"));
     assert_false(lifecycle_frozen(reg_scope.lifecycle, "draft"));
     assert_int_equal(reg_appetite.lifecycle->group, F_APPETITE_OBJECTIVE);
+    /* final: no transition leaves it, none supersedes into it (nothing is
+     * due of a record there) */
+    assert_true(lifecycle_final(reg_decision.lifecycle, "carried-out"));
+    assert_false(lifecycle_final(reg_decision.lifecycle, "decided"));
+    assert_false(lifecycle_final(reg_decision.lifecycle, "proposed"));
+    assert_false(lifecycle_final(reg_scope.lifecycle, "approved")); /* superseded later */
+    assert_true(lifecycle_final(reg_scope.lifecycle, "superseded"));
+    t = regdef_transition(&reg_decision, "complete", "decided");
+    assert_non_null(t);
+    assert_true(t->flags & LC_BY_OWNER);
 }
 
 static void tables_of_what_comes_next_make_sense(void **state)
@@ -236,6 +246,9 @@ static void tables_agree_with_their_register(void **state)
         &reg, "level");
     expect_bad(LC(three_states, T("approve", "draft", "approved"), T("lose", "draft", "orphan")),
                &reg, "its choices are not the lifecycle's states");
+    /* only an owner may, on a register whose records have none */
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .flags = LC_BY_OWNER)), &reg,
+               "thing records have no owner");
 }
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(builtin_lifecycles_make_sense),

@@ -376,6 +376,29 @@ browserTest('the management body approves a draft appetite', async (page) => {
     'no approve button on an approved appetite');
 }, { as: BOARD });
 
+browserTest('the management body decides a proposal it finds on the dashboard', async (page) => {
+  await visit(page, '/');
+  const decisions = page.locator('section[aria-labelledby="h-dec"]');
+  assert.match(await decisions.innerText(), /2 proposed, awaiting the body: DEC-4, DEC-5/);
+  await Promise.all([page.waitForURL('**/decisions/DEC-5'), decisions.getByRole('link', { name: 'DEC-5' }).click()]);
+  assert.match(await page.locator('main').innerText(), /proposed/);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: /^decide/i }).click(),
+  ]);
+  await page.waitForLoadState();
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Status\s+decided/, 'the decision is recorded as taken');
+  assert.match(main, /Decided by\s+PER-1 Dana Berg/, 'by the member signed in');
+  assert.equal(await page.getByRole('link', { name: /^edit$/i }).count(), 0, 'and it is frozen');
+}, { as: BOARD });
+
+browserTest('the ISMS lead who proposed a decision is not offered to decide it', async (page) => {
+  await visit(page, '/decisions/DEC-4');
+  assert.equal(await page.getByRole('button', { name: /^decide/i }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: /^edit$/i }).count(), 1);
+}, { as: LEAD });
+
 browserTest('the ISMS lead is not offered to approve an appetite', async (page) => {
   await visit(page, '/appetites/APP-1');
   assert.equal(await page.getByRole('button', { name: /^approve/i }).count(), 0);

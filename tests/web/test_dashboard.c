@@ -411,6 +411,46 @@ static void a_frozen_record_offers_no_edit(void **state)
     free(html);
 }
 
+/* The governance loop on the web: the dashboard's decisions as the demo
+ * has them; a proposal offers "Decide" to a member of the body who did not
+ * propose it, not to the lead who did (four eyes); deciding on the page
+ * freezes the decision and moves the dashboard. */
+static void the_body_decides_on_the_page(void **state)
+{
+    (void)state;
+    char *html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<h2 id=\"h-dec\">Decisions</h2>");
+    assert_contains(html, "<a href=\"/decisions?status=decided\">2 decided</a>");
+    assert_contains(html, "EUR\u00a01,520,000.00 allocated by them");
+    assert_contains(html, "awaiting the body: <a href=\"/decisions/DEC-4\">DEC-4</a>, "
+                          "<a href=\"/decisions/DEC-5\">DEC-5</a>");
+    assert_contains(html, "3 of the 3 taken (100.0%) rest on risk information");
+    free(html);
+    html = wf_page(WF_LEAD, "/decisions/DEC-4", 200);
+    assert_null(strstr(html, "/decisions/DEC-4/decide"));
+    assert_contains(html, "href=\"/decisions/DEC-4/edit\"");
+    free(html);
+    html = wf_page(WF_BOARD, "/decisions/DEC-4", 200);
+    assert_contains(html, "action=\"/decisions/DEC-4/decide\"");
+    free(html);
+    tu_http r;
+    wf_form(&r, WF_LEAD, "/decisions/DEC-4/decide", "");
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    wf_form(&r, WF_BOARD, "/decisions/DEC-4/decide", "");
+    assert_int_equal(r.status, 303);
+    tu_http_free(&r);
+    html = wf_page(WF_BOARD, "/decisions/DEC-4", 200);
+    assert_null(strstr(html, "/decisions/DEC-4/edit"));
+    assert_null(strstr(html, "/decisions/DEC-4/decide"));
+    free(html);
+    html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<a href=\"/decisions?status=decided\">3 decided</a>");
+    assert_contains(html, "EUR\u00a01,575,000.00 allocated by them");
+    assert_contains(html, "awaiting the body: <a href=\"/decisions/DEC-5\">DEC-5</a>.");
+    free(html);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -639,4 +679,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_quantify_page_draws_the_curve_and_titles_are_text),
         cmocka_unit_test(a_page_lists_the_first_referrers_and_links_to_all),
         cmocka_unit_test(my_work_lists_what_is_due),
-        cmocka_unit_test(a_frozen_record_offers_no_edit))
+        cmocka_unit_test(a_frozen_record_offers_no_edit),
+        cmocka_unit_test(the_body_decides_on_the_page))

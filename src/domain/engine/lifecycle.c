@@ -48,6 +48,16 @@ int lifecycle_frozen(const lifecycle *lc, const char *state)
     return 0;
 }
 
+int lifecycle_final(const lifecycle *lc, const char *state)
+{
+    for (int i = 0; i < lc->ntransitions; i++) {
+        const transition *t = &lc->transitions[i];
+        if (!strcmp(t->from, state) || ((t->flags & LC_SUPERSEDES) && !strcmp(t->to, state)))
+            return 0;
+    }
+    return 1;
+}
+
 /* ---- the guard every change passes (mutate.c) ---- */
 
 /* A record that belongs to a frozen one (FF_PARENT) is frozen with it:
@@ -191,6 +201,11 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
                        t->verb, r->key, who->person_key, who->actor, role, t->help);
     if (t->stamp_by && !who->person)
         return not_a_person(d, r, t, "is signed by the person who does it", e);
+    if (t->flags & LC_BY_OWNER) {
+        rc = principal_may_write(who, r->reg, r, r, e);
+        if (rc)
+            return rc;
+    }
     if (t->flags & LC_FOUR_EYES) {
         const char *maker;
         rc = maker_of(d, r, &maker, e);
@@ -474,6 +489,10 @@ static int check_fields(const lifecycle *lc, const regdef *reg, isms_err *e)
                        fname(reg, t->stamp_by));
         if (t->stamp_at && !system_field(reg, t->stamp_at, FT_TIME, e))
             return E_INTERNAL;
+        int owner = regdef_field(reg, "owner");
+        if ((t->flags & LC_BY_OWNER) && (owner < 0 || reg->fields[owner].type != FT_REF))
+            return bad(e, t->verb, "%s: only its owner may, but %s records have no owner", t->verb,
+                       reg->name);
         if (!t->role_field)
             continue;
         int f = own_field(reg, t->role_field);

@@ -18,6 +18,11 @@ int lifecycle_check(const lifecycle *lc, const regdef *reg, isms_err *e);
  * superseded)? */
 int lifecycle_frozen(const lifecycle *lc, const char *state);
 
+/* Is `state` final: no transition leaves it, and none moves a record into
+ * it only for a newer version to supersede it later? Nothing is due of a
+ * record in a final state (a decision carried out, a version superseded). */
+int lifecycle_final(const lifecycle *lc, const char *state);
+
 /* May the one acting now (dom_who) make transition t on record r as it
  * stands: r is in t's starting state and they hold the authority t needs?
  * 0, or the refusal dom_transition would give (E_DENIED, E_CONFLICT): so

@@ -43,6 +43,7 @@ enum regnum {
     RN_MAPPING,
     RN_SOA,
     RN_APPLICABILITY,
+    RN_DECISION,
 };
 
 #define FIELD_ENUM_(id, def) id,

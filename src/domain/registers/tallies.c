@@ -98,6 +98,26 @@ static void note_control(tallies *t, const record *r, int sign)
     buf_reset(&name);
 }
 
+/* Decisions by state; of those taken, the money they allocate and those
+ * resting on risk information; of those decided and not yet carried out,
+ * their due dates. */
+static void note_decision(tallies *t, const record *r, int sign)
+{
+    buf name;
+    buf_init(&name);
+    const char *status = record_text(r, F_DECISION_STATUS);
+    add(t, named(&name, "decision.status.", status ? status : ""), sign);
+    if (decision_taken(status)) {
+        add(t, "decision.amount", sign * record_int(r, F_DECISION_AMOUNT));
+        if (decision_rests_on_risk(r))
+            add(t, "decision.rests_on_risk", sign);
+    }
+    const char *due = record_text(r, F_DECISION_DUE_DATE);
+    if (due && status && !strcmp(status, "decided"))
+        add(t, named(&name, "decision.due.", due), sign);
+    buf_reset(&name);
+}
+
 void tallies_note(tallies *t, const record *r, int sign)
 {
     if (!r || r->retired_at)
@@ -106,6 +126,8 @@ void tallies_note(tallies *t, const record *r, int sign)
         note_risk(t, r, sign);
     else if (r->reg == &reg_control)
         note_control(t, r, sign);
+    else if (r->reg == &reg_decision)
+        note_decision(t, r, sign);
     else if (r->reg == &reg_objective) {
         add(t, "objective", sign);
         add(t, "objective.value", sign * record_int(r, F_OBJECTIVE_VALUE_AT_STAKE));
@@ -144,7 +166,8 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
 
 static int counted(const regdef *reg)
 {
-    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective || reg == &reg_mapping;
+    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
+           reg == &reg_mapping || reg == &reg_decision;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -191,6 +214,8 @@ static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
 enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 };
 static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
+static const int decision_fields[] = { F_DECISION_STATUS, F_DECISION_AMOUNT, F_DECISION_RISKS,
+                                       F_DECISION_ANALYSIS, F_DECISION_DUE_DATE };
 
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
 {
@@ -202,12 +227,15 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
     memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
     store_query risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs },
                 controls = { .ids_only = 1, .fields = control_fields, .nfields = 3 },
-                objectives = { .ids_only = 1, .fields = objective_fields, .nfields = 1 };
+                objectives = { .ids_only = 1, .fields = objective_fields, .nfields = 1 },
+                decisions = { .ids_only = 1, .fields = decision_fields, .nfields = 5 };
     int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
+    if (!rc && store_keeps_decisions(dom_store(d)))
+        rc = store_scan(dom_store(d), &reg_decision, &decisions, note_one, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
     int64_t stale; /* the latest analyses marked written since they ran */

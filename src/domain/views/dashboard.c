@@ -83,6 +83,29 @@ static int count_acceptance(const record *r, void *ctx)
     return 0;
 }
 
+/* A decision counted as the kept figures count it (tallies.c). */
+static void note_decision(dom_dash *s, const char *today, const char *status, int64_t amount,
+                          int on_risk, const char *due)
+{
+    int k = choice_index(decision_statuses, status);
+    if (k >= 0)
+        s->decisions[k]++;
+    if (decision_taken(status)) {
+        s->decided_amount += amount;
+        s->decisions_on_risk += on_risk;
+    }
+    s->decisions_overdue += due && !strcmp(status, "decided") && strcmp(due, today) < 0;
+}
+
+static int count_decision(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    note_decision(g->out, g->today, record_text(r, F_DECISION_STATUS),
+                  record_int(r, F_DECISION_AMOUNT), decision_rests_on_risk(r),
+                  record_text(r, F_DECISION_DUE_DATE));
+    return 0;
+}
+
 /* A latest analysis that is stale (and of a current risk, if of a risk). */
 static void note_stale(dom_dash *s, const quant_latest *l)
 {
@@ -337,6 +360,8 @@ static const int control_fields[] = { F_CONTROL_TREATS, F_CONTROL_STATUS, F_CONT
                                       F_CONTROL_EFFECTIVENESS };
 static const int acceptance_fields[] = { F_ACCEPTANCE_EXPIRES_ON, F_ACCEPTANCE_RISK };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
+static const int decision_fields[] = { F_DECISION_STATUS, F_DECISION_AMOUNT, F_DECISION_RISKS,
+                                       F_DECISION_ANALYSIS, F_DECISION_DUE_DATE };
 static const int risk_fields[] = {
     F_RISK_LIKELIHOOD,      F_RISK_IMPACT,    F_RISK_RESIDUAL_LIKELIHOOD,
     F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT, F_RISK_REVIEW_DATE,
@@ -367,7 +392,7 @@ static int scan_risks(dom *d, gather *g, isms_err *e)
 static int scan(dom *d, gather *g, isms_err *e)
 {
     store_query controls = FIELDS_OF(control_fields), acceptances = FIELDS_OF(acceptance_fields),
-                objectives = FIELDS_OF(objective_fields);
+                objectives = FIELDS_OF(objective_fields), decisions = FIELDS_OF(decision_fields);
     int rc = dom_list(d, &reg_control, &controls, count_control, g, e);
     if (!rc)
         rc = dom_list(d, &reg_acceptance, &acceptances, count_acceptance, g, e);
@@ -379,6 +404,8 @@ static int scan(dom *d, gather *g, isms_err *e)
         rc = scan_risks(d, g, e);
     if (!rc)
         rc = dom_list(d, &reg_objective, &objectives, count_objective, g, e);
+    if (!rc && store_keeps_decisions(dom_store(d)))
+        rc = dom_list(d, &reg_decision, &decisions, count_decision, g, e);
     if (!rc)
         rc = count_needs(d, g->out, e);
     return rc;
@@ -409,6 +436,12 @@ static void from_tallies(gather *g, const tallies *t)
             c = choice_index(control_statuses, name + 15);
             if (c >= 0)
                 s->controls[c] += n;
+        } else if (!strncmp(name, "decision.status.", 16)) {
+            c = choice_index(decision_statuses, name + 16);
+            if (c >= 0)
+                s->decisions[c] += n;
+        } else if (!strncmp(name, "decision.due.", 13)) {
+            s->decisions_overdue += strcmp(name + 13, g->today) < 0 ? n : 0;
         }
     }
     s->risks = tallies_get(t, "risk");
@@ -420,6 +453,8 @@ static void from_tallies(gather *g, const tallies *t)
     s->partial = tallies_get(t, "control.effectiveness.partially-effective");
     s->objectives = tallies_get(t, "objective");
     s->objective_value = tallies_get(t, "objective.value");
+    s->decided_amount = tallies_get(t, "decision.amount");
+    s->decisions_on_risk = tallies_get(t, "decision.rests_on_risk");
 }
 
 /* The first keys of a list whose total is known: a scan stops once it
@@ -656,6 +691,29 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
 
 /* ---- both ---- */
 
+/* The first decisions proposed and not yet taken, by id: from the front of
+ * the index on their state (0013's lists). */
+static int awaiting_decision(gather *g, isms_err *e)
+{
+    dash_keys *k = &g->out->awaiting_decision;
+    k->total = g->out->decisions[0];
+    if (k->total <= 0) /* (and none on a schema without them) */
+        return 0;
+    static const int fields[] = { F_DECISION_STATUS };
+    store_filter proposed = {
+        .field = &reg_decision.fields[field_index(&reg_decision, F_DECISION_STATUS)],
+        .sval = decision_statuses[0]
+    };
+    store_query q = { .ids_only = 1,
+                      .fields = fields,
+                      .nfields = 1,
+                      .filters = &proposed,
+                      .nfilters = 1,
+                      .limit = DASH_KEYS_FIRST };
+    first_keys f = { g, k };
+    return dom_list(g->d, &reg_decision, &q, first_record_key, &f, e);
+}
+
 static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err *e)
 {
     out->matrix = dom_matrix_size(d);
@@ -665,6 +723,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     memcpy(g.today, today, sizeof g.today);
     int rc =
         recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
+    if (!rc)
+        rc = awaiting_decision(&g, e);
     free(g.objectives);
     idset_free(&g.treated);
     idset_free(&g.accepted);

@@ -78,6 +78,13 @@ typedef struct dom_dash {
     int64_t control_cost;         /* minor units, per year */
     size_t assets;
     int raised; /* assets that inherit a higher need than stated */
+    /* decisions (active): does risk information reach the governance bodies? */
+    int64_t decisions[3];        /* proposed, decided, carried-out */
+    int64_t decisions_on_risk;   /* taken (decided or carried out), resting on risks named or
+                                      a quantified analysis cited */
+    int64_t decided_amount;      /* money the taken ones allocate */
+    int64_t decisions_overdue;   /* decided, not carried out, due date passed */
+    dash_keys awaiting_decision; /* proposed ones, before the body (total: decisions[0]) */
     /* the ledger */
     int64_t ledger_entries;
     char ledger_head[65];

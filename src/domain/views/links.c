@@ -1,5 +1,6 @@
 /* links.c: what points at a record (see links.h). */
 #include "domain/views/links.h"
+#include "domain/engine/lifecycle.h"
 #include "domain/workflows/quantify.h"
 #include "domain/registers/registers.h"
 
@@ -214,21 +215,47 @@ static int by_date(const void *a, const void *b)
     return c ? c : strcmp(x->key, y->key);
 }
 
-/* The first `limit` of one register's person field and due date. */
+/* The states of reg's lifecycle in which nothing is due (NULL-terminated,
+ * in the arena), or NULL. */
+static const char *const *done_states(arena *a, const regdef *reg)
+{
+    const lifecycle *lc = reg->lifecycle;
+    if (!lc)
+        return NULL;
+    size_t n = 0;
+    while (lc->states[n])
+        n++;
+    const char **done = arena_alloc(a, (n + 1) * sizeof *done);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lifecycle_final(lc, lc->states[i]))
+            done[k++] = lc->states[i];
+    done[k] = NULL;
+    return done;
+}
+
+/* The first `limit` of each of one register's person fields and due
+ * dates. A person a workflow stamps (approved_by, decided_by) is who acted,
+ * not who must act: their fields are passed over. */
 static int due_pairs(due_collect *c, const record *person, const char *upto, int limit, isms_err *e)
 {
+    const regdef *reg = c->reg;
+    store_due_query q = { .person = person->id, .upto = upto, .limit = limit };
+    if (reg->lifecycle) {
+        q.state = &reg->fields[field_index(reg, reg->lifecycle->field)];
+        q.done = done_states(dom_arena(c->d), reg);
+    }
     int rc = 0;
-    for (int i = 0; !rc && i < c->reg->nfields; i++) {
-        const fielddef *who = &c->reg->fields[i];
-        if (who->type != FT_REF || strcmp(who->target, reg_person.name))
+    for (int i = 0; !rc && i < reg->nfields; i++) {
+        const fielddef *who = &reg->fields[i];
+        if (who->type != FT_REF || strcmp(who->target, reg_person.name) || (who->flags & FF_SYSTEM))
             continue;
-        for (int k = 0; !rc && k < c->reg->nfields; k++) {
-            if (!dom_field_is_due(&c->reg->fields[k]))
+        for (int k = 0; !rc && k < reg->nfields; k++) {
+            if (!dom_field_is_due(&reg->fields[k]))
                 continue;
-            c->who = who;
-            c->when = &c->reg->fields[k];
-            rc = store_due(dom_store(c->d), c->reg, who, c->when, person->id, upto, limit, add_due,
-                           c, e);
+            c->who = q.who = who;
+            c->when = q.when = &reg->fields[k];
+            rc = store_due(dom_store(c->d), reg, &q, add_due, c, e);
         }
     }
     return rc;

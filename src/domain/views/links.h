@@ -68,7 +68,9 @@ typedef struct dom_due {
  * date is at most `upto`, earliest first, at most `limit` of them: each
  * register's person field and due date read from the front of its index
  * (0020_due.sql), so the cost is the rows listed, not what the person
- * owns. In the dom's arena. */
+ * owns. Nothing is due of a record in a final state of its lifecycle (a
+ * decision carried out: lifecycle_final), nor of the person a workflow
+ * stamped (decided_by: who acted, not who must). In the dom's arena. */
 int dom_due_of(dom *d, const record *person, const char *upto, int limit, dom_due *out,
                isms_err *e);
 

@@ -1,0 +1,252 @@
+/* The decision register: what each kind of decision must say, who may
+ * record a decision as taken (a member of the management body, not the
+ * one who proposed it) and who may say it was carried out (its owner, or
+ * the ISMS lead); a decision taken no longer changes; the dashboard's
+ * figures (kept as records are written, and counted again) and a
+ * person's work (a decision carried out is no longer due). */
+#include "support/testutil.h"
+#include "support/domutil.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/views/dashboard.h"
+#include "domain/views/links.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static dom *d;
+
+static int setup(void **state)
+{
+    (void)state;
+    static int made;
+    char name[32];
+    snprintf(name, sizeof name, "decisions%d.isms", ++made); /* a repository a test */
+    tu_clock();                                              /* today is 2026-11-23 */
+    d = tu_create(name, "decisions-test");
+    tu_add_people(d); /* PER-1 Dana (management body), PER-2 Omar (risk owner) */
+    tu_add(d, tu_make(d, &reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Bea", "email=bea@x.example", "roles=management-body",
+                      NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware", "owner=PER-2", "objectives=OBJ-1",
+                      "likelihood=3", "impact=4", NULL));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return tu_close(d);
+}
+
+/* Sets field `name` of r from user text, when there is one. */
+static void set(record *r, const char *name, const char *text)
+{
+    isms_err e = { 0 };
+    if (text && dom_set_text(d, r, regdef_field(&reg_decision, name), text, &e))
+        fail_msg("%s: %s", name, e.msg);
+}
+
+/* Proposes a decision on RISK-1 as the ISMS lead: its key. */
+static const char *propose(const char *title, const char *kind, const char *amount, const char *due)
+{
+    tu_as(d, "lea@x.example");
+    record *r = tu_make(d, &reg_decision, "proposal=as the lead proposes", "owner=PER-2",
+                        "risks=RISK-1", NULL);
+    set(r, "title", title);
+    set(r, "kind", kind);
+    set(r, "amount", amount);
+    set(r, "due_date", due);
+    const char *key = tu_add(d, r);
+    tu_as(d, NULL);
+    return key;
+}
+
+static int act(const char *who, const char *key, const char *verb, isms_err *e)
+{
+    tu_as(d, who);
+    record out;
+    int rc = dom_transition(d, &reg_decision, key, verb, &out, e);
+    tu_as(d, NULL);
+    return rc;
+}
+
+static int64_t count(void)
+{
+    int64_t n = 0;
+    isms_err e = { 0 };
+    store_query all = { .include_retired = 1 };
+    assert_int_equal(store_count(dom_store(d), &reg_decision, &all, &n, &e), 0);
+    return n;
+}
+
+static void refused(record *r, const char *field, const char *says)
+{
+    record out;
+    isms_err e = { 0 };
+    int64_t before = count();
+    assert_int_equal(dom_add(d, r, &out, &e), E_INVALID);
+    assert_string_equal(e.field, field);
+    assert_non_null(strstr(e.msg, says));
+    assert_int_equal(count(), before);
+}
+
+static void each_kind_says_what_it_must(void **state)
+{
+    (void)state;
+    refused(
+        tu_make(d, &reg_decision, "title=Fund EDR", "kind=fund", "proposal=p", "owner=PER-2", NULL),
+        "amount", "says how much");
+    refused(tu_make(d, &reg_decision, "title=Carry it", "kind=accept", "proposal=p", "owner=PER-2",
+                    NULL),
+            "risks", "names them");
+    refused(tu_make(d, &reg_decision, "title=Not now", "kind=defer", "amount=5000", "proposal=p",
+                    "owner=PER-2", NULL),
+            "amount", "allocates no money");
+    refused(tu_make(d, &reg_decision, "title=No", "kind=decline", "amount=1", "proposal=p",
+                    "owner=PER-2", NULL),
+            "amount", "decline allocates no money");
+    /* as they must, they are taken */
+    tu_add(d, tu_make(d, &reg_decision, "title=Carry it", "kind=accept", "risks=RISK-1",
+                      "proposal=p", "owner=PER-2", NULL));
+}
+
+static void the_body_decides_with_four_eyes_and_the_decision_is_frozen(void **state)
+{
+    (void)state;
+    const char *key = propose("Fund EDR", "fund", "250000", "2027-03-31");
+    isms_err e = { 0 };
+    /* a risk owner is not of the body */
+    assert_int_equal(act("omar@x.example", key, "decide", &e), E_DENIED);
+    assert_non_null(strstr(e.msg, "management-body"));
+    /* a member of the body who proposed it may not also decide it */
+    tu_as(d, "bea@x.example");
+    const char *own = tu_add(d, tu_make(d, &reg_decision, "title=Bea's", "kind=direct",
+                                        "proposal=p", "owner=PER-4", NULL));
+    err_clear(&e);
+    assert_int_equal(act("bea@x.example", own, "decide", &e), E_DENIED);
+    assert_non_null(strstr(e.msg, "four eyes"));
+    /* another member may */
+    err_clear(&e);
+    assert_int_equal(act("dana@x.example", key, "decide", &e), 0);
+    record r;
+    assert_int_equal(dom_get(d, &reg_decision, key, &r, &e), 0);
+    assert_string_equal(record_text(&r, F_DECISION_STATUS), "decided");
+    assert_string_equal(record_cval(&r, F_DECISION_DECIDED_BY)->s, "PER-1");
+    assert_string_equal(record_text(&r, F_DECISION_DECIDED_AT), "2026-11-23T12:00:00Z");
+    /* what was decided stays as it was minuted, even for the lead */
+    tu_as(d, "lea@x.example");
+    record *change = tu_make(d, &reg_decision, "amount=300000", NULL);
+    record out;
+    assert_int_equal(dom_update(d, &reg_decision, key, change, 0, &out, NULL, &e), E_CONFLICT);
+    tu_as(d, NULL);
+    assert_int_equal(dom_get(d, &reg_decision, key, &r, &e), 0);
+    assert_int_equal(record_int(&r, F_DECISION_AMOUNT), 25000000);
+    tu_verified(d);
+}
+
+static void only_its_owner_or_the_lead_says_it_was_carried_out(void **state)
+{
+    (void)state;
+    const char *key = propose("Fund MFA", "fund", "100000", "2026-11-01");
+    isms_err e = { 0 };
+    /* not before it is decided */
+    assert_int_equal(act("omar@x.example", key, "complete", &e), E_CONFLICT);
+    assert_int_equal(act("dana@x.example", key, "decide", &e), 0);
+    /* Dana decided it but does not own it */
+    err_clear(&e);
+    assert_int_equal(act("dana@x.example", key, "complete", &e), E_DENIED);
+    assert_string_equal(e.field, "owner");
+    err_clear(&e);
+    assert_int_equal(act("omar@x.example", key, "complete", &e), 0);
+    record r;
+    assert_int_equal(dom_get(d, &reg_decision, key, &r, &e), 0);
+    assert_string_equal(record_text(&r, F_DECISION_STATUS), "carried-out");
+    assert_string_equal(record_text(&r, F_DECISION_CARRIED_OUT_AT), "2026-11-23T12:00:00Z");
+    /* and the lead may, for another */
+    const char *other = propose("Fund DLP", "fund", "55000", NULL);
+    assert_int_equal(act("bea@x.example", other, "decide", &e), 0);
+    assert_int_equal(act("lea@x.example", other, "complete", &e), 0);
+}
+
+/* The dashboard's decision figures, kept and counted again, agree with
+ * what the records say. */
+static void the_dashboard_counts_decisions(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    /* DEC-a proposed; DEC-b decided, overdue; DEC-c decided, resting on no
+     * risk; DEC-d carried out; a retired one counts for nothing */
+    const char *proposed = propose("Fund SIEM", "fund", "80000", "2027-01-31");
+    const char *late = propose("Fund backups", "fund", "40000", "2026-11-01");
+    assert_int_equal(act("dana@x.example", late, "decide", &e), 0);
+    tu_as(d, "lea@x.example");
+    const char *bare = tu_add(d, tu_make(d, &reg_decision, "title=Direct a review", "kind=direct",
+                                         "proposal=p", "owner=PER-2", "due_date=2026-11-02", NULL));
+    tu_as(d, NULL);
+    assert_int_equal(act("dana@x.example", bare, "decide", &e), 0);
+    const char *done = propose("Fund training", "fund", "15000", "2026-10-01");
+    assert_int_equal(act("dana@x.example", done, "decide", &e), 0);
+    assert_int_equal(act("omar@x.example", done, "complete", &e), 0);
+    const char *gone = propose("Fund nothing", "fund", "1000", NULL);
+    record out;
+    assert_int_equal(dom_retire(d, &reg_decision, gone, &out, &e), 0);
+
+    dom_dash kept, counted;
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &counted, &e), 0);
+    for (int k = 0; k < 2; k++) {
+        const dom_dash *s = k ? &counted : &kept;
+        assert_int_equal(s->decisions[0], 1);
+        assert_int_equal(s->decisions[1], 2);
+        assert_int_equal(s->decisions[2], 1);
+        assert_int_equal(s->decided_amount, (40000 + 15000) * 100);
+        assert_int_equal(s->decisions_on_risk, 2); /* the direct one names no risk */
+        assert_int_equal(s->decisions_overdue, 2); /* carried out: no longer late */
+        assert_int_equal(s->awaiting_decision.total, 1);
+        assert_int_equal(s->awaiting_decision.n, 1);
+        assert_string_equal(s->awaiting_decision.keys[0], proposed);
+    }
+    tu_verified(d);
+}
+
+/* A person's work lists a decision they carry out while it is open; once
+ * carried out it is no longer due, and the member who decided it is not
+ * the one it is due of. */
+static void a_decision_is_due_of_its_owner_until_carried_out(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    const char *key = propose("Fund EDR", "fund", "1000", "2026-11-20");
+    assert_int_equal(act("dana@x.example", key, "decide", &e), 0);
+    record omar, dana;
+    assert_int_equal(dom_get(d, &reg_person, "PER-2", &omar, &e), 0);
+    assert_int_equal(dom_get(d, &reg_person, "PER-1", &dana, &e), 0);
+    dom_due due;
+    assert_int_equal(dom_due_of(d, &omar, "2026-12-23", 10, &due, &e), 0);
+    assert_int_equal(due.n, 1);
+    assert_string_equal(due.items[0].key, key);
+    assert_string_equal(due.items[0].date, "2026-11-20");
+    assert_int_equal(dom_due_of(d, &dana, "2026-12-23", 10, &due, &e), 0);
+    assert_int_equal(due.n, 0);
+    assert_int_equal(act("omar@x.example", key, "complete", &e), 0);
+    assert_int_equal(dom_due_of(d, &omar, "2026-12-23", 10, &due, &e), 0);
+    assert_int_equal(due.n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(each_kind_says_what_it_must, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_body_decides_with_four_eyes_and_the_decision_is_frozen,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(only_its_owner_or_the_lead_says_it_was_carried_out, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_dashboard_counts_decisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_decision_is_due_of_its_owner_until_carried_out, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
