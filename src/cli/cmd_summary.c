@@ -226,19 +226,43 @@ static const char *share(cli *c, int64_t part, int64_t whole)
 static void print_decisions(cli *c, const dom_dash *s)
 {
     FILE *f = c->out;
-    int64_t taken = s->decisions[1] + s->decisions[2];
     fprintf(f,
             "\nDecisions: %lld decided, %lld carried out, %s allocated by them; %lld proposed, "
             "awaiting the body",
             (long long)s->decisions[1], (long long)s->decisions[2],
             render_money(c, s->decided_amount), (long long)s->decisions[0]);
     print_keys(f, &s->awaiting_decision);
-    if (taken)
-        fprintf(f,
-                "  %lld of the %lld taken (%s) rest on risk information: risks named or a "
-                "quantified analysis cited\n",
-                (long long)s->decisions_on_risk, (long long)taken,
-                share(c, s->decisions_on_risk, taken));
+}
+
+static void health_line(cli *c, const char *what, int64_t part, int64_t whole)
+{
+    fprintf(c->out, "  %-50s %8lld of %-8lld %s\n", what, (long long)part, (long long)whole,
+            share(c, part, whole));
+}
+
+/* What tells a management system from a register kept for the auditor:
+ * whether risk information reaches the people who spend and decide. */
+static void print_health(cli *c, const dom_dash *s)
+{
+    FILE *f = c->out;
+    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2],
+            in_place = s->controls[1] + s->controls[2], taken = s->decisions[1] + s->decisions[2];
+    fprintf(f, "\nIs risk information driving decisions?\n");
+    health_line(c, "risks tied to a business objective", s->risks - s->no_objective, s->risks);
+    health_line(c, "risk owners who hold a budget (budget authority)", s->owners_with_budget,
+                s->risk_owners);
+    health_line(c, "controls tied to a risk they treat", controls - s->controls_without_risk,
+                controls);
+    health_line(c, "controls in place assessed for effectiveness", in_place - s->not_assessed,
+                in_place);
+    health_line(c, "decisions taken that rest on risk information", s->decisions_on_risk, taken);
+    fprintf(f, "  %-50s %s of %s, %s\n", "money allocated by decisions resting on risk",
+            render_money(c, s->amount_on_risk), render_money(c, s->decided_amount),
+            share(c, s->amount_on_risk, s->decided_amount));
+    fprintf(f, "  %-50s %8lld\n", "decisions taken in the last 365 days",
+            (long long)s->taken_last_year);
+    fprintf(f, "  (active records now; a decision rests on risk information when it names a risk "
+               "or cites a quantified analysis)\n");
 }
 
 static void print_text(cli *c, const dom_dash *s, json_t *pf)
@@ -286,6 +310,7 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets,
             s->raised);
     print_decisions(c, s);
+    print_health(c, s);
     print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
     attention_keys(f, &s->outside, "risk outside appetite (latest analysis)",
@@ -416,6 +441,18 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
                   (json_int_t)s->decisions[2], "awaiting", keys_json(&s->awaiting_decision),
                   "allocated", (json_int_t)s->decided_amount, "resting_on_risk",
                   (json_int_t)s->decisions_on_risk, "overdue", (json_int_t)s->decisions_overdue));
+    json_object_set_new(
+        o, "health",
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "risks_tied_to_objectives",
+                  (json_int_t)(s->risks - s->no_objective), "risk_owners",
+                  (json_int_t)s->risk_owners, "risk_owners_with_budget",
+                  (json_int_t)s->owners_with_budget, "controls_tied_to_risks",
+                  (json_int_t)(s->controls[0] + s->controls[1] + s->controls[2] -
+                               s->controls_without_risk),
+                  "decisions_taken", (json_int_t)(s->decisions[1] + s->decisions[2]),
+                  "decisions_resting_on_risk", (json_int_t)s->decisions_on_risk,
+                  "allocated_resting_on_risk", (json_int_t)s->amount_on_risk,
+                  "decisions_taken_last_365_days", (json_int_t)s->taken_last_year));
     add_board_figures(s, o, pf);
     json_object_set_new(o, "frameworks", frameworks_json(c));
     js_write(c->out, o, 1);

@@ -395,7 +395,6 @@ static void attention_section(web_req *r, const dom_dash *s)
  * funded, whether that rests on risk information, what is late. */
 static void decisions_section(web_req *r, const dom_dash *s)
 {
-    int64_t taken = s->decisions[1] + s->decisions[2];
     html_f(&r->out,
            "<section aria-labelledby=\"h-dec\"><h2 id=\"h-dec\">Decisions</h2>"
            "<p><a href=\"/decisions?status=decided\">%D decided</a>, "
@@ -404,17 +403,60 @@ static void decisions_section(web_req *r, const dom_dash *s)
            s->decisions[1], s->decisions[2], money(r, (double)s->decided_amount), s->decisions[0]);
     key_links(r, "decisions", &s->awaiting_decision);
     html_f(&r->out, ".</p>");
-    if (taken)
-        html_f(&r->out,
-               "<p>%D of the %D taken (%s) rest on risk information: risks named or a quantified "
-               "analysis cited.</p>",
-               s->decisions_on_risk, taken,
-               percent(r, (double)s->decisions_on_risk / (double)taken));
     if (s->decisions_overdue)
         html_f(&r->out, "<p><strong>%D decided and not carried out by %s due date.</strong></p>",
                s->decisions_overdue, s->decisions_overdue == 1 ? "its" : "their");
     note(r, "Active decisions of the management body and its committees. Allocated: the amounts "
             "of those decided or carried out.");
+    html_f(&r->out, "</section>");
+}
+
+/* One row of the health table: what is measured, part of whole, the share. */
+static void health_row(web_req *r, const char *what, const char *part, const char *whole,
+                       double share, int known)
+{
+    html_f(&r->out,
+           "<tr><th scope=\"row\">%s</th><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+           "<td class=\"num\">%s</td></tr>",
+           what, part, whole, known ? percent(r, share) : "-");
+}
+
+static void health_count(web_req *r, const char *what, int64_t part, int64_t whole)
+{
+    arena *a = dom_arena(r->d);
+    health_row(r, what, arena_printf(a, "%lld", (long long)part),
+               arena_printf(a, "%lld", (long long)whole), whole ? (double)part / (double)whole : 0,
+               whole > 0);
+}
+
+/* Whether risk information reaches the people who spend and decide: what
+ * tells a management system from a register kept for the auditor. */
+static void health_section(web_req *r, const dom_dash *s)
+{
+    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2],
+            in_place = s->controls[1] + s->controls[2], taken = s->decisions[1] + s->decisions[2];
+    html_f(&r->out, "<section aria-labelledby=\"h-health\"><h2 id=\"h-health\">Is risk "
+                    "information driving decisions?</h2><div class=\"scroll\"><table><caption "
+                    "class=\"vh\">What reaches the people who spend and decide</caption><thead><tr>"
+                    "<th scope=\"col\">Measure</th><th scope=\"col\" class=\"num\">Count</th>"
+                    "<th scope=\"col\" class=\"num\">Out of</th><th scope=\"col\" "
+                    "class=\"num\">Share</th></tr></thead><tbody>");
+    health_count(r, "Risks tied to a business objective", s->risks - s->no_objective, s->risks);
+    health_count(r, "Risk owners who hold a budget", s->owners_with_budget, s->risk_owners);
+    health_count(r, "Controls tied to a risk they treat", controls - s->controls_without_risk,
+                 controls);
+    health_count(r, "Controls in place assessed for effectiveness", in_place - s->not_assessed,
+                 in_place);
+    health_count(r, "Decisions taken that rest on risk information", s->decisions_on_risk, taken);
+    health_row(r, "Money allocated by those decisions", money(r, (double)s->amount_on_risk),
+               money(r, (double)s->decided_amount),
+               s->decided_amount ? (double)s->amount_on_risk / (double)s->decided_amount : 0,
+               s->decided_amount > 0);
+    html_f(&r->out, "</tbody></table></div><p>%D decisions taken in the last 365 days.</p>",
+           s->taken_last_year);
+    note(r, "Active records as they stand now. A decision rests on risk information when it "
+            "names a risk or cites a quantified analysis; a risk owner holds a budget when their "
+            "budget authority is above zero.");
     html_f(&r->out, "</section>");
 }
 
@@ -500,6 +542,7 @@ static int render_sections(web_req *r, isms_err *e)
     heat_section(r, &s);
     attention_section(r, &s);
     decisions_section(r, &s);
+    health_section(r, &s);
     controls_section(r, &s);
     frameworks_section(r);
     return 0;

@@ -13,6 +13,7 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static dom *d;
@@ -194,22 +195,97 @@ static void the_dashboard_counts_decisions(void **state)
     record out;
     assert_int_equal(dom_retire(d, &reg_decision, gone, &out, &e), 0);
 
+    /* one taken more than a year ago (the clock moved back for it) */
+    const char *old = propose("Fund the old firewall", "fund", "7000", NULL);
+    setenv("ISMS_NOW", "2025-11-22T12:00:00Z", 1);
+    assert_int_equal(act("dana@x.example", old, "decide", &e), 0);
+    tu_clock();
+
     dom_dash kept, counted;
     assert_int_equal(dom_dashboard(d, &kept, &e), 0);
     assert_int_equal(dom_dashboard_recount(d, &counted, &e), 0);
     for (int k = 0; k < 2; k++) {
         const dom_dash *s = k ? &counted : &kept;
         assert_int_equal(s->decisions[0], 1);
-        assert_int_equal(s->decisions[1], 2);
+        assert_int_equal(s->decisions[1], 3);
         assert_int_equal(s->decisions[2], 1);
-        assert_int_equal(s->decided_amount, (40000 + 15000) * 100);
-        assert_int_equal(s->decisions_on_risk, 2); /* the direct one names no risk */
+        assert_int_equal(s->decided_amount, (40000 + 15000 + 7000) * 100);
+        assert_int_equal(s->decisions_on_risk, 3); /* the direct one names no risk */
+        assert_int_equal(s->amount_on_risk, (40000 + 15000 + 7000) * 100);
         assert_int_equal(s->decisions_overdue, 2); /* carried out: no longer late */
+        assert_int_equal(s->taken_last_year, 3);   /* not the one of 2025-11-22 */
         assert_int_equal(s->awaiting_decision.total, 1);
         assert_int_equal(s->awaiting_decision.n, 1);
         assert_string_equal(s->awaiting_decision.keys[0], proposed);
     }
     tu_verified(d);
+}
+
+/* Whether risk information reaches those who spend: the risk owners who
+ * hold a budget, the controls tied to a risk; kept as records are written
+ * and counted again alike. */
+static void the_dashboard_says_who_owns_risks_with_a_budget(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    /* RISK-1 is Omar's, who has no budget; Dana, who has one, takes one */
+    tu_add(d, tu_make(d, &reg_person, "name=Bo", "email=bo@x.example", "roles=risk-owner",
+                      "budget_authority=0", NULL));
+    record *budget = tu_make(d, &reg_person, "budget_authority=500000", NULL);
+    record out;
+    assert_int_equal(dom_update(d, &reg_person, "PER-1", budget, 0, &out, NULL, &e), 0);
+    tu_add(d,
+           tu_make(d, &reg_risk, "title=Fraud", "owner=PER-1", "likelihood=2", "impact=2", NULL));
+    tu_add(d,
+           tu_make(d, &reg_risk, "title=Typos", "owner=PER-2", "likelihood=1", "impact=1", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=EDR", "owner=PER-2", "treats=RISK-1", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Posters", "owner=PER-2", NULL));
+    const char *moved =
+        tu_add(d, tu_make(d, &reg_control, "title=Policy", "owner=PER-2", "treats=RISK-2", NULL));
+    record *unlinked = tu_make(d, &reg_control, "treats=", NULL);
+    assert_int_equal(dom_update(d, &reg_control, moved, unlinked, 0, &out, NULL, &e), 0);
+    dom_dash kept, counted;
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &counted, &e), 0);
+    for (int k = 0; k < 2; k++) {
+        const dom_dash *s = k ? &counted : &kept;
+        assert_int_equal(s->risk_owners, 2); /* Omar (two risks), Dana; not Bo */
+        assert_int_equal(s->owners_with_budget, 1);
+        assert_int_equal(s->controls_without_risk, 2);
+        assert_int_equal(s->risks - s->no_objective, 1);
+    }
+    tu_verified(d);
+}
+
+/* An upgrade to the schema of the decisions counts the kept figures
+ * again: those it did not keep before (risk owners, controls tied to no
+ * risk) appear as the records say. */
+static void an_upgrade_counts_the_figures_it_brings(void **state)
+{
+    (void)state;
+    const char *old = tu_repo("before-decisions.isms");
+    isms_err e = { 0 };
+    dom *was = d;
+    setenv("ISMS_MIGRATE_UNTIL", "20", 1);
+    if (dom_create(old, &(principal){ .actor = "decisions-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "likelihood=2", "impact=2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Posters", "owner=PER-2", NULL));
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    /* as the isms of schema 20 kept them: without those figures */
+    tu_sql(old, "DELETE FROM tally WHERE name LIKE 'risk.owner.%' OR name = 'control.no_risk'");
+    if (dom_open(old, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), 20);
+    dom_dash kept;
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(kept.risk_owners, 1);
+    assert_int_equal(kept.controls_without_risk, 1);
+    tu_verified(d);
+    dom_close(d);
+    d = was;
 }
 
 /* A person's work lists a decision they carry out while it is open; once
@@ -247,6 +323,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_dashboard_counts_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(a_decision_is_due_of_its_owner_until_carried_out, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(the_dashboard_says_who_owns_risks_with_a_budget, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(an_upgrade_counts_the_figures_it_brings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -245,6 +245,15 @@ static void same_dashboard(const dom_dash *kept, const dom_dash *counted)
     SAME(assets);
     SAME(raised);
     SAME(ntop);
+    SAME(risk_owners);
+    SAME(owners_with_budget);
+    SAME(controls_without_risk);
+    SAME(decided_amount);
+    SAME(amount_on_risk);
+    SAME(decisions_on_risk);
+    SAME(decisions_overdue);
+    SAME(taken_last_year);
+    assert_memory_equal(kept->decisions, counted->decisions, sizeof kept->decisions);
     assert_memory_equal(kept->bands, counted->bands, sizeof kept->bands);
     assert_memory_equal(kept->heat, counted->heat, sizeof kept->heat);
     assert_memory_equal(kept->controls, counted->controls, sizeof kept->controls);

@@ -424,7 +424,25 @@ static void the_body_decides_on_the_page(void **state)
     assert_contains(html, "EUR\u00a01,520,000.00 allocated by them");
     assert_contains(html, "awaiting the body: <a href=\"/decisions/DEC-4\">DEC-4</a>, "
                           "<a href=\"/decisions/DEC-5\">DEC-5</a>");
-    assert_contains(html, "3 of the 3 taken (100.0%) rest on risk information");
+    /* and whether risk information drives them, as the summary counts */
+    assert_contains(html, "<h2 id=\"h-health\">Is risk information driving decisions?</h2>");
+    assert_contains(html, "<th scope=\"row\">Decisions taken that rest on risk information</th>"
+                          "<td class=\"num\">3</td><td class=\"num\">3</td>"
+                          "<td class=\"num\">100.0%</td>");
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *health = json_object_get(s, "health");
+    char want[200];
+    snprintf(want, sizeof want,
+             "<th scope=\"row\">Controls tied to a risk they treat</th><td class=\"num\">%lld</td>",
+             (long long)json_integer_value(json_object_get(health, "controls_tied_to_risks")));
+    assert_contains(html, want);
+    snprintf(want, sizeof want,
+             "<th scope=\"row\">Risk owners who hold a budget</th><td "
+             "class=\"num\">%lld</td><td class=\"num\">%lld</td>",
+             (long long)json_integer_value(json_object_get(health, "risk_owners_with_budget")),
+             (long long)json_integer_value(json_object_get(health, "risk_owners")));
+    assert_contains(html, want);
+    json_decref(s);
     free(html);
     html = wf_page(WF_LEAD, "/decisions/DEC-4", 200);
     assert_null(strstr(html, "/decisions/DEC-4/decide"));

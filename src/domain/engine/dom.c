@@ -87,9 +87,11 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
         return rc;
     d->st = s; /* the store is not the dom's yet: store_open has not returned */
     rc = builtin_seed(d, to, e);
-    /* The dashboard's kept figures, counted once from the records when the
-     * upgrade brings their table (0010). */
-    if (!rc && from < store_migration_version("0010_"))
+    /* The dashboard's kept figures, counted from the records when the
+     * upgrade brings their table (0010) or figures they did not keep
+     * (0021: risk owners, controls tied to no risk, decisions). */
+    int v21 = store_migration_version("0021_");
+    if (!rc && (from < store_migration_version("0010_") || (from < v21 && to >= v21)))
         rc = dom_tallies_rebuild(d, e);
     else if (!rc && from < store_migration_version("0016_") &&
              to >= store_migration_version("0016_"))

@@ -81,6 +81,9 @@ static void note_risk(tallies *t, const record *r, int sign)
     const char *review = record_text(r, F_RISK_REVIEW_DATE);
     if (review)
         add(t, named(&name, "risk.review.", review), sign);
+    named(&name, "risk.owner.", ""); /* who owns risks: do they hold a budget? */
+    buf_put_int(&name, record_cval(r, F_RISK_OWNER)->i);
+    add(t, buf_str(&name), sign);
     buf_reset(&name);
 }
 
@@ -95,6 +98,8 @@ static void note_control(tallies *t, const record *r, int sign)
     const char *eff = record_text(r, F_CONTROL_EFFECTIVENESS);
     if (strcmp(status, "planned") && eff) /* in place */
         add(t, named(&name, "control.effectiveness.", eff), sign);
+    if (!record_cval(r, F_CONTROL_TREATS)->n)
+        add(t, "control.no_risk", sign);
     buf_reset(&name);
 }
 
@@ -108,9 +113,18 @@ static void note_decision(tallies *t, const record *r, int sign)
     const char *status = record_text(r, F_DECISION_STATUS);
     add(t, named(&name, "decision.status.", status ? status : ""), sign);
     if (decision_taken(status)) {
-        add(t, "decision.amount", sign * record_int(r, F_DECISION_AMOUNT));
-        if (decision_rests_on_risk(r))
+        int64_t amount = record_int(r, F_DECISION_AMOUNT);
+        add(t, "decision.amount", sign * amount);
+        if (decision_rests_on_risk(r)) {
             add(t, "decision.rests_on_risk", sign);
+            add(t, "decision.amount_on_risk", sign * amount);
+        }
+        const char *at = record_text(r, F_DECISION_DECIDED_AT);
+        if (at && strlen(at) >= 10) { /* by the day: those of the last year */
+            named(&name, "decision.taken.", "");
+            buf_append(&name, at, 10);
+            add(t, buf_str(&name), sign);
+        }
     }
     const char *due = record_text(r, F_DECISION_DUE_DATE);
     if (due && status && !strcmp(status, "decided"))
@@ -210,12 +224,15 @@ static int note_one(const record *r, void *ctx)
 static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
                                    F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_RESIDUAL_IMPACT,
                                    F_RISK_TREATMENT,           F_RISK_REVIEW_DATE,
-                                   F_RISK_OBJECTIVES };
+                                   F_RISK_OBJECTIVES,          F_RISK_OWNER };
 enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 };
-static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS };
+static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS,
+                                      F_CONTROL_TREATS };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
-static const int decision_fields[] = { F_DECISION_STATUS, F_DECISION_AMOUNT, F_DECISION_RISKS,
-                                       F_DECISION_ANALYSIS, F_DECISION_DUE_DATE };
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
+                                       F_DECISION_RISKS,    F_DECISION_ANALYSIS,
+                                       F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
 
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
 {
@@ -226,9 +243,15 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
     memcpy(fields, risk_fields, sizeof risk_fields);
     memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
     store_query risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs },
-                controls = { .ids_only = 1, .fields = control_fields, .nfields = 3 },
-                objectives = { .ids_only = 1, .fields = objective_fields, .nfields = 1 },
-                decisions = { .ids_only = 1, .fields = decision_fields, .nfields = 5 };
+                controls = { .ids_only = 1,
+                             .fields = control_fields,
+                             .nfields = COUNT(control_fields) },
+                objectives = { .ids_only = 1,
+                               .fields = objective_fields,
+                               .nfields = COUNT(objective_fields) },
+                decisions = { .ids_only = 1,
+                              .fields = decision_fields,
+                              .nfields = COUNT(decision_fields) };
     int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);

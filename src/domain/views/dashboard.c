@@ -37,6 +37,8 @@ typedef struct gather {
     char today[11];
     id_set treated;             /* risks with a control in place */
     id_set accepted;            /* risks with a valid acceptance */
+    id_set owners;              /* people owning an active risk */
+    char year_ago[11];          /* a decision taken after it was taken in the last year */
     const quant_latest *latest; /* the latest analysis of each subject */
     size_t nlatest;
     objective_count *objectives;
@@ -60,6 +62,7 @@ static int count_control(const record *r, void *ctx)
     if (k >= 0)
         g->out->controls[k]++;
     g->out->control_cost += record_int(r, F_CONTROL_COST);
+    g->out->controls_without_risk += !t->n;
     if (strcmp(status, "planned")) {
         const char *eff = record_text(r, F_CONTROL_EFFECTIVENESS);
         g->out->not_assessed += !strcmp(eff, "not-assessed");
@@ -84,25 +87,25 @@ static int count_acceptance(const record *r, void *ctx)
 }
 
 /* A decision counted as the kept figures count it (tallies.c). */
-static void note_decision(dom_dash *s, const char *today, const char *status, int64_t amount,
-                          int on_risk, const char *due)
+static int count_decision(const record *r, void *ctx)
 {
+    gather *g = ctx;
+    dom_dash *s = g->out;
+    const char *status = record_text(r, F_DECISION_STATUS),
+               *due = record_text(r, F_DECISION_DUE_DATE),
+               *at = record_text(r, F_DECISION_DECIDED_AT);
+    int64_t amount = record_int(r, F_DECISION_AMOUNT);
     int k = choice_index(decision_statuses, status);
     if (k >= 0)
         s->decisions[k]++;
     if (decision_taken(status)) {
+        int on_risk = decision_rests_on_risk(r);
         s->decided_amount += amount;
         s->decisions_on_risk += on_risk;
+        s->amount_on_risk += on_risk ? amount : 0;
+        s->taken_last_year += at && strncmp(at, g->year_ago, 10) > 0;
     }
-    s->decisions_overdue += due && !strcmp(status, "decided") && strcmp(due, today) < 0;
-}
-
-static int count_decision(const record *r, void *ctx)
-{
-    gather *g = ctx;
-    note_decision(g->out, g->today, record_text(r, F_DECISION_STATUS),
-                  record_int(r, F_DECISION_AMOUNT), decision_rests_on_risk(r),
-                  record_text(r, F_DECISION_DUE_DATE));
+    s->decisions_overdue += due && !strcmp(status, "decided") && strcmp(due, g->today) < 0;
     return 0;
 }
 
@@ -280,6 +283,7 @@ static int count_risk(const record *r, void *ctx)
     const char *treatment = record_text(r, F_RISK_TREATMENT),
                *review = record_text(r, F_RISK_REVIEW_DATE);
     s->risks++;
+    idset_add(&g->owners, record_cval(r, F_RISK_OWNER)->i);
     note_quantified(g, r, l, i);
     if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
         s->heat[l][i]++;
@@ -360,8 +364,9 @@ static const int control_fields[] = { F_CONTROL_TREATS, F_CONTROL_STATUS, F_CONT
                                       F_CONTROL_EFFECTIVENESS };
 static const int acceptance_fields[] = { F_ACCEPTANCE_EXPIRES_ON, F_ACCEPTANCE_RISK };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
-static const int decision_fields[] = { F_DECISION_STATUS, F_DECISION_AMOUNT, F_DECISION_RISKS,
-                                       F_DECISION_ANALYSIS, F_DECISION_DUE_DATE };
+static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
+                                       F_DECISION_RISKS,    F_DECISION_ANALYSIS,
+                                       F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
 static const int risk_fields[] = {
     F_RISK_LIKELIHOOD,      F_RISK_IMPACT,    F_RISK_RESIDUAL_LIKELIHOOD,
     F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT, F_RISK_REVIEW_DATE,
@@ -442,6 +447,10 @@ static void from_tallies(gather *g, const tallies *t)
                 s->decisions[c] += n;
         } else if (!strncmp(name, "decision.due.", 13)) {
             s->decisions_overdue += strcmp(name + 13, g->today) < 0 ? n : 0;
+        } else if (!strncmp(name, "decision.taken.", 15)) {
+            s->taken_last_year += strcmp(name + 15, g->year_ago) > 0 ? n : 0;
+        } else if (!strncmp(name, "risk.owner.", 11)) {
+            idset_add(&g->owners, strtoll(name + 11, NULL, 10));
         }
     }
     s->risks = tallies_get(t, "risk");
@@ -454,6 +463,8 @@ static void from_tallies(gather *g, const tallies *t)
     s->objectives = tallies_get(t, "objective");
     s->objective_value = tallies_get(t, "objective.value");
     s->decided_amount = tallies_get(t, "decision.amount");
+    s->amount_on_risk = tallies_get(t, "decision.amount_on_risk");
+    s->controls_without_risk = tallies_get(t, "control.no_risk");
     s->decisions_on_risk = tallies_get(t, "decision.rests_on_risk");
 }
 
@@ -691,6 +702,22 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
 
 /* ---- both ---- */
 
+/* How many of the risk owners hold a budget: a person read each, by id
+ * (their number, not the risks', bounds the cost). */
+static int owners_with_budget(gather *g, isms_err *e)
+{
+    idset_seal(&g->owners);
+    g->out->risk_owners = (int64_t)g->owners.n;
+    for (size_t k = 0; k < g->owners.n; k++) {
+        record p;
+        int rc = store_get_id(dom_store(g->d), &reg_person, g->owners.ids[k], &p, g->a, e);
+        if (rc)
+            return rc;
+        g->out->owners_with_budget += record_int(&p, F_PERSON_BUDGET_AUTHORITY) > 0;
+    }
+    return 0;
+}
+
 /* The first decisions proposed and not yet taken, by id: from the front of
  * the index on their state (0013's lists). */
 static int awaiting_decision(gather *g, isms_err *e)
@@ -721,13 +748,17 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     out->has_org = dom_get(d, &reg_org, "ORG", &out->org, NULL) == 0;
     gather g = { .out = out, .d = d, .a = dom_arena(d) };
     memcpy(g.today, today, sizeof g.today);
+    date_add_days(g.year_ago, today, -365);
     int rc =
         recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
     if (!rc)
         rc = awaiting_decision(&g, e);
+    if (!rc)
+        rc = owners_with_budget(&g, e);
     free(g.objectives);
     idset_free(&g.treated);
     idset_free(&g.accepted);
+    idset_free(&g.owners);
     return rc;
 }
 

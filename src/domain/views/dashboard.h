@@ -85,6 +85,16 @@ typedef struct dom_dash {
     int64_t decided_amount;      /* money the taken ones allocate */
     int64_t decisions_overdue;   /* decided, not carried out, due date passed */
     dash_keys awaiting_decision; /* proposed ones, before the body (total: decisions[0]) */
+    /* Does risk information drive decisions? What separates a management
+     * system from a register kept for the auditor: risks anchored to
+     * objectives (risks - no_objective), owned by people who can spend
+     * money, controls tied to the risks they treat, decisions taken on
+     * risk information, and taken at all. */
+    int64_t risk_owners;           /* people owning an active risk */
+    int64_t owners_with_budget;    /* of them, with a budget authority above zero */
+    int64_t controls_without_risk; /* active controls tied to no risk they treat */
+    int64_t amount_on_risk;        /* of decided_amount, what decisions resting on risk allocate */
+    int64_t taken_last_year;       /* decisions decided in the 365 days to today */
     /* the ledger */
     int64_t ledger_entries;
     char ledger_head[65];

@@ -5,6 +5,12 @@
 -- controls it funds or directs, the money it allocates, who carries it
 -- out and by when. Proposed, then decided by a member of the management
 -- body (four eyes) and frozen, then carried out by its owner.
+--
+-- The upgrade to this version counts the dashboard's kept figures again
+-- from the records (domain/engine/dom.c): it brings figures they did not
+-- keep (each risk owner's risks, the controls tied to no risk, the
+-- decisions), so that the dashboard can say whether risk information
+-- drives decisions.
 CREATE TABLE decision (
     id @ID@, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, retired_at TEXT,
