@@ -9,6 +9,7 @@
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
+#include "domain/views/derived.h"
 #include "domain/views/links.h"
 #include "store/store.h"
 
@@ -257,6 +258,55 @@ static void the_dashboard_says_who_owns_risks_with_a_budget(void **state)
     tu_verified(d);
 }
 
+/* A decision shows the figures of the analysis it cites as they were
+ * saved (what the body saw), and whether they still hold. */
+static void a_decision_shows_the_figures_it_cites_and_their_freshness(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    tu_add(d, tu_make(d, &reg_risk, "title=Ransomware in money", "owner=PER-2", "likelihood=3",
+                      "impact=4", "lef=pert(0.5,1,2)", "primary_loss=lognormal90(100000,2000000)",
+                      NULL));
+    risk_quant q;
+    tu_quantify(d, "RISK-2", (quant_opts){ .iterations = 4096, .seed = 5, .save = 1 }, &q);
+    assert_non_null(q.analysis);
+    const char *key = propose("Fund backups", "fund", "50000", NULL);
+    record *cite = tu_make(d, &reg_decision, NULL);
+    set(cite, "analysis", q.analysis);
+    record r, analysis;
+    assert_int_equal(dom_update(d, &reg_decision, key, cite, 0, &r, NULL, &e), 0);
+    assert_int_equal(dom_get(d, &reg_analysis, q.analysis, &analysis, &e), 0);
+    int n;
+    const derived_def *defs = derived_defs(&reg_decision, &n);
+    assert_int_equal(n, 4);
+    value v[4];
+    derive_cache *c = derive_cache_new(d);
+    assert_int_equal(derive_record(c, &r, v, &e), 0);
+    assert_string_equal(defs[0].field.name, "p95_loss");
+    assert_int_equal(v[0].i, record_int(&analysis, F_ANALYSIS_P95_LOSS));
+    assert_string_equal(v[1].s, record_text(&analysis, F_ANALYSIS_VERDICT));
+    assert_string_equal(v[2].s, analysis.created_at);
+    assert_string_equal(v[3].s, "current");
+    derive_cache_free(c);
+    /* the risk's inputs change: the figures the body saw are stale now */
+    record *worse = tu_make(d, &reg_risk, "lef=pert(1,2,4)", NULL);
+    assert_int_equal(dom_update(d, &reg_risk, "RISK-2", worse, 0, &r, NULL, &e), 0);
+    assert_int_equal(dom_get(d, &reg_decision, key, &r, &e), 0);
+    c = derive_cache_new(d);
+    assert_int_equal(derive_record(c, &r, v, &e), 0);
+    assert_non_null(strstr(v[3].s, "STALE since"));
+    assert_int_equal(v[0].i, record_int(&analysis, F_ANALYSIS_P95_LOSS)); /* as saved */
+    derive_cache_free(c);
+    /* a decision citing nothing has none */
+    const char *bare = propose("Fund nothing cited", "fund", "1", NULL);
+    assert_int_equal(dom_get(d, &reg_decision, bare, &r, &e), 0);
+    c = derive_cache_new(d);
+    assert_int_equal(derive_record(c, &r, v, &e), 0);
+    for (int k = 0; k < n; k++)
+        assert_true(v[k].null);
+    derive_cache_free(c);
+}
+
 /* An upgrade to the schema of the decisions counts the kept figures
  * again: those it did not keep before (risk owners, controls tied to no
  * risk) appear as the records say. */
@@ -325,6 +375,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(the_dashboard_says_who_owns_risks_with_a_budget, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_decision_shows_the_figures_it_cites_and_their_freshness,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(an_upgrade_counts_the_figures_it_brings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

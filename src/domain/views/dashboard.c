@@ -38,7 +38,7 @@ typedef struct gather {
     id_set treated;             /* risks with a control in place */
     id_set accepted;            /* risks with a valid acceptance */
     id_set owners;              /* people owning an active risk */
-    char year_ago[11];          /* a decision taken after it was taken in the last year */
+    char year_ago[11];          /* today a year ago: a decision taken after it is of the year */
     const quant_latest *latest; /* the latest analysis of each subject */
     size_t nlatest;
     objective_count *objectives;

@@ -40,6 +40,9 @@ struct derive_cache {
     int64_t win_lo, win_hi, last_id;
     latest_mark *win;
     size_t nwin, win_cap;
+    /* The analysis the last decision asked about cites (id 0: none read). */
+    int64_t cited_id;
+    record cited;
 };
 
 enum { LATEST_ONE_BY_ONE = 8, LATEST_WINDOW = 256 };
@@ -316,6 +319,63 @@ static const derived_def analysis_derived[] = {
       .compute = analysis_figures },
 };
 
+/* ---- decisions: the figures of the analysis they cite ---- */
+
+enum { DC_P95, DC_VERDICT, DC_RAN, DC_FIGURES };
+
+/* The analysis decision r cites (*out NULL: none), read once for the
+ * values that ask in turn. */
+static int cited_of(derive_cache *c, const record *r, const record **out, isms_err *e)
+{
+    *out = NULL;
+    const value *v = record_cval(r, F_DECISION_ANALYSIS);
+    if (v->null)
+        return 0;
+    if (c->cited_id != v->i) {
+        int rc = store_get_id(dom_store(c->d), &reg_analysis, v->i, &c->cited, dom_arena(c->d), e);
+        if (rc)
+            return rc;
+        c->cited_id = v->i;
+    }
+    *out = &c->cited;
+    return 0;
+}
+
+/* What the body saw when it decided, and whether it still holds: a
+ * decision's figures are evidence of their day, so they are shown as the
+ * analysis saved them, with its freshness now. */
+static int decision_cited(derive_cache *c, const record *r, int what, value *out, isms_err *e)
+{
+    const record *a;
+    int rc = cited_of(c, r, &a, e);
+    if (rc || !a)
+        return rc;
+    switch (what) {
+    case DC_P95: money_of(a, F_ANALYSIS_P95_LOSS, out); break;
+    case DC_VERDICT: set_text(out, record_text(a, F_ANALYSIS_VERDICT)); break;
+    case DC_RAN: set_text(out, a->created_at); break;
+    case DC_FIGURES: return analysis_figures(c, a, 0, out, e);
+    }
+    return 0;
+}
+
+#define CITED(n, t, l, h, k)                                                        \
+    {                                                                               \
+        .field = { .name = n, .type = t, .help = h }, .group = "cited", .label = l, \
+        .compute = decision_cited, .arg = k                                         \
+    }
+
+static const derived_def decision_derived[] = {
+    CITED("p95_loss", FT_MONEY, "cited P95 loss",
+          "the cited analysis's loss in a bad year: 19 years in 20 lose less", DC_P95),
+    CITED("verdict", FT_TEXT, "cited verdict", "the cited analysis's verdict against appetite",
+          DC_VERDICT),
+    CITED("ran_at", FT_TIME, "cited ran at", "when the cited analysis ran", DC_RAN),
+    CITED("figures", FT_TEXT, "cited figures",
+          "the cited analysis's figures now: current, or stale since a change to its inputs",
+          DC_FIGURES),
+};
+
 /* ---- assets: protection needs after the maximum principle ---- */
 
 static int need_of(derive_cache *c, const record *r, const asset_need **out, isms_err *e)
@@ -424,6 +484,10 @@ const derived_def *derived_defs(const regdef *reg, int *n)
     if (reg == &reg_asset) {
         *n = COUNT(asset_derived);
         return asset_derived;
+    }
+    if (reg == &reg_decision) {
+        *n = COUNT(decision_derived);
+        return decision_derived;
     }
     *n = 0;
     return NULL;
