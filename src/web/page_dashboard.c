@@ -368,6 +368,10 @@ static void attention_section(web_req *r, const dom_dash *s)
     attention_item(r, s->overdue, "risk review overdue", "risk reviews overdue",
                    "/risks?sort=review_date");
     html_f(&r->out, "</li>");
+    attention_item(r, s->decisions_overdue, "decision decided and not carried out by its due date",
+                   "decisions decided and not carried out by their due dates",
+                   "/decisions?status=decided");
+    html_f(&r->out, "</li>");
     attention_item(r, s->no_objective, "risk tied to no business objective",
                    "risks tied to no business objective", NULL);
     html_f(&r->out, "</li>");
@@ -391,8 +395,8 @@ static void attention_section(web_req *r, const dom_dash *s)
 
 /* ---- decisions ---- */
 
-/* The governance loop: what is before the body, what it decided and
- * funded, whether that rests on risk information, what is late. */
+/* The governance loop: what the body decided and funded, what is
+ * before it (those late are among what needs attention). */
 static void decisions_section(web_req *r, const dom_dash *s)
 {
     html_f(&r->out,
@@ -403,9 +407,6 @@ static void decisions_section(web_req *r, const dom_dash *s)
            s->decisions[1], s->decisions[2], money(r, (double)s->decided_amount), s->decisions[0]);
     key_links(r, "decisions", &s->awaiting_decision);
     html_f(&r->out, ".</p>");
-    if (s->decisions_overdue)
-        html_f(&r->out, "<p><strong>%D decided and not carried out by %s due date.</strong></p>",
-               s->decisions_overdue, s->decisions_overdue == 1 ? "its" : "their");
     note(r, "Active decisions of the management body and its committees. Allocated: the amounts "
             "of those decided or carried out.");
     html_f(&r->out, "</section>");

@@ -466,6 +466,15 @@ static void the_body_decides_on_the_page(void **state)
     assert_contains(html, "<a href=\"/decisions?status=decided\">3 decided</a>");
     assert_contains(html, "EUR\u00a01,575,000.00 allocated by them");
     assert_contains(html, "awaiting the body: <a href=\"/decisions/DEC-5\">DEC-5</a>.");
+    assert_contains(html, "<li>0 decisions decided and not carried out by their due dates</li>");
+    free(html);
+    /* one decided and late is among what needs attention, a link to the decided */
+    free(tu_isms_ok(wf_repo(), "--as", WF_LEAD, "decision", "add", "--title", "Fund it", "--kind",
+                    "direct", "--proposal", "p", "--owner", WF_OWNER, "--due-date", "2020-01-31"));
+    free(tu_isms_ok(wf_repo(), "--as", WF_BOARD, "decision", "decide", "DEC-6"));
+    html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<li><a href=\"/decisions?status=decided\">1 decision decided and not "
+                          "carried out by its due date</a></li>");
     free(html);
 }
 
