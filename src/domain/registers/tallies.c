@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+
 void tallies_init(tallies *t) { strmap_init(&t->m); }
 
 void tallies_reset(tallies *t) { strmap_reset(&t->m); }
@@ -229,7 +231,6 @@ enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 
 static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS,
                                       F_CONTROL_TREATS };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
-#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
                                        F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
