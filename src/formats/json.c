@@ -761,3 +761,68 @@ void js_correlations(const char *inputs, js_corr_fn fn, void *ctx)
     }
     json_decref(doc);
 }
+
+/* ---- rows of a stored document ---- */
+
+/* The value at a dotted path of object o, or NULL. */
+static json_t *at_path(json_t *o, const char *path)
+{
+    char part[64];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof part)
+            return NULL;
+        memcpy(part, path, n);
+        part[n] = 0;
+        o = json_object_get(o, part);
+        path += n + (path[n] == '.');
+    }
+    return o;
+}
+
+/* A scalar as text (in `scratch`, 64 bytes, for a number), or NULL. */
+static const char *scalar_text(json_t *v, char *scratch)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        snprintf(scratch, 64, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(scratch, 64, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(scratch, 64, "%s", json_is_true(v) ? "true" : "false");
+    else
+        return NULL;
+    return scratch;
+}
+
+enum { JS_ROWS_MAX_PATHS = 16 };
+
+int js_rows(const char *text, const char *array, const char *const *paths, int npaths, js_row_fn fn,
+            void *ctx, isms_err *e)
+{
+    if (npaths > JS_ROWS_MAX_PATHS)
+        return err_set(e, E_INTERNAL, array, "%s: %d paths, at most %d", array, npaths,
+                       JS_ROWS_MAX_PATHS);
+    json_t *doc;
+    int rc = js_parse(text, strlen(text), array, &doc, e);
+    if (rc)
+        return rc;
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return err_set(e, E_INVALID, array, "%s: the document is not an object", array);
+    }
+    char scratch[JS_ROWS_MAX_PATHS][64];
+    const char *values[JS_ROWS_MAX_PATHS];
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(doc, array), i, row)
+    {
+        for (int k = 0; k < npaths; k++)
+            values[k] = scalar_text(at_path(row, paths[k]), scratch[k]);
+        if ((rc = fn(values, ctx)) != 0)
+            break;
+    }
+    json_decref(doc);
+    return rc;
+}

@@ -58,6 +58,16 @@ int record_from_json(const json_t *obj, const regdef *reg, record *r, arena *a, 
 int js_parse(const char *text, size_t len, const char *what, json_t **out, isms_err *e);
 int js_load_file(const char *path, json_t **out, isms_err *e);
 
+/* Reads a stored document (an analysis's results) for a layer that does
+ * not handle JSON: for each object in the array member `array` of the
+ * object `text`, the values at `paths` (members, dotted into objects:
+ * "verdict.loss") as text: a string as it is, a number or true/false as
+ * written, missing or null NULL; fn(values, ctx) each, stopping at its
+ * first non-zero return. E_INVALID when text is no JSON object. */
+typedef int (*js_row_fn)(const char *const *values, void *ctx);
+int js_rows(const char *text, const char *array, const char *const *paths, int npaths, js_row_fn fn,
+            void *ctx, isms_err *e);
+
 /* js_parse with the tree's values in a pool of their own (see json.c):
  * no malloc or free per value; js_pool_drop(pool, tree) drops the tree at
  * once, instead of json_decref. Nothing may keep a reference into the tree

@@ -11,6 +11,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/derived.h"
 #include "domain/views/query.h"
+#include "domain/views/review.h"
 #include "formats/json.h"
 #include "web/views_json.h"
 #include "web/web_internal.h"
@@ -573,6 +574,17 @@ int api_transition(web_req *r, isms_err *e)
     int rc = no_body(r, e);
     if (!rc)
         rc = dom_transition(r->d, r->route->reg, r->key, r->route->t->verb, &out, e);
+    if (!rc)
+        rc = send_record(r, 200, &out, json_object(), e);
+    return rc;
+}
+
+int api_review_inputs(web_req *r, isms_err *e)
+{
+    record out;
+    int rc = no_body(r, e);
+    if (!rc)
+        rc = dom_review_inputs(r->d, r->key, &out, e);
     if (!rc)
         rc = send_record(r, 200, &out, json_object(), e);
     return rc;

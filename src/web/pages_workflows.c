@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "domain/registers/registers.h"
 #include "domain/views/lec.h"
+#include "domain/views/review.h"
 #include "domain/workflows/quantify.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -102,6 +103,19 @@ int page_accept(web_req *r, isms_err *e)
     buf_clear(&r->out);
     rc = accept_form(r, rationale, until, &refused, e);
     r->status = 422;
+    return rc;
+}
+
+/* ---- a management review's inputs ---- */
+
+int page_review_inputs(web_req *r, isms_err *e)
+{
+    int rc = web_form_parse(r, e);
+    record out;
+    if (!rc)
+        rc = dom_review_inputs(r->d, r->key, &out, e);
+    if (!rc)
+        html_redirect(r, web_record_url(r->d, &reg_review, out.key, ""));
     return rc;
 }
 
@@ -300,4 +314,13 @@ void web_workflow_links(web_req *r, const record *rec)
                web_record_url(r->d, rec->reg, rec->key, "/accept"));
     if (rec->reg == &reg_control)
         html_f(&r->out, "<a class=\"button\" href=\"/controls/roi\">Return on controls</a>");
+    isms_err quiet = { 0 };
+    const char *st = rec->reg == &reg_review ? record_text(rec, F_REVIEW_STATUS) : NULL;
+    if (st && !strcmp(st, "planned") &&
+        !principal_may_write(dom_who(r->d), rec->reg, rec, rec, &quiet)) {
+        html_f(&r->out, "<form method=\"post\" action=\"%s\">",
+               web_record_url(r->d, rec->reg, rec->key, "/inputs"));
+        html_csrf_field(r);
+        html_f(&r->out, "<button type=\"submit\">Assemble the inputs</button></form>");
+    }
 }

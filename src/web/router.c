@@ -86,6 +86,11 @@ static void register_routes(const regdef *reg)
             "accept the risk, as the signed-in person (the authority needed grows with its "
             "size)",
             reg, "/{key}/accept", NULL);
+    if (reg == &reg_review)
+        add(API, "POST", RK_REVIEW_INPUTS, WEB_SIGNED_IN, api_review_inputs,
+            "assemble the planned review's inputs from the data, as they stand now (its owner or "
+            "the isms-lead)",
+            reg, "/{key}/inputs", NULL);
     if (reg == &reg_risk)
         add(API, "GET", RK_QUANTIFY, WEB_SIGNED_IN, api_quantify,
             "FAIR Monte Carlo: inherent, current and target annual loss against appetite (not "
@@ -120,6 +125,9 @@ static void register_pages(const regdef *reg)
         add("", "POST", RK_PAGE_RETIRE, WEB_SIGNED_IN, page_retire, "retire the record", reg,
             "/{key}/retire", NULL);
     verb_routes("", RK_PAGE_TRANSITION, page_transition, reg);
+    if (reg == &reg_review)
+        add("", "POST", RK_PAGE_REVIEW_INPUTS, WEB_SIGNED_IN, page_review_inputs,
+            "assemble the planned review's inputs from the data", reg, "/{key}/inputs", NULL);
     if (reg == &reg_risk) {
         add("", "GET", RK_PAGE_ACCEPT_FORM, WEB_SIGNED_IN, page_accept_form,
             "the form to accept the risk: the authority it needs and why", reg, "/{key}/accept",

@@ -13,8 +13,8 @@
 
 /* The field ids the registers to come would have (their number above the
  * field's index, core/record.h); the tables name fields by id. */
-enum { RN_REVIEW = 210, RN_DOCUMENT, RN_FINDING, RN_THING };
-enum { F_REVIEW_STATUS = FIELD_ID(RN_REVIEW, 0), F_REVIEW_SIGNED_BY, F_REVIEW_SIGNED_AT };
+enum { RN_SIGNOFF = 210, RN_DOCUMENT, RN_FINDING, RN_THING };
+enum { F_SIGNOFF_STATUS = FIELD_ID(RN_SIGNOFF, 0), F_SIGNOFF_SIGNED_BY, F_SIGNOFF_SIGNED_AT };
 enum {
     F_DOCUMENT_SERIES = FIELD_ID(RN_DOCUMENT, 0),
     F_DOCUMENT_LEVEL,
@@ -48,11 +48,11 @@ enum {
 static const char *const review_states[] = { "draft", "signed", NULL };
 static const transition review_transitions[] = {
     { .verb = "sign", .from = "draft", .to = "signed", .role = "management-body", .flags = LC_FREEZES,
-      .stamp_by = F_REVIEW_SIGNED_BY, .stamp_at = F_REVIEW_SIGNED_AT,
+      .stamp_by = F_SIGNOFF_SIGNED_BY, .stamp_at = F_SIGNOFF_SIGNED_AT,
       .help = "sign the minutes: the review and its decisions can no longer change" },
 };
 static const lifecycle review_lifecycle = {
-    .field = F_REVIEW_STATUS, .states = review_states, .transitions = review_transitions, .ntransitions = 1
+    .field = F_SIGNOFF_STATUS, .states = review_states, .transitions = review_transitions, .ntransitions = 1
 };
 /* clang-format on */
 
@@ -128,7 +128,7 @@ static void builtin_lifecycles_make_sense(void **state)
             expect_ok(registers[i]->lifecycle, registers[i]);
             n++;
         }
-    assert_int_equal(n, 4); /* scope, appetite, soa, decision */
+    assert_int_equal(n, 5); /* scope, appetite, soa, review, decision */
     const transition *t = regdef_transition(&reg_scope, "approve", "draft");
     assert_non_null(t);
     assert_string_equal(t->role, "management-body");

@@ -41,6 +41,7 @@ static const idrow requirement_ids[] = { REQUIREMENT_FIELDS(ID_ROW) };
 static const idrow mapping_ids[] = { MAPPING_FIELDS(ID_ROW) };
 static const idrow soa_ids[] = { SOA_FIELDS(ID_ROW) };
 static const idrow applicability_ids[] = { APPLICABILITY_FIELDS(ID_ROW) };
+static const idrow review_ids[] = { REVIEW_FIELDS(ID_ROW) };
 static const idrow decision_ids[] = { DECISION_FIELDS(ID_ROW) };
 
 static const struct {
@@ -67,6 +68,7 @@ static const struct {
     { &reg_mapping, mapping_ids, N(mapping_ids) },
     { &reg_soa, soa_ids, N(soa_ids) },
     { &reg_applicability, applicability_ids, N(applicability_ids) },
+    { &reg_review, review_ids, N(review_ids) },
     { &reg_decision, decision_ids, N(decision_ids) },
 };
 

@@ -230,6 +230,43 @@ static void pooled_parse_is_a_parse(void **state)
     buf_reset(&big);
 }
 
+typedef struct rows_seen {
+    char line[4][200];
+    int n;
+} rows_seen;
+
+static int keep_row(const char *const *v, void *ctx)
+{
+    rows_seen *r = ctx;
+    snprintf(r->line[r->n++], sizeof r->line[0], "%s|%s|%s|%s", v[0] ? v[0] : "NULL",
+             v[1] ? v[1] : "NULL", v[2] ? v[2] : "NULL", v[3] ? v[3] : "NULL");
+    return r->n == 3; /* stops after the third */
+}
+
+/* js_rows: the values at dotted paths of each element, as text; missing,
+ * null or a container NULL; a document that is not an object refused. */
+static void rows_of_a_stored_document(void **state)
+{
+    (void)state;
+    static const char *const paths[] = { "key", "verdict.loss", "certainty", "verdict" };
+    rows_seen r = { .n = 0 };
+    isms_err e = { 0 };
+    assert_int_equal(
+        js_rows("{\"objectives\":[{\"key\":\"OBJ-1\",\"verdict\":{\"loss\":850344936},"
+                "\"certainty\":0.85302},{\"key\":null,\"verdict\":{}},{\"x\":true},{}]}",
+                "objectives", paths, 4, keep_row, &r, &e),
+        1);
+    assert_int_equal(r.n, 3);
+    assert_string_equal(r.line[0], "OBJ-1|850344936|0.85302|NULL");
+    assert_string_equal(r.line[1], "NULL|NULL|NULL|NULL");
+    assert_string_equal(r.line[2], "NULL|NULL|NULL|NULL");
+    r.n = 0;
+    assert_int_equal(js_rows("{}", "objectives", paths, 4, keep_row, &r, &e), 0);
+    assert_int_equal(r.n, 0);
+    assert_int_equal(js_rows("[1]", "objectives", paths, 4, keep_row, &r, &e), E_INVALID);
+    assert_int_equal(js_rows("{oops", "objectives", paths, 4, keep_row, &r, &e), E_INVALID);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(same_bytes_as_jansson),
-        cmocka_unit_test(escapes_as_jansson_does), cmocka_unit_test(any_value_as_jansson_dumps_it),
-        cmocka_unit_test(pooled_parse_is_a_parse))
+        cmocka_unit_test(rows_of_a_stored_document), cmocka_unit_test(escapes_as_jansson_does),
+        cmocka_unit_test(any_value_as_jansson_dumps_it), cmocka_unit_test(pooled_parse_is_a_parse))

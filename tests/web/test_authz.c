@@ -246,9 +246,13 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_RETIRE:
         /* the lead edits everything; an owner what they own; nobody else */
         return p == LEAD || (p == OWNER && own && has_owner(rt->reg));
+    case RK_REVIEW_INPUTS: /* a write to the review: its owner's, or the lead's */
+    case RK_PAGE_REVIEW_INPUTS: return p == LEAD || (p == OWNER && own);
     case RK_TRANSITION:
     case RK_PAGE_TRANSITION: {
         const transition *t = rt->t;
+        if (t->flags & LC_BY_OWNER) /* (a decision completed, a review held) */
+            return p == LEAD || (p == OWNER && own);
         if (p == ANON || !t->role) /* (role_by tables: none among isms's own registers yet) */
             return p != ANON && !t->role_by;
         if ((t->flags & LC_FOUR_EYES) && p == LEAD) /* the lead made the draft */
@@ -349,13 +353,40 @@ static char *body_for(const route *rt, const char *key)
     }
 }
 
-/* A fresh draft to move along its lifecycle (made by the lead). */
-static void fresh_draft(const regdef *reg, char *key, size_t n)
+/* Moves record `key` from its lifecycle's first state to `state`, each
+ * step by someone who may: a role's holder (the board, who did not make
+ * it), else the lead; a review is held on the inputs assembled for it. */
+static void bring_to(const regdef *reg, const char *key, const char *state)
 {
+    const lifecycle *lc = reg->lifecycle;
+    const char *now = lc->states[0];
+    while (strcmp(now, state)) {
+        const transition *step = NULL;
+        for (int k = 0; k < lc->ntransitions && !step; k++)
+            if (!strcmp(lc->transitions[k].from, now))
+                step = &lc->transitions[k];
+        if (!step)
+            fail_msg("%s: no way from %s to %s", reg->name, now, state);
+        if (reg == &reg_review && !strcmp(step->verb, "hold"))
+            free(tu_isms_ok(wf_repo(), "--as", WF_LEAD, "review", "inputs", key));
+        free(tu_isms_ok(wf_repo(), "--as", step->role ? WF_BOARD : WF_LEAD, reg->name, step->verb,
+                        key));
+        now = step->to;
+    }
+}
+
+/* A fresh record for transition route rt, made by the lead (owned by the
+ * owner persona for `own`, where the register has owners), in the state
+ * the transition starts from. */
+static void fresh_draft(const route *rt, int own, char *key, size_t n)
+{
+    const regdef *reg = rt->reg;
     json_t *tmpl = first_record(reg);
-    if (add_copy(reg, tmpl, NULL, key, n) != 201)
+    const char *owner = has_owner(reg) ? (own ? OWNER_KEY : OTHER_KEY) : NULL;
+    if (add_copy(reg, tmpl, owner, key, n) != 201)
         fail_msg("cannot make a draft %s", reg->name);
     json_decref(tmpl);
+    bring_to(reg, key, rt->t->from);
 }
 
 static int failures;
@@ -376,7 +407,7 @@ static void try_route(const route *rt, persona p, int own)
         const targets *t = targets_of(rt->reg);
         snprintf(key, sizeof key, "%s", own ? t->own : t->other);
         if (rt->kind == RK_TRANSITION || rt->kind == RK_PAGE_TRANSITION)
-            fresh_draft(rt->reg, key, sizeof key);
+            fresh_draft(rt, own, key, sizeof key);
     } else if (strstr(rt->path, "/jobs/{key}"))
         snprintf(key, sizeof key, "1"); /* the lead's job (setup) */
     const char *at = strstr(rt->path, "{key}");

@@ -478,6 +478,45 @@ static void the_body_decides_on_the_page(void **state)
     free(html);
 }
 
+/* A planned management review offers its owner (and the lead) to
+ * assemble its inputs; the page then shows them; nobody else is offered
+ * it, and a post of theirs is refused. */
+static void a_review_gets_its_inputs_on_its_page(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(wf_repo(), "--as", WF_LEAD, "review", "add", "--title", "Extraordinary review",
+                    "--held-on", "2026-12-20", "--owner", WF_LEAD));
+    char *html = wf_page(WF_AUDITOR, "/reviews/REV-2", 200);
+    assert_null(strstr(html, "/reviews/REV-2/inputs"));
+    free(html);
+    tu_http r;
+    wf_form(&r, WF_AUDITOR, "/reviews/REV-2/inputs", "");
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    html = wf_page(WF_LEAD, "/reviews/REV-2", 200);
+    assert_contains(html, "action=\"/reviews/REV-2/inputs\"");
+    assert_contains(html, ">Assemble the inputs</button>");
+    free(html);
+    wf_form(&r, WF_LEAD, "/reviews/REV-2/inputs", "");
+    assert_int_equal(r.status, 303);
+    tu_http_free(&r);
+    html = wf_page(WF_AUDITOR, "/reviews/REV-2", 200);
+    assert_contains(html, "Inputs to REV-2 (ISO/IEC 27001 Cl. 9.3.2)");
+    assert_contains(html, "since 2026-11-12 (REV-1)"); /* the demo's review before it */
+    assert_contains(html, "OBJ-1 Process payments 24/7: above-tolerance, annual loss at the "
+                          "appetite&#39;s percentile EUR 8,503,449.36, 85.3% certain");
+    free(html);
+    /* the API does the same, and says why it will not twice once held */
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/reviews/REV-2/inputs", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    tu_http_free(&r);
+    free(tu_isms_ok(wf_repo(), "--as", WF_LEAD, "review", "hold", "REV-2"));
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/reviews/REV-2/inputs", NULL, NULL);
+    assert_int_equal(r.status, 409);
+    assert_string_equal(wf_error_field(&r), "status");
+    tu_http_free(&r);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -707,4 +746,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(a_page_lists_the_first_referrers_and_links_to_all),
         cmocka_unit_test(my_work_lists_what_is_due),
         cmocka_unit_test(a_frozen_record_offers_no_edit),
-        cmocka_unit_test(the_body_decides_on_the_page))
+        cmocka_unit_test(the_body_decides_on_the_page),
+        cmocka_unit_test(a_review_gets_its_inputs_on_its_page))

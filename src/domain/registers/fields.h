@@ -44,6 +44,7 @@ enum regnum {
     RN_SOA,
     RN_APPLICABILITY,
     RN_DECISION,
+    RN_REVIEW,
 };
 
 #define FIELD_ENUM_(id, def) id,

@@ -1,5 +1,5 @@
-/* governance.c: the decision register (governance.h): its vocabulary, its
- * lifecycle and its rules. */
+/* governance.c: the management review and decision registers
+ * (governance.h): their vocabulary, lifecycles and rules. */
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
 
@@ -39,6 +39,39 @@ static const lifecycle decision_lifecycle = { .field = F_DECISION_STATUS,
                                               .transitions = decision_transitions,
                                               .ntransitions = NFIELDS(decision_transitions) };
 
+const char *const review_statuses[] = { "planned", "held", "approved", NULL };
+
+/* A review is planned, its inputs assembled from the data (isms review
+ * inputs, again as often as wanted until it is held), recorded as held by
+ * whoever prepared it, and its minutes approved by a member of the
+ * management body other than whoever made the record: then it is frozen. */
+static const transition review_transitions[] = {
+    { .verb = "hold",
+      .from = "planned",
+      .to = "held",
+      .flags = LC_BY_OWNER,
+      .help = "record that the review was held on the inputs isms assembled (its owner, or the "
+              "isms-lead)" },
+    { .verb = "approve",
+      .from = "held",
+      .to = "approved",
+      .role = "management-body",
+      .flags = LC_FREEZES | LC_FOUR_EYES,
+      .stamp_by = F_REVIEW_APPROVED_BY,
+      .stamp_at = F_REVIEW_APPROVED_AT,
+      .help = "approve the minutes (a member of the management body, not whoever made the "
+              "record): the review can no longer change" },
+};
+static const lifecycle review_lifecycle = { .field = F_REVIEW_STATUS,
+                                            .states = review_statuses,
+                                            .transitions = review_transitions,
+                                            .ntransitions = NFIELDS(review_transitions) };
+
+REGISTER(review, REVIEW, "reviews", "REV", F_REVIEW_TITLE,
+         "management reviews (ISO/IEC 27001 Cl. 9.3): the inputs isms assembles from the data, "
+         "the minutes, their approval; decisions name the review that takes them",
+         .check = rules_review, .lifecycle = &review_lifecycle);
+
 REGISTER(decision, DECISION, "decisions", "DEC", F_DECISION_TITLE,
          "decisions of the management body and its committees: the risks and figures they rest "
          "on, the money they allocate, who carries them out",
@@ -55,6 +88,21 @@ int decision_rests_on_risk(const record *r)
 }
 
 /* ---- rules ---- */
+
+/* A review is held on inputs isms assembled: one without them is not
+ * marked held. */
+int rules_review(struct dom *d, record *r, const record *old, isms_err *e)
+{
+    (void)d;
+    const char *was = old ? record_text(old, F_REVIEW_STATUS) : NULL,
+               *now = record_text(r, F_REVIEW_STATUS);
+    if (was && now && !strcmp(was, "planned") && !strcmp(now, "held") &&
+        record_cval(r, F_REVIEW_INPUTS)->null)
+        return err_set(e, E_CONFLICT, "inputs",
+                       "inputs: %s has none; assemble them first (isms review inputs %s)", r->key,
+                       r->key);
+    return 0;
+}
 
 /* What each kind of decision must say: a decision to fund, how much; one
  * to accept risks, which; one that declines or defers, no money (the sum

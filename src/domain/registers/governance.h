@@ -12,9 +12,12 @@
 
 struct dom;
 
-extern const regdef reg_decision;
+extern const regdef reg_review, reg_decision;
 
+int rules_review(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_decision(struct dom *d, record *r, const record *old, isms_err *e);
+
+extern const char *const review_statuses[]; /* planned, held, approved */
 
 extern const char *const decision_statuses[]; /* proposed, decided, carried-out */
 
@@ -24,6 +27,35 @@ int decision_taken(const char *status);
  * quantified analysis it cites? (The share of decisions taken that do is
  * one of the figures that say whether risk drives decisions.) */
 int decision_rests_on_risk(const record *r);
+
+/* A management review (ISO/IEC 27001 Cl. 9.3): the inputs isms assembled
+ * for it from the data (isms review inputs), its minutes, its approval.
+ * Its decisions are decision records naming it. */
+/* clang-format off: one line per field */
+#define REVIEW_FIELDS(X)                                                                           \
+    X(F_REVIEW_TITLE,                                                                              \
+      TEXT("title", FF_REQUIRED | FF_LIST, "the review in a line: which body, which period", 300)) \
+    X(F_REVIEW_BODY, ENUM("body", FF_LIST, decision_bodies, "management-body",                     \
+                          "the governance body that holds it"))                                    \
+    X(F_REVIEW_HELD_ON, DATE_FLAGGED("held_on", FF_REQUIRED | FF_LIST, "the day it is held"))      \
+    X(F_REVIEW_OWNER, OWNER(FF_REQUIRED | FF_LIST,                                                 \
+                            "who prepares it and records that it was held (the ISMS lead)"))       \
+    X(F_REVIEW_ATTENDEES, LINKS("attendees", "attendee", "person", "review_attendee", "review",    \
+                                "person", "who took part"))                                        \
+    X(F_REVIEW_MINUTES, LONGTEXT("minutes", 0,                                                     \
+                                 "what was discussed and concluded (each decision "                \
+                                 "is a decision record naming this review)"))                      \
+    X(F_REVIEW_INPUTS, LONGTEXT("inputs", FF_SYSTEM,                                               \
+                                "what isms assembled for it from the data (Cl. 9.3.2), as it "     \
+                                "stood at inputs_at"))                                             \
+    X(F_REVIEW_INPUTS_AT, TIME("inputs_at", FF_SYSTEM, "when isms assembled the inputs"))          \
+    X(F_REVIEW_STATUS, ENUM("status", FF_LIST | FF_SYSTEM | FF_SORTED, review_statuses, "planned", \
+                            "planned, held or approved"))                                          \
+    X(F_REVIEW_APPROVED_BY, REF("approved_by", FF_LIST | FF_SYSTEM, "person",                      \
+                                "member of the management body who approved the minutes"))         \
+    X(F_REVIEW_APPROVED_AT, TIME("approved_at", FF_SYSTEM, "when the minutes were approved"))
+FIELD_IDS(RN_REVIEW, REVIEW_FIELDS);
+/* clang-format on */
 
 /* clang-format off: one line per field */
 #define DECISION_FIELDS(X)                                                                         \
@@ -40,6 +72,7 @@ int decision_rests_on_risk(const record *r);
       LONGTEXT("outcome", 0, "what the body decided, as minuted (none: as proposed)"))             \
     X(F_DECISION_MEETING,                                                                          \
       TEXT("meeting", 0, "the meeting that takes it, as the minutes name it", 200))                \
+    X(F_DECISION_REVIEW, REF("review", 0, "review", "the management review that takes it"))        \
     X(F_DECISION_RISKS,                                                                            \
       LINKS("risks", "risk", "risk", "decision_risk", "decision", "risk", "risks it rests on"))    \
     X(F_DECISION_OBJECTIVES, LINKS("objectives", "objective", "objective", "decision_objective",   \

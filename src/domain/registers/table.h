@@ -61,6 +61,11 @@
     {                                         \
         .name = n, .type = FT_DATE, .help = h \
     }
+/* A date with flags: required, a list column. */
+#define DATE_FLAGGED(n, fl, h)                             \
+    {                                                      \
+        .name = n, .type = FT_DATE, .flags = fl, .help = h \
+    }
 #define TIME(n, fl, h)                                     \
     {                                                      \
         .name = n, .type = FT_TIME, .flags = fl, .help = h \

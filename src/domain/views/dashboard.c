@@ -718,27 +718,25 @@ static int owners_with_budget(gather *g, isms_err *e)
     return 0;
 }
 
-/* The first decisions proposed and not yet taken, by id: from the front of
- * the index on their state (0013's lists). */
-static int awaiting_decision(gather *g, isms_err *e)
+int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, isms_err *e)
 {
-    dash_keys *k = &g->out->awaiting_decision;
-    k->total = g->out->decisions[0];
-    if (k->total <= 0) /* (and none on a schema without them) */
+    memset(out, 0, sizeof *out);
+    out->total = total;
+    if (total <= 0) /* (and none on a schema without them) */
         return 0;
     static const int fields[] = { F_DECISION_STATUS };
-    store_filter proposed = {
-        .field = &reg_decision.fields[field_index(&reg_decision, F_DECISION_STATUS)],
-        .sval = decision_statuses[0]
+    store_filter in_state = {
+        .field = &reg_decision.fields[field_index(&reg_decision, F_DECISION_STATUS)], .sval = state
     };
     store_query q = { .ids_only = 1,
                       .fields = fields,
                       .nfields = 1,
-                      .filters = &proposed,
+                      .filters = &in_state,
                       .nfilters = 1,
                       .limit = DASH_KEYS_FIRST };
-    first_keys f = { g, k };
-    return dom_list(g->d, &reg_decision, &q, first_record_key, &f, e);
+    gather g = { .d = d, .a = dom_arena(d) };
+    first_keys f = { &g, out };
+    return dom_list(d, &reg_decision, &q, first_record_key, &f, e);
 }
 
 static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err *e)
@@ -752,7 +750,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     int rc =
         recount || !store_keeps_tallies(dom_store(d)) ? scan(d, &g, e) : kept_figures(d, &g, e);
     if (!rc)
-        rc = awaiting_decision(&g, e);
+        rc = dom_decision_keys(d, decision_statuses[0], out->decisions[0], &out->awaiting_decision,
+                               e);
     if (!rc)
         rc = owners_with_budget(&g, e);
     free(g.objectives);

@@ -115,6 +115,10 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e);
  * before it kept counts (and does on a schema before 0010): what the
  * kept figures are held to. */
 int dom_dashboard_recount(dom *d, dom_dash *out, isms_err *e);
+/* The first DASH_KEYS_FIRST decisions in `state` ("proposed"), by id, of
+ * `total` (as the dashboard counts them), from the front of the index on
+ * their state: what awaits the body, what is decided and not carried out. */
+int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, isms_err *e);
 /* Only the ledger's figures of *out (entries, head, the last
  * verification): a few rows, for a dashboard whose other figures are kept. */
 int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e);

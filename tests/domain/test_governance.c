@@ -1,4 +1,8 @@
-/* The decision register: what each kind of decision must say, who may
+/* The management review and the decision register. A review's inputs are
+ * assembled by isms from the data (what changed since the last review
+ * among them), it is held only on them, by its owner, and its minutes are
+ * approved by a member of the body who did not make it. A decision: what
+ * each kind must say, who may
  * record a decision as taken (a member of the management body, not the
  * one who proposed it) and who may say it was carried out (its owner, or
  * the ISMS lead); a decision taken no longer changes; the dashboard's
@@ -11,6 +15,7 @@
 #include "domain/views/dashboard.h"
 #include "domain/views/derived.h"
 #include "domain/views/links.h"
+#include "domain/views/review.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -24,8 +29,8 @@ static int setup(void **state)
     (void)state;
     static int made;
     char name[32];
-    snprintf(name, sizeof name, "decisions%d.isms", ++made); /* a repository a test */
-    tu_clock();                                              /* today is 2026-11-23 */
+    snprintf(name, sizeof name, "governance%d.isms", ++made); /* a repository a test */
+    tu_clock();                                               /* today is 2026-11-23 */
     d = tu_create(name, "decisions-test");
     tu_add_people(d); /* PER-1 Dana (management body), PER-2 Omar (risk owner) */
     tu_add(d, tu_make(d, &reg_person, "name=Lea", "email=lea@x.example", "roles=isms-lead", NULL));
@@ -307,6 +312,105 @@ static void a_decision_shows_the_figures_it_cites_and_their_freshness(void **sta
     derive_cache_free(c);
 }
 
+/* A planned review as the lead (PER-3) prepares it: its key. */
+static const char *plan_review(const char *title, const char *held_on)
+{
+    tu_as(d, "lea@x.example");
+    record *r = tu_make(d, &reg_review, "owner=PER-3", "attendees=PER-1,PER-4", NULL);
+    isms_err e = { 0 };
+    if (dom_set_text(d, r, regdef_field(&reg_review, "title"), title, &e) ||
+        dom_set_text(d, r, regdef_field(&reg_review, "held_on"), held_on, &e))
+        fail_msg("%s", e.msg);
+    const char *key = tu_add(d, r);
+    tu_as(d, NULL);
+    return key;
+}
+
+static int review_act(const char *who, const char *key, const char *verb, isms_err *e)
+{
+    tu_as(d, who);
+    record out;
+    int rc = !strcmp(verb, "inputs") ? dom_review_inputs(d, key, &out, e)
+                                     : dom_transition(d, &reg_review, key, verb, &out, e);
+    tu_as(d, NULL);
+    return rc;
+}
+
+static const char *inputs_of(const char *key)
+{
+    record r;
+    isms_err e = { 0 };
+    assert_int_equal(dom_get(d, &reg_review, key, &r, &e), 0);
+    const char *text = record_text(&r, F_REVIEW_INPUTS);
+    assert_non_null(text);
+    return text;
+}
+
+/* Held only on the inputs isms assembled, by its owner; approved by a
+ * member of the body who did not make it, then frozen. */
+static void a_review_is_held_on_the_inputs_isms_assembled(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    const char *late = propose("Fund backups", "fund", "40000", "2026-11-01");
+    assert_int_equal(act("dana@x.example", late, "decide", &e), 0);
+    const char *key = plan_review("Management review Q4", "2026-11-30");
+    assert_int_equal(review_act("lea@x.example", key, "hold", &e), E_CONFLICT);
+    assert_string_equal(e.field, "inputs");
+    err_clear(&e);
+    assert_int_equal(review_act("omar@x.example", key, "inputs", &e), E_DENIED);
+    err_clear(&e);
+    assert_int_equal(review_act("lea@x.example", key, "inputs", &e), 0);
+    const char *text = inputs_of(key);
+    assert_non_null(strstr(text, "(ISO/IEC 27001 Cl. 9.3.2), assembled by isms at "
+                                 "2026-11-23T12:00:00Z"));
+    assert_non_null(strstr(text, "Decisions decided and not yet carried out: 1, 1 of them past "
+                                 "their due date: DEC-1."));
+    assert_non_null(strstr(text, "(no review before this one: all of them)"));
+    assert_non_null(strstr(text, "Active risks: 1;"));
+    assert_non_null(strstr(text, "Risks tied to a business objective: 1 of 1."));
+    record r;
+    assert_int_equal(dom_get(d, &reg_review, key, &r, &e), 0);
+    assert_string_equal(record_text(&r, F_REVIEW_INPUTS_AT), "2026-11-23T12:00:00Z");
+    assert_int_equal(review_act("lea@x.example", key, "hold", &e), 0);
+    assert_int_equal(review_act("lea@x.example", key, "inputs", &e), E_CONFLICT); /* held on them */
+    err_clear(&e);
+    assert_int_equal(review_act("lea@x.example", key, "approve", &e), E_DENIED);
+    err_clear(&e);
+    assert_int_equal(review_act("dana@x.example", key, "approve", &e), 0);
+    assert_int_equal(dom_get(d, &reg_review, key, &r, &e), 0);
+    assert_string_equal(record_text(&r, F_REVIEW_STATUS), "approved");
+    assert_string_equal(record_cval(&r, F_REVIEW_APPROVED_BY)->s, "PER-1");
+    tu_as(d, "lea@x.example");
+    record *minutes = tu_make(d, &reg_review, "minutes=rewritten", NULL);
+    record out;
+    assert_int_equal(dom_update(d, &reg_review, key, minutes, 0, &out, NULL, &e), E_CONFLICT);
+    tu_as(d, NULL);
+    tu_verified(d);
+}
+
+/* The next review's inputs name what changed since the one before it. */
+static void the_next_review_lists_what_changed_since_the_last(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    setenv("ISMS_NOW", "2026-05-04T09:00:00Z", 1);
+    tu_add(d, tu_make(d, &reg_context, "title=Old news", "kind=external", NULL));
+    const char *first = plan_review("Management review Q2", "2026-06-30");
+    assert_int_equal(review_act("lea@x.example", first, "inputs", &e), 0);
+    assert_int_equal(review_act("lea@x.example", first, "hold", &e), 0);
+    tu_clock();
+    tu_add(d, tu_make(d, &reg_context, "title=New regulation", "kind=external", NULL));
+    tu_add(d, tu_make(d, &reg_stakeholder, "name=New supervisor", "type=supervisor", NULL));
+    const char *next = plan_review("Management review Q4", "2026-12-15");
+    assert_int_equal(review_act("lea@x.example", next, "inputs", &e), 0);
+    const char *text = inputs_of(next);
+    assert_non_null(strstr(text, "b) Changes in external and internal issues since 2026-06-30 "
+                                 "(REV-1)\n  CTX-2 New regulation, changed 2026-11-23\n\n"));
+    assert_null(strstr(text, "Old news"));
+    assert_non_null(strstr(text, "STK-1 New supervisor"));
+}
+
 /* An upgrade to the schema of the decisions counts the kept figures
  * again: those it did not keep before (risk owners, controls tied to no
  * risk) appear as the records say. */
@@ -378,6 +482,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_decision_shows_the_figures_it_cites_and_their_freshness,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(an_upgrade_counts_the_figures_it_brings, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_review_is_held_on_the_inputs_isms_assembled, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_next_review_lists_what_changed_since_the_last, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,287 @@
+/* review.c: the inputs of a management review (see review.h). */
+#include "domain/views/review.h"
+#include "domain/engine/dom_internal.h"
+#include "domain/registers/registers.h"
+#include "domain/views/dashboard.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "formats/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { CHANGES_LISTED = 20 };
+
+typedef struct inputs {
+    dom *d;
+    buf *b;
+    const record *review;
+    const char *since; /* the previous review's day, or NULL: none before it */
+    const char *previous;
+    int listed, more;
+} inputs;
+
+static const char *money(dom *d, int64_t minor)
+{
+    char amount[64];
+    format_money(amount, sizeof amount, minor, dom_currency_exponent(d));
+    return arena_printf(dom_arena(d), "%s %s", dom_currency(d), amount);
+}
+
+static void keys_line(buf *b, const dash_keys *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        buf_printf(b, "%s%s", i ? ", " : ": ", k->keys[i]);
+    if (k->total > (int64_t)k->n)
+        buf_printf(b, ", and %lld more", (long long)(k->total - (int64_t)k->n));
+}
+
+/* ---- the review before this one ---- */
+
+static int note_previous(const record *r, void *ctx)
+{
+    inputs *in = ctx;
+    const char *day = record_text(r, F_REVIEW_HELD_ON), *st = record_text(r, F_REVIEW_STATUS);
+    if (r->id == in->review->id || !st || !strcmp(st, "planned") ||
+        strcmp(day, record_text(in->review, F_REVIEW_HELD_ON)) > 0)
+        return 0;
+    if (!in->since || strcmp(day, in->since) > 0) {
+        in->since = arena_strdup(dom_arena(in->d), day);
+        in->previous = arena_strdup(dom_arena(in->d), r->key);
+    }
+    return 0;
+}
+
+/* ---- b) and c): what changed since ---- */
+
+static int note_changed(const record *r, void *ctx)
+{
+    inputs *in = ctx;
+    if (in->since && strncmp(r->updated_at, in->since, 10) < 0)
+        return 0;
+    if (in->listed++ >= CHANGES_LISTED) {
+        in->more++;
+        return 0;
+    }
+    buf_printf(in->b, "  %s %s, changed %.10s\n", r->key, record_text(r, r->reg->label),
+               r->updated_at);
+    return 0;
+}
+
+/* The issues or interested parties written since the previous review
+ * (all of them before the first): registers of tens of records. */
+static int changes(inputs *in, const regdef *reg, const char *heading, isms_err *e)
+{
+    buf_printf(in->b, "\n%s %s\n", heading,
+               in->since ? arena_printf(dom_arena(in->d), "since %s (%s)", in->since, in->previous)
+                         : "(no review before this one: all of them)");
+    in->listed = in->more = 0;
+    int rc = dom_list(in->d, reg, &(store_query){ 0 }, note_changed, in, e);
+    if (!rc && !in->listed)
+        buf_puts(in->b, "  none\n");
+    if (!rc && in->more)
+        buf_printf(in->b, "  and %d more (isms %s list)\n", in->more, reg->name);
+    return rc;
+}
+
+/* ---- d): performance ---- */
+
+/* One objective of the portfolio's results: key, title, verdict,
+ * measure, loss (minor units), certainty (a share). */
+static int objective_line(const char *const *v, void *ctx)
+{
+    inputs *in = ctx;
+    if (!v[3]) /* no quantified risk: listed after */
+        return 0;
+    buf_printf(in->b, "    %s %s: %s, %s %s, %.1f%% certain\n", v[0], v[1] ? v[1] : "",
+               v[2] ? v[2] : "", v[3], money(in->d, v[4] ? strtoll(v[4], NULL, 10) : 0),
+               100 * (v[5] ? strtod(v[5], NULL) : 0));
+    return 0;
+}
+
+/* Each objective against appetite, from the portfolio analysis the
+ * dashboard reads. */
+static int objectives(inputs *in, const dom_dash *s, isms_err *e)
+{
+    buf *b = in->b;
+    if (!s->portfolio_results) {
+        buf_puts(b, "  Objectives against appetite: not quantified (isms quantify --by "
+                    "objective)\n");
+        return 0;
+    }
+    buf_printf(b, "  Objectives against appetite (%s, %s):\n", s->portfolio_key,
+               s->portfolio_stale ? arena_printf(dom_arena(in->d), "STALE: its inputs changed%s%s",
+                                                 s->portfolio_since ? " since " : "",
+                                                 s->portfolio_since ? s->portfolio_since : "")
+                                  : "current");
+    static const char *const paths[] = {
+        "key", "title", "verdict.verdict", "verdict.measure", "verdict.loss", "certainty"
+    };
+    int rc = js_rows(s->portfolio_results, "objectives", paths, 6, objective_line, in, e);
+    if (rc)
+        return rc;
+    if (s->unquantified_objectives.total) {
+        buf_printf(b, "    with no quantified risk, no certainty");
+        keys_line(b, &s->unquantified_objectives);
+        buf_putc(b, '\n');
+    }
+    buf_puts(b, "    (certain: the chance the year's loss stays within tolerance, or within "
+                "appetite where no tolerance is set)\n");
+    return 0;
+}
+
+static int performance(inputs *in, const dom_dash *s, isms_err *e)
+{
+    buf *b = in->b;
+    buf_puts(b, "\nd) Feedback on performance\n");
+    int rc = objectives(in, s, e);
+    if (rc)
+        return rc;
+    buf_printf(b,
+               "  Risk reviews overdue: %lld. Controls in place: %lld, of which %lld not assessed "
+               "for effectiveness, %lld partially effective, %lld ineffective.\n",
+               (long long)s->overdue, (long long)(s->controls[1] + s->controls[2]),
+               (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
+    buf_puts(b, "  Nonconformities, corrective actions and audit results: not recorded in isms.\n");
+    return 0;
+}
+
+/* ---- a), f), g) ---- */
+
+static int actions(inputs *in, const dom_dash *s, isms_err *e)
+{
+    buf *b = in->b;
+    dash_keys decided;
+    int rc = dom_decision_keys(in->d, "decided", s->decisions[1], &decided, e);
+    if (rc)
+        return rc;
+    buf_printf(b,
+               "a) Actions from previous reviews\n  Decisions decided and not yet carried out: "
+               "%lld, %lld of them past their due date",
+               (long long)s->decisions[1], (long long)s->decisions_overdue);
+    keys_line(b, &decided);
+    buf_printf(b, ".\n  Carried out: %lld. Proposed, awaiting the body: %lld",
+               (long long)s->decisions[2], (long long)s->decisions[0]);
+    keys_line(b, &s->awaiting_decision);
+    buf_puts(b, ".\n");
+    return 0;
+}
+
+static void risks(inputs *in, const dom_dash *s)
+{
+    buf *b = in->b;
+    buf_printf(b,
+               "\nf) Results of risk assessment and status of risk treatment\n"
+               "  Active risks: %lld; residual: %d critical, %d high, %d medium, %d low; %lld "
+               "quantified, %lld not.\n  Outside appetite by their latest analyses: %lld",
+               (long long)s->risks, s->bands[3], s->bands[2], s->bands[1], s->bands[0],
+               (long long)s->quantified, (long long)s->unquantified.total,
+               (long long)s->outside_appetite);
+    keys_line(b, &s->outside);
+    buf_printf(b, ".\n  Untreated (no control in place, no accept or avoid decision): %lld",
+               (long long)s->untreated);
+    keys_line(b, &s->untreated_keys);
+    buf_printf(b,
+               ".\n  Marked accepted without a valid acceptance: %lld. Acceptances lapsed: %lld. "
+               "Analyses stale: %lld.\n",
+               (long long)s->accepted_without, (long long)s->acceptances_lapsed,
+               (long long)s->stale_total);
+}
+
+static void health(inputs *in, const dom_dash *s)
+{
+    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2];
+    buf_printf(in->b,
+               "\ng) Is risk information driving decisions?\n"
+               "  Risks tied to a business objective: %lld of %lld. Risk owners who hold a "
+               "budget: %lld of %lld. Controls tied to a risk: %lld of %lld.\n"
+               "  Decisions taken resting on risk information: %lld of %lld, allocating %s of "
+               "%s. Decisions taken in the last 365 days: %lld.\n",
+               (long long)(s->risks - s->no_objective), (long long)s->risks,
+               (long long)s->owners_with_budget, (long long)s->risk_owners,
+               (long long)(controls - s->controls_without_risk), (long long)controls,
+               (long long)s->decisions_on_risk, (long long)(s->decisions[1] + s->decisions[2]),
+               money(in->d, s->amount_on_risk), money(in->d, s->decided_amount),
+               (long long)s->taken_last_year);
+}
+
+/* The whole text, Cl. 9.3.2's items in its order (e, the feedback of
+ * interested parties, lies in their register: c). */
+static int assemble(inputs *in, const char *now, isms_err *e)
+{
+    dom_dash s;
+    int rc = dom_dashboard(in->d, &s, e);
+    if (!rc)
+        rc = dom_list(in->d, &reg_review, &(store_query){ 0 }, note_previous, in, e);
+    if (rc)
+        return rc;
+    buf_printf(in->b,
+               "Inputs to %s (ISO/IEC 27001 Cl. 9.3.2), assembled by isms at %s from ledger "
+               "entry #%lld.\n\n",
+               in->review->key, now, (long long)s.ledger_entries);
+    rc = actions(in, &s, e);
+    if (!rc)
+        rc = changes(in, &reg_context, "b) Changes in external and internal issues", e);
+    if (!rc)
+        rc = changes(in, &reg_stakeholder,
+                     "c) Changes in the needs and expectations of interested parties", e);
+    if (!rc)
+        rc = performance(in, &s, e);
+    if (rc)
+        return rc;
+    risks(in, &s);
+    health(in, &s);
+    return 0;
+}
+
+typedef struct written {
+    const char *text, *at;
+} written;
+
+static int set_inputs(dom *d, record *r, const void *arg, isms_err *e)
+{
+    (void)e;
+    const written *w = arg;
+    record_set_text(r, F_REVIEW_INPUTS, w->text, dom_arena(d));
+    record_set_text(r, F_REVIEW_INPUTS_AT, w->at, dom_arena(d));
+    return 0;
+}
+
+static int inputs_in_txn(dom *d, const char *key, record *out, isms_err *e)
+{
+    record r;
+    int rc = dom_get(d, &reg_review, key, &r, e);
+    if (rc)
+        return rc;
+    const char *st = record_text(&r, F_REVIEW_STATUS);
+    if (r.retired_at || !st || strcmp(st, "planned"))
+        return err_set(e, E_CONFLICT, "status",
+                       "%s is %s: its inputs are those it was held on (only a planned review's "
+                       "are assembled)",
+                       r.key,
+                       r.retired_at ? "retired"
+                       : st         ? st
+                                    : "in no state");
+    rc = principal_may_write(dom_who(d), &reg_review, &r, &r, e);
+    if (rc)
+        return rc;
+    char now[21];
+    now_timestamp(now);
+    buf text;
+    buf_init(&text);
+    inputs in = { .d = d, .b = &text, .review = &r };
+    rc = assemble(&in, now, e);
+    written w = { arena_strdup(dom_arena(d), buf_str(&text)), now };
+    buf_reset(&text);
+    if (!rc)
+        rc = dom_change_in_txn(d, &reg_review, r.key, 0, set_inputs, &w, "inputs", out, e);
+    return rc;
+}
+
+int dom_review_inputs(dom *d, const char *key, record *out, isms_err *e)
+{
+    int rc = dom_txn_begin(d, e);
+    if (rc)
+        return rc;
+    return dom_txn_end(d, inputs_in_txn(d, dom_key(d, key), out, e), e);
+}
