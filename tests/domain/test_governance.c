@@ -52,7 +52,7 @@ static int teardown(void **state)
 static void set(record *r, const char *name, const char *text)
 {
     isms_err e = { 0 };
-    if (text && dom_set_text(d, r, regdef_field(&reg_decision, name), text, &e))
+    if (text && dom_set_text(d, r, regdef_field(r->reg, name), text, &e))
         fail_msg("%s: %s", name, e.msg);
 }
 
@@ -71,13 +71,23 @@ static const char *propose(const char *title, const char *kind, const char *amou
     return key;
 }
 
-static int act(const char *who, const char *key, const char *verb, isms_err *e)
+/* Verb `verb` of a record of reg, acting as `who`: a transition, or a
+ * review's inputs. */
+static int act_on(const regdef *reg, const char *who, const char *key, const char *verb,
+                  isms_err *e)
 {
     tu_as(d, who);
     record out;
-    int rc = dom_transition(d, &reg_decision, key, verb, &out, e);
+    int rc = reg == &reg_review && !strcmp(verb, "inputs")
+                 ? dom_review_inputs(d, key, &out, e)
+                 : dom_transition(d, reg, key, verb, &out, e);
     tu_as(d, NULL);
     return rc;
+}
+
+static int act(const char *who, const char *key, const char *verb, isms_err *e)
+{
+    return act_on(&reg_decision, who, key, verb, e);
 }
 
 static int64_t count(void)
@@ -317,10 +327,8 @@ static const char *plan_review(const char *title, const char *held_on)
 {
     tu_as(d, "lea@x.example");
     record *r = tu_make(d, &reg_review, "owner=PER-3", "attendees=PER-1,PER-4", NULL);
-    isms_err e = { 0 };
-    if (dom_set_text(d, r, regdef_field(&reg_review, "title"), title, &e) ||
-        dom_set_text(d, r, regdef_field(&reg_review, "held_on"), held_on, &e))
-        fail_msg("%s", e.msg);
+    set(r, "title", title);
+    set(r, "held_on", held_on);
     const char *key = tu_add(d, r);
     tu_as(d, NULL);
     return key;
@@ -328,12 +336,7 @@ static const char *plan_review(const char *title, const char *held_on)
 
 static int review_act(const char *who, const char *key, const char *verb, isms_err *e)
 {
-    tu_as(d, who);
-    record out;
-    int rc = !strcmp(verb, "inputs") ? dom_review_inputs(d, key, &out, e)
-                                     : dom_transition(d, &reg_review, key, verb, &out, e);
-    tu_as(d, NULL);
-    return rc;
+    return act_on(&reg_review, who, key, verb, e);
 }
 
 static const char *inputs_of(const char *key)
