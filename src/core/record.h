@@ -104,6 +104,7 @@ typedef struct transition {
     unsigned flags;            /* LC_* */
     int stamp_by;              /* person field (id) set to whoever did it (0: none) */
     int stamp_at;              /* time field (id) set to when (0: none) */
+    int needs;                 /* a field (id) that must be set before it (0: none) */
     const char *help;          /* one line for --help and for refusals */
 } transition;
 

@@ -249,6 +249,10 @@ static void tables_agree_with_their_register(void **state)
     /* only an owner may, on a register whose records have none */
     expect_bad(LC(two_states, T("approve", "draft", "approved", .flags = LC_BY_OWNER)), &reg,
                "thing records have no owner");
+    /* a field it needs set first, of another register */
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .needs = F_RISK_TITLE)), &reg,
+               "the field it needs is not one of thing's");
+    expect_ok(LC(two_states, T("approve", "draft", "approved", .needs = F_THING_NOTE)), &reg);
 }
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(builtin_lifecycles_make_sense),

@@ -496,12 +496,17 @@ static void a_review_gets_its_inputs_on_its_page(void **state)
     html = wf_page(WF_LEAD, "/reviews/REV-2", 200);
     assert_contains(html, "action=\"/reviews/REV-2/inputs\"");
     assert_contains(html, ">Assemble the inputs</button>");
+    assert_null(strstr(html, "/reviews/REV-2/hold")); /* not without its inputs */
     free(html);
     wf_form(&r, WF_LEAD, "/reviews/REV-2/inputs", "");
     assert_int_equal(r.status, 303);
     tu_http_free(&r);
     html = wf_page(WF_AUDITOR, "/reviews/REV-2", 200);
     assert_contains(html, "Inputs to REV-2 (ISO/IEC 27001 Cl. 9.3.2)");
+    assert_null(strstr(html, "/reviews/REV-2/hold")); /* (the auditor may not) */
+    free(html);
+    html = wf_page(WF_LEAD, "/reviews/REV-2", 200);
+    assert_contains(html, "action=\"/reviews/REV-2/hold\"");
     assert_contains(html, "since 2026-11-12 (REV-1)"); /* the demo's review before it */
     assert_contains(html, "OBJ-1 Process payments 24/7: above-tolerance, annual loss at the "
                           "appetite&#39;s percentile EUR 8,503,449.36, 85.3% certain");

@@ -219,6 +219,16 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
     return 0;
 }
 
+/* Is r ready for t: the field t needs is set? */
+static int ready(const record *r, const transition *t, isms_err *e)
+{
+    if (!t->needs || !record_cval(r, t->needs)->null)
+        return 0;
+    const char *name = fname(r->reg, t->needs);
+    return err_set(e, E_CONFLICT, name, "%s %s: its %s is not set yet (%s)", t->verb, r->key, name,
+                   t->help);
+}
+
 int dom_may_transition(dom *d, const record *r, const transition *t, isms_err *e)
 {
     const lifecycle *lc = r->reg->lifecycle;
@@ -230,7 +240,8 @@ int dom_may_transition(dom *d, const record *r, const transition *t, isms_err *e
                        : state       ? state
                                      : "in no state",
                        t->from);
-    return permitted(d, r, t, e);
+    int rc = permitted(d, r, t, e);
+    return rc ? rc : ready(r, t, e);
 }
 
 /* ---- the transition ---- */
@@ -347,6 +358,8 @@ static int transition_in_txn(dom *d, const regdef *reg, const char *key, const c
                        "%s is %s; %s applies only when it is %s", key,
                        state ? state : "in no state", verb, from_states(d, lc, verb));
     rc = permitted(d, &r, t, e);
+    if (!rc)
+        rc = ready(&r, t, e);
     if (rc)
         return rc;
     char now[21];
@@ -489,6 +502,8 @@ static int check_fields(const lifecycle *lc, const regdef *reg, isms_err *e)
                        fname(reg, t->stamp_by));
         if (t->stamp_at && !system_field(reg, t->stamp_at, FT_TIME, e))
             return E_INTERNAL;
+        if (t->needs && own_field(reg, t->needs) < 0)
+            return bad(e, t->verb, "%s: the field it needs is not one of %s's", t->verb, reg->name);
         int owner = regdef_field(reg, "owner");
         if ((t->flags & LC_BY_OWNER) && (owner < 0 || reg->fields[owner].type != FT_REF))
             return bad(e, t->verb, "%s: only its owner may, but %s records have no owner", t->verb,

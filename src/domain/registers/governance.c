@@ -50,8 +50,9 @@ static const transition review_transitions[] = {
       .from = "planned",
       .to = "held",
       .flags = LC_BY_OWNER,
-      .help = "record that the review was held on the inputs isms assembled (its owner, or the "
-              "isms-lead)" },
+      .needs = F_REVIEW_INPUTS,
+      .help = "record that the review was held on the inputs isms assembled (isms review inputs "
+              "first; its owner, or the isms-lead)" },
     { .verb = "approve",
       .from = "held",
       .to = "approved",
@@ -70,7 +71,7 @@ static const lifecycle review_lifecycle = { .field = F_REVIEW_STATUS,
 REGISTER(review, REVIEW, "reviews", "REV", F_REVIEW_TITLE,
          "management reviews (ISO/IEC 27001 Cl. 9.3): the inputs isms assembles from the data, "
          "the minutes, their approval; decisions name the review that takes them",
-         .check = rules_review, .lifecycle = &review_lifecycle);
+         .lifecycle = &review_lifecycle);
 
 REGISTER(decision, DECISION, "decisions", "DEC", F_DECISION_TITLE,
          "decisions of the management body and its committees: the risks and figures they rest "
@@ -88,21 +89,6 @@ int decision_rests_on_risk(const record *r)
 }
 
 /* ---- rules ---- */
-
-/* A review is held on inputs isms assembled: one without them is not
- * marked held. */
-int rules_review(struct dom *d, record *r, const record *old, isms_err *e)
-{
-    (void)d;
-    const char *was = old ? record_text(old, F_REVIEW_STATUS) : NULL,
-               *now = record_text(r, F_REVIEW_STATUS);
-    if (was && now && !strcmp(was, "planned") && !strcmp(now, "held") &&
-        record_cval(r, F_REVIEW_INPUTS)->null)
-        return err_set(e, E_CONFLICT, "inputs",
-                       "inputs: %s has none; assemble them first (isms review inputs %s)", r->key,
-                       r->key);
-    return 0;
-}
 
 /* What each kind of decision must say: a decision to fund, how much; one
  * to accept risks, which; one that declines or defers, no money (the sum

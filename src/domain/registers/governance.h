@@ -14,7 +14,6 @@ struct dom;
 
 extern const regdef reg_review, reg_decision;
 
-int rules_review(struct dom *d, record *r, const record *old, isms_err *e);
 int rules_decision(struct dom *d, record *r, const record *old, isms_err *e);
 
 extern const char *const review_statuses[]; /* planned, held, approved */
