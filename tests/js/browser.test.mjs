@@ -203,6 +203,8 @@ const PAGES = [
   ['list', '/risks'],
   ['detail', '/risks/RISK-1'],
   ['form', '/risks/new'],
+  ['management review', '/reviews/REV-1'],
+  ['decision', '/decisions/DEC-1'],
 ];
 
 // ---- the tests ----
@@ -392,6 +394,28 @@ browserTest('the management body decides a proposal it finds on the dashboard', 
   assert.match(main, /Decided by\s+PER-1 Dana Berg/, 'by the member signed in');
   assert.equal(await page.getByRole('link', { name: /^edit$/i }).count(), 0, 'and it is frozen');
 }, { as: BOARD });
+
+browserTest('the ISMS lead plans a management review and has isms assemble its inputs', async (page) => {
+  await visit(page, '/reviews/new');
+  await setField(page, 'title', 'Extraordinary review after the outage');
+  await setField(page, 'held_on', '2027-01-15');
+  await setField(page, 'owner', { key: 'PER-3', name: 'Mara Lindqvist' });
+  await Promise.all([
+    page.waitForURL((u) => /^\/reviews\/REV-\d+$/.test(u.pathname)),
+    page.locator('main form').getByRole('button', { name: /create|add|save/i }).click(),
+  ]);
+  assert.equal(await page.getByRole('button', { name: /^hold$/i }).count(), 0,
+    'no Hold before the inputs are there');
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: /assemble the inputs/i }).click(),
+  ]);
+  await page.waitForLoadState();
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Inputs to REV-\d+ \(ISO\/IEC 27001 Cl\. 9\.3\.2\), assembled by isms/);
+  assert.match(main, /since 2026-11-12 \(REV-1\)/, 'what changed since the demo\'s review');
+  assert.equal(await page.getByRole('button', { name: /^hold$/i }).count(), 1, 'now it may be held');
+}, { as: LEAD });
 
 browserTest('the ISMS lead who proposed a decision is not offered to decide it', async (page) => {
   await visit(page, '/decisions/DEC-4');
