@@ -245,21 +245,13 @@ static void health_line(cli *c, const char *what, int64_t part, int64_t whole)
 static void print_health(cli *c, const dom_dash *s)
 {
     FILE *f = c->out;
-    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2],
-            in_place = s->controls[1] + s->controls[2], taken = s->decisions[1] + s->decisions[2];
     fprintf(f, "\nIs risk information driving decisions?\n");
-    health_line(c, "risks tied to a business objective", s->risks - s->no_objective, s->risks);
-    health_line(c, "risk owners who hold a budget (budget authority)", s->owners_with_budget,
-                s->risk_owners);
-    health_line(c, "controls tied to a risk they treat", controls - s->controls_without_risk,
-                controls);
-    health_line(c, "controls in place assessed for effectiveness", in_place - s->not_assessed,
-                in_place);
-    health_line(c, "decisions taken that rest on risk information", s->decisions_on_risk, taken);
-    fprintf(f, "  %-50s %s of %s, %s\n", "money allocated by decisions resting on risk",
+    for (int k = 0; k < DASH_HEALTH; k++)
+        health_line(c, s->health[k].what, s->health[k].part, s->health[k].whole);
+    fprintf(f, "  %-50s %s of %s, %s\n", "Money allocated by those decisions",
             render_money(c, s->amount_on_risk), render_money(c, s->decided_amount),
             share(c, s->amount_on_risk, s->decided_amount));
-    fprintf(f, "  %-50s %8lld\n", "decisions taken in the last 365 days",
+    fprintf(f, "  %-50s %8lld\n", "Decisions taken in the last 365 days",
             (long long)s->taken_last_year);
     fprintf(f, "  (active records now; a decision rests on risk information when it names a risk "
                "or cites a quantified analysis)\n");
@@ -444,15 +436,14 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
     json_object_set_new(
         o, "health",
         json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "risks_tied_to_objectives",
-                  (json_int_t)(s->risks - s->no_objective), "risk_owners",
+                  (json_int_t)s->health[DASH_RISKS_ON_OBJECTIVES].part, "risk_owners",
                   (json_int_t)s->risk_owners, "risk_owners_with_budget",
                   (json_int_t)s->owners_with_budget, "controls_tied_to_risks",
-                  (json_int_t)(s->controls[0] + s->controls[1] + s->controls[2] -
-                               s->controls_without_risk),
-                  "decisions_taken", (json_int_t)(s->decisions[1] + s->decisions[2]),
-                  "decisions_resting_on_risk", (json_int_t)s->decisions_on_risk,
-                  "allocated_resting_on_risk", (json_int_t)s->amount_on_risk,
-                  "decisions_taken_last_365_days", (json_int_t)s->taken_last_year));
+                  (json_int_t)s->health[DASH_CONTROLS_ON_RISKS].part, "decisions_taken",
+                  (json_int_t)s->health[DASH_DECISIONS_ON_RISK].whole, "decisions_resting_on_risk",
+                  (json_int_t)s->decisions_on_risk, "allocated_resting_on_risk",
+                  (json_int_t)s->amount_on_risk, "decisions_taken_last_365_days",
+                  (json_int_t)s->taken_last_year));
     add_board_figures(s, o, pf);
     json_object_set_new(o, "frameworks", frameworks_json(c));
     js_write(c->out, o, 1);

@@ -434,21 +434,14 @@ static void health_count(web_req *r, const char *what, int64_t part, int64_t who
  * tells a management system from a register kept for the auditor. */
 static void health_section(web_req *r, const dom_dash *s)
 {
-    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2],
-            in_place = s->controls[1] + s->controls[2], taken = s->decisions[1] + s->decisions[2];
     html_f(&r->out, "<section aria-labelledby=\"h-health\"><h2 id=\"h-health\">Is risk "
                     "information driving decisions?</h2><div class=\"scroll\"><table><caption "
                     "class=\"vh\">What reaches the people who spend and decide</caption><thead><tr>"
                     "<th scope=\"col\">Measure</th><th scope=\"col\" class=\"num\">Count</th>"
                     "<th scope=\"col\" class=\"num\">Out of</th><th scope=\"col\" "
                     "class=\"num\">Share</th></tr></thead><tbody>");
-    health_count(r, "Risks tied to a business objective", s->risks - s->no_objective, s->risks);
-    health_count(r, "Risk owners who hold a budget", s->owners_with_budget, s->risk_owners);
-    health_count(r, "Controls tied to a risk they treat", controls - s->controls_without_risk,
-                 controls);
-    health_count(r, "Controls in place assessed for effectiveness", in_place - s->not_assessed,
-                 in_place);
-    health_count(r, "Decisions taken that rest on risk information", s->decisions_on_risk, taken);
+    for (int k = 0; k < DASH_HEALTH; k++)
+        health_count(r, s->health[k].what, s->health[k].part, s->health[k].whole);
     health_row(r, "Money allocated by those decisions", money(r, (double)s->amount_on_risk),
                money(r, (double)s->decided_amount),
                s->decided_amount ? (double)s->amount_on_risk / (double)s->decided_amount : 0,

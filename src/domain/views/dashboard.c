@@ -739,6 +739,26 @@ int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, 
     return dom_list(d, &reg_decision, &q, first_record_key, &f, e);
 }
 
+/* The health figures as shares: what each counts, out of what. */
+static void health_shares(dom_dash *s)
+{
+    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2],
+            in_place = s->controls[1] + s->controls[2];
+    const dash_share shares[DASH_HEALTH] = {
+        [DASH_RISKS_ON_OBJECTIVES] = { "Risks tied to a business objective",
+                                       s->risks - s->no_objective, s->risks },
+        [DASH_OWNERS_WITH_BUDGET] = { "Risk owners who hold a budget", s->owners_with_budget,
+                                      s->risk_owners },
+        [DASH_CONTROLS_ON_RISKS] = { "Controls tied to a risk they treat",
+                                     controls - s->controls_without_risk, controls },
+        [DASH_CONTROLS_ASSESSED] = { "Controls in place assessed for effectiveness",
+                                     in_place - s->not_assessed, in_place },
+        [DASH_DECISIONS_ON_RISK] = { "Decisions taken that rest on risk information",
+                                     s->decisions_on_risk, s->decisions[1] + s->decisions[2] },
+    };
+    memcpy(s->health, shares, sizeof shares);
+}
+
 static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err *e)
 {
     out->matrix = dom_matrix_size(d);
@@ -754,6 +774,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
                                e);
     if (!rc)
         rc = owners_with_budget(&g, e);
+    if (!rc)
+        health_shares(out);
     free(g.objectives);
     idset_free(&g.treated);
     idset_free(&g.accepted);

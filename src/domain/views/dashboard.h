@@ -36,6 +36,21 @@ typedef struct dash_stale {
     const char *since; /* NULL: unknown */
 } dash_stale;
 
+/* One share the health of the management system is read by: `part` of
+ * `whole`, with what it measures in words (the same on every front end). */
+typedef struct dash_share {
+    const char *what;
+    int64_t part, whole;
+} dash_share;
+enum {
+    DASH_RISKS_ON_OBJECTIVES, /* the shares, in the order front ends show them */
+    DASH_OWNERS_WITH_BUDGET,
+    DASH_CONTROLS_ON_RISKS,
+    DASH_CONTROLS_ASSESSED,
+    DASH_DECISIONS_ON_RISK,
+    DASH_HEALTH
+};
+
 typedef struct dom_dash {
     int matrix; /* n of the n x n risk matrix */
     const char *currency;
@@ -90,11 +105,12 @@ typedef struct dom_dash {
      * objectives (risks - no_objective), owned by people who can spend
      * money, controls tied to the risks they treat, decisions taken on
      * risk information, and taken at all. */
-    int64_t risk_owners;           /* people owning an active risk */
-    int64_t owners_with_budget;    /* of them, with a budget authority above zero */
-    int64_t controls_without_risk; /* active controls tied to no risk they treat */
-    int64_t amount_on_risk;        /* of decided_amount, what decisions resting on risk allocate */
-    int64_t taken_last_year;       /* decisions decided in the 365 days to today */
+    int64_t risk_owners;            /* people owning an active risk */
+    int64_t owners_with_budget;     /* of them, with a budget authority above zero */
+    int64_t controls_without_risk;  /* active controls tied to no risk they treat */
+    int64_t amount_on_risk;         /* of decided_amount, what decisions resting on risk allocate */
+    int64_t taken_last_year;        /* decisions decided in the 365 days to today */
+    dash_share health[DASH_HEALTH]; /* those figures as shares, each front end's rows */
     /* the ledger */
     int64_t ledger_entries;
     char ledger_head[65];

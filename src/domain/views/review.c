@@ -190,17 +190,13 @@ static void risks(inputs *in, const dom_dash *s)
 
 static void health(inputs *in, const dom_dash *s)
 {
-    int64_t controls = s->controls[0] + s->controls[1] + s->controls[2];
+    buf_puts(in->b, "\ng) Is risk information driving decisions?\n");
+    for (int k = 0; k < DASH_HEALTH; k++)
+        buf_printf(in->b, "  %s: %lld of %lld.\n", s->health[k].what, (long long)s->health[k].part,
+                   (long long)s->health[k].whole);
     buf_printf(in->b,
-               "\ng) Is risk information driving decisions?\n"
-               "  Risks tied to a business objective: %lld of %lld. Risk owners who hold a "
-               "budget: %lld of %lld. Controls tied to a risk: %lld of %lld.\n"
-               "  Decisions taken resting on risk information: %lld of %lld, allocating %s of "
-               "%s. Decisions taken in the last 365 days: %lld.\n",
-               (long long)(s->risks - s->no_objective), (long long)s->risks,
-               (long long)s->owners_with_budget, (long long)s->risk_owners,
-               (long long)(controls - s->controls_without_risk), (long long)controls,
-               (long long)s->decisions_on_risk, (long long)(s->decisions[1] + s->decisions[2]),
+               "  Money allocated by those decisions: %s of %s. Decisions taken in the last 365 "
+               "days: %lld.\n",
                money(in->d, s->amount_on_risk), money(in->d, s->decided_amount),
                (long long)s->taken_last_year);
 }
