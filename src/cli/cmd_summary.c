@@ -234,6 +234,42 @@ static void print_decisions(cli *c, const dom_dash *s)
     print_keys(f, &s->awaiting_decision);
 }
 
+/* Reports owed to authorities: how many (over DASH_REPORTS_READ: "more
+ * than"), and the first keys. */
+static void print_reports(FILE *f, const dash_keys *k, const char *what)
+{
+    if (k->total < 0)
+        fprintf(f, "  more than %d %s", DASH_REPORTS_READ, what);
+    else
+        fprintf(f, "  %lld %s", (long long)k->total, what);
+    print_keys(f, k);
+}
+
+/* What happened, what it cost, whether the register foresaw it, and what
+ * the authorities are owed now. */
+static void print_incidents(cli *c, const dom_dash *s)
+{
+    FILE *f = c->out;
+    const int64_t *h = s->incidents_handled;
+    fprintf(f,
+            "\nIncidents: %lld being handled (%lld critical, %lld high, %lld medium, %lld low), "
+            "%lld resolved, %lld closed\n",
+            (long long)(s->incidents[0] + s->incidents[1]), (long long)h[3], (long long)h[2],
+            (long long)h[1], (long long)h[0], (long long)s->incidents[2],
+            (long long)s->incidents[3]);
+    fprintf(f,
+            "  last 365 days: %lld detected, %lld realised a risk of the register, %lld "
+            "reportable; loss %s",
+            (long long)s->incidents_year, (long long)s->incidents_year_on_risk,
+            (long long)s->incidents_year_reportable, render_money(c, s->incident_loss_year));
+    if (s->incidents_year_resolved)
+        fprintf(f, "; resolved in %.1f hours on average (%lld resolved)\n",
+                (double)s->incident_minutes_year / 60.0 / (double)s->incidents_year_resolved,
+                (long long)s->incidents_year_resolved);
+    else
+        fputs("; none resolved\n", f);
+}
+
 static void health_line(cli *c, const char *what, int64_t part, int64_t whole)
 {
     fprintf(c->out, "  %-50s %8lld of %-8lld %s\n", what, (long long)part, (long long)whole,
@@ -254,7 +290,7 @@ static void print_health(cli *c, const dom_dash *s)
     fprintf(f, "  %-50s %8lld\n", "Decisions taken in the last 365 days",
             (long long)s->taken_last_year);
     fprintf(f, "  (active records now; a decision rests on risk information when it names a risk "
-               "or cites a quantified analysis)\n");
+               "or cites a quantified analysis; an incident realises a risk when it names one)\n");
 }
 
 static void print_text(cli *c, const dom_dash *s, json_t *pf)
@@ -302,6 +338,7 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     fprintf(f, "Assets: %zu, of which %d inherit a higher protection need than stated\n", s->assets,
             s->raised);
     print_decisions(c, s);
+    print_incidents(c, s);
     print_health(c, s);
     print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
@@ -329,6 +366,10 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
     attention(f, s->decisions_overdue, "decision decided and not carried out by its due date",
               "decisions decided and not carried out by their due dates");
+    print_reports(f, &s->reports_late, "reports to an authority late (NIS2, DORA, GDPR)");
+    print_reports(f, &s->reports_soon, "reports to an authority due in the next 24 hours");
+    if (s->reports_as_of[0])
+        fprintf(f, "  (reports as of %.10s %.5s UTC)\n", s->reports_as_of, s->reports_as_of + 11);
     fprintf(f, "\nLedger: %lld entries, head %.16s…\n", (long long)s->ledger_entries,
             s->ledger_head);
     print_verification(f, s);
@@ -392,6 +433,32 @@ static void add_board_figures(const dom_dash *s, json_t *o, json_t *pf)
     json_object_set_new(ctl, "ineffective", json_integer(s->ineffective));
 }
 
+/* A count of reports owed: null when there are more than were read. */
+static json_t *reports_json(const dash_keys *k)
+{
+    return json_pack("{s:o, s:o}", "count", k->total < 0 ? json_null() : json_integer(k->total),
+                     "incidents", keys_json(k));
+}
+
+static json_t *incidents_json(const dom_dash *s)
+{
+    const int64_t *h = s->incidents_handled;
+    json_t *o = json_pack(
+        "{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "open",
+        (json_int_t)s->incidents[0], "contained", (json_int_t)s->incidents[1], "resolved",
+        (json_int_t)s->incidents[2], "closed", (json_int_t)s->incidents[3], "handled_by_severity",
+        "low", (json_int_t)h[0], "medium", (json_int_t)h[1], "high", (json_int_t)h[2], "critical",
+        (json_int_t)h[3], "last_365_days", "detected", (json_int_t)s->incidents_year,
+        "realising_a_risk", (json_int_t)s->incidents_year_on_risk, "reportable",
+        (json_int_t)s->incidents_year_reportable, "loss", (json_int_t)s->incident_loss_year,
+        "resolved", (json_int_t)s->incidents_year_resolved, "minutes_to_resolve",
+        (json_int_t)s->incident_minutes_year);
+    json_object_set_new(o, "reports_as_of", json_string(s->reports_as_of));
+    json_object_set_new(o, "reports_late", reports_json(&s->reports_late));
+    json_object_set_new(o, "reports_due_24h", reports_json(&s->reports_soon));
+    return o;
+}
+
 static void print_json(cli *c, const dom_dash *s, json_t *pf)
 {
     json_t *heat = json_array(), *top = json_array();
@@ -444,6 +511,7 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
                   (json_int_t)s->decisions_on_risk, "allocated_resting_on_risk",
                   (json_int_t)s->amount_on_risk, "decisions_taken_last_365_days",
                   (json_int_t)s->taken_last_year));
+    json_object_set_new(o, "incidents", incidents_json(s));
     add_board_figures(s, o, pf);
     json_object_set_new(o, "frameworks", frameworks_json(c));
     js_write(c->out, o, 1);

@@ -105,6 +105,9 @@ typedef struct transition {
     int stamp_by;              /* person field (id) set to whoever did it (0: none) */
     int stamp_at;              /* time field (id) set to when (0: none) */
     int needs;                 /* a field (id) that must be set before it (0: none) */
+    int awaits;                /* a field (id) that must be empty before it: while set,
+                                   something is still awaited (an incident's next report
+                                   to the authority; 0: none) */
     const char *help;          /* one line for --help and for refusals */
 } transition;
 

@@ -382,6 +382,20 @@ long date_diff_days(const char *a, const char *b)
     return (long)((date_epoch(b) - date_epoch(a)) / 86400);
 }
 
+void timestamp_add(char dst[21], const char *ts, int hours, int months)
+{
+    time_t t = (time_t)timestamp_epoch(ts) + (time_t)hours * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    int month = tm.tm_mon + months;
+    tm.tm_year += month >= 0 ? month / 12 : (month - 11) / 12;
+    tm.tm_mon = ((month % 12) + 12) % 12;
+    int last = days_in_month(tm.tm_year + 1900, tm.tm_mon + 1);
+    if (tm.tm_mday > last)
+        tm.tm_mday = last;
+    strftime(dst, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 int base64_decode(const char *b64, size_t n, unsigned char *out, size_t cap, size_t *len)
 {
     static const char alphabet[] =

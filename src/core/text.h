@@ -60,6 +60,11 @@ void now_date(char dst[11]);
 void date_add_days(char dst[11], const char *date, int days);
 /* Days from date a to date b (negative when b is earlier). */
 long date_diff_days(const char *a, const char *b);
+/* The timestamp `hours` and then `months` calendar months after ts into
+ * dst[21]; a month ends on the same day of the month, or the month's last
+ * day if it has none (31 January + 1 month: 28 or 29 February), as
+ * regulations' "within one month" are read. */
+void timestamp_add(char dst[21], const char *ts, int hours, int months);
 
 /* Standard base64 (with padding) to bytes: 0 with *len bytes in out (at
  * most cap), or -1 unless b64[0..n) is the canonical base64 of some bytes.

@@ -1519,8 +1519,12 @@ int store_due(store *s, const regdef *reg, const store_due_query *q, store_due_f
 {
     buf sql;
     buf_init(&sql);
-    buf_printf(&sql, "SELECT key, %s FROM %s WHERE %s = ? AND %s <= ? AND retired_at IS NULL",
-               q->when->name, reg->name, q->who->name, q->when->name);
+    buf_printf(&sql, "SELECT key, %s FROM %s WHERE ", q->when->name, reg->name);
+    if (q->who)
+        buf_printf(&sql, "%s = ? AND ", q->who->name);
+    buf_printf(&sql, "%s <= ? AND retired_at IS NULL", q->when->name);
+    if (q->after)
+        buf_printf(&sql, " AND %s > ?", q->when->name);
     int ndone = 0;
     for (; q->state && q->done && q->done[ndone]; ndone++)
         if (ndone)
@@ -1535,10 +1539,14 @@ int store_due(store *s, const regdef *reg, const store_due_query *q, store_due_f
     buf_reset(&sql);
     if (rc)
         return rc;
-    db_bind_int(st, 1, q->person);
-    db_bind_text(st, 2, q->upto);
+    int at = 1;
+    if (q->who)
+        db_bind_int(st, at++, q->person);
+    db_bind_text(st, at++, q->upto);
+    if (q->after)
+        db_bind_text(st, at++, q->after);
     for (int k = 0; k < ndone; k++)
-        db_bind_text(st, 3 + k, q->done[k]);
+        db_bind_text(st, at + k, q->done[k]);
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
         int past = n++ == q->limit;
         rc = past ? fn(NULL, NULL, ctx) : fn(db_col_text(st, 0), db_col_text(st, 1), ctx);

@@ -278,9 +278,10 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
  * state of `done` are read past, so those cost what the person's own
  * finished records do. */
 typedef struct store_due_query {
-    const fielddef *who, *when;
+    const fielddef *who, *when; /* who NULL: of anyone (by an index on when, id) */
     int64_t person;
     const char *upto;
+    const char *after; /* when set: only dates past it */
     int limit;
     const fielddef *state;   /* with `done`, the record's state field */
     const char *const *done; /* NULL-terminated states in which nothing is due; NULL: none */
@@ -401,6 +402,8 @@ int store_keeps_link_tallies(const store *s);
 /* Does the schema hold the decision register (0021)? An upgrade that
  * counts the tallies on its way there (0010) runs before it does. */
 int store_keeps_decisions(const store *s);
+/* Does it hold the incident register (0022)? */
+int store_keeps_incidents(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;

@@ -2,8 +2,8 @@
  * more: each objective's certainty, the top risks in money against
  * appetite, the residual heat map (each cell a link to its risks), what
  * needs attention (each a link to the list it counts), framework
- * coverage, controls and assets, and the ledger as of its last
- * verification. The figures are the domain's (domain/views/dashboard.h,
+ * coverage, controls and assets, incidents and the reports owed to the
+ * authorities, and the ledger as of its last verification. The figures are the domain's (domain/views/dashboard.h,
  * kept while the repository stays as it is); a page view never verifies
  * (the server does, on a schedule: verifier.c). Every section says what
  * its figures mean and when they were computed. */
@@ -412,6 +412,74 @@ static void decisions_section(web_req *r, const dom_dash *s)
     html_f(&r->out, "</section>");
 }
 
+/* ---- incidents ---- */
+
+/* What happened in the year, what it cost, whether the register foresaw
+ * it (the reports owed are shown apart, as of the moment of the view). */
+static void incidents_section(web_req *r, const dom_dash *s)
+{
+    const int64_t *h = s->incidents_handled;
+    html_f(&r->out,
+           "<section aria-labelledby=\"h-inc\"><h2 id=\"h-inc\">Incidents</h2>"
+           "<p><a href=\"/incidents?status=open\">%D open</a>, "
+           "<a href=\"/incidents?status=contained\">%D contained</a> (of those being handled: %D "
+           "critical, %D high, %D medium, %D low); "
+           "<a href=\"/incidents?status=resolved\">%D resolved</a>, %D closed.</p>",
+           s->incidents[0], s->incidents[1], h[3], h[2], h[1], h[0], s->incidents[2],
+           s->incidents[3]);
+    html_f(&r->out,
+           "<p>In the last 365 days: %D detected, %D of them realising a risk of the register, "
+           "%D reportable to an authority; loss %s",
+           s->incidents_year, s->incidents_year_on_risk, s->incidents_year_reportable,
+           money(r, (double)s->incident_loss_year));
+    if (s->incidents_year_resolved)
+        html_f(&r->out, "; %D resolved, in %s hours from detection on average.</p>",
+               s->incidents_year_resolved,
+               arena_printf(dom_arena(r->d), "%.1f",
+                            (double)s->incident_minutes_year / 60.0 /
+                                (double)s->incidents_year_resolved));
+    else
+        html_f(&r->out, "; none resolved.</p>");
+    note(r, "Active incidents, by the day they were detected. Loss: as recorded on each incident "
+            "so far (before insurance). An incident the register did not foresee names no risk.");
+    html_f(&r->out, "</section>");
+}
+
+/* The reports owed to authorities under NIS2, DORA and GDPR, as of the
+ * view: their clock runs by the hour, so they are never kept. */
+static void reports_section(web_req *r, const dom_dash *s)
+{
+    const dash_keys *late = &s->reports_late, *soon = &s->reports_soon;
+    if (!s->reports_as_of[0])
+        return;
+    html_f(&r->out, "<section aria-labelledby=\"h-rep\"><h2 id=\"h-rep\">Reports owed to "
+                    "authorities</h2>");
+    if (!late->total && !soon->total)
+        html_f(&r->out, "<p class=\"ok\">None late, none due in the next 24 hours.</p>");
+    const dash_keys *lists[] = { late, soon };
+    static const char *const what[] = { "late: the deadline passed", "due in the next 24 hours" };
+    for (int k = 0; k < 2; k++) {
+        if (!lists[k]->total)
+            continue;
+        html_f(&r->out, "<p%r>", k ? "" : " class=\"bad\"");
+        if (lists[k]->total < 0)
+            html_f(&r->out, "More than %d %s", DASH_REPORTS_READ, what[k]);
+        else
+            html_f(&r->out, "%D %s", lists[k]->total, what[k]);
+        key_links(r, "incidents", lists[k]);
+        html_f(&r->out, ".</p>");
+    }
+    char at[21];
+    memcpy(at, s->reports_as_of, sizeof at);
+    html_f(&r->out,
+           "<p class=\"muted\">As of %r. Each incident's next report: NIS2 early warning 24 h and "
+           "notification 72 h from detection, final report a month later; DORA initial "
+           "notification 24 h from detection at the latest, intermediate 72 h after it, final a "
+           "month later; GDPR notification 72 h. <a href=\"/incidents?sort=report_due\">Incidents "
+           "by their next deadline</a>.</p></section>",
+           web_time_html(r->d, at));
+}
+
 /* One row of the health table: what is measured, part of whole, the share. */
 static void health_row(web_req *r, const char *what, const char *part, const char *whole,
                        double share, int known)
@@ -536,6 +604,7 @@ static int render_sections(web_req *r, isms_err *e)
     heat_section(r, &s);
     attention_section(r, &s);
     decisions_section(r, &s);
+    incidents_section(r, &s);
     health_section(r, &s);
     controls_section(r, &s);
     frameworks_section(r);
@@ -599,8 +668,12 @@ int page_home(web_req *r, isms_err *e)
     int rc = dom_dashboard_ledger(r->d, &s, e);
     if (rc)
         return rc;
+    rc = dom_reports_owed(r->d, &s, e);
+    if (rc)
+        return rc;
     page_begin(r, "Dashboard", NAV_DASHBOARD);
     web_jobs_note(r);
+    reports_section(r, &s);
     rc = sections(r, e);
     if (rc)
         return rc;

@@ -81,8 +81,9 @@ static void dt(buf *b, dom *d, const char *name, const char *help)
 static void fields(web_req *r, const record *rec)
 {
     buf *b = &r->out;
-    char today[11];
+    char today[11], now[21];
     now_date(today);
+    now_timestamp(now);
     html_f(b, "<dl class=\"fields\">");
     for (int i = 0; i < rec->reg->nfields; i++) {
         const fielddef *f = &rec->reg->fields[i];
@@ -94,7 +95,8 @@ static void fields(web_req *r, const record *rec)
             html_f(b, "%D%r%s", rec->v[i].i,
                    *dom_field_level_label(r->d, f, rec->v[i].i) ? " · " : "",
                    dom_field_level_label(r->d, f, rec->v[i].i));
-        else if (dom_field_is_due(f) && !rec->retired_at && strcmp(rec->v[i].s, today) < 0)
+        else if (dom_field_is_due(f) && !rec->retired_at &&
+                 strcmp(rec->v[i].s, f->type == FT_TIME ? now : today) < 0)
             html_f(b, "%s <strong class=\"error\">%s</strong>", rec->v[i].s,
                    strstr(f->name, "expires") ? "lapsed" : "overdue");
         else if (is_document(f, &rec->v[i]))

@@ -194,6 +194,17 @@ static void dates_and_times(void **state)
     assert_string_equal(d, "2027-01-01");
     date_add_days(d, "2024-02-28", 1);
     assert_string_equal(d, "2024-02-29");
+    char t[21]; /* regulators' clocks: hours, then calendar months */
+    timestamp_add(t, "2026-12-31T23:30:00Z", 1, 0);
+    assert_string_equal(t, "2027-01-01T00:30:00Z");
+    timestamp_add(t, "2026-01-31T08:00:00Z", 0, 1);
+    assert_string_equal(t, "2026-02-28T08:00:00Z");
+    timestamp_add(t, "2028-01-31T08:00:00Z", 0, 1);
+    assert_string_equal(t, "2028-02-29T08:00:00Z");
+    timestamp_add(t, "2026-11-28T22:00:00Z", 72, 1);
+    assert_string_equal(t, "2027-01-01T22:00:00Z");
+    timestamp_add(t, "2026-03-15T10:00:00Z", 0, -3);
+    assert_string_equal(t, "2025-12-15T10:00:00Z");
 }
 
 static void clock_can_be_fixed(void **state)

@@ -128,7 +128,7 @@ static void builtin_lifecycles_make_sense(void **state)
             expect_ok(registers[i]->lifecycle, registers[i]);
             n++;
         }
-    assert_int_equal(n, 5); /* scope, appetite, soa, review, decision */
+    assert_int_equal(n, 6); /* scope, appetite, soa, review, decision, incident */
     const transition *t = regdef_transition(&reg_scope, "approve", "draft");
     assert_non_null(t);
     assert_string_equal(t->role, "management-body");
@@ -141,6 +141,8 @@ static void builtin_lifecycles_make_sense(void **state)
     /* final: no transition leaves it, none supersedes into it (nothing is
      * due of a record there) */
     assert_true(lifecycle_final(reg_decision.lifecycle, "carried-out"));
+    assert_true(lifecycle_final(reg_incident.lifecycle, "closed"));
+    assert_false(lifecycle_final(reg_incident.lifecycle, "resolved"));
     assert_false(lifecycle_final(reg_decision.lifecycle, "decided"));
     assert_false(lifecycle_final(reg_decision.lifecycle, "proposed"));
     assert_false(lifecycle_final(reg_scope.lifecycle, "approved")); /* superseded later */
@@ -253,6 +255,10 @@ static void tables_agree_with_their_register(void **state)
     expect_bad(LC(two_states, T("approve", "draft", "approved", .needs = F_RISK_TITLE)), &reg,
                "the field it needs is not one of thing's");
     expect_ok(LC(two_states, T("approve", "draft", "approved", .needs = F_THING_NOTE)), &reg);
+    /* a field that must be empty first, likewise */
+    expect_bad(LC(two_states, T("approve", "draft", "approved", .awaits = F_RISK_TITLE)), &reg,
+               "the field it awaits is not one of thing's");
+    expect_ok(LC(two_states, T("approve", "draft", "approved", .awaits = F_THING_NOTE)), &reg);
 }
 
 TU_MAIN(NULL, NULL, cmocka_unit_test(builtin_lifecycles_make_sense),

@@ -43,6 +43,7 @@ static const idrow soa_ids[] = { SOA_FIELDS(ID_ROW) };
 static const idrow applicability_ids[] = { APPLICABILITY_FIELDS(ID_ROW) };
 static const idrow review_ids[] = { REVIEW_FIELDS(ID_ROW) };
 static const idrow decision_ids[] = { DECISION_FIELDS(ID_ROW) };
+static const idrow incident_ids[] = { INCIDENT_FIELDS(ID_ROW) };
 
 static const struct {
     const regdef *reg;
@@ -70,6 +71,7 @@ static const struct {
     { &reg_applicability, applicability_ids, N(applicability_ids) },
     { &reg_review, review_ids, N(review_ids) },
     { &reg_decision, decision_ids, N(decision_ids) },
+    { &reg_incident, incident_ids, N(incident_ids) },
 };
 
 static int position(const regdef *reg)

@@ -80,6 +80,10 @@ static char *copy_body(const regdef *reg, json_t *tmpl, const char *owner)
             json_object_set_new(b, levels[k], json_integer(1));
         json_object_del(b, "loss_model");
     }
+    if (reg == &reg_incident) { /* a new incident is open: not yet contained nor resolved */
+        json_object_del(b, "contained_at");
+        json_object_del(b, "resolved_at");
+    }
     char *s = json_dumps(b, JSON_COMPACT);
     json_decref(b);
     return s;

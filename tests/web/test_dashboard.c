@@ -522,6 +522,63 @@ static void a_review_gets_its_inputs_on_its_page(void **state)
     tu_http_free(&r);
 }
 
+/* The incidents section counts as the summary does; the reports owed to
+ * the authorities are read at each view (their clock runs by the hour);
+ * an incident's page says which report is late, and offers containing it
+ * to its owner alone. */
+static void incidents_and_the_reports_owed_on_the_dashboard(void **state)
+{
+    (void)state;
+    char *html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<h2 id=\"h-inc\">Incidents</h2>");
+    assert_contains(html, "<a href=\"/incidents?status=contained\">1 contained</a>");
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *year = json_object_get(json_object_get(s, "incidents"), "last_365_days");
+    char want[200];
+    snprintf(want, sizeof want, "In the last 365 days: %lld detected, %lld of them realising",
+             (long long)json_integer_value(json_object_get(year, "detected")),
+             (long long)json_integer_value(json_object_get(year, "realising_a_risk")));
+    assert_contains(html, want);
+    json_decref(s);
+    assert_contains(html, "<h2 id=\"h-rep\">Reports owed to authorities</h2><p class=\"ok\">None "
+                          "late, none due in the next 24 hours.</p>");
+    free(html);
+    /* a major ICT incident detected 30 hours ago: DORA's initial
+     * notification was due 6 hours ago */
+    char now[21], detected[21];
+    now_timestamp(now);
+    timestamp_add(detected, now, -30, 0);
+    free(tu_isms_ok(wf_repo(), "--as", WF_LEAD, "incident", "add", "--title", "Payments down",
+                    "--severity", "critical", "--detected-at", detected, "--regime", "dora",
+                    "--owner", WF_OWNER));
+    html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<p class=\"bad\">1 late: the deadline passed: <a "
+                          "href=\"/incidents/INC-4\">INC-4</a>.</p>");
+    assert_contains(html, "of those being handled: 1 critical");
+    free(html);
+    html = wf_page(WF_AUDITOR, "/incidents/INC-4", 200);
+    assert_contains(html, "(dora): NOT MADE, 6 h ");
+    assert_null(strstr(html, "/incidents/INC-4/contain"));
+    free(html);
+    html = wf_page(WF_OWNER, "/incidents/INC-4", 200);
+    assert_contains(html, "action=\"/incidents/INC-4/contain\"");
+    free(html);
+    tu_http r;
+    wf_form(&r, WF_AUDITOR, "/incidents/INC-4/contain", "");
+    assert_int_equal(r.status, 403);
+    tu_http_free(&r);
+    wf_form(&r, WF_OWNER, "/incidents/INC-4/contain", "");
+    assert_int_equal(r.status, 303);
+    tu_http_free(&r);
+    /* the report made: none late */
+    free(tu_isms_ok(wf_repo(), "--as", WF_OWNER, "incident", "update", "INC-4",
+                    "--initial-report-at", now));
+    html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "None late, none due in the next 24 hours.");
+    assert_contains(html, "<a href=\"/incidents?status=contained\">2 contained</a>");
+    free(html);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -752,4 +809,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(my_work_lists_what_is_due),
         cmocka_unit_test(a_frozen_record_offers_no_edit),
         cmocka_unit_test(the_body_decides_on_the_page),
-        cmocka_unit_test(a_review_gets_its_inputs_on_its_page))
+        cmocka_unit_test(a_review_gets_its_inputs_on_its_page),
+        cmocka_unit_test(incidents_and_the_reports_owed_on_the_dashboard))

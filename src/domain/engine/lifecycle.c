@@ -219,14 +219,21 @@ static int permitted(dom *d, const record *r, const transition *t, isms_err *e)
     return 0;
 }
 
-/* Is r ready for t: the field t needs is set? */
+/* Is r ready for t: the field t needs is set, the one it awaits empty? */
 static int ready(const record *r, const transition *t, isms_err *e)
 {
-    if (!t->needs || !record_cval(r, t->needs)->null)
-        return 0;
-    const char *name = fname(r->reg, t->needs);
-    return err_set(e, E_CONFLICT, name, "%s %s: its %s is not set yet (%s)", t->verb, r->key, name,
-                   t->help);
+    if (t->needs && record_cval(r, t->needs)->null) {
+        const char *name = fname(r->reg, t->needs);
+        return err_set(e, E_CONFLICT, name, "%s %s: its %s is not set yet (%s)", t->verb, r->key,
+                       name, t->help);
+    }
+    if (t->awaits && !record_cval(r, t->awaits)->null) {
+        const char *name = fname(r->reg, t->awaits);
+        const char *what = record_text(r, t->awaits);
+        return err_set(e, E_CONFLICT, name, "%s %s: not while %s is set (%s): %s", t->verb, r->key,
+                       name, what ? what : "set", t->help);
+    }
+    return 0;
 }
 
 int dom_may_transition(dom *d, const record *r, const transition *t, isms_err *e)
@@ -504,6 +511,9 @@ static int check_fields(const lifecycle *lc, const regdef *reg, isms_err *e)
             return E_INTERNAL;
         if (t->needs && own_field(reg, t->needs) < 0)
             return bad(e, t->verb, "%s: the field it needs is not one of %s's", t->verb, reg->name);
+        if (t->awaits && own_field(reg, t->awaits) < 0)
+            return bad(e, t->verb, "%s: the field it awaits is not one of %s's", t->verb,
+                       reg->name);
         int owner = regdef_field(reg, "owner");
         if ((t->flags & LC_BY_OWNER) && (owner < 0 || reg->fields[owner].type != FT_REF))
             return bad(e, t->verb, "%s: only its owner may, but %s records have no owner", t->verb,

@@ -45,6 +45,7 @@ enum regnum {
     RN_APPLICABILITY,
     RN_DECISION,
     RN_REVIEW,
+    RN_INCIDENT,
 };
 
 #define FIELD_ENUM_(id, def) id,

@@ -6,17 +6,13 @@
 
 #include <string.h>
 
-static const regdef *const builtin_registers[] = { &reg_org,           &reg_person,
-                                                   &reg_scope,         &reg_context,
-                                                   &reg_stakeholder,   &reg_objective,
-                                                   &reg_asset,         &reg_threat,
-                                                   &reg_risk,          &reg_control,
-                                                   &reg_appetite,      &reg_acceptance,
-                                                   &reg_analysis,      &reg_signing_key,
-                                                   &reg_framework,     &reg_requirement,
-                                                   &reg_mapping,       &reg_soa,
-                                                   &reg_applicability, &reg_review,
-                                                   &reg_decision,      NULL };
+static const regdef *const builtin_registers[] = {
+    &reg_org,         &reg_person,     &reg_scope,    &reg_context,       &reg_stakeholder,
+    &reg_objective,   &reg_asset,      &reg_threat,   &reg_risk,          &reg_control,
+    &reg_appetite,    &reg_acceptance, &reg_analysis, &reg_signing_key,   &reg_framework,
+    &reg_requirement, &reg_mapping,    &reg_soa,      &reg_applicability, &reg_review,
+    &reg_decision,    &reg_incident,   NULL
+};
 
 const regdef *const *registers = builtin_registers;
 

@@ -5,6 +5,7 @@
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
 #include "core/buf.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
@@ -49,6 +50,18 @@ static const char *named(buf *b, const char *prefix, const char *part)
     buf_puts(b, prefix);
     buf_append(b, part, strnlen(part, 40));
     return buf_str(b);
+}
+
+/* n added to the figure prefix + the day of timestamp `at` (none: no
+ * figure): figures by the day, so that those of the last year, or since a
+ * review, cost their days to sum. */
+static void add_by_day(tallies *t, buf *name, const char *prefix, const char *at, int64_t n)
+{
+    if (!at || strlen(at) < 10)
+        return;
+    named(name, prefix, "");
+    buf_append(name, at, 10);
+    add(t, buf_str(name), n);
 }
 
 static void note_risk(tallies *t, const record *r, int sign)
@@ -121,16 +134,40 @@ static void note_decision(tallies *t, const record *r, int sign)
             add(t, "decision.rests_on_risk", sign);
             add(t, "decision.amount_on_risk", sign * amount);
         }
-        const char *at = record_text(r, F_DECISION_DECIDED_AT);
-        if (at && strlen(at) >= 10) { /* by the day: those of the last year */
-            named(&name, "decision.taken.", "");
-            buf_append(&name, at, 10);
-            add(t, buf_str(&name), sign);
-        }
+        add_by_day(t, &name, "decision.taken.", record_text(r, F_DECISION_DECIDED_AT), sign);
     }
     const char *due = record_text(r, F_DECISION_DUE_DATE);
     if (due && status && !strcmp(status, "decided"))
         add(t, named(&name, "decision.due.", due), sign);
+    buf_reset(&name);
+}
+
+/* Incidents by state, those being handled by severity; by the day they
+ * were detected: how many, their loss, how many realised a risk of the
+ * register or were reportable, how many were resolved and in how many
+ * minutes. */
+static void note_incident(tallies *t, const record *r, int sign)
+{
+    buf name;
+    buf_init(&name);
+    const char *status = record_text(r, F_INCIDENT_STATUS),
+               *severity = record_text(r, F_INCIDENT_SEVERITY),
+               *detected = record_text(r, F_INCIDENT_DETECTED_AT),
+               *resolved = record_text(r, F_INCIDENT_RESOLVED_AT);
+    add(t, named(&name, "incident.status.", status ? status : ""), sign);
+    if (incident_is_open(status))
+        add(t, named(&name, "incident.open.", severity ? severity : ""), sign);
+    add_by_day(t, &name, "incident.day.", detected, sign);
+    add_by_day(t, &name, "incident.loss.", detected, sign * record_int(r, F_INCIDENT_LOSS));
+    if (record_cval(r, F_INCIDENT_RISKS)->n)
+        add_by_day(t, &name, "incident.on_risk.", detected, sign);
+    if (record_cval(r, F_INCIDENT_REGIMES)->n)
+        add_by_day(t, &name, "incident.reportable.", detected, sign);
+    if (resolved && detected) {
+        int64_t minutes = (timestamp_epoch(resolved) - timestamp_epoch(detected)) / 60;
+        add_by_day(t, &name, "incident.resolved.", detected, sign);
+        add_by_day(t, &name, "incident.minutes.", detected, sign * minutes);
+    }
     buf_reset(&name);
 }
 
@@ -144,6 +181,8 @@ void tallies_note(tallies *t, const record *r, int sign)
         note_control(t, r, sign);
     else if (r->reg == &reg_decision)
         note_decision(t, r, sign);
+    else if (r->reg == &reg_incident)
+        note_incident(t, r, sign);
     else if (r->reg == &reg_objective) {
         add(t, "objective", sign);
         add(t, "objective.value", sign * record_int(r, F_OBJECTIVE_VALUE_AT_STAKE));
@@ -183,7 +222,7 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
 static int counted(const regdef *reg)
 {
     return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
-           reg == &reg_mapping || reg == &reg_decision;
+           reg == &reg_mapping || reg == &reg_decision || reg == &reg_incident;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -234,6 +273,10 @@ static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
                                        F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
+static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERITY,
+                                       F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
+                                       F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
+                                       F_INCIDENT_REGIMES };
 
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
 {
@@ -243,16 +286,14 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         return err_set(e, E_INTERNAL, "risk", "%d FAIR inputs", ninputs);
     memcpy(fields, risk_fields, sizeof risk_fields);
     memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
-    store_query risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs },
-                controls = { .ids_only = 1,
-                             .fields = control_fields,
-                             .nfields = COUNT(control_fields) },
-                objectives = { .ids_only = 1,
-                               .fields = objective_fields,
-                               .nfields = COUNT(objective_fields) },
-                decisions = { .ids_only = 1,
-                              .fields = decision_fields,
-                              .nfields = COUNT(decision_fields) };
+    store_query
+        risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs },
+        controls = { .ids_only = 1, .fields = control_fields, .nfields = COUNT(control_fields) },
+        objectives = { .ids_only = 1,
+                       .fields = objective_fields,
+                       .nfields = COUNT(objective_fields) },
+        decisions = { .ids_only = 1, .fields = decision_fields, .nfields = COUNT(decision_fields) },
+        incidents = { .ids_only = 1, .fields = incident_fields, .nfields = COUNT(incident_fields) };
     int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
@@ -260,6 +301,8 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
     if (!rc && store_keeps_decisions(dom_store(d)))
         rc = store_scan(dom_store(d), &reg_decision, &decisions, note_one, t, e);
+    if (!rc && store_keeps_incidents(dom_store(d)))
+        rc = store_scan(dom_store(d), &reg_incident, &incidents, note_one, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
     int64_t stale; /* the latest analyses marked written since they ran */

@@ -109,6 +109,33 @@ static int count_decision(const record *r, void *ctx)
     return 0;
 }
 
+/* An incident counted as the kept figures count it (tallies.c). */
+static int count_incident(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    dom_dash *s = g->out;
+    const char *status = record_text(r, F_INCIDENT_STATUS),
+               *detected = record_text(r, F_INCIDENT_DETECTED_AT),
+               *resolved = record_text(r, F_INCIDENT_RESOLVED_AT);
+    int k = choice_index(incident_statuses, status);
+    if (k >= 0)
+        s->incidents[k]++;
+    k = choice_index(incident_severities, record_text(r, F_INCIDENT_SEVERITY));
+    if (incident_is_open(status) && k >= 0)
+        s->incidents_handled[k]++;
+    if (!detected || strncmp(detected, g->year_ago, 10) <= 0)
+        return 0;
+    s->incidents_year++;
+    s->incident_loss_year += record_int(r, F_INCIDENT_LOSS);
+    s->incidents_year_on_risk += record_cval(r, F_INCIDENT_RISKS)->n > 0;
+    s->incidents_year_reportable += record_cval(r, F_INCIDENT_REGIMES)->n > 0;
+    if (resolved) {
+        s->incidents_year_resolved++;
+        s->incident_minutes_year += (timestamp_epoch(resolved) - timestamp_epoch(detected)) / 60;
+    }
+    return 0;
+}
+
 /* A latest analysis that is stale (and of a current risk, if of a risk). */
 static void note_stale(dom_dash *s, const quant_latest *l)
 {
@@ -367,6 +394,10 @@ static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
                                        F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
+static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERITY,
+                                       F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
+                                       F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
+                                       F_INCIDENT_REGIMES };
 static const int risk_fields[] = {
     F_RISK_LIKELIHOOD,      F_RISK_IMPACT,    F_RISK_RESIDUAL_LIKELIHOOD,
     F_RISK_RESIDUAL_IMPACT, F_RISK_TREATMENT, F_RISK_REVIEW_DATE,
@@ -397,7 +428,8 @@ static int scan_risks(dom *d, gather *g, isms_err *e)
 static int scan(dom *d, gather *g, isms_err *e)
 {
     store_query controls = FIELDS_OF(control_fields), acceptances = FIELDS_OF(acceptance_fields),
-                objectives = FIELDS_OF(objective_fields), decisions = FIELDS_OF(decision_fields);
+                objectives = FIELDS_OF(objective_fields), decisions = FIELDS_OF(decision_fields),
+                incidents = FIELDS_OF(incident_fields);
     int rc = dom_list(d, &reg_control, &controls, count_control, g, e);
     if (!rc)
         rc = dom_list(d, &reg_acceptance, &acceptances, count_acceptance, g, e);
@@ -411,12 +443,47 @@ static int scan(dom *d, gather *g, isms_err *e)
         rc = dom_list(d, &reg_objective, &objectives, count_objective, g, e);
     if (!rc && store_keeps_decisions(dom_store(d)))
         rc = dom_list(d, &reg_decision, &decisions, count_decision, g, e);
+    if (!rc && store_keeps_incidents(dom_store(d)))
+        rc = dom_list(d, &reg_incident, &incidents, count_incident, g, e);
     if (!rc)
         rc = count_needs(d, g->out, e);
     return rc;
 }
 
 /* ---- from the kept figures ---- */
+
+/* A figure "<what>.<YYYY-MM-DD>" of a day in the last year: its what. */
+static const char *of_the_year(const gather *g, const char *name, const char *what)
+{
+    size_t n = strlen(what);
+    if (strncmp(name, what, n) || name[n] != '.' || strcmp(name + n + 1, g->year_ago) <= 0)
+        return NULL;
+    return what;
+}
+
+/* One of the incidents' kept figures (tallies.c, note_incident), without
+ * its "incident." prefix. */
+static void incident_figure(gather *g, const char *name, int64_t n)
+{
+    dom_dash *s = g->out;
+    int c;
+    if (!strncmp(name, "status.", 7) && (c = choice_index(incident_statuses, name + 7)) >= 0)
+        s->incidents[c] += n;
+    else if (!strncmp(name, "open.", 5) && (c = choice_index(incident_severities, name + 5)) >= 0)
+        s->incidents_handled[c] += n;
+    else if (of_the_year(g, name, "day"))
+        s->incidents_year += n;
+    else if (of_the_year(g, name, "loss"))
+        s->incident_loss_year += n;
+    else if (of_the_year(g, name, "on_risk"))
+        s->incidents_year_on_risk += n;
+    else if (of_the_year(g, name, "reportable"))
+        s->incidents_year_reportable += n;
+    else if (of_the_year(g, name, "resolved"))
+        s->incidents_year_resolved += n;
+    else if (of_the_year(g, name, "minutes"))
+        s->incident_minutes_year += n;
+}
 
 /* What the kept figures say of themselves: the cells and bands, reviews
  * overdue, controls by status and effectiveness. One pass over the
@@ -451,6 +518,8 @@ static void from_tallies(gather *g, const tallies *t)
             s->taken_last_year += strcmp(name + 15, g->year_ago) > 0 ? n : 0;
         } else if (!strncmp(name, "risk.owner.", 11)) {
             idset_add(&g->owners, strtoll(name + 11, NULL, 10));
+        } else if (!strncmp(name, "incident.", 9)) {
+            incident_figure(g, name + 9, n);
         }
     }
     s->risks = tallies_get(t, "risk");
@@ -755,6 +824,8 @@ static void health_shares(dom_dash *s)
                                      in_place - s->not_assessed, in_place },
         [DASH_DECISIONS_ON_RISK] = { "Decisions taken that rest on risk information",
                                      s->decisions_on_risk, s->decisions[1] + s->decisions[2] },
+        [DASH_INCIDENTS_ON_RISKS] = { "Incidents (last 365 days) realising a known risk",
+                                      s->incidents_year_on_risk, s->incidents_year },
     };
     memcpy(s->health, shares, sizeof shares);
 }
@@ -792,6 +863,50 @@ static int compute(dom *d, void *ctx, void **v, isms_err *e)
     return fill(d, ctx, 0, out, e);
 }
 
+typedef struct report_keys {
+    arena *a;
+    dash_keys *keys;
+} report_keys;
+
+static int add_report(const char *key, const char *date, void *ctx)
+{
+    (void)date;
+    report_keys *r = ctx;
+    if (!key) /* more than were read */
+        r->keys->total = -1;
+    else
+        keys_add(r->a, r->keys, key);
+    return 0;
+}
+
+/* The incidents whose next report to an authority is due after `after`
+ * (NULL: any time) and by `upto`, from the front of the index on that
+ * deadline (at most DASH_REPORTS_READ: total -1 when there are more). */
+static int reports_due(dom *d, const char *after, const char *upto, dash_keys *out, isms_err *e)
+{
+    const regdef *reg = &reg_incident;
+    store_due_query q = { .when = &reg->fields[field_index(reg, F_INCIDENT_REPORT_DUE)],
+                          .after = after,
+                          .upto = upto,
+                          .limit = DASH_REPORTS_READ };
+    report_keys r = { dom_arena(d), out };
+    memset(out, 0, sizeof *out);
+    return store_due(dom_store(d), reg, &q, add_report, &r, e);
+}
+
+/* The reports owed to the authorities, as of now: those late, and those
+ * due in the next 24 hours. */
+int dom_reports_owed(dom *d, dom_dash *out, isms_err *e)
+{
+    if (!store_keeps_incidents(dom_store(d)))
+        return 0;
+    char soon[21];
+    now_timestamp(out->reports_as_of);
+    timestamp_add(soon, out->reports_as_of, 24, 0);
+    int rc = reports_due(d, NULL, out->reports_as_of, &out->reports_late, e);
+    return rc ? rc : reports_due(d, out->reports_as_of, soon, &out->reports_soon, e);
+}
+
 int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
@@ -803,7 +918,8 @@ int dom_dashboard(dom *d, dom_dash *out, isms_err *e)
     if (rc)
         return rc;
     *out = *(const dom_dash *)kept;
-    return check_ledger(d, out, e);
+    rc = dom_reports_owed(d, out, e);
+    return rc ? rc : check_ledger(d, out, e);
 }
 
 int dom_dashboard_recount(dom *d, dom_dash *out, isms_err *e)
@@ -812,9 +928,9 @@ int dom_dashboard_recount(dom *d, dom_dash *out, isms_err *e)
     char today[11];
     now_date(today);
     int rc = fill(d, today, 1, out, e);
-    if (rc)
-        return rc;
-    return check_ledger(d, out, e);
+    if (!rc)
+        rc = dom_reports_owed(d, out, e);
+    return rc ? rc : check_ledger(d, out, e);
 }
 
 int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e)

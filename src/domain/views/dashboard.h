@@ -14,6 +14,8 @@
  * shows) and how many there are in all: a million risks not quantified
  * cost the dashboard twelve keys and a count. */
 enum { DASH_TOP_RISKS = 5, DASH_KEYS_FIRST = 12 };
+/* Reports owed to authorities are counted up to this many (then: more). */
+enum { DASH_REPORTS_READ = 1000 };
 
 typedef struct dash_risk {
     const char *key, *title, *owner, *treatment;
@@ -48,6 +50,7 @@ enum {
     DASH_CONTROLS_ON_RISKS,
     DASH_CONTROLS_ASSESSED,
     DASH_DECISIONS_ON_RISK,
+    DASH_INCIDENTS_ON_RISKS,
     DASH_HEALTH
 };
 
@@ -111,6 +114,22 @@ typedef struct dom_dash {
     int64_t amount_on_risk;         /* of decided_amount, what decisions resting on risk allocate */
     int64_t taken_last_year;        /* decisions decided in the 365 days to today */
     dash_share health[DASH_HEALTH]; /* those figures as shares, each front end's rows */
+    /* incidents (active): what happened, what it cost, whether the risk
+     * register foresaw it */
+    int64_t incidents[4];              /* open, contained, resolved, closed */
+    int64_t incidents_handled[4];      /* open or contained, by severity: low .. critical */
+    int64_t incidents_year;            /* detected in the 365 days to today */
+    int64_t incidents_year_on_risk;    /* of them, realising a risk of the register */
+    int64_t incidents_year_reportable; /* of them, reportable to an authority */
+    int64_t incident_loss_year;        /* their loss as recorded */
+    int64_t incidents_year_resolved;   /* of them, resolved */
+    int64_t incident_minutes_year;     /* minutes from detection to resolution, summed over those */
+    /* Reports owed to the authorities (NIS2, DORA, GDPR), as of
+     * reports_as_of: read when the dashboard is, not kept with the figures
+     * above, since their clock runs by the hour. */
+    char reports_as_of[21];
+    dash_keys reports_late; /* the deadline passed and the report not made */
+    dash_keys reports_soon; /* due in the next 24 hours */
     /* the ledger */
     int64_t ledger_entries;
     char ledger_head[65];
@@ -135,6 +154,11 @@ int dom_dashboard_recount(dom *d, dom_dash *out, isms_err *e);
  * `total` (as the dashboard counts them), from the front of the index on
  * their state: what awaits the body, what is decided and not carried out. */
 int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, isms_err *e);
+/* Only the reports owed to the authorities of *out (reports_as_of, _late,
+ * _soon), as of now: from the front of the index on their deadlines, a
+ * row an incident that owes one. dom_dashboard fills them too; a front
+ * end that keeps the rest of the dashboard for a day reads these afresh. */
+int dom_reports_owed(dom *d, dom_dash *out, isms_err *e);
 /* Only the ledger's figures of *out (entries, head, the last
  * verification): a few rows, for a dashboard whose other figures are kept. */
 int dom_dashboard_ledger(dom *d, dom_dash *out, isms_err *e);

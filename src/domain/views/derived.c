@@ -3,6 +3,7 @@
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>
@@ -376,6 +377,63 @@ static const derived_def decision_derived[] = {
           DC_FIGURES),
 };
 
+/* ---- incidents: the reports owed to the authorities ---- */
+
+/* "2 d 3 h", "3 h 10 min", "40 min". */
+static const char *span_text(arena *a, long minutes)
+{
+    if (minutes >= 24 * 60)
+        return arena_printf(a, "%ld d %ld h", minutes / (24 * 60), minutes / 60 % 24);
+    if (minutes >= 60)
+        return arena_printf(a, "%ld h %ld min", minutes / 60, minutes % 60);
+    return arena_printf(a, "%ld min", minutes);
+}
+
+/* Report k as people check it: by when and under which regime, made in
+ * time, made late by how long, or not made and due in (or late by) how
+ * long from now. Null when no regime asks for it. */
+static int incident_report_value(derive_cache *c, const record *r, int k, value *out, isms_err *e)
+{
+    (void)e;
+    incident_report reps[INCIDENT_REPORTS];
+    incident_reports(r, reps);
+    const incident_report *rep = &reps[k];
+    if (!rep->owed)
+        return 0;
+    arena *a = dom_arena(c->d);
+    const char *state;
+    if (rep->made_at && rep->late_minutes)
+        state = arena_printf(a, "made %s, %s late", rep->made_at, span_text(a, rep->late_minutes));
+    else if (rep->made_at)
+        state = arena_printf(a, "made %s, in time", rep->made_at);
+    else {
+        char now[21];
+        now_timestamp(now);
+        long left = (long)((timestamp_epoch(rep->deadline) - timestamp_epoch(now)) / 60);
+        state = left >= 0 ? arena_printf(a, "not made, due in %s", span_text(a, left))
+                          : arena_printf(a, "NOT MADE, %s late", span_text(a, -left));
+    }
+    set_text(out, arena_printf(a, "by %s (%s): %s", rep->deadline, rep->set_by, state));
+    return 0;
+}
+
+#define REPORT(n, l, h, k)                                                                  \
+    {                                                                                       \
+        .field = { .name = n, .type = FT_TEXT, .help = h }, .group = "reports", .label = l, \
+        .compute = incident_report_value, .arg = k                                          \
+    }
+
+static const derived_def incident_derived[] = {
+    REPORT("initial", "initial report",
+           "the first report owed: its deadline, the regime that sets it, whether it went in "
+           "time",
+           INCIDENT_INITIAL),
+    REPORT("intermediate", "intermediate report",
+           "the NIS2 incident notification or DORA intermediate report: deadline and state",
+           INCIDENT_INTERMEDIATE),
+    REPORT("final", "final report", "the final report: deadline and state", INCIDENT_FINAL),
+};
+
 /* ---- assets: protection needs after the maximum principle ---- */
 
 static int need_of(derive_cache *c, const record *r, const asset_need **out, isms_err *e)
@@ -488,6 +546,10 @@ const derived_def *derived_defs(const regdef *reg, int *n)
     if (reg == &reg_decision) {
         *n = COUNT(decision_derived);
         return decision_derived;
+    }
+    if (reg == &reg_incident) {
+        *n = COUNT(incident_derived);
+        return incident_derived;
     }
     *n = 0;
     return NULL;

@@ -174,6 +174,8 @@ int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, ism
 
 int dom_field_is_due(const fielddef *f)
 {
+    if (f->type == FT_TIME) /* a deadline by the hour: an authority's report */
+        return strstr(f->name, "due") != NULL;
     return f->type == FT_DATE && (strstr(f->name, "review") || strstr(f->name, "target") ||
                                   strstr(f->name, "expires") || strstr(f->name, "due"));
 }

@@ -49,7 +49,8 @@ int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, ism
 /* ---- what of a person's is due ---- */
 
 /* A date field that says when something is due: a review, a target, an
- * expiry. */
+ * expiry; or a time field, a deadline by the hour (an incident's next
+ * report to an authority). */
 int dom_field_is_due(const fielddef *f);
 
 typedef struct dom_due_item {

@@ -84,6 +84,88 @@ static int changes(inputs *in, const regdef *reg, const char *heading, isms_err 
     return rc;
 }
 
+/* ---- d): incidents ---- */
+
+/* One incident detected in the period: when, how bad, under which
+ * regimes, the risk it realised (or that none did), its loss, its state. */
+static void incident_line(inputs *in, const record *r)
+{
+    const value *regimes = record_cval(r, F_INCIDENT_REGIMES),
+                *risks = record_cval(r, F_INCIDENT_RISKS);
+    buf *b = in->b;
+    buf_printf(b, "    %s %.10s %s, %s: %s", r->key, record_text(r, F_INCIDENT_DETECTED_AT),
+               record_text(r, F_INCIDENT_SEVERITY), record_text(r, F_INCIDENT_STATUS),
+               record_text(r, F_INCIDENT_TITLE));
+    for (int k = 0; k < regimes->n; k++)
+        buf_printf(b, "%s%s", k ? "/" : "; reportable under ", regimes->keys[k]);
+    for (int k = 0; k < risks->n; k++)
+        buf_printf(b, "%s%s", k ? ", " : "; realised ", risks->keys[k]);
+    if (!risks->n)
+        buf_puts(b, "; no risk of the register: not foreseen");
+    buf_printf(b, "; loss %s\n", money(in->d, record_int(r, F_INCIDENT_LOSS)));
+}
+
+/* The incidents detected since the previous review (or in the last 365
+ * days before the first), newest first, from the front of the index on
+ * when they were detected: at most CHANGES_LISTED read. */
+static int incidents_since(inputs *in, const char *since, isms_err *e)
+{
+    const regdef *reg = &reg_incident;
+    int64_t *ids, n;
+    store_query q = { .limit = CHANGES_LISTED + 1 };
+    int rc = store_ids(dom_store(in->d), reg, &q, field_def(reg, F_INCIDENT_DETECTED_AT), 1, &ids,
+                       &n, dom_arena(in->d), e);
+    int listed = 0;
+    for (int64_t k = 0; !rc && k < n; k++) {
+        record r;
+        rc = store_get_id(dom_store(in->d), reg, ids[k], &r, dom_arena(in->d), e);
+        if (rc || strncmp(record_text(&r, F_INCIDENT_DETECTED_AT), since, 10) < 0)
+            break;
+        if (listed++ == CHANGES_LISTED)
+            buf_printf(in->b, "    and more (isms incident list --sort detected_at --desc)\n");
+        else
+            incident_line(in, &r);
+    }
+    if (!rc && !listed)
+        buf_puts(in->b, "    none\n");
+    return rc;
+}
+
+static int incidents(inputs *in, const dom_dash *s, isms_err *e)
+{
+    buf *b = in->b;
+    char year_ago[11], today[11];
+    now_date(today);
+    date_add_days(year_ago, today, -365);
+    buf_printf(b, "  Incidents detected %s:\n",
+               in->since ? arena_printf(dom_arena(in->d), "since %s (%s)", in->since, in->previous)
+                         : "in the last 365 days (no review before this one)");
+    int rc = store_keeps_incidents(dom_store(in->d))
+                 ? incidents_since(in, in->since ? in->since : year_ago, e)
+                 : 0;
+    if (rc)
+        return rc;
+    buf_printf(b,
+               "  In the last 365 days: %lld detected, %lld realising a risk of the register, "
+               "%lld reportable to an authority; loss %s",
+               (long long)s->incidents_year, (long long)s->incidents_year_on_risk,
+               (long long)s->incidents_year_reportable, money(in->d, s->incident_loss_year));
+    if (s->incidents_year_resolved)
+        buf_printf(b, "; resolved in %.1f hours from detection on average",
+                   (double)s->incident_minutes_year / 60.0 / (double)s->incidents_year_resolved);
+    buf_printf(b,
+               ".\n  Being handled now: %lld (%lld critical, %lld high). Reports to an authority "
+               "late now: %s",
+               (long long)(s->incidents[0] + s->incidents[1]), (long long)s->incidents_handled[3],
+               (long long)s->incidents_handled[2],
+               s->reports_late.total < 0
+                   ? arena_printf(dom_arena(in->d), "more than %d", DASH_REPORTS_READ)
+                   : arena_printf(dom_arena(in->d), "%lld", (long long)s->reports_late.total));
+    keys_line(b, &s->reports_late);
+    buf_puts(b, ".\n");
+    return 0;
+}
+
 /* ---- d): performance ---- */
 
 /* One objective of the portfolio's results: key, title, verdict,
@@ -142,8 +224,11 @@ static int performance(inputs *in, const dom_dash *s, isms_err *e)
                "for effectiveness, %lld partially effective, %lld ineffective.\n",
                (long long)s->overdue, (long long)(s->controls[1] + s->controls[2]),
                (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
-    buf_puts(b, "  Nonconformities, corrective actions and audit results: not recorded in isms.\n");
-    return 0;
+    rc = incidents(in, s, e);
+    if (!rc)
+        buf_puts(b, "  Nonconformities, corrective actions and audit results: not recorded in "
+                    "isms.\n");
+    return rc;
 }
 
 /* ---- a), f), g) ---- */
