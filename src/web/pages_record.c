@@ -97,7 +97,9 @@ static void fields(web_req *r, const record *rec)
                    dom_field_level_label(r->d, f, rec->v[i].i));
         else if (dom_field_is_due(f) && !rec->retired_at &&
                  strcmp(rec->v[i].s, f->type == FT_TIME ? now : today) < 0)
-            html_f(b, "%s <strong class=\"error\">%s</strong>", rec->v[i].s,
+            html_f(b, "%r <strong class=\"error\">%s</strong>",
+                   f->type == FT_TIME ? web_time_html(r->d, rec->v[i].s)
+                                      : arena_printf(dom_arena(r->d), "%s", rec->v[i].s),
                    strstr(f->name, "expires") ? "lapsed" : "overdue");
         else if (is_document(f, &rec->v[i]))
             html_f(b,

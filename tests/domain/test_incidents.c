@@ -139,6 +139,10 @@ static void each_regime_sets_its_deadlines(void **state)
     /* under several, the earliest */
     reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr,nis2", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "nis2");
+    /* where two agree, both are named */
+    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora,nis2", NULL);
+    deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "nis2, dora");
+    deadline(&r[INCIDENT_INTERMEDIATE], "2026-11-23T10:00:00Z", "nis2"); /* DORA's: 11-24 */
     /* a month from the 31st of January ends on the last day of February */
     reports_of(r, "detected_at=2027-01-28T10:00:00Z", "regimes=nis2", NULL);
     deadline(&r[INCIDENT_INTERMEDIATE], "2027-01-31T10:00:00Z", "nis2");
@@ -345,9 +349,9 @@ static void the_dashboard_counts_incidents_and_the_reports_owed(void **state)
     derive_cache *c = derive_cache_new(d);
     assert_int_equal(derive_record(c, &r, v, &e), 0);
     assert_string_equal(defs[0].field.name, "initial");
-    assert_string_equal(v[0].s, "by 2026-11-23T09:00:00Z (dora): made 2026-11-23T10:00:00Z, 1 h "
+    assert_string_equal(v[0].s, "by 2026-11-23 09:00 UTC (DORA): made 2026-11-23 10:00 UTC, 1 h "
                                 "0 min late");
-    assert_string_equal(v[1].s, "by 2026-11-26T10:00:00Z (dora): not made, due in 2 d 22 h");
+    assert_string_equal(v[1].s, "by 2026-11-26 10:00 UTC (DORA): not made, due in 2 d 22 h");
     derive_cache_free(c);
     r = get(soon);
     c = derive_cache_new(d);

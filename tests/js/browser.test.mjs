@@ -205,6 +205,8 @@ const PAGES = [
   ['form', '/risks/new'],
   ['management review', '/reviews/REV-1'],
   ['decision', '/decisions/DEC-1'],
+  ['incident', '/incidents/INC-1'],
+  ['incident form', '/incidents/new'],
 ];
 
 // ---- the tests ----
@@ -415,6 +417,37 @@ browserTest('the ISMS lead plans a management review and has isms assemble its i
   assert.match(main, /Inputs to REV-\d+ \(ISO\/IEC 27001 Cl\. 9\.3\.2\), assembled by isms/);
   assert.match(main, /since 2026-11-12 \(REV-1\)/, 'what changed since the demo\'s review');
   assert.equal(await page.getByRole('button', { name: /^hold$/i }).count(), 1, 'now it may be held');
+}, { as: LEAD });
+
+browserTest('a major incident recorded on the New form shows its late report on the dashboard', async (page) => {
+  // detected 30 hours ago: DORA's initial notification was due 6 hours ago
+  const detected = new Date(Date.now() - 30 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  await visit(page, '/incidents/new');
+  await setField(page, 'title', 'Payments platform encrypted by ransomware');
+  await setField(page, 'severity', 'critical');
+  await setField(page, 'detected_at', detected);
+  await setField(page, 'owner', { key: 'PER-3', name: 'Mara Lindqvist' });
+  await setField(page, 'regimes', ['dora']);
+  await Promise.all([
+    page.waitForURL((u) => /^\/incidents\/INC-\d+$/.test(u.pathname)),
+    page.locator('main form').getByRole('button', { name: /create|add|save/i }).click(),
+  ]);
+  const key = new URL(page.url()).pathname.split('/').pop();
+  let main = await page.locator('main').innerText();
+  assert.match(main, /Initial report\s+by \S+ \S+ UTC \(DORA\): NOT MADE, 6 h \d+ min late/);
+  assert.match(main, /Report due\s+.*overdue/, 'the deadline passed, marked');
+  await visit(page, '/');
+  const reports = page.locator('section[aria-labelledby="h-rep"]');
+  assert.match(await reports.innerText(), new RegExp(`1 late: the deadline passed: ${key}\\.`));
+  await Promise.all([page.waitForURL(`**/incidents/${key}`), reports.getByRole('link', { name: key }).click()]);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: /^contain$/i }).click(),
+  ]);
+  await page.waitForLoadState();
+  main = await page.locator('main').innerText();
+  assert.match(main, /Status\s+contained/, 'contained by its owner');
+  assert.doesNotMatch(main, /Contained at\s+—/, 'and when, recorded');
 }, { as: LEAD });
 
 browserTest('the ISMS lead who proposed a decision is not offered to decide it', async (page) => {

@@ -557,7 +557,7 @@ static void incidents_and_the_reports_owed_on_the_dashboard(void **state)
     assert_contains(html, "of those being handled: 1 critical");
     free(html);
     html = wf_page(WF_AUDITOR, "/incidents/INC-4", 200);
-    assert_contains(html, "(dora): NOT MADE, 6 h ");
+    assert_contains(html, "(DORA): NOT MADE, 6 h ");
     assert_null(strstr(html, "/incidents/INC-4/contain"));
     free(html);
     html = wf_page(WF_OWNER, "/incidents/INC-4", 200);

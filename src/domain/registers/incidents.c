@@ -5,6 +5,7 @@
 #include "domain/engine/dom.h"
 #include "core/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const incident_statuses[] = { "open", "contained", "resolved", "closed", NULL };
@@ -68,16 +69,27 @@ static int under(const record *r, const char *regime)
     return 0;
 }
 
-/* Offers regime's deadline (hours, then months, after `from`) for report k. */
+/* Regime's deadline `at` for a report: the earliest stands, and the
+ * regimes that set it are named ("nis2, dora" when they agree). */
+static void offer_at(incident_report *rep, const char *regime, const char *at)
+{
+    int c = rep->owed ? strcmp(at, rep->deadline) : -1;
+    if (c < 0) {
+        memcpy(rep->deadline, at, sizeof rep->deadline);
+        snprintf(rep->set_by, sizeof rep->set_by, "%s", regime);
+    } else if (!c) {
+        size_t n = strlen(rep->set_by);
+        snprintf(rep->set_by + n, sizeof rep->set_by - n, ", %s", regime);
+    }
+    rep->owed = 1;
+}
+
+/* The same, `hours` and then `months` after `from`. */
 static void offer(incident_report *rep, const char *regime, const char *from, int hours, int months)
 {
     char at[21];
     timestamp_add(at, from, hours, months);
-    if (!rep->owed || strcmp(at, rep->deadline) < 0) {
-        memcpy(rep->deadline, at, sizeof at);
-        rep->set_by = regime;
-    }
-    rep->owed = 1;
+    offer_at(rep, regime, at);
 }
 
 /* When report k was made, or else when it was due: what the next counts
@@ -110,14 +122,9 @@ void incident_reports(const record *r, incident_report out[INCIDENT_REPORTS])
     }
     if (under(r, "dora")) {
         offer(initial, "dora", detected, 24, 0);
-        char dora_initial[21], dora_inter[21];
+        char dora_initial[21];
         timestamp_add(dora_initial, detected, 24, 0);
-        timestamp_add(dora_inter, initial->made_at ? initial->made_at : dora_initial, 72, 0);
-        if (!inter->owed || strcmp(dora_inter, inter->deadline) < 0) {
-            memcpy(inter->deadline, dora_inter, sizeof dora_inter);
-            inter->set_by = "dora";
-        }
-        inter->owed = 1;
+        offer(inter, "dora", initial->made_at ? initial->made_at : dora_initial, 72, 0);
     }
     if (inter->owed) /* NIS2 and DORA: one month after the one before */
         offer(final, inter->set_by, made_or_due(inter), 0, 1);

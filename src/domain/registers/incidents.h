@@ -28,7 +28,7 @@ typedef struct incident_report {
     const char *name;    /* "initial", "intermediate", "final" */
     int owed;            /* a regime the incident falls under asks for it */
     char deadline[21];   /* when owed: by when */
-    const char *set_by;  /* the regime whose deadline it is */
+    char set_by[24];     /* the regimes whose deadline it is: "nis2", "nis2, dora" */
     const char *made_at; /* when it was made, or NULL */
     long late_minutes;   /* made after the deadline by so many minutes (0: in time) */
 } incident_report;

@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,6 +390,12 @@ static const char *span_text(arena *a, long minutes)
     return arena_printf(a, "%ld min", minutes);
 }
 
+/* "2026-11-23 09:00 UTC": a deadline to the minute, as people read it. */
+static const char *when_text(arena *a, const char *ts)
+{
+    return arena_printf(a, "%.10s %.5s UTC", ts, ts + 11);
+}
+
 /* Report k as people check it: by when and under which regime, made in
  * time, made late by how long, or not made and due in (or late by) how
  * long from now. Null when no regime asks for it. */
@@ -403,9 +410,10 @@ static int incident_report_value(derive_cache *c, const record *r, int k, value 
     arena *a = dom_arena(c->d);
     const char *state;
     if (rep->made_at && rep->late_minutes)
-        state = arena_printf(a, "made %s, %s late", rep->made_at, span_text(a, rep->late_minutes));
+        state = arena_printf(a, "made %s, %s late", when_text(a, rep->made_at),
+                             span_text(a, rep->late_minutes));
     else if (rep->made_at)
-        state = arena_printf(a, "made %s, in time", rep->made_at);
+        state = arena_printf(a, "made %s, in time", when_text(a, rep->made_at));
     else {
         char now[21];
         now_timestamp(now);
@@ -413,7 +421,10 @@ static int incident_report_value(derive_cache *c, const record *r, int k, value 
         state = left >= 0 ? arena_printf(a, "not made, due in %s", span_text(a, left))
                           : arena_printf(a, "NOT MADE, %s late", span_text(a, -left));
     }
-    set_text(out, arena_printf(a, "by %s (%s): %s", rep->deadline, rep->set_by, state));
+    char *regimes = arena_strdup(a, rep->set_by); /* as the regulations spell them: NIS2 */
+    for (char *p = regimes; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    set_text(out, arena_printf(a, "by %s (%s): %s", when_text(a, rep->deadline), regimes, state));
     return 0;
 }
 
