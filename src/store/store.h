@@ -416,8 +416,12 @@ int store_tally_clear(store *s, isms_err *e);
 /* Rows of a name and a number (a figure; a key and an id); fn returns
  * non-zero to stop, and that value is returned. */
 typedef int (*store_tally_fn)(const char *name, int64_t n, void *ctx);
-/* Every figure that is not 0, in no particular order. */
-int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e);
+/* Figures counted by the day are named "day.YYYY-MM-DD.what": those of
+ * the last year are one range of names, whatever the history's length. */
+#define STORE_DAY_PREFIX "day."
+/* Every figure that is not 0, in no particular order; with `after` (a day,
+ * YYYY-MM-DD), those by the day only of the days after it. */
+int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e);
 /* The sum of the figures named (at most 16) as the store keeps them; E_RETRY
  * inside a write transaction whose changes to them wait for its commit (the
  * caller counts instead). */

@@ -232,11 +232,21 @@ typedef struct merging {
     unsigned char *seen;
     store_tally_fn fn;
     void *ctx;
+    const char *from; /* the first name by the day to pass on, or NULL: all */
 } merging;
+
+/* Is figure `name` one to pass on: not of a day before `from`? */
+static int wanted(const char *name, const char *from)
+{
+    return !from || strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1) ||
+           strcmp(name, from) >= 0;
+}
 
 static int merge_row(const char *name, int64_t n, void *ctx)
 {
     merging *m = ctx;
+    if (!wanted(name, m->from))
+        return 0;
     for (size_t j = 0; j < m->n; j++)
         if (!strcmp(m->waiting[j].name, name)) {
             m->seen[j] = 1;
@@ -268,18 +278,33 @@ int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, ism
     return rc;
 }
 
-int store_tally_scan(store *s, store_tally_fn fn, void *ctx, isms_err *e)
+int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e)
 {
+    /* "day.<after>/" sorts after every name of that day ('/' follows '.'):
+     * the names by the day from it on are those of the days after */
+    char from[32];
+    if (after)
+        snprintf(from, sizeof from, STORE_DAY_PREFIX "%.10s/", after);
+    /* two ranges of the primary key (an OR of them SQLite reads as one
+     * scan of the table); under a database collation other than bytes
+     * (PostgreSQL) the ranges may keep a day too many, which the reader
+     * checks again (dashboard.c, day_figure) */
+    if (!s->nwaiting && after)
+        return store_text_int_rows(s,
+                                   "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
+                                   "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name "
+                                   ">= ? AND n <> 0",
+                                   from, 0, fn, ctx, e);
     if (!s->nwaiting)
         return store_text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx,
                                    e);
     /* In a write transaction: the figures as its commit will leave them. */
-    merging m = { .fn = fn, .ctx = ctx };
+    merging m = { .fn = fn, .ctx = ctx, .from = after ? from : NULL };
     m.n = waiting_sums(s, &m.waiting);
     m.seen = xcalloc(m.n + 1, 1);
     int rc = store_text_int_rows(s, "SELECT name, n FROM tally", NULL, 0, merge_row, &m, e);
     for (size_t j = 0; j < m.n && !rc; j++)
-        if (!m.seen[j])
+        if (!m.seen[j] && wanted(m.waiting[j].name, m.from))
             rc = fn(m.waiting[j].name, m.waiting[j].n, ctx);
     free(m.seen);
     free(m.waiting);

@@ -230,7 +230,7 @@ static void expect_as_counted(void)
     tallies_init(&t);
     isms_err e = { 0 };
     int64_t marks = 0;
-    if (tallies_read(d, &t, &e) || store_latest_stale(dom_store(d), &marks, &e))
+    if (tallies_read(d, NULL, &t, &e) || store_latest_stale(dom_store(d), &marks, &e))
         fail_msg("tallies: %s", e.msg);
     assert_int_equal(tallies_get(&t, STORE_STALE_TALLY), marks);
     assert_int_equal(marks, counted.stale_total);

@@ -10,6 +10,7 @@
 #include "support/domutil.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/views/dashboard.h"
 #include "domain/views/derived.h"
 #include "domain/views/links.h"
@@ -335,6 +336,19 @@ static void the_dashboard_counts_incidents_and_the_reports_owed(void **state)
         assert_int_equal(s->reports_soon.total, 1);
         assert_string_equal(s->reports_soon.keys[0], soon);
     }
+    /* the dashboard reads the figures by the day of the last year only,
+     * whatever the history's length: one range of names */
+    tallies t;
+    tallies_init(&t);
+    assert_int_equal(tallies_read(d, "2025-11-22", &t, &e), 0);
+    assert_int_equal(tallies_get(&t, "day.2026-11-22.incident.detected"), 1);
+    assert_int_equal(tallies_get(&t, "day.2025-11-01.incident.detected"), 0);
+    assert_int_equal(tallies_get(&t, "incident.status.open"), 2);
+    tallies_reset(&t);
+    tallies_init(&t);
+    assert_int_equal(tallies_read(d, NULL, &t, &e), 0);
+    assert_int_equal(tallies_get(&t, "day.2025-11-01.incident.detected"), 1);
+    tallies_reset(&t);
     /* the report made, late: a is no longer among them */
     assert_int_equal(change(NULL, late, "initial_report_at=2026-11-23T10:00:00Z", &e), 0);
     assert_int_equal(dom_reports_owed(d, &kept, &e), 0);

@@ -310,7 +310,7 @@ static void tallies_of(tallies *t)
 {
     isms_err e = { 0 };
     tallies_init(t);
-    if (tallies_read(d, t, &e))
+    if (tallies_read(d, NULL, t, &e))
         fail_msg("tallies: %s", e.msg);
 }
 

@@ -379,7 +379,7 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
     int rc =
         store_keeps_link_tallies(dom_store(v->d)) ? tallies_links_recount(v->d, &all, 0, e) : 0;
     if (!rc)
-        rc = tallies_read(v->d, &kept, e);
+        rc = tallies_read(v->d, NULL, &kept, e);
     if (!rc && tallies_compare(&all, &kept, tally_differs, NULL)) {
         rc = dom_tallies_recount(v->d, &here, e);
         if (!rc)

@@ -52,15 +52,18 @@ static const char *named(buf *b, const char *prefix, const char *part)
     return buf_str(b);
 }
 
-/* n added to the figure prefix + the day of timestamp `at` (none: no
- * figure): figures by the day, so that those of the last year, or since a
- * review, cost their days to sum. */
-static void add_by_day(tallies *t, buf *name, const char *prefix, const char *at, int64_t n)
+/* n added to figure `what` of the day of timestamp `at` (none: no
+ * figure), "day.YYYY-MM-DD.what": the figures of the last year are then
+ * one range of names to read (store_tally_scan), however long the
+ * history. */
+static void add_by_day(tallies *t, buf *name, const char *what, const char *at, int64_t n)
 {
     if (!at || strlen(at) < 10)
         return;
-    named(name, prefix, "");
+    named(name, STORE_DAY_PREFIX, "");
     buf_append(name, at, 10);
+    buf_putc(name, '.');
+    buf_puts(name, what);
     add(t, buf_str(name), n);
 }
 
@@ -134,7 +137,7 @@ static void note_decision(tallies *t, const record *r, int sign)
             add(t, "decision.rests_on_risk", sign);
             add(t, "decision.amount_on_risk", sign * amount);
         }
-        add_by_day(t, &name, "decision.taken.", record_text(r, F_DECISION_DECIDED_AT), sign);
+        add_by_day(t, &name, "decision.taken", record_text(r, F_DECISION_DECIDED_AT), sign);
     }
     const char *due = record_text(r, F_DECISION_DUE_DATE);
     if (due && status && !strcmp(status, "decided"))
@@ -157,16 +160,16 @@ static void note_incident(tallies *t, const record *r, int sign)
     add(t, named(&name, "incident.status.", status ? status : ""), sign);
     if (incident_is_open(status))
         add(t, named(&name, "incident.open.", severity ? severity : ""), sign);
-    add_by_day(t, &name, "incident.day.", detected, sign);
-    add_by_day(t, &name, "incident.loss.", detected, sign * record_int(r, F_INCIDENT_LOSS));
+    add_by_day(t, &name, "incident.detected", detected, sign);
+    add_by_day(t, &name, "incident.loss", detected, sign * record_int(r, F_INCIDENT_LOSS));
     if (record_cval(r, F_INCIDENT_RISKS)->n)
-        add_by_day(t, &name, "incident.on_risk.", detected, sign);
+        add_by_day(t, &name, "incident.on_risk", detected, sign);
     if (record_cval(r, F_INCIDENT_REGIMES)->n)
-        add_by_day(t, &name, "incident.reportable.", detected, sign);
+        add_by_day(t, &name, "incident.reportable", detected, sign);
     if (resolved && detected) {
         int64_t minutes = (timestamp_epoch(resolved) - timestamp_epoch(detected)) / 60;
-        add_by_day(t, &name, "incident.resolved.", detected, sign);
-        add_by_day(t, &name, "incident.minutes.", detected, sign * minutes);
+        add_by_day(t, &name, "incident.resolved", detected, sign);
+        add_by_day(t, &name, "incident.minutes", detected, sign * minutes);
     }
     buf_reset(&name);
 }
@@ -344,9 +347,9 @@ static int read_row(const char *name, int64_t n, void *ctx)
     return 0;
 }
 
-int tallies_read(dom *d, tallies *t, isms_err *e)
+int tallies_read(dom *d, const char *after, tallies *t, isms_err *e)
 {
-    return store_tally_scan(dom_store(d), read_row, t, e);
+    return store_tally_scan(dom_store(d), after, read_row, t, e);
 }
 
 static void diff_one(const tallies *a, const tallies *b, const char *name, int a_first,

@@ -39,8 +39,11 @@ void tallies_note(tallies *t, const record *r, int sign);
 int64_t tallies_get(const tallies *t, const char *name);
 /* Adds every figure of `more` to t's (counts made in parts). */
 void tallies_add(tallies *t, const tallies *more);
-/* The store's figures. */
-int tallies_read(struct dom *d, tallies *t, isms_err *e);
+/* The store's figures; with `after` (YYYY-MM-DD), those counted by the day
+ * (named "day.YYYY-MM-DD.what") only of the days after it. */
+int tallies_read(struct dom *d, const char *after, tallies *t, isms_err *e);
+/* An `after` that leaves out every figure by the day. */
+#define TALLIES_NO_DAYS "9999-12-31"
 /* How many active records reg holds, from the kept figures (risks,
  * controls, objectives): *known 0 when they do not say (another register,
  * an older schema), and the caller counts. */

@@ -11,6 +11,7 @@
 #include "core/idset.h"
 #include "core/xalloc.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,15 +453,6 @@ static int scan(dom *d, gather *g, isms_err *e)
 
 /* ---- from the kept figures ---- */
 
-/* A figure "<what>.<YYYY-MM-DD>" of a day in the last year: its what. */
-static const char *of_the_year(const gather *g, const char *name, const char *what)
-{
-    size_t n = strlen(what);
-    if (strncmp(name, what, n) || name[n] != '.' || strcmp(name + n + 1, g->year_ago) <= 0)
-        return NULL;
-    return what;
-}
-
 /* One of the incidents' kept figures (tallies.c, note_incident), without
  * its "incident." prefix. */
 static void incident_figure(gather *g, const char *name, int64_t n)
@@ -471,18 +463,31 @@ static void incident_figure(gather *g, const char *name, int64_t n)
         s->incidents[c] += n;
     else if (!strncmp(name, "open.", 5) && (c = choice_index(incident_severities, name + 5)) >= 0)
         s->incidents_handled[c] += n;
-    else if (of_the_year(g, name, "day"))
-        s->incidents_year += n;
-    else if (of_the_year(g, name, "loss"))
-        s->incident_loss_year += n;
-    else if (of_the_year(g, name, "on_risk"))
-        s->incidents_year_on_risk += n;
-    else if (of_the_year(g, name, "reportable"))
-        s->incidents_year_reportable += n;
-    else if (of_the_year(g, name, "resolved"))
-        s->incidents_year_resolved += n;
-    else if (of_the_year(g, name, "minutes"))
-        s->incident_minutes_year += n;
+}
+
+/* A figure counted by the day, "day.YYYY-MM-DD.what", if of the last 365
+ * days (the store read no older ones: the day is checked all the same). */
+static void day_figure(gather *g, const char *name, int64_t n)
+{
+    dom_dash *s = g->out;
+    size_t p = sizeof STORE_DAY_PREFIX - 1;
+    if (strlen(name) < p + 11 || strncmp(name + p, g->year_ago, 10) <= 0)
+        return;
+    static const struct {
+        const char *what;
+        size_t at;
+    } days[] = {
+        { "decision.taken", offsetof(dom_dash, taken_last_year) },
+        { "incident.detected", offsetof(dom_dash, incidents_year) },
+        { "incident.loss", offsetof(dom_dash, incident_loss_year) },
+        { "incident.on_risk", offsetof(dom_dash, incidents_year_on_risk) },
+        { "incident.reportable", offsetof(dom_dash, incidents_year_reportable) },
+        { "incident.resolved", offsetof(dom_dash, incidents_year_resolved) },
+        { "incident.minutes", offsetof(dom_dash, incident_minutes_year) },
+    };
+    for (size_t k = 0; k < sizeof days / sizeof *days; k++)
+        if (!strcmp(name + p + 11, days[k].what))
+            *(int64_t *)((char *)s + days[k].at) += n;
 }
 
 /* What the kept figures say of themselves: the cells and bands, reviews
@@ -514,8 +519,8 @@ static void from_tallies(gather *g, const tallies *t)
                 s->decisions[c] += n;
         } else if (!strncmp(name, "decision.due.", 13)) {
             s->decisions_overdue += strcmp(name + 13, g->today) < 0 ? n : 0;
-        } else if (!strncmp(name, "decision.taken.", 15)) {
-            s->taken_last_year += strcmp(name + 15, g->year_ago) > 0 ? n : 0;
+        } else if (!strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1)) {
+            day_figure(g, name, n);
         } else if (!strncmp(name, "risk.owner.", 11)) {
             idset_add(&g->owners, strtoll(name + 11, NULL, 10));
         } else if (!strncmp(name, "incident.", 9)) {
@@ -747,7 +752,7 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
     tallies_init(&t);
     g->kept = &t;
     store_query objectives = FIELDS_OF(objective_fields);
-    int rc = tallies_read(d, &t, e);
+    int rc = tallies_read(d, g->year_ago, &t, e);
     if (!rc)
         from_tallies(g, &t);
     if (!rc)
