@@ -90,24 +90,9 @@ static int act(const char *who, const char *key, const char *verb, isms_err *e)
     return act_on(&reg_decision, who, key, verb, e);
 }
 
-static int64_t count(void)
-{
-    int64_t n = 0;
-    isms_err e = { 0 };
-    store_query all = { .include_retired = 1 };
-    assert_int_equal(store_count(dom_store(d), &reg_decision, &all, &n, &e), 0);
-    return n;
-}
-
 static void refused(record *r, const char *field, const char *says)
 {
-    record out;
-    isms_err e = { 0 };
-    int64_t before = count();
-    assert_int_equal(dom_add(d, r, &out, &e), E_INVALID);
-    assert_string_equal(e.field, field);
-    assert_non_null(strstr(e.msg, says));
-    assert_int_equal(count(), before);
+    tu_add_refused(d, r, E_INVALID, field, says);
 }
 
 static void each_kind_says_what_it_must(void **state)

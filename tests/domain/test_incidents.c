@@ -87,22 +87,7 @@ static record get(const char *key)
 }
 
 /* The deadlines of a record made of "field=value" pairs (not stored). */
-static void reports_of(incident_report out[INCIDENT_REPORTS], ...)
-{
-    record *r = tu_make(d, &reg_incident, NULL);
-    va_list ap;
-    va_start(ap, out);
-    for (const char *pair; (pair = va_arg(ap, const char *));) {
-        const char *eq = strchr(pair, '=');
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - pair), pair);
-        isms_err e = { 0 };
-        if (dom_set_text(d, r, regdef_field(&reg_incident, name), eq + 1, &e))
-            fail_msg("%s: %s", name, e.msg);
-    }
-    va_end(ap);
-    incident_reports(r, out);
-}
+#define REPORTS_OF(out, ...) incident_reports(tu_make(d, &reg_incident, __VA_ARGS__), out)
 
 static void deadline(const incident_report *rep, const char *at, const char *regime)
 {
@@ -118,65 +103,49 @@ static void each_regime_sets_its_deadlines(void **state)
 {
     (void)state;
     incident_report r[INCIDENT_REPORTS];
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=nis2", NULL);
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=nis2", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "nis2");
     deadline(&r[INCIDENT_INTERMEDIATE], "2026-11-23T10:00:00Z", "nis2");
     deadline(&r[INCIDENT_FINAL], "2026-12-23T10:00:00Z", "nis2");
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=nis2",
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=nis2",
                "initial_report_at=2026-11-20T18:00:00Z",
                "intermediate_report_at=2026-11-22T09:00:00Z", NULL);
     deadline(&r[INCIDENT_FINAL], "2026-12-22T09:00:00Z", "nis2"); /* a month after it went */
     /* DORA: the intermediate report 72 hours after the initial one went */
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora",
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora",
                "initial_report_at=2026-11-20T14:00:00Z", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "dora");
     deadline(&r[INCIDENT_INTERMEDIATE], "2026-11-23T14:00:00Z", "dora");
     deadline(&r[INCIDENT_FINAL], "2026-12-23T14:00:00Z", "dora");
     /* GDPR: one notification, 72 hours */
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr", NULL);
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-23T10:00:00Z", "gdpr");
     assert_false(r[INCIDENT_INTERMEDIATE].owed);
     assert_false(r[INCIDENT_FINAL].owed);
     /* under several, the earliest */
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr,nis2", NULL);
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr,nis2", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "nis2");
     /* where two agree, both are named */
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora,nis2", NULL);
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora,nis2", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "nis2, dora");
     deadline(&r[INCIDENT_INTERMEDIATE], "2026-11-23T10:00:00Z", "nis2"); /* DORA's: 11-24 */
     /* a month from the 31st of January ends on the last day of February */
-    reports_of(r, "detected_at=2027-01-28T10:00:00Z", "regimes=nis2", NULL);
+    REPORTS_OF(r, "detected_at=2027-01-28T10:00:00Z", "regimes=nis2", NULL);
     deadline(&r[INCIDENT_INTERMEDIATE], "2027-01-31T10:00:00Z", "nis2");
     deadline(&r[INCIDENT_FINAL], "2027-02-28T10:00:00Z", "nis2");
     /* made late, by how much */
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr",
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr",
                "initial_report_at=2026-11-23T13:15:00Z", NULL);
     assert_int_equal(r[INCIDENT_INITIAL].late_minutes, 195);
     /* none asked for without a regime */
-    reports_of(r, "detected_at=2026-11-20T10:00:00Z", NULL);
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", NULL);
     for (int k = 0; k < INCIDENT_REPORTS; k++)
         assert_false(r[k].owed);
 }
 
-static int64_t count(void)
-{
-    int64_t n = 0;
-    isms_err e = { 0 };
-    store_query all = { .include_retired = 1 };
-    assert_int_equal(store_count(dom_store(d), &reg_incident, &all, &n, &e), 0);
-    return n;
-}
-
 static void refused(record *r, const char *field, const char *says)
 {
-    record out;
-    isms_err e = { 0 };
-    int64_t before = count();
-    assert_int_equal(dom_add(d, r, &out, &e), E_INVALID);
-    assert_string_equal(e.field, field);
-    if (!strstr(e.msg, says))
-        fail_msg("\"%s\" does not say \"%s\"", e.msg, says);
-    assert_int_equal(count(), before);
+    tu_add_refused(d, r, E_INVALID, field, says);
 }
 
 /* What an incident may not say, refused with the field named and nothing

@@ -2,6 +2,7 @@
 #include "support/testutil.h"
 #include "domain/registers/registers.h"
 #include "domain/integrity/verify.h"
+#include "store/store.h"
 #include "core/buf.h"
 
 #include <stdarg.h>
@@ -40,6 +41,29 @@ const char *tu_add(dom *d, record *r)
     if (dom_add(d, r, &out, &e))
         fail_msg("add %s: %s", r->reg->name, e.msg);
     return out.key;
+}
+
+static int64_t records_of(dom *d, const regdef *reg)
+{
+    int64_t n = 0;
+    isms_err e = { 0 };
+    store_query all = { .include_retired = 1 };
+    if (store_count(dom_store(d), reg, &all, &n, &e))
+        fail_msg("count %s: %s", reg->name, e.msg);
+    return n;
+}
+
+void tu_add_refused(dom *d, record *r, int code, const char *field, const char *says)
+{
+    record out;
+    isms_err e = { 0 };
+    int64_t before = records_of(d, r->reg);
+    int rc = dom_add(d, r, &out, &e);
+    if (rc != code || strcmp(e.field, field) || !strstr(e.msg, says))
+        fail_msg("add %s: %d %s \"%s\", not %d %s \"%s\"", r->reg->name, rc, e.field, e.msg, code,
+                 field, says);
+    if (records_of(d, r->reg) != before)
+        fail_msg("add %s: refused, but a record was written", r->reg->name);
 }
 
 void tu_as(dom *d, const char *who)

@@ -12,6 +12,10 @@ record *tu_make(dom *d, const regdef *reg, ...) __attribute__((sentinel));
 /* dom_add, failing the test (with the message) unless it succeeds;
  * returns the new key. */
 const char *tu_add(dom *d, record *r);
+/* dom_add of r, which must be refused with `code`, naming `field` and
+ * saying `says`; and nothing written (the register holds as many records,
+ * retired ones included, as before). */
+void tu_add_refused(dom *d, record *r, int code, const char *field, const char *says);
 /* Acts as person `who` (key or e-mail; NULL: the process itself) in the
  * calls that follow, failing the test if they cannot. The request is not
  * ended, so the arena keeps what the test holds. */
