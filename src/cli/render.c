@@ -18,12 +18,7 @@
 #include <unistd.h>
 #include <string.h>
 
-const char *render_money(cli *c, int64_t minor)
-{
-    char amount[64];
-    format_money(amount, sizeof amount, minor, dom_currency_exponent(c->d));
-    return arena_printf(c->a, "%s %s", dom_currency(c->d), amount);
-}
+const char *render_money(cli *c, int64_t minor) { return dom_money_text(c->d, minor, " "); }
 
 /* The derived values of r into v (as many as its register has, *n; v
  * NULL: in the command's arena), in the order of *defs. A value the domain

@@ -25,10 +25,8 @@ enum { TOP_MONEY = 5, KEYS_SHOWN = 12, CELL = 56, HEAT_LEFT = 140, HEAT_TOP = 12
 
 const char *web_money(web_req *r, int64_t minor)
 {
-    char amount[48];
-    format_money(amount, sizeof amount, minor, dom_currency_exponent(r->d));
     /* a no-break space: an amount never wraps between currency and figure */
-    return arena_printf(dom_arena(r->d), "%s\u00a0%s", dom_currency(r->d), amount);
+    return dom_money_text(r->d, minor, "\u00a0");
 }
 
 static const char *money(web_req *r, double minor) { return web_money(r, (int64_t)minor); }

@@ -493,6 +493,13 @@ const char *dom_currency(dom *d)
     return d->currency;
 }
 
+const char *dom_money_text(dom *d, int64_t minor, const char *between)
+{
+    char amount[64];
+    format_money(amount, sizeof amount, minor, dom_currency_exponent(d));
+    return arena_printf(&d->a, "%s%s%s", dom_currency(d), between, amount);
+}
+
 const char *dom_level_label(dom *d, char axis, int level)
 {
     org_load(d);

@@ -177,6 +177,10 @@ const char *const *dom_warnings(const dom *d, int *n);
 int dom_matrix_size(dom *d);       /* 3..5, default 5 */
 int dom_currency_exponent(dom *d); /* minor-unit decimals */
 const char *dom_currency(dom *d);  /* "EUR" */
+/* An amount of minor units as people read it, in the organisation's
+ * currency: "EUR 1,250,000.00", `between` the two (" ", or a no-break
+ * space where a page must not wrap it). In the dom's arena. */
+const char *dom_money_text(dom *d, int64_t minor, const char *between);
 /* Label of likelihood (axis 'L') or impact ('I') level n, "" if none set. */
 const char *dom_level_label(dom *d, char axis, int level);
 /* A level of the matrix (likelihood, impact, inherent or residual: an INT

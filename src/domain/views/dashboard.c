@@ -121,7 +121,8 @@ static int count_incident(const record *r, void *ctx)
     int k = choice_index(incident_statuses, status);
     if (k >= 0)
         s->incidents[k]++;
-    k = choice_index(incident_severities, record_text(r, F_INCIDENT_SEVERITY));
+    const char *severity = record_text(r, F_INCIDENT_SEVERITY); /* may be cleared */
+    k = severity ? choice_index(incident_severities, severity) : -1;
     if (incident_is_open(status) && k >= 0)
         s->incidents_handled[k]++;
     if (!detected || strncmp(detected, g->year_ago, 10) <= 0)

@@ -21,12 +21,7 @@ typedef struct inputs {
     int listed, more;
 } inputs;
 
-static const char *money(dom *d, int64_t minor)
-{
-    char amount[64];
-    format_money(amount, sizeof amount, minor, dom_currency_exponent(d));
-    return arena_printf(dom_arena(d), "%s %s", dom_currency(d), amount);
-}
+static const char *money(dom *d, int64_t minor) { return dom_money_text(d, minor, " "); }
 
 static void keys_line(buf *b, const dash_keys *k)
 {

@@ -48,9 +48,7 @@ static int required_authority(dom *d, const record *risk, int *level, const char
                  : p95 <= owner_limit->i ? AUTH_OWNER
                  : p95 <= lead_limit->i  ? AUTH_LEAD
                                          : AUTH_BODY;
-        char amount[64];
-        format_money(amount, sizeof amount, p95, dom_currency_exponent(d));
-        *basis = arena_printf(a, "P95 annual loss %s %s (%s)%s", dom_currency(d), amount,
+        *basis = arena_printf(a, "P95 annual loss %s (%s)%s", dom_money_text(d, p95, " "),
                               analysis.key, outside ? ", outside appetite" : "");
         return 0;
     }
