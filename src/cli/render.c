@@ -21,7 +21,8 @@
 const char *render_money(cli *c, int64_t minor) { return dom_money_text(c->d, minor, " "); }
 
 /* The derived values of r into v (as many as its register has, *n; v
- * NULL: in the command's arena), in the order of *defs. A value the domain
+ * NULL: in the command's arena, for the view of one record, which has the
+ * values a list leaves out), in the order of *defs. A value the domain
  * could not compute stays null. */
 static const value *derived_of(cli *c, const record *r, value *v, const derived_def **defs, int *n)
 {
@@ -30,8 +31,10 @@ static const value *derived_of(cli *c, const record *r, value *v, const derived_
         return NULL;
     if (!c->derived)
         c->derived = derive_cache_new(c->d);
-    if (!v)
+    if (!v) {
+        derive_cache_detail(c->derived);
         v = arena_alloc(c->a, sizeof *v * (size_t)*n);
+    }
     derive_record(c->derived, r, v, NULL);
     return v;
 }

@@ -434,6 +434,11 @@ int store_risks_treated(store *s, int64_t *n, isms_err *e);
 /* is risk `risk` treated by an active control in place other than
  * `except` (0: any)? (the kept "risk.treated" as a write moves it); */
 int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_err *e);
+/* the active incidents that realised risk `risk` and were detected after
+ * `after` (a timestamp or a day): how many, and their loss summed (by the
+ * link's reverse index: the cost is that risk's incidents); */
+int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, int64_t *loss,
+                         isms_err *e);
 /* the first `limit` of those to treat that none treats (key, id), by id; */
 int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);
 /* active acceptances whose expiry is before `today`; */

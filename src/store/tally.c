@@ -352,6 +352,29 @@ int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_e
     return rc;
 }
 
+int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, int64_t *loss,
+                         isms_err *e)
+{
+    db_stmt *st;
+    int row = 0, rc = db_prep(s->db,
+                              "SELECT COUNT(*), COALESCE(SUM(i.loss), 0) FROM incident_risk ir "
+                              "JOIN incident i ON i.id = ir.incident WHERE ir.risk = ? AND "
+                              "i.retired_at IS NULL AND i.detected_at > ?",
+                              &st, e);
+    *n = *loss = 0;
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, risk);
+    db_bind_text(st, 2, after);
+    rc = db_step(st, &row, e);
+    if (!rc && row) {
+        *n = db_col_int(st, 0);
+        *loss = db_col_int(st, 1);
+    }
+    db_done(st);
+    return rc;
+}
+
 int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
 {
     return store_text_int_rows(s,

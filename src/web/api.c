@@ -239,6 +239,7 @@ static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *
     if (!defs || !n)
         return o;
     derive_cache *c = derive_cache_new(r->d);
+    derive_cache_detail(c); /* one record, as GET /api/v1/risks/RISK-1 gives it */
     value *vals = arena_alloc(dom_arena(r->d), (size_t)n * sizeof *vals);
     *rc = derive_record(c, rec, vals, e);
     json_t *dv = json_object();

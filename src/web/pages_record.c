@@ -133,6 +133,7 @@ static int derive(web_req *r, const record *rec, derived_vals *dv, isms_err *e)
         return 0;
     dv->n = n;
     derive_cache *c = derive_cache_new(r->d);
+    derive_cache_detail(c); /* one record's page */
     dv->vals = arena_alloc(dom_arena(r->d), (size_t)dv->n * sizeof *dv->vals);
     int rc = derive_record(c, rec, dv->vals, e);
     derive_cache_free(c);

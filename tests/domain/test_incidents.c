@@ -405,6 +405,77 @@ static void a_review_lists_the_incidents_since_the_last(void **state)
     assert_non_null(strstr(text, "Reports to an authority late now: 1: INC-2."));
 }
 
+/* The derived value of r called `name` (with the values one record's view
+ * has when detail, a list's otherwise). */
+static value derived(const record *r, const char *name, int detail)
+{
+    int n;
+    const derived_def *defs = derived_defs(r->reg, &n);
+    value *v = arena_alloc(dom_arena(d), sizeof *v * (size_t)n);
+    derive_cache *c = derive_cache_new(d);
+    if (detail)
+        derive_cache_detail(c);
+    isms_err e = { 0 };
+    if (derive_record(c, r, v, &e))
+        fail_msg("derive %s: %s", r->key, e.msg);
+    derive_cache_free(c);
+    for (int k = 0; k < n; k++)
+        if (!strcmp(defs[k].field.name, name))
+            return v[k];
+    fail_msg("%s has no derived value %s", r->key, name);
+    return v[0];
+}
+
+/* A risk's page holds the year the organisation lived through against its
+ * figures: the incidents that realised it in the last 365 days and their
+ * loss, within the mean, above it, or above the P95 of its latest
+ * analysis. Only where one risk is shown: a list would pay a query a row. */
+static void a_risk_holds_its_incidents_against_its_figures(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    tu_add(d, tu_make(d, &reg_risk, "title=Outage", "owner=PER-2", "likelihood=3", "impact=3",
+                      "lef=pert(0.5,1,2)", "primary_loss=lognormal90(10000,100000)", NULL));
+    risk_quant q;
+    tu_quantify(d, "RISK-2", (quant_opts){ .iterations = 4096, .seed = 3, .save = 1 }, &q);
+    record a;
+    assert_int_equal(dom_get(d, &reg_analysis, q.analysis, &a, &e), 0);
+    int64_t mean = record_int(&a, F_ANALYSIS_MEAN_LOSS), p95 = record_int(&a, F_ANALYSIS_P95_LOSS);
+    record r;
+    assert_int_equal(dom_get(d, &reg_risk, "RISK-2", &r, &e), 0);
+    assert_int_equal(derived(&r, "incidents", 1).i, 0);
+    assert_true(derived(&r, "against_figures", 1).null); /* no incident: nothing to hold */
+    /* one within the mean, one of more than a year ago, one retired */
+    const char *first = incident("Site down", "2026-10-01T08:00:00Z", NULL);
+    char loss[64];
+    snprintf(loss, sizeof loss, "loss=%lld.%02lld", (long long)(mean / 2 / 100),
+             (long long)(mean / 2 % 100));
+    assert_int_equal(change(NULL, first, "risks=RISK-2", &e), 0);
+    assert_int_equal(change(NULL, first, loss, &e), 0);
+    const char *old = incident("Site down before", "2025-10-01T08:00:00Z", NULL);
+    assert_int_equal(change(NULL, old, "risks=RISK-2", &e), 0);
+    assert_int_equal(change(NULL, old, "loss=9999999", &e), 0);
+    const char *gone = incident("Mistake", "2026-11-01T08:00:00Z", NULL);
+    assert_int_equal(change(NULL, gone, "risks=RISK-2", &e), 0);
+    record out;
+    assert_int_equal(dom_retire(d, &reg_incident, gone, &out, &e), 0);
+    assert_int_equal(derived(&r, "incidents", 1).i, 1);
+    assert_int_equal(derived(&r, "loss", 1).i, mean / 2);
+    assert_non_null(strstr(derived(&r, "against_figures", 1).s, "within the mean annual loss of"));
+    /* a list leaves them out */
+    assert_true(derived(&r, "incidents", 0).null);
+    assert_true(derived(&r, "against_figures", 0).null);
+    /* a second, past the P95 of the figures together */
+    const char *second = incident("Site down again", "2026-11-20T08:00:00Z", NULL);
+    assert_int_equal(change(NULL, second, "risks=RISK-2", &e), 0);
+    snprintf(loss, sizeof loss, "loss=%lld", (long long)(p95 / 100 + 1));
+    assert_int_equal(change(NULL, second, loss, &e), 0);
+    assert_int_equal(derived(&r, "incidents", 1).i, 2);
+    const char *text = derived(&r, "against_figures", 1).s;
+    if (!strstr(text, "ABOVE the P95 annual loss of QNT-1"))
+        fail_msg("%s", text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +487,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_report_is_due_of_its_owner_until_made, setup, teardown),
         cmocka_unit_test_setup_teardown(a_review_lists_the_incidents_since_the_last, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_risk_holds_its_incidents_against_its_figures, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

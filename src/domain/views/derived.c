@@ -45,6 +45,7 @@ struct derive_cache {
     /* The analysis the last decision asked about cites (id 0: none read). */
     int64_t cited_id;
     record cited;
+    int detail; /* derive_cache_detail */
 };
 
 enum { LATEST_ONE_BY_ONE = 8, LATEST_WINDOW = 256 };
@@ -57,6 +58,8 @@ derive_cache *derive_cache_new(dom *d)
     arena_init(&c->row);
     return c;
 }
+
+void derive_cache_detail(derive_cache *c) { c->detail = 1; }
 
 void derive_cache_free(derive_cache *c)
 {
@@ -288,6 +291,58 @@ static int analysis_figures(derive_cache *c, const record *r, int arg, value *ou
         .compute = fn, .arg = a                                                           \
     }
 
+/* ---- risks: what happened against what the figures said ---- */
+
+enum { RO_INCIDENTS, RO_LOSS, RO_AGAINST };
+
+/* The incidents that realised r in the last 365 days, and their loss
+ * against its latest analysis: whether the year the organisation lived
+ * through fits the figures it decides on. */
+static int risk_observed(derive_cache *c, const record *r, int what, value *out, isms_err *e)
+{
+    if (!store_keeps_incidents(dom_store(c->d)))
+        return 0;
+    char now[21], year_ago[21];
+    now_timestamp(now);
+    timestamp_add(year_ago, now, -24 * 365, 0);
+    int64_t n, loss;
+    int rc = store_risk_incidents(dom_store(c->d), r->id, year_ago, &n, &loss, e);
+    if (rc || what != RO_AGAINST) {
+        set_int(out, what == RO_INCIDENTS ? n : loss);
+        return rc;
+    }
+    const quant_latest *l;
+    if (!n || (rc = latest_of(c, r, &l, e)))
+        return rc;
+    arena *a = dom_arena(c->d);
+    if (!l) {
+        set_text(out, "no quantified analysis to hold it to");
+        return 0;
+    }
+    int64_t mean = record_int(l->rec, F_ANALYSIS_MEAN_LOSS),
+            p95 = record_int(l->rec, F_ANALYSIS_P95_LOSS);
+    const char *key = l->rec->key;
+    if (loss > p95)
+        set_text(out, arena_printf(a,
+                                   "ABOVE the P95 annual loss of %s (%s): a year its figures "
+                                   "say comes once in twenty; review its inputs",
+                                   key, dom_money_text(c->d, p95, " ")));
+    else if (loss > mean)
+        set_text(out,
+                 arena_printf(a, "above the mean annual loss of %s (%s), within its P95 (%s)", key,
+                              dom_money_text(c->d, mean, " "), dom_money_text(c->d, p95, " ")));
+    else
+        set_text(out, arena_printf(a, "within the mean annual loss of %s (%s)", key,
+                                   dom_money_text(c->d, mean, " ")));
+    return 0;
+}
+
+#define OBSERVED(n, t, l, h, k)                                                             \
+    {                                                                                       \
+        .field = { .name = n, .type = t, .help = h }, .group = "last_365_days", .label = l, \
+        .compute = risk_observed, .arg = k, .detail = 1                                     \
+    }
+
 static const derived_def risk_derived[] = {
     SCORE("score", "inherent score", "likelihood x impact", risk_score_value, 0),
     BAND("band", "inherent band", "band of the score: low, medium, high or critical",
@@ -311,6 +366,12 @@ static const derived_def risk_derived[] = {
           "current, or stale since a change to the inputs they ran on", RQ_FIGURES),
     QUANT("matrix", FT_TEXT, "matrix and money",
           "the register's residual cell against the one the figures imply", RQ_MATRIX),
+    OBSERVED("incidents", FT_INT, "incidents in 365 days",
+             "active incidents that realised this risk, detected in the last 365 days",
+             RO_INCIDENTS),
+    OBSERVED("loss", FT_MONEY, "their loss", "the loss those incidents recorded, summed", RO_LOSS),
+    OBSERVED("against_figures", FT_TEXT, "against the figures",
+             "that loss against the latest analysis's mean and P95 annual loss", RO_AGAINST),
 };
 
 static const derived_def analysis_derived[] = {
@@ -575,6 +636,8 @@ int derive_record(derive_cache *c, const record *r, value *out, isms_err *e)
         out[k].null = 1;
     }
     for (int k = 0; k < n; k++) {
+        if (defs[k].detail && !c->detail)
+            continue;
         int rc = defs[k].compute(c, r, defs[k].arg, &out[k], e);
         if (rc)
             return rc;

@@ -32,6 +32,10 @@ typedef struct derived_def {
      * function (confidentiality, integrity, availability). */
     int (*compute)(derive_cache *c, const record *r, int arg, value *out, isms_err *e);
     int arg;
+    /* Computed only where one record is shown (derive_cache_detail): it
+     * costs a query of its own, which a list of a million rows would pay a
+     * million times. Left null elsewhere. */
+    int detail;
 } derived_def;
 
 /* The derived values of reg's records, in display order (*n = 0: none). */
@@ -41,6 +45,9 @@ const derived_def *derived_defs(const regdef *reg, int *n);
  * every asset, computed once): make one per command or request. */
 derive_cache *derive_cache_new(dom *d);
 void derive_cache_free(derive_cache *c);
+/* The cache serves the view of one record (show, a record's page): the
+ * values marked `detail` are computed too. */
+void derive_cache_detail(derive_cache *c);
 
 /* Computes every derived value of r into out[0..n-1] (n as derived_defs
  * says); null where there is none. Texts live as long as the cache. */
