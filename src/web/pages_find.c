@@ -98,15 +98,20 @@ static int due(web_req *r, const record *me, isms_err *e)
     html_f(&r->out, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Record</th><th "
                     "scope=\"col\">Name</th><th scope=\"col\">Date</th><th scope=\"col\">When</th>"
                     "<th scope=\"col\">State</th></tr></thead><tbody>");
+    char now[21];
+    now_timestamp(now);
     for (int k = 0; k < due.n; k++) {
         const dom_due_item *it = &due.items[k];
+        int by_the_hour = it->when->type == FT_TIME; /* a report to an authority */
         html_f(&r->out,
-               "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%r"
+               "<tr><td><a href=\"/%u/%u\">%s</a></td><td>%s</td><td>%s</td><td>%r</td><td>%r"
                "</td></tr>",
                it->reg->plural, it->key, it->key, it->label, web_field_label(r->d, it->when->name),
-               it->date,
-               strcmp(it->date, today) < 0 ? "<strong class=\"error\">overdue</strong>"
-                                           : "due soon");
+               by_the_hour ? web_time_html(r->d, it->date)
+                           : arena_printf(dom_arena(r->d), "%s", it->date),
+               strcmp(it->date, by_the_hour ? now : today) < 0
+                   ? "<strong class=\"error\">overdue</strong>"
+                   : "due soon");
     }
     html_f(&r->out, "</tbody></table></div>");
     if (due.more) { /* each list of those shown, filtered on the person, by its date */

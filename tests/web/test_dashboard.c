@@ -571,6 +571,15 @@ static void incidents_and_the_reports_owed_on_the_dashboard(void **state)
     html = wf_page(WF_AUDITOR, "/incidents/INC-4", 200);
     assert_contains(html, "(DORA): NOT MADE, 6 h ");
     free(html);
+    /* its owner's work: the report, overdue by the hour, not by the day */
+    html = wf_page(WF_OWNER, "/my", 200);
+    const char *row = strstr(html, "<a href=\"/incidents/INC-4\">INC-4</a>");
+    assert_non_null(row);
+    const char *end = strstr(row, "</tr>");
+    assert_non_null(end);
+    const char *overdue = strstr(row, "overdue");
+    assert_true(overdue && overdue < end);
+    free(html);
     offered_only_to("/incidents/INC-4", "contain", WF_AUDITOR, WF_OWNER);
     /* the report made: none late */
     free(tu_isms_ok(wf_repo(), "--as", WF_OWNER, "incident", "update", "INC-4",
