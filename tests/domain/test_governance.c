@@ -439,19 +439,10 @@ static void a_decision_is_due_of_its_owner_until_carried_out(void **state)
     isms_err e = { 0 };
     const char *key = propose("Fund EDR", "fund", "1000", "2026-11-20");
     assert_int_equal(act("dana@x.example", key, "decide", &e), 0);
-    record omar, dana;
-    assert_int_equal(dom_get(d, &reg_person, "PER-2", &omar, &e), 0);
-    assert_int_equal(dom_get(d, &reg_person, "PER-1", &dana, &e), 0);
-    dom_due due;
-    assert_int_equal(dom_due_of(d, &omar, "2026-12-23", 10, &due, &e), 0);
-    assert_int_equal(due.n, 1);
-    assert_string_equal(due.items[0].key, key);
-    assert_string_equal(due.items[0].date, "2026-11-20");
-    assert_int_equal(dom_due_of(d, &dana, "2026-12-23", 10, &due, &e), 0);
-    assert_int_equal(due.n, 0);
+    tu_due_is(d, "PER-2", "2026-12-23", key, "2026-11-20");
+    tu_due_is(d, "PER-1", "2026-12-23", NULL, NULL);
     assert_int_equal(act("omar@x.example", key, "complete", &e), 0);
-    assert_int_equal(dom_due_of(d, &omar, "2026-12-23", 10, &due, &e), 0);
-    assert_int_equal(due.n, 0);
+    tu_due_is(d, "PER-2", "2026-12-23", NULL, NULL);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
 #include "support/testutil.h"
 #include "domain/registers/registers.h"
 #include "domain/integrity/verify.h"
+#include "domain/views/links.h"
 #include "store/store.h"
 #include "core/buf.h"
 
@@ -64,6 +65,20 @@ void tu_add_refused(dom *d, record *r, int code, const char *field, const char *
                  field, says);
     if (records_of(d, r->reg) != before)
         fail_msg("add %s: refused, but a record was written", r->reg->name);
+}
+
+void tu_due_is(dom *d, const char *who, const char *upto, const char *key, const char *date)
+{
+    record person;
+    isms_err e = { 0 };
+    dom_due due;
+    if (dom_get(d, &reg_person, who, &person, &e) || dom_due_of(d, &person, upto, 10, &due, &e))
+        fail_msg("due of %s: %s", who, e.msg);
+    if (due.n != (key ? 1 : 0))
+        fail_msg("%d due of %s, not %d", due.n, who, key ? 1 : 0);
+    if (key && (strcmp(due.items[0].key, key) || strcmp(due.items[0].date, date)))
+        fail_msg("due of %s: %s at %s, not %s at %s", who, due.items[0].key, due.items[0].date, key,
+                 date);
 }
 
 void tu_as(dom *d, const char *who)

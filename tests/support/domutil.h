@@ -16,6 +16,9 @@ const char *tu_add(dom *d, record *r);
  * saying `says`; and nothing written (the register holds as many records,
  * retired ones included, as before). */
 void tu_add_refused(dom *d, record *r, int code, const char *field, const char *says);
+/* What is due of person `who` (key) up to `upto` (dom_due_of): exactly the
+ * record `key` at `date`, or nothing when key is NULL. */
+void tu_due_is(dom *d, const char *who, const char *upto, const char *key, const char *date);
 /* Acts as person `who` (key or e-mail; NULL: the process itself) in the
  * calls that follow, failing the test if they cannot. The request is not
  * ended, so the arena keeps what the test holds. */
