@@ -467,6 +467,42 @@ static void a_risk_holds_its_incidents_against_its_figures(void **state)
         fail_msg("%s", text);
 }
 
+/* Whoever records a serious incident that no regime is set for, where NIS2
+ * or DORA applies, is asked whether it must be reported. */
+static void a_serious_incident_not_classified_is_questioned(void **state)
+{
+    (void)state;
+    tu_org(d, "name=Bank", "nis2_class=essential", "dora_entity=credit-institution", NULL);
+    tu_as(d, "lea@x.example");
+    const char *key = incident("Payments down", "2026-11-23T08:00:00Z", NULL);
+    int n;
+    const char *const *w = dom_warnings(d, &n);
+    assert_int_equal(n, 0); /* medium */
+    isms_err e = { 0 };
+    assert_int_equal(change("lea@x.example", key, "severity=critical", &e), 0);
+    w = dom_warnings(d, &n);
+    assert_int_equal(n, 1); /* INC-1's, now critical */
+    dom_end(d);             /* a new request, without it */
+    tu_as(d, "lea@x.example");
+    record *r = tu_make(d, &reg_incident, "title=Core down", "detected_at=2026-11-23T09:00:00Z",
+                        "owner=PER-2", "severity=high", NULL);
+    record out;
+    assert_int_equal(dom_add(d, r, &out, &e), 0);
+    w = dom_warnings(d, &n);
+    assert_int_equal(n, 1);
+    assert_non_null(
+        strstr(w[0], "the new incident: a high incident reportable under no regime, where NIS2 "
+                     "and DORA apply: if it is significant (NIS2 Art. 23) or major "
+                     "(DORA Art. 19), set its regimes"));
+    /* classified: nothing to ask */
+    r = tu_make(d, &reg_incident, "title=Core down again", "detected_at=2026-11-23T09:00:00Z",
+                "owner=PER-2", "severity=high", "regimes=dora", NULL);
+    assert_int_equal(dom_add(d, r, &out, &e), 0);
+    w = dom_warnings(d, &n);
+    assert_int_equal(n, 1);
+    tu_as(d, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +516,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_review_lists_the_incidents_since_the_last, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_risk_holds_its_incidents_against_its_figures, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_serious_incident_not_classified_is_questioned, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
  * lifecycle, the authorities' deadlines and its rules. */
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
-#include "domain/engine/dom.h"
+#include "domain/engine/dom_internal.h"
 #include "core/text.h"
 
 #include <stdio.h>
@@ -238,9 +238,40 @@ static int check_state_times(dom *d, record *r, const char *now, isms_err *e)
     return 0;
 }
 
+/* A high or critical incident reportable under no regime, at an
+ * organisation NIS2 or DORA applies to: the first report may be due within
+ * 24 hours of detection, so whoever records it is asked to classify it. */
+static void warn_unclassified(dom *d, const record *r, const record *old)
+{
+    const char *severity = record_text(r, F_INCIDENT_SEVERITY);
+    if (record_cval(r, F_INCIDENT_REGIMES)->n || !severity ||
+        (strcmp(severity, "high") && strcmp(severity, "critical")))
+        return;
+    if (old && !record_cval(r, F_INCIDENT_SEVERITY)->given &&
+        !record_cval(r, F_INCIDENT_REGIMES)->given)
+        return; /* said when it was so */
+    record org;
+    if (store_get(dom_store(d), &reg_org, "ORG", &org, dom_arena(d), NULL))
+        return;
+    const char *nis2 = record_text(&org, F_ORG_NIS2_CLASS),
+               *dora = record_text(&org, F_ORG_DORA_ENTITY);
+    int by_nis2 = nis2 && strcmp(nis2, "out-of-scope"), by_dora = dora && strcmp(dora, "none");
+    if (!by_nis2 && !by_dora)
+        return;
+    dom_warn(d,
+             "%s: a %s incident reportable under no regime, where %s: if it is %s, set its "
+             "regimes (--regime): the first report is due within 24 hours of detection",
+             r->key ? r->key : "the new incident", severity,
+             by_nis2 && by_dora ? "NIS2 and DORA apply"
+             : by_nis2          ? "NIS2 applies"
+                                : "DORA applies",
+             by_nis2 && by_dora ? "significant (NIS2 Art. 23) or major (DORA Art. 19)"
+             : by_nis2          ? "significant (NIS2 Art. 23)"
+                                : "major (DORA Art. 19)");
+}
+
 int rules_incident(dom *d, record *r, const record *old, isms_err *e)
 {
-    (void)old;
     char now[21], due[21];
     now_timestamp(now);
     int rc = check_times(r, now, e);
@@ -261,5 +292,6 @@ int rules_incident(dom *d, record *r, const record *old, isms_err *e)
     const char *was = record_text(r, F_INCIDENT_REPORT_DUE);
     if (*due ? !was || strcmp(was, due) : was != NULL)
         record_set_text(r, F_INCIDENT_REPORT_DUE, *due ? due : NULL, dom_arena(d));
+    warn_unclassified(d, r, old);
     return 0;
 }
