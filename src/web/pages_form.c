@@ -95,6 +95,8 @@ static void text_input(web_req *r, const fielddef *f, const form_state *s, int i
         html_f(b, " min=\"%D\" max=\"%D\"", f->min, f->max);
     if (f->type == FT_MONEY)
         html_f(b, " inputmode=\"decimal\"");
+    if (f->type == FT_TIME) /* the one form isms reads: UTC, to the second */
+        html_f(b, " placeholder=\"YYYY-MM-DDTHH:MM:SSZ (UTC)\" spellcheck=\"false\"");
     if (f->type == FT_TEXT && f->max > 0)
         html_f(b, " maxlength=\"%D\"", f->max);
     describedby(b, f, s, i);

@@ -555,6 +555,12 @@ static void incidents_and_the_reports_owed_on_the_dashboard(void **state)
     assert_contains(html, "<h2 id=\"h-rep\">Reports owed to authorities</h2><p class=\"ok\">None "
                           "late, none due in the next 24 hours.</p>");
     free(html);
+    /* the New form says the one form of a time isms reads */
+    html = wf_page(WF_LEAD, "/incidents/new", 200);
+    const char *detected_in = strstr(html, "id=\"in-detected_at\"");
+    assert_non_null(detected_in);
+    assert_non_null(strstr(detected_in, "placeholder=\"YYYY-MM-DDTHH:MM:SSZ (UTC)\""));
+    free(html);
     /* a major ICT incident detected 30 hours ago: DORA's initial
      * notification was due 6 hours ago */
     char now[21], detected[21];
