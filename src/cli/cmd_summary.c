@@ -289,6 +289,9 @@ static void print_health(cli *c, const dom_dash *s)
             share(c, s->amount_on_risk, s->decided_amount));
     fprintf(f, "  %-50s %8lld\n", "Decisions taken in the last 365 days",
             (long long)s->taken_last_year);
+    fprintf(f, "  %-50s %8lld%s%s%s\n", "Management reviews held in the last 365 days",
+            (long long)s->reviews_last_year, *s->last_review ? " (the latest on " : "",
+            s->last_review, *s->last_review ? ")" : "");
     fprintf(f, "  (active records now; a decision rests on risk information when it names a risk "
                "or cites a quantified analysis; an incident realises a risk when it names one)\n");
 }
@@ -511,6 +514,10 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
                   (json_int_t)s->decisions_on_risk, "allocated_resting_on_risk",
                   (json_int_t)s->amount_on_risk, "decisions_taken_last_365_days",
                   (json_int_t)s->taken_last_year));
+    json_t *h = json_object_get(o, "health");
+    json_object_set_new(h, "reviews_held_last_365_days", json_integer(s->reviews_last_year));
+    json_object_set_new(h, "last_review",
+                        *s->last_review ? json_string(s->last_review) : json_null());
     json_object_set_new(o, "incidents", incidents_json(s));
     add_board_figures(s, o, pf);
     json_object_set_new(o, "frameworks", frameworks_json(c));

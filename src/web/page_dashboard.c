@@ -512,8 +512,15 @@ static void health_section(web_req *r, const dom_dash *s)
                money(r, (double)s->decided_amount),
                s->decided_amount ? (double)s->amount_on_risk / (double)s->decided_amount : 0,
                s->decided_amount > 0);
-    html_f(&r->out, "</tbody></table></div><p>%D decisions taken in the last 365 days.</p>",
-           s->taken_last_year);
+    html_f(&r->out,
+           "</tbody></table></div><p>%D decisions taken in the last 365 days. "
+           "<a href=\"/reviews\">%D management review%r held</a> in the last 365 days",
+           s->taken_last_year, s->reviews_last_year, s->reviews_last_year == 1 ? "" : "s");
+    if (*s->last_review)
+        html_f(&r->out, ", the latest on %s.</p>", s->last_review);
+    else
+        html_f(&r->out, ": <strong class=\"error\">none</strong> (ISO/IEC 27001 Cl. 9.3 asks "
+                        "for them at planned intervals).</p>");
     note(r, "Active records as they stand now. A decision rests on risk information when it "
             "names a risk or cites a quantified analysis; a risk owner holds a budget when their "
             "budget authority is above zero.");

@@ -391,12 +391,22 @@ static void the_next_review_lists_what_changed_since_the_last(void **state)
     tu_add(d, tu_make(d, &reg_context, "title=New regulation", "kind=external", NULL));
     tu_add(d, tu_make(d, &reg_stakeholder, "name=New supervisor", "type=supervisor", NULL));
     const char *next = plan_review("Management review Q4", "2026-12-15");
+    /* the cadence: one held in the last 365 days (the planned one is not) */
+    dom_dash kept, counted;
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &counted, &e), 0);
+    for (int k = 0; k < 2; k++) {
+        const dom_dash *s = k ? &counted : &kept;
+        assert_int_equal(s->reviews_last_year, 1);
+        assert_string_equal(s->last_review, "2026-06-30");
+    }
     assert_int_equal(review_act("lea@x.example", next, "inputs", &e), 0);
     const char *text = inputs_of(next);
     assert_non_null(strstr(text, "b) Changes in external and internal issues since 2026-06-30 "
                                  "(REV-1)\n  CTX-2 New regulation, changed 2026-11-23\n\n"));
     assert_null(strstr(text, "Old news"));
     assert_non_null(strstr(text, "STK-1 New supervisor"));
+    assert_non_null(strstr(text, "Management reviews held in them: 1, the latest on 2026-06-30."));
 }
 
 /* An upgrade to the schema of the decisions counts the kept figures

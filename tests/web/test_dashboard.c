@@ -464,6 +464,14 @@ static void the_body_decides_on_the_page(void **state)
              (long long)json_integer_value(json_object_get(health, "risk_owners_with_budget")),
              (long long)json_integer_value(json_object_get(health, "risk_owners")));
     assert_contains(html, want);
+    /* the cadence of management reviews, as the summary counts it (the
+     * demo's REV-1 of 2026-11-12 while it is of the last 365 days) */
+    const char *last = json_string_value(json_object_get(health, "last_review"));
+    json_int_t held = json_integer_value(json_object_get(health, "reviews_held_last_365_days"));
+    snprintf(want, sizeof want, "%lld management review%s held</a> in the last 365 days%s%s",
+             (long long)held, held == 1 ? "" : "s", last ? ", the latest on " : ": ",
+             last ? last : "<strong class=\"error\">none</strong>");
+    assert_contains(html, want);
     json_decref(s);
     free(html);
     html = wf_page(WF_LEAD, "/decisions/DEC-4", 200);

@@ -78,6 +78,11 @@ REGISTER(decision, DECISION, "decisions", "DEC", F_DECISION_TITLE,
          "on, the money they allocate, who carries them out",
          .check = rules_decision, .lifecycle = &decision_lifecycle);
 
+int review_held(const char *status)
+{
+    return status && (!strcmp(status, "held") || !strcmp(status, "approved"));
+}
+
 int decision_taken(const char *status)
 {
     return status && (!strcmp(status, "decided") || !strcmp(status, "carried-out"));

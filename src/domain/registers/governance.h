@@ -17,6 +17,8 @@ extern const regdef reg_review, reg_decision;
 int rules_decision(struct dom *d, record *r, const record *old, isms_err *e);
 
 extern const char *const review_statuses[]; /* planned, held, approved */
+/* Was a review in this state held (held, or approved since)? */
+int review_held(const char *status);
 
 extern const char *const decision_statuses[]; /* proposed, decided, carried-out */
 

@@ -186,7 +186,12 @@ void tallies_note(tallies *t, const record *r, int sign)
         note_decision(t, r, sign);
     else if (r->reg == &reg_incident)
         note_incident(t, r, sign);
-    else if (r->reg == &reg_objective) {
+    else if (r->reg == &reg_review && review_held(record_text(r, F_REVIEW_STATUS))) {
+        buf name; /* by the day it was held: the cadence of the reviews */
+        buf_init(&name);
+        add_by_day(t, &name, "review.held", record_text(r, F_REVIEW_HELD_ON), sign);
+        buf_reset(&name);
+    } else if (r->reg == &reg_objective) {
         add(t, "objective", sign);
         add(t, "objective.value", sign * record_int(r, F_OBJECTIVE_VALUE_AT_STAKE));
     }
@@ -225,7 +230,8 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
 static int counted(const regdef *reg)
 {
     return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
-           reg == &reg_mapping || reg == &reg_decision || reg == &reg_incident;
+           reg == &reg_mapping || reg == &reg_decision || reg == &reg_incident ||
+           reg == &reg_review;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -276,6 +282,7 @@ static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
                                        F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
+static const int review_fields[] = { F_REVIEW_STATUS, F_REVIEW_HELD_ON };
 static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERITY,
                                        F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
                                        F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
@@ -296,7 +303,8 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
                        .fields = objective_fields,
                        .nfields = COUNT(objective_fields) },
         decisions = { .ids_only = 1, .fields = decision_fields, .nfields = COUNT(decision_fields) },
-        incidents = { .ids_only = 1, .fields = incident_fields, .nfields = COUNT(incident_fields) };
+        incidents = { .ids_only = 1, .fields = incident_fields, .nfields = COUNT(incident_fields) },
+        reviews = { .ids_only = 1, .fields = review_fields, .nfields = COUNT(review_fields) };
     int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
@@ -306,6 +314,9 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         rc = store_scan(dom_store(d), &reg_decision, &decisions, note_one, t, e);
     if (!rc && store_keeps_incidents(dom_store(d)))
         rc = store_scan(dom_store(d), &reg_incident, &incidents, note_one, t, e);
+    if (!rc &&
+        store_keeps_incidents(dom_store(d))) /* (reviews came with 0021, counted from 0022) */
+        rc = store_scan(dom_store(d), &reg_review, &reviews, note_one, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
     int64_t stale; /* the latest analyses marked written since they ran */

@@ -138,6 +138,27 @@ static int count_incident(const record *r, void *ctx)
     return 0;
 }
 
+/* A management review held on `day` (YYYY-MM-DD...) counts as the latest
+ * if none later does. */
+static void note_review_day(dom_dash *s, const char *day)
+{
+    if (strncmp(day, s->last_review, 10) > 0)
+        snprintf(s->last_review, sizeof s->last_review, "%.10s", day);
+}
+
+/* A management review counted as the kept figures count it: held in the
+ * last 365 days, by the day it was held. */
+static int count_review(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const char *day = record_text(r, F_REVIEW_HELD_ON);
+    if (!review_held(record_text(r, F_REVIEW_STATUS)) || !day || strcmp(day, g->year_ago) <= 0)
+        return 0;
+    g->out->reviews_last_year++;
+    note_review_day(g->out, day);
+    return 0;
+}
+
 /* A latest analysis that is stale (and of a current risk, if of a risk). */
 static void note_stale(dom_dash *s, const quant_latest *l)
 {
@@ -396,6 +417,7 @@ static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
                                        F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
+static const int review_fields[] = { F_REVIEW_STATUS, F_REVIEW_HELD_ON };
 static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERITY,
                                        F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
                                        F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
@@ -431,7 +453,7 @@ static int scan(dom *d, gather *g, isms_err *e)
 {
     store_query controls = FIELDS_OF(control_fields), acceptances = FIELDS_OF(acceptance_fields),
                 objectives = FIELDS_OF(objective_fields), decisions = FIELDS_OF(decision_fields),
-                incidents = FIELDS_OF(incident_fields);
+                incidents = FIELDS_OF(incident_fields), reviews = FIELDS_OF(review_fields);
     int rc = dom_list(d, &reg_control, &controls, count_control, g, e);
     if (!rc)
         rc = dom_list(d, &reg_acceptance, &acceptances, count_acceptance, g, e);
@@ -447,6 +469,8 @@ static int scan(dom *d, gather *g, isms_err *e)
         rc = dom_list(d, &reg_decision, &decisions, count_decision, g, e);
     if (!rc && store_keeps_incidents(dom_store(d)))
         rc = dom_list(d, &reg_incident, &incidents, count_incident, g, e);
+    if (!rc && store_keeps_incidents(dom_store(d))) /* as tallies.c counts them */
+        rc = dom_list(d, &reg_review, &reviews, count_review, g, e);
     if (!rc)
         rc = count_needs(d, g->out, e);
     return rc;
@@ -485,10 +509,13 @@ static void day_figure(gather *g, const char *name, int64_t n)
         { "incident.reportable", offsetof(dom_dash, incidents_year_reportable) },
         { "incident.resolved", offsetof(dom_dash, incidents_year_resolved) },
         { "incident.minutes", offsetof(dom_dash, incident_minutes_year) },
+        { "review.held", offsetof(dom_dash, reviews_last_year) },
     };
     for (size_t k = 0; k < sizeof days / sizeof *days; k++)
         if (!strcmp(name + p + 11, days[k].what))
             *(int64_t *)((char *)s + days[k].at) += n;
+    if (!strcmp(name + p + 11, "review.held") && n > 0)
+        note_review_day(s, name + p);
 }
 
 /* What the kept figures say of themselves: the cells and bands, reviews

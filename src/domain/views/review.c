@@ -37,7 +37,7 @@ static int note_previous(const record *r, void *ctx)
 {
     inputs *in = ctx;
     const char *day = record_text(r, F_REVIEW_HELD_ON), *st = record_text(r, F_REVIEW_STATUS);
-    if (r->id == in->review->id || !st || !strcmp(st, "planned") ||
+    if (r->id == in->review->id || !review_held(st) ||
         strcmp(day, record_text(in->review, F_REVIEW_HELD_ON)) > 0)
         return 0;
     if (!in->since || strcmp(day, in->since) > 0) {
@@ -276,9 +276,10 @@ static void health(inputs *in, const dom_dash *s)
                    (long long)s->health[k].whole);
     buf_printf(in->b,
                "  Money allocated by those decisions: %s of %s. Decisions taken in the last 365 "
-               "days: %lld.\n",
+               "days: %lld. Management reviews held in them: %lld%s%s.\n",
                money(in->d, s->amount_on_risk), money(in->d, s->decided_amount),
-               (long long)s->taken_last_year);
+               (long long)s->taken_last_year, (long long)s->reviews_last_year,
+               *s->last_review ? ", the latest on " : "", s->last_review);
 }
 
 /* The whole text, Cl. 9.3.2's items in its order (e, the feedback of
