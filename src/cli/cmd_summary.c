@@ -268,6 +268,8 @@ static void print_incidents(cli *c, const dom_dash *s)
                 (long long)s->incidents_year_resolved);
     else
         fputs("; none resolved\n", f);
+    if (s->incident_loss_against)
+        fprintf(f, "  that loss against the figures: %s\n", s->incident_loss_against);
 }
 
 static void health_line(cli *c, const char *what, int64_t part, int64_t whole)
@@ -456,6 +458,9 @@ static json_t *incidents_json(const dom_dash *s)
         (json_int_t)s->incidents_year_reportable, "loss", (json_int_t)s->incident_loss_year,
         "resolved", (json_int_t)s->incidents_year_resolved, "minutes_to_resolve",
         (json_int_t)s->incident_minutes_year);
+    json_object_set_new(o, "loss_against_portfolio",
+                        s->incident_loss_against ? json_string(s->incident_loss_against)
+                                                 : json_null());
     json_object_set_new(o, "reports_as_of", json_string(s->reports_as_of));
     json_object_set_new(o, "reports_late", reports_json(&s->reports_late));
     json_object_set_new(o, "reports_due_24h", reports_json(&s->reports_soon));

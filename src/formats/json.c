@@ -801,28 +801,32 @@ enum { JS_ROWS_MAX_PATHS = 16 };
 int js_rows(const char *text, const char *array, const char *const *paths, int npaths, js_row_fn fn,
             void *ctx, isms_err *e)
 {
+    const char *what = array ? array : "document";
     if (npaths > JS_ROWS_MAX_PATHS)
-        return err_set(e, E_INTERNAL, array, "%s: %d paths, at most %d", array, npaths,
+        return err_set(e, E_INTERNAL, what, "%s: %d paths, at most %d", what, npaths,
                        JS_ROWS_MAX_PATHS);
     json_t *doc;
-    int rc = js_parse(text, strlen(text), array, &doc, e);
+    int rc = js_parse(text, strlen(text), what, &doc, e);
     if (rc)
         return rc;
     if (!json_is_object(doc)) {
         json_decref(doc);
-        return err_set(e, E_INVALID, array, "%s: the document is not an object", array);
+        return err_set(e, E_INVALID, what, "%s: the document is not an object", what);
     }
     char scratch[JS_ROWS_MAX_PATHS][64];
     const char *values[JS_ROWS_MAX_PATHS];
     size_t i;
     json_t *row;
-    json_array_foreach(json_object_get(doc, array), i, row)
+    json_t *rows = array ? json_object_get(doc, array) : json_pack("[O]", doc);
+    json_array_foreach(rows, i, row)
     {
         for (int k = 0; k < npaths; k++)
             values[k] = scalar_text(at_path(row, paths[k]), scratch[k]);
         if ((rc = fn(values, ctx)) != 0)
             break;
     }
+    if (!array)
+        json_decref(rows);
     json_decref(doc);
     return rc;
 }

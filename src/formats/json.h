@@ -63,7 +63,8 @@ int js_load_file(const char *path, json_t **out, isms_err *e);
  * object `text`, the values at `paths` (members, dotted into objects:
  * "verdict.loss") as text: a string as it is, a number or true/false as
  * written, missing or null NULL; fn(values, ctx) each, stopping at its
- * first non-zero return. E_INVALID when text is no JSON object. */
+ * first non-zero return. E_INVALID when text is no JSON object. With array
+ * NULL, the document itself is the one row. */
 typedef int (*js_row_fn)(const char *const *values, void *ctx);
 int js_rows(const char *text, const char *array, const char *const *paths, int npaths, js_row_fn fn,
             void *ctx, isms_err *e);

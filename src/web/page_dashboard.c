@@ -438,6 +438,8 @@ static void incidents_section(web_req *r, const dom_dash *s)
                                 (double)s->incidents_year_resolved));
     else
         html_f(&r->out, "; none resolved.</p>");
+    if (s->incident_loss_against)
+        html_f(&r->out, "<p>That loss against the figures: %s.</p>", s->incident_loss_against);
     note(r, "Active incidents, by the day they were detected. Loss: as recorded on each incident "
             "so far (before insurance). An incident the register did not foresee names no risk.");
     html_f(&r->out, "</section>");

@@ -467,6 +467,35 @@ static void a_risk_holds_its_incidents_against_its_figures(void **state)
         fail_msg("%s", text);
 }
 
+/* The year's incident loss held to the latest portfolio analysis, with
+ * what it leaves out said: kept and counted again alike. */
+static void the_years_loss_is_held_to_the_portfolio(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Outage", "owner=PER-2", "objectives=OBJ-1",
+                      "likelihood=3", "impact=3", "lef=pert(0.5,1,2)",
+                      "primary_loss=lognormal90(10000,100000)", NULL));
+    portfolio_quant p;
+    tu_quantify_all(d, (quant_opts){ .iterations = 4096, .seed = 3, .threads = 1, .save = 1 }, &p);
+    dom_dash kept, counted;
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_null(kept.incident_loss_against); /* no incident of the year */
+    const char *key = incident("Outage of the year", "2026-11-01T08:00:00Z", NULL);
+    assert_int_equal(change(NULL, key, "risks=RISK-2", &e), 0);
+    assert_int_equal(change(NULL, key, "loss=100000000", &e), 0);
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &counted, &e), 0);
+    for (int k = 0; k < 2; k++) {
+        const char *text = (k ? &counted : &kept)->incident_loss_against;
+        assert_non_null(text);
+        if (!strstr(text, "ABOVE the P95 annual loss of QNT-1") ||
+            !strstr(text, "it models 1 of 2 risks: the others add loss it does not count"))
+            fail_msg("%s", text);
+    }
+}
+
 /* Whoever records a serious incident that no regime is set for, where NIS2
  * or DORA applies, is asked whether it must be reported. */
 static void a_serious_incident_not_classified_is_questioned(void **state)
@@ -519,6 +548,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_serious_incident_not_classified_is_questioned, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(the_years_loss_is_held_to_the_portfolio, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

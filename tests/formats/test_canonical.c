@@ -263,6 +263,13 @@ static void rows_of_a_stored_document(void **state)
     r.n = 0;
     assert_int_equal(js_rows("{}", "objectives", paths, 4, keep_row, &r, &e), 0);
     assert_int_equal(r.n, 0);
+    /* no array: the document is the one row */
+    assert_int_equal(
+        js_rows("{\"key\":\"QNT-5\",\"verdict\":{\"loss\":7}}", NULL, paths, 4, keep_row, &r, &e),
+        0);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.line[0], "QNT-5|7|NULL|NULL");
+    assert_int_equal(js_rows("[1]", NULL, paths, 4, keep_row, &r, &e), E_INVALID);
     assert_int_equal(js_rows("[1]", "objectives", paths, 4, keep_row, &r, &e), E_INVALID);
     assert_int_equal(js_rows("{oops", "objectives", paths, 4, keep_row, &r, &e), E_INVALID);
 }

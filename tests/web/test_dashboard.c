@@ -559,6 +559,20 @@ static void incidents_and_the_reports_owed_on_the_dashboard(void **state)
              (long long)json_integer_value(json_object_get(year, "detected")),
              (long long)json_integer_value(json_object_get(year, "realising_a_risk")));
     assert_contains(html, want);
+    /* and that loss against the demo's portfolio analysis, as the summary
+     * says it (while the demo's incidents are of the last 365 days) */
+    const char *against = json_string_value(
+        json_object_get(json_object_get(s, "incidents"), "loss_against_portfolio"));
+    if (json_integer_value(json_object_get(year, "detected"))) {
+        assert_non_null(against);
+        assert_non_null(strstr(against, "mean annual loss of QNT-"));
+        char line[600];
+        snprintf(line, sizeof line, "<p>That loss against the figures: %s.</p>", against);
+        assert_contains(html, line);
+    } else {
+        assert_null(against);
+        assert_null(strstr(html, "That loss against the figures"));
+    }
     json_decref(s);
     assert_contains(html, "<h2 id=\"h-rep\">Reports owed to authorities</h2><p class=\"ok\">None "
                           "late, none due in the next 24 hours.</p>");

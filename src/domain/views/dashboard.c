@@ -1,6 +1,8 @@
 /* dashboard.c: the dashboard's figures (see dashboard.h): from the kept
  * figures (dashboard_kept), or counted over the registers (the recount). */
 #include "domain/views/dashboard.h"
+#include "formats/json.h"
+#include "domain/views/derived.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
@@ -841,6 +843,44 @@ int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, 
     return dom_list(d, &reg_decision, &q, first_record_key, &f, e);
 }
 
+typedef struct portfolio_year {
+    dom *d;
+    dom_dash *s;
+} portfolio_year;
+
+static int year_against(const char *const *v, void *ctx)
+{
+    portfolio_year *y = ctx;
+    dom_dash *s = y->s;
+    if (!v[0] || !v[1])
+        return 0;
+    const char *text = dom_loss_against(y->d, s->incident_loss_year, strtoll(v[0], NULL, 10),
+                                        strtoll(v[1], NULL, 10), s->portfolio_key);
+    int64_t modelled = v[2] ? strtoll(v[2], NULL, 10) : 0,
+            all = modelled + (v[3] ? strtoll(v[3], NULL, 10) : 0);
+    s->incident_loss_against = arena_printf(
+        dom_arena(y->d), "%s%s%s", text,
+        modelled < all ? arena_printf(dom_arena(y->d),
+                                      "; it models %lld of %lld risks: the others add loss it "
+                                      "does not count",
+                                      (long long)modelled, (long long)all)
+                       : "",
+        s->portfolio_stale ? "; its inputs changed since it ran (STALE)" : "");
+    return 0;
+}
+
+/* The year's incidents against the figures of the whole portfolio: does
+ * the year the organisation lived through fit what it decides on? */
+static int incidents_against_portfolio(dom *d, dom_dash *s, isms_err *e)
+{
+    if (!s->portfolio_results || !s->incidents_year)
+        return 0;
+    static const char *const paths[] = { "annual_loss.mean", "annual_loss.p95", "risks_modelled",
+                                         "risks_not_modelled" };
+    portfolio_year y = { d, s };
+    return js_rows(s->portfolio_results, NULL, paths, 4, year_against, &y, e);
+}
+
 /* The health figures as shares: what each counts, out of what. */
 static void health_shares(dom_dash *s)
 {
@@ -878,6 +918,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
                                e);
     if (!rc)
         rc = owners_with_budget(&g, e);
+    if (!rc)
+        rc = incidents_against_portfolio(d, out, e);
     if (!rc)
         health_shares(out);
     free(g.objectives);

@@ -125,7 +125,11 @@ typedef struct dom_dash {
     int64_t incidents_year_reportable; /* of them, reportable to an authority */
     int64_t incident_loss_year;        /* their loss as recorded */
     int64_t incidents_year_resolved;   /* of them, resolved */
-    int64_t incident_minutes_year;     /* minutes from detection to resolution, summed over those */
+    /* Their loss against the latest portfolio analysis's annual loss (its
+     * mean and P95, the risks it modelled of all it saw), in words; NULL
+     * without such an analysis or incidents. */
+    const char *incident_loss_against;
+    int64_t incident_minutes_year; /* minutes from detection to resolution, summed over those */
     /* Reports owed to the authorities (NIS2, DORA, GDPR), as of
      * reports_as_of: read when the dashboard is, not kept with the figures
      * above, since their clock runs by the hour. */

@@ -314,27 +314,28 @@ static int risk_observed(derive_cache *c, const record *r, int what, value *out,
     const quant_latest *l;
     if (!n || (rc = latest_of(c, r, &l, e)))
         return rc;
-    arena *a = dom_arena(c->d);
     if (!l) {
         set_text(out, "no quantified analysis to hold it to");
         return 0;
     }
-    int64_t mean = record_int(l->rec, F_ANALYSIS_MEAN_LOSS),
-            p95 = record_int(l->rec, F_ANALYSIS_P95_LOSS);
-    const char *key = l->rec->key;
-    if (loss > p95)
-        set_text(out, arena_printf(a,
-                                   "ABOVE the P95 annual loss of %s (%s): a year its figures "
-                                   "say comes once in twenty; review its inputs",
-                                   key, dom_money_text(c->d, p95, " ")));
-    else if (loss > mean)
-        set_text(out,
-                 arena_printf(a, "above the mean annual loss of %s (%s), within its P95 (%s)", key,
-                              dom_money_text(c->d, mean, " "), dom_money_text(c->d, p95, " ")));
-    else
-        set_text(out, arena_printf(a, "within the mean annual loss of %s (%s)", key,
-                                   dom_money_text(c->d, mean, " ")));
+    set_text(out, dom_loss_against(c->d, loss, record_int(l->rec, F_ANALYSIS_MEAN_LOSS),
+                                   record_int(l->rec, F_ANALYSIS_P95_LOSS), l->rec->key));
     return 0;
+}
+
+const char *dom_loss_against(dom *d, int64_t loss, int64_t mean, int64_t p95, const char *key)
+{
+    arena *a = dom_arena(d);
+    if (loss > p95)
+        return arena_printf(a,
+                            "ABOVE the P95 annual loss of %s (%s): a year its figures say comes "
+                            "once in twenty; review its inputs",
+                            key, dom_money_text(d, p95, " "));
+    if (loss > mean)
+        return arena_printf(a, "above the mean annual loss of %s (%s), within its P95 (%s)", key,
+                            dom_money_text(d, mean, " "), dom_money_text(d, p95, " "));
+    return arena_printf(a, "within the mean annual loss of %s (%s)", key,
+                        dom_money_text(d, mean, " "));
 }
 
 #define OBSERVED(n, t, l, h, k)                                                             \

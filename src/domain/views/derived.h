@@ -53,4 +53,10 @@ void derive_cache_detail(derive_cache *c);
  * says); null where there is none. Texts live as long as the cache. */
 int derive_record(derive_cache *c, const record *r, value *out, isms_err *e);
 
+/* A year's loss (minor units) against an analysis `key`'s mean and P95
+ * annual loss, in words: "within the mean annual loss of QNT-7 (EUR ...)",
+ * "above the mean ... within its P95 (...)", or "ABOVE the P95 ...: review
+ * its inputs". In the dom's arena. */
+const char *dom_loss_against(dom *d, int64_t loss, int64_t mean, int64_t p95, const char *key);
+
 #endif

@@ -148,6 +148,8 @@ static int incidents(inputs *in, const dom_dash *s, isms_err *e)
     if (s->incidents_year_resolved)
         buf_printf(b, "; resolved in %.1f hours from detection on average",
                    (double)s->incident_minutes_year / 60.0 / (double)s->incidents_year_resolved);
+    if (s->incident_loss_against)
+        buf_printf(b, ".\n  That loss against the figures: %s", s->incident_loss_against);
     buf_printf(b,
                ".\n  Being handled now: %lld (%lld critical, %lld high). Reports to an authority "
                "late now: %s",
