@@ -47,7 +47,7 @@ static void decorate_json(cli *c, const record *r, value *scratch, json_t *o)
     const derived_def *defs;
     int n;
     const value *v = derived_of(c, r, scratch, &defs, &n);
-    derived_json_into(o, defs, n, v);
+    derived_json_into(o, defs, n, v, scratch == NULL); /* one record's (derived_of) */
 }
 
 void render_record_json(cli *c, const record *r)

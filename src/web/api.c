@@ -244,7 +244,7 @@ static json_t *record_out(web_req *r, const record *rec, int derived, isms_err *
     *rc = derive_record(c, rec, vals, e);
     json_t *dv = json_object();
     if (!*rc)
-        derived_json_into(dv, defs, n, vals);
+        derived_json_into(dv, defs, n, vals, 1);
     derive_cache_free(c);
     json_object_set_new(o, "derived", dv);
     return o;

@@ -15,10 +15,12 @@
 
 #include <string.h>
 
-void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v)
+void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v, int detail)
 {
     for (int k = 0; k < n; k++) {
         json_t *into = o;
+        if (defs[k].detail && !detail)
+            continue; /* not computed for a list: absent, not null */
         if (defs[k].group) {
             into = json_object_get(o, defs[k].group);
             if (!into) {

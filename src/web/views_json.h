@@ -16,8 +16,9 @@
 #include <jansson.h>
 
 /* A record's n derived values v (of defs) into o, each under its group's
- * object when it has one ("protection": {...}). */
-void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v);
+ * object when it has one ("protection": {...}); those marked `detail` only
+ * when `detail` (one record's view: a list has not computed them). */
+void derived_json_into(json_t *o, const derived_def *defs, int n, const value *v, int detail);
 
 /* One framework's coverage: totals, groups, and its requirements (only
  * those not or partly covered with gaps_only). New reference. */
