@@ -117,6 +117,15 @@ static void each_regime_sets_its_deadlines(void **state)
     deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "dora");
     deadline(&r[INCIDENT_INTERMEDIATE], "2026-11-23T14:00:00Z", "dora");
     deadline(&r[INCIDENT_FINAL], "2026-12-23T14:00:00Z", "dora");
+    /* DORA: 4 hours from its classification as major, 24 from detection at
+     * the latest */
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora",
+               "classified_at=2026-11-20T12:00:00Z", NULL);
+    deadline(&r[INCIDENT_INITIAL], "2026-11-20T16:00:00Z", "dora");
+    deadline(&r[INCIDENT_INTERMEDIATE], "2026-11-23T16:00:00Z", "dora");
+    REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=dora",
+               "classified_at=2026-11-21T08:00:00Z", NULL);
+    deadline(&r[INCIDENT_INITIAL], "2026-11-21T10:00:00Z", "dora");
     /* GDPR: one notification, 72 hours */
     REPORTS_OF(r, "detected_at=2026-11-20T10:00:00Z", "regimes=gdpr", NULL);
     deadline(&r[INCIDENT_INITIAL], "2026-11-23T10:00:00Z", "gdpr");
@@ -175,6 +184,9 @@ static void an_incident_says_what_happened_in_order(void **state)
     refused(tu_make(d, &reg_incident, BASE, "detected_at=2026-11-20T10:00:00Z",
                     "contained_at=2026-11-20T11:00:00Z", NULL),
             "contained_at", "is open");
+    refused(tu_make(d, &reg_incident, BASE, "detected_at=2026-11-20T10:00:00Z",
+                    "classified_at=2026-11-20T09:00:00Z", NULL),
+            "classified_at", "is before detected_at");
     refused(
         tu_make(d, &reg_incident, BASE, "detected_at=2026-11-20T10:00:00Z", "regimes=eba", NULL),
         "regimes", "eba");

@@ -121,9 +121,14 @@ void incident_reports(const record *r, incident_report out[INCIDENT_REPORTS])
         offer(inter, "nis2", detected, 72, 0);
     }
     if (under(r, "dora")) {
-        offer(initial, "dora", detected, 24, 0);
-        char dora_initial[21];
+        /* 4 hours from its classification as major, 24 from detection at
+         * the latest (Delegated Regulation (EU) 2025/301, Art. 5) */
+        char dora_initial[21], four[21];
+        const char *classified = record_text(r, F_INCIDENT_CLASSIFIED_AT);
         timestamp_add(dora_initial, detected, 24, 0);
+        if (classified && (timestamp_add(four, classified, 4, 0), strcmp(four, dora_initial) < 0))
+            memcpy(dora_initial, four, sizeof four);
+        offer_at(initial, "dora", dora_initial);
         offer(inter, "dora", initial->made_at ? initial->made_at : dora_initial, 72, 0);
     }
     if (inter->owed) /* NIS2 and DORA: one month after the one before */
@@ -163,9 +168,13 @@ static int not_before(const record *r, int later, int earlier, isms_err *e)
 /* The times people give: none in the future, each after what precedes it. */
 static int check_times(const record *r, const char *now, isms_err *e)
 {
-    static const int given[] = { F_INCIDENT_OCCURRED_AT,       F_INCIDENT_DETECTED_AT,
-                                 F_INCIDENT_CONTAINED_AT,      F_INCIDENT_RESOLVED_AT,
-                                 F_INCIDENT_INITIAL_REPORT_AT, F_INCIDENT_INTERMEDIATE_REPORT_AT,
+    static const int given[] = { F_INCIDENT_OCCURRED_AT,
+                                 F_INCIDENT_DETECTED_AT,
+                                 F_INCIDENT_CLASSIFIED_AT,
+                                 F_INCIDENT_CONTAINED_AT,
+                                 F_INCIDENT_RESOLVED_AT,
+                                 F_INCIDENT_INITIAL_REPORT_AT,
+                                 F_INCIDENT_INTERMEDIATE_REPORT_AT,
                                  F_INCIDENT_FINAL_REPORT_AT };
     for (size_t k = 0; k < sizeof given / sizeof *given; k++) {
         const value *v = record_cval(r, given[k]);
@@ -175,6 +184,7 @@ static int check_times(const record *r, const char *now, isms_err *e)
     }
     static const int order[][2] = {
         { F_INCIDENT_DETECTED_AT, F_INCIDENT_OCCURRED_AT },
+        { F_INCIDENT_CLASSIFIED_AT, F_INCIDENT_DETECTED_AT },
         { F_INCIDENT_CONTAINED_AT, F_INCIDENT_DETECTED_AT },
         { F_INCIDENT_RESOLVED_AT, F_INCIDENT_CONTAINED_AT },
         { F_INCIDENT_RESOLVED_AT, F_INCIDENT_DETECTED_AT },

@@ -36,10 +36,11 @@ typedef struct incident_report {
 /* The deadlines of r's reports (NIS2: an early warning within 24 hours of
  * detection, the incident notification within 72 hours, the final report
  * one month after the notification; DORA: the initial notification within
- * 24 hours of detection at the latest, the intermediate report 72 hours
- * after it, the final report one month after that; GDPR: the notification
- * within 72 hours). A deadline that counts from a report not yet made
- * counts from that report's own deadline. */
+ * 4 hours of its classification as major and 24 hours of detection at the
+ * latest, the intermediate report 72 hours after it, the final report one
+ * month after that; GDPR: the notification within 72 hours). A deadline
+ * that counts from a report not yet made counts from that report's own
+ * deadline. */
 void incident_reports(const record *r, incident_report out[INCIDENT_REPORTS]);
 /* The deadline of the next report owed and not made ("" if none) into
  * dst[21]. */
@@ -58,6 +59,10 @@ int incident_is_open(const char *status);
                                    "when the organisation became aware of it (the authorities' "  \
                                    "clocks start here)"))                                         \
     X(F_INCIDENT_OCCURRED_AT, TIME("occurred_at", 0, "when it began, if known"))                  \
+    X(F_INCIDENT_CLASSIFIED_AT,                                                                   \
+      TIME("classified_at", 0,                                                                    \
+           "when it was classified as major (DORA) or significant (NIS2): DORA's initial "        \
+           "notification is due 4 hours after, and 24 hours after detection at the latest"))      \
     X(F_INCIDENT_OWNER, OWNER(FF_REQUIRED | FF_LIST, "who handles it"))                           \
     X(F_INCIDENT_REGIMES, ENUMSET("regimes", FF_LIST, "regime", incident_regimes,                 \
                                   "incident_regime", "incident", "regime",                        \
