@@ -541,6 +541,13 @@ static void a_serious_incident_not_classified_is_questioned(void **state)
     assert_int_equal(dom_add(d, r, &out, &e), 0);
     w = dom_warnings(d, &n);
     assert_int_equal(n, 1);
+    /* the same again in the request (rows of an import alike): counted */
+    r = tu_make(d, &reg_incident, "title=Core down once more", "detected_at=2026-11-23T10:00:00Z",
+                "owner=PER-2", "severity=high", NULL);
+    assert_int_equal(dom_add(d, r, &out, &e), 0);
+    w = dom_warnings(d, &n);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w[0], "24 hours of detection (2 times in this request)"));
     tu_as(d, NULL);
 }
 

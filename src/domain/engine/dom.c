@@ -219,7 +219,11 @@ static void forget_warnings(dom *d)
     for (int i = 0; i < d->nwarnings; i++)
         free(d->warnings[i]);
     free(d->warnings);
+    free(d->warned);
+    free(d->warned_len);
     d->warnings = NULL;
+    d->warned = NULL;
+    d->warned_len = NULL;
     d->nwarnings = 0;
 }
 
@@ -369,8 +373,25 @@ void dom_warn(dom *d, const char *fmt, ...)
     char text[1024];
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    d->warnings = xrealloc(d->warnings, sizeof *d->warnings * (size_t)(d->nwarnings + 1));
-    d->warnings[d->nwarnings++] = xstrdup(text);
+    /* The same warning again (a CSV import of thousands of rows alike) is
+     * counted on the one given: among the last few, so that many distinct
+     * ones cost no search of them all. */
+    size_t len = strlen(text);
+    for (int i = d->nwarnings - 1; i >= 0 && i >= d->nwarnings - 8; i--)
+        if (d->warned_len[i] == len && !strncmp(d->warnings[i], text, len)) {
+            char times[48]; /* the text as first given, then its count */
+            snprintf(times, sizeof times, " (%d times in this request)", ++d->warned[i]);
+            d->warnings[i] = xrealloc(d->warnings[i], len + strlen(times) + 1);
+            strcpy(d->warnings[i] + len, times);
+            return;
+        }
+    size_t n = (size_t)(d->nwarnings + 1);
+    d->warnings = xrealloc(d->warnings, sizeof *d->warnings * n);
+    d->warned = xrealloc(d->warned, sizeof *d->warned * n);
+    d->warned_len = xrealloc(d->warned_len, sizeof *d->warned_len * n);
+    d->warnings[d->nwarnings] = xstrdup(text);
+    d->warned[d->nwarnings] = 1;
+    d->warned_len[d->nwarnings++] = len;
 }
 
 int dom_txn_begin(dom *d, isms_err *e) { return store_begin(d->st, 1, e); }

@@ -30,6 +30,8 @@ struct dom {
     int nfound;
     char **warnings; /* the request's (heap: a bulk load may reset the arena) */
     int nwarnings;
+    int *warned;        /* how many times each was given (a repeat is counted, not added) */
+    size_t *warned_len; /* the length of each as first given, before its count */
     int upgraded_from;
     /* Organisation settings, loaded on first use, dropped when it changes. */
     int org_loaded;
