@@ -139,10 +139,9 @@ void incident_reports(const record *r, incident_report out[INCIDENT_REPORTS])
                 (long)((timestamp_epoch(out[k].made_at) - timestamp_epoch(out[k].deadline)) / 60);
 }
 
-void incident_next_report(const record *r, char dst[21])
+/* The deadline of the first report owed and not made ("" if none). */
+static void next_due(const incident_report reps[INCIDENT_REPORTS], char dst[21])
 {
-    incident_report reps[INCIDENT_REPORTS];
-    incident_reports(r, reps);
     dst[0] = 0;
     for (int k = 0; k < INCIDENT_REPORTS; k++)
         if (reps[k].owed && !reps[k].made_at) {
@@ -165,8 +164,8 @@ static int not_before(const record *r, int later, int earlier, isms_err *e)
                    name_of(r, earlier), b);
 }
 
-/* The times people give: none in the future, each after what precedes it. */
-static int check_times(const record *r, const char *now, isms_err *e)
+/* The times people give: none in the future. */
+static int check_not_future(const record *r, const char *now, isms_err *e)
 {
     static const int given[] = { F_INCIDENT_OCCURRED_AT,
                                  F_INCIDENT_DETECTED_AT,
@@ -182,6 +181,12 @@ static int check_times(const record *r, const char *now, isms_err *e)
             return err_set(e, E_INVALID, name_of(r, given[k]), "%s: %s is in the future",
                            name_of(r, given[k]), v->s);
     }
+    return 0;
+}
+
+/* Each time after what precedes it (those the state filled in too). */
+static int check_order(const record *r, isms_err *e)
+{
     static const int order[][2] = {
         { F_INCIDENT_DETECTED_AT, F_INCIDENT_OCCURRED_AT },
         { F_INCIDENT_CLASSIFIED_AT, F_INCIDENT_DETECTED_AT },
@@ -200,12 +205,10 @@ static int check_times(const record *r, const char *now, isms_err *e)
 }
 
 /* Each report made is one a regime asks for, after the one before it. */
-static int check_reports(const record *r, isms_err *e)
+static int check_reports(const record *r, const incident_report reps[INCIDENT_REPORTS], isms_err *e)
 {
     static const int made[] = { F_INCIDENT_INITIAL_REPORT_AT, F_INCIDENT_INTERMEDIATE_REPORT_AT,
                                 F_INCIDENT_FINAL_REPORT_AT };
-    incident_report reps[INCIDENT_REPORTS];
-    incident_reports(r, reps);
     for (int k = 0; k < INCIDENT_REPORTS; k++) {
         const char *name = name_of(r, made[k]);
         if (!reps[k].made_at)
@@ -284,16 +287,18 @@ int rules_incident(dom *d, record *r, const record *old, isms_err *e)
 {
     char now[21], due[21];
     now_timestamp(now);
-    int rc = check_times(r, now, e);
+    incident_report reps[INCIDENT_REPORTS];
+    incident_reports(r, reps);
+    int rc = check_not_future(r, now, e);
     if (!rc)
-        rc = check_reports(r, e);
+        rc = check_reports(r, reps, e);
     if (!rc)
         rc = check_state_times(d, r, now, e);
     if (!rc)
-        rc = check_times(r, now, e); /* with the times the state filled in */
+        rc = check_order(r, e);
     if (rc)
         return rc;
-    incident_next_report(r, due);
+    next_due(reps, due);
     const char *status = record_text(r, F_INCIDENT_STATUS);
     if (*due && status && !strcmp(status, "closed"))
         return err_set(e, E_CONFLICT, "regimes",

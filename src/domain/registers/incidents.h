@@ -42,9 +42,6 @@ typedef struct incident_report {
  * that counts from a report not yet made counts from that report's own
  * deadline. */
 void incident_reports(const record *r, incident_report out[INCIDENT_REPORTS]);
-/* The deadline of the next report owed and not made ("" if none) into
- * dst[21]. */
-void incident_next_report(const record *r, char dst[21]);
 /* Is the incident still being handled (open or contained)? */
 int incident_is_open(const char *status);
 
