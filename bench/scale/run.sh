@@ -28,8 +28,10 @@
 #   CALLGRIND_ALL  the same for every command (default: every size; a
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
-#   COMMANDS  which of verify root proof consistency show referred summary add to
-#             run (default all but add; add writes a risk each run)
+#   COMMANDS  which of verify root proof consistency show referred summary add
+#             measure to run (default all but add and measure; add writes a risk
+#             each run, measure a measurement of each of 20 metrics, one per
+#             measure isms knows, added on its first run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
 #
@@ -110,6 +112,17 @@ PY
     tail -1 "$OUT" >&2
 }
 
+# metrics REPO: one metric per measure isms computes, unless it has some.
+metrics() {
+    if ISMS_REPO=$1 "$ISMS" metric list --limit 1 | grep -q '^(0 metrics)'; then
+        for m in $(ISMS_REPO=$1 "$ISMS" metric measures --json |
+            python3 -c 'import json,sys; print(" ".join(m["measure"] for m in json.load(sys.stdin)))'); do
+            ISMS_REPO=$1 "$ISMS" metric add --title "Bench $m" --owner PER-2 --measure "$m" \
+                --target 1 > /dev/null
+        done
+    fi
+}
+
 for backend in $BACKENDS; do
     for n in $SIZES; do
         r=$(repo "$backend" "$n")
@@ -130,6 +143,10 @@ for backend in $BACKENDS; do
             # (issue 16.9: the schema check before the first write).
             add) measure "$backend" "$n" "risk add" "$r" risk add --title Bench-risk \
                      --owner PER-2 --likelihood 2 --impact 3 ;;
+            # Every metric measured: one dashboard and two writes a metric,
+            # whatever the size.
+            measure) metrics "$r"
+                measure "$backend" "$n" "metric measure" "$r" metric measure --all ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done

@@ -272,6 +272,20 @@ static void print_incidents(cli *c, const dom_dash *s)
         fprintf(f, "  that loss against the figures: %s\n", s->incident_loss_against);
 }
 
+/* What the ISMS measures of itself (Cl. 9.1), by the latest measurement. */
+static void print_metrics(FILE *f, const dom_dash *s)
+{
+    const int64_t *m = s->metrics;
+    int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
+    if (!all)
+        return;
+    fprintf(f,
+            "Metrics: %lld; by the latest measurement %lld on target, %lld warning, %lld off "
+            "target, %lld with nothing to measure, %lld not measured yet\n",
+            (long long)all, (long long)m[2], (long long)m[3], (long long)m[4], (long long)m[1],
+            (long long)m[0]);
+}
+
 static void health_line(cli *c, const char *what, int64_t part, int64_t whole)
 {
     fprintf(c->out, "  %-50s %8lld of %-8lld %s\n", what, (long long)part, (long long)whole,
@@ -344,6 +358,7 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
             s->raised);
     print_decisions(c, s);
     print_incidents(c, s);
+    print_metrics(f, s);
     print_health(c, s);
     print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
@@ -371,6 +386,10 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
     attention(f, s->decisions_overdue, "decision decided and not carried out by its due date",
               "decisions decided and not carried out by their due dates");
+    attention_keys(f, &s->metrics_off, "metric off target (its latest measurement)",
+                   "metrics off target (their latest measurements)");
+    attention(f, s->metrics_overdue, "metric overdue for measurement (isms metric measure)",
+              "metrics overdue for measurement (isms metric measure)");
     print_reports(f, &s->reports_late, "reports to an authority late (NIS2, DORA, GDPR)");
     print_reports(f, &s->reports_soon, "reports to an authority due in the next 24 hours");
     if (s->reports_as_of[0])
@@ -467,6 +486,15 @@ static json_t *incidents_json(const dom_dash *s)
     return o;
 }
 
+static json_t *metrics_json(const dom_dash *s)
+{
+    const int64_t *m = s->metrics;
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "not_measured", (json_int_t)m[0],
+                     "no_data", (json_int_t)m[1], "on_target", (json_int_t)m[2], "warning",
+                     (json_int_t)m[3], "off_target", (json_int_t)m[4], "overdue",
+                     (json_int_t)s->metrics_overdue, "off_target_keys", keys_json(&s->metrics_off));
+}
+
 static void print_json(cli *c, const dom_dash *s, json_t *pf)
 {
     json_t *heat = json_array(), *top = json_array();
@@ -524,6 +552,7 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
     json_object_set_new(h, "last_review",
                         *s->last_review ? json_string(s->last_review) : json_null());
     json_object_set_new(o, "incidents", incidents_json(s));
+    json_object_set_new(o, "metrics", metrics_json(s));
     add_board_figures(s, o, pf);
     json_object_set_new(o, "frameworks", frameworks_json(c));
     js_write(c->out, o, 1);

@@ -104,13 +104,16 @@ int cmd_serve(cli *c, isms_err *e)
         rc = int_option(c, "timeout", 3600, &cfg.timeout, e);
     if (!rc)
         rc = verify_every(c, &cfg.verify_every, e);
-    int64_t whatif_ms = 0, quantify_ms = 0;
+    int64_t whatif_ms = 0, quantify_ms = 0, measure_ms = 0;
     if (!rc)
         rc = duration_option(c, "what-if-limit", 10, 0, &whatif_ms, e);
     if (!rc)
         rc = duration_option(c, "quantify-every", 1000, 1, &quantify_ms, e);
+    if (!rc)
+        rc = duration_option(c, "measure-every", 1000, 1, &measure_ms, e);
     cfg.whatif_ms = whatif_ms;
     cfg.quantify_every = (int)(quantify_ms / 1000);
+    cfg.measure_every = (int)(measure_ms / 1000);
     if (rc)
         return rc;
     ready_ctx ready = { .out = c->out };

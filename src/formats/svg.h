@@ -68,4 +68,30 @@ void svg_lec(buf *out, const svg_lec_chart *chart);
 /* The chart's size in pixels (the SVG's viewBox). */
 enum { SVG_LEC_WIDTH = 900, SVG_LEC_HEIGHT = 520 };
 
+/* One measurement of a metric: its date, its value (known 0: nothing was
+ * measured), the colour of its state and the value as people read it. */
+typedef struct svg_trend_point {
+    const char *label; /* "2026-12-05" */
+    double y;
+    int known;
+    const char *color;
+    const char *value_text; /* "46%" */
+} svg_trend_point;
+
+/* A metric's measurements, oldest first, against its target and
+ * threshold, each drawn across and named (svg_trend.c). */
+typedef struct svg_trend_chart {
+    const char *title, *subtitle, *footer;
+    const svg_trend_point *points;
+    size_t n;
+    double target;
+    int has_threshold;
+    double threshold;
+    const char *target_text, *threshold_text; /* "target 90%" */
+    double floor, ceiling; /* the range's bounds (a percent's 0 and 100); NAN: none */
+} svg_trend_chart;
+
+void svg_trend(buf *out, const svg_trend_chart *c);
+enum { SVG_TREND_WIDTH = 720, SVG_TREND_HEIGHT = 260 };
+
 #endif

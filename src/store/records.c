@@ -1659,3 +1659,27 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
     buf_reset(&b);
     return rc;
 }
+
+int store_newest_referring(store *s, const regdef *reg, const fielddef *f, int64_t parent,
+                           int64_t limit, int (*fn)(const char *key, int64_t id, void *ctx),
+                           void *ctx, isms_err *e)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT key, id FROM %s WHERE %s = ? AND retired_at IS NULL ORDER BY id DESC LIMIT ?",
+             reg->name, f->name);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, parent);
+    db_bind_int(st, 2, limit);
+    while (!rc) {
+        rc = db_step(st, &row, e);
+        if (rc || !row)
+            break;
+        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
+    }
+    db_done(st);
+    return rc;
+}

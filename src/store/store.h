@@ -270,6 +270,13 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
 typedef int (*store_ref_fn)(const regdef *reg, const fielddef *f, const char *key, void *ctx);
 int store_referrers(store *s, const regdef *target, int64_t id, int limit, store_ref_fn fn,
                     void *ctx, isms_err *e);
+/* The newest `limit` active records of `reg` whose reference field `f`
+ * names record #parent, newest first: fn(key, id, ctx). By the index (f,
+ * id) the register keeps for it (a metric's measurements): the cost is
+ * the rows read. */
+int store_newest_referring(store *s, const regdef *reg, const fielddef *f, int64_t parent,
+                           int64_t limit, int (*fn)(const char *key, int64_t id, void *ctx),
+                           void *ctx, isms_err *e);
 
 /* The active records of reg whose person field `who` is #person and whose
  * date `when` is at most `upto` (YYYY-MM-DD), earliest first: fn(key,
@@ -404,6 +411,7 @@ int store_keeps_link_tallies(const store *s);
 int store_keeps_decisions(const store *s);
 /* Does it hold the incident register (0022)? */
 int store_keeps_incidents(const store *s);
+int store_keeps_metrics(const store *s); /* 0024: the metric and measurement registers */
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;

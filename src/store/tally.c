@@ -19,6 +19,7 @@ int store_keeps_link_tallies(const store *s)
 int store_keeps_decisions(const store *s) { return s->version >= store_migration_version("0021_"); }
 
 int store_keeps_incidents(const store *s) { return s->version >= store_migration_version("0022_"); }
+int store_keeps_metrics(const store *s) { return s->version >= store_migration_version("0024_"); }
 
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)

@@ -591,6 +591,26 @@ int api_review_inputs(web_req *r, isms_err *e)
     return rc;
 }
 
+/* POST /api/v1/metrics/measure (?all=1) and /api/v1/metrics/<KEY>/measure:
+ * what measuring did (views_json.h). */
+int api_metrics_measure(web_req *r, isms_err *e)
+{
+    static const char *const params[] = { "all", NULL };
+    int rc = no_body(r, e);
+    if (!rc)
+        rc = web_only_params(r, params, e);
+    const char *all = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "all");
+    if (!rc && all && strcmp(all, "1") && strcmp(all, "0"))
+        rc = err_set(e, E_USAGE, "all", "all: \"%.40s\" is neither 1 nor 0", all);
+    dom_measured m;
+    const char *const keys[] = { r->key };
+    if (!rc)
+        rc = dom_metrics_measure(r->d, keys, r->key ? 1 : 0, all && !strcmp(all, "1"), &m, e);
+    if (!rc)
+        web_send_doc(r, measured_json(&m));
+    return rc;
+}
+
 int api_accept(web_req *r, isms_err *e)
 {
     static const char *const names[] = { "rationale", "until", NULL };

@@ -233,3 +233,17 @@ int api_soa_gap(web_req *r, isms_err *e)
         web_send_doc(r, gap_report_json(&g));
     return rc;
 }
+
+json_t *measured_json(const dom_measured *m)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < m->n; k++) {
+        const dom_measured_item *it = &m->items[k];
+        json_t *o = json_pack("{s:s, s:s, s:s}", "metric", it->metric, "measurement",
+                              it->measurement, "status", it->status);
+        json_object_set_new(o, "value", it->known ? json_integer(it->value) : json_null());
+        json_array_append_new(a, o);
+    }
+    return json_pack("{s:s, s:o, s:I, s:I}", "measured_at", m->at, "measured", a, "not_due",
+                     (json_int_t)m->not_due, "not_yours", (json_int_t)m->not_yours);
+}

@@ -374,6 +374,11 @@ static void attention_section(web_req *r, const dom_dash *s)
                    "risks tied to no business objective", NULL);
     html_f(&r->out, "</li>");
     attention_stale(r, s);
+    attention_keys(r, "metrics", &s->metrics_off, "metric off target by its latest measurement",
+                   "metrics off target by their latest measurements");
+    attention_item(r, s->metrics_overdue, "metric overdue for measurement",
+                   "metrics overdue for measurement", "/metrics?sort=measure_due");
+    html_f(&r->out, "</li>");
     attention_keys(r, "risks", &s->unquantified, "risk not quantified (no figures in money)",
                    "risks not quantified (no figures in money)");
     attention_keys(r, "objectives", &s->unquantified_objectives,
@@ -442,6 +447,33 @@ static void incidents_section(web_req *r, const dom_dash *s)
         html_f(&r->out, "<p>That loss against the figures: %s.</p>", s->incident_loss_against);
     note(r, "Active incidents, by the day they were detected. Loss: as recorded on each incident "
             "so far (before insurance). An incident the register did not foresee names no risk.");
+    html_f(&r->out, "</section>");
+}
+
+/* ---- metrics ---- */
+
+/* What the ISMS measures of itself (Cl. 9.1), by the state of each
+ * metric's latest measurement; each count a link to those metrics. */
+static void metrics_section(web_req *r, const dom_dash *s)
+{
+    static const char *const words[] = { "not measured yet", "with nothing to measure", "on target",
+                                         "warning", "off target" };
+    const int64_t *m = s->metrics;
+    int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
+    if (!all)
+        return;
+    html_f(&r->out,
+           "<section aria-labelledby=\"h-met\"><h2 id=\"h-met\">Metrics</h2><p>%D metrics; by "
+           "the latest measurement: ",
+           all);
+    static const int order[] = { 2, 3, 4, 1, 0 };
+    for (int k = 0; k < 5; k++)
+        html_f(&r->out, "%r<a href=\"/metrics?last_status=%u\">%D %s</a>", k ? ", " : "",
+               metric_statuses[order[k]], m[order[k]], words[order[k]]);
+    html_f(&r->out, ". <a href=\"/metrics?audience=board\">The board's metrics</a>.</p>");
+    note(r, "Each metric is measured from the data by isms (isms metric measure, or Measure on "
+            "its page) and keeps every measurement; the state is its latest value against its "
+            "target and threshold.");
     html_f(&r->out, "</section>");
 }
 
@@ -612,6 +644,7 @@ static int render_sections(web_req *r, isms_err *e)
     attention_section(r, &s);
     decisions_section(r, &s);
     incidents_section(r, &s);
+    metrics_section(r, &s);
     health_section(r, &s);
     controls_section(r, &s);
     frameworks_section(r);

@@ -291,8 +291,14 @@ static void new_link(web_req *r, const regdef *reg)
         return;
     html_f(&r->out,
            "<div class=\"actions\"><a class=\"button\" href=\"/%u/new\">New %s</a> "
-           "<a href=\"/%u/import\">Import from CSV</a></div>",
+           "<a href=\"/%u/import\">Import from CSV</a>",
            reg->plural, web_words(r->d, reg->name, 0), reg->plural);
+    if (reg == &reg_metric) { /* (those the one acting may measure: their own, or all) */
+        html_f(&r->out, "<form method=\"post\" action=\"/metrics/measure\">");
+        html_csrf_field(r);
+        html_f(&r->out, "<button type=\"submit\">Measure those due now</button></form>");
+    }
+    html_f(&r->out, "</div>");
 }
 
 int page_list(web_req *r, isms_err *e)

@@ -284,6 +284,8 @@ int page_show(web_req *r, isms_err *e)
     rc = derive(r, &rec, &dv, e);
     if (!rc && rec.reg == &reg_analysis)
         web_analysis_figures(r, &rec, derived_text(&dv, "figures"));
+    if (!rc && rec.reg == &reg_metric)
+        rc = web_metric_trend(r, &rec, e);
     if (!rc) {
         fields(r, &rec);
         derived(r, &dv);

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "domain/registers/registers.h"
 #include "domain/views/lec.h"
+#include "domain/views/metrics.h"
 #include "domain/views/review.h"
 #include "domain/workflows/quantify.h"
 #include "web/html.h"
@@ -116,6 +117,23 @@ int page_review_inputs(web_req *r, isms_err *e)
         rc = dom_review_inputs(r->d, r->key, &out, e);
     if (!rc)
         html_redirect(r, web_record_url(r->d, &reg_review, out.key, ""));
+    return rc;
+}
+
+/* ---- metrics measured ---- */
+
+/* POST /metrics/measure (those due that the one acting may measure) and
+ * /metrics/<KEY>/measure: back to the list, or to the metric. */
+int page_metrics_measure(web_req *r, isms_err *e)
+{
+    int rc = web_form_parse(r, e);
+    dom_measured m;
+    const char *const keys[] = { r->key };
+    if (!rc)
+        rc = dom_metrics_measure(r->d, keys, r->key ? 1 : 0, 0, &m, e);
+    if (!rc)
+        html_redirect(r, r->key ? web_record_url(r->d, &reg_metric, r->key, "")
+                                : "/metrics?sort=last_status");
     return rc;
 }
 
@@ -315,6 +333,13 @@ void web_workflow_links(web_req *r, const record *rec)
     if (rec->reg == &reg_control)
         html_f(&r->out, "<a class=\"button\" href=\"/controls/roi\">Return on controls</a>");
     isms_err quiet = { 0 };
+    if (rec->reg == &reg_metric &&
+        !principal_may_write(dom_who(r->d), rec->reg, rec, rec, &quiet)) {
+        html_f(&r->out, "<form method=\"post\" action=\"%s\">",
+               web_record_url(r->d, rec->reg, rec->key, "/measure"));
+        html_csrf_field(r);
+        html_f(&r->out, "<button type=\"submit\">Measure now</button></form>");
+    }
     const char *st = rec->reg == &reg_review ? record_text(rec, F_REVIEW_STATUS) : NULL;
     if (st && !strcmp(st, "planned") &&
         !principal_may_write(dom_who(r->d), rec->reg, rec, rec, &quiet)) {

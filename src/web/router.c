@@ -91,6 +91,15 @@ static void register_routes(const regdef *reg)
             "assemble the planned review's inputs from the data, as they stand now (its owner or "
             "the isms-lead)",
             reg, "/{key}/inputs", NULL);
+    if (reg == &reg_metric) {
+        add(API, "POST", RK_METRICS_MEASURE, WEB_SIGNED_IN, api_metrics_measure,
+            "measure the metrics due (?all=1: every one) that the signed-in person may measure "
+            "(their own; the isms-lead's: all), from the data as it stands",
+            reg, "/measure", NULL);
+        add(API, "POST", RK_METRICS_MEASURE, WEB_SIGNED_IN, api_metrics_measure,
+            "measure the metric now, from the data as it stands (its owner or the isms-lead)", reg,
+            "/{key}/measure", NULL);
+    }
     if (reg == &reg_risk)
         add(API, "GET", RK_QUANTIFY, WEB_SIGNED_IN, api_quantify,
             "FAIR Monte Carlo: inherent, current and target annual loss against appetite (not "
@@ -104,6 +113,9 @@ static void register_pages(const regdef *reg)
     int system = reg->flags & REG_SYSTEM;
     add("", "GET", RK_PAGE_LIST, WEB_SIGNED_IN, page_list, "the list page (format=csv: its rows)",
         reg, "", NULL);
+    if (reg == &reg_metric)
+        add("", "POST", RK_PAGE_METRICS_MEASURE, WEB_SIGNED_IN, page_metrics_measure,
+            "measure the metrics due that the signed-in person may measure", reg, "/measure", NULL);
     if (!system && !(reg->flags & REG_SINGLETON)) { /* before /{key}, which would take "new" */
         add("", "GET", RK_PAGE_NEW, WEB_SIGNED_IN, page_new, "the form for a new record", reg,
             "/new", NULL);
@@ -125,6 +137,9 @@ static void register_pages(const regdef *reg)
         add("", "POST", RK_PAGE_RETIRE, WEB_SIGNED_IN, page_retire, "retire the record", reg,
             "/{key}/retire", NULL);
     verb_routes("", RK_PAGE_TRANSITION, page_transition, reg);
+    if (reg == &reg_metric)
+        add("", "POST", RK_PAGE_METRICS_MEASURE, WEB_SIGNED_IN, page_metrics_measure,
+            "measure the metric now (its owner or the isms-lead)", reg, "/{key}/measure", NULL);
     if (reg == &reg_review)
         add("", "POST", RK_PAGE_REVIEW_INPUTS, WEB_SIGNED_IN, page_review_inputs,
             "assemble the planned review's inputs from the data", reg, "/{key}/inputs", NULL);
@@ -300,6 +315,7 @@ int web_route(const char *method, const char *path, const route **out, const cha
             allow[0] = 0;
             return 0;
         }
+        *key = NULL; /* (a {key} of another method's route: /metrics/{key} took "measure") */
         size_t len = strlen(allow);
         snprintf(allow + len, WEB_ALLOW_MAX - len, "%s%s", len ? ", " : "", t[i].method);
     }

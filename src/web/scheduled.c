@@ -11,9 +11,12 @@
  * the write lock as any writer's do). Stopping: a verification under way
  * finishes (one read and one small write, never half-recorded); a
  * re-quantification under way is cancelled through the engine's flag and
- * the analysis it was running is not saved. One line in the log a run. */
+ * the analysis it was running is not saved. When asked, too: measure the
+ * metrics due (what `isms metric measure` does), so that each is measured
+ * on its schedule without anyone running it. One line in the log a run. */
 #include "core/xalloc.h"
 #include "domain/integrity/verify.h"
+#include "domain/views/metrics.h"
 #include "domain/workflows/quantify.h"
 #include "web/web_internal.h"
 
@@ -92,6 +95,22 @@ static void requantify_once(const web_config *cfg, dom *d, const volatile sig_at
     fflush(cfg->log);
 }
 
+/* The metrics due measured, as the process (isms metric measure). */
+static void measure_once(const web_config *cfg, dom *d, const volatile sig_atomic_t *cancel)
+{
+    (void)cancel; /* short: one dashboard and two writes a metric */
+    dom_measured m;
+    isms_err e = { 0 };
+    int rc = dom_metrics_measure(d, NULL, 0, 0, &m, &e);
+    if (rc)
+        could_not_run(cfg, "measurement", e.msg);
+    else if (cfg->log) {
+        fprintf(cfg->log, "isms serve: scheduled measurement: %zu metric%s measured\n", m.n,
+                m.n == 1 ? "" : "s");
+        fflush(cfg->log);
+    }
+}
+
 static void run_once(web_scheduled *s)
 {
     dom *d;
@@ -152,6 +171,11 @@ int web_verifier_start(const web_config *c, web_scheduled **out, isms_err *e)
 int web_requantifier_start(const web_config *c, web_scheduled **out, isms_err *e)
 {
     return start(c, "quantification", "quantify-every", c->quantify_every, requantify_once, out, e);
+}
+
+int web_measurer_start(const web_config *c, web_scheduled **out, isms_err *e)
+{
+    return start(c, "measurement", "measure-every", c->measure_every, measure_once, out, e);
 }
 
 void web_scheduled_stop(web_scheduled *s)

@@ -35,7 +35,7 @@ struct web_server {
     dom **doms; /* every worker's connection, closed at stop */
     int ndoms, capdoms;
     atomic_int inflight;
-    web_scheduled *verifier, *requantifier;
+    web_scheduled *verifier, *requantifier, *measurer;
     dom_batcher *writer; /* group commit of the API's writes (batch.h) */
     web_jobs *jobs;      /* background analyses (jobs.h) */
 };
@@ -479,7 +479,10 @@ int web_start(const web_config *c, web_server **out, isms_err *e)
     rc = web_verifier_start(&s->cfg, &s->verifier, e);
     if (!rc)
         rc = web_requantifier_start(&s->cfg, &s->requantifier, e);
+    if (!rc)
+        rc = web_measurer_start(&s->cfg, &s->measurer, e);
     if (rc) {
+        web_scheduled_stop(s->requantifier);
         web_scheduled_stop(s->verifier);
         MHD_stop_daemon(s->mhd);
         free_server(s);
@@ -503,6 +506,7 @@ void web_stop(web_server *s)
     for (int i = 0; i < 1000 && atomic_load(&s->inflight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(s->mhd);
+    web_scheduled_stop(s->measurer);
     web_scheduled_stop(s->requantifier);
     web_scheduled_stop(s->verifier);
     if (s->cfg.log) {

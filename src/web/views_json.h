@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "domain/views/derived.h"
 #include "domain/views/frameworks.h"
+#include "domain/views/metrics.h"
 #include "domain/views/profile_gap.h"
 
 #include <jansson.h>
@@ -27,6 +28,9 @@ json_t *cov_report_json(const cov_report *r, int gaps_only, arena *a);
 json_t *cov_tally_json(const cov_tally *t);
 /* The drift list. New reference. */
 json_t *drift_json(const drift_item *d, int n);
+/* What measuring the metrics did (isms metric measure --json, POST
+ * /api/v1/metrics/measure). New reference. */
+json_t *measured_json(const dom_measured *m);
 /* The SoA as a document. New reference. */
 json_t *soa_doc_json(const soa_doc *s);
 

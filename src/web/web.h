@@ -47,6 +47,10 @@ typedef struct web_config {
      * quantify --stale` does), the first at the start; 0 or negative:
      * never (the default). */
     int quantify_every;
+    /* Seconds between measurements of the metrics due (what `isms metric
+     * measure` does), the first at the start; 0 or negative: never (the
+     * default). */
+    int measure_every;
 } web_config;
 
 enum { WEB_VERIFY_DEFAULT = 3600, WEB_VERIFY_OFF = -1, WEB_WHATIF_DEFAULT_MS = 20000 };

@@ -98,7 +98,8 @@ typedef enum route_kind {
     RK_HISTORY,
     RK_TRANSITION,
     RK_ACCEPT,
-    RK_REVIEW_INPUTS, /* POST /api/v1/reviews/<KEY>/inputs: assemble a review's inputs */
+    RK_REVIEW_INPUTS,   /* POST /api/v1/reviews/<KEY>/inputs: assemble a review's inputs */
+    RK_METRICS_MEASURE, /* POST /api/v1/metrics/measure and /api/v1/metrics/<KEY>/measure */
     RK_QUANTIFY,
     RK_VERIFY,
     RK_PROOF,
@@ -109,31 +110,32 @@ typedef enum route_kind {
     RK_SOA_STATEMENT, /* /api/v1/soas/<KEY>/statement: the SoA as a document */
     RK_SOA_GAP,       /* /api/v1/soa-gap: two profiles (or SoAs) of a framework compared */
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
-    RK_STATIC,             /* the stylesheet */
-    RK_PAGE_HOME,          /* / */
-    RK_PAGE_REGISTERS,     /* the index of registers */
-    RK_PAGE_SIGN_IN,       /* GET (the form) and POST /signin */
-    RK_PAGE_SIGN_OUT,      /* GET (the form) and POST /signout */
-    RK_PAGE_LIST,          /* /<plural>: the list page (and its CSV) */
-    RK_PAGE_SHOW,          /* /<plural>/<KEY> */
-    RK_PAGE_RETIRE,        /* POST /<plural>/<KEY>/retire */
-    RK_PAGE_TRANSITION,    /* POST /<plural>/<KEY>/<verb> */
-    RK_PAGE_NEW,           /* GET /<plural>/new: the form */
-    RK_PAGE_CREATE,        /* POST /<plural> */
-    RK_PAGE_EDIT,          /* GET /<plural>/<KEY>/edit: the form */
-    RK_PAGE_UPDATE,        /* POST /<plural>/<KEY>/edit */
-    RK_PAGE_SEARCH,        /* /search?q= */
-    RK_PAGE_MY,            /* /my: the signed-in person's work */
-    RK_PAGE_ACCEPT_FORM,   /* GET /risks/<KEY>/accept: the authority needed, the form */
-    RK_PAGE_ACCEPT,        /* POST /risks/<KEY>/accept */
-    RK_PAGE_REVIEW_INPUTS, /* POST /reviews/<KEY>/inputs */
-    RK_PAGE_QUANTIFY,      /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
-    RK_PAGE_ROI,           /* /controls/roi: the return on controls */
-    RK_PAGE_COVERAGE,      /* /coverage[?framework=]: coverage per framework, the gaps */
-    RK_PAGE_DRIFT,         /* /drift */
-    RK_PAGE_SOA,           /* /soa[?framework=]: the SoAs in force, one's statement */
-    RK_PAGE_STATEMENT,     /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
-    RK_PAGE_SOA_GAP,       /* /soa-gap: two profiles compared, sortable (and its CSV) */
+    RK_STATIC,               /* the stylesheet */
+    RK_PAGE_HOME,            /* / */
+    RK_PAGE_REGISTERS,       /* the index of registers */
+    RK_PAGE_SIGN_IN,         /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,        /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,            /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,            /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,          /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION,      /* POST /<plural>/<KEY>/<verb> */
+    RK_PAGE_NEW,             /* GET /<plural>/new: the form */
+    RK_PAGE_CREATE,          /* POST /<plural> */
+    RK_PAGE_EDIT,            /* GET /<plural>/<KEY>/edit: the form */
+    RK_PAGE_UPDATE,          /* POST /<plural>/<KEY>/edit */
+    RK_PAGE_SEARCH,          /* /search?q= */
+    RK_PAGE_MY,              /* /my: the signed-in person's work */
+    RK_PAGE_ACCEPT_FORM,     /* GET /risks/<KEY>/accept: the authority needed, the form */
+    RK_PAGE_ACCEPT,          /* POST /risks/<KEY>/accept */
+    RK_PAGE_REVIEW_INPUTS,   /* POST /reviews/<KEY>/inputs */
+    RK_PAGE_METRICS_MEASURE, /* POST /metrics/measure and /metrics/<KEY>/measure */
+    RK_PAGE_QUANTIFY,        /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
+    RK_PAGE_ROI,             /* /controls/roi: the return on controls */
+    RK_PAGE_COVERAGE,        /* /coverage[?framework=]: coverage per framework, the gaps */
+    RK_PAGE_DRIFT,           /* /drift */
+    RK_PAGE_SOA,             /* /soa[?framework=]: the SoAs in force, one's statement */
+    RK_PAGE_STATEMENT,       /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
+    RK_PAGE_SOA_GAP,         /* /soa-gap: two profiles compared, sortable (and its CSV) */
     /* background analyses (jobs.h): started by who may save analyses, seen by
      * their starter and the isms-lead */
     RK_JOBS,            /* GET /api/v1/jobs */
@@ -281,6 +283,7 @@ int api_history(web_req *r, isms_err *e);
 int api_transition(web_req *r, isms_err *e);
 int api_accept(web_req *r, isms_err *e);
 int api_review_inputs(web_req *r, isms_err *e);
+int api_metrics_measure(web_req *r, isms_err *e);
 /* The answer to the request's write (r->pending), once its batch ended. */
 int api_write_answer(web_req *r, isms_err *e);
 /* Frees what a pending write holds, at the end of the request. */
@@ -314,6 +317,7 @@ const char *web_money(web_req *r, int64_t minor);
 int page_accept_form(web_req *r, isms_err *e);
 int page_accept(web_req *r, isms_err *e);
 int page_review_inputs(web_req *r, isms_err *e);
+int page_metrics_measure(web_req *r, isms_err *e);
 int page_quantify(web_req *r, isms_err *e);
 struct risk_quant;
 /* A risk's figures (verdict, annual loss per scenario, loss exceedance
@@ -327,6 +331,8 @@ void web_analysis_figures(web_req *r, const record *analysis, const char *figure
  * portfolio analysis by objective (or why there are none), said stale
  * when its inputs changed. */
 int web_objective_figures(web_req *r, const record *objective, isms_err *e);
+/* A metric's measurements drawn against its target (page_metric.c). */
+int web_metric_trend(web_req *r, const record *metric, isms_err *e);
 int page_roi(web_req *r, isms_err *e);
 /* Links to the workflows of a record's page (a risk: quantify, accept; a
  * control: the return on controls), inside its actions. */
@@ -356,6 +362,9 @@ int web_verifier_start(const web_config *c, web_scheduled **out, isms_err *e);
 /* Starts running the stale analyses again every c->quantify_every seconds
  * (*out NULL when not positive); c must outlive it. */
 int web_requantifier_start(const web_config *c, web_scheduled **out, isms_err *e);
+/* Starts measuring the metrics due every c->measure_every seconds (*out
+ * NULL when not positive); c must outlive it. */
+int web_measurer_start(const web_config *c, web_scheduled **out, isms_err *e);
 /* Stops a job: a verification under way is recorded first, a
  * re-quantification under way cancelled (its analysis not saved). */
 void web_scheduled_stop(web_scheduled *s);

@@ -44,6 +44,8 @@ static const idrow applicability_ids[] = { APPLICABILITY_FIELDS(ID_ROW) };
 static const idrow review_ids[] = { REVIEW_FIELDS(ID_ROW) };
 static const idrow decision_ids[] = { DECISION_FIELDS(ID_ROW) };
 static const idrow incident_ids[] = { INCIDENT_FIELDS(ID_ROW) };
+static const idrow metric_ids[] = { METRIC_FIELDS(ID_ROW) };
+static const idrow measurement_ids[] = { MEASUREMENT_FIELDS(ID_ROW) };
 
 static const struct {
     const regdef *reg;
@@ -72,6 +74,8 @@ static const struct {
     { &reg_review, review_ids, N(review_ids) },
     { &reg_decision, decision_ids, N(decision_ids) },
     { &reg_incident, incident_ids, N(incident_ids) },
+    { &reg_metric, metric_ids, N(metric_ids) },
+    { &reg_measurement, measurement_ids, N(measurement_ids) },
 };
 
 static int position(const regdef *reg)

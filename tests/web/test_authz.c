@@ -250,6 +250,11 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_RETIRE:
         /* the lead edits everything; an owner what they own; nobody else */
         return p == LEAD || (p == OWNER && own && has_owner(rt->reg));
+    case RK_METRICS_MEASURE:      /* one metric: its owner's or the lead's; those due: each */
+    case RK_PAGE_METRICS_MEASURE: /* measures their own, so anyone who may own one may ask */
+        if (!strstr(rt->path, "{key}"))
+            return p == LEAD || p == OWNER || p == BOARD;
+        return p == LEAD || (p == OWNER && own);
     case RK_REVIEW_INPUTS: /* a write to the review: its owner's, or the lead's */
     case RK_PAGE_REVIEW_INPUTS: return p == LEAD || (p == OWNER && own);
     case RK_TRANSITION:

@@ -618,6 +618,55 @@ static void incidents_and_the_reports_owed_on_the_dashboard(void **state)
     free(html);
 }
 
+/* The metrics section counts as the summary does, each count a link; a
+ * metric's page shows its latest measurements and which way it moved,
+ * and offers Measure now to its owner alone; the list offers measuring
+ * those due to whoever may own one; the API measures one and refuses a
+ * bad parameter by name. */
+static void metrics_measured_on_their_pages(void **state)
+{
+    (void)state;
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *m = json_object_get(s, "metrics");
+    char want[200];
+    snprintf(want, sizeof want, "<a href=\"/metrics?last_status=off-target\">%lld off target</a>",
+             (long long)json_integer_value(json_object_get(m, "off_target")));
+    json_decref(s);
+    char *html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<h2 id=\"h-met\">Metrics</h2>");
+    assert_contains(html, want);
+    assert_contains(html, "metric off target by its latest measurement: <a "
+                          "href=\"/metrics/MET-6\">MET-6</a>");
+    free(html);
+    html = wf_page(WF_AUDITOR, "/metrics/MET-6", 200);
+    assert_contains(html, "up 16 points since");
+    assert_contains(html, "% off-target; ");
+    free(html);
+    offered_only_to("/metrics/MET-6", "measure", WF_OWNER, "sofia.rossi@nordhafen.example");
+    html = wf_page(WF_AUDITOR, "/metrics/MET-6", 200);
+    assert_contains(html, "unchanged since");
+    free(html);
+    html = wf_page(WF_LEAD, "/metrics", 200);
+    assert_contains(html, "action=\"/metrics/measure\"");
+    free(html);
+    html = wf_page(WF_AUDITOR, "/metrics", 200);
+    assert_null(strstr(html, "action=\"/metrics/measure\""));
+    free(html);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/metrics/MET-1/measure", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *j = wf_json(&r);
+    json_t *first = json_array_get(json_object_get(j, "measured"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "metric")), "MET-1");
+    assert_string_equal(json_string_value(json_object_get(first, "status")), "on-target");
+    json_decref(j);
+    tu_http_free(&r);
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/metrics/measure?all=2", NULL, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "\"field\":\"all\"");
+    tu_http_free(&r);
+}
+
 /* A page view reads the last verification; it never makes one. */
 static void a_page_view_never_verifies(void **state)
 {
@@ -849,4 +898,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(a_frozen_record_offers_no_edit),
         cmocka_unit_test(the_body_decides_on_the_page),
         cmocka_unit_test(a_review_gets_its_inputs_on_its_page),
-        cmocka_unit_test(incidents_and_the_reports_owed_on_the_dashboard))
+        cmocka_unit_test(incidents_and_the_reports_owed_on_the_dashboard),
+        cmocka_unit_test(metrics_measured_on_their_pages))

@@ -46,6 +46,8 @@ enum regnum {
     RN_DECISION,
     RN_REVIEW,
     RN_INCIDENT,
+    RN_METRIC,
+    RN_MEASUREMENT,
 };
 
 #define FIELD_ENUM_(id, def) id,

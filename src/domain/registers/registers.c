@@ -11,7 +11,7 @@ static const regdef *const builtin_registers[] = {
     &reg_objective,   &reg_asset,      &reg_threat,   &reg_risk,          &reg_control,
     &reg_appetite,    &reg_acceptance, &reg_analysis, &reg_signing_key,   &reg_framework,
     &reg_requirement, &reg_mapping,    &reg_soa,      &reg_applicability, &reg_review,
-    &reg_decision,    &reg_incident,   NULL
+    &reg_decision,    &reg_incident,   &reg_metric,   &reg_measurement,   NULL
 };
 
 const regdef *const *registers = builtin_registers;

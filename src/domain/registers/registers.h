@@ -19,6 +19,7 @@
 #include "domain/registers/frameworks.h"
 #include "domain/registers/governance.h"
 #include "domain/registers/incidents.h"
+#include "domain/registers/metrics.h"
 #include "domain/registers/objectives.h"
 #include "domain/registers/org.h"
 #include "domain/registers/people.h"

@@ -174,6 +174,20 @@ static void note_incident(tallies *t, const record *r, int sign)
     buf_reset(&name);
 }
 
+/* Metrics by the state of their latest measurement, and by the day
+ * they are next due to be measured. */
+static void note_metric(tallies *t, const record *r, int sign)
+{
+    buf name;
+    buf_init(&name);
+    const char *status = record_text(r, F_METRIC_LAST_STATUS),
+               *due = record_text(r, F_METRIC_MEASURE_DUE);
+    add(t, named(&name, "metric.status.", status ? status : ""), sign);
+    if (due)
+        add(t, named(&name, "metric.due.", due), sign);
+    buf_reset(&name);
+}
+
 void tallies_note(tallies *t, const record *r, int sign)
 {
     if (!r || r->retired_at)
@@ -186,6 +200,8 @@ void tallies_note(tallies *t, const record *r, int sign)
         note_decision(t, r, sign);
     else if (r->reg == &reg_incident)
         note_incident(t, r, sign);
+    else if (r->reg == &reg_metric)
+        note_metric(t, r, sign);
     else if (r->reg == &reg_review && review_held(record_text(r, F_REVIEW_STATUS))) {
         buf name; /* by the day it was held: the cadence of the reviews */
         buf_init(&name);
@@ -231,7 +247,7 @@ static int counted(const regdef *reg)
 {
     return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
            reg == &reg_mapping || reg == &reg_decision || reg == &reg_incident ||
-           reg == &reg_review;
+           reg == &reg_review || reg == &reg_metric;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -287,6 +303,7 @@ static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERI
                                        F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
                                        F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
                                        F_INCIDENT_REGIMES };
+static const int metric_fields[] = { F_METRIC_LAST_STATUS, F_METRIC_MEASURE_DUE };
 
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
 {
@@ -304,7 +321,8 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
                        .nfields = COUNT(objective_fields) },
         decisions = { .ids_only = 1, .fields = decision_fields, .nfields = COUNT(decision_fields) },
         incidents = { .ids_only = 1, .fields = incident_fields, .nfields = COUNT(incident_fields) },
-        reviews = { .ids_only = 1, .fields = review_fields, .nfields = COUNT(review_fields) };
+        reviews = { .ids_only = 1, .fields = review_fields, .nfields = COUNT(review_fields) },
+        metrics = { .ids_only = 1, .fields = metric_fields, .nfields = COUNT(metric_fields) };
     int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
@@ -317,6 +335,8 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
     if (!rc &&
         store_keeps_incidents(dom_store(d))) /* (reviews came with 0021, counted from 0022) */
         rc = store_scan(dom_store(d), &reg_review, &reviews, note_one, t, e);
+    if (!rc && store_keeps_metrics(dom_store(d)))
+        rc = store_scan(dom_store(d), &reg_metric, &metrics, note_one, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
     int64_t stale; /* the latest analyses marked written since they ran */

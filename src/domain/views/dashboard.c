@@ -140,6 +140,19 @@ static int count_incident(const record *r, void *ctx)
     return 0;
 }
 
+/* A metric counted as the kept figures count it. */
+static int count_metric(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    const char *status = record_text(r, F_METRIC_LAST_STATUS),
+               *due = record_text(r, F_METRIC_MEASURE_DUE);
+    int k = status ? choice_index(metric_statuses, status) : -1;
+    if (k >= 0)
+        g->out->metrics[k]++;
+    g->out->metrics_overdue += due && strcmp(due, g->today) < 0;
+    return 0;
+}
+
 /* A management review held on `day` (YYYY-MM-DD...) counts as the latest
  * if none later does. */
 static void note_review_day(dom_dash *s, const char *day)
@@ -420,6 +433,7 @@ static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
                                        F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
 static const int review_fields[] = { F_REVIEW_STATUS, F_REVIEW_HELD_ON };
+static const int metric_fields[] = { F_METRIC_LAST_STATUS, F_METRIC_MEASURE_DUE };
 static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERITY,
                                        F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
                                        F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
@@ -455,7 +469,8 @@ static int scan(dom *d, gather *g, isms_err *e)
 {
     store_query controls = FIELDS_OF(control_fields), acceptances = FIELDS_OF(acceptance_fields),
                 objectives = FIELDS_OF(objective_fields), decisions = FIELDS_OF(decision_fields),
-                incidents = FIELDS_OF(incident_fields), reviews = FIELDS_OF(review_fields);
+                incidents = FIELDS_OF(incident_fields), reviews = FIELDS_OF(review_fields),
+                metrics = FIELDS_OF(metric_fields);
     int rc = dom_list(d, &reg_control, &controls, count_control, g, e);
     if (!rc)
         rc = dom_list(d, &reg_acceptance, &acceptances, count_acceptance, g, e);
@@ -473,6 +488,8 @@ static int scan(dom *d, gather *g, isms_err *e)
         rc = dom_list(d, &reg_incident, &incidents, count_incident, g, e);
     if (!rc && store_keeps_incidents(dom_store(d))) /* as tallies.c counts them */
         rc = dom_list(d, &reg_review, &reviews, count_review, g, e);
+    if (!rc && store_keeps_metrics(dom_store(d)))
+        rc = dom_list(d, &reg_metric, &metrics, count_metric, g, e);
     if (!rc)
         rc = count_needs(d, g->out, e);
     return rc;
@@ -490,6 +507,18 @@ static void incident_figure(gather *g, const char *name, int64_t n)
         s->incidents[c] += n;
     else if (!strncmp(name, "open.", 5) && (c = choice_index(incident_severities, name + 5)) >= 0)
         s->incidents_handled[c] += n;
+}
+
+/* One of the metrics' kept figures (tallies.c, note_metric), without its
+ * "metric." prefix. */
+static void metric_figure(gather *g, const char *name, int64_t n)
+{
+    dom_dash *s = g->out;
+    int c;
+    if (!strncmp(name, "status.", 7) && (c = choice_index(metric_statuses, name + 7)) >= 0)
+        s->metrics[c] += n;
+    else if (!strncmp(name, "due.", 4) && strcmp(name + 4, g->today) < 0)
+        s->metrics_overdue += n;
 }
 
 /* A figure counted by the day, "day.YYYY-MM-DD.what", if of the last 365
@@ -555,6 +584,8 @@ static void from_tallies(gather *g, const tallies *t)
             idset_add(&g->owners, strtoll(name + 11, NULL, 10));
         } else if (!strncmp(name, "incident.", 9)) {
             incident_figure(g, name + 9, n);
+        } else if (!strncmp(name, "metric.", 7)) {
+            metric_figure(g, name + 7, n);
         }
     }
     s->risks = tallies_get(t, "risk");
@@ -822,16 +853,17 @@ static int owners_with_budget(gather *g, isms_err *e)
     return 0;
 }
 
-int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, isms_err *e)
+/* The first DASH_KEYS_FIRST active records of reg whose state field
+ * `fid` holds `state`, of `total` (by the field's list index). */
+static int keys_in_state(dom *d, const regdef *reg, int fid, const char *state, int64_t total,
+                         dash_keys *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
     out->total = total;
     if (total <= 0) /* (and none on a schema without them) */
         return 0;
-    static const int fields[] = { F_DECISION_STATUS };
-    store_filter in_state = {
-        .field = &reg_decision.fields[field_index(&reg_decision, F_DECISION_STATUS)], .sval = state
-    };
+    const int fields[] = { fid };
+    store_filter in_state = { .field = &reg->fields[field_index(reg, fid)], .sval = state };
     store_query q = { .ids_only = 1,
                       .fields = fields,
                       .nfields = 1,
@@ -840,7 +872,12 @@ int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, 
                       .limit = DASH_KEYS_FIRST };
     gather g = { .d = d, .a = dom_arena(d) };
     first_keys f = { &g, out };
-    return dom_list(d, &reg_decision, &q, first_record_key, &f, e);
+    return dom_list(d, reg, &q, first_record_key, &f, e);
+}
+
+int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, isms_err *e)
+{
+    return keys_in_state(d, &reg_decision, F_DECISION_STATUS, state, total, out, e);
 }
 
 typedef struct portfolio_year {
@@ -916,6 +953,9 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     if (!rc)
         rc = dom_decision_keys(d, decision_statuses[0], out->decisions[0], &out->awaiting_decision,
                                e);
+    if (!rc)
+        rc = keys_in_state(d, &reg_metric, F_METRIC_LAST_STATUS, "off-target", out->metrics[4],
+                           &out->metrics_off, e);
     if (!rc)
         rc = owners_with_budget(&g, e);
     if (!rc)

@@ -130,6 +130,13 @@ typedef struct dom_dash {
      * without such an analysis or incidents. */
     const char *incident_loss_against;
     int64_t incident_minutes_year; /* minutes from detection to resolution, summed over those */
+    /* metrics (active; Cl. 9.1): by the state of their latest
+     * measurement (not-measured, no-data, on-target, warning, off-target,
+     * as metric_statuses), those whose measurement is overdue, the first
+     * of those off target */
+    int64_t metrics[5];
+    int64_t metrics_overdue;
+    dash_keys metrics_off;
     /* Reports owed to the authorities (NIS2, DORA, GDPR), as of
      * reports_as_of: read when the dashboard is, not kept with the figures
      * above, since their clock runs by the hour. */

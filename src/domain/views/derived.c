@@ -1,5 +1,6 @@
 /* derived.c: the derived values of each register (see derived.h). */
 #include "domain/views/derived.h"
+#include "domain/views/metrics.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
@@ -507,6 +508,67 @@ static const derived_def incident_derived[] = {
     REPORT("final", "final report", "the final report: deadline and state", INCIDENT_FINAL),
 };
 
+/* ---- metrics: what the measure is, and what its measurements say ---- */
+
+enum { MD_WHAT, MD_UNIT, MD_BETTER, MD_KIND, MD_RECENT, MD_CHANGE };
+
+static const char *recent_text(dom *d, const metric_measure *m, const metric_trend *t)
+{
+    arena *a = dom_arena(d);
+    const char *text = NULL;
+    for (int k = 0; k < t->n; k++) {
+        const metric_point *p = &t->points[k];
+        const char *one =
+            arena_printf(a, "%.10s %.5s %s %s", p->measured_at, p->measured_at + 11,
+                         p->known ? dom_metric_value_text(d, m, p->value) : "-", p->status);
+        text = text ? arena_printf(a, "%s; %s", text, one) : one;
+    }
+    return text;
+}
+
+static int metric_value(derive_cache *c, const record *r, int what, value *out, isms_err *e)
+{
+    const metric_measure *m = metric_measure_find(record_text(r, F_METRIC_MEASURE));
+    if (!m)
+        return 0;
+    switch (what) {
+    case MD_WHAT: set_text(out, m->what); return 0;
+    case MD_UNIT: set_text(out, metric_unit_name(m->unit)); return 0;
+    case MD_BETTER: set_text(out, m->higher_better ? "higher" : "lower"); return 0;
+    case MD_KIND: set_text(out, m->kind); return 0;
+    }
+    metric_trend t;
+    int rc = dom_metric_trend(c->d, r, &t, e);
+    if (!rc)
+        set_text(out,
+                 what == MD_RECENT ? recent_text(c->d, m, &t) : dom_metric_change(c->d, m, &t));
+    return rc;
+}
+
+#define ABOUT(n, l, h, k)                                                                         \
+    {                                                                                             \
+        .field = { .name = n, .type = FT_TEXT, .help = h }, .group = "about_measure", .label = l, \
+        .compute = metric_value, .arg = k                                                         \
+    }
+#define TREND(n, l, h, k)                                                                 \
+    {                                                                                     \
+        .field = { .name = n, .type = FT_TEXT, .help = h }, .group = "trend", .label = l, \
+        .compute = metric_value, .arg = k, .detail = 1                                    \
+    }
+
+static const derived_def metric_derived[] = {
+    ABOUT("what", "it counts", "what the measure counts", MD_WHAT),
+    ABOUT("unit", "unit", "percent, count, hours or currency units", MD_UNIT),
+    ABOUT("better", "better", "which way is better: higher or lower", MD_BETTER),
+    ABOUT("kind", "kind",
+          "leading (it moves before a loss does) or lagging (it counts what "
+          "happened)",
+          MD_KIND),
+    TREND("recent", "latest measurements",
+          "the latest twelve measurements, newest first: when, the value, its state", MD_RECENT),
+    TREND("change", "change", "the latest value against the one before it", MD_CHANGE),
+};
+
 /* ---- assets: protection needs after the maximum principle ---- */
 
 static int need_of(derive_cache *c, const record *r, const asset_need **out, isms_err *e)
@@ -623,6 +685,10 @@ const derived_def *derived_defs(const regdef *reg, int *n)
     if (reg == &reg_incident) {
         *n = COUNT(incident_derived);
         return incident_derived;
+    }
+    if (reg == &reg_metric) {
+        *n = COUNT(metric_derived);
+        return metric_derived;
     }
     *n = 0;
     return NULL;

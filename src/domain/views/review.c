@@ -1,5 +1,6 @@
 /* review.c: the inputs of a management review (see review.h). */
 #include "domain/views/review.h"
+#include "domain/views/metrics.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
@@ -209,6 +210,44 @@ static int objectives(inputs *in, const dom_dash *s, isms_err *e)
     return 0;
 }
 
+/* One metric's latest, as the review reads it. */
+static int metric_line(const record *r, void *ctx)
+{
+    inputs *in = ctx;
+    const metric_measure *m = metric_measure_find(record_text(r, F_METRIC_MEASURE));
+    const value *v = record_cval(r, F_METRIC_LAST_VALUE);
+    const char *at = record_text(r, F_METRIC_LAST_MEASURED_AT);
+    buf_printf(in->b, "    %s %s: %s, %s against a target of %s (%s)\n", r->key,
+               record_text(r, F_METRIC_TITLE),
+               m && !v->null ? dom_metric_value_text(in->d, m, v->i) : "no value",
+               record_text(r, F_METRIC_LAST_STATUS),
+               m ? dom_metric_value_text(in->d, m, record_int(r, F_METRIC_TARGET)) : "?",
+               at ? arena_printf(dom_arena(in->d), "measured %.10s", at) : "never measured");
+    return 0;
+}
+
+/* Monitoring and measurement results (Cl. 9.3.2 d 2): the metrics by
+ * their latest state, the first METRICS_LISTED of them each. */
+enum { METRICS_LISTED = 20 };
+static int metrics(inputs *in, const dom_dash *s, isms_err *e)
+{
+    const int64_t *m = s->metrics;
+    int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
+    buf_printf(in->b,
+               "  Metrics (monitoring and measurement results): %lld; %lld on target, %lld "
+               "warning, %lld off target, %lld with nothing to measure, %lld not measured yet; "
+               "%lld overdue for measurement.\n",
+               (long long)all, (long long)m[2], (long long)m[3], (long long)m[4], (long long)m[1],
+               (long long)m[0], (long long)s->metrics_overdue);
+    if (!all)
+        return 0;
+    store_query q = { .limit = METRICS_LISTED };
+    int rc = dom_list(in->d, &reg_metric, &q, metric_line, in, e);
+    if (!rc && all > METRICS_LISTED)
+        buf_puts(in->b, "    and more (isms metric list)\n");
+    return rc;
+}
+
 static int performance(inputs *in, const dom_dash *s, isms_err *e)
 {
     buf *b = in->b;
@@ -222,6 +261,8 @@ static int performance(inputs *in, const dom_dash *s, isms_err *e)
                (long long)s->overdue, (long long)(s->controls[1] + s->controls[2]),
                (long long)s->not_assessed, (long long)s->partial, (long long)s->ineffective);
     rc = incidents(in, s, e);
+    if (!rc && store_keeps_metrics(dom_store(in->d)))
+        rc = metrics(in, s, e);
     if (!rc)
         buf_puts(b, "  Nonconformities, corrective actions and audit results: not recorded in "
                     "isms.\n");
