@@ -1669,17 +1669,10 @@ int store_newest_referring(store *s, const regdef *reg, const fielddef *f, int64
              "SELECT key, id FROM %s WHERE %s = ? AND retired_at IS NULL ORDER BY id DESC LIMIT ?",
              reg->name, f->name);
     db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
+    int rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, parent);
     db_bind_int(st, 2, limit);
-    while (!rc) {
-        rc = db_step(st, &row, e);
-        if (rc || !row)
-            break;
-        rc = fn(db_col_text(st, 0), db_col_int(st, 1), ctx);
-    }
-    db_done(st);
-    return rc;
+    return store_stmt_text_int_rows(st, fn, ctx, e);
 }

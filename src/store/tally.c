@@ -176,7 +176,7 @@ int store_text_int_rows(store *s, const char *sql, const char *param, int64_t li
                         store_tally_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
+    int rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     int p = 1;
@@ -184,6 +184,12 @@ int store_text_int_rows(store *s, const char *sql, const char *param, int64_t li
         db_bind_text(st, p++, param);
     if (limit)
         db_bind_int(st, p, limit);
+    return store_stmt_text_int_rows(st, fn, ctx, e);
+}
+
+int store_stmt_text_int_rows(db_stmt *st, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    int row, rc = 0;
     while (!rc) {
         rc = db_step(st, &row, e);
         if (rc || !row)

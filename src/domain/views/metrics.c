@@ -91,32 +91,25 @@ void dom_metric_read(dom *d, const dom_dash *s, int measure, metric_reading *out
     memset(out, 0, sizeof *out);
     if (read_count(d, s, measure, out))
         return;
+    /* the health figures' shares, with what each counts */
+    static const struct {
+        int measure, health;
+        const char *of;
+    } shares[] = {
+        { M_RISKS_ON_OBJECTIVES, DASH_RISKS_ON_OBJECTIVES, "active risks" },
+        { M_OWNERS_WITH_BUDGET, DASH_OWNERS_WITH_BUDGET, "risk owners" },
+        { M_CONTROLS_ON_RISKS, DASH_CONTROLS_ON_RISKS, "active controls" },
+        { M_CONTROLS_ASSESSED, DASH_CONTROLS_ASSESSED, "controls in place" },
+        { M_DECISIONS_ON_RISK, DASH_DECISIONS_ON_RISK, "decisions taken" },
+        { M_INCIDENTS_FORESEEN, DASH_INCIDENTS_ON_RISKS, "incidents of the last 365 days" },
+    };
+    for (size_t k = 0; k < sizeof shares / sizeof *shares; k++)
+        if (shares[k].measure == measure) {
+            share(a, h[shares[k].health].part, h[shares[k].health].whole, shares[k].of, out);
+            return;
+        }
     switch (measure) {
-    case M_RISKS_ON_OBJECTIVES:
-        share(a, h[DASH_RISKS_ON_OBJECTIVES].part, h[DASH_RISKS_ON_OBJECTIVES].whole,
-              "active risks", out);
-        break;
-    case M_OWNERS_WITH_BUDGET:
-        share(a, h[DASH_OWNERS_WITH_BUDGET].part, h[DASH_OWNERS_WITH_BUDGET].whole, "risk owners",
-              out);
-        break;
     case M_RISKS_QUANTIFIED: share(a, s->quantified, s->risks, "active risks", out); break;
-    case M_CONTROLS_ON_RISKS:
-        share(a, h[DASH_CONTROLS_ON_RISKS].part, h[DASH_CONTROLS_ON_RISKS].whole, "active controls",
-              out);
-        break;
-    case M_CONTROLS_ASSESSED:
-        share(a, h[DASH_CONTROLS_ASSESSED].part, h[DASH_CONTROLS_ASSESSED].whole,
-              "controls in place", out);
-        break;
-    case M_DECISIONS_ON_RISK:
-        share(a, h[DASH_DECISIONS_ON_RISK].part, h[DASH_DECISIONS_ON_RISK].whole, "decisions taken",
-              out);
-        break;
-    case M_INCIDENTS_FORESEEN:
-        share(a, h[DASH_INCIDENTS_ON_RISKS].part, h[DASH_INCIDENTS_ON_RISKS].whole,
-              "incidents of the last 365 days", out);
-        break;
     case M_INCIDENT_LOSS: {
         int64_t unit = 1;
         for (int k = dom_currency_exponent(d); k > 0; k--)
