@@ -60,6 +60,7 @@ static const char pg_listing[] =
 typedef struct listing {
     char **table, **item;
     size_t n, cap;
+    const char **sorted; /* the items in strcmp order (listing_sort), not owned */
 } listing;
 
 static void listing_free(listing *l)
@@ -70,6 +71,7 @@ static void listing_free(listing *l)
     }
     free(l->table);
     free(l->item);
+    free(l->sorted);
 }
 
 /* A search's word table (words.c) is an FTS5 table and its shadow tables
@@ -121,12 +123,62 @@ static int list_schema(db *d, listing *out, isms_err *e)
     return rc;
 }
 
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* l's items in order, for has_item to find each by bisection: a listing
+ * has a line per column of every table. */
+static void listing_sort(listing *l)
+{
+    l->sorted = xmalloc((l->n ? l->n : 1) * sizeof *l->sorted);
+    memcpy(l->sorted, l->item, l->n * sizeof *l->sorted);
+    if (l->n)
+        qsort(l->sorted, l->n, sizeof *l->sorted, by_text);
+}
+
 static int has_item(const listing *l, const char *item)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->item[i], item))
-            return 1;
-    return 0;
+    return l->n && bsearch(&item, l->sorted, l->n, sizeof *l->sorted, by_text) != NULL;
+}
+
+static char *copy_of(const char *s, size_t n)
+{
+    char *c = xmalloc(n + 1);
+    memcpy(c, s, n);
+    c[n] = 0;
+    return c;
+}
+
+/* The table an item bears on: "table T", "column T.c", "view T", "index I
+ * on T", "trigger G on T", "rule R on T". */
+static char *table_of(const char *item)
+{
+    const char *on = strstr(item, " on "), *sp = strchr(item, ' ');
+    if (on)
+        return xstrdup(on + 4);
+    const char *t = sp ? sp + 1 : item;
+    return copy_of(t, strcspn(t, !strncmp(item, "column ", 7) ? "." : ""));
+}
+
+/* A listing from its text, one item a line (store_schema_expected_text,
+ * recorded by the build as store_schema.listing). */
+static void listing_parse(const char *text, listing *out)
+{
+    memset(out, 0, sizeof *out);
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 256;
+            out->table = xrealloc(out->table, out->cap * sizeof *out->table);
+            out->item = xrealloc(out->item, out->cap * sizeof *out->item);
+        }
+        out->item[out->n] = copy_of(p, n);
+        out->table[out->n] = table_of(out->item[out->n]);
+        out->n++;
+        p += n + (p[n] == '\n');
+    }
 }
 
 /* A table of the expected schema, or a shadow table of its word table. */
@@ -264,14 +316,17 @@ static int compare(store *s, isms_err *e)
     if (rc)
         return rc;
     listing want, have;
-    rc = expected_schema(version, &want, e);
-    if (rc)
+    if (version == store_schema_latest() && s->schema.listing)
+        listing_parse(s->schema.listing, &want); /* as the build recorded it */
+    else if ((rc = expected_schema(version, &want, e)))
         return rc;
     rc = list_schema(s->db, &have, e);
     if (rc) {
         listing_free(&want);
         return rc;
     }
+    listing_sort(&want);
+    listing_sort(&have);
     buf diff;
     buf_init(&diff);
     for (size_t i = 0; i < want.n; i++)

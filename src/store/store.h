@@ -30,6 +30,11 @@ typedef struct store_schema {
      * this is isms's, and store_schema_check need not rebuild the schema to
      * know it. */
     const char *made;
+    /* What store_schema_expected_text says of the newest schema, worked
+     * out when isms was built (NULL: unknown): the expectation a full
+     * comparison (PostgreSQL's always) holds the repository to, without
+     * running every migration again at each command's first write. */
+    const char *listing;
 } store_schema;
 
 /* Opens (create = 0) or creates (create = 1) the repository at `target` and
