@@ -559,7 +559,11 @@ static void help_field(FILE *f, const fielddef *fd, const char *verb)
     snprintf(left, sizeof left, "--%s %s", flag, arg);
     fprintf(f, "  %-30s %s%s\n", left, fd->help,
             (fd->flags & FF_REQUIRED) && !strcmp(verb, "add") ? " (required)" : "");
-    if (fd->choices) {
+    if (fd->choices && fd->choice_help) { /* one a line, with what each means */
+        fprintf(f, "  %-30s   one of:\n", "");
+        for (int k = 0; fd->choices[k]; k++)
+            fprintf(f, "  %-30s     %s: %s\n", "", fd->choices[k], fd->choice_help[k]);
+    } else if (fd->choices) {
         fprintf(f, "  %-30s   one of:", "");
         for (int k = 0; fd->choices[k]; k++)
             fprintf(f, " %s", fd->choices[k]);

@@ -51,14 +51,15 @@ typedef struct fielddef {
     ftype type;
     unsigned flags;
     const char *help;
-    const char *const *choices; /* FT_ENUM, FT_ENUMSET: NULL-terminated */
-    const char *target;         /* FT_REF, FT_LINKS: register name */
-    const char *link_table;     /* FT_LINKS, FT_ENUMSET */
-    const char *link_src;       /* column naming this record in link_table */
-    const char *link_dst;       /* column naming the target (or holding the enum) */
-    int64_t min, max;           /* FT_INT bounds; FT_TEXT: max = byte length (0: 64 KiB) */
-    const char *flag;           /* CLI flag when not the name with '-' for '_' */
-    const char *deflt;          /* value on add when not given, as CLI text */
+    const char *const *choices;     /* FT_ENUM, FT_ENUMSET: NULL-terminated */
+    const char *const *choice_help; /* what each choice means, beside choices (NULL: none) */
+    const char *target;             /* FT_REF, FT_LINKS: register name */
+    const char *link_table;         /* FT_LINKS, FT_ENUMSET */
+    const char *link_src;           /* column naming this record in link_table */
+    const char *link_dst;           /* column naming the target (or holding the enum) */
+    int64_t min, max;               /* FT_INT bounds; FT_TEXT: max = byte length (0: 64 KiB) */
+    const char *flag;               /* CLI flag when not the name with '-' for '_' */
+    const char *deflt;              /* value on add when not given, as CLI text */
 } fielddef;
 
 struct dom;

@@ -72,7 +72,7 @@ static int select_input(web_req *r, const fielddef *f, const form_state *s, int 
     html_f(b, ">");
     if (!is_set(f))
         html_f(b, "<option value=\"\">—</option>");
-    rc = web_options(r, f, s->values[i], e);
+    rc = web_options(r, f, s->values[i], 1, e);
     html_f(b, "</select>");
     return rc;
 }

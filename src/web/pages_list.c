@@ -126,12 +126,17 @@ int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e)
     return rc;
 }
 
-/* The options of a field: its choices, yes and no, or the active records
- * of the register it refers to. */
-int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e)
+/* The options of a field: its choices (on a form, with what each means
+ * where the field says), yes and no, or the active records of the
+ * register it refers to. */
+int web_options(web_req *r, const fielddef *f, const char *selected, int form, isms_err *e)
 {
     for (int k = 0; f->choices && f->choices[k]; k++)
-        option(&r->out, f->choices[k], f->choices[k], selected);
+        option(&r->out, f->choices[k],
+               form && f->choice_help
+                   ? arena_printf(dom_arena(r->d), "%s: %s", f->choices[k], f->choice_help[k])
+                   : f->choices[k],
+               selected);
     if (f->type == FT_BOOL) {
         option(&r->out, "true", "yes", selected);
         option(&r->out, "false", "no", selected);
@@ -157,7 +162,7 @@ static int select_filter(web_req *r, const fielddef *f, const char *now, isms_er
     if (!rc && fits) {
         html_f(b, "<select id=\"f-%s\" name=\"%s\"><option value=\"\">any</option>", f->name,
                f->name);
-        rc = web_options(r, f, now, e);
+        rc = web_options(r, f, now, 0, e);
         html_f(b, "</select>");
     }
     html_f(b, "</div>");

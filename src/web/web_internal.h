@@ -394,7 +394,7 @@ void web_verb_buttons(web_req *r, const record *rec);
 const char *web_record_title(dom *d, const record *rec);
 /* A field's <option>s: its choices, yes and no, or the active records of
  * the register it refers to; `selected` is marked. */
-int web_options(web_req *r, const fielddef *f, const char *selected, isms_err *e);
+int web_options(web_req *r, const fielddef *f, const char *selected, int form, isms_err *e);
 /* Are the records of register `target` few enough to choose from a list? */
 int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */

@@ -649,6 +649,11 @@ static void metrics_measured_on_their_pages(void **state)
     html = wf_page(WF_LEAD, "/metrics", 200);
     assert_contains(html, "action=\"/metrics/measure\"");
     free(html);
+    /* the form says what each measure counts */
+    html = wf_page(WF_LEAD, "/metrics/new", 200);
+    assert_contains(html, ">controls-assessed: controls in place assessed for effectiveness "
+                          "(percent; higher is better; leading)</option>");
+    free(html);
     html = wf_page(WF_AUDITOR, "/metrics", 200);
     assert_null(strstr(html, "action=\"/metrics/measure\""));
     free(html);

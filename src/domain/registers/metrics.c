@@ -17,6 +17,19 @@ const metric_measure metric_measures[METRIC_NMEASURES] = { METRIC_MEASURES(METRI
 const char *const metric_measure_names[METRIC_NMEASURES + 1] = { METRIC_MEASURES(
     METRIC_MEASURE_NAME_) };
 
+/* "active risks tied to a business objective (percent; higher is better;
+ * leading)" */
+#define MU_PERCENT_WORD "percent"
+#define MU_COUNT_WORD "count"
+#define MU_HOURS_WORD "hours"
+#define MU_MONEY_WORD "currency units"
+#define BETTER_1 "higher is better"
+#define BETTER_0 "lower is better"
+#define METRIC_MEASURE_HELP_(id, name, unit, higher, kind, what) \
+    [id] = what " (" unit##_WORD "; " BETTER_##higher "; " kind ")",
+const char *const metric_measure_help[METRIC_NMEASURES + 1] = { METRIC_MEASURES(
+    METRIC_MEASURE_HELP_) };
+
 const char *const metric_statuses[] = { "not-measured", "no-data",    "on-target",
                                         "warning",      "off-target", NULL };
 const char *const metric_frequencies[] = { "monthly", "quarterly", "half-yearly", "yearly", NULL };
@@ -42,12 +55,12 @@ const metric_measure *metric_measure_find(const char *name)
 const char *metric_unit_name(metric_unit u)
 {
     switch (u) {
-    case MU_PERCENT: return "percent";
-    case MU_HOURS: return "hours";
-    case MU_MONEY: return "currency units";
+    case MU_PERCENT: return MU_PERCENT_WORD;
+    case MU_HOURS: return MU_HOURS_WORD;
+    case MU_MONEY: return MU_MONEY_WORD;
     case MU_COUNT: break;
     }
-    return "count";
+    return MU_COUNT_WORD;
 }
 
 const char *metric_status(const metric_measure *m, int64_t v, int64_t target, int has_threshold,

@@ -86,6 +86,7 @@ typedef struct metric_measure {
 
 extern const metric_measure metric_measures[METRIC_NMEASURES];
 extern const char *const metric_measure_names[]; /* NULL-terminated, as metric_measures */
+extern const char *const metric_measure_help[];  /* what each counts, in their order */
 extern const char *const metric_statuses[];      /* not-measured, no-data, on-target, warning,
                                                     off-target */
 extern const char *const metric_frequencies[];   /* monthly, quarterly, half-yearly, yearly */
@@ -112,9 +113,8 @@ void metric_next_due(char dst[11], const char *day, const char *frequency);
     X(F_METRIC_OWNER, OWNER(FF_REQUIRED | FF_LIST, "who measures it and answers for it "        \
                                                    "(Cl. 9.1 e, f)"))                           \
     X(F_METRIC_MEASURE,                                                                         \
-      ENUM("measure", FF_REQUIRED | FF_LIST | FF_SORTED, metric_measure_names, NULL,            \
-           "what isms computes from the data (isms metric measures "                            \
-           "lists them)"))                                                                      \
+      ENUM_EXPLAINED("measure", FF_REQUIRED | FF_LIST | FF_SORTED, metric_measure_names,        \
+                     metric_measure_help, "what isms computes from the data"))                  \
     X(F_METRIC_AUDIENCE, ENUM("audience", FF_LIST | FF_SORTED, metric_audiences, "management",  \
                               "who reads it: board, management or operations"))                 \
     X(F_METRIC_TARGET, INT("target", FF_REQUIRED | FF_LIST, 0, 1000000000000000LL, NULL,        \

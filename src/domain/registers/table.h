@@ -43,6 +43,11 @@
     {                                                                                \
         .name = n, .type = FT_ENUM, .flags = fl, .choices = c, .deflt = d, .help = h \
     }
+/* A choice whose every value is explained (web forms and --help show it). */
+#define ENUM_EXPLAINED(n, fl, c, ch, h)                                                     \
+    {                                                                                       \
+        .name = n, .type = FT_ENUM, .flags = fl, .choices = c, .choice_help = ch, .help = h \
+    }
 #define REF(n, fl, tgt, h)                                               \
     {                                                                    \
         .name = n, .type = FT_REF, .flags = fl, .target = tgt, .help = h \
