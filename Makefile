@@ -28,7 +28,7 @@ run: all
 	$(BUILD)/isms demo --force $(DEMO)
 	$(BUILD)/isms --repo $(DEMO) verify
 	$(BUILD)/isms --repo $(DEMO) summary
-	$(BUILD)/isms --repo $(DEMO) serve --listen $(LISTEN)
+	$(BUILD)/isms --repo $(DEMO) serve --listen $(LISTEN) --measure-every 1d
 
 test: all
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -10,6 +10,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
 #include "domain/views/frameworks.h"
+#include "domain/views/metrics.h"
 #include "formats/json.h"
 #include "risk/qual.h"
 
@@ -273,7 +274,7 @@ static void print_incidents(cli *c, const dom_dash *s)
 }
 
 /* What the ISMS measures of itself (Cl. 9.1), by the latest measurement. */
-static void print_metrics(FILE *f, const dom_dash *s)
+static void print_metrics(cli *c, FILE *f, const dom_dash *s)
 {
     const int64_t *m = s->metrics;
     int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
@@ -284,6 +285,14 @@ static void print_metrics(FILE *f, const dom_dash *s)
             "target, %lld with nothing to measure, %lld not measured yet\n",
             (long long)all, (long long)m[2], (long long)m[3], (long long)m[4], (long long)m[1],
             (long long)m[0]);
+    for (int k = 0; k < s->nboard; k++) { /* the board's */
+        const dash_metric *b = &s->board[k];
+        const metric_measure *mm = metric_measure_find(b->measure);
+        fprintf(f, "  %-7s %-44.44s %12s  %-12s target %s, measured %.10s\n", b->key, b->title,
+                b->known && mm ? dom_metric_value_text(c->d, mm, b->value) : "-", b->status,
+                mm ? dom_metric_value_text(c->d, mm, b->target) : "?",
+                b->measured_at ? b->measured_at : "never");
+    }
 }
 
 static void health_line(cli *c, const char *what, int64_t part, int64_t whole)
@@ -358,7 +367,7 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
             s->raised);
     print_decisions(c, s);
     print_incidents(c, s);
-    print_metrics(f, s);
+    print_metrics(c, f, s);
     print_health(c, s);
     print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
@@ -384,6 +393,9 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     attention(f, s->no_objective, "risk tied to no business objective",
               "risks tied to no business objective");
     attention(f, s->overdue, "risk review overdue", "risk reviews overdue");
+    attention(f, s->controls_overdue,
+              "planned control past the date it was to be in place by (the treatment plan)",
+              "planned controls past the date they were to be in place by (the treatment plan)");
     attention(f, s->decisions_overdue, "decision decided and not carried out by its due date",
               "decisions decided and not carried out by their due dates");
     attention_keys(f, &s->metrics_off, "metric off target (its latest measurement)",
@@ -489,10 +501,22 @@ static json_t *incidents_json(const dom_dash *s)
 static json_t *metrics_json(const dom_dash *s)
 {
     const int64_t *m = s->metrics;
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "not_measured", (json_int_t)m[0],
+    json_t *board = json_array();
+    for (int k = 0; k < s->nboard; k++) {
+        const dash_metric *b = &s->board[k];
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:s, s:I}", "key", b->key, "title", b->title, "measure",
+                      b->measure, "status", b->status, "target", (json_int_t)b->target);
+        json_object_set_new(o, "value", b->known ? json_integer(b->value) : json_null());
+        json_object_set_new(o, "measured_at",
+                            b->measured_at ? json_string(b->measured_at) : json_null());
+        json_array_append_new(board, o);
+    }
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "not_measured", (json_int_t)m[0],
                      "no_data", (json_int_t)m[1], "on_target", (json_int_t)m[2], "warning",
                      (json_int_t)m[3], "off_target", (json_int_t)m[4], "overdue",
-                     (json_int_t)s->metrics_overdue, "off_target_keys", keys_json(&s->metrics_off));
+                     (json_int_t)s->metrics_overdue, "off_target_keys", keys_json(&s->metrics_off),
+                     "board", board);
 }
 
 static void print_json(cli *c, const dom_dash *s, json_t *pf)
@@ -529,6 +553,8 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
         "inherit_higher_need", s->raised, "ledger", "entries", (json_int_t)s->ledger_entries,
         "head", s->ledger_head, "verified", s->ledger_verified);
     json_object_set_new(json_object_get(o, "ledger"), "last_verification", verification_json(s));
+    json_object_set_new(json_object_get(o, "controls"), "past_implementation_due",
+                        json_integer(s->controls_overdue));
     json_object_set_new(
         o, "decisions",
         json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "proposed", (json_int_t)s->decisions[0],

@@ -60,6 +60,10 @@ typedef struct fielddef {
     int64_t min, max;               /* FT_INT bounds; FT_TEXT: max = byte length (0: 64 KiB) */
     const char *flag;               /* CLI flag when not the name with '-' for '_' */
     const char *deflt;              /* value on add when not given, as CLI text */
+    /* A field added to its register later: the migration that adds its
+     * column ("0025_"). A repository at an older schema (ISMS_MIGRATE_UNTIL,
+     * a test aid) has none: the store reads it as null and writes it not. */
+    const char *since;
 } fielddef;
 
 struct dom;

@@ -11,6 +11,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/dashboard.h"
 #include "domain/views/frameworks.h"
+#include "domain/views/metrics.h"
 #include "domain/workflows/quantify.h"
 #include "formats/json.h"
 #include "web/html.h"
@@ -366,6 +367,10 @@ static void attention_section(web_req *r, const dom_dash *s)
     attention_item(r, s->overdue, "risk review overdue", "risk reviews overdue",
                    "/risks?sort=review_date");
     html_f(&r->out, "</li>");
+    attention_item(r, s->controls_overdue, "planned control past the date it was to be in place by",
+                   "planned controls past the date they were to be in place by",
+                   "/controls?status=planned");
+    html_f(&r->out, "</li>");
     attention_item(r, s->decisions_overdue, "decision decided and not carried out by its due date",
                    "decisions decided and not carried out by their due dates",
                    "/decisions?status=decided");
@@ -470,7 +475,29 @@ static void metrics_section(web_req *r, const dom_dash *s)
     for (int k = 0; k < 5; k++)
         html_f(&r->out, "%r<a href=\"/metrics?last_status=%u\">%D %s</a>", k ? ", " : "",
                metric_statuses[order[k]], m[order[k]], words[order[k]]);
-    html_f(&r->out, ". <a href=\"/metrics?audience=board\">The board's metrics</a>.</p>");
+    html_f(&r->out, ".</p>");
+    if (s->nboard) {
+        html_f(&r->out, "<div class=\"scroll\"><table><caption>The board's metrics</caption><thead>"
+                        "<tr><th scope=\"col\">Metric</th><th scope=\"col\">Latest</th>"
+                        "<th scope=\"col\">Target</th><th scope=\"col\">State</th>"
+                        "<th scope=\"col\">Measured</th></tr></thead><tbody>");
+        for (int k = 0; k < s->nboard; k++) {
+            const dash_metric *b = &s->board[k];
+            const metric_measure *mm = metric_measure_find(b->measure);
+            html_f(&r->out,
+                   "<tr><td><a href=\"/metrics/%u\">%s</a> %s</td><td>%s</td><td>%s</td>"
+                   "<td%r>%s</td><td>%r</td></tr>",
+                   b->key, b->key, b->title,
+                   b->known && mm ? dom_metric_value_text(r->d, mm, b->value) : "—",
+                   mm ? dom_metric_value_text(r->d, mm, b->target) : "?",
+                   !strcmp(b->status, "off-target") ? " class=\"bad\"" : "", b->status,
+                   b->measured_at ? web_time_html(r->d, b->measured_at) : "never");
+        }
+        html_f(&r->out, "</tbody></table></div>");
+        if (s->nboard == DASH_BOARD_METRICS)
+            html_f(&r->out, "<p><a href=\"/metrics?audience=board\">All the board's "
+                            "metrics</a></p>");
+    }
     note(r, "Each metric is measured from the data by isms (isms metric measure, or Measure on "
             "its page) and keeps every measurement; the state is its latest value against its "
             "target and threshold.");

@@ -311,9 +311,9 @@ static void the_dashboard_and_the_owners_work(void **state)
     const char *on = tu_add(d, tu_make(d, &reg_metric, "title=Monthly", "owner=PER-2",
                                        "measure=controls-assessed", "target=50", "threshold=10",
                                        "frequency=monthly", NULL));
-    const char *later =
-        tu_add(d, tu_make(d, &reg_metric, "title=Reviews", "owner=PER-1",
-                          "measure=management-reviews-last-365-days", "target=1", NULL));
+    const char *later = tu_add(d, tu_make(d, &reg_metric, "title=Reviews", "owner=PER-1",
+                                          "measure=management-reviews-last-365-days", "target=1",
+                                          "audience=board", NULL));
     tu_due_is(d, "PER-1", "2026-11-23", later, "2026-11-23");
     dom_measured m;
     measured_ok(NULL, off, &m);
@@ -332,6 +332,12 @@ static void the_dashboard_and_the_owners_work(void **state)
     assert_int_equal(kept.metrics_off.total, 1);
     assert_int_equal(kept.metrics_off.n, 1);
     assert_string_equal(kept.metrics_off.keys[0], off);
+    /* the board's: only the one of audience board, never measured */
+    assert_int_equal(kept.nboard, 1);
+    assert_string_equal(kept.board[0].key, later);
+    assert_false(kept.board[0].known);
+    assert_null(kept.board[0].measured_at);
+    assert_string_equal(kept.board[0].status, "not-measured");
     /* a day later the one never measured is overdue */
     setenv("ISMS_NOW", "2026-11-24T09:00:00Z", 1);
     assert_int_equal(dom_dashboard(d, &kept, &e), 0);
@@ -346,6 +352,93 @@ static void the_dashboard_and_the_owners_work(void **state)
     tu_verified(d);
 }
 
+/* The risk treatment plan's dates (Cl. 6.1.3 e): a planned control's
+ * implementation_due is due of its owner, counted overdue once past (kept
+ * and counted again alike, and as a metric), refused for a control in
+ * place, and met (cleared) when the control goes in. */
+static void a_planned_controls_date_to_be_in_place(void **state)
+{
+    (void)state;
+    const char *plan = tu_add(d, tu_make(d, &reg_control, "title=DLP", "owner=PER-2",
+                                         "implementation_due=2026-11-30", NULL));
+    tu_due_is(d, "PER-2", "2026-12-01", plan, "2026-11-30");
+    tu_add_refused(d,
+                   tu_make(d, &reg_control, "title=MFA", "owner=PER-2", "status=operating",
+                           "implementation_due=2027-01-31", NULL),
+                   E_INVALID, "implementation_due", "belongs to a planned control");
+    record out;
+    isms_err e = { 0 };
+    assert_int_equal(dom_update(d, &reg_control, "CTL-1",
+                                tu_make(d, &reg_control, "implementation_due=2027-01-31", NULL), 0,
+                                &out, NULL, &e),
+                     E_INVALID);
+    assert_string_equal(e.field, "implementation_due");
+    const char *metric =
+        tu_add(d, tu_make(d, &reg_metric, "title=Late controls", "owner=PER-2",
+                          "measure=controls-implementation-overdue", "target=0", NULL));
+    dom_measured m;
+    measured_ok(NULL, metric, &m);
+    assert_int_equal(m.items[0].value, 0); /* due on the 30th: not yet */
+    setenv("ISMS_NOW", "2026-12-01T09:00:00Z", 1);
+    dom_dash kept, counted;
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &counted, &e), 0);
+    assert_int_equal(kept.controls_overdue, 1);
+    assert_int_equal(counted.controls_overdue, 1);
+    measured_ok(NULL, metric, &m);
+    assert_int_equal(m.items[0].value, 1);
+    assert_string_equal(m.items[0].status, "off-target");
+    /* in place: the plan is met, its date cleared, nothing overdue */
+    set(&reg_control, plan, "status=implemented");
+    record c = get(&reg_control, plan);
+    assert_null(record_text(&c, F_CONTROL_IMPLEMENTATION_DUE));
+    assert_int_equal(dom_dashboard(d, &kept, &e), 0);
+    assert_int_equal(kept.controls_overdue, 0);
+    tu_due_is(d, "PER-2", "2026-12-01", NULL, NULL);
+    tu_verified(d);
+}
+
+/* A field added to a register by a later migration (fielddef.since): a
+ * repository at an older schema (ISMS_MIGRATE_UNTIL) reads and writes
+ * its records without it, refuses a value for it by name rather than drop
+ * it, and has it once upgraded. */
+static void a_field_added_later_waits_for_its_column(void **state)
+{
+    (void)state;
+    setenv("ISMS_MIGRATE_UNTIL", "24", 1);
+    char repo[512];
+    snprintf(repo, sizeof repo, "%s", tu_repo("metrics-old.isms"));
+    dom *old;
+    isms_err e = { 0 };
+    if (dom_create(repo, &(principal){ .actor = "metrics-test" }, 0, &old, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(old);
+    const char *key = tu_add(old, tu_make(old, &reg_control, "title=DLP", "owner=PER-2", NULL));
+    record r, out;
+    assert_int_equal(dom_get(old, &reg_control, key, &r, &e), 0);
+    assert_null(record_text(&r, F_CONTROL_IMPLEMENTATION_DUE));
+    assert_int_equal(dom_update(old, &reg_control, key,
+                                tu_make(old, &reg_control, "implementation_due=2027-01-31", NULL),
+                                0, &out, NULL, &e),
+                     E_CONFLICT);
+    assert_string_equal(e.field, "implementation_due");
+    assert_non_null(strstr(e.msg, "no column for it"));
+    assert_int_equal(dom_update(old, &reg_control, key,
+                                tu_make(old, &reg_control, "status=implemented", NULL), 0, &out,
+                                NULL, &e),
+                     0);
+    dom_close(old);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    if (dom_open(repo, &old, &e)) /* upgraded */
+        fail_msg("open: %s", e.msg);
+    const char *plan = tu_add(old, tu_make(old, &reg_control, "title=MFA", "owner=PER-2",
+                                           "implementation_due=2027-01-31", NULL));
+    assert_int_equal(dom_get(old, &reg_control, plan, &r, &e), 0);
+    assert_string_equal(record_text(&r, F_CONTROL_IMPLEMENTATION_DUE), "2027-01-31");
+    tu_verified(old);
+    dom_close(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +450,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(nothing_to_measure_and_rounding, setup, teardown),
         cmocka_unit_test_setup_teardown(the_latest_judged_again, setup, teardown),
         cmocka_unit_test_setup_teardown(the_dashboard_and_the_owners_work, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_planned_controls_date_to_be_in_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_field_added_later_waits_for_its_column, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -637,6 +637,11 @@ static void metrics_measured_on_their_pages(void **state)
     assert_contains(html, want);
     assert_contains(html, "metric off target by its latest measurement: <a "
                           "href=\"/metrics/MET-6\">MET-6</a>");
+    /* the board's metrics: MET-6 is management's */
+    assert_contains(html, "<caption>The board's metrics</caption>");
+    assert_contains(html, "<a href=\"/metrics/MET-3\">MET-3</a> Risks quantified in money</td>"
+                          "<td>50%</td><td>80%</td><td>warning</td>");
+    assert_null(strstr(html, "<a href=\"/metrics/MET-6\">MET-6</a> Controls"));
     free(html);
     html = wf_page(WF_AUDITOR, "/metrics/MET-6", 200);
     assert_contains(html, "up 16 points since");

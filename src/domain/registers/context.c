@@ -24,7 +24,7 @@ static int rules_context(struct dom *d, record *r, const record *old, isms_err *
 {
     (void)old;
     (void)e;
-    rules_warn_past_date(d, r, F_CONTEXT_REVIEW_DATE);
+    rules_warn_past_date(d, r, F_CONTEXT_REVIEW_DATE, "due for review");
     return 0;
 }
 

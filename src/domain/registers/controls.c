@@ -57,6 +57,26 @@ static int check_control_effect(const record *r, isms_err *e)
     return reduction ? dom_fair_check_share(reduction, e) : 0;
 }
 
+/* The date a planned control is to be in place by belongs to its plan:
+ * given for one in place it is refused; met when the control goes in, it
+ * is cleared (the ledger keeps when it was due and when it went in). */
+static int check_implementation_due(dom *d, record *r, const record *old, int in_place, isms_err *e)
+{
+    const value *due = record_cval(r, F_CONTROL_IMPLEMENTATION_DUE);
+    if (due->null || !in_place) {
+        rules_warn_past_date(d, r, F_CONTROL_IMPLEMENTATION_DUE, "late to be in place");
+        return 0;
+    }
+    const char *was = old ? record_text(old, F_CONTROL_STATUS) : NULL;
+    if (due->given && (!was || strcmp(was, "planned") || !record_cval(r, F_CONTROL_STATUS)->given))
+        return err_set(e, E_INVALID, "implementation_due",
+                       "implementation_due: %s is %s: a date to be in place by belongs to a "
+                       "planned control",
+                       r->key ? r->key : "the control", record_text(r, F_CONTROL_STATUS));
+    record_set_text(r, F_CONTROL_IMPLEMENTATION_DUE, NULL, dom_arena(d));
+    return 0;
+}
+
 int rules_control(dom *d, record *r, const record *old, isms_err *e)
 {
     int rc = check_control_effect(r, e);
@@ -67,12 +87,15 @@ int rules_control(dom *d, record *r, const record *old, isms_err *e)
         return err_set(
             e, E_INVALID, "status",
             "status: a control is retired with `isms control retire`, which keeps its history");
-    if ((!strcmp(status, "implemented") || !strcmp(status, "operating")) &&
-        record_cval(r, F_CONTROL_IMPLEMENTED_ON)->null) {
+    int in_place = !strcmp(status, "implemented") || !strcmp(status, "operating");
+    if (in_place && record_cval(r, F_CONTROL_IMPLEMENTED_ON)->null) {
         char today[11];
         now_date(today);
         record_set_text(r, F_CONTROL_IMPLEMENTED_ON, today, dom_arena(d));
     }
-    rules_warn_past_date(d, r, F_CONTROL_REVIEW_DATE);
+    rc = check_implementation_due(d, r, old, in_place, e);
+    if (rc)
+        return rc;
+    rules_warn_past_date(d, r, F_CONTROL_REVIEW_DATE, "due for review");
     return 0;
 }

@@ -30,6 +30,10 @@ extern const char *const control_statuses[]; /* planned, implemented, operating,
     X(F_CONTROL_EFFECTIVENESS, ENUM("effectiveness", 0, effectiveness_levels, "not-assessed",  \
                                     "latest assessment of effectiveness"))                     \
     X(F_CONTROL_IMPLEMENTED_ON, DATE("implemented_on", "date it went into operation"))         \
+    X(F_CONTROL_IMPLEMENTATION_DUE,                                                            \
+      DATE_SINCE("implementation_due", "0025_",                                                \
+                 "a planned control: the date it is to be in place by (the risk treatment "    \
+                 "plan, Cl. 6.1.3 e); met once it is"))                                        \
     X(F_CONTROL_REVIEW_DATE, DATE("review_date", "next review"))                               \
     X(F_CONTROL_ACTS_ON,                                                                       \
       ENUM("acts_on", 0, fair_targets, NULL,                                                   \

@@ -59,6 +59,8 @@ typedef enum { MU_PERCENT, MU_COUNT, MU_HOURS, MU_MONEY } metric_unit;
       "latest analyses whose inputs changed since they ran")                                       \
     X(M_CONTROLS_FAILING, "controls-not-effective", MU_COUNT, 0, "lagging",                       \
       "controls in place assessed ineffective or partially effective")                             \
+    X(M_CONTROLS_OVERDUE, "controls-implementation-overdue", MU_COUNT, 0, "leading",            \
+      "planned controls past the date they were to be in place by")                             \
     X(M_DECISIONS_OVERDUE, "decisions-overdue", MU_COUNT, 0, "leading",                           \
       "decisions taken and not carried out by their due dates")                                    \
     X(M_REPORTS_LATE, "reports-late", MU_COUNT, 0, "lagging",                                     \

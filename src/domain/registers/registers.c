@@ -33,7 +33,7 @@ int rules_is_retiring(const record *r, const record *old)
     return old && !old->retired_at && r->retired_at;
 }
 
-void rules_warn_past_date(struct dom *d, const record *r, int fid)
+void rules_warn_past_date(struct dom *d, const record *r, int fid, const char *what)
 {
     const value *v = record_cval(r, fid);
     char today[11];
@@ -42,8 +42,7 @@ void rules_warn_past_date(struct dom *d, const record *r, int fid)
         return;
     const char *name = field_def(r->reg, fid)->name;
     if (r->key)
-        dom_warn(d, "%s: %s is in the past: %s is due for review now", name, v->s, r->key);
+        dom_warn(d, "%s: %s is in the past: %s is %s now", name, v->s, r->key, what);
     else
-        dom_warn(d, "%s: %s is in the past: the new %s is due for review now", name, v->s,
-                 r->reg->name);
+        dom_warn(d, "%s: %s is in the past: the new %s is %s now", name, v->s, r->reg->name, what);
 }

@@ -47,8 +47,9 @@ extern const char *const approval_statuses[]; /* draft, approved, superseded */
 int rules_is_retiring(const record *r, const record *old);
 
 /* A date field set in this change to a day before today (a review date):
- * allowed, since a review may well be overdue, but said (dom_warnings). */
-void rules_warn_past_date(struct dom *d, const record *r, int fid);
+ * allowed, since a review may well be overdue, but said (dom_warnings):
+ * "... is `what` now" ("due for review"). */
+void rules_warn_past_date(struct dom *d, const record *r, int fid, const char *what);
 
 /* What the management body signs off: scope versions and risk appetite
  * statements (NIS2 Art. 20, DORA Art. 5, ISO/IEC 27001 Cl. 5.1 and 6.1.3).

@@ -138,7 +138,7 @@ int rules_risk(dom *d, record *r, const record *old, isms_err *e)
                      "reviewed at least yearly, so give a date (left out when the risk is added, "
                      "it is a year from today)");
     if (!rc)
-        rules_warn_past_date(d, r, F_RISK_REVIEW_DATE);
+        rules_warn_past_date(d, r, F_RISK_REVIEW_DATE, "due for review");
     if (!rc && !old && review->null) {
         /* Risk assessments are reviewed at least yearly (DORA Art. 6(5), ISO Cl. 8.2). */
         char today[11], next[11];

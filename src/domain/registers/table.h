@@ -66,6 +66,11 @@
     {                                         \
         .name = n, .type = FT_DATE, .help = h \
     }
+/* A date added to its register by a later migration (fielddef.since). */
+#define DATE_SINCE(n, mig, h)                               \
+    {                                                       \
+        .name = n, .type = FT_DATE, .since = mig, .help = h \
+    }
 /* A date with flags: required, a list column. */
 #define DATE_FLAGGED(n, fl, h)                             \
     {                                                      \

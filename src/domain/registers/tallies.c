@@ -118,6 +118,9 @@ static void note_control(tallies *t, const record *r, int sign)
         add(t, named(&name, "control.effectiveness.", eff), sign);
     if (!record_cval(r, F_CONTROL_TREATS)->n)
         add(t, "control.no_risk", sign);
+    const char *due = record_text(r, F_CONTROL_IMPLEMENTATION_DUE);
+    if (due && !strcmp(status, "planned")) /* the treatment plan's dates */
+        add(t, named(&name, "control.due.", due), sign);
     buf_reset(&name);
 }
 
@@ -293,7 +296,7 @@ static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
                                    F_RISK_OBJECTIVES,          F_RISK_OWNER };
 enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 };
 static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS,
-                                      F_CONTROL_TREATS };
+                                      F_CONTROL_TREATS, F_CONTROL_IMPLEMENTATION_DUE };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,

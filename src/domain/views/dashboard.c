@@ -75,6 +75,8 @@ static int count_control(const record *r, void *ctx)
     if (strcmp(status, "planned")) /* a plan treats nothing yet */
         for (int i = 0; i < t->n; i++)
             idset_add(&g->treated, t->ids[i]);
+    const char *due = record_text(r, F_CONTROL_IMPLEMENTATION_DUE);
+    g->out->controls_overdue += !strcmp(status, "planned") && due && strcmp(due, g->today) < 0;
     return 0;
 }
 
@@ -426,7 +428,7 @@ static int check_ledger(dom *d, dom_dash *s, isms_err *e)
 /* The registers read field by field: each scan reads only the fields its
  * counts need, references as ids (store_query.fields, ids_only). */
 static const int control_fields[] = { F_CONTROL_TREATS, F_CONTROL_STATUS, F_CONTROL_COST,
-                                      F_CONTROL_EFFECTIVENESS };
+                                      F_CONTROL_EFFECTIVENESS, F_CONTROL_IMPLEMENTATION_DUE };
 static const int acceptance_fields[] = { F_ACCEPTANCE_EXPIRES_ON, F_ACCEPTANCE_RISK };
 static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
@@ -576,6 +578,8 @@ static void from_tallies(gather *g, const tallies *t)
             c = choice_index(decision_statuses, name + 16);
             if (c >= 0)
                 s->decisions[c] += n;
+        } else if (!strncmp(name, "control.due.", 12)) {
+            s->controls_overdue += strcmp(name + 12, g->today) < 0 ? n : 0;
         } else if (!strncmp(name, "decision.due.", 13)) {
             s->decisions_overdue += strcmp(name + 13, g->today) < 0 ? n : 0;
         } else if (!strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1)) {
@@ -880,6 +884,38 @@ int dom_decision_keys(dom *d, const char *state, int64_t total, dash_keys *out, 
     return keys_in_state(d, &reg_decision, F_DECISION_STATUS, state, total, out, e);
 }
 
+/* One metric of the board's, as it stands. */
+static int board_metric(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    dom_dash *s = g->out;
+    const value *v = record_cval(r, F_METRIC_LAST_VALUE);
+    s->board[s->nboard++] =
+        (dash_metric){ arena_strdup(g->a, r->key),
+                       arena_strdup(g->a, record_text(r, F_METRIC_TITLE)),
+                       arena_strdup(g->a, record_text(r, F_METRIC_MEASURE)),
+                       arena_strdup(g->a, record_text(r, F_METRIC_LAST_STATUS)),
+                       arena_strdup(g->a, record_text(r, F_METRIC_LAST_MEASURED_AT)),
+                       !v->null,
+                       v->i,
+                       record_int(r, F_METRIC_TARGET) };
+    return 0;
+}
+
+/* The metrics whose audience is the board, the first DASH_BOARD_METRICS
+ * by key (by the list index on audience): what the management body reads
+ * of the ISMS's own measurements. */
+static int board_metrics(dom *d, gather *g, isms_err *e)
+{
+    const int64_t *m = g->out->metrics;
+    if (!(m[0] + m[1] + m[2] + m[3] + m[4]))
+        return 0; /* (and none on a schema without them) */
+    store_filter board = { .field = &reg_metric.fields[field_index(&reg_metric, F_METRIC_AUDIENCE)],
+                           .sval = "board" };
+    store_query q = { .filters = &board, .nfilters = 1, .limit = DASH_BOARD_METRICS };
+    return dom_list(d, &reg_metric, &q, board_metric, g, e);
+}
+
 typedef struct portfolio_year {
     dom *d;
     dom_dash *s;
@@ -956,6 +992,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     if (!rc)
         rc = keys_in_state(d, &reg_metric, F_METRIC_LAST_STATUS, "off-target", out->metrics[4],
                            &out->metrics_off, e);
+    if (!rc)
+        rc = board_metrics(d, &g, e);
     if (!rc)
         rc = owners_with_budget(&g, e);
     if (!rc)

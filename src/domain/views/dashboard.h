@@ -16,6 +16,16 @@
 enum { DASH_TOP_RISKS = 5, DASH_KEYS_FIRST = 12 };
 /* Reports owed to authorities are counted up to this many (then: more). */
 enum { DASH_REPORTS_READ = 1000 };
+/* The board's metrics the dashboard shows, by key. */
+enum { DASH_BOARD_METRICS = 12 };
+
+/* A metric as the dashboard shows it: its latest against its target. */
+typedef struct dash_metric {
+    const char *key, *title, *measure, *status;
+    const char *measured_at; /* NULL: never */
+    int known;               /* a latest value */
+    int64_t value, target;
+} dash_metric;
 
 typedef struct dash_risk {
     const char *key, *title, *owner, *treatment;
@@ -94,6 +104,7 @@ typedef struct dom_dash {
     int64_t not_assessed;         /* in place, effectiveness not assessed */
     int64_t ineffective, partial; /* in place, assessed so: they count for nothing / in part */
     int64_t control_cost;         /* minor units, per year */
+    int64_t controls_overdue;     /* planned, past the date they were to be in place by */
     size_t assets;
     int raised; /* assets that inherit a higher need than stated */
     /* decisions (active): does risk information reach the governance bodies? */
@@ -137,6 +148,8 @@ typedef struct dom_dash {
     int64_t metrics[5];
     int64_t metrics_overdue;
     dash_keys metrics_off;
+    dash_metric board[DASH_BOARD_METRICS]; /* the first metrics of audience board */
+    int nboard;
     /* Reports owed to the authorities (NIS2, DORA, GDPR), as of
      * reports_as_of: read when the dashboard is, not kept with the figures
      * above, since their clock runs by the hour. */

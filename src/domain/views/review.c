@@ -306,9 +306,11 @@ static void risks(inputs *in, const dom_dash *s)
     keys_line(b, &s->untreated_keys);
     buf_printf(b,
                ".\n  Marked accepted without a valid acceptance: %lld. Acceptances lapsed: %lld. "
-               "Analyses stale: %lld.\n",
+               "Analyses stale: %lld.\n  Planned controls: %lld, %lld of them past the date they "
+               "were to be in place by.\n",
                (long long)s->accepted_without, (long long)s->acceptances_lapsed,
-               (long long)s->stale_total);
+               (long long)s->stale_total, (long long)s->controls[0],
+               (long long)s->controls_overdue);
 }
 
 static void health(inputs *in, const dom_dash *s)
