@@ -457,6 +457,34 @@ static void incidents_section(web_req *r, const dom_dash *s)
 
 /* ---- metrics ---- */
 
+/* The board's metrics (the first of audience board): each one's latest
+ * value against its target, its state and when it was measured. */
+static void board_metrics(web_req *r, const dom_dash *s)
+{
+    if (!s->nboard)
+        return;
+    html_f(&r->out, "<div class=\"scroll\"><table><caption>The board's metrics</caption><thead>"
+                    "<tr><th scope=\"col\">Metric</th><th scope=\"col\">Latest</th>"
+                    "<th scope=\"col\">Target</th><th scope=\"col\">State</th>"
+                    "<th scope=\"col\">Measured</th></tr></thead><tbody>");
+    for (int k = 0; k < s->nboard; k++) {
+        const dash_metric *b = &s->board[k];
+        const metric_measure *mm = metric_measure_find(b->measure);
+        html_f(&r->out,
+               "<tr><td><a href=\"/metrics/%u\">%s</a> %s</td><td>%s</td><td>%s</td>"
+               "<td%r>%s</td><td>%r</td></tr>",
+               b->key, b->key, b->title,
+               b->known && mm ? dom_metric_value_text(r->d, mm, b->value) : "—",
+               mm ? dom_metric_value_text(r->d, mm, b->target) : "?",
+               !strcmp(b->status, "off-target") ? " class=\"bad\"" : "", b->status,
+               b->measured_at ? web_time_html(r->d, b->measured_at) : "never");
+    }
+    html_f(&r->out, "</tbody></table></div>");
+    if (s->nboard == DASH_BOARD_METRICS)
+        html_f(&r->out, "<p><a href=\"/metrics?audience=board\">All the board's "
+                        "metrics</a></p>");
+}
+
 /* What the ISMS measures of itself (Cl. 9.1), by the state of each
  * metric's latest measurement; each count a link to those metrics. */
 static void metrics_section(web_req *r, const dom_dash *s)
@@ -476,28 +504,7 @@ static void metrics_section(web_req *r, const dom_dash *s)
         html_f(&r->out, "%r<a href=\"/metrics?last_status=%u\">%D %s</a>", k ? ", " : "",
                metric_statuses[order[k]], m[order[k]], words[order[k]]);
     html_f(&r->out, ".</p>");
-    if (s->nboard) {
-        html_f(&r->out, "<div class=\"scroll\"><table><caption>The board's metrics</caption><thead>"
-                        "<tr><th scope=\"col\">Metric</th><th scope=\"col\">Latest</th>"
-                        "<th scope=\"col\">Target</th><th scope=\"col\">State</th>"
-                        "<th scope=\"col\">Measured</th></tr></thead><tbody>");
-        for (int k = 0; k < s->nboard; k++) {
-            const dash_metric *b = &s->board[k];
-            const metric_measure *mm = metric_measure_find(b->measure);
-            html_f(&r->out,
-                   "<tr><td><a href=\"/metrics/%u\">%s</a> %s</td><td>%s</td><td>%s</td>"
-                   "<td%r>%s</td><td>%r</td></tr>",
-                   b->key, b->key, b->title,
-                   b->known && mm ? dom_metric_value_text(r->d, mm, b->value) : "—",
-                   mm ? dom_metric_value_text(r->d, mm, b->target) : "?",
-                   !strcmp(b->status, "off-target") ? " class=\"bad\"" : "", b->status,
-                   b->measured_at ? web_time_html(r->d, b->measured_at) : "never");
-        }
-        html_f(&r->out, "</tbody></table></div>");
-        if (s->nboard == DASH_BOARD_METRICS)
-            html_f(&r->out, "<p><a href=\"/metrics?audience=board\">All the board's "
-                            "metrics</a></p>");
-    }
+    board_metrics(r, s);
     note(r, "Each metric is measured from the data by isms (isms metric measure, or Measure on "
             "its page) and keeps every measurement; the state is its latest value against its "
             "target and threshold.");
