@@ -89,6 +89,7 @@ typedef struct svg_trend_chart {
     double threshold;
     const char *target_text, *threshold_text; /* "target 90%" */
     double floor, ceiling; /* the range's bounds (a percent's 0 and 100); NAN: none */
+    double min_step;       /* the axis's smallest step (1: whole numbers); 0: any */
 } svg_trend_chart;
 
 void svg_trend(buf *out, const svg_trend_chart *c);

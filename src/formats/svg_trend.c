@@ -57,7 +57,7 @@ static span range_of(const svg_trend_chart *c)
         s.lo = c->floor;
     if (!isnan(c->ceiling) && s.hi > c->ceiling)
         s.hi = c->ceiling;
-    s.step = round_step(s.hi - s.lo);
+    s.step = fmax(round_step(s.hi - s.lo), c->min_step);
     s.lo = floor(s.lo / s.step) * s.step;
     s.hi = ceil(s.hi / s.step) * s.step;
     return s;

@@ -80,6 +80,7 @@ int web_metric_trend(web_req *r, const record *metric, isms_err *e)
             th->null ? NULL : arena_printf(a, "threshold %s", chart_value(r, m, th->i)),
         .floor = m->unit == MU_PERCENT || !m->higher_better ? 0 : NAN,
         .ceiling = m->unit == MU_PERCENT ? 100 : NAN,
+        .min_step = 1, /* every measure is a whole number */
     };
     buf svg;
     buf_init(&svg);
