@@ -277,20 +277,17 @@ static void print_incidents(cli *c, const dom_dash *s)
 static void print_metrics(cli *c, FILE *f, const dom_dash *s)
 {
     const int64_t *m = s->metrics;
-    int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
-    if (!all)
+    if (!s->metrics_all)
         return;
     fprintf(f,
             "Metrics: %lld; by the latest measurement %lld on target, %lld warning, %lld off "
             "target, %lld with nothing to measure, %lld not measured yet\n",
-            (long long)all, (long long)m[2], (long long)m[3], (long long)m[4], (long long)m[1],
-            (long long)m[0]);
+            (long long)s->metrics_all, (long long)m[2], (long long)m[3], (long long)m[4],
+            (long long)m[1], (long long)m[0]);
     for (int k = 0; k < s->nboard; k++) { /* the board's */
         const dash_metric *b = &s->board[k];
-        const metric_measure *mm = metric_measure_find(b->measure);
         fprintf(f, "  %-7s %-44.44s %12s  %-12s target %s, measured %.10s\n", b->key, b->title,
-                b->known && mm ? dom_metric_value_text(c->d, mm, b->value) : "-", b->status,
-                mm ? dom_metric_value_text(c->d, mm, b->target) : "?",
+                b->value_text, b->status, b->target_text,
                 b->measured_at ? b->measured_at : "never");
     }
 }

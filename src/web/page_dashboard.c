@@ -469,13 +469,10 @@ static void board_metrics(web_req *r, const dom_dash *s)
                     "<th scope=\"col\">Measured</th></tr></thead><tbody>");
     for (int k = 0; k < s->nboard; k++) {
         const dash_metric *b = &s->board[k];
-        const metric_measure *mm = metric_measure_find(b->measure);
         html_f(&r->out,
                "<tr><td><a href=\"/metrics/%u\">%s</a> %s</td><td>%s</td><td>%s</td>"
                "<td%r>%s</td><td>%r</td></tr>",
-               b->key, b->key, b->title,
-               b->known && mm ? dom_metric_value_text(r->d, mm, b->value) : "—",
-               mm ? dom_metric_value_text(r->d, mm, b->target) : "?",
+               b->key, b->key, b->title, b->value_text, b->target_text,
                !strcmp(b->status, "off-target") ? " class=\"bad\"" : "", b->status,
                b->measured_at ? web_time_html(r->d, b->measured_at) : "never");
     }
@@ -492,13 +489,12 @@ static void metrics_section(web_req *r, const dom_dash *s)
     static const char *const words[] = { "not measured yet", "with nothing to measure", "on target",
                                          "warning", "off target" };
     const int64_t *m = s->metrics;
-    int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
-    if (!all)
+    if (!s->metrics_all)
         return;
     html_f(&r->out,
            "<section aria-labelledby=\"h-met\"><h2 id=\"h-met\">Metrics</h2><p>%D metrics; by "
            "the latest measurement: ",
-           all);
+           s->metrics_all);
     static const int order[] = { 2, 3, 4, 1, 0 };
     for (int k = 0; k < 5; k++)
         html_f(&r->out, "%r<a href=\"/metrics?last_status=%u\">%D %s</a>", k ? ", " : "",

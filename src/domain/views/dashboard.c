@@ -1,6 +1,7 @@
 /* dashboard.c: the dashboard's figures (see dashboard.h): from the kept
  * figures (dashboard_kept), or counted over the registers (the recount). */
 #include "domain/views/dashboard.h"
+#include "domain/views/metrics.h"
 #include "formats/json.h"
 #include "domain/views/derived.h"
 #include "domain/registers/assets.h"
@@ -890,6 +891,8 @@ static int board_metric(const record *r, void *ctx)
     gather *g = ctx;
     dom_dash *s = g->out;
     const value *v = record_cval(r, F_METRIC_LAST_VALUE);
+    const metric_measure *m = metric_measure_find(record_text(r, F_METRIC_MEASURE));
+    int64_t target = record_int(r, F_METRIC_TARGET);
     s->board[s->nboard++] =
         (dash_metric){ arena_strdup(g->a, r->key),
                        arena_strdup(g->a, record_text(r, F_METRIC_TITLE)),
@@ -898,7 +901,9 @@ static int board_metric(const record *r, void *ctx)
                        arena_strdup(g->a, record_text(r, F_METRIC_LAST_MEASURED_AT)),
                        !v->null,
                        v->i,
-                       record_int(r, F_METRIC_TARGET) };
+                       target,
+                       v->null ? "-" : dom_metric_value_text(g->d, m, v->i),
+                       dom_metric_value_text(g->d, m, target) };
     return 0;
 }
 
@@ -907,8 +912,7 @@ static int board_metric(const record *r, void *ctx)
  * of the ISMS's own measurements. */
 static int board_metrics(dom *d, gather *g, isms_err *e)
 {
-    const int64_t *m = g->out->metrics;
-    if (!(m[0] + m[1] + m[2] + m[3] + m[4]))
+    if (!g->out->metrics_all)
         return 0; /* (and none on a schema without them) */
     store_filter board = { .field = &reg_metric.fields[field_index(&reg_metric, F_METRIC_AUDIENCE)],
                            .sval = "board" };
@@ -989,6 +993,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     if (!rc)
         rc = dom_decision_keys(d, decision_statuses[0], out->decisions[0], &out->awaiting_decision,
                                e);
+    for (int k = 0; k < 5; k++)
+        out->metrics_all += out->metrics[k];
     if (!rc)
         rc = keys_in_state(d, &reg_metric, F_METRIC_LAST_STATUS, "off-target", out->metrics[4],
                            &out->metrics_off, e);

@@ -25,6 +25,9 @@ typedef struct dash_metric {
     const char *measured_at; /* NULL: never */
     int known;               /* a latest value */
     int64_t value, target;
+    /* both in the measure's unit, as people read them ("46%", "EUR
+     * 227,000.00"); the value "-" when there is none */
+    const char *value_text, *target_text;
 } dash_metric;
 
 typedef struct dash_risk {
@@ -146,6 +149,7 @@ typedef struct dom_dash {
      * as metric_statuses), those whose measurement is overdue, the first
      * of those off target */
     int64_t metrics[5];
+    int64_t metrics_all; /* their sum: the active metrics */
     int64_t metrics_overdue;
     dash_keys metrics_off;
     dash_metric board[DASH_BOARD_METRICS]; /* the first metrics of audience board */

@@ -38,6 +38,15 @@ static void count(arena *a, int64_t n, const char *what, const dash_keys *k, met
                                    : arena_printf(a, "%lld %s: %s", (long long)n, what, keys);
 }
 
+/* Minor units in one unit of the organisation's currency (100 for EUR). */
+static int64_t minor_per_unit(dom *d)
+{
+    int64_t unit = 1;
+    for (int k = dom_currency_exponent(d); k > 0; k--)
+        unit *= 10;
+    return unit;
+}
+
 /* a / b rounded up (b > 0, a >= 0). */
 static int64_t up(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -111,17 +120,13 @@ void dom_metric_read(dom *d, const dom_dash *s, int measure, metric_reading *out
         }
     switch (measure) {
     case M_RISKS_QUANTIFIED: share(a, s->quantified, s->risks, "active risks", out); break;
-    case M_INCIDENT_LOSS: {
-        int64_t unit = 1;
-        for (int k = dom_currency_exponent(d); k > 0; k--)
-            unit *= 10;
+    case M_INCIDENT_LOSS:
         out->known = 1;
-        out->value = up(s->incident_loss_year, unit);
+        out->value = up(s->incident_loss_year, minor_per_unit(d));
         out->basis = arena_printf(a, "%s, %lld incidents of the last 365 days",
                                   dom_money_text(d, s->incident_loss_year, " "),
                                   (long long)s->incidents_year);
         break;
-    }
     case M_HOURS_TO_RESOLVE:
         out->known = s->incidents_year_resolved > 0;
         out->value = out->known ? up(s->incident_minutes_year, 60 * s->incidents_year_resolved) : 0;
@@ -141,12 +146,7 @@ const char *dom_metric_value_text(dom *d, const metric_measure *m, int64_t v)
     switch (m->unit) {
     case MU_PERCENT: return arena_printf(a, "%lld%%", (long long)v);
     case MU_HOURS: return arena_printf(a, "%lld h", (long long)v);
-    case MU_MONEY: {
-        int64_t minor = v;
-        for (int k = dom_currency_exponent(d); k > 0; k--)
-            minor *= 10;
-        return dom_money_text(d, minor, " ");
-    }
+    case MU_MONEY: return dom_money_text(d, v * minor_per_unit(d), " ");
     case MU_COUNT: break;
     }
     return arena_printf(a, "%lld", (long long)v);

@@ -231,8 +231,7 @@ static int metric_line(const record *r, void *ctx)
 enum { METRICS_LISTED = 20 };
 static int metrics(inputs *in, const dom_dash *s, isms_err *e)
 {
-    const int64_t *m = s->metrics;
-    int64_t all = m[0] + m[1] + m[2] + m[3] + m[4];
+    const int64_t *m = s->metrics, all = s->metrics_all;
     buf_printf(in->b,
                "  Metrics (monitoring and measurement results): %lld; %lld on target, %lld "
                "warning, %lld off target, %lld with nothing to measure, %lld not measured yet; "
