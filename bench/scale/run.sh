@@ -29,7 +29,7 @@
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
-#             measure to run (default all but add and measure; add writes a risk
+#             measure matrix to run (default all but add, measure and matrix; add writes a risk
 #             each run, measure a measurement of each of 20 metrics, one per
 #             measure isms knows, added on its first run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
@@ -147,6 +147,9 @@ for backend in $BACKENDS; do
             # whatever the size.
             measure) metrics "$r"
                 measure "$backend" "$n" "metric measure" "$r" metric measure --all ;;
+            # The responsibility matrix: the kept figures, each owner and a
+            # page of people, whatever the number of records they own.
+            matrix) measure "$backend" "$n" "person matrix" "$r" person matrix ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done

@@ -395,6 +395,13 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
               "planned controls past the date they were to be in place by (the treatment plan)");
     attention(f, s->decisions_overdue, "decision decided and not carried out by its due date",
               "decisions decided and not carried out by their due dates");
+    if (s->responsibility_gaps >= 0) /* (counted from schema 26) */
+        attention(
+            f, s->responsibility_gaps,
+            "responsibility gap: a role nobody holds, or an owner without the role or a budget "
+            "(isms person matrix)",
+            "responsibility gaps: roles nobody holds, owners without the role or a budget "
+            "(isms person matrix)");
     attention_keys(f, &s->metrics_off, "metric off target (its latest measurement)",
                    "metrics off target (their latest measurements)");
     attention(f, s->metrics_overdue, "metric overdue for measurement (isms metric measure)",
@@ -552,6 +559,9 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
     json_object_set_new(json_object_get(o, "ledger"), "last_verification", verification_json(s));
     json_object_set_new(json_object_get(o, "controls"), "past_implementation_due",
                         json_integer(s->controls_overdue));
+    json_object_set_new(o, "responsibility_gaps",
+                        s->responsibility_gaps < 0 ? json_null()
+                                                   : json_integer(s->responsibility_gaps));
     json_object_set_new(
         o, "decisions",
         json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:I}", "proposed", (json_int_t)s->decisions[0],

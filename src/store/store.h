@@ -417,6 +417,9 @@ int store_keeps_decisions(const store *s);
 /* Does it hold the incident register (0022)? */
 int store_keeps_incidents(const store *s);
 int store_keeps_metrics(const store *s); /* 0024: the metric and measurement registers */
+/* 0026: the figures of who owns what in every register, and of who holds
+ * each role (the responsibility matrix; counted again at the upgrade). */
+int store_keeps_accountability(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;

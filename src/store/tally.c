@@ -21,6 +21,11 @@ int store_keeps_decisions(const store *s) { return s->version >= store_migration
 int store_keeps_incidents(const store *s) { return s->version >= store_migration_version("0022_"); }
 int store_keeps_metrics(const store *s) { return s->version >= store_migration_version("0024_"); }
 
+int store_keeps_accountability(const store *s)
+{
+    return s->version >= store_migration_version("0026_");
+}
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {

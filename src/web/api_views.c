@@ -8,8 +8,11 @@
  *   GET /api/v1/drift                              what isms drift lists
  *   GET /api/v1/soas/{key}/statement               the SoA as a document
  *   GET /api/v1/soa-gap?framework=NAME[&current=SOA-n][&target=SOA-n]
- *                                                  two profiles compared (isms soa gap) */
+ *                                                  two profiles compared (isms soa gap)
+ *   GET /api/v1/responsibilities[?offset=N][&limit=N]  the responsibility matrix
+ *                                                  and its gaps (page_accountability.c) */
 #include "web/views_json.h"
+#include "domain/registers/registers.h"
 #include "formats/json.h"
 #include "web/web_internal.h"
 
@@ -246,4 +249,43 @@ json_t *measured_json(const dom_measured *m)
     }
     return json_pack("{s:s, s:o, s:I, s:I}", "measured_at", m->at, "measured", a, "not_due",
                      (json_int_t)m->not_due, "not_yours", (json_int_t)m->not_yours);
+}
+
+json_t *accountability_json(const dom_accountability *m)
+{
+    json_t *roles = json_object(), *regs = json_array(), *rows = json_array(), *gaps = json_array();
+    for (int k = 0; k < m->nroles; k++)
+        json_object_set_new(roles, role_names[k], json_integer(m->holders[k]));
+    for (int k = 0; k < m->nkinds; k++)
+        json_array_append_new(regs, json_pack("{s:s, s:s, s:I}", "register", m->kinds[k].reg->name,
+                                              "plural", m->kinds[k].reg->plural, "owned",
+                                              (json_int_t)m->kinds[k].total));
+    for (int i = 0; i < m->n; i++) {
+        const acc_row *w = &m->rows[i];
+        json_t *owns = json_object(), *held = json_array();
+        for (int k = 0; k < m->nkinds; k++)
+            json_object_set_new(owns, m->kinds[k].reg->plural, json_integer(w->owns[k]));
+        for (int k = 0; k < w->nroles; k++)
+            json_array_append_new(held, json_string(w->role_list[k]));
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:I, s:i}", "person",
+                                        w->key, "name", w->name, "email", w->email, "roles", held,
+                                        "budget_authority", w->budget_text, "owns", owns, "total",
+                                        (json_int_t)w->total, "gaps", w->gaps));
+    }
+    for (int i = 0; i < m->ngaps; i++) {
+        const acc_gap *g = &m->gaps[i];
+        json_t *o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s}", "kind", acc_gap_names[g->kind],
+                              "person", g->person, "name", g->person_name, "role", g->role,
+                              "registers", g->registers, "text", g->text);
+        if (g->n)
+            json_object_set_new(o, "records", json_integer(g->n));
+        if (g->of)
+            json_object_set_new(o, "of", json_integer(g->of));
+        json_array_append_new(gaps, o);
+    }
+    return json_pack("{s:s, s:I, s:I, s:o, s:o, s:I, s:o, s:I, s:o}", "computed_at", m->computed_at,
+                     "people", (json_int_t)m->people, "owners", (json_int_t)m->owners, "roles",
+                     roles, "registers", regs, "offset", (json_int_t)m->offset, "rows", rows,
+                     "gaps_total", (json_int_t)m->gaps_total, "gaps", gaps);
 }

@@ -92,6 +92,8 @@ static const char css[] =
     ".warn{color:var(--warn)}.label{color:var(--muted)}.plain{font-weight:400}\n"
     /* a wide table keeps readable columns and scrolls sideways (in .scroll) */
     "table.wide{min-width:52rem}\n"
+    /* a small table of figures as wide as its cells; words kept on a line */
+    "table.compact{width:auto}.nowrap{white-space:nowrap}\n"
     /* a phone: the header in two rows, the navigation on one (it scrolls
      * sideways rather than wrap), then search and sign-out; the signed-in
      * person's name only for screen readers */

@@ -125,7 +125,8 @@ static json_t *operation(const route *rt)
     static const char *const query[][3] = { [RK_QUANTIFY] = { "iterations", "seed" },
                                             [RK_PROOF] = { "seq", "size" },
                                             [RK_COVERAGE] = { "framework", "gaps" },
-                                            [RK_SOA_GAP] = { "framework", "current", "target" } };
+                                            [RK_SOA_GAP] = { "framework", "current", "target" },
+                                            [RK_RESPONSIBILITIES] = { "offset", "limit" } };
     for (int k = 0; rt->kind < sizeof query / sizeof *query && k < 3 && query[rt->kind][k]; k++) {
         const char *name = query[rt->kind][k];
         int text = rt->kind == RK_SOA_GAP || !strcmp(name, "framework"); /* names and keys */

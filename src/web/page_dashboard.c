@@ -375,6 +375,15 @@ static void attention_section(web_req *r, const dom_dash *s)
                    "decisions decided and not carried out by their due dates",
                    "/decisions?status=decided");
     html_f(&r->out, "</li>");
+    if (s->responsibility_gaps >= 0) { /* (counted from schema 26) */
+        attention_item(r, s->responsibility_gaps,
+                       "responsibility gap: a role nobody holds, or an owner without the role or "
+                       "a budget",
+                       "responsibility gaps: roles nobody holds, owners without the role or a "
+                       "budget",
+                       "/responsibilities#gaps");
+        html_f(&r->out, "</li>");
+    }
     attention_item(r, s->no_objective, "risk tied to no business objective",
                    "risks tied to no business objective", NULL);
     html_f(&r->out, "</li>");
@@ -585,6 +594,8 @@ static void health_section(web_req *r, const dom_dash *s)
     else
         html_f(&r->out, ": <strong class=\"error\">none</strong> (ISO/IEC 27001 Cl. 9.3 asks "
                         "for them at planned intervals).</p>");
+    html_f(&r->out, "<p><a href=\"/responsibilities\">Who owns what</a>: the responsibility "
+                    "matrix, and the roles and budgets missing.</p>");
     note(r, "Active records as they stand now. A decision rests on risk information when it "
             "names a risk or cites a quantified analysis; a risk owner holds a budget when their "
             "budget authority is above zero.");

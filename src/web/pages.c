@@ -20,7 +20,9 @@ int page_registers(web_req *r, isms_err *e)
         html_f(&r->out, "<tr><td><a href=\"/%u\">%s</a></td><td>%s</td><td>%D</td></tr>",
                reg->plural, reg->plural, reg->summary, n);
     }
-    html_f(&r->out, "</tbody></table></div>");
+    html_f(&r->out, "</tbody></table></div><p>Across the registers: <a "
+                    "href=\"/responsibilities\">the responsibility matrix</a> (who owns what, "
+                    "and the gaps).</p>");
     page_end(r);
     return 0;
 }

@@ -201,6 +201,10 @@ static void page_routes(void)
     add("", "GET", RK_PAGE_SOA_GAP, WEB_SIGNED_IN, page_soa_gap,
         "two profiles (or SoAs) of a framework compared, sortable (format=csv: its rows)", NULL,
         "/soa-gap", NULL);
+    add("", "GET", RK_PAGE_RESPONSIBILITIES, WEB_SIGNED_IN, page_responsibilities,
+        "the responsibility matrix: what each person owns, their roles and budget, and the gaps "
+        "(?offset, ?limit: a page of people by name)",
+        NULL, "/responsibilities", NULL);
 }
 
 static void build(void)
@@ -241,6 +245,11 @@ static void build(void)
         "?target: per requirement the implementation short of the target, and the tiers (isms "
         "soa gap)",
         NULL, "/soa-gap", NULL);
+    add(API, "GET", RK_RESPONSIBILITIES, WEB_SIGNED_IN, api_responsibilities,
+        "the responsibility matrix: for a page of people by name (?offset, ?limit up to 500), "
+        "their roles, budget authority and the active records of each register they own; the "
+        "roles held, and every gap (isms person matrix)",
+        NULL, "/responsibilities", NULL);
     add(API, "GET", RK_JOBS, WEB_SIGNED_IN, api_jobs,
         "the background analyses the signed-in person may see, newest first", NULL, "/jobs", NULL);
     add(API, "POST", RK_JOB_START, WEB_SIGNED_IN, api_job_start,

@@ -9,6 +9,7 @@
 #define ISMS_WEB_VIEWS_JSON_H
 
 #include "core/arena.h"
+#include "domain/views/accountability.h"
 #include "domain/views/derived.h"
 #include "domain/views/frameworks.h"
 #include "domain/views/metrics.h"
@@ -41,6 +42,10 @@ json_t *gap_report_json(const gap_report *r);
 enum { GAP_COLUMNS = 6 };
 extern const char *const gap_columns[GAP_COLUMNS + 1]; /* NULL-terminated */
 void gap_row_cells(const gap_row *g, const char *cells[GAP_COLUMNS]);
+
+/* The responsibility matrix and its gaps (isms person matrix --json,
+ * /api/v1/responsibilities). New reference. */
+json_t *accountability_json(const dom_accountability *m);
 
 /* The SoA's columns as a table (CSV, Markdown, HTML exports). */
 enum { SOA_COLUMNS = 7 };

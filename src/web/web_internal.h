@@ -109,33 +109,35 @@ typedef enum route_kind {
     RK_DRIFT,         /* /api/v1/drift */
     RK_SOA_STATEMENT, /* /api/v1/soas/<KEY>/statement: the SoA as a document */
     RK_SOA_GAP,       /* /api/v1/soa-gap: two profiles (or SoAs) of a framework compared */
+    RK_RESPONSIBILITIES, /* /api/v1/responsibilities: the responsibility matrix, its gaps */
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
-    RK_STATIC,               /* the stylesheet */
-    RK_PAGE_HOME,            /* / */
-    RK_PAGE_REGISTERS,       /* the index of registers */
-    RK_PAGE_SIGN_IN,         /* GET (the form) and POST /signin */
-    RK_PAGE_SIGN_OUT,        /* GET (the form) and POST /signout */
-    RK_PAGE_LIST,            /* /<plural>: the list page (and its CSV) */
-    RK_PAGE_SHOW,            /* /<plural>/<KEY> */
-    RK_PAGE_RETIRE,          /* POST /<plural>/<KEY>/retire */
-    RK_PAGE_TRANSITION,      /* POST /<plural>/<KEY>/<verb> */
-    RK_PAGE_NEW,             /* GET /<plural>/new: the form */
-    RK_PAGE_CREATE,          /* POST /<plural> */
-    RK_PAGE_EDIT,            /* GET /<plural>/<KEY>/edit: the form */
-    RK_PAGE_UPDATE,          /* POST /<plural>/<KEY>/edit */
-    RK_PAGE_SEARCH,          /* /search?q= */
-    RK_PAGE_MY,              /* /my: the signed-in person's work */
-    RK_PAGE_ACCEPT_FORM,     /* GET /risks/<KEY>/accept: the authority needed, the form */
-    RK_PAGE_ACCEPT,          /* POST /risks/<KEY>/accept */
-    RK_PAGE_REVIEW_INPUTS,   /* POST /reviews/<KEY>/inputs */
-    RK_PAGE_METRICS_MEASURE, /* POST /metrics/measure and /metrics/<KEY>/measure */
-    RK_PAGE_QUANTIFY,        /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
-    RK_PAGE_ROI,             /* /controls/roi: the return on controls */
-    RK_PAGE_COVERAGE,        /* /coverage[?framework=]: coverage per framework, the gaps */
-    RK_PAGE_DRIFT,           /* /drift */
-    RK_PAGE_SOA,             /* /soa[?framework=]: the SoAs in force, one's statement */
-    RK_PAGE_STATEMENT,       /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
-    RK_PAGE_SOA_GAP,         /* /soa-gap: two profiles compared, sortable (and its CSV) */
+    RK_STATIC,                /* the stylesheet */
+    RK_PAGE_HOME,             /* / */
+    RK_PAGE_REGISTERS,        /* the index of registers */
+    RK_PAGE_SIGN_IN,          /* GET (the form) and POST /signin */
+    RK_PAGE_SIGN_OUT,         /* GET (the form) and POST /signout */
+    RK_PAGE_LIST,             /* /<plural>: the list page (and its CSV) */
+    RK_PAGE_SHOW,             /* /<plural>/<KEY> */
+    RK_PAGE_RETIRE,           /* POST /<plural>/<KEY>/retire */
+    RK_PAGE_TRANSITION,       /* POST /<plural>/<KEY>/<verb> */
+    RK_PAGE_NEW,              /* GET /<plural>/new: the form */
+    RK_PAGE_CREATE,           /* POST /<plural> */
+    RK_PAGE_EDIT,             /* GET /<plural>/<KEY>/edit: the form */
+    RK_PAGE_UPDATE,           /* POST /<plural>/<KEY>/edit */
+    RK_PAGE_SEARCH,           /* /search?q= */
+    RK_PAGE_MY,               /* /my: the signed-in person's work */
+    RK_PAGE_ACCEPT_FORM,      /* GET /risks/<KEY>/accept: the authority needed, the form */
+    RK_PAGE_ACCEPT,           /* POST /risks/<KEY>/accept */
+    RK_PAGE_REVIEW_INPUTS,    /* POST /reviews/<KEY>/inputs */
+    RK_PAGE_METRICS_MEASURE,  /* POST /metrics/measure and /metrics/<KEY>/measure */
+    RK_PAGE_QUANTIFY,         /* /risks/<KEY>/quantify: figures and the loss exceedance curve */
+    RK_PAGE_ROI,              /* /controls/roi: the return on controls */
+    RK_PAGE_COVERAGE,         /* /coverage[?framework=]: coverage per framework, the gaps */
+    RK_PAGE_DRIFT,            /* /drift */
+    RK_PAGE_SOA,              /* /soa[?framework=]: the SoAs in force, one's statement */
+    RK_PAGE_STATEMENT,        /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
+    RK_PAGE_SOA_GAP,          /* /soa-gap: two profiles compared, sortable (and its CSV) */
+    RK_PAGE_RESPONSIBILITIES, /* /responsibilities: the responsibility matrix, its gaps */
     /* background analyses (jobs.h): started by who may save analyses, seen by
      * their starter and the isms-lead */
     RK_JOBS,            /* GET /api/v1/jobs */
@@ -342,6 +344,8 @@ void web_workflow_links(web_req *r, const record *rec);
 typedef int web_handler_fn(web_req *r, isms_err *e); /* what a web_handler points at */
 web_handler_fn api_coverage, api_drift, api_soa_statement, api_soa_gap;
 web_handler_fn page_coverage, page_drift, page_soa, page_statement, page_soa_gap;
+/* page_accountability.c: the responsibility matrix */
+web_handler_fn api_responsibilities, page_responsibilities;
 struct cov_report;
 struct drift_item;
 /* The drift (isms drift) the request asks for: it takes no parameters. */

@@ -338,6 +338,7 @@ static void last_approving_role_needs_force(void **state)
     free(err);
     /* other roles come and go freely */
     free(tu_isms_ok(repo, "person", "update", "PER-3", "--remove-role", "risk-owner"));
+    free(tu_isms_ok(repo, "person", "update", "PER-3", "--remove-role", "control-owner"));
     /* forced: done, and said */
     free(tu_isms_err(
         repo, 0, "warning: roles: PER-3 no longer approves or accepts anything (was: isms-lead)",

@@ -207,6 +207,7 @@ const PAGES = [
   ['decision', '/decisions/DEC-1'],
   ['incident', '/incidents/INC-1'],
   ['incident form', '/incidents/new'],
+  ['responsibility matrix', '/responsibilities'],
 ];
 
 // ---- the tests ----

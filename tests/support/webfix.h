@@ -22,7 +22,7 @@ int wf_port(void);
 const char *wf_repo(void);
 
 /* The demo's people by what they are, as e-mail addresses. */
-#define WF_LEAD "mara.lindqvist@nordhafen.example"   /* isms-lead, risk-owner */
+#define WF_LEAD "mara.lindqvist@nordhafen.example"   /* isms-lead, risk-owner, control-owner */
 #define WF_BOARD "dana.berg@nordhafen.example"       /* management-body */
 #define WF_OWNER "tomasz.nowak@nordhafen.example"    /* risk-owner, asset-owner (PER-4) */
 #define WF_AUDITOR "lena.hoffmann@nordhafen.example" /* internal-auditor */

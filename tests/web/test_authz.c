@@ -226,6 +226,8 @@ static int expected(const route *rt, persona p, int own)
     case RK_SOA_STATEMENT:
     case RK_SOA_GAP:
     case RK_PAGE_SOA_GAP:
+    case RK_RESPONSIBILITIES: /* who owns what: the people register's own reading */
+    case RK_PAGE_RESPONSIBILITIES:
     case RK_PAGE_COVERAGE:
     case RK_PAGE_DRIFT:
     case RK_PAGE_SOA:

@@ -891,6 +891,63 @@ static void the_quantify_page_draws_the_curve_and_titles_are_text(void **state)
     free(html);
 }
 
+/* The responsibility matrix: the demo's gaps, each count a link to the
+ * person's records of that register (and as many as it lists), the same
+ * figures in the API and the CLI, a page of people, bad pages refused by
+ * name; the dashboard and the registers link to it. */
+static void the_responsibility_matrix_names_the_gaps(void **state)
+{
+    (void)state;
+    tu_http r;
+    wf_req(&r, WF_AUDITOR, "GET", "/api/v1/responsibilities?offset=1&limit=2", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *m = wf_json(&r);
+    tu_http_free(&r);
+    assert_int_equal(json_integer_value(json_object_get(m, "people")), wf_total("/api/v1/people"));
+    assert_int_equal(json_array_size(json_object_get(m, "rows")), 2);
+    assert_int_equal(json_integer_value(json_object_get(m, "offset")), 1);
+    json_t *first = json_array_get(json_object_get(m, "rows"), 0); /* by name: Aylin, Dana */
+    assert_string_equal(json_string_value(json_object_get(first, "name")), "Dana Berg");
+    json_int_t risks = json_integer_value(json_object_get(json_object_get(first, "owns"), "risks"));
+    assert_true(risks >= 1);
+    assert_int_equal(wf_total("/api/v1/risks?owner=PER-1"), risks); /* what the link lists */
+    assert_true(json_integer_value(json_object_get(m, "gaps_total")) >= 3);
+    json_decref(m);
+
+    char *html = wf_page(WF_READER, "/responsibilities", 200), want[160];
+    assert_contains(html, "<h1>Responsibility matrix</h1>");
+    assert_contains(html, "<li data-gap=\"without-role\"><a href=\"/people/PER-1\">PER-1</a>: "
+                          "Dana Berg owns ");
+    assert_contains(html, "<li data-gap=\"without-role\"><a href=\"/people/PER-7\">PER-7</a>: "
+                          "Sofia Rossi owns 1 asset without the role asset-owner");
+    snprintf(want, sizeof want, "<a href=\"/risks?owner=PER-1\">%lld</a>", (long long)risks);
+    assert_contains(html, want);
+    assert_contains(html, "<caption>Held by ");
+    free(html);
+
+    char *text = tu_isms_ok(wf_repo(), "person", "matrix");
+    assert_contains(text, "PER-7: Sofia Rossi owns 1 asset without the role asset-owner");
+    free(text);
+
+    const char *bad[][2] = { { "/api/v1/responsibilities?limit=0", "limit" },
+                             { "/api/v1/responsibilities?offset=x", "offset" },
+                             { "/api/v1/responsibilities?sort=name", "sort" },
+                             { "/responsibilities?limit=501", "limit" } };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        wf_req(&r, WF_LEAD, "GET", bad[k][0], NULL, NULL);
+        assert_int_equal(r.status, 400);
+        if (!strncmp(bad[k][0], "/api/", 5))
+            assert_string_equal(wf_error_field(&r), bad[k][1]);
+        tu_http_free(&r);
+    }
+    html = wf_page(WF_AUDITOR, "/", 200);
+    assert_contains(html, "<a href=\"/responsibilities\">");
+    free(html);
+    html = wf_page(WF_AUDITOR, "/registers", 200);
+    assert_contains(html, "<a href=\"/responsibilities\">");
+    free(html);
+}
+
 TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
@@ -909,4 +966,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_body_decides_on_the_page),
         cmocka_unit_test(a_review_gets_its_inputs_on_its_page),
         cmocka_unit_test(incidents_and_the_reports_owed_on_the_dashboard),
-        cmocka_unit_test(metrics_measured_on_their_pages))
+        cmocka_unit_test(metrics_measured_on_their_pages),
+        cmocka_unit_test(the_responsibility_matrix_names_the_gaps))

@@ -36,7 +36,8 @@ typedef struct verify_ctx {
     verify_report *rep;
     ledger_tree_check *tree; /* the stored Merkle tree against the entries */
     isms_err *e;             /* why a check could not run */
-    isms_err first;
+    isms_err first;          /* the problem the failure is named by */
+    int first_is_tally;      /* ... a kept figure's, until another is found */
     char genesis_id[64];
     char genesis_created[32];
     int ledger_schema; /* the schema version the ledger's init and migrate entries end at */
@@ -66,6 +67,15 @@ static void problem(verify_ctx *v, const char *field, const char *fmt, ...)
     if (v->rep->problems < VERIFY_MAX_LINES)
         buf_printf(&v->rep->details, "%s\n", line);
     v->rep->problems++;
+    /* The first found names the failure (err_set keeps it), the later
+     * ones often follow from it; a kept figure that differs always follows
+     * from something else (a record or entry changed or removed), so it
+     * names the failure only alone. */
+    int tally = !strcmp(field, "tally");
+    if (v->first_is_tally && !tally)
+        err_clear(&v->first);
+    if (!v->first.code)
+        v->first_is_tally = tally;
     err_set(&v->first, E_TAMPERED, field, "%s", line);
 }
 

@@ -63,6 +63,9 @@ typedef enum { MU_PERCENT, MU_COUNT, MU_HOURS, MU_MONEY } metric_unit;
       "planned controls past the date they were to be in place by")                             \
     X(M_DECISIONS_OVERDUE, "decisions-overdue", MU_COUNT, 0, "leading",                           \
       "decisions taken and not carried out by their due dates")                                    \
+    X(M_RESPONSIBILITY_GAPS, "responsibility-gaps", MU_COUNT, 0, "leading",                      \
+      "gaps of the responsibility matrix: roles nobody holds, owners without the role or a "       \
+      "budget, auditors owning what they audit, most of a register on one person")                 \
     X(M_REPORTS_LATE, "reports-late", MU_COUNT, 0, "lagging",                                     \
       "reports to an authority (NIS2, DORA, GDPR) whose deadline passed unmade")                   \
     X(M_INCIDENTS_YEAR, "incidents-last-365-days", MU_COUNT, 0, "lagging",                        \

@@ -99,9 +99,6 @@ static void note_risk(tallies *t, const record *r, int sign)
     const char *review = record_text(r, F_RISK_REVIEW_DATE);
     if (review)
         add(t, named(&name, "risk.review.", review), sign);
-    named(&name, "risk.owner.", ""); /* who owns risks: do they hold a budget? */
-    buf_put_int(&name, record_cval(r, F_RISK_OWNER)->i);
-    add(t, buf_str(&name), sign);
     buf_reset(&name);
 }
 
@@ -191,11 +188,44 @@ static void note_metric(tallies *t, const record *r, int sign)
     buf_reset(&name);
 }
 
+/* Who answers for it: "owner.REGISTER.PERSON-ID", for every register
+ * whose records have an owner (the responsibility matrix; the dashboard's
+ * risk owners who hold a budget). */
+static void note_owner(tallies *t, const record *r, int sign)
+{
+    int f = regdef_field(r->reg, "owner");
+    if (f < 0 || r->reg->fields[f].type != FT_REF || r->v[f].null)
+        return;
+    buf name;
+    buf_init(&name);
+    named(&name, TALLY_OWNER_PREFIX, r->reg->name);
+    buf_putc(&name, '.');
+    buf_put_int(&name, r->v[f].i);
+    add(t, buf_str(&name), sign);
+    buf_reset(&name);
+}
+
+/* The people, and how many hold each role: a role nobody holds is a gap
+ * of the responsibility matrix. */
+static void note_person(tallies *t, const record *r, int sign)
+{
+    buf name;
+    buf_init(&name);
+    add(t, "person", sign);
+    const value *roles = record_cval(r, F_PERSON_ROLES);
+    for (int k = 0; k < roles->n; k++)
+        add(t, named(&name, TALLY_ROLE_PREFIX, roles->keys[k]), sign);
+    buf_reset(&name);
+}
+
 void tallies_note(tallies *t, const record *r, int sign)
 {
     if (!r || r->retired_at)
         return;
-    if (r->reg == &reg_risk)
+    note_owner(t, r, sign);
+    if (r->reg == &reg_person)
+        note_person(t, r, sign);
+    else if (r->reg == &reg_risk)
         note_risk(t, r, sign);
     else if (r->reg == &reg_control)
         note_control(t, r, sign);
@@ -250,7 +280,8 @@ static int counted(const regdef *reg)
 {
     return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
            reg == &reg_mapping || reg == &reg_decision || reg == &reg_incident ||
-           reg == &reg_review || reg == &reg_metric;
+           reg == &reg_review || reg == &reg_metric || reg == &reg_person ||
+           regdef_field(reg, "owner") >= 0;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -289,24 +320,71 @@ static int note_one(const record *r, void *ctx)
     return 0;
 }
 
-/* Each register read for the fields its figures need (references as ids). */
+/* Each register read for the fields its figures need (references as ids),
+ * its owner among them (note_owner). */
 static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
                                    F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_RESIDUAL_IMPACT,
                                    F_RISK_TREATMENT,           F_RISK_REVIEW_DATE,
                                    F_RISK_OBJECTIVES,          F_RISK_OWNER };
 enum { NRISK_FIELDS = sizeof risk_fields / sizeof *risk_fields, MAX_INPUTS = 16 };
-static const int control_fields[] = { F_CONTROL_STATUS, F_CONTROL_COST, F_CONTROL_EFFECTIVENESS,
-                                      F_CONTROL_TREATS, F_CONTROL_IMPLEMENTATION_DUE };
-static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE };
+static const int control_fields[] = { F_CONTROL_STATUS,
+                                      F_CONTROL_COST,
+                                      F_CONTROL_EFFECTIVENESS,
+                                      F_CONTROL_TREATS,
+                                      F_CONTROL_IMPLEMENTATION_DUE,
+                                      F_CONTROL_OWNER };
+static const int objective_fields[] = { F_OBJECTIVE_VALUE_AT_STAKE, F_OBJECTIVE_OWNER };
 static const int decision_fields[] = { F_DECISION_STATUS,   F_DECISION_AMOUNT,
                                        F_DECISION_RISKS,    F_DECISION_ANALYSIS,
-                                       F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT };
-static const int review_fields[] = { F_REVIEW_STATUS, F_REVIEW_HELD_ON };
+                                       F_DECISION_DUE_DATE, F_DECISION_DECIDED_AT,
+                                       F_DECISION_OWNER };
+static const int review_fields[] = { F_REVIEW_STATUS, F_REVIEW_HELD_ON, F_REVIEW_OWNER };
 static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERITY,
                                        F_INCIDENT_DETECTED_AT, F_INCIDENT_RESOLVED_AT,
                                        F_INCIDENT_LOSS,        F_INCIDENT_RISKS,
-                                       F_INCIDENT_REGIMES };
-static const int metric_fields[] = { F_METRIC_LAST_STATUS, F_METRIC_MEASURE_DUE };
+                                       F_INCIDENT_REGIMES,     F_INCIDENT_OWNER };
+static const int metric_fields[] = { F_METRIC_LAST_STATUS, F_METRIC_MEASURE_DUE, F_METRIC_OWNER };
+static const int person_fields[] = { F_PERSON_ROLES };
+
+/* A register counted, the fields it is read for, and the schema that
+ * brought its figures (NULL: the tallies' own, 0010). */
+typedef struct counted_reg {
+    const regdef *reg;
+    const int *fields;
+    int nfields;
+    int (*kept)(const store *s);
+} counted_reg;
+
+static int kept_always(const store *s) { return s != NULL; }
+
+/* Reviews came with 0021 and were counted from 0022. */
+static const counted_reg counted_regs[] = {
+    { &reg_control, control_fields, COUNT(control_fields), kept_always },
+    { &reg_objective, objective_fields, COUNT(objective_fields), kept_always },
+    { &reg_decision, decision_fields, COUNT(decision_fields), store_keeps_decisions },
+    { &reg_incident, incident_fields, COUNT(incident_fields), store_keeps_incidents },
+    { &reg_review, review_fields, COUNT(review_fields), store_keeps_incidents },
+    { &reg_metric, metric_fields, COUNT(metric_fields), store_keeps_metrics },
+    { &reg_person, person_fields, COUNT(person_fields), store_keeps_accountability },
+};
+
+/* Registers counted for their owners alone (note_owner): read for it. */
+static int scan_owners(dom *d, tallies *t, isms_err *e)
+{
+    int rc = 0;
+    for (int i = 0; registers[i] && !rc; i++) {
+        const regdef *reg = registers[i];
+        int f = regdef_field(reg, "owner"), listed = reg == &reg_risk;
+        for (int k = 0; k < COUNT(counted_regs); k++)
+            listed |= counted_regs[k].reg == reg;
+        if (f < 0 || listed)
+            continue;
+        int fid = FIELD_ID(reg->num, f);
+        store_query q = { .ids_only = 1, .fields = &fid, .nfields = 1 };
+        rc = store_scan(dom_store(d), reg, &q, note_one, t, e);
+    }
+    return rc;
+}
 
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
 {
@@ -316,30 +394,16 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         return err_set(e, E_INTERNAL, "risk", "%d FAIR inputs", ninputs);
     memcpy(fields, risk_fields, sizeof risk_fields);
     memcpy(fields + NRISK_FIELDS, inputs, sizeof *inputs * (size_t)ninputs);
-    store_query
-        risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs },
-        controls = { .ids_only = 1, .fields = control_fields, .nfields = COUNT(control_fields) },
-        objectives = { .ids_only = 1,
-                       .fields = objective_fields,
-                       .nfields = COUNT(objective_fields) },
-        decisions = { .ids_only = 1, .fields = decision_fields, .nfields = COUNT(decision_fields) },
-        incidents = { .ids_only = 1, .fields = incident_fields, .nfields = COUNT(incident_fields) },
-        reviews = { .ids_only = 1, .fields = review_fields, .nfields = COUNT(review_fields) },
-        metrics = { .ids_only = 1, .fields = metric_fields, .nfields = COUNT(metric_fields) };
+    store_query risks = { .ids_only = 1, .fields = fields, .nfields = NRISK_FIELDS + ninputs };
     int rc = store_scan(dom_store(d), &reg_risk, &risks, note_one, t, e);
-    if (!rc)
-        rc = store_scan(dom_store(d), &reg_control, &controls, note_one, t, e);
-    if (!rc)
-        rc = store_scan(dom_store(d), &reg_objective, &objectives, note_one, t, e);
-    if (!rc && store_keeps_decisions(dom_store(d)))
-        rc = store_scan(dom_store(d), &reg_decision, &decisions, note_one, t, e);
-    if (!rc && store_keeps_incidents(dom_store(d)))
-        rc = store_scan(dom_store(d), &reg_incident, &incidents, note_one, t, e);
-    if (!rc &&
-        store_keeps_incidents(dom_store(d))) /* (reviews came with 0021, counted from 0022) */
-        rc = store_scan(dom_store(d), &reg_review, &reviews, note_one, t, e);
-    if (!rc && store_keeps_metrics(dom_store(d)))
-        rc = store_scan(dom_store(d), &reg_metric, &metrics, note_one, t, e);
+    for (int k = 0; k < COUNT(counted_regs) && !rc; k++) {
+        const counted_reg *c = &counted_regs[k];
+        store_query q = { .ids_only = 1, .fields = c->fields, .nfields = c->nfields };
+        if (c->kept(dom_store(d)))
+            rc = store_scan(dom_store(d), c->reg, &q, note_one, t, e);
+    }
+    if (!rc && store_keeps_accountability(dom_store(d)))
+        rc = scan_owners(d, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
     int64_t stale; /* the latest analyses marked written since they ran */

@@ -24,6 +24,12 @@
 
 struct dom;
 
+/* Who owns how many active records of a register:
+ * "owner.REGISTER.PERSON-ID"; and how many active people hold a role:
+ * "person.role.ROLE" ("person": how many people). */
+#define TALLY_OWNER_PREFIX "owner."
+#define TALLY_ROLE_PREFIX "person.role."
+
 /* Figures by name (values int64_t, in the map's arena). */
 typedef struct tallies {
     strmap m;

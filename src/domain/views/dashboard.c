@@ -1,6 +1,7 @@
 /* dashboard.c: the dashboard's figures (see dashboard.h): from the kept
  * figures (dashboard_kept), or counted over the registers (the recount). */
 #include "domain/views/dashboard.h"
+#include "domain/views/accountability.h"
 #include "domain/views/metrics.h"
 #include "formats/json.h"
 #include "domain/views/derived.h"
@@ -558,6 +559,7 @@ static void day_figure(gather *g, const char *name, int64_t n)
  * and objectives, not of the records. */
 static void from_tallies(gather *g, const tallies *t)
 {
+    static const char risk_owners[] = TALLY_OWNER_PREFIX "risk.";
     dom_dash *s = g->out;
     for (size_t k = 0; k < t->m.cap; k++) {
         const char *name = t->m.slots[k].key;
@@ -585,8 +587,8 @@ static void from_tallies(gather *g, const tallies *t)
             s->decisions_overdue += strcmp(name + 13, g->today) < 0 ? n : 0;
         } else if (!strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1)) {
             day_figure(g, name, n);
-        } else if (!strncmp(name, "risk.owner.", 11)) {
-            idset_add(&g->owners, strtoll(name + 11, NULL, 10));
+        } else if (!strncmp(name, risk_owners, sizeof risk_owners - 1)) {
+            idset_add(&g->owners, strtoll(name + sizeof risk_owners - 1, NULL, 10));
         } else if (!strncmp(name, "incident.", 9)) {
             incident_figure(g, name + 9, n);
         } else if (!strncmp(name, "metric.", 7)) {
@@ -858,6 +860,20 @@ static int owners_with_budget(gather *g, isms_err *e)
     return 0;
 }
 
+/* How many gaps the responsibility matrix finds (its kept figures and a
+ * read of each owner: the cost of the people, not of the records). */
+static int responsibility_gaps(dom *d, dom_dash *out, isms_err *e)
+{
+    out->responsibility_gaps = -1;
+    if (!store_keeps_accountability(dom_store(d)))
+        return 0;
+    dom_accountability m;
+    int rc = dom_accountability_read(d, 0, 1, &m, e);
+    if (!rc)
+        out->responsibility_gaps = m.gaps_total;
+    return rc;
+}
+
 /* The first DASH_KEYS_FIRST active records of reg whose state field
  * `fid` holds `state`, of `total` (by the field's list index). */
 static int keys_in_state(dom *d, const regdef *reg, int fid, const char *state, int64_t total,
@@ -1002,6 +1018,8 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
         rc = board_metrics(d, &g, e);
     if (!rc)
         rc = owners_with_budget(&g, e);
+    if (!rc)
+        rc = responsibility_gaps(d, out, e);
     if (!rc)
         rc = incidents_against_portfolio(d, out, e);
     if (!rc)

@@ -128,6 +128,8 @@ typedef struct dom_dash {
     int64_t amount_on_risk;         /* of decided_amount, what decisions resting on risk allocate */
     int64_t taken_last_year;        /* decisions decided in the 365 days to today */
     int64_t reviews_last_year;      /* management reviews held in those days (Cl. 9.3) */
+    int64_t responsibility_gaps;    /* the responsibility matrix's (accountability.h); -1: the
+                                       schema does not count who owns what */
     char last_review[11];           /* the day of the latest of them ("": none) */
     dash_share health[DASH_HEALTH]; /* those figures as shares, each front end's rows */
     /* incidents (active): what happened, what it cost, whether the risk

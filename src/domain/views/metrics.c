@@ -78,6 +78,10 @@ static int read_count(dom *d, const dom_dash *s, int measure, metric_reading *ou
         return 1;
     case M_DECISIONS_OVERDUE: count(a, s->decisions_overdue, "overdue", NULL, out); return 1;
     case M_CONTROLS_OVERDUE: count(a, s->controls_overdue, "overdue", NULL, out); return 1;
+    case M_RESPONSIBILITY_GAPS:
+        if (s->responsibility_gaps >= 0)
+            count(a, s->responsibility_gaps, "gaps (isms person matrix)", NULL, out);
+        return 1;
     case M_REPORTS_LATE:
         if (late->total < 0) /* more than the dashboard reads */
             count(a, DASH_REPORTS_READ, "late at least (more were not read)", late, out);

@@ -1,0 +1,354 @@
+/* accountability.c: the responsibility matrix and its gaps (see
+ * accountability.h). */
+#include "domain/views/accountability.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const acc_gap_names[] = { "role-vacant",  "without-role",  "without-budget",
+                                      "auditor-owns", "concentration", NULL };
+
+/* The roles the standard needs held, and why. */
+static const struct {
+    const char *role, *why;
+} needed_roles[] = {
+    { "management-body", "the management body approves the scope and the risk appetite and answers "
+                         "for the ISMS (ISO/IEC 27001 Cl. 5.1; NIS2 Art. 20(1); DORA Art. 5(2))" },
+    { "isms-lead", "someone must be assigned to make the ISMS conform and to report on its "
+                   "performance to top management (Cl. 5.3 a, b)" },
+    { "internal-auditor", "internal audits at planned intervals need auditors (Cl. 9.2)" },
+};
+
+/* The registers whose owners need a role of their own to hold them (and
+ * whose concentration on one person is judged). */
+static const struct {
+    const char *reg, *role;
+} owning_roles[] = {
+    { "risk", "risk-owner" },
+    { "control", "control-owner" },
+    { "asset", "asset-owner" },
+};
+
+/* One owner's counts, gathered from the figures. */
+typedef struct owner_counts {
+    int64_t id;
+    int64_t owns[ACC_MAX_KINDS];
+} owner_counts;
+
+typedef struct gather {
+    dom *d;
+    arena *a;
+    dom_accountability *out;
+    owner_counts *owners; /* by id once sorted */
+    size_t n, cap;
+} gather;
+
+static int kind_of(const dom_accountability *m, const char *reg_name, size_t len)
+{
+    for (int k = 0; k < m->nkinds; k++)
+        if (strlen(m->kinds[k].reg->name) == len && !strncmp(m->kinds[k].reg->name, reg_name, len))
+            return k;
+    return -1;
+}
+
+static int role_of(const char *role)
+{
+    for (int k = 0; role_names[k] && k < ACC_MAX_ROLES; k++)
+        if (!strcmp(role_names[k], role))
+            return k;
+    return -1;
+}
+
+/* "owner.REGISTER.ID" and "person.role.ROLE" (tallies.h); the rest is not
+ * the matrix's. */
+static int figure(const char *name, int64_t n, void *ctx)
+{
+    gather *g = ctx;
+    dom_accountability *m = g->out;
+    if (!strcmp(name, "person")) {
+        m->people = n;
+    } else if (!strncmp(name, TALLY_ROLE_PREFIX, sizeof TALLY_ROLE_PREFIX - 1)) {
+        int r = role_of(name + sizeof TALLY_ROLE_PREFIX - 1);
+        if (r >= 0)
+            m->holders[r] = n;
+    } else if (!strncmp(name, TALLY_OWNER_PREFIX, sizeof TALLY_OWNER_PREFIX - 1)) {
+        const char *reg = name + sizeof TALLY_OWNER_PREFIX - 1, *dot = strchr(reg, '.');
+        int k = dot ? kind_of(m, reg, (size_t)(dot - reg)) : -1;
+        if (k < 0)
+            return 0;
+        if (g->n == g->cap) {
+            g->cap = g->cap ? g->cap * 2 : 64;
+            g->owners = xrealloc(g->owners, g->cap * sizeof *g->owners);
+        }
+        owner_counts *o = &g->owners[g->n++];
+        memset(o, 0, sizeof *o);
+        o->id = strtoll(dot + 1, NULL, 10);
+        o->owns[k] = n;
+        m->kinds[k].total += n;
+    }
+    return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = ((const owner_counts *)a)->id, y = ((const owner_counts *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* One entry per owner, their counts summed. */
+static void merge_owners(gather *g)
+{
+    if (g->n)
+        qsort(g->owners, g->n, sizeof *g->owners, by_id);
+    size_t w = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (w && g->owners[w - 1].id == g->owners[i].id) {
+            for (int k = 0; k < ACC_MAX_KINDS; k++)
+                g->owners[w - 1].owns[k] += g->owners[i].owns[k];
+        } else {
+            g->owners[w++] = g->owners[i];
+        }
+    }
+    g->n = w;
+    g->out->owners = (int64_t)w;
+}
+
+static const owner_counts *counts_of(const gather *g, int64_t id)
+{
+    owner_counts key = { .id = id };
+    return g->n ? bsearch(&key, g->owners, g->n, sizeof *g->owners, by_id) : NULL;
+}
+
+static int holds(const record *person, const char *role)
+{
+    const value *roles = record_cval(person, F_PERSON_ROLES);
+    for (int k = 0; k < roles->n; k++)
+        if (!strcmp(roles->keys[k], role))
+            return 1;
+    return 0;
+}
+
+static acc_gap *gap_add(gather *g, acc_gap_kind kind, const record *person)
+{
+    dom_accountability *m = g->out;
+    m->gaps_total++;
+    if (m->ngaps >= ACC_MAX_GAPS)
+        return NULL;
+    acc_gap *x = &m->gaps[m->ngaps++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    if (person) {
+        x->person = arena_strdup(g->a, person->key);
+        x->person_name = arena_strdup(g->a, record_text(person, F_PERSON_NAME));
+    }
+    return x;
+}
+
+static const char *plural_of(const dom_accountability *m, int k, int64_t n)
+{
+    return n == 1 ? m->kinds[k].reg->name : m->kinds[k].reg->plural;
+}
+
+/* Owns records of a register whose role they do not hold; an internal
+ * auditor who owns any of them; more than half of them on one person. */
+static void owning_gaps(gather *g, const record *p, const owner_counts *c)
+{
+    dom_accountability *m = g->out;
+    const char *who = record_text(p, F_PERSON_NAME);
+    for (size_t j = 0; j < sizeof owning_roles / sizeof *owning_roles; j++) {
+        int k = kind_of(m, owning_roles[j].reg, strlen(owning_roles[j].reg));
+        int64_t n = k >= 0 ? c->owns[k] : 0, of = k >= 0 ? m->kinds[k].total : 0;
+        if (!n)
+            continue;
+        acc_gap *x;
+        if (!holds(p, owning_roles[j].role) && (x = gap_add(g, ACC_WITHOUT_ROLE, p))) {
+            x->role = owning_roles[j].role;
+            x->registers = m->kinds[k].reg->plural;
+            x->n = n;
+            x->of = of;
+            x->text = arena_printf(g->a,
+                                   "%s owns %lld %s without the role %s: give them the role, "
+                                   "or give the %s to someone who holds it",
+                                   who, (long long)n, plural_of(m, k, n), owning_roles[j].role,
+                                   plural_of(m, k, n));
+        }
+        if (holds(p, "internal-auditor") && (x = gap_add(g, ACC_AUDITOR_OWNS, p))) {
+            x->role = "internal-auditor";
+            x->registers = m->kinds[k].reg->plural;
+            x->n = n;
+            x->of = of;
+            x->text = arena_printf(g->a,
+                                   "%s is an internal auditor and owns %lld %s: an audit of "
+                                   "one's own work is not objective (ISO/IEC 27001 Cl. 9.2.2 "
+                                   "c); give the %s to someone else, or leave %s out of "
+                                   "auditing them",
+                                   who, (long long)n, plural_of(m, k, n), plural_of(m, k, n), who);
+        }
+        if (of >= ACC_CONCENTRATION_MIN && 2 * n > of && (x = gap_add(g, ACC_CONCENTRATION, p))) {
+            x->registers = m->kinds[k].reg->plural;
+            x->n = n;
+            x->of = of;
+            x->text = arena_printf(g->a,
+                                   "%s owns %lld of the %lld %s (%lld%%): the ISMS depends on "
+                                   "one person for them; share them out, or name a deputy",
+                                   who, (long long)n, (long long)of, m->kinds[k].reg->plural,
+                                   (long long)(100 * n / of));
+        }
+    }
+}
+
+/* Owns risks or objectives, and may commit no money. */
+static void budget_gap(gather *g, const record *p, const owner_counts *c)
+{
+    dom_accountability *m = g->out;
+    int kr = kind_of(m, "risk", 4), ko = kind_of(m, "objective", 9);
+    int64_t risks = kr >= 0 ? c->owns[kr] : 0, objectives = ko >= 0 ? c->owns[ko] : 0;
+    if ((!risks && !objectives) || record_int(p, F_PERSON_BUDGET_AUTHORITY) > 0)
+        return;
+    acc_gap *x = gap_add(g, ACC_WITHOUT_BUDGET, p);
+    if (!x)
+        return;
+    x->registers = risks && objectives ? "risks, objectives" : risks ? "risks" : "objectives";
+    x->n = risks + objectives;
+    const char *what = arena_printf(
+        g->a, "%s%s%s",
+        risks ? arena_printf(g->a, "%lld %s", (long long)risks, plural_of(m, kr, risks)) : "",
+        risks && objectives ? " and " : "",
+        objectives
+            ? arena_printf(g->a, "%lld %s", (long long)objectives, plural_of(m, ko, objectives))
+            : "");
+    x->text = arena_printf(g->a,
+                           "%s owns %s and holds no budget authority: an owner who cannot "
+                           "commit money cannot fund the treatment or the objective they "
+                           "answer for; set their budget_authority, or give them to someone "
+                           "who holds a budget",
+                           record_text(p, F_PERSON_NAME), what);
+}
+
+static void vacant_roles(gather *g)
+{
+    for (size_t j = 0; j < sizeof needed_roles / sizeof *needed_roles; j++) {
+        int r = role_of(needed_roles[j].role);
+        acc_gap *x;
+        if (r < 0 || g->out->holders[r] || !(x = gap_add(g, ACC_ROLE_VACANT, NULL)))
+            continue;
+        x->role = needed_roles[j].role;
+        x->text = arena_printf(g->a, "No one holds the role %s: %s; give it to someone",
+                               needed_roles[j].role, needed_roles[j].why);
+    }
+}
+
+/* Every owner read once, by id: the gaps of what they own. */
+static int owner_gaps(gather *g, isms_err *e)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        record p;
+        int rc = store_get_id(dom_store(g->d), &reg_person, g->owners[i].id, &p, g->a, e);
+        if (rc)
+            return rc;
+        owning_gaps(g, &p, &g->owners[i]);
+        budget_gap(g, &p, &g->owners[i]);
+    }
+    return 0;
+}
+
+static const char *roles_text(arena *a, const record *p)
+{
+    const value *roles = record_cval(p, F_PERSON_ROLES);
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < roles->n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", roles->keys[k]);
+    const char *s = arena_strdup(a, buf_str(&b));
+    buf_reset(&b);
+    return s;
+}
+
+static void fill_row(gather *g, const record *p, acc_row *row)
+{
+    dom_accountability *m = g->out;
+    memset(row, 0, sizeof *row);
+    row->key = arena_strdup(g->a, p->key);
+    row->name = arena_strdup(g->a, record_text(p, F_PERSON_NAME));
+    row->email = arena_strdup(g->a, record_text(p, F_PERSON_EMAIL));
+    row->roles = roles_text(g->a, p);
+    const value *roles = record_cval(p, F_PERSON_ROLES);
+    row->nroles = roles->n;
+    row->role_list = arena_alloc(g->a, sizeof *row->role_list * (size_t)(roles->n + 1));
+    for (int k = 0; k < roles->n; k++)
+        row->role_list[k] = arena_strdup(g->a, roles->keys[k]);
+    if (!record_cval(p, F_PERSON_BUDGET_AUTHORITY)->null)
+        row->budget_text = dom_money_text(g->d, record_int(p, F_PERSON_BUDGET_AUTHORITY), " ");
+    const owner_counts *c = counts_of(g, p->id);
+    for (int k = 0; c && k < m->nkinds; k++) {
+        row->owns[k] = c->owns[k];
+        row->total += c->owns[k];
+    }
+    for (int i = 0; i < m->ngaps; i++)
+        row->gaps += m->gaps[i].person && !strcmp(m->gaps[i].person, p->key);
+}
+
+/* The page of people, by name. */
+static int page(gather *g, int64_t offset, int limit, isms_err *e)
+{
+    store_query q = { .limit = limit, .offset = offset };
+    int64_t *ids, n;
+    int rc = store_ids(dom_store(g->d), &reg_person, &q, field_def(&reg_person, F_PERSON_NAME), 0,
+                       &ids, &n, g->a, e);
+    if (rc)
+        return rc;
+    g->out->rows = arena_alloc(g->a, sizeof *g->out->rows * (size_t)(n ? n : 1));
+    for (int64_t i = 0; i < n && !rc; i++) {
+        record p;
+        rc = store_get_id(dom_store(g->d), &reg_person, ids[i], &p, g->a, e);
+        if (!rc)
+            fill_row(g, &p, &g->out->rows[g->out->n++]);
+    }
+    return rc;
+}
+
+static void columns(dom_accountability *m)
+{
+    for (int i = 0; registers[i] && m->nkinds < ACC_MAX_KINDS; i++) {
+        int f = regdef_field(registers[i], "owner");
+        if (f >= 0 && registers[i]->fields[f].type == FT_REF)
+            m->kinds[m->nkinds++].reg = registers[i];
+    }
+    for (m->nroles = 0; role_names[m->nroles] && m->nroles < ACC_MAX_ROLES; m->nroles++)
+        ;
+}
+
+int dom_accountability_read(dom *d, int64_t offset, int limit, dom_accountability *out, isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (limit < 0 || limit > 500)
+        return err_set(e, E_INVALID, "limit", "limit %d: give 1 to 500 people a page", limit);
+    if (offset < 0)
+        return err_set(e, E_INVALID, "offset", "offset %lld: give 0 or more", (long long)offset);
+    if (!store_keeps_accountability(dom_store(d)))
+        return err_set(e, E_CONFLICT, "repository",
+                       "this repository's schema does not count who owns what; open it once "
+                       "with write access to upgrade it");
+    now_timestamp(out->computed_at);
+    out->offset = offset;
+    out->limit = limit ? limit : ACC_PAGE;
+    columns(out);
+    gather g = { .d = d, .a = dom_arena(d), .out = out };
+    out->gaps = arena_alloc(g.a, sizeof *out->gaps * ACC_MAX_GAPS);
+    int rc = store_tally_scan(dom_store(d), TALLIES_NO_DAYS, figure, &g, e);
+    if (!rc) {
+        merge_owners(&g);
+        vacant_roles(&g);
+        rc = owner_gaps(&g, e);
+    }
+    if (!rc)
+        rc = page(&g, offset, out->limit, e);
+    free(g.owners);
+    return rc;
+}

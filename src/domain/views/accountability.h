@@ -1,0 +1,102 @@
+/* accountability.h: the responsibility matrix, and its gaps.
+ *
+ * Every accountability names one person (ISO/IEC 27001 Cl. 5.3; NIS2
+ * Art. 20(1) and DORA Art. 5(2) hold the management body accountable): the
+ * matrix shows, for a page of people in name order, their roles, their
+ * budget authority and how many active records of each register they own
+ * (risks, controls, assets, objectives, metrics, incidents, decisions,
+ * reviews, context issues, stakeholders: every register whose records have
+ * an owner, in the registers' order). The gaps are found over every owner,
+ * not only the page:
+ *
+ * - a role nobody holds that the standard needs held: the management body
+ *   (Cl. 5.1), the ISMS lead (Cl. 5.3 b), an internal auditor (Cl. 9.2);
+ * - someone who owns risks, controls or assets without the role to
+ *   (risk-owner, control-owner, asset-owner: the role is where authority
+ *   and duties are assigned);
+ * - an owner of risks or objectives who holds no budget: they cannot fund
+ *   the treatment or the objective they answer for;
+ * - an internal auditor who owns risks, controls or assets: an audit of
+ *   one's own work is not objective (Cl. 9.2.2 c);
+ * - one person owning more than half of the risks, controls or assets (of
+ *   at least ACC_CONCENTRATION_MIN): a key-person dependency.
+ *
+ * Everything comes from the kept figures (tallies.h: "owner.REGISTER.ID",
+ * "person.role.ROLE") and one read of each owner and each person of the
+ * page: the cost is the people's, not the registers' size. */
+#ifndef ISMS_DOMAIN_VIEWS_ACCOUNTABILITY_H
+#define ISMS_DOMAIN_VIEWS_ACCOUNTABILITY_H
+
+#include "domain/engine/dom.h"
+
+enum {
+    ACC_MAX_KINDS = 16,         /* registers with an owner */
+    ACC_MAX_ROLES = 8,          /* role_names */
+    ACC_PAGE = 50,              /* people on a page by default */
+    ACC_MAX_GAPS = 200,         /* gaps listed; all are counted */
+    ACC_CONCENTRATION_MIN = 10, /* records of a kind before one owner's share is judged */
+};
+
+/* A column: a register whose records have an owner, and how many of its
+ * active records each person owns in all. */
+typedef struct acc_kind {
+    const regdef *reg;
+    int64_t total;
+} acc_kind;
+
+/* A row: one person. */
+typedef struct acc_row {
+    const char *key, *name, *email;
+    const char *roles;      /* "isms-lead, risk-owner", "" for none */
+    const char **role_list; /* the same, one by one */
+    int nroles;
+    const char *budget_text;     /* "EUR 50,000.00", NULL when none is set */
+    int64_t owns[ACC_MAX_KINDS]; /* by column */
+    int64_t total;               /* records owned in all */
+    int gaps;                    /* of the gaps, how many name this person */
+} acc_row;
+
+typedef enum acc_gap_kind {
+    ACC_ROLE_VACANT,
+    ACC_WITHOUT_ROLE,
+    ACC_WITHOUT_BUDGET,
+    ACC_AUDITOR_OWNS,
+    ACC_CONCENTRATION,
+} acc_gap_kind;
+/* Their names ("role-vacant", "without-role", "without-budget",
+ * "auditor-owns", "concentration"), by acc_gap_kind. */
+extern const char *const acc_gap_names[];
+
+typedef struct acc_gap {
+    acc_gap_kind kind;
+    const char *person, *person_name; /* NULL for a role nobody holds */
+    const char *role;                 /* the role concerned, or NULL */
+    const char *registers;            /* the registers concerned ("risks"), or NULL */
+    int64_t n, of;                    /* records concerned, of how many (0 when no count) */
+    const char *text;                 /* the gap, why it matters and what to do, in words */
+} acc_gap;
+
+typedef struct dom_accountability {
+    acc_kind kinds[ACC_MAX_KINDS];
+    int nkinds;
+    int64_t people;                 /* active people */
+    int64_t holders[ACC_MAX_ROLES]; /* active people holding role_names[k] */
+    int nroles;
+    int64_t owners; /* people who own at least one record */
+    int64_t offset; /* of the first row among the people */
+    int limit;      /* people a page */
+    acc_row *rows;  /* the page, by name */
+    int n;
+    acc_gap *gaps; /* the first ACC_MAX_GAPS: vacant roles, then by owner (oldest first) */
+    int ngaps;
+    int64_t gaps_total;
+    char computed_at[21];
+} dom_accountability;
+
+/* The matrix for `limit` people (1..500; 0: ACC_PAGE) from `offset`, and
+ * every gap; in the dom's arena. E_CONFLICT when the repository's schema
+ * does not keep the figures it needs (older than 0026 and read-only). */
+int dom_accountability_read(dom *d, int64_t offset, int limit, dom_accountability *out,
+                            isms_err *e);
+
+#endif

@@ -1,0 +1,12 @@
+-- 0026_accountability: the responsibility matrix's figures
+-- (domain/views/accountability.h). Every accountability names one person
+-- (ISO/IEC 27001 Cl. 5.3): the kept figures (0010) now count, for every
+-- register whose records have an owner, how many active records each
+-- person owns ("owner.REGISTER.ID", which replaces the risks' own
+-- "risk.owner.ID" of 0021), and how many active people hold each role
+-- ("person.role.ROLE"), so that the matrix and its gaps cost what the
+-- people and roles are, not the registers' size.
+--
+-- No table changes. The upgrade to this version counts the figures again
+-- from the records (domain/engine/dom.c); the old names go with the rest.
+DELETE FROM tally WHERE name LIKE 'risk.owner.%';

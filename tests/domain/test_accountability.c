@@ -1,0 +1,303 @@
+/* The responsibility matrix (domain/views/accountability.h): what each
+ * person owns in every register, counted as records are written, retired
+ * and reassigned; each gap found and gone once mended (a role nobody
+ * holds, an owner without the role or a budget, an auditor who owns what
+ * they would audit, more than half on one person); people paged by name;
+ * the figures kept equal to those counted again (verify); an upgrade to the
+ * schema that keeps them counts them; a bad page refused by name. */
+#include "support/testutil.h"
+#include "support/domutil.h"
+#include "domain/engine/dom.h"
+#include "domain/registers/registers.h"
+#include "domain/views/accountability.h"
+#include "domain/views/dashboard.h"
+#include "domain/views/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static dom *d;
+
+/* PER-1 Dana (management body), PER-2 Omar (risk owner, no budget),
+ * PER-3 Ina (ISMS lead), PER-4 Lena (internal auditor, control owner). */
+static int setup(void **state)
+{
+    (void)state;
+    static int made;
+    char name[40];
+    snprintf(name, sizeof name, "accountability%d.isms", ++made);
+    tu_clock();
+    d = tu_create(name, "accountability-test");
+    tu_add_people(d);
+    tu_add(d, tu_make(d, &reg_person, "name=Ina", "email=ina@x.example", "roles=isms-lead",
+                      "budget_authority=500000", NULL));
+    tu_add(d, tu_make(d, &reg_person, "name=Lena", "email=lena@x.example",
+                      "roles=internal-auditor,control-owner", NULL));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return tu_close(d);
+}
+
+static dom_accountability matrix(void)
+{
+    dom_accountability m;
+    isms_err e = { 0 };
+    if (dom_accountability_read(d, 0, 0, &m, &e))
+        fail_msg("matrix: %s", e.msg);
+    return m;
+}
+
+static int kind(const dom_accountability *m, const char *reg)
+{
+    for (int k = 0; k < m->nkinds; k++)
+        if (!strcmp(m->kinds[k].reg->name, reg))
+            return k;
+    fail_msg("no column %s", reg);
+    return -1;
+}
+
+static const acc_row *row(const dom_accountability *m, const char *key)
+{
+    for (int i = 0; i < m->n; i++)
+        if (!strcmp(m->rows[i].key, key))
+            return &m->rows[i];
+    fail_msg("no row %s", key);
+    return NULL;
+}
+
+static int64_t owns(const dom_accountability *m, const char *person, const char *reg)
+{
+    return row(m, person)->owns[kind(m, reg)];
+}
+
+/* The gap of kind k naming `person` (NULL: a role), about `what` (a role
+ * or registers), or NULL. */
+static const acc_gap *gap(const dom_accountability *m, acc_gap_kind k, const char *person,
+                          const char *what)
+{
+    for (int i = 0; i < m->ngaps; i++) {
+        const acc_gap *g = &m->gaps[i];
+        int same_person = person ? g->person && !strcmp(g->person, person) : !g->person;
+        int about = !what || (g->role && !strcmp(g->role, what)) ||
+                    (g->registers && !strcmp(g->registers, what));
+        if (g->kind == k && same_person && about)
+            return g;
+    }
+    return NULL;
+}
+
+static void set(const regdef *reg, const char *key, const char *pair)
+{
+    record out;
+    isms_err e = { 0 };
+    if (dom_update(d, reg, key, tu_make(d, reg, pair, NULL), 0, &out, NULL, &e))
+        fail_msg("%s %s: %s", key, pair, e.msg);
+}
+
+static void retire(const regdef *reg, const char *key)
+{
+    record out;
+    isms_err e = { 0 };
+    if (dom_retire(d, reg, key, &out, &e))
+        fail_msg("retire %s: %s", key, e.msg);
+}
+
+static const char *risk(const char *owner)
+{
+    return tu_add(d, tu_make(d, &reg_risk, "title=Leak", owner, "likelihood=2", "impact=2", NULL));
+}
+
+/* Each register's records counted to their owners, across registers;
+ * retired and reassigned ones move; the columns total them. */
+static void what_each_person_owns_is_counted_as_written(void **state)
+{
+    (void)state;
+    risk("owner=PER-2");
+    const char *second = risk("owner=PER-2");
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-4", NULL));
+    tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-2", NULL));
+    tu_add(d,
+           tu_make(d, &reg_context, "title=New regulation", "kind=external", "owner=PER-3", NULL));
+    dom_accountability m = matrix();
+    assert_int_equal(m.people, 4);
+    assert_int_equal(m.owners, 3);
+    assert_int_equal(owns(&m, "PER-2", "risk"), 2);
+    assert_int_equal(owns(&m, "PER-2", "asset"), 1);
+    assert_int_equal(owns(&m, "PER-4", "control"), 1);
+    assert_int_equal(owns(&m, "PER-3", "context"), 1);
+    assert_int_equal(row(&m, "PER-2")->total, 3);
+    assert_int_equal(m.kinds[kind(&m, "risk")].total, 2);
+    assert_string_equal(row(&m, "PER-4")->roles, "control-owner, internal-auditor");
+
+    set(&reg_risk, second, "owner=PER-3");
+    retire(&reg_asset, "AST-1");
+    m = matrix();
+    assert_int_equal(owns(&m, "PER-2", "risk"), 1);
+    assert_int_equal(owns(&m, "PER-3", "risk"), 1);
+    assert_int_equal(owns(&m, "PER-2", "asset"), 0);
+    assert_int_equal(m.kinds[kind(&m, "asset")].total, 0);
+    tu_verified(d); /* the kept figures are those counted again */
+}
+
+/* An owner without the role, without a budget, an auditor owning what
+ * they would audit: each found, each gone once mended. */
+static void each_gap_is_found_and_goes_when_mended(void **state)
+{
+    (void)state;
+    risk("owner=PER-2");
+    tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-4", NULL));
+    dom_accountability m = matrix();
+    const acc_gap *g = gap(&m, ACC_WITHOUT_ROLE, "PER-2", "asset-owner");
+    assert_non_null(g);
+    assert_int_equal(g->n, 1);
+    assert_non_null(strstr(g->text, "Omar owns 1 asset without the role asset-owner"));
+    assert_null(gap(&m, ACC_WITHOUT_ROLE, "PER-2", "risk-owner")); /* holds it */
+    g = gap(&m, ACC_WITHOUT_BUDGET, "PER-2", NULL);
+    assert_non_null(g);
+    assert_non_null(strstr(g->text, "owns 1 risk and holds no budget authority"));
+    g = gap(&m, ACC_AUDITOR_OWNS, "PER-4", "controls");
+    assert_non_null(g);
+    assert_non_null(strstr(g->text, "Cl. 9.2.2"));
+    assert_null(gap(&m, ACC_ROLE_VACANT, NULL, NULL)); /* every needed role held */
+    assert_int_equal(m.gaps_total, 3);
+    assert_int_equal(row(&m, "PER-2")->gaps, 2);
+    assert_int_equal(row(&m, "PER-1")->gaps, 0);
+    /* the dashboard counts them (kept figures and recounted alike), and a
+     * metric measures them */
+    dom_dash dash, recounted;
+    isms_err e = { 0 };
+    assert_int_equal(dom_dashboard(d, &dash, &e), 0);
+    assert_int_equal(dash.responsibility_gaps, 3);
+    assert_int_equal(dom_dashboard_recount(d, &recounted, &e), 0);
+    assert_int_equal(recounted.responsibility_gaps, 3);
+    metric_reading reading;
+    dom_metric_read(d, &dash, M_RESPONSIBILITY_GAPS, &reading);
+    assert_true(reading.known);
+    assert_int_equal(reading.value, 3);
+    assert_string_equal(reading.basis, "3 gaps (isms person matrix)");
+
+    set(&reg_person, "PER-2", "roles=risk-owner,asset-owner");
+    set(&reg_person, "PER-2", "budget_authority=100000");
+    set(&reg_control, "CTL-1", "owner=PER-3");
+    m = matrix();
+    assert_int_equal(m.gaps_total, 1); /* the lead owns a control without its role */
+    assert_non_null(gap(&m, ACC_WITHOUT_ROLE, "PER-3", "control-owner"));
+    tu_verified(d);
+}
+
+/* A role the standard needs and nobody holds: the ISMS lead once the
+ * only one leaves; held again, the gap goes. */
+static void a_role_nobody_holds_is_a_gap(void **state)
+{
+    (void)state;
+    retire(&reg_person, "PER-3");
+    dom_accountability m = matrix();
+    const acc_gap *g = gap(&m, ACC_ROLE_VACANT, NULL, "isms-lead");
+    assert_non_null(g);
+    assert_non_null(strstr(g->text, "No one holds the role isms-lead"));
+    assert_int_equal(m.people, 3);
+    assert_int_equal(m.holders[1], 0); /* role_names[1]: isms-lead */
+    set(&reg_person, "PER-1", "roles=management-body,isms-lead");
+    m = matrix();
+    assert_null(gap(&m, ACC_ROLE_VACANT, NULL, NULL));
+    assert_int_equal(m.holders[0], 1);
+    assert_int_equal(m.holders[1], 1);
+    tu_verified(d);
+}
+
+/* More than half of at least ten risks on one person is a gap; half is
+ * not. */
+static void most_risks_on_one_person_is_a_gap(void **state)
+{
+    (void)state;
+    set(&reg_person, "PER-2", "budget_authority=100000");
+    set(&reg_person, "PER-3", "roles=isms-lead,risk-owner");
+    for (int k = 0; k < 10; k++)
+        risk(k < 5 ? "owner=PER-2" : "owner=PER-3");
+    dom_accountability m = matrix();
+    assert_null(gap(&m, ACC_CONCENTRATION, NULL, NULL));
+    assert_null(gap(&m, ACC_CONCENTRATION, "PER-2", NULL));
+    set(&reg_risk, "RISK-10", "owner=PER-2");
+    m = matrix();
+    const acc_gap *g = gap(&m, ACC_CONCENTRATION, "PER-2", "risks");
+    assert_non_null(g);
+    assert_int_equal(g->n, 6);
+    assert_int_equal(g->of, 10);
+    assert_non_null(strstr(g->text, "owns 6 of the 10 risks (60%)"));
+}
+
+/* People by name, a page at a time; a bad page refused by name. */
+static void people_are_paged_by_name(void **state)
+{
+    (void)state;
+    dom_accountability m;
+    isms_err e = { 0 };
+    assert_int_equal(dom_accountability_read(d, 1, 2, &m, &e), 0);
+    assert_int_equal(m.n, 2);
+    assert_int_equal(m.offset, 1);
+    assert_string_equal(m.rows[0].name, "Ina"); /* Dana, [Ina, Lena], Omar */
+    assert_string_equal(m.rows[1].name, "Lena");
+    assert_int_equal(dom_accountability_read(d, 0, 501, &m, &e), E_INVALID);
+    assert_string_equal(e.field, "limit");
+    e = (isms_err){ 0 };
+    assert_int_equal(dom_accountability_read(d, -1, 0, &m, &e), E_INVALID);
+    assert_string_equal(e.field, "offset");
+}
+
+/* A repository from before the figures (schema 25) gets them counted at
+ * its upgrade; read at that schema, the matrix says it cannot. */
+static void an_upgrade_counts_who_owns_what(void **state)
+{
+    (void)state;
+    const char *old = tu_repo("before-accountability.isms");
+    isms_err e = { 0 };
+    dom *was = d;
+    setenv("ISMS_MIGRATE_UNTIL", "25", 1);
+    if (dom_create(old, &(principal){ .actor = "accountability-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    risk("owner=PER-2");
+    tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-2", NULL));
+    dom_accountability m;
+    assert_int_equal(dom_accountability_read(d, 0, 0, &m, &e), E_CONFLICT);
+    assert_string_equal(e.field, "repository");
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    /* as the isms of schema 25 kept them */
+    tu_sql(old, "DELETE FROM tally WHERE name LIKE 'owner.%' OR name LIKE 'person%'");
+    tu_sql(old, "INSERT INTO tally (name, n) VALUES ('risk.owner.2', 1)");
+    if (dom_open(old, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), 25);
+    m = matrix();
+    assert_int_equal(m.people, 2);
+    assert_int_equal(owns(&m, "PER-2", "risk"), 1);
+    assert_int_equal(owns(&m, "PER-2", "asset"), 1);
+    assert_non_null(gap(&m, ACC_ROLE_VACANT, NULL, "isms-lead"));
+    char *left = tu_sql_value(old, "SELECT COUNT(*) FROM tally WHERE name LIKE 'risk.owner.%'");
+    assert_string_equal(left, "0"); /* the old name went */
+    free(left);
+    tu_verified(d);
+    dom_close(d);
+    d = was;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(what_each_person_owns_is_counted_as_written, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(each_gap_is_found_and_goes_when_mended, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_role_nobody_holds_is_a_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(most_risks_on_one_person_is_a_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(people_are_paged_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_upgrade_counts_who_owns_what, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
