@@ -18,6 +18,7 @@
  * is upgraded to the schema that brought them (the threats it lacks). */
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/text.h"
 
 #include <string.h>
@@ -186,6 +187,8 @@ static int seed_threat(dom *d, const builtin_threat *t, const char *now, isms_er
     if (rc)
         return rc;
     rc = store_get_id(dom_store(d), &reg_threat, id, &out, a, e);
+    if (!rc)
+        rc = dom_tallies_added(d, &out, 1, e); /* the register's count */
     if (rc)
         return rc;
     return dom_ledger_record(d, &out, "add", e);

@@ -12,6 +12,7 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/framework_data.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/xalloc.h"
 #include "formats/json.h"
 #include "ledger/ledger.h"
@@ -62,6 +63,8 @@ static int write_seeded(dom *d, seq *s, record *rs, int n, const char *now, isms
         rs[i].created_at = rs[i].updated_at = now;
     }
     int rc = store_insert_many(dom_store(d), rs, n, e);
+    if (!rc)
+        rc = dom_tallies_added(d, rs, n, e); /* the registers' counts */
     if (rc)
         return rc;
     ledger_change *cs = xcalloc((size_t)n, sizeof *cs);

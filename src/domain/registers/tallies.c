@@ -188,20 +188,22 @@ static void note_metric(tallies *t, const record *r, int sign)
     buf_reset(&name);
 }
 
-/* Who answers for it: "owner.REGISTER.PERSON-ID", for every register
- * whose records have an owner (the responsibility matrix; the dashboard's
- * risk owners who hold a budget). */
-static void note_owner(tallies *t, const record *r, int sign)
+/* Every record counts for its register ("records.REGISTER"), and for
+ * who answers for it: "owner.REGISTER.PERSON-ID", in every register whose
+ * records have an owner (the responsibility matrix; the dashboard's risk
+ * owners who hold a budget). */
+static void note_record(tallies *t, const record *r, int sign)
 {
-    int f = regdef_field(r->reg, "owner");
-    if (f < 0 || r->reg->fields[f].type != FT_REF || r->v[f].null)
-        return;
     buf name;
     buf_init(&name);
-    named(&name, TALLY_OWNER_PREFIX, r->reg->name);
-    buf_putc(&name, '.');
-    buf_put_int(&name, r->v[f].i);
-    add(t, buf_str(&name), sign);
+    add(t, named(&name, TALLY_RECORDS_PREFIX, r->reg->name), sign);
+    int f = regdef_field(r->reg, "owner");
+    if (f >= 0 && r->reg->fields[f].type == FT_REF && !r->v[f].null) {
+        named(&name, TALLY_OWNER_PREFIX, r->reg->name);
+        buf_putc(&name, '.');
+        buf_put_int(&name, r->v[f].i);
+        add(t, buf_str(&name), sign);
+    }
     buf_reset(&name);
 }
 
@@ -222,7 +224,7 @@ void tallies_note(tallies *t, const record *r, int sign)
 {
     if (!r || r->retired_at)
         return;
-    note_owner(t, r, sign);
+    note_record(t, r, sign);
     if (r->reg == &reg_person)
         note_person(t, r, sign);
     else if (r->reg == &reg_risk)
@@ -254,18 +256,22 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
         return 0;
     const char *names[16];
     int k = 0;
-    char named_status[16][48];
-    if (reg == &reg_risk || reg == &reg_objective)
-        names[k++] = reg->name;     /* "risk", "objective": each active one */
-    else if (reg == &reg_control) { /* each status's, "" for none (note_control) */
+    char named_status[16][48], records[64];
+    if (store_keeps_accountability(dom_store(d))) { /* every register's, by name */
+        snprintf(records, sizeof records, TALLY_RECORDS_PREFIX "%s", reg->name);
+        names[k++] = records;
+    } else if (reg == &reg_risk || reg == &reg_objective) {
+        names[k++] = reg->name;       /* "risk", "objective": each active one */
+    } else if (reg == &reg_control) { /* each status's, "" for none (note_control) */
         names[k++] = "control.status.";
         for (int j = 0; control_statuses[j] && k < 16; j++, k++) {
             snprintf(named_status[k], sizeof named_status[k], "control.status.%s",
                      control_statuses[j]);
             names[k] = named_status[k];
         }
-    } else
+    } else {
         return 0;
+    }
     isms_err quiet = { 0 };
     int rc = store_tally_sum(dom_store(d), names, k, n, &quiet);
     if (rc == E_RETRY)
@@ -274,14 +280,6 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
         return err_set(e, rc, quiet.field, "%s", quiet.msg);
     *known = 1;
     return 0;
-}
-
-static int counted(const regdef *reg)
-{
-    return reg == &reg_risk || reg == &reg_control || reg == &reg_objective ||
-           reg == &reg_mapping || reg == &reg_decision || reg == &reg_incident ||
-           reg == &reg_review || reg == &reg_metric || reg == &reg_person ||
-           regdef_field(reg, "owner") >= 0;
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -300,7 +298,7 @@ static int write(dom *d, const tallies *t, isms_err *e)
 int dom_tallies_changed(dom *d, const record *before, const record *after, isms_err *e)
 {
     const regdef *reg = after ? after->reg : before ? before->reg : NULL;
-    if (!reg || !counted(reg) || !store_keeps_tallies(dom_store(d)))
+    if (!reg || !store_keeps_tallies(dom_store(d))) /* (every register counts its records) */
         return 0;
     tallies t;
     tallies_init(&t);
@@ -314,6 +312,19 @@ int dom_tallies_changed(dom *d, const record *before, const record *after, isms_
     return rc;
 }
 
+int dom_tallies_added(dom *d, const record *rs, int n, isms_err *e)
+{
+    if (!store_keeps_tallies(dom_store(d)))
+        return 0;
+    tallies t;
+    tallies_init(&t);
+    for (int i = 0; i < n; i++)
+        tallies_note(&t, &rs[i], 1);
+    int rc = write(d, &t, e);
+    tallies_reset(&t);
+    return rc;
+}
+
 static int note_one(const record *r, void *ctx)
 {
     tallies_note(ctx, r, 1);
@@ -321,7 +332,7 @@ static int note_one(const record *r, void *ctx)
 }
 
 /* Each register read for the fields its figures need (references as ids),
- * its owner among them (note_owner). */
+ * its owner among them (note_record). */
 static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
                                    F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_RESIDUAL_IMPACT,
                                    F_RISK_TREATMENT,           F_RISK_REVIEW_DATE,
@@ -368,8 +379,9 @@ static const counted_reg counted_regs[] = {
     { &reg_person, person_fields, COUNT(person_fields), store_keeps_accountability },
 };
 
-/* Registers counted for their owners alone (note_owner): read for it. */
-static int scan_owners(dom *d, tallies *t, isms_err *e)
+/* The other registers: those with an owner read for it (note_record
+ * counts the record too), the rest only counted. */
+static int count_the_rest(dom *d, tallies *t, isms_err *e)
 {
     int rc = 0;
     for (int i = 0; registers[i] && !rc; i++) {
@@ -377,11 +389,21 @@ static int scan_owners(dom *d, tallies *t, isms_err *e)
         int f = regdef_field(reg, "owner"), listed = reg == &reg_risk;
         for (int k = 0; k < COUNT(counted_regs); k++)
             listed |= counted_regs[k].reg == reg;
-        if (f < 0 || listed)
+        if (listed)
             continue;
-        int fid = FIELD_ID(reg->num, f);
-        store_query q = { .ids_only = 1, .fields = &fid, .nfields = 1 };
-        rc = store_scan(dom_store(d), reg, &q, note_one, t, e);
+        if (f >= 0) {
+            int fid = FIELD_ID(reg->num, f);
+            store_query q = { .ids_only = 1, .fields = &fid, .nfields = 1 };
+            rc = store_scan(dom_store(d), reg, &q, note_one, t, e);
+        } else {
+            store_query active = { 0 };
+            int64_t n = 0;
+            char name[64];
+            rc = store_count(dom_store(d), reg, &active, &n, e);
+            snprintf(name, sizeof name, TALLY_RECORDS_PREFIX "%s", reg->name);
+            if (!rc && n)
+                tallies_put(t, name, n);
+        }
     }
     return rc;
 }
@@ -403,7 +425,7 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
             rc = store_scan(dom_store(d), c->reg, &q, note_one, t, e);
     }
     if (!rc && store_keeps_accountability(dom_store(d)))
-        rc = scan_owners(d, t, e);
+        rc = count_the_rest(d, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
     int64_t stale; /* the latest analyses marked written since they ran */

@@ -12,7 +12,9 @@
  * rolled-back write (or savepoint) leaves them as they were. The upgrade
  * to schema 10 and an import count them from the records
  * (dom_tallies_rebuild); `isms verify --full` counts them again and
- * names any figure that differs. */
+ * names any figure that differs. From schema 26 every register counts its
+ * active records, and every register with an owner what each person owns;
+ * the people count their roles. */
 #ifndef ISMS_DOMAIN_TALLIES_H
 #define ISMS_DOMAIN_TALLIES_H
 
@@ -29,6 +31,8 @@ struct dom;
  * "person.role.ROLE" ("person": how many people). */
 #define TALLY_OWNER_PREFIX "owner."
 #define TALLY_ROLE_PREFIX "person.role."
+/* How many active records each register holds: "records.REGISTER" (0026). */
+#define TALLY_RECORDS_PREFIX "records."
 
 /* Figures by name (values int64_t, in the map's arena). */
 typedef struct tallies {
@@ -50,14 +54,19 @@ void tallies_add(tallies *t, const tallies *more);
 int tallies_read(struct dom *d, const char *after, tallies *t, isms_err *e);
 /* An `after` that leaves out every figure by the day. */
 #define TALLIES_NO_DAYS "9999-12-31"
-/* How many active records reg holds, from the kept figures (risks,
- * controls, objectives): *known 0 when they do not say (another register,
- * an older schema), and the caller counts. */
+/* How many active records reg holds, from the kept figures (any register
+ * from schema 26; before it risks, controls, objectives): *known 0 when
+ * they do not say (another register on an older schema, inside a write),
+ * and the caller counts. */
 int dom_active_count(struct dom *d, const regdef *reg, int64_t *n, int *known, isms_err *e);
 
 /* In the write's transaction: what `after` counts for replaces what
  * `before` did (either may be NULL). No-op on an older schema. */
 int dom_tallies_changed(struct dom *d, const record *before, const record *after, isms_err *e);
+/* In the caller's transaction: the n records rs, written by a bulk road
+ * that is not the domain's write (the built-in catalogues, an OSCAL
+ * import), counted as added. */
+int dom_tallies_added(struct dom *d, const record *rs, int n, isms_err *e);
 /* Counts every active record again into *t (t initialised by the caller). */
 int dom_tallies_recount(struct dom *d, tallies *t, isms_err *e);
 /* In the caller's transaction: the store's figures counted again from the

@@ -5,7 +5,9 @@
 -- person owns ("owner.REGISTER.ID", which replaces the risks' own
 -- "risk.owner.ID" of 0021), and how many active people hold each role
 -- ("person.role.ROLE"), so that the matrix and its gaps cost what the
--- people and roles are, not the registers' size.
+-- people and roles are, not the registers' size; and how many active
+-- records each register holds ("records.REGISTER"), so that the index of
+-- registers and a list's total cost the same at any size.
 --
 -- No table changes. The upgrade to this version counts the figures again
 -- from the records (domain/engine/dom.c); the old names go with the rest.
