@@ -267,11 +267,13 @@ json_t *accountability_json(const dom_accountability *m)
             json_object_set_new(owns, m->kinds[k].reg->plural, json_integer(w->owns[k]));
         for (int k = 0; k < w->nroles; k++)
             json_array_append_new(held, json_string(w->role_list[k]));
-        json_array_append_new(rows,
-                              json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:I, s:i}", "person",
-                                        w->key, "name", w->name, "email", w->email, "roles", held,
-                                        "budget_authority", w->budget_text, "owns", owns, "total",
-                                        (json_int_t)w->total, "gaps", w->gaps));
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:o, s:s?, s:o, s:I, s:i}", "person", w->key, "name",
+                      w->name, "email", w->email, "roles", held, "budget_authority_text",
+                      w->budget_text, "owns", owns, "total", (json_int_t)w->total, "gaps", w->gaps);
+        json_object_set_new(o, "budget_authority", /* minor units, as the people register's */
+                            w->budget_text ? json_integer(w->budget) : json_null());
+        json_array_append_new(rows, o);
     }
     for (int i = 0; i < m->ngaps; i++) {
         const acc_gap *g = &m->gaps[i];

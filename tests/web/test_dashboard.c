@@ -910,6 +910,10 @@ static void the_responsibility_matrix_names_the_gaps(void **state)
     assert_string_equal(json_string_value(json_object_get(first, "name")), "Dana Berg");
     json_int_t risks = json_integer_value(json_object_get(json_object_get(first, "owns"), "risks"));
     assert_true(risks >= 1);
+    assert_int_equal(json_integer_value(json_object_get(first, "budget_authority")),
+                     5000000000LL); /* EUR 50,000,000.00 in cents */
+    assert_string_equal(json_string_value(json_object_get(first, "budget_authority_text")),
+                        "EUR 50,000,000.00");
     assert_int_equal(wf_total("/api/v1/risks?owner=PER-1"), risks); /* what the link lists */
     assert_true(json_integer_value(json_object_get(m, "gaps_total")) >= 3);
     json_decref(m);
@@ -940,12 +944,12 @@ static void the_responsibility_matrix_names_the_gaps(void **state)
             assert_string_equal(wf_error_field(&r), bad[k][1]);
         tu_http_free(&r);
     }
-    html = wf_page(WF_AUDITOR, "/", 200);
-    assert_contains(html, "<a href=\"/responsibilities\">");
-    free(html);
-    html = wf_page(WF_AUDITOR, "/registers", 200);
-    assert_contains(html, "<a href=\"/responsibilities\">");
-    free(html);
+    const char *linking[] = { "/", "/registers" };
+    for (size_t k = 0; k < sizeof linking / sizeof *linking; k++) {
+        html = wf_page(WF_AUDITOR, linking[k], 200);
+        assert_contains(html, "<a href=\"/responsibilities\">");
+        free(html);
+    }
 }
 
 TU_MAIN(wf_setup, wf_teardown,

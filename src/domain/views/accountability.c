@@ -160,6 +160,21 @@ static const char *plural_of(const dom_accountability *m, int k, int64_t n)
     return n == 1 ? m->kinds[k].reg->name : m->kinds[k].reg->plural;
 }
 
+/* A gap of owner c about n of the `of` records of column k (and `role`,
+ * or NULL), its text for the caller to write; NULL past the list. */
+static acc_gap *owning_gap(gather *g, acc_gap_kind kind, const record *p, owner_counts *c,
+                           const char *role, int k, int64_t n, int64_t of)
+{
+    acc_gap *x = gap_add(g, kind, p, c);
+    if (x) {
+        x->role = role;
+        x->registers = g->out->kinds[k].reg->plural;
+        x->n = n;
+        x->of = of;
+    }
+    return x;
+}
+
 /* Owns records of a register whose role they do not hold; an internal
  * auditor who owns any of them; more than half of them on one person. */
 static void owning_gaps(gather *g, const record *p, owner_counts *c)
@@ -167,45 +182,33 @@ static void owning_gaps(gather *g, const record *p, owner_counts *c)
     dom_accountability *m = g->out;
     const char *who = record_text(p, F_PERSON_NAME);
     for (size_t j = 0; j < sizeof owning_roles / sizeof *owning_roles; j++) {
+        const char *role = owning_roles[j].role;
         int k = kind_of(m, owning_roles[j].reg, strlen(owning_roles[j].reg));
         int64_t n = k >= 0 ? c->owns[k] : 0, of = k >= 0 ? m->kinds[k].total : 0;
         if (!n)
             continue;
+        const char *what = plural_of(m, k, n);
         acc_gap *x;
-        if (!holds(p, owning_roles[j].role) && (x = gap_add(g, ACC_WITHOUT_ROLE, p, c))) {
-            x->role = owning_roles[j].role;
-            x->registers = m->kinds[k].reg->plural;
-            x->n = n;
-            x->of = of;
+        if (!holds(p, role) && (x = owning_gap(g, ACC_WITHOUT_ROLE, p, c, role, k, n, of)))
             x->text = arena_printf(g->a,
                                    "%s owns %lld %s without the role %s: give them the role, "
                                    "or give the %s to someone who holds it",
-                                   who, (long long)n, plural_of(m, k, n), owning_roles[j].role,
-                                   plural_of(m, k, n));
-        }
-        if (holds(p, "internal-auditor") && (x = gap_add(g, ACC_AUDITOR_OWNS, p, c))) {
-            x->role = "internal-auditor";
-            x->registers = m->kinds[k].reg->plural;
-            x->n = n;
-            x->of = of;
+                                   who, (long long)n, what, role, what);
+        if (holds(p, "internal-auditor") &&
+            (x = owning_gap(g, ACC_AUDITOR_OWNS, p, c, "internal-auditor", k, n, of)))
             x->text = arena_printf(g->a,
                                    "%s is an internal auditor and owns %lld %s: an audit of "
                                    "one's own work is not objective (ISO/IEC 27001 Cl. 9.2.2 "
                                    "c); give the %s to someone else, or leave %s out of "
                                    "auditing them",
-                                   who, (long long)n, plural_of(m, k, n), plural_of(m, k, n), who);
-        }
+                                   who, (long long)n, what, what, who);
         if (of >= ACC_CONCENTRATION_MIN && 2 * n > of &&
-            (x = gap_add(g, ACC_CONCENTRATION, p, c))) {
-            x->registers = m->kinds[k].reg->plural;
-            x->n = n;
-            x->of = of;
+            (x = owning_gap(g, ACC_CONCENTRATION, p, c, NULL, k, n, of)))
             x->text = arena_printf(g->a,
                                    "%s owns %lld of the %lld %s (%lld%%): the ISMS depends on "
                                    "one person for them; share them out, or name a deputy",
                                    who, (long long)n, (long long)of, m->kinds[k].reg->plural,
                                    (long long)(100 * n / of));
-        }
     }
 }
 
@@ -292,8 +295,10 @@ static void fill_row(gather *g, const record *p, acc_row *row)
     row->role_list = arena_alloc(g->a, sizeof *row->role_list * (size_t)(roles->n + 1));
     for (int k = 0; k < roles->n; k++)
         row->role_list[k] = arena_strdup(g->a, roles->keys[k]);
-    if (!record_cval(p, F_PERSON_BUDGET_AUTHORITY)->null)
-        row->budget_text = dom_money_text(g->d, record_int(p, F_PERSON_BUDGET_AUTHORITY), " ");
+    if (!record_cval(p, F_PERSON_BUDGET_AUTHORITY)->null) {
+        row->budget = record_int(p, F_PERSON_BUDGET_AUTHORITY);
+        row->budget_text = dom_money_text(g->d, row->budget, " ");
+    }
     const owner_counts *c = counts_of(g, p->id);
     for (int k = 0; c && k < m->nkinds; k++) {
         row->owns[k] = c->owns[k];

@@ -51,6 +51,7 @@ typedef struct acc_row {
     const char **role_list; /* the same, one by one */
     int nroles;
     const char *budget_text;     /* "EUR 50,000.00", NULL when none is set */
+    int64_t budget;              /* the same in minor units (0 when none) */
     int64_t owns[ACC_MAX_KINDS]; /* by column */
     int64_t total;               /* records owned in all */
     int gaps;                    /* of the gaps, how many name this person */
