@@ -30,7 +30,7 @@
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
 #             measure matrix to run (default all but add, measure and matrix; add writes a risk
-#             each run, measure a measurement of each of 20 metrics, one per
+#             each run, measure a measurement of each of 22 metrics, one per
 #             measure isms knows, added on its first run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
