@@ -407,6 +407,8 @@ static void the_next_review_lists_what_changed_since_the_last(void **state)
     assert_null(strstr(text, "Old news"));
     assert_non_null(strstr(text, "STK-1 New supervisor"));
     assert_non_null(strstr(text, "Management reviews held in them: 1, the latest on 2026-06-30."));
+    assert_non_null(strstr(text, "  Responsibility gaps (roles nobody holds, owners without the "
+                                 "role or a budget; isms person matrix): "));
 }
 
 /* An upgrade to the schema of the decisions counts the kept figures

@@ -324,6 +324,11 @@ static void health(inputs *in, const dom_dash *s)
                money(in->d, s->amount_on_risk), money(in->d, s->decided_amount),
                (long long)s->taken_last_year, (long long)s->reviews_last_year,
                *s->last_review ? ", the latest on " : "", s->last_review);
+    if (s->responsibility_gaps >= 0) /* (Cl. 5.3: counted from schema 26) */
+        buf_printf(in->b,
+                   "  Responsibility gaps (roles nobody holds, owners without the role or a "
+                   "budget; isms person matrix): %lld.\n",
+                   (long long)s->responsibility_gaps);
 }
 
 /* The whole text, Cl. 9.3.2's items in its order (e, the feedback of
