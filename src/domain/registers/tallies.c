@@ -213,7 +213,6 @@ static void note_person(tallies *t, const record *r, int sign)
 {
     buf name;
     buf_init(&name);
-    add(t, "person", sign);
     const value *roles = record_cval(r, F_PERSON_ROLES);
     for (int k = 0; k < roles->n; k++)
         add(t, named(&name, TALLY_ROLE_PREFIX, roles->keys[k]), sign);

@@ -28,7 +28,7 @@ struct dom;
 
 /* Who owns how many active records of a register:
  * "owner.REGISTER.PERSON-ID"; and how many active people hold a role:
- * "person.role.ROLE" ("person": how many people). */
+ * "person.role.ROLE" (how many people: "records.person"). */
 #define TALLY_OWNER_PREFIX "owner."
 #define TALLY_ROLE_PREFIX "person.role."
 /* How many active records each register holds: "records.REGISTER" (0026). */

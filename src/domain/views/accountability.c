@@ -66,13 +66,13 @@ static int role_of(const char *role)
     return -1;
 }
 
-/* "owner.REGISTER.ID" and "person.role.ROLE" (tallies.h); the rest is not
- * the matrix's. */
+/* "owner.REGISTER.ID", "person.role.ROLE" and "records.person" (tallies.h);
+ * the rest is not the matrix's. */
 static int figure(const char *name, int64_t n, void *ctx)
 {
     gather *g = ctx;
     dom_accountability *m = g->out;
-    if (!strcmp(name, "person")) {
+    if (!strcmp(name, TALLY_RECORDS_PREFIX "person")) {
         m->people = n;
     } else if (!strncmp(name, TALLY_ROLE_PREFIX, sizeof TALLY_ROLE_PREFIX - 1)) {
         int r = role_of(name + sizeof TALLY_ROLE_PREFIX - 1);
@@ -270,13 +270,13 @@ static int owner_gaps(gather *g, isms_err *e)
     return 0;
 }
 
-static const char *roles_text(arena *a, const record *p)
+/* "isms-lead, risk-owner" */
+static const char *roles_text(arena *a, const char *const *roles, int n)
 {
-    const value *roles = record_cval(p, F_PERSON_ROLES);
     buf b;
     buf_init(&b);
-    for (int k = 0; k < roles->n; k++)
-        buf_printf(&b, "%s%s", k ? ", " : "", roles->keys[k]);
+    for (int k = 0; k < n; k++)
+        buf_printf(&b, "%s%s", k ? ", " : "", roles[k]);
     const char *s = arena_strdup(a, buf_str(&b));
     buf_reset(&b);
     return s;
@@ -289,12 +289,12 @@ static void fill_row(gather *g, const record *p, acc_row *row)
     row->key = arena_strdup(g->a, p->key);
     row->name = arena_strdup(g->a, record_text(p, F_PERSON_NAME));
     row->email = arena_strdup(g->a, record_text(p, F_PERSON_EMAIL));
-    row->roles = roles_text(g->a, p);
     const value *roles = record_cval(p, F_PERSON_ROLES);
     row->nroles = roles->n;
     row->role_list = arena_alloc(g->a, sizeof *row->role_list * (size_t)(roles->n + 1));
     for (int k = 0; k < roles->n; k++)
         row->role_list[k] = arena_strdup(g->a, roles->keys[k]);
+    row->roles = roles_text(g->a, row->role_list, row->nroles);
     if (!record_cval(p, F_PERSON_BUDGET_AUTHORITY)->null) {
         row->budget = record_int(p, F_PERSON_BUDGET_AUTHORITY);
         row->budget_text = dom_money_text(g->d, row->budget, " ");
