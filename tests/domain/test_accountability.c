@@ -206,6 +206,14 @@ static void each_gap_is_found_and_goes_when_mended(void **state)
     assert_int_equal(dash.responsibility_gaps, 3);
     assert_int_equal(dom_dashboard_recount(d, &recounted, &e), 0);
     assert_int_equal(recounted.responsibility_gaps, 3);
+    /* its risk owners who hold a budget: from the matrix's read of each
+     * owner, and from the records when recounted */
+    assert_int_equal(m.risk_owners, 1);
+    assert_int_equal(m.risk_owners_with_budget, 0);
+    assert_int_equal(dash.risk_owners, 1);
+    assert_int_equal(dash.owners_with_budget, 0);
+    assert_int_equal(recounted.risk_owners, 1);
+    assert_int_equal(recounted.owners_with_budget, 0);
     metric_reading reading;
     dom_metric_read(d, &dash, M_RESPONSIBILITY_GAPS, &reading);
     assert_true(reading.known);
@@ -218,6 +226,14 @@ static void each_gap_is_found_and_goes_when_mended(void **state)
     m = matrix();
     assert_int_equal(m.gaps_total, 1); /* the lead owns a control without its role */
     assert_non_null(gap(&m, ACC_WITHOUT_ROLE, "PER-3", "control-owner"));
+    assert_int_equal(m.risk_owners_with_budget, 1);
+    risk("owner=PER-1"); /* Dana: no budget, no risk-owner role */
+    assert_int_equal(dom_dashboard(d, &dash, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &recounted, &e), 0);
+    assert_int_equal(dash.risk_owners, 2);
+    assert_int_equal(dash.owners_with_budget, 1);
+    assert_int_equal(recounted.risk_owners, 2);
+    assert_int_equal(recounted.owners_with_budget, 1);
     tu_verified(d);
 }
 
@@ -320,6 +336,11 @@ static void an_upgrade_counts_who_owns_what(void **state)
     dom_accountability m;
     assert_int_equal(dom_accountability_read(d, 0, 0, &m, &e), E_CONFLICT);
     assert_string_equal(e.field, "repository");
+    dom_dash dash; /* the risk owners from the risks' own figures */
+    e = (isms_err){ 0 };
+    assert_int_equal(dom_dashboard(d, &dash, &e), 0);
+    assert_int_equal(dash.responsibility_gaps, -1);
+    assert_int_equal(dash.risk_owners, 1);
     dom_close(d);
     unsetenv("ISMS_MIGRATE_UNTIL");
     /* as the isms of schema 25 kept them */

@@ -188,6 +188,22 @@ static void note_metric(tallies *t, const record *r, int sign)
     buf_reset(&name);
 }
 
+/* The index of reg's owner field, -1 when it has none (or not a
+ * reference). A verification notes a register's records one after
+ * another: one register remembered a thread spares a lookup by name (a
+ * loop of strcmp) of every record. */
+static int owner_field(const regdef *reg)
+{
+    static _Thread_local const regdef *last;
+    static _Thread_local int at;
+    if (reg != last) {
+        int f = regdef_field(reg, "owner");
+        at = f >= 0 && reg->fields[f].type == FT_REF ? f : -1;
+        last = reg;
+    }
+    return at;
+}
+
 /* Every record counts for its register ("records.REGISTER"), and for
  * who answers for it: "owner.REGISTER.PERSON-ID", in every register whose
  * records have an owner (the responsibility matrix; the dashboard's risk
@@ -197,8 +213,8 @@ static void note_record(tallies *t, const record *r, int sign)
     buf name;
     buf_init(&name);
     add(t, named(&name, TALLY_RECORDS_PREFIX, r->reg->name), sign);
-    int f = regdef_field(r->reg, "owner");
-    if (f >= 0 && r->reg->fields[f].type == FT_REF && !r->v[f].null) {
+    int f = owner_field(r->reg);
+    if (f >= 0 && !r->v[f].null) {
         named(&name, TALLY_OWNER_PREFIX, r->reg->name);
         buf_putc(&name, '.');
         buf_put_int(&name, r->v[f].i);

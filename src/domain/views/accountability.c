@@ -218,7 +218,10 @@ static void budget_gap(gather *g, const record *p, owner_counts *c)
     dom_accountability *m = g->out;
     int kr = kind_of(m, "risk", 4), ko = kind_of(m, "objective", 9);
     int64_t risks = kr >= 0 ? c->owns[kr] : 0, objectives = ko >= 0 ? c->owns[ko] : 0;
-    if ((!risks && !objectives) || record_int(p, F_PERSON_BUDGET_AUTHORITY) > 0)
+    int budget = record_int(p, F_PERSON_BUDGET_AUTHORITY) > 0;
+    m->risk_owners += risks > 0;
+    m->risk_owners_with_budget += risks > 0 && budget;
+    if ((!risks && !objectives) || budget)
         return;
     acc_gap *x = gap_add(g, ACC_WITHOUT_BUDGET, p, c);
     if (!x)

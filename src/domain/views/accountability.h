@@ -84,6 +84,10 @@ typedef struct dom_accountability {
     int64_t holders[ACC_MAX_ROLES]; /* active people holding role_names[k] */
     int nroles;
     int64_t owners; /* people who own at least one record */
+    /* Of them, those who own an active risk, and of those, who hold a
+     * budget authority above zero (the dashboard's health share, counted
+     * in the same read of each owner). */
+    int64_t risk_owners, risk_owners_with_budget;
     int64_t offset; /* of the first row among the people */
     int limit;      /* people a page */
     acc_row *rows;  /* the page, by name */

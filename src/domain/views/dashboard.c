@@ -556,10 +556,14 @@ static void day_figure(gather *g, const char *name, int64_t n)
 /* What the kept figures say of themselves: the cells and bands, reviews
  * overdue, controls by status and effectiveness. One pass over the
  * figures, whose number is that of the distinct cells, dates, statuses
- * and objectives, not of the records. */
+ * and objectives, not of the records. The risk owners come from the
+ * responsibility matrix (owners_and_gaps) where the schema keeps who owns
+ * what in every register (0026); before it, from the risks' own figures
+ * (0021 to 0025; by their new name when this isms wrote them). */
 static void from_tallies(gather *g, const tallies *t)
 {
-    static const char risk_owners[] = TALLY_OWNER_PREFIX "risk.";
+    static const char risk_owners[] = "risk.owner.", new_owners[] = TALLY_OWNER_PREFIX "risk.";
+    int owners_here = !store_keeps_accountability(dom_store(g->d));
     dom_dash *s = g->out;
     for (size_t k = 0; k < t->m.cap; k++) {
         const char *name = t->m.slots[k].key;
@@ -587,8 +591,9 @@ static void from_tallies(gather *g, const tallies *t)
             s->decisions_overdue += strcmp(name + 13, g->today) < 0 ? n : 0;
         } else if (!strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1)) {
             day_figure(g, name, n);
-        } else if (!strncmp(name, risk_owners, sizeof risk_owners - 1)) {
-            idset_add(&g->owners, strtoll(name + sizeof risk_owners - 1, NULL, 10));
+        } else if (owners_here && (!strncmp(name, risk_owners, sizeof risk_owners - 1) ||
+                                   !strncmp(name, new_owners, sizeof new_owners - 1))) {
+            idset_add(&g->owners, strtoll(strrchr(name, '.') + 1, NULL, 10));
         } else if (!strncmp(name, "incident.", 9)) {
             incident_figure(g, name + 9, n);
         } else if (!strncmp(name, "metric.", 7)) {
@@ -860,18 +865,26 @@ static int owners_with_budget(gather *g, isms_err *e)
     return 0;
 }
 
-/* How many gaps the responsibility matrix finds (its kept figures and a
- * read of each owner: the cost of the people, not of the records). */
-static int responsibility_gaps(dom *d, dom_dash *out, isms_err *e)
+/* The responsibility matrix's gaps and, from the same read of each owner,
+ * how many risk owners hold a budget. A recount (or a schema that does not
+ * keep who owns what: gaps -1) reads the owners the records named
+ * instead: what checks the kept figures must not rest on them. */
+static int owners_and_gaps(gather *g, int recount, isms_err *e)
 {
+    dom_dash *out = g->out;
     out->responsibility_gaps = -1;
-    if (!store_keeps_accountability(dom_store(d)))
-        return 0;
+    if (!store_keeps_accountability(dom_store(g->d)))
+        return owners_with_budget(g, e);
     dom_accountability m;
-    int rc = dom_accountability_read(d, 0, 1, &m, e);
-    if (!rc)
-        out->responsibility_gaps = m.gaps_total;
-    return rc;
+    int rc = dom_accountability_read(g->d, 0, 1, &m, e);
+    if (rc)
+        return rc;
+    out->responsibility_gaps = m.gaps_total;
+    if (recount)
+        return owners_with_budget(g, e);
+    out->risk_owners = m.risk_owners;
+    out->owners_with_budget = m.risk_owners_with_budget;
+    return 0;
 }
 
 /* The first DASH_KEYS_FIRST active records of reg whose state field
@@ -1017,9 +1030,7 @@ static int fill(dom *d, const char *today, int recount, dom_dash *out, isms_err 
     if (!rc)
         rc = board_metrics(d, &g, e);
     if (!rc)
-        rc = owners_with_budget(&g, e);
-    if (!rc)
-        rc = responsibility_gaps(d, out, e);
+        rc = owners_and_gaps(&g, recount || !store_keeps_tallies(dom_store(d)), e);
     if (!rc)
         rc = incidents_against_portfolio(d, out, e);
     if (!rc)
