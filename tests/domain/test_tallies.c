@@ -345,7 +345,7 @@ static void a_rolled_back_write_leaves_them_unchanged(void **state)
     tu_add(d, tu_make(d, &reg_risk, "title=Kept", "owner=PER-2", "likelihood=2", "impact=2", NULL));
     tallies_of(&after);
     assert_true(tallies_compare(&before, &after, count_differences, &differ) > 0);
-    assert_int_equal(tallies_get(&after, "risk"), tallies_get(&before, "risk") + 1);
+    assert_int_equal(tallies_get(&after, "records.risk"), tallies_get(&before, "records.risk") + 1);
     tallies_reset(&before);
     tallies_reset(&after);
 }
@@ -358,12 +358,12 @@ static void figures_counted_in_parts_add_up(void **state)
     tallies whole, sum;
     tallies_of(&whole);
     tallies_init(&sum);
-    assert_true(tallies_get(&whole, "risk") > 0);
+    assert_true(tallies_get(&whole, "records.risk") > 0);
     tallies_add(&sum, &whole);
     int differ = 0;
     assert_int_equal(tallies_compare(&sum, &whole, count_differences, &differ), 0);
     tallies_add(&sum, &whole);
-    assert_int_equal(tallies_get(&sum, "risk"), 2 * tallies_get(&whole, "risk"));
+    assert_int_equal(tallies_get(&sum, "records.risk"), 2 * tallies_get(&whole, "records.risk"));
     assert_int_equal(tallies_get(&sum, "objective.value"),
                      2 * tallies_get(&whole, "objective.value"));
     /* every figure that is not 0 now differs */
@@ -379,7 +379,7 @@ static int64_t kept_risks(void)
 {
     tallies t;
     tallies_of(&t);
-    int64_t n = tallies_get(&t, "risk");
+    int64_t n = tallies_get(&t, "records.risk");
     tallies_reset(&t);
     return n;
 }
@@ -452,14 +452,14 @@ static void a_changed_figure_fails_verify_full_naming_it(void **state)
 {
     (void)state;
     assert_verified();
-    tu_sql(repo, "UPDATE tally SET n = n + 3 WHERE name = 'risk'");
+    tu_sql(repo, "UPDATE tally SET n = n + 3 WHERE name = 'records.risk'");
     tu_sql(repo, "INSERT INTO tally (name, n) VALUES ('risk.cell.9.9', 1)");
     verify_report rep;
     verify_report_init(&rep);
     isms_err e = { 0 };
     dom_verify(d, &rep, &e);
     assert_int_equal(rep.problems, 2);
-    assert_contains(buf_str(&rep.details), "kept figure risk is");
+    assert_contains(buf_str(&rep.details), "kept figure records.risk is");
     assert_contains(buf_str(&rep.details),
                     "kept figure risk.cell.9.9 is 1 where the records count 0");
     verify_report_reset(&rep);
@@ -492,6 +492,50 @@ static void an_upgrade_counts_them_from_the_records(void **state)
     assert_int_equal(dom_upgraded_from(d), 9);
     assert_dashboards_agree("2026-11-23T12:00:00Z");
     assert_dashboards_agree("2027-07-01T00:00:00Z");
+    assert_verified();
+    dom_close(d);
+    d = kept;
+    nrisks = saved[0], ncontrols = saved[1], nobjectives = saved[2];
+}
+
+/* Schema 26 kept the risks' and objectives' counts twice ("risk" beside
+ * "records.risk"): the upgrade to 27 drops the older names, and the
+ * dashboard reads the count every register keeps, before and after. */
+static void the_upgrade_to_27_keeps_one_count_a_register(void **state)
+{
+    (void)state;
+    dom *kept = d;
+    int saved[3] = { nrisks, ncontrols, nobjectives };
+    nrisks = ncontrols = nobjectives = 0;
+    const char *old = tu_repo("before-one-count.isms");
+    isms_err e = { 0 };
+    setenv("ISMS_MIGRATE_UNTIL", "26", 1);
+    if (dom_create(old, &(principal){ .actor = "tallies-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    random_writes(40);
+    assert_dashboards_agree("2026-11-23T12:00:00Z");
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    /* as the isms of schema 26 kept them */
+    tu_sql(old, "INSERT INTO tally (name, n) SELECT 'risk', n FROM tally WHERE name = "
+                "'records.risk'");
+    tu_sql(old, "INSERT INTO tally (name, n) SELECT 'objective', n FROM tally WHERE name = "
+                "'records.objective'");
+    if (dom_open(old, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), 26);
+    char *left =
+        tu_sql_value(old, "SELECT COUNT(*) FROM tally WHERE name IN ('risk', 'objective')");
+    assert_string_equal(left, "0");
+    free(left);
+    dom_dash dash, recounted;
+    assert_int_equal(dom_dashboard(d, &dash, &e), 0);
+    assert_int_equal(dom_dashboard_recount(d, &recounted, &e), 0);
+    assert_true(dash.risks > 0);
+    assert_int_equal(dash.risks, recounted.risks);
+    assert_int_equal(dash.objectives, recounted.objectives);
+    assert_dashboards_agree("2026-11-23T12:00:00Z");
     assert_verified();
     dom_close(d);
     d = kept;
@@ -545,4 +589,5 @@ TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_ran
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),
         cmocka_unit_test(a_verify_inside_a_write_reads_its_own_writes),
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
+        cmocka_unit_test(the_upgrade_to_27_keeps_one_count_a_register),
         cmocka_unit_test(analyses_current_when_nothing_changed_since))

@@ -73,7 +73,6 @@ static void note_risk(tallies *t, const record *r, int sign)
     buf_init(&name);
     const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
                 *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
-    add(t, "risk", sign);
     named(&name, "risk.cell.", "");
     buf_put_int(&name, rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
     buf_putc(&name, '.');
@@ -258,7 +257,6 @@ void tallies_note(tallies *t, const record *r, int sign)
         add_by_day(t, &name, "review.held", record_text(r, F_REVIEW_HELD_ON), sign);
         buf_reset(&name);
     } else if (r->reg == &reg_objective) {
-        add(t, "objective", sign);
         add(t, "objective.value", sign * record_int(r, F_OBJECTIVE_VALUE_AT_STAKE));
     }
 }
@@ -276,7 +274,7 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
         snprintf(records, sizeof records, TALLY_RECORDS_PREFIX "%s", reg->name);
         names[k++] = records;
     } else if (reg == &reg_risk || reg == &reg_objective) {
-        names[k++] = reg->name;       /* "risk", "objective": each active one */
+        names[k++] = reg->name;       /* "risk", "objective" (0010 to 0026) */
     } else if (reg == &reg_control) { /* each status's, "" for none (note_control) */
         names[k++] = "control.status.";
         for (int j = 0; control_statuses[j] && k < 16; j++, k++) {

@@ -600,14 +600,17 @@ static void from_tallies(gather *g, const tallies *t)
             metric_figure(g, name + 7, n);
         }
     }
-    s->risks = tallies_get(t, "risk");
+    /* each register's active records (0026); before, the risks' and the
+     * objectives' own counts */
+    int records = store_keeps_accountability(dom_store(g->d));
+    s->risks = tallies_get(t, records ? TALLY_RECORDS_PREFIX "risk" : "risk");
     s->quantified = tallies_get(t, "risk.quantified");
     s->no_objective = tallies_get(t, "risk.no_objective");
     s->control_cost = tallies_get(t, "control.cost");
     s->not_assessed = tallies_get(t, "control.effectiveness.not-assessed");
     s->ineffective = tallies_get(t, "control.effectiveness.ineffective");
     s->partial = tallies_get(t, "control.effectiveness.partially-effective");
-    s->objectives = tallies_get(t, "objective");
+    s->objectives = tallies_get(t, records ? TALLY_RECORDS_PREFIX "objective" : "objective");
     s->objective_value = tallies_get(t, "objective.value");
     s->decided_amount = tallies_get(t, "decision.amount");
     s->amount_on_risk = tallies_get(t, "decision.amount_on_risk");
