@@ -895,6 +895,15 @@ static int dispatch(cli *c, int argc, char **argv, isms_err *e)
     return cmd ? cmd->handler(c, e) : cmd_register(c, e);
 }
 
+/* An option's name and a field's, "gap-offset" and "gap_offset" alike. */
+static int same_name(const char *option, const char *field)
+{
+    for (; *option && *field; option++, field++)
+        if (*option != *field && !(*option == '-' && *field == '_'))
+            return 0;
+    return *option == *field;
+}
+
 /* The domain's messages name fields ("residual_likelihood: 6 is out of
  * range 1..5"); on the command line the user typed an option, so the
  * message gets it as a hint, here, once for every command: the option as
@@ -910,7 +919,7 @@ static void hint_option(const cli *c, isms_err *e)
         fi = -1; /* found by its flag, not its name: not the field the message means */
     for (int i = 0; i < c->nopts; i++)
         if ((fi >= 0 && c->opts[i].field == fi) ||
-            (c->opts[i].field < 0 && !strcmp(c->opts[i].name, e->field)))
+            (c->opts[i].field < 0 && same_name(c->opts[i].name, e->field)))
             typed = c->opts[i].typed ? c->opts[i].typed : c->opts[i].name;
     char flag[80];
     if (!typed && fi >= 0 && field_offered(c, &c->reg->fields[fi]))

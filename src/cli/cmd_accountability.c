@@ -1,4 +1,5 @@
-/* cmd_accountability.c: `isms person matrix [--offset N] [--limit N]`: the
+/* cmd_accountability.c: `isms person matrix [--offset N] [--limit N]
+ * [--gap KIND] [--gap-person PERSON] [--gap-offset N]`: the
  * responsibility matrix, what each person owns in every register with
  * their roles and budget, and its gaps (domain/views/accountability.h; the
  * JSON is the API's, web/views_json.h). */
@@ -12,6 +13,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* "of kind without-budget naming PER-5 ": what the listed gaps were chosen by. */
+static const char *asked_text(cli *c, const dom_accountability *m)
+{
+    return arena_printf(c->a, "%s%s%s%s", m->gap_kind >= 0 ? "of kind " : "",
+                        m->gap_kind >= 0 ? acc_gap_names[m->gap_kind] : "",
+                        m->gap_person ? (m->gap_kind >= 0 ? " naming " : "naming ") : "",
+                        m->gap_person ? m->gap_person : "");
+}
+
 static void print_gaps(cli *c, const dom_accountability *m)
 {
     if (!m->gaps_total) {
@@ -19,13 +29,27 @@ static void print_gaps(cli *c, const dom_accountability *m)
                         "the role and the budget for what they own.\n");
         return;
     }
-    fprintf(c->out, "%lld gap%s:\n", (long long)m->gaps_total, m->gaps_total == 1 ? "" : "s");
+    fprintf(c->out, "%lld gap%s (", (long long)m->gaps_total, m->gaps_total == 1 ? "" : "s");
+    for (int k = 0; k < ACC_NKINDS; k++)
+        fprintf(c->out, "%s%s %lld", k ? ", " : "", acc_gap_names[k],
+                (long long)m->gaps_of_kind[k]);
+    fprintf(c->out, ")");
+    const char *chosen = asked_text(c, m);
+    if (*chosen)
+        fprintf(c->out, "; %lld %s", (long long)m->gaps_asked, chosen);
+    fprintf(c->out, ":\n");
     for (int i = 0; i < m->ngaps; i++)
         fprintf(c->out, "  - %s%s%s\n", m->gaps[i].person ? m->gaps[i].person : "",
                 m->gaps[i].person ? ": " : "", m->gaps[i].text);
-    if (m->gaps_total > m->ngaps)
-        fprintf(c->out, "  ... and %lld more (--json lists the same first %d)\n",
-                (long long)(m->gaps_total - m->ngaps), m->ngaps);
+    if (!m->ngaps && m->gaps_asked)
+        fprintf(c->out, "  (none past gap offset %lld)\n", (long long)m->gap_offset);
+    int64_t next = m->gap_offset + m->ngaps;
+    if (m->ngaps && (m->gap_offset || next < m->gaps_asked))
+        fprintf(c->out, "  (gaps %lld to %lld of %lld%s)\n", (long long)m->gap_offset + 1,
+                (long long)next, (long long)m->gaps_asked,
+                next < m->gaps_asked
+                    ? arena_printf(c->a, "; more: --gap-offset %lld", (long long)next)
+                    : "");
 }
 
 /* The columns shown: the registers someone owns records of. */
@@ -85,21 +109,39 @@ static void print_matrix(cli *c, const dom_accountability *m)
         fprintf(c->out, "(more: --offset %lld)\n", (long long)(m->offset + m->n));
 }
 
-int cmd_person_matrix(cli *c, isms_err *e)
+/* The query from the options, each checked and named when bad. */
+static int matrix_query(cli *c, acc_query *q, isms_err *e)
 {
-    const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset");
-    int64_t lim = 0, off = 0;
-    int rc = cli_start(c, 0, "no arguments", e);
-    if (!rc && limit)
+    const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset"),
+               *gap = cli_opt_value(c, "gap"), *gap_offset = cli_opt_value(c, "gap-offset");
+    int64_t lim = 0;
+    int rc = 0;
+    *q = ACC_QUERY_ALL;
+    q->gap_person = cli_opt_value(c, "gap-person");
+    if (limit)
         rc = parse_int64("limit", limit, 1, 500, &lim, e);
     if (!rc && offset)
-        rc = parse_int64("offset", offset, 0, INT64_MAX, &off, e);
+        rc = parse_int64("offset", offset, 0, INT64_MAX, &q->offset, e);
+    if (!rc && gap_offset)
+        rc = parse_int64("gap-offset", gap_offset, 0, INT64_MAX, &q->gap_offset, e);
+    if (!rc && gap)
+        rc = acc_gap_kind_parse(gap, &q->gap_kind, e);
+    q->limit = (int)lim;
+    return rc;
+}
+
+int cmd_person_matrix(cli *c, isms_err *e)
+{
+    acc_query q;
+    int rc = cli_start(c, 0, "no arguments", e);
+    if (!rc)
+        rc = matrix_query(c, &q, e);
     if (!rc)
         rc = dom_read_begin(c->d, e);
     if (rc)
         return rc;
     dom_accountability m;
-    rc = dom_accountability_read(c->d, off, (int)lim, &m, e);
+    rc = dom_accountability_read(c->d, &q, &m, e);
     if (!rc && c->json) {
         json_t *o = accountability_json(&m);
         js_write(c->out, o, 1);

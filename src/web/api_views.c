@@ -286,8 +286,19 @@ json_t *accountability_json(const dom_accountability *m)
             json_object_set_new(o, "of", json_integer(g->of));
         json_array_append_new(gaps, o);
     }
-    return json_pack("{s:s, s:I, s:I, s:o, s:o, s:I, s:o, s:I, s:o}", "computed_at", m->computed_at,
-                     "people", (json_int_t)m->people, "owners", (json_int_t)m->owners, "roles",
-                     roles, "registers", regs, "offset", (json_int_t)m->offset, "rows", rows,
-                     "gaps_total", (json_int_t)m->gaps_total, "gaps", gaps);
+    json_t *of_kind = json_object();
+    for (int k = 0; k < ACC_NKINDS; k++)
+        json_object_set_new(of_kind, acc_gap_names[k], json_integer(m->gaps_of_kind[k]));
+    json_t *o =
+        json_pack("{s:s, s:I, s:I, s:o, s:o, s:I, s:o, s:I, s:o, s:o}", "computed_at",
+                  m->computed_at, "people", (json_int_t)m->people, "owners", (json_int_t)m->owners,
+                  "roles", roles, "registers", regs, "offset", (json_int_t)m->offset, "rows", rows,
+                  "gaps_total", (json_int_t)m->gaps_total, "gaps_by_kind", of_kind, "gaps", gaps);
+    /* which gaps are listed: those asked for, from gap_offset among them */
+    json_object_set_new(o, "gap",
+                        m->gap_kind >= 0 ? json_string(acc_gap_names[m->gap_kind]) : json_null());
+    json_object_set_new(o, "gap_person", m->gap_person ? json_string(m->gap_person) : json_null());
+    json_object_set_new(o, "gaps_asked", json_integer(m->gaps_asked));
+    json_object_set_new(o, "gap_offset", json_integer(m->gap_offset));
+    return o;
 }

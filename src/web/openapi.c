@@ -122,14 +122,19 @@ static json_t *operation(const route *rt)
         }
         arena_free(&a);
     }
-    static const char *const query[][3] = { [RK_QUANTIFY] = { "iterations", "seed" },
-                                            [RK_PROOF] = { "seq", "size" },
-                                            [RK_COVERAGE] = { "framework", "gaps" },
-                                            [RK_SOA_GAP] = { "framework", "current", "target" },
-                                            [RK_RESPONSIBILITIES] = { "offset", "limit" } };
-    for (int k = 0; rt->kind < sizeof query / sizeof *query && k < 3 && query[rt->kind][k]; k++) {
+    enum { MAXQ = 5 };
+    static const char *const query[][MAXQ] = {
+        [RK_QUANTIFY] = { "iterations", "seed" },
+        [RK_PROOF] = { "seq", "size" },
+        [RK_COVERAGE] = { "framework", "gaps" },
+        [RK_SOA_GAP] = { "framework", "current", "target" },
+        [RK_RESPONSIBILITIES] = { "offset", "limit", "gap", "gap_person", "gap_offset" }
+    };
+    for (int k = 0; rt->kind < sizeof query / sizeof *query && k < MAXQ && query[rt->kind][k];
+         k++) {
         const char *name = query[rt->kind][k];
-        int text = rt->kind == RK_SOA_GAP || !strcmp(name, "framework"); /* names and keys */
+        int text = rt->kind == RK_SOA_GAP || !strcmp(name, "framework") || !strcmp(name, "gap") ||
+                   !strcmp(name, "gap_person"); /* names and keys */
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", name, "in", "query",
                                                 "schema", "type", text ? "string" : "integer"));
     }

@@ -44,11 +44,18 @@ static int teardown(void **state)
     return tu_close(d);
 }
 
+/* The matrix for a query; its return code, the error in *e. */
+static int read_matrix(acc_query q, dom_accountability *m, isms_err *e)
+{
+    *e = (isms_err){ 0 };
+    return dom_accountability_read(d, &q, m, e);
+}
+
 static dom_accountability matrix(void)
 {
     dom_accountability m;
-    isms_err e = { 0 };
-    if (dom_accountability_read(d, 0, 0, &m, &e))
+    isms_err e;
+    if (read_matrix(ACC_QUERY_ALL, &m, &e))
         fail_msg("matrix: %s", e.msg);
     return m;
 }
@@ -292,13 +299,79 @@ static void gaps_past_the_list_are_counted(void **state)
         risk(owner);
     }
     dom_accountability m;
-    isms_err e = { 0 };
-    assert_int_equal(dom_accountability_read(d, 4 + ACC_MAX_GAPS, 1, &m, &e), 0);
+    isms_err e;
+    acc_query q = ACC_QUERY_ALL;
+    q.offset = 4 + ACC_MAX_GAPS, q.limit = 1;
+    assert_int_equal(read_matrix(q, &m, &e), 0);
     assert_int_equal(m.gaps_total, ACC_MAX_GAPS + 1);
+    assert_int_equal(m.gaps_asked, ACC_MAX_GAPS + 1);
+    assert_int_equal(m.gaps_of_kind[ACC_WITHOUT_BUDGET], ACC_MAX_GAPS + 1);
     assert_int_equal(m.ngaps, ACC_MAX_GAPS);
     assert_int_equal(m.n, 1);
     assert_string_equal(m.rows[0].name, "Zed 200"); /* past every listed gap */
     assert_int_equal(m.rows[0].gaps, 1);
+    /* the rest from a gap offset: the last one is Zed 200's */
+    q.gap_offset = ACC_MAX_GAPS;
+    assert_int_equal(read_matrix(q, &m, &e), 0);
+    assert_int_equal(m.ngaps, 1);
+    assert_int_equal(m.gap_offset, ACC_MAX_GAPS);
+    assert_string_equal(m.gaps[0].person_name, "Zed 200");
+    assert_int_equal(m.gaps_total, ACC_MAX_GAPS + 1); /* still all counted */
+    q.gap_offset = ACC_MAX_GAPS + 1;
+    assert_int_equal(read_matrix(q, &m, &e), 0);
+    assert_int_equal(m.ngaps, 0);
+    q.gap_offset = -1;
+    assert_int_equal(read_matrix(q, &m, &e), E_INVALID);
+    assert_string_equal(e.field, "gap_offset");
+}
+
+/* The gaps listed can be those of one kind, or naming one person (by key
+ * or e-mail); every gap is counted whatever is listed, by kind too. */
+static void gaps_are_chosen_by_kind_and_person(void **state)
+{
+    (void)state;
+    risk("owner=PER-2"); /* Omar: without budget */
+    tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-4", NULL)); /* Lena audits */
+    dom_accountability m;
+    isms_err e;
+    acc_query q = ACC_QUERY_ALL;
+    assert_int_equal(acc_gap_kind_parse("without-budget", &q.gap_kind, &e), 0);
+    assert_int_equal(read_matrix(q, &m, &e), 0);
+    assert_int_equal(m.gaps_total, 3);
+    assert_int_equal(m.gaps_asked, 1);
+    assert_int_equal(m.ngaps, 1);
+    assert_int_equal(m.gaps[0].kind, ACC_WITHOUT_BUDGET);
+    assert_int_equal(m.gaps_of_kind[ACC_WITHOUT_ROLE], 1);
+    assert_int_equal(m.gaps_of_kind[ACC_AUDITOR_OWNS], 1);
+    assert_int_equal(m.gaps_of_kind[ACC_ROLE_VACANT], 0);
+    q = ACC_QUERY_ALL;
+    q.gap_person = "omar@x.example";
+    assert_int_equal(read_matrix(q, &m, &e), 0);
+    assert_string_equal(m.gap_person, "PER-2");
+    assert_int_equal(m.gaps_asked, 2);
+    assert_int_equal(m.ngaps, 2);
+    assert_string_equal(m.gaps[0].person, "PER-2");
+    assert_string_equal(m.gaps[1].person, "PER-2");
+    q.gap_person = "PER-4";
+    assert_int_equal(acc_gap_kind_parse("auditor-owns", &q.gap_kind, &e), 0);
+    assert_int_equal(read_matrix(q, &m, &e), 0);
+    assert_int_equal(m.ngaps, 1);
+    assert_non_null(strstr(m.gaps[0].text, "Cl. 9.2.2"));
+    q.gap_person = "PER-1"; /* Dana has none */
+    assert_int_equal(read_matrix(q, &m, &e), 0);
+    assert_int_equal(m.gaps_asked, 0);
+    assert_int_equal(m.gaps_total, 3);
+    /* bad kinds and people named */
+    assert_int_equal(acc_gap_kind_parse("vacant", &q.gap_kind, &e), E_INVALID);
+    assert_string_equal(e.field, "gap");
+    assert_non_null(strstr(e.msg, "gap vacant: give role-vacant, without-role, without-budget, "
+                                  "auditor-owns or concentration"));
+    q = ACC_QUERY_ALL;
+    q.gap_person = "nobody@x.example";
+    assert_int_equal(read_matrix(q, &m, &e), E_NOT_FOUND);
+    assert_string_equal(e.field, "gap_person");
+    assert_non_null(strstr(e.msg, "nobody@x.example"));
 }
 
 /* People by name, a page at a time; a bad page refused by name. */
@@ -306,16 +379,19 @@ static void people_are_paged_by_name(void **state)
 {
     (void)state;
     dom_accountability m;
-    isms_err e = { 0 };
-    assert_int_equal(dom_accountability_read(d, 1, 2, &m, &e), 0);
+    isms_err e;
+    acc_query q = ACC_QUERY_ALL;
+    q.offset = 1, q.limit = 2;
+    assert_int_equal(read_matrix(q, &m, &e), 0);
     assert_int_equal(m.n, 2);
     assert_int_equal(m.offset, 1);
     assert_string_equal(m.rows[0].name, "Ina"); /* Dana, [Ina, Lena], Omar */
     assert_string_equal(m.rows[1].name, "Lena");
-    assert_int_equal(dom_accountability_read(d, 0, 501, &m, &e), E_INVALID);
+    q.offset = 0, q.limit = 501;
+    assert_int_equal(read_matrix(q, &m, &e), E_INVALID);
     assert_string_equal(e.field, "limit");
-    e = (isms_err){ 0 };
-    assert_int_equal(dom_accountability_read(d, -1, 0, &m, &e), E_INVALID);
+    q.offset = -1, q.limit = 0;
+    assert_int_equal(read_matrix(q, &m, &e), E_INVALID);
     assert_string_equal(e.field, "offset");
 }
 
@@ -334,7 +410,7 @@ static void an_upgrade_counts_who_owns_what(void **state)
     risk("owner=PER-2");
     tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-2", NULL));
     dom_accountability m;
-    assert_int_equal(dom_accountability_read(d, 0, 0, &m, &e), E_CONFLICT);
+    assert_int_equal(read_matrix(ACC_QUERY_ALL, &m, &e), E_CONFLICT);
     assert_string_equal(e.field, "repository");
     dom_dash dash; /* the risk owners from the risks' own figures */
     e = (isms_err){ 0 };
@@ -378,6 +454,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_role_nobody_holds_is_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(most_risks_on_one_person_is_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(gaps_past_the_list_are_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(gaps_are_chosen_by_kind_and_person, setup, teardown),
         cmocka_unit_test_setup_teardown(people_are_paged_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(an_upgrade_counts_who_owns_what, setup, teardown),
     };

@@ -933,13 +933,60 @@ static void the_responsibility_matrix_names_the_gaps(void **state)
     assert_contains(text, "PER-7: Sofia Rossi owns 1 asset without the role asset-owner");
     free(text);
 
+    /* the gaps of one kind, naming one person, from an offset: each
+     * reachable however many there are */
+    wf_req(&r, WF_AUDITOR, "GET",
+           "/api/v1/responsibilities?gap=without-role&gap_person=sofia.rossi%40nordhafen.example",
+           NULL, NULL);
+    assert_int_equal(r.status, 200);
+    m = wf_json(&r);
+    tu_http_free(&r);
+    assert_string_equal(json_string_value(json_object_get(m, "gap")), "without-role");
+    assert_string_equal(json_string_value(json_object_get(m, "gap_person")), "PER-7");
+    assert_int_equal(json_integer_value(json_object_get(m, "gaps_asked")), 1);
+    assert_int_equal(json_array_size(json_object_get(m, "gaps")), 1);
+    json_t *by_kind = json_object_get(m, "gaps_by_kind");
+    assert_true(json_integer_value(json_object_get(by_kind, "without-role")) >= 3);
+    json_int_t kinds = 0;
+    const char *kind;
+    json_t *n;
+    json_object_foreach(by_kind, kind, n) kinds += json_integer_value(n);
+    assert_int_equal(kinds, json_integer_value(json_object_get(m, "gaps_total")));
+    json_decref(m);
+    html = wf_page(WF_READER, "/responsibilities?gap=without-role&gap_offset=1&limit=2", 200);
+    assert_contains(html, "<strong aria-current=\"true\">without-role (");
+    assert_contains(html, "Previous gaps</a>");
+    assert_not_contains(html, "<a href=\"/people/PER-1\">PER-1</a>: Dana Berg owns");
+    assert_contains(html,
+                    "href=\"/responsibilities?offset=0&amp;limit=2&amp;gap=without-role#gaps\"");
+    free(html);
+    html = wf_page(WF_READER, "/responsibilities?gap_person=PER-4", 200);
+    assert_contains(html, "The gaps naming <a href=\"/people/PER-4\">PER-4</a>: 1 of ");
+    assert_contains(html, "Tomasz Nowak owns 2 controls without the role control-owner");
+    assert_not_contains(html, "Sofia Rossi owns");
+    free(html);
+    text = tu_isms_ok(wf_repo(), "person", "matrix", "--gap", "without-role", "--gap-offset", "2");
+    assert_contains(text, "of kind without-role:");
+    assert_contains(text, "PER-7: Sofia Rossi owns 1 asset");
+    assert_not_contains(text, "PER-1: Dana Berg owns");
+    free(text);
+    tu_result run;
+    tu_isms(&run, wf_repo(), NULL, "person", "matrix", "--gap", "vacant", NULL);
+    assert_int_equal(run.status, 3);
+    assert_contains(run.err, "gap vacant: give role-vacant, without-role");
+    assert_contains(run.err, "(option --gap)");
+    tu_result_free(&run);
+
     const char *bad[][2] = { { "/api/v1/responsibilities?limit=0", "limit" },
                              { "/api/v1/responsibilities?offset=x", "offset" },
                              { "/api/v1/responsibilities?sort=name", "sort" },
+                             { "/api/v1/responsibilities?gap=vacant", "gap" },
+                             { "/api/v1/responsibilities?gap_offset=-1", "gap_offset" },
+                             { "/api/v1/responsibilities?gap_person=nobody", "gap_person" },
                              { "/responsibilities?limit=501", "limit" } };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         wf_req(&r, WF_LEAD, "GET", bad[k][0], NULL, NULL);
-        assert_int_equal(r.status, 400);
+        assert_int_equal(r.status, strstr(bad[k][0], "nobody") ? 404 : 400);
         if (!strncmp(bad[k][0], "/api/", 5))
             assert_string_equal(wf_error_field(&r), bad[k][1]);
         tu_http_free(&r);

@@ -135,15 +135,25 @@ static int holds(const record *person, const char *role)
     return 0;
 }
 
-/* A gap (of `owner`, or of no one when NULL): counted, and kept while
- * fewer than ACC_MAX_GAPS are (NULL past them). */
+/* Whether the query asks for a gap of this kind and person. */
+static int asked(const dom_accountability *m, acc_gap_kind kind, const record *person)
+{
+    if (m->gap_kind >= 0 && (int)kind != m->gap_kind)
+        return 0;
+    return !m->gap_person || (person && !strcmp(person->key, m->gap_person));
+}
+
+/* A gap (of `owner`, or of no one when NULL): counted, and kept when the
+ * query asks for it, past its gap offset, while fewer than ACC_MAX_GAPS
+ * are (NULL otherwise: the caller writes no text). */
 static acc_gap *gap_add(gather *g, acc_gap_kind kind, const record *person, owner_counts *owner)
 {
     dom_accountability *m = g->out;
     m->gaps_total++;
+    m->gaps_of_kind[kind]++;
     if (owner)
         owner->gaps++;
-    if (m->ngaps >= ACC_MAX_GAPS)
+    if (!asked(m, kind, person) || m->gaps_asked++ < m->gap_offset || m->ngaps >= ACC_MAX_GAPS)
         return NULL;
     acc_gap *x = &m->gaps[m->ngaps++];
     memset(x, 0, sizeof *x);
@@ -340,31 +350,73 @@ static void columns(dom_accountability *m)
         ;
 }
 
-int dom_accountability_read(dom *d, int64_t offset, int limit, dom_accountability *out, isms_err *e)
+int acc_gap_kind_parse(const char *name, int *kind, isms_err *e)
+{
+    for (int k = 0; acc_gap_names[k]; k++)
+        if (!strcmp(acc_gap_names[k], name)) {
+            *kind = k;
+            return 0;
+        }
+    char kinds[128] = "";
+    for (int k = 0; acc_gap_names[k]; k++)
+        snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s",
+                 !k                     ? ""
+                 : acc_gap_names[k + 1] ? ", "
+                                        : " or ",
+                 acc_gap_names[k]);
+    return err_set(e, E_INVALID, "gap", "gap %s: give %s", name, kinds);
+}
+
+/* The query checked, and what it asks for kept in the answer. */
+static int ask(dom *d, const acc_query *q, dom_accountability *out, isms_err *e)
+{
+    if (q->limit < 0 || q->limit > 500)
+        return err_set(e, E_INVALID, "limit", "limit %d: give 1 to 500 people a page", q->limit);
+    if (q->offset < 0)
+        return err_set(e, E_INVALID, "offset", "offset %lld: give 0 or more", (long long)q->offset);
+    if (q->gap_offset < 0)
+        return err_set(e, E_INVALID, "gap_offset", "gap offset %lld: give 0 or more",
+                       (long long)q->gap_offset);
+    if (q->gap_kind < -1 || q->gap_kind >= ACC_NKINDS)
+        return err_set(e, E_INVALID, "gap", "gap kind %d: no such kind", q->gap_kind);
+    out->offset = q->offset;
+    out->limit = q->limit ? q->limit : ACC_PAGE;
+    out->gap_kind = q->gap_kind;
+    out->gap_offset = q->gap_offset;
+    if (!q->gap_person)
+        return 0;
+    int64_t id;
+    const char *key;
+    int rc = dom_find_person(d, q->gap_person, &id, &key, e);
+    if (!rc && !id)
+        rc = err_set(e, E_NOT_FOUND, "gap_person", "gap person %s: there is no such person",
+                     q->gap_person);
+    out->gap_person = key;
+    return rc;
+}
+
+int dom_accountability_read(dom *d, const acc_query *q, dom_accountability *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    if (limit < 0 || limit > 500)
-        return err_set(e, E_INVALID, "limit", "limit %d: give 1 to 500 people a page", limit);
-    if (offset < 0)
-        return err_set(e, E_INVALID, "offset", "offset %lld: give 0 or more", (long long)offset);
+    int rc = ask(d, q, out, e);
+    if (rc)
+        return rc;
     if (!store_keeps_accountability(dom_store(d)))
         return err_set(e, E_CONFLICT, "repository",
                        "this repository's schema does not count who owns what; open it once "
                        "with write access to upgrade it");
     now_timestamp(out->computed_at);
-    out->offset = offset;
-    out->limit = limit ? limit : ACC_PAGE;
     columns(out);
     gather g = { .d = d, .a = dom_arena(d), .out = out };
     out->gaps = arena_alloc(g.a, sizeof *out->gaps * ACC_MAX_GAPS);
-    int rc = store_tally_scan(dom_store(d), TALLIES_NO_DAYS, figure, &g, e);
+    rc = store_tally_scan(dom_store(d), TALLIES_NO_DAYS, figure, &g, e);
     if (!rc) {
         merge_owners(&g);
         vacant_roles(&g);
         rc = owner_gaps(&g, e);
     }
     if (!rc)
-        rc = page(&g, offset, out->limit, e);
+        rc = page(&g, out->offset, out->limit, e);
     free(g.owners);
     return rc;
 }

@@ -63,6 +63,7 @@ typedef enum acc_gap_kind {
     ACC_WITHOUT_BUDGET,
     ACC_AUDITOR_OWNS,
     ACC_CONCENTRATION,
+    ACC_NKINDS
 } acc_gap_kind;
 /* Their names ("role-vacant", "without-role", "without-budget",
  * "auditor-owns", "concentration"), by acc_gap_kind. */
@@ -76,6 +77,19 @@ typedef struct acc_gap {
     int64_t n, of;                    /* records concerned, of how many (0 when no count) */
     const char *text;                 /* the gap, why it matters and what to do, in words */
 } acc_gap;
+
+/* What to read: a page of people, and which of the gaps to list (all are
+ * counted whatever is asked). */
+typedef struct acc_query {
+    int64_t offset;         /* the first person of the page, by name */
+    int limit;              /* people a page, 1..500; 0: ACC_PAGE */
+    int gap_kind;           /* list gaps of this acc_gap_kind only; -1: of every kind */
+    const char *gap_person; /* list gaps naming this person only (key or e-mail), or NULL */
+    int64_t gap_offset;     /* list from this one among the gaps asked for */
+} acc_query;
+
+/* Every gap, the first ACC_MAX_GAPS listed, a page of people. */
+#define ACC_QUERY_ALL ((acc_query){ .gap_kind = -1 })
 
 typedef struct dom_accountability {
     acc_kind kinds[ACC_MAX_KINDS];
@@ -92,16 +106,28 @@ typedef struct dom_accountability {
     int limit;      /* people a page */
     acc_row *rows;  /* the page, by name */
     int n;
-    acc_gap *gaps; /* the first ACC_MAX_GAPS: vacant roles, then by owner (oldest first) */
+    /* The gaps asked for (acc_query), from gap_offset among them, at most
+     * ACC_MAX_GAPS: vacant roles, then by owner (oldest first). */
+    acc_gap *gaps;
     int ngaps;
-    int64_t gaps_total;
+    int64_t gaps_total;               /* every gap */
+    int64_t gaps_of_kind[ACC_NKINDS]; /* every gap, by acc_gap_kind */
+    int64_t gaps_asked;               /* the gaps the query asks for, listed or not */
+    int64_t gap_offset;               /* of the first listed among them */
+    int gap_kind;                     /* as asked: -1 for every kind */
+    const char *gap_person;           /* the key of the person asked for, or NULL */
     char computed_at[21];
 } dom_accountability;
 
-/* The matrix for `limit` people (1..500; 0: ACC_PAGE) from `offset`, and
- * every gap; in the dom's arena. E_CONFLICT when the repository's schema
- * does not keep the figures it needs (older than 0026 and read-only). */
-int dom_accountability_read(dom *d, int64_t offset, int limit, dom_accountability *out,
-                            isms_err *e);
+/* The gap kind named `name` ("without-budget"), or E_INVALID naming the
+ * field "gap" and the kinds there are. */
+int acc_gap_kind_parse(const char *name, int *kind, isms_err *e);
+
+/* The matrix for q's page of people, and every gap, those q asks for
+ * listed; in the dom's arena. E_INVALID naming a bad offset, limit or gap
+ * offset, E_NOT_FOUND naming a gap person who is not one; E_CONFLICT when
+ * the repository's schema does not keep the figures it needs (older than
+ * 0026 and read-only). */
+int dom_accountability_read(dom *d, const acc_query *q, dom_accountability *out, isms_err *e);
 
 #endif

@@ -879,7 +879,10 @@ static int owners_and_gaps(gather *g, int recount, isms_err *e)
     if (!store_keeps_accountability(dom_store(g->d)))
         return owners_with_budget(g, e);
     dom_accountability m;
-    int rc = dom_accountability_read(g->d, 0, 1, &m, e);
+    acc_query q = ACC_QUERY_ALL;
+    q.limit = 1;
+    q.gap_offset = INT64_MAX; /* counted, none listed: no text written */
+    int rc = dom_accountability_read(g->d, &q, &m, e);
     if (rc)
         return rc;
     out->responsibility_gaps = m.gaps_total;
