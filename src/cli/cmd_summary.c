@@ -12,6 +12,7 @@
 #include "domain/views/frameworks.h"
 #include "domain/views/metrics.h"
 #include "formats/json.h"
+#include "web/views_json.h"
 #include "risk/qual.h"
 
 #include <math.h>
@@ -142,14 +143,19 @@ static void print_certainty(cli *c, const dom_dash *s, json_t *pf)
                "tolerance is set)\n");
 }
 
-static void print_keys(FILE *f, const dash_keys *k)
+/* The first keys, and how many more; where a command lists them all
+ * (`all`, or NULL), it is named. */
+static void print_keys_all(FILE *f, const dash_keys *k, const char *all)
 {
     for (size_t i = 0; i < k->n; i++)
         fprintf(f, "%s%s", i ? ", " : ": ", k->keys[i]);
     if (k->total > (int64_t)k->n)
-        fprintf(f, ", and %lld more", (long long)(k->total - (int64_t)k->n));
+        fprintf(f, ", and %lld more%s%s", (long long)(k->total - (int64_t)k->n), all ? ": " : "",
+                all ? all : "");
     fputc('\n', f);
 }
+
+static void print_keys(FILE *f, const dash_keys *k) { print_keys_all(f, k, NULL); }
 
 /* "3 hours ago": the age in its largest whole unit. */
 static void age_text(int64_t sec, char *out, size_t n)
@@ -197,10 +203,11 @@ static void attention(FILE *f, int64_t n, const char *one, const char *many)
     fprintf(f, "  %lld %s\n", (long long)n, n == 1 ? one : many);
 }
 
-static void attention_keys(FILE *f, const dash_keys *k, const char *one, const char *many)
+static void attention_keys(FILE *f, const dash_keys *k, const char *one, const char *many,
+                           const char *all)
 {
     fprintf(f, "  %lld %s", (long long)k->total, k->total == 1 ? one : many);
-    print_keys(f, k);
+    print_keys_all(f, k, all);
 }
 
 static void print_stale(FILE *f, const dom_dash *s)
@@ -369,20 +376,24 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
     print_frameworks(c);
     fprintf(f, "\nNeeds attention\n");
     attention_keys(f, &s->outside, "risk outside appetite (latest analysis)",
-                   "risks outside appetite (latest analyses)");
+                   "risks outside appetite (latest analyses)", "isms attention outside-appetite");
     print_stale(f, s);
     attention_keys(f, &s->unquantified, "risk not quantified (no FAIR inputs): in no total",
-                   "risks not quantified (no FAIR inputs): in no total");
+                   "risks not quantified (no FAIR inputs): in no total",
+                   "isms attention unquantified");
     attention_keys(f, &s->unquantified_objectives,
                    "objective with no quantified risk: no certainty",
-                   "objectives with no quantified risk: no certainty");
+                   "objectives with no quantified risk: no certainty", NULL);
     attention_keys(f, &s->matrix_disagrees,
                    "risk whose matrix cell and FAIR figures lie more than one band apart",
-                   "risks whose matrix cell and FAIR figures lie more than one band apart");
+                   "risks whose matrix cell and FAIR figures lie more than one band apart",
+                   "isms attention matrix-disagrees");
     attention(f, s->not_assessed, "control in place whose effectiveness is not assessed",
               "controls in place whose effectiveness is not assessed");
-    attention(f, s->untreated, "risk with no implemented control and no accept/avoid decision",
-              "risks with no implemented control and no accept/avoid decision");
+    attention_keys(f, &s->untreated_keys,
+                   "risk with no implemented control and no accept/avoid decision",
+                   "risks with no implemented control and no accept/avoid decision",
+                   "isms attention untreated");
     attention(f, s->accepted_without, "risk marked accepted without a valid acceptance",
               "risks marked accepted without a valid acceptance");
     attention(f, s->acceptances_lapsed, "acceptance lapsed: the risk is back for review",
@@ -403,7 +414,8 @@ static void print_text(cli *c, const dom_dash *s, json_t *pf)
             "responsibility gaps: roles nobody holds, owners without the role or a budget "
             "(isms person matrix)");
     attention_keys(f, &s->metrics_off, "metric off target (its latest measurement)",
-                   "metrics off target (their latest measurements)");
+                   "metrics off target (their latest measurements)",
+                   "isms metric list --last-status off-target");
     attention(f, s->metrics_overdue, "metric overdue for measurement (isms metric measure)",
               "metrics overdue for measurement (isms metric measure)");
     print_reports(f, &s->reports_late, "reports to an authority late (NIS2, DORA, GDPR)");
@@ -533,11 +545,7 @@ static void print_json(cli *c, const dom_dash *s, json_t *pf)
         json_array_append_new(heat, row);
     }
     for (int i = 0; i < s->ntop; i++)
-        json_array_append_new(top, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "key",
-                                             s->top[i].key, "title", s->top[i].title, "score",
-                                             s->top[i].score, "residual_score", s->top[i].residual,
-                                             "residual_band", s->top[i].residual_band, "owner",
-                                             s->top[i].owner, "treatment", s->top[i].treatment));
+        json_array_append_new(top, dash_risk_json(&s->top[i]));
     json_t *o = json_pack(
         "{s:o, s:s, s:i, s:{s:I, s:I, s:s?, s:O?}, s:{s:I, s:{s:i, s:i, s:i, s:i}, s:o, s:o}, "
         "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:i}, s:{s:I, s:s, "

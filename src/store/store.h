@@ -455,8 +455,10 @@ int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_e
  * link's reverse index: the cost is that risk's incidents); */
 int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, int64_t *loss,
                          isms_err *e);
-/* the first `limit` of those to treat that none treats (key, id), by id; */
-int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e);
+/* `limit` of those to treat that none treats (key, id), by id, from the
+ * offset-th; */
+int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                          isms_err *e);
 /* active acceptances whose expiry is before `today`; */
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e);
 /* active risks treated by acceptance with an active acceptance in force; */
@@ -500,9 +502,10 @@ int store_latest_stale(store *s, int64_t *n, isms_err *e);
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
 /* The active risks with a FAIR input whose latest analysis is outside
  * appetite (disagrees 0) or whose cell is more than a band from the risk's
- * (disagrees 1): how many in *total, the first `limit` (key, id) by id. */
-int store_latest_flagged(store *s, int disagrees, int64_t limit, store_tally_fn fn, void *ctx,
-                         int64_t *total, isms_err *e);
+ * (disagrees 1): how many in *total, `limit` (key, id) by id from the
+ * offset-th. */
+int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit, store_tally_fn fn,
+                         void *ctx, int64_t *total, isms_err *e);
 /* A latest analysis: its id, and when a record its inputs come from was
  * written after it ran (NULL: nothing since). */
 typedef int (*store_latest_fn)(int64_t analysis, const char *changed_at, void *ctx);

@@ -387,12 +387,15 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
     return rc;
 }
 
-int store_risks_untreated(store *s, int64_t limit, store_tally_fn fn, void *ctx, isms_err *e)
+int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                          isms_err *e)
 {
-    return store_text_int_rows(s,
-                               "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT
-                               " AND NOT " IN_PLACE " ORDER BY r.id LIMIT ?",
-                               NULL, limit, fn, ctx, e);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT " AND NOT " IN_PLACE
+             " ORDER BY r.id LIMIT ? OFFSET %lld",
+             (long long)offset);
+    return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
 }
 
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e)

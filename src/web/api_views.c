@@ -302,3 +302,21 @@ json_t *accountability_json(const dom_accountability *m)
     json_object_set_new(o, "gap_offset", json_integer(m->gap_offset));
     return o;
 }
+
+json_t *dash_risk_json(const dash_risk *r)
+{
+    return json_pack("{s:s, s:s, s:i, s:i, s:s, s:s?, s:s?}", "key", r->key, "title", r->title,
+                     "score", r->score, "residual_score", r->residual, "residual_band",
+                     r->residual_band, "owner", r->owner, "treatment", r->treatment);
+}
+
+json_t *attention_json(const dom_attention *a)
+{
+    json_t *rows = json_array();
+    for (int i = 0; i < a->n; i++)
+        json_array_append_new(rows, dash_risk_json(&a->rows[i]));
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:o}", "list", att_list_names[a->list],
+                     "what", a->what, "why", a->why, "computed_at", a->computed_at, "total",
+                     (json_int_t)a->total, "offset", (json_int_t)a->offset, "limit", a->limit,
+                     "rows", rows);
+}

@@ -324,10 +324,12 @@ static void attention_item(web_req *r, int64_t n, const char *one, const char *m
         html_f(&r->out, "%D %s", n, what);
 }
 
+/* A count with its first keys; the count a link to all of them where a
+ * list holds them (href, or NULL). */
 static void attention_keys(web_req *r, const char *plural, const dash_keys *keys, const char *one,
-                           const char *many)
+                           const char *many, const char *href)
 {
-    attention_item(r, keys->total, one, many, NULL);
+    attention_item(r, keys->total, one, many, href);
     key_links(r, plural, keys);
     html_f(&r->out, "</li>");
 }
@@ -351,10 +353,12 @@ static void attention_section(web_req *r, const dom_dash *s)
 {
     html_f(&r->out, "<section aria-labelledby=\"h-att\"><h2 id=\"h-att\">Needs attention</h2><ul>");
     attention_keys(r, "risks", &s->outside, "risk outside appetite by its latest analysis",
-                   "risks outside appetite by their latest analyses");
+                   "risks outside appetite by their latest analyses",
+                   "/attention?list=outside-appetite");
     attention_item(r, s->untreated,
                    "risk untreated: no control in place, no accept or avoid decision",
-                   "risks untreated: no control in place, no accept or avoid decision", NULL);
+                   "risks untreated: no control in place, no accept or avoid decision",
+                   "/attention?list=untreated");
     key_links(r, "risks", &s->untreated_keys);
     html_f(&r->out, "</li>");
     attention_item(r, s->acceptances_lapsed, "acceptance lapsed", "acceptances lapsed",
@@ -389,18 +393,20 @@ static void attention_section(web_req *r, const dom_dash *s)
     html_f(&r->out, "</li>");
     attention_stale(r, s);
     attention_keys(r, "metrics", &s->metrics_off, "metric off target by its latest measurement",
-                   "metrics off target by their latest measurements");
+                   "metrics off target by their latest measurements",
+                   "/metrics?last_status=off-target");
     attention_item(r, s->metrics_overdue, "metric overdue for measurement",
                    "metrics overdue for measurement", "/metrics?sort=measure_due");
     html_f(&r->out, "</li>");
     attention_keys(r, "risks", &s->unquantified, "risk not quantified (no figures in money)",
-                   "risks not quantified (no figures in money)");
+                   "risks not quantified (no figures in money)", "/attention?list=unquantified");
     attention_keys(r, "objectives", &s->unquantified_objectives,
                    "objective with no quantified risk: no certainty",
-                   "objectives with no quantified risk: no certainty");
+                   "objectives with no quantified risk: no certainty", NULL);
     attention_keys(r, "risks", &s->matrix_disagrees,
                    "risk whose matrix cell and figures in money lie more than one band apart",
-                   "risks whose matrix cell and figures in money lie more than one band apart");
+                   "risks whose matrix cell and figures in money lie more than one band apart",
+                   "/attention?list=matrix-disagrees");
     attention_item(r, s->not_assessed, "control in place not assessed for effectiveness",
                    "controls in place not assessed for effectiveness",
                    "/controls?effectiveness=not-assessed");

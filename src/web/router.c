@@ -203,8 +203,13 @@ static void page_routes(void)
         "/soa-gap", NULL);
     add("", "GET", RK_PAGE_RESPONSIBILITIES, WEB_SIGNED_IN, page_responsibilities,
         "the responsibility matrix: what each person owns, their roles and budget, and the gaps "
-        "(?offset, ?limit: a page of people by name)",
+        "(?offset, ?limit: a page of people by name; ?gap, ?gap_person, ?gap_offset: which gaps "
+        "are listed)",
         NULL, "/responsibilities", NULL);
+    add("", "GET", RK_PAGE_ATTENTION, WEB_SIGNED_IN, page_attention,
+        "every risk of one of the dashboard's counts of what needs attention (?list: "
+        "unquantified, outside-appetite, matrix-disagrees, untreated; ?offset, ?limit)",
+        NULL, "/attention", NULL);
 }
 
 static void build(void)
@@ -248,8 +253,14 @@ static void build(void)
     add(API, "GET", RK_RESPONSIBILITIES, WEB_SIGNED_IN, api_responsibilities,
         "the responsibility matrix: for a page of people by name (?offset, ?limit up to 500), "
         "their roles, budget authority and the active records of each register they own; the "
-        "roles held, and every gap (isms person matrix)",
+        "roles held, and every gap counted, 200 listed of those asked for (?gap: a kind, "
+        "?gap_person, ?gap_offset) (isms person matrix)",
         NULL, "/responsibilities", NULL);
+    add(API, "GET", RK_ATTENTION, WEB_SIGNED_IN, api_attention,
+        "every risk of one of the dashboard's counts of what needs attention, a page at a time "
+        "(?list: unquantified, outside-appetite, matrix-disagrees, untreated; ?offset, ?limit up "
+        "to 500) (isms attention)",
+        NULL, "/attention", NULL);
     add(API, "GET", RK_JOBS, WEB_SIGNED_IN, api_jobs,
         "the background analyses the signed-in person may see, newest first", NULL, "/jobs", NULL);
     add(API, "POST", RK_JOB_START, WEB_SIGNED_IN, api_job_start,

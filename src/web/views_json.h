@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "domain/views/accountability.h"
+#include "domain/views/attention.h"
 #include "domain/views/derived.h"
 #include "domain/views/frameworks.h"
 #include "domain/views/metrics.h"
@@ -46,6 +47,13 @@ void gap_row_cells(const gap_row *g, const char *cells[GAP_COLUMNS]);
 /* The responsibility matrix and its gaps (isms person matrix --json,
  * /api/v1/responsibilities). New reference. */
 json_t *accountability_json(const dom_accountability *m);
+
+/* A risk as the dashboard lists it (key, title, score, residual_score,
+ * residual_band, owner, treatment). New reference. */
+json_t *dash_risk_json(const dash_risk *r);
+/* A page of one list of what needs attention (isms attention LIST --json,
+ * /api/v1/attention). New reference. */
+json_t *attention_json(const dom_attention *a);
 
 /* The SoA's columns as a table (CSV, Markdown, HTML exports). */
 enum { SOA_COLUMNS = 7 };

@@ -110,6 +110,7 @@ typedef enum route_kind {
     RK_SOA_STATEMENT, /* /api/v1/soas/<KEY>/statement: the SoA as a document */
     RK_SOA_GAP,       /* /api/v1/soa-gap: two profiles (or SoAs) of a framework compared */
     RK_RESPONSIBILITIES, /* /api/v1/responsibilities: the responsibility matrix, its gaps */
+    RK_ATTENTION,        /* /api/v1/attention: one list of what needs attention, in full */
     /* HTML pages (pages*.c): a browser's, signed in by the session cookie */
     RK_STATIC,                /* the stylesheet */
     RK_PAGE_HOME,             /* / */
@@ -138,6 +139,7 @@ typedef enum route_kind {
     RK_PAGE_STATEMENT,        /* /soas/<KEY>/statement: the SoA as a document (and its CSV) */
     RK_PAGE_SOA_GAP,          /* /soa-gap: two profiles compared, sortable (and its CSV) */
     RK_PAGE_RESPONSIBILITIES, /* /responsibilities: the responsibility matrix, its gaps */
+    RK_PAGE_ATTENTION,        /* /attention: one list of what needs attention, in full */
     /* background analyses (jobs.h): started by who may save analyses, seen by
      * their starter and the isms-lead */
     RK_JOBS,            /* GET /api/v1/jobs */
@@ -346,6 +348,7 @@ web_handler_fn api_coverage, api_drift, api_soa_statement, api_soa_gap;
 web_handler_fn page_coverage, page_drift, page_soa, page_statement, page_soa_gap;
 /* page_accountability.c: the responsibility matrix */
 web_handler_fn api_responsibilities, page_responsibilities;
+web_handler_fn api_attention, page_attention;
 struct cov_report;
 struct drift_item;
 /* The drift (isms drift) the request asks for: it takes no parameters. */

@@ -208,6 +208,7 @@ const PAGES = [
   ['incident', '/incidents/INC-1'],
   ['incident form', '/incidents/new'],
   ['responsibility matrix', '/responsibilities'],
+  ['what needs attention', '/attention?list=unquantified'],
 ];
 
 // ---- the tests ----

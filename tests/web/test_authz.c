@@ -228,6 +228,8 @@ static int expected(const route *rt, persona p, int own)
     case RK_PAGE_SOA_GAP:
     case RK_RESPONSIBILITIES: /* who owns what: the people register's own reading */
     case RK_PAGE_RESPONSIBILITIES:
+    case RK_ATTENTION: /* the dashboard's lists: risks, as their list reads them */
+    case RK_PAGE_ATTENTION:
     case RK_PAGE_COVERAGE:
     case RK_PAGE_DRIFT:
     case RK_PAGE_SOA:

@@ -138,8 +138,8 @@ static void needs_attention_reads_as_the_summary(void **state)
     json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
     json_t *att = json_object_get(s, "attention");
     assert_int_equal(json_integer_value(json_object_get(att, "outside_appetite")), 1);
-    assert_contains(html,
-                    "1 risk outside appetite by its latest analysis: <a href=\"/risks/RISK-5\">");
+    assert_contains(html, "<a href=\"/attention?list=outside-appetite\">1 risk outside appetite by "
+                          "its latest analysis</a>: <a href=\"/risks/RISK-5\">");
     char want[200];
     snprintf(want, sizeof want, "%lld risk review%s overdue",
              (long long)json_integer_value(json_object_get(att, "review_overdue")),
@@ -635,7 +635,7 @@ static void metrics_measured_on_their_pages(void **state)
     char *html = wf_page(WF_AUDITOR, "/", 200);
     assert_contains(html, "<h2 id=\"h-met\">Metrics</h2>");
     assert_contains(html, want);
-    assert_contains(html, "metric off target by its latest measurement: <a "
+    assert_contains(html, "metric off target by its latest measurement</a>: <a "
                           "href=\"/metrics/MET-6\">MET-6</a>");
     /* the board's metrics: MET-6 is management's */
     assert_contains(html, "<caption>The board's metrics</caption>");
@@ -999,6 +999,67 @@ static void the_responsibility_matrix_names_the_gaps(void **state)
     }
 }
 
+/* Each of the dashboard's counts of risks that need attention leads to a
+ * list of every one of them, a page at a time; the API and the command
+ * line say the same; bad parameters are refused by name. */
+static void what_needs_attention_is_listed_in_full(void **state)
+{
+    (void)state;
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *att = json_object_get(s, "attention");
+    json_int_t untreated = json_integer_value(json_object_get(att, "untreated"));
+    json_decref(s);
+    assert_true(untreated >= 2);
+    char *html = wf_page(WF_READER, "/", 200);
+    static const char *const lists[] = { "unquantified", "outside-appetite", "matrix-disagrees",
+                                         "untreated" };
+    char want[200];
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+        snprintf(want, sizeof want, "<a href=\"/attention?list=%s\">", lists[k]);
+        if (strcmp(lists[k], "matrix-disagrees")) /* (none in the demo: no link to nothing) */
+            assert_contains(html, want);
+    }
+    free(html);
+
+    tu_http r;
+    wf_req(&r, WF_READER, "GET", "/api/v1/attention?list=untreated&limit=1&offset=1", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *a = wf_json(&r);
+    tu_http_free(&r);
+    assert_string_equal(json_string_value(json_object_get(a, "list")), "untreated");
+    assert_int_equal(json_integer_value(json_object_get(a, "total")), untreated);
+    assert_int_equal(json_integer_value(json_object_get(a, "offset")), 1);
+    json_t *rows = json_object_get(a, "rows");
+    assert_int_equal(json_array_size(rows), 1);
+    const char *second = json_string_value(json_object_get(json_array_get(rows, 0), "key"));
+    assert_non_null(second);
+    html = wf_page(WF_READER, "/attention?list=untreated&limit=1&offset=1", 200);
+    snprintf(want, sizeof want, "<a href=\"/risks/%s\">%s</a>", second, second);
+    assert_contains(html, want);
+    assert_contains(html, "<strong aria-current=\"page\">untreated</strong>");
+    assert_contains(html, "href=\"/attention?list=untreated&amp;offset=0&amp;limit=1\">Previous");
+    free(html);
+    char *text = tu_isms_ok(wf_repo(), "attention", "untreated", "--offset", "1", "--limit", "1");
+    assert_contains(text, second);
+    assert_contains(text, "risks to treat that no control in place treats");
+    free(text);
+    json_decref(a);
+
+    const char *bad[][2] = { { "/api/v1/attention", "list" },
+                             { "/api/v1/attention?list=overdue", "list" },
+                             { "/api/v1/attention?list=untreated&offset=-1", "offset" },
+                             { "/api/v1/attention?list=untreated&limit=501", "limit" },
+                             { "/api/v1/attention?list=untreated&sort=title", "sort" },
+                             { "/attention?list=nope", "list" } };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        wf_req(&r, WF_LEAD, "GET", bad[k][0], NULL, NULL);
+        assert_int_equal(r.status, 400);
+        if (!strncmp(bad[k][0], "/api/", 5))
+            assert_string_equal(wf_error_field(&r), bad[k][1]);
+        tu_http_free(&r);
+    }
+}
+
 TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
@@ -1018,4 +1079,5 @@ TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(a_review_gets_its_inputs_on_its_page),
         cmocka_unit_test(incidents_and_the_reports_owed_on_the_dashboard),
         cmocka_unit_test(metrics_measured_on_their_pages),
-        cmocka_unit_test(the_responsibility_matrix_names_the_gaps))
+        cmocka_unit_test(the_responsibility_matrix_names_the_gaps),
+        cmocka_unit_test(what_needs_attention_is_listed_in_full))

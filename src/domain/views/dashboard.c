@@ -2,6 +2,7 @@
  * figures (dashboard_kept), or counted over the registers (the recount). */
 #include "domain/views/dashboard.h"
 #include "domain/views/accountability.h"
+#include "domain/views/attention.h"
 #include "domain/views/metrics.h"
 #include "formats/json.h"
 #include "domain/views/derived.h"
@@ -651,19 +652,8 @@ static int unquantified_keys(gather *g, isms_err *e)
     k->total = g->out->risks - g->out->quantified;
     if (k->total <= 0)
         return 0;
-    const int *inputs;
-    int ninputs = dom_risk_input_fields(&inputs);
-    store_filter *none = arena_alloc(g->a, (size_t)ninputs * sizeof *none);
-    for (int i = 0; i < ninputs; i++)
-        none[i] = (store_filter){ .field = &reg_risk.fields[field_index(&reg_risk, inputs[i])],
-                                  .is_null = 1 };
-    /* One field read (a scan reads every field when given none). */
-    store_query q = { .ids_only = 1,
-                      .fields = inputs,
-                      .nfields = 1,
-                      .filters = none,
-                      .nfilters = ninputs,
-                      .limit = DASH_KEYS_FIRST };
+    store_query q;
+    att_unquantified_query(g->a, 0, DASH_KEYS_FIRST, &q);
     first_keys f = { g, k };
     return dom_list(g->d, &reg_risk, &q, first_record_key, &f, e);
 }
@@ -689,7 +679,7 @@ static int treatment(gather *g, const tallies *t, isms_err *e)
     s->accepted_without = tallies_get(t, "risk.accept") - valid;
     s->untreated_keys.total = s->untreated;
     first_keys f = { g, &s->untreated_keys };
-    return s->untreated > 0 ? store_risks_untreated(st, DASH_KEYS_FIRST, first_key, &f, e) : 0;
+    return s->untreated > 0 ? store_risks_untreated(st, 0, DASH_KEYS_FIRST, first_key, &f, e) : 0;
 }
 
 /* One of the worst risks, read whole by id (g->e says why it failed). */
@@ -702,15 +692,20 @@ static int top_row(const char *key, int64_t id, void *ctx)
     if (rc)
         return rc;
     (void)key;
-    int residual = risk_residual_score(&r);
-    s->top[s->ntop++] = (dash_risk){ r.key,
-                                     record_text(&r, F_RISK_TITLE),
-                                     record_cval(&r, F_RISK_OWNER)->s,
-                                     record_text(&r, F_RISK_TREATMENT),
-                                     risk_score(&r),
-                                     residual,
-                                     risk_band(residual, s->matrix) };
+    s->top[s->ntop++] = dom_dash_risk(&r, s->matrix);
     return 0;
+}
+
+dash_risk dom_dash_risk(const record *r, int matrix)
+{
+    int residual = risk_residual_score(r);
+    return (dash_risk){ r->key,
+                        record_text(r, F_RISK_TITLE),
+                        record_cval(r, F_RISK_OWNER)->s,
+                        record_text(r, F_RISK_TREATMENT),
+                        risk_score(r),
+                        residual,
+                        risk_band(residual, matrix) };
 }
 
 /* The worst risks, from the front of the index on the residual score. */
@@ -787,7 +782,8 @@ static int flag_kept(gather *g, isms_err *e)
     for (int k = 0; k < 2 && !rc; k++) {
         void *c[] = { g->a, lists[k] };
         int64_t total;
-        rc = store_latest_flagged(dom_store(g->d), k, DASH_KEYS_FIRST, add_flagged, c, &total, e);
+        rc =
+            store_latest_flagged(dom_store(g->d), k, 0, DASH_KEYS_FIRST, add_flagged, c, &total, e);
         lists[k]->total = total;
     }
     g->out->outside_appetite = g->out->outside.total;

@@ -36,6 +36,9 @@ typedef struct dash_risk {
     const char *residual_band;
 } dash_risk;
 
+/* A risk as the dashboard's lists show it (texts as the record's). */
+dash_risk dom_dash_risk(const record *r, int matrix);
+
 /* The first n (<= DASH_KEYS_FIRST) of `total` record keys, in id order
  * (texts in the dom's arena). */
 typedef struct dash_keys {

@@ -1,0 +1,172 @@
+/* attention.c: what needs attention, listed in full (see attention.h). */
+#include "domain/views/attention.h"
+#include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
+#include "domain/workflows/quantify.h"
+#include "core/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const att_list_names[] = { "unquantified", "outside-appetite", "matrix-disagrees",
+                                       "untreated", NULL };
+
+static const struct {
+    const char *what, *why;
+} lists[] = {
+    [ATT_UNQUANTIFIED] = { "risks not quantified (no figures in money)",
+                           "Without FAIR inputs a risk has no annual loss: it counts for nothing "
+                           "in the portfolio, the objectives' certainty or a control's return. "
+                           "Give each its frequency and magnitude (isms risk update), then "
+                           "quantify it." },
+    [ATT_OUTSIDE_APPETITE] = { "risks outside appetite by their latest analyses",
+                               "The annual loss of each, as its latest analysis found it, lies "
+                               "beyond the appetite the management body approved: treat it, or "
+                               "take it to the body for acceptance (ISO/IEC 27001 Cl. 6.1.3)." },
+    [ATT_MATRIX_DISAGREES] = { "risks whose matrix cell and figures in money lie more than one "
+                               "band apart",
+                               "The likelihood and impact given on the matrix say one thing, "
+                               "the quantified figures another: one of the two is wrong, and "
+                               "decisions rest on whichever is read. Settle them." },
+    [ATT_UNTREATED] = { "risks to treat that no control in place treats",
+                        "The treatment of each is neither accept nor avoid (mitigate, transfer, "
+                        "or not decided yet), and no implemented or operating control treats "
+                        "it: plan a control, or decide to accept or avoid it, so that the "
+                        "treatment plan covers it (ISO/IEC 27001 Cl. 6.1.3, 8.3)." },
+};
+
+int att_list_parse(const char *name, att_list *out, isms_err *e)
+{
+    for (int k = 0; att_list_names[k]; k++)
+        if (!strcmp(att_list_names[k], name)) {
+            *out = (att_list)k;
+            return 0;
+        }
+    return err_set(e, E_INVALID, "list",
+                   "list %s: give unquantified, outside-appetite, matrix-disagrees or untreated",
+                   name);
+}
+
+void att_unquantified_query(arena *a, int64_t offset, int limit, store_query *q)
+{
+    const int *inputs;
+    int ninputs = dom_risk_input_fields(&inputs);
+    store_filter *none = arena_alloc(a, (size_t)ninputs * sizeof *none);
+    for (int i = 0; i < ninputs; i++)
+        none[i] = (store_filter){ .field = &reg_risk.fields[field_index(&reg_risk, inputs[i])],
+                                  .is_null = 1 };
+    /* One field read (a scan reads every field when given none). */
+    *q = (store_query){ .ids_only = 1,
+                        .fields = inputs,
+                        .nfields = 1,
+                        .filters = none,
+                        .nfilters = ninputs,
+                        .offset = offset,
+                        .limit = limit };
+}
+
+/* The ids of the page, as the store gives them. */
+typedef struct page_ids {
+    int64_t *ids;
+    int n, cap;
+} page_ids;
+
+static int take_id(const char *key, int64_t id, void *ctx)
+{
+    (void)key;
+    page_ids *p = ctx;
+    if (p->n < p->cap)
+        p->ids[p->n++] = id;
+    return 0;
+}
+
+static int take_record(const record *r, void *ctx) { return take_id(r->key, r->id, ctx); }
+
+/* One kept figure; E_CONFLICT where the schema keeps none. */
+static int kept(dom *d, const char *name, int64_t *n, isms_err *e)
+{
+    if (!store_keeps_tallies(dom_store(d)))
+        return err_set(e, E_CONFLICT, "repository",
+                       "this repository's schema does not keep the dashboard's figures; open "
+                       "it once with write access to upgrade it");
+    return store_tally_sum(dom_store(d), &name, 1, n, e);
+}
+
+static int unquantified(dom *d, dom_attention *out, page_ids *p, isms_err *e)
+{
+    int64_t risks, quantified;
+    int rc =
+        kept(d, store_keeps_accountability(dom_store(d)) ? TALLY_RECORDS_PREFIX "risk" : "risk",
+             &risks, e);
+    if (!rc)
+        rc = kept(d, "risk.quantified", &quantified, e);
+    if (rc)
+        return rc;
+    out->total = risks - quantified;
+    store_query q;
+    att_unquantified_query(dom_arena(d), out->offset, out->limit, &q);
+    return out->total > 0 ? dom_list(d, &reg_risk, &q, take_record, p, e) : 0;
+}
+
+static int untreated(dom *d, dom_attention *out, page_ids *p, isms_err *e)
+{
+    store *st = dom_store(d);
+    int64_t to_treat, treated;
+    int rc = kept(d, "risk.to_treat", &to_treat, e);
+    if (!rc)
+        rc = store_keeps_link_tallies(st) ? kept(d, "risk.treated", &treated, e)
+                                          : store_risks_treated(st, &treated, e);
+    if (rc)
+        return rc;
+    out->total = to_treat - treated;
+    return out->total > 0 ? store_risks_untreated(st, out->offset, out->limit, take_id, p, e) : 0;
+}
+
+static int flagged(dom *d, dom_attention *out, page_ids *p, isms_err *e)
+{
+    if (!store_keeps_latest(dom_store(d)))
+        return err_set(e, E_CONFLICT, "repository",
+                       "this repository's schema does not keep each risk's latest analysis; "
+                       "open it once with write access to upgrade it");
+    return store_latest_flagged(dom_store(d), out->list == ATT_MATRIX_DISAGREES, out->offset,
+                                out->limit, take_id, p, &out->total, e);
+}
+
+/* Each risk of the page, read by id. */
+static int rows(dom *d, dom_attention *out, const page_ids *p, isms_err *e)
+{
+    int matrix = dom_matrix_size(d);
+    out->rows = arena_alloc(dom_arena(d), sizeof *out->rows * (size_t)(p->n ? p->n : 1));
+    for (int i = 0; i < p->n; i++) {
+        record r;
+        int rc = store_get_id(dom_store(d), &reg_risk, p->ids[i], &r, dom_arena(d), e);
+        if (rc)
+            return rc;
+        out->rows[out->n++] = dom_dash_risk(&r, matrix);
+    }
+    return 0;
+}
+
+int dom_attention_read(dom *d, att_list list, int64_t offset, int limit, dom_attention *out,
+                       isms_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if ((int)list < 0 || list >= ATT_NLISTS)
+        return err_set(e, E_INVALID, "list", "list %d: no such list", (int)list);
+    if (limit < 0 || limit > ATT_PAGE_MAX)
+        return err_set(e, E_INVALID, "limit", "limit %d: give 1 to %d risks a page", limit,
+                       ATT_PAGE_MAX);
+    if (offset < 0)
+        return err_set(e, E_INVALID, "offset", "offset %lld: give 0 or more", (long long)offset);
+    now_timestamp(out->computed_at);
+    out->list = list;
+    out->what = lists[list].what;
+    out->why = lists[list].why;
+    out->offset = offset;
+    out->limit = limit ? limit : ATT_PAGE;
+    page_ids p = { arena_alloc(dom_arena(d), sizeof *p.ids * (size_t)out->limit), 0, out->limit };
+    int rc = list == ATT_UNQUANTIFIED ? unquantified(d, out, &p, e)
+             : list == ATT_UNTREATED  ? untreated(d, out, &p, e)
+                                      : flagged(d, out, &p, e);
+    return rc ? rc : rows(d, out, &p, e);
+}

@@ -1,0 +1,123 @@
+/* page_attention.c: one of the dashboard's counts of what needs attention,
+ * every risk of it a page at a time (domain/views/attention.h):
+ *
+ *   GET /attention?list=LIST[&offset=N][&limit=N]         the page
+ *   GET /api/v1/attention?list=LIST[&offset=N][&limit=N]  the same as JSON
+ *                                                         (isms attention LIST --json)
+ *
+ * LIST: unquantified, outside-appetite, matrix-disagrees, untreated. The
+ * dashboard's "and N more" leads here. */
+#include "domain/registers/registers.h"
+#include "domain/views/attention.h"
+#include "web/html.h"
+#include "web/views_json.h"
+#include "web/web_internal.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static int web_attention(web_req *r, dom_attention *out, isms_err *e)
+{
+    static const char *const known[] = { "list", "offset", "limit", NULL };
+    const char *list = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "list"),
+               *offset = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "offset"),
+               *limit = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
+    int64_t off = 0, lim = 0;
+    att_list which = ATT_UNQUANTIFIED;
+    int rc = web_only_params(r, known, e);
+    if (!rc && (!list || !*list))
+        rc = err_set(e, E_USAGE, "list",
+                     "list: give unquantified, outside-appetite, matrix-disagrees or untreated");
+    if (!rc && att_list_parse(list, &which, e))
+        rc = e->code = E_USAGE; /* the message stands; a bad parameter is a bad request */
+    if (!rc && offset && *offset)
+        rc = web_parse_int("offset", offset, 0, INT64_MAX, &off, e);
+    if (!rc && limit && *limit)
+        rc = web_parse_int("limit", limit, 1, ATT_PAGE_MAX, &lim, e);
+    return rc ? rc : dom_attention_read(r->d, which, off, (int)lim, out, e);
+}
+
+int api_attention(web_req *r, isms_err *e)
+{
+    dom_attention a;
+    int rc = web_attention(r, &a, e);
+    if (!rc)
+        web_send_doc(r, attention_json(&a));
+    return rc;
+}
+
+static void rows_table(web_req *r, const dom_attention *a)
+{
+    html_f(&r->out,
+           "<div class=\"scroll\"><table><caption>Risks %D to %D of %D, by key</caption><thead><tr>"
+           "<th scope=\"col\">Risk</th><th scope=\"col\">Title</th><th scope=\"col\" "
+           "class=\"num\">Residual</th><th scope=\"col\">Band</th><th scope=\"col\">Owner</th>"
+           "<th scope=\"col\">Treatment</th></tr></thead><tbody>",
+           a->offset + 1, a->offset + a->n, a->total);
+    for (int i = 0; i < a->n; i++) {
+        const dash_risk *k = &a->rows[i];
+        html_f(&r->out,
+               "<tr><th scope=\"row\"><a href=\"%s\">%s</a></th><td>%s</td><td "
+               "class=\"num\">%d</td><td>%s</td><td>",
+               web_record_url(r->d, &reg_risk, k->key, ""), k->key, k->title, k->residual,
+               k->residual_band);
+        if (k->owner)
+            html_f(&r->out, "<a href=\"%s\">%s</a>",
+                   web_record_url(r->d, &reg_person, k->owner, ""), k->owner);
+        html_f(&r->out, "</td><td>%s</td></tr>", k->treatment ? k->treatment : "-");
+    }
+    html_f(&r->out, "</tbody></table></div>");
+}
+
+static void pager(web_req *r, const dom_attention *a)
+{
+    int64_t next = a->offset + a->n;
+    if (!a->offset && next >= a->total)
+        return;
+    const char *list = att_list_names[a->list];
+    html_f(&r->out, "<nav class=\"pager\" aria-label=\"Pages\">");
+    if (a->offset)
+        html_f(&r->out, "<a href=\"/attention?list=%u&amp;offset=%D&amp;limit=%d\">Previous</a> ",
+               list, a->offset > a->limit ? a->offset - a->limit : (int64_t)0, a->limit);
+    if (next < a->total)
+        html_f(&r->out, "<a href=\"/attention?list=%u&amp;offset=%D&amp;limit=%d\">Next</a>", list,
+               next, a->limit);
+    html_f(&r->out, "</nav>");
+}
+
+/* The other lists, each a link with its name. */
+static void other_lists(web_req *r, const dom_attention *a)
+{
+    html_f(&r->out, "<nav class=\"filters\" aria-label=\"Lists\"><span class=\"muted\">Needs "
+                    "attention</span> ");
+    for (int k = 0; k < ATT_NLISTS; k++) {
+        if (k == (int)a->list)
+            html_f(&r->out, "<strong aria-current=\"page\">%s</strong> ", att_list_names[k]);
+        else
+            html_f(&r->out, "<a href=\"/attention?list=%u\">%s</a> ", att_list_names[k],
+                   att_list_names[k]);
+    }
+    html_f(&r->out, "</nav>");
+}
+
+int page_attention(web_req *r, isms_err *e)
+{
+    dom_attention a;
+    int rc = web_attention(r, &a, e);
+    if (rc)
+        return rc;
+    const char *title = arena_printf(dom_arena(r->d), "%c%s", a.what[0] - 'a' + 'A', a.what + 1);
+    page_begin(r, title, NAV_DASHBOARD);
+    html_f(&r->out, "<p>%D %s. %s</p>", a.total, a.total == 1 ? "risk" : "risks", a.why);
+    other_lists(r, &a);
+    if (a.n)
+        rows_table(r, &a);
+    else
+        html_f(&r->out, "<p class=\"notice\">No risks %s.</p>",
+               a.offset && a.total ? "past this page" : "on this list");
+    pager(r, &a);
+    html_f(&r->out, "<p class=\"muted\">Counted as the dashboard counts them, computed %r.</p>",
+           web_time_html(r->d, a.computed_at));
+    page_end(r);
+    return 0;
+}
