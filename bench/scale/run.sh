@@ -29,7 +29,8 @@
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
-#             measure matrix to run (default all but add, measure and matrix; add writes a risk
+#             measure matrix attention to run (default all but add, measure,
+#             matrix and attention; add writes a risk
 #             each run, measure a measurement of each of 22 metrics, one per
 #             measure isms knows, added on its first run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
@@ -150,6 +151,14 @@ for backend in $BACKENDS; do
             # The responsibility matrix: the kept figures, each owner and a
             # page of people, whatever the number of records they own.
             matrix) measure "$backend" "$n" "person matrix" "$r" person matrix ;;
+            # What needs attention, in full: a page of 50 of the risks not
+            # quantified and of those untreated (every risk of the bases is
+            # both), and the same from the 5,000th on (the rows skipped).
+            attention)
+                measure "$backend" "$n" "attention unquantified" "$r" attention unquantified
+                measure "$backend" "$n" "attention untreated" "$r" attention untreated
+                measure "$backend" "$n" "attention untreated --offset 5000" "$r" \
+                    attention untreated --offset 5000 ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done

@@ -420,6 +420,9 @@ int store_keeps_metrics(const store *s); /* 0024: the metric and measurement reg
 /* 0026: the figures of who owns what in every register, and of who holds
  * each role (the responsibility matrix; counted again at the upgrade). */
 int store_keeps_accountability(const store *s);
+/* Whether each risk counts the controls in place that treat it
+ * (risk.in_place, 0028). */
+int store_keeps_in_place(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -459,6 +462,13 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
  * offset-th; */
 int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
                           isms_err *e);
+/* (From 0028) risk #risk's count of controls in place moved by n (a
+ * control's write: the domain says which risks it reaches); every risk's
+ * set again from the links (after an import or a copy); how many risks'
+ * counts differ from the links (verify --full). */
+int store_risk_in_place_add(store *s, int64_t risk, int64_t n, isms_err *e);
+int store_risks_in_place_set(store *s, isms_err *e);
+int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e);
 /* active acceptances whose expiry is before `today`; */
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e);
 /* active risks treated by acceptance with an active acceptance in force; */

@@ -26,6 +26,8 @@ int store_keeps_accountability(const store *s)
     return s->version >= store_migration_version("0026_");
 }
 
+int store_keeps_in_place(const store *s) { return s->version >= store_migration_version("0028_"); }
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -387,15 +389,48 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
     return rc;
 }
 
+/* From 0028 each risk counts its controls in place (risk.in_place), and
+ * those to treat with none are the partial index risk_untreated, whose
+ * condition is this, term by term: a page is read from its front. */
+#define NONE_IN_PLACE NEEDS_TREATMENT " AND r.in_place = 0"
+/* How many controls in place treat risk r, from the links. */
+#define IN_PLACE_COUNT                                                           \
+    "(SELECT COUNT(*) FROM control_risk cr JOIN control c ON c.id = cr.control " \
+    "WHERE cr.risk = r.id AND c.retired_at IS NULL AND c.status <> 'planned')"
+
 int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
                           isms_err *e)
 {
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT " AND NOT " IN_PLACE
-             " ORDER BY r.id LIMIT ? OFFSET %lld",
+             "SELECT r.key, r.id FROM risk r WHERE %s ORDER BY r.id LIMIT ? OFFSET %lld",
+             store_keeps_in_place(s) ? NONE_IN_PLACE : NEEDS_TREATMENT " AND NOT " IN_PLACE,
              (long long)offset);
     return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
+}
+
+int store_risk_in_place_add(store *s, int64_t risk, int64_t n, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, "UPDATE risk SET in_place = in_place + ? WHERE id = ?", &st, e);
+    if (!rc) {
+        db_bind_int(st, 1, n);
+        db_bind_int(st, 2, risk);
+        rc = db_step(st, &row, e);
+        db_done(st);
+    }
+    return rc;
+}
+
+int store_risks_in_place_set(store *s, isms_err *e)
+{
+    return db_exec(s->db, "UPDATE risk AS r SET in_place = " IN_PLACE_COUNT, e);
+}
+
+int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e)
+{
+    return count(s, "SELECT '', COUNT(*) FROM risk r WHERE r.in_place <> " IN_PLACE_COUNT, NULL, n,
+                 e);
 }
 
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e)

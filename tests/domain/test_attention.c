@@ -9,11 +9,16 @@
 #include "domain/views/attention.h"
 #include "domain/views/dashboard.h"
 #include "domain/workflows/quantify.h"
+#include "domain/integrity/verify.h"
+#include "domain/registers/tallies.h"
+#include "core/buf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static dom *d;
+static const char *repo;
 
 enum { QUANTIFIED = 7, PLAIN = 9 };
 
@@ -28,7 +33,9 @@ static int setup(void **state)
     isms_err e = { 0 };
     record out;
     tu_clock();
-    d = tu_create("attention.isms", "attention-test");
+    repo = tu_repo("attention.isms");
+    if (dom_create(repo, &(principal){ .actor = "attention-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
     tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
            "magnitude_bands=50000,250000,1000000,5000000", NULL);
     tu_add_people(d);
@@ -179,6 +186,107 @@ static void pages_and_bad_input(void **state)
     assert_string_equal(e.field, "offset");
 }
 
+static char *in_place_of(const char *key)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT in_place FROM risk WHERE key = '%s'", key);
+    return tu_sql_value(repo, sql);
+}
+
+static void expect_in_place(const char *key, const char *want)
+{
+    char *n = in_place_of(key);
+    assert_string_equal(n, want);
+    free(n);
+}
+
+/* Each risk counts the controls in place that treat it, moved by the
+ * controls' writes (planned ones and retired ones count for nothing);
+ * the untreated come from the front of an index on it; a count changed
+ * behind isms's back fails a full verification, naming it. */
+static void each_risk_counts_its_controls_in_place(void **state)
+{
+    (void)state;
+    expect_in_place("RISK-8", "1");
+    expect_in_place("RISK-13", "0");
+    const char *ctl = tu_add(d, tu_make(d, &reg_control, "title=Segmentation", "owner=PER-2",
+                                        "treats=RISK-8,RISK-13", "status=planned", NULL));
+    expect_in_place("RISK-13", "0"); /* planned: not in place */
+    record out;
+    isms_err e = { 0 };
+    if (dom_update(d, &reg_control, ctl, tu_make(d, &reg_control, "status=implemented", NULL), 0,
+                   &out, NULL, &e))
+        fail_msg("implement: %s", e.msg);
+    expect_in_place("RISK-8", "2");
+    expect_in_place("RISK-13", "1");
+    dom_attention a = page_of(ATT_UNTREATED, 0, 0);
+    for (int i = 0; i < a.n; i++)
+        assert_string_not_equal(a.rows[i].key, "RISK-13");
+    if (dom_update(d, &reg_control, ctl, tu_make(d, &reg_control, "treats=RISK-8", NULL), 0, &out,
+                   NULL, &e))
+        fail_msg("treats: %s", e.msg);
+    expect_in_place("RISK-13", "0");
+    if (dom_retire(d, &reg_control, ctl, &out, &e))
+        fail_msg("retire: %s", e.msg);
+    expect_in_place("RISK-8", "1");
+    a = page_of(ATT_UNTREATED, 0, 0);
+    int found = 0;
+    for (int i = 0; i < a.n; i++)
+        found |= !strcmp(a.rows[i].key, "RISK-13");
+    assert_true(found);
+    tu_verified(d);
+
+    tu_sql(repo, "UPDATE risk SET in_place = 1 WHERE key = 'RISK-14'");
+    verify_report rep;
+    verify_report_init(&rep);
+    assert_int_not_equal(dom_verify(d, &rep, &e), 0); /* failed, naming it */
+    assert_int_equal(rep.problems, 1);
+    assert_contains(buf_str(&rep.details), "1 risk's count of the controls in place that treat "
+                                           "it differs from the controls' links");
+    verify_report_reset(&rep);
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* counted again, as an import does */
+    assert_int_equal(dom_txn_end(d, dom_tallies_rebuild(d, &e), &e), 0);
+    expect_in_place("RISK-14", "0");
+    tu_verified(d);
+}
+
+/* A repository from before the counts (schema 27) gets them at its
+ * upgrade; read at that schema, the untreated are found as before. */
+static void the_upgrade_counts_each_risks_controls_in_place(void **state)
+{
+    (void)state;
+    dom *was = d;
+    const char *old = tu_repo("before-in-place.isms");
+    isms_err e = { 0 };
+    setenv("ISMS_MIGRATE_UNTIL", "27", 1);
+    if (dom_create(old, &(principal){ .actor = "attention-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "likelihood=2", "impact=2", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Fire", "owner=PER-2", "likelihood=2", "impact=2", NULL));
+    tu_add(d, tu_make(d, &reg_control, "title=Backups", "owner=PER-2", "treats=RISK-1",
+                      "status=operating", NULL));
+    dom_attention a = page_of(ATT_UNTREATED, 0, 0);
+    assert_int_equal(a.total, 1);
+    assert_string_equal(a.rows[0].key, "RISK-2");
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    if (dom_open(old, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), 27);
+    char *n = tu_sql_value(old, "SELECT in_place FROM risk WHERE key = 'RISK-1'");
+    assert_string_equal(n, "1");
+    free(n);
+    a = page_of(ATT_UNTREATED, 0, 0);
+    assert_int_equal(a.total, 1);
+    assert_string_equal(a.rows[0].key, "RISK-2");
+    tu_verified(d);
+    dom_close(d);
+    d = was;
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(each_list_holds_every_risk_it_counts),
         cmocka_unit_test(totals_and_first_keys_are_the_dashboards),
-        cmocka_unit_test(pages_and_bad_input))
+        cmocka_unit_test(pages_and_bad_input),
+        cmocka_unit_test(each_risk_counts_its_controls_in_place),
+        cmocka_unit_test(the_upgrade_counts_each_risks_controls_in_place))

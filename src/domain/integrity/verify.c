@@ -371,6 +371,21 @@ static void tally_differs(const char *name, int64_t counted, int64_t kept, void 
     (void)name, (void)counted, (void)kept, (void)ctx;
 }
 
+/* Each risk's count of the controls in place that treat it (0028)
+ * against the controls' links: a count changed behind isms's back would
+ * hide a risk from the untreated (or show a treated one). */
+static int check_in_place(verify_ctx *v, isms_err *e)
+{
+    int64_t wrong;
+    int rc = store_risks_in_place_wrong(dom_store(v->d), &wrong, e);
+    if (!rc && wrong)
+        problem(v, "tally",
+                "%lld risk%s count of the controls in place that treat %s differs from the "
+                "controls' links: the count or a link was changed outside isms",
+                (long long)wrong, wrong == 1 ? "'s" : "s'", wrong == 1 ? "it" : "them");
+    return rc;
+}
+
 /* The dashboard's kept figures against the count of the records. The
  * count may come from the reader's snapshot (record_pass), which a write
  * committed between the two connections' begins can set apart from this
@@ -395,6 +410,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
         if (!rc)
             tallies_compare(&here, &kept, tally_problem, v);
     }
+    if (!rc && store_keeps_in_place(dom_store(v->d)))
+        rc = check_in_place(v, e);
     tallies_reset(&all);
     tallies_reset(&here);
     tallies_reset(&kept);

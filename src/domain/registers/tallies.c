@@ -459,6 +459,9 @@ int dom_tallies_rebuild(dom *d, isms_err *e)
         rc = store_tally_clear(dom_store(d), e);
     if (!rc)
         rc = write(d, &t, e);
+    /* and each risk's controls in place, which the untreated are read by */
+    if (!rc && store_keeps_in_place(dom_store(d)))
+        rc = store_risks_in_place_set(dom_store(d), e);
     tallies_reset(&t);
     return rc;
 }

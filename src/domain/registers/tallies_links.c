@@ -200,6 +200,22 @@ static int control_treats_changed(dom *d, tallies *t, const record *before, cons
     return rc;
 }
 
+/* Each risk's count of the controls in place that treat it (0028), moved
+ * for the risks the control gains or loses in place. */
+static int control_in_place_changed(dom *d, const record *before, const record *after, isms_err *e)
+{
+    const value *was = in_place(before) ? record_cval(before, F_CONTROL_TREATS) : NULL,
+                *is = in_place(after) ? record_cval(after, F_CONTROL_TREATS) : NULL;
+    int rc = 0;
+    for (int k = 0; was && k < was->n && !rc; k++)
+        if (!has(is, was->ids[k]))
+            rc = store_risk_in_place_add(dom_store(d), was->ids[k], -1, e);
+    for (int k = 0; is && k < is->n && !rc; k++)
+        if (!has(was, is->ids[k]))
+            rc = store_risk_in_place_add(dom_store(d), is->ids[k], 1, e);
+    return rc;
+}
+
 /* A risk that becomes to treat, or stops being, moves "risk.treated"
  * when a control in place treats it (a new risk has none yet). */
 static int risk_changed(dom *d, tallies *t, const record *before, const record *after, isms_err *e)
@@ -224,6 +240,8 @@ int tallies_links_changed(dom *d, tallies *t, const record *before, const record
     if (reg != &reg_control)
         return 0;
     int rc = control_coverage_changed(d, t, before, after, e);
+    if (!rc && store_keeps_in_place(dom_store(d)))
+        rc = control_in_place_changed(d, before, after, e);
     return rc ? rc : control_treats_changed(d, t, before, after, e);
 }
 
