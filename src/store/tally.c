@@ -424,7 +424,14 @@ int store_risk_in_place_add(store *s, int64_t risk, int64_t n, isms_err *e)
 
 int store_risks_in_place_set(store *s, isms_err *e)
 {
-    return db_exec(s->db, "UPDATE risk AS r SET in_place = " IN_PLACE_COUNT, e);
+    /* only the risks whose count differs are written (after an import,
+     * those a control in place treats): one statement writing every risk
+     * of a million-risk register was refused by SQLite as "database or
+     * disk is full" with space to spare (not explained yet) */
+    return db_exec(s->db,
+                   "UPDATE risk AS r SET in_place = " IN_PLACE_COUNT
+                   " WHERE r.in_place <> " IN_PLACE_COUNT,
+                   e);
 }
 
 int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e)

@@ -13,10 +13,15 @@
 -- an import or a copy (dom_tallies_rebuild), and `isms verify --full`
 -- checks it against the links. The partial index holds the active risks to
 -- treat (treatment neither accept nor avoid) with none in place; its
--- condition is the query's, term by term (store/tally.c).
+-- condition is the query's, term by term (store/tally.c). Only the risks
+-- a control in place treats are written: an UPDATE of every row of a
+-- million-risk register was refused by SQLite inside isms as "database or
+-- disk is full" with space to spare (not explained yet; docs/PERFORMANCE.md).
 ALTER TABLE risk ADD COLUMN in_place BIGINT NOT NULL DEFAULT 0;
 UPDATE risk SET in_place = (SELECT COUNT(*) FROM control_risk cr JOIN control c ON c.id = cr.control
-    WHERE cr.risk = risk.id AND c.retired_at IS NULL AND c.status <> 'planned');
+    WHERE cr.risk = risk.id AND c.retired_at IS NULL AND c.status <> 'planned')
+  WHERE id IN (SELECT cr.risk FROM control_risk cr JOIN control c ON c.id = cr.control
+    WHERE c.retired_at IS NULL AND c.status <> 'planned');
 CREATE INDEX risk_untreated ON risk (id)
     WHERE retired_at IS NULL AND COALESCE(treatment, '') <> 'accept'
       AND COALESCE(treatment, '') <> 'avoid' AND in_place = 0;
