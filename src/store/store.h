@@ -423,6 +423,8 @@ int store_keeps_accountability(const store *s);
 /* Whether each risk counts the controls in place that treat it
  * (risk.in_place, 0028). */
 int store_keeps_in_place(const store *s);
+/* Whether the kept figures count the acceptances (0029). */
+int store_keeps_acceptances(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -473,6 +475,13 @@ int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e);
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e);
 /* active risks treated by acceptance with an active acceptance in force; */
 int store_risks_accepted_validly(store *s, const char *today, int64_t *n, isms_err *e);
+/* (From 0029, for the kept figures) the latest expiry of risk #risk's
+ * active acceptances but #except, STORE_NEVER for one that never expires,
+ * "" for none; and for every active risk treated by acceptance that has
+ * any, that date with how many risks have it, as (date, n) rows. */
+#define STORE_NEVER "9999-12-31"
+int store_risk_accepted_until(store *s, int64_t risk, int64_t except, char until[11], isms_err *e);
+int store_risks_accepted_until(store *s, store_tally_fn fn, void *ctx, isms_err *e);
 /* the time of the latest change to a record of `reg`, retired or not
  * (*at NULL: none), by index for risks and controls; */
 int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err *e);

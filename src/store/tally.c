@@ -28,6 +28,11 @@ int store_keeps_accountability(const store *s)
 
 int store_keeps_in_place(const store *s) { return s->version >= store_migration_version("0028_"); }
 
+int store_keeps_acceptances(const store *s)
+{
+    return s->version >= store_migration_version("0029_");
+}
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -445,6 +450,38 @@ int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *
     return count(s,
                  "SELECT '', COUNT(*) FROM acceptance WHERE retired_at IS NULL AND expires_on < ?",
                  today, n, e);
+}
+
+/* The latest expiry of a risk's active acceptances, never as the last day. */
+#define UNTIL "MAX(COALESCE(a.expires_on, '" STORE_NEVER "'))"
+
+static int take_until(const char *until, int64_t n, void *ctx)
+{
+    char *out = ctx;
+    if (until && n)
+        snprintf(out, 11, "%s", until);
+    return 0;
+}
+
+int store_risk_accepted_until(store *s, int64_t risk, int64_t except, char until[11], isms_err *e)
+{
+    char sql[256];
+    until[0] = '\0';
+    snprintf(sql, sizeof sql,
+             "SELECT " UNTIL ", COUNT(*) FROM acceptance a WHERE a.risk = ? AND a.id <> %lld AND "
+             "a.retired_at IS NULL",
+             (long long)except);
+    return store_text_int_rows(s, sql, NULL, risk, take_until, until, e);
+}
+
+int store_risks_accepted_until(store *s, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    return store_text_int_rows(s,
+                               "SELECT u, COUNT(*) FROM (SELECT " UNTIL " AS u FROM acceptance a "
+                               "JOIN risk r ON r.id = a.risk WHERE a.retired_at IS NULL AND "
+                               "r.retired_at IS NULL AND r.treatment = 'accept' GROUP BY a.risk) "
+                               "AS x GROUP BY u",
+                               NULL, 0, fn, ctx, e);
 }
 
 int store_risks_accepted_validly(store *s, const char *today, int64_t *n, isms_err *e)

@@ -53,7 +53,7 @@ static const char *a_date(void)
     return arena_printf(dom_arena(d), "20%02d-%02d-%02d", 26 + pick(3), 1 + pick(12), 1 + pick(28));
 }
 
-static int nrisks, ncontrols, nobjectives;
+static int nrisks, ncontrols, nobjectives, nacceptances;
 
 static int add(record *r)
 {
@@ -176,8 +176,21 @@ static void accept_some_risk(void)
     isms_err e = { 0 };
     tu_as(d, "PER-1"); /* the management body may accept any */
     const char *expires = arena_printf(dom_arena(d), "2027-%02d-%02d", 1 + pick(12), 1 + pick(28));
-    dom_risk_accept(d, some_key("RISK", nrisks), "tested", expires, &out, &e);
+    if (pick(4)) /* (some never lapse) */
+        dom_risk_accept(d, some_key("RISK", nrisks), "tested", expires, &out, &e);
+    else
+        dom_risk_accept(d, some_key("RISK", nrisks), "tested", NULL, &out, &e);
+    nacceptances += !e.code;
     tu_as(d, NULL);
+}
+
+/* An acceptance withdrawn: its risk counts under the expiry of the rest. */
+static void retire_some_acceptance(void)
+{
+    record out;
+    isms_err e = { 0 };
+    if (nacceptances)
+        dom_retire(d, &reg_acceptance, some_key("ACC", nacceptances), &out, &e);
 }
 
 /* Several writes in one transaction, undone. */
@@ -206,8 +219,10 @@ static void random_writes(int n)
             change_risk();
         else if (what < 17)
             change_control();
-        else if (what < 19)
+        else if (what < 18)
             accept_some_risk();
+        else if (what < 19)
+            pick(2) ? accept_some_risk() : retire_some_acceptance();
         else
             rolled_back_writes();
     }
@@ -542,6 +557,47 @@ static void the_upgrade_to_27_keeps_one_count_a_register(void **state)
     nrisks = saved[0], ncontrols = saved[1], nobjectives = saved[2];
 }
 
+static dom_dash dashboard_on(const char *when)
+{
+    setenv("ISMS_NOW", when, 1);
+    dom_dash s, counted;
+    isms_err e = { 0 };
+    if (dom_dashboard(d, &s, &e) || dom_dashboard_recount(d, &counted, &e))
+        fail_msg("dashboard: %s", e.msg);
+    assert_int_equal(s.accepted_without, counted.accepted_without);
+    assert_int_equal(s.acceptances_lapsed, counted.acceptances_lapsed);
+    tu_clock();
+    return s;
+}
+
+/* An acceptance is in force through the day it expires, and lapsed the
+ * day after; withdrawn, its risk is accepted without one; kept figures
+ * and a count over the acceptances agree on each day. */
+static void an_acceptance_is_in_force_through_its_last_day(void **state)
+{
+    (void)state;
+    record out;
+    isms_err e = { 0 };
+    const char *risk = tu_add(d, tu_make(d, &reg_risk, "title=Accepted", "owner=PER-2",
+                                         "likelihood=1", "impact=1", "treatment=accept", NULL));
+    dom_dash before = dashboard_on("2027-03-10T12:00:00Z");
+    tu_as(d, "PER-1");
+    if (dom_risk_accept(d, risk, "small", "2027-03-10", &out, &e))
+        fail_msg("accept: %s", e.msg);
+    tu_as(d, NULL);
+    dom_dash on = dashboard_on("2027-03-10T12:00:00Z"),
+             after = dashboard_on("2027-03-11T00:00:00Z");
+    assert_int_equal(on.accepted_without, before.accepted_without - 1);
+    assert_int_equal(on.acceptances_lapsed, before.acceptances_lapsed);
+    assert_int_equal(after.accepted_without, on.accepted_without + 1);
+    assert_true(after.acceptances_lapsed >= on.acceptances_lapsed + 1);
+    if (dom_retire(d, &reg_acceptance, out.key, &out, &e))
+        fail_msg("retire: %s", e.msg);
+    on = dashboard_on("2027-03-10T12:00:00Z");
+    assert_int_equal(on.accepted_without, before.accepted_without);
+    assert_verified();
+}
+
 static size_t stale_now(const char *when)
 {
     setenv("ISMS_NOW", when, 1);
@@ -590,4 +646,5 @@ TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_ran
         cmocka_unit_test(a_verify_inside_a_write_reads_its_own_writes),
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
         cmocka_unit_test(the_upgrade_to_27_keeps_one_count_a_register),
+        cmocka_unit_test(an_acceptance_is_in_force_through_its_last_day),
         cmocka_unit_test(analyses_current_when_nothing_changed_since))

@@ -93,11 +93,12 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
      * upgrade brings their table (0010) or figures they did not keep
      * (0021: risk owners, controls tied to no risk, decisions; 0022:
      * incidents; 0026: who owns what in every register, who holds each
-     * role). */
+     * role; 0029: the acceptances). */
     int v21 = store_migration_version("0021_"), v22 = store_migration_version("0022_"),
-        v26 = store_migration_version("0026_");
-    if (!rc && (from < store_migration_version("0010_") || (from < v21 && to >= v21) ||
-                (from < v22 && to >= v22) || (from < v26 && to >= v26)))
+        v26 = store_migration_version("0026_"), v29 = store_migration_version("0029_");
+    if (!rc &&
+        (from < store_migration_version("0010_") || (from < v21 && to >= v21) ||
+         (from < v22 && to >= v22) || (from < v26 && to >= v26) || (from < v29 && to >= v29)))
         rc = dom_tallies_rebuild(d, e);
     else if (!rc && from < store_migration_version("0016_") &&
              to >= store_migration_version("0016_"))

@@ -251,7 +251,13 @@ void tallies_note(tallies *t, const record *r, int sign)
         note_incident(t, r, sign);
     else if (r->reg == &reg_metric)
         note_metric(t, r, sign);
-    else if (r->reg == &reg_review && review_held(record_text(r, F_REVIEW_STATUS))) {
+    else if (r->reg == &reg_acceptance && record_text(r, F_ACCEPTANCE_EXPIRES_ON)) {
+        buf name; /* by the day it lapses: those before today have */
+        buf_init(&name);
+        add(t, named(&name, TALLY_ACCEPTANCE_EXPIRES, record_text(r, F_ACCEPTANCE_EXPIRES_ON)),
+            sign);
+        buf_reset(&name);
+    } else if (r->reg == &reg_review && review_held(record_text(r, F_REVIEW_STATUS))) {
         buf name; /* by the day it was held: the cadence of the reviews */
         buf_init(&name);
         add_by_day(t, &name, "review.held", record_text(r, F_REVIEW_HELD_ON), sign);
@@ -369,6 +375,7 @@ static const int incident_fields[] = { F_INCIDENT_STATUS,      F_INCIDENT_SEVERI
                                        F_INCIDENT_REGIMES,     F_INCIDENT_OWNER };
 static const int metric_fields[] = { F_METRIC_LAST_STATUS, F_METRIC_MEASURE_DUE, F_METRIC_OWNER };
 static const int person_fields[] = { F_PERSON_ROLES };
+static const int acceptance_fields[] = { F_ACCEPTANCE_EXPIRES_ON };
 
 /* A register counted, the fields it is read for, and the schema that
  * brought its figures (NULL: the tallies' own, 0010). */
@@ -390,6 +397,7 @@ static const counted_reg counted_regs[] = {
     { &reg_review, review_fields, COUNT(review_fields), store_keeps_incidents },
     { &reg_metric, metric_fields, COUNT(metric_fields), store_keeps_metrics },
     { &reg_person, person_fields, COUNT(person_fields), store_keeps_accountability },
+    { &reg_acceptance, acceptance_fields, COUNT(acceptance_fields), store_keeps_acceptances },
 };
 
 /* The other registers: those with an owner read for it (note_record
@@ -400,8 +408,8 @@ static int count_the_rest(dom *d, tallies *t, isms_err *e)
     for (int i = 0; registers[i] && !rc; i++) {
         const regdef *reg = registers[i];
         int f = regdef_field(reg, "owner"), listed = reg == &reg_risk;
-        for (int k = 0; k < COUNT(counted_regs); k++)
-            listed |= counted_regs[k].reg == reg;
+        for (int k = 0; k < COUNT(counted_regs); k++) /* (scanned where their schema is) */
+            listed |= counted_regs[k].reg == reg && counted_regs[k].kept(dom_store(d));
         if (listed)
             continue;
         if (f >= 0) {

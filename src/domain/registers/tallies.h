@@ -33,6 +33,12 @@ struct dom;
 #define TALLY_ROLE_PREFIX "person.role."
 /* How many active records each register holds: "records.REGISTER" (0026). */
 #define TALLY_RECORDS_PREFIX "records."
+/* "acceptance.expires.DATE": active acceptances lapsing on DATE;
+ * "risk.accepted_until.DATE": active risks treated by acceptance whose
+ * active acceptances run until DATE at the latest (STORE_NEVER: one never
+ * lapses) (0029). */
+#define TALLY_ACCEPTANCE_EXPIRES "acceptance.expires."
+#define TALLY_ACCEPTED_UNTIL "risk.accepted_until."
 
 /* Figures by name (values int64_t, in the map's arena). */
 typedef struct tallies {

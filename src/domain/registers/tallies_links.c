@@ -229,14 +229,105 @@ static int risk_changed(dom *d, tallies *t, const record *before, const record *
     return rc;
 }
 
+/* ---- risks accepted, and until when (0029) ---- */
+
+static int accepted(const record *r)
+{
+    const char *treatment = r ? record_text(r, F_RISK_TREATMENT) : NULL;
+    return r && !r->retired_at && treatment && !strcmp(treatment, "accept");
+}
+
+static int take_accepted(const record *r, void *ctx)
+{
+    *(int *)ctx = accepted(r);
+    return 0;
+}
+
+/* n added to "risk.accepted_until.UNTIL" (none: "" ). */
+static void until_put(tallies *t, const char *until, int n)
+{
+    char name[64];
+    if (!*until)
+        return;
+    snprintf(name, sizeof name, TALLY_ACCEPTED_UNTIL "%s", until);
+    tallies_put(t, name, n);
+}
+
+/* The later of two expiries ("" none, STORE_NEVER never), in `out`. */
+static void later(char out[11], const char *a, const char *b)
+{
+    snprintf(out, 11, "%s", strcmp(a, b) >= 0 ? a : b);
+}
+
+static const char *until_of(const record *acc)
+{
+    const char *expires = acc ? record_text(acc, F_ACCEPTANCE_EXPIRES_ON) : NULL;
+    return !acc || acc->retired_at ? "" : expires ? expires : STORE_NEVER;
+}
+
+/* A risk treated by acceptance, or no longer: it counts under the latest
+ * expiry of its acceptances, which its own write does not change. */
+static int risk_accept_changed(dom *d, tallies *t, const record *before, const record *after,
+                               isms_err *e)
+{
+    int was = accepted(before), is = accepted(after);
+    char until[11];
+    if (was == is || !before) /* (a new risk has no acceptance yet) */
+        return 0;
+    int rc = store_risk_accepted_until(dom_store(d), before->id, 0, until, e);
+    if (!rc)
+        until_put(t, until, is - was);
+    return rc;
+}
+
+static const int accept_fields[] = { F_RISK_TREATMENT };
+
+/* An acceptance written: its risk, if treated by acceptance, moves from
+ * the latest expiry with the acceptance as it was to that with it as it
+ * is (the others read from the store, this one left out). */
+static int acceptance_changed(dom *d, tallies *t, const record *before, const record *after,
+                              isms_err *e)
+{
+    const record *any = after ? after : before;
+    int64_t risk = record_cval(any, F_ACCEPTANCE_RISK)->i;
+    int treated = 0;
+    char others[11], was[11], is[11];
+    int rc = read_one(d, &reg_risk, risk, accept_fields, 1, take_accepted, &treated, e);
+    if (rc || !treated)
+        return rc;
+    rc = store_risk_accepted_until(dom_store(d), risk, any->id, others, e);
+    if (rc)
+        return rc;
+    later(was, others, until_of(before));
+    later(is, others, until_of(after));
+    if (strcmp(was, is)) {
+        until_put(t, was, -1);
+        until_put(t, is, 1);
+    }
+    return 0;
+}
+
+static int take_until(const char *until, int64_t n, void *ctx)
+{
+    char name[64];
+    snprintf(name, sizeof name, TALLY_ACCEPTED_UNTIL "%s", until ? until : "");
+    tallies_put(ctx, name, n);
+    return 0;
+}
+
 int tallies_links_changed(dom *d, tallies *t, const record *before, const record *after,
                           isms_err *e)
 {
     const regdef *reg = after ? after->reg : before->reg;
+    int acceptances = store_keeps_acceptances(dom_store(d));
     if (reg == &reg_mapping)
         return mapping_changed(d, t, before, after, e);
-    if (reg == &reg_risk)
-        return risk_changed(d, t, before, after, e);
+    if (reg == &reg_acceptance)
+        return acceptances ? acceptance_changed(d, t, before, after, e) : 0;
+    if (reg == &reg_risk) {
+        int rc = risk_changed(d, t, before, after, e);
+        return rc || !acceptances ? rc : risk_accept_changed(d, t, before, after, e);
+    }
     if (reg != &reg_control)
         return 0;
     int rc = control_coverage_changed(d, t, before, after, e);
@@ -310,6 +401,8 @@ int tallies_links_recount(dom *d, tallies *t, int progress, isms_err *e)
     step_done(&c, 3);
     if (!rc)
         tallies_put(t, "risk.treated", treated);
+    if (!rc && store_keeps_acceptances(dom_store(d)))
+        rc = store_risks_accepted_until(dom_store(d), take_until, t, e);
     free(c.gives);
     return rc;
 }

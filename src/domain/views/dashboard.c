@@ -663,6 +663,34 @@ static int unquantified_keys(gather *g, isms_err *e)
  * 0016, else a query), the accepted ones
  * less those with an acceptance in force (queries over the controls'
  * links and the acceptances, not the risks). */
+/* The figures named prefix + a day, summed: those from `today` on
+ * (from 1), or those before it. */
+static int64_t by_day(const tallies *t, const char *prefix, const char *today, int from)
+{
+    size_t len = strlen(prefix);
+    int64_t n = 0;
+    for (size_t k = 0; k < t->m.cap; k++) {
+        const char *name = t->m.slots[k].key;
+        if (name && !strncmp(name, prefix, len) && (strcmp(name + len, today) >= 0) == from)
+            n += *(const int64_t *)t->m.slots[k].value;
+    }
+    return n;
+}
+
+/* Risks accepted with an acceptance in force, and acceptances lapsed:
+ * kept by the day from 0029, else counted over the acceptances. */
+static int acceptances(gather *g, const tallies *t, int64_t *valid, isms_err *e)
+{
+    store *st = dom_store(g->d);
+    if (store_keeps_acceptances(st)) {
+        *valid = by_day(t, TALLY_ACCEPTED_UNTIL, g->today, 1);
+        g->out->acceptances_lapsed = by_day(t, TALLY_ACCEPTANCE_EXPIRES, g->today, 0);
+        return 0;
+    }
+    int rc = store_risks_accepted_validly(st, g->today, valid, e);
+    return rc ? rc : store_acceptances_lapsed(st, g->today, &g->out->acceptances_lapsed, e);
+}
+
 static int treatment(gather *g, const tallies *t, isms_err *e)
 {
     dom_dash *s = g->out;
@@ -670,9 +698,7 @@ static int treatment(gather *g, const tallies *t, isms_err *e)
     int64_t treated = tallies_get(t, "risk.treated"), valid;
     int rc = store_keeps_link_tallies(st) ? 0 : store_risks_treated(st, &treated, e);
     if (!rc)
-        rc = store_risks_accepted_validly(st, g->today, &valid, e);
-    if (!rc)
-        rc = store_acceptances_lapsed(st, g->today, &s->acceptances_lapsed, e);
+        rc = acceptances(g, t, &valid, e);
     if (rc)
         return rc;
     s->untreated = tallies_get(t, "risk.to_treat") - treated;
