@@ -13,7 +13,7 @@
 
 static void print_rows(cli *c, const dom_attention *a)
 {
-    const char *heads[] = { "risk", "title", "residual", "band", "owner", "treatment" };
+    const char *heads[] = { "risk", "title", "residual", "band", "owner", "treatment", NULL };
     ttab *t = ttab_new(c, heads, "llrlll");
     for (int i = 0; i < a->n; i++) {
         const dash_risk *r = &a->rows[i];
