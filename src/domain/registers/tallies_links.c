@@ -169,11 +169,16 @@ static int take_to_treat(const record *r, void *ctx)
 static const int risk_fields[] = { F_RISK_TREATMENT };
 
 /* Risk `risk` gains (sign 1) or loses (-1) control `control` in place:
- * "risk.treated" moves when no other treats it and it is to treat. */
+ * its count of controls in place moves (0028), and "risk.treated" when no
+ * other treats it and it is to treat. */
 static int risk_reached(dom *d, tallies *t, int64_t risk, int64_t control, int sign, isms_err *e)
 {
     int other, treat = 0;
-    int rc = store_risk_in_place(dom_store(d), risk, control, &other, e);
+    int rc = store_keeps_in_place(dom_store(d))
+                 ? store_risk_in_place_add(dom_store(d), risk, sign, e)
+                 : 0;
+    if (!rc)
+        rc = store_risk_in_place(dom_store(d), risk, control, &other, e);
     if (rc || other)
         return rc;
     rc = read_one(d, &reg_risk, risk, risk_fields, 1, take_to_treat, &treat, e);
@@ -197,22 +202,6 @@ static int control_treats_changed(dom *d, tallies *t, const record *before, cons
     for (int k = 0; is && k < is->n && !rc; k++)
         if (!has(was, is->ids[k]))
             rc = risk_reached(d, t, is->ids[k], id, 1, e);
-    return rc;
-}
-
-/* Each risk's count of the controls in place that treat it (0028), moved
- * for the risks the control gains or loses in place. */
-static int control_in_place_changed(dom *d, const record *before, const record *after, isms_err *e)
-{
-    const value *was = in_place(before) ? record_cval(before, F_CONTROL_TREATS) : NULL,
-                *is = in_place(after) ? record_cval(after, F_CONTROL_TREATS) : NULL;
-    int rc = 0;
-    for (int k = 0; was && k < was->n && !rc; k++)
-        if (!has(is, was->ids[k]))
-            rc = store_risk_in_place_add(dom_store(d), was->ids[k], -1, e);
-    for (int k = 0; is && k < is->n && !rc; k++)
-        if (!has(was, is->ids[k]))
-            rc = store_risk_in_place_add(dom_store(d), is->ids[k], 1, e);
     return rc;
 }
 
@@ -331,8 +320,6 @@ int tallies_links_changed(dom *d, tallies *t, const record *before, const record
     if (reg != &reg_control)
         return 0;
     int rc = control_coverage_changed(d, t, before, after, e);
-    if (!rc && store_keeps_in_place(dom_store(d)))
-        rc = control_in_place_changed(d, before, after, e);
     return rc ? rc : control_treats_changed(d, t, before, after, e);
 }
 
