@@ -125,7 +125,7 @@ static int matrix_query(cli *c, acc_query *q, isms_err *e)
     if (!rc && gap_offset)
         rc = parse_int64("gap-offset", gap_offset, 0, INT64_MAX, &q->gap_offset, e);
     if (!rc && gap)
-        rc = acc_gap_kind_parse(gap, &q->gap_kind, e);
+        rc = acc_gap_kind_parse(c->d, gap, &q->gap_kind, e);
     q->limit = (int)lim;
     return rc;
 }

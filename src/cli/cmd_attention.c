@@ -51,7 +51,7 @@ int cmd_attention(cli *c, isms_err *e)
     int rc = cli_start(
         c, 1, "one list: unquantified, outside-appetite, matrix-disagrees or untreated", e);
     if (!rc)
-        rc = att_list_parse(c->args[0], &list, e);
+        rc = att_list_parse(c->d, c->args[0], &list, e);
     if (!rc && limit)
         rc = parse_int64("limit", limit, 1, ATT_PAGE_MAX, &lim, e);
     if (!rc && offset)

@@ -122,6 +122,18 @@ int choice_index(const char *const *choices, const char *s)
     return -1;
 }
 
+const char *choices_text(arena *a, const char *const *choices)
+{
+    size_t len = 1;
+    for (int i = 0; choices[i]; i++)
+        len += strlen(choices[i]) + 4;
+    char *out = arena_alloc(a, len), *at = out;
+    *out = '\0';
+    for (int i = 0; choices[i]; i++)
+        at += sprintf(at, "%s%s", !i ? "" : choices[i + 1] ? ", " : " or ", choices[i]);
+    return out;
+}
+
 const transition *regdef_transition(const regdef *reg, const char *verb, const char *from)
 {
     const lifecycle *lc = reg->lifecycle;

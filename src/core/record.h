@@ -214,5 +214,7 @@ const transition *regdef_transition(const regdef *reg, const char *verb, const c
 
 /* Does `choices` contain `s`? Returns the index or -1. */
 int choice_index(const char *const *choices, const char *s);
+/* The choices as words: "a, b or c" (in a). */
+const char *choices_text(arena *a, const char *const *choices);
 
 #endif

@@ -26,6 +26,12 @@ int web_parse_int(const char *name, const char *text, int64_t min, int64_t max, 
     return E_USAGE;
 }
 
+const char *web_query(web_req *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
 void web_json(web_req *r, int status, const char *json)
 {
     r->status = status;

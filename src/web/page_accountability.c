@@ -17,20 +17,14 @@
 #include <stdint.h>
 #include <string.h>
 
-static const char *param(web_req *r, const char *name)
-{
-    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-    return v && *v ? v : NULL;
-}
-
 static int web_accountability(web_req *r, dom_accountability *out, isms_err *e)
 {
     static const char *const known[] = {
         "offset", "limit", "gap", "gap_person", "gap_offset", NULL
     };
     acc_query q = ACC_QUERY_ALL;
-    const char *offset = param(r, "offset"), *limit = param(r, "limit"), *gap = param(r, "gap"),
-               *gap_offset = param(r, "gap_offset");
+    const char *offset = web_query(r, "offset"), *limit = web_query(r, "limit"),
+               *gap = web_query(r, "gap"), *gap_offset = web_query(r, "gap_offset");
     int64_t lim = 0;
     int rc = web_only_params(r, known, e);
     if (!rc && offset)
@@ -39,10 +33,10 @@ static int web_accountability(web_req *r, dom_accountability *out, isms_err *e)
         rc = web_parse_int("limit", limit, 1, 500, &lim, e);
     if (!rc && gap_offset)
         rc = web_parse_int("gap_offset", gap_offset, 0, INT64_MAX, &q.gap_offset, e);
-    if (!rc && gap && acc_gap_kind_parse(gap, &q.gap_kind, e))
+    if (!rc && gap && acc_gap_kind_parse(r->d, gap, &q.gap_kind, e))
         rc = e->code = E_USAGE; /* the message stands; a bad parameter is a bad request */
     q.limit = (int)lim;
-    q.gap_person = param(r, "gap_person");
+    q.gap_person = web_query(r, "gap_person");
     return rc ? rc : dom_accountability_read(r->d, &q, out, e);
 }
 

@@ -19,20 +19,19 @@
 static int web_attention(web_req *r, dom_attention *out, isms_err *e)
 {
     static const char *const known[] = { "list", "offset", "limit", NULL };
-    const char *list = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "list"),
-               *offset = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "offset"),
-               *limit = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
+    const char *list = web_query(r, "list"), *offset = web_query(r, "offset"),
+               *limit = web_query(r, "limit");
     int64_t off = 0, lim = 0;
     att_list which = ATT_UNQUANTIFIED;
     int rc = web_only_params(r, known, e);
-    if (!rc && (!list || !*list))
-        rc = err_set(e, E_USAGE, "list",
-                     "list: give unquantified, outside-appetite, matrix-disagrees or untreated");
-    if (!rc && att_list_parse(list, &which, e))
+    if (!rc && !list)
+        rc = err_set(e, E_USAGE, "list", "list: give %s",
+                     choices_text(dom_arena(r->d), att_list_names));
+    if (!rc && att_list_parse(r->d, list, &which, e))
         rc = e->code = E_USAGE; /* the message stands; a bad parameter is a bad request */
-    if (!rc && offset && *offset)
+    if (!rc && offset)
         rc = web_parse_int("offset", offset, 0, INT64_MAX, &off, e);
-    if (!rc && limit && *limit)
+    if (!rc && limit)
         rc = web_parse_int("limit", limit, 1, ATT_PAGE_MAX, &lim, e);
     return rc ? rc : dom_attention_read(r->d, which, off, (int)lim, out, e);
 }

@@ -29,12 +29,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *query(web_req *r, const char *name)
-{
-    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-    return v && *v ? v : NULL;
-}
-
 static const char *percent(web_req *r, double p)
 {
     return arena_printf(dom_arena(r->d), "%.0f%%", p);
@@ -189,7 +183,7 @@ static void coverage_items(web_req *r, const cov_report *rep, int gaps)
 int page_coverage(web_req *r, isms_err *e)
 {
     int rc = web_only_params(r, (const char *const[]){ "framework", "gaps", NULL }, e);
-    const char *fw = query(r, "framework"), *gaps = query(r, "gaps");
+    const char *fw = web_query(r, "framework"), *gaps = web_query(r, "gaps");
     if (rc)
         return rc;
     if (!fw)
@@ -299,8 +293,8 @@ int page_soa(web_req *r, isms_err *e)
     int rc = web_only_params(r, (const char *const[]){ "framework", NULL }, e);
     if (rc)
         return rc;
-    if (query(r, "framework"))
-        return soa_to_statement(r, query(r, "framework"), e);
+    if (web_query(r, "framework"))
+        return soa_to_statement(r, web_query(r, "framework"), e);
     page_intro(r, "Statements of Applicability",
                "Each framework's statement in force: the approved one, else the newest draft.");
     html_f(&r->out, "<p>Every version: <a href=\"/soas\">the SoA register</a>. Two compared "
@@ -404,7 +398,7 @@ static void statement_head(web_req *r, const soa_doc *s, const record *rec)
 int page_statement(web_req *r, isms_err *e)
 {
     int rc = web_only_params(r, (const char *const[]){ "format", NULL }, e);
-    const char *format = query(r, "format");
+    const char *format = web_query(r, "format");
     if (!rc && format && strcmp(format, "csv"))
         rc = err_set(e, E_USAGE, "format", "format: give csv, or none for the page");
     soa_doc s;
@@ -613,9 +607,9 @@ static int gap_form(web_req *r, const char *framework, const gap_report *g, cons
     if (!rc && g)
         rc = dom_get(r->d, &reg_framework, g->framework_key, &fw, e);
     if (!rc && g)
-        rc = soa_select(r, fw.id, "current", "Current", query(r, "current"), e);
+        rc = soa_select(r, fw.id, "current", "Current", web_query(r, "current"), e);
     if (!rc && g)
-        rc = soa_select(r, fw.id, "target", "Target", query(r, "target"), e);
+        rc = soa_select(r, fw.id, "target", "Target", web_query(r, "target"), e);
     if (sort)
         html_f(&r->out, "<input type=\"hidden\" name=\"sort\" value=\"%s\">", sort);
     html_f(&r->out, "<div><button type=\"submit\">Compare</button></div></form>");
@@ -665,7 +659,7 @@ static int gap_missing(web_req *r, const gap_report *g, const char *sort, const 
 int page_soa_gap(web_req *r, isms_err *e)
 {
     int rc = web_only_params(r, gap_params, e);
-    const char *format = query(r, "format"), *sort = query(r, "sort");
+    const char *format = web_query(r, "format"), *sort = web_query(r, "sort");
     if (!rc && format && strcmp(format, "csv"))
         rc = err_set(e, E_USAGE, "format", "format: give csv, or none for the page");
     if (rc)
@@ -675,7 +669,7 @@ int page_soa_gap(web_req *r, isms_err *e)
                        "Applicability: per requirement the implementation the one states against "
                        "the one the other asks (planned < partial < implemented), and the "
                        "controls behind it.";
-    if (!query(r, "framework") && !query(r, "current") && !query(r, "target")) {
+    if (!web_query(r, "framework") && !web_query(r, "current") && !web_query(r, "target")) {
         page_intro(r, "Profile gap", what);
         rc = gap_form(r, NULL, NULL, NULL, e);
         if (rc)

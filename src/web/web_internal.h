@@ -309,6 +309,8 @@ void web_send_doc(web_req *r, struct json_t *doc);
 /* Only the query parameters named (NULL-terminated) may be given:
  * E_USAGE naming another. */
 int web_only_params(web_req *r, const char *const *names, isms_err *e);
+/* Query parameter `name`, NULL when absent or empty. */
+const char *web_query(web_req *r, const char *name);
 int api_quantify(web_req *r, isms_err *e);
 int api_portfolio(web_req *r, isms_err *e);
 int api_roi(web_req *r, isms_err *e);

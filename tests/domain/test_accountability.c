@@ -336,7 +336,7 @@ static void gaps_are_chosen_by_kind_and_person(void **state)
     dom_accountability m;
     isms_err e;
     acc_query q = ACC_QUERY_ALL;
-    assert_int_equal(acc_gap_kind_parse("without-budget", &q.gap_kind, &e), 0);
+    assert_int_equal(acc_gap_kind_parse(d, "without-budget", &q.gap_kind, &e), 0);
     assert_int_equal(read_matrix(q, &m, &e), 0);
     assert_int_equal(m.gaps_total, 3);
     assert_int_equal(m.gaps_asked, 1);
@@ -354,7 +354,7 @@ static void gaps_are_chosen_by_kind_and_person(void **state)
     assert_string_equal(m.gaps[0].person, "PER-2");
     assert_string_equal(m.gaps[1].person, "PER-2");
     q.gap_person = "PER-4";
-    assert_int_equal(acc_gap_kind_parse("auditor-owns", &q.gap_kind, &e), 0);
+    assert_int_equal(acc_gap_kind_parse(d, "auditor-owns", &q.gap_kind, &e), 0);
     assert_int_equal(read_matrix(q, &m, &e), 0);
     assert_int_equal(m.ngaps, 1);
     assert_non_null(strstr(m.gaps[0].text, "Cl. 9.2.2"));
@@ -363,7 +363,7 @@ static void gaps_are_chosen_by_kind_and_person(void **state)
     assert_int_equal(m.gaps_asked, 0);
     assert_int_equal(m.gaps_total, 3);
     /* bad kinds and people named */
-    assert_int_equal(acc_gap_kind_parse("vacant", &q.gap_kind, &e), E_INVALID);
+    assert_int_equal(acc_gap_kind_parse(d, "vacant", &q.gap_kind, &e), E_INVALID);
     assert_string_equal(e.field, "gap");
     assert_non_null(strstr(e.msg, "gap vacant: give role-vacant, without-role, without-budget, "
                                   "auditor-owns or concentration"));

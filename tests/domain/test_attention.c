@@ -173,9 +173,9 @@ static void pages_and_bad_input(void **state)
     assert_int_equal(a.total, QUANTIFIED);
     isms_err e = { 0 };
     att_list list;
-    assert_int_equal(att_list_parse("untreated", &list, &e), 0);
+    assert_int_equal(att_list_parse(d, "untreated", &list, &e), 0);
     assert_int_equal(list, ATT_UNTREATED);
-    assert_int_equal(att_list_parse("overdue", &list, &e), E_INVALID);
+    assert_int_equal(att_list_parse(d, "overdue", &list, &e), E_INVALID);
     assert_string_equal(e.field, "list");
     assert_non_null(strstr(e.msg, "list overdue: give unquantified, outside-appetite"));
     e = (isms_err){ 0 };

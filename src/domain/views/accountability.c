@@ -350,21 +350,12 @@ static void columns(dom_accountability *m)
         ;
 }
 
-int acc_gap_kind_parse(const char *name, int *kind, isms_err *e)
+int acc_gap_kind_parse(dom *d, const char *name, int *kind, isms_err *e)
 {
-    for (int k = 0; acc_gap_names[k]; k++)
-        if (!strcmp(acc_gap_names[k], name)) {
-            *kind = k;
-            return 0;
-        }
-    char kinds[128] = "";
-    for (int k = 0; acc_gap_names[k]; k++)
-        snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s",
-                 !k                     ? ""
-                 : acc_gap_names[k + 1] ? ", "
-                                        : " or ",
-                 acc_gap_names[k]);
-    return err_set(e, E_INVALID, "gap", "gap %s: give %s", name, kinds);
+    *kind = choice_index(acc_gap_names, name);
+    return *kind >= 0 ? 0
+                      : err_set(e, E_INVALID, "gap", "gap %s: give %s", name,
+                                choices_text(dom_arena(d), acc_gap_names));
 }
 
 /* The query checked, and what it asks for kept in the answer. */

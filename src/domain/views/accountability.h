@@ -121,7 +121,7 @@ typedef struct dom_accountability {
 
 /* The gap kind named `name` ("without-budget"), or E_INVALID naming the
  * field "gap" and the kinds there are. */
-int acc_gap_kind_parse(const char *name, int *kind, isms_err *e);
+int acc_gap_kind_parse(dom *d, const char *name, int *kind, isms_err *e);
 
 /* The matrix for q's page of people, and every gap, those q asks for
  * listed; in the dom's arena. E_INVALID naming a bad offset, limit or gap

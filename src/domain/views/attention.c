@@ -35,16 +35,13 @@ static const struct {
                         "treatment plan covers it (ISO/IEC 27001 Cl. 6.1.3, 8.3)." },
 };
 
-int att_list_parse(const char *name, att_list *out, isms_err *e)
+int att_list_parse(dom *d, const char *name, att_list *out, isms_err *e)
 {
-    for (int k = 0; att_list_names[k]; k++)
-        if (!strcmp(att_list_names[k], name)) {
-            *out = (att_list)k;
-            return 0;
-        }
-    return err_set(e, E_INVALID, "list",
-                   "list %s: give unquantified, outside-appetite, matrix-disagrees or untreated",
-                   name);
+    int k = choice_index(att_list_names, name);
+    *out = k >= 0 ? (att_list)k : ATT_UNQUANTIFIED;
+    return k >= 0 ? 0
+                  : err_set(e, E_INVALID, "list", "list %s: give %s", name,
+                            choices_text(dom_arena(d), att_list_names));
 }
 
 void att_unquantified_query(arena *a, int64_t offset, int limit, store_query *q)

@@ -51,8 +51,8 @@ typedef struct dom_attention {
 } dom_attention;
 
 /* The list named `name`, or E_INVALID naming the field "list" and the
- * lists there are. */
-int att_list_parse(const char *name, att_list *out, isms_err *e);
+ * lists there are (the message in d's arena). */
+int att_list_parse(dom *d, const char *name, att_list *out, isms_err *e);
 
 /* `limit` (1..ATT_PAGE_MAX; 0: ATT_PAGE) risks of the list from `offset`,
  * and its total, in the dom's arena. E_INVALID naming offset or limit;
