@@ -6,6 +6,7 @@
  * processes wait for each other instead of failing at once. */
 #include "store/db.h"
 #include "store/db_sqlite_checkpoint.h"
+#include "store/db_sqlite_vfs.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 
@@ -272,13 +273,15 @@ static void keep_log(sqlite3 *h)
  *   (the default) that journal is a temporary file: two pwrites a page,
  *   some 56 system calls a risk added in a batch. Up to STMT_SPILL it
  *   stays in memory; a larger one (a bulk change in one savepoint) still
- *   spills to disk. */
+ *   spills to disk, through the file layer of db_sqlite_vfs.c (SQLite's
+ *   own refuses the spill of an allowance above 128 KB). */
 enum { STMT_SPILL = 16 * 1024 * 1024 };
 
 static void configure(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
+    sq_vfs_register();
 }
 
 static int sq_connect(sqlite_db *d, const char *name, int flags, const char *setup, isms_err *e)

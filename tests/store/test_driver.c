@@ -656,6 +656,51 @@ static void text_arrays_round_trip(void **state)
     db_close(d);
 }
 
+/* One statement inside a transaction keeps the original of every page it
+ * changes until it ends (SQLite: its statement journal), so that it can be
+ * undone alone. A statement changing more pages than that journal keeps in
+ * memory (an upgrade or a recount writing every risk of a large register)
+ * goes on in a file. SQLite writes the memory out in pieces of the size the
+ * memory was allowed and its file layer writes at most 128 KB at once: a
+ * larger allowance made every such statement fail as "disk full". Here
+ * 24 MB of rows, each changed by one statement. */
+enum { WIDE_ROWS = 8000, WIDE_TEXT = 3000 };
+
+static void one_statement_may_change_more_than_memory_keeps(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = { 0 };
+    char *text = malloc(WIDE_TEXT + 1);
+    memset(text, 'w', WIDE_TEXT);
+    text[WIDE_TEXT] = 0;
+    exec_ok(d, "CREATE TABLE wide (id BIGINT PRIMARY KEY, n BIGINT NOT NULL CHECK (n >= 0), "
+               "s TEXT NOT NULL)");
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    for (int i = 0; i < WIDE_ROWS; i++) {
+        db_stmt *st;
+        assert_int_equal(db_prep(d, "INSERT INTO wide (id, n, s) VALUES (?, 0, ?)", &st, &e), 0);
+        db_bind_int(st, 1, i);
+        db_bind_text(st, 2, text);
+        if (db_run(st, &e))
+            fail_msg("insert %d: %s", i, e.msg);
+    }
+    assert_int_equal(db_commit(d, &e), 0);
+    free(text);
+    assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+    if (db_exec(d, "UPDATE wide SET n = n + 1", &e))
+        fail_msg("one statement over every row: %s", e.msg);
+    assert_int_equal(db_commit(d, &e), 0);
+    db_stmt *st;
+    int row;
+    assert_int_equal(db_prep(d, "SELECT count(*) FROM wide WHERE n = 1", &st, &e), 0);
+    assert_int_equal(db_step(st, &row, &e), 0);
+    assert_true(row && db_col_int(st, 0) == WIDE_ROWS);
+    db_done(st);
+    exec_ok(d, "DROP TABLE wide");
+    db_close(d);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls_are_nulls),
         cmocka_unit_test(placeholders_skip_quoted_text),
         cmocka_unit_test(unique_violation_is_a_conflict), cmocka_unit_test(savepoints_nest),
@@ -667,4 +712,5 @@ TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls
         cmocka_unit_test(nested_use_of_one_query), cmocka_unit_test(readers_see_one_snapshot),
         cmocka_unit_test(writers_wait_for_each_other),
         cmocka_unit_test(a_busy_repository_says_retry),
-        cmocka_unit_test(labels_never_show_a_password), cmocka_unit_test(text_arrays_round_trip))
+        cmocka_unit_test(labels_never_show_a_password), cmocka_unit_test(text_arrays_round_trip),
+        cmocka_unit_test(one_statement_may_change_more_than_memory_keeps))
