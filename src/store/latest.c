@@ -86,6 +86,79 @@ static int count_of(store *s, const char *sql, int64_t id, int64_t *n, isms_err 
     return store_text_int_rows(s, sql, NULL, id, take_total, n, e);
 }
 
+/* ---- the flagged latest analyses, counted (0030) ----
+ *
+ * The tallies STORE_OUTSIDE_TALLY and STORE_DISAGREES_TALLY count the
+ * latest analyses of active risks with a FAIR input that are outside
+ * appetite and whose cell disagrees with the risk's. Each write that
+ * changes such rows counts them before and after, among the rows it
+ * changes only (one subject's, one risk's; every row only where every row
+ * is written again), and moves the tallies by the difference. */
+
+int store_keeps_flagged(const store *s) { return s->version >= store_migration_version("0030_"); }
+
+#define EVERY_ROW "l.risk IS NOT NULL"
+
+/* Of the rows `where` picks (its one parameter `id`, when not 0): how many
+ * of those counted are flagged; with `all`, of every such row whatever
+ * its risk's standing. */
+static int flagged_rows(store *s, const char *where, int64_t id, int all, store_flagged *out,
+                        isms_err *e)
+{
+    *out = (store_flagged){ 0 };
+    if (!store_keeps_flagged(s))
+        return 0;
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "SELECT COALESCE(SUM(l.outside), 0), COALESCE(SUM(l.disagrees), 0) "
+             "FROM analysis_latest l JOIN risk r ON r.id = l.risk "
+             "WHERE (l.outside = 1 OR l.disagrees = 1) AND %s AND (%s)",
+             where, all ? "1 = 1" : QUANTIFIED_RISK);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (id)
+        db_bind_int(st, 1, id);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *out = (store_flagged){ db_col_int(st, 0), db_col_int(st, 1) };
+    db_done(st);
+    return rc;
+}
+
+static int flagged_among(store *s, const char *where, int64_t id, store_flagged *out, isms_err *e)
+{
+    return flagged_rows(s, where, id, 0, out, e);
+}
+
+static int flagged_moved(store *s, const store_flagged *was, const store_flagged *now, isms_err *e)
+{
+    store_tally t[2];
+    size_t n = 0;
+    if (now->outside != was->outside)
+        t[n++] = (store_tally){ STORE_OUTSIDE_TALLY, now->outside - was->outside };
+    if (now->disagrees != was->disagrees)
+        t[n++] = (store_tally){ STORE_DISAGREES_TALLY, now->disagrees - was->disagrees };
+    return n ? store_tally_add(s, t, n, e) : 0;
+}
+
+int store_latest_flagged_count(store *s, store_flagged *n, isms_err *e)
+{
+    return flagged_among(s, EVERY_ROW, 0, n, e);
+}
+
+int store_latest_standing(store *s, int64_t risk, int was, int now, isms_err *e)
+{
+    store_flagged rows, none = { 0 };
+    if (was == now)
+        return 0;
+    int rc = flagged_rows(s, "l.risk = ?", risk, 1, &rows, e);
+    if (rc)
+        return rc;
+    return now ? flagged_moved(s, &none, &rows, e) : flagged_moved(s, &rows, &none, e);
+}
+
 /* INSERT ... SELECT of the rows of the analyses `where` picks (its one
  * parameter `id`, when not 0), written since they ran by nothing. */
 static int fill(store *s, const char *where, int64_t id, int n, isms_err *e)
@@ -111,23 +184,34 @@ static int fill(store *s, const char *where, int64_t id, int n, isms_err *e)
 
 int store_latest_set(store *s, int64_t analysis, int n, isms_err *e)
 {
+    static const char subject[] = "l.subject = (SELECT subject FROM analysis WHERE id = ?)";
     int64_t was; /* its subject's row marked: the new analysis is current */
+    store_flagged before, after;
     int rc = count_of(s,
                       "SELECT '', COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL AND "
                       "subject = (SELECT subject FROM analysis WHERE id = ?)",
                       analysis, &was, e);
     if (!rc)
+        rc = flagged_among(s, subject, analysis, &before, e);
+    if (!rc)
         rc = fill(s, "a.id = ?", analysis, n, e);
+    if (!rc)
+        rc = flagged_among(s, subject, analysis, &after, e);
+    if (!rc)
+        rc = flagged_moved(s, &before, &after, e);
     return rc ? rc : stale_moved(s, -was, e);
 }
 
 int store_latest_rebuild(store *s, int n, isms_err *e)
 {
     int64_t was;
+    store_flagged before, after;
     int rc = count_of(s, "SELECT '', COUNT(*) FROM analysis_latest WHERE changed_at IS NOT NULL", 0,
                       &was, e);
     if (!rc)
         rc = stale_moved(s, -was, e);
+    if (!rc)
+        rc = flagged_among(s, EVERY_ROW, 0, &before, e);
     if (!rc)
         rc = db_exec(s->db, "DELETE FROM analysis_latest", e);
     if (!rc)
@@ -135,7 +219,9 @@ int store_latest_rebuild(store *s, int n, isms_err *e)
                   "a.id IN (SELECT MAX(id) FROM analysis WHERE retired_at IS NULL "
                   "GROUP BY subject)",
                   0, n, e);
-    return rc;
+    if (!rc)
+        rc = flagged_among(s, EVERY_ROW, 0, &after, e);
+    return rc ? rc : flagged_moved(s, &before, &after, e);
 }
 
 int store_latest_mark(store *s, const char *subject, const char *at, isms_err *e)
@@ -218,6 +304,11 @@ int store_latest_stale(store *s, int64_t *n, isms_err *e)
 
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
 {
+    const char *where = risk ? "l.risk = ?" : EVERY_ROW;
+    store_flagged before, after;
+    int rc = flagged_among(s, where, risk, &before, e);
+    if (rc)
+        return rc;
     buf b;
     buf_init(&b);
     buf_puts(&b, "UPDATE analysis_latest SET disagrees = (SELECT ");
@@ -225,20 +316,33 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
     buf_puts(&b, " FROM analysis a LEFT JOIN risk r ON r.id = analysis_latest.risk "
                  "WHERE a.id = analysis_latest.analysis) WHERE ");
     buf_puts(&b, risk ? "risk = ?" : "risk IS NOT NULL");
-    return run_built(s, &b, risk, e);
+    rc = run_built(s, &b, risk, e);
+    if (!rc)
+        rc = flagged_among(s, where, risk, &after, e);
+    return rc ? rc : flagged_moved(s, &before, &after, e);
 }
 
 int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit, store_tally_fn fn,
                          void *ctx, int64_t *total, isms_err *e)
 {
     const char *flag = disagrees ? "l.disagrees = 1" : "l.outside = 1";
+    const char *name = disagrees ? STORE_DISAGREES_TALLY : STORE_OUTSIDE_TALLY;
     char sql[1024];
-    snprintf(sql, sizeof sql,
-             "SELECT '', COUNT(*) FROM analysis_latest l JOIN risk r ON r.id = l.risk "
-             "WHERE %s AND " QUANTIFIED_RISK,
-             flag);
-    *total = 0;
-    int rc = store_text_int_rows(s, sql, NULL, 0, take_total, total, e);
+    int rc = E_RETRY; /* counted where not kept, or kept but not yet written */
+    if (store_keeps_flagged(s)) {
+        isms_err why = { 0 };
+        rc = store_tally_sum(s, &name, 1, total, &why);
+        if (rc && rc != E_RETRY)
+            return err_set(e, why.code, why.field, "%s", why.msg);
+    }
+    if (rc) {
+        snprintf(sql, sizeof sql,
+                 "SELECT '', COUNT(*) FROM analysis_latest l JOIN risk r ON r.id = l.risk "
+                 "WHERE %s AND " QUANTIFIED_RISK,
+                 flag);
+        *total = 0;
+        rc = store_text_int_rows(s, sql, NULL, 0, take_total, total, e);
+    }
     if (rc || !*total)
         return rc;
     snprintf(sql, sizeof sql,

@@ -521,10 +521,23 @@ int store_latest_stale(store *s, int64_t *n, isms_err *e);
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
 /* The active risks with a FAIR input whose latest analysis is outside
  * appetite (disagrees 0) or whose cell is more than a band from the risk's
- * (disagrees 1): how many in *total, `limit` (key, id) by id from the
- * offset-th. */
+ * (disagrees 1): how many in *total (from 0030 the kept figure), `limit`
+ * (key, id) by id from the offset-th. */
 int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit, store_tally_fn fn,
                          void *ctx, int64_t *total, isms_err *e);
+/* From 0030 the kept figures count those two kinds of risks (moved by the
+ * functions above and store_latest_standing); store_latest_flagged_count
+ * counts them again. */
+#define STORE_OUTSIDE_TALLY "analysis.outside"
+#define STORE_DISAGREES_TALLY "analysis.disagrees"
+int store_keeps_flagged(const store *s);
+typedef struct store_flagged {
+    int64_t outside, disagrees;
+} store_flagged;
+int store_latest_flagged_count(store *s, store_flagged *n, isms_err *e);
+/* Risk #risk was (`was`) and is (`now`) active with a FAIR input, as its
+ * write left it: its latest analysis joins or leaves the counts. */
+int store_latest_standing(store *s, int64_t risk, int was, int now, isms_err *e);
 /* A latest analysis: its id, and when a record its inputs come from was
  * written after it ran (NULL: nothing since). */
 typedef int (*store_latest_fn)(int64_t analysis, const char *changed_at, void *ctx);

@@ -12,6 +12,7 @@
 #include "domain/integrity/verify.h"
 #include "domain/registers/tallies.h"
 #include "core/buf.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,8 +286,122 @@ static void the_upgrade_counts_each_risks_controls_in_place(void **state)
     d = was;
 }
 
+/* dom_update of risk `key` with `changes`, failing the test if refused. */
+static void update(const char *key, record *changes)
+{
+    record out;
+    isms_err e = { 0 };
+    if (dom_update(d, &reg_risk, key, changes, 0, &out, NULL, &e))
+        fail_msg("update %s: %s", key, e.msg);
+}
+
+static char *kept_figure(const char *name)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COALESCE(SUM(n), 0) FROM tally WHERE name = '%s'", name);
+    return tu_sql_value(repo, sql);
+}
+
+/* The two flagged lists hold as many risks as their kept figures say
+ * (walk compares the rows listed with the total), and a full
+ * verification counts the figures again from the analyses. */
+static void expect_flagged(int outside, int disagrees)
+{
+    char keys[32][16];
+    assert_int_equal(walk(ATT_OUTSIDE_APPETITE, keys, 32), outside);
+    assert_int_equal(walk(ATT_MATRIX_DISAGREES, keys, 32), disagrees);
+    char *o = kept_figure(STORE_OUTSIDE_TALLY), *m = kept_figure(STORE_DISAGREES_TALLY);
+    assert_int_equal(atoi(o), outside);
+    assert_int_equal(atoi(m), disagrees);
+    free(o);
+    free(m);
+    tu_verified(d);
+}
+
+/* The counts of the risks outside appetite and off their cell are kept
+ * figures (0030), moved by every write that changes a latest analysis, its
+ * cell or its risk's standing: a retirement, FAIR inputs taken away and
+ * given back, a cell moved to agree, a new analysis inside appetite, the
+ * matrix grown; a figure changed behind isms's back fails a full
+ * verification, naming it, and a recount mends it. */
+static void the_flagged_counts_follow_every_write(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    record out;
+    expect_flagged(QUANTIFIED, QUANTIFIED);
+    if (dom_retire(d, &reg_risk, "RISK-1", &out, &e))
+        fail_msg("retire: %s", e.msg);
+    expect_flagged(QUANTIFIED - 1, QUANTIFIED - 1);
+    update("RISK-2",
+           tu_make(d, &reg_risk, "lef=", "primary_loss=", NULL)); /* no longer quantified */
+    expect_flagged(QUANTIFIED - 2, QUANTIFIED - 2);
+    update("RISK-2", tu_make(d, &reg_risk, "lef=const(1)", "primary_loss=const(1000000)", NULL));
+    expect_flagged(QUANTIFIED - 1, QUANTIFIED - 1); /* its analysis counts again */
+    update("RISK-3", tu_make(d, &reg_risk, "likelihood=4", "impact=4", NULL)); /* the cell agrees */
+    expect_flagged(QUANTIFIED - 1, QUANTIFIED - 2);
+    update("RISK-4", tu_make(d, &reg_risk, "primary_loss=const(1000)", NULL));
+    quant_opts o = { .iterations = 1000, .seed = 3, .save = 1 };
+    risk_quant rq;
+    tu_quantify(d, "RISK-4", o, &rq); /* inside appetite, on the lowest cell as its risk */
+    expect_flagged(QUANTIFIED - 2, QUANTIFIED - 3);
+    tu_org(d, "risk_matrix=4", NULL); /* every cell judged again */
+    char keys[32][16];
+    int disagree = walk(ATT_MATRIX_DISAGREES, keys, 32);
+    expect_flagged(QUANTIFIED - 2, disagree);
+
+    tu_sql(repo, "UPDATE tally SET n = n + 2 WHERE name = 'analysis.outside'");
+    verify_report rep;
+    verify_report_init(&rep);
+    assert_int_not_equal(dom_verify(d, &rep, &e), 0);
+    assert_int_equal(rep.problems, 1);
+    assert_contains(buf_str(&rep.details), "kept figure analysis.outside is");
+    verify_report_reset(&rep);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_txn_end(d, dom_tallies_rebuild(d, &e), &e), 0);
+    expect_flagged(QUANTIFIED - 2, disagree);
+}
+
+/* A repository from before the flagged figures (schema 29) has them
+ * counted by its upgrade. */
+static void the_upgrade_counts_the_flagged(void **state)
+{
+    (void)state;
+    dom *was = d;
+    const char *old = tu_repo("before-flagged.isms");
+    isms_err e = { 0 };
+    setenv("ISMS_MIGRATE_UNTIL", "29", 1);
+    if (dom_create(old, &(principal){ .actor = "attention-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
+           "magnitude_bands=50000,250000,1000000,5000000", NULL);
+    tu_add_people(d);
+    tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "likelihood=1", "impact=1",
+                      "lef=const(1)", "primary_loss=const(1000000)", NULL));
+    quant_opts o = { .iterations = 1000, .seed = 3, .save = 1 };
+    risk_quant rq;
+    tu_quantify(d, "RISK-1", o, &rq);
+    dom_attention a = page_of(ATT_MATRIX_DISAGREES, 0, 0);
+    assert_int_equal(a.total, 1); /* counted at the read */
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    if (dom_open(old, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), 29);
+    char *n = tu_sql_value(old, "SELECT n FROM tally WHERE name = 'analysis.disagrees'");
+    assert_string_equal(n, "1");
+    free(n);
+    a = page_of(ATT_MATRIX_DISAGREES, 0, 0);
+    assert_int_equal(a.total, 1);
+    tu_verified(d);
+    dom_close(d);
+    d = was;
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(each_list_holds_every_risk_it_counts),
         cmocka_unit_test(totals_and_first_keys_are_the_dashboards),
         cmocka_unit_test(pages_and_bad_input),
         cmocka_unit_test(each_risk_counts_its_controls_in_place),
-        cmocka_unit_test(the_upgrade_counts_each_risks_controls_in_place))
+        cmocka_unit_test(the_upgrade_counts_each_risks_controls_in_place),
+        cmocka_unit_test(the_flagged_counts_follow_every_write),
+        cmocka_unit_test(the_upgrade_counts_the_flagged))

@@ -80,6 +80,10 @@ static int inputs_moved(const record *before, const record *after, const int *f,
 #define MOVED(before, after, fields) \
     (!(before) || inputs_moved(before, after, fields, sizeof fields / sizeof *fields))
 
+/* Whether a risk's latest analysis counts among the flagged: active, with
+ * a FAIR input. */
+static int counted(const record *risk) { return !risk->retired_at && dom_risk_quantified(risk); }
+
 /* A risk: its analysis and those not of one risk when its inputs moved (a
  * new one when it has any: it joins the model); its cell against its
  * analysis's again when it was there before. */
@@ -95,6 +99,8 @@ static int risk_written(dom *d, const record *before, const record *after, const
                : dom_risk_quantified(after);
     if (moved)
         rc = dom_latest_rejudge(d, &after->id, 1, at, e);
+    if (!rc && before)
+        rc = store_latest_standing(s, after->id, counted(before), counted(after), e);
     if (!rc && before)
         rc = store_latest_cells(s, after->id, dom_matrix_size(d), e);
     return rc;

@@ -453,6 +453,12 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
     if (!rc && store_keeps_latest_figures(dom_store(d)) &&
         !(rc = store_latest_stale(dom_store(d), &stale, e)))
         tallies_put(t, STORE_STALE_TALLY, stale);
+    store_flagged flagged; /* and those outside appetite or off their cell */
+    if (!rc && store_keeps_flagged(dom_store(d)) &&
+        !(rc = store_latest_flagged_count(dom_store(d), &flagged, e))) {
+        tallies_put(t, STORE_OUTSIDE_TALLY, flagged.outside);
+        tallies_put(t, STORE_DISAGREES_TALLY, flagged.disagrees);
+    }
     return rc;
 }
 
