@@ -251,17 +251,36 @@ static void each_risk_counts_its_controls_in_place(void **state)
     tu_verified(d);
 }
 
+/* A new repository `name` at schema `version`, as the dom under test (the
+ * set-up's kept aside); returns its path. */
+static const char *made_at(const char *name, const char *version)
+{
+    const char *path = tu_repo(name);
+    isms_err e = { 0 };
+    setenv("ISMS_MIGRATE_UNTIL", version, 1);
+    if (dom_create(path, &(principal){ .actor = "attention-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    return path;
+}
+
+/* Closes it and opens it with today's schema: upgraded from `version`. */
+static void upgraded(const char *path, int version)
+{
+    isms_err e = { 0 };
+    dom_close(d);
+    if (dom_open(path, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_upgraded_from(d), version);
+}
+
 /* A repository from before the counts (schema 27) gets them at its
  * upgrade; read at that schema, the untreated are found as before. */
 static void the_upgrade_counts_each_risks_controls_in_place(void **state)
 {
     (void)state;
     dom *was = d;
-    const char *old = tu_repo("before-in-place.isms");
-    isms_err e = { 0 };
-    setenv("ISMS_MIGRATE_UNTIL", "27", 1);
-    if (dom_create(old, &(principal){ .actor = "attention-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
+    const char *old = made_at("before-in-place.isms", "27");
     tu_add_people(d);
     tu_add(d, tu_make(d, &reg_risk, "title=Leak", "owner=PER-2", "likelihood=2", "impact=2", NULL));
     tu_add(d, tu_make(d, &reg_risk, "title=Fire", "owner=PER-2", "likelihood=2", "impact=2", NULL));
@@ -270,11 +289,7 @@ static void the_upgrade_counts_each_risks_controls_in_place(void **state)
     dom_attention a = page_of(ATT_UNTREATED, 0, 0);
     assert_int_equal(a.total, 1);
     assert_string_equal(a.rows[0].key, "RISK-2");
-    dom_close(d);
-    unsetenv("ISMS_MIGRATE_UNTIL");
-    if (dom_open(old, &d, &e))
-        fail_msg("open: %s", e.msg);
-    assert_int_equal(dom_upgraded_from(d), 27);
+    upgraded(old, 27);
     char *n = tu_sql_value(old, "SELECT in_place FROM risk WHERE key = 'RISK-1'");
     assert_string_equal(n, "1");
     free(n);
@@ -368,11 +383,7 @@ static void the_upgrade_counts_the_flagged(void **state)
 {
     (void)state;
     dom *was = d;
-    const char *old = tu_repo("before-flagged.isms");
-    isms_err e = { 0 };
-    setenv("ISMS_MIGRATE_UNTIL", "29", 1);
-    if (dom_create(old, &(principal){ .actor = "attention-test" }, 0, &d, &e))
-        fail_msg("create: %s", e.msg);
+    const char *old = made_at("before-flagged.isms", "29");
     tu_org(d, "name=Acme", "frequency_bands=0.05,0.2,1,4",
            "magnitude_bands=50000,250000,1000000,5000000", NULL);
     tu_add_people(d);
@@ -383,11 +394,7 @@ static void the_upgrade_counts_the_flagged(void **state)
     tu_quantify(d, "RISK-1", o, &rq);
     dom_attention a = page_of(ATT_MATRIX_DISAGREES, 0, 0);
     assert_int_equal(a.total, 1); /* counted at the read */
-    dom_close(d);
-    unsetenv("ISMS_MIGRATE_UNTIL");
-    if (dom_open(old, &d, &e))
-        fail_msg("open: %s", e.msg);
-    assert_int_equal(dom_upgraded_from(d), 29);
+    upgraded(old, 29);
     char *n = tu_sql_value(old, "SELECT n FROM tally WHERE name = 'analysis.disagrees'");
     assert_string_equal(n, "1");
     free(n);
