@@ -448,6 +448,36 @@ int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, 
  * caller counts instead). */
 int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, isms_err *e);
 
+/* ---- what each asset inherits along its dependencies (0031) ----
+ * (domain/registers/asset_needs.c decides the values.) */
+int store_keeps_asset_needs(const store *s);
+typedef struct store_asset_row {
+    int64_t id;
+    char stated[3][16];     /* confidentiality, integrity, availability as written ("": none) */
+    int critical;           /* supports a critical or important function */
+    int inherited[3];       /* kept: 0..2, -1 none */
+    int64_t source[3];      /* kept: the asset each comes from, 0 none */
+    int critical_inherited; /* kept */
+    int retired;
+} store_asset_row;
+typedef int (*store_asset_fn)(const store_asset_row *r, void *ctx);
+/* Asset #id, retired or not (E_NOT_FOUND: none). */
+int store_asset_get(store *s, int64_t id, store_asset_row *out, isms_err *e);
+/* The active assets that depend on asset #id directly, by id. */
+int store_asset_dependents(store *s, int64_t id, store_asset_fn fn, void *ctx, isms_err *e);
+/* The ids of the assets asset #id depends on directly, in order, each to
+ * fn as ("", id). */
+int store_asset_dependencies(store *s, int64_t id, store_tally_fn fn, void *ctx, isms_err *e);
+/* Writes what asset #id inherits. */
+int store_asset_inherit(store *s, int64_t id, const int inherited[3], const int64_t source[3],
+                        int critical_inherited, isms_err *e);
+/* Every asset, retired or not, by id, in batches. */
+int store_assets_kept(store *s, store_asset_fn fn, void *ctx, isms_err *e);
+/* The kept figure counting the active assets whose inherited need (as
+ * kept) is above a stated one; store_assets_raised counts them again. */
+#define STORE_RAISED_TALLY "asset.raised"
+int store_assets_raised(store *s, int64_t *n, isms_err *e);
+
 /* What the dashboard joins, each bounded by what it finds: */
 /* active risks to treat (neither accepted nor avoided) that an active
  * control in place (not planned) treats; */

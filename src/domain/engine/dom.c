@@ -1,6 +1,7 @@
 /* dom.c: opening and creating repositories, transactions, the
  * organisation settings every rule consults. */
 #include "domain/engine/dom_internal.h"
+#include "domain/registers/asset_needs.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "core/text.h"
@@ -106,6 +107,9 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     /* and each subject's latest analysis, when it brings their table (0017) */
     if (!rc && from < store_migration_version("0017_") && to >= store_migration_version("0017_"))
         rc = dom_latest_rebuild(d, e);
+    /* and what each asset inherits, when it brings the columns (0031) */
+    if (!rc && from < store_migration_version("0031_") && to >= store_migration_version("0031_"))
+        rc = dom_asset_needs_rebuild(d, e);
     d->st = NULL;
     arena_reset(&d->a);
     return rc;

@@ -11,6 +11,7 @@
  *   5. write, read the record back, append its canonical form to the ledger;
  *   6. commit, or roll back everything on any failure. */
 #include "domain/engine/dom_internal.h"
+#include "domain/registers/asset_needs.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "domain/registers/validate.h"
@@ -298,6 +299,8 @@ static int persist(dom *d, record *r, const record *before, const char *op, reco
         rc = dom_tallies_changed(d, before, out, e);
     if (!rc)
         rc = dom_latest_changed(d, before, out, e);
+    if (!rc)
+        rc = dom_asset_needs_changed(d, before, out, e);
     store_defer_writes(d->st, 0);
     return rc;
 }

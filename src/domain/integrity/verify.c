@@ -1,6 +1,7 @@
 #include "domain/integrity/verify.h"
 #include "domain/integrity/tree.h"
 #include "domain/engine/dom_internal.h"
+#include "domain/registers/asset_needs.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "core/sha256.h"
@@ -386,6 +387,21 @@ static int check_in_place(verify_ctx *v, isms_err *e)
     return rc;
 }
 
+/* What each asset keeps of the needs it inherits (0031) against the whole
+ * dependency graph worked out again: a need changed behind isms's back
+ * would understate what an asset must be protected to. */
+static int check_asset_needs(verify_ctx *v, isms_err *e)
+{
+    int64_t wrong, raised;
+    int rc = dom_asset_needs_check(v->d, &wrong, &raised, e);
+    if (!rc && wrong)
+        problem(v, "tally",
+                "%lld asset%s inherited protection needs differ from what the assets depending "
+                "on %s pass on: a kept need or a dependency was changed outside isms",
+                (long long)wrong, wrong == 1 ? "'s" : "s'", wrong == 1 ? "it" : "them");
+    return rc;
+}
+
 /* The dashboard's kept figures against the count of the records. The
  * count may come from the reader's snapshot (record_pass), which a write
  * committed between the two connections' begins can set apart from this
@@ -404,6 +420,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
     int rc =
         store_keeps_link_tallies(dom_store(v->d)) ? tallies_links_recount(v->d, &all, 0, e) : 0;
     if (!rc)
+        rc = tallies_kept_recount(v->d, &all, e);
+    if (!rc)
         rc = tallies_read(v->d, NULL, &kept, e);
     if (!rc && tallies_compare(&all, &kept, tally_differs, NULL)) {
         rc = dom_tallies_recount(v->d, &here, e);
@@ -412,6 +430,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
     }
     if (!rc && store_keeps_in_place(dom_store(v->d)))
         rc = check_in_place(v, e);
+    if (!rc && store_keeps_asset_needs(dom_store(v->d)))
+        rc = check_asset_needs(v, e);
     tallies_reset(&all);
     tallies_reset(&here);
     tallies_reset(&kept);

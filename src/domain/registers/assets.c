@@ -5,8 +5,10 @@
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,29 +24,47 @@ REGISTER(asset, ASSET, "assets", "AST", F_ASSET_NAME,
 
 /* ---- rules: no dependency cycles ---- */
 
-/* Is `to` reachable from `from` along the edges (ignoring those leaving
- * `skip`, whose edges the change replaces)? Each edge is followed once. */
-static int reachable(const graph *g, int64_t from, int64_t to, int64_t skip)
+/* A walk down the dependencies from one asset, each asset's read once. */
+typedef struct walk {
+    strmap seen;
+    int64_t *stack;
+    size_t top, cap;
+} walk;
+
+static int push_dependency(const char *name, int64_t id, void *ctx)
 {
-    int64_t *stack = xmalloc((g->n + 1) * sizeof *stack);
-    unsigned char *seen = xcalloc(g->n + 1, 1);
-    size_t top = 0;
-    int found = 0;
-    stack[top++] = from;
-    while (top && !found) {
-        int64_t at = stack[--top];
-        found = at == to;
-        if (at == skip)
-            continue;
-        for (size_t i = graph_first(g, at); i < g->n && g->src[i] == at; i++)
-            if (!seen[i]) {
-                seen[i] = 1;
-                stack[top++] = g->dst[i];
-            }
+    (void)name;
+    walk *w = ctx;
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    void **slot = strmap_slot_for(&w->seen, key);
+    if (!*slot) {
+        *slot = w;
+        XGROW(w->stack, w->top, w->cap, 16);
+        w->stack[w->top++] = id;
     }
-    free(stack);
-    free(seen);
-    return found;
+    return 0;
+}
+
+/* Does asset `from` depend, directly or not, on `to`? The dependencies as
+ * stored, read asset by asset: the cost is what lies below `from`, not the
+ * register. `to`'s own dependencies (which the write replaces) are never
+ * followed: the walk stops there. */
+static int depends(dom *d, int64_t from, int64_t to, int *yes, isms_err *e)
+{
+    walk w = { 0 };
+    strmap_init(&w.seen);
+    int rc = push_dependency(NULL, from, &w);
+    *yes = 0;
+    while (!rc && w.top && !*yes) {
+        int64_t at = w.stack[--w.top];
+        *yes = at == to;
+        if (!*yes)
+            rc = store_asset_dependencies(d->st, at, push_dependency, &w, e);
+    }
+    strmap_reset(&w.seen);
+    free(w.stack);
+    return rc;
 }
 
 int rules_asset(dom *d, record *r, const record *old, isms_err *e)
@@ -52,20 +72,18 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
     const value *deps = record_cval(r, F_ASSET_DEPENDS_ON);
     if (!deps->given || !deps->n)
         return 0;
-    graph g;
-    int rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &g, e);
+    int rc = 0, cycle = 0;
     for (int k = 0; !rc && k < deps->n; k++) {
         if (deps->ids[k] == r->id)
             rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself",
                          r->key);
-        else if (r->id && reachable(&g, deps->ids[k], r->id, r->id))
+        else if (r->id && !(rc = depends(d, deps->ids[k], r->id, &cycle, e)) && cycle)
             rc = err_set(e, E_INVALID, "depends_on",
                          "depends_on: %s already depends, directly or not, on %s: this would "
                          "make a dependency cycle",
                          deps->keys[k], r->key);
     }
     (void)old;
-    graph_free(&g);
     return rc;
 }
 
@@ -99,7 +117,8 @@ static int collect_asset(const record *r, void *ctx)
     snprintf(a->key, sizeof a->key, "%s", r->key);
     for (int k = 0; k < NEED_COUNT; k++) {
         const char *level = record_text(r, need_fields[k]);
-        a->stated[k] = level ? choice_index(protection_levels, level) : 0;
+        int stated = level ? choice_index(protection_levels, level) : 0;
+        a->stated[k] = stated > 0 ? stated : 0; /* unknown: normal, as asset_needs.c reads it */
         a->inherited[k] = -1;
     }
     a->critical = (int)record_int(r, F_ASSET_CRITICAL_FUNCTION);
@@ -119,42 +138,69 @@ const asset_need *asset_need_find(const asset_need *all, size_t n, int64_t id)
     return lo < n && all[lo].id == id ? &all[lo] : NULL;
 }
 
-/* Pushes needs from each asset to what it depends on until nothing
- * changes. The graph has no cycles (rules_asset refuses them), so at most
- * depth rounds are needed; the bound guards against a tampered store. */
+/* Takes in what `from` (final) passes on to `to`: the highest need, from
+ * the dependent with the smallest id among those giving it (the rule
+ * asset_needs.c keeps one asset at a time). */
+static void pass_on(const asset_need *from, asset_need *to, int64_t *provider)
+{
+    for (int k = 0; k < NEED_COUNT; k++) {
+        int eff = asset_effective(from, k);
+        if (eff > to->inherited[k] || (eff == to->inherited[k] && from->id < provider[k])) {
+            to->inherited[k] = eff;
+            provider[k] = from->id;
+            to->source[k] = from->inherited[k] > from->stated[k] ? from->source[k] : from->id;
+        }
+    }
+    to->critical_inherited |= from->critical || from->critical_inherited;
+}
+
+/* Dependents before dependencies (Kahn's order), each asset final when it
+ * passes its needs on. Edges from or to a retired asset pass nothing;
+ * assets on a cycle (only a tampered store has one) are left where the
+ * walk could not reach them. */
 static void propagate(asset_need *v, size_t n, const graph *l)
 {
-    for (size_t round = 0; round <= n; round++) {
-        int changed = 0;
-        for (size_t i = 0; i < l->n; i++) {
-            asset_need *from = (asset_need *)asset_need_find(v, n, l->src[i]);
-            asset_need *to = (asset_need *)asset_need_find(v, n, l->dst[i]);
-            if (!from || !to)
-                continue; /* a retired asset passes nothing on */
-            for (int k = 0; k < NEED_COUNT; k++) {
-                int eff = asset_effective(from, k);
-                if (eff > to->inherited[k]) {
-                    to->inherited[k] = eff;
-                    to->source[k] =
-                        from->inherited[k] > from->stated[k] ? from->source[k] : from->id;
-                    changed = 1;
-                }
-            }
-            if ((from->critical || from->critical_inherited) && !to->critical_inherited) {
-                to->critical_inherited = 1;
-                changed = 1;
-            }
-        }
-        if (!changed)
-            break;
+    size_t *above = xcalloc(n + 1, sizeof *above), *order = xmalloc((n + 1) * sizeof *order);
+    int64_t *provider = xmalloc((n + 1) * NEED_COUNT * sizeof *provider);
+    size_t *to = xmalloc((l->n + 1) * sizeof *to);
+    for (size_t i = 0; i < n * NEED_COUNT; i++)
+        provider[i] = INT64_MAX;
+    for (size_t i = 0; i < l->n; i++) {
+        const asset_need *f = asset_need_find(v, n, l->src[i]),
+                         *t = asset_need_find(v, n, l->dst[i]);
+        to[i] = t && f ? (size_t)(t - v) : n;
+        if (f && t)
+            above[to[i]]++;
     }
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!above[i])
+            order[tail++] = i;
+    while (head < tail) {
+        size_t at = order[head++];
+        /* the edges leaving it are contiguous (sorted by source) */
+        for (size_t i = graph_first(l, v[at].id); i < l->n && l->src[i] == v[at].id; i++) {
+            if (to[i] == n)
+                continue;
+            pass_on(&v[at], &v[to[i]], &provider[to[i] * NEED_COUNT]);
+            if (--above[to[i]] == 0)
+                order[tail++] = to[i];
+        }
+    }
+    free(above);
+    free(order);
+    free(provider);
+    free(to);
 }
 
 int dom_asset_needs(dom *d, asset_need **out, size_t *n, isms_err *e)
 {
     needs_ctx c = { 0 };
     graph l = { 0 };
-    int rc = store_scan(d->st, &reg_asset, NULL, collect_asset, &c, e);
+    static const int fields[] = { F_ASSET_CONFIDENTIALITY, F_ASSET_INTEGRITY, F_ASSET_AVAILABILITY,
+                                  F_ASSET_CRITICAL_FUNCTION };
+    store_query q = { .ids_only = 1, .fields = fields, .nfields = 4 };
+    int rc = store_scan(d->st, &reg_asset, &q, collect_asset, &c, e);
     if (!rc)
         rc = graph_load(d, &reg_asset, F_ASSET_DEPENDS_ON, &l, e);
     if (!rc)

@@ -2,6 +2,7 @@
 #include "domain/registers/tallies.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/controls.h"
+#include "domain/registers/asset_needs.h"
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
 #include "core/buf.h"
@@ -429,6 +430,24 @@ static int count_the_rest(dom *d, tallies *t, isms_err *e)
     return rc;
 }
 
+int tallies_kept_recount(dom *d, tallies *t, isms_err *e)
+{
+    store *s = dom_store(d);
+    int64_t stale; /* the latest analyses marked written since they ran */
+    int rc = store_keeps_latest_figures(s) ? store_latest_stale(s, &stale, e) : 0;
+    if (!rc && store_keeps_latest_figures(s))
+        tallies_put(t, STORE_STALE_TALLY, stale);
+    store_flagged flagged; /* those outside appetite or off their cell */
+    if (!rc && store_keeps_flagged(s) && !(rc = store_latest_flagged_count(s, &flagged, e))) {
+        tallies_put(t, STORE_OUTSIDE_TALLY, flagged.outside);
+        tallies_put(t, STORE_DISAGREES_TALLY, flagged.disagrees);
+    }
+    int64_t raised; /* the assets raised above a stated need */
+    if (!rc && store_keeps_asset_needs(s) && !(rc = store_assets_raised(s, &raised, e)))
+        tallies_put(t, STORE_RAISED_TALLY, raised);
+    return rc;
+}
+
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
 {
     const int *inputs;
@@ -449,17 +468,7 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         rc = count_the_rest(d, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
-    int64_t stale; /* the latest analyses marked written since they ran */
-    if (!rc && store_keeps_latest_figures(dom_store(d)) &&
-        !(rc = store_latest_stale(dom_store(d), &stale, e)))
-        tallies_put(t, STORE_STALE_TALLY, stale);
-    store_flagged flagged; /* and those outside appetite or off their cell */
-    if (!rc && store_keeps_flagged(dom_store(d)) &&
-        !(rc = store_latest_flagged_count(dom_store(d), &flagged, e))) {
-        tallies_put(t, STORE_OUTSIDE_TALLY, flagged.outside);
-        tallies_put(t, STORE_DISAGREES_TALLY, flagged.disagrees);
-    }
-    return rc;
+    return rc ? rc : tallies_kept_recount(d, t, e);
 }
 
 int dom_tallies_rebuild(dom *d, isms_err *e)
@@ -476,6 +485,9 @@ int dom_tallies_rebuild(dom *d, isms_err *e)
     /* and each risk's controls in place, which the untreated are read by */
     if (!rc && store_keeps_in_place(dom_store(d)))
         rc = store_risks_in_place_set(dom_store(d), e);
+    /* and what each asset inherits (the count of the raised moves with it) */
+    if (!rc)
+        rc = dom_asset_needs_rebuild(d, e);
     tallies_reset(&t);
     return rc;
 }

@@ -75,6 +75,10 @@ int dom_tallies_changed(struct dom *d, const record *before, const record *after
 int dom_tallies_added(struct dom *d, const record *rs, int n, isms_err *e);
 /* Counts every active record again into *t (t initialised by the caller). */
 int dom_tallies_recount(struct dom *d, tallies *t, isms_err *e);
+/* Into t: the figures that follow from what the store keeps beside the
+ * records, counted from it (the latest analyses' marks and flags, the
+ * assets raised by their kept needs); part of dom_tallies_recount. */
+int tallies_kept_recount(struct dom *d, tallies *t, isms_err *e);
 /* In the caller's transaction: the store's figures counted again from the
  * records (an upgrade, an import, a bulk load through the store). */
 int dom_tallies_rebuild(struct dom *d, isms_err *e);

@@ -865,7 +865,10 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
         rc = top_risks(g, e);
     if (!rc)
         rc = dom_list(d, &reg_objective, &objectives, objective_kept, g, e);
-    if (!rc)
+    if (!rc && store_keeps_asset_needs(dom_store(d))) { /* kept (0031) */
+        g->out->assets = (size_t)tallies_get(&t, TALLY_RECORDS_PREFIX "asset");
+        g->out->raised = (int)tallies_get(&t, STORE_RAISED_TALLY);
+    } else if (!rc)
         rc = count_needs(d, g->out, e);
     g->kept = NULL;
     tallies_reset(&t);

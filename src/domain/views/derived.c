@@ -1,7 +1,7 @@
 /* derived.c: the derived values of each register (see derived.h). */
 #include "domain/views/derived.h"
 #include "domain/views/metrics.h"
-#include "domain/registers/assets.h"
+#include "domain/registers/asset_needs.h"
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
 #include "core/text.h"
@@ -20,7 +20,8 @@ typedef struct latest_mark {
 struct derive_cache {
     dom *d;
     int needs_loaded;
-    asset_need *needs; /* every active asset's, in id order */
+    asset_need *needs;   /* every active asset's, in id order (before 0031) */
+    asset_need need_one; /* the last asset's as kept (from 0031) */
     size_t nneeds;
     int latest_loaded;
     const quant_latest *latest; /* the latest analysis of each subject, with its freshness */
@@ -573,6 +574,11 @@ static const derived_def metric_derived[] = {
 
 static int need_of(derive_cache *c, const record *r, const asset_need **out, isms_err *e)
 {
+    if (store_keeps_asset_needs(dom_store(c->d))) { /* one row (0031) */
+        int rc = c->need_one.id == r->id ? 0 : dom_asset_need_kept(c->d, r->id, &c->need_one, e);
+        *out = rc ? NULL : &c->need_one;
+        return rc;
+    }
     if (!c->needs_loaded) {
         int rc = dom_asset_needs(c->d, &c->needs, &c->nneeds, e);
         if (rc)
@@ -608,6 +614,15 @@ static int need_source(derive_cache *c, const record *r, int k, value *out, isms
     int rc = need_of(c, r, &n, e);
     if (rc || !n || n->inherited[k] <= n->stated[k])
         return rc;
+    if (store_keeps_asset_needs(dom_store(c->d))) { /* its key, by id */
+        record from;
+        rc = store_get_id(dom_store(c->d), &reg_asset, n->source[k], &from, dom_arena(c->d), e);
+        if (!rc) {
+            set_text(out, from.key);
+            out->i = from.id;
+        }
+        return rc == E_NOT_FOUND ? 0 : rc;
+    }
     const asset_need *src = asset_need_find(c->needs, c->nneeds, n->source[k]);
     if (src) {
         set_text(out, src->key);

@@ -1,0 +1,147 @@
+/* assets.c: what each asset inherits along its dependencies, as the
+ * domain keeps it (0031_asset_needs.sql; domain/registers/asset_needs.c
+ * decides the values, this file only reads and writes them), and the
+ * dependencies read one asset at a time. */
+#include "store/store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int store_keeps_asset_needs(const store *s)
+{
+    return s->version >= store_migration_version("0031_");
+}
+
+#define ASSET_COLUMNS                                                                       \
+    "a.id, a.confidentiality, a.integrity, a.availability, a.critical_function, "           \
+    "a.inherited_c, a.inherited_i, a.inherited_a, a.inherited_from_c, a.inherited_from_i, " \
+    "a.inherited_from_a, a.critical_inherited, a.retired_at"
+
+static void take_row(db_stmt *st, store_asset_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = db_col_int(st, 0);
+    for (int k = 0; k < 3; k++) {
+        const char *level = db_col_text(st, 1 + k);
+        snprintf(r->stated[k], sizeof r->stated[k], "%s", level ? level : "");
+        r->inherited[k] = db_col_null(st, 5 + k) ? -1 : (int)db_col_int(st, 5 + k);
+        r->source[k] = db_col_null(st, 8 + k) ? 0 : db_col_int(st, 8 + k);
+    }
+    r->critical = !db_col_null(st, 4) && db_col_int(st, 4);
+    r->critical_inherited = (int)db_col_int(st, 11);
+    r->retired = !db_col_null(st, 12);
+}
+
+/* Each row of `sql` (its one parameter `id`) to fn. */
+static int rows(store *s, const char *sql, int64_t id, int many, store_asset_fn fn, void *ctx,
+                isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (many)
+        db_many_rows(st);
+    db_bind_int(st, 1, id);
+    while (!(rc = db_step(st, &row, e)) && row) {
+        store_asset_row r;
+        take_row(st, &r);
+        if ((rc = fn(&r, ctx)) != 0)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
+static int take_one(const store_asset_row *r, void *ctx)
+{
+    *(store_asset_row *)ctx = *r;
+    return 0;
+}
+
+int store_asset_get(store *s, int64_t id, store_asset_row *out, isms_err *e)
+{
+    out->id = 0;
+    int rc =
+        rows(s, "SELECT " ASSET_COLUMNS " FROM asset a WHERE a.id = ?", id, 0, take_one, out, e);
+    if (!rc && out->id != id)
+        rc = err_set(e, E_NOT_FOUND, "asset", "there is no asset #%lld", (long long)id);
+    return rc;
+}
+
+int store_asset_dependents(store *s, int64_t id, store_asset_fn fn, void *ctx, isms_err *e)
+{
+    return rows(s,
+                "SELECT " ASSET_COLUMNS " FROM asset_dependency d JOIN asset a ON a.id = d.asset "
+                "WHERE d.depends_on = ? AND a.retired_at IS NULL ORDER BY a.id",
+                id, 0, fn, ctx, e);
+}
+
+int store_asset_dependencies(store *s, int64_t id, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql,
+             "SELECT '', depends_on FROM asset_dependency WHERE asset = %lld ORDER BY depends_on",
+             (long long)id);
+    return store_text_int_rows(s, sql, NULL, 0, fn, ctx, e);
+}
+
+int store_asset_inherit(store *s, int64_t id, const int inherited[3], const int64_t source[3],
+                        int critical_inherited, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db,
+                          "UPDATE asset SET inherited_c = ?, inherited_i = ?, inherited_a = ?, "
+                          "inherited_from_c = ?, inherited_from_i = ?, inherited_from_a = ?, "
+                          "critical_inherited = ? WHERE id = ?",
+                          &st, e);
+    if (rc)
+        return rc;
+    for (int k = 0; k < 3; k++) {
+        if (inherited[k] < 0)
+            db_bind_null(st, 1 + k);
+        else
+            db_bind_int(st, 1 + k, inherited[k]);
+        if (source[k])
+            db_bind_int(st, 4 + k, source[k]);
+        else
+            db_bind_null(st, 4 + k);
+    }
+    db_bind_int(st, 7, critical_inherited);
+    db_bind_int(st, 8, id);
+    rc = db_step(st, &row, e);
+    db_done(st);
+    return rc;
+}
+
+int store_assets_kept(store *s, store_asset_fn fn, void *ctx, isms_err *e)
+{
+    return rows(s, "SELECT " ASSET_COLUMNS " FROM asset a WHERE a.id > ? ORDER BY a.id", 0, 1, fn,
+                ctx, e);
+}
+
+/* A stated level as a number, as the domain reads it (none: normal). */
+#define LEVEL(col) "(CASE " col " WHEN 'high' THEN 1 WHEN 'very-high' THEN 2 ELSE 0 END)"
+
+int store_assets_raised(store *s, int64_t *n, isms_err *e)
+{
+    *n = 0;
+    db_stmt *st;
+    int row,
+        rc = db_prep(s->db,
+                     "SELECT COUNT(*) FROM asset WHERE retired_at IS NULL AND ("
+                     "COALESCE(inherited_c, -1) > " LEVEL(
+                         "confidentiality") " OR "
+                                            "COALESCE(inherited_i, -1) > " LEVEL(
+                                                "integrity") " OR "
+                                                             "COALESCE(inherited_a, -1) > " LEVEL(
+                                                                 "availability") ")",
+                     &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *n = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}
