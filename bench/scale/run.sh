@@ -29,8 +29,8 @@
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
-#             measure matrix attention to run (default all but add, measure,
-#             matrix and attention; add writes a risk
+#             measure matrix attention assets to run (default all but add,
+#             measure, matrix, attention and assets; add writes a risk
 #             each run, measure a measurement of each of 22 metrics, one per
 #             measure isms knows, added on its first run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
@@ -113,6 +113,32 @@ PY
     tail -1 "$OUT" >&2
 }
 
+# assets_repo REPO SIZE: echoes a copy of REPO with SIZE/2 assets more,
+# each but one in five depending on one of the 2,000 added just before it
+# (a forest of dependencies some thirty deep, protection needs drawn at
+# random), imported from CSV; kept as $KEEP/assets-SIZE.isms. SQLite only.
+assets_repo() {
+    a=$KEEP/assets-$2.isms
+    if [ ! -f "$a" ]; then
+        echo "# building $a" >&2
+        cp "$1" "$a.tmp"
+        python3 - "$2" > "$tmp/assets.csv" <<'PY'
+import random, sys
+random.seed(16)
+n = int(sys.argv[1]) // 2
+levels = ["normal", "high", "very-high"]
+print("name,type,owner,confidentiality,integrity,availability,depends_on")
+for i in range(11, n + 11):  # the bases hold AST-1..10
+    dep = "AST-%d" % random.randint(max(11, i - 2000), i - 1) if i > 20 and i % 5 else ""
+    print("Asset %d,system,PER-2,%s,%s,%s,%s" % (i, random.choice(levels), random.choice(levels),
+                                                 random.choice(levels), dep))
+PY
+        ISMS_REPO=$a.tmp "$ISMS" asset import "$tmp/assets.csv" >&2
+        mv "$a.tmp" "$a"
+    fi
+    echo "$a"
+}
+
 # metrics REPO: one metric per measure isms computes, unless it has some.
 metrics() {
     if ISMS_REPO=$1 "$ISMS" metric list --limit 1 | grep -q '^(0 metrics)'; then
@@ -159,6 +185,18 @@ for backend in $BACKENDS; do
                 measure "$backend" "$n" "attention untreated" "$r" attention untreated
                 measure "$backend" "$n" "attention untreated --offset 5000" "$r" \
                     attention untreated --offset 5000 ;;
+            # Assets with protection needs inherited along dependencies
+            # (a base with SIZE/2 assets): one asset, a page of 50, the
+            # dashboard and an add below a deep asset, whatever their number.
+            assets)
+                [ "$backend" = sqlite ] || { echo "# assets: SQLite only" >&2; continue; }
+                a=$(assets_repo "$r" "$n")
+                measure "$backend" "$n" "asset show" "$a" asset show "AST-$((n / 4))"
+                measure "$backend" "$n" "asset list --limit 50" "$a" asset list --limit 50
+                measure "$backend" "$n" "summary (assets)" "$a" summary
+                measure "$backend" "$n" "asset add" "$a" asset add --name Bench-asset \
+                    --type system --owner PER-2 --availability very-high \
+                    --depends-on "AST-$((n / 4))" ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done
