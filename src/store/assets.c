@@ -3,6 +3,7 @@
  * decides the values, this file only reads and writes them), and the
  * dependencies read one asset at a time. */
 #include "store/store_internal.h"
+#include "core/buf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,13 +78,49 @@ int store_asset_dependents(store *s, int64_t id, store_asset_fn fn, void *ctx, i
                 id, 0, fn, ctx, e);
 }
 
-int store_asset_dependencies(store *s, int64_t id, store_tally_fn fn, void *ctx, isms_err *e)
+int store_asset_below(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
+                      isms_err *e)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql,
-             "SELECT '', depends_on FROM asset_dependency WHERE asset = %lld ORDER BY depends_on",
-             (long long)id);
-    return store_text_int_rows(s, sql, NULL, 0, fn, ctx, e);
+    /* one statement however deep: on PostgreSQL one round trip, not one a
+     * level (UNION, not UNION ALL: each asset once, so a cycle ends too) */
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "WITH RECURSIVE edge(asset, depends_on) AS (SELECT asset, depends_on FROM "
+                 "asset_dependency WHERE asset IN (");
+    for (size_t k = 0; k < n; k++)
+        buf_printf(&b, "%s%lld", k ? ", " : "", (long long)ids[k]);
+    /* the edges found so far drive the search, each by the primary key */
+    buf_puts(&b, ") UNION SELECT d.asset, d.depends_on FROM edge w JOIN asset_dependency d ON "
+                 "d.asset = w.depends_on) SELECT asset, depends_on FROM edge");
+    db_stmt *st;
+    int row, rc = n ? db_prep(s->db, buf_str(&b), &st, e) : 0;
+    buf_reset(&b);
+    if (rc || !n)
+        return rc;
+    while (!(rc = db_step(st, &row, e)) && row)
+        if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx)) != 0)
+            break;
+    db_done(st);
+    return rc;
+}
+
+int store_asset_reaches(store *s, int64_t from, int64_t to, int *yes, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db,
+                          "WITH RECURSIVE below(id) AS (SELECT CAST(? AS BIGINT) UNION "
+                          "SELECT d.depends_on FROM asset_dependency d JOIN below w ON "
+                          "d.asset = w.id WHERE w.id <> ?) SELECT COUNT(*) FROM below WHERE id = ?",
+                          &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, from);
+    db_bind_int(st, 2, to);
+    db_bind_int(st, 3, to);
+    rc = db_step(st, &row, e);
+    *yes = !rc && row && db_col_int(st, 0) > 0;
+    db_done(st);
+    return rc;
 }
 
 int store_asset_inherit(store *s, int64_t id, const int inherited[3], const int64_t source[3],

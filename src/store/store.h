@@ -465,9 +465,14 @@ typedef int (*store_asset_fn)(const store_asset_row *r, void *ctx);
 int store_asset_get(store *s, int64_t id, store_asset_row *out, isms_err *e);
 /* The active assets that depend on asset #id directly, by id. */
 int store_asset_dependents(store *s, int64_t id, store_asset_fn fn, void *ctx, isms_err *e);
-/* The ids of the assets asset #id depends on directly, in order, each to
- * fn as ("", id). */
-int store_asset_dependencies(store *s, int64_t id, store_tally_fn fn, void *ctx, isms_err *e);
+/* Every dependency (asset, depends_on) of the n assets `ids` and of the
+ * assets they depend on, directly or not, each once: one query. */
+typedef int (*store_edge_fn)(int64_t from, int64_t to, void *ctx);
+int store_asset_below(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
+                      isms_err *e);
+/* Does asset #from depend, directly or not, on #to (the dependencies of
+ * #to itself not followed)? */
+int store_asset_reaches(store *s, int64_t from, int64_t to, int *yes, isms_err *e);
 /* Writes what asset #id inherits. */
 int store_asset_inherit(store *s, int64_t id, const int inherited[3], const int64_t source[3],
                         int critical_inherited, isms_err *e);

@@ -108,32 +108,26 @@ static size_t node_of(below *b, int64_t id, int *added)
     return (size_t)(uintptr_t)*slot - 1;
 }
 
-static int take_dependency(const char *name, int64_t id, void *ctx)
+static int take_edge(int64_t from, int64_t to, void *ctx)
 {
-    (void)name;
     below *b = ctx;
     int added;
-    size_t to = node_of(b, id, &added);
+    size_t f = node_of(b, from, &added), t = node_of(b, to, &added);
     if (b->nedges == b->edges_cap) {
         b->edges_cap = b->edges_cap ? 2 * b->edges_cap : 16;
         b->from = xrealloc(b->from, b->edges_cap * sizeof *b->from);
         b->to = xrealloc(b->to, b->edges_cap * sizeof *b->to);
     }
-    b->from[b->nedges] = b->at;
-    b->to[b->nedges++] = (int64_t)to;
+    b->from[b->nedges] = (int64_t)f;
+    b->to[b->nedges++] = (int64_t)t;
     return 0;
 }
 
 /* Every asset the starting ones depend on, directly or not, and the
- * dependencies between them (each node's edges read once). */
+ * dependencies between them. */
 static int find_below(dom *d, below *b, isms_err *e)
 {
-    int rc = 0;
-    for (size_t k = 0; k < b->n && !rc; k++) {
-        b->at = (int64_t)k;
-        rc = store_asset_dependencies(dom_store(d), b->ids[k], take_dependency, b, e);
-    }
-    return rc;
+    return store_asset_below(dom_store(d), b->ids, b->n, take_edge, b, e);
 }
 
 static void below_free(below *b)
@@ -177,13 +171,18 @@ static int walk_down(dom *d, below *b, size_t starting, int64_t written, int64_t
     int *above = xcalloc(b->n + 1, sizeof *above);
     unsigned char *dirty = xcalloc(b->n + 1, 1);
     size_t *order = xmalloc((b->n + 1) * sizeof *order), head = 0, tail = 0;
-    size_t *first = xcalloc(b->n + 2, sizeof *first); /* node k's edges: [first[k], first[k+1]) */
+    /* node k's edges: down[first[k] .. first[k+1]), a counting sort */
+    size_t *first = xcalloc(b->n + 2, sizeof *first), *fill = xmalloc((b->n + 1) * sizeof *fill);
+    size_t *down = xmalloc((b->nedges + 1) * sizeof *down);
     for (size_t k = 0; k < b->nedges; k++) {
         above[b->to[k]]++;
         first[b->from[k] + 1]++;
     }
     for (size_t k = 0; k < b->n; k++)
         first[k + 1] += first[k];
+    memcpy(fill, first, b->n * sizeof *fill);
+    for (size_t k = 0; k < b->nedges; k++)
+        down[fill[b->from[k]]++] = (size_t)b->to[k];
     for (size_t k = 0; k < b->n; k++) {
         dirty[k] = k < starting;
         if (!above[k])
@@ -196,12 +195,14 @@ static int walk_down(dom *d, below *b, size_t starting, int64_t written, int64_t
         if (dirty[k])
             rc = inherit_again(d, b->ids[k], written, &changed, raised_by, e);
         for (size_t j = first[k]; j < first[k + 1] && !rc; j++) {
-            dirty[b->to[j]] |= (unsigned char)changed;
-            if (--above[b->to[j]] == 0)
-                order[tail++] = (size_t)b->to[j];
+            dirty[down[j]] |= (unsigned char)changed;
+            if (--above[down[j]] == 0)
+                order[tail++] = down[j];
         }
     }
     free(first);
+    free(fill);
+    free(down);
     free(above);
     free(dirty);
     free(order);

@@ -5,7 +5,6 @@
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
-#include "core/strmap.h"
 #include "core/xalloc.h"
 
 #include <stdint.h>
@@ -24,49 +23,6 @@ REGISTER(asset, ASSET, "assets", "AST", F_ASSET_NAME,
 
 /* ---- rules: no dependency cycles ---- */
 
-/* A walk down the dependencies from one asset, each asset's read once. */
-typedef struct walk {
-    strmap seen;
-    int64_t *stack;
-    size_t top, cap;
-} walk;
-
-static int push_dependency(const char *name, int64_t id, void *ctx)
-{
-    (void)name;
-    walk *w = ctx;
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    void **slot = strmap_slot_for(&w->seen, key);
-    if (!*slot) {
-        *slot = w;
-        XGROW(w->stack, w->top, w->cap, 16);
-        w->stack[w->top++] = id;
-    }
-    return 0;
-}
-
-/* Does asset `from` depend, directly or not, on `to`? The dependencies as
- * stored, read asset by asset: the cost is what lies below `from`, not the
- * register. `to`'s own dependencies (which the write replaces) are never
- * followed: the walk stops there. */
-static int depends(dom *d, int64_t from, int64_t to, int *yes, isms_err *e)
-{
-    walk w = { 0 };
-    strmap_init(&w.seen);
-    int rc = push_dependency(NULL, from, &w);
-    *yes = 0;
-    while (!rc && w.top && !*yes) {
-        int64_t at = w.stack[--w.top];
-        *yes = at == to;
-        if (!*yes)
-            rc = store_asset_dependencies(d->st, at, push_dependency, &w, e);
-    }
-    strmap_reset(&w.seen);
-    free(w.stack);
-    return rc;
-}
-
 int rules_asset(dom *d, record *r, const record *old, isms_err *e)
 {
     const value *deps = record_cval(r, F_ASSET_DEPENDS_ON);
@@ -77,7 +33,8 @@ int rules_asset(dom *d, record *r, const record *old, isms_err *e)
         if (deps->ids[k] == r->id)
             rc = err_set(e, E_INVALID, "depends_on", "depends_on: %s cannot depend on itself",
                          r->key);
-        else if (r->id && !(rc = depends(d, deps->ids[k], r->id, &cycle, e)) && cycle)
+        else if (r->id && !(rc = store_asset_reaches(d->st, deps->ids[k], r->id, &cycle, e)) &&
+                 cycle)
             rc = err_set(e, E_INVALID, "depends_on",
                          "depends_on: %s already depends, directly or not, on %s: this would "
                          "make a dependency cycle",
