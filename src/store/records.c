@@ -1018,7 +1018,7 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s = ?)", f->link_src,
                        f->link_table, f->link_dst);
         else if (q->filters[i].is_null)
-            buf_printf(b, " AND t.%s IS NULL", f->name);
+            buf_printf(b, " AND t.%s IS %sNULL", f->name, q->filters[i].is_null < 0 ? "NOT " : "");
         else if (q->filters[i].otherwise)
             buf_printf(b, " AND COALESCE(t.%s, t.%s) = ?", f->name, q->filters[i].otherwise->name);
         else

@@ -188,9 +188,10 @@ typedef struct store_filter {
     /* A scalar field of the same type whose value counts where `field` is
      * null (a residual level not assessed is the inherent one), or NULL. */
     const fielddef *otherwise;
-    /* Instead of equal to a value: the scalar field is null (the dashboard's
-     * risks without FAIR inputs, found by the database, not by reading every
-     * risk). */
+    /* Instead of equal to a value: 1, the scalar field is null (the
+     * dashboard's risks without FAIR inputs, found by the database, not by
+     * reading every risk); -1, it is not (the mappings of a requirement
+     * onto another, by their index, not among every control's). */
     int is_null;
     /* FT_LINKS only, when not 0: a set holding a member within [ival,
      * ival_upto] (the controls treating a chunk of risks, by the link's

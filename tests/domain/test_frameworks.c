@@ -228,6 +228,14 @@ static void suggestions_follow_the_crosswalks_with_their_path(void **state)
     assert_non_null(suggested(s, n, "nis2-ir-2024-2690:4.2.1"));
     for (int i = 0; i < n; i++) /* other frameworks only */
         assert_string_not_equal(s[i].framework, "iso27001-2022");
+    /* Another control's mappings are not this one's starting points. */
+    const char *other = control("Access reviews", "implemented", "effective");
+    assert_int_equal(map(other, "iso27001-2022:A.5.18", "superset-of", &e), 0);
+    int before = n;
+    assert_int_equal(dom_map_suggest(d, ctl, 1, &s, &n, &e), 0);
+    assert_int_equal(n, before);
+    for (int i = 0; i < n; i++)
+        assert_true(!strncmp(s[i].path, "iso27001-2022:A.8.13 ->", 23));
     /* Two hops reach further, each with the path that reached it. */
     int one = n;
     assert_int_equal(dom_map_suggest(d, ctl, 2, &s, &n, &e), 0);

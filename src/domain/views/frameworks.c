@@ -713,18 +713,26 @@ int dom_map_suggest(dom *d, const char *control, int depth, map_suggestion **out
     int rc = dom_find(d, &reg_control, dom_key(d, control), &id, &key, &retired, e);
     if (!rc && !id)
         rc = err_set(e, E_NOT_FOUND, "control", "control: there is no control %s", control);
-    vec maps;
+    /* the control's mappings and the crosswalks of requirement onto
+     * requirement, each by its index: not every control's mappings */
+    vec mine, crosswalks;
+    store_filter of_control = vec_ref_filter(&reg_mapping, F_MAPPING_CONTROL, id),
+                 requirement_onto = { .field = field_def(&reg_mapping, F_MAPPING_SOURCE),
+                                      .is_null = -1 };
     if (!rc)
-        rc = vec_scan(d, &reg_mapping, NULL, 0, take_mapping, &maps, sizeof(map_info), e);
+        rc = vec_scan(d, &reg_mapping, &of_control, 0, take_mapping, &mine, sizeof(map_info), e);
+    if (!rc)
+        rc = vec_scan(d, &reg_mapping, &requirement_onto, 0, take_mapping, &crosswalks,
+                      sizeof(map_info), e);
     if (rc)
         return rc;
     ref_ctx rx = { .d = d };
     graph g = { 0 };
     strmap_init(&rx.fwnames);
     strmap_init(&g.index);
-    rc = graph_build(&rx, &g, &maps, e);
+    rc = graph_build(&rx, &g, &crosswalks, e);
     if (!rc)
-        rc = suggest_walk(&rx, &g, &maps, id, depth, out, n, e);
+        rc = suggest_walk(&rx, &g, &mine, id, depth, out, n, e);
     strmap_reset(&rx.fwnames);
     strmap_reset(&g.index);
     return rc;
