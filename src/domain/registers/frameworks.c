@@ -336,8 +336,11 @@ static int rules_mapping(dom *d, record *r, const record *old, isms_err *e)
                        .from = ctl->null ? src->i : ctl->i,
                        .from_field = ctl->null ? F_MAPPING_SOURCE : F_MAPPING_CONTROL,
                        .a = dom_arena(d) };
-    store_filter f = { .field = field_def(&reg_mapping, F_MAPPING_TARGET), .ival = target };
-    store_query q = { .filters = &f, .nfilters = 1 };
+    /* by target and by what is mapped: a few rows, not every mapping onto
+     * a requirement fifty controls are mapped onto */
+    store_filter f[] = { { .field = field_def(&reg_mapping, F_MAPPING_TARGET), .ival = target },
+                         { .field = field_def(&reg_mapping, s.from_field), .ival = s.from } };
+    store_query q = { .filters = f, .nfilters = 2 };
     int rc = store_scan(dom_store(d), &reg_mapping, &q, find_same, &s, e);
     if (rc == 1)
         return err_set(e, E_CONFLICT, "target",
