@@ -484,6 +484,10 @@ int store_assets_kept(store *s, store_asset_fn fn, void *ctx, isms_err *e);
 #define STORE_RAISED_TALLY "asset.raised"
 int store_assets_raised(store *s, int64_t *n, isms_err *e);
 
+/* The ids of the mappings (retired ones too) onto a requirement of
+ * framework #framework, in no order, each to fn as ("", id), from two
+ * indexes alone: a framework's coverage reads those, not every mapping. */
+int store_mappings_onto(store *s, int64_t framework, store_tally_fn fn, void *ctx, isms_err *e);
 /* What the dashboard joins, each bounded by what it finds: */
 /* active risks to treat (neither accepted nor avoided) that an active
  * control in place (not planned) treats; */

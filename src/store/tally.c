@@ -517,3 +517,20 @@ int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err
     db_done(st);
     return rc;
 }
+
+int store_mappings_onto(store *s, int64_t framework, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db,
+                          "SELECT m.id FROM requirement r JOIN mapping m ON m.target = r.id "
+                          "WHERE r.framework = ?",
+                          &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, framework);
+    while (!(rc = db_step(st, &row, e)) && row)
+        if ((rc = fn("", db_col_int(st, 0), ctx)) != 0)
+            break;
+    db_done(st);
+    return rc;
+}

@@ -404,6 +404,36 @@ static int has_drift(const drift_item *it, int n, const char *kind, const char *
     return 0;
 }
 
+/* A framework's coverage reads the mappings onto its own requirements and
+ * the controls they map, by id where they are a small share of all (else
+ * every one): both roads give the same report, retired controls included. */
+static void a_frameworks_coverage_is_the_same_by_either_road(void **state)
+{
+    (void)state;
+    own_framework("cov-small");
+    const char *kept = mapped("Small A", "operating", "effective", "cov-small:R1", "equal-to");
+    const char *gone = mapped("Small B", "operating", "effective", "cov-small:R2", "equal-to");
+    record out;
+    isms_err e = { 0 };
+    assert_int_equal(dom_retire(d, &reg_control, gone, &out, &e), 0);
+    cov_report whole, small;
+    assert_int_equal(dom_coverage(d, "cov-small", &whole, &e), 0); /* a large share: every one */
+    for (int i = 0; i < 40; i++) /* the others' mappings now outnumber its own */
+        mapped(arena_printf(dom_arena(d), "Other %d", i), "operating", "effective",
+               i % 2 ? "cov-test:R3" : "cov-test:R4", "subset-of");
+    assert_int_equal(dom_coverage(d, "cov-small", &small, &e), 0); /* by id */
+    assert_int_equal(small.nitems, whole.nitems);
+    assert_int_equal(small.mapped, whole.mapped);
+    for (int i = 0; i < small.nitems; i++) {
+        assert_string_equal(small.items[i].code, whole.items[i].code);
+        assert_int_equal(small.items[i].state, whole.items[i].state);
+        assert_string_equal(small.items[i].why, whole.items[i].why);
+    }
+    assert_int_equal(item(&small, "R1")->state, COV_COVERED);
+    assert_string_equal(item(&small, "R1")->controls, kept);
+    assert_contains(item(&small, "R2")->controls, gone); /* retired, and said so */
+}
+
 static void drift_finds_inconsistent_reports(void **state)
 {
     (void)state;
@@ -475,5 +505,7 @@ TU_MAIN(setup, teardown, cmocka_unit_test(builtin_catalogues_have_their_counts),
         cmocka_unit_test(builtin_catalogues_do_not_change),
         cmocka_unit_test(bad_mappings_are_refused_and_write_nothing),
         cmocka_unit_test(suggestions_follow_the_crosswalks_with_their_path),
-        cmocka_unit_test(coverage_and_the_soa), cmocka_unit_test(drift_finds_inconsistent_reports),
+        cmocka_unit_test(coverage_and_the_soa),
+        cmocka_unit_test(a_frameworks_coverage_is_the_same_by_either_road),
+        cmocka_unit_test(drift_finds_inconsistent_reports),
         cmocka_unit_test(upgrade_brings_the_catalogues))

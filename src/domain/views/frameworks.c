@@ -8,6 +8,7 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "core/buf.h"
+#include "core/idset.h"
 #include "core/strmap.h"
 
 #include <stdint.h>
@@ -428,10 +429,88 @@ static int coverage_of(cov_ctx *c, const char *framework, cov_report *out, isms_
     return rc;
 }
 
+static int take_id(const char *name, int64_t id, void *ctx)
+{
+    (void)name;
+    idset_add(ctx, id);
+    return 0;
+}
+
+/* The records of reg with the ids in set (retired too with retired_too),
+ * a chunk at a time, each to take. */
+static int scan_ids(dom *d, const regdef *reg, const id_set *set, int retired_too,
+                    store_record_fn take, vec *v, size_t size, isms_err *e)
+{
+    enum { CHUNK = 500 };
+    *v = (vec){ .size = size, .a = dom_arena(d) };
+    int rc = 0;
+    for (size_t at = 0; at < set->n && !rc; at += CHUNK) {
+        store_query q = { .include_retired = retired_too,
+                          .ids_only = 1,
+                          .ids = set->ids + at,
+                          .nids = (int)(set->n - at < CHUNK ? set->n - at : CHUNK) };
+        rc = store_scan(dom_store(d), reg, &q, take, v, e);
+    }
+    return rc;
+}
+
+/* The register's count of active records as kept (records.NAME), or -1
+ * where it cannot be read now. */
+static int64_t kept_count(dom *d, const regdef *reg)
+{
+    const char *name = arena_printf(dom_arena(d), TALLY_RECORDS_PREFIX "%s", reg->name);
+    int64_t n;
+    isms_err why = { 0 };
+    return store_keeps_accountability(dom_store(d)) &&
+                   !store_tally_sum(dom_store(d), &name, 1, &n, &why)
+               ? n
+               : -1;
+}
+
+/* Records of reg by id where they are a small share of it (a read a chunk
+ * of ids at a time costs more a row than a scan), else every one. */
+static int scan_some(dom *d, const regdef *reg, const id_set *set, int retired_too,
+                     store_record_fn take, vec *v, size_t size, isms_err *e)
+{
+    int64_t all = kept_count(d, reg);
+    if (all >= 0 && (int64_t)set->n * 4 <= all)
+        return scan_ids(d, reg, set, retired_too, take, v, size, e);
+    return vec_scan(d, reg, NULL, retired_too, take, v, size, e);
+}
+
+/* What one framework's coverage reads: the mappings onto its requirements
+ * and the controls they map, by id where they are a small share of all:
+ * a framework's page cost as much as every mapping and control of the
+ * repository together (the rows read that are not this framework's are
+ * left out by the requirements they map onto). */
+static int coverage_onto(cov_ctx *c, const char *framework, isms_err *e)
+{
+    int64_t fw;
+    id_set maps = { 0 }, ctls = { 0 };
+    int rc = framework_id(c->d, framework, &fw, e);
+    if (!rc)
+        rc = store_mappings_onto(dom_store(c->d), fw, take_id, &maps, e);
+    idset_seal(&maps);
+    if (!rc)
+        rc = scan_some(c->d, &reg_mapping, &maps, 0, take_mapping, &c->maps, sizeof(map_info), e);
+    const map_info *m = c->maps.items;
+    for (int i = 0; !rc && i < c->maps.n; i++)
+        if (m[i].control)
+            idset_add(&ctls, m[i].control);
+    idset_seal(&ctls);
+    if (!rc)
+        rc = scan_some(c->d, &reg_control, &ctls, 1, take_control, &c->ctls, sizeof(ctl_info), e);
+    if (!rc)
+        c->onto = index_targets(&c->maps, dom_arena(c->d));
+    idset_free(&maps);
+    idset_free(&ctls);
+    return rc;
+}
+
 int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e)
 {
     cov_ctx c = { .d = d };
-    int rc = coverage_shared(&c, e);
+    int rc = coverage_onto(&c, framework, e);
     if (rc)
         return rc;
     return coverage_of(&c, framework, out, e);
