@@ -256,10 +256,24 @@ static void workflows_answer_and_save_nothing(void **state)
     assert_true(json_is_object(q));
     json_decref(q);
     assert_int_equal(total_of("/api/v1/analyses"), analyses);
-    json_t *v = get_ok(WF_AUDITOR, "/api/v1/verify");
+    /* A full verification for those who answer for the ledger; then
+     * anyone's checks only what was added since (recorded by the first). */
+    json_t *v = get_ok(WF_AUDITOR, "/api/v1/verify?full=1");
     assert_true(json_is_true(json_object_get(v, "intact")));
-    assert_true(json_integer_value(json_object_get(v, "entries")) > 100);
+    assert_true(json_is_true(json_object_get(v, "full")));
+    json_int_t entries = json_integer_value(json_object_get(v, "entries"));
+    assert_true(entries > 100);
     json_decref(v);
+    v = get_ok(WF_OWNER, "/api/v1/verify");
+    assert_true(json_is_true(json_object_get(v, "intact")));
+    assert_true(json_is_false(json_object_get(v, "full")));
+    assert_true(json_integer_value(json_object_get(v, "from_seq")) >= entries);
+    assert_true(json_integer_value(json_object_get(v, "checked")) <= 5);
+    json_decref(v);
+    tu_http denied;
+    wf_req(&denied, WF_OWNER, "GET", "/api/v1/verify?full=1", NULL, NULL);
+    expect(&denied, 403, "full");
+    tu_http_free(&denied);
     json_t *p = get_ok(WF_AUDITOR, "/api/v1/ledger/proof?seq=3");
     assert_int_equal(json_integer_value(json_object_get(p, "seq")), 3);
     assert_contains(json_string_value(json_object_get(p, "proof")), "inclusion");
@@ -268,6 +282,7 @@ static void workflows_answer_and_save_nothing(void **state)
     const char *bad[][2] = { { "/api/v1/ledger/proof", "seq" },
                              { "/api/v1/ledger/proof?seq=0", "seq" },
                              { "/api/v1/verify?deep=1", "deep" },
+                             { "/api/v1/verify?full=2", "full" },
                              { "/api/v1/quantify?by=owner", "by" },
                              { "/api/v1/risks/RISK-1/quantify?iterations=5", "iterations" } };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
