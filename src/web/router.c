@@ -223,7 +223,9 @@ static void build(void)
     add(API, "DELETE", RK_SIGN_OUT, WEB_SIGNED_IN, web_sign_out,
         "sign out (?everywhere=1: every session of the person)", NULL, "/session", NULL);
     add(API, "GET", RK_VERIFY, WEB_SIGNED_IN, api_verify,
-        "check the ledger's hash chain and every register against it", NULL, "/verify", NULL);
+        "check the ledger and the registers against it: what was added since the last "
+        "verification (full=1: everything, for the ISMS lead and internal auditors)",
+        NULL, "/verify", NULL);
     add(API, "GET", RK_PROOF, WEB_SIGNED_IN, api_proof,
         "prove ledger entry ?seq is in the ledger (of ?size entries): isms ledger check reads it",
         NULL, "/ledger/proof", NULL);
