@@ -488,6 +488,11 @@ int store_assets_raised(store *s, int64_t *n, isms_err *e);
  * framework #framework, in no order, each to fn as ("", id), from two
  * indexes alone: a framework's coverage reads those, not every mapping. */
 int store_mappings_onto(store *s, int64_t framework, store_tally_fn fn, void *ctx, isms_err *e);
+/* The active mappings of a control onto a requirement of framework
+ * #framework, in no order: (mapping, control, target) each to fn. */
+typedef int (*store_mapping_fn)(int64_t mapping, int64_t control, int64_t target, void *ctx);
+int store_control_mappings_onto(store *s, int64_t framework, store_mapping_fn fn, void *ctx,
+                                isms_err *e);
 /* What the dashboard joins, each bounded by what it finds: */
 /* active risks to treat (neither accepted nor avoided) that an active
  * control in place (not planned) treats; */

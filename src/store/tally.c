@@ -534,3 +534,22 @@ int store_mappings_onto(store *s, int64_t framework, store_tally_fn fn, void *ct
     db_done(st);
     return rc;
 }
+
+int store_control_mappings_onto(store *s, int64_t framework, store_mapping_fn fn, void *ctx,
+                                isms_err *e)
+{
+    db_stmt *st;
+    int row, rc = db_prep(s->db,
+                          "SELECT m.id, m.control, m.target FROM requirement r JOIN mapping m ON "
+                          "m.target = r.id WHERE r.framework = ? AND m.retired_at IS NULL AND "
+                          "m.control IS NOT NULL",
+                          &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, framework);
+    while (!(rc = db_step(st, &row, e)) && row)
+        if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), ctx)) != 0)
+            break;
+    db_done(st);
+    return rc;
+}

@@ -377,9 +377,13 @@ static int rules_applicability(dom *d, record *r, const record *old, isms_err *e
     same_mapping s = {
         .self = r->id, .from = req.id, .from_field = F_APPLICABILITY_REQUIREMENT, .a = a
     };
-    store_filter f = { .field = field_def(&reg_applicability, F_APPLICABILITY_SOA),
-                       .ival = soa.id };
-    store_query q = { .filters = &f, .nfilters = 1 };
+    /* by statement and by requirement: at most a row, not every row of the
+     * statement (a generation wrote n rows in n squared reads) */
+    store_filter f[] = {
+        { .field = field_def(&reg_applicability, F_APPLICABILITY_SOA), .ival = soa.id },
+        { .field = field_def(&reg_applicability, F_APPLICABILITY_REQUIREMENT), .ival = req.id }
+    };
+    store_query q = { .filters = f, .nfilters = 2 };
     rc = store_scan(dom_store(d), &reg_applicability, &q, find_same, &s, e);
     if (rc == 1)
         return err_set(e, E_CONFLICT, "requirement", "requirement: %s already has %s in %s",

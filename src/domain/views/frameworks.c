@@ -436,46 +436,13 @@ static int take_id(const char *name, int64_t id, void *ctx)
     return 0;
 }
 
-/* The records of reg with the ids in set (retired too with retired_too),
- * a chunk at a time, each to take. */
-static int scan_ids(dom *d, const regdef *reg, const id_set *set, int retired_too,
-                    store_record_fn take, vec *v, size_t size, isms_err *e)
-{
-    enum { CHUNK = 500 };
-    *v = (vec){ .size = size, .a = dom_arena(d) };
-    int rc = 0;
-    for (size_t at = 0; at < set->n && !rc; at += CHUNK) {
-        store_query q = { .include_retired = retired_too,
-                          .ids_only = 1,
-                          .ids = set->ids + at,
-                          .nids = (int)(set->n - at < CHUNK ? set->n - at : CHUNK) };
-        rc = store_scan(dom_store(d), reg, &q, take, v, e);
-    }
-    return rc;
-}
-
-/* The register's count of active records as kept (records.NAME), or -1
- * where it cannot be read now. */
-static int64_t kept_count(dom *d, const regdef *reg)
-{
-    const char *name = arena_printf(dom_arena(d), TALLY_RECORDS_PREFIX "%s", reg->name);
-    int64_t n;
-    isms_err why = { 0 };
-    return store_keeps_accountability(dom_store(d)) &&
-                   !store_tally_sum(dom_store(d), &name, 1, &n, &why)
-               ? n
-               : -1;
-}
-
-/* Records of reg by id where they are a small share of it (a read a chunk
- * of ids at a time costs more a row than a scan), else every one. */
+/* Records of reg with the ids in set into v (dom_scan_ids: those, or every
+ * one where they are a large share). */
 static int scan_some(dom *d, const regdef *reg, const id_set *set, int retired_too,
                      store_record_fn take, vec *v, size_t size, isms_err *e)
 {
-    int64_t all = kept_count(d, reg);
-    if (all >= 0 && (int64_t)set->n * 4 <= all)
-        return scan_ids(d, reg, set, retired_too, take, v, size, e);
-    return vec_scan(d, reg, NULL, retired_too, take, v, size, e);
+    *v = (vec){ .size = size, .a = dom_arena(d) };
+    return dom_scan_ids(d, reg, set->ids, set->n, retired_too, take, v, e);
 }
 
 /* What one framework's coverage reads: the mappings onto its requirements

@@ -3,8 +3,11 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
+#include "core/strmap.h"
+#include "core/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What the generation reads, copied out of the scans into the arena. */
@@ -17,7 +20,7 @@ typedef struct soa_ctl {
 } soa_ctl;
 
 typedef struct soa_map {
-    int64_t control, target;
+    int64_t id, control, target;
 } soa_map;
 
 typedef struct soa_req {
@@ -61,15 +64,27 @@ static int take_ctl(const record *r, void *ctx)
     return 0;
 }
 
-static int take_map(const record *r, void *ctx)
+static int take_map(int64_t mapping, int64_t control, int64_t target, void *ctx)
 {
     soa_src *s = ctx;
-    if (record_cval(r, F_MAPPING_CONTROL)->null)
-        return 0;
     ARENA_GROW(s->a, s->maps, (size_t)s->nmaps, s->capmaps, 64);
-    s->maps[s->nmaps++] =
-        (soa_map){ record_int(r, F_MAPPING_CONTROL), record_int(r, F_MAPPING_TARGET) };
+    s->maps[s->nmaps++] = (soa_map){ mapping, control, target };
     return 0;
+}
+
+/* By target, then in the mappings' order: a requirement's are one run. */
+static int cmp_map(const void *x, const void *y)
+{
+    const soa_map *a = x, *b = y;
+    if (a->target != b->target)
+        return (a->target > b->target) - (a->target < b->target);
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
 }
 
 static int take_req(const record *r, void *ctx)
@@ -121,11 +136,37 @@ static int scan_by(dom *d, const regdef *reg, int fid, int64_t id, store_record_
     return store_scan(dom_store(d), reg, &q, fn, ctx, e);
 }
 
+/* The active controls the mappings name, each once, read by id (or every
+ * one, where they are most of them: dom_scan_ids); a mapping of a retired
+ * control finds none and counts for nothing. */
+static int read_controls(dom *d, soa_src *s, isms_err *e)
+{
+    int64_t *ids = xmalloc(sizeof *ids * (size_t)(s->nmaps + 1));
+    size_t n = 0;
+    for (int m = 0; m < s->nmaps; m++)
+        ids[n++] = s->maps[m].control;
+    if (n)
+        qsort(ids, n, sizeof *ids, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || ids[i] != ids[k - 1])
+            ids[k++] = ids[i];
+    int rc = dom_scan_ids(d, &reg_control, ids, k, 0, take_ctl, s, e);
+    free(ids);
+    return rc;
+}
+
+/* What the generation reads: the mappings of controls onto the
+ * framework's requirements and those controls (not every mapping and
+ * control of the repository), its requirements, and the judgement of the
+ * version in force. */
 static int soa_read(dom *d, int64_t fw, const char *profile, soa_src *s, isms_err *e)
 {
-    int rc = scan_by(d, &reg_control, 0, 0, take_ctl, s, e);
+    int rc = store_control_mappings_onto(dom_store(d), fw, take_map, s, e);
+    if (!rc && s->nmaps)
+        qsort(s->maps, (size_t)s->nmaps, sizeof *s->maps, cmp_map);
     if (!rc)
-        rc = scan_by(d, &reg_mapping, 0, 0, take_map, s, e);
+        rc = read_controls(d, s, e);
     if (!rc)
         rc = scan_by(d, &reg_requirement, F_REQUIREMENT_FRAMEWORK, fw, take_req, s, e);
     prev_soa p = { .profile = profile };
@@ -137,25 +178,41 @@ static int soa_read(dom *d, int64_t fw, const char *profile, soa_src *s, isms_er
     return rc;
 }
 
+/* The controls come in id order (dom_scan_ids): found by halves. */
 static const soa_ctl *ctl_by_id(const soa_src *s, int64_t id)
 {
-    for (int i = 0; i < s->nctls; i++)
-        if (s->ctls[i].id == id)
-            return &s->ctls[i];
-    return NULL;
+    int lo = 0, hi = s->nctls;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->ctls[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nctls && s->ctls[lo].id == id ? &s->ctls[lo] : NULL;
 }
 
-/* Appends key to the comma-separated list in b, unless it is there. */
-static void add_member(buf *b, const char *key)
+/* The first of requirement `req`'s mappings (they are sorted by target). */
+static int first_map(const soa_src *s, int64_t req)
 {
-    size_t n = strlen(key);
-    for (const char *p = buf_str(b); p && *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && !strncmp(p, key, n))
-            return;
-        p = end ? end + 1 : p + len;
+    int lo = 0, hi = s->nmaps;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->maps[mid].target < req)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    return lo;
+}
+
+/* Appends key to the comma-separated list in b, unless `seen` has it. */
+static void add_member(buf *b, strmap *seen, const char *key)
+{
+    void **slot = strmap_slot_for(seen, key);
+    if (*slot)
+        return;
+    *slot = b;
     buf_printf(b, "%s%s", b->len ? "," : "", key);
 }
 
@@ -166,15 +223,18 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
     buf ctls, risks;
     buf_init(&ctls);
     buf_init(&risks);
+    strmap seen_ctls, seen_risks;
+    strmap_init(&seen_ctls);
+    strmap_init(&seen_risks);
     int n = 0, operating = 0, fully = 0;
-    for (int m = 0; m < s->nmaps; m++) {
-        const soa_ctl *c =
-            s->maps[m].target == s->reqs[i].id ? ctl_by_id(s, s->maps[m].control) : NULL;
+    for (int m = first_map(s, s->reqs[i].id); m < s->nmaps && s->maps[m].target == s->reqs[i].id;
+         m++) {
+        const soa_ctl *c = ctl_by_id(s, s->maps[m].control);
         if (!c)
             continue;
-        add_member(&ctls, c->key);
+        add_member(&ctls, &seen_ctls, c->key);
         for (int k = 0; k < c->ntreats; k++)
-            add_member(&risks, c->treats[k]);
+            add_member(&risks, &seen_risks, c->treats[k]);
         n++;
         operating += c->in_operation;
         fully += c->fully;
@@ -219,6 +279,8 @@ static int fill_entry(dom *d, const soa_src *s, int i, const char *soa_key, reco
                            buf_str(&risks), e);
     buf_reset(&ctls);
     buf_reset(&risks);
+    strmap_reset(&seen_ctls);
+    strmap_reset(&seen_risks);
     return rc;
 }
 
