@@ -201,6 +201,11 @@ static void bad_mappings_are_refused_and_write_nothing(void **state)
     assert_contains(e.msg, "already mapped");
     err_clear(&e);
     assert_int_equal(count(&reg_mapping, NULL), before + 1);
+    /* another control onto it, and the same control onto another: both */
+    const char *other = control("Restore tests", "operating", "effective");
+    assert_int_equal(map(other, "iso27001-2022:A.8.13", "subset-of", &e), 0);
+    assert_int_equal(map(ctl, "iso27001-2022:A.8.14", "subset-of", &e), 0);
+    assert_int_equal(count(&reg_mapping, NULL), before + 3);
 }
 
 static const map_suggestion *suggested(const map_suggestion *s, int n, const char *ref)
@@ -434,6 +439,29 @@ static void a_frameworks_coverage_is_the_same_by_either_road(void **state)
     assert_contains(item(&small, "R2")->controls, gone); /* retired, and said so */
 }
 
+/* One row a requirement in a statement: a second is refused by name; the
+ * same requirement in another statement is its own row. */
+static void a_requirement_has_one_row_a_statement(void **state)
+{
+    (void)state;
+    const char *soa[2];
+    for (int k = 0; k < 2; k++)
+        soa[k] = tu_add(d, tu_make(d, &reg_soa, "framework=iso27001-2022", "profile=statement",
+                                   arena_printf(dom_arena(d), "title=Rows %d", k), NULL));
+    record out;
+    isms_err e = { 0 };
+    for (int k = 0; k < 2; k++)
+        tu_add(d, tu_make(d, &reg_applicability, arena_printf(dom_arena(d), "soa=%s", soa[k]),
+                          "requirement=iso27001-2022:A.5.1", "applicable=yes", NULL));
+    tu_add(d, tu_make(d, &reg_applicability, arena_printf(dom_arena(d), "soa=%s", soa[0]),
+                      "requirement=iso27001-2022:A.5.2", "applicable=yes", NULL));
+    record *again = tu_make(d, &reg_applicability, arena_printf(dom_arena(d), "soa=%s", soa[0]),
+                            "requirement=iso27001-2022:A.5.1", "applicable=yes", NULL);
+    assert_int_equal(dom_add(d, again, &out, &e), E_CONFLICT);
+    assert_string_equal(e.field, "requirement");
+    assert_contains(e.msg, "already has");
+}
+
 static void drift_finds_inconsistent_reports(void **state)
 {
     (void)state;
@@ -507,5 +535,6 @@ TU_MAIN(setup, teardown, cmocka_unit_test(builtin_catalogues_have_their_counts),
         cmocka_unit_test(suggestions_follow_the_crosswalks_with_their_path),
         cmocka_unit_test(coverage_and_the_soa),
         cmocka_unit_test(a_frameworks_coverage_is_the_same_by_either_road),
+        cmocka_unit_test(a_requirement_has_one_row_a_statement),
         cmocka_unit_test(drift_finds_inconsistent_reports),
         cmocka_unit_test(upgrade_brings_the_catalogues))
