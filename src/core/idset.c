@@ -29,10 +29,18 @@ void idset_seal(id_set *s)
 
 size_t ids_lower_bound(const int64_t *ids, size_t n, int64_t id)
 {
+    return ids_lower_bound_at(ids, n, sizeof *ids, 0, id);
+}
+
+size_t ids_lower_bound_at(const void *base, size_t n, size_t size, size_t offset, int64_t id)
+{
+    const char *at = (const char *)base + offset;
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
+        int64_t v;
+        memcpy(&v, at + mid * size, sizeof v);
+        if (v < id)
             lo = mid + 1;
         else
             hi = mid;

@@ -22,5 +22,8 @@ void idset_free(id_set *s);
 /* Where id goes in ids[0..n) (ascending, repeats allowed): the first
  * index whose id is not below it. */
 size_t ids_lower_bound(const int64_t *ids, size_t n, int64_t id);
+/* The same over n structs of `size` bytes whose int64_t at `offset` is
+ * ascending (an array of records by id, of links by target). */
+size_t ids_lower_bound_at(const void *base, size_t n, size_t size, size_t offset, int64_t id);
 
 #endif

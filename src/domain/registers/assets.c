@@ -5,8 +5,10 @@
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/table.h"
+#include "core/idset.h"
 #include "core/xalloc.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,15 +86,8 @@ static int collect_asset(const record *r, void *ctx)
 
 const asset_need *asset_need_find(const asset_need *all, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (all[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && all[lo].id == id ? &all[lo] : NULL;
+    size_t at = ids_lower_bound_at(all, n, sizeof *all, offsetof(asset_need, id), id);
+    return at < n && all[at].id == id ? &all[at] : NULL;
 }
 
 /* Takes in what `from` (final) passes on to `to`: the highest need, from

@@ -10,6 +10,7 @@
 #include "risk/qual.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,15 +196,8 @@ static void index_links(load_ctx *lc)
 /* The first link of risk `id` (lc->nlinks if it has none). */
 static size_t first_link(const load_ctx *lc, int64_t id)
 {
-    size_t lo = 0, hi = lc->nlinks;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (lc->links[mid].risk < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return ids_lower_bound_at(lc->links, lc->nlinks, sizeof *lc->links, offsetof(treat_link, risk),
+                              id);
 }
 
 /* The effects of the loaded controls on risk `id`, in control order (a

@@ -3,9 +3,11 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
 #include "core/buf.h"
+#include "core/idset.h"
 #include "core/strmap.h"
 #include "core/xalloc.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,29 +183,16 @@ static int soa_read(dom *d, int64_t fw, const char *profile, soa_src *s, isms_er
 /* The controls come in id order (dom_scan_ids): found by halves. */
 static const soa_ctl *ctl_by_id(const soa_src *s, int64_t id)
 {
-    int lo = 0, hi = s->nctls;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (s->ctls[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->nctls && s->ctls[lo].id == id ? &s->ctls[lo] : NULL;
+    size_t at =
+        ids_lower_bound_at(s->ctls, (size_t)s->nctls, sizeof *s->ctls, offsetof(soa_ctl, id), id);
+    return at < (size_t)s->nctls && s->ctls[at].id == id ? &s->ctls[at] : NULL;
 }
 
 /* The first of requirement `req`'s mappings (they are sorted by target). */
 static int first_map(const soa_src *s, int64_t req)
 {
-    int lo = 0, hi = s->nmaps;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (s->maps[mid].target < req)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return (int)ids_lower_bound_at(s->maps, (size_t)s->nmaps, sizeof *s->maps,
+                                   offsetof(soa_map, target), req);
 }
 
 /* Appends key to the comma-separated list in b, unless `seen` has it. */
