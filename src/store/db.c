@@ -208,6 +208,8 @@ const char *db_col_text(db_stmt *st, int c)
 
 void db_defer_writes(db *d, int on) { d->defer_writes = on; }
 
+int db_sends_ahead(const db *d) { return d->drv->send != NULL; }
+
 int db_send(db_stmt *st, isms_err *e)
 {
     db *d = head_of(st)->conn;

@@ -210,6 +210,9 @@ void db_defer_writes(db *d, int on);
  * those sent before the first is stepped); the same as nothing where the
  * driver runs a statement when stepped. */
 int db_send(db_stmt *st, isms_err *e);
+/* Whether db_send sends ahead (PostgreSQL); 0: a statement runs when
+ * stepped (SQLite), so several in flight buy nothing. */
+int db_sends_ahead(const db *d);
 
 /* A parameter of db_run_sql: a text (NULL binds NULL) or an integer. */
 typedef struct db_arg {

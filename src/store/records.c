@@ -995,8 +995,12 @@ static int find_some(store *s, store_ref *refs, int n, arena *a, isms_err *e)
 
 int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e)
 {
-    for (int at = 0; at < n; at += FIND_AT_ONCE) {
-        int rc = find_some(s, refs + at, n - at < FIND_AT_ONCE ? n - at : FIND_AT_ONCE, a, e);
+    /* Where nothing is sent ahead, one at a time: the one cached
+     * statement serves every lookup, where 64 in flight made 63 new ones
+     * (a statement of 1,500 links prepared 1,450 statements) */
+    int some = db_sends_ahead(s->db) ? FIND_AT_ONCE : 1;
+    for (int at = 0; at < n; at += some) {
+        int rc = find_some(s, refs + at, n - at < some ? n - at : some, a, e);
         if (rc)
             return rc;
     }
