@@ -135,6 +135,9 @@ for i in range(11, n + 11):  # the bases hold AST-1..10
 PY
         ISMS_REPO=$a.tmp "$ISMS" asset import "$tmp/assets.csv" >&2
         mv "$a.tmp" "$a"
+        # the emptied log and index isms keeps beside a file (keep_log),
+        # and the copy of the old schema an upgrade of the base leaves
+        rm -f "$a.tmp-wal" "$a.tmp-shm" "$a".tmp.v*.bak
     fi
     echo "$a"
 }
