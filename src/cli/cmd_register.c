@@ -3,6 +3,7 @@
  * approve); plus `org set|show`. */
 #include "cli/cli_internal.h"
 #include "core/buf.h"
+#include "core/idset.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
 #include "domain/views/query.h"
@@ -72,14 +73,21 @@ static int cmd_show(cli *c, isms_err *e)
     return dom_txn_end(c->d, rc, e);
 }
 
-/* Is member k of set a (a record before) still in set b? */
+/* Is member k of set a (a record before) still in set b? Links by
+ * halves: a record as written holds them ascending by id. */
 static int still_there(const fielddef *f, const value *a, int k, const value *b)
 {
+    if (f->type == FT_LINKS) {
+        size_t at = ids_lower_bound(b->ids, (size_t)b->n, a->ids[k]);
+        return at < (size_t)b->n && b->ids[at] == a->ids[k];
+    }
     for (int j = 0; j < b->n; j++)
-        if (f->type == FT_LINKS ? a->ids[k] == b->ids[j] : !strcmp(a->keys[k], b->keys[j]))
+        if (!strcmp(a->keys[k], b->keys[j]))
             return 1;
     return 0;
 }
+
+enum { GONE_NAMED = 10 }; /* members a warning names; the rest are counted */
 
 /* A set given whole replaces the old one: say what that took away, which
  * is easily more than meant (--add-asset adds one). */
@@ -94,9 +102,12 @@ static void say_replaced(cli *c, const record *changes, const dom_changes *chang
             continue;
         buf gone;
         buf_init(&gone);
+        int ngone = 0;
         for (int k = 0; k < before->v[i].n; k++)
-            if (!still_there(f, &before->v[i], k, &after->v[i]))
+            if (!still_there(f, &before->v[i], k, &after->v[i]) && ngone++ < GONE_NAMED)
                 buf_printf(&gone, "%s%s", gone.len ? ", " : "", before->v[i].keys[k]);
+        if (ngone > GONE_NAMED)
+            buf_printf(&gone, " and %d more", ngone - GONE_NAMED);
         char flag[80];
         field_flag(f, flag, sizeof flag);
         if (gone.len)

@@ -16,16 +16,23 @@ static int cmp_id(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
-void idset_seal(id_set *s)
+void ids_sort(int64_t *ids, size_t n)
 {
-    if (s->n)
-        qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
-    size_t k = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (!k || s->ids[i] != s->ids[k - 1])
-            s->ids[k++] = s->ids[i];
-    s->n = k;
+    if (n)
+        qsort(ids, n, sizeof *ids, cmp_id);
 }
+
+size_t ids_sort_unique(int64_t *ids, size_t n)
+{
+    ids_sort(ids, n);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || ids[i] != ids[k - 1])
+            ids[k++] = ids[i];
+    return k;
+}
+
+void idset_seal(id_set *s) { s->n = ids_sort_unique(s->ids, s->n); }
 
 size_t ids_lower_bound(const int64_t *ids, size_t n, int64_t id)
 {

@@ -19,6 +19,10 @@ size_t idset_find(const id_set *s, int64_t id);
 int idset_has(const id_set *s, int64_t id);
 void idset_free(id_set *s);
 
+/* Sorts ids[0..n) ascending; ids_sort_unique drops repeats too and
+ * returns the count left. */
+void ids_sort(int64_t *ids, size_t n);
+size_t ids_sort_unique(int64_t *ids, size_t n);
 /* Where id goes in ids[0..n) (ascending, repeats allowed): the first
  * index whose id is not below it. */
 size_t ids_lower_bound(const int64_t *ids, size_t n, int64_t id);

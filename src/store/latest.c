@@ -278,6 +278,38 @@ int store_latest_touch(store *s, int every, const char *at, isms_err *e)
     return mark_where(s, touched(every), 0, at, e);
 }
 
+int store_latest_retouch_control(store *s, int64_t control, int64_t members, const char *at,
+                                 isms_err *e)
+{
+    /* From the smaller side: the control's links probing the analyses, or
+     * the marked analyses probing its links; the marked are counted only
+     * as far as `members` (past it, the links are fewer). Only marked rows
+     * are written: the count of the stale does not move. */
+    char sql[512];
+    int64_t marked;
+    snprintf(sql, sizeof sql,
+             "SELECT '', COUNT(*) FROM (SELECT 1 FROM analysis_latest WHERE changed_at IS NOT "
+             "NULL LIMIT %lld) m",
+             (long long)members);
+    int rc = count_of(s, sql, 0, &marked, e);
+    if (rc || !marked)
+        return rc;
+    snprintf(sql, sizeof sql,
+             "UPDATE analysis_latest SET changed_at = ? WHERE kind = 'risk' AND "
+             "changed_at IS NOT NULL AND %s",
+             marked < members
+                 ? "EXISTS (SELECT 1 FROM control_risk cr WHERE cr.control = ? AND "
+                   "cr.risk = analysis_latest.risk)"
+                 : "risk IN (SELECT cr.risk FROM control_risk cr WHERE cr.control = ?)");
+    db_stmt *st;
+    rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, at);
+    db_bind_int(st, 2, control);
+    return db_run(st, e);
+}
+
 int store_latest_touch_objective(store *s, int64_t objective, const char *at, isms_err *e)
 {
     /* Objective #objective's risks; the organisation's (0): the risks none

@@ -27,6 +27,7 @@ typedef struct regsql {
      * with [1] its words; built when first used. */
     char *insert_one[2];
     char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
+    char **link_del_one;                                 /* per field of links: one member's row */
     /* The largest id and key number as this write transaction last read
      * or wrote them, while keys_gen == db_write_gen() (0: not known): each
      * add asks for the next key, two queries (round trips on PostgreSQL). */
@@ -144,6 +145,7 @@ static void build_links(regsql *q, const regdef *reg)
     q->link_all = xcalloc(n, sizeof(char *));
     q->link_del = xcalloc(n, sizeof(char *));
     q->link_ins = xcalloc(n, sizeof(char *));
+    q->link_del_one = xcalloc(n, sizeof(char *));
     for (int i = 0; i < reg->nfields; i++) {
         const fielddef *f = &reg->fields[i];
         if (!is_link(f))
@@ -166,6 +168,7 @@ static void build_links(regsql *q, const regdef *reg)
         }
         q->link_del[i] = printf_sql("DELETE FROM %s WHERE %s = ?", lt, src);
         q->link_ins[i] = printf_sql("INSERT INTO %s (%s, %s) VALUES (?, ?)", lt, src, dst);
+        q->link_del_one[i] = printf_sql("DELETE FROM %s WHERE %s = ? AND %s = ?", lt, src, dst);
     }
 }
 
@@ -191,7 +194,7 @@ static void free_texts(regsql *q)
 {
     char *texts[] = { q->select, q->select_ids, q->insert,        q->update,
                       q->by_key, q->by_id,      q->insert_one[0], q->insert_one[1] };
-    char **per_field[] = { q->link_one, q->link_all, q->link_del, q->link_ins };
+    char **per_field[] = { q->link_one, q->link_all, q->link_del, q->link_ins, q->link_del_one };
     for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
         free(texts[t]);
     for (size_t l = 0; l < sizeof per_field / sizeof *per_field; l++) {
@@ -378,16 +381,72 @@ static int load_links(store *s, regsql *q, record *r, arena *a, isms_err *e)
     return 0;
 }
 
-static int write_links(store *s, regsql *q, const record *r, int replace, isms_err *e)
+/* One link row written by `sql` (an insert or a delete of one member):
+ * the record's id and member k of v. */
+static int link_row(store *s, const char *sql, const record *r, const fielddef *f, const value *v,
+                    int k, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, r->id);
+    bind_member(st, 2, f, v, k);
+    return db_run(st, e);
+}
+
+static int ascending(const value *v)
+{
+    for (int k = 1; k < v->n; k++)
+        if (v->ids[k - 1] >= v->ids[k])
+            return 0;
+    return 1;
+}
+
+/* An update of links field i from `was` (as stored) to r's: the rows of
+ * members gone deleted, of members new inserted, the others left, so that
+ * adding one member to a set of thousands writes one row. Both sets
+ * ascend by id (the store reads them so, resolution orders a set given);
+ * 0 when they do not, and the caller rewrites the field's rows. */
+static int change_links(store *s, regsql *q, const record *r, int i, const value *was, int *done,
+                        isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[i];
+    const value *v = &r->v[i];
+    *done = f->type == FT_LINKS && ascending(was) && ascending(v);
+    int j = 0, k = 0, rc = 0;
+    while (*done && !rc && (j < was->n || k < v->n)) {
+        int64_t gone = j < was->n ? was->ids[j] : INT64_MAX;
+        int64_t kept = k < v->n ? v->ids[k] : INT64_MAX;
+        if (gone == kept)
+            j++, k++;
+        else if (gone < kept)
+            rc = link_row(s, q->link_del_one[i], r, f, was, j++, e);
+        else
+            rc = link_row(s, q->link_ins[i], r, f, v, k++, e);
+    }
+    return rc;
+}
+
+/* The link rows of r: all of them for an insert (before and replace
+ * NULL and 0); for an update of the fields given, the difference from
+ * `before` where it can, else the field's rows deleted and written again
+ * (replace: a restore, which has no before). */
+static int write_links(store *s, regsql *q, const record *r, const record *before, int replace,
+                       isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
         const fielddef *f = &r->reg->fields[i];
         const value *v = &r->v[i];
-        if (!q->link_ins[i] || (replace && !v->given))
+        if (!q->link_ins[i] || ((replace || before) && !v->given))
             continue;
-        db_stmt *st;
-        int rc;
-        if (replace) {
+        int done = 0, rc = before ? change_links(s, q, r, i, &before->v[i], &done, e) : 0;
+        if (rc)
+            return rc;
+        if (done)
+            continue;
+        if (replace || before) {
+            db_stmt *st;
             rc = db_prep(s->db, q->link_del[i], &st, e);
             if (rc)
                 return rc;
@@ -397,12 +456,7 @@ static int write_links(store *s, regsql *q, const record *r, int replace, isms_e
                 return rc;
         }
         for (int k = 0; k < v->n; k++) {
-            rc = db_prep(s->db, q->link_ins[i], &st, e);
-            if (rc)
-                return rc;
-            db_bind_int(st, 1, r->id);
-            bind_member(st, 2, f, v, k);
-            rc = db_run(st, e);
+            rc = link_row(s, q->link_ins[i], r, f, v, k, e);
             if (rc)
                 return rc;
         }
@@ -591,7 +645,7 @@ int store_insert(store *s, const record *r, isms_err *e)
     rc = store_words_insert(s, r, e);
     if (rc)
         return rc;
-    return write_links(s, q, r, 0, e);
+    return write_links(s, q, r, NULL, 0, e);
 }
 
 /* Parameters a multi-row statement binds at most (SQLite's limit is
@@ -690,18 +744,18 @@ int store_insert_many(store *s, const record *rs, int n, isms_err *e)
 
 int store_write_links(store *s, const record *r, isms_err *e)
 {
-    return write_links(s, sql_for(s, r->reg), r, 1, e);
+    return write_links(s, sql_for(s, r->reg), r, NULL, 1, e);
 }
 
-static int write_row(store *s, const record *r, isms_err *e);
+static int write_row(store *s, const record *before, const record *r, isms_err *e);
 
-int store_update(store *s, const record *r, isms_err *e)
+int store_update(store *s, const record *before, const record *r, isms_err *e)
 {
     store_refs_forget(s); /* a retirement, a new e-mail */
     char *old;
     int rc = store_words_before(s, r, &old, e);
     if (!rc)
-        rc = write_row(s, r, e);
+        rc = write_row(s, before, r, e);
     if (!rc)
         rc = store_words_update(s, r, old, e);
     free(old);
@@ -709,7 +763,7 @@ int store_update(store *s, const record *r, isms_err *e)
 }
 
 /* store_update's row and links, its words aside. */
-static int write_row(store *s, const record *r, isms_err *e)
+static int write_row(store *s, const record *before, const record *r, isms_err *e)
 {
     regsql *q = sql_for(s, r->reg);
     db_stmt *st;
@@ -737,7 +791,7 @@ static int write_row(store *s, const record *r, isms_err *e)
                        "%s was changed by someone else since version %lld was read; "
                        "read it again and retry",
                        r->key, (long long)(r->version - 1));
-    return write_links(s, q, r, 1, e);
+    return write_links(s, q, r, before, 1, e);
 }
 
 typedef struct decoding {

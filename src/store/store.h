@@ -145,8 +145,10 @@ int store_insert_many(store *s, const record *rs, int n, isms_err *e);
  * the second pass of an import, once every link target exists. */
 int store_write_links(store *s, const record *r, isms_err *e);
 /* Writes r over the stored record with the same id, provided the stored
- * version is r->version - 1; otherwise E_RETRY (someone changed it first). */
-int store_update(store *s, const record *r, isms_err *e);
+ * version is r->version - 1; otherwise E_RETRY (someone changed it first).
+ * `before` is that record as read in this transaction: of the link fields
+ * given, only the rows of members added or removed are written. */
+int store_update(store *s, const record *before, const record *r, isms_err *e);
 /* Reads one record by key (E_NOT_FOUND if none). */
 int store_get(store *s, const regdef *reg, const char *key, record *out, arena *a, isms_err *e);
 int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a, isms_err *e);
@@ -557,6 +559,12 @@ int store_latest_touch(store *s, int every, const char *at, isms_err *e);
  * (objective's; the organisation's, those of the risks whose objectives
  * have none of their own), and every one not of one risk. */
 int store_latest_touch_objective(store *s, int64_t objective, const char *at, isms_err *e);
+/* Control #control, treating `members` risks, was written at `at`, its
+ * effect as before: the analyses of the risks it treats already marked
+ * are marked again at `at` (still stale, since a later change), those not
+ * marked stay so. */
+int store_latest_retouch_control(store *s, int64_t control, int64_t members, const char *at,
+                                 isms_err *e);
 /* The tally counting the latest analyses written since they ran (0018),
  * kept by the functions above; store_latest_stale counts them again. */
 #define STORE_STALE_TALLY "analysis.stale"

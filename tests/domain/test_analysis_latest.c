@@ -328,6 +328,65 @@ static void stale_when_its_own_inputs_change(void **state)
     expect_as_counted();
 }
 
+/* CTL-1's risks changed by members (dom_add_members, dom_remove_members). */
+static void change_members(const char *when, const char *add, const char *remove)
+{
+    record *ch = tu_make(d, &reg_control, NULL);
+    int f = regdef_field(&reg_control, "treats");
+    isms_err e = { 0 };
+    if ((add && dom_add_members(d, ch, f, add, &e)) ||
+        (remove && dom_remove_members(d, ch, f, remove, &e)))
+        fail_msg("members: %s", e.msg);
+    update(when, &reg_control, "CTL-1", ch);
+}
+
+/* A control's set of risks changed marks the risks that joined or left
+ * it, not those it goes on treating (a risk's inputs name its controls,
+ * not the controls' other risks); a change of its effect marks every one
+ * it treats. The kept marks agree with every analysis judged again. */
+static void a_set_changed_marks_who_joined_or_left(void **state)
+{
+    (void)state;
+    change_members("2026-11-24T09:00:00Z", "RISK-2", NULL);
+    at("2026-11-24T10:00:00Z");
+    const char *r1 = quantify("RISK-1", 1), *r2 = quantify("RISK-2", 1),
+               *r3 = quantify("RISK-3", 1);
+    expect_stale("");
+    change_members("2026-11-24T11:00:00Z", "RISK-3", NULL);
+    expect_stale(arena_printf(dom_arena(d), "%s 2026-11-24T11:00:00Z;", r3));
+    expect_as_counted();
+    /* RISK-2 left: stale since that write (a judge of its inputs alone
+     * finds none written since it ran, and says "-"); RISK-3 goes on
+     * being stale, since then too; RISK-1 as it was */
+    change_members("2026-11-24T12:00:00Z", NULL, "RISK-2");
+    expect_stale(
+        arena_printf(dom_arena(d), "%s 2026-11-24T12:00:00Z;%s 2026-11-24T12:00:00Z;", r2, r3));
+    dom_dash kept, counted;
+    dashboard(&kept, 0);
+    dashboard(&counted, 1);
+    assert_int_equal(kept.stale_total, counted.stale_total);
+    /* CTL-2 (RISK-2's) gains RISK-3: both stale since (more are marked
+     * than it has risks: they are found from its links, not the marks) */
+    update("2026-11-24T12:30:00Z", &reg_control, "CTL-2",
+           tu_make(d, &reg_control, "treats=RISK-2,RISK-3", NULL));
+    expect_stale(
+        arena_printf(dom_arena(d), "%s 2026-11-24T12:30:00Z;%s 2026-11-24T12:30:00Z;", r2, r3));
+    expect_as_counted();
+    /* the whole set given, RISK-2 back: its analysis current again */
+    update("2026-11-24T13:00:00Z", &reg_control, "CTL-1",
+           tu_make(d, &reg_control, "treats=RISK-3,RISK-2,RISK-1", NULL));
+    expect_stale(arena_printf(dom_arena(d), "%s 2026-11-24T13:00:00Z;", r3));
+    expect_as_counted();
+    /* its effect: every risk it treats */
+    update("2026-11-24T14:00:00Z", &reg_control, "CTL-1",
+           tu_make(d, &reg_control, "reduction=const(0.7)", NULL));
+    expect_stale(arena_printf(dom_arena(d),
+                              "%s 2026-11-24T14:00:00Z;%s 2026-11-24T14:00:00Z;%s "
+                              "2026-11-24T14:00:00Z;",
+                              r1, r2, r3));
+    expect_as_counted();
+}
+
 /* A control that does not treat RISK-1, its reduction broken behind
  * isms's back, stops whatever loads the whole model; an analysis of
  * RISK-2 superseded long ago, its subject gone, what reads every
@@ -650,7 +709,7 @@ static void top_risks_in_money_by_their_latest_p95(void **state)
 TU_MAIN(NULL, NULL, TEST(the_latest_of_each_subject_after_several_saves),
         TEST(a_list_reads_each_risks_latest_in_any_order),
         TEST(a_stale_analysis_runs_again_as_it_ran), TEST(stale_when_its_own_inputs_change),
-        TEST(an_upgrade_keeps_them_from_the_analyses),
+        TEST(a_set_changed_marks_who_joined_or_left), TEST(an_upgrade_keeps_them_from_the_analyses),
         TEST(the_dashboard_reads_neither_every_analysis_nor_the_whole_model),
         TEST(marks_follow_the_inputs_and_are_counted),
         TEST(the_dashboard_lists_the_first_stale_and_counts_them_all),

@@ -27,7 +27,7 @@ struct dom {
     /* The records an add or change refers to, found at once before its
      * checks resolve them one by one (mutate.c); empty outside them. */
     store_ref *found;
-    int nfound;
+    int nfound, found_next;
     char **warnings; /* the request's (heap: a bulk load may reset the arena) */
     int nwarnings;
     int *warned;        /* how many times each was given (a repeat is counted, not added) */

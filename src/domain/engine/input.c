@@ -5,6 +5,7 @@
  * (registers/validate.c), which typed values from elsewhere pass too. */
 #include "domain/engine/dom_internal.h"
 #include "core/buf.h"
+#include "core/strmap.h"
 #include "core/text.h"
 #include "risk/dist.h"
 
@@ -22,47 +23,56 @@ const char *dom_key(dom *d, const char *typed)
     return ascii_upper(k);
 }
 
-/* Appends member to the list (*keys, *n), ignoring duplicates; the ids
- * beside it (when ids is not NULL) start at 0, unresolved. */
-static void list_add(dom *d, const char ***keys, int64_t **ids, int *n, const char *member)
-{
-    for (int k = 0; k < *n; k++)
-        if (!strcmp((*keys)[k], member))
-            return;
-    const char **nk = arena_alloc(&d->a, sizeof(char *) * (size_t)(*n + 1));
-    if (*n)
-        memcpy(nk, *keys, sizeof(char *) * (size_t)*n);
-    nk[*n] = member;
-    *keys = nk;
-    if (ids) {
-        int64_t *ni = arena_alloc(&d->a, sizeof(int64_t) * (size_t)(*n + 1));
-        if (*n)
-            memcpy(ni, *ids, sizeof(int64_t) * (size_t)*n);
-        ni[*n] = 0;
-        *ids = ni;
-    }
-    (*n)++;
-}
-
-/* Members are separated by commas (spaces around them ignored), keys in
- * their canonical case; each goes to the list given. */
+/* Appends the members in text (separated by commas, spaces around them
+ * ignored, keys in their canonical case) to the list (*keys, *n),
+ * dropping repeats; the ids beside them (when ids is not NULL) start at 0,
+ * unresolved. One copy and a hash of the members seen: a set of thousands
+ * (a statement naming every control) costs what its members cost. */
 static void split_members(dom *d, const fielddef *f, const char *text, const char ***keys,
                           int64_t **ids, int *n)
 {
+    int most = *n + 1;
+    for (const char *c = text; (c = strchr(c, ',')) != NULL; c++)
+        most++;
+    const char **nk = arena_alloc(&d->a, sizeof *nk * (size_t)most);
+    int64_t *ni = ids ? arena_alloc(&d->a, sizeof *ni * (size_t)most) : NULL;
+    strmap seen;
+    strmap_init(&seen);
+    int m = 0;
+    for (int k = 0; k < *n; k++) {
+        *strmap_slot_for(&seen, (*keys)[k]) = &seen;
+        nk[m] = (*keys)[k];
+        if (ni)
+            ni[m] = (*ids)[k];
+        m++;
+    }
     const char *p = text;
     while (*p) {
         const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char *m = arena_strndup(&d->a, p, len);
-        char *s = m;
-        while (*s == ' ')
-            s++;
-        for (char *t = s + strlen(s); t > s && t[-1] == ' '; t--)
-            t[-1] = 0;
-        if (*s)
-            list_add(d, keys, ids, n, f->type == FT_ENUMSET ? s : dom_key(d, s));
-        p = comma ? comma + 1 : p + len;
+        const char *from = p, *to = comma ? comma : p + strlen(p);
+        p = comma ? comma + 1 : to;
+        while (from < to && *from == ' ')
+            from++;
+        while (to > from && to[-1] == ' ')
+            to--;
+        if (from == to)
+            continue;
+        char *typed = arena_strndup(&d->a, from, (size_t)(to - from));
+        const char *member = f->type == FT_ENUMSET ? typed : dom_key(d, typed);
+        void **slot = strmap_slot_for(&seen, member);
+        if (*slot)
+            continue;
+        *slot = &seen;
+        nk[m] = member;
+        if (ni)
+            ni[m] = 0;
+        m++;
     }
+    strmap_reset(&seen);
+    *keys = nk;
+    if (ids)
+        *ids = ni;
+    *n = m;
 }
 
 /* A set as a whole; repeated flags add to the set. */

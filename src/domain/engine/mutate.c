@@ -16,7 +16,9 @@
 #include "domain/registers/tallies.h"
 #include "domain/registers/validate.h"
 #include "core/buf.h"
+#include "core/idset.h"
 #include "core/text.h"
+#include "core/xalloc.h"
 #include "formats/json.h"
 
 #include <stdio.h>
@@ -63,12 +65,28 @@ static int retired_error(const fielddef *f, const char *key, isms_err *e)
     return err_set(e, E_INVALID, f->name, "%s: %s %s is retired", f->name, f->target, key);
 }
 
-static int in_old_set(const value *old, int64_t id)
+/* Where record id is in set v (-1: not there). By halves: a set read from
+ * the store or resolved ascends by id; one by one for one that does not. */
+static int index_of(const value *v, int64_t id)
 {
-    for (int k = 0; old && k < old->n; k++)
-        if (old->ids[k] == id)
-            return 1;
-    return 0;
+    if (!v || !v->n)
+        return -1;
+    size_t at = ids_lower_bound(v->ids, (size_t)v->n, id);
+    if (at < (size_t)v->n && v->ids[at] == id)
+        return (int)at;
+    for (int k = 0; k < v->n; k++)
+        if (v->ids[k] == id)
+            return k;
+    return -1;
+}
+
+/* Is member k of v one kept from the set as it stood? A change by members
+ * carries those with their ids and keys (apply_delta): they need no
+ * finding again, so adding one to a set of thousands finds one. */
+static int kept_member(const value *v, int k, const value *old)
+{
+    int at = v->ids && v->ids[k] ? index_of(old, v->ids[k]) : -1;
+    return at >= 0 && !strcmp(old->keys[at], v->keys[k]);
 }
 
 typedef struct member {
@@ -88,9 +106,13 @@ static int resolve_links(dom *d, const fielddef *f, value *v, const value *old, 
 {
     member *m = arena_alloc(&d->a, sizeof *m * (size_t)(v->n + 1));
     for (int k = 0; k < v->n; k++) {
+        if (kept_member(v, k, old)) {
+            m[k] = (member){ v->ids[k], v->keys[k] };
+            continue;
+        }
         int retired;
         int rc = resolve(d, f, v->keys[k], &m[k].id, &m[k].key, &retired, e);
-        if (!rc && retired && !in_old_set(old, m[k].id))
+        if (!rc && retired && index_of(old, m[k].id) < 0)
             rc = retired_error(f, m[k].key, e);
         if (rc)
             return rc;
@@ -168,6 +190,8 @@ static int field_refs(const record *r, int i, const record *old, store_ref *refs
     const regdef *target = register_find(f->target);
     int members = f->type == FT_REF ? 1 : v->n;
     for (int k = 0; k < members; k++) {
+        if (f->type == FT_LINKS && kept_member(v, k, old ? &old->v[i] : NULL))
+            continue;
         store_ref ref;
         if (!ref_of(target, f->type == FT_REF ? v->s : v->keys[k], &ref))
             continue;
@@ -195,6 +219,7 @@ static int find_references(dom *d, const record *r, const record *old, isms_err 
     int rc = store_find_many(d->st, refs, n, &d->a, e);
     d->found = refs;
     d->nfound = rc ? 0 : n;
+    d->found_next = 0;
     return rc;
 }
 
@@ -290,7 +315,7 @@ static int persist(dom *d, record *r, const record *before, const char *op, reco
     /* None of these writes needs its error before the mutation's savepoint
      * ends: on PostgreSQL they go in one round trip with its release. */
     store_defer_writes(d->st, 1);
-    int rc = before ? store_update(d->st, r, e) : store_insert(d->st, r, e);
+    int rc = before ? store_update(d->st, before, r, e) : store_insert(d->st, r, e);
     if (!rc)
         rc = as_written(d, r, out, e);
     if (!rc)
@@ -377,9 +402,8 @@ static int member_at(dom *d, const fielddef *f, const value *v, const char *key,
     const char *resolved;
     int retired;
     int rc = resolve(d, f, key, &id, &resolved, &retired, e);
-    for (int k = 0; !rc && k < v->n; k++)
-        if (v->ids[k] == id)
-            *at = k;
+    if (!rc)
+        *at = index_of(v, id);
     return rc;
 }
 
@@ -440,15 +464,38 @@ static int apply_changes(dom *d, record *r, const record *changes, isms_err *e)
     return 0;
 }
 
-/* Do two sets hold the same members (in any order)? Links compare by id. */
+/* Do two sets of links name the same records (in any order)? Read from
+ * the store or resolved, both ascend by id and compare in one pass; else
+ * sorted copies do, not each member against every other. */
+static int same_links(const value *a, const value *b)
+{
+    int k = 0;
+    while (k < a->n && a->ids[k] == b->ids[k])
+        k++;
+    if (k == a->n)
+        return 1;
+    size_t rest = (size_t)(a->n - k);
+    int64_t *x = xmalloc(sizeof *x * rest * 2), *y = x + rest;
+    memcpy(x, a->ids + k, sizeof *x * rest);
+    memcpy(y, b->ids + k, sizeof *y * rest);
+    size_t nx = ids_sort_unique(x, rest), ny = ids_sort_unique(y, rest);
+    int same = nx == ny && !memcmp(x, y, sizeof *x * nx);
+    free(x);
+    return same;
+}
+
+/* Do two sets hold the same members (in any order)? Links compare by id;
+ * an enumerated set has a handful of choices at most. */
 static int same_set(const fielddef *f, const value *a, const value *b)
 {
     if (a->n != b->n)
         return 0;
+    if (f->type == FT_LINKS)
+        return same_links(a, b);
     for (int k = 0; k < a->n; k++) {
         int found = 0;
         for (int j = 0; j < b->n && !found; j++)
-            found = f->type == FT_LINKS ? a->ids[k] == b->ids[j] : !strcmp(a->keys[k], b->keys[j]);
+            found = !strcmp(a->keys[k], b->keys[j]);
         if (!found)
             return 0;
     }
@@ -635,13 +682,18 @@ int dom_update(dom *d, const regdef *reg, const char *key, const record *changes
     return change(d, reg, key, if_version, mutate_update, changes, "update", out, changed, e);
 }
 
-/* `ref` as find_references found it, or NULL. */
-static const store_ref *found_before(const dom *d, const store_ref *ref)
+/* `ref` as find_references found it, or NULL. The checks ask in the order
+ * the references were found: the search starts where the last one ended,
+ * so a set of thousands of links is not searched once per member. */
+static const store_ref *found_before(dom *d, const store_ref *ref)
 {
-    for (int k = 0; k < d->nfound; k++) {
+    for (int i = 0; i < d->nfound; i++) {
+        int k = (d->found_next + i) % d->nfound;
         const store_ref *f = &d->found[k];
-        if (f->reg == ref->reg && f->by == ref->by && !strcmp(f->text, ref->text))
+        if (f->reg == ref->reg && f->by == ref->by && !strcmp(f->text, ref->text)) {
+            d->found_next = k + 1;
             return f;
+        }
     }
     return NULL;
 }

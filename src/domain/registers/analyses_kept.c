@@ -5,6 +5,7 @@
 #include "domain/registers/tallies.h"
 #include "domain/registers/registers.h"
 #include "domain/workflows/quantify.h"
+#include "core/idset.h"
 #include "core/xalloc.h"
 #include "risk/qual.h"
 
@@ -26,34 +27,18 @@ static int matrix_after(dom *d, const record *after)
     return dom_matrix_size(d);
 }
 
-/* The risks a control treats or treated (both versions' links). */
-static int touch_control(dom *d, const record *before, const record *after, const char *at,
-                         isms_err *e)
-{
-    const value *b = before ? record_cval(before, F_CONTROL_TREATS) : NULL,
-                *a = record_cval(after, F_CONTROL_TREATS);
-    size_t n = (size_t)a->n + (b ? (size_t)b->n : 0);
-    int64_t *ids = xmalloc(sizeof *ids * (n + 1));
-    if (a->n)
-        memcpy(ids, a->ids, sizeof *ids * (size_t)a->n);
-    if (b && b->n)
-        memcpy(ids + a->n, b->ids, sizeof *ids * (size_t)b->n);
-    int rc = n ? dom_latest_rejudge(d, ids, n, at, e) : 0; /* treating none: in no model */
-    free(ids);
-    return rc;
-}
-
 /* The fields of a risk and of a control that an analysis's inputs hash
  * (quant_inputs_json: the FAIR factors, the objectives whose appetite
  * applies; a control's effect, status, effectiveness, cost and cover):
  * a write that changes none of them (a title, a description, a cell)
  * leaves every analysis as current as it was. */
 static const int risk_links[] = { F_RISK_LOSS_MODEL, F_RISK_OBJECTIVES }; /* and the factors */
-static const int control_inputs[] = { F_CONTROL_TREATS,        F_CONTROL_STATUS,
-                                      F_CONTROL_EFFECTIVENESS, F_CONTROL_ACTS_ON,
-                                      F_CONTROL_REDUCTION,     F_CONTROL_PARTIAL_EFFECT,
-                                      F_CONTROL_COST,          F_CONTROL_DEDUCTIBLE,
-                                      F_CONTROL_COVER_LIMIT,   F_CONTROL_COVER_BASIS };
+static const int control_treats[] = { F_CONTROL_TREATS };
+static const int control_effect[] = { F_CONTROL_STATUS,         F_CONTROL_EFFECTIVENESS,
+                                      F_CONTROL_ACTS_ON,        F_CONTROL_REDUCTION,
+                                      F_CONTROL_PARTIAL_EFFECT, F_CONTROL_COST,
+                                      F_CONTROL_DEDUCTIBLE,     F_CONTROL_COVER_LIMIT,
+                                      F_CONTROL_COVER_BASIS };
 
 /* An appetite that counts: an approved one. A draft's or a superseded
  * one's edits move no analysis; which risks an approved one weighs on is
@@ -79,6 +64,47 @@ static int inputs_moved(const record *before, const record *after, const int *f,
 
 #define MOVED(before, after, fields) \
     (!(before) || inputs_moved(before, after, fields, sizeof fields / sizeof *fields))
+
+/* Of n ids (two sets, each without repeats), those in one set only, moved
+ * to the front, sorted; their count. */
+static size_t one_side_only(int64_t *ids, size_t n)
+{
+    ids_sort(ids, n);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((i == 0 || ids[i - 1] != ids[i]) && (i + 1 == n || ids[i + 1] != ids[i]))
+            ids[k++] = ids[i];
+    return k;
+}
+
+/* The risks a control's write moves: when its effect moved (or it is new,
+ * or retired), every risk it treats or treated; when only its set of
+ * risks did, those that joined or left it are judged again, and of those
+ * it goes on treating (a risk's inputs name its controls, not theirs: the
+ * verdict stands) the stale ones are stale since now, as a judge would
+ * say. A change of a member costs that member, not the set. */
+static int touch_control(dom *d, const record *before, const record *after, const char *at,
+                         isms_err *e)
+{
+    int effect = MOVED(before, after, control_effect);
+    if (!effect && !MOVED(before, after, control_treats))
+        return 0;
+    const value *b = before ? record_cval(before, F_CONTROL_TREATS) : NULL,
+                *a = record_cval(after, F_CONTROL_TREATS);
+    size_t n = (size_t)a->n + (b ? (size_t)b->n : 0);
+    int64_t *ids = xmalloc(sizeof *ids * (n + 1));
+    if (a->n)
+        memcpy(ids, a->ids, sizeof *ids * (size_t)a->n);
+    if (b && b->n)
+        memcpy(ids + a->n, b->ids, sizeof *ids * (size_t)b->n);
+    if (!effect)
+        n = one_side_only(ids, n);
+    int rc = n ? dom_latest_rejudge(d, ids, n, at, e) : 0; /* treating none: in no model */
+    free(ids);
+    if (!rc && !effect)
+        rc = store_latest_retouch_control(dom_store(d), after->id, a->n, at, e);
+    return rc;
+}
 
 /* Whether a risk's latest analysis counts among the flagged: active, with
  * a FAIR input. */
@@ -143,7 +169,7 @@ int dom_latest_changed(dom *d, const record *before, const record *after, isms_e
     if (reg == &reg_risk)
         return risk_written(d, before, after, at, e);
     if (reg == &reg_control)
-        return MOVED(before, after, control_inputs) ? touch_control(d, before, after, at, e) : 0;
+        return touch_control(d, before, after, at, e);
     if (reg == &reg_appetite)
         return approved(before) || approved(after) ? appetite_written(d, before, after, at, e) : 0;
     if (reg != &reg_org)

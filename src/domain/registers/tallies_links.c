@@ -6,6 +6,7 @@
 #include "domain/registers/tallies.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
+#include "core/idset.h"
 #include "core/xalloc.h"
 
 #include <stdio.h>
@@ -151,40 +152,61 @@ static int to_treat(const record *r)
     return r && !r->retired_at && strcmp(treatment, "accept") && strcmp(treatment, "avoid");
 }
 
-/* Does v hold id? (A links field holds each id once, as its table does.) */
-static int has(const value *v, int64_t id)
+/* The risks read for "risk.treated": how many of ids (ascending) are to
+ * treat. dom_scan_ids may show others too. */
+typedef struct treat_count {
+    const int64_t *ids;
+    size_t n;
+    int count;
+} treat_count;
+
+static int count_to_treat(const record *r, void *ctx)
 {
-    for (int k = 0; v && k < v->n; k++)
-        if (v->ids[k] == id)
-            return 1;
+    treat_count *c = ctx;
+    size_t at = ids_lower_bound(c->ids, c->n, r->id);
+    if (at < c->n && c->ids[at] == r->id && to_treat(r))
+        c->count++;
     return 0;
 }
 
-static int take_to_treat(const record *r, void *ctx)
+/* The risks (ascending, no repeats) gain (sign 1) or lose (-1) control
+ * `control` in place: each one's count of controls in place moves (0028),
+ * and "risk.treated" by those to treat that no other control treats, read
+ * together (a control of thousands of risks: a query a chunk, not a
+ * statement each). The array is reused for those. */
+static int risks_reached(dom *d, tallies *t, int64_t *risks, size_t n, int64_t control, int sign,
+                         isms_err *e)
 {
-    *(int *)ctx = to_treat(r);
-    return 0;
-}
-
-static const int risk_fields[] = { F_RISK_TREATMENT };
-
-/* Risk `risk` gains (sign 1) or loses (-1) control `control` in place:
- * its count of controls in place moves (0028), and "risk.treated" when no
- * other treats it and it is to treat. */
-static int risk_reached(dom *d, tallies *t, int64_t risk, int64_t control, int sign, isms_err *e)
-{
-    int other, treat = 0;
-    int rc = store_keeps_in_place(dom_store(d))
-                 ? store_risk_in_place_add(dom_store(d), risk, sign, e)
-                 : 0;
-    if (!rc)
-        rc = store_risk_in_place(dom_store(d), risk, control, &other, e);
-    if (rc || other)
-        return rc;
-    rc = read_one(d, &reg_risk, risk, risk_fields, 1, take_to_treat, &treat, e);
-    if (!rc && treat)
-        tallies_put(t, "risk.treated", sign);
+    store *s = dom_store(d);
+    size_t alone = 0;
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        int other;
+        rc = store_keeps_in_place(s) ? store_risk_in_place_add(s, risks[k], sign, e) : 0;
+        if (!rc)
+            rc = store_risk_in_place(s, risks[k], control, &other, e);
+        if (!rc && !other)
+            risks[alone++] = risks[k];
+    }
+    treat_count c = { risks, alone, 0 };
+    if (!rc && alone)
+        rc = dom_scan_ids(d, &reg_risk, risks, alone, 1, count_to_treat, &c, e);
+    if (!rc && c.count)
+        tallies_put(t, "risk.treated", sign * c.count);
     return rc;
+}
+
+/* a's ids (sorted) that b's (sorted) has not, to out; their count. */
+static size_t ids_minus(const int64_t *a, size_t na, const int64_t *b, size_t nb, int64_t *out)
+{
+    size_t n = 0, j = 0;
+    for (size_t k = 0; k < na; k++) {
+        while (j < nb && b[j] < a[k])
+            j++;
+        if (j == nb || b[j] != a[k])
+            out[n++] = a[k];
+    }
+    return n;
 }
 
 /* The risks a control treats in place before and after, each that one
@@ -194,14 +216,21 @@ static int control_treats_changed(dom *d, tallies *t, const record *before, cons
 {
     const value *was = in_place(before) ? record_cval(before, F_CONTROL_TREATS) : NULL,
                 *is = in_place(after) ? record_cval(after, F_CONTROL_TREATS) : NULL;
+    size_t nw = was ? (size_t)was->n : 0, ni = is ? (size_t)is->n : 0;
+    if (!nw && !ni)
+        return 0;
+    int64_t *w = xmalloc(sizeof *w * 2 * (nw + ni)), *i = w + nw, *out = i + ni;
+    if (nw)
+        memcpy(w, was->ids, sizeof *w * nw);
+    if (ni)
+        memcpy(i, is->ids, sizeof *i * ni);
+    ids_sort(w, nw);
+    ids_sort(i, ni);
     int64_t id = after ? after->id : before->id;
-    int rc = 0;
-    for (int k = 0; was && k < was->n && !rc; k++)
-        if (!has(is, was->ids[k]))
-            rc = risk_reached(d, t, was->ids[k], id, -1, e);
-    for (int k = 0; is && k < is->n && !rc; k++)
-        if (!has(was, is->ids[k]))
-            rc = risk_reached(d, t, is->ids[k], id, 1, e);
+    int rc = risks_reached(d, t, out, ids_minus(w, nw, i, ni, out), id, -1, e);
+    if (!rc)
+        rc = risks_reached(d, t, out, ids_minus(i, ni, w, nw, out), id, 1, e);
+    free(w);
     return rc;
 }
 

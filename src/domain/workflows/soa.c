@@ -83,12 +83,6 @@ static int cmp_map(const void *x, const void *y)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-static int cmp_id(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
-}
-
 static int take_req(const record *r, void *ctx)
 {
     soa_src *s = ctx;
@@ -147,12 +141,7 @@ static int read_controls(dom *d, soa_src *s, isms_err *e)
     size_t n = 0;
     for (int m = 0; m < s->nmaps; m++)
         ids[n++] = s->maps[m].control;
-    if (n)
-        qsort(ids, n, sizeof *ids, cmp_id);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!k || ids[i] != ids[k - 1])
-            ids[k++] = ids[i];
+    size_t k = ids_sort_unique(ids, n);
     int rc = dom_scan_ids(d, &reg_control, ids, k, 0, take_ctl, s, e);
     free(ids);
     return rc;
