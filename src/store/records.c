@@ -26,8 +26,7 @@ typedef struct regsql {
     /* db_driver.insert_in_one: the row with its links, without [0] and
      * with [1] its words; built when first used. */
     char *insert_one[2];
-    char **link_one, **link_all, **link_del, **link_ins; /* per field, NULL if not a link */
-    char **link_del_one;                                 /* per field of links: one member's row */
+    char **link_one, **link_all, **link_del; /* per field, NULL if not a link */
     /* The largest id and key number as this write transaction last read
      * or wrote them, while keys_gen == db_write_gen() (0: not known): each
      * add asks for the next key, two queries (round trips on PostgreSQL). */
@@ -144,8 +143,6 @@ static void build_links(regsql *q, const regdef *reg)
     q->link_one = xcalloc(n, sizeof(char *));
     q->link_all = xcalloc(n, sizeof(char *));
     q->link_del = xcalloc(n, sizeof(char *));
-    q->link_ins = xcalloc(n, sizeof(char *));
-    q->link_del_one = xcalloc(n, sizeof(char *));
     for (int i = 0; i < reg->nfields; i++) {
         const fielddef *f = &reg->fields[i];
         if (!is_link(f))
@@ -167,8 +164,6 @@ static void build_links(regsql *q, const regdef *reg)
                 printf_sql("SELECT l.%s, 0, l.%s FROM %s l ORDER BY l.%s", src, dst, lt, src);
         }
         q->link_del[i] = printf_sql("DELETE FROM %s WHERE %s = ?", lt, src);
-        q->link_ins[i] = printf_sql("INSERT INTO %s (%s, %s) VALUES (?, ?)", lt, src, dst);
-        q->link_del_one[i] = printf_sql("DELETE FROM %s WHERE %s = ? AND %s = ?", lt, src, dst);
     }
 }
 
@@ -194,7 +189,7 @@ static void free_texts(regsql *q)
 {
     char *texts[] = { q->select, q->select_ids, q->insert,        q->update,
                       q->by_key, q->by_id,      q->insert_one[0], q->insert_one[1] };
-    char **per_field[] = { q->link_one, q->link_all, q->link_del, q->link_ins, q->link_del_one };
+    char **per_field[] = { q->link_one, q->link_all, q->link_del };
     for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
         free(texts[t]);
     for (size_t l = 0; l < sizeof per_field / sizeof *per_field; l++) {
@@ -381,18 +376,52 @@ static int load_links(store *s, regsql *q, record *r, arena *a, isms_err *e)
     return 0;
 }
 
-/* One link row written by `sql` (an insert or a delete of one member):
- * the record's id and member k of v. */
-static int link_row(store *s, const char *sql, const record *r, const fielddef *f, const value *v,
-                    int k, isms_err *e)
+enum { LINK_CHUNK = 256 }; /* link rows a statement writes at most */
+
+/* The statement writing k link rows of field f: an insert of k pairs, or
+ * (del) a delete of k members of one record. */
+static int prep_link_rows(store *s, const fielddef *f, int k, int del, db_stmt **st, isms_err *e)
 {
-    db_stmt *st;
-    int rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, r->id);
-    bind_member(st, 2, f, v, k);
-    return db_run(st, e);
+    buf b;
+    buf_init(&b);
+    if (del)
+        buf_printf(&b, "DELETE FROM %s WHERE %s = ? AND %s IN (", f->link_table, f->link_src,
+                   f->link_dst);
+    else
+        buf_printf(&b, "INSERT INTO %s (%s, %s) VALUES ", f->link_table, f->link_src, f->link_dst);
+    for (int j = 0; j < k; j++)
+        buf_puts(&b, del ? (j ? ", ?" : "?") : (j ? ", (?, ?)" : "(?, ?)"));
+    if (del)
+        buf_puts(&b, ")");
+    int rc = db_prep(s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    return rc;
+}
+
+/* The link rows of r's field i for members at[0..n) of v (NULL: every
+ * member), inserted or (del) deleted, in statements of LINK_CHUNK rows,
+ * then a half of it, and so on: a set of thousands is a few dozen
+ * statements, of at most nine texts a field, each prepared once. */
+static int link_rows(store *s, const record *r, int i, const value *v, const int *at, int n,
+                     int del, isms_err *e)
+{
+    const fielddef *f = &r->reg->fields[i];
+    int rc = 0;
+    for (int done = 0; done < n && !rc;) {
+        int k = LINK_CHUNK;
+        while (k > n - done)
+            k /= 2;
+        db_stmt *st;
+        rc = prep_link_rows(s, f, k, del, &st, e);
+        for (int j = 0, p = 1; j < k && !rc; j++, done++) {
+            if (!del || !j)
+                db_bind_int(st, p++, r->id);
+            bind_member(st, p++, f, v, at ? at[done] : done);
+        }
+        if (!rc)
+            rc = db_run(st, e);
+    }
+    return rc;
 }
 
 static int ascending(const value *v)
@@ -407,24 +436,29 @@ static int ascending(const value *v)
  * members gone deleted, of members new inserted, the others left, so that
  * adding one member to a set of thousands writes one row. Both sets
  * ascend by id (the store reads them so, resolution orders a set given);
- * 0 when they do not, and the caller rewrites the field's rows. */
-static int change_links(store *s, regsql *q, const record *r, int i, const value *was, int *done,
-                        isms_err *e)
+ * *done is 0 when they do not, and the caller rewrites the field's rows. */
+static int change_links(store *s, const record *r, int i, const value *was, int *done, isms_err *e)
 {
-    const fielddef *f = &r->reg->fields[i];
     const value *v = &r->v[i];
-    *done = f->type == FT_LINKS && ascending(was) && ascending(v);
-    int j = 0, k = 0, rc = 0;
-    while (*done && !rc && (j < was->n || k < v->n)) {
-        int64_t gone = j < was->n ? was->ids[j] : INT64_MAX;
-        int64_t kept = k < v->n ? v->ids[k] : INT64_MAX;
-        if (gone == kept)
+    *done = r->reg->fields[i].type == FT_LINKS && ascending(was) && ascending(v);
+    if (!*done)
+        return 0;
+    int *gone = xmalloc(sizeof *gone * ((size_t)was->n + (size_t)v->n + 1)), *added = gone + was->n;
+    int ngone = 0, nadded = 0;
+    for (int j = 0, k = 0; j < was->n || k < v->n;) {
+        int64_t old = j < was->n ? was->ids[j] : INT64_MAX;
+        int64_t now = k < v->n ? v->ids[k] : INT64_MAX;
+        if (old == now)
             j++, k++;
-        else if (gone < kept)
-            rc = link_row(s, q->link_del_one[i], r, f, was, j++, e);
+        else if (old < now)
+            gone[ngone++] = j++;
         else
-            rc = link_row(s, q->link_ins[i], r, f, v, k++, e);
+            added[nadded++] = k++;
     }
+    int rc = link_rows(s, r, i, was, gone, ngone, 1, e);
+    if (!rc)
+        rc = link_rows(s, r, i, v, added, nadded, 0, e);
+    free(gone);
     return rc;
 }
 
@@ -436,11 +470,10 @@ static int write_links(store *s, regsql *q, const record *r, const record *befor
                        isms_err *e)
 {
     for (int i = 0; i < r->reg->nfields; i++) {
-        const fielddef *f = &r->reg->fields[i];
         const value *v = &r->v[i];
-        if (!q->link_ins[i] || ((replace || before) && !v->given))
+        if (!q->link_del[i] || ((replace || before) && !v->given))
             continue;
-        int done = 0, rc = before ? change_links(s, q, r, i, &before->v[i], &done, e) : 0;
+        int done = 0, rc = before ? change_links(s, r, i, &before->v[i], &done, e) : 0;
         if (rc)
             return rc;
         if (done)
@@ -455,11 +488,9 @@ static int write_links(store *s, regsql *q, const record *r, const record *befor
             if (rc)
                 return rc;
         }
-        for (int k = 0; k < v->n; k++) {
-            rc = link_row(s, q->link_ins[i], r, f, v, k, e);
-            if (rc)
-                return rc;
-        }
+        rc = link_rows(s, r, i, v, NULL, v->n, 0, e);
+        if (rc)
+            return rc;
     }
     return 0;
 }

@@ -300,6 +300,21 @@ static void links_change_by_members(void **state)
     now = assets_of("RISK-1");
     assert_string_equal(now, "AST-5");
     free(now);
+    /* of a large set, the first ten are named and the rest counted */
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--asset",
+                    "AST-1,AST-2,AST-3,AST-4,AST-5,AST-6,AST-7,AST-8,AST-9,AST-10,AST-11,AST-12"));
+    err = tu_isms_err(repo, 0,
+                      "assets: removed AST-2, AST-3, AST-4, AST-5, AST-6, AST-7, AST-8, AST-9, "
+                      "AST-10, AST-11 and 1 more (",
+                      "risk", "update", "RISK-1", "--asset", "AST-1");
+    free(err);
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--asset",
+                    "AST-1,AST-2,AST-3,AST-4,AST-5,AST-6,AST-7,AST-8,AST-9,AST-10,AST-11,AST-12"));
+    free(tu_isms_err(repo, 3,
+                     "AST-13 is not one of RISK-1's assets (AST-1, AST-2, AST-3, AST-4, AST-5, "
+                     "AST-6, AST-7, AST-8, AST-9, AST-10 and 2 more)",
+                     "risk", "update", "RISK-1", "--remove-asset", "AST-13"));
+    free(tu_isms_ok(repo, "risk", "update", "RISK-1", "--asset", "AST-5"));
     /* every link and role field has them */
     free(tu_isms_ok(repo, "control", "update", "CTL-1", "--add-treats", "RISK-2"));
     free(tu_isms_ok(repo, "asset", "update", "AST-13", "--add-depends-on", "AST-9"));

@@ -383,8 +383,17 @@ int dom_add(dom *d, record *in, record *out, isms_err *e)
     return dom_txn_end(d, add_validated(d, in, out, e), e);
 }
 
+enum { MEMBERS_NAMED = 10 }; /* a message names so many of a set, and counts the rest */
+
 /* The members of a set, as people read them in a message. */
-static const char *members_text(dom *d, const value *v) { return v->n ? dom_joined(d, v) : "none"; }
+static const char *members_text(dom *d, const value *v)
+{
+    if (v->n <= MEMBERS_NAMED)
+        return v->n ? dom_joined(d, v) : "none";
+    value first = *v;
+    first.n = MEMBERS_NAMED;
+    return arena_printf(&d->a, "%s and %d more", dom_joined(d, &first), v->n - MEMBERS_NAMED);
+}
 
 /* Where member `key` sits in set v (-1: not there); links compare by the
  * record they name, so a person given by e-mail is found by key. */
