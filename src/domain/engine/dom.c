@@ -97,18 +97,21 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
      * role; 0029: the acceptances). */
     int v21 = store_migration_version("0021_"), v22 = store_migration_version("0022_"),
         v26 = store_migration_version("0026_"), v29 = store_migration_version("0029_");
-    if (!rc &&
-        (from < store_migration_version("0010_") || (from < v21 && to >= v21) ||
-         (from < v22 && to >= v22) || (from < v26 && to >= v26) || (from < v29 && to >= v29)))
-        rc = dom_tallies_rebuild(d, e);
+    int recounted = !rc && (from < store_migration_version("0010_") || (from < v21 && to >= v21) ||
+                            (from < v22 && to >= v22) || (from < v26 && to >= v26) ||
+                            (from < v29 && to >= v29));
+    if (recounted)
+        rc = dom_tallies_rebuild(d, e); /* the assets' needs too */
     else if (!rc && from < store_migration_version("0016_") &&
              to >= store_migration_version("0016_"))
         rc = dom_tallies_links_fill(d, e); /* those that follow from links (0016) */
     /* and each subject's latest analysis, when it brings their table (0017) */
     if (!rc && from < store_migration_version("0017_") && to >= store_migration_version("0017_"))
         rc = dom_latest_rebuild(d, e);
-    /* and what each asset inherits, when it brings the columns (0031) */
-    if (!rc && from < store_migration_version("0031_") && to >= store_migration_version("0031_"))
+    /* and what each asset inherits, when it brings the columns (0031) and
+     * the recount above did not work it out already */
+    if (!rc && !recounted && from < store_migration_version("0031_") &&
+        to >= store_migration_version("0031_"))
         rc = dom_asset_needs_rebuild(d, e);
     d->st = NULL;
     arena_reset(&d->a);
