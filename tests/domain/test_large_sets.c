@@ -10,7 +10,6 @@
 #include "support/domutil.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
-#include "domain/registers/tallies.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,27 +98,6 @@ static void expect_as_meant(const char *after)
     free(rows);
 }
 
-static void count_differences(const char *name, int64_t kept, int64_t counted, void *ctx)
-{
-    print_error("%s: kept %lld, counted %lld\n", name, (long long)kept, (long long)counted);
-    ++*(int *)ctx;
-}
-
-static void expect_figures_counted(void)
-{
-    tallies kept, counted;
-    tallies_init(&kept);
-    tallies_init(&counted);
-    isms_err e = { 0 };
-    if (tallies_read(d, NULL, &kept, &e) || dom_tallies_recount(d, &counted, &e))
-        fail_msg("tallies: %s", e.msg);
-    int differ = 0;
-    tallies_compare(&kept, &counted, count_differences, &differ);
-    assert_int_equal(differ, 0);
-    tallies_reset(&kept);
-    tallies_reset(&counted);
-}
-
 static void update(record *changes)
 {
     record out;
@@ -198,7 +176,7 @@ static void random_writes_keep_members_rows_and_figures(void **state)
             change_by_members(1 + pick(what == 2 ? 3 : 40));
         char *after = arena_printf(dom_arena(d), "step %d (%d)", step, what);
         expect_as_meant(after);
-        expect_figures_counted();
+        tu_figures_as_counted(d);
     }
     tu_verified(d);
 }

@@ -1,12 +1,14 @@
 #include "support/domutil.h"
 #include "support/testutil.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/integrity/verify.h"
 #include "domain/views/links.h"
 #include "store/store.h"
 #include "core/buf.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,4 +152,27 @@ void tu_quantify_all(dom *d, quant_opts o, portfolio_quant *p)
     isms_err e = { 0 };
     if (dom_portfolio_quantify(d, &o, 1, p, &e))
         fail_msg("quantify the portfolio: %s", e.msg);
+}
+
+static void figure_differs(const char *name, int64_t kept, int64_t counted, void *ctx)
+{
+    fprintf(stderr, "  figure %s: kept %lld, counted %lld\n", name, (long long)kept,
+            (long long)counted);
+    (*(int *)ctx)++;
+}
+
+void tu_figures_as_counted(dom *d)
+{
+    tallies kept, counted;
+    tallies_init(&kept);
+    tallies_init(&counted);
+    isms_err e = { 0 };
+    if (tallies_read(d, NULL, &kept, &e) || dom_tallies_recount(d, &counted, &e))
+        fail_msg("tallies: %s", e.msg);
+    int differ = 0;
+    tallies_compare(&kept, &counted, figure_differs, &differ);
+    tallies_reset(&kept);
+    tallies_reset(&counted);
+    if (differ)
+        fail_msg("%d kept figures differ from their count", differ);
 }

@@ -41,6 +41,9 @@ void tu_quantify_all(dom *d, quant_opts o, portfolio_quant *p);
 /* A full verification (dom_verify), failing the test with its details
  * unless it finds no problem. */
 void tu_verified(dom *d);
+/* Every kept figure (tallies_read) equals its count from the records
+ * (dom_tallies_recount); fails the test naming each that does not. */
+void tu_figures_as_counted(dom *d);
 /* Sets the organisation from "field=value" pairs, NULL-terminated. */
 void tu_org(dom *d, ...) __attribute__((sentinel));
 
