@@ -10,6 +10,7 @@
 #include "support/domutil.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
+#include "core/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,36 @@ static void a_kept_member_may_be_retired_a_new_one_may_not(void **state)
     tu_verified(d);
 }
 
+/* A set's text may pass the 64 KiB of other values (some 90,000 keys fit
+ * in its 1 MiB); past that it is refused, naming the field. */
+static void a_sets_text_may_be_long(void **state)
+{
+    (void)state;
+    buf b;
+    buf_init(&b);
+    while (b.len <= 70000) /* (the test before retired two of the first twenty) */
+        for (int k = 20; k <= NRISKS; k++)
+            buf_printf(&b, "RISK-%d, ", k);
+    record *r = tu_make(d, &reg_control, "title=Awareness", "owner=PER-1", NULL);
+    int f = regdef_field(&reg_control, "treats");
+    isms_err e = { 0 };
+    assert_int_equal(dom_set_text(d, r, f, buf_str(&b), &e), 0);
+    record out;
+    if (dom_add(d, r, &out, &e))
+        fail_msg("add: %s", e.msg);
+    assert_int_equal(record_cval(&out, F_CONTROL_TREATS)->n, NRISKS - 19);
+    while (b.len <= (1 << 20))
+        buf_puts(&b, "RISK-1, ");
+    r = tu_make(d, &reg_control, NULL);
+    assert_int_equal(dom_set_text(d, r, f, buf_str(&b), &e), E_INVALID);
+    assert_string_equal(e.field, "treats");
+    assert_non_null(strstr(e.msg, "at most 1048576"));
+    assert_int_equal(dom_add_members(d, r, f, buf_str(&b), &e), E_INVALID);
+    assert_string_equal(e.field, "treats");
+    buf_reset(&b);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(random_writes_keep_members_rows_and_figures),
         cmocka_unit_test(the_same_set_in_another_order_changes_nothing),
-        cmocka_unit_test(a_kept_member_may_be_retired_a_new_one_may_not))
+        cmocka_unit_test(a_kept_member_may_be_retired_a_new_one_may_not),
+        cmocka_unit_test(a_sets_text_may_be_long))

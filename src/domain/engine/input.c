@@ -92,13 +92,18 @@ static int set_text(dom *d, const fielddef *f, value *v, const char *text, isms_
     return 0;
 }
 
+/* The text of a set, whole or its members changed, at most: some 90,000
+ * keys (a control treating every risk of a large register). A value of any
+ * other kind is at most 64 KiB. */
+enum { SET_TEXT_MAX = 1 << 20, VALUE_TEXT_MAX = 65536 };
+
 static int members_text(dom *d, record *r, int fi, const char *text, int remove, isms_err *e)
 {
     const fielddef *f = &r->reg->fields[fi];
     value *v = &r->v[fi];
     if (f->type != FT_LINKS && f->type != FT_ENUMSET)
         return err_set(e, E_INTERNAL, f->name, "%s: not a set of members", f->name);
-    int rc = text_check(f->name, text, 0, 65536, e);
+    int rc = text_check(f->name, text, 0, SET_TEXT_MAX, e);
     if (rc)
         return rc;
     if (v->given && !v->delta)
@@ -155,11 +160,15 @@ int dom_set_value(dom *d, record *r, int fi, const char *text, isms_err *e)
 {
     const fielddef *f = &r->reg->fields[fi];
     value *v = &r->v[fi];
+    int set = f->type == FT_LINKS || f->type == FT_ENUMSET;
     int rc = text_check(f->name, text, (f->flags & FF_MULTILINE) != 0,
-                        f->type == FT_TEXT && f->max ? (size_t)f->max : 65536, e);
+                        f->type == FT_TEXT && f->max ? (size_t)f->max
+                        : set                        ? SET_TEXT_MAX
+                                                     : VALUE_TEXT_MAX,
+                        e);
     if (rc)
         return rc;
-    if (f->type == FT_LINKS || f->type == FT_ENUMSET)
+    if (set)
         return set_text(d, f, v, text, e);
     v->given = 1;
     v->null = 0;
