@@ -203,6 +203,19 @@ static void decorate_text(cli *c, const record *r)
     }
 }
 
+/* A set of links, a member a line with its label; of a large set (a
+ * control treating thousands of risks) the first DOM_BACKLINKS_SHOWN, as
+ * for what refers to a record, and how many more (JSON has them all). */
+static void links_text(cli *c, const record *r, const fielddef *fd, const value *v)
+{
+    int shown = v->n <= DOM_BACKLINKS_SHOWN ? v->n : DOM_BACKLINKS_SHOWN;
+    for (int k = 0; k < shown; k++)
+        fprintf(c->out, "  %-22s %s\n", k ? "" : fd->name, member_label(c, fd, v->keys[k]));
+    if (shown < v->n)
+        fprintf(c->out, "  %-22s and %d more: isms --json %s show %s lists every one\n", "",
+                v->n - shown, cli_noun_typed(r->reg->name), r->key);
+}
+
 void render_record(cli *c, const record *r)
 {
     FILE *f = c->out;
@@ -212,8 +225,7 @@ void render_record(cli *c, const record *r)
     for (int i = 0; i < r->reg->nfields; i++) {
         const fielddef *fd = &r->reg->fields[i];
         if (fd->type == FT_LINKS && r->v[i].n) {
-            for (int k = 0; k < r->v[i].n; k++)
-                fprintf(f, "  %-22s %s\n", k ? "" : fd->name, member_label(c, fd, r->v[i].keys[k]));
+            links_text(c, r, fd, &r->v[i]);
             continue;
         }
         const char *text = value_text(c, fd, &r->v[i], 0);

@@ -78,6 +78,23 @@ static void dt(buf *b, dom *d, const char *name, const char *help)
         html_f(b, "<dt>%s</dt><dd>", web_field_label(d, name));
 }
 
+/* A large set of links (a control treating thousands of risks): the
+ * first DOM_BACKLINKS_SHOWN with their labels, the others behind "and N
+ * more", opened in place, by key alone (a label is a read: thousands of
+ * them would make the page cost what the set's records do). */
+static void large_set(buf *b, dom *d, const fielddef *f, const value *v)
+{
+    value first = *v;
+    first.n = DOM_BACKLINKS_SHOWN;
+    html_value(b, d, f, &first);
+    html_f(b, "<details><summary>and %D more</summary>", (int64_t)(v->n - first.n));
+    const regdef *target = register_find(f->target);
+    for (int k = first.n; k < v->n; k++)
+        html_f(b, "%s<a href=\"/%u/%u\">%s</a>", k > first.n ? ", " : "", target->plural,
+               v->keys[k], v->keys[k]);
+    html_f(b, "</details>");
+}
+
 static void fields(web_req *r, const record *rec)
 {
     buf *b = &r->out;
@@ -101,6 +118,8 @@ static void fields(web_req *r, const record *rec)
                    f->type == FT_TIME ? web_time_html(r->d, rec->v[i].s)
                                       : arena_printf(dom_arena(r->d), "%s", rec->v[i].s),
                    strstr(f->name, "expires") ? "lapsed" : "overdue");
+        else if (f->type == FT_LINKS && rec->v[i].n > DOM_BACKLINKS_SHOWN)
+            large_set(b, r->d, f, &rec->v[i]);
         else if (is_document(f, &rec->v[i]))
             html_f(b,
                    "<details><summary>JSON as kept (%D characters)</summary><pre "

@@ -401,9 +401,44 @@ static void show_lists_the_first_referrers_and_how_to_list_all(void **state)
     json_decref(j);
 }
 
+/* A show lists the first DOM_BACKLINKS_SHOWN members of a large set with
+ * their labels, and counts the rest; JSON holds every one. */
+static void show_lists_the_first_members_of_a_large_set(void **state)
+{
+    (void)state;
+    char keys[1024] = "";
+    for (int k = 0; k < DOM_BACKLINKS_SHOWN + 5; k++) {
+        char *out = tu_isms_ok(repo, "risk", "add", "--title", "Member", "--owner", "PER-1",
+                               "--likelihood", "1", "--impact", "1");
+        char key[32];
+        assert_int_equal(sscanf(out, "added %31s", key), 1);
+        size_t at = strlen(keys);
+        snprintf(keys + at, sizeof keys - at, "%s%s", at ? "," : "", key);
+        free(out);
+    }
+    char *out =
+        tu_isms_ok(repo, "control", "add", "--title", "Wide", "--owner", "PER-1", "--treats", keys);
+    char ctl[32];
+    assert_int_equal(sscanf(out, "added %31s", ctl), 1);
+    free(out);
+    out = tu_isms_ok(repo, "control", "show", ctl);
+    char more[128];
+    snprintf(more, sizeof more, "and 5 more: isms --json control show %s lists every one", ctl);
+    assert_contains(out, more);
+    int members = 0;
+    for (const char *p = out; (p = strstr(p, "  Member\n")); p++)
+        members++;
+    assert_int_equal(members, DOM_BACKLINKS_SHOWN);
+    free(out);
+    json_t *j = tu_json_take(tu_isms_ok(repo, "control", "show", ctl, "--json"));
+    assert_int_equal(json_array_size(json_object_get(j, "treats")), DOM_BACKLINKS_SHOWN + 5);
+    json_decref(j);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(show_lists_what_points_at_a_record),
         cmocka_unit_test(lists_filter_on_links_and_roles),
         cmocka_unit_test(state_filters_agree_with_the_dashboard),
         cmocka_unit_test(owners_show_by_name), cmocka_unit_test(links_change_by_members),
         cmocka_unit_test(last_approving_role_needs_force),
-        cmocka_unit_test(show_lists_the_first_referrers_and_how_to_list_all))
+        cmocka_unit_test(show_lists_the_first_referrers_and_how_to_list_all),
+        cmocka_unit_test(show_lists_the_first_members_of_a_large_set))

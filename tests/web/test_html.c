@@ -6,6 +6,7 @@
  * CSV, and refusals as pages. */
 #include "support/testutil.h"
 #include "support/webfix.h"
+#include "domain/views/links.h"
 #include "web/html.h"
 
 #include <jansson.h>
@@ -980,6 +981,47 @@ static void soa_approved_from_its_statement(void **state)
     tu_http_free(&r);
 }
 
+/* A record's page shows the first DOM_BACKLINKS_SHOWN members of a large
+ * set, the others behind "and N more". */
+static void a_large_set_shows_its_first_members(void **state)
+{
+    (void)state;
+    char treats[1024] = "\"treats\":[";
+    for (int k = 0; k < DOM_BACKLINKS_SHOWN + 3; k++) {
+        tu_http r;
+        wf_req(&r, WF_LEAD, "POST", "/api/v1/risks",
+               "{\"title\":\"One of many\",\"owner\":\"" WF_OWNER
+               "\",\"likelihood\":1,\"impact\":1}",
+               NULL);
+        assert_int_equal(r.status, 201);
+        json_t *made = wf_json(&r);
+        size_t at = strlen(treats);
+        snprintf(treats + at, sizeof treats - at, "%s\"%s\"", k ? "," : "",
+                 json_string_value(json_object_get(made, "key")));
+        json_decref(made);
+        tu_http_free(&r);
+    }
+    char body[1200];
+    snprintf(body, sizeof body, "{\"title\":\"Wide\",\"owner\":\"%s\",%s]}", WF_OWNER, treats);
+    tu_http r;
+    wf_req(&r, WF_LEAD, "POST", "/api/v1/controls", body, NULL);
+    assert_int_equal(r.status, 201);
+    json_t *made = wf_json(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/controls/%s", json_string_value(json_object_get(made, "key")));
+    json_decref(made);
+    tu_http_free(&r);
+    char *html = page(&lead, path);
+    const char *more = strstr(html, "<details><summary>and 3 more</summary>");
+    assert_non_null(more);
+    int before = 0, after = 0;
+    for (const char *p = html; (p = strstr(p, "<a href=\"/risks/RISK-")); p++)
+        *(p < more ? &before : &after) += 1;
+    assert_int_equal(before, DOM_BACKLINKS_SHOWN);
+    assert_int_equal(after, 3);
+    free(html);
+}
+
 TU_MAIN(setup, wf_teardown, cmocka_unit_test(escaping_in_text_attributes_and_urls),
         cmocka_unit_test(pages_render_for_the_lead), cmocka_unit_test(nobody_is_sent_to_sign_in),
         cmocka_unit_test(signing_out_ends_the_session),
@@ -996,4 +1038,5 @@ TU_MAIN(setup, wf_teardown, cmocka_unit_test(escaping_in_text_attributes_and_url
         cmocka_unit_test(soa_statement_page_csv_and_api),
         cmocka_unit_test(soa_approved_from_its_statement),
         cmocka_unit_test(profile_gap_page_csv_and_api),
-        cmocka_unit_test(later_registers_read_as_people_write_them))
+        cmocka_unit_test(later_registers_read_as_people_write_them),
+        cmocka_unit_test(a_large_set_shows_its_first_members))
