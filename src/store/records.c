@@ -376,41 +376,30 @@ static int load_links(store *s, regsql *q, record *r, arena *a, isms_err *e)
     return 0;
 }
 
-enum { LINK_CHUNK = 256 }; /* link rows a statement writes at most */
-
 /* The statement writing k link rows of field f: an insert of k pairs, or
  * (del) a delete of k members of one record. */
 static int prep_link_rows(store *s, const fielddef *f, int k, int del, db_stmt **st, isms_err *e)
 {
-    buf b;
-    buf_init(&b);
+    char head[256];
     if (del)
-        buf_printf(&b, "DELETE FROM %s WHERE %s = ? AND %s IN (", f->link_table, f->link_src,
-                   f->link_dst);
+        snprintf(head, sizeof head, "DELETE FROM %s WHERE %s = ? AND %s IN (", f->link_table,
+                 f->link_src, f->link_dst);
     else
-        buf_printf(&b, "INSERT INTO %s (%s, %s) VALUES ", f->link_table, f->link_src, f->link_dst);
-    for (int j = 0; j < k; j++)
-        buf_puts(&b, del ? (j ? ", ?" : "?") : (j ? ", (?, ?)" : "(?, ?)"));
-    if (del)
-        buf_puts(&b, ")");
-    int rc = db_prep(s->db, buf_str(&b), st, e);
-    buf_reset(&b);
-    return rc;
+        snprintf(head, sizeof head, "INSERT INTO %s (%s, %s) VALUES", f->link_table, f->link_src,
+                 f->link_dst);
+    return store_prep_list(s, head, del ? "?" : "(?, ?)", k, del ? ")" : "", st, e);
 }
 
 /* The link rows of r's field i for members at[0..n) of v (NULL: every
- * member), inserted or (del) deleted, in statements of LINK_CHUNK rows,
- * then a half of it, and so on: a set of thousands is a few dozen
- * statements, of at most nine texts a field, each prepared once. */
+ * member), inserted or (del) deleted, many to a statement
+ * (store_list_chunk). */
 static int link_rows(store *s, const record *r, int i, const value *v, const int *at, int n,
                      int del, isms_err *e)
 {
     const fielddef *f = &r->reg->fields[i];
     int rc = 0;
     for (int done = 0; done < n && !rc;) {
-        int k = LINK_CHUNK;
-        while (k > n - done)
-            k /= 2;
+        int k = store_list_chunk(n - done);
         db_stmt *st;
         rc = prep_link_rows(s, f, k, del, &st, e);
         for (int j = 0, p = 1; j < k && !rc; j++, done++) {

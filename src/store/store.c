@@ -609,16 +609,31 @@ int store_ledger_head(store *s, int64_t *seq, char **hash, arena *a, isms_err *e
     return rc;
 }
 
-int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stmt **st, isms_err *e)
+int store_prep_list(store *s, const char *head, const char *item, int k, const char *tail,
+                    db_stmt **st, isms_err *e)
 {
     buf b;
     buf_init(&b);
-    buf_puts(&b, insert);
+    buf_puts(&b, head);
     for (int j = 0; j < k; j++)
-        buf_printf(&b, "%s%s", j ? ", " : " ", row);
+        buf_printf(&b, "%s%s", j ? ", " : " ", item);
+    buf_puts(&b, tail);
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     return rc;
+}
+
+int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stmt **st, isms_err *e)
+{
+    return store_prep_list(s, insert, row, k, "", st, e);
+}
+
+int store_list_chunk(int n)
+{
+    int k = STORE_LIST_MAX;
+    while (k > n)
+        k /= 2;
+    return k;
 }
 
 /* r's LEDGER_COLS from parameter p; the next parameter. */

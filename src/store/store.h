@@ -511,11 +511,16 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
  * offset-th; */
 int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
                           isms_err *e);
-/* (From 0028) risk #risk's count of controls in place moved by n (a
- * control's write: the domain says which risks it reaches); every risk's
- * set again from the links (after an import or a copy); how many risks'
- * counts differ from the links (verify --full). */
-int store_risk_in_place_add(store *s, int64_t risk, int64_t n, isms_err *e);
+/* the n risks (ascending) that no active control in place other than
+ * `except` treats, moved to the front of `risks` (in order): *alone of
+ * them (many to a statement: a control of thousands of risks); */
+int store_risks_alone(store *s, int64_t *risks, size_t n, int64_t except, size_t *alone,
+                      isms_err *e);
+/* (From 0028) the counts of controls in place of the n risks moved by
+ * `by` (a control's write: the domain says which risks it reaches); every
+ * risk's set again from the links (after an import or a copy); how many
+ * risks' counts differ from the links (verify --full). */
+int store_risks_in_place_add(store *s, const int64_t *risks, size_t n, int64_t by, isms_err *e);
 int store_risks_in_place_set(store *s, isms_err *e);
 int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e);
 /* active acceptances whose expiry is before `today`; */

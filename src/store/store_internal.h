@@ -145,6 +145,15 @@ void store_row_int(db_stmt *st, void *out, arena *a);  /* column 0 into an int64
  * of `row` ("(?, ?)"), comma-separated: k rows in one statement. */
 int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stmt **st,
                     isms_err *e);
+/* The same with `tail` after the copies: "... WHERE id IN (" k times "?"
+ * and ")". */
+int store_prep_list(store *s, const char *head, const char *item, int k, const char *tail,
+                    db_stmt **st, isms_err *e);
+/* How many of n items the next statement of a list takes: STORE_LIST_MAX,
+ * else the largest power of two not above n. A list of any length is then
+ * a few statements of at most nine texts, each prepared once. */
+enum { STORE_LIST_MAX = 256 };
+int store_list_chunk(int n);
 
 /* Runs `sql`; *found says whether it found a row, and `fn` (when not NULL)
  * read it into `out`. */

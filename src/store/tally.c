@@ -414,14 +414,45 @@ int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_f
     return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
 }
 
-int store_risk_in_place_add(store *s, int64_t risk, int64_t n, isms_err *e)
+int store_risks_in_place_add(store *s, const int64_t *risks, size_t n, int64_t by, isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db, "UPDATE risk SET in_place = in_place + ? WHERE id = ?", &st, e);
-    if (!rc) {
-        db_bind_int(st, 1, n);
-        db_bind_int(st, 2, risk);
-        rc = db_step(st, &row, e);
+    int rc = 0;
+    for (size_t done = 0; done < n && !rc;) {
+        int k = store_list_chunk((int)(n - done > STORE_LIST_MAX ? STORE_LIST_MAX : n - done));
+        db_stmt *st;
+        rc = store_prep_list(s, "UPDATE risk SET in_place = in_place + ? WHERE id IN (", "?", k,
+                             ")", &st, e);
+        if (rc)
+            break;
+        db_bind_int(st, 1, by);
+        for (int j = 0; j < k; j++)
+            db_bind_int(st, 2 + j, risks[done++]);
+        rc = db_run(st, e);
+    }
+    return rc;
+}
+
+int store_risks_alone(store *s, int64_t *risks, size_t n, int64_t except, size_t *alone,
+                      isms_err *e)
+{
+    int rc = 0;
+    *alone = 0;
+    for (size_t done = 0; done < n && !rc;) {
+        int k = store_list_chunk((int)(n - done > STORE_LIST_MAX ? STORE_LIST_MAX : n - done));
+        db_stmt *st;
+        rc = store_prep_list(s, "SELECT r.id FROM risk r WHERE r.id IN (", "?", k,
+                             ") AND NOT EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON "
+                             "c.id = cr.control WHERE cr.risk = r.id AND c.id <> ? AND "
+                             "c.retired_at IS NULL AND c.status <> 'planned') ORDER BY r.id",
+                             &st, e);
+        if (rc)
+            break;
+        for (int j = 0; j < k; j++)
+            db_bind_int(st, 1 + j, risks[done++]);
+        db_bind_int(st, 1 + k, except);
+        int row; /* the chunk is bound: its places may take the rows */
+        while (!(rc = db_step(st, &row, e)) && row)
+            risks[(*alone)++] = db_col_int(st, 0);
         db_done(st);
     }
     return rc;
@@ -430,9 +461,10 @@ int store_risk_in_place_add(store *s, int64_t risk, int64_t n, isms_err *e)
 int store_risks_in_place_set(store *s, isms_err *e)
 {
     /* only the risks whose count differs are written (after an import,
-     * those a control in place treats): one statement writing every risk
-     * of a million-risk register was refused by SQLite as "database or
-     * disk is full" with space to spare (not explained yet) */
+     * those a control in place treats): a statement writing every risk of
+     * a million-risk register journals more than it must (it was refused
+     * as "database or disk is full" until store/db_sqlite_vfs.c let the
+     * statement journal spill to its file in pieces) */
     return db_exec(s->db,
                    "UPDATE risk AS r SET in_place = " IN_PLACE_COUNT
                    " WHERE r.in_place <> " IN_PLACE_COUNT,

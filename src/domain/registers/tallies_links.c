@@ -172,22 +172,16 @@ static int count_to_treat(const record *r, void *ctx)
 /* The risks (ascending, no repeats) gain (sign 1) or lose (-1) control
  * `control` in place: each one's count of controls in place moves (0028),
  * and "risk.treated" by those to treat that no other control treats, read
- * together (a control of thousands of risks: a query a chunk, not a
- * statement each). The array is reused for those. */
+ * together (a control of thousands of risks: a few statements, not three
+ * a risk). The array is reused for those. */
 static int risks_reached(dom *d, tallies *t, int64_t *risks, size_t n, int64_t control, int sign,
                          isms_err *e)
 {
     store *s = dom_store(d);
     size_t alone = 0;
-    int rc = 0;
-    for (size_t k = 0; k < n && !rc; k++) {
-        int other;
-        rc = store_keeps_in_place(s) ? store_risk_in_place_add(s, risks[k], sign, e) : 0;
-        if (!rc)
-            rc = store_risk_in_place(s, risks[k], control, &other, e);
-        if (!rc && !other)
-            risks[alone++] = risks[k];
-    }
+    int rc = store_keeps_in_place(s) ? store_risks_in_place_add(s, risks, n, sign, e) : 0;
+    if (!rc)
+        rc = store_risks_alone(s, risks, n, control, &alone, e);
     treat_count c = { risks, alone, 0 };
     if (!rc && alone)
         rc = dom_scan_ids(d, &reg_risk, risks, alone, 1, count_to_treat, &c, e);
