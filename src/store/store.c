@@ -615,8 +615,10 @@ int store_prep_list(store *s, const char *head, const char *item, int k, const c
     buf b;
     buf_init(&b);
     buf_puts(&b, head);
-    for (int j = 0; j < k; j++)
-        buf_printf(&b, "%s%s", j ? ", " : " ", item);
+    for (int j = 0; j < k; j++) {
+        buf_puts(&b, j ? ", " : " ");
+        buf_puts(&b, item);
+    }
     buf_puts(&b, tail);
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
