@@ -632,6 +632,8 @@ int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stm
 
 int store_list_chunk(int n)
 {
+    if (n < STORE_LIST_MIN)
+        return 1;
     int k = STORE_LIST_MAX;
     while (k > n)
         k /= 2;

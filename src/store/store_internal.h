@@ -150,9 +150,12 @@ int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stm
 int store_prep_list(store *s, const char *head, const char *item, int k, const char *tail,
                     db_stmt **st, isms_err *e);
 /* How many of n items the next statement of a list takes: STORE_LIST_MAX,
- * else the largest power of two not above n. A list of any length is then
- * a few statements of at most nine texts, each prepared once. */
-enum { STORE_LIST_MAX = 256 };
+ * else the largest power of two not above n, and one at a time below
+ * STORE_LIST_MIN (preparing a statement costs what a dozen rows do: a
+ * set of three is one text used three times, not two texts). A list of
+ * any length is then a few statements of at most six texts, each
+ * prepared once. */
+enum { STORE_LIST_MIN = 16, STORE_LIST_MAX = 256 };
 int store_list_chunk(int n);
 
 /* Runs `sql`; *found says whether it found a row, and `fn` (when not NULL)

@@ -152,41 +152,41 @@ static int to_treat(const record *r)
     return r && !r->retired_at && strcmp(treatment, "accept") && strcmp(treatment, "avoid");
 }
 
-/* The risks read for "risk.treated": how many of ids (ascending) are to
- * treat. dom_scan_ids may show others too. */
-typedef struct treat_count {
-    const int64_t *ids;
-    size_t n;
-    int count;
-} treat_count;
-
 static int count_to_treat(const record *r, void *ctx)
 {
-    treat_count *c = ctx;
-    size_t at = ids_lower_bound(c->ids, c->n, r->id);
-    if (at < c->n && c->ids[at] == r->id && to_treat(r))
-        c->count++;
+    *(int64_t *)ctx += to_treat(r);
     return 0;
 }
+
+static const int risk_fields[] = { F_RISK_TREATMENT };
 
 /* The risks (ascending, no repeats) gain (sign 1) or lose (-1) control
  * `control` in place: each one's count of controls in place moves (0028),
  * and "risk.treated" by those to treat that no other control treats, read
- * together (a control of thousands of risks: a few statements, not three
- * a risk). The array is reused for those. */
+ * by id, their treatment alone, many to a query (a control of thousands
+ * of risks: a few statements, not three a risk). The array is reused for
+ * those. */
 static int risks_reached(dom *d, tallies *t, int64_t *risks, size_t n, int64_t control, int sign,
                          isms_err *e)
 {
+    enum { READ_CHUNK = 500 };
     store *s = dom_store(d);
     size_t alone = 0;
+    int64_t treat = 0;
     int rc = store_keeps_in_place(s) ? store_risks_in_place_add(s, risks, n, sign, e) : 0;
     if (!rc)
         rc = store_risks_alone(s, risks, n, control, &alone, e);
-    treat_count c = { risks, alone, 0 };
-    if (!rc && alone)
-        rc = dom_scan_ids(d, &reg_risk, risks, alone, 1, count_to_treat, &c, e);
-    if (!rc && c.count)
-        tallies_put(t, "risk.treated", sign * c.count);
+    for (size_t at = 0; at < alone && !rc; at += READ_CHUNK) {
+        store_query q = { .include_retired = 1,
+                          .ids_only = 1,
+                          .fields = risk_fields,
+                          .nfields = 1,
+                          .ids = risks + at,
+                          .nids = (int)(alone - at < READ_CHUNK ? alone - at : READ_CHUNK) };
+        rc = store_scan(s, &reg_risk, &q, count_to_treat, &treat, e);
+    }
+    if (!rc && treat)
+        tallies_put(t, "risk.treated", sign * treat);
     return rc;
 }
 
