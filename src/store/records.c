@@ -399,7 +399,7 @@ static int link_rows(store *s, const record *r, int i, const value *v, const int
     const fielddef *f = &r->reg->fields[i];
     int rc = 0;
     for (int done = 0; done < n && !rc;) {
-        int k = store_list_chunk(n - done);
+        int k = store_list_chunk((size_t)(n - done));
         db_stmt *st;
         rc = prep_link_rows(s, f, k, del, &st, e);
         for (int j = 0, p = 1; j < k && !rc; j++, done++) {

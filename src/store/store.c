@@ -630,12 +630,12 @@ int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stm
     return store_prep_list(s, insert, row, k, "", st, e);
 }
 
-int store_list_chunk(int n)
+int store_list_chunk(size_t n)
 {
     if (n < STORE_LIST_MIN)
         return 1;
     int k = STORE_LIST_MAX;
-    while (k > n)
+    while ((size_t)k > n)
         k /= 2;
     return k;
 }

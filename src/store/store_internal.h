@@ -156,7 +156,7 @@ int store_prep_list(store *s, const char *head, const char *item, int k, const c
  * any length is then a few statements of at most six texts, each
  * prepared once. */
 enum { STORE_LIST_MIN = 16, STORE_LIST_MAX = 256 };
-int store_list_chunk(int n);
+int store_list_chunk(size_t n);
 
 /* Runs `sql`; *found says whether it found a row, and `fn` (when not NULL)
  * read it into `out`. */

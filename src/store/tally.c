@@ -418,7 +418,7 @@ int store_risks_in_place_add(store *s, const int64_t *risks, size_t n, int64_t b
 {
     int rc = 0;
     for (size_t done = 0; done < n && !rc;) {
-        int k = store_list_chunk((int)(n - done > STORE_LIST_MAX ? STORE_LIST_MAX : n - done));
+        int k = store_list_chunk(n - done);
         db_stmt *st;
         rc = store_prep_list(s, "UPDATE risk SET in_place = in_place + ? WHERE id IN (", "?", k,
                              ")", &st, e);
@@ -438,7 +438,7 @@ int store_risks_alone(store *s, int64_t *risks, size_t n, int64_t except, size_t
     int rc = 0;
     *alone = 0;
     for (size_t done = 0; done < n && !rc;) {
-        int k = store_list_chunk((int)(n - done > STORE_LIST_MAX ? STORE_LIST_MAX : n - done));
+        int k = store_list_chunk(n - done);
         db_stmt *st;
         rc = store_prep_list(s, "SELECT r.id FROM risk r WHERE r.id IN (", "?", k,
                              ") AND NOT EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON "

@@ -283,9 +283,9 @@ int dom_get(dom *d, const regdef *reg, const char *key, record *out, isms_err *e
 /* The records of reg with the ids in `ids` (ascending, no repeats; retired
  * ones too with retired_too), each to fn in id order: read by id, a chunk
  * at a time, where they are at most a quarter of the register's kept count
- * (a report of one framework's mappings, not every mapping); else every
- * record of the register, which costs less a row: fn then sees the others
- * too and keeps what it needs. */
+ * (a report of one framework's mappings, not every mapping) or that count
+ * cannot be read now; else every record of the register, which costs less
+ * a row: fn then sees the others too and keeps what it needs. */
 int dom_scan_ids(dom *d, const regdef *reg, const int64_t *ids, size_t n, int retired_too,
                  store_record_fn fn, void *ctx, isms_err *e);
 /* Calls fn for each record matching q, in key order (see store_scan). */

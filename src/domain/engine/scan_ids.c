@@ -23,8 +23,10 @@ int dom_scan_ids(dom *d, const regdef *reg, const int64_t *ids, size_t n, int re
                  store_record_fn fn, void *ctx, isms_err *e)
 {
     enum { CHUNK = 500 };
+    /* every record only where the kept count says it is cheaper: unknown
+     * (inside a write, on an older schema), by id, which costs the ids */
     int64_t all = kept_count(d, reg);
-    if (all < 0 || (int64_t)n * 4 > all) {
+    if (all >= 0 && (int64_t)n * 4 > all) {
         store_query every = { .include_retired = retired_too, .ids_only = 1 };
         return store_scan(d->st, reg, &every, fn, ctx, e);
     }
