@@ -92,10 +92,15 @@ static const char *person_label(cli *c, const char *key)
                         record_text(&p, F_PERSON_EMAIL));
 }
 
-/* "PER-4 Tomasz Nowak": an owner in a table, a person looked up once per
- * command however many rows name them. */
-static const char *person_brief(cli *c, const char *key)
+/* What a reference says in a table beside its key: a person's name
+ * ("PER-4 Tomasz Nowak"), a requirement as FRAMEWORK:ID ("REQ-117
+ * iso27001-2022:A.8.13"), nothing for records whose keys are looked up by
+ * their title; each record looked up once per command however many rows
+ * name it. */
+static const char *ref_brief(cli *c, const regdef *target, const char *key)
 {
+    if (target != &reg_person && !target->known_as)
+        return key;
     if (!c->names) {
         c->names = xcalloc(1, sizeof *c->names);
         strmap_init(c->names);
@@ -103,8 +108,10 @@ static const char *person_brief(cli *c, const char *key)
     void **slot = strmap_slot_for(c->names, key);
     if (!*slot) {
         record p;
-        const char *name =
-            dom_get(c->d, &reg_person, key, &p, NULL) ? NULL : record_text(&p, F_PERSON_NAME);
+        const char *name = target != &reg_person ? dom_known_as(c->d, target, key)
+                           : dom_get(c->d, &reg_person, key, &p, NULL)
+                               ? NULL
+                               : record_text(&p, F_PERSON_NAME);
         *slot = name ? arena_printf(strmap_arena(c->names), "%s %s", key, name)
                      : arena_strdup(strmap_arena(c->names), key);
     }
@@ -139,6 +146,9 @@ static const char *member_label(cli *c, const fielddef *f, const char *key)
         label = record_text(&m, target->label);
         retired = m.retired_at != NULL;
     }
+    const char *name = dom_known_as(c->d, target, key); /* as dom_label */
+    if (name && (!label || strcmp(name, label)))
+        label = label ? arena_printf(c->a, "%s %s", name, label) : name;
     return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label), retired ? " (retired)" : "");
 }
 
@@ -169,9 +179,11 @@ static const char *value_text(cli *c, const fielddef *f, const value *v, int bri
     case FT_MONEY: return render_money(c, v->i);
     case FT_BOOL: return v->i ? "yes" : "no";
     case FT_REF:
-        if (strcmp(f->target, "person"))
-            return brief ? v->s : member_label(c, f, v->s);
-        return brief ? person_brief(c, v->s) : person_label(c, v->s);
+        if (brief) {
+            const regdef *target = register_find(f->target);
+            return target ? ref_brief(c, target, v->s) : v->s;
+        }
+        return strcmp(f->target, "person") ? member_label(c, f, v->s) : person_label(c, v->s);
     default: return v->s;
     }
 }

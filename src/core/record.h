@@ -155,6 +155,11 @@ typedef struct regdef {
      * only. Sets *id (0: none), *key and *retired. */
     int (*find)(struct dom *d, const char *typed, int64_t *id, const char **key, int *retired,
                 isms_err *e);
+    /* What people call record `key` where its key says too little and its
+     * label is no name (a requirement's FRAMEWORK:ID, which find takes
+     * back), in the dom's arena; *out NULL when there is none; or NULL:
+     * key and label say it. */
+    int (*known_as)(struct dom *d, const char *key, const char **out, isms_err *e);
 } regdef;
 
 typedef struct value {

@@ -857,7 +857,7 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
 static int find_prep(store *s, const regdef *reg, const char *field, const char *col,
                      const char *text, db_stmt **st, isms_err *e)
 {
-    char sql[200];
+    char sql[480];
     snprintf(sql, sizeof sql, "SELECT id, %s, retired_at FROM %s WHERE %s = ?", col, reg->name,
              field);
     int rc = db_prep(s->db, sql, st, e);
@@ -965,6 +965,22 @@ int store_name_of(store *s, const regdef *reg, const char *key, const char **lab
     int rc = find_by(s, reg, "key", key, &id, f->name, label, retired, a, e);
     *found = !rc && id;
     return rc;
+}
+
+int store_text_of(store *s, const regdef *reg, const char *key, const fielddef *f,
+                  const char **text, arena *a, isms_err *e)
+{
+    *text = NULL;
+    if (!has_field(reg, f) || (f->type != FT_TEXT && f->type != FT_REF))
+        return not_a_field(reg, f, e);
+    char col[200];
+    if (f->type == FT_REF) /* the key it names, in the same indexed read */
+        snprintf(col, sizeof col, "(SELECT r.key FROM %s r WHERE r.id = %s.%s)", f->target,
+                 reg->name, f->name);
+    else
+        snprintf(col, sizeof col, "%s", f->name);
+    int64_t id;
+    return find_by(s, reg, "key", key, &id, col, text, NULL, a, e);
 }
 
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,

@@ -110,7 +110,7 @@ static void read_risk(web_req *r, const results *res, const record *a, risk_quan
     json_t *d = res->doc;
     memset(q, 0, sizeof *q);
     q->key = record_text(a, F_ANALYSIS_SUBJECT);
-    q->title = web_ref_label(r->d, &reg_risk, q->key);
+    q->title = dom_label(r->d, &reg_risk, q->key);
     q->money = (quant_money){ dom_currency(r->d), dom_currency_exponent(r->d) };
     q->engine = text(r, d, "engine");
     q->model = text(r, d, "model");

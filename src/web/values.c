@@ -9,19 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *web_ref_label(dom *d, const regdef *reg, const char *key)
-{
-    const char *label;
-    isms_err quiet = { 0 };
-    if (store_label_of(dom_store(d), reg, key, &label, dom_arena(d), &quiet))
-        return NULL;
-    return label && *label ? label : NULL;
-}
-
 void html_ref(buf *b, dom *d, const regdef *reg, const char *key)
 {
     html_f(b, "<a href=\"/%u/%u\">%s</a>", reg->plural, key, key);
-    const char *label = web_ref_label(d, reg, key);
+    const char *label = dom_label(d, reg, key);
     if (label)
         html_f(b, " <span class=\"label\">%s</span>", label);
 }

@@ -218,9 +218,6 @@ int web_field(const regdef *reg, const char *name);
 /* A value as people read it in HTML (dom_value_text's text, escaped): a
  * reference is a link to its record. */
 void html_value(buf *b, dom *d, const fielddef *f, const value *v);
-/* The name people know record `key` of reg by (its label field), or
- * NULL (none, or no such record). */
-const char *web_ref_label(dom *d, const regdef *reg, const char *key);
 /* A link to record `key` of reg, followed by its name (html_value does
  * this for every reference). */
 void html_ref(buf *b, dom *d, const regdef *reg, const char *key);

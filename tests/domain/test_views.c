@@ -247,6 +247,45 @@ static void a_label_is_kept_for_one_read_transaction(void **state)
     assert_string_equal(label[2], "Renamed");
 }
 
+/* One field of a record by its key: a text, a reference as the key it
+ * names; nothing for a key that is not there; what people call a
+ * requirement and a framework beside their keys. */
+static void a_field_and_a_name_by_key(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    const char *t;
+    store *s = dom_store(d);
+    arena *a = dom_arena(d);
+    assert_int_equal(
+        store_text_of(s, &reg_risk, "RISK-2", field_def(&reg_risk, F_RISK_TITLE), &t, a, &e), 0);
+    assert_string_equal(t, "Fraud");
+    assert_int_equal(
+        store_text_of(s, &reg_risk, "RISK-1", field_def(&reg_risk, F_RISK_OWNER), &t, a, &e), 0);
+    assert_string_equal(t, "PER-2");
+    assert_int_equal(
+        store_text_of(s, &reg_risk, "RISK-99", field_def(&reg_risk, F_RISK_TITLE), &t, a, &e), 0);
+    assert_null(t);
+    assert_int_equal(
+        store_text_of(s, &reg_risk, "RISK-1", field_def(&reg_risk, F_RISK_LIKELIHOOD), &t, a, &e),
+        E_INTERNAL);
+    err_clear(&e);
+    int64_t id;
+    const char *key;
+    int retired;
+    assert_int_equal(dom_find(d, &reg_requirement, "iso27001-2022:a.5.1", &id, &key, &retired, &e),
+                     0);
+    assert_string_equal(dom_known_as(d, &reg_requirement, key), "iso27001-2022:A.5.1");
+    assert_string_equal(dom_label(d, &reg_requirement, key),
+                        "iso27001-2022:A.5.1 Policies for information security");
+    assert_null(dom_known_as(d, &reg_requirement, "REQ-999999"));
+    assert_null(dom_label(d, &reg_requirement, "REQ-999999"));
+    assert_int_equal(dom_find(d, &reg_framework, "iso27001-2022", &id, &key, &retired, &e), 0);
+    assert_string_equal(dom_label(d, &reg_framework, key), "iso27001-2022"); /* not twice */
+    assert_null(dom_known_as(d, &reg_risk, "RISK-1"));
+    assert_string_equal(dom_label(d, &reg_risk, "RISK-1"), "Outage");
+}
+
 static void dashboard_reads_the_last_verification(void **state)
 {
     (void)state;
@@ -377,6 +416,7 @@ static void what_is_due_is_earliest_first(void **state)
 
 TU_MAIN(setup, teardown, cmocka_unit_test(risks_have_scores_and_bands),
         cmocka_unit_test(a_label_is_kept_for_one_read_transaction),
+        cmocka_unit_test(a_field_and_a_name_by_key),
         cmocka_unit_test(assets_say_where_a_need_comes_from),
         cmocka_unit_test(filters_resolve_references_and_check_values),
         cmocka_unit_test(dashboard_counts), cmocka_unit_test(dashboard_reads_the_last_verification),

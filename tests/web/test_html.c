@@ -684,6 +684,10 @@ static void coverage_pages_and_api(void **state)
     assert_non_null(json_object_get(first, "percent_covered"));
     assert_non_null(json_object_get(first, "framework"));
     json_decref(all);
+    /* a mapping names its requirement as FRAMEWORK:ID beside the title */
+    body = page(&lead, "/mappings?sort=target");
+    assert_contains(body, "</a> <span class=\"label\">iso27001-2022:A.");
+    free(body);
     refused(&lead, "/coverage?framework=no-such-framework", 404, "no-such-framework");
     refused(&lead, "/coverage?frame=iso27001-2022", 400, "frame");
     refused(&lead, "/soa?framework=no-such-framework", 404, "no-such-framework");

@@ -301,6 +301,15 @@ int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err
 int dom_find(dom *d, const regdef *reg, const char *typed, int64_t *id, const char **key,
              int *retired, isms_err *e);
 
+/* What people call record `key` of reg where its key says too little
+ * (regdef.known_as: "iso27001-2022:A.8.13" for REQ-117), or NULL. */
+const char *dom_known_as(dom *d, const regdef *reg, const char *key);
+/* The record's label in one line for a reference to it: the name above,
+ * if any, before its label ("iso27001-2022:A.8.13 Information backup"),
+ * or NULL when it has neither (or there is no such record). In the
+ * dom's arena. */
+const char *dom_label(dom *d, const regdef *reg, const char *key);
+
 /* Resolves a person given as key or e-mail; *id = 0 if none. */
 int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e);
 /* The id of the person `who` (key or e-mail) names; E_NOT_FOUND naming

@@ -50,10 +50,10 @@ static int rules_soa(struct dom *d, record *r, const record *old, isms_err *e);
 REGISTER(framework, FRAMEWORK, "frameworks", "FW", F_FRAMEWORK_NAME,
          "frameworks laid over the control set: ISO/IEC 27001, NIST CSF 2.0 and SP 800-53, "
          "NIS2, DORA, SOC 2, ISO/IEC 42001 built in, and your own",
-         .check = rules_framework, .find = framework_find);
+         .check = rules_framework, .find = framework_find, .known_as = framework_known_as);
 REGISTER(requirement, REQUIREMENT, "requirements", "REQ", F_REQUIREMENT_TITLE,
          "a framework's clauses, controls, subcategories and articles (FRAMEWORK:ID)",
-         .check = rules_requirement, .find = requirement_find);
+         .check = rules_requirement, .find = requirement_find, .known_as = requirement_known_as);
 REGISTER(mapping, MAPPING, "mappings", "MAP", F_MAPPING_RATIONALE,
          "controls and requirements mapped onto requirements (NIST IR 8477 relationships)",
          .check = rules_mapping);
@@ -218,6 +218,40 @@ int requirement_find(dom *d, const char *typed, int64_t *id, const char **key, i
     return 0;
 }
 
+/* A framework's name is required: it is there when the framework is (and
+ * store_label_of keeps it for the next reference: a list names FW-1 on
+ * every row). */
+int framework_known_as(dom *d, const char *key, const char **out, isms_err *e)
+{
+    return store_label_of(dom_store(d), &reg_framework, key, out, dom_arena(d), e);
+}
+
+int requirement_known_as(dom *d, const char *key, const char **out, isms_err *e)
+{
+    *out = NULL;
+    const char *code, *fw, *name = NULL;
+    store *s = dom_store(d);
+    arena *a = dom_arena(d);
+    int rc = store_text_of(s, &reg_requirement, key,
+                           field_def(&reg_requirement, F_REQUIREMENT_CODE), &code, a, e);
+    if (!rc && code)
+        rc = store_text_of(s, &reg_requirement, key,
+                           field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK), &fw, a, e);
+    if (!rc && code && fw)
+        rc = framework_known_as(d, fw, &name, e);
+    if (!rc && name)
+        *out = arena_printf(a, "%s:%s", name, code);
+    return rc;
+}
+
+/* "iso27001-2022:A.8.13 (REQ-117)": a requirement in a message, as
+ * people type it. */
+static const char *requirement_named(dom *d, const char *key)
+{
+    const char *name = dom_known_as(d, &reg_requirement, key);
+    return name ? arena_printf(dom_arena(d), "%s (%s)", name, key) : key;
+}
+
 /* ---- rules ---- */
 
 /* Does field i hold the same in a and b? (Sets: the same members, in the
@@ -331,7 +365,8 @@ static int rules_mapping(dom *d, record *r, const record *old, isms_err *e)
                        ctl->null ? "control" : "source", ctl->null ? "not neither" : "not both");
     int64_t target = record_int(r, F_MAPPING_TARGET);
     if (!src->null && src->i == target)
-        return err_set(e, E_INVALID, "source", "source: %s is the target itself", src->s);
+        return err_set(e, E_INVALID, "source", "source: %s is the target itself",
+                       requirement_named(d, src->s));
     same_mapping s = { .self = r->id,
                        .from = ctl->null ? src->i : ctl->i,
                        .from_field = ctl->null ? F_MAPPING_SOURCE : F_MAPPING_CONTROL,
@@ -345,7 +380,8 @@ static int rules_mapping(dom *d, record *r, const record *old, isms_err *e)
     if (rc == 1)
         return err_set(e, E_CONFLICT, "target",
                        "target: %s is already mapped onto %s by %s; update that mapping",
-                       ctl->null ? src->s : ctl->s, record_text(r, F_MAPPING_TARGET), s.key);
+                       ctl->null ? requirement_named(d, src->s) : ctl->s,
+                       requirement_named(d, record_text(r, F_MAPPING_TARGET)), s.key);
     return rc;
 }
 
@@ -371,9 +407,10 @@ static int rules_applicability(dom *d, record *r, const record *old, isms_err *e
     if (rc)
         return rc;
     if (record_int(&soa, F_SOA_FRAMEWORK) != record_int(&req, F_REQUIREMENT_FRAMEWORK))
-        return err_set(e, E_INVALID, "requirement", "requirement: %s is not of %s's framework %s",
-                       record_text(r, F_APPLICABILITY_REQUIREMENT), soa.key,
-                       record_text(&soa, F_SOA_FRAMEWORK));
+        return err_set(e, E_INVALID, "requirement",
+                       "requirement: %s is not of %s's framework %s (%s)",
+                       requirement_named(d, req.key), soa.key, record_text(&soa, F_SOA_FRAMEWORK),
+                       dom_label(d, &reg_framework, record_text(&soa, F_SOA_FRAMEWORK)));
     same_mapping s = {
         .self = r->id, .from = req.id, .from_field = F_APPLICABILITY_REQUIREMENT, .a = a
     };
@@ -387,7 +424,7 @@ static int rules_applicability(dom *d, record *r, const record *old, isms_err *e
     rc = store_scan(dom_store(d), &reg_applicability, &q, find_same, &s, e);
     if (rc == 1)
         return err_set(e, E_CONFLICT, "requirement", "requirement: %s already has %s in %s",
-                       soa.key, req.key, s.key);
+                       soa.key, requirement_named(d, req.key), s.key);
     return rc;
 }
 

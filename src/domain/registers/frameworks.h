@@ -133,6 +133,11 @@ int framework_find(struct dom *d, const char *typed, int64_t *id, const char **k
                    isms_err *e);
 int requirement_find(struct dom *d, const char *typed, int64_t *id, const char **key, int *retired,
                      isms_err *e);
+/* A framework by its name ("iso27001-2022"), a requirement as
+ * FRAMEWORK:ID ("iso27001-2022:A.8.13"): the names framework_find and
+ * requirement_find take back (regdef.known_as). */
+int framework_known_as(struct dom *d, const char *key, const char **out, isms_err *e);
+int requirement_known_as(struct dom *d, const char *key, const char **out, isms_err *e);
 
 /* The OSCAL control id of a requirement's code: an NCName ("AC-2(1)" ->
  * "ac-2.1" for SP 800-53, whose catalogue writes ids in lower case; "4.1"
