@@ -704,34 +704,28 @@ static int insert_rows(store *s, const record *rs, int n, isms_err *e)
 }
 
 /* The members of link field i of every record, flattened into pairs and
- * inserted MANY_PARAMS / 2 pairs a statement. */
+ * inserted many to a statement, as link_rows does one record's. */
 static int insert_link_rows(store *s, const record *rs, int n, int i, isms_err *e)
 {
     const fielddef *f = &rs[0].reg->fields[i];
-    int total = 0;
+    size_t total = 0;
     for (int r = 0; r < n; r++)
-        total += rs[r].v[i].n;
-    if (!total)
-        return 0;
-    const record **owner = xcalloc((size_t)total, sizeof *owner);
-    int *member = xcalloc((size_t)total, sizeof *member);
-    for (int r = 0, t = 0; r < n; r++)
+        total += (size_t)rs[r].v[i].n;
+    const record **owner = xcalloc(total ? total : 1, sizeof *owner);
+    int *member = xcalloc(total ? total : 1, sizeof *member);
+    for (size_t r = 0, t = 0; r < (size_t)n; r++)
         for (int k = 0; k < rs[r].v[i].n; k++, t++) {
             owner[t] = &rs[r];
             member[t] = k;
         }
-    int rc = 0, per = MANY_PARAMS / 2;
-    for (int at = 0; at < total && !rc; at += per) {
-        int pairs = total - at < per ? total - at : per;
-        char *insert =
-            printf_sql("INSERT INTO %s (%s, %s) VALUES", f->link_table, f->link_src, f->link_dst);
+    int rc = 0;
+    for (size_t done = 0; done < total && !rc;) {
+        int k = store_list_chunk(total - done);
         db_stmt *st;
-        rc = store_prep_rows(s, insert, "(?, ?)", pairs, &st, e);
-        free(insert);
-        for (int k = 0, p = 1; k < pairs && !rc; k++, p += 2) {
-            const record *r = owner[at + k];
-            db_bind_int(st, p, r->id);
-            bind_member(st, p + 1, f, &r->v[i], member[at + k]);
+        rc = prep_link_rows(s, f, k, 0, &st, e);
+        for (int j = 0, p = 1; j < k && !rc; j++, done++, p += 2) {
+            db_bind_int(st, p, owner[done]->id);
+            bind_member(st, p + 1, f, &owner[done]->v[i], member[done]);
         }
         if (!rc)
             rc = db_run(st, e);

@@ -630,6 +630,16 @@ int store_prep_rows(store *s, const char *insert, const char *row, int k, db_stm
     return store_prep_list(s, insert, row, k, "", st, e);
 }
 
+int store_prep_ids(store *s, const char *head, const char *tail, const int64_t *ids, size_t n,
+                   size_t *done, int first, db_stmt **st, int *k, isms_err *e)
+{
+    *k = store_list_chunk(n - *done);
+    int rc = store_prep_list(s, head, "?", *k, tail, st, e);
+    for (int j = 0; !rc && j < *k; j++)
+        db_bind_int(*st, first + j, ids[(*done)++]);
+    return rc;
+}
+
 int store_list_chunk(size_t n)
 {
     if (n < STORE_LIST_MIN)

@@ -491,13 +491,15 @@ int store_assets_kept(store *s, store_asset_fn fn, void *ctx, isms_err *e);
 #define STORE_RAISED_TALLY "asset.raised"
 int store_assets_raised(store *s, int64_t *n, isms_err *e);
 
+/* A mapping of a framework's requirements: its id, the control mapped and
+ * its target (0 where the caller did not ask for them). */
+typedef int (*store_mapping_fn)(int64_t mapping, int64_t control, int64_t target, void *ctx);
 /* The ids of the mappings (retired ones too) onto a requirement of
- * framework #framework, in no order, each to fn as ("", id), from two
+ * framework #framework, in no order, each to fn as (id, 0, 0), from two
  * indexes alone: a framework's coverage reads those, not every mapping. */
-int store_mappings_onto(store *s, int64_t framework, store_tally_fn fn, void *ctx, isms_err *e);
+int store_mappings_onto(store *s, int64_t framework, store_mapping_fn fn, void *ctx, isms_err *e);
 /* The active mappings of a control onto a requirement of framework
  * #framework, in no order: (mapping, control, target) each to fn. */
-typedef int (*store_mapping_fn)(int64_t mapping, int64_t control, int64_t target, void *ctx);
 int store_control_mappings_onto(store *s, int64_t framework, store_mapping_fn fn, void *ctx,
                                 isms_err *e);
 /* What the dashboard joins, each bounded by what it finds: */

@@ -157,6 +157,11 @@ int store_prep_list(store *s, const char *head, const char *item, int k, const c
  * prepared once. */
 enum { STORE_LIST_MIN = 16, STORE_LIST_MAX = 256 };
 int store_list_chunk(size_t n);
+/* The next chunk of ids[*done..n): head, a "?" per id of the chunk and
+ * tail, prepared, the ids bound from parameter `first` on (the others are
+ * the caller's to bind); *k is the chunk's size and *done moves past it. */
+int store_prep_ids(store *s, const char *head, const char *tail, const int64_t *ids, size_t n,
+                   size_t *done, int first, db_stmt **st, int *k, isms_err *e);
 
 /* Runs `sql`; *found says whether it found a row, and `fn` (when not NULL)
  * read it into `out`. */

@@ -418,16 +418,14 @@ int store_risks_in_place_add(store *s, const int64_t *risks, size_t n, int64_t b
 {
     int rc = 0;
     for (size_t done = 0; done < n && !rc;) {
-        int k = store_list_chunk(n - done);
         db_stmt *st;
-        rc = store_prep_list(s, "UPDATE risk SET in_place = in_place + ? WHERE id IN (", "?", k,
-                             ")", &st, e);
-        if (rc)
-            break;
-        db_bind_int(st, 1, by);
-        for (int j = 0; j < k; j++)
-            db_bind_int(st, 2 + j, risks[done++]);
-        rc = db_run(st, e);
+        int k;
+        rc = store_prep_ids(s, "UPDATE risk SET in_place = in_place + ? WHERE id IN (", ")", risks,
+                            n, &done, 2, &st, &k, e);
+        if (!rc) {
+            db_bind_int(st, 1, by);
+            rc = db_run(st, e);
+        }
     }
     return rc;
 }
@@ -438,17 +436,15 @@ int store_risks_alone(store *s, int64_t *risks, size_t n, int64_t except, size_t
     int rc = 0;
     *alone = 0;
     for (size_t done = 0; done < n && !rc;) {
-        int k = store_list_chunk(n - done);
         db_stmt *st;
-        rc = store_prep_list(s, "SELECT r.id FROM risk r WHERE r.id IN (", "?", k,
-                             ") AND NOT EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON "
-                             "c.id = cr.control WHERE cr.risk = r.id AND c.id <> ? AND "
-                             "c.retired_at IS NULL AND c.status <> 'planned') ORDER BY r.id",
-                             &st, e);
+        int k;
+        rc = store_prep_ids(s, "SELECT r.id FROM risk r WHERE r.id IN (",
+                            ") AND NOT EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON "
+                            "c.id = cr.control WHERE cr.risk = r.id AND c.id <> ? AND "
+                            "c.retired_at IS NULL AND c.status <> 'planned') ORDER BY r.id",
+                            risks, n, &done, 1, &st, &k, e);
         if (rc)
             break;
-        for (int j = 0; j < k; j++)
-            db_bind_int(st, 1 + j, risks[done++]);
         db_bind_int(st, 1 + k, except);
         int row; /* the chunk is bound: its places may take the rows */
         while (!(rc = db_step(st, &row, e)) && row)
@@ -550,38 +546,38 @@ int store_last_change(store *s, const regdef *reg, char **at, arena *a, isms_err
     return rc;
 }
 
-int store_mappings_onto(store *s, int64_t framework, store_tally_fn fn, void *ctx, isms_err *e)
+/* The rows of `sql` (mapping id, then control and target when ncols is
+ * 3) for framework #framework, each to fn; what a statement lacks is 0. */
+static int mapping_rows(store *s, const char *sql, int ncols, int64_t framework,
+                        store_mapping_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT m.id FROM requirement r JOIN mapping m ON m.target = r.id "
-                          "WHERE r.framework = ?",
-                          &st, e);
+    int row, rc = db_prep(s->db, sql, &st, e);
     if (rc)
         return rc;
     db_bind_int(st, 1, framework);
     while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn("", db_col_int(st, 0), ctx)) != 0)
+        if ((rc = fn(db_col_int(st, 0), ncols > 1 ? db_col_int(st, 1) : 0,
+                     ncols > 2 ? db_col_int(st, 2) : 0, ctx)) != 0)
             break;
     db_done(st);
     return rc;
 }
 
+int store_mappings_onto(store *s, int64_t framework, store_mapping_fn fn, void *ctx, isms_err *e)
+{
+    return mapping_rows(s,
+                        "SELECT m.id FROM requirement r JOIN mapping m ON m.target = r.id "
+                        "WHERE r.framework = ?",
+                        1, framework, fn, ctx, e);
+}
+
 int store_control_mappings_onto(store *s, int64_t framework, store_mapping_fn fn, void *ctx,
                                 isms_err *e)
 {
-    db_stmt *st;
-    int row, rc = db_prep(s->db,
-                          "SELECT m.id, m.control, m.target FROM requirement r JOIN mapping m ON "
-                          "m.target = r.id WHERE r.framework = ? AND m.retired_at IS NULL AND "
-                          "m.control IS NOT NULL",
-                          &st, e);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, framework);
-    while (!(rc = db_step(st, &row, e)) && row)
-        if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2), ctx)) != 0)
-            break;
-    db_done(st);
-    return rc;
+    return mapping_rows(s,
+                        "SELECT m.id, m.control, m.target FROM requirement r JOIN mapping m ON "
+                        "m.target = r.id WHERE r.framework = ? AND m.retired_at IS NULL AND "
+                        "m.control IS NOT NULL",
+                        3, framework, fn, ctx, e);
 }

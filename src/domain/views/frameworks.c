@@ -429,9 +429,10 @@ static int coverage_of(cov_ctx *c, const char *framework, cov_report *out, isms_
     return rc;
 }
 
-static int take_id(const char *name, int64_t id, void *ctx)
+static int take_id(int64_t id, int64_t control, int64_t target, void *ctx)
 {
-    (void)name;
+    (void)control;
+    (void)target;
     idset_add(ctx, id);
     return 0;
 }
