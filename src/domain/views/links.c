@@ -27,37 +27,29 @@ static int add_link(const regdef *reg, const fielddef *f, const char *key, void 
     return 0;
 }
 
-/* A requirement as people cite it: "iso27001-2022 A.8.8 Management of
- * technical vulnerabilities" ("" when there is none). */
+/* A requirement as people cite it: "iso27001-2022:A.8.8 Management of
+ * technical vulnerabilities" (dom_label). */
 static const char *requirement_text(dom *d, const char *key)
 {
-    record q, fw;
-    if (!key || dom_get(d, &reg_requirement, key, &q, NULL))
-        return "";
-    const char *framework = record_text(&q, F_REQUIREMENT_FRAMEWORK);
-    if (framework && !dom_get(d, &reg_framework, framework, &fw, NULL))
-        framework = record_text(&fw, F_FRAMEWORK_NAME);
-    return arena_printf(dom_arena(d), "%s %s %s", framework, record_text(&q, F_REQUIREMENT_CODE),
-                        record_text(&q, F_REQUIREMENT_TITLE));
+    const char *label = key ? dom_label(d, &reg_requirement, key) : NULL;
+    return label ? label : key ? key : "";
 }
 
 /* A mapping has no name of its own: it is called by what it links on the
- * other side from the record shown, and how ("onto iso27001-2022 A.8.8
+ * other side from the record shown, and how ("onto iso27001-2022:A.8.8
  * Management of technical vulnerabilities (subset-of)" on a control's
  * page; the control on a requirement's). */
 static const char *mapping_text(dom *d, const record *m, const fielddef *through)
 {
     arena *a = dom_arena(d);
     const char *how = record_text(m, F_MAPPING_RELATIONSHIP);
+    const char *ctl = record_text(m, F_MAPPING_CONTROL);
     const char *side;
     if (through != field_def(&reg_mapping, F_MAPPING_TARGET))
         side = arena_printf(a, "onto %s", requirement_text(d, record_text(m, F_MAPPING_TARGET)));
-    else if (record_text(m, F_MAPPING_CONTROL)) {
-        const char *ctl = record_text(m, F_MAPPING_CONTROL);
-        record c;
-        side = dom_get(d, &reg_control, ctl, &c, NULL)
-                   ? ctl
-                   : arena_printf(a, "%s %s", ctl, record_text(&c, F_CONTROL_TITLE));
+    else if (ctl) {
+        const char *label = dom_label(d, &reg_control, ctl);
+        side = label ? arena_printf(a, "%s %s", ctl, label) : ctl;
     } else
         side = arena_printf(a, "from %s", requirement_text(d, record_text(m, F_MAPPING_SOURCE)));
     return how ? arena_printf(a, "%s (%s)", side, how) : side;
