@@ -10,6 +10,7 @@
  * The figures are the domain's (domain/views/frameworks.h,
  * domain/workflows/soa.h); this file only renders them. */
 #include "cli/cli_internal.h"
+#include "domain/views/links.h"
 #include "core/buf.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
@@ -60,8 +61,7 @@ int cmd_map_add(cli *c, isms_err *e)
         render_record_json(c, &out);
         return 0;
     }
-    fprintf(c->out, "added %s  %s %s %s\n", out.key, from,
-            record_text(&out, F_MAPPING_RELATIONSHIP), cli_opt_value(c, "to"));
+    fprintf(c->out, "added %s  %s\n", out.key, dom_record_title(c->d, &out));
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "core/idset.h"
 #include "core/text.h"
 #include "domain/registers/registers.h"
+#include "domain/views/links.h"
 #include "domain/views/query.h"
 #include "domain/views/states.h"
 
@@ -35,9 +36,7 @@ static void print_result(cli *c, const char *verb, const record *r)
         render_record_json(c, r);
         return;
     }
-    const char *label = record_text(r, r->reg->label);
-    if (label && strchr(label, '\n'))
-        label = "";
+    const char *label = dom_record_title(c->d, r);
     fprintf(c->out, "%s %s  %s\n", verb, r->key, label ? label : "");
 }
 

@@ -231,9 +231,8 @@ static void links_text(cli *c, const record *r, const fielddef *fd, const value 
 void render_record(cli *c, const record *r)
 {
     FILE *f = c->out;
-    const char *label = record_text(r, r->reg->label);
-    fprintf(f, "%s  %s%s\n", r->key, label && !strchr(label, '\n') ? label : "",
-            r->retired_at ? "  [retired]" : "");
+    const char *label = dom_record_title(c->d, r);
+    fprintf(f, "%s  %s%s\n", r->key, label ? label : "", r->retired_at ? "  [retired]" : "");
     for (int i = 0; i < r->reg->nfields; i++) {
         const fielddef *fd = &r->reg->fields[i];
         if (fd->type == FT_LINKS && r->v[i].n) {

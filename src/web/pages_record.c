@@ -282,7 +282,7 @@ static int history(web_req *r, const record *rec, isms_err *e)
 /* "RISK-1 · Ransomware halts payments" */
 const char *web_record_title(dom *d, const record *rec)
 {
-    const char *label = rec->reg->label ? record_text(rec, rec->reg->label) : NULL;
+    const char *label = dom_record_title(d, rec);
     return label ? arena_printf(dom_arena(d), "%s · %s", rec->key, label) : rec->key;
 }
 

@@ -688,6 +688,10 @@ static void coverage_pages_and_api(void **state)
     body = page(&lead, "/mappings?sort=target");
     assert_contains(body, "</a> <span class=\"label\">iso27001-2022:A.");
     free(body);
+    body = page(&lead, "/mappings/MAP-1");
+    assert_contains(body, "<h1>MAP-1 · CTL-");
+    assert_contains(body, " onto iso27001-2022:A.");
+    free(body);
     refused(&lead, "/coverage?framework=no-such-framework", 404, "no-such-framework");
     refused(&lead, "/coverage?frame=iso27001-2022", 400, "frame");
     refused(&lead, "/soa?framework=no-such-framework", 404, "no-such-framework");

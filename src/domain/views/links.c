@@ -35,24 +35,44 @@ static const char *requirement_text(dom *d, const char *key)
     return label ? label : key ? key : "";
 }
 
+/* What a mapping maps: its control ("CTL-1 Immutable offline backups")
+ * or, in a crosswalk, its source requirement. */
+static const char *mapped_from(dom *d, const record *m)
+{
+    const char *ctl = record_text(m, F_MAPPING_CONTROL);
+    if (!ctl)
+        return requirement_text(d, record_text(m, F_MAPPING_SOURCE));
+    const char *label = dom_label(d, &reg_control, ctl);
+    return label ? arena_printf(dom_arena(d), "%s %s", ctl, label) : ctl;
+}
+
 /* A mapping has no name of its own: it is called by what it links on the
  * other side from the record shown, and how ("onto iso27001-2022:A.8.8
  * Management of technical vulnerabilities (subset-of)" on a control's
- * page; the control on a requirement's). */
+ * page; the control on a requirement's); both sides where it is shown
+ * itself (through NULL). */
 static const char *mapping_text(dom *d, const record *m, const fielddef *through)
 {
     arena *a = dom_arena(d);
     const char *how = record_text(m, F_MAPPING_RELATIONSHIP);
-    const char *ctl = record_text(m, F_MAPPING_CONTROL);
+    const char *onto = requirement_text(d, record_text(m, F_MAPPING_TARGET));
     const char *side;
-    if (through != field_def(&reg_mapping, F_MAPPING_TARGET))
-        side = arena_printf(a, "onto %s", requirement_text(d, record_text(m, F_MAPPING_TARGET)));
-    else if (ctl) {
-        const char *label = dom_label(d, &reg_control, ctl);
-        side = label ? arena_printf(a, "%s %s", ctl, label) : ctl;
-    } else
-        side = arena_printf(a, "from %s", requirement_text(d, record_text(m, F_MAPPING_SOURCE)));
+    if (!through)
+        side = arena_printf(a, "%s onto %s", mapped_from(d, m), onto);
+    else if (through != field_def(&reg_mapping, F_MAPPING_TARGET))
+        side = arena_printf(a, "onto %s", onto);
+    else
+        side = arena_printf(a, "%s%s", record_text(m, F_MAPPING_CONTROL) ? "" : "from ",
+                            mapped_from(d, m));
     return how ? arena_printf(a, "%s (%s)", side, how) : side;
+}
+
+const char *dom_record_title(dom *d, const record *r)
+{
+    if (r->reg == &reg_mapping)
+        return mapping_text(d, r, NULL);
+    const char *label = r->reg->label ? record_text(r, r->reg->label) : NULL;
+    return label && *label && !strchr(label, '\n') ? label : NULL;
 }
 
 /* What people call the record `key` of reg, linking here through field

@@ -46,6 +46,13 @@ typedef struct dom_backlinks {
 enum { DOM_BACKLINKS_SHOWN = 20 };
 int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, isms_err *e);
 
+/* One line naming record r to people, for its heading: its label, or
+ * for a record with no name of its own what it links (a mapping: "CTL-1
+ * Immutable offline backups onto iso27001-2022:A.8.13 Information backup
+ * (equal-to)"); NULL when there is none (a label of several lines). In
+ * the dom's arena. */
+const char *dom_record_title(dom *d, const record *r);
+
 /* ---- what of a person's is due ---- */
 
 /* A date field that says when something is due: a review, a target, an
