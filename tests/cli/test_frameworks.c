@@ -83,6 +83,22 @@ static void requirements_are_named_as_people_type_them(void **state)
     snprintf(want, sizeof want, "%s iso27001-2022:A.8.13 ", req);
     assert_contains(out, want);
     free(out);
+    /* an applicability is named by its requirement (or statement) and state */
+    json_t *apl =
+        tu_json_take(tu_isms_ok(repo, "applicability", "list", "--requirement", req, "--json"));
+    const char *akey = json_string_value(json_object_get(json_array_get(apl, 0), "key"));
+    const char *soa = json_string_value(json_object_get(json_array_get(apl, 0), "soa"));
+    out = tu_isms_ok(repo, "applicability", "show", akey);
+    snprintf(want, sizeof want, "%s  iso27001-2022:A.8.13 (applicable, ", akey);
+    assert_contains(out, want);
+    snprintf(want, sizeof want, ") Information backup, in %s\n", soa);
+    assert_contains(out, want);
+    free(out);
+    out = tu_isms_ok(repo, "requirement", "show", req);
+    snprintf(want, sizeof want, "%s  %s (applicable, ", akey, soa);
+    assert_contains(out, want);
+    free(out);
+    json_decref(apl);
     json_decref(l);
     json_decref(r);
 }

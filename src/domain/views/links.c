@@ -67,10 +67,46 @@ static const char *mapping_text(dom *d, const record *m, const fielddef *through
     return how ? arena_printf(a, "%s (%s)", side, how) : side;
 }
 
+/* "KEY-NAME (state) label": what a record is called with a state put
+ * where a line cut at its end keeps it. */
+static const char *named_with(dom *d, const regdef *reg, const char *key, const char *state)
+{
+    const char *name = dom_known_as(d, reg, key), *label = NULL;
+    isms_err quiet = { 0 };
+    if (store_label_of(dom_store(d), reg, key, &label, dom_arena(d), &quiet))
+        label = NULL;
+    return arena_printf(dom_arena(d), "%s (%s)%s%s", name ? name : key, state, label ? " " : "",
+                        label ? label : "");
+}
+
+/* An applicability is named by its requirement and its statement, the
+ * side not shown, with its state first ("iso27001-2022:A.8.13 (applicable,
+ * implemented) Information backup" on its statement's page, "SOA-1
+ * (applicable, implemented) Statement of Applicability, ..." on its
+ * requirement's): its justification says why, on its own page. */
+static const char *applicability_text(dom *d, const record *p, const fielddef *through)
+{
+    arena *a = dom_arena(d);
+    const char *req = record_text(p, F_APPLICABILITY_REQUIREMENT);
+    const char *soa = record_text(p, F_APPLICABILITY_SOA);
+    const char *impl = record_text(p, F_APPLICABILITY_IMPLEMENTATION);
+    const char *state = arena_printf(
+        a, "%s%s%s", record_int(p, F_APPLICABILITY_APPLICABLE) ? "applicable" : "not applicable",
+        impl ? ", " : "", impl ? impl : "");
+    if (through == field_def(&reg_applicability, F_APPLICABILITY_REQUIREMENT))
+        return soa ? named_with(d, &reg_soa, soa, state) : state;
+    const char *named = req ? named_with(d, &reg_requirement, req, state) : state;
+    if (through == field_def(&reg_applicability, F_APPLICABILITY_SOA) || !soa)
+        return named;
+    return arena_printf(a, "%s, in %s", named, soa);
+}
+
 const char *dom_record_title(dom *d, const record *r)
 {
     if (r->reg == &reg_mapping)
         return mapping_text(d, r, NULL);
+    if (r->reg == &reg_applicability)
+        return applicability_text(d, r, NULL);
     const char *label = r->reg->label ? record_text(r, r->reg->label) : NULL;
     return label && *label && !strchr(label, '\n') ? label : NULL;
 }
@@ -84,6 +120,8 @@ static const char *label_of(dom *d, const regdef *reg, const char *key, const fi
         return "";
     if (reg == &reg_mapping)
         return mapping_text(d, &r, through);
+    if (reg == &reg_applicability)
+        return applicability_text(d, &r, through);
     const char *label = record_text(&r, reg->label);
     return label ? label : "";
 }
