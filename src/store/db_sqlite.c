@@ -538,11 +538,17 @@ static int sq_backup(db *base, const char *to, isms_err *e)
     sqlite_db *d = (sqlite_db *)base;
     if (access(to, F_OK) == 0)
         return err_set(e, E_CONFLICT, "backup", "%s already exists", to);
+    /* Written under another name and renamed when whole: a copy cut short
+     * (Ctrl-C, a full disk) is never left where a whole one would be. */
+    char part[4200];
+    if ((size_t)snprintf(part, sizeof part, "%s.part", to) >= sizeof part)
+        return err_set(e, E_USAGE, "backup", "%s: the name is too long", to);
+    unlink(part); /* what an earlier copy cut short left */
     sqlite3_stmt *s;
     int rc = sqlite3_prepare_v2(d->h, "VACUUM INTO ?", -1, &s, NULL);
     if (rc != SQLITE_OK)
         return sq_error(d, rc, e, "backup");
-    sqlite3_bind_text(s, 1, to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 1, part, -1, SQLITE_TRANSIENT);
     /* A copy reads every page once and writes it once: a cache does not
      * help it, and VACUUM gives the copy the cache of the file it copies.
      * With the 64 MB a large file's reads call for (size_cache), a backup
@@ -553,7 +559,16 @@ static int sq_backup(db *base, const char *to, isms_err *e)
     sqlite3_finalize(s);
     if (d->cache_kb > 0)
         set_cache_kb(d->h, d->cache_kb);
-    return rc == SQLITE_DONE ? 0 : sq_error(d, rc, e, "backup");
+    if (rc != SQLITE_DONE) {
+        unlink(part);
+        return sq_error(d, rc, e, "backup");
+    }
+    if (rename(part, to) != 0) {
+        int err = errno;
+        unlink(part);
+        return err_set(e, E_STORE, "backup", "%s: %s", to, strerror(err));
+    }
+    return 0;
 }
 
 /* quick_check, not integrity_check: it reads every page once and checks

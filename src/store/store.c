@@ -5,9 +5,11 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The migrations compiled into the binary (CMake embeds src/store/migrations/
  * *.sql in name order). File NNNN_name.sql is schema version NNNN. */
@@ -233,6 +235,26 @@ static int apply_migration(store *s, int v, isms_err *e)
                   DB_INT(v), DB_TEXT(isms_migrations[v - 1].name), DB_TEXT(now));
 }
 
+/* Removes the copies an upgrade stopped before they were whole left
+ * beside the file (db_backup writes NAME.part and renames it when whole;
+ * a process killed meanwhile leaves it). */
+static void forget_cut_copies(const char *target)
+{
+    char pattern[8400];
+    size_t n = 0;
+    for (const char *p = target; *p && n + 2 < sizeof pattern - 16; p++) {
+        if (strchr("*?[\\", *p)) /* the file's own name matches only itself */
+            pattern[n++] = '\\';
+        pattern[n++] = *p;
+    }
+    snprintf(pattern + n, sizeof pattern - n, ".v*.bak.part*"); /* and its journal */
+    glob_t g;
+    if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0)
+        for (size_t k = 0; k < g.gl_pathc; k++)
+            unlink(g.gl_pathv[k]);
+    globfree(&g);
+}
+
 /* Makes a copy of a SQLite repository before changing its schema, beside
  * the file: acme.isms.v1-20261123T161742Z.bak. */
 static int backup_before_upgrade(store *s, const char *target, int from, isms_err *e)
@@ -245,7 +267,12 @@ static int backup_before_upgrade(store *s, const char *target, int from, isms_er
     snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8, now + 11,
              now + 14, now + 17);
     snprintf(path, sizeof path, "%s.v%d-%s.bak", target, from, stamp);
-    return db_backup(s->db, path, e);
+    forget_cut_copies(target);
+    store_progress("a copy of the old file first", 0, 1);
+    int rc = db_backup(s->db, path, e);
+    if (!rc)
+        store_progress("a copy of the old file first", 1, 1);
+    return rc;
 }
 
 /* An upgrade past 0013_lists.sql writes the search's words of the
@@ -312,6 +339,8 @@ static int migrate(store *s, const char *target, const char *name, int create, i
         rc = apply_migration(s, v, e);
         if (rc)
             goto fail;
+        if (!create)
+            store_progress("the schema's changes", v - from, limit - from);
     }
     s->version = limit; /* what on_upgrade writes goes to the new tables */
     if (!create && from < limit)

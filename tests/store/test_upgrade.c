@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *schema_version(const char *repo)
 {
@@ -168,4 +169,44 @@ static void every_older_schema_upgrades(void **state)
         upgrade_from(v);
 }
 
-TU_MAIN(NULL, NULL, cmocka_unit_test(every_older_schema_upgrades))
+static int exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* The copy is written as NAME.part and renamed when whole: what a copy cut
+ * short left (a process killed) is removed by the next upgrade, and no
+ * .part is left beside a whole copy. */
+static void a_copy_cut_short_is_not_left(void **state)
+{
+    (void)state;
+    if (tu_backend_is_pg())
+        skip();
+    const char *repo = tu_repo("cut.isms");
+    make_old_repository(repo, store_schema_latest() - 1);
+    char cut[4200], journal[4300], other[4200];
+    snprintf(cut, sizeof cut, "%s.v3-20260101T000000Z.bak.part", repo);
+    snprintf(journal, sizeof journal, "%s-journal", cut);
+    snprintf(other, sizeof other, "%s.notes.part", repo); /* not a copy: stays */
+    const char *made[] = { cut, journal, other };
+    for (int k = 0; k < 3; k++) {
+        FILE *f = fopen(made[k], "w");
+        assert_non_null(f);
+        fputs("cut short", f);
+        fclose(f);
+    }
+    free(tu_isms_err(repo, 0, "upgraded", "verify"));
+    assert_false(exists(cut));
+    assert_false(exists(journal));
+    assert_true(exists(other));
+    char *bak = find_backup("cut.isms", store_schema_latest() - 1);
+    assert_non_null(bak);
+    assert_null(strstr(bak, ".part"));
+    char part[4200];
+    snprintf(part, sizeof part, "%s.part", bak);
+    assert_false(exists(part));
+    char *old = schema_version(bak);
+    assert_int_equal(atoi(old), store_schema_latest() - 1);
+    free(old);
+    free(bak);
+}
+
+TU_MAIN(NULL, NULL, cmocka_unit_test(every_older_schema_upgrades),
+        cmocka_unit_test(a_copy_cut_short_is_not_left))
