@@ -460,6 +460,14 @@ static void a_requirement_has_one_row_a_statement(void **state)
     assert_int_equal(dom_add(d, again, &out, &e), E_CONFLICT);
     assert_string_equal(e.field, "requirement");
     assert_contains(e.msg, "already has iso27001-2022:A.5.1 (REQ-");
+    err_clear(&e);
+    /* a requirement of another framework: named both ways */
+    record *other = tu_make(d, &reg_applicability, arena_printf(dom_arena(d), "soa=%s", soa[0]),
+                            "requirement=csf-2.0:GV.OC-01", "applicable=yes", NULL);
+    assert_int_equal(dom_add(d, other, &out, &e), E_INVALID);
+    assert_string_equal(e.field, "requirement");
+    assert_contains(e.msg, "requirement: csf-2.0:GV.OC-01 (REQ-");
+    assert_contains(e.msg, "'s framework iso27001-2022 (FW-");
 }
 
 static void drift_finds_inconsistent_reports(void **state)

@@ -252,6 +252,14 @@ static const char *requirement_named(dom *d, const char *key)
     return name ? arena_printf(dom_arena(d), "%s (%s)", name, key) : key;
 }
 
+/* "iso27001-2022 (FW-1)": the framework of statement soa in a message. */
+static const char *framework_named(dom *d, const record *soa)
+{
+    const char *key = record_text(soa, F_SOA_FRAMEWORK);
+    const char *name = key ? dom_known_as(d, &reg_framework, key) : NULL;
+    return name ? arena_printf(dom_arena(d), "%s (%s)", name, key) : key ? key : "?";
+}
+
 /* ---- rules ---- */
 
 /* Does field i hold the same in a and b? (Sets: the same members, in the
@@ -407,10 +415,8 @@ static int rules_applicability(dom *d, record *r, const record *old, isms_err *e
     if (rc)
         return rc;
     if (record_int(&soa, F_SOA_FRAMEWORK) != record_int(&req, F_REQUIREMENT_FRAMEWORK))
-        return err_set(e, E_INVALID, "requirement",
-                       "requirement: %s is not of %s's framework %s (%s)",
-                       requirement_named(d, req.key), soa.key, record_text(&soa, F_SOA_FRAMEWORK),
-                       dom_label(d, &reg_framework, record_text(&soa, F_SOA_FRAMEWORK)));
+        return err_set(e, E_INVALID, "requirement", "requirement: %s is not of %s's framework %s",
+                       requirement_named(d, req.key), soa.key, framework_named(d, &soa));
     same_mapping s = {
         .self = r->id, .from = req.id, .from_field = F_APPLICABILITY_REQUIREMENT, .a = a
     };
