@@ -67,7 +67,7 @@ static const char *mapping_text(dom *d, const record *m, const fielddef *through
     return how ? arena_printf(a, "%s (%s)", side, how) : side;
 }
 
-/* "KEY-NAME (state) label": what a record is called with a state put
+/* "NAME (state) LABEL": what a record is called, with a state put
  * where a line cut at its end keeps it. */
 static const char *named_with(dom *d, const regdef *reg, const char *key, const char *state)
 {
