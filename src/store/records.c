@@ -961,20 +961,44 @@ int store_name_of(store *s, const regdef *reg, const char *key, const char **lab
     return rc;
 }
 
+int store_texts_of(store *s, const regdef *reg, const char *key, const fielddef *const *f, int n,
+                   const char **text, arena *a, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT ");
+    int rc = 0;
+    for (int k = 0; k < n; k++)
+        text[k] = NULL;
+    for (int k = 0; k < n && !rc; k++) {
+        if (!has_field(reg, f[k]) || (f[k]->type != FT_TEXT && f[k]->type != FT_REF))
+            rc = not_a_field(reg, f[k], e);
+        else if (f[k]->type == FT_REF) /* the key it names, in the same indexed read */
+            buf_printf(&b, "%s(SELECT r.key FROM %s r WHERE r.id = t.%s)", k ? ", " : "",
+                       f[k]->target, f[k]->name);
+        else
+            buf_printf(&b, "%st.%s", k ? ", " : "", f[k]->name);
+    }
+    buf_printf(&b, " FROM %s t WHERE t.key = ?", reg->name);
+    db_stmt *st;
+    if (!rc)
+        rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, key);
+    int row;
+    rc = db_step(st, &row, e);
+    for (int k = 0; !rc && row && k < n; k++)
+        text[k] = db_col_null(st, k) ? NULL : arena_strdup(a, db_col_text(st, k));
+    db_done(st);
+    return rc;
+}
+
 int store_text_of(store *s, const regdef *reg, const char *key, const fielddef *f,
                   const char **text, arena *a, isms_err *e)
 {
-    *text = NULL;
-    if (!has_field(reg, f) || (f->type != FT_TEXT && f->type != FT_REF))
-        return not_a_field(reg, f, e);
-    char col[200];
-    if (f->type == FT_REF) /* the key it names, in the same indexed read */
-        snprintf(col, sizeof col, "(SELECT r.key FROM %s r WHERE r.id = %s.%s)", f->target,
-                 reg->name, f->name);
-    else
-        snprintf(col, sizeof col, "%s", f->name);
-    int64_t id;
-    return find_by(s, reg, "key", key, &id, col, text, NULL, a, e);
+    return store_texts_of(s, reg, key, &f, 1, text, a, e);
 }
 
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,

@@ -168,6 +168,9 @@ int store_name_of(store *s, const regdef *reg, const char *key, const char **lab
  * value is not there. */
 int store_text_of(store *s, const regdef *reg, const char *key, const fielddef *f,
                   const char **text, arena *a, isms_err *e);
+/* The same for n fields in one read: text[k] for f[k]. */
+int store_texts_of(store *s, const regdef *reg, const char *key, const fielddef *const *f, int n,
+                   const char **text, arena *a, isms_err *e);
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
                     const char **key, arena *a, isms_err *e);

@@ -229,18 +229,15 @@ int framework_known_as(dom *d, const char *key, const char **out, isms_err *e)
 int requirement_known_as(dom *d, const char *key, const char **out, isms_err *e)
 {
     *out = NULL;
-    const char *code, *fw, *name = NULL;
-    store *s = dom_store(d);
+    const fielddef *f[] = { field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK),
+                            field_def(&reg_requirement, F_REQUIREMENT_CODE) };
+    const char *got[2], *name = NULL;
     arena *a = dom_arena(d);
-    int rc = store_text_of(s, &reg_requirement, key,
-                           field_def(&reg_requirement, F_REQUIREMENT_CODE), &code, a, e);
-    if (!rc && code)
-        rc = store_text_of(s, &reg_requirement, key,
-                           field_def(&reg_requirement, F_REQUIREMENT_FRAMEWORK), &fw, a, e);
-    if (!rc && code && fw)
-        rc = framework_known_as(d, fw, &name, e);
+    int rc = store_texts_of(dom_store(d), &reg_requirement, key, f, 2, got, a, e);
+    if (!rc && got[0] && got[1])
+        rc = framework_known_as(d, got[0], &name, e);
     if (!rc && name)
-        *out = arena_printf(a, "%s:%s", name, code);
+        *out = arena_printf(a, "%s:%s", name, got[1]);
     return rc;
 }
 
