@@ -146,9 +146,7 @@ static const char *member_label(cli *c, const fielddef *f, const char *key)
         label = record_text(&m, target->label);
         retired = m.retired_at != NULL;
     }
-    const char *name = dom_known_as(c->d, target, key); /* as dom_label */
-    if (name && (!label || strcmp(name, label)))
-        label = label ? arena_printf(c->a, "%s %s", name, label) : name;
+    label = dom_named(c->d, dom_known_as(c->d, target, key), label);
     return arena_printf(c->a, "%s  %s%s", key, cell_line(c, label), retired ? " (retired)" : "");
 }
 

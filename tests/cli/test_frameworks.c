@@ -71,6 +71,10 @@ static void requirements_are_named_as_people_type_them(void **state)
     snprintf(want, sizeof want, "%s iso27001-2022 ", fw);
     assert_contains(out, want);
     free(out);
+    out = tu_isms_ok(repo, "requirement", "show", req);
+    snprintf(want, sizeof want, "%s  iso27001-2022:A.8.13 Information backup\n", req);
+    assert_true(!strncmp(out, want, strlen(want))); /* its heading */
+    free(out);
     json_t *l = tu_json_take(tu_isms_ok(repo, "mapping", "list", "--to", req, "--json"));
     assert_true(json_array_size(l) > 0);
     json_t *m = json_array_get(l, 0);

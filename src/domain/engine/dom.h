@@ -309,6 +309,9 @@ const char *dom_known_as(dom *d, const regdef *reg, const char *key);
  * or NULL when it has neither (or there is no such record). In the
  * dom's arena. */
 const char *dom_label(dom *d, const regdef *reg, const char *key);
+/* The name before the label, as dom_label joins them: "name label", the
+ * one that is there, or the label alone where both say the same. */
+const char *dom_named(dom *d, const char *name, const char *label);
 
 /* Resolves a person given as key or e-mail; *id = 0 if none. */
 int dom_find_person(dom *d, const char *who, int64_t *id, const char **key, isms_err *e);

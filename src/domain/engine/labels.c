@@ -14,14 +14,18 @@ const char *dom_known_as(dom *d, const regdef *reg, const char *key)
     return name;
 }
 
+const char *dom_named(dom *d, const char *name, const char *label)
+{
+    if (!name || (label && !strcmp(name, label))) /* a framework's name is its label */
+        return label;
+    return label ? arena_printf(&d->a, "%s %s", name, label) : name;
+}
+
 const char *dom_label(dom *d, const regdef *reg, const char *key)
 {
     const char *label = NULL;
     isms_err quiet = { 0 };
     if (store_label_of(d->st, reg, key, &label, &d->a, &quiet) || (label && !*label))
         label = NULL;
-    const char *name = dom_known_as(d, reg, key);
-    if (!name || (label && !strcmp(name, label))) /* a framework's name is its label */
-        return label;
-    return label ? arena_printf(&d->a, "%s %s", name, label) : name;
+    return dom_named(d, dom_known_as(d, reg, key), label);
 }

@@ -108,7 +108,9 @@ const char *dom_record_title(dom *d, const record *r)
     if (r->reg == &reg_applicability)
         return applicability_text(d, r, NULL);
     const char *label = r->reg->label ? record_text(r, r->reg->label) : NULL;
-    return label && *label && !strchr(label, '\n') ? label : NULL;
+    if (label && (!*label || strchr(label, '\n')))
+        label = NULL;
+    return dom_named(d, dom_known_as(d, r->reg, r->key), label);
 }
 
 /* What people call the record `key` of reg, linking here through field

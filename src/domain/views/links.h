@@ -46,7 +46,8 @@ typedef struct dom_backlinks {
 enum { DOM_BACKLINKS_SHOWN = 20 };
 int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, isms_err *e);
 
-/* One line naming record r to people, for its heading: its label, or
+/* One line naming record r to people, for its heading: its label (after
+ * the name people type where its key says too little, as dom_label), or
  * for a record with no name of its own what it links (a mapping: "CTL-1
  * Immutable offline backups onto iso27001-2022:A.8.13 Information backup
  * (equal-to)"); NULL when there is none (a label of several lines). In
