@@ -995,12 +995,6 @@ int store_texts_of(store *s, const regdef *reg, const char *key, const fielddef 
     return rc;
 }
 
-int store_text_of(store *s, const regdef *reg, const char *key, const fielddef *f,
-                  const char **text, arena *a, isms_err *e)
-{
-    return store_texts_of(s, reg, key, &f, 1, text, a, e);
-}
-
 int store_lookup_by(store *s, const regdef *reg, const fielddef *f, const char *text, int64_t *id,
                     const char **key, arena *a, isms_err *e)
 {

@@ -163,12 +163,9 @@ int store_label_of(store *s, const regdef *reg, const char *key, const char **la
  * *found stays 0 when reg's label is not a text (read the record then). */
 int store_name_of(store *s, const regdef *reg, const char *key, const char **label, int *found,
                   int *retired, arena *a, isms_err *e);
-/* Field f of record `key`, a text, or for a reference the key it names,
- * in one indexed read (a cached statement); NULL when the record or the
- * value is not there. */
-int store_text_of(store *s, const regdef *reg, const char *key, const fielddef *f,
-                  const char **text, arena *a, isms_err *e);
-/* The same for n fields in one read: text[k] for f[k]. */
+/* Fields f[0..n) of record `key` into text[0..n): a text, or for a
+ * reference the key it names, all in one indexed read (a cached
+ * statement); NULL where the record or the value is not there. */
 int store_texts_of(store *s, const regdef *reg, const char *key, const fielddef *const *f, int n,
                    const char **text, arena *a, isms_err *e);
 /* Finds a record by the value of a unique text field `f` of reg (person by e-mail). */

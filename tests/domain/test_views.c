@@ -247,6 +247,13 @@ static void a_label_is_kept_for_one_read_transaction(void **state)
     assert_string_equal(label[2], "Renamed");
 }
 
+/* One field of risk `key`, read as store_texts_of reads several. */
+static int text_of(store *s, const char *key, int fid, const char **t, isms_err *e)
+{
+    const fielddef *f = field_def(&reg_risk, fid);
+    return store_texts_of(s, &reg_risk, key, &f, 1, t, dom_arena(d), e);
+}
+
 /* One field of a record by its key: a text, a reference as the key it
  * names; nothing for a key that is not there; what people call a
  * requirement and a framework beside their keys. */
@@ -256,20 +263,21 @@ static void a_field_and_a_name_by_key(void **state)
     isms_err e = { 0 };
     const char *t;
     store *s = dom_store(d);
-    arena *a = dom_arena(d);
-    assert_int_equal(
-        store_text_of(s, &reg_risk, "RISK-2", field_def(&reg_risk, F_RISK_TITLE), &t, a, &e), 0);
+    assert_int_equal(text_of(s, "RISK-2", F_RISK_TITLE, &t, &e), 0);
     assert_string_equal(t, "Fraud");
-    assert_int_equal(
-        store_text_of(s, &reg_risk, "RISK-1", field_def(&reg_risk, F_RISK_OWNER), &t, a, &e), 0);
+    assert_int_equal(text_of(s, "RISK-1", F_RISK_OWNER, &t, &e), 0);
     assert_string_equal(t, "PER-2");
-    assert_int_equal(
-        store_text_of(s, &reg_risk, "RISK-99", field_def(&reg_risk, F_RISK_TITLE), &t, a, &e), 0);
+    assert_int_equal(text_of(s, "RISK-99", F_RISK_TITLE, &t, &e), 0);
     assert_null(t);
-    assert_int_equal(
-        store_text_of(s, &reg_risk, "RISK-1", field_def(&reg_risk, F_RISK_LIKELIHOOD), &t, a, &e),
-        E_INTERNAL);
+    assert_int_equal(text_of(s, "RISK-1", F_RISK_LIKELIHOOD, &t, &e), E_INTERNAL);
     err_clear(&e);
+    /* several fields, one read */
+    const fielddef *two[] = { field_def(&reg_risk, F_RISK_OWNER),
+                              field_def(&reg_risk, F_RISK_TITLE) };
+    const char *got[2];
+    assert_int_equal(store_texts_of(s, &reg_risk, "RISK-3", two, 2, got, dom_arena(d), &e), 0);
+    assert_string_equal(got[0], "PER-2");
+    assert_string_equal(got[1], "Leak");
     int64_t id;
     const char *key;
     int retired;
