@@ -5,7 +5,6 @@
 #include "cli/cmd_ledger.h"
 #include "backup/backup.h"
 #include "core/buf.h"
-#include "core/strmap.h"
 #include "core/text.h"
 #include "domain/integrity/verify.h"
 #include "formats/json.h"
@@ -130,59 +129,76 @@ int cmd_verify(cli *c, isms_err *e)
 
 typedef struct log_ctx {
     cli *c;
-    strmap prev;     /* key -> previous data, to name the changed fields */
-    json_t *entries; /* --json */
-    buf lines;       /* text */
+    int json;
     int64_t count;
+    buf line; /* one entry's text, written whole */
     isms_err *e;
 } log_ctx;
 
+static void log_header(log_ctx *l)
+{
+    if (l->json)
+        fputs("[\n", l->c->out);
+    else
+        fprintf(l->c->out, "%-7s %-20s  %-18s %-9s %-10s %s\n", "seq", "time (UTC)", "actor", "op",
+                "key", "changed");
+}
+
+/* "title, owner" into a JSON array of names. */
+static json_t *changed_names(const char *p)
+{
+    json_t *fields = json_array();
+    while (*p) {
+        const char *comma = strstr(p, ", ");
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        json_array_append_new(fields, json_stringn(p, n));
+        p += n + (comma ? 2 : 0);
+    }
+    return fields;
+}
+
+static void log_json(log_ctx *l, const ledger_row *r, const char *changed)
+{
+    json_t *data = json_loads(r->data, 0, NULL);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s}", "seq",
+                          (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
+                          "key", r->key, "op", r->op, "changed", changed_names(changed), "data",
+                          data ? data : json_null(), "note", r->note, "hash", r->hash);
+    if (l->count)
+        buf_puts(&l->line, ",\n");
+    js_append(&l->line, o);
+    json_decref(o);
+}
+
+/* Each entry as it is read: the changed fields are named against the
+ * key's entry before it, which the store reads beside the row. */
 static int log_entry(const ledger_row *r, void *ctx)
 {
     log_ctx *l = ctx;
     int rc = ledger_entry_readable(r, l->e);
     if (rc)
         return rc;
-    void **slot = strmap_slot_for(&l->prev, r->key);
+    if (!l->count)
+        log_header(l);
     buf changed;
     buf_init(&changed);
-    if (*slot && strcmp(r->op, "add"))
-        js_diff_members(*slot, r->data, &changed, "version,updated_at");
-    *slot = arena_strdup(strmap_arena(&l->prev), r->data);
-    if (l->entries) {
-        json_t *data = json_loads(r->data, 0, NULL);
-        json_t *fields = json_array();
-        const char *p = buf_str(&changed);
-        while (*p) {
-            const char *comma = strstr(p, ", ");
-            size_t n = comma ? (size_t)(comma - p) : strlen(p);
-            json_array_append_new(fields, json_stringn(p, n));
-            p += n + (comma ? 2 : 0);
-        }
-        json_array_append_new(
-            l->entries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s}", "seq",
-                                  (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity",
-                                  r->entity, "key", r->key, "op", r->op, "changed", fields, "data",
-                                  data ? data : json_null(), "note", r->note, "hash", r->hash));
-    } else {
-        buf_printf(&l->lines, "#%-6lld %s  %-18s %-9s %-10s %s%s%s%s\n", (long long)r->seq, r->ts,
+    if (r->prev_data)
+        js_diff_members(r->prev_data, r->data, &changed, "version,updated_at");
+    buf_clear(&l->line);
+    if (l->json)
+        log_json(l, r, buf_str(&changed));
+    else
+        buf_printf(&l->line, "#%-6lld %s  %-18s %-9s %-10s %s%s%s%s\n", (long long)r->seq, r->ts,
                    r->actor, r->op, r->key, buf_str(&changed), r->note ? "  \"" : "",
                    r->note ? r->note : "", r->note ? "\"" : "");
-    }
+    fwrite(l->line.data, 1, l->line.len, l->c->out);
     buf_reset(&changed);
     l->count++;
     return 0;
 }
 
-/* Prints the last `limit` lines of text (all when 0). */
-static void print_tail(FILE *f, const char *text, int64_t limit, int64_t total)
-{
-    const char *p = text;
-    for (int64_t skip = limit && total > limit ? total - limit : 0; skip > 0 && *p; skip--)
-        p = strchr(p, '\n') + 1;
-    fputs(p, f);
-}
-
+/* The log streams: its cost and memory are those of the entries shown,
+ * the last --limit of them read from the end, not the ledger's length. */
 int cmd_log(cli *c, isms_err *e)
 {
     if (c->nargs > 1)
@@ -194,25 +210,18 @@ int cmd_log(cli *c, isms_err *e)
         rc = cli_open(c, e);
     if (rc)
         return rc;
-    log_ctx l = { .c = c, .entries = c->json ? json_array() : NULL, .e = e };
-    strmap_init(&l.prev);
-    buf_init(&l.lines);
+    log_ctx l = { .c = c, .json = c->json, .e = e };
+    buf_init(&l.line);
     const char *key = c->nargs ? c->args[0] : NULL;
-    rc = dom_history(c->d, key, log_entry, &l, e);
+    rc = dom_log(c->d, key, limit, log_entry, &l, e);
+    buf_reset(&l.line);
     if (!rc && key && !l.count)
-        rc = err_set(e, E_NOT_FOUND, "KEY", "the ledger has no entries for %s", dom_key(c->d, key));
-    if (!rc && l.entries) {
-        while (limit && (int64_t)json_array_size(l.entries) > limit)
-            json_array_remove(l.entries, 0);
-        js_write(c->out, l.entries, 1);
-    } else if (!rc) {
-        fprintf(c->out, "%-7s %-20s  %-18s %-9s %-10s %s\n", "seq", "time (UTC)", "actor", "op",
-                "key", "changed");
-        print_tail(c->out, buf_str(&l.lines), limit, l.count);
-    }
-    json_decref(l.entries);
-    buf_reset(&l.lines);
-    strmap_reset(&l.prev);
+        return err_set(e, E_NOT_FOUND, "KEY", "the ledger has no entries for %s",
+                       dom_key(c->d, key));
+    if (!l.count && !rc)
+        log_header(&l);
+    if (l.json && !rc)
+        fputs(l.count ? "\n]\n" : "]\n", c->out);
     return rc;
 }
 

@@ -779,6 +779,7 @@ static void ledger_row_from(db_stmt *st, ledger_row *r)
     r->note = db_col_text(st, 7);
     r->prev_hash = db_col_text(st, 8);
     r->hash = db_col_text(st, 9);
+    r->prev_data = NULL;
 }
 
 /* Entries of one key, or all those after entry #after, in seq order. */
@@ -818,6 +819,63 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
 int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e)
 {
     return ledger_scan(s, NULL, after, fn, ctx, e);
+}
+
+/* The same key's entry before each (ledger_by_key, one index seek a row in
+ * the database), so that a history names what changed without holding
+ * earlier versions: an add has none. */
+#define LEDGER_PREV_DATA                                                               \
+    ", CASE WHEN l.op <> 'add' THEN (SELECT p.data FROM ledger p WHERE p.key = l.key " \
+    "AND p.seq < l.seq ORDER BY p.seq DESC LIMIT 1) END"
+
+int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
+                         isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db,
+                     key ? "SELECT " LEDGER_COLS LEDGER_PREV_DATA
+                           " FROM ledger l WHERE l.key = ? AND l.seq > ? ORDER BY l.seq"
+                         : "SELECT " LEDGER_COLS LEDGER_PREV_DATA
+                           " FROM ledger l WHERE l.seq > ? ORDER BY l.seq",
+                     &st, e);
+    if (rc)
+        return rc;
+    int at = 1;
+    if (key)
+        db_bind_text(st, at++, key);
+    db_bind_int(st, at, after);
+    db_many_rows(st);
+    int row;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        ledger_row r;
+        ledger_row_from(st, &r);
+        r.prev_data = db_col_text(st, 10);
+        rc = fn(&r, ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
+int store_ledger_tail(store *s, const char *key, int64_t n, int64_t *after, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db,
+                     key ? "SELECT seq FROM ledger WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?"
+                         : "SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1 OFFSET ?",
+                     &st, e);
+    if (rc)
+        return rc;
+    int at = 1;
+    if (key)
+        db_bind_text(st, at++, key);
+    db_bind_int(st, at, n - 1);
+    int row;
+    rc = db_step(st, &row, e);
+    *after = !rc && row ? db_col_int(st, 0) - 1 : 0;
+    db_done(st);
+    return rc;
 }
 
 int store_ledger_keys(store *s, store_hash_fn fn, void *ctx, isms_err *e)

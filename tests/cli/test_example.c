@@ -118,6 +118,49 @@ static void verify_and_log(void **state)
     free(out);
 }
 
+static long long lines_of(const char *text)
+{
+    long long n = 0;
+    for (const char *p = strchr(text, '\n'); p; p = strchr(p + 1, '\n'))
+        n++;
+    return n;
+}
+
+/* `log --limit N` is the last N entries, and an update among them names
+ * what changed even when the record's entry before it lies outside them. */
+static void log_shows_the_last_entries(void **state)
+{
+    (void)state;
+    free(tu_isms_ok(repo, "asset", "update", "AST-1", "--confidentiality", "very-high", "--note",
+                    "customer data moved here"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Lena Audit", "--email", "lena@acme.example"));
+    free(tu_isms_ok(repo, "person", "add", "--name", "Ivo Intern", "--email", "ivo@acme.example"));
+    long long n = ledger_length();
+    char *out = tu_isms_ok(repo, "log", "--limit", "3");
+    assert_int_equal(lines_of(out), 4); /* the header and three entries */
+    char seq[32];
+    snprintf(seq, sizeof seq, "#%-6lld", n - 2);
+    assert_contains(out, seq);
+    assert_contains(out, "update    AST-1      confidentiality  \"customer data moved here\"");
+    assert_contains(out, "PER-4");
+    assert_not_contains(out, "PER-2 "); /* before the last three */
+    free(out);
+    out = tu_isms_ok(repo, "log", "AST-1", "--limit", "1", "--json");
+    json_t *entries = json_of(out);
+    assert_int_equal(json_array_size(entries), 1);
+    json_t *upd = json_array_get(entries, 0);
+    assert_int_equal(json_integer_value(json_object_get(upd, "seq")), n - 2);
+    json_t *changed = json_object_get(upd, "changed");
+    assert_int_equal(json_array_size(changed), 1);
+    assert_string_equal(json_string_value(json_array_get(changed, 0)), "confidentiality");
+    json_decref(entries);
+    free(out);
+    out = tu_isms_ok(repo, "log", "--limit", "1000000");
+    assert_int_equal(lines_of(out), n + 1); /* more asked than there are: all of them */
+    free(out);
+    free(tu_isms_err(repo, 3, "limit", "log", "--limit", "0"));
+}
+
 /* The domain says whether an update changed anything; the CLI says so. */
 static void update_says_whether_it_changed(void **state)
 {
@@ -434,7 +477,8 @@ static void scope_is_approved_by_the_board(void **state)
 }
 
 TU_MAIN(group_setup, NULL, cmocka_unit_test(example_records_are_stored),
-        cmocka_unit_test(verify_and_log), cmocka_unit_test(update_says_whether_it_changed),
+        cmocka_unit_test(verify_and_log), cmocka_unit_test(log_shows_the_last_entries),
+        cmocka_unit_test(update_says_whether_it_changed),
         cmocka_unit_test(bad_input_changes_nothing), cmocka_unit_test(help_at_every_level),
         cmocka_unit_test(every_list_and_show_has_json), cmocka_unit_test(list_filters),
         cmocka_unit_test(retire_keeps_history), cmocka_unit_test(scope_is_approved_by_the_board))
