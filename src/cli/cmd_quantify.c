@@ -264,6 +264,9 @@ static int parse_correlations(cli *c, quant_opts *o, isms_err *e)
     return 0;
 }
 
+/* A line names this many of the risks left out, as the dashboard does. */
+#define GAPS_SHOWN 12
+
 static void print_gaps(cli *c, const portfolio_quant *q)
 {
     if (!q->unmodelled)
@@ -272,8 +275,11 @@ static void print_gaps(cli *c, const portfolio_quant *q)
             "  not in these totals: %zu of %zu risks (%.0f%%) have no FAIR inputs:", q->unmodelled,
             q->modelled + q->unmodelled,
             100.0 * (double)q->unmodelled / (double)(q->modelled + q->unmodelled));
-    for (size_t k = 0; k < q->unmodelled; k++)
+    size_t shown = q->unmodelled_listed < GAPS_SHOWN ? q->unmodelled_listed : GAPS_SHOWN;
+    for (size_t k = 0; k < shown; k++)
         fprintf(c->out, " %s", q->unmodelled_keys[k]);
+    if (q->unmodelled > shown)
+        fprintf(c->out, " and %zu more (isms attention unquantified)", q->unmodelled - shown);
     fputc('\n', c->out);
     if (q->value_at_stake > 0)
         fprintf(c->out,

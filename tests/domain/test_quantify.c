@@ -8,6 +8,7 @@
 #include "domain/registers/registers.h"
 #include "store/store.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,10 +359,38 @@ static void one_risk_latest_by_index(void **state)
     setenv("ISMS_NOW", "2026-11-23T12:00:00Z", 1);
 }
 
+/* A portfolio names the first risks it leaves out, in id order, and
+ * counts them all: its output and saved analysis stay small at any size. */
+static void a_portfolio_names_the_first_risks_it_leaves_out(void **state)
+{
+    (void)state;
+    quant_opts o = { .iterations = 1000, .seed = 3 };
+    portfolio_quant p;
+    tu_quantify_all(d, o, &p);
+    size_t before = p.unmodelled;
+    for (int i = 0; i < QUANT_GAP_KEYS_LISTED + 10; i++)
+        tu_add(d, tu_make(d, &reg_risk, "title=Not yet quantified", "owner=PER-2", "likelihood=2",
+                          "impact=2", NULL));
+    tu_quantify_all(d, o, &p);
+    assert_int_equal(p.unmodelled, before + QUANT_GAP_KEYS_LISTED + 10);
+    assert_int_equal(p.unmodelled_listed, QUANT_GAP_KEYS_LISTED);
+    assert_string_equal(p.unmodelled_keys[0], "RISK-2");
+    for (size_t k = 1; k < p.unmodelled_listed; k++)
+        assert_true(atoi(p.unmodelled_keys[k] + 5) > atoi(p.unmodelled_keys[k - 1] + 5));
+    char *text = dom_portfolio_json(&p);
+    json_t *j = json_loads(text, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "risks_not_quantified")),
+                     QUANT_GAP_KEYS_LISTED);
+    assert_int_equal(json_integer_value(json_object_get(j, "risks_not_modelled")), p.unmodelled);
+    json_decref(j);
+    free(text);
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(fair_inputs_are_checked),
         cmocka_unit_test(quantify_is_reproducible_and_saved),
         cmocka_unit_test(appetite_is_approved_per_objective),
         cmocka_unit_test(acceptance_needs_the_authority_the_size_requires),
         cmocka_unit_test(portfolio_and_returns),
         cmocka_unit_test(cancelled_after_the_simulation_saves_nothing),
-        cmocka_unit_test(one_risk_latest_by_index))
+        cmocka_unit_test(one_risk_latest_by_index),
+        cmocka_unit_test(a_portfolio_names_the_first_risks_it_leaves_out))

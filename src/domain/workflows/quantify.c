@@ -965,8 +965,12 @@ static int census_risk(const record *r, void *ctx)
             o->gaps++;
     }
     if (!quantified) {
-        c->gap_keys = xrealloc(c->gap_keys, (c->ngaps + 1) * sizeof *c->gap_keys);
-        c->gap_keys[c->ngaps++] = arena_strdup(c->a, r->key);
+        if (c->nkeys < QUANT_GAP_KEYS_LISTED) {
+            if (!c->gap_keys)
+                c->gap_keys = arena_alloc(c->a, QUANT_GAP_KEYS_LISTED * sizeof *c->gap_keys);
+            c->gap_keys[c->nkeys++] = arena_strdup(c->a, r->key);
+        }
+        c->ngaps++;
         return 0;
     }
     if (r->id <= c->max_id)
@@ -1003,7 +1007,6 @@ int quant_census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
 void quant_census_reset(risk_census *c)
 {
     free(c->quantified);
-    free(c->gap_keys);
     free(c->corr_keys);
     free(c->corr_place);
 }
@@ -1219,13 +1222,12 @@ size_t qmodel_risk_index(const qmodel *m, const char *key)
 
 /* What the totals leave out: the risks not quantified, and the value at
  * stake of the objectives that have one. */
-static void count_gaps(dom *d, const risk_census *c, const group_load *g, portfolio_quant *q)
+static void count_gaps(const risk_census *c, const group_load *g, portfolio_quant *q)
 {
     q->modelled = c->n;
     q->unmodelled = c->ngaps;
-    q->unmodelled_keys = arena_alloc(dom_arena(d), sizeof *q->unmodelled_keys * (c->ngaps + 1));
-    if (c->ngaps) /* (no keys: gap_keys may be NULL, which memcpy must not see) */
-        memcpy(q->unmodelled_keys, c->gap_keys, sizeof *q->unmodelled_keys * c->ngaps);
+    q->unmodelled_keys = c->gap_keys; /* (the census's arena: the command's) */
+    q->unmodelled_listed = c->nkeys;
     for (size_t k = 0; k < g->nall; k++) {
         q->value_at_stake += g->all[k].value;
         if (g->all[k].gaps)
@@ -1308,7 +1310,7 @@ int dom_portfolio_quantify(dom *d, const quant_opts *o, int by_objective, portfo
     portfolio_result res = { 0 };
     char *inputs = NULL;
     if (!rc) {
-        count_gaps(d, &c, &g, q);
+        count_gaps(&c, &g, q);
         if (by_objective)
             index_groups(&g);
         rc = stream_portfolio(d, o, &fo, &m, &c, &g, q, &res, &inputs, e);

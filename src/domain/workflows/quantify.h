@@ -147,13 +147,21 @@ typedef struct group_quant {
     double value_at_stake;
 } group_quant;
 
+/* How many of the risks a portfolio leaves out it names. */
+#define QUANT_GAP_KEYS_LISTED 50
+
 typedef struct portfolio_quant {
     quant_money money;
     uint64_t seed;
     size_t iterations;
     const char *engine;
     size_t modelled, unmodelled; /* active risks with and without FAIR inputs */
+    /* The first of the unmodelled, in id order: at most
+     * QUANT_GAP_KEYS_LISTED, so that a run, its output and its saved
+     * analysis stay small whatever the register (the rest: isms attention
+     * unquantified, a page at a time). */
     const char **unmodelled_keys;
+    size_t unmodelled_listed;
     double value_at_stake,
         value_unquantified;    /* objectives' value; of those with a risk not quantified */
     quant_threshold threshold; /* organisation-wide */

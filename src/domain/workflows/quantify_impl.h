@@ -114,8 +114,8 @@ int quant_save_analysis(dom *d, quant_saved *s, const char **key, isms_err *e);
 /* ---- streaming the registers (quantify.c) ----
  *
  * A run over every risk without holding them: the census (a first pass:
- * which risks are quantified, a bit per id; how many; the keys of the
- * others; what each objective counts, when g is given; where the
+ * which risks are quantified, a bit per id; how many; how many others,
+ * and the first of their keys; what each objective counts, when g is given; where the
  * correlated risks come among the quantified), then the risks a chunk of
  * ids at a time into a portfolio stream (and the inputs stream), grouped
  * by objective when g is given. */
@@ -125,8 +125,8 @@ typedef struct risk_census {
     unsigned char *quantified; /* bit per risk id up to max_id */
     int64_t max_id, last_id;   /* last_id: of the last quantified risk */
     size_t n;
-    const char **gap_keys; /* the others' */
-    size_t ngaps;
+    const char **gap_keys;  /* the first QUANT_GAP_KEYS_LISTED of the others' */
+    size_t ngaps, nkeys;    /* the others, and the keys kept of them */
     const char **corr_keys; /* 2 per pair */
     size_t *corr_place;     /* (size_t)-1: not quantified */
     size_t ncorr_keys;

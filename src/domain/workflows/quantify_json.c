@@ -250,8 +250,8 @@ char *dom_portfolio_json(const portfolio_quant *q)
     money_members(w, &q->money);
     jw_int(w, "risks_modelled", (int64_t)q->modelled);
     jw_int(w, "risks_not_modelled", (int64_t)q->unmodelled);
-    jw_array(w, "risks_not_quantified");
-    for (size_t k = 0; k < q->unmodelled; k++)
+    jw_array(w, "risks_not_quantified"); /* the first: risks_not_modelled counts them all */
+    for (size_t k = 0; k < q->unmodelled_listed; k++)
         jw_str(w, NULL, q->unmodelled_keys[k]);
     jw_end(w);
     amount(w, "value_at_stake", q->value_at_stake, &q->money);
