@@ -208,10 +208,9 @@ static int count_records(dom *d, void *ctx, void **out, isms_err *e)
     const store_query *q = c->q;
     int64_t *n = arena_alloc(dom_arena(d), sizeof *n);
     *out = n;
-    int known = 0, rc = 0;
     if (!q->nfilters && !q->text && !q->include_retired && !q->only_retired && !q->ids)
-        rc = dom_active_count(d, c->reg, n, &known, e);
-    return rc || known ? rc : store_count(dom_store(d), c->reg, q, n, e);
+        return dom_count_active(d, c->reg, n, e);
+    return store_count(dom_store(d), c->reg, q, n, e);
 }
 
 static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e)

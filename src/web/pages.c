@@ -13,12 +13,8 @@ int page_registers(web_req *r, isms_err *e)
            "<th scope=\"col\">Holds</th><th scope=\"col\">Records</th></tr></thead><tbody>");
     for (int i = 0; registers[i]; i++) {
         const regdef *reg = registers[i];
-        store_query q = { 0 };
-        int64_t n = 0;
-        int known = 0; /* from the kept figures: the same at any size */
-        int rc = dom_active_count(r->d, reg, &n, &known, e);
-        if (!rc && !known)
-            rc = store_count(dom_store(r->d), reg, &q, &n, e);
+        int64_t n = 0; /* from the kept figures: the same at any size */
+        int rc = dom_count_active(r->d, reg, &n, e);
         if (rc)
             return rc;
         html_f(&r->out, "<tr><td><a href=\"/%u\">%s</a></td><td>%s</td><td>%D</td></tr>",

@@ -5,6 +5,7 @@
  * The records come from web_list, as the API's do; retired ones only when
  * asked for. */
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "domain/workflows/csv_import.h"
 #include "web/html.h"
 #include "web/web_internal.h"
@@ -114,14 +115,14 @@ static int one_option(const record *rec, void *ctx)
 }
 
 /* Can a reference to `target` be chosen from a list (at most MAX_OPTIONS
- * active records)? Else it is typed. */
+ * active records)? Else it is typed. The kept count says (counting a
+ * million risks took 30 ms for each such filter of a page). */
 int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e)
 {
     const regdef *reg = register_find(target);
-    store_query q = { 0 };
     int64_t n = 0;
     *fits = 0;
-    int rc = reg ? store_count(dom_store(r->d), reg, &q, &n, e) : 0;
+    int rc = reg ? dom_count_active(r->d, reg, &n, e) : 0;
     *fits = !rc && reg && n <= MAX_OPTIONS;
     return rc;
 }

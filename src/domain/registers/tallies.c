@@ -302,6 +302,13 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
     return 0;
 }
 
+int dom_count_active(dom *d, const regdef *reg, int64_t *n, isms_err *e)
+{
+    int known;
+    int rc = dom_active_count(d, reg, n, &known, e);
+    return rc || known ? rc : store_count(dom_store(d), reg, &(store_query){ 0 }, n, e);
+}
+
 /* The figures that are not 0, as the store takes them. */
 static int write(dom *d, const tallies *t, isms_err *e)
 {

@@ -65,6 +65,9 @@ int tallies_read(struct dom *d, const char *after, tallies *t, isms_err *e);
  * they do not say (another register on an older schema, inside a write),
  * and the caller counts. */
 int dom_active_count(struct dom *d, const regdef *reg, int64_t *n, int *known, isms_err *e);
+/* The register's active records: the kept figure, or counted where the
+ * schema keeps none (an older one read without upgrading). */
+int dom_count_active(struct dom *d, const regdef *reg, int64_t *n, isms_err *e);
 
 /* In the write's transaction: what `after` counts for replaces what
  * `before` did (either may be NULL). No-op on an older schema. */
