@@ -1452,7 +1452,9 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
             c.ids[i] = c.ids[j];
             c.ids[j] = t;
         }
-    *ids = c.ids;
+    /* Never NULL: as a query's ids, an empty page must select nothing, not
+     * (NULL: any) every record. */
+    *ids = c.ids ? c.ids : arena_alloc(a, sizeof **ids);
     *n = c.n;
     return 0;
 }

@@ -252,7 +252,8 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
  * before, apply), ordered by field `by` (NULL: by id; a reference: by the
  * id it names, the order its records were made in; text as strcmp orders
  * it), descending when desc; nulls last either way, ties by id in the
- * same direction. *ids in a, *n of them. */
+ * same direction. *ids in a, *n of them (never NULL: as a query's ids, an
+ * empty page selects nothing). */
 /* Does a list sorted by f read the front of an index (0013_lists.sql):
  * the record's name (its label), a reference, a choice, a level or an
  * amount, a date, of the list's columns (FF_LIST) and not unique (its own

@@ -271,7 +271,7 @@ int web_list_run(web_req *r, web_list *l, isms_err *e)
                            .only_retired = q.only_retired,
                            .ids = ids,
                            .nids = (int)n };
-        if (!rc)
+        if (!rc && n)
             rc = dom_list(r->d, l->reg, &q, collect, &c, e);
         if (!rc)
             reorder(&c, ids, n);

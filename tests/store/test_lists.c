@@ -178,8 +178,16 @@ static int64_t page(dom *d, const store_query *q, const fielddef *by, int desc, 
     isms_err e = { 0 };
     if (store_ids(dom_store(d), &reg_risk, q, by, desc, &ids, &n, dom_arena(d), &e))
         fail_msg("store_ids: %s", e.msg);
-    if (n) /* (an empty page has no array) */
+    assert_non_null(ids);
+    if (n)
         memcpy(got + at, ids, (size_t)n * sizeof *ids);
+    else { /* an empty page as a query's ids selects nothing, not everything */
+        int64_t all = -1;
+        store_query none = { .include_retired = 1, .ids = ids };
+        if (store_count(dom_store(d), &reg_risk, &none, &all, &e))
+            fail_msg("store_count: %s", e.msg);
+        assert_int_equal(all, 0);
+    }
     return n;
 }
 
