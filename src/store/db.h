@@ -56,6 +56,7 @@ typedef struct db_driver {
      * steps, 64 pages a level for each 64 pages written (0019).
      * PostgreSQL: nothing. */
     const char *word_merge_bound;
+    const char *word_clear; /* every word out (0033: written again, tagged) */
     /* The word table is SQLite's FTS5 one (one document a record) rather
      * than rows (word, id). */
     int fts_words;

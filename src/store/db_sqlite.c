@@ -704,6 +704,7 @@ const db_driver db_sqlite_driver = {
                   "columnsize=0, tokenize='unicode61 remove_diacritics 2')",
     .word_merge = "INSERT INTO record_word (record_word, rank) VALUES ('automerge', 16)",
     .word_merge_bound = "INSERT INTO record_word (record_word, rank) VALUES ('crisismerge', 64)",
+    .word_clear = "INSERT INTO record_word (record_word) VALUES ('delete-all')",
     .fts_words = 1,
     .open = sq_open,
     .close = sq_close,

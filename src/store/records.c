@@ -620,7 +620,7 @@ static int insert_one(store *s, regsql *q, const record *r, isms_err *e)
     db_stmt *st = NULL;
     int rc = db_prep(s->db, q->insert_one[words], &st, e), p = 1;
     if (!rc && words)
-        rc = store_words_bind_new(st, &p, r, e);
+        rc = store_words_bind_new(s, st, &p, r, e);
     if (rc) {
         db_done(st);
         return rc;
@@ -1149,7 +1149,7 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
     }
 }
 
-static int bind_query(const store *s, db_stmt *st, const store_query *q)
+static int bind_query(const store *s, db_stmt *st, const regdef *reg, const store_query *q)
 {
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
@@ -1167,7 +1167,7 @@ static int bind_query(const store *s, db_stmt *st, const store_query *q)
     if (q && q->text) {
         word_list w;
         if (!store_words_of(q->text, &w, &(isms_err){ 0 }))
-            p = store_words_bind(s, st, p, &w);
+            p = store_words_bind(s, st, p, reg, &w);
         word_list_free(&w);
     }
     return p;
@@ -1219,7 +1219,7 @@ static int prep_where(store *s, const char *what, const regdef *reg, const store
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     if (!rc)
-        *p = bind_query(s, *st, q);
+        *p = bind_query(s, *st, reg, q);
     return rc;
 }
 
@@ -1555,7 +1555,7 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
         rc = prep_query(s, q, buf_str(&b), &c->st, e);
         buf_reset(&b);
         if (!rc)
-            bind_query(s, c->st, q);
+            bind_query(s, c->st, sq->reg, q);
     }
     if (rc)
         return rc;
@@ -1623,7 +1623,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
         free(want);
         return rc;
     }
-    bind_query(s, st, q);
+    bind_query(s, st, reg, q);
     /* A whole register, perhaps a million records, or a limit past a page:
      * read a batch at a time, never held whole. */
     if (!q || !q->limit || q->limit > SCAN_WHOLE_MAX)

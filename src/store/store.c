@@ -162,10 +162,12 @@ static void replace_tokens(buf *b, const char *src, const char *token, const cha
 
 static void dialect(const db *d, buf *in, buf *tmp)
 {
-    static const char *const tokens[] = { "@ID@",    "@C@",           "@SORTID@",
-                                          "@WORDS@", "@WORDS_MERGE@", "@WORDS_MERGE_BOUND@" };
+    static const char *const tokens[] = { "@ID@",         "@C@",           "@SORTID@",
+                                          "@WORDS@",      "@WORDS_MERGE@", "@WORDS_MERGE_BOUND@",
+                                          "@WORDS_CLEAR@" };
     const char *with[] = { d->drv->id_column,  d->drv->bytes_collation, d->drv->sort_id,
-                           d->drv->word_table, d->drv->word_merge,      d->drv->word_merge_bound };
+                           d->drv->word_table, d->drv->word_merge,      d->drv->word_merge_bound,
+                           d->drv->word_clear };
     for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++) {
         buf_reset(tmp);
         replace_tokens(tmp, buf_str(in), tokens[k], with[k]);
@@ -276,13 +278,21 @@ static int backup_before_upgrade(store *s, const char *target, int from, isms_er
 }
 
 /* An upgrade past 0013_lists.sql writes the search's words of the
- * records already there, in the upgrade's transaction. */
+ * records already there, in the upgrade's transaction; past 0033, which
+ * clears them, every register's again, behind its tag (words.c). */
 static int fill_lists(store *s, int from, isms_err *e)
 {
-    int v = store_migration_version("0013_");
-    if (from >= v || !store_keeps_words(s))
+    int v = store_migration_version("0013_"), tags = store_migration_version("0033_");
+    if (!store_keeps_words(s))
         return 0;
     int rc = 0;
+    if (from < tags && s->version >= tags) {
+        for (int k = 0; known_registers && known_registers[k] && !rc; k++)
+            rc = store_words_fill(s, known_registers[k], e);
+        return rc;
+    }
+    if (from >= v)
+        return 0;
     char x[64];
     for (const char *at = strstr(isms_migrations[v - 1].data, "@LISTS "); at && !rc;
          at = strstr(at + 1, "@LISTS ")) {

@@ -204,7 +204,7 @@ int store_words_insert_many(store *s, const record *rs, int n, isms_err *e);
  * rid and the array of its words) that store_words_bind_new binds from
  * parameter *p on, *p then the next one. */
 extern const char store_words_cte[];
-int store_words_bind_new(db_stmt *st, int *p, const record *r, isms_err *e);
+int store_words_bind_new(const store *s, db_stmt *st, int *p, const record *r, isms_err *e);
 /* The searched texts record r->id has now (read before it is updated,
  * malloc'd into *old; NULL: none kept); then its words brought to r's. */
 int store_words_before(store *s, const record *r, char **old, isms_err *e);
@@ -214,7 +214,7 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e);
 /* " AND t.id IN (...)": the records with the query's words, and their
  * binding from p on (the next p returned). */
 void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
-int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q);
+int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, const word_list *q);
 
 /* Rows of a query of (integer, integer, text) with two integer parameters
  * (a range) to fn, which returns non-zero to stop (store/tally.c). */

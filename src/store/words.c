@@ -26,7 +26,15 @@
  * - PostgreSQL: rows (word, rid), keyed by both, text in byte order; the
  *   words made by db_words, so both backends match alike.
  * Retiring a record leaves its words: retired records are filtered by the
- * query as every list filters them. */
+ * query as every list filters them.
+ *
+ * Each word is written behind its register's tag (five letters from the
+ * code: "supplier" of a risk is "qxkcbsupplier"; 0033_words_by_register),
+ * so that a word's prefix looks among its register's words alone. Untagged,
+ * a search of the people for "supp" read every risk's "supplier" (FTS5
+ * gathers all the postings of a prefix before it looks at the rowids; the
+ * rows' index reads the range of words first): 0.33 s at a million risks
+ * for a register of ten people, and the search of every register 8.3 s. */
 #include "store/store_internal.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -55,6 +63,21 @@ int64_t store_word_code(const regdef *reg)
 }
 
 static int64_t rid(const regdef *reg, int64_t id) { return store_word_code(reg) << ID_BITS | id; }
+
+enum { TAG_LEN = 5 }; /* 26^5 > 2^20: one tag a code */
+
+/* Are the words behind their register's tag (0033)? Older schemas are
+ * read only by the isms that wrote them, but a test may stop an upgrade
+ * short (ISMS_MIGRATE_UNTIL). */
+static int tagged(const store *s) { return s->version >= store_migration_version("0033_"); }
+
+static void register_tag(const regdef *reg, char tag[TAG_LEN + 1])
+{
+    int64_t code = store_word_code(reg);
+    for (int k = 0; k < TAG_LEN; k++, code /= 26)
+        tag[k] = (char)('a' + code % 26);
+    tag[TAG_LEN] = 0;
+}
 
 /* ---- word lists (PostgreSQL's rows, and a query's words) ---- */
 
@@ -122,7 +145,40 @@ static void doc_add(buf *b, const char *text)
     buf_puts(b, text);
 }
 
-static char *record_doc(const record *r)
+typedef struct tag_ctx {
+    buf *out;
+    const char *tag;
+} tag_ctx;
+
+static int tag_word(const char *word, int n, void *ctx)
+{
+    tag_ctx *t = ctx;
+    if (t->out->len)
+        buf_putc(t->out, ' ');
+    buf_append(t->out, t->tag, TAG_LEN); /* (not buf_printf: 1,000 instructions a word) */
+    buf_append(t->out, word, (size_t)n);
+    return 0;
+}
+
+/* The document (taken) as its words behind reg's tag, when the schema
+ * tags them: the same text gives the same document, so an FTS5 'delete'
+ * of what was written matches it. */
+static char *tag_doc(const store *s, const regdef *reg, char *doc)
+{
+    if (!tagged(s) || !*doc)
+        return doc;
+    char tag[TAG_LEN + 1];
+    register_tag(reg, tag);
+    buf b;
+    buf_init(&b);
+    tag_ctx t = { &b, tag };
+    if (db_words(doc, tag_word, &t, &(isms_err){ 0 })) /* (the tokenizer opened for the write) */
+        buf_clear(&b);
+    free(doc);
+    return buf_detach(&b);
+}
+
+static char *record_doc(const store *s, const record *r)
 {
     buf b;
     buf_init(&b);
@@ -130,7 +186,7 @@ static char *record_doc(const record *r)
     for (int i = 0; i < r->reg->nfields; i++)
         if (store_searched(&r->reg->fields[i]))
             doc_add(&b, r->v[i].s);
-    return buf_detach(&b);
+    return tag_doc(s, r->reg, buf_detach(&b));
 }
 
 /* SELECT id, key, <searched texts> FROM reg and `rest`, prepared: what
@@ -150,13 +206,13 @@ static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **s
 }
 
 /* The document of the row st stands on (prep_texts' columns). */
-static char *row_doc(db_stmt *st, int ncols)
+static char *row_doc(const store *s, const regdef *reg, db_stmt *st, int ncols)
 {
     buf b;
     buf_init(&b);
     for (int c = 1; c < ncols; c++)
         doc_add(&b, db_col_null(st, c) ? NULL : db_col_text(st, c));
-    return buf_detach(&b);
+    return tag_doc(s, reg, buf_detach(&b));
 }
 
 static int text_columns(const regdef *reg)
@@ -252,7 +308,7 @@ int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
     word_rows b = { .s = s, .reg = rs[0].reg };
     int rc = 0;
     for (int k = 0; k < n && !rc; k++)
-        rc = add_doc(&b, rs[k].id, record_doc(&rs[k]), e);
+        rc = add_doc(&b, rs[k].id, record_doc(s, &rs[k]), e);
     return finish_rows(&b, rc, e);
 }
 
@@ -264,9 +320,9 @@ int store_words_insert(store *s, const record *r, isms_err *e)
 const char store_words_cte[] =
     "w AS (INSERT INTO record_word (rid, word) SELECT ?::bigint, unnest(?::text[]))";
 
-int store_words_bind_new(db_stmt *st, int *p, const record *r, isms_err *e)
+int store_words_bind_new(const store *s, db_stmt *st, int *p, const record *r, isms_err *e)
 {
-    char *doc = record_doc(r);
+    char *doc = record_doc(s, r);
     word_list l;
     int rc = store_words_of(doc, &l, e);
     free(doc);
@@ -292,7 +348,7 @@ int store_words_before(store *s, const record *r, char **old, isms_err *e)
     db_bind_int(st, 1, r->id);
     rc = db_step(st, &row, e);
     if (!rc && row)
-        *old = row_doc(st, text_columns(r->reg));
+        *old = row_doc(s, r->reg, st, text_columns(r->reg));
     db_done(st);
     return rc;
 }
@@ -319,7 +375,7 @@ int store_words_update(store *s, const record *r, const char *old, isms_err *e)
 {
     if (!store_keeps_words(s) || !old)
         return 0;
-    char *now = record_doc(r);
+    char *now = record_doc(s, r);
     int rc = 0;
     if (strcmp(now, old)) {
         rc = remove_doc(s, r, old, e);
@@ -375,7 +431,7 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e)
         db_many_rows(st);
         word_rows b = { .s = s, .reg = reg };
         for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-            rc = add_doc(&b, db_col_int(st, 0), row_doc(st, ncols), e);
+            rc = add_doc(&b, db_col_int(st, 0), row_doc(s, reg, st, ncols), e);
             if (rc)
                 break;
         }
@@ -416,33 +472,41 @@ void store_words_where(const store *s, buf *b, const regdef *reg, const word_lis
                    lo, lo, hi);
 }
 
-/* FTS5's query: each word a prefix ("supp"* AND "fail"*). The words are
- * the tokenizer's, letters and digits only: nothing to quote. */
-static char *match_text(const word_list *q)
+/* FTS5's query: each word a prefix ("supp"* AND "fail"*), behind the
+ * register's tag. The words are the tokenizer's, letters and digits only:
+ * nothing to quote. */
+static char *match_text(const char *tag, const word_list *q)
 {
     buf b;
     buf_init(&b);
     for (int k = 0; k < q->n; k++)
-        buf_printf(&b, "%s\"%s\"*", k ? " AND " : "", q->w[k]);
+        buf_printf(&b, "%s\"%s%s\"*", k ? " AND " : "", tag, q->w[k]);
     return buf_detach(&b);
 }
 
-int store_words_bind(const store *s, db_stmt *st, int p, const word_list *q)
+int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, const word_list *q)
 {
+    char tag[TAG_LEN + 1] = "";
+    if (tagged(s))
+        register_tag(reg, tag);
     if (fts(s) && q->n) {
-        char *m = match_text(q);
+        char *m = match_text(tag, q);
         db_bind_text(st, p++, m);
         free(m);
         return p;
     }
+    buf from, upto;
+    buf_init(&from);
+    buf_init(&upto);
     for (int k = 0; k < q->n; k++) {
-        size_t n = strlen(q->w[k]);
-        char *upto = xmalloc(n + sizeof past_prefix);
-        memcpy(upto, q->w[k], n);
-        memcpy(upto + n, past_prefix, sizeof past_prefix);
-        db_bind_text(st, p++, q->w[k]);
-        db_bind_text(st, p++, upto);
-        free(upto);
+        buf_clear(&from);
+        buf_clear(&upto);
+        buf_printf(&from, "%s%s", tag, q->w[k]);
+        buf_printf(&upto, "%s%s%s", tag, q->w[k], past_prefix);
+        db_bind_text(st, p++, buf_str(&from));
+        db_bind_text(st, p++, buf_str(&upto));
     }
+    buf_reset(&from);
+    buf_reset(&upto);
     return p;
 }

@@ -65,7 +65,7 @@ static int setup(void **state)
 {
     (void)state;
     repo = tu_repo("lists.isms");
-    /* the schema before 0013: the upgrade must fill the words */
+    /* the schema before 0013: the upgrades must fill the words */
     char v[16];
     snprintf(v, sizeof v, "%d", store_migration_version("0013_") - 1);
     setenv("ISMS_MIGRATE_UNTIL", v, 1);
@@ -74,11 +74,17 @@ static int setup(void **state)
                     "risk-owner"));
     free(tu_isms_ok(repo, "person", "add", "--name", "Omar", "--email", "omar@x.example", "--role",
                     "risk-owner"));
-    for (int k = 0; k < NTITLES / 2; k++)
+    for (int k = 0; k < NTITLES / 3; k++)
+        add_risk(k, titles[k]);
+    /* then the schema before 0033, whose words have no register's tag:
+     * the upgrade to it must write them all again, tagged */
+    snprintf(v, sizeof v, "%d", store_migration_version("0033_") - 1);
+    setenv("ISMS_MIGRATE_UNTIL", v, 1);
+    for (int k = NTITLES / 3; k < 2 * NTITLES / 3; k++)
         add_risk(k, titles[k]);
     unsetenv("ISMS_MIGRATE_UNTIL");
     /* after the upgrade: the writes keep the words */
-    for (int k = NTITLES / 2; k < NTITLES; k++)
+    for (int k = 2 * NTITLES / 3; k < NTITLES; k++)
         add_risk(k, titles[k]);
     /* a long text's words are not searched: only the key and the title */
     free(tu_isms_ok(repo, "risk", "add", "--title", "Quagga", "--description", "zebra stripes",
@@ -413,6 +419,29 @@ static void check_catalogue(int fresh, const char *const *queries, size_t nq)
     dom_close(d);
 }
 
+/* Every word of the index stands behind its register's tag (0033), the
+ * upgraded ones too: a prefix looks among its register's words alone, and
+ * finds nothing bare. */
+static void words_are_behind_their_registers_tag(void **state)
+{
+    (void)state;
+    char *bare = tu_sql_value(
+        repo, tu_backend_is_pg()
+                  ? "SELECT COUNT(*) FROM record_word WHERE word >= 'vendor' AND word < 'vendos'"
+                  : "SELECT COUNT(*) FROM record_word WHERE record_word MATCH '\"vendor\"*'");
+    assert_string_equal(bare, "0");
+    free(bare);
+    dom *d = open_dom();
+    int64_t n = -1;
+    isms_err e = { 0 };
+    store_query risks = { .text = "vendor" }, people = { .text = "vendor" };
+    assert_int_equal(store_count(dom_store(d), &reg_risk, &risks, &n, &e), 0);
+    assert_true(n >= 1);
+    assert_int_equal(store_count(dom_store(d), &reg_person, &people, &n, &e), 0);
+    assert_int_equal(n, 0);
+    dom_close(d);
+}
+
 /* What gets an index and what is searched: the columns people sort by,
  * the short texts. */
 static void indexed_and_searched_fields(void **state)
@@ -706,6 +735,7 @@ static void a_long_transactions_words_do_not_all_wait(void **state)
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
+        cmocka_unit_test(words_are_behind_their_registers_tag),
         cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement),
         cmocka_unit_test(the_word_index_merges_sixteen_at_once_in_steps),
         cmocka_unit_test(a_transactions_words_wait_for_its_commit),
