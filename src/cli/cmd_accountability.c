@@ -68,10 +68,11 @@ static void print_rows(cli *c, const dom_accountability *m)
     const char *heads[ACC_MAX_KINDS + 6] = { "person", "name", "roles", "budget" };
     char align[ACC_MAX_KINDS + 6] = "llll";
     for (int j = 0; j < ns; j++) {
-        char *head = arena_strdup(c->a, m->kinds[shown[j]].reg->plural);
-        for (char *u = strchr(head, '_'); u; u = strchr(u, '_'))
-            *u = ' '; /* "context issues" */
-        heads[4 + j] = head;
+        buf words;
+        buf_init(&words);
+        text_words(&words, m->kinds[shown[j]].reg->plural, 0); /* "context issues" */
+        heads[4 + j] = arena_strdup(c->a, buf_str(&words));
+        buf_reset(&words);
         align[4 + j] = 'r';
     }
     heads[4 + ns] = "gaps";

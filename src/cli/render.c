@@ -686,5 +686,9 @@ void table_end(table *t)
     ttab_print(t->text, "");
     arena_free(&t->row);
     size_t rows = ttab_rows(t->text);
-    fprintf(f, "(%zu %s)\n", rows, rows == 1 ? t->reg->name : t->reg->plural);
+    buf words;
+    buf_init(&words);
+    text_words(&words, rows == 1 ? t->reg->name : t->reg->plural, 0); /* "context issues" */
+    fprintf(f, "(%zu %s)\n", rows, buf_str(&words));
+    buf_reset(&words);
 }

@@ -160,6 +160,9 @@ typedef struct regdef {
      * back), in the dom's arena; *out NULL when there is none; or NULL:
      * key and label say it. */
     int (*known_as)(struct dom *d, const char *key, const char **out, isms_err *e);
+    /* What else a reference to it may be typed as, besides its key, for a
+     * form's hint ("FRAMEWORK:ID", "e-mail"), or NULL: its key alone. */
+    const char *typed_as;
 } regdef;
 
 typedef struct value {

@@ -1,4 +1,5 @@
 #include "core/text.h"
+#include "core/buf.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -422,4 +423,34 @@ char *ascii_upper(char *s)
         if (*p >= 'a' && *p <= 'z')
             *p = (char)(*p - 'a' + 'A');
     return s;
+}
+
+/* Words people write in capitals, or in their own way. */
+static const char *const spelled[][2] = {
+    { "soa", "SoA" }, { "soas", "SoAs" }, { "oscal", "OSCAL" }, { "csf", "CSF" },
+    { "roi", "ROI" }, { "id", "ID" },     { "url", "URL" },     { "uuid", "UUID" },
+    { "lef", "LEF" }, { "tef", "TEF" },   { "p95", "P95" },
+};
+
+void text_words(buf *b, const char *name, int capital)
+{
+    size_t start = b->len;
+    for (const char *p = name; *p;) {
+        size_t n = strcspn(p, "_ ");
+        const char *as = NULL;
+        for (size_t k = 0; k < sizeof spelled / sizeof *spelled && !as; k++)
+            if (strlen(spelled[k][0]) == n && !strncmp(p, spelled[k][0], n))
+                as = spelled[k][1];
+        if (as)
+            buf_puts(b, as);
+        else
+            buf_append(b, p, n);
+        p += n;
+        if (*p) {
+            buf_putc(b, ' ');
+            p++;
+        }
+    }
+    if (capital && b->len > start && b->data[start] >= 'a' && b->data[start] <= 'z')
+        b->data[start] = (char)(b->data[start] - 'a' + 'A');
 }

@@ -75,6 +75,11 @@ int base64_decode(const char *b64, size_t n, unsigned char *out, size_t cap, siz
 
 /* ASCII lower-casing in place (emails, keys are compared this way). */
 char *ascii_lower(char *s);
+struct buf;
+/* A name as people read it, appended to out: "context_issues" as "context
+ * issues", "soas" as "SoAs" (the words people spell their own way); the
+ * first letter a capital when asked. */
+void text_words(struct buf *out, const char *name, int capital);
 char *ascii_upper(char *s);
 
 /* In a function taking (..., fmt, ...): its arguments formatted into the

@@ -58,8 +58,8 @@ static int select_input(web_req *r, const fielddef *f, const form_state *s, int 
     if (rc)
         return rc;
     if (!fits) { /* too many records to choose from: their keys, typed */
-        html_f(b, "<input id=\"in-%s\" name=\"%s\" type=\"text\" value=\"%s\"", f->name, f->name,
-               s->values[i]);
+        html_f(b, "<input id=\"in-%s\" name=\"%s\" type=\"text\" value=\"%s\" placeholder=\"%s\"",
+               f->name, f->name, s->values[i], web_ref_hint(r, f->target));
         describedby(b, f, s, i);
         html_f(b, ">");
         return 0;

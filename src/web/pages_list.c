@@ -114,6 +114,16 @@ static int one_option(const record *rec, void *ctx)
     return 0;
 }
 
+const char *web_ref_hint(web_req *r, const char *target)
+{
+    const regdef *reg = register_find(target);
+    if (!reg)
+        return "key";
+    return reg->typed_as
+               ? arena_printf(dom_arena(r->d), "%s-n or %s", reg->key_prefix, reg->typed_as)
+               : arena_printf(dom_arena(r->d), "%s-n", reg->key_prefix);
+}
+
 /* Can a reference to `target` be chosen from a list (at most MAX_OPTIONS
  * active records)? Else it is typed. The kept count says (counting a
  * million risks took 30 ms for each such filter of a page). */
@@ -158,8 +168,8 @@ static int select_filter(web_req *r, const fielddef *f, const char *now, isms_er
     if (f->type == FT_REF || f->type == FT_LINKS)
         rc = web_options_fit(r, f->target, &fits, e);
     if (!rc && !fits) /* too many to choose from: typed */
-        html_f(b, "<input id=\"f-%s\" name=\"%s\" value=\"%s\" placeholder=\"key\">", f->name,
-               f->name, now ? now : "");
+        html_f(b, "<input id=\"f-%s\" name=\"%s\" value=\"%s\" placeholder=\"%s\">", f->name,
+               f->name, now ? now : "", web_ref_hint(r, f->target));
     if (!rc && fits) {
         html_f(b, "<select id=\"f-%s\" name=\"%s\"><option value=\"\">any</option>", f->name,
                f->name);

@@ -73,36 +73,11 @@ const char *web_time_html(dom *d, const char *iso)
     return s;
 }
 
-/* Words people write in capitals, or in their own way. */
-static const char *const spelled[][2] = {
-    { "soa", "SoA" }, { "soas", "SoAs" }, { "oscal", "OSCAL" }, { "csf", "CSF" },
-    { "roi", "ROI" }, { "id", "ID" },     { "url", "URL" },     { "uuid", "UUID" },
-    { "lef", "LEF" }, { "tef", "TEF" },   { "p95", "P95" },
-};
-
 const char *web_words(dom *d, const char *name, int capital)
 {
     buf b;
     buf_init(&b);
-    for (const char *p = name; *p;) {
-        size_t n = strcspn(p, "_ ");
-        const char *as = NULL;
-        for (size_t k = 0; k < sizeof spelled / sizeof *spelled && !as; k++)
-            if (strlen(spelled[k][0]) == n && !strncmp(p, spelled[k][0], n))
-                as = spelled[k][1];
-        size_t at = b.len;
-        if (as)
-            buf_puts(&b, as);
-        else
-            buf_printf(&b, "%.*s", (int)n, p);
-        if (capital && !at && b.data[0] >= 'a' && b.data[0] <= 'z')
-            b.data[0] = (char)(b.data[0] - 'a' + 'A');
-        p += n;
-        if (*p) {
-            buf_putc(&b, ' ');
-            p++;
-        }
-    }
+    text_words(&b, name, capital);
     const char *s = arena_strdup(dom_arena(d), buf_str(&b));
     buf_reset(&b);
     return s;

@@ -403,6 +403,9 @@ const char *web_record_title(dom *d, const record *rec);
 int web_options(web_req *r, const fielddef *f, const char *selected, int form, isms_err *e);
 /* Are the records of register `target` few enough to choose from a list? */
 int web_options_fit(web_req *r, const char *target, int *fits, isms_err *e);
+/* How a reference to `target` is typed where there are too many to choose
+ * from: "RISK-n", "REQ-n or FRAMEWORK:ID" (a placeholder), in the arena. */
+const char *web_ref_hint(web_req *r, const char *target);
 /* Is the request for an HTML page (not under /api/)? Its errors are pages. */
 int web_is_html(const web_req *r);
 

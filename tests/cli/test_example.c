@@ -359,7 +359,14 @@ static void every_list_and_show_has_json(void **state)
 static void list_filters(void **state)
 {
     (void)state;
-    char *out = tu_isms_ok(repo, "risk", "list", "--owner", "omar@acme.example", "--json");
+    /* a table's count says what it counts in words, not as a table name */
+    char *out = tu_isms_ok(repo, "context", "list");
+    assert_contains(out, "(0 context issues)\n");
+    free(out);
+    out = tu_isms_ok(repo, "key", "list");
+    assert_contains(out, "(0 signing keys)\n");
+    free(out);
+    out = tu_isms_ok(repo, "risk", "list", "--owner", "omar@acme.example", "--json");
     json_t *j = json_of(out);
     assert_int_equal(json_array_size(j), 1);
     json_decref(j);

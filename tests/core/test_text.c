@@ -1,5 +1,6 @@
 #include "support/testutil.h"
 #include "core/text.h"
+#include "core/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,10 +255,37 @@ static void base64_is_strict(void **state)
     assert_int_equal(base64_decode("QUJD", 4, out, 2, &n), -1); /* does not fit */
 }
 
+/* Names as people read them: underscores are spaces, some words spelt
+ * their own way, appended after what the buffer holds. */
+static void names_as_words(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        { "context_issues", "context issues", "Context issues" },
+        { "soas", "SoAs", "SoAs" },
+        { "signing_key", "signing key", "Signing key" },
+        { "roi_of_csf_id", "ROI of CSF ID", "ROI of CSF ID" },
+        { "risks", "risks", "Risks" },
+        { "", "", "" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+        for (int capital = 0; capital < 2; capital++) {
+            buf b;
+            buf_init(&b);
+            buf_puts(&b, "x:");
+            text_words(&b, cases[k][0], capital);
+            char want[64];
+            snprintf(want, sizeof want, "x:%s", cases[k][1 + capital]);
+            assert_string_equal(buf_str(&b), want);
+            buf_reset(&b);
+        }
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(utf8_rules),
         cmocka_unit_test(long_texts_are_checked_everywhere),
         cmocka_unit_test(text_check_names_field), cmocka_unit_test(integers_are_strict),
         cmocka_unit_test(money_in_major_units), cmocka_unit_test(dates_and_times),
         cmocka_unit_test(clock_can_be_fixed), cmocka_unit_test(booleans),
         cmocka_unit_test(integers_have_one_spelling), cmocka_unit_test(money_grouping_is_strict),
-        cmocka_unit_test(blank_text), cmocka_unit_test(base64_is_strict))
+        cmocka_unit_test(blank_text), cmocka_unit_test(base64_is_strict),
+        cmocka_unit_test(names_as_words))

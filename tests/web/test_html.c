@@ -687,6 +687,11 @@ static void coverage_pages_and_api(void **state)
     /* a mapping names its requirement as FRAMEWORK:ID beside the title */
     body = page(&lead, "/mappings?sort=target");
     assert_contains(body, "</a> <span class=\"label\">iso27001-2022:A.");
+    /* too many requirements to choose from: typed, and the hint says how */
+    assert_contains(body, "name=\"target\" value=\"\" placeholder=\"REQ-n or FRAMEWORK:ID\"");
+    free(body);
+    body = page(&lead, "/mappings?target=iso27001-2022:A.5.1");
+    assert_contains(body, "value=\"iso27001-2022:A.5.1\" placeholder=\"REQ-n or FRAMEWORK:ID\"");
     free(body);
     body = page(&lead, "/mappings/MAP-1");
     assert_contains(body, "<h1>MAP-1 · CTL-");

@@ -50,10 +50,12 @@ static int rules_soa(struct dom *d, record *r, const record *old, isms_err *e);
 REGISTER(framework, FRAMEWORK, "frameworks", "FW", F_FRAMEWORK_NAME,
          "frameworks laid over the control set: ISO/IEC 27001, NIST CSF 2.0 and SP 800-53, "
          "NIS2, DORA, SOC 2, ISO/IEC 42001 built in, and your own",
-         .check = rules_framework, .find = framework_find, .known_as = framework_known_as);
+         .check = rules_framework, .find = framework_find, .known_as = framework_known_as,
+         .typed_as = "its name");
 REGISTER(requirement, REQUIREMENT, "requirements", "REQ", F_REQUIREMENT_TITLE,
          "a framework's clauses, controls, subcategories and articles (FRAMEWORK:ID)",
-         .check = rules_requirement, .find = requirement_find, .known_as = requirement_known_as);
+         .check = rules_requirement, .find = requirement_find, .known_as = requirement_known_as,
+         .typed_as = "FRAMEWORK:ID");
 REGISTER(mapping, MAPPING, "mappings", "MAP", F_MAPPING_RATIONALE,
          "controls and requirements mapped onto requirements (NIST IR 8477 relationships)",
          .check = rules_mapping);

@@ -14,7 +14,7 @@ _Static_assert(sizeof role_names / sizeof *role_names - 1 <= 32,
                "more roles than principal.roles has bits");
 
 REGISTER(person, PERSON, "people", "PER", F_PERSON_NAME, "people and their ISMS roles",
-         .check = rules_person);
+         .check = rules_person, .typed_as = "e-mail");
 
 /* ---- rules ---- */
 
