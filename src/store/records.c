@@ -1130,6 +1130,9 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
         else
             buf_printf(b, " AND t.%s = ?", f->name);
     }
+    for (int k = 0; q && k < q->nany_set; k++)
+        buf_printf(b, "%st.%s IS NOT NULL%s", k ? " OR " : " AND (",
+                   field_def(reg, q->any_set[k])->name, k + 1 == q->nany_set ? ")" : "");
     if (q && q->text) {
         word_list w;
         if (!store_words_of(q->text, &w, &(isms_err){ 0 })) /* (checked by check_query) */
@@ -1203,6 +1206,9 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
         if (q->filters[i].ival_upto && f->type != FT_LINKS)
             return not_a_field(reg, f, e);
     }
+    for (int k = 0; q && k < q->nany_set; k++) /* (another register's dies in field_def) */
+        if (is_link(field_def(reg, q->any_set[k])))
+            return not_a_field(reg, field_def(reg, q->any_set[k]), e);
     return 0;
 }
 

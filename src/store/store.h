@@ -230,6 +230,11 @@ typedef struct store_query {
     /* Only these records (ids NULL: any). */
     const int64_t *ids;
     int nids;
+    /* Only records with at least one of these scalar fields (F_ ids) not
+     * null, nany_set of them: the risks with FAIR inputs, read from their
+     * partial index (0034), whose condition is this one term for term. */
+    const int *any_set;
+    int nany_set;
     /* store_scan only: only the records whose id is past id_after and, when
      * id_upto is not 0, not past id_upto, their links read by the same
      * range: a scan shared between threads (verify's readers). */

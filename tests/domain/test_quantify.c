@@ -367,12 +367,27 @@ static void a_portfolio_names_the_first_risks_it_leaves_out(void **state)
     quant_opts o = { .iterations = 1000, .seed = 3 };
     portfolio_quant p;
     tu_quantify_all(d, o, &p);
-    size_t before = p.unmodelled;
+    size_t before = p.unmodelled, obj1 = p.groups[0].judgement.unquantified;
+    assert_string_equal(p.groups[0].key, "OBJ-1");
+    isms_err e = { 0 };
+    /* inside a write whose figures wait for its commit: every risk read */
+    assert_int_equal(dom_txn_begin(d, &e), 0);
     for (int i = 0; i < QUANT_GAP_KEYS_LISTED + 10; i++)
-        tu_add(d, tu_make(d, &reg_risk, "title=Not yet quantified", "owner=PER-2", "likelihood=2",
-                          "impact=2", NULL));
+        tu_add(d, tu_make(d, &reg_risk, "title=Not yet quantified", "owner=PER-2",
+                          "objectives=OBJ-1", "likelihood=2", "impact=2", NULL));
+    portfolio_quant in;
+    tu_quantify_all(d, o, &in);
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    /* after it: the quantified read, the others counted by the kept figures */
     tu_quantify_all(d, o, &p);
     assert_int_equal(p.unmodelled, before + QUANT_GAP_KEYS_LISTED + 10);
+    assert_int_equal(in.unmodelled, p.unmodelled);
+    assert_int_equal(p.groups[0].judgement.unquantified, obj1 + QUANT_GAP_KEYS_LISTED + 10);
+    assert_int_equal(in.groups[0].judgement.unquantified, p.groups[0].judgement.unquantified);
+    assert_true(in.total.mean == p.total.mean);
+    assert_string_equal(in.inputs_hash, p.inputs_hash);
+    for (size_t k = 0; k < QUANT_GAP_KEYS_LISTED; k++)
+        assert_string_equal(in.unmodelled_keys[k], p.unmodelled_keys[k]);
     assert_int_equal(p.unmodelled_listed, QUANT_GAP_KEYS_LISTED);
     assert_string_equal(p.unmodelled_keys[0], "RISK-2");
     for (size_t k = 1; k < p.unmodelled_listed; k++)

@@ -44,24 +44,6 @@ int att_list_parse(dom *d, const char *name, att_list *out, isms_err *e)
                             choices_text(dom_arena(d), att_list_names));
 }
 
-void att_unquantified_query(arena *a, int64_t offset, int limit, store_query *q)
-{
-    const int *inputs;
-    int ninputs = dom_risk_input_fields(&inputs);
-    store_filter *none = arena_alloc(a, (size_t)ninputs * sizeof *none);
-    for (int i = 0; i < ninputs; i++)
-        none[i] = (store_filter){ .field = &reg_risk.fields[field_index(&reg_risk, inputs[i])],
-                                  .is_null = 1 };
-    /* One field read (a scan reads every field when given none). */
-    *q = (store_query){ .ids_only = 1,
-                        .fields = inputs,
-                        .nfields = 1,
-                        .filters = none,
-                        .nfilters = ninputs,
-                        .offset = offset,
-                        .limit = limit };
-}
-
 /* The ids of the page, as the store gives them. */
 typedef struct page_ids {
     int64_t *ids;
@@ -101,7 +83,7 @@ static int unquantified(dom *d, dom_attention *out, page_ids *p, isms_err *e)
         return rc;
     out->total = risks - quantified;
     store_query q;
-    att_unquantified_query(dom_arena(d), out->offset, out->limit, &q);
+    dom_unquantified_query(dom_arena(d), out->offset, out->limit, &q);
     return out->total > 0 ? dom_list(d, &reg_risk, &q, take_record, p, e) : 0;
 }
 

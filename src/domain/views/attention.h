@@ -61,8 +61,4 @@ int att_list_parse(dom *d, const char *name, att_list *out, isms_err *e);
 int dom_attention_read(dom *d, att_list list, int64_t offset, int limit, dom_attention *out,
                        isms_err *e);
 
-/* The query for the risks not quantified (every FAIR input null), reading
- * one field, from `offset`, at most `limit`; its filters in arena `a`. */
-void att_unquantified_query(arena *a, int64_t offset, int limit, store_query *q);
-
 #endif

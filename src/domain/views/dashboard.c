@@ -653,7 +653,7 @@ static int unquantified_keys(gather *g, isms_err *e)
     if (k->total <= 0)
         return 0;
     store_query q;
-    att_unquantified_query(g->a, 0, DASH_KEYS_FIRST, &q);
+    dom_unquantified_query(g->a, 0, DASH_KEYS_FIRST, &q);
     first_keys f = { g, k };
     return dom_list(g->d, &reg_risk, &q, first_record_key, &f, e);
 }

@@ -3,6 +3,7 @@
 #include "domain/engine/dom_internal.h"
 #include "domain/engine/graph.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/buf.h"
 #include "core/idset.h"
 #include "core/xalloc.h"
@@ -403,9 +404,13 @@ int qmodel_load_range(dom *d, int64_t after, int64_t upto, arena *a, qmodel *m, 
         .filters = &treats, .nfilters = 1, .fields = control_fields, .nfields = NCONTROL_FIELDS - 1
     };
     int fields[NRISK_FIELDS];
-    store_query rq = {
-        .id_after = after, .id_upto = upto, .fields = fields, .nfields = risk_fields(fields)
-    };
+    /* the quantified risks of the range alone, by their index (0034) */
+    store_query rq = { .id_after = after,
+                       .id_upto = upto,
+                       .fields = fields,
+                       .nfields = risk_fields(fields),
+                       .any_set = risk_inputs,
+                       .nany_set = NRISK_INPUTS };
     int rc = graph_load_to(d, &reg_control, F_CONTROL_TREATS, after + 1, upto, &pairs, e);
     if (!rc)
         rc = store_scan(dom_store(d), &reg_control, &cq, load_control, &lc, e);
@@ -869,6 +874,24 @@ int dom_risk_input_fields(const int **out)
     return NRISK_INPUTS;
 }
 
+void dom_unquantified_query(arena *a, int64_t offset, int limit, store_query *q)
+{
+    const int *inputs;
+    int ninputs = dom_risk_input_fields(&inputs);
+    store_filter *none = arena_alloc(a, (size_t)ninputs * sizeof *none);
+    for (int i = 0; i < ninputs; i++)
+        none[i] = (store_filter){ .field = &reg_risk.fields[field_index(&reg_risk, inputs[i])],
+                                  .is_null = 1 };
+    /* One field read (a scan reads every field when given none). */
+    *q = (store_query){ .ids_only = 1,
+                        .fields = inputs,
+                        .nfields = 1,
+                        .filters = none,
+                        .nfilters = ninputs,
+                        .offset = offset,
+                        .limit = limit };
+}
+
 /* ---- the organisation and its objectives ----
  *
  * The registers are streamed into the engine, never held whole: a first
@@ -983,6 +1006,54 @@ static int census_risk(const record *r, void *ctx)
     return 0;
 }
 
+/* A kept figure by name; 0 when the store cannot say now (an older
+ * schema, or figures that wait for a write's commit). */
+static int kept_figure(dom *d, const char *name, int64_t *n)
+{
+    isms_err quiet = { 0 };
+    return store_keeps_tallies(dom_store(d)) && !store_tally_sum(dom_store(d), &name, 1, n, &quiet);
+}
+
+static int gap_key(const record *r, void *ctx)
+{
+    risk_census *c = ctx;
+    c->gap_keys[c->nkeys++] = arena_strdup(c->a, r->key);
+    return 0;
+}
+
+/* The census at the cost of the quantified risks: those read by their
+ * index (0034), the others counted by the kept figures (each objective's
+ * too) and the first of them named from theirs (0014). *kept 0 where the
+ * figures cannot be read now: the caller reads every risk. */
+static int census_kept(dom *d, risk_census *c, store_query *q, int *kept, isms_err *e)
+{
+    int64_t active = 0, quantified = 0;
+    int known = 0;
+    int rc = dom_active_count(d, &reg_risk, &active, &known, e);
+    if (rc || !known || !kept_figure(d, "risk.quantified", &quantified))
+        return rc;
+    for (size_t k = 0; c->g && k < c->g->nall; k++) {
+        char name[64];
+        int64_t gaps = 0;
+        snprintf(name, sizeof name, "risk.objective.u.%lld", (long long)c->g->all[k].id);
+        if (!kept_figure(d, name, &gaps)) {
+            for (size_t j = 0; j < k; j++)
+                c->g->all[j].gaps = 0;
+            return 0;
+        }
+        c->g->all[k].gaps = (size_t)gaps;
+    }
+    *kept = 1;
+    q->any_set = risk_inputs;
+    q->nany_set = NRISK_INPUTS;
+    rc = store_scan(dom_store(d), &reg_risk, q, census_risk, c, e);
+    c->ngaps = (size_t)(active - quantified);
+    store_query first;
+    dom_unquantified_query(c->a, 0, QUANT_GAP_KEYS_LISTED, &first);
+    c->gap_keys = arena_alloc(c->a, QUANT_GAP_KEYS_LISTED * sizeof *c->gap_keys);
+    return rc ? rc : store_scan(dom_store(d), &reg_risk, &first, gap_key, c, e);
+}
+
 int quant_census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
 {
     int rc = store_max_id(dom_store(d), &reg_risk, &c->max_id, e);
@@ -1001,7 +1072,9 @@ int quant_census_take(dom *d, const quant_opts *o, risk_census *c, isms_err *e)
     int fields[NRISK_FIELDS];
     risk_fields(fields);
     store_query q = { .fields = fields, .nfields = NRISK_INPUTS + 1 }; /* inputs, objectives */
-    return store_scan(dom_store(d), &reg_risk, &q, census_risk, c, e);
+    int kept = 0;
+    rc = census_kept(d, c, &q, &kept, e);
+    return rc || kept ? rc : store_scan(dom_store(d), &reg_risk, &q, census_risk, c, e);
 }
 
 void quant_census_reset(risk_census *c)

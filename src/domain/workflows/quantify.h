@@ -240,6 +240,10 @@ int dom_risk_quantified(const record *risk);
 /* The fields dom_risk_quantified reads (*out; returns how many): for scans
  * that read a few fields of each risk (store_query.fields). */
 int dom_risk_input_fields(const int **out);
+/* The query for the risks not quantified (every FAIR input null: the
+ * partial index 0014 reads them), reading one field, from `offset`, at
+ * most `limit`; its filters in arena `a`. */
+void dom_unquantified_query(arena *a, int64_t offset, int limit, store_query *q);
 
 /* ---- are the figures current? ----
  *
