@@ -1125,6 +1125,11 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
                        f->link_table, f->link_dst);
         else if (q->filters[i].is_null)
             buf_printf(b, " AND t.%s IS %sNULL", f->name, q->filters[i].is_null < 0 ? "NOT " : "");
+        else if (q->filters[i].below) /* the range of the field's index, as the ids it holds:
+                                         * a plain t.x < ? was read in id order through every
+                                         * row, for a page of few or none */
+            buf_printf(b, " AND t.id IN (SELECT b.id FROM %s b WHERE b.%s%s < ?)", reg->name,
+                       f->name, s->db->drv->bytes_collation);
         else if (q->filters[i].otherwise)
             buf_printf(b, " AND COALESCE(t.%s, t.%s) = ?", f->name, q->filters[i].otherwise->name);
         else
@@ -1204,6 +1209,9 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
         if (q->filters[i].is_null && (o || is_link(f)))
             return not_a_field(reg, f, e);
         if (q->filters[i].ival_upto && f->type != FT_LINKS)
+            return not_a_field(reg, f, e);
+        if (q->filters[i].below &&
+            (is_link(f) || o || q->filters[i].is_null || !q->filters[i].sval))
             return not_a_field(reg, f, e);
     }
     for (int k = 0; q && k < q->nany_set; k++) /* (another register's dies in field_def) */

@@ -200,6 +200,9 @@ typedef struct store_filter {
      * reading every risk); -1, it is not (the mappings of a requirement
      * onto another, by their index, not among every control's). */
     int is_null;
+    /* Instead of equal: 1, the scalar field's value sorts below sval (text:
+     * a date before today, read from the front of its index). */
+    int below;
     /* FT_LINKS only, when not 0: a set holding a member within [ival,
      * ival_upto] (the controls treating a chunk of risks, by the link's
      * reverse index). */

@@ -29,11 +29,6 @@ static int date_passed(const state_scan *s, const char *date)
     return date && strcmp(date, s->today) < 0;
 }
 
-static int risk_overdue(const state_scan *s, const record *r)
-{
-    return date_passed(s, record_text(r, F_RISK_REVIEW_DATE));
-}
-
 static int risk_untreated(const state_scan *s, const record *r)
 {
     const char *t = record_text(r, F_RISK_TREATMENT);
@@ -57,10 +52,17 @@ static int risk_outside(const state_scan *s, const record *r)
     return v && *v == '1';
 }
 
-static int acceptance_lapsed(const state_scan *s, const record *r)
-{
-    return date_passed(s, record_text(r, F_ACCEPTANCE_EXPIRES_ON));
-}
+/* What a state's test needs read from other registers first. */
+enum { NEEDS_CONTROLS = 1, NEEDS_ACCEPTANCES = 2, NEEDS_ANALYSES = 4 };
+
+/* A state: a test of each record, or a date that has passed (before
+ * today), which the store selects from the date's index: a page of overdue
+ * risks costs the page, not the register. */
+typedef struct state_def {
+    state_test test; /* NULL: `passed` says */
+    int passed;      /* F_ id of the date */
+    unsigned needs;
+} state_def;
 
 static const dom_state risk_states[] = {
     { "overdue", "risks whose review date has passed" },
@@ -69,12 +71,15 @@ static const dom_state risk_states[] = {
     { "no-objective", "risks tied to no business objective" },
     { "outside-appetite", "risks outside appetite by their latest analysis" },
 };
-static const state_test risk_tests[] = { risk_overdue, risk_untreated, risk_unaccepted,
-                                         risk_no_objective, risk_outside };
+static const state_def risk_defs[] = {
+    { NULL, F_RISK_REVIEW_DATE, 0 },           { risk_untreated, 0, NEEDS_CONTROLS },
+    { risk_unaccepted, 0, NEEDS_ACCEPTANCES }, { risk_no_objective, 0, 0 },
+    { risk_outside, 0, NEEDS_ANALYSES },
+};
 static const dom_state acceptance_states[] = {
     { "lapsed", "acceptances past their expiry date: the risk is back for review" },
 };
-static const state_test acceptance_tests[] = { acceptance_lapsed };
+static const state_def acceptance_defs[] = { { NULL, F_ACCEPTANCE_EXPIRES_ON, 0 } };
 
 const dom_state *dom_states(const regdef *reg, int *n)
 {
@@ -90,9 +95,9 @@ const dom_state *dom_states(const regdef *reg, int *n)
     return NULL;
 }
 
-static state_test test_of(const regdef *reg, int state)
+static const state_def *def_of(const regdef *reg, int state)
 {
-    return reg == &reg_risk ? risk_tests[state] : acceptance_tests[state];
+    return reg == &reg_risk ? &risk_defs[state] : &acceptance_defs[state];
 }
 
 /* ---- what other registers say ---- */
@@ -111,7 +116,7 @@ static int note_control(const record *r, void *ctx)
 static int note_acceptance(const record *r, void *ctx)
 {
     state_scan *s = ctx;
-    if (!acceptance_lapsed(s, r))
+    if (!date_passed(s, record_text(r, F_ACCEPTANCE_EXPIRES_ON)))
         *strmap_slot_for(&s->accepted, record_text(r, F_ACCEPTANCE_RISK)) = "1";
     return 0;
 }
@@ -125,14 +130,16 @@ static int note_analysis(const record *r, void *ctx)
     return 0;
 }
 
+/* What the states' tests need, read once. */
 static int gather(state_scan *s, isms_err *e)
 {
-    if (s->reg != &reg_risk)
-        return 0;
-    int rc = dom_list(s->d, &reg_control, NULL, note_control, s, e);
-    if (!rc)
+    unsigned needs = 0;
+    for (int k = 0; k < s->nstates; k++)
+        needs |= def_of(s->reg, s->states[k])->needs;
+    int rc = needs & NEEDS_CONTROLS ? dom_list(s->d, &reg_control, NULL, note_control, s, e) : 0;
+    if (!rc && needs & NEEDS_ACCEPTANCES)
         rc = dom_list(s->d, &reg_acceptance, NULL, note_acceptance, s, e);
-    if (!rc)
+    if (!rc && needs & NEEDS_ANALYSES)
         rc = dom_list(s->d, &reg_analysis, NULL, note_analysis, s, e);
     return rc;
 }
@@ -140,9 +147,11 @@ static int gather(state_scan *s, isms_err *e)
 static int in_states(const record *r, void *ctx)
 {
     state_scan *s = ctx;
-    for (int k = 0; k < s->nstates; k++)
-        if (!test_of(s->reg, s->states[k])(s, r))
+    for (int k = 0; k < s->nstates; k++) {
+        state_test test = def_of(s->reg, s->states[k])->test;
+        if (test && !test(s, r))
             return 0;
+    }
     if (s->skip > 0) {
         s->skip--;
         return 0;
@@ -152,6 +161,29 @@ static int in_states(const record *r, void *ctx)
     if (s->left > 0)
         s->left--;
     return s->fn(r, s->ctx);
+}
+
+/* q's filters and, for each state that is a date passed, the date before
+ * today; the number of states left to test a record by. */
+static int with_dates_passed(dom *d, const regdef *reg, store_query *q, const int *states,
+                             int nstates, const char *today)
+{
+    store_filter *f = arena_alloc(dom_arena(d), sizeof *f * (size_t)(q->nfilters + nstates));
+    int n = q->nfilters, tested = 0;
+    if (n)
+        memcpy(f, q->filters, sizeof *f * (size_t)n);
+    for (int k = 0; k < nstates; k++) {
+        const state_def *def = def_of(reg, states[k]);
+        if (def->test)
+            tested++;
+        else
+            f[n++] = (store_filter){ .field = field_def(reg, def->passed),
+                                     .sval = arena_strdup(dom_arena(d), today),
+                                     .below = 1 };
+    }
+    q->filters = f;
+    q->nfilters = n;
+    return tested;
 }
 
 static int scan_states(dom *d, const regdef *reg, const store_query *q, const int *states,
@@ -175,7 +207,13 @@ static int scan_states(dom *d, const regdef *reg, const store_query *q, const in
     strmap_init(&s.accepted);
     strmap_init(&s.outside);
     store_query all = q ? *q : (store_query){ 0 };
-    all.limit = all.offset = 0; /* counted here, among the records in the states */
+    int tested = with_dates_passed(d, reg, &all, states, nstates, s.today);
+    if (tested) { /* counted here, among the records in the states */
+        all.limit = all.offset = 0;
+    } else { /* the store selects them all: its limit and offset */
+        s.skip = 0;
+        s.left = -1;
+    }
     int rc = gather(&s, e);
     if (!rc)
         rc = dom_list(d, reg, &all, in_states, &s, e);
