@@ -11,6 +11,10 @@
  *   unindexed      sort=lef (no index: a field that is no list column)
  *   search         q=4711 (a word few records start with)
  *   search-common  q=supplier (a word every risk of bench_scale holds)
+ *   search-none    q=zzz (a word no record starts with: an empty page)
+ *   search-people  the people searched for "supplier" (a word of every
+ *                  risk and of no person: the words of one register)
+ *   review-date    sort=review_date (0035's index; the dashboard's link)
  *   filter         treatment=mitigate (an enum filter every risk passes), first page
  * With a third argument "cold" the request is the first (it counts the
  * total); else the second, the total kept (what a list page pays while the
@@ -55,8 +59,14 @@ int main(int argc, char **argv)
         l.sort = "lef";
     if (!strcmp(k, "search"))
         l.q = "4711";
-    if (!strcmp(k, "search-common"))
+    if (!strcmp(k, "search-common") || !strcmp(k, "search-people"))
         l.q = "supplier";
+    if (!strcmp(k, "search-people"))
+        l.reg = &reg_person;
+    if (!strcmp(k, "search-none"))
+        l.q = "zzz";
+    if (!strcmp(k, "review-date"))
+        l.sort = "review_date";
     if (!strcmp(k, "filter")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "treatment"), "mitigate" };
         l.nfilters = 1;

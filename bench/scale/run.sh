@@ -29,10 +29,12 @@
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
-#             measure matrix attention assets to run (default all but add,
-#             measure, matrix, attention and assets; add writes a risk
-#             each run, measure a measurement of each of 22 metrics, one per
-#             measure isms knows, added on its first run)
+#             measure matrix attention assets log portfolio overdue to run
+#             (default all but add, measure, matrix, attention, assets, log,
+#             portfolio and overdue; add writes a risk each run, measure a
+#             measurement of each of 22 metrics, one per measure isms knows,
+#             added on its first run; portfolio gives 50 risks FAIR inputs on
+#             its first run)
 #   OUT       where the JSON lines go (default $KEEP/scale.jsonl or a
 #             temporary file), one per command and size
 #
@@ -153,6 +155,20 @@ metrics() {
     fi
 }
 
+# quantified REPO: 50 risks with FAIR inputs (every 97th), unless some
+# have them: the portfolio of a large register with few quantified.
+quantified() {
+    if ISMS_REPO=$1 "$ISMS" quantify --iterations 100 --no-save > /dev/null 2>&1; then
+        return 0
+    fi
+    i=1
+    while [ "$i" -le 50 ]; do
+        ISMS_REPO=$1 "$ISMS" risk update "RISK-$((i * 97))" --lef "pert(0.05,0.2,0.6)" \
+            --primary-loss "lognormal90(500000,15000000)" > /dev/null
+        i=$((i + 1))
+    done
+}
+
 for backend in $BACKENDS; do
     for n in $SIZES; do
         r=$(repo "$backend" "$n")
@@ -200,6 +216,18 @@ for backend in $BACKENDS; do
                 measure "$backend" "$n" "asset add" "$a" asset add --name Bench-asset \
                     --type system --owner PER-2 --availability very-high \
                     --depends-on "AST-$((n / 4))" ;;
+            # The last 50 entries of the log: read from its end, each named
+            # against its key's entry before (session 28: every entry was read).
+            log) measure "$backend" "$n" "log --limit 50" "$r" log --limit 50 ;;
+            # The portfolio of 50 quantified risks among all: those read by
+            # their index, the others counted (session 28: every risk read).
+            portfolio) quantified "$r"
+                measure "$backend" "$n" "quantify --by objective" "$r" quantify --by objective \
+                    --iterations 1000 --no-save ;;
+            # The risks whose review date has passed: the date's index
+            # (0035), none of them due in the bases.
+            overdue) measure "$backend" "$n" "risk list --overdue" "$r" risk list --overdue \
+                     --limit 50 ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done
