@@ -52,28 +52,29 @@ int cmd_init(cli *c, isms_err *e)
 
 /* ---- verify ---- */
 
-/* One JSON string per line of text. */
-static json_t *lines_json(const buf *text)
+/* The pieces of text between separators, as JSON strings: the lines of a
+ * report ("\n"), the fields an entry changed (", "). */
+static json_t *pieces_json(const char *p, const char *sep)
 {
-    json_t *lines = json_array();
-    const char *p = buf_str(text);
+    json_t *pieces = json_array();
+    size_t len = strlen(sep);
     while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        json_array_append_new(lines, json_stringn(p, n));
-        p += n + (nl ? 1 : 0);
+        const char *at = strstr(p, sep);
+        size_t n = at ? (size_t)(at - p) : strlen(p);
+        json_array_append_new(pieces, json_stringn(p, n));
+        p += n + (at ? len : 0);
     }
-    return lines;
+    return pieces;
 }
 
 static void verify_json(cli *c, const verify_report *rep, int ok)
 {
-    json_t *o =
-        json_pack("{s:b, s:s, s:I, s:I, s:I, s:i, s:o, s:s, s:o}", "ok", ok, "mode",
-                  rep->full ? "full" : "incremental", "checked_after", (json_int_t)rep->from_seq,
-                  "entries", (json_int_t)rep->entries, "records", (json_int_t)rep->records,
-                  "problem_count", rep->problems, "problems", lines_json(&rep->details), "head",
-                  rep->head_hash, "checkpoints", lines_json(&rep->notes));
+    json_t *o = json_pack("{s:b, s:s, s:I, s:I, s:I, s:i, s:o, s:s, s:o}", "ok", ok, "mode",
+                          rep->full ? "full" : "incremental", "checked_after",
+                          (json_int_t)rep->from_seq, "entries", (json_int_t)rep->entries, "records",
+                          (json_int_t)rep->records, "problem_count", rep->problems, "problems",
+                          pieces_json(buf_str(&rep->details), "\n"), "head", rep->head_hash,
+                          "checkpoints", pieces_json(buf_str(&rep->notes), "\n"));
     /* SQLite's own structural checks: run now (--store), or when last */
     store_check_record last;
     if (!dom_store_check_last(c->d, &last, NULL) && !last.none)
@@ -144,25 +145,12 @@ static void log_header(log_ctx *l)
                 "key", "changed");
 }
 
-/* "title, owner" into a JSON array of names. */
-static json_t *changed_names(const char *p)
-{
-    json_t *fields = json_array();
-    while (*p) {
-        const char *comma = strstr(p, ", ");
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        json_array_append_new(fields, json_stringn(p, n));
-        p += n + (comma ? 2 : 0);
-    }
-    return fields;
-}
-
 static void log_json(log_ctx *l, const ledger_row *r, const char *changed)
 {
     json_t *data = json_loads(r->data, 0, NULL);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s}", "seq",
                           (json_int_t)r->seq, "ts", r->ts, "actor", r->actor, "entity", r->entity,
-                          "key", r->key, "op", r->op, "changed", changed_names(changed), "data",
+                          "key", r->key, "op", r->op, "changed", pieces_json(changed, ", "), "data",
                           data ? data : json_null(), "note", r->note, "hash", r->hash);
     if (l->count)
         buf_puts(&l->line, ",\n");

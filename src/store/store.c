@@ -792,6 +792,24 @@ static void ledger_row_from(db_stmt *st, ledger_row *r)
     r->prev_data = NULL;
 }
 
+/* Each row of st (LEDGER_COLS, then the entry before at column prev_col
+ * when it is not 0) to fn, until fn says stop; st done. */
+static int each_entry(db_stmt *st, int prev_col, store_ledger_fn fn, void *ctx, isms_err *e)
+{
+    int row, rc;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        ledger_row r;
+        ledger_row_from(st, &r);
+        if (prev_col)
+            r.prev_data = db_col_text(st, prev_col);
+        rc = fn(&r, ctx);
+        if (rc)
+            break;
+    }
+    db_done(st);
+    return rc;
+}
+
 /* Entries of one key, or all those after entry #after, in seq order. */
 static int ledger_scan(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
                        isms_err *e)
@@ -809,16 +827,7 @@ static int ledger_scan(store *s, const char *key, int64_t after, store_ledger_fn
         db_bind_int(st, 1, after);
         db_many_rows(st);
     }
-    int row;
-    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        ledger_row r;
-        ledger_row_from(st, &r);
-        rc = fn(&r, ctx);
-        if (rc)
-            break;
-    }
-    db_done(st);
-    return rc;
+    return each_entry(st, 0, fn, ctx, e);
 }
 
 int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, isms_err *e)
@@ -855,17 +864,7 @@ int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_
         db_bind_text(st, at++, key);
     db_bind_int(st, at, after);
     db_many_rows(st);
-    int row;
-    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-        ledger_row r;
-        ledger_row_from(st, &r);
-        r.prev_data = db_col_text(st, 10);
-        rc = fn(&r, ctx);
-        if (rc)
-            break;
-    }
-    db_done(st);
-    return rc;
+    return each_entry(st, 10, fn, ctx, e);
 }
 
 int store_ledger_tail(store *s, const char *key, int64_t n, int64_t *after, isms_err *e)
