@@ -792,5 +792,7 @@ int db_words(const char *text, db_word_fn *fn, void *ctx, isms_err *e)
         rc = words.api.xTokenize(words.tok, &c, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text),
                                  one_word);
     pthread_mutex_unlock(&words.lock);
+    if (rc && !e->code) /* SQLite's code, not ours: said as ours */
+        rc = err_set(e, E_STORE, "q", "the search's tokenizer failed: %s", sqlite3_errstr(rc));
     return rc;
 }

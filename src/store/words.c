@@ -162,8 +162,9 @@ static int tag_word(const char *word, int n, void *ctx)
 
 /* The document (taken) as its words behind reg's tag, when the schema
  * tags them: the same text gives the same document, so an FTS5 'delete'
- * of what was written matches it. */
-static char *tag_doc(const store *s, const regdef *reg, char *doc)
+ * of what was written matches it. NULL, said in e, when the tokenizer
+ * cannot be had. */
+static char *tag_doc(const store *s, const regdef *reg, char *doc, isms_err *e)
 {
     if (!tagged(s) || !*doc)
         return doc;
@@ -172,13 +173,17 @@ static char *tag_doc(const store *s, const regdef *reg, char *doc)
     buf b;
     buf_init(&b);
     tag_ctx t = { &b, tag };
-    if (db_words(doc, tag_word, &t, &(isms_err){ 0 })) /* (the tokenizer opened for the write) */
-        buf_clear(&b);
+    int rc = db_words(doc, tag_word, &t, e);
     free(doc);
+    if (rc) {
+        buf_reset(&b);
+        return NULL;
+    }
     return buf_detach(&b);
 }
 
-static char *record_doc(const store *s, const record *r)
+/* A record's document, or NULL (said in e). */
+static char *record_doc(const store *s, const record *r, isms_err *e)
 {
     buf b;
     buf_init(&b);
@@ -186,7 +191,7 @@ static char *record_doc(const store *s, const record *r)
     for (int i = 0; i < r->reg->nfields; i++)
         if (store_searched(&r->reg->fields[i]))
             doc_add(&b, r->v[i].s);
-    return tag_doc(s, r->reg, buf_detach(&b));
+    return tag_doc(s, r->reg, buf_detach(&b), e);
 }
 
 /* SELECT id, key, <searched texts> FROM reg and `rest`, prepared: what
@@ -205,14 +210,15 @@ static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **s
     return rc;
 }
 
-/* The document of the row st stands on (prep_texts' columns). */
-static char *row_doc(const store *s, const regdef *reg, db_stmt *st, int ncols)
+/* The document of the row st stands on (prep_texts' columns), or NULL
+ * (said in e). */
+static char *row_doc(const store *s, const regdef *reg, db_stmt *st, int ncols, isms_err *e)
 {
     buf b;
     buf_init(&b);
     for (int c = 1; c < ncols; c++)
         doc_add(&b, db_col_null(st, c) ? NULL : db_col_text(st, c));
-    return tag_doc(s, reg, buf_detach(&b));
+    return tag_doc(s, reg, buf_detach(&b), e);
 }
 
 static int text_columns(const regdef *reg)
@@ -268,9 +274,11 @@ static int add_row(word_rows *b, int64_t id, char *w, isms_err *e)
 }
 
 /* The rows of record id with document doc (taken): the document itself,
- * or its words. */
+ * or its words. doc NULL: the error e holds. */
 static int add_doc(word_rows *b, int64_t id, char *doc, isms_err *e)
 {
+    if (!doc)
+        return e->code;
     if (fts(b->s) && !*doc)
         return free(doc), 0;
     if (store_words_deferred(b->s))
@@ -308,7 +316,7 @@ int store_words_insert_many(store *s, const record *rs, int n, isms_err *e)
     word_rows b = { .s = s, .reg = rs[0].reg };
     int rc = 0;
     for (int k = 0; k < n && !rc; k++)
-        rc = add_doc(&b, rs[k].id, record_doc(s, &rs[k]), e);
+        rc = add_doc(&b, rs[k].id, record_doc(s, &rs[k], e), e);
     return finish_rows(&b, rc, e);
 }
 
@@ -322,7 +330,9 @@ const char store_words_cte[] =
 
 int store_words_bind_new(const store *s, db_stmt *st, int *p, const record *r, isms_err *e)
 {
-    char *doc = record_doc(s, r);
+    char *doc = record_doc(s, r, e);
+    if (!doc)
+        return e->code;
     word_list l;
     int rc = store_words_of(doc, &l, e);
     free(doc);
@@ -347,8 +357,8 @@ int store_words_before(store *s, const record *r, char **old, isms_err *e)
         return rc;
     db_bind_int(st, 1, r->id);
     rc = db_step(st, &row, e);
-    if (!rc && row)
-        *old = row_doc(s, r->reg, st, text_columns(r->reg));
+    if (!rc && row && !(*old = row_doc(s, r->reg, st, text_columns(r->reg), e)))
+        rc = e->code;
     db_done(st);
     return rc;
 }
@@ -375,7 +385,9 @@ int store_words_update(store *s, const record *r, const char *old, isms_err *e)
 {
     if (!store_keeps_words(s) || !old)
         return 0;
-    char *now = record_doc(s, r);
+    char *now = record_doc(s, r, e);
+    if (!now)
+        return e->code;
     int rc = 0;
     if (strcmp(now, old)) {
         rc = remove_doc(s, r, old, e);
@@ -431,7 +443,7 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e)
         db_many_rows(st);
         word_rows b = { .s = s, .reg = reg };
         for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
-            rc = add_doc(&b, db_col_int(st, 0), row_doc(s, reg, st, ncols), e);
+            rc = add_doc(&b, db_col_int(st, 0), row_doc(s, reg, st, ncols, e), e);
             if (rc)
                 break;
         }
