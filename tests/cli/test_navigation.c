@@ -229,6 +229,24 @@ static void state_filters_agree_with_the_dashboard(void **state)
     assert_int_equal(json_array_size(got), 1);
     assert_true(in_set(json_array_get(got, 0), "objectives", "OBJ-4"));
     json_decref(got);
+    /* a page of a state the store lists from its index is that page of
+     * the whole list */
+    const char *const listed[] = { "--untreated", "--outside-appetite" };
+    for (size_t k = 0; k < sizeof listed / sizeof *listed; k++) {
+        const char *whole[] = { "risk", "list", listed[k], "--json", NULL };
+        const char *paged[] = { "risk",     "list", listed[k], "--limit", "2",
+                                "--offset", "1",    "--json",  NULL };
+        json_t *w = json_run(whole), *pg = json_run(paged);
+        size_t n = json_array_size(w);
+        assert_true(n >= (k ? 1 : 2)); /* untreated: a page after the first */
+        assert_int_equal(json_array_size(pg), n > 2 ? 2 : n - 1);
+        for (size_t j = 0; j < json_array_size(pg); j++)
+            assert_string_equal(
+                json_string_value(json_object_get(json_array_get(pg, j), "key")),
+                json_string_value(json_object_get(json_array_get(w, j + 1), "key")));
+        json_decref(w);
+        json_decref(pg);
+    }
     /* a date passed (the store's) with a test of each record (here) */
     const char *both[] = { "risk", "list", "--overdue", "--untreated", "--json", NULL };
     const char *both_page[] = { "risk", "list",     "--overdue", "--untreated", "--limit",

@@ -18,6 +18,7 @@ typedef struct state_scan {
     strmap accepted;    /* risks with a valid acceptance */
     strmap outside;     /* risk -> "1"/"0": its latest analysis */
     int64_t skip, left; /* offset and limit still to apply (left < 0: no limit) */
+    int driver;         /* the index in states of the state whose ids are read, or -1 */
     store_record_fn fn;
     void *ctx;
 } state_scan;
@@ -55,14 +56,37 @@ static int risk_outside(const state_scan *s, const record *r)
 /* What a state's test needs read from other registers first. */
 enum { NEEDS_CONTROLS = 1, NEEDS_ACCEPTANCES = 2, NEEDS_ANALYSES = 4 };
 
+/* The ids of the records in a state, by id from the offset-th, at most
+ * limit (key, id) to fn, from an index the store keeps; E_RETRY where this
+ * repository keeps none (its schema is older). */
+typedef int (*state_listed)(dom *d, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                            isms_err *e);
+
 /* A state: a test of each record, or a date that has passed (before
  * today), which the store selects from the date's index: a page of overdue
- * risks costs the page, not the register. */
+ * risks costs the page, not the register. A state the store lists (`listed`)
+ * drives the scan: the records read are its own, not the register's. */
 typedef struct state_def {
-    state_test test; /* NULL: `passed` says */
-    int passed;      /* F_ id of the date */
-    unsigned needs;
+    state_test test;     /* NULL: `passed` says */
+    int passed;          /* F_ id of the date */
+    unsigned needs;      /* of its test */
+    state_listed listed; /* or NULL */
 } state_def;
+
+static int untreated_listed(dom *d, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                            isms_err *e)
+{
+    return store_risks_untreated(dom_store(d), 0, offset, limit, fn, ctx, e);
+}
+
+static int outside_listed(dom *d, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                          isms_err *e)
+{
+    int64_t total;
+    if (!store_keeps_latest(dom_store(d)))
+        return E_RETRY;
+    return store_latest_flagged(dom_store(d), 0, 0, offset, limit, fn, ctx, &total, e);
+}
 
 static const dom_state risk_states[] = {
     { "overdue", "risks whose review date has passed" },
@@ -72,14 +96,16 @@ static const dom_state risk_states[] = {
     { "outside-appetite", "risks outside appetite by their latest analysis" },
 };
 static const state_def risk_defs[] = {
-    { NULL, F_RISK_REVIEW_DATE, 0 },           { risk_untreated, 0, NEEDS_CONTROLS },
-    { risk_unaccepted, 0, NEEDS_ACCEPTANCES }, { risk_no_objective, 0, 0 },
-    { risk_outside, 0, NEEDS_ANALYSES },
+    { NULL, F_RISK_REVIEW_DATE, 0, NULL },
+    { risk_untreated, 0, NEEDS_CONTROLS, untreated_listed },
+    { risk_unaccepted, 0, NEEDS_ACCEPTANCES, NULL },
+    { risk_no_objective, 0, 0, NULL },
+    { risk_outside, 0, NEEDS_ANALYSES, outside_listed },
 };
 static const dom_state acceptance_states[] = {
     { "lapsed", "acceptances past their expiry date: the risk is back for review" },
 };
-static const state_def acceptance_defs[] = { { NULL, F_ACCEPTANCE_EXPIRES_ON, 0 } };
+static const state_def acceptance_defs[] = { { NULL, F_ACCEPTANCE_EXPIRES_ON, 0, NULL } };
 
 const dom_state *dom_states(const regdef *reg, int *n)
 {
@@ -135,7 +161,8 @@ static int gather(state_scan *s, isms_err *e)
 {
     unsigned needs = 0;
     for (int k = 0; k < s->nstates; k++)
-        needs |= def_of(s->reg, s->states[k])->needs;
+        if (k != s->driver) /* (its records are those it lists) */
+            needs |= def_of(s->reg, s->states[k])->needs;
     int rc = needs & NEEDS_CONTROLS ? dom_list(s->d, &reg_control, NULL, note_control, s, e) : 0;
     if (!rc && needs & NEEDS_ACCEPTANCES)
         rc = dom_list(s->d, &reg_acceptance, NULL, note_acceptance, s, e);
@@ -149,7 +176,7 @@ static int in_states(const record *r, void *ctx)
     state_scan *s = ctx;
     for (int k = 0; k < s->nstates; k++) {
         state_test test = def_of(s->reg, s->states[k])->test;
-        if (test && !test(s, r))
+        if (k != s->driver && test && !test(s, r))
             return 0;
     }
     if (s->skip > 0) {
@@ -186,6 +213,44 @@ static int with_dates_passed(dom *d, const regdef *reg, store_query *q, const in
     return tested;
 }
 
+enum { DRIVEN_CHUNK = 500 };
+
+typedef struct page_ids {
+    int64_t *ids;
+    int64_t n;
+} page_ids;
+
+static int take_page_id(const char *key, int64_t id, void *ctx)
+{
+    (void)key;
+    page_ids *p = ctx;
+    p->ids[p->n++] = id;
+    return 0;
+}
+
+/* A page of one state the store lists, and nothing else to select by:
+ * the page's ids from the state's index (its offset walked there), then
+ * their records, DRIVEN_CHUNK at a time: the cost of the page, however
+ * large the register. *listed 0: the store keeps no such index here. */
+static int scan_driven(state_scan *s, const store_query *all, int *listed, isms_err *e)
+{
+    state_listed list = def_of(s->reg, s->states[s->driver])->listed;
+    page_ids p = { arena_alloc(dom_arena(s->d), sizeof *p.ids * (size_t)s->left), 0 };
+    int rc = list(s->d, s->skip, s->left, take_page_id, &p, e);
+    *listed = rc != E_RETRY;
+    if (rc)
+        return *listed ? rc : 0;
+    s->skip = 0;
+    s->left = -1;
+    for (int64_t at = 0; at < p.n && !rc; at += DRIVEN_CHUNK) {
+        store_query q = *all;
+        q.ids = p.ids + at;
+        q.nids = (int)(p.n - at < DRIVEN_CHUNK ? p.n - at : DRIVEN_CHUNK);
+        rc = dom_list(s->d, s->reg, &q, in_states, s, e);
+    }
+    return rc;
+}
+
 static int scan_states(dom *d, const regdef *reg, const store_query *q, const int *states,
                        int nstates, store_record_fn fn, void *ctx, isms_err *e)
 {
@@ -214,8 +279,19 @@ static int scan_states(dom *d, const regdef *reg, const store_query *q, const in
         s.skip = 0;
         s.left = -1;
     }
-    int rc = gather(&s, e);
-    if (!rc)
+    /* one state the store lists, a page, nothing else selecting: driven */
+    s.driver = -1;
+    for (int k = 0; k < nstates && tested == 1 && s.left > 0; k++)
+        if (def_of(reg, states[k])->listed && !all.nfilters && !all.text && !all.ids)
+            s.driver = k;
+    int listed = 0, rc = gather(&s, e);
+    if (!rc && s.driver >= 0)
+        rc = scan_driven(&s, &all, &listed, e);
+    if (!rc && !listed && s.driver >= 0) { /* no index here: gathered without its needs */
+        s.driver = -1;
+        rc = gather(&s, e);
+    }
+    if (!rc && !listed)
         rc = dom_list(d, reg, &all, in_states, &s, e);
     strmap_reset(&s.treated);
     strmap_reset(&s.accepted);
