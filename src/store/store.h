@@ -533,10 +533,10 @@ int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_e
  * link's reverse index: the cost is that risk's incidents); */
 int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, int64_t *loss,
                          isms_err *e);
-/* `limit` of those to treat that none treats (key, id), by id, past risk
- * #after, from the offset-th; */
-int store_risks_untreated(store *s, int64_t after, int64_t offset, int64_t limit, store_tally_fn fn,
-                          void *ctx, isms_err *e);
+/* `limit` of those to treat that none treats (key, id), by id, from the
+ * offset-th; */
+int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                          isms_err *e);
 /* the n risks (ascending) that no active control in place other than
  * `except` treats, moved to the front of `risks` (in order): *alone of
  * them (many to a statement: a control of thousands of risks); */
@@ -606,9 +606,9 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
 /* The active risks with a FAIR input whose latest analysis is outside
  * appetite (disagrees 0) or whose cell is more than a band from the risk's
  * (disagrees 1): how many in *total (from 0030 the kept figure), `limit`
- * (key, id) by id past risk #after, from the offset-th. */
-int store_latest_flagged(store *s, int disagrees, int64_t after, int64_t offset, int64_t limit,
-                         store_tally_fn fn, void *ctx, int64_t *total, isms_err *e);
+ * (key, id) by id from the offset-th. */
+int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit, store_tally_fn fn,
+                         void *ctx, int64_t *total, isms_err *e);
 /* From 0030 the kept figures count those two kinds of risks (moved by the
  * functions above and store_latest_standing); store_latest_flagged_count
  * counts them again. */

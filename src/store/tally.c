@@ -403,15 +403,14 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
     "(SELECT COUNT(*) FROM control_risk cr JOIN control c ON c.id = cr.control " \
     "WHERE cr.risk = r.id AND c.retired_at IS NULL AND c.status <> 'planned')"
 
-int store_risks_untreated(store *s, int64_t after, int64_t offset, int64_t limit, store_tally_fn fn,
-                          void *ctx, isms_err *e)
+int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+                          isms_err *e)
 {
     char sql[512];
     snprintf(sql, sizeof sql,
-             "SELECT r.key, r.id FROM risk r WHERE %s AND r.id > %lld ORDER BY r.id LIMIT ? "
-             "OFFSET %lld",
+             "SELECT r.key, r.id FROM risk r WHERE %s ORDER BY r.id LIMIT ? OFFSET %lld",
              store_keeps_in_place(s) ? NONE_IN_PLACE : NEEDS_TREATMENT " AND NOT " IN_PLACE,
-             (long long)after, (long long)offset);
+             (long long)offset);
     return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
 }
 

@@ -98,8 +98,7 @@ static int untreated(dom *d, dom_attention *out, page_ids *p, isms_err *e)
     if (rc)
         return rc;
     out->total = to_treat - treated;
-    return out->total > 0 ? store_risks_untreated(st, 0, out->offset, out->limit, take_id, p, e)
-                          : 0;
+    return out->total > 0 ? store_risks_untreated(st, out->offset, out->limit, take_id, p, e) : 0;
 }
 
 static int flagged(dom *d, dom_attention *out, page_ids *p, isms_err *e)
@@ -108,7 +107,7 @@ static int flagged(dom *d, dom_attention *out, page_ids *p, isms_err *e)
         return err_set(e, E_CONFLICT, "repository",
                        "this repository's schema does not keep each risk's latest analysis; "
                        "open it once with write access to upgrade it");
-    return store_latest_flagged(dom_store(d), out->list == ATT_MATRIX_DISAGREES, 0, out->offset,
+    return store_latest_flagged(dom_store(d), out->list == ATT_MATRIX_DISAGREES, out->offset,
                                 out->limit, take_id, p, &out->total, e);
 }
 

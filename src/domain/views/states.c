@@ -76,7 +76,7 @@ typedef struct state_def {
 static int untreated_listed(dom *d, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
                             isms_err *e)
 {
-    return store_risks_untreated(dom_store(d), 0, offset, limit, fn, ctx, e);
+    return store_risks_untreated(dom_store(d), offset, limit, fn, ctx, e);
 }
 
 static int outside_listed(dom *d, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
@@ -85,7 +85,7 @@ static int outside_listed(dom *d, int64_t offset, int64_t limit, store_tally_fn 
     int64_t total;
     if (!store_keeps_latest(dom_store(d)))
         return E_RETRY;
-    return store_latest_flagged(dom_store(d), 0, 0, offset, limit, fn, ctx, &total, e);
+    return store_latest_flagged(dom_store(d), 0, offset, limit, fn, ctx, &total, e);
 }
 
 static const dom_state risk_states[] = {
