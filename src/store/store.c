@@ -847,22 +847,33 @@ int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *c
     ", CASE WHEN l.op <> 'add' THEN (SELECT p.data FROM ledger p WHERE p.key = l.key " \
     "AND p.seq < l.seq ORDER BY p.seq DESC LIMIT 1) END"
 
-int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
-                         isms_err *e)
+/* `keyed` with key bound (its first parameter) or, key NULL, `all`; then
+ * the integer v. */
+static int prep_keyed(store *s, const char *key, const char *keyed, const char *all, int64_t v,
+                      db_stmt **st, isms_err *e)
 {
-    db_stmt *st;
-    int rc = db_prep(s->db,
-                     key ? "SELECT " LEDGER_COLS LEDGER_PREV_DATA
-                           " FROM ledger l WHERE l.key = ? AND l.seq > ? ORDER BY l.seq"
-                         : "SELECT " LEDGER_COLS LEDGER_PREV_DATA
-                           " FROM ledger l WHERE l.seq > ? ORDER BY l.seq",
-                     &st, e);
+    int rc = db_prep(s->db, key ? keyed : all, st, e);
     if (rc)
         return rc;
     int at = 1;
     if (key)
-        db_bind_text(st, at++, key);
-    db_bind_int(st, at, after);
+        db_bind_text(*st, at++, key);
+    db_bind_int(*st, at, v);
+    return 0;
+}
+
+int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
+                         isms_err *e)
+{
+    db_stmt *st;
+    int rc = prep_keyed(s, key,
+                        "SELECT " LEDGER_COLS LEDGER_PREV_DATA
+                        " FROM ledger l WHERE l.key = ? AND l.seq > ? ORDER BY l.seq",
+                        "SELECT " LEDGER_COLS LEDGER_PREV_DATA
+                        " FROM ledger l WHERE l.seq > ? ORDER BY l.seq",
+                        after, &st, e);
+    if (rc)
+        return rc;
     db_many_rows(st);
     return each_entry(st, 10, fn, ctx, e);
 }
@@ -870,16 +881,11 @@ int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_
 int store_ledger_tail(store *s, const char *key, int64_t n, int64_t *after, isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db,
-                     key ? "SELECT seq FROM ledger WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?"
-                         : "SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1 OFFSET ?",
-                     &st, e);
+    int rc = prep_keyed(s, key,
+                        "SELECT seq FROM ledger WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?",
+                        "SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1 OFFSET ?", n - 1, &st, e);
     if (rc)
         return rc;
-    int at = 1;
-    if (key)
-        db_bind_text(st, at++, key);
-    db_bind_int(st, at, n - 1);
     int row;
     rc = db_step(st, &row, e);
     *after = !rc && row ? db_col_int(st, 0) - 1 : 0;
