@@ -214,13 +214,8 @@ static int key_id(store *s, const char *key, int64_t *id, isms_err *e)
 static int next_id(store *s, int64_t *id, isms_err *e)
 {
     db_stmt *st;
-    int row, rc = db_prep(s->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM checkpoint", &st, e);
-    if (rc)
-        return rc;
-    rc = db_step(st, &row, e);
-    *id = !rc && row ? db_col_int(st, 0) : 1;
-    db_done(st);
-    return rc;
+    int rc = db_prep(s->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM checkpoint", &st, e);
+    return rc ? rc : db_first_int(st, 1, id, e);
 }
 
 int store_checkpoint_insert(store *s, store_checkpoint *c, isms_err *e)

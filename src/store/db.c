@@ -197,6 +197,14 @@ int db_step(db_stmt *st, int *row, isms_err *e)
     head_of(st)->started = 1;
     return drv_of(st)->step(st, row, e);
 }
+
+int db_first_int(db_stmt *st, int64_t none, int64_t *out, isms_err *e)
+{
+    int row, rc = db_step(st, &row, e);
+    *out = !rc && row ? db_col_int(st, 0) : none;
+    db_done(st);
+    return rc;
+}
 int db_col_null(db_stmt *st, int c) { return drv_of(st)->col_null(st, c); }
 int64_t db_col_int(db_stmt *st, int c) { return drv_of(st)->col_int(st, c); }
 double db_col_double(db_stmt *st, int c) { return drv_of(st)->col_double(st, c); }

@@ -187,6 +187,9 @@ void db_bind_double(db_stmt *st, int i, double v);
 void db_bind_text(db_stmt *st, int i, const char *s); /* NULL binds NULL */
 void db_bind_null(db_stmt *st, int i);
 int db_step(db_stmt *st, int *row, isms_err *e);
+/* The first row's first column as an integer into *out (`none` when there
+ * is no row), then st done: a count, a maximum, one seq. */
+int db_first_int(db_stmt *st, int64_t none, int64_t *out, isms_err *e);
 int db_col_null(db_stmt *st, int c);
 int64_t db_col_int(db_stmt *st, int c);
 double db_col_double(db_stmt *st, int c);

@@ -1243,13 +1243,7 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
     db_stmt *st;
     if (!rc)
         rc = prep_where(s, "COUNT(*)", reg, q, NULL, &st, &p, e);
-    if (rc)
-        return rc;
-    int row;
-    rc = db_step(st, &row, e);
-    *n = !rc && row ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc;
+    return rc ? rc : db_first_int(st, 0, n, e);
 }
 
 /* ---- store_ids: a sorted page, read from the front of an index ----
@@ -1382,13 +1376,8 @@ static int count_seg(sort_ctx *c, sort_seg g, int64_t *n, isms_err *e)
     char more[160];
     snprintf(more, sizeof more, " AND t.%s IS %sNULL", c->by->name, g.nulls ? "" : "NOT ");
     db_stmt *st;
-    int p, row, rc = prep_where(c->s, "COUNT(*)", c->reg, c->q, more, &st, &p, e);
-    if (rc)
-        return rc;
-    rc = db_step(st, &row, e);
-    *n = !rc && row ? db_col_int(st, 0) : 0;
-    db_done(st);
-    return rc;
+    int p, rc = prep_where(c->s, "COUNT(*)", c->reg, c->q, more, &st, &p, e);
+    return rc ? rc : db_first_int(st, 0, n, e);
 }
 
 /* The segments in the order read, and whether each starts at the cursor:

@@ -884,12 +884,10 @@ int store_ledger_tail(store *s, const char *key, int64_t n, int64_t *after, isms
     int rc = prep_keyed(s, key,
                         "SELECT seq FROM ledger WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?",
                         "SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1 OFFSET ?", n - 1, &st, e);
-    if (rc)
-        return rc;
-    int row;
-    rc = db_step(st, &row, e);
-    *after = !rc && row ? db_col_int(st, 0) - 1 : 0;
-    db_done(st);
+    int64_t first = 1; /* (none: from the start) */
+    if (!rc)
+        rc = db_first_int(st, 1, &first, e);
+    *after = first - 1;
     return rc;
 }
 
