@@ -167,9 +167,11 @@ static int select_filter(web_req *r, const fielddef *f, const char *now, isms_er
     int fits = 1, rc = 0;
     if (f->type == FT_REF || f->type == FT_LINKS)
         rc = web_options_fit(r, f->target, &fits, e);
-    if (!rc && !fits) /* too many to choose from: typed */
-        html_f(b, "<input id=\"f-%s\" name=\"%s\" value=\"%s\" placeholder=\"%s\">", f->name,
-               f->name, now ? now : "", web_ref_hint(r, f->target));
+    if (!rc && !fits) { /* too many to choose from: typed, as wide as the hint */
+        const char *hint = web_ref_hint(r, f->target);
+        html_f(b, "<input id=\"f-%s\" name=\"%s\" value=\"%s\" placeholder=\"%s\" size=\"%d\">",
+               f->name, f->name, now ? now : "", hint, (int)strlen(hint) + 2);
+    }
     if (!rc && fits) {
         html_f(b, "<select id=\"f-%s\" name=\"%s\"><option value=\"\">any</option>", f->name,
                f->name);
