@@ -247,6 +247,24 @@ static void state_filters_agree_with_the_dashboard(void **state)
         json_decref(w);
         json_decref(pg);
     }
+    /* a retired risk is in a page of the state with --all, as in the whole
+     * list, and a limit past any page scans (a separate repository) */
+    const char *other = tu_repo("states-retired.isms");
+    free(tu_isms_ok(NULL, "init", other));
+    free(tu_isms_ok(other, "person", "add", "--name", "Omar", "--email", "o@x.example", "--role",
+                    "risk-owner"));
+    for (int k = 0; k < 3; k++)
+        free(tu_isms_ok(other, "risk", "add", "--title", "Untreated", "--owner", "PER-1",
+                        "--likelihood", "2", "--impact", "2"));
+    free(tu_isms_ok(other, "risk", "retire", "RISK-2"));
+    char *out = tu_isms_ok(other, "risk", "list", "--untreated", "--all", "--limit", "10");
+    assert_contains(out, "RISK-2 ");
+    assert_contains(out, "(3 risks)");
+    free(out);
+    out = tu_isms_ok(other, "risk", "list", "--untreated", "--limit", "9223372036854775807");
+    assert_not_contains(out, "RISK-2 ");
+    assert_contains(out, "(2 risks)");
+    free(out);
     /* a date passed (the store's) with a test of each record (here) */
     const char *both[] = { "risk", "list", "--overdue", "--untreated", "--json", NULL };
     const char *both_page[] = { "risk", "list",     "--overdue", "--untreated", "--limit",
@@ -259,7 +277,7 @@ static void state_filters_agree_with_the_dashboard(void **state)
                         json_string_value(json_object_get(json_array_get(all, 1), "key")));
     json_decref(all);
     json_decref(got);
-    char *out = tu_isms_ok(repo, "acceptance", "list", "--lapsed");
+    out = tu_isms_ok(repo, "acceptance", "list", "--lapsed");
     assert_contains(out, "ACC-1");
     free(out);
     setenv("ISMS_NOW", MADE, 1);

@@ -213,7 +213,9 @@ static int with_dates_passed(dom *d, const regdef *reg, store_query *q, const in
     return tested;
 }
 
-enum { DRIVEN_CHUNK = 500 };
+/* Records a query for a driven page's ids reads at a time; the largest
+ * page driven (a page's ids are held: a larger --limit scans). */
+enum { DRIVEN_CHUNK = 500, DRIVEN_MAX = 10000 };
 
 typedef struct page_ids {
     int64_t *ids;
@@ -279,10 +281,13 @@ static int scan_states(dom *d, const regdef *reg, const store_query *q, const in
         s.skip = 0;
         s.left = -1;
     }
-    /* one state the store lists, a page, nothing else selecting: driven */
+    /* one state the store lists (its active records), a page, nothing else
+     * selecting: driven */
+    int alone = tested == 1 && s.left > 0 && s.left <= DRIVEN_MAX && !all.nfilters && !all.text &&
+                !all.ids && !all.include_retired && !all.only_retired;
     s.driver = -1;
-    for (int k = 0; k < nstates && tested == 1 && s.left > 0; k++)
-        if (def_of(reg, states[k])->listed && !all.nfilters && !all.text && !all.ids)
+    for (int k = 0; k < nstates && alone; k++)
+        if (def_of(reg, states[k])->listed)
             s.driver = k;
     int listed = 0, rc = gather(&s, e);
     if (!rc && s.driver >= 0)
