@@ -62,10 +62,7 @@ static int take_total(const char *name, int64_t n, void *ctx)
 }
 
 /* An active risk with a FAIR input (dom_risk_quantified; 0014's terms). */
-#define QUANTIFIED_RISK                                                                          \
-    "r.retired_at IS NULL AND NOT (r.lef IS NULL AND r.tef IS NULL AND r.vulnerability IS NULL " \
-    "AND r.threat_capability IS NULL AND r.resistance_strength IS NULL AND "                     \
-    "r.primary_loss IS NULL AND r.secondary_probability IS NULL AND r.secondary_loss IS NULL)"
+#define QUANTIFIED_RISK "r.retired_at IS NULL AND " HAS_FAIR_INPUTS("r")
 
 /* The analyses written since they ran (changed_at set) are counted in the
  * tally 'analysis.stale' (0018), moved here by every write of changed_at,

@@ -1117,7 +1117,11 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
                                         : " WHERE t.retired_at IS NULL");
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
-        if (is_link(f) && q->filters[i].ival_upto) /* a member within the range */
+        if (q->filters[i].risk_state) {
+            buf_puts(b, " AND ");
+            store_risk_state_where(s, b, q->filters[i].risk_state,
+                                   !q->include_retired && !q->only_retired);
+        } else if (is_link(f) && q->filters[i].ival_upto) /* a member within the range */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s BETWEEN ? AND ?)",
                        f->link_src, f->link_table, f->link_dst);
         else if (is_link(f)) /* a set holding the member */
@@ -1162,7 +1166,9 @@ static int bind_query(const store *s, db_stmt *st, const regdef *reg, const stor
     int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
-        if (q->filters[i].is_null)
+        if (q->filters[i].risk_state == STORE_RISK_UNACCEPTED)
+            db_bind_text(st, p++, q->filters[i].sval);
+        if (q->filters[i].is_null || q->filters[i].risk_state)
             continue;
         if (f->type == FT_INT || f->type == FT_MONEY || f->type == FT_BOOL || f->type == FT_REF ||
             f->type == FT_LINKS) {
@@ -1201,6 +1207,13 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
     }
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
+        int state = q->filters[i].risk_state;
+        if (state &&
+            (strcmp(reg->name, "risk") || state < 0 || state > STORE_RISK_OUTSIDE_APPETITE ||
+             (state == STORE_RISK_UNACCEPTED && !q->filters[i].sval)))
+            return err_set(e, E_INTERNAL, reg->name, "%s: no state %d", reg->plural, state);
+        if (state)
+            continue;
         if (!has_field(reg, f))
             return not_a_field(reg, f, e);
         const fielddef *o = q->filters[i].otherwise;

@@ -186,6 +186,15 @@ typedef struct store_ref {
  * PostgreSQL their queries go together, one round trip for all. */
 int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e);
 
+/* The states of a risk the store tells from its own tables, as the
+ * dashboard counts them (domain/views/states.h says what each means). */
+enum store_risk_state {
+    STORE_RISK_UNTREATED = 1,   /* to treat, and no control in place treats it */
+    STORE_RISK_UNACCEPTED,      /* treated by acceptance, none in force on sval */
+    STORE_RISK_NO_OBJECTIVE,    /* tied to no business objective */
+    STORE_RISK_OUTSIDE_APPETITE /* quantified, its latest analysis outside appetite */
+};
+
 /* A field equal to a value; for a set field (links, enum sets), a set
  * holding that member. */
 typedef struct store_filter {
@@ -207,6 +216,12 @@ typedef struct store_filter {
      * ival_upto] (the controls treating a chunk of risks, by the link's
      * reverse index). */
     int64_t ival_upto;
+    /* Instead of a field (NULL): risks in this state (enum
+     * store_risk_state; sval is today for STORE_RISK_UNACCEPTED), selected
+     * by the database with the query's other terms, so that a page of them
+     * is read from an index where one is kept, never tested record by
+     * record. */
+    int risk_state;
 } store_filter;
 
 typedef struct store_query {
@@ -549,6 +564,13 @@ int store_risks_alone(store *s, int64_t *risks, size_t n, int64_t except, size_t
 int store_risks_in_place_add(store *s, const int64_t *risks, size_t n, int64_t by, isms_err *e);
 int store_risks_in_place_set(store *s, isms_err *e);
 int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e);
+/* (From 0036) whether a risk is tied to no objective, kept for the partial
+ * index the state's lists read: marked (none 1 or 0) for risk #risk;
+ * every risk's set again from the links; how many differ (verify --full). */
+int store_keeps_no_objective(const store *s);
+int store_risk_no_objective_mark(store *s, int64_t risk, int none, isms_err *e);
+int store_risks_no_objective_set(store *s, isms_err *e);
+int store_risks_no_objective_wrong(store *s, int64_t *n, isms_err *e);
 /* active acceptances whose expiry is before `today`; */
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e);
 /* active risks treated by acceptance with an active acceptance in force; */

@@ -216,6 +216,17 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e);
 void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
 int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, const word_list *q);
 
+/* A risk (alias a) with a FAIR input: 0014's and 0034's terms. */
+#define HAS_FAIR_INPUTS(a)                                                             \
+    "NOT (" a ".lef IS NULL AND " a ".tef IS NULL AND " a ".vulnerability IS NULL "    \
+    "AND " a ".threat_capability IS NULL AND " a ".resistance_strength IS NULL AND " a \
+    ".primary_loss IS NULL AND " a ".secondary_probability IS NULL AND " a             \
+    ".secondary_loss IS NULL)"
+/* The condition on risk t of a store_filter's risk_state (tally.c);
+ * `active`: the query selects active risks alone, whose kept counts and
+ * partial indexes it may use. One parameter for STORE_RISK_UNACCEPTED. */
+void store_risk_state_where(const store *s, struct buf *b, int state, int active);
+
 /* Rows of a query of (integer, integer, text) with two integer parameters
  * (a range) to fn, which returns non-zero to stop (store/tally.c). */
 typedef int (*store_int_int_text_fn)(int64_t a, int64_t b, const char *c, void *ctx);

@@ -28,6 +28,11 @@ int store_keeps_accountability(const store *s)
 
 int store_keeps_in_place(const store *s) { return s->version >= store_migration_version("0028_"); }
 
+int store_keeps_no_objective(const store *s)
+{
+    return s->version >= store_migration_version("0036_");
+}
+
 int store_keeps_acceptances(const store *s)
 {
     return s->version >= store_migration_version("0029_");
@@ -334,14 +339,16 @@ int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, 
  * look each risk up by id (`r.id IN (...)`): joined the other way, the
  * planner reads every risk. */
 
-/* Active risks that need a treatment (neither accepted nor avoided). */
-#define NEEDS_TREATMENT                                               \
-    "r.retired_at IS NULL AND COALESCE(r.treatment, '') <> 'accept' " \
-    "AND COALESCE(r.treatment, '') <> 'avoid'"
-/* ... and have a control in place (not planned, not retired). */
-#define IN_PLACE                                                                 \
+/* A risk (alias a) that needs a treatment: neither accepted nor avoided. */
+#define TO_TREAT(a) \
+    "COALESCE(" a ".treatment, '') <> 'accept' AND COALESCE(" a ".treatment, '') <> 'avoid'"
+/* Active risks that need a treatment. */
+#define NEEDS_TREATMENT "r.retired_at IS NULL AND " TO_TREAT("r")
+/* A risk (alias a) with a control in place (not planned, not retired). */
+#define IN_PLACE_OF(a)                                                           \
     "EXISTS (SELECT 1 FROM control_risk cr JOIN control c ON c.id = cr.control " \
-    "WHERE cr.risk = r.id AND c.retired_at IS NULL AND c.status <> 'planned')"
+    "WHERE cr.risk = " a ".id AND c.retired_at IS NULL AND c.status <> 'planned')"
+#define IN_PLACE IN_PLACE_OF("r")
 
 int store_risks_treated(store *s, int64_t *n, isms_err *e)
 {
@@ -402,6 +409,44 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
 #define IN_PLACE_COUNT                                                           \
     "(SELECT COUNT(*) FROM control_risk cr JOIN control c ON c.id = cr.control " \
     "WHERE cr.risk = r.id AND c.retired_at IS NULL AND c.status <> 'planned')"
+
+/* A risk (alias a) with no objective link. */
+#define NO_OBJECTIVE_LINK(a) "NOT EXISTS (SELECT 1 FROM risk_objective o WHERE o.risk = " a ".id)"
+
+/* Whose latest analysis (of the active ones, by id) is outside appetite,
+ * where analysis_latest (0017) does not keep it. */
+#define LATEST_OUTSIDE_OF(a)                                                            \
+    "EXISTS (SELECT 1 FROM analysis x WHERE x.kind = 'risk' AND x.subject = " a ".key " \
+    "AND x.outside_appetite = 1 AND x.id = (SELECT MAX(y.id) FROM analysis y WHERE "    \
+    "y.kind = 'risk' AND y.subject = " a ".key AND y.retired_at IS NULL))"
+
+void store_risk_state_where(const store *s, buf *b, int state, int active)
+{
+    switch (state) {
+    case STORE_RISK_UNTREATED: /* active: with the query's own t.retired_at IS NULL, the
+                                * terms of the partial index risk_untreated (0028) */
+        buf_puts(b, active && store_keeps_in_place(s) ? TO_TREAT("t") " AND t.in_place = 0"
+                                                      : TO_TREAT("t") " AND NOT " IN_PLACE_OF("t"));
+        break;
+    case STORE_RISK_UNACCEPTED: /* the accepted ones, by the treatment's index (in its
+                                 * collation: PostgreSQL's reads no other) */
+        buf_printf(b,
+                   "t.treatment%s = 'accept' AND NOT EXISTS (SELECT 1 FROM acceptance a "
+                   "WHERE a.risk = t.id AND a.retired_at IS NULL AND "
+                   "(a.expires_on IS NULL OR a.expires_on >= ?))",
+                   s->db->drv->bytes_collation);
+        break;
+    case STORE_RISK_NO_OBJECTIVE: /* active: the terms of risk_no_objective (0036) */
+        buf_puts(b, active && store_keeps_no_objective(s) ? "t.no_objective = 1"
+                                                          : NO_OBJECTIVE_LINK("t"));
+        break;
+    default: /* STORE_RISK_OUTSIDE_APPETITE: as the dashboard counts them */
+        buf_puts(b, HAS_FAIR_INPUTS("t") " AND ");
+        buf_puts(b, store_keeps_latest(s) ? "t.id IN (SELECT l.risk FROM analysis_latest l "
+                                            "WHERE l.outside = 1)"
+                                          : LATEST_OUTSIDE_OF("t"));
+    }
+}
 
 int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
                           isms_err *e)
@@ -471,6 +516,35 @@ int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e)
 {
     return count(s, "SELECT '', COUNT(*) FROM risk r WHERE r.in_place <> " IN_PLACE_COUNT, NULL, n,
                  e);
+}
+
+/* Whether risk r has no objective, from the links (0 or 1). */
+#define NONE_FROM_LINKS "(CASE WHEN " NO_OBJECTIVE_LINK("r") " THEN 1 ELSE 0 END)"
+
+int store_risk_no_objective_mark(store *s, int64_t risk, int none, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, "UPDATE risk SET no_objective = ? WHERE id = ?", &st, e);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, none != 0);
+    db_bind_int(st, 2, risk);
+    return db_run(st, e);
+}
+
+int store_risks_no_objective_set(store *s, isms_err *e)
+{
+    /* only those that differ are written (as store_risks_in_place_set) */
+    return db_exec(s->db,
+                   "UPDATE risk AS r SET no_objective = " NONE_FROM_LINKS
+                   " WHERE r.no_objective <> " NONE_FROM_LINKS,
+                   e);
+}
+
+int store_risks_no_objective_wrong(store *s, int64_t *n, isms_err *e)
+{
+    return count(s, "SELECT '', COUNT(*) FROM risk r WHERE r.no_objective <> " NONE_FROM_LINKS,
+                 NULL, n, e);
 }
 
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e)

@@ -8,6 +8,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/attention.h"
 #include "domain/views/dashboard.h"
+#include "domain/views/states.h"
 #include "domain/workflows/quantify.h"
 #include "domain/integrity/verify.h"
 #include "domain/registers/tallies.h"
@@ -405,10 +406,118 @@ static void the_upgrade_counts_the_flagged(void **state)
     d = was;
 }
 
+/* The keys of the active risks in state `state` (of dom_states), with
+ * retired ones too when `all`, comma-separated. */
+static int take_key(const record *r, void *ctx)
+{
+    buf *b = ctx;
+    buf_printf(b, "%s%s", *buf_str(b) ? "," : "", r->key);
+    return 0;
+}
+
+static void expect_in_state(int state, int all, const char *want)
+{
+    buf b;
+    buf_init(&b);
+    isms_err e = { 0 };
+    store_query q = { .include_retired = all };
+    if (dom_list_in_states(d, &reg_risk, &q, &state, 1, take_key, &b, &e))
+        fail_msg("list: %s", e.msg);
+    assert_string_equal(buf_str(&b), want);
+    buf_reset(&b);
+}
+
+static char *no_objective_of(const char *key)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT no_objective FROM risk WHERE key = '%s'", key);
+    return tu_sql_value(repo, sql);
+}
+
+enum { STATE_NO_OBJECTIVE = 3 }; /* of dom_states(&reg_risk) */
+
+/* Each risk marks whether it is tied to no objective, moved by its own
+ * writes (an add without one, the last one removed, one added again);
+ * the state's list is read by the mark (active risks) or by the links
+ * (retired ones too), and both agree; a mark changed behind isms's back
+ * fails a full verification, naming it, and a rebuild sets it again. */
+static void each_risk_marks_whether_it_has_an_objective(void **state)
+{
+    (void)state;
+    int n;
+    assert_string_equal(dom_states(&reg_risk, &n)[STATE_NO_OBJECTIVE].name, "no-objective");
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "");
+    const char *loose = tu_add(
+        d, tu_make(d, &reg_risk, "title=Loose", "owner=PER-2", "likelihood=1", "impact=1", NULL));
+    char *v = no_objective_of(loose);
+    assert_string_equal(v, "1");
+    free(v);
+    expect_in_state(STATE_NO_OBJECTIVE, 0, loose);
+    update(loose, tu_make(d, &reg_risk, "objectives=OBJ-1", NULL));
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "");
+    const char *gone = tu_add(d, tu_make(d, &reg_risk, "title=Gone", "owner=PER-2",
+                                         "objectives=OBJ-1", "likelihood=1", "impact=1", NULL));
+    update(gone, tu_make(d, &reg_risk, "objectives=", NULL));
+    update(loose, tu_make(d, &reg_risk, "objectives=", NULL));
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "RISK-17,RISK-18");
+    update(gone, tu_make(d, &reg_risk, "title=Gone again", NULL)); /* stays marked */
+    record out;
+    isms_err e = { 0 };
+    if (dom_retire(d, &reg_risk, gone, &out, &e))
+        fail_msg("retire: %s", e.msg);
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "RISK-17");
+    expect_in_state(STATE_NO_OBJECTIVE, 1, "RISK-17,RISK-18");
+    tu_verified(d);
+
+    tu_sql(repo, "UPDATE risk SET no_objective = 0 WHERE key = 'RISK-17'");
+    expect_in_state(STATE_NO_OBJECTIVE, 0, ""); /* what the mark hides */
+    verify_report rep;
+    verify_report_init(&rep);
+    assert_int_not_equal(dom_verify(d, &rep, &e), 0);
+    assert_int_equal(rep.problems, 1);
+    assert_contains(buf_str(&rep.details), "1 risk's mark of being tied to no objective differs "
+                                           "from its objective links");
+    verify_report_reset(&rep);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_txn_end(d, dom_tallies_rebuild(d, &e), &e), 0);
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "RISK-17");
+    tu_verified(d);
+    update(loose, tu_make(d, &reg_risk, "objectives=OBJ-1", NULL));
+}
+
+/* A repository from before the mark (schema 35) has it set by its
+ * upgrade from the links. */
+static void the_upgrade_marks_the_risks_without_objective(void **state)
+{
+    (void)state;
+    dom *was = d;
+    const char *old = made_at("before-no-objective.isms", "35");
+    tu_add_people(d);
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Tied", "owner=PER-2", "objectives=OBJ-1", "likelihood=1",
+                      "impact=1", NULL));
+    tu_add(d,
+           tu_make(d, &reg_risk, "title=Loose", "owner=PER-2", "likelihood=1", "impact=1", NULL));
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "RISK-2"); /* by the links, at 35 */
+    upgraded(old, 35);
+    char *v = tu_sql_value(old, "SELECT COUNT(*) FROM risk WHERE no_objective = 1");
+    assert_string_equal(v, "1");
+    free(v);
+    v = tu_sql_value(old, "SELECT key FROM risk WHERE no_objective = 1");
+    assert_string_equal(v, "RISK-2");
+    free(v);
+    expect_in_state(STATE_NO_OBJECTIVE, 0, "RISK-2");
+    tu_verified(d);
+    dom_close(d);
+    d = was;
+}
+
 TU_MAIN(setup, teardown, cmocka_unit_test(each_list_holds_every_risk_it_counts),
         cmocka_unit_test(totals_and_first_keys_are_the_dashboards),
         cmocka_unit_test(pages_and_bad_input),
         cmocka_unit_test(each_risk_counts_its_controls_in_place),
         cmocka_unit_test(the_upgrade_counts_each_risks_controls_in_place),
         cmocka_unit_test(the_flagged_counts_follow_every_write),
-        cmocka_unit_test(the_upgrade_counts_the_flagged))
+        cmocka_unit_test(the_upgrade_counts_the_flagged),
+        cmocka_unit_test(each_risk_marks_whether_it_has_an_objective),
+        cmocka_unit_test(the_upgrade_marks_the_risks_without_objective))

@@ -387,6 +387,21 @@ static int check_in_place(verify_ctx *v, isms_err *e)
     return rc;
 }
 
+/* Each risk's kept "no objective" (0036) against its objective links: a
+ * mark changed behind isms's back would hide a risk from that state's
+ * list (or list one tied to an objective). */
+static int check_no_objective(verify_ctx *v, isms_err *e)
+{
+    int64_t wrong;
+    int rc = store_risks_no_objective_wrong(dom_store(v->d), &wrong, e);
+    if (!rc && wrong)
+        problem(v, "tally",
+                "%lld risk%s mark of being tied to no objective differs from %s objective "
+                "links: the mark or a link was changed outside isms",
+                (long long)wrong, wrong == 1 ? "'s" : "s'", wrong == 1 ? "its" : "their");
+    return rc;
+}
+
 /* What each asset keeps of the needs it inherits (0031) against the whole
  * dependency graph worked out again: a need changed behind isms's back
  * would understate what an asset must be protected to. */
@@ -430,6 +445,8 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
     }
     if (!rc && store_keeps_in_place(dom_store(v->d)))
         rc = check_in_place(v, e);
+    if (!rc && store_keeps_no_objective(dom_store(v->d)))
+        rc = check_no_objective(v, e);
     if (!rc && store_keeps_asset_needs(dom_store(v->d)))
         rc = check_asset_needs(v, e);
     tallies_reset(&all);

@@ -322,6 +322,18 @@ static int write(dom *d, const tallies *t, isms_err *e)
     return rc;
 }
 
+/* A risk's kept "no objective" (0036), moved when a risk is written
+ * without an objective or gains or loses its last: an add with objectives
+ * writes nothing more (the column's default). */
+static int mark_no_objective(dom *d, const record *before, const record *after, isms_err *e)
+{
+    if (!after || after->reg != &reg_risk || !store_keeps_no_objective(dom_store(d)))
+        return 0;
+    int none = !record_cval(after, F_RISK_OBJECTIVES)->n;
+    int was = before && !record_cval(before, F_RISK_OBJECTIVES)->n;
+    return none == was ? 0 : store_risk_no_objective_mark(dom_store(d), after->id, none, e);
+}
+
 int dom_tallies_changed(dom *d, const record *before, const record *after, isms_err *e)
 {
     const regdef *reg = after ? after->reg : before ? before->reg : NULL;
@@ -335,6 +347,8 @@ int dom_tallies_changed(dom *d, const record *before, const record *after, isms_
         store_keeps_link_tallies(dom_store(d)) ? tallies_links_changed(d, &t, before, after, e) : 0;
     if (!rc)
         rc = write(d, &t, e);
+    if (!rc)
+        rc = mark_no_objective(d, before, after, e);
     tallies_reset(&t);
     return rc;
 }
@@ -492,6 +506,9 @@ int dom_tallies_rebuild(dom *d, isms_err *e)
     /* and each risk's controls in place, which the untreated are read by */
     if (!rc && store_keeps_in_place(dom_store(d)))
         rc = store_risks_in_place_set(dom_store(d), e);
+    /* and which risks have no objective, which that state's lists read */
+    if (!rc && store_keeps_no_objective(dom_store(d)))
+        rc = store_risks_no_objective_set(dom_store(d), e);
     /* and what each asset inherits (the count of the raised moves with it) */
     if (!rc)
         rc = dom_asset_needs_rebuild(d, e);

@@ -26,6 +26,13 @@ typedef struct dom_state {
 /* The states records of reg can be in (*n of them; none: n = 0). */
 const dom_state *dom_states(const regdef *reg, int *n);
 
+/* Adds to q's filters (copied into the request's arena) those of the
+ * states given (indexes into dom_states(reg)): the records q selects then
+ * are those in every one of them, counted, sorted and paged by the store
+ * as any filter is. */
+int dom_query_states(dom *d, const regdef *reg, store_query *q, const int *states, int nstates,
+                     isms_err *e);
+
 /* Calls fn for each record of reg that q selects and that is in every state
  * of `states` (indexes into dom_states(reg)); q's limit and offset count
  * the records in those states. No states: dom_list. */
