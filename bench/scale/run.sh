@@ -29,9 +29,9 @@
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
-#             measure matrix attention assets log portfolio overdue to run
-#             (default all but add, measure, matrix, attention, assets, log,
-#             portfolio and overdue; add writes a risk each run, measure a
+#             measure matrix attention assets log portfolio overdue states to
+#             run (default all but add, measure, matrix, attention, assets,
+#             log, portfolio, overdue and states; add writes a risk each run, measure a
 #             measurement of each of 22 metrics, one per measure isms knows,
 #             added on its first run; portfolio gives 50 risks FAIR inputs on
 #             its first run)
@@ -228,6 +228,18 @@ for backend in $BACKENDS; do
             # (0035), none of them due in the bases.
             overdue) measure "$backend" "$n" "risk list --overdue" "$r" risk list --overdue \
                      --limit 50 ;;
+            # A page of each state the store selects (session 29: each risk
+            # was read and tested): the nine risks with no objective, at the
+            # end of the bases (0036's index); the accepted ones without an
+            # acceptance, none (the treatment's index); the untreated of one
+            # owner, who owns every risk.
+            states)
+                measure "$backend" "$n" "risk list --no-objective" "$r" risk list --no-objective \
+                    --limit 50
+                measure "$backend" "$n" "risk list --unaccepted" "$r" risk list --unaccepted \
+                    --limit 50
+                measure "$backend" "$n" "risk list --untreated --owner" "$r" risk list \
+                    --untreated --owner PER-2 --limit 50 ;;
             *) echo "run.sh: unknown command $c" >&2; exit 2 ;;
             esac
         done

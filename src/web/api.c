@@ -348,6 +348,7 @@ static const char *page_name(web_req *r, const web_list *l)
         buf_printf(&b, "\n%zu:%s", k, given[k] ? given[k] : "\x01");
     for (int k = 0; k < l->nfilters; k++)
         buf_printf(&b, "\nf%d=%s", l->filters[k].field, l->filters[k].text);
+    web_list_states_name(&b, l);
     const char *name = arena_strdup(dom_arena(r->d), buf_str(&b));
     buf_reset(&b);
     return name;

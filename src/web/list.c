@@ -9,6 +9,7 @@
  * page 1000 costs what page 1 does. */
 #include "core/text.h"
 #include "domain/registers/tallies.h"
+#include "domain/views/states.h"
 #include "store/store.h"
 #include "web/web_internal.h"
 
@@ -54,6 +55,33 @@ static int known_arg(args_ctx *c, const char *name, const char *text)
     return 1;
 }
 
+/* ?state=NAME: one of the register's states, the dashboard's counts. */
+static int state_arg(args_ctx *c, const char *text)
+{
+    web_list *l = c->l;
+    int n;
+    const dom_state *states = dom_states(l->reg, &n);
+    int k = 0;
+    while (k < n && strcmp(states[k].name, text))
+        k++;
+    if (k == n) {
+        buf names;
+        buf_init(&names);
+        for (int j = 0; j < n; j++)
+            buf_printf(&names, "%s%s", j ? ", " : "", states[j].name);
+        c->rc = err_set(c->e, E_USAGE, "state",
+                        n ? "state: %s has no state '%.40s' (give one of: %s)"
+                          : "state: %s have no states, '%.40s' selects none%s",
+                        l->reg->plural, text, buf_str(&names));
+        buf_reset(&names);
+        return c->rc;
+    }
+    if (l->nstates == WEB_LIST_FILTERS)
+        return c->rc = err_set(c->e, E_USAGE, "state", "state: at most %d", WEB_LIST_FILTERS);
+    l->states[l->nstates++] = k;
+    return 0;
+}
+
 static enum MHD_Result one_arg(void *cls, enum MHD_ValueKind kind, const char *name,
                                const char *text)
 {
@@ -64,10 +92,14 @@ static enum MHD_Result one_arg(void *cls, enum MHD_ValueKind kind, const char *n
         return MHD_NO;
     if (!text)
         text = "";
-    if (c->page && !*text && (choice_index(list_params, name) >= 0 || web_field(l->reg, name) >= 0))
+    if (c->page && !*text &&
+        (choice_index(list_params, name) >= 0 || web_field(l->reg, name) >= 0 ||
+         !strcmp(name, "state")))
         return MHD_YES; /* a form's field left empty: no filter (a name that is none is refused) */
     if (known_arg(c, name, text))
         return c->rc ? MHD_NO : MHD_YES;
+    if (!strcmp(name, "state"))
+        return state_arg(c, text) ? MHD_NO : MHD_YES;
     int i = web_field(l->reg, name);
     if (i < 0 || !dom_filterable(&l->reg->fields[i])) {
         c->rc = err_set(c->e, E_USAGE, name,
@@ -174,6 +206,8 @@ static int list_query(web_req *r, web_list *l, store_query *q, int *sort, int *d
         rc = parse_sort(l, sort, desc, e);
     if (!rc)
         rc = dom_query_filters(r->d, l->reg, l->filters, l->nfilters, q, e);
+    if (!rc)
+        rc = dom_query_states(r->d, l->reg, q, l->states, l->nstates, e);
     return rc;
 }
 
@@ -213,6 +247,14 @@ static int count_records(dom *d, void *ctx, void **out, isms_err *e)
     return store_count(dom_store(d), c->reg, q, n, e);
 }
 
+void web_list_states_name(buf *b, const web_list *l)
+{
+    char today[11];
+    now_date(today);
+    for (int k = 0; k < l->nstates; k++)
+        buf_printf(b, "\nstate=%d@%s", l->states[k], today);
+}
+
 static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e)
 {
     buf name;
@@ -221,6 +263,7 @@ static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e
                q->text ? q->text : "");
     for (int k = 0; k < l->nfilters; k++)
         buf_printf(&name, "\n%d=%s", l->filters[k].field, l->filters[k].text);
+    web_list_states_name(&name, l);
     void *n;
     int rc = dom_cached(r->d, buf_str(&name), count_records, &(count_args){ l->reg, q }, &n, e);
     buf_reset(&name);

@@ -106,6 +106,9 @@ static json_t *operation(const route *rt)
             { "cursor", "next_cursor of the page before: the page after that page's last "
                         "record (keyset paging: every page costs what the first does)" },
             { "retired", "include or only" },
+            { "state", "risks: overdue, untreated, unaccepted, no-objective or "
+                       "outside-appetite; acceptances: lapsed (the dashboard's counts; "
+                       "several: in all of them)" },
         };
         arena a;
         arena_init(&a);

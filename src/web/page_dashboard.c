@@ -366,10 +366,10 @@ static void attention_section(web_req *r, const dom_dash *s)
     html_f(&r->out, "</li>");
     attention_item(r, s->accepted_without, "risk treated by acceptance without a valid acceptance",
                    "risks treated by acceptance without a valid acceptance",
-                   "/risks?treatment=accept");
+                   "/risks?state=unaccepted");
     html_f(&r->out, "</li>");
     attention_item(r, s->overdue, "risk review overdue", "risk reviews overdue",
-                   "/risks?sort=review_date");
+                   "/risks?state=overdue&amp;sort=review_date");
     html_f(&r->out, "</li>");
     attention_item(r, s->controls_overdue, "planned control past the date it was to be in place by",
                    "planned controls past the date they were to be in place by",
@@ -389,7 +389,7 @@ static void attention_section(web_req *r, const dom_dash *s)
         html_f(&r->out, "</li>");
     }
     attention_item(r, s->no_objective, "risk tied to no business objective",
-                   "risks tied to no business objective", NULL);
+                   "risks tied to no business objective", "/risks?state=no-objective");
     html_f(&r->out, "</li>");
     attention_stale(r, s);
     attention_keys(r, "metrics", &s->metrics_off, "metric off target by its latest measurement",

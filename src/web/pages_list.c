@@ -7,6 +7,7 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "domain/workflows/csv_import.h"
+#include "domain/views/states.h"
 #include "web/html.h"
 #include "web/web_internal.h"
 
@@ -39,6 +40,13 @@ static void query_of(buf *b, const web_list *l, const char *sort, const char *cu
             continue;
         buf_printf(b, "%c%s=", sep, names[k]);
         html_url_part(b, values[k]);
+        sep = '&';
+    }
+    int n;
+    const dom_state *states = dom_states(l->reg, &n);
+    for (int k = 0; k < l->nstates; k++) {
+        buf_printf(b, "%cstate=", sep);
+        html_url_part(b, states[l->states[k]].name);
         sep = '&';
     }
     for (int k = 0; k < l->nfilters; k++) {
@@ -188,6 +196,22 @@ static int choosable(const fielddef *f)
            f->type == FT_LINKS || f->type == FT_BOOL;
 }
 
+/* The register's states (the dashboard's counts) to choose one from; a
+ * list of several, as a URL may ask, shows the first. */
+static void state_filter(buf *b, const web_list *l)
+{
+    int n;
+    const dom_state *states = dom_states(l->reg, &n);
+    if (!n)
+        return;
+    const char *now = l->nstates ? states[l->states[0]].name : NULL;
+    html_f(b, "<div><label for=\"f-state\">State</label><select id=\"f-state\" name=\"state\">"
+              "<option value=\"\">any</option>");
+    for (int k = 0; k < n; k++)
+        option(b, states[k].name, states[k].help, now);
+    html_f(b, "</select></div>");
+}
+
 static int filters_form(web_req *r, const web_list *l, isms_err *e)
 {
     buf *b = &r->out;
@@ -204,6 +228,7 @@ static int filters_form(web_req *r, const web_list *l, isms_err *e)
         if (rc)
             return rc;
     }
+    state_filter(b, l);
     html_f(b, "<div><label for=\"f-retired\">Retired</label><select id=\"f-retired\" "
               "name=\"retired\"><option value=\"\">hidden</option>");
     option(b, "include", "shown too", l->retired);

@@ -191,6 +191,10 @@ typedef struct web_list {
     const regdef *reg;
     dom_filter_arg filters[WEB_LIST_FILTERS];
     int nfilters;
+    /* ?state=NAME (of dom_states: overdue, untreated...), each an index of
+     * the register's states: the records in all of them */
+    int states[WEB_LIST_FILTERS];
+    int nstates;
     const char *q, *sort, *cursor, *limit_text, *retired, *format; /* as given, or NULL */
     const record *items; /* the page: n records of total, from offset */
     int64_t n, total, offset, limit;
@@ -204,6 +208,9 @@ typedef struct web_list {
  * cursor, retired. For a page (page = 1) an empty value is no filter, and
  * format= is taken too. E_USAGE naming a parameter that is none. */
 int web_list_args(web_req *r, const regdef *reg, int page, web_list *l, isms_err *e);
+/* Appends what l's states select to a kept page's or count's name: the
+ * states, and today's date (overdue and unaccepted change with it). */
+void web_list_states_name(buf *b, const web_list *l);
 /* Finds the page of records l asks for, and their total. */
 int web_list_run(web_req *r, web_list *l, isms_err *e);
 /* What q searches in reg, as people read it: "key, name or email"

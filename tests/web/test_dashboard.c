@@ -1002,6 +1002,75 @@ static void the_responsibility_matrix_names_the_gaps(void **state)
 /* Each of the dashboard's counts of risks that need attention leads to a
  * list of every one of them, a page at a time; the API and the command
  * line say the same; bad parameters are refused by name. */
+/* Each of the dashboard's counts of a state leads to a list of exactly
+ * the records it counts (?state=, the CLI's --overdue and the like): its
+ * total the count, its rows the CLI's; states combine with a filter and
+ * are kept by the pages' links; a state that is none is refused by name. */
+static void the_dashboards_states_lead_to_their_lists(void **state)
+{
+    (void)state;
+    json_t *s = tu_json_take(tu_isms_ok(wf_repo(), "summary", "--json"));
+    json_t *att = json_object_get(s, "attention");
+    char *html = wf_page(WF_LEAD, "/", 200);
+    static const struct {
+        const char *count, *state, *href;
+    } cases[] = {
+        { "accepted_without_acceptance", "unaccepted", "/risks?state=unaccepted" },
+        { "review_overdue", "overdue", "/risks?state=overdue&amp;sort=review_date" },
+        { "without_objective", "no-objective", "/risks?state=no-objective" },
+        { "untreated", "untreated", NULL },
+        { "outside_appetite", "outside-appetite", NULL },
+    };
+    char want[160], api[96];
+    int some = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        json_int_t n = json_integer_value(json_object_get(att, cases[k].count));
+        snprintf(want, sizeof want, "<a href=\"%s\">", cases[k].href ? cases[k].href : "");
+        if (cases[k].href && n) /* (no link to nothing) */
+            assert_contains(html, want);
+        snprintf(api, sizeof api, "/api/v1/risks?state=%s", cases[k].state);
+        assert_int_equal(wf_total(api), n);
+        char *cli = tu_isms_ok(wf_repo(), "risk", "list", "--json",
+                               k == 0   ? "--unaccepted"
+                               : k == 1 ? "--overdue"
+                               : k == 2 ? "--no-objective"
+                               : k == 3 ? "--untreated"
+                                        : "--outside-appetite");
+        json_t *rows = tu_json_take(cli);
+        assert_int_equal((json_int_t)json_array_size(rows), n);
+        if (n) {
+            snprintf(want, sizeof want, "/risks?state=%s&limit=1", cases[k].state);
+            char *page = wf_page(WF_READER, want, 200);
+            snprintf(want, sizeof want, "<a href=\"/risks/%s\">",
+                     json_string_value(json_object_get(json_array_get(rows, 0), "key")));
+            assert_contains(page, want);
+            if (n > 1) /* the next page keeps the state */
+                assert_contains(page, "state=");
+            free(page);
+        }
+        some += n > 0;
+        json_decref(rows);
+    }
+    assert_true(some >= 3);
+    free(html);
+    json_decref(s);
+    /* with a filter: the overdue of one owner are among the overdue */
+    json_int_t overdue = wf_total("/api/v1/risks?state=overdue");
+    json_int_t mine = wf_total("/api/v1/risks?state=overdue&owner=PER-3");
+    assert_true(mine <= overdue);
+    assert_int_equal(mine, wf_total("/api/v1/risks?owner=PER-3&state=overdue&state=overdue"));
+    tu_http r;
+    const char *bad[] = { "/api/v1/risks?state=nope", "/api/v1/controls?state=overdue",
+                          "/risks?state=nope" };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        wf_req(&r, WF_LEAD, "GET", bad[k], NULL, NULL);
+        assert_int_equal(r.status, 400);
+        if (!strncmp(bad[k], "/api/", 5))
+            assert_string_equal(wf_error_field(&r), "state");
+        tu_http_free(&r);
+    }
+}
+
 static void what_needs_attention_is_listed_in_full(void **state)
 {
     (void)state;
@@ -1063,6 +1132,7 @@ static void what_needs_attention_is_listed_in_full(void **state)
 TU_MAIN(wf_setup, wf_teardown,
         cmocka_unit_test(the_dashboard_shows_its_sections_with_the_demos_figures),
         cmocka_unit_test(each_heat_map_cell_links_to_its_risks),
+        cmocka_unit_test(the_dashboards_states_lead_to_their_lists),
         cmocka_unit_test(needs_attention_reads_as_the_summary),
         cmocka_unit_test(a_risks_page_shows_its_latest_figures),
         cmocka_unit_test(an_analysis_reads_as_what_it_found),
