@@ -7,6 +7,7 @@
  * 0 on success, the error table's status otherwise. */
 #include "cli/cli.h"
 #include "cli/cli_internal.h"
+#include "cli/longjob.h"
 #include "core/buf.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -696,7 +697,14 @@ static int open_repository(cli *c, isms_err *e)
         return err_set(e, E_USAGE, "repo",
                        "no repository given: use --repo FILE|postgres://... or set ISMS_REPO");
     store_set_progress(isatty(STDERR_FILENO) ? upgrade_progress : NULL);
+    /* an upgrade is a long job: Ctrl-C stops it, the repository unchanged */
+    longjob j;
+    longjob_start(&j, "upgrading");
+    store_set_cancel(longjob_cancel());
     int rc = dom_open(repo, &c->d, e);
+    store_set_cancel(NULL);
+    int stopped = *longjob_cancel();
+    longjob_end(&j, 0, e); /* (an interrupted upgrade said so itself) */
     if (!rc && dom_upgraded_from(c->d)) {
         char *name = store_label(repo);
         int file = !strcmp(store_backend(dom_store(c->d)), "sqlite");
@@ -704,6 +712,11 @@ static int open_repository(cli *c, isms_err *e)
                 dom_upgraded_from(c->d), store_schema_latest(),
                 file ? " (a copy of the old file was kept beside it)" : "");
         free(name);
+    }
+    if (!rc && stopped) { /* Ctrl-C while it opened: the command is not run */
+        dom_close(c->d);
+        c->d = NULL;
+        rc = err_set(e, E_INTERRUPTED, NULL, "interrupted: the command was not run");
     }
     return rc;
 }

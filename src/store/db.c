@@ -390,6 +390,12 @@ int db_unique_error(isms_err *e, const char *table, const char *columns, const c
                    value ? ")" : "");
 }
 
+void db_watch(db *d, const volatile sig_atomic_t *flag)
+{
+    if (d->drv->watch)
+        d->drv->watch(d, flag);
+}
+
 int db_backup(db *d, const char *to, isms_err *e)
 {
     if (!d->drv->backup)

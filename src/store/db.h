@@ -17,6 +17,7 @@
 
 #include "core/err.h"
 
+#include <signal.h>
 #include <stdint.h>
 
 typedef struct db db;
@@ -89,6 +90,11 @@ typedef struct db_driver {
     /* Copies the whole repository to a new file or database (backups before
      * a schema upgrade); NULL where the driver cannot. */
     int (*backup)(db *d, const char *to, isms_err *e);
+    /* While `flag` is not NULL, a statement stops (an error) once *flag is
+     * set: a long upgrade interrupted. NULL where statements cannot be
+     * stopped from here (PostgreSQL's run on the server: the caller looks at
+     * the flag between them). */
+    void (*watch)(db *d, const volatile sig_atomic_t *flag);
     /* The database's own consistency checks; problems appended to `out`
      * (a buf *), nothing appended when all is well. NULL: none to run. */
     int (*integrity)(db *d, void *out, isms_err *e);
@@ -257,6 +263,7 @@ int db_commit(db *d, isms_err *e);
 void db_rollback(db *d);
 
 int db_backup(db *d, const char *to, isms_err *e);
+void db_watch(db *d, const volatile sig_atomic_t *flag);
 
 /* The words of `text` as the search knows them (list pages' q): SQLite
  * FTS5's unicode61 tokenizer with diacritics removed, so letters and

@@ -533,6 +533,19 @@ static int sq_txn_state(db *base)
     return sqlite3_get_autocommit(((sqlite_db *)base)->h) ? DB_TXN_NONE : DB_TXN_OPEN;
 }
 
+/* SQLite's progress handler: every few thousand instructions of a
+ * statement, non-zero stops it (SQLITE_INTERRUPT). */
+static int stop_when_set(void *flag) { return *(const volatile sig_atomic_t *)flag != 0; }
+
+static void sq_watch(db *base, const volatile sig_atomic_t *flag)
+{
+    sqlite_db *d = (sqlite_db *)base;
+    if (flag)
+        sqlite3_progress_handler(d->h, 10000, stop_when_set, (void *)(uintptr_t)flag);
+    else
+        sqlite3_progress_handler(d->h, 0, NULL, NULL);
+}
+
 static int sq_backup(db *base, const char *to, isms_err *e)
 {
     sqlite_db *d = (sqlite_db *)base;
@@ -724,6 +737,7 @@ const db_driver db_sqlite_driver = {
     .begin = sq_begin,
     .txn_state = sq_txn_state,
     .backup = sq_backup,
+    .watch = sq_watch,
     .integrity = sq_integrity,
     .integrity_begin = sq_integrity_begin,
     .scans_only = sq_scans_only,

@@ -258,24 +258,38 @@ static void forget_cut_copies(const char *target)
 }
 
 /* Makes a copy of a SQLite repository before changing its schema, beside
- * the file: acme.isms.v1-20261123T161742Z.bak. */
-static int backup_before_upgrade(store *s, const char *target, int from, isms_err *e)
+ * the file: acme.isms.v1-20261123T161742Z.bak, its name into path (left
+ * empty where none is made). */
+static int backup_before_upgrade(store *s, const char *target, int from, char path[4200],
+                                 isms_err *e)
 {
+    path[0] = 0;
     if (strcmp(db_kind(s->db), "sqlite"))
         return 0;
-    char now[21], path[4200];
+    char now[21];
     now_timestamp(now);
     char stamp[32];
     snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8, now + 11,
              now + 14, now + 17);
-    snprintf(path, sizeof path, "%s.v%d-%s.bak", target, from, stamp);
+    snprintf(path, 4200, "%s.v%d-%s.bak", target, from, stamp);
     forget_cut_copies(target);
     store_progress("a copy of the old file first", 0, 1);
     int rc = db_backup(s->db, path, e);
-    if (!rc)
+    if (rc)
+        path[0] = 0; /* (none left: db_backup removes what it wrote) */
+    else
         store_progress("a copy of the old file first", 1, 1);
     return rc;
 }
+
+static const volatile sig_atomic_t *cancel_flag;
+
+void store_set_cancel(const volatile sig_atomic_t *flag) { cancel_flag = flag; }
+
+static int cancelled(void) { return cancel_flag && *cancel_flag; }
+
+/* An upgrade's (not a new repository's) steps stop once cancelled. */
+static int stop_now(int create) { return !create && cancelled(); }
 
 /* An upgrade past 0013_lists.sql writes the search's words of the
  * records already there, in the upgrade's transaction; past 0033, which
@@ -299,6 +313,78 @@ static int fill_lists(store *s, int from, isms_err *e)
         const regdef *reg = sscanf(at, "@LISTS %63[a-z_]@", x) == 1 ? known_register(x) : NULL;
         if (reg)
             rc = store_words_fill(s, reg, e);
+    }
+    return rc;
+}
+
+/* The migrations past `version` up to `limit` in one write transaction,
+ * and for an upgrade (not create) what they call for: the search's words,
+ * the domain's own (on_upgrade). Between steps, a cancel stops it. */
+static int apply(store *s, int create, int version, int limit, int *upgraded_from, isms_err *e)
+{
+    int rc = db_begin(s->db, DB_WRITE, e);
+    if (rc)
+        return rc;
+    /* Read again under the write lock: another process may have migrated
+     * the repository while this one waited. */
+    if (!create) {
+        rc = read_version(s, &version, e);
+        if (rc)
+            goto fail;
+    }
+    int from = version;
+    for (int v = version + 1; v <= limit && !rc; v++) {
+        rc = stop_now(create) ? E_INTERRUPTED : apply_migration(s, v, e);
+        if (!rc && !create)
+            store_progress("the schema's changes", v - from, limit - from);
+    }
+    s->version = limit; /* what on_upgrade writes goes to the new tables */
+    if (!rc && !create && from < limit)
+        rc = fill_lists(s, from, e);
+    if (!rc && !create && from < limit && s->schema.on_upgrade)
+        rc = stop_now(create) ? E_INTERRUPTED
+                              : s->schema.on_upgrade(s, from, limit, s->schema.ctx, e);
+    if (!rc)
+        rc = store_words_sync(s, e);
+    if (!rc)
+        rc = store_tallies_flush(s, e);
+    if (!rc)
+        rc = stop_now(create) ? E_INTERRUPTED : db_commit(s->db, e);
+    if (rc)
+        goto fail;
+    s->version = limit;
+    if (upgraded_from && !create && from < limit)
+        *upgraded_from = from;
+    return 0;
+fail:
+    db_rollback(s->db);
+    store_tallies_end(s, 0, 0);
+    store_words_end(s, 0, 0);
+    s->version = version;
+    return rc;
+}
+
+/* An existing repository brought from `version` to `limit`: a copy of
+ * the file first (SQLite), then the migrations. Interrupted (the cancel
+ * flag), or failed, it stays as it was, and the copy, which only a
+ * finished upgrade needs, goes. */
+static int upgrade(store *s, const char *target, const char *name, int version, int limit,
+                   int *upgraded_from, isms_err *e)
+{
+    char copy[4200];
+    db_watch(s->db, cancel_flag);
+    int rc = backup_before_upgrade(s, target, version, copy, e);
+    if (!rc)
+        rc = apply(s, 0, version, limit, upgraded_from, e);
+    db_watch(s->db, NULL);
+    if (rc && copy[0])
+        unlink(copy);
+    if (rc && cancelled()) {
+        err_clear(e);
+        rc = err_set(e, E_INTERRUPTED, "repository",
+                     "interrupted: %s stays at schema version %d, unchanged (the upgrade to "
+                     "%d starts again at its next use)",
+                     name, version, limit);
     }
     return rc;
 }
@@ -330,55 +416,9 @@ static int migrate(store *s, const char *target, const char *name, int create, i
                            "and cannot be upgraded: read it with the isms that wrote it, or "
                            "upgrade a writable copy",
                            name, version, limit);
-        rc = backup_before_upgrade(s, target, version, e);
-        if (rc)
-            return rc;
+        return upgrade(s, target, name, version, limit, upgraded_from, e);
     }
-    rc = db_begin(s->db, DB_WRITE, e);
-    if (rc)
-        return rc;
-    /* Read again under the write lock: another process may have migrated
-     * the repository while this one waited. */
-    if (!create) {
-        rc = read_version(s, &version, e);
-        if (rc)
-            goto fail;
-    }
-    int from = version;
-    for (int v = version + 1; v <= limit; v++) {
-        rc = apply_migration(s, v, e);
-        if (rc)
-            goto fail;
-        if (!create)
-            store_progress("the schema's changes", v - from, limit - from);
-    }
-    s->version = limit; /* what on_upgrade writes goes to the new tables */
-    if (!create && from < limit)
-        rc = fill_lists(s, from, e);
-    if (rc)
-        goto fail;
-    if (!create && from < limit && s->schema.on_upgrade) {
-        rc = s->schema.on_upgrade(s, from, limit, s->schema.ctx, e);
-        if (rc)
-            goto fail;
-    }
-    rc = store_words_sync(s, e);
-    if (!rc)
-        rc = store_tallies_flush(s, e);
-    if (rc)
-        goto fail;
-    rc = db_commit(s->db, e);
-    if (rc)
-        return rc;
-    s->version = limit;
-    if (upgraded_from && !create && from < limit)
-        *upgraded_from = from;
-    return 0;
-fail:
-    db_rollback(s->db);
-    store_tallies_end(s, 0, 0);
-    store_words_end(s, 0, 0);
-    return rc;
+    return apply(s, 1, 0, limit, upgraded_from, e);
 }
 
 int store_open(const char *target, int create, const store_schema *schema, store **out,

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/record.h"
 
+#include <signal.h>
 #include <stdint.h>
 
 typedef struct store store;
@@ -296,6 +297,11 @@ int64_t store_word_code(const regdef *reg);
 typedef void store_progress_fn(const char *what, int64_t done, int64_t total);
 void store_set_progress(store_progress_fn *fn);
 void store_progress(const char *what, int64_t done, int64_t total);
+/* A schema upgrade stops once *flag is set (a front end's Ctrl-C):
+ * E_INTERRUPTED, the repository as it was, no copy left beside it. On
+ * SQLite the statement running stops; on PostgreSQL, whose statements run
+ * on the server, the upgrade stops after it. NULL (the default): none. */
+void store_set_cancel(const volatile sig_atomic_t *flag);
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e);
 

@@ -6,6 +6,7 @@
  * the BSI elementary threats with their ledger entries) works on it.
  * Every older version is tried. */
 #include "support/testutil.h"
+#include "domain/engine/dom.h"
 #include "store/store.h"
 
 #include <dirent.h>
@@ -208,5 +209,78 @@ static void a_copy_cut_short_is_not_left(void **state)
     free(bak);
 }
 
+/* Ctrl-C's flag, and the step of the upgrade at which the test sets it
+ * (the progress the store reports: what, done of total). */
+static volatile sig_atomic_t stop_flag;
+static const char *stop_at;
+static int copied; /* the copy was reported whole */
+
+static void stop_there(const char *what, int64_t done, int64_t total)
+{
+    copied |= strstr(what, "copy") && done == total;
+    if (stop_at && strstr(what, stop_at) && done == total)
+        stop_flag = 1;
+}
+
+/* Opens repo with the flag set at `at` (NULL: from the start): refused as
+ * interrupted, naming the version it stays at. */
+static void interrupted_at(const char *repo, const char *at, int version)
+{
+    dom *d = NULL;
+    isms_err e = { 0 };
+    stop_flag = at == NULL;
+    stop_at = at;
+    copied = 0;
+    store_set_progress(stop_there);
+    store_set_cancel(&stop_flag);
+    int rc = dom_open(repo, &d, &e);
+    store_set_cancel(NULL);
+    store_set_progress(NULL);
+    assert_int_equal(rc, E_INTERRUPTED);
+    assert_null(d);
+    char want[64];
+    snprintf(want, sizeof want, "stays at schema version %d, unchanged", version);
+    assert_contains(e.msg, want);
+}
+
+/* An upgrade interrupted (Ctrl-C: the store's cancel flag) while the
+ * copy is made, or after it, between the migrations, leaves the
+ * repository as it was, at its version with its records, and no copy or
+ * piece of one beside it; the next open upgrades it whole. */
+static void an_interrupted_upgrade_leaves_it_as_it_was(void **state)
+{
+    (void)state;
+    const char *repo = tu_repo("interrupted.isms");
+    int old = store_schema_latest() - 3;
+    make_old_repository(repo, old);
+    const char *steps[] = { NULL, "a copy of the old file first", "the schema's changes" };
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+        if (steps[k] && tu_backend_is_pg() && strstr(steps[k], "copy"))
+            continue; /* (no copy made of a database) */
+        interrupted_at(repo, steps[k], old);
+        if (!steps[k]) /* the copy's statement itself stopped, not run to its end */
+            assert_false(copied);
+        char *v = schema_version(repo);
+        assert_int_equal(atoi(v), old);
+        free(v);
+        char *bak = find_backup("interrupted.isms", old);
+        if (bak)
+            fail_msg("step %zu: %s left beside the file", k, bak);
+    }
+    free(tu_isms_err(repo, 0, "upgraded", "verify"));
+    char *out = tu_isms_ok(repo, "person", "show", "PER-1");
+    assert_contains(out, "CEO");
+    free(out);
+    char *v = schema_version(repo);
+    assert_int_equal(atoi(v), store_schema_latest());
+    free(v);
+    if (!tu_backend_is_pg()) {
+        char *bak = find_backup("interrupted.isms", old);
+        assert_non_null(bak); /* a finished upgrade keeps it */
+        free(bak);
+    }
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(every_older_schema_upgrades),
-        cmocka_unit_test(a_copy_cut_short_is_not_left))
+        cmocka_unit_test(a_copy_cut_short_is_not_left),
+        cmocka_unit_test(an_interrupted_upgrade_leaves_it_as_it_was))
