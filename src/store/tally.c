@@ -499,23 +499,37 @@ int store_risks_alone(store *s, int64_t *risks, size_t n, int64_t except, size_t
     return rc;
 }
 
+/* A column each risk keeps, set again from `links` (its value worked out
+ * from the link tables, for risk r) where the two differ: only those rows
+ * are written (after an import, those a control in place treats): a
+ * statement writing every risk of a million-risk register journals more
+ * than it must (it was refused as "database or disk is full" until
+ * store/db_sqlite_vfs.c let the statement journal spill to its file in
+ * pieces). */
+static int kept_set(store *s, const char *column, const char *links, isms_err *e)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "UPDATE risk AS r SET %s = %s WHERE r.%s <> %s", column, links,
+             column, links);
+    return db_exec(s->db, sql, e);
+}
+
+/* How many risks' `column` differs from `links`. */
+static int kept_wrong(store *s, const char *column, const char *links, int64_t *n, isms_err *e)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT '', COUNT(*) FROM risk r WHERE r.%s <> %s", column, links);
+    return count(s, sql, NULL, n, e);
+}
+
 int store_risks_in_place_set(store *s, isms_err *e)
 {
-    /* only the risks whose count differs are written (after an import,
-     * those a control in place treats): a statement writing every risk of
-     * a million-risk register journals more than it must (it was refused
-     * as "database or disk is full" until store/db_sqlite_vfs.c let the
-     * statement journal spill to its file in pieces) */
-    return db_exec(s->db,
-                   "UPDATE risk AS r SET in_place = " IN_PLACE_COUNT
-                   " WHERE r.in_place <> " IN_PLACE_COUNT,
-                   e);
+    return kept_set(s, "in_place", IN_PLACE_COUNT, e);
 }
 
 int store_risks_in_place_wrong(store *s, int64_t *n, isms_err *e)
 {
-    return count(s, "SELECT '', COUNT(*) FROM risk r WHERE r.in_place <> " IN_PLACE_COUNT, NULL, n,
-                 e);
+    return kept_wrong(s, "in_place", IN_PLACE_COUNT, n, e);
 }
 
 /* Whether risk r has no objective, from the links (0 or 1). */
@@ -534,17 +548,12 @@ int store_risk_no_objective_mark(store *s, int64_t risk, int none, isms_err *e)
 
 int store_risks_no_objective_set(store *s, isms_err *e)
 {
-    /* only those that differ are written (as store_risks_in_place_set) */
-    return db_exec(s->db,
-                   "UPDATE risk AS r SET no_objective = " NONE_FROM_LINKS
-                   " WHERE r.no_objective <> " NONE_FROM_LINKS,
-                   e);
+    return kept_set(s, "no_objective", NONE_FROM_LINKS, e);
 }
 
 int store_risks_no_objective_wrong(store *s, int64_t *n, isms_err *e)
 {
-    return count(s, "SELECT '', COUNT(*) FROM risk r WHERE r.no_objective <> " NONE_FROM_LINKS,
-                 NULL, n, e);
+    return kept_wrong(s, "no_objective", NONE_FROM_LINKS, n, e);
 }
 
 int store_acceptances_lapsed(store *s, const char *today, int64_t *n, isms_err *e)

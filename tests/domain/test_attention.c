@@ -476,7 +476,7 @@ static void each_risk_marks_whether_it_has_an_objective(void **state)
     assert_int_not_equal(dom_verify(d, &rep, &e), 0);
     assert_int_equal(rep.problems, 1);
     assert_contains(buf_str(&rep.details), "1 risk's mark of being tied to no objective differs "
-                                           "from its objective links");
+                                           "from the objective links");
     verify_report_reset(&rep);
     assert_int_equal(dom_txn_begin(d, &e), 0);
     assert_int_equal(dom_txn_end(d, dom_tallies_rebuild(d, &e), &e), 0);

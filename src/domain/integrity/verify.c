@@ -372,34 +372,39 @@ static void tally_differs(const char *name, int64_t counted, int64_t kept, void 
     (void)name, (void)counted, (void)kept, (void)ctx;
 }
 
-/* Each risk's count of the controls in place that treat it (0028)
- * against the controls' links: a count changed behind isms's back would
- * hide a risk from the untreated (or show a treated one). */
-static int check_in_place(verify_ctx *v, isms_err *e)
+/* What each risk keeps of its links against the links (`wrong_of`
+ * counts the risks where they differ), said as "N <one|many> differs from
+ * <links>": a value changed behind isms's back would hide a risk from a
+ * state's list (or show one that is not in it). */
+typedef int (*kept_wrong_fn)(store *s, int64_t *n, isms_err *e);
+
+static int check_kept(verify_ctx *v, kept_wrong_fn wrong_of, const char *one, const char *many,
+                      const char *links, isms_err *e)
 {
     int64_t wrong;
-    int rc = store_risks_in_place_wrong(dom_store(v->d), &wrong, e);
+    int rc = wrong_of(dom_store(v->d), &wrong, e);
     if (!rc && wrong)
-        problem(v, "tally",
-                "%lld risk%s count of the controls in place that treat %s differs from the "
-                "controls' links: the count or a link was changed outside isms",
-                (long long)wrong, wrong == 1 ? "'s" : "s'", wrong == 1 ? "it" : "them");
+        problem(v, "tally", "%lld %s differs from %s: it or a link was changed outside isms",
+                (long long)wrong, wrong == 1 ? one : many, links);
     return rc;
 }
 
-/* Each risk's kept "no objective" (0036) against its objective links: a
- * mark changed behind isms's back would hide a risk from that state's
- * list (or list one tied to an objective). */
+/* Each risk's count of the controls in place that treat it (0028), which
+ * the untreated are read by. */
+static int check_in_place(verify_ctx *v, isms_err *e)
+{
+    return check_kept(
+        v, store_risks_in_place_wrong, "risk's count of the controls in place that treat it",
+        "risks' count of the controls in place that treat them", "the controls' links", e);
+}
+
+/* Each risk's mark of having no objective (0036), which that state's
+ * lists are read by. */
 static int check_no_objective(verify_ctx *v, isms_err *e)
 {
-    int64_t wrong;
-    int rc = store_risks_no_objective_wrong(dom_store(v->d), &wrong, e);
-    if (!rc && wrong)
-        problem(v, "tally",
-                "%lld risk%s mark of being tied to no objective differs from %s objective "
-                "links: the mark or a link was changed outside isms",
-                (long long)wrong, wrong == 1 ? "'s" : "s'", wrong == 1 ? "its" : "their");
-    return rc;
+    return check_kept(v, store_risks_no_objective_wrong,
+                      "risk's mark of being tied to no objective",
+                      "risks' mark of being tied to no objective", "the objective links", e);
 }
 
 /* What each asset keeps of the needs it inherits (0031) against the whole
