@@ -21,6 +21,7 @@ void longjob_start(longjob *j, const char *what)
     j->what = what;
     j->tty = isatty(2);
     j->last = -1;
+    j->shown = 0;
     interrupted = 0;
     signal(SIGINT, on_interrupt);
     signal(SIGTERM, on_interrupt);
@@ -35,21 +36,24 @@ void longjob_fraction(void *job, uint64_t done, uint64_t total)
     if (j->tty && pct != j->last) {
         fprintf(stderr, "\r%s: %3d%%", j->what, pct);
         j->last = pct;
+        j->shown = 1;
     }
 }
 
 void longjob_count(void *job, uint64_t done)
 {
     longjob *j = job;
-    if (j->tty)
+    if (j->tty) {
         fprintf(stderr, "\r%s: %llu", j->what, (unsigned long long)done);
+        j->shown = 1;
+    }
 }
 
 int longjob_end(longjob *j, int rc, isms_err *e)
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    if (j->tty)
+    if (j->shown) /* (nothing shown, nothing to clear: a command's output starts clean) */
         fputs("\r\033[K", stderr);
     if (interrupted && rc) {
         err_clear(e);

@@ -14,7 +14,8 @@
 typedef struct longjob {
     const char *what;
     int tty;
-    int last; /* last percentage or count shown */
+    int last;  /* last percentage or count shown */
+    int shown; /* a progress line is on the terminal, to clear at the end */
 } longjob;
 
 /* Starts watching for Ctrl-C. */

@@ -65,13 +65,14 @@ static int state_arg(args_ctx *c, const char *text)
     while (k < n && strcmp(states[k].name, text))
         k++;
     if (k == n) {
+        if (!n)
+            return c->rc = err_set(c->e, E_USAGE, "state", "state: %s have no states ('%.40s')",
+                                   l->reg->plural, text);
         buf names;
         buf_init(&names);
         for (int j = 0; j < n; j++)
             buf_printf(&names, "%s%s", j ? ", " : "", states[j].name);
-        c->rc = err_set(c->e, E_USAGE, "state",
-                        n ? "state: %s has no state '%.40s' (give one of: %s)"
-                          : "state: %s have no states, '%.40s' selects none%s",
+        c->rc = err_set(c->e, E_USAGE, "state", "state: %s have no state '%.40s' (give one of: %s)",
                         l->reg->plural, text, buf_str(&names));
         buf_reset(&names);
         return c->rc;

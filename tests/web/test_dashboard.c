@@ -1013,13 +1013,13 @@ static void the_dashboards_states_lead_to_their_lists(void **state)
     json_t *att = json_object_get(s, "attention");
     char *html = wf_page(WF_LEAD, "/", 200);
     static const struct {
-        const char *count, *state, *href;
+        const char *count, *state, *flag, *href;
     } cases[] = {
-        { "accepted_without_acceptance", "unaccepted", "/risks?state=unaccepted" },
-        { "review_overdue", "overdue", "/risks?state=overdue&amp;sort=review_date" },
-        { "without_objective", "no-objective", "/risks?state=no-objective" },
-        { "untreated", "untreated", NULL },
-        { "outside_appetite", "outside-appetite", NULL },
+        { "accepted_without_acceptance", "unaccepted", "--unaccepted", "/risks?state=unaccepted" },
+        { "review_overdue", "overdue", "--overdue", "/risks?state=overdue&amp;sort=review_date" },
+        { "without_objective", "no-objective", "--no-objective", "/risks?state=no-objective" },
+        { "untreated", "untreated", "--untreated", NULL },
+        { "outside_appetite", "outside-appetite", "--outside-appetite", NULL },
     };
     char want[160], api[96];
     int some = 0;
@@ -1030,12 +1030,7 @@ static void the_dashboards_states_lead_to_their_lists(void **state)
             assert_contains(html, want);
         snprintf(api, sizeof api, "/api/v1/risks?state=%s", cases[k].state);
         assert_int_equal(wf_total(api), n);
-        char *cli = tu_isms_ok(wf_repo(), "risk", "list", "--json",
-                               k == 0   ? "--unaccepted"
-                               : k == 1 ? "--overdue"
-                               : k == 2 ? "--no-objective"
-                               : k == 3 ? "--untreated"
-                                        : "--outside-appetite");
+        char *cli = tu_isms_ok(wf_repo(), "risk", "list", "--json", cases[k].flag);
         json_t *rows = tu_json_take(cli);
         assert_int_equal((json_int_t)json_array_size(rows), n);
         if (n) {
