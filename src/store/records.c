@@ -1120,7 +1120,7 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
         if (q->filters[i].risk_state) {
             buf_puts(b, " AND ");
             store_risk_state_where(s, b, q->filters[i].risk_state,
-                                   !q->include_retired && !q->only_retired);
+                                   !q->include_retired && !q->only_retired, q->filters[i].as_list);
         } else if (is_link(f) && q->filters[i].ival_upto) /* a member within the range */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s BETWEEN ? AND ?)",
                        f->link_src, f->link_table, f->link_dst);

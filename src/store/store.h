@@ -196,6 +196,12 @@ enum store_risk_state {
     STORE_RISK_OUTSIDE_APPETITE /* quantified, its latest analysis outside appetite */
 };
 
+/* Does risk state `state` (enum store_risk_state) hold at most
+ * STORE_STATE_FEW active risks on `today`? One bounded count of its index
+ * (at most STORE_STATE_FEW + 1 entries). */
+enum { STORE_STATE_FEW = 10000 };
+int store_risk_state_few(struct store *s, int state, const char *today, int *few, isms_err *e);
+
 /* A field equal to a value; for a set field (links, enum sets), a set
  * holding that member. */
 typedef struct store_filter {
@@ -223,6 +229,13 @@ typedef struct store_filter {
      * is read from an index where one is kept, never tested record by
      * record. */
     int risk_state;
+    /* risk_state only: the state's active risks are few (at most
+     * STORE_STATE_FEW: store_risk_state_few says), so written as the list
+     * of their ids, in which the database looks each candidate up. As a
+     * condition, SQLite, which keeps no statistics, may test it along
+     * another filter's index (the owner of every risk) and read that
+     * index's million entries for nine. */
+    int as_list;
 } store_filter;
 
 typedef struct store_query {

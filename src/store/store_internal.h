@@ -224,8 +224,9 @@ int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, cons
     ".secondary_loss IS NULL)"
 /* The condition on risk t of a store_filter's risk_state (tally.c);
  * `active`: the query selects active risks alone, whose kept counts and
- * partial indexes it may use. One parameter for STORE_RISK_UNACCEPTED. */
-void store_risk_state_where(const store *s, struct buf *b, int state, int active);
+ * partial indexes it may use; `as_list` (active only): as the list of the
+ * state's ids. One parameter for STORE_RISK_UNACCEPTED. */
+void store_risk_state_where(const store *s, struct buf *b, int state, int active, int as_list);
 
 /* Rows of a query of (integer, integer, text) with two integer parameters
  * (a range) to fn, which returns non-zero to stop (store/tally.c). */

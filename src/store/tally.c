@@ -420,8 +420,13 @@ int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, 
     "AND x.outside_appetite = 1 AND x.id = (SELECT MAX(y.id) FROM analysis y WHERE "    \
     "y.kind = 'risk' AND y.subject = " a ".key AND y.retired_at IS NULL))"
 
-void store_risk_state_where(const store *s, buf *b, int state, int active)
+void store_risk_state_where(const store *s, buf *b, int state, int active, int as_list)
 {
+    /* the list: the same condition on the subquery's own risk t (it
+     * hides the outer one), so the partial indexes serve it alike */
+    as_list = as_list && active && state != STORE_RISK_OUTSIDE_APPETITE; /* (a list already) */
+    if (as_list)
+        buf_puts(b, "t.id IN (SELECT t.id FROM risk t WHERE t.retired_at IS NULL AND ");
     switch (state) {
     case STORE_RISK_UNTREATED: /* active: with the query's own t.retired_at IS NULL, the
                                 * terms of the partial index risk_untreated (0028) */
@@ -446,6 +451,22 @@ void store_risk_state_where(const store *s, buf *b, int state, int active)
                                             "WHERE l.outside = 1)"
                                           : LATEST_OUTSIDE_OF("t"));
     }
+    if (as_list)
+        buf_putc(b, ')');
+}
+
+int store_risk_state_few(store *s, int state, const char *today, int *few, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT '', COUNT(*) FROM (SELECT 1 FROM risk t WHERE t.retired_at IS NULL AND ");
+    store_risk_state_where(s, &b, state, 1, 0);
+    buf_printf(&b, " LIMIT %d) AS x", STORE_STATE_FEW + 1);
+    int64_t n = 0;
+    int rc = count(s, buf_str(&b), state == STORE_RISK_UNACCEPTED ? today : NULL, &n, e);
+    buf_reset(&b);
+    *few = n <= STORE_STATE_FEW;
+    return rc;
 }
 
 int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,

@@ -8,6 +8,7 @@
 #include "domain/registers/registers.h"
 #include "domain/views/attention.h"
 #include "domain/views/dashboard.h"
+#include "domain/views/query.h"
 #include "domain/views/states.h"
 #include "domain/workflows/quantify.h"
 #include "domain/integrity/verify.h"
@@ -485,6 +486,55 @@ static void each_risk_marks_whether_it_has_an_objective(void **state)
     update(loose, tu_make(d, &reg_risk, "objectives=OBJ-1", NULL));
 }
 
+/* The keys of the active risks of owner PER-2 (or any, `owned` 0) in
+ * risk state `state`, the store given it as a condition or as the list of
+ * its ids (`as_list`). */
+static void keys_in(int state, int as_list, int owned, buf *out)
+{
+    isms_err e = { 0 };
+    store_query q = { 0 };
+    dom_filter_arg owner = { (int)(field_def(&reg_risk, F_RISK_OWNER) - reg_risk.fields), "PER-2" };
+    if (owned && dom_query_filters(d, &reg_risk, &owner, 1, &q, &e))
+        fail_msg("owner: %s", e.msg);
+    store_filter f[2] = { [1] = { .risk_state = state, .sval = "2026-12-01", .as_list = as_list } };
+    if (owned)
+        f[0] = q.filters[0];
+    q.filters = owned ? f : f + 1;
+    q.nfilters = owned ? 2 : 1;
+    if (dom_list(d, &reg_risk, &q, take_key, out, &e))
+        fail_msg("list: %s", e.msg);
+}
+
+/* A state the store is given as a condition (many risks in it) or as the
+ * list of its ids (few: store_risk_state_few) selects the same risks,
+ * alone or with a filter; the domain gives it as a list here, where every
+ * state is few. */
+static void a_state_as_a_condition_or_a_list_selects_alike(void **state)
+{
+    (void)state;
+    static const int states[] = { STORE_RISK_UNTREATED, STORE_RISK_UNACCEPTED,
+                                  STORE_RISK_NO_OBJECTIVE };
+    int some = 0;
+    for (size_t k = 0; k < sizeof states / sizeof *states; k++)
+        for (int owned = 0; owned < 2; owned++) {
+            buf cond, list;
+            buf_init(&cond);
+            buf_init(&list);
+            keys_in(states[k], 0, owned, &cond);
+            keys_in(states[k], 1, owned, &list);
+            assert_string_equal(buf_str(&cond), buf_str(&list));
+            some += *buf_str(&cond) != 0;
+            buf_reset(&cond);
+            buf_reset(&list);
+        }
+    assert_true(some >= 3); /* untreated and unaccepted, with and without the owner */
+    int few = 0;
+    isms_err e = { 0 };
+    assert_int_equal(
+        store_risk_state_few(dom_store(d), STORE_RISK_UNTREATED, "2026-12-01", &few, &e), 0);
+    assert_true(few);
+}
+
 /* A repository from before the mark (schema 35) has it set by its
  * upgrade from the links. */
 static void the_upgrade_marks_the_risks_without_objective(void **state)
@@ -520,4 +570,5 @@ TU_MAIN(setup, teardown, cmocka_unit_test(each_list_holds_every_risk_it_counts),
         cmocka_unit_test(the_flagged_counts_follow_every_write),
         cmocka_unit_test(the_upgrade_counts_the_flagged),
         cmocka_unit_test(each_risk_marks_whether_it_has_an_objective),
+        cmocka_unit_test(a_state_as_a_condition_or_a_list_selects_alike),
         cmocka_unit_test(the_upgrade_marks_the_risks_without_objective))

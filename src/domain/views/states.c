@@ -51,6 +51,22 @@ const dom_state *dom_states(const regdef *reg, int *n)
     return NULL;
 }
 
+/* The store's filter of one state: a risk state the store tells, given
+ * as the list of its ids when it holds few active risks (so that no other
+ * filter's index is read whole for them), or a date before today. */
+static int state_filter(dom *d, const regdef *reg, const store_query *q, const state_def *def,
+                        const char *today, store_filter *to, isms_err *e)
+{
+    *to = (store_filter){ .field = def->passed ? field_def(reg, def->passed) : NULL,
+                          .risk_state = def->risk_state,
+                          .sval = today,
+                          .below = def->passed != 0 };
+    if (!def->risk_state || def->risk_state == STORE_RISK_OUTSIDE_APPETITE || q->include_retired ||
+        q->only_retired) /* (outside appetite: a list already) */
+        return 0;
+    return store_risk_state_few(dom_store(d), def->risk_state, today, &to->as_list, e);
+}
+
 int dom_query_states(dom *d, const regdef *reg, store_query *q, const int *states, int nstates,
                      isms_err *e)
 {
@@ -70,10 +86,9 @@ int dom_query_states(dom *d, const regdef *reg, store_query *q, const int *state
             return err_set(e, E_INTERNAL, reg->name, "%s has no state %d", reg->name, states[k]);
         const state_def *def =
             reg == &reg_risk ? &risk_defs[states[k]] : &acceptance_defs[states[k]];
-        f[have++] = (store_filter){ .field = def->passed ? field_def(reg, def->passed) : NULL,
-                                    .risk_state = def->risk_state,
-                                    .sval = arena_strdup(a, today),
-                                    .below = def->passed != 0 };
+        int rc = state_filter(d, reg, q, def, arena_strdup(a, today), &f[have++], e);
+        if (rc)
+            return rc;
     }
     q->filters = f;
     q->nfilters = have;
