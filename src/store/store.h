@@ -197,8 +197,9 @@ enum store_risk_state {
 };
 
 /* Does risk state `state` (enum store_risk_state) hold at most
- * STORE_STATE_FEW active risks on `today`? One bounded count of its index
- * (at most STORE_STATE_FEW + 1 entries). */
+ * STORE_STATE_FEW active risks on `today`, to be written as their list?
+ * One bounded count of its index (at most STORE_STATE_FEW + 1 entries);
+ * none for a state the store writes as a list anyway (*few 0). */
 enum { STORE_STATE_FEW = 10000 };
 int store_risk_state_few(struct store *s, int state, const char *today, int *few, isms_err *e);
 

@@ -457,6 +457,9 @@ void store_risk_state_where(const store *s, buf *b, int state, int active, int a
 
 int store_risk_state_few(store *s, int state, const char *today, int *few, isms_err *e)
 {
+    *few = 0;
+    if (state == STORE_RISK_OUTSIDE_APPETITE) /* (written as a list already) */
+        return 0;
     buf b;
     buf_init(&b);
     buf_puts(&b, "SELECT '', COUNT(*) FROM (SELECT 1 FROM risk t WHERE t.retired_at IS NULL AND ");

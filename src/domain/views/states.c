@@ -61,8 +61,7 @@ static int state_filter(dom *d, const regdef *reg, const store_query *q, const s
                           .risk_state = def->risk_state,
                           .sval = today,
                           .below = def->passed != 0 };
-    if (!def->risk_state || def->risk_state == STORE_RISK_OUTSIDE_APPETITE || q->include_retired ||
-        q->only_retired) /* (outside appetite: a list already) */
+    if (!def->risk_state || q->include_retired || q->only_retired)
         return 0;
     return store_risk_state_few(dom_store(d), def->risk_state, today, &to->as_list, e);
 }
