@@ -1109,8 +1109,10 @@ int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e)
     return 0;
 }
 
-/* WHERE clause of a query; binds with bind_query() in the same order. */
-static void query_where(const store *s, buf *b, const regdef *reg, const store_query *q)
+/* WHERE clause of a query; binds with bind_query() in the same order.
+ * joined: the search's words as the FROM's record_word w
+ * (store_words_join), else as a set of ids. */
+static void query_where(const store *s, buf *b, const regdef *reg, const store_query *q, int joined)
 {
     buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
                 : q && q->only_retired  ? " WHERE t.retired_at IS NOT NULL"
@@ -1145,7 +1147,7 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
     if (q && q->text) {
         word_list w;
         if (!store_words_of(q->text, &w, &(isms_err){ 0 })) /* (checked by check_query) */
-            store_words_where(s, b, reg, &w);
+            (joined ? store_words_join : store_words_where)(s, b, reg, &w);
         word_list_free(&w);
     }
     if (q && q->id_after)
@@ -1233,6 +1235,12 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
     return 0;
 }
 
+/* A count of a search reads the words' matches in the index's order,
+ * each record looked up by its id (SQLite: half the instructions of
+ * gathering them into a set of ids first; a million risks that hold
+ * "supplier", 0.20 s against 0.36 s). */
+#define COUNTED "COUNT(*)"
+
 /* SELECT what FROM the register's table WHERE q (and `more`), prepared
  * and bound from parameter 1 on; *p: the next parameter. */
 static int prep_where(store *s, const char *what, const regdef *reg, const store_query *q,
@@ -1240,8 +1248,10 @@ static int prep_where(store *s, const char *what, const regdef *reg, const store
 {
     buf b;
     buf_init(&b);
-    buf_printf(&b, "SELECT %s FROM %s t", what, reg->name);
-    query_where(s, &b, reg, q);
+    int joined = !strcmp(what, COUNTED) && q && store_words_joins(s, q->text);
+    buf_printf(&b, "SELECT %s FROM %s%s t", what, joined ? "record_word w CROSS JOIN " : "",
+               reg->name);
+    query_where(s, &b, reg, q, joined);
     buf_puts(&b, more ? more : "");
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
@@ -1255,7 +1265,7 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
     int p, rc = check_query(s, reg, q, e);
     db_stmt *st;
     if (!rc)
-        rc = prep_where(s, "COUNT(*)", reg, q, NULL, &st, &p, e);
+        rc = prep_where(s, COUNTED, reg, q, NULL, &st, &p, e);
     return rc ? rc : db_first_int(st, 0, n, e);
 }
 
@@ -1288,6 +1298,7 @@ typedef struct sort_ctx {
     char *cursor_text;  /* its value as text (malloc'd), NULL if null */
     int64_t *ids, n, cap;
     arena *a;
+    const word_list *scan; /* a common word's query: the records tested in order */
 } sort_ctx;
 
 static int numeric(const fielddef *f)
@@ -1334,6 +1345,17 @@ static void push_id(sort_ctx *c, int64_t id)
     c->ids[c->n++] = id;
 }
 
+/* Segment g's bounds (seg_sql's), bound from parameter p on. */
+static void bind_seg(const sort_ctx *c, sort_seg g, db_stmt *st, int p)
+{
+    if (g.bounded && g.nulls == 0 && numeric(c->by))
+        db_bind_int(st, p++, atoll(c->cursor_text));
+    else if (g.bounded && g.nulls == 0)
+        db_bind_text(st, p++, c->cursor_text);
+    if (g.bounded && (g.nulls || g.ties))
+        db_bind_int(st, p, c->cursor);
+}
+
 /* Reads segment g's ids, at most `limit` after skipping `offset`; *got:
  * how many it read. */
 static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int64_t *got,
@@ -1347,17 +1369,93 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
     buf_reset(&b);
     if (rc)
         return rc;
-    if (g.bounded && g.nulls == 0 && numeric(c->by))
-        db_bind_int(st, p++, atoll(c->cursor_text));
-    else if (g.bounded && g.nulls == 0)
-        db_bind_text(st, p++, c->cursor_text);
-    if (g.bounded && (g.nulls || g.ties))
-        db_bind_int(st, p, c->cursor);
+    bind_seg(c, g, st, p);
     int64_t before = c->n;
     for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
         push_id(c, db_col_int(st, 0));
     db_done(st);
     *got = c->n - before;
+    return rc;
+}
+
+/* ---- a page of a common word: the list read in its order, each record
+ * tested on its own texts (store_words_common) ----
+ *
+ * Read in chunks growing fourfold from SCAN_FIRST rows, so that a page of
+ * a word nearly every record holds reads a chunk or two; at most
+ * SCAN_ROWS rows in all, past which the page goes through the index as a
+ * rare word's does. The page's offset counts records that match, so it is
+ * skipped here, not by the SQL. */
+enum { SCAN_FIRST = 256, SCAN_ROWS = 20000 };
+
+typedef struct scan_state {
+    int64_t want, skip, budget;
+} scan_state;
+
+/* Rows `from` to from + n of segment g, tested; *rows: how many were read. */
+static int test_rows(sort_ctx *c, sort_seg g, int64_t from, int64_t n, scan_state *sc,
+                     int64_t *rows, isms_err *e)
+{
+    store_query q = *c->q;
+    q.text = NULL;
+    buf cols, more;
+    buf_init(&cols);
+    buf_init(&more);
+    store_words_columns(c->reg, &cols);
+    seg_sql(c, g, n, from, &more);
+    db_stmt *st;
+    int p, row, holds;
+    int rc = prep_where(c->s, buf_str(&cols), c->reg, &q, buf_str(&more), &st, &p, e);
+    buf_reset(&cols);
+    buf_reset(&more);
+    if (rc)
+        return rc;
+    bind_seg(c, g, st, p);
+    *rows = 0;
+    for (rc = db_step(st, &row, e); !rc && row && sc->want > 0; rc = db_step(st, &row, e)) {
+        ++*rows, sc->budget--;
+        rc = store_words_row_holds(st, c->reg, c->scan, &holds, e);
+        if (rc)
+            break;
+        if (holds && sc->skip > 0)
+            sc->skip--;
+        else if (holds) {
+            push_id(c, db_col_int(st, 0));
+            sc->want--;
+        }
+    }
+    db_done(st);
+    return rc;
+}
+
+/* Segment g tested until the page is full, the budget spent or the
+ * segment read to its end (*ended). */
+static int scan_seg(sort_ctx *c, sort_seg g, scan_state *sc, int *ended, isms_err *e)
+{
+    *ended = 0;
+    for (int64_t from = 0, chunk = SCAN_FIRST; sc->want > 0 && sc->budget > 0; chunk *= 4) {
+        int64_t n = chunk < sc->budget ? chunk : sc->budget, rows;
+        int rc = test_rows(c, g, from, n, sc, &rows, e);
+        if (rc)
+            return rc;
+        if (rows < n && sc->want > 0) {
+            *ended = 1;
+            return 0;
+        }
+        from += rows;
+    }
+    return 0;
+}
+
+/* The page by testing; *whole: it is the page (else the budget ran out
+ * before it was found). */
+static int scan_page(sort_ctx *c, const sort_seg *g, int nsegs, int *whole, isms_err *e)
+{
+    scan_state sc = { .want = c->q->limit, .skip = c->q->offset, .budget = SCAN_ROWS };
+    int rc = 0, ended = 1;
+    for (int k = 0; k < nsegs && !rc && sc.want > 0 && ended; k++)
+        rc = scan_seg(c, g[k], &sc, &ended, e);
+    *whole = sc.want == 0 || ended;
     return rc;
 }
 
@@ -1389,7 +1487,7 @@ static int count_seg(sort_ctx *c, sort_seg g, int64_t *n, isms_err *e)
     char more[160];
     snprintf(more, sizeof more, " AND t.%s IS %sNULL", c->by->name, g.nulls ? "" : "NOT ");
     db_stmt *st;
-    int p, rc = prep_where(c->s, "COUNT(*)", c->reg, c->q, more, &st, &p, e);
+    int p, rc = prep_where(c->s, COUNTED, c->reg, c->q, more, &st, &p, e);
     return rc ? rc : db_first_int(st, 0, n, e);
 }
 
@@ -1423,6 +1521,13 @@ static int read_page(sort_ctx *c, isms_err *e)
     int rc = c->by && c->cursor ? read_cursor(c, e) : 0;
     sort_seg g[3];
     int nsegs = rc ? 0 : plan_segs(c, g);
+    if (!rc && c->scan) {
+        int whole;
+        rc = scan_page(c, g, nsegs, &whole, e);
+        if (rc || whole)
+            return rc;
+        c->n = 0; /* too few of the rows read matched: through the index */
+    }
     int64_t want = q->limit ? q->limit : INT64_MAX, skip = q->offset;
     for (int k = 0; k < nsegs && !rc && want > 0; k++) {
         int64_t got;
@@ -1458,7 +1563,14 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
                    .coll = by && !numeric(by) ? s->db->drv->bytes_collation : "",
                    .cursor = q->before ? q->before : q->after,
                    .a = a };
-    rc = read_page(&c, e);
+    word_list w = { 0 };
+    int common = 0;
+    if (q->text && q->limit > 0 && !(rc = store_words_of(q->text, &w, e)))
+        rc = store_words_common(s, reg, &w, &common, e);
+    c.scan = common ? &w : NULL;
+    if (!rc)
+        rc = read_page(&c, e);
+    word_list_free(&w);
     free(c.cursor_text);
     if (rc)
         return rc;
@@ -1509,7 +1621,7 @@ static void query_sql(const store *s, buf *b, const char *select, const regdef *
                       const store_query *q)
 {
     buf_puts(b, select);
-    query_where(s, b, reg, q);
+    query_where(s, b, reg, q, 0);
     buf_puts(b, " ORDER BY t.id");
     if (q && (q->limit || q->offset))
         buf_printf(b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),

@@ -215,6 +215,22 @@ int store_words_fill(store *s, const regdef *reg, isms_err *e);
  * binding from p on (the next p returned). */
 void store_words_where(const store *s, struct buf *b, const regdef *reg, const word_list *q);
 int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, const word_list *q);
+/* Where the words are one row a record (FTS5) and text has words
+ * (store_words_joins), the same as a join: record_word w in the FROM,
+ * and " AND w... AND t.id = w.rowid - ...", bound by store_words_bind
+ * alike. */
+int store_words_joins(const store *s, const char *text);
+void store_words_join(const store *s, struct buf *b, const regdef *reg, const word_list *q);
+/* The same tested on a record's own texts: store_words_columns' columns
+ * ("t.id, t.key, t.<searched>..."), and whether the row st stands on holds,
+ * for each word of q, a word it starts (as the index would match it). */
+void store_words_columns(const regdef *reg, struct buf *b);
+int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, int *holds,
+                          isms_err *e);
+/* Is each word of q held by 10,000 or more of reg's records (a bounded
+ * count of the index)? Then a page is found sooner by testing the list's
+ * records in its order than through the index. */
+int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, isms_err *e);
 
 /* A risk (alias a) with a FAIR input: 0014's and 0034's terms. */
 #define HAS_FAIR_INPUTS(a)                                                             \

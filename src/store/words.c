@@ -194,17 +194,23 @@ static char *record_doc(const store *s, const record *r, isms_err *e)
     return tag_doc(s, r->reg, buf_detach(&b), e);
 }
 
+void store_words_columns(const regdef *reg, buf *b)
+{
+    buf_puts(b, "t.id, t.key");
+    for (int i = 0; i < reg->nfields; i++)
+        if (store_searched(&reg->fields[i]))
+            buf_printf(b, ", t.%s", reg->fields[i].name);
+}
+
 /* SELECT id, key, <searched texts> FROM reg and `rest`, prepared: what
  * records' documents are made of. */
 static int prep_texts(store *s, const regdef *reg, const char *rest, db_stmt **st, isms_err *e)
 {
     buf b;
     buf_init(&b);
-    buf_puts(&b, "SELECT id, key");
-    for (int i = 0; i < reg->nfields; i++)
-        if (store_searched(&reg->fields[i]))
-            buf_printf(&b, ", %s", reg->fields[i].name);
-    buf_printf(&b, " FROM %s%s", reg->name, rest);
+    buf_puts(&b, "SELECT ");
+    store_words_columns(reg, &b);
+    buf_printf(&b, " FROM %s t%s", reg->name, rest);
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     return rc;
@@ -484,6 +490,26 @@ void store_words_where(const store *s, buf *b, const regdef *reg, const word_lis
                    lo, lo, hi);
 }
 
+int store_words_joins(const store *s, const char *text)
+{
+    word_list l;
+    int some = fts(s) && text && !store_words_of(text, &l, &(isms_err){ 0 }) && l.n;
+    if (fts(s) && text)
+        word_list_free(&l);
+    return some;
+}
+
+void store_words_join(const store *s, buf *b, const regdef *reg, const word_list *q)
+{
+    char lo[32], hi[32];
+    rid_range(reg, lo, hi, sizeof lo);
+    if (q->n)
+        buf_printf(b,
+                   " AND w.record_word MATCH ? AND w.rowid >= %s AND w.rowid < %s "
+                   "AND t.id = w.rowid - %s",
+                   lo, hi, lo);
+}
+
 /* FTS5's query: each word a prefix ("supp"* AND "fail"*), behind the
  * register's tag. The words are the tokenizer's, letters and digits only:
  * nothing to quote. */
@@ -521,4 +547,95 @@ int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, cons
     buf_reset(&from);
     buf_reset(&upto);
     return p;
+}
+
+/* ---- a search tested on a record's own texts ----
+ *
+ * A word most of a register's records hold costs the index its matches:
+ * FTS5 gathers a prefix's postings (a million at a million risks, from
+ * every segment) before it gives the first, and PostgreSQL sorts a
+ * prefix's rows by rid; the page's records are then looked up in that set.
+ * Where the word is common, the list read in its own order and each record
+ * tested against the query finds a page in about (page / share of records
+ * that match) rows instead (records.c: scan_page). */
+
+enum { COMMON = 10000, MAX_TESTED = 64 };
+
+typedef struct row_test {
+    const word_list *q;
+    uint64_t found; /* bit k: a word starting with q->w[k] */
+} row_test;
+
+static int test_word(const char *word, int n, void *ctx)
+{
+    row_test *t = ctx;
+    for (int k = 0; k < t->q->n; k++) {
+        size_t len = strlen(t->q->w[k]);
+        if (len <= (size_t)n && !memcmp(word, t->q->w[k], len))
+            t->found |= (uint64_t)1 << k;
+    }
+    return 0;
+}
+
+int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, int *holds,
+                          isms_err *e)
+{
+    row_test t = { q, 0 };
+    int rc = 0, ncols = text_columns(reg);
+    for (int c = 1; c < ncols && !rc; c++)
+        if (!db_col_null(st, c))
+            rc = db_words(db_col_text(st, c), test_word, &t, e);
+    *holds = !rc && t.found == (q->n == MAX_TESTED ? ~(uint64_t)0 : ((uint64_t)1 << q->n) - 1);
+    return rc;
+}
+
+/* At least COMMON of reg's records hold w (FTS5: as a whole word, read
+ * in rowid order without gathering; rows: as a prefix, the index's range,
+ * rows counted, so a record of two such words twice). */
+static int word_common(store *s, const regdef *reg, const char *tag, const char *w, int *common,
+                       isms_err *e)
+{
+    char lo[32], hi[32], sql[400];
+    rid_range(reg, lo, hi, sizeof lo);
+    if (fts(s))
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM (SELECT 1 FROM record_word WHERE record_word MATCH ? "
+                 "AND rowid >= %s AND rowid < %s LIMIT %d)",
+                 lo, hi, COMMON);
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM (SELECT 1 FROM record_word w WHERE w.word COLLATE \"C\" "
+                 ">= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s AND w.rid < %s LIMIT %d) x",
+                 lo, hi, COMMON);
+    db_stmt *st;
+    int rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, fts(s) ? "\"%s%s\"" : "%s%s", tag, w);
+    db_bind_text(st, 1, buf_str(&b));
+    if (!fts(s)) {
+        buf_puts(&b, past_prefix);
+        db_bind_text(st, 2, buf_str(&b));
+    }
+    buf_reset(&b);
+    int64_t n;
+    rc = db_first_int(st, 0, &n, e);
+    *common = !rc && n >= COMMON;
+    return rc;
+}
+
+int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, isms_err *e)
+{
+    *common = 0;
+    if (!tagged(s) || !q->n || q->n > MAX_TESTED)
+        return 0;
+    char tag[TAG_LEN + 1];
+    register_tag(reg, tag);
+    int rc = 0;
+    *common = 1;
+    for (int k = 0; k < q->n && *common && !rc; k++)
+        rc = word_common(s, reg, tag, q->w[k], common, e);
+    return rc;
 }

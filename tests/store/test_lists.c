@@ -732,6 +732,212 @@ static void a_long_transactions_words_do_not_all_wait(void **state)
     dom_close(d);
 }
 
+/* ---- a word most records hold ----
+ *
+ * A page of a common word is found by reading the list in its order and
+ * testing each record on its own texts (store_words_common: 10,000 or more
+ * records hold it), up to 20,000 rows, past which it goes through the
+ * index as a rare word's page does. Whichever way, the page is the one the
+ * reference filter and the full sort give. 31,500 risks written by one
+ * statement and their words by the upgrade's fill: some 10,500 "Supplier
+ * failure", 21,000 "Unrelated matter", 31 "Rare supplier" and 31
+ * "Unrelated supplier" (by -title these come first, then 20,000 rows
+ * without a supplier: the budget runs out with 31 of the page's records
+ * found, and the index gives the page); every 101st retired. */
+enum { NCOMMON = 31500 };
+
+typedef struct big_row {
+    int64_t id;
+    char key[16], title[48];
+    int retired;
+} big_row;
+
+typedef struct big_rows {
+    big_row *r;
+    int n;
+} big_rows;
+
+static int take_big(const record *rec, void *ctx)
+{
+    big_rows *b = ctx;
+    big_row *r = &b->r[b->n++];
+    r->id = rec->id;
+    snprintf(r->key, sizeof r->key, "%s", rec->key);
+    snprintf(r->title, sizeof r->title, "%s", rec->v[field_index(&reg_risk, F_RISK_TITLE)].s);
+    r->retired = rec->retired_at != NULL;
+    return 0;
+}
+
+static int big_desc;
+
+static int by_title(const void *x, const void *y)
+{
+    const big_row *a = x, *b = y;
+    int c = strcmp(a->title, b->title);
+    c = c ? c : (a->id > b->id) - (a->id < b->id);
+    return big_desc ? -c : c;
+}
+
+static void write_common(const char *path)
+{
+    free(tu_isms_ok(NULL, "init", path));
+    free(tu_isms_ok(path, "person", "add", "--name", "Dana", "--email", "dana@x.example", "--role",
+                    "risk-owner"));
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_open(path, &d, &e))
+        fail_msg("open: %s", e.msg);
+    assert_int_equal(dom_begin_as_process(d, NULL, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    store *s = dom_store(d);
+    int rc =
+        DB_RUN(s->db,
+               "INSERT INTO risk (id, key, version, created_at, updated_at, retired_at, title, "
+               "owner, likelihood, impact) "
+               "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?) "
+               "SELECT k, 'RISK-' || k, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', "
+               "CASE WHEN k % 101 = 0 THEN '2026-02-01T00:00:00Z' END, "
+               "CASE WHEN k % 1000 = 4 THEN 'Rare supplier outage n' || k "
+               "WHEN k % 1000 = 5 THEN 'Unrelated supplier n' || k "
+               "WHEN k % 3 = 0 THEN 'Supplier failure n' || k "
+               "ELSE 'Unrelated matter n' || k END, 1, 1 + k % 5, 1 + k % 3 FROM n",
+               &e, DB_INT(NCOMMON));
+    if (!rc)
+        rc = store_words_fill(s, &reg_risk, &e);
+    if (rc)
+        fail_msg("write: %s", e.msg);
+    assert_int_equal(dom_txn_end(d, rc, &e), 0);
+    /* PostgreSQL: the statistics autovacuum would gather in a minute
+     * (without them, a search of two words through the index planned a
+     * join of each record with the words: 14 s a page) */
+    if (tu_backend_is_pg())
+        assert_int_equal(DB_RUN(s->db, "ANALYZE", &e), 0);
+    dom_close(d);
+}
+
+/* The page of q sorted by title (by 1: asc, -1: desc) or id (0), from
+ * the reference: all (sorted already), filtered. */
+static int want_page(const big_rows *all, const store_query *q, int64_t *want)
+{
+    int n = 0, skip = (int)q->offset, at = 0, past = !q->after && !q->before;
+    int64_t cursor = q->after ? q->after : q->before;
+    int from = q->before ? all->n - 1 : 0, step = q->before ? -1 : 1;
+    for (int j = from; j >= 0 && j < all->n && n < q->limit; j += step) {
+        const big_row *r = &all->r[j];
+        if (!past) {
+            past = r->id == cursor;
+            continue;
+        }
+        if ((r->retired && !q->include_retired) || !texts_match(r->key, r->title, q->text))
+            continue;
+        if (at++ >= skip)
+            want[n++] = r->id;
+    }
+    if (q->before) /* read nearest first: the page in its order */
+        for (int i = 0, j = n - 1; i < j; i++, j--) {
+            int64_t t = want[i];
+            want[i] = want[j];
+            want[j] = t;
+        }
+    return n;
+}
+
+/* A matching record near the middle of the sorted list: a cursor. */
+static int64_t middle_match(const big_rows *all, const char *text)
+{
+    for (int j = all->n / 2; j < all->n; j++)
+        if (!all->r[j].retired && texts_match(all->r[j].key, all->r[j].title, text))
+            return all->r[j].id;
+    for (int j = all->n / 2; j >= 0; j--)
+        if (!all->r[j].retired && texts_match(all->r[j].key, all->r[j].title, text))
+            return all->r[j].id;
+    return 0;
+}
+
+static void check_pages(dom *d, big_rows *all, int by)
+{
+    static const char *const queries[] = { "supplier", "unrelated", "rare",       "SUPPLIER fail",
+                                           "supp",     "zzz",       "supplier n1" };
+    big_desc = by < 0;
+    if (by)
+        qsort(all->r, (size_t)all->n, sizeof *all->r, by_title);
+    int64_t want[64], *got, ngot;
+    isms_err e = { 0 };
+    for (size_t k = 0; k < sizeof queries / sizeof *queries; k++)
+        for (int how = 0; how < 5; how++) {
+            store_query q = { .text = queries[k], .limit = 50 };
+            if (how == 1)
+                q.offset = 37;
+            if (how == 2)
+                q.after = middle_match(all, queries[k]);
+            if (how == 3)
+                q.before = middle_match(all, queries[k]);
+            q.include_retired = how == 4;
+            if ((how == 2 || how == 3) && !q.after && !q.before)
+                continue; /* no match to stand on */
+            int nwant = want_page(all, &q, want);
+            if (store_ids(dom_store(d), &reg_risk, &q,
+                          by ? field_def(&reg_risk, F_RISK_TITLE) : NULL, by < 0, &got, &ngot,
+                          dom_arena(d), &e))
+                fail_msg("store_ids q=%s: %s", queries[k], e.msg);
+            if (ngot != nwant || (nwant && memcmp(got, want, (size_t)nwant * sizeof *want)))
+                fail_msg("q=%s by %d, case %d: %lld records, want %d (first %lld, want %lld)",
+                         queries[k], by, how, (long long)ngot, nwant,
+                         (long long)(ngot ? got[0] : 0), (long long)(nwant ? want[0] : 0));
+        }
+}
+
+static void a_common_words_page_is_the_index_page(void **state)
+{
+    (void)state;
+    const char *path = tu_repo("common.isms");
+    write_common(path);
+    dom *d;
+    isms_err e = { 0 };
+    if (dom_open(path, &d, &e))
+        fail_msg("open: %s", e.msg);
+    store *s = dom_store(d);
+    /* which words the store calls common */
+    static const struct {
+        const char *text;
+        int common;
+    } said[] = {
+        { "supplier", 1 }, { "unrelated matter", 1 }, { "rare", 0 }, { "supplier rare", 0 }
+    };
+    for (size_t k = 0; k < sizeof said / sizeof *said; k++) {
+        word_list w;
+        int common = -1;
+        assert_int_equal(store_words_of(said[k].text, &w, &e), 0);
+        assert_int_equal(store_words_common(s, &reg_risk, &w, &common, &e), 0);
+        word_list_free(&w);
+        if (common != said[k].common)
+            fail_msg("%s: common %d, want %d", said[k].text, common, said[k].common);
+    }
+    big_rows all = { calloc(NCOMMON, sizeof *all.r), 0 };
+    assert_non_null(all.r);
+    store_query every = { .include_retired = 1 };
+    assert_int_equal(store_scan(s, &reg_risk, &every, take_big, &all, &e), 0);
+    assert_int_equal(all.n, NCOMMON);
+    for (int by = 0; by <= 1; by++) /* by id (the scan's order), then by title */
+        check_pages(d, &all, by);
+    check_pages(d, &all, -1);
+    /* and the counts (SQLite: a join of the words and the records) */
+    static const char *const counted[] = { "supplier", "unrelated", "rare", "supp fail", "zzz" };
+    for (size_t k = 0; k < sizeof counted / sizeof *counted; k++)
+        for (int retired = 0; retired < 2; retired++) {
+            int64_t n, nwant = 0;
+            for (int j = 0; j < all.n; j++)
+                nwant += (retired || !all.r[j].retired) &&
+                         texts_match(all.r[j].key, all.r[j].title, counted[k]);
+            store_query q = { .text = counted[k], .include_retired = retired };
+            assert_int_equal(store_count(s, &reg_risk, &q, &n, &e), 0);
+            if (n != nwant)
+                fail_msg("count q=%s: %lld, want %lld", counted[k], (long long)n, (long long)nwant);
+        }
+    free(all.r);
+    dom_close(d);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
@@ -740,4 +946,5 @@ TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(the_word_index_merges_sixteen_at_once_in_steps),
         cmocka_unit_test(a_transactions_words_wait_for_its_commit),
         cmocka_unit_test(a_large_batch_is_one_segment),
-        cmocka_unit_test(a_long_transactions_words_do_not_all_wait))
+        cmocka_unit_test(a_long_transactions_words_do_not_all_wait),
+        cmocka_unit_test(a_common_words_page_is_the_index_page))
