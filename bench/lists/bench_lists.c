@@ -11,6 +11,9 @@
  *   unindexed      sort=lef (no index: a field that is no list column)
  *   search         q=4711 (a word few records start with)
  *   search-common  q=supplier (a word every risk of bench_scale holds)
+ *   search-sorted  q=supplier&sort=-title (the same by another order; on a
+ *                  repository where the last titles hold it seldom, the
+ *                  20,000 rows tested before the index takes over)
  *   search-none    q=zzz (a word no record starts with: an empty page)
  *   search-people  the people searched for "supplier" (a word of every
  *                  risk and of no person: the words of one register)
@@ -59,8 +62,10 @@ int main(int argc, char **argv)
         l.sort = "lef";
     if (!strcmp(k, "search"))
         l.q = "4711";
-    if (!strcmp(k, "search-common") || !strcmp(k, "search-people"))
+    if (!strcmp(k, "search-common") || !strcmp(k, "search-people") || !strcmp(k, "search-sorted"))
         l.q = "supplier";
+    if (!strcmp(k, "search-sorted"))
+        l.sort = "-title";
     if (!strcmp(k, "search-people"))
         l.reg = &reg_person;
     if (!strcmp(k, "search-none"))
