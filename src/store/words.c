@@ -81,16 +81,25 @@ static void register_tag(const regdef *reg, char tag[TAG_LEN + 1])
 
 /* ---- word lists (PostgreSQL's rows, and a query's words) ---- */
 
+/* Where a tokenizer's words go: l, each behind tag ("" for a query). */
+typedef struct word_sink {
+    word_list *l;
+    const char *tag;
+} word_sink;
+
 static int push_word(const char *word, int n, void *ctx)
 {
-    word_list *l = ctx;
+    word_sink *k = ctx;
+    word_list *l = k->l;
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 16;
         l->w = xrealloc(l->w, (size_t)l->cap * sizeof *l->w);
     }
-    char *w = xmalloc((size_t)n + 1);
-    memcpy(w, word, (size_t)n);
-    w[n] = 0;
+    size_t t = strlen(k->tag);
+    char *w = xmalloc(t + (size_t)n + 1);
+    memcpy(w, k->tag, t);
+    memcpy(w + t, word, (size_t)n);
+    w[t + (size_t)n] = 0;
     l->w[l->n++] = w;
     return 0;
 }
@@ -123,15 +132,21 @@ void word_list_free(word_list *l)
     *l = (word_list){ 0 };
 }
 
-int store_words_of(const char *text, word_list *l, isms_err *e)
+/* The words of text behind tag, sorted, each once. */
+static int tagged_words(const char *text, const char *tag, word_list *l, isms_err *e)
 {
     *l = (word_list){ 0 };
-    int rc = db_words(text, push_word, l, e);
+    int rc = db_words(text, push_word, &(word_sink){ l, tag }, e);
     if (!rc)
         sort_unique(l);
     if (rc)
         word_list_free(l);
     return rc;
+}
+
+int store_words_of(const char *text, word_list *l, isms_err *e)
+{
+    return tagged_words(text, "", l, e);
 }
 
 /* ---- a record's document: its key and searched texts, joined ---- */
@@ -182,8 +197,8 @@ static char *tag_doc(const store *s, const regdef *reg, char *doc, isms_err *e)
     return buf_detach(&b);
 }
 
-/* A record's document, or NULL (said in e). */
-static char *record_doc(const store *s, const record *r, isms_err *e)
+/* A record's key and searched texts, joined (malloc'd). */
+static char *raw_doc(const record *r)
 {
     buf b;
     buf_init(&b);
@@ -191,7 +206,26 @@ static char *record_doc(const store *s, const record *r, isms_err *e)
     for (int i = 0; i < r->reg->nfields; i++)
         if (store_searched(&r->reg->fields[i]))
             doc_add(&b, r->v[i].s);
-    return tag_doc(s, r->reg, buf_detach(&b), e);
+    return buf_detach(&b);
+}
+
+/* A record's document, or NULL (said in e). */
+static char *record_doc(const store *s, const record *r, isms_err *e)
+{
+    return tag_doc(s, r->reg, raw_doc(r), e);
+}
+
+/* A record's words as rows: behind its register's tag where the schema
+ * tags them, tokenized once (not tagged as a document first). */
+static int record_words(const store *s, const record *r, word_list *l, isms_err *e)
+{
+    char tag[TAG_LEN + 1] = "";
+    if (tagged(s))
+        register_tag(r->reg, tag);
+    char *doc = raw_doc(r);
+    int rc = tagged_words(doc, tag, l, e);
+    free(doc);
+    return rc;
 }
 
 void store_words_columns(const regdef *reg, buf *b)
@@ -336,12 +370,8 @@ const char store_words_cte[] =
 
 int store_words_bind_new(const store *s, db_stmt *st, int *p, const record *r, isms_err *e)
 {
-    char *doc = record_doc(s, r, e);
-    if (!doc)
-        return e->code;
     word_list l;
-    int rc = store_words_of(doc, &l, e);
-    free(doc);
+    int rc = record_words(s, r, &l, e);
     if (rc)
         return rc;
     char *words = db_text_array((const char *const *)l.w, l.n);
