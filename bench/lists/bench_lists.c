@@ -11,6 +11,7 @@
  *   unindexed      sort=lef (no index: a field that is no list column)
  *   search         q=4711 (a word few records start with)
  *   search-common  q=supplier (a word every risk of bench_scale holds)
+ *   search-prefix  q=suppl (the start of that word, itself no word)
  *   search-sorted  q=supplier&sort=-title (the same by another order; on a
  *                  repository where the last titles hold it seldom, the
  *                  20,000 rows tested before the index takes over)
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
         l.q = "supplier";
     if (!strcmp(k, "search-sorted"))
         l.sort = "-title";
+    if (!strcmp(k, "search-prefix"))
+        l.q = "suppl";
     if (!strcmp(k, "search-people"))
         l.reg = &reg_person;
     if (!strcmp(k, "search-none"))

@@ -1299,6 +1299,7 @@ typedef struct sort_ctx {
     int64_t *ids, n, cap;
     arena *a;
     const word_list *scan; /* a common word's query: the records tested in order */
+    int64_t scan_rows;     /* how many at most, before the index takes over */
 } sort_ctx;
 
 static int numeric(const fielddef *f)
@@ -1384,9 +1385,20 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
  * Read in chunks growing fourfold from SCAN_FIRST rows, so that a page of
  * a word nearly every record holds reads a chunk or two; at most
  * SCAN_ROWS rows in all, past which the page goes through the index as a
- * rare word's does. The page's offset counts records that match, so it is
- * skipped here, not by the SQL. */
+ * rare word's does. Where the index cannot tell whether a prefix is
+ * common (STORE_WORDS_UNKNOWN), twice the rows the page needs, up to
+ * SCAN_FIRST, are tried first. The page's offset counts records that
+ * match, so it is skipped here, not by the SQL. */
 enum { SCAN_FIRST = 256, SCAN_ROWS = 20000 };
+
+/* The rows a page of a search may test, as store_words_common says. */
+static int64_t scan_budget(const store_query *q, int common)
+{
+    int64_t probe = 2 * (q->limit + q->offset);
+    return common == STORE_WORDS_COMMON    ? SCAN_ROWS
+           : common == STORE_WORDS_UNKNOWN ? (probe < SCAN_FIRST ? probe : SCAN_FIRST)
+                                           : 0;
+}
 
 typedef struct scan_state {
     int64_t want, skip, budget;
@@ -1451,7 +1463,7 @@ static int scan_seg(sort_ctx *c, sort_seg g, scan_state *sc, int *ended, isms_er
  * before it was found). */
 static int scan_page(sort_ctx *c, const sort_seg *g, int nsegs, int *whole, isms_err *e)
 {
-    scan_state sc = { .want = c->q->limit, .skip = c->q->offset, .budget = SCAN_ROWS };
+    scan_state sc = { .want = c->q->limit, .skip = c->q->offset, .budget = c->scan_rows };
     int rc = 0, ended = 1;
     for (int k = 0; k < nsegs && !rc && sc.want > 0 && ended; k++)
         rc = scan_seg(c, g[k], &sc, &ended, e);
@@ -1564,10 +1576,11 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
                    .cursor = q->before ? q->before : q->after,
                    .a = a };
     word_list w = { 0 };
-    int common = 0;
+    int common = STORE_WORDS_RARE;
     if (q->text && q->limit > 0 && !(rc = store_words_of(q->text, &w, e)))
         rc = store_words_common(s, reg, &w, &common, e);
-    c.scan = common ? &w : NULL;
+    c.scan_rows = scan_budget(q, common);
+    c.scan = c.scan_rows ? &w : NULL;
     if (!rc)
         rc = read_page(&c, e);
     word_list_free(&w);

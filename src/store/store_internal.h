@@ -229,7 +229,11 @@ int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, in
                           isms_err *e);
 /* Is each word of q held by 10,000 or more of reg's records (a bounded
  * count of the index)? Then a page is found sooner by testing the list's
- * records in its order than through the index. */
+ * records in its order than through the index. *common: STORE_WORDS_COMMON
+ * (each is), STORE_WORDS_RARE (one is not) or, where the count sees whole
+ * words only (FTS5), STORE_WORDS_UNKNOWN (not as a whole word; as the
+ * start of others, unknown). */
+enum { STORE_WORDS_RARE, STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON };
 int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, isms_err *e);
 
 /* A risk (alias a) with a FAIR input: 0014's and 0034's terms. */

@@ -658,14 +658,16 @@ static int word_common(store *s, const regdef *reg, const char *tag, const char 
 
 int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, isms_err *e)
 {
-    *common = 0;
+    *common = STORE_WORDS_RARE;
     if (!tagged(s) || !q->n || q->n > MAX_TESTED)
         return 0;
     char tag[TAG_LEN + 1];
     register_tag(reg, tag);
-    int rc = 0;
-    *common = 1;
-    for (int k = 0; k < q->n && *common && !rc; k++)
-        rc = word_common(s, reg, tag, q->w[k], common, e);
+    int rc = 0, each = 1;
+    for (int k = 0; k < q->n && each && !rc; k++)
+        rc = word_common(s, reg, tag, q->w[k], &each, e);
+    /* FTS5 counted whole words: "fail" may be rare where "failure", which
+     * it starts, is everywhere */
+    *common = each ? STORE_WORDS_COMMON : fts(s) ? STORE_WORDS_UNKNOWN : STORE_WORDS_RARE;
     return rc;
 }

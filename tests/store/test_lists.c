@@ -856,8 +856,8 @@ static int64_t middle_match(const big_rows *all, const char *text)
 
 static void check_pages(dom *d, big_rows *all, int by)
 {
-    static const char *const queries[] = { "supplier", "unrelated", "rare",       "SUPPLIER fail",
-                                           "supp",     "zzz",       "supplier n1" };
+    static const char *const queries[] = { "supplier", "unrelated", "rare", "SUPPLIER fail",
+                                           "supp",     "unrel",     "zzz",  "supplier n1" };
     big_desc = by < 0;
     if (by)
         qsort(all->r, (size_t)all->n, sizeof *all->r, by_title);
@@ -897,21 +897,29 @@ static void a_common_words_page_is_the_index_page(void **state)
     if (dom_open(path, &d, &e))
         fail_msg("open: %s", e.msg);
     store *s = dom_store(d);
-    /* which words the store calls common */
+    /* which words the store calls common: SQLite counts whole words (a
+     * prefix of others is unknown to it, and its page tried on the list's
+     * first rows: "unrel", two thirds of them, fills it there), PostgreSQL
+     * the prefix's rows */
+    int pg = tu_backend_is_pg();
     static const struct {
         const char *text;
-        int common;
+        int sqlite, pg;
     } said[] = {
-        { "supplier", 1 }, { "unrelated matter", 1 }, { "rare", 0 }, { "supplier rare", 0 }
+        { "supplier", STORE_WORDS_COMMON, STORE_WORDS_COMMON },
+        { "unrelated matter", STORE_WORDS_COMMON, STORE_WORDS_COMMON },
+        { "unrel", STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON },
+        { "rare", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE },
+        { "supplier rare", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE },
     };
     for (size_t k = 0; k < sizeof said / sizeof *said; k++) {
         word_list w;
-        int common = -1;
+        int common = -1, want = pg ? said[k].pg : said[k].sqlite;
         assert_int_equal(store_words_of(said[k].text, &w, &e), 0);
         assert_int_equal(store_words_common(s, &reg_risk, &w, &common, &e), 0);
         word_list_free(&w);
-        if (common != said[k].common)
-            fail_msg("%s: common %d, want %d", said[k].text, common, said[k].common);
+        if (common != want)
+            fail_msg("%s: common %d, want %d", said[k].text, common, want);
     }
     big_rows all = { calloc(NCOMMON, sizeof *all.r), 0 };
     assert_non_null(all.r);
