@@ -20,6 +20,7 @@
  *                  risk and of no person: the words of one register)
  *   review-date    sort=review_date (0035's index; the dashboard's link)
  *   filter         treatment=mitigate (an enum filter every risk passes), first page
+ *   filter-sorted  likelihood=3&sort=impact (a fifth of the risks, by another column)
  * With a third argument "cold" the request is the first (it counts the
  * total); else the second, the total kept (what a list page pays while the
  * repository does not change). Prints the page's first key and the total. bench/lists/run.sh runs it. */
@@ -75,6 +76,11 @@ int main(int argc, char **argv)
         l.q = "zzz";
     if (!strcmp(k, "review-date"))
         l.sort = "review_date";
+    if (!strcmp(k, "filter-sorted")) {
+        l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "likelihood"), "3" };
+        l.nfilters = 1;
+        l.sort = "impact";
+    }
     if (!strcmp(k, "filter")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "treatment"), "mitigate" };
         l.nfilters = 1;

@@ -14,7 +14,7 @@
 #   sh bench/lists/run.sh /tmp/s10000.isms /tmp/s100000.isms /tmp/s1000000.isms
 set -eu
 BUILD=${BUILD:-build}
-KINDS=${KINDS:-default sorted sorted-deep level-deep sorted-owner filter search search-common search-prefix search-sorted search-none search-people review-date unindexed}
+KINDS=${KINDS:-default sorted sorted-deep level-deep sorted-owner filter filter-sorted search search-common search-prefix search-sorted search-none search-people review-date unindexed}
 COLD=${COLD:-}   # "cold": the first request, which counts the total too
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

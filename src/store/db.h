@@ -67,6 +67,12 @@ typedef struct db_driver {
      * statement costs an executor start-up and a protocol exchange. 0:
      * a statement each (SQLite, in process, where that is cheap). */
     int insert_in_one;
+    /* The planner knows how many rows a condition keeps (PostgreSQL's
+     * statistics, which its autovacuum gathers): a page filtered by one
+     * column and sorted by another is planned from them. 0: SQLite, where
+     * no ANALYZE has run, takes an equality's index whatever it keeps
+     * (records.c: plan_tests). */
+    int plans_by_statistics;
     int (*open)(const char *target, int create, db **out, isms_err *e);
     void (*close)(db *d);
     int (*exec)(db *d, const char *sql, isms_err *e);

@@ -1117,6 +1117,7 @@ const db_driver db_pg_driver = {
     .word_merge_bound = "SELECT 1",
     .word_clear = "TRUNCATE record_word",
     .insert_in_one = 1,
+    .plans_by_statistics = 1,
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

@@ -1163,9 +1163,9 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
     }
 }
 
-static int bind_query(const store *s, db_stmt *st, const regdef *reg, const store_query *q)
+/* From parameter p on; the next one returned. */
+static int bind_query(const store *s, db_stmt *st, int p, const regdef *reg, const store_query *q)
 {
-    int p = 1;
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
         if (q->filters[i].risk_state == STORE_RISK_UNACCEPTED)
@@ -1256,7 +1256,7 @@ static int prep_where(store *s, const char *what, const regdef *reg, const store
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     if (!rc)
-        *p = bind_query(s, *st, reg, q);
+        *p = bind_query(s, *st, 1, reg, q);
     return rc;
 }
 
@@ -1299,6 +1299,7 @@ typedef struct sort_ctx {
     int64_t *ids, n, cap;
     arena *a;
     const word_list *scan; /* a common word's query: the records tested in order */
+    int filters_tested;    /* the query's filters tested on those records too */
     int64_t scan_rows;     /* how many at most, before the index takes over */
 } sort_ctx;
 
@@ -1405,28 +1406,65 @@ typedef struct scan_state {
 } scan_state;
 
 /* Rows `from` to from + n of segment g, tested; *rows: how many were read. */
+/* The statement of test_rows: "SELECT t.id[, searched texts][, (the
+ * filters)] FROM reg t WHERE ..." in segment g's order, bound. Filters
+ * tested go to the select list as one truth value, so the rows come from
+ * the sort's index, not from theirs. */
+static int prep_tested(sort_ctx *c, sort_seg g, int64_t from, int64_t n, db_stmt **st, isms_err *e)
+{
+    store_query where = *c->q, tests = { .include_retired = 1 };
+    where.text = NULL;
+    if (c->filters_tested) {
+        tests.filters = where.filters;
+        tests.nfilters = where.nfilters;
+        where.filters = NULL;
+        where.nfilters = 0;
+    }
+    buf b, conds;
+    buf_init(&b);
+    buf_init(&conds);
+    buf_puts(&b, "SELECT ");
+    if (c->scan)
+        store_words_columns(c->reg, &b);
+    else
+        buf_puts(&b, "t.id");
+    if (c->filters_tested) { /* " WHERE 1 = 1 AND ...", as an expression */
+        query_where(c->s, &conds, c->reg, &tests, 0);
+        buf_printf(&b, ", (%s)", buf_str(&conds) + strlen(" WHERE "));
+    }
+    buf_printf(&b, " FROM %s t", c->reg->name);
+    query_where(c->s, &b, c->reg, &where, 0);
+    seg_sql(c, g, n, from, &b);
+    int rc = db_prep(c->s->db, buf_str(&b), st, e);
+    buf_reset(&b);
+    buf_reset(&conds);
+    if (!rc) /* the select list's parameters, the WHERE's, then the segment's */
+        bind_seg(c, g, *st,
+                 bind_query(c->s, *st, bind_query(c->s, *st, 1, c->reg, &tests), c->reg, &where));
+    return rc;
+}
+
+/* Does the row st stands on (prep_tested's) pass the tests? */
+static int row_passes(sort_ctx *c, db_stmt *st, int *passes, isms_err *e)
+{
+    *passes = 1;
+    int rc = c->scan ? store_words_row_holds(st, c->reg, c->scan, passes, e) : 0;
+    if (!rc && *passes && c->filters_tested)
+        *passes = db_col_int(st, c->scan ? store_words_ncolumns(c->reg) : 1) != 0;
+    return rc;
+}
+
 static int test_rows(sort_ctx *c, sort_seg g, int64_t from, int64_t n, scan_state *sc,
                      int64_t *rows, isms_err *e)
 {
-    store_query q = *c->q;
-    q.text = NULL;
-    buf cols, more;
-    buf_init(&cols);
-    buf_init(&more);
-    store_words_columns(c->reg, &cols);
-    seg_sql(c, g, n, from, &more);
     db_stmt *st;
-    int p, row, holds;
-    int rc = prep_where(c->s, buf_str(&cols), c->reg, &q, buf_str(&more), &st, &p, e);
-    buf_reset(&cols);
-    buf_reset(&more);
+    int row, holds, rc = prep_tested(c, g, from, n, &st, e);
     if (rc)
         return rc;
-    bind_seg(c, g, st, p);
     *rows = 0;
     for (rc = db_step(st, &row, e); !rc && row && sc->want > 0; rc = db_step(st, &row, e)) {
         ++*rows, sc->budget--;
-        rc = store_words_row_holds(st, c->reg, c->scan, &holds, e);
+        rc = row_passes(c, st, &holds, e);
         if (rc)
             break;
         if (holds && sc->skip > 0)
@@ -1533,7 +1571,7 @@ static int read_page(sort_ctx *c, isms_err *e)
     int rc = c->by && c->cursor ? read_cursor(c, e) : 0;
     sort_seg g[3];
     int nsegs = rc ? 0 : plan_segs(c, g);
-    if (!rc && c->scan) {
+    if (!rc && c->scan_rows) {
         int whole;
         rc = scan_page(c, g, nsegs, &whole, e);
         if (rc || whole)
@@ -1552,6 +1590,59 @@ static int read_page(sort_ctx *c, isms_err *e)
             skip = skip > held ? skip - held : 0;
         }
     }
+    return rc;
+}
+
+/* Do more than FILTERED_FEW records pass q's filters? A count bounded
+ * there, through the filters' own indexes; retired records counted too,
+ * so that one filter's count reads its index alone, never the rows. */
+enum { FILTERED_FEW = 10000 };
+
+static int filters_broad(store *s, const regdef *reg, const store_query *q, int *broad, isms_err *e)
+{
+    store_query f = *q;
+    f.text = NULL;
+    f.include_retired = 1;
+    f.only_retired = 0;
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "SELECT count(*) FROM (SELECT 1 FROM %s t", reg->name);
+    query_where(s, &b, reg, &f, 0);
+    buf_printf(&b, " LIMIT %d) x", FILTERED_FEW + 1);
+    db_stmt *st;
+    int rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    int64_t n = 0;
+    if (!rc) {
+        bind_query(s, st, 1, reg, &f);
+        rc = db_first_int(st, 0, &n, e);
+    }
+    *broad = n > FILTERED_FEW;
+    return rc;
+}
+
+/* How the page is found: through the indexes, or by testing the list's
+ * rows in its order, and how many at most before the indexes take over.
+ * Tested: a search whose words are common (or may be: scan_budget); and,
+ * where the database plans without statistics (SQLite), filters that more
+ * than FILTERED_FEW records pass on a page sorted by another column:
+ * SQLite took an equality's index and sorted all it kept (risks of
+ * likelihood 3 by impact, 200,000 of a million: 0.25 s a page). */
+static int plan_tests(sort_ctx *c, word_list *w, isms_err *e)
+{
+    const store_query *q = c->q;
+    int rc = 0, common = STORE_WORDS_RARE, broad = 0;
+    if (q->limit <= 0)
+        return 0;
+    if (q->text && !(rc = store_words_of(q->text, w, e)))
+        rc = store_words_common(c->s, c->reg, w, &common, e);
+    int64_t text_rows = q->text ? scan_budget(q, common) : 0;
+    if (!rc && c->by && q->nfilters && !c->s->db->drv->plans_by_statistics &&
+        (!q->text || text_rows))
+        rc = filters_broad(c->s, c->reg, q, &broad, e);
+    c->scan = text_rows ? w : NULL;
+    c->filters_tested = broad;
+    c->scan_rows = q->text ? text_rows : broad ? SCAN_ROWS : 0;
     return rc;
 }
 
@@ -1576,11 +1667,7 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
                    .cursor = q->before ? q->before : q->after,
                    .a = a };
     word_list w = { 0 };
-    int common = STORE_WORDS_RARE;
-    if (q->text && q->limit > 0 && !(rc = store_words_of(q->text, &w, e)))
-        rc = store_words_common(s, reg, &w, &common, e);
-    c.scan_rows = scan_budget(q, common);
-    c.scan = c.scan_rows ? &w : NULL;
+    rc = plan_tests(&c, &w, e);
     if (!rc)
         rc = read_page(&c, e);
     word_list_free(&w);
@@ -1696,7 +1783,7 @@ static int open_link_cursor(store *s, regsql *sq, int i, const store_query *q, l
         rc = prep_query(s, q, buf_str(&b), &c->st, e);
         buf_reset(&b);
         if (!rc)
-            bind_query(s, c->st, sq->reg, q);
+            bind_query(s, c->st, 1, sq->reg, q);
     }
     if (rc)
         return rc;
@@ -1764,7 +1851,7 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
         free(want);
         return rc;
     }
-    bind_query(s, st, reg, q);
+    bind_query(s, st, 1, reg, q);
     /* A whole register, perhaps a million records, or a limit past a page:
      * read a batch at a time, never held whole. */
     if (!q || !q->limit || q->limit > SCAN_WHOLE_MAX)

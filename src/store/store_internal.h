@@ -225,6 +225,7 @@ void store_words_join(const store *s, struct buf *b, const regdef *reg, const wo
  * ("t.id, t.key, t.<searched>..."), and whether the row st stands on holds,
  * for each word of q, a word it starts (as the index would match it). */
 void store_words_columns(const regdef *reg, struct buf *b);
+int store_words_ncolumns(const regdef *reg); /* how many they are */
 int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, int *holds,
                           isms_err *e);
 /* Is each word of q held by 10,000 or more of reg's records (a bounded

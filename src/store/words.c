@@ -607,6 +607,8 @@ static int test_word(const char *word, int n, void *ctx)
     return 0;
 }
 
+int store_words_ncolumns(const regdef *reg) { return text_columns(reg); }
+
 int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, int *holds,
                           isms_err *e)
 {
