@@ -1380,8 +1380,9 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
     return rc;
 }
 
-/* ---- a page of a common word: the list read in its order, each record
- * tested on its own texts (store_words_common) ----
+/* ---- a page read in the list's order, each record tested: a common
+ * word's search on the record's own texts (store_words_common), filters
+ * most records pass on a select list's value (plan_tests) ----
  *
  * Read in chunks growing fourfold from SCAN_FIRST rows, so that a page of
  * a word nearly every record holds reads a chunk or two; at most
@@ -1405,7 +1406,6 @@ typedef struct scan_state {
     int64_t want, skip, budget;
 } scan_state;
 
-/* Rows `from` to from + n of segment g, tested; *rows: how many were read. */
 /* The statement of test_rows: "SELECT t.id[, searched texts][, (the
  * filters)] FROM reg t WHERE ..." in segment g's order, bound. Filters
  * tested go to the select list as one truth value, so the rows come from
@@ -1454,6 +1454,7 @@ static int row_passes(sort_ctx *c, db_stmt *st, int *passes, isms_err *e)
     return rc;
 }
 
+/* Rows `from` to from + n of segment g, tested; *rows: how many were read. */
 static int test_rows(sort_ctx *c, sort_seg g, int64_t from, int64_t n, scan_state *sc,
                      int64_t *rows, isms_err *e)
 {
