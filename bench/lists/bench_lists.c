@@ -21,6 +21,8 @@
  *   review-date    sort=review_date (0035's index; the dashboard's link)
  *   filter         treatment=mitigate (an enum filter every risk passes), first page
  *   filter-sorted  likelihood=3&sort=impact (a fifth of the risks, by another column)
+ *   filter-owner   owner=PER-2 (a reference every risk of bench_scale holds)
+ *   filter-level   residual_likelihood=3 (a level; not assessed, the inherent one counts)
  * With a third argument "cold" the request is the first (it counts the
  * total); else the second, the total kept (what a list page pays while the
  * repository does not change). Prints the page's first key and the total. bench/lists/run.sh runs it. */
@@ -80,6 +82,14 @@ int main(int argc, char **argv)
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "likelihood"), "3" };
         l.nfilters = 1;
         l.sort = "impact";
+    }
+    if (!strcmp(k, "filter-owner")) {
+        l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "owner"), "PER-2" };
+        l.nfilters = 1;
+    }
+    if (!strcmp(k, "filter-level")) {
+        l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "residual_likelihood"), "3" };
+        l.nfilters = 1;
     }
     if (!strcmp(k, "filter")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "treatment"), "mitigate" };

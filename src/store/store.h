@@ -487,6 +487,9 @@ int store_keeps_accountability(const store *s);
 int store_keeps_in_place(const store *s);
 /* Whether the kept figures count the acceptances (0029). */
 int store_keeps_acceptances(const store *s);
+/* Whether they count the active records by the value of each field of few
+ * values (STORE_VALUE_PREFIX, 0037). */
+int store_keeps_values(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -502,8 +505,13 @@ typedef int (*store_tally_fn)(const char *name, int64_t n, void *ctx);
 /* Figures counted by the day are named "day.YYYY-MM-DD.what": those of
  * the last year are one range of names, whatever the history's length. */
 #define STORE_DAY_PREFIX "day."
+/* Figures by a field's value, "value.REGISTER.FIELD.VALUE" (0037), which
+ * a list's count reads one at a time: they sort after every other figure,
+ * so that the dashboard's read ends before them. */
+#define STORE_VALUE_PREFIX "value."
 /* Every figure that is not 0, in no particular order; with `after` (a day,
- * YYYY-MM-DD), those by the day only of the days after it. */
+ * YYYY-MM-DD), those by the day only of the days after it and none by
+ * value. */
 int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e);
 /* The sum of the figures named (at most 16) as the store keeps them; E_RETRY
  * inside a write transaction whose changes to them wait for its commit (the

@@ -38,6 +38,8 @@ int store_keeps_acceptances(const store *s)
     return s->version >= store_migration_version("0029_");
 }
 
+int store_keeps_values(const store *s) { return s->version >= store_migration_version("0037_"); }
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -259,11 +261,15 @@ typedef struct merging {
     const char *from; /* the first name by the day to pass on, or NULL: all */
 } merging;
 
-/* Is figure `name` one to pass on: not of a day before `from`? */
+/* Is figure `name` one to pass on: with `from`, not of a day before it
+ * nor by value? */
 static int wanted(const char *name, const char *from)
 {
-    return !from || strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1) ||
-           strcmp(name, from) >= 0;
+    if (!from)
+        return 1;
+    if (strcmp(name, STORE_VALUE_PREFIX) >= 0)
+        return 0;
+    return strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1) || strcmp(name, from) >= 0;
 }
 
 static int merge_row(const char *name, int64_t n, void *ctx)
@@ -313,12 +319,15 @@ int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, 
      * scan of the table); under a database collation other than bytes
      * (PostgreSQL) the ranges may keep a day too many, which the reader
      * checks again (dashboard.c, day_figure) */
-    if (!s->nwaiting && after)
-        return store_text_int_rows(s,
-                                   "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
-                                   "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name "
-                                   ">= ? AND n <> 0",
-                                   from, 0, fn, ctx, e);
+    if (!s->nwaiting && after) { /* the figures by value sort last (by bytes) */
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
+                 "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name >= ? AND name%s < "
+                 "'" STORE_VALUE_PREFIX "' AND n <> 0",
+                 s->db->drv->bytes_collation);
+        return store_text_int_rows(s, sql, from, 0, fn, ctx, e);
+    }
     if (!s->nwaiting)
         return store_text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx,
                                    e);

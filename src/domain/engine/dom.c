@@ -94,12 +94,13 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
      * upgrade brings their table (0010) or figures they did not keep
      * (0021: risk owners, controls tied to no risk, decisions; 0022:
      * incidents; 0026: who owns what in every register, who holds each
-     * role; 0029: the acceptances). */
+     * role; 0029: the acceptances; 0037: the records by value). */
     int v21 = store_migration_version("0021_"), v22 = store_migration_version("0022_"),
-        v26 = store_migration_version("0026_"), v29 = store_migration_version("0029_");
+        v26 = store_migration_version("0026_"), v29 = store_migration_version("0029_"),
+        v37 = store_migration_version("0037_");
     int recounted = !rc && (from < store_migration_version("0010_") || (from < v21 && to >= v21) ||
                             (from < v22 && to >= v22) || (from < v26 && to >= v26) ||
-                            (from < v29 && to >= v29));
+                            (from < v29 && to >= v29) || (from < v37 && to >= v37));
     if (recounted)
         rc = dom_tallies_rebuild(d, e); /* the assets' needs too */
     else if (!rc && from < store_migration_version("0016_") &&

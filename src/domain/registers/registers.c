@@ -46,3 +46,18 @@ void rules_warn_past_date(struct dom *d, const record *r, int fid, const char *w
     else
         dom_warn(d, "%s: %s is in the past: the new %s is %s now", name, v->s, r->reg->name, what);
 }
+
+const fielddef *field_otherwise(const fielddef *f)
+{
+    static const struct {
+        const regdef *reg;
+        int field, otherwise;
+    } fallbacks[] = {
+        { &reg_risk, F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_LIKELIHOOD },
+        { &reg_risk, F_RISK_RESIDUAL_IMPACT, F_RISK_IMPACT },
+    };
+    for (size_t k = 0; k < sizeof fallbacks / sizeof *fallbacks; k++)
+        if (field_def(fallbacks[k].reg, fallbacks[k].field) == f)
+            return field_def(fallbacks[k].reg, fallbacks[k].otherwise);
+    return NULL;
+}

@@ -41,6 +41,12 @@ const regdef *register_find(const char *name);
 
 /* ---- shared by several families ---- */
 
+/* The scalar field of the same register whose value counts where f is
+ * null (a residual level not assessed is the inherent one: the heat map,
+ * the residual score, a list's filter and its kept count all place the
+ * risk there), or NULL. */
+const fielddef *field_otherwise(const fielddef *f);
+
 extern const char *const approval_statuses[]; /* draft, approved, superseded */
 
 /* Is this change a retirement (old active, r retired)? */

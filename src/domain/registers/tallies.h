@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct dom;
+struct store_query;
 
 /* Who owns how many active records of a register:
  * "owner.REGISTER.PERSON-ID"; and how many active people hold a role:
@@ -68,6 +69,18 @@ int dom_active_count(struct dom *d, const regdef *reg, int64_t *n, int *known, i
 /* The register's active records: the kept figure, or counted where the
  * schema keeps none (an older one read without upgrading). */
 int dom_count_active(struct dom *d, const regdef *reg, int64_t *n, isms_err *e);
+
+/* Does the store keep, from schema 37, a figure of the active records of
+ * each value of f ("value.REGISTER.FIELD.VALUE"): a choice, a set of
+ * choices (each member), yes or no, a whole number of at most 16 values
+ * (a level)? Their values are few, and so are their figures. */
+int tallies_by_value(const fielddef *f);
+/* The records q selects, as a list's total: every active record, or those
+ * of one filter equal to an owner or to a value tallies_by_value keeps,
+ * from the kept figure (one read, whatever the register's size); any
+ * other query, or inside a write, counted by the store. */
+int dom_count_query(struct dom *d, const regdef *reg, const struct store_query *q, int64_t *n,
+                    isms_err *e);
 
 /* In the write's transaction: what `after` counts for replaces what
  * `before` did (either may be NULL). No-op on an older schema. */

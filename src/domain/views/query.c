@@ -44,24 +44,6 @@ static int set_filters(dom *d, const fielddef *f, const value *v, store_filter *
     return 0;
 }
 
-/* A residual level not assessed is the inherent one (risks.c): a filter
- * on it selects the risks whose residual cell is there, as the heat map
- * and the residual score place them. */
-static const fielddef *otherwise(const fielddef *f)
-{
-    static const struct {
-        const regdef *reg;
-        int field, otherwise;
-    } fallbacks[] = {
-        { &reg_risk, F_RISK_RESIDUAL_LIKELIHOOD, F_RISK_LIKELIHOOD },
-        { &reg_risk, F_RISK_RESIDUAL_IMPACT, F_RISK_IMPACT },
-    };
-    for (size_t k = 0; k < sizeof fallbacks / sizeof *fallbacks; k++)
-        if (field_def(fallbacks[k].reg, fallbacks[k].field) == f)
-            return field_def(fallbacks[k].reg, fallbacks[k].otherwise);
-    return NULL;
-}
-
 /* One filter: the value as input would have it, then as the store wants it
  * (a set field's members: one filter each). */
 static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store_filter *out,
@@ -84,7 +66,8 @@ static int make_filter(dom *d, const regdef *reg, const dom_filter_arg *a, store
     if (rc)
         return rc;
     store_filter *flt = &out[(*n)++];
-    *flt = (store_filter){ .field = f, .sval = v->s, .ival = v->i, .otherwise = otherwise(f) };
+    *flt =
+        (store_filter){ .field = f, .sval = v->s, .ival = v->i, .otherwise = field_otherwise(f) };
     return f->type == FT_REF ? resolve_ref(d, f, v->s, &flt->ival, e) : 0;
 }
 

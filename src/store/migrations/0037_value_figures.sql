@@ -1,0 +1,19 @@
+-- 0037_value_figures: the active records by the value of each field of
+-- few values, among the kept figures (0010), named
+--
+--   value.REGISTER.FIELD.VALUE   a choice ('value.risk.treatment.mitigate'),
+--                                a member of a set of choices, yes or no
+--                                (1 or 0), a small whole number such as a
+--                                level ('value.risk.likelihood.3'); a
+--                                residual level not assessed counts as
+--                                the inherent one, as its filter selects.
+--
+-- A list filtered by one such field (and by owner: 'owner.REGISTER.ID',
+-- 0026) reads its total from one figure instead of counting the records
+-- that pass: at 1,000,000 risks /risks?treatment=mitigate counted them
+-- in 1.1 billion instructions after every write. The dashboard's read of
+-- the figures ends before these names (store_tally_scan).
+--
+-- No table changes. The upgrade to this version counts them from the
+-- records (domain/engine/dom.c); `isms verify --full` counts them again.
+DELETE FROM tally WHERE name LIKE 'value.%';
