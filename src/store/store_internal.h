@@ -86,6 +86,12 @@ struct store {
      * figure and savepoint depth, written at its commit (tally.c). */
     tally_wait *waiting;
     size_t nwaiting, waiting_cap;
+    /* Their index by name and depth: open addressing, each slot a
+     * position in waiting plus one (0: empty), at most half full; a
+     * batch's changes are a thousand figures (a day each), which a walk
+     * of the array would compare every one of an add's against. */
+    uint32_t *wait_slots;
+    size_t wait_slots_cap; /* a power of two; 0: no index */
     /* SQLite: the search words of the write transaction in flight, in
      * order, written at its commit (words_wait.c). */
     struct word_wait *words;

@@ -82,12 +82,51 @@ static int write_all(store *s, const store_tally *t, size_t n, isms_err *e)
  * rollback drops its own changes and its release hands them to the depth
  * around it, as the database does with rows. */
 
+static size_t wait_home(const tally_wait *w, size_t mask)
+{
+    return (size_t)(w->hash ^ (uint64_t)w->depth * 0x9e3779b97f4a7c15u) & mask;
+}
+
+/* Change #k into the index, at the first free slot from its home. */
+static void wait_index_put(store *s, size_t k)
+{
+    size_t mask = s->wait_slots_cap - 1, i = wait_home(&s->waiting[k], mask);
+    while (s->wait_slots[i])
+        i = (i + 1) & mask;
+    s->wait_slots[i] = (uint32_t)(k + 1);
+}
+
+/* The index anew, of `cap` slots (0: none), the changes put in their order. */
+static void wait_index_build(store *s, size_t cap)
+{
+    free(s->wait_slots);
+    s->wait_slots = cap ? xcalloc(cap, sizeof *s->wait_slots) : NULL;
+    s->wait_slots_cap = cap;
+    for (size_t k = 0; cap && k < s->nwaiting; k++)
+        wait_index_put(s, k);
+}
+
+/* Change #k out of the index. Exact when the changes leave in the reverse
+ * of the order they came (the last first): each then left the slots on
+ * its probe path as they were when it came. */
+static void wait_index_drop(store *s, size_t k)
+{
+    size_t mask = s->wait_slots_cap - 1, i = wait_home(&s->waiting[k], mask);
+    while (s->wait_slots[i] != k + 1)
+        i = (i + 1) & mask;
+    s->wait_slots[i] = 0;
+}
+
 static tally_wait *wait_find(store *s, const char *name, uint64_t hash, int depth)
 {
-    for (size_t k = 0; k < s->nwaiting; k++) {
-        const tally_wait *w = &s->waiting[k];
+    if (!s->wait_slots_cap)
+        return NULL;
+    size_t mask = s->wait_slots_cap - 1;
+    tally_wait probe = { .hash = hash, .depth = depth };
+    for (size_t i = wait_home(&probe, mask); s->wait_slots[i]; i = (i + 1) & mask) {
+        tally_wait *w = &s->waiting[s->wait_slots[i] - 1];
         if (w->depth == depth && w->hash == hash && !strcmp(w->name, name))
-            return &s->waiting[k];
+            return w;
     }
     return NULL;
 }
@@ -107,23 +146,36 @@ static void wait_add(store *s, char *name, int64_t n, int depth)
         s->waiting = xrealloc(s->waiting, s->waiting_cap * sizeof *s->waiting);
     }
     s->waiting[s->nwaiting++] = (tally_wait){ .name = name, .hash = hash, .n = n, .depth = depth };
+    if (2 * s->nwaiting > s->wait_slots_cap)
+        wait_index_build(s, s->wait_slots_cap ? 4 * s->wait_slots_cap : 64);
+    else
+        wait_index_put(s, s->nwaiting - 1);
 }
 
 /* The changes made around `depth` stay where they are (a transaction's
  * figures are many, a savepoint's few: an add's release must not walk
  * them all again); those made at `depth` or deeper go to the depth
- * around it, or away. */
+ * around it, or away. They are the last ones made (those made around it
+ * came before the savepoint began), so they leave the index last first;
+ * were they not, it is built again. */
 void store_tallies_end(store *s, int depth, int kept)
 {
-    size_t n = s->nwaiting, stay = 0, nend = 0;
+    size_t n = s->nwaiting, stay = 0, nend = 0, first_end = n;
     tally_wait *ending = xmalloc((n + 1) * sizeof *ending);
     for (size_t k = 0; k < n; k++) {
-        if (s->waiting[k].depth < depth)
+        if (s->waiting[k].depth < depth) {
             s->waiting[stay++] = s->waiting[k];
-        else
+        } else {
+            first_end = first_end < k ? first_end : k;
             ending[nend++] = s->waiting[k];
+        }
     }
     s->nwaiting = stay;
+    if (first_end == stay) /* the last ones (in place): the slots as they were */
+        for (size_t k = n; k-- > stay && s->wait_slots_cap;)
+            wait_index_drop(s, k);
+    else
+        wait_index_build(s, s->wait_slots_cap);
     for (size_t k = 0; k < nend; k++) {
         if (kept && depth > 0)
             wait_add(s, ending[k].name, ending[k].n, depth - 1);
@@ -135,6 +187,7 @@ void store_tallies_end(store *s, int depth, int kept)
         free(s->waiting);
         s->waiting = NULL;
         s->waiting_cap = 0;
+        wait_index_build(s, 0);
     }
 }
 
