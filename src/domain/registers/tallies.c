@@ -480,12 +480,6 @@ int dom_tallies_added(dom *d, const record *rs, int n, isms_err *e)
     return rc;
 }
 
-static int note_one(const record *r, void *ctx)
-{
-    tallies_note(ctx, r, 1);
-    return 0;
-}
-
 /* Each register read for the fields its figures need (references as ids),
  * its owner among them (note_record). */
 static const int risk_fields[] = { F_RISK_LIKELIHOOD,          F_RISK_IMPACT,
@@ -536,12 +530,36 @@ static const counted_reg counted_regs[] = {
     { &reg_acceptance, acceptance_fields, COUNT(acceptance_fields), store_keeps_acceptances },
 };
 
+/* A register's records noted, saying how far by their ids (store_progress:
+ * an upgrade's count, an import's) when there are many: at 1,000,000
+ * risks the count takes 13 s. */
+typedef struct counting {
+    tallies *t;
+    char what[80];
+    int64_t top; /* the register's largest id */
+} counting;
+enum { SAY_EVERY = 65536 };
+
+static int note_counted(const record *r, void *ctx)
+{
+    counting *c = ctx;
+    tallies_note(c->t, r, 1);
+    if (c->top > SAY_EVERY && r->id % SAY_EVERY == 0)
+        store_progress(c->what, r->id, c->top);
+    return 0;
+}
+
 /* Notes each active record of reg into t, read for the fields `base`
  * (nbase of them) that its figures need and, where the store keeps them
  * (0037), its fields of few values. */
 static int scan_counted(dom *d, const regdef *reg, const int *base, int nbase, tallies *t,
                         isms_err *e)
 {
+    counting c = { .t = t };
+    snprintf(c.what, sizeof c.what, "the kept figures of the %s", reg->plural);
+    int rc = store_max_id(dom_store(d), reg, &c.top, e);
+    if (rc)
+        return rc;
     int *fields = xmalloc(sizeof *fields * (size_t)(nbase + reg->nfields + 1)), n = nbase;
     memcpy(fields, base, sizeof *base * (size_t)nbase);
     for (int f = 0; f < reg->nfields && store_keeps_values(dom_store(d)); f++) {
@@ -552,8 +570,10 @@ static int scan_counted(dom *d, const regdef *reg, const int *base, int nbase, t
             fields[n++] = fid;
     }
     store_query q = { .ids_only = 1, .fields = fields, .nfields = n };
-    int rc = store_scan(dom_store(d), reg, &q, note_one, t, e);
+    rc = store_scan(dom_store(d), reg, &q, note_counted, &c, e);
     free(fields);
+    if (!rc && c.top > SAY_EVERY)
+        store_progress(c.what, c.top, c.top);
     return rc;
 }
 
