@@ -58,6 +58,12 @@ typedef struct db_driver {
      * PostgreSQL: nothing. */
     const char *word_merge_bound;
     const char *word_clear; /* every word out (0033: written again, tagged) */
+    /* "@STATISTICS@ TABLE;": the planner's statistics of a table gathered
+     * anew, after an index on an expression (PostgreSQL keeps none of it
+     * until then, and estimated an equality on one at 0.5 % of the rows:
+     * 0038). PostgreSQL: ANALYZE. SQLite, which plans without statistics
+     * (plans_by_statistics): "--", the line left out. */
+    const char *statistics;
     /* The word table is SQLite's FTS5 one (one document a record) rather
      * than rows (word, id). */
     int fts_words;

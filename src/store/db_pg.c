@@ -1116,6 +1116,7 @@ const db_driver db_pg_driver = {
     .word_merge = "SELECT 1",
     .word_merge_bound = "SELECT 1",
     .word_clear = "TRUNCATE record_word",
+    .statistics = "ANALYZE",
     .insert_in_one = 1,
     .plans_by_statistics = 1,
     .open = pg_open,

@@ -718,6 +718,7 @@ const db_driver db_sqlite_driver = {
     .word_merge = "INSERT INTO record_word (record_word, rank) VALUES ('automerge', 16)",
     .word_merge_bound = "INSERT INTO record_word (record_word, rank) VALUES ('crisismerge', 64)",
     .word_clear = "INSERT INTO record_word (record_word) VALUES ('delete-all')",
+    .statistics = "--",
     .fts_words = 1,
     .open = sq_open,
     .close = sq_close,

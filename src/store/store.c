@@ -162,12 +162,12 @@ static void replace_tokens(buf *b, const char *src, const char *token, const cha
 
 static void dialect(const db *d, buf *in, buf *tmp)
 {
-    static const char *const tokens[] = { "@ID@",         "@C@",           "@SORTID@",
-                                          "@WORDS@",      "@WORDS_MERGE@", "@WORDS_MERGE_BOUND@",
-                                          "@WORDS_CLEAR@" };
+    static const char *const tokens[] = { "@ID@",          "@C@",           "@SORTID@",
+                                          "@WORDS@",       "@WORDS_MERGE@", "@WORDS_MERGE_BOUND@",
+                                          "@WORDS_CLEAR@", "@STATISTICS@" };
     const char *with[] = { d->drv->id_column,  d->drv->bytes_collation, d->drv->sort_id,
                            d->drv->word_table, d->drv->word_merge,      d->drv->word_merge_bound,
-                           d->drv->word_clear };
+                           d->drv->word_clear, d->drv->statistics };
     for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++) {
         buf_reset(tmp);
         replace_tokens(tmp, buf_str(in), tokens[k], with[k]);

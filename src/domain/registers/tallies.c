@@ -373,18 +373,45 @@ int dom_count_active(dom *d, const regdef *reg, int64_t *n, isms_err *e)
     return rc || known ? rc : store_count(dom_store(d), reg, &(store_query){ 0 }, n, e);
 }
 
+/* Is flt a field equal to a value, no more? */
+static int plain_equal(const store_filter *flt)
+{
+    return flt->field && !flt->is_null && !flt->below && !flt->ival_upto && !flt->risk_state;
+}
+
+/* The residual cell's figure, "risk.cell.L.I" (note_risk), for a query of
+ * risks by both residual levels (the heat map's link to a cell's risks),
+ * in b; else NULL. */
+static const char *cell_figure(const regdef *reg, const store_filter *flt, buf *b)
+{
+    const fielddef *l = field_def(&reg_risk, F_RISK_RESIDUAL_LIKELIHOOD),
+                   *i = field_def(&reg_risk, F_RISK_RESIDUAL_IMPACT);
+    int swapped = flt[0].field == i;
+    const store_filter *fl = &flt[swapped], *fi = &flt[!swapped];
+    if (reg != &reg_risk || !plain_equal(fl) || !plain_equal(fi) || fl->field != l ||
+        fi->field != i)
+        return NULL;
+    named(b, "risk.cell.", "");
+    buf_put_int(b, fl->ival);
+    buf_putc(b, '.');
+    buf_put_int(b, fi->ival);
+    return buf_str(b);
+}
+
 /* The kept figure that counts the records q selects, named in b: q
  * selects active records by one filter, equal to an owner (from 0026) or
- * to a value of a field of few values (from 0037), and by nothing else.
- * NULL: none does. */
+ * to a value of a field of few values (from 0037), or by a risk's two
+ * residual levels, and by nothing else. NULL: none does. */
 static const char *filter_figure(dom *d, const regdef *reg, const store_query *q, buf *b)
 {
-    if (q->nfilters != 1 || (q->text && *q->text) || q->ids || q->include_retired ||
-        q->only_retired || q->nany_set || q->id_after || q->id_upto)
+    if (q->nfilters < 1 || q->nfilters > 2 || (q->text && *q->text) || q->ids ||
+        q->include_retired || q->only_retired || q->nany_set || q->id_after || q->id_upto)
         return NULL;
+    if (q->nfilters == 2)
+        return cell_figure(reg, q->filters, b);
     const store_filter *flt = &q->filters[0];
     const fielddef *f = flt->field;
-    if (!f || flt->is_null || flt->below || flt->ival_upto || flt->risk_state)
+    if (!plain_equal(flt))
         return NULL;
     int owner = owner_field(reg);
     if (owner >= 0 && f == &reg->fields[owner] && store_keeps_accountability(dom_store(d))) {

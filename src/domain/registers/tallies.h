@@ -75,10 +75,11 @@ int dom_count_active(struct dom *d, const regdef *reg, int64_t *n, isms_err *e);
  * choices (each member), yes or no, a whole number of at most 16 values
  * (a level)? Their values are few, and so are their figures. */
 int tallies_by_value(const fielddef *f);
-/* The records q selects, as a list's total: every active record, or those
+/* The records q selects, as a list's total: every active record, those
  * of one filter equal to an owner or to a value tallies_by_value keeps,
- * from the kept figure (one read, whatever the register's size); any
- * other query, or inside a write, counted by the store. */
+ * or the risks of one residual cell (both levels), from the kept figure
+ * (one read, whatever the register's size); any other query, or inside a
+ * write, counted by the store. */
 int dom_count_query(struct dom *d, const regdef *reg, const struct store_query *q, int64_t *n,
                     isms_err *e);
 
