@@ -373,6 +373,14 @@ int dom_count_active(dom *d, const regdef *reg, int64_t *n, isms_err *e)
     return rc || known ? rc : store_count(dom_store(d), reg, &(store_query){ 0 }, n, e);
 }
 
+/* Does q select active records by its filters alone (no words, no ids,
+ * no retired records, no range of ids)? */
+static int by_filters_alone(const store_query *q)
+{
+    return !(q->text && *q->text) && !q->ids && !q->include_retired && !q->only_retired &&
+           !q->nany_set && !q->id_after && !q->id_upto;
+}
+
 /* Is flt a field equal to a value, no more? */
 static int plain_equal(const store_filter *flt)
 {
@@ -382,14 +390,14 @@ static int plain_equal(const store_filter *flt)
 /* The residual cell's figure, "risk.cell.L.I" (note_risk), for a query of
  * risks by both residual levels (the heat map's link to a cell's risks),
  * in b; else NULL. */
-static const char *cell_figure(const regdef *reg, const store_filter *flt, buf *b)
+static const char *cell_figure(dom *d, const regdef *reg, const store_filter *flt, buf *b)
 {
     const fielddef *l = field_def(&reg_risk, F_RISK_RESIDUAL_LIKELIHOOD),
                    *i = field_def(&reg_risk, F_RISK_RESIDUAL_IMPACT);
     int swapped = flt[0].field == i;
     const store_filter *fl = &flt[swapped], *fi = &flt[!swapped];
     if (reg != &reg_risk || !plain_equal(fl) || !plain_equal(fi) || fl->field != l ||
-        fi->field != i)
+        fi->field != i || !store_keeps_tallies(dom_store(d)))
         return NULL;
     named(b, "risk.cell.", "");
     buf_put_int(b, fl->ival);
@@ -404,11 +412,10 @@ static const char *cell_figure(const regdef *reg, const store_filter *flt, buf *
  * residual levels, and by nothing else. NULL: none does. */
 static const char *filter_figure(dom *d, const regdef *reg, const store_query *q, buf *b)
 {
-    if (q->nfilters < 1 || q->nfilters > 2 || (q->text && *q->text) || q->ids ||
-        q->include_retired || q->only_retired || q->nany_set || q->id_after || q->id_upto)
+    if (q->nfilters < 1 || q->nfilters > 2 || !by_filters_alone(q))
         return NULL;
     if (q->nfilters == 2)
-        return cell_figure(reg, q->filters, b);
+        return cell_figure(d, reg, q->filters, b);
     const store_filter *flt = &q->filters[0];
     const fielddef *f = flt->field;
     if (!plain_equal(flt))
@@ -433,8 +440,7 @@ static const char *filter_figure(dom *d, const regdef *reg, const store_query *q
 
 int dom_count_query(dom *d, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
-    if (!q->nfilters && !(q->text && *q->text) && !q->ids && !q->include_retired &&
-        !q->only_retired && !q->nany_set && !q->id_after && !q->id_upto)
+    if (!q->nfilters && by_filters_alone(q))
         return dom_count_active(d, reg, n, e);
     buf name;
     buf_init(&name);
@@ -619,7 +625,7 @@ static int count_the_rest(dom *d, tallies *t, isms_err *e)
         if (listed)
             continue;
         if (f >= 0 || by_value) {
-            int owner = FIELD_ID(reg->num, f);
+            int owner = f >= 0 ? FIELD_ID(reg->num, f) : 0; /* (none: read for values) */
             rc = scan_counted(d, reg, &owner, f >= 0, t, e);
         } else {
             store_query active = { 0 };
