@@ -68,17 +68,36 @@ static void add_by_day(tallies *t, buf *name, const char *what, const char *at, 
     add(t, buf_str(name), n);
 }
 
+/* "risk.cell.L.I": the active risks of residual cell (l, i), the heat
+ * map's (a level not assessed is the inherent one). */
+static const char *cell_name(buf *b, int64_t l, int64_t i)
+{
+    named(b, "risk.cell.", "");
+    buf_put_int(b, l);
+    buf_putc(b, '.');
+    buf_put_int(b, i);
+    return buf_str(b);
+}
+
+/* "owner.REGISTER.ID": the active records of reg that person #id owns. */
+static const char *owner_name(buf *b, const regdef *reg, int64_t id)
+{
+    named(b, TALLY_OWNER_PREFIX, reg->name);
+    buf_putc(b, '.');
+    buf_put_int(b, id);
+    return buf_str(b);
+}
+
 static void note_risk(tallies *t, const record *r, int sign)
 {
     buf name;
     buf_init(&name);
     const value *rl = record_cval(r, F_RISK_RESIDUAL_LIKELIHOOD),
                 *ri = record_cval(r, F_RISK_RESIDUAL_IMPACT);
-    named(&name, "risk.cell.", "");
-    buf_put_int(&name, rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i);
-    buf_putc(&name, '.');
-    buf_put_int(&name, ri->null ? record_int(r, F_RISK_IMPACT) : ri->i);
-    add(t, buf_str(&name), sign);
+    add(t,
+        cell_name(&name, rl->null ? record_int(r, F_RISK_LIKELIHOOD) : rl->i,
+                  ri->null ? record_int(r, F_RISK_IMPACT) : ri->i),
+        sign);
     int quantified = dom_risk_quantified(r);
     if (quantified)
         add(t, "risk.quantified", sign);
@@ -214,12 +233,8 @@ static void note_record(tallies *t, const record *r, int sign)
     buf_init(&name);
     add(t, named(&name, TALLY_RECORDS_PREFIX, r->reg->name), sign);
     int f = owner_field(r->reg);
-    if (f >= 0 && !r->v[f].null) {
-        named(&name, TALLY_OWNER_PREFIX, r->reg->name);
-        buf_putc(&name, '.');
-        buf_put_int(&name, r->v[f].i);
-        add(t, buf_str(&name), sign);
-    }
+    if (f >= 0 && !r->v[f].null)
+        add(t, owner_name(&name, r->reg, r->v[f].i), sign);
     buf_reset(&name);
 }
 
@@ -332,6 +347,19 @@ void tallies_note(tallies *t, const record *r, int sign)
     }
 }
 
+/* The sum of the kept figures names[0..k-1] into *n, *known 1; inside a
+ * write transaction, whose changes wait for its commit, *known 0: the
+ * caller counts. */
+static int kept_sum(dom *d, const char *const *names, int k, int64_t *n, int *known, isms_err *e)
+{
+    isms_err quiet = { 0 };
+    int rc = store_tally_sum(dom_store(d), names, k, n, &quiet);
+    *known = !rc;
+    if (rc == E_RETRY)
+        return 0;
+    return rc ? err_set(e, rc, quiet.field, "%s", quiet.msg) : 0;
+}
+
 int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err *e)
 {
     *n = 0;
@@ -356,14 +384,7 @@ int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err
     } else {
         return 0;
     }
-    isms_err quiet = { 0 };
-    int rc = store_tally_sum(dom_store(d), names, k, n, &quiet);
-    if (rc == E_RETRY)
-        return 0; /* a write transaction's: the caller counts */
-    if (rc)
-        return err_set(e, rc, quiet.field, "%s", quiet.msg);
-    *known = 1;
-    return 0;
+    return kept_sum(d, names, k, n, known, e);
 }
 
 int dom_count_active(dom *d, const regdef *reg, int64_t *n, isms_err *e)
@@ -399,11 +420,7 @@ static const char *cell_figure(dom *d, const regdef *reg, const store_filter *fl
     if (reg != &reg_risk || !plain_equal(fl) || !plain_equal(fi) || fl->field != l ||
         fi->field != i || !store_keeps_tallies(dom_store(d)))
         return NULL;
-    named(b, "risk.cell.", "");
-    buf_put_int(b, fl->ival);
-    buf_putc(b, '.');
-    buf_put_int(b, fi->ival);
-    return buf_str(b);
+    return cell_name(b, fl->ival, fi->ival);
 }
 
 /* The kept figure that counts the records q selects, named in b: q
@@ -421,12 +438,8 @@ static const char *filter_figure(dom *d, const regdef *reg, const store_query *q
     if (!plain_equal(flt))
         return NULL;
     int owner = owner_field(reg);
-    if (owner >= 0 && f == &reg->fields[owner] && store_keeps_accountability(dom_store(d))) {
-        named(b, TALLY_OWNER_PREFIX, reg->name);
-        buf_putc(b, '.');
-        buf_put_int(b, flt->ival);
-        return buf_str(b);
-    }
+    if (owner >= 0 && f == &reg->fields[owner] && store_keeps_accountability(dom_store(d)))
+        return owner_name(b, reg, flt->ival);
     if (!tallies_by_value(f) || !store_keeps_values(dom_store(d)))
         return NULL;
     int text = f->type == FT_ENUM || f->type == FT_ENUMSET;
@@ -445,15 +458,9 @@ int dom_count_query(dom *d, const regdef *reg, const store_query *q, int64_t *n,
     buf name;
     buf_init(&name);
     const char *figure = filter_figure(d, reg, q, &name);
-    int rc = E_RETRY;
-    if (figure) {
-        isms_err quiet = { 0 }; /* in a write transaction: counted instead */
-        rc = store_tally_sum(dom_store(d), &figure, 1, n, &quiet);
-        if (rc && rc != E_RETRY)
-            err_set(e, rc, quiet.field, "%s", quiet.msg);
-    }
+    int known = 0, rc = figure ? kept_sum(d, &figure, 1, n, &known, e) : 0;
     buf_reset(&name);
-    return rc == E_RETRY ? store_count(dom_store(d), reg, q, n, e) : rc;
+    return rc || known ? rc : store_count(dom_store(d), reg, q, n, e);
 }
 
 /* The figures that are not 0, as the store takes them. */
@@ -582,17 +589,24 @@ static int note_counted(const record *r, void *ctx)
     return 0;
 }
 
+/* Only reg's active records counted, as "records.REGISTER". */
+static int count_records(dom *d, const regdef *reg, tallies *t, isms_err *e)
+{
+    int64_t n = 0;
+    char name[64];
+    int rc = store_count(dom_store(d), reg, &(store_query){ 0 }, &n, e);
+    snprintf(name, sizeof name, TALLY_RECORDS_PREFIX "%s", reg->name);
+    if (!rc && n)
+        tallies_put(t, name, n);
+    return rc;
+}
+
 /* Notes each active record of reg into t, read for the fields `base`
  * (nbase of them) that its figures need and, where the store keeps them
- * (0037), its fields of few values. */
+ * (0037), its fields of few values; with no field to read, counts them. */
 static int scan_counted(dom *d, const regdef *reg, const int *base, int nbase, tallies *t,
                         isms_err *e)
 {
-    counting c = { .t = t };
-    snprintf(c.what, sizeof c.what, "the kept figures of the %s", reg->plural);
-    int rc = store_max_id(dom_store(d), reg, &c.top, e);
-    if (rc)
-        return rc;
     int *fields = xmalloc(sizeof *fields * (size_t)(nbase + reg->nfields + 1)), n = nbase;
     memcpy(fields, base, sizeof *base * (size_t)nbase);
     for (int f = 0; f < reg->nfields && store_keeps_values(dom_store(d)); f++) {
@@ -602,40 +616,32 @@ static int scan_counted(dom *d, const regdef *reg, const int *base, int nbase, t
         if (!have && tallies_by_value(&reg->fields[f]))
             fields[n++] = fid;
     }
+    counting c = { .t = t };
+    snprintf(c.what, sizeof c.what, "the kept figures of the %s", reg->plural);
+    int rc = n ? store_max_id(dom_store(d), reg, &c.top, e) : count_records(d, reg, t, e);
     store_query q = { .ids_only = 1, .fields = fields, .nfields = n };
-    rc = store_scan(dom_store(d), reg, &q, note_counted, &c, e);
+    if (!rc && n)
+        rc = store_scan(dom_store(d), reg, &q, note_counted, &c, e);
     free(fields);
     if (!rc && c.top > SAY_EVERY)
         store_progress(c.what, c.top, c.top);
     return rc;
 }
 
-/* The other registers: those with an owner or a field of few values read
- * for them (note_record counts the record too), the rest only counted. */
+/* The other registers: those with an owner read for it (note_record
+ * counts the record too) and for their fields of few values, the rest for
+ * those or, having none, only counted. */
 static int count_the_rest(dom *d, tallies *t, isms_err *e)
 {
     int rc = 0;
     for (int i = 0; registers[i] && !rc; i++) {
         const regdef *reg = registers[i];
-        int f = regdef_field(reg, "owner"), listed = reg == &reg_risk, by_value = 0;
+        int f = regdef_field(reg, "owner"), listed = reg == &reg_risk;
         for (int k = 0; k < COUNT(counted_regs); k++) /* (scanned where their schema is) */
             listed |= counted_regs[k].reg == reg && counted_regs[k].kept(dom_store(d));
-        for (int k = 0; k < reg->nfields && store_keeps_values(dom_store(d)); k++)
-            by_value |= tallies_by_value(&reg->fields[k]);
-        if (listed)
-            continue;
-        if (f >= 0 || by_value) {
-            int owner = f >= 0 ? FIELD_ID(reg->num, f) : 0; /* (none: read for values) */
+        int owner = f >= 0 ? FIELD_ID(reg->num, f) : 0; /* (none: read for values alone) */
+        if (!listed)
             rc = scan_counted(d, reg, &owner, f >= 0, t, e);
-        } else {
-            store_query active = { 0 };
-            int64_t n = 0;
-            char name[64];
-            rc = store_count(dom_store(d), reg, &active, &n, e);
-            snprintf(name, sizeof name, TALLY_RECORDS_PREFIX "%s", reg->name);
-            if (!rc && n)
-                tallies_put(t, name, n);
-        }
     }
     return rc;
 }
