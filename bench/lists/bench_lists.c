@@ -23,11 +23,14 @@
  *   filter-sorted  likelihood=3&sort=impact (a fifth of the risks, by another column)
  *   filter-owner   owner=PER-2 (a reference every risk of bench_scale holds)
  *   filter-level   residual_likelihood=3 (a level; not assessed, the inherent one counts)
+ *   state-NAME     ?state=NAME, a state of states.h (overdue, untreated,
+ *                  unaccepted, no-objective, outside-appetite)
  * With a third argument "cold" the request is the first (it counts the
  * total); else the second, the total kept (what a list page pays while the
  * repository does not change). Prints the page's first key and the total. bench/lists/run.sh runs it. */
 #include "bench/support/util.h"
 #include "domain/registers/registers.h"
+#include "domain/views/states.h"
 #include "web/web_internal.h"
 
 #include <stdio.h>
@@ -94,6 +97,17 @@ int main(int argc, char **argv)
     if (!strcmp(k, "filter")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "treatment"), "mitigate" };
         l.nfilters = 1;
+    }
+    if (!strncmp(k, "state-", 6)) {
+        int ns;
+        const dom_state *st = dom_states(&reg_risk, &ns);
+        for (int j = 0; j < ns; j++)
+            if (!strcmp(st[j].name, k + 6))
+                l.states[l.nstates++] = j;
+        if (!l.nstates) {
+            fprintf(stderr, "bench_lists: no state %s\n", k + 6);
+            return 2;
+        }
     }
     /* the total is kept while the repository stays as it is (dom_cached):
      * a second request pays the page alone; "cold" counts the first */

@@ -1109,11 +1109,31 @@ int store_find_many(store *s, store_ref *refs, int n, arena *a, isms_err *e)
     return 0;
 }
 
-/* WHERE clause of a query; binds with bind_query() in the same order.
- * joined: the search's words as the FROM's record_word w
- * (store_words_join), else as a set of ids. */
-static void query_where(const store *s, buf *b, const regdef *reg, const store_query *q, int joined)
+/* How query_where writes a query (flags). */
+enum {
+    /* the search's words as the FROM's record_word w (store_words_join),
+     * else as a set of ids */
+    QW_JOINED = 1,
+    /* the rows are read in id order or counted: a risk state that is the
+     * query's only term is written as its condition, which its partial
+     * index reads in that order, not as the list of its ids
+     * (store_filter.as_list: for another index's order or terms), which
+     * the database builds first, once for the page and once for each of
+     * its link queries */
+    QW_BY_ID = 2,
+};
+
+/* Is q's one filter a risk state, and nothing else selective? */
+static int lone_state(const store_query *q)
 {
+    return q && q->nfilters == 1 && q->filters[0].risk_state && !(q->text && *q->text) && !q->ids &&
+           !q->nany_set;
+}
+
+/* WHERE clause of a query; binds with bind_query() in the same order. */
+static void query_where(const store *s, buf *b, const regdef *reg, const store_query *q, int flags)
+{
+    int joined = flags & QW_JOINED, plain = (flags & QW_BY_ID) && lone_state(q);
     buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
                 : q && q->only_retired  ? " WHERE t.retired_at IS NOT NULL"
                                         : " WHERE t.retired_at IS NULL");
@@ -1122,7 +1142,8 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
         if (q->filters[i].risk_state) {
             buf_puts(b, " AND ");
             store_risk_state_where(s, b, q->filters[i].risk_state,
-                                   !q->include_retired && !q->only_retired, q->filters[i].as_list);
+                                   !q->include_retired && !q->only_retired,
+                                   q->filters[i].as_list && !plain);
         } else if (is_link(f) && q->filters[i].ival_upto) /* a member within the range */
             buf_printf(b, " AND t.id IN (SELECT l.%s FROM %s l WHERE l.%s BETWEEN ? AND ?)",
                        f->link_src, f->link_table, f->link_dst);
@@ -1236,16 +1257,16 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
 }
 
 /* SELECT what FROM the register's table WHERE q (and `more`), prepared
- * and bound from parameter 1 on; *p: the next parameter. joined: the
- * search's words joined in the FROM (query_where). */
+ * and bound from parameter 1 on; *p: the next parameter. flags: as
+ * query_where's (QW_JOINED: the search's words joined in the FROM). */
 static int prep_where(store *s, const char *what, const regdef *reg, const store_query *q,
-                      const char *more, int joined, db_stmt **st, int *p, isms_err *e)
+                      const char *more, int flags, db_stmt **st, int *p, isms_err *e)
 {
     buf b;
     buf_init(&b);
-    buf_printf(&b, "SELECT %s FROM %s%s t", what, joined ? "record_word w CROSS JOIN " : "",
-               reg->name);
-    query_where(s, &b, reg, q, joined);
+    buf_printf(&b, "SELECT %s FROM %s%s t", what,
+               flags & QW_JOINED ? "record_word w CROSS JOIN " : "", reg->name);
+    query_where(s, &b, reg, q, flags);
     buf_puts(&b, more ? more : "");
     int rc = db_prep(s->db, buf_str(&b), st, e);
     buf_reset(&b);
@@ -1263,7 +1284,8 @@ static int count_where(store *s, const regdef *reg, const store_query *q, const 
 {
     db_stmt *st;
     int p, joined = q && store_words_joins(s, q->text);
-    int rc = prep_where(s, "COUNT(*)", reg, q, more, joined, &st, &p, e);
+    int flags = (joined ? QW_JOINED : 0) | (more ? 0 : QW_BY_ID); /* (more: another term) */
+    int rc = prep_where(s, "COUNT(*)", reg, q, more, flags, &st, &p, e);
     return rc ? rc : db_first_int(st, 0, n, e);
 }
 
@@ -1724,7 +1746,7 @@ static void query_sql(const store *s, buf *b, const char *select, const regdef *
                       const store_query *q)
 {
     buf_puts(b, select);
-    query_where(s, b, reg, q, 0);
+    query_where(s, b, reg, q, QW_BY_ID);
     buf_puts(b, " ORDER BY t.id");
     if (q && (q->limit || q->offset))
         buf_printf(b, " LIMIT %lld OFFSET %lld", (long long)(q->limit ? q->limit : INT64_MAX),

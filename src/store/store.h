@@ -517,6 +517,12 @@ int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, 
  * inside a write transaction whose changes to them wait for its commit (the
  * caller counts instead). */
 int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, isms_err *e);
+/* The same of the figures whose names lie in [from, upto) by bytes (a
+ * prefix and a day: those counted by the day before it). On PostgreSQL the
+ * comparison is in the "C" collation, which the primary key's index (in
+ * the database's) may not serve: the table is read, as many rows as
+ * there are figures. */
+int store_tally_range(store *s, const char *from, const char *upto, int64_t *sum, isms_err *e);
 
 /* ---- what each asset inherits along its dependencies (0031) ----
  * (domain/registers/asset_needs.c decides the values.) */

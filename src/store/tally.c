@@ -361,6 +361,29 @@ int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, ism
     return rc;
 }
 
+int store_tally_range(store *s, const char *from, const char *upto, int64_t *sum, isms_err *e)
+{
+    *sum = 0;
+    if (s->nwaiting)
+        return err_set(e, E_RETRY, NULL, "figures: not kept for this read");
+    char sql[160];
+    const char *bytes = s->db->drv->bytes_collation;
+    snprintf(sql, sizeof sql,
+             "SELECT COALESCE(SUM(n), 0) FROM tally WHERE name%s >= ? AND name%s < ?", bytes,
+             bytes);
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, from);
+    db_bind_text(st, 2, upto);
+    rc = db_step(st, &row, e);
+    if (!rc && row)
+        *sum = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}
+
 int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e)
 {
     /* "day.<after>/" sorts after every name of that day ('/' follows '.'):

@@ -12,6 +12,7 @@
 #include "domain/integrity/verify.h"
 #include "domain/views/dashboard.h"
 #include "domain/views/query.h"
+#include "domain/views/states.h"
 #include "domain/workflows/quantify.h"
 
 #include <stdio.h>
@@ -605,6 +606,101 @@ static void a_list_total_by_one_value_is_a_kept_figure(void **state)
     assert_int_equal(kept, three);
 }
 
+/* A list's total in state `state` of reg (dom_states' name) on `when`:
+ * *kept as dom_count_query gives it, *counted as the store counts it. */
+static void state_total(const regdef *reg, const char *state, const char *when, int64_t *kept,
+                        int64_t *counted)
+{
+    setenv("ISMS_NOW", when, 1);
+    int n, which = -1;
+    const dom_state *st = dom_states(reg, &n);
+    for (int k = 0; k < n; k++)
+        if (!strcmp(st[k].name, state))
+            which = k;
+    assert_true(which >= 0);
+    store_query q = { 0 };
+    isms_err e = { 0 };
+    if (dom_query_states(d, reg, &q, &which, 1, &e) || dom_count_query(d, reg, &q, kept, &e) ||
+        store_count(dom_store(d), reg, &q, counted, &e))
+        fail_msg("state %s: %s", state, e.msg);
+    tu_clock();
+}
+
+/* The same for reg's records whose `field` lies before `day`. */
+static void before_total(const regdef *reg, const char *field, const char *day, int64_t *kept,
+                         int64_t *counted)
+{
+    store_filter f = { .field = &reg->fields[regdef_field(reg, field)], .sval = day, .below = 1 };
+    store_query q = { .filters = &f, .nfilters = 1 };
+    isms_err e = { 0 };
+    if (dom_count_query(d, reg, &q, kept, &e) || store_count(dom_store(d), reg, &q, counted, &e))
+        fail_msg("%s before %s: %s", field, day, e.msg);
+}
+
+/* The total of a list in one state (untreated, unaccepted, tied to no
+ * objective, outside appetite, a review or an acceptance's expiry passed)
+ * is read from the kept figures (a figure, one less another, or the
+ * figures of a range of days): equal to the store's count on several days
+ * after random writes; the figures answer (moved behind isms's back, the
+ * totals follow). */
+static void a_list_total_in_a_state_is_read_from_kept_figures(void **state)
+{
+    (void)state;
+    random_writes(120);
+    static const char *const days[] = { "2026-01-15T12:00:00Z", "2027-06-30T12:00:00Z",
+                                        "2029-03-01T12:00:00Z" };
+    static const struct {
+        const regdef *reg;
+        const char *state;
+    } cases[] = {
+        { &reg_risk, "overdue" },          { &reg_risk, "untreated" },
+        { &reg_risk, "unaccepted" },       { &reg_risk, "no-objective" },
+        { &reg_risk, "outside-appetite" }, { &reg_acceptance, "lapsed" },
+    };
+    int64_t kept, counted, moved[6][3];
+    int nonzero = 0, differ = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+        for (int k = 0; k < 3; k++) {
+            state_total(cases[c].reg, cases[c].state, days[k], &kept, &counted);
+            if (kept != counted)
+                fail_msg("%s %s on %s: %lld kept, %lld counted", cases[c].reg->name, cases[c].state,
+                         days[k], (long long)kept, (long long)counted);
+            nonzero += kept > 0;
+            differ += k && kept != moved[c][k - 1];
+            moved[c][k] = kept;
+        }
+    assert_true(nonzero >= 12);
+    assert_true(differ >= 4);            /* the days move overdue, unaccepted and lapsed */
+    for (int y = 2025; y <= 2030; y++) { /* any day, not only today */
+        const char *day = arena_printf(dom_arena(d), "%d-07-01", y);
+        before_total(&reg_risk, "review_date", day, &kept, &counted);
+        assert_int_equal(kept, counted);
+        before_total(&reg_acceptance, "expires_on", day, &kept, &counted);
+        assert_int_equal(kept, counted);
+    }
+    /* the figures answer */
+    tu_sql(repo, "UPDATE tally SET n = n + 100 WHERE name = 'risk.to_treat'");
+    tu_sql(repo, "UPDATE tally SET n = n + 5 WHERE name = 'risk.accept'");
+    /* in force on the day asked (2029), and lapsed before it */
+    tu_sql(repo, "INSERT INTO tally (name, n) VALUES ('risk.accepted_until.2099-01-01', 2)");
+    tu_sql(repo, "INSERT INTO tally (name, n) VALUES ('risk.accepted_until.2000-01-01', 7)");
+    tu_sql(repo, "INSERT INTO tally (name, n) VALUES ('risk.review.2000-01-01', 9)");
+    tu_sql(repo, "DELETE FROM tally WHERE name = 'analysis.outside'");
+    tu_sql(repo, "INSERT INTO tally (name, n) VALUES ('analysis.outside', 4)");
+    state_total(&reg_risk, "untreated", days[1], &kept, &counted);
+    assert_int_equal(kept, moved[1][1] + 100);
+    state_total(&reg_risk, "overdue", days[0], &kept, &counted);
+    assert_int_equal(kept, moved[0][0] + 9);
+    state_total(&reg_risk, "outside-appetite", days[0], &kept, &counted);
+    assert_int_equal(kept, 4);
+    state_total(&reg_risk, "unaccepted", days[2], &kept, &counted);
+    assert_int_equal(kept, moved[2][2] + 5 - 2);
+    isms_err e = { 0 };
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_txn_end(d, dom_tallies_rebuild(d, &e), &e), 0);
+    assert_verified();
+}
+
 /* A repository written before the figures were kept: the upgrade counts
  * them from its records (and the dashboard counted them itself before). */
 static void an_upgrade_counts_them_from_the_records(void **state)
@@ -761,6 +857,7 @@ static void analyses_current_when_nothing_changed_since(void **state)
 
 TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
+        cmocka_unit_test(a_list_total_in_a_state_is_read_from_kept_figures),
         cmocka_unit_test(figures_counted_in_parts_add_up),
         cmocka_unit_test(figures_wait_for_the_commit_and_follow_savepoints),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),

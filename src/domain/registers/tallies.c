@@ -117,7 +117,7 @@ static void note_risk(tallies *t, const record *r, int sign)
         add(t, "risk.to_treat", sign);
     const char *review = record_text(r, F_RISK_REVIEW_DATE);
     if (review)
-        add(t, named(&name, "risk.review.", review), sign);
+        add(t, named(&name, TALLY_REVIEW, review), sign);
     buf_reset(&name);
 }
 
@@ -451,15 +451,132 @@ static const char *filter_figure(dom *d, const regdef *reg, const store_query *q
     return buf_str(b);
 }
 
-int dom_count_query(dom *d, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
+/* The sum of the kept figures named in [from, upto) by bytes into *n, as
+ * kept_sum. */
+static int kept_range(dom *d, const char *from, const char *upto, int64_t *n, int *known,
+                      isms_err *e)
 {
+    isms_err quiet = { 0 };
+    int rc = store_tally_range(dom_store(d), from, upto, n, &quiet);
+    *known = !rc;
+    if (rc == E_RETRY)
+        return 0;
+    return rc ? err_set(e, rc, quiet.field, "%s", quiet.msg) : 0;
+}
+
+/* The figures named `prefix` and a day before `day` (or, from, on it or
+ * after): a range of names, the prefix's last byte raised ending those of
+ * any day. */
+static int kept_days(dom *d, const char *prefix, const char *day, int from, int64_t *n, int *known,
+                     isms_err *e)
+{
+    char at[64], end[64];
+    int len = snprintf(at, sizeof at, "%s%s", prefix, day);
+    *known = 0;
+    if (len < 0 || (size_t)len >= sizeof at)
+        return 0;
+    snprintf(end, sizeof end, "%s", prefix);
+    end[strlen(end) - 1]++;
+    return from ? kept_range(d, at, end, n, known, e) : kept_range(d, prefix, at, n, known, e);
+}
+
+/* Fields whose active records the figures count by their value's day
+ * ("PREFIX.YYYY-MM-DD", note_risk and tallies_note): a filter of a day
+ * before some day is a range of them. */
+static const struct {
+    const regdef *reg;
+    int field;
+    const char *prefix;
+} by_day[] = {
+    { &reg_risk, F_RISK_REVIEW_DATE, TALLY_REVIEW },
+    { &reg_acceptance, F_ACCEPTANCE_EXPIRES_ON, TALLY_ACCEPTANCE_EXPIRES },
+};
+
+/* The active records before a day (flt: the field's value below sval) of
+ * a field counted by the day; *known 0: not one of them. */
+static int before_day(dom *d, const regdef *reg, const store_filter *flt, int64_t *n, int *known,
+                      isms_err *e)
+{
+    *known = 0;
+    for (size_t k = 0; k < sizeof by_day / sizeof *by_day; k++)
+        if (reg == by_day[k].reg && flt->field == field_def(reg, by_day[k].field))
+            return kept_days(d, by_day[k].prefix, flt->sval, 0, n, known, e);
+    return 0;
+}
+
+/* The active risks in a state (store_filter.risk_state, as the dashboard
+ * counts them): the figure of those it applies to less those it does not
+ * hold for (to treat less treated; accepted less those with an acceptance
+ * in force on sval), or a figure of its own. *known 0: the schema keeps
+ * none, or inside a write. */
+static int in_state(dom *d, const store_filter *flt, int64_t *n, int *known, isms_err *e)
+{
+    store *s = dom_store(d);
+    static const char *const to_treat = "risk.to_treat", *const treated = "risk.treated",
+                             *const accepted = "risk.accept",
+                             *const no_objective = "risk.no_objective",
+                             *const outside = STORE_OUTSIDE_TALLY;
+    int64_t less = 0;
+    int rc;
+    *known = 0;
+    switch (flt->risk_state) {
+    case STORE_RISK_UNTREATED:
+        if (!store_keeps_link_tallies(s))
+            return 0;
+        rc = kept_sum(d, &to_treat, 1, n, known, e);
+        if (!rc && *known)
+            rc = kept_sum(d, &treated, 1, &less, known, e);
+        break;
+    case STORE_RISK_UNACCEPTED:
+        if (!store_keeps_acceptances(s) || !flt->sval)
+            return 0;
+        rc = kept_sum(d, &accepted, 1, n, known, e);
+        if (!rc && *known)
+            rc = kept_days(d, TALLY_ACCEPTED_UNTIL, flt->sval, 1, &less, known, e);
+        break;
+    case STORE_RISK_NO_OBJECTIVE: return kept_sum(d, &no_objective, 1, n, known, e);
+    case STORE_RISK_OUTSIDE_APPETITE:
+        return store_keeps_flagged(s) ? kept_sum(d, &outside, 1, n, known, e) : 0;
+    default: return 0;
+    }
+    *n -= less;
+    return rc;
+}
+
+/* A query of one filter that no single figure counts: a risk state, or
+ * a day before another. */
+static int one_filter(dom *d, const regdef *reg, const store_query *q, int64_t *n, int *known,
+                      isms_err *e)
+{
+    const store_filter *flt = &q->filters[0];
+    *known = 0;
+    if (q->nfilters != 1 || !by_filters_alone(q) || !store_keeps_tallies(dom_store(d)))
+        return 0;
+    if (flt->risk_state)
+        return reg == &reg_risk ? in_state(d, flt, n, known, e) : 0;
+    if (flt->field && flt->below && flt->sval && !flt->is_null && !flt->otherwise)
+        return before_day(d, reg, flt, n, known, e);
+    return 0;
+}
+
+int dom_kept_count(dom *d, const regdef *reg, const store_query *q, int64_t *n, int *known,
+                   isms_err *e)
+{
+    *n = 0;
+    *known = 0;
     if (!q->nfilters && by_filters_alone(q))
-        return dom_count_active(d, reg, n, e);
+        return dom_active_count(d, reg, n, known, e);
     buf name;
     buf_init(&name);
     const char *figure = filter_figure(d, reg, q, &name);
-    int known = 0, rc = figure ? kept_sum(d, &figure, 1, n, &known, e) : 0;
+    int rc = figure ? kept_sum(d, &figure, 1, n, known, e) : one_filter(d, reg, q, n, known, e);
     buf_reset(&name);
+    return rc;
+}
+
+int dom_count_query(dom *d, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
+{
+    int known, rc = dom_kept_count(d, reg, q, n, &known, e);
     return rc || known ? rc : store_count(dom_store(d), reg, q, n, e);
 }
 

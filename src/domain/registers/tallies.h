@@ -40,6 +40,8 @@ struct store_query;
  * lapses) (0029). */
 #define TALLY_ACCEPTANCE_EXPIRES "acceptance.expires."
 #define TALLY_ACCEPTED_UNTIL "risk.accepted_until."
+/* "risk.review.DATE": active risks due for review on DATE. */
+#define TALLY_REVIEW "risk.review."
 
 /* Figures by name (values int64_t, in the map's arena). */
 typedef struct tallies {
@@ -75,11 +77,18 @@ int dom_count_active(struct dom *d, const regdef *reg, int64_t *n, isms_err *e);
  * choices (each member), yes or no, a whole number of at most 16 values
  * (a level)? Their values are few, and so are their figures. */
 int tallies_by_value(const fielddef *f);
-/* The records q selects, as a list's total: every active record, those
- * of one filter equal to an owner or to a value tallies_by_value keeps,
- * or the risks of one residual cell (both levels), from the kept figure
- * (one read, whatever the register's size); any other query, or inside a
- * write, counted by the store. */
+/* The records q selects, as a list's total, from the kept figures (a
+ * read or two, whatever the register's size) where they count it: every
+ * active record; those of one filter equal to an owner or to a value
+ * tallies_by_value keeps; the risks of one residual cell (both levels);
+ * those in one risk state (states.h: to treat less treated, accepted less
+ * those with an acceptance in force, no objective, outside appetite); or
+ * those whose date counted by the day (a risk's review, an acceptance's
+ * expiry) lies before a day. *known 0: none counts q (or inside a write,
+ * whose changes wait for its commit), and nothing was counted. */
+int dom_kept_count(struct dom *d, const regdef *reg, const struct store_query *q, int64_t *n,
+                   int *known, isms_err *e);
+/* The same, any other query counted by the store. */
 int dom_count_query(struct dom *d, const regdef *reg, const struct store_query *q, int64_t *n,
                     isms_err *e);
 

@@ -9,6 +9,7 @@
  * a record only to drop it. */
 #include "domain/views/states.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/tallies.h"
 #include "core/text.h"
 
 #include <string.h>
@@ -53,7 +54,9 @@ const dom_state *dom_states(const regdef *reg, int *n)
 
 /* The store's filter of one state: a risk state the store tells, given
  * as the list of its ids when it holds few active risks (so that no other
- * filter's index is read whole for them), or a date before today. */
+ * filter's index is read whole for them), or a date before today. How
+ * many: the kept figures say (dom_kept_count), else a bounded count of
+ * the state's index. */
 static int state_filter(dom *d, const regdef *reg, const store_query *q, const state_def *def,
                         const char *today, store_filter *to, isms_err *e)
 {
@@ -63,6 +66,13 @@ static int state_filter(dom *d, const regdef *reg, const store_query *q, const s
                           .below = def->passed != 0 };
     if (!def->risk_state || q->include_retired || q->only_retired)
         return 0;
+    int64_t n;
+    int known,
+        rc = dom_kept_count(d, reg, &(store_query){ .filters = to, .nfilters = 1 }, &n, &known, e);
+    if (rc || known) {
+        to->as_list = n <= STORE_STATE_FEW && def->risk_state != STORE_RISK_OUTSIDE_APPETITE;
+        return rc;
+    }
     return store_risk_state_few(dom_store(d), def->risk_state, today, &to->as_list, e);
 }
 
