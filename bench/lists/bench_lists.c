@@ -24,7 +24,9 @@
  *   filter-owner   owner=PER-2 (a reference every risk of bench_scale holds)
  *   filter-level   residual_likelihood=3 (a level; not assessed, the inherent one counts)
  *   state-NAME     ?state=NAME, a state of states.h (overdue, untreated,
- *                  unaccepted, no-objective, outside-appetite)
+ *                  unaccepted, no-objective, outside-appetite); with
+ *                  "@FIELD", sorted by it (state-overdue@review_date: the
+ *                  dashboard's link)
  * With a third argument "cold" the request is the first (it counts the
  * total); else the second, the total kept (what a list page pays while the
  * repository does not change). Prints the page's first key and the total. bench/lists/run.sh runs it. */
@@ -101,9 +103,12 @@ int main(int argc, char **argv)
     if (!strncmp(k, "state-", 6)) {
         int ns;
         const dom_state *st = dom_states(&reg_risk, &ns);
+        const char *by = strchr(k, '@');
+        size_t len = by ? (size_t)(by - k - 6) : strlen(k + 6);
         for (int j = 0; j < ns; j++)
-            if (!strcmp(st[j].name, k + 6))
+            if (strlen(st[j].name) == len && !strncmp(st[j].name, k + 6, len))
                 l.states[l.nstates++] = j;
+        l.sort = by ? by + 1 : l.sort;
         if (!l.nstates) {
             fprintf(stderr, "bench_lists: no state %s\n", k + 6);
             return 2;

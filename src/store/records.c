@@ -1152,11 +1152,12 @@ static void query_where(const store *s, buf *b, const regdef *reg, const store_q
                        f->link_table, f->link_dst);
         else if (q->filters[i].is_null)
             buf_printf(b, " AND t.%s IS %sNULL", f->name, q->filters[i].is_null < 0 ? "NOT " : "");
-        else if (q->filters[i].below) /* the range of the field's index, as the ids it holds:
-                                         * a plain t.x < ? was read in id order through every
-                                         * row, for a page of few or none */
+        else if (q->filters[i].below && q->filters[i].as_list) /* few: the range of the
+                                         * field's index, as the ids it holds (as_list) */
             buf_printf(b, " AND t.id IN (SELECT b.id FROM %s b WHERE b.%s%s < ?)", reg->name,
                        f->name, s->db->drv->bytes_collation);
+        else if (q->filters[i].below)
+            buf_printf(b, " AND t.%s%s < ?", f->name, s->db->drv->bytes_collation);
         else if (q->filters[i].otherwise)
             buf_printf(b, " AND COALESCE(t.%s, t.%s) = ?", f->name, q->filters[i].otherwise->name);
         else
@@ -1671,13 +1672,34 @@ static int plan_tests(sort_ctx *c, word_list *w, isms_err *e)
     return rc;
 }
 
+/* q, or (in *copy, its filters in a) q with a date before a day that the
+ * page is sorted by written as a condition: the front of the date's index
+ * holds the records that pass, in the order asked, where the list of
+ * their ids (as_list) would be built first for every page. */
+static const store_query *sorted_by_range(const store_query *q, const fielddef *by,
+                                          store_query *copy, arena *a)
+{
+    int k = 0;
+    while (k < q->nfilters &&
+           !(q->filters[k].below && q->filters[k].as_list && q->filters[k].field == by))
+        k++;
+    if (!by || k == q->nfilters)
+        return q;
+    store_filter *f = arena_alloc(a, sizeof *f * (size_t)q->nfilters);
+    memcpy(f, q->filters, sizeof *f * (size_t)q->nfilters);
+    f[k].as_list = 0;
+    *copy = *q;
+    copy->filters = f;
+    return copy;
+}
+
 int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef *by, int desc,
               int64_t **ids, int64_t *n, arena *a, isms_err *e)
 {
     *ids = NULL;
     *n = 0;
-    store_query none = { 0 };
-    q = q ? q : &none;
+    store_query none = { 0 }, plain;
+    q = sorted_by_range(q ? q : &none, by, &plain, a);
     int rc = check_query(s, reg, q, e);
     if (!rc && by && (!has_field(reg, by) || is_link(by)))
         rc = not_a_field(reg, by, e);
@@ -1858,19 +1880,60 @@ static unsigned char *wanted_fields(const regdef *reg, const store_query *q)
  * result, held whole in memory; a page of a list is 50). */
 enum { SCAN_WHOLE_MAX = 1000 };
 
-int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
-               isms_err *e)
+/* Does q's query build a set of ids before it reads a row: a search's,
+ * or a filter's written as the list of its ids (store_filter.as_list; a
+ * lone state is read plainly, query_where)? */
+static int builds_a_set(const store_query *q)
 {
-    int rc = check_query(s, reg, q, e);
+    if (!q || lone_state(q))
+        return 0;
+    int k = 0;
+    while (k < q->nfilters && !q->filters[k].as_list)
+        k++;
+    return k < q->nfilters || (q->text && *q->text);
+}
+
+/* The ids of the page q selects (q->limit of them at most) into *ids
+ * (malloc'd; the caller frees it), and the query of those records alone
+ * in *by_ids. */
+static int page_ids(store *s, const regdef *reg, const store_query *q, int64_t **ids,
+                    store_query *by_ids, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    char select[80];
+    snprintf(select, sizeof select, "SELECT t.id FROM %s t", reg->name);
+    query_sql(s, &b, select, reg, q);
+    db_stmt *st;
+    int row, n = 0, rc = prep_query(s, q, buf_str(&b), &st, e);
+    buf_reset(&b);
     if (rc)
         return rc;
+    bind_query(s, st, 1, reg, q);
+    *ids = xmalloc(sizeof **ids * (size_t)(q->limit + 1));
+    for (rc = db_step(st, &row, e); !rc && row && n < q->limit; rc = db_step(st, &row, e))
+        (*ids)[n++] = db_col_int(st, 0);
+    db_done(st);
+    *by_ids = (store_query){ .include_retired = 1, /* (the ids say which) */
+                             .ids = *ids,
+                             .nids = n,
+                             .ids_only = q->ids_only,
+                             .fields = q->fields,
+                             .nfields = q->nfields };
+    return rc;
+}
+
+/* store_scan's query, checked. */
+static int scan_query(store *s, const regdef *reg, const store_query *q, store_record_fn fn,
+                      void *ctx, isms_err *e)
+{
     unsigned char *want = wanted_fields(reg, q);
     regsql *sq = sql_for(s, reg);
     buf b;
     buf_init(&b);
     query_sql(s, &b, q && q->ids_only ? sq->select_ids : sq->select, reg, q);
     db_stmt *st;
-    rc = prep_query(s, q, buf_str(&b), &st, e);
+    int rc = prep_query(s, q, buf_str(&b), &st, e);
     buf_reset(&b);
     if (rc) {
         free(want);
@@ -1893,6 +1956,26 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     free(cur);
     free(want);
     db_done(st);
+    return rc;
+}
+
+int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
+               isms_err *e)
+{
+    int rc = check_query(s, reg, q, e);
+    if (rc)
+        return rc;
+    /* A page whose query builds a set first reads its ids once: the
+     * records' query and each link table's would each build it again
+     * (three link tables of a risk: four sets of up to 10,000 ids). */
+    if (!q || !q->limit || q->limit > SCAN_WHOLE_MAX || q->ids || !builds_a_set(q))
+        return scan_query(s, reg, q, fn, ctx, e);
+    int64_t *ids = NULL;
+    store_query by_ids;
+    rc = page_ids(s, reg, q, &ids, &by_ids, e);
+    if (!rc)
+        rc = scan_query(s, reg, &by_ids, fn, ctx, e);
+    free(ids);
     return rc;
 }
 

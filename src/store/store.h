@@ -218,7 +218,7 @@ typedef struct store_filter {
      * onto another, by their index, not among every control's). */
     int is_null;
     /* Instead of equal: 1, the scalar field's value sorts below sval (text:
-     * a date before today, read from the front of its index). */
+     * a date before today, read from the front of its index; as_list). */
     int below;
     /* FT_LINKS only, when not 0: a set holding a member within [ival,
      * ival_upto] (the controls treating a chunk of risks, by the link's
@@ -230,12 +230,15 @@ typedef struct store_filter {
      * is read from an index where one is kept, never tested record by
      * record. */
     int risk_state;
-    /* risk_state only: the state's active risks are few (at most
-     * STORE_STATE_FEW: store_risk_state_few says), so written as the list
-     * of their ids, in which the database looks each candidate up. As a
-     * condition, SQLite, which keeps no statistics, may test it along
-     * another filter's index (the owner of every risk) and read that
-     * index's million entries for nine. */
+    /* risk_state or below only: the records that pass are few (at most
+     * STORE_STATE_FEW: the kept figures or store_risk_state_few say), so
+     * written as the list of their ids, in which the database looks each
+     * candidate up. As a condition, SQLite, which keeps no statistics, may
+     * test it along another filter's index (the owner of every risk) and
+     * read that index's million entries for nine; or, for a date, read
+     * every row in id order for a page of few or none. Not few, the
+     * condition: a list of a million ids would be built for every page
+     * (a page of a million reviews overdue, 3.9 G instructions). */
     int as_list;
 } store_filter;
 

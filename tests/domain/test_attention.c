@@ -486,48 +486,88 @@ static void each_risk_marks_whether_it_has_an_objective(void **state)
     update(loose, tu_make(d, &reg_risk, "objectives=OBJ-1", NULL));
 }
 
-/* The keys of the active risks of owner PER-2 (or any, `owned` 0) in
- * risk state `state`, the store given it as a condition or as the list of
- * its ids (`as_list`). */
-static void keys_in(int state, int as_list, int owned, buf *out)
+/* The keys of the active risks of owner PER-2 (or any, `owned` 0) that
+ * filter f selects (a risk state, or a date before a day), the store
+ * given it as a condition or as the list of its ids (`as_list`); a page
+ * of `limit` (0: all) from `offset`. */
+static void keys_in(store_filter f, int as_list, int owned, int64_t limit, int64_t offset, buf *out)
 {
     isms_err e = { 0 };
     store_query q = { 0 };
     dom_filter_arg owner = { (int)(field_def(&reg_risk, F_RISK_OWNER) - reg_risk.fields), "PER-2" };
     if (owned && dom_query_filters(d, &reg_risk, &owner, 1, &q, &e))
         fail_msg("owner: %s", e.msg);
-    store_filter f[2] = { [1] = { .risk_state = state, .sval = "2026-12-01", .as_list = as_list } };
+    store_filter fs[2] = { [1] = f };
+    fs[1].as_list = as_list;
     if (owned)
-        f[0] = q.filters[0];
-    q.filters = owned ? f : f + 1;
+        fs[0] = q.filters[0];
+    q.filters = owned ? fs : fs + 1;
     q.nfilters = owned ? 2 : 1;
+    q.limit = limit;
+    q.offset = offset;
     if (dom_list(d, &reg_risk, &q, take_key, out, &e))
         fail_msg("list: %s", e.msg);
 }
 
 /* A state the store is given as a condition (many risks in it) or as the
- * list of its ids (few: store_risk_state_few) selects the same risks,
- * alone or with a filter; the domain gives it as a list here, where every
- * state is few. */
+ * list of its ids (few: store_risk_state_few, or the kept figures) selects
+ * the same risks, alone or with a filter, whole or a page at a time (a
+ * page whose query builds a list reads its ids first: store_scan); so
+ * does a review date before a day. The domain gives them as lists here,
+ * where every state is few. */
 static void a_state_as_a_condition_or_a_list_selects_alike(void **state)
 {
     (void)state;
-    static const int states[] = { STORE_RISK_UNTREATED, STORE_RISK_UNACCEPTED,
-                                  STORE_RISK_NO_OBJECTIVE };
-    int some = 0;
-    for (size_t k = 0; k < sizeof states / sizeof *states; k++)
-        for (int owned = 0; owned < 2; owned++) {
-            buf cond, list;
-            buf_init(&cond);
-            buf_init(&list);
-            keys_in(states[k], 0, owned, &cond);
-            keys_in(states[k], 1, owned, &list);
-            assert_string_equal(buf_str(&cond), buf_str(&list));
-            some += *buf_str(&cond) != 0;
-            buf_reset(&cond);
-            buf_reset(&list);
+    update("RISK-2", tu_make(d, &reg_risk, "review_date=2026-01-10", NULL));
+    update("RISK-9", tu_make(d, &reg_risk, "review_date=2026-03-01", NULL));
+    update("RISK-12", tu_make(d, &reg_risk, "review_date=2025-12-31", "owner=PER-1", NULL));
+    update("RISK-14", tu_make(d, &reg_risk, "review_date=2026-02-14", NULL));
+    update("RISK-15", tu_make(d, &reg_risk, "review_date=2027-01-01", NULL));
+    update("RISK-16", tu_make(d, &reg_risk, "review_date=2026-12-01", NULL)); /* due that day */
+    const store_filter filters[] = {
+        { .risk_state = STORE_RISK_UNTREATED, .sval = "2026-12-01" },
+        { .risk_state = STORE_RISK_UNACCEPTED, .sval = "2026-12-01" },
+        { .risk_state = STORE_RISK_NO_OBJECTIVE, .sval = "2026-12-01" },
+        { .field = field_def(&reg_risk, F_RISK_REVIEW_DATE), .sval = "2026-12-01", .below = 1 },
+    };
+    static const int64_t pages[][2] = { { 0, 0 }, { 2, 0 }, { 2, 1 }, { 3, 2 }, { 50, 0 } };
+    int some = 0, paged = 0;
+    for (size_t k = 0; k < sizeof filters / sizeof *filters; k++)
+        for (int owned = 0; owned < 2; owned++)
+            for (size_t p = 0; p < sizeof pages / sizeof *pages; p++) {
+                buf cond, list;
+                buf_init(&cond);
+                buf_init(&list);
+                keys_in(filters[k], 0, owned, pages[p][0], pages[p][1], &cond);
+                keys_in(filters[k], 1, owned, pages[p][0], pages[p][1], &list);
+                assert_string_equal(buf_str(&cond), buf_str(&list));
+                some += !p && *buf_str(&cond) != 0;
+                paged += p && strchr(buf_str(&cond), ',') != NULL;
+                buf_reset(&cond);
+                buf_reset(&list);
+            }
+    assert_true(some >= 5); /* untreated, unaccepted and overdue, with and without the owner */
+    assert_true(paged >= 8);
+    buf due;
+    buf_init(&due);
+    keys_in(filters[3], 1, 0, 2, 1, &due);
+    assert_string_equal(buf_str(&due), "RISK-9,RISK-12");
+    buf_reset(&due);
+    /* sorted by the date itself (the dashboard's link), either way */
+    for (int desc = 0; desc < 2; desc++)
+        for (int as_list = 0; as_list < 2; as_list++) {
+            store_filter f = filters[3];
+            f.as_list = as_list;
+            store_query q = { .filters = &f, .nfilters = 1, .limit = 3 };
+            int64_t *ids, n;
+            isms_err e = { 0 };
+            if (store_ids(dom_store(d), &reg_risk, &q, f.field, desc, &ids, &n, dom_arena(d), &e))
+                fail_msg("ids: %s", e.msg);
+            assert_int_equal(n, 3);
+            static const int64_t want[2][3] = { { 12, 2, 14 }, { 9, 14, 2 } };
+            for (int k = 0; k < 3; k++)
+                assert_int_equal(ids[k], want[desc][k]);
         }
-    assert_true(some >= 3); /* untreated and unaccepted, with and without the owner */
     int few = 0;
     isms_err e = { 0 };
     assert_int_equal(

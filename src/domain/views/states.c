@@ -52,19 +52,21 @@ const dom_state *dom_states(const regdef *reg, int *n)
     return NULL;
 }
 
-/* The store's filter of one state: a risk state the store tells, given
- * as the list of its ids when it holds few active risks (so that no other
- * filter's index is read whole for them), or a date before today. How
- * many: the kept figures say (dom_kept_count), else a bounded count of
- * the state's index. */
+/* The store's filter of one state: a risk state the store tells, or a
+ * date before today, given as the list of its ids when it holds few
+ * active records (so that no other filter's index is read whole for
+ * them, nor every row for a date), else as a condition. How many: the
+ * kept figures say (dom_kept_count), else a bounded count of a state's
+ * index; a date they do not count stays a list. */
 static int state_filter(dom *d, const regdef *reg, const store_query *q, const state_def *def,
                         const char *today, store_filter *to, isms_err *e)
 {
     *to = (store_filter){ .field = def->passed ? field_def(reg, def->passed) : NULL,
                           .risk_state = def->risk_state,
                           .sval = today,
-                          .below = def->passed != 0 };
-    if (!def->risk_state || q->include_retired || q->only_retired)
+                          .below = def->passed != 0,
+                          .as_list = def->passed != 0 };
+    if (q->include_retired || q->only_retired)
         return 0;
     int64_t n;
     int known,
@@ -73,7 +75,9 @@ static int state_filter(dom *d, const regdef *reg, const store_query *q, const s
         to->as_list = n <= STORE_STATE_FEW && def->risk_state != STORE_RISK_OUTSIDE_APPETITE;
         return rc;
     }
-    return store_risk_state_few(dom_store(d), def->risk_state, today, &to->as_list, e);
+    return def->risk_state
+               ? store_risk_state_few(dom_store(d), def->risk_state, today, &to->as_list, e)
+               : 0;
 }
 
 int dom_query_states(dom *d, const regdef *reg, store_query *q, const int *states, int nstates,
