@@ -225,9 +225,14 @@ for backend in $BACKENDS; do
                 measure "$backend" "$n" "quantify --by objective" "$r" quantify --by objective \
                     --iterations 1000 --no-save ;;
             # The risks whose review date has passed: the date's index
-            # (0035), none of them due in the bases.
+            # (0035), none of them due in the bases; then on a day when
+            # every one is (session 32: a list of every id was built for
+            # each page), the condition read in id order.
             overdue) measure "$backend" "$n" "risk list --overdue" "$r" risk list --overdue \
-                     --limit 50 ;;
+                     --limit 50
+                (export ISMS_NOW=2028-01-01T00:00:00Z
+                 measure "$backend" "$n" "risk list --overdue (all due)" "$r" risk list \
+                     --overdue --limit 50) ;;
             # A page of each state the store selects (session 29: each risk
             # was read and tested): the nine risks with no objective, at the
             # end of the bases (0036's index); the accepted ones without an
