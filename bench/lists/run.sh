@@ -5,7 +5,8 @@
 # between the first and the last repository, per kind.
 #
 #   BUILD   build directory (default: build)
-#   KINDS   the kinds to run (default: all of bench_lists.c's)
+#   KINDS   the kinds to run (default: all of bench_lists.c's, three states)
+#   ISMS_NOW  the day (e.g. 2028-01-01T00:00:00Z: every review of the bases due)
 #
 # The repositories are copies of /work/bench-cache/scale-{10000,100000,
 # 1000000}.isms, opened once by this isms (the upgrade), e.g.
@@ -14,7 +15,7 @@
 #   sh bench/lists/run.sh /tmp/s10000.isms /tmp/s100000.isms /tmp/s1000000.isms
 set -eu
 BUILD=${BUILD:-build}
-KINDS=${KINDS:-default sorted sorted-deep level-deep sorted-owner filter filter-sorted search search-common search-prefix search-sorted search-none search-people review-date unindexed}
+KINDS=${KINDS:-default sorted sorted-deep level-deep sorted-owner filter filter-sorted search search-common search-prefix search-sorted search-none search-people review-date unindexed state-untreated state-overdue state-overdue@review_date}
 COLD=${COLD:-}   # "cold": the first request, which counts the total too
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
