@@ -1680,7 +1680,7 @@ static const store_query *sorted_by_range(const store_query *q, const fielddef *
                                           store_query *copy, arena *a)
 {
     int k = 0;
-    while (k < q->nfilters &&
+    while (by && k < q->nfilters &&
            !(q->filters[k].below && q->filters[k].as_list && q->filters[k].field == by))
         k++;
     if (!by || k == q->nfilters)

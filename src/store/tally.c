@@ -339,6 +339,19 @@ static int merge_row(const char *name, int64_t n, void *ctx)
     return n ? m->fn(name, n, m->ctx) : 0;
 }
 
+/* The sum `sql` selects, texts[0..n-1] bound in order. */
+static int sum_of(store *s, const char *sql, const char *const *texts, int n, int64_t *sum,
+                  isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    for (int k = 0; k < n; k++)
+        db_bind_text(st, k + 1, texts[k]);
+    return db_first_int(st, 0, sum, e);
+}
+
 int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, isms_err *e)
 {
     *sum = 0;
@@ -348,17 +361,7 @@ int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, ism
     for (int k = 1; k < n; k++)
         strcat(sql, ", ?");
     strcat(sql, ")");
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    for (int k = 0; k < n; k++)
-        db_bind_text(st, k + 1, names[k]);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        *sum = db_col_int(st, 0);
-    db_done(st);
-    return rc;
+    return sum_of(s, sql, names, n, sum, e);
 }
 
 int store_tally_range(store *s, const char *from, const char *upto, int64_t *sum, isms_err *e)
@@ -371,17 +374,7 @@ int store_tally_range(store *s, const char *from, const char *upto, int64_t *sum
     snprintf(sql, sizeof sql,
              "SELECT COALESCE(SUM(n), 0) FROM tally WHERE name%s >= ? AND name%s < ?", bytes,
              bytes);
-    db_stmt *st;
-    int row, rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, from);
-    db_bind_text(st, 2, upto);
-    rc = db_step(st, &row, e);
-    if (!rc && row)
-        *sum = db_col_int(st, 0);
-    db_done(st);
-    return rc;
+    return sum_of(s, sql, (const char *const[]){ from, upto }, 2, sum, e);
 }
 
 int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e)
