@@ -701,6 +701,38 @@ static void a_list_total_in_a_state_is_read_from_kept_figures(void **state)
     assert_verified();
 }
 
+/* A repository kept at schema 28, before the acceptances were counted by
+ * the day they lapse (0029; ISMS_MIGRATE_UNTIL, as an older isms left
+ * it): the list of those lapsed counts them, and says as many as it
+ * lists; the risks' overdue, whose figures it keeps, agree too. */
+static void before_0029_the_lapsed_are_counted(void **state)
+{
+    (void)state;
+    dom *kept = d;
+    int saved[4] = { nrisks, ncontrols, nobjectives, nacceptances };
+    nrisks = ncontrols = nobjectives = nacceptances = 0;
+    isms_err e = { 0 };
+    const char *old = tu_repo("at-28.isms");
+    setenv("ISMS_MIGRATE_UNTIL", "28", 1);
+    if (dom_create(old, &(principal){ .actor = "tallies-test" }, 0, &d, &e))
+        fail_msg("create: %s", e.msg);
+    tu_add_people(d);
+    random_writes(80);
+    /* this isms notes them at any schema; an isms of schema 28 kept none */
+    tu_sql(old, "DELETE FROM tally WHERE name LIKE 'acceptance.expires.%'");
+    int64_t kept_n, counted;
+    state_total(&reg_acceptance, "lapsed", "2029-03-01T12:00:00Z", &kept_n, &counted);
+    assert_true(counted > 0);
+    assert_int_equal(kept_n, counted);
+    state_total(&reg_risk, "overdue", "2027-06-30T12:00:00Z", &kept_n, &counted);
+    assert_true(counted > 0);
+    assert_int_equal(kept_n, counted);
+    dom_close(d);
+    unsetenv("ISMS_MIGRATE_UNTIL");
+    d = kept;
+    nrisks = saved[0], ncontrols = saved[1], nobjectives = saved[2], nacceptances = saved[3];
+}
+
 /* A repository written before the figures were kept: the upgrade counts
  * them from its records (and the dashboard counted them itself before). */
 static void an_upgrade_counts_them_from_the_records(void **state)
@@ -858,6 +890,7 @@ static void analyses_current_when_nothing_changed_since(void **state)
 TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_random_writes),
         cmocka_unit_test(a_rolled_back_write_leaves_them_unchanged),
         cmocka_unit_test(a_list_total_in_a_state_is_read_from_kept_figures),
+        cmocka_unit_test(before_0029_the_lapsed_are_counted),
         cmocka_unit_test(figures_counted_in_parts_add_up),
         cmocka_unit_test(figures_wait_for_the_commit_and_follow_savepoints),
         cmocka_unit_test(a_changed_figure_fails_verify_full_naming_it),

@@ -347,17 +347,22 @@ void tallies_note(tallies *t, const record *r, int sign)
     }
 }
 
-/* The sum of the kept figures names[0..k-1] into *n, *known 1; inside a
- * write transaction, whose changes wait for its commit, *known 0: the
- * caller counts. */
-static int kept_sum(dom *d, const char *const *names, int k, int64_t *n, int *known, isms_err *e)
+/* What a read of kept figures (rc, its error in `quiet`) tells: *known 1
+ * when it read them; inside a write transaction, whose changes wait for
+ * its commit (E_RETRY), *known 0 and no error: the caller counts. */
+static int kept_read(int rc, const isms_err *quiet, int *known, isms_err *e)
 {
-    isms_err quiet = { 0 };
-    int rc = store_tally_sum(dom_store(d), names, k, n, &quiet);
     *known = !rc;
     if (rc == E_RETRY)
         return 0;
-    return rc ? err_set(e, rc, quiet.field, "%s", quiet.msg) : 0;
+    return rc ? err_set(e, rc, quiet->field, "%s", quiet->msg) : 0;
+}
+
+/* The sum of the kept figures names[0..k-1] into *n (kept_read). */
+static int kept_sum(dom *d, const char *const *names, int k, int64_t *n, int *known, isms_err *e)
+{
+    isms_err quiet = { 0 };
+    return kept_read(store_tally_sum(dom_store(d), names, k, n, &quiet), &quiet, known, e);
 }
 
 int dom_active_count(dom *d, const regdef *reg, int64_t *n, int *known, isms_err *e)
@@ -451,17 +456,13 @@ static const char *filter_figure(dom *d, const regdef *reg, const store_query *q
     return buf_str(b);
 }
 
-/* The sum of the kept figures named in [from, upto) by bytes into *n, as
- * kept_sum. */
+/* The sum of the kept figures named in [from, upto) by bytes into *n
+ * (kept_read). */
 static int kept_range(dom *d, const char *from, const char *upto, int64_t *n, int *known,
                       isms_err *e)
 {
     isms_err quiet = { 0 };
-    int rc = store_tally_range(dom_store(d), from, upto, n, &quiet);
-    *known = !rc;
-    if (rc == E_RETRY)
-        return 0;
-    return rc ? err_set(e, rc, quiet.field, "%s", quiet.msg) : 0;
+    return kept_read(store_tally_range(dom_store(d), from, upto, n, &quiet), &quiet, known, e);
 }
 
 /* The figures named `prefix` and a day before `day` (or, from, on it or
@@ -481,26 +482,30 @@ static int kept_days(dom *d, const char *prefix, const char *day, int from, int6
 }
 
 /* Fields whose active records the figures count by their value's day
- * ("PREFIX.YYYY-MM-DD", note_risk and tallies_note): a filter of a day
- * before some day is a range of them. */
+ * ("PREFIX.YYYY-MM-DD", note_risk and tallies_note), from the schema
+ * `kept` says: a filter of a day before some day is a range of them. */
 static const struct {
     const regdef *reg;
     int field;
     const char *prefix;
+    int (*kept)(const store *s);
 } by_day[] = {
-    { &reg_risk, F_RISK_REVIEW_DATE, TALLY_REVIEW },
-    { &reg_acceptance, F_ACCEPTANCE_EXPIRES_ON, TALLY_ACCEPTANCE_EXPIRES },
+    { &reg_risk, F_RISK_REVIEW_DATE, TALLY_REVIEW, store_keeps_tallies }, /* 0010 */
+    { &reg_acceptance, F_ACCEPTANCE_EXPIRES_ON, TALLY_ACCEPTANCE_EXPIRES, /* 0029 */
+      store_keeps_acceptances },
 };
 
 /* The active records before a day (flt: the field's value below sval) of
- * a field counted by the day; *known 0: not one of them. */
+ * a field counted by the day; *known 0: not one of them, or not yet kept. */
 static int before_day(dom *d, const regdef *reg, const store_filter *flt, int64_t *n, int *known,
                       isms_err *e)
 {
     *known = 0;
     for (size_t k = 0; k < sizeof by_day / sizeof *by_day; k++)
         if (reg == by_day[k].reg && flt->field == field_def(reg, by_day[k].field))
-            return kept_days(d, by_day[k].prefix, flt->sval, 0, n, known, e);
+            return by_day[k].kept(dom_store(d))
+                       ? kept_days(d, by_day[k].prefix, flt->sval, 0, n, known, e)
+                       : 0;
     return 0;
 }
 
