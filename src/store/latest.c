@@ -351,7 +351,7 @@ int store_latest_cells(store *s, int64_t risk, int n, isms_err *e)
     return rc ? rc : flagged_moved(s, &before, &after, e);
 }
 
-int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit, store_tally_fn fn,
+int store_latest_flagged(store *s, int disagrees, const store_page *at, store_tally_fn fn,
                          void *ctx, int64_t *total, isms_err *e)
 {
     const char *flag = disagrees ? "l.disagrees = 1" : "l.outside = 1";
@@ -376,9 +376,9 @@ int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit,
         return rc;
     snprintf(sql, sizeof sql,
              "SELECT r.key, r.id FROM analysis_latest l JOIN risk r ON r.id = l.risk "
-             "WHERE %s AND " QUANTIFIED_RISK " ORDER BY l.risk LIMIT ? OFFSET %lld",
-             flag, (long long)offset);
-    return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
+             "WHERE %s AND " QUANTIFIED_RISK,
+             flag);
+    return store_page_rows(s, sql, "l.risk", at, fn, ctx, e);
 }
 
 typedef struct pairs {

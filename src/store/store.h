@@ -505,6 +505,16 @@ int store_tally_clear(store *s, isms_err *e);
 /* Rows of a name and a number (a figure; a key and an id); fn returns
  * non-zero to stop, and that value is returned. */
 typedef int (*store_tally_fn)(const char *name, int64_t n, void *ctx);
+/* A page of a list read in id order: `limit` rows from the offset-th (the
+ * rows before it read and passed: a cost that grows with the offset), or,
+ * when after is not 0, those after record #after, or, when before is not
+ * 0, the `limit` rows before record #before, in id order all the same
+ * (the offset then unread: a front end's count for people).
+ * Keyset paging: the store reads on from that record's place in the
+ * list's index, and a page deep in a million costs what the first does. */
+typedef struct store_page {
+    int64_t offset, after, before, limit;
+} store_page;
 /* Figures counted by the day are named "day.YYYY-MM-DD.what": those of
  * the last year are one range of names, whatever the history's length. */
 #define STORE_DAY_PREFIX "day."
@@ -585,9 +595,9 @@ int store_risk_in_place(store *s, int64_t risk, int64_t except, int *yes, isms_e
  * link's reverse index: the cost is that risk's incidents); */
 int store_risk_incidents(store *s, int64_t risk, const char *after, int64_t *n, int64_t *loss,
                          isms_err *e);
-/* `limit` of those to treat that none treats (key, id), by id, from the
- * offset-th; */
-int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
+/* `limit` of those to treat that none treats (key, id), by id, where the
+ * page `at` says (store_page); */
+int store_risks_untreated(store *s, const store_page *at, store_tally_fn fn, void *ctx,
                           isms_err *e);
 /* the n risks (ascending) that no active control in place other than
  * `except` treats, moved to the front of `risks` (in order): *alone of
@@ -664,9 +674,9 @@ int store_latest_stale(store *s, int64_t *n, isms_err *e);
 int store_latest_cells(store *s, int64_t risk, int n, isms_err *e);
 /* The active risks with a FAIR input whose latest analysis is outside
  * appetite (disagrees 0) or whose cell is more than a band from the risk's
- * (disagrees 1): how many in *total (from 0030 the kept figure), `limit`
- * (key, id) by id from the offset-th. */
-int store_latest_flagged(store *s, int disagrees, int64_t offset, int64_t limit, store_tally_fn fn,
+ * (disagrees 1): how many in *total (from 0030 the kept figure), and the
+ * page `at` of them (key, id) by id. */
+int store_latest_flagged(store *s, int disagrees, const store_page *at, store_tally_fn fn,
                          void *ctx, int64_t *total, isms_err *e);
 /* From 0030 the kept figures count those two kinds of risks (moved by the
  * functions above and store_latest_standing); store_latest_flagged_count

@@ -265,6 +265,11 @@ int store_range_rows(store *s, const char *sql, int64_t lo, int64_t hi, store_in
  * integer parameter, an id) bound in that order (store/tally.c). */
 int store_text_int_rows(store *s, const char *sql, const char *param, int64_t limit,
                         store_tally_fn fn, void *ctx, isms_err *e);
+/* Rows of `select` (a SELECT of (text, integer) ending in its WHERE
+ * conditions) ordered by `id` (the column of the rows' record ids), the
+ * page `at` of them (store_page), to fn (store/tally.c). */
+int store_page_rows(store *s, const char *select, const char *id, const store_page *at,
+                    store_tally_fn fn, void *ctx, isms_err *e);
 /* The same of a statement prepared and bound by the caller, which it
  * finishes (db_done) whatever happens. */
 int store_stmt_text_int_rows(db_stmt *st, store_tally_fn fn, void *ctx, isms_err *e);

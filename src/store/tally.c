@@ -259,6 +259,24 @@ int store_text_int_rows(store *s, const char *sql, const char *param, int64_t li
     return store_stmt_text_int_rows(st, fn, ctx, e);
 }
 
+int store_page_rows(store *s, const char *select, const char *id, const store_page *at,
+                    store_tally_fn fn, void *ctx, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    if (at->before) /* the nearest rows before it, read backwards, put in order */
+        buf_printf(&b, "SELECT * FROM (%s AND %s < %lld ORDER BY %s DESC LIMIT ?) AS x ORDER BY 2",
+                   select, id, (long long)at->before, id);
+    else if (at->after)
+        buf_printf(&b, "%s AND %s > %lld ORDER BY %s LIMIT ?", select, id, (long long)at->after,
+                   id);
+    else
+        buf_printf(&b, "%s ORDER BY %s LIMIT ? OFFSET %lld", select, id, (long long)at->offset);
+    int rc = store_text_int_rows(s, buf_str(&b), NULL, at->limit, fn, ctx, e);
+    buf_reset(&b);
+    return rc;
+}
+
 int store_stmt_text_int_rows(db_stmt *st, store_tally_fn fn, void *ctx, isms_err *e)
 {
     int row, rc = 0;
@@ -550,15 +568,14 @@ int store_risk_state_few(store *s, int state, const char *today, int *few, isms_
     return rc;
 }
 
-int store_risks_untreated(store *s, int64_t offset, int64_t limit, store_tally_fn fn, void *ctx,
-                          isms_err *e)
+int store_risks_untreated(store *s, const store_page *at, store_tally_fn fn, void *ctx, isms_err *e)
 {
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT r.key, r.id FROM risk r WHERE %s ORDER BY r.id LIMIT ? OFFSET %lld",
-             store_keeps_in_place(s) ? NONE_IN_PLACE : NEEDS_TREATMENT " AND NOT " IN_PLACE,
-             (long long)offset);
-    return store_text_int_rows(s, sql, NULL, limit, fn, ctx, e);
+    return store_page_rows(s,
+                           store_keeps_in_place(s)
+                               ? "SELECT r.key, r.id FROM risk r WHERE " NONE_IN_PLACE
+                               : "SELECT r.key, r.id FROM risk r WHERE " NEEDS_TREATMENT
+                                 " AND NOT " IN_PLACE,
+                           "r.id", at, fn, ctx, e);
 }
 
 int store_risks_in_place_add(store *s, const int64_t *risks, size_t n, int64_t by, isms_err *e)

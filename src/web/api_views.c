@@ -315,8 +315,9 @@ json_t *attention_json(const dom_attention *a)
     json_t *rows = json_array();
     for (int i = 0; i < a->n; i++)
         json_array_append_new(rows, dash_risk_json(&a->rows[i]));
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:o}", "list", att_list_names[a->list],
-                     "what", a->what, "why", a->why, "computed_at", a->computed_at, "total",
-                     (json_int_t)a->total, "offset", (json_int_t)a->offset, "limit", a->limit,
-                     "rows", rows);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:o, s:s?, s:s?}", "list",
+                     att_list_names[a->list], "what", a->what, "why", a->why, "computed_at",
+                     a->computed_at, "total", (json_int_t)a->total, "offset", (json_int_t)a->offset,
+                     "limit", a->limit, "rows", rows, "next_cursor", a->next, "prev_cursor",
+                     a->prev);
 }

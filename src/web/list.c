@@ -161,27 +161,17 @@ static int parse_sort(web_list *l, int *sort, int *desc, isms_err *e)
     return 0;
 }
 
-/* "N": the page N records in (read past them); "NaID": the page after
- * record #ID; "NbID": the one before it; N is where the page starts, for
- * people ("51-100 of 900"). */
 static int parse_cursor(const char *text, int64_t *offset, store_query *q, isms_err *e)
 {
-    char *end;
-    long long n = strtoll(text, &end, 10), id = 0;
-    int bad = end == text || n < 0 || (*end && *end != 'a' && *end != 'b');
-    if (!bad && *end) {
-        char kind = *end;
-        const char *at = end + 1;
-        id = strtoll(at, &end, 10);
-        bad = end == at || *end || id <= 0;
-        q->after = kind == 'a' ? id : 0;
-        q->before = kind == 'b' ? id : 0;
-    }
-    if (bad)
-        return err_set(e, E_USAGE, "cursor", "cursor: %s is none this list gave", text);
-    *offset = n;
-    if (!id)
-        q->offset = n; /* a count of records to pass */
+    store_page at;
+    int rc = dom_cursor_parse(text, &at, e);
+    if (rc)
+        return rc;
+    *offset = at.offset;
+    q->after = at.after;
+    q->before = at.before;
+    if (!at.after && !at.before)
+        q->offset = at.offset; /* a count of records to pass */
     return 0;
 }
 
@@ -273,18 +263,8 @@ static int list_total(web_req *r, web_list *l, const store_query *q, isms_err *e
 /* The cursors of the pages around this one. */
 static void page_cursors(web_req *r, web_list *l)
 {
-    arena *a = dom_arena(r->d);
-    char at[48];
-    l->next = l->prev = NULL;
-    if (l->n && l->offset + l->n < l->total) {
-        snprintf(at, sizeof at, "%" PRId64 "a%" PRId64, l->offset + l->n, l->items[l->n - 1].id);
-        l->next = arena_strdup(a, at);
-    }
-    if (l->n && l->offset > 0) {
-        snprintf(at, sizeof at, "%" PRId64 "b%" PRId64,
-                 l->offset > l->limit ? l->offset - l->limit : 0, l->items[0].id);
-        l->prev = arena_strdup(a, at);
-    }
+    dom_cursors(dom_arena(r->d), l->offset, l->n, l->limit, l->total, l->n ? l->items[0].id : 0,
+                l->n ? l->items[l->n - 1].id : 0, &l->next, &l->prev);
 }
 
 int web_list_run(web_req *r, web_list *l, isms_err *e)

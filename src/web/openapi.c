@@ -132,13 +132,14 @@ static json_t *operation(const route *rt)
         [RK_COVERAGE] = { "framework", "gaps" },
         [RK_SOA_GAP] = { "framework", "current", "target" },
         [RK_RESPONSIBILITIES] = { "offset", "limit", "gap", "gap_person", "gap_offset" },
-        [RK_ATTENTION] = { "list", "offset", "limit" }
+        [RK_ATTENTION] = { "list", "cursor", "offset", "limit" }
     };
     for (int k = 0; rt->kind < sizeof query / sizeof *query && k < MAXQ && query[rt->kind][k];
          k++) {
         const char *name = query[rt->kind][k];
         int text = rt->kind == RK_SOA_GAP || !strcmp(name, "framework") || !strcmp(name, "gap") ||
-                   !strcmp(name, "gap_person") || !strcmp(name, "list"); /* names and keys */
+                   !strcmp(name, "gap_person") || !strcmp(name, "list") ||
+                   !strcmp(name, "cursor"); /* names, keys and cursors */
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", name, "in", "query",
                                                 "schema", "type", text ? "string" : "integer"));
     }

@@ -1,14 +1,18 @@
 /* page_attention.c: one of the dashboard's counts of what needs attention,
  * every risk of it a page at a time (domain/views/attention.h):
  *
- *   GET /attention?list=LIST[&offset=N][&limit=N]         the page
- *   GET /api/v1/attention?list=LIST[&offset=N][&limit=N]  the same as JSON
- *                                                         (isms attention LIST --json)
+ *   GET /attention?list=LIST[&cursor=C|&offset=N][&limit=N]         the page
+ *   GET /api/v1/attention?list=LIST[&cursor=C|&offset=N][&limit=N]  the same as JSON
+ *                                                   (isms attention LIST --json)
  *
  * LIST: unquantified, outside-appetite, matrix-disagrees, untreated. The
- * dashboard's "and N more" leads here. */
+ * dashboard's "and N more" leads here. C: the next or previous page's
+ * cursor (next_cursor, prev_cursor; domain/views/query.h), which reads on
+ * from a risk's place in the list: a page deep in a million costs what the
+ * first does, where an offset reads the rows it passes. */
 #include "domain/registers/registers.h"
 #include "domain/views/attention.h"
+#include "domain/views/query.h"
 #include "web/html.h"
 #include "web/views_json.h"
 #include "web/web_internal.h"
@@ -18,10 +22,10 @@
 
 static int web_attention(web_req *r, dom_attention *out, isms_err *e)
 {
-    static const char *const known[] = { "list", "offset", "limit", NULL };
+    static const char *const known[] = { "list", "cursor", "offset", "limit", NULL };
     const char *list = web_query(r, "list"), *offset = web_query(r, "offset"),
-               *limit = web_query(r, "limit");
-    int64_t off = 0, lim = 0;
+               *cursor = web_query(r, "cursor"), *limit = web_query(r, "limit");
+    store_page at = { 0 };
     att_list which = ATT_UNQUANTIFIED;
     int rc = web_only_params(r, known, e);
     if (!rc && !list)
@@ -29,11 +33,16 @@ static int web_attention(web_req *r, dom_attention *out, isms_err *e)
                      choices_text(dom_arena(r->d), att_list_names));
     if (!rc && att_list_parse(r->d, list, &which, e))
         rc = e->code = E_USAGE; /* the message stands; a bad parameter is a bad request */
+    if (!rc && offset && cursor)
+        rc = err_set(e, E_USAGE, "cursor", "cursor %s: give a cursor or an offset, not both",
+                     cursor);
     if (!rc && offset)
-        rc = web_parse_int("offset", offset, 0, INT64_MAX, &off, e);
+        rc = web_parse_int("offset", offset, 0, INT64_MAX, &at.offset, e);
+    if (!rc && cursor)
+        rc = dom_cursor_parse(cursor, &at, e);
     if (!rc && limit)
-        rc = web_parse_int("limit", limit, 1, ATT_PAGE_MAX, &lim, e);
-    return rc ? rc : dom_attention_read(r->d, which, off, (int)lim, out, e);
+        rc = web_parse_int("limit", limit, 1, ATT_PAGE_MAX, &at.limit, e);
+    return rc ? rc : dom_attention_read(r->d, which, &at, out, e);
 }
 
 int api_attention(web_req *r, isms_err *e)
@@ -70,17 +79,16 @@ static void rows_table(web_req *r, const dom_attention *a)
 
 static void pager(web_req *r, const dom_attention *a)
 {
-    int64_t next = a->offset + a->n;
-    if (!a->offset && next >= a->total)
+    if (!a->next && !a->prev)
         return;
     const char *list = att_list_names[a->list];
     html_f(&r->out, "<nav class=\"pager\" aria-label=\"Pages\">");
-    if (a->offset)
-        html_f(&r->out, "<a href=\"/attention?list=%u&amp;offset=%D&amp;limit=%d\">Previous</a> ",
-               list, a->offset > a->limit ? a->offset - a->limit : (int64_t)0, a->limit);
-    if (next < a->total)
-        html_f(&r->out, "<a href=\"/attention?list=%u&amp;offset=%D&amp;limit=%d\">Next</a>", list,
-               next, a->limit);
+    if (a->prev)
+        html_f(&r->out, "<a href=\"/attention?list=%u&amp;cursor=%u&amp;limit=%d\">Previous</a> ",
+               list, a->prev, a->limit);
+    if (a->next)
+        html_f(&r->out, "<a href=\"/attention?list=%u&amp;cursor=%u&amp;limit=%d\">Next</a>", list,
+               a->next, a->limit);
     html_f(&r->out, "</nav>");
 }
 

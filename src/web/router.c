@@ -208,7 +208,7 @@ static void page_routes(void)
         NULL, "/responsibilities", NULL);
     add("", "GET", RK_PAGE_ATTENTION, WEB_SIGNED_IN, page_attention,
         "every risk of one of the dashboard's counts of what needs attention (?list: "
-        "unquantified, outside-appetite, matrix-disagrees, untreated; ?offset, ?limit)",
+        "unquantified, outside-appetite, matrix-disagrees, untreated; ?cursor or ?offset, ?limit)",
         NULL, "/attention", NULL);
 }
 
@@ -260,8 +260,8 @@ static void build(void)
         NULL, "/responsibilities", NULL);
     add(API, "GET", RK_ATTENTION, WEB_SIGNED_IN, api_attention,
         "every risk of one of the dashboard's counts of what needs attention, a page at a time "
-        "(?list: unquantified, outside-appetite, matrix-disagrees, untreated; ?offset, ?limit up "
-        "to 500) (isms attention)",
+        "(?list: unquantified, outside-appetite, matrix-disagrees, untreated; ?cursor: the "
+        "next_cursor or prev_cursor of a page, or ?offset; ?limit up to 500) (isms attention)",
         NULL, "/attention", NULL);
     add(API, "GET", RK_JOBS, WEB_SIGNED_IN, api_jobs,
         "the background analyses the signed-in person may see, newest first", NULL, "/jobs", NULL);

@@ -1,7 +1,8 @@
 /* The lists of what needs attention (domain/views/attention.h): each holds
  * every risk the dashboard counts for it, no more, a page at a time in key
  * order; its total is the dashboard's; its first keys are the dashboard's;
- * a bad list, offset or limit is refused by name. */
+ * a page by its cursor is the page by offset; a bad list, offset, cursor
+ * or limit is refused by name. */
 #include "support/testutil.h"
 #include "support/domutil.h"
 #include "domain/engine/dom.h"
@@ -79,13 +80,28 @@ static int teardown(void **state)
     return tu_close(d);
 }
 
-static dom_attention page_of(att_list list, int64_t offset, int limit)
+static dom_attention page_at(att_list list, store_page at)
 {
     dom_attention a;
     isms_err e = { 0 };
-    if (dom_attention_read(d, list, offset, limit, &a, &e))
+    if (dom_attention_read(d, list, &at, &a, &e))
         fail_msg("attention %s: %s", att_list_names[list], e.msg);
     return a;
+}
+
+static dom_attention page_of(att_list list, int64_t offset, int limit)
+{
+    return page_at(list, (store_page){ .offset = offset, .limit = limit });
+}
+
+/* The page a cursor names, `limit` rows. */
+static dom_attention page_by(att_list list, const char *cursor, int limit)
+{
+    store_page at = { .limit = limit };
+    isms_err e = { 0 };
+    if (dom_cursor_parse(cursor, &at, &e))
+        fail_msg("cursor %s: %s", cursor, e.msg);
+    return page_at(list, at);
 }
 
 /* Every risk of a list, read two at a time: each once, in key order. */
@@ -167,6 +183,69 @@ static void totals_and_first_keys_are_the_dashboards(void **state)
     tu_verified(d);
 }
 
+/* Each list walked by its next cursors, then back by the previous ones,
+ * three at a time: every risk once, in key order, the same as by offset;
+ * each page says where it starts; the first page has no previous, the last
+ * no next. */
+static void the_cursors_walk_every_list_both_ways(void **state)
+{
+    (void)state;
+    for (int k = 0; k < ATT_NLISTS; k++) {
+        char want[32][16], keys[32][16];
+        int nwant = walk((att_list)k, want, 32), n = 0;
+        dom_attention a = page_of((att_list)k, 0, 3);
+        assert_null(a.prev);
+        for (;;) {
+            assert_int_equal(a.offset, n);
+            for (int i = 0; i < a.n; i++)
+                snprintf(keys[n++], 16, "%s", a.rows[i].key);
+            if (!a.next)
+                break;
+            a = page_by((att_list)k, a.next, 3);
+        }
+        assert_int_equal(n, nwant);
+        for (int i = 0; i < n; i++)
+            assert_string_equal(keys[i], want[i]);
+        /* back from the last page: each page before it as the walk saw it */
+        int back = n - a.n;
+        while (a.prev) {
+            a = page_by((att_list)k, a.prev, 3);
+            back -= a.n;
+            assert_int_equal(a.offset, back);
+            for (int i = 0; i < a.n; i++)
+                assert_string_equal(a.rows[i].key, want[back + i]);
+        }
+        assert_int_equal(back, 0);
+    }
+}
+
+/* A cursor names a place in the list, not a row: the page after a risk
+ * that has left the list goes on from where it stood. */
+static void a_cursor_outlives_its_risk(void **state)
+{
+    (void)state;
+    dom_attention a = page_of(ATT_UNQUANTIFIED, 0, 2); /* RISK-8, RISK-9 */
+    assert_string_equal(a.rows[1].key, "RISK-9");
+    assert_non_null(a.next);
+    char next[48];
+    snprintf(next, sizeof next, "%s", a.next);
+    isms_err e = { 0 };
+    record out; /* RISK-9 quantified: no longer on the list */
+    if (dom_update(d, &reg_risk, "RISK-9",
+                   tu_make(d, &reg_risk, "lef=const(1)", "primary_loss=const(1000)", NULL), 0, &out,
+                   NULL, &e))
+        fail_msg("update: %s", e.msg);
+    a = page_by(ATT_UNQUANTIFIED, next, 2);
+    assert_int_equal(a.n, 2);
+    assert_string_equal(a.rows[0].key, "RISK-10");
+    assert_string_equal(a.rows[1].key, "RISK-11");
+    assert_non_null(a.prev);
+    a = page_by(ATT_UNQUANTIFIED, a.prev, 2); /* before RISK-10: RISK-8 alone */
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.rows[0].key, "RISK-8");
+    tu_verified(d);
+}
+
 /* A page past the end is empty; bad input is refused by name. */
 static void pages_and_bad_input(void **state)
 {
@@ -181,12 +260,30 @@ static void pages_and_bad_input(void **state)
     assert_int_equal(att_list_parse(d, "overdue", &list, &e), E_INVALID);
     assert_string_equal(e.field, "list");
     assert_non_null(strstr(e.msg, "list overdue: give unquantified, outside-appetite"));
-    e = (isms_err){ 0 };
-    assert_int_equal(dom_attention_read(d, ATT_UNTREATED, 0, ATT_PAGE_MAX + 1, &a, &e), E_INVALID);
-    assert_string_equal(e.field, "limit");
-    e = (isms_err){ 0 };
-    assert_int_equal(dom_attention_read(d, ATT_UNTREATED, -1, 0, &a, &e), E_INVALID);
-    assert_string_equal(e.field, "offset");
+    static const struct {
+        store_page at;
+        const char *field;
+    } bad[] = {
+        { { .limit = ATT_PAGE_MAX + 1 }, "limit" },
+        { { .offset = -1 }, "offset" },
+        { { .after = -1 }, "after" },
+        { { .before = -1 }, "before" },
+        { { .after = 3, .before = 9 }, "before" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        e = (isms_err){ 0 };
+        assert_int_equal(dom_attention_read(d, ATT_UNTREATED, &bad[k].at, &a, &e), E_INVALID);
+        assert_string_equal(e.field, bad[k].field);
+    }
+    static const char *const cursors[] = { "",     "x",    "-1",
+                                           "5a",   "5a0",  "5c3",
+                                           "5a3x", "5b-2", "99999999999999999999" };
+    for (size_t k = 0; k < sizeof cursors / sizeof *cursors; k++) {
+        store_page at = { 0 };
+        e = (isms_err){ 0 };
+        assert_int_equal(dom_cursor_parse(cursors[k], &at, &e), E_USAGE);
+        assert_string_equal(e.field, "cursor");
+    }
 }
 
 static char *in_place_of(const char *key)
@@ -605,10 +702,12 @@ static void the_upgrade_marks_the_risks_without_objective(void **state)
 TU_MAIN(setup, teardown, cmocka_unit_test(each_list_holds_every_risk_it_counts),
         cmocka_unit_test(totals_and_first_keys_are_the_dashboards),
         cmocka_unit_test(pages_and_bad_input),
+        cmocka_unit_test(the_cursors_walk_every_list_both_ways),
         cmocka_unit_test(each_risk_counts_its_controls_in_place),
         cmocka_unit_test(the_upgrade_counts_each_risks_controls_in_place),
         cmocka_unit_test(the_flagged_counts_follow_every_write),
         cmocka_unit_test(the_upgrade_counts_the_flagged),
         cmocka_unit_test(each_risk_marks_whether_it_has_an_objective),
         cmocka_unit_test(a_state_as_a_condition_or_a_list_selects_alike),
-        cmocka_unit_test(the_upgrade_marks_the_risks_without_objective))
+        cmocka_unit_test(the_upgrade_marks_the_risks_without_objective),
+        cmocka_unit_test(a_cursor_outlives_its_risk))

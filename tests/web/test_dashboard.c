@@ -1097,16 +1097,44 @@ static void what_needs_attention_is_listed_in_full(void **state)
     assert_int_equal(json_array_size(rows), 1);
     const char *second = json_string_value(json_object_get(json_array_get(rows, 0), "key"));
     assert_non_null(second);
+    const char *prev = json_string_value(json_object_get(a, "prev_cursor"));
+    assert_non_null(prev);
+    assert_true(!strncmp(prev, "0b", 2));
     html = wf_page(WF_READER, "/attention?list=untreated&limit=1&offset=1", 200);
     snprintf(want, sizeof want, "<a href=\"/risks/%s\">%s</a>", second, second);
     assert_contains(html, want);
     assert_contains(html, "<strong aria-current=\"page\">untreated</strong>");
-    assert_contains(html, "href=\"/attention?list=untreated&amp;offset=0&amp;limit=1\">Previous");
+    snprintf(want, sizeof want,
+             "href=\"/attention?list=untreated&amp;cursor=%s&amp;limit=1\">Previous", prev);
+    assert_contains(html, want);
     free(html);
     char *text = tu_isms_ok(wf_repo(), "attention", "untreated", "--offset", "1", "--limit", "1");
     assert_contains(text, second);
     assert_contains(text, "risks to treat that no control in place treats");
     free(text);
+    /* the page before, by its cursor, is the first; and the one after it
+     * the second again, as the API, the page and the CLI give it */
+    char url[200];
+    snprintf(url, sizeof url, "/api/v1/attention?list=untreated&limit=1&cursor=%s", prev);
+    wf_req(&r, WF_READER, "GET", url, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    json_t *first = wf_json(&r);
+    tu_http_free(&r);
+    assert_int_equal(json_integer_value(json_object_get(first, "offset")), 0);
+    assert_true(json_is_null(json_object_get(first, "prev_cursor")));
+    const char *next = json_string_value(json_object_get(first, "next_cursor"));
+    assert_non_null(next);
+    snprintf(url, sizeof url, "/attention?list=untreated&limit=1&cursor=%s", next);
+    html = wf_page(WF_READER, url, 200);
+    snprintf(want, sizeof want, "<a href=\"/risks/%s\">%s</a>", second, second);
+    assert_contains(html, want);
+    assert_contains(html, "Risks 2 to 2 of");
+    free(html);
+    text = tu_isms_ok(wf_repo(), "attention", "untreated", "--cursor", next, "--limit", "1");
+    assert_contains(text, second);
+    assert_contains(text, "Risks 2 to 2 of");
+    free(text);
+    json_decref(first);
     json_decref(a);
 
     const char *bad[][2] = { { "/api/v1/attention", "list" },
@@ -1114,6 +1142,8 @@ static void what_needs_attention_is_listed_in_full(void **state)
                              { "/api/v1/attention?list=untreated&offset=-1", "offset" },
                              { "/api/v1/attention?list=untreated&limit=501", "limit" },
                              { "/api/v1/attention?list=untreated&sort=title", "sort" },
+                             { "/api/v1/attention?list=untreated&cursor=5x", "cursor" },
+                             { "/api/v1/attention?list=untreated&cursor=1a2&offset=1", "cursor" },
                              { "/attention?list=nope", "list" } };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         wf_req(&r, WF_LEAD, "GET", bad[k][0], NULL, NULL);

@@ -1,5 +1,6 @@
 /* attention.c: what needs attention, listed in full (see attention.h). */
 #include "domain/views/attention.h"
+#include "domain/views/query.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "domain/workflows/quantify.h"
@@ -59,8 +60,6 @@ static int take_id(const char *key, int64_t id, void *ctx)
     return 0;
 }
 
-static int take_record(const record *r, void *ctx) { return take_id(r->key, r->id, ctx); }
-
 /* One kept figure; E_CONFLICT where the schema keeps none. */
 static int kept(dom *d, const char *name, int64_t *n, isms_err *e)
 {
@@ -71,7 +70,7 @@ static int kept(dom *d, const char *name, int64_t *n, isms_err *e)
     return store_tally_sum(dom_store(d), &name, 1, n, e);
 }
 
-static int unquantified(dom *d, dom_attention *out, page_ids *p, isms_err *e)
+static int unquantified(dom *d, const store_page *at, dom_attention *out, page_ids *p, isms_err *e)
 {
     int64_t risks, quantified;
     int rc =
@@ -82,12 +81,19 @@ static int unquantified(dom *d, dom_attention *out, page_ids *p, isms_err *e)
     if (rc)
         return rc;
     out->total = risks - quantified;
+    if (out->total <= 0)
+        return 0;
     store_query q;
-    dom_unquantified_query(dom_arena(d), out->offset, out->limit, &q);
-    return out->total > 0 ? dom_list(d, &reg_risk, &q, take_record, p, e) : 0;
+    dom_unquantified_query(dom_arena(d), at->after || at->before ? 0 : at->offset, at->limit, &q);
+    q.after = at->after;
+    q.before = at->before;
+    int64_t n;
+    rc = store_ids(dom_store(d), &reg_risk, &q, NULL, 0, &p->ids, &n, dom_arena(d), e);
+    p->n = (int)n;
+    return rc;
 }
 
-static int untreated(dom *d, dom_attention *out, page_ids *p, isms_err *e)
+static int untreated(dom *d, const store_page *at, dom_attention *out, page_ids *p, isms_err *e)
 {
     store *st = dom_store(d);
     int64_t to_treat, treated;
@@ -98,17 +104,17 @@ static int untreated(dom *d, dom_attention *out, page_ids *p, isms_err *e)
     if (rc)
         return rc;
     out->total = to_treat - treated;
-    return out->total > 0 ? store_risks_untreated(st, out->offset, out->limit, take_id, p, e) : 0;
+    return out->total > 0 ? store_risks_untreated(st, at, take_id, p, e) : 0;
 }
 
-static int flagged(dom *d, dom_attention *out, page_ids *p, isms_err *e)
+static int flagged(dom *d, const store_page *at, dom_attention *out, page_ids *p, isms_err *e)
 {
     if (!store_keeps_latest(dom_store(d)))
         return err_set(e, E_CONFLICT, "repository",
                        "this repository's schema does not keep each risk's latest analysis; "
                        "open it once with write access to upgrade it");
-    return store_latest_flagged(dom_store(d), out->list == ATT_MATRIX_DISAGREES, out->offset,
-                                out->limit, take_id, p, &out->total, e);
+    return store_latest_flagged(dom_store(d), out->list == ATT_MATRIX_DISAGREES, at, take_id, p,
+                                &out->total, e);
 }
 
 /* Each risk of the page, read by id. */
@@ -123,29 +129,51 @@ static int rows(dom *d, dom_attention *out, const page_ids *p, isms_err *e)
             return rc;
         out->rows[out->n++] = dom_dash_risk(&r, matrix);
     }
+    dom_cursors(dom_arena(d), out->offset, p->n, out->limit, out->total, p->n ? p->ids[0] : 0,
+                p->n ? p->ids[p->n - 1] : 0, &out->next, &out->prev);
     return 0;
 }
 
-int dom_attention_read(dom *d, att_list list, int64_t offset, int limit, dom_attention *out,
-                       isms_err *e)
+static int check_page(const store_page *at, isms_err *e)
+{
+    const struct {
+        const char *name;
+        int64_t v;
+    } ids[] = { { "offset", at->offset }, { "after", at->after }, { "before", at->before } };
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+        if (ids[k].v < 0)
+            return err_set(e, E_INVALID, ids[k].name, "%s %lld: give 0 or more", ids[k].name,
+                           (long long)ids[k].v);
+    if (at->limit < 0 || at->limit > ATT_PAGE_MAX)
+        return err_set(e, E_INVALID, "limit", "limit %lld: give 1 to %d risks a page",
+                       (long long)at->limit, ATT_PAGE_MAX);
+    if (at->after && at->before)
+        return err_set(e, E_INVALID, "before",
+                       "before %lld: give the page after a risk or the one before another, not "
+                       "both",
+                       (long long)at->before);
+    return 0;
+}
+
+int dom_attention_read(dom *d, att_list list, const store_page *at, dom_attention *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
     if ((int)list < 0 || list >= ATT_NLISTS)
         return err_set(e, E_INVALID, "list", "list %d: no such list", (int)list);
-    if (limit < 0 || limit > ATT_PAGE_MAX)
-        return err_set(e, E_INVALID, "limit", "limit %d: give 1 to %d risks a page", limit,
-                       ATT_PAGE_MAX);
-    if (offset < 0)
-        return err_set(e, E_INVALID, "offset", "offset %lld: give 0 or more", (long long)offset);
+    int rc = check_page(at, e);
+    if (rc)
+        return rc;
     now_timestamp(out->computed_at);
     out->list = list;
     out->what = lists[list].what;
     out->why = lists[list].why;
-    out->offset = offset;
-    out->limit = limit ? limit : ATT_PAGE;
+    out->offset = at->offset;
+    out->limit = at->limit ? (int)at->limit : ATT_PAGE;
+    store_page page = *at;
+    page.limit = out->limit;
     page_ids p = { arena_alloc(dom_arena(d), sizeof *p.ids * (size_t)out->limit), 0, out->limit };
-    int rc = list == ATT_UNQUANTIFIED ? unquantified(d, out, &p, e)
-             : list == ATT_UNTREATED  ? untreated(d, out, &p, e)
-                                      : flagged(d, out, &p, e);
+    rc = list == ATT_UNQUANTIFIED ? unquantified(d, &page, out, &p, e)
+         : list == ATT_UNTREATED  ? untreated(d, &page, out, &p, e)
+                                  : flagged(d, &page, out, &p, e);
     return rc ? rc : rows(d, out, &p, e);
 }

@@ -705,7 +705,8 @@ static int treatment(gather *g, const tallies *t, isms_err *e)
     s->accepted_without = tallies_get(t, "risk.accept") - valid;
     s->untreated_keys.total = s->untreated;
     first_keys f = { g, &s->untreated_keys };
-    return s->untreated > 0 ? store_risks_untreated(st, 0, DASH_KEYS_FIRST, first_key, &f, e) : 0;
+    const store_page first = { .limit = DASH_KEYS_FIRST };
+    return s->untreated > 0 ? store_risks_untreated(st, &first, first_key, &f, e) : 0;
 }
 
 /* One of the worst risks, read whole by id (g->e says why it failed). */
@@ -804,12 +805,12 @@ static int add_flagged(const char *key, int64_t id, void *ctx)
 static int flag_kept(gather *g, isms_err *e)
 {
     dash_keys *lists[] = { &g->out->outside, &g->out->matrix_disagrees };
+    const store_page first = { .limit = DASH_KEYS_FIRST };
     int rc = 0;
     for (int k = 0; k < 2 && !rc; k++) {
         void *c[] = { g->a, lists[k] };
         int64_t total;
-        rc =
-            store_latest_flagged(dom_store(g->d), k, 0, DASH_KEYS_FIRST, add_flagged, c, &total, e);
+        rc = store_latest_flagged(dom_store(g->d), k, &first, add_flagged, c, &total, e);
         lists[k]->total = total;
     }
     g->out->outside_appetite = g->out->outside.total;

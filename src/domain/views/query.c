@@ -3,6 +3,9 @@
 #include "domain/registers/registers.h"
 #include "domain/registers/validate.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 int dom_filterable(const fielddef *f) { return f->type != FT_DIST && !(f->flags & FF_MULTILINE); }
@@ -95,4 +98,35 @@ int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int
     q->filters = filters;
     q->nfilters = have;
     return 0;
+}
+
+int dom_cursor_parse(const char *text, store_page *at, isms_err *e)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(text, &end, 10), id = 0;
+    int bad = end == text || n < 0 || errno || (*end && *end != 'a' && *end != 'b');
+    at->after = at->before = 0;
+    if (!bad && *end) {
+        char kind = *end;
+        const char *rest = end + 1;
+        id = strtoll(rest, &end, 10);
+        bad = end == rest || *end || id <= 0 || errno;
+        at->after = kind == 'a' ? id : 0;
+        at->before = kind == 'b' ? id : 0;
+    }
+    if (bad)
+        return err_set(e, E_USAGE, "cursor", "cursor: %s is none this list gave", text);
+    at->offset = n;
+    return 0;
+}
+
+void dom_cursors(arena *a, int64_t offset, int64_t n, int64_t limit, int64_t total, int64_t first,
+                 int64_t last, const char **next, const char **prev)
+{
+    *next =
+        n && offset + n < total ? arena_printf(a, "%" PRId64 "a%" PRId64, offset + n, last) : NULL;
+    *prev = n && offset > 0 ? arena_printf(a, "%" PRId64 "b%" PRId64,
+                                           offset > limit ? offset - limit : 0, first)
+                            : NULL;
 }

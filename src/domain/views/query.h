@@ -26,4 +26,16 @@ int dom_filterable(const fielddef *f);
 int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n, store_query *q,
                       isms_err *e);
 
+/* A page's cursor, as the front ends give it to name the pages around a
+ * page of a list (the web's "Next", the API's next_cursor): "N", N rows in
+ * (at->offset, read past them); "NaID", the page after record #ID; "NbID",
+ * the one before it (N then where the page starts, for people: "51-100 of
+ * 900"). E_USAGE naming "cursor" for any other text. */
+int dom_cursor_parse(const char *text, store_page *at, isms_err *e);
+/* The cursors of the pages after and before one that starts `offset` rows
+ * into `total`, of n rows (limit a page) from record #first to #last:
+ * *next and *prev in a, NULL where there is no such page. */
+void dom_cursors(arena *a, int64_t offset, int64_t n, int64_t limit, int64_t total, int64_t first,
+                 int64_t last, const char **next, const char **prev);
+
 #endif
