@@ -198,12 +198,19 @@ for backend in $BACKENDS; do
             matrix) measure "$backend" "$n" "person matrix" "$r" person matrix ;;
             # What needs attention, in full: a page of 50 of the risks not
             # quantified and of those untreated (every risk of the bases is
-            # both), and the same from the 5,000th on (the rows skipped).
+            # both), the same from the 5,000th on (the rows skipped), and
+            # the last page of SIZE by its offset and by the cursor the
+            # page before it gives (risk #SIZE-50 of the bases' ids 1..SIZE).
             attention)
+                last=$((n - 50))
                 measure "$backend" "$n" "attention unquantified" "$r" attention unquantified
                 measure "$backend" "$n" "attention untreated" "$r" attention untreated
                 measure "$backend" "$n" "attention untreated --offset 5000" "$r" \
-                    attention untreated --offset 5000 ;;
+                    attention untreated --offset 5000
+                measure "$backend" "$n" "attention untreated, last page by offset" "$r" \
+                    attention untreated --offset "$last"
+                measure "$backend" "$n" "attention untreated, last page by cursor" "$r" \
+                    attention untreated --cursor "${last}a$last" ;;
             # Assets with protection needs inherited along dependencies
             # (a base with SIZE/2 assets): one asset, a page of 50, the
             # dashboard and an add below a deep asset, whatever their number.
