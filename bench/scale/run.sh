@@ -29,9 +29,9 @@
 #             ledger root or proof that reads the whole ledger takes half
 #             an hour of callgrind at 1M)
 #   COMMANDS  which of verify root proof consistency show referred summary add
-#             measure matrix attention assets log portfolio overdue states to
-#             run (default all but add, measure, matrix, attention, assets,
-#             log, portfolio, overdue and states; add writes a risk each run, measure a
+#             measure matrix attention assets log portfolio overdue states
+#             pages to run (default all but add, measure, matrix, attention,
+#             assets, log, portfolio, overdue, states and pages; add writes a risk each run, measure a
 #             measurement of each of 22 metrics, one per measure isms knows,
 #             added on its first run; portfolio gives 50 risks FAIR inputs on
 #             its first run)
@@ -181,6 +181,14 @@ for backend in $BACKENDS; do
             proof) measure "$backend" "$n" "ledger proof SEQ" "$r" ledger proof $((n * 7 / 9)) ;;
             consistency) measure "$backend" "$n" "ledger proof --from N/2" "$r" ledger proof --from $((n / 2)) ;;
             show) measure "$backend" "$n" "risk show" "$r" risk show "RISK-$((n / 2))" ;;
+            # A page of the risk list: the first, and the last of SIZE by
+            # its offset (the rows passed) and after the key before it.
+            pages) last=$((n - 50))
+                measure "$backend" "$n" "risk list --limit 50" "$r" risk list --limit 50
+                measure "$backend" "$n" "risk list, last page by offset" "$r" risk list \
+                    --limit 50 --offset "$last"
+                measure "$backend" "$n" "risk list, last page --after" "$r" risk list \
+                    --limit 50 --after "RISK-$last" ;;
             # What refers to a record: the first of each field, whatever
             # their number (a tenth of the risks name OBJ-1).
             referred) measure "$backend" "$n" "objective show" "$r" objective show OBJ-1 ;;

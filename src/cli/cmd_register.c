@@ -172,6 +172,50 @@ int cli_table_row(const record *r, void *ctx)
     return 0;
 }
 
+/* The rows of a page as the table shows them, and the one past it: there
+ * are more, after the last shown. */
+enum { PAGE_FULL = -1 }; /* page_row's stop: no error */
+
+typedef struct page_rows {
+    table *t;
+    int64_t n, limit; /* limit 0: every row */
+    buf last;         /* the last row's key */
+} page_rows;
+
+static int page_row(const record *r, void *ctx)
+{
+    page_rows *p = ctx;
+    if (p->limit && p->n == p->limit)
+        return PAGE_FULL; /* the one past the page */
+    p->n++;
+    buf_clear(&p->last);
+    buf_puts(&p->last, r->key);
+    table_add(p->t, r);
+    return 0;
+}
+
+/* --limit, --offset and --after KEY (the records after it: store_query's
+ * id_after, read on from its place in the id order the list is in). */
+static int list_page(cli *c, store_query *q, isms_err *e)
+{
+    const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset"),
+               *after = cli_opt_value(c, "after");
+    int rc = 0;
+    if (limit)
+        rc = parse_int64("limit", limit, 1, INT64_MAX, &q->limit, e);
+    if (!rc && offset)
+        rc = parse_int64("offset", offset, 0, INT64_MAX, &q->offset, e);
+    if (!rc && after) {
+        const char *key;
+        int retired;
+        rc = dom_find(c->d, c->reg, after, &q->id_after, &key, &retired, e);
+        if (!rc && !q->id_after)
+            rc = err_set(e, E_NOT_FOUND, "after", "--after %s: no %s has that key", after,
+                         c->reg->name);
+    }
+    return rc;
+}
+
 static int cmd_list(cli *c, isms_err *e)
 {
     int rc = cli_start(c, 0, "no arguments (filters are options, see --help)", e);
@@ -179,17 +223,9 @@ static int cmd_list(cli *c, isms_err *e)
         return rc;
     store_query q = { .include_retired = cli_opt_given(c, "all"),
                       .only_retired = cli_opt_given(c, "retired") };
-    const char *limit = cli_opt_value(c, "limit"), *offset = cli_opt_value(c, "offset");
-    if (limit) {
-        rc = parse_int64("limit", limit, 1, INT64_MAX, &q.limit, e);
-        if (rc)
-            return rc;
-    }
-    if (offset) {
-        rc = parse_int64("offset", offset, 0, INT64_MAX, &q.offset, e);
-        if (rc)
-            return rc;
-    }
+    rc = list_page(c, &q, e);
+    if (rc)
+        return rc;
     dom_filter_arg filters[CLI_MAX_ARGS];
     int states[CLI_MAX_ARGS];
     int n = 0, nstates = 0;
@@ -210,9 +246,17 @@ static int cmd_list(cli *c, isms_err *e)
         return rc;
     if (cli_opt_given(c, "csv"))
         return dom_txn_end(c->d, cli_list_csv(c, &q, states, nstates, e), e);
-    table *t = table_begin(c, c->reg);
-    rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, cli_table_row, t, e);
-    table_end(t);
+    page_rows p = { .t = table_begin(c, c->reg), .limit = q.limit };
+    buf_init(&p.last);
+    if (q.limit && q.limit < INT64_MAX)
+        q.limit++; /* one more: are there more? */
+    rc = dom_list_in_states(c->d, c->reg, &q, states, nstates, page_row, &p, e);
+    int more = rc == PAGE_FULL;
+    rc = more ? 0 : rc;
+    table_end(p.t);
+    if (!rc && more && !c->json)
+        fprintf(c->out, "(more: --after %s)\n", buf_str(&p.last));
+    buf_reset(&p.last);
     return dom_txn_end(c->d, rc, e);
 }
 

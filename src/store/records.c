@@ -1965,10 +1965,12 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     int rc = check_query(s, reg, q, e);
     if (rc)
         return rc;
-    /* A page whose query builds a set first reads its ids once: the
-     * records' query and each link table's would each build it again
-     * (three link tables of a risk: four sets of up to 10,000 ids). */
-    if (!q || !q->limit || q->limit > SCAN_WHOLE_MAX || q->ids || !builds_a_set(q))
+    /* A page whose query builds a set, or passes rows to an offset, first
+     * reads its ids once: the records' query and each link table's would
+     * each build the set again (three link tables of a risk: four sets of
+     * up to 10,000 ids), or pass the offset's rows again (four passes over
+     * 999,950 risks for the last page of a million). */
+    if (!q || !q->limit || q->limit > SCAN_WHOLE_MAX || q->ids || (!builds_a_set(q) && !q->offset))
         return scan_query(s, reg, q, fn, ctx, e);
     int64_t *ids = NULL;
     store_query by_ids;

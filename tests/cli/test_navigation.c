@@ -483,10 +483,71 @@ static void show_lists_the_first_members_of_a_large_set(void **state)
     json_decref(j);
 }
 
+/* `list --after KEY` is the page after that record, as --offset reaches
+ * it: walked three at a time by the `more:` each page names, the whole
+ * list once in order, and the last page names none; with a state too; a
+ * key that is none is refused by name. */
+static void a_list_pages_after_a_key(void **state)
+{
+    (void)state;
+    const char *whole_argv[] = { "risk", "list", "--json", NULL };
+    json_t *whole = json_run(whole_argv);
+    char *want = keys_of(whole);
+    size_t n = json_array_size(whole);
+    assert_true(n > 6);
+    json_decref(whole);
+    char walked[2048] = "", after[64] = "";
+    size_t pages = 0;
+    for (;;) {
+        char *out = after[0] ? tu_isms_ok(repo, "risk", "list", "--limit", "3", "--after", after)
+                             : tu_isms_ok(repo, "risk", "list", "--limit", "3");
+        pages++;
+        for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+            if (!strncmp(line, "RISK-", 5))
+                snprintf(walked + strlen(walked), sizeof walked - strlen(walked), "%s%.*s",
+                         walked[0] ? "," : "", (int)strcspn(line, " "), line);
+            after[0] = 0;
+            if (!strncmp(line, "(more: --after ", 15))
+                snprintf(after, sizeof after, "%.*s", (int)strcspn(line + 15, ")"), line + 15);
+        }
+        free(out);
+        if (!after[0])
+            break;
+        assert_true(pages < 100);
+    }
+    assert_string_equal(walked, want);
+    assert_int_equal(pages, (n + 2) / 3);
+    free(want);
+    /* the same as the JSON page by offset, with a state */
+    const char *by_offset[] = { "risk",    "list", "--untreated", "--offset", "1",
+                                "--limit", "2",    "--json",      NULL };
+    const char *first[] = { "risk", "list", "--untreated", "--limit", "1", "--json", NULL };
+    json_t *o = json_run(by_offset), *f = json_run(first);
+    const char *key = json_string_value(json_object_get(json_array_get(f, 0), "key"));
+    const char *by_after[] = { "risk",    "list", "--untreated", "--after", key,
+                               "--limit", "2",    "--json",      NULL };
+    json_t *a = json_run(by_after);
+    char *ko = keys_of(o), *ka = keys_of(a);
+    assert_string_equal(ka, ko);
+    assert_true(json_array_size(a) >= 1);
+    free(ko);
+    free(ka);
+    json_decref(o);
+    json_decref(f);
+    json_decref(a);
+    tu_result r;
+    tu_isms(&r, repo, NULL, "risk", "list", "--after", "RISK-999", NULL);
+    assert_int_equal(r.status, 4);
+    assert_contains(r.err, "--after RISK-999: no risk has that key");
+    free(r.out);
+    free(r.err);
+}
+
 TU_MAIN(setup, NULL, cmocka_unit_test(show_lists_what_points_at_a_record),
         cmocka_unit_test(lists_filter_on_links_and_roles),
         cmocka_unit_test(state_filters_agree_with_the_dashboard),
         cmocka_unit_test(owners_show_by_name), cmocka_unit_test(links_change_by_members),
         cmocka_unit_test(last_approving_role_needs_force),
         cmocka_unit_test(show_lists_the_first_referrers_and_how_to_list_all),
-        cmocka_unit_test(show_lists_the_first_members_of_a_large_set))
+        cmocka_unit_test(show_lists_the_first_members_of_a_large_set),
+        cmocka_unit_test(a_list_pages_after_a_key))
