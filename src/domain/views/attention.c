@@ -139,11 +139,11 @@ static int check_page(const store_page *at, isms_err *e)
     const struct {
         const char *name;
         int64_t v;
-    } ids[] = { { "offset", at->offset }, { "after", at->after }, { "before", at->before } };
-    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
-        if (ids[k].v < 0)
-            return err_set(e, E_INVALID, ids[k].name, "%s %lld: give 0 or more", ids[k].name,
-                           (long long)ids[k].v);
+    } given[] = { { "offset", at->offset }, { "after", at->after }, { "before", at->before } };
+    for (size_t k = 0; k < sizeof given / sizeof *given; k++)
+        if (given[k].v < 0)
+            return err_set(e, E_INVALID, given[k].name, "%s %lld: give 0 or more", given[k].name,
+                           (long long)given[k].v);
     if (at->limit < 0 || at->limit > ATT_PAGE_MAX)
         return err_set(e, E_INVALID, "limit", "limit %lld: give 1 to %d risks a page",
                        (long long)at->limit, ATT_PAGE_MAX);
