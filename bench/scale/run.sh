@@ -233,7 +233,13 @@ for backend in $BACKENDS; do
                     --depends-on "AST-$((n / 4))" ;;
             # The last 50 entries of the log: read from its end, each named
             # against its key's entry before (session 28: every entry was read).
-            log) measure "$backend" "$n" "log --limit 50" "$r" log --limit 50 ;;
+            # The log: the last 50 entries, the 50 before the middle
+            # entry (a page back through the history) and those of one risk.
+            log) measure "$backend" "$n" "log --limit 50" "$r" log --limit 50
+                measure "$backend" "$n" "log --limit 50 --before (the middle)" "$r" log \
+                    --limit 50 --before "$((n / 2))"
+                measure "$backend" "$n" "log RISK --limit 50 --before (its last)" "$r" log \
+                    "RISK-$((n / 2))" --limit 50 --before "$((n * 2))" ;;
             # The portfolio of 50 quantified risks among all: those read by
             # their index, the others counted (session 28: every risk read).
             portfolio) quantified "$r"

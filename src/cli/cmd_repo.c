@@ -131,8 +131,8 @@ int cmd_verify(cli *c, isms_err *e)
 typedef struct log_ctx {
     cli *c;
     int json;
-    int64_t count;
-    buf line; /* one entry's text, written whole */
+    int64_t count, first; /* entries shown, the first's seq */
+    buf line;             /* one entry's text, written whole */
     isms_err *e;
 } log_ctx;
 
@@ -166,8 +166,10 @@ static int log_entry(const ledger_row *r, void *ctx)
     int rc = ledger_entry_readable(r, l->e);
     if (rc)
         return rc;
-    if (!l->count)
+    if (!l->count) {
         log_header(l);
+        l->first = r->seq;
+    }
     buf changed;
     buf_init(&changed);
     if (r->prev_data)
@@ -185,15 +187,28 @@ static int log_entry(const ledger_row *r, void *ctx)
     return 0;
 }
 
+/* --limit N and --before SEQ (an entry's number, "#2684" as the log
+ * shows it, or "2684"). */
+static int log_page(cli *c, int64_t *limit, int64_t *before, isms_err *e)
+{
+    const char *lim = cli_opt_value(c, "limit"), *bef = cli_opt_value(c, "before");
+    int rc = lim ? parse_int64("limit", lim, 1, INT64_MAX, limit, e) : 0;
+    if (!rc && bef)
+        rc = parse_int64("before", bef + (*bef == '#'), 1, INT64_MAX, before, e);
+    return rc;
+}
+
 /* The log streams: its cost and memory are those of the entries shown,
- * the last --limit of them read from the end, not the ledger's length. */
+ * the last --limit of them read from the end (or from before the entry
+ * --before names), not the ledger's length. A page cut short names the
+ * page before it. */
 int cmd_log(cli *c, isms_err *e)
 {
     if (c->nargs > 1)
-        return err_set(e, E_USAGE, "KEY", "usage: isms log [KEY] [--limit N]");
-    int64_t limit = 0;
-    const char *lim = cli_opt_value(c, "limit");
-    int rc = lim ? parse_int64("limit", lim, 1, INT64_MAX, &limit, e) : 0;
+        return err_set(e, E_USAGE, "KEY", "usage: isms log [KEY] [--limit N] [--before SEQ]");
+    int64_t limit = 0, before = 0;
+    int older = 0;
+    int rc = log_page(c, &limit, &before, e);
     if (!rc)
         rc = cli_open(c, e);
     if (rc)
@@ -201,15 +216,20 @@ int cmd_log(cli *c, isms_err *e)
     log_ctx l = { .c = c, .json = c->json, .e = e };
     buf_init(&l.line);
     const char *key = c->nargs ? c->args[0] : NULL;
-    rc = dom_log(c->d, key, limit, log_entry, &l, e);
+    rc = dom_log(c->d, key, limit, before, &older, log_entry, &l, e);
     buf_reset(&l.line);
     if (!rc && key && !l.count)
-        return err_set(e, E_NOT_FOUND, "KEY", "the ledger has no entries for %s",
-                       dom_key(c->d, key));
+        return before
+                   ? err_set(e, E_NOT_FOUND, "KEY", "the ledger has no entries for %s before #%lld",
+                             dom_key(c->d, key), (long long)before)
+                   : err_set(e, E_NOT_FOUND, "KEY", "the ledger has no entries for %s",
+                             dom_key(c->d, key));
     if (!l.count && !rc)
         log_header(&l);
     if (l.json && !rc)
         fputs(l.count ? "\n]\n" : "]\n", c->out);
+    else if (!rc && older && l.count)
+        fprintf(c->out, "(older: --before %lld)\n", (long long)l.first);
     return rc;
 }
 

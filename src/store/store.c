@@ -889,8 +889,10 @@ int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *c
 
 /* `keyed` with key bound (its first parameter) or, key NULL, `all`; then
  * the integer v. */
-static int prep_keyed(store *s, const char *key, const char *keyed, const char *all, int64_t v,
-                      db_stmt **st, isms_err *e)
+/* `keyed` or `all` prepared as key says, and bound: the key (when given),
+ * then the n integers v. */
+static int prep_keyed(store *s, const char *key, const char *keyed, const char *all,
+                      const int64_t *v, int n, db_stmt **st, isms_err *e)
 {
     int rc = db_prep(s->db, key ? keyed : all, st, e);
     if (rc)
@@ -898,35 +900,50 @@ static int prep_keyed(store *s, const char *key, const char *keyed, const char *
     int at = 1;
     if (key)
         db_bind_text(*st, at++, key);
-    db_bind_int(*st, at, v);
+    for (int k = 0; k < n; k++)
+        db_bind_int(*st, at++, v[k]);
     return 0;
 }
 
-int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
-                         isms_err *e)
+int store_ledger_history(store *s, const char *key, int64_t after, int64_t before,
+                         store_ledger_fn fn, void *ctx, isms_err *e)
 {
     db_stmt *st;
+    const int64_t range[] = { after, before ? before : INT64_MAX };
     int rc = prep_keyed(s, key,
                         "SELECT " LEDGER_COLS LEDGER_PREV_DATA
-                        " FROM ledger l WHERE l.key = ? AND l.seq > ? ORDER BY l.seq",
+                        " FROM ledger l WHERE l.key = ? AND l.seq > ? AND l.seq < ? ORDER BY l.seq",
                         "SELECT " LEDGER_COLS LEDGER_PREV_DATA
-                        " FROM ledger l WHERE l.seq > ? ORDER BY l.seq",
-                        after, &st, e);
+                        " FROM ledger l WHERE l.seq > ? AND l.seq < ? ORDER BY l.seq",
+                        range, 2, &st, e);
     if (rc)
         return rc;
     db_many_rows(st);
     return each_entry(st, 10, fn, ctx, e);
 }
 
-int store_ledger_tail(store *s, const char *key, int64_t n, int64_t *after, isms_err *e)
+int store_ledger_tail(store *s, const char *key, int64_t n, int64_t before, int64_t *after,
+                      int *older, isms_err *e)
 {
     db_stmt *st;
+    const int64_t bound[] = { before ? before : INT64_MAX, n - 1 };
     int rc = prep_keyed(s, key,
-                        "SELECT seq FROM ledger WHERE key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?",
-                        "SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1 OFFSET ?", n - 1, &st, e);
+                        "SELECT seq FROM ledger WHERE key = ? AND seq < ? ORDER BY seq DESC "
+                        "LIMIT 2 OFFSET ?",
+                        "SELECT seq FROM ledger WHERE seq < ? ORDER BY seq DESC LIMIT 2 OFFSET ?",
+                        bound, 2, &st, e);
     int64_t first = 1; /* (none: from the start) */
-    if (!rc)
-        rc = db_first_int(st, 1, &first, e);
+    int row;
+    *older = 0;
+    *after = 0;
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    if (!rc && row) {
+        first = db_col_int(st, 0);
+        rc = db_step(st, older, e); /* one more row: there are entries before those n */
+    }
+    db_done(st);
     *after = first - 1;
     return rc;
 }

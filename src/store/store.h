@@ -398,14 +398,18 @@ int store_ledger_scan(store *s, const char *key, store_ledger_fn fn, void *ctx, 
 /* The entries after entry #after, in seq order (an incremental verify). */
 int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *ctx, isms_err *e);
 /* A history: the entries of one key (of all when key is NULL) after entry
- * #after, in seq order, each with prev_data, the data of the same key's
- * entry before it (NULL for an add): read beside the row by the database,
- * so the caller holds no earlier versions. */
-int store_ledger_history(store *s, const char *key, int64_t after, store_ledger_fn fn, void *ctx,
-                         isms_err *e);
-/* *after such that the entries after it are the last n (of one key, or of
- * all): 0 when there are n or fewer. n >= 1. */
-int store_ledger_tail(store *s, const char *key, int64_t n, int64_t *after, isms_err *e);
+ * #after and, when before is not 0, before entry #before, in seq order,
+ * each with prev_data, the data of the same key's entry before it (NULL
+ * for an add): read beside the row by the database, so the caller holds
+ * no earlier versions. */
+int store_ledger_history(store *s, const char *key, int64_t after, int64_t before,
+                         store_ledger_fn fn, void *ctx, isms_err *e);
+/* *after such that the entries after it (and, when before is not 0, before
+ * entry #before) are the last n of them (of one key, or of all): 0 when
+ * there are n or fewer; *older whether there are entries before those n.
+ * Read from the end of the seq's index: the cost of n. n >= 1. */
+int store_ledger_tail(store *s, const char *key, int64_t n, int64_t before, int64_t *after,
+                      int *older, isms_err *e);
 int store_ledger_get(store *s, int64_t seq, ledger_row *row, arena *a, isms_err *e);
 /* Every entry's key and seq, ordered by key (bytes, as strcmp orders
  * them) then seq: each key's entries together, its latest last (on SQLite

@@ -137,7 +137,7 @@ static void log_shows_the_last_entries(void **state)
     free(tu_isms_ok(repo, "person", "add", "--name", "Ivo Intern", "--email", "ivo@acme.example"));
     long long n = ledger_length();
     char *out = tu_isms_ok(repo, "log", "--limit", "3");
-    assert_int_equal(lines_of(out), 4); /* the header and three entries */
+    assert_int_equal(lines_of(out), 5); /* the header, three entries, the page before */
     char seq[32];
     snprintf(seq, sizeof seq, "#%-6lld", n - 2);
     assert_contains(out, seq);
@@ -157,8 +157,68 @@ static void log_shows_the_last_entries(void **state)
     free(out);
     out = tu_isms_ok(repo, "log", "--limit", "1000000");
     assert_int_equal(lines_of(out), n + 1); /* more asked than there are: all of them */
+    assert_not_contains(out, "(older:");
     free(out);
     free(tu_isms_err(repo, 3, "limit", "log", "--limit", "0"));
+    free(tu_isms_err(repo, 3, "before", "log", "--before", "#x"));
+    free(tu_isms_err(repo, 3, "before", "log", "--before", "0"));
+}
+
+/* `log --before SEQ` is the page before an entry, as the page after it
+ * names it: walked back from the end four at a time, every entry once,
+ * each page in order, the first page naming none before it; of one key,
+ * its entries before one of them. */
+static void log_pages_back_through_the_ledger(void **state)
+{
+    (void)state;
+    long long n = ledger_length(), want = n, pages = 0;
+    char before[32] = "";
+    for (;;) {
+        char *out = before[0] ? tu_isms_ok(repo, "log", "--limit", "4", "--before", before)
+                              : tu_isms_ok(repo, "log", "--limit", "4");
+        pages++;
+        char seq[32];
+        long long first = want - 3 > 1 ? want - 3 : 1;
+        for (long long k = first; k <= want; k++) { /* these, in order */
+            snprintf(seq, sizeof seq, "\n#%-6lld", k);
+            assert_contains(out, seq);
+            if (k > first)
+                assert_true(strstr(out, seq) > strstr(out, "\n#"));
+        }
+        assert_int_equal(lines_of(out), 1 + (want - first + 1) + (first > 1));
+        before[0] = 0;
+        const char *older = strstr(out, "(older: --before ");
+        if (older)
+            snprintf(before, sizeof before, "%.*s", (int)strcspn(older + 17, ")"), older + 17);
+        free(out);
+        if (!before[0])
+            break;
+        assert_int_equal(atoll(before), first);
+        want = first - 1;
+    }
+    assert_int_equal(pages, (n + 3) / 4);
+    assert_int_equal(want - 3 > 1 ? want - 3 : 1, 1);
+    /* one key: AST-1's entries before its last (an add and an update) */
+    char *text = tu_isms_ok(repo, "log", "AST-1", "--json");
+    json_t *all = json_of(text);
+    free(text);
+    size_t m = json_array_size(all);
+    assert_true(m >= 2);
+    char at[32];
+    snprintf(at, sizeof at, "#%lld",
+             (long long)json_integer_value(json_object_get(json_array_get(all, m - 1), "seq")));
+    text = tu_isms_ok(repo, "log", "AST-1", "--before", at, "--limit", "1", "--json");
+    json_t *page = json_of(text);
+    free(text);
+    assert_int_equal(json_array_size(page), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(page, 0), "seq")),
+                     json_integer_value(json_object_get(json_array_get(all, m - 2), "seq")));
+    json_decref(page);
+    /* before its first entry: none */
+    snprintf(at, sizeof at, "%lld",
+             (long long)json_integer_value(json_object_get(json_array_get(all, 0), "seq")));
+    json_decref(all);
+    free(tu_isms_err(repo, 4, "no entries for AST-1 before #", "log", "AST-1", "--before", at));
 }
 
 /* The domain says whether an update changed anything; the CLI says so. */
@@ -485,6 +545,7 @@ static void scope_is_approved_by_the_board(void **state)
 
 TU_MAIN(group_setup, NULL, cmocka_unit_test(example_records_are_stored),
         cmocka_unit_test(verify_and_log), cmocka_unit_test(log_shows_the_last_entries),
+        cmocka_unit_test(log_pages_back_through_the_ledger),
         cmocka_unit_test(update_says_whether_it_changed),
         cmocka_unit_test(bad_input_changes_nothing), cmocka_unit_test(help_at_every_level),
         cmocka_unit_test(every_list_and_show_has_json), cmocka_unit_test(list_filters),

@@ -435,12 +435,19 @@ int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err
     return store_ledger_scan(d->st, key ? dom_key(d, key) : NULL, fn, ctx, e);
 }
 
-int dom_log(dom *d, const char *key, int64_t last, store_ledger_fn fn, void *ctx, isms_err *e)
+int dom_log(dom *d, const char *key, int64_t last, int64_t before, int *older, store_ledger_fn fn,
+            void *ctx, isms_err *e)
 {
     const char *k = key ? dom_key(d, key) : NULL;
     int64_t after = 0;
-    int rc = last ? store_ledger_tail(d->st, k, last, &after, e) : 0;
-    return rc ? rc : store_ledger_history(d->st, k, after, fn, ctx, e);
+    int more = 0;
+    if (before < 0)
+        return err_set(e, E_INVALID, "before", "before %lld: give an entry's number (1 or more)",
+                       (long long)before);
+    int rc = last ? store_ledger_tail(d->st, k, last, before, &after, &more, e) : 0;
+    if (older)
+        *older = more;
+    return rc ? rc : store_ledger_history(d->st, k, after, before, fn, ctx, e);
 }
 
 int dom_ledger_record(dom *d, const record *r, const char *op, isms_err *e)

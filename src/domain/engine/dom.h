@@ -294,10 +294,14 @@ int dom_list(dom *d, const regdef *reg, const store_query *q, store_record_fn fn
 /* The ledger entries of one record (or all, key NULL), oldest first. */
 int dom_history(dom *d, const char *key, store_ledger_fn fn, void *ctx, isms_err *e);
 /* The log people read: the last `last` entries (all when 0) of one key, or
- * of everything when key is NULL, in order, each with the data of its key's
- * entry before it (ledger_row.prev_data): at the cost of the entries given,
- * whatever the ledger's length. */
-int dom_log(dom *d, const char *key, int64_t last, store_ledger_fn fn, void *ctx, isms_err *e);
+ * of everything when key is NULL, before entry #before (0: to the end), in
+ * order, each with the data of its key's entry before it
+ * (ledger_row.prev_data): at the cost of the entries given, whatever the
+ * ledger's length and wherever they lie in it. *older (may be NULL): there
+ * are entries before those given (the page before: before = the first's
+ * seq). */
+int dom_log(dom *d, const char *key, int64_t last, int64_t before, int *older, store_ledger_fn fn,
+            void *ctx, isms_err *e);
 
 /* Finds a record of reg by what people type: its key, a person's e-mail,
  * a framework's name, a requirement as FRAMEWORK:ID (regdef.find). *id = 0
