@@ -887,8 +887,6 @@ int store_ledger_scan_after(store *s, int64_t after, store_ledger_fn fn, void *c
     ", CASE WHEN l.op <> 'add' THEN (SELECT p.data FROM ledger p WHERE p.key = l.key " \
     "AND p.seq < l.seq ORDER BY p.seq DESC LIMIT 1) END"
 
-/* `keyed` with key bound (its first parameter) or, key NULL, `all`; then
- * the integer v. */
 /* `keyed` or `all` prepared as key says, and bound: the key (when given),
  * then the n integers v. */
 static int prep_keyed(store *s, const char *key, const char *keyed, const char *all,

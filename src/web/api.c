@@ -642,19 +642,39 @@ static int entry_json(const ledger_row *row, void *ctx)
     return 0;
 }
 
+enum { HISTORY_MAX = 1000 }; /* entries a page of the API's history */
+
+/* Every entry of the record, or (?limit, ?before) the last `limit` of
+ * them before entry #before, read from that place in the (key, seq) index:
+ * a page of a long history at the cost of the page. older_before: the
+ * `before` of the page before this one, or null. */
 int api_history(web_req *r, isms_err *e)
 {
+    static const char *const known[] = { "limit", "before", NULL };
+    const char *limit = web_query(r, "limit"), *at = web_query(r, "before");
+    int64_t last = 0, before = 0;
+    int older = 0;
     record rec;
-    int rc = dom_get(r->d, r->route->reg, r->key, &rec, e);
+    int rc = web_only_params(r, known, e);
+    if (!rc && limit)
+        rc = web_parse_int("limit", limit, 1, HISTORY_MAX, &last, e);
+    if (!rc && at)
+        rc = web_parse_int("before", at, 1, INT64_MAX, &before, e);
+    if (!rc)
+        rc = dom_get(r->d, r->route->reg, r->key, &rec, e);
     if (rc)
         return rc;
     json_t *entries = json_array();
-    rc = dom_history(r->d, rec.key, entry_json, entries, e);
+    rc = limit || at ? dom_log(r->d, rec.key, last, before, &older, entry_json, entries, e)
+                     : dom_history(r->d, rec.key, entry_json, entries, e);
     if (rc) {
         json_decref(entries);
         return rc;
     }
-    json_t *doc = json_pack("{s:s,s:o}", "key", rec.key, "entries", entries);
+    json_t *first = json_array_get(entries, 0);
+    json_t *doc =
+        json_pack("{s:s,s:o,s:o}", "key", rec.key, "entries", entries, "older_before",
+                  older && first ? json_incref(json_object_get(first, "seq")) : json_null());
     r->status = 200;
     r->type = "application/json";
     js_append(&r->out, doc);

@@ -132,7 +132,8 @@ static json_t *operation(const route *rt)
         [RK_COVERAGE] = { "framework", "gaps" },
         [RK_SOA_GAP] = { "framework", "current", "target" },
         [RK_RESPONSIBILITIES] = { "offset", "limit", "gap", "gap_person", "gap_offset" },
-        [RK_ATTENTION] = { "list", "cursor", "offset", "limit" }
+        [RK_ATTENTION] = { "list", "cursor", "offset", "limit" },
+        [RK_HISTORY] = { "limit", "before" }
     };
     for (int k = 0; rt->kind < sizeof query / sizeof *query && k < MAXQ && query[rt->kind][k];
          k++) {

@@ -221,10 +221,7 @@ static int backlinks(web_req *r, const record *rec, isms_err *e)
 
 /* ---- history ---- */
 
-typedef struct history_ctx {
-    web_req *r;
-    json_t *prev; /* the record as the entry before left it */
-} history_ctx;
+enum { HISTORY_PAGE = 50 }; /* entries on a record's page */
 
 /* What an entry changed: the fields whose value differs from before. */
 static void changes(buf *b, json_t *prev, json_t *now)
@@ -246,34 +243,63 @@ static void changes(buf *b, json_t *prev, json_t *now)
     }
 }
 
+/* The rows of a page of history, written apart: what is said above them
+ * depends on them. */
+typedef struct history_rows {
+    web_req *r;
+    buf rows;
+    int64_t n, first; /* entries, the first's seq */
+} history_rows;
+
+/* One entry, what it changed against the record's entry before it (which
+ * the store reads beside it: the page holds no earlier versions). */
 static int history_row(const ledger_row *row, void *ctx)
 {
-    history_ctx *h = ctx;
-    buf *b = &h->r->out;
+    history_rows *h = ctx;
+    buf *b = &h->rows;
     json_t *data = json_loads(row->data ? row->data : "", 0, NULL);
+    json_t *prev = row->prev_data ? json_loads(row->prev_data, 0, NULL) : NULL;
     html_f(b, "<tr><td>%r</td><td>%s</td><td>%s", web_time_html(h->r->d, row->ts), row->actor,
            row->op);
     if (json_is_object(data) && strcmp(row->op, "add"))
-        changes(b, h->prev, data);
+        changes(b, json_is_object(prev) ? prev : NULL, data);
     html_f(b, "</td><td>%s</td></tr>", row->note ? row->note : "");
-    if (json_is_object(data)) {
-        json_decref(h->prev);
-        h->prev = data;
-    } else {
-        json_decref(data);
-    }
+    json_decref(prev);
+    json_decref(data);
+    if (!h->n++)
+        h->first = row->seq;
     return 0;
 }
 
-static int history(web_req *r, const record *rec, isms_err *e)
+/* The record's last HISTORY_PAGE entries, or those before entry #before
+ * (?history_before=SEQ), with a link to the ones before them: the cost of
+ * a page however long the record's history. */
+static int history(web_req *r, const record *rec, int64_t before, isms_err *e)
 {
-    html_f(&r->out, "<h2>History</h2><div class=\"scroll\"><table><thead><tr><th "
-                    "scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
-                    "<th scope=\"col\">Why</th></tr></thead><tbody>");
-    history_ctx h = { .r = r };
-    int rc = dom_history(r->d, rec->key, history_row, &h, e);
-    json_decref(h.prev);
+    int older = 0;
+    history_rows h = { .r = r };
+    buf_init(&h.rows);
+    int rc = dom_log(r->d, rec->key, HISTORY_PAGE, before, &older, history_row, &h, e);
+    const char *url = web_record_url(r->d, rec->reg, rec->key, "");
+    html_f(&r->out, "<h2 id=\"history\">History</h2>");
+    if (!rc && (older || before)) {
+        html_f(&r->out, "<p class=\"muted\">%s %D %s.",
+               !before ? "The last" : older ? "Earlier:" : "The first", h.n,
+               h.n == 1 ? "change" : "changes");
+        if (older)
+            html_f(&r->out, " <a href=\"%s?history_before=%D#history\">Earlier changes</a>", url,
+                   h.first);
+        if (before)
+            html_f(&r->out, " <a href=\"%s#history\">The latest</a>", url);
+        html_f(&r->out, "</p>");
+    }
+    html_f(&r->out, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">When</th><th "
+                    "scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">Why</th>"
+                    "</tr></thead><tbody>");
+    if (!rc)
+        buf_append(&r->out, h.rows.data, h.rows.len);
     html_f(&r->out, "</tbody></table></div>");
+    buf_reset(&h.rows);
     return rc;
 }
 
@@ -289,7 +315,14 @@ const char *web_record_title(dom *d, const record *rec)
 int page_show(web_req *r, isms_err *e)
 {
     record rec;
-    int rc = dom_get(r->d, r->route->reg, r->key, &rec, e);
+    static const char *const known[] = { "history_before", NULL };
+    const char *at = web_query(r, "history_before");
+    int64_t before = 0;
+    int rc = web_only_params(r, known, e);
+    if (!rc && at)
+        rc = web_parse_int("history_before", at, 1, INT64_MAX, &before, e);
+    if (!rc)
+        rc = dom_get(r->d, r->route->reg, r->key, &rec, e);
     if (rc)
         return rc;
     page_begin(r, web_record_title(r->d, &rec), NAV_REGISTERS);
@@ -314,7 +347,7 @@ int page_show(web_req *r, isms_err *e)
     if (!rc)
         rc = backlinks(r, &rec, e);
     if (!rc)
-        rc = history(r, &rec, e);
+        rc = history(r, &rec, before, e);
     page_end(r);
     return rc;
 }

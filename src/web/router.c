@@ -78,8 +78,10 @@ static void register_routes(const regdef *reg)
     if (!system && !(reg->flags & REG_NO_RETIRE))
         add(API, "POST", RK_RETIRE, WEB_SIGNED_IN, api_retire,
             "retire a record (nothing is deleted)", reg, "/{key}/retire", NULL);
-    add(API, "GET", RK_HISTORY, WEB_SIGNED_IN, api_history, "the record's ledger entries", reg,
-        "/{key}/history", NULL);
+    add(API, "GET", RK_HISTORY, WEB_SIGNED_IN, api_history,
+        "the record's ledger entries (?limit up to 1000, ?before: the last of them before an "
+        "entry; older_before names the page before)",
+        reg, "/{key}/history", NULL);
     verb_routes(API, RK_TRANSITION, api_transition, reg);
     if (reg == &reg_risk)
         add(API, "POST", RK_ACCEPT, WEB_SIGNED_IN, api_accept,

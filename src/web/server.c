@@ -112,14 +112,12 @@ static int takes_no_query(route_kind kind)
     case RK_PAGE_IMPORT_FORM:
     case RK_PAGE_IMPORT:
     case RK_SHOW:
-    case RK_HISTORY:
     case RK_SESSION_SHOW:
     case RK_JOBS:
     case RK_JOB:
     case RK_PAGE_HOME:
     case RK_PAGE_REGISTERS:
     case RK_PAGE_MY:
-    case RK_PAGE_SHOW:
     case RK_PAGE_NEW:
     case RK_PAGE_EDIT:
     case RK_PAGE_ACCEPT_FORM:

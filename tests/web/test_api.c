@@ -171,6 +171,24 @@ static void records_are_made_changed_retired_and_have_a_history(void **state)
         assert_string_equal(json_string_value(json_object_get(en, "actor")), WF_LEAD);
     }
     assert_string_equal(tu_json_at(entries, 2, "note"), "duplicate of RISK-2");
+    assert_true(json_is_null(json_object_get(h, "older_before")));
+    /* a page of it: the last two, then the one before them */
+    char page[200];
+    snprintf(page, sizeof page, "%s?limit=2", hist);
+    json_t *last = get_ok(WF_AUDITOR, page);
+    json_t *two = json_object_get(last, "entries");
+    assert_int_equal(json_array_size(two), 2);
+    assert_string_equal(tu_json_at(two, 0, "op"), "update");
+    assert_string_equal(tu_json_at(two, 1, "op"), "retire");
+    json_int_t older = json_integer_value(json_object_get(last, "older_before"));
+    assert_int_equal(older, json_integer_value(json_object_get(json_array_get(two, 0), "seq")));
+    snprintf(page, sizeof page, "%s?limit=2&before=%lld", hist, (long long)older);
+    json_t *first = get_ok(WF_AUDITOR, page);
+    assert_int_equal(json_array_size(json_object_get(first, "entries")), 1);
+    assert_string_equal(tu_json_at(json_object_get(first, "entries"), 0, "op"), "add");
+    assert_true(json_is_null(json_object_get(first, "older_before")));
+    json_decref(first);
+    json_decref(last);
     json_decref(h);
     json_decref(made);
 }
@@ -326,6 +344,9 @@ static void bad_requests_are_refused_naming_the_field_and_write_nothing(void **s
         { "PATCH", "/api/v1/risks/RISK-1", "{\"owner\":\"PER-999\"}", 422, "owner" },
         { "PATCH", "/api/v1/risks/RISK-999", "{\"title\":\"x\"}", 404, NULL },
         { "GET", "/api/v1/risks/RISK-999", NULL, 404, NULL },
+        { "GET", "/api/v1/risks/RISK-1/history?limit=0", NULL, 400, "limit" },
+        { "GET", "/api/v1/risks/RISK-1/history?before=x", NULL, 400, "before" },
+        { "GET", "/api/v1/risks/RISK-1/history?sort=seq", NULL, 400, "sort" },
         { "GET", "/api/v1/nothing", NULL, 404, "path" },
         { "DELETE", "/api/v1/risks/RISK-1", NULL, 405, "method" },
         { "GET", "/api/v1/risks?bogus=1", NULL, 400, "bogus" },

@@ -350,7 +350,8 @@ static void a_record_links_both_ways_and_shows_history(void **state)
     assert_contains(body, when);
     json_decref(j);
     assert_not_contains(body, "<td>20"); /* the history's times too */
-    assert_contains(body, "<h2>History</h2>");
+    assert_contains(body, "<h2 id=\"history\">History</h2>");
+    assert_not_contains(body, "Earlier changes"); /* a few: all of them */
     assert_contains(body, "<td>demo</td><td>add</td>");
     assert_contains(body, "treatment_plan: Backups tested");
     assert_contains(body, "Line one\nLine two"); /* a textarea's CR LF kept as a line break */
@@ -360,6 +361,40 @@ static void a_record_links_both_ways_and_shows_history(void **state)
     body = page(&lead, "/controls/CTL-1"); /* and back */
     assert_contains(body, "href=\"/risks/RISK-1\"");
     free(body);
+}
+
+/* A record's page shows the last 50 of its changes, each naming what it
+ * changed, and links to those before them, and back: the cost of a page
+ * however long its history. */
+static void a_long_history_is_shown_a_page_at_a_time(void **state)
+{
+    (void)state;
+    char plan[32];
+    for (int k = 1; k <= 52; k++) {
+        snprintf(plan, sizeof plan, "Plan-%02d", k);
+        free(tu_isms_ok(wf_repo(), "asset", "update", "AST-2", "--description", plan));
+    }
+    char *body = page(&lead, "/assets/AST-2");
+    assert_contains(body, "The last 50 changes.");
+    assert_contains(body, "description: Plan-52");
+    assert_contains(body, "description: Plan-03");
+    assert_not_contains(body, "description: Plan-02<");
+    assert_not_contains(body, "<td>add</td>");
+    const char *earlier = strstr(body, "?history_before=");
+    assert_non_null(earlier);
+    char url[96];
+    snprintf(url, sizeof url, "/assets/AST-2%.*s", (int)strcspn(earlier, "\"#"), earlier);
+    free(body);
+    body = page(&lead, url);
+    assert_contains(body, "The first 3 changes."); /* the add, Plan-01 and 02 */
+    assert_contains(body, "description: Plan-02");
+    assert_contains(body, "description: Plan-01");
+    assert_contains(body, "<td>add</td>"); /* back to the beginning */
+    assert_not_contains(body, "Plan-03");
+    assert_not_contains(body, "Earlier changes");
+    assert_contains(body, "<a href=\"/assets/AST-2#history\">The latest</a>");
+    free(body);
+    refused(&lead, "/assets/AST-2?history_before=x", 400, "history_before");
 }
 
 static void a_refused_form_keeps_what_was_typed_and_writes_nothing(void **state)
@@ -1041,6 +1076,7 @@ TU_MAIN(setup, wf_teardown, cmocka_unit_test(escaping_in_text_attributes_and_url
         cmocka_unit_test(list_filters_sorts_pages_and_csv),
         cmocka_unit_test(a_list_names_owners_as_they_are_now),
         cmocka_unit_test(a_record_links_both_ways_and_shows_history),
+        cmocka_unit_test(a_long_history_is_shown_a_page_at_a_time),
         cmocka_unit_test(a_refused_form_keeps_what_was_typed_and_writes_nothing),
         cmocka_unit_test(csrf_missing_or_stale_is_refused),
         cmocka_unit_test(a_stale_version_is_refused),
