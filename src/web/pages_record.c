@@ -284,8 +284,10 @@ static int history(web_req *r, const record *rec, int64_t before, isms_err *e)
     html_f(&r->out, "<h2 id=\"history\">History</h2>");
     if (!rc && (older || before)) {
         html_f(&r->out, "<p class=\"muted\">%s %D %s.",
-               !before ? "The last" : older ? "Earlier:" : "The first", h.n,
-               h.n == 1 ? "change" : "changes");
+               !before ? "The last"
+               : older ? "Earlier:"
+                       : "The first",
+               h.n, h.n == 1 ? "change" : "changes");
         if (older)
             html_f(&r->out, " <a href=\"%s?history_before=%D#history\">Earlier changes</a>", url,
                    h.first);
