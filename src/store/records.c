@@ -1290,10 +1290,66 @@ static int count_where(store *s, const regdef *reg, const store_query *q, const 
     return rc ? rc : db_first_int(st, 0, n, e);
 }
 
+/* The records q selects whose words hold those of w: the rows the index
+ * selects by `rare` (q's other words), each tested (store_words_row_holds). */
+static int count_tested(store *s, const regdef *reg, const store_query *q, const char *rare,
+                        const word_list *w, int64_t *n, isms_err *e)
+{
+    store_query where = *q;
+    where.text = rare;
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT ");
+    store_words_columns(reg, &b);
+    buf_printf(&b, " FROM %s t", reg->name);
+    query_where(s, &b, reg, &where, QW_BY_ID);
+    db_stmt *st;
+    int row, holds, rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (rc)
+        return rc;
+    bind_query(s, st, 1, reg, &where);
+    db_many_rows(st);
+    *n = 0;
+    for (rc = db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        rc = store_words_row_holds(st, reg, w, &holds, e);
+        if (rc)
+            break;
+        *n += holds;
+    }
+    db_done(st);
+    return rc;
+}
+
+/* A search of some common words and some not is counted as its page is
+ * found (plan_tests): the others through the index, the common ones tested
+ * on the rows they select; *done 0 where the query is not so split. */
+static int count_split(store *s, const regdef *reg, const store_query *q, int64_t *n, int *done,
+                       isms_err *e)
+{
+    word_list w = { 0 };
+    int common = STORE_WORDS_RARE;
+    uint64_t held = 0;
+    *done = 0;
+    int rc = q && q->text ? store_words_of(q->text, &w, e) : 0;
+    if (!rc && w.n > 1) /* (one word is common or not: never split) */
+        rc = store_words_common(s, reg, &w, &common, &held, e);
+    if (!rc && held && common != STORE_WORDS_COMMON) {
+        char *rare = store_words_but(&w, held);
+        rc = count_tested(s, reg, q, rare, &w, n, e);
+        free(rare);
+        *done = 1;
+    }
+    word_list_free(&w);
+    return rc;
+}
+
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
-    int rc = check_query(s, reg, q, e);
-    return rc ? rc : count_where(s, reg, q, NULL, n, e);
+    int done, rc = check_query(s, reg, q, e);
+    if (!rc)
+        rc = count_split(s, reg, q, n, &done, e);
+    return rc || done ? rc : count_where(s, reg, q, NULL, n, e);
 }
 
 /* ---- store_ids: a sorted page, read from the front of an index ----
@@ -1328,6 +1384,9 @@ typedef struct sort_ctx {
     const word_list *scan; /* a common word's query: the records tested in order */
     int filters_tested;    /* the query's filters tested on those records too */
     int64_t scan_rows;     /* how many at most, before the index takes over */
+    /* Some words common, some not: the others, which the index selects the
+     * records to test by (malloc'd; NULL: none, the register's rows). */
+    char *index_text;
 } sort_ctx;
 
 static int numeric(const fielddef *f)
@@ -1440,7 +1499,7 @@ typedef struct scan_state {
 static int prep_tested(sort_ctx *c, sort_seg g, int64_t from, int64_t n, db_stmt **st, isms_err *e)
 {
     store_query where = *c->q, tests = { .include_retired = 1 };
-    where.text = NULL;
+    where.text = c->index_text;
     if (c->filters_tested) {
         tests.filters = where.filters;
         tests.nfilters = where.nfilters;
@@ -1658,11 +1717,16 @@ static int plan_tests(sort_ctx *c, word_list *w, isms_err *e)
 {
     const store_query *q = c->q;
     int rc = 0, common = STORE_WORDS_RARE, broad = 0;
+    uint64_t held = 0;
     if (q->limit <= 0)
         return 0;
     if (q->text && !(rc = store_words_of(q->text, w, e)))
-        rc = store_words_common(c->s, c->reg, w, &common, e);
+        rc = store_words_common(c->s, c->reg, w, &common, &held, e);
     int64_t text_rows = q->text ? scan_budget(q, common) : 0;
+    if (!rc && held && common != STORE_WORDS_COMMON) { /* every row the others select */
+        c->index_text = store_words_but(w, held);
+        text_rows = INT64_MAX;
+    }
     if (!rc && c->by && q->nfilters && !c->s->db->drv->plans_by_statistics &&
         (!q->text || text_rows))
         rc = filters_broad(c->s, c->reg, q, &broad, e);
@@ -1719,6 +1783,7 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
         rc = read_page(&c, e);
     word_list_free(&w);
     free(c.cursor_text);
+    free(c.index_text);
     if (rc)
         return rc;
     if (q->before) /* read nearest first: the page in the order asked */

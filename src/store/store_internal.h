@@ -239,9 +239,14 @@ int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, in
  * records in its order than through the index. *common: STORE_WORDS_COMMON
  * (each is), STORE_WORDS_RARE (one is not) or, where the count sees whole
  * words only (FTS5), STORE_WORDS_UNKNOWN (not as a whole word; as the
- * start of others, unknown). */
+ * start of others, unknown). *held: bit k set where word k is so held
+ * (some but not all: the search asks the index for the others alone and
+ * tests these on the rows they select, records.c). */
 enum { STORE_WORDS_RARE, STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON };
-int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, isms_err *e);
+int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, uint64_t *held,
+                       isms_err *e);
+/* q's words but those of bit set in held, as a query's text (malloc'd). */
+char *store_words_but(const word_list *q, uint64_t held);
 
 /* A risk (alias a) with a FAIR input: 0014's and 0034's terms. */
 #define HAS_FAIR_INPUTS(a)                                                             \

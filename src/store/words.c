@@ -658,18 +658,34 @@ static int word_common(store *s, const regdef *reg, const char *tag, const char 
     return rc;
 }
 
-int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, isms_err *e)
+int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, uint64_t *held,
+                       isms_err *e)
 {
     *common = STORE_WORDS_RARE;
+    *held = 0;
     if (!tagged(s) || !q->n || q->n > MAX_TESTED)
         return 0;
     char tag[TAG_LEN + 1];
     register_tag(reg, tag);
-    int rc = 0, each = 1;
-    for (int k = 0; k < q->n && each && !rc; k++)
-        rc = word_common(s, reg, tag, q->w[k], &each, e);
+    int rc = 0;
+    for (int k = 0; k < q->n && !rc; k++) {
+        int one;
+        rc = word_common(s, reg, tag, q->w[k], &one, e);
+        *held |= (uint64_t)(!rc && one) << k;
+    }
     /* FTS5 counted whole words: "fail" may be rare where "failure", which
      * it starts, is everywhere */
+    int each = *held == (q->n == MAX_TESTED ? ~(uint64_t)0 : ((uint64_t)1 << q->n) - 1);
     *common = each ? STORE_WORDS_COMMON : fts(s) ? STORE_WORDS_UNKNOWN : STORE_WORDS_RARE;
     return rc;
+}
+
+char *store_words_but(const word_list *q, uint64_t held)
+{
+    buf b;
+    buf_init(&b);
+    for (int k = 0; k < q->n; k++)
+        if (!(held >> k & 1))
+            buf_printf(&b, "%s%s", b.len ? " " : "", q->w[k]);
+    return buf_detach(&b);
 }

@@ -889,9 +889,19 @@ static int64_t middle_match(const big_rows *all, const char *text)
 
 static void check_pages(dom *d, big_rows *all, int by)
 {
-    static const char *const queries[] = { "supplier",      "unrelated",   "rare",
-                                           "SUPPLIER fail", "supp",        "unrel",
-                                           "zzz",           "supplier n1", NULL };
+    static const char *const queries[] = { "supplier",
+                                           "unrelated",
+                                           "rare",
+                                           "SUPPLIER fail",
+                                           "supp",
+                                           "unrel",
+                                           "zzz",
+                                           "supplier n1",
+                                           "risk 4",
+                                           "rare supplier",
+                                           "risk-1234 matter",
+                                           "matter 12",
+                                           NULL };
     big_desc = by < 0;
     qsort(all->r, (size_t)all->n, sizeof *all->r, by ? by_title : by_id);
     int64_t want[64], *got, ngot;
@@ -941,21 +951,25 @@ static void a_common_words_page_is_the_index_page(void **state)
     static const struct {
         const char *text;
         int sqlite, pg;
+        uint64_t held_sqlite, held_pg; /* which words are common */
     } said[] = {
-        { "supplier", STORE_WORDS_COMMON, STORE_WORDS_COMMON },
-        { "unrelated matter", STORE_WORDS_COMMON, STORE_WORDS_COMMON },
-        { "unrel", STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON },
-        { "rare", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE },
-        { "supplier rare", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE },
+        { "supplier", STORE_WORDS_COMMON, STORE_WORDS_COMMON, 1, 1 },
+        { "unrelated matter", STORE_WORDS_COMMON, STORE_WORDS_COMMON, 3, 3 },
+        { "unrel", STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON, 0, 1 },
+        { "rare", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE, 0, 0 },
+        { "supplier rare", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE, 2, 2 }, /* (words sorted) */
+        { "rare risk n4", STORE_WORDS_UNKNOWN, STORE_WORDS_RARE, 4, 4 },
     };
     for (size_t k = 0; k < sizeof said / sizeof *said; k++) {
         word_list w;
         int common = -1, want = pg ? said[k].pg : said[k].sqlite;
+        uint64_t held, want_held = pg ? said[k].held_pg : said[k].held_sqlite;
         assert_int_equal(store_words_of(said[k].text, &w, &e), 0);
-        assert_int_equal(store_words_common(s, &reg_risk, &w, &common, &e), 0);
+        assert_int_equal(store_words_common(s, &reg_risk, &w, &common, &held, &e), 0);
         word_list_free(&w);
-        if (common != want)
-            fail_msg("%s: common %d, want %d", said[k].text, common, want);
+        if (common != want || held != want_held)
+            fail_msg("%s: common %d, want %d; held %llx, want %llx", said[k].text, common, want,
+                     (unsigned long long)held, (unsigned long long)want_held);
     }
     big_rows all = { calloc(NCOMMON, sizeof *all.r), 0 };
     assert_non_null(all.r);
@@ -969,7 +983,9 @@ static void a_common_words_page_is_the_index_page(void **state)
     }
     big_filter = 0;
     /* and the counts (SQLite: a join of the words and the records) */
-    static const char *const counted[] = { "supplier", "unrelated", "rare", "supp fail", "zzz" };
+    static const char *const counted[] = { "supplier",      "unrelated", "rare",
+                                           "supp fail",     "zzz",       "risk 4",
+                                           "rare supplier", "risk-1234", "matter 12" };
     for (size_t k = 0; k < sizeof counted / sizeof *counted; k++)
         for (int retired = 0; retired < 2; retired++) {
             int64_t n, nwant = 0;
