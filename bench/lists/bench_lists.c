@@ -16,6 +16,9 @@
  *                  repository where the last titles hold it seldom, the
  *                  20,000 rows tested before the index takes over)
  *   search-none    q=zzz (a word no record starts with: an empty page)
+ *   search-key     q=RISK-5 (a key typed as shown: "risk", every risk's,
+ *                  and "5", which starts the words of 111,111 at 1M)
+ *   search-keyword q=risk (every risk's key: the register's whole list)
  *   search-people  the people searched for "supplier" (a word of every
  *                  risk and of no person: the words of one register)
  *   review-date    sort=review_date (0035's index; the dashboard's link)
@@ -81,6 +84,10 @@ int main(int argc, char **argv)
         l.reg = &reg_person;
     if (!strcmp(k, "search-none"))
         l.q = "zzz";
+    if (!strcmp(k, "search-key"))
+        l.q = "RISK-5";
+    if (!strcmp(k, "search-keyword"))
+        l.q = "risk";
     if (!strcmp(k, "review-date"))
         l.sort = "review_date";
     if (!strcmp(k, "filter-sorted")) {

@@ -79,6 +79,11 @@ typedef struct db_driver {
      * no ANALYZE has run, takes an equality's index whatever it keeps
      * (records.c: plan_tests). */
     int plans_by_statistics;
+    /* One row, one truth value: the database orders text by its bytes
+     * (a key's index is then read in strcmp's order: records.c,
+     * keys_prefixed). PostgreSQL: a database of the C or POSIX collation
+     * of the C library's provider; NULL: always (SQLite's BINARY). */
+    const char *text_by_bytes;
     int (*open)(const char *target, int create, db **out, isms_err *e);
     void (*close)(db *d);
     int (*exec)(db *d, const char *sql, isms_err *e);

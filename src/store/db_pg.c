@@ -1119,6 +1119,10 @@ const db_driver db_pg_driver = {
     .statistics = "ANALYZE",
     .insert_in_one = 1,
     .plans_by_statistics = 1,
+    /* (datlocprovider: PostgreSQL 15 on; before it, the C library's) */
+    .text_by_bytes = "SELECT (d.datcollate IN ('C', 'POSIX') AND "
+                     "COALESCE(to_jsonb(d) ->> 'datlocprovider', 'c') = 'c')::int "
+                     "FROM pg_database d WHERE d.datname = current_database()",
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

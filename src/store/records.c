@@ -32,6 +32,10 @@ typedef struct regsql {
      * add asks for the next key, two queries (round trips on PostgreSQL). */
     unsigned long keys_gen;
     int64_t max_id, max_no;
+    /* Whether every key starts with the register's prefix (keys_prefixed),
+     * as this transaction read it, while prefixed_gen is its generation. */
+    unsigned long prefixed_gen;
+    int prefixed;
 } regsql;
 
 static int is_link(const fielddef *f) { return f->type == FT_LINKS || f->type == FT_ENUMSET; }
@@ -1257,6 +1261,93 @@ static int check_query(store *s, const regdef *reg, const store_query *q, isms_e
     return 0;
 }
 
+/* ---- words every record holds: its key's ----
+ *
+ * store_next_key makes every key of a register of its prefix ("RISK-7"),
+ * whose word ("risk") and each word that starts it every such record
+ * holds: a condition that selects every record, yet costs the search the
+ * word's whole posting list (a million at a million risks: "RISK-5", a key
+ * typed as it is shown, asks for "risk" and "5"). Such words are left out
+ * of a query where every key of the register is so made; built-in threats
+ * are keyed T-IS-001, and an import may bring any key. */
+
+/* Does the database order text by its bytes (db_driver.text_by_bytes)? */
+static int text_by_bytes(store *s, int *yes, isms_err *e)
+{
+    const char *sql = s->db->drv->text_by_bytes;
+    if (!s->text_by_bytes && !sql)
+        s->text_by_bytes = 1;
+    if (!s->text_by_bytes) {
+        db_stmt *st;
+        int64_t v = 0;
+        int rc = db_prep(s->db, sql, &st, e);
+        if (!rc)
+            rc = db_first_int(st, 0, &v, e);
+        if (rc)
+            return rc;
+        s->text_by_bytes = v ? 1 : 2;
+    }
+    *yes = s->text_by_bytes == 1;
+    return 0;
+}
+
+/* Does every key of reg start with its prefix and a dash? In bytes'
+ * order such keys are one range of the key's index, so its first and
+ * last key say (two reads); an empty register, yes. Where text is not
+ * ordered by bytes (a PostgreSQL database of another collation), no. */
+static int keys_prefixed(store *s, const regdef *reg, int *all, isms_err *e)
+{
+    regsql *q = sql_for(s, reg);
+    unsigned long gen = db_write_gen(s->db) ? db_write_gen(s->db) : db_read_gen(s->db);
+    if (gen && q->prefixed_gen == gen) {
+        *all = q->prefixed;
+        return 0;
+    }
+    *all = 0;
+    int bytes, row, rc = text_by_bytes(s, &bytes, e);
+    if (rc || !bytes)
+        return rc;
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT (SELECT min(key) FROM %s), (SELECT max(key) FROM %s)",
+             reg->name, reg->name);
+    db_stmt *st;
+    rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    rc = db_step(st, &row, e);
+    size_t n = strlen(reg->key_prefix);
+    *all = !rc && row;
+    for (int c = 0; *all && c < 2; c++) {
+        const char *k = db_col_null(st, c) ? NULL : db_col_text(st, c);
+        if (k && (strncmp(k, reg->key_prefix, n) || k[n] != '-'))
+            *all = 0;
+    }
+    db_done(st);
+    q->prefixed_gen = rc ? 0 : gen;
+    q->prefixed = *all;
+    return rc;
+}
+
+int store_query_narrowed(store *s, const regdef *reg, const store_query *q, store_query *out,
+                         char **text, isms_err *e)
+{
+    *out = q ? *q : (store_query){ 0 };
+    *text = NULL;
+    if (!q || !q->text)
+        return 0;
+    word_list w;
+    int all = 0, rc = store_words_of(q->text, &w, e);
+    uint64_t keyed = rc ? 0 : store_words_keyed(reg, &w);
+    if (keyed)
+        rc = keys_prefixed(s, reg, &all, e);
+    if (!rc && all) {
+        *text = store_words_but(&w, keyed);
+        out->text = **text ? *text : NULL;
+    }
+    word_list_free(&w);
+    return rc;
+}
+
 /* SELECT what FROM the register's table WHERE q (and `more`), prepared
  * and bound from parameter 1 on; *p: the next parameter. flags: as
  * query_where's (QW_JOINED: the search's words joined in the FROM). */
@@ -1346,10 +1437,17 @@ static int count_split(store *s, const regdef *reg, const store_query *q, int64_
 
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
+    store_query narrowed;
+    char *text = NULL;
     int done, rc = check_query(s, reg, q, e);
     if (!rc)
-        rc = count_split(s, reg, q, n, &done, e);
-    return rc || done ? rc : count_where(s, reg, q, NULL, n, e);
+        rc = store_query_narrowed(s, reg, q, &narrowed, &text, e);
+    if (!rc)
+        rc = count_split(s, reg, &narrowed, n, &done, e);
+    if (!rc && !done)
+        rc = count_where(s, reg, &narrowed, NULL, n, e);
+    free(text);
+    return rc;
 }
 
 /* ---- store_ids: a sorted page, read from the front of an index ----
@@ -1384,6 +1482,7 @@ typedef struct sort_ctx {
     const word_list *scan; /* a common word's query: the records tested in order */
     int filters_tested;    /* the query's filters tested on those records too */
     int64_t scan_rows;     /* how many at most, before the index takes over */
+    int64_t scan_cap;      /* ... or, where those matched often (widen), this many */
     /* Some words common, some not: the others, which the index selects the
      * records to test by (malloc'd; NULL: none, the register's rows). */
     char *index_text;
@@ -1475,9 +1574,10 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
  * SCAN_ROWS rows in all, past which the page goes through the index as a
  * rare word's does. Where the index cannot tell whether a prefix is
  * common (STORE_WORDS_UNKNOWN), twice the rows the page needs, up to
- * SCAN_FIRST, are tried first. The page's offset counts records that
- * match, so it is skipped here, not by the SQL. */
-enum { SCAN_FIRST = 256, SCAN_ROWS = 20000 };
+ * SCAN_FIRST, are tried first, and more where those matched often
+ * (widen). The page's offset counts records that match, so it is skipped
+ * here, not by the SQL. */
+enum { SCAN_FIRST = 256, SCAN_ROWS = 20000, WIDEN_FOUND = 8 };
 
 /* The rows a page of a search may test, as store_words_common says. */
 static int64_t scan_budget(const store_query *q, int common)
@@ -1490,7 +1590,23 @@ static int64_t scan_budget(const store_query *q, int common)
 
 typedef struct scan_state {
     int64_t want, skip, budget;
+    int64_t read, found, cap; /* rows tested, how many matched; at most cap */
 } scan_state;
+
+/* The budget spent and the page not found: where the rows tested matched
+ * often enough to tell how many more the page needs (WIDEN_FOUND or more:
+ * a tenth of a prefix's records, say, of which the index cannot count the
+ * words it starts, "5" of RISK-5 to RISK-599999), twice that many, up to
+ * cap. Else none: a word found once or twice in the first rows is as
+ * likely rare, which the index finds sooner. */
+static int widen(scan_state *sc)
+{
+    if (sc->found < WIDEN_FOUND || sc->read >= sc->cap)
+        return 0;
+    int64_t need = 2 * (sc->want + sc->skip) * sc->read / sc->found;
+    sc->budget = need < sc->cap - sc->read ? need : sc->cap - sc->read;
+    return sc->budget > 0;
+}
 
 /* The statement of test_rows: "SELECT t.id[, searched texts][, (the
  * filters)] FROM reg t WHERE ..." in segment g's order, bound. Filters
@@ -1550,10 +1666,11 @@ static int test_rows(sort_ctx *c, sort_seg g, int64_t from, int64_t n, scan_stat
         return rc;
     *rows = 0;
     for (rc = db_step(st, &row, e); !rc && row && sc->want > 0; rc = db_step(st, &row, e)) {
-        ++*rows, sc->budget--;
+        ++*rows, sc->budget--, sc->read++;
         rc = row_passes(c, st, &holds, e);
         if (rc)
             break;
+        sc->found += holds;
         if (holds && sc->skip > 0)
             sc->skip--;
         else if (holds) {
@@ -1570,7 +1687,8 @@ static int test_rows(sort_ctx *c, sort_seg g, int64_t from, int64_t n, scan_stat
 static int scan_seg(sort_ctx *c, sort_seg g, scan_state *sc, int *ended, isms_err *e)
 {
     *ended = 0;
-    for (int64_t from = 0, chunk = SCAN_FIRST; sc->want > 0 && sc->budget > 0; chunk *= 4) {
+    for (int64_t from = 0, chunk = SCAN_FIRST; sc->want > 0 && (sc->budget > 0 || widen(sc));
+         chunk *= 4) {
         int64_t n = chunk < sc->budget ? chunk : sc->budget, rows;
         int rc = test_rows(c, g, from, n, sc, &rows, e);
         if (rc)
@@ -1588,7 +1706,9 @@ static int scan_seg(sort_ctx *c, sort_seg g, scan_state *sc, int *ended, isms_er
  * before it was found). */
 static int scan_page(sort_ctx *c, const sort_seg *g, int nsegs, int *whole, isms_err *e)
 {
-    scan_state sc = { .want = c->q->limit, .skip = c->q->offset, .budget = c->scan_rows };
+    scan_state sc = {
+        .want = c->q->limit, .skip = c->q->offset, .budget = c->scan_rows, .cap = c->scan_cap
+    };
     int rc = 0, ended = 1;
     for (int k = 0; k < nsegs && !rc && sc.want > 0 && ended; k++)
         rc = scan_seg(c, g[k], &sc, &ended, e);
@@ -1733,6 +1853,7 @@ static int plan_tests(sort_ctx *c, word_list *w, isms_err *e)
     c->scan = text_rows ? w : NULL;
     c->filters_tested = broad;
     c->scan_rows = q->text ? text_rows : broad ? SCAN_ROWS : 0;
+    c->scan_cap = common == STORE_WORDS_UNKNOWN && !c->index_text ? SCAN_ROWS : c->scan_rows;
     return rc;
 }
 
@@ -1762,11 +1883,19 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
 {
     *ids = NULL;
     *n = 0;
-    store_query none = { 0 }, plain;
+    store_query none = { 0 }, plain, narrowed;
+    char *text = NULL;
     q = sorted_by_range(q ? q : &none, by, &plain, a);
     int rc = check_query(s, reg, q, e);
     if (!rc && by && (!has_field(reg, by) || is_link(by)))
         rc = not_a_field(reg, by, e);
+    if (!rc)
+        rc = store_query_narrowed(s, reg, q, &narrowed, &text, e);
+    if (!rc && text) { /* (in a: the page's ids are, and nothing else outlives it) */
+        narrowed.text = narrowed.text ? arena_strdup(a, narrowed.text) : NULL;
+        q = &narrowed;
+    }
+    free(text);
     if (rc)
         return rc;
     sort_ctx c = { .s = s,
@@ -2024,12 +2153,11 @@ static int scan_query(store *s, const regdef *reg, const store_query *q, store_r
     return rc;
 }
 
-int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
-               isms_err *e)
+/* store_scan of a query checked and narrowed. */
+static int scan_checked(store *s, const regdef *reg, const store_query *q, store_record_fn fn,
+                        void *ctx, isms_err *e)
 {
-    int rc = check_query(s, reg, q, e);
-    if (rc)
-        return rc;
+    int rc;
     /* A page whose query builds a set, or passes rows to an offset, first
      * reads its ids once: the records' query and each link table's would
      * each build the set again (three link tables of a risk: four sets of
@@ -2043,6 +2171,20 @@ int store_scan(store *s, const regdef *reg, const store_query *q, store_record_f
     if (!rc)
         rc = scan_query(s, reg, &by_ids, fn, ctx, e);
     free(ids);
+    return rc;
+}
+
+int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
+               isms_err *e)
+{
+    store_query narrowed;
+    char *text = NULL;
+    int rc = check_query(s, reg, q, e);
+    if (!rc)
+        rc = store_query_narrowed(s, reg, q, &narrowed, &text, e);
+    if (!rc)
+        rc = scan_checked(s, reg, q ? &narrowed : NULL, fn, ctx, e);
+    free(text);
     return rc;
 }
 

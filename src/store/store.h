@@ -289,6 +289,16 @@ typedef int (*store_record_fn)(const record *r, void *ctx);
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e);
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e);
+/* q (in *out) without the words of its text that every record of reg
+ * holds: those that start the word of its key prefix ("risk", "ris" of
+ * RISK-7), where every key of reg is of that prefix. Its text NULL where
+ * none is left (any record); *text the new text (malloc'd; NULL where q is
+ * kept as it is), valid while *out is used. store_scan, store_count and
+ * store_ids narrow their queries so; a view that counts by kept figures
+ * (which a query with text never has) may narrow first. */
+int store_query_narrowed(store *s, const regdef *reg, const store_query *q, store_query *out,
+                         char **text, isms_err *e);
+
 /* The ids of the records q selects (its limit and offset, or after or
  * before, apply), ordered by field `by` (NULL: by id; a reference: by the
  * id it names, the order its records were made in; text as strcmp orders

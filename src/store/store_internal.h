@@ -52,6 +52,9 @@ struct store {
     int nsql;
     char *schema_diff; /* schema.c: how the schema differs from its migrations', or NULL */
     int schema_checked;
+    /* Does the database order text by its bytes (db_driver.text_by_bytes)?
+     * 0: not asked yet; 1: yes; 2: no. It holds for the connection. */
+    int text_by_bytes;
     /* The ledger's head as this write transaction last read or wrote it,
      * while head.gen == db_write_gen(db) (0: not known): each append reads
      * it, and on PostgreSQL a read is a round trip. */
@@ -245,6 +248,10 @@ int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, in
 enum { STORE_WORDS_RARE, STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON };
 int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, uint64_t *held,
                        isms_err *e);
+/* Bit k set where word k of q starts the word of reg's key prefix ("r",
+ * "ris", "risk" of RISK): a word each record whose key store_next_key
+ * made holds (records.c: store_query_narrowed). */
+uint64_t store_words_keyed(const regdef *reg, const word_list *q);
 /* q's words but those of bit set in held, as a query's text (malloc'd). */
 char *store_words_but(const word_list *q, uint64_t held);
 

@@ -680,6 +680,22 @@ int store_words_common(store *s, const regdef *reg, const word_list *q, int *com
     return rc;
 }
 
+/* ---- words every record holds: its key's prefix ---- */
+
+uint64_t store_words_keyed(const regdef *reg, const word_list *q)
+{
+    word_list p;
+    uint64_t keyed = 0;
+    if ((reg->flags & REG_SINGLETON) || q->n > MAX_TESTED ||
+        store_words_of(reg->key_prefix, &p, &(isms_err){ 0 }))
+        return 0;
+    for (int k = 0; k < q->n && p.n == 1; k++)
+        if (!strncmp(p.w[0], q->w[k], strlen(q->w[k])))
+            keyed |= (uint64_t)1 << k;
+    word_list_free(&p);
+    return keyed;
+}
+
 char *store_words_but(const word_list *q, uint64_t held)
 {
     buf b;

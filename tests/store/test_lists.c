@@ -348,6 +348,76 @@ static void search_is_the_reference_filter(void **state)
     dom_close(d);
 }
 
+/* The word of a register's key prefix, and each that starts it, is every
+ * record's where every key is of the prefix (store_next_key's): the query
+ * goes without it ("RISK-3" asks for "3", "risk" for any risk). Not where
+ * a key is not: the built-in threats are keyed T-IS-001 and G-0.1, and a
+ * risk keyed otherwise (an import may bring any key) holds no "risk". */
+static void narrowed_as(store *s, const regdef *reg, const char *text, const char *want)
+{
+    store_query q = { .text = text }, out;
+    char *owned;
+    isms_err e = { 0 };
+    assert_int_equal(store_query_narrowed(s, reg, &q, &out, &owned, &e), 0);
+    if (want ? !out.text || strcmp(out.text, want) : out.text != NULL)
+        fail_msg("%s q=%s: narrowed to %s, want %s", reg->plural, text,
+                 out.text ? out.text : "(none)", want ? want : "(none)");
+    assert_true(!owned == (out.text == text)); /* kept as it is, or a new text */
+    free(owned);
+}
+
+static int64_t count_of(store *s, const regdef *reg, const char *text)
+{
+    store_query q = { .text = text };
+    int64_t n;
+    isms_err e = { 0 };
+    if (store_count(s, reg, &q, &n, &e))
+        fail_msg("count %s q=%s: %s", reg->plural, text ? text : "", e.msg);
+    return n;
+}
+
+static void a_keys_word_is_left_out_where_every_key_holds_it(void **state)
+{
+    (void)state;
+    dom *d = open_dom();
+    store *s = dom_store(d);
+    isms_err e = { 0 };
+    narrowed_as(s, &reg_risk, "RISK-3", "3");
+    narrowed_as(s, &reg_risk, "risk", NULL);
+    narrowed_as(s, &reg_risk, "R ris Supp", "supp");
+    narrowed_as(s, &reg_risk, "risky", "risky"); /* longer than the prefix's word */
+    narrowed_as(s, &reg_risk, "supplier", "supplier");
+    narrowed_as(s, &reg_threat, "thr", "thr");
+    int64_t risks = count_of(s, &reg_risk, NULL), threats = count_of(s, &reg_threat, NULL);
+    assert_int_equal(count_of(s, &reg_risk, "ri"), risks);
+    int64_t thr = count_of(s, &reg_threat, "thr");
+    if (thr >= threats) /* the built-ins hold no such word but a few */
+        fail_msg("threats q=thr: %lld of %lld", (long long)thr, (long long)threats);
+    /* a risk keyed otherwise, in a transaction rolled back */
+    assert_int_equal(dom_begin_as_process(d, NULL, &e), 0);
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    record r;
+    record_init(&r, &reg_risk, dom_arena(d));
+    r.key = "LEGACY-7";
+    r.id = 1000000;
+    r.version = 1;
+    r.created_at = r.updated_at = "2026-01-01T00:00:00Z";
+    r.v[field_index(&reg_risk, F_RISK_TITLE)] = (value){ .s = "Old outage" };
+    r.v[field_index(&reg_risk, F_RISK_OWNER)] = (value){ .i = 1, .s = "PER-1" };
+    r.v[field_index(&reg_risk, F_RISK_LIKELIHOOD)] = (value){ .i = 2 };
+    r.v[field_index(&reg_risk, F_RISK_IMPACT)] = (value){ .i = 2 };
+    int rc = store_insert(s, &r, &e);
+    if (rc)
+        fail_msg("insert: %s", e.msg);
+    narrowed_as(s, &reg_risk, "risk", "risk");
+    assert_int_equal(count_of(s, &reg_risk, NULL), risks + 1);
+    assert_int_equal(count_of(s, &reg_risk, "ri"), risks);
+    assert_int_equal(count_of(s, &reg_risk, "legacy"), 1);
+    dom_txn_end(d, 1, &e); /* rolled back */
+    narrowed_as(s, &reg_risk, "risk", NULL);
+    dom_close(d);
+}
+
 /* The catalogue `isms init` writes (store_insert_many) is searched by its
  * key, code and title, never its statements: the same reference filter
  * over those three. */
@@ -901,6 +971,9 @@ static void check_pages(dom *d, big_rows *all, int by)
                                            "rare supplier",
                                            "risk-1234 matter",
                                            "matter 12",
+                                           "RISK-5",
+                                           "ri",
+                                           "risk-12 matter",
                                            NULL };
     big_desc = by < 0;
     qsort(all->r, (size_t)all->n, sizeof *all->r, by ? by_title : by_id);
@@ -983,9 +1056,9 @@ static void a_common_words_page_is_the_index_page(void **state)
     }
     big_filter = 0;
     /* and the counts (SQLite: a join of the words and the records) */
-    static const char *const counted[] = { "supplier",      "unrelated", "rare",
-                                           "supp fail",     "zzz",       "risk 4",
-                                           "rare supplier", "risk-1234", "matter 12" };
+    static const char *const counted[] = { "supplier",  "unrelated", "rare",          "supp fail",
+                                           "zzz",       "risk 4",    "rare supplier", "risk-1234",
+                                           "matter 12", "RISK-5",    "risk" };
     for (size_t k = 0; k < sizeof counted / sizeof *counted; k++)
         for (int retired = 0; retired < 2; retired++) {
             int64_t n, nwant = 0;
@@ -1003,6 +1076,7 @@ static void a_common_words_page_is_the_index_page(void **state)
 
 TU_MAIN(setup, NULL, cmocka_unit_test(sorted_pages_are_the_full_sort),
         cmocka_unit_test(search_is_the_reference_filter),
+        cmocka_unit_test(a_keys_word_is_left_out_where_every_key_holds_it),
         cmocka_unit_test(catalogue_search_is_key_code_and_title),
         cmocka_unit_test(words_are_behind_their_registers_tag),
         cmocka_unit_test(indexed_and_searched_fields), cmocka_unit_test(an_add_is_one_statement),

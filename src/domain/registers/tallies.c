@@ -581,8 +581,15 @@ int dom_kept_count(dom *d, const regdef *reg, const store_query *q, int64_t *n, 
 
 int dom_count_query(dom *d, const regdef *reg, const store_query *q, int64_t *n, isms_err *e)
 {
-    int known, rc = dom_kept_count(d, reg, q, n, &known, e);
-    return rc || known ? rc : store_count(dom_store(d), reg, q, n, e);
+    store_query narrowed; /* "RISK-5" is "5": a search of "risk" alone, any risk */
+    char *text;
+    int known = 0, rc = store_query_narrowed(dom_store(d), reg, q, &narrowed, &text, e);
+    if (!rc)
+        rc = dom_kept_count(d, reg, &narrowed, n, &known, e);
+    if (!rc && !known)
+        rc = store_count(dom_store(d), reg, &narrowed, n, e);
+    free(text);
+    return rc;
 }
 
 /* The figures that are not 0, as the store takes them. */
