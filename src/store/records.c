@@ -1573,16 +1573,20 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
  * a word nearly every record holds reads a chunk or two; at most
  * SCAN_ROWS rows in all, past which the page goes through the index as a
  * rare word's does. Where the index cannot tell whether a prefix is
- * common (STORE_WORDS_UNKNOWN), twice the rows the page needs, up to
- * SCAN_FIRST, are tried first, and more where those matched often
- * (widen). The page's offset counts records that match, so it is skipped
- * here, not by the SQL. */
-enum { SCAN_FIRST = 256, SCAN_ROWS = 20000, WIDEN_FOUND = 8 };
+ * common (STORE_WORDS_UNKNOWN), twice the rows the page needs (at least
+ * SCAN_PROBE), up to SCAN_FIRST, are tried first, and more where those
+ * matched often (widen). The page's offset counts records that match, so
+ * it is skipped here, not by the SQL. */
+enum { SCAN_PROBE = 100, SCAN_FIRST = 256, SCAN_ROWS = 20000, WIDEN_FOUND = 8 };
 
-/* The rows a page of a search may test, as store_words_common says. */
+/* The rows a page of a search may test, as store_words_common says: for
+ * a prefix of unknown count, at least SCAN_PROBE, where widen may find
+ * WIDEN_FOUND of a prefix a tenth of the records hold (a page of 10, the
+ * site search's, tried on 20 rows, could not tell). */
 static int64_t scan_budget(const store_query *q, int common)
 {
     int64_t probe = 2 * (q->limit + q->offset);
+    probe = probe < SCAN_PROBE ? SCAN_PROBE : probe;
     return common == STORE_WORDS_COMMON    ? SCAN_ROWS
            : common == STORE_WORDS_UNKNOWN ? (probe < SCAN_FIRST ? probe : SCAN_FIRST)
                                            : 0;
