@@ -26,6 +26,9 @@
  *   filter-sorted  likelihood=3&sort=impact (a fifth of the risks, by another column)
  *   filter-owner   owner=PER-2 (a reference every risk of bench_scale holds)
  *   filter-level   residual_likelihood=3 (a level; not assessed, the inherent one counts)
+ *   set            objectives=OBJ-1 (a set's member: 8 % of bench_scale's risks), first page
+ *   set-deep       the same, the page after the middle record (a cursor)
+ *   set-sorted     the same, sort=-title
  *   state-NAME     ?state=NAME, a state of states.h (overdue, untreated,
  *                  unaccepted, no-objective, outside-appetite); with
  *                  "@FIELD", sorted by it (state-overdue@review_date: the
@@ -60,7 +63,7 @@ int main(int argc, char **argv)
     const char *k = argv[2];
     char cursor[64];
     int64_t n = 0;
-    if (!strcmp(k, "sorted-deep") || !strcmp(k, "level-deep")) {
+    if (!strcmp(k, "sorted-deep") || !strcmp(k, "level-deep") || !strcmp(k, "set-deep")) {
         isms_err ce = { 0 };
         store_count(dom_store(d), &reg_risk, NULL, &n, &ce);
         snprintf(cursor, sizeof cursor, "%lda%ld", (long)(n / 2), (long)(n / 2));
@@ -98,6 +101,11 @@ int main(int argc, char **argv)
     if (!strcmp(k, "filter-owner")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "owner"), "PER-2" };
         l.nfilters = 1;
+    }
+    if (!strncmp(k, "set", 3)) {
+        l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "objectives"), "OBJ-1" };
+        l.nfilters = 1;
+        l.sort = !strcmp(k, "set-sorted") ? "-title" : NULL;
     }
     if (!strcmp(k, "filter-level")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "residual_likelihood"), "3" };
