@@ -1430,6 +1430,8 @@ static int count_where(store *s, const regdef *reg, const store_query *q, const 
     db_stmt *st;
     int p, joined = q && store_words_joins(s, q->text);
     int flags = (joined ? QW_JOINED : 0) | (more ? 0 : QW_BY_ID); /* (more: another term) */
+    if (!joined && link_drives(s, q)) /* each member's row looked up, no list built */
+        flags |= QW_LINK_DRIVES;
     int rc = prep_where(s, "COUNT(*)", reg, q, more, flags, &st, &p, e);
     return rc ? rc : db_first_int(st, 0, n, e);
 }
