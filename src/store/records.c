@@ -541,12 +541,15 @@ static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *
 }
 
 /* A record was inserted: the largest id and number move up to its own
- * when they were known. */
+ * when they were known; a key not of the prefix ends "every key is"
+ * (keys_prefixed). */
 static void keys_inserted(store *s, regsql *q, const record *r)
 {
+    size_t n = strlen(r->reg->key_prefix);
+    if (strncmp(r->key, r->reg->key_prefix, n) || r->key[n] != '-')
+        q->prefixed_gen = 0;
     if (!q->keys_gen || q->keys_gen != db_write_gen(s->db))
         return;
-    size_t n = strlen(r->reg->key_prefix);
     if (r->id > q->max_id)
         q->max_id = r->id;
     if (!strncmp(r->key, r->reg->key_prefix, n) && r->key[n] == '-' &&
