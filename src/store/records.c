@@ -1654,11 +1654,10 @@ enum { SCAN_PROBE = 100, SCAN_FIRST = 256, SCAN_ROWS = 20000, WIDEN_FOUND = 8 };
  * site search's, tried on 20 rows, could not tell). */
 static int64_t scan_budget(const store_query *q, int common)
 {
-    int64_t probe = 2 * (q->limit + q->offset);
-    probe = probe < SCAN_PROBE ? SCAN_PROBE : probe;
-    return common == STORE_WORDS_COMMON    ? SCAN_ROWS
-           : common == STORE_WORDS_UNKNOWN ? (probe < SCAN_FIRST ? probe : SCAN_FIRST)
-                                           : 0;
+    int64_t probe =
+        q->limit < SCAN_FIRST && q->offset < SCAN_FIRST ? 2 * (q->limit + q->offset) : SCAN_FIRST;
+    probe = probe < SCAN_PROBE ? SCAN_PROBE : probe < SCAN_FIRST ? probe : SCAN_FIRST;
+    return common == STORE_WORDS_COMMON ? SCAN_ROWS : common == STORE_WORDS_UNKNOWN ? probe : 0;
 }
 
 typedef struct scan_state {
@@ -1676,7 +1675,9 @@ static int widen(scan_state *sc)
 {
     if (sc->found < WIDEN_FOUND || sc->read >= sc->cap)
         return 0;
-    int64_t need = 2 * (sc->want + sc->skip) * sc->read / sc->found;
+    int64_t left =
+        sc->want + sc->skip < sc->cap ? sc->want + sc->skip : sc->cap; /* (no overflow) */
+    int64_t need = 2 * left * sc->read / sc->found;
     sc->budget = need < sc->cap - sc->read ? need : sc->cap - sc->read;
     return sc->budget > 0;
 }
