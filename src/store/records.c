@@ -1675,8 +1675,7 @@ static int widen(scan_state *sc)
 {
     if (sc->found < WIDEN_FOUND || sc->read >= sc->cap)
         return 0;
-    int64_t left =
-        sc->want + sc->skip < sc->cap ? sc->want + sc->skip : sc->cap; /* (no overflow) */
+    int64_t left = sc->want < sc->cap && sc->skip < sc->cap ? sc->want + sc->skip : sc->cap;
     int64_t need = 2 * left * sc->read / sc->found;
     sc->budget = need < sc->cap - sc->read ? need : sc->cap - sc->read;
     return sc->budget > 0;
