@@ -5,6 +5,7 @@
  * JSON is the API's, web/views_json.h). */
 #include "cli/cli_internal.h"
 #include "domain/views/accountability.h"
+#include "domain/views/query.h"
 #include "core/text.h"
 #include "formats/json.h"
 #include "web/views_json.h"
@@ -122,9 +123,9 @@ static int matrix_query(cli *c, acc_query *q, isms_err *e)
     if (limit)
         rc = parse_int64("limit", limit, 1, 500, &lim, e);
     if (!rc && offset)
-        rc = parse_int64("offset", offset, 0, INT64_MAX, &q->offset, e);
+        rc = parse_int64("offset", offset, 0, DOM_PLACE_MAX, &q->offset, e);
     if (!rc && gap_offset)
-        rc = parse_int64("gap-offset", gap_offset, 0, INT64_MAX, &q->gap_offset, e);
+        rc = parse_int64("gap-offset", gap_offset, 0, DOM_PLACE_MAX, &q->gap_offset, e);
     if (!rc && gap)
         rc = acc_gap_kind_parse(c->d, gap, &q->gap_kind, e);
     q->limit = (int)lim;

@@ -61,7 +61,7 @@ int cmd_attention(cli *c, isms_err *e)
         rc = err_set(e, E_USAGE, "cursor", "--cursor %s: give a cursor or an offset, not both",
                      cursor);
     if (!rc && offset)
-        rc = parse_int64("offset", offset, 0, INT64_MAX, &at.offset, e);
+        rc = parse_int64("offset", offset, 0, DOM_PLACE_MAX, &at.offset, e);
     if (!rc && cursor)
         rc = dom_cursor_parse(cursor, &at, e);
     if (!rc)

@@ -204,7 +204,7 @@ static int list_page(cli *c, store_query *q, isms_err *e)
     if (limit)
         rc = parse_int64("limit", limit, 1, INT64_MAX, &q->limit, e);
     if (!rc && offset)
-        rc = parse_int64("offset", offset, 0, INT64_MAX, &q->offset, e);
+        rc = parse_int64("offset", offset, 0, DOM_PLACE_MAX, &q->offset, e);
     if (!rc && after) {
         const char *key;
         int retired;

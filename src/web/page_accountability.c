@@ -10,6 +10,7 @@
  * asked for (of one kind, naming one person), so that each can be reached. */
 #include "domain/registers/registers.h"
 #include "domain/views/accountability.h"
+#include "domain/views/query.h"
 #include "web/html.h"
 #include "web/views_json.h"
 #include "web/web_internal.h"
@@ -28,11 +29,11 @@ static int web_accountability(web_req *r, dom_accountability *out, isms_err *e)
     int64_t lim = 0;
     int rc = web_only_params(r, known, e);
     if (!rc && offset)
-        rc = web_parse_int("offset", offset, 0, INT64_MAX, &q.offset, e);
+        rc = web_parse_int("offset", offset, 0, DOM_PLACE_MAX, &q.offset, e);
     if (!rc && limit)
         rc = web_parse_int("limit", limit, 1, 500, &lim, e);
     if (!rc && gap_offset)
-        rc = web_parse_int("gap_offset", gap_offset, 0, INT64_MAX, &q.gap_offset, e);
+        rc = web_parse_int("gap_offset", gap_offset, 0, DOM_PLACE_MAX, &q.gap_offset, e);
     if (!rc && gap && acc_gap_kind_parse(r->d, gap, &q.gap_kind, e))
         rc = e->code = E_USAGE; /* the message stands; a bad parameter is a bad request */
     q.limit = (int)lim;

@@ -37,7 +37,7 @@ static int web_attention(web_req *r, dom_attention *out, isms_err *e)
         rc = err_set(e, E_USAGE, "cursor", "cursor %s: give a cursor or an offset, not both",
                      cursor);
     if (!rc && offset)
-        rc = web_parse_int("offset", offset, 0, INT64_MAX, &at.offset, e);
+        rc = web_parse_int("offset", offset, 0, DOM_PLACE_MAX, &at.offset, e);
     if (!rc && cursor)
         rc = dom_cursor_parse(cursor, &at, e);
     if (!rc && limit)

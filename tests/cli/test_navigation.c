@@ -541,6 +541,14 @@ static void a_list_pages_after_a_key(void **state)
     assert_contains(r.err, "--after RISK-999: no risk has that key");
     free(r.out);
     free(r.err);
+    /* an offset past any list (2^53) is refused by name, the last one taken */
+    free(tu_isms_ok(repo, "risk", "list", "--offset", "9007199254740992"));
+    tu_isms(&r, repo, NULL, "risk", "list", "--offset", "9007199254740993", NULL);
+    assert_int_not_equal(r.status, 0);
+    assert_contains(r.err, "offset");
+    assert_contains(r.err, "9007199254740993");
+    free(r.out);
+    free(r.err);
 }
 
 TU_MAIN(setup, NULL, cmocka_unit_test(show_lists_what_points_at_a_record),

@@ -16,6 +16,7 @@
  * case, punctuation only parting words. */
 #include "support/testutil.h"
 #include "support/webfix.h"
+#include "domain/views/query.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -274,6 +275,16 @@ static void expect(const char *path, const char *want, json_int_t want_total)
                  (long long)want_total);
 }
 
+/* path is a 400 whose message names `field`. */
+static void refused(const char *path, const char *field)
+{
+    tu_http r;
+    wf_req(&r, WF_READER, "GET", path, NULL, NULL);
+    if (r.status != 400 || !strstr(r.body, field))
+        fail_msg("%s: %d %s, want 400 naming %s", path, r.status, r.body, field);
+    tu_http_free(&r);
+}
+
 static void the_store_searches_sorts_and_pages(void **state)
 {
     (void)state;
@@ -286,10 +297,13 @@ static void the_store_searches_sorts_and_pages(void **state)
     /* a page of the sorted list, and the next */
     expect("/api/v1/risks?q=order%20&sort=title&limit=1&cursor=1", "Order _x%", 3);
     expect("/api/v1/risks?q=order%20&sort=title&limit=2&cursor=2", "Order b", 3);
-    /* a place past every page, a word that only starts others: none (the
-     * rows the store tries first, twice the place, were 2^64 and more) */
-    expect("/api/v1/risks?q=ord&cursor=9223372036854775807", "", 3);
-    expect("/api/v1/risks?q=ord&sort=title&cursor=9223372036854775807", "", 3);
+    /* the furthest place a cursor may name, a word that only starts others:
+     * none (the rows the store tries first, twice the place, were 2^64
+     * and more at 2^63 - 1, which is refused) */
+    expect("/api/v1/risks?q=ord&cursor=9007199254740992", "", 3);
+    expect("/api/v1/risks?q=ord&sort=title&cursor=9007199254740992", "", 3);
+    refused("/api/v1/risks?q=ord&cursor=9007199254740993", "cursor");
+    refused("/api/v1/risks?cursor=9223372036854775807a1", "cursor");
     /* either case; words start words, punctuation parts them */
     expect("/api/v1/risks?q=ORDER%20B", "Order b|Order B", 2);
     expect("/api/v1/risks?q=der", "", 0);
@@ -309,6 +323,10 @@ static void the_store_searches_sorts_and_pages(void **state)
     char before[160];
     snprintf(before, sizeof before, "/api/v1/risks?q=order&sort=title&limit=2&cursor=0b%lld", b);
     expect(before, "Order B|Order _x%", 3);
+    char far[160]; /* the furthest place: the next cursor's place one more */
+    snprintf(far, sizeof far, "/api/v1/risks?q=order&sort=-title&limit=1&cursor=%llda%lld",
+             (long long)DOM_PLACE_MAX, b);
+    expect(far, "Order _x%", 3);
     /* filters and q together; by key (the store's order) descending */
     expect("/api/v1/risks?q=order&owner=PER-4&sort=-key", "Order _x%|Order B|Order b", 3);
 }

@@ -105,7 +105,8 @@ int dom_cursor_parse(const char *text, store_page *at, isms_err *e)
     char *end;
     errno = 0;
     long long n = strtoll(text, &end, 10), id = 0;
-    int bad = end == text || n < 0 || errno || (*end && *end != 'a' && *end != 'b');
+    int bad =
+        end == text || n < 0 || n > DOM_PLACE_MAX || errno || (*end && *end != 'a' && *end != 'b');
     at->after = at->before = 0;
     if (!bad && *end) {
         char kind = *end;

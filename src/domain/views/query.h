@@ -26,11 +26,18 @@ int dom_filterable(const fielddef *f);
 int dom_query_filters(dom *d, const regdef *reg, const dom_filter_arg *args, int n, store_query *q,
                       isms_err *e);
 
+/* The furthest place in a list a front end takes (an offset, a cursor's
+ * N): beyond any list, since no register holds 2^43 records (the search
+ * index's rids, store/words.c), and near enough to zero that a place and
+ * a page added, or a probe of twice that many rows, stay an int64_t. */
+#define DOM_PLACE_MAX ((int64_t)1 << 53)
+
 /* A page's cursor, as the front ends give it to name the pages around a
  * page of a list (the web's "Next", the API's next_cursor): "N", N rows in
  * (at->offset, read past them); "NaID", the page after record #ID; "NbID",
  * the one before it (N then where the page starts, for people: "51-100 of
- * 900"). E_USAGE naming "cursor" for any other text. */
+ * 900"); N at most DOM_PLACE_MAX. E_USAGE naming "cursor" for any other
+ * text. */
 int dom_cursor_parse(const char *text, store_page *at, isms_err *e);
 /* The cursors of the pages after and before one that starts `offset` rows
  * into `total`, of n rows (limit a page) from record #first to #last:
