@@ -540,21 +540,28 @@ static int read_max_keys(store *s, const regdef *reg, int64_t *max_id, int64_t *
     return rc;
 }
 
+/* The number of a key store_next_key made ("RISK-7": "7"), or NULL for
+ * a key of another form (T-IS-001, an import's). */
+static const char *key_number(const regdef *reg, const char *key)
+{
+    size_t n = strlen(reg->key_prefix);
+    return !strncmp(key, reg->key_prefix, n) && key[n] == '-' ? key + n + 1 : NULL;
+}
+
 /* A record was inserted: the largest id and number move up to its own
  * when they were known; a key not of the prefix ends "every key is"
  * (keys_prefixed). */
 static void keys_inserted(store *s, regsql *q, const record *r)
 {
-    size_t n = strlen(r->reg->key_prefix);
-    if (strncmp(r->key, r->reg->key_prefix, n) || r->key[n] != '-')
+    const char *no = key_number(r->reg, r->key);
+    if (!no)
         q->prefixed_gen = 0;
     if (!q->keys_gen || q->keys_gen != db_write_gen(s->db))
         return;
     if (r->id > q->max_id)
         q->max_id = r->id;
-    if (!strncmp(r->key, r->reg->key_prefix, n) && r->key[n] == '-' &&
-        atoll(r->key + n + 1) > q->max_no)
-        q->max_no = atoll(r->key + n + 1);
+    if (no && atoll(no) > q->max_no)
+        q->max_no = atoll(no);
 }
 
 int store_next_key(store *s, const regdef *reg, char **key, int64_t *id, arena *a, isms_err *e)
@@ -1358,13 +1365,9 @@ static int keys_prefixed(store *s, const regdef *reg, int *all, isms_err *e)
     if (rc)
         return rc;
     rc = db_step(st, &row, e);
-    size_t n = strlen(reg->key_prefix);
     *all = !rc && row;
-    for (int c = 0; *all && c < 2; c++) {
-        const char *k = db_col_null(st, c) ? NULL : db_col_text(st, c);
-        if (k && (strncmp(k, reg->key_prefix, n) || k[n] != '-'))
-            *all = 0;
-    }
+    for (int c = 0; *all && c < 2; c++) /* (none: an empty register) */
+        *all = db_col_null(st, c) || key_number(reg, db_col_text(st, c));
     db_done(st);
     q->prefixed_gen = rc ? 0 : gen;
     q->prefixed = *all;
