@@ -77,10 +77,10 @@ typedef struct db_driver {
      * statistics, which its autovacuum gathers): a page filtered by one
      * column and sorted by another is planned from them. 0: SQLite, where
      * no ANALYZE has run, takes an equality's index whatever it keeps
-     * (records.c: plan_tests). */
+     * (sorted.c: plan_tests). */
     int plans_by_statistics;
     /* One row, one truth value: the database orders text by its bytes
-     * (a key's index is then read in strcmp's order: records.c,
+     * (a key's index is then read in strcmp's order: query.c,
      * keys_prefixed). PostgreSQL: a database of the C or POSIX collation
      * of the C library's provider; NULL: always (SQLite's BINARY). */
     const char *text_by_bytes;

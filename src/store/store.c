@@ -1,5 +1,6 @@
 /* store.c: opening a repository, its schema migrations, transactions, meta
- * values and the ledger's rows. Records are in records.c. */
+ * values and the ledger's rows. Records are in records.c (rows), query.c
+ * (what a query selects), sorted.c (sorted pages) and scan.c (scans). */
 #include "store/store_internal.h"
 #include "core/buf.h"
 #include "core/text.h"

@@ -244,13 +244,13 @@ int store_words_row_holds(db_stmt *st, const regdef *reg, const word_list *q, in
  * words only (FTS5), STORE_WORDS_UNKNOWN (not as a whole word; as the
  * start of others, unknown). *held: bit k set where word k is so held
  * (some but not all: the search asks the index for the others alone and
- * tests these on the rows they select, records.c). */
+ * tests these on the rows they select, sorted.c). */
 enum { STORE_WORDS_RARE, STORE_WORDS_UNKNOWN, STORE_WORDS_COMMON };
 int store_words_common(store *s, const regdef *reg, const word_list *q, int *common, uint64_t *held,
                        isms_err *e);
 /* Bit k set where word k of q starts the word of reg's key prefix ("r",
  * "ris", "risk" of RISK): a word each record whose key store_next_key
- * made holds (records.c: store_query_narrowed). */
+ * made holds (query.c: store_query_narrowed). */
 uint64_t store_words_keyed(const regdef *reg, const word_list *q);
 /* q's words but those of bit set in held, as a query's text (malloc'd). */
 char *store_words_but(const word_list *q, uint64_t held);

@@ -587,7 +587,7 @@ int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, cons
  * prefix's rows by rid; the page's records are then looked up in that set.
  * Where the word is common, the list read in its own order and each record
  * tested against the query finds a page in about (page / share of records
- * that match) rows instead (records.c: scan_page). */
+ * that match) rows instead (sorted.c: scan_page). */
 
 enum { COMMON = 10000, MAX_TESTED = 64 };
 
