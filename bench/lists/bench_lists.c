@@ -19,6 +19,9 @@
  *   search-key     q=RISK-5 (a key typed as shown: "risk", every risk's,
  *                  and "5", which starts the words of 111,111 at 1M)
  *   search-keyword q=risk (every risk's key: the register's whole list)
+ *   search-filter  q=supplier&likelihood=3 (a fifth of the risks: the
+ *                  count's words tested on the filter's rows where those
+ *                  are 10,000 or fewer, else through the index)
  *   search-people  the people searched for "supplier" (a word of every
  *                  risk and of no person: the words of one register)
  *   review-date    sort=review_date (0035's index; the dashboard's link)
@@ -29,6 +32,9 @@
  *   set            objectives=OBJ-1 (a set's member: 8 % of bench_scale's risks), first page
  *   set-deep       the same, the page after the middle record (a cursor)
  *   set-sorted     the same, sort=-title
+ *   retired        retired=only (the retired risks: a few among all), first page
+ *   retired-sorted the same, sort=-title
+ *   retired-search the same, q=supplier (a word every risk holds)
  *   state-NAME     ?state=NAME, a state of states.h (overdue, untreated,
  *                  unaccepted, no-objective, outside-appetite); with
  *                  "@FIELD", sorted by it (state-overdue@review_date: the
@@ -93,6 +99,11 @@ int main(int argc, char **argv)
         l.q = "risk";
     if (!strcmp(k, "review-date"))
         l.sort = "review_date";
+    if (!strcmp(k, "search-filter")) {
+        l.q = "supplier";
+        l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "likelihood"), "3" };
+        l.nfilters = 1;
+    }
     if (!strcmp(k, "filter-sorted")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "likelihood"), "3" };
         l.nfilters = 1;
@@ -110,6 +121,11 @@ int main(int argc, char **argv)
     if (!strcmp(k, "filter-level")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "residual_likelihood"), "3" };
         l.nfilters = 1;
+    }
+    if (!strncmp(k, "retired", 7)) {
+        l.retired = "only";
+        l.sort = !strcmp(k, "retired-sorted") ? "-title" : NULL;
+        l.q = !strcmp(k, "retired-search") ? "supplier" : NULL;
     }
     if (!strcmp(k, "filter")) {
         l.filters[0] = (dom_filter_arg){ web_field(&reg_risk, "treatment"), "mitigate" };

@@ -45,9 +45,13 @@ int store_lone_state(const store_query *q)
 void store_query_where(const store *s, buf *b, const regdef *reg, const store_query *q, int flags)
 {
     int joined = flags & QW_JOINED, plain = (flags & QW_BY_ID) && store_lone_state(q);
-    buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
-                : q && q->only_retired  ? " WHERE t.retired_at IS NOT NULL"
-                                        : " WHERE t.retired_at IS NULL");
+    if (q && q->only_retired && (flags & QW_RETIRED_LISTED))
+        buf_printf(b, " WHERE t.id IN (SELECT r.id FROM %s r WHERE r.retired_at IS NOT NULL)",
+                   reg->name);
+    else
+        buf_puts(b, q && q->include_retired ? " WHERE 1 = 1"
+                    : q && q->only_retired  ? " WHERE t.retired_at IS NOT NULL"
+                                            : " WHERE t.retired_at IS NULL");
     for (int i = 0; q && i < q->nfilters; i++) {
         const fielddef *f = q->filters[i].field;
         if (q->filters[i].risk_state) {
@@ -304,6 +308,29 @@ int store_count_where(store *s, const regdef *reg, const store_query *q, const c
     return rc ? rc : db_first_int(st, 0, n, e);
 }
 
+int store_count_upto(store *s, const regdef *reg, const store_query *q, int64_t most, int64_t *n,
+                     isms_err *e)
+{
+    store_query f = *q;
+    f.text = NULL;
+    buf b;
+    buf_init(&b);
+    int flags = store_link_drives(s, &f) ? QW_LINK_DRIVES : 0; /* (not the set's list) */
+    buf_puts(&b, "SELECT count(*) FROM (SELECT 1");
+    store_from_sql(&b, reg, &f, flags);
+    store_query_where(s, &b, reg, &f, flags);
+    buf_printf(&b, " LIMIT %lld) x", (long long)most + 1);
+    db_stmt *st;
+    int rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    *n = 0;
+    if (!rc) {
+        store_bind_query(s, st, 1, reg, &f);
+        rc = db_first_int(st, 0, n, e);
+    }
+    return rc;
+}
+
 /* The records q selects whose words hold those of w: the rows the index
  * selects by `rare` (q's other words), each tested (store_words_row_holds). */
 static int count_tested(store *s, const regdef *reg, const store_query *q, const char *rare,
@@ -335,25 +362,53 @@ static int count_tested(store *s, const regdef *reg, const store_query *q, const
     return rc;
 }
 
-/* A search of some common words and some not is counted as its page is
- * found (plan_tests): the others through the index, the common ones tested
- * on the rows they select; *done 0 where the query is not so split. */
-static int count_split(store *s, const regdef *reg, const store_query *q, int64_t *n, int *done,
-                       isms_err *e)
+/* Does q select fewer records than its register holds, other than by its
+ * text: a filter, or the retired records alone? */
+static int narrowed_by_terms(const store_query *q) { return q && (q->nfilters || q->only_retired); }
+
+/* Is q a search and nothing else: its words the one condition but
+ * retired or not? */
+static int text_alone(const store_query *q)
+{
+    return q && q->text && !q->nfilters && !q->ids && !q->nany_set && !q->id_after && !q->id_upto &&
+           !q->only_retired;
+}
+
+/* A search counted otherwise than through the index's join of its words
+ * with the records (count_where), which reads each common word's whole
+ * posting list: where the rest of q selects STORE_FEW records or fewer (a
+ * filter, the retired ones) and some word is common, all its words tested
+ * on those rows (count_tested); where some words are common and some not,
+ * the common ones tested on the rows the others select; a lone word where
+ * the words are rows (PostgreSQL), from its rows (store_words_count).
+ * *done 0 where none of these is the way. */
+static int count_by_words(store *s, const regdef *reg, const store_query *q, int64_t *n, int *done,
+                          isms_err *e)
 {
     word_list w = { 0 };
     int common = STORE_WORDS_RARE;
     uint64_t held = 0;
+    int64_t rest = STORE_FEW + 1;
     *done = 0;
     int rc = q && q->text ? store_words_of(q->text, &w, e) : 0;
-    if (!rc && w.n > 1) /* (one word is common or not: never split) */
+    if (!rc && (w.n > 1 || (w.n == 1 && narrowed_by_terms(q))))
         rc = store_words_common(s, reg, &w, &common, &held, e);
-    if (!rc && held && common != STORE_WORDS_COMMON) {
-        char *rare = store_words_but(&w, held);
+    if (!rc && held && narrowed_by_terms(q)) {
+        /* the retired counted too, unless they are asked for alone: the
+         * filters' indexes read, not each row's retired_at */
+        store_query terms = *q;
+        terms.include_retired = !q->only_retired;
+        rc = store_count_upto(s, reg, &terms, STORE_FEW, &rest, e);
+    }
+    /* (one word is common or not: with no few rows to test, never split) */
+    int few = rest <= STORE_FEW, mixed = w.n > 1 && common != STORE_WORDS_COMMON;
+    if (!rc && held && (few || mixed)) {
+        char *rare = few ? NULL : store_words_but(&w, held);
         rc = count_tested(s, reg, q, rare, &w, n, e);
         free(rare);
         *done = 1;
-    }
+    } else if (!rc && text_alone(q))
+        rc = store_words_count(s, reg, &w, q->include_retired, n, done, e);
     word_list_free(&w);
     return rc;
 }
@@ -366,7 +421,7 @@ int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, i
     if (!rc)
         rc = store_query_narrowed(s, reg, q, &narrowed, &text, e);
     if (!rc)
-        rc = count_split(s, reg, &narrowed, n, &done, e);
+        rc = count_by_words(s, reg, &narrowed, n, &done, e);
     if (!rc && !done)
         rc = store_count_where(s, reg, &narrowed, NULL, n, e);
     free(text);

@@ -1285,6 +1285,9 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
         buf_printf(&b, "%s;\n", lists);
         free(lists);
     }
+    if (s->version >= store_migration_version("0039_")) /* as 0039_retired.sql's */
+        buf_printf(&b, "CREATE INDEX %s_retired ON %s (id) WHERE retired_at IS NOT NULL;\n",
+                   reg->name, reg->name);
     int rc = db_exec(s->db, buf_str(&b), e);
     buf_reset(&b);
     return rc;

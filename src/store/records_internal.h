@@ -85,7 +85,17 @@ enum {
      * link table's key: source, target), not as the list of the set's
      * members, which SQLite built for each chunk of rows tested */
     QW_PROBED = 8,
+    /* only_retired as the list of the retired records' ids (their own
+     * index, 0039_retired.sql), where they are few and the page is read
+     * in another index's order: SQLite, planning without statistics, read
+     * the list's sort index whole and tested each row (a page of five
+     * retired risks by title among a million: 2,204 M instructions) */
+    QW_RETIRED_LISTED = 16,
 };
+
+/* Few records, as the store's plans count them: a page is found among
+ * them by reading them all, not by testing rows in an index's order. */
+enum { STORE_FEW = 10000 };
 
 /* The one filter of q on a set's member (a link field, one member), or -1. */
 int store_link_filter(const store_query *q);
@@ -105,6 +115,11 @@ int store_check_query(store *s, const regdef *reg, const store_query *q, isms_er
  * next parameter. */
 int store_prep_where(store *s, const char *what, const regdef *reg, const store_query *q,
                      const char *more, int flags, db_stmt **st, int *p, isms_err *e);
+/* How many records q (its filters and retired or not; not its text)
+ * selects, counted through their indexes up to `most` + 1 rows: *n is
+ * most + 1 where more do. */
+int store_count_upto(store *s, const regdef *reg, const store_query *q, int64_t most, int64_t *n,
+                     isms_err *e);
 /* How many records q (and `more`) selects. */
 int store_count_where(store *s, const regdef *reg, const store_query *q, const char *more,
                       int64_t *n, isms_err *e);

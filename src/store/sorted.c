@@ -49,6 +49,7 @@ typedef struct sort_ctx {
     /* By id, the one set filter's link rows read first (QW_LINK_DRIVES):
      * where the database plans without statistics (SQLite). */
     int drive;
+    int flags; /* store_query_where's for every statement (QW_RETIRED_LISTED) */
 } sort_ctx;
 
 static int numeric(const fielddef *f)
@@ -122,8 +123,8 @@ static int read_seg(sort_ctx *c, sort_seg g, int64_t limit, int64_t offset, int6
     seg_sql(c, g, limit, offset, drive, &b);
     db_stmt *st;
     int p, row,
-        rc = store_prep_where(c->s, "t.id", c->reg, c->q, buf_str(&b), drive ? QW_LINK_DRIVES : 0,
-                              &st, &p, e);
+        rc = store_prep_where(c->s, "t.id", c->reg, c->q, buf_str(&b),
+                              c->flags | (drive ? QW_LINK_DRIVES : 0), &st, &p, e);
     buf_reset(&b);
     if (rc)
         return rc;
@@ -210,7 +211,7 @@ static int prep_tested(sort_ctx *c, sort_seg g, int64_t from, int64_t n, db_stmt
         buf_printf(&b, ", (%s)", buf_str(&conds) + strlen(" WHERE "));
     }
     buf_printf(&b, " FROM %s t", c->reg->name);
-    store_query_where(c->s, &b, c->reg, &where, 0);
+    store_query_where(c->s, &b, c->reg, &where, c->flags);
     seg_sql(c, g, n, from, 0, &b);
     int rc = db_prep(c->s->db, buf_str(&b), st, e);
     buf_reset(&b);
@@ -374,33 +375,31 @@ static int read_page(sort_ctx *c, isms_err *e)
     return rc;
 }
 
-/* Do more than FILTERED_FEW records pass q's filters? A count bounded
+/* Do more than STORE_FEW records pass q's filters? A count bounded
  * there, through the filters' own indexes; retired records counted too,
  * so that one filter's count reads its index alone, never the rows. */
-enum { FILTERED_FEW = 10000 };
-
 static int filters_broad(store *s, const regdef *reg, const store_query *q, int *broad, isms_err *e)
 {
     store_query f = *q;
-    f.text = NULL;
     f.include_retired = 1;
     f.only_retired = 0;
-    buf b;
-    buf_init(&b);
-    int flags = store_link_drives(s, &f) ? QW_LINK_DRIVES : 0; /* (not the set's list) */
-    buf_puts(&b, "SELECT count(*) FROM (SELECT 1");
-    store_from_sql(&b, reg, &f, flags);
-    store_query_where(s, &b, reg, &f, flags);
-    buf_printf(&b, " LIMIT %d) x", FILTERED_FEW + 1);
-    db_stmt *st;
-    int rc = db_prep(s->db, buf_str(&b), &st, e);
-    buf_reset(&b);
-    int64_t n = 0;
-    if (!rc) {
-        store_bind_query(s, st, 1, reg, &f);
-        rc = db_first_int(st, 0, &n, e);
-    }
-    *broad = n > FILTERED_FEW;
+    int64_t n;
+    int rc = store_count_upto(s, reg, &f, STORE_FEW, &n, e);
+    *broad = n > STORE_FEW;
+    return rc;
+}
+
+/* Are q's records the retired ones, STORE_FEW or fewer, on a page sorted
+ * by a column where the database plans without statistics (SQLite)? They
+ * are then read as the list of their ids (QW_RETIRED_LISTED). */
+static int retired_listed(sort_ctx *c, isms_err *e)
+{
+    store_query retired = { .only_retired = 1 };
+    int64_t n;
+    if (!c->by || !c->q->only_retired || c->s->db->drv->plans_by_statistics)
+        return 0;
+    int rc = store_count_upto(c->s, c->reg, &retired, STORE_FEW, &n, e);
+    c->flags |= !rc && n <= STORE_FEW ? QW_RETIRED_LISTED : 0;
     return rc;
 }
 
@@ -408,7 +407,7 @@ static int filters_broad(store *s, const regdef *reg, const store_query *q, int 
  * rows in its order, and how many at most before the indexes take over.
  * Tested: a search whose words are common (or may be: scan_budget); and,
  * where the database plans without statistics (SQLite), filters that more
- * than FILTERED_FEW records pass on a page sorted by another column:
+ * than STORE_FEW records pass on a page sorted by another column:
  * SQLite took an equality's index and sorted all it kept (risks of
  * likelihood 3 by impact, 200,000 of a million: 0.25 s a page). */
 static int plan_tests(sort_ctx *c, word_list *w, isms_err *e)
@@ -487,6 +486,8 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
                    .a = a };
     word_list w = { 0 };
     rc = plan_tests(&c, &w, e);
+    if (!rc)
+        rc = retired_listed(&c, e);
     if (!rc)
         rc = read_page(&c, e);
     word_list_free(&w);

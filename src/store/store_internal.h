@@ -230,6 +230,12 @@ int store_words_bind(const store *s, db_stmt *st, int p, const regdef *reg, cons
  * alike. */
 int store_words_joins(const store *s, const char *text);
 void store_words_join(const store *s, struct buf *b, const regdef *reg, const word_list *q);
+/* Where the words are rows (PostgreSQL), how many of reg's records hold
+ * q's one word, counted from its rows alone, those of retired records
+ * left out unless retired_too; *done 0 (nothing read) where the words are
+ * FTS5's or q is not one word. */
+int store_words_count(store *s, const regdef *reg, const word_list *q, int retired_too, int64_t *n,
+                      int *done, isms_err *e);
 /* The same tested on a record's own texts: store_words_columns' columns
  * ("t.id, t.key, t.<searched>..."), and whether the row st stands on holds,
  * for each word of q, a word it starts (as the index would match it). */

@@ -540,6 +540,45 @@ void store_words_join(const store *s, buf *b, const regdef *reg, const word_list
                    lo, hi, lo);
 }
 
+/* A record holds a prefix once a word it starts, so its rows are counted
+ * once a record; the retired records, few as a rule, are found by their
+ * own index (0039) and left out as the rows pass, where PostgreSQL looked
+ * each record up in the list of all that hold the word, which it sorted
+ * first in each worker (a word of every risk among a million: 1.4 s, now
+ * 0.2 s). */
+int store_words_count(store *s, const regdef *reg, const word_list *q, int retired_too, int64_t *n,
+                      int *done, isms_err *e)
+{
+    *done = 0;
+    if (fts(s) || q->n != 1)
+        return 0;
+    char lo[32], hi[32];
+    rid_range(reg, lo, hi, sizeof lo);
+    buf b;
+    buf_init(&b);
+    if (retired_too)
+        buf_puts(&b, "SELECT count(DISTINCT w.rid) FROM record_word w");
+    else
+        buf_printf(&b,
+                   "SELECT count(DISTINCT w.rid) FILTER (WHERE r.id IS NULL) FROM record_word w "
+                   "LEFT JOIN (SELECT id FROM %s WHERE retired_at IS NOT NULL) r "
+                   "ON r.id = w.rid - %s",
+                   reg->name, lo);
+    buf_printf(&b,
+               " WHERE w.word COLLATE \"C\" >= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s "
+               "AND w.rid < %s",
+               lo, hi);
+    db_stmt *st;
+    int rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    if (!rc) {
+        store_words_bind(s, st, 1, reg, q);
+        rc = db_first_int(st, 0, n, e);
+    }
+    *done = !rc;
+    return rc;
+}
+
 /* FTS5's query: each word a prefix ("supp"* AND "fail"*), behind the
  * register's tag. The words are the tokenizer's, letters and digits only:
  * nothing to quote. */
