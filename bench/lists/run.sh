@@ -15,7 +15,7 @@
 #   sh bench/lists/run.sh /tmp/s10000.isms /tmp/s100000.isms /tmp/s1000000.isms
 set -eu
 BUILD=${BUILD:-build}
-KINDS=${KINDS:-default sorted sorted-deep level-deep sorted-owner filter filter-sorted search search-common search-prefix search-sorted search-none search-key search-keyword search-people review-date unindexed set set-deep set-sorted state-untreated state-overdue state-overdue@review_date}
+KINDS=${KINDS:-default sorted sorted-deep level-deep sorted-owner filter filter-sorted search search-common search-prefix search-sorted search-none search-key search-keyword search-filter search-people review-date unindexed set set-deep set-sorted retired retired-sorted retired-search state-untreated state-overdue state-overdue@review_date}
 COLD=${COLD:-}   # "cold": the first request, which counts the total too
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
