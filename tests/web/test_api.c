@@ -160,6 +160,29 @@ static void records_are_made_changed_retired_and_have_a_history(void **state)
     wf_req(&r, WF_LEAD, "PATCH", path, "{\"title\":\"After\"}", NULL);
     expect(&r, 409, NULL);
     tu_http_free(&r);
+    /* listed among the retired alone (by id, by title, searched), no more
+     * among the active */
+    static const char *const lists[] = { "/api/v1/risks?retired=only",
+                                         "/api/v1/risks?retired=only&sort=-title",
+                                         "/api/v1/risks?retired=only&q=treasury&sort=title",
+                                         "/api/v1/risks?q=treasury" };
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+        json_t *l = get_ok(WF_AUDITOR, lists[k]), *items = json_object_get(l, "items");
+        int found = 0, active = strstr(lists[k], "retired=") == NULL;
+        for (size_t j = 0; j < json_array_size(items); j++) {
+            json_t *it = json_array_get(items, j);
+            found += !strcmp(json_string_value(json_object_get(it, "key")), key);
+            if (json_is_null(json_object_get(it, "retired_at")) != active)
+                fail_msg("%s: %s is %s", lists[k], tu_json_at(items, j, "key"),
+                         active ? "retired" : "active");
+        }
+        if (found != !active ||
+            json_integer_value(json_object_get(l, "total")) != (json_int_t)json_array_size(items))
+            fail_msg("%s: %s found %d times; total %lld, %zu items", lists[k], key, found,
+                     (long long)json_integer_value(json_object_get(l, "total")),
+                     json_array_size(items));
+        json_decref(l);
+    }
 
     json_t *h = get_ok(WF_AUDITOR, hist);
     json_t *entries = json_object_get(h, "entries");
