@@ -502,6 +502,16 @@ static void rid_range(const regdef *reg, char *lo, char *hi, size_t n)
     snprintf(hi, n, "%lld", (long long)(rid(reg, 0) + ((int64_t)1 << ID_BITS)));
 }
 
+/* The rows (PostgreSQL) of one word w of the register lo..hi, bound by
+ * store_words_bind: its tagged prefix's range of the (word, rid) key. */
+static void word_range(buf *b, const char *lo, const char *hi)
+{
+    buf_printf(b,
+               " WHERE w.word COLLATE \"C\" >= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s "
+               "AND w.rid < %s",
+               lo, hi);
+}
+
 void store_words_where(const store *s, buf *b, const regdef *reg, const word_list *q)
 {
     char lo[32], hi[32];
@@ -513,11 +523,11 @@ void store_words_where(const store *s, buf *b, const regdef *reg, const word_lis
                    lo, lo, hi);
         return;
     }
-    for (int k = 0; k < q->n; k++)
-        buf_printf(b,
-                   " AND t.id IN (SELECT w.rid - %s FROM record_word w WHERE w.word COLLATE \"C\" "
-                   ">= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s AND w.rid < %s)",
-                   lo, lo, hi);
+    for (int k = 0; k < q->n; k++) {
+        buf_printf(b, " AND t.id IN (SELECT w.rid - %s FROM record_word w", lo);
+        word_range(b, lo, hi);
+        buf_putc(b, ')');
+    }
 }
 
 int store_words_joins(const store *s, const char *text)
@@ -564,10 +574,7 @@ int store_words_count(store *s, const regdef *reg, const word_list *q, int retir
                    "LEFT JOIN (SELECT id FROM %s WHERE retired_at IS NOT NULL) r "
                    "ON r.id = w.rid - %s",
                    reg->name, lo);
-    buf_printf(&b,
-               " WHERE w.word COLLATE \"C\" >= ? AND w.word COLLATE \"C\" < ? AND w.rid >= %s "
-               "AND w.rid < %s",
-               lo, hi);
+    word_range(&b, lo, hi);
     db_stmt *st;
     int rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
