@@ -1259,6 +1259,23 @@ static const char *column_type(const fielddef *f)
     }
 }
 
+/* The records that name one are read by an index (store_referrers, a
+ * list's filter): each reference a list is not sorted by (those have
+ * their sort index, store_list_sql) and each link table the other way
+ * round, as 0040_references.sql and @LINK give the built-in registers. */
+static void reference_indexes(buf *b, const regdef *reg)
+{
+    for (int i = 0; i < reg->nfields; i++) {
+        const fielddef *f = &reg->fields[i];
+        if (f->type == FT_REF && !store_list_sorted(reg, f))
+            buf_printf(b, "CREATE INDEX %s_%s_ref ON %s (%s, id);\n", reg->name, f->name, reg->name,
+                       f->name);
+        else if (f->type == FT_LINKS)
+            buf_printf(b, "CREATE INDEX %s_reverse ON %s (%s, %s);\n", f->link_table, f->link_table,
+                       f->link_dst, f->link_src);
+    }
+}
+
 int store_create_table(store *s, const regdef *reg, isms_err *e)
 {
     buf b;
@@ -1288,6 +1305,8 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
     if (s->version >= store_migration_version("0039_")) /* as 0039_retired.sql's */
         buf_printf(&b, "CREATE INDEX %s_retired ON %s (id) WHERE retired_at IS NOT NULL;\n",
                    reg->name, reg->name);
+    if (s->version >= store_migration_version("0040_")) /* as 0040_references.sql's */
+        reference_indexes(&b, reg);
     int rc = db_exec(s->db, buf_str(&b), e);
     buf_reset(&b);
     return rc;
