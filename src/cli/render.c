@@ -298,6 +298,8 @@ static void backlinks_text(cli *c, const record *r, const dom_backlinks *b)
         fprintf(f, "  %-*s %s  %s  (isms --as %s %s %s %s)\n", width, k ? "" : "open approvals",
                 a->key, cell_line(c, a->label), r->key, cli_noun_typed(a->reg->name), a->verb,
                 a->key);
+        if (a->more)
+            fprintf(f, "  %-*s and more: %s\n", width, "", more_command(a->reg, a->state, a->from));
     }
 }
 
@@ -325,12 +327,21 @@ static void backlinks_json(const dom_backlinks *b, const record *r, json_t *o)
                                       "p95_loss", (json_int_t)b->p95_loss, "outside_appetite",
                                       b->outside_appetite));
     if (b->napprovals) {
-        json_t *open = json_array();
-        for (int k = 0; k < b->napprovals; k++)
-            json_array_append_new(
-                open, json_pack("{s:s, s:s, s:s}", "register", b->approvals[k].reg->name, "key",
-                                b->approvals[k].key, "verb", b->approvals[k].verb));
+        json_t *open = json_array(), *waiting = json_array();
+        for (int k = 0; k < b->napprovals; k++) {
+            const dom_approval *a = &b->approvals[k];
+            json_array_append_new(open, json_pack("{s:s, s:s, s:s}", "register", a->reg->name,
+                                                  "key", a->key, "verb", a->verb));
+            if (a->more) /* open_approvals holds the first of each: these have more */
+                json_array_append_new(waiting, json_pack("{s:s, s:s, s:s}", "register",
+                                                         a->reg->name, "verb", a->verb, "list",
+                                                         more_command(a->reg, a->state, a->from)));
+        }
         json_object_set_new(o, "open_approvals", open);
+        if (json_array_size(waiting))
+            json_object_set_new(o, "open_approvals_more", waiting);
+        else
+            json_decref(waiting);
     }
 }
 

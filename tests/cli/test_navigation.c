@@ -449,6 +449,49 @@ static void show_lists_the_first_referrers_and_how_to_list_all(void **state)
     json_decref(j);
 }
 
+/* A person's open approvals are the first DOM_BACKLINKS_SHOWN of each
+ * transition (drafts of scopes, which the management body approves; and
+ * decisions, whose body a field names), then how to list the rest: a
+ * board member's page costs what it shows, however many wait. */
+static void a_persons_open_approvals_are_the_first_of_each(void **state)
+{
+    (void)state;
+    for (int k = 0; k <= DOM_BACKLINKS_SHOWN; k++) {
+        free(tu_isms_ok(repo, "scope", "add", "--statement", "A draft among many"));
+        free(tu_isms_ok(repo, "decision", "add", "--title", "One decision of many", "--proposal",
+                        "Fund it", "--owner", "PER-3"));
+    }
+    json_t *j = tu_json_take(tu_isms_ok(repo, "person", "show", "PER-1", "--json"));
+    json_t *open = json_object_get(j, "open_approvals"), *x;
+    size_t i;
+    int scopes = 0, decisions = 0;
+    json_array_foreach(open, i, x)
+    {
+        const char *reg = json_string_value(json_object_get(x, "register"));
+        scopes += !strcmp(reg, "scope");
+        decisions += !strcmp(reg, "decision");
+    }
+    assert_int_equal(scopes, DOM_BACKLINKS_SHOWN);
+    assert_int_equal(decisions, DOM_BACKLINKS_SHOWN);
+    json_t *more = json_object_get(j, "open_approvals_more");
+    assert_int_equal(json_array_size(more), 2);
+    assert_string_equal(tu_json_at(more, 0, "list"), "isms scope list --status draft");
+    assert_string_equal(tu_json_at(more, 1, "list"), "isms decision list --status proposed");
+    json_decref(j);
+    char *out = tu_isms_ok(repo, "person", "show", "PER-1");
+    assert_contains(out, "and more: isms scope list --status draft\n");
+    assert_contains(out, "and more: isms decision list --status proposed\n");
+    free(out);
+    /* the lists named hold them all */
+    j = tu_json_take(tu_isms_ok(repo, "scope", "list", "--status", "draft", "--json"));
+    assert_true(json_array_size(j) > DOM_BACKLINKS_SHOWN);
+    json_decref(j);
+    /* the ISMS lead holds neither role: nothing waits for them */
+    out = tu_isms_ok(repo, "person", "show", "PER-3");
+    assert_not_contains(out, "open approvals");
+    free(out);
+}
+
 /* A show lists the first DOM_BACKLINKS_SHOWN members of a large set with
  * their labels, and counts the rest; JSON holds every one. */
 static void show_lists_the_first_members_of_a_large_set(void **state)
@@ -558,4 +601,5 @@ TU_MAIN(setup, NULL, cmocka_unit_test(show_lists_what_points_at_a_record),
         cmocka_unit_test(last_approving_role_needs_force),
         cmocka_unit_test(show_lists_the_first_referrers_and_how_to_list_all),
         cmocka_unit_test(show_lists_the_first_members_of_a_large_set),
+        cmocka_unit_test(a_persons_open_approvals_are_the_first_of_each),
         cmocka_unit_test(a_list_pages_after_a_key))

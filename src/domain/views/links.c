@@ -152,7 +152,12 @@ typedef struct pending {
     collect *c;
     const principal *who;
     const transition *t;
+    const fielddef *state;
+    int limit, n; /* listed of this transition */
+    size_t cap;
 } pending;
+
+enum { SCAN_STOP = -1 };
 
 /* May the person make t on r? Their roles against the role it needs. */
 static int may_make(const principal *who, const record *r, const transition *t)
@@ -166,42 +171,71 @@ static int may_make(const principal *who, const record *r, const transition *t)
     return 0;
 }
 
+/* May the person make t on any record? Without one of the roles it may
+ * need, its records are not read at all. */
+static int may_make_any(const principal *who, const transition *t)
+{
+    if (t->role)
+        return principal_has_role(who, t->role);
+    for (const lc_role_by *b = t->role_by; t->role_field && b && b->value; b++)
+        if (principal_has_role(who, b->role))
+            return 1;
+    return 0;
+}
+
 static int note_pending(const record *r, void *ctx)
 {
     pending *p = ctx;
     dom_backlinks *o = p->c->out;
     if (!may_make(p->who, r, p->t))
         return 0;
+    if (p->limit && p->n == p->limit) {
+        o->approvals[o->napprovals - 1].more = 1;
+        return SCAN_STOP;
+    }
     arena *a = dom_arena(p->c->d);
-    dom_approval *grown = arena_alloc(a, sizeof *grown * (size_t)(o->napprovals + 1));
-    if (o->napprovals)
-        memcpy(grown, o->approvals, sizeof *grown * (size_t)o->napprovals);
+    ARENA_GROW(a, o->approvals, (size_t)o->napprovals, p->cap, 16);
     const char *label = record_text(r, r->reg->label);
-    grown[o->napprovals++] = (dom_approval){ r->reg, arena_strdup(a, r->key),
-                                             arena_strdup(a, label ? label : ""), p->t->verb };
-    o->approvals = grown;
+    o->approvals[o->napprovals++] = (dom_approval){ r->reg,
+                                                    arena_strdup(a, r->key),
+                                                    arena_strdup(a, label ? label : ""),
+                                                    p->t->verb,
+                                                    0,
+                                                    p->state,
+                                                    p->t->from };
+    p->n++;
     return 0;
 }
 
 /* Records in a transition's starting state that the person may move on,
- * for every register with a lifecycle; a transition that needs no role is
- * anyone's business, not an approval. */
-static int open_approvals(collect *c, const record *person, isms_err *e)
+ * for every register with a lifecycle, the first `limit` of each; a
+ * transition that needs no role is anyone's business, not an approval. */
+static int open_approvals(collect *c, const record *person, int limit, isms_err *e)
 {
     principal who;
     int rc = dom_principal(c->d, person->key, &who, NULL);
     if (rc)
         return 0; /* a retired person approves nothing */
+    size_t cap = 0;
     for (int i = 0; registers[i] && !rc; i++) {
         const lifecycle *lc = registers[i]->lifecycle;
         for (int k = 0; lc && k < lc->ntransitions && !rc; k++) {
             const transition *t = &lc->transitions[k];
-            if (!t->role && !t->role_field)
+            if ((!t->role && !t->role_field) || !may_make_any(&who, t))
                 continue;
-            store_filter f = { .field = field_def(registers[i], lc->field), .sval = t->from };
-            store_query q = { .filters = &f, .nfilters = 1 };
-            pending p = { c, &who, t };
+            const fielddef *state = field_def(registers[i], lc->field);
+            store_filter f = { .field = state, .sval = t->from };
+            /* a role the person holds: each record waits for them, so
+             * one past `limit` is read, links too; a role a field of the
+             * record names: read on until `limit` of theirs */
+            store_query q = { .filters = &f,
+                              .nfilters = 1,
+                              .limit = t->role && limit ? limit + 1 : 0 };
+            pending p = { c, &who, t, state, limit, 0, cap };
             rc = dom_list(c->d, registers[i], &q, note_pending, &p, e);
+            cap = p.cap;
+            if (rc == SCAN_STOP)
+                rc = 0;
         }
     }
     return rc;
@@ -218,7 +252,7 @@ int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, ism
     if (!rc && r->reg == &reg_risk)
         rc = latest_analysis(&c, r, e);
     if (!rc && r->reg == &reg_person && !r->retired_at)
-        rc = open_approvals(&c, r, e);
+        rc = open_approvals(&c, r, limit, e);
     return rc;
 }
 

@@ -24,6 +24,11 @@ typedef struct dom_approval {
     const regdef *reg;
     const char *key, *label;
     const char *verb; /* "approve" */
+    /* more records wait for the same transition, not listed (after
+     * `limit`): those of reg whose state field is `from` */
+    int more;
+    const fielddef *state;
+    const char *from;
 } dom_approval;
 
 typedef struct dom_backlinks {
@@ -42,7 +47,8 @@ typedef struct dom_backlinks {
 /* The first `limit` referring records of each register and field (0:
  * every one; a page shows DOM_BACKLINKS_SHOWN and leads to the list of
  * the rest, so that it costs the same whatever refers here), and what
- * else; fills *out for record r, everything in the dom's arena. */
+ * else (a person's open approvals: the first `limit` of each transition
+ * alike); fills *out for record r, everything in the dom's arena. */
 enum { DOM_BACKLINKS_SHOWN = 20 };
 int dom_backlinks_of(dom *d, const record *r, int limit, dom_backlinks *out, isms_err *e);
 
