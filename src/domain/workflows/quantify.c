@@ -307,6 +307,22 @@ int dom_approved_appetites(dom *d, store_record_fn fn, void *ctx, isms_err *e)
     return dom_list(d, &reg_appetite, &q, fn, ctx, e);
 }
 
+int dom_risk_appetites(dom *d, const record *risk, int changes, store_record_fn fn, void *ctx,
+                       isms_err *e)
+{
+    const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
+    store_filter f[2] = { { .field = field_def(&reg_appetite, F_APPETITE_OBJECTIVE), .is_null = 1 },
+                          { .field = field_def(&reg_appetite, F_APPETITE_STATUS),
+                            .sval = "approved" } };
+    store_query q = { .filters = f, .nfilters = changes ? 1 : 2, .include_retired = changes };
+    int rc = dom_list(d, &reg_appetite, &q, fn, ctx, e);
+    for (int k = 0; !rc && k < objs->n; k++) {
+        f[0] = (store_filter){ .field = f[0].field, .ival = objs->ids[k] };
+        rc = dom_list(d, &reg_appetite, &q, fn, ctx, e);
+    }
+    return rc;
+}
+
 static int load_appetite(const record *r, void *ctx)
 {
     load_ctx *lc = ctx;
@@ -358,7 +374,9 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
     load_ctx lc = { m, e, NULL, 0, NULL };
     int rc = only ? load_one(d, only, &lc) : load_all(d, &lc);
     free(lc.links);
-    if (!rc)
+    if (!rc && only) /* its own threshold's: not every objective's */
+        rc = dom_risk_appetites(d, only, 0, load_appetite, &lc, e);
+    else if (!rc)
         rc = dom_approved_appetites(d, load_appetite, &lc, e);
     if (rc)
         qmodel_reset(m);
@@ -585,7 +603,7 @@ int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_er
 {
     qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
     load_ctx lc = { &m, e, NULL, 0, NULL };
-    int rc = dom_approved_appetites(d, load_appetite, &lc, e);
+    int rc = dom_risk_appetites(d, risk, 0, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
         *out = qmodel_threshold_for(&m, objs->ids, objs->n);

@@ -53,17 +53,17 @@ static int note_change(const record *r, void *ctx)
 
 /* The changes what `risk`'s analyses depend on: the risk, the controls
  * that treat or treated it (retired ones too: a retirement is a change)
- * and every appetite, read by key and index. */
+ * and the appetites its threshold is chosen from (the organisation's and
+ * its objectives'), read by key and index. */
 static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err *e)
 {
     store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS), .ival = risk->id };
-    store_query controls = { .include_retired = 1, .filters = &treats, .nfilters = 1 },
-                all = { .include_retired = 1 };
+    store_query controls = { .include_retired = 1, .filters = &treats, .nfilters = 1 };
     note_change(risk, c);
     int rc = store_scan(dom_store(d), &reg_control, &controls, note_change, c, e);
     if (rc)
         return rc;
-    return store_scan(dom_store(d), &reg_appetite, &all, note_change, c, e);
+    return dom_risk_appetites(d, risk, 1, note_change, c, e);
 }
 
 /* A checker of `risk`'s analyses, at the cost of that risk: its model,
