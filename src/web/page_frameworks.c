@@ -546,17 +546,23 @@ typedef struct soa_options {
     web_req *r;
     int64_t fw;
     const char *now;
+    int listed; /* `now` was among them */
 } soa_options;
+
+/* The versions a side's choice offers, newest first: a framework's SoA is
+ * approved again each year or so; the address can name an older one. */
+enum { GAP_VERSIONS = 100 };
 
 static int soa_option(const record *s, void *ctx)
 {
     soa_options *o = ctx;
     if (record_int(s, F_SOA_FRAMEWORK) != o->fw)
         return 0;
-    int tier = (int)record_int(s, F_SOA_TIER);
+    int tier = (int)record_int(s, F_SOA_TIER), now = o->now && !strcmp(o->now, s->key);
+    o->listed |= now;
     html_f(&o->r->out, "<option value=\"%s\"%r>%s: %s, %s%r%s</option>", s->key,
-           o->now && !strcmp(o->now, s->key) ? " selected" : "", s->key,
-           record_text(s, F_SOA_PROFILE), record_text(s, F_SOA_STATUS), tier ? ", tier " : "",
+           now ? " selected" : "", s->key, record_text(s, F_SOA_PROFILE),
+           record_text(s, F_SOA_STATUS), tier ? ", tier " : "",
            tier ? arena_printf(dom_arena(o->r->d), "%d", tier) : "");
     return 0;
 }
@@ -569,8 +575,10 @@ static int soa_select(web_req *r, int64_t fw, const char *name, const char *labe
            "value=\"\">the %s profile in force</option>",
            name, label, name, name, name);
     soa_options o = { .r = r, .fw = fw, .now = now };
-    store_query q = { 0 };
-    int rc = dom_list(r->d, &reg_soa, &q, soa_option, &o, e);
+    int rc = dom_soa_versions(r->d, fw, GAP_VERSIONS, soa_option, &o, e);
+    record picked; /* an older version named in the address, after the newest */
+    if (!rc && now && !o.listed && !dom_get(r->d, &reg_soa, now, &picked, &(isms_err){ 0 }))
+        rc = soa_option(&picked, &o);
     html_f(&r->out, "</select></div>");
     return rc;
 }

@@ -207,6 +207,28 @@ int dom_soa_profile_in_force(dom *d, int64_t fw, const char *profile, const char
     return soa_in_force(d, fw, profile, 1, &id, key, e);
 }
 
+typedef struct soa_version {
+    dom *d;
+    store_record_fn fn;
+    void *ctx;
+    isms_err *e;
+} soa_version;
+
+static int give_version(const char *key, int64_t id, void *ctx)
+{
+    soa_version *v = ctx;
+    record r;
+    int rc = store_get_id(dom_store(v->d), &reg_soa, id, &r, dom_arena(v->d), v->e);
+    return rc ? rc : v->fn(&r, v->ctx);
+}
+
+int dom_soa_versions(dom *d, int64_t fw, int limit, store_record_fn fn, void *ctx, isms_err *e)
+{
+    soa_version v = { d, fn, ctx, e };
+    return store_newest_referring(dom_store(d), &reg_soa, field_def(&reg_soa, F_SOA_FRAMEWORK), fw,
+                                  limit, give_version, &v, e);
+}
+
 /* The framework `framework` names (key or name); E_NOT_FOUND naming it. */
 static int framework_id(dom *d, const char *framework, int64_t *fw, isms_err *e)
 {
