@@ -14,7 +14,8 @@
  * the demo's records (a round) refers to the k-th copies of what its
  * template refers to (refer_within_round), so the repository is the demo
  * organisation many times over, each record named by as many as in the
- * demo. The kept figures are then counted from the records once
+ * demo; a copy of a version in force (an approved scope, appetite or
+ * SoA) is a superseded one. The kept figures are then counted from the records once
  * (dom_tallies_rebuild), as an upgrade does. Output: one JSON line a
  * register. */
 #include "bench/support/util.h"
@@ -140,6 +141,15 @@ static void add_clone(dom *d, const grown *t, int64_t m, arena *a)
             v->s = arena_printf(a, "%s %lld", v->s, (long long)no);
     }
     refer_within_round(&r, m / t->n, a);
+    /* A version replaced by a newer one (a scope, an appetite, an SoA
+     * approved again): the template stays the version in force, as a
+     * decade's approvals leave one in force and the rest superseded. */
+    const lifecycle *lc = reg->lifecycle;
+    if (lc && lc->superseded) {
+        value *state = &r.v[field_index(reg, lc->field)];
+        if (!state->null && strcmp(state->s, lc->states[0]))
+            state->s = lc->superseded;
+    }
     if (store_insert(dom_store(d), &r, &e))
         bench_die(reg->name, &e);
     char *data = record_canonical(&r);

@@ -158,27 +158,38 @@ static int first_onto(const by_target *t, int64_t target)
 
 /* The SoA in force for a framework: the approved version; with `drafts`,
  * else the newest draft. 0 when there is none. A statement or a target
- * profile says what applies; a current profile is left out. */
+ * profile says what applies; a current profile is left out. Read newest
+ * first by the index on the SoA's framework, up to the newest approved
+ * one: what a decade's superseded versions hold is not read. */
 typedef struct soa_pick {
+    dom *d;
     int64_t approved, draft;
     const char *approved_key, *draft_key;
     const char *profile; /* only this profile's series; NULL: statement and target */
-    arena *a;
+    isms_err *e;
 } soa_pick;
 
-static int take_soa(const record *r, void *ctx)
+enum { PICK_DONE = -1 };
+
+static int take_soa(const char *key, int64_t id, void *ctx)
 {
     soa_pick *p = ctx;
-    const char *status = record_text(r, F_SOA_STATUS);
-    const char *profile = record_text(r, F_SOA_PROFILE);
+    record r;
+    int rc = store_get_id(dom_store(p->d), &reg_soa, id, &r, dom_arena(p->d), p->e);
+    if (rc)
+        return rc;
+    const char *status = record_text(&r, F_SOA_STATUS);
+    const char *profile = record_text(&r, F_SOA_PROFILE);
     if (p->profile ? strcmp(profile, p->profile) != 0 : !strcmp(profile, "current"))
         return 0; /* a current profile says what is, not what applies */
     if (!strcmp(status, "approved")) {
-        p->approved = r->id;
-        p->approved_key = arena_strdup(p->a, r->key);
-    } else if (!strcmp(status, "draft")) {
-        p->draft = r->id; /* scans go in id order: the last is the newest */
-        p->draft_key = arena_strdup(p->a, r->key);
+        p->approved = id;
+        p->approved_key = r.key;
+        return PICK_DONE;
+    }
+    if (!strcmp(status, "draft") && !p->draft) { /* newest first: the first is the newest */
+        p->draft = id;
+        p->draft_key = r.key;
     }
     return 0;
 }
@@ -186,10 +197,11 @@ static int take_soa(const record *r, void *ctx)
 static int soa_in_force(dom *d, int64_t framework, const char *profile, int drafts, int64_t *id,
                         const char **key, isms_err *e)
 {
-    soa_pick p = { .profile = profile, .a = dom_arena(d) };
-    store_filter f = vec_ref_filter(&reg_soa, F_SOA_FRAMEWORK, framework);
-    store_query q = { .filters = &f, .nfilters = 1 };
-    int rc = store_scan(dom_store(d), &reg_soa, &q, take_soa, &p, e);
+    soa_pick p = { .d = d, .profile = profile, .e = e };
+    int rc = store_newest_referring(dom_store(d), &reg_soa, field_def(&reg_soa, F_SOA_FRAMEWORK),
+                                    framework, INT64_MAX, take_soa, &p, e);
+    if (rc == PICK_DONE)
+        rc = 0;
     *id = p.approved ? p.approved : drafts ? p.draft : 0;
     *key = p.approved ? p.approved_key : drafts ? p.draft_key : NULL;
     return rc;
