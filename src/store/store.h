@@ -538,8 +538,12 @@ typedef struct store_page {
 #define STORE_VALUE_PREFIX "value."
 /* Every figure that is not 0, in no particular order; with `after` (a day,
  * YYYY-MM-DD), those by the day only of the days after it and none by
- * value. */
-int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e);
+ * value, nor (skip not NULL) those whose name starts with skip. */
+int store_tally_scan(store *s, const char *after, const char *skip, store_tally_fn fn, void *ctx,
+                     isms_err *e);
+/* The figures that are not 0 whose names start with prefix ("owner."): one
+ * range of names, whatever else is kept. */
+int store_tally_prefix(store *s, const char *prefix, store_tally_fn fn, void *ctx, isms_err *e);
 /* The sum of the figures named (at most 16) as the store keeps them; E_RETRY
  * inside a write transaction whose changes to them wait for its commit (the
  * caller counts instead). */

@@ -330,23 +330,32 @@ typedef struct merging {
     store_tally_fn fn;
     void *ctx;
     const char *from; /* the first name by the day to pass on, or NULL: all */
+    const char *skip; /* with from: names starting so are not passed on (NULL: none) */
+    const char *only; /* instead: only the names starting so (NULL: any) */
 } merging;
 
-/* Is figure `name` one to pass on: with `from`, not of a day before it
- * nor by value? */
-static int wanted(const char *name, const char *from)
+static int starts(const char *name, const char *prefix)
 {
-    if (!from)
+    return !strncmp(name, prefix, strlen(prefix));
+}
+
+/* Is figure `name` one to pass on: with `only`, of that prefix; with
+ * `from`, not of a day before it, nor by value, nor of `skip`? */
+static int wanted(const char *name, const merging *m)
+{
+    if (m->only)
+        return starts(name, m->only);
+    if (!m->from)
         return 1;
-    if (strcmp(name, STORE_VALUE_PREFIX) >= 0)
+    if (strcmp(name, STORE_VALUE_PREFIX) >= 0 || (m->skip && starts(name, m->skip)))
         return 0;
-    return strncmp(name, STORE_DAY_PREFIX, sizeof STORE_DAY_PREFIX - 1) || strcmp(name, from) >= 0;
+    return !starts(name, STORE_DAY_PREFIX) || strcmp(name, m->from) >= 0;
 }
 
 static int merge_row(const char *name, int64_t n, void *ctx)
 {
     merging *m = ctx;
-    if (!wanted(name, m->from))
+    if (!wanted(name, m))
         return 0;
     for (size_t j = 0; j < m->n; j++)
         if (!strcmp(m->waiting[j].name, name)) {
@@ -395,40 +404,97 @@ int store_tally_range(store *s, const char *from, const char *upto, int64_t *sum
     return sum_of(s, sql, (const char *const[]){ from, upto }, 2, sum, e);
 }
 
-int store_tally_scan(store *s, const char *after, store_tally_fn fn, void *ctx, isms_err *e)
+/* In a write transaction: the figures m selects as its commit will leave
+ * them, the table's merged with those waiting. */
+static int merged_scan(store *s, merging *m, isms_err *e)
+{
+    m->n = waiting_sums(s, &m->waiting);
+    m->seen = xcalloc(m->n + 1, 1);
+    int rc = store_text_int_rows(s, "SELECT name, n FROM tally", NULL, 0, merge_row, m, e);
+    for (size_t j = 0; j < m->n && !rc; j++)
+        if (!m->seen[j] && wanted(m->waiting[j].name, m))
+            rc = m->fn(m->waiting[j].name, m->waiting[j].n, m->ctx);
+    free(m->seen);
+    free(m->waiting);
+    return rc;
+}
+
+/* The rows of `sql` with the texts bound in order. */
+static int bound_rows(store *s, const char *sql, const char *const *texts, int n, store_tally_fn fn,
+                      void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    for (int k = 0; k < n; k++)
+        db_bind_text(st, k + 1, texts[k]);
+    return store_stmt_text_int_rows(st, fn, ctx, e);
+}
+
+/* The first name past every name starting with prefix (its last byte one
+ * up: "owner." -> "owner/"), in out. */
+static void past_prefix(char *out, size_t size, const char *prefix)
+{
+    snprintf(out, size, "%s", prefix);
+    size_t n = strlen(out);
+    if (n)
+        out[n - 1]++;
+}
+
+int store_tally_scan(store *s, const char *after, const char *skip, store_tally_fn fn, void *ctx,
+                     isms_err *e)
 {
     /* "day.<after>/" sorts after every name of that day ('/' follows '.'):
      * the names by the day from it on are those of the days after */
-    char from[32];
+    char from[32], upto[64];
     if (after)
         snprintf(from, sizeof from, STORE_DAY_PREFIX "%.10s/", after);
+    if (skip)
+        past_prefix(upto, sizeof upto, skip);
     /* two ranges of the primary key (an OR of them SQLite reads as one
-     * scan of the table); under a database collation other than bytes
-     * (PostgreSQL) the ranges may keep a day too many, which the reader
-     * checks again (dashboard.c, day_figure) */
+     * scan of the table), three where a prefix is skipped; under a
+     * database collation other than bytes (PostgreSQL) the ranges may keep
+     * a day too many, which the reader checks again (dashboard.c,
+     * day_figure) */
     if (!s->nwaiting && after) { /* the figures by value sort last (by bytes) */
-        char sql[256];
-        snprintf(sql, sizeof sql,
-                 "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
-                 "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name >= ? AND name%s < "
-                 "'" STORE_VALUE_PREFIX "' AND n <> 0",
-                 s->db->drv->bytes_collation);
-        return store_text_int_rows(s, sql, from, 0, fn, ctx, e);
+        const char *bytes = s->db->drv->bytes_collation;
+        char sql[400];
+        if (!skip)
+            snprintf(sql, sizeof sql,
+                     "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
+                     "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name >= ? AND name%s "
+                     "< '" STORE_VALUE_PREFIX "' AND n <> 0",
+                     bytes);
+        else
+            snprintf(sql, sizeof sql,
+                     "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
+                     "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name >= ? AND name%s "
+                     "< ? AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name%s >= ? AND "
+                     "name%s < '" STORE_VALUE_PREFIX "' AND n <> 0",
+                     bytes, bytes, bytes);
+        return bound_rows(s, sql, (const char *const[]){ from, skip, upto }, skip ? 3 : 1, fn, ctx,
+                          e);
     }
     if (!s->nwaiting)
         return store_text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx,
                                    e);
-    /* In a write transaction: the figures as its commit will leave them. */
-    merging m = { .fn = fn, .ctx = ctx, .from = after ? from : NULL };
-    m.n = waiting_sums(s, &m.waiting);
-    m.seen = xcalloc(m.n + 1, 1);
-    int rc = store_text_int_rows(s, "SELECT name, n FROM tally", NULL, 0, merge_row, &m, e);
-    for (size_t j = 0; j < m.n && !rc; j++)
-        if (!m.seen[j] && wanted(m.waiting[j].name, m.from))
-            rc = fn(m.waiting[j].name, m.waiting[j].n, ctx);
-    free(m.seen);
-    free(m.waiting);
-    return rc;
+    merging m = { .fn = fn, .ctx = ctx, .from = after ? from : NULL, .skip = skip };
+    return merged_scan(s, &m, e);
+}
+
+int store_tally_prefix(store *s, const char *prefix, store_tally_fn fn, void *ctx, isms_err *e)
+{
+    if (s->nwaiting) {
+        merging m = { .fn = fn, .ctx = ctx, .only = prefix };
+        return merged_scan(s, &m, e);
+    }
+    char upto[64], sql[160];
+    past_prefix(upto, sizeof upto, prefix);
+    const char *bytes = s->db->drv->bytes_collation;
+    snprintf(sql, sizeof sql,
+             "SELECT name, n FROM tally WHERE name%s >= ? AND name%s < ? AND n <> 0", bytes, bytes);
+    return bound_rows(s, sql, (const char *const[]){ prefix, upto }, 2, fn, ctx, e);
 }
 
 /* The counts below start from the controls' links or the acceptances and

@@ -606,6 +606,62 @@ static void a_list_total_by_one_value_is_a_kept_figure(void **state)
     assert_int_equal(kept, three);
 }
 
+/* Every figure of `all` whose name starts with prefix (want 1) or does not
+ * (want 0) and is not by value or a day's, against `got`: the same names,
+ * the same counts. */
+static void same_figures(const tallies *all, const tallies *got, const char *prefix, int want)
+{
+    size_t n = 0, had = 0;
+    for (size_t i = 0; i < all->m.cap; i++) {
+        const char *name = all->m.slots[i].key;
+        if (!name || !*(const int64_t *)all->m.slots[i].value ||
+            (!want && (!strncmp(name, "value.", 6) || !strncmp(name, "day.", 4))))
+            continue;
+        if ((strncmp(name, prefix, strlen(prefix)) == 0) != want)
+            continue;
+        n++;
+        if (tallies_get(got, name) != tallies_get(all, name))
+            fail_msg("%s: %lld read, %lld kept", name, (long long)tallies_get(got, name),
+                     (long long)tallies_get(all, name));
+    }
+    for (size_t i = 0; i < got->m.cap; i++)
+        had += got->m.slots[i].key && strncmp(got->m.slots[i].key, "day.", 4);
+    assert_true(n > 0);
+    assert_int_equal(had, n);
+}
+
+/* The dashboard reads every figure but the owners' (a row per owner and
+ * register), the responsibility matrix and coverage only their own: each
+ * one range of names, the same figures a whole read gives, in a write
+ * transaction too (the figures waiting for its commit merged in). */
+static void a_read_of_some_figures_gives_those_of_a_whole_read(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    for (int inside = 0; inside < 2; inside++) {
+        if (inside) {
+            assert_int_equal(dom_txn_begin(d, &e), 0);
+            tu_add(d, tu_make(d, &reg_risk, "title=Read inside", "owner=PER-2", "likelihood=2",
+                              "impact=4", NULL));
+        }
+        tallies all, but, only;
+        tallies_of(&all);
+        tallies_init(&but);
+        tallies_init(&only);
+        assert_int_equal(tallies_read_but(d, TALLIES_NO_DAYS, TALLY_OWNER_PREFIX, &but, &e), 0);
+        assert_int_equal(tallies_read_prefix(d, TALLY_OWNER_PREFIX, &only, &e), 0);
+        same_figures(&all, &but, TALLY_OWNER_PREFIX, 0);
+        same_figures(&all, &only, TALLY_OWNER_PREFIX, 1);
+        if (inside)
+            assert_true(tallies_get(&only, "owner.risk.2") > 0);
+        tallies_reset(&all);
+        tallies_reset(&but);
+        tallies_reset(&only);
+        if (inside)
+            dom_txn_end(d, E_CONFLICT, &e);
+    }
+}
+
 /* A list's total in state `state` of reg (dom_states' name) on `when`:
  * *kept as dom_count_query gives it, *counted as the store counts it. */
 static void state_total(const regdef *reg, const char *state, const char *when, int64_t *kept,
@@ -899,4 +955,5 @@ TU_MAIN(setup, teardown, cmocka_unit_test(kept_figures_equal_a_recount_after_ran
         cmocka_unit_test(an_upgrade_counts_them_from_the_records),
         cmocka_unit_test(the_upgrade_to_27_keeps_one_count_a_register),
         cmocka_unit_test(an_acceptance_is_in_force_through_its_last_day),
-        cmocka_unit_test(analyses_current_when_nothing_changed_since))
+        cmocka_unit_test(analyses_current_when_nothing_changed_since),
+        cmocka_unit_test(a_read_of_some_figures_gives_those_of_a_whole_read))

@@ -857,7 +857,17 @@ static int read_row(const char *name, int64_t n, void *ctx)
 
 int tallies_read(dom *d, const char *after, tallies *t, isms_err *e)
 {
-    return store_tally_scan(dom_store(d), after, read_row, t, e);
+    return store_tally_scan(dom_store(d), after, NULL, read_row, t, e);
+}
+
+int tallies_read_but(dom *d, const char *after, const char *skip, tallies *t, isms_err *e)
+{
+    return store_tally_scan(dom_store(d), after, skip, read_row, t, e);
+}
+
+int tallies_read_prefix(dom *d, const char *prefix, tallies *t, isms_err *e)
+{
+    return store_tally_prefix(dom_store(d), prefix, read_row, t, e);
 }
 
 static void diff_one(const tallies *a, const tallies *b, const char *name, int a_first,

@@ -61,6 +61,12 @@ void tallies_add(tallies *t, const tallies *more);
 /* The store's figures; with `after` (YYYY-MM-DD), those counted by the day
  * (named "day.YYYY-MM-DD.what") only of the days after it. */
 int tallies_read(struct dom *d, const char *after, tallies *t, isms_err *e);
+/* The same, but none whose name starts with skip (the dashboard's read,
+ * which needs no owner's figures where the responsibility matrix counts
+ * them: a row per owner and register). */
+int tallies_read_but(struct dom *d, const char *after, const char *skip, tallies *t, isms_err *e);
+/* Only the figures whose names start with prefix ("coverage."). */
+int tallies_read_prefix(struct dom *d, const char *prefix, tallies *t, isms_err *e);
 /* An `after` that leaves out every figure by the day. */
 #define TALLIES_NO_DAYS "9999-12-31"
 /* How many active records reg holds, from the kept figures (any register
@@ -119,6 +125,7 @@ int dom_tallies_rebuild(struct dom *d, isms_err *e);
  * around it (the control of a mapping, the mappings of a control whose
  * state changed, the other controls of a risk): a few indexed reads. */
 
+#define TALLY_COVERAGE_PREFIX "coverage."
 /* Figure "coverage.ID" + suffix ("", ".full", ".part") of t. */
 int64_t tallies_coverage(const tallies *t, int64_t requirement, const char *suffix);
 /* Into t: what the write of `after` over `before` moves them by. */

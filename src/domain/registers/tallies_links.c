@@ -15,7 +15,7 @@
 
 static const char *coverage_name(char *name, size_t size, int64_t requirement, const char *suffix)
 {
-    snprintf(name, size, "coverage.%lld%s", (long long)requirement, suffix);
+    snprintf(name, size, TALLY_COVERAGE_PREFIX "%lld%s", (long long)requirement, suffix);
     return name;
 }
 

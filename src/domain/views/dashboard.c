@@ -851,7 +851,10 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
     tallies_init(&t);
     g->kept = &t;
     store_query objectives = FIELDS_OF(objective_fields);
-    int rc = tallies_read(d, g->year_ago, &t, e);
+    /* the owners' figures are the responsibility matrix's (owners_and_gaps)
+     * where the schema keeps them; before it, from_tallies reads them */
+    int keeps = store_keeps_accountability(dom_store(d));
+    int rc = tallies_read_but(d, g->year_ago, keeps ? TALLY_OWNER_PREFIX : NULL, &t, e);
     if (!rc)
         from_tallies(g, &t);
     if (!rc)

@@ -538,7 +538,7 @@ int dom_coverage_all(dom *d, cov_report **out, int *n, isms_err *e)
     tallies_init(&kept);
     int rc = store_scan(dom_store(d), &reg_framework, &q, take_framework_key, &k, e);
     if (!rc && store_keeps_link_tallies(dom_store(d))) {
-        rc = tallies_read(d, TALLIES_NO_DAYS, &kept, e); /* the links', none by the day */
+        rc = tallies_read_prefix(d, TALLY_COVERAGE_PREFIX, &kept, e); /* the links' */
         c.kept = &kept;
     } else if (!rc)
         rc = coverage_shared(&c, e);
