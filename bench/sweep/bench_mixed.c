@@ -14,8 +14,9 @@
  * the demo's records (a round) refers to the k-th copies of what its
  * template refers to (refer_within_round), so the repository is the demo
  * organisation many times over, each record named by as many as in the
- * demo; a copy of a version in force (an approved scope, appetite or
- * SoA) is a superseded one. The kept figures are then counted from the records once
+ * demo; of the copies of a version in force (an approved scope, appetite
+ * or SoA) the last round's are in force too, the others superseded. The
+ * kept figures are then counted from the records once
  * (dom_tallies_rebuild), as an upgrade does. Output: one JSON line a
  * register. */
 #include "bench/support/util.h"
@@ -51,7 +52,7 @@ static int grows(const regdef *reg)
 typedef struct grown {
     record *r;
     int n, cap;
-    int64_t first_id, first_no, made;
+    int64_t first_id, first_no, made, total; /* total: clones to make */
 } grown;
 
 static grown grown_of[REGISTERS_MAX]; /* by regdef.num */
@@ -142,10 +143,12 @@ static void add_clone(dom *d, const grown *t, int64_t m, arena *a)
     }
     refer_within_round(&r, m / t->n, a);
     /* A version replaced by a newer one (a scope, an appetite, an SoA
-     * approved again): the template stays the version in force, as a
-     * decade's approvals leave one in force and the rest superseded. */
+     * approved again): a decade's approvals leave the newest in force and
+     * the older superseded, so the last round's copies keep their
+     * template's state and the others are superseded (the template, the
+     * oldest, stays as it was). */
     const lifecycle *lc = reg->lifecycle;
-    if (lc && lc->superseded) {
+    if (lc && lc->superseded && m < t->total - t->n) {
         value *state = &r.v[field_index(reg, lc->field)];
         if (!state->null && strcmp(state->s, lc->states[0]))
             state->s = lc->superseded;
@@ -176,6 +179,7 @@ static void grow(dom *d, const regdef *reg, int64_t n)
     if (store_count(dom_store(d), reg, &(store_query){ .include_retired = 1 }, &have, &e))
         bench_die(reg->name, &e);
     double t0 = bench_now();
+    t->total = have < n ? n - have : 0;
     if (t->n && have < n) {
         char *key;
         if (store_next_key(dom_store(d), reg, &key, &t->first_id, &a, &e))

@@ -21,7 +21,10 @@ import urllib.request
 
 PER_KIND = 3
 KEY = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d+$|^[A-Z0-9-]+:[^/]+$")
-SKIP = re.compile(r"^/(signout|static/|favicon)")
+# Not pages to read: signing out, files; the return on controls, a Monte
+# Carlo run over the control set that a request stops after its what-if
+# limit (bench/quant measures it).
+SKIP = re.compile(r"^/(signout|static/|favicon|controls/roi)")
 
 
 class Links(html.parser.HTMLParser):

@@ -400,11 +400,7 @@ int dom_accountability_read(dom *d, const acc_query *q, dom_accountability *out,
     columns(out);
     gather g = { .d = d, .a = dom_arena(d), .out = out };
     out->gaps = arena_alloc(g.a, sizeof *out->gaps * ACC_MAX_GAPS);
-    /* the three kinds of figure it reads, each one range of names */
-    const char *prefixes[] = { TALLY_RECORDS_PREFIX "person", TALLY_ROLE_PREFIX,
-                               TALLY_OWNER_PREFIX };
-    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes && !rc; k++)
-        rc = store_tally_prefix(dom_store(d), prefixes[k], figure, &g, e);
+    rc = store_tally_scan(dom_store(d), TALLIES_NO_DAYS, NULL, figure, &g, e);
     if (!rc) {
         merge_owners(&g);
         vacant_roles(&g);
