@@ -26,6 +26,7 @@ struct quant_check {
     qmodel m;
     qchange *changes;
     size_t nchanges;
+    int changes_read; /* note_changes_of done: only once an analysis is stale */
 };
 
 static const char *later(const char *a, const char *b)
@@ -66,16 +67,15 @@ static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err 
     return dom_risk_appetites(d, risk, 1, note_change, c, e);
 }
 
-/* A checker of `risk`'s analyses, at the cost of that risk: its model,
- * and the changes it depends on, read by key and index. */
+/* A checker of `risk`'s analyses, at the cost of that risk: its model
+ * (and, once an analysis is stale, the changes it depends on), read by key
+ * and index. */
 int quant_check_open(dom *d, const record *risk, quant_check **out, isms_err *e)
 {
     quant_check *c = xcalloc(1, sizeof *c);
     c->d = d;
     c->risk = risk;
     int rc = qmodel_load(d, risk, &c->m, e);
-    if (!rc)
-        rc = note_changes_of(d, c, risk, e);
     if (rc) {
         quant_check_free(c);
         return rc;
@@ -119,7 +119,6 @@ static const char *changed_since(const quant_check *c, int64_t risk, const char 
 
 int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, isms_err *e)
 {
-    (void)e;
     memset(out, 0, sizeof *out);
     const char *stored = record_text(a, F_ANALYSIS_INPUTS_HASH), *now = NULL;
     if (!stored) {
@@ -136,8 +135,17 @@ int quant_check_analysis(quant_check *c, const record *a, quant_freshness *out, 
         out->orphan = 1; /* its FAIR inputs removed: nothing to re-run */
     }
     out->stale = !now || strcmp(now, stored);
-    if (out->stale)
-        out->since = changed_since(c, c->risk->id, a->created_at);
+    if (!out->stale)
+        return 0;
+    /* since when: the changes are read once one of its analyses is stale
+     * (a current one, most of those shown, needs none) */
+    if (!c->changes_read) {
+        int rc = note_changes_of(c->d, c, c->risk, e);
+        if (rc)
+            return rc;
+        c->changes_read = 1;
+    }
+    out->since = changed_since(c, c->risk->id, a->created_at);
     return 0;
 }
 
