@@ -9,6 +9,7 @@
 #include "domain/registers/registers.h"
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,5 +87,52 @@ static void a_repository_isms_made_is_known_and_a_planted_trigger_is_not(void **
     assert_int_equal(rebuilt, pg); /* the text is isms's again */
 }
 
+/* How many indexes of `table` have `column` first. */
+static int indexes_led_by(const char *repo, const char *table, const char *column)
+{
+    char sql[600];
+    if (tu_backend_is_pg())
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid "
+                 "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0] "
+                 "WHERE t.relname = '%s' AND a.attname = '%s'",
+                 table, column);
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM pragma_index_list('%s') il, pragma_index_info(il.name) ii "
+                 "WHERE ii.seqno = 0 AND ii.name = '%s'",
+                 table, column);
+    char *n = tu_sql_value(repo, sql);
+    int count = atoi(n);
+    free(n);
+    return count;
+}
+
+/* A record's page lists what names it, and a list filters by a reference:
+ * both read the records that name one by an index, never the register
+ * whole (0040: the approvals and a decision's review and analysis had
+ * none). Each reference leads an index of its table, each link table an
+ * index the other way round. */
+static void every_reference_leads_an_index(void **state)
+{
+    (void)state;
+    const char *repo = tu_repo("references.isms");
+    free(tu_isms_ok(NULL, "init", repo));
+    int checked = 0;
+    for (int r = 0; registers[r]; r++)
+        for (int i = 0; i < registers[r]->nfields; i++) {
+            const fielddef *f = &registers[r]->fields[i];
+            if (f->type != FT_REF && f->type != FT_LINKS)
+                continue;
+            const char *table = f->type == FT_REF ? registers[r]->name : f->link_table;
+            const char *column = f->type == FT_REF ? f->name : f->link_dst;
+            if (!indexes_led_by(repo, table, column))
+                fail_msg("%s.%s: no index has it first", table, column);
+            checked++;
+        }
+    assert_true(checked > 40);
+}
+
 TU_MAIN(NULL, NULL, cmocka_unit_test(the_recorded_text_is_what_the_migrations_make),
-        cmocka_unit_test(a_repository_isms_made_is_known_and_a_planted_trigger_is_not))
+        cmocka_unit_test(a_repository_isms_made_is_known_and_a_planted_trigger_is_not),
+        cmocka_unit_test(every_reference_leads_an_index))
