@@ -17,8 +17,6 @@
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
-#include "formats/json.h"
-#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,25 +42,13 @@ static void add_template(dom *d, int i, record *out)
 /* A template with id `id` and key RISK-<number>. */
 static void add_clone(dom *d, const record *tmpl, int64_t id, int64_t number, int title, arena *a)
 {
-    isms_err e = { 0 };
     record r;
     record_copy(&r, tmpl, a);
     r.id = id;
     r.key = arena_printf(a, "RISK-%lld", (long long)number);
     r.v[title].s =
         arena_printf(a, "Risk %lld: loss of service through supplier failure", (long long)number);
-    if (store_insert(dom_store(d), &r, &e))
-        bench_die("insert", &e);
-    char *data = record_canonical(&r);
-    ledger_change c = { .actor = dom_actor(d),
-                        .entity = r.reg->name,
-                        .key = r.key,
-                        .op = "add",
-                        .data = data,
-                        .ts = r.updated_at };
-    if (ledger_append(dom_store(d), &c, NULL, &e))
-        bench_die("ledger", &e);
-    free(data);
+    bench_insert_logged(d, &r);
 }
 
 int main(int argc, char **argv)

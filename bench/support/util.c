@@ -1,6 +1,9 @@
 #define _GNU_SOURCE /* program_invocation_short_name */
 #include "bench/support/util.h"
 #include "domain/registers/registers.h"
+#include "formats/json.h"
+#include "ledger/ledger.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +30,23 @@ void bench_set(dom *d, record *r, int fid, const char *text)
     isms_err e = { 0 };
     if (dom_set_text(d, r, field_index(r->reg, fid), text, &e))
         bench_die(field_def(r->reg, fid)->name, &e);
+}
+
+void bench_insert_logged(dom *d, const record *r)
+{
+    isms_err e = { 0 };
+    if (store_insert(dom_store(d), r, &e))
+        bench_die(r->reg->name, &e);
+    char *data = record_canonical(r);
+    ledger_change c = { .actor = dom_actor(d),
+                        .entity = r->reg->name,
+                        .key = r->key,
+                        .op = "add",
+                        .data = data,
+                        .ts = r->updated_at };
+    if (ledger_append(dom_store(d), &c, NULL, &e))
+        bench_die("ledger", &e);
+    free(data);
 }
 
 void bench_add(dom *d, record *r, record *out)

@@ -17,6 +17,10 @@ void bench_set(dom *d, record *r, int fid, const char *text);
 unsigned bench_rand(unsigned n);
 /* n numbers drawn with bench_rand in order: out[k] in 1..limit[k]. */
 void bench_draw(unsigned *out, const unsigned *limit, int n);
+/* r (id and key set) written straight through the store with its ledger
+ * entry, as dom_add would leave them (record_canonical + ledger_append),
+ * or dies: the fast path of bench_scale and bench_mixed. */
+void bench_insert_logged(dom *d, const record *r);
 /* dom_add, or dies. `out` may be NULL. */
 void bench_add(dom *d, record *r, record *out);
 /* A record of `reg` from (field id, text) pairs ended by -1, added with

@@ -23,8 +23,6 @@
 #include "domain/engine/dom.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
-#include "formats/json.h"
-#include "ledger/ledger.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -126,7 +124,6 @@ static void add_clone(dom *d, const grown *t, int64_t m, arena *a)
     const record *tmpl = &t->r[m % t->n];
     const regdef *reg = tmpl->reg;
     int64_t no = t->first_no + m;
-    isms_err e = { 0 };
     record r;
     record_copy(&r, tmpl, a);
     r.id = t->first_id + m;
@@ -153,18 +150,7 @@ static void add_clone(dom *d, const grown *t, int64_t m, arena *a)
         if (!state->null && strcmp(state->s, lc->states[0]))
             state->s = lc->superseded;
     }
-    if (store_insert(dom_store(d), &r, &e))
-        bench_die(reg->name, &e);
-    char *data = record_canonical(&r);
-    ledger_change c = { .actor = dom_actor(d),
-                        .entity = reg->name,
-                        .key = r.key,
-                        .op = "add",
-                        .data = data,
-                        .ts = r.updated_at };
-    if (ledger_append(dom_store(d), &c, NULL, &e))
-        bench_die("ledger", &e);
-    free(data);
+    bench_insert_logged(d, &r);
 }
 
 static void grow(dom *d, const regdef *reg, int64_t n)

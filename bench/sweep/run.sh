@@ -53,12 +53,7 @@ web() { # SIZE
     ISMS_SERVE_NO_PAGE_CACHE=1 "$ISMS" --repo "$KEEP/mixed-$1.isms" serve \
         --listen "127.0.0.1:$PORT" --threads 1 > "$tmp/serve.log" 2>&1 &
     pid=$!
-    i=0
-    until curl -s -o /dev/null "http://127.0.0.1:$PORT/signin"; do
-        i=$((i + 1))
-        [ $i -lt 300 ] || { cat "$tmp/serve.log" >&2; exit 1; }
-        sleep 0.2
-    done
+    sh bench/support/wait_serve.sh "$PORT" "$tmp/serve.log"
     python3 bench/sweep/crawl.py "http://127.0.0.1:$PORT" "$LEAD" "$PASSWORD" "$MAX_URLS" \
         > "$tmp/web-$1.tsv"
     kill $pid

@@ -28,12 +28,7 @@ ISMS_SERVE_NO_PAGE_CACHE=1 "$ISMS" --repo "$REPO" serve --listen "127.0.0.1:$POR
     > "$tmp/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$PORT/signin"; do
-    i=$((i + 1))
-    [ $i -lt 100 ] || { cat "$tmp/serve.log" >&2; exit 1; }
-    sleep 0.2
-done
+sh "$(dirname "$0")/../support/wait_serve.sh" "$PORT" "$tmp/serve.log"
 curl -s -c "$tmp/jar" -b "$tmp/jar" -o /dev/null \
     -d "user=$USER_EMAIL&password=bench-password-1&next=/" "http://127.0.0.1:$PORT/signin"
 

@@ -366,17 +366,23 @@ static int merge_row(const char *name, int64_t n, void *ctx)
     return n ? m->fn(name, n, m->ctx) : 0;
 }
 
+/* `sql` prepared, texts[0..n-1] bound in order. */
+static int prep_texts(store *s, const char *sql, const char *const *texts, int n, db_stmt **st,
+                      isms_err *e)
+{
+    int rc = db_prep(s->db, sql, st, e);
+    for (int k = 0; !rc && k < n; k++)
+        db_bind_text(*st, k + 1, texts[k]);
+    return rc;
+}
+
 /* The sum `sql` selects, texts[0..n-1] bound in order. */
 static int sum_of(store *s, const char *sql, const char *const *texts, int n, int64_t *sum,
                   isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    for (int k = 0; k < n; k++)
-        db_bind_text(st, k + 1, texts[k]);
-    return db_first_int(st, 0, sum, e);
+    int rc = prep_texts(s, sql, texts, n, &st, e);
+    return rc ? rc : db_first_int(st, 0, sum, e);
 }
 
 int store_tally_sum(store *s, const char *const *names, int n, int64_t *sum, isms_err *e)
@@ -424,12 +430,8 @@ static int bound_rows(store *s, const char *sql, const char *const *texts, int n
                       void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int rc = db_prep(s->db, sql, &st, e);
-    if (rc)
-        return rc;
-    for (int k = 0; k < n; k++)
-        db_bind_text(st, k + 1, texts[k]);
-    return store_stmt_text_int_rows(st, fn, ctx, e);
+    int rc = prep_texts(s, sql, texts, n, &st, e);
+    return rc ? rc : store_stmt_text_int_rows(st, fn, ctx, e);
 }
 
 /* The first name past every name starting with prefix (its last byte one
