@@ -838,6 +838,34 @@ int store_get_id(store *s, const regdef *reg, int64_t id, record *out, arena *a,
     return get_where(s, reg, store_sql_for(s, reg)->by_id, NULL, id, out, a, e);
 }
 
+int store_get_each(store *s, const regdef *reg, const int64_t *ids, int64_t n, store_record_fn fn,
+                   void *ctx, arena *a, isms_err *e)
+{
+    if (!db_sends_ahead(s->db)) { /* no round trips: a lookup each is the cheapest */
+        for (int64_t k = 0; k < n; k++) {
+            record r;
+            int rc = store_get_id(s, reg, ids[k], &r, a, e);
+            if (rc == E_NOT_FOUND) { /* skipped, as the scan skips it */
+                *e = (isms_err){ 0 };
+                continue;
+            }
+            if (!rc)
+                rc = fn(&r, ctx);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    for (int64_t at = 0; at < n; at += STORE_GET_AT_ONCE) {
+        int some = (int)(n - at < STORE_GET_AT_ONCE ? n - at : STORE_GET_AT_ONCE);
+        store_query q = { .ids = ids + at, .nids = some, .include_retired = 1 };
+        int rc = store_scan(s, reg, &q, fn, ctx, e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* SELECT id, col, retired_at of the record of reg whose `field` is text. */
 static int find_prep(store *s, const regdef *reg, const char *field, const char *col,
                      const char *text, db_stmt **st, isms_err *e)

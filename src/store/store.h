@@ -288,6 +288,13 @@ typedef struct store_query {
 typedef int (*store_record_fn)(const record *r, void *ctx);
 int store_scan(store *s, const regdef *reg, const store_query *q, store_record_fn fn, void *ctx,
                isms_err *e);
+/* Records #ids[0..n-1] of reg (ascending), retired or not, each to fn
+ * (valid during the call): on SQLite a lookup each (store_get_id, in a),
+ * on PostgreSQL, where each is a round trip, STORE_GET_AT_ONCE a query
+ * (store_scan by their ids, an id missing skipped). fn's non-zero stops. */
+enum { STORE_GET_AT_ONCE = 1000 };
+int store_get_each(store *s, const regdef *reg, const int64_t *ids, int64_t n, store_record_fn fn,
+                   void *ctx, arena *a, isms_err *e);
 int store_count(store *s, const regdef *reg, const store_query *q, int64_t *n, isms_err *e);
 /* q (in *out) without the words of its text that every record of reg
  * holds: those that start the word of its key prefix ("risk", "ris" of
