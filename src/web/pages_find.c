@@ -148,7 +148,7 @@ static void approvals(web_req *r, const dom_backlinks *bl)
         html_f(b, "<button type=\"submit\">%s</button></form></li>",
                web_field_label(r->d, a->verb));
         if (a->more)
-            html_f(b, "<li><a href=\"/%u?%u=%u\">Every %s %s</a></li>", a->reg->plural,
+            html_f(b, "<li><a href=\"/%u?%u=%u\">All %s %s</a></li>", a->reg->plural,
                    a->state->name, a->from, a->from, web_words(r->d, a->reg->plural, 0));
     }
     html_f(b, "</ul>");
