@@ -156,40 +156,57 @@ static int first_onto(const by_target *t, int64_t target)
     return lo;
 }
 
+typedef struct soa_version {
+    dom *d;
+    store_record_fn fn;
+    void *ctx;
+    isms_err *e;
+} soa_version;
+
+static int give_version(const char *key, int64_t id, void *ctx)
+{
+    soa_version *v = ctx;
+    record r;
+    int rc = store_get_id(dom_store(v->d), &reg_soa, id, &r, dom_arena(v->d), v->e);
+    return rc ? rc : v->fn(&r, v->ctx);
+}
+
+int dom_soa_versions(dom *d, int64_t fw, int64_t limit, store_record_fn fn, void *ctx, isms_err *e)
+{
+    soa_version v = { d, fn, ctx, e };
+    return store_newest_referring(dom_store(d), &reg_soa, field_def(&reg_soa, F_SOA_FRAMEWORK), fw,
+                                  limit, give_version, &v, e);
+}
+
 /* The SoA in force for a framework: the approved version; with `drafts`,
  * else the newest draft. 0 when there is none. A statement or a target
  * profile says what applies; a current profile is left out. Read newest
- * first by the index on the SoA's framework, up to the newest approved
- * one: what a decade's superseded versions hold is not read. */
+ * first (dom_soa_versions), up to the newest approved one: what a
+ * decade's superseded versions hold is not read. */
 typedef struct soa_pick {
-    dom *d;
+    arena *a;
     int64_t approved, draft;
     const char *approved_key, *draft_key;
     const char *profile; /* only this profile's series; NULL: statement and target */
-    isms_err *e;
 } soa_pick;
 
 enum { PICK_DONE = -1 };
 
-static int take_soa(const char *key, int64_t id, void *ctx)
+static int take_soa(const record *r, void *ctx)
 {
     soa_pick *p = ctx;
-    record r;
-    int rc = store_get_id(dom_store(p->d), &reg_soa, id, &r, dom_arena(p->d), p->e);
-    if (rc)
-        return rc;
-    const char *status = record_text(&r, F_SOA_STATUS);
-    const char *profile = record_text(&r, F_SOA_PROFILE);
+    const char *status = record_text(r, F_SOA_STATUS);
+    const char *profile = record_text(r, F_SOA_PROFILE);
     if (p->profile ? strcmp(profile, p->profile) != 0 : !strcmp(profile, "current"))
         return 0; /* a current profile says what is, not what applies */
     if (!strcmp(status, "approved")) {
-        p->approved = id;
-        p->approved_key = r.key;
+        p->approved = r->id;
+        p->approved_key = arena_strdup(p->a, r->key);
         return PICK_DONE;
     }
     if (!strcmp(status, "draft") && !p->draft) { /* newest first: the first is the newest */
-        p->draft = id;
-        p->draft_key = r.key;
+        p->draft = r->id;
+        p->draft_key = arena_strdup(p->a, r->key);
     }
     return 0;
 }
@@ -197,9 +214,8 @@ static int take_soa(const char *key, int64_t id, void *ctx)
 static int soa_in_force(dom *d, int64_t framework, const char *profile, int drafts, int64_t *id,
                         const char **key, isms_err *e)
 {
-    soa_pick p = { .d = d, .profile = profile, .e = e };
-    int rc = store_newest_referring(dom_store(d), &reg_soa, field_def(&reg_soa, F_SOA_FRAMEWORK),
-                                    framework, INT64_MAX, take_soa, &p, e);
+    soa_pick p = { .a = dom_arena(d), .profile = profile };
+    int rc = dom_soa_versions(d, framework, INT64_MAX, take_soa, &p, e);
     if (rc == PICK_DONE)
         rc = 0;
     *id = p.approved ? p.approved : drafts ? p.draft : 0;
@@ -217,28 +233,6 @@ int dom_soa_profile_in_force(dom *d, int64_t fw, const char *profile, const char
 {
     int64_t id;
     return soa_in_force(d, fw, profile, 1, &id, key, e);
-}
-
-typedef struct soa_version {
-    dom *d;
-    store_record_fn fn;
-    void *ctx;
-    isms_err *e;
-} soa_version;
-
-static int give_version(const char *key, int64_t id, void *ctx)
-{
-    soa_version *v = ctx;
-    record r;
-    int rc = store_get_id(dom_store(v->d), &reg_soa, id, &r, dom_arena(v->d), v->e);
-    return rc ? rc : v->fn(&r, v->ctx);
-}
-
-int dom_soa_versions(dom *d, int64_t fw, int limit, store_record_fn fn, void *ctx, isms_err *e)
-{
-    soa_version v = { d, fn, ctx, e };
-    return store_newest_referring(dom_store(d), &reg_soa, field_def(&reg_soa, F_SOA_FRAMEWORK), fw,
-                                  limit, give_version, &v, e);
 }
 
 /* The framework `framework` names (key or name); E_NOT_FOUND naming it. */

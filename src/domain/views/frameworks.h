@@ -121,9 +121,10 @@ int dom_soa_in_force_of(dom *d, const char *framework, const char **key, isms_er
 int dom_soa_profile_in_force(dom *d, int64_t fw, const char *profile, const char **key,
                              isms_err *e);
 /* The newest `limit` SoAs of framework fw (its record id), newest first,
- * each handed to fn (whole, valid during the call); by the index on the
- * SoA's framework: what a form offers to pick from, at the cost of the
- * versions shown, however many a decade made. */
-int dom_soa_versions(dom *d, int64_t fw, int limit, store_record_fn fn, void *ctx, isms_err *e);
+ * each handed to fn (whole, valid during the call; fn's non-zero stops
+ * and is returned); by the index on the SoA's framework: what a form
+ * offers to pick from, and the SoA in force, at the cost of the versions
+ * read, however many a decade made. */
+int dom_soa_versions(dom *d, int64_t fw, int64_t limit, store_record_fn fn, void *ctx, isms_err *e);
 
 #endif
