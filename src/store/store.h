@@ -25,6 +25,11 @@ typedef struct store store;
 typedef struct store_schema {
     const regdef *const *registers; /* NULL-terminated */
     int (*on_upgrade)(store *s, int from, int to, void *ctx, isms_err *e);
+    /* What to add to the kept figures from what a transaction changed of
+     * them, just before its changes go in (store_tally_waiting: the
+     * figures of the people whose ownership or record it changed; NULL:
+     * nothing); given ctx. */
+    int (*before_flush)(store *s, void *ctx, isms_err *e);
     void *ctx;
     /* What store_schema_made_text says of the newest schema, worked out
      * when isms was built (NULL: unknown): a repository whose own text is
@@ -514,6 +519,9 @@ int store_keeps_acceptances(const store *s);
 /* Whether they count the active records by the value of each field of few
  * values (STORE_VALUE_PREFIX, 0037). */
 int store_keeps_values(const store *s);
+/* Whether they keep the responsibility matrix's gaps (0041,
+ * domain/registers/owner_gaps.h). */
+int store_keeps_owner_gaps(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -526,6 +534,14 @@ int store_tally_clear(store *s, isms_err *e);
 /* Rows of a name and a number (a figure; a key and an id); fn returns
  * non-zero to stop, and that value is returned. */
 typedef int (*store_tally_fn)(const char *name, int64_t n, void *ctx);
+/* In a write transaction: each figure with a change waiting for its
+ * commit whose name starts with prefix, the change summed (0 included: a
+ * mark added with 0, or changes that cancel), in no particular order. */
+int store_tally_waiting(store *s, const char *prefix, store_tally_fn fn, void *ctx);
+/* Into out[k]: names[k]'s figure as the table holds it, without the
+ * changes waiting (in a write transaction: as it began, or as a clear
+ * left it); 0 for none. A statement per 200 names. */
+int store_tally_stored(store *s, const char *const *names, size_t n, int64_t *out, isms_err *e);
 /* A page of a list read in id order: `limit` rows from the offset-th (the
  * rows before it read and passed: a cost that grows with the offset), or,
  * when after is not 0, those after record #after, or, when before is not

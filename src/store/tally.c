@@ -6,6 +6,7 @@
 #include "core/strmap.h"
 #include "core/xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,11 @@ int store_keeps_acceptances(const store *s)
 }
 
 int store_keeps_values(const store *s) { return s->version >= store_migration_version("0037_"); }
+
+int store_keeps_owner_gaps(const store *s)
+{
+    return s->version >= store_migration_version("0041_");
+}
 
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
@@ -191,23 +197,27 @@ void store_tallies_end(store *s, int depth, int kept)
     }
 }
 
-/* The changes waiting, summed per figure whatever their depth (those
- * summing to 0 left out), in *out (malloc'd); how many. */
-static size_t waiting_sums(const store *s, store_tally **out)
+/* The changes waiting, summed per figure whatever their depth, in *out
+ * (malloc'd; the names are the changes' own); those summing to 0 left out
+ * unless `zeros`; how many. */
+static size_t waiting_sums(const store *s, int zeros, store_tally **out)
 {
     store_tally *t = xmalloc((s->nwaiting + 1) * sizeof *t);
+    strmap at; /* name -> its place in t, plus one */
+    strmap_init(&at);
     size_t n = 0;
     for (size_t k = 0; k < s->nwaiting; k++) {
-        size_t j = 0;
-        while (j < n && strcmp(t[j].name, s->waiting[k].name))
-            j++;
-        if (j == n)
+        void **slot = strmap_slot_for(&at, s->waiting[k].name);
+        if (!*slot) {
             t[n++] = (store_tally){ s->waiting[k].name, 0 };
-        t[j].n += s->waiting[k].n;
+            *slot = (void *)(uintptr_t)n;
+        }
+        t[(uintptr_t)*slot - 1].n += s->waiting[k].n;
     }
+    strmap_reset(&at);
     size_t kept = 0;
     for (size_t j = 0; j < n; j++)
-        if (t[j].n)
+        if (zeros || t[j].n)
             t[kept++] = t[j];
     *out = t;
     return kept;
@@ -215,11 +225,60 @@ static size_t waiting_sums(const store *s, store_tally **out)
 
 int store_tallies_flush(store *s, isms_err *e)
 {
+    int rc =
+        s->nwaiting && s->schema.before_flush ? s->schema.before_flush(s, s->schema.ctx, e) : 0;
     store_tally *t;
-    size_t n = waiting_sums(s, &t);
-    int rc = write_all(s, t, n, e);
-    free(t);
+    size_t n = rc ? 0 : waiting_sums(s, 0, &t);
+    if (!rc) {
+        rc = write_all(s, t, n, e);
+        free(t);
+    }
     store_tallies_end(s, 0, 0);
+    return rc;
+}
+
+int store_tally_waiting(store *s, const char *prefix, store_tally_fn fn, void *ctx)
+{
+    store_tally *t;
+    size_t n = waiting_sums(s, 1, &t);
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++)
+        if (!strncmp(t[k].name, prefix, strlen(prefix)))
+            rc = fn(t[k].name, t[k].n, ctx);
+    free(t);
+    return rc;
+}
+
+/* The rows of one statement of store_tally_stored: names[0..n-1]. */
+static int stored_some(store *s, const char *const *names, size_t n, int64_t *out, isms_err *e)
+{
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "SELECT name, n FROM tally WHERE name IN (");
+    for (size_t k = 0; k < n; k++)
+        buf_puts(&b, k ? ", ?" : "?");
+    buf_putc(&b, ')');
+    db_stmt *st = NULL;
+    int row, rc = db_prep(s->db, buf_str(&b), &st, e);
+    buf_reset(&b);
+    for (size_t k = 0; !rc && k < n; k++)
+        db_bind_text(st, (int)k + 1, names[k]);
+    for (rc = rc ? rc : db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(names[k], db_col_text(st, 0)))
+                out[k] = db_col_int(st, 1);
+    if (st)
+        db_done(st);
+    return rc;
+}
+
+int store_tally_stored(store *s, const char *const *names, size_t n, int64_t *out, isms_err *e)
+{
+    enum { PER = 200 };
+    memset(out, 0, sizeof *out * n);
+    int rc = 0;
+    for (size_t at = 0; at < n && !rc; at += PER)
+        rc = stored_some(s, names + at, n - at < PER ? n - at : PER, out + at, e);
     return rc;
 }
 
@@ -414,7 +473,7 @@ int store_tally_range(store *s, const char *from, const char *upto, int64_t *sum
  * them, the table's merged with those waiting. */
 static int merged_scan(store *s, merging *m, isms_err *e)
 {
-    m->n = waiting_sums(s, &m->waiting);
+    m->n = waiting_sums(s, 0, &m->waiting);
     m->seen = xcalloc(m->n + 1, 1);
     int rc = store_text_int_rows(s, "SELECT name, n FROM tally", NULL, 0, merge_row, m, e);
     for (size_t j = 0; j < m->n && !rc; j++)

@@ -263,6 +263,7 @@ static void same_dashboard(const dom_dash *kept, const dom_dash *counted)
     SAME(raised);
     SAME(ntop);
     SAME(risk_owners);
+    SAME(responsibility_gaps);
     SAME(owners_with_budget);
     SAME(controls_without_risk);
     SAME(decided_amount);

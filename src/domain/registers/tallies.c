@@ -1,5 +1,6 @@
 /* tallies.c: the dashboard's kept figures (see tallies.h). */
 #include "domain/registers/tallies.h"
+#include "domain/registers/owner_gaps.h"
 #include "domain/engine/dom.h"
 #include "domain/registers/controls.h"
 #include "domain/registers/asset_needs.h"
@@ -592,17 +593,21 @@ int dom_count_query(dom *d, const regdef *reg, const store_query *q, int64_t *n,
     return rc;
 }
 
-/* The figures that are not 0, as the store takes them. */
-static int write(dom *d, const tallies *t, isms_err *e)
+int tallies_store(store *s, const tallies *t, isms_err *e)
 {
     store_tally *rows = xmalloc(sizeof *rows * (t->m.len + 1));
     size_t n = 0;
     for (size_t i = 0; i < t->m.cap; i++)
         if (t->m.slots[i].key && *(const int64_t *)t->m.slots[i].value)
             rows[n++] = (store_tally){ t->m.slots[i].key, *(const int64_t *)t->m.slots[i].value };
-    int rc = n ? store_tally_add(dom_store(d), rows, n, e) : 0;
+    int rc = n ? store_tally_add(s, rows, n, e) : 0;
     free(rows);
     return rc;
+}
+
+static int write(dom *d, const tallies *t, isms_err *e)
+{
+    return tallies_store(dom_store(d), t, e);
 }
 
 /* A risk's kept "no objective" (0036), moved when a risk is written
@@ -632,6 +637,8 @@ int dom_tallies_changed(dom *d, const record *before, const record *after, isms_
         rc = write(d, &t, e);
     if (!rc)
         rc = mark_no_objective(d, before, after, e);
+    if (!rc && reg == &reg_person) /* their roles or budget: their gaps (0041) */
+        rc = og_touch(dom_store(d), (after ? after : before)->id, e);
     tallies_reset(&t);
     return rc;
 }
@@ -775,7 +782,25 @@ static int count_the_rest(dom *d, tallies *t, isms_err *e)
     return rc;
 }
 
-int tallies_kept_recount(dom *d, tallies *t, isms_err *e)
+/* Into t: the responsibility matrix's gap figures, from the owners'
+ * figures in it (0041; a rebuild leaves them to the commit's
+ * og_before_flush, which counts them from nothing after a clear). */
+static int owner_gaps_recount(dom *d, tallies *t, isms_err *e)
+{
+    if (!store_keeps_owner_gaps(dom_store(d)))
+        return 0;
+    tallies gaps;
+    tallies_init(&gaps);
+    int rc = og_recount(dom_store(d), t, &gaps, e);
+    if (!rc)
+        tallies_add(t, &gaps);
+    tallies_reset(&gaps);
+    return rc;
+}
+
+/* The figures kept beside the records, and (gaps) the gaps' from the
+ * owners' in t. */
+static int kept_recount(dom *d, tallies *t, int gaps, isms_err *e)
 {
     store *s = dom_store(d);
     int64_t stale; /* the latest analyses marked written since they ran */
@@ -790,10 +815,13 @@ int tallies_kept_recount(dom *d, tallies *t, isms_err *e)
     int64_t raised; /* the assets raised above a stated need */
     if (!rc && store_keeps_asset_needs(s) && !(rc = store_assets_raised(s, &raised, e)))
         tallies_put(t, STORE_RAISED_TALLY, raised);
-    return rc;
+    return rc || !gaps ? rc : owner_gaps_recount(d, t, e);
 }
 
-int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
+int tallies_kept_recount(dom *d, tallies *t, isms_err *e) { return kept_recount(d, t, 1, e); }
+
+/* Every figure counted from the records (gaps: the gaps' too). */
+static int recount(dom *d, tallies *t, int gaps, isms_err *e)
 {
     const int *inputs;
     int ninputs = dom_risk_input_fields(&inputs), fields[NRISK_FIELDS + MAX_INPUTS];
@@ -811,8 +839,10 @@ int dom_tallies_recount(dom *d, tallies *t, isms_err *e)
         rc = count_the_rest(d, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
-    return rc ? rc : tallies_kept_recount(d, t, e);
+    return rc ? rc : kept_recount(d, t, gaps, e);
 }
+
+int dom_tallies_recount(dom *d, tallies *t, isms_err *e) { return recount(d, t, 1, e); }
 
 int dom_tallies_rebuild(dom *d, isms_err *e)
 {
@@ -820,7 +850,7 @@ int dom_tallies_rebuild(dom *d, isms_err *e)
         return 0;
     tallies t;
     tallies_init(&t);
-    int rc = dom_tallies_recount(d, &t, e);
+    int rc = recount(d, &t, 0, e);
     if (!rc)
         rc = store_tally_clear(dom_store(d), e);
     if (!rc)

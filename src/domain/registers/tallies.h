@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct dom;
+struct store;
 struct store_query;
 
 /* Who owns how many active records of a register:
@@ -56,6 +57,9 @@ void tallies_reset(tallies *t);
  * retired or of a register the dashboard does not count. */
 void tallies_note(tallies *t, const record *r, int sign);
 int64_t tallies_get(const tallies *t, const char *name);
+/* The figures of t that are not 0 added to the store's (waiting for the
+ * commit in a write transaction). */
+int tallies_store(struct store *s, const tallies *t, isms_err *e);
 /* Adds every figure of `more` to t's (counts made in parts). */
 void tallies_add(tallies *t, const tallies *more);
 /* The store's figures; with `after` (YYYY-MM-DD), those counted by the day

@@ -1,6 +1,7 @@
 /* accountability.c: the responsibility matrix and its gaps (see
  * accountability.h). */
 #include "domain/views/accountability.h"
+#include "domain/registers/owner_gaps.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "core/buf.h"
@@ -13,27 +14,6 @@
 
 const char *const acc_gap_names[] = { "role-vacant",  "without-role",  "without-budget",
                                       "auditor-owns", "concentration", NULL };
-
-/* The roles the standard needs held, and why. */
-static const struct {
-    const char *role, *why;
-} needed_roles[] = {
-    { "management-body", "the management body approves the scope and the risk appetite and answers "
-                         "for the ISMS (ISO/IEC 27001 Cl. 5.1; NIS2 Art. 20(1); DORA Art. 5(2))" },
-    { "isms-lead", "someone must be assigned to make the ISMS conform and to report on its "
-                   "performance to top management (Cl. 5.3 a, b)" },
-    { "internal-auditor", "internal audits at planned intervals need auditors (Cl. 9.2)" },
-};
-
-/* The registers whose owners need a role of their own to hold them (and
- * whose concentration on one person is judged). */
-static const struct {
-    const char *reg, *role;
-} owning_roles[] = {
-    { "risk", "risk-owner" },
-    { "control", "control-owner" },
-    { "asset", "asset-owner" },
-};
 
 /* One owner's counts, gathered from the figures. */
 typedef struct owner_counts {
@@ -126,15 +106,6 @@ static owner_counts *counts_of(const gather *g, int64_t id)
     return g->n ? bsearch(&key, g->owners, g->n, sizeof *g->owners, by_id) : NULL;
 }
 
-static int holds(const record *person, const char *role)
-{
-    const value *roles = record_cval(person, F_PERSON_ROLES);
-    for (int k = 0; k < roles->n; k++)
-        if (!strcmp(roles->keys[k], role))
-            return 1;
-    return 0;
-}
-
 /* Whether the query asks for a gap of this kind and person. */
 static int asked(const dom_accountability *m, acc_gap_kind kind, const record *person)
 {
@@ -185,26 +156,34 @@ static acc_gap *owning_gap(gather *g, acc_gap_kind kind, const record *p, owner_
     return x;
 }
 
+/* What owner c owns of og_registers[k] (0: the register has no owner). */
+static int64_t owned(const dom_accountability *m, const owner_counts *c, const char *reg, int *col)
+{
+    *col = kind_of(m, reg, strlen(reg));
+    return *col >= 0 ? c->owns[*col] : 0;
+}
+
 /* Owns records of a register whose role they do not hold; an internal
  * auditor who owns any of them; more than half of them on one person. */
-static void owning_gaps(gather *g, const record *p, owner_counts *c)
+static void owning_gaps(gather *g, const record *p, owner_counts *c, int mask)
 {
     dom_accountability *m = g->out;
     const char *who = record_text(p, F_PERSON_NAME);
-    for (size_t j = 0; j < sizeof owning_roles / sizeof *owning_roles; j++) {
-        const char *role = owning_roles[j].role;
-        int k = kind_of(m, owning_roles[j].reg, strlen(owning_roles[j].reg));
-        int64_t n = k >= 0 ? c->owns[k] : 0, of = k >= 0 ? m->kinds[k].total : 0;
+    for (int j = 0; j < OG_OWNING; j++) {
+        const char *role = og_roles[j];
+        int k;
+        int64_t n = owned(m, c, og_registers[j], &k), of = k >= 0 ? m->kinds[k].total : 0;
         if (!n)
             continue;
         const char *what = plural_of(m, k, n);
         acc_gap *x;
-        if (!holds(p, role) && (x = owning_gap(g, ACC_WITHOUT_ROLE, p, c, role, k, n, of)))
+        if ((mask & OG_WITHOUT_ROLE(j)) &&
+            (x = owning_gap(g, ACC_WITHOUT_ROLE, p, c, role, k, n, of)))
             x->text = arena_printf(g->a,
                                    "%s owns %lld %s without the role %s: give them the role, "
                                    "or give the %s to someone who holds it",
                                    who, (long long)n, what, role, what);
-        if (holds(p, "internal-auditor") &&
+        if ((mask & OG_AUDITOR_OWNS(j)) &&
             (x = owning_gap(g, ACC_AUDITOR_OWNS, p, c, "internal-auditor", k, n, of)))
             x->text = arena_printf(g->a,
                                    "%s is an internal auditor and owns %lld %s: an audit of "
@@ -212,7 +191,7 @@ static void owning_gaps(gather *g, const record *p, owner_counts *c)
                                    "c); give the %s to someone else, or leave %s out of "
                                    "auditing them",
                                    who, (long long)n, what, what, who);
-        if (of >= ACC_CONCENTRATION_MIN && 2 * n > of &&
+        if (of >= OG_CONCENTRATION_MIN && 2 * n > of &&
             (x = owning_gap(g, ACC_CONCENTRATION, p, c, NULL, k, n, of)))
             x->text = arena_printf(g->a,
                                    "%s owns %lld of the %lld %s (%lld%%): the ISMS depends on "
@@ -223,15 +202,14 @@ static void owning_gaps(gather *g, const record *p, owner_counts *c)
 }
 
 /* Owns risks or objectives, and may commit no money. */
-static void budget_gap(gather *g, const record *p, owner_counts *c)
+static void budget_gap(gather *g, const record *p, owner_counts *c, int mask)
 {
     dom_accountability *m = g->out;
-    int kr = kind_of(m, "risk", 4), ko = kind_of(m, "objective", 9);
-    int64_t risks = kr >= 0 ? c->owns[kr] : 0, objectives = ko >= 0 ? c->owns[ko] : 0;
-    int budget = record_int(p, F_PERSON_BUDGET_AUTHORITY) > 0;
-    m->risk_owners += risks > 0;
-    m->risk_owners_with_budget += risks > 0 && budget;
-    if ((!risks && !objectives) || budget)
+    int kr, ko;
+    int64_t risks = owned(m, c, "risk", &kr), objectives = owned(m, c, "objective", &ko);
+    m->risk_owners += (mask & OG_RISK_OWNER) != 0;
+    m->risk_owners_with_budget += (mask & OG_BUDGETED) != 0;
+    if (!(mask & OG_WITHOUT_BUDGET))
         return;
     acc_gap *x = gap_add(g, ACC_WITHOUT_BUDGET, p, c);
     if (!x)
@@ -255,14 +233,15 @@ static void budget_gap(gather *g, const record *p, owner_counts *c)
 
 static void vacant_roles(gather *g)
 {
-    for (size_t j = 0; j < sizeof needed_roles / sizeof *needed_roles; j++) {
-        int r = role_of(needed_roles[j].role);
+    for (int j = 0; j < OG_NEEDED; j++) {
+        const og_needed *need = &og_needed_roles[j];
+        int r = role_of(need->role);
         acc_gap *x;
         if (r < 0 || g->out->holders[r] || !(x = gap_add(g, ACC_ROLE_VACANT, NULL, NULL)))
             continue;
-        x->role = needed_roles[j].role;
-        x->text = arena_printf(g->a, "No one holds the role %s: %s; give it to someone",
-                               needed_roles[j].role, needed_roles[j].why);
+        x->role = need->role;
+        x->text = arena_printf(g->a, "No one holds the role %s: %s; give it to someone", need->role,
+                               need->why);
     }
 }
 
@@ -271,8 +250,12 @@ static int owner_gap(const record *p, void *ctx)
     gather *g = ctx;
     owner_counts *c = counts_of(g, p->id);
     if (c) {
-        owning_gaps(g, p, c);
-        budget_gap(g, p, c);
+        int64_t owns[OG_KINDS];
+        for (int j = 0, k; j < OG_KINDS; j++)
+            owns[j] = owned(g->out, c, og_registers[j], &k);
+        int mask = og_mask(owns, p);
+        owning_gaps(g, p, c, mask);
+        budget_gap(g, p, c, mask);
     }
     return 0;
 }

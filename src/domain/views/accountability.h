@@ -28,13 +28,15 @@
 #define ISMS_DOMAIN_VIEWS_ACCOUNTABILITY_H
 
 #include "domain/engine/dom.h"
+#include "domain/registers/owner_gaps.h"
 
 enum {
-    ACC_MAX_KINDS = 16,         /* registers with an owner */
-    ACC_MAX_ROLES = 8,          /* role_names */
-    ACC_PAGE = 50,              /* people on a page by default */
-    ACC_MAX_GAPS = 200,         /* gaps listed; all are counted */
-    ACC_CONCENTRATION_MIN = 10, /* records of a kind before one owner's share is judged */
+    ACC_MAX_KINDS = 16, /* registers with an owner */
+    ACC_MAX_ROLES = 8,  /* role_names */
+    ACC_PAGE = 50,      /* people on a page by default */
+    ACC_MAX_GAPS = 200, /* gaps listed; all are counted */
+    ACC_CONCENTRATION_MIN =
+        OG_CONCENTRATION_MIN, /* records of a kind before one owner's share is judged */
 };
 
 /* A column: a register whose records have an owner, and how many of its

@@ -8,6 +8,7 @@
 #include "domain/views/derived.h"
 #include "domain/registers/assets.h"
 #include "domain/registers/registers.h"
+#include "domain/registers/owner_gaps.h"
 #include "domain/registers/tallies.h"
 #include "domain/integrity/verify.h"
 #include "domain/workflows/quantify.h"
@@ -51,6 +52,7 @@ typedef struct gather {
     size_t nobjectives;
     int64_t top_owner[DASH_TOP_RISKS]; /* the person ids of out->top's owners */
     const tallies *kept;               /* the kept figures (kept_figures) */
+    int gaps_kept;                     /* the matrix's gaps read from them (owner_gaps.h) */
     isms_err *e;                       /* where a callback says why it failed */
 } gather;
 
@@ -857,6 +859,14 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
     int rc = tallies_read_but(d, g->year_ago, keeps ? TALLY_OWNER_PREFIX : NULL, &t, e);
     if (!rc)
         from_tallies(g, &t);
+    if (!rc && store_keeps_owner_gaps(dom_store(d)) && !store_in_write_txn(dom_store(d))) {
+        og_counts gaps; /* (in a write, the gaps' figures move at its commit) */
+        og_counted(&t, &gaps);
+        g->out->responsibility_gaps = gaps.gaps;
+        g->out->risk_owners = gaps.risk_owners;
+        g->out->owners_with_budget = gaps.budgeted;
+        g->gaps_kept = 1;
+    }
     if (!rc)
         rc = note_analyses(d, g, e);
     if (!rc)
@@ -903,6 +913,8 @@ static int owners_with_budget(gather *g, isms_err *e)
  * instead: what checks the kept figures must not rest on them. */
 static int owners_and_gaps(gather *g, int recount, isms_err *e)
 {
+    if (g->gaps_kept && !recount) /* counted from the kept figures (0041) */
+        return 0;
     dom_dash *out = g->out;
     out->responsibility_gaps = -1;
     if (!store_keeps_accountability(dom_store(g->d)))

@@ -1,0 +1,98 @@
+/* owner_gaps.h: the gaps of the responsibility matrix that follow from
+ * one person (what they own, the roles they hold, their budget), and the
+ * figures kept of them (0041), so that the dashboard counts every gap in
+ * one read of a few figures, however many people own records.
+ *
+ * The matrix (views/accountability.h) lists the gaps; the kinds it judges
+ * one person by are these: owning risks, controls or assets without the
+ * role to; an internal auditor owning any of them; owning risks or
+ * objectives without a budget. A role nobody holds is read from the
+ * figures of who holds each role; one person owning more than half of a
+ * register's records from the most anyone owns of it.
+ *
+ * The figures (tallies.h), moved at each commit by what it changed of
+ * who owns what and of the people it wrote (og_before_flush):
+ *
+ *   owner.gaps.ID                       og_mask of person ID (absent: 0)
+ *   owner.hist.REGISTER.N               people owning exactly N active
+ *                                       REGISTER records (risk, control,
+ *                                       asset)
+ *   accountability.without-role         gaps of each kind, as the matrix
+ *   accountability.auditor-owns         counts them
+ *   accountability.without-budget
+ *   accountability.risk-owners          people owning an active risk
+ *   accountability.budgeted-risk-owners of them, with a budget above zero
+ *   accountability.owned.REGISTER       active REGISTER records owned
+ *   accountability.most.REGISTER        the most any one person owns
+ *
+ * Those under "owner." are a row per person (or per count) and stay out
+ * of the dashboard's read; the "accountability." ones are in it. The most
+ * is found again from the counts when its holder owns fewer: a read of
+ * the counts between, as many as the records they gave up. */
+#ifndef ISMS_DOMAIN_OWNER_GAPS_H
+#define ISMS_DOMAIN_OWNER_GAPS_H
+
+#include "core/err.h"
+#include "core/record.h"
+#include "domain/registers/tallies.h"
+#include "store/store.h"
+
+/* The registers a person's gaps come from; the first OG_OWNING need a role
+ * to own (and are judged for concentration). */
+enum { OG_RISK, OG_CONTROL, OG_ASSET, OG_OBJECTIVE, OG_KINDS, OG_OWNING = 3 };
+extern const char *const og_registers[OG_KINDS]; /* "risk", "control", ... */
+extern const char *const og_roles[OG_OWNING];    /* "risk-owner", ... */
+
+/* og_mask's bits. */
+#define OG_WITHOUT_ROLE(k) (1 << (k))               /* owns of og_registers[k] without its role */
+#define OG_AUDITOR_OWNS(k) (1 << (OG_OWNING + (k))) /* an internal auditor owning of them */
+enum {
+    OG_WITHOUT_BUDGET = 1 << 6, /* owns risks or objectives, holds no budget */
+    OG_RISK_OWNER = 1 << 7,     /* owns an active risk */
+    OG_BUDGETED = 1 << 8,       /* ... and holds a budget above zero */
+};
+
+/* Records of a register before one owner's share is judged. */
+enum { OG_CONCENTRATION_MIN = 10 };
+
+/* The roles the standard needs held, and why (a role nobody holds is a
+ * gap); OG_NEEDED of them. */
+enum { OG_NEEDED = 3 };
+typedef struct og_needed {
+    const char *role, *why;
+} og_needed;
+extern const og_needed og_needed_roles[OG_NEEDED];
+
+/* Does person hold role? */
+int og_holds(const record *person, const char *role);
+/* The gaps of a person who owns owns[k] active records of og_registers[k]
+ * (OG_* bits; 0 for none). */
+int og_mask(const int64_t owns[OG_KINDS], const record *person);
+
+/* The matrix's gap counts as the kept figures t say them (the dashboard's
+ * read, which holds every "accountability." and "person.role." figure). */
+typedef struct og_counts {
+    int64_t gaps;        /* every gap: dom_accountability's gaps_total */
+    int64_t risk_owners; /* people owning an active risk */
+    int64_t budgeted;    /* of them, with a budget above zero */
+} og_counts;
+void og_counted(const tallies *t, og_counts *out);
+
+/* In a write transaction: into t, what its commit will move the figures
+ * by, for the people whose ownership ("owner.REGISTER.ID") or record
+ * ("owner.touch.ID", og_touch) it changed (a verification inside it adds
+ * them to the figures it reads). Nothing on an older schema. */
+int og_moves(store *s, tallies *t, isms_err *e);
+/* store_schema's before_flush: og_moves, added to the store's. */
+int og_before_flush(store *s, void *ctx, isms_err *e);
+/* In a write transaction: person #id was written (their roles or budget
+ * may have changed). */
+int og_touch(store *s, int64_t id, isms_err *e);
+/* Into out: the figures counted from nothing, from the owners' figures in
+ * `owners` (verify's recount, an upgrade's fill). */
+int og_recount(store *s, const tallies *owners, tallies *out, isms_err *e);
+/* In the caller's transaction: them, counted from the store's owners'
+ * figures and added to the store's (the upgrade to 0041). */
+int og_fill(store *s, isms_err *e);
+
+#endif
