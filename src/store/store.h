@@ -522,6 +522,8 @@ int store_keeps_values(const store *s);
 /* Whether they keep the responsibility matrix's gaps (0041,
  * domain/registers/owner_gaps.h). */
 int store_keeps_owner_gaps(const store *s);
+/* ... and the objectives not quantified (0042, tallies.h). */
+int store_keeps_objective_figures(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -561,9 +563,15 @@ typedef struct store_page {
 #define STORE_VALUE_PREFIX "value."
 /* Every figure that is not 0, in no particular order; with `after` (a day,
  * YYYY-MM-DD), those by the day only of the days after it and none by
- * value, nor (skip not NULL) those whose name starts with skip. */
-int store_tally_scan(store *s, const char *after, const char *skip, store_tally_fn fn, void *ctx,
-                     isms_err *e);
+ * value, nor (skips not NULL: prefixes after the days', in name order, at
+ * most 4, NULL-terminated) those whose name starts with a skip. */
+int store_tally_scan(store *s, const char *after, const char *const *skips, store_tally_fn fn,
+                     void *ctx, isms_err *e);
+/* The first `limit` figures that are not 0 whose names start with prefix,
+ * in name order (by bytes): the front of a range of the primary key.
+ * E_RETRY inside a write transaction whose changes wait for its commit. */
+int store_tally_first(store *s, const char *prefix, int64_t limit, store_tally_fn fn, void *ctx,
+                      isms_err *e);
 /* The figures that are not 0 whose names start with prefix ("owner."): one
  * range of names, whatever else is kept. */
 int store_tally_prefix(store *s, const char *prefix, store_tally_fn fn, void *ctx, isms_err *e);

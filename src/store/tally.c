@@ -46,6 +46,11 @@ int store_keeps_owner_gaps(const store *s)
     return s->version >= store_migration_version("0041_");
 }
 
+int store_keeps_objective_figures(const store *s)
+{
+    return s->version >= store_migration_version("0042_");
+}
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -388,9 +393,9 @@ typedef struct merging {
     unsigned char *seen;
     store_tally_fn fn;
     void *ctx;
-    const char *from; /* the first name by the day to pass on, or NULL: all */
-    const char *skip; /* with from: names starting so are not passed on (NULL: none) */
-    const char *only; /* instead: only the names starting so (NULL: any) */
+    const char *from;         /* the first name by the day to pass on, or NULL: all */
+    const char *const *skips; /* with from: names starting so are not passed on (NULL: none) */
+    const char *only;         /* instead: only the names starting so (NULL: any) */
 } merging;
 
 static int starts(const char *name, const char *prefix)
@@ -399,15 +404,18 @@ static int starts(const char *name, const char *prefix)
 }
 
 /* Is figure `name` one to pass on: with `only`, of that prefix; with
- * `from`, not of a day before it, nor by value, nor of `skip`? */
+ * `from`, not of a day before it, nor by value, nor of a skip? */
 static int wanted(const char *name, const merging *m)
 {
     if (m->only)
         return starts(name, m->only);
     if (!m->from)
         return 1;
-    if (strcmp(name, STORE_VALUE_PREFIX) >= 0 || (m->skip && starts(name, m->skip)))
+    if (strcmp(name, STORE_VALUE_PREFIX) >= 0)
         return 0;
+    for (int k = 0; m->skips && m->skips[k]; k++)
+        if (starts(name, m->skips[k]))
+            return 0;
     return !starts(name, STORE_DAY_PREFIX) || strcmp(name, m->from) >= 0;
 }
 
@@ -503,45 +511,84 @@ static void past_prefix(char *out, size_t size, const char *prefix)
         out[n - 1]++;
 }
 
-int store_tally_scan(store *s, const char *after, const char *skip, store_tally_fn fn, void *ctx,
-                     isms_err *e)
+/* SELECTs of the figures before the days, and from the first day asked
+ * for to those by value but the skips' (in name order, after the days):
+ * ranges [from, skip 1), [past skip 1, skip 2), ... [past the last, the
+ * figures by value), whose bounds texts[] holds in the order they are
+ * bound (from, skip 1, past it, skip 2, ...); how many. */
+static int scan_sql(const store *s, buf *b, const char *const *skips, const char **texts,
+                    char (*past)[64])
+{
+    const char *bytes = s->db->drv->bytes_collation;
+    buf_puts(b, "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX "' AND n <> 0");
+    int n = 1;
+    for (int k = 0; skips && skips[k]; k++) {
+        past_prefix(past[k], sizeof past[k], skips[k]);
+        buf_printf(b,
+                   " UNION ALL SELECT name, n FROM tally WHERE name%s >= ? AND name%s < ? AND "
+                   "n <> 0",
+                   bytes, bytes);
+        texts[n++] = skips[k];
+        texts[n++] = past[k];
+    }
+    buf_printf(
+        b,
+        " UNION ALL SELECT name, n FROM tally WHERE name%s >= ? AND name%s < '" STORE_VALUE_PREFIX
+        "' AND n <> 0",
+        bytes, bytes);
+    return n;
+}
+
+int store_tally_scan(store *s, const char *after, const char *const *skips, store_tally_fn fn,
+                     void *ctx, isms_err *e)
 {
     /* "day.<after>/" sorts after every name of that day ('/' follows '.'):
      * the names by the day from it on are those of the days after */
-    char from[32], upto[64];
+    char from[32];
     if (after)
         snprintf(from, sizeof from, STORE_DAY_PREFIX "%.10s/", after);
-    if (skip)
-        past_prefix(upto, sizeof upto, skip);
-    /* two ranges of the primary key (an OR of them SQLite reads as one
-     * scan of the table), three where a prefix is skipped; under a
-     * database collation other than bytes (PostgreSQL) the ranges may keep
-     * a day too many, which the reader checks again (dashboard.c,
-     * day_figure) */
-    if (!s->nwaiting && after) { /* the figures by value sort last (by bytes) */
-        const char *bytes = s->db->drv->bytes_collation;
-        char sql[400];
-        if (!skip)
-            snprintf(sql, sizeof sql,
-                     "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
-                     "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name >= ? AND name%s "
-                     "< '" STORE_VALUE_PREFIX "' AND n <> 0",
-                     bytes);
-        else
-            snprintf(sql, sizeof sql,
-                     "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX
-                     "' AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name >= ? AND name%s "
-                     "< ? AND n <> 0 UNION ALL SELECT name, n FROM tally WHERE name%s >= ? AND "
-                     "name%s < '" STORE_VALUE_PREFIX "' AND n <> 0",
-                     bytes, bytes, bytes);
-        return bound_rows(s, sql, (const char *const[]){ from, skip, upto }, skip ? 3 : 1, fn, ctx,
-                          e);
+    /* a range of the primary key for the names before the days, and one
+     * between each skipped prefix from the first day asked for to the
+     * figures by value (an OR of them SQLite reads as one scan of the
+     * table); under a database collation other than bytes (PostgreSQL)
+     * the ranges may keep a day too many, which the reader checks again
+     * (dashboard.c, day_figure) */
+    if (!s->nwaiting && after) {
+        enum { MAX_SKIPS = 4 };
+        int nskips = 0;
+        while (skips && skips[nskips])
+            nskips++;
+        if (nskips > MAX_SKIPS)
+            return err_set(e, E_INTERNAL, NULL, "%d prefixes to skip", nskips);
+        char past[MAX_SKIPS][64];
+        const char *texts[2 * MAX_SKIPS + 1] = { from };
+        buf sql;
+        buf_init(&sql);
+        int n = scan_sql(s, &sql, skips, texts, past);
+        int rc = bound_rows(s, buf_str(&sql), texts, n, fn, ctx, e);
+        buf_reset(&sql);
+        return rc;
     }
     if (!s->nwaiting)
         return store_text_int_rows(s, "SELECT name, n FROM tally WHERE n <> 0", NULL, 0, fn, ctx,
                                    e);
-    merging m = { .fn = fn, .ctx = ctx, .from = after ? from : NULL, .skip = skip };
+    merging m = { .fn = fn, .ctx = ctx, .from = after ? from : NULL, .skips = skips };
     return merged_scan(s, &m, e);
+}
+
+int store_tally_first(store *s, const char *prefix, int64_t limit, store_tally_fn fn, void *ctx,
+                      isms_err *e)
+{
+    if (s->nwaiting)
+        return err_set(e, E_RETRY, NULL, "figures: not kept for this read");
+    char upto[64], sql[200];
+    past_prefix(upto, sizeof upto, prefix);
+    const char *bytes = s->db->drv->bytes_collation;
+    snprintf(sql, sizeof sql,
+             "SELECT name, n FROM tally WHERE name%s >= ? AND name%s < ? AND n <> 0 ORDER BY "
+             "name%s LIMIT %lld",
+             bytes, bytes, bytes, (long long)limit);
+    return bound_rows(s, sql, (const char *const[]){ prefix, upto }, 2, fn, ctx, e);
 }
 
 int store_tally_prefix(store *s, const char *prefix, store_tally_fn fn, void *ctx, isms_err *e)

@@ -257,13 +257,18 @@ static void truncated_tail_is_caught(void **state)
                      "DELETE FROM asset WHERE key = 'AST-2'");
     verify_fails(&r, NULL, "removed", "checkpoint #1");
     /* ...a careful one the repository's own checkpoints as well, the
-     * tree nodes that covered the entry, and the counts of assets (of
-     * those its owner owns, of those of each of its values: both assets'
-     * are the same) that isms keeps. */
+     * tree nodes that covered the entry, and the counts of assets that
+     * isms keeps: of those its owner owns (both assets' owner: two, now
+     * one, the most anyone owns), of the people who own two and one, of
+     * those of each of its values (both assets' are the same). */
     tu_sql(r.target, "DELETE FROM checkpoint;"
                      "DELETE FROM ledger_node WHERE seq > (SELECT MAX(seq) FROM ledger);"
                      "UPDATE tally SET n = n - 1 WHERE name LIKE 'owner.asset.%' OR name = "
-                     "'records.asset' OR name LIKE 'value.asset.%'");
+                     "'records.asset' OR name LIKE 'value.asset.%' OR name IN "
+                     "('accountability.owned.asset', 'accountability.most.asset', "
+                     "'owner.hist.asset.2');"
+                     "INSERT INTO tally (name, n) VALUES ('owner.hist.asset.1', 1) ON CONFLICT "
+                     "(name) DO UPDATE SET n = tally.n + 1");
     verify_passes(&r, NULL, NULL);
     verify_fails(&r, cp, "fewer than", "removed");
     drop_repo(&r);

@@ -502,8 +502,9 @@ static void kept_gaps_follow_random_writes(void **state)
 }
 
 /* A repository from before the gaps' figures (schema 40) gets them
- * counted from the owners' figures at its upgrade; before it, the
- * dashboard counts the gaps by the matrix. */
+ * counted from the owners' figures at its upgrade, and the objectives not
+ * quantified (0042) from theirs; before it, the dashboard counts the gaps
+ * by the matrix and reads every objective. */
 static void an_upgrade_counts_the_gaps(void **state)
 {
     (void)state;
@@ -517,9 +518,17 @@ static void an_upgrade_counts_the_gaps(void **state)
     for (int k = 0; k < 11; k++)
         risk("owner=PER-2"); /* most on one person; no budget; no lead, no auditor */
     tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-1", NULL));
+    /* and (0042) an objective with no risk, one with a risk not quantified
+     * (the management body owns them without a budget: a sixth gap) */
+    tu_add(d,
+           tu_make(d, &reg_objective, "title=Uptime", "owner=PER-1", "value_at_stake=5000", NULL));
+    tu_add(d, tu_make(d, &reg_objective, "title=Payments", "owner=PER-1", "value_at_stake=7000",
+                      NULL));
+    tu_add(d, tu_make(d, &reg_risk, "title=Outage", "owner=PER-2", "likelihood=2", "impact=2",
+                      "objectives=OBJ-2", NULL));
     dom_dash dash;
     assert_int_equal(dom_dashboard(d, &dash, &e), 0);
-    assert_int_equal(dash.responsibility_gaps, 5);
+    assert_int_equal(dash.responsibility_gaps, 6);
     dom_close(d);
     unsetenv("ISMS_MIGRATE_UNTIL");
     char *kept = tu_sql_value(old, "SELECT COUNT(*) FROM tally WHERE name LIKE 'accountability.%'");
@@ -529,10 +538,14 @@ static void an_upgrade_counts_the_gaps(void **state)
         fail_msg("open: %s", e.msg);
     assert_int_equal(dom_upgraded_from(d), 40);
     assert_int_equal(dom_dashboard(d, &dash, &e), 0);
-    assert_int_equal(dash.responsibility_gaps, 5);
+    assert_int_equal(dash.responsibility_gaps, 6);
+    assert_int_equal(dash.unquantified_objectives.total, 2);
+    assert_int_equal(dash.unquantified_objectives.n, 2);
+    assert_string_equal(dash.unquantified_objectives.keys[0], "OBJ-1");
+    assert_int_equal(dash.value_unquantified, 700000); /* (in cents) */
     kept_gaps_as_the_matrix_counts();
     kept = tu_sql_value(old, "SELECT n FROM tally WHERE name = 'accountability.most.risk'");
-    assert_string_equal(kept, "11");
+    assert_string_equal(kept, "12");
     free(kept);
     tu_verified(d);
     dom_close(d);

@@ -153,7 +153,7 @@ static void change_control(void)
     const char *key = some_key("CTL", ncontrols);
     record out;
     isms_err e = { 0 };
-    switch (pick(6)) {
+    switch (pick(7)) {
     case 0:
     case 4:
         update(&reg_control, key,
@@ -168,6 +168,12 @@ static void change_control(void)
                        arena_printf(dom_arena(d), "treats=%s", some_key("RISK", nrisks)), NULL));
         break;
     case 2: dom_retire(d, &reg_control, key, &out, &e); break;
+    case 3: /* (the value an objective not quantified counts) */
+        update(&reg_objective, some_key("OBJ", nobjectives),
+               tu_make(d, &reg_objective,
+                       arena_printf(dom_arena(d), "value_at_stake=%d", 1000 * (1 + pick(50))),
+                       NULL));
+        break;
     default: dom_retire(d, &reg_objective, some_key("OBJ", nobjectives), &out, &e);
     }
 }
@@ -649,7 +655,10 @@ static void a_read_of_some_figures_gives_those_of_a_whole_read(void **state)
         tallies_of(&all);
         tallies_init(&but);
         tallies_init(&only);
-        assert_int_equal(tallies_read_but(d, TALLIES_NO_DAYS, TALLY_OWNER_PREFIX, &but, &e), 0);
+        assert_int_equal(tallies_read_but(d, TALLIES_NO_DAYS,
+                                          (const char *const[]){ TALLY_OWNER_PREFIX, NULL }, &but,
+                                          &e),
+                         0);
         assert_int_equal(tallies_read_prefix(d, TALLY_OWNER_PREFIX, &only, &e), 0);
         same_figures(&all, &but, TALLY_OWNER_PREFIX, 0);
         same_figures(&all, &only, TALLY_OWNER_PREFIX, 1);

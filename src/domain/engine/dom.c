@@ -110,11 +110,15 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     /* and each subject's latest analysis, when it brings their table (0017) */
     if (!rc && from < store_migration_version("0017_") && to >= store_migration_version("0017_"))
         rc = dom_latest_rebuild(d, e);
-    /* and the responsibility matrix's gaps (0041), which a recount leaves
-     * to the commit (og_before_flush) */
+    /* and the responsibility matrix's gaps (0041) and the objectives not
+     * quantified (0042), which a recount leaves to the commit
+     * (tallies_before_flush) */
     if (!rc && !recounted && from < store_migration_version("0041_") &&
         to >= store_migration_version("0041_"))
         rc = og_fill(s, e);
+    if (!rc && !recounted && from < store_migration_version("0042_") &&
+        to >= store_migration_version("0042_"))
+        rc = tallies_objectives_fill(s, e);
     /* and what each asset inherits, when it brings the columns (0031) and
      * the recount above did not work it out already */
     if (!rc && !recounted && from < store_migration_version("0031_") &&
@@ -147,7 +151,7 @@ int dom_open(const char *target, dom **out, isms_err *e)
     dom *d = dom_new(NULL);
     store_schema schema = { .registers = registers,
                             .on_upgrade = record_upgrade,
-                            .before_flush = og_before_flush,
+                            .before_flush = tallies_before_flush,
                             .ctx = d,
                             .made = isms_schema_made,
                             .listing = isms_schema_listing };
@@ -209,7 +213,7 @@ int dom_create(const char *target, const principal *creator, int flags, dom **ou
         return err_set(e, E_INTERNAL, "actor", "a creator needs an actor");
     dom *d = dom_new(creator);
     store_schema schema = { .registers = registers,
-                            .before_flush = og_before_flush,
+                            .before_flush = tallies_before_flush,
                             .made = isms_schema_made,
                             .listing = isms_schema_listing };
     int rc = creator ? actor_check(d->self.actor, e) : 0;

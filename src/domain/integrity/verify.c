@@ -2,7 +2,6 @@
 #include "domain/integrity/tree.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/asset_needs.h"
-#include "domain/registers/owner_gaps.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
 #include "core/sha256.h"
@@ -444,10 +443,10 @@ static int check_tallies(verify_ctx *v, const tallies *counted, isms_err *e)
         rc = tallies_kept_recount(v->d, &all, e);
     if (!rc)
         rc = tallies_read(v->d, NULL, &kept, e);
-    /* inside a write, as its commit will leave them: the gaps' figures
-     * move then (owner_gaps.h) */
+    /* inside a write, as its commit will leave them: those that follow
+     * from others move then (tallies_commit_moves) */
     if (!rc && store_in_write_txn(dom_store(v->d)))
-        rc = og_moves(dom_store(v->d), &kept, e);
+        rc = tallies_commit_moves(dom_store(v->d), &kept, e);
     if (!rc && tallies_compare(&all, &kept, tally_differs, NULL)) {
         rc = dom_tallies_recount(v->d, &here, e);
         if (!rc)

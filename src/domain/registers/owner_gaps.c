@@ -387,15 +387,3 @@ int og_moves(store *s, tallies *t, isms_err *e)
     free(ps.p);
     return rc;
 }
-
-int og_before_flush(store *s, void *ctx, isms_err *e)
-{
-    (void)ctx;
-    tallies t;
-    tallies_init(&t);
-    int rc = og_moves(s, &t, e);
-    if (!rc)
-        rc = tallies_store(s, &t, e);
-    tallies_reset(&t);
-    return rc;
-}

@@ -11,7 +11,8 @@
  * register's records from the most anyone owns of it.
  *
  * The figures (tallies.h), moved at each commit by what it changed of
- * who owns what and of the people it wrote (og_before_flush):
+ * who owns what and of the people it wrote (og_moves, from
+ * tallies_before_flush):
  *
  *   owner.gaps.ID                       og_mask of person ID (absent: 0)
  *   owner.hist.REGISTER.N               people owning exactly N active
@@ -83,8 +84,6 @@ void og_counted(const tallies *t, og_counts *out);
  * ("owner.touch.ID", og_touch) it changed (a verification inside it adds
  * them to the figures it reads). Nothing on an older schema. */
 int og_moves(store *s, tallies *t, isms_err *e);
-/* store_schema's before_flush: og_moves, added to the store's. */
-int og_before_flush(store *s, void *ctx, isms_err *e);
 /* In a write transaction: person #id was written (their roles or budget
  * may have changed). */
 int og_touch(store *s, int64_t id, isms_err *e);

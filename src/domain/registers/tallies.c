@@ -622,6 +622,35 @@ static int mark_no_objective(dom *d, const record *before, const record *after, 
     return none == was ? 0 : store_risk_no_objective_mark(dom_store(d), after->id, none, e);
 }
 
+/* A person or an objective written: their figures that follow from their
+ * record and others' move at the commit (tallies_commit_moves). */
+static int touch(dom *d, const record *r, isms_err *e)
+{
+    if (r->reg == &reg_person) /* their roles or budget: their gaps (0041) */
+        return og_touch(dom_store(d), r->id, e);
+    if (r->reg == &reg_objective) /* its value, or retired */
+        return tallies_objective_touch(dom_store(d), r->id, e);
+    return 0;
+}
+
+int tallies_commit_moves(store *s, tallies *t, isms_err *e)
+{
+    int rc = og_moves(s, t, e);
+    return rc ? rc : tallies_objectives_moves(s, t, e);
+}
+
+int tallies_before_flush(store *s, void *ctx, isms_err *e)
+{
+    (void)ctx;
+    tallies t;
+    tallies_init(&t);
+    int rc = tallies_commit_moves(s, &t, e);
+    if (!rc)
+        rc = tallies_store(s, &t, e);
+    tallies_reset(&t);
+    return rc;
+}
+
 int dom_tallies_changed(dom *d, const record *before, const record *after, isms_err *e)
 {
     const regdef *reg = after ? after->reg : before ? before->reg : NULL;
@@ -637,8 +666,8 @@ int dom_tallies_changed(dom *d, const record *before, const record *after, isms_
         rc = write(d, &t, e);
     if (!rc)
         rc = mark_no_objective(d, before, after, e);
-    if (!rc && reg == &reg_person) /* their roles or budget: their gaps (0041) */
-        rc = og_touch(dom_store(d), (after ? after : before)->id, e);
+    if (!rc)
+        rc = touch(d, after ? after : before, e);
     tallies_reset(&t);
     return rc;
 }
@@ -652,6 +681,8 @@ int dom_tallies_added(dom *d, const record *rs, int n, isms_err *e)
     for (int i = 0; i < n; i++)
         tallies_note(&t, &rs[i], 1);
     int rc = write(d, &t, e);
+    for (int i = 0; i < n && !rc; i++)
+        rc = touch(d, &rs[i], e);
     tallies_reset(&t);
     return rc;
 }
@@ -782,25 +813,27 @@ static int count_the_rest(dom *d, tallies *t, isms_err *e)
     return rc;
 }
 
-/* Into t: the responsibility matrix's gap figures, from the owners'
- * figures in it (0041; a rebuild leaves them to the commit's
- * og_before_flush, which counts them from nothing after a clear). */
-static int owner_gaps_recount(dom *d, tallies *t, isms_err *e)
+/* Into t: the figures that follow from others in it: the responsibility
+ * matrix's gaps from the owners' (0041), the objectives not quantified
+ * from their risks' (0042). (A rebuild leaves them to its commit,
+ * tallies_before_flush, which counts them from nothing after a clear.) */
+static int derived_recount(dom *d, tallies *t, isms_err *e)
 {
-    if (!store_keeps_owner_gaps(dom_store(d)))
-        return 0;
-    tallies gaps;
-    tallies_init(&gaps);
-    int rc = og_recount(dom_store(d), t, &gaps, e);
+    tallies more;
+    tallies_init(&more);
+    store *s = dom_store(d);
+    int rc = store_keeps_owner_gaps(s) ? og_recount(s, t, &more, e) : 0;
+    if (!rc && store_keeps_objective_figures(s))
+        rc = tallies_objectives_recount(s, t, &more, e);
     if (!rc)
-        tallies_add(t, &gaps);
-    tallies_reset(&gaps);
+        tallies_add(t, &more);
+    tallies_reset(&more);
     return rc;
 }
 
-/* The figures kept beside the records, and (gaps) the gaps' from the
- * owners' in t. */
-static int kept_recount(dom *d, tallies *t, int gaps, isms_err *e)
+/* The figures kept beside the records, and (derived) those that follow
+ * from others in t. */
+static int kept_recount(dom *d, tallies *t, int derived, isms_err *e)
 {
     store *s = dom_store(d);
     int64_t stale; /* the latest analyses marked written since they ran */
@@ -815,13 +848,14 @@ static int kept_recount(dom *d, tallies *t, int gaps, isms_err *e)
     int64_t raised; /* the assets raised above a stated need */
     if (!rc && store_keeps_asset_needs(s) && !(rc = store_assets_raised(s, &raised, e)))
         tallies_put(t, STORE_RAISED_TALLY, raised);
-    return rc || !gaps ? rc : owner_gaps_recount(d, t, e);
+    return rc || !derived ? rc : derived_recount(d, t, e);
 }
 
 int tallies_kept_recount(dom *d, tallies *t, isms_err *e) { return kept_recount(d, t, 1, e); }
 
-/* Every figure counted from the records (gaps: the gaps' too). */
-static int recount(dom *d, tallies *t, int gaps, isms_err *e)
+/* Every figure counted from the records (derived: and those that follow
+ * from others). */
+static int recount(dom *d, tallies *t, int derived, isms_err *e)
 {
     const int *inputs;
     int ninputs = dom_risk_input_fields(&inputs), fields[NRISK_FIELDS + MAX_INPUTS];
@@ -839,7 +873,7 @@ static int recount(dom *d, tallies *t, int gaps, isms_err *e)
         rc = count_the_rest(d, t, e);
     if (!rc && store_keeps_link_tallies(dom_store(d)))
         rc = tallies_links_recount(d, t, 0, e);
-    return rc ? rc : kept_recount(d, t, gaps, e);
+    return rc ? rc : kept_recount(d, t, derived, e);
 }
 
 int dom_tallies_recount(dom *d, tallies *t, isms_err *e) { return recount(d, t, 1, e); }
@@ -855,6 +889,9 @@ int dom_tallies_rebuild(dom *d, isms_err *e)
         rc = store_tally_clear(dom_store(d), e);
     if (!rc)
         rc = write(d, &t, e);
+    /* (an objective with no risk is not quantified: its commit counts it) */
+    if (!rc)
+        rc = tallies_objectives_touch_all(dom_store(d), e);
     /* and each risk's controls in place, which the untreated are read by */
     if (!rc && store_keeps_in_place(dom_store(d)))
         rc = store_risks_in_place_set(dom_store(d), e);
@@ -890,9 +927,9 @@ int tallies_read(dom *d, const char *after, tallies *t, isms_err *e)
     return store_tally_scan(dom_store(d), after, NULL, read_row, t, e);
 }
 
-int tallies_read_but(dom *d, const char *after, const char *skip, tallies *t, isms_err *e)
+int tallies_read_but(dom *d, const char *after, const char *const *skips, tallies *t, isms_err *e)
 {
-    return store_tally_scan(dom_store(d), after, skip, read_row, t, e);
+    return store_tally_scan(dom_store(d), after, skips, read_row, t, e);
 }
 
 int tallies_read_prefix(dom *d, const char *prefix, tallies *t, isms_err *e)

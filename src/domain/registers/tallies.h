@@ -65,10 +65,11 @@ void tallies_add(tallies *t, const tallies *more);
 /* The store's figures; with `after` (YYYY-MM-DD), those counted by the day
  * (named "day.YYYY-MM-DD.what") only of the days after it. */
 int tallies_read(struct dom *d, const char *after, tallies *t, isms_err *e);
-/* The same, but none whose name starts with skip (the dashboard's read,
- * which needs no owner's figures where the responsibility matrix counts
- * them: a row per owner and register). */
-int tallies_read_but(struct dom *d, const char *after, const char *skip, tallies *t, isms_err *e);
+/* The same, but none whose name starts with one of skips (NULL-terminated,
+ * in name order; the dashboard's read, which needs no owner's figures nor
+ * an objective's: a row per owner and register, per objective). */
+int tallies_read_but(struct dom *d, const char *after, const char *const *skips, tallies *t,
+                     isms_err *e);
 /* Only the figures whose names start with prefix ("coverage."). */
 int tallies_read_prefix(struct dom *d, const char *prefix, tallies *t, isms_err *e);
 /* An `after` that leaves out every figure by the day. */
@@ -141,6 +142,46 @@ int tallies_links_recount(struct dom *d, tallies *t, int progress, isms_err *e);
 /* In the caller's transaction: them, counted and added to the store's
  * (the upgrade to 0016, which found none). */
 int dom_tallies_links_fill(struct dom *d, isms_err *e);
+
+/* ---- the objectives not quantified (0042, tallies_objectives.c) ----
+ *
+ * Per active objective, whether none of its active risks is quantified
+ * ("risk.objective.nq.0000000000042": 1, the id zero-padded so that the
+ * names sort as the ids do) and the value at stake it counts as not
+ * quantified where one of them is not ("risk.objective.uv.ID"); their sums
+ * "objective.unquantified" and "objective.value_unquantified". They follow
+ * from the per-objective figures of its risks ("risk.objective.q.ID",
+ * "risk.objective.u.ID") and the objective itself, and move at each commit
+ * for the objectives whose risks' figures or record it changed. The
+ * dashboard reads the sums and the first names, not every objective. */
+#define TALLY_OBJECTIVE_PREFIX "risk.objective."
+#define TALLY_UNQUANTIFIED_PREFIX TALLY_OBJECTIVE_PREFIX "nq."
+/* In a write transaction: into t, what its commit moves them by. */
+int tallies_objectives_moves(struct store *s, tallies *t, isms_err *e);
+/* In a write transaction: objective #id was written. */
+int tallies_objective_touch(struct store *s, int64_t id, isms_err *e);
+/* ... every active objective (a rebuild, which counts them anew). */
+int tallies_objectives_touch_all(struct store *s, isms_err *e);
+/* Into out: them counted from nothing, the risks' per-objective figures
+ * from `figures` (verify's recount). */
+int tallies_objectives_recount(struct store *s, const tallies *figures, tallies *out, isms_err *e);
+/* In the caller's transaction: them, counted from the store's figures and
+ * added to them (the upgrade to 0042). */
+int tallies_objectives_fill(struct store *s, isms_err *e);
+/* The ids of the first `max` (at most) active objectives none of whose
+ * risks is quantified, in id order, into ids[]; *n of them. E_RETRY inside
+ * a write whose figures wait for its commit. */
+int tallies_unquantified_first(struct store *s, int max, int64_t *ids, int *n, isms_err *e);
+
+/* ---- moved at a commit ---- */
+
+/* Into t: what the write transaction's commit moves the figures that
+ * follow from others by (the objectives not quantified, the
+ * responsibility matrix's gaps: owner_gaps.h): a verification inside it
+ * adds them to those it reads. */
+int tallies_commit_moves(struct store *s, tallies *t, isms_err *e);
+/* store_schema's before_flush: them, added to the store's. */
+int tallies_before_flush(struct store *s, void *ctx, isms_err *e);
 
 /* Each figure that differs between `counted` and `kept` (the store's):
  * fn(name, counted, kept, ctx). Returns how many differ. */

@@ -757,6 +757,28 @@ static int objective_kept(const record *r, void *ctx)
     return 0;
 }
 
+static int unquantified_key(const record *r, void *ctx)
+{
+    gather *g = ctx;
+    keys_add(g->a, &g->out->unquantified_objectives, r->key);
+    return 0;
+}
+
+/* The objectives with no quantified risk and the value of those with one
+ * not quantified, from their kept sums (0042), and the first few of the
+ * former by id. */
+static int unquantified_kept(gather *g, const tallies *t, isms_err *e)
+{
+    int64_t ids[DASH_KEYS_FIRST];
+    int n;
+    int rc = tallies_unquantified_first(dom_store(g->d), DASH_KEYS_FIRST, ids, &n, e);
+    if (!rc)
+        rc = store_get_each(dom_store(g->d), &reg_objective, ids, n, unquantified_key, g, g->a, e);
+    g->out->unquantified_objectives.total = tallies_get(t, "objective.unquantified");
+    g->out->value_unquantified = tallies_get(t, "objective.value_unquantified");
+    return rc;
+}
+
 /* A risk's latest analysis that speaks against it (outside appetite, or
  * its figures' cell far from the risk's). */
 typedef struct flagged {
@@ -854,12 +876,17 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
     g->kept = &t;
     store_query objectives = FIELDS_OF(objective_fields);
     /* the owners' figures are the responsibility matrix's (owners_and_gaps)
-     * where the schema keeps them; before it, from_tallies reads them */
-    int keeps = store_keeps_accountability(dom_store(d));
-    int rc = tallies_read_but(d, g->year_ago, keeps ? TALLY_OWNER_PREFIX : NULL, &t, e);
+     * where the schema keeps them; before it, from_tallies reads them; the
+     * objectives', where their sums are kept, are not read (in a write,
+     * the sums move at its commit, and the objectives are read instead) */
+    store *st = dom_store(d);
+    int writing = store_in_write_txn(st), sums = store_keeps_objective_figures(st) && !writing;
+    const char *const owners[] = { TALLY_OWNER_PREFIX, sums ? TALLY_OBJECTIVE_PREFIX : NULL, NULL };
+    int rc =
+        tallies_read_but(d, g->year_ago, store_keeps_accountability(st) ? owners : NULL, &t, e);
     if (!rc)
         from_tallies(g, &t);
-    if (!rc && store_keeps_owner_gaps(dom_store(d)) && !store_in_write_txn(dom_store(d))) {
+    if (!rc && store_keeps_owner_gaps(st) && !writing) {
         og_counts gaps; /* (in a write, the gaps' figures move at its commit) */
         og_counted(&t, &gaps);
         g->out->responsibility_gaps = gaps.gaps;
@@ -877,7 +904,9 @@ static int kept_figures(dom *d, gather *g, isms_err *e)
         rc = treatment(g, &t, e);
     if (!rc)
         rc = top_risks(g, e);
-    if (!rc)
+    if (!rc && sums)
+        rc = unquantified_kept(g, &t, e);
+    else if (!rc)
         rc = dom_list(d, &reg_objective, &objectives, objective_kept, g, e);
     if (!rc && store_keeps_asset_needs(dom_store(d))) { /* kept (0031) */
         g->out->assets = (size_t)tallies_get(&t, TALLY_RECORDS_PREFIX "asset");
