@@ -1267,6 +1267,28 @@ int store_max(store *s, const regdef *reg, const fielddef *f, int64_t *max, isms
     return max_of(s, sql, max, e);
 }
 
+int store_last_updated(store *s, const regdef *reg, const fielddef *f, int64_t id, char *out,
+                       size_t size, isms_err *e)
+{
+    *out = 0;
+    if (!store_has_field(reg, f) || f->type != FT_REF)
+        return store_not_a_field(reg, f, e);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT MAX(updated_at) FROM %s WHERE %s %s", reg->name, f->name,
+             id ? "= ?" : "IS NULL");
+    db_stmt *st;
+    int row, rc = db_prep(s->db, sql, &st, e);
+    if (rc)
+        return rc;
+    if (id)
+        db_bind_int(st, 1, id);
+    rc = db_step(st, &row, e);
+    if (!rc && row && db_col_text(st, 0))
+        snprintf(out, size, "%s", db_col_text(st, 0));
+    db_done(st);
+    return rc;
+}
+
 int store_max_id(store *s, const regdef *reg, int64_t *max, isms_err *e)
 {
     char sql[200];

@@ -388,6 +388,12 @@ int store_edges(store *s, const regdef *reg, const fielddef *f, store_edge_fn fn
 int store_edges_to(store *s, const fielddef *f, int64_t from, int64_t upto, store_edge_fn fn,
                    void *ctx, isms_err *e);
 
+/* Into out (size bytes): the latest updated_at among reg's records,
+ * retired ones too, whose reference field f names record #id (id 0: names
+ * none); "" when there is none. One read of an index that leads with f
+ * and then updated_at (0043: an appetite's objective). */
+int store_last_updated(store *s, const regdef *reg, const fielddef *f, int64_t id, char *out,
+                       size_t size, isms_err *e);
 /* Largest id of reg's records, retired or not (0 if none). */
 int store_max_id(store *s, const regdef *reg, int64_t *max, isms_err *e);
 

@@ -307,20 +307,36 @@ int dom_approved_appetites(dom *d, store_record_fn fn, void *ctx, isms_err *e)
     return dom_list(d, &reg_appetite, &q, fn, ctx, e);
 }
 
-int dom_risk_appetites(dom *d, const record *risk, int changes, store_record_fn fn, void *ctx,
-                       isms_err *e)
+int dom_risk_appetites(dom *d, const record *risk, store_record_fn fn, void *ctx, isms_err *e)
 {
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     store_filter f[2] = { { .field = field_def(&reg_appetite, F_APPETITE_OBJECTIVE), .is_null = 1 },
                           { .field = field_def(&reg_appetite, F_APPETITE_STATUS),
                             .sval = "approved" } };
-    store_query q = { .filters = f, .nfilters = changes ? 1 : 2, .include_retired = changes };
+    store_query q = { .filters = f, .nfilters = 2 };
     int rc = dom_list(d, &reg_appetite, &q, fn, ctx, e);
     for (int k = 0; !rc && k < objs->n; k++) {
         f[0] = (store_filter){ .field = f[0].field, .ival = objs->ids[k] };
         rc = dom_list(d, &reg_appetite, &q, fn, ctx, e);
     }
     return rc;
+}
+
+int dom_risk_appetites_changed(dom *d, const record *risk, char *at, size_t size, isms_err *e)
+{
+    const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
+    const fielddef *f = field_def(&reg_appetite, F_APPETITE_OBJECTIVE);
+    char one[64];
+    *at = 0;
+    for (int k = -1; k < objs->n; k++) { /* the organisation's (no objective), then each */
+        int rc = store_last_updated(dom_store(d), &reg_appetite, f, k < 0 ? 0 : objs->ids[k], one,
+                                    sizeof one, e);
+        if (rc)
+            return rc;
+        if (strcmp(one, at) > 0)
+            snprintf(at, size, "%s", one);
+    }
+    return 0;
 }
 
 static int load_appetite(const record *r, void *ctx)
@@ -375,7 +391,7 @@ int qmodel_load(dom *d, const record *only, qmodel *m, isms_err *e)
     int rc = only ? load_one(d, only, &lc) : load_all(d, &lc);
     free(lc.links);
     if (!rc && only) /* its own threshold's: not every objective's */
-        rc = dom_risk_appetites(d, only, 0, load_appetite, &lc, e);
+        rc = dom_risk_appetites(d, only, load_appetite, &lc, e);
     else if (!rc)
         rc = dom_approved_appetites(d, load_appetite, &lc, e);
     if (rc)
@@ -603,7 +619,7 @@ int dom_risk_threshold(dom *d, const record *risk, quant_threshold *out, isms_er
 {
     qmodel m = { .d = d, .scale = pow(10, dom_currency_exponent(d)) };
     load_ctx lc = { &m, e, NULL, 0, NULL };
-    int rc = dom_risk_appetites(d, risk, 0, load_appetite, &lc, e);
+    int rc = dom_risk_appetites(d, risk, load_appetite, &lc, e);
     const value *objs = record_cval(risk, F_RISK_OBJECTIVES);
     if (!rc)
         *out = qmodel_threshold_for(&m, objs->ids, objs->n);

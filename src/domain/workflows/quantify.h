@@ -378,13 +378,16 @@ int dom_latest_analyses_kept(dom *d, const quant_latest **out, size_t *n, isms_e
 
 /* The approved appetite statements, each handed to fn. */
 int dom_approved_appetites(dom *d, store_record_fn fn, void *ctx, isms_err *e);
-/* Those that bear on one risk's threshold (qmodel_threshold_for): the
- * organisation's, then each of its objectives', each by the index on the
- * appetite's objective, in id order (the latest approval last); with
- * `changes`, every one of them of any state, retired too (what a change
- * to its threshold's inputs is), else the approved. */
-int dom_risk_appetites(dom *d, const record *risk, int changes, store_record_fn fn, void *ctx,
-                       isms_err *e);
+/* The approved ones that bear on one risk's threshold
+ * (qmodel_threshold_for): the organisation's, then each of its
+ * objectives', each by the index on the appetite's objective, in id order
+ * (the latest approval last). */
+int dom_risk_appetites(dom *d, const record *risk, store_record_fn fn, void *ctx, isms_err *e);
+/* Into at (size bytes): the latest change to any version of those
+ * appetites, of any state, retired too (what a change to the threshold's
+ * inputs is); "" for none. A read of an index for the organisation's and
+ * one for each of its objectives', however many versions they have. */
+int dom_risk_appetites_changed(dom *d, const record *risk, char *at, size_t size, isms_err *e);
 
 /* The threshold that applies to a risk (its objectives' approved appetites,
  * the strictest; else the organisation's). */

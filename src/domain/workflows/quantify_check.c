@@ -34,13 +34,20 @@ static const char *later(const char *a, const char *b)
     return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
 }
 
-static int note_change(const record *r, void *ctx)
+/* A change at `at`, to every risk until the caller names some. */
+static qchange *change_at(quant_check *c, const char *at)
 {
-    quant_check *c = ctx;
     c->changes = xrealloc(c->changes, (c->nchanges + 1) * sizeof *c->changes);
     qchange *ch = &c->changes[c->nchanges++];
     memset(ch, 0, sizeof *ch);
-    ch->at = arena_strdup(dom_arena(c->d), later(r->updated_at, r->retired_at));
+    ch->at = arena_strdup(dom_arena(c->d), at);
+    return ch;
+}
+
+static int note_change(const record *r, void *ctx)
+{
+    quant_check *c = ctx;
+    qchange *ch = change_at(c, later(r->updated_at, r->retired_at));
     if (r->reg == &reg_risk) {
         ch->risks = xmalloc(sizeof *ch->risks);
         ch->risks[0] = r->id;
@@ -54,17 +61,22 @@ static int note_change(const record *r, void *ctx)
 
 /* The changes what `risk`'s analyses depend on: the risk, the controls
  * that treat or treated it (retired ones too: a retirement is a change)
- * and the appetites its threshold is chosen from (the organisation's and
- * its objectives'), read by key and index. */
+ * and the latest to the appetites its threshold is chosen from (the
+ * organisation's and its objectives', any version: "since when" is the
+ * latest change, and an appetite's touches every risk it bears on), read
+ * by key and index. */
 static int note_changes_of(dom *d, quant_check *c, const record *risk, isms_err *e)
 {
     store_filter treats = { .field = field_def(&reg_control, F_CONTROL_TREATS), .ival = risk->id };
     store_query controls = { .include_retired = 1, .filters = &treats, .nfilters = 1 };
     note_change(risk, c);
     int rc = store_scan(dom_store(d), &reg_control, &controls, note_change, c, e);
-    if (rc)
-        return rc;
-    return dom_risk_appetites(d, risk, 1, note_change, c, e);
+    char at[64];
+    if (!rc)
+        rc = dom_risk_appetites_changed(d, risk, at, sizeof at, e);
+    if (!rc && *at)
+        change_at(c, at);
+    return rc;
 }
 
 /* A checker of `risk`'s analyses, at the cost of that risk: its model
