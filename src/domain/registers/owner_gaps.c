@@ -21,7 +21,7 @@ const og_needed og_needed_roles[OG_NEEDED] = {
     { "internal-auditor", "internal audits at planned intervals need auditors (Cl. 9.2)" },
 };
 
-#define OG_GAPS TALLY_OWNER_PREFIX "gaps."
+#define OG_GAPS TALLY_GAPS_PREFIX
 #define OG_HIST TALLY_OWNER_PREFIX "hist."
 #define OG_TOUCH TALLY_OWNER_PREFIX "touch."
 #define OG_FIGURE "accountability."

@@ -53,6 +53,13 @@ enum {
     OG_BUDGETED = 1 << 8,       /* ... and holds a budget above zero */
 };
 
+/* The bits that are gaps (the others say what a person is). */
+#define OG_GAP_BITS                                                                      \
+    (OG_WITHOUT_ROLE(0) | OG_WITHOUT_ROLE(1) | OG_WITHOUT_ROLE(2) | OG_AUDITOR_OWNS(0) | \
+     OG_AUDITOR_OWNS(1) | OG_AUDITOR_OWNS(2) | OG_WITHOUT_BUDGET)
+/* A person's og_mask as kept: "owner.gaps.ID". */
+#define TALLY_GAPS_PREFIX "owner.gaps."
+
 /* Records of a register before one owner's share is judged. */
 enum { OG_CONCENTRATION_MIN = 10 };
 

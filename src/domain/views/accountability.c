@@ -19,7 +19,8 @@ const char *const acc_gap_names[] = { "role-vacant",  "without-role",  "without-
 typedef struct owner_counts {
     int64_t id;
     int64_t owns[ACC_MAX_KINDS];
-    int gaps; /* found of them, listed or not */
+    int gaps;      /* found of them, listed or not */
+    int kept_mask; /* their og_mask as kept (0041: "owner.gaps.ID"), 0 before */
 } owner_counts;
 
 typedef struct gather {
@@ -46,8 +47,21 @@ static int role_of(const char *role)
     return -1;
 }
 
-/* "owner.REGISTER.ID", "person.role.ROLE" and "records.person" (tallies.h);
- * the rest is not the matrix's. */
+static owner_counts *owner_add(gather *g, int64_t id)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 64;
+        g->owners = xrealloc(g->owners, g->cap * sizeof *g->owners);
+    }
+    owner_counts *o = &g->owners[g->n++];
+    memset(o, 0, sizeof *o);
+    o->id = id;
+    return o;
+}
+
+/* "owner.REGISTER.ID", "owner.gaps.ID", "person.role.ROLE" and
+ * "records.person" (tallies.h, owner_gaps.h); the rest is not the
+ * matrix's. */
 static int figure(const char *name, int64_t n, void *ctx)
 {
     gather *g = ctx;
@@ -61,17 +75,16 @@ static int figure(const char *name, int64_t n, void *ctx)
     } else if (!strncmp(name, TALLY_OWNER_PREFIX, sizeof TALLY_OWNER_PREFIX - 1)) {
         const char *reg = name + sizeof TALLY_OWNER_PREFIX - 1, *dot = strchr(reg, '.');
         int k = dot ? kind_of(m, reg, (size_t)(dot - reg)) : -1;
-        if (k < 0)
+        int mask = !strncmp(name, TALLY_GAPS_PREFIX, sizeof TALLY_GAPS_PREFIX - 1);
+        if (k < 0 && !mask)
             return 0;
-        if (g->n == g->cap) {
-            g->cap = g->cap ? g->cap * 2 : 64;
-            g->owners = xrealloc(g->owners, g->cap * sizeof *g->owners);
+        owner_counts *o = owner_add(g, strtoll(dot + 1, NULL, 10));
+        if (mask) {
+            o->kept_mask = (int)n;
+        } else {
+            o->owns[k] = n;
+            m->kinds[k].total += n;
         }
-        owner_counts *o = &g->owners[g->n++];
-        memset(o, 0, sizeof *o);
-        o->id = strtoll(dot + 1, NULL, 10);
-        o->owns[k] = n;
-        m->kinds[k].total += n;
     }
     return 0;
 }
@@ -92,6 +105,7 @@ static void merge_owners(gather *g)
         if (w && g->owners[w - 1].id == g->owners[i].id) {
             for (int k = 0; k < ACC_MAX_KINDS; k++)
                 g->owners[w - 1].owns[k] += g->owners[i].owns[k];
+            g->owners[w - 1].kept_mask |= g->owners[i].kept_mask;
         } else {
             g->owners[w++] = g->owners[i];
         }
@@ -260,18 +274,40 @@ static int owner_gap(const record *p, void *ctx)
     return 0;
 }
 
-/* Every owner read once, by id: the gaps of what they own. (On SQLite a
- * read of each by its key costs less than a scan of them a thousand ids
- * to a statement with their roles: 44 against 52 million instructions
- * for 2,000 owners; on PostgreSQL a read is a round trip, 1.7 s for
- * 8,600 owners, and the thousand to a statement win: store_get_each.) */
+/* Does owner c own more than half of a register judged for it? */
+static int concentrates(const dom_accountability *m, const owner_counts *c)
+{
+    for (int j = 0, k; j < OG_OWNING; j++) {
+        int64_t n = owned(m, c, og_registers[j], &k), of = k >= 0 ? m->kinds[k].total : 0;
+        if (of >= OG_CONCENTRATION_MIN && 2 * n > of)
+            return 1;
+    }
+    return 0;
+}
+
+/* The owners with a gap read once each, by id: the gaps of what they own;
+ * the others counted as risk owners by their kept mask. Before 0041 (or
+ * inside a write, whose masks move at its commit) every owner is read.
+ * (On SQLite a read of each by its key costs less than a scan of them a
+ * thousand ids to a statement with their roles: 44 against 52 million
+ * instructions for 2,000 owners; on PostgreSQL a read is a round trip,
+ * 1.7 s for 8,600 owners, and the thousand to a statement win:
+ * store_get_each.) */
 static int owner_gaps(gather *g, isms_err *e)
 {
-    int64_t *ids = xmalloc(sizeof *ids * (g->n ? g->n : 1));
-    for (size_t i = 0; i < g->n; i++)
-        ids[i] = g->owners[i].id;
-    int rc =
-        store_get_each(dom_store(g->d), &reg_person, ids, (int64_t)g->n, owner_gap, g, g->a, e);
+    store *s = dom_store(g->d);
+    int kept = store_keeps_owner_gaps(s) && !store_in_write_txn(s);
+    int64_t *ids = xmalloc(sizeof *ids * (g->n ? g->n : 1)), n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const owner_counts *c = &g->owners[i];
+        if (!kept || (c->kept_mask & OG_GAP_BITS) || concentrates(g->out, c)) {
+            ids[n++] = c->id;
+        } else { /* (budget_gap counts those read) */
+            g->out->risk_owners += (c->kept_mask & OG_RISK_OWNER) != 0;
+            g->out->risk_owners_with_budget += (c->kept_mask & OG_BUDGETED) != 0;
+        }
+    }
+    int rc = store_get_each(s, &reg_person, ids, n, owner_gap, g, g->a, e);
     free(ids);
     return rc;
 }
