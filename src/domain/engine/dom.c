@@ -115,10 +115,10 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
      * (tallies_before_flush) */
     if (!rc && !recounted && from < store_migration_version("0041_") &&
         to >= store_migration_version("0041_"))
-        rc = og_fill(s, e);
+        rc = tallies_fill(s, TALLY_OWNER_PREFIX, og_recount, e);
     if (!rc && !recounted && from < store_migration_version("0042_") &&
         to >= store_migration_version("0042_"))
-        rc = tallies_objectives_fill(s, e);
+        rc = tallies_fill(s, TALLY_OBJECTIVE_PREFIX, tallies_objectives_recount, e);
     /* and what each asset inherits, when it brings the columns (0031) and
      * the recount above did not work it out already */
     if (!rc && !recounted && from < store_migration_version("0031_") &&

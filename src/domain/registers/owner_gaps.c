@@ -248,27 +248,6 @@ int og_recount(store *s, const tallies *owners, tallies *out, isms_err *e)
     return rc;
 }
 
-static int figure_read(const char *name, int64_t n, void *ctx)
-{
-    tallies_put(ctx, name, n);
-    return 0;
-}
-
-int og_fill(store *s, isms_err *e)
-{
-    tallies owners, out;
-    tallies_init(&owners);
-    tallies_init(&out);
-    int rc = store_tally_prefix(s, TALLY_OWNER_PREFIX, figure_read, &owners, e);
-    if (!rc)
-        rc = og_recount(s, &owners, &out, e);
-    if (!rc)
-        rc = tallies_store(s, &out, e);
-    tallies_reset(&owners);
-    tallies_reset(&out);
-    return rc;
-}
-
 /* ---- moved at a commit ---- */
 
 int og_touch(store *s, int64_t id, isms_err *e)

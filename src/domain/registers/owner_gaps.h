@@ -95,10 +95,7 @@ int og_moves(store *s, tallies *t, isms_err *e);
  * may have changed). */
 int og_touch(store *s, int64_t id, isms_err *e);
 /* Into out: the figures counted from nothing, from the owners' figures in
- * `owners` (verify's recount, an upgrade's fill). */
+ * `owners` (verify's recount; the upgrade to 0041: tallies_fill). */
 int og_recount(store *s, const tallies *owners, tallies *out, isms_err *e);
-/* In the caller's transaction: them, counted from the store's owners'
- * figures and added to the store's (the upgrade to 0041). */
-int og_fill(store *s, isms_err *e);
 
 #endif

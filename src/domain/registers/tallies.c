@@ -922,6 +922,21 @@ static int read_row(const char *name, int64_t n, void *ctx)
     return 0;
 }
 
+int tallies_fill(store *s, const char *prefix, tallies_recount_fn count, isms_err *e)
+{
+    tallies figures, out;
+    tallies_init(&figures);
+    tallies_init(&out);
+    int rc = store_tally_prefix(s, prefix, read_row, &figures, e);
+    if (!rc)
+        rc = count(s, &figures, &out, e);
+    if (!rc)
+        rc = tallies_store(s, &out, e);
+    tallies_reset(&figures);
+    tallies_reset(&out);
+    return rc;
+}
+
 int tallies_read(dom *d, const char *after, tallies *t, isms_err *e)
 {
     return store_tally_scan(dom_store(d), after, NULL, read_row, t, e);

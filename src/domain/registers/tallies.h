@@ -165,9 +165,13 @@ int tallies_objectives_touch_all(struct store *s, isms_err *e);
 /* Into out: them counted from nothing, the risks' per-objective figures
  * from `figures` (verify's recount). */
 int tallies_objectives_recount(struct store *s, const tallies *figures, tallies *out, isms_err *e);
-/* In the caller's transaction: them, counted from the store's figures and
- * added to them (the upgrade to 0042). */
-int tallies_objectives_fill(struct store *s, isms_err *e);
+/* In the caller's transaction: the figures `count` counts from those
+ * whose names start with prefix, counted from the store's and added to
+ * them (an upgrade that brings them: 0041 og_recount from "owner.", 0042
+ * tallies_objectives_recount from "risk.objective."). */
+typedef int (*tallies_recount_fn)(struct store *s, const tallies *figures, tallies *out,
+                                  isms_err *e);
+int tallies_fill(struct store *s, const char *prefix, tallies_recount_fn count, isms_err *e);
 /* The ids of the first `max` (at most) active objectives none of whose
  * risks is quantified, in id order, into ids[]; *n of them. E_RETRY inside
  * a write whose figures wait for its commit. */

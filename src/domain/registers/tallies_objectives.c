@@ -229,27 +229,6 @@ int tallies_objectives_recount(store *s, const tallies *figures, tallies *out, i
     return rc;
 }
 
-static int figure_read(const char *name, int64_t n, void *ctx)
-{
-    tallies_put(ctx, name, n);
-    return 0;
-}
-
-int tallies_objectives_fill(store *s, isms_err *e)
-{
-    tallies figures, out;
-    tallies_init(&figures);
-    tallies_init(&out);
-    int rc = store_tally_prefix(s, TALLY_OBJECTIVE_PREFIX, figure_read, &figures, e);
-    if (!rc)
-        rc = tallies_objectives_recount(s, &figures, &out, e);
-    if (!rc)
-        rc = tallies_store(s, &out, e);
-    tallies_reset(&figures);
-    tallies_reset(&out);
-    return rc;
-}
-
 int tallies_objectives_touch_all(store *s, isms_err *e)
 {
     objectives os = { 0 };
