@@ -519,15 +519,16 @@ static void past_prefix(char *out, size_t size, const char *prefix)
 static int scan_sql(const store *s, buf *b, const char *const *skips, const char **texts,
                     char (*past)[64])
 {
-    const char *bytes = s->db->drv->bytes_collation;
+    /* (the first day in the database's collation: its index answers it) */
+    const char *bytes = s->db->drv->bytes_collation, *low = "";
     buf_puts(b, "SELECT name, n FROM tally WHERE name < '" STORE_DAY_PREFIX "' AND n <> 0");
     int n = 1;
-    for (int k = 0; skips && skips[k]; k++) {
+    for (int k = 0; skips && skips[k]; k++, low = bytes) {
         past_prefix(past[k], sizeof past[k], skips[k]);
         buf_printf(b,
                    " UNION ALL SELECT name, n FROM tally WHERE name%s >= ? AND name%s < ? AND "
                    "n <> 0",
-                   bytes, bytes);
+                   low, bytes);
         texts[n++] = skips[k];
         texts[n++] = past[k];
     }
@@ -535,7 +536,7 @@ static int scan_sql(const store *s, buf *b, const char *const *skips, const char
         b,
         " UNION ALL SELECT name, n FROM tally WHERE name%s >= ? AND name%s < '" STORE_VALUE_PREFIX
         "' AND n <> 0",
-        bytes, bytes);
+        low, bytes);
     return n;
 }
 
