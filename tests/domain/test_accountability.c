@@ -553,7 +553,9 @@ static void an_upgrade_counts_the_gaps(void **state)
 }
 
 /* A repository from before the figures (schema 25) gets them counted at
- * its upgrade; read at that schema, the matrix says it cannot. */
+ * its upgrade (and those that follow from them at its commit: an
+ * objective with no risk is not quantified); read at that schema, the
+ * matrix says it cannot. */
 static void an_upgrade_counts_who_owns_what(void **state)
 {
     (void)state;
@@ -566,6 +568,9 @@ static void an_upgrade_counts_who_owns_what(void **state)
     tu_add_people(d);
     risk("owner=PER-2");
     tu_add(d, tu_make(d, &reg_asset, "name=Core banking", "type=system", "owner=PER-2", NULL));
+    /* (an objective with no risk: the recount leaves it to its commit) */
+    tu_add(d,
+           tu_make(d, &reg_objective, "title=Uptime", "owner=PER-1", "value_at_stake=5000", NULL));
     dom_accountability m;
     assert_int_equal(read_matrix(ACC_QUERY_ALL, &m, &e), E_CONFLICT);
     assert_string_equal(e.field, "repository");
@@ -596,6 +601,9 @@ static void an_upgrade_counts_who_owns_what(void **state)
     char *left = tu_sql_value(old, "SELECT COUNT(*) FROM tally WHERE name LIKE 'risk.owner.%'");
     assert_string_equal(left, "0"); /* the old name went */
     free(left);
+    assert_int_equal(dom_dashboard(d, &dash, &e), 0);
+    assert_int_equal(dash.unquantified_objectives.total, 1);
+    assert_string_equal(dash.unquantified_objectives.keys[0], "OBJ-1");
     tu_verified(d);
     dom_close(d);
     d = was;
