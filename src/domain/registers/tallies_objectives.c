@@ -87,15 +87,21 @@ static void objectives_merge(objectives *os)
 /* An active objective: whether none of its risks is quantified, and the
  * value it counts as not quantified (its value at stake, when one is
  * not). */
+static void judge(objective_state *o, const record *r)
+{
+    if (!r->retired_at) {
+        o->nq_now = o->q == 0;
+        o->uv_now = o->u > 0 ? record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) : 0;
+    }
+}
+
 static int objective_read(const record *r, void *ctx)
 {
     objectives *os = ctx;
     objective_state key = { .id = r->id };
     objective_state *o = bsearch(&key, os->o, os->n, sizeof *os->o, by_id);
-    if (o && !r->retired_at) {
-        o->nq_now = o->q == 0;
-        o->uv_now = o->u > 0 ? record_int(r, F_OBJECTIVE_VALUE_AT_STAKE) : 0;
-    }
+    if (o)
+        judge(o, r);
     return 0;
 }
 
@@ -194,35 +200,41 @@ int tallies_objective_touch(store *s, int64_t id, isms_err *e)
 
 /* ---- counted from nothing ---- */
 
+/* Every active objective listed; with figures, judged by them and its
+ * value as the scan reads it. */
+typedef struct listing {
+    objectives *os;
+    const tallies *figures;
+} listing;
+
 static int objective_listed(const record *r, void *ctx)
 {
-    objective_add(ctx, r->id);
+    listing *l = ctx;
+    objective_state *o = objective_add(l->os, r->id);
+    if (l->figures) {
+        char name[NAME_LEN];
+        snprintf(name, sizeof name, Q_PREFIX "%lld", (long long)r->id);
+        o->q = tallies_get(l->figures, name);
+        snprintf(name, sizeof name, U_PREFIX "%lld", (long long)r->id);
+        o->u = tallies_get(l->figures, name);
+        judge(o, r);
+    }
     return 0;
 }
 
-/* Every active objective, its risks' figures from `figures`. */
-static int every_objective(store *s, const tallies *figures, objectives *os, isms_err *e)
+static int active_objectives(store *s, const tallies *figures, objectives *os, isms_err *e)
 {
     store_query q = { .ids_only = 1,
                       .fields = (const int[]){ F_OBJECTIVE_VALUE_AT_STAKE },
                       .nfields = 1 };
-    int rc = store_scan(s, &reg_objective, &q, objective_listed, os, e);
-    char name[NAME_LEN];
-    for (size_t i = 0; i < os->n && !rc; i++) {
-        snprintf(name, sizeof name, Q_PREFIX "%lld", (long long)os->o[i].id);
-        os->o[i].q = tallies_get(figures, name);
-        snprintf(name, sizeof name, U_PREFIX "%lld", (long long)os->o[i].id);
-        os->o[i].u = tallies_get(figures, name);
-    }
-    return rc;
+    listing l = { os, figures };
+    return store_scan(s, &reg_objective, &q, objective_listed, &l, e);
 }
 
 int tallies_objectives_recount(store *s, const tallies *figures, tallies *out, isms_err *e)
 {
     objectives os = { 0 };
-    int rc = every_objective(s, figures, &os, e);
-    if (!rc)
-        rc = objectives_read(s, &os, e);
+    int rc = active_objectives(s, figures, &os, e);
     for (size_t i = 0; i < os.n && !rc; i++)
         objective_moves(out, &os.o[i]);
     free(os.o);
@@ -232,10 +244,7 @@ int tallies_objectives_recount(store *s, const tallies *figures, tallies *out, i
 int tallies_objectives_touch_all(store *s, isms_err *e)
 {
     objectives os = { 0 };
-    store_query q = { .ids_only = 1,
-                      .fields = (const int[]){ F_OBJECTIVE_VALUE_AT_STAKE },
-                      .nfields = 1 };
-    int rc = store_scan(s, &reg_objective, &q, objective_listed, &os, e);
+    int rc = active_objectives(s, NULL, &os, e);
     for (size_t i = 0; i < os.n && !rc; i++)
         rc = tallies_objective_touch(s, os.o[i].id, e);
     free(os.o);
