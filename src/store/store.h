@@ -530,6 +530,8 @@ int store_keeps_values(const store *s);
 int store_keeps_owner_gaps(const store *s);
 /* ... and the objectives not quantified (0042, tallies.h). */
 int store_keeps_objective_figures(const store *s);
+/* ... and the matrix's totals and its people with a gap by id (0045). */
+int store_keeps_owner_totals(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;
@@ -573,11 +575,12 @@ typedef struct store_page {
  * most 4, NULL-terminated) those whose name starts with a skip. */
 int store_tally_scan(store *s, const char *after, const char *const *skips, store_tally_fn fn,
                      void *ctx, isms_err *e);
-/* The first `limit` figures that are not 0 whose names start with prefix,
- * in name order (by bytes): the front of a range of the primary key.
+/* The first `limit` figures that are not 0 whose names start with prefix
+ * and (after not NULL) sort after `after`, in name order (by bytes): the
+ * front of a range of the primary key, or the next page of it.
  * E_RETRY inside a write transaction whose changes wait for its commit. */
-int store_tally_first(store *s, const char *prefix, int64_t limit, store_tally_fn fn, void *ctx,
-                      isms_err *e);
+int store_tally_first(store *s, const char *prefix, const char *after, int64_t limit,
+                      store_tally_fn fn, void *ctx, isms_err *e);
 /* The figures that are not 0 whose names start with prefix ("owner."): one
  * range of names, whatever else is kept. */
 int store_tally_prefix(store *s, const char *prefix, store_tally_fn fn, void *ctx, isms_err *e);

@@ -51,6 +51,11 @@ int store_keeps_objective_figures(const store *s)
     return s->version >= store_migration_version("0042_");
 }
 
+int store_keeps_owner_totals(const store *s)
+{
+    return s->version >= store_migration_version("0045_");
+}
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {
@@ -577,8 +582,8 @@ int store_tally_scan(store *s, const char *after, const char *const *skips, stor
     return merged_scan(s, &m, e);
 }
 
-int store_tally_first(store *s, const char *prefix, int64_t limit, store_tally_fn fn, void *ctx,
-                      isms_err *e)
+int store_tally_first(store *s, const char *prefix, const char *after, int64_t limit,
+                      store_tally_fn fn, void *ctx, isms_err *e)
 {
     if (s->nwaiting)
         return err_set(e, E_RETRY, NULL, "figures: not kept for this read");
@@ -586,10 +591,10 @@ int store_tally_first(store *s, const char *prefix, int64_t limit, store_tally_f
     past_prefix(upto, sizeof upto, prefix);
     const char *bytes = s->db->drv->bytes_collation;
     snprintf(sql, sizeof sql,
-             "SELECT name, n FROM tally WHERE name%s >= ? AND name%s < ? AND n <> 0 ORDER BY "
+             "SELECT name, n FROM tally WHERE name%s %s ? AND name%s < ? AND n <> 0 ORDER BY "
              "name%s LIMIT %lld",
-             bytes, bytes, bytes, (long long)limit);
-    return bound_rows(s, sql, (const char *const[]){ prefix, upto }, 2, fn, ctx, e);
+             bytes, after ? ">" : ">=", bytes, bytes, (long long)limit);
+    return bound_rows(s, sql, (const char *const[]){ after ? after : prefix, upto }, 2, fn, ctx, e);
 }
 
 int store_tally_prefix(store *s, const char *prefix, store_tally_fn fn, void *ctx, isms_err *e)

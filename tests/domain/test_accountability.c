@@ -400,9 +400,10 @@ static void people_are_paged_by_name(void **state)
 static unsigned seed = 41;
 static int pick(int n) { return (int)(rand_r(&seed) % (unsigned)n); }
 
-static const regdef *const owned_regs[] = { &reg_risk, &reg_control, &reg_asset, &reg_objective };
-static const char *const prefixes[] = { "RISK", "CTL", "AST", "OBJ" };
-static int made[4];
+static const regdef *const owned_regs[] = { &reg_risk, &reg_control, &reg_asset, &reg_objective,
+                                            &reg_stakeholder };
+static const char *const prefixes[] = { "RISK", "CTL", "AST", "OBJ", "STK" };
+static int made[5];
 
 /* An owner, most often PER-2 while `lopsided` and never PER-2 after:
  * someone comes to own more than half of a register, and later not. */
@@ -420,6 +421,8 @@ static void quiet_add(int k, int lopsided)
                 : reg == &reg_control ? tu_make(d, reg, "title=Backups", an_owner(lopsided), NULL)
                 : reg == &reg_asset
                     ? tu_make(d, reg, "name=Ledger", "type=system", an_owner(lopsided), NULL)
+                : reg == &reg_stakeholder /* (PER-5 owns only these: an owner, then none) */
+                    ? tu_make(d, reg, "name=Regulator", "type=supervisor", "owner=PER-5", NULL)
                     : tu_make(d, reg, "title=Uptime", an_owner(lopsided), NULL);
     record out;
     isms_err e = { 0 };
@@ -435,7 +438,7 @@ static const char *const role_sets[] = {
 /* One write of many kinds, refused ones (a retired record) included. */
 static void ownership_write(int lopsided)
 {
-    int k = pick(4);
+    int k = pick(5);
     const char *key =
         made[k] ? arena_printf(dom_arena(d), "%s-%d", prefixes[k], 1 + pick(made[k])) : NULL;
     record out;
@@ -473,6 +476,76 @@ static void kept_gaps_as_the_matrix_counts(void)
     tu_figures_as_counted(d); /* each person's, the counts' and the most's */
 }
 
+static void same_gap(const acc_gap *a, const acc_gap *b)
+{
+    assert_int_equal(a->kind, b->kind);
+    assert_string_equal(a->person ? a->person : "-", b->person ? b->person : "-");
+    assert_string_equal(a->role ? a->role : "-", b->role ? b->role : "-");
+    assert_string_equal(a->registers ? a->registers : "-", b->registers ? b->registers : "-");
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->of, b->of);
+    assert_string_equal(a->text ? a->text : "-", b->text ? b->text : "-");
+}
+
+static void same_row(const acc_row *a, const acc_row *b, int nkinds)
+{
+    assert_string_equal(a->key, b->key);
+    assert_string_equal(a->roles, b->roles);
+    for (int k = 0; k < nkinds; k++)
+        assert_int_equal(a->owns[k], b->owns[k]);
+    assert_int_equal(a->total, b->total);
+    assert_int_equal(a->gaps, b->gaps);
+}
+
+/* The matrix for q as kept (its totals read, the people listed and shown
+ * read with their figures) equals the matrix with every owner read and
+ * judged (count_all). */
+static void kept_matrix_as_counted(acc_query q)
+{
+    dom_accountability a, b;
+    isms_err e;
+    if (read_matrix(q, &a, &e))
+        fail_msg("matrix: %s", e.msg);
+    q.count_all = 1;
+    if (read_matrix(q, &b, &e))
+        fail_msg("matrix, every owner: %s", e.msg);
+    assert_int_equal(a.people, b.people);
+    assert_int_equal(a.owners, b.owners);
+    assert_int_equal(a.risk_owners, b.risk_owners);
+    assert_int_equal(a.risk_owners_with_budget, b.risk_owners_with_budget);
+    assert_int_equal(a.nkinds, b.nkinds);
+    for (int k = 0; k < a.nkinds; k++)
+        assert_int_equal(a.kinds[k].total, b.kinds[k].total);
+    for (int r = 0; r < a.nroles; r++)
+        assert_int_equal(a.holders[r], b.holders[r]);
+    assert_int_equal(a.gaps_total, b.gaps_total);
+    for (int k = 0; k < ACC_NKINDS; k++)
+        assert_int_equal(a.gaps_of_kind[k], b.gaps_of_kind[k]);
+    assert_int_equal(a.gaps_asked, b.gaps_asked);
+    assert_int_equal(a.ngaps, b.ngaps);
+    for (int i = 0; i < a.ngaps; i++)
+        same_gap(&a.gaps[i], &b.gaps[i]);
+    assert_int_equal(a.n, b.n);
+    for (int i = 0; i < a.n; i++)
+        same_row(&a.rows[i], &b.rows[i], a.nkinds);
+}
+
+/* ... for the whole matrix, each kind of gap, each person's, and pages of
+ * gaps and people. */
+static void kept_matrices_as_counted(void)
+{
+    kept_matrix_as_counted(ACC_QUERY_ALL);
+    for (int k = 0; k < ACC_NKINDS; k++)
+        kept_matrix_as_counted((acc_query){ .gap_kind = k, .gap_offset = pick(3) });
+    for (int p = 1; p <= 5; p++)
+        kept_matrix_as_counted(
+            (acc_query){ .gap_kind = pick(2) ? -1 : pick(ACC_NKINDS),
+                         .gap_person = arena_printf(dom_arena(d), "PER-%d", p) });
+    kept_matrix_as_counted((acc_query){ .gap_kind = -1, .gap_offset = 1 + pick(4) });
+    kept_matrix_as_counted((acc_query){ .gap_kind = -1, .gap_offset = 1000 });
+    kept_matrix_as_counted((acc_query){ .gap_kind = -1, .limit = 2, .offset = pick(4) });
+}
+
 /* Random adds, reassignments, retirements, roles and budgets, alone, a
  * few to a transaction, and rolled back: the dashboard's gaps, from the
  * kept figures, are the matrix's, and the figures are as counted again.
@@ -481,7 +554,9 @@ static void kept_gaps_as_the_matrix_counts(void)
 static void kept_gaps_follow_random_writes(void **state)
 {
     (void)state;
-    int concentrated = 0, gone = 0;
+    tu_add(d, tu_make(d, &reg_person, "name=Pia", "email=pia@x.example", NULL));
+    int concentrated = 0, gone = 0, owners_moved = 0;
+    int64_t owners = -1;
     for (int round = 0; round < 24; round++) {
         int lopsided = round % 8 < 4;
         isms_err e = { 0 };
@@ -493,11 +568,15 @@ static void kept_gaps_follow_random_writes(void **state)
         if (batch || undone)
             dom_txn_end(d, undone ? E_CONFLICT : 0, &e);
         kept_gaps_as_the_matrix_counts();
+        kept_matrices_as_counted();
         dom_accountability m = matrix();
         concentrated |= m.gaps_of_kind[ACC_CONCENTRATION] > 0;
         gone |= concentrated && !m.gaps_of_kind[ACC_CONCENTRATION];
+        owners_moved += owners >= 0 && m.owners != owners;
+        owners = m.owners;
     }
     assert_true(concentrated && gone); /* the run went through both */
+    assert_true(owners_moved >= 2);    /* PER-5 came to own, and then not */
     tu_verified(d);
 }
 

@@ -110,11 +110,11 @@ static int record_upgrade(store *s, int from, int to, void *ctx, isms_err *e)
     /* and each subject's latest analysis, when it brings their table (0017) */
     if (!rc && from < store_migration_version("0017_") && to >= store_migration_version("0017_"))
         rc = dom_latest_rebuild(d, e);
-    /* and the responsibility matrix's gaps (0041) and the objectives not
-     * quantified (0042), which a recount leaves to the commit
-     * (tallies_before_flush) */
-    if (!rc && !recounted && from < store_migration_version("0041_") &&
-        to >= store_migration_version("0041_"))
+    /* and the responsibility matrix's gaps (0041) and totals (0045) and
+     * the objectives not quantified (0042), which a recount leaves to the
+     * commit (tallies_before_flush) */
+    int v41 = store_migration_version("0041_"), v45 = store_migration_version("0045_");
+    if (!rc && !recounted && ((from < v41 && to >= v41) || (from < v45 && to >= v45)))
         rc = tallies_fill(s, TALLY_OWNER_PREFIX, og_recount, e);
     if (!rc && !recounted && from < store_migration_version("0042_") &&
         to >= store_migration_version("0042_"))

@@ -269,7 +269,7 @@ static int first_id(const char *name, int64_t n, void *ctx)
 int tallies_unquantified_first(store *s, int max, int64_t *ids, int *n, isms_err *e)
 {
     first_ids f = { .ids = ids, .max = max };
-    int rc = store_tally_first(s, TALLY_UNQUANTIFIED_PREFIX, max, first_id, &f, e);
+    int rc = store_tally_first(s, TALLY_UNQUANTIFIED_PREFIX, NULL, max, first_id, &f, e);
     *n = f.n;
     return rc;
 }

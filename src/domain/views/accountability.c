@@ -29,6 +29,11 @@ typedef struct gather {
     dom_accountability *out;
     owner_counts *owners; /* by id once sorted */
     size_t n, cap;
+    og_owned os;             /* the columns */
+    int counting;            /* every gap counted as found (not read as kept) */
+    int64_t seen;            /* gaps asked for, so far, listed or not */
+    int64_t person;          /* the gap person's id, or 0 */
+    int64_t conc[OG_OWNING]; /* who holds more than half of og_registers[k] (0: no one) */
 } gather;
 
 static int kind_of(const dom_accountability *m, const char *reg_name, size_t len)
@@ -134,11 +139,13 @@ static int asked(const dom_accountability *m, acc_gap_kind kind, const record *p
 static acc_gap *gap_add(gather *g, acc_gap_kind kind, const record *person, owner_counts *owner)
 {
     dom_accountability *m = g->out;
-    m->gaps_total++;
-    m->gaps_of_kind[kind]++;
-    if (owner)
-        owner->gaps++;
-    if (!asked(m, kind, person) || m->gaps_asked++ < m->gap_offset || m->ngaps >= ACC_MAX_GAPS)
+    if (g->counting) {
+        m->gaps_total++;
+        m->gaps_of_kind[kind]++;
+        if (owner)
+            owner->gaps++;
+    }
+    if (!asked(m, kind, person) || g->seen++ < m->gap_offset || m->ngaps >= ACC_MAX_GAPS)
         return NULL;
     acc_gap *x = &m->gaps[m->ngaps++];
     memset(x, 0, sizeof *x);
@@ -221,8 +228,10 @@ static void budget_gap(gather *g, const record *p, owner_counts *c, int mask)
     dom_accountability *m = g->out;
     int kr, ko;
     int64_t risks = owned(m, c, "risk", &kr), objectives = owned(m, c, "objective", &ko);
-    m->risk_owners += (mask & OG_RISK_OWNER) != 0;
-    m->risk_owners_with_budget += (mask & OG_BUDGETED) != 0;
+    if (g->counting) {
+        m->risk_owners += (mask & OG_RISK_OWNER) != 0;
+        m->risk_owners_with_budget += (mask & OG_BUDGETED) != 0;
+    }
     if (!(mask & OG_WITHOUT_BUDGET))
         return;
     acc_gap *x = gap_add(g, ACC_WITHOUT_BUDGET, p, c);
@@ -293,10 +302,10 @@ static int concentrates(const dom_accountability *m, const owner_counts *c)
  * instructions for 2,000 owners; on PostgreSQL a read is a round trip,
  * 1.7 s for 8,600 owners, and the thousand to a statement win:
  * store_get_each.) */
-static int owner_gaps(gather *g, isms_err *e)
+static int owner_gaps(gather *g, int count_all, isms_err *e)
 {
     store *s = dom_store(g->d);
-    int kept = store_keeps_owner_gaps(s) && !store_in_write_txn(s);
+    int kept = store_keeps_owner_gaps(s) && !store_in_write_txn(s) && !count_all;
     int64_t *ids = xmalloc(sizeof *ids * (g->n ? g->n : 1)), n = 0;
     for (size_t i = 0; i < g->n; i++) {
         const owner_counts *c = &g->owners[i];
@@ -349,16 +358,19 @@ static void fill_row(gather *g, const record *p, acc_row *row)
     row->gaps = c ? c->gaps : 0; /* (who owns nothing has none) */
 }
 
-/* The page of people, by name. */
-static int page(gather *g, int64_t offset, int limit, isms_err *e)
+/* The ids of the page of people, by name. */
+static int page_ids(gather *g, int64_t **ids, int64_t *n, isms_err *e)
 {
-    store_query q = { .limit = limit, .offset = offset };
-    int64_t *ids, n;
-    int rc = store_ids(dom_store(g->d), &reg_person, &q, field_def(&reg_person, F_PERSON_NAME), 0,
-                       &ids, &n, g->a, e);
-    if (rc)
-        return rc;
+    store_query q = { .limit = g->out->limit, .offset = g->out->offset };
+    return store_ids(dom_store(g->d), &reg_person, &q, field_def(&reg_person, F_PERSON_NAME), 0,
+                     ids, n, g->a, e);
+}
+
+/* The page's rows, of the people ids[0 .. n). */
+static int page(gather *g, const int64_t *ids, int64_t n, isms_err *e)
+{
     g->out->rows = arena_alloc(g->a, sizeof *g->out->rows * (size_t)(n ? n : 1));
+    int rc = 0;
     for (int64_t i = 0; i < n && !rc; i++) {
         record p;
         rc = store_get_id(dom_store(g->d), &reg_person, ids[i], &p, g->a, e);
@@ -368,13 +380,12 @@ static int page(gather *g, int64_t offset, int limit, isms_err *e)
     return rc;
 }
 
-static void columns(dom_accountability *m)
+static void columns(gather *g)
 {
-    for (int i = 0; registers[i] && m->nkinds < ACC_MAX_KINDS; i++) {
-        int f = regdef_field(registers[i], "owner");
-        if (f >= 0 && registers[i]->fields[f].type == FT_REF)
-            m->kinds[m->nkinds++].reg = registers[i];
-    }
+    dom_accountability *m = g->out;
+    og_owned_registers(&g->os);
+    for (m->nkinds = 0; m->nkinds < g->os.n; m->nkinds++)
+        m->kinds[m->nkinds].reg = g->os.reg[m->nkinds];
     for (m->nroles = 0; role_names[m->nroles] && m->nroles < ACC_MAX_ROLES; m->nroles++)
         ;
 }
@@ -387,8 +398,9 @@ int acc_gap_kind_parse(dom *d, const char *name, int *kind, isms_err *e)
                                 choices_text(dom_arena(d), acc_gap_names));
 }
 
-/* The query checked, and what it asks for kept in the answer. */
-static int ask(dom *d, const acc_query *q, dom_accountability *out, isms_err *e)
+/* The query checked, and what it asks for kept in the answer (the gap
+ * person's id in *person). */
+static int ask(dom *d, const acc_query *q, dom_accountability *out, int64_t *person, isms_err *e)
 {
     if (q->limit < 0 || q->limit > 500)
         return err_set(e, E_INVALID, "limit", "limit %d: give 1 to 500 people a page", q->limit);
@@ -405,38 +417,274 @@ static int ask(dom *d, const acc_query *q, dom_accountability *out, isms_err *e)
     out->gap_offset = q->gap_offset;
     if (!q->gap_person)
         return 0;
-    int64_t id;
     const char *key;
-    int rc = dom_find_person(d, q->gap_person, &id, &key, e);
-    if (!rc && !id)
+    int rc = dom_find_person(d, q->gap_person, person, &key, e);
+    if (!rc && !*person)
         rc = err_set(e, E_NOT_FOUND, "gap_person", "gap person %s: there is no such person",
                      q->gap_person);
     out->gap_person = key;
     return rc;
 }
 
+/* ---- as kept (0045) ---- */
+
+/* The gap bits of og_mask that are gaps of kind (-1: of every kind). */
+static int kind_bits(int kind)
+{
+    switch (kind) {
+    case -1: return OG_GAP_BITS;
+    case ACC_WITHOUT_ROLE: return OG_WITHOUT_ROLE(0) | OG_WITHOUT_ROLE(1) | OG_WITHOUT_ROLE(2);
+    case ACC_AUDITOR_OWNS: return OG_AUDITOR_OWNS(0) | OG_AUDITOR_OWNS(1) | OG_AUDITOR_OWNS(2);
+    case ACC_WITHOUT_BUDGET: return OG_WITHOUT_BUDGET;
+    default: return 0;
+    }
+}
+
+/* Of person #id's gaps (gap bits `bits`, and the concentrations they
+ * hold), how many; those the query asks for when asked is set. */
+static int64_t gaps_of(const gather *g, int64_t id, int bits, int asked_only)
+{
+    const dom_accountability *m = g->out;
+    int kind = asked_only ? m->gap_kind : -1;
+    if (asked_only && g->person && id != g->person)
+        return 0;
+    int64_t n = __builtin_popcount((unsigned)(bits & kind_bits(kind)));
+    for (int k = 0; k < OG_OWNING && (kind < 0 || kind == ACC_CONCENTRATION); k++)
+        n += g->conc[k] == id;
+    return n;
+}
+
+/* Who holds each role, the people, the columns' totals, the counts of
+ * each kind of gap, and who holds more than half of a register. */
+static int kept_totals(gather *g, isms_err *e)
+{
+    dom_accountability *m = g->out;
+    store *s = dom_store(g->d);
+    const char *names[1 + ACC_MAX_ROLES];
+    int64_t v[1 + ACC_MAX_ROLES];
+    names[0] = TALLY_RECORDS_PREFIX "person";
+    for (int r = 0; r < m->nroles; r++)
+        names[1 + r] = arena_printf(g->a, TALLY_ROLE_PREFIX "%s", role_names[r]);
+    og_kept k;
+    int rc = store_tally_stored(s, names, (size_t)(1 + m->nroles), v, e);
+    if (!rc)
+        rc = og_kept_read(s, &g->os, &k, e);
+    if (rc)
+        return rc;
+    m->people = v[0];
+    memcpy(m->holders, v + 1, sizeof *v * (size_t)m->nroles);
+    for (int c = 0; c < m->nkinds; c++)
+        m->kinds[c].total = k.owned[c];
+    m->owners = k.owners;
+    m->risk_owners = k.risk_owners;
+    m->risk_owners_with_budget = k.budgeted;
+    for (int j = 0; j < OG_NEEDED; j++) {
+        int r = role_of(og_needed_roles[j].role);
+        m->gaps_of_kind[ACC_ROLE_VACANT] += r >= 0 && !m->holders[r];
+    }
+    m->gaps_of_kind[ACC_WITHOUT_ROLE] = k.without_role;
+    m->gaps_of_kind[ACC_AUDITOR_OWNS] = k.auditor_owns;
+    m->gaps_of_kind[ACC_WITHOUT_BUDGET] = k.without_budget;
+    for (int j = 0; j < OG_OWNING && !rc; j++) {
+        int c = g->os.of_kind[j];
+        if (c >= 0 && og_concentrated(k.most[j], k.owned[c]) &&
+            !(rc = og_holder(s, j, k.most[j], &g->conc[j], e)))
+            m->gaps_of_kind[ACC_CONCENTRATION] += g->conc[j] != 0;
+    }
+    for (int j = 0; j < ACC_NKINDS; j++)
+        m->gaps_total += m->gaps_of_kind[j];
+    return rc;
+}
+
+/* The people whose gaps are listed, in id order: those past the gaps
+ * before the gap offset, until ACC_MAX_GAPS from it are covered. */
+typedef struct listing {
+    gather *g;
+    int64_t pos, first, need; /* gaps asked, so far; where the first read starts */
+    int64_t *ids, after;      /* read; the last id walked */
+    size_t n, cap;
+    int64_t walked;              /* people with a gap walked */
+    int64_t conc[OG_OWNING + 1]; /* holders not yet walked, ascending, 0-ended */
+} listing;
+
+static int walk(listing *l, int64_t id, int bits)
+{
+    int64_t n = gaps_of(l->g, id, bits, 1);
+    l->after = id;
+    if (!n)
+        return 0;
+    if (l->pos + n <= l->g->out->gap_offset) {
+        l->pos += n;
+        return 0;
+    }
+    if (l->first < 0)
+        l->first = l->pos;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 32;
+        l->ids = xrealloc(l->ids, sizeof *l->ids * l->cap);
+    }
+    l->ids[l->n++] = id;
+    l->pos += n;
+    return l->pos >= l->need;
+}
+
+/* A holder of a concentration before id (INT64_MAX: every one left) walked
+ * first; 1 when the listing is complete. */
+static int walk_holders(listing *l, int64_t id)
+{
+    int done = 0;
+    while (!done && l->conc[0] && l->conc[0] < id) {
+        int64_t h = l->conc[0];
+        memmove(l->conc, l->conc + 1, sizeof l->conc - sizeof *l->conc);
+        done = walk(l, h, 0);
+    }
+    if (l->conc[0] == id) /* (walked with their gap bits) */
+        memmove(l->conc, l->conc + 1, sizeof l->conc - sizeof *l->conc);
+    return done;
+}
+
+static int gapped(int64_t id, int bits, void *ctx)
+{
+    listing *l = ctx;
+    l->walked++;
+    return walk_holders(l, id) || walk(l, id, bits);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Into l->ids: whose gaps are listed; g->seen: the gaps asked before them. */
+static int listed_people(gather *g, listing *l, isms_err *e)
+{
+    enum { BATCH = 256 };
+    memset(l, 0, sizeof *l);
+    *l = (listing){ .g = g, .pos = g->seen, .first = -1 };
+    l->need = g->out->gap_offset > INT64_MAX - ACC_MAX_GAPS ? INT64_MAX
+                                                            : g->out->gap_offset + ACC_MAX_GAPS;
+    int nc = 0, rc = 0;
+    for (int k = 0; k < OG_OWNING; k++)
+        if (g->conc[k])
+            l->conc[nc++] = g->conc[k];
+    qsort(l->conc, (size_t)nc, sizeof *l->conc, by_value);
+    int w = 0; /* (one may hold more than half of two registers) */
+    for (int k = 0; k < nc; k++)
+        if (!w || l->conc[k] != l->conc[w - 1])
+            l->conc[w++] = l->conc[k];
+    memset(l->conc + w, 0, sizeof *l->conc * (size_t)(nc - w));
+    if (g->person) { /* their gap bits, as kept */
+        int64_t owns[OG_MAX_OWNED];
+        int bits = 0;
+        rc = og_people_figures(dom_store(g->d), &g->os, &g->person, 1, owns, &bits, e);
+        if (!rc)
+            walk(l, g->person, bits & OG_GAP_BITS);
+        if (!rc)
+            g->out->gaps_asked = gaps_of(g, g->person, bits & OG_GAP_BITS, 1);
+    } else if (g->out->gap_offset < g->out->gaps_asked) {
+        int64_t walked;
+        do { /* (a batch not full: the last) */
+            walked = l->walked;
+            rc = og_gapped_next(dom_store(g->d), l->after, BATCH, gapped, l, e);
+        } while (!rc && l->walked - walked == BATCH);
+        if (!rc) /* (1: complete) */
+            walk_holders(l, INT64_MAX);
+        rc = rc == 1 ? 0 : rc;
+    }
+    g->seen = l->first >= 0 ? l->first : l->pos;
+    return rc;
+}
+/* Into g->owners: the figures of the people listed and of the page, as
+ * kept. */
+static int kept_owners(gather *g, const int64_t *listed, size_t nl, const int64_t *page_ids,
+                       int64_t np, isms_err *e)
+{
+    size_t n = nl + (size_t)np;
+    int64_t *ids = xmalloc(sizeof *ids * (n + 1)),
+            *owns = xmalloc(sizeof *owns * OG_MAX_OWNED * (n + 1));
+    int *masks = xmalloc(sizeof *masks * (n + 1));
+    memcpy(ids, listed, sizeof *ids * nl);
+    memcpy(ids + nl, page_ids, sizeof *ids * (size_t)np);
+    qsort(ids, n, sizeof *ids, by_value);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || ids[w - 1] != ids[i])
+            ids[w++] = ids[i];
+    int rc = og_people_figures(dom_store(g->d), &g->os, ids, w, owns, masks, e);
+    for (size_t i = 0; i < w && !rc; i++) {
+        owner_counts *o = owner_add(g, ids[i]);
+        memcpy(o->owns, owns + i * OG_MAX_OWNED, sizeof o->owns);
+        o->kept_mask = masks[i];
+        o->gaps = (int)gaps_of(g, ids[i], masks[i] & OG_GAP_BITS, 0);
+    }
+    free(ids);
+    free(owns);
+    free(masks);
+    return rc;
+}
+
+/* The totals and counts as kept; the gaps listed and the page's people
+ * read, with their figures. */
+static int as_kept(gather *g, isms_err *e)
+{
+    dom_accountability *m = g->out;
+    int rc = kept_totals(g, e);
+    if (rc)
+        return rc;
+    vacant_roles(g);
+    if (!g->person)
+        m->gaps_asked = m->gap_kind >= 0 ? m->gaps_of_kind[m->gap_kind] : m->gaps_total;
+    listing l;
+    int64_t *ids, n;
+    rc = listed_people(g, &l, e);
+    if (!rc)
+        rc = page_ids(g, &ids, &n, e);
+    if (!rc)
+        rc = kept_owners(g, l.ids, l.n, ids, n, e);
+    if (!rc)
+        rc = store_get_each(dom_store(g->d), &reg_person, l.ids, (int64_t)l.n, owner_gap, g, g->a,
+                            e);
+    free(l.ids);
+    return rc ? rc : page(g, ids, n, e);
+}
+
+/* Every owner's figures read, and each owner judged. */
+static int count_all(gather *g, const acc_query *q, isms_err *e)
+{
+    g->counting = 1;
+    int rc = store_tally_scan(dom_store(g->d), TALLIES_NO_DAYS, NULL, figure, g, e);
+    if (!rc) {
+        merge_owners(g);
+        vacant_roles(g);
+        rc = owner_gaps(g, q->count_all, e);
+    }
+    g->out->gaps_asked = g->seen;
+    int64_t *ids, n;
+    if (!rc)
+        rc = page_ids(g, &ids, &n, e);
+    return rc ? rc : page(g, ids, n, e);
+}
+
 int dom_accountability_read(dom *d, const acc_query *q, dom_accountability *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    int rc = ask(d, q, out, e);
+    gather g = { .d = d, .a = dom_arena(d), .out = out };
+    int rc = ask(d, q, out, &g.person, e);
     if (rc)
         return rc;
-    if (!store_keeps_accountability(dom_store(d)))
+    store *s = dom_store(d);
+    if (!store_keeps_accountability(s))
         return err_set(e, E_CONFLICT, "repository",
                        "this repository's schema does not count who owns what; open it once "
                        "with write access to upgrade it");
     now_timestamp(out->computed_at);
-    columns(out);
-    gather g = { .d = d, .a = dom_arena(d), .out = out };
+    columns(&g);
     out->gaps = arena_alloc(g.a, sizeof *out->gaps * ACC_MAX_GAPS);
-    rc = store_tally_scan(dom_store(d), TALLIES_NO_DAYS, NULL, figure, &g, e);
-    if (!rc) {
-        merge_owners(&g);
-        vacant_roles(&g);
-        rc = owner_gaps(&g, e);
-    }
-    if (!rc)
-        rc = page(&g, out->offset, out->limit, e);
+    if (store_keeps_owner_totals(s) && !store_in_write_txn(s) && !q->count_all)
+        rc = as_kept(&g, e);
+    else
+        rc = count_all(&g, q, e);
     free(g.owners);
     return rc;
 }

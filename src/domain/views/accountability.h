@@ -22,8 +22,13 @@
  *   at least ACC_CONCENTRATION_MIN): a key-person dependency.
  *
  * Everything comes from the kept figures (tallies.h: "owner.REGISTER.ID",
- * "person.role.ROLE") and one read of each owner and each person of the
- * page: the cost is the people's, not the registers' size. */
+ * "person.role.ROLE"; owner_gaps.h: the totals, the gaps by kind, the
+ * people with a gap by id): the totals and the counts are read as kept,
+ * and only the people of the page and those whose gaps are listed are
+ * read, with their figures (a concentration's holder found among that
+ * register's owners). Inside a write, on a schema before 0045, or asked
+ * to count everything (count_all), every owner's figures are read and
+ * each owner judged. */
 #ifndef ISMS_DOMAIN_VIEWS_ACCOUNTABILITY_H
 #define ISMS_DOMAIN_VIEWS_ACCOUNTABILITY_H
 
@@ -31,10 +36,10 @@
 #include "domain/registers/owner_gaps.h"
 
 enum {
-    ACC_MAX_KINDS = 16, /* registers with an owner */
-    ACC_MAX_ROLES = 8,  /* role_names */
-    ACC_PAGE = 50,      /* people on a page by default */
-    ACC_MAX_GAPS = 200, /* gaps listed; all are counted */
+    ACC_MAX_KINDS = OG_MAX_OWNED, /* registers with an owner */
+    ACC_MAX_ROLES = 8,            /* role_names */
+    ACC_PAGE = 50,                /* people on a page by default */
+    ACC_MAX_GAPS = 200,           /* gaps listed; all are counted */
     ACC_CONCENTRATION_MIN =
         OG_CONCENTRATION_MIN, /* records of a kind before one owner's share is judged */
 };
@@ -88,6 +93,7 @@ typedef struct acc_query {
     int gap_kind;           /* list gaps of this acc_gap_kind only; -1: of every kind */
     const char *gap_person; /* list gaps naming this person only (key or e-mail), or NULL */
     int64_t gap_offset;     /* list from this one among the gaps asked for */
+    int count_all;          /* every owner read and judged: the kept figures not relied on */
 } acc_query;
 
 /* Every gap, the first ACC_MAX_GAPS listed, a page of people. */

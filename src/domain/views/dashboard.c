@@ -952,6 +952,7 @@ static int owners_and_gaps(gather *g, int recount, isms_err *e)
     acc_query q = ACC_QUERY_ALL;
     q.limit = 1;
     q.gap_offset = INT64_MAX; /* counted, none listed: no text written */
+    q.count_all = recount;
     int rc = dom_accountability_read(g->d, &q, &m, e);
     if (rc)
         return rc;
