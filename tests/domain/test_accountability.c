@@ -580,6 +580,46 @@ static void kept_gaps_follow_random_writes(void **state)
     tu_verified(d);
 }
 
+/* More people with a gap than one read of their figures holds (256): the
+ * list goes on from where each read ended, a gap offset deep in it lists
+ * what the matrix counting every owner lists, and the concentration of
+ * someone without a gap of their own falls in its place by id. */
+static void a_long_list_of_gaps_is_read_on(void **state)
+{
+    (void)state;
+    isms_err e = { 0 };
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    for (int k = 0; k < 600; k++) {
+        if (k == 300) /* a risk owner with a budget: no gap of their own */
+            tu_add(d, tu_make(d, &reg_person, "name=Max", "email=max@x.example", "roles=risk-owner",
+                              "budget_authority=100", NULL));
+        char email[40];
+        snprintf(email, sizeof email, "email=p%d@x.example", k);
+        tu_add(d, tu_make(d, &reg_person, "name=Someone", email, NULL));
+        risk(arena_printf(dom_arena(d), "owner=PER-%d", 5 + k + (k >= 300)));
+    }
+    for (int k = 0; k < 700; k++)
+        risk("owner=PER-305");
+    assert_int_equal(dom_txn_end(d, 0, &e), 0);
+    dom_accountability m = matrix();
+    assert_int_equal(m.gaps_of_kind[ACC_WITHOUT_ROLE], 600);
+    assert_int_equal(m.gaps_of_kind[ACC_CONCENTRATION], 1);
+    int64_t offsets[] = { 0, 200, 255, 511, 512, 599, 600, 601, 900, 1199, 1200, 1201 };
+    for (size_t k = 0; k < sizeof offsets / sizeof *offsets; k++) {
+        kept_matrix_as_counted((acc_query){ .gap_kind = -1, .gap_offset = offsets[k] });
+        kept_matrix_as_counted(
+            (acc_query){ .gap_kind = ACC_CONCENTRATION, .gap_offset = offsets[k] / 600 });
+    }
+    kept_matrix_as_counted((acc_query){ .gap_kind = -1, .gap_person = "PER-305" });
+    /* (each owner: a risk without the role, and without a budget) */
+    assert_int_equal(read_matrix((acc_query){ .gap_kind = -1, .gap_offset = 599 }, &m, &e), 0);
+    assert_int_equal(m.gaps[0].kind, ACC_WITHOUT_BUDGET);
+    assert_string_equal(m.gaps[0].person, "PER-304"); /* the 300th owner's, then Max's */
+    assert_int_equal(m.gaps[1].kind, ACC_CONCENTRATION);
+    assert_string_equal(m.gaps[1].person, "PER-305");
+    tu_verified(d);
+}
+
 /* A repository from before the gaps' figures (schema 40) gets them
  * counted from the owners' figures at its upgrade, and the objectives not
  * quantified (0042) from theirs; before it, the dashboard counts the gaps
@@ -702,6 +742,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(people_are_paged_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(an_upgrade_counts_who_owns_what, setup, teardown),
         cmocka_unit_test_setup_teardown(kept_gaps_follow_random_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_long_list_of_gaps_is_read_on, setup, teardown),
         cmocka_unit_test_setup_teardown(an_upgrade_counts_the_gaps, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
