@@ -1362,19 +1362,27 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
     return rc;
 }
 
-int store_newest_referring(store *s, const regdef *reg, const fielddef *f, int64_t parent,
-                           int64_t limit, int (*fn)(const char *key, int64_t id, void *ctx),
-                           void *ctx, isms_err *e)
+int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
+                       int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
 {
-    char sql[200];
-    snprintf(sql, sizeof sql,
-             "SELECT key, id FROM %s WHERE %s = ? AND retired_at IS NULL ORDER BY id DESC LIMIT ?",
-             reg->name, f->name);
+    if (n < 1 || n > 4)
+        return err_set(e, E_INTERNAL, reg->name, "%d fields to match: give 1 to 4", n);
+    buf sql;
+    buf_init(&sql);
+    buf_printf(&sql, "SELECT key, id FROM %s WHERE ", reg->name);
+    for (int k = 0; k < n; k++)
+        buf_printf(&sql, "%s = ? AND ", f[k].field->name);
+    buf_puts(&sql, "retired_at IS NULL ORDER BY id DESC LIMIT ?");
     db_stmt *st;
-    int rc = db_prep(s->db, sql, &st, e);
+    int rc = db_prep(s->db, buf_str(&sql), &st, e);
+    buf_reset(&sql);
     if (rc)
         return rc;
-    db_bind_int(st, 1, parent);
-    db_bind_int(st, 2, limit);
+    for (int k = 0; k < n; k++)
+        if (f[k].sval)
+            db_bind_text(st, k + 1, f[k].sval);
+        else
+            db_bind_int(st, k + 1, f[k].ival);
+    db_bind_int(st, n + 1, limit);
     return store_stmt_text_int_rows(st, fn, ctx, e);
 }

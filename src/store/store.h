@@ -352,13 +352,14 @@ int store_ids(store *s, const regdef *reg, const store_query *q, const fielddef 
 typedef int (*store_ref_fn)(const regdef *reg, const fielddef *f, const char *key, void *ctx);
 int store_referrers(store *s, const regdef *target, int64_t id, int limit, store_ref_fn fn,
                     void *ctx, isms_err *e);
-/* The newest `limit` active records of `reg` whose reference field `f`
- * names record #parent, newest first: fn(key, id, ctx). By the index (f,
- * id) the register keeps for it (a metric's measurements): the cost is
- * the rows read. */
-int store_newest_referring(store *s, const regdef *reg, const fielddef *f, int64_t parent,
-                           int64_t limit, int (*fn)(const char *key, int64_t id, void *ctx),
-                           void *ctx, isms_err *e);
+/* The newest `limit` active records of `reg` whose scalar fields equal
+ * the filters' values (n of them, at most 4: each field's ival, or its
+ * sval for text), newest first: fn(key, id, ctx). By an index the register
+ * keeps that begins with those fields and ends with the id (a metric's
+ * measurements: (metric, id); the SoA in force: (framework, profile,
+ * status, id)): the cost is the rows read. */
+int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
+                       int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e);
 
 /* The active records of reg whose person field `who` is #person and whose
  * date `when` is at most `upto` (YYYY-MM-DD), earliest first: fn(key,

@@ -388,6 +388,20 @@ static void coverage_and_the_soa(void **state)
     tu_as(d, NULL);
     assert_int_equal(dom_get(d, &reg_soa, soa.key, &got, &e), 0);
     assert_string_equal(record_text(&got, F_SOA_STATUS), "approved");
+    /* In force: of each series its approved version (not the newer draft);
+     * of the framework the newest approved statement or target. */
+    const char *in_force, *fw_key;
+    int64_t fw;
+    int retired;
+    assert_int_equal(dom_find(d, &reg_framework, "cov-test", &fw, &fw_key, &retired, &e), 0);
+    assert_int_equal(dom_soa_profile_in_force(d, fw, "statement", &in_force, &e), 0);
+    assert_string_equal(in_force, soa.key);
+    assert_int_equal(dom_soa_profile_in_force(d, fw, "target", &in_force, &e), 0);
+    assert_string_equal(in_force, target.key);
+    assert_int_equal(dom_soa_profile_in_force(d, fw, "current", &in_force, &e), 0);
+    assert_null(in_force);
+    assert_int_equal(dom_soa_in_force(d, fw, &in_force, &e), 0);
+    assert_string_equal(in_force, target.key);
     assert_int_equal(
         dom_soa_generate(d, &(soa_spec){ .framework = "cov-test", .profile = "x" }, &got, &n, &e),
         E_INVALID);

@@ -174,39 +174,27 @@ static int give_version(const char *key, int64_t id, void *ctx)
 int dom_soa_versions(dom *d, int64_t fw, int64_t limit, store_record_fn fn, void *ctx, isms_err *e)
 {
     soa_version v = { d, fn, ctx, e };
-    return store_newest_referring(dom_store(d), &reg_soa, field_def(&reg_soa, F_SOA_FRAMEWORK), fw,
-                                  limit, give_version, &v, e);
+    store_filter of = { .field = field_def(&reg_soa, F_SOA_FRAMEWORK), .ival = fw };
+    return store_newest_where(dom_store(d), &reg_soa, &of, 1, limit, give_version, &v, e);
 }
 
 /* The SoA in force for a framework: the approved version; with `drafts`,
  * else the newest draft. 0 when there is none. A statement or a target
- * profile says what applies; a current profile is left out. Read newest
- * first (dom_soa_versions), up to the newest approved one: what a
- * decade's superseded versions hold is not read. */
-typedef struct soa_pick {
+ * profile says what applies; a current profile is left out. Each is the
+ * newest of its framework, profile and status: one entry of the index
+ * soa_in_force (0046), however many versions a decade left. */
+typedef struct soa_found {
     arena *a;
-    int64_t approved, draft;
-    const char *approved_key, *draft_key;
-    const char *profile; /* only this profile's series; NULL: statement and target */
-} soa_pick;
+    int64_t id;
+    const char *key;
+} soa_found;
 
-enum { PICK_DONE = -1 };
-
-static int take_soa(const record *r, void *ctx)
+static int newer_soa(const char *key, int64_t id, void *ctx)
 {
-    soa_pick *p = ctx;
-    const char *status = record_text(r, F_SOA_STATUS);
-    const char *profile = record_text(r, F_SOA_PROFILE);
-    if (p->profile ? strcmp(profile, p->profile) != 0 : !strcmp(profile, "current"))
-        return 0; /* a current profile says what is, not what applies */
-    if (!strcmp(status, "approved")) {
-        p->approved = r->id;
-        p->approved_key = arena_strdup(p->a, r->key);
-        return PICK_DONE;
-    }
-    if (!strcmp(status, "draft") && !p->draft) { /* newest first: the first is the newest */
-        p->draft = r->id;
-        p->draft_key = arena_strdup(p->a, r->key);
+    soa_found *f = ctx;
+    if (id > f->id) {
+        f->id = id;
+        f->key = arena_strdup(f->a, key);
     }
     return 0;
 }
@@ -214,12 +202,21 @@ static int take_soa(const record *r, void *ctx)
 static int soa_in_force(dom *d, int64_t framework, const char *profile, int drafts, int64_t *id,
                         const char **key, isms_err *e)
 {
-    soa_pick p = { .a = dom_arena(d), .profile = profile };
-    int rc = dom_soa_versions(d, framework, INT64_MAX, take_soa, &p, e);
-    if (rc == PICK_DONE)
-        rc = 0;
-    *id = p.approved ? p.approved : drafts ? p.draft : 0;
-    *key = p.approved ? p.approved_key : drafts ? p.draft_key : NULL;
+    const char *profiles[] = { profile ? profile : "statement", profile ? NULL : "target" };
+    const char *statuses[] = { "approved", drafts ? "draft" : NULL };
+    soa_found f = { .a = dom_arena(d) };
+    int rc = 0;
+    for (int k = 0; k < 2 && statuses[k] && !f.id && !rc; k++)
+        for (int j = 0; j < 2 && profiles[j] && !rc; j++) {
+            store_filter of[] = {
+                { .field = field_def(&reg_soa, F_SOA_FRAMEWORK), .ival = framework },
+                { .field = field_def(&reg_soa, F_SOA_PROFILE), .sval = profiles[j] },
+                { .field = field_def(&reg_soa, F_SOA_STATUS), .sval = statuses[k] },
+            };
+            rc = store_newest_where(dom_store(d), &reg_soa, of, 3, 1, newer_soa, &f, e);
+        }
+    *id = f.id;
+    *key = f.key;
     return rc;
 }
 

@@ -182,10 +182,10 @@ int dom_metric_trend(dom *d, const record *metric, metric_trend *out, isms_err *
     if (!store_keeps_metrics(dom_store(d)))
         return 0;
     trend_read t = { d, out };
-    const fielddef *f =
-        &reg_measurement.fields[field_index(&reg_measurement, F_MEASUREMENT_METRIC)];
-    return store_newest_referring(dom_store(d), &reg_measurement, f, metric->id, METRIC_TREND,
-                                  trend_point, &t, e);
+    store_filter of = { .field = field_def(&reg_measurement, F_MEASUREMENT_METRIC),
+                        .ival = metric->id };
+    return store_newest_where(dom_store(d), &reg_measurement, &of, 1, METRIC_TREND, trend_point, &t,
+                              e);
 }
 
 const char *dom_metric_change(dom *d, const metric_measure *m, const metric_trend *t)
