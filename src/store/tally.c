@@ -259,8 +259,11 @@ int store_tally_waiting(store *s, const char *prefix, store_tally_fn fn, void *c
     return rc;
 }
 
-/* The rows of one statement of store_tally_stored: names[0..n-1]. */
-static int stored_some(store *s, const char *const *names, size_t n, int64_t *out, isms_err *e)
+/* The rows of one statement of store_tally_stored, of names[at .. at + n):
+ * each row's figure put at every index its name has (index: a name to its
+ * first index + 1; next[k]: the next index of the same name + 1, or 0). */
+static int stored_some(store *s, const char *const *names, size_t at, size_t n, const strmap *index,
+                       const size_t *next, int64_t *out, isms_err *e)
 {
     buf b;
     buf_init(&b);
@@ -272,11 +275,13 @@ static int stored_some(store *s, const char *const *names, size_t n, int64_t *ou
     int row, rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
     for (size_t k = 0; !rc && k < n; k++)
-        db_bind_text(st, (int)k + 1, names[k]);
-    for (rc = rc ? rc : db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e))
-        for (size_t k = 0; k < n; k++)
-            if (!strcmp(names[k], db_col_text(st, 0)))
-                out[k] = db_col_int(st, 1);
+        db_bind_text(st, (int)k + 1, names[at + k]);
+    for (rc = rc ? rc : db_step(st, &row, e); !rc && row; rc = db_step(st, &row, e)) {
+        int64_t v = db_col_int(st, 1);
+        for (size_t k = (size_t)(uintptr_t)strmap_get(index, db_col_text(st, 0)); k;
+             k = next[k - 1])
+            out[k - 1] = v;
+    }
     if (st)
         db_done(st);
     return rc;
@@ -286,9 +291,19 @@ int store_tally_stored(store *s, const char *const *names, size_t n, int64_t *ou
 {
     enum { PER = 200 };
     memset(out, 0, sizeof *out * n);
+    strmap index; /* (a row's name found by its hash: 2,750 names were 68 M instructions) */
+    strmap_init(&index);
+    size_t *next = xmalloc(sizeof *next * (n + 1));
+    for (size_t k = n; k-- > 0;) {
+        void **slot = strmap_slot_for(&index, names[k]);
+        next[k] = (size_t)(uintptr_t)*slot;
+        *slot = (void *)(uintptr_t)(k + 1);
+    }
     int rc = 0;
     for (size_t at = 0; at < n && !rc; at += PER)
-        rc = stored_some(s, names + at, n - at < PER ? n - at : PER, out + at, e);
+        rc = stored_some(s, names, at, n - at < PER ? n - at : PER, &index, next, out, e);
+    free(next);
+    strmap_reset(&index);
     return rc;
 }
 

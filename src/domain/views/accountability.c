@@ -560,7 +560,6 @@ static int by_value(const void *a, const void *b)
 static int listed_people(gather *g, listing *l, isms_err *e)
 {
     enum { BATCH = 256 };
-    memset(l, 0, sizeof *l);
     *l = (listing){ .g = g, .pos = g->seen, .first = -1 };
     l->need = g->out->gap_offset > INT64_MAX - ACC_MAX_GAPS ? INT64_MAX
                                                             : g->out->gap_offset + ACC_MAX_GAPS;
@@ -595,6 +594,7 @@ static int listed_people(gather *g, listing *l, isms_err *e)
     g->seen = l->first >= 0 ? l->first : l->pos;
     return rc;
 }
+
 /* Into g->owners: the figures of the people listed and of the page, as
  * kept. */
 static int kept_owners(gather *g, const int64_t *listed, size_t nl, const int64_t *page_ids,
