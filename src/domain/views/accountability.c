@@ -1,6 +1,10 @@
 /* accountability.c: the responsibility matrix and its gaps (see
- * accountability.h). */
+ * accountability.h): the query, the gaps judged and written in words, the
+ * rows, and the road that reads every owner's figures and judges each
+ * (inside a write, before 0045, or asked to); the road from the kept
+ * figures is accountability_kept.c. */
 #include "domain/views/accountability.h"
+#include "domain/views/accountability_internal.h"
 #include "domain/registers/owner_gaps.h"
 #include "domain/registers/registers.h"
 #include "domain/registers/tallies.h"
@@ -15,27 +19,6 @@
 const char *const acc_gap_names[] = { "role-vacant",  "without-role",  "without-budget",
                                       "auditor-owns", "concentration", NULL };
 
-/* One owner's counts, gathered from the figures. */
-typedef struct owner_counts {
-    int64_t id;
-    int64_t owns[ACC_MAX_KINDS];
-    int gaps;      /* found of them, listed or not */
-    int kept_mask; /* their og_mask as kept (0041: "owner.gaps.ID"), 0 before */
-} owner_counts;
-
-typedef struct gather {
-    dom *d;
-    arena *a;
-    dom_accountability *out;
-    owner_counts *owners; /* by id once sorted */
-    size_t n, cap;
-    og_owned os;             /* the columns */
-    int counting;            /* every gap counted as found (not read as kept) */
-    int64_t seen;            /* gaps asked for, so far, listed or not */
-    int64_t person;          /* the gap person's id, or 0 */
-    int64_t conc[OG_OWNING]; /* who holds more than half of og_registers[k] (0: no one) */
-} gather;
-
 static int kind_of(const dom_accountability *m, const char *reg_name, size_t len)
 {
     for (int k = 0; k < m->nkinds; k++)
@@ -44,7 +27,7 @@ static int kind_of(const dom_accountability *m, const char *reg_name, size_t len
     return -1;
 }
 
-static int role_of(const char *role)
+int acc_role_of(const char *role)
 {
     for (int k = 0; role_names[k] && k < ACC_MAX_ROLES; k++)
         if (!strcmp(role_names[k], role))
@@ -52,13 +35,13 @@ static int role_of(const char *role)
     return -1;
 }
 
-static owner_counts *owner_add(gather *g, int64_t id)
+acc_owner *acc_owner_add(acc_gather *g, int64_t id)
 {
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 64;
         g->owners = xrealloc(g->owners, g->cap * sizeof *g->owners);
     }
-    owner_counts *o = &g->owners[g->n++];
+    acc_owner *o = &g->owners[g->n++];
     memset(o, 0, sizeof *o);
     o->id = id;
     return o;
@@ -69,12 +52,12 @@ static owner_counts *owner_add(gather *g, int64_t id)
  * matrix's. */
 static int figure(const char *name, int64_t n, void *ctx)
 {
-    gather *g = ctx;
+    acc_gather *g = ctx;
     dom_accountability *m = g->out;
     if (!strcmp(name, TALLY_RECORDS_PREFIX "person")) {
         m->people = n;
     } else if (!strncmp(name, TALLY_ROLE_PREFIX, sizeof TALLY_ROLE_PREFIX - 1)) {
-        int r = role_of(name + sizeof TALLY_ROLE_PREFIX - 1);
+        int r = acc_role_of(name + sizeof TALLY_ROLE_PREFIX - 1);
         if (r >= 0)
             m->holders[r] = n;
     } else if (!strncmp(name, TALLY_OWNER_PREFIX, sizeof TALLY_OWNER_PREFIX - 1)) {
@@ -83,7 +66,7 @@ static int figure(const char *name, int64_t n, void *ctx)
         int mask = !strncmp(name, TALLY_GAPS_PREFIX, sizeof TALLY_GAPS_PREFIX - 1);
         if (k < 0 && !mask)
             return 0;
-        owner_counts *o = owner_add(g, strtoll(dot + 1, NULL, 10));
+        acc_owner *o = acc_owner_add(g, strtoll(dot + 1, NULL, 10));
         if (mask) {
             o->kept_mask = (int)n;
         } else {
@@ -96,12 +79,12 @@ static int figure(const char *name, int64_t n, void *ctx)
 
 static int by_id(const void *a, const void *b)
 {
-    int64_t x = ((const owner_counts *)a)->id, y = ((const owner_counts *)b)->id;
+    int64_t x = ((const acc_owner *)a)->id, y = ((const acc_owner *)b)->id;
     return (x > y) - (x < y);
 }
 
 /* One entry per owner, their counts summed. */
-static void merge_owners(gather *g)
+static void merge_owners(acc_gather *g)
 {
     if (g->n)
         qsort(g->owners, g->n, sizeof *g->owners, by_id);
@@ -119,9 +102,9 @@ static void merge_owners(gather *g)
     g->out->owners = (int64_t)w;
 }
 
-static owner_counts *counts_of(const gather *g, int64_t id)
+static acc_owner *counts_of(const acc_gather *g, int64_t id)
 {
-    owner_counts key = { .id = id };
+    acc_owner key = { .id = id };
     return g->n ? bsearch(&key, g->owners, g->n, sizeof *g->owners, by_id) : NULL;
 }
 
@@ -136,7 +119,7 @@ static int asked(const dom_accountability *m, acc_gap_kind kind, const record *p
 /* A gap (of `owner`, or of no one when NULL): counted, and kept when the
  * query asks for it, past its gap offset, while fewer than ACC_MAX_GAPS
  * are (NULL otherwise: the caller writes no text). */
-static acc_gap *gap_add(gather *g, acc_gap_kind kind, const record *person, owner_counts *owner)
+static acc_gap *gap_add(acc_gather *g, acc_gap_kind kind, const record *person, acc_owner *owner)
 {
     dom_accountability *m = g->out;
     if (g->counting) {
@@ -164,7 +147,7 @@ static const char *plural_of(const dom_accountability *m, int k, int64_t n)
 
 /* A gap of owner c about n of the `of` records of column k (and `role`,
  * or NULL), its text for the caller to write; NULL past the list. */
-static acc_gap *owning_gap(gather *g, acc_gap_kind kind, const record *p, owner_counts *c,
+static acc_gap *owning_gap(acc_gather *g, acc_gap_kind kind, const record *p, acc_owner *c,
                            const char *role, int k, int64_t n, int64_t of)
 {
     acc_gap *x = gap_add(g, kind, p, c);
@@ -178,7 +161,7 @@ static acc_gap *owning_gap(gather *g, acc_gap_kind kind, const record *p, owner_
 }
 
 /* What owner c owns of og_registers[k] (0: the register has no owner). */
-static int64_t owned(const dom_accountability *m, const owner_counts *c, const char *reg, int *col)
+static int64_t owned(const dom_accountability *m, const acc_owner *c, const char *reg, int *col)
 {
     *col = kind_of(m, reg, strlen(reg));
     return *col >= 0 ? c->owns[*col] : 0;
@@ -186,7 +169,7 @@ static int64_t owned(const dom_accountability *m, const owner_counts *c, const c
 
 /* Owns records of a register whose role they do not hold; an internal
  * auditor who owns any of them; more than half of them on one person. */
-static void owning_gaps(gather *g, const record *p, owner_counts *c, int mask)
+static void owning_gaps(acc_gather *g, const record *p, acc_owner *c, int mask)
 {
     dom_accountability *m = g->out;
     const char *who = record_text(p, F_PERSON_NAME);
@@ -223,7 +206,7 @@ static void owning_gaps(gather *g, const record *p, owner_counts *c, int mask)
 }
 
 /* Owns risks or objectives, and may commit no money. */
-static void budget_gap(gather *g, const record *p, owner_counts *c, int mask)
+static void budget_gap(acc_gather *g, const record *p, acc_owner *c, int mask)
 {
     dom_accountability *m = g->out;
     int kr, ko;
@@ -254,11 +237,11 @@ static void budget_gap(gather *g, const record *p, owner_counts *c, int mask)
                            record_text(p, F_PERSON_NAME), what);
 }
 
-static void vacant_roles(gather *g)
+void acc_vacant_roles(acc_gather *g)
 {
     for (int j = 0; j < OG_NEEDED; j++) {
         const og_needed *need = &og_needed_roles[j];
-        int r = role_of(need->role);
+        int r = acc_role_of(need->role);
         acc_gap *x;
         if (r < 0 || g->out->holders[r] || !(x = gap_add(g, ACC_ROLE_VACANT, NULL, NULL)))
             continue;
@@ -268,10 +251,10 @@ static void vacant_roles(gather *g)
     }
 }
 
-static int owner_gap(const record *p, void *ctx)
+int acc_owner_gap(const record *p, void *ctx)
 {
-    gather *g = ctx;
-    owner_counts *c = counts_of(g, p->id);
+    acc_gather *g = ctx;
+    acc_owner *c = counts_of(g, p->id);
     if (c) {
         int64_t owns[OG_KINDS];
         for (int j = 0, k; j < OG_KINDS; j++)
@@ -284,7 +267,7 @@ static int owner_gap(const record *p, void *ctx)
 }
 
 /* Does owner c own more than half of a register judged for it? */
-static int concentrates(const dom_accountability *m, const owner_counts *c)
+static int concentrates(const dom_accountability *m, const acc_owner *c)
 {
     for (int j = 0, k; j < OG_OWNING; j++) {
         int64_t n = owned(m, c, og_registers[j], &k), of = k >= 0 ? m->kinds[k].total : 0;
@@ -302,13 +285,13 @@ static int concentrates(const dom_accountability *m, const owner_counts *c)
  * instructions for 2,000 owners; on PostgreSQL a read is a round trip,
  * 1.7 s for 8,600 owners, and the thousand to a statement win:
  * store_get_each.) */
-static int owner_gaps(gather *g, int count_all, isms_err *e)
+static int owner_gaps(acc_gather *g, int count_all, isms_err *e)
 {
     store *s = dom_store(g->d);
     int kept = store_keeps_owner_gaps(s) && !store_in_write_txn(s) && !count_all;
     int64_t *ids = xmalloc(sizeof *ids * (g->n ? g->n : 1)), n = 0;
     for (size_t i = 0; i < g->n; i++) {
-        const owner_counts *c = &g->owners[i];
+        const acc_owner *c = &g->owners[i];
         if (!kept || (c->kept_mask & OG_GAP_BITS) || concentrates(g->out, c)) {
             ids[n++] = c->id;
         } else { /* (budget_gap counts those read) */
@@ -316,7 +299,7 @@ static int owner_gaps(gather *g, int count_all, isms_err *e)
             g->out->risk_owners_with_budget += (c->kept_mask & OG_BUDGETED) != 0;
         }
     }
-    int rc = store_get_each(s, &reg_person, ids, n, owner_gap, g, g->a, e);
+    int rc = store_get_each(s, &reg_person, ids, n, acc_owner_gap, g, g->a, e);
     free(ids);
     return rc;
 }
@@ -333,7 +316,7 @@ static const char *roles_text(arena *a, const char *const *roles, int n)
     return s;
 }
 
-static void fill_row(gather *g, const record *p, acc_row *row)
+static void fill_row(acc_gather *g, const record *p, acc_row *row)
 {
     dom_accountability *m = g->out;
     memset(row, 0, sizeof *row);
@@ -350,7 +333,7 @@ static void fill_row(gather *g, const record *p, acc_row *row)
         row->budget = record_int(p, F_PERSON_BUDGET_AUTHORITY);
         row->budget_text = dom_money_text(g->d, row->budget, " ");
     }
-    const owner_counts *c = counts_of(g, p->id);
+    const acc_owner *c = counts_of(g, p->id);
     for (int k = 0; c && k < m->nkinds; k++) {
         row->owns[k] = c->owns[k];
         row->total += c->owns[k];
@@ -359,7 +342,7 @@ static void fill_row(gather *g, const record *p, acc_row *row)
 }
 
 /* The ids of the page of people, by name. */
-static int page_ids(gather *g, int64_t **ids, int64_t *n, isms_err *e)
+int acc_page_ids(acc_gather *g, int64_t **ids, int64_t *n, isms_err *e)
 {
     store_query q = { .limit = g->out->limit, .offset = g->out->offset };
     return store_ids(dom_store(g->d), &reg_person, &q, field_def(&reg_person, F_PERSON_NAME), 0,
@@ -367,7 +350,7 @@ static int page_ids(gather *g, int64_t **ids, int64_t *n, isms_err *e)
 }
 
 /* The page's rows, of the people ids[0 .. n). */
-static int page(gather *g, const int64_t *ids, int64_t n, isms_err *e)
+int acc_page(acc_gather *g, const int64_t *ids, int64_t n, isms_err *e)
 {
     g->out->rows = arena_alloc(g->a, sizeof *g->out->rows * (size_t)(n ? n : 1));
     int rc = 0;
@@ -380,7 +363,7 @@ static int page(gather *g, const int64_t *ids, int64_t n, isms_err *e)
     return rc;
 }
 
-static void columns(gather *g)
+static void columns(acc_gather *g)
 {
     dom_accountability *m = g->out;
     og_owned_registers(&g->os);
@@ -426,250 +409,27 @@ static int ask(dom *d, const acc_query *q, dom_accountability *out, int64_t *per
     return rc;
 }
 
-/* ---- as kept (0045) ---- */
-
-/* The gap bits of og_mask that are gaps of kind (-1: of every kind). */
-static int kind_bits(int kind)
-{
-    switch (kind) {
-    case -1: return OG_GAP_BITS;
-    case ACC_WITHOUT_ROLE: return OG_WITHOUT_ROLE(0) | OG_WITHOUT_ROLE(1) | OG_WITHOUT_ROLE(2);
-    case ACC_AUDITOR_OWNS: return OG_AUDITOR_OWNS(0) | OG_AUDITOR_OWNS(1) | OG_AUDITOR_OWNS(2);
-    case ACC_WITHOUT_BUDGET: return OG_WITHOUT_BUDGET;
-    default: return 0;
-    }
-}
-
-/* Of person #id's gaps (gap bits `bits`, and the concentrations they
- * hold), how many; those the query asks for when asked is set. */
-static int64_t gaps_of(const gather *g, int64_t id, int bits, int asked_only)
-{
-    const dom_accountability *m = g->out;
-    int kind = asked_only ? m->gap_kind : -1;
-    if (asked_only && g->person && id != g->person)
-        return 0;
-    int64_t n = __builtin_popcount((unsigned)(bits & kind_bits(kind)));
-    for (int k = 0; k < OG_OWNING && (kind < 0 || kind == ACC_CONCENTRATION); k++)
-        n += g->conc[k] == id;
-    return n;
-}
-
-/* Who holds each role, the people, the columns' totals, the counts of
- * each kind of gap, and who holds more than half of a register. */
-static int kept_totals(gather *g, isms_err *e)
-{
-    dom_accountability *m = g->out;
-    store *s = dom_store(g->d);
-    const char *names[1 + ACC_MAX_ROLES];
-    int64_t v[1 + ACC_MAX_ROLES];
-    names[0] = TALLY_RECORDS_PREFIX "person";
-    for (int r = 0; r < m->nroles; r++)
-        names[1 + r] = arena_printf(g->a, TALLY_ROLE_PREFIX "%s", role_names[r]);
-    og_kept k;
-    int rc = store_tally_stored(s, names, (size_t)(1 + m->nroles), v, e);
-    if (!rc)
-        rc = og_kept_read(s, &g->os, &k, e);
-    if (rc)
-        return rc;
-    m->people = v[0];
-    memcpy(m->holders, v + 1, sizeof *v * (size_t)m->nroles);
-    for (int c = 0; c < m->nkinds; c++)
-        m->kinds[c].total = k.owned[c];
-    m->owners = k.owners;
-    m->risk_owners = k.risk_owners;
-    m->risk_owners_with_budget = k.budgeted;
-    for (int j = 0; j < OG_NEEDED; j++) {
-        int r = role_of(og_needed_roles[j].role);
-        m->gaps_of_kind[ACC_ROLE_VACANT] += r >= 0 && !m->holders[r];
-    }
-    m->gaps_of_kind[ACC_WITHOUT_ROLE] = k.without_role;
-    m->gaps_of_kind[ACC_AUDITOR_OWNS] = k.auditor_owns;
-    m->gaps_of_kind[ACC_WITHOUT_BUDGET] = k.without_budget;
-    for (int j = 0; j < OG_OWNING && !rc; j++) {
-        int c = g->os.of_kind[j];
-        if (c >= 0 && og_concentrated(k.most[j], k.owned[c]) &&
-            !(rc = og_holder(s, j, k.most[j], &g->conc[j], e)))
-            m->gaps_of_kind[ACC_CONCENTRATION] += g->conc[j] != 0;
-    }
-    for (int j = 0; j < ACC_NKINDS; j++)
-        m->gaps_total += m->gaps_of_kind[j];
-    return rc;
-}
-
-/* The people whose gaps are listed, in id order: those past the gaps
- * before the gap offset, until ACC_MAX_GAPS from it are covered. */
-typedef struct listing {
-    gather *g;
-    int64_t pos, first, need; /* gaps asked, so far; where the first read starts */
-    int64_t *ids, after;      /* read; the last id walked */
-    size_t n, cap;
-    int64_t walked;              /* people with a gap walked */
-    int64_t conc[OG_OWNING + 1]; /* holders not yet walked, ascending, 0-ended */
-} listing;
-
-static int walk(listing *l, int64_t id, int bits)
-{
-    int64_t n = gaps_of(l->g, id, bits, 1);
-    l->after = id;
-    if (!n)
-        return 0;
-    if (l->pos + n <= l->g->out->gap_offset) {
-        l->pos += n;
-        return 0;
-    }
-    if (l->first < 0)
-        l->first = l->pos;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 32;
-        l->ids = xrealloc(l->ids, sizeof *l->ids * l->cap);
-    }
-    l->ids[l->n++] = id;
-    l->pos += n;
-    return l->pos >= l->need;
-}
-
-/* A holder of a concentration before id (INT64_MAX: every one left) walked
- * first; 1 when the listing is complete. */
-static int walk_holders(listing *l, int64_t id)
-{
-    int done = 0;
-    while (!done && l->conc[0] && l->conc[0] < id) {
-        int64_t h = l->conc[0];
-        memmove(l->conc, l->conc + 1, sizeof l->conc - sizeof *l->conc);
-        done = walk(l, h, 0);
-    }
-    if (l->conc[0] == id) /* (walked with their gap bits) */
-        memmove(l->conc, l->conc + 1, sizeof l->conc - sizeof *l->conc);
-    return done;
-}
-
-static int gapped(int64_t id, int bits, void *ctx)
-{
-    listing *l = ctx;
-    l->walked++;
-    return walk_holders(l, id) || walk(l, id, bits);
-}
-
-static int by_value(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Into l->ids: whose gaps are listed; g->seen: the gaps asked before them. */
-static int listed_people(gather *g, listing *l, isms_err *e)
-{
-    enum { BATCH = 256 };
-    *l = (listing){ .g = g, .pos = g->seen, .first = -1 };
-    l->need = g->out->gap_offset > INT64_MAX - ACC_MAX_GAPS ? INT64_MAX
-                                                            : g->out->gap_offset + ACC_MAX_GAPS;
-    int nc = 0, rc = 0;
-    for (int k = 0; k < OG_OWNING; k++)
-        if (g->conc[k])
-            l->conc[nc++] = g->conc[k];
-    qsort(l->conc, (size_t)nc, sizeof *l->conc, by_value);
-    int w = 0; /* (one may hold more than half of two registers) */
-    for (int k = 0; k < nc; k++)
-        if (!w || l->conc[k] != l->conc[w - 1])
-            l->conc[w++] = l->conc[k];
-    memset(l->conc + w, 0, sizeof *l->conc * (size_t)(nc - w));
-    if (g->person) { /* their gap bits, as kept */
-        int64_t owns[OG_MAX_OWNED];
-        int bits = 0;
-        rc = og_people_figures(dom_store(g->d), &g->os, &g->person, 1, owns, &bits, e);
-        if (!rc)
-            walk(l, g->person, bits & OG_GAP_BITS);
-        if (!rc)
-            g->out->gaps_asked = gaps_of(g, g->person, bits & OG_GAP_BITS, 1);
-    } else if (g->out->gap_offset < g->out->gaps_asked) {
-        int64_t walked;
-        do { /* (a batch not full: the last) */
-            walked = l->walked;
-            rc = og_gapped_next(dom_store(g->d), l->after, BATCH, gapped, l, e);
-        } while (!rc && l->walked - walked == BATCH);
-        if (!rc) /* (1: complete) */
-            walk_holders(l, INT64_MAX);
-        rc = rc == 1 ? 0 : rc;
-    }
-    g->seen = l->first >= 0 ? l->first : l->pos;
-    return rc;
-}
-
-/* Into g->owners: the figures of the people listed and of the page, as
- * kept. */
-static int kept_owners(gather *g, const int64_t *listed, size_t nl, const int64_t *page_ids,
-                       int64_t np, isms_err *e)
-{
-    size_t n = nl + (size_t)np;
-    int64_t *ids = xmalloc(sizeof *ids * (n + 1)),
-            *owns = xmalloc(sizeof *owns * OG_MAX_OWNED * (n + 1));
-    int *masks = xmalloc(sizeof *masks * (n + 1));
-    memcpy(ids, listed, sizeof *ids * nl);
-    memcpy(ids + nl, page_ids, sizeof *ids * (size_t)np);
-    qsort(ids, n, sizeof *ids, by_value);
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!w || ids[w - 1] != ids[i])
-            ids[w++] = ids[i];
-    int rc = og_people_figures(dom_store(g->d), &g->os, ids, w, owns, masks, e);
-    for (size_t i = 0; i < w && !rc; i++) {
-        owner_counts *o = owner_add(g, ids[i]);
-        memcpy(o->owns, owns + i * OG_MAX_OWNED, sizeof o->owns);
-        o->kept_mask = masks[i];
-        o->gaps = (int)gaps_of(g, ids[i], masks[i] & OG_GAP_BITS, 0);
-    }
-    free(ids);
-    free(owns);
-    free(masks);
-    return rc;
-}
-
-/* The totals and counts as kept; the gaps listed and the page's people
- * read, with their figures. */
-static int as_kept(gather *g, isms_err *e)
-{
-    dom_accountability *m = g->out;
-    int rc = kept_totals(g, e);
-    if (rc)
-        return rc;
-    vacant_roles(g);
-    if (!g->person)
-        m->gaps_asked = m->gap_kind >= 0 ? m->gaps_of_kind[m->gap_kind] : m->gaps_total;
-    listing l;
-    int64_t *ids, n;
-    rc = listed_people(g, &l, e);
-    if (!rc)
-        rc = page_ids(g, &ids, &n, e);
-    if (!rc)
-        rc = kept_owners(g, l.ids, l.n, ids, n, e);
-    if (!rc)
-        rc = store_get_each(dom_store(g->d), &reg_person, l.ids, (int64_t)l.n, owner_gap, g, g->a,
-                            e);
-    free(l.ids);
-    return rc ? rc : page(g, ids, n, e);
-}
-
 /* Every owner's figures read, and each owner judged. */
-static int count_all(gather *g, const acc_query *q, isms_err *e)
+static int count_all(acc_gather *g, const acc_query *q, isms_err *e)
 {
     g->counting = 1;
     int rc = store_tally_scan(dom_store(g->d), TALLIES_NO_DAYS, NULL, figure, g, e);
     if (!rc) {
         merge_owners(g);
-        vacant_roles(g);
+        acc_vacant_roles(g);
         rc = owner_gaps(g, q->count_all, e);
     }
     g->out->gaps_asked = g->seen;
     int64_t *ids, n;
     if (!rc)
-        rc = page_ids(g, &ids, &n, e);
-    return rc ? rc : page(g, ids, n, e);
+        rc = acc_page_ids(g, &ids, &n, e);
+    return rc ? rc : acc_page(g, ids, n, e);
 }
 
 int dom_accountability_read(dom *d, const acc_query *q, dom_accountability *out, isms_err *e)
 {
     memset(out, 0, sizeof *out);
-    gather g = { .d = d, .a = dom_arena(d), .out = out };
+    acc_gather g = { .d = d, .a = dom_arena(d), .out = out };
     int rc = ask(d, q, out, &g.person, e);
     if (rc)
         return rc;
@@ -682,7 +442,7 @@ int dom_accountability_read(dom *d, const acc_query *q, dom_accountability *out,
     columns(&g);
     out->gaps = arena_alloc(g.a, sizeof *out->gaps * ACC_MAX_GAPS);
     if (store_keeps_owner_totals(s) && !store_in_write_txn(s) && !q->count_all)
-        rc = as_kept(&g, e);
+        rc = acc_as_kept(&g, e);
     else
         rc = count_all(&g, q, e);
     free(g.owners);
