@@ -1370,19 +1370,23 @@ int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n
     buf sql;
     buf_init(&sql);
     buf_printf(&sql, "SELECT key, id FROM %s WHERE ", reg->name);
-    for (int k = 0; k < n; k++)
-        buf_printf(&sql, "%s = ? AND ", f[k].field->name);
+    for (int k = 0; k < n; k++) /* (is_null: the field null, or not: no value bound) */
+        buf_printf(&sql, "%s %s AND ", f[k].field->name,
+                   f[k].is_null ? f[k].is_null < 0 ? "IS NOT NULL" : "IS NULL" : "= ?");
     buf_puts(&sql, "retired_at IS NULL ORDER BY id DESC LIMIT ?");
     db_stmt *st;
     int rc = db_prep(s->db, buf_str(&sql), &st, e);
     buf_reset(&sql);
     if (rc)
         return rc;
+    int at = 0;
     for (int k = 0; k < n; k++)
-        if (f[k].sval)
-            db_bind_text(st, k + 1, f[k].sval);
+        if (f[k].is_null)
+            continue;
+        else if (f[k].sval)
+            db_bind_text(st, ++at, f[k].sval);
         else
-            db_bind_int(st, k + 1, f[k].ival);
-    db_bind_int(st, n + 1, limit);
+            db_bind_int(st, ++at, f[k].ival);
+    db_bind_int(st, at + 1, limit);
     return store_stmt_text_int_rows(st, fn, ctx, e);
 }

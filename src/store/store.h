@@ -354,10 +354,12 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
                     void *ctx, isms_err *e);
 /* The newest `limit` active records of `reg` whose scalar fields equal
  * the filters' values (n of them, at most 4: each field's ival, or its
- * sval for text), newest first: fn(key, id, ctx). By an index the register
+ * sval for text; or, is_null set, null or not), newest first: fn(key, id,
+ * ctx). By an index the register
  * keeps that begins with those fields and ends with the id (a metric's
  * measurements: (metric, id); the SoA in force: (framework, profile,
- * status, id)): the cost is the rows read. */
+ * status, id); the controls mapped onto a requirement: (target, id)): the
+ * cost is the rows read. */
 int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
                        int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e);
 
@@ -533,6 +535,8 @@ int store_keeps_owner_gaps(const store *s);
 int store_keeps_objective_figures(const store *s);
 /* ... and the matrix's totals and its people with a gap by id (0045). */
 int store_keeps_owner_totals(const store *s);
+/* Whether mappings of controls are indexed by (target, id) (0047). */
+int store_keeps_mapping_onto(const store *s);
 /* A named figure and what to add to it. */
 typedef struct store_tally {
     const char *name;

@@ -56,6 +56,11 @@ int store_keeps_owner_totals(const store *s)
     return s->version >= store_migration_version("0045_");
 }
 
+int store_keeps_mapping_onto(const store *s)
+{
+    return s->version >= store_migration_version("0047_");
+}
+
 /* One statement for n figures: INSERT ... VALUES (?, ?), ... ON CONFLICT. */
 static int add_some(store *s, const store_tally *t, size_t n, isms_err *e)
 {

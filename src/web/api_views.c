@@ -45,10 +45,10 @@ json_t *cov_tally_json(const cov_tally *t)
 
 static json_t *cov_item_json(const cov_report *r, const cov_item *it, arena *a)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "requirement",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:I}", "requirement",
                      arena_printf(a, "%s:%s", r->framework, it->code), "key", it->key, "title",
                      it->title, "group", it->group, "state", cov_state_names[it->state], "why",
-                     it->why, "controls", it->controls);
+                     it->why, "controls", it->controls, "more_controls", (json_int_t)it->more);
 }
 
 json_t *cov_report_json(const cov_report *r, int gaps_only, arena *a)

@@ -172,6 +172,9 @@ static void coverage_items(web_req *r, const cov_report *rep, int gaps)
                web_record_url(r->d, &reg_requirement, it->key, ""), it->code, it->title,
                state_class[it->state], state_words[it->state], it->why);
         key_list(r, &reg_control, it->controls);
+        if (it->more)
+            html_f(&r->out, " and %r more",
+                   arena_printf(dom_arena(r->d), "%lld", (long long)it->more));
         html_f(&r->out, "</td></tr>");
     }
     if (!shown)

@@ -436,11 +436,22 @@ static void a_frameworks_coverage_is_the_same_by_either_road(void **state)
     isms_err e = { 0 };
     assert_int_equal(dom_retire(d, &reg_control, gone, &out, &e), 0);
     cov_report whole, small;
+    assert_int_equal(dom_txn_begin(d, &e), 0); /* (inside a write: from the mappings) */
     assert_int_equal(dom_coverage(d, "cov-small", &whole, &e), 0); /* a large share: every one */
+    dom_txn_end(d, E_CONFLICT, &e);
     for (int i = 0; i < 40; i++) /* the others' mappings now outnumber its own */
         mapped(arena_printf(dom_arena(d), "Other %d", i), "operating", "effective",
                i % 2 ? "cov-test:R3" : "cov-test:R4", "subset-of");
+    assert_int_equal(dom_txn_begin(d, &e), 0);
     assert_int_equal(dom_coverage(d, "cov-small", &small, &e), 0); /* by id */
+    dom_txn_end(d, E_CONFLICT, &e);
+    cov_report named; /* and outside one: named from the newest, counted as kept */
+    assert_int_equal(dom_coverage(d, "cov-small", &named, &e), 0);
+    assert_int_equal(named.mapped, whole.mapped);
+    for (int i = 0; i < named.nitems; i++) {
+        assert_int_equal(named.items[i].state, whole.items[i].state);
+        assert_string_equal(named.items[i].why, whole.items[i].why);
+    }
     assert_int_equal(small.nitems, whole.nitems);
     assert_int_equal(small.mapped, whole.mapped);
     for (int i = 0; i < small.nitems; i++) {
@@ -451,6 +462,41 @@ static void a_frameworks_coverage_is_the_same_by_either_road(void **state)
     assert_int_equal(item(&small, "R1")->state, COV_COVERED);
     assert_string_equal(item(&small, "R1")->controls, kept);
     assert_contains(item(&small, "R2")->controls, gone); /* retired, and said so */
+}
+
+/* A requirement many controls are mapped onto: its why names the newest
+ * COV_NAMED and counts the rest, its state from the kept figures of them
+ * all (the one control that covers it is the oldest, not named); read
+ * inside a write (every mapping read) the same states and total, every
+ * control named. */
+static void many_controls_on_one_requirement_are_counted(void **state)
+{
+    (void)state;
+    own_framework("cov-many");
+    const char *first = mapped("First", "operating", "effective", "cov-many:R1", "equal-to");
+    for (int i = 0; i < COV_NAMED + 4; i++)
+        mapped(arena_printf(dom_arena(d), "Weak %d", i), "operating", "ineffective", "cov-many:R1",
+               "equal-to");
+    isms_err e = { 0 };
+    cov_report named, every;
+    assert_int_equal(dom_coverage(d, "cov-many", &named, &e), 0);
+    const cov_item *r1 = item(&named, "R1");
+    assert_int_equal(r1->state, COV_COVERED);
+    assert_int_equal(r1->more, 5);
+    assert_null(strstr(r1->controls, first));
+    assert_contains(r1->why, "and 5 more controls mapped (of all 13: 1 cover it, 0 in part)");
+    assert_int_equal(dom_txn_begin(d, &e), 0);
+    assert_int_equal(dom_coverage(d, "cov-many", &every, &e), 0);
+    dom_txn_end(d, E_CONFLICT, &e); /* (nothing written: rolled back) */
+    assert_int_equal(item(&every, "R1")->more, 0);
+    assert_contains(item(&every, "R1")->controls, first);
+    assert_int_equal(named.mapped, 13);
+    assert_int_equal(every.mapped, 13);
+    assert_int_equal(named.nitems, every.nitems);
+    for (int i = 0; i < named.nitems; i++)
+        assert_int_equal(named.items[i].state, every.items[i].state);
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(named.total.n[k], every.total.n[k]);
 }
 
 /* One row a requirement in a statement: a second is refused by name; the
@@ -557,6 +603,7 @@ TU_MAIN(setup, teardown, cmocka_unit_test(builtin_catalogues_have_their_counts),
         cmocka_unit_test(suggestions_follow_the_crosswalks_with_their_path),
         cmocka_unit_test(coverage_and_the_soa),
         cmocka_unit_test(a_frameworks_coverage_is_the_same_by_either_road),
+        cmocka_unit_test(many_controls_on_one_requirement_are_counted),
         cmocka_unit_test(a_requirement_has_one_row_a_statement),
         cmocka_unit_test(drift_finds_inconsistent_reports),
         cmocka_unit_test(upgrade_brings_the_catalogues))

@@ -295,6 +295,7 @@ static int contribution(const ctl_info *c, int rel, buf *why)
 typedef struct cov_ctx {
     dom *d;
     const tallies *kept; /* the kept figures, or NULL: count from ctls and maps */
+    int named;           /* with kept: maps holds the newest COV_NAMED onto each requirement */
     vec reqs, ctls, maps, apls;
     by_target onto;
     strmap codes; /* code -> req_info (to find groups) */
@@ -368,6 +369,30 @@ static void assess_kept(cov_ctx *c, const req_info *q, const apl_info *apl, cov_
                                                             : COV_GAP;
 }
 
+/* The same where maps holds the newest COV_NAMED mappings onto each
+ * requirement (coverage_named): their why, and the state from the kept
+ * figures where more are mapped than named. */
+static void assess_named(cov_ctx *c, const req_info *q, const apl_info *apl, cov_item *it)
+{
+    assess(c, q, apl, it);
+    int named = 0;
+    for (int i = first_onto(&c->onto, q->id); i < c->onto.n && c->onto.m[i]->target == q->id; i++)
+        named++;
+    int64_t mapped = tallies_coverage(c->kept, q->id, "");
+    if (it->state == COV_EXCLUDED || mapped <= named)
+        return;
+    cov_item kept;
+    assess_kept(c, q, apl, &kept);
+    it->state = kept.state;
+    it->more = mapped - named;
+    it->why = arena_printf(dom_arena(c->d),
+                           "%s; and %lld more controls mapped (of all %lld: %lld cover it, %lld "
+                           "in part)",
+                           it->why, (long long)it->more, (long long)mapped,
+                           (long long)tallies_coverage(c->kept, q->id, ".full"),
+                           (long long)tallies_coverage(c->kept, q->id, ".part"));
+}
+
 static const apl_info *applicability_of(const vec *apls, int64_t requirement)
 {
     const apl_info *p = apls->items;
@@ -414,7 +439,7 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
     for (int i = 0; i < c->reqs.n; i++)
         *strmap_slot_for(&c->codes, q[i].code) = &q[i];
     const map_info *m = c->maps.items;
-    for (int i = 0; i < c->maps.n; i++)
+    for (int i = 0; !c->kept && i < c->maps.n; i++)
         out->mapped += m[i].control && requirement_by_id(&c->reqs, m[i].target) != NULL;
     for (int i = 0; c->kept && i < c->reqs.n; i++)
         out->mapped += (int)tallies_coverage(c->kept, q[i].id, "");
@@ -423,12 +448,57 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
         if (!q[i].assessable || q[i].withdrawn)
             continue;
         cov_item *it = &out->items[out->nitems++];
-        (c->kept ? assess_kept : assess)(c, &q[i], applicability_of(&c->apls, q[i].id), it);
+        (c->named  ? assess_named
+         : c->kept ? assess_kept
+                   : assess)(c, &q[i], applicability_of(&c->apls, q[i].id), it);
         const req_info *top = top_of(c, &q[i]);
         it->group = top->code;
         group_of(out, top, a, c->reqs.n)->n[it->state]++;
         out->total.n[it->state]++;
     }
+}
+
+static int take_mapping_id(const char *key, int64_t id, void *ctx)
+{
+    (void)key;
+    idset_add(ctx, id);
+    return 0;
+}
+
+static int scan_some(dom *d, const regdef *reg, const id_set *set, int retired_too,
+                     store_record_fn take, vec *v, size_t size, isms_err *e);
+
+/* Into c->maps and c->ctls: the newest COV_NAMED mappings of controls onto
+ * each assessable requirement of c->reqs (the index mapping_onto, 0047)
+ * and their controls. */
+static int coverage_named(cov_ctx *c, isms_err *e)
+{
+    id_set maps = { 0 }, ctls = { 0 };
+    const req_info *q = c->reqs.items;
+    int rc = 0;
+    for (int i = 0; i < c->reqs.n && !rc; i++) {
+        store_filter onto[] = {
+            { .field = field_def(&reg_mapping, F_MAPPING_TARGET), .ival = q[i].id },
+            { .field = field_def(&reg_mapping, F_MAPPING_CONTROL), .is_null = -1 },
+        };
+        if (q[i].assessable && !q[i].withdrawn)
+            rc = store_newest_where(dom_store(c->d), &reg_mapping, onto, 2, COV_NAMED,
+                                    take_mapping_id, &maps, e);
+    }
+    idset_seal(&maps);
+    if (!rc)
+        rc = scan_some(c->d, &reg_mapping, &maps, 0, take_mapping, &c->maps, sizeof(map_info), e);
+    const map_info *m = c->maps.items;
+    for (int i = 0; !rc && i < c->maps.n; i++)
+        idset_add(&ctls, m[i].control);
+    idset_seal(&ctls);
+    if (!rc)
+        rc = scan_some(c->d, &reg_control, &ctls, 1, take_control, &c->ctls, sizeof(ctl_info), e);
+    if (!rc)
+        c->onto = index_targets(&c->maps, dom_arena(c->d));
+    idset_free(&maps);
+    idset_free(&ctls);
+    return rc;
 }
 
 /* The coverage of the framework `framework` names, from what c shares. */
@@ -448,6 +518,8 @@ static int coverage_of(cov_ctx *c, const char *framework, cov_report *out, isms_
     out->title = record_text(&fr, F_FRAMEWORK_TITLE);
     strmap_init(&c->codes);
     rc = coverage_load(c, fw, out, e);
+    if (!rc && c->named)
+        rc = coverage_named(c, e);
     if (!rc)
         coverage_compute(c, out);
     strmap_reset(&c->codes);
@@ -503,10 +575,20 @@ static int coverage_onto(cov_ctx *c, const char *framework, isms_err *e)
 int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e)
 {
     cov_ctx c = { .d = d };
-    int rc = coverage_onto(&c, framework, e);
-    if (rc)
-        return rc;
-    return coverage_of(&c, framework, out, e);
+    store *s = dom_store(d);
+    if (!store_keeps_mapping_onto(s) || store_in_write_txn(s)) {
+        int rc = coverage_onto(&c, framework, e);
+        return rc ? rc : coverage_of(&c, framework, out, e);
+    }
+    tallies kept; /* (every requirement's: the catalogues', not the controls') */
+    tallies_init(&kept);
+    int rc = tallies_read_prefix(d, TALLY_COVERAGE_PREFIX, &kept, e);
+    c.kept = &kept;
+    c.named = 1;
+    if (!rc)
+        rc = coverage_of(&c, framework, out, e);
+    tallies_reset(&kept);
+    return rc;
 }
 
 typedef struct fw_keys {

@@ -25,7 +25,11 @@ typedef struct cov_item {
     cov_state state;
     const char *why;      /* in a sentence: the controls and their states, or the exclusion */
     const char *controls; /* "CTL-1, CTL-4", or NULL */
+    int64_t more;         /* controls mapped onto it besides those named (COV_NAMED named) */
 } cov_item;
+
+/* Controls a requirement's why names, the newest mapped; the rest counted. */
+enum { COV_NAMED = 8 };
 
 typedef struct cov_tally {
     const char *code, *title; /* the group; NULL for the whole framework */
@@ -48,7 +52,12 @@ typedef struct cov_report {
 double cov_percent(const cov_tally *t);
 double cov_weighted(const cov_tally *t);
 
-/* The coverage of `framework` (key or name). Everything in the arena. */
+/* The coverage of `framework` (key or name). Everything in the arena. The
+ * state of each requirement from the kept figures (tallies_links.h) where
+ * the schema keeps them, and its why from the newest COV_NAMED controls
+ * mapped onto it (more: how many besides): the cost is the framework's
+ * requirements', not the mappings'. Inside a write, or on an older
+ * schema, from every mapping onto the framework and its controls. */
 int dom_coverage(dom *d, const char *framework, cov_report *out, isms_err *e);
 
 /* The coverage of every active framework that controls are mapped onto
