@@ -458,6 +458,14 @@ static void coverage_compute(cov_ctx *c, cov_report *out)
     }
 }
 
+static int take_id(int64_t id, int64_t control, int64_t target, void *ctx)
+{
+    (void)control;
+    (void)target;
+    idset_add(ctx, id);
+    return 0;
+}
+
 static int take_mapping_id(const char *key, int64_t id, void *ctx)
 {
     (void)key;
@@ -465,15 +473,57 @@ static int take_mapping_id(const char *key, int64_t id, void *ctx)
     return 0;
 }
 
+/* Records of reg with the ids in set into v (dom_scan_ids: those, or every
+ * one where they are a large share). */
 static int scan_some(dom *d, const regdef *reg, const id_set *set, int retired_too,
-                     store_record_fn take, vec *v, size_t size, isms_err *e);
+                     store_record_fn take, vec *v, size_t size, isms_err *e)
+{
+    *v = (vec){ .size = size, .a = dom_arena(d) };
+    return dom_scan_ids(d, reg, set->ids, set->n, retired_too, take, v, e);
+}
 
-/* Into c->maps and c->ctls: the newest COV_NAMED mappings of controls onto
- * each assessable requirement of c->reqs (the index mapping_onto, 0047)
- * and their controls. */
+/* Into c->maps, c->ctls and c->onto (rc 0: so far so good): the mappings
+ * with the ids in maps (freed here) and the controls they map. */
+static int read_mapped(cov_ctx *c, id_set *maps, int rc, isms_err *e)
+{
+    id_set ctls = { 0 };
+    idset_seal(maps);
+    if (!rc)
+        rc = scan_some(c->d, &reg_mapping, maps, 0, take_mapping, &c->maps, sizeof(map_info), e);
+    const map_info *m = c->maps.items;
+    for (int i = 0; !rc && i < c->maps.n; i++)
+        if (m[i].control)
+            idset_add(&ctls, m[i].control);
+    idset_seal(&ctls);
+    if (!rc)
+        rc = scan_some(c->d, &reg_control, &ctls, 1, take_control, &c->ctls, sizeof(ctl_info), e);
+    if (!rc)
+        c->onto = index_targets(&c->maps, dom_arena(c->d));
+    idset_free(maps);
+    idset_free(&ctls);
+    return rc;
+}
+
+/* What one framework's coverage reads: the mappings onto its requirements
+ * and the controls they map, by id where they are a small share of all:
+ * a framework's page cost as much as every mapping and control of the
+ * repository together (the rows read that are not this framework's are
+ * left out by the requirements they map onto). */
+static int coverage_onto(cov_ctx *c, const char *framework, isms_err *e)
+{
+    int64_t fw;
+    id_set maps = { 0 };
+    int rc = framework_id(c->d, framework, &fw, e);
+    if (!rc)
+        rc = store_mappings_onto(dom_store(c->d), fw, take_id, &maps, e);
+    return read_mapped(c, &maps, rc, e);
+}
+
+/* The same, the newest COV_NAMED mappings of controls onto each
+ * assessable requirement of c->reqs only (the index mapping_onto, 0047). */
 static int coverage_named(cov_ctx *c, isms_err *e)
 {
-    id_set maps = { 0 }, ctls = { 0 };
+    id_set maps = { 0 };
     const req_info *q = c->reqs.items;
     int rc = 0;
     for (int i = 0; i < c->reqs.n && !rc; i++) {
@@ -485,20 +535,7 @@ static int coverage_named(cov_ctx *c, isms_err *e)
             rc = store_newest_where(dom_store(c->d), &reg_mapping, onto, 2, COV_NAMED,
                                     take_mapping_id, &maps, e);
     }
-    idset_seal(&maps);
-    if (!rc)
-        rc = scan_some(c->d, &reg_mapping, &maps, 0, take_mapping, &c->maps, sizeof(map_info), e);
-    const map_info *m = c->maps.items;
-    for (int i = 0; !rc && i < c->maps.n; i++)
-        idset_add(&ctls, m[i].control);
-    idset_seal(&ctls);
-    if (!rc)
-        rc = scan_some(c->d, &reg_control, &ctls, 1, take_control, &c->ctls, sizeof(ctl_info), e);
-    if (!rc)
-        c->onto = index_targets(&c->maps, dom_arena(c->d));
-    idset_free(&maps);
-    idset_free(&ctls);
-    return rc;
+    return read_mapped(c, &maps, rc, e);
 }
 
 /* The coverage of the framework `framework` names, from what c shares. */
@@ -523,52 +560,6 @@ static int coverage_of(cov_ctx *c, const char *framework, cov_report *out, isms_
     if (!rc)
         coverage_compute(c, out);
     strmap_reset(&c->codes);
-    return rc;
-}
-
-static int take_id(int64_t id, int64_t control, int64_t target, void *ctx)
-{
-    (void)control;
-    (void)target;
-    idset_add(ctx, id);
-    return 0;
-}
-
-/* Records of reg with the ids in set into v (dom_scan_ids: those, or every
- * one where they are a large share). */
-static int scan_some(dom *d, const regdef *reg, const id_set *set, int retired_too,
-                     store_record_fn take, vec *v, size_t size, isms_err *e)
-{
-    *v = (vec){ .size = size, .a = dom_arena(d) };
-    return dom_scan_ids(d, reg, set->ids, set->n, retired_too, take, v, e);
-}
-
-/* What one framework's coverage reads: the mappings onto its requirements
- * and the controls they map, by id where they are a small share of all:
- * a framework's page cost as much as every mapping and control of the
- * repository together (the rows read that are not this framework's are
- * left out by the requirements they map onto). */
-static int coverage_onto(cov_ctx *c, const char *framework, isms_err *e)
-{
-    int64_t fw;
-    id_set maps = { 0 }, ctls = { 0 };
-    int rc = framework_id(c->d, framework, &fw, e);
-    if (!rc)
-        rc = store_mappings_onto(dom_store(c->d), fw, take_id, &maps, e);
-    idset_seal(&maps);
-    if (!rc)
-        rc = scan_some(c->d, &reg_mapping, &maps, 0, take_mapping, &c->maps, sizeof(map_info), e);
-    const map_info *m = c->maps.items;
-    for (int i = 0; !rc && i < c->maps.n; i++)
-        if (m[i].control)
-            idset_add(&ctls, m[i].control);
-    idset_seal(&ctls);
-    if (!rc)
-        rc = scan_some(c->d, &reg_control, &ctls, 1, take_control, &c->ctls, sizeof(ctl_info), e);
-    if (!rc)
-        c->onto = index_targets(&c->maps, dom_arena(c->d));
-    idset_free(&maps);
-    idset_free(&ctls);
     return rc;
 }
 
