@@ -191,8 +191,10 @@ static int kept_owners(acc_gather *g, const int64_t *listed, size_t nl, const in
     int64_t *ids = xmalloc(sizeof *ids * (n + 1)),
             *owns = xmalloc(sizeof *owns * OG_MAX_OWNED * (n + 1));
     int *masks = xmalloc(sizeof *masks * (n + 1));
-    memcpy(ids, listed, sizeof *ids * nl);
-    memcpy(ids + nl, shown, sizeof *ids * (size_t)np);
+    if (nl) /* (none listed, or no one on the page: no array) */
+        memcpy(ids, listed, sizeof *ids * nl);
+    if (np)
+        memcpy(ids + nl, shown, sizeof *ids * (size_t)np);
     qsort(ids, n, sizeof *ids, by_value);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
