@@ -78,29 +78,38 @@ int store_asset_dependents(store *s, int64_t id, store_asset_fn fn, void *ctx, i
                 id, 0, fn, ctx, e);
 }
 
-int store_asset_below(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
-                      isms_err *e)
+/* Ids in one statement's IN list: a wide level is read a part at a time. */
+enum { EDGE_IDS_PER_STATEMENT = 500 };
+
+static int edges_of(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
+                    isms_err *e)
 {
-    /* one statement however deep: on PostgreSQL one round trip, not one a
-     * level (UNION, not UNION ALL: each asset once, so a cycle ends too) */
     buf b;
     buf_init(&b);
-    buf_puts(&b, "WITH RECURSIVE edge(asset, depends_on) AS (SELECT asset, depends_on FROM "
-                 "asset_dependency WHERE asset IN (");
+    buf_puts(&b, "SELECT asset, depends_on FROM asset_dependency WHERE asset IN (");
     for (size_t k = 0; k < n; k++)
         buf_printf(&b, "%s%lld", k ? ", " : "", (long long)ids[k]);
-    /* the edges found so far drive the search, each by the primary key */
-    buf_puts(&b, ") UNION SELECT d.asset, d.depends_on FROM edge w JOIN asset_dependency d ON "
-                 "d.asset = w.depends_on) SELECT asset, depends_on FROM edge");
+    buf_puts(&b, ") ORDER BY asset, depends_on");
     db_stmt *st;
-    int row, rc = n ? db_prep(s->db, buf_str(&b), &st, e) : 0;
+    int row, rc = db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
-    if (rc || !n)
+    if (rc)
         return rc;
     while (!(rc = db_step(st, &row, e)) && row)
         if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx)) != 0)
             break;
     db_done(st);
+    return rc;
+}
+
+int store_asset_depends(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
+                        isms_err *e)
+{
+    int rc = 0;
+    for (size_t at = 0; at < n && !rc; at += EDGE_IDS_PER_STATEMENT)
+        rc =
+            edges_of(s, ids + at, n - at < EDGE_IDS_PER_STATEMENT ? n - at : EDGE_IDS_PER_STATEMENT,
+                     fn, ctx, e);
     return rc;
 }
 

@@ -617,11 +617,12 @@ typedef int (*store_asset_fn)(const store_asset_row *r, void *ctx);
 int store_asset_get(store *s, int64_t id, store_asset_row *out, isms_err *e);
 /* The active assets that depend on asset #id directly, by id. */
 int store_asset_dependents(store *s, int64_t id, store_asset_fn fn, void *ctx, isms_err *e);
-/* Every dependency (asset, depends_on) of the n assets `ids` and of the
- * assets they depend on, directly or not, each once: one query. */
+/* Every dependency (asset, depends_on) of the n assets `ids`, one level
+ * only (what those depend on is the caller's next read), by asset then
+ * dependency: a statement per 500 ids. */
 typedef int (*store_edge_fn)(int64_t from, int64_t to, void *ctx);
-int store_asset_below(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
-                      isms_err *e);
+int store_asset_depends(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
+                        isms_err *e);
 /* Does asset #from depend, directly or not, on #to (the dependencies of
  * #to itself not followed)? */
 int store_asset_reaches(store *s, int64_t from, int64_t to, int *yes, isms_err *e);

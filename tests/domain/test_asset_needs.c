@@ -133,6 +133,38 @@ static void kept_needs_follow_every_write(void **state)
     assert_true(n > 40);
 }
 
+static int64_t id_of(const char *key) { return atoll(strchr(key, '-') + 1); }
+
+/* Where two paths of a change meet, an asset taken early from a dependent's
+ * old needs is worked out again when that dependent changes: C below B and
+ * W, B below Z (high) and W (very high); W retired, C is worked out (by id)
+ * before B and first still sees B's very high from W, then B's high from Z. */
+static void a_need_met_by_two_paths_is_worked_out_again(void **state)
+{
+    (void)state;
+    const char *c =
+        tu_add(d, tu_make(d, &reg_asset, "name=Core C", "type=system", "owner=PER-1", NULL));
+    const char *b = tu_add(d, tu_make(d, &reg_asset, "name=Broker B", "type=system", "owner=PER-1",
+                                      arena_printf(dom_arena(d), "depends_on=%s", c), NULL));
+    const char *z = tu_add(d, tu_make(d, &reg_asset, "name=Zone Z", "type=process", "owner=PER-1",
+                                      "availability=high",
+                                      arena_printf(dom_arena(d), "depends_on=%s", b), NULL));
+    const char *w = tu_add(d, tu_make(d, &reg_asset, "name=Wire W", "type=process", "owner=PER-1",
+                                      "availability=very-high",
+                                      arena_printf(dom_arena(d), "depends_on=%s,%s", b, c), NULL));
+    asset_need n;
+    isms_err e = { 0 };
+    assert_int_equal(dom_asset_need_kept(d, id_of(c), &n, &e), 0);
+    assert_int_equal(n.inherited[NEED_A], 2);
+    assert_int_equal(n.source[NEED_A], id_of(w));
+    record out;
+    assert_int_equal(dom_retire(d, &reg_asset, w, &out, &e), 0);
+    expect_whole("the retirement of W");
+    assert_int_equal(dom_asset_need_kept(d, id_of(c), &n, &e), 0);
+    assert_int_equal(n.inherited[NEED_A], 1);
+    assert_int_equal(n.source[NEED_A], id_of(z));
+}
+
 /* A kept need changed with SQL fails a full verification, naming it; a
  * rebuild (as an import makes) works it out again. */
 static void a_changed_need_fails_verify_full(void **state)
@@ -190,5 +222,6 @@ static void the_upgrade_works_them_out(void **state)
 }
 
 TU_MAIN(setup, teardown, cmocka_unit_test(kept_needs_follow_every_write),
+        cmocka_unit_test(a_need_met_by_two_paths_is_worked_out_again),
         cmocka_unit_test(a_changed_need_fails_verify_full),
         cmocka_unit_test(the_upgrade_works_them_out))

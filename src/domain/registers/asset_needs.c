@@ -6,8 +6,8 @@
  * the asset it comes from is that of the dependent with the smallest id
  * among those giving the highest need. dom_asset_needs (assets.c) works
  * this out for every asset at once; a write works it out again only for
- * the assets below the one written, dependents before dependencies, and
- * stops where nothing changes. */
+ * the assets its change reaches: those it links to, then what each that
+ * changed depends on, a level at a time, stopping where nothing changes. */
 #include "domain/registers/asset_needs.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
@@ -84,58 +84,41 @@ static int take_dependent(const store_asset_row *r, void *ctx)
 
 /* ---- the assets below a write ---- */
 
-typedef struct below {
-    strmap index; /* decimal id -> node number + 1 */
-    int64_t *ids; /* node ids, in the order found */
+/* A list of asset ids. */
+typedef struct ids {
+    int64_t *v;
     size_t n, cap;
-    int64_t *from, *to; /* edges between nodes, from depends on to (node numbers),
-                         * in the order of `from` (find_below reads node by node) */
-    size_t nedges, edges_cap;
-    int64_t at; /* the node whose dependencies are being read */
-} below;
+} ids;
 
-static size_t node_of(below *b, int64_t id, int *added)
+static void ids_push(ids *l, int64_t id)
 {
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    void **slot = strmap_slot_for(&b->index, key);
-    *added = !*slot;
-    if (*added) {
-        XGROW(b->ids, b->n, b->cap, 16);
-        b->ids[b->n++] = id;
-        *slot = (void *)(uintptr_t)b->n;
-    }
-    return (size_t)(uintptr_t)*slot - 1;
+    XGROW(l->v, l->n, l->cap, 16);
+    l->v[l->n++] = id;
 }
 
-static int take_edge(int64_t from, int64_t to, void *ctx)
+static int by_id(const void *a, const void *b)
 {
-    below *b = ctx;
-    int added;
-    size_t f = node_of(b, from, &added), t = node_of(b, to, &added);
-    if (b->nedges == b->edges_cap) {
-        b->edges_cap = b->edges_cap ? 2 * b->edges_cap : 16;
-        b->from = xrealloc(b->from, b->edges_cap * sizeof *b->from);
-        b->to = xrealloc(b->to, b->edges_cap * sizeof *b->to);
-    }
-    b->from[b->nedges] = (int64_t)f;
-    b->to[b->nedges++] = (int64_t)t;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each id once, smallest first. */
+static void ids_unique(ids *l)
+{
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, by_id);
+    size_t n = 0;
+    for (size_t k = 0; k < l->n; k++)
+        if (!n || l->v[n - 1] != l->v[k])
+            l->v[n++] = l->v[k];
+    l->n = n;
+}
+
+static int take_dependency(int64_t from, int64_t to, void *ctx)
+{
+    (void)from;
+    ids_push(ctx, to);
     return 0;
-}
-
-/* Every asset the starting ones depend on, directly or not, and the
- * dependencies between them. */
-static int find_below(dom *d, below *b, isms_err *e)
-{
-    return store_asset_below(dom_store(d), b->ids, b->n, take_edge, b, e);
-}
-
-static void below_free(below *b)
-{
-    strmap_reset(&b->index);
-    free(b->ids);
-    free(b->from);
-    free(b->to);
 }
 
 /* Asset #id inherits again from its dependents; *changed when what it
@@ -162,61 +145,55 @@ static int inherit_again(dom *d, int64_t id, int64_t written, int *changed, int6
     return store_asset_inherit(dom_store(d), id, now.level, now.source, now.critical, e);
 }
 
-/* Kahn's order over the nodes found: dependents before dependencies; a
- * node is worked out again when it started the walk or one above it
- * changed. Nodes on a cycle (only a tampered store has one) are left. */
-static int walk_down(dom *d, below *b, size_t starting, int64_t written, int64_t *raised_by,
-                     isms_err *e)
+/* Works out again the assets in `start`, then, a level at a time, what
+ * the changed ones depend on, until nothing changes: a write reads and
+ * writes the assets its change reaches, not all those below it. Where two
+ * paths meet, an asset can be worked out again at a later level than a
+ * dependent it took first; it then reads that dependent's newer needs, so
+ * the end is what the whole graph gives, and each count of the raised
+ * moves from what was kept to what is. In a graph without cycles a level
+ * reached is at most the number of assets seen; past that only a cycle
+ * (a tampered store) keeps it going, and the walk stops there. */
+static int walk_down(dom *d, ids *start, int64_t written, int64_t *raised_by, isms_err *e)
 {
-    int *above = xcalloc(b->n + 1, sizeof *above);
-    unsigned char *dirty = xcalloc(b->n + 1, 1);
-    size_t *order = xmalloc((b->n + 1) * sizeof *order), head = 0, tail = 0;
-    /* node k's edges: down[first[k] .. first[k+1]), a counting sort */
-    size_t *first = xcalloc(b->n + 2, sizeof *first), *fill = xmalloc((b->n + 1) * sizeof *fill);
-    size_t *down = xmalloc((b->nedges + 1) * sizeof *down);
-    for (size_t k = 0; k < b->nedges; k++) {
-        above[b->to[k]]++;
-        first[b->from[k] + 1]++;
-    }
-    for (size_t k = 0; k < b->n; k++)
-        first[k + 1] += first[k];
-    memcpy(fill, first, b->n * sizeof *fill);
-    for (size_t k = 0; k < b->nedges; k++)
-        down[fill[b->from[k]]++] = (size_t)b->to[k];
-    for (size_t k = 0; k < b->n; k++) {
-        dirty[k] = k < starting;
-        if (!above[k])
-            order[tail++] = k;
-    }
+    ids level = *start, changed = { 0 }, next = { 0 };
+    *start = (ids){ 0 };
+    strmap seen;
+    strmap_init(&seen);
+    size_t levels = 0;
     int rc = 0;
-    while (head < tail && !rc) {
-        size_t k = order[head++];
-        int changed = 0;
-        if (dirty[k])
-            rc = inherit_again(d, b->ids[k], written, &changed, raised_by, e);
-        for (size_t j = first[k]; j < first[k + 1] && !rc; j++) {
-            dirty[down[j]] |= (unsigned char)changed;
-            if (--above[down[j]] == 0)
-                order[tail++] = down[j];
+    while (level.n && !rc && levels++ <= seen.len) {
+        ids_unique(&level);
+        changed.n = next.n = 0;
+        for (size_t k = 0; k < level.n && !rc; k++) {
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)level.v[k]);
+            *strmap_slot_for(&seen, key) = (void *)1;
+            int moved = 0;
+            rc = inherit_again(d, level.v[k], written, &moved, raised_by, e);
+            if (moved)
+                ids_push(&changed, level.v[k]);
         }
+        if (!rc)
+            rc = store_asset_depends(dom_store(d), changed.v, changed.n, take_dependency, &next, e);
+        ids swap = level;
+        level = next;
+        next = swap;
     }
-    free(first);
-    free(fill);
-    free(down);
-    free(above);
-    free(dirty);
-    free(order);
+    strmap_reset(&seen);
+    free(level.v);
+    free(changed.v);
+    free(next.v);
     return rc;
 }
 
 /* ---- a write ---- */
 
-static void add_links(below *b, const record *r)
+static void add_links(ids *l, const record *r)
 {
     const value *v = r ? record_cval(r, F_ASSET_DEPENDS_ON) : NULL;
-    int added;
     for (int k = 0; v && k < v->n; k++)
-        node_of(b, v->ids[k], &added);
+        ids_push(l, v->ids[k]);
 }
 
 /* Did the write change what the asset passes on or inherits? */
@@ -265,27 +242,23 @@ int dom_asset_needs_changed(dom *d, const record *before, const record *after, i
     if (!after || after->reg != &reg_asset || !store_keeps_asset_needs(dom_store(d)) ||
         !passes_on(before, after))
         return 0;
-    below b = { 0 };
-    strmap_init(&b.index);
-    int added, was = 0, now = 0;
+    ids start = { 0 };
+    int was = 0, now = 0;
     if (!before || !!before->retired_at != !!after->retired_at)
-        node_of(&b, after->id, &added); /* it inherits again itself */
-    add_links(&b, before);
-    add_links(&b, after);
-    size_t starting = b.n;
+        ids_push(&start, after->id); /* it inherits again itself */
+    add_links(&start, before);
+    add_links(&start, after);
     int64_t raised_by = 0;
     int rc = raised_as(d, before, &was, e);
     if (!rc)
-        rc = find_below(d, &b, e);
-    if (!rc)
-        rc = walk_down(d, &b, starting, after->id, &raised_by, e);
+        rc = walk_down(d, &start, after->id, &raised_by, e);
     if (!rc)
         rc = raised_as(d, after, &now, e);
     raised_by += now - was;
     store_tally t = { STORE_RAISED_TALLY, raised_by };
     if (!rc && raised_by)
         rc = store_tally_add(dom_store(d), &t, 1, e);
-    below_free(&b);
+    free(start.v);
     return rc;
 }
 
