@@ -1362,8 +1362,10 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
     return rc;
 }
 
-int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
-                       int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
+/* The statement of store_newest_where, its parameters bound (f[0] an
+ * integer `first` where first is not 0). */
+static int newest_prep(store *s, const regdef *reg, const store_filter *f, int n, int64_t first,
+                       int64_t limit, db_stmt **st, isms_err *e)
 {
     if (n < 1 || n > 4)
         return err_set(e, E_INTERNAL, reg->name, "%d fields to match: give 1 to 4", n);
@@ -1374,8 +1376,7 @@ int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n
         buf_printf(&sql, "%s %s AND ", f[k].field->name,
                    f[k].is_null ? f[k].is_null < 0 ? "IS NOT NULL" : "IS NULL" : "= ?");
     buf_puts(&sql, "retired_at IS NULL ORDER BY id DESC LIMIT ?");
-    db_stmt *st;
-    int rc = db_prep(s->db, buf_str(&sql), &st, e);
+    int rc = db_prep(s->db, buf_str(&sql), st, e);
     buf_reset(&sql);
     if (rc)
         return rc;
@@ -1383,10 +1384,56 @@ int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n
     for (int k = 0; k < n; k++)
         if (f[k].is_null)
             continue;
+        else if (!k && first)
+            db_bind_int(*st, ++at, first);
         else if (f[k].sval)
-            db_bind_text(st, ++at, f[k].sval);
+            db_bind_text(*st, ++at, f[k].sval);
         else
-            db_bind_int(st, ++at, f[k].ival);
-    db_bind_int(st, at + 1, limit);
-    return store_stmt_text_int_rows(st, fn, ctx, e);
+            db_bind_int(*st, ++at, f[k].ival);
+    db_bind_int(*st, at + 1, limit);
+    return 0;
+}
+
+int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
+                       int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
+{
+    db_stmt *st;
+    int rc = newest_prep(s, reg, f, n, 0, limit, &st, e);
+    return rc ? rc : store_stmt_text_int_rows(st, fn, ctx, e);
+}
+
+/* store_newest_each for at most FIND_AT_ONCE values: every query sent,
+ * then their rows read. */
+static int newest_some(store *s, const regdef *reg, const store_filter *f, int n,
+                       const int64_t *values, size_t nv, int64_t limit,
+                       int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
+{
+    db_stmt *st[FIND_AT_ONCE];
+    size_t k;
+    int rc = 0;
+    for (k = 0; k < nv && !rc; k++) {
+        st[k] = NULL;
+        rc = newest_prep(s, reg, f, n, values[k], limit, &st[k], e);
+        if (!rc)
+            rc = db_send(st[k], e); /* on failure too, st[k] is handed back below */
+    }
+    for (size_t j = 0; j < k; j++)
+        if (st[j] && rc)
+            db_done(st[j]);
+        else if (st[j])
+            rc = store_stmt_text_int_rows(st[j], fn, ctx, e);
+    return rc;
+}
+
+int store_newest_each(store *s, const regdef *reg, const store_filter *f, int n,
+                      const int64_t *values, size_t nv, int64_t limit,
+                      int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
+{
+    /* (where nothing is sent ahead, one at a time: one cached statement) */
+    size_t some = db_sends_ahead(s->db) ? FIND_AT_ONCE : 1;
+    int rc = 0;
+    for (size_t at = 0; at < nv && !rc; at += some)
+        rc = newest_some(s, reg, f, n, values + at, nv - at < some ? nv - at : some, limit, fn, ctx,
+                         e);
+    return rc;
 }

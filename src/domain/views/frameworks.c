@@ -520,21 +520,23 @@ static int coverage_onto(cov_ctx *c, const char *framework, isms_err *e)
 }
 
 /* The same, the newest COV_NAMED mappings of controls onto each
- * assessable requirement of c->reqs only (the index mapping_onto, 0047). */
+ * assessable requirement of c->reqs only (the index mapping_onto, 0047;
+ * on PostgreSQL 64 requirements' queries a round trip). */
 static int coverage_named(cov_ctx *c, isms_err *e)
 {
     id_set maps = { 0 };
     const req_info *q = c->reqs.items;
-    int rc = 0;
-    for (int i = 0; i < c->reqs.n && !rc; i++) {
-        store_filter onto[] = {
-            { .field = field_def(&reg_mapping, F_MAPPING_TARGET), .ival = q[i].id },
-            { .field = field_def(&reg_mapping, F_MAPPING_CONTROL), .is_null = -1 },
-        };
+    int64_t *ids = arena_alloc(dom_arena(c->d), sizeof *ids * (size_t)(c->reqs.n + 1));
+    size_t n = 0; /* (those assessed) */
+    for (int i = 0; i < c->reqs.n; i++)
         if (q[i].assessable && !q[i].withdrawn)
-            rc = store_newest_where(dom_store(c->d), &reg_mapping, onto, 2, COV_NAMED,
-                                    take_mapping_id, &maps, e);
-    }
+            ids[n++] = q[i].id;
+    store_filter onto[] = {
+        { .field = field_def(&reg_mapping, F_MAPPING_TARGET) },
+        { .field = field_def(&reg_mapping, F_MAPPING_CONTROL), .is_null = -1 },
+    };
+    int rc = store_newest_each(dom_store(c->d), &reg_mapping, onto, 2, ids, n, COV_NAMED,
+                               take_mapping_id, &maps, e);
     return read_mapped(c, &maps, rc, e);
 }
 
