@@ -84,17 +84,24 @@ enum { EDGE_IDS_PER_STATEMENT = 500 };
 static int edges_of(store *s, const int64_t *ids, size_t n, store_edge_fn fn, void *ctx,
                     isms_err *e)
 {
+    /* one asset (a chain's level): one statement kept prepared; more: a
+     * text of their own, prepared for its one use */
     buf b;
     buf_init(&b);
-    buf_puts(&b, "SELECT asset, depends_on FROM asset_dependency WHERE asset IN (");
-    for (size_t k = 0; k < n; k++)
-        buf_printf(&b, "%s%lld", k ? ", " : "", (long long)ids[k]);
-    buf_puts(&b, ") ORDER BY asset, depends_on");
+    buf_puts(&b, "SELECT asset, depends_on FROM asset_dependency WHERE asset ");
+    if (n == 1)
+        buf_puts(&b, "= ?");
+    for (size_t k = 0; n > 1 && k < n; k++)
+        buf_printf(&b, "%s%lld", k ? ", " : "IN (", (long long)ids[k]);
+    buf_puts(&b, n > 1 ? ") ORDER BY asset, depends_on" : " ORDER BY depends_on");
     db_stmt *st;
-    int row, rc = db_prep(s->db, buf_str(&b), &st, e);
+    int row,
+        rc = n > 1 ? db_prep_once(s->db, buf_str(&b), &st, e) : db_prep(s->db, buf_str(&b), &st, e);
     buf_reset(&b);
     if (rc)
         return rc;
+    if (n == 1)
+        db_bind_int(st, 1, ids[0]);
     while (!(rc = db_step(st, &row, e)) && row)
         if ((rc = fn(db_col_int(st, 0), db_col_int(st, 1), ctx)) != 0)
             break;

@@ -117,6 +117,12 @@ static void cache_grow(struct db_stmt_cache *c)
     c->cap = cap;
 }
 
+/* Statements kept prepared, at most: a text made with its values written
+ * in (a list of ids, a cursor's place) is a new statement each time, and
+ * a long import or a server's weeks of pages would keep every one. Past
+ * this many, a new text is prepared for its one use (db_prep_once). */
+enum { CACHE_MOST = 1024 };
+
 int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
 {
     struct db_stmt_cache *c = d->cache;
@@ -136,8 +142,8 @@ int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
         if (rc)
             return rc;
         head_of(st)->conn = d;
-        if (c->slots[j].sql) {
-            head_of(st)->transient = 1; /* the cached one is in use */
+        if (c->slots[j].sql || c->used >= CACHE_MOST) {
+            head_of(st)->transient = 1; /* the cached one is in use, or no room */
         } else {
             c->slots[j].sql = xstrdup(sql);
             c->slots[j].st = st;
@@ -148,6 +154,8 @@ int db_prep(db *d, const char *sql, db_stmt **out, isms_err *e)
     *out = st;
     return 0;
 }
+
+size_t db_prepared_kept(const db *d) { return d->cache->used; }
 
 int db_prep_once(db *d, const char *sql, db_stmt **out, isms_err *e)
 {

@@ -223,6 +223,9 @@ const char *db_col_text(db_stmt *st, int c); /* NULL for SQL NULL */
  * rather than whole, so memory does not grow with the result (PostgreSQL:
  * a cursor, a round trip per batch). Call before the first step. */
 void db_many_rows(db_stmt *st);
+/* How many statements the connection keeps prepared (db_prep's cache,
+ * bounded whatever the texts asked for). */
+size_t db_prepared_kept(const db *d);
 /* Runs a statement that returns no rows (or ignores them). Inside a write
  * transaction with db_defer_writes on, the driver may send it and return
  * before it ran: its error then fails the transaction's next statement,

@@ -444,6 +444,33 @@ static void nested_use_of_one_query(void **state)
     db_close(d);
 }
 
+/* Texts with their values written in are each a statement of their own:
+ * 3,000 of them keep a bounded number prepared, run right all the same,
+ * and a text asked for again is served. */
+static void the_prepared_statements_kept_are_bounded(void **state)
+{
+    (void)state;
+    db *d = open_db();
+    isms_err e = { 0 };
+    size_t before = db_prepared_kept(d);
+    for (int k = 1; k <= 3000; k++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) + %d FROM t WHERE id <= 3", k);
+        db_stmt *st;
+        int row;
+        assert_int_equal(db_prep(d, sql, &st, &e), 0);
+        assert_int_equal(db_step(st, &row, &e), 0);
+        assert_true(row);
+        assert_int_equal(db_col_int(st, 0), k + 3);
+        db_done(st);
+    }
+    size_t kept = db_prepared_kept(d);
+    assert_true(kept > before);
+    assert_true(kept <= 1024);
+    assert_int_equal(db_prepared_kept(d), kept);
+    db_close(d);
+}
+
 /* A read transaction sees one moment: a commit by another connection
  * after its first read stays invisible until it ends. */
 static void readers_see_one_snapshot(void **state)
@@ -713,4 +740,5 @@ TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls
         cmocka_unit_test(writers_wait_for_each_other),
         cmocka_unit_test(a_busy_repository_says_retry),
         cmocka_unit_test(labels_never_show_a_password), cmocka_unit_test(text_arrays_round_trip),
-        cmocka_unit_test(one_statement_may_change_more_than_memory_keeps))
+        cmocka_unit_test(one_statement_may_change_more_than_memory_keeps),
+        cmocka_unit_test(the_prepared_statements_kept_are_bounded))
