@@ -67,16 +67,23 @@ static int prep_link_range(store *s, const char *all, const char *src, const sto
     if (q->id_upto)
         buf_printf(&b, " AND l.%s <= %lld", src, (long long)q->id_upto);
     buf_puts(&b, order);
-    int rc = db_prep(s->db, buf_str(&b), st, e);
+    int rc = db_prep_once(s->db, buf_str(&b), st, e);
     buf_reset(&b);
     return rc;
 }
 
-/* A query's statement: cached, but for one naming its records' ids (they
- * are written into the text, query_sql), which is seldom asked twice. */
+/* Whether query_sql writes values of q into the text that change from one
+ * asking to the next (its records' ids, an id range, an offset), so that
+ * the statement is seldom asked twice and is not kept prepared. */
+static int values_written_in(const store_query *q)
+{
+    return q && (q->ids || q->id_after || q->id_upto || q->offset);
+}
+
+/* A query's statement: kept prepared, but for one with values written in. */
 static int prep_query(store *s, const store_query *q, const char *sql, db_stmt **st, isms_err *e)
 {
-    return q && q->ids ? db_prep_once(s->db, sql, st, e) : db_prep(s->db, sql, st, e);
+    return values_written_in(q) ? db_prep_once(s->db, sql, st, e) : db_prep(s->db, sql, st, e);
 }
 
 /* Opens the link cursor of field i: all of the register's links, or only
