@@ -471,6 +471,52 @@ static void the_prepared_statements_kept_are_bounded(void **state)
     db_close(d);
 }
 
+/* One statement's text run n times (binding k), its rows read. */
+static void run_times(db *d, const char *sql, int n)
+{
+    isms_err e = { 0 };
+    for (int k = 0; k < n; k++) {
+        db_stmt *st;
+        int row;
+        assert_int_equal(db_prep(d, sql, &st, &e), 0);
+        db_bind_int(st, 1, k);
+        while (!db_step(st, &row, &e) && row)
+            ;
+        db_done(st);
+    }
+}
+
+/* PostgreSQL: a statement prepared on the server is prepared again, the
+ * old one dropped, as its runs double past 64, so that a plan made while
+ * its tables were small is not kept while they grow: after 300 runs the
+ * server holds it once, planned for fewer than the 299 runs since it was
+ * first prepared. */
+static void a_prepared_statement_is_planned_again_as_it_runs(void **state)
+{
+    (void)state;
+    if (!tu_backend_is_pg())
+        skip();
+    db *d = open_db();
+    const char *sql = "SELECT id FROM t WHERE id > ? AND n IS NOT NULL ORDER BY id";
+    run_times(d, sql, 300);
+    db_stmt *st;
+    int row;
+    isms_err e = { 0 };
+    assert_int_equal(db_prep(d,
+                             "SELECT COUNT(*), MAX(generic_plans + custom_plans) FROM "
+                             "pg_prepared_statements WHERE statement LIKE '%id > $1 AND n IS NOT%'",
+                             &st, &e),
+                     0);
+    assert_int_equal(db_step(st, &row, &e), 0);
+    assert_true(row);
+    assert_int_equal(db_col_int(st, 0), 1);
+    int64_t plans = db_col_int(st, 1);
+    db_done(st);
+    if (plans < 1 || plans >= 299)
+        fail_msg("the statement was planned for %lld runs since it was prepared", (long long)plans);
+    db_close(d);
+}
+
 /* A read transaction sees one moment: a commit by another connection
  * after its first read stays invisible until it ends. */
 static void readers_see_one_snapshot(void **state)
@@ -741,4 +787,5 @@ TU_MAIN(setup, NULL, cmocka_unit_test(values_round_trip), cmocka_unit_test(nulls
         cmocka_unit_test(a_busy_repository_says_retry),
         cmocka_unit_test(labels_never_show_a_password), cmocka_unit_test(text_arrays_round_trip),
         cmocka_unit_test(one_statement_may_change_more_than_memory_keeps),
-        cmocka_unit_test(the_prepared_statements_kept_are_bounded))
+        cmocka_unit_test(the_prepared_statements_kept_are_bounded),
+        cmocka_unit_test(a_prepared_statement_is_planned_again_as_it_runs))
