@@ -1362,10 +1362,9 @@ int store_create_table(store *s, const regdef *reg, isms_err *e)
     return rc;
 }
 
-/* The statement of store_newest_where, its parameters bound (f[0] an
- * integer `first` where first is not 0). */
-static int newest_prep(store *s, const regdef *reg, const store_filter *f, int n, int64_t first,
-                       int64_t limit, db_stmt **st, isms_err *e)
+/* The statement of store_newest_where, its parameters bound. */
+static int newest_prep(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
+                       db_stmt **st, isms_err *e)
 {
     if (n < 1 || n > 4)
         return err_set(e, E_INTERNAL, reg->name, "%d fields to match: give 1 to 4", n);
@@ -1384,8 +1383,6 @@ static int newest_prep(store *s, const regdef *reg, const store_filter *f, int n
     for (int k = 0; k < n; k++)
         if (f[k].is_null)
             continue;
-        else if (!k && first)
-            db_bind_int(*st, ++at, first);
         else if (f[k].sval)
             db_bind_text(*st, ++at, f[k].sval);
         else
@@ -1398,7 +1395,7 @@ int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n
                        int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
 {
     db_stmt *st;
-    int rc = newest_prep(s, reg, f, n, 0, limit, &st, e);
+    int rc = newest_prep(s, reg, f, n, limit, &st, e);
     return rc ? rc : store_stmt_text_int_rows(st, fn, ctx, e);
 }
 
@@ -1409,11 +1406,14 @@ static int newest_some(store *s, const regdef *reg, const store_filter *f, int n
                        int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e)
 {
     db_stmt *st[FIND_AT_ONCE];
+    store_filter each[4]; /* (newest_prep refuses more) */
+    memcpy(each, f, sizeof *f * (size_t)(n > 0 && n <= 4 ? n : 0));
     size_t k;
     int rc = 0;
     for (k = 0; k < nv && !rc; k++) {
         st[k] = NULL;
-        rc = newest_prep(s, reg, f, n, values[k], limit, &st[k], e);
+        each[0].ival = values[k];
+        rc = newest_prep(s, reg, each, n, limit, &st[k], e);
         if (!rc)
             rc = db_send(st[k], e); /* on failure too, st[k] is handed back below */
     }

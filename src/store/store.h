@@ -362,8 +362,8 @@ int store_referrers(store *s, const regdef *target, int64_t id, int limit, store
  * cost is the rows read. */
 int store_newest_where(store *s, const regdef *reg, const store_filter *f, int n, int64_t limit,
                        int (*fn)(const char *key, int64_t id, void *ctx), void *ctx, isms_err *e);
-/* The same for each of nv values of the first filter's field (its own
- * value unused; not a null test), their rows value by value: on
+/* The same for each of nv values of the first filter's field (an integer
+ * field, not a null test; its own ival unused), their rows value by value: on
  * PostgreSQL 64 queries go in one round trip. */
 int store_newest_each(store *s, const regdef *reg, const store_filter *f, int n,
                       const int64_t *values, size_t nv, int64_t limit,

@@ -11,6 +11,7 @@
 #include "domain/registers/asset_needs.h"
 #include "domain/engine/dom_internal.h"
 #include "domain/registers/registers.h"
+#include "core/idset.h"
 #include "core/strmap.h"
 #include "core/xalloc.h"
 
@@ -84,40 +85,10 @@ static int take_dependent(const store_asset_row *r, void *ctx)
 
 /* ---- the assets below a write ---- */
 
-/* A list of asset ids. */
-typedef struct ids {
-    int64_t *v;
-    size_t n, cap;
-} ids;
-
-static void ids_push(ids *l, int64_t id)
-{
-    XGROW(l->v, l->n, l->cap, 16);
-    l->v[l->n++] = id;
-}
-
-static int by_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Each id once, smallest first. */
-static void ids_unique(ids *l)
-{
-    if (l->n)
-        qsort(l->v, l->n, sizeof *l->v, by_id);
-    size_t n = 0;
-    for (size_t k = 0; k < l->n; k++)
-        if (!n || l->v[n - 1] != l->v[k])
-            l->v[n++] = l->v[k];
-    l->n = n;
-}
-
 static int take_dependency(int64_t from, int64_t to, void *ctx)
 {
     (void)from;
-    ids_push(ctx, to);
+    idset_add(ctx, to);
     return 0;
 }
 
@@ -154,46 +125,47 @@ static int inherit_again(dom *d, int64_t id, int64_t written, int *changed, int6
  * moves from what was kept to what is. In a graph without cycles a level
  * reached is at most the number of assets seen; past that only a cycle
  * (a tampered store) keeps it going, and the walk stops there. */
-static int walk_down(dom *d, ids *start, int64_t written, int64_t *raised_by, isms_err *e)
+static int walk_down(dom *d, id_set *start, int64_t written, int64_t *raised_by, isms_err *e)
 {
-    ids level = *start, changed = { 0 }, next = { 0 };
-    *start = (ids){ 0 };
+    id_set level = *start, changed = { 0 }, next = { 0 };
+    *start = (id_set){ 0 };
     strmap seen;
     strmap_init(&seen);
     size_t levels = 0;
     int rc = 0;
     while (level.n && !rc && levels++ <= seen.len) {
-        ids_unique(&level);
+        idset_seal(&level);
         changed.n = next.n = 0;
         for (size_t k = 0; k < level.n && !rc; k++) {
             char key[24];
-            snprintf(key, sizeof key, "%lld", (long long)level.v[k]);
+            snprintf(key, sizeof key, "%lld", (long long)level.ids[k]);
             *strmap_slot_for(&seen, key) = (void *)1;
             int moved = 0;
-            rc = inherit_again(d, level.v[k], written, &moved, raised_by, e);
+            rc = inherit_again(d, level.ids[k], written, &moved, raised_by, e);
             if (moved)
-                ids_push(&changed, level.v[k]);
+                idset_add(&changed, level.ids[k]);
         }
         if (!rc)
-            rc = store_asset_depends(dom_store(d), changed.v, changed.n, take_dependency, &next, e);
-        ids swap = level;
+            rc = store_asset_depends(dom_store(d), changed.ids, changed.n, take_dependency, &next,
+                                     e);
+        id_set swap = level;
         level = next;
         next = swap;
     }
     strmap_reset(&seen);
-    free(level.v);
-    free(changed.v);
-    free(next.v);
+    idset_free(&level);
+    idset_free(&changed);
+    idset_free(&next);
     return rc;
 }
 
 /* ---- a write ---- */
 
-static void add_links(ids *l, const record *r)
+static void add_links(id_set *l, const record *r)
 {
     const value *v = r ? record_cval(r, F_ASSET_DEPENDS_ON) : NULL;
     for (int k = 0; v && k < v->n; k++)
-        ids_push(l, v->ids[k]);
+        idset_add(l, v->ids[k]);
 }
 
 /* Did the write change what the asset passes on or inherits? */
@@ -242,10 +214,10 @@ int dom_asset_needs_changed(dom *d, const record *before, const record *after, i
     if (!after || after->reg != &reg_asset || !store_keeps_asset_needs(dom_store(d)) ||
         !passes_on(before, after))
         return 0;
-    ids start = { 0 };
+    id_set start = { 0 };
     int was = 0, now = 0;
     if (!before || !!before->retired_at != !!after->retired_at)
-        ids_push(&start, after->id); /* it inherits again itself */
+        idset_add(&start, after->id); /* it inherits again itself */
     add_links(&start, before);
     add_links(&start, after);
     int64_t raised_by = 0;
@@ -258,7 +230,7 @@ int dom_asset_needs_changed(dom *d, const record *before, const record *after, i
     store_tally t = { STORE_RAISED_TALLY, raised_by };
     if (!rc && raised_by)
         rc = store_tally_add(dom_store(d), &t, 1, e);
-    free(start.v);
+    idset_free(&start);
     return rc;
 }
 
